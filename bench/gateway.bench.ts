@@ -1,0 +1,281 @@
+/**
+ * npm run bench:gateway — what the gateway's checks cost, on this machine, in one go:
+ *   (a) the upstream alone (the reference resource service, its own process);
+ *   (b) a bare reverse proxy of the same stack in front of it, no checks (bench/gateway-bare-proxy.ts);
+ *   (c) the Partnergate gateway (`partnergate serve`, RESOURCES_UPSTREAM_URL → the same upstream)
+ *       with every check: token signature (cache), app live, delegation decide() on the live
+ *       snapshot, rate limits (per token × class, per partner), signed identity headers, batched
+ *       audit of every cross-tenant request — with one token repeated (hot path) and with a fresh
+ *       token on every request (cold path: one ES256 verification per request).
+ * The load generator (autocannon; a sequential hrtime client for 1-connection latency) runs in
+ * its own process (bench/gateway-load.ts). The route is GET /resources/v1/context, which the
+ * upstream answers from the verified headers alone, so the figures measure the gateway rather
+ * than a database query.
+ *
+ * Tokens are signed with the authorization server's own current key (its key store, the same
+ * JWKS the gateway verifies against) with the claims a consent grant carries; minting 10⁵ of
+ * them through the consent flow would measure the authorization server instead.
+ *
+ * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (8 s), BENCH_REDIS=1 to use REDIS_URL for the
+ * gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
+ * connection ≤ 0.4 ms. Last line: one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import { loadConfig } from '../src/config/config.ts';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { buildApp } from '../src/app/build-app.ts';
+import { systemContext } from '../src/platform/http/request-context.ts';
+import { deriveAssertionKey, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const USE_REDIS = process.env.BENCH_REDIS === '1' && !!process.env.REDIS_URL;
+const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? 80_000);
+
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-gw-'));
+const log = (s: string) => process.stderr.write(s + '\n');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
+  const c = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  c.on('exit', (code) => {
+    if (code && code !== 0 && !stopping) log(`${name} exited with ${code}: ${err.slice(-2000)}`);
+  });
+  children.push(c);
+  return c;
+}
+
+async function waitFor(url: string, ok: (status: number) => boolean): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(url);
+      await r.arrayBuffer();
+      if (ok(r.status)) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function load(job: Record<string, unknown>): Promise<{ rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_wrapped?: boolean | null }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [path.join(ROOT, 'bench/gateway-load.ts'), JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    c.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator failed (${code}): ${err}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!));
+    });
+  });
+}
+
+let stopping = false;
+async function stopAll(): Promise<void> {
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+}
+
+async function main(): Promise<void> {
+  const [upPort, barePort, gwPort] = [await freePort(), await freePort(), await freePort()];
+  const gwUrl = `http://127.0.0.1:${gwPort}`;
+  const secret = randomBytes(32).toString('base64url');
+  const env: Record<string, string> = {
+    SECRET_KEY: secret,
+    DATA_DIR: dir,
+    PUBLIC_URL: gwUrl,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+    REDIS_URL: USE_REDIS ? process.env.REDIS_URL! : '',
+    // Limits far above what a run sends: the limiter still counts every request (exact rolling log).
+    RATE_LIMITS: JSON.stringify({ read: 100_000_000, write: 100_000_000, partner: 100_000_000, default: 100_000_000 }),
+    SCRYPT_COST: '10',
+  };
+
+  // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
+  log('setting up the world…');
+  const config = loadConfig({ ...process.env, ...env }, {});
+  const db = openDatabase({ databaseUrl: null, dataDir: dir });
+  await migrateToLatest(db);
+  const app = await buildApp({ config, db, logger: false });
+  await app.ready();
+  const s = app.services;
+  const ctx = systemContext('bench');
+  const { tenant } = await s.tenants.createTenant(ctx, { name: 'Bench Customer', slug: 'bench-customer' });
+  const ban = await s.tenants.createBillingAccount(ctx, tenant.id, { name: 'Main' });
+  const applied = await s.partners.apply(ctx, { name: 'Bench Partner', slug: 'bench-partner', contact_email: 'owner@bench.example', owner: { name: 'Owner', email: 'owner@bench.example', password: 'correct horse battery staple' } });
+  await s.partners.transition(ctx, applied.partner.id, 'approve', { capabilities: ['delegated'] });
+  const { app: partnerApp } = await s.apps.create({ ...ctx, actor: { ...ctx.actor, partnerId: applied.partner.id } }, applied.partner.id, {
+    name: 'Bench app',
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: ['https://bench.example/callback'],
+    scopes: ['orders.read', 'orders.create'],
+  });
+  const dlg = await s.delegations.create(ctx, {
+    partnerId: applied.partner.id,
+    tenantId: tenant.id,
+    origin: 'consent',
+    role: 'DELEGATE',
+    scopes: ['orders.read', 'orders.create'],
+    overrides: { grant: ['orders.read', 'orders.create'] },
+    banIds: [ban.id],
+    billToBanId: ban.id,
+    clientId: partnerApp.id,
+    endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+  });
+  const keys = s.oauth.keys;
+  const current = keys.current;
+  const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
+  const signingKey = await importJWK(priv, current.alg);
+  await app.close();
+  await db.close();
+
+  const mint = (jti: string) =>
+    new SignJWT({
+      partner_id: applied.partner.id,
+      persona: 'partner',
+      tenant_id: tenant.id,
+      customer_ban: [ban.account_number],
+      bill_to: ban.account_number,
+      act: { sub: applied.partner.id, client_id: partnerApp.id },
+      dlg: dlg.id,
+      scope: 'orders.read orders.create',
+      client_id: partnerApp.id,
+    })
+      .setProtectedHeader({ alg: current.alg, typ: 'at+jwt', kid: current.kid })
+      .setIssuer(`${gwUrl}/oauth`)
+      .setAudience(`${gwUrl}/resources`)
+      .setSubject(tenant.id)
+      .setJti(jti)
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(signingKey);
+  const hot = await mint('hot');
+  log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
+  const lines: string[] = [];
+  for (let i = 0; i < COLD_TOKENS; i++) lines.push(await mint(`cold-${i}`));
+  const tokensFile = path.join(dir, 'tokens.txt');
+  writeFileSync(tokensFile, lines.join('\n'));
+
+  // ---- processes -----------------------------------------------------------------------------
+  const upstreamUrl = `http://127.0.0.1:${upPort}/v1`;
+  start('upstream', ['src/main.ts', 'upstream', 'serve'], { ...env, PORT: String(upPort) });
+  await waitFor(`${upstreamUrl}/context`, (st) => st === 401);
+  const key = deriveAssertionKey(secret);
+  const identity: GatewayIdentity = {
+    requestId: 'bench',
+    partnerId: applied.partner.id,
+    userId: null,
+    clientId: partnerApp.id,
+    tenantId: tenant.id,
+    ban: null,
+    bans: [ban.id],
+    billTo: ban.id,
+    delegationId: dlg.id,
+    scopes: ['orders.read', 'orders.create'],
+    persona: 'partner',
+    permission: null,
+  };
+  // What (a) and (b) send: the identity headers as the gateway would have signed them (valid 60 s).
+  const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
+
+  const results: Record<string, { rps: number; p50_ms: number; p99_ms: number; non2xx: number }> = {};
+  const run = async (name: string, job: Record<string, unknown>) => {
+    log(`running ${name}…`);
+    const r = await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job });
+    if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${name}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
+    if (r.tokens_wrapped) log(`  ${name}: ran out of fresh tokens and reused some (raise BENCH_COLD_TOKENS)`);
+    results[name] = r;
+  };
+
+  await load({ mode: 'throughput', url: `${upstreamUrl}/context`, headers: signed(), connections: CONNECTIONS, durationSec: 2 });
+  await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
+
+  const bare = start('bare proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
+  await waitFor(`http://127.0.0.1:${barePort}/resources/v1/context`, (st) => st === 401);
+  await load({ mode: 'throughput', url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed(), connections: CONNECTIONS, durationSec: 2 });
+  await run('b_bare_proxy', { url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed() });
+  const bareLatency = await load({ mode: 'latency', url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed() });
+  bare.kill('SIGTERM');
+
+  start('gateway', ['src/main.ts', 'serve'], { ...env, PORT: String(gwPort), RESOURCES_UPSTREAM_URL: upstreamUrl });
+  await waitFor(`${gwUrl}/healthz`, (st) => st === 200);
+  const auth = { authorization: `Bearer ${hot}` };
+  const probe = await fetch(`${gwUrl}/resources/v1/context`, { headers: auth });
+  if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
+  await load({ mode: 'throughput', url: `${gwUrl}/resources/v1/context`, headers: auth, connections: CONNECTIONS, durationSec: 2 });
+  await run('c_gateway_hot', { url: `${gwUrl}/resources/v1/context`, headers: auth });
+  const gwLatency = await load({ mode: 'latency', url: `${gwUrl}/resources/v1/context`, headers: auth });
+  await run('c_gateway_cold', { url: `${gwUrl}/resources/v1/context`, headers: {}, tokensFile });
+
+  await stopAll();
+
+  const b = results.b_bare_proxy.rps;
+  const summary = {
+    bare_rps: Math.round(b),
+    hot_rps: Math.round(results.c_gateway_hot.rps),
+    cold_rps: Math.round(results.c_gateway_cold.rps),
+    upstream_rps: Math.round(results.a_upstream.rps),
+    hot_ratio: Math.round((results.c_gateway_hot.rps / b) * 1000) / 1000,
+    cold_ratio: Math.round((results.c_gateway_cold.rps / b) * 1000) / 1000,
+    added_p50_ms: Math.round((gwLatency.p50_ms - bareLatency.p50_ms) * 1000) / 1000,
+    bare_p50_1conn_ms: Math.round(bareLatency.p50_ms * 1000) / 1000,
+    gateway_p50_1conn_ms: Math.round(gwLatency.p50_ms * 1000) / 1000,
+    gateway_p99_1conn_ms: Math.round(gwLatency.p99_ms * 1000) / 1000,
+    connections: CONNECTIONS,
+    duration_s: DURATION,
+    redis: USE_REDIS,
+    cpus: cpus().length,
+    loadavg_1m: Math.round(loadavg()[0] * 100) / 100,
+  };
+  const row = (name: string, r: { rps: number; p50_ms: number; p99_ms: number }) => `  ${name.padEnd(26)} ${String(Math.round(r.rps)).padStart(8)} req/s   p50 ${String(r.p50_ms).padStart(4)} ms   p99 ${String(r.p99_ms).padStart(4)} ms`;
+  process.stdout.write(
+    [
+      `bench:gateway — GET /resources/v1/context, ${CONNECTIONS} connections × ${DURATION} s per run, ${cpus().length} CPUs, load average ${summary.loadavg_1m}${USE_REDIS ? ', Redis limiter' : ', in-memory limiter'}`,
+      row('(a) upstream alone', results.a_upstream),
+      row('(b) bare reverse proxy', results.b_bare_proxy),
+      row('(c) gateway, hot token', results.c_gateway_hot),
+      row('(c) gateway, fresh tokens', results.c_gateway_cold),
+      `  c/b hot ${summary.hot_ratio} (target ≥ 0.85)   c/b cold ${summary.cold_ratio} (target ≥ 0.45)`,
+      `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
+      JSON.stringify(summary),
+    ].join('\n') + '\n',
+  );
+}
+
+try {
+  await main();
+} catch (e) {
+  log(String((e as Error).stack ?? e));
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,251 @@
+/**
+ * npm run bench:oauth — token endpoint throughput of the authorization server.
+ *
+ * Runs Partnergate in this process on a fresh database (SQLite in a temp dir, or a new PostgreSQL
+ * database when DATABASE_URL is set; Redis when REDIS_URL is set) and drives it from a separate
+ * load-generator process (bench/oauth-load.ts), so the two share the machine's cores the way a
+ * client and a server would:
+ *  - client credentials: a wholesaler app asking for JWT access tokens (client_secret_basic,
+ *    keyed-hash secret check, ES256 signature, Partnergate claims);
+ *  - refresh token grants: partner apps refreshing customer-consented grants, each chain rotating
+ *    its refresh token on every call (consent and delegation checked on every refresh).
+ * Prints a table, then one JSON object on the last line:
+ *   { db, cc_tokens_per_sec, cc_p50_ms, cc_p99_ms, refresh_per_sec, refresh_p50_ms, refresh_p99_ms, … }
+ * Target: ≥ 1,000 client-credentials tokens/s on a 2-core machine.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.ts';
+import { openDatabase, mutate } from '../src/platform/db/database.ts';
+import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { buildApp } from '../src/app/build-app.ts';
+import { redisFactory } from '../src/platform/redis.ts';
+import { systemContext, type RequestContext } from '../src/platform/http/request-context.ts';
+
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
+const CC_CONCURRENCY = Number(process.env.BENCH_CC_CONCURRENCY ?? 32);
+const REFRESH_CHAINS = Number(process.env.BENCH_REFRESH_CHAINS ?? 32);
+const CALLBACK = 'http://127.0.0.1:65531/callback';
+const root = path.resolve(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// ---- database ----------------------------------------------------------------------------------
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'partnergate-bench-oauth-'));
+let databaseUrl: string | null = null;
+let dropDb: (() => Promise<void>) | null = null;
+if (process.env.DATABASE_URL) {
+  const base = new URL(process.env.DATABASE_URL);
+  const name = `bench_oauth_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(base.toString());
+  u.pathname = '/' + name;
+  databaseUrl = u.toString();
+  dropDb = async () => {
+    const c = new pg.Client({ connectionString: base.toString() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+}
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const config = loadConfig(
+  {},
+  {
+    DATA_DIR: dataDir,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'silent',
+    SCRYPT_COST: '10',
+    PUBLIC_URL: url,
+    PORT: String(port),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  },
+);
+const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir, poolSize: 10 });
+await migrateToLatest(db);
+const app = await buildApp({ config, db, redis: config.redisUrl ? redisFactory(config.redisUrl) : null, logger: false });
+await app.listen({ port, host: '127.0.0.1' });
+const s = app.services;
+const dbLabel = db.dialect === 'postgres' ? 'postgres' : 'sqlite';
+
+// ---- world ---------------------------------------------------------------------------------------
+
+const ctx = systemContext('bench-oauth');
+const suffix = randomBytes(3).toString('hex');
+const { partner, ownerId } = await s.partners.apply(ctx, {
+  name: 'Bench Partner',
+  slug: `bench-${suffix}`,
+  contact_email: `owner-${suffix}@bench.test`,
+  owner: { name: 'Owner', email: `owner-${suffix}@bench.test`, password: 'bench owner password 1' },
+});
+await s.partners.transition(ctx, partner.id, 'approve', { capabilities: ['delegated', 'wholesale'] });
+const ownerCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: ownerId, partnerId: partner.id } };
+const cc = await s.apps.create(ownerCtx, partner.id, { name: 'Bench wholesale', grant_types: ['client_credentials'], scopes: ['orders.read', 'orders.create'] });
+const code = await s.apps.create(ownerCtx, partner.id, { name: 'Bench consent', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [CALLBACK], scopes: ['orders.read', 'orders.create'] });
+const basic = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString('base64');
+
+/** One customer tenant + admin per refresh chain (a new consent of the same app on a tenant supersedes the previous one). */
+async function customerAdmin(i: number): Promise<{ email: string; password: string }> {
+  const { tenant } = await s.tenants.createTenant(ctx, { name: `Bench customer ${i}`, slug: `bench-${suffix}-c${i}` });
+  const email = `admin${i}-${suffix}@bench.test`;
+  const password = `bench admin password ${i}`;
+  await mutate(db, async (trx) => {
+    const uid = await s.identity.createUser(trx, { email, name: `Admin ${i}`, password });
+    await trx.insertInto('tenant_members').values({ tenant_id: tenant.id, user_id: uid, role: 'TENANT_ADMIN', invited_by: null, created_at: new Date().toISOString() }).execute();
+  });
+  await s.tenants.createBillingAccount(ctx, tenant.id, { name: 'Main' });
+  return { email, password };
+}
+
+/** Sign in and consent over HTTP like a browser; returns a refresh token. */
+async function consentedRefreshToken(user: { email: string; password: string }): Promise<string> {
+  const cookies = new Map<string, string>();
+  const req = async (u: string, form?: Record<string, string | string[]>) => {
+    const headers: Record<string, string> = { accept: 'text/html' };
+    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let body: string | undefined;
+    if (form) {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+      body = p.toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
+    const r = await fetch(u, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
+    for (const c of r.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair.indexOf('=');
+      cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+    const loc = r.headers.get('location');
+    return { status: r.status, location: loc ? new URL(loc, u).href : null, text: await r.text() };
+  };
+  const field = (html: string, name: string) => [...html.matchAll(new RegExp(`name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1]);
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  let next: string | null = `${url}/oauth/auth?${new URLSearchParams({ client_id: code.app.id, response_type: 'code', redirect_uri: CALLBACK, scope: 'orders.read orders.create', code_challenge: challenge, code_challenge_method: 'S256' })}`;
+  for (let i = 0; i < 12 && next?.startsWith(url); i++) {
+    const r = await req(next);
+    if (r.status === 303 || r.status === 302) {
+      next = r.location;
+      continue;
+    }
+    const csrf = field(r.text, 'csrf')[0];
+    const base: string = next.split('?')[0];
+    if (r.text.includes('name="password"')) next = (await req(`${base}/login`, { csrf, email: user.email, password: user.password })).location;
+    else {
+      const bans = field(r.text, 'ban_ids');
+      next = (await req(`${base}/consent`, { csrf, tenant_id: field(r.text, 'tenant_id')[0], ban_ids: bans, bill_to: bans[0], duration_days: '90', decision: 'approve' })).location;
+    }
+  }
+  const authCode = new URL(next!).searchParams.get('code');
+  const tok = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic(code.app.id, code.secret!)}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: authCode!, code_verifier: verifier, redirect_uri: CALLBACK }).toString(),
+  });
+  const json = (await tok.json()) as { refresh_token?: string; error?: string };
+  if (!json.refresh_token) throw new Error(`no refresh token: ${JSON.stringify(json)}`);
+  return json.refresh_token;
+}
+
+process.stdout.write(`Partnergate OAuth bench on ${dbLabel}${config.redisUrl ? ' + Redis' : ''} · ${cpus().length} cores · node ${process.version}\n`);
+process.stdout.write(`preparing ${REFRESH_CHAINS} consented refresh-token chains…\n`);
+const refreshTokens: string[] = [];
+for (let i = 0; i < REFRESH_CHAINS; i++) refreshTokens.push(await consentedRefreshToken(await customerAdmin(i)));
+
+// ---- load --------------------------------------------------------------------------------------
+
+interface LoadResult {
+  requests: number;
+  ok: number;
+  errors: number;
+  seconds: number;
+  per_sec: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  status: Record<string, number>;
+}
+
+function runLoad(job: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'bench/oauth-load.ts'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (codeNum) => {
+      if (codeNum !== 0) return reject(new Error(`load generator exited with ${codeNum}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult);
+    });
+  });
+}
+
+/** Run a load and measure this (server) process's CPU time per successful request over the whole run. */
+async function measured(job: Record<string, unknown>): Promise<LoadResult & { server_cpu_ms: number }> {
+  const before = process.cpuUsage();
+  const r = await runLoad(job);
+  const used = process.cpuUsage(before);
+  // Warm-up requests are served too but not counted in `ok`; spread the CPU over all of them.
+  const served = Math.max(1, r.ok * ((DURATION_MS + WARMUP_MS) / DURATION_MS));
+  return { ...r, server_cpu_ms: Number(((used.user + used.system) / 1000 / served).toFixed(3)) };
+}
+
+const tokenUrl = `${url}/oauth/token`;
+const ccResult = await measured({ url: tokenUrl, mode: 'cc', durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: CC_CONCURRENCY, basic: basic(cc.app.id, cc.secret!), scope: 'orders.read orders.create' });
+const refreshResult = await measured({ url: tokenUrl, mode: 'refresh', durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: REFRESH_CHAINS, basic: basic(code.app.id, code.secret!), refreshTokens });
+
+const row = (name: string, r: LoadResult & { server_cpu_ms: number }, conc: number) =>
+  `${name.padEnd(20)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ${r.ok} ok / ${r.errors} errors   ${conc} in flight`;
+const load = loadavg();
+process.stdout.write('\n' + row('client_credentials', ccResult, CC_CONCURRENCY) + '\n' + row('refresh_token', refreshResult, REFRESH_CHAINS) + '\n');
+process.stdout.write(`load average during the run: ${load.map((x) => x.toFixed(2)).join(' ')} (other processes share these cores)\n\n`);
+
+await app.close();
+await db.close();
+await dropDb?.();
+rmSync(dataDir, { recursive: true, force: true });
+
+process.stdout.write(
+  JSON.stringify({
+    db: dbLabel,
+    redis: !!config.redisUrl,
+    cc_tokens_per_sec: ccResult.per_sec,
+    cc_p50_ms: ccResult.p50_ms,
+    cc_p99_ms: ccResult.p99_ms,
+    cc_errors: ccResult.errors,
+    refresh_per_sec: refreshResult.per_sec,
+    refresh_p50_ms: refreshResult.p50_ms,
+    refresh_p99_ms: refreshResult.p99_ms,
+    refresh_errors: refreshResult.errors,
+    cc_server_cpu_ms: ccResult.server_cpu_ms,
+    refresh_server_cpu_ms: refreshResult.server_cpu_ms,
+    load_average_1m: Number(load[0].toFixed(2)),
+    cc_concurrency: CC_CONCURRENCY,
+    refresh_chains: REFRESH_CHAINS,
+    seconds: DURATION_MS / 1000,
+    cores: cpus().length,
+  }) + '\n',
+);

@@ -1,0 +1,224 @@
+/**
+ * Builds the Fastify application from what it is given: config, database, clock, Redis.
+ * Registration order is explicit: request decoration → error handling → parsers →
+ * OpenAPI → authentication → module routes → portal.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../platform/clock.ts';
+import { systemClock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/database.ts';
+import type { RedisFactory } from '../platform/redis.ts';
+import { randomToken } from '../platform/crypto.ts';
+import { installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
+import { validatorCompiler } from '../platform/http/validation.ts';
+import { ProblemSchema } from '../platform/http/schemas.ts';
+import { platformErrors } from '../platform/errors/platform.errors.ts';
+import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
+import type { App } from '../platform/http/app-types.ts';
+import '../platform/http/fastify-augment.ts';
+import { createServices, type Services } from './services.ts';
+import { installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
+import { registerTenantRoutes } from '../modules/tenants/index.ts';
+import { registerPartnerRoutes } from '../modules/partners/index.ts';
+import { registerAuditRoutes } from '../modules/audit/index.ts';
+import { registerAuthzCheckRoutes, registerCatalogRoutes } from '../modules/authz/index.ts';
+import { registerDelegationRoutes } from '../modules/delegations/index.ts';
+import { registerAppRoutes } from '../modules/apps/index.ts';
+import { registerOAuthRoutes } from '../modules/oauth/index.ts';
+import { installAgencyTokenGuard, registerAgencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
+import { registerVoucherRoutes } from '../modules/vouchers/index.ts';
+import { installGateway } from '../modules/gateway/index.ts';
+import { registerPartnerConsolidatedRoutes } from '../modules/resources/index.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  redis?: RedisFactory | null;
+  /** pino options or false; defaults from config.logLevel */
+  logger?: boolean | Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Secret-bearing path segments never reach the logs. */
+function redactUrl(url: string): string {
+  return url.replace(/(\/invite\/|\/invitations\/)[^/?#]+/g, '$1[redacted]').replace(/\b(pgagt|pgpat)_[0-9A-Za-z_-]+/g, '$1_[redacted]');
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+  const logger =
+    deps.logger ??
+    (config.logLevel === 'silent'
+      ? false
+      : {
+          level: config.logLevel,
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], censor: '[redacted]' },
+          serializers: {
+            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
+          },
+        });
+
+  const app = Fastify({
+    logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : `req_${randomToken(12)}`;
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler());
+  installErrorHandler(app);
+
+  const services = await createServices({
+    config,
+    db,
+    clock,
+    redis: deps.redis ?? null,
+    onError: (err, what) => app.log.error({ err }, `${what} error`),
+  });
+  app.decorate('services', services);
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authFailure', null);
+  app.decorateRequest('ctx', function (this: FastifyRequest): RequestContext {
+    const p = this.principal;
+    const ua = this.headers['user-agent'];
+    return {
+      requestId: String(this.id),
+      ip: this.ip ?? null,
+      userAgent: typeof ua === 'string' ? ua : null,
+      actor: p
+        ? { type: p.kind === 'api_token' ? 'api_token' : 'user', userId: p.userId, partnerId: p.partner?.partnerId ?? null, clientId: null, agencyId: null }
+        : ANONYMOUS,
+    };
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(cookie);
+
+  // ---- OpenAPI -----------------------------------------------------------------------------
+  app.addSchema(ProblemSchema);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Partnergate API',
+        version: '1.0.0',
+        description:
+          'Partner access platform: identities, tenants, partners, delegations, OAuth, gateway and audit. ' +
+          'Errors are RFC 9457 problem+json documents with a stable `code`. Cookie-authenticated mutations need the `x-csrf-token` header; ' +
+          'personal API tokens go in `Authorization: Bearer`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'partnergate_session' },
+          apiToken: { type: 'http', scheme: 'bearer', description: 'personal API token (pgpat_…)' },
+          agencyToken: { type: 'http', scheme: 'bearer', description: 'agency embed token (pgagt_…): /embed/v1 only' },
+          accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'OAuth access token (RFC 9068 JWT) from /oauth/token — the gateway routes' },
+        },
+      },
+      security: [{ session: [] }, { apiToken: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // ---- health ------------------------------------------------------------------------------
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (req, reply) => {
+    if (await db.ping()) return { status: 'ready' };
+    return sendProblem(reply, req, platformErrors.service_unavailable('The database does not answer.'));
+  });
+
+  // ---- API ---------------------------------------------------------------------------------
+  installAuthHook(app, services.identity, services.access);
+  const { access } = services;
+  registerIdentityRoutes(app, { identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec });
+  registerTenantRoutes(app, { tenants: services.tenants, access });
+  registerPartnerRoutes(app, { partners: services.partners, access, applicationLimiter: services.applicationLimiter });
+  registerAuditRoutes(app, { audit: services.audit, access });
+  registerCatalogRoutes(app, { access });
+  await installGateway(app as unknown as FastifyInstance, { config, clock, gateway: services.gateway, resources: services.resources, tenants: services.tenants, vouchers: services.vouchers });
+  registerPartnerConsolidatedRoutes(app, { resources: services.resources, authz: services.authz, access, tenants: services.tenants, limiter: services.rateLimiter, config, recordAccess: (ctx, e) => services.gateway.auditBuffer.push(ctx, e) });
+  registerAuthzCheckRoutes(app, { authz: services.authz, access });
+  registerDelegationRoutes(app, { delegations: services.delegations, authz: services.authz, access });
+  registerAppRoutes(app, { apps: services.apps, resold: services.resold, access });
+  await registerOAuthRoutes(app, { oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
+  installAgencyTokenGuard(app);
+  registerAgencyRoutes(app, { agencies: services.agencies, tenants: services.tenants, access });
+  registerVoucherRoutes(app, { vouchers: services.vouchers, access, clock });
+  registerEmbedRoutes(app, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock, perMinute: config.rateLimits.agency });
+
+  // ---- portal ------------------------------------------------------------------------------
+  const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, cacheControl: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || req.url.startsWith('/.well-known');
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && hasWeb) {
+      if (req.url.startsWith('/assets/')) return sendProblem(reply, req, platformErrors.not_found('No such file.'));
+      reply.header('cache-control', 'no-cache');
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+      );
+      return (reply as unknown as { sendFile: (f: string) => unknown }).sendFile('index.html');
+    }
+    return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`));
+  });
+
+  app.addHook('onReady', async () => {
+    // Snapshots load between head() and start(head): what commits while they load is replayed.
+    const head = await services.feed.head();
+    await services.authz.load();
+    await services.agencies.load();
+    await services.oauth.start();
+    await services.feed.start(head);
+    services.delegations.startExpirySweep();
+  });
+  app.addHook('onClose', async () => {
+    services.delegations.stopExpirySweep();
+    services.authz.stop();
+    services.oauth.stop();
+    await services.agencies.stop();
+    await services.feed.stop();
+    for (const c of services.redisClients) c.disconnect();
+  });
+
+  return app as unknown as FastifyInstance;
+}

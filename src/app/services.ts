@@ -1,0 +1,158 @@
+/**
+ * Wires the services together, explicitly, from what buildApp was given. Nothing here reads
+ * process.env or connects on import.
+ */
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db/database.ts';
+import { SecretHasher } from '../platform/crypto.ts';
+import { ChangeFeed } from '../platform/events/change-feed.ts';
+import type { RedisFactory } from '../platform/redis.ts';
+import { platformErrors } from '../platform/errors/platform.errors.ts';
+import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
+import { AuditLog } from '../modules/audit/index.ts';
+import { AuthzService, RoleCatalog } from '../modules/authz/index.ts';
+import { Access, IdentityService } from '../modules/identity/index.ts';
+import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
+import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
+import { DelegationsService } from '../modules/delegations/index.ts';
+import { VouchersService } from '../modules/vouchers/index.ts';
+import { AgenciesService } from '../modules/agencies/index.ts';
+import { ResourcesService } from '../modules/resources/index.ts';
+import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
+import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
+import { OAuthService } from '../modules/oauth/index.ts';
+import type { Redis } from 'ioredis';
+
+export interface ServiceDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  redis: RedisFactory | null;
+  onError: (err: unknown, what: string) => void;
+}
+
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  hasher: SecretHasher;
+  feed: ChangeFeed;
+  audit: AuditLog;
+  roles: RoleCatalog;
+  access: Access;
+  identity: IdentityService;
+  tenants: TenantsService;
+  partners: PartnersService;
+  delegations: DelegationsService;
+  /** the decision engine over its feed-fed snapshot (decide, explain, context resolution) */
+  authz: AuthzService;
+  applicationLimiter: (ip: string | null) => Promise<void>;
+  /** exact rolling-window limiter for every route class (Redis-shared when REDIS_URL is set); see platform/ratelimit */
+  rateLimiter: RateLimiter;
+  /** vouchers: issue, look up, list (agency embed API, tenant portal, the gateway's vouchers resource) */
+  vouchers: VouchersService;
+  /** agencies, their form tokens and the in-memory token index the embed API verifies against */
+  agencies: AgenciesService;
+  /** the reference resource service (the gateway's default upstream, the MSP consolidated views) */
+  resources: ResourcesService;
+  /** the gateway's enforcement pipeline */
+  gateway: GatewayService;
+  /** partner OAuth apps (clients) */
+  apps: AppsService;
+  /** end-customer tenants a wholesaler resells */
+  resold: ResoldTenantsService;
+  /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
+  oauth: OAuthService;
+  /** Redis connections the services opened (closed with the app). */
+  redisClients: Redis[];
+}
+
+export async function createServices(d: ServiceDeps): Promise<Services> {
+  const { config, db, clock } = d;
+  const redisClients: Redis[] = [];
+  const redis = d.redis
+    ? () => {
+        const c = d.redis!();
+        redisClients.push(c);
+        return c;
+      }
+    : null;
+
+  const hasher = new SecretHasher(config.secretKey);
+  const feed = new ChangeFeed({ db, redis: d.redis, onError: (e) => d.onError(e, 'change feed') });
+  const audit = new AuditLog(db, clock);
+  const roles = await RoleCatalog.load(db);
+  const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
+
+  let loginLimiter: RateLimiterAbstract;
+  let appLimiter: RateLimiterAbstract;
+  let rateLimitRedis: Redis | null = null;
+  if (redis) {
+    const client = redis();
+    client.on('error', (e) => d.onError(e, 'redis'));
+    rateLimitRedis = client;
+    loginLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: 'pg:login', points: config.loginMaxAttempts, duration: config.loginWindowSec });
+    appLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: 'pg:apply', points: 10, duration: 3600 });
+  } else {
+    loginLimiter = new RateLimiterMemory({ keyPrefix: 'login', points: config.loginMaxAttempts, duration: config.loginWindowSec });
+    appLimiter = new RateLimiterMemory({ keyPrefix: 'apply', points: 10, duration: 3600 });
+  }
+
+  const rateLimiter = createRateLimiter({
+    clock,
+    redis: rateLimitRedis,
+    failurePolicy: config.rateLimitRedisFailure,
+    onError: (e, info) => d.onError(e, `rate limiter (policy ${info.policy}, ${info.suppressed} more failures since the last report)`),
+  });
+
+  const identity = new IdentityService({
+    db,
+    audit,
+    feed,
+    clock,
+    hasher,
+    loginLimiter,
+    loginMaxAttempts: config.loginMaxAttempts,
+    sessionIdleTimeoutSec: config.sessionIdleTimeoutSec,
+    sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
+    scryptCost: config.scryptCost,
+    publicUrl: config.publicUrl,
+  });
+  const tenants = new TenantsService({ db, audit, feed, clock, identity });
+  const partners = new PartnersService({ db, audit, feed, clock, identity });
+  const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
+  const authz = new AuthzService({ db, feed, clock, roles });
+  partners.onStatusChange(async (trx, ctx, partner, to) => {
+    if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
+  });
+  const vouchers = new VouchersService({ db, audit, feed, clock });
+  const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
+
+  const applicationLimiter = async (ip: string | null) => {
+    try {
+      await appLimiter.consume(`ip:${ip ?? 'unknown'}`);
+    } catch (r) {
+      const ms = (r as { msBeforeNext?: number }).msBeforeNext;
+      if (typeof ms !== 'number') throw r;
+      const retry = Math.max(1, Math.ceil(ms / 1000));
+      throw platformErrors.rate_limited(`Too many applications from this address. Try again in ${retry} seconds.`, { headers: { 'retry-after': String(retry) } });
+    }
+  };
+
+  const resources = new ResourcesService({
+    db,
+    audit,
+    clock,
+    tenants,
+    delegationBillTo: async (id) => (await delegations.get(id).catch(() => null))?.bill_to_ban_id ?? null,
+  });
+
+  const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
+  const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
+  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, redis, onError: d.onError });
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError });
+
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, gateway, apps, resold, oauth, redisClients };
+}

@@ -1,0 +1,19 @@
+/** Commands contributed by capability modules (e.g. `keys rotate`). */
+import type { Config } from '../config/config.ts';
+import type { FastifyInstance } from 'fastify';
+import { upstreamCommand } from '../modules/gateway/gateway.cli.ts';
+import { keysCliExtension } from '../modules/oauth/keys.cli.ts';
+import { serviceAccountCli } from '../modules/authz/service-account.cli.ts';
+
+export interface CliExtension {
+  command: string;
+  usage: string;
+  run(args: {
+    config: Config;
+    sub: string | undefined;
+    values: Record<string, string | boolean | undefined>;
+    withApp: (fn: (app: FastifyInstance) => Promise<number>) => Promise<number>;
+  }): Promise<number>;
+}
+
+export const CLI_EXTENSIONS: CliExtension[] = [upstreamCommand, keysCliExtension, serviceAccountCli];

@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', publicUrl: 'http://localhost:8080', databaseUrl: null, redisUrl: null, delegationMaxDays: 730, accessTokenTtlSec: 600 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
+    [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
+    [{ RATE_LIMITS: '{"read": -1}' }, 'RATE_LIMITS'],
+    [{ GATEWAY_ROUTES: '[{"prefix": "x"}]' }, 'GATEWAY_ROUTES'],
+    [{ SESSION_IDLE_TIMEOUT: '7200', SESSION_ABSOLUTE_TIMEOUT: '3600' }, 'SESSION_IDLE_TIMEOUT'],
+  ])('refuses %o naming %s', (env, setting) => {
+    try {
+      loadConfig(env);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).setting).toBe(setting);
+      expect((e as Error).message).toMatch(new RegExp(`^Invalid setting ${setting}: `));
+    }
+  });
+
+  it('reads a config file; the environment wins; unknown keys are refused', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pgcfg-'));
+    const file = path.join(dir, 'partnergate.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9000, DELEGATION_MAX_DAYS: 90, RATE_LIMITS: { read: 250 } }));
+    const c = loadConfig({ CONFIG_FILE: file, PORT: '9100' });
+    expect(c.port).toBe(9100);
+    expect(c.delegationMaxDays).toBe(90);
+    expect(c.rateLimits.read).toBe(250);
+    writeFileSync(file, JSON.stringify({ PROT: 9000 }));
+    expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(/Invalid setting PROT: unknown setting/);
+    expect(() => loadConfig({ CONFIG_FILE: path.join(dir, 'missing.json') })).toThrow(/CONFIG_FILE/);
+  });
+});

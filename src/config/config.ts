@@ -1,0 +1,262 @@
+/**
+ * The one place that reads process.env (and the optional config file).
+ * Returns a frozen, typed Config; a bad value throws ConfigError naming the setting.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface GatewayRouteConfig {
+  /** Path prefix under /resources or any custom prefix, e.g. "/resources/v1/orders". */
+  prefix: string;
+  /** Upstream base URL; the gateway forwards `prefix + rest` to `upstream + rest`. */
+  upstream: string;
+  /** method + path pattern → permission. Patterns are relative to prefix, `:param` segments allowed. */
+  rules: { method: string; path: string; permission: string; rate_class?: string }[];
+  /** true when the route acts on one tenant's data (needs tenant context). */
+  tenant_scoped?: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Master secret: encrypts signing keys at rest and keys HMACs of stored secrets. */
+  secretKey: string;
+  sessionIdleTimeoutSec: number;
+  sessionAbsoluteTimeoutSec: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  loginMaxAttempts: number;
+  loginWindowSec: number;
+  delegationMaxDays: number;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  /** Seed the demo world when the database is empty. */
+  demo: boolean;
+  gatewayRoutes: GatewayRouteConfig[];
+  /** Base URL of the reference resource service when it runs on its own; null = inside this process. */
+  resourcesUpstreamUrl: string | null;
+  /** When Redis is configured but unreachable: refuse (503) or fall back to per-instance counters. */
+  rateLimitRedisFailure: 'refuse' | 'local';
+  /** Per route class limits, requests per minute. */
+  rateLimits: Record<string, number>;
+  configFile: string | null;
+  /** log2 of scrypt's N for new password hashes (17 in production; test suites lower it). */
+  scryptCost: number;
+}
+
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, problem: string) {
+    super(`Invalid setting ${setting}: ${problem}`);
+    this.setting = setting;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** File settings use the same names as the environment variables (e.g. {"PORT": 8080}) plus GATEWAY_ROUTES / RATE_LIMITS as JSON values. */
+function readConfigFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new ConfigError('CONFIG_FILE', `file ${JSON.stringify(file)} does not exist`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError('CONFIG_FILE', `${file} is not valid JSON (${(e as Error).message})`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError('CONFIG_FILE', `${file} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export const DEFAULT_RATE_LIMITS: Record<string, number> = {
+  // seed 001: 100–500 requests/min depending on the endpoint class
+  read: 500,
+  write: 100,
+  export: 100,
+  default: 300,
+  partner: 5000,
+  agency: 20,
+};
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Record<string, string>> = {}): Readonly<Config> {
+  const configFile = overrides.CONFIG_FILE ?? env.CONFIG_FILE ?? null;
+  const file = configFile ? readConfigFile(configFile) : {};
+  const known = new Set(Object.keys(SETTINGS));
+  for (const k of Object.keys(file)) {
+    if (!known.has(k)) throw new ConfigError(k, `unknown setting in ${configFile}`);
+  }
+  const raw = (name: string): string | undefined => {
+    if (overrides[name] !== undefined) return overrides[name];
+    if (env[name] !== undefined && env[name] !== '') return env[name];
+    const v = file[name];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  };
+
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const v = raw(name);
+    if (v === undefined) return def;
+    if (!/^-?\d+$/.test(v.trim())) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(v)}`);
+    const n = Number(v);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const v = raw(name);
+    if (v === undefined) return def;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    throw new ConfigError(name, `must be true or false, got ${JSON.stringify(v)}`);
+  };
+  const url = (name: string, protocols: string[]): string | null => {
+    const v = raw(name);
+    if (v === undefined) return null;
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      throw new ConfigError(name, `must be a URL, got ${JSON.stringify(redact(v))}`);
+    }
+    if (!protocols.includes(u.protocol)) {
+      throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${u.protocol}`);
+    }
+    return v;
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const host = raw('HOST') ?? '127.0.0.1';
+  const publicUrlRaw = url('PUBLIC_URL', ['http:', 'https:']);
+  const publicUrl = (publicUrlRaw ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const dataDir = path.resolve(raw('DATA_DIR') ?? './data');
+  const logLevel = (raw('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
+  }
+  const secretKey = raw('SECRET_KEY') ?? '';
+  if (secretKey && secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters (e.g. `openssl rand -base64 48`)');
+  }
+  const rateLimitRedisFailure = (raw('RATE_LIMIT_REDIS_FAILURE') ?? 'refuse') as Config['rateLimitRedisFailure'];
+  if (!['refuse', 'local'].includes(rateLimitRedisFailure)) {
+    throw new ConfigError('RATE_LIMIT_REDIS_FAILURE', `must be refuse or local, got ${JSON.stringify(rateLimitRedisFailure)}`);
+  }
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
+  const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
+
+  const cfg: Config = {
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    logLevel,
+    secretKey,
+    sessionIdleTimeoutSec: int('SESSION_IDLE_TIMEOUT', 30 * 60, 60, 7 * 86400),
+    sessionAbsoluteTimeoutSec: int('SESSION_ABSOLUTE_TIMEOUT', 12 * 3600, 300, 30 * 86400),
+    cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
+    trustProxy: bool('TRUST_PROXY', false),
+    bodyLimitBytes: int('BODY_LIMIT', 1024 * 1024, 1024, 50 * 1024 * 1024),
+    loginMaxAttempts: int('LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
+    loginWindowSec: int('LOGIN_WINDOW', 15 * 60, 1, 86400),
+    delegationMaxDays: int('DELEGATION_MAX_DAYS', 730, 1, 3650),
+    accessTokenTtlSec: int('ACCESS_TOKEN_TTL', 600, 30, 86400),
+    refreshTokenTtlSec: int('REFRESH_TOKEN_TTL', 30 * 86400, 300, 365 * 86400),
+    demo: bool('DEMO', false),
+    gatewayRoutes,
+    resourcesUpstreamUrl: url('RESOURCES_UPSTREAM_URL', ['http:', 'https:']),
+    rateLimitRedisFailure,
+    rateLimits,
+    configFile,
+    scryptCost: int('SCRYPT_COST', 17, 10, 20),
+  };
+  if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
+    throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
+  }
+  return Object.freeze(cfg);
+}
+
+/** Every setting, with its documentation; the README table is written from this list. */
+export const SETTINGS: Record<string, string> = {
+  PORT: 'TCP port to listen on (default 8080).',
+  HOST: 'Interface to bind (default 127.0.0.1; use 0.0.0.0 in containers).',
+  PUBLIC_URL: 'External base URL, used for the OAuth issuer, redirects and cookies (default http://localhost:PORT).',
+  DATA_DIR: 'Folder for the embedded SQLite database and generated secrets (default ./data).',
+  DATABASE_URL: 'postgres:// URL; when set, PostgreSQL is used instead of SQLite.',
+  REDIS_URL: 'redis:// URL; when set, rate-limit counters and the change feed are shared through Redis.',
+  LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info).',
+  SECRET_KEY: 'Master secret (≥ 32 chars) that encrypts signing keys and keys secret hashes. Generated into DATA_DIR/secret.key when unset.',
+  SESSION_IDLE_TIMEOUT: 'Seconds of inactivity after which a portal session ends (default 1800).',
+  SESSION_ABSOLUTE_TIMEOUT: 'Seconds after login after which a portal session ends regardless of use (default 43200).',
+  COOKIE_SECURE: 'Mark cookies Secure (default: true when PUBLIC_URL is https).',
+  TRUST_PROXY: 'Trust X-Forwarded-For from a reverse proxy for client IPs (default false).',
+  BODY_LIMIT: 'Largest accepted request body in bytes (default 1048576).',
+  LOGIN_MAX_ATTEMPTS: 'Failed logins allowed per email and per IP within LOGIN_WINDOW (default 5).',
+  LOGIN_WINDOW: 'Seconds over which failed logins are counted (default 900).',
+  DELEGATION_MAX_DAYS: 'Longest allowed delegation, in days (default 730, like GDAP).',
+  ACCESS_TOKEN_TTL: 'OAuth access token lifetime in seconds (default 600).',
+  REFRESH_TOKEN_TTL: 'OAuth refresh token lifetime in seconds (default 2592000).',
+  DEMO: 'Seed the demo world on an empty database at start (npm start sets it).',
+  GATEWAY_ROUTES: 'JSON list of extra upstream routes for the gateway (config file recommended).',
+  RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
+  RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit.',
+  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
+  SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
+  CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
+};
+
+function redact(v: string): string {
+  return v.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+function jsonSetting<T>(v: string | undefined, name: string, guard: (x: unknown) => string | null): T | undefined {
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new ConfigError(name, 'must be valid JSON');
+  }
+  const problem = guard(parsed);
+  if (problem) throw new ConfigError(name, problem);
+  return parsed as T;
+}
+
+function isRateLimits(x: unknown): string | null {
+  if (!x || typeof x !== 'object' || Array.isArray(x)) return 'must be an object of class → requests per minute';
+  for (const [k, v] of Object.entries(x)) {
+    if (!Number.isInteger(v) || (v as number) < 1) return `class ${k} must be a positive integer, got ${JSON.stringify(v)}`;
+  }
+  return null;
+}
+
+function isGatewayRoutes(x: unknown): string | null {
+  if (!Array.isArray(x)) return 'must be a list of routes';
+  for (const [i, r] of x.entries()) {
+    if (!r || typeof r !== 'object') return `route ${i} must be an object`;
+    const route = r as Record<string, unknown>;
+    if (typeof route.prefix !== 'string' || !route.prefix.startsWith('/')) return `route ${i}: prefix must start with /`;
+    try {
+      const u = new URL(String(route.upstream));
+      if (!['http:', 'https:'].includes(u.protocol)) return `route ${i}: upstream must be http(s)`;
+    } catch {
+      return `route ${i}: upstream must be a URL`;
+    }
+    if (!Array.isArray(route.rules) || route.rules.length === 0) return `route ${i}: rules must be a non-empty list`;
+    for (const [j, rule] of (route.rules as Record<string, unknown>[]).entries()) {
+      if (typeof rule?.method !== 'string' || typeof rule?.path !== 'string' || typeof rule?.permission !== 'string') {
+        return `route ${i} rule ${j}: needs method, path and permission`;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,15 @@
+/**
+ * Agencies (seed 004): tenant-scoped agencies without user accounts, their form-specific embed
+ * tokens, the embedded API (/embed/v1: issue + look up own vouchers, 20 requests per rolling
+ * minute per token) and the embeddable form page. Vouchers themselves live in modules/vouchers.
+ */
+export { AgenciesService, toAgencyDto, toAgencyTokenDto, type AgenciesDeps, type FormConfigInput } from './agencies.service.ts';
+export { AgencyTokenIndex, type AgencyPrincipal, type AgencyTokenVerdict, type IndexedToken } from './agency-token-index.ts';
+export { AgencyUsageRecorder } from './agency-usage.ts';
+export { registerAgencyRoutes } from './agencies.routes.ts';
+export { registerEmbedRoutes, installAgencyTokenGuard, toEmbedVoucherDto, type EmbedDeps } from './embed.routes.ts';
+export { agencyErrors } from './agencies.errors.ts';
+export { AGENCY_TOKEN_PREFIX, newAgencyToken, isWellFormedAgencyToken, looksLikeAgencyToken, demoAgencyToken } from './agency-token.ts';
+export { normalizeFormConfig, parseFormConfig, type FormConfig } from './form-config.ts';
+export { seedDemoAgencies } from './agencies.demo.ts';
+export type { AgencyRow, AgencyTokenRow } from './agencies.repo.ts';

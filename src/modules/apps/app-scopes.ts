@@ -1,0 +1,57 @@
+/**
+ * The scopes a partner app may ask for. Resource scopes are permission grants of the customer
+ * resource APIs (`orders.create`, `billing.invoices.read`, `billing.*`), so the consent screen
+ * can say in plain words what each means (from the permissions table) and the decision engine
+ * can intersect them with the delegation. Identity scopes are OpenID Connect's.
+ */
+import type { RoleCatalog } from '../authz/index.ts';
+
+/** Top-level permission namespaces of the customer resource APIs (the gateway's resources). */
+export const RESOURCE_NAMESPACES = ['billing', 'orders', 'services', 'support', 'reports', 'alerts', 'vouchers'] as const;
+
+export const IDENTITY_SCOPES: Readonly<Record<string, string>> = {
+  openid: 'Confirm who approved the connection',
+  profile: 'See your name',
+  email: 'See your email address',
+};
+
+export const OFFLINE_ACCESS = 'offline_access';
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+export interface ScopeInfo {
+  scope: string;
+  /** plain words for the consent screen */
+  description: string;
+  /** the concrete permissions the scope covers */
+  permissions: string[];
+}
+
+/**
+ * Every resource scope: each resource permission, and each wildcard prefix of one
+ * (`billing.*`, `billing.invoices.*`). Ordered by name.
+ */
+export function resourceScopeCatalog(roles: RoleCatalog): Map<string, ScopeInfo> {
+  const perms = [...roles.permissions.entries()].filter(([name]) => (RESOURCE_NAMESPACES as readonly string[]).includes(name.split('.')[0]));
+  const out = new Map<string, ScopeInfo>();
+  for (const [name, description] of perms) out.set(name, { scope: name, description, permissions: [name] });
+  const prefixes = new Set<string>();
+  for (const [name] of perms) {
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length; i++) prefixes.add(parts.slice(0, i).join('.'));
+  }
+  for (const prefix of prefixes) {
+    const covered = perms.filter(([n]) => n.startsWith(prefix + '.'));
+    out.set(`${prefix}.*`, {
+      scope: `${prefix}.*`,
+      description: `Everything under ${prefix}: ${covered.map(([, d]) => d.charAt(0).toLowerCase() + d.slice(1)).join('; ')}`,
+      permissions: covered.map(([n]) => n),
+    });
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function isResourceScope(scope: string): boolean {
+  return (RESOURCE_NAMESPACES as readonly string[]).includes(scope.split('.')[0]);
+}

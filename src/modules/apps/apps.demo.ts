@@ -1,0 +1,88 @@
+/**
+ * The demo world's OAuth side: an app for the delegated partner (Northwind Ordering, used by the
+ * sample partner app at /sample-partner-app/) and one for the wholesaler (Contoso Provisioning,
+ * client credentials + token exchange), plus one end customer Contoso resells. Client secrets
+ * are derived from the installation secret (like demo passwords), so re-runs print the same
+ * value; only their keyed hash is stored. Idempotent.
+ */
+import { createHmac } from 'node:crypto';
+import type { Services } from '../../app/services.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { DemoWorld } from '../demo/demo.seed.ts';
+import { CLIENT_SECRET_PREFIX, type AppInput } from './apps.service.ts';
+import { TOKEN_EXCHANGE_GRANT } from './app-scopes.ts';
+
+export const SAMPLE_APP_PATH = '/sample-partner-app';
+
+export function demoClientSecret(installationSecret: string, partnerSlug: string): string {
+  return `${CLIENT_SECRET_PREFIX}_${createHmac('sha256', installationSecret).update('demo-client-secret:' + partnerSlug).digest('base64url')}`;
+}
+
+export function demoApps(publicUrl: string): { partnerSlug: string; input: AppInput }[] {
+  return [
+    {
+      partnerSlug: 'northwind-apps',
+      input: {
+        name: 'Northwind Ordering',
+        description: 'Places and tracks orders for the customers who connect it.',
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: [`${publicUrl}${SAMPLE_APP_PATH}/callback`],
+        scopes: ['openid', 'profile', 'email', 'orders.read', 'orders.create', 'services.read', 'billing.accounts.read', 'billing.invoices.read'],
+      },
+    },
+    {
+      partnerSlug: 'contoso-wholesale',
+      input: {
+        name: 'Contoso Provisioning',
+        description: 'Provisions services for Contoso and the customers it resells.',
+        grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
+        scopes: ['orders.read', 'orders.create', 'services.read', 'services.manage', 'billing.accounts.read'],
+      },
+    },
+  ];
+}
+
+export interface DemoAppInfo {
+  partner_slug: string;
+  client_id: string;
+  client_secret: string;
+  redirect_uris: string[];
+  grant_types: string[];
+  scopes: string[];
+}
+
+export async function seedDemoApps(s: Services, world: DemoWorld, opCtx: RequestContext): Promise<void> {
+  const out: DemoAppInfo[] = [];
+  for (const { partnerSlug, input } of demoApps(s.config.publicUrl)) {
+    const partner = world.partners.find((p) => p.slug === partnerSlug);
+    if (!partner) continue;
+    const secret = demoClientSecret(s.config.secretKey, partnerSlug);
+    let app = (await s.apps.list(partner.id)).find((a) => a.name === input.name);
+    if (!app) {
+      const owner = await s.identity.findUserByEmail(partner.owner.email);
+      const ctx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: owner?.id ?? opCtx.actor.userId, partnerId: partner.id } };
+      app = (await s.apps.create(ctx, partner.id, input, { secret })).app;
+    }
+    out.push({
+      partner_slug: partnerSlug,
+      client_id: app.id,
+      client_secret: secret,
+      redirect_uris: JSON.parse(app.redirect_uris) as string[],
+      grant_types: JSON.parse(app.grant_types) as string[],
+      scopes: JSON.parse(app.scopes) as string[],
+    });
+  }
+  world.apps = out;
+
+  // One end customer the wholesaler resells, so token exchange works out of the box.
+  const contoso = world.partners.find((p) => p.slug === 'contoso-wholesale');
+  if (contoso) {
+    const slug = 'bluebird-cafe';
+    if (!(await s.tenants.findBySlug(slug))) {
+      const owner = await s.identity.findUserByEmail(contoso.owner.email);
+      const ctx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: owner?.id ?? opCtx.actor.userId, partnerId: contoso.id } };
+      await s.resold.provision(ctx, contoso.id, { name: 'Bluebird Café', slug, billing_account_name: 'Bluebird Café — main' });
+    }
+    world.resold_tenants = (await s.resold.list(contoso.id)).map((r) => ({ partner_slug: contoso.slug, tenant_id: r.tenant.id, slug: r.tenant.slug, name: r.tenant.name, delegation_id: r.delegation_id, bill_to_ban: r.bill_to_ban }));
+  }
+}

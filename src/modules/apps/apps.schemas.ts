@@ -1,0 +1,83 @@
+import { Type, Strict, Id, Name, Nullable, Slug, Email } from '../../platform/http/schemas.ts';
+import { GRANT_TYPES } from './app-scopes.ts';
+
+const Uri = Type.String({ minLength: 1, maxLength: 2000 });
+const GrantTypeSchema = Type.Union(GRANT_TYPES.map((g) => Type.Literal(g)));
+const ScopeSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z*][a-z0-9_.*]*$' });
+
+const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
+const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
+
+export const AppDto = Type.Object({
+  id: Type.String(),
+  client_id: Type.String({ description: 'the OAuth client_id (same as id)' }),
+  partner_id: Type.String(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  logo_uri: Nullable(Type.String()),
+  redirect_uris: Type.Array(Type.String()),
+  grant_types: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  token_endpoint_auth_method: Type.String(),
+  jwks: Nullable(Type.Unknown()),
+  secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
+  secret_rotated_at: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export const AppWithSecret = Type.Object({
+  app: AppDto,
+  client_secret: Nullable(Type.String({ description: 'shown once; store it now (null for private_key_jwt apps)' })),
+});
+
+export const AppParams = Strict({ partner_id: Id('ptr'), app_id: Id('app') });
+export const PartnerParams = Strict({ partner_id: Id('ptr') });
+
+export const CreateAppBody = Strict({
+  name: Name,
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  logo_uri: Type.Optional(Nullable(Uri)),
+  redirect_uris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
+  grant_types: Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 }),
+  scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 }),
+  token_endpoint_auth_method: Type.Optional(Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')])),
+  jwks: Type.Optional(Nullable(JwksSchema)),
+});
+
+export const UpdateAppBody = Strict({
+  name: Type.Optional(Name),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  logo_uri: Type.Optional(Nullable(Uri)),
+  redirect_uris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
+  grant_types: Type.Optional(Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 })),
+  scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 })),
+  jwks: Type.Optional(Nullable(JwksSchema)),
+});
+
+export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) });
+
+// ---- resold end-customer tenants (wholesale) ----------------------------------------------------
+
+export const CreateResoldTenantBody = Strict({
+  name: Name,
+  slug: Slug,
+  billing_account_name: Type.Optional(Name),
+  admin: Type.Optional(Strict({ email: Email, name: Type.Optional(Name) })),
+  ends_at: Type.Optional(Type.String({ format: 'date-time', description: 'end of the wholesale delegation (default: the longest allowed)' })),
+});
+
+export const ResoldTenantDto = Type.Object({
+  tenant: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), status: Type.String() }),
+  delegation_id: Type.String(),
+  delegation_status: Type.String(),
+  ends_at: Type.String(),
+  bill_to_ban: Nullable(Type.String({ description: "the wholesaler's account number billed for this customer" })),
+  billing_accounts: Type.Array(Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String() })),
+  created_at: Type.String(),
+});
+
+export const CreatedResoldTenant = Type.Object({
+  resold: ResoldTenantDto,
+  invitation: Nullable(Type.Object({ url: Type.String(), expires_at: Type.String() })),
+});

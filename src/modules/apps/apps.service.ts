@@ -1,0 +1,404 @@
+/**
+ * Partner apps: the OAuth clients a partner registers (ARCHITECTURE §4.1). A partner owner
+ * registers, edits, rotates the secret of and deletes them; staff read them. Only partners with
+ * the `delegated` capability (consent: authorization code) or `wholesale` (client credentials and
+ * token exchange) can have apps, and the grant types follow the capability.
+ *
+ * The client secret is 256 random bits shown once and stored as a keyed hash (SecretHasher): a
+ * fast HMAC is the right check for a high-entropy secret, so the token endpoint stays fast.
+ * Every mutation commits with its audit event and an `app` change-feed row.
+ */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import { newSecret, type SecretHasher } from '../../platform/crypto.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { RoleCatalog } from '../authz/index.ts';
+import type { DelegationsService } from '../delegations/index.ts';
+import type { PartnersService } from '../partners/index.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import { appErrors as E } from './apps.errors.ts';
+import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, resourceScopeCatalog, type GrantType, type ScopeInfo } from './app-scopes.ts';
+import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
+import * as repo from './apps.repo.ts';
+
+export const CLIENT_SECRET_PREFIX = 'pgcs';
+const MAX_APPS_PER_PARTNER = 25;
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
+
+export interface AppsDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  hasher: SecretHasher;
+  roles: RoleCatalog;
+  delegations: DelegationsService;
+  tenants: TenantsService;
+  partners: PartnersService;
+}
+
+export interface AppInput {
+  name: string;
+  description?: string | null;
+  logo_uri?: string | null;
+  redirect_uris?: string[];
+  grant_types: GrantType[];
+  scopes: string[];
+  token_endpoint_auth_method?: 'client_secret_basic' | 'private_key_jwt';
+  jwks?: { keys: Record<string, unknown>[] } | null;
+}
+
+export type AppPatch = Partial<Omit<AppInput, 'token_endpoint_auth_method'>>;
+
+/** Which capability each grant type needs. */
+const GRANT_CAPABILITY: Record<GrantType, 'delegated' | 'wholesale'> = {
+  authorization_code: 'delegated',
+  refresh_token: 'delegated',
+  client_credentials: 'wholesale',
+  [TOKEN_EXCHANGE_GRANT]: 'wholesale',
+};
+
+export class AppsService {
+  readonly #d: AppsDeps;
+  #scopes: Map<string, ScopeInfo> | null = null;
+  constructor(d: AppsDeps) {
+    this.#d = d;
+  }
+
+  #now(): string {
+    return this.#d.clock.now().toISOString();
+  }
+
+  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await mutate(this.#d.db, fn);
+    } finally {
+      this.#d.feed.kick();
+    }
+  }
+
+  /** Resource scopes an app may ask for, with their plain-words descriptions. */
+  scopeCatalog(): Map<string, ScopeInfo> {
+    this.#scopes ??= resourceScopeCatalog(this.#d.roles);
+    return this.#scopes;
+  }
+
+  /** Plain words for any scope (identity or resource); null when unknown. */
+  describeScope(scope: string): ScopeInfo | null {
+    if (IDENTITY_SCOPES[scope]) return { scope, description: IDENTITY_SCOPES[scope], permissions: [] };
+    if (scope === OFFLINE_ACCESS) return { scope, description: 'Keep access while you are away, until the connection ends', permissions: [] };
+    return this.scopeCatalog().get(scope) ?? null;
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  list(partnerId: string): Promise<repo.AppRow[]> {
+    return repo.listApps(this.#d.db.kysely, partnerId);
+  }
+
+  async get(partnerId: string, appId: string): Promise<repo.AppRow> {
+    const a = await repo.findApp(this.#d.db.kysely, appId);
+    // Another partner's app answers exactly like a missing one.
+    if (!a || a.partner_id !== partnerId || a.status !== 'active') throw E.app_not_found();
+    return a;
+  }
+
+  /** The authorization server's view of a client: the app, its partner and the partner's own BAN. */
+  findClientRecord(clientId: string): Promise<repo.ClientRecord | undefined> {
+    return repo.findClientRecord(this.#d.db.kysely, clientId);
+  }
+
+  // ---- validation -----------------------------------------------------------------------------
+
+  #capabilities(partner: { capabilities: string }): string[] {
+    try {
+      return JSON.parse(partner.capabilities) as string[];
+    } catch {
+      return [];
+    }
+  }
+
+  async #requireAppPartner(trx: Tx, partnerId: string) {
+    const p = await repo.findPartner(trx, partnerId);
+    if (!p) throw E.app_not_found();
+    const caps = this.#capabilities(p);
+    if (!caps.includes('delegated') && !caps.includes('wholesale')) {
+      throw E.app_capability_required('Apps are for partners approved with the delegated or wholesale capability; ask the operator.');
+    }
+    return { partner: p, caps };
+  }
+
+  #validateGrantTypes(grantTypes: GrantType[], caps: string[]): GrantType[] {
+    const set = [...new Set(grantTypes)];
+    for (const [i, g] of set.entries()) {
+      if (!(GRANT_TYPES as readonly string[]).includes(g)) throw E.app_grant_types_invalid(`${g} is not a supported grant type.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: 'unsupported' }] });
+      const need = GRANT_CAPABILITY[g];
+      if (!caps.includes(need)) {
+        throw E.app_grant_types_invalid(`The ${g} grant type needs the partner capability ${need}.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${need}` }] });
+      }
+    }
+    if (set.includes('refresh_token') && !set.includes('authorization_code')) {
+      throw E.app_grant_types_invalid('refresh_token comes with authorization_code.', { fields: [{ pointer: '/body/grant_types', detail: 'refresh_token without authorization_code' }] });
+    }
+    if (set.includes(TOKEN_EXCHANGE_GRANT) && !set.includes('client_credentials')) {
+      throw E.app_grant_types_invalid('Token exchange exchanges a client-credentials token: add client_credentials.', { fields: [{ pointer: '/body/grant_types', detail: 'token exchange without client_credentials' }] });
+    }
+    return set;
+  }
+
+  /**
+   * Exact redirect URIs (RFC 9700 §4.1.1): absolute, no fragment, no credentials, no wildcard;
+   * https, or http only on a loopback host for development.
+   */
+  #validateRedirectUris(uris: string[] | undefined, grantTypes: GrantType[]): string[] {
+    const list = [...new Set(uris ?? [])];
+    const needs = grantTypes.includes('authorization_code');
+    if (needs && list.length === 0) throw E.app_redirect_uri_invalid('An app using authorization_code needs at least one redirect URI.', { fields: [{ pointer: '/body/redirect_uris', detail: 'required' }] });
+    if (!needs && list.length > 0) throw E.app_redirect_uri_invalid('Only apps using authorization_code have redirect URIs.', { fields: [{ pointer: '/body/redirect_uris', detail: 'not used by these grant types' }] });
+    for (const [i, raw] of list.entries()) {
+      const problem = redirectUriProblem(raw);
+      if (problem) throw E.app_redirect_uri_invalid(`${raw}: ${problem}.`, { fields: [{ pointer: `/body/redirect_uris/${i}`, detail: problem }] });
+    }
+    return list;
+  }
+
+  #validateScopes(scopes: string[], grantTypes: GrantType[]): string[] {
+    const catalog = this.scopeCatalog();
+    const out: string[] = [];
+    for (const [i, s] of scopes.entries()) {
+      const known = catalog.has(s) || s in IDENTITY_SCOPES || (s === OFFLINE_ACCESS && grantTypes.includes('refresh_token'));
+      if (!known) {
+        const detail = s === OFFLINE_ACCESS ? 'offline_access needs the refresh_token grant type' : 'not a resource permission, a wildcard of one, openid, profile or email';
+        throw E.app_scope_invalid(`"${s}": ${detail} (GET /api/v1/oauth/scopes lists them).`, { fields: [{ pointer: `/body/scopes/${i}`, detail }] });
+      }
+      if ((s in IDENTITY_SCOPES) && !grantTypes.includes('authorization_code')) {
+        throw E.app_scope_invalid(`"${s}" is about a signed-in person; it needs the authorization_code grant type.`, { fields: [{ pointer: `/body/scopes/${i}`, detail: 'needs authorization_code' }] });
+      }
+      if (!out.includes(s)) out.push(s);
+    }
+    if (!out.some((s) => catalog.has(s))) throw E.app_scope_invalid('An app needs at least one resource scope.', { fields: [{ pointer: '/body/scopes', detail: 'no resource scope' }] });
+    return out;
+  }
+
+  #validateLogo(uri: string | null | undefined): string | null {
+    if (uri === null || uri === undefined || uri === '') return null;
+    let u: URL;
+    try {
+      u = new URL(uri);
+    } catch {
+      throw E.app_logo_uri_invalid(undefined, { fields: [{ pointer: '/body/logo_uri', detail: 'not a URL' }] });
+    }
+    if (u.protocol !== 'https:' || u.username || u.password) throw E.app_logo_uri_invalid(undefined, { fields: [{ pointer: '/body/logo_uri', detail: 'must be https' }] });
+    return u.href;
+  }
+
+  #validateJwks(method: 'client_secret_basic' | 'private_key_jwt', jwks: AppInput['jwks']): string | null {
+    if (method === 'client_secret_basic') {
+      if (jwks) throw E.app_jwks_invalid('Only private_key_jwt apps register keys.', { fields: [{ pointer: '/body/jwks', detail: 'not used by client_secret_basic' }] });
+      return null;
+    }
+    if (!jwks || jwks.keys.length === 0) throw E.app_jwks_invalid('A private_key_jwt app registers its public keys in jwks.', { fields: [{ pointer: '/body/jwks', detail: 'required' }] });
+    for (const [i, k] of jwks.keys.entries()) {
+      if (!['EC', 'RSA', 'OKP'].includes(String(k.kty))) throw E.app_jwks_invalid('Keys must be EC, RSA or OKP public keys.', { fields: [{ pointer: `/body/jwks/keys/${i}/kty`, detail: 'unsupported key type' }] });
+      if (PRIVATE_JWK_MEMBERS.some((m) => m in k)) throw E.app_jwks_invalid('Register public keys only: the key holds private members.', { fields: [{ pointer: `/body/jwks/keys/${i}`, detail: 'private key material' }] });
+    }
+    return JSON.stringify({ keys: jwks.keys });
+  }
+
+  // ---- mutations ------------------------------------------------------------------------------
+
+  /**
+   * Register an app. `opts.secret` is for the demo seed only (a secret derived from the
+   * installation secret so `seed demo --json` can print it again); the API always generates one.
+   */
+  async create(ctx: RequestContext, partnerId: string, input: AppInput, opts: { secret?: string } = {}): Promise<{ app: repo.AppRow; secret: string | null }> {
+    return this.#write(async (trx) => {
+      const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
+      if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
+      const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
+      const method = input.token_endpoint_auth_method ?? 'client_secret_basic';
+      const now = this.#now();
+      const secret = method === 'client_secret_basic' ? (opts.secret ?? newSecret(CLIENT_SECRET_PREFIX)) : null;
+      const app: repo.AppRow = {
+        id: newId('app'),
+        partner_id: partnerId,
+        name: input.name,
+        description: input.description ?? null,
+        logo_uri: this.#validateLogo(input.logo_uri),
+        redirect_uris: JSON.stringify(this.#validateRedirectUris(input.redirect_uris, grantTypes)),
+        grant_types: JSON.stringify(grantTypes),
+        scopes: JSON.stringify(this.#validateScopes(input.scopes, grantTypes)),
+        token_endpoint_auth_method: method,
+        jwks: this.#validateJwks(method, input.jwks),
+        secret_hash: secret ? this.#d.hasher.hash(secret) : null,
+        secret_hint: secret ? secretHint(secret) : null,
+        secret_rotated_at: secret ? now : null,
+        status: 'active',
+        created_by: ctx.actor.userId,
+        created_at: now,
+        updated_at: now,
+        deleted_at: null,
+      };
+      await repo.insertApp(trx, app);
+      // Client credentials act on the wholesaler's own tenant and bill its own account.
+      if (grantTypes.includes('client_credentials')) await this.ensureHomeTenant(trx, ctx, partner);
+      await this.#d.feed.record(trx, 'app', app.id);
+      await this.#d.audit.record(trx, ctx, {
+        action: 'app.created',
+        partnerId,
+        targetType: 'app',
+        targetId: app.id,
+        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method },
+      });
+      return { app, secret };
+    });
+  }
+
+  async update(ctx: RequestContext, partnerId: string, appId: string, patch: AppPatch): Promise<repo.AppRow> {
+    return this.#write(async (trx) => {
+      const app = await this.#loadForWrite(trx, partnerId, appId);
+      const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
+      const grantTypes = patch.grant_types ? this.#validateGrantTypes(patch.grant_types, caps) : (JSON.parse(app.grant_types) as GrantType[]);
+      const next: Partial<repo.AppRow> = {};
+      if (patch.name !== undefined) next.name = patch.name;
+      if (patch.description !== undefined) next.description = patch.description;
+      if (patch.logo_uri !== undefined) next.logo_uri = this.#validateLogo(patch.logo_uri);
+      if (patch.grant_types !== undefined) next.grant_types = JSON.stringify(grantTypes);
+      if (patch.redirect_uris !== undefined || patch.grant_types !== undefined) {
+        next.redirect_uris = JSON.stringify(this.#validateRedirectUris(patch.redirect_uris ?? (JSON.parse(app.redirect_uris) as string[]), grantTypes));
+      }
+      if (patch.scopes !== undefined || patch.grant_types !== undefined) {
+        next.scopes = JSON.stringify(this.#validateScopes(patch.scopes ?? (JSON.parse(app.scopes) as string[]), grantTypes));
+      }
+      if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
+      const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
+      if (Object.keys(changes).length === 0) return app;
+      await repo.updateApp(trx, appId, { ...changes, updated_at: this.#now() });
+      if (grantTypes.includes('client_credentials')) await this.ensureHomeTenant(trx, ctx, partner);
+      await this.#d.feed.record(trx, 'app', appId);
+      const shown = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' && ['redirect_uris', 'grant_types', 'scopes'].includes(k) ? JSON.parse(v) : k === 'jwks' ? '(keys replaced)' : v]));
+      await this.#d.audit.record(trx, ctx, { action: 'app.updated', partnerId, targetType: 'app', targetId: appId, details: { changes: shown } });
+      return { ...app, ...changes } as repo.AppRow;
+    });
+  }
+
+  /** A new secret, shown once; the previous one stops working at once. */
+  async rotateSecret(ctx: RequestContext, partnerId: string, appId: string): Promise<{ app: repo.AppRow; secret: string }> {
+    return this.#write(async (trx) => {
+      const app = await this.#loadForWrite(trx, partnerId, appId);
+      if (app.token_endpoint_auth_method !== 'client_secret_basic') throw E.app_secret_not_applicable();
+      const secret = newSecret(CLIENT_SECRET_PREFIX);
+      const now = this.#now();
+      const patch = { secret_hash: this.#d.hasher.hash(secret), secret_hint: secretHint(secret), secret_rotated_at: now, updated_at: now };
+      await repo.updateApp(trx, appId, patch);
+      await this.#d.feed.record(trx, 'app', appId);
+      await this.#d.audit.record(trx, ctx, { action: 'app.secret_rotated', partnerId, targetType: 'app', targetId: appId, details: { secret_hint: patch.secret_hint } });
+      return { app: { ...app, ...patch }, secret };
+    });
+  }
+
+  /**
+   * Delete an app: it stops authenticating at once, and the consent delegations customers gave
+   * it are revoked in the same transaction (their grants and refresh tokens die with them).
+   */
+  async delete(ctx: RequestContext, partnerId: string, appId: string): Promise<void> {
+    await this.#write(async (trx) => {
+      const app = await this.#loadForWrite(trx, partnerId, appId);
+      const now = this.#now();
+      await repo.updateApp(trx, appId, { status: 'deleted', deleted_at: now, updated_at: now, secret_hash: null });
+      const open = await repo.listOpenConsentDelegations(trx, appId);
+      for (const d of open) await this.#d.delegations.revokeDelegation(trx, ctx, d.id, { side: 'partner', reason: 'the partner deleted the app' });
+      await this.#d.feed.record(trx, 'app', appId);
+      await this.#d.audit.record(trx, ctx, { action: 'app.deleted', partnerId, targetType: 'app', targetId: appId, details: { name: app.name, revoked_delegations: open.map((d) => d.id) } });
+    });
+  }
+
+  async #loadForWrite(trx: Tx, partnerId: string, appId: string): Promise<repo.AppRow> {
+    const a = await repo.findApp(trx, appId);
+    if (!a || a.partner_id !== partnerId || a.status !== 'active') throw E.app_not_found();
+    return a;
+  }
+
+  // ---- the wholesaler's own tenant --------------------------------------------------------------
+
+  /**
+   * A wholesaler acts on its own resources in its home tenant and is billed on that tenant's
+   * account: give it one (with one billing account) when it has none, inside the caller's
+   * transaction. Returns the home tenant id.
+   */
+  async ensureHomeTenant(trx: Tx, ctx: RequestContext, partner: { id: string; slug: string; name: string; home_tenant_id: string | null }): Promise<string> {
+    const d = { audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
+    if (partner.home_tenant_id) {
+      const bans = await trx.selectFrom('billing_accounts').select('id').where('tenant_id', '=', partner.home_tenant_id).where('status', '=', 'active').limit(1).execute();
+      if (bans.length === 0) await openBillingAccount(d, trx, ctx, partner.home_tenant_id, `${partner.name} — own account`);
+      return partner.home_tenant_id;
+    }
+    const slug = await freeSlug(trx, `${partner.slug}-own`.slice(0, 63));
+    const tenant = await insertTenant(d, trx, { ...ctx, actor: { ...ctx.actor, partnerId: partner.id } }, {
+      name: `${partner.name} (own account)`,
+      slug,
+      tier: 'wholesale',
+      now: this.#now(),
+      details: { home_of_partner: partner.id },
+    });
+    await openBillingAccount(d, trx, ctx, tenant.id, `${partner.name} — own account`);
+    await this.#d.partners.setHomeTenant(trx, ctx, partner.id, tenant.id);
+    partner.home_tenant_id = tenant.id;
+    return tenant.id;
+  }
+}
+
+/** A slug not yet used, from a base: base, base-2, base-3 … */
+async function freeSlug(trx: Tx, base: string): Promise<string> {
+  for (let i = 1; ; i++) {
+    const slug = i === 1 ? base : `${base.slice(0, 60)}-${i}`;
+    const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
+    if (!taken) return slug;
+  }
+}
+
+export function secretHint(secret: string): string {
+  return secret.slice(0, CLIENT_SECRET_PREFIX.length + 5) + '…';
+}
+
+/** null when the URI is an acceptable exact redirect URI, else what is wrong with it. */
+export function redirectUriProblem(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'not an absolute URL';
+  }
+  if (raw.includes('#')) return 'a redirect URI must not have a fragment';
+  if (raw.includes('*')) return 'wildcards are not allowed; register every exact URI';
+  if (u.username || u.password) return 'a redirect URI must not carry credentials';
+  const loopback = u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]';
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:' && loopback) return null;
+  if (u.protocol === 'http:') return 'http is only allowed on localhost; use https';
+  return `the ${u.protocol} scheme is not allowed`;
+}
+
+export function toAppDto(a: repo.AppRow) {
+  return {
+    id: a.id,
+    client_id: a.id,
+    partner_id: a.partner_id,
+    name: a.name,
+    description: a.description,
+    logo_uri: a.logo_uri,
+    redirect_uris: JSON.parse(a.redirect_uris) as string[],
+    grant_types: JSON.parse(a.grant_types) as string[],
+    scopes: JSON.parse(a.scopes) as string[],
+    token_endpoint_auth_method: a.token_endpoint_auth_method,
+    jwks: a.jwks ? (JSON.parse(a.jwks) as unknown) : null,
+    secret_hint: a.secret_hint,
+    secret_rotated_at: a.secret_rotated_at,
+    created_at: a.created_at,
+    updated_at: a.updated_at,
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * Partner apps (OAuth clients) and the wholesaler's resold tenants. The authorization server
+ * (modules/oauth) reads clients through `AppsService.findClientRecord`.
+ */
+export { AppsService, toAppDto, redirectUriProblem, secretHint, CLIENT_SECRET_PREFIX, type AppInput, type AppPatch, type AppsDeps } from './apps.service.ts';
+export { ResoldTenantsService, type ResoldTenantView } from './resold-tenants.service.ts';
+export { registerAppRoutes } from './apps.routes.ts';
+export { appErrors } from './apps.errors.ts';
+export { resourceScopeCatalog, isResourceScope, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, GRANT_TYPES, RESOURCE_NAMESPACES, type GrantType, type ScopeInfo } from './app-scopes.ts';
+export type { AppRow, ClientRecord } from './apps.repo.ts';
+export { seedDemoApps, demoClientSecret, SAMPLE_APP_PATH, type DemoAppInfo } from './apps.demo.ts';

@@ -1,0 +1,156 @@
+/**
+ * The Wholesaler persona (seed 000, ARCHITECTURE §4.4): a wholesaler provisions the end-customer
+ * tenants it resells. Provisioning creates the tenant, its billing account, optionally invites its
+ * admin, and creates a `wholesale` delegation billed to the wholesaler's own account — all in one
+ * transaction. Token exchange (RFC 8693) then turns the wholesaler's client-credentials token into
+ * one acting for that customer, still billed to the wholesaler.
+ */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { DelegationsService } from '../delegations/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import { authzErrors } from '../authz/index.ts';
+import type { AppsService } from './apps.service.ts';
+import { appErrors as E } from './apps.errors.ts';
+import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
+import * as repo from './apps.repo.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface ResoldTenantsDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  apps: AppsService;
+  delegations: DelegationsService;
+  identity: IdentityService;
+  tenants: TenantsService;
+}
+
+export interface ResoldTenantView {
+  tenant: { id: string; slug: string; name: string; status: string };
+  delegation_id: string;
+  delegation_status: string;
+  ends_at: string;
+  bill_to_ban: string | null;
+  billing_accounts: { id: string; account_number: string; name: string }[];
+  created_at: string;
+}
+
+export class ResoldTenantsService {
+  readonly #d: ResoldTenantsDeps;
+  constructor(d: ResoldTenantsDeps) {
+    this.#d = d;
+  }
+
+  async provision(
+    ctx: RequestContext,
+    partnerId: string,
+    input: { name: string; slug: string; billing_account_name?: string; admin?: { email: string; name?: string }; ends_at?: string },
+  ): Promise<{ resold: ResoldTenantView; invitation: { url: string; expires_at: string } | null }> {
+    try {
+      return await mutate(this.#d.db, async (trx) => {
+        const partner = await repo.findPartner(trx, partnerId);
+        if (!partner) throw authzErrors.partner_inactive('The partner does not exist.');
+        if (partner.status !== 'active') throw authzErrors.partner_inactive(`The partner is ${partner.status}.`);
+        const caps = JSON.parse(partner.capabilities) as string[];
+        if (!caps.includes('wholesale')) throw authzErrors.partner_capability_missing('Only wholesalers provision the tenants they resell (capability wholesale).');
+        const homeTenantId = await this.#d.apps.ensureHomeTenant(trx, ctx, partner);
+        const homeBan = await trx.selectFrom('billing_accounts').select(['id', 'account_number']).where('tenant_id', '=', homeTenantId).where('status', '=', 'active').orderBy('created_at').orderBy('id').executeTakeFirst();
+        if (!homeBan) throw E.resold_tenant_home_missing();
+
+        const now = this.#d.clock.now();
+        const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, partnerId } };
+        const deps = { audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
+        const tenant = await insertTenant(deps, trx, actx, { name: input.name, slug: input.slug, tier: 'resold', now: now.toISOString(), details: { resold_by: partnerId } });
+        const ban = await openBillingAccount(deps, trx, actx, tenant.id, input.billing_account_name ?? `${input.name} — main account`);
+        let invitation: { url: string; expires_at: string } | null = null;
+        if (input.admin) invitation = await this.#inviteAdmin(trx, actx, tenant.id, input.admin);
+
+        const endsAt = input.ends_at ?? new Date(now.getTime() + this.#d.delegations.maxDays * DAY_MS - 60_000).toISOString();
+        const delegation = await this.#d.delegations.createDelegation(trx, actx, {
+          partnerId,
+          tenantId: tenant.id,
+          origin: 'wholesale',
+          role: 'WHOLESALE',
+          banIds: null,
+          endsAt,
+          billToBanId: homeBan.id,
+          justification: 'Resold end customer provisioned by the wholesaler',
+        });
+        await this.#d.audit.record(trx, actx, {
+          action: 'partner.customer_provisioned',
+          partnerId,
+          tenantId: tenant.id,
+          ban: homeBan.account_number,
+          targetType: 'tenant',
+          targetId: tenant.id,
+          details: { delegation_id: delegation.id, bill_to_ban: homeBan.account_number, admin_invited: !!input.admin },
+        });
+        return {
+          resold: {
+            tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status },
+            delegation_id: delegation.id,
+            delegation_status: delegation.status,
+            ends_at: delegation.ends_at,
+            bill_to_ban: homeBan.account_number,
+            billing_accounts: [{ id: ban.id, account_number: ban.account_number, name: ban.name }],
+            created_at: tenant.created_at,
+          },
+          invitation,
+        };
+      });
+    } finally {
+      this.#d.feed.kick();
+    }
+  }
+
+  async #inviteAdmin(trx: Tx, ctx: RequestContext, tenantId: string, admin: { email: string; name?: string }) {
+    const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
+      email: admin.email,
+      name: admin.name,
+      scopeType: 'tenant',
+      scopeId: tenantId,
+      role: 'TENANT_ADMIN',
+      invitedBy: ctx.actor.userId,
+    });
+    await trx.insertInto('tenant_members').values({ tenant_id: tenantId, user_id: userId, role: 'TENANT_ADMIN', invited_by: ctx.actor.userId, created_at: this.#d.clock.now().toISOString() }).execute();
+    await this.#d.feed.record(trx, 'user', userId);
+    await this.#d.audit.record(trx, ctx, { action: 'tenant.member_added', tenantId, targetType: 'user', targetId: userId, details: { role: 'TENANT_ADMIN', email: admin.email.toLowerCase(), invited: invitation !== null } });
+    return invitation;
+  }
+
+  /** The tenants a wholesaler resells: its wholesale delegations, newest first. */
+  async list(partnerId: string): Promise<ResoldTenantView[]> {
+    const db = this.#d.db.kysely;
+    const rows = await db
+      .selectFrom('delegations as d')
+      .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+      .leftJoin('billing_accounts as bb', 'bb.id', 'd.bill_to_ban_id')
+      .select(['d.id', 'd.status', 'd.ends_at', 'd.created_at', 't.id as tenant_id', 't.slug', 't.name', 't.status as tenant_status', 'bb.account_number as bill_to'])
+      .where('d.partner_id', '=', partnerId)
+      .where('d.origin', '=', 'wholesale')
+      .orderBy('d.id', 'desc')
+      .limit(500)
+      .execute();
+    const tenantIds = [...new Set(rows.map((r) => r.tenant_id))];
+    const bans = tenantIds.length
+      ? await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'name']).where('tenant_id', 'in', tenantIds).orderBy('created_at').execute()
+      : [];
+    return rows.map((r) => ({
+      tenant: { id: r.tenant_id, slug: r.slug, name: r.name, status: r.tenant_status },
+      delegation_id: r.id,
+      delegation_status: r.status,
+      ends_at: r.ends_at,
+      bill_to_ban: r.bill_to,
+      billing_accounts: bans.filter((b) => b.tenant_id === r.tenant_id).map((b) => ({ id: b.id, account_number: b.account_number, name: b.name })),
+      created_at: r.created_at,
+    }));
+  }
+}

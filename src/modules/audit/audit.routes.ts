@@ -1,0 +1,92 @@
+/**
+ * Reading the audit log: the operator sees all, a tenant admin the events about its tenant,
+ * a partner owner its partner's (events about it or done by its people and apps).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../platform/http/app-types.ts';
+import { Id, Strict, problems } from '../../platform/http/schemas.ts';
+import type { AuditLog, AuditFilter } from './audit.service.ts';
+import { toAuditEventDto } from './audit.service.ts';
+import * as S from './audit.schemas.ts';
+
+/** The access checks audit routes need (structurally satisfied by identity's Access). */
+export interface AuditAccess {
+  operator(req: FastifyRequest, permission: string): unknown;
+  tenant(req: FastifyRequest, tenantId: string, permission: string): unknown;
+  partner(req: FastifyRequest, partnerId: string, permission: string): unknown;
+}
+
+type Q = {
+  action?: string;
+  actor_user_id?: string;
+  target_id?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  cursor?: string;
+};
+
+function filterFrom(q: Q): AuditFilter {
+  return {
+    action: q.action,
+    actorUserId: q.actor_user_id,
+    targetId: q.target_id,
+    outcome: q.outcome,
+    since: q.since,
+    until: q.until,
+    limit: q.limit ?? 50,
+    cursor: q.cursor ? Number(q.cursor) : undefined,
+  };
+}
+
+export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: AuditAccess }): void {
+  const out = async (f: AuditFilter) => {
+    const r = await d.audit.list(f);
+    return { data: r.data.map(toAuditEventDto), next_cursor: r.nextCursor };
+  };
+
+  app.get(
+    '/api/v1/audit-events',
+    {
+      config: { operator: 'platform.audit.read' }, schema: { tags: ['audit'], summary: 'The whole audit log, newest first (operator)', querystring: S.AuditQuery, response: { 200: S.AuditPage, ...problems(400, 401, 403) } } },
+    async (req) => {
+      d.access.operator(req, 'platform.audit.read');
+      return out({ ...filterFrom(req.query), tenantId: req.query.tenant_id, partnerId: req.query.partner_id });
+    },
+  );
+
+  app.get(
+    '/api/v1/tenants/:tenant_id/audit-events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: "Events about one tenant, including every partner access to its data (tenant admin)",
+        params: Strict({ tenant_id: Id('tnt') }),
+        querystring: S.ScopedAuditQuery,
+        response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      d.access.tenant(req, req.params.tenant_id, 'tenant.audit.read');
+      return out({ ...filterFrom(req.query), tenantId: req.params.tenant_id });
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partner_id/audit-events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: "Events about one partner or done by its members and apps (partner owner)",
+        params: Strict({ partner_id: Id('ptr') }),
+        querystring: S.ScopedAuditQuery,
+        response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      d.access.partner(req, req.params.partner_id, 'partner.audit.read');
+      return out({ ...filterFrom(req.query), partnerScope: req.params.partner_id });
+    },
+  );
+}

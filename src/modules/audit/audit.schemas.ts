@@ -1,0 +1,48 @@
+import { Type, Strict, Nullable } from '../../platform/http/schemas.ts';
+
+export const AuditEventDto = Type.Object({
+  id: Type.String(),
+  seq: Type.Integer(),
+  occurred_at: Type.String(),
+  action: Type.String(),
+  outcome: Type.String(),
+  actor: Type.Object({
+    type: Type.String(),
+    user_id: Nullable(Type.String()),
+    partner_id: Nullable(Type.String()),
+    client_id: Nullable(Type.String()),
+    agency_id: Nullable(Type.String()),
+  }),
+  tenant_id: Nullable(Type.String()),
+  partner_id: Nullable(Type.String()),
+  ban: Nullable(Type.String()),
+  target: Type.Object({ type: Nullable(Type.String()), id: Nullable(Type.String()) }),
+  request_id: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+  user_agent: Nullable(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  hash: Type.String(),
+});
+
+const common = {
+  action: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z_]+(\\.[a-z_]+)*(\\.\\*)?$', description: 'exact action, or a prefix ending in .*' })),
+  actor_user_id: Type.Optional(Type.String({ maxLength: 40 })),
+  target_id: Type.Optional(Type.String({ maxLength: 64 })),
+  outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')])),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+};
+
+/** Filters for the operator's view. */
+export const AuditQuery = Strict({
+  ...common,
+  tenant_id: Type.Optional(Type.String({ maxLength: 40 })),
+  partner_id: Type.Optional(Type.String({ maxLength: 40 })),
+});
+
+/** Filters inside a tenant's or a partner's own view. */
+export const ScopedAuditQuery = Strict(common);
+
+export const AuditPage = Type.Object({ data: Type.Array(AuditEventDto), next_cursor: Nullable(Type.String()) });

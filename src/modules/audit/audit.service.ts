@@ -1,0 +1,235 @@
+/**
+ * The audit log: append-only, hash-chained, written in the same transaction as the change it
+ * records (record), or in batches off the response path for high-volume access events
+ * (AuditBuffer). Owns the audit_events table; depends only on the platform.
+ */
+import { sql } from 'kysely';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict, type ChainedFields } from './audit-chain.ts';
+import type { AuditEventsTable } from '../../platform/db/schema.ts';
+import type { Selectable } from 'kysely';
+
+export interface AuditEntry {
+  /** dotted past tense: `partner.approved` */
+  action: string;
+  tenantId?: string | null;
+  partnerId?: string | null;
+  ban?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  outcome?: 'success' | 'denied' | 'failure';
+  details?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  action?: string;
+  actorUserId?: string;
+  tenantId?: string;
+  partnerId?: string;
+  /** partner visibility: events about the partner or done by it */
+  partnerScope?: string;
+  targetId?: string;
+  outcome?: string;
+  since?: string;
+  until?: string;
+  /** seq to continue before (newest first) */
+  cursor?: number;
+  limit: number;
+}
+
+export type AuditRow = Selectable<AuditEventsTable>;
+
+export class AuditLog {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  constructor(db: Db, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  /** Append one event inside the caller's write transaction (see mutate()). */
+  async record(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<string> {
+    const [id] = await this.#append(trx, [{ ctx, entry, at: this.#clock.now() }]);
+    return id;
+  }
+
+  /** Append many events in one transaction (used by AuditBuffer). */
+  async recordMany(items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<void> {
+    if (items.length === 0) return;
+    await mutate(this.#db, (trx) => this.#append(trx, items));
+  }
+
+  async #append(trx: Tx, items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<string[]> {
+    const head = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    let prev = head?.hash ?? GENESIS_HASH;
+    const rows = [];
+    for (const { ctx, entry, at } of items) {
+      const fields: ChainedFields = {
+        id: newId('evt', at.getTime()),
+        occurred_at: at.toISOString(),
+        actor_type: ctx.actor.type,
+        actor_user_id: ctx.actor.userId,
+        actor_partner_id: ctx.actor.partnerId,
+        actor_client_id: ctx.actor.clientId,
+        partner_agency_id: ctx.actor.agencyId,
+        tenant_id: entry.tenantId ?? null,
+        partner_id: entry.partnerId ?? null,
+        ban: entry.ban ?? null,
+        action: entry.action,
+        target_type: entry.targetType ?? null,
+        target_id: entry.targetId ?? null,
+        outcome: entry.outcome ?? 'success',
+        request_id: ctx.requestId,
+        ip: ctx.ip,
+        user_agent: ctx.userAgent ? ctx.userAgent.slice(0, 512) : null,
+        details: JSON.stringify(entry.details ?? {}),
+      };
+      const hash = chainHash(prev, fields);
+      rows.push({ ...fields, actor_type: fields.actor_type as AuditRow['actor_type'], outcome: fields.outcome as AuditRow['outcome'], prev_hash: prev, hash });
+      prev = hash;
+    }
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('audit_events').values(rows.slice(i, i + 200)).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
+    let q = executor.selectFrom('audit_events').selectAll();
+    if (f.action) q = f.action.endsWith('.*') ? q.where('action', 'like', f.action.slice(0, -1) + '%') : q.where('action', '=', f.action);
+    if (f.actorUserId) q = q.where('actor_user_id', '=', f.actorUserId);
+    if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
+    if (f.partnerId) q = q.where('partner_id', '=', f.partnerId);
+    if (f.partnerScope) {
+      const p = f.partnerScope;
+      q = q.where((eb) => eb.or([eb('partner_id', '=', p), eb('actor_partner_id', '=', p)]));
+    }
+    if (f.targetId) q = q.where('target_id', '=', f.targetId);
+    if (f.outcome) q = q.where('outcome', '=', f.outcome as AuditRow['outcome']);
+    if (f.since) q = q.where('occurred_at', '>=', f.since);
+    if (f.until) q = q.where('occurred_at', '<', f.until);
+    if (f.cursor !== undefined) q = q.where('seq', '<', f.cursor);
+    const rows = await q.orderBy('seq', 'desc').limit(f.limit + 1).execute();
+    const more = rows.length > f.limit;
+    const data = more ? rows.slice(0, f.limit) : rows;
+    return { data, nextCursor: more ? String(data[data.length - 1].seq) : null };
+  }
+
+  /** Walk the whole chain in seq order. */
+  async verify(): Promise<ChainVerdict> {
+    let prev = GENESIS_HASH;
+    let after = 0;
+    let checked = 0;
+    for (;;) {
+      const rows = await this.#db.kysely
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(5000)
+        .execute();
+      if (rows.length === 0) return { ok: true, checked };
+      const verdict = verifyChain(rows.map((r) => ({ ...r, seq: Number(r.seq) })), prev);
+      if (!verdict.ok) return { ...verdict, checked: checked + verdict.checked };
+      checked += verdict.checked;
+      prev = verdict.lastHash;
+      after = Number(rows[rows.length - 1].seq);
+    }
+  }
+
+  async count(): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*) as n from audit_events`.execute(this.#db.kysely);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+}
+
+/**
+ * Collects access events and writes them in batches, off the response path. A crash can lose
+ * at most one flush interval of access events; mutations never go through here.
+ */
+export class AuditBuffer {
+  readonly #log: AuditLog;
+  readonly #clock: Clock;
+  readonly #maxBatch: number;
+  readonly #onError: (err: unknown) => void;
+  #pending: { ctx: RequestContext; entry: AuditEntry; at: Date }[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(log: AuditLog, clock: Clock, opts: { flushIntervalMs?: number; maxBatch?: number; onError?: (err: unknown) => void } = {}) {
+    this.#log = log;
+    this.#clock = clock;
+    this.#maxBatch = opts.maxBatch ?? 500;
+    this.#onError = opts.onError ?? (() => {});
+    this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 250);
+    this.#timer.unref();
+  }
+
+  push(ctx: RequestContext, entry: AuditEntry): void {
+    this.#pending.push({ ctx, entry, at: this.#clock.now() });
+    if (this.#pending.length >= this.#maxBatch) void this.flush();
+  }
+
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending.splice(0, this.#maxBatch);
+        try {
+          await this.#log.recordMany(batch);
+        } catch (err) {
+          // Keep the events for the next attempt rather than dropping them.
+          this.#pending.unshift(...batch);
+          this.#onError(err);
+          return;
+        }
+      }
+    });
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+}
+
+export function toAuditEventDto(r: AuditRow) {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    occurred_at: r.occurred_at,
+    action: r.action,
+    outcome: r.outcome,
+    actor: {
+      type: r.actor_type,
+      user_id: r.actor_user_id,
+      partner_id: r.actor_partner_id,
+      client_id: r.actor_client_id,
+      agency_id: r.partner_agency_id,
+    },
+    tenant_id: r.tenant_id,
+    partner_id: r.partner_id,
+    ban: r.ban,
+    target: { type: r.target_type, id: r.target_id },
+    request_id: r.request_id,
+    ip: r.ip,
+    user_agent: r.user_agent,
+    details: safeJson(r.details),
+    hash: r.hash,
+  };
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    return JSON.parse(s) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

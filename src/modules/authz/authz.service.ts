@@ -1,0 +1,115 @@
+/**
+ * services.authz: the decision snapshot kept current by the change feed, and the calls every
+ * request path uses — decide, explain, context resolution (X-Active-Tenant-Id) and effective
+ * permissions. Nothing here reads the database after load(): the feed handler does, off the
+ * request path.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Db } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AppError } from '../../platform/errors/app-error.ts';
+import { isId } from '../../platform/ids.ts';
+import { authzErrors } from './authz.errors.ts';
+import type { RoleCatalog } from './role-catalog.ts';
+import { AuthzSnapshot } from './snapshot.ts';
+import { SnapshotLoader } from './snapshot-loader.ts';
+import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, type AuthzTarget, type Decision, type Explanation, type Refused, type UserPrincipal } from './decide.ts';
+
+export const ACTIVE_TENANT_HEADER = 'x-active-tenant-id';
+
+export interface AuthzServiceDeps {
+  db: Db;
+  feed: ChangeFeed;
+  clock: Clock;
+  roles: RoleCatalog;
+}
+
+export class AuthzService {
+  readonly snapshot = new AuthzSnapshot();
+  readonly #d: AuthzServiceDeps;
+  readonly #loader: SnapshotLoader;
+  #unsubscribe: (() => void) | null = null;
+  #loaded = false;
+
+  constructor(d: AuthzServiceDeps) {
+    this.#d = d;
+    this.#loader = new SnapshotLoader(d.db, this.snapshot);
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  /**
+   * Load the snapshot and subscribe to the feed. Call after reading `feed.head()` and before
+   * `feed.start(head)`, so changes committed during the load are replayed, not lost.
+   */
+  async load(): Promise<void> {
+    if (!this.#unsubscribe) this.#unsubscribe = this.#d.feed.subscribe((events) => this.#loader.apply(events));
+    await this.#loader.loadAll();
+    this.#loaded = true;
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  now(): number {
+    return this.#d.clock.now().getTime();
+  }
+
+  decide(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Decision {
+    return decide(this.snapshot, principal, action, target, now);
+  }
+
+  explain(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Explanation {
+    return explain(this.snapshot, principal, action, target, now);
+  }
+
+  /**
+   * Resolve the tenant a user acts on from X-Active-Tenant-Id: a tenant it belongs to, or one
+   * its partner holds an effective delegation for. No header → tenant_context_required. A
+   * malformed id, an unknown tenant and a tenant without any delegation all answer the same
+   * delegation_not_found — the answer never says whether the tenant exists.
+   */
+  resolveContext(principal: UserPrincipal, header: string | string[] | undefined | null, now: number = this.now()): Decision {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (value === undefined || value === null || value === '') {
+      return { allow: false, code: 'tenant_context_required', reason: 'Choose the tenant to act on: send X-Active-Tenant-Id.', matched: null, delegationId: null };
+    }
+    if (!isId(value, 'tnt')) return { allow: false, code: 'delegation_not_found', reason: 'No delegation gives access to this tenant.', matched: null, delegationId: null };
+    return decide(this.snapshot, principal, null, { tenantId: value }, now);
+  }
+
+  /** The request's effective tenant, or the refusal as an AppError (for route handlers). */
+  requireContext(req: FastifyRequest, userId: string): Allowed {
+    const d = this.resolveContext({ type: 'user', userId }, req.headers[ACTIVE_TENANT_HEADER]);
+    if (!d.allow) throw this.refusalError(d);
+    return d;
+  }
+
+  /** The partner-side view: what the partner's users may do on a tenant through its delegations. */
+  partnerAccess(partnerId: string, tenantId: string, action: string | null = null, now: number = this.now()): Decision {
+    return decideForPartner(this.snapshot, partnerId, action, { tenantId }, now);
+  }
+
+  /** Every catalog permission the principal holds on the target. */
+  effectivePermissions(principal: AuthzPrincipal, target: AuthzTarget, now: number = this.now()): string[] {
+    const out: string[] = [];
+    for (const p of this.#d.roles.permissions.keys()) if (decide(this.snapshot, principal, p, target, now).allow) out.push(p);
+    return out;
+  }
+
+  /** Every catalog permission the partner's users hold on a tenant through its delegations. */
+  partnerPermissions(partnerId: string, tenantId: string, now: number = this.now()): string[] {
+    const out: string[] = [];
+    for (const p of this.#d.roles.permissions.keys()) if (decideForPartner(this.snapshot, partnerId, p, { tenantId }, now).allow) out.push(p);
+    return out;
+  }
+
+  refusalError(r: Refused): AppError {
+    return authzErrors[r.code](r.reason);
+  }
+}

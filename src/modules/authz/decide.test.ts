@@ -1,0 +1,155 @@
+/** decide() as a table of cases over one small world (OpenFGA keeps its cases as data the same way). */
+import { describe, expect, it } from 'vitest';
+import { AuthzSnapshot } from './snapshot.ts';
+import { decide, explain, type AuthzPrincipal, type AuthzTarget } from './decide.ts';
+import { compileGrants, matchGrant } from './grant-set.ts';
+import { anyGrantCovers } from './permissions.ts';
+
+const NOW = Date.parse('2031-06-01T12:00:00Z');
+const H = 3_600_000;
+
+function world(): AuthzSnapshot {
+  const s = new AuthzSnapshot();
+  s.putRole('SUPER_ADMIN', ['platform.*', 'tenant.*']);
+  s.putRole('TENANT_ADMIN', ['tenant.*', 'billing.*', 'orders.*']);
+  s.putRole('TENANT_USER', ['tenant.read', 'billing.invoices.read']);
+  s.putRole('MSP_FULL', ['billing.*', 'orders.*', 'support.*']);
+  s.putRole('MSP_BILLING', ['billing.*', 'reports.usage.read']);
+  s.putRole('AUDITOR', ['billing.invoices.read', 'orders.read']);
+  s.putRole('DELEGATE', []);
+  s.putRole('WHOLESALE', ['billing.*', 'orders.*', 'services.*']);
+
+  s.putPartner({ id: 'ptr_msp', status: 'active', capabilities: ['managed_services', 'delegated'] });
+  s.putPartner({ id: 'ptr_susp', status: 'suspended', capabilities: ['managed_services'] });
+  s.putPartner({ id: 'ptr_nocap', status: 'active', capabilities: ['referral'] });
+  s.putPartner({ id: 'ptr_whole', status: 'active', capabilities: ['wholesale'], homeTenantId: 'tnt_home' });
+  s.putPartner({ id: 'ptr_toggle', status: 'active', capabilities: ['managed_services'], featureToggles: { orders: false, 'billing.invoices': true } });
+
+  for (const [id, status] of [['tnt_acme', 'active'], ['tnt_beta', 'active'], ['tnt_susp', 'suspended'], ['tnt_home', 'active'], ['tnt_gamma', 'active']]) s.putTenant({ id, status });
+  s.putBan({ id: 'ban_a1', tenantId: 'tnt_acme', accountNumber: 'BAN-1', status: 'active' });
+  s.putBan({ id: 'ban_a2', tenantId: 'tnt_acme', accountNumber: 'BAN-2', status: 'active' });
+  s.putBan({ id: 'ban_b1', tenantId: 'tnt_beta', accountNumber: 'BAN-3', status: 'active' });
+
+  s.putUser({ id: 'usr_op', status: 'active', platformRole: 'SUPER_ADMIN' });
+  s.putUser({ id: 'usr_admin', status: 'active', tenants: [['tnt_acme', 'TENANT_ADMIN']] });
+  s.putUser({ id: 'usr_tuser', status: 'active', tenants: [['tnt_acme', 'TENANT_USER']] });
+  s.putUser({ id: 'usr_disabled', status: 'disabled', partner: { partnerId: 'ptr_msp', role: 'PARTNER_STAFF', status: 'active' } });
+  s.putUser({ id: 'usr_msp', status: 'active', partner: { partnerId: 'ptr_msp', role: 'PARTNER_STAFF', status: 'active' } });
+  s.putUser({ id: 'usr_msp_off', status: 'active', partner: { partnerId: 'ptr_msp', role: 'PARTNER_STAFF', status: 'inactive' } });
+  s.putUser({ id: 'usr_susp', status: 'active', partner: { partnerId: 'ptr_susp', role: 'PARTNER_OWNER', status: 'active' } });
+  s.putUser({ id: 'usr_nocap', status: 'active', partner: { partnerId: 'ptr_nocap', role: 'PARTNER_OWNER', status: 'active' } });
+  s.putUser({ id: 'usr_toggle', status: 'active', partner: { partnerId: 'ptr_toggle', role: 'PARTNER_OWNER', status: 'active' } });
+
+  const base = { origin: 'link' as const, startsAt: NOW - 24 * H, endsAt: NOW + 24 * H };
+  s.putDelegation({ ...base, id: 'dlg_acme', partnerId: 'ptr_msp', tenantId: 'tnt_acme', role: 'MSP_BILLING', status: 'active', banIds: ['ban_a1'], grant: ['orders.read'], deny: ['billing.invoices.export'] });
+  s.putDelegation({ ...base, id: 'dlg_beta', partnerId: 'ptr_msp', tenantId: 'tnt_beta', role: 'MSP_FULL', status: 'requested' });
+  s.putDelegation({ ...base, id: 'dlg_susp', partnerId: 'ptr_msp', tenantId: 'tnt_susp', role: 'MSP_FULL', status: 'active' });
+  s.putDelegation({ ...base, id: 'dlg_gamma_old', partnerId: 'ptr_msp', tenantId: 'tnt_gamma', role: 'MSP_FULL', status: 'revoked' });
+  s.putDelegation({ ...base, id: 'dlg_gamma_new', partnerId: 'ptr_msp', tenantId: 'tnt_gamma', role: 'AUDITOR', status: 'active', startsAt: NOW + H });
+  s.putDelegation({ ...base, id: 'dlg_home_lapsed', partnerId: 'ptr_msp', tenantId: 'tnt_home', role: 'MSP_FULL', status: 'active', endsAt: NOW });
+  s.putDelegation({ ...base, id: 'dlg_consent', partnerId: 'ptr_msp', tenantId: 'tnt_beta', origin: 'consent', role: 'DELEGATE', status: 'active', clientId: 'cli_1', scopes: ['billing.*'], grant: ['billing.invoices.read', 'orders.read'] });
+  s.putDelegation({ ...base, id: 'dlg_susp_p', partnerId: 'ptr_susp', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
+  s.putDelegation({ ...base, id: 'dlg_nocap', partnerId: 'ptr_nocap', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
+  s.putDelegation({ ...base, id: 'dlg_toggle', partnerId: 'ptr_toggle', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
+  s.putDelegation({ ...base, id: 'dlg_whole', partnerId: 'ptr_whole', tenantId: 'tnt_beta', origin: 'wholesale', role: 'WHOLESALE', status: 'active', banIds: ['ban_b1'] });
+  s.putDelegation({ ...base, id: 'dlg_rejected', partnerId: 'ptr_toggle', tenantId: 'tnt_beta', role: 'MSP_FULL', status: 'rejected' });
+  return s;
+}
+
+const user = (userId: string, scopes?: string[]): AuthzPrincipal => ({ type: 'user', userId, scopes });
+const app = (o: Partial<Extract<AuthzPrincipal, { type: 'app' }>> = {}): AuthzPrincipal => ({ type: 'app', partnerId: 'ptr_msp', clientId: 'cli_1', ...o });
+
+type Case = [string, AuthzPrincipal, string | null, AuthzTarget, string, string?];
+
+const CASES: Case[] = [
+  // users of the tenant itself
+  ['tenant admin on its tenant', user('usr_admin'), 'orders.create', { tenantId: 'tnt_acme' }, 'allowed', 'tenant_role:orders.*'],
+  ['tenant user lacks a permission', user('usr_tuser'), 'orders.create', { tenantId: 'tnt_acme' }, 'permission_denied'],
+  ['tenant admin with a scoped token beyond its scope', user('usr_admin', ['billing.*']), 'orders.create', { tenantId: 'tnt_acme' }, 'scope_insufficient'],
+  ['tenant admin on a BAN of another tenant', user('usr_admin'), 'billing.invoices.read', { tenantId: 'tnt_acme', ban: 'ban_b1' }, 'ban_not_covered'],
+  ['tenant admin on another tenant', user('usr_admin'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_not_found'],
+  ['tenant admin on an unknown tenant (same answer)', user('usr_admin'), 'billing.invoices.read', { tenantId: 'tnt_nowhere' }, 'delegation_not_found'],
+  ['operator: platform grant anywhere', user('usr_op'), 'tenant.members.manage', { tenantId: 'tnt_beta' }, 'allowed', 'platform_role:tenant.*'],
+  ['operator: no resource grant', user('usr_op'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_not_found'],
+  ['disabled user', user('usr_disabled'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'user_inactive'],
+  ['unknown user', user('usr_ghost'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'user_inactive'],
+  // partner users through link delegations
+  ['MSP: role grant', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed', 'delegation_role:billing.*'],
+  ['MSP: override grant widens the role', user('usr_msp'), 'orders.read', { tenantId: 'tnt_acme' }, 'allowed', 'override_grant:orders.read'],
+  ['MSP: override deny beats the role', user('usr_msp'), 'billing.invoices.export', { tenantId: 'tnt_acme' }, 'permission_denied', 'override_deny:billing.invoices.export'],
+  ['MSP: outside the role', user('usr_msp'), 'orders.create', { tenantId: 'tnt_acme' }, 'permission_denied'],
+  ['MSP: covered BAN by number', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme', ban: 'BAN-1' }, 'allowed'],
+  ['MSP: uncovered BAN of the tenant', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme', ban: 'ban_a2' }, 'ban_not_covered'],
+  ['MSP: unknown BAN', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme', ban: 'BAN-404' }, 'ban_not_covered'],
+  ['MSP: no tenant context', user('usr_msp'), 'billing.invoices.read', {}, 'tenant_context_required'],
+  ['MSP: pending link', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_pending'],
+  ['MSP: suspended tenant', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_susp' }, 'tenant_inactive'],
+  ['MSP: a not-yet-started link outranks a revoked one', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_gamma' }, 'delegation_not_started'],
+  ['MSP: active link past its end date', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_home' }, 'delegation_expired'],
+  ['MSP: unlinked tenant', user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_nowhere' }, 'delegation_not_found'],
+  ['MSP: deactivated membership', user('usr_msp_off'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'partner_membership_inactive'],
+  ['suspended partner', user('usr_susp'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'partner_inactive'],
+  ['partner without managed_services', user('usr_nocap'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'partner_capability_missing'],
+  ['feature toggle off disables a namespace', user('usr_toggle'), 'orders.read', { tenantId: 'tnt_acme' }, 'feature_disabled', 'feature_toggle:orders'],
+  ['feature toggle on changes nothing', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed'],
+  ['rejected request', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_rejected'],
+  ['context only (no action)', user('usr_msp'), null, { tenantId: 'tnt_acme' }, 'allowed'],
+  // partner apps
+  ['app through its consent delegation', app({ delegationId: 'dlg_consent', tenantId: 'tnt_beta' }), 'billing.invoices.read', {}, 'allowed', 'override_grant:billing.invoices.read'],
+  ['app: consented scopes cap the overrides', app({ delegationId: 'dlg_consent' }), 'orders.read', {}, 'scope_insufficient'],
+  ['app: token scopes cap the delegation', app({ delegationId: 'dlg_consent', scopes: ['orders.*'] }), 'billing.invoices.read', {}, 'scope_insufficient'],
+  ['app of another client cannot use the consent', app({ clientId: 'cli_2', delegationId: 'dlg_consent' }), 'billing.invoices.read', {}, 'delegation_not_found'],
+  ['app token for one tenant used on another', app({ delegationId: 'dlg_consent', tenantId: 'tnt_beta' }), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'delegation_not_found'],
+  ['app: dlg of another partner', app({ delegationId: 'dlg_whole' }), 'billing.invoices.read', {}, 'delegation_not_found'],
+  ['app without dlg finds its consent by tenant', app({ tenantId: 'tnt_beta' }), 'billing.invoices.read', {}, 'allowed'],
+  ['app cannot use the partner link delegation without dlg', app({ tenantId: 'tnt_acme' }), 'billing.invoices.read', {}, 'delegation_not_found'],
+  ['app with no tenant at all', app(), 'billing.invoices.read', {}, 'tenant_context_required'],
+  ['wholesaler for its resold customer', app({ partnerId: 'ptr_whole', clientId: 'cli_w', delegationId: 'dlg_whole' }), 'orders.create', {}, 'allowed', 'delegation_role:orders.*'],
+  ['wholesaler limited to the customer BAN', app({ partnerId: 'ptr_whole', clientId: 'cli_w', delegationId: 'dlg_whole' }), 'orders.create', { ban: 'ban_a1' }, 'ban_not_covered'],
+  ['wholesaler token limited to one BAN', app({ partnerId: 'ptr_whole', clientId: 'cli_w', delegationId: 'dlg_whole', bans: ['BAN-9'] }), 'orders.create', { ban: 'ban_b1' }, 'ban_not_covered'],
+  ['wholesaler client credentials on its own tenant', app({ partnerId: 'ptr_whole', clientId: 'cli_w', tenantId: 'tnt_home', scopes: ['orders.*'] }), 'orders.create', {}, 'allowed', 'token_scope:orders.*'],
+  ['wholesaler on its own tenant beyond scope', app({ partnerId: 'ptr_whole', clientId: 'cli_w', tenantId: 'tnt_home', scopes: ['orders.read'] }), 'orders.create', {}, 'scope_insufficient'],
+  ['app of a suspended partner', app({ partnerId: 'ptr_susp', delegationId: 'dlg_susp_p' }), 'billing.invoices.read', {}, 'partner_inactive'],
+  ['app acting for a disabled user', app({ delegationId: 'dlg_consent', userId: 'usr_disabled' }), 'billing.invoices.read', {}, 'user_inactive'],
+];
+
+describe('decide()', () => {
+  const snap = world();
+  it.each(CASES)('%s → %s', (_name, principal, action, target, code, matched) => {
+    const d = decide(snap, principal, action, target, NOW);
+    expect(d.code).toBe(code);
+    expect(d.allow).toBe(code === 'allowed');
+    if (matched) expect(d.matched ? `${d.matched.source}:${d.matched.grant}` : null).toBe(matched);
+    // explain() walks the same checks and reaches the same decision; a refusal ends on a failed check
+    const e = explain(snap, principal, action, target, NOW);
+    expect(e.decision).toEqual(d);
+    if (!d.allow) expect(e.checks.at(-1)?.passed).toBe(false);
+    else expect(e.checks.every((c) => c.passed)).toBe(true);
+  });
+
+  it('reports the delegation and the BANs an allowed access covers', () => {
+    const d = decide(snap, user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW);
+    expect(d).toMatchObject({ allow: true, via: 'delegation', delegationId: 'dlg_acme', bans: ['ban_a1'], role: 'MSP_BILLING' });
+  });
+
+  it('sees a change at once: revoke, expire, suspend', () => {
+    const s = world();
+    const p = user('usr_msp');
+    expect(decide(s, p, 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).allow).toBe(true);
+    expect(decide(s, p, 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW + 24 * H).code).toBe('delegation_expired');
+    s.putDelegation({ id: 'dlg_acme', partnerId: 'ptr_msp', tenantId: 'tnt_acme', origin: 'link', role: 'MSP_BILLING', status: 'revoked', startsAt: NOW - H, endsAt: NOW + H });
+    expect(decide(s, p, 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).code).toBe('delegation_revoked');
+    s.removeDelegation('dlg_acme');
+    expect(decide(s, p, 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).code).toBe('delegation_not_found');
+    s.putPartner({ id: 'ptr_msp', status: 'suspended', capabilities: ['managed_services'] });
+    expect(decide(s, p, 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).code).toBe('partner_inactive');
+  });
+});
+
+describe('compiled grant sets match the catalog grant rules', () => {
+  const grants = ['*', 'billing.*', 'billing.invoices.*', 'billing.invoices.read', 'orders.read', 'billingx.*'];
+  const perms = ['billing', 'billing.invoices', 'billing.invoices.read', 'billing.summary.read', 'billingx.read', 'orders.read', 'orders.create', 'b'];
+  it.each(grants.flatMap((g) => perms.map((p) => [g, p] as const)))('%s vs %s', (g, p) => {
+    expect(matchGrant(compileGrants([g]), p) !== null).toBe(anyGrantCovers([g], p) !== null);
+  });
+});

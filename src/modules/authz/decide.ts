@@ -1,0 +1,504 @@
+/**
+ * The decision engine (ARCHITECTURE §2, §5): `decide(snapshot, principal, action, target, now)`.
+ * Pure — no I/O, no clock; the snapshot and `now` (epoch ms) are arguments — so the same call
+ * answers the same everywhere, and `explain()` is the same walk with a trace.
+ *
+ * Principals:
+ *  - `user`: a person with a session or personal API token — the operator (platform role), a
+ *    tenant's own member acting on its tenant, or a partner user acting on a customer tenant
+ *    through a link (or wholesale) delegation, the tenant chosen by X-Active-Tenant-Id.
+ *  - `app`: a partner app token (RFC 9068 claims partner_id, client_id, dlg, tenant_id,
+ *    customer_ban, scope) acting through the delegation its `dlg` names, or on the partner's own
+ *    home tenant with client credentials.
+ *
+ * The order of checks, each returning one refusal code:
+ *   user active → platform role grant → tenant context → own-tenant membership (tenant active,
+ *   BAN of the tenant, tenant role, scopes) — or, for partners: membership active → partner
+ *   active → delegation found → delegation state (pending/not started/expired/revoked/rejected)
+ *   → partner capability for the origin → tenant active → BAN covered → feature toggles →
+ *   overrides.deny → role grants ∪ overrides.grant → delegation scopes → token scopes.
+ *
+ * Effective permissions = (role grants ∪ overrides.grant) ∩ delegation scopes ∩ token scopes
+ * − overrides.deny − disabled features. A deny always wins, and a token never exceeds its
+ * scopes: overrides widen the role, not the token.
+ *
+ * When several delegations join the same partner and tenant (a link and a wholesale one), any
+ * effective one that allows the action allows it; otherwise the refusal reported is that of the
+ * most relevant: effective first, then pending, not started, expired, revoked, rejected; the
+ * newest among equals.
+ *
+ * Hot-path care: no string is built and nothing is formatted unless explain() asked for a trace
+ * (allowed reasons are constants; `matched`, `role` and `delegationId` carry the specifics).
+ */
+import type { AuthzSnapshot, SnapBan, SnapDelegation, SnapPartner } from './snapshot.ts';
+import { CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
+import { matchGrant } from './grant-set.ts';
+
+export interface UserPrincipal {
+  type: 'user';
+  userId: string;
+  /** permission grants the credential is limited to (a scoped token); absent = no limit */
+  scopes?: readonly string[] | null;
+}
+
+export interface AppPrincipal {
+  type: 'app';
+  partnerId: string;
+  clientId: string;
+  /** the `dlg` claim */
+  delegationId?: string | null;
+  /** the `tenant_id` claim */
+  tenantId?: string | null;
+  /** the `customer_ban` claim: BAN ids or account numbers the token is limited to */
+  bans?: readonly string[] | null;
+  /** the token's scopes, mapped to permission grants */
+  scopes?: readonly string[] | null;
+  /** the user behind the token, when there is one (`sub`) */
+  userId?: string | null;
+}
+
+export type AuthzPrincipal = UserPrincipal | AppPrincipal;
+
+export interface AuthzTarget {
+  /** the tenant acted on (X-Active-Tenant-Id, the route, or the token's tenant) */
+  tenantId?: string | null;
+  /** a billing account id or account number the request touches */
+  ban?: string | null;
+}
+
+export type RefusalCode =
+  | 'user_inactive'
+  | 'partner_membership_inactive'
+  | 'partner_inactive'
+  | 'tenant_context_required'
+  | 'delegation_not_found'
+  | 'delegation_pending'
+  | 'delegation_not_started'
+  | 'delegation_expired'
+  | 'delegation_revoked'
+  | 'delegation_rejected'
+  | 'partner_capability_missing'
+  | 'tenant_inactive'
+  | 'ban_not_covered'
+  | 'feature_disabled'
+  | 'permission_denied'
+  | 'scope_insufficient';
+
+export const REFUSAL_CODES: readonly RefusalCode[] = [
+  'user_inactive',
+  'partner_membership_inactive',
+  'partner_inactive',
+  'tenant_context_required',
+  'delegation_not_found',
+  'delegation_pending',
+  'delegation_not_started',
+  'delegation_expired',
+  'delegation_revoked',
+  'delegation_rejected',
+  'partner_capability_missing',
+  'tenant_inactive',
+  'ban_not_covered',
+  'feature_disabled',
+  'permission_denied',
+  'scope_insufficient',
+];
+
+export interface Matched {
+  source: 'platform_role' | 'tenant_role' | 'delegation_role' | 'override_grant' | 'override_deny' | 'token_scope' | 'feature_toggle';
+  grant: string;
+  role?: string;
+}
+
+export type Via = 'platform' | 'membership' | 'delegation' | 'home';
+
+export interface Allowed {
+  allow: true;
+  code: 'allowed';
+  reason: string;
+  matched: Matched | null;
+  via: Via;
+  tenantId: string | null;
+  delegationId: string | null;
+  /** billing account ids the access covers; null = every account of the tenant */
+  bans: readonly string[] | null;
+  /** the role the access comes from */
+  role: string | null;
+}
+
+export interface Refused {
+  allow: false;
+  code: RefusalCode;
+  reason: string;
+  /** the deny or toggle that refused, or the grant a scope then cut (the engine always sets it, null when none) */
+  matched?: Matched | null;
+  /** the delegation the refusal is about (the engine always sets it, null when none) */
+  delegationId?: string | null;
+}
+
+export type Decision = Allowed | Refused;
+
+export interface Check {
+  check: string;
+  passed: boolean;
+  detail: string;
+}
+
+type Trace = Check[] | null;
+
+/** Every refusal has the same shape (one hidden class on the hot path). */
+function refuse(code: RefusalCode, reason: string, trace: Trace, check: string, delegationId: string | null = null, matched: Matched | null = null): Refused {
+  if (trace !== null) trace.push({ check, passed: false, detail: reason });
+  return { allow: false, code, reason, matched, delegationId };
+}
+
+function pass(trace: Trace, check: string, detail: string): void {
+  if (trace) trace.push({ check, passed: true, detail });
+}
+
+/** The grant of a plain list that covers `permission` (wildcards honoured), without allocating. */
+export function listMatch(list: readonly string[], permission: string): string | null {
+  for (let i = 0; i < list.length; i++) {
+    const g = list[i];
+    if (g === '*' || g === permission) return g;
+    const n = g.length;
+    if (n > 2 && g.charCodeAt(n - 1) === 42 /* * */ && g.charCodeAt(n - 2) === 46 /* . */ && permission.length > n - 1) {
+      let ok = true;
+      for (let j = 0; j < n - 1; j++) {
+        if (g.charCodeAt(j) !== permission.charCodeAt(j)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return g;
+    }
+  }
+  return null;
+}
+
+function disabledFeature(partner: SnapPartner, permission: string): string | null {
+  const d = partner.disabled;
+  for (let i = 0; i < d.length; i++) {
+    const k = d[i];
+    if (permission === k || (permission.length > k.length && permission.charCodeAt(k.length) === 46 && permission.startsWith(k))) return k;
+  }
+  return null;
+}
+
+/** Decide one request. `action` is a permission name; null resolves the context only (no permission check). */
+export function decide(snap: AuthzSnapshot, principal: AuthzPrincipal, action: string | null, target: AuthzTarget, now: number): Decision {
+  return principal.type === 'user' ? decideUser(snap, principal, action, target, now, null) : decideApp(snap, principal, action, target, now, null);
+}
+
+export interface Explanation {
+  decision: Decision;
+  checks: Check[];
+}
+
+/** The same walk as decide(), recording every check in order: which passed, which failed and why. */
+export function explain(snap: AuthzSnapshot, principal: AuthzPrincipal, action: string | null, target: AuthzTarget, now: number): Explanation {
+  const checks: Check[] = [];
+  const decision = principal.type === 'user' ? decideUser(snap, principal, action, target, now, checks) : decideApp(snap, principal, action, target, now, checks);
+  return { decision, checks };
+}
+
+// ---- users ----------------------------------------------------------------------------------------
+
+function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null, target: AuthzTarget, now: number, trace: Trace): Decision {
+  const u = snap.users.get(p.userId);
+  if (u === undefined || !u.active) return refuse('user_inactive', u ? `The user account is ${u.status}.` : 'The user is unknown.', trace, 'user_active');
+  if (trace !== null) pass(trace, 'user_active', 'The user account is active.');
+  const scopes = p.scopes ?? null;
+
+  if (u.platformRole !== null && action !== null) {
+    const role = snap.roles.get(u.platformRole);
+    const g = role ? matchGrant(role.grants, action) : null;
+    if (g !== null && (scopes === null || listMatch(scopes, action) !== null)) {
+      if (trace !== null) pass(trace, 'platform_role', `The platform role ${u.platformRole} grants ${g}.`);
+      return { allow: true, code: 'allowed', reason: 'The platform role grants it.', matched: { source: 'platform_role', grant: g, role: u.platformRole }, via: 'platform', tenantId: target.tenantId ?? null, delegationId: null, bans: null, role: u.platformRole };
+    }
+    if (trace !== null) pass(trace, 'platform_role', `The platform role ${u.platformRole} does not grant ${action}; looking at tenant access.`);
+  }
+
+  const tenantId = target.tenantId ?? null;
+  if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', trace, 'tenant_context');
+  if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
+
+  const tenantRole = u.tenants?.get(tenantId);
+  if (tenantRole !== undefined) {
+    if (trace !== null) pass(trace, 'tenant_membership', `The user is ${tenantRole} of the tenant.`);
+    const t = snap.tenants.get(tenantId);
+    if (t === undefined || !t.active) return refuse('tenant_inactive', `The tenant is ${t?.status ?? 'unknown'}.`, trace, 'tenant_active');
+    if (trace !== null) pass(trace, 'tenant_active', 'The tenant is active.');
+    if (target.ban) {
+      const b = snap.ban(target.ban);
+      if (b === undefined || b.tenantId !== tenantId) return refuse('ban_not_covered', `Billing account ${target.ban} is not an account of the tenant.`, trace, 'ban_covered');
+      if (trace !== null) pass(trace, 'ban_covered', `Billing account ${b.accountNumber} belongs to the tenant.`);
+    }
+    if (action === null) return { allow: true, code: 'allowed', reason: 'A member of the tenant.', matched: null, via: 'membership', tenantId, delegationId: null, bans: null, role: tenantRole };
+    const role = snap.roles.get(tenantRole);
+    const g = role ? matchGrant(role.grants, action) : null;
+    if (g === null) return refuse('permission_denied', `The tenant role ${tenantRole} does not grant ${action}.`, trace, 'role_grant');
+    const matched: Matched = { source: 'tenant_role', grant: g, role: tenantRole };
+    if (trace !== null) pass(trace, 'role_grant', `The tenant role ${tenantRole} grants ${g}.`);
+    if (scopes !== null) {
+      const s = listMatch(scopes, action);
+      if (s === null) return refuse('scope_insufficient', `The token's scopes do not include ${action}.`, trace, 'token_scope', null, matched);
+      if (trace !== null) pass(trace, 'token_scope', `The token scope ${s} covers ${action}.`);
+    }
+    return { allow: true, code: 'allowed', reason: 'The tenant role grants it.', matched, via: 'membership', tenantId, delegationId: null, bans: null, role: tenantRole };
+  }
+
+  const partner = u.partner;
+  // Neither a member of the tenant nor in a partner: answered exactly like a tenant that does not exist.
+  if (partner === null) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+  if (!u.partnerMemberActive) return refuse('partner_membership_inactive', 'The partner membership is deactivated.', trace, 'partner_membership_active');
+  if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace);
+}
+
+/**
+ * What a partner's users may do on a tenant through the partner's link (and wholesale)
+ * delegations — the partner-side view, whatever tenants the user is a member of itself.
+ */
+export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number): Decision {
+  const tenantId = target.tenantId ?? null;
+  if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', null, 'tenant_context');
+  return partnerUsersAccess(snap, snap.partners.get(partnerId), action, tenantId, target.ban ?? null, null, now, null);
+}
+
+function partnerUsersAccess(snap: AuthzSnapshot, partner: SnapPartner | undefined, action: string | null, tenantId: string, banRef: string | null, scopes: readonly string[] | null, now: number, trace: Trace): Decision {
+  if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
+  if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
+  const v = partner.byTenant.get(tenantId);
+  if (v === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+  // consent delegations belong to an app (its client), not to the partner's users
+  if (!Array.isArray(v)) {
+    if (v.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+    return throughOne(snap, partner, v, action, banRef, tenantId, null, scopes, now, trace);
+  }
+  return throughDelegations(snap, partner, v.filter((d) => d.origin !== O_CONSENT), action, banRef, tenantId, null, scopes, now, trace);
+}
+
+// ---- apps -------------------------------------------------------------------------------------
+
+function decideApp(snap: AuthzSnapshot, p: AppPrincipal, action: string | null, target: AuthzTarget, now: number, trace: Trace): Decision {
+  if (p.userId) {
+    const u = snap.users.get(p.userId);
+    if (u === undefined || !u.active) return refuse('user_inactive', u ? `The user account is ${u.status}.` : 'The user is unknown.', trace, 'user_active');
+    if (trace !== null) pass(trace, 'user_active', 'The user behind the token is active.');
+  }
+  const partner = snap.partners.get(p.partnerId);
+  if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
+  if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
+
+  const claimed = p.tenantId ?? null;
+  const asked = target.tenantId ?? null;
+  if (claimed !== null && asked !== null && claimed !== asked) {
+    return refuse('delegation_not_found', 'The token is not for this tenant.', trace, 'delegation_found');
+  }
+  const scopes = p.scopes ?? null;
+
+  if (p.delegationId) {
+    const d = snap.delegations.get(p.delegationId);
+    const tenantId = asked ?? claimed ?? d?.tenantId ?? null;
+    if (d === undefined || d.partnerId !== partner.id || d.tenantId !== tenantId || (d.clientId !== null && d.clientId !== p.clientId)) {
+      return refuse('delegation_not_found', 'The delegation of the token does not exist or is not for this partner, app and tenant.', trace, 'delegation_found');
+    }
+    return throughOne(snap, partner, d, action, target.ban ?? null, d.tenantId, p.bans ?? null, scopes, now, trace);
+  }
+
+  const tenantId = asked ?? claimed;
+  if (tenantId === null) return refuse('tenant_context_required', 'The token names no tenant and the request none either.', trace, 'tenant_context');
+  if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
+
+  if (tenantId === partner.homeTenantId) {
+    // Client credentials on the partner's own tenant (e.g. a wholesaler's own resources): the scopes are the grant.
+    if (trace !== null) pass(trace, 'home_tenant', "The tenant is the partner's own.");
+    const t = snap.tenants.get(tenantId);
+    if (t === undefined || !t.active) return refuse('tenant_inactive', `The tenant is ${t?.status ?? 'unknown'}.`, trace, 'tenant_active');
+    if (trace !== null) pass(trace, 'tenant_active', 'The tenant is active.');
+    const banRef = target.ban ?? null;
+    if (banRef !== null) {
+      const b = snap.ban(banRef);
+      if (b === undefined || b.tenantId !== tenantId || (p.bans && !banListed(p.bans, b))) return refuse('ban_not_covered', `Billing account ${banRef} is not covered.`, trace, 'ban_covered');
+      if (trace !== null) pass(trace, 'ban_covered', `Billing account ${b.accountNumber} is covered.`);
+    }
+    if (action === null) return { allow: true, code: 'allowed', reason: "The partner's own tenant.", matched: null, via: 'home', tenantId, delegationId: null, bans: p.bans ? resolveBans(snap, p.bans) : null, role: null };
+    const f = disabledFeature(partner, action);
+    if (f !== null) return refuse('feature_disabled', `The feature ${f} is disabled for this partner.`, trace, 'feature_toggle', null, { source: 'feature_toggle', grant: f });
+    if (trace !== null) pass(trace, 'feature_toggle', 'No disabled feature covers the action.');
+    const s = scopes === null ? null : listMatch(scopes, action);
+    if (s === null) return refuse(scopes === null ? 'permission_denied' : 'scope_insufficient', `The token's scopes do not include ${action}.`, trace, 'token_scope');
+    if (trace !== null) pass(trace, 'token_scope', `The token scope ${s} covers ${action}.`);
+    return { allow: true, code: 'allowed', reason: "A token scope on the partner's own tenant grants it.", matched: { source: 'token_scope', grant: s }, via: 'home', tenantId, delegationId: null, bans: p.bans ? resolveBans(snap, p.bans) : null, role: null };
+  }
+
+  const v = partner.byTenant.get(tenantId);
+  const usable = (d: SnapDelegation) => d.origin === O_WHOLESALE || (d.origin === O_CONSENT && (d.clientId === null || d.clientId === p.clientId));
+  const candidates = v === undefined ? [] : Array.isArray(v) ? v.filter(usable) : usable(v) ? [v] : [];
+  return throughDelegations(snap, partner, candidates, action, target.ban ?? null, tenantId, p.bans ?? null, scopes, now, trace);
+}
+
+// ---- delegations ----------------------------------------------------------------------------------
+
+/** Relevance of a delegation's state for the refusal reported: lower is more relevant. */
+function stateRank(d: SnapDelegation, now: number): number {
+  switch (d.status) {
+    case D_ACTIVE:
+      if (now >= d.endsMs) return 4;
+      if (now < d.startsMs) return 3;
+      return 1;
+    case D_REQUESTED:
+      return 2;
+    case D_EXPIRED:
+      return 4;
+    case D_REVOKED:
+      return 5;
+    case D_REJECTED:
+      return 6;
+    default:
+      return 7;
+  }
+}
+
+function stateRefusal(d: SnapDelegation, now: number, trace: Trace): Refused {
+  switch (stateRank(d, now)) {
+    case 2:
+      return refuse('delegation_pending', 'The delegation awaits the tenant admin approval.', trace, 'delegation_state', d.id);
+    case 3:
+      if (trace !== null) trace.push({ check: 'delegation_state', passed: false, detail: `The delegation starts at ${new Date(d.startsMs).toISOString()}.` });
+      return { allow: false, code: 'delegation_not_started', reason: 'The delegation has not started yet.', matched: null, delegationId: d.id };
+    case 4:
+      if (trace !== null) trace.push({ check: 'delegation_state', passed: false, detail: `The delegation ended at ${new Date(d.endsMs).toISOString()}.` });
+      return { allow: false, code: 'delegation_expired', reason: 'The delegation has expired.', matched: null, delegationId: d.id };
+    case 5:
+      return refuse('delegation_revoked', 'The delegation was revoked.', trace, 'delegation_state', d.id);
+    default:
+      return refuse('delegation_rejected', 'The delegation request was rejected.', trace, 'delegation_state', d.id);
+  }
+}
+
+/** The common case: one delegation joins the partner and the tenant. */
+function throughOne(
+  snap: AuthzSnapshot,
+  partner: SnapPartner,
+  d: SnapDelegation,
+  action: string | null,
+  banRef: string | null,
+  tenantId: string,
+  tokenBans: readonly string[] | null,
+  scopes: readonly string[] | null,
+  now: number,
+  trace: Trace,
+): Decision {
+  if (trace !== null) pass(trace, 'delegation_found', `Delegation ${d.id} (${ORIGINS[d.origin]}, ${d.role.id}).`);
+  if (d.status !== D_ACTIVE || now >= d.endsMs || now < d.startsMs) return stateRefusal(d, now, trace);
+  return throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace);
+}
+
+function throughDelegations(
+  snap: AuthzSnapshot,
+  partner: SnapPartner,
+  candidates: readonly SnapDelegation[],
+  action: string | null,
+  banRef: string | null,
+  tenantId: string,
+  tokenBans: readonly string[] | null,
+  scopes: readonly string[] | null,
+  now: number,
+  trace: Trace,
+): Decision {
+  if (candidates.length === 0) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+  if (candidates.length === 1) return throughOne(snap, partner, candidates[0], action, banRef, tenantId, tokenBans, scopes, now, trace);
+  // Several: try the effective ones in a fixed order; report the most relevant refusal.
+  const sorted = [...candidates].sort((a, b) => stateRank(a, now) - stateRank(b, now) || a.origin - b.origin || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  if (trace !== null) pass(trace, 'delegation_found', `${sorted.length} delegations join the partner and the tenant: ${sorted.map((d) => d.id).join(', ')}.`);
+  let first: Decision | null = null;
+  for (const d of sorted) {
+    if (stateRank(d, now) !== 1) break;
+    const r = throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace);
+    if (r.allow) return r;
+    first ??= r;
+  }
+  return first ?? stateRefusal(sorted[0], now, trace);
+}
+
+function banListed(list: readonly string[], b: SnapBan): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === b.id || list[i] === b.accountNumber) return true;
+  return false;
+}
+
+function resolveBans(snap: AuthzSnapshot, refs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const r of refs) {
+    const b = snap.ban(r);
+    if (b && !out.includes(b.id)) out.push(b.id);
+  }
+  return out;
+}
+
+function throughDelegation(
+  snap: AuthzSnapshot,
+  partner: SnapPartner,
+  d: SnapDelegation,
+  action: string | null,
+  banRef: string | null,
+  tenantId: string,
+  tokenBans: readonly string[] | null,
+  scopes: readonly string[] | null,
+  trace: Trace,
+): Decision {
+  if (trace !== null) pass(trace, 'delegation_state', `Delegation ${d.id} is active until ${new Date(d.endsMs).toISOString()}.`);
+  if ((partner.caps & CAP_FOR_ORIGIN[d.origin]) === 0) {
+    return refuse('partner_capability_missing', `A ${ORIGINS[d.origin]} delegation needs the partner capability ${CAP_NAME_FOR_ORIGIN[d.origin]}.`, trace, 'partner_capability', d.id);
+  }
+  if (trace !== null) pass(trace, 'partner_capability', `The partner has ${CAP_NAME_FOR_ORIGIN[d.origin]}.`);
+  const t = d.tenant;
+  if (!t.active) return refuse('tenant_inactive', `The tenant is ${t.status}.`, trace, 'tenant_active', d.id);
+  if (trace !== null) pass(trace, 'tenant_active', 'The tenant is active.');
+  if (banRef !== null) {
+    const b = snap.ban(banRef);
+    if (b === undefined || b.tenantId !== tenantId) return refuse('ban_not_covered', `Billing account ${banRef} is not an account of the tenant.`, trace, 'ban_covered', d.id);
+    if (d.banIds !== null && !d.banIds.includes(b.id)) return refuse('ban_not_covered', `The delegation does not cover billing account ${b.accountNumber}.`, trace, 'ban_covered', d.id);
+    if (tokenBans !== null && !banListed(tokenBans, b)) return refuse('ban_not_covered', `The token is not for billing account ${b.accountNumber}.`, trace, 'ban_covered', d.id);
+    if (trace !== null) pass(trace, 'ban_covered', `Billing account ${b.accountNumber} is covered.`);
+  }
+  let bans = d.banIds;
+  if (tokenBans !== null) {
+    const tb = resolveBans(snap, tokenBans);
+    bans = bans === null ? tb : bans.filter((x) => tb.includes(x));
+  }
+  if (action === null) {
+    return { allow: true, code: 'allowed', reason: 'The delegation is active.', matched: null, via: 'delegation', tenantId, delegationId: d.id, bans, role: d.role.id };
+  }
+  const f = disabledFeature(partner, action);
+  if (f !== null) return refuse('feature_disabled', `The feature ${f} is disabled for this partner.`, trace, 'feature_toggle', d.id, { source: 'feature_toggle', grant: f });
+  if (trace !== null) pass(trace, 'feature_toggle', 'No disabled feature covers the action.');
+  const deny = matchGrant(d.deny, action);
+  if (deny !== null) return refuse('permission_denied', `The delegation override denies ${deny}.`, trace, 'override_deny', d.id, { source: 'override_deny', grant: deny });
+  if (trace !== null) pass(trace, 'override_deny', d.deny.list.length > 0 ? `No deny override (${d.deny.list.join(', ')}) covers the action.` : 'No deny overrides.');
+  let matched: Matched;
+  const rg = matchGrant(d.role.grants, action);
+  if (rg !== null) {
+    matched = { source: 'delegation_role', grant: rg, role: d.role.id };
+    if (trace !== null) pass(trace, 'grant', `The delegation role ${d.role.id} grants ${rg}.`);
+  } else {
+    const og = matchGrant(d.grant, action);
+    if (og === null) return refuse('permission_denied', `Neither the role ${d.role.id} nor the grant overrides allow ${action}.`, trace, 'grant', d.id);
+    matched = { source: 'override_grant', grant: og };
+    if (trace !== null) pass(trace, 'grant', `The grant override ${og} allows it.`);
+  }
+  if (d.scopes !== null) {
+    const s = matchGrant(d.scopes, action);
+    if (s === null) return refuse('scope_insufficient', `The customer did not consent to ${action}.`, trace, 'delegation_scope', d.id, matched);
+    if (trace !== null) pass(trace, 'delegation_scope', `The consented scope ${s} covers it.`);
+  }
+  if (scopes !== null) {
+    const s = listMatch(scopes, action);
+    if (s === null) return refuse('scope_insufficient', `The token's scopes do not include ${action}.`, trace, 'token_scope', d.id, matched);
+    if (trace !== null) pass(trace, 'token_scope', `The token scope ${s} covers it.`);
+  }
+  return { allow: true, code: 'allowed', reason: matched.source === 'delegation_role' ? 'The delegation role grants it.' : 'A grant override of the delegation allows it.', matched, via: 'delegation', tenantId, delegationId: d.id, bans, role: d.role.id };
+}
+
+export { O_LINK, O_CONSENT, O_WHOLESALE };

@@ -1,0 +1,167 @@
+/**
+ * Fills an AuthzSnapshot from the database and keeps it current from change-feed batches: each
+ * changed entity is re-read (never trusted from the message), and a row that is gone is removed.
+ * Entity kinds: user (status, platform role, tenant and partner memberships), tenant, partner,
+ * billing_account, delegation, role. Other kinds belong to other modules and are ignored here.
+ */
+import type { Db, Executor } from '../../platform/db/database.ts';
+import type { ChangeEvent } from '../../platform/events/change-feed.ts';
+import type { AuthzSnapshot, DelegationInput, DelegationStatusName, OriginName } from './snapshot.ts';
+import type { DelegationsTable, PartnersTable } from '../../platform/db/schema.ts';
+import type { Selectable } from 'kysely';
+
+const PAGE = 20_000;
+const IN_CHUNK = 500;
+
+export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role'] as const;
+
+function parseList(s: string | null): string[] | null {
+  if (s === null) return null;
+  try {
+    const v = JSON.parse(s) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null;
+  } catch {
+    return null;
+  }
+}
+
+export function delegationInput(r: Selectable<DelegationsTable>): DelegationInput {
+  let grant: string[] = [];
+  let deny: string[] = [];
+  try {
+    const o = JSON.parse(r.overrides) as { grant?: unknown; deny?: unknown };
+    if (Array.isArray(o.grant)) grant = o.grant.filter((x): x is string => typeof x === 'string');
+    if (Array.isArray(o.deny)) deny = o.deny.filter((x): x is string => typeof x === 'string');
+  } catch {
+    // A corrupt overrides column grants nothing extra and denies nothing: the role alone applies.
+  }
+  return {
+    id: r.id,
+    partnerId: r.partner_id,
+    tenantId: r.tenant_id,
+    origin: r.origin as OriginName,
+    role: r.role,
+    scopes: parseList(r.scopes),
+    banIds: parseList(r.ban_ids),
+    grant,
+    deny,
+    status: r.status as DelegationStatusName,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    clientId: r.client_id,
+  };
+}
+
+function partnerInput(r: Selectable<PartnersTable>) {
+  let toggles: Record<string, boolean> = {};
+  try {
+    toggles = JSON.parse(r.feature_toggles) as Record<string, boolean>;
+  } catch {
+    toggles = {};
+  }
+  return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id };
+}
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+export class SnapshotLoader {
+  readonly #db: Db;
+  readonly #snap: AuthzSnapshot;
+  constructor(db: Db, snap: AuthzSnapshot) {
+    this.#db = db;
+    this.#snap = snap;
+  }
+
+  /** Read everything. Call before the feed starts delivering (see ChangeFeed.head()). */
+  async loadAll(): Promise<void> {
+    const db = this.#db.kysely;
+    const s = this.#snap;
+    for (const r of await db.selectFrom('roles').select(['id', 'grants']).execute()) s.putRole(r.id, parseList(r.grants) ?? []);
+    for (const r of await db.selectFrom('partners').selectAll().execute()) s.putPartner(partnerInput(r));
+    for (const r of await db.selectFrom('tenants').select(['id', 'status']).execute()) s.putTenant(r);
+    for (const r of await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'status']).execute()) {
+      s.putBan({ id: r.id, tenantId: r.tenant_id, accountNumber: r.account_number, status: r.status });
+    }
+    await this.#loadUsers(db, null);
+    let after = '';
+    for (;;) {
+      const rows = await db.selectFrom('delegations').selectAll().where('id', '>', after).orderBy('id').limit(PAGE).execute();
+      for (const r of rows) s.putDelegation(delegationInput(r));
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /** Users with their memberships; `ids` null = all. */
+  async #loadUsers(db: Executor, ids: string[] | null): Promise<void> {
+    const s = this.#snap;
+    let uq = db.selectFrom('users').select(['id', 'status', 'platform_role']);
+    let tq = db.selectFrom('tenant_members').select(['user_id', 'tenant_id', 'role']);
+    let pq = db.selectFrom('partner_members').select(['user_id', 'partner_id', 'role', 'status']);
+    if (ids) {
+      uq = uq.where('id', 'in', ids);
+      tq = tq.where('user_id', 'in', ids);
+      pq = pq.where('user_id', 'in', ids);
+    }
+    const [users, tms, pms] = await Promise.all([uq.execute(), tq.execute(), pq.execute()]);
+    const tenantsOf = new Map<string, [string, string][]>();
+    for (const m of tms) {
+      let l = tenantsOf.get(m.user_id);
+      if (!l) tenantsOf.set(m.user_id, (l = []));
+      l.push([m.tenant_id, m.role]);
+    }
+    const partnerOf = new Map(pms.map((m) => [m.user_id, { partnerId: m.partner_id, role: m.role, status: m.status }]));
+    const seen = new Set<string>();
+    for (const u of users) {
+      seen.add(u.id);
+      s.putUser({ id: u.id, status: u.status, platformRole: u.platform_role, tenants: tenantsOf.get(u.id), partner: partnerOf.get(u.id) ?? null });
+    }
+    if (ids) for (const id of ids) if (!seen.has(id)) s.removeUser(id);
+  }
+
+  /** Apply one change-feed batch: re-read every changed entity once. */
+  async apply(events: ChangeEvent[]): Promise<void> {
+    const byKind = new Map<string, Set<string>>();
+    for (const e of events) {
+      let set = byKind.get(e.entity);
+      if (!set) byKind.set(e.entity, (set = new Set()));
+      set.add(e.entityId);
+    }
+    const db = this.#db.kysely;
+    const s = this.#snap;
+    // Partners and tenants first, so delegations and BANs re-read in the same batch reuse their id strings.
+    for (const ids of chunks([...(byKind.get('partner') ?? [])], IN_CHUNK)) {
+      const rows = await db.selectFrom('partners').selectAll().where('id', 'in', ids).execute();
+      const found = new Set(rows.map((r) => r.id));
+      for (const r of rows) s.putPartner(partnerInput(r));
+      for (const id of ids) if (!found.has(id)) s.removePartner(id);
+    }
+    for (const ids of chunks([...(byKind.get('tenant') ?? [])], IN_CHUNK)) {
+      const rows = await db.selectFrom('tenants').select(['id', 'status']).where('id', 'in', ids).execute();
+      const found = new Set(rows.map((r) => r.id));
+      for (const r of rows) s.putTenant(r);
+      for (const id of ids) if (!found.has(id)) s.removeTenant(id);
+    }
+    for (const ids of chunks([...(byKind.get('billing_account') ?? [])], IN_CHUNK)) {
+      const rows = await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'status']).where('id', 'in', ids).execute();
+      const found = new Set(rows.map((r) => r.id));
+      for (const r of rows) s.putBan({ id: r.id, tenantId: r.tenant_id, accountNumber: r.account_number, status: r.status });
+      for (const id of ids) if (!found.has(id)) s.removeBan(id);
+    }
+    for (const ids of chunks([...(byKind.get('user') ?? [])], IN_CHUNK)) await this.#loadUsers(db, ids);
+    for (const ids of chunks([...(byKind.get('delegation') ?? [])], IN_CHUNK)) {
+      const rows = await db.selectFrom('delegations').selectAll().where('id', 'in', ids).execute();
+      const found = new Set(rows.map((r) => r.id));
+      for (const r of rows) s.putDelegation(delegationInput(r));
+      for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
+    }
+    for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {
+      const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
+      for (const r of rows) s.putRole(r.id, parseList(r.grants) ?? []);
+    }
+  }
+}

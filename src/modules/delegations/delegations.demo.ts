@@ -1,0 +1,42 @@
+/**
+ * Demo world (seed 001): Fabrikam MSP holds an active MSP_FULL link to Acme Fiber and waits for
+ * Beta Networks to approve its request. Idempotent: a pair that already has any delegation is
+ * left as it is, and the world lists what exists.
+ */
+import type { Services } from '../../app/services.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { DemoWorld } from '../demo/demo.seed.ts';
+
+const DAY = 86_400_000;
+
+const LINKS = [
+  { partner: 'fabrikam-msp', tenant: 'acme-fiber', role: 'MSP_FULL', days: 365, approve: true, justification: 'Managed services contract MSA-2025-014: billing, support and provisioning for Acme Fiber.' },
+  { partner: 'fabrikam-msp', tenant: 'beta-networks', role: 'MSP_SUPPORT', days: 180, approve: false, justification: 'Proposal: first-line support and SLA monitoring for Beta Networks.' },
+];
+
+export async function seedDemoDelegations(s: Services, world: DemoWorld, opCtx: RequestContext): Promise<void> {
+  const out: { id: string; partner: string; tenant: string; role: string; status: string; ends_at: string }[] = [];
+  for (const l of LINKS) {
+    const partner = world.partners.find((p) => p.slug === l.partner);
+    const tenant = world.tenants.find((t) => t.slug === l.tenant);
+    if (!partner || !tenant) continue;
+    let existing = await s.delegations.list({ partnerId: partner.id, tenantId: tenant.id, origin: 'link', limit: 1 });
+    if (existing.length === 0) {
+      const owner = await s.identity.findUserByEmail(partner.owner.email);
+      const admin = await s.identity.findUserByEmail(tenant.admin.email);
+      const ownerCtx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: owner?.id ?? null, partnerId: partner.id } };
+      const adminCtx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: admin?.id ?? null, partnerId: null } };
+      const d = await s.delegations.requestLink(ownerCtx, partner.id, {
+        tenant_slug: tenant.slug,
+        role: l.role,
+        justification: l.justification,
+        ends_at: new Date(s.clock.now().getTime() + l.days * DAY).toISOString(),
+      });
+      if (l.approve) await s.delegations.approve(adminCtx, tenant.id, d.id);
+      existing = await s.delegations.list({ partnerId: partner.id, tenantId: tenant.id, origin: 'link', limit: 1 });
+    }
+    const d = existing[0];
+    out.push({ id: d.id, partner: l.partner, tenant: l.tenant, role: d.role, status: d.status, ends_at: d.ends_at });
+  }
+  world.delegations = out;
+}

@@ -1,0 +1,22 @@
+/**
+ * Delegation lifecycle errors. Refusals the decision engine also gives (delegation_not_found,
+ * partner_inactive, partner_capability_missing, tenant_inactive, invalid_permission) are declared
+ * once, in authz.errors.ts, and reused here.
+ */
+import { defineErrors } from '../../platform/errors/app-error.ts';
+import { registerUniqueConstraint } from '../../platform/errors/db-errors.ts';
+
+export const delegationErrors = defineErrors('delegations', {
+  delegation_exists: { status: 409, title: 'An open link already exists between this partner and tenant' },
+  invalid_delegation_transition: { status: 409, title: 'The delegation cannot make that change in its current status' },
+  delegation_role_invalid: { status: 400, title: 'Unknown delegation role' },
+  delegation_window_invalid: { status: 400, title: 'The delegation start and end dates are not valid' },
+  delegation_too_long: { status: 400, title: 'The delegation is longer than the platform allows' },
+  delegation_ban_invalid: { status: 400, title: 'A billing account does not belong to the tenant' },
+  renewal_not_requested: { status: 409, title: 'No renewal is pending for this delegation' },
+  tenant_reference_required: { status: 400, title: 'Name the tenant by slug or by invite code' },
+  invite_code_not_found: { status: 404, title: 'No tenant has this invite code' },
+});
+
+registerUniqueConstraint('delegations_partner_id_tenant_id_key', 'delegation_exists', 'This partner already has an open (requested or active) link to this tenant.');
+registerUniqueConstraint('tenants_invite_code_key', 'conflict', 'The invite code collided; try again.');

@@ -1,0 +1,112 @@
+/** Delegation rows and the invite code of a tenant. */
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { DelegationsTable } from '../../platform/db/schema.ts';
+
+export type DelegationRow = Selectable<DelegationsTable>;
+export type DelegationStatus = DelegationRow['status'];
+export type DelegationOrigin = DelegationRow['origin'];
+
+export interface DelegationFilter {
+  partnerId?: string;
+  tenantId?: string;
+  status?: DelegationStatus[];
+  origin?: DelegationOrigin;
+  cursor?: string;
+  limit: number;
+}
+
+/** A delegation with the display names of both parties (lists and detail views). */
+export type DelegationView = DelegationRow & {
+  partner_name: string;
+  partner_slug: string;
+  tenant_name: string;
+  tenant_slug: string;
+  tenant_status: string;
+  tenant_tier: string;
+  tenant_created_at: string;
+};
+
+function withNames(db: Executor) {
+  return db
+    .selectFrom('delegations as d')
+    .innerJoin('partners as p', 'p.id', 'd.partner_id')
+    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+    .selectAll('d')
+    .select(['p.name as partner_name', 'p.slug as partner_slug', 't.name as tenant_name', 't.slug as tenant_slug', 't.status as tenant_status', 't.tier as tenant_tier', 't.created_at as tenant_created_at']);
+}
+
+export function findDelegationById(db: Executor, id: string): Promise<DelegationRow | undefined> {
+  return db.selectFrom('delegations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findDelegationView(db: Executor, id: string): Promise<DelegationView | undefined> {
+  return withNames(db).where('d.id', '=', id).executeTakeFirst();
+}
+
+export function listDelegations(db: Executor, f: DelegationFilter): Promise<DelegationView[]> {
+  let q = withNames(db);
+  if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId);
+  if (f.tenantId) q = q.where('d.tenant_id', '=', f.tenantId);
+  if (f.status && f.status.length > 0) q = q.where('d.status', 'in', f.status);
+  if (f.origin) q = q.where('d.origin', '=', f.origin);
+  // ids are time-sortable: newest first, the cursor is the last id of the previous page
+  if (f.cursor) q = q.where('d.id', '<', f.cursor);
+  return q.orderBy('d.id', 'desc').limit(f.limit + 1).execute();
+}
+
+/** The open (requested or active) link of a partner to a tenant, if any. */
+export function findOpenLink(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow | undefined> {
+  return db
+    .selectFrom('delegations')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'link')
+    .where('status', 'in', ['requested', 'active'])
+    .executeTakeFirst();
+}
+
+/** Open delegations of one partner, on one tenant or on all (break-glass). */
+export function listOpenOfPartner(db: Executor, partnerId: string, tenantId?: string): Promise<DelegationRow[]> {
+  let q = db.selectFrom('delegations').selectAll().where('partner_id', '=', partnerId).where('status', 'in', ['requested', 'active']);
+  if (tenantId) q = q.where('tenant_id', '=', tenantId);
+  return q.orderBy('id').execute();
+}
+
+/** Active delegations whose end date has passed. */
+export function listLapsed(db: Executor, nowIso: string, limit: number): Promise<DelegationRow[]> {
+  return db.selectFrom('delegations').selectAll().where('status', '=', 'active').where('ends_at', '<=', nowIso).orderBy('ends_at').limit(limit).execute();
+}
+
+export async function insertDelegation(db: Executor, row: Insertable<DelegationsTable>): Promise<void> {
+  await db.insertInto('delegations').values(row).execute();
+}
+
+export async function updateDelegation(db: Executor, id: string, patch: Partial<Insertable<DelegationsTable>>): Promise<void> {
+  await db.updateTable('delegations').set(patch).where('id', '=', id).execute();
+}
+
+export function findTenantByInviteCode(db: Executor, code: string) {
+  return db.selectFrom('tenants').selectAll().where('invite_code', '=', code).executeTakeFirst();
+}
+
+export function findTenantBySlug(db: Executor, slug: string) {
+  return db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findTenantById(db: Executor, id: string) {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function setInviteCode(db: Executor, tenantId: string, code: string | null, nowIso: string): Promise<void> {
+  await db.updateTable('tenants').set({ invite_code: code, updated_at: nowIso }).where('id', '=', tenantId).execute();
+}
+
+export function findPartnerById(db: Executor, id: string) {
+  return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listBillingAccountIds(db: Executor, tenantId: string) {
+  return db.selectFrom('billing_accounts').select(['id', 'account_number', 'name', 'status']).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+}

@@ -1,0 +1,107 @@
+import { Type, Strict, Id, Slug, Nullable, Timestamp, PageQuery } from '../../platform/http/schemas.ts';
+
+const Status = Type.Union(['requested', 'active', 'expired', 'revoked', 'rejected'].map((s) => Type.Literal(s)));
+const Origin = Type.Union(['link', 'consent', 'wholesale'].map((s) => Type.Literal(s)));
+
+/** Permission names are checked by the service (400 invalid_permission), not by the schema, so a bad name gets that code. */
+const PermissionList = Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 });
+
+export const OverridesBody = Strict(
+  { grant: Type.Optional(PermissionList), deny: Type.Optional(PermissionList) },
+  { description: 'Permission grants added to the role, and denies that always win. Names like billing.invoices.read or billing.*' },
+);
+
+const BanRef = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'billing account id (ban_…) or account number' });
+const BanList = Nullable(Type.Array(BanRef, { minItems: 1, maxItems: 200, description: 'null or absent: every billing account of the tenant' }));
+
+export const DelegationDto = Type.Object({
+  id: Type.String(),
+  partner: Type.Object({ id: Type.String(), name: Nullable(Type.String()), slug: Nullable(Type.String()) }),
+  tenant: Type.Object({ id: Type.String(), name: Nullable(Type.String()), slug: Nullable(Type.String()) }),
+  origin: Type.String(),
+  role: Type.String(),
+  scopes: Nullable(Type.Array(Type.String())),
+  ban_ids: Nullable(Type.Array(Type.String())),
+  overrides: Type.Object({ grant: Type.Array(Type.String()), deny: Type.Array(Type.String()) }),
+  status: Type.String(),
+  justification: Nullable(Type.String()),
+  starts_at: Type.String(),
+  ends_at: Type.String(),
+  renewal_ends_at: Nullable(Type.String()),
+  client_id: Nullable(Type.String()),
+  bill_to_ban_id: Nullable(Type.String()),
+  requested_by: Nullable(Type.String()),
+  requested_at: Type.String(),
+  decided_by: Nullable(Type.String()),
+  decided_at: Nullable(Type.String()),
+  revoked_by: Nullable(Type.String()),
+  revoked_at: Nullable(Type.String()),
+  revoke_reason: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export const DelegationPage = Type.Object({ data: Type.Array(DelegationDto), next_cursor: Nullable(Type.String()) });
+
+export const ListQuery = Strict({
+  status: Type.Optional(Type.String({ pattern: '^(requested|active|expired|revoked|rejected)(,(requested|active|expired|revoked|rejected))*$', description: 'comma-separated statuses' })),
+  origin: Type.Optional(Origin),
+  ...PageQuery,
+});
+
+export const TenantListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')) });
+export const PartnerListQuery = Strict({ ...ListQuery.properties, tenant_id: Type.Optional(Id('tnt')) });
+export const OperatorListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')), tenant_id: Type.Optional(Id('tnt')) });
+
+export const RequestLinkBody = Strict({
+  tenant_slug: Type.Optional(Slug),
+  invite_code: Type.Optional(Type.String({ minLength: 4, maxLength: 40, pattern: '^[A-Z0-9-]+$' })),
+  role: Type.String({ minLength: 1, maxLength: 40, description: 'a delegation role: MSP_FULL, MSP_BILLING, MSP_SUPPORT, MSP_PROVISIONING, ENTERPRISE_HQ, AUDITOR, DELEGATE' }),
+  ban_ids: Type.Optional(BanList),
+  overrides: Type.Optional(OverridesBody),
+  justification: Type.String({ minLength: 1, maxLength: 2000 }),
+  starts_at: Type.Optional(Timestamp),
+  ends_at: Timestamp,
+});
+
+export const ApproveBody = Strict({ ban_ids: Type.Optional(BanList), overrides: Type.Optional(OverridesBody) });
+export const ReasonBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export const OptionalReasonBody = Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) });
+export const UpdateAccessBody = Strict({ overrides: Type.Optional(OverridesBody), ban_ids: Type.Optional(BanList) });
+export const RenewBody = Strict({ ends_at: Timestamp });
+export const TenantBreakGlassBody = Strict({ partner_id: Id('ptr'), reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export const OperatorBreakGlassBody = Strict({ partner_id: Id('ptr'), tenant_id: Type.Optional(Id('tnt')), reason: Type.String({ minLength: 1, maxLength: 1000 }) });
+export const BreakGlassResult = Type.Object({ revoked: Type.Array(Type.String()) });
+
+export const TenantParams = Strict({ tenant_id: Id('tnt') });
+export const PartnerParams = Strict({ partner_id: Id('ptr') });
+export const TenantDelegationParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+export const PartnerDelegationParams = Strict({ partner_id: Id('ptr'), delegation_id: Id('dlg') });
+export const DelegationParams = Strict({ delegation_id: Id('dlg') });
+export const CustomerParams = Strict({ tenant_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+
+export const InviteCodeDto = Type.Object({ invite_code: Nullable(Type.String({ description: 'give it to a partner so it can request a link' })) });
+
+/** Seed 001's limited tenant view: what a partner may see of a customer. */
+export const CustomerTenant = Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), status: Type.String(), tier: Type.String(), created_at: Type.String() });
+
+export const CustomerSummary = Type.Object({
+  tenant: CustomerTenant,
+  delegation: DelegationDto,
+});
+
+export const CustomerDetail = Type.Object({
+  tenant: CustomerTenant,
+  delegation: DelegationDto,
+  billing_accounts: Type.Array(Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String(), status: Type.String() })),
+  permissions: Type.Array(Type.String(), { description: 'the effective permissions this partner user holds on the tenant' }),
+});
+
+export const ContextDto = Type.Object({
+  tenant_id: Type.String(),
+  via: Type.String({ description: 'membership (a tenant of your own) or delegation' }),
+  delegation_id: Nullable(Type.String()),
+  role: Nullable(Type.String()),
+  ban_ids: Nullable(Type.Array(Type.String(), { description: 'null: every billing account of the tenant' })),
+  permissions: Type.Array(Type.String()),
+});

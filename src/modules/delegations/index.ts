@@ -1,0 +1,22 @@
+/**
+ * Delegations module: link lifecycle (request → approve/reject → revoke/renew/expire), break-glass,
+ * invite codes, and `createDelegation(trx, ctx, …)` for the consent (OAuth) and wholesale origins.
+ */
+export {
+  DelegationsService,
+  ORIGIN_CAPABILITY,
+  toDelegationDto,
+  parseOverrides,
+  generateInviteCode,
+  type CreateDelegationInput,
+  type DelegationsDeps,
+  type Overrides,
+  type Side,
+  type DelegationRow,
+  type DelegationView,
+  type DelegationStatus,
+  type DelegationOrigin,
+} from './delegations.service.ts';
+export { delegationErrors } from './delegations.errors.ts';
+export { registerDelegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';
+export { seedDemoDelegations } from './delegations.demo.ts';

@@ -1,0 +1,141 @@
+/**
+ * The demo world: an operator, two tenants (each with an admin, a user and two BANs) and one
+ * partner of each capability (each with an owner and a staff member). Idempotent: on a seeded
+ * database it changes nothing and describes the same world. Passwords are derived from the
+ * installation's secret, so they can be printed again but differ between installations.
+ *
+ * Later capabilities extend the world through `DEMO_EXTENSIONS`.
+ */
+import { createHmac } from 'node:crypto';
+import type { Services } from '../../app/services.ts';
+import { mutate } from '../../platform/db/database.ts';
+import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
+import type { Capability } from '../partners/index.ts';
+import { seedDemoAgencies } from '../agencies/index.ts';
+import { seedDemoResources } from '../resources/index.ts';
+import { seedDemoDelegations } from '../delegations/index.ts';
+import { seedDemoApps } from '../apps/index.ts';
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface DemoWorld {
+  portal_url: string;
+  operator: Credentials;
+  tenants: { id: string; slug: string; name: string; admin: Credentials; user: Credentials; bans: { id: string; account_number: string; name: string }[] }[];
+  partners: { id: string; slug: string; name: string; capabilities: string[]; owner: Credentials; staff: Credentials }[];
+  [extension: string]: unknown;
+}
+
+export type DemoExtension = (services: Services, world: DemoWorld, ctx: RequestContext) => Promise<void>;
+// seedDemoResources runs last: it fills every tenant the extensions before it created.
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
+
+const TENANTS = [
+  { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
+  { slug: 'beta-networks', name: 'Beta Networks', domain: 'beta-networks.demo', admin: 'bianca', user: 'uri', bans: [['BAN-2000000001', 'Beta Networks — Enterprise'], ['BAN-2000000002', 'Beta Networks — Retail']] },
+] as const;
+
+const PARTNERS: { slug: string; name: string; capability: Capability; domain: string; owner: string; staff: string; website: string }[] = [
+  { slug: 'northwind-apps', name: 'Northwind Apps', capability: 'delegated', domain: 'northwind.demo', owner: 'olivia', staff: 'sam', website: 'https://northwind.example' },
+  { slug: 'contoso-wholesale', name: 'Contoso Wholesale', capability: 'wholesale', domain: 'contoso.demo', owner: 'oscar', staff: 'sofia', website: 'https://contoso.example' },
+  { slug: 'fabrikam-msp', name: 'Fabrikam MSP', capability: 'managed_services', domain: 'fabrikam.demo', owner: 'owen', staff: 'stella', website: 'https://fabrikam.example' },
+  { slug: 'tailspin-referrals', name: 'Tailspin Referrals', capability: 'referral', domain: 'tailspin.demo', owner: 'opal', staff: 'simon', website: 'https://tailspin.example' },
+];
+
+export function demoPassword(secret: string, email: string): string {
+  return 'demo-' + createHmac('sha256', secret).update('demo-password:' + email).digest('base64url').slice(0, 12);
+}
+
+function titleCase(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export async function seedDemo(s: Services): Promise<DemoWorld> {
+  const ctx = systemContext('seed-demo');
+  const cred = (email: string): Credentials => ({ email, password: demoPassword(s.config.secretKey, email) });
+  const db = s.db.kysely;
+
+  const operator = cred('operator@partnergate.demo');
+  if (!(await s.identity.findUserByEmail(operator.email))) {
+    await s.identity.ensureSuperAdmin(ctx, operator.email, 'Olga Operator', operator.password);
+  }
+  const opUser = await s.identity.findUserByEmail(operator.email);
+  const opCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: opUser!.id } };
+
+  const world: DemoWorld = { portal_url: s.config.publicUrl, operator, tenants: [], partners: [] };
+
+  for (const t of TENANTS) {
+    const admin = cred(`${t.admin}@${t.domain}`);
+    const user = cred(`${t.user}@${t.domain}`);
+    let tenant = await s.tenants.findBySlug(t.slug);
+    if (!tenant) {
+      tenant = (await s.tenants.createTenant(opCtx, { name: t.name, slug: t.slug, tier: 'business' })).tenant;
+      for (const [c, role] of [
+        [admin, 'TENANT_ADMIN'],
+        [user, 'TENANT_USER'],
+      ] as const) {
+        await mutate(s.db, async (trx) => {
+          const uid = await s.identity.createUser(trx, { email: c.email, name: titleCase(c.email.split('@')[0]) + ' ' + t.name.split(' ')[0], password: c.password });
+          await trx.insertInto('tenant_members').values({ tenant_id: tenant!.id, user_id: uid, role, invited_by: opUser!.id, created_at: new Date().toISOString() }).execute();
+          await s.audit.record(trx, opCtx, { action: 'tenant.member_added', tenantId: tenant!.id, targetType: 'user', targetId: uid, details: { role, email: c.email } });
+        });
+      }
+      for (const [number, name] of t.bans) await s.tenants.createBillingAccount(opCtx, tenant.id, { name, account_number: number, currency: 'USD' });
+    }
+    const bans = await s.tenants.listBillingAccounts(tenant.id);
+    world.tenants.push({
+      id: tenant.id,
+      slug: tenant.slug,
+      name: tenant.name,
+      admin,
+      user,
+      bans: bans.map((b) => ({ id: b.id, account_number: b.account_number, name: b.name })),
+    });
+  }
+
+  for (const p of PARTNERS) {
+    const owner = cred(`${p.owner}@${p.domain}`);
+    const staff = cred(`${p.staff}@${p.domain}`);
+    let partner = await s.partners.findBySlug(p.slug);
+    if (!partner) {
+      const applied = await s.partners.apply(ctx, {
+        name: p.name,
+        slug: p.slug,
+        website: p.website,
+        contact_email: owner.email,
+        description: `${p.name} — demo ${p.capability.replace('_', ' ')} partner.`,
+        requested_capabilities: [p.capability],
+        owner: { name: titleCase(p.owner) + ' ' + p.name.split(' ')[0], email: owner.email, password: owner.password },
+      });
+      partner = await s.partners.transition(opCtx, applied.partner.id, 'approve', { capabilities: [p.capability] });
+      const ownerCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: applied.ownerId, partnerId: partner.id } };
+      await mutate(s.db, async (trx) => {
+        const uid = await s.identity.createUser(trx, { email: staff.email, name: titleCase(p.staff) + ' ' + p.name.split(' ')[0], password: staff.password });
+        await trx.insertInto('partner_members').values({ partner_id: partner!.id, user_id: uid, role: 'PARTNER_STAFF', status: 'active', invited_by: applied.ownerId, created_at: new Date().toISOString() }).execute();
+        await s.audit.record(trx, ownerCtx, { action: 'partner.user_added', partnerId: partner!.id, targetType: 'user', targetId: uid, details: { role: 'PARTNER_STAFF' } });
+      });
+    }
+    world.partners.push({ id: partner.id, slug: partner.slug, name: partner.name, capabilities: JSON.parse(partner.capabilities) as string[], owner, staff });
+  }
+  s.feed.kick();
+  void db;
+
+  for (const ext of DEMO_EXTENSIONS) await ext(s, world, opCtx);
+  return world;
+}
+
+export function describeWorld(w: DemoWorld): string {
+  const lines = [`Portal: ${w.portal_url}`, '', 'Demo logins (seed demo --json prints them all as JSON):', `  operator           ${w.operator.email}  ${w.operator.password}`];
+  for (const t of w.tenants) {
+    lines.push(`  ${t.slug.padEnd(18)} admin ${t.admin.email}  ${t.admin.password}`);
+    lines.push(`  ${''.padEnd(18)} user  ${t.user.email}  ${t.user.password}`);
+  }
+  for (const p of w.partners) {
+    lines.push(`  ${p.slug.padEnd(18)} owner ${p.owner.email}  ${p.owner.password}   (${p.capabilities.join(', ')})`);
+    lines.push(`  ${''.padEnd(18)} staff ${p.staff.email}  ${p.staff.password}`);
+  }
+  return lines.join('\n');
+}

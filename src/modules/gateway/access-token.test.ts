@@ -1,0 +1,161 @@
+/** Local access-token verification: the token attacks of issue 5, each refused, and the cache. */
+import { generateKeyPairSync, createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SignJWT, exportJWK, type JWK } from 'jose';
+import { AccessTokenVerifier } from './access-token.ts';
+
+const ISS = 'https://pg.example/oauth';
+const AUD = 'https://pg.example/resources';
+
+async function keyPair(kid: string, kind: 'ec' | 'ed' = 'ec') {
+  const pair = kind === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid, alg: kind === 'ec' ? 'ES256' : 'EdDSA', use: 'sig' } as JWK;
+  return { kid, alg: kind === 'ec' ? 'ES256' : 'EdDSA', privateKey: pair.privateKey, jwk };
+}
+
+type Pair = Awaited<ReturnType<typeof keyPair>>;
+
+function sign(k: Pair, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, now = Date.now()) {
+  const iat = Math.floor(now / 1000);
+  const { iss = ISS, aud = AUD, ...rest } = claims;
+  return new SignJWT({ client_id: 'app_1', scope: 'orders.read', partner_id: 'ptr_1', ...rest })
+    .setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'at+jwt', ...header })
+    .setIssuer(iss as string)
+    .setAudience(aud as string)
+    .setSubject('app_1')
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 600)
+    .sign(k.privateKey);
+}
+
+function b64(o: unknown) {
+  return Buffer.from(JSON.stringify(o)).toString('base64url');
+}
+
+function verifier(keys: () => JWK[], opts: { now?: () => number; reloadMinIntervalMs?: number } = {}) {
+  let loads = 0;
+  const v = new AccessTokenVerifier({
+    issuer: ISS,
+    audience: AUD,
+    jwks: async () => {
+      loads++;
+      return { keys: keys() };
+    },
+    now: opts.now ?? Date.now,
+    reloadMinIntervalMs: opts.reloadMinIntervalMs,
+  });
+  return { v, loads: () => loads };
+}
+
+describe('AccessTokenVerifier', () => {
+  it('accepts a well-formed ES256 and EdDSA token and caches it by hash', async () => {
+    const [ec, ed] = [await keyPair('k-ec'), await keyPair('k-ed', 'ed')];
+    const { v } = verifier(() => [ec.jwk, ed.jwk]);
+    const t1 = await sign(ec);
+    const r1 = await v.verify(t1);
+    expect(r1.ok && r1.cached).toBe(false);
+    const r2 = await v.verify(t1);
+    expect(r2.ok && r2.cached).toBe(true);
+    const r3 = await v.verify(await sign(ed));
+    expect(r3.ok).toBe(true);
+    if (r1.ok) expect(r1.token.claims.partner_id).toBe('ptr_1');
+  });
+
+  it.each([
+    ['alg none', async (k: Pair) => `${b64({ alg: 'none', typ: 'at+jwt', kid: k.kid })}.${b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: 9e9 })}.`, /not accepted|malformed|not valid/],
+    [
+      'HS256 signed with the public key',
+      async (k: Pair) => {
+        const h = b64({ alg: 'HS256', typ: 'at+jwt', kid: k.kid });
+        const p = b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 });
+        const mac = createHmac('sha256', JSON.stringify(k.jwk)).update(`${h}.${p}`).digest('base64url');
+        return `${h}.${p}.${mac}`;
+      },
+      /not accepted/,
+    ],
+    ['unknown kid', async () => sign(await keyPair('k-other')), /unknown key/],
+    ['expired', async (k: Pair) => sign(k, {}, {}, Date.now() - 3600_000), /expired/],
+    ['wrong audience', async (k: Pair) => sign(k, { aud: 'https://elsewhere.example' }), /audience/],
+    ['wrong issuer', async (k: Pair) => sign(k, { iss: 'https://evil.example/oauth' }), /issued/],
+    ['not an access token (typ JWT)', async (k: Pair) => sign(k, {}, { typ: 'JWT' }), /typ/],
+    [
+      'tampered claims',
+      async (k: Pair) => {
+        const [h, , s] = (await sign(k)).split('.');
+        return `${h}.${b64({ sub: 'app_1', client_id: 'app_1', partner_id: 'ptr_evil', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 })}.${s}`;
+      },
+      /signature/,
+    ],
+    [
+      'an embedded jwk header (its own key)',
+      async () => {
+        const evil = await keyPair('k-ec');
+        return sign(evil, {}, { jwk: evil.jwk, jku: 'https://evil.example/jwks' });
+      },
+      /signature/,
+    ],
+    ['not a JWT', async () => 'hello.world', /malformed|not valid/],
+  ] as const)('refuses %s', async (_name, make, reason) => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    const r = await v.verify(await make(k));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+
+  it('reloads the key set once for an unknown kid, so a rotation fails no request', async () => {
+    const a = await keyPair('k-a');
+    const b = await keyPair('k-b');
+    let published = [a.jwk];
+    const { v, loads } = verifier(() => published);
+    expect((await v.verify(await sign(a))).ok).toBe(true);
+    expect(loads()).toBe(1);
+    published = [a.jwk, b.jwk]; // rotated in elsewhere
+    expect((await v.verify(await sign(b))).ok).toBe(true);
+    expect(loads()).toBe(2);
+  });
+
+  it('rate-limits reloads: a flood of made-up kids costs one reload per interval', async () => {
+    const a = await keyPair('k-a');
+    let now = 1_000_000;
+    const { v, loads } = verifier(() => [a.jwk], { now: () => now, reloadMinIntervalMs: 5_000 });
+    await v.reloadKeys();
+    const strangers = await Promise.all(Array.from({ length: 5 }, (_, i) => keyPair(`k-x${i}`)));
+    for (const s of strangers) expect((await v.verify(await sign(s, {}, {}, now))).ok).toBe(false);
+    expect(loads()).toBe(2);
+    now += 4_000;
+    expect((await v.verify(await sign(strangers[1], {}, {}, now))).ok).toBe(false);
+    expect(loads()).toBe(2);
+    now += 1_000;
+    expect((await v.verify(await sign(strangers[0], {}, {}, now))).ok).toBe(false);
+    expect(loads()).toBe(3);
+  });
+
+  it('forgets cached tokens of a key that leaves the key set, and expires cached tokens with the token', async () => {
+    const a = await keyPair('k-a');
+    let published = [a.jwk];
+    let now = Date.now();
+    const { v } = verifier(() => published, { now: () => now });
+    const t = await sign(a, {}, {}, now);
+    expect((await v.verify(t)).ok).toBe(true);
+    expect(v.cacheSize).toBe(1);
+    published = [];
+    await v.reloadKeys();
+    expect(v.cacheSize).toBe(0);
+    expect((await v.verify(t)).ok).toBe(false);
+    published = [a.jwk];
+    await v.reloadKeys();
+    expect((await v.verify(t)).ok).toBe(true);
+    now += 601_000;
+    const r = await v.verify(t);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/expired/);
+  });
+
+  it('keeps the cache bounded', async () => {
+    const a = await keyPair('k-a');
+    const v = new AccessTokenVerifier({ issuer: ISS, audience: AUD, jwks: async () => ({ keys: [a.jwk] }), now: Date.now, cacheSize: 3 });
+    for (let i = 0; i < 5; i++) expect((await v.verify(await sign(a, { jti: `j${i}` }))).ok).toBe(true);
+    expect(v.cacheSize).toBe(3);
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Local verification of OAuth access tokens (RFC 9068 JWTs) at the gateway: no call to the
+ * authorization server per request.
+ *
+ *  - `alg` allow-listed (ES256, EdDSA): `none`, HS256 "signed with the public key" and every other
+ *    algorithm are refused before any key is looked at;
+ *  - the key comes only from our own JWKS by `kid` — `jku`, `x5u`, `jwk` and `x5c` headers are
+ *    never followed (jose does not fetch them, and the resolver below ignores them);
+ *  - `typ` must be `at+jwt` (RFC 9068 §4), `iss` and `aud` must match, `exp`/`nbf` are checked;
+ *  - an unknown `kid` triggers one JWKS reload — at most one per `reloadMinIntervalMs` — so a key
+ *    rotated in on another instance is picked up without a failed request, while a flood of
+ *    made-up kids costs one key-store read per interval (the change feed also reloads the keys
+ *    on every rotation, so a flood cannot keep a new key out);
+ *  - verified tokens are cached by the SHA-256 of the token, bounded in size, each entry expiring
+ *    with its token; a cached token still goes through every live check (revocation,
+ *    delegation, rate limit) on every request. Entries signed by a key that leaves the JWKS are
+ *    dropped on reload.
+ */
+import { createHash } from 'node:crypto';
+import { importJWK, jwtVerify, errors as joseErrors, type CryptoKey, type JWK, type JWTPayload, type JWTHeaderParameters } from 'jose';
+
+export const ALLOWED_ALGS = ['ES256', 'EdDSA'] as const;
+
+export interface JsonWebKeySet {
+  keys: JWK[];
+}
+
+/** The claims the gateway reads (RFC 9068 plus Partnergate's, ARCHITECTURE §3). */
+export interface AccessTokenClaims {
+  sub: string;
+  client_id: string;
+  scope?: string;
+  partner_id?: string;
+  act?: { sub?: string; [k: string]: unknown };
+  tenant_id?: string;
+  customer_ban?: string | string[];
+  bill_to?: string;
+  persona?: string;
+  dlg?: string;
+  jti?: string;
+  exp: number;
+  iat?: number;
+  /** RFC 9449: the token is bound to the key with this thumbprint */
+  cnf?: { jkt?: string };
+}
+
+export interface VerifiedToken {
+  /** SHA-256 of the token (hex): the cache key, and the per-token rate-limit key */
+  hash: string;
+  kid: string;
+  claims: AccessTokenClaims;
+  scopes: readonly string[];
+  bans: readonly string[] | null;
+  expMs: number;
+}
+
+export type TokenCheck = { ok: true; token: VerifiedToken; cached: boolean } | { ok: false; reason: string };
+
+export interface AccessTokenVerifierOptions {
+  issuer: string;
+  /** accepted audiences (any one) */
+  audience: string | string[];
+  /** the authorization server's public keys */
+  jwks: () => Promise<JsonWebKeySet>;
+  now: () => number;
+  cacheSize?: number;
+  reloadMinIntervalMs?: number;
+  clockToleranceSec?: number;
+  onError?: (err: unknown) => void;
+}
+
+interface KeyEntry {
+  alg: (typeof ALLOWED_ALGS)[number];
+  key: CryptoKey | Uint8Array;
+}
+
+function algOf(jwk: JWK): KeyEntry['alg'] | null {
+  if (jwk.alg) return (ALLOWED_ALGS as readonly string[]).includes(jwk.alg) ? (jwk.alg as KeyEntry['alg']) : null;
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
+  return null;
+}
+
+export class AccessTokenVerifier {
+  readonly #o: AccessTokenVerifierOptions;
+  readonly #cacheSize: number;
+  readonly #cache = new Map<string, VerifiedToken>();
+  #keys = new Map<string, KeyEntry>();
+  /** when an unknown kid last triggered a reload (start-up and feed-driven reloads do not count) */
+  #lastMissReload = Number.NEGATIVE_INFINITY;
+  #reloading: Promise<void> | null = null;
+  #loaded = false;
+
+  constructor(o: AccessTokenVerifierOptions) {
+    this.#o = o;
+    this.#cacheSize = o.cacheSize ?? 50_000;
+  }
+
+  get cacheSize(): number {
+    return this.#cache.size;
+  }
+
+  /** Drop a cached token (e.g. revoked by jti elsewhere). */
+  forget(hash: string): void {
+    this.#cache.delete(hash);
+  }
+
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  /** Reload the JWKS now (start-up, or when the key store says the keys changed). */
+  async reloadKeys(): Promise<void> {
+    if (this.#reloading) return this.#reloading;
+    this.#reloading = (async () => {
+      try {
+        const set = await this.#o.jwks();
+        const next = new Map<string, KeyEntry>();
+        for (const jwk of set.keys ?? []) {
+          if (!jwk.kid || (jwk.use && jwk.use !== 'sig')) continue;
+          const alg = algOf(jwk);
+          if (!alg) continue;
+          try {
+            next.set(jwk.kid, { alg, key: await importJWK(jwk, alg) });
+          } catch (err) {
+            this.#o.onError?.(err);
+          }
+        }
+        this.#keys = next;
+        this.#loaded = true;
+        for (const [h, t] of this.#cache) if (!next.has(t.kid)) this.#cache.delete(h);
+      } catch (err) {
+        this.#o.onError?.(err);
+      } finally {
+        this.#reloading = null;
+      }
+    })();
+    return this.#reloading;
+  }
+
+  async #keyFor(kid: string): Promise<KeyEntry | undefined> {
+    let k = this.#keys.get(kid);
+    if (k) return k;
+    // Unknown kid: at most one reload per interval, shared by every request waiting on it.
+    const now = this.#o.now();
+    if (!this.#loaded || this.#reloading || now - this.#lastMissReload >= (this.#o.reloadMinIntervalMs ?? 2_000)) {
+      if (this.#loaded && !this.#reloading) this.#lastMissReload = now;
+      await this.reloadKeys();
+      k = this.#keys.get(kid);
+    }
+    return k;
+  }
+
+  /** Verify a bearer token: the cache first, then the signature and claims. */
+  async verify(token: string): Promise<TokenCheck> {
+    const now = this.#o.now();
+    const hash = createHash('sha256').update(token).digest('hex');
+    const hit = this.#cache.get(hash);
+    if (hit !== undefined) {
+      if (now < hit.expMs) return { ok: true, token: hit, cached: true };
+      this.#cache.delete(hash);
+      return { ok: false, reason: 'The access token has expired.' };
+    }
+    const r = await this.#verifySignature(token, hash, now);
+    if (r.ok) this.#remember(r.token, now);
+    return r.ok ? { ok: true, token: r.token, cached: false } : r;
+  }
+
+  #remember(t: VerifiedToken, now: number): void {
+    if (this.#cache.size >= this.#cacheSize) {
+      // Evict expired entries first, then the oldest insertions.
+      for (const [h, e] of this.#cache) if (e.expMs <= now) this.#cache.delete(h);
+      const it = this.#cache.keys();
+      while (this.#cache.size >= this.#cacheSize) {
+        const k = it.next();
+        if (k.done) break;
+        this.#cache.delete(k.value);
+      }
+    }
+    this.#cache.set(t.hash, t);
+  }
+
+  async #verifySignature(token: string, hash: string, now: number): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: string }> {
+    let kid = '';
+    let payload: JWTPayload;
+    try {
+      const res = await jwtVerify(
+        token,
+        async (header: JWTHeaderParameters) => {
+          // The allow-list is checked before any key is looked at.
+          if (!(ALLOWED_ALGS as readonly string[]).includes(header.alg)) throw new TokenRefusal(`The token algorithm ${String(header.alg)} is not accepted.`);
+          if (typeof header.kid !== 'string' || header.kid === '') throw new TokenRefusal('The token names no signing key (kid).');
+          const k = await this.#keyFor(header.kid);
+          if (!k) throw new TokenRefusal('The token was signed with an unknown key.');
+          if (k.alg !== header.alg) throw new TokenRefusal('The token algorithm does not match its key.');
+          kid = header.kid;
+          return k.key;
+        },
+        {
+          algorithms: [...ALLOWED_ALGS],
+          issuer: this.#o.issuer,
+          audience: this.#o.audience,
+          typ: 'at+jwt',
+          currentDate: new Date(now),
+          clockTolerance: this.#o.clockToleranceSec ?? 0,
+          requiredClaims: ['exp', 'sub', 'client_id'],
+        },
+      );
+      payload = res.payload;
+    } catch (err) {
+      return { ok: false, reason: describe(err) };
+    }
+    const c = payload as unknown as AccessTokenClaims;
+    if (typeof c.sub !== 'string' || typeof c.client_id !== 'string' || typeof c.exp !== 'number') return { ok: false, reason: 'The token lacks sub, client_id or exp.' };
+    for (const k of ['partner_id', 'tenant_id', 'bill_to', 'persona', 'dlg', 'scope'] as const) {
+      if (c[k] !== undefined && typeof c[k] !== 'string') return { ok: false, reason: `The ${k} claim is malformed.` };
+    }
+    const cb = c.customer_ban;
+    if (cb !== undefined && typeof cb !== 'string' && !(Array.isArray(cb) && cb.every((x) => typeof x === 'string'))) return { ok: false, reason: 'The customer_ban claim is malformed.' };
+    const bans = cb === undefined ? null : typeof cb === 'string' ? [cb] : cb;
+    return {
+      ok: true,
+      token: { hash, kid, claims: c, scopes: c.scope ? c.scope.split(' ').filter(Boolean) : [], bans, expMs: c.exp * 1000 },
+    };
+  }
+}
+
+class TokenRefusal extends Error {}
+
+function describe(err: unknown): string {
+  if (err instanceof TokenRefusal) return err.message;
+  if (err instanceof joseErrors.JWTExpired) return 'The access token has expired.';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (err.claim) {
+      case 'iss':
+        return 'The token was not issued by this authorization server.';
+      case 'aud':
+        return 'The token is not meant for this API (audience).';
+      case 'nbf':
+        return 'The token is not valid yet.';
+      case 'typ':
+        return 'The token is not an access token (typ must be at+jwt).';
+      default:
+        return `The token claim ${err.claim} is not valid.`;
+    }
+  }
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'The token algorithm is not accepted.';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is not valid.';
+  if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return 'The token is malformed.';
+  return 'The access token is not valid.';
+}

@@ -1,0 +1,8 @@
+import { defineErrors } from '../../platform/errors/app-error.ts';
+
+export const gatewayErrors = defineErrors('gateway', {
+  upstream_unavailable: { status: 502, title: 'The upstream service did not answer' },
+  upstream_timeout: { status: 504, title: 'The upstream service answered too slowly' },
+  bill_to_invalid: { status: 403, title: 'The billing account to charge is not allowed' },
+  forward_auth_request_invalid: { status: 400, title: 'The forward-auth request does not say which request to check' },
+});

@@ -1,0 +1,123 @@
+/**
+ * Puts the gateway on an app: the route table (the reference service's routes under
+ * /resources/v1, then the operator's GATEWAY_ROUTES), the proxy and forward-auth routes, and —
+ * unless RESOURCES_UPSTREAM_URL points elsewhere — the reference service itself, started on a
+ * loopback port when the app is ready and stopped with it.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { buildUpstreamApp, REFERENCE_ROUTES, type ResourcesService, type UpstreamAuthenticator } from '../resources/index.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import type { VouchersService } from '../vouchers/index.ts';
+import type { OAuthService } from '../oauth/index.ts';
+import type { AppsService } from '../apps/index.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import { deriveAssertionKey, verifyAssertion } from './assertion.ts';
+import { AccessTokenVerifier } from './access-token.ts';
+import { AppStatusIndex } from './app-index.ts';
+import { GatewayService, type GatewayDeps } from './gateway.service.ts';
+import { registerGatewayRoutes, type RuleDocs } from './gateway.routes.ts';
+import { UpstreamPools } from './proxy.ts';
+import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
+
+export const RESOURCES_PREFIX = '/resources/v1';
+
+export interface InstallGatewayDeps {
+  config: Config;
+  clock: Clock;
+  gateway: GatewayService;
+  resources: ResourcesService;
+  tenants: Pick<TenantsService, 'listBillingAccounts'>;
+  vouchers: Pick<VouchersService, 'list' | 'lookupByCode' | 'issue'>;
+}
+
+/**
+ * The gateway service with its token verifier on the authorization server's key store (the
+ * JWKS, reloaded when a rotation reaches this instance through the feed, or once per interval
+ * for an unknown kid) and the live app index.
+ */
+export function createGatewayService(
+  d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience'>; apps: Pick<AppsService, 'findClientRecord'> },
+): GatewayService {
+  const { oauth } = d;
+  const tokens = new AccessTokenVerifier({
+    issuer: oauth.issuer,
+    audience: oauth.audience,
+    jwks: async () => {
+      await oauth.keys.reload();
+      return oauth.keys.publicJwks();
+    },
+    now: () => d.clock.now().getTime(),
+    onError: (e) => d.onError?.(e, 'gateway key reload'),
+  });
+  oauth.keys.onChange(() => void tokens.reloadKeys());
+  const live = new AppStatusIndex(async (clientId) => {
+    const r = await d.apps.findClientRecord(clientId);
+    return r ? { status: r.app.status, partnerId: r.app.partner_id } : undefined;
+  }, d.feed);
+  return new GatewayService({ ...d, tokens, live });
+}
+
+/** The upstream's side of the assertion: verify it with the key derived from the master secret. */
+export function upstreamAuthenticator(secretKey: string, clock: Clock): UpstreamAuthenticator {
+  const key = deriveAssertionKey(secretKey);
+  return (headers, method, url) => verifyAssertion(key, headers, method, url, clock.now().getTime());
+}
+
+export function buildRouteTable(config: Config, reference: UpstreamTarget): { table: RouteTable; docs: Map<GatewayRule, RuleDocs> } {
+  const table = new RouteTable();
+  const docs = new Map<GatewayRule, RuleDocs>();
+  for (const spec of REFERENCE_ROUTES) {
+    const rule: GatewayRule = {
+      method: spec.method,
+      pattern: joinPath(RESOURCES_PREFIX, spec.path),
+      permission: spec.permission,
+      rateClass: spec.rateClass,
+      upstream: reference,
+      prefix: RESOURCES_PREFIX,
+      tenantScoped: true,
+    };
+    table.add(rule);
+    docs.set(rule, { summary: spec.summary, schema: spec.schema, tags: ['resources'] });
+  }
+  config.gatewayRoutes.forEach((r, i) => table.addConfigured(r, i));
+  return { table, docs };
+}
+
+export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps): Promise<{ table: RouteTable; reference: UpstreamTarget }> {
+  const reference: UpstreamTarget = { name: 'reference-resources', baseUrl: d.config.resourcesUpstreamUrl };
+  const { table, docs } = buildRouteTable(d.config, reference);
+  const pools = new UpstreamPools();
+  await registerGatewayRoutes(app, {
+    gateway: d.gateway,
+    table,
+    pools,
+    assertionKey: deriveAssertionKey(d.config.secretKey),
+    clock: d.clock,
+    bodyLimit: d.config.bodyLimitBytes,
+    trustProxy: d.config.trustProxy,
+    docs: (rule) => docs.get(rule) ?? null,
+  });
+
+  let upstream: FastifyInstance | null = null;
+  app.addHook('onReady', async () => {
+    if (reference.baseUrl !== null) return;
+    upstream = await buildUpstreamApp({
+      resources: d.resources,
+      tenants: d.tenants,
+      vouchers: d.vouchers,
+      authenticate: upstreamAuthenticator(d.config.secretKey, d.clock),
+      bodyLimit: d.config.bodyLimitBytes,
+    });
+    await upstream.listen({ port: 0, host: '127.0.0.1' });
+    const addr = upstream.server.address();
+    reference.baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/v1`;
+  });
+  app.addHook('onClose', async () => {
+    await pools.close();
+    if (upstream) await upstream.close();
+    await d.gateway.close();
+  });
+  return { table, reference };
+}

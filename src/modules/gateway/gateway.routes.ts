@@ -1,0 +1,237 @@
+/**
+ * The gateway's HTTP face:
+ *  - every configured rule as its own route (the reference service's under /resources/v1, and
+ *    the operator's GATEWAY_ROUTES), documented in the OpenAPI, proxied after the pipeline;
+ *  - a catch-all per prefix: a path or method no rule names is refused (deny by default);
+ *  - /authz/forward-auth: the same decision for NGINX auth_request, Traefik ForwardAuth and
+ *    Envoy ext_authz (HTTP) — 200 with the identity headers, or the refusal envelope.
+ * Bodies are not parsed here: they reach the upstream byte for byte, which validates them.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import { platformErrors } from '../../platform/errors/platform.errors.ts';
+import { sendProblem } from '../../platform/http/error-handler.ts';
+import { problems, Type } from '../../platform/http/schemas.ts';
+import { authzErrors } from '../authz/index.ts';
+import { ASSERTION_HEADER, identityHeaderValues, signAssertion } from './assertion.ts';
+import { gatewayErrors as E } from './gateway.errors.ts';
+import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
+import { forwardableHeaders, isSkippedResponseHeader, type UpstreamPools } from './proxy.ts';
+import type { GatewayRule, RouteTable } from './route-table.ts';
+
+export interface RuleDocs {
+  summary: string;
+  schema: { querystring?: TSchema; params?: TSchema; body?: TSchema; response: Record<number, TSchema> };
+  tags?: string[];
+}
+
+export interface GatewayRoutesDeps {
+  gateway: GatewayService;
+  table: RouteTable;
+  pools: UpstreamPools;
+  assertionKey: Buffer;
+  clock: Clock;
+  bodyLimit: number;
+  trustProxy: boolean;
+  /** OpenAPI documentation of a rule, when known */
+  docs: (rule: GatewayRule) => RuleDocs | null;
+}
+
+const FORWARD_AUTH = '/authz/forward-auth';
+// `.` and `..` segments (plain or percent-encoded) and encoded separators: an upstream that
+// normalizes them would serve a path other than the one the rule was matched on.
+const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
+const NO_VALIDATION = () => () => true;
+const SECURITY: { [k: string]: string[] }[] = [{ accessToken: [] }, { apiToken: [] }, { session: [] }];
+
+function gatewayRequest(req: FastifyRequest, path: string, query: string, method = req.method): GatewayRequest {
+  return {
+    method,
+    path,
+    query,
+    headers: req.headers,
+    sessionCookie: req.cookies?.partnergate_session ?? null,
+    ip: req.ip ?? null,
+    requestId: String(req.id),
+  };
+}
+
+function splitUrl(url: string): [string, string] {
+  const q = url.indexOf('?');
+  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRoutesDeps): Promise<void> {
+  const { gateway, table, pools } = d;
+  const upstreamCache = new Map<string, { origin: string; basePath: string }>();
+  const upstreamOf = (rule: GatewayRule) => {
+    const base = rule.upstream.baseUrl;
+    if (base === null) return null;
+    let u = upstreamCache.get(base);
+    if (!u) {
+      const url = new URL(base);
+      u = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+      upstreamCache.set(base, u);
+    }
+    return u;
+  };
+
+  const refuse = (req: FastifyRequest, reply: FastifyReply, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
+    if (st.refusal === null) st.refusal = err.code;
+    gateway.audit(g, rule, st, err.status);
+    return sendProblem(reply, req, err);
+  };
+
+  async function proxy(req: FastifyRequest, reply: FastifyReply, rule: GatewayRule): Promise<FastifyReply> {
+    const [path, query] = splitUrl(req.url);
+    const g = gatewayRequest(req, path, query);
+    const st = gateway.newState();
+    if (UNSAFE_PATH.test(path)) return refuse(req, reply, g, rule, st, platformErrors.not_found('No such resource.'));
+    let admitted;
+    try {
+      admitted = await gateway.admit(g, rule, st);
+    } catch (e) {
+      if (e instanceof AppError) return refuse(req, reply, g, rule, st, e);
+      throw e;
+    }
+    const up = upstreamOf(rule);
+    if (up === null) return refuse(req, reply, g, rule, st, E.upstream_unavailable('The upstream service is not running.'));
+    const upstreamPath = up.basePath + path.slice(rule.prefix.length) + (query ? '?' + query : '');
+    const headers = forwardableHeaders(req.headers);
+    headers['x-request-id'] = g.requestId;
+    headers['x-forwarded-for'] = req.ip;
+    headers['x-forwarded-proto'] = req.protocol;
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+    Object.assign(headers, identityHeaderValues(admitted.identity));
+    headers[ASSERTION_HEADER] = signAssertion(d.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime());
+
+    let res;
+    try {
+      res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body: Buffer.isBuffer(req.body) ? req.body : null });
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      const err = code.includes('TIMEOUT') ? E.upstream_timeout('The upstream service did not answer in time.') : E.upstream_unavailable('The upstream service could not be reached.');
+      req.log.warn({ err: e, upstream: rule.upstream.name }, 'upstream request failed');
+      st.refusal = err.code;
+      gateway.audit(g, rule, st, err.status);
+      return sendProblem(reply, req, err);
+    }
+    reply.code(res.statusCode);
+    const rh = res.headers;
+    for (const name in rh) {
+      const v = rh[name];
+      if (v !== undefined && !isSkippedResponseHeader(name)) reply.header(name, v);
+    }
+    for (const k in admitted.rateHeaders) reply.header(k, admitted.rateHeaders[k]);
+    gateway.audit(g, rule, st, res.statusCode);
+    const len = Number(rh['content-length']);
+    if (req.method === 'HEAD') {
+      await res.body.dump();
+      return reply.send();
+    }
+    if (len >= 0 && len <= 256 * 1024) return reply.send(Buffer.from(await res.body.arrayBuffer()));
+    return reply.send(res.body);
+  }
+
+  async function forwardAuth(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const h = req.headers;
+    const pick = (...names: string[]) => {
+      for (const n of names) {
+        const v = h[n];
+        if (typeof v === 'string' && v !== '') return v;
+      }
+      return null;
+    };
+    // Traefik: X-Forwarded-Method/Uri; NGINX auth_request: X-Original-Method/URI (set in the config);
+    // Envoy ext_authz (HTTP): the original path appended to the check path, with the original method.
+    const [ownPath, ownQuery] = splitUrl(req.url);
+    const suffix = ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) : null;
+    const method = (pick('x-forwarded-method', 'x-original-method') ?? (suffix ? req.method : null))?.toUpperCase() ?? null;
+    const uri = pick('x-forwarded-uri', 'x-original-uri') ?? (suffix ? suffix + (ownQuery ? '?' + ownQuery : '') : null);
+    const g0 = gatewayRequest(req, ownPath, '');
+    const st = gateway.newState();
+    if (!method || !uri || !uri.startsWith('/')) {
+      return refuse(req, reply, g0, null, st, E.forward_auth_request_invalid('Send the original request as X-Forwarded-Method and X-Forwarded-Uri (or X-Original-Method and X-Original-URI).'));
+    }
+    const [path, query] = splitUrl(uri);
+    const g = gatewayRequest(req, path, query, method);
+    const m = UNSAFE_PATH.test(path) ? ({ kind: 'unknown_path' } as const) : table.match(method, path);
+    if (m.kind !== 'rule') {
+      // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
+      return refuse(req, reply, g, null, st, authzErrors.permission_denied(`No gateway rule allows ${method} ${path}.`));
+    }
+    try {
+      const a = await gateway.admit(g, m.rule, st);
+      for (const [k, v] of Object.entries(identityHeaderValues(a.identity))) reply.header(k, v);
+      reply.header(ASSERTION_HEADER, signAssertion(d.assertionKey, a.identity, method, uri, d.clock.now().getTime()));
+      for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
+      gateway.audit(g, m.rule, st, 200);
+      return reply.code(200).send();
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      // 400/404 answers become 403 for proxies that only pass 401/403 on; the code says which.
+      const err = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500 ? e : new AppError(e.code, 403, e.detail, { headers: e.headers, extensions: e.extensions });
+      return refuse(req, reply, g, m.rule, st, err);
+    }
+  }
+
+  await app.register(async (scope) => {
+    // Bodies stay raw bytes: the upstream owns their validation.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.bodyLimit }, (_req, body, done) => done(null, body));
+
+    for (const rule of table.rules) {
+      const docs = d.docs(rule);
+      const schema: Record<string, unknown> = {
+        tags: docs?.tags ?? ['gateway'],
+        summary: docs?.summary ?? `${rule.method} ${rule.pattern} (proxied to ${rule.upstream.name})`,
+        description:
+          `Needs ${rule.permission ? `the permission \`${rule.permission}\`` : 'an effective access to the tenant'}; rate class \`${rule.rateClass}\`. ` +
+          'Send a partner access token (`Authorization: Bearer`), or a personal API token or portal session with `X-Active-Tenant-Id`. ' +
+          'Refusals are RFC 9457 problems with the decision `code`.',
+        security: SECURITY,
+        headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ description: 'the tenant to act on (MSP users; must match a token\'s tenant)' })) }),
+        response: { ...(docs?.schema.response ?? {}), ...problems(400, 401, 403, 404, 429, 502, 503, 504) },
+      };
+      if (docs?.schema.querystring) schema.querystring = docs.schema.querystring;
+      if (docs?.schema.params) schema.params = docs.schema.params;
+      if (docs?.schema.body) schema.body = docs.schema.body;
+      scope.route({
+        method: rule.method as 'GET',
+        url: rule.pattern,
+        schema,
+        validatorCompiler: NO_VALIDATION,
+        handler: (req, reply) => proxy(req, reply, rule),
+      });
+    }
+
+    for (const prefix of table.prefixes) {
+      scope.all(prefix + '/*', { schema: { hide: true }, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
+        const [path] = splitUrl(req.url);
+        const m = table.match(req.method, path);
+        if (m.kind === 'rule') return proxy(req, reply, m.rule);
+        if (m.kind === 'method_not_allowed') {
+          reply.header('allow', m.allowed.join(', '));
+          return sendProblem(reply, req, platformErrors.method_not_allowed(`${req.method} is not allowed here; use ${m.allowed.join(' or ')}.`));
+        }
+        return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${path}.`));
+      });
+    }
+
+    const faSchema = {
+      tags: ['gateway'],
+      summary: 'Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)',
+      description:
+        'The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` ' +
+        '(Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). ' +
+        'Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, ' +
+        'to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.',
+      security: SECURITY,
+      response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
+    };
+    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH, exposeHeadRoute: false, schema: faSchema, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
+    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH + '/*', exposeHeadRoute: false, schema: { hide: true }, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
+  });
+}

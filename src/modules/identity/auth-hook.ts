@@ -1,0 +1,90 @@
+/**
+ * Runs before validation on every /api request:
+ *  1. resolves the caller (session cookie or personal API token) into `request.principal`;
+ *  2. enforces CSRF on cookie-authenticated mutations;
+ *  3. deny by default: a route is authenticated unless it says `config: { public: true }`;
+ *  4. the organization wall: on /api/v1/tenants/:tenant_id/… and /api/v1/partners/:partner_id/…
+ *     the id must name an organization the caller belongs to (or the caller is the operator) —
+ *     otherwise the request answers exactly like a missing record (404), before its body is
+ *     even looked at. A tenant route meant for non-members opts out with `tenantWall: false`.
+ * Handlers still check roles and permissions; this is the second wall, not the only one.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors/app-error.ts';
+import { identityErrors as E } from './identity.errors.ts';
+import type { IdentityService } from './identity.service.ts';
+import type { Access } from './access.ts';
+import { authzErrors } from '../authz/authz.errors.ts';
+
+export const SESSION_COOKIE = 'partnergate_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false on public mutations that never act on behalf of a session (login, application). */
+    csrf?: boolean;
+    /** true for routes anyone may call (login, partner application, invitations). */
+    public?: boolean;
+    /** false when a `:tenant_id` route is meant for non-members too (e.g. partners acting under a delegation). */
+    tenantWall?: boolean;
+    /** operator-only route: the platform permission it needs, checked before the body is validated. */
+    operator?: string;
+  }
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1] : '';
+}
+
+async function resolvePrincipal(req: FastifyRequest, identity: IdentityService): Promise<void> {
+  const bearer = bearerToken(req);
+  if (bearer !== null) {
+    if (bearer === '') {
+      req.authFailure = { code: 'invalid_token', detail: 'The Authorization header must be "Bearer <token>".' };
+      return;
+    }
+    const r = await identity.authenticateBearer(bearer);
+    if (r.ok) req.principal = r.principal;
+    else req.authFailure = { code: r.code, detail: r.detail };
+    return; // bearer requests carry no ambient credentials: no CSRF check
+  }
+  const cookie = req.cookies?.[SESSION_COOKIE];
+  if (!cookie) return;
+  const r = await identity.authenticateSession(cookie);
+  if (!r.ok) {
+    req.authFailure = { code: r.code, detail: r.detail };
+    return;
+  }
+  req.principal = r.principal;
+  if (!SAFE_METHODS.has(req.method) && req.routeOptions.config?.csrf !== false) {
+    if (!identity.verifyCsrf(r.principal, req.headers['x-csrf-token'] as string | undefined)) {
+      throw E.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
+    }
+  }
+}
+
+export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access): void {
+  app.addHook('preValidation', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    await resolvePrincipal(req, identity);
+    const config = req.routeOptions.config ?? {};
+    if (config.public) return;
+    const p = access.user(req); // 401 / 403 user_inactive
+    if (config.operator) access.operator(req, config.operator);
+    if (access.isOperator(p)) return;
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const route = req.routeOptions.url ?? '';
+    if (route.startsWith('/api/v1/tenants/:tenant_id') && config.tenantWall !== false) {
+      if (!p.tenants.some((t) => t.tenantId === params.tenant_id)) throw access.notFound('tenant');
+    }
+    if (route.startsWith('/api/v1/partners/:partner_id')) {
+      if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
+      if (p.partner.partnerId !== params.partner_id) throw access.notFound('partner');
+    }
+  });
+}
+
+export type { AppError };

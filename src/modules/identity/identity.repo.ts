@@ -1,0 +1,139 @@
+/** Users, sessions, API tokens, invitations and the membership view of a user. */
+import type { Executor } from '../../platform/db/database.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
+import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
+
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
+
+export function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+}
+
+export function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
+  await db.insertInto('users').values({ ...row, email: row.email.toLowerCase() }).execute();
+}
+
+export async function updateUser(db: Executor, id: string, patch: Partial<Insertable<UsersTable>>): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+export async function listUsers(
+  db: Executor,
+  f: { q?: string; status?: string; cursor?: string; limit: number },
+): Promise<UserRow[]> {
+  let q = db.selectFrom('users').selectAll();
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+    q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+  }
+  if (f.status) q = q.where('status', '=', f.status as UserRow['status']);
+  if (f.cursor) q = q.where('id', '>', f.cursor);
+  return q.orderBy('id').limit(f.limit + 1).execute();
+}
+
+export async function loadMemberships(
+  db: Executor,
+  userId: string,
+): Promise<{ tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[]; partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null }> {
+  const tenants = await db
+    .selectFrom('tenant_members as m')
+    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
+    .select(['m.tenant_id', 'm.role', 't.status', 't.slug', 't.name'])
+    .where('m.user_id', '=', userId)
+    .orderBy('t.name')
+    .execute();
+  const p = await db
+    .selectFrom('partner_members as m')
+    .innerJoin('partners as p', 'p.id', 'm.partner_id')
+    .select(['m.partner_id', 'm.role', 'm.status as member_status', 'p.status as partner_status', 'p.capabilities', 'p.slug', 'p.name'])
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  return {
+    tenants: tenants.map((t) => ({ tenantId: t.tenant_id, role: t.role, tenantStatus: t.status, tenantSlug: t.slug, tenantName: t.name })),
+    partner: p
+      ? {
+          partnerId: p.partner_id,
+          role: p.role,
+          memberStatus: p.member_status,
+          partnerStatus: p.partner_status,
+          capabilities: JSON.parse(p.capabilities) as string[],
+          partnerSlug: p.slug,
+          partnerName: p.name,
+        }
+      : null,
+  };
+}
+
+export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSession(db: Executor, row: Insertable<SessionsTable>): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export async function touchSession(db: Executor, id: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+export async function deleteSessionsByUser(db: Executor, userId: string, exceptId?: string): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  await q.execute();
+}
+
+export async function deleteExpiredSessions(db: Executor, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
+}
+
+export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiTokenRow | undefined> {
+  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+export function listApiTokensByUser(db: Executor, userId: string): Promise<ApiTokenRow[]> {
+  return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
+}
+
+export async function insertApiToken(db: Executor, row: Insertable<ApiTokensTable>): Promise<void> {
+  await db.insertInto('api_tokens').values(row).execute();
+}
+
+export async function updateApiToken(db: Executor, id: string, patch: Partial<Insertable<ApiTokensTable>>): Promise<void> {
+  await db.updateTable('api_tokens').set(patch).where('id', '=', id).execute();
+}
+
+export function findInvitationByHash(db: Executor, hash: string): Promise<InvitationRow | undefined> {
+  return db.selectFrom('invitations').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+export async function insertInvitation(db: Executor, row: Insertable<InvitationsTable>): Promise<void> {
+  await db.insertInto('invitations').values(row).execute();
+}
+
+export async function updateInvitation(db: Executor, id: string, patch: Partial<Insertable<InvitationsTable>>): Promise<void> {
+  await db.updateTable('invitations').set(patch).where('id', '=', id).execute();
+}
+
+export async function revokeInvitationsFor(db: Executor, scopeType: 'tenant' | 'partner', scopeId: string, email: string, at: string): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set({ revoked_at: at })
+    .where('scope_type', '=', scopeType)
+    .where('scope_id', '=', scopeId)
+    .where('email', '=', email.toLowerCase())
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

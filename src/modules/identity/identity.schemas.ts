@@ -1,0 +1,74 @@
+import { Type, Strict, Email, Name, Id, Nullable, Timestamp } from '../../platform/http/schemas.ts';
+
+export const LoginBody = Strict({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const UserDto = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  status: Type.String(),
+  platform_role: Nullable(Type.String()),
+  created_at: Type.String(),
+  last_login_at: Nullable(Type.String()),
+});
+
+export const MeDto = Type.Object({
+  user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), status: Type.String(), platform_role: Nullable(Type.String()) }),
+  platform_roles: Type.Array(Type.String()),
+  tenants: Type.Array(Type.Object({ tenant_id: Type.String(), slug: Type.String(), name: Type.String(), status: Type.String(), role: Type.String() })),
+  partner: Nullable(
+    Type.Object({
+      partner_id: Type.String(),
+      slug: Type.String(),
+      name: Type.String(),
+      role: Type.String(),
+      member_status: Type.String(),
+      partner_status: Type.String(),
+      capabilities: Type.Array(Type.String()),
+    }),
+  ),
+  auth: Type.String({ description: 'session or api_token' }),
+  csrf_token: Nullable(Type.String()),
+});
+
+export const LoginResponse = Type.Object({
+  csrf_token: Type.String({ description: 'send back in the x-csrf-token header on every cookie-authenticated mutation' }),
+  expires_at: Timestamp,
+  me: MeDto,
+});
+
+export const ApiTokenDto = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  token_prefix: Type.String(),
+  created_at: Type.String(),
+  last_used_at: Nullable(Type.String()),
+  expires_at: Nullable(Type.String()),
+  revoked_at: Nullable(Type.String()),
+});
+
+export const CreateApiTokenBody = Strict({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  expires_in_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3650 }))),
+});
+
+export const ApiTokenParams = Strict({ token_id: Id('pat') });
+export const UserParams = Strict({ user_id: Id('usr') });
+
+export const UpdateMeBody = Strict({ name: Name });
+export const ChangePasswordBody = Strict({ current_password: Type.String({ minLength: 1, maxLength: 200 }), new_password: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const InvitationParams = Strict({ token: Type.String({ minLength: 10, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });
+export const AcceptInvitationBody = Strict({
+  token: Type.String({ minLength: 10, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+  name: Name,
+  password: Type.String({ minLength: 1, maxLength: 200 }),
+});
+export const InvitationDto = Type.Object({ email: Type.String(), scope_type: Type.String(), scope_name: Type.String(), role: Type.String(), expires_at: Type.String() });
+
+export const ListUsersQuery = Strict({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled'), Type.Literal('invited')])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Id('usr')),
+});

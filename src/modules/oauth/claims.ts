@@ -1,0 +1,93 @@
+/**
+ * The Partnergate claims of an access token (ARCHITECTURE §3, seed 000 AC5): distinct, verifiable
+ * claims for the authenticated party (partner_id, client_id, act) and for the customer it acts on
+ * (tenant_id, customer_ban), who pays (bill_to), which persona, and the delegation that authorizes
+ * it (dlg, checked live at the gateway). Pure: the caller looks the facts up.
+ *
+ * `sub`, `client_id`, `scope`, `aud`, `iss`, `exp`, `iat`, `jti` are set by oidc-provider per
+ * RFC 9068: `sub` is the customer admin who consented (authorization code) or the app itself
+ * (client credentials, token exchange).
+ */
+
+export type Persona = 'partner' | 'wholesaler';
+
+export interface PartnergateClaims {
+  partner_id: string;
+  persona: Persona;
+  tenant_id: string | null;
+  /** account numbers of the customer's billing accounts the token covers */
+  customer_ban: string[];
+  /** account number billed for what the request orders */
+  bill_to: string | null;
+  /** RFC 8693 §4.1 actor: the partner (and its app) acting for the customer */
+  act?: { sub: string; client_id: string };
+  /** the delegation that authorizes the token */
+  dlg?: string;
+}
+
+export interface ConsentFacts {
+  partnerId: string;
+  clientId: string;
+  delegationId: string;
+  tenantId: string;
+  banNumbers: string[];
+  billTo: string | null;
+}
+
+/** Partner persona: an app the customer connected on the consent screen; the customer is billed. */
+export function consentClaims(f: ConsentFacts): PartnergateClaims {
+  return {
+    partner_id: f.partnerId,
+    persona: 'partner',
+    tenant_id: f.tenantId,
+    customer_ban: f.banNumbers,
+    bill_to: f.billTo,
+    act: { sub: f.partnerId, client_id: f.clientId },
+    dlg: f.delegationId,
+  };
+}
+
+export interface WholesalerFacts {
+  partnerId: string;
+  homeTenantId: string | null;
+  homeBan: string | null;
+}
+
+/** Wholesaler on its own resources (client credentials): its home tenant, billed to its own BAN. */
+export function wholesalerOwnClaims(f: WholesalerFacts): PartnergateClaims {
+  return {
+    partner_id: f.partnerId,
+    persona: 'wholesaler',
+    tenant_id: f.homeTenantId,
+    customer_ban: f.homeBan ? [f.homeBan] : [],
+    bill_to: f.homeBan,
+  };
+}
+
+export interface ResoldFacts {
+  partnerId: string;
+  clientId: string;
+  delegationId: string;
+  tenantId: string;
+  banNumbers: string[];
+  /** the wholesaler's own account number (the wholesale delegation's bill_to) */
+  billTo: string | null;
+}
+
+/** Wholesaler acting for a resold end customer (token exchange): still billed to the wholesaler. */
+export function wholesalerForCustomerClaims(f: ResoldFacts): PartnergateClaims {
+  return {
+    partner_id: f.partnerId,
+    persona: 'wholesaler',
+    tenant_id: f.tenantId,
+    customer_ban: f.banNumbers,
+    bill_to: f.billTo,
+    act: { sub: f.partnerId, client_id: f.clientId },
+    dlg: f.delegationId,
+  };
+}
+
+/** Drop null members so the JWT carries only what applies. */
+export function compact(c: PartnergateClaims): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== null && v !== undefined));
+}

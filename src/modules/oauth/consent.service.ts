@@ -1,0 +1,270 @@
+/**
+ * Customer consent (ARCHITECTURE §4.2): what the consent screen shows, and what approving does.
+ *
+ * The authorization request carries plain scopes (permission grants such as `orders.create`,
+ * `billing.*`, plus `openid`, `profile`, `email`, `offline_access`); the customer selection —
+ * which tenant, which billing accounts, which one is billed, for how long — is made by the tenant
+ * admin on the consent screen, never by the app. (We chose plain scopes over RFC 9396
+ * `authorization_details`: the customer, not the partner, decides the accounts, so there is
+ * nothing for the app to pre-fill.)
+ *
+ * Approval creates, in one transaction, a `consent` delegation (role DELEGATE, its grant overrides
+ * and scopes exactly the approved resource scopes, the chosen BANs, bill_to the chosen BAN, the
+ * chosen end date) and the grant ↔ delegation link; an earlier consent of the same app on the same
+ * tenant is superseded (revoked). The oidc-provider Grant carries the same scopes and lives as long
+ * as the delegation; the grant is only usable while the delegation is active (see grantIsLive).
+ */
+import type { Provider } from 'oidc-provider';
+import type { Db } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { RoleCatalog } from '../authz/index.ts';
+import type { DelegationsService } from '../delegations/index.ts';
+import type { AppsService, ClientRecord } from '../apps/index.ts';
+import { IDENTITY_SCOPES, OFFLINE_ACCESS } from '../apps/index.ts';
+import type { OAuthStore } from './oauth-store.ts';
+import { oauthErrors as E } from './oauth.errors.ts';
+import * as repo from './oauth.repo.ts';
+
+const DAY_MS = 86_400_000;
+const DURATION_CHOICES = [30, 90, 180, 365, 730];
+
+export interface ConsentDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  roles: RoleCatalog;
+  apps: AppsService;
+  delegations: DelegationsService;
+  store: OAuthStore;
+  provider: () => Provider;
+  audience: string;
+  maxDays: number;
+}
+
+export interface AdminTenant {
+  id: string;
+  name: string;
+  slug: string;
+}
+
+export interface RequestedScopes {
+  /** resource scopes the app asked for and may have */
+  resource: string[];
+  /** openid / profile / email asked for and allowed */
+  identity: string[];
+  offline: boolean;
+}
+
+export interface ApproveInput {
+  userId: string;
+  clientId: string;
+  tenantId: string;
+  banIds: string[];
+  billTo: string;
+  days: number;
+  requested: RequestedScopes;
+}
+
+export class ConsentService {
+  readonly #d: ConsentDeps;
+  constructor(d: ConsentDeps) {
+    this.#d = d;
+  }
+
+  /** The choices offered for "for how long", capped by DELEGATION_MAX_DAYS. */
+  durations(): { days: number; label: string }[] {
+    const max = this.#d.maxDays;
+    const days = [...new Set([...DURATION_CHOICES.filter((d) => d < max), max])].sort((a, b) => a - b);
+    return days.map((d) => ({ days: d, label: d % 365 === 0 ? `${d / 365} year${d === 365 ? '' : 's'}` : `${d} days` }));
+  }
+
+  defaultDays(): number {
+    return Math.min(90, this.#d.maxDays);
+  }
+
+  /** Active tenants the user administers (may approve delegations for). */
+  async adminTenants(userId: string): Promise<AdminTenant[]> {
+    const rows = await this.#d.db.kysely
+      .selectFrom('tenant_members as m')
+      .innerJoin('tenants as t', 't.id', 'm.tenant_id')
+      .select(['t.id', 't.name', 't.slug', 'm.role'])
+      .where('m.user_id', '=', userId)
+      .where('t.status', '=', 'active')
+      .orderBy('t.name')
+      .execute();
+    return rows.filter((r) => this.#d.roles.grants(r.role, 'tenant.delegations.manage')).map(({ id, name, slug }) => ({ id, name, slug }));
+  }
+
+  /** When the operator approved the partner (shown as "Verified partner"); null when it never was. */
+  partnerApproval(partnerId: string) {
+    return this.#d.db.kysely.selectFrom('partners').select(['approved_at', 'status']).where('id', '=', partnerId).where('status', '=', 'active').executeTakeFirst();
+  }
+
+  bans(tenantId: string) {
+    return this.#d.db.kysely
+      .selectFrom('billing_accounts')
+      .select(['id', 'account_number', 'name'])
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'active')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** What the app asked for, cut to what it is registered for. */
+  requestedScopes(record: ClientRecord, scopeParam: unknown): RequestedScopes {
+    const asked = typeof scopeParam === 'string' ? scopeParam.split(' ').filter(Boolean) : [];
+    const allowed = new Set(JSON.parse(record.app.scopes) as string[]);
+    const catalog = this.#d.apps.scopeCatalog();
+    const grantTypes = JSON.parse(record.app.grant_types) as string[];
+    return {
+      resource: [...new Set(asked.filter((s) => catalog.has(s) && allowed.has(s)))],
+      identity: [...new Set(asked.filter((s) => s in IDENTITY_SCOPES && allowed.has(s)))],
+      offline: grantTypes.includes('refresh_token'),
+    };
+  }
+
+  describe(scopes: string[]) {
+    return scopes.map((s) => ({ scope: s, description: this.#d.apps.describeScope(s)?.description ?? s }));
+  }
+
+  async approve(ctx: RequestContext, input: ApproveInput): Promise<{ grantId: string; delegationId: string }> {
+    const record = await this.#d.apps.findClientRecord(input.clientId);
+    if (!record || record.app.status !== 'active' || record.partner.status !== 'active') throw E.consent_app_unavailable();
+    const tenants = await this.adminTenants(input.userId);
+    if (!tenants.some((t) => t.id === input.tenantId)) throw E.consent_not_tenant_admin();
+    const accounts = await this.bans(input.tenantId);
+    const banIds = [...new Set(input.banIds)];
+    if (banIds.length === 0) throw E.consent_invalid('Choose at least one billing account to share.');
+    if (banIds.some((id) => !accounts.some((a) => a.id === id))) throw E.consent_invalid('A chosen billing account is not one of the organisation’s active accounts.');
+    if (!banIds.includes(input.billTo)) throw E.consent_invalid('The account to bill must be one of the shared accounts.');
+    if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(`Choose a duration of at most ${this.#d.maxDays} days.`);
+
+    const now = this.#d.clock.now();
+    const endsAt = new Date(now.getTime() + input.days * DAY_MS - 60_000);
+    const lifetimeSec = Math.floor((endsAt.getTime() - now.getTime()) / 1000);
+    const { resource, identity, offline } = input.requested;
+
+    // The library's grant: the scopes the customer approved, living as long as the delegation.
+    const provider = this.#d.provider();
+    const grant = new provider.Grant({ accountId: input.userId, clientId: input.clientId, expiresIn: lifetimeSec } as ConstructorParameters<typeof provider.Grant>[0]);
+    const oidc = [...identity, ...(offline ? [OFFLINE_ACCESS] : [])];
+    // Resource scopes are registered with the provider as scopes too (so a client's registered
+    // scope list is enforced at the authorization endpoint), hence granted on both sides.
+    if (oidc.length || resource.length) grant.addOIDCScope([...oidc, ...resource].join(' '));
+    if (resource.length) grant.addResourceScope(this.#d.audience, resource.join(' '));
+    // Saved first: until the consent row below commits, the grant is not live (no consent), so a
+    // failure here leaves nothing usable behind.
+    const grantId = await grant.save();
+
+    const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: input.userId, clientId: input.clientId } };
+    try {
+      const delegationId = await mutate(this.#d.db, async (trx) => {
+        for (const old of await repo.findOpenConsents(trx, input.clientId, input.tenantId)) {
+          await this.#d.delegations.revokeDelegation(trx, actx, old.id, { side: 'tenant', tenantId: input.tenantId, reason: 'replaced by a new consent' });
+        }
+        const d = await this.#d.delegations.createDelegation(trx, actx, {
+          partnerId: record.partner.id,
+          tenantId: input.tenantId,
+          origin: 'consent',
+          role: 'DELEGATE',
+          scopes: resource,
+          overrides: { grant: resource, deny: [] },
+          banIds,
+          endsAt: endsAt.toISOString(),
+          clientId: input.clientId,
+          billToBanId: input.billTo,
+          requestedBy: input.userId,
+          decidedBy: input.userId,
+          justification: `Approved on the consent screen for the app ${record.app.name}`,
+        });
+        await repo.insertConsent(trx, { grant_id: grantId, delegation_id: d.id, client_id: input.clientId, user_id: input.userId, created_at: now.toISOString() });
+        await this.#d.audit.record(trx, actx, {
+          action: 'oauth.consent_granted',
+          tenantId: input.tenantId,
+          partnerId: record.partner.id,
+          ban: accounts.find((a) => a.id === input.billTo)?.account_number ?? null,
+          targetType: 'delegation',
+          targetId: d.id,
+          details: { client_id: input.clientId, app: record.app.name, scopes: [...resource, ...oidc], ban_ids: banIds, bill_to: input.billTo, ends_at: d.ends_at },
+        });
+        return d.id;
+      });
+      return { grantId, delegationId };
+    } catch (e) {
+      await this.#d.store.deleteGrant(grantId).catch(() => undefined);
+      throw e;
+    } finally {
+      this.#d.feed.kick();
+    }
+  }
+
+  /** The customer declined: audited, nothing else changes. */
+  async deny(ctx: RequestContext, input: { userId: string | null; clientId: string; tenantId: string | null }): Promise<void> {
+    const record = await this.#d.apps.findClientRecord(input.clientId);
+    await mutate(this.#d.db, (trx) =>
+      this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: input.userId ? 'user' : ctx.actor.type, userId: input.userId, clientId: input.clientId } }, {
+        action: 'oauth.consent_denied',
+        tenantId: input.tenantId,
+        partnerId: record?.partner.id ?? null,
+        targetType: 'app',
+        targetId: input.clientId,
+        outcome: 'denied',
+        details: { app: record?.app.name ?? null },
+      }),
+    );
+  }
+
+  // ---- Connected partners (the tenant's side) ----------------------------------------------------
+
+  async listConnected(tenantId: string, includeEnded: boolean) {
+    const rows = await repo.listConnectedApps(this.#d.db.kysely, tenantId, { includeEnded });
+    const accounts = await this.#d.db.kysely.selectFrom('billing_accounts').select(['id', 'account_number', 'name']).where('tenant_id', '=', tenantId).execute();
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const now = this.#d.clock.now().toISOString();
+    return rows.map((r) => {
+      const scopes = r.scopes ? (JSON.parse(r.scopes) as string[]) : [];
+      const banIds = r.ban_ids ? (JSON.parse(r.ban_ids) as string[]) : accounts.map((a) => a.id);
+      return {
+        delegation_id: r.delegation_id,
+        status: r.status === 'active' && r.ends_at <= now ? 'expired' : r.status,
+        app: { client_id: r.client_id, name: r.app_name ?? '(deleted app)', logo_uri: r.app_logo_uri, deleted: r.app_status !== 'active' },
+        partner: { id: r.partner_id, name: r.partner_name, slug: r.partner_slug, website: r.partner_website },
+        permissions: this.describe(scopes),
+        billing_accounts: banIds.map((id) => byId.get(id)).filter((b) => !!b).map((b) => ({ id: b!.id, account_number: b!.account_number, name: b!.name })),
+        bill_to: r.bill_to_ban_id ? (byId.get(r.bill_to_ban_id)?.account_number ?? null) : null,
+        approved_by: r.approver_email,
+        connected_at: r.created_at,
+        ends_at: r.ends_at,
+        last_used_at: r.last_used_at,
+        revoked_at: r.revoked_at,
+        revoke_reason: r.revoke_reason,
+      };
+    });
+  }
+
+  /**
+   * The tenant disconnects an app: the consent delegation is revoked (every instance's decision
+   * snapshot hears it through the feed) and the grants behind it, with their refresh tokens, are
+   * deleted — the refresh token fails and introspection says inactive from the next request.
+   */
+  async revokeConnection(ctx: RequestContext, tenantId: string, delegationId: string, reason: string | null): Promise<void> {
+    const d = await repo.findDelegation(this.#d.db.kysely, delegationId);
+    if (!d || d.tenant_id !== tenantId || d.origin !== 'consent') throw E.connection_not_found();
+    try {
+      await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegation(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
+    } finally {
+      this.#d.feed.kick();
+    }
+    await this.deleteGrantsOf(delegationId);
+  }
+
+  async deleteGrantsOf(delegationId: string): Promise<void> {
+    for (const { grant_id } of await repo.grantIdsOfDelegation(this.#d.db.kysely, delegationId)) await this.#d.store.deleteGrant(grant_id);
+  }
+}

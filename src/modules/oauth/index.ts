@@ -1,0 +1,16 @@
+/**
+ * The OAuth 2 / OpenID Connect authorization server (oidc-provider inside Partnergate).
+ *
+ * For the gateway: `services.oauth.keys` is the key store (publicJwks(), getKey(kid), list(),
+ * reload()), `services.oauth.verifier.verify(token, audience?)` verifies an access token locally
+ * (no database), `services.oauth.audience` is the resource indicator of the gateway and
+ * `gatewayAudience(config)` computes it from configuration.
+ */
+export { OAuthService, type OAuthDeps, type Liveness } from './oauth.service.ts';
+export { SigningKeys, generateKey, SIGNING_KEY_ENTITY, type PublicKeyInfo, type SigningAlg } from './signing-keys.ts';
+export { AccessTokenVerifier, type AccessTokenClaims, type VerifiedToken } from './token-verifier.ts';
+export { registerOAuthRoutes, providerPath } from './oauth.routes.ts';
+export { gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
+export { oauthErrors } from './oauth.errors.ts';
+export { keysCliExtension } from './keys.cli.ts';
+export type { PartnergateClaims, Persona } from './claims.ts';

@@ -1,0 +1,225 @@
+/**
+ * /oauth/interaction/:uid — the pages oidc-provider sends the browser to: sign in (Partnergate
+ * account, never the partner's), then consent. Server-rendered, no script; forms post back here
+ * and the result goes to the provider with interactionFinished, which redirects the browser on.
+ */
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Interaction } from 'oidc-provider';
+import { AppError } from '../../platform/errors/app-error.ts';
+import { constantTimeEqual } from '../../platform/crypto.ts';
+import { isId } from '../../platform/ids.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { AppsService } from '../apps/index.ts';
+import type { OAuthService } from './oauth.service.ts';
+import { INTERACTION_PATH, PAGE_CSP } from './provider.ts';
+import { STYLESHEET, STYLESHEET_PATH, consentPage, errorPage, loginPage, notAdminPage } from './interaction-views.ts';
+
+const SESSION_COOKIE = 'partnergate_session';
+
+export interface InteractionDeps {
+  oauth: OAuthService;
+  identity: IdentityService;
+  apps: AppsService;
+  secret: string;
+}
+
+type Form = Record<string, string | string[] | undefined>;
+
+export async function registerInteractionRoutes(app: FastifyInstance, d: InteractionDeps): Promise<void> {
+  await app.register(async (scope) => {
+    // Form posts are parsed only here (the provider parses its own bodies).
+    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+
+    const csrfFor = (uid: string) => createHmac('sha256', d.secret).update('partnergate:interaction:' + uid).digest('base64url').slice(0, 32);
+
+    const csp = (redirectUri: unknown): string => {
+      // Chromium applies form-action to the redirects that follow a submission, and approving or
+      // denying ends with a redirect to the app.
+      let origin = '';
+      try {
+        if (typeof redirectUri === 'string') origin = ' ' + new URL(redirectUri).origin;
+      } catch {
+        origin = '';
+      }
+      return PAGE_CSP.replace("form-action 'self'", `form-action 'self'${origin}`);
+    };
+
+    const html = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown) =>
+      reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(redirectUri)).send(body);
+
+    const details = async (req: FastifyRequest, reply: FastifyReply): Promise<Interaction | null> => {
+      try {
+        const i = await d.oauth.provider.interactionDetails(req.raw, reply.raw);
+        const uid = (req.params as { uid: string }).uid;
+        if (i.uid !== uid) return null;
+        return i;
+      } catch {
+        return null;
+      }
+    };
+    const expired = (reply: FastifyReply) => html(reply, 400, errorPage('interaction_expired', 'This sign-in request has expired or was already used. Start again from the app.'));
+
+    const checkCsrf = (uid: string, form: Form): boolean => typeof form.csrf === 'string' && constantTimeEqual(form.csrf, csrfFor(uid));
+
+    const finish = async (req: FastifyRequest, reply: FastifyReply, result: Parameters<OAuthService['provider']['interactionFinished']>[2], merge = true) => {
+      reply.hijack();
+      await d.oauth.provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: merge });
+    };
+
+    const portalUser = async (req: FastifyRequest) => {
+      const cookie = req.cookies?.[SESSION_COOKIE];
+      if (!cookie) return null;
+      const r = await d.identity.authenticateSession(cookie);
+      return r.ok && r.principal.userStatus === 'active' ? r.principal : null;
+    };
+
+    const client = async (i: Interaction) => d.apps.findClientRecord(String(i.params.client_id ?? ''));
+
+    // ---- pages ----------------------------------------------------------------------------------
+
+    scope.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
+      reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+    );
+
+    const renderLogin = async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, extra: { email?: string; error?: string | null } = {}) => {
+      const record = await client(i);
+      const user = await portalUser(req);
+      return html(
+        reply,
+        status,
+        loginPage({
+          action: `${INTERACTION_PATH}/${i.uid}/login`,
+          csrf: csrfFor(i.uid),
+          clientName: record?.app.name ?? 'the app',
+          partnerName: record?.partner.name ?? 'A partner',
+          sessionEmail: user?.email ?? null,
+          ...extra,
+        }),
+        i.params.redirect_uri,
+      );
+    };
+
+    const renderConsent = async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; error?: string | null } = {}) => {
+      const accountId = i.session?.accountId;
+      const record = await client(i);
+      if (!accountId || !record) return expired(reply);
+      const user = await d.identity.findUserById(accountId);
+      if (!user) return expired(reply);
+      const tenants = await d.oauth.consent.adminTenants(accountId);
+      if (tenants.length === 0) {
+        return html(reply, 403, notAdminPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
+      }
+      const wanted = form.tenantId ?? (req.query as { tenant?: string }).tenant;
+      const tenant = tenants.find((t) => t.id === wanted) ?? tenants[0];
+      const bans = await d.oauth.consent.bans(tenant.id);
+      const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
+      const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+      let redirectHost = 'the app';
+      try {
+        redirectHost = new URL(String(i.params.redirect_uri)).host;
+      } catch {
+        // shown as "the app"
+      }
+      return html(
+        reply,
+        status,
+        consentPage({
+          action: `${INTERACTION_PATH}/${i.uid}/consent`,
+          csrf: csrfFor(i.uid),
+          user: { email: user.email, name: user.name },
+          app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description, clientId: record.app.id },
+          partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
+          tenant: { id: tenant.id, name: tenant.name },
+          otherTenants: tenants.filter((t) => t.id !== tenant.id).map((t) => ({ id: t.id, name: t.name, href: `${INTERACTION_PATH}/${i.uid}?tenant=${t.id}` })),
+          scopes: d.oauth.consent.describe(requested.resource),
+          identity: d.oauth.consent.describe(requested.identity),
+          offline: requested.offline,
+          bans: bans.map((b) => ({ id: b.id, accountNumber: b.account_number, name: b.name })),
+          selectedBans: form.banIds ?? null,
+          billTo: form.billTo ?? null,
+          durations: d.oauth.consent.durations(),
+          selectedDays: form.days ?? d.oauth.consent.defaultDays(),
+          error: form.error ?? null,
+          redirectHost,
+        }),
+        i.params.redirect_uri,
+      );
+    };
+
+    scope.get(`${INTERACTION_PATH}/:uid`, { schema: { hide: true } }, async (req, reply) => {
+      const i = await details(req, reply);
+      if (!i) return expired(reply);
+      if (i.prompt.name === 'login') return renderLogin(req, reply, i, 200);
+      if (i.prompt.name === 'consent') return renderConsent(req, reply, i, 200);
+      return html(reply, 400, errorPage('unsupported_prompt', `Partnergate cannot handle the ${i.prompt.name} step.`));
+    });
+
+    scope.post(`${INTERACTION_PATH}/:uid/login`, { schema: { hide: true } }, async (req, reply) => {
+      const i = await details(req, reply);
+      if (!i || i.prompt.name !== 'login') return expired(reply);
+      const form = (req.body ?? {}) as Form;
+      if (!checkCsrf(i.uid, form)) return renderLogin(req, reply, i, 403, { error: 'The form has expired; try again.' });
+      if (form.use_session === '1') {
+        const user = await portalUser(req);
+        if (!user) return renderLogin(req, reply, i, 401, { error: 'Your Partnergate session has ended; sign in.' });
+        return finish(req, reply, { login: { accountId: user.userId, amr: ['pwd'] } });
+      }
+      const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
+      const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
+      if (!email || !password) return renderLogin(req, reply, i, 400, { email, error: 'Enter your email and password.' });
+      try {
+        // The portal's login: same throttling per email and per IP, same audit events.
+        const r = await d.identity.login(req.ctx(), email, password);
+        return finish(req, reply, { login: { accountId: r.userId, amr: ['pwd'] } });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        if (e.headers?.['retry-after']) reply.header('retry-after', e.headers['retry-after']);
+        return renderLogin(req, reply, i, e.status, { email, error: e.detail });
+      }
+    });
+
+    scope.post(`${INTERACTION_PATH}/:uid/abort`, { schema: { hide: true } }, async (req, reply) => {
+      const i = await details(req, reply);
+      if (!i) return expired(reply);
+      if (!checkCsrf(i.uid, (req.body ?? {}) as Form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; start again from the app.'));
+      await d.oauth.consent.deny(req.ctx(), { userId: i.session?.accountId ?? null, clientId: String(i.params.client_id ?? ''), tenantId: null });
+      return finish(req, reply, { error: 'access_denied', error_description: 'The sign-in was cancelled.' }, false);
+    });
+
+    scope.post(`${INTERACTION_PATH}/:uid/consent`, { schema: { hide: true } }, async (req, reply) => {
+      const i = await details(req, reply);
+      if (!i || i.prompt.name !== 'consent' || !i.session?.accountId) return expired(reply);
+      const form = (req.body ?? {}) as Form;
+      if (!checkCsrf(i.uid, form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; reload the page.'));
+      const accountId = i.session.accountId;
+      const clientId = String(i.params.client_id ?? '');
+      const tenantId = typeof form.tenant_id === 'string' && isId(form.tenant_id, 'tnt') ? form.tenant_id : null;
+      if (form.decision !== 'approve') {
+        await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId });
+        return finish(req, reply, { error: 'access_denied', error_description: 'The customer denied the request.' }, false);
+      }
+      const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));
+      const billTo = typeof form.bill_to === 'string' ? form.bill_to : '';
+      const days = Number(form.duration_days);
+      const record = await client(i);
+      if (!record || !tenantId) return renderConsent(req, reply, i, 400, { error: 'Choose the organisation to connect.' });
+      try {
+        const { grantId } = await d.oauth.consent.approve(req.ctx(), {
+          userId: accountId,
+          clientId,
+          tenantId,
+          banIds,
+          billTo,
+          days,
+          requested: d.oauth.consent.requestedScopes(record, i.params.scope),
+        });
+        return finish(req, reply, { consent: { grantId } });
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        return renderConsent(req, reply, i, e.status, { tenantId, banIds, billTo, days, error: e.detail });
+      }
+    });
+  });
+}

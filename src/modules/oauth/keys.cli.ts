@@ -1,0 +1,25 @@
+/** `partnergate keys rotate | list`: signing-key rotation without downtime. */
+import type { CliExtension } from '../../cli/extensions.ts';
+import { systemContext } from '../../platform/http/request-context.ts';
+
+export const keysCliExtension: CliExtension = {
+  command: 'keys',
+  usage: `  keys rotate                            new signing key; the previous one stays published until its tokens expire
+  keys list                              the published signing keys`,
+  async run({ sub, withApp }) {
+    if (sub !== 'rotate' && sub !== 'list') {
+      process.stderr.write('usage: partnergate keys rotate | keys list\n');
+      return 2;
+    }
+    return withApp(async (app) => {
+      const keys = app.services.oauth.keys;
+      if (sub === 'rotate') {
+        const r = await keys.rotate(systemContext('cli-keys-rotate'));
+        process.stdout.write(`new signing key ${r.kid}${r.retired.length ? `; retired ${r.retired.join(', ')} (published until its tokens expire)` : ''}${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}\n`);
+        return 0;
+      }
+      for (const k of keys.list()) process.stdout.write(`${k.kid}  ${k.alg}  ${k.status}${k.expires_at ? `  published until ${k.expires_at}` : ''}  created ${k.created_at}\n`);
+      return 0;
+    });
+  },
+};

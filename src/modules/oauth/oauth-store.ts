@@ -1,0 +1,168 @@
+/**
+ * Persistence of every oidc-provider model in the project database (SQLite and PostgreSQL): one
+ * `oauth_store` row per (model, id), the payload as JSON, with the columns the library looks up
+ * by (grant id, uid, user code) and the expiry so a periodic purge can drop dead rows. Nothing
+ * lives in process memory, so a restart loses no session, grant, code or refresh token.
+ *
+ * `consume` is an atomic compare-and-set (UPDATE … WHERE consumed_at IS NULL): of two parallel
+ * redemptions of one code or refresh token exactly one sees its update land; the other is a
+ * replay and revokes the whole grant (RFC 9700 §2.2.2, §4.14.2), like the library does for a
+ * sequential replay.
+ *
+ * Clients are not in this table: the `Client` model is answered from the partner apps table (see
+ * client-metadata.ts), so a deleted app or a suspended partner stops authenticating at once.
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Db } from '../../platform/db/database.ts';
+import { errors as oidcErrors } from 'oidc-provider';
+
+export interface StoreHooks {
+  /** false when a Grant no longer stands (its consent delegation ended): the library then sees no grant. */
+  grantIsLive?: (grantId: string) => Promise<boolean>;
+  /** After a grant and everything issued from it were deleted (revocation, replay detection). */
+  grantRevoked?: (grantId: string, reason: string) => Promise<void>;
+  /** Answers the `Client` model. */
+  findClient?: (clientId: string) => Promise<AdapterPayload | undefined>;
+}
+
+const REPLAYABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
+export class OAuthStore {
+  readonly #db: Db;
+  readonly #hooks: StoreHooks;
+  readonly #adapters = new Map<string, Adapter>();
+
+  constructor(db: Db, hooks: StoreHooks = {}) {
+    this.#db = db;
+    this.#hooks = hooks;
+  }
+
+  /** The adapter factory oidc-provider calls once per model name. */
+  readonly factory = (model: string): Adapter => {
+    let a = this.#adapters.get(model);
+    if (!a) {
+      a = model === 'Client' ? this.#clientAdapter() : new ModelAdapter(this.#db, model, this.#hooks);
+      this.#adapters.set(model, a);
+    }
+    return a;
+  };
+
+  #clientAdapter(): Adapter {
+    const find = this.#hooks.findClient;
+    const unsupported = async () => {
+      // Dynamic registration is off: clients are partner apps, managed through the apps API.
+      throw new Error('clients are managed through the partner apps API');
+    };
+    return {
+      find: async (id: string) => (find ? find(id) : undefined),
+      findByUid: async () => undefined,
+      findByUserCode: async () => undefined,
+      upsert: unsupported,
+      consume: unsupported,
+      destroy: unsupported,
+      revokeByGrantId: async () => undefined,
+    };
+  }
+
+  /** Delete rows whose expiry has passed. Returns how many went. */
+  async purgeExpired(now: Date = new Date()): Promise<number> {
+    const r = await this.#db.kysely.deleteFrom('oauth_store').where('expires_at', '<', now.toISOString()).executeTakeFirst();
+    return Number(r.numDeletedRows ?? 0);
+  }
+
+  /** Delete a grant and everything issued from it (tenant revoked the delegation, app deleted). */
+  async deleteGrant(grantId: string): Promise<void> {
+    await this.#db.kysely
+      .deleteFrom('oauth_store')
+      .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+      .execute();
+  }
+}
+
+class ModelAdapter implements Adapter {
+  readonly #db: Db;
+  readonly #model: string;
+  readonly #hooks: StoreHooks;
+
+  constructor(db: Db, model: string, hooks: StoreHooks) {
+    this.#db = db;
+    this.#model = model;
+    this.#hooks = hooks;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const row = {
+      payload: JSON.stringify(payload),
+      grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+      uid: typeof payload.uid === 'string' ? payload.uid : null,
+      user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
+      expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null,
+    };
+    await this.#db.kysely
+      .insertInto('oauth_store')
+      .values({ model: this.#model, id, consumed_at: null, ...row })
+      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
+      .execute();
+  }
+
+  async #findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+    const row = await this.#db.kysely
+      .selectFrom('oauth_store')
+      .select(['id', 'payload', 'expires_at', 'consumed_at'])
+      .where('model', '=', this.#model)
+      .where(column, '=', value)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
+    const payload = JSON.parse(row.payload) as AdapterPayload;
+    if (row.consumed_at !== null) payload.consumed = Math.floor(Date.parse(row.consumed_at) / 1000);
+    if (this.#model === 'Grant' && this.#hooks.grantIsLive && !(await this.#hooks.grantIsLive(row.id))) return undefined;
+    return payload;
+  }
+
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return this.#findBy('id', id);
+  }
+
+  findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.#findBy('uid', uid);
+  }
+
+  findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.#findBy('user_code', userCode);
+  }
+
+  async consume(id: string): Promise<void> {
+    const r = await this.#db.kysely
+      .updateTable('oauth_store')
+      .set({ consumed_at: new Date().toISOString() })
+      .where('model', '=', this.#model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1 || !REPLAYABLE.has(this.#model)) return;
+    // Someone redeemed it between our read and this write: a replay. Revoke the family.
+    const row = await this.#db.kysely.selectFrom('oauth_store').select('grant_id').where('model', '=', this.#model).where('id', '=', id).executeTakeFirst();
+    if (row?.grant_id) await this.#revokeGrant(row.grant_id, `${this.#model} redeemed twice`);
+    throw new oidcErrors.InvalidGrant(`${this.#model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('id', '=', id).execute();
+    // The library destroys a Grant when it revokes it (revocation endpoint, replayed code or
+    // refresh token): the consent delegation behind it ends with it.
+    if (this.#model === 'Grant') await this.#hooks.grantRevoked?.(id, 'grant revoked');
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('grant_id', '=', grantId).execute();
+  }
+
+  async #revokeGrant(grantId: string, reason: string): Promise<void> {
+    await this.#db.kysely
+      .deleteFrom('oauth_store')
+      .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+      .execute();
+    await this.#hooks.grantRevoked?.(grantId, reason);
+  }
+}

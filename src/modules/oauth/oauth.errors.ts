@@ -1,0 +1,10 @@
+import { defineErrors } from '../../platform/errors/app-error.ts';
+
+export const oauthErrors = defineErrors('oauth', {
+  consent_invalid: { status: 400, title: 'The consent form is not complete' },
+  consent_not_tenant_admin: { status: 403, title: 'Only a tenant administrator can connect a partner app' },
+  consent_app_unavailable: { status: 409, title: 'The app is no longer available' },
+  connection_not_found: { status: 404, title: 'Connected app not found' },
+  interaction_expired: { status: 400, title: 'The sign-in request has expired; start again from the app' },
+  interaction_token_invalid: { status: 403, title: 'The form token is not valid; reload the page' },
+});

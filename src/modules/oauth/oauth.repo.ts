@@ -1,0 +1,147 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { DelegationsTable, OAuthConsentsTable } from '../../platform/db/schema.ts';
+
+export type DelegationRow = Selectable<DelegationsTable>;
+
+export async function insertConsent(db: Executor, row: Insertable<OAuthConsentsTable>): Promise<void> {
+  await db.insertInto('oauth_consents').values(row).execute();
+}
+
+export interface ConsentRecord {
+  grant_id: string;
+  user_id: string;
+  client_id: string;
+  delegation: DelegationRow;
+  tenant_status: string;
+}
+
+/** The consent behind a grant, with its delegation as it is now. */
+export async function findConsentByGrant(db: Executor, grantId: string): Promise<ConsentRecord | undefined> {
+  const r = await db
+    .selectFrom('oauth_consents as c')
+    .innerJoin('delegations as d', 'd.id', 'c.delegation_id')
+    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+    .selectAll('d')
+    .select(['c.grant_id', 'c.user_id as consent_user_id', 'c.client_id as consent_client_id', 't.status as tenant_status'])
+    .where('c.grant_id', '=', grantId)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const { grant_id, consent_user_id, consent_client_id, tenant_status, ...delegation } = r;
+  return { grant_id, user_id: consent_user_id, client_id: consent_client_id, tenant_status, delegation: delegation as DelegationRow };
+}
+
+export function grantIdsOfDelegation(db: Executor, delegationId: string): Promise<{ grant_id: string }[]> {
+  return db.selectFrom('oauth_consents').select('grant_id').where('delegation_id', '=', delegationId).execute();
+}
+
+export function findDelegation(db: Executor, id: string): Promise<DelegationRow | undefined> {
+  return db.selectFrom('delegations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Account numbers of the given billing accounts of a tenant (all active ones when ids is null). */
+export async function banNumbers(db: Executor, tenantId: string, ids: string[] | null): Promise<string[]> {
+  let q = db.selectFrom('billing_accounts').select('account_number').where('tenant_id', '=', tenantId);
+  if (ids === null) q = q.where('status', '=', 'active');
+  else if (ids.length === 0) return [];
+  else q = q.where('id', 'in', ids);
+  return (await q.orderBy('created_at').orderBy('id').execute()).map((r) => r.account_number);
+}
+
+export async function banNumber(db: Executor, id: string | null): Promise<string | null> {
+  if (!id) return null;
+  return (await db.selectFrom('billing_accounts').select('account_number').where('id', '=', id).executeTakeFirst())?.account_number ?? null;
+}
+
+/** Active wholesale delegations of a partner on a tenant, newest first. */
+export function findWholesaleDelegations(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow[]> {
+  return db
+    .selectFrom('delegations')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'wholesale')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** Active consent delegations of one app on one tenant (a new consent supersedes them). */
+export function findOpenConsents(db: Executor, clientId: string, tenantId: string): Promise<DelegationRow[]> {
+  return db
+    .selectFrom('delegations')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'consent')
+    .where('status', 'in', ['active', 'requested'])
+    .execute();
+}
+
+export async function touchLastUsed(db: Executor, delegationId: string, nowIso: string, olderThanIso: string): Promise<void> {
+  await db
+    .updateTable('delegations')
+    .set({ last_used_at: nowIso })
+    .where('id', '=', delegationId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', olderThanIso)]))
+    .execute();
+}
+
+export interface ConnectedAppRow {
+  delegation_id: string;
+  status: string;
+  scopes: string | null;
+  ban_ids: string | null;
+  bill_to_ban_id: string | null;
+  starts_at: string;
+  ends_at: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+  decided_by: string | null;
+  client_id: string | null;
+  app_name: string | null;
+  app_logo_uri: string | null;
+  app_status: string | null;
+  partner_id: string;
+  partner_name: string;
+  partner_slug: string;
+  partner_website: string | null;
+  approver_email: string | null;
+}
+
+/** A tenant's consent delegations with the app and partner behind each (Connected partners). */
+export function listConnectedApps(db: Executor, tenantId: string, opts: { includeEnded: boolean }): Promise<ConnectedAppRow[]> {
+  let q = db
+    .selectFrom('delegations as d')
+    .innerJoin('partners as p', 'p.id', 'd.partner_id')
+    .leftJoin('apps as a', 'a.id', 'd.client_id')
+    .leftJoin('users as u', 'u.id', 'd.decided_by')
+    .select([
+      'd.id as delegation_id',
+      'd.status',
+      'd.scopes',
+      'd.ban_ids',
+      'd.bill_to_ban_id',
+      'd.starts_at',
+      'd.ends_at',
+      'd.created_at',
+      'd.last_used_at',
+      'd.revoked_at',
+      'd.revoke_reason',
+      'd.decided_by',
+      'd.client_id',
+      'a.name as app_name',
+      'a.logo_uri as app_logo_uri',
+      'a.status as app_status',
+      'p.id as partner_id',
+      'p.name as partner_name',
+      'p.slug as partner_slug',
+      'p.website as partner_website',
+      'u.email as approver_email',
+    ])
+    .where('d.tenant_id', '=', tenantId)
+    .where('d.origin', '=', 'consent');
+  if (!opts.includeEnded) q = q.where('d.status', '=', 'active');
+  return q.orderBy('d.id', 'desc').limit(500).execute();
+}

@@ -1,0 +1,119 @@
+/**
+ * The authorization server inside the Fastify app:
+ *  - /oauth/* (except /oauth/interaction/*) and the root discovery documents go straight to
+ *    oidc-provider from an onRequest hook: the reply is hijacked before Fastify parses a body, the
+ *    provider parses its own (RFC 6749 form posts, JSON where it wants them);
+ *  - /oauth/interaction/* are our sign-in and consent pages (interaction.routes.ts);
+ *  - /api/v1/tenants/:tenant_id/connected-apps: the customer's "Connected partners".
+ */
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../platform/http/app-types.ts';
+import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
+import type { Access, IdentityService } from '../identity/index.ts';
+import type { AppsService } from '../apps/index.ts';
+import type { OAuthService } from './oauth.service.ts';
+import { OAUTH_MOUNT, INTERACTION_PATH } from './provider.ts';
+import formbody from '@fastify/formbody';
+import type { Config } from '../../config/config.ts';
+import { registerInteractionRoutes } from './interaction.routes.ts';
+import { registerSamplePartnerApp } from './sample-partner-app.ts';
+
+const ROOT_METADATA: Record<string, string> = {
+  // ARCHITECTURE: discovery at the root as well as under the issuer.
+  '/.well-known/openid-configuration': '/.well-known/openid-configuration',
+  '/.well-known/oauth-authorization-server': '/.well-known/oauth-authorization-server',
+  // RFC 8414 §3.1: for an issuer with a path, the well-known segment goes before the path.
+  [`/.well-known/oauth-authorization-server${OAUTH_MOUNT}`]: '/.well-known/oauth-authorization-server',
+  [`/.well-known/openid-configuration${OAUTH_MOUNT}`]: '/.well-known/openid-configuration',
+};
+
+/** The path the provider routes on for a request URL, or null when the request is not its. */
+export function providerPath(url: string): string | null {
+  const path = url.split('?')[0];
+  if (path in ROOT_METADATA) return ROOT_METADATA[path];
+  if (!path.startsWith(OAUTH_MOUNT + '/')) return null;
+  if (path === INTERACTION_PATH || path.startsWith(INTERACTION_PATH + '/')) return null;
+  return path.slice(OAUTH_MOUNT.length);
+}
+
+const ConnectedApp = Type.Object({
+  delegation_id: Type.String(),
+  status: Type.String(),
+  app: Type.Object({ client_id: Nullable(Type.String()), name: Type.String(), logo_uri: Nullable(Type.String()), deleted: Type.Boolean() }),
+  partner: Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), website: Nullable(Type.String()) }),
+  permissions: Type.Array(Type.Object({ scope: Type.String(), description: Type.String() })),
+  billing_accounts: Type.Array(Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String() })),
+  bill_to: Nullable(Type.String()),
+  approved_by: Nullable(Type.String()),
+  connected_at: Type.String(),
+  ends_at: Type.String(),
+  last_used_at: Nullable(Type.String()),
+  revoked_at: Nullable(Type.String()),
+  revoke_reason: Nullable(Type.String()),
+});
+
+export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): Promise<void> {
+  const { oauth, access } = d;
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = providerPath(req.url);
+    if (path === null) return;
+    reply.hijack();
+    try {
+      await oauth.handle(req.raw, reply.raw, { ip: req.ip, requestId: String(req.id), path });
+    } catch (err) {
+      req.log.error({ err }, 'oauth handler error');
+      if (!reply.raw.headersSent) {
+        reply.raw.statusCode = 500;
+        reply.raw.setHeader('content-type', 'application/json; charset=utf-8');
+        reply.raw.end(JSON.stringify({ error: 'server_error', error_description: 'An unexpected error occurred.' }));
+      } else if (!reply.raw.writableEnded) {
+        reply.raw.end();
+      }
+    }
+  });
+
+  await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
+  await (app as unknown as FastifyInstance).register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    registerSamplePartnerApp(scope, { config: d.config, apps: d.apps, issuer: oauth.issuer });
+  });
+
+  const Params = Strict({ tenant_id: Id('tnt') });
+  const OneParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+
+  app.get(
+    '/api/v1/tenants/:tenant_id/connected-apps',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'Connected partners: the partner apps the tenant approved on the consent screen, with what they may do and when they were last used',
+        params: Params,
+        querystring: Strict({ include_ended: Type.Optional(Type.Boolean({ default: false })) }),
+        response: { 200: Type.Object({ data: Type.Array(ConnectedApp) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+      return { data: await oauth.consent.listConnected(req.params.tenant_id, req.query.include_ended ?? false) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant_id/connected-apps/:delegation_id/revoke',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: "Disconnect a partner app (tenant admin): its refresh tokens stop working and its access tokens are refused at their next check",
+        params: OneParams,
+        body: Type.Optional(Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) })),
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
+      await oauth.consent.revokeConnection(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body?.reason ?? null);
+      return reply.code(204).send(null);
+    },
+  );
+}

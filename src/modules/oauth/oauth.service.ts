@@ -1,0 +1,434 @@
+/**
+ * services.oauth: the authorization server. Holds the oidc-provider instance (rebuilt when the
+ * signing keys change), its persistence, the signing keys, consent, token verification and the
+ * failure throttle, and answers the library's questions with Partnergate facts:
+ *  - clients are partner apps, live from the database (a deleted app or a suspended partner stops
+ *    authenticating on the very next request);
+ *  - a grant stands only while its consent delegation is active (revoked, expired, tenant
+ *    suspended → refresh fails, introspection says inactive);
+ *  - access-token claims come from the consent delegation, the wholesaler's home tenant, or the
+ *    token exchange (claims.ts).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Provider, KoaContextWithOIDC, Account, AdapterPayload, ResourceServer } from 'oidc-provider';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/config.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { SecretHasher } from '../../platform/crypto.ts';
+import { systemContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { AuthzService, RoleCatalog } from '../authz/index.ts';
+import type { DelegationsService } from '../delegations/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord } from '../apps/index.ts';
+import { OAuthStore } from './oauth-store.ts';
+import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
+import { buildProvider, gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
+import { ConsentService } from './consent.service.ts';
+import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
+import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
+import { FailureThrottle, basicClientId } from './throttle.ts';
+import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
+import { isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import * as repo from './oauth.repo.ts';
+
+const PURGE_EVERY_MS = 10 * 60 * 1000;
+const CLIENT_RECORD_FRESH_MS = 5_000;
+const TOUCH_EVERY_MS = 60_000;
+/** Provider routes that authenticate clients: failures there count towards the throttle. */
+const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
+
+export interface OAuthDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  hasher: SecretHasher;
+  roles: RoleCatalog;
+  identity: IdentityService;
+  apps: AppsService;
+  delegations: DelegationsService;
+  authz: AuthzService;
+  redis: (() => Redis) | null;
+  onError: (err: unknown, what: string) => void;
+}
+
+export type Liveness = { ok: true } | { ok: false; reason: string };
+
+export class OAuthService {
+  readonly keys: SigningKeys;
+  readonly store: OAuthStore;
+  readonly consent: ConsentService;
+  readonly verifier: AccessTokenVerifier;
+  readonly throttle: FailureThrottle;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly #d: OAuthDeps;
+  #provider: Provider | null = null;
+  #callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  readonly #clients = new Map<string, { record: ClientRecord; at: number }>();
+  readonly #touched = new Map<string, number>();
+  #purgeTimer: NodeJS.Timeout | null = null;
+  #unsubscribe: (() => void) | null = null;
+  #resourceScopes: string[] = [];
+
+  constructor(d: OAuthDeps) {
+    this.#d = d;
+    this.issuer = issuerOf(d.config);
+    this.audience = gatewayAudience(d.config);
+    this.keys = new SigningKeys({
+      db: d.db,
+      clock: d.clock,
+      audit: d.audit,
+      feed: d.feed,
+      secret: d.config.secretKey,
+      // A retired key signed access and ID tokens for at most this long (+ clock tolerance).
+      retainSec: d.config.accessTokenTtlSec + 60,
+    });
+    this.store = new OAuthStore(d.db, {
+      findClient: (id) => this.#findClient(id),
+      grantIsLive: (id) => this.#grantIsLive(id),
+      grantRevoked: (id, reason) => this.#grantRevoked(id, reason),
+    });
+    this.verifier = new AccessTokenVerifier(this.keys, this.issuer);
+    this.throttle = new FailureThrottle(d.redis ? d.redis() : null);
+    this.consent = new ConsentService({
+      db: d.db,
+      clock: d.clock,
+      audit: d.audit,
+      feed: d.feed,
+      roles: d.roles,
+      apps: d.apps,
+      delegations: d.delegations,
+      store: this.store,
+      provider: () => this.provider,
+      audience: this.audience,
+      maxDays: d.config.delegationMaxDays,
+    });
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Load (or create) the signing keys and build the provider. Call before the feed starts. */
+  async start(): Promise<void> {
+    this.#resourceScopes = [...this.#d.apps.scopeCatalog().keys()];
+    await this.keys.load(systemContext('oauth-start'));
+    this.#rebuild();
+    this.keys.onChange(() => this.#rebuild());
+    this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
+      if (events.some((e) => e.entity === SIGNING_KEY_ENTITY)) await this.keys.reload();
+    });
+    this.#purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS);
+    this.#purgeTimer.unref();
+  }
+
+  stop(): void {
+    if (this.#purgeTimer) clearInterval(this.#purgeTimer);
+    this.#purgeTimer = null;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+  }
+
+  /** Drop expired protocol rows; re-read keys so a retired key past its time stops being published. */
+  async purge(): Promise<number> {
+    try {
+      const n = await this.store.purgeExpired();
+      await this.keys.reload();
+      return n;
+    } catch (e) {
+      this.#d.onError(e, 'oauth purge');
+      return 0;
+    }
+  }
+
+  get provider(): Provider {
+    if (!this.#provider) throw new Error('the authorization server has not started');
+    return this.#provider;
+  }
+
+  #rebuild(): void {
+    const resourceServer = (client: { scope?: string }): ResourceServer => ({
+      scope: (client.scope ?? '').split(' ').filter((s) => this.#resourceScopes.includes(s)).join(' '),
+      audience: this.audience,
+      accessTokenTTL: this.#d.config.accessTokenTtlSec,
+      accessTokenFormat: 'jwt',
+      jwt: { sign: { alg: this.keys.current.alg as 'ES256' } },
+    });
+    const provider = buildProvider({
+      config: this.#d.config,
+      keys: this.keys,
+      store: this.store,
+      hashSecret: (s) => this.#d.hasher.hash(s),
+      resourceScopes: this.#resourceScopes,
+      resourceServer,
+      identityScopes: Object.keys(IDENTITY_SCOPES),
+      findAccount: (sub) => this.#findAccount(sub),
+      extraTokenClaims: (ctx, token) => this.#extraTokenClaims(ctx, token),
+      tokenPolicy: (caller, owner) => caller === owner,
+    });
+    provider.registerGrantType(
+      TOKEN_EXCHANGE_GRANT,
+      tokenExchangeHandler(provider, {
+        db: this.#d.db,
+        clock: this.#d.clock,
+        apps: this.#d.apps,
+        audience: this.audience,
+        verify: (t) => this.verifier.verify(t, this.audience),
+        resourceServer,
+        onUse: (id) => this.#touch(id),
+      }),
+      TOKEN_EXCHANGE_PARAMS,
+      ['resource', 'audience'],
+    );
+    provider.use(async (ctx, next) => {
+      await next();
+      await this.#afterIntrospection(ctx as KoaContextWithOIDC);
+    });
+    provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
+    this.#provider = provider;
+    this.#callback = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  }
+
+  // ---- the HTTP edge ----------------------------------------------------------------------------
+
+  /**
+   * Hand a raw request to the provider. `path` is the path the provider routes on (the mount
+   * prefix removed); the public URL's host and scheme are forwarded so every URL the provider
+   * writes derives from PUBLIC_URL, never from a client-supplied Host header.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, meta: { ip: string; requestId: string; path: string }): Promise<void> {
+    const publicUrl = new URL(this.#d.config.publicUrl);
+    const original = req.url ?? '/';
+    const query = original.includes('?') ? original.slice(original.indexOf('?')) : '';
+    // Express-style mount information: the provider derives its endpoint URLs from it (the root
+    // discovery documents have no prefix in their URL, so baseUrl names the mount).
+    Object.assign(req, { originalUrl: original, baseUrl: OAUTH_MOUNT });
+    req.url = meta.path + query;
+    req.headers.host = publicUrl.host;
+    req.headers['x-forwarded-host'] = publicUrl.host;
+    req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
+    req.headers['x-forwarded-for'] = meta.ip;
+    res.setHeader('x-request-id', meta.requestId);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-frame-options', 'DENY');
+
+    if (THROTTLED.has(meta.path) && req.method === 'POST') {
+      const clientId = basicClientId(req.headers.authorization);
+      const wait = await this.throttle.retryAfter(meta.ip, clientId);
+      if (wait !== null) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', String(wait));
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('cache-control', 'no-store');
+        res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: `Too many failed requests; retry in ${wait} seconds.` }));
+        return;
+      }
+      res.once('finish', () => {
+        if (res.statusCode === 400 || res.statusCode === 401) void this.throttle.failed(meta.ip, clientId);
+      });
+    }
+    if (!this.#callback) throw new Error('the authorization server has not started');
+    await this.#callback(req, res);
+  }
+
+  // ---- answers to the library ---------------------------------------------------------------------
+
+  async #clientRecord(clientId: string): Promise<ClientRecord | undefined> {
+    const hit = this.#clients.get(clientId);
+    if (hit && Date.now() - hit.at < CLIENT_RECORD_FRESH_MS) return hit.record;
+    const record = await this.#d.apps.findClientRecord(clientId);
+    if (record) this.#clients.set(clientId, { record, at: Date.now() });
+    return record;
+  }
+
+  /** The Client model: a partner app whose partner is active, with the grants its capabilities allow. */
+  async #findClient(clientId: string): Promise<AdapterPayload | undefined> {
+    const record = await this.#d.apps.findClientRecord(clientId);
+    if (!record) return undefined;
+    this.#clients.set(clientId, { record, at: Date.now() });
+    const { app, partner } = record;
+    if (app.status !== 'active' || partner.status !== 'active') return undefined;
+    const caps = partner.capabilities;
+    const grantTypes = (JSON.parse(app.grant_types) as string[]).filter((g) =>
+      g === 'authorization_code' || g === 'refresh_token' ? caps.includes('delegated') : caps.includes('wholesale'),
+    );
+    if (grantTypes.length === 0) return undefined;
+    const code = grantTypes.includes('authorization_code');
+    const scopes = JSON.parse(app.scopes) as string[];
+    if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');
+    const metadata: AdapterPayload = {
+      client_id: app.id,
+      client_name: app.name,
+      application_type: 'web',
+      grant_types: grantTypes,
+      response_types: code ? ['code'] : [],
+      redirect_uris: code ? (JSON.parse(app.redirect_uris) as string[]) : [],
+      scope: scopes.join(' '),
+      token_endpoint_auth_method: app.token_endpoint_auth_method,
+      id_token_signed_response_alg: this.keys.current.alg as 'ES256',
+    };
+    if (app.logo_uri) metadata.logo_uri = app.logo_uri;
+    if (app.token_endpoint_auth_method === 'client_secret_basic') {
+      // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
+      if (!app.secret_hash) return undefined;
+      metadata.client_secret = app.secret_hash;
+    } else {
+      metadata.jwks = JSON.parse(app.jwks ?? '{"keys":[]}') as AdapterPayload['jwks'];
+    }
+    return metadata;
+  }
+
+  async #findAccount(sub: string): Promise<Account | undefined> {
+    const user = await this.#d.identity.findUserById(sub);
+    if (!user || user.status !== 'active') return undefined;
+    return {
+      accountId: user.id,
+      claims: async () => ({ sub: user.id, name: user.name, email: user.email, email_verified: true }),
+    };
+  }
+
+  /** A grant stands while its consent delegation is active, in its window, on an active tenant. */
+  async #grantIsLive(grantId: string): Promise<boolean> {
+    const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+    if (!c) return false;
+    const now = this.#d.clock.now().toISOString();
+    const d = c.delegation;
+    return d.status === 'active' && d.starts_at <= now && d.ends_at > now && c.tenant_status === 'active';
+  }
+
+  /**
+   * The library revoked a grant (the app revoked its token, or a refresh token or code was used
+   * twice): the customer's consent delegation ends with it (RFC 9700 §4.14.2 revokes "the active
+   * refresh token as well as the access authorization grant"), so access tokens carrying its
+   * `dlg` are refused at their next check too.
+   */
+  async #grantRevoked(grantId: string, reason: string): Promise<void> {
+    try {
+      const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+      if (!c || (c.delegation.status !== 'active' && c.delegation.status !== 'requested')) return;
+      const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', partnerId: c.delegation.partner_id, clientId: c.client_id });
+      await this.#d.delegations.revoke(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
+    } catch (e) {
+      this.#d.onError(e, 'oauth grant revocation');
+    }
+  }
+
+  async #consentFacts(grantId: string) {
+    const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+    if (!c) return null;
+    const d = c.delegation;
+    const banIds = d.ban_ids ? (JSON.parse(d.ban_ids) as string[]) : null;
+    return {
+      partnerId: d.partner_id,
+      clientId: c.client_id,
+      delegationId: d.id,
+      tenantId: d.tenant_id,
+      banNumbers: await repo.banNumbers(this.#d.db.kysely, d.tenant_id, banIds),
+      billTo: await repo.banNumber(this.#d.db.kysely, d.bill_to_ban_id),
+    };
+  }
+
+  async #extraTokenClaims(ctx: KoaContextWithOIDC, token: { kind: string; grantId?: string; clientId?: string }): Promise<Record<string, unknown> | undefined> {
+    const exchanged = (ctx as unknown as Record<symbol, unknown> | undefined)?.[EXCHANGE_CLAIMS];
+    if (exchanged && token.kind === 'AccessToken') return exchanged as Record<string, unknown>;
+    if (token.kind === 'ClientCredentials' && token.clientId) {
+      const r = await this.#clientRecord(token.clientId);
+      if (!r) return undefined;
+      return compact(wholesalerOwnClaims({ partnerId: r.partner.id, homeTenantId: r.partner.homeTenantId, homeBan: r.homeBan?.account_number ?? null }));
+    }
+    if (token.kind === 'AccessToken' && token.grantId) {
+      const facts = await this.#consentFacts(token.grantId);
+      if (!facts) return undefined;
+      this.#touch(facts.delegationId);
+      return compact(consentClaims(facts));
+    }
+    return undefined;
+  }
+
+  /** Record "last used" on a delegation, at most once a minute per instance. */
+  #touch(delegationId: string): void {
+    const now = this.#d.clock.now().getTime();
+    if (now - (this.#touched.get(delegationId) ?? 0) < TOUCH_EVERY_MS) return;
+    this.#touched.set(delegationId, now);
+    if (this.#touched.size > 10_000) this.#touched.clear();
+    repo.touchLastUsed(this.#d.db.kysely, delegationId, new Date(now).toISOString(), new Date(now - TOUCH_EVERY_MS).toISOString()).catch((e) => this.#d.onError(e, 'oauth last-used'));
+  }
+
+  // ---- introspection (RFC 7662) -----------------------------------------------------------------
+
+  async #afterIntrospection(ctx: KoaContextWithOIDC): Promise<void> {
+    let route: string | undefined;
+    try {
+      route = ctx.oidc?.route;
+    } catch {
+      return;
+    }
+    if (route !== 'introspection') return;
+    const caller = ctx.oidc.client?.clientId;
+    if (!caller) return;
+    if (isStructuredTokenRefusal(ctx)) {
+      ctx.status = 200;
+      ctx.body = await this.introspectJwt(String(ctx.oidc.params?.token ?? ''), caller);
+      return;
+    }
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (ctx.status !== 200 || body?.active !== true) return;
+    // An opaque refresh or access token the library found live: add the Partnergate claims.
+    const rt = ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.AccessToken;
+    const grantId = rt?.grantId;
+    if (grantId) {
+      const facts = await this.#consentFacts(grantId);
+      if (facts) ctx.body = { ...body, ...compact(consentClaims(facts)) };
+    }
+  }
+
+  /**
+   * Introspect one of our JWT access tokens for the client it was issued to: active only while
+   * the signature verifies, it has not expired, the app and partner are active and the decision
+   * engine still lets the token act (delegation active, user active, tenant active …).
+   */
+  async introspectJwt(token: string, callerClientId: string): Promise<Record<string, unknown>> {
+    const v = await this.verifier.verify(token);
+    if (!v.ok) return { active: false };
+    const c = v.claims;
+    if (c.client_id !== callerClientId) return { active: false };
+    const live = await this.tokenIsLive(c);
+    if (!live.ok) return { active: false };
+    return { active: true, ...c, token_type: c.cnf?.jkt ? 'DPoP' : 'Bearer' };
+  }
+
+  /**
+   * Is a verified token still allowed to act? App and partner from the database; the rest from
+   * the decision engine's snapshot, brought up to date first (introspection is not a hot path).
+   */
+  async tokenIsLive(c: AccessTokenClaims): Promise<Liveness> {
+    if (!c.client_id || !c.partner_id) return { ok: false, reason: 'not a partner app token' };
+    const record = await this.#d.apps.findClientRecord(c.client_id);
+    if (!record || record.app.status !== 'active') return { ok: false, reason: 'the app was deleted' };
+    if (record.partner.status !== 'active' || record.partner.id !== c.partner_id) return { ok: false, reason: 'the partner is not active' };
+    if (c.dlg) {
+      const d = await repo.findDelegation(this.#d.db.kysely, c.dlg);
+      const now = this.#d.clock.now().toISOString();
+      if (!d || d.status !== 'active' || d.ends_at <= now || d.starts_at > now) return { ok: false, reason: 'the delegation is not active' };
+    }
+    await this.#d.feed.drain();
+    const decision = this.#d.authz.decide(
+      {
+        type: 'app',
+        partnerId: c.partner_id,
+        clientId: c.client_id,
+        delegationId: c.dlg ?? null,
+        tenantId: c.tenant_id ?? null,
+        bans: c.customer_ban ?? null,
+        userId: typeof c.sub === 'string' && c.sub.startsWith('usr_') ? c.sub : null,
+      },
+      null,
+      { tenantId: c.tenant_id ?? null },
+    );
+    return decision.allow ? { ok: true } : { ok: false, reason: decision.code };
+  }
+}

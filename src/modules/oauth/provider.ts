@@ -1,0 +1,200 @@
+/**
+ * The oidc-provider configuration: the protocol engine with Partnergate's security profile,
+ * tighter than the library's defaults (RFC 9700):
+ *  - authorization code only (no implicit, no hybrid, no password grant); PKCE with S256 required
+ *    for every client (`plain` is refused by the library);
+ *  - exact redirect URI matching and the redirect_uri always sent (no "single registered URI"
+ *    shortcut); `iss` in every authorization response (RFC 9207);
+ *  - client authentication by client_secret_basic (secret checked as a keyed hash) or
+ *    private_key_jwt only; no HMAC algorithms anywhere;
+ *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
+ *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
+ *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
+ *    ES256 signed, short lived (ACCESS_TOKEN_TTL); DPoP (RFC 9449) available to clients using it;
+ *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session.
+ */
+import { createHmac } from 'node:crypto';
+import Provider, { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
+import type { Config } from '../../config/config.ts';
+import type { SigningKeys } from './signing-keys.ts';
+import type { OAuthStore } from './oauth-store.ts';
+import { installHashedClientSecrets } from './oidc-provider-internals.ts';
+import { errorPage, logoutPage, loggedOutPage } from './interaction-views.ts';
+
+export const OAUTH_MOUNT = '/oauth';
+export const INTERACTION_PATH = `${OAUTH_MOUNT}/interaction`;
+const AUTHORIZATION_CODE_TTL = 60;
+const INTERACTION_TTL = 30 * 60;
+const ASYMMETRIC = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+
+/** The gateway's resource indicator (RFC 8707) and the default audience of access tokens. */
+export function gatewayAudience(config: Config): string {
+  return `${config.publicUrl}/resources`;
+}
+
+export function issuerOf(config: Config): string {
+  return `${config.publicUrl}${OAUTH_MOUNT}`;
+}
+
+export interface ProviderDeps {
+  config: Config;
+  keys: SigningKeys;
+  store: OAuthStore;
+  hashSecret: (secret: string) => string;
+  /** every resource scope (permission grants of the resource APIs) */
+  resourceScopes: readonly string[];
+  /** the gateway's resource-server description for a client (its registered resource scopes) */
+  resourceServer: (client: { scope?: string }) => ResourceServer;
+  identityScopes: readonly string[];
+  findAccount: (sub: string) => Promise<Account | undefined>;
+  extraTokenClaims: (ctx: KoaContextWithOIDC, token: { kind: string; grantId?: string; clientId?: string; gty?: string }) => Promise<Record<string, unknown> | undefined>;
+  /** may the calling client introspect/revoke this token */
+  tokenPolicy: (callerClientId: string, tokenClientId: string) => boolean;
+}
+
+export function buildProvider(d: ProviderDeps): Provider {
+  const { config } = d;
+  const audience = gatewayAudience(config);
+  const resourceScopeSet = new Set(d.resourceScopes);
+  const ttl = config.accessTokenTtlSec;
+
+  const policy = interactionPolicy.base();
+  // Every authorization request is a fresh customer decision: the consent screen is where the
+  // customer picks the billing accounts and the duration, so it is never skipped.
+  policy.get('consent')!.checks.add(
+    new interactionPolicy.Check('partnergate_consent', 'the customer must approve this request', (ctx) =>
+      ctx.oidc.result?.consent?.grantId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+
+
+  const configuration: Configuration = {
+    adapter: d.store.factory,
+    jwks: d.keys.providerJwks() as Configuration['jwks'],
+    clients: [],
+    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: d.keys.current.alg as 'ES256',
+    },
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
+    claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
+    cookies: {
+      names: { session: 'pg_oauth_session', interaction: 'pg_oauth_interaction', resume: 'pg_oauth_resume' },
+      keys: [createHmac('sha256', config.secretKey).update('partnergate:oauth-cookies').digest('base64url')],
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      short: { httpOnly: true, sameSite: 'lax', signed: true },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => d.tokenPolicy(client.clientId, token.clientId ?? ''),
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (!d.tokenPolicy(client.clientId, token.clientId ?? '')) throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+          return true;
+        },
+      },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.set('content-security-policy', PAGE_CSP);
+          ctx.body = logoutPage(form);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.set('content-security-policy', PAGE_CSP);
+          ctx.body = loggedOutPage(ctx.oidc.client?.clientName ?? null);
+        },
+      },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      resourceIndicators: {
+        enabled: true,
+        // RFC 8707: a request without `resource` is for the gateway, so every client gets a JWT.
+        defaultResource: async () => audience,
+        // Keep the granted resource at the token endpoint unless only identity scopes were asked
+        // for (then the token is the opaque one the userinfo endpoint takes).
+        useGrantedResource: async (_ctx, model) => [...model.scopes].some((s) => resourceScopeSet.has(s)),
+        getResourceServerInfo: async (_ctx, indicator, client) => {
+          if (indicator !== audience) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${audience}`);
+          return d.resourceServer(client);
+        },
+      },
+      dPoP: { enabled: true },
+      registration: { enabled: false },
+      claimsParameter: { enabled: false },
+      requestObjects: { enabled: false },
+      encryption: { enabled: false },
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...ASYMMETRIC],
+      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
+      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
+      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
+      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+      requestObjectSigningAlgValues: [...ASYMMETRIC],
+    },
+    rotateRefreshToken: true,
+    // OAuth 2 semantics: an app registered for refresh_token gets one (no OIDC prompt=consent dance).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // A partner's access outlives the customer admin's browser session; it ends with the delegation.
+    expiresWithSession: async () => false,
+    // Each authorization gets its own grant (and delegation): only the grant the customer has just
+    // approved in this interaction is loaded, never an earlier consent silently reused.
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    extraTokenClaims: (ctx, token) => d.extraTokenClaims(ctx, token as unknown as { kind: string; grantId?: string; clientId?: string; gty?: string }),
+    findAccount: async (_ctx, sub) => d.findAccount(sub),
+    interactions: {
+      policy,
+      url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.set('content-security-policy', PAGE_CSP);
+      ctx.body = errorPage(String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
+    },
+    ttl: {
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
+      AuthorizationCode: AUTHORIZATION_CODE_TTL,
+      IdToken: ttl,
+      Interaction: INTERACTION_TTL,
+      Session: config.sessionAbsoluteTimeoutSec,
+      // Grants carry their own lifetime (the delegation's); this is only a fallback.
+      Grant: 14 * 86400,
+      // Never beyond the grant, i.e. the end of the customer's delegation.
+      RefreshToken: (ctx) => {
+        const remaining = ctx?.oidc?.entities?.Grant?.remainingTTL;
+        return Math.max(1, Math.min(config.refreshTokenTtlSec, typeof remaining === 'number' && remaining > 0 ? remaining : config.refreshTokenTtlSec));
+      },
+    },
+    discovery: { service_documentation: `${config.publicUrl}/docs` },
+    clientBasedCORS: () => false,
+    conformIdTokenClaims: true,
+    acceptQueryParamAccessTokens: false,
+  };
+
+  const provider = new Provider(issuerOf(config), configuration);
+  // The mount hook forwards the public URL's host and scheme; trusting them here is what makes
+  // every URL the provider writes derive from PUBLIC_URL instead of a client-supplied Host.
+  provider.proxy = true;
+  installHashedClientSecrets(provider, d.hashSecret);
+  return provider;
+}
+
+/** The server-rendered pages of the authorization server: no scripts at all. */
+export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,0 +1,17 @@
+import { defineErrors } from '../../platform/errors/app-error.ts';
+import { registerUniqueConstraint } from '../../platform/errors/db-errors.ts';
+
+export const partnerErrors = defineErrors('partners', {
+  partner_not_found: { status: 404, title: 'Partner not found' },
+  partner_slug_taken: { status: 409, title: 'The partner slug is taken' },
+  invalid_partner_transition: { status: 409, title: 'The partner cannot move to that status from its current one' },
+  partner_member_not_found: { status: 404, title: 'Partner member not found' },
+  already_partner_member: { status: 409, title: 'The user already belongs to a partner organization' },
+  last_partner_owner: { status: 409, title: 'A partner must keep at least one active owner' },
+  capabilities_required: { status: 400, title: 'Approving a partner needs at least one capability' },
+});
+
+registerUniqueConstraint('partners_slug_key', 'partner_slug_taken', 'Another partner already uses this slug.');
+registerUniqueConstraint('partner_members_user_id_key', 'already_partner_member', 'The user already belongs to a partner organization.');
+registerUniqueConstraint('partner_members_pkey', 'already_partner_member', 'The user already belongs to this partner organization.');
+registerUniqueConstraint('users_email_key', 'email_taken', 'A user with this email already exists.');

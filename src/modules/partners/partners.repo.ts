@@ -1,0 +1,81 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { PartnersTable } from '../../platform/db/schema.ts';
+
+export type PartnerRow = Selectable<PartnersTable>;
+
+export function findPartnerById(db: Executor, id: string): Promise<PartnerRow | undefined> {
+  return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findPartnerBySlug(db: Executor, slug: string): Promise<PartnerRow | undefined> {
+  return db.selectFrom('partners').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function listPartners(db: Executor, f: { ids?: string[]; q?: string; status?: string; capability?: string; cursor?: string; limit: number }): Promise<PartnerRow[]> {
+  let q = db.selectFrom('partners').selectAll();
+  if (f.ids) {
+    if (f.ids.length === 0) return Promise.resolve([]);
+    q = q.where('id', 'in', f.ids);
+  }
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+    q = q.where((eb) => eb.or([eb('slug', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+  }
+  if (f.status) q = q.where('status', '=', f.status as PartnerRow['status']);
+  if (f.capability) q = q.where('capabilities', 'like', `%"${f.capability}"%`);
+  if (f.cursor) q = q.where('id', '>', f.cursor);
+  return q.orderBy('id').limit(f.limit + 1).execute();
+}
+
+export async function insertPartner(db: Executor, row: Insertable<PartnersTable>): Promise<void> {
+  await db.insertInto('partners').values(row).execute();
+}
+
+export async function updatePartner(db: Executor, id: string, patch: Partial<Insertable<PartnersTable>>): Promise<void> {
+  await db.updateTable('partners').set(patch).where('id', '=', id).execute();
+}
+
+export function listMembers(db: Executor, partnerId: string) {
+  return db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'm.role', 'm.status as member_status', 'm.created_at', 'u.email', 'u.name', 'u.status'])
+    .where('m.partner_id', '=', partnerId)
+    .orderBy('u.email')
+    .execute();
+}
+
+export function findMember(db: Executor, partnerId: string, userId: string) {
+  return db.selectFrom('partner_members').selectAll().where('partner_id', '=', partnerId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export function findMembershipOfUser(db: Executor, userId: string) {
+  return db.selectFrom('partner_members').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function countActiveOwners(db: Executor, partnerId: string): Promise<number> {
+  const r = await db
+    .selectFrom('partner_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', partnerId)
+    .where('role', '=', 'PARTNER_OWNER')
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertMember(
+  db: Executor,
+  row: { partner_id: string; user_id: string; role: 'PARTNER_OWNER' | 'PARTNER_STAFF'; status: 'active' | 'inactive'; invited_by: string | null; created_at: string },
+): Promise<void> {
+  await db.insertInto('partner_members').values(row).execute();
+}
+
+export async function updateMember(db: Executor, partnerId: string, userId: string, patch: { role?: 'PARTNER_OWNER' | 'PARTNER_STAFF'; status?: 'active' | 'inactive' }): Promise<void> {
+  await db.updateTable('partner_members').set(patch).where('partner_id', '=', partnerId).where('user_id', '=', userId).execute();
+}
+
+export async function deleteMember(db: Executor, partnerId: string, userId: string): Promise<void> {
+  await db.deleteFrom('partner_members').where('partner_id', '=', partnerId).where('user_id', '=', userId).execute();
+}

@@ -1,0 +1,78 @@
+import { Type, Strict, Email, Name, Id, Slug, Nullable } from '../../platform/http/schemas.ts';
+import { CAPABILITIES } from './partners.service.ts';
+
+export const Capability = Type.Union(CAPABILITIES.map((c) => Type.Literal(c)));
+export const PartnerRole = Type.Union([Type.Literal('PARTNER_OWNER'), Type.Literal('PARTNER_STAFF')]);
+const Url = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 });
+
+export const PartnerDto = Type.Object({
+  id: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  website: Nullable(Type.String()),
+  contact_email: Type.String(),
+  description: Nullable(Type.String()),
+  status: Type.String({ description: 'applied | active | suspended | terminated | rejected' }),
+  status_reason: Nullable(Type.String()),
+  capabilities: Type.Array(Type.String()),
+  requested_capabilities: Type.Array(Type.String()),
+  feature_toggles: Type.Record(Type.String(), Type.Boolean()),
+  home_tenant_id: Nullable(Type.String()),
+  applied_at: Type.String(),
+  approved_at: Nullable(Type.String()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+export const PartnerMemberDto = Type.Object({
+  user_id: Type.String(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.String(),
+  member_status: Type.String({ description: 'active or inactive membership' }),
+  status: Type.String({ description: 'the user account status' }),
+  created_at: Type.String(),
+});
+
+export const PartnerParams = Strict({ partner_id: Id('ptr') });
+export const PartnerMemberParams = Strict({ partner_id: Id('ptr'), user_id: Id('usr') });
+
+export const ApplicationBody = Strict({
+  name: Name,
+  slug: Type.Optional(Slug),
+  website: Type.Optional(Url),
+  contact_email: Email,
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  requested_capabilities: Type.Optional(Type.Array(Capability, { maxItems: 4 })),
+  owner: Strict({ name: Name, email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }),
+});
+
+export const ListPartnersQuery = Strict({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  status: Type.Optional(Type.Union(['applied', 'active', 'suspended', 'terminated', 'rejected'].map((s) => Type.Literal(s)))),
+  capability: Type.Optional(Capability),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Id('ptr')),
+});
+
+export const UpdatePartnerBody = Strict({
+  name: Type.Optional(Name),
+  website: Type.Optional(Nullable(Url)),
+  contact_email: Type.Optional(Email),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+});
+
+export const ApproveBody = Strict({ capabilities: Type.Array(Capability, { minItems: 1, maxItems: 4 }) });
+export const ReasonBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const OptionalReasonBody = Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) });
+export const CapabilitiesBody = Strict({ capabilities: Type.Array(Capability, { maxItems: 4 }) });
+export const FeatureTogglesBody = Strict({
+  feature_toggles: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.]{0,63}$' }), Type.Boolean(), { maxProperties: 100 }),
+});
+
+export const AddPartnerMemberBody = Strict({ email: Email, name: Type.Optional(Name), role: PartnerRole });
+export const UpdatePartnerMemberBody = Strict({
+  role: Type.Optional(PartnerRole),
+  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
+});
+export type CapabilityT = (typeof import('./partners.service.ts').CAPABILITIES)[number];

@@ -1,0 +1,310 @@
+/**
+ * The partner registry (seed 002) and partner organization membership (seed 003):
+ * application, approval with capabilities, suspension, reactivation, termination, profile,
+ * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
+ */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import { identityErrors } from '../identity/index.ts';
+import { partnerErrors as E } from './partners.errors.ts';
+import * as repo from './partners.repo.ts';
+
+export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'referral'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+export type PartnerStatus = repo.PartnerRow['status'];
+export type PartnerRole = 'PARTNER_OWNER' | 'PARTNER_STAFF';
+
+/** Lifecycle: applied → active ⇄ suspended → terminated; applied → rejected. */
+const TRANSITIONS: Record<string, { from: PartnerStatus[]; to: PartnerStatus; action: string }> = {
+  approve: { from: ['applied'], to: 'active', action: 'partner.approved' },
+  reject: { from: ['applied'], to: 'rejected', action: 'partner.rejected' },
+  suspend: { from: ['active'], to: 'suspended', action: 'partner.suspended' },
+  reactivate: { from: ['suspended'], to: 'active', action: 'partner.reactivated' },
+  terminate: { from: ['active', 'suspended'], to: 'terminated', action: 'partner.terminated' },
+};
+export type PartnerTransition = keyof typeof TRANSITIONS;
+
+export interface PartnersDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  identity: IdentityService;
+}
+
+export interface PartnerApplication {
+  name: string;
+  slug?: string;
+  website?: string;
+  contact_email: string;
+  description?: string;
+  requested_capabilities?: Capability[];
+  owner: { name: string; email: string; password: string };
+}
+
+export class PartnersService {
+  readonly #d: PartnersDeps;
+  /** Called inside the transaction of a partner status change (later modules hook in here). */
+  readonly #onStatusChange: ((trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>)[] = [];
+
+  constructor(d: PartnersDeps) {
+    this.#d = d;
+  }
+
+  onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
+    this.#onStatusChange.push(fn);
+  }
+
+  #now(): string {
+    return this.#d.clock.now().toISOString();
+  }
+
+  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await mutate(this.#d.db, fn);
+    } finally {
+      this.#d.feed.kick();
+    }
+  }
+
+  /** Public application form: creates the partner (status applied) and its first owner. */
+  async apply(ctx: RequestContext, input: PartnerApplication): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
+    this.#d.identity.checkPassword(input.owner.password, input.owner.email);
+    if (await this.#d.identity.findUserByEmail(input.owner.email)) {
+      throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
+    }
+    const now = this.#now();
+    const partner: repo.PartnerRow = {
+      id: newId('ptr'),
+      slug: input.slug ?? slugify(input.name),
+      name: input.name,
+      website: input.website ?? null,
+      contact_email: input.contact_email.toLowerCase(),
+      description: input.description ?? null,
+      status: 'applied',
+      capabilities: '[]',
+      requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
+      feature_toggles: '{}',
+      home_tenant_id: null,
+      status_reason: null,
+      applied_at: now,
+      approved_at: null,
+      approved_by: null,
+      created_at: now,
+      updated_at: now,
+    };
+    return this.#write(async (trx) => {
+      await repo.insertPartner(trx, partner);
+      const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
+      await repo.insertMember(trx, { partner_id: partner.id, user_id: ownerId, role: 'PARTNER_OWNER', status: 'active', invited_by: null, created_at: now });
+      await this.#d.feed.record(trx, 'partner', partner.id);
+      const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId: ownerId, partnerId: partner.id } };
+      await this.#d.audit.record(trx, actx, {
+        action: 'partner.created',
+        partnerId: partner.id,
+        targetType: 'partner',
+        targetId: partner.id,
+        details: { name: partner.name, slug: partner.slug, requested_capabilities: JSON.parse(partner.requested_capabilities) },
+      });
+      await this.#d.audit.record(trx, actx, { action: 'partner.user_added', partnerId: partner.id, targetType: 'user', targetId: ownerId, details: { role: 'PARTNER_OWNER' } });
+      return { partner, ownerId };
+    });
+  }
+
+  getPartner(id: string) {
+    return repo.findPartnerById(this.#d.db.kysely, id);
+  }
+
+  async requirePartner(id: string): Promise<repo.PartnerRow> {
+    const p = await repo.findPartnerById(this.#d.db.kysely, id);
+    if (!p) throw E.partner_not_found();
+    return p;
+  }
+
+  findBySlug(slug: string) {
+    return repo.findPartnerBySlug(this.#d.db.kysely, slug);
+  }
+
+  listPartners(f: { ids?: string[]; q?: string; status?: string; capability?: string; cursor?: string; limit: number }) {
+    return repo.listPartners(this.#d.db.kysely, f);
+  }
+
+  async updateProfile(ctx: RequestContext, id: string, patch: { name?: string; website?: string | null; contact_email?: string; description?: string | null }) {
+    const p = await this.requirePartner(id);
+    const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && p[k as keyof repo.PartnerRow] !== v));
+    if (Object.keys(changes).length === 0) return p;
+    return this.#write(async (trx) => {
+      await repo.updatePartner(trx, id, { ...changes, updated_at: this.#now() });
+      await this.#d.feed.record(trx, 'partner', id);
+      await this.#d.audit.record(trx, ctx, { action: 'partner.updated', partnerId: id, targetType: 'partner', targetId: id, details: { changes } });
+      return { ...p, ...changes } as repo.PartnerRow;
+    });
+  }
+
+  async transition(ctx: RequestContext, id: string, verb: PartnerTransition, opts: { reason?: string; capabilities?: Capability[] } = {}): Promise<repo.PartnerRow> {
+    const t = TRANSITIONS[verb];
+    return this.#write(async (trx) => {
+      const p = await repo.findPartnerById(trx, id);
+      if (!p) throw E.partner_not_found();
+      if (!t.from.includes(p.status)) {
+        throw E.invalid_partner_transition(`A ${p.status} partner cannot be ${t.to === 'active' && verb === 'reactivate' ? 'reactivated' : t.to}.`);
+      }
+      const now = this.#now();
+      const patch: Partial<repo.PartnerRow> = { status: t.to, status_reason: opts.reason ?? null, updated_at: now };
+      if (verb === 'approve') {
+        const caps = [...new Set(opts.capabilities ?? [])];
+        if (caps.length === 0) throw E.capabilities_required();
+        Object.assign(patch, { capabilities: JSON.stringify(caps), approved_at: now, approved_by: ctx.actor.userId });
+      }
+      await repo.updatePartner(trx, id, patch);
+      const updated = { ...p, ...patch } as repo.PartnerRow;
+      for (const fn of this.#onStatusChange) await fn(trx, ctx, updated, t.to);
+      await this.#d.feed.record(trx, 'partner', id);
+      await this.#d.audit.record(trx, ctx, {
+        action: t.action,
+        partnerId: id,
+        targetType: 'partner',
+        targetId: id,
+        details: { from: p.status, to: t.to, reason: opts.reason ?? null, ...(verb === 'approve' ? { capabilities: JSON.parse(updated.capabilities) } : {}) },
+      });
+      return updated;
+    });
+  }
+
+  async setCapabilities(ctx: RequestContext, id: string, capabilities: Capability[]) {
+    const p = await this.requirePartner(id);
+    const caps = [...new Set(capabilities)];
+    return this.#write(async (trx) => {
+      await repo.updatePartner(trx, id, { capabilities: JSON.stringify(caps), updated_at: this.#now() });
+      await this.#d.feed.record(trx, 'partner', id);
+      await this.#d.audit.record(trx, ctx, {
+        action: 'partner.capabilities_changed',
+        partnerId: id,
+        targetType: 'partner',
+        targetId: id,
+        details: { from: JSON.parse(p.capabilities), to: caps },
+      });
+      return { ...p, capabilities: JSON.stringify(caps) };
+    });
+  }
+
+  async setFeatureToggles(ctx: RequestContext, id: string, toggles: Record<string, boolean>) {
+    const p = await this.requirePartner(id);
+    const merged = { ...(JSON.parse(p.feature_toggles) as Record<string, boolean>), ...toggles };
+    return this.#write(async (trx) => {
+      await repo.updatePartner(trx, id, { feature_toggles: JSON.stringify(merged), updated_at: this.#now() });
+      await this.#d.feed.record(trx, 'partner', id);
+      await this.#d.audit.record(trx, ctx, { action: 'partner.features_changed', partnerId: id, targetType: 'partner', targetId: id, details: { set: toggles } });
+      return { ...p, feature_toggles: JSON.stringify(merged) };
+    });
+  }
+
+  /** Link the partner's own tenant (e.g. a wholesaler's billing home). */
+  async setHomeTenant(trx: Tx, ctx: RequestContext, id: string, tenantId: string): Promise<void> {
+    await repo.updatePartner(trx, id, { home_tenant_id: tenantId, updated_at: this.#now() });
+    await this.#d.feed.record(trx, 'partner', id);
+    await this.#d.audit.record(trx, ctx, { action: 'partner.home_tenant_set', partnerId: id, tenantId, targetType: 'partner', targetId: id });
+  }
+
+  // ---- members -----------------------------------------------------------------------------
+
+  listMembers(partnerId: string) {
+    return repo.listMembers(this.#d.db.kysely, partnerId);
+  }
+
+  async addMember(ctx: RequestContext, partnerId: string, input: { email: string; name?: string; role: PartnerRole }) {
+    return this.#write(async (trx) => {
+      const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
+        email: input.email,
+        name: input.name,
+        scopeType: 'partner',
+        scopeId: partnerId,
+        role: input.role,
+        invitedBy: ctx.actor.userId,
+      });
+      if (await repo.findMembershipOfUser(trx, userId)) throw E.already_partner_member();
+      await repo.insertMember(trx, { partner_id: partnerId, user_id: userId, role: input.role, status: 'active', invited_by: ctx.actor.userId, created_at: this.#now() });
+      await this.#d.feed.record(trx, 'user', userId);
+      await this.#d.audit.record(trx, ctx, {
+        action: 'partner.user_added',
+        partnerId,
+        targetType: 'user',
+        targetId: userId,
+        details: { role: input.role, email: input.email.toLowerCase(), invited: invitation !== null },
+      });
+      return { userId, invitation };
+    });
+  }
+
+  async updateMember(ctx: RequestContext, partnerId: string, userId: string, patch: { role?: PartnerRole; status?: 'active' | 'inactive' }): Promise<void> {
+    await this.#write(async (trx) => {
+      const m = await repo.findMember(trx, partnerId, userId);
+      if (!m) throw E.partner_member_not_found();
+      const losesOwner = m.role === 'PARTNER_OWNER' && m.status === 'active' && ((patch.role && patch.role !== 'PARTNER_OWNER') || patch.status === 'inactive');
+      if (losesOwner && (await repo.countActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
+      await repo.updateMember(trx, partnerId, userId, patch);
+      await this.#d.feed.record(trx, 'user', userId);
+      if (patch.role && patch.role !== m.role) {
+        await this.#d.audit.record(trx, ctx, { action: 'partner.user_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.role, to: patch.role } });
+      }
+      if (patch.status && patch.status !== m.status) {
+        await this.#d.audit.record(trx, ctx, {
+          action: patch.status === 'inactive' ? 'partner.user_deactivated' : 'partner.user_reactivated',
+          partnerId,
+          targetType: 'user',
+          targetId: userId,
+        });
+      }
+    });
+  }
+
+  async removeMember(ctx: RequestContext, partnerId: string, userId: string): Promise<void> {
+    await this.#write(async (trx) => {
+      const m = await repo.findMember(trx, partnerId, userId);
+      if (!m) throw E.partner_member_not_found();
+      if (m.role === 'PARTNER_OWNER' && m.status === 'active' && (await repo.countActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
+      await repo.deleteMember(trx, partnerId, userId);
+      await this.#d.feed.record(trx, 'user', userId);
+      await this.#d.audit.record(trx, ctx, { action: 'partner.user_removed', partnerId, targetType: 'user', targetId: userId, details: { role: m.role } });
+    });
+  }
+}
+
+export function slugify(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return s || 'partner';
+}
+
+export function toPartnerDto(p: repo.PartnerRow) {
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    website: p.website,
+    contact_email: p.contact_email,
+    description: p.description,
+    status: p.status,
+    status_reason: p.status_reason,
+    capabilities: JSON.parse(p.capabilities) as string[],
+    requested_capabilities: JSON.parse(p.requested_capabilities) as string[],
+    feature_toggles: JSON.parse(p.feature_toggles) as Record<string, boolean>,
+    home_tenant_id: p.home_tenant_id,
+    applied_at: p.applied_at,
+    approved_at: p.approved_at,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The reference resource service: the tables and service (orders, services, invoices, tickets,
+ * usage, SLA), its own HTTP app (the gateway's default upstream), its route table with the
+ * permission of each route, and its demo data.
+ */
+export { ResourcesService, PRODUCTS, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type ResourceCaller, type ResourcesDeps, type TenantScope } from './resources.service.ts';
+export { resourceErrors } from './resources.errors.ts';
+export { REFERENCE_ROUTES, type ResourceRouteSpec } from './reference-routes.ts';
+export { buildUpstreamApp, type UpstreamAuthenticator, type UpstreamDeps, type UpstreamIdentity } from './upstream.app.ts';
+export { seedResourceData, seedDemoResources } from './resources.demo.ts';
+export * as ResourceSchemas from './resources.schemas.ts';
+export { registerPartnerConsolidatedRoutes, type PartnerRoutesDeps } from './partner.routes.ts';

@@ -1,0 +1,275 @@
+/**
+ * Queries of the reference resource tables. Every read is scoped: a list of (tenant, covered
+ * BANs) pairs the caller may see — one for a request through the gateway, many for the
+ * consolidated MSP views — so no query can return another tenant's rows.
+ */
+import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { InvoicesTable, OrdersTable, ProvisionedServicesTable, SlaRecordsTable, SupportTicketsTable, UsageRecordsTable } from '../../platform/db/schema.ts';
+
+export type OrderRow = Selectable<OrdersTable>;
+export type ServiceRow = Selectable<ProvisionedServicesTable>;
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type TicketRow = Selectable<SupportTicketsTable>;
+export type UsageRow = Selectable<UsageRecordsTable>;
+export type SlaRow = Selectable<SlaRecordsTable>;
+
+/** What one caller may see of one tenant: every account (bans null) or the listed account ids. */
+export interface TenantScope {
+  tenantId: string;
+  bans: readonly string[] | null;
+}
+
+/**
+ * `(tenant_id = A) or (tenant_id = B and ban_id in (…))`; false when nothing is visible. Rows
+ * without a BAN (tenant-level tickets) are visible only to callers who see every account.
+ */
+export function scopeFilter(scopes: readonly TenantScope[], alias = ''): RawBuilder<SqlBool> {
+  const t = sql.ref(alias ? `${alias}.tenant_id` : 'tenant_id');
+  const b = sql.ref(alias ? `${alias}.ban_id` : 'ban_id');
+  const parts: RawBuilder<unknown>[] = [];
+  for (const s of scopes) {
+    if (s.bans === null) parts.push(sql`${t} = ${s.tenantId}`);
+    else if (s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
+  }
+  if (parts.length === 0) return sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+export interface ListFilter {
+  ban?: string;
+  status?: string;
+  /** ids are time-sortable: newest first, continue before the cursor id */
+  cursor?: string;
+  limit: number;
+}
+
+export interface PeriodFilter extends ListFilter {
+  periodFrom?: string;
+  periodTo?: string;
+  metric?: string;
+}
+
+// ---- orders ----------------------------------------------------------------------------------
+
+export function listOrders(db: Executor, scopes: readonly TenantScope[], f: ListFilter): Promise<OrderRow[]> {
+  let q = db.selectFrom('orders').selectAll().where(scopeFilter(scopes));
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.status) q = q.where('status', '=', f.status as OrderRow['status']);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export function findOrder(db: Executor, scopes: readonly TenantScope[], id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).where(scopeFilter(scopes)).executeTakeFirst();
+}
+
+export function findOrderByIdempotencyKey(db: Executor, tenantId: string, key: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+export async function insertOrder(db: Executor, row: Insertable<OrdersTable>): Promise<void> {
+  await db.insertInto('orders').values(row).execute();
+}
+
+export async function updateOrder(db: Executor, id: string, patch: Partial<Insertable<OrdersTable>>): Promise<void> {
+  await db.updateTable('orders').set(patch).where('id', '=', id).execute();
+}
+
+// ---- services --------------------------------------------------------------------------------
+
+export function listServices(db: Executor, scopes: readonly TenantScope[], f: ListFilter): Promise<ServiceRow[]> {
+  let q = db.selectFrom('provisioned_services').selectAll().where(scopeFilter(scopes));
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.status) q = q.where('status', '=', f.status as ServiceRow['status']);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function insertService(db: Executor, row: Insertable<ProvisionedServicesTable>): Promise<void> {
+  await db.insertInto('provisioned_services').values(row).execute();
+}
+
+export async function updateServicesOfOrder(db: Executor, orderId: string, patch: Partial<Insertable<ProvisionedServicesTable>>): Promise<void> {
+  await db.updateTable('provisioned_services').set(patch).where('order_id', '=', orderId).execute();
+}
+
+// ---- invoices --------------------------------------------------------------------------------
+
+export function listInvoices(db: Executor, scopes: readonly TenantScope[], f: PeriodFilter): Promise<InvoiceRow[]> {
+  let q = db.selectFrom('invoices').selectAll().where(scopeFilter(scopes));
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.status) q = q.where('status', '=', f.status as InvoiceRow['status']);
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export function findInvoice(db: Executor, scopes: readonly TenantScope[], id: string): Promise<InvoiceRow | undefined> {
+  return db.selectFrom('invoices').selectAll().where('id', '=', id).where(scopeFilter(scopes)).executeTakeFirst();
+}
+
+export async function insertInvoices(db: Executor, rows: Insertable<InvoicesTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto('invoices').values(rows.slice(i, i + 100)).execute();
+}
+
+export interface BillingTotals {
+  tenant_id: string;
+  currency: string;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  overdue_cents: number;
+  open_count: number;
+  overdue_count: number;
+  paid_cents: number;
+}
+
+/** Receivables per tenant and currency over a period range. */
+export async function billingTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<BillingTotals[]> {
+  let q = db
+    .selectFrom('invoices')
+    .select((eb) => [
+      'tenant_id',
+      'currency',
+      eb.fn.sum<number>(sql`case when status <> 'void' then total_cents else 0 end`).as('invoiced_cents'),
+      eb.fn.sum<number>(sql`case when status in ('open','overdue') then balance_cents else 0 end`).as('outstanding_cents'),
+      eb.fn.sum<number>(sql`case when status = 'overdue' then balance_cents else 0 end`).as('overdue_cents'),
+      eb.fn.sum<number>(sql`case when status = 'open' then 1 else 0 end`).as('open_count'),
+      eb.fn.sum<number>(sql`case when status = 'overdue' then 1 else 0 end`).as('overdue_count'),
+      eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
+    ])
+    .where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  const rows = await q.groupBy(['tenant_id', 'currency']).orderBy('tenant_id').execute();
+  return rows.map((r) => ({
+    tenant_id: r.tenant_id,
+    currency: r.currency,
+    invoiced_cents: Number(r.invoiced_cents ?? 0),
+    outstanding_cents: Number(r.outstanding_cents ?? 0),
+    overdue_cents: Number(r.overdue_cents ?? 0),
+    open_count: Number(r.open_count ?? 0),
+    overdue_count: Number(r.overdue_count ?? 0),
+    paid_cents: Number(r.paid_cents ?? 0),
+  }));
+}
+
+// ---- tickets ---------------------------------------------------------------------------------
+
+export function listTickets(db: Executor, scopes: readonly TenantScope[], f: ListFilter & { priority?: string; tenantId?: string }): Promise<TicketRow[]> {
+  let q = db.selectFrom('support_tickets').selectAll().where(scopeFilter(scopes));
+  if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.status) q = q.where('status', '=', f.status as TicketRow['status']);
+  if (f.priority) q = q.where('priority', '=', f.priority as TicketRow['priority']);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export function findTicket(db: Executor, scopes: readonly TenantScope[], id: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('support_tickets').selectAll().where('id', '=', id).where(scopeFilter(scopes)).executeTakeFirst();
+}
+
+export async function insertTicket(db: Executor, row: Insertable<SupportTicketsTable>): Promise<void> {
+  await db.insertInto('support_tickets').values(row).execute();
+}
+
+export async function updateTicket(db: Executor, id: string, patch: Partial<Insertable<SupportTicketsTable>>): Promise<void> {
+  await db.updateTable('support_tickets').set(patch).where('id', '=', id).execute();
+}
+
+/** A ticket's human number, from the random tail of its id (unique without a counter row to lock). */
+export function ticketNumber(id: string): string {
+  return `TCK-${id.slice(-8).toUpperCase()}`;
+}
+
+// ---- usage and SLA ---------------------------------------------------------------------------
+
+export function listUsage(db: Executor, scopes: readonly TenantScope[], f: PeriodFilter): Promise<UsageRow[]> {
+  let q = db.selectFrom('usage_records').selectAll().where(scopeFilter(scopes));
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.metric) q = q.where('metric', '=', f.metric as UsageRow['metric']);
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function insertUsage(db: Executor, rows: Insertable<UsageRecordsTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto('usage_records').values(rows.slice(i, i + 100)).execute();
+}
+
+export interface UsageTotal {
+  tenant_id: string;
+  period: string;
+  metric: string;
+  quantity: number;
+  amount_cents: number;
+  currency: string;
+}
+
+export async function usageTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string; metric?: string }): Promise<UsageTotal[]> {
+  let q = db
+    .selectFrom('usage_records')
+    .select((eb) => ['tenant_id', 'period', 'metric', 'currency', eb.fn.sum<number>('quantity').as('quantity'), eb.fn.sum<number>('amount_cents').as('amount_cents')])
+    .where(scopeFilter(scopes));
+  if (f.metric) q = q.where('metric', '=', f.metric as UsageRow['metric']);
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  const rows = await q.groupBy(['tenant_id', 'period', 'metric', 'currency']).orderBy('tenant_id').orderBy('period').orderBy('metric').execute();
+  return rows.map((r) => ({ tenant_id: r.tenant_id, period: r.period, metric: r.metric, currency: r.currency, quantity: Math.round(Number(r.quantity ?? 0) * 100) / 100, amount_cents: Number(r.amount_cents ?? 0) }));
+}
+
+export function listSla(db: Executor, scopes: readonly TenantScope[], f: PeriodFilter): Promise<SlaRow[]> {
+  let q = db.selectFrom('sla_records').selectAll().where(scopeFilter(scopes));
+  if (f.ban) q = q.where('ban_id', '=', f.ban);
+  if (f.status) q = q.where('status', '=', f.status as SlaRow['status']);
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  return q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+}
+
+export async function insertSla(db: Executor, rows: Insertable<SlaRecordsTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) await db.insertInto('sla_records').values(rows.slice(i, i + 100)).execute();
+}
+
+export interface SlaTotal {
+  tenant_id: string;
+  records: number;
+  breached: number;
+  avg_achieved_pct: number;
+  min_achieved_pct: number;
+  downtime_minutes: number;
+}
+
+export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<SlaTotal[]> {
+  let q = db
+    .selectFrom('sla_records')
+    .select((eb) => [
+      'tenant_id',
+      eb.fn.countAll<number>().as('records'),
+      eb.fn.sum<number>(sql`case when status = 'breached' then 1 else 0 end`).as('breached'),
+      eb.fn.avg<number>('achieved_pct').as('avg_achieved_pct'),
+      eb.fn.min<number>('achieved_pct').as('min_achieved_pct'),
+      eb.fn.sum<number>('downtime_minutes').as('downtime_minutes'),
+    ])
+    .where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  const rows = await q.groupBy('tenant_id').orderBy('tenant_id').execute();
+  return rows.map((r) => ({
+    tenant_id: r.tenant_id,
+    records: Number(r.records),
+    breached: Number(r.breached ?? 0),
+    avg_achieved_pct: Math.round(Number(r.avg_achieved_pct ?? 0) * 1000) / 1000,
+    min_achieved_pct: Number(r.min_achieved_pct ?? 0),
+    downtime_minutes: Number(r.downtime_minutes ?? 0),
+  }));
+}
+
+export async function tenantHasResources(db: Executor, tenantId: string): Promise<boolean> {
+  const r = await db.selectFrom('invoices').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
+  return !!r;
+}

@@ -1,0 +1,484 @@
+/**
+ * The reference resource service: a customer's orders, provisioned services, invoices, support
+ * tickets, usage and SLA records, per tenant and billing account. It ships as the gateway's
+ * default upstream (upstream.app.ts) and feeds the consolidated MSP views (partner.routes.ts).
+ *
+ * Every read takes the scopes the caller may see; every write takes the caller as the gateway
+ * verified it (tenant, covered BANs, partner, acting user or app, delegation, persona, bill-to)
+ * and commits with its audit event. An order records who placed it, for whom, through which
+ * delegation, and which BAN is billed: the customer's own for the partner, MSP and customer
+ * personas; the wholesaler's for the wholesaler persona (ARCHITECTURE §1, seed 000 AC4).
+ */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { AuditLog } from '../audit/index.ts';
+import { authzErrors } from '../authz/index.ts';
+import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
+import { resourceErrors as E } from './resources.errors.ts';
+import * as repo from './resources.repo.ts';
+
+export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
+
+/** The caller of a resource operation, as verified by the gateway (or by the portal API). */
+export interface ResourceCaller {
+  requestId?: string;
+  tenantId: string;
+  /** billing account ids the access covers; null = all of the tenant's */
+  bans: readonly string[] | null;
+  /** the BAN the request named (e.g. ?ban=), if any */
+  ban?: string | null;
+  partnerId: string | null;
+  userId: string | null;
+  clientId: string | null;
+  delegationId: string | null;
+  persona: string | null;
+  /** the BAN to charge, when the credential says so (wholesaler) */
+  billTo: string | null;
+}
+
+/** The product catalog of the reference service: prices are the provider's, never the caller's. */
+export const PRODUCTS = [
+  { code: 'FIBER-1G', name: 'Dedicated Internet Access — 1 Gbps fiber', monthly_cents: 120_000, bandwidth_mbps: 1000 },
+  { code: 'FIBER-10G', name: 'Dedicated Internet Access — 10 Gbps fiber', monthly_cents: 650_000, bandwidth_mbps: 10_000 },
+  { code: 'SDWAN-BRANCH', name: 'SD-WAN branch edge', monthly_cents: 18_500, bandwidth_mbps: 500 },
+  { code: 'SIP-TRUNK-20', name: 'SIP trunk, 20 channels', monthly_cents: 9_900, bandwidth_mbps: null },
+  { code: 'MOBILE-5G-LINE', name: '5G mobile line, unlimited data', monthly_cents: 4_500, bandwidth_mbps: null },
+  { code: 'STATIC-IP-29', name: 'Static IPv4 block /29', monthly_cents: 2_500, bandwidth_mbps: null },
+] as const;
+export type ProductCode = (typeof PRODUCTS)[number]['code'];
+
+export interface ResourcesDeps {
+  db: Db;
+  audit: AuditLog;
+  clock: Clock;
+  tenants: Pick<TenantsService, 'listBillingAccounts'>;
+  /** the BAN a wholesale delegation bills (the delegations module) */
+  delegationBillTo: (delegationId: string) => Promise<string | null>;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+function paged<T extends { id: string }, D>(rows: T[], limit: number, dto: (r: T) => D): Page<D> {
+  const more = rows.length > limit;
+  const data = more ? rows.slice(0, limit) : rows;
+  return { data: data.map(dto), next_cursor: more ? data[data.length - 1].id : null };
+}
+
+const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
+  open: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+  in_progress: ['open', 'waiting_on_customer', 'resolved', 'closed'],
+  waiting_on_customer: ['open', 'in_progress', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+
+export class ResourcesService {
+  readonly #d: ResourcesDeps;
+  constructor(d: ResourcesDeps) {
+    this.#d = d;
+  }
+
+  #now(): Date {
+    return this.#d.clock.now();
+  }
+
+  /** The one scope of a caller through the gateway. */
+  static scopeOf(c: Pick<ResourceCaller, 'tenantId' | 'bans'>): repo.TenantScope[] {
+    return [{ tenantId: c.tenantId, bans: c.bans }];
+  }
+
+  /**
+   * A BAN reference (id or account number) → the tenant's account, if the caller's access
+   * covers it. Another tenant's account, an unknown one and an uncovered one all answer the
+   * same 403 ban_not_covered — the answer says nothing about accounts the caller cannot see.
+   */
+  async resolveBan(c: Pick<ResourceCaller, 'tenantId' | 'bans'>, ref: string): Promise<BillingAccountRow> {
+    const accounts = await this.#d.tenants.listBillingAccounts(c.tenantId);
+    const a = accounts.find((x) => x.id === ref || x.account_number === ref);
+    if (!a || (c.bans !== null && !c.bans.includes(a.id))) throw authzErrors.ban_not_covered(`Billing account ${ref} is not covered by your access.`);
+    return a;
+  }
+
+  /** The `ban` filter of a list: null when none; else the covered account id. */
+  async banFilter(c: Pick<ResourceCaller, 'tenantId' | 'bans'>, ref: string | undefined | null): Promise<string | undefined> {
+    if (!ref) return undefined;
+    return (await this.resolveBan(c, ref)).id;
+  }
+
+  // ---- orders ---------------------------------------------------------------------------------
+
+  async listOrders(c: ResourceCaller, f: { ban?: string; status?: string; cursor?: string; limit: number }): Promise<Page<ReturnType<typeof toOrderDto>>> {
+    const ban = await this.banFilter(c, f.ban ?? c.ban);
+    return paged(await repo.listOrders(this.#d.db.kysely, ResourcesService.scopeOf(c), { ...f, ban }), f.limit, toOrderDto);
+  }
+
+  async getOrder(c: ResourceCaller, id: string) {
+    const o = await repo.findOrder(this.#d.db.kysely, ResourcesService.scopeOf(c), id);
+    if (!o) throw E.order_not_found();
+    return toOrderDto(o);
+  }
+
+  /**
+   * Place an order for the caller's tenant. The BAN ordered for is the one named in the body,
+   * else the one the request or the token names, else the caller's only covered account.
+   * Returns `replayed: true` when an earlier order with the same Idempotency-Key is returned.
+   */
+  async placeOrder(
+    ctx: RequestContext,
+    c: ResourceCaller,
+    input: { ban_id?: string; product_code: string; quantity?: number; notes?: string },
+    idempotencyKey: string | null,
+  ): Promise<{ order: ReturnType<typeof toOrderDto>; replayed: boolean }> {
+    const product = PRODUCTS.find((p) => p.code === input.product_code);
+    if (!product) throw E.order_not_found('Unknown product.'); // schema validation normally stops this first
+    const quantity = input.quantity ?? 1;
+    const ban = await this.#orderBan(c, input.ban_id ?? c.ban ?? null);
+    if (ban.status !== 'active') throw authzErrors.ban_not_covered(`Billing account ${ban.account_number} is closed.`);
+    const billTo = await this.#billTo(c, ban.id);
+
+    if (idempotencyKey) {
+      const prior = await repo.findOrderByIdempotencyKey(this.#d.db.kysely, c.tenantId, idempotencyKey);
+      if (prior) {
+        if (prior.product_code !== product.code || prior.quantity !== quantity || prior.ban_id !== ban.id) {
+          throw E.idempotency_key_reused('This Idempotency-Key was used for a different order.');
+        }
+        return { order: toOrderDto(prior), replayed: true };
+      }
+    }
+
+    const now = this.#now();
+    const nowIso = now.toISOString();
+    const order: repo.OrderRow = {
+      id: newId('ord', now.getTime()),
+      tenant_id: c.tenantId,
+      ban_id: ban.id,
+      bill_to_ban_id: billTo,
+      product_code: product.code,
+      product_name: product.name,
+      quantity,
+      unit_price_cents: product.monthly_cents,
+      total_cents: product.monthly_cents * quantity,
+      currency: ban.currency,
+      status: 'submitted',
+      notes: input.notes ?? null,
+      placed_by_type: c.clientId ? 'app' : c.userId ? 'user' : 'system',
+      placed_by_user_id: c.userId,
+      placed_by_client_id: c.clientId,
+      placed_by_partner_id: c.partnerId,
+      delegation_id: c.delegationId,
+      persona: c.persona ?? (c.partnerId ? 'partner' : 'customer'),
+      idempotency_key: idempotencyKey,
+      request_id: ctx.requestId,
+      created_at: nowIso,
+      updated_at: nowIso,
+      cancelled_at: null,
+    };
+    await mutate(this.#d.db, async (trx) => {
+      await repo.insertOrder(trx, order);
+      await repo.insertService(trx, {
+        id: newId('svc', now.getTime()),
+        tenant_id: c.tenantId,
+        ban_id: ban.id,
+        order_id: order.id,
+        product_code: product.code,
+        name: product.name,
+        status: 'pending',
+        location: null,
+        bandwidth_mbps: product.bandwidth_mbps,
+        monthly_price_cents: order.total_cents,
+        currency: order.currency,
+        activated_at: null,
+        created_at: nowIso,
+        updated_at: nowIso,
+      });
+      await this.#audit(trx, ctx, c, 'order.placed', ban.account_number, 'order', order.id, {
+        product_code: product.code,
+        quantity,
+        total_cents: order.total_cents,
+        currency: order.currency,
+        ban_id: ban.id,
+        bill_to_ban_id: billTo,
+        persona: order.persona,
+        delegation_id: c.delegationId,
+        placed_by: { type: order.placed_by_type, user_id: c.userId, client_id: c.clientId, partner_id: c.partnerId },
+      });
+    });
+    return { order: toOrderDto(order), replayed: false };
+  }
+
+  async #orderBan(c: ResourceCaller, ref: string | null): Promise<BillingAccountRow> {
+    if (ref) return this.resolveBan(c, ref);
+    const accounts = (await this.#d.tenants.listBillingAccounts(c.tenantId)).filter((a) => a.status === 'active' && (c.bans === null || c.bans.includes(a.id)));
+    if (accounts.length === 1) return accounts[0];
+    throw E.ban_required(accounts.length === 0 ? 'Your access covers no open billing account of this tenant.' : 'Your access covers several billing accounts: name one in ban_id.', {
+      fields: [{ pointer: '/body/ban_id', detail: 'is required' }],
+    });
+  }
+
+  /** The wholesaler is billed on its own BAN for what it orders through a wholesale delegation; everyone else bills the customer's BAN. */
+  async #billTo(c: ResourceCaller, orderBan: string): Promise<string> {
+    if (c.persona !== 'wholesaler') return orderBan;
+    if (c.billTo) return c.billTo;
+    if (c.delegationId === null) return orderBan; // the wholesaler's own resources, on its own tenant
+    const b = await this.#d.delegationBillTo(c.delegationId);
+    if (!b) throw E.bill_to_missing('The wholesale delegation names no billing account of the wholesaler to charge.');
+    return b;
+  }
+
+  async cancelOrder(ctx: RequestContext, c: ResourceCaller, id: string) {
+    return mutate(this.#d.db, async (trx) => {
+      const o = await repo.findOrder(trx, ResourcesService.scopeOf(c), id);
+      if (!o) throw E.order_not_found();
+      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);
+      const now = this.#now().toISOString();
+      await repo.updateOrder(trx, id, { status: 'cancelled', cancelled_at: now, updated_at: now });
+      await repo.updateServicesOfOrder(trx, id, { status: 'terminated', updated_at: now });
+      await this.#audit(trx, ctx, c, 'order.cancelled', null, 'order', id, { was: o.status, ban_id: o.ban_id });
+      return toOrderDto({ ...o, status: 'cancelled', cancelled_at: now, updated_at: now });
+    });
+  }
+
+  // ---- services, invoices, usage, SLA ---------------------------------------------------------
+
+  async listServices(c: ResourceCaller, f: { ban?: string; status?: string; cursor?: string; limit: number }) {
+    const ban = await this.banFilter(c, f.ban ?? c.ban);
+    return paged(await repo.listServices(this.#d.db.kysely, ResourcesService.scopeOf(c), { ...f, ban }), f.limit, toServiceDto);
+  }
+
+  async listInvoices(scopes: readonly repo.TenantScope[], f: repo.PeriodFilter) {
+    return paged(await repo.listInvoices(this.#d.db.kysely, scopes, f), f.limit, toInvoiceDto);
+  }
+
+  async getInvoice(c: ResourceCaller, id: string) {
+    const i = await repo.findInvoice(this.#d.db.kysely, ResourcesService.scopeOf(c), id);
+    if (!i) throw E.invoice_not_found();
+    return toInvoiceDto(i);
+  }
+
+  async listUsage(scopes: readonly repo.TenantScope[], f: repo.PeriodFilter) {
+    return paged(await repo.listUsage(this.#d.db.kysely, scopes, f), f.limit, toUsageDto);
+  }
+
+  async listSla(scopes: readonly repo.TenantScope[], f: repo.PeriodFilter) {
+    return paged(await repo.listSla(this.#d.db.kysely, scopes, f), f.limit, toSlaDto);
+  }
+
+  billingTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+    return repo.billingTotals(this.#d.db.kysely, scopes, f);
+  }
+
+  usageTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string; metric?: string }) {
+    return repo.usageTotals(this.#d.db.kysely, scopes, f);
+  }
+
+  slaTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+    return repo.slaTotals(this.#d.db.kysely, scopes, f);
+  }
+
+  // ---- tickets --------------------------------------------------------------------------------
+
+  async listTickets(scopes: readonly repo.TenantScope[], f: repo.ListFilter & { priority?: string; tenantId?: string }) {
+    return paged(await repo.listTickets(this.#d.db.kysely, scopes, f), f.limit, toTicketDto);
+  }
+
+  /** The tenant of a ticket within the scopes, or null (absent, or not visible to the caller). */
+  async ticketTenant(scopes: readonly repo.TenantScope[], id: string): Promise<string | null> {
+    return (await repo.findTicket(this.#d.db.kysely, scopes, id))?.tenant_id ?? null;
+  }
+
+  async openTicket(
+    ctx: RequestContext,
+    c: ResourceCaller,
+    input: { subject: string; description: string; category?: repo.TicketRow['category']; priority?: repo.TicketRow['priority']; ban_id?: string },
+  ) {
+    const ban = input.ban_id ? await this.resolveBan(c, input.ban_id) : null;
+    if (!ban && c.bans !== null) {
+      // Access limited to some accounts: a ticket must name one of them.
+      throw E.ban_required('Your access covers only some billing accounts of this tenant: name one in ban_id.', { fields: [{ pointer: '/body/ban_id', detail: 'is required' }] });
+    }
+    const now = this.#now();
+    const nowIso = now.toISOString();
+    return mutate(this.#d.db, async (trx) => {
+      const id = newId('tkt', now.getTime());
+      const row: repo.TicketRow = {
+        id,
+        tenant_id: c.tenantId,
+        ban_id: ban?.id ?? null,
+        number: repo.ticketNumber(id),
+        subject: input.subject,
+        description: input.description,
+        category: input.category ?? 'technical',
+        priority: input.priority ?? 'normal',
+        status: 'open',
+        assignee: null,
+        comments: '[]',
+        opened_by_type: c.clientId ? 'app' : c.userId ? 'user' : 'system',
+        opened_by_user_id: c.userId,
+        opened_by_client_id: c.clientId,
+        opened_by_partner_id: c.partnerId,
+        delegation_id: c.delegationId,
+        created_at: nowIso,
+        updated_at: nowIso,
+        resolved_at: null,
+      };
+      await repo.insertTicket(trx, row);
+      await this.#audit(trx, ctx, c, 'ticket.opened', ban?.account_number ?? null, 'ticket', row.id, { number: row.number, priority: row.priority, category: row.category, delegation_id: c.delegationId });
+      return toTicketDto(row);
+    });
+  }
+
+  async updateTicket(
+    ctx: RequestContext,
+    c: ResourceCaller,
+    id: string,
+    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string },
+    by: string,
+  ) {
+    return mutate(this.#d.db, async (trx) => {
+      const t = await repo.findTicket(trx, ResourcesService.scopeOf(c), id);
+      if (!t) throw E.ticket_not_found();
+      const now = this.#now().toISOString();
+      const set: Partial<repo.TicketRow> = { updated_at: now };
+      const changes: Record<string, unknown> = {};
+      if (patch.status !== undefined && patch.status !== t.status) {
+        if (!TICKET_TRANSITIONS[t.status].includes(patch.status)) throw E.invalid_ticket_transition(`A ${t.status} ticket cannot become ${patch.status}.`);
+        set.status = patch.status;
+        set.resolved_at = patch.status === 'resolved' || patch.status === 'closed' ? now : null;
+        changes.status = { from: t.status, to: patch.status };
+      } else if (t.status === 'closed' && (patch.priority !== undefined || patch.assignee !== undefined || patch.comment !== undefined)) {
+        throw E.invalid_ticket_transition('A closed ticket cannot be changed.');
+      }
+      if (patch.priority !== undefined && patch.priority !== t.priority) {
+        set.priority = patch.priority;
+        changes.priority = { from: t.priority, to: patch.priority };
+      }
+      if (patch.assignee !== undefined && patch.assignee !== t.assignee) {
+        set.assignee = patch.assignee;
+        changes.assignee = { from: t.assignee, to: patch.assignee };
+      }
+      if (patch.comment !== undefined) {
+        const comments = JSON.parse(t.comments) as { at: string; by: string; text: string }[];
+        comments.push({ at: now, by, text: patch.comment });
+        set.comments = JSON.stringify(comments);
+        changes.comment_added = true;
+      }
+      if (Object.keys(changes).length === 0) return toTicketDto(t);
+      await repo.updateTicket(trx, id, set);
+      await this.#audit(trx, ctx, c, 'ticket.updated', null, 'ticket', id, { number: t.number, ...changes });
+      return toTicketDto({ ...t, ...set });
+    });
+  }
+
+  async #audit(trx: Tx, ctx: RequestContext, c: ResourceCaller, action: string, ban: string | null, targetType: string, targetId: string, details: Record<string, unknown>): Promise<void> {
+    await this.#d.audit.record(trx, ctx, { action, tenantId: c.tenantId, partnerId: c.partnerId, ban, targetType, targetId, details });
+  }
+}
+
+// ---- DTOs -----------------------------------------------------------------------------------
+
+export function toOrderDto(o: repo.OrderRow) {
+  return {
+    id: o.id,
+    tenant_id: o.tenant_id,
+    ban_id: o.ban_id,
+    bill_to_ban_id: o.bill_to_ban_id,
+    product_code: o.product_code,
+    product_name: o.product_name,
+    quantity: o.quantity,
+    unit_price_cents: o.unit_price_cents,
+    total_cents: o.total_cents,
+    currency: o.currency,
+    status: o.status,
+    notes: o.notes,
+    placed_by: { type: o.placed_by_type, user_id: o.placed_by_user_id, client_id: o.placed_by_client_id, partner_id: o.placed_by_partner_id },
+    delegation_id: o.delegation_id,
+    persona: o.persona,
+    created_at: o.created_at,
+    updated_at: o.updated_at,
+    cancelled_at: o.cancelled_at,
+  };
+}
+
+export function toServiceDto(s: repo.ServiceRow) {
+  return {
+    id: s.id,
+    tenant_id: s.tenant_id,
+    ban_id: s.ban_id,
+    order_id: s.order_id,
+    product_code: s.product_code,
+    name: s.name,
+    status: s.status,
+    location: s.location,
+    bandwidth_mbps: s.bandwidth_mbps,
+    monthly_price_cents: s.monthly_price_cents,
+    currency: s.currency,
+    activated_at: s.activated_at,
+    created_at: s.created_at,
+  };
+}
+
+export function toInvoiceDto(i: repo.InvoiceRow) {
+  return {
+    id: i.id,
+    tenant_id: i.tenant_id,
+    ban_id: i.ban_id,
+    number: i.number,
+    period: i.period,
+    issued_at: i.issued_at,
+    due_at: i.due_at,
+    currency: i.currency,
+    subtotal_cents: i.subtotal_cents,
+    tax_cents: i.tax_cents,
+    total_cents: i.total_cents,
+    balance_cents: i.balance_cents,
+    status: i.status,
+    paid_at: i.paid_at,
+  };
+}
+
+export function toTicketDto(t: repo.TicketRow) {
+  return {
+    id: t.id,
+    tenant_id: t.tenant_id,
+    ban_id: t.ban_id,
+    number: t.number,
+    subject: t.subject,
+    description: t.description,
+    category: t.category,
+    priority: t.priority,
+    status: t.status,
+    assignee: t.assignee,
+    comments: JSON.parse(t.comments) as { at: string; by: string; text: string }[],
+    opened_by: { type: t.opened_by_type, user_id: t.opened_by_user_id, client_id: t.opened_by_client_id, partner_id: t.opened_by_partner_id },
+    delegation_id: t.delegation_id,
+    created_at: t.created_at,
+    updated_at: t.updated_at,
+    resolved_at: t.resolved_at,
+  };
+}
+
+export function toUsageDto(u: repo.UsageRow) {
+  return { id: u.id, tenant_id: u.tenant_id, ban_id: u.ban_id, service_id: u.service_id, period: u.period, metric: u.metric, quantity: u.quantity, amount_cents: u.amount_cents, currency: u.currency, recorded_at: u.recorded_at };
+}
+
+export function toSlaDto(s: repo.SlaRow) {
+  return {
+    id: s.id,
+    tenant_id: s.tenant_id,
+    ban_id: s.ban_id,
+    service_id: s.service_id,
+    period: s.period,
+    target_pct: s.target_pct,
+    achieved_pct: s.achieved_pct,
+    downtime_minutes: s.downtime_minutes,
+    incidents: s.incidents,
+    status: s.status,
+    recorded_at: s.recorded_at,
+  };
+}

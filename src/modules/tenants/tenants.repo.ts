@@ -1,0 +1,89 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { BillingAccountsTable, TenantsTable } from '../../platform/db/schema.ts';
+
+export type TenantRow = Selectable<TenantsTable>;
+export type BillingAccountRow = Selectable<BillingAccountsTable>;
+
+export function findTenantById(db: Executor, id: string): Promise<TenantRow | undefined> {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findTenantBySlug(db: Executor, slug: string): Promise<TenantRow | undefined> {
+  return db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function listTenants(db: Executor, f: { ids?: string[]; q?: string; status?: string; cursor?: string; limit: number }): Promise<TenantRow[]> {
+  let q = db.selectFrom('tenants').selectAll();
+  if (f.ids) {
+    if (f.ids.length === 0) return Promise.resolve([]);
+    q = q.where('id', 'in', f.ids);
+  }
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+    q = q.where((eb) => eb.or([eb('slug', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+  }
+  if (f.status) q = q.where('status', '=', f.status as TenantRow['status']);
+  if (f.cursor) q = q.where('id', '>', f.cursor);
+  return q.orderBy('id').limit(f.limit + 1).execute();
+}
+
+export async function insertTenant(db: Executor, row: Insertable<TenantsTable>): Promise<void> {
+  await db.insertInto('tenants').values(row).execute();
+}
+
+export async function updateTenant(db: Executor, id: string, patch: Partial<Insertable<TenantsTable>>): Promise<void> {
+  await db.updateTable('tenants').set(patch).where('id', '=', id).execute();
+}
+
+export function listMembers(db: Executor, tenantId: string) {
+  return db
+    .selectFrom('tenant_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name', 'u.status'])
+    .where('m.tenant_id', '=', tenantId)
+    .orderBy('u.email')
+    .execute();
+}
+
+export function findMember(db: Executor, tenantId: string, userId: string) {
+  return db.selectFrom('tenant_members').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function countAdmins(db: Executor, tenantId: string): Promise<number> {
+  const r = await db
+    .selectFrom('tenant_members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('role', '=', 'TENANT_ADMIN')
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function insertMember(db: Executor, row: { tenant_id: string; user_id: string; role: 'TENANT_ADMIN' | 'TENANT_USER'; invited_by: string | null; created_at: string }): Promise<void> {
+  await db.insertInto('tenant_members').values(row).execute();
+}
+
+export async function updateMemberRole(db: Executor, tenantId: string, userId: string, role: 'TENANT_ADMIN' | 'TENANT_USER'): Promise<void> {
+  await db.updateTable('tenant_members').set({ role }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}
+
+export async function deleteMember(db: Executor, tenantId: string, userId: string): Promise<void> {
+  await db.deleteFrom('tenant_members').where('tenant_id', '=', tenantId).where('user_id', '=', userId).execute();
+}
+
+export function listBillingAccounts(db: Executor, tenantId: string): Promise<BillingAccountRow[]> {
+  return db.selectFrom('billing_accounts').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+}
+
+export function findBillingAccount(db: Executor, tenantId: string, id: string): Promise<BillingAccountRow | undefined> {
+  return db.selectFrom('billing_accounts').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertBillingAccount(db: Executor, row: Insertable<BillingAccountsTable>): Promise<void> {
+  await db.insertInto('billing_accounts').values(row).execute();
+}
+
+export async function updateBillingAccount(db: Executor, id: string, patch: Partial<Insertable<BillingAccountsTable>>): Promise<void> {
+  await db.updateTable('billing_accounts').set(patch).where('id', '=', id).execute();
+}

@@ -1,0 +1,218 @@
+/**
+ * Tenants (customer organizations), their members (TENANT_ADMIN / TENANT_USER) and billing
+ * accounts (BANs). Every mutation commits with its audit event and change-feed row.
+ */
+import { randomInt } from 'node:crypto';
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import { tenantErrors as E } from './tenants.errors.ts';
+import * as repo from './tenants.repo.ts';
+
+export interface TenantsDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  identity: IdentityService;
+}
+
+export type TenantRole = 'TENANT_ADMIN' | 'TENANT_USER';
+
+export class TenantsService {
+  readonly #d: TenantsDeps;
+  constructor(d: TenantsDeps) {
+    this.#d = d;
+  }
+
+  #now(): string {
+    return this.#d.clock.now().toISOString();
+  }
+
+  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await mutate(this.#d.db, fn);
+    } finally {
+      this.#d.feed.kick();
+    }
+  }
+
+  async createTenant(
+    ctx: RequestContext,
+    input: { name: string; slug: string; tier?: string; admin?: { email: string; name?: string } },
+  ): Promise<{ tenant: repo.TenantRow; invitation: { url: string; expires_at: string } | null }> {
+    const now = this.#now();
+    const tenant: repo.TenantRow = {
+      id: newId('tnt'),
+      slug: input.slug,
+      name: input.name,
+      status: 'active',
+      tier: input.tier ?? 'standard',
+      referred_by_partner_id: null,
+      invite_code: null,
+      created_by: ctx.actor.userId,
+      created_at: now,
+      updated_at: now,
+    };
+    return this.#write(async (trx) => {
+      await repo.insertTenant(trx, tenant);
+      await this.#d.feed.record(trx, 'tenant', tenant.id);
+      await this.#d.audit.record(trx, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
+      let invitation = null;
+      if (input.admin) invitation = (await this.#addMember(trx, ctx, tenant.id, { ...input.admin, role: 'TENANT_ADMIN' })).invitation;
+      return { tenant, invitation };
+    });
+  }
+
+  getTenant(id: string): Promise<repo.TenantRow | undefined> {
+    return repo.findTenantById(this.#d.db.kysely, id);
+  }
+
+  async requireTenant(id: string): Promise<repo.TenantRow> {
+    const t = await repo.findTenantById(this.#d.db.kysely, id);
+    if (!t) throw E.tenant_not_found();
+    return t;
+  }
+
+  findBySlug(slug: string): Promise<repo.TenantRow | undefined> {
+    return repo.findTenantBySlug(this.#d.db.kysely, slug);
+  }
+
+  listTenants(f: { ids?: string[]; q?: string; status?: string; cursor?: string; limit: number }) {
+    return repo.listTenants(this.#d.db.kysely, f);
+  }
+
+  async updateTenant(ctx: RequestContext, id: string, patch: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed' }): Promise<repo.TenantRow> {
+    const t = await this.requireTenant(id);
+    const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (t as Record<string, unknown>)[k] !== v));
+    if (Object.keys(changes).length === 0) return t;
+    return this.#write(async (trx) => {
+      await repo.updateTenant(trx, id, { ...changes, updated_at: this.#now() });
+      await this.#d.feed.record(trx, 'tenant', id);
+      const action = patch.status && patch.status !== t.status ? `tenant.${patch.status === 'active' ? 'reactivated' : patch.status}` : 'tenant.updated';
+      await this.#d.audit.record(trx, ctx, { action, tenantId: id, targetType: 'tenant', targetId: id, details: { changes } });
+      return { ...t, ...changes } as repo.TenantRow;
+    });
+  }
+
+  // ---- members -----------------------------------------------------------------------------
+
+  listMembers(tenantId: string) {
+    return repo.listMembers(this.#d.db.kysely, tenantId);
+  }
+
+  async addMember(ctx: RequestContext, tenantId: string, input: { email: string; name?: string; role: TenantRole }) {
+    return this.#write((trx) => this.#addMember(trx, ctx, tenantId, input));
+  }
+
+  async #addMember(trx: Tx, ctx: RequestContext, tenantId: string, input: { email: string; name?: string; role: TenantRole }) {
+    const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
+      email: input.email,
+      name: input.name,
+      scopeType: 'tenant',
+      scopeId: tenantId,
+      role: input.role,
+      invitedBy: ctx.actor.userId,
+    });
+    if (await repo.findMember(trx, tenantId, userId)) throw E.already_tenant_member();
+    await repo.insertMember(trx, { tenant_id: tenantId, user_id: userId, role: input.role, invited_by: ctx.actor.userId, created_at: this.#now() });
+    await this.#d.feed.record(trx, 'user', userId);
+    await this.#d.audit.record(trx, ctx, {
+      action: 'tenant.member_added',
+      tenantId,
+      targetType: 'user',
+      targetId: userId,
+      details: { role: input.role, email: input.email.toLowerCase(), invited: invitation !== null },
+    });
+    return { userId, invitation };
+  }
+
+  async changeMemberRole(ctx: RequestContext, tenantId: string, userId: string, role: TenantRole): Promise<void> {
+    await this.#write(async (trx) => {
+      const m = await repo.findMember(trx, tenantId, userId);
+      if (!m) throw E.tenant_member_not_found();
+      if (m.role === role) return;
+      if (m.role === 'TENANT_ADMIN' && (await repo.countAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
+      await repo.updateMemberRole(trx, tenantId, userId, role);
+      await this.#d.feed.record(trx, 'user', userId);
+      await this.#d.audit.record(trx, ctx, { action: 'tenant.member_role_changed', tenantId, targetType: 'user', targetId: userId, details: { from: m.role, to: role } });
+    });
+  }
+
+  async removeMember(ctx: RequestContext, tenantId: string, userId: string): Promise<void> {
+    await this.#write(async (trx) => {
+      const m = await repo.findMember(trx, tenantId, userId);
+      if (!m) throw E.tenant_member_not_found();
+      if (m.role === 'TENANT_ADMIN' && (await repo.countAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
+      await repo.deleteMember(trx, tenantId, userId);
+      await this.#d.feed.record(trx, 'user', userId);
+      await this.#d.audit.record(trx, ctx, { action: 'tenant.member_removed', tenantId, targetType: 'user', targetId: userId, details: { role: m.role } });
+    });
+  }
+
+  // ---- billing accounts --------------------------------------------------------------------
+
+  listBillingAccounts(tenantId: string) {
+    return repo.listBillingAccounts(this.#d.db.kysely, tenantId);
+  }
+
+  async requireBillingAccount(tenantId: string, id: string): Promise<repo.BillingAccountRow> {
+    const b = await repo.findBillingAccount(this.#d.db.kysely, tenantId, id);
+    if (!b) throw E.billing_account_not_found();
+    return b;
+  }
+
+  async createBillingAccount(ctx: RequestContext, tenantId: string, input: { name: string; account_number?: string; currency?: string }, trx?: Tx): Promise<repo.BillingAccountRow> {
+    const now = this.#now();
+    const row: repo.BillingAccountRow = {
+      id: newId('ban'),
+      tenant_id: tenantId,
+      account_number: input.account_number ?? generateAccountNumber(),
+      name: input.name,
+      status: 'active',
+      currency: input.currency ?? 'USD',
+      created_at: now,
+      updated_at: now,
+    };
+    const work = async (t: Tx) => {
+      await repo.insertBillingAccount(t, row);
+      await this.#d.feed.record(t, 'billing_account', row.id);
+      await this.#d.audit.record(t, ctx, { action: 'billing_account.created', tenantId, ban: row.account_number, targetType: 'billing_account', targetId: row.id, details: { name: row.name } });
+      return row;
+    };
+    return trx ? work(trx) : this.#write(work);
+  }
+
+  async updateBillingAccount(ctx: RequestContext, tenantId: string, id: string, patch: { name?: string; status?: 'active' | 'closed' }): Promise<repo.BillingAccountRow> {
+    const b = await this.requireBillingAccount(tenantId, id);
+    const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && b[k as keyof repo.BillingAccountRow] !== v));
+    if (Object.keys(changes).length === 0) return b;
+    return this.#write(async (trx) => {
+      await repo.updateBillingAccount(trx, id, { ...changes, updated_at: this.#now() });
+      await this.#d.feed.record(trx, 'billing_account', id);
+      const action = changes.status === 'closed' ? 'billing_account.closed' : changes.status === 'active' ? 'billing_account.reopened' : 'billing_account.updated';
+      await this.#d.audit.record(trx, ctx, { action, tenantId, ban: b.account_number, targetType: 'billing_account', targetId: id, details: { changes } });
+      return { ...b, ...changes } as repo.BillingAccountRow;
+    });
+  }
+}
+
+/** BAN-<10 digits>, e.g. BAN-4021739951 */
+export function generateAccountNumber(): string {
+  let digits = '';
+  for (let i = 0; i < 10; i++) digits += String(randomInt(10));
+  return `BAN-${digits}`;
+}
+
+export function toTenantDto(t: repo.TenantRow) {
+  return { id: t.id, slug: t.slug, name: t.name, status: t.status, tier: t.tier, created_at: t.created_at, updated_at: t.updated_at };
+}
+
+export function toBillingAccountDto(b: repo.BillingAccountRow) {
+  return { id: b.id, tenant_id: b.tenant_id, account_number: b.account_number, name: b.name, status: b.status, currency: b.currency, created_at: b.created_at };
+}

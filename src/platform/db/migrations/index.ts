@@ -1,0 +1,17 @@
+/**
+ * The one migration set, in order. Names never change once released; add new files at the end.
+ */
+import type { PartnergateMigration } from '../migration-helpers.ts';
+import { migration as m0001 } from './0001-foundation.ts';
+import { migration as m0002 } from './0002-delegations.ts';
+import { migration as m0003 } from './0003-oauth.ts';
+import { migration as m0004 } from './0004-resources.ts';
+import { migration as m0005 } from './0005-agencies.ts';
+
+export const MIGRATIONS: [string, PartnergateMigration][] = [
+  ['0001-foundation', m0001],
+  ['0002-delegations', m0002],
+  ['0003-oauth', m0003],
+  ['0004-resources', m0004],
+  ['0005-agencies', m0005],
+];

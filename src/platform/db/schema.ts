@@ -1,0 +1,460 @@
+/**
+ * Row shapes of every table, for Kysely's typing. Conventions shared by both dialects:
+ * ids are prefixed text, times are ISO-8601 UTC text (sortable), JSON is text, flags are
+ * status strings, autoincrement keys are numbers.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  status: 'active' | 'disabled' | 'invited';
+  platform_role: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_prefix: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  status: 'active' | 'suspended' | 'closed';
+  tier: string;
+  referred_by_partner_id: string | null;
+  /** the code a tenant gives out so a partner can request a link (0002) */
+  invite_code: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TenantMembersTable {
+  tenant_id: string;
+  user_id: string;
+  role: 'TENANT_ADMIN' | 'TENANT_USER';
+  invited_by: string | null;
+  created_at: string;
+}
+
+export interface BillingAccountsTable {
+  id: string;
+  tenant_id: string;
+  account_number: string;
+  name: string;
+  status: 'active' | 'closed';
+  currency: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PartnersTable {
+  id: string;
+  slug: string;
+  name: string;
+  website: string | null;
+  contact_email: string;
+  description: string | null;
+  status: 'applied' | 'active' | 'suspended' | 'terminated' | 'rejected';
+  /** JSON array of capabilities */
+  capabilities: string;
+  /** JSON array of capabilities asked for in the application */
+  requested_capabilities: string;
+  /** JSON object of feature toggles */
+  feature_toggles: string;
+  /** The partner's own tenant (wholesalers bill their own BAN there). */
+  home_tenant_id: string | null;
+  status_reason: string | null;
+  applied_at: string;
+  approved_at: string | null;
+  approved_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PartnerMembersTable {
+  partner_id: string;
+  user_id: string;
+  role: 'PARTNER_OWNER' | 'PARTNER_STAFF';
+  status: 'active' | 'inactive';
+  invited_by: string | null;
+  created_at: string;
+}
+
+export interface InvitationsTable {
+  id: string;
+  token_hash: string;
+  email: string;
+  scope_type: 'tenant' | 'partner';
+  scope_id: string;
+  role: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface RolesTable {
+  id: string;
+  catalog: 'platform' | 'partner' | 'tenant' | 'delegation';
+  name: string;
+  description: string;
+  /** JSON array of permission grants (may end in a wildcard) */
+  grants: string;
+}
+
+export interface PermissionsTable {
+  name: string;
+  description: string;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  occurred_at: string;
+  actor_type: 'user' | 'api_token' | 'app' | 'agency' | 'system' | 'anonymous';
+  actor_user_id: string | null;
+  actor_partner_id: string | null;
+  actor_client_id: string | null;
+  partner_agency_id: string | null;
+  tenant_id: string | null;
+  partner_id: string | null;
+  ban: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'success' | 'denied' | 'failure';
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ChangeEventsTable {
+  id: Generated<number>;
+  entity: string;
+  entity_id: string;
+  created_at: string;
+}
+
+export interface DelegationsTable {
+  id: string;
+  partner_id: string;
+  tenant_id: string;
+  origin: 'link' | 'consent' | 'wholesale';
+  role: string;
+  /** JSON array of granted OAuth scopes, or null */
+  scopes: string | null;
+  /** JSON array of covered billing account ids, or null for all */
+  ban_ids: string | null;
+  /** JSON {"grant": string[], "deny": string[]} */
+  overrides: string;
+  status: 'requested' | 'active' | 'expired' | 'revoked' | 'rejected';
+  justification: string | null;
+  starts_at: string;
+  ends_at: string;
+  client_id: string | null;
+  bill_to_ban_id: string | null;
+  requested_by: string | null;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  revoked_by: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+  renewal_ends_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+// ---- reference resource service (0004) ------------------------------------------------------
+
+export interface OrdersTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  bill_to_ban_id: string;
+  product_code: string;
+  product_name: string;
+  quantity: number;
+  unit_price_cents: number;
+  total_cents: number;
+  currency: string;
+  status: 'submitted' | 'in_progress' | 'completed' | 'cancelled';
+  notes: string | null;
+  placed_by_type: 'user' | 'app' | 'system';
+  placed_by_user_id: string | null;
+  placed_by_client_id: string | null;
+  placed_by_partner_id: string | null;
+  delegation_id: string | null;
+  persona: string;
+  idempotency_key: string | null;
+  request_id: string | null;
+  created_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+}
+
+export interface ProvisionedServicesTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  order_id: string | null;
+  product_code: string;
+  name: string;
+  status: 'pending' | 'active' | 'suspended' | 'terminated';
+  location: string | null;
+  bandwidth_mbps: number | null;
+  monthly_price_cents: number;
+  currency: string;
+  activated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvoicesTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  number: string;
+  period: string;
+  issued_at: string;
+  due_at: string;
+  currency: string;
+  subtotal_cents: number;
+  tax_cents: number;
+  total_cents: number;
+  balance_cents: number;
+  status: 'open' | 'paid' | 'overdue' | 'void';
+  paid_at: string | null;
+  created_at: string;
+}
+
+export interface SupportTicketsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string | null;
+  number: string;
+  subject: string;
+  description: string;
+  category: 'billing' | 'technical' | 'service_request' | 'other';
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  status: 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed';
+  assignee: string | null;
+  /** JSON array of {at, by, text} */
+  comments: string;
+  opened_by_type: 'user' | 'app' | 'system';
+  opened_by_user_id: string | null;
+  opened_by_client_id: string | null;
+  opened_by_partner_id: string | null;
+  delegation_id: string | null;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface UsageRecordsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  service_id: string | null;
+  period: string;
+  metric: 'data_gb' | 'voice_minutes' | 'sms_count';
+  quantity: number;
+  amount_cents: number;
+  currency: string;
+  recorded_at: string;
+}
+
+export interface SlaRecordsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  service_id: string | null;
+  period: string;
+  target_pct: number;
+  achieved_pct: number;
+  downtime_minutes: number;
+  incidents: number;
+  status: 'met' | 'breached';
+  recorded_at: string;
+}
+
+/** 0005: agencies (seed 004) — tenant-scoped, no user accounts */
+export interface PartnerAgenciesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  status: 'active' | 'inactive';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** 0005: an agency's form-specific embed token; only its keyed hash is stored */
+export interface PartnerTokensTable {
+  id: string;
+  tenant_id: string;
+  partner_agency_id: string;
+  label: string;
+  token_hash: string;
+  token_prefix: string;
+  status: 'active' | 'revoked';
+  /** JSON {"allowed_voucher_types": string[], "intro_text": string, "rules_list": string[]} */
+  form_config: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
+  rotated_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+/** 0005: vouchers, issued by tenant users, partners (gateway) or agencies (embedded form) */
+export interface VouchersTable {
+  id: string;
+  tenant_id: string;
+  code: string;
+  type: string;
+  description: string;
+  /** minor units; null for non-monetary vouchers */
+  amount: number | null;
+  currency: string | null;
+  status: 'issued' | 'redeemed' | 'void';
+  partner_agency_id: string | null;
+  billing_account_id: string | null;
+  issued_by_type: 'user' | 'api_token' | 'app' | 'agency' | 'system';
+  issued_by_user_id: string | null;
+  issued_by_partner_id: string | null;
+  issued_by_client_id: string | null;
+  issued_by_token_id: string | null;
+  recipient_name: string | null;
+  recipient_email: string | null;
+  reference: string | null;
+  expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+  redeemed_at: string | null;
+  voided_at: string | null;
+}
+
+export interface AppsTable {
+  id: string;
+  partner_id: string;
+  name: string;
+  description: string | null;
+  logo_uri: string | null;
+  /** JSON array of exact redirect URIs */
+  redirect_uris: string;
+  /** JSON array of OAuth grant types */
+  grant_types: string;
+  /** JSON array of the scopes the app may ask for */
+  scopes: string;
+  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+  /** JSON Web Key Set (public keys) of a private_key_jwt app */
+  jwks: string | null;
+  /** SecretHasher hash of the client secret */
+  secret_hash: string | null;
+  secret_hint: string | null;
+  secret_rotated_at: string | null;
+  status: 'active' | 'deleted';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** Every oidc-provider model, one row per (model, id). */
+export interface OAuthStoreTable {
+  model: string;
+  id: string;
+  /** JSON */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OAuthConsentsTable {
+  grant_id: string;
+  delegation_id: string;
+  client_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface OAuthSigningKeysTable {
+  kid: string;
+  alg: string;
+  /** encryptWithSecret(private JWK JSON) */
+  private_jwk: string;
+  /** JSON */
+  public_jwk: string;
+  status: 'current' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+  expires_at: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  tenants: TenantsTable;
+  tenant_members: TenantMembersTable;
+  billing_accounts: BillingAccountsTable;
+  partners: PartnersTable;
+  partner_members: PartnerMembersTable;
+  invitations: InvitationsTable;
+  roles: RolesTable;
+  permissions: PermissionsTable;
+  audit_events: AuditEventsTable;
+  change_events: ChangeEventsTable;
+  delegations: DelegationsTable;
+  apps: AppsTable;
+  oauth_store: OAuthStoreTable;
+  oauth_consents: OAuthConsentsTable;
+  oauth_signing_keys: OAuthSigningKeysTable;
+  orders: OrdersTable;
+  provisioned_services: ProvisionedServicesTable;
+  invoices: InvoicesTable;
+  support_tickets: SupportTicketsTable;
+  usage_records: UsageRecordsTable;
+  sla_records: SlaRecordsTable;
+  partner_agencies: PartnerAgenciesTable;
+  partner_tokens: PartnerTokensTable;
+  vouchers: VouchersTable;
+}

@@ -1,0 +1,50 @@
+/**
+ * Database constraint violations mapped to stable codes, one table for both dialects.
+ * A unique violation on a known index becomes a 409 with that index's code.
+ */
+import { AppError } from './app-error.ts';
+
+/** index/constraint name → [code, detail] */
+const UNIQUE_CODES: Record<string, [string, string]> = {};
+
+export function registerUniqueConstraint(name: string, code: string, detail: string): void {
+  UNIQUE_CODES[name] = [code, detail];
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** Returns an AppError for a recognised constraint violation, or null. */
+export function mapDbError(err: unknown): AppError | null {
+  const e = err as PgError & { message?: string; errcode?: number; errstr?: string };
+  if (!e || typeof e !== 'object') return null;
+  // PostgreSQL
+  if (e.code === '23505') {
+    const mapped = e.constraint ? UNIQUE_CODES[e.constraint] : undefined;
+    return new AppError(mapped?.[0] ?? 'conflict', 409, mapped?.[1] ?? 'A record with these values already exists.');
+  }
+  if (e.code === '23503') return new AppError('conflict', 409, 'The record refers to, or is referred to by, another record.');
+  if (e.code === '23514' || e.code === '22P02' || e.code === '22001') {
+    return new AppError('validation_failed', 400, 'A value does not satisfy the data constraints.');
+  }
+  // SQLite (node:sqlite): message "UNIQUE constraint failed: tenants.slug"
+  const msg = typeof e.message === 'string' ? e.message : '';
+  const unique = /UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)/.exec(msg);
+  if (unique) {
+    const cols = unique[1].split(', ').map((c) => c.trim());
+    const table = cols[0].split('.')[0];
+    const name = `${table}_${cols.map((c) => c.split('.')[1]).join('_')}_key`;
+    const mapped = UNIQUE_CODES[name];
+    return new AppError(mapped?.[0] ?? 'conflict', 409, mapped?.[1] ?? 'A record with these values already exists.');
+  }
+  if (/FOREIGN KEY constraint failed/.test(msg)) {
+    return new AppError('conflict', 409, 'The record refers to, or is referred to by, another record.');
+  }
+  if (/CHECK constraint failed/.test(msg)) {
+    return new AppError('validation_failed', 400, 'A value does not satisfy the data constraints.');
+  }
+  return null;
+}

@@ -1,0 +1,171 @@
+/**
+ * The change feed: every committed change reaches every running instance.
+ *
+ * Writers append `(entity, entity_id)` rows to `change_events` inside the transaction that makes
+ * the change (a durable outbox: the row commits or rolls back with the change). After commit,
+ * `kick()` drains locally at once and, with Redis, publishes a nudge so every other instance
+ * drains too. Each instance tails the table by id from where it last read, so a lost pub/sub
+ * message, a Redis outage or a reconnect loses nothing: the periodic poll and the reconnect
+ * drain pick up every row. Ids commit in order because writers hold the write lock (see mutate()).
+ *
+ * Consumers (the in-memory snapshot) get batches of changed entity ids and re-read them.
+ */
+import type { Redis } from 'ioredis';
+import type { Db, Tx } from '../db/database.ts';
+
+export interface ChangeEvent {
+  id: number;
+  entity: string;
+  entityId: string;
+}
+
+export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
+
+export interface ChangeFeedOptions {
+  db: Db;
+  /** Connection factory; the feed needs one dedicated subscriber and one publisher. */
+  redis?: (() => Redis) | null;
+  channel?: string;
+  pollIntervalMs?: number;
+  retentionMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export class ChangeFeed {
+  readonly #db: Db;
+  readonly #handlers = new Set<ChangeHandler>();
+  readonly #channel: string;
+  readonly #pollIntervalMs: number;
+  readonly #retentionMs: number;
+  readonly #redisFactory: (() => Redis) | null;
+  readonly #onError: (err: unknown) => void;
+  #publisher: Redis | null = null;
+  #subscriber: Redis | null = null;
+  #lastId = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #draining: Promise<void> | null = null;
+  #again = false;
+  #started = false;
+  #lastPrune = 0;
+
+  constructor(opts: ChangeFeedOptions) {
+    this.#db = opts.db;
+    this.#redisFactory = opts.redis ?? null;
+    this.#channel = opts.channel ?? 'partnergate:changes';
+    this.#pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.#retentionMs = opts.retentionMs ?? 24 * 3600 * 1000;
+    this.#onError = opts.onError ?? (() => {});
+  }
+
+  /** Append a change to the outbox, in the writer's transaction. */
+  async record(trx: Tx, entity: string, entityId: string): Promise<void> {
+    await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: new Date().toISOString() }).execute();
+  }
+
+  /** After a commit: deliver locally now and nudge the other instances. */
+  kick(): void {
+    void this.drain();
+    if (this.#publisher) this.#publisher.publish(this.#channel, '1').catch(this.#onError);
+  }
+
+  subscribe(handler: ChangeHandler): () => void {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  /** The id this instance has read up to (for tests and /readyz diagnostics). */
+  get position(): number {
+    return this.#lastId;
+  }
+
+  /** The id of the newest row in the log (0 when empty). */
+  async head(): Promise<number> {
+    const row = await this.#db.kysely
+      .selectFrom('change_events')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
+  /**
+   * Start tailing after `from`, or from the current end of the log. A consumer that loads a
+   * snapshot reads `head()` first, loads, then starts from that position: whatever committed
+   * while it loaded is delivered (re-reading an entity twice is harmless), nothing is lost.
+   */
+  async start(from?: number): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#lastId = from ?? (await this.head());
+    if (this.#redisFactory) {
+      this.#publisher = this.#redisFactory();
+      this.#publisher.on('error', this.#onError);
+      this.#subscriber = this.#redisFactory();
+      this.#subscriber.on('error', this.#onError);
+      this.#subscriber.on('message', () => void this.drain());
+      // A reconnect may have missed messages: read everything since the last position.
+      this.#subscriber.on('ready', () => void this.drain());
+      await this.#subscriber.subscribe(this.#channel);
+    }
+    this.#timer = setInterval(() => void this.drain(), this.#pollIntervalMs);
+    this.#timer.unref();
+    if (from !== undefined) await this.drain();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#draining?.catch(() => {});
+    this.#subscriber?.disconnect();
+    this.#publisher?.disconnect();
+    this.#subscriber = this.#publisher = null;
+    this.#started = false;
+  }
+
+  /** Read and dispatch every row after the last position; concurrent calls coalesce. A no-op until start(). */
+  drain(): Promise<void> {
+    if (!this.#started) return Promise.resolve();
+    if (this.#draining) {
+      this.#again = true;
+      return this.#draining;
+    }
+    this.#draining = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#drainOnce();
+        } while (this.#again);
+        await this.#maybePrune();
+      } catch (err) {
+        this.#onError(err);
+      } finally {
+        this.#draining = null;
+      }
+    })();
+    return this.#draining;
+  }
+
+  async #drainOnce(): Promise<void> {
+    for (;;) {
+      const rows = await this.#db.kysely
+        .selectFrom('change_events')
+        .select(['id', 'entity', 'entity_id'])
+        .where('id', '>', this.#lastId)
+        .orderBy('id')
+        .limit(1000)
+        .execute();
+      if (rows.length === 0) return;
+      const events = rows.map((r) => ({ id: Number(r.id), entity: r.entity, entityId: r.entity_id }));
+      for (const h of this.#handlers) await h(events);
+      this.#lastId = events[events.length - 1].id;
+      if (rows.length < 1000) return;
+    }
+  }
+
+  async #maybePrune(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastPrune < 60_000) return;
+    this.#lastPrune = now;
+    const cutoff = new Date(now - this.#retentionMs).toISOString();
+    await this.#db.kysely.deleteFrom('change_events').where('created_at', '<', cutoff).execute();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The one error handler: everything leaves as RFC 9457 problem+json with a stable code.
+ * Unknown errors are logged with their stack and answered with a fixed internal_error.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldError } from '../errors/app-error.ts';
+import { mapDbError } from '../errors/db-errors.ts';
+import { internalProblem, problemFrom, PROBLEM_CONTENT_TYPE } from '../errors/problem.ts';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldErrors(err: FastifyError): FieldError[] {
+  const ctx = (err as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  return ((err.validation ?? []) as AjvIssue[]).map((v) => {
+    let pointer = `/${ctx}${v.instancePath}`;
+    let detail = v.message ?? 'is invalid';
+    if (v.keyword === 'additionalProperties') {
+      pointer += `/${String(v.params.additionalProperty)}`;
+      detail = 'is not a known field';
+    } else if (v.keyword === 'required') {
+      pointer += `/${String(v.params.missingProperty)}`;
+      detail = 'is required';
+    }
+    return { pointer, detail };
+  });
+}
+
+export function toAppError(err: FastifyError | AppError | Error): AppError | null {
+  if (err instanceof AppError) return err;
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const fields = fieldErrors(fe);
+    const first = fields[0];
+    // A malformed identifier in the path is its own, more useful, code.
+    const code = (fe as FastifyError & { validationContext?: string }).validationContext === 'params' ? 'invalid_id' : 'validation_failed';
+    return new AppError(code, 400, first ? `${first.pointer} ${first.detail}` : 'The request is not valid.', { fields });
+  }
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', 400, fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The JSON body is empty.' : 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('body_too_large', 413, 'The request body exceeds the size limit.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 415, 'Send request bodies as application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('validation_failed', 400, 'The Content-Length header does not match the body.');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return new AppError('not_found', 404, 'No such resource.');
+  }
+  if (err instanceof SyntaxError && /JSON/.test(err.message)) return new AppError('malformed_json', 400, 'The request body is not valid JSON.');
+  if ((err as { message?: string }).message?.includes('prototype')) {
+    return new AppError('validation_failed', 400, 'The body contains a forbidden property name.');
+  }
+  const db = mapDbError(err);
+  if (db) return db;
+  const status = fe.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError('validation_failed', status === 400 ? 400 : status, 'The request could not be processed.');
+  }
+  return null;
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, appErr: AppError): FastifyReply {
+  if (appErr.headers) for (const [k, v] of Object.entries(appErr.headers)) reply.header(k, v);
+  return reply
+    .code(appErr.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemFrom(appErr, String(request.id)));
+}
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const appErr = toAppError(err);
+    if (appErr) {
+      if (appErr.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
+      return sendProblem(reply, request, appErr);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id)));
+  });
+}

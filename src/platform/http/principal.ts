@@ -1,0 +1,31 @@
+/**
+ * The authenticated caller of a portal/admin API request, resolved once per request from a
+ * session cookie or a personal API token.
+ */
+export interface TenantMembership {
+  tenantId: string;
+  role: 'TENANT_ADMIN' | 'TENANT_USER';
+  tenantStatus: string;
+}
+
+export interface PartnerMembership {
+  partnerId: string;
+  role: 'PARTNER_OWNER' | 'PARTNER_STAFF';
+  memberStatus: 'active' | 'inactive';
+  partnerStatus: 'applied' | 'active' | 'suspended' | 'terminated' | 'rejected';
+  capabilities: string[];
+}
+
+export interface Principal {
+  kind: 'session' | 'api_token';
+  userId: string;
+  email: string;
+  name: string;
+  userStatus: 'active' | 'disabled' | 'invited';
+  platformRole: string | null;
+  tenants: TenantMembership[];
+  partner: PartnerMembership | null;
+  sessionId: string | null;
+  csrfToken: string | null;
+  tokenId: string | null;
+}

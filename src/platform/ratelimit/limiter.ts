@@ -1,0 +1,29 @@
+/**
+ * The rate limiter interface every route class uses (agency tokens, the gateway's per-token,
+ * per-partner and per-route-class limits): `consume(key, limit, windowMs)` records one request
+ * for `key` if it is admitted and says so. Limits are passed per call, so one limiter (one
+ * Redis connection) serves every policy; keys name the policy and the subject, e.g.
+ * `agency-token:agt_…` or `gw:partner:ptr_…:read`.
+ *
+ * A limiter resolves with a decision (a refusal is a value, not an error). It rejects only when
+ * it cannot decide — the shared store is unreachable — with RateLimitStoreError, which the
+ * failure policy (FallbackRateLimiter) and the HTTP edge (enforceRateLimit) turn into a local
+ * decision or a 503 `rate_limiter_unavailable`, never a 429.
+ */
+import type { RateLimitDecision } from './sliding-window.ts';
+
+export type { RateLimitDecision };
+
+export interface RateLimiter {
+  consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /** Release timers and connections the limiter owns. */
+  close?(): Promise<void> | void;
+}
+
+/** The shared counter store could not be asked; no decision was made. */
+export class RateLimitStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RateLimitStoreError';
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * The embedded API as an agency's form uses it: the token alone decides tenant and agency; it
+ * issues vouchers of the allowed types (attributed in the audit), looks up only its own vouchers,
+ * is refused on its very next request after deactivation, revocation or rotation — on every
+ * instance — and reaches nothing but /embed/v1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../src/app/build-app.ts';
+import { redisFactory } from '../../../src/platform/redis.ts';
+import { newAgencyToken } from '../../../src/modules/agencies/index.ts';
+import { REDIS_URL, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { Client } from '../../helpers/http.ts';
+import { agencyWithToken, waitFor, withoutRequestId } from './helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe('token validation', () => {
+  it('refuses missing, malformed, foreign and unknown tokens with 401 and a Bearer challenge', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'agency_token_required'],
+      [{ authorization: 'Basic Zm9vOmJhcg==' }, 'agency_token_invalid'],
+      [{ authorization: 'Bearer' }, 'agency_token_invalid'],
+      [{ authorization: 'Bearer not-a-token' }, 'agency_token_invalid'],
+      [{ authorization: 'Bearer pgpat_' + 'a'.repeat(43) }, 'agency_token_invalid'],
+      [{ authorization: `Bearer ${newAgencyToken()}` }, 'agency_token_invalid'], // well-formed, never issued
+    ];
+    const a = await agencyWithToken(t);
+    const typo = a.token.slice(0, 30) + (a.token[30] === 'x' ? 'y' : 'x') + a.token.slice(31);
+    cases.push([{ authorization: `Bearer ${typo}` }, 'agency_token_invalid']);
+    for (const [headers, code] of cases) {
+      const r = await t.client().get('/embed/v1/form', headers);
+      expect(r.status, JSON.stringify(headers)).toBe(401);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.body.code).toBe(code);
+      expect(r.headers['www-authenticate']).toMatch(/^Bearer realm="partnergate-embed"/);
+    }
+    // a portal session is no credential here
+    const admin = await a.tenant.admin.login();
+    const cookie = await admin.get('/embed/v1/form');
+    expect(cookie.status).toBe(401);
+    expect(cookie.body.code).toBe('agency_token_required');
+  });
+
+  it('establishes tenant and agency context from the token', async () => {
+    const a = await agencyWithToken(t);
+    const r = await a.embed.get('/embed/v1/form');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({
+      tenant: { name: a.tenant.name },
+      agency: { id: a.agencyId, name: expect.stringMatching(/^Agency-/) },
+      form: {
+        label: 'Web form',
+        intro_text: 'Welcome vouchers for our travellers.',
+        rules_list: ['One voucher per booking.', 'Not exchangeable for cash.'],
+        voucher_types: [expect.objectContaining({ id: 'credit_10', amount: 1000, currency: 'USD' }), expect.objectContaining({ id: 'free_installation', amount: null })],
+      },
+      rate_limit: { limit: 20, window_seconds: 60 },
+    });
+  });
+});
+
+describe('issuance', () => {
+  it('issues a voucher of an allowed type, attributed to the agency in the voucher and the audit log', async () => {
+    const a = await agencyWithToken(t);
+    const r = await a.embed.post('/embed/v1/vouchers', { type: 'credit_10', recipient_name: 'Ada Lovelace', recipient_email: 'Ada@Example.test', reference: 'BOOK-42' }, { 'user-agent': 'agency-site/1.0' });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ code: expect.stringMatching(/^VCH-/), type: 'credit_10', amount: 1000, currency: 'USD', status: 'issued', recipient_name: 'Ada Lovelace', recipient_email: 'ada@example.test', reference: 'BOOK-42' });
+
+    const v = await t.services.db.kysely.selectFrom('vouchers').selectAll().where('code', '=', r.body.code).executeTakeFirstOrThrow();
+    expect(v).toMatchObject({ tenant_id: a.tenant.id, partner_agency_id: a.agencyId, issued_by_type: 'agency', issued_by_token_id: a.tokenId, issued_by_user_id: null });
+
+    // the tenant admin sees it, filtered by agency
+    const listed = await a.admin.get(`/api/v1/tenants/${a.tenant.id}/vouchers?agency_id=${a.agencyId}`);
+    expect(listed.body.data.map((x: { code: string }) => x.code)).toEqual([r.body.code]);
+
+    const ev = await t.services.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'voucher.issued').where('target_id', '=', v.id).executeTakeFirstOrThrow();
+    expect(ev).toMatchObject({ actor_type: 'agency', partner_agency_id: a.agencyId, tenant_id: a.tenant.id, actor_user_id: null, outcome: 'success', user_agent: 'agency-site/1.0' });
+    expect(JSON.parse(ev.details)).toMatchObject({ type: 'credit_10', partner_agency_id: a.agencyId, token_id: a.tokenId });
+    // and the tenant's own audit view shows the agency as the actor
+    const view = await a.admin.get(`/api/v1/tenants/${a.tenant.id}/audit-events?action=voucher.issued`);
+    expect(view.body.data[0].actor).toMatchObject({ type: 'agency', agency_id: a.agencyId });
+  });
+
+  it('refuses types the form does not allow, unknown fields and bad input — with the refusal envelope, nothing written', async () => {
+    const a = await agencyWithToken(t);
+    const cases: [unknown, number, string][] = [
+      [{ type: 'credit_50' }, 403, 'voucher_type_not_allowed'],
+      [{ type: 'no_such_type' }, 403, 'voucher_type_not_allowed'],
+      [{}, 400, 'validation_failed'],
+      [{ type: 'credit_10', amount: 999999 }, 400, 'validation_failed'],
+      [{ type: 'credit_10', recipient_email: 'not-an-email' }, 400, 'validation_failed'],
+      ['{"type":', 400, 'malformed_json'],
+    ];
+    for (const [body, status, code] of cases) {
+      const r = await a.embed.request('POST', '/embed/v1/vouchers', body, { 'content-type': 'application/json' });
+      expect(r.status, JSON.stringify(body)).toBe(status);
+      expect(r.body.code).toBe(code);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+    const n = await t.services.db.kysely.selectFrom('vouchers').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', a.tenant.id).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(0);
+  });
+});
+
+describe('a tenant or agency in the payload', () => {
+  it('is refused and can never move the request to another tenant or agency', async () => {
+    const a = await agencyWithToken(t);
+    const b = await agencyWithToken(t);
+    const attempts: [string, string, unknown, Record<string, string>][] = [
+      ['POST', '/embed/v1/vouchers', { type: 'credit_10', tenant_id: b.tenant.id }, {}],
+      ['POST', '/embed/v1/vouchers', { type: 'credit_10', agency_id: b.agencyId }, {}],
+      ['POST', '/embed/v1/vouchers', { type: 'credit_10', partner_agency_id: b.agencyId }, {}],
+      ['POST', `/embed/v1/vouchers?tenant_id=${b.tenant.id}`, { type: 'credit_10' }, {}],
+      ['POST', '/embed/v1/vouchers', { type: 'credit_10' }, { 'x-active-tenant-id': b.tenant.id }],
+      ['GET', `/embed/v1/form?tenant_id=${b.tenant.id}`, undefined, {}],
+    ];
+    for (const [method, url, body, headers] of attempts) {
+      const r = await a.embed.request(method, url, body, headers);
+      expect(r.status, `${method} ${url} ${JSON.stringify(body)} ${JSON.stringify(headers)}`).toBe(400);
+      expect(r.body.code).toBe('agency_context_in_payload');
+      expect(r.body.errors[0].pointer).toMatch(/^\/(body|querystring|headers)\//);
+    }
+    const count = async (tenantId: string) =>
+      Number((await t.services.db.kysely.selectFrom('vouchers').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow()).n);
+    expect(await count(a.tenant.id)).toBe(0);
+    expect(await count(b.tenant.id)).toBe(0);
+
+    // without them, the voucher lands in the token's tenant and agency
+    const ok = await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' });
+    expect(ok.status).toBe(201);
+    expect(await count(a.tenant.id)).toBe(1);
+    expect(await count(b.tenant.id)).toBe(0);
+  });
+});
+
+describe('lookup', () => {
+  it("finds the agency's own vouchers; another agency's, another tenant's and missing ones answer the same 404", async () => {
+    const a = await agencyWithToken(t);
+    const sibling = await agencyWithToken(t, { tenant: a.tenant, admin: a.admin }); // same tenant, other agency
+    const stranger = await agencyWithToken(t); // other tenant
+    const own = (await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' })).body.code as string;
+    const siblings = (await sibling.embed.post('/embed/v1/vouchers', { type: 'credit_10' })).body.code as string;
+    const strangers = (await stranger.embed.post('/embed/v1/vouchers', { type: 'credit_10' })).body.code as string;
+
+    const found = await a.embed.get(`/embed/v1/vouchers/${own}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ code: own, type: 'credit_10', status: 'issued' });
+    // typed from paper: lower case, no dashes
+    expect((await a.embed.get(`/embed/v1/vouchers/${own.toLowerCase().replace(/-/g, '')}`)).body.code).toBe(own);
+
+    const refusals = [];
+    for (const code of [siblings, strangers, 'VCH-0000-0000-0000', 'garbage%2F..%2F']) {
+      const r = await a.embed.get(`/embed/v1/vouchers/${code}`);
+      expect(r.status, code).toBe(404);
+      expect(r.body.code).toBe('voucher_not_found');
+      refusals.push({ body: withoutRequestId(r.body), type: r.headers['content-type'] });
+    }
+    for (const r of refusals) expect(r).toEqual(refusals[0]);
+
+    // the sibling agency still finds its own
+    expect((await sibling.embed.get(`/embed/v1/vouchers/${siblings}`)).status).toBe(200);
+
+    const lookups = await t.services.db.kysely
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'voucher.looked_up')
+      .where('partner_agency_id', '=', a.agencyId)
+      .orderBy('seq')
+      .execute();
+    expect(lookups.map((e) => e.outcome)).toEqual(['success', 'success', 'failure', 'failure', 'failure', 'failure']);
+    for (const e of lookups) expect(e).toMatchObject({ actor_type: 'agency', tenant_id: a.tenant.id });
+    // a failed lookup records nothing about the voucher it did not reveal
+    expect(lookups.slice(2).every((e) => e.target_id === null && !e.details.includes('VCH-'))).toBe(true);
+  });
+});
+
+describe('refused on the very next request', () => {
+  it('after the agency is deactivated, and again allowed once it is reactivated', async () => {
+    const a = await agencyWithToken(t);
+    expect((await a.embed.get('/embed/v1/form')).status).toBe(200);
+    await a.admin.patch(`/api/v1/tenants/${a.tenant.id}/agencies/${a.agencyId}`, { status: 'inactive' });
+    for (const r of [await a.embed.get('/embed/v1/form'), await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' })]) {
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('agency_inactive');
+    }
+    await a.admin.patch(`/api/v1/tenants/${a.tenant.id}/agencies/${a.agencyId}`, { status: 'active' });
+    expect((await a.embed.get('/embed/v1/form')).status).toBe(200);
+  });
+
+  it("when the operator suspends the agency's tenant", async () => {
+    const a = await agencyWithToken(t);
+    const op = await (await t.world.operator()).login();
+    expect((await op.patch(`/api/v1/tenants/${a.tenant.id}`, { status: 'suspended' })).status).toBe(200);
+    await waitFor(async () => (await a.embed.get('/embed/v1/form')).status === 403);
+    const r = await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('agency_tenant_inactive');
+  });
+
+  it('on every instance: a second instance on the same database follows revocation and rotation through the change feed', async () => {
+    const useRedis = !!process.env.REDIS_URL;
+    const second: FastifyInstance = await buildApp({ config: t.services.config, db: t.testDb.db, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
+    await second.ready();
+    try {
+      const a = await agencyWithToken(t);
+      const other = new Client(second);
+      other.bearer = a.token;
+      await waitFor(async () => (await other.get('/embed/v1/form')).status === 200);
+
+      const rotated = await a.admin.post(`/api/v1/tenants/${a.tenant.id}/agencies/${a.agencyId}/tokens/${a.tokenId}/rotate`);
+      await waitFor(async () => (await other.get('/embed/v1/form')).status === 401);
+      expect((await other.get('/embed/v1/form')).body.code).toBe('agency_token_invalid');
+      other.bearer = rotated.body.token;
+      await waitFor(async () => (await other.get('/embed/v1/form')).status === 200);
+
+      await a.admin.post(`/api/v1/tenants/${a.tenant.id}/agencies/${a.agencyId}/tokens/${a.tokenId}/revoke`);
+      await waitFor(async () => (await other.get('/embed/v1/form')).status === 401);
+      expect((await other.get('/embed/v1/form')).body.code).toBe('agency_token_revoked');
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('agency tokens reach nothing but /embed/v1', () => {
+  it('are refused on the admin, audit and export APIs and the gateway with a clear code', async () => {
+    const a = await agencyWithToken(t);
+    const urls: [string, string][] = [
+      ['GET', '/api/v1/me'],
+      ['GET', `/api/v1/tenants/${a.tenant.id}`],
+      ['GET', `/api/v1/tenants/${a.tenant.id}/audit-events`],
+      ['GET', '/api/v1/audit-events'],
+      ['GET', `/api/v1/tenants/${a.tenant.id}/vouchers`],
+      ['POST', `/api/v1/tenants/${a.tenant.id}/agencies`],
+      ['GET', '/resources/v1/vouchers'],
+      ['GET', '/resources/v1/invoices/export'],
+    ];
+    for (const [method, url] of urls) {
+      const r = await a.embed.request(method, url, method === 'POST' ? { name: 'x' } : undefined);
+      expect(r.status, `${method} ${url}`).toBe(403);
+      expect(r.body.code).toBe('agency_token_not_allowed');
+      expect(r.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('answer other /embed/v1 paths with 404 in the same envelope (after authenticating)', async () => {
+    const a = await agencyWithToken(t);
+    for (const [method, url] of [
+      ['GET', '/embed/v1/vouchers'],
+      ['DELETE', `/embed/v1/vouchers/VCH-0000-0000-0000`],
+      ['GET', '/embed/v1/audit-events'],
+    ]) {
+      const r = await a.embed.request(method, url);
+      expect(r.status, `${method} ${url}`).toBe(404);
+      expect(r.body.code).toBe('not_found');
+      expect(r.headers['access-control-allow-origin']).toBe('*');
+    }
+    const anon = await t.client().get('/embed/v1/audit-events');
+    expect(anon.status).toBe(401);
+  });
+});
+
+describe('CORS and framing', () => {
+  it('lets any origin call the API without credentials, on answers and refusals alike', async () => {
+    const a = await agencyWithToken(t);
+    const pre = await t.client().request('OPTIONS', '/embed/v1/vouchers', undefined, {
+      origin: 'https://agency.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(String(pre.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
+    expect(pre.headers['access-control-allow-methods']).toContain('POST');
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const ok = await a.embed.get('/embed/v1/form', { origin: 'https://agency.example' });
+    expect(ok.headers['access-control-allow-origin']).toBe('*');
+    expect(String(ok.headers['access-control-expose-headers'])).toContain('Retry-After');
+    const refused = await t.client().get('/embed/v1/form', { origin: 'https://agency.example' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBe('*');
+    // the admin API stays same-origin
+    const api = await (await a.tenant.admin.login()).get('/api/v1/me', { origin: 'https://agency.example' });
+    expect(api.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('lets any site frame the form page — and only the form page — which runs no inline script', async () => {
+    const page = await t.client().get('/embed/form');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['x-frame-options']).toBeUndefined();
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain('frame-ancestors *');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const scripts = [...String(page.body).matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) {
+      expect(s[1]).toMatch(/src="\/embed\/assets\/[a-z]+\.js"/);
+      expect(s[2].trim()).toBe('');
+    }
+    expect(String(page.body)).not.toMatch(/\son[a-z]+=|style=/i);
+
+    for (const [file, type] of [
+      ['form.js', 'text/javascript'],
+      ['form.css', 'text/css'],
+      ['embed.js', 'text/javascript'],
+    ]) {
+      const r = await t.client().get(`/embed/assets/${file}`);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toContain(type);
+      expect(r.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    }
+    expect((await t.client().get('/embed/assets/..%2Fembed.routes.ts')).status).toBe(404);
+
+    // everything else keeps refusing to be framed
+    expect((await t.client().get('/embed/v1/form')).headers['x-frame-options']).toBe('DENY');
+    expect((await t.client().get('/healthz')).headers['x-frame-options']).toBe('DENY');
+  });
+});

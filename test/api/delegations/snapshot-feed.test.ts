@@ -1,0 +1,122 @@
+/**
+ * The decision snapshot follows the database through the change feed, for every entity kind it
+ * holds (user, partner, tenant, billing_account, delegation), and a change committed after the
+ * snapshot loaded but before the feed started is replayed, not lost.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { mutate } from '../../../src/platform/db/database.ts';
+import { ChangeFeed } from '../../../src/platform/events/change-feed.ts';
+import { AuthzService } from '../../../src/modules/authz/index.ts';
+import { activeLink, inDays } from './helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const decideOf = (userId: string, action: string, tenantId: string, ban?: string) => t.services.authz.decide({ type: 'user', userId }, action, { tenantId, ban });
+
+describe('the snapshot follows every entity kind', () => {
+  it('user: a disabled account is refused, a re-enabled one allowed', async () => {
+    const tenant = await t.world.tenant();
+    const op = await (await t.world.operator()).login();
+    expect(decideOf(tenant.user.id, 'billing.invoices.read', tenant.id).allow).toBe(true);
+    expect((await op.post(`/api/v1/users/${tenant.user.id}/disable`)).status).toBe(200);
+    await t.services.feed.drain();
+    expect(decideOf(tenant.user.id, 'billing.invoices.read', tenant.id).code).toBe('user_inactive');
+    expect((await op.post(`/api/v1/users/${tenant.user.id}/enable`)).status).toBe(200);
+    await t.services.feed.drain();
+    expect(decideOf(tenant.user.id, 'billing.invoices.read', tenant.id).allow).toBe(true);
+  });
+
+  it('user: tenant membership and role changes, partner membership deactivation', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner();
+    const admin = await tenant.admin.login();
+    const owner = await partner.owner.login();
+    await activeLink(owner, admin, partner.id, tenant);
+    expect(decideOf(tenant.user.id, 'tenant.members.manage', tenant.id).code).toBe('permission_denied');
+    await admin.patch(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' });
+    await t.services.feed.drain();
+    expect(decideOf(tenant.user.id, 'tenant.members.manage', tenant.id).allow).toBe(true);
+
+    expect(decideOf(partner.staff.id, 'orders.read', tenant.id).allow).toBe(true);
+    expect((await owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { status: 'inactive' })).status).toBe(204);
+    await t.services.feed.drain();
+    expect(decideOf(partner.staff.id, 'orders.read', tenant.id).code).toBe('partner_membership_inactive');
+  });
+
+  it('partner: capabilities and feature toggles', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner({ capabilities: ['managed_services', 'referral'] });
+    await activeLink(await partner.owner.login(), await tenant.admin.login(), partner.id, tenant);
+    const op = await (await t.world.operator()).login();
+    expect((await op.patch(`/api/v1/partners/${partner.id}/feature-toggles`, { feature_toggles: { orders: false } })).status).toBe(200);
+    await t.services.feed.drain();
+    expect(decideOf(partner.staff.id, 'orders.create', tenant.id).code).toBe('feature_disabled');
+    expect(decideOf(partner.staff.id, 'billing.invoices.read', tenant.id).allow).toBe(true);
+    expect((await op.put(`/api/v1/partners/${partner.id}/capabilities`, { capabilities: ['referral'] })).status).toBe(200);
+    await t.services.feed.drain();
+    expect(decideOf(partner.staff.id, 'billing.invoices.read', tenant.id).code).toBe('partner_capability_missing');
+  });
+
+  it('tenant and billing_account: a suspended tenant, a new BAN', async () => {
+    const tenant = await t.world.tenant({ bans: 1 });
+    const admin = await tenant.admin.login();
+    const ban = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'New one', account_number: `BAN-NEW-${Date.now()}` });
+    expect(ban.status).toBe(201);
+    await t.services.feed.drain();
+    expect(decideOf(tenant.admin.id, 'billing.invoices.read', tenant.id, ban.body.account_number).allow).toBe(true);
+    const op = await (await t.world.operator()).login();
+    await op.patch(`/api/v1/tenants/${tenant.id}`, { status: 'suspended' });
+    await t.services.feed.drain();
+    expect(decideOf(tenant.admin.id, 'billing.invoices.read', tenant.id).code).toBe('tenant_inactive');
+  });
+});
+
+describe('loading the snapshot and starting the feed', () => {
+  it('replays what committed after the load and before the feed started', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner();
+    const d = await t.services.delegations.create(t.world.ctx, { partnerId: partner.id, tenantId: tenant.id, origin: 'link', role: 'MSP_FULL', endsAt: inDays(30), status: 'active' });
+
+    // a second instance on the same database: read the head, load, (a change commits), start
+    const feed = new ChangeFeed({ db: t.services.db, pollIntervalMs: 60_000 });
+    const authz = new AuthzService({ db: t.services.db, feed, clock: t.services.clock, roles: t.services.roles });
+    const head = await feed.head();
+    await authz.load();
+    const principal = { type: 'user' as const, userId: partner.staff.id };
+    expect(authz.decide(principal, 'orders.read', { tenantId: tenant.id }).allow).toBe(true);
+    await mutate(t.services.db, async (trx) => {
+      await trx.updateTable('delegations').set({ status: 'revoked' }).where('id', '=', d.id).execute();
+      await t.services.feed.record(trx, 'delegation', d.id);
+    });
+    await feed.start(head);
+    try {
+      expect(authz.decide(principal, 'orders.read', { tenantId: tenant.id }).code).toBe('delegation_revoked');
+    } finally {
+      authz.stop();
+      await feed.stop();
+    }
+  });
+
+  it('expires lapsed delegations in the database (audited), which the engine already refused by time', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner();
+    const d = await t.services.delegations.create(t.world.ctx, { partnerId: partner.id, tenantId: tenant.id, origin: 'link', role: 'MSP_FULL', endsAt: inDays(1), status: 'active' });
+    const later = Date.now() + 2 * 86_400_000;
+    expect(t.services.authz.decide({ type: 'user', userId: partner.staff.id }, 'orders.read', { tenantId: tenant.id }, later).code).toBe('delegation_expired');
+    // move the stored end into the past, as time would
+    await mutate(t.services.db, async (trx) => {
+      await trx.updateTable('delegations').set({ ends_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', d.id).execute();
+    });
+    expect(await t.services.delegations.expireLapsed(t.world.ctx)).toBeGreaterThanOrEqual(1);
+    expect((await t.services.delegations.get(d.id)).status).toBe('expired');
+    const events = await t.services.audit.list({ action: 'delegation.expired', targetId: d.id, limit: 5 });
+    expect(events.data).toHaveLength(1);
+    expect(events.data[0]).toMatchObject({ tenant_id: tenant.id, partner_id: partner.id });
+    expect(t.services.authz.decide({ type: 'user', userId: partner.staff.id }, 'orders.read', { tenantId: tenant.id }).code).toBe('delegation_expired');
+  });
+});

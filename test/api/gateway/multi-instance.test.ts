@@ -1,0 +1,235 @@
+/**
+ * Two gateway processes (`node src/main.ts serve`) on one PostgreSQL database and one Redis:
+ *  - a 20/min limit admits exactly 20 requests in the window across both, however they are spread;
+ *  - a revocation made through one — of a delegation, an app, a partner, a user or a token — is
+ *    enforced by the other within 1 s (the change feed's outbox + Redis fan-out).
+ * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../src/app/build-app.ts';
+import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
+import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
+import { redisFactory } from '../../../src/platform/redis.ts';
+import type { Principal } from '../../../src/platform/http/principal.ts';
+import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
+import { REDIS_URL, type TestApp } from '../../helpers/app.ts';
+import { World, type TestTenant, type TestUser } from '../../helpers/world.ts';
+import { consentClaims, consentedApp, link, mintToken } from './helpers.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `pggw_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_BASE });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_BASE);
+  url.pathname = '/' + name;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_BASE });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Instance {
+  proc: ChildProcess;
+  base: string;
+  output: string[];
+}
+
+let database: { url: string; drop: () => Promise<void> };
+let dataDir: string;
+let db: Db;
+let setup: FastifyInstance;
+let world: World;
+let one: Instance;
+let two: Instance;
+let publicUrl: string;
+
+async function serve(port: number): Promise<Instance> {
+  const output: string[] = [];
+  const proc = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'serve'], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: publicUrl, // the load balancer's address: one issuer and audience for both
+      SECRET_KEY: TEST_SECRET,
+      LOG_LEVEL: 'silent',
+      SCRYPT_COST: '10',
+      DATA_DIR: dataDir,
+      RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
+  proc.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${output.join('')}`);
+    try {
+      if ((await fetch(base + '/readyz')).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { proc, base, output };
+}
+
+async function call(i: Instance, method: string, url: string, token: string, headers: Record<string, string> = {}, body?: unknown) {
+  const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };
+  if (body !== undefined) h['content-type'] = 'application/json';
+  const r = await fetch(i.base + url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text };
+}
+
+/** A personal API token of the user, made directly (the API needs a login, which is not what is tested here). */
+async function pat(u: TestUser): Promise<{ token: string; id: string }> {
+  // createApiToken reads only the user id of the principal.
+  const r = await setup.services.identity.createApiToken(world.ctx, { userId: u.id } as Principal, 'multi-instance', null);
+  return { token: r.token, id: r.row.id };
+}
+
+/** How long until `probe` on instance two answers `expected` (polling every 10 ms, up to 3 s). */
+async function until(probe: () => Promise<{ status: number; body: { code?: string } }>, expected: [number, string]): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await probe();
+    if (r.status === expected[0] && r.body.code === expected[1]) return Date.now() - t0;
+    if (Date.now() - t0 > 3000) throw new Error(`still ${r.status} ${r.body.code} after 3 s`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
+beforeAll(async () => {
+  database = await freshPostgres();
+  dataDir = mkdtempSync(path.join(tmpdir(), 'pg-gw-mi-'));
+  db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
+  await migrateToLatest(db);
+  const [p1, p2] = [await freePort(), await freePort()];
+  publicUrl = `http://127.0.0.1:${p1}`;
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, PUBLIC_URL: publicUrl }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  await setup.ready();
+  world = new World(setup);
+  [one, two] = [await serve(p1), await serve(p2)];
+}, 180_000);
+
+afterAll(async () => {
+  for (const i of [one, two]) i?.proc.kill('SIGTERM');
+  await Promise.all([one, two].map((i) => (i && i.proc.exitCode === null ? new Promise((r) => i.proc.once('exit', r)) : null)));
+  await setup?.close();
+  await db?.close();
+  await database?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const t = () => ({ app: setup, services: setup.services, world }) as unknown as TestApp;
+
+describe('two gateway processes, one database, one Redis', () => {
+  it('a 20/min limit admits exactly 20 requests across both instances, spread or concurrent', async () => {
+    const tenant = await world.tenant();
+    const app = await consentedApp(t(), { tenant });
+    for (const spread of ['alternating', 'concurrent'] as const) {
+      const token = await mintToken(t(), consentClaims(app, tenant)); // a new token: a new per-token budget
+      let statuses: number[];
+      if (spread === 'alternating') {
+        statuses = [];
+        for (let i = 0; i < 30; i++) statuses.push((await call(i % 2 ? two : one, 'GET', '/resources/v1/orders', token)).status);
+      } else {
+        statuses = (await Promise.all(Array.from({ length: 30 }, (_, i) => call(i % 2 ? two : one, 'GET', '/resources/v1/orders', token)))).map((r) => r.status);
+      }
+      expect(statuses.filter((s) => s === 200).length, spread).toBe(20);
+      expect(statuses.filter((s) => s === 429).length, spread).toBe(10);
+    }
+  });
+
+  it('enforces a revocation made through one instance on the other within 1 s', async () => {
+    const operator = await pat(await world.operator());
+    const timings: Record<string, number> = {};
+
+    // the customer disconnects a partner app (its consent delegation is revoked)
+    {
+      const tenant = await world.tenant();
+      const app = await consentedApp(t(), { tenant });
+      const token = await mintToken(t(), consentClaims(app, tenant));
+      const admin = await pat(tenant.admin);
+      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      const r = await call(one, 'POST', `/api/v1/tenants/${tenant.id}/connected-apps/${app.delegationId}/revoke`, admin.token, {}, { reason: 'done' });
+      expect(r.status).toBe(204);
+      timings.delegation = await until(() => call(two, 'GET', '/resources/v1/context', token), [403, 'delegation_revoked']);
+    }
+
+    // the partner deletes its app
+    {
+      const tenant = await world.tenant();
+      const app = await consentedApp(t(), { tenant });
+      const token = await mintToken(t(), consentClaims(app, tenant));
+      const owner = await pat(app.partner.owner);
+      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      expect((await call(one, 'DELETE', `/api/v1/partners/${app.partner.id}/apps/${app.clientId}`, owner.token)).status).toBeLessThan(300);
+      timings.app = await until(() => call(two, 'GET', '/resources/v1/context', token), [401, 'invalid_token']);
+    }
+
+    // the operator suspends a partner; the operator disables a user; a user revokes a token
+    const msp = async () => {
+      const p = await world.partner({ capabilities: ['managed_services'] });
+      const tenant: TestTenant = await world.tenant();
+      await link(t(), p, tenant);
+      const staff = await pat(p.staff);
+      const probe = () => call(two, 'GET', '/resources/v1/context', staff.token, { 'x-active-tenant-id': tenant.id });
+      expect((await probe()).status).toBe(200);
+      return { p, staff, probe };
+    };
+    {
+      const m = await msp();
+      expect((await call(one, 'POST', `/api/v1/partners/${m.p.id}/suspend`, operator.token, {}, { reason: 'audit' })).status).toBe(200);
+      timings.partner = await until(m.probe, [403, 'partner_inactive']);
+    }
+    {
+      const m = await msp();
+      expect((await call(one, 'POST', `/api/v1/users/${m.p.staff.id}/disable`, operator.token)).status).toBe(200);
+      timings.user = await until(m.probe, [403, 'user_inactive']);
+    }
+    {
+      const m = await msp();
+      expect((await call(one, 'DELETE', `/api/v1/me/api-tokens/${m.staff.id}`, m.staff.token)).status).toBe(204);
+      timings.token = await until(m.probe, [401, 'invalid_token']);
+    }
+
+    process.stdout.write(`revocation visible on the other instance after (ms): ${JSON.stringify(timings)}\n`);
+    for (const [what, ms] of Object.entries(timings)) expect(ms, what).toBeLessThan(1000);
+  });
+});

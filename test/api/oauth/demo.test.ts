@@ -1,0 +1,113 @@
+/**
+ * The demo world's OAuth side and the sample partner app: `seed demo` registers an app for the
+ * delegated partner and for the wholesaler (secrets derived from the installation secret, the same
+ * on every run, stored only as hashes), and /sample-partner-app/ runs the whole Partner flow in a
+ * browser. Both databases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../e2e/helpers/portal.ts';
+import { decodeJwt, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
+import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
+import type { DemoAppInfo } from '../../../src/modules/apps/index.ts';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
+let t: OAuthTestApp;
+let world: DemoWorld;
+let apps: DemoAppInfo[];
+
+beforeAll(async () => {
+  t = await startOAuthApp();
+  world = await seedDemo(t.services);
+  apps = world.apps as DemoAppInfo[];
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('seed demo', () => {
+  it('registers an app for the delegated partner and for the wholesaler, printing the same secrets on every run', async () => {
+    expect(apps.map((a) => a.partner_slug)).toEqual(['northwind-apps', 'contoso-wholesale']);
+    const [northwind, contoso] = apps;
+    expect(northwind).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [`${t.url}/sample-partner-app/callback`] });
+    expect(contoso.grant_types).toEqual(['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    for (const a of apps) {
+      expect(a.client_secret).toMatch(/^pgcs_[A-Za-z0-9_-]{43}$/);
+      const row = await t.testDb.db.kysely.selectFrom('apps').select('secret_hash').where('id', '=', a.client_id).executeTakeFirstOrThrow();
+      expect(row.secret_hash).toBe(t.services.hasher.hash(a.client_secret));
+    }
+    const again = await seedDemo(t.services);
+    expect(again.apps).toEqual(apps);
+    expect(await t.testDb.db.kysely.selectFrom('apps').select('id').execute()).toHaveLength(2);
+  });
+
+  it("lets the wholesaler's demo app act for the customer it resells", async () => {
+    const contoso = apps[1];
+    const resold = (world.resold_tenants as { tenant_id: string; bill_to_ban: string }[])[0];
+    const auth = { clientId: contoso.client_id, secret: contoso.client_secret };
+    const own = await tokenRequest(t, auth, { grant_type: 'client_credentials', scope: 'orders.read orders.create' });
+    expect(own.status).toBe(200);
+    const exchanged = await tokenRequest(t, auth, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: String(own.body.access_token),
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      tenant_id: resold.tenant_id,
+    });
+    expect(exchanged.status).toBe(200);
+    expect(decodeJwt(String(exchanged.body.access_token)).payload).toMatchObject({ tenant_id: resold.tenant_id, bill_to: resold.bill_to_ban, persona: 'wholesaler' });
+  });
+});
+
+describe('the sample partner app', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  });
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+  });
+
+  it('runs the whole flow in a browser: connect, consent, see both parties in the token, refresh, introspect, disconnect', async () => {
+    const acme = world.tenants[0];
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 1000 }, locale: 'en-US' });
+    ctx.setDefaultTimeout(15_000);
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/sample-partner-app/`);
+    await page.getByTestId('connect').click();
+    await page.getByLabel('Email').fill(acme.admin.email);
+    await page.getByLabel('Password').fill(acme.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Northwind Ordering' }).waitFor();
+    expect(await page.getByTestId('partner-name').innerText()).toBe('Northwind Apps');
+    await page.getByRole('button', { name: 'Approve' }).click();
+
+    await page.getByTestId('claims').waitFor();
+    const claim = (k: string) => page.locator(`[data-claim="${k}"]`).innerText();
+    expect(await claim('tenant_id')).toBe(acme.id);
+    expect(await claim('persona')).toBe('partner');
+    expect(await claim('partner_id')).toBe(world.partners.find((p) => p.slug === 'northwind-apps')!.id);
+    expect(await claim('bill_to')).toBe(acme.bans[0].account_number);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'oauth-sample-partner-app.png'), fullPage: true });
+
+    const dlg = await claim('dlg');
+    await page.getByRole('button', { name: 'Refresh the token' }).click();
+    await page.getByText(/Refreshed: a new access token/).waitFor();
+    expect(await claim('dlg')).toBe(dlg);
+    await page.getByRole('button', { name: 'Introspect' }).click();
+    await page.getByText('Introspection: active = true.').waitFor();
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByTestId('connect').waitFor();
+    const d = await t.testDb.db.kysely.selectFrom('delegations').select('status').where('id', '=', dlg).executeTakeFirstOrThrow();
+    expect(d.status).toBe('revoked');
+    await ctx.close();
+  });
+
+  it('ignores a callback it did not start', async () => {
+    const res = await fetch(`${t.url}/sample-partner-app/callback?code=abc&state=forged&iss=${encodeURIComponent(t.issuer)}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/sample-partner-app/');
+  });
+});

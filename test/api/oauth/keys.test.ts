@@ -1,0 +1,136 @@
+/**
+ * Signing keys: generated on first start (ES256), stored encrypted with the master secret, rotated
+ * by `partnergate keys rotate` (a real process) while the server runs, the previous key still
+ * published until the tokens it signed have expired. Both databases.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { decodeJwt, introspect, oidcClient, partnerWithApp, startOAuthApp, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
+import { TEST_SECRET } from '../../helpers/config.ts';
+import { createTestDb } from '../../helpers/db.ts';
+import { ManualClock } from '../../../src/platform/clock.ts';
+import { AuditLog } from '../../../src/modules/audit/index.ts';
+import { ChangeFeed } from '../../../src/platform/events/change-feed.ts';
+import { SigningKeys } from '../../../src/modules/oauth/index.ts';
+import { systemContext } from '../../../src/platform/http/request-context.ts';
+import { REDIS_URL } from '../../helpers/app.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+let t: OAuthTestApp;
+let w: RegisteredApp;
+
+beforeAll(async () => {
+  t = await startOAuthApp();
+  w = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: t.testDb.dataDir,
+      SECRET_KEY: TEST_SECRET,
+      PUBLIC_URL: t.url,
+      ...(t.testDb.databaseUrl ? { DATABASE_URL: t.testDb.databaseUrl } : {}),
+      ...(process.env.REDIS_URL ? { REDIS_URL } : {}),
+    },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+async function publishedKids(): Promise<string[]> {
+  const r = await fetch(`${t.issuer}/jwks`);
+  const body = (await r.json()) as { keys: { kid: string; d?: string }[] };
+  for (const k of body.keys) expect(k.d).toBeUndefined();
+  return body.keys.map((k) => k.kid);
+}
+
+describe('signing keys', () => {
+  it('are generated on first start as ES256 and stored encrypted', async () => {
+    const rows = await t.testDb.db.kysely.selectFrom('oauth_signing_keys').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ alg: 'ES256', status: 'current' });
+    expect(rows[0].private_jwk.startsWith('v1.')).toBe(true);
+    expect(rows[0].private_jwk).not.toContain('"d"');
+    expect(JSON.parse(rows[0].public_jwk).d).toBeUndefined();
+    expect(await publishedKids()).toEqual([rows[0].kid]);
+  });
+
+  it('rotate while the server runs: new tokens use the new key, old tokens still verify', async () => {
+    const config = await oidcClient(t, w.clientId, w.secret);
+    const before = await oidc.clientCredentialsGrant(config, { scope: 'orders.read' });
+    const oldKid = decodeJwt(before.access_token).header.kid as string;
+
+    const r = cli(['keys', 'rotate']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const newKid = /new signing key ([^;\s]+)/.exec(r.out)![1];
+    expect(r.out).toContain(`retired ${oldKid}`);
+
+    // The running server hears the rotation through the change feed.
+    await expect.poll(publishedKids, { timeout: 10_000, interval: 200 }).toEqual([newKid, oldKid]);
+    const after = await oidc.clientCredentialsGrant(config, { scope: 'orders.read' });
+    expect(decodeJwt(after.access_token).header.kid).toBe(newKid);
+
+    const jwks = createRemoteJWKSet(new URL(`${t.issuer}/jwks`));
+    for (const token of [before.access_token, after.access_token]) {
+      await expect(jwtVerify(token, jwks, { issuer: t.issuer, audience: t.audience, typ: 'at+jwt' })).resolves.toBeTruthy();
+      expect((await introspect(t, w, token)).body.active).toBe(true);
+    }
+    const list = cli(['keys', 'list']);
+    expect(list.out).toMatch(new RegExp(`${newKid}\\s+ES256\\s+current`));
+    expect(list.out).toMatch(new RegExp(`${oldKid}\\s+ES256\\s+retired\\s+published until`));
+  });
+});
+
+describe('retired keys', () => {
+  it('stay published for the access token lifetime, then are dropped', async () => {
+    const db = await createTestDb();
+    const clock = new ManualClock('2030-01-01T00:00:00Z');
+    const feed = new ChangeFeed({ db: db.db });
+    const keys = new SigningKeys({ db: db.db, clock, audit: new AuditLog(db.db, clock), feed, secret: TEST_SECRET, retainSec: 660 });
+    try {
+      const ctx = systemContext('test');
+      await keys.load(ctx);
+      const first = keys.current.kid;
+      const { kid: second } = await keys.rotate(ctx);
+      expect(keys.list().map((k) => k.kid)).toEqual([second, first]);
+      expect(keys.providerJwks().keys.map((k) => [k.kid, k.key_ops ?? null])).toEqual([[second, null], [first, ['verify']]]);
+      clock.advance(659_000);
+      await keys.reload();
+      expect(keys.getKey(first)).toBeTruthy();
+      clock.advance(2_000);
+      await keys.reload();
+      expect(keys.getKey(first)).toBeUndefined();
+      expect(keys.publicJwks().keys.map((k) => k.kid)).toEqual([second]);
+      const third = await keys.rotate(ctx);
+      expect(third.removed).toEqual([first]);
+      const audit = await db.db.kysely.selectFrom('audit_events').select('action').orderBy('seq').execute();
+      expect(audit.map((a) => a.action)).toEqual(['oauth.signing_key_created', 'oauth.signing_key_rotated', 'oauth.signing_key_rotated']);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('cannot be read without the master secret', async () => {
+    const db = await createTestDb();
+    const clock = new ManualClock();
+    const keys = new SigningKeys({ db: db.db, clock, audit: new AuditLog(db.db, clock), feed: new ChangeFeed({ db: db.db }), secret: TEST_SECRET, retainSec: 660 });
+    try {
+      await keys.load(systemContext('test'));
+      const other = new SigningKeys({ db: db.db, clock, audit: new AuditLog(db.db, clock), feed: new ChangeFeed({ db: db.db }), secret: 'another-secret-of-at-least-thirty-two-chars', retainSec: 660 });
+      await expect(other.reload()).rejects.toThrow();
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,237 @@
+/** Partner registry (seed 002) and seed 003's authorization rules 1–5 and permission matrix. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { Client } from '../../helpers/http.ts';
+import { unique, type TestPartner } from '../../helpers/world.ts';
+
+let t: TestApp;
+let operator: Client;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  operator = await (await t.world.operator()).login();
+});
+afterAll(() => t.close());
+
+function application(slug = unique('ptr')) {
+  return {
+    name: `Partner ${slug}`,
+    slug,
+    website: 'https://partner.example',
+    contact_email: `${slug}@example.test`,
+    description: 'We resell fibre.',
+    requested_capabilities: ['delegated', 'wholesale'],
+    owner: { name: 'Owner', email: `${slug}-owner@example.test`, password: 'owner passphrase 1' },
+  };
+}
+
+describe('partner lifecycle', () => {
+  it('applies publicly, waits for review, is approved with capabilities, suspended, reactivated, terminated — all audited', async () => {
+    const app = application();
+    const r = await new Client(t.app).post('/api/v1/partner-applications', app);
+    expect(r.status).toBe(201);
+    expect(r.body.partner).toMatchObject({ status: 'applied', capabilities: [], requested_capabilities: ['delegated', 'wholesale'] });
+    const id = r.body.partner.id;
+
+    const owner = await new Client(t.app).login(app.owner.email, app.owner.password);
+    expect((await owner.get('/api/v1/me')).body.partner).toMatchObject({ partner_id: id, role: 'PARTNER_OWNER', partner_status: 'applied' });
+    expect((await owner.get(`/api/v1/partners/${id}`)).body.status).toBe('applied');
+    const early = await owner.get(`/api/v1/partners/${id}/members`);
+    expect(early.status).toBe(403);
+    expect(early.body.code).toBe('partner_inactive');
+
+    const noCaps = await operator.post(`/api/v1/partners/${id}/approve`, { capabilities: [] });
+    expect(noCaps.status).toBe(400);
+    const approved = await operator.post(`/api/v1/partners/${id}/approve`, { capabilities: ['delegated'] });
+    expect(approved.body).toMatchObject({ status: 'active', capabilities: ['delegated'] });
+    expect((await owner.get(`/api/v1/partners/${id}/members`)).status).toBe(200);
+
+    const again = await operator.post(`/api/v1/partners/${id}/approve`, { capabilities: ['delegated'] });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('invalid_partner_transition');
+
+    expect((await operator.post(`/api/v1/partners/${id}/suspend`, { reason: 'unpaid invoices' })).body.status).toBe('suspended');
+    const suspended = await owner.get(`/api/v1/partners/${id}/members`);
+    expect(suspended.status).toBe(403);
+    expect(suspended.body.code).toBe('partner_inactive');
+    expect((await operator.post(`/api/v1/partners/${id}/reactivate`, {})).body.status).toBe('active');
+    expect((await operator.post(`/api/v1/partners/${id}/terminate`, { reason: 'contract ended' })).body.status).toBe('terminated');
+    const dead = await operator.post(`/api/v1/partners/${id}/reactivate`, {});
+    expect(dead.body.code).toBe('invalid_partner_transition');
+
+    const ev = await operator.get(`/api/v1/audit-events?partner_id=${id}&limit=50`);
+    expect(ev.body.data.map((e: { action: string }) => e.action)).toEqual([
+      'partner.terminated',
+      'partner.reactivated',
+      'partner.suspended',
+      'partner.approved',
+      'partner.user_added',
+      'partner.created',
+    ]);
+    expect(ev.body.data[2].details).toMatchObject({ reason: 'unpaid invoices', from: 'active', to: 'suspended' });
+  });
+
+  it('rejects an application with a taken slug or email, or a weak password', async () => {
+    const app = application();
+    expect((await new Client(t.app).post('/api/v1/partner-applications', app)).status).toBe(201);
+    const slug = await new Client(t.app).post('/api/v1/partner-applications', { ...application(), slug: app.slug });
+    expect(slug.status).toBe(409);
+    expect(slug.body.code).toBe('partner_slug_taken');
+    const email = await new Client(t.app).post('/api/v1/partner-applications', { ...application(), owner: app.owner });
+    expect(email.body.code).toBe('email_taken');
+    const weak = await new Client(t.app).post('/api/v1/partner-applications', { ...application(), owner: { ...app.owner, email: 'w' + app.owner.email, password: 'weak' } });
+    expect(weak.body.code).toBe('password_too_weak');
+  });
+
+  it('only the operator changes status, capabilities and feature toggles', async () => {
+    const p = await t.world.partner();
+    const owner = await p.owner.login();
+    for (const r of [
+      await owner.post(`/api/v1/partners/${p.id}/suspend`, { reason: 'x' }),
+      await owner.put(`/api/v1/partners/${p.id}/capabilities`, { capabilities: ['wholesale'] }),
+      await owner.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { beta: true } }),
+    ]) {
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('permission_denied');
+    }
+    const caps = await operator.put(`/api/v1/partners/${p.id}/capabilities`, { capabilities: ['wholesale', 'delegated'] });
+    expect(caps.body.capabilities).toEqual(['wholesale', 'delegated']);
+    const ft = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { beta_reports: true } });
+    expect(ft.body.feature_toggles).toEqual({ beta_reports: true });
+  });
+});
+
+describe('seed 003 permission matrix', () => {
+  let p: TestPartner;
+  let owner: Client;
+  let staff: Client;
+  beforeAll(async () => {
+    p = await t.world.partner({ capabilities: ['referral'] });
+    owner = await p.owner.login();
+    staff = await p.staff.login();
+  });
+
+  it.each([
+    ['canViewPartner', 'GET', '', 200, 200],
+    ['canEditPartner', 'PATCH', '', 200, 403],
+    ['view users', 'GET', '/members', 200, 403],
+    ['canManagePartnerUsers (add)', 'POST', '/members', 201, 403],
+    ['audit', 'GET', '/audit-events', 200, 403],
+  ] as const)('%s: owner %#', async (_name, method, suffix, ownerStatus, staffStatus) => {
+    const body = method === 'PATCH' ? { description: 'Updated ' + Date.now() } : method === 'POST' ? { email: `${unique('inv')}@example.test`, role: 'PARTNER_STAFF' } : undefined;
+    const o = await owner.request(method, `/api/v1/partners/${p.id}${suffix}`, body);
+    expect(o.status).toBe(ownerStatus);
+    const s = await staff.request(method, `/api/v1/partners/${p.id}${suffix}`, method === 'POST' ? { email: `${unique('inv')}@example.test`, role: 'PARTNER_STAFF' } : body);
+    expect(s.status).toBe(staffStatus);
+    if (staffStatus === 403) expect(s.body.code).toBe('permission_denied');
+  });
+
+  it('staff cannot change roles or remove members; the owner can, but keeps one owner', async () => {
+    const member = await t.world.user();
+    expect((await owner.post(`/api/v1/partners/${p.id}/members`, { email: member.email, role: 'PARTNER_STAFF' })).status).toBe(201);
+    const s1 = await staff.patch(`/api/v1/partners/${p.id}/members/${member.id}`, { role: 'PARTNER_OWNER' });
+    expect(s1.body.code).toBe('permission_denied');
+    const s2 = await staff.delete(`/api/v1/partners/${p.id}/members/${member.id}`);
+    expect(s2.body.code).toBe('permission_denied');
+    expect((await owner.patch(`/api/v1/partners/${p.id}/members/${member.id}`, { role: 'PARTNER_OWNER' })).status).toBe(204);
+    expect((await owner.patch(`/api/v1/partners/${p.id}/members/${member.id}`, { role: 'PARTNER_STAFF' })).status).toBe(204);
+    const last = await owner.patch(`/api/v1/partners/${p.id}/members/${p.owner.id}`, { role: 'PARTNER_STAFF' });
+    expect(last.status).toBe(409);
+    expect(last.body.code).toBe('last_partner_owner');
+    expect((await owner.delete(`/api/v1/partners/${p.id}/members/${member.id}`)).status).toBe(204);
+    const actions = (await owner.get(`/api/v1/partners/${p.id}/audit-events?target_id=${member.id}`)).body.data.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(['partner.user_removed', 'partner.user_role_changed', 'partner.user_role_changed', 'partner.user_added']);
+  });
+
+  it('a user can belong to one partner organization only', async () => {
+    const other = await t.world.partner();
+    const r = await owner.post(`/api/v1/partners/${p.id}/members`, { email: other.staff.email, role: 'PARTNER_STAFF' });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe('already_partner_member');
+  });
+});
+
+describe('seed 003 authorization rules, each with its own refusal', () => {
+  it('rule 1: unauthenticated → 401 authentication_required', async () => {
+    const p = await t.world.partner();
+    const r = await new Client(t.app).get(`/api/v1/partners/${p.id}`);
+    expect(r.status).toBe(401);
+    expect(r.body.code).toBe('authentication_required');
+  });
+
+  it('rule 2a: a disabled user → 403 user_inactive (API token)', async () => {
+    const p = await t.world.partner();
+    const staff = await p.staff.login();
+    const token = (await staff.post('/api/v1/me/api-tokens', { name: 'x' })).body.token;
+    await operator.post(`/api/v1/users/${p.staff.id}/disable`);
+    const api = new Client(t.app);
+    api.bearer = token;
+    const r = await api.get(`/api/v1/partners/${p.id}`);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('user_inactive');
+  });
+
+  it('rule 2b: not a partner user → 403 not_partner_member', async () => {
+    const p = await t.world.partner();
+    const tenant = await t.world.tenant();
+    const r = await (await tenant.admin.login()).get(`/api/v1/partners/${p.id}`);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('not_partner_member');
+  });
+
+  it('rule 2c: a deactivated membership → 403 partner_membership_inactive', async () => {
+    const p = await t.world.partner();
+    const owner = await p.owner.login();
+    const staff = await p.staff.login();
+    expect((await owner.patch(`/api/v1/partners/${p.id}/members/${p.staff.id}`, { status: 'inactive' })).status).toBe(204);
+    const r = await staff.get(`/api/v1/partners/${p.id}`);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('partner_membership_inactive');
+  });
+
+  it('rule 2d: a partner that is not active → 403 partner_inactive, on the very next request', async () => {
+    const p = await t.world.partner();
+    const staff = await p.staff.login();
+    expect((await staff.get(`/api/v1/partners/${p.id}`)).status).toBe(200);
+    await operator.post(`/api/v1/partners/${p.id}/suspend`, { reason: 'review' });
+    const r = await staff.get(`/api/v1/partners/${p.id}`);
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('partner_inactive');
+  });
+
+  it("rule 3: another partner's data → 404 partner_not_found, like a partner that does not exist", async () => {
+    const a = await t.world.partner();
+    const b = await t.world.partner();
+    const owner = await a.owner.login();
+    const attempts = [
+      await owner.get(`/api/v1/partners/${b.id}`),
+      await owner.patch(`/api/v1/partners/${b.id}`, { name: 'Hijacked' }),
+      await owner.get(`/api/v1/partners/${b.id}/members`),
+      await owner.post(`/api/v1/partners/${b.id}/members`, { email: 'spy@example.test', role: 'PARTNER_OWNER' }),
+      await owner.delete(`/api/v1/partners/${b.id}/members/${b.staff.id}`),
+      await owner.get(`/api/v1/partners/${b.id}/audit-events`),
+    ];
+    const missing = await owner.get('/api/v1/partners/ptr_01jd9x0a8q4m7w2k3v5b6c8d9e');
+    for (const r of attempts) {
+      expect(r.status).toBe(404);
+      expect(r.body.code).toBe('partner_not_found');
+      expect(r.body.detail).toBe(missing.body.detail);
+    }
+    expect((await t.services.partners.getPartner(b.id))?.name).toBe(b.name);
+    const list = await owner.get('/api/v1/partners');
+    expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([a.id]);
+  });
+
+  it('rule 4: the role must allow the action → 403 permission_denied', async () => {
+    const p = await t.world.partner();
+    const r = await (await p.staff.login()).patch(`/api/v1/partners/${p.id}`, { name: 'Staff rename' });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('permission_denied');
+  });
+
+  it('the operator can access any partner', async () => {
+    const p = await t.world.partner();
+    expect((await operator.get(`/api/v1/partners/${p.id}/members`)).status).toBe(200);
+    expect((await operator.patch(`/api/v1/partners/${p.id}`, { description: 'Operator note' })).status).toBe(200);
+  });
+});

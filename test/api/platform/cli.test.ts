@@ -1,0 +1,100 @@
+/** The partnergate CLI, run as a real process: migrate, admin create, seed demo, audit verify, bad settings. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { TEST_SECRET } from '../../helpers/config.ts';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+let db: TestDb;
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: db.dataDir,
+      SECRET_KEY: TEST_SECRET,
+      SCRYPT_COST: '10',
+      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
+      ...env,
+    },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(async () => {
+  db = await createTestDb({ migrate: false });
+});
+afterAll(() => db.drop());
+
+describe('partnergate CLI', () => {
+  it('migrate applies the migration set once', () => {
+    const first = cli(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/applied: 0001-foundation/);
+    const second = cli(['migrate']);
+    expect(second.out).toMatch(/up to date/);
+  });
+
+  it('admin create bootstraps a SUPER_ADMIN', () => {
+    const r = cli(['admin', 'create', '--email', 'root@example.test', '--password', 'root passphrase 1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/created SUPER_ADMIN root@example\.test/);
+    const weak = cli(['admin', 'create', '--email', 'root2@example.test', '--password', 'short']);
+    expect(weak.code).not.toBe(0);
+    expect(weak.err).toMatch(/password/i);
+  });
+
+  it('seed demo --json prints the whole world, and prints the same world again without changing anything', async () => {
+    const first = cli(['seed', 'demo', '--json']);
+    expect(first.code).toBe(0);
+    const world = JSON.parse(first.out);
+    expect(world.operator).toEqual({ email: expect.any(String), password: expect.any(String) });
+    expect(world.tenants).toHaveLength(2);
+    for (const tnt of world.tenants) {
+      expect(tnt).toMatchObject({ id: expect.stringMatching(/^tnt_/), slug: expect.any(String), name: expect.any(String) });
+      expect(tnt.admin.password).toEqual(expect.any(String));
+      expect(tnt.user.password).toEqual(expect.any(String));
+      expect(tnt.bans).toHaveLength(2);
+    }
+    const caps = world.partners.flatMap((p: { capabilities: string[] }) => p.capabilities).sort();
+    expect(caps).toEqual(expect.arrayContaining(['delegated', 'managed_services', 'referral', 'wholesale']));
+    for (const p of world.partners) expect(p).toMatchObject({ id: expect.stringMatching(/^ptr_/), owner: { email: expect.any(String) }, staff: { email: expect.any(String) } });
+
+    const count = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_events`.execute(db.db.kysely)).rows[0].n);
+    const before = await count();
+    const second = cli(['seed', 'demo', '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.out)).toEqual(world);
+    expect(await count()).toBe(before);
+  });
+
+  it('audit verify reports an intact chain, and a broken one with exit code 1', async () => {
+    const ok = cli(['audit', 'verify']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/audit chain intact: \d+ events verified/);
+    await sql`update audit_events set action = 'tenant.deleted' where seq = (select min(seq) + 1 from audit_events)`.execute(db.db.kysely);
+    const bad = cli(['audit', 'verify']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/BROKEN at seq \d+/);
+  });
+
+  it('a bad setting stops the process with one clear line naming it', () => {
+    const r = cli(['migrate'], { PORT: 'eighty' });
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('partnergate: Invalid setting PORT: must be an integer, got "eighty"');
+    const u = cli(['migrate'], { DATABASE_URL: 'mysql://x' });
+    expect(u.err.trim().split('\n')).toHaveLength(1);
+    expect(u.err).toMatch(/Invalid setting DATABASE_URL: must use postgres: or postgresql:/);
+  });
+
+  it('prints usage for an unknown command', () => {
+    const r = cli(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command frobnicate/);
+  });
+});

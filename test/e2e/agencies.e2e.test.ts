@@ -1,0 +1,188 @@
+/**
+ * Browser journey (seed 004): a tenant admin creates an agency, customizes its form with a live
+ * preview and generates a token; the embed code is pasted into a static page served from ANOTHER
+ * origin (a tiny node:http server on another port); a visitor of that page issues a voucher
+ * through the iframe and looks it up; the form shows the rate-limit refusal with its wait, and a
+ * "disabled" message once the admin revokes the token. The <script> variant renders the same form.
+ */
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import type { TestTenant } from '../helpers/world.ts';
+
+let portal: Portal;
+let tenant: TestTenant;
+let admin: Page;
+let visitor: Page;
+let agencySite: Server;
+let agencyOrigin: string;
+/** the pages the agency's site serves, filled in as the journey goes */
+const sitePages = new Map<string, string>();
+
+beforeAll(async () => {
+  portal = await startPortal();
+  tenant = await portal.t.world.tenant();
+  admin = await portal.newPage();
+  visitor = await portal.newPage();
+  agencySite = createServer((req, res) => {
+    const body = sitePages.get(req.url ?? '/');
+    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise<void>((r) => agencySite.listen(0, '127.0.0.1', r));
+  agencyOrigin = `http://127.0.0.1:${(agencySite.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((r) => (agencySite ? agencySite.close(() => r()) : r()));
+  await portal?.close();
+});
+
+function agencyPage(title: string, snippet: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body><h1>${title}</h1><p>Book your trip with us and get a welcome voucher.</p>
+${snippet}
+<footer>Sunrise Travel — an independent agency site</footer></body></html>`;
+}
+
+describe('agency embedded form', () => {
+  let token = '';
+  let iframeSnippet = '';
+  let scriptSnippet = '';
+  let issuedCode = '';
+
+  it('a tenant admin creates an agency and generates a form token with a live preview; the embed code is shown with it, once', { timeout: 90_000 }, async () => {
+    expect(new URL(portal.url).origin).not.toBe(agencyOrigin);
+    await login(admin, tenant.admin.email, tenant.admin.password);
+    await admin.getByTestId('nav-tenant').getByRole('link', { name: 'Agencies' }).click();
+    await admin.getByRole('button', { name: 'New agency' }).click();
+    await admin.getByRole('dialog').getByLabel(/^Agency name/).fill('Sunrise Travel');
+    await admin.getByRole('dialog').getByRole('button', { name: 'Create agency' }).click();
+    await admin.locator('[data-testid="agencies"] tr[data-agency="Sunrise Travel"]').getByRole('link', { name: 'Sunrise Travel' }).click();
+    await admin.getByRole('heading', { name: 'Sunrise Travel' }).waitFor();
+
+    await admin.getByRole('button', { name: 'Generate form token' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel(/^Form name/).fill('Booking confirmation page');
+    await dialog.getByRole('checkbox', { name: '$25 account credit' }).check();
+    await dialog.getByRole('checkbox', { name: 'Free installation' }).check();
+    await dialog.getByRole('checkbox', { name: '$10 account credit' }).uncheck(); // offered by default
+    await dialog.getByLabel('Intro text').fill('Thank you for booking with Sunrise Travel! Issue your Acme welcome voucher here.');
+    await dialog.getByLabel('Rules').fill('One voucher per booking.\nVouchers cannot be exchanged for cash.');
+    // the live preview is the real form, re-rendered on every edit
+    const preview = admin.frameLocator('[data-testid="form-preview"]');
+    await preview.getByTestId('intro-text').filter({ hasText: 'Thank you for booking with Sunrise Travel!' }).waitFor();
+    await preview.getByTestId('rules-list').getByText('Vouchers cannot be exchanged for cash.').waitFor();
+    await preview.getByTestId('preview-notice').waitFor();
+    expect(await preview.getByLabel('Voucher type').locator('option').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Free installation')]));
+    await screenshot(admin, 'agency-token-form-preview');
+    await dialog.getByRole('button', { name: 'Generate token' }).click();
+
+    token = await oneTimeSecret(admin);
+    expect(token).toMatch(/^pgagt_[0-9A-Za-z]{49}$/);
+    const shown = admin.getByRole('dialog', { name: 'Form token generated' });
+    iframeSnippet = (await shown.getByTestId('embed-snippet-iframe').innerText()).trim();
+    await shown.getByRole('tab', { name: 'script' }).click();
+    scriptSnippet = (await shown.getByTestId('embed-snippet-script').innerText()).trim();
+    expect(iframeSnippet).toContain(`${portal.url}/embed/form#token=${token}`);
+    expect(scriptSnippet).toContain(`data-token="${token}"`);
+    await screenshot(admin, 'agency-token-generated');
+    await shown.getByRole('button', { name: 'I have copied it' }).click();
+
+    // listed by prefix only; the secret is never shown again
+    const row = admin.locator('[data-testid="agency-tokens"] tr[data-token-label="Booking confirmation page"]');
+    await row.getByText(token.slice(0, 12) + '…').waitFor();
+    expect(await admin.locator('body').innerText()).not.toContain(token);
+  });
+
+  it('a visitor of the agency’s own site (another origin) issues a voucher through the iframe and looks it up', { timeout: 90_000 }, async () => {
+    sitePages.set('/', agencyPage('Sunrise Travel — your booking', iframeSnippet));
+    await visitor.goto(agencyOrigin + '/');
+    const form = visitor.frameLocator('iframe');
+    await form.getByTestId('intro-text').filter({ hasText: 'Thank you for booking with Sunrise Travel!' }).waitFor();
+    await form.getByText(`Issued on behalf of ${tenant.name}`).waitFor();
+    expect(await form.getByLabel('Voucher type').locator('option').allTextContents()).toEqual(['$25 account credit', 'Free installation']);
+
+    await form.getByLabel('Voucher type').selectOption('free_installation');
+    await form.getByLabel('Recipient name').fill('Grace Hopper');
+    await form.getByLabel('Recipient email').fill('grace@example.test');
+    await form.getByLabel('Your reference').fill('BOOKING-1906');
+    await form.getByRole('button', { name: 'Issue voucher' }).click();
+    issuedCode = (await form.getByTestId('issued-code').innerText()).trim();
+    expect(issuedCode).toMatch(/^VCH-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    await form.getByLabel('Voucher code').fill(issuedCode.toLowerCase());
+    await form.getByRole('button', { name: 'Look up' }).click();
+    const found = form.getByTestId('lookup-result');
+    await found.getByText(issuedCode).waitFor();
+    await found.getByText('Grace Hopper · grace@example.test').waitFor();
+    await found.getByText('BOOKING-1906').waitFor();
+    await screenshot(visitor, 'agency-embed-issued-and-looked-up');
+
+    // the voucher is the tenant's, attributed to the agency, in the audit log
+    const v = await portal.t.services.db.kysely.selectFrom('vouchers').selectAll().where('code', '=', issuedCode).executeTakeFirstOrThrow();
+    expect(v).toMatchObject({ tenant_id: tenant.id, type: 'free_installation', issued_by_type: 'agency', recipient_name: 'Grace Hopper' });
+    const ev = await portal.t.services.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'voucher.issued').where('target_id', '=', v.id).executeTakeFirstOrThrow();
+    expect(ev.partner_agency_id).toBe(v.partner_agency_id);
+
+    // someone else's code is simply not found
+    await form.getByLabel('Voucher code').fill('VCH-0000-0000-0000');
+    await form.getByRole('button', { name: 'Look up' }).click();
+    await form.getByTestId('embed-alert').getByText('No voucher found').waitFor();
+  });
+
+  it('the <script> variant renders the same form, and the API answers cross-origin calls (CORS, no credentials)', { timeout: 60_000 }, async () => {
+    sitePages.set('/script', agencyPage('Sunrise Travel — script embed', scriptSnippet));
+    const page = await portal.newPage();
+    await page.goto(agencyOrigin + '/script');
+    const form = page.frameLocator('iframe[title="Voucher form"]');
+    await form.getByTestId('intro-text').filter({ hasText: 'Thank you for booking' }).waitFor();
+    // the loader sizes the frame to the form
+    await page.waitForFunction("document.querySelector('iframe') !== null && document.querySelector('iframe').style.height !== '640px'");
+
+    const cors = await page.evaluate(
+      async ([api, tok]) => {
+        const r = await fetch(api + '/embed/v1/form', { headers: { authorization: 'Bearer ' + tok } });
+        return { status: r.status, agency: ((await r.json()) as { agency: { name: string } }).agency.name, limit: r.headers.get('ratelimit') };
+      },
+      [portal.url, token],
+    );
+    expect(cors).toMatchObject({ status: 200, agency: 'Sunrise Travel' });
+    expect(cors.limit).toMatch(/^"agency";r=\d+;t=\d+$/);
+  });
+
+  it('shows the rate-limit refusal with the wait, and a clear message once the admin revokes the token', { timeout: 90_000 }, async () => {
+    // use up the form's 20 requests a minute from the agency's site
+    const statuses = await visitor.evaluate(
+      async ([api, tok]) => {
+        const out: number[] = [];
+        for (let i = 0; i < 20; i++) out.push((await fetch(api + '/embed/v1/form', { headers: { authorization: 'Bearer ' + tok } })).status);
+        return out;
+      },
+      [portal.url, token],
+    );
+    expect(statuses).toContain(429);
+    const form = visitor.frameLocator('iframe');
+    await form.getByLabel('Voucher code').fill(issuedCode);
+    await form.getByRole('button', { name: 'Look up' }).click();
+    const alert = form.getByTestId('embed-alert');
+    await alert.getByText('Too many requests').waitFor();
+    await alert.getByText(/You can try again in \d+ seconds?\./).waitFor();
+    expect(await form.getByRole('button', { name: 'Look up' }).isDisabled()).toBe(true);
+    await screenshot(visitor, 'agency-embed-rate-limited');
+
+    // the admin sees the last use, then revokes the token
+    await portal.t.services.agencies.usage.flush();
+    await admin.reload();
+    const row = admin.locator('[data-testid="agency-tokens"] tr[data-token-label="Booking confirmation page"]');
+    expect((await row.getByTestId('token-last-used').innerText()).trim()).not.toBe('—');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await row.locator('[data-status="revoked"]').waitFor();
+    await screenshot(admin, 'agency-detail-revoked');
+
+    await visitor.reload();
+    await visitor.frameLocator('iframe').getByTestId('embed-alert').getByText('This form has been disabled').waitFor();
+    await screenshot(visitor, 'agency-embed-revoked');
+  });
+});

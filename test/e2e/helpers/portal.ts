@@ -1,0 +1,158 @@
+/**
+ * Browser tests against a real Partnergate: the app runs in-process on a random port with a fresh
+ * database (SQLite, or PostgreSQL when DATABASE_URL is set), the portal is the built web/dist, and
+ * the browser is Debian's Chromium driven by playwright-core (no browser download).
+ *
+ * One browser per spec file; each actor gets its own browser context (own cookies), and pages are
+ * reused across the steps of a journey to keep specs fast.
+ */
+import { mkdirSync, rmdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const SCREENSHOT_DIR = path.join(ROOT, 'artifacts/screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Builds web/dist when it is missing or stale (scripts/ensure-web-build.ts), once at a time:
+ * spec files run in parallel workers, so a directory lock keeps two builds from racing.
+ */
+export async function ensurePortalBuilt(): Promise<void> {
+  const lock = path.join(ROOT, 'artifacts/.web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than two minutes belongs to a build that died.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmdirSync(lock);
+      } catch {
+        // it went away meanwhile
+      }
+      if (i > 600) throw new Error('timed out waiting for another portal build');
+      await sleep(200);
+    }
+  }
+  try {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/ensure-web-build.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`building the portal failed (exit ${r.status})`);
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+export interface Portal {
+  t: TestApp;
+  url: string;
+  /** the address the server sees for this portal's browser (sent as X-Forwarded-For) */
+  clientIp: string;
+  browser: Browser;
+  /** a fresh browser context (its own cookies) with one page */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startPortal(): Promise<Portal> {
+  await ensurePortalBuilt();
+  // With REDIS_URL set, login and application rate limits are counted in Redis per client IP, and
+  // every test app on this machine shares 127.0.0.1 and the same keys. The browser therefore stands
+  // behind a "proxy" with an address of its own, so these specs neither trip nor feed other files' limits.
+  const t = await startTestApp({ listen: true, config: { TRUST_PROXY: 'true' } });
+  const url = t.url!;
+  const clientIp = `10.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // launch() starts Chromium on a fresh, throw-away user-data-dir and deletes it on close.
+      timeout: 30_000,
+    });
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
+  const contexts: BrowserContext[] = [];
+  return {
+    t,
+    url,
+    clientIp,
+    browser,
+    async newPage() {
+      const ctx = await browser.newContext({
+        baseURL: url,
+        viewport: { width: 1280, height: 860 },
+        locale: 'en-US',
+        timezoneId: 'UTC',
+      });
+      // Added by the network layer (not extraHTTPHeaders), so cross-origin calls to the app see no extra
+      // request header and need no CORS preflight for it.
+      await ctx.route(`${url}/**`, (route) => route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': clientIp } }));
+      ctx.setDefaultTimeout(15_000);
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => process.stderr.write(`[portal page error] ${e.message}\n`));
+      return page;
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await t.close();
+    },
+  };
+}
+
+/** Logs in through the login form and waits until the portal shows the user's home page. */
+export async function login(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  // "/" redirects to the user's home; wait for where they land.
+  await page.waitForURL((u) => u.pathname !== '/login' && u.pathname !== '/');
+  await page.getByTestId('user-menu').waitFor();
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  await page.waitForURL((u) => u.pathname.startsWith('/login'));
+}
+
+/** Full-page PNG under artifacts/screenshots/ (git-ignored); returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // Let notifications and transitions settle so the picture shows what a user sees.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The one-time secret or link shown in the open dialog. */
+export async function oneTimeSecret(page: Page): Promise<string> {
+  const el = page.getByTestId('one-time-secret');
+  await el.waitFor();
+  return (await el.innerText()).trim();
+}

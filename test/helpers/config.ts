@@ -1,0 +1,18 @@
+import { loadConfig, type Config } from '../../src/config/config.ts';
+
+export const TEST_SECRET = 'test-secret-key-for-partnergate-suites-0123456789';
+
+/** Settings for tests: fast password hashing, quiet logs, a fixed secret. */
+export function testConfig(overrides: Record<string, string> = {}, dataDir = '/tmp/partnergate-test'): Config {
+  return loadConfig(
+    {},
+    {
+      DATA_DIR: dataDir,
+      SECRET_KEY: TEST_SECRET,
+      LOG_LEVEL: 'silent',
+      SCRYPT_COST: '10',
+      PUBLIC_URL: 'http://localhost:8080',
+      ...overrides,
+    },
+  );
+}

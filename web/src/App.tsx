@@ -1,0 +1,298 @@
+/**
+ * The portal shell: public pages, then everything else behind login inside the sidebar layout.
+ * Pages and navigation come from the table in routes.tsx — add pages there, not here.
+ */
+import { useEffect, type ReactNode } from 'react';
+import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
+import {
+  Alert,
+  Anchor,
+  AppShell,
+  Avatar,
+  Burger,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Loader,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  ThemeIcon,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconChevronDown, IconLock, IconLogout, IconShieldCheck, IconUser } from '@tabler/icons-react';
+import { PAGES, type NavSection, type PortalPage } from './routes.tsx';
+import { useSession } from './session/SessionContext.tsx';
+import { useView } from './session/useView.ts';
+import { roleLabel, viewOf, type SessionView } from './session/access.ts';
+
+export function App() {
+  const { me } = useSession();
+  if (me === undefined) {
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
+  }
+  return (
+    <Routes>
+      {PAGES.filter((p) => p.public).map((p) => (
+        <Route key={p.path} path={p.path} element={p.element} />
+      ))}
+      <Route
+        element={
+          <RequireLogin>
+            <Shell />
+          </RequireLogin>
+        }
+      >
+        <Route index element={<HomeRedirect />} />
+        {PAGES.filter((p) => !p.public).map((p) => (
+          <Route key={p.path} path={p.path} element={<Guard page={p} />} />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function RequireLogin({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  const location = useLocation();
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+/** Where "/" takes each kind of user. */
+export function homePath(v: SessionView): string {
+  if (v.isOperator) return '/operator/tenants';
+  if (v.partner && v.partner.member_status === 'active') return '/partner';
+  if (v.tenant) return `/tenant/${v.tenant.tenant_id}`;
+  return '/account';
+}
+
+function HomeRedirect() {
+  const view = useView();
+  return <Navigate to={homePath(view)} replace />;
+}
+
+function Guard({ page }: { page: PortalPage }) {
+  const { me, activeTenantId, setActiveTenantId } = useSession();
+  const { tenantId } = useParams();
+  const view = useView();
+  const isMember = !!tenantId && !!me?.tenants.some((t) => t.tenant_id === tenantId);
+  useEffect(() => {
+    if (tenantId && isMember && tenantId !== activeTenantId) setActiveTenantId(tenantId);
+  }, [tenantId, isMember, activeTenantId, setActiveTenantId]);
+  if ((tenantId && !isMember) || (page.allow && !page.allow(view))) return <NoAccess />;
+  return <>{page.element}</>;
+}
+
+function NoAccess() {
+  return (
+    <Alert color="gray" icon={<IconLock size={18} />} title="This page is not available to you" maw={640}>
+      Your role does not include this page. If you think it should, ask an administrator of your organization.{' '}
+      <Anchor component={Link} to="/">
+        Go to your home page
+      </Anchor>.
+    </Alert>
+  );
+}
+
+function NotFound() {
+  return (
+    <Alert color="gray" title="Page not found" maw={640}>
+      There is no page at this address. <Anchor component={Link} to="/">
+        Go to your home page
+      </Anchor>.
+    </Alert>
+  );
+}
+
+const SECTION_ORDER: NavSection[] = ['operator', 'partner', 'tenant', 'account'];
+
+function navPath(p: PortalPage, v: SessionView): string | null {
+  if (p.path.includes(':tenantId')) {
+    if (!v.tenant) return null;
+    return p.path.replace(':tenantId', v.tenant.tenant_id);
+  }
+  return p.path;
+}
+
+function Shell() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  useEffect(() => close(), [location.pathname, close]);
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <UnstyledButton component={Link} to="/">
+              <Group gap={8}>
+                <ThemeIcon size="md" radius="md">
+                  <IconShieldCheck size={18} />
+                </ThemeIcon>
+                <Text fw={700} size="lg">
+                  Partnergate
+                </Text>
+              </Group>
+            </UnstyledButton>
+          </Group>
+          <UserMenu />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm">
+        <AppShell.Section grow component={ScrollArea}>
+          <Navigation />
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main bg="gray.0">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+function UserMenu() {
+  const { me, logout } = useSession();
+  const navigate = useNavigate();
+  if (!me) return null;
+  const initials = (me.user.name || me.user.email)
+    .split(/\s+/)
+    .map((w) => w[0])
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  return (
+    <Menu position="bottom-end" width={240}>
+      <Menu.Target>
+        <UnstyledButton aria-label="Account menu" data-testid="user-menu">
+          <Group gap={8}>
+            <Avatar size="sm" color="blue" radius="xl">
+              {initials}
+            </Avatar>
+            <Stack gap={0} visibleFrom="sm">
+              <Text size="sm" fw={500} lh={1.2}>
+                {me.user.name}
+              </Text>
+              <Text size="xs" c="dimmed" lh={1.2}>
+                {me.user.email}
+              </Text>
+            </Stack>
+            <IconChevronDown size={14} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item leftSection={<IconUser size={16} />} component={Link} to="/account">
+          Your account
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item
+          leftSection={<IconLogout size={16} />}
+          color="red"
+          onClick={async () => {
+            await logout().catch(() => undefined);
+            navigate('/login', { replace: true });
+          }}
+        >
+          Log out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+function Navigation() {
+  const { me, activeTenantId, setActiveTenantId } = useSession();
+  const params = useParams();
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (!me) return null;
+  // The shell sits above the page route, so it reads the tenant from the path itself.
+  const urlTenant = /^\/tenant\/([^/]+)/.exec(location.pathname)?.[1];
+  const view = viewOf(me, urlTenant ?? params.tenantId ?? activeTenantId);
+
+  const sectionTitle = (s: NavSection): ReactNode => {
+    switch (s) {
+      case 'operator':
+        return 'Operator console';
+      case 'partner':
+        return view.partner ? `${view.partner.name} · ${roleLabel(view.partner.role)}` : 'Partner';
+      case 'tenant':
+        if (!view.tenant) return 'Tenant';
+        // With several tenants the switcher below names the tenant.
+        return view.tenants.length > 1 ? `Tenant · ${roleLabel(view.tenant.role)}` : `${view.tenant.name} · ${roleLabel(view.tenant.role)}`;
+      case 'account':
+        return 'Account';
+    }
+  };
+
+  const switchTenant = (id: string | null) => {
+    if (!id || !view.tenant || id === view.tenant.tenant_id) return;
+    setActiveTenantId(id);
+    const rest = urlTenant ? location.pathname.replace(/^\/tenant\/[^/]+/, '') : '';
+    navigate(`/tenant/${id}${rest}`);
+  };
+
+  return (
+    <Stack gap="md">
+      {SECTION_ORDER.map((section) => {
+        const items = PAGES.filter((p) => p.nav?.section === section && (!p.allow || p.allow(view)))
+          .map((p) => ({ p, to: navPath(p, view) }))
+          .filter((x): x is { p: PortalPage; to: string } => x.to !== null)
+          .sort((a, b) => (a.p.nav!.order ?? 50) - (b.p.nav!.order ?? 50));
+        if (items.length === 0) return null;
+        return (
+          <div key={section} data-testid={`nav-${section}`}>
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="xs" mb={4}>
+              {sectionTitle(section)}
+            </Text>
+            {section === 'tenant' && view.tenants.length > 1 && (
+              <Select
+                aria-label="Switch tenant"
+                size="xs"
+                mx="xs"
+                mb={6}
+                data={view.tenants.map((t) => ({ value: t.tenant_id, label: t.name }))}
+                value={view.tenant?.tenant_id ?? null}
+                onChange={switchTenant}
+                allowDeselect={false}
+                data-testid="tenant-switcher"
+              />
+            )}
+            {items.map(({ p, to }) => {
+              const Icon = p.nav!.icon;
+              const active = location.pathname === to || (!p.nav!.exact && location.pathname.startsWith(to + '/'));
+              return <NavLink key={p.path} component={Link} to={to} label={p.nav!.label} leftSection={<Icon size={18} stroke={1.6} />} active={active} />;
+            })}
+            <Divider mt="sm" />
+          </div>
+        );
+      })}
+      {view.partner && view.partner.member_status === 'active' && view.partner.partner_status === 'applied' && (
+        <Text size="xs" c="dimmed" px="xs">
+          More partner pages appear once the operator approves your application.
+        </Text>
+      )}
+      {!view.isOperator && !view.partner && view.tenants.length === 0 && (
+        <Stack gap="xs" px="xs">
+          <Text size="sm" c="dimmed">
+            You are not a member of any organization yet. Ask an administrator to invite you, or apply as a partner.
+          </Text>
+          <Button component={Link} to="/apply" variant="light" size="xs">
+            Apply as a partner
+          </Button>
+        </Stack>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,93 @@
+/** Agencies, their embedded-form tokens, the voucher catalog and vouchers (wire types and calls). */
+import { http } from './client.ts';
+import type { Page } from './types.ts';
+
+export interface FormConfig {
+  allowed_voucher_types: string[];
+  intro_text: string;
+  rules_list: string[];
+}
+
+export interface AgencyDto {
+  id: string;
+  tenant_id: string;
+  name: string;
+  status: 'active' | 'inactive';
+  created_at: string;
+  updated_at: string;
+  active_tokens?: number;
+  total_tokens?: number;
+  last_used_at?: string | null;
+}
+
+export interface AgencyTokenDto {
+  id: string;
+  tenant_id: string;
+  agency_id: string;
+  label: string;
+  token_prefix: string;
+  status: 'active' | 'revoked';
+  form_config: FormConfig;
+  created_at: string;
+  updated_at: string;
+  last_used_at: string | null;
+  rotated_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AgencyTokenWithSecret extends AgencyTokenDto {
+  /** shown once */
+  token: string;
+}
+
+export interface VoucherTypeDto {
+  id: string;
+  name: string;
+  description: string;
+  amount: number | null;
+  currency: string | null;
+  validity_days: number;
+}
+
+export interface VoucherDto {
+  id: string;
+  code: string;
+  type: string;
+  description: string;
+  amount: number | null;
+  currency: string | null;
+  status: string;
+  partner_agency_id: string | null;
+  recipient_name: string | null;
+  recipient_email: string | null;
+  reference: string | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+const enc = encodeURIComponent;
+const base = (tenantId: string) => `/api/v1/tenants/${enc(tenantId)}/agencies`;
+
+export const agenciesApi = {
+  list: (tenantId: string) => http.get<{ data: AgencyDto[] }>(base(tenantId)),
+  get: (tenantId: string, agencyId: string) => http.get<AgencyDto>(`${base(tenantId)}/${enc(agencyId)}`),
+  create: (tenantId: string, name: string) => http.post<AgencyDto>(base(tenantId), { name }),
+  update: (tenantId: string, agencyId: string, body: { name?: string; status?: 'active' | 'inactive' }) => http.patch<AgencyDto>(`${base(tenantId)}/${enc(agencyId)}`, body),
+  tokens: (tenantId: string, agencyId: string) => http.get<{ data: AgencyTokenDto[] }>(`${base(tenantId)}/${enc(agencyId)}/tokens`),
+  createToken: (tenantId: string, agencyId: string, body: { label: string; form_config: FormConfig }) =>
+    http.post<AgencyTokenWithSecret>(`${base(tenantId)}/${enc(agencyId)}/tokens`, body),
+  updateToken: (tenantId: string, agencyId: string, tokenId: string, body: { label?: string; form_config?: FormConfig }) =>
+    http.patch<AgencyTokenDto>(`${base(tenantId)}/${enc(agencyId)}/tokens/${enc(tokenId)}`, body),
+  rotateToken: (tenantId: string, agencyId: string, tokenId: string) => http.post<AgencyTokenWithSecret>(`${base(tenantId)}/${enc(agencyId)}/tokens/${enc(tokenId)}/rotate`),
+  revokeToken: (tenantId: string, agencyId: string, tokenId: string) => http.post<AgencyTokenDto>(`${base(tenantId)}/${enc(agencyId)}/tokens/${enc(tokenId)}/revoke`),
+  voucherTypes: () => http.get<{ data: VoucherTypeDto[] }>('/api/v1/voucher-types'),
+  vouchers: (tenantId: string, q: { agency_id?: string; cursor?: string; limit?: number }) => http.get<Page<VoucherDto>>(`/api/v1/tenants/${enc(tenantId)}/vouchers`, q),
+};
+
+/** The two ways to put a form on a site; the token goes in the URL fragment, never sent to a server. */
+export function embedSnippets(origin: string, token: string): { iframe: string; script: string } {
+  return {
+    iframe: `<iframe src="${origin}/embed/form#token=${token}" title="Voucher form" width="100%" height="900" style="border:0;max-width:560px" referrerpolicy="no-referrer"></iframe>`,
+    script: `<script src="${origin}/embed/assets/embed.js" data-token="${token}" async></script>`,
+  };
+}

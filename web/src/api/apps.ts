@@ -1,0 +1,92 @@
+/** Partner OAuth apps, the scope catalog, customers' connected apps and the wholesaler's resold tenants (wire types and calls). */
+import { http } from './client.ts';
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+export interface AppDto {
+  id: string;
+  client_id: string;
+  partner_id: string;
+  name: string;
+  description: string | null;
+  logo_uri: string | null;
+  redirect_uris: string[];
+  grant_types: string[];
+  scopes: string[];
+  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+  jwks: unknown;
+  secret_hint: string | null;
+  secret_rotated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AppInput {
+  name: string;
+  description?: string | null;
+  logo_uri?: string | null;
+  redirect_uris?: string[];
+  grant_types: string[];
+  scopes: string[];
+}
+
+export interface ScopeDto {
+  scope: string;
+  description: string;
+  permissions: string[];
+}
+
+export interface ConnectedAppDto {
+  delegation_id: string;
+  status: string;
+  app: { client_id: string | null; name: string; logo_uri: string | null; deleted: boolean };
+  partner: { id: string; name: string; slug: string; website: string | null };
+  permissions: { scope: string; description: string }[];
+  billing_accounts: { id: string; account_number: string; name: string }[];
+  bill_to: string | null;
+  approved_by: string | null;
+  connected_at: string;
+  ends_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+}
+
+export interface ResoldTenantDto {
+  tenant: { id: string; slug: string; name: string; status: string };
+  delegation_id: string;
+  delegation_status: string;
+  ends_at: string;
+  bill_to_ban: string | null;
+  billing_accounts: { id: string; account_number: string; name: string }[];
+  created_at: string;
+}
+
+const enc = encodeURIComponent;
+
+export const appsApi = {
+  scopes: () => http.get<{ data: ScopeDto[] }>('/api/v1/oauth/scopes'),
+  list: (partnerId: string) => http.get<{ data: AppDto[] }>(`/api/v1/partners/${enc(partnerId)}/apps`),
+  create: (partnerId: string, body: AppInput) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps`, body),
+  update: (partnerId: string, appId: string, body: Partial<AppInput>) => http.patch<AppDto>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`, body),
+  rotateSecret: (partnerId: string, appId: string) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}/rotate-secret`),
+  remove: (partnerId: string, appId: string) => http.delete(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`),
+
+  connected: (tenantId: string, includeEnded = true) => http.get<{ data: ConnectedAppDto[] }>(`/api/v1/tenants/${enc(tenantId)}/connected-apps`, { include_ended: includeEnded }),
+  disconnect: (tenantId: string, delegationId: string, reason?: string) => http.post<void>(`/api/v1/tenants/${enc(tenantId)}/connected-apps/${enc(delegationId)}/revoke`, reason ? { reason } : {}),
+
+  resold: (partnerId: string) => http.get<{ data: ResoldTenantDto[] }>(`/api/v1/partners/${enc(partnerId)}/resold-tenants`),
+  provision: (partnerId: string, body: { name: string; slug: string; billing_account_name?: string; admin?: { email: string; name?: string } }) =>
+    http.post<{ resold: ResoldTenantDto; invitation: { url: string; expires_at: string } | null }>(`/api/v1/partners/${enc(partnerId)}/resold-tenants`, body),
+};
+
+export function grantTypeLabel(g: string): string {
+  return (
+    {
+      authorization_code: 'Authorization code (customer consent)',
+      refresh_token: 'Refresh tokens',
+      client_credentials: 'Client credentials (own resources)',
+      [TOKEN_EXCHANGE]: 'Token exchange (act for resold customers)',
+    }[g] ?? g
+  );
+}

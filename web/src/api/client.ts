@@ -1,0 +1,156 @@
+/**
+ * The portal's HTTP client: same-origin fetch with the session cookie, the CSRF token sent as
+ * `x-csrf-token` on every mutation, and RFC 9457 problems turned into ApiError values whose
+ * `detail` (and per-field `errors`) the UI shows as they are.
+ */
+
+export interface FieldError {
+  /** JSON pointer into the request, e.g. `/body/owner/email` */
+  pointer: string;
+  detail: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  detail?: string;
+  code?: string;
+  request_id?: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly fields: FieldError[];
+  readonly requestId: string | null;
+  constructor(p: Problem) {
+    const detail = p.detail || p.title || `The request failed (${p.status}).`;
+    super(detail);
+    this.name = 'ApiError';
+    this.status = p.status;
+    this.code = p.code ?? 'error';
+    this.detail = detail;
+    this.fields = p.errors ?? [];
+    this.requestId = p.request_id ?? null;
+  }
+
+  /** Field errors keyed by their path below the body (`/body/owner/email` → `owner.email`), in words. */
+  fieldMap(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of this.fields) {
+      const key = fieldKey(f.pointer);
+      if (key && !out[key]) out[key] = humanizeFieldDetail(f.detail);
+    }
+    return out;
+  }
+
+  /** A validation failure names fields; the form shows them next to the inputs. */
+  get isValidation(): boolean {
+    return this.status === 400 && this.fields.length > 0;
+  }
+}
+
+export function fieldKey(pointer: string): string {
+  return pointer.replace(/^\/(body|querystring|params)\/?/, '').replace(/\//g, '.');
+}
+
+/** JSON-schema wording ("must match pattern \"^https?://\"") as a sentence a person understands. */
+export function humanizeFieldDetail(detail: string): string {
+  let m: RegExpExecArray | null;
+  if (/^must match pattern "\^https\?:\/\/"/.test(detail)) return 'must start with http:// or https://';
+  if ((m = /^must match format "([^"]+)"/.exec(detail))) {
+    const what: Record<string, string> = { email: 'an email address', uri: 'a web address (https://…)', 'date-time': 'a date and time' };
+    return `must be ${what[m[1]] ?? `a valid ${m[1]}`}`;
+  }
+  if (/^must match pattern/.test(detail)) return 'is not in the expected format';
+  if ((m = /^must NOT have fewer than (\d+) characters?/.exec(detail))) return m[1] === '1' ? 'is required' : `must be at least ${m[1]} characters`;
+  if ((m = /^must NOT have more than (\d+) characters?/.exec(detail))) return `must be at most ${m[1]} characters`;
+  if ((m = /^must be (<=|>=) (\d+)/.exec(detail))) return `must be ${m[1] === '<=' ? 'at most' : 'at least'} ${m[2]}`;
+  if (/^must be equal to one of the allowed values/.test(detail)) return 'is not one of the allowed values';
+  return detail;
+}
+
+/** Any thrown value as a sentence a user can read. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.detail;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+let csrfToken: string | null = null;
+const unauthorizedListeners = new Set<(err: ApiError) => void>();
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the server says the session is gone (401), so the shell can send the user to the login page. */
+export function onUnauthorized(fn: (err: ApiError) => void): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** don't broadcast a 401 (the login form and the first /me call handle it themselves) */
+  quiet401?: boolean;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const mutation = method !== 'GET' && method !== 'HEAD';
+  if (mutation && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error', detail: 'The server cannot be reached. Check your connection and try again.' });
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+  }
+  if (!res.ok) {
+    const p = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
+    const err = new ApiError({ ...p, status: res.status });
+    if (res.status === 401 && !opts.quiet401) for (const fn of unauthorizedListeners) fn(err);
+    throw err;
+  }
+  return parsed as T;
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query'> = {}) => request<T>('GET', path, { ...opts, query }),
+  post: <T>(path: string, body: unknown = {}, opts: RequestOptions = {}) => request<T>('POST', path, { ...opts, body }),
+  put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: unknown = {}) => request<T>('PATCH', path, { body }),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+};

@@ -1,0 +1,466 @@
+/**
+ * The audit log as a filterable table with cursor pagination and a detail drawer showing the
+ * event's hash. Used by the operator console (all events), the tenant home and the partner home.
+ * Filters live in the URL (?action=…&outcome=…) so a filtered view can be linked to.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import {
+  Autocomplete,
+  Badge,
+  Button,
+  Code,
+  Drawer,
+  Group,
+  Paper,
+  ScrollArea,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { IconFilter, IconX } from '@tabler/icons-react';
+import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+import { formatDateTime } from './format.ts';
+import { useLoad } from './hooks.ts';
+import type { Person, PeopleResolver } from './people.ts';
+
+const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
+type FilterKey = (typeof FILTER_KEYS)[number];
+type Filters = Partial<Record<FilterKey, string>>;
+
+const KNOWN_ACTIONS = [
+  'api_token.*',
+  'billing_account.*',
+  'billing_account.created',
+  'invitation.accepted',
+  'partner.*',
+  'partner.approved',
+  'partner.capabilities_changed',
+  'partner.created',
+  'partner.features_changed',
+  'partner.reactivated',
+  'partner.rejected',
+  'partner.suspended',
+  'partner.terminated',
+  'partner.updated',
+  'partner.user_added',
+  'partner.user_removed',
+  'partner.user_role_changed',
+  'tenant.*',
+  'tenant.created',
+  'tenant.member_added',
+  'tenant.member_removed',
+  'tenant.member_role_changed',
+  'user.*',
+  'user.disabled',
+  'user.enabled',
+  'user.logged_in',
+  'user.login_failed',
+  'user.password_changed',
+];
+
+/** `YYYY-MM-DD` from a date input → the ISO instant of local midnight (until: the midnight after). */
+function dayToIso(day: string, endOfDay: boolean): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const d = new Date(`${day}T00:00:00`);
+  if (endOfDay) d.setDate(d.getDate() + 1);
+  return d.toISOString();
+}
+
+function toQuery(f: Filters): AuditQuery {
+  return {
+    action: f.action?.trim() || undefined,
+    outcome: f.outcome || undefined,
+    actor_user_id: f.actor_user_id?.trim() || undefined,
+    target_id: f.target_id?.trim() || undefined,
+    tenant_id: f.tenant_id || undefined,
+    partner_id: f.partner_id || undefined,
+    since: f.since ? dayToIso(f.since, false) : undefined,
+    until: f.until ? dayToIso(f.until, true) : undefined,
+  };
+}
+
+function short(id: string | null): string {
+  if (!id) return '—';
+  return id.length > 16 ? `${id.slice(0, 12)}…` : id;
+}
+
+export interface AuditLogViewProps {
+  load(q: AuditQuery): Promise<Page<AuditEventDto>>;
+  /** show the tenant and partner filters (operator view) */
+  scopeFilters?: boolean;
+  /** names for user ids, so actors and targets read as people */
+  people?: PeopleResolver;
+  /** names the page already knows, e.g. the tenant or partner being looked at */
+  knownNames?: Record<string, string>;
+}
+
+interface Names {
+  people: Map<string, Person>;
+  tenants: Map<string, string>;
+  partners: Map<string, string>;
+}
+
+function who(id: string | null, names: Names): { main: string; sub: string | null } | null {
+  if (!id) return null;
+  const person = names.people.get(id);
+  if (person) return { main: person.name, sub: person.email };
+  const org = names.tenants.get(id) ?? names.partners.get(id);
+  if (org) return { main: org, sub: null };
+  return null;
+}
+
+export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLogViewProps) {
+  const [params, setParams] = useSearchParams();
+  const applied: Filters = useMemo(() => {
+    const f: Filters = {};
+    for (const k of FILTER_KEYS) {
+      const v = params.get(k);
+      if (v) f[k] = v;
+    }
+    return f;
+  }, [params]);
+  const [draft, setDraft] = useState<Filters>(applied);
+  useEffect(() => setDraft(applied), [applied]);
+
+  const [events, setEvents] = useState<AuditEventDto[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const [selected, setSelected] = useState<AuditEventDto | null>(null);
+
+  const first = useLoad(() => load({ ...toQuery(applied), limit: 50 }), [JSON.stringify(applied)]);
+  useEffect(() => {
+    if (first.data) {
+      setEvents(first.data.data);
+      setCursor(first.data.next_cursor);
+    }
+  }, [first.data]);
+
+  const tenants = useLoad(() => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
+  const partners = useLoad(() => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
+
+  const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
+  useEffect(() => {
+    if (!people) return;
+    const ids = new Set<string>();
+    for (const e of events) {
+      if (e.actor.user_id) ids.add(e.actor.user_id);
+      if (e.target.type === 'user' && e.target.id) ids.add(e.target.id);
+    }
+    const missing = [...ids].filter((id) => !peopleMap.has(id));
+    if (missing.length === 0) return;
+    let live = true;
+    people(missing).then((found) => {
+      if (live && found.size) setPeopleMap((prev) => new Map([...prev, ...found]));
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resolve when the events change
+  }, [events, people]);
+  const names: Names = useMemo(
+    () => ({
+      people: peopleMap,
+      tenants: new Map([...(tenants.data?.data ?? []).map((t): [string, string] => [t.id, t.name]), ...Object.entries(knownNames ?? {})]),
+      partners: new Map((partners.data?.data ?? []).map((p) => [p.id, p.name])),
+    }),
+    [peopleMap, tenants.data, partners.data, knownNames],
+  );
+
+  const actionSuggestions = useMemo(() => [...new Set([...KNOWN_ACTIONS, ...events.map((e) => e.action)])].sort(), [events]);
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setMoreBusy(true);
+    setMoreError(null);
+    try {
+      const r = await load({ ...toQuery(applied), limit: 50, cursor });
+      setEvents((prev) => [...prev, ...r.data]);
+      setCursor(r.next_cursor);
+    } catch (e) {
+      setMoreError(e);
+    } finally {
+      setMoreBusy(false);
+    }
+  };
+
+  const apply = (f: Filters) => {
+    const next = new URLSearchParams();
+    for (const k of FILTER_KEYS) if (f[k]) next.set(k, f[k]!);
+    setParams(next);
+  };
+  const set = (k: FilterKey) => (v: string | null) => setDraft((d) => ({ ...d, [k]: v ?? '' }));
+  const activeCount = Object.values(applied).filter(Boolean).length;
+
+  return (
+    <Stack>
+      <Paper withBorder p="md" radius="md">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply(draft);
+          }}
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+            <Autocomplete
+              label="Action"
+              placeholder="e.g. partner.approved or partner.*"
+              data={actionSuggestions}
+              value={draft.action ?? ''}
+              onChange={set('action')}
+              name="action"
+            />
+            <Select
+              label="Outcome"
+              placeholder="Any outcome"
+              data={[
+                { value: 'success', label: 'Success' },
+                { value: 'denied', label: 'Denied' },
+                { value: 'failure', label: 'Failure' },
+              ]}
+              value={draft.outcome ?? null}
+              onChange={set('outcome')}
+              clearable
+            />
+            <TextInput label="Actor (user id)" placeholder="usr_…" value={draft.actor_user_id ?? ''} onChange={(e) => set('actor_user_id')(e.currentTarget.value)} />
+            <TextInput label="Target id" placeholder="e.g. ptr_… or usr_…" value={draft.target_id ?? ''} onChange={(e) => set('target_id')(e.currentTarget.value)} />
+            {scopeFilters && (
+              <Select
+                label="Tenant"
+                placeholder="Any tenant"
+                searchable
+                clearable
+                data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+                value={draft.tenant_id ?? null}
+                onChange={set('tenant_id')}
+                nothingFoundMessage="No tenant"
+              />
+            )}
+            {scopeFilters && (
+              <Select
+                label="Partner"
+                placeholder="Any partner"
+                searchable
+                clearable
+                data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                value={draft.partner_id ?? null}
+                onChange={set('partner_id')}
+                nothingFoundMessage="No partner"
+              />
+            )}
+            <TextInput type="date" label="From" value={draft.since ?? ''} onChange={(e) => set('since')(e.currentTarget.value)} />
+            <TextInput type="date" label="To (inclusive)" value={draft.until ?? ''} onChange={(e) => set('until')(e.currentTarget.value)} />
+          </SimpleGrid>
+          <Group mt="md" gap="xs">
+            <Button type="submit" leftSection={<IconFilter size={16} />}>
+              Apply filters
+            </Button>
+            {activeCount > 0 && (
+              <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={() => apply({})}>
+                Clear filters ({activeCount})
+              </Button>
+            )}
+          </Group>
+        </form>
+      </Paper>
+
+      <ErrorAlert error={first.error} />
+
+      <Paper withBorder radius="md">
+        <ScrollArea>
+          <Table striped highlightOnHover verticalSpacing="xs" miw={760} data-testid="audit-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Time</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th w={120}>Outcome</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>Target</Table.Th>
+                {scopeFilters && <Table.Th>Tenant / partner</Table.Th>}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {events.map((e) => (
+                <Table.Tr key={e.id} onClick={() => setSelected(e)} style={{ cursor: 'pointer' }} data-action={e.action}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
+                  <Table.Td>
+                    <Code>{e.action}</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={e.outcome} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Party label={who(e.actor.user_id, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Party label={e.target.type === 'billing_account' && e.ban ? { main: e.ban, sub: 'billing account' } : who(e.target.id, names)} kind={e.target.type ?? '—'} id={e.target.id} />
+                  </Table.Td>
+                  {scopeFilters && (
+                  <Table.Td>
+                    <Text size="sm">{who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>
+                  </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+              {!first.loading && events.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={scopeFilters ? 6 : 5}>
+                    <Text c="dimmed" ta="center" py="md">
+                      {activeCount ? 'No event matches these filters.' : 'No events yet.'}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </ScrollArea>
+      </Paper>
+      <ErrorAlert error={moreError} />
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {first.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
+        </Text>
+        {cursor && (
+          <Button variant="default" onClick={loadMore} loading={moreBusy}>
+            Load older events
+          </Button>
+        )}
+      </Group>
+
+      <AuditEventDrawer
+        event={selected}
+        names={names}
+        onClose={() => setSelected(null)}
+        onFilter={(k, v) => {
+          setSelected(null);
+          apply({ [k]: v });
+        }}
+      />
+    </Stack>
+  );
+}
+
+function Party({ label, kind, id }: { label: { main: string; sub: string | null } | null; kind: string; id: string | null }) {
+  if (label) {
+    return (
+      <Tooltip label={id ?? ''} disabled={!id}>
+        <div>
+          <Text size="sm">{label.main}</Text>
+          <Text size="xs" c="dimmed">
+            {label.sub ?? kind}
+          </Text>
+        </div>
+      </Tooltip>
+    );
+  }
+  return (
+    <Tooltip label={id ?? ''} disabled={!id}>
+      <div>
+        <Text size="sm">{kind}</Text>
+        <Text size="xs" c="dimmed" ff="monospace">
+          {short(id)}
+        </Text>
+      </div>
+    </Tooltip>
+  );
+}
+
+function Field({ label, value, mono }: { label: string; value: string | number | null | undefined; mono?: boolean }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" ff={mono ? 'monospace' : undefined} style={{ wordBreak: 'break-all' }}>
+        {value === null || value === undefined || value === '' ? '—' : value}
+      </Text>
+    </div>
+  );
+}
+
+export function AuditEventDrawer({
+  event,
+  names,
+  onClose,
+  onFilter,
+}: {
+  event: AuditEventDto | null;
+  names?: Names;
+  onClose(): void;
+  /** show only the events with this value (replaces the current filters) */
+  onFilter?(key: FilterKey, value: string): void;
+}) {
+  const name = (id: string | null) => {
+    const w = names ? who(id, names) : null;
+    if (!id) return null;
+    return w ? `${w.main}${w.sub ? ` <${w.sub}>` : ''} · ${id}` : id;
+  };
+  return (
+    <Drawer opened={!!event} onClose={onClose} position="right" size="lg" title={event ? <Code fz="md">{event.action}</Code> : null}>
+      {event && (
+        <Stack gap="sm" data-testid="audit-event-detail">
+          <Group gap="xs">
+            <StatusBadge status={event.outcome} />
+            <Badge variant="outline" color="gray">
+              #{event.seq}
+            </Badge>
+          </Group>
+          <SimpleGrid cols={2} spacing="sm">
+            <Field label="When" value={formatDateTime(event.occurred_at)} />
+            <Field label="Event id" value={event.id} mono />
+            <Field label="Actor type" value={event.actor.type} />
+            <Field label="Actor user" value={name(event.actor.user_id)} mono />
+            <Field label="Actor partner" value={name(event.actor.partner_id)} mono />
+            <Field label="Actor client / agency" value={event.actor.client_id ?? event.actor.agency_id} mono />
+            <Field label="Tenant" value={name(event.tenant_id)} mono />
+            <Field label="Partner" value={name(event.partner_id)} mono />
+            <Field label="Billing account" value={event.ban} mono />
+            <Field label="Target" value={event.target.type ? `${event.target.type} · ${name(event.target.id) ?? ''}` : null} mono />
+            <Field label="Request id" value={event.request_id} mono />
+            <Field label="IP address" value={event.ip} mono />
+          </SimpleGrid>
+          <Field label="User agent" value={event.user_agent} />
+          {onFilter && (event.actor.user_id || event.target.id) && (
+            <Group gap="xs">
+              {event.actor.user_id && (
+                <Button size="xs" variant="light" onClick={() => onFilter('actor_user_id', event.actor.user_id!)}>
+                  Everything this actor did
+                </Button>
+              )}
+              {event.target.id && (
+                <Button size="xs" variant="light" onClick={() => onFilter('target_id', event.target.id!)}>
+                  Everything about this target
+                </Button>
+              )}
+            </Group>
+          )}
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              Details
+            </Text>
+            <Code block>{JSON.stringify(event.details, null, 2)}</Code>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+              Hash
+            </Text>
+            <Code block data-testid="audit-hash" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+              {event.hash}
+            </Code>
+            <Text size="xs" c="dimmed" mt={4}>
+              Each event's hash covers its content and the previous event's hash, so editing or deleting any past event breaks the chain.{' '}
+              <Code>partnergate audit verify</Code> checks it.
+            </Text>
+          </div>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

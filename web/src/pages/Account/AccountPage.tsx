@@ -1,0 +1,260 @@
+/** Your account: display name, password, personal API tokens (secret shown once). */
+import { useEffect, useState, type FormEvent } from 'react';
+import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { api, type ApiTokenDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { useMe, useSession } from '../../session/SessionContext.tsx';
+import { roleLabel } from '../../session/access.ts';
+
+export function AccountPage() {
+  const me = useMe();
+  const memberships = [
+    ...(me.user.platform_role ? [`${roleLabel(me.user.platform_role)}`] : []),
+    ...(me.partner ? [`${roleLabel(me.partner.role)} at ${me.partner.name}`] : []),
+    ...me.tenants.map((t) => `${roleLabel(t.role)} at ${t.name}`),
+  ];
+  return (
+    <>
+      <PageHeader title="Your account" description={`${me.user.email}${memberships.length ? ' · ' + memberships.join(' · ') : ''}`} />
+      <Stack gap="lg" maw={960}>
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          <ProfileCard />
+          <PasswordCard />
+        </SimpleGrid>
+        <ApiTokensCard />
+      </Stack>
+    </>
+  );
+}
+
+function ProfileCard() {
+  const me = useMe();
+  const { refresh } = useSession();
+  const [name, setName] = useState(me.user.name);
+  useEffect(() => setName(me.user.name), [me.user.name]);
+  const save = useAction(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <Stack>
+          <Title order={4}>Profile</Title>
+          <TextInput label="Email" value={me.user.email} readOnly description="Your login; it cannot be changed here." />
+          <TextInput label="Display name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={save.fieldError('name')} />
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button type="submit" loading={save.busy} disabled={!name.trim() || name.trim() === me.user.name}>
+              Save name
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function PasswordCard() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [next2, setNext2] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const change = useAction(() => api.auth.changePassword(current, next), {
+    success: 'Password changed. Your other sessions have been logged out.',
+    onDone: () => {
+      setCurrent('');
+      setNext('');
+      setNext2('');
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (next !== next2) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    void change.run();
+  };
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <form onSubmit={submit}>
+        <Stack>
+          <Title order={4}>Password</Title>
+          <PasswordInput label="Current password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
+          <PasswordInput
+            label="New password"
+            description="At least 10 characters. Changing it logs out your other sessions."
+            autoComplete="new-password"
+            required
+            value={next}
+            onChange={(e) => setNext(e.currentTarget.value)}
+            error={change.fieldError('new_password') ?? change.fieldError('password')}
+          />
+          <PasswordInput
+            label="Repeat the new password"
+            autoComplete="new-password"
+            required
+            value={next2}
+            onChange={(e) => setNext2(e.currentTarget.value)}
+            error={mismatch ? 'The two passwords differ.' : undefined}
+          />
+          <ErrorAlert error={change.error} title="The password was not changed" />
+          <Group justify="flex-end">
+            <Button type="submit" loading={change.busy}>
+              Change password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
+
+function ApiTokensCard() {
+  const tokens = useLoad(() => api.auth.listTokens(), []);
+  const [createOpen, setCreateOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [days, setDays] = useState<number | string>(90);
+  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
+
+  const create = useAction(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
+    onDone: (r) => {
+      setCreateOpen(false);
+      setSecret({ name: r.api_token.name, token: r.token });
+      setName('');
+      tokens.reload();
+    },
+  });
+  const revoke = useAction((id: string) => api.auth.revokeToken(id), {
+    success: 'Token revoked. It stops working at once.',
+    onDone: () => {
+      setRevoking(null);
+      tokens.reload();
+    },
+  });
+
+  const rows = tokens.data?.data ?? [];
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Stack>
+        <Group justify="space-between">
+          <div>
+            <Title order={4}>Personal API tokens</Title>
+            <Text size="sm" c="dimmed">
+              For scripts and automation: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your roles.
+            </Text>
+          </div>
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpen(true)}>
+            New token
+          </Button>
+        </Group>
+        <ErrorAlert error={tokens.error} />
+        <Table.ScrollContainer minWidth={640} type="native">
+        <Table verticalSpacing="xs" data-testid="api-tokens">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Prefix</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  <code>{t.token_prefix}…</code>
+                </Table.Td>
+                <Table.Td>{formatDateTime(t.created_at)}</Table.Td>
+                <Table.Td>{t.last_used_at ? formatDateTime(t.last_used_at) : 'never'}</Table.Td>
+                <Table.Td>{t.expires_at ? formatDateTime(t.expires_at) : 'never'}</Table.Td>
+                <Table.Td ta="right">
+                  {t.revoked_at ? (
+                    <Badge color="gray" variant="light">
+                      revoked
+                    </Badge>
+                  ) : (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => (revoke.reset(), setRevoking(t))}>
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!tokens.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" size="sm" ta="center" py="sm">
+                    You have no API tokens.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+        </Table.ScrollContainer>
+      </Stack>
+
+      <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title="New personal API token">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create.run();
+          }}
+        >
+          <Stack>
+            <TextInput label="Name" description="What the token is for, e.g. “billing export script”." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
+            <NumberInput label="Expires after (days)" description="Leave empty for a token that never expires." min={1} max={3650} value={days} onChange={setDays} error={create.fieldError('expires_in_days')} />
+            <ErrorAlert error={create.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setCreateOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.busy} leftSection={<IconKey size={16} />}>
+                Create token
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title="Your new API token" size="lg" closeOnClickOutside={false}>
+        {secret && (
+          <Stack>
+            <OneTimeSecret label={secret.name} value={secret.token} />
+            <Group justify="flex-end">
+              <Button onClick={() => setSecret(null)}>I have copied it</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <ReasonModal
+        opened={!!revoking}
+        title="Revoke this token?"
+        message={<>Anything using “{revoking?.name}” stops working on its next request. This cannot be undone.</>}
+        confirmLabel="Revoke token"
+        color="red"
+        reason="none"
+        busy={revoke.busy}
+        error={revoke.error}
+        onClose={() => setRevoking(null)}
+        onConfirm={() => revoking && void revoke.run(revoking.id)}
+      />
+    </Paper>
+  );
+}

@@ -1,0 +1,140 @@
+/** A tenant's agencies: create, open, deactivate and reactivate. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { Anchor, Button, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { agenciesApi, type AgencyDto } from '../../api/agencies.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { useView } from '../../session/useView.ts';
+
+export function AgenciesPage() {
+  const t = useView().tenant!;
+  const list = useLoad(() => agenciesApi.list(t.tenant_id), [t.tenant_id]);
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [toggling, setToggling] = useState<AgencyDto | null>(null);
+
+  const create = useAction((n: string) => agenciesApi.create(t.tenant_id, n), {
+    success: (a) => `Agency ${a.name} created.`,
+    onDone: () => {
+      setCreating(false);
+      setName('');
+      list.reload();
+    },
+  });
+  const toggle = useAction((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
+    success: (a) => (a.status === 'inactive' ? `${a.name} deactivated: its forms stop working now.` : `${a.name} reactivated.`),
+    onDone: () => {
+      setToggling(null);
+      list.reload();
+    },
+  });
+
+  const rows = list.data?.data ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Agencies"
+        description={`Agencies issue and look up ${t.name} vouchers from a form on their own website — no user accounts, one token per form, at most 20 requests a minute per form.`}
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => (create.reset(), setCreating(true))}>
+            New agency
+          </Button>
+        }
+      />
+      <ErrorAlert error={list.error} />
+      <Paper withBorder radius="md">
+        <Table verticalSpacing="sm" data-testid="agencies">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Agency</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Active forms</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((a) => (
+              <Table.Tr key={a.id} data-agency={a.name}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies/${a.id}`} fw={500}>
+                    {a.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={a.status} />
+                </Table.Td>
+                <Table.Td>
+                  {a.active_tokens ?? 0}
+                  {a.total_tokens && a.total_tokens > (a.active_tokens ?? 0) ? <Text span size="xs" c="dimmed">{` (${a.total_tokens - (a.active_tokens ?? 0)} revoked)`}</Text> : null}
+                </Table.Td>
+                <Table.Td>{formatDateTime(a.last_used_at)}</Table.Td>
+                <Table.Td>{formatDate(a.created_at)}</Table.Td>
+                <Table.Td ta="right">
+                  <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
+                    {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!list.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No agencies yet. Create one, then generate a form token for it.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      <Modal opened={creating} onClose={() => setCreating(false)} title="New agency">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create.run(name.trim());
+          }}
+        >
+          <Stack>
+            <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
+            <ErrorAlert error={create.error} labels={{ name: 'Agency name' }} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setCreating(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.busy} disabled={!name.trim()}>
+                Create agency
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+
+      <ReasonModal
+        opened={!!toggling}
+        title={toggling?.status === 'active' ? 'Deactivate this agency?' : 'Reactivate this agency?'}
+        message={
+          toggling?.status === 'active'
+            ? `Every form of ${toggling?.name} stops working on its next request. Its vouchers stay valid.`
+            : `The active forms of ${toggling?.name} work again from their next request.`
+        }
+        confirmLabel={toggling?.status === 'active' ? 'Deactivate' : 'Reactivate'}
+        color={toggling?.status === 'active' ? 'red' : 'teal'}
+        reason="none"
+        busy={toggle.busy}
+        error={toggle.error}
+        onClose={() => setToggling(null)}
+        onConfirm={() => toggling && void toggle.run(toggling)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,345 @@
+/**
+ * One agency: its form tokens (generate — the secret shown once with the embed code —, rotate,
+ * revoke, last use), the form customization with a live preview, the embed code, and the vouchers
+ * it issued.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert, Anchor, Badge, Button, Code, Grid, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconArrowLeft, IconKey, IconRefresh, IconBan, IconPencil } from '@tabler/icons-react';
+import { agenciesApi, type AgencyTokenDto, type AgencyTokenWithSecret, type VoucherTypeDto } from '../../api/agencies.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { useView } from '../../session/useView.ts';
+import { EmbedSnippets } from './EmbedSnippets.tsx';
+import { FormConfigEditor, configOf, draftOf, type FormDraft } from './FormConfigEditor.tsx';
+import { FormPreview } from './FormPreview.tsx';
+
+const NEW_FORM: FormDraft = { allowed_voucher_types: [], intro_text: '', rules_text: '' };
+
+export function AgencyDetailPage() {
+  const t = useView().tenant!;
+  const { agencyId = '' } = useParams();
+  const agency = useLoad(() => agenciesApi.get(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
+  const tokens = useLoad(() => agenciesApi.tokens(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
+  const types = useLoad(() => agenciesApi.voucherTypes(), []);
+  const vouchers = useLoad(() => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }), [t.tenant_id, agencyId]);
+  const catalog: VoucherTypeDto[] = types.data?.data ?? [];
+
+  // generate
+  const [generating, setGenerating] = useState(false);
+  const [label, setLabel] = useState('Website form');
+  const [draft, setDraft] = useState<FormDraft>(NEW_FORM);
+  // the secret of the token just generated or rotated (shown once)
+  const [secret, setSecret] = useState<{ token: AgencyTokenWithSecret; rotated: boolean } | null>(null);
+  // customize
+  const [editing, setEditing] = useState<AgencyTokenDto | null>(null);
+  const [editDraft, setEditDraft] = useState<FormDraft>(NEW_FORM);
+  // confirmations
+  const [confirm, setConfirm] = useState<{ kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto } | null>(null);
+
+  const reloadAll = () => {
+    tokens.reload();
+    agency.reload();
+  };
+  const generate = useAction(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
+    onDone: (r) => {
+      setGenerating(false);
+      setSecret({ token: r, rotated: false });
+      reloadAll();
+    },
+  });
+  const save = useAction((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
+    success: 'Form saved: the live form shows it on its next request.',
+    onDone: () => {
+      setEditing(null);
+      tokens.reload();
+    },
+  });
+  const act = useAction(
+    async (c: { kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto }) => {
+      if (c.kind === 'rotate') return { rotated: await agenciesApi.rotateToken(t.tenant_id, agencyId, c.token!.id) };
+      if (c.kind === 'revoke') return { revoked: await agenciesApi.revokeToken(t.tenant_id, agencyId, c.token!.id) };
+      return { agency: await agenciesApi.update(t.tenant_id, agencyId, { status: agency.data?.status === 'active' ? 'inactive' : 'active' }) };
+    },
+    {
+      success: (r) => ('revoked' in r ? 'Token revoked: the form stops working on its next request.' : 'agency' in r ? (r.agency?.status === 'inactive' ? 'Agency deactivated.' : 'Agency reactivated.') : ''),
+      onDone: (r) => {
+        setConfirm(null);
+        if ('rotated' in r && r.rotated) setSecret({ token: r.rotated, rotated: true });
+        reloadAll();
+      },
+    },
+  );
+
+  const a = agency.data;
+  const rows = tokens.data?.data ?? [];
+  const inactive = a?.status === 'inactive';
+  const editLabel = useMemo(() => editing?.label ?? '', [editing]);
+  const [editLabelValue, setEditLabelValue] = useState('');
+  useEffect(() => setEditLabelValue(editLabel), [editLabel]);
+
+  if (agency.error) return <ErrorAlert error={agency.error} />;
+  return (
+    <>
+      <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies`} size="sm">
+        <Group gap={4}>
+          <IconArrowLeft size={14} /> Agencies
+        </Group>
+      </Anchor>
+      <PageHeader
+        title={a?.name ?? '…'}
+        badge={a && <StatusBadge status={a.status} />}
+        description="Each form token is one embedded form: its own voucher types, intro text and rules, its own 20 requests per minute. Tokens never expire; rotate or revoke them here."
+        actions={
+          a && (
+            <>
+              <Button variant="default" color={inactive ? 'teal' : 'red'} onClick={() => (act.reset(), setConfirm({ kind: 'status' }))}>
+                {inactive ? 'Reactivate agency' : 'Deactivate agency'}
+              </Button>
+              <Button leftSection={<IconKey size={16} />} disabled={inactive} onClick={() => (generate.reset(), setDraft({ ...NEW_FORM, allowed_voucher_types: catalog.slice(0, 1).map((c) => c.id) }), setGenerating(true))}>
+                Generate form token
+              </Button>
+            </>
+          )
+        }
+      />
+      {inactive && (
+        <Alert color="gray" mb="md">
+          This agency is inactive: all its forms are refused. Reactivate it to let them work again.
+        </Alert>
+      )}
+
+      <Title order={4} mb="xs">
+        Form tokens
+      </Title>
+      <ErrorAlert error={tokens.error} />
+      <Paper withBorder radius="md" mb="xl">
+        <Table verticalSpacing="sm" data-testid="agency-tokens">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Form</Table.Th>
+              <Table.Th>Token</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Voucher types</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((tok) => (
+              <Table.Tr key={tok.id} data-token-label={tok.label}>
+                <Table.Td fw={500}>{tok.label}</Table.Td>
+                <Table.Td>
+                  <Code>{tok.token_prefix}…</Code>
+                  {tok.rotated_at && (
+                    <Text size="xs" c="dimmed">
+                      rotated {formatDate(tok.rotated_at)}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={tok.status} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {tok.form_config.allowed_voucher_types.map((id) => (
+                      <Badge key={id} variant="outline" size="sm">
+                        {catalog.find((c) => c.id === id)?.name ?? id}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td data-testid="token-last-used">{formatDateTime(tok.last_used_at)}</Table.Td>
+                <Table.Td>{formatDate(tok.created_at)}</Table.Td>
+                <Table.Td ta="right">
+                  {tok.status === 'active' && (
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditDraft(draftOf(tok.form_config)), setEditing(tok))}>
+                        Customize
+                      </Button>
+                      <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'rotate', token: tok }))}>
+                        Rotate
+                      </Button>
+                      <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'revoke', token: tok }))}>
+                        Revoke
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!tokens.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={7}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No form tokens yet. Generate one to get the embed code.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      <Title order={4} mb="xs">
+        Embed code
+      </Title>
+      <Paper withBorder radius="md" p="md" mb="xl">
+        <EmbedSnippets token="YOUR_FORM_TOKEN" placeholder />
+      </Paper>
+
+      <Title order={4} mb="xs">
+        Vouchers issued by this agency
+      </Title>
+      <ErrorAlert error={vouchers.error} />
+      <Paper withBorder radius="md">
+        <Table verticalSpacing="xs" data-testid="agency-vouchers">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Code</Table.Th>
+              <Table.Th>Voucher</Table.Th>
+              <Table.Th>Recipient</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Issued</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(vouchers.data?.data ?? []).map((v) => (
+              <Table.Tr key={v.id}>
+                <Table.Td>
+                  <Code>{v.code}</Code>
+                </Table.Td>
+                <Table.Td>{v.description}</Table.Td>
+                <Table.Td>{[v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—'}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={v.status} />
+                </Table.Td>
+                <Table.Td>{formatDateTime(v.created_at)}</Table.Td>
+              </Table.Tr>
+            ))}
+            {!vouchers.loading && (vouchers.data?.data ?? []).length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={5}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    None yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      {/* generate a token: configure the form, watch the preview */}
+      <Modal opened={generating} onClose={() => setGenerating(false)} title="Generate a form token" size="xl">
+        <Grid gap="lg">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void generate.run();
+              }}
+            >
+              <Stack>
+                <TextInput label="Form name" description="Which form on the agency’s site this token is for." maxLength={120} value={label} onChange={(e) => setLabel(e.currentTarget.value)} />
+                <FormConfigEditor value={draft} onChange={setDraft} types={catalog} error={generate.fieldError('form_config.allowed_voucher_types')} />
+                <ErrorAlert error={generate.error} />
+                <Group justify="flex-end">
+                  <Button variant="default" onClick={() => setGenerating(false)}>
+                    Cancel
+                  </Button>
+                  <Button type="submit" loading={generate.busy} disabled={draft.allowed_voucher_types.length === 0}>
+                    Generate token
+                  </Button>
+                </Group>
+              </Stack>
+            </form>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <FormPreview config={configOf(draft)} types={catalog} agencyName={a?.name ?? ''} tenantName={t.name} />
+          </Grid.Col>
+        </Grid>
+      </Modal>
+
+      {/* customize an existing form */}
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={`Customize “${editing?.label ?? ''}”`} size="xl">
+        <Grid gap="lg">
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (editing) void save.run(editing, editDraft, editLabelValue.trim() || editing.label);
+              }}
+            >
+              <Stack>
+                <TextInput label="Form name" maxLength={120} value={editLabelValue} onChange={(e) => setEditLabelValue(e.currentTarget.value)} />
+                <FormConfigEditor value={editDraft} onChange={setEditDraft} types={catalog} error={save.fieldError('form_config.allowed_voucher_types')} />
+                <ErrorAlert error={save.error} />
+                <Group justify="flex-end">
+                  <Button variant="default" onClick={() => setEditing(null)}>
+                    Cancel
+                  </Button>
+                  <Button type="submit" loading={save.busy} disabled={editDraft.allowed_voucher_types.length === 0}>
+                    Save form
+                  </Button>
+                </Group>
+              </Stack>
+            </form>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 6 }}>
+            <FormPreview config={configOf(editDraft)} types={catalog} agencyName={a?.name ?? ''} tenantName={t.name} />
+          </Grid.Col>
+        </Grid>
+      </Modal>
+
+      {/* the secret, once, with the embed code that carries it */}
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={secret?.rotated ? 'New secret for this form' : 'Form token generated'} size="lg" closeOnClickOutside={false}>
+        {secret && (
+          <Stack>
+            <OneTimeSecret label="Form token" value={secret.token.token} hint="Shown only once. Partnergate stores only a hash of it. Copy the embed code below now; to get a new secret later, rotate the token." />
+            {secret.rotated && (
+              <Alert color="orange" variant="light">
+                The previous secret no longer works. Replace the embed code on the agency’s site.
+              </Alert>
+            )}
+            <Text fw={500} size="sm">
+              Embed code
+            </Text>
+            <EmbedSnippets token={secret.token.token} />
+            <Group justify="flex-end">
+              <Button onClick={() => setSecret(null)}>I have copied it</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <ReasonModal
+        opened={!!confirm}
+        title={confirm?.kind === 'rotate' ? 'Rotate this token?' : confirm?.kind === 'revoke' ? 'Revoke this token?' : inactive ? 'Reactivate this agency?' : 'Deactivate this agency?'}
+        message={
+          confirm?.kind === 'rotate'
+            ? `“${confirm.token?.label}” gets a new secret; the current one stops working immediately, so the agency must update its embed code.`
+            : confirm?.kind === 'revoke'
+              ? `“${confirm.token?.label}” stops working on its next request, for good. Vouchers it issued stay valid.`
+              : inactive
+                ? 'Its active forms work again from their next request.'
+                : 'Every form of this agency stops working on its next request. Its vouchers stay valid.'
+        }
+        confirmLabel={confirm?.kind === 'rotate' ? 'Rotate' : confirm?.kind === 'revoke' ? 'Revoke' : inactive ? 'Reactivate' : 'Deactivate'}
+        color={confirm?.kind === 'rotate' ? 'blue' : inactive && confirm?.kind === 'status' ? 'teal' : 'red'}
+        reason="none"
+        busy={act.busy}
+        error={act.error}
+        onClose={() => setConfirm(null)}
+        onConfirm={() => confirm && void act.run(confirm)}
+      />
+    </>
+  );
+}

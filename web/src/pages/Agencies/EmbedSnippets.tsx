@@ -1,0 +1,58 @@
+/** The embed code in its two variants, each with a copy button. */
+import { ActionIcon, Code, CopyButton, Group, Stack, Tabs, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { embedSnippets } from '../../api/agencies.ts';
+
+function Snippet({ code, label, testId }: { code: string; label: string; testId: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
+        {code}
+      </Code>
+      <CopyButton value={code} timeout={2000}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
+            <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={copied ? 'Copied' : `Copy the ${label} embed code`}>
+              {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
+
+export function EmbedSnippets({ token, placeholder }: { token: string; /** true when `token` stands in for the real one */ placeholder?: boolean }) {
+  const s = embedSnippets(window.location.origin, token);
+  return (
+    <Stack gap="xs">
+      <Tabs defaultValue="iframe" keepMounted>
+        <Tabs.List>
+          <Tabs.Tab value="iframe">iframe</Tabs.Tab>
+          <Tabs.Tab value="script">script</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="iframe" pt="xs">
+          <Stack gap={6}>
+            <Text size="sm" c="dimmed">
+              Paste where the form should appear. Works on any site; the site needs no code of its own.
+            </Text>
+            <Snippet code={s.iframe} label="iframe" testId="embed-snippet-iframe" />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="script" pt="xs">
+          <Stack gap={6}>
+            <Text size="sm" c="dimmed">
+              The script inserts the form at its own position and sizes it to its content.
+            </Text>
+            <Snippet code={s.script} label="script" testId="embed-snippet-script" />
+          </Stack>
+        </Tabs.Panel>
+      </Tabs>
+      {placeholder && (
+        <Text size="xs" c="dimmed">
+          Replace {token} with the token shown when it was generated or last rotated. Partnergate cannot show it again; rotate the token to get a new one.
+        </Text>
+      )}
+    </Stack>
+  );
+}

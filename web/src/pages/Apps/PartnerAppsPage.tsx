@@ -1,0 +1,297 @@
+/**
+ * Partner side: "OAuth apps". The owner registers, edits, rotates the secret of and deletes the
+ * partner's OAuth clients; staff see them. The client secret is shown once (Partnergate keeps
+ * only a hash). Grant types follow the partner's capabilities: delegated → authorization code
+ * with customer consent; wholesale → client credentials and token exchange.
+ */
+import { useMemo, useState } from 'react';
+import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { appsApi, grantTypeLabel, TOKEN_EXCHANGE, type AppDto, type AppInput } from '../../api/apps.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { formatDate } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { useView } from '../../session/useView.ts';
+
+const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
+  delegated: ['authorization_code', 'refresh_token'],
+  wholesale: ['client_credentials', TOKEN_EXCHANGE],
+};
+
+interface Draft {
+  name: string;
+  description: string;
+  logo_uri: string;
+  redirect_uris: string;
+  grant_types: string[];
+  scopes: string[];
+}
+
+const emptyDraft = (grants: string[]): Draft => ({ name: '', description: '', logo_uri: '', redirect_uris: '', grant_types: grants.slice(0, 2), scopes: [] });
+
+function toInput(d: Draft): AppInput {
+  const code = d.grant_types.includes('authorization_code');
+  return {
+    name: d.name.trim(),
+    description: d.description.trim() || null,
+    logo_uri: d.logo_uri.trim() || null,
+    grant_types: d.grant_types,
+    scopes: d.scopes,
+    ...(code ? { redirect_uris: d.redirect_uris.split(/\s+/).map((u) => u.trim()).filter(Boolean) } : {}),
+  };
+}
+
+export function PartnerAppsPage() {
+  const view = useView();
+  const partner = view.partner!;
+  const owner = partner.role === 'PARTNER_OWNER';
+  const allowedGrants = useMemo(() => partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []), [partner.capabilities]);
+  const list = useLoad(() => appsApi.list(partner.partner_id), [partner.partner_id]);
+  const scopes = useLoad(() => appsApi.scopes(), []);
+  const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
+  const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
+  const [rotating, setRotating] = useState<AppDto | null>(null);
+  const [deleting, setDeleting] = useState<AppDto | null>(null);
+
+  const save = useAction(
+    async (app: AppDto | null, d: Draft) => {
+      if (app) return { app: await appsApi.update(partner.partner_id, app.id, toInput(d)), client_secret: null };
+      return appsApi.create(partner.partner_id, toInput(d));
+    },
+    {
+      success: (r) => (r.client_secret ? `${r.app.name} registered.` : `${r.app.name} saved.`),
+      onDone: (r) => {
+        setEditing(null);
+        if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
+        list.reload();
+      },
+    },
+  );
+  const rotate = useAction((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
+    success: 'New secret issued; the previous one no longer works.',
+    onDone: (r) => {
+      setRotating(null);
+      if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
+      list.reload();
+    },
+  });
+  const remove = useAction((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
+    success: 'App deleted. It stops working now and the customer connections it held are revoked.',
+    onDone: () => {
+      setDeleting(null);
+      list.reload();
+    },
+  });
+
+  const scopeOptions = useMemo(() => (scopes.data?.data ?? []).map((s) => ({ value: s.scope, label: `${s.scope} — ${s.description}` })), [scopes.data]);
+  const rows = list.data?.data ?? [];
+  const issuer = `${window.location.origin}/oauth`;
+
+  return (
+    <>
+      <PageHeader
+        title="OAuth apps"
+        description={
+          <>
+            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Clients authenticate with HTTP Basic (client_secret_basic) or a signed
+            assertion (private_key_jwt), and always use PKCE (S256).
+          </>
+        }
+        actions={
+          owner && allowedGrants.length > 0 ? (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => (save.reset(), setEditing({ app: null, draft: emptyDraft(allowedGrants) }))}>
+              Register an app
+            </Button>
+          ) : undefined
+        }
+      />
+      <ErrorAlert error={list.error} />
+      {allowedGrants.length === 0 && (
+        <Text c="dimmed" size="sm" mb="md">
+          Apps are for partners approved with the delegated or wholesale capability.
+        </Text>
+      )}
+      <Paper withBorder radius="md">
+        <Table verticalSpacing="sm" data-testid="apps">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>App</Table.Th>
+              <Table.Th>Client ID</Table.Th>
+              <Table.Th>Grant types</Table.Th>
+              <Table.Th>Scopes</Table.Th>
+              <Table.Th>Secret</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((a) => (
+              <Table.Tr key={a.id} data-app={a.name}>
+                <Table.Td>
+                  <Text fw={500}>{a.name}</Text>
+                  {a.redirect_uris.map((u) => (
+                    <Text key={u} size="xs" c="dimmed">
+                      {u}
+                    </Text>
+                  ))}
+                </Table.Td>
+                <Table.Td>
+                  <Code>{a.client_id}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {a.grant_types.map((g) => (
+                      <Badge key={g} variant="light" size="sm">
+                        {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{a.scopes.join(' ')}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{a.secret_hint ?? 'private_key_jwt'}</Text>
+                  {a.secret_rotated_at && (
+                    <Text size="xs" c="dimmed">
+                      since {formatDate(a.secret_rotated_at)}
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td ta="right">
+                  {owner && (
+                    <Group gap="xs" justify="flex-end" wrap="nowrap">
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        onClick={() => (
+                          save.reset(),
+                          setEditing({
+                            app: a,
+                            draft: { name: a.name, description: a.description ?? '', logo_uri: a.logo_uri ?? '', redirect_uris: a.redirect_uris.join('\n'), grant_types: a.grant_types, scopes: a.scopes },
+                          })
+                        )}
+                      >
+                        Edit
+                      </Button>
+                      {a.token_endpoint_auth_method === 'client_secret_basic' && (
+                        <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => (rotate.reset(), setRotating(a))}>
+                          New secret
+                        </Button>
+                      )}
+                      <Button size="xs" variant="subtle" color="red" onClick={() => (remove.reset(), setDeleting(a))}>
+                        Delete
+                      </Button>
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!list.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No apps yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? `Edit ${editing.app.name}` : 'Register an app'} size="lg">
+        {editing && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save.run(editing.app, editing.draft);
+            }}
+          >
+            <Stack>
+              <TextInput label="Name" description="Customers see it on the consent screen." required maxLength={200} value={editing.draft.name} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, name: e.currentTarget.value } })} error={save.fieldError('name')} data-autofocus />
+              <Textarea label="Description" autosize minRows={2} maxLength={1000} value={editing.draft.description} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, description: e.currentTarget.value } })} />
+              <TextInput label="Logo URL" description="https only" value={editing.draft.logo_uri} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, logo_uri: e.currentTarget.value } })} error={save.fieldError('logo_uri')} />
+              <Checkbox.Group label="Grant types" value={editing.draft.grant_types} onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, grant_types: v } })}>
+                <Stack gap={4} mt={4}>
+                  {allowedGrants.map((g) => (
+                    <Checkbox key={g} value={g} label={grantTypeLabel(g)} />
+                  ))}
+                </Stack>
+              </Checkbox.Group>
+              {editing.draft.grant_types.includes('authorization_code') && (
+                <Textarea
+                  label="Redirect URIs"
+                  description="One per line, matched exactly (https, or http on localhost)."
+                  autosize
+                  minRows={2}
+                  value={editing.draft.redirect_uris}
+                  onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, redirect_uris: e.currentTarget.value } })}
+                  error={save.fieldError('redirect_uris')}
+                />
+              )}
+              <MultiSelect
+                label="Scopes the app may ask for"
+                description="Permission grants of the customer APIs; customers see each in plain words."
+                data={scopeOptions}
+                searchable
+                value={editing.draft.scopes}
+                onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, scopes: v } })}
+                error={save.fieldError('scopes')}
+              />
+              <ErrorAlert error={save.error} labels={{ name: 'Name', redirect_uris: 'Redirect URIs', scopes: 'Scopes', grant_types: 'Grant types', logo_uri: 'Logo URL' }} />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setEditing(null)}>
+                  Cancel
+                </Button>
+                <Button type="submit" loading={save.busy} disabled={!editing.draft.name.trim() || editing.draft.grant_types.length === 0}>
+                  {editing.app ? 'Save' : 'Register'}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </Modal>
+
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={`Client secret of ${secret?.app.name ?? ''}`} size="lg">
+        {secret && (
+          <Stack>
+            <Text size="sm">
+              Client ID <Code>{secret.app.client_id}</Code>
+            </Text>
+            <OneTimeSecret value={secret.value} label="Client secret" />
+            <Group justify="flex-end">
+              <Button onClick={() => setSecret(null)}>I have stored it</Button>
+            </Group>
+          </Stack>
+        )}
+      </Modal>
+
+      <ReasonModal
+        opened={!!rotating}
+        title="Issue a new client secret?"
+        message={`The current secret of ${rotating?.name ?? ''} stops working immediately. Deploy the new one to your app right away.`}
+        confirmLabel="Issue a new secret"
+        reason="none"
+        busy={rotate.busy}
+        error={rotate.error}
+        onClose={() => setRotating(null)}
+        onConfirm={() => rotating && void rotate.run(rotating)}
+      />
+      <ReasonModal
+        opened={!!deleting}
+        title="Delete this app?"
+        message={`${deleting?.name ?? ''} stops working now, and every customer connection it holds is revoked.`}
+        confirmLabel="Delete"
+        color="red"
+        reason="none"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setDeleting(null)}
+        onConfirm={() => deleting && void remove.run(deleting)}
+      />
+    </>
+  );
+}

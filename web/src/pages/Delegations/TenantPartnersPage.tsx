@@ -1,0 +1,403 @@
+/**
+ * Tenant side: "Partners with access". Pending requests to approve or reject, active access with
+ * its role, billing accounts, overrides and end date (edit, renewals, revoke), break-glass per
+ * partner, the invite code partners can use, and the history.
+ */
+import { useMemo, useState } from 'react';
+import { Badge, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
+import { api } from '../../api/index.ts';
+import { delegationsApi, parseList, roleName, type DelegationDto } from '../../api/delegations.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { useView } from '../../session/useView.ts';
+
+type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
+
+export function TenantPartnersPage() {
+  const t = useView().tenant!;
+  const tenantId = t.tenant_id;
+  const list = useLoad(() => delegationsApi.tenantList(tenantId), [tenantId]);
+  const accounts = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
+  const [revoking, setRevoking] = useState<Revoking | null>(null);
+  const [editing, setEditing] = useState<DelegationDto | null>(null);
+
+  const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
+  const after = () => list.reload();
+  const approve = useAction((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), { success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`, notifyError: true, onDone: after });
+  const reject = useAction((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
+    success: 'Request rejected.',
+    onDone: () => {
+      setRejecting(null);
+      after();
+    },
+  });
+  const revoke = useAction(
+    async (r: Revoking, reason: string) => {
+      if (r.kind === 'one') {
+        await delegationsApi.revoke(tenantId, r.d.id, reason);
+        return 1;
+      }
+      return (await delegationsApi.breakGlass(tenantId, r.partnerId, reason)).revoked.length;
+    },
+    {
+      success: (n) => (n === 1 ? 'Access revoked. The partner is refused from its next request.' : `${n} delegations revoked. The partner is refused from its next request.`),
+      onDone: () => {
+        setRevoking(null);
+        after();
+      },
+    },
+  );
+  const renewal = useAction((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
+    success: (d) => (d.renewal_ends_at ? 'Done.' : `Access now ends on ${formatDate(d.ends_at)}.`),
+    notifyError: true,
+    onDone: after,
+  });
+
+  const rows = list.data?.data ?? [];
+  const pending = rows.filter((d) => d.status === 'requested');
+  const active = rows.filter((d) => d.status === 'active');
+  const past = rows.filter((d) => d.status !== 'requested' && d.status !== 'active');
+  const bansOf = (d: DelegationDto) => (d.ban_ids ? d.ban_ids.map((b) => banName.get(b) ?? b).join(', ') : 'All');
+
+  return (
+    <>
+      <PageHeader
+        title="Partners with access"
+        description="Who can act on this tenant's data, with which role, on which billing accounts and until when. Nothing is shared until you approve it, and revoking takes effect on the partner's very next request."
+      />
+      <Stack gap="lg">
+        <InviteCodeCard tenantId={tenantId} />
+        <ErrorAlert error={list.error} />
+
+        <section>
+          <Title order={4} mb="xs">
+            Requests waiting for you ({pending.length})
+          </Title>
+          {pending.length === 0 && (
+            <Text size="sm" c="dimmed">
+              No pending requests.
+            </Text>
+          )}
+          <Stack gap="sm" data-testid="pending-requests">
+            {pending.map((d) => (
+              <Card key={d.id} withBorder radius="md" data-delegation={d.id} data-partner={d.partner.slug}>
+                <Group justify="space-between" align="flex-start">
+                  <Stack gap={2}>
+                    <Text fw={600}>{d.partner.name}</Text>
+                    <Text size="sm">
+                      asks for <b>{roleName(d.role)}</b> on {d.ban_ids ? `billing accounts ${bansOf(d)}` : 'all billing accounts'} until {formatDate(d.ends_at)}
+                    </Text>
+                    {d.justification && (
+                      <Text size="sm" c="dimmed">
+                        “{d.justification}”
+                      </Text>
+                    )}
+                    <Overrides d={d} />
+                    <Text size="xs" c="dimmed">
+                      Requested {formatDateTime(d.requested_at)}
+                    </Text>
+                  </Stack>
+                  <Group gap="xs">
+                    <Button color="teal" leftSection={<IconCheck size={16} />} loading={approve.busy} onClick={() => void approve.run(d)}>
+                      Approve
+                    </Button>
+                    <Button variant="default" onClick={() => setRejecting(d)}>
+                      Reject
+                    </Button>
+                  </Group>
+                </Group>
+              </Card>
+            ))}
+          </Stack>
+        </section>
+
+        <section>
+          <Title order={4} mb="xs">
+            Active access ({active.length})
+          </Title>
+          <Paper withBorder radius="md">
+            <Table verticalSpacing="sm" data-testid="active-delegations">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Partner</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Billing accounts</Table.Th>
+                  <Table.Th>Overrides</Table.Th>
+                  <Table.Th>Ends</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {active.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={6}>
+                      <Text size="sm" c="dimmed">
+                        No partner has access.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {active.map((d) => (
+                  <Table.Tr key={d.id} data-delegation={d.id} data-partner={d.partner.slug}>
+                    <Table.Td>
+                      <Text fw={500}>{d.partner.name}</Text>
+                      <Text size="xs" c="dimmed">
+                        {d.origin}
+                        {d.client_id ? ` · app ${d.client_id}` : ''}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{roleName(d.role)}</Table.Td>
+                    <Table.Td>{bansOf(d)}</Table.Td>
+                    <Table.Td>
+                      <Overrides d={d} />
+                    </Table.Td>
+                    <Table.Td>
+                      {formatDate(d.ends_at)}
+                      {d.renewal_ends_at && (
+                        <Group gap={4} mt={4}>
+                          <Badge variant="outline" color="yellow">
+                            renewal to {formatDate(d.renewal_ends_at)}?
+                          </Badge>
+                          <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
+                            Accept
+                          </Button>
+                          <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
+                            Decline
+                          </Button>
+                        </Group>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(d)}>
+                          Edit access
+                        </Button>
+                        <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
+                          Revoke
+                        </Button>
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          color="red"
+                          leftSection={<IconAlertTriangle size={14} />}
+                          onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
+                        >
+                          Break glass
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Paper>
+        </section>
+
+        {past.length > 0 && (
+          <section>
+            <Title order={4} mb="xs">
+              History
+            </Title>
+            <Paper withBorder radius="md">
+              <Table verticalSpacing="xs" data-testid="past-delegations">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Partner</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Reason</Table.Th>
+                    <Table.Th>When</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {past.map((d) => (
+                    <Table.Tr key={d.id} data-delegation={d.id}>
+                      <Table.Td>{d.partner.name}</Table.Td>
+                      <Table.Td>{roleName(d.role)}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={d.status} />
+                      </Table.Td>
+                      <Table.Td>{d.revoke_reason ?? '—'}</Table.Td>
+                      <Table.Td>{formatDateTime(d.revoked_at ?? d.decided_at ?? d.ends_at)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Paper>
+          </section>
+        )}
+      </Stack>
+
+      <ReasonModal
+        opened={!!rejecting}
+        title="Reject the request"
+        message={`Reject ${rejecting?.partner.name}'s request? The partner sees that it was rejected and may ask again.`}
+        confirmLabel="Reject"
+        color="red"
+        reason="optional"
+        busy={reject.busy}
+        error={reject.error}
+        onClose={() => setRejecting(null)}
+        onConfirm={(reason) => rejecting && void reject.run(rejecting, reason)}
+      />
+      <ReasonModal
+        opened={!!revoking}
+        title={revoking?.kind === 'all' ? `Break glass: revoke all of ${revoking.partnerName}'s access` : 'Revoke access'}
+        message={
+          revoking?.kind === 'all'
+            ? `Every delegation ${revoking.partnerName} holds on this tenant — links, connected apps, wholesale — ends now, in one step.`
+            : `${revoking?.kind === 'one' ? revoking.d.partner.name : ''} loses access now; its next request is refused.`
+        }
+        confirmLabel={revoking?.kind === 'all' ? 'Revoke everything' : 'Revoke'}
+        color="red"
+        reason="required"
+        busy={revoke.busy}
+        error={revoke.error}
+        onClose={() => {
+          setRevoking(null);
+          revoke.reset();
+        }}
+        onConfirm={(reason) => revoking && void revoke.run(revoking, reason ?? '')}
+      />
+      <EditAccessModal
+        tenantId={tenantId}
+        delegation={editing}
+        accounts={(accounts.data?.data ?? []).map((b) => ({ value: b.id, label: `${b.account_number} · ${b.name}` }))}
+        onClose={() => setEditing(null)}
+        onDone={() => {
+          setEditing(null);
+          after();
+        }}
+      />
+    </>
+  );
+}
+
+function Overrides({ d }: { d: DelegationDto }) {
+  if (d.overrides.grant.length === 0 && d.overrides.deny.length === 0) return <Text size="sm">—</Text>;
+  return (
+    <Group gap={4}>
+      {d.overrides.grant.map((g) => (
+        <Badge key={'g' + g} color="teal" variant="light" tt="none">
+          + {g}
+        </Badge>
+      ))}
+      {d.overrides.deny.map((g) => (
+        <Badge key={'d' + g} color="red" variant="light" tt="none">
+          − {g}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+function InviteCodeCard({ tenantId }: { tenantId: string }) {
+  const code = useLoad(() => delegationsApi.inviteCode(tenantId), [tenantId]);
+  const rotate = useAction(() => delegationsApi.rotateInviteCode(tenantId), { success: 'New invite code: the previous one no longer works.', notifyError: true, onDone: (r) => code.setData(r) });
+  const clear = useAction(() => delegationsApi.clearInviteCode(tenantId), { success: 'Partners can no longer use an invite code.', notifyError: true, onDone: () => code.setData({ invite_code: null }) });
+  const value = code.data?.invite_code ?? null;
+  return (
+    <Card withBorder radius="md">
+      <Group justify="space-between">
+        <Stack gap={2}>
+          <Text fw={600}>Invite code</Text>
+          <Text size="sm" c="dimmed">
+            Give it to a partner so it can request access without knowing your tenant's slug. You still approve every request.
+          </Text>
+        </Stack>
+        <Group gap="xs">
+          {value ? (
+            <>
+              <Code fz="md" data-testid="invite-code">
+                {value}
+              </Code>
+              <CopyButton value={value}>{({ copied, copy }) => <Button size="xs" variant="default" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}</CopyButton>
+              <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={rotate.busy} onClick={() => void rotate.run()}>
+                Rotate
+              </Button>
+              <Button size="xs" variant="subtle" color="red" loading={clear.busy} onClick={() => void clear.run()}>
+                Stop using it
+              </Button>
+            </>
+          ) : (
+            <Button size="xs" loading={rotate.busy} onClick={() => void rotate.run()}>
+              Generate a code
+            </Button>
+          )}
+        </Group>
+      </Group>
+    </Card>
+  );
+}
+
+function EditAccessModal({
+  tenantId,
+  delegation,
+  accounts,
+  onClose,
+  onDone,
+}: {
+  tenantId: string;
+  delegation: DelegationDto | null;
+  accounts: { value: string; label: string }[];
+  onClose(): void;
+  onDone(): void;
+}) {
+  const [grant, setGrant] = useState('');
+  const [deny, setDeny] = useState('');
+  const [bans, setBans] = useState<string[]>([]);
+  const [seen, setSeen] = useState<string | null>(null);
+  if (delegation && seen !== delegation.id) {
+    setSeen(delegation.id);
+    setGrant(delegation.overrides.grant.join(', '));
+    setDeny(delegation.overrides.deny.join(', '));
+    setBans(delegation.ban_ids ?? []);
+  }
+  const save = useAction(
+    (d: DelegationDto) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(grant), deny: parseList(deny) }, ban_ids: bans.length ? bans : null }),
+    { success: 'Access updated; it applies to the partner’s next request.', onDone },
+  );
+  return (
+    <Modal
+      opened={!!delegation}
+      onClose={() => {
+        save.reset();
+        setSeen(null);
+        onClose();
+      }}
+      title={`What ${delegation?.partner.name ?? ''} may do`}
+      size="lg"
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (delegation) void save.run(delegation);
+        }}
+      >
+        <Stack>
+          <Text size="sm">
+            Role <b>{delegation ? roleName(delegation.role) : ''}</b>. Add permissions beyond the role, or exclude some — an exclusion always wins.
+          </Text>
+          <TextInput label="Extra permissions" description="Comma-separated, e.g. orders.read, reports.*" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />
+          <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" value={deny} onChange={(e) => setDeny(e.currentTarget.value)} />
+          <MultiSelect label="Billing accounts" description="None selected = every billing account of the tenant." data={accounts} value={bans} onChange={setBans} clearable />
+          <ErrorAlert error={save.error} labels={{ 'overrides.grant': 'Extra permissions', 'overrides.deny': 'Excluded permissions' }} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.busy}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

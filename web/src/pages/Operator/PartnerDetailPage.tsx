@@ -1,0 +1,325 @@
+/**
+ * Operator: one partner — review its application (approve with capabilities, or reject), suspend,
+ * reactivate, terminate (with reasons), change capabilities and feature toggles, see members and events.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconUsersGroup } from '@tabler/icons-react';
+import { api, CAPABILITIES, type Capability, type PartnerDto, type AuditQuery } from '../../api/index.ts';
+import { AuditLogView } from '../../components/AuditLogView.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { operatorPeople } from '../../components/people.ts';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { CAPABILITY_INFO } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
+import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
+
+type Verb = 'reject' | 'suspend' | 'reactivate' | 'terminate';
+
+const VERBS: Record<Verb, { title: string; message: string; label: string; color: string; reason: 'required' | 'optional' }> = {
+  reject: { title: 'Reject this application?', message: 'The applicant sees that the application was not approved. Your reason is recorded in the audit log.', label: 'Reject application', color: 'red', reason: 'required' },
+  suspend: {
+    title: 'Suspend this partner?',
+    message: 'Its people and apps stop acting for customers at once, on their very next request. You can reactivate it later.',
+    label: 'Suspend partner',
+    color: 'orange',
+    reason: 'required',
+  },
+  reactivate: { title: 'Reactivate this partner?', message: 'Its people and apps can act again at once, within their delegations.', label: 'Reactivate', color: 'teal', reason: 'optional' },
+  terminate: {
+    title: 'Terminate this partner?',
+    message: 'Termination is final: the partner can never act again and cannot be reactivated.',
+    label: 'Terminate for good',
+    color: 'red',
+    reason: 'required',
+  },
+};
+
+export function PartnerDetailPage() {
+  const { id = '' } = useParams();
+  const partner = useLoad(() => api.partners.get(id), [id]);
+  const [verb, setVerb] = useState<Verb | null>(null);
+  const [approving, setApproving] = useState(false);
+  const transition = useAction((v: Verb, reason: string | undefined) => api.partners.transition(id, v, reason), {
+    success: (p) => `${p.name} is now ${p.status}.`,
+    onDone: (p) => {
+      partner.setData(p);
+      setVerb(null);
+    },
+  });
+  const loadAudit = useCallback((q: AuditQuery) => api.partners.audit(id, q), [id]);
+  const p = partner.data;
+
+  return (
+    <>
+      <Anchor component={Link} to="/operator/partners" size="sm" mb="xs" display="inline-flex" style={{ alignItems: 'center', gap: 4 }}>
+        <IconArrowLeft size={14} /> All partners
+      </Anchor>
+      <ErrorAlert error={partner.error} />
+      {p && (
+        <>
+          <PageHeader
+            title={p.name}
+            badge={<StatusBadge status={p.status} />}
+            description={
+              <>
+                <code>{p.slug}</code> · <code>{p.id}</code>
+              </>
+            }
+            actions={
+              <>
+                {p.status === 'applied' && (
+                  <>
+                    <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setApproving(true)}>
+                      Approve…
+                    </Button>
+                    <Button variant="light" color="red" onClick={() => (transition.reset(), setVerb('reject'))}>
+                      Reject…
+                    </Button>
+                  </>
+                )}
+                {p.status === 'active' && (
+                  <Button variant="light" color="orange" onClick={() => (transition.reset(), setVerb('suspend'))}>
+                    Suspend…
+                  </Button>
+                )}
+                {p.status === 'suspended' && (
+                  <Button color="teal" onClick={() => (transition.reset(), setVerb('reactivate'))}>
+                    Reactivate…
+                  </Button>
+                )}
+                {(p.status === 'active' || p.status === 'suspended') && (
+                  <Button variant="subtle" color="red" onClick={() => (transition.reset(), setVerb('terminate'))}>
+                    Terminate…
+                  </Button>
+                )}
+              </>
+            }
+          />
+          <Stack>
+            {p.status === 'applied' && (
+              <Alert color="yellow" title="Application under review">
+                {p.name} applied
+                {p.requested_capabilities.length ? ` for ${p.requested_capabilities.map((c) => CAPABILITY_INFO[c]?.label ?? c).join(', ')}` : ''}. Approve it to grant
+                capabilities, or reject it with a reason.
+              </Alert>
+            )}
+            {p.status_reason && p.status !== 'applied' && (
+              <Alert color={p.status === 'active' ? 'gray' : 'orange'} title={`Reason recorded with the last status change (${p.status})`}>
+                {p.status_reason}
+              </Alert>
+            )}
+            <Tabs defaultValue="profile" keepMounted={false}>
+              <Tabs.List mb="md">
+                <Tabs.Tab value="profile" leftSection={<IconId size={16} />}>
+                  Profile
+                </Tabs.Tab>
+                <Tabs.Tab value="settings" leftSection={<IconSettings size={16} />}>
+                  Capabilities & features
+                </Tabs.Tab>
+                <Tabs.Tab value="members" leftSection={<IconUsersGroup size={16} />}>
+                  Members
+                </Tabs.Tab>
+                <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
+                  Audit log
+                </Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="profile">
+                <PartnerProfileCard partner={p} canEdit={p.status !== 'terminated'} onSaved={partner.setData} />
+              </Tabs.Panel>
+              <Tabs.Panel value="settings">
+                <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+                  <CapabilitiesCard partner={p} onSaved={partner.setData} />
+                  <FeatureTogglesCard partner={p} onSaved={partner.setData} />
+                </SimpleGrid>
+              </Tabs.Panel>
+              <Tabs.Panel value="members">
+                <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
+              </Tabs.Panel>
+              <Tabs.Panel value="audit">
+                <AuditLogView load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />
+              </Tabs.Panel>
+            </Tabs>
+          </Stack>
+          <ApproveModal
+            partner={p}
+            opened={approving}
+            onClose={() => setApproving(false)}
+            onDone={(np) => {
+              partner.setData(np);
+              setApproving(false);
+            }}
+          />
+        </>
+      )}
+      {verb && (
+        <ReasonModal
+          opened
+          title={VERBS[verb].title}
+          message={VERBS[verb].message}
+          confirmLabel={VERBS[verb].label}
+          color={VERBS[verb].color}
+          reason={VERBS[verb].reason}
+          busy={transition.busy}
+          error={transition.error}
+          onClose={() => setVerb(null)}
+          onConfirm={(reason) => void transition.run(verb, reason)}
+        />
+      )}
+    </>
+  );
+}
+
+function CapabilityChecks({ value, onChange }: { value: string[]; onChange(v: string[]): void }) {
+  return (
+    <Checkbox.Group value={value} onChange={onChange}>
+      <Stack gap="sm">
+        {CAPABILITIES.map((c) => (
+          <Checkbox key={c} value={c} label={CAPABILITY_INFO[c].label} description={CAPABILITY_INFO[c].description} />
+        ))}
+      </Stack>
+    </Checkbox.Group>
+  );
+}
+
+function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDto; opened: boolean; onClose(): void; onDone(p: PartnerDto): void }) {
+  const [caps, setCaps] = useState<string[]>([]);
+  const approve = useAction(() => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
+  useEffect(() => {
+    if (opened) {
+      setCaps(partner.requested_capabilities);
+      approve.reset();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+  }, [opened]);
+  return (
+    <Modal opened={opened} onClose={onClose} title={`Approve ${partner.name}`} size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void approve.run();
+        }}
+      >
+        <Stack>
+          <Text size="sm">
+            Choose what {partner.name} may do. {partner.requested_capabilities.length ? 'What it asked for is pre-selected.' : 'It did not ask for anything specific.'} You can
+            change this later.
+          </Text>
+          <CapabilityChecks value={caps} onChange={setCaps} />
+          <ErrorAlert error={approve.error} title="Not approved" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="teal" loading={approve.busy} disabled={caps.length === 0}>
+              Approve partner
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
+  const [caps, setCaps] = useState<string[]>(partner.capabilities);
+  useEffect(() => setCaps(partner.capabilities), [partner.capabilities]);
+  const save = useAction(() => api.partners.setCapabilities(partner.id, caps as Capability[]), { success: 'Capabilities saved.', onDone: onSaved });
+  const changed = [...caps].sort().join() !== [...partner.capabilities].sort().join();
+  const editable = partner.status === 'active' || partner.status === 'suspended';
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Stack>
+        <div>
+          <Title order={4}>Capabilities</Title>
+          <Text size="sm" c="dimmed">
+            What kinds of work this partner may do. {editable ? '' : 'Granted when an application is approved.'}
+          </Text>
+        </div>
+        <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0 }}>
+          <CapabilityChecks value={caps} onChange={setCaps} />
+        </fieldset>
+        <ErrorAlert error={save.error} />
+        {editable && (
+          <Group justify="flex-end">
+            <Button onClick={() => void save.run()} loading={save.busy} disabled={!changed}>
+              Save capabilities
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
+  const [newKey, setNewKey] = useState('');
+  const save = useAction((toggles: Record<string, boolean>) => api.partners.setFeatureToggles(partner.id, toggles), {
+    success: 'Feature toggles saved.',
+    onDone: (p) => {
+      setNewKey('');
+      onSaved(p);
+    },
+  });
+  const entries = Object.entries(partner.feature_toggles).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Stack>
+        <div>
+          <Title order={4}>Feature toggles</Title>
+          <Text size="sm" c="dimmed">
+            Turn individual features on or off for this partner only. A feature turned off is refused even when a role or delegation grants it.
+          </Text>
+        </div>
+        {entries.length === 0 && (
+          <Text size="sm" c="dimmed">
+            No feature toggles set: every feature follows the platform default.
+          </Text>
+        )}
+        {entries.map(([k, v]) => (
+          <Switch key={k} label={<code>{k}</code>} checked={v} disabled={save.busy} onChange={(e) => void save.run({ [k]: e.currentTarget.checked })} />
+        ))}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (newKey.trim()) void save.run({ [newKey.trim()]: false });
+          }}
+        >
+          <Group align="flex-end" gap="xs">
+            <TextInput
+              label="Add a feature toggle"
+              description="Feature name, e.g. earnings.export — added switched off."
+              placeholder="feature.name"
+              value={newKey}
+              onChange={(e) => setNewKey(e.currentTarget.value.toLowerCase())}
+              style={{ flex: 1 }}
+            />
+            <Button type="submit" variant="light" leftSection={<IconPlus size={16} />} disabled={!newKey.trim()} loading={save.busy}>
+              Add
+            </Button>
+          </Group>
+        </form>
+        <ErrorAlert error={save.error} />
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,211 @@
+/** Operator: every tenant, with search, a status filter and "create tenant" (optionally inviting its first admin). */
+import { useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconPlus, IconSearch } from '@tabler/icons-react';
+import { api, type TenantDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TableCard } from '../../components/TableCard.tsx';
+import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate, slugify } from '../../components/format.ts';
+import { useAction, useCursorList } from '../../components/hooks.ts';
+
+export function TenantsPage() {
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [debouncedQ] = useDebouncedValue(q.trim(), 250);
+  const list = useCursorList((cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const [createOpen, setCreateOpen] = useState(false);
+  const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
+  const navigate = useNavigate();
+
+  return (
+    <>
+      <PageHeader
+        title="Tenants"
+        description="Customer organizations on the platform. Each has members (admins and users) and billing accounts."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpen(true)}>
+            Create tenant
+          </Button>
+        }
+      />
+      <Stack>
+        <Group>
+          <TextInput placeholder="Search by name or slug" leftSection={<IconSearch size={16} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={320} aria-label="Search tenants" />
+          <Select
+            placeholder="Any status"
+            data={['active', 'suspended', 'closed']}
+            value={status}
+            onChange={setStatus}
+            clearable
+            w={180}
+            aria-label="Filter by status"
+          />
+        </Group>
+        <ErrorAlert error={list.error} />
+        <TableCard>
+          <Table highlightOnHover verticalSpacing="sm" data-testid="tenants-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Slug</Table.Th>
+                <Table.Th>Tier</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Created</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.items.map((t) => (
+                <Table.Tr key={t.id} onClick={() => navigate(`/operator/tenants/${t.id}`)} style={{ cursor: 'pointer' }}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/operator/tenants/${t.id}`} onClick={(e) => e.stopPropagation()}>
+                      {t.name}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <code>{t.slug}</code>
+                  </Table.Td>
+                  <Table.Td>{t.tier}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={t.status} />
+                  </Table.Td>
+                  <Table.Td>{formatDate(t.created_at)}</Table.Td>
+                </Table.Tr>
+              ))}
+              {!list.loading && list.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={5}>
+                    <Text c="dimmed" ta="center" size="sm" py="sm">
+                      {q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </TableCard>
+        {list.hasMore && (
+          <Group justify="center">
+            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
+              Load more
+            </Button>
+          </Group>
+        )}
+      </Stack>
+      <CreateTenantModal
+        opened={createOpen}
+        onClose={() => setCreateOpen(false)}
+        onCreated={(t, inv) => {
+          setCreateOpen(false);
+          list.reload();
+          if (inv) setInvitation({ email: inv.email, what: `${t.name} as its first admin`, link: inv.link });
+        }}
+      />
+      <InvitationModal invitation={invitation} onClose={() => setInvitation(null)} />
+    </>
+  );
+}
+
+function CreateTenantModal({
+  opened,
+  onClose,
+  onCreated,
+}: {
+  opened: boolean;
+  onClose(): void;
+  onCreated(t: TenantDto, inv: { email: string; link: NonNullable<PendingInvitation['link']> } | null): void;
+}) {
+  const [name, setName] = useState('');
+  const [slug, setSlug] = useState('');
+  const [slugTouched, setSlugTouched] = useState(false);
+  const [tier, setTier] = useState('standard');
+  const [withAdmin, setWithAdmin] = useState(true);
+  const [adminEmail, setAdminEmail] = useState('');
+  const [adminName, setAdminName] = useState('');
+  const create = useAction(
+    () =>
+      api.tenants.create({
+        name: name.trim(),
+        slug: slug.trim(),
+        tier: tier.trim() || undefined,
+        admin: withAdmin ? { email: adminEmail.trim(), name: adminName.trim() || undefined } : undefined,
+      }),
+    {
+      success: (r) => `Tenant ${r.tenant.name} created.`,
+      onDone: (r) => onCreated(r.tenant, r.invitation ? { email: adminEmail.trim(), link: r.invitation } : null),
+    },
+  );
+  useEffect(() => {
+    if (opened) {
+      setName('');
+      setSlug('');
+      setSlugTouched(false);
+      setTier('standard');
+      setWithAdmin(true);
+      setAdminEmail('');
+      setAdminName('');
+      create.reset();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+  }, [opened]);
+  return (
+    <Modal opened={opened} onClose={onClose} title="Create a tenant" size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.run();
+        }}
+      >
+        <Stack>
+          <TextInput
+            label="Name"
+            placeholder="e.g. Acme Fiber ISP"
+            required
+            value={name}
+            onChange={(e) => {
+              const v = e.currentTarget.value;
+              setName(v);
+              if (!slugTouched) setSlug(slugify(v));
+            }}
+            error={create.fieldError('name')}
+            data-autofocus
+          />
+          <Group grow align="flex-start">
+            <TextInput
+              label="Slug"
+              description="Lowercase letters, digits and dashes."
+              required
+              value={slug}
+              onChange={(e) => {
+                setSlugTouched(true);
+                setSlug(e.currentTarget.value);
+              }}
+              error={create.fieldError('slug')}
+            />
+            <TextInput label="Tier" description="Plan or segment, e.g. standard, business." value={tier} onChange={(e) => setTier(e.currentTarget.value)} error={create.fieldError('tier')} />
+          </Group>
+          <Checkbox label="Invite a first admin" description="They receive a one-time link to set their password." checked={withAdmin} onChange={(e) => setWithAdmin(e.currentTarget.checked)} />
+          {withAdmin && (
+            <Group grow align="flex-start">
+              <TextInput label="Admin email" type="email" required value={adminEmail} onChange={(e) => setAdminEmail(e.currentTarget.value)} error={create.fieldError('admin.email')} />
+              <TextInput label="Admin name" description="Optional" value={adminName} onChange={(e) => setAdminName(e.currentTarget.value)} error={create.fieldError('admin.name')} />
+            </Group>
+          )}
+          <ErrorAlert error={create.error} title="The tenant was not created" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.busy}>
+              Create tenant
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,141 @@
+/** Operator: every user account — search, disable (ends sessions and API tokens at once) and re-enable. */
+import { useState } from 'react';
+import { Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { api, type UserDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TableCard } from '../../components/TableCard.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { useAction, useCursorList } from '../../components/hooks.ts';
+import { roleLabel } from '../../session/access.ts';
+import { useMe } from '../../session/SessionContext.tsx';
+
+export function UsersPage() {
+  const me = useMe();
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [debouncedQ] = useDebouncedValue(q.trim(), 250);
+  const list = useCursorList((cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const [pending, setPending] = useState<{ user: UserDto; verb: 'disable' | 'enable' } | null>(null);
+  const act = useAction((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
+    success: (u) => `${u.email} is now ${u.status}.`,
+    onDone: () => {
+      setPending(null);
+      list.reload();
+    },
+  });
+
+  return (
+    <>
+      <PageHeader title="Users" description="Every account on the platform. Disabling an account ends its sessions and stops its API tokens on the very next request." />
+      <Stack>
+        <Group>
+          <TextInput placeholder="Search by name or email" leftSection={<IconSearch size={16} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={320} aria-label="Search users" />
+          <Select
+            placeholder="Any status"
+            aria-label="Filter by status"
+            data={[
+              { value: 'active', label: 'Active' },
+              { value: 'invited', label: 'Invited (not yet accepted)' },
+              { value: 'disabled', label: 'Disabled' },
+            ]}
+            value={status}
+            onChange={setStatus}
+            clearable
+            w={240}
+          />
+        </Group>
+        <ErrorAlert error={list.error} />
+        <TableCard>
+          <Table verticalSpacing="sm" data-testid="users-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Last login</Table.Th>
+                <Table.Th>Created</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.items.map((u) => (
+                <Table.Tr key={u.id} data-email={u.email}>
+                  <Table.Td>
+                    <Group gap={6}>
+                      {u.name}
+                      {u.platform_role && (
+                        <Badge size="xs" variant="light" color="grape">
+                          {roleLabel(u.platform_role)}
+                        </Badge>
+                      )}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={u.status} />
+                  </Table.Td>
+                  <Table.Td>{u.last_login_at ? formatDateTime(u.last_login_at) : 'never'}</Table.Td>
+                  <Table.Td>{formatDate(u.created_at)}</Table.Td>
+                  <Table.Td ta="right">
+                    {u.id === me.user.id ? (
+                      <Text size="xs" c="dimmed">
+                        you
+                      </Text>
+                    ) : u.status === 'disabled' ? (
+                      <Button size="xs" variant="light" color="teal" onClick={() => (act.reset(), setPending({ user: u, verb: 'enable' }))}>
+                        Enable
+                      </Button>
+                    ) : (
+                      <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
+                        Disable
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {!list.loading && list.items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={6}>
+                    <Text c="dimmed" ta="center" size="sm" py="sm">
+                      No user matches.
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </TableCard>
+        {list.hasMore && (
+          <Group justify="center">
+            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
+              Load more
+            </Button>
+          </Group>
+        )}
+      </Stack>
+      {pending && (
+        <ReasonModal
+          opened
+          title={pending.verb === 'disable' ? `Disable ${pending.user.email}?` : `Enable ${pending.user.email}?`}
+          message={
+            pending.verb === 'disable'
+              ? 'Their sessions end and their API tokens stop working on the next request. Their memberships are kept, so enabling the account restores access.'
+              : 'They can log in again with their existing password and memberships.'
+          }
+          confirmLabel={pending.verb === 'disable' ? 'Disable account' : 'Enable account'}
+          color={pending.verb === 'disable' ? 'red' : 'teal'}
+          reason="none"
+          busy={act.busy}
+          error={act.error}
+          onClose={() => setPending(null)}
+          onConfirm={() => void act.run(pending.user, pending.verb)}
+        />
+      )}
+    </>
+  );
+}

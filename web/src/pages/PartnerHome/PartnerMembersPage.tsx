@@ -1,0 +1,30 @@
+/** The partner's team. Seed 003: only owners see and manage the member list; staff get an explanation instead. */
+import { Alert, Text } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useView } from '../../session/useView.ts';
+import { PartnerMembersPanel } from './PartnerMembersPanel.tsx';
+
+export function PartnerMembersPage() {
+  const view = useView();
+  const m = view.partner!;
+  if (m.role !== 'PARTNER_OWNER') {
+    return (
+      <>
+        <PageHeader title="Team" />
+        <Alert color="gray" icon={<IconLock size={20} />} title="Only owners see the team" maw={720} data-testid="team-owners-only">
+          <Text size="sm">
+            The member list of {m.name} is visible to partner owners only. To invite someone, change a role or remove a member, ask one of your
+            organization&apos;s owners.
+          </Text>
+        </Alert>
+      </>
+    );
+  }
+  return (
+    <>
+      <PageHeader title="Team" description={`The people of ${m.name}. Owners manage the team; staff do the day-to-day work.`} />
+      <PartnerMembersPanel partnerId={m.partner_id} partnerName={m.name} canManage selfId={view.me.user.id} />
+    </>
+  );
+}

@@ -1,0 +1,161 @@
+/** Members of one partner organization: invite, change role, deactivate/reactivate, remove. Used by the partner home (owner) and the operator console. */
+import { useState } from 'react';
+import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconDots, IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
+import { api, type PartnerMemberDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TableCard } from '../../components/TableCard.tsx';
+import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
+import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+
+export const PARTNER_ROLES = [
+  { value: 'PARTNER_OWNER', label: 'Owner', description: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.' },
+  { value: 'PARTNER_STAFF', label: 'Staff', description: 'Day-to-day work: sees the profile, apps, customers and referrals, but not the team or the audit log.' },
+];
+
+export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId }: { partnerId: string; partnerName: string; canManage: boolean; selfId?: string }) {
+  const members = useLoad(() => api.partners.members(partnerId), [partnerId]);
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
+  const [removing, setRemoving] = useState<PartnerMemberDto | null>(null);
+
+  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
+    onDone: ({ input, r }) => {
+      setInviteOpen(false);
+      members.reload();
+      if (r.invitation) setInvitation({ email: input.email, what: partnerName, link: r.invitation });
+      else notifications.show({ color: 'teal', message: `${input.email} already had an account and was added to ${partnerName}.` });
+    },
+  });
+  const update = useAction((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
+    success: 'Member updated.',
+    notifyError: true,
+    onDone: () => members.reload(),
+  });
+  const remove = useAction((userId: string) => api.partners.removeMember(partnerId, userId), {
+    success: 'Member removed.',
+    onDone: () => {
+      setRemoving(null);
+      members.reload();
+    },
+  });
+
+  const rows = members.data?.data ?? [];
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {rows.length} member{rows.length === 1 ? '' : 's'}
+        </Text>
+        {canManage && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setInviteOpen(true)}>
+            Invite member
+          </Button>
+        )}
+      </Group>
+      <ErrorAlert error={members.error} />
+      <TableCard>
+        <Table verticalSpacing="sm" data-testid="partner-members">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Membership</Table.Th>
+              <Table.Th>Since</Table.Th>
+              {canManage && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((m) => (
+              <Table.Tr key={m.user_id} data-email={m.email}>
+                <Table.Td>{m.name}</Table.Td>
+                <Table.Td>{m.email}</Table.Td>
+                <Table.Td>
+                  {canManage ? (
+                    <Select
+                      size="xs"
+                      w={120}
+                      aria-label={`Role of ${m.email}`}
+                      data={PARTNER_ROLES.map((r) => ({ value: r.value, label: r.label }))}
+                      value={m.role}
+                      allowDeselect={false}
+                      onChange={(v) => v && v !== m.role && void update.run(m.user_id, { role: v })}
+                    />
+                  ) : (
+                    PARTNER_ROLES.find((r) => r.value === m.role)?.label ?? m.role
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    <StatusBadge status={m.member_status} />
+                    {m.status !== 'active' && <StatusBadge status={m.status} />}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{formatDate(m.created_at)}</Table.Td>
+                {canManage && (
+                  <Table.Td ta="right">
+                    <Menu position="bottom-end">
+                      <Menu.Target>
+                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
+                          <IconDots size={16} />
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        {m.member_status === 'active' ? (
+                          <Menu.Item leftSection={<IconPlayerPause size={14} />} onClick={() => void update.run(m.user_id, { status: 'inactive' })} disabled={m.user_id === selfId}>
+                            Deactivate
+                          </Menu.Item>
+                        ) : (
+                          <Menu.Item leftSection={<IconPlayerPlay size={14} />} onClick={() => void update.run(m.user_id, { status: 'active' })}>
+                            Reactivate
+                          </Menu.Item>
+                        )}
+                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                          Remove from {partnerName}
+                        </Menu.Item>
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+            {!members.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No members.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+
+      <InviteMemberModal opened={inviteOpen} onClose={() => setInviteOpen(false)} title={`Invite a member to ${partnerName}`} roles={PARTNER_ROLES} defaultRole="PARTNER_STAFF" action={invite} />
+      <InvitationModal invitation={invitation} onClose={() => setInvitation(null)} />
+      <ReasonModal
+        opened={!!removing}
+        title="Remove this member?"
+        message={
+          <>
+            {removing?.name} ({removing?.email}) leaves {partnerName} and loses its access on their next request.
+          </>
+        }
+        confirmLabel="Remove"
+        color="red"
+        reason="none"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setRemoving(null)}
+        onConfirm={() => removing && void remove.run(removing.user_id)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,199 @@
+/** Billing accounts (BANs) of one tenant: open, rename, close and reopen. Used by the tenant home and the operator console. */
+import { useEffect, useState } from 'react';
+import { ActionIcon, Button, Group, Menu, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { IconDots, IconLock, IconLockOpen, IconPencil, IconPlus } from '@tabler/icons-react';
+import { api, type BillingAccountDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TableCard } from '../../components/TableCard.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+
+export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
+  const bans = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const [createOpen, setCreateOpen] = useState(false);
+  const [renaming, setRenaming] = useState<BillingAccountDto | null>(null);
+  const [closing, setClosing] = useState<BillingAccountDto | null>(null);
+
+  const setStatus = useAction((b: BillingAccountDto, status: 'active' | 'closed') => api.tenants.updateBillingAccount(tenantId, b.id, { status }), {
+    success: (b) => (b.status === 'closed' ? `${b.account_number} closed.` : `${b.account_number} reopened.`),
+    notifyError: true,
+    onDone: () => {
+      setClosing(null);
+      bans.reload();
+    },
+  });
+
+  const rows = bans.data?.data ?? [];
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          A billing account (BAN) is what orders and services are charged to. Partners are given access to specific accounts.
+        </Text>
+        {canManage && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpen(true)}>
+            Open billing account
+          </Button>
+        )}
+      </Group>
+      <ErrorAlert error={bans.error} />
+      <TableCard>
+        <Table verticalSpacing="sm" data-testid="billing-accounts">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Account number</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Currency</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Opened</Table.Th>
+              {canManage && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((b) => (
+              <Table.Tr key={b.id} data-ban={b.account_number}>
+                <Table.Td ff="monospace">{b.account_number}</Table.Td>
+                <Table.Td>{b.name}</Table.Td>
+                <Table.Td>{b.currency}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={b.status} />
+                </Table.Td>
+                <Table.Td>{formatDate(b.created_at)}</Table.Td>
+                {canManage && (
+                  <Table.Td ta="right">
+                    <Menu position="bottom-end">
+                      <Menu.Target>
+                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${b.account_number}`}>
+                          <IconDots size={16} />
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setRenaming(b)}>
+                          Rename
+                        </Menu.Item>
+                        {b.status === 'active' ? (
+                          <Menu.Item color="red" leftSection={<IconLock size={14} />} onClick={() => (setStatus.reset(), setClosing(b))}>
+                            Close account
+                          </Menu.Item>
+                        ) : (
+                          <Menu.Item leftSection={<IconLockOpen size={14} />} onClick={() => void setStatus.run(b, 'active')}>
+                            Reopen account
+                          </Menu.Item>
+                        )}
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+            {!bans.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No billing accounts yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+
+      <BillingAccountForm
+        opened={createOpen}
+        title="Open a billing account"
+        onClose={() => setCreateOpen(false)}
+        submit={(v) => api.tenants.createBillingAccount(tenantId, v)}
+        onSaved={() => {
+          setCreateOpen(false);
+          bans.reload();
+        }}
+        creating
+      />
+      <BillingAccountForm
+        opened={!!renaming}
+        title={`Rename ${renaming?.account_number ?? ''}`}
+        initialName={renaming?.name}
+        onClose={() => setRenaming(null)}
+        submit={(v) => api.tenants.updateBillingAccount(tenantId, renaming!.id, { name: v.name })}
+        onSaved={() => {
+          setRenaming(null);
+          bans.reload();
+        }}
+      />
+      <ReasonModal
+        opened={!!closing}
+        title={`Close ${closing?.account_number ?? ''}?`}
+        message="Nothing new can be charged to a closed account. You can reopen it later."
+        confirmLabel="Close account"
+        color="red"
+        reason="none"
+        busy={setStatus.busy}
+        error={setStatus.error}
+        onClose={() => setClosing(null)}
+        onConfirm={() => closing && void setStatus.run(closing, 'closed')}
+      />
+    </Stack>
+  );
+}
+
+function BillingAccountForm(p: {
+  opened: boolean;
+  title: string;
+  initialName?: string;
+  creating?: boolean;
+  onClose(): void;
+  submit(v: { name: string; account_number?: string; currency?: string }): Promise<BillingAccountDto>;
+  onSaved(b: BillingAccountDto): void;
+}) {
+  const [name, setName] = useState('');
+  const [number, setNumber] = useState('');
+  const [currency, setCurrency] = useState('USD');
+  const save = useAction(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
+  useEffect(() => {
+    if (p.opened) {
+      setName(p.initialName ?? '');
+      setNumber('');
+      setCurrency('USD');
+      save.reset();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+  }, [p.opened]);
+  return (
+    <Modal opened={p.opened} onClose={p.onClose} title={p.title}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run(p.creating ? { name: name.trim(), account_number: number.trim() || undefined, currency: currency.trim().toUpperCase() || undefined } : { name: name.trim() });
+        }}
+      >
+        <Stack>
+          <TextInput label="Name" placeholder="e.g. Head office" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={save.fieldError('name')} data-autofocus />
+          {p.creating && (
+            <>
+              <TextInput
+                label="Account number"
+                description="Optional: capital letters, digits and dashes (e.g. BAN-1000000003). Generated when left empty."
+                value={number}
+                onChange={(e) => setNumber(e.currentTarget.value.toUpperCase())}
+                error={save.fieldError('account_number')}
+              />
+              <TextInput label="Currency" description="Three-letter code." maxLength={3} value={currency} onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())} error={save.fieldError('currency')} />
+            </>
+          )}
+          <ErrorAlert error={save.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={p.onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.busy}>
+              {p.creating ? 'Open account' : 'Save'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

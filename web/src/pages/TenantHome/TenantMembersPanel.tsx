@@ -1,0 +1,149 @@
+/** Members of one tenant: invite (with the one-time link), change role, remove. Used by the tenant home and the operator console. */
+import { useState } from 'react';
+import { Button, Group, Menu, Select, Stack, Table, Text, ActionIcon } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconDots, IconPlus, IconTrash } from '@tabler/icons-react';
+import { api, type TenantMemberDto } from '../../api/index.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { TableCard } from '../../components/TableCard.tsx';
+import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
+import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
+import { ReasonModal } from '../../components/ReasonModal.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+
+export const TENANT_ROLES = [
+  { value: 'TENANT_ADMIN', label: 'Admin', description: 'Administers the tenant: members, billing accounts, partner access; full use of its resources.' },
+  { value: 'TENANT_USER', label: 'User', description: 'Uses the tenant’s resources; reads but does not administer.' },
+];
+
+export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: { tenantId: string; tenantName: string; canManage: boolean; selfId?: string }) {
+  const members = useLoad(() => api.tenants.members(tenantId), [tenantId]);
+  const [inviteOpen, setInviteOpen] = useState(false);
+  const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
+  const [removing, setRemoving] = useState<TenantMemberDto | null>(null);
+
+  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
+    onDone: ({ input, r }) => {
+      setInviteOpen(false);
+      members.reload();
+      if (r.invitation) setInvitation({ email: input.email, what: tenantName, link: r.invitation });
+      else notifications.show({ color: 'teal', message: `${input.email} already had an account and was added to ${tenantName}.` });
+    },
+  });
+  const changeRole = useAction((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
+    success: 'Role changed.',
+    notifyError: true,
+    onDone: () => members.reload(),
+  });
+  const remove = useAction((userId: string) => api.tenants.removeMember(tenantId, userId), {
+    success: 'Member removed.',
+    onDone: () => {
+      setRemoving(null);
+      members.reload();
+    },
+  });
+
+  const rows = members.data?.data ?? [];
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          {rows.length} member{rows.length === 1 ? '' : 's'}
+        </Text>
+        {canManage && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setInviteOpen(true)}>
+            Invite member
+          </Button>
+        )}
+      </Group>
+      <ErrorAlert error={members.error} />
+      <TableCard>
+        <Table verticalSpacing="sm" data-testid="tenant-members">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Account</Table.Th>
+              <Table.Th>Since</Table.Th>
+              {canManage && <Table.Th />}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((m) => (
+              <Table.Tr key={m.user_id} data-email={m.email}>
+                <Table.Td>{m.name}</Table.Td>
+                <Table.Td>{m.email}</Table.Td>
+                <Table.Td>
+                  {canManage ? (
+                    <Select
+                      size="xs"
+                      w={120}
+                      aria-label={`Role of ${m.email}`}
+                      data={TENANT_ROLES.map((r) => ({ value: r.value, label: r.label }))}
+                      value={m.role}
+                      allowDeselect={false}
+                      onChange={(v) => v && v !== m.role && void changeRole.run(m.user_id, v)}
+                    />
+                  ) : (
+                    TENANT_ROLES.find((r) => r.value === m.role)?.label ?? m.role
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={m.status} />
+                </Table.Td>
+                <Table.Td>{formatDate(m.created_at)}</Table.Td>
+                {canManage && (
+                  <Table.Td ta="right">
+                    <Menu position="bottom-end">
+                      <Menu.Target>
+                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
+                          <IconDots size={16} />
+                        </ActionIcon>
+                      </Menu.Target>
+                      <Menu.Dropdown>
+                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                          Remove from tenant
+                        </Menu.Item>
+                      </Menu.Dropdown>
+                    </Menu>
+                  </Table.Td>
+                )}
+              </Table.Tr>
+            ))}
+            {!members.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No members yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </TableCard>
+
+      <InviteMemberModal opened={inviteOpen} onClose={() => setInviteOpen(false)} title={`Invite a member to ${tenantName}`} roles={TENANT_ROLES} defaultRole="TENANT_USER" action={invite} />
+      <InvitationModal invitation={invitation} onClose={() => setInvitation(null)} />
+      <ReasonModal
+        opened={!!removing}
+        title="Remove this member?"
+        message={
+          <>
+            {removing?.name} ({removing?.email}) loses access to {tenantName} on their next request.
+          </>
+        }
+        confirmLabel="Remove"
+        color="red"
+        reason="none"
+        busy={remove.busy}
+        error={remove.error}
+        onClose={() => setRemoving(null)}
+        onConfirm={() => removing && void remove.run(removing.user_id)}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * The signed-in user: loaded from GET /api/v1/me at start, replaced on login, cleared on
+ * logout or when any request answers 401. Keeps the CSRF token for the API client.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, onUnauthorized, setCsrfToken, type Me } from '../api/index.ts';
+
+const ACTIVE_TENANT_KEY = 'partnergate.activeTenant';
+
+export interface Session {
+  /** undefined while loading, null when nobody is signed in */
+  me: Me | null | undefined;
+  /** why the last session ended, e.g. "Your session has expired" */
+  endedReason: string | null;
+  activeTenantId: string | null;
+  setActiveTenantId(id: string): void;
+  login(email: string, password: string): Promise<Me>;
+  logout(): Promise<void>;
+  refresh(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+function readStoredTenant(): string | null {
+  try {
+    return window.localStorage.getItem(ACTIVE_TENANT_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [endedReason, setEndedReason] = useState<string | null>(null);
+  const [activeTenantId, setActive] = useState<string | null>(readStoredTenant);
+
+  const accept = useCallback((m: Me | null, csrf?: string | null) => {
+    setCsrfToken(m ? (csrf ?? m.csrf_token) : null);
+    setMe(m);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    try {
+      accept(await api.auth.me());
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) accept(null);
+      else throw err;
+    }
+  }, [accept]);
+
+  useEffect(() => {
+    refresh().catch(() => accept(null));
+    return onUnauthorized((err) => {
+      setEndedReason(err.code === 'session_expired' ? 'Your session has expired. Log in again.' : 'You have been logged out. Log in again.');
+      accept(null);
+    });
+  }, [refresh, accept]);
+
+  const value = useMemo<Session>(
+    () => ({
+      me,
+      endedReason,
+      activeTenantId,
+      setActiveTenantId(id: string) {
+        setActive(id);
+        try {
+          window.localStorage.setItem(ACTIVE_TENANT_KEY, id);
+        } catch {
+          // storage may be disabled; the choice then lasts for this page only
+        }
+      },
+      async login(email, password) {
+        const r = await api.auth.login(email, password);
+        setEndedReason(null);
+        accept(r.me, r.csrf_token);
+        return r.me;
+      },
+      async logout() {
+        try {
+          await api.auth.logout();
+        } finally {
+          setEndedReason(null);
+          accept(null);
+        }
+      },
+      refresh,
+    }),
+    [me, endedReason, activeTenantId, accept, refresh],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** The signed-in user; only for pages rendered inside the authenticated shell. */
+export function useMe(): Me {
+  const { me } = useSession();
+  if (!me) throw new Error('useMe without a signed-in user');
+  return me;
+}
