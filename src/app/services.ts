@@ -81,7 +81,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     : null;
 
   const hasher = new SecretHasher(config.secretKey);
-  const feed = new ChangeFeed({ db, redis: d.redis, onError: (e) => d.onError(e, 'change feed') });
+  const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
@@ -93,8 +93,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     const client = redis();
     client.on('error', (e) => d.onError(e, 'redis'));
     rateLimitRedis = client;
-    loginLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: 'pg:login', points: config.loginMaxAttempts, duration: config.loginWindowSec });
-    appLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: 'pg:apply', points: 10, duration: 3600 });
+    loginLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: `${config.redisKeyPrefix}login`, points: config.loginMaxAttempts, duration: config.loginWindowSec });
+    appLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: `${config.redisKeyPrefix}apply`, points: 10, duration: 3600 });
   } else {
     loginLimiter = new RateLimiterMemory({ keyPrefix: 'login', points: config.loginMaxAttempts, duration: config.loginWindowSec });
     appLimiter = new RateLimiterMemory({ keyPrefix: 'apply', points: 10, duration: 3600 });
@@ -103,6 +103,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const rateLimiter = createRateLimiter({
     clock,
     redis: rateLimitRedis,
+    prefix: `${config.redisKeyPrefix}rl:`,
     failurePolicy: config.rateLimitRedisFailure,
     onError: (e, info) => d.onError(e, `rate limiter (policy ${info.policy}, ${info.suppressed} more failures since the last report)`),
   });

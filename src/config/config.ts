@@ -43,6 +43,8 @@ export interface Config {
   resourcesUpstreamUrl: string | null;
   /** When Redis is configured but unreachable: refuse (503) or fall back to per-instance counters. */
   rateLimitRedisFailure: 'refuse' | 'local';
+  /** prefix of every Redis key and channel this installation uses */
+  redisKeyPrefix: string;
   /** Per route class limits, requests per minute. */
   rateLimits: Record<string, number>;
   configFile: string | null;
@@ -149,6 +151,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   if (!['refuse', 'local'].includes(rateLimitRedisFailure)) {
     throw new ConfigError('RATE_LIMIT_REDIS_FAILURE', `must be refuse or local, got ${JSON.stringify(rateLimitRedisFailure)}`);
   }
+  const redisKeyPrefix = raw('REDIS_KEY_PREFIX') ?? 'pg:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
+    throw new ConfigError('REDIS_KEY_PREFIX', `must be 1-64 letters, digits or :_.-, got ${JSON.stringify(redisKeyPrefix)}`);
+  }
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
   const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
 
@@ -175,6 +181,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     gatewayRoutes,
     resourcesUpstreamUrl: url('RESOURCES_UPSTREAM_URL', ['http:', 'https:']),
     rateLimitRedisFailure,
+    redisKeyPrefix,
     rateLimits,
     configFile,
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
@@ -193,6 +200,7 @@ export const SETTINGS: Record<string, string> = {
   DATA_DIR: 'Folder for the embedded SQLite database and generated secrets (default ./data).',
   DATABASE_URL: 'postgres:// URL; when set, PostgreSQL is used instead of SQLite.',
   REDIS_URL: 'redis:// URL; when set, rate-limit counters and the change feed are shared through Redis.',
+  REDIS_KEY_PREFIX: 'Prefix of every Redis key and pub/sub channel (default pg:); give each installation sharing one Redis its own.',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info).',
   SECRET_KEY: 'Master secret (≥ 32 chars) that encrypts signing keys and keys secret hashes. Generated into DATA_DIR/secret.key when unset.',
   SESSION_IDLE_TIMEOUT: 'Seconds of inactivity after which a portal session ends (default 1800).',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 
 export const TEST_SECRET = 'test-secret-key-for-partnergate-suites-0123456789';
@@ -12,6 +13,9 @@ export function testConfig(overrides: Record<string, string> = {}, dataDir = '/t
       LOG_LEVEL: 'silent',
       SCRYPT_COST: '10',
       PUBLIC_URL: 'http://localhost:8080',
+      // Test apps share one Redis (and one client IP): each gets its own key space, so one
+      // file's failed logins or applications never throttle another file, or the next run.
+      REDIS_KEY_PREFIX: `pgt:${randomUUID().slice(0, 8)}:`,
       ...overrides,
     },
   );

@@ -94,7 +94,7 @@ export class OAuthService {
       grantRevoked: (id, reason) => this.#grantRevoked(id, reason),
     });
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer);
-    this.throttle = new FailureThrottle(d.redis ? d.redis() : null);
+    this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
     this.consent = new ConsentService({
       db: d.db,
       clock: d.clock,

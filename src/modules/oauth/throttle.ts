@@ -23,11 +23,11 @@ export class FailureThrottle {
   readonly #ip: RateLimiterAbstract;
   readonly #limits: ThrottleLimits;
 
-  constructor(redis: Redis | null, limits: ThrottleLimits = DEFAULT_THROTTLE) {
+  constructor(redis: Redis | null, keyPrefix = 'pg:', limits: ThrottleLimits = DEFAULT_THROTTLE) {
     this.#limits = limits;
     if (redis) {
-      this.#client = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'pg:oauth-fail:client', points: limits.perClient, duration: limits.windowSec });
-      this.#ip = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'pg:oauth-fail:ip', points: limits.perIp, duration: limits.windowSec });
+      this.#client = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}oauth-fail:client`, points: limits.perClient, duration: limits.windowSec });
+      this.#ip = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}oauth-fail:ip`, points: limits.perIp, duration: limits.windowSec });
     } else {
       this.#client = new RateLimiterMemory({ keyPrefix: 'oauth-fail-client', points: limits.perClient, duration: limits.windowSec });
       this.#ip = new RateLimiterMemory({ keyPrefix: 'oauth-fail-ip', points: limits.perIp, duration: limits.windowSec });

@@ -23,6 +23,8 @@ import { World, type TestPartner, type TestTenant } from '../../helpers/world.ts
 import { inDays } from './helpers.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+/** one Redis key space for the setup app and both processes, apart from every other test */
+const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh PostgreSQL database, dropped afterwards — whatever DATABASE_URL says. */
@@ -98,6 +100,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Server
       PATH: process.env.PATH ?? '',
       DATABASE_URL: databaseUrl,
       REDIS_URL,
+      REDIS_KEY_PREFIX,
       PORT: String(port),
       HOST: '127.0.0.1',
       SECRET_KEY: TEST_SECRET,
@@ -148,7 +151,7 @@ beforeAll(async () => {
   db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
   await migrateToLatest(db);
   // An in-process app only to build the world (tenant, partner, users) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   const world = new World(setup);
   tenant = await world.tenant();

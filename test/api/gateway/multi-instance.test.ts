@@ -25,6 +25,8 @@ import { World, type TestTenant, type TestUser } from '../../helpers/world.ts';
 import { consentClaims, consentedApp, link, mintToken } from './helpers.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
+/** one Redis key space for the setup app and both processes, apart from every other test */
+const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -80,6 +82,7 @@ async function serve(port: number): Promise<Instance> {
       PATH: process.env.PATH ?? '',
       DATABASE_URL: database.url,
       REDIS_URL,
+      REDIS_KEY_PREFIX,
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: publicUrl, // the load balancer's address: one issuer and audience for both
@@ -141,7 +144,7 @@ beforeAll(async () => {
   await migrateToLatest(db);
   const [p1, p2] = [await freePort(), await freePort()];
   publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, PUBLIC_URL: publicUrl }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   world = new World(setup);
   [one, two] = [await serve(p1), await serve(p2)];
