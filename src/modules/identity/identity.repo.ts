@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
 import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
+import { anyColumnContains } from '../../platform/db/search.ts';
 
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -31,8 +32,7 @@ export async function listUsers(
 ): Promise<UserRow[]> {
   let q = db.selectFrom('users').selectAll();
   if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
-    q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+    q = q.where(anyColumnContains(['email', 'name'], f.q));
   }
   if (f.status) q = q.where('status', '=', f.status as UserRow['status']);
   if (f.cursor) q = q.where('id', '>', f.cursor);

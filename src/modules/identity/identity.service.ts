@@ -52,9 +52,10 @@ export class IdentityService {
     return hashPassword(password, this.#d.scryptCost);
   }
 
-  checkPassword(password: string, email?: string): void {
+  /** `pointer` names the body field that carried the password, for the per-field error. */
+  checkPassword(password: string, email?: string, pointer = '/body/password'): void {
     const problem = passwordProblem(password, email);
-    if (problem) throw E.password_too_weak(`The password ${problem}.`, { fields: [{ pointer: '/body/password', detail: problem }] });
+    if (problem) throw E.password_too_weak(`The password ${problem}.`, { fields: [{ pointer, detail: problem }] });
   }
 
   // ---- login / sessions -------------------------------------------------------------------
@@ -223,7 +224,7 @@ export class IdentityService {
     if (!user?.password_hash || !(await verifyPassword(current, user.password_hash))) {
       throw E.invalid_credentials('The current password is wrong.');
     }
-    this.checkPassword(next, user.email);
+    this.checkPassword(next, user.email, '/body/new_password');
     const hash = await this.hashPassword(next);
     await mutate(this.#d.db, async (trx) => {
       await repo.updateUser(trx, user.id, { password_hash: hash, updated_at: this.#now().toISOString() });

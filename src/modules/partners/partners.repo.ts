@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { PartnersTable } from '../../platform/db/schema.ts';
+import { anyColumnContains } from '../../platform/db/search.ts';
 
 export type PartnerRow = Selectable<PartnersTable>;
 
@@ -19,8 +20,7 @@ export function listPartners(db: Executor, f: { ids?: string[]; q?: string; stat
     q = q.where('id', 'in', f.ids);
   }
   if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
-    q = q.where((eb) => eb.or([eb('slug', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+    q = q.where(anyColumnContains(['slug', 'name'], f.q));
   }
   if (f.status) q = q.where('status', '=', f.status as PartnerRow['status']);
   if (f.capability) q = q.where('capabilities', 'like', `%"${f.capability}"%`);

@@ -75,7 +75,7 @@ export class PartnersService {
 
   /** Public application form: creates the partner (status applied) and its first owner. */
   async apply(ctx: RequestContext, input: PartnerApplication): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
-    this.#d.identity.checkPassword(input.owner.password, input.owner.email);
+    this.#d.identity.checkPassword(input.owner.password, input.owner.email, '/body/owner/password');
     if (await this.#d.identity.findUserByEmail(input.owner.email)) {
       throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
     }

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { BillingAccountsTable, TenantsTable } from '../../platform/db/schema.ts';
+import { anyColumnContains } from '../../platform/db/search.ts';
 
 export type TenantRow = Selectable<TenantsTable>;
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
@@ -20,8 +21,7 @@ export function listTenants(db: Executor, f: { ids?: string[]; q?: string; statu
     q = q.where('id', 'in', f.ids);
   }
   if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
-    q = q.where((eb) => eb.or([eb('slug', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+    q = q.where(anyColumnContains(['slug', 'name'], f.q));
   }
   if (f.status) q = q.where('status', '=', f.status as TenantRow['status']);
   if (f.cursor) q = q.where('id', '>', f.cursor);

@@ -145,6 +145,7 @@ describe('login and sessions', () => {
     const bad = await a.post('/api/v1/me/password', { current_password: 'a brand new passphrase', new_password: 'short' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('password_too_weak');
+    expect(bad.body.errors[0].pointer).toBe('/body/new_password');
   });
 
   it('an unauthenticated request is 401 authentication_required', async () => {

@@ -81,6 +81,7 @@ describe('partner lifecycle', () => {
     expect(email.body.code).toBe('email_taken');
     const weak = await new Client(t.app).post('/api/v1/partner-applications', { ...application(), owner: { ...app.owner, email: 'w' + app.owner.email, password: 'weak' } });
     expect(weak.body.code).toBe('password_too_weak');
+    expect(weak.body.errors[0].pointer).toBe('/body/owner/password');
   });
 
   it('only the operator changes status, capabilities and feature toggles', async () => {

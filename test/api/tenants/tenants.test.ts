@@ -26,6 +26,23 @@ describe('tenants (operator)', () => {
     expect(events.body.data.map((e: { action: string }) => e.action)).toEqual(['tenant.member_added', 'tenant.created']);
   });
 
+  it('search matches the text literally: _ and % are not wildcards (on both databases)', async () => {
+    const tag = unique('lit').replace(/[^a-z0-9]/g, '');
+    const names = [`Under_score ${tag}`, `Underxscore ${tag}`, `Fifty%Off ${tag}`, `FiftyPercentOff ${tag}`];
+    for (const [i, name] of names.entries()) {
+      expect((await operator.post('/api/v1/tenants', { name, slug: `${tag}-${i}` })).status).toBe(201);
+    }
+    const search = async (q: string) => {
+      const r = await operator.get(`/api/v1/tenants?q=${encodeURIComponent(q)}`);
+      expect(r.status).toBe(200);
+      return r.body.data.map((x: { name: string }) => x.name).sort();
+    };
+    expect(await search(`r_score ${tag}`)).toEqual([`Under_score ${tag}`]);
+    expect(await search(`y%off ${tag}`)).toEqual([`Fifty%Off ${tag}`]);
+    expect(await search(tag)).toHaveLength(4);
+    expect(await search(`\\ ${tag}`)).toEqual([]);
+  });
+
   it('only the operator creates tenants or changes their status', async () => {
     const tenant = await t.world.tenant();
     const admin = await tenant.admin.login();
