@@ -85,7 +85,7 @@ describe('20 requests per minute per token', () => {
       expect(t.services.rateLimiter).toBeInstanceOf(FallbackRateLimiter);
       const r = redisFactory(REDIS_URL)();
       try {
-        expect(await r.zcard(`pg:rl:agency-token:${a.tokenId}`)).toBe(20);
+        expect(await r.zcard(`${t.services.config.redisKeyPrefix}rl:agency-token:${a.tokenId}`)).toBe(20);
       } finally {
         r.disconnect();
       }
