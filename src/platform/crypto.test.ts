@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createHmac } from 'node:crypto';
-import { SecretHasher } from './crypto.ts';
+import { HmacSha256Key, SecretHasher, pooledRandom, randomToken } from './crypto.ts';
 
 describe('SecretHasher', () => {
   it('computes exactly HMAC-SHA256 under the derived key, so stored hashes stay valid', () => {
@@ -17,5 +17,27 @@ describe('SecretHasher', () => {
     const b = new SecretHasher('master-two-0123456789-0123456789-abc');
     expect(a.hash('s1')).not.toBe(a.hash('s2'));
     expect(a.hash('s1')).not.toBe(b.hash('s1'));
+  });
+});
+
+describe('HmacSha256Key', () => {
+  it('equals createHmac for short, 64-byte and long keys, string and Buffer messages', () => {
+    for (const key of [Buffer.from('k'), Buffer.alloc(64, 7), Buffer.alloc(100, 9)]) {
+      const mac = new HmacSha256Key(key);
+      for (const m of ['', 'v1\n123\nGET\n/v1/orders', 'é'.repeat(300)]) {
+        expect(mac.digest(m, 'base64url')).toBe(createHmac('sha256', key).update(m).digest('base64url'));
+        expect(mac.digest(Buffer.from(m)).equals(createHmac('sha256', key).update(m).digest())).toBe(true);
+      }
+    }
+  });
+});
+
+describe('pooledRandom', () => {
+  it('never hands out the same bytes twice, across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5_000; i++) seen.add(pooledRandom(16).toString('hex'));
+    expect(seen.size).toBe(5_000);
+    const tokens = new Set(Array.from({ length: 2_000 }, () => randomToken(12)));
+    expect(tokens.size).toBe(2_000);
   });
 });

@@ -2,7 +2,7 @@
  * Password hashing (scrypt), opaque secrets with readable prefixes, keyed hashes
  * for high-entropy secrets, and envelope encryption for keys at rest.
  */
-import { scrypt, randomBytes, timingSafeEqual, createHash, createHmac, hash as oneShotHash, createCipheriv, createDecipheriv } from 'node:crypto';
+import { scrypt, randomBytes, randomFillSync, timingSafeEqual, createHash, createHmac, hash as oneShotHash, createCipheriv, createDecipheriv } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
@@ -62,11 +62,33 @@ export function constantTimeEqual(a: string, b: string): boolean {
  * leaked secret recognisable by secret scanners (like `ghp_`, `sk_live_`).
  */
 export function newSecret(prefix: string, bytes = 32): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+  return `${prefix}_${pooledRandom(bytes).toString('base64url')}`;
 }
 
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  return pooledRandom(bytes).toString('base64url');
+}
+
+// Request ids, record ids and secrets are made on every request; one CSPRNG call per 4 KiB
+// instead of one per value (what crypto.randomUUID does internally). The bytes are the same
+// CSPRNG output, each handed out once.
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafe(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+
+/**
+ * `n` fresh random bytes from the pool. The view is only valid until the next call: copy it or
+ * consume it at once (toString, set) — every caller in this codebase does.
+ */
+export function pooledRandom(n: number): Buffer {
+  if (n > 256) return randomBytes(n);
+  if (poolOffset + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
 }
 
 /** AES-256-GCM with a key derived from the master secret; output is `v1.<iv>.<tag>.<ciphertext>`. */
@@ -93,24 +115,40 @@ export function decryptWithSecret(secret: string, payload: string): string {
  * cost per request (a slow password hash buys nothing for 256-bit random values), and a stolen
  * database alone does not allow an offline check of a guessed token.
  */
-export class SecretHasher {
-  // HMAC-SHA256 (RFC 2104) computed as H((K ^ opad) || H((K ^ ipad) || m)) with the padded keys
-  // precomputed: two one-shot hashes instead of an Hmac object per call. This runs on every
-  // agency-token and client-secret check, where it halves the cost; the output is exactly
-  // createHmac('sha256', key).update(m).digest('hex') (checked by crypto.test.ts).
+/**
+ * HMAC-SHA256 (RFC 2104) under a fixed key, computed as H((K ^ opad) || H((K ^ ipad) || m)) with
+ * the padded keys precomputed: two one-shot hashes instead of an Hmac object (and a KeyObject)
+ * per call. Used on every request by agency-token and client-secret checks and the gateway's
+ * signed assertion; the output is exactly createHmac's (crypto.test.ts checks it).
+ */
+export class HmacSha256Key {
   readonly #ipad: Buffer;
   readonly #opad: Buffer;
-  constructor(masterSecret: string) {
-    const key = createHash('sha256').update('partnergate:secret-hash:' + masterSecret).digest();
+  constructor(key: Buffer) {
+    const k = key.length > 64 ? createHash('sha256').update(key).digest() : key;
     this.#ipad = Buffer.alloc(64, 0x36);
     this.#opad = Buffer.alloc(64, 0x5c);
-    for (let i = 0; i < key.length; i++) {
-      this.#ipad[i] ^= key[i];
-      this.#opad[i] ^= key[i];
+    for (let i = 0; i < k.length; i++) {
+      this.#ipad[i] ^= k[i];
+      this.#opad[i] ^= k[i];
     }
   }
+  digest(data: string | Buffer): Buffer;
+  digest(data: string | Buffer, encoding: 'hex' | 'base64url'): string;
+  digest(data: string | Buffer, encoding?: 'hex' | 'base64url'): Buffer | string {
+    const msg = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const inner = oneShotHash('sha256', Buffer.concat([this.#ipad, msg]), 'buffer');
+    const outer = oneShotHash('sha256', Buffer.concat([this.#opad, inner]), 'buffer');
+    return encoding ? outer.toString(encoding) : outer;
+  }
+}
+
+export class SecretHasher {
+  readonly #mac: HmacSha256Key;
+  constructor(masterSecret: string) {
+    this.#mac = new HmacSha256Key(createHash('sha256').update('partnergate:secret-hash:' + masterSecret).digest());
+  }
   hash(secret: string): string {
-    const inner = oneShotHash('sha256', Buffer.concat([this.#ipad, Buffer.from(secret, 'utf8')]), 'buffer');
-    return oneShotHash('sha256', Buffer.concat([this.#opad, inner]), 'hex');
+    return this.#mac.digest(secret, 'hex');
   }
 }

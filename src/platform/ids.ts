@@ -2,7 +2,7 @@
  * Type-prefixed, time-sortable identifiers (`tnt_01j...`), in the spirit of TypeID/ULID:
  * 48 bits of milliseconds then 80 random bits, Crockford base32, lowercase.
  */
-import { randomBytes } from 'node:crypto';
+import { pooledRandom } from './crypto.ts';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
@@ -48,7 +48,7 @@ export function newId(prefix: IdPrefix | string, now: number = Date.now()): stri
     bytes[i] = t % 256;
     t = Math.floor(t / 256);
   }
-  bytes.set(randomBytes(10), 6);
+  bytes.set(pooledRandom(10), 6);
   return `${prefix}_${encode(bytes)}`;
 }
 

@@ -9,7 +9,8 @@
  * HMAC rather than a JWS: one keyed hash per request on both sides (~2 µs), and the parties
  * share the secret anyway. Pure: time is an argument.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { HmacSha256Key } from '../../platform/crypto.ts';
 
 export const IDENTITY_HEADER_PREFIX = 'x-partnergate-';
 
@@ -81,6 +82,14 @@ export function deriveAssertionKey(masterSecret: string): Buffer {
   return createHash('sha256').update('partnergate:gateway-assertion:' + masterSecret).digest();
 }
 
+// The key's padded forms, computed once per key (the gateway and the upstream each hold one).
+const macs = new WeakMap<Buffer, HmacSha256Key>();
+function macFor(key: Buffer): HmacSha256Key {
+  let m = macs.get(key);
+  if (!m) macs.set(key, (m = new HmacSha256Key(key)));
+  return m;
+}
+
 function canonical(ts: number, method: string, path: string, values: (f: Field) => string): string {
   let s = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
   for (const f of FIELDS) s += '\n' + values(f);
@@ -90,7 +99,7 @@ function canonical(ts: number, method: string, path: string, values: (f: Field) 
 /** Sign an identity for one request (`path` includes the query string, as the upstream sees it). */
 export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number): string {
   const ts = Math.floor(nowMs / 1000);
-  const mac = createHmac('sha256', key).update(canonical(ts, method, path, (f) => encodeField(id, f))).digest('base64url');
+  const mac = macFor(key).digest(canonical(ts, method, path, (f) => encodeField(id, f)), 'base64url');
   return `v1.${ts}.${mac}`;
 }
 
@@ -117,7 +126,7 @@ export function verifyAssertion(
     if (Array.isArray(v)) return { ok: false, reason: 'malformed' };
     raw[f] = v ?? '';
   }
-  const expected = createHmac('sha256', key).update(canonical(ts, method, path, (f) => raw[f])).digest();
+  const expected = macFor(key).digest(canonical(ts, method, path, (f) => raw[f]));
   const got = Buffer.from(m[2], 'base64url');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, reason: 'bad_signature' };
   const age = nowMs / 1000 - ts;
