@@ -52,6 +52,10 @@ import { IconBuildingCommunity, IconLink, IconPlugConnected } from '@tabler/icon
 import { PartnerCustomersPage } from './pages/Delegations/PartnerCustomersPage.tsx';
 import { TenantPartnersPage } from './pages/Delegations/TenantPartnersPage.tsx';
 import { OperatorDelegationsPage } from './pages/Delegations/OperatorDelegationsPage.tsx';
+import { PartnerAppsPage } from './pages/Apps/PartnerAppsPage.tsx';
+import { ResoldTenantsPage } from './pages/Apps/ResoldTenantsPage.tsx';
+import { ConnectedPartnersPage } from './pages/Connected/ConnectedPartnersPage.tsx';
+import { IconApps, IconBuildingWarehouse, IconPlug } from '@tabler/icons-react';
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
 
@@ -82,6 +86,13 @@ export const PAGES: PortalPage[] = [
   { path: '/partner', element: <PartnerHomePage />, allow: can.partnerMember, nav: { section: 'partner', label: 'Profile', icon: IconHome, order: 10, exact: true } },
   { path: '/partner/members', element: <PartnerMembersPage />, allow: can.activePartner, nav: { section: 'partner', label: 'Team', icon: IconUsersGroup, order: 20 } },
   { path: '/partner/customers', element: <PartnerCustomersPage />, allow: can.capability('managed_services'), nav: { section: 'partner', label: 'Customers I manage', icon: IconBuildingCommunity, order: 30 } },
+  {
+    path: '/partner/apps',
+    element: <PartnerAppsPage />,
+    allow: (s) => can.capability('delegated')(s) || can.capability('wholesale')(s),
+    nav: { section: 'partner', label: 'OAuth apps', icon: IconApps, order: 40 },
+  },
+  { path: '/partner/resold', element: <ResoldTenantsPage />, allow: can.capability('wholesale'), nav: { section: 'partner', label: 'Resold customers', icon: IconBuildingWarehouse, order: 50 } },
   { path: '/partner/audit', element: <PartnerAuditPage />, allow: can.partnerOwner, nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
@@ -94,6 +105,7 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'tenant', label: 'Billing accounts', icon: IconCreditCard, order: 30 },
   },
   { path: '/tenant/:tenantId/partners', element: <TenantPartnersPage />, allow: can.tenantAdmin, nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 } },
+  { path: '/tenant/:tenantId/connected', element: <ConnectedPartnersPage />, allow: can.tenantAdmin, nav: { section: 'tenant', label: 'Connected partners', icon: IconPlug, order: 50 } },
   { path: '/tenant/:tenantId/agencies', element: <AgenciesPage />, allow: can.tenantAdmin, nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', element: <AgencyDetailPage />, allow: can.tenantAdmin },
   { path: '/tenant/:tenantId/audit', element: <TenantAuditPage />, allow: can.tenantAdmin, nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },

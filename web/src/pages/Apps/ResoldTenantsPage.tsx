@@ -1,0 +1,168 @@
+/**
+ * Wholesaler side: "Resold customers". The owner provisions an end-customer tenant it resells —
+ * the tenant, its first billing account and a `wholesale` delegation billed to the wholesaler's
+ * own account — and its apps then act for that customer through token exchange (RFC 8693).
+ */
+import { useState } from 'react';
+import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { appsApi } from '../../api/apps.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { formatDate } from '../../components/format.ts';
+import { useAction, useLoad } from '../../components/hooks.ts';
+import { useView } from '../../session/useView.ts';
+
+interface Draft {
+  name: string;
+  slug: string;
+  billing_account_name: string;
+  admin_email: string;
+}
+const EMPTY: Draft = { name: '', slug: '', billing_account_name: '', admin_email: '' };
+const slugify = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+
+export function ResoldTenantsPage() {
+  const partner = useView().partner!;
+  const owner = partner.role === 'PARTNER_OWNER';
+  const list = useLoad(() => appsApi.resold(partner.partner_id), [partner.partner_id]);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [invitation, setInvitation] = useState<{ name: string; url: string } | null>(null);
+  const provision = useAction(
+    (d: Draft) =>
+      appsApi.provision(partner.partner_id, {
+        name: d.name.trim(),
+        slug: d.slug.trim(),
+        ...(d.billing_account_name.trim() ? { billing_account_name: d.billing_account_name.trim() } : {}),
+        ...(d.admin_email.trim() ? { admin: { email: d.admin_email.trim() } } : {}),
+      }),
+    {
+      success: (r) => `${r.resold.tenant.name} provisioned.`,
+      onDone: (r) => {
+        setDraft(null);
+        if (r.invitation) setInvitation({ name: r.resold.tenant.name, url: r.invitation.url });
+        list.reload();
+      },
+    },
+  );
+  const rows = list.data?.data ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Resold customers"
+        description={`End customers ${partner.name} resells. Your apps act for them by token exchange; what they order is billed to your own billing account.`}
+        actions={
+          owner ? (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => (provision.reset(), setDraft(EMPTY))}>
+              Provision a customer
+            </Button>
+          ) : undefined
+        }
+      />
+      <ErrorAlert error={list.error} />
+      {invitation && (
+        <Alert color="teal" mb="md" withCloseButton onClose={() => setInvitation(null)} title={`Invitation for the admin of ${invitation.name}`} data-testid="resold-invitation">
+          Send this one-time link to the customer's administrator: <Code>{invitation.url}</Code>
+        </Alert>
+      )}
+      <Paper withBorder radius="md">
+        <Table verticalSpacing="sm" data-testid="resold-tenants">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Customer</Table.Th>
+              <Table.Th>Billing accounts</Table.Th>
+              <Table.Th>Billed to</Table.Th>
+              <Table.Th>Delegation</Table.Th>
+              <Table.Th>Since</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.delegation_id} data-tenant={r.tenant.slug}>
+                <Table.Td>
+                  <Text fw={500}>{r.tenant.name}</Text>
+                  <Text size="xs" c="dimmed">
+                    {r.tenant.slug} · <Code>{r.tenant.id}</Code>
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {r.billing_accounts.map((b) => (
+                      <Badge key={b.id} variant="light" title={b.name}>
+                        {b.account_number}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{r.bill_to_ban ? <Badge>{r.bill_to_ban}</Badge> : '—'}</Table.Td>
+                <Table.Td>
+                  <StatusBadge status={r.delegation_status} />
+                  <Text size="xs" c="dimmed">
+                    until {formatDate(r.ends_at)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{formatDate(r.created_at)}</Table.Td>
+              </Table.Tr>
+            ))}
+            {!list.loading && rows.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={5}>
+                  <Text c="dimmed" ta="center" size="sm" py="sm">
+                    No resold customers yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+
+      <Modal opened={!!draft} onClose={() => setDraft(null)} title="Provision a resold customer">
+        {draft && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void provision.run(draft);
+            }}
+          >
+            <Stack>
+              <TextInput
+                label="Customer name"
+                required
+                maxLength={200}
+                value={draft.name}
+                onChange={(e) => {
+                  const name = e.currentTarget.value;
+                  setDraft({ ...draft, name, slug: draft.slug === slugify(draft.name) ? slugify(name) : draft.slug });
+                }}
+                error={provision.fieldError('name')}
+                data-autofocus
+              />
+              <TextInput label="Slug" description="Lowercase letters, digits and dashes; unique on the platform." required value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })} error={provision.fieldError('slug')} />
+              <TextInput label="Billing account name" description="Optional; the customer's first account." value={draft.billing_account_name} onChange={(e) => setDraft({ ...draft, billing_account_name: e.currentTarget.value })} error={provision.fieldError('billing_account_name')} />
+              <TextInput label="Customer admin email" description="Optional; gets a one-time invitation link." value={draft.admin_email} onChange={(e) => setDraft({ ...draft, admin_email: e.currentTarget.value })} error={provision.fieldError('admin.email')} />
+              <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={() => setDraft(null)}>
+                  Cancel
+                </Button>
+                <Button type="submit" loading={provision.busy} disabled={!draft.name.trim() || !draft.slug.trim()}>
+                  Provision
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </Modal>
+    </>
+  );
+}
