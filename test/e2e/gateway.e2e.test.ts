@@ -1,0 +1,52 @@
+/**
+ * Browser journey of the gateway's audit: an MSP user reads a customer's invoices and is refused
+ * an order its role does not allow, both through the gateway with X-Active-Tenant-Id; the tenant
+ * admin then sees both accesses — who, which route, the decision — in the tenant's audit log.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { apiToken, gw, link } from '../api/gateway/helpers.ts';
+
+let portal: Portal;
+beforeAll(async () => {
+  portal = await startPortal();
+});
+afterAll(() => portal?.close());
+
+describe('gateway access in the tenant audit log', () => {
+  it('the tenant admin sees every partner access to its data, allowed and refused', { timeout: 120_000 }, async () => {
+    const t = portal.t;
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    await link(t, partner, tenant, { role: 'AUDITOR' });
+    const token = await apiToken(t, partner.staff);
+    const headers = { 'x-active-tenant-id': tenant.id };
+
+    const read = await gw(t, 'GET', '/resources/v1/invoices', { token, headers });
+    expect(read.status).toBe(200);
+    const write = await gw(t, 'POST', '/resources/v1/orders', { token, headers, body: { ban: tenant.bans[0].id, product_code: 'FIBER-1G', quantity: 1 } });
+    expect(write.status).toBe(403);
+    expect(write.body.code).toBe('permission_denied');
+    await t.services.gateway.auditBuffer.flush();
+
+    const page = await portal.newPage();
+    await login(page, tenant.admin.email, tenant.admin.password);
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Audit log' }).click();
+    const rows = page.locator('tr', { hasText: 'gateway.request' });
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    const refused = rows.filter({ hasText: /denied/i });
+    expect(await refused.count()).toBe(1);
+    expect(await rows.filter({ hasText: /success/i }).count()).toBe(1);
+    await screenshot(page, 'gateway-tenant-access-log');
+    // the details say which partner, which route and why it was refused
+    await refused.click();
+    const details = page.getByRole('dialog');
+    await details.waitFor();
+    const text = await details.innerText();
+    expect(text).toContain('POST /resources/v1/orders');
+    expect(text).toContain('permission_denied');
+    expect(text).toContain(partner.id);
+    await screenshot(page, 'gateway-tenant-access-event');
+  });
+});
