@@ -10,21 +10,26 @@ export interface GrantSet {
   readonly exact: readonly string[];
   /** `billing.*` is kept as `billing.` (with the dot), so it never covers `billingx.read` */
   readonly prefixes: readonly string[];
+  /** the grant each prefix came from (`billing.*`), so a match allocates nothing */
+  readonly prefixGrants: readonly string[];
 }
 
-export const NO_GRANTS: GrantSet = Object.freeze({ list: Object.freeze([]), all: false, exact: Object.freeze([]), prefixes: Object.freeze([]) });
+export const NO_GRANTS: GrantSet = Object.freeze({ list: Object.freeze([]), all: false, exact: Object.freeze([]), prefixes: Object.freeze([]), prefixGrants: Object.freeze([]) });
 
 export function compileGrants(list: readonly string[] | null | undefined): GrantSet {
   if (!list || list.length === 0) return NO_GRANTS;
   let all = false;
   const exact: string[] = [];
   const prefixes: string[] = [];
+  const prefixGrants: string[] = [];
   for (const g of list) {
     if (g === '*') all = true;
-    else if (g.endsWith('.*')) prefixes.push(g.slice(0, -1));
-    else if (!exact.includes(g)) exact.push(g);
+    else if (g.endsWith('.*')) {
+      prefixes.push(g.slice(0, -1));
+      prefixGrants.push(g);
+    } else if (!exact.includes(g)) exact.push(g);
   }
-  return { list: [...list], all, exact, prefixes };
+  return { list: [...list], all, exact, prefixes, prefixGrants };
 }
 
 /** The grant of `gs` that covers `permission`, or null. */
@@ -33,6 +38,6 @@ export function matchGrant(gs: GrantSet, permission: string): string | null {
   const e = gs.exact;
   for (let i = 0; i < e.length; i++) if (e[i] === permission) return e[i];
   const p = gs.prefixes;
-  for (let i = 0; i < p.length; i++) if (permission.startsWith(p[i])) return p[i] + '*';
+  for (let i = 0; i < p.length; i++) if (permission.startsWith(p[i])) return gs.prefixGrants[i];
   return null;
 }
