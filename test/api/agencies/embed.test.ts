@@ -12,6 +12,7 @@ import { newAgencyToken } from '../../../src/modules/agencies/index.ts';
 import { REDIS_URL, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
 import { agencyWithToken, waitFor, withoutRequestId } from './helpers.ts';
+import { apiToken, gw, link } from '../gateway/helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -176,6 +177,40 @@ describe('lookup', () => {
     for (const e of lookups) expect(e).toMatchObject({ actor_type: 'agency', tenant_id: a.tenant.id });
     // a failed lookup records nothing about the voucher it did not reveal
     expect(lookups.slice(2).every((e) => e.target_id === null && !e.details.includes('VCH-'))).toBe(true);
+  });
+  it("cannot look up the tenant's own vouchers (issued by an admin or through the gateway): they answer like missing ones", async () => {
+    const a = await agencyWithToken(t);
+    // issued by a tenant admin, not through any agency
+    const adminCtx = { ...t.world.ctx, actor: { ...t.world.ctx.actor, type: 'user' as const, userId: a.tenant.admin.id } };
+    const byAdmin = await t.services.vouchers.issue(adminCtx, { tenantId: a.tenant.id, type: 'credit_10', recipientName: 'Walk-in customer' });
+    // issued by an MSP through the gateway's vouchers resource
+    const msp = await t.world.partner({ capabilities: ['managed_services'] });
+    await link(t, msp, a.tenant, { role: 'MSP_PROVISIONING' });
+    const pat = await apiToken(t, msp.staff);
+    const viaGateway = await gw(t, 'POST', '/resources/v1/vouchers', { token: pat, headers: { 'x-active-tenant-id': a.tenant.id }, body: { type: 'free_installation' } });
+    expect(viaGateway.status).toBe(201);
+    const rows = await t.services.db.kysely.selectFrom('vouchers').select(['code', 'partner_agency_id', 'issued_by_type']).where('tenant_id', '=', a.tenant.id).orderBy('code').execute();
+    expect(rows.map((r) => [r.code, r.partner_agency_id, r.issued_by_type]).sort()).toEqual(
+      [
+        [byAdmin.code, null, 'user'],
+        [viaGateway.body.code, null, 'user'],
+      ].sort(),
+    );
+
+    const missing = await a.embed.get('/embed/v1/vouchers/VCH-0000-0000-0000');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('voucher_not_found');
+    for (const code of [byAdmin.code, viaGateway.body.code as string, byAdmin.code.toLowerCase()]) {
+      const r = await a.embed.get(`/embed/v1/vouchers/${code}`);
+      expect(r.status, code).toBe(404);
+      expect(r.body.code).toBe('voucher_not_found');
+      expect(r.headers['content-type']).toBe(missing.headers['content-type']);
+      expect(withoutRequestId(r.body)).toEqual(withoutRequestId(missing.body));
+      expect(Object.keys(r.body).sort()).toEqual(Object.keys(missing.body).sort());
+    }
+    // the admin still sees both in the portal
+    const listed = await a.admin.get(`/api/v1/tenants/${a.tenant.id}/vouchers`);
+    expect(listed.body.data.map((v: { code: string }) => v.code).sort()).toEqual([byAdmin.code, viaGateway.body.code].sort());
   });
 });
 
