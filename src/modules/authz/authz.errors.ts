@@ -20,6 +20,7 @@ export const authzErrors = defineErrors('authz', {
   delegation_expired: { status: 403, title: 'The delegation has expired' },
   delegation_revoked: { status: 403, title: 'The delegation was revoked' },
   delegation_rejected: { status: 403, title: 'The delegation request was rejected' },
+  delegation_approver_inactive: { status: 403, title: 'The tenant admin who approved the delegation is no longer an active admin; a current admin must confirm it' },
   partner_capability_missing: { status: 403, title: 'The partner lacks the capability this needs' },
   tenant_inactive: { status: 403, title: 'The tenant is not active' },
   ban_not_covered: { status: 403, title: 'The billing account is not covered' },

@@ -132,6 +132,41 @@ describe('decide()', () => {
     expect(d).toMatchObject({ allow: true, via: 'delegation', delegationId: 'dlg_acme', bans: ['ban_a1'], role: 'MSP_BILLING' });
   });
 
+  it('a link or consent is effective only while its approver is an active TENANT_ADMIN of the tenant', () => {
+    const s = world();
+    s.putUser({ id: 'usr_approver', status: 'active', tenants: [['tnt_gamma', 'TENANT_ADMIN']] });
+    const base = { partnerId: 'ptr_msp', tenantId: 'tnt_gamma', role: 'MSP_FULL', status: 'active' as const, startsAt: NOW - H, endsAt: NOW + H };
+    s.removeDelegation('dlg_gamma_old');
+    s.removeDelegation('dlg_gamma_new');
+    s.putDelegation({ ...base, id: 'dlg_g', origin: 'link', approvedBy: 'usr_approver' });
+    const ask = () => decide(s, user('usr_msp'), 'orders.read', { tenantId: 'tnt_gamma' }, NOW);
+    expect(ask().allow).toBe(true);
+    // demoted → refused, with the check named in explain()
+    s.putUser({ id: 'usr_approver', status: 'active', tenants: [['tnt_gamma', 'TENANT_USER']] });
+    expect(ask()).toMatchObject({ allow: false, code: 'delegation_approver_inactive', delegationId: 'dlg_g' });
+    expect(explain(s, user('usr_msp'), 'orders.read', { tenantId: 'tnt_gamma' }, NOW).checks.at(-1)).toMatchObject({ check: 'delegation_approver', passed: false });
+    // promoted again → allowed; disabled → refused; removed from the snapshot → refused
+    s.putUser({ id: 'usr_approver', status: 'active', tenants: [['tnt_gamma', 'TENANT_ADMIN']] });
+    expect(ask().allow).toBe(true);
+    s.putUser({ id: 'usr_approver', status: 'disabled', tenants: [['tnt_gamma', 'TENANT_ADMIN']] });
+    expect(ask().code).toBe('delegation_approver_inactive');
+    s.putUser({ id: 'usr_approver', status: 'active', tenants: [['tnt_gamma', 'TENANT_ADMIN']] });
+    s.removeUser('usr_approver');
+    expect(ask().code).toBe('delegation_approver_inactive');
+    // admin of another tenant only: not an approver of this one
+    s.putUser({ id: 'usr_approver', status: 'active', tenants: [['tnt_acme', 'TENANT_ADMIN']] });
+    expect(ask().code).toBe('delegation_approver_inactive');
+    // re-confirmed by a current admin (the delegation changes: decided_by is the new admin)
+    s.putDelegation({ ...base, id: 'dlg_g', origin: 'link', approvedBy: 'usr_admin2' });
+    expect(ask().code).toBe('delegation_approver_inactive');
+    s.putUser({ id: 'usr_admin2', status: 'active', tenants: [['tnt_gamma', 'TENANT_ADMIN']] });
+    expect(ask().allow).toBe(true);
+    // wholesale has no tenant approver: whatever decided_by says, nothing to check
+    s.putPartner({ id: 'ptr_msp', status: 'active', capabilities: ['managed_services', 'delegated', 'wholesale'] });
+    s.putDelegation({ ...base, id: 'dlg_g', origin: 'wholesale', role: 'WHOLESALE', approvedBy: 'usr_nobody' });
+    expect(ask().allow).toBe(true);
+  });
+
   it('sees a change at once: revoke, expire, suspend', () => {
     const s = world();
     const p = user('usr_msp');

@@ -15,8 +15,10 @@
  *   user active → platform role grant → tenant context → own-tenant membership (tenant active,
  *   BAN of the tenant, tenant role, scopes) — or, for partners: membership active → partner
  *   active → delegation found → delegation state (pending/not started/expired/revoked/rejected)
- *   → partner capability for the origin → tenant active → BAN covered → feature toggles →
- *   overrides.deny → role grants ∪ overrides.grant → delegation scopes → token scopes.
+ *   → approver (the tenant admin who approved a link or consented is still an active
+ *   TENANT_ADMIN of the tenant; wholesale has none) → partner capability for the origin → tenant
+ *   active → BAN covered → feature toggles → overrides.deny → role grants ∪ overrides.grant →
+ *   delegation scopes → token scopes.
  *
  * Effective permissions = (role grants ∪ overrides.grant) ∩ delegation scopes ∩ token scopes
  * − overrides.deny − disabled features. A deny always wins, and a token never exceeds its
@@ -77,6 +79,7 @@ export type RefusalCode =
   | 'delegation_expired'
   | 'delegation_revoked'
   | 'delegation_rejected'
+  | 'delegation_approver_inactive'
   | 'partner_capability_missing'
   | 'tenant_inactive'
   | 'ban_not_covered'
@@ -95,6 +98,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'delegation_expired',
   'delegation_revoked',
   'delegation_rejected',
+  'delegation_approver_inactive',
   'partner_capability_missing',
   'tenant_inactive',
   'ban_not_covered',
@@ -423,6 +427,8 @@ function throughDelegations(
   return first ?? stateRefusal(sorted[0], now, trace);
 }
 
+const APPROVER_INACTIVE = 'The tenant admin who approved this delegation is no longer an active admin of the tenant; a current tenant admin must confirm it again.';
+
 function banListed(list: readonly string[], b: SnapBan): boolean {
   for (let i = 0; i < list.length; i++) if (list[i] === b.id || list[i] === b.accountNumber) return true;
   return false;
@@ -449,6 +455,11 @@ function throughDelegation(
   trace: Trace,
 ): Decision {
   if (trace !== null) pass(trace, 'delegation_state', `Delegation ${d.id} is active until ${new Date(d.endsMs).toISOString()}.`);
+  // One field read: the snapshot keeps approverActive current when the approver's account or tenant role changes.
+  if (!d.approverActive) {
+    return refuse('delegation_approver_inactive', APPROVER_INACTIVE, trace, 'delegation_approver', d.id);
+  }
+  if (trace !== null) pass(trace, 'delegation_approver', d.approverId === null ? 'No tenant approver to check (wholesale, or created by the platform).' : `Approver ${d.approverId} is still an active tenant admin.`);
   if ((partner.caps & CAP_FOR_ORIGIN[d.origin]) === 0) {
     return refuse('partner_capability_missing', `A ${ORIGINS[d.origin]} delegation needs the partner capability ${CAP_NAME_FOR_ORIGIN[d.origin]}.`, trace, 'partner_capability', d.id);
   }

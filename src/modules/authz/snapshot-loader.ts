@@ -49,6 +49,7 @@ export function delegationInput(r: Selectable<DelegationsTable>): DelegationInpu
     startsAt: r.starts_at,
     endsAt: r.ends_at,
     clientId: r.client_id,
+    approvedBy: r.decided_by,
   };
 }
 

@@ -41,6 +41,9 @@ export const CAPABILITY_BITS: Record<string, number> = { managed_services: CAP_M
 export const CAP_FOR_ORIGIN = [CAP_MANAGED_SERVICES, CAP_DELEGATED, CAP_WHOLESALE] as const;
 export const CAP_NAME_FOR_ORIGIN = ['managed_services', 'delegated', 'wholesale'] as const;
 
+/** The tenant role an approver of a link or consent must keep for the delegation to stay effective. */
+export const TENANT_ADMIN = 'TENANT_ADMIN';
+
 // ---- entries ------------------------------------------------------------------------------------
 
 export interface SnapRole {
@@ -105,6 +108,14 @@ export interface SnapDelegation {
   readonly startsMs: number;
   readonly endsMs: number;
   readonly clientId: string | null;
+  /** the tenant admin who approved a link or consented (decided_by); null = no tenant approver (wholesale, or created by the platform itself) */
+  readonly approverId: string | null;
+  /**
+   * Is the approver still an active TENANT_ADMIN of the tenant? Kept current by the snapshot when
+   * the approver's user entry or the delegation changes (an index approver → delegations), so
+   * decide() pays one field read for it. Always true when there is no approver.
+   */
+  approverActive: boolean;
 }
 
 /** Plain input shapes (what a loader or a test world hands to the snapshot). */
@@ -122,6 +133,8 @@ export interface DelegationInput {
   startsAt: string | number;
   endsAt: string | number;
   clientId?: string | null;
+  /** decided_by: the user who approved a link or consented; ignored for wholesale; null/absent = no tenant approver */
+  approvedBy?: string | null;
 }
 
 export interface UserInput {
@@ -161,6 +174,8 @@ export class AuthzSnapshot {
   /** compiled grant lists shared by every delegation with the same list */
   readonly #grantSets = new Map<string, GrantSet>();
   readonly #strings = new Map<string, string>();
+  /** approver user id → the delegations it approved (link and consent only) */
+  readonly #byApprover = new Map<string, Set<SnapDelegation>>();
   /** bumped on every change (tests and diagnostics) */
   version = 0;
 
@@ -194,12 +209,26 @@ export class AuthzSnapshot {
       partnerRole: u.partner ? u.partner.role : null,
       partnerMemberActive: u.partner ? u.partner.status === 'active' : false,
     });
+    this.#refreshApprover(u.id);
     this.version++;
   }
 
   removeUser(id: string): void {
     this.users.delete(id);
+    this.#refreshApprover(id);
     this.version++;
+  }
+
+  /** An approver counts while its account is active and it is TENANT_ADMIN of the delegation's tenant. */
+  #approverActive(userId: string, tenantId: string): boolean {
+    const u = this.users.get(userId);
+    return u !== undefined && u.active && u.tenants?.get(tenantId) === TENANT_ADMIN;
+  }
+
+  /** A user changed: re-evaluate every delegation it approved (off the decision path). */
+  #refreshApprover(userId: string): void {
+    const ds = this.#byApprover.get(userId);
+    if (ds) for (const d of ds) d.approverActive = this.#approverActive(userId, d.tenantId);
   }
 
   // ---- partners and tenants -----------------------------------------------------------------
@@ -291,12 +320,14 @@ export class AuthzSnapshot {
     this.#unindex(d.id);
     const partner = this.partner(d.partnerId);
     const tenant = this.tenant(d.tenantId);
+    const origin = ORIGINS.indexOf(d.origin);
+    const approverId = origin !== O_WHOLESALE && d.approvedBy ? this.#intern(d.approvedBy) : null;
     const entry: SnapDelegation = {
       id: d.id,
       partnerId: partner.id,
       tenantId: tenant.id,
       tenant,
-      origin: ORIGINS.indexOf(d.origin),
+      origin,
       role: this.role(d.role),
       scopes: d.scopes ? this.#grants(d.scopes) : null,
       banIds: d.banIds ? (d.banIds.length > 0 ? d.banIds.map((b) => this.bans.get(b)?.id ?? b) : EMPTY) : null,
@@ -306,8 +337,15 @@ export class AuthzSnapshot {
       startsMs: toMs(d.startsAt),
       endsMs: toMs(d.endsAt),
       clientId: d.clientId ? this.#intern(d.clientId) : null,
+      approverId,
+      approverActive: approverId === null || this.#approverActive(approverId, tenant.id),
     };
     this.delegations.set(d.id, entry);
+    if (approverId !== null) {
+      let set = this.#byApprover.get(approverId);
+      if (!set) this.#byApprover.set(approverId, (set = new Set()));
+      set.add(entry);
+    }
     const prev = partner.byTenant.get(tenant.id);
     if (prev === undefined) partner.byTenant.set(tenant.id, entry);
     else if (Array.isArray(prev)) prev.push(entry);
@@ -324,6 +362,11 @@ export class AuthzSnapshot {
     const old = this.delegations.get(id);
     if (!old) return;
     this.delegations.delete(id);
+    if (old.approverId !== null) {
+      const set = this.#byApprover.get(old.approverId);
+      set?.delete(old);
+      if (set?.size === 0) this.#byApprover.delete(old.approverId);
+    }
     const byTenant = this.partners.get(old.partnerId)?.byTenant;
     const prev = byTenant?.get(old.tenantId);
     if (!byTenant || prev === undefined) return;
