@@ -91,13 +91,17 @@ export class TenantsService {
     const t = await this.requireTenant(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (t as Record<string, unknown>)[k] !== v));
     if (Object.keys(changes).length === 0) return t;
-    return this.#write(async (trx) => {
+    const updated = await this.#write(async (trx) => {
       await repo.updateTenant(trx, id, { ...changes, updated_at: this.#now() });
       await this.#d.feed.record(trx, 'tenant', id);
       const action = patch.status && patch.status !== t.status ? `tenant.${patch.status === 'active' ? 'reactivated' : patch.status}` : 'tenant.updated';
       await this.#d.audit.record(trx, ctx, { action, tenantId: id, targetType: 'tenant', targetId: id, details: { changes } });
       return { ...t, ...changes } as repo.TenantRow;
     });
+    // A suspended tenant's partners and agency forms are refused on their very next request:
+    // deliver the change to this instance's in-memory snapshots before answering.
+    await this.#d.feed.drain();
+    return updated;
   }
 
   // ---- members -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { redisFactory } from '../../../src/platform/redis.ts';
 import { newAgencyToken } from '../../../src/modules/agencies/index.ts';
 import { REDIS_URL, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
-import { agencyWithToken, waitFor, withoutRequestId } from './helpers.ts';
+import { agencyWithToken, withoutRequestId } from './helpers.ts';
 import { apiToken, gw, link } from '../gateway/helpers.ts';
 
 let t: TestApp;
@@ -231,10 +231,16 @@ describe('refused on the very next request', () => {
     const a = await agencyWithToken(t);
     const op = await (await t.world.operator()).login();
     expect((await op.patch(`/api/v1/tenants/${a.tenant.id}`, { status: 'suspended' })).status).toBe(200);
-    await waitFor(async () => (await a.embed.get('/embed/v1/form')).status === 403);
-    const r = await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' });
-    expect(r.status).toBe(403);
-    expect(r.body.code).toBe('agency_tenant_inactive');
+    // no waiting: the very next request on this instance is refused
+    for (const r of [await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' }), await a.embed.get('/embed/v1/form')]) {
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('agency_tenant_inactive');
+    }
+    expect((await op.patch(`/api/v1/tenants/${a.tenant.id}`, { status: 'active' })).status).toBe(200);
+    expect((await a.embed.get('/embed/v1/form')).status).toBe(200);
+    // the same, with nothing between the change and the check
+    await t.services.tenants.updateTenant(t.world.ctx, a.tenant.id, { status: 'suspended' });
+    expect(t.services.agencies.index.verify(a.token)).toMatchObject({ ok: false, code: 'agency_tenant_inactive' });
   });
 
   it('on every instance: a second instance on the same database follows revocation and rotation through the change feed', async () => {
