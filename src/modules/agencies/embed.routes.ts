@@ -59,6 +59,42 @@ const FORM_PAGE_CSP = [
   'frame-ancestors *',
 ].join('; ');
 
+/** Request headers a cross-origin caller of /embed/v1 may send: exactly what the form sends. */
+export const EMBED_ALLOWED_HEADERS = 'Authorization, Content-Type';
+
+/**
+ * Powerful features the form never uses, switched off for the page and anything it could load,
+ * whatever the framing site's `allow` attribute says. It keeps clipboard-write (the Copy button).
+ */
+export const FORM_PAGE_PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'bluetooth',
+  'browsing-topics',
+  'camera',
+  'display-capture',
+  'encrypted-media',
+  'fullscreen',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'idle-detection',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+  'clipboard-read',
+]
+  .map((f) => `${f}=()`)
+  .concat('clipboard-write=(self)')
+  .join(', ');
+
 const FORM_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -204,16 +240,13 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
 
   // ---- the API ------------------------------------------------------------------------------
 
-  app.options('/embed/v1/*', { schema: { hide: true } }, async (req, reply) => {
-    // Any request header may come along (browsers and extensions add their own): with no
-    // credentials involved, echoing what the preflight asks for grants nothing but the token does.
-    const asked = req.headers['access-control-request-headers'];
-    const allowHeaders = typeof asked === 'string' && /^[A-Za-z0-9_, -]{1,1000}$/.test(asked) ? asked : 'Authorization, Content-Type, X-Request-Id';
+  app.options('/embed/v1/*', { schema: { hide: true } }, async (_req, reply) => {
+    // A fixed list, never an echo of what the preflight asks for: the form sends the token and a
+    // JSON body (Accept is CORS-safelisted), so a browser lets a page send nothing else.
     reply
       .header('access-control-allow-origin', '*')
       .header('access-control-allow-methods', 'GET, POST')
-      .header('access-control-allow-headers', allowHeaders)
-      .header('vary', 'Access-Control-Request-Headers')
+      .header('access-control-allow-headers', EMBED_ALLOWED_HEADERS)
       .header('access-control-max-age', '600')
       .code(204)
       .send();
@@ -308,7 +341,12 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
 
   app.get('/embed/form', { schema: { hide: true } }, async (_req, reply) => {
     reply.removeHeader('x-frame-options');
-    return reply.header('content-security-policy', FORM_PAGE_CSP).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(FORM_PAGE);
+    return reply
+      .header('content-security-policy', FORM_PAGE_CSP)
+      .header('permissions-policy', FORM_PAGE_PERMISSIONS_POLICY)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(FORM_PAGE);
   });
 
   const assets: Record<string, { type: string; body: string }> = {

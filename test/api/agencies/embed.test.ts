@@ -325,9 +325,15 @@ describe('CORS and framing', () => {
     });
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe('*');
-    expect(String(pre.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
-    expect(pre.headers['access-control-allow-methods']).toContain('POST');
+    expect(pre.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
+    expect(pre.headers['access-control-allow-methods']).toBe('GET, POST');
     expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    // whatever else a preflight asks for is not echoed back: the browser will not send it
+    for (const asked of ['authorization, content-type, x-tenant-id', 'x-active-tenant-id', 'cookie, x-csrf-token', 'authorization, x-custom-header']) {
+      const r = await t.client().request('OPTIONS', '/embed/v1/vouchers', undefined, { origin: 'https://agency.example', 'access-control-request-method': 'POST', 'access-control-request-headers': asked });
+      expect(r.status, asked).toBe(204);
+      expect(r.headers['access-control-allow-headers'], asked).toBe('Authorization, Content-Type');
+    }
 
     const ok = await a.embed.get('/embed/v1/form', { origin: 'https://agency.example' });
     expect(ok.headers['access-control-allow-origin']).toBe('*');
@@ -347,6 +353,16 @@ describe('CORS and framing', () => {
     expect(page.headers['x-frame-options']).toBeUndefined();
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain('frame-ancestors *');
+    // powerful features the form does not use are off, whatever the framing site allows
+    const policy = Object.fromEntries(
+      String(page.headers['permissions-policy'])
+        .split(',')
+        .map((d) => d.trim().split('=') as [string, string]),
+    );
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'hid', 'display-capture', 'fullscreen', 'clipboard-read', 'publickey-credentials-get']) {
+      expect(policy[feature], feature).toBe('()');
+    }
+    expect(policy['clipboard-write']).toBe('(self)'); // the Copy button
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     const scripts = [...String(page.body).matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -369,8 +385,12 @@ describe('CORS and framing', () => {
     }
     expect((await t.client().get('/embed/assets/..%2Fembed.routes.ts')).status).toBe(404);
 
-    // everything else keeps refusing to be framed
-    expect((await t.client().get('/embed/v1/form')).headers['x-frame-options']).toBe('DENY');
-    expect((await t.client().get('/healthz')).headers['x-frame-options']).toBe('DENY');
+    // everything else keeps refusing to be framed, the form's own script and API included
+    for (const url of ['/embed/v1/form', '/embed/assets/form.js', '/embed/assets/embed.js', '/embed/v1/vouchers/VCH-0000-0000-0000', '/healthz', '/', '/login', '/openapi.json', '/api/v1/me']) {
+      const r = await t.client().get(url);
+      expect(r.headers['x-frame-options'], url).toBe('DENY');
+      expect(String(r.headers['content-security-policy'] ?? ''), url).not.toContain('frame-ancestors *');
+      expect(r.headers['permissions-policy'], url).toBeUndefined();
+    }
   });
 });
