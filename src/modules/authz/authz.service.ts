@@ -12,7 +12,7 @@ import type { AppError } from '../../platform/errors/app-error.ts';
 import { isId } from '../../platform/ids.ts';
 import { authzErrors } from './authz.errors.ts';
 import type { RoleCatalog } from './role-catalog.ts';
-import { AuthzSnapshot } from './snapshot.ts';
+import { AuthzSnapshot, D_ACTIVE } from './snapshot.ts';
 import { SnapshotLoader } from './snapshot-loader.ts';
 import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, type AuthzTarget, type Decision, type Explanation, type Refused, type UserPrincipal } from './decide.ts';
 
@@ -107,6 +107,17 @@ export class AuthzService {
     const out: string[] = [];
     for (const p of this.#d.roles.permissions.keys()) if (decideForPartner(this.snapshot, partnerId, p, { tenantId }, now).allow) out.push(p);
     return out;
+  }
+
+  /**
+   * For an active link or consent: is the tenant admin who approved it still an active
+   * TENANT_ADMIN of the tenant (the portal warns and offers to confirm it when not)? null when
+   * the question does not apply (not active, wholesale, no tenant approver, unknown).
+   */
+  approverActive(delegationId: string): boolean | null {
+    const d = this.snapshot.delegations.get(delegationId);
+    if (d === undefined || d.status !== D_ACTIVE || d.approverId === null) return null;
+    return d.approverActive;
   }
 
   refusalError(r: Refused): AppError {

@@ -110,3 +110,17 @@ export function findPartnerById(db: Executor, id: string) {
 export function listBillingAccountIds(db: Executor, tenantId: string) {
   return db.selectFrom('billing_accounts').select(['id', 'account_number', 'name', 'status']).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
 }
+
+/** Is the user an active TENANT_ADMIN of the tenant (the only one who may approve or confirm a delegation)? */
+export async function isActiveTenantAdmin(db: Executor, tenantId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('tenant_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.role')
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.user_id', '=', userId)
+    .where('m.role', '=', 'TENANT_ADMIN')
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
+  return row !== undefined;
+}

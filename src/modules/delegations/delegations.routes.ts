@@ -2,7 +2,7 @@
  * Delegation routes, by side:
  *  - partner:  /api/v1/partners/:partner_id/delegations…  (request a link, renew, relinquish, list)
  *              /api/v1/partner/customers[/:tenant_id], /api/v1/partner/context  (seed 001, the caller's own partner)
- *  - tenant:   /api/v1/tenants/:tenant_id/delegations…     (approve, reject, revoke, edit, renewals, break-glass)
+ *  - tenant:   /api/v1/tenants/:tenant_id/delegations…     (approve, reject, revoke, edit, renewals, confirm, break-glass)
  *              /api/v1/tenants/:tenant_id/invite-code
  *  - operator: /api/v1/delegations…                         (all, filterable; revoke any; break-glass)
  */
@@ -28,9 +28,9 @@ function statuses(q: string | undefined): DelegationStatus[] | undefined {
   return q ? (q.split(',') as DelegationStatus[]) : undefined;
 }
 
-function pageOf(rows: DelegationView[], limit: number) {
+function pageOf(rows: DelegationView[], limit: number, dto: (v: DelegationView) => ReturnType<typeof toDelegationDto>) {
   const more = rows.length > limit;
-  const data = (more ? rows.slice(0, limit) : rows).map(toDelegationDto);
+  const data = (more ? rows.slice(0, limit) : rows).map(dto);
   return { data, next_cursor: more ? data[data.length - 1].id : null };
 }
 
@@ -40,6 +40,8 @@ function customerTenant(v: DelegationView) {
 
 export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void {
   const { delegations, authz, access } = d;
+  /** The wire shape, with whether the approver still counts (read from the decision snapshot, not the database). */
+  const dto = (v: Parameters<typeof toDelegationDto>[0]) => ({ ...toDelegationDto(v), approver_active: authz.approverActive(v.id) });
 
   // ---- partner side -------------------------------------------------------------------------
 
@@ -60,7 +62,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req, reply) => {
       access.partner(req, req.params.partner_id, 'partner.delegations.manage');
       const row = await delegations.requestLink(req.ctx(), req.params.partner_id, req.body);
-      return reply.code(201).send(toDelegationDto(await delegations.get(row.id)));
+      return reply.code(201).send(dto(await delegations.get(row.id)));
     },
   );
 
@@ -79,7 +81,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       access.partner(req, req.params.partner_id, 'partner.customers.read', { allowInactivePartner: true });
       const limit = req.query.limit ?? 50;
       const rows = await delegations.list({ partnerId: req.params.partner_id, tenantId: req.query.tenant_id, status: statuses(req.query.status), origin: req.query.origin, cursor: req.query.cursor, limit });
-      return pageOf(rows, limit);
+      return pageOf(rows, limit, dto);
     },
   );
 
@@ -88,7 +90,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     { schema: { tags: TAGS, summary: 'One delegation of the partner', params: S.PartnerDelegationParams, response: { 200: S.DelegationDto, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       access.partner(req, req.params.partner_id, 'partner.customers.read', { allowInactivePartner: true });
-      return toDelegationDto(await delegations.get(req.params.delegation_id, { partnerId: req.params.partner_id }));
+      return dto(await delegations.get(req.params.delegation_id, { partnerId: req.params.partner_id }));
     },
   );
 
@@ -106,7 +108,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.partner(req, req.params.partner_id, 'partner.delegations.manage');
       await delegations.requestRenewal(req.ctx(), req.params.partner_id, req.params.delegation_id, req.body.ends_at);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -125,7 +127,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       // Relinquishing only reduces access: allowed to a suspended partner too.
       access.partner(req, req.params.partner_id, 'partner.delegations.manage', { allowInactivePartner: true });
       await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'partner', partnerId: req.params.partner_id, reason: req.body.reason });
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -154,7 +156,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       const limit = req.query.limit ?? 50;
       const rows = await delegations.list({ partnerId: membership.partnerId, status: statuses(req.query.status) ?? ['requested', 'active'], origin: req.query.origin, cursor: req.query.cursor, limit });
       const more = rows.length > limit;
-      const data = (more ? rows.slice(0, limit) : rows).map((v) => ({ tenant: customerTenant(v), delegation: toDelegationDto(v) }));
+      const data = (more ? rows.slice(0, limit) : rows).map((v) => ({ tenant: customerTenant(v), delegation: dto(v) }));
       return { data, next_cursor: more ? data[data.length - 1].delegation.id : null };
     },
   );
@@ -181,7 +183,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       const covered = decision.bans === null ? accounts : accounts.filter((a) => decision.bans!.includes(a.id));
       return {
         tenant: customerTenant(v),
-        delegation: toDelegationDto(v),
+        delegation: dto(v),
         billing_accounts: covered.map((a) => ({ id: a.id, account_number: a.account_number, name: a.name, status: a.status })),
         permissions: authz.partnerPermissions(membership.partnerId, tenantId),
       };
@@ -233,7 +235,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
       const limit = req.query.limit ?? 50;
       const rows = await delegations.list({ tenantId: req.params.tenant_id, partnerId: req.query.partner_id, status: statuses(req.query.status), origin: req.query.origin, cursor: req.query.cursor, limit });
-      return pageOf(rows, limit);
+      return pageOf(rows, limit, dto);
     },
   );
 
@@ -242,7 +244,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     { schema: { tags: TAGS, summary: 'One delegation of the tenant', params: S.TenantDelegationParams, response: { 200: S.DelegationDto, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
-      return toDelegationDto(await delegations.get(req.params.delegation_id, { tenantId: req.params.tenant_id }));
+      return dto(await delegations.get(req.params.delegation_id, { tenantId: req.params.tenant_id }));
     },
   );
 
@@ -260,7 +262,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.approve(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -272,7 +274,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.reject(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body.reason ?? null);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -290,7 +292,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'tenant', tenantId: req.params.tenant_id, reason: req.body.reason });
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -308,7 +310,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.updateAccess(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -318,7 +320,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.approveRenewal(req.ctx(), req.params.tenant_id, req.params.delegation_id);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -328,7 +330,27 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
       await delegations.rejectRenewal(req.ctx(), req.params.tenant_id, req.params.delegation_id);
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant_id/delegations/:delegation_id/confirm',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Confirm an active link or consent again (tenant admin): you become its approver',
+        description:
+          'A link or consent is effective only while the tenant admin who approved it stays an active TENANT_ADMIN of the tenant; when that admin leaves, is demoted or deactivated, ' +
+          'the partner is refused with 403 delegation_approver_inactive (`approver_active: false`) until a current admin confirms it here. Audited as delegation.reconfirmed.',
+        params: S.TenantDelegationParams,
+        response: { 200: S.DelegationDto, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
+      await delegations.reconfirm(req.ctx(), req.params.tenant_id, req.params.delegation_id);
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -395,7 +417,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
       access.operator(req, 'platform.delegations.manage');
       const limit = req.query.limit ?? 50;
       const rows = await delegations.list({ partnerId: req.query.partner_id, tenantId: req.query.tenant_id, status: statuses(req.query.status), origin: req.query.origin, cursor: req.query.cursor, limit });
-      return pageOf(rows, limit);
+      return pageOf(rows, limit, dto);
     },
   );
 
@@ -404,7 +426,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     { config: { operator: 'platform.delegations.manage' }, schema: { tags: TAGS, summary: 'One delegation (operator)', params: S.DelegationParams, response: { 200: S.DelegationDto, ...problems(400, 401, 403, 404) } } },
     async (req) => {
       access.operator(req, 'platform.delegations.manage');
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 
@@ -417,7 +439,7 @@ export function registerDelegationRoutes(app: App, d: DelegationRouteDeps): void
     async (req) => {
       access.operator(req, 'platform.delegations.manage');
       await delegations.revoke(req.ctx(), req.params.delegation_id, { side: 'operator', reason: req.body.reason });
-      return toDelegationDto(await delegations.get(req.params.delegation_id));
+      return dto(await delegations.get(req.params.delegation_id));
     },
   );
 

@@ -37,6 +37,14 @@ export const DelegationDto = Type.Object({
   revoked_by: Nullable(Type.String()),
   revoked_at: Nullable(Type.String()),
   revoke_reason: Nullable(Type.String()),
+  approver_active: Type.Optional(
+    Nullable(
+      Type.Boolean({
+        description:
+          'active link or consent: is the tenant admin who approved it (decided_by) still an active TENANT_ADMIN? false = refused with delegation_approver_inactive until a current admin confirms it; null = does not apply',
+      }),
+    ),
+  ),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

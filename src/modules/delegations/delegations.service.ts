@@ -341,6 +341,11 @@ export class DelegationsService {
       if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be approved.`);
       const now = this.#now();
       if (Date.parse(d.ends_at) <= now.getTime()) throw E.delegation_window_invalid('The requested end date has passed; the partner must request the link again.');
+      // DELEGATION_MAX_DAYS may have been lowered since the request: the cap applies when access starts, not only when it is asked for.
+      if (Date.parse(d.ends_at) - now.getTime() > this.#d.maxDays * DAY_MS) {
+        throw E.delegation_too_long(`The requested end date ${d.ends_at} is more than ${this.#d.maxDays} days away (the platform's current limit); the partner must request the link again with an earlier end date.`);
+      }
+      await this.#requireTenantAdmin(trx, tenantId, ctx);
       await this.#requireActivePartner(trx, d.partner_id, d.origin);
       const patch: Partial<repo.DelegationRow> = { status: 'active', decided_by: ctx.actor.userId, decided_at: now.toISOString() };
       if (input.ban_ids !== undefined) patch.ban_ids = JSON.stringify(await this.#resolveBans(trx, tenantId, input.ban_ids));
@@ -353,6 +358,34 @@ export class DelegationsService {
         ban_ids: JSON.parse(patch.ban_ids ?? d.ban_ids ?? 'null'),
         overrides: JSON.parse(patch.overrides ?? d.overrides),
       });
+    });
+  }
+
+  /**
+   * A link or consent is effective only while the tenant admin who approved it stays an active
+   * TENANT_ADMIN of the tenant (decided_by; see decide()'s approver check). So only such an admin
+   * may approve or confirm one: an operator's approval would leave it without a tenant approver.
+   */
+  async #requireTenantAdmin(trx: Tx, tenantId: string, ctx: RequestContext): Promise<string> {
+    const userId = ctx.actor.userId;
+    if (!userId || !(await repo.isActiveTenantAdmin(trx, tenantId, userId))) {
+      throw E.tenant_admin_required('Only an active tenant admin of this tenant can approve or confirm a delegation: it stays effective only while its approver remains one.');
+    }
+    return userId;
+  }
+
+  /**
+   * A current tenant admin re-confirms an active link or consent whose approver left, was demoted
+   * or deactivated (decide() refuses it with delegation_approver_inactive): decided_by becomes the
+   * confirming admin and the delegation is effective again from the next request.
+   */
+  reconfirm(ctx: RequestContext, tenantId: string, id: string): Promise<repo.DelegationRow> {
+    return this.#write(async (trx) => {
+      const d = await this.#load(trx, id, { tenantId });
+      if (d.origin === 'wholesale') throw E.invalid_delegation_transition('A wholesale delegation has no tenant approver to confirm.');
+      if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be confirmed.`);
+      const userId = await this.#requireTenantAdmin(trx, tenantId, ctx);
+      return this.#update(trx, ctx, d, { decided_by: userId, decided_at: this.#now().toISOString() }, 'delegation.reconfirmed', { previous_approver: d.decided_by, approver: userId });
     });
   }
 

@@ -222,6 +222,7 @@ describe('changing, renewing and ending a delegation', () => {
       'partner_active',
       'delegation_found',
       'delegation_state',
+      'delegation_approver',
       'partner_capability',
       'tenant_active',
       'feature_toggle',
