@@ -357,6 +357,17 @@ describe('break-glass and the operator view', () => {
     expect([...bg.body.revoked].sort()).toEqual([la, la2].sort());
     expect((await ctx(a.staff, a.tenant.id)).body.code).toBe('delegation_revoked');
     expect((await ctx(a.staff, second.id)).body.code).toBe('delegation_revoked');
+    // The all-tenants summary event has no tenant (the operator's), but each tenant sees the
+    // revocation of its own delegation in its audit log, with the break-glass reason.
+    for (const [admin, tenantId, id] of [[a.admin, a.tenant.id, la], [await second.admin.login(), second.id, la2]] as const) {
+      const seen = (await admin.get(`/api/v1/tenants/${tenantId}/audit-events?action=delegation.revoked`)).body.data;
+      expect(seen, tenantId).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ tenant_id: tenantId, partner_id: a.partner.id, target: { type: 'delegation', id }, details: { side: 'operator', reason: 'break-glass: partner compromised' } });
+      expect((await admin.get(`/api/v1/tenants/${tenantId}/audit-events?action=delegation.break_glass`)).body.data).toHaveLength(0);
+    }
+    const summary = (await op.get(`/api/v1/audit-events?action=delegation.break_glass&partner_id=${a.partner.id}`)).body.data;
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({ tenant_id: null, details: { side: 'operator', revoked: expect.arrayContaining([la, la2]) } });
 
     const rv = await op.post(`/api/v1/delegations/${lb.id}/revoke`, { reason: 'cleanup' });
     expect(rv.body.status).toBe('revoked');
