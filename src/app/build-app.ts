@@ -181,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installAgencyTokenGuard(app);
   registerAgencyRoutes(app, { agencies: services.agencies, tenants: services.tenants, access });
   registerVoucherRoutes(app, { vouchers: services.vouchers, access, clock });
-  registerEmbedRoutes(app, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock, perMinute: config.rateLimits.agency });
+  registerEmbedRoutes(app, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock });
 
   // ---- portal ------------------------------------------------------------------------------
   const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));

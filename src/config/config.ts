@@ -86,7 +86,6 @@ export const DEFAULT_RATE_LIMITS: Record<string, number> = {
   export: 100,
   default: 300,
   partner: 5000,
-  agency: 20,
 };
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Record<string, string>> = {}): Readonly<Config> {
@@ -216,7 +215,7 @@ export const SETTINGS: Record<string, string> = {
   DEMO: 'Seed the demo world on an empty database at start (npm start sets it).',
   GATEWAY_ROUTES: 'JSON list of extra upstream routes for the gateway (config file recommended).',
   RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
-  RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit.',
+  RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
   RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
@@ -246,6 +245,8 @@ function isRateLimits(x: unknown): string | null {
   }
   return null;
 }
+    // seed 004 locks agency embed tokens at 20 requests/min/token: not a setting
+    if (k === 'agency' || k.endsWith(':agency')) return 'agency embed tokens are fixed at 20 requests per minute per token and cannot be changed here';
 
 function isGatewayRoutes(x: unknown): string | null {
   if (!Array.isArray(x)) return 'must be a list of routes';

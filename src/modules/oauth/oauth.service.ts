@@ -10,7 +10,7 @@
  *    token exchange (claims.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Provider, KoaContextWithOIDC, Account, AdapterPayload, ResourceServer } from 'oidc-provider';
+import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -29,16 +29,18 @@ import { buildProvider, gatewayAudience, issuerOf, OAUTH_MOUNT } from './provide
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
-import { FailureThrottle, basicClientId } from './throttle.ts';
+import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
-import { isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import { currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
 const CLIENT_RECORD_FRESH_MS = 5_000;
 const TOUCH_EVERY_MS = 60_000;
-/** Provider routes that authenticate clients: failures there count towards the throttle. */
+/** Provider paths that authenticate clients: failed client authentication there is throttled. */
 const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
+/** The same endpoints by the library's route names. */
+const THROTTLED_ROUTES = new Set(['token', 'introspection', 'revocation', 'pushed_authorization_request']);
 
 export interface OAuthDeps {
   config: Config;
@@ -186,8 +188,15 @@ export class OAuthService {
     provider.use(async (ctx, next) => {
       await next();
       await this.#afterIntrospection(ctx as KoaContextWithOIDC);
+      // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
+      if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
     });
     provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
+    const countFailure = (ctx: KoaContextWithOIDC, err: { error?: string }) => this.#countFailure(ctx, err);
+    provider.on('grant.error', countFailure);
+    provider.on('introspection.error', countFailure);
+    provider.on('revocation.error', countFailure);
+    provider.on('pushed_authorization_request.error', countFailure);
     this.#provider = provider;
     this.#callback = provider.callback() as unknown as (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   }
@@ -216,20 +225,18 @@ export class OAuthService {
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
 
+    // Brute-force throttle, step 1: an IP that spent its failure budget is refused before the
+    // provider reads anything (step 2, per client and IP, runs when the client is looked up).
     if (THROTTLED.has(meta.path) && req.method === 'POST') {
-      const clientId = basicClientId(req.headers.authorization);
-      const wait = await this.throttle.retryAfter(meta.ip, clientId);
+      const wait = await this.throttle.retryAfterIp(meta.ip);
       if (wait !== null) {
         res.statusCode = 429;
         res.setHeader('retry-after', String(wait));
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.setHeader('cache-control', 'no-store');
-        res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: `Too many failed requests; retry in ${wait} seconds.` }));
+        res.end(JSON.stringify({ error: THROTTLED_ERROR, error_description: `Too many failed client authentications from this address; retry in ${wait} seconds.` }));
         return;
       }
-      res.once('finish', () => {
-        if (res.statusCode === 400 || res.statusCode === 401) void this.throttle.failed(meta.ip, clientId);
-      });
     }
     if (!this.#callback) throw new Error('the authorization server has not started');
     await this.#callback(req, res);
@@ -245,8 +252,43 @@ export class OAuthService {
     return record;
   }
 
+  /**
+   * Brute-force throttle, step 2: the library looks the client up once it knows which client_id
+   * the request authenticates as (Basic, form client_id or private_key_jwt assertion) and before
+   * it checks the secret or the assertion — the place to refuse an IP that failed too often as
+   * this client.
+   */
+  async #throttleClient(clientId: string): Promise<void> {
+    const ctx = currentProviderContext();
+    if (!ctx || !THROTTLED_ROUTES.has(ctx.oidc.route)) return;
+    const wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+    if (wait === null) return;
+    ctx.set('retry-after', String(wait));
+    const err = new oidcErrors.OIDCProviderError(429, THROTTLED_ERROR);
+    err.error_description = `Too many failed client authentications for this client from this address; retry in ${wait} seconds.`;
+    throw err;
+  }
+
+  /** A failed client authentication at a throttled endpoint counts for its (client, IP) and IP. */
+  #countFailure(ctx: KoaContextWithOIDC, err: { error?: string }): void {
+    if (err?.error !== 'invalid_client') return;
+    let clientId: string | null = null;
+    try {
+      const params = (ctx.oidc.params ?? {}) as Record<string, unknown>;
+      clientId =
+        ctx.oidc.client?.clientId ??
+        (typeof params.client_id === 'string' ? params.client_id.slice(0, 200) : null) ??
+        basicClientId(ctx.get('authorization') || undefined) ??
+        assertionClientId(params.client_assertion);
+    } catch {
+      clientId = basicClientId(ctx.get('authorization') || undefined);
+    }
+    void this.throttle.failed(ctx.ip, clientId);
+  }
+
   /** The Client model: a partner app whose partner is active, with the grants its capabilities allow. */
   async #findClient(clientId: string): Promise<AdapterPayload | undefined> {
+    await this.#throttleClient(clientId);
     const record = await this.#d.apps.findClientRecord(clientId);
     if (!record) return undefined;
     this.#clients.set(clientId, { record, at: Date.now() });

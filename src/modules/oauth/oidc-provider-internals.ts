@@ -13,9 +13,21 @@
  *  2. Structured (JWT) access tokens at the introspection endpoint. The library refuses to
  *     introspect JWTs (lib/shared/reject_structured_tokens.js answers `unsupported_token_type`
  *     after authenticating the client). `isStructuredTokenRefusal` recognises that answer so our
- *     middleware can answer RFC 7662 for our own JWT access tokens instead.
+ *     middleware can answer RFC 7662 for our own JWT access tokens instead. The revocation
+ *     endpoint refuses them the same way, and our middleware answers RFC 7009 for them.
+ *
+ *  3. A grant type the client is not registered for. The token endpoint answers `invalid_request`
+ *     ("requested grant type is not allowed for this client", lib/actions/token.js); RFC 6749 §5.2
+ *     names this case `unauthorized_client`, and `grantTypeNotAllowed` recognises the answer so
+ *     our middleware can say so.
+ *
+ *  4. The request behind a client lookup. Client authentication (lib/shared/client_auth.js)
+ *     settles the client_id (Basic, form client_id, or a client assertion's `sub`), then calls
+ *     `Client.find` — i.e. our adapter — before it checks the secret or the assertion. The failure
+ *     throttle refuses there, and reads the request through `Provider.ctx` (the library's
+ *     AsyncLocalStorage of the current Koa context).
  */
-import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { Provider, type KoaContextWithOIDC } from 'oidc-provider';
 import { constantTimeEqual } from '../../platform/crypto.ts';
 
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
@@ -32,4 +44,17 @@ export function installHashedClientSecrets(provider: Provider, hash: (secret: st
 export function isStructuredTokenRefusal(ctx: KoaContextWithOIDC): boolean {
   const body = ctx.body as { error?: string } | undefined;
   return ctx.status === 400 && body?.error === 'unsupported_token_type' && !!ctx.oidc?.client;
+}
+
+/** The provider request being handled, when called from inside one (e.g. from an adapter). */
+export function currentProviderContext(): KoaContextWithOIDC | undefined {
+  return Provider.ctx;
+}
+
+const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this client';
+
+/** True when the token endpoint refused a grant type the authenticated client is not registered for. */
+export function isGrantTypeNotAllowed(ctx: KoaContextWithOIDC): boolean {
+  const body = ctx.body as { error?: string; error_description?: string } | undefined;
+  return ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED && !!ctx.oidc?.client;
 }
