@@ -241,12 +241,12 @@ function jsonSetting<T>(v: string | undefined, name: string, guard: (x: unknown)
 function isRateLimits(x: unknown): string | null {
   if (!x || typeof x !== 'object' || Array.isArray(x)) return 'must be an object of class → requests per minute';
   for (const [k, v] of Object.entries(x)) {
+    // seed 004 locks agency embed tokens at 20 requests/min/token: not a setting
+    if (k === 'agency' || k.endsWith(':agency')) return 'agency embed tokens are fixed at 20 requests per minute per token and cannot be changed here';
     if (!Number.isInteger(v) || (v as number) < 1) return `class ${k} must be a positive integer, got ${JSON.stringify(v)}`;
   }
   return null;
 }
-    // seed 004 locks agency embed tokens at 20 requests/min/token: not a setting
-    if (k === 'agency' || k.endsWith(':agency')) return 'agency embed tokens are fixed at 20 requests per minute per token and cannot be changed here';
 
 function isGatewayRoutes(x: unknown): string | null {
   if (!Array.isArray(x)) return 'must be a list of routes';

@@ -11,7 +11,7 @@
  *
  * Usage (a route class of the gateway, or the agency embed API):
  *
- *   const policy = { name: 'agency', limit: config.rateLimits.agency, windowMs: 60_000 };
+ *   const policy = { name: 'agency', limit: AGENCY_REQUESTS_PER_MINUTE, windowMs: 60_000 };
  *   await enforceRateLimit(reply, services.rateLimiter, `agency-token:${tokenId}`, policy);
  *
  * Keys are free-form; prefix them with the policy so two policies never share a log.

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { FallbackRateLimiter, MemoryRateLimiter } from '../../../src/platform/ratelimit/index.ts';
+import { ConfigError, loadConfig } from '../../../src/config/config.ts';
 import { REDIS_URL, startTestApp, type TestApp } from '../../helpers/app.ts';
+import { TEST_SECRET } from '../../helpers/config.ts';
 import { agencyWithToken } from './helpers.ts';
 
 let t: TestApp;
@@ -106,5 +108,36 @@ describe('20 requests per minute per token', () => {
     bad.bearer = a.token.slice(0, -1) + (a.token.endsWith('a') ? 'b' : 'a');
     for (let i = 0; i < 30; i++) expect((await bad.get('/embed/v1/form')).status).toBe(401);
     expect((await a.embed.get('/embed/v1/form')).headers['ratelimit']).toMatch(/^"agency";r=19;/);
+  });
+});
+
+describe('the limit is fixed by seed 004, not a setting', () => {
+  it('refuses RATE_LIMITS that try to change it, naming the setting; the other classes stay configurable', () => {
+    const env = { SECRET_KEY: TEST_SECRET };
+    for (const limits of ['{"agency": 1000}', '{"agency": 20}', '{"read": 100, "agency": 5}', '{"ptr_01jd9x0a8q4m7w2k3v5b6c8d9e:agency": 50}']) {
+      let err: unknown;
+      try {
+        loadConfig({ ...env, RATE_LIMITS: limits });
+      } catch (e) {
+        err = e;
+      }
+      expect(err, limits).toBeInstanceOf(ConfigError);
+      expect(String((err as Error).message)).toMatch(/RATE_LIMITS.*agency embed tokens are fixed at 20 requests per minute/);
+    }
+    const cfg = loadConfig({ ...env, RATE_LIMITS: '{"read": 100}' });
+    expect(cfg.rateLimits.read).toBe(100);
+    expect(cfg.rateLimits).not.toHaveProperty('agency');
+  });
+
+  it('is 20 whatever the configuration says about other classes', async () => {
+    const generous = await startTestApp({ config: { RATE_LIMITS: JSON.stringify({ read: 100_000, write: 100_000, default: 100_000, partner: 100_000 }) } });
+    try {
+      const a = await agencyWithToken(generous);
+      const form = await a.embed.get('/embed/v1/form');
+      expect(form.body.rate_limit).toEqual({ limit: 20, window_seconds: 60 });
+      expect(form.headers['ratelimit-policy']).toBe('"agency";q=20;w=60');
+    } finally {
+      await generous.close();
+    }
   });
 });
