@@ -98,7 +98,7 @@ export class AgenciesService {
     return this.#write(async (trx) => {
       await repo.insertAgency(trx, row);
       await this.#d.feed.record(trx, 'agency', row.id);
-      await this.#d.audit.record(trx, ctx, { action: 'agency.created', tenantId, targetType: 'agency', targetId: row.id, details: { name: row.name } });
+      await this.#d.audit.record(trx, ctx, { action: 'agency.created', tenantId, partnerAgencyId: row.id, targetType: 'agency', targetId: row.id, details: { name: row.name } });
       return row;
     });
   }
@@ -115,7 +115,7 @@ export class AgenciesService {
       await repo.updateAgency(trx, tenantId, agencyId, { ...changes, updated_at: this.#now() });
       await this.#d.feed.record(trx, 'agency', agencyId);
       const action = changes.status === 'inactive' ? 'agency.deactivated' : changes.status === 'active' ? 'agency.reactivated' : 'agency.updated';
-      await this.#d.audit.record(trx, ctx, { action, tenantId, targetType: 'agency', targetId: agencyId, details: { changes } });
+      await this.#d.audit.record(trx, ctx, { action, tenantId, partnerAgencyId: agencyId, targetType: 'agency', targetId: agencyId, details: { changes } });
       return { ...a, ...changes };
     });
   }
@@ -172,6 +172,7 @@ export class AgenciesService {
       await this.#d.audit.record(trx, ctx, {
         action: 'agency_token.created',
         tenantId,
+        partnerAgencyId: agencyId,
         targetType: 'agency_token',
         targetId: row.id,
         details: { agency_id: agencyId, label: row.label, token_prefix: row.token_prefix, form_config: form },
@@ -195,6 +196,7 @@ export class AgenciesService {
       await this.#d.audit.record(trx, ctx, {
         action: 'agency_token.rotated',
         tenantId,
+        partnerAgencyId: agencyId,
         targetType: 'agency_token',
         targetId: tokenId,
         details: { agency_id: agencyId, previous_prefix: t.token_prefix, token_prefix: patch.token_prefix },
@@ -214,7 +216,7 @@ export class AgenciesService {
       const patch = { status: 'revoked' as const, revoked_at: now, revoked_by: ctx.actor.userId, updated_at: now };
       await repo.updateToken(trx, tenantId, tokenId, patch);
       await this.#d.feed.record(trx, 'agency_token', tokenId);
-      await this.#d.audit.record(trx, ctx, { action: 'agency_token.revoked', tenantId, targetType: 'agency_token', targetId: tokenId, details: { agency_id: agencyId, token_prefix: t.token_prefix } });
+      await this.#d.audit.record(trx, ctx, { action: 'agency_token.revoked', tenantId, partnerAgencyId: agencyId, targetType: 'agency_token', targetId: tokenId, details: { agency_id: agencyId, token_prefix: t.token_prefix } });
       return { ...t, ...patch };
     });
   }
@@ -235,6 +237,7 @@ export class AgenciesService {
       await this.#d.audit.record(trx, ctx, {
         action: 'agency_token.updated',
         tenantId,
+        partnerAgencyId: agencyId,
         targetType: 'agency_token',
         targetId: tokenId,
         details: { agency_id: agencyId, ...(changes.label ? { label: changes.label } : {}), ...(form && changes.form_config ? { form_config: form } : {}) },

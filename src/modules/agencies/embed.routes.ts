@@ -213,13 +213,14 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
     const v = agencies.index.verify(bearer);
     if (!v.ok) throw E[v.code](v.detail, v.code.startsWith('agency_token') ? challenge('invalid_token') : undefined);
     req.agency = v.principal;
-    agencies.usage.record(v.principal.tokenId, clock.now());
   };
 
   const limitPerToken = async (req: FastifyRequest, reply: FastifyReply) => {
     await enforceRateLimit(reply, d.limiter, `agency-token:${req.agency!.tokenId}`, policy, (s) =>
       `This form allows ${policy.limit} requests per minute. Try again in ${s} second${s === 1 ? '' : 's'}.`,
     );
+    // "last used" means admitted: a refused request (429) does not count as a use
+    agencies.usage.record(req.agency!.tokenId, clock.now());
   };
 
   const refuseContextInPayload = async (req: FastifyRequest) => {

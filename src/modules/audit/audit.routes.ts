@@ -20,6 +20,7 @@ type Q = {
   action?: string;
   actor_user_id?: string;
   target_id?: string;
+  agency_id?: string;
   outcome?: string;
   since?: string;
   until?: string;
@@ -32,6 +33,7 @@ function filterFrom(q: Q): AuditFilter {
     action: q.action,
     actorUserId: q.actor_user_id,
     targetId: q.target_id,
+    agencyId: q.agency_id,
     outcome: q.outcome,
     since: q.since,
     until: q.until,

@@ -28,6 +28,7 @@ const common = {
   action: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z_]+(\\.[a-z_]+)*(\\.\\*)?$', description: 'exact action, or a prefix ending in .*' })),
   actor_user_id: Type.Optional(Type.String({ maxLength: 40 })),
   target_id: Type.Optional(Type.String({ maxLength: 64 })),
+  agency_id: Type.Optional(Type.String({ maxLength: 40, description: 'events done by or about this agency' })),
   outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('denied'), Type.Literal('failure')])),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),

@@ -23,6 +23,8 @@ export interface AuditEntry {
   targetId?: string | null;
   outcome?: 'success' | 'denied' | 'failure';
   details?: Record<string, unknown>;
+  /** the agency the event is about (an admin creating or revoking its token); defaults to the acting agency */
+  partnerAgencyId?: string | null;
 }
 
 export interface AuditFilter {
@@ -32,6 +34,8 @@ export interface AuditFilter {
   partnerId?: string;
   /** partner visibility: events about the partner or done by it */
   partnerScope?: string;
+  /** events done by or about one agency (partner_agency_id) */
+  agencyId?: string;
   targetId?: string;
   outcome?: string;
   since?: string;
@@ -75,7 +79,7 @@ export class AuditLog {
         actor_user_id: ctx.actor.userId,
         actor_partner_id: ctx.actor.partnerId,
         actor_client_id: ctx.actor.clientId,
-        partner_agency_id: ctx.actor.agencyId,
+        partner_agency_id: entry.partnerAgencyId !== undefined ? entry.partnerAgencyId : ctx.actor.agencyId,
         tenant_id: entry.tenantId ?? null,
         partner_id: entry.partnerId ?? null,
         ban: entry.ban ?? null,
@@ -106,6 +110,7 @@ export class AuditLog {
       const p = f.partnerScope;
       q = q.where((eb) => eb.or([eb('partner_id', '=', p), eb('actor_partner_id', '=', p)]));
     }
+    if (f.agencyId) q = q.where('partner_agency_id', '=', f.agencyId);
     if (f.targetId) q = q.where('target_id', '=', f.targetId);
     if (f.outcome) q = q.where('outcome', '=', f.outcome as AuditRow['outcome']);
     if (f.since) q = q.where('occurred_at', '>=', f.since);

@@ -188,6 +188,37 @@ describe('form tokens', () => {
     expect(audit.body.data.filter((e: { target: { id: string } }) => e.target.id === a.tokenId)).toHaveLength(1);
   });
 
+  it("every admin change to an agency or its tokens carries the agency's id, so the tenant's audit filtered by agency finds the whole story", async () => {
+    const a = await agencyWithToken(t);
+    const other = await agencyWithToken(t, { tenant: a.tenant, admin: a.admin });
+    const base = `/api/v1/tenants/${a.tenant.id}/agencies/${a.agencyId}`;
+    expect((await a.admin.patch(`${base}/tokens/${a.tokenId}`, { label: 'Booking page' })).status).toBe(200);
+    expect((await a.admin.post(`${base}/tokens/${a.tokenId}/rotate`)).status).toBe(200);
+    const rotated = await a.admin.get(`${base}/tokens/${a.tokenId}`);
+    expect(rotated.status).toBe(200);
+    expect((await a.admin.post(`${base}/tokens/${a.tokenId}/revoke`)).status).toBe(200);
+    expect((await a.admin.patch(base, { name: 'Sunrise Travel renamed' })).status).toBe(200);
+    expect((await a.admin.patch(base, { status: 'inactive' })).status).toBe(200);
+
+    const rows = await t.services.db.kysely.selectFrom('audit_events').select(['action', 'partner_agency_id', 'actor_type']).where('tenant_id', '=', a.tenant.id).orderBy('seq').execute();
+    const about = (agencyId: string) => rows.filter((r) => r.partner_agency_id === agencyId).map((r) => r.action);
+    expect(about(a.agencyId)).toEqual(['agency.created', 'agency_token.created', 'agency_token.updated', 'agency_token.rotated', 'agency_token.revoked', 'agency.updated', 'agency.deactivated']);
+    expect(about(other.agencyId)).toEqual(['agency.created', 'agency_token.created']);
+    // the admin did these, not the agency
+    expect(new Set(rows.filter((r) => r.partner_agency_id === a.agencyId).map((r) => r.actor_type))).toEqual(new Set(['user']));
+
+    // the tenant's audit view, filtered by agency
+    const view = await a.admin.get(`/api/v1/tenants/${a.tenant.id}/audit-events?agency_id=${a.agencyId}&limit=200`);
+    expect(view.status).toBe(200);
+    expect(view.body.data.map((e: { action: string }) => e.action).reverse()).toEqual(about(a.agencyId));
+    expect(view.body.data.every((e: { actor: { agency_id: string } }) => e.actor.agency_id === a.agencyId)).toBe(true);
+    // and agency activity (an issuance) appears in the same filter
+    const b = await agencyWithToken(t, { tenant: a.tenant, admin: a.admin });
+    expect((await b.embed.post('/embed/v1/vouchers', { type: 'credit_10' })).status).toBe(201);
+    const bView = await a.admin.get(`/api/v1/tenants/${a.tenant.id}/audit-events?agency_id=${b.agencyId}`);
+    expect(bView.body.data.map((e: { action: string }) => e.action)).toEqual(['voucher.issued', 'agency_token.created', 'agency.created']);
+  });
+
   it('last_used_at is written off the request path, in batches', async () => {
     const a = await agencyWithToken(t);
     expect((await a.embed.get('/embed/v1/form')).status).toBe(200);

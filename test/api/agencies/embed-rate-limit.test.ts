@@ -48,6 +48,12 @@ describe('20 requests per minute per token', () => {
       expect(r.status).toBe(429);
       expect(r.headers['retry-after']).toBe('20');
     }
+    // nor are they a "use": last_used_at is the last admitted request (28.5 s), not the refusals (40 s)
+    const lastUsed = async () => {
+      await t.services.agencies.usage.flush();
+      return (await t.services.db.kysely.selectFrom('partner_tokens').select('last_used_at').where('id', '=', a.tokenId).executeTakeFirstOrThrow()).last_used_at;
+    };
+    expect(await lastUsed()).toBe('2026-02-09T09:00:28.500Z');
     // one millisecond before the wait ends: still refused, with a 1 s wait
     clock.advance(19_999);
     const almost = await a.embed.get('/embed/v1/form');
@@ -57,10 +63,13 @@ describe('20 requests per minute per token', () => {
     clock.advance(1);
     const again = await a.embed.post('/embed/v1/vouchers', { type: 'credit_10' });
     expect(again.status).toBe(201);
+    expect(await lastUsed()).toBe('2026-02-09T09:01:00.000Z');
     expect(again.headers['ratelimit']).toBe('"agency";r=0;t=2'); // the next slot frees when the 1.5 s request leaves
+    clock.advance(500);
     const next = await a.embed.get('/embed/v1/form');
     expect(next.status).toBe(429);
-    expect(next.headers['retry-after']).toBe('2'); // at 61.5 s
+    expect(next.headers['retry-after']).toBe('1'); // at 61.5 s
+    expect(await lastUsed()).toBe('2026-02-09T09:01:00.000Z');
 
     // only the admitted issuances were written
     const n = await t.services.db.kysely.selectFrom('vouchers').select((eb) => eb.fn.countAll<number>().as('n')).where('partner_agency_id', '=', a.agencyId).executeTakeFirstOrThrow();
