@@ -81,7 +81,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     : null;
 
   const hasher = new SecretHasher(config.secretKey);
-  const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, onError: (e) => d.onError(e, 'change feed') });
+  const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });

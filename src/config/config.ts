@@ -50,6 +50,8 @@ export interface Config {
   configFile: string | null;
   /** log2 of scrypt's N for new password hashes (17 in production; test suites lower it). */
   scryptCost: number;
+  /** How often each instance re-reads the change feed's outbox when no nudge arrived (the safety net under Redis pub/sub). */
+  changeFeedPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -184,6 +186,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     rateLimits,
     configFile,
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
+    changeFeedPollMs: int('CHANGE_FEED_POLL_MS', 1000, 10, 3_600_000),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -218,6 +221,7 @@ export const SETTINGS: Record<string, string> = {
   RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
   RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
+  CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };
 

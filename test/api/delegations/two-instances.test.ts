@@ -1,8 +1,12 @@
 /**
  * Two real server processes on one PostgreSQL and one Redis: a link revoked through instance 1
  * is refused by instance 2 within 1 second (the change feed's outbox + Redis fan-out), and by
- * instance 1 on the very next request. Always runs on PostgreSQL + Redis: without DATABASE_URL it
- * creates a fresh database on the local server anyway.
+ * instance 1 on the very next request. Every instance polls the outbox only every 30 s
+ * (CHANGE_FEED_POLL_MS), so within the test's 1 s only the Redis fan-out can deliver a change.
+ * A third, in-process instance then loses its feed subscriber's Redis connection (CLIENT KILL from
+ * another connection) while a change commits: the change reaches its snapshot from the outbox as
+ * soon as the subscriber reconnects, not at the next poll. Always runs on PostgreSQL + Redis:
+ * without DATABASE_URL it creates a fresh database on the local server anyway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
+import { Redis } from 'ioredis';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
@@ -26,6 +31,8 @@ const root = path.resolve(import.meta.dirname, '../../..');
 /** one Redis key space for the setup app and both processes, apart from every other test */
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** far above the 1 s the tests allow: a change seen within it came through Redis, not a poll */
+const POLL_MS = '30000';
 
 /** A fresh PostgreSQL database, dropped afterwards — whatever DATABASE_URL says. */
 async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -107,6 +114,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Server
       LOG_LEVEL: 'silent',
       SCRYPT_COST: '10',
       DATA_DIR: dataDir,
+      CHANGE_FEED_POLL_MS: POLL_MS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -151,7 +159,7 @@ beforeAll(async () => {
   db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
   await migrateToLatest(db);
   // An in-process app only to build the world (tenant, partner, users) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   const world = new World(setup);
   tenant = await world.tenant();
@@ -195,6 +203,7 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const seen = await until(() => context(staff1), (r) => r.status === 200, 1000);
     expect(seen.value.status).toBe(200);
     console.log(`approval on instance 2 visible on instance 1 after ${seen.elapsed.toFixed(1)} ms`);
+    expect(seen.elapsed).toBeLessThan(1000);
 
     // revoke on 1; instance 2 must refuse within 1 s
     const revoke = await admin1.req('POST', `/api/v1/tenants/${tenant.id}/delegations/${req.body.id}/revoke`, { reason: 'two-instance test' });
@@ -214,7 +223,9 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     const req = await owner.req('POST', `/api/v1/partners/${partner.id}/delegations`, { tenant_slug: tenant.slug, role: 'AUDITOR', justification: 'again', ends_at: inDays(30) });
     expect((await admin1.req('POST', `/api/v1/tenants/${tenant.id}/delegations/${req.body.id}/approve`, {})).status).toBe(200);
     const check = () => staff2.req('POST', '/api/v1/authz/check', { action: 'billing.invoices.read', tenant_id: tenant.id });
-    expect((await until(check, (r) => r.body.allow === true, 1000)).value.body.allow).toBe(true);
+    const allowed = await until(check, (r) => r.body.allow === true, 1000);
+    expect(allowed.value.body.allow).toBe(true);
+    expect(allowed.elapsed).toBeLessThan(1000);
 
     const bg = await admin1.req('POST', `/api/v1/tenants/${tenant.id}/delegations/break-glass`, { partner_id: partner.id, reason: 'incident' });
     expect(bg.body.revoked).toEqual([req.body.id]);
@@ -222,5 +233,55 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     console.log(`break-glass on instance 1 refused on instance 2 after ${refused.elapsed.toFixed(1)} ms`);
     expect(refused.value.body).toMatchObject({ allow: false, code: 'delegation_revoked' });
     expect(refused.elapsed).toBeLessThan(1000);
+  });
+
+  it('recovers a change missed while the feed subscriber was disconnected, from the outbox, on reconnect', async () => {
+    // A third instance, in this process, whose Redis connections carry a name (to find the
+    // subscriber in CLIENT LIST) and reconnect only after 1.5 s, so a change can commit meanwhile.
+    const name = `pgt-feed-${process.pid}-${Date.now()}`;
+    const db3 = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 2 });
+    const three = await buildApp({
+      config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, dataDir),
+      db: db3,
+      redis: redisFactory(REDIS_URL, { connectionName: name, retryStrategy: () => 1500 }),
+      logger: false,
+    });
+    await three.ready();
+    const admin = new Redis(REDIS_URL);
+    try {
+      const owner = await new HttpClient(one.base).login(partner.owner.email, partner.owner.password);
+      const admin1 = await new HttpClient(one.base).login(tenant.admin.email, tenant.admin.password);
+      const req = await owner.req('POST', `/api/v1/partners/${partner.id}/delegations`, { tenant_slug: tenant.slug, role: 'AUDITOR', justification: 'reconnect', ends_at: inDays(30) });
+      expect((await admin1.req('POST', `/api/v1/tenants/${tenant.id}/delegations/${req.body.id}/approve`, {})).status).toBe(200);
+      const decision = async () => three.services.authz.decide({ type: 'user', userId: partner.staff.id }, 'billing.invoices.read', { tenantId: tenant.id });
+      const approved = await until(decision, (d) => d.allow, 1000);
+      expect(approved.value.allow).toBe(true);
+
+      // kill the subscriber connection of instance 3 from another connection
+      const clients = ((await admin.call('CLIENT', 'LIST')) as string).split('\n').filter((l) => l.includes(`name=${name}`));
+      const sub = clients.find((l) => / sub=[1-9]/.test(l));
+      expect(sub, clients.join('\n')).toBeDefined();
+      const id = / id=(\d+)/.exec(' ' + sub!)![1];
+      const killedAt = performance.now();
+      expect(await admin.call('CLIENT', 'KILL', 'ID', id)).toBe(1);
+
+      // meanwhile, instance 1 revokes: its nudge goes out while instance 3 is not listening
+      const revoke = await admin1.req('POST', `/api/v1/tenants/${tenant.id}/delegations/${req.body.id}/revoke`, { reason: 'reconnect test' });
+      expect(revoke.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await decision()).allow, 'the nudge was missed while disconnected').toBe(true);
+
+      // the subscriber reconnects (after 1.5 s) and drains the outbox: far sooner than the 30 s poll
+      const refused = await until(decision, (d) => !d.allow, 10_000);
+      const sinceKill = performance.now() - killedAt;
+      console.log(`change missed during the outage reached instance 3 ${sinceKill.toFixed(0)} ms after the kill (reconnect after 1500 ms, poll every ${POLL_MS} ms)`);
+      expect(refused.value).toMatchObject({ allow: false, code: 'delegation_revoked' });
+      expect(sinceKill).toBeGreaterThanOrEqual(1400);
+      expect(sinceKill).toBeLessThan(5000);
+    } finally {
+      admin.disconnect();
+      await three.close();
+      await db3.close();
+    }
   });
 });
