@@ -13,6 +13,7 @@ import { REDIS_URL, startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
 import { agencyWithToken, withoutRequestId } from './helpers.ts';
 import { apiToken, gw, link } from '../gateway/helpers.ts';
+import { fill } from '../../helpers/access-matrix.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -278,24 +279,57 @@ describe('refused on the very next request', () => {
 });
 
 describe('agency tokens reach nothing but /embed/v1', () => {
-  it('are refused on the admin, audit and export APIs and the gateway with a clear code', async () => {
+  it('are refused on every route of the OpenAPI document outside /embed/v1 — admin, audit, export, gateway, forward-auth — with 403 agency_token_not_allowed', async () => {
     const a = await agencyWithToken(t);
-    const urls: [string, string][] = [
-      ['GET', '/api/v1/me'],
-      ['GET', `/api/v1/tenants/${a.tenant.id}`],
-      ['GET', `/api/v1/tenants/${a.tenant.id}/audit-events`],
-      ['GET', '/api/v1/audit-events'],
-      ['GET', `/api/v1/tenants/${a.tenant.id}/vouchers`],
-      ['POST', `/api/v1/tenants/${a.tenant.id}/agencies`],
-      ['GET', '/resources/v1/vouchers'],
-      ['GET', '/resources/v1/invoices/export'],
-    ];
-    for (const [method, url] of urls) {
-      const r = await a.embed.request(method, url, method === 'POST' ? { name: 'x' } : undefined);
-      expect(r.status, `${method} ${url}`).toBe(403);
-      expect(r.body.code).toBe('agency_token_not_allowed');
-      expect(r.headers['content-type']).toContain('application/problem+json');
+    const doc = (await t.client().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const routes: [string, string][] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (path.startsWith('/embed/v1/')) continue;
+      for (const method of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete', 'head'].includes(method)) routes.push([method.toUpperCase(), path]);
     }
+    // the walk reaches the places seed 004 keeps agencies out of
+    const paths = new Set(routes.map(([, p]) => p));
+    for (const p of ['/api/v1/partner/billing/invoices/export', '/api/v1/audit-events', '/api/v1/tenants/{tenant_id}/audit-events', '/api/v1/partners/{partner_id}/audit-events', '/api/v1/tenants/{tenant_id}/vouchers', '/resources/v1/vouchers', '/authz/forward-auth']) {
+      expect(paths.has(p), p).toBe(true);
+    }
+    for (const p of paths) if (/export/.test(p)) expect(p).toMatch(/^\/(api|resources)\//);
+    expect(routes.length).toBeGreaterThan(100);
+    // and a few that are not in the document: the docs, the portal, any export path
+    const undocumented: [string, string][] = [
+      ['GET', '/openapi.json'],
+      ['GET', '/docs'],
+      ['GET', '/'],
+      ['GET', '/api/v1/tenants/{tenant_id}/audit-events/export'],
+      ['GET', '/api/v1/audit-events/export'],
+      ['POST', '/api/v1/partner/billing/invoices/export'],
+    ];
+    const failures: string[] = [];
+    for (const [method, path] of [...routes, ...undocumented]) {
+      const url = fill(path, { tenant_id: a.tenant.id, partner_id: 'ptr_01jd9x0a8q4m7w2k3v5b6c8d9e' });
+      const r = await a.embed.request(method, url, ['GET', 'HEAD', 'DELETE'].includes(method) ? undefined : {});
+      const ok = r.status === 403 && (method === 'HEAD' || (r.body?.code === 'agency_token_not_allowed' && String(r.headers['content-type']).includes('application/problem+json')));
+      if (!ok) failures.push(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    expect(failures).toEqual([]);
+    // The OAuth server (not in the document) keeps RFC 6749's error shape: the agency token is no
+    // client credential, no access token and not introspectable by its holder.
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    // (A Bearer header is not a client authentication method: 400 invalid_request.)
+    const oauth: [string, string, string | undefined, string][] = [
+      ['POST', '/oauth/token', 'grant_type=client_credentials&scope=orders.read', '400 invalid_request'],
+      ['POST', '/oauth/token', `grant_type=urn:ietf:params:oauth:grant-type:token-exchange&subject_token=${a.token}&subject_token_type=urn:ietf:params:oauth:token-type:access_token`, '400 invalid_request'],
+      ['GET', '/oauth/me', undefined, '401 invalid_token'],
+      ['POST', '/oauth/token/introspection', `token=${a.token}`, '400 invalid_request'],
+    ];
+    for (const [method, url, body, want] of oauth) {
+      const r = await a.embed.request(method, url, body, body ? form : {});
+      expect(`${r.status} ${r.body.error}`, `${method} ${url}: ${JSON.stringify(r.body)}`).toBe(want);
+      expect(r.body.access_token).toBeUndefined();
+      expect(r.body.active).toBeUndefined();
+    }
+    // nothing was done on its behalf
+    const acted = await t.services.db.kysely.selectFrom('audit_events').select('action').where('partner_agency_id', '=', a.agencyId).where('actor_type', '=', 'agency').execute();
+    expect(acted).toEqual([]);
   });
 
   it('answer other /embed/v1 paths with 404 in the same envelope (after authenticating)', async () => {
