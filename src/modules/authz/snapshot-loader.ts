@@ -162,7 +162,9 @@ export class SnapshotLoader {
     }
     for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {
       const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
+      const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putRole(r.id, parseList(r.grants) ?? []);
+      for (const id of ids) if (!found.has(id)) s.removeRole(id);
     }
   }
 }

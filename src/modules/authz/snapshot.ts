@@ -188,6 +188,13 @@ export class AuthzSnapshot {
     this.version++;
   }
 
+  /** A role row that is gone: its object stays (delegations point at it) and grants nothing. */
+  removeRole(id: string): void {
+    const r = this.roles.get(id);
+    if (r) r.grants = NO_GRANTS;
+    this.version++;
+  }
+
   role(id: string): SnapRole {
     let r = this.roles.get(id);
     if (!r) this.roles.set(id, (r = { id, grants: NO_GRANTS }));
