@@ -16,7 +16,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import { deriveAssertionKey, verifyAssertion } from './assertion.ts';
 import { AccessTokenVerifier } from './access-token.ts';
 import { AppStatusIndex } from './app-index.ts';
-import { GatewayService, type GatewayDeps } from './gateway.service.ts';
+import { GatewayService, type GatewayDeps, type LiveTokenState } from './gateway.service.ts';
 import { registerGatewayRoutes, type RuleDocs } from './gateway.routes.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
@@ -35,10 +35,11 @@ export interface InstallGatewayDeps {
 /**
  * The gateway service with its token verifier on the authorization server's key store (the
  * JWKS, reloaded when a rotation reaches this instance through the feed, or once per interval
- * for an unknown kid) and the live app index.
+ * for an unknown kid) and the live token state: the authorization server's in-memory set of
+ * revoked access tokens (by jti), then the live app index — both O(1), no database read.
  */
 export function createGatewayService(
-  d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience'>; apps: Pick<AppsService, 'findClientRecord'> },
+  d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience' | 'revocations'>; apps: Pick<AppsService, 'findClientRecord'> },
 ): GatewayService {
   const { oauth } = d;
   const tokens = new AccessTokenVerifier({
@@ -52,10 +53,14 @@ export function createGatewayService(
     onError: (e) => d.onError?.(e, 'gateway key reload'),
   });
   oauth.keys.onChange(() => void tokens.reloadKeys());
-  const live = new AppStatusIndex(async (clientId) => {
+  const appIndex = new AppStatusIndex(async (clientId) => {
     const r = await d.apps.findClientRecord(clientId);
     return r ? { status: r.app.status, partnerId: r.app.partner_id } : undefined;
   }, d.feed);
+  const revoked = oauth.revocations;
+  const live: LiveTokenState = {
+    check: (claims) => (claims.jti !== undefined && revoked.has(claims.jti) ? 'The access token was revoked.' : appIndex.check(claims)),
+  };
   return new GatewayService({ ...d, tokens, live });
 }
 

@@ -28,6 +28,7 @@ import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
+import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
@@ -65,6 +66,8 @@ export class OAuthService {
   readonly store: OAuthStore;
   readonly consent: ConsentService;
   readonly verifier: AccessTokenVerifier;
+  /** revoked JWT access tokens by jti, in memory on every instance (the gateway's live check reads it) */
+  readonly revocations: RevokedAccessTokens;
   readonly throttle: FailureThrottle;
   readonly issuer: string;
   readonly audience: string;
@@ -95,7 +98,8 @@ export class OAuthService {
       grantIsLive: (id) => this.#grantIsLive(id),
       grantRevoked: (id, reason) => this.#grantRevoked(id, reason),
     });
-    this.verifier = new AccessTokenVerifier(this.keys, this.issuer);
+    this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit });
+    this.verifier = new AccessTokenVerifier(this.keys, this.issuer, { now: () => d.clock.now(), isRevoked: (jti) => this.revocations.has(jti) });
     this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
     this.consent = new ConsentService({
       db: d.db,
@@ -118,6 +122,7 @@ export class OAuthService {
   async start(): Promise<void> {
     this.#resourceScopes = [...this.#d.apps.scopeCatalog().keys()];
     await this.keys.load(systemContext('oauth-start'));
+    await this.revocations.start();
     this.#rebuild();
     this.keys.onChange(() => this.#rebuild());
     this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
@@ -132,12 +137,13 @@ export class OAuthService {
     this.#purgeTimer = null;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
+    this.revocations.stop();
   }
 
-  /** Drop expired protocol rows; re-read keys so a retired key past its time stops being published. */
+  /** Drop expired protocol rows and revocations; re-read keys so a retired key past its time stops being published. */
   async purge(): Promise<number> {
     try {
-      const n = await this.store.purgeExpired();
+      const n = (await this.store.purgeExpired()) + (await this.revocations.purge());
       await this.keys.reload();
       return n;
     } catch (e) {
@@ -188,6 +194,7 @@ export class OAuthService {
     provider.use(async (ctx, next) => {
       await next();
       await this.#afterIntrospection(ctx as KoaContextWithOIDC);
+      await this.#afterRevocation(ctx as KoaContextWithOIDC);
       // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
       if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
     });
@@ -426,6 +433,41 @@ export class OAuthService {
       const facts = await this.#consentFacts(grantId);
       if (facts) ctx.body = { ...body, ...compact(consentClaims(facts)) };
     }
+  }
+
+  // ---- revocation (RFC 7009) --------------------------------------------------------------------
+
+  /**
+   * The library revokes opaque tokens itself and refuses JWTs (`unsupported_token_type`); for our
+   * JWT access tokens, answer RFC 7009 here: a token of the authenticated client is revoked by its
+   * jti (refused by the gateway and introspection from the next request on, on every instance);
+   * anything else — another client's token, a forged or expired one — changes nothing and gets
+   * the same 200 (§2.2: the client cannot act on an error for a token it should not hold).
+   */
+  async #afterRevocation(ctx: KoaContextWithOIDC): Promise<void> {
+    let route: string | undefined;
+    try {
+      route = ctx.oidc?.route;
+    } catch {
+      return;
+    }
+    if (route !== 'revocation' || !isStructuredTokenRefusal(ctx)) return;
+    const caller = ctx.oidc.client!.clientId;
+    const v = await this.verifier.verify(String(ctx.oidc.params?.token ?? ''), undefined, { revoked: 'allow' });
+    const c = v.ok ? v.claims : null;
+    if (c && c.client_id === caller && typeof c.jti === 'string' && typeof c.exp === 'number') {
+      const { jti, exp } = c;
+      const reqId = ctx.response.get('x-request-id');
+      const ctxAudit = {
+        requestId: typeof reqId === 'string' && reqId ? reqId : `oauth-revoke-${jti.slice(0, 12)}`,
+        ip: ctx.ip ?? null,
+        userAgent: ctx.get('user-agent') || null,
+        actor: { type: 'app' as const, userId: null, partnerId: c.partner_id ?? null, clientId: caller, agencyId: null },
+      };
+      await this.revocations.revoke(ctxAudit, { jti, clientId: caller, partnerId: c.partner_id ?? null, tenantId: c.tenant_id ?? null, exp });
+    }
+    ctx.status = 200;
+    ctx.body = '';
   }
 
   /**

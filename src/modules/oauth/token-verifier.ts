@@ -1,8 +1,8 @@
 /**
  * Local verification of Partnergate JWT access tokens (RFC 9068) against the published signing
- * keys: signature (kid must be a published key), `typ: at+jwt`, issuer, expiry. No database.
- * The introspection endpoint, the token exchange and the gateway use it; liveness (delegation,
- * app, partner) is checked by their callers.
+ * keys: signature (kid must be a published key), `typ: at+jwt`, issuer, expiry, and not revoked
+ * by `jti` (the in-memory revocation set). No database. Introspection and the token exchange use
+ * it; liveness (delegation, app, partner) is checked by their callers.
  */
 import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
 import type { SigningKeys } from './signing-keys.ts';
@@ -22,17 +22,27 @@ export interface AccessTokenClaims extends JWTPayload {
 
 export type VerifiedToken = { ok: true; claims: AccessTokenClaims; kid: string } | { ok: false; code: 'invalid_token' | 'token_expired'; reason: string };
 
+export interface VerifierOptions {
+  /** the time expiry is checked against (the server's clock) */
+  now?: () => Date;
+  /** true when the token with this jti was revoked */
+  isRevoked?: (jti: string) => boolean;
+}
+
 export class AccessTokenVerifier {
   readonly #keys: SigningKeys;
   readonly #issuer: string;
+  readonly #o: VerifierOptions;
   readonly #imported = new Map<string, CryptoKey | KeyObject | Uint8Array>();
 
-  constructor(keys: SigningKeys, issuer: string) {
+  constructor(keys: SigningKeys, issuer: string, o: VerifierOptions = {}) {
     this.#keys = keys;
     this.#issuer = issuer;
+    this.#o = o;
   }
 
-  async verify(token: string, audience?: string): Promise<VerifiedToken> {
+  /** Verify a token; `revoked: 'allow'` skips the revocation check (revoking it again is harmless). */
+  async verify(token: string, audience?: string, opts: { revoked?: 'refuse' | 'allow' } = {}): Promise<VerifiedToken> {
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -53,8 +63,10 @@ export class AccessTokenVerifier {
         typ: 'at+jwt',
         algorithms: ['ES256', 'EdDSA'],
         clockTolerance: 5,
+        ...(this.#o.now ? { currentDate: this.#o.now() } : {}),
         ...(audience ? { audience } : {}),
       });
+      if (opts.revoked !== 'allow' && typeof payload.jti === 'string' && this.#o.isRevoked?.(payload.jti)) return { ok: false, code: 'invalid_token', reason: 'the token was revoked' };
       return { ok: true, claims: payload as AccessTokenClaims, kid };
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) return { ok: false, code: 'token_expired', reason: 'the token has expired' };

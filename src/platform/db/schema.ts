@@ -429,6 +429,14 @@ export interface OAuthSigningKeysTable {
   expires_at: string | null;
 }
 
+/** Revoked JWT access tokens (RFC 7009), kept until the token's own expiry. */
+export interface OAuthRevokedTokensTable {
+  jti: string;
+  client_id: string;
+  expires_at: string;
+  revoked_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -448,6 +456,7 @@ export interface Database {
   oauth_store: OAuthStoreTable;
   oauth_consents: OAuthConsentsTable;
   oauth_signing_keys: OAuthSigningKeysTable;
+  oauth_revoked_tokens: OAuthRevokedTokensTable;
   orders: OrdersTable;
   provisioned_services: ProvisionedServicesTable;
   invoices: InvoicesTable;

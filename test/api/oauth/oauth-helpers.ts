@@ -12,6 +12,7 @@ import * as oidc from 'openid-client';
 import { buildApp } from '../../../src/app/build-app.ts';
 import type { Services } from '../../../src/app/services.ts';
 import type { Config } from '../../../src/config/config.ts';
+import type { Clock } from '../../../src/platform/clock.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { testConfig } from '../../helpers/config.ts';
@@ -46,14 +47,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startOAuthApp(opts: { config?: Record<string, string> } = {}): Promise<OAuthTestApp> {
+export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock } = {}): Promise<OAuthTestApp> {
   const testDb = await createTestDb();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const useRedis = !!process.env.REDIS_URL;
   const config = testConfig({ PUBLIC_URL: url, ...(useRedis ? { REDIS_URL } : {}), ...opts.config }, testDb.dataDir);
   const build = async () => {
-    const app = await buildApp({ config, db: testDb.db, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
+    const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
     await app.listen({ port, host: '127.0.0.1' });
     return app;
   };
@@ -232,6 +233,16 @@ export async function introspect(t: OAuthTestApp, auth: { clientId: string; secr
     body: new URLSearchParams({ token }).toString(),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** POST to the revocation endpoint (RFC 7009) with HTTP Basic client authentication. */
+export async function revoke(t: OAuthTestApp, auth: { clientId: string; secret: string }, token: string, hint?: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${t.issuer}/token/revocation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${auth.clientId}:${auth.secret}`).toString('base64')}` },
+    body: new URLSearchParams({ token, ...(hint ? { token_type_hint: hint } : {}) }).toString(),
+  });
+  return { status: res.status, body: await res.text() };
 }
 
 export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
