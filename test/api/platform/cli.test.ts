@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
+import { SecretHasher } from '../../../src/platform/crypto.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 let db: TestDb;
@@ -64,6 +65,13 @@ describe('partnergate CLI', () => {
     const caps = world.partners.flatMap((p: { capabilities: string[] }) => p.capabilities).sort();
     expect(caps).toEqual(expect.arrayContaining(['delegated', 'managed_services', 'referral', 'wholesale']));
     for (const p of world.partners) expect(p).toMatchObject({ id: expect.stringMatching(/^ptr_/), owner: { email: expect.any(String) }, staff: { email: expect.any(String) } });
+    // one agency per demo tenant, with a working embed token (checked against the database: only its hash is stored)
+    expect(world.agencies.map((a: { tenant_slug: string }) => a.tenant_slug).sort()).toEqual(world.tenants.map((x: { slug: string }) => x.slug).sort());
+    for (const a of world.agencies) {
+      expect(a).toEqual({ tenant_slug: expect.any(String), agency_id: expect.stringMatching(/^agy_/), name: expect.any(String), token: expect.stringMatching(/^pgagt_[0-9A-Za-z]{49}$/), status: 'active' });
+      const row = await db.db.kysely.selectFrom('partner_tokens').select(['status', 'partner_agency_id']).where('token_hash', '=', new SecretHasher(TEST_SECRET).hash(a.token)).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'active', partner_agency_id: a.agency_id });
+    }
 
     const count = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_events`.execute(db.db.kysely)).rows[0].n);
     const before = await count();
