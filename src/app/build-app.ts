@@ -18,8 +18,9 @@ import { systemClock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RedisFactory } from '../platform/redis.ts';
 import { randomToken } from '../platform/crypto.ts';
-import { installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
+import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
+import { installStrictInputs } from '../platform/http/strict-inputs.ts';
 import { ProblemSchema } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
@@ -85,6 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // bad percent-encoding and overlong path parameters answer in the problem+json envelope too
+    frameworkErrors: frameworkErrorHandler,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : `req_${randomToken(12)}`;
@@ -93,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
+  installStrictInputs(app);
 
   const services = await createServices({
     config,

@@ -246,16 +246,21 @@ export class PartnersService {
     await this.#write(async (trx) => {
       const m = await repo.findMember(trx, partnerId, userId);
       if (!m) throw E.partner_member_not_found();
-      const losesOwner = m.role === 'PARTNER_OWNER' && m.status === 'active' && ((patch.role && patch.role !== 'PARTNER_OWNER') || patch.status === 'inactive');
+      const changes: { role?: PartnerRole; status?: 'active' | 'inactive' } = {};
+      if (patch.role !== undefined && patch.role !== m.role) changes.role = patch.role;
+      if (patch.status !== undefined && patch.status !== m.status) changes.status = patch.status;
+      // Nothing to change writes nothing (an empty UPDATE is not valid SQL either).
+      if (Object.keys(changes).length === 0) return;
+      const losesOwner = m.role === 'PARTNER_OWNER' && m.status === 'active' && ((changes.role && changes.role !== 'PARTNER_OWNER') || changes.status === 'inactive');
       if (losesOwner && (await repo.countActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
-      await repo.updateMember(trx, partnerId, userId, patch);
+      await repo.updateMember(trx, partnerId, userId, changes);
       await this.#d.feed.record(trx, 'user', userId);
-      if (patch.role && patch.role !== m.role) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.user_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.role, to: patch.role } });
+      if (changes.role) {
+        await this.#d.audit.record(trx, ctx, { action: 'partner.user_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.role, to: changes.role } });
       }
-      if (patch.status && patch.status !== m.status) {
+      if (changes.status) {
         await this.#d.audit.record(trx, ctx, {
-          action: patch.status === 'inactive' ? 'partner.user_deactivated' : 'partner.user_reactivated',
+          action: changes.status === 'inactive' ? 'partner.user_deactivated' : 'partner.user_reactivated',
           partnerId,
           targetType: 'user',
           targetId: userId,

@@ -11,6 +11,13 @@ export function registerUniqueConstraint(name: string, code: string, detail: str
   UNIQUE_CODES[name] = [code, detail];
 }
 
+/**
+ * SQLSTATE class 22 (data exception) codes caused by the text a client sent:
+ * 22021 character_not_in_repertoire (e.g. U+0000), 22P05 untranslatable_character,
+ * 22019 invalid_escape_character, 22025 invalid_escape_sequence, 22P06 nonstandard_use_of_escape_character.
+ */
+const PG_INVALID_TEXT = new Set(['22021', '22P05', '22019', '22025', '22P06']);
+
 interface PgError {
   code?: string;
   constraint?: string;
@@ -29,6 +36,11 @@ export function mapDbError(err: unknown): AppError | null {
   if (e.code === '23503') return new AppError('conflict', 409, 'The record refers to, or is referred to by, another record.');
   if (e.code === '23514' || e.code === '22P02' || e.code === '22001') {
     return new AppError('validation_failed', 400, 'A value does not satisfy the data constraints.');
+  }
+  // Text PostgreSQL cannot store (NUL, invalid or untranslatable characters, bad escapes): the
+  // validation layer refuses these first; this is the safety net for any path it does not see.
+  if (typeof e.code === 'string' && PG_INVALID_TEXT.has(e.code)) {
+    return new AppError('validation_failed', 400, 'A value contains characters that cannot be stored.');
   }
   // SQLite (node:sqlite): message "UNIQUE constraint failed: tenants.slug"
   const msg = typeof e.message === 'string' ? e.message : '';

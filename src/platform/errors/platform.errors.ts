@@ -5,6 +5,7 @@ export const platformErrors = defineErrors('platform', {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
   invalid_id: { status: 400, title: 'An identifier in the request is malformed' },
+  bad_url: { status: 400, title: 'The request path is malformed' },
   body_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   not_found: { status: 404, title: 'Not found' },

@@ -51,6 +51,11 @@ export function toAppError(err: FastifyError | AppError | Error): AppError | nul
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('validation_failed', 400, 'The Content-Length header does not match the body.');
     case 'FST_ERR_BAD_URL':
+      // Never echo the URL: it is attacker-chosen and may carry secrets (invitation links).
+      return new AppError('bad_url', 400, 'The request path is not valid percent-encoding.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // A path segment longer than any identifier this service issues names nothing that exists.
+      return new AppError('not_found', 404, 'No such resource.');
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return new AppError('not_found', 404, 'No such resource.');
   }
@@ -73,6 +78,19 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, appErr
     .code(appErr.status)
     .type(PROBLEM_CONTENT_TYPE)
     .send(problemFrom(appErr, String(request.id)));
+}
+
+/**
+ * Errors the router raises before a route is chosen (bad percent-encoding, an overlong path
+ * parameter): Fastify's `frameworkErrors` option. No hook has run for these requests, so the
+ * headers every response carries are set here too.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appErr = toAppError(err) ?? new AppError('not_found', 404, 'No such resource.');
+  reply.header('x-request-id', String(request.id));
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('cache-control', 'no-store');
+  void sendProblem(reply, request, appErr);
 }
 
 export function installErrorHandler(app: FastifyInstance): void {
