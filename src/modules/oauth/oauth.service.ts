@@ -25,7 +25,7 @@ import type { IdentityService } from '../identity/index.ts';
 import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord } from '../apps/index.ts';
 import { OAuthStore } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
-import { buildProvider, gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
+import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
@@ -90,8 +90,9 @@ export class OAuthService {
       audit: d.audit,
       feed: d.feed,
       secret: d.config.secretKey,
-      // A retired key signed access and ID tokens for at most this long (+ clock tolerance).
-      retainSec: d.config.accessTokenTtlSec + 60,
+      // A retired key signed tokens living at most this long (+ clock tolerance and the time the
+      // rotation takes to reach every instance, which signs with the old key until then).
+      retainSec: longestSignedTokenLifetimeSec(d.config) + 60,
     });
     this.store = new OAuthStore(d.db, {
       findClient: (id) => this.#findClient(id),
@@ -138,6 +139,7 @@ export class OAuthService {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.revocations.stop();
+    this.keys.stop();
   }
 
   /** Drop expired protocol rows and revocations; re-read keys so a retired key past its time stops being published. */
@@ -231,6 +233,8 @@ export class OAuthService {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
+    // A retired key whose retention just passed leaves the JWKS now, not at the next rotation.
+    if (this.keys.nextChangeAt <= this.#d.clock.now().getTime()) this.keys.refreshPublished();
 
     // Brute-force throttle, step 1: an IP that spent its failure budget is refused before the
     // provider reads anything (step 2, per client and IP, runs when the client is looked up).

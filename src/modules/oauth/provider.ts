@@ -32,6 +32,15 @@ export function gatewayAudience(config: Config): string {
   return `${config.publicUrl}/resources`;
 }
 
+/**
+ * The longest lifetime of anything this server signs with its keys, seconds: how long a retired
+ * signing key must stay published. Keep it in step with `ttl` in buildProvider — access tokens of
+ * every grant (the token exchange's too) and ID tokens all live ACCESS_TOKEN_TTL.
+ */
+export function longestSignedTokenLifetimeSec(config: Config): number {
+  return config.accessTokenTtlSec;
+}
+
 export function issuerOf(config: Config): string {
   return `${config.publicUrl}${OAUTH_MOUNT}`;
 }

@@ -2,7 +2,14 @@
  * The authorization server's signing keys: ES256 (P-256) by default, generated on first start,
  * stored with the private part encrypted under the master secret, rotated by
  * `partnergate keys rotate`. A rotated-out key is still published in the JWKS until every token it
- * signed has expired (access token TTL + clock tolerance), so verifiers never see an unknown kid.
+ * signed has expired (the longest token lifetime + clock tolerance), so verifiers never see an
+ * unknown kid — and not longer: it leaves the published set at that moment, rotation or not.
+ *
+ * The retention is the longest of what the rotating process computed (stored with the key as
+ * `expires_at`) and what this server issues (`retainSec`, from its own ACCESS_TOKEN_TTL): a
+ * `keys rotate` run with another setting than the server's cannot cut the old key short. A server
+ * that needs longer writes its retire-after time into the row, so `keys list` and the deletion of
+ * old keys at the next rotation see it too.
  *
  * The gateway verifies tokens locally against this store (publicJwks / getKey); every instance
  * reloads it when a rotation reaches it through the change feed.
@@ -13,7 +20,7 @@ import type { Db, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret } from '../../platform/crypto.ts';
-import type { RequestContext } from '../../platform/http/request-context.ts';
+import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 
@@ -40,7 +47,7 @@ export interface SigningKeysDeps {
   audit: AuditLog;
   feed: ChangeFeed;
   secret: string;
-  /** how long a retired key stays published: the longest lifetime of a token it signed, seconds */
+  /** how long a retired key stays published at least: the longest lifetime of a token it signed, seconds */
   retainSec: number;
 }
 
@@ -51,6 +58,11 @@ export class SigningKeys {
   #keys: LoadedKey[] = [];
   #byKid = new Map<string, LoadedKey>();
   readonly #listeners = new Set<() => void>();
+  /** the published set the listeners last heard about */
+  #publishedFingerprint = '';
+  /** when (ms) a retired key next leaves the published set */
+  #nextChangeAt = Number.POSITIVE_INFINITY;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(d: SigningKeysDeps) {
     this.#d = d;
@@ -59,6 +71,7 @@ export class SigningKeys {
   /** Read the keys; generate the first one when there is none. */
   async load(ctx: RequestContext): Promise<void> {
     await this.#read();
+    this.refreshPublished();
     if (!this.#keys.some((k) => k.status === 'current')) {
       await mutate(this.#d.db, async (trx) => {
         // Two instances starting together: the write lock orders them, the second finds the key.
@@ -69,14 +82,58 @@ export class SigningKeys {
         await this.#d.audit.record(trx, ctx, { action: 'oauth.signing_key_created', targetType: 'signing_key', targetId: key.kid, details: { alg: key.alg } });
       });
       await this.#read();
+      this.refreshPublished();
     }
   }
 
-  /** Re-read from the database (after a rotation by another process) and tell the listeners. */
+  /**
+   * Re-read from the database (after a rotation by another process), record this server's longer
+   * retention on retired keys, and tell the listeners when the published set changed.
+   */
   async reload(): Promise<void> {
-    const before = this.#fingerprint();
     await this.#read();
-    if (this.#fingerprint() !== before) for (const l of this.#listeners) l();
+    await this.#extendRetention();
+    this.refreshPublished();
+  }
+
+  /**
+   * Which keys are published depends on the time: call when `nextChangeAt` has passed (the OAuth
+   * edge does on each request; a timer does otherwise). Tells the listeners (the provider is
+   * rebuilt, the gateway reloads its keys) when the set changed. Returns whether it did.
+   */
+  refreshPublished(): boolean {
+    const now = this.#d.clock.now().getTime();
+    const published = this.#published();
+    const fingerprint = published.map((k) => `${k.kid}:${k.status}`).join(',');
+    this.#nextChangeAt = Math.min(Number.POSITIVE_INFINITY, ...published.filter((k) => k.status === 'retired').map((k) => this.#publishedUntil(k)));
+    this.#schedule(now);
+    if (fingerprint === this.#publishedFingerprint) return false;
+    const first = this.#publishedFingerprint === '';
+    this.#publishedFingerprint = fingerprint;
+    if (!first) for (const l of this.#listeners) l();
+    return true;
+  }
+
+  /** When (ms since the epoch) the published set next changes by itself; Infinity when it does not. */
+  get nextChangeAt(): number {
+    return this.#nextChangeAt;
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #schedule(now: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (!Number.isFinite(this.#nextChangeAt)) return;
+    const delay = Math.min(Math.max(0, this.#nextChangeAt - now) + 50, 2 ** 31 - 1);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.refreshPublished();
+    }, delay);
+    this.#timer.unref();
   }
 
   onChange(listener: () => void): () => void {
@@ -97,7 +154,8 @@ export class SigningKeys {
       for (const c of current) {
         await trx.updateTable('oauth_signing_keys').set({ status: 'retired', retired_at: now.toISOString(), expires_at: expiresAt }).where('kid', '=', c.kid).execute();
       }
-      const gone = await trx.selectFrom('oauth_signing_keys').select('kid').where('status', '=', 'retired').where('expires_at', '<', now.toISOString()).execute();
+      const retired = await trx.selectFrom('oauth_signing_keys').selectAll().where('status', '=', 'retired').execute();
+      const gone = retired.filter((r) => this.#publishedUntil(r) < now.getTime());
       if (gone.length) await trx.deleteFrom('oauth_signing_keys').where('kid', 'in', gone.map((g) => g.kid)).execute();
       await this.#insert(trx, key);
       await this.#d.feed.record(trx, SIGNING_KEY_ENTITY, key.kid);
@@ -153,12 +211,39 @@ export class SigningKeys {
       .sort((a, b) => (a.status === b.status ? (b.retired_at ?? b.created_at).localeCompare(a.retired_at ?? a.created_at) : a.status === 'current' ? -1 : 1));
   }
 
-  #isPublished(k: LoadedKey): boolean {
-    return k.status === 'current' || (k.expires_at !== null && k.expires_at > this.#d.clock.now().toISOString());
+  /** A retired key is published until the later of its stored time and this server's own retention. */
+  #publishedUntil(k: Pick<PublicKeyInfo, 'expires_at' | 'retired_at' | 'created_at'>): number {
+    const stored = k.expires_at !== null ? Date.parse(k.expires_at) : 0;
+    const retired = Date.parse(k.retired_at ?? k.created_at);
+    return Math.max(stored, retired + this.#d.retainSec * 1000);
   }
 
-  #fingerprint(): string {
-    return this.#keys.map((k) => `${k.kid}:${k.status}`).join(',');
+  #isPublished(k: LoadedKey): boolean {
+    return k.status === 'current' || this.#publishedUntil(k) > this.#d.clock.now().getTime();
+  }
+
+  /**
+   * A key retired by a process that computed a shorter retention (e.g. `keys rotate` with a
+   * smaller ACCESS_TOKEN_TTL): store this server's later retire-after time with it. Only ever
+   * extends (two servers with different settings end on the longest), audited.
+   */
+  async #extendRetention(): Promise<void> {
+    const short = this.#keys.filter((k) => k.status === 'retired' && k.expires_at !== null && Date.parse(k.expires_at) < this.#publishedUntil(k) && this.#isPublished(k));
+    if (short.length === 0) return;
+    await mutate(this.#d.db, async (trx) => {
+      for (const k of short) {
+        const until = new Date(this.#publishedUntil(k)).toISOString();
+        const r = await trx.updateTable('oauth_signing_keys').set({ expires_at: until }).where('kid', '=', k.kid).where('status', '=', 'retired').where('expires_at', '<', until).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) continue;
+        await this.#d.audit.record(trx, systemContext('oauth-key-retention'), {
+          action: 'oauth.signing_key_retention_extended',
+          targetType: 'signing_key',
+          targetId: k.kid,
+          details: { from: k.expires_at, to: until, reason: "this server's longest token lifetime outlasts the retention set at rotation" },
+        });
+        k.expires_at = until;
+      }
+    });
   }
 
   async #read(): Promise<void> {

@@ -1,14 +1,16 @@
 /**
  * Signing keys: generated on first start (ES256), stored encrypted with the master secret, rotated
  * by `partnergate keys rotate` (a real process) while the server runs, the previous key still
- * published until the tokens it signed have expired. Both databases.
+ * published until the tokens it signed have expired — by the longest of the rotating process's and
+ * the server's token lifetimes — and dropped from /oauth/jwks once that has passed, rotation or
+ * not. Both databases.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { decodeJwt, introspect, oidcClient, partnerWithApp, startOAuthApp, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
+import { decodeJwt, introspect, oidcClient, partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
@@ -131,6 +133,56 @@ describe('retired keys', () => {
       await expect(other.reload()).rejects.toThrow();
     } finally {
       await db.drop();
+    }
+  });
+});
+
+describe('the published JWKS, over HTTP, with a manual clock', () => {
+  it("keeps a retired key for the server's longest token lifetime even when the rotating process had a shorter one, then drops it without a rotation", async () => {
+    const clock = new ManualClock(Date.now());
+    // The server issues 300-second tokens: a retired key must stay published 300 + 60 s.
+    const s = await startOAuthApp({ clock, config: { ACCESS_TOKEN_TTL: '300' } });
+    try {
+      const jwks = async () => {
+        const r = await fetch(`${s.issuer}/jwks`);
+        expect(r.status).toBe(200);
+        return ((await r.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      };
+      const w = await partnerWithApp(s, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
+      const before = String((await tokenRequest(s, w, { grant_type: 'client_credentials', scope: 'orders.read' })).body.access_token);
+      const oldKid = s.services.oauth.keys.current.kid;
+      expect(decodeJwt(before).header.kid).toBe(oldKid);
+      expect(await jwks()).toEqual([oldKid]);
+
+      // `keys rotate` run by a process whose ACCESS_TOKEN_TTL is 30 s: it would retire the key after 90 s.
+      const cli = new SigningKeys({ db: s.testDb.db, clock, audit: new AuditLog(s.testDb.db, clock), feed: new ChangeFeed({ db: s.testDb.db }), secret: TEST_SECRET, retainSec: 90 });
+      await cli.load(systemContext('cli'));
+      const rotatedAt = clock.now().getTime();
+      const { kid: newKid } = await cli.rotate(systemContext('cli'));
+      cli.stop();
+      await s.services.feed.drain(); // the server hears the rotation through the change feed
+      expect(await jwks()).toEqual([newKid, oldKid]);
+      // The server wrote its own, later retire-after time into the row (and audited it).
+      const row = await s.testDb.db.kysely.selectFrom('oauth_signing_keys').select('expires_at').where('kid', '=', oldKid).executeTakeFirstOrThrow();
+      expect(row.expires_at).toBe(new Date(rotatedAt + 360_000).toISOString());
+      const extended = await s.testDb.db.kysely.selectFrom('audit_events').select('action').where('target_id', '=', oldKid).orderBy('seq').execute();
+      expect(extended.map((e) => e.action)).toContain('oauth.signing_key_retention_extended');
+
+      // Past the rotating process's 90 s: still published, and tokens it signed still pass the gateway.
+      clock.advance(100_000);
+      expect(await jwks()).toEqual([newKid, oldKid]);
+      const gw = await fetch(`${s.url}/resources/v1/context`, { headers: { authorization: `Bearer ${before}` } });
+      expect(gw.status).toBe(200);
+
+      // Past the server's 360 s: gone from /oauth/jwks, with no rotation in between.
+      clock.advance(261_000);
+      expect(await jwks()).toEqual([newKid]);
+      expect(s.services.oauth.keys.getKey(oldKid)).toBeUndefined();
+      // New tokens are still signed and verified with the current key.
+      const after = String((await tokenRequest(s, w, { grant_type: 'client_credentials', scope: 'orders.read' })).body.access_token);
+      expect(decodeJwt(after).header.kid).toBe(newKid);
+    } finally {
+      await s.close();
     }
   });
 });
