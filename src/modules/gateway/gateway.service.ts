@@ -21,7 +21,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor, RequestContext } from '../../platform/http/request-context.ts';
-import { RateLimitStoreError, rateLimitHeaders, type RateLimiter, type RatePolicy } from '../../platform/ratelimit/index.ts';
+import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
 import { ACTIVE_TENANT_HEADER, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
@@ -350,37 +350,33 @@ export class GatewayService {
     return (partnerId !== null ? l[`${partnerId}:${cls}`] : undefined) ?? l[cls] ?? l.default ?? 300;
   }
 
-  /** Per token (or user) × route class, then per partner across all its tokens. */
+  /**
+   * Per token (or user) × route class, and per partner across all its tokens — one atomic
+   * decision (one Lua script with Redis): admitted only when both limits admit, and a refusal by
+   * one uses up nothing of the other. Memory limiters answer without a promise.
+   */
   async #rateLimit(caller: Caller, rule: GatewayRule): Promise<Record<string, string>> {
     const cls = rule.rateClass;
-    const policy: RatePolicy = { name: cls, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 };
-    const d = await this.#consume(`gw:${caller.rateKey}:${cls}`, policy);
-    if (caller.partnerId !== null) {
-      const pp: RatePolicy = { name: 'partner', limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 };
-      await this.#consume(`gw:p:${caller.partnerId}`, pp);
-    }
-    return d;
-  }
-
-  async #consume(key: string, policy: RatePolicy): Promise<Record<string, string>> {
-    let d;
+    const reqs: RateLimitRequest[] = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 }];
+    if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 });
+    const limiter = this.#d.rateLimiter;
+    let ds: RateLimitDecision[];
     try {
-      d = await this.#d.rateLimiter.consume(key, policy.limit, policy.windowMs);
+      ds = limiter.consumeAllSync ? limiter.consumeAllSync(reqs) : await limiter.consumeAll(reqs);
     } catch (err) {
       if (err instanceof RateLimitStoreError) {
         throw platformErrors.rate_limiter_unavailable('The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.', { headers: { 'retry-after': '1' } });
       }
       throw err;
     }
-    const headers = rateLimitHeaders(policy, d);
-    if (!d.allowed) {
-      const w = Math.round(policy.windowMs / 1000);
-      throw platformErrors.rate_limited(`At most ${policy.limit} ${policy.name} requests are allowed in any ${w} seconds. Try again in ${d.retryAfterSec} s.`, {
-        headers,
-        extensions: { retry_after: d.retryAfterSec, limit: policy.limit, window_seconds: w },
-      });
-    }
-    return headers;
+    const refused = ds[0].allowed ? (ds.length > 1 && !ds[1].allowed ? 1 : -1) : 0;
+    if (refused < 0) return rateLimitHeaders({ name: cls, limit: reqs[0].limit, windowMs: 60_000 }, ds[0]);
+    const policy: RatePolicy = { name: refused === 0 ? cls : 'partner', limit: reqs[refused].limit, windowMs: 60_000 };
+    const d = ds[refused];
+    throw platformErrors.rate_limited(`At most ${policy.limit} ${policy.name} requests are allowed in any 60 seconds. Try again in ${d.retryAfterSec} s.`, {
+      headers: rateLimitHeaders(policy, d),
+      extensions: { retry_after: d.retryAfterSec, limit: policy.limit, window_seconds: 60 },
+    });
   }
 
   // ---- audit --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * Either way the error is logged (at most once per `logEveryMs`, with how many were folded in),
  * and it is never reported as a 429.
  */
-import type { RateLimiter, RateLimitDecision } from './limiter.ts';
+import type { RateLimiter, RateLimitDecision, RateLimitRequest } from './limiter.ts';
 import { RateLimitStoreError } from './limiter.ts';
 
 export type RateLimitFailurePolicy = 'refuse' | 'local';
@@ -43,6 +43,17 @@ export class FallbackRateLimiter implements RateLimiter {
       const storeErr = err instanceof RateLimitStoreError ? err : new RateLimitStoreError('rate limiter failed', { cause: err });
       this.#log(storeErr);
       if (this.#o.policy === 'local') return this.#o.local!.consume(key, limit, windowMs);
+      throw storeErr;
+    }
+  }
+
+  async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+    try {
+      return await this.#o.primary.consumeAll(reqs);
+    } catch (err) {
+      const storeErr = err instanceof RateLimitStoreError ? err : new RateLimitStoreError('rate limiter failed', { cause: err });
+      this.#log(storeErr);
+      if (this.#o.policy === 'local') return this.#o.local!.consumeAll(reqs);
       throw storeErr;
     }
   }

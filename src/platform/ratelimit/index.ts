@@ -24,7 +24,7 @@ import type { RateLimiter } from './limiter.ts';
 import { MemoryRateLimiter } from './memory-limiter.ts';
 import { RedisRateLimiter } from './redis-limiter.ts';
 
-export { type RateLimiter, type RateLimitDecision, RateLimitStoreError } from './limiter.ts';
+export { type RateLimiter, type RateLimitDecision, type RateLimitRequest, RateLimitStoreError } from './limiter.ts';
 export { decide, decisionFrom, summarize, trimLog, insertSorted, type WindowSummary } from './sliding-window.ts';
 export { MemoryRateLimiter } from './memory-limiter.ts';
 export { RedisRateLimiter, SLIDING_WINDOW_LUA, type RedisRateLimiterOptions } from './redis-limiter.ts';

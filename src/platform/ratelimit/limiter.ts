@@ -14,8 +14,24 @@ import type { RateLimitDecision } from './sliding-window.ts';
 
 export type { RateLimitDecision };
 
+
+/** One key under one limit, for consumeAll(). */
+export interface RateLimitRequest {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
 export interface RateLimiter {
   consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /**
+   * Several limits on one request (per token × class and per partner), decided atomically: the
+   * request is admitted only when every key admits it, and only then recorded under every key —
+   * a refusal by one limit uses up nothing of the others. Decisions come back in request order.
+   */
+  consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]>;
+  /** The same without a promise, for limiters that decide without I/O (in memory); absent otherwise. */
+  consumeAllSync?(reqs: readonly RateLimitRequest[]): RateLimitDecision[];
   /** Release timers and connections the limiter owns. */
   close?(): Promise<void> | void;
 }

@@ -19,43 +19,58 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import { decisionFrom } from './sliding-window.ts';
-import { RateLimitStoreError, type RateLimitDecision, type RateLimiter } from './limiter.ts';
+import { RateLimitStoreError, type RateLimitDecision, type RateLimiter, type RateLimitRequest } from './limiter.ts';
 
 /**
- * KEYS[1] the sorted set; ARGV: limit, windowMs, now (ms), member, useServerTime ('1'/'0').
- * Returns {admitted (1/0), count before this request, oldest counted score, reopen entry score, now}.
+ * KEYS: one sorted set per limit. ARGV: now (ms), useServerTime ('1'/'0'), member, then per key
+ * its limit and window (ms). Every key is trimmed and counted first; the request is recorded
+ * under every key only when every key admits it, so one limit's refusal uses up nothing of the
+ * others. Returns {admitted (1/0), now, then per key: count before this request, oldest counted
+ * score, reopen entry score (-1 when none)}.
  */
 export const SLIDING_WINDOW_LUA = `
-local key = KEYS[1]
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-if ARGV[5] == '1' then
+local now = tonumber(ARGV[1])
+if ARGV[2] == '1' then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local n = redis.call('ZCARD', key)
-local oldest = now
-if n > 0 then
-  oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+local out = {1, now}
+local admit = 1
+for i = 1, #KEYS do
+  local key = KEYS[i]
+  local limit = tonumber(ARGV[2 + i * 2])
+  local window = tonumber(ARGV[3 + i * 2])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local n = redis.call('ZCARD', key)
+  local oldest = now
+  if n > 0 then
+    oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+  end
+  local reopen = -1
+  if n >= limit then
+    admit = 0
+    if limit > 0 then
+      reopen = tonumber(redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')[2])
+    end
+  end
+  out[#out + 1] = n
+  out[#out + 1] = oldest
+  out[#out + 1] = reopen
 end
-if n < limit then
-  redis.call('ZADD', key, now, ARGV[4])
-  redis.call('PEXPIRE', key, window)
-  return {1, n, oldest, -1, now}
+if admit == 1 then
+  for i = 1, #KEYS do
+    redis.call('ZADD', KEYS[i], now, ARGV[3])
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[3 + i * 2]))
+  end
 end
-local reopen = -1
-if limit > 0 then
-  reopen = tonumber(redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')[2])
-end
-return {0, n, oldest, reopen, now}
+out[1] = admit
+return out
 `;
 
-type ScriptReply = [number, number, number, number, number];
+
 
 interface WithScript {
-  pgSlidingWindow(key: string, limit: number, windowMs: number, now: number, member: string, serverTime: string): Promise<ScriptReply>;
+  pgSlidingWindowAll(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 }
 
 const DOWN = new Set(['reconnecting', 'end', 'close']);
@@ -82,9 +97,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(o: RedisRateLimiterOptions) {
     this.#redis = o.redis as Redis & WithScript;
-    if (typeof this.#redis.pgSlidingWindow !== 'function') {
-      // EVALSHA with a transparent EVAL fallback on NOSCRIPT (ioredis defineCommand).
-      o.redis.defineCommand('pgSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
+    if (typeof this.#redis.pgSlidingWindowAll !== 'function') {
+      // EVALSHA with a transparent EVAL fallback on NOSCRIPT (ioredis defineCommand); the
+      // number of keys is the first argument of each call.
+      o.redis.defineCommand('pgSlidingWindowAll', { lua: SLIDING_WINDOW_LUA });
     }
     this.#clock = o.clock;
     this.#prefix = o.prefix ?? 'pg:rl:';
@@ -93,20 +109,32 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    return (await this.consumeAll([{ key, limit, windowMs }]))[0];
+  }
+
+  async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
     if (DOWN.has(this.#redis.status)) throw new RateLimitStoreError(`Redis is ${this.#redis.status}`);
     const now = this.#clock.now().getTime();
     const member = `${now}:${this.#instance}:${(this.#seq = (this.#seq + 1) % Number.MAX_SAFE_INTEGER)}`;
+    const args: (string | number)[] = [];
+    for (const r of reqs) args.push(this.#prefix + r.key);
+    args.push(now, this.#serverTime, member);
+    for (const r of reqs) args.push(r.limit, r.windowMs);
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = await Promise.race([
-        this.#redis.pgSlidingWindow(this.#prefix + key, limit, windowMs, now, member, this.#serverTime),
+        this.#redis.pgSlidingWindowAll(reqs.length, ...args),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new RateLimitStoreError(`Redis did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
           timer.unref();
         }),
       ]);
-      const [, count, oldest, reopen, at] = reply.map(Number) as ScriptReply;
-      return decisionFrom({ now: at, count, oldest, reopenEntry: reopen >= 0 && limit > 0 ? reopen : null }, limit, windowMs);
+      const v = reply.map(Number);
+      const at = v[1];
+      return reqs.map((r, i) => {
+        const [count, oldest, reopen] = [v[2 + i * 3], v[3 + i * 3], v[4 + i * 3]];
+        return decisionFrom({ now: at, count, oldest, reopenEntry: reopen >= 0 && r.limit > 0 ? reopen : null }, r.limit, r.windowMs);
+      });
     } catch (err) {
       if (err instanceof RateLimitStoreError) throw err;
       throw new RateLimitStoreError('Redis refused the rate-limit script', { cause: err });
