@@ -7,6 +7,9 @@
  *     the id must name an organization the caller belongs to (or the caller is the operator) —
  *     otherwise the request answers exactly like a missing record (404), before its body is
  *     even looked at. A tenant route meant for non-members opts out with `tenantWall: false`.
+ *     On partner routes seed 003's rules run in its order: 1 authenticated (401), 2 user active,
+ *     member of a partner, membership active, partner active (403 each with its code), 3 belongs
+ *     to the requested partner (404), and — in the handler — 4 the role allows it (403).
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -81,8 +84,14 @@ export function installAuthHook(app: FastifyInstance, identity: IdentityService,
       if (!p.tenants.some((t) => t.tenantId === params.tenant_id)) throw access.notFound('tenant');
     }
     if (route.startsWith('/api/v1/partners/:partner_id')) {
+      // Seed 003's order: rule 2 (an active member of an active partner: 403 with its own code)
+      // before rule 3 (another partner's data: 404). Handlers re-check rule 2 for their own
+      // partner, where some reads stay open to a suspended partner (allowInactivePartner).
       if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
-      if (p.partner.partnerId !== params.partner_id) throw access.notFound('partner');
+      if (p.partner.partnerId !== params.partner_id) {
+        access.partnerMembership(p);
+        throw access.notFound('partner');
+      }
     }
   });
 }

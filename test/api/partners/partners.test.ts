@@ -223,6 +223,43 @@ describe('seed 003 authorization rules, each with its own refusal', () => {
     expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([a.id]);
   });
 
+  describe("rules run in seed 003's order: each caller asking for ANOTHER partner gets the first rule it fails", () => {
+    it.each([
+      ['rule 1 before 3: no credentials', 'anonymous', 401, 'authentication_required'],
+      ['rule 2 before 3: disabled user (API token)', 'disabled', 403, 'user_inactive'],
+      ['rule 2 before 3: in no partner', 'outsider', 403, 'not_partner_member'],
+      ['rule 2 before 3: deactivated membership', 'deactivated', 403, 'partner_membership_inactive'],
+      ['rule 2 before 3: member of a suspended partner', 'suspended', 403, 'partner_inactive'],
+      ['rule 3 before 4: active staff asking for an owner-only action', 'staff', 404, 'partner_not_found'],
+    ] as const)('%s → %s %s', async (_name, who, status, code) => {
+      const own = await t.world.partner();
+      const other = await t.world.partner();
+      let caller: Client;
+      if (who === 'anonymous') caller = new Client(t.app);
+      else if (who === 'outsider') caller = await (await t.world.tenant()).admin.login();
+      else if (who === 'disabled') {
+        const token = (await (await own.staff.login()).post('/api/v1/me/api-tokens', { name: 'x' })).body.token;
+        expect((await operator.post(`/api/v1/users/${own.staff.id}/disable`)).status).toBe(200);
+        caller = new Client(t.app);
+        caller.bearer = token;
+      } else if (who === 'deactivated') {
+        caller = await own.staff.login();
+        expect((await (await own.owner.login()).patch(`/api/v1/partners/${own.id}/members/${own.staff.id}`, { status: 'inactive' })).status).toBe(204);
+      } else if (who === 'suspended') {
+        caller = await own.staff.login();
+        expect((await operator.post(`/api/v1/partners/${own.id}/suspend`, { reason: 'review' })).status).toBe(200);
+      } else caller = await own.staff.login();
+      for (const r of [
+        await caller.get(`/api/v1/partners/${other.id}`),
+        await caller.get(`/api/v1/partners/${other.id}/members`),
+        await caller.patch(`/api/v1/partners/${other.id}/members/${other.staff.id}`, { role: 'PARTNER_OWNER' }),
+        await caller.get(`/api/v1/partners/${other.id}/audit-events`),
+      ]) {
+        expect([r.status, r.body.code]).toEqual([status, code]);
+      }
+    });
+  });
+
   it('rule 4: the role must allow the action → 403 permission_denied', async () => {
     const p = await t.world.partner();
     const r = await (await p.staff.login()).patch(`/api/v1/partners/${p.id}`, { name: 'Staff rename' });
