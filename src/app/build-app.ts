@@ -218,7 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     services.delegations.stopExpirySweep();
     services.authz.stop();
-    services.oauth.stop();
+    await services.oauth.stop();
     await services.agencies.stop();
     await services.feed.stop();
     for (const c of services.redisClients) c.disconnect();

@@ -36,10 +36,11 @@ export interface InstallGatewayDeps {
  * The gateway service with its token verifier on the authorization server's key store (the
  * JWKS, reloaded when a rotation reaches this instance through the feed, or once per interval
  * for an unknown kid) and the live token state: the authorization server's in-memory set of
- * revoked access tokens (by jti), then the live app index — both O(1), no database read.
+ * revoked access tokens (by jti), then the live app index — both O(1), no database read; and the
+ * "last use" recorder of delegations (a Map.set per admitted request, flushed in batches).
  */
 export function createGatewayService(
-  d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience' | 'revocations'>; apps: Pick<AppsService, 'findClientRecord'> },
+  d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience' | 'revocations' | 'lastUse'>; apps: Pick<AppsService, 'findClientRecord'> },
 ): GatewayService {
   const { oauth } = d;
   const tokens = new AccessTokenVerifier({
@@ -61,7 +62,7 @@ export function createGatewayService(
   const live: LiveTokenState = {
     check: (claims) => (claims.jti !== undefined && revoked.has(claims.jti) ? 'The access token was revoked.' : appIndex.check(claims)),
   };
-  return new GatewayService({ ...d, tokens, live });
+  return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse });
 }
 
 /** The upstream's side of the assertion: verify it with the key derived from the master secret. */

@@ -48,6 +48,8 @@ export interface GatewayDeps {
   /** access-token verification; null until an authorization server is configured */
   tokens: AccessTokenVerifier | null;
   live?: LiveTokenState | null;
+  /** notes the delegation of each admitted request for "last use" (in memory; flushed in batches elsewhere) */
+  lastUse?: { note(delegationId: string): void } | null;
   onError?: (err: unknown, what: string) => void;
 }
 
@@ -141,6 +143,7 @@ export class GatewayService {
     const allowed = this.#authorize(caller, rule, target, st);
     const billing = this.#billing(caller, allowed, target);
     const rateHeaders = await this.#rateLimit(caller, rule);
+    if (allowed?.delegationId) this.#d.lastUse?.note(allowed.delegationId);
     return {
       rateHeaders,
       identity: {

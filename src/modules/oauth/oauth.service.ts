@@ -29,6 +29,7 @@ import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
+import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
@@ -69,6 +70,8 @@ export class OAuthService {
   /** revoked JWT access tokens by jti, in memory on every instance (the gateway's live check reads it) */
   readonly revocations: RevokedAccessTokens;
   readonly throttle: FailureThrottle;
+  /** "last use" of delegations, noted by the gateway per admitted request and flushed in batches */
+  readonly lastUse: DelegationLastUse;
   readonly issuer: string;
   readonly audience: string;
   readonly #d: OAuthDeps;
@@ -102,6 +105,7 @@ export class OAuthService {
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit });
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, { now: () => d.clock.now(), isRevoked: (jti) => this.revocations.has(jti) });
     this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
+    this.lastUse = new DelegationLastUse({ db: d.db, clock: d.clock, onError: (e) => d.onError(e, 'delegation last use') });
     this.consent = new ConsentService({
       db: d.db,
       clock: d.clock,
@@ -131,15 +135,18 @@ export class OAuthService {
     });
     this.#purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS);
     this.#purgeTimer.unref();
+    this.lastUse.start();
   }
 
-  stop(): void {
+  /** Stop the timers and write the pending "last use" times. */
+  async stop(): Promise<void> {
     if (this.#purgeTimer) clearInterval(this.#purgeTimer);
     this.#purgeTimer = null;
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.revocations.stop();
     this.keys.stop();
+    await this.lastUse.stop();
   }
 
   /** Drop expired protocol rows and revocations; re-read keys so a retired key past its time stops being published. */
