@@ -23,6 +23,8 @@ export interface StoreHooks {
   grantRevoked?: (grantId: string, reason: string) => Promise<void>;
   /** Answers the `Client` model. */
   findClient?: (clientId: string) => Promise<AdapterPayload | undefined>;
+  /** Adjusts a payload before it is stored (e.g. binds a refresh token to a DPoP key). */
+  beforeUpsert?: (model: string, payload: AdapterPayload) => void;
 }
 
 const REPLAYABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
@@ -91,6 +93,7 @@ class ModelAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    this.#hooks.beforeUpsert?.(this.#model, payload);
     const row = {
       payload: JSON.stringify(payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,

@@ -33,7 +33,7 @@ import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
-import { currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import { bindRefreshTokenToDpopKey, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -101,6 +101,10 @@ export class OAuthService {
       findClient: (id) => this.#findClient(id),
       grantIsLive: (id) => this.#grantIsLive(id),
       grantRevoked: (id, reason) => this.#grantRevoked(id, reason),
+      // DPoP (RFC 9449): a refresh token issued with a key-bound access token is bound to that key too.
+      beforeUpsert: (model, payload) => {
+        if (model === 'RefreshToken') bindRefreshTokenToDpopKey(payload);
+      },
     });
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit });
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, { now: () => d.clock.now(), isRevoked: (jti) => this.revocations.has(jti) });

@@ -26,8 +26,17 @@
  *     `Client.find` — i.e. our adapter — before it checks the secret or the assertion. The failure
  *     throttle refuses there, and reads the request through `Provider.ctx` (the library's
  *     AsyncLocalStorage of the current Koa context).
+ *
+ *  5. DPoP-bound refresh tokens for every client. The library binds a refresh token to the DPoP
+ *     key (`jkt`) only for public clients (lib/helpers/set_rt_bindings.js; RFC 9449 §5 leaves
+ *     confidential clients to client authentication) but checks `jkt` on every refresh
+ *     (lib/actions/grants/refresh_token.js) and carries it through rotation. We bind every
+ *     client's: when a refresh token is stored while the request has just issued a DPoP-bound
+ *     access token (`ctx.oidc.entities.AccessToken.jkt`, set before the refresh token is saved in
+ *     lib/helpers/grant_common.js), the payload takes that `jkt` — so refreshing needs a proof by
+ *     the same key, and a stolen refresh token and client secret are not enough.
  */
-import { Provider, type KoaContextWithOIDC } from 'oidc-provider';
+import { Provider, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import { constantTimeEqual } from '../../platform/crypto.ts';
 
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
@@ -57,4 +66,11 @@ const GRANT_TYPE_NOT_ALLOWED = 'requested grant type is not allowed for this cli
 export function isGrantTypeNotAllowed(ctx: KoaContextWithOIDC): boolean {
   const body = ctx.body as { error?: string; error_description?: string } | undefined;
   return ctx.status === 400 && body?.error === 'invalid_request' && body.error_description === GRANT_TYPE_NOT_ALLOWED && !!ctx.oidc?.client;
+}
+
+/** Bind a refresh token being stored to the DPoP key of the access token issued with it (see 5). */
+export function bindRefreshTokenToDpopKey(payload: AdapterPayload): void {
+  if (payload.jkt) return;
+  const at = Provider.ctx?.oidc?.entities?.AccessToken as { jkt?: string } | undefined;
+  if (typeof at?.jkt === 'string') payload.jkt = at.jkt;
 }

@@ -10,7 +10,8 @@
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
- *    ES256 signed, short lived (ACCESS_TOKEN_TTL); DPoP (RFC 9449) available to clients using it;
+ *    ES256 signed, short lived (ACCESS_TOKEN_TTL); DPoP (RFC 9449) available to clients using it,
+ *    binding the refresh token to the same key as well (oidc-provider-internals, 5);
  *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session.
  */
 import { createHmac } from 'node:crypto';
