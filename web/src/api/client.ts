@@ -111,10 +111,12 @@ export interface RequestOptions {
   body?: unknown;
   /** don't broadcast a 401 (the login form and the first /me call handle it themselves) */
   quiet401?: boolean;
+  /** extra request headers, e.g. X-Active-Tenant-Id for a partner acting on a managed customer */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...opts.headers, accept: 'application/json' };
   const mutation = method !== 'GET' && method !== 'HEAD';
   if (mutation && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: string | undefined;

@@ -28,6 +28,8 @@ export interface DelegationDto {
   revoked_by: string | null;
   revoked_at: string | null;
   revoke_reason: string | null;
+  /** active link or consent: does the tenant admin who approved it still count? false = refused until a current admin confirms it */
+  approver_active?: boolean | null;
   created_at: string;
   updated_at: string;
 }
@@ -72,20 +74,28 @@ export interface DelegationFilter {
   limit?: number;
 }
 
-/** The delegation roles of seed 001, in the words the portal shows. */
-export const LINK_ROLES = [
-  { value: 'MSP_FULL', label: 'MSP — full', description: 'Every operation on billing, orders, services, support, reports, alerts and vouchers.' },
-  { value: 'MSP_BILLING', label: 'MSP — billing', description: 'Billing and revenue only.' },
-  { value: 'MSP_SUPPORT', label: 'MSP — support', description: 'Support tickets, service status and SLA.' },
-  { value: 'MSP_PROVISIONING', label: 'MSP — provisioning', description: 'Orders, services and vouchers.' },
-  { value: 'ENTERPRISE_HQ', label: 'Enterprise HQ', description: 'Subsidiary oversight: reporting, billing visibility, shared support.' },
-  { value: 'AUDITOR', label: 'Auditor', description: 'Read-only access everywhere.' },
-  { value: 'DELEGATE', label: 'Delegate', description: 'Nothing of its own: exactly the granted permissions.' },
-];
-
-export function roleName(role: string): string {
-  return LINK_ROLES.find((r) => r.value === role)?.label ?? (role === 'WHOLESALE' ? 'Wholesaler' : role);
+/** A role of the catalog (GET /api/v1/roles): the portal shows its name, description and grants as the server seeds them. */
+export interface RoleDto {
+  id: string;
+  catalog: string;
+  name: string;
+  description: string;
+  grants: string[];
 }
+
+/** GET /api/v1/partner/context: what X-Active-Tenant-Id resolves to for the signed-in user. */
+export interface PartnerContext {
+  tenant_id: string;
+  via: 'membership' | 'delegation' | string;
+  delegation_id: string | null;
+  role: string | null;
+  ban_ids: string[] | null;
+  permissions: string[];
+}
+
+/** The header with which a partner user names the managed customer a request acts on (seed 001). */
+export const ACTIVE_TENANT_HEADER = 'X-Active-Tenant-Id';
+const asTenant = (tenantId: string) => ({ headers: { [ACTIVE_TENANT_HEADER]: tenantId } });
 
 const enc = encodeURIComponent;
 
@@ -97,6 +107,13 @@ export const delegationsApi = {
   relinquish: (partnerId: string, id: string, reason: string) => http.post<DelegationDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relinquish`, { reason }),
   customers: (status?: string) => http.get<{ data: { tenant: CustomerTenant; delegation: DelegationDto }[]; next_cursor: string | null }>('/api/v1/partner/customers', { status, limit: 200 }),
   customer: (tenantId: string) => http.get<CustomerDetail>(`/api/v1/partner/customers/${enc(tenantId)}`),
+  /** the effective context the server resolves for the active customer */
+  context: (tenantId: string) => http.get<PartnerContext>('/api/v1/partner/context', undefined, asTenant(tenantId)),
+  /** a read of the managed customer's resources through the gateway, with the portal session and the active customer */
+  resource: <T>(tenantId: string, path: string, query?: Record<string, string | number>) => http.get<T>(`/resources/v1${path}`, query, asTenant(tenantId)),
+
+  // catalog
+  roles: () => http.get<{ data: RoleDto[] }>('/api/v1/roles', { catalog: 'delegation' }),
 
   // tenant side
   tenantList: (tenantId: string, f: DelegationFilter = {}) => http.get<DelegationPage>(`/api/v1/tenants/${enc(tenantId)}/delegations`, { limit: 200, ...f }),
@@ -106,6 +123,7 @@ export const delegationsApi = {
   revoke: (tenantId: string, id: string, reason: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/revoke`, { reason }),
   updateAccess: (tenantId: string, id: string, body: { overrides?: Partial<Overrides>; ban_ids?: string[] | null }) =>
     http.patch<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}`, body),
+  confirm: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/confirm`),
   approveRenewal: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/renewal/approve`),
   rejectRenewal: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/renewal/reject`),
   breakGlass: (tenantId: string, partner_id: string, reason: string) => http.post<{ revoked: string[] }>(`/api/v1/tenants/${enc(tenantId)}/delegations/break-glass`, { partner_id, reason }),

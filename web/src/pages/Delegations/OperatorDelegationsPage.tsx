@@ -2,13 +2,14 @@
 import { useState } from 'react';
 import { Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { delegationsApi, roleName, type DelegationDto } from '../../api/delegations.ts';
+import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useDelegationRoles } from './useDelegationRoles.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
 const ORIGINS = ['link', 'consent', 'wholesale'];
@@ -23,6 +24,7 @@ export function OperatorDelegationsPage() {
   const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId.trim() || undefined, tenant_id: tenantId.trim() || undefined };
   const list = useCursorList((cursor) => delegationsApi.all({ ...filter, cursor }), [status, origin, partnerId, tenantId]);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
+  const roles = useDelegationRoles();
   const revoke = useAction(
     async (r: Revoking, reason: string) => (r.kind === 'one' ? (await delegationsApi.operatorRevoke(r.d.id, reason), 1) : (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length),
     {
@@ -85,7 +87,7 @@ export function OperatorDelegationsPage() {
                     </Text>
                   </Table.Td>
                   <Table.Td>{d.origin}</Table.Td>
-                  <Table.Td>{roleName(d.role)}</Table.Td>
+                  <Table.Td>{roles.name(d.role)}</Table.Td>
                   <Table.Td>
                     <StatusBadge status={d.status} />
                   </Table.Td>

@@ -1,12 +1,15 @@
 /**
- * Partner side of seed 001: "Customers I manage". The tenant switcher opens one customer (what
- * you may do there, which billing accounts); owners request links (by slug or invite code),
- * ask for renewals and relinquish access.
+ * Partner side of seed 001: "Customers I manage". The tenant switcher sets the customer the
+ * partner user acts on: the portal then sends it as X-Active-Tenant-Id on the requests for that
+ * customer (the effective context from GET /api/v1/partner/context, and the customer's invoices,
+ * orders and tickets read through the gateway with the session), and the server checks each one
+ * against the partner's delegation. Owners request links (by slug or invite code), ask for
+ * renewals and relinquish access.
  */
 import { useState } from 'react';
-import { Badge, Button, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconLink, IconPlus } from '@tabler/icons-react';
-import { delegationsApi, LINK_ROLES, parseList, roleName, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
+import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { IconLink, IconPlus, IconSwitchHorizontal } from '@tabler/icons-react';
+import { ACTIVE_TENANT_HEADER, delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -14,6 +17,8 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useAction, useLoad } from '../../components/hooks.ts';
 import { useView } from '../../session/useView.ts';
+import { useDelegationRoles } from './useDelegationRoles.ts';
+import { useManagedTenant } from './managedTenant.ts';
 
 const DAY = 86_400_000;
 
@@ -22,7 +27,8 @@ export function PartnerCustomersPage() {
   const isOwner = partner.role === 'PARTNER_OWNER';
   const [history, setHistory] = useState(false);
   const list = useLoad(() => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'), [history]);
-  const [active, setActive] = useState<string | null>(null);
+  const roles = useDelegationRoles();
+  const [active, setActive] = useManagedTenant(partner.partner_id);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -42,7 +48,7 @@ export function PartnerCustomersPage() {
     <>
       <PageHeader
         title="Customers I manage"
-        description="Tenants that gave your organization access. Pick one to act on it: every request you make for it carries the tenant (X-Active-Tenant-Id) and is checked against its delegation."
+        description="Tenants that gave your organization access. Switch to one to act on it: the portal sends the customer as X-Active-Tenant-Id on every request it makes for it, and the server checks each against your delegation."
         actions={
           isOwner && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setRequesting(true)}>
@@ -57,7 +63,11 @@ export function PartnerCustomersPage() {
             <Select
               label="Active customer"
               placeholder={switchable.length ? 'Choose a customer' : 'No active customer yet'}
-              data={switchable.map((r) => ({ value: r.tenant.id, label: `${r.tenant.name} (${r.tenant.slug})` }))}
+              data={[
+                ...switchable.map((r) => ({ value: r.tenant.id, label: `${r.tenant.name} (${r.tenant.slug})` })),
+                // a customer chosen earlier whose access has ended stays visible, so the refusal below makes sense
+                ...(active && list.data && !switchable.some((r) => r.tenant.id === active) ? [{ value: active, label: `${active} (no active access)` }] : []),
+              ]}
               value={active}
               onChange={setActive}
               searchable
@@ -65,8 +75,13 @@ export function PartnerCustomersPage() {
               w={360}
               data-testid="tenant-switcher"
             />
+            {active && (
+              <Text size="sm" c="dimmed" pb={6} data-testid="active-tenant-header">
+                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry <Code>{ACTIVE_TENANT_HEADER}: {active}</Code>
+              </Text>
+            )}
           </Group>
-          {active && <CustomerPanel tenantId={active} />}
+          {active && <ActiveContext tenantId={active} />}
         </Paper>
 
         <Group justify="space-between">
@@ -104,7 +119,7 @@ export function PartnerCustomersPage() {
                       {tenant.slug} · {d.origin}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{roleName(d.role)}</Table.Td>
+                  <Table.Td>{roles.name(d.role)}</Table.Td>
                   <Table.Td>
                     <StatusBadge status={d.status} />
                     {d.renewal_ends_at && (
@@ -179,7 +194,155 @@ export function PartnerCustomersPage() {
   );
 }
 
+/**
+ * What the server makes of the active customer: GET /api/v1/partner/context with
+ * X-Active-Tenant-Id (the tenant, how you reach it, the role, the billing accounts and your
+ * permissions), or the refusal (revoked, expired, approver gone …) with its reason.
+ */
+function ActiveContext({ tenantId }: { tenantId: string }) {
+  const roles = useDelegationRoles();
+  const c = useLoad(() => delegationsApi.context(tenantId), [tenantId]);
+  if (c.error) {
+    return (
+      <Stack mt="md" gap="xs" data-testid="active-context" data-state="refused">
+        <Text size="sm" fw={600}>
+          Effective context
+        </Text>
+        <ErrorAlert error={c.error} />
+      </Stack>
+    );
+  }
+  if (!c.data) return null;
+  const x = c.data;
+  return (
+    <>
+      <Paper withBorder radius="md" p="sm" mt="md" bg="var(--mantine-color-gray-0)" data-testid="active-context" data-state="allowed" data-tenant={x.tenant_id}>
+        <Text size="xs" c="dimmed">
+          Effective context (GET /api/v1/partner/context)
+        </Text>
+        <Text size="sm" my={6}>
+          Acting on <Code>{x.tenant_id}</Code> {x.via === 'delegation' ? 'through delegation' : `as a ${x.via}`} {x.delegation_id && <Code>{x.delegation_id}</Code>}
+        </Text>
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <Field label="Role" value={x.role ? roles.name(x.role) : '—'} />
+          <Field label="Billing accounts" value={x.ban_ids === null ? 'All' : `${x.ban_ids.length} covered`} />
+          <Field label="Permissions" value={String(x.permissions.length)} />
+        </SimpleGrid>
+        <CustomerData tenantId={tenantId} permissions={x.permissions} />
+      </Paper>
+      <CustomerPanel tenantId={tenantId} />
+    </>
+  );
+}
+
+interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+interface InvoiceRow {
+  id: string;
+  number: string;
+  period: string;
+  total_cents: number;
+  currency: string;
+  status: string;
+}
+interface OrderRow {
+  id: string;
+  product_name: string;
+  quantity: number;
+  status: string;
+  created_at: string;
+}
+interface TicketRow {
+  id: string;
+  number: string;
+  subject: string;
+  priority: string;
+  status: string;
+}
+
+/** The customer's own data, read through the gateway with the session and X-Active-Tenant-Id: a tab per permission you hold. */
+function CustomerData({ tenantId, permissions }: { tenantId: string; permissions: string[] }) {
+  const tabs = [
+    { value: 'invoices', label: 'Invoices', permission: 'billing.invoices.read' },
+    { value: 'orders', label: 'Orders', permission: 'orders.read' },
+    { value: 'tickets', label: 'Tickets', permission: 'support.tickets.read' },
+  ].filter((t) => permissions.includes(t.permission));
+  const [tab, setTab] = useState<string | null>(null);
+  if (tabs.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" mt="sm" data-testid="customer-data">
+        Your role on this customer reads none of its invoices, orders or tickets.
+      </Text>
+    );
+  }
+  const current = tab && tabs.some((t) => t.value === tab) ? tab : tabs[0].value;
+  return (
+    <Tabs value={current} onChange={setTab} mt="sm" data-testid="customer-data">
+      <Tabs.List>
+        {tabs.map((t) => (
+          <Tabs.Tab key={t.value} value={t.value}>
+            {t.label}
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+      <Tabs.Panel value={current} pt="xs">
+        {current === 'invoices' && (
+          <ResourceTable<InvoiceRow>
+            tenantId={tenantId}
+            path="/invoices"
+            testId="customer-invoices"
+            columns={['Invoice', 'Period', 'Total', 'Status']}
+            row={(i) => [i.number, i.period, `${(i.total_cents / 100).toFixed(2)} ${i.currency}`, i.status]}
+          />
+        )}
+        {current === 'orders' && (
+          <ResourceTable<OrderRow> tenantId={tenantId} path="/orders" testId="customer-orders" columns={['Product', 'Quantity', 'Status', 'Placed']} row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]} />
+        )}
+        {current === 'tickets' && (
+          <ResourceTable<TicketRow> tenantId={tenantId} path="/tickets" testId="customer-tickets" columns={['Ticket', 'Subject', 'Priority', 'Status']} row={(t) => [t.number, t.subject, t.priority, t.status]} />
+        )}
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
+
+function ResourceTable<T extends { id: string }>({ tenantId, path, testId, columns, row }: { tenantId: string; path: string; testId: string; columns: string[]; row(x: T): string[] }) {
+  const r = useLoad(() => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }), [tenantId, path]);
+  if (r.error) return <ErrorAlert error={r.error} />;
+  if (!r.data) return null;
+  if (r.data.data.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" data-testid={testId}>
+        Nothing yet.
+      </Text>
+    );
+  }
+  return (
+    <Table verticalSpacing={4} fz="sm" data-testid={testId}>
+      <Table.Thead>
+        <Table.Tr>
+          {columns.map((c) => (
+            <Table.Th key={c}>{c}</Table.Th>
+          ))}
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {r.data.data.map((x) => (
+          <Table.Tr key={x.id} data-number={(x as { number?: string }).number}>
+            {row(x).map((v, i) => (
+              <Table.Td key={i}>{v}</Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function CustomerPanel({ tenantId }: { tenantId: string }) {
+  const roles = useDelegationRoles();
   const c = useLoad(() => delegationsApi.customer(tenantId), [tenantId]);
   if (c.error) return <ErrorAlert error={c.error} />;
   if (!c.data) return null;
@@ -188,7 +351,7 @@ function CustomerPanel({ tenantId }: { tenantId: string }) {
     <Stack mt="md" gap="sm" data-testid="customer-panel">
       <SimpleGrid cols={{ base: 1, sm: 4 }}>
         <Field label="Customer" value={`${tenant.name} (${tenant.status})`} />
-        <Field label="Role" value={roleName(d.role)} />
+        <Field label="Role" value={roles.name(d.role)} />
         <Field label="Access ends" value={formatDate(d.ends_at)} />
         <Field label="Tier" value={tenant.tier} />
       </SimpleGrid>
@@ -253,7 +416,8 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
       onDone();
     },
   });
-  const roleInfo = LINK_ROLES.find((r) => r.value === role);
+  const roles = useDelegationRoles();
+  const roleInfo = roles.get(role);
   return (
     <Modal
       opened={opened}
@@ -299,7 +463,16 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             onChange={(e) => setRef(e.currentTarget.value)}
             error={send.fieldError('tenant_slug') ?? send.fieldError('invite_code')}
           />
-          <Select label="Role" required data={LINK_ROLES.map((r) => ({ value: r.value, label: r.label }))} value={role} onChange={setRole} description={roleInfo?.description} />
+          <Select
+            label="Role"
+            required
+            data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
+            value={role}
+            onChange={setRole}
+            description={roleInfo ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.` : undefined}
+            error={roles.error ? 'The role catalog could not be loaded.' : undefined}
+            data-testid="link-role"
+          />
           <Group grow>
             <NumberInput label="Duration (days)" description="At most 730 days (the platform's limit)." min={1} max={3650} required value={days} onChange={setDays} error={send.fieldError('ends_at')} />
             <TextInput label="Billing accounts (optional)" description="Account numbers, comma-separated; empty = all." value={bans} onChange={(e) => setBans(e.currentTarget.value)} />

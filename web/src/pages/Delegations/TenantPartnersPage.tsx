@@ -1,13 +1,15 @@
 /**
  * Tenant side: "Partners with access". Pending requests to approve or reject, active access with
  * its role, billing accounts, overrides and end date (edit, renewals, revoke), break-glass per
- * partner, the invite code partners can use, and the history.
+ * partner, the invite code partners can use, and the history. An active link or consent whose
+ * approving admin is no longer an active tenant admin is flagged (the partner is refused) with a
+ * Confirm button: the confirming admin becomes its approver.
  */
 import { useMemo, useState } from 'react';
 import { Badge, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { delegationsApi, parseList, roleName, type DelegationDto } from '../../api/delegations.ts';
+import { delegationsApi, parseList, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -15,6 +17,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useAction, useLoad } from '../../components/hooks.ts';
 import { useView } from '../../session/useView.ts';
+import { useDelegationRoles } from './useDelegationRoles.ts';
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
@@ -26,6 +29,8 @@ export function TenantPartnersPage() {
   const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const [editing, setEditing] = useState<DelegationDto | null>(null);
+  const roles = useDelegationRoles();
+  const roleName = roles.name;
 
   const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
   const after = () => list.reload();
@@ -53,6 +58,11 @@ export function TenantPartnersPage() {
       },
     },
   );
+  const confirm = useAction((d: DelegationDto) => delegationsApi.confirm(tenantId, d.id), {
+    success: (d) => `You confirmed ${d.partner.name}'s access: it works again from the partner's next request.`,
+    notifyError: true,
+    onDone: after,
+  });
   const renewal = useAction((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
     success: (d) => (d.renewal_ends_at ? 'Done.' : `Access now ends on ${formatDate(d.ends_at)}.`),
     notifyError: true,
@@ -144,13 +154,23 @@ export function TenantPartnersPage() {
                   </Table.Tr>
                 )}
                 {active.map((d) => (
-                  <Table.Tr key={d.id} data-delegation={d.id} data-partner={d.partner.slug}>
+                  <Table.Tr key={d.id} data-delegation={d.id} data-partner={d.partner.slug} data-approver-active={d.approver_active === false ? 'false' : 'true'}>
                     <Table.Td>
                       <Text fw={500}>{d.partner.name}</Text>
                       <Text size="xs" c="dimmed">
                         {d.origin}
                         {d.client_id ? ` · app ${d.client_id}` : ''}
                       </Text>
+                      {d.approver_active === false && (
+                        <Group gap={4} mt={4} wrap="nowrap" data-testid="approver-warning">
+                          <Badge color="orange" variant="light" leftSection={<IconAlertTriangle size={12} />} tt="none">
+                            Approver no longer an admin: access paused
+                          </Badge>
+                          <Button size="compact-xs" color="teal" loading={confirm.busy} onClick={() => void confirm.run(d)}>
+                            Confirm
+                          </Button>
+                        </Group>
+                      )}
                     </Table.Td>
                     <Table.Td>{roleName(d.role)}</Table.Td>
                     <Table.Td>{bansOf(d)}</Table.Td>
@@ -349,6 +369,7 @@ function EditAccessModal({
   onClose(): void;
   onDone(): void;
 }) {
+  const roles = useDelegationRoles();
   const [grant, setGrant] = useState('');
   const [deny, setDeny] = useState('');
   const [bans, setBans] = useState<string[]>([]);
@@ -382,7 +403,7 @@ function EditAccessModal({
       >
         <Stack>
           <Text size="sm">
-            Role <b>{delegation ? roleName(delegation.role) : ''}</b>. Add permissions beyond the role, or exclude some — an exclusion always wins.
+            Role <b>{delegation ? roles.name(delegation.role) : ''}</b>. Add permissions beyond the role, or exclude some — an exclusion always wins.
           </Text>
           <TextInput label="Extra permissions" description="Comma-separated, e.g. orders.read, reports.*" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />
           <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" value={deny} onChange={(e) => setDeny(e.currentTarget.value)} />

@@ -1,0 +1,42 @@
+/**
+ * The delegation roles as the server's catalog has them (GET /api/v1/roles?catalog=delegation):
+ * names, descriptions and grants come from the migration-seeded data, never from a list in the
+ * portal. Loaded once per page load and shared by every page that shows a role.
+ */
+import { delegationsApi, type RoleDto } from '../../api/delegations.ts';
+import { useLoad } from '../../components/hooks.ts';
+
+let cached: Promise<RoleDto[]> | null = null;
+
+function loadRoles(): Promise<RoleDto[]> {
+  cached ??= delegationsApi.roles().then(
+    (r) => r.data,
+    (e: unknown) => {
+      cached = null; // try again next time
+      throw e;
+    },
+  );
+  return cached;
+}
+
+export interface DelegationRoles {
+  roles: RoleDto[];
+  /** roles a partner may ask for in a link (WHOLESALE belongs to wholesale delegations only) */
+  linkRoles: RoleDto[];
+  /** the display name of a role id (the id itself until the catalog has loaded) */
+  name(id: string): string;
+  get(id: string | null | undefined): RoleDto | undefined;
+  error: unknown;
+}
+
+export function useDelegationRoles(): DelegationRoles {
+  const l = useLoad(loadRoles, []);
+  const roles = l.data ?? [];
+  return {
+    roles,
+    linkRoles: roles.filter((r) => r.id !== 'WHOLESALE'),
+    name: (id) => roles.find((r) => r.id === id)?.name ?? id,
+    get: (id) => roles.find((r) => r.id === id),
+    error: l.error,
+  };
+}
