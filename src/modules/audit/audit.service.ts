@@ -11,6 +11,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainVerdict, type ChainedFields } from './audit-chain.ts';
 import type { AuditEventsTable } from '../../platform/db/schema.ts';
+import { columnLike, likeLiteral } from '../../platform/db/search.ts';
 import type { Selectable } from 'kysely';
 
 export interface AuditEntry {
@@ -67,9 +68,18 @@ export class AuditLog {
     await mutate(this.#db, (trx) => this.#append(trx, items));
   }
 
+  /**
+   * The chain continues from the head row (one indexed read), and the head moves to the last
+   * new event in the same transaction (one update), so `verify` can tell a log whose newest
+   * events were deleted from one where nothing happened since. On PostgreSQL the head row is
+   * locked: two appends can never continue from the same hash, even outside mutate()'s lock.
+   */
   async #append(trx: Tx, items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<string[]> {
-    const head = await trx.selectFrom('audit_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    let prev = head?.hash ?? GENESIS_HASH;
+    let headQuery = trx.selectFrom('audit_head').select('last_hash').where('id', '=', 1);
+    if (this.#db.dialect === 'postgres') headQuery = headQuery.forUpdate();
+    const head = await headQuery.executeTakeFirst();
+    if (!head) throw new Error('audit_head is missing: run the migrations');
+    let prev = head.last_hash;
     const rows = [];
     for (const { ctx, entry, at } of items) {
       const fields: ChainedFields = {
@@ -97,12 +107,18 @@ export class AuditLog {
       prev = hash;
     }
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('audit_events').values(rows.slice(i, i + 200)).execute();
+    await trx
+      .updateTable('audit_head')
+      .set({ last_seq: sql<number>`(select max(seq) from audit_events)`, last_hash: prev, updated_at: this.#clock.now().toISOString() })
+      .where('id', '=', 1)
+      .execute();
     return rows.map((r) => r.id);
   }
 
   async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
     let q = executor.selectFrom('audit_events').selectAll();
-    if (f.action) q = f.action.endsWith('.*') ? q.where('action', 'like', f.action.slice(0, -1) + '%') : q.where('action', '=', f.action);
+    // `tenant.member_*` is not a prefix: `_` and `%` in the prefix match themselves only.
+    if (f.action) q = f.action.endsWith('.*') ? q.where(columnLike('action', likeLiteral(f.action.slice(0, -1)) + '%')) : q.where('action', '=', f.action);
     if (f.actorUserId) q = q.where('actor_user_id', '=', f.actorUserId);
     if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
     if (f.partnerId) q = q.where('partner_id', '=', f.partnerId);
@@ -122,8 +138,16 @@ export class AuditLog {
     return { data, nextCursor: more ? String(data[data.length - 1].seq) : null };
   }
 
-  /** Walk the whole chain in seq order. */
+  /**
+   * Walk the chain in seq order up to the head, then check that it ends exactly at the head:
+   * an altered, removed or reordered event breaks the chain; removing the newest events leaves
+   * a chain that verifies but stops short of the head. The head is read first, so events
+   * appended while the walk runs are not judged.
+   */
   async verify(): Promise<ChainVerdict> {
+    const head = await this.#db.kysely.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirst();
+    if (!head) return { ok: false, checked: 0, brokenAtSeq: 0, reason: 'the audit head row is missing' };
+    const headSeq = Number(head.last_seq);
     let prev = GENESIS_HASH;
     let after = 0;
     let checked = 0;
@@ -132,16 +156,29 @@ export class AuditLog {
         .selectFrom('audit_events')
         .selectAll()
         .where('seq', '>', after)
+        .where('seq', '<=', headSeq)
         .orderBy('seq')
         .limit(5000)
         .execute();
-      if (rows.length === 0) return { ok: true, checked };
+      if (rows.length === 0) break;
       const verdict = verifyChain(rows.map((r) => ({ ...r, seq: Number(r.seq) })), prev);
-      if (!verdict.ok) return { ...verdict, checked: checked + verdict.checked };
+      if (!verdict.ok) return { ok: false, checked: checked + verdict.checked, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
       checked += verdict.checked;
       prev = verdict.lastHash;
       after = Number(rows[rows.length - 1].seq);
     }
+    if (after !== headSeq) {
+      return {
+        ok: false,
+        checked,
+        brokenAtSeq: headSeq,
+        reason: `the chain ends at seq ${after} but the audit head records seq ${headSeq} (the newest events were removed)`,
+      };
+    }
+    if (prev !== head.last_hash) {
+      return { ok: false, checked, brokenAtSeq: headSeq, reason: 'the newest event does not match the audit head (it was replaced)' };
+    }
+    return { ok: true, checked };
   }
 
   async count(): Promise<number> {

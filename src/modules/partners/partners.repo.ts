@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { PartnersTable } from '../../platform/db/schema.ts';
-import { anyColumnContains } from '../../platform/db/search.ts';
+import { anyColumnContains, columnLike, likeLiteral } from '../../platform/db/search.ts';
 
 export type PartnerRow = Selectable<PartnersTable>;
 
@@ -23,7 +23,8 @@ export function listPartners(db: Executor, f: { ids?: string[]; q?: string; stat
     q = q.where(anyColumnContains(['slug', 'name'], f.q));
   }
   if (f.status) q = q.where('status', '=', f.status as PartnerRow['status']);
-  if (f.capability) q = q.where('capabilities', 'like', `%"${f.capability}"%`);
+  // capabilities is a JSON array; `managed_services` holds a LIKE wildcard, matched literally here.
+  if (f.capability) q = q.where(columnLike('capabilities', `%${likeLiteral(JSON.stringify(f.capability))}%`));
   if (f.cursor) q = q.where('id', '>', f.cursor);
   return q.orderBy('id').limit(f.limit + 1).execute();
 }

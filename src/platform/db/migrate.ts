@@ -17,7 +17,15 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  // Migration numbers are handed out to work done in parallel, so a database may have applied
+  // 0007 before 0006 existed: pending migrations run in name order wherever they fall.
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

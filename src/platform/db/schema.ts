@@ -159,6 +159,14 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** One row (id = 1): the newest audit event, written with every append (migration 0006). */
+export interface AuditHeadTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+  updated_at: string;
+}
+
 export interface ChangeEventsTable {
   id: Generated<number>;
   entity: string;
@@ -450,6 +458,7 @@ export interface Database {
   roles: RolesTable;
   permissions: PermissionsTable;
   audit_events: AuditEventsTable;
+  audit_head: AuditHeadTable;
   change_events: ChangeEventsTable;
   delegations: DelegationsTable;
   apps: AppsTable;

@@ -5,8 +5,18 @@
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 
+/** `s` as part of a LIKE pattern that matches it literally (use with `ESCAPE '\'`). */
+export function likeLiteral(s: string): string {
+  return s.replace(/[%_\\]/g, (c) => '\\' + c);
+}
+
 export function containsPattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[%_\\]/g, (c) => '\\' + c)}%`;
+  return `%${likeLiteral(q.toLowerCase())}%`;
+}
+
+/** `col LIKE pattern ESCAPE '\'`: build `pattern` with likeLiteral() around the user's text. */
+export function columnLike(column: string, pattern: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
 }
 
 /** `lower(col1) LIKE p ESCAPE '\' OR lower(col2) LIKE p ESCAPE '\' …` */

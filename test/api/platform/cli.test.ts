@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
+import { dropAuditGuards, installAuditGuards } from '../../../src/platform/db/migrations/0006-audit-head.ts';
 import { SecretHasher } from '../../../src/platform/crypto.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -85,10 +86,18 @@ describe('partnergate CLI', () => {
     const ok = cli(['audit', 'verify']);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/audit chain intact: \d+ events verified/);
+    // The database refuses to change events; an attacker able to drop the guards is still caught.
+    await expect(sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.db.kysely)).rejects.toThrow(/append-only/);
+    await dropAuditGuards(db.db.kysely, db.db.dialect);
+    await sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.db.kysely);
+    const truncated = cli(['audit', 'verify']);
+    expect(truncated.code).toBe(1);
+    expect(truncated.out).toMatch(/BROKEN at seq \d+: the chain ends at seq \d+ but the audit head records seq \d+/);
     await sql`update audit_events set action = 'tenant.deleted' where seq = (select min(seq) + 1 from audit_events)`.execute(db.db.kysely);
     const bad = cli(['audit', 'verify']);
     expect(bad.code).toBe(1);
-    expect(bad.out).toMatch(/BROKEN at seq \d+/);
+    expect(bad.out).toMatch(/BROKEN at seq \d+: hash does not match the content/);
+    await installAuditGuards(db.db.kysely, db.db.dialect);
   });
 
   it('a bad setting stops the process with one clear line naming it', () => {

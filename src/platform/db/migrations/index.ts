@@ -7,6 +7,7 @@ import { migration as m0002 } from './0002-delegations.ts';
 import { migration as m0003 } from './0003-oauth.ts';
 import { migration as m0004 } from './0004-resources.ts';
 import { migration as m0005 } from './0005-agencies.ts';
+import { migration as m0006 } from './0006-audit-head.ts';
 import { migration as m0007 } from './0007-oauth-revocation.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -15,5 +16,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0003-oauth', m0003],
   ['0004-resources', m0004],
   ['0005-agencies', m0005],
+  ['0006-audit-head', m0006],
   ['0007-oauth-revocation', m0007],
 ];
