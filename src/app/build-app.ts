@@ -27,7 +27,7 @@ import { ANONYMOUS, type RequestContext } from '../platform/http/request-context
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
-import { installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
+import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
@@ -117,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ip: this.ip ?? null,
       userAgent: typeof ua === 'string' ? ua : null,
       actor: p
-        ? { type: p.kind === 'api_token' ? 'api_token' : 'user', userId: p.userId, partnerId: p.partner?.partnerId ?? null, clientId: null, agencyId: null }
+        ? { type: p.kind === 'api_token' ? 'api_token' : 'user', userId: p.userId, partnerId: actingPartnerId(this, p), clientId: null, agencyId: null }
         : ANONYMOUS,
     };
   });

@@ -87,6 +87,24 @@ export class World {
     return { id: tenant.id, slug, name: tenant.name, admin, user, bans };
   }
 
+  /** Make an existing user a member of a tenant, directly (world building; the API invites). */
+  async joinTenant(tenantId: string, userId: string, role: 'TENANT_ADMIN' | 'TENANT_USER'): Promise<void> {
+    await mutate(this.s.db, async (trx) => {
+      await trx.insertInto('tenant_members').values({ tenant_id: tenantId, user_id: userId, role, invited_by: null, created_at: new Date().toISOString() }).execute();
+      await this.s.feed.record(trx, 'user', userId);
+    });
+    this.s.feed.kick();
+  }
+
+  /** Make an existing user a member of a partner organization, directly (world building; the API invites). */
+  async joinPartner(partnerId: string, userId: string, role: 'PARTNER_OWNER' | 'PARTNER_STAFF'): Promise<void> {
+    await mutate(this.s.db, async (trx) => {
+      await trx.insertInto('partner_members').values({ partner_id: partnerId, user_id: userId, role, status: 'active', invited_by: null, created_at: new Date().toISOString() }).execute();
+      await this.s.feed.record(trx, 'user', userId);
+    });
+    this.s.feed.kick();
+  }
+
   async partner(opts: { capabilities?: Capability[]; status?: 'applied' | 'active' | 'suspended' | 'terminated' } = {}): Promise<TestPartner> {
     const slug = unique('partner');
     const ownerEmail = `${unique('owner')}@example.test`;

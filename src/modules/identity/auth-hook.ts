@@ -17,6 +17,7 @@ import { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
 import type { Access } from './access.ts';
+import type { Principal } from '../../platform/http/principal.ts';
 import { authzErrors } from '../authz/authz.errors.ts';
 
 export const SESSION_COOKIE = 'partnergate_session';
@@ -67,6 +68,21 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService):
       throw E.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
     }
   }
+}
+
+/**
+ * The partner a request acts for, recorded as the audit event's actor partner. Only requests
+ * taken in the partner's capacity — its own /api/v1/partners/:partner_id/… routes and the
+ * /api/v1/partner/… API — act for it. A partner member who is also a tenant admin acts for the
+ * tenant on tenant routes, and the partner's audit view must not show those events.
+ */
+export function actingPartnerId(req: FastifyRequest, p: Principal): string | null {
+  const m = p.partner;
+  if (!m) return null;
+  const route = req.routeOptions?.url ?? '';
+  if (route.startsWith('/api/v1/partner/')) return m.partnerId;
+  if (route.startsWith('/api/v1/partners/:partner_id') && (req.params as Record<string, unknown> | undefined)?.partner_id === m.partnerId) return m.partnerId;
+  return null;
 }
 
 export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access): void {
