@@ -16,10 +16,11 @@
  *    delegation, rate limit) on every request. Entries signed by a key that leaves the JWKS are
  *    dropped on reload.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { importJWK, jwtVerify, errors as joseErrors, type CryptoKey, type JWK, type JWTPayload, type JWTHeaderParameters } from 'jose';
 
 export const ALLOWED_ALGS = ['ES256', 'EdDSA'] as const;
+const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
 
 export interface JsonWebKeySet {
   keys: JWK[];
@@ -154,13 +155,15 @@ export class AccessTokenVerifier {
   /** Verify a bearer token: the cache first, then the signature and claims. */
   async verify(token: string): Promise<TokenCheck> {
     const now = this.#o.now();
-    const hash = createHash('sha256').update(token).digest('hex');
+    const hash = digest('sha256', token, 'hex');
     const hit = this.#cache.get(hash);
     if (hit !== undefined) {
       if (now < hit.expMs) return { ok: true, token: hit, cached: true };
       this.#cache.delete(hash);
       return { ok: false, reason: 'The access token has expired.' };
     }
+    // RFC 6750 §2.1 b64token, checked once per token (a cached token passed it)
+    if (!B64TOKEN.test(token)) return { ok: false, reason: 'The token is malformed.' };
     const r = await this.#verifySignature(token, hash, now);
     if (r.ok) this.#remember(r.token, now);
     return r.ok ? { ok: true, token: r.token, cached: false } : r;

@@ -1,6 +1,6 @@
 /** The signed gateway assertion: what the gateway signs, the upstream verifies; anything else is refused. */
 import { describe, expect, it } from 'vitest';
-import { ASSERTION_HEADER, IDENTITY_HEADERS, deriveAssertionKey, identityHeaderValues, signAssertion, verifyAssertion, type GatewayIdentity } from './assertion.ts';
+import { ASSERTION_HEADER, IDENTITY_HEADERS, deriveAssertionKey, identityHeaderValues, signAssertion, verifyAssertion, writeSignedIdentity, type GatewayIdentity } from './assertion.ts';
 
 const key = deriveAssertionKey('a-master-secret-of-at-least-32-characters!');
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -55,5 +55,17 @@ describe('gateway assertion', () => {
     const other = deriveAssertionKey('another-master-secret-of-32-characters!!');
     const h = { ...identityHeaderValues(id), [ASSERTION_HEADER]: signAssertion(other, id, 'POST', '/v1/orders?x=1', NOW) };
     expect(verifyAssertion(key, h, 'POST', '/v1/orders?x=1', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+});
+
+describe('writeSignedIdentity', () => {
+  it('writes the same headers and assertion as identityHeaderValues + signAssertion, and they verify', () => {
+    const key = deriveAssertionKey('w'.repeat(40));
+    const id: GatewayIdentity = { requestId: 'req_1', partnerId: 'ptr_1', userId: null, clientId: 'app_1', tenantId: 'tnt_1', ban: null, bans: ['ban_1', 'ban_2'], billTo: 'ban_1', delegationId: 'dlg_1', scopes: ['orders.read'], persona: 'partner', permission: 'orders.read' };
+    const out: Record<string, string | string[]> = { accept: '*/*' };
+    writeSignedIdentity(out, key, id, 'get', '/v1/orders?ban=1', 1_750_000_000_000);
+    expect(out).toEqual({ accept: '*/*', ...identityHeaderValues(id), [ASSERTION_HEADER]: signAssertion(key, id, 'GET', '/v1/orders?ban=1', 1_750_000_000_000) });
+    const v = verifyAssertion(key, out, 'GET', '/v1/orders?ban=1', 1_750_000_000_000);
+    expect(v.ok && v.identity).toEqual(id);
   });
 });

@@ -103,6 +103,24 @@ export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, 
   return `v1.${ts}.${mac}`;
 }
 
+/**
+ * The identity headers and their assertion in one pass (the gateway's per-request path): every
+ * field encoded once, written into `into` (the upstream request's headers, or a forward-auth
+ * answer) together with `x-partnergate-assertion`. Same bytes as identityHeaderValues() +
+ * signAssertion().
+ */
+export function writeSignedIdentity(into: Record<string, string | string[]>, key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number): void {
+  const ts = Math.floor(nowMs / 1000);
+  let s = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
+  for (let i = 0; i < FIELDS.length; i++) {
+    const f = FIELDS[i];
+    const v = encodeField(id, f);
+    s += '\n' + v;
+    if (v !== '') into[IDENTITY_HEADERS[f]] = v;
+  }
+  into[ASSERTION_HEADER] = `v1.${ts}.${macFor(key).digest(s, 'base64url')}`;
+}
+
 export type AssertionCheck = { ok: true; identity: GatewayIdentity } | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
 
 /** Verify the assertion and the identity headers of an incoming request (the upstream side). */

@@ -15,7 +15,7 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
-import { ASSERTION_HEADER, identityHeaderValues, signAssertion } from './assertion.ts';
+import { writeSignedIdentity } from './assertion.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { forwardableHeaders, isSkippedResponseHeader, type UpstreamPools } from './proxy.ts';
@@ -104,8 +104,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     headers['x-forwarded-for'] = req.ip;
     headers['x-forwarded-proto'] = req.protocol;
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-    Object.assign(headers, identityHeaderValues(admitted.identity));
-    headers[ASSERTION_HEADER] = signAssertion(d.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime());
+    writeSignedIdentity(headers, d.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime());
 
     let res;
     try {
@@ -164,8 +163,9 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     }
     try {
       const a = await gateway.admit(g, m.rule, st);
-      for (const [k, v] of Object.entries(identityHeaderValues(a.identity))) reply.header(k, v);
-      reply.header(ASSERTION_HEADER, signAssertion(d.assertionKey, a.identity, method, uri, d.clock.now().getTime()));
+      const out: Record<string, string> = {};
+      writeSignedIdentity(out, d.assertionKey, a.identity, method, uri, d.clock.now().getTime());
+      reply.headers(out);
       for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
       gateway.audit(g, m.rule, st, 200);
       return reply.code(200).send();

@@ -85,7 +85,7 @@ export interface Admitted {
 }
 
 type Caller =
-  | { kind: 'app'; token: VerifiedToken; principal: AppPrincipal; partnerId: string; rateKey: string }
+  | { kind: 'app'; token: VerifiedToken; principal: AppPrincipal; partnerId: string; rateKey: string; limits: Map<string, RateLimitRequest[]> }
   | {
       kind: 'user';
       /** the portal principal (API token or session); null for a partnerless app token */
@@ -96,6 +96,8 @@ type Caller =
       scopes: readonly string[] | null;
       /** the tenant a partnerless app token is for */
       claimTenant: string | null;
+      /** rate-limit keys and limits by route class, built on first use */
+      limits: Map<string, RateLimitRequest[]>;
     };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -115,6 +117,10 @@ export class GatewayService {
   readonly auditBuffer: AuditBuffer;
   readonly #limits: Record<string, number>;
   readonly #dpopReplay = new DpopReplayCache();
+  /** callers derived from verified (cached) tokens; dropped with the token */
+  readonly #callers = new WeakMap<VerifiedToken, { caller: Caller; actor: Actor }>();
+  /** RateLimit-Policy field values by class and limit */
+  readonly #policyFields = new Map<string, { policy: string; name: string }>();
 
   constructor(d: GatewayDeps) {
     this.#d = d;
@@ -168,11 +174,16 @@ export class GatewayService {
   #credential(req: GatewayRequest): { kind: 'jwt' | 'pat' | 'session'; token: string; dpop?: boolean } {
     const h = req.headers.authorization;
     if (h !== undefined) {
-      const m = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i.exec(h.trim());
-      if (!m) throw identityErrors.invalid_token('The Authorization header must be "Bearer <token>".', { headers: { 'www-authenticate': bearerChallenge('invalid_request', 'malformed Authorization header') } });
-      const token = m[2];
+      // The scheme by prefix; the token's characters are checked only before a signature check
+      // (a token already in the verified cache is known to be well formed).
+      const sp = h.indexOf(' ');
+      const scheme = sp > 0 ? h.slice(0, sp).toLowerCase() : '';
+      const token = sp > 0 ? h.slice(sp + 1).trim() : '';
+      if ((scheme !== 'bearer' && scheme !== 'dpop') || token === '' || token.length > 8192) {
+        throw identityErrors.invalid_token('The Authorization header must be "Bearer <token>".', { headers: { 'www-authenticate': bearerChallenge('invalid_request', 'malformed Authorization header') } });
+      }
       if (token.startsWith('pgpat_')) return { kind: 'pat', token };
-      return { kind: 'jwt', token, dpop: m[1].toLowerCase() === 'dpop' };
+      return { kind: 'jwt', token, dpop: scheme === 'dpop' };
     }
     if (req.sessionCookie) return { kind: 'session', token: req.sessionCookie };
     // RFC 6750 §2.2/2.3 form and query tokens are not accepted: a token in a URL ends up in logs.
@@ -210,7 +221,7 @@ export class GatewayService {
     const partnerId = p.partner?.partnerId ?? null;
     st.actor = { type: c.kind === 'pat' ? 'api_token' : 'user', userId: p.userId, partnerId, clientId: null, agencyId: null };
     st.partnerId = partnerId;
-    return { kind: 'user', user: p, principal: { type: 'user', userId: p.userId }, partnerId, rateKey: `u:${p.userId}`, scopes: null, claimTenant: null };
+    return { kind: 'user', user: p, principal: { type: 'user', userId: p.userId }, partnerId, rateKey: `u:${p.userId}`, scopes: null, claimTenant: null, limits: new Map() };
   }
 
   /** A key-bound token needs the DPoP scheme and a proof by that key; an unbound one must not claim DPoP. */
@@ -226,19 +237,35 @@ export class GatewayService {
     if (why) throw refuse(why);
   }
 
+  /**
+   * Who acts, from the verified claims. A cached token's caller is derived once (claims never
+   * change) and reused: no per-request objects or key strings for the hot path.
+   */
   #appCaller(t: VerifiedToken, st: GatewayState): Caller {
+    let m = this.#callers.get(t);
+    if (m === undefined) {
+      m = this.#deriveAppCaller(t);
+      this.#callers.set(t, m);
+    }
+    st.actor = m.actor;
+    if (m.caller.partnerId !== null) st.partnerId = m.caller.partnerId;
+    return m.caller;
+  }
+
+  #deriveAppCaller(t: VerifiedToken): { caller: Caller; actor: Actor } {
     const c = t.claims;
     const userId = c.sub.startsWith('usr_') ? c.sub : null;
+    const rateKey = `t:${t.hash.slice(0, 32)}`;
     if (!c.partner_id) {
       // A token of no partner: a person using an app on their own tenant (customer persona).
       if (!userId) throw identityErrors.invalid_token('The token names no partner and no user.', { headers: { 'www-authenticate': bearerChallenge('invalid_token') } });
-      st.actor = { type: 'app', userId, partnerId: null, clientId: c.client_id, agencyId: null };
       const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes };
-      return { kind: 'user', user: null, principal: p, partnerId: null, rateKey: `t:${t.hash.slice(0, 32)}`, scopes: t.scopes, claimTenant: c.tenant_id ?? null };
+      return {
+        actor: { type: 'app', userId, partnerId: null, clientId: c.client_id, agencyId: null },
+        caller: { kind: 'user', user: null, principal: p, partnerId: null, rateKey, scopes: t.scopes, claimTenant: c.tenant_id ?? null, limits: new Map() },
+      };
     }
     // The acting party is the app (RFC 9068 `sub` is the customer who consented, or the app).
-    st.actor = { type: 'app', userId: null, partnerId: c.partner_id, clientId: c.client_id, agencyId: null };
-    st.partnerId = c.partner_id;
     const principal: AppPrincipal = {
       type: 'app',
       partnerId: c.partner_id,
@@ -249,7 +276,10 @@ export class GatewayService {
       scopes: t.scopes,
       userId: null,
     };
-    return { kind: 'app', token: t, principal, partnerId: c.partner_id, rateKey: `t:${t.hash.slice(0, 32)}` };
+    return {
+      actor: { type: 'app', userId: null, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
+      caller: { kind: 'app', token: t, principal, partnerId: c.partner_id, rateKey, limits: new Map() },
+    };
   }
 
   // ---- target -------------------------------------------------------------------------------
@@ -360,8 +390,12 @@ export class GatewayService {
    */
   async #rateLimit(caller: Caller, rule: GatewayRule): Promise<Record<string, string>> {
     const cls = rule.rateClass;
-    const reqs: RateLimitRequest[] = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 }];
-    if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 });
+    let reqs = caller.limits.get(cls);
+    if (reqs === undefined) {
+      reqs = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 }];
+      if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 });
+      caller.limits.set(cls, reqs);
+    }
     const limiter = this.#d.rateLimiter;
     let ds: RateLimitDecision[];
     try {
@@ -373,7 +407,16 @@ export class GatewayService {
       throw err;
     }
     const refused = ds[0].allowed ? (ds.length > 1 && !ds[1].allowed ? 1 : -1) : 0;
-    if (refused < 0) return rateLimitHeaders({ name: cls, limit: reqs[0].limit, windowMs: 60_000 }, ds[0]);
+    if (refused < 0) {
+      const d = ds[0];
+      let f = this.#policyFields.get(cls + ':' + d.limit);
+      if (f === undefined) {
+        const h = rateLimitHeaders({ name: cls, limit: d.limit, windowMs: 60_000 }, d);
+        f = { policy: h['ratelimit-policy'], name: h.ratelimit.slice(0, h.ratelimit.indexOf(';r=')) };
+        this.#policyFields.set(cls + ':' + d.limit, f);
+      }
+      return { 'ratelimit-policy': f.policy, ratelimit: `${f.name};r=${d.remaining};t=${Math.ceil(d.resetMs / 1000)}` };
+    }
     const policy: RatePolicy = { name: refused === 0 ? cls : 'partner', limit: reqs[refused].limit, windowMs: 60_000 };
     const d = ds[refused];
     throw platformErrors.rate_limited(`At most ${policy.limit} ${policy.name} requests are allowed in any 60 seconds. Try again in ${d.retryAfterSec} s.`, {
