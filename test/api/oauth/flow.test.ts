@@ -5,7 +5,10 @@
  * PKCE → sign in at Partnergate → consent (partner's verified name, permissions in plain words,
  * billing accounts, duration) → code exchange → access token checked against the JWKS (RFC 9068
  * claims for both parties) → refresh rotation → introspection → the customer revokes under
- * "Connected partners" → refresh fails, introspection says inactive.
+ * "Connected partners" → refresh fails, introspection says inactive. Also through openid-client:
+ * refresh-token reuse detection (a replayed refresh token revokes the whole family and the
+ * consent). A restart between code and exchange: in-process here, real processes in
+ * restart.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -210,7 +213,33 @@ describe('identity scopes only', () => {
   });
 });
 
-describe('a restart in the middle of a flow', () => {
+describe('refresh-token reuse detection, through openid-client', () => {
+  it('refuses a replayed refresh token and revokes the whole family and the consent', async () => {
+    const p = await pkce();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid orders.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
+    const callback = await authorizeViaHttp(t, url, tenant.admin);
+    const first = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+    const dlg = JSON.parse(Buffer.from(first.access_token.split('.')[1], 'base64url').toString()).dlg as string;
+    const second = await oidc.refreshTokenGrant(config, first.refresh_token!);
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await oidc.tokenIntrospection(config, second.access_token)).active).toBe(true);
+
+    // The rotated-out token comes back (stolen, or replayed by a confused client): refused…
+    await expect(oidc.refreshTokenGrant(config, first.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    // …and the whole family is gone: the current refresh token and the access tokens it issued.
+    await expect(oidc.refreshTokenGrant(config, second.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await oidc.tokenIntrospection(config, second.access_token)).toEqual({ active: false });
+    expect(await oidc.tokenIntrospection(config, second.refresh_token!)).toEqual({ active: false });
+    // The consent behind it ended too: the customer sees the connection revoked, with the reason.
+    const admin = await tenant.admin.login();
+    const list = await admin.get(`/api/v1/tenants/${tenant.id}/connected-apps?include_ended=true`);
+    const row = list.body.data.find((x: { delegation_id: string }) => x.delegation_id === dlg);
+    expect(row.status).toBe('revoked');
+    expect(row.revoke_reason).toMatch(/redeemed twice|grant revoked/);
+  });
+});
+
+describe('a restart in the middle of a flow (in process; real processes: restart.test.ts)', () => {
   it('exchanges a code issued before the restart, and refreshes after another one', async () => {
     const p = await pkce();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'orders.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });

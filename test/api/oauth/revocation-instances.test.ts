@@ -6,10 +6,8 @@
  * request). A restarted instance loads the unexpired revocations at start.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,11 +17,11 @@ import { buildApp } from '../../../src/app/build-app.ts';
 import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
-import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
+import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
 import { World } from '../../helpers/world.ts';
+import { freePort, startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}-rv:`;
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -46,85 +44,27 @@ async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Instance {
-  proc: ChildProcess;
-  base: string;
-  output: string[];
-}
-
 let database: { url: string; drop: () => Promise<void> };
 let dataDir: string;
 let db: Db;
 let setup: FastifyInstance;
 let world: World;
-let one: Instance;
-let two: Instance;
+let one: ServerProcess;
+let two: ServerProcess;
 let publicUrl: string;
 
-async function serve(port: number): Promise<Instance> {
-  const output: string[] = [];
-  const proc = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'serve'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: database.url,
-      REDIS_URL,
-      REDIS_KEY_PREFIX,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: publicUrl, // one issuer and audience for both, as behind a load balancer
-      SECRET_KEY: TEST_SECRET,
-      LOG_LEVEL: 'silent',
-      SCRYPT_COST: '10',
-      DATA_DIR: dataDir,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${output.join('')}`);
-    try {
-      if ((await fetch(base + '/readyz')).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { proc, base, output };
-}
-
-async function stop(i: Instance | undefined): Promise<void> {
-  if (!i || i.proc.exitCode !== null) return;
-  const exited = new Promise((r) => i.proc.once('exit', r));
-  i.proc.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (i.proc.exitCode === null) i.proc.kill('SIGKILL');
-}
+const serve = (port: number) => startServerProcess({ port, dataDir, databaseUrl: database.url, publicUrl, redisUrl: REDIS_URL, redisKeyPrefix: REDIS_KEY_PREFIX });
+const stop = (i: ServerProcess | undefined) => stopServerProcess(i);
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
-async function form(i: Instance, path_: string, auth: string, params: Record<string, string>) {
+async function form(i: ServerProcess, path_: string, auth: string, params: Record<string, string>) {
   const r = await fetch(`${i.base}/oauth${path_}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(params).toString() });
   const text = await r.text();
   return { status: r.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
 }
 
-async function context(i: Instance, token: string) {
+async function context(i: ServerProcess, token: string) {
   const r = await fetch(`${i.base}/resources/v1/context`, { headers: { authorization: `Bearer ${token}` } });
   return { status: r.status, body: (await r.json()) as { code?: string } };
 }
@@ -182,7 +122,7 @@ describe('access-token revocation across two instances', () => {
 
     // A restarted instance loads the revocation at start.
     await stop(two);
-    two = await serve(Number(new URL(two.base).port));
+    two = await serve(two.port);
     expect(await context(two, token)).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
     // …and new tokens of the same app still work there.
     const fresh = await form(two, '/token', auth, { grant_type: 'client_credentials', scope: 'orders.read' });
