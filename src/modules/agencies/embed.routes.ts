@@ -69,7 +69,6 @@ export const EMBED_ALLOWED_HEADERS = 'Authorization, Content-Type';
 export const FORM_PAGE_PERMISSIONS_POLICY = [
   'accelerometer',
   'autoplay',
-  'bluetooth',
   'browsing-topics',
   'camera',
   'display-capture',
