@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { upstreamCommand } from '../modules/gateway/gateway.cli.ts';
 import { keysCliExtension } from '../modules/oauth/keys.cli.ts';
 import { serviceAccountCli } from '../modules/authz/service-account.cli.ts';
+import { appsCliExtension } from '../modules/apps/apps.cli.ts';
 
 export interface CliExtension {
   command: string;
@@ -16,4 +17,4 @@ export interface CliExtension {
   }): Promise<number>;
 }
 
-export const CLI_EXTENSIONS: CliExtension[] = [upstreamCommand, keysCliExtension, serviceAccountCli];
+export const CLI_EXTENSIONS: CliExtension[] = [upstreamCommand, keysCliExtension, serviceAccountCli, appsCliExtension];

@@ -3,9 +3,12 @@
  * sample partner app at /sample-partner-app/) and one for the wholesaler (Contoso Provisioning,
  * client credentials + token exchange), plus one end customer Contoso resells. Client secrets
  * are derived from the installation secret (like demo passwords), so re-runs print the same
- * value; only their keyed hash is stored. Idempotent.
+ * value; only their keyed hash is stored. Idempotent. If an owner rotates a demo app's secret,
+ * the derived value stops working (the sample partner app says so): `partnergate apps
+ * reset-demo-secret` puts it back.
  */
 import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../platform/crypto.ts';
 import type { Services } from '../../app/services.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { DemoWorld } from '../demo/demo.seed.ts';
@@ -85,4 +88,42 @@ export async function seedDemoApps(s: Services, world: DemoWorld, opCtx: Request
     }
     world.resold_tenants = (await s.resold.list(contoso.id)).map((r) => ({ partner_slug: contoso.slug, tenant_id: r.tenant.id, slug: r.tenant.slug, name: r.tenant.name, delegation_id: r.delegation_id, bill_to_ban: r.bill_to_ban }));
   }
+}
+
+export interface DemoAppSecretState {
+  partner_slug: string;
+  client_id: string;
+  /** the derived demo secret (what `seed demo --json` prints) */
+  client_secret: string;
+  /** false when the app's secret was rotated since: the derived one no longer authenticates */
+  current: boolean;
+}
+
+/** The demo apps that use a client secret, and whether it still is the derived demo secret. */
+export async function demoAppSecrets(s: Pick<Services, 'apps' | 'partners' | 'hasher' | 'config'>): Promise<DemoAppSecretState[]> {
+  const out: DemoAppSecretState[] = [];
+  for (const { partnerSlug, input } of demoApps(s.config.publicUrl)) {
+    const partner = await s.partners.findBySlug(partnerSlug);
+    if (!partner) continue;
+    const app = (await s.apps.list(partner.id)).find((a) => a.name === input.name);
+    if (!app || app.token_endpoint_auth_method !== 'client_secret_basic') continue;
+    const secret = demoClientSecret(s.config.secretKey, partnerSlug);
+    out.push({ partner_slug: partnerSlug, client_id: app.id, client_secret: secret, current: app.secret_hash !== null && constantTimeEqual(app.secret_hash, s.hasher.hash(secret)) });
+  }
+  return out;
+}
+
+/** Put the derived demo secret back on every demo app whose secret was rotated (audited as a rotation). */
+export async function resetDemoSecrets(s: Services, ctx: RequestContext): Promise<(DemoAppSecretState & { reset: boolean })[]> {
+  const out: (DemoAppSecretState & { reset: boolean })[] = [];
+  for (const a of await demoAppSecrets(s)) {
+    if (a.current) {
+      out.push({ ...a, reset: false });
+      continue;
+    }
+    const partner = await s.partners.findBySlug(a.partner_slug);
+    await s.apps.rotateSecret({ ...ctx, actor: { ...ctx.actor, partnerId: partner!.id } }, partner!.id, a.client_id, { secret: a.client_secret, reason: 'demo secret restored (partnergate apps reset-demo-secret)' });
+    out.push({ ...a, current: true, reset: true });
+  }
+  return out;
 }

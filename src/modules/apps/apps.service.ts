@@ -286,17 +286,21 @@ export class AppsService {
     });
   }
 
-  /** A new secret, shown once; the previous one stops working at once. */
-  async rotateSecret(ctx: RequestContext, partnerId: string, appId: string): Promise<{ app: repo.AppRow; secret: string }> {
+  /**
+   * A new secret, shown once; the previous one stops working at once. `opts.secret` is for the
+   * demo only (`partnergate apps reset-demo-secret` puts the derived demo secret back); the API
+   * always generates one.
+   */
+  async rotateSecret(ctx: RequestContext, partnerId: string, appId: string, opts: { secret?: string; reason?: string } = {}): Promise<{ app: repo.AppRow; secret: string }> {
     return this.#write(async (trx) => {
       const app = await this.#loadForWrite(trx, partnerId, appId);
       if (app.token_endpoint_auth_method !== 'client_secret_basic') throw E.app_secret_not_applicable();
-      const secret = newSecret(CLIENT_SECRET_PREFIX);
+      const secret = opts.secret ?? newSecret(CLIENT_SECRET_PREFIX);
       const now = this.#now();
       const patch = { secret_hash: this.#d.hasher.hash(secret), secret_hint: secretHint(secret), secret_rotated_at: now, updated_at: now };
       await repo.updateApp(trx, appId, patch);
       await this.#d.feed.record(trx, 'app', appId);
-      await this.#d.audit.record(trx, ctx, { action: 'app.secret_rotated', partnerId, targetType: 'app', targetId: appId, details: { secret_hint: patch.secret_hint } });
+      await this.#d.audit.record(trx, ctx, { action: 'app.secret_rotated', partnerId, targetType: 'app', targetId: appId, details: { secret_hint: patch.secret_hint, ...(opts.reason ? { reason: opts.reason } : {}) } });
       return { app: { ...app, ...patch }, secret };
     });
   }

@@ -8,13 +8,18 @@
  * It talks to the authorization server the way any partner's backend would — through the token,
  * introspection and revocation endpoints — over an in-process request rather than the network.
  * Sessions live in memory (this is a sample).
+ *
+ * Its client secret is the demo secret derived from SECRET_KEY (what `seed demo --json` prints).
+ * If the app's owner rotates the secret, that value no longer authenticates: the page says so
+ * up front, and any `invalid_client` answer is explained with the fix
+ * (`partnergate apps reset-demo-secret`) instead of failing silently.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.ts';
 import { constantTimeEqual } from '../../platform/crypto.ts';
 import type { AppsService } from '../apps/index.ts';
-import { SAMPLE_APP_PATH, demoClientSecret } from '../apps/index.ts';
+import { SAMPLE_APP_PATH, demoAppSecrets } from '../apps/index.ts';
 import { esc, STYLESHEET_PATH } from './interaction-views.ts';
 import { PAGE_CSP } from './provider.ts';
 
@@ -23,6 +28,8 @@ const DEMO_PARTNER = 'northwind-apps';
 const DEMO_APP = 'Northwind Ordering';
 const SCOPE = 'openid profile orders.read orders.create billing.accounts.read';
 const MAX_SESSIONS = 1000;
+export const SECRET_ROTATED_MESSAGE =
+  "This sample's client secret was rotated: the Northwind Ordering app's secret was changed in the partner portal or the API, and this sample only knows the demo secret derived from SECRET_KEY, so the authorization server answers invalid_client. To fix it, run `partnergate apps reset-demo-secret` (it puts the demo secret back and prints it; `partnergate seed demo --json` prints the same value).";
 
 interface SampleSession {
   csrf: string;
@@ -44,8 +51,8 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
   const client = async () => {
     const partner = await app.services.partners.findBySlug(DEMO_PARTNER);
     if (!partner) return null;
-    const found = (await d.apps.list(partner.id)).find((a) => a.name === DEMO_APP);
-    return found ? { id: found.id, secret: demoClientSecret(d.config.secretKey, DEMO_PARTNER), partnerName: partner.name } : null;
+    const found = (await demoAppSecrets(app.services)).find((a) => a.partner_slug === DEMO_PARTNER);
+    return found ? { id: found.client_id, secret: found.client_secret, secretCurrent: found.current, partnerName: partner.name } : null;
   };
 
   const session = (req: FastifyRequest, reply: FastifyReply): SampleSession => {
@@ -79,7 +86,13 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
     } catch {
       body = { raw: r.body.slice(0, 500) };
     }
-    return { status: r.statusCode, body };
+    return { status: r.statusCode, body, secretRotated: body.error === 'invalid_client' };
+  };
+
+  /** Say what went wrong, and for invalid_client why and how to fix it. */
+  const failed = (s: SampleSession, what: string, r: { status: number; body: Record<string, unknown>; secretRotated: boolean }) => {
+    if (r.secretRotated) note(s, `${what} failed (${r.status} invalid_client): this sample's client secret was rotated. Run \`partnergate apps reset-demo-secret\` to put the demo secret back.`, r.body);
+    else note(s, `${what} failed (${r.status}).`, r.body);
   };
 
   const html = (reply: FastifyReply, body: string, status = 200) =>
@@ -137,7 +150,7 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
     if (r.status === 200) {
       s.tokens = r.body as SampleSession['tokens'];
       note(s, 'Exchanged the authorization code for tokens.');
-    } else note(s, `The code exchange failed (${r.status}).`, r.body);
+    } else failed(s, 'The code exchange', r);
     return reply.redirect(`${SAMPLE_APP_PATH}/`);
   });
 
@@ -157,12 +170,13 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
     if (r.status === 200) {
       s.tokens = r.body as SampleSession['tokens'];
       note(s, 'Refreshed: a new access token and a new (rotated) refresh token.');
-    } else note(s, `The refresh failed (${r.status}).`, r.body);
+    } else failed(s, 'The refresh', r);
   });
 
   action('introspect', async (s, c) => {
     if (!s.tokens) return;
     const r = await oauthPost('/token/introspection', c, { token: s.tokens.access_token });
+    if (r.status !== 200) return failed(s, 'Introspection', r);
     note(s, `Introspection: active = ${String(r.body.active)}.`, r.body);
   });
 
@@ -181,6 +195,7 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
   action('revoke', async (s, c) => {
     if (!s.tokens?.refresh_token) return;
     const r = await oauthPost('/token/revocation', c, { token: s.tokens.refresh_token, token_type_hint: 'refresh_token' });
+    if (r.status !== 200) return failed(s, 'Disconnecting', r);
     note(s, `Disconnected: the refresh token was revoked (${r.status}); the connection ends with it.`);
     s.tokens = undefined;
   });
@@ -199,14 +214,16 @@ function claimsOf(token: string): Record<string, unknown> | null {
   }
 }
 
-function view(s: SampleSession, c: { id: string; partnerName: string }): string {
+function view(s: SampleSession, c: { id: string; partnerName: string; secretCurrent: boolean }): string {
   const form = (action: string, label: string, cls = 'secondary') =>
     `<form method="post" action="${SAMPLE_APP_PATH}/${action}"><input type="hidden" name="csrf" value="${esc(s.csrf)}"><button type="submit" class="${cls}">${esc(label)}</button></form>`;
+  const warning = c.secretCurrent ? '' : `<p class="error" role="alert" data-testid="secret-rotated">${esc(SECRET_ROTATED_MESSAGE)}</p>`;
   const notes = s.notes.length
     ? `<h2>What happened</h2><ul class="scopes">${s.notes.map((n) => `<li><span class="muted">${esc(n.at)}</span> ${esc(n.text)}${n.detail !== undefined ? `<pre>${esc(JSON.stringify(n.detail, null, 2))}</pre>` : ''}</li>`).join('')}</ul>`
     : '';
   if (!s.tokens) {
     return `<h1>${esc(c.partnerName)} — sample partner app</h1>
+${warning}
 <p>This page plays a partner's app (<code>${esc(c.id)}</code>). It never sees your password: it sends you to Partnergate, where a customer admin signs in and decides what the partner may do, on which billing accounts, and for how long.</p>
 <p class="muted">Try it as a customer admin of the demo world (see <code>partnergate seed demo</code> for the logins).</p>
 <div class="actions"><a class="button primary" href="${SAMPLE_APP_PATH}/start" data-testid="connect">Connect your Partnergate account</a></div>
@@ -218,6 +235,7 @@ ${notes}`;
     .map((k) => `<tr><th>${esc(k)}</th><td data-claim="${esc(k)}"><code>${esc(typeof claims[k] === 'string' ? claims[k] : JSON.stringify(claims[k]))}</code></td></tr>`)
     .join('');
   return `<h1>Connected</h1>
+${warning}
 <p>The app holds an access token (JWT, ${esc(s.tokens.expires_in ?? '?')} s) and a refresh token for your organisation. Its claims name both parties:</p>
 <table class="claims" data-testid="claims">${rows}</table>
 <div class="actions wrap">${form('refresh', 'Refresh the token')}${form('introspect', 'Introspect')}${form('call-api', 'Call the API')}${form('revoke', 'Disconnect', 'primary')}</div>

@@ -2,16 +2,21 @@
  * The demo world's OAuth side and the sample partner app: `seed demo` registers an app for the
  * delegated partner and for the wholesaler (secrets derived from the installation secret, the same
  * on every run, stored only as hashes), and /sample-partner-app/ runs the whole Partner flow in a
- * browser. Both databases.
+ * browser. When the owner rotates the demo app's secret the sample says so (and how to fix it)
+ * instead of failing silently, and `partnergate apps reset-demo-secret` puts it back. Both
+ * databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../e2e/helpers/portal.ts';
 import { decodeJwt, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
 import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
 import type { DemoAppInfo } from '../../../src/modules/apps/index.ts';
+import { TEST_SECRET } from '../../helpers/config.ts';
+import { REDIS_URL } from '../../helpers/app.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
 let t: OAuthTestApp;
@@ -109,5 +114,69 @@ describe('the sample partner app', () => {
     const res = await fetch(`${t.url}/sample-partner-app/callback?code=abc&state=forged&iss=${encodeURIComponent(t.issuer)}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/sample-partner-app/');
+  });
+
+  it("says the demo app's secret was rotated and how to fix it, and works again after `apps reset-demo-secret`", async () => {
+    const northwind = apps[0];
+    const partner = world.partners.find((p) => p.slug === 'northwind-apps')!;
+    const acme = world.tenants[0];
+    const owner = await t.client().login(partner.owner.email, partner.owner.password);
+    const rotated = await owner.post(`/api/v1/partners/${partner.id}/apps/${northwind.client_id}/rotate-secret`, {});
+    expect(rotated.status).toBe(200);
+
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 1000 }, locale: 'en-US' });
+    ctx.setDefaultTimeout(15_000);
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/sample-partner-app/`);
+    // Said up front…
+    const warning = page.getByTestId('secret-rotated');
+    await warning.waitFor();
+    expect(await warning.innerText()).toContain('partnergate apps reset-demo-secret');
+    // …and when the token endpoint refuses the client, the note says why instead of a bare 401.
+    await page.getByTestId('connect').click();
+    await page.getByLabel('Email').fill(acme.admin.email);
+    await page.getByLabel('Password').fill(acme.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const note = page.getByText(/The code exchange failed \(401 invalid_client\)/);
+    await note.waitFor();
+    expect(await note.innerText()).toMatch(/secret was rotated.*partnergate apps reset-demo-secret/s);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'oauth-sample-partner-app-secret-rotated.png'), fullPage: true });
+
+    // The fix: the CLI puts the derived secret back (the value `seed demo --json` prints).
+    const root = path.resolve(import.meta.dirname, '../../..');
+    const cli = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), 'apps', 'reset-demo-secret', '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATA_DIR: t.testDb.dataDir,
+        SECRET_KEY: TEST_SECRET,
+        PUBLIC_URL: t.url,
+        ...(t.testDb.databaseUrl ? { DATABASE_URL: t.testDb.databaseUrl } : {}),
+        ...(process.env.REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: t.config.redisKeyPrefix } : {}),
+      },
+      timeout: 60_000,
+    });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual([
+      { partner_slug: 'northwind-apps', client_id: northwind.client_id, client_secret: northwind.client_secret, reset: true },
+      { partner_slug: 'contoso-wholesale', client_id: apps[1].client_id, client_secret: apps[1].client_secret, reset: false },
+    ]);
+    expect((await seedDemo(t.services)).apps).toEqual(apps);
+    const audit = await t.testDb.db.kysely.selectFrom('audit_events').select(['action', 'details']).where('target_id', '=', northwind.client_id).where('action', '=', 'app.secret_rotated').orderBy('seq').execute();
+    expect(audit).toHaveLength(2);
+    expect(JSON.parse(audit[1].details ?? '{}').reason).toMatch(/demo secret restored/);
+
+    await page.goto(`${t.url}/sample-partner-app/`);
+    await page.getByTestId('connect').waitFor();
+    expect(await page.getByTestId('secret-rotated').count()).toBe(0);
+    await page.getByTestId('connect').click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByTestId('claims').waitFor();
+    expect(await page.locator('[data-claim="tenant_id"]').innerText()).toBe(acme.id);
+    await ctx.close();
   });
 });
