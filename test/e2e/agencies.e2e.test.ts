@@ -1,13 +1,16 @@
 /**
  * Browser journey (seed 004): a tenant admin creates an agency, customizes its form with a live
- * preview and generates a token; the embed code is pasted into a static page served from ANOTHER
- * origin (a tiny node:http server on another port); a visitor of that page issues a voucher
- * through the iframe and looks it up; the form shows the rate-limit refusal with its wait, and a
- * "disabled" message once the admin revokes the token. The <script> variant renders the same form.
+ * preview and generates a token; the embed code, copied with the portal's Copy button and read
+ * back from the clipboard, is pasted into a static page of ANOTHER SITE (a tiny node:http server
+ * reached as `localhost`, while the portal is `127.0.0.1`: a third-party iframe, no cookies); a
+ * visitor of that page issues a voucher through the iframe and looks it up, the whole form fitting
+ * the plain iframe; the optional resize listener grows the frame on a narrow screen; the form shows
+ * the rate-limit refusal with its wait, and a "disabled" message once the admin revokes the token.
+ * The <script> variant renders the same form.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import type { TestTenant } from '../helpers/world.ts';
 
@@ -31,12 +34,29 @@ beforeAll(async () => {
     res.end(body ?? 'not found');
   });
   await new Promise<void>((r) => agencySite.listen(0, '127.0.0.1', r));
-  agencyOrigin = `http://127.0.0.1:${(agencySite.address() as { port: number }).port}`;
+  // Another site, not just another port: `localhost` and `127.0.0.1` are different hosts, so the
+  // portal's form is a third-party frame there (no cookies of its own, none needed).
+  agencyOrigin = `http://localhost:${(agencySite.address() as { port: number }).port}`;
 });
 afterAll(async () => {
   await new Promise<void>((r) => (agencySite ? agencySite.close(() => r()) : r()));
   await portal?.close();
 });
+
+/** Click a Copy button of the portal and read what it put on the clipboard. */
+async function copied(page: Page, scope: Locator, buttonName: string): Promise<string> {
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await scope.getByRole('button', { name: buttonName }).click();
+  await scope.getByRole('button', { name: 'Copied' }).first().waitFor();
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** The form inside the frame fits without scrolling: the frame is at least as tall as the form. */
+async function formFits(page: Page, selector = 'iframe'): Promise<{ frame: number; form: number }> {
+  const frame = await page.locator(selector).evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height);
+  const form = await page.frameLocator(selector).locator('html').evaluate((h) => h.scrollHeight);
+  return { frame, form };
+}
 
 function agencyPage(title: string, snippet: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
@@ -49,10 +69,13 @@ describe('agency embedded form', () => {
   let token = '';
   let iframeSnippet = '';
   let scriptSnippet = '';
+  let resizeSnippet = '';
   let issuedCode = '';
 
   it('a tenant admin creates an agency and generates a form token with a live preview; the embed code is shown with it, once', { timeout: 90_000 }, async () => {
-    expect(new URL(portal.url).origin).not.toBe(agencyOrigin);
+    expect(new URL(portal.url).hostname).toBe('127.0.0.1');
+    expect(new URL(agencyOrigin).hostname).toBe('localhost');
+    await admin.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portal.url });
     await login(admin, tenant.admin.email, tenant.admin.password);
     await admin.getByTestId('nav-tenant').getByRole('link', { name: 'Agencies' }).click();
     await admin.getByRole('button', { name: 'New agency' }).click();
@@ -81,12 +104,16 @@ describe('agency embedded form', () => {
     token = await oneTimeSecret(admin);
     expect(token).toMatch(/^pgagt_[0-9A-Za-z]{49}$/);
     const shown = admin.getByRole('dialog', { name: 'Form token generated' });
-    iframeSnippet = (await shown.getByTestId('embed-snippet-iframe').innerText()).trim();
-    await shown.getByRole('tab', { name: 'script' }).click();
-    scriptSnippet = (await shown.getByTestId('embed-snippet-script').innerText()).trim();
-    expect(iframeSnippet).toContain(`${portal.url}/embed/form#token=${token}`);
-    expect(scriptSnippet).toContain(`data-token="${token}"`);
+    // copied the way an admin does it: the Copy buttons, then the clipboard
+    iframeSnippet = await copied(admin, shown, 'Copy the iframe embed code');
+    resizeSnippet = await copied(admin, shown, 'Copy the resize listener embed code');
     await screenshot(admin, 'agency-token-generated');
+    await shown.getByRole('tab', { name: 'script' }).click();
+    scriptSnippet = await copied(admin, shown, 'Copy the script embed code');
+    expect(iframeSnippet).toBe((await shown.getByTestId('embed-snippet-iframe').innerText()).trim());
+    expect(iframeSnippet).toMatch(new RegExp(`^<iframe src="${portal.url}/embed/form#token=${token}" [^>]*height="\\d+"[^>]*></iframe>$`));
+    expect(resizeSnippet).toContain(`e.origin !== "${portal.url}"`);
+    expect(scriptSnippet).toBe(`<script src="${portal.url}/embed/assets/embed.js" data-token="${token}" async></script>`);
     await shown.getByRole('button', { name: 'I have copied it' }).click();
 
     // listed by prefix only; the secret is never shown again
@@ -95,9 +122,15 @@ describe('agency embedded form', () => {
     expect(await admin.locator('body').innerText()).not.toContain(token);
   });
 
-  it('a visitor of the agency’s own site (another origin) issues a voucher through the iframe and looks it up', { timeout: 90_000 }, async () => {
+  it('a visitor of the agency’s own site (another site) issues a voucher through the plain iframe and looks it up; the whole form fits', { timeout: 90_000 }, async () => {
     sitePages.set('/', agencyPage('Sunrise Travel — your booking', iframeSnippet));
+    const policyWarnings: string[] = [];
+    visitor.on('console', (m) => {
+      if (/permissions.policy|feature/i.test(m.text())) policyWarnings.push(m.text());
+    });
     await visitor.goto(agencyOrigin + '/');
+    // no cookie of the portal's is set or needed in the third-party frame
+    expect(await visitor.context().cookies(portal.url)).toEqual([]);
     const form = visitor.frameLocator('iframe');
     await form.getByTestId('intro-text').filter({ hasText: 'Thank you for booking with Sunrise Travel!' }).waitFor();
     await form.getByText(`Issued on behalf of ${tenant.name}`).waitFor();
@@ -110,6 +143,9 @@ describe('agency embedded form', () => {
     await form.getByRole('button', { name: 'Issue voucher' }).click();
     issuedCode = (await form.getByTestId('issued-code').innerText()).trim();
     expect(issuedCode).toMatch(/^VCH-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // the form's Copy button may write to the clipboard: the snippet delegates clipboard-write to the frame
+    await form.getByTestId('issue-result').getByRole('button', { name: 'Copy' }).click();
+    await form.getByTestId('issue-result').getByRole('button', { name: 'Copied' }).waitFor();
 
     await form.getByLabel('Voucher code').fill(issuedCode.toLowerCase());
     await form.getByRole('button', { name: 'Look up' }).click();
@@ -117,7 +153,14 @@ describe('agency embedded form', () => {
     await found.getByText(issuedCode).waitFor();
     await found.getByText('Grace Hopper · grace@example.test').waitFor();
     await found.getByText('BOOKING-1906').waitFor();
+    // intro, rules, the issued voucher and the lookup result all inside the plain iframe, no scrolling
+    await form.getByTestId('rules-list').getByText('Vouchers cannot be exchanged for cash.').waitFor();
+    await form.getByTestId('issue-result').getByText('Voucher issued').waitFor();
     await screenshot(visitor, 'agency-embed-issued-and-looked-up');
+    const fit = await formFits(visitor);
+    expect(fit.form, JSON.stringify(fit)).toBeLessThanOrEqual(fit.frame);
+    expect(policyWarnings).toEqual([]);
+    expect(await visitor.context().cookies(portal.url)).toEqual([]);
 
     // the voucher is the tenant's, attributed to the agency, in the audit log
     const v = await portal.t.services.db.kysely.selectFrom('vouchers').selectAll().where('code', '=', issuedCode).executeTakeFirstOrThrow();
@@ -129,6 +172,31 @@ describe('agency embedded form', () => {
     await form.getByLabel('Voucher code').fill('VCH-0000-0000-0000');
     await form.getByRole('button', { name: 'Look up' }).click();
     await form.getByTestId('embed-alert').getByText('No voucher found').waitFor();
+  });
+
+  it('with the optional resize listener the frame follows the form — on a phone-sized screen the fields stack and it grows past the default height', { timeout: 60_000 }, async () => {
+    sitePages.set('/resizing', agencyPage('Sunrise Travel — on the go', `${iframeSnippet}\n${resizeSnippet}`));
+    const page = await portal.newPage();
+    await page.setViewportSize({ width: 380, height: 700 });
+    await page.goto(agencyOrigin + '/resizing');
+    const form = page.frameLocator('iframe');
+    await form.getByTestId('intro-text').waitFor();
+    const initial = Number(/height="(\d+)"/.exec(iframeSnippet)![1]);
+    // the frame is as tall as the form (the page cannot read the cross-site document: ask each side)
+    const settled = async () => {
+      await expect.poll(async () => { const f = await formFits(page); return Math.abs(f.frame - f.form); }, { timeout: 5_000 }).toBeLessThanOrEqual(1);
+      return (await formFits(page)).frame;
+    };
+    const empty = await settled();
+    expect(empty).not.toBe(initial);
+
+    await form.getByLabel('Voucher code').fill(issuedCode);
+    await form.getByRole('button', { name: 'Look up' }).click();
+    await form.getByTestId('lookup-result').getByText('Grace Hopper · grace@example.test').waitFor();
+    const withResult = await settled();
+    expect(withResult).toBeGreaterThan(empty);
+    expect(withResult).toBeGreaterThan(initial); // a plain iframe would scroll here; this one grew
+    await screenshot(page, 'agency-embed-resizing-narrow');
   });
 
   it('the <script> variant renders the same form, and the API answers cross-origin calls (CORS, no credentials)', { timeout: 60_000 }, async () => {

@@ -84,10 +84,27 @@ export const agenciesApi = {
   vouchers: (tenantId: string, q: { agency_id?: string; cursor?: string; limit?: number }) => http.get<Page<VoucherDto>>(`/api/v1/tenants/${enc(tenantId)}/vouchers`, q),
 };
 
-/** The two ways to put a form on a site; the token goes in the URL fragment, never sent to a server. */
-export function embedSnippets(origin: string, token: string): { iframe: string; script: string } {
+/** The form's height with both results shown, at its full width (560 px): a plain iframe this tall needs no script. */
+export const EMBED_IFRAME_HEIGHT = 820;
+
+/**
+ * The two ways to put a form on a site; the token goes in the URL fragment, never sent to a server.
+ * The iframe is plain HTML; `resize` is an optional listener the site may add once per page so the
+ * frame follows the form's height (the form posts it; narrow frames stack the fields and grow).
+ */
+export function embedSnippets(origin: string, token: string): { iframe: string; script: string; resize: string } {
   return {
-    iframe: `<iframe src="${origin}/embed/form#token=${token}" title="Voucher form" width="100%" height="900" style="border:0;max-width:560px" referrerpolicy="no-referrer"></iframe>`,
+    iframe: `<iframe src="${origin}/embed/form#token=${token}" title="Voucher form" width="100%" height="${EMBED_IFRAME_HEIGHT}" style="border:0;max-width:560px" allow="clipboard-write" referrerpolicy="no-referrer"></iframe>`,
     script: `<script src="${origin}/embed/assets/embed.js" data-token="${token}" async></script>`,
+    resize: [
+      '<script>',
+      'window.addEventListener("message", function (e) {',
+      `  if (e.origin !== "${origin}" || !e.data || e.data.type !== "partnergate:embed:height" || typeof e.data.height !== "number") return;`,
+      '  document.querySelectorAll("iframe").forEach(function (f) {',
+      '    if (f.contentWindow === e.source) f.style.height = Math.min(Math.max(Math.ceil(e.data.height), 120), 5000) + "px";',
+      '  });',
+      '});',
+      '</script>',
+    ].join('\n'),
   };
 }

@@ -15,6 +15,8 @@
   frame.src = origin + '/embed/form#token=' + encodeURIComponent(token);
   frame.title = script.getAttribute('data-title') || 'Voucher form';
   frame.setAttribute('referrerpolicy', 'no-referrer');
+  // the form's Copy button writes the voucher code to the clipboard
+  frame.setAttribute('allow', 'clipboard-write');
   frame.style.width = '100%';
   frame.style.maxWidth = script.getAttribute('data-max-width') || '560px';
   frame.style.border = '0';

@@ -174,23 +174,24 @@
     setBusy(true);
   }
 
+  /** The voucher in three short rows: what and its status, for whom, reference and validity. */
   function voucherDetails(v) {
     var value = money(v.amount, v.currency);
-    var rows = [
-      ['Voucher', v.description + (value ? ' (' + value + ')' : '')],
-      ['Status', v.status],
-      ['Recipient', [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—'],
-      ['Reference', v.reference || '—'],
-      ['Issued', date(v.created_at)],
-      ['Valid until', date(v.expires_at)],
-    ];
-    if (v.redeemed_at) rows.push(['Redeemed', date(v.redeemed_at)]);
     var dl = el('dl');
-    rows.forEach(function (r) {
-      dl.appendChild(el('dt', { text: r[0] }));
-      dl.appendChild(el('dd', { text: r[1] }));
-    });
+    function pair(term, text, wide) {
+      dl.appendChild(el('dt', { text: term }));
+      dl.appendChild(el('dd', { text: text, className: wide ? 'pg-wide' : null }));
+    }
+    pair('Voucher', v.description + (value ? ' (' + value + ')' : ''));
+    pair('Status', v.status + (v.redeemed_at ? ' ' + date(v.redeemed_at) : ''));
+    pair('Recipient', [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—', true);
+    pair('Reference', v.reference || '—');
+    pair('Valid', date(v.created_at) + ' – ' + date(v.expires_at));
     return dl;
+  }
+
+  function field(id, label, input) {
+    return el('div', { className: 'pg-field' }, [el('label', { for: id, text: label }), input]);
   }
 
   function render(cfg) {
@@ -205,7 +206,7 @@
       cfg.rules.forEach(function (r) {
         ul.appendChild(el('li', { text: r }));
       });
-      root.appendChild(el('section', { className: 'pg-card', 'aria-label': 'Rules' }, [el('h2', { text: 'Rules' }), ul]));
+      root.appendChild(el('section', { className: 'pg-rules-box', 'aria-label': 'Rules' }, [el('h2', { text: 'Rules' }), ul]));
     }
     root.appendChild(alertBox);
 
@@ -221,14 +222,12 @@
     var issued = el('div', { 'data-testid': 'issue-result' });
     var issueForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Issue a voucher' }, [
       el('h2', { text: 'Issue a voucher' }),
-      el('label', { for: 'pg-type', text: 'Voucher type' }),
-      typeSelect,
-      el('label', { for: 'pg-name', text: 'Recipient name' }),
-      name,
-      el('label', { for: 'pg-email', text: 'Recipient email' }),
-      email,
-      el('label', { for: 'pg-ref', text: 'Your reference' }),
-      ref,
+      el('div', { className: 'pg-grid' }, [
+        field('pg-type', 'Voucher type', typeSelect),
+        field('pg-ref', 'Your reference', ref),
+        field('pg-name', 'Recipient name', name),
+        field('pg-email', 'Recipient email', email),
+      ]),
       issueBtn,
       issued,
     ]);
@@ -259,7 +258,7 @@
         copy.addEventListener('click', function () {
           if (navigator.clipboard) navigator.clipboard.writeText(v.code).then(function () { copy.textContent = 'Copied'; }, function () {});
         });
-        issued.appendChild(el('div', { className: 'pg-alert pg-ok' }, [el('strong', { text: 'Voucher issued' }), el('div', { className: 'pg-code' }, [codeText, copy]), voucherDetails(v)]));
+        issued.appendChild(el('div', { className: 'pg-alert pg-ok' }, [el('div', { className: 'pg-code' }, [el('strong', { text: 'Voucher issued' }), codeText, copy]), voucherDetails(v)]));
         issueForm.reset();
         postHeight();
       });
@@ -271,9 +270,7 @@
     var found = el('div', { 'data-testid': 'lookup-result' });
     var lookForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Look up a voucher' }, [
       el('h2', { text: 'Look up a voucher' }),
-      el('label', { for: 'pg-code', text: 'Voucher code' }),
-      code,
-      lookBtn,
+      el('div', { className: 'pg-row' }, [field('pg-code', 'Voucher code', code), lookBtn]),
       found,
     ]);
     root.appendChild(lookForm);

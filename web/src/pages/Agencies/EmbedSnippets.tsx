@@ -34,9 +34,15 @@ export function EmbedSnippets({ token, placeholder }: { token: string; /** true 
         <Tabs.Panel value="iframe" pt="xs">
           <Stack gap={6}>
             <Text size="sm" c="dimmed">
-              Paste where the form should appear. Works on any site; the site needs no code of its own.
+              Paste where the form should appear. Works on any site; the site needs no code of its own. The frame is tall
+              enough for the whole form at its full width.
             </Text>
             <Snippet code={s.iframe} label="iframe" testId="embed-snippet-iframe" />
+            <Text size="sm" c="dimmed" mt={4}>
+              Optional: add this once to the page so the frame grows and shrinks with the form (on narrow screens the
+              fields stack and the form gets taller). It only accepts height messages from this Partnergate.
+            </Text>
+            <Snippet code={s.resize} label="resize listener" testId="embed-snippet-resize" />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="script" pt="xs">
