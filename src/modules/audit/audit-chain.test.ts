@@ -58,3 +58,22 @@ describe('audit hash chain', () => {
     expect(verifyChain(rows)).toMatchObject({ ok: false, brokenAtSeq: 2 });
   });
 });
+
+describe('chainHash is stable across versions', () => {
+  it('equals SHA-256 fed piece by piece (how chains already stored were hashed)', async () => {
+    const { createHash } = await import('node:crypto');
+    const fields: (keyof ChainedFields)[] = ['id', 'occurred_at', 'actor_type', 'actor_user_id', 'actor_partner_id', 'actor_client_id', 'partner_agency_id', 'tenant_id', 'partner_id', 'ban', 'action', 'target_type', 'target_id', 'outcome', 'request_id', 'ip', 'user_agent', 'details'];
+    const odd = { ...event(7), actor_partner_id: 'ptr_é', user_agent: 'Mozilla/5.0 (日本語) 😀', details: '{"note":"a\u001fb"}' };
+    for (const e of [event(1), odd]) {
+      const h = createHash('sha256');
+      h.update(GENESIS_HASH);
+      for (const k of fields) {
+        h.update('\u001f');
+        h.update(e[k] ?? '\u0000');
+      }
+      expect(chainHash(GENESIS_HASH, e)).toBe(h.digest('hex'));
+    }
+    // and a pinned value, so a change to the field order or separators cannot pass unnoticed
+    expect(chainHash(GENESIS_HASH, event(1))).toMatchInlineSnapshot(`"956aa24aeb9c9370bd97634a662ae201d94fe91d37a26c6665cf48eac11b7fca"`);
+  });
+});

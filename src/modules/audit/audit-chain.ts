@@ -2,7 +2,7 @@
  * The audit hash chain, pure: each event's hash covers its content and the previous hash, so
  * changing, removing or reordering any stored event breaks every hash after it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -28,7 +28,8 @@ export interface ChainedFields {
   details: string;
 }
 
-const ORDER: (keyof ChainedFields)[] = [
+/** The fields the hash covers, in order (also the column order of an inserted event). */
+export const CHAIN_ORDER: readonly (keyof ChainedFields)[] = [
   'id',
   'occurred_at',
   'actor_type',
@@ -49,14 +50,15 @@ const ORDER: (keyof ChainedFields)[] = [
   'details',
 ];
 
+/**
+ * SHA-256 over prevHash, then each field in CHAIN_ORDER preceded by U+001F (U+0000 for null), as
+ * UTF-8. Built as one string and hashed once: the same bytes as feeding the pieces one by one,
+ * at a fraction of the cost (one call into the hash instead of 37).
+ */
 export function chainHash(prevHash: string, e: ChainedFields): string {
-  const h = createHash('sha256');
-  h.update(prevHash);
-  for (const k of ORDER) {
-    h.update('\u001f');
-    h.update(e[k] ?? '\u0000');
-  }
-  return h.digest('hex');
+  let s = prevHash;
+  for (let i = 0; i < CHAIN_ORDER.length; i++) s += '\u001f' + (e[CHAIN_ORDER[i]] ?? '\u0000');
+  return hash('sha256', s, 'hex');
 }
 
 export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; brokenAtSeq: number; reason: string };
