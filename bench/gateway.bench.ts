@@ -33,7 +33,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { systemContext } from '../src/platform/http/request-context.ts';
-import { deriveAssertionKey, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
+import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const upstreamUrl = `http://127.0.0.1:${upPort}/v1`;
   start('upstream', ['src/main.ts', 'upstream', 'serve'], { ...env, PORT: String(upPort) });
   await waitFor(`${upstreamUrl}/context`, (st) => st === 401);
-  const key = deriveAssertionKey(secret);
+  const key = upstreamKeyFor({ gatewayAssertionSecret: null, secretKey: secret }, 'reference-resources');
   const identity: GatewayIdentity = {
     requestId: 'bench',
     partnerId: applied.partner.id,

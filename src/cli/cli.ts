@@ -111,7 +111,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     default: {
       const ext = CLI_EXTENSIONS.find((e) => e.command === cmd);
-      if (ext) return ext.run({ config, sub, values, withApp: (fn) => withApp(config, fn) });
+      if (ext) return ext.run({ config, sub, args: positionals.slice(2), values, withApp: (fn) => withApp(config, fn) });
       process.stderr.write(`partnergate: unknown command ${cmd}\n\n${USAGE}\n`);
       return 2;
     }

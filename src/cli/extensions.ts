@@ -1,7 +1,7 @@
 /** Commands contributed by capability modules (e.g. `keys rotate`). */
 import type { Config } from '../config/config.ts';
 import type { FastifyInstance } from 'fastify';
-import { upstreamCommand } from '../modules/gateway/gateway.cli.ts';
+import { gatewayCommand, upstreamCommand } from '../modules/gateway/gateway.cli.ts';
 import { keysCliExtension } from '../modules/oauth/keys.cli.ts';
 import { serviceAccountCli } from '../modules/authz/service-account.cli.ts';
 import { appsCliExtension } from '../modules/apps/apps.cli.ts';
@@ -12,9 +12,11 @@ export interface CliExtension {
   run(args: {
     config: Config;
     sub: string | undefined;
+    /** the positional arguments after the subcommand */
+    args: string[];
     values: Record<string, string | boolean | undefined>;
     withApp: (fn: (app: FastifyInstance) => Promise<number>) => Promise<number>;
   }): Promise<number>;
 }
 
-export const CLI_EXTENSIONS: CliExtension[] = [upstreamCommand, keysCliExtension, serviceAccountCli, appsCliExtension];
+export const CLI_EXTENSIONS: CliExtension[] = [upstreamCommand, gatewayCommand, keysCliExtension, serviceAccountCli, appsCliExtension];

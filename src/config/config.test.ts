@@ -22,6 +22,9 @@ describe('loadConfig', () => {
     [{ COOKIE_SECURE: 'maybe' }, 'COOKIE_SECURE'],
     [{ RATE_LIMITS: '{"read": -1}' }, 'RATE_LIMITS'],
     [{ GATEWAY_ROUTES: '[{"prefix": "x"}]' }, 'GATEWAY_ROUTES'],
+    [{ GATEWAY_ROUTES: '[{"prefix": "/crm", "upstream": "http://crm:9000", "rules": [{"method": "GET", "path": "/", "permission": "p"}]}]' }, 'GATEWAY_ROUTES'],
+    [{ GATEWAY_ASSERTION_SECRET: 'short' }, 'GATEWAY_ASSERTION_SECRET'],
+    [{ GATEWAY_UPSTREAM_TIMEOUT_MS: '0' }, 'GATEWAY_UPSTREAM_TIMEOUT_MS'],
     [{ SESSION_IDLE_TIMEOUT: '7200', SESSION_ABSOLUTE_TIMEOUT: '3600' }, 'SESSION_IDLE_TIMEOUT'],
   ])('refuses %o naming %s', (env, setting) => {
     try {
@@ -45,5 +48,32 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ PROT: 9000 }));
     expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(/Invalid setting PROT: unknown setting/);
     expect(() => loadConfig({ CONFIG_FILE: path.join(dir, 'missing.json') })).toThrow(/CONFIG_FILE/);
+  });
+});
+
+describe('GATEWAY_ROUTES prefixes', () => {
+  const route = (name: string, prefix: string) => ({ name, prefix, upstream: 'http://crm.internal:9000/api', rules: [{ method: 'GET', path: '/contacts', permission: 'crm.contacts.read' }] });
+  const load = (...routes: unknown[]) => loadConfig({ GATEWAY_ROUTES: JSON.stringify(routes) });
+
+  it.each([
+    ['/', 'the portal root'],
+    ['/api', "Partnergate's own /api paths"],
+    ['/api/v1/crm', "Partnergate's own /api paths"],
+    ['/oauth/', "Partnergate's own /oauth paths"],
+    ['/embed/crm', "Partnergate's own /embed paths"],
+    ['/authz', "Partnergate's own /authz paths"],
+    ['/docs', "Partnergate's own /docs paths"],
+    ['/.well-known/crm', "Partnergate's own /.well-known paths"],
+    ['/resources/v1', "the reference resource service's /resources/v1"],
+    ['/resources', "the reference resource service's /resources/v1"],
+  ])('refuses the prefix %s (clashes with %s)', (prefix, what) => {
+    expect(() => load(route('crm', prefix))).toThrow(`Invalid setting GATEWAY_ROUTES: route 0 (crm): prefix ${prefix} clashes with ${what}`);
+  });
+
+  it('takes a prefix of its own, beside or under /resources/v1, and names upstreams once', () => {
+    expect(load(route('crm', '/resources/v1/crm'), route('billing', '/billing/v2'), route('api2', '/apis')).gatewayRoutes.map((r) => r.name)).toEqual(['crm', 'billing', 'api2']);
+    expect(() => load(route('crm', '/crm'), route('crm', '/crm2'))).toThrow('the name crm is used twice');
+    expect(() => load(route('reference-resources', '/crm'))).toThrow('belongs to the reference resource service');
+    expect(() => load(route('crm', '/crm'), route('crm2', '/crm/'))).toThrow('is used by another route');
   });
 });

@@ -6,7 +6,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 export interface GatewayRouteConfig {
-  /** Path prefix under /resources or any custom prefix, e.g. "/resources/v1/orders". */
+  /** The upstream's name: it names the upstream in logs and derives its assertion key (`partnergate gateway upstream-key <name>`). */
+  name: string;
+  /** Path prefix under /resources or any custom prefix, e.g. "/resources/v1/crm" (not one of Partnergate's own). */
   prefix: string;
   /** Upstream base URL; the gateway forwards `prefix + rest` to `upstream + rest`. */
   upstream: string;
@@ -41,6 +43,10 @@ export interface Config {
   gatewayRoutes: GatewayRouteConfig[];
   /** Base URL of the reference resource service when it runs on its own; null = inside this process. */
   resourcesUpstreamUrl: string | null;
+  /** Secret each upstream's assertion key is derived from; null = derived from secretKey. */
+  gatewayAssertionSecret: string | null;
+  /** How long the gateway waits for an upstream's response headers (and between body chunks) before 504. */
+  gatewayUpstreamTimeoutMs: number;
   /** When Redis is configured but unreachable: refuse (503) or fall back to per-instance counters. */
   rateLimitRedisFailure: 'refuse' | 'local';
   /** prefix of every Redis key and channel this installation uses */
@@ -156,6 +162,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
     throw new ConfigError('REDIS_KEY_PREFIX', `must be 1-64 letters, digits or :_.-, got ${JSON.stringify(redisKeyPrefix)}`);
   }
+  const gatewayAssertionSecret = raw('GATEWAY_ASSERTION_SECRET') ?? null;
+  if (gatewayAssertionSecret !== null && gatewayAssertionSecret.length < 32) {
+    throw new ConfigError('GATEWAY_ASSERTION_SECRET', 'must be at least 32 characters (e.g. `openssl rand -base64 48`)');
+  }
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
   const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
 
@@ -181,6 +191,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     demo: bool('DEMO', false),
     gatewayRoutes,
     resourcesUpstreamUrl: url('RESOURCES_UPSTREAM_URL', ['http:', 'https:']),
+    gatewayAssertionSecret,
+    gatewayUpstreamTimeoutMs: int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     rateLimitRedisFailure,
     redisKeyPrefix,
     rateLimits,
@@ -216,7 +228,9 @@ export const SETTINGS: Record<string, string> = {
   ACCESS_TOKEN_TTL: 'OAuth access token lifetime in seconds (default 600).',
   REFRESH_TOKEN_TTL: 'OAuth refresh token lifetime in seconds (default 2592000).',
   DEMO: 'Seed the demo world on an empty database at start (npm start sets it).',
-  GATEWAY_ROUTES: 'JSON list of extra upstream routes for the gateway (config file recommended).',
+  GATEWAY_ROUTES: 'JSON list of extra upstream routes for the gateway (config file recommended): each {name, prefix, upstream, rules, tenant_scoped}; a prefix may not overlap Partnergate\'s own paths.',
+  GATEWAY_ASSERTION_SECRET: 'Secret (≥ 32 chars) from which each upstream\'s key for the signed gateway assertion is derived, per upstream name (`partnergate gateway upstream-key <name>` prints one). Default: derived from SECRET_KEY.',
+  GATEWAY_UPSTREAM_TIMEOUT_MS: 'Milliseconds the gateway waits for an upstream to start answering (and between body chunks) before 504 upstream_timeout (default 30000).',
   RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
   RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
   RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
@@ -252,22 +266,55 @@ function isRateLimits(x: unknown): string | null {
   return null;
 }
 
+/**
+ * Paths Partnergate serves itself. An operator route may not sit on, above or below one of them
+ * (`/` is the portal root, so it clashes with everything); under /resources it may add its own
+ * prefix beside or below the reference service's /resources/v1 (e.g. /resources/v1/crm).
+ */
+export const RESERVED_PATH_PREFIXES = ['/api', '/oauth', '/embed', '/authz', '/docs', '/.well-known', '/assets', '/healthz', '/readyz', '/openapi.json'] as const;
+const REFERENCE_PREFIX = '/resources/v1';
+/** The reference resource service's upstream name (its assertion key derives from it). */
+export const REFERENCE_UPSTREAM_NAME = 'reference-resources';
+const UPSTREAM_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+function prefixClash(prefix: string): string | null {
+  const p = prefix.replace(/\/+$/, '');
+  if (p === '') return "the portal root (/): a route prefix must name a path of its own, e.g. /resources/v1/crm";
+  const under = (a: string, b: string) => a === b || a.startsWith(b + '/');
+  for (const r of RESERVED_PATH_PREFIXES) {
+    if (under(p, r) || under(r, p)) return `Partnergate's own ${r} paths`;
+  }
+  if (p === REFERENCE_PREFIX || under(REFERENCE_PREFIX, p)) return `the reference resource service's ${REFERENCE_PREFIX} (use a prefix of its own, e.g. ${REFERENCE_PREFIX}/crm)`;
+  return null;
+}
+
 function isGatewayRoutes(x: unknown): string | null {
   if (!Array.isArray(x)) return 'must be a list of routes';
+  const names = new Set<string>();
+  const prefixes = new Set<string>();
   for (const [i, r] of x.entries()) {
     if (!r || typeof r !== 'object') return `route ${i} must be an object`;
     const route = r as Record<string, unknown>;
-    if (typeof route.prefix !== 'string' || !route.prefix.startsWith('/')) return `route ${i}: prefix must start with /`;
+    if (typeof route.name !== 'string' || !UPSTREAM_NAME.test(route.name)) return `route ${i}: name must be 1-63 lowercase letters, digits or ._- (it derives the upstream's assertion key)`;
+    if (route.name === REFERENCE_UPSTREAM_NAME) return `route ${i}: the name ${REFERENCE_UPSTREAM_NAME} belongs to the reference resource service`;
+    if (names.has(route.name)) return `route ${i}: the name ${route.name} is used twice`;
+    names.add(route.name);
+    if (typeof route.prefix !== 'string' || !route.prefix.startsWith('/')) return `route ${i} (${route.name}): prefix must start with /`;
+    const clash = prefixClash(route.prefix);
+    if (clash) return `route ${i} (${route.name}): prefix ${route.prefix} clashes with ${clash}`;
+    const norm = route.prefix.replace(/\/+$/, '');
+    if (prefixes.has(norm)) return `route ${i} (${route.name}): prefix ${route.prefix} is used by another route`;
+    prefixes.add(norm);
     try {
       const u = new URL(String(route.upstream));
-      if (!['http:', 'https:'].includes(u.protocol)) return `route ${i}: upstream must be http(s)`;
+      if (!['http:', 'https:'].includes(u.protocol)) return `route ${i} (${route.name}): upstream must be http(s)`;
     } catch {
-      return `route ${i}: upstream must be a URL`;
+      return `route ${i} (${route.name}): upstream must be a URL`;
     }
-    if (!Array.isArray(route.rules) || route.rules.length === 0) return `route ${i}: rules must be a non-empty list`;
+    if (!Array.isArray(route.rules) || route.rules.length === 0) return `route ${i} (${route.name}): rules must be a non-empty list`;
     for (const [j, rule] of (route.rules as Record<string, unknown>[]).entries()) {
       if (typeof rule?.method !== 'string' || typeof rule?.path !== 'string' || typeof rule?.permission !== 'string') {
-        return `route ${i} rule ${j}: needs method, path and permission`;
+        return `route ${i} (${route.name}) rule ${j}: needs method, path and permission`;
       }
     }
   }

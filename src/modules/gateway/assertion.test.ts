@@ -1,6 +1,25 @@
 /** The signed gateway assertion: what the gateway signs, the upstream verifies; anything else is refused. */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ASSERTION_HEADER, IDENTITY_HEADERS, deriveAssertionKey, identityHeaderValues, signAssertion, verifyAssertion, writeSignedIdentity, type GatewayIdentity } from './assertion.ts';
+import {
+  ASSERTION_HEADER,
+  CONTENT_SHA256_HEADER,
+  IDENTITY_HEADERS,
+  UNSIGNED_PAYLOAD,
+  checkBody,
+  contentSha256,
+  declaredContentSha256,
+  defaultAssertionSecret,
+  deriveAssertionKey,
+  deriveUpstreamKey,
+  formatUpstreamKey,
+  identityHeaderValues,
+  parseUpstreamKey,
+  signAssertion,
+  verifyAssertion,
+  writeSignedIdentity,
+  type GatewayIdentity,
+} from './assertion.ts';
 
 const key = deriveAssertionKey('a-master-secret-of-at-least-32-characters!');
 const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -26,7 +45,7 @@ function signed(i = id, method = 'POST', path = '/v1/orders?x=1') {
 describe('gateway assertion', () => {
   it('round-trips the identity', () => {
     const r = verifyAssertion(key, signed(), 'POST', '/v1/orders?x=1', NOW + 5_000);
-    expect(r).toEqual({ ok: true, identity: id });
+    expect(r).toEqual({ ok: true, identity: id, content: '' });
   });
 
   it('keeps "every account" (null) and "no account" ([]) apart', () => {
@@ -63,9 +82,89 @@ describe('writeSignedIdentity', () => {
     const key = deriveAssertionKey('w'.repeat(40));
     const id: GatewayIdentity = { requestId: 'req_1', partnerId: 'ptr_1', userId: null, clientId: 'app_1', tenantId: 'tnt_1', ban: null, bans: ['ban_1', 'ban_2'], billTo: 'ban_1', delegationId: 'dlg_1', scopes: ['orders.read'], persona: 'partner', permission: 'orders.read' };
     const out: Record<string, string | string[]> = { accept: '*/*' };
-    writeSignedIdentity(out, key, id, 'get', '/v1/orders?ban=1', 1_750_000_000_000);
+    writeSignedIdentity(out, key, id, 'get', '/v1/orders?ban=1', 1_750_000_000_000, null);
     expect(out).toEqual({ accept: '*/*', ...identityHeaderValues(id), [ASSERTION_HEADER]: signAssertion(key, id, 'GET', '/v1/orders?ban=1', 1_750_000_000_000) });
     const v = verifyAssertion(key, out, 'GET', '/v1/orders?ban=1', 1_750_000_000_000);
     expect(v.ok && v.identity).toEqual(id);
+  });
+});
+
+describe('per-upstream keys', () => {
+  const secret = defaultAssertionSecret('a-master-secret-of-at-least-32-characters!');
+  const crm = deriveUpstreamKey(secret, 'crm');
+  const billing = deriveUpstreamKey(secret, 'billing');
+
+  it('derives one key per upstream name, never the master secret or the assertion secret itself', () => {
+    expect(crm.equals(billing)).toBe(false);
+    expect(crm.equals(deriveUpstreamKey(secret, 'crm'))).toBe(true);
+    expect(crm.equals(deriveUpstreamKey(defaultAssertionSecret('another-master-secret-of-32-characters!!'), 'crm'))).toBe(false);
+    expect(secret).not.toContain('a-master-secret');
+    expect(parseUpstreamKey(formatUpstreamKey(crm)).equals(crm)).toBe(true);
+    expect(() => parseUpstreamKey('not-a-key')).toThrow(/43 base64url/);
+  });
+
+  it("an upstream holding its own key refuses what was signed for another upstream", () => {
+    const h: Record<string, string> = {};
+    writeSignedIdentity(h, billing, id, 'GET', '/v1/orders', NOW, null);
+    expect(verifyAssertion(crm, h, 'GET', '/v1/orders', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyAssertion(billing, h, 'GET', '/v1/orders', NOW).ok).toBe(true);
+  });
+});
+
+describe('the body is bound to the assertion', () => {
+  const body = Buffer.from(JSON.stringify({ product_code: 'FIBER-1G', quantity: 1 }));
+
+  it('signs the SHA-256 of a body and sends it as x-partnergate-content-sha256; the upstream holds the body to it', () => {
+    const h: Record<string, string> = {};
+    writeSignedIdentity(h, key, id, 'POST', '/v1/orders', NOW, body);
+    expect(h[CONTENT_SHA256_HEADER]).toBe(contentSha256(body));
+    expect(h[ASSERTION_HEADER]).toBe(signAssertion(key, id, 'POST', '/v1/orders', NOW, contentSha256(body)));
+    const v = verifyAssertion(key, h, 'POST', '/v1/orders', NOW);
+    expect(v.ok && v.content).toBe(contentSha256(body));
+    expect(v.ok && checkBody(v.content, body, { acceptUnsigned: false })).toBe(null);
+  });
+
+  it('refuses a tampered body, a body where none was signed, and a dropped or altered digest header', () => {
+    const h: Record<string, string> = {};
+    writeSignedIdentity(h, key, id, 'POST', '/v1/orders', NOW, body);
+    const v = verifyAssertion(key, h, 'POST', '/v1/orders', NOW);
+    const tampered = Buffer.from(JSON.stringify({ product_code: 'FIBER-10G', quantity: 9 }));
+    expect(v.ok && checkBody(v.content, tampered, { acceptUnsigned: true })).toBe('body_mismatch');
+    expect(v.ok && checkBody(v.content, null, { acceptUnsigned: true })).toBe('body_mismatch');
+    // the digest header swapped for the tampered body's: the signature no longer matches
+    expect(verifyAssertion(key, { ...h, [CONTENT_SHA256_HEADER]: contentSha256(tampered) }, 'POST', '/v1/orders', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    // dropped: the signed text had a digest line
+    const { [CONTENT_SHA256_HEADER]: _dropped, ...without } = h;
+    expect(verifyAssertion(key, without, 'POST', '/v1/orders', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    // a bodyless request's assertion reused with a body
+    const g: Record<string, string> = {};
+    writeSignedIdentity(g, key, id, 'POST', '/v1/orders', NOW, null);
+    const vg = verifyAssertion(key, g, 'POST', '/v1/orders', NOW);
+    expect(vg.ok && vg.content).toBe('');
+    expect(vg.ok && checkBody(vg.content, tampered, { acceptUnsigned: true })).toBe('body_mismatch');
+    expect(verifyAssertion(key, { ...g, [CONTENT_SHA256_HEADER]: 'zz' }, 'POST', '/v1/orders', NOW)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('says UNSIGNED-PAYLOAD when the signer did not see the body; the upstream decides', () => {
+    const h: Record<string, string> = {};
+    writeSignedIdentity(h, key, id, 'POST', '/v1/orders', NOW);
+    expect(h[CONTENT_SHA256_HEADER]).toBe(UNSIGNED_PAYLOAD);
+    const v = verifyAssertion(key, h, 'POST', '/v1/orders', NOW);
+    expect(v.ok && v.content).toBe(UNSIGNED_PAYLOAD);
+    expect(v.ok && checkBody(v.content, body, { acceptUnsigned: false })).toBe('body_unsigned');
+    expect(v.ok && checkBody(v.content, body, { acceptUnsigned: true })).toBe(null);
+    expect(v.ok && checkBody(v.content, null, { acceptUnsigned: false })).toBe(null);
+  });
+
+  it('takes the digest a client declared with RFC 9530 Content-Digest (forward-auth signs it)', () => {
+    const b64 = createHash('sha256').update(body).digest('base64');
+    expect(declaredContentSha256({ 'content-digest': `sha-256=:${b64}:` })).toBe(contentSha256(body));
+    expect(declaredContentSha256({ 'content-digest': `sha-512=:${createHash('sha512').update(body).digest('base64')}:, sha-256=:${b64}:` })).toBe(contentSha256(body));
+    expect(declaredContentSha256({ 'content-digest': 'sha-512=:abc=:' })).toBe(null);
+    expect(declaredContentSha256({})).toBe(null);
+    const h: Record<string, string> = {};
+    writeSignedIdentity(h, key, id, 'POST', '/v1/orders', NOW, declaredContentSha256({ 'content-digest': `sha-256=:${b64}:` }));
+    const v = verifyAssertion(key, h, 'POST', '/v1/orders', NOW);
+    expect(v.ok && checkBody(v.content, body, { acceptUnsigned: false })).toBe(null);
   });
 });

@@ -1,15 +1,31 @@
 /**
  * The signed gateway assertion: how an upstream knows the identity headers it receives were
  * set by the gateway and not by a client. The gateway strips every `x-partnergate-*` header a
- * client sent, sets the verified ones, and signs them together with the method, the path and a
- * timestamp: `x-partnergate-assertion: v1.<unix seconds>.<HMAC-SHA256, base64url>`. The key is
- * derived from the master secret (SECRET_KEY), so an upstream run as its own process or host
- * needs the same secret. Unsigned, forged, altered or stale (older than maxAgeSec) → rejected.
+ * client sent, sets the verified ones, and signs them together with the method, the path, the
+ * body's SHA-256 and a timestamp: `x-partnergate-assertion: v1.<unix seconds>.<HMAC-SHA256,
+ * base64url>`. Unsigned, forged, altered or stale (older than maxAgeSec) → rejected.
+ *
+ * Keys: one per upstream, HMAC-SHA256(GATEWAY_ASSERTION_SECRET, "partnergate:upstream-key:v1:" +
+ * upstream name) — the reference service's name is `reference-resources`, an operator upstream's
+ * its GATEWAY_ROUTES name. An upstream holds only its own key (`partnergate gateway upstream-key
+ * <name>` prints it): it never needs the master secret, and it cannot forge requests to another
+ * upstream. GATEWAY_ASSERTION_SECRET defaults to a value derived from SECRET_KEY.
+ *
+ * The body: `x-partnergate-content-sha256` carries the hex SHA-256 of the request body, and the
+ * assertion signs it, so a captured request cannot be replayed with another body. No header and
+ * an empty line in the signed text: the request had no body. `UNSIGNED-PAYLOAD` (AWS SigV4's
+ * word for it): the signer did not see the body — a forward-auth check, where the proxy keeps the
+ * body, unless the client sent an RFC 9530 `Content-Digest: sha-256=:…:`, which is then signed —
+ * and the upstream decides whether it accepts unbound bodies.
+ *
+ * The signed text, one line each: `v1`, unix seconds, METHOD, path with query as the upstream
+ * receives it, the 12 identity header values in IDENTITY_HEADERS order ('' when absent), then
+ * the content SHA-256 line.
  *
  * HMAC rather than a JWS: one keyed hash per request on both sides (~2 µs), and the parties
- * share the secret anyway. Pure: time is an argument.
+ * share the key anyway. Pure: time is an argument.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { HmacSha256Key } from '../../platform/crypto.ts';
 
 export const IDENTITY_HEADER_PREFIX = 'x-partnergate-';
@@ -31,6 +47,11 @@ export const IDENTITY_HEADERS = {
 } as const;
 
 export const ASSERTION_HEADER = 'x-partnergate-assertion';
+/** hex SHA-256 of the request body the assertion binds (or UNSIGNED_PAYLOAD) */
+export const CONTENT_SHA256_HEADER = 'x-partnergate-content-sha256';
+/** the signer did not see the body (forward-auth without Content-Digest) */
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 type Field = keyof typeof IDENTITY_HEADERS;
 const FIELDS = Object.keys(IDENTITY_HEADERS) as Field[];
@@ -78,8 +99,46 @@ function encodeField(id: GatewayIdentity, f: Field): string {
   }
 }
 
+/** A key from a secret (a single key for all parties: tests and the legacy setup; see deriveUpstreamKey). */
 export function deriveAssertionKey(masterSecret: string): Buffer {
   return createHash('sha256').update('partnergate:gateway-assertion:' + masterSecret).digest();
+}
+
+/** GATEWAY_ASSERTION_SECRET's default: derived from the master secret (never the secret itself). */
+export function defaultAssertionSecret(masterSecret: string): string {
+  return deriveAssertionKey(masterSecret).toString('base64url');
+}
+
+/** One upstream's key, from the assertion secret and the upstream's name. */
+export function deriveUpstreamKey(assertionSecret: string, upstreamName: string): Buffer {
+  return createHmac('sha256', assertionSecret).update('partnergate:upstream-key:v1:' + upstreamName).digest();
+}
+
+/** The printed form of an upstream key (base64url, 43 characters) and back. */
+export function formatUpstreamKey(key: Buffer): string {
+  return key.toString('base64url');
+}
+export function parseUpstreamKey(text: string): Buffer {
+  const t = text.trim();
+  if (!/^[A-Za-z0-9_-]{43}$/.test(t)) throw new Error('an upstream key is 43 base64url characters (partnergate gateway upstream-key <name>)');
+  return Buffer.from(t, 'base64url');
+}
+
+/** The hex SHA-256 of a body, as x-partnergate-content-sha256 carries it. */
+export function contentSha256(body: Buffer | string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+/**
+ * The body digest a client declared with RFC 9530 `Content-Digest: sha-256=:<base64>:`, as hex;
+ * null when it sent none, or none with sha-256. A forward-auth check signs it; the upstream then
+ * holds the body to it.
+ */
+export function declaredContentSha256(headers: Record<string, string | string[] | undefined>): string | null {
+  const h = headers['content-digest'];
+  if (typeof h !== 'string') return null;
+  const m = /(?:^|,)\s*sha-256\s*=\s*:([A-Za-z0-9+/]{43}=):/i.exec(h);
+  return m ? Buffer.from(m[1], 'base64').toString('hex') : null;
 }
 
 // The key's padded forms, computed once per key (the gateway and the upstream each hold one).
@@ -90,16 +149,19 @@ function macFor(key: Buffer): HmacSha256Key {
   return m;
 }
 
-function canonical(ts: number, method: string, path: string, values: (f: Field) => string): string {
+function canonical(ts: number, method: string, path: string, values: (f: Field) => string, content: string): string {
   let s = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
   for (const f of FIELDS) s += '\n' + values(f);
-  return s;
+  return s + '\n' + content;
 }
 
-/** Sign an identity for one request (`path` includes the query string, as the upstream sees it). */
-export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number): string {
+/**
+ * Sign an identity for one request (`path` includes the query string, as the upstream sees it).
+ * `content`: the x-partnergate-content-sha256 value sent with it ('' or omitted = no body).
+ */
+export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number, content = ''): string {
   const ts = Math.floor(nowMs / 1000);
-  const mac = macFor(key).digest(canonical(ts, method, path, (f) => encodeField(id, f)), 'base64url');
+  const mac = macFor(key).digest(canonical(ts, method, path, (f) => encodeField(id, f), content), 'base64url');
   return `v1.${ts}.${mac}`;
 }
 
@@ -108,8 +170,20 @@ export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, 
  * field encoded once, written into `into` (the upstream request's headers, or a forward-auth
  * answer) together with `x-partnergate-assertion`. Same bytes as identityHeaderValues() +
  * signAssertion().
+ *
+ * `body`: the request body (a Buffer; null or empty = none), or the hex SHA-256 the client
+ * declared (forward-auth), or undefined when the caller does not see the body — then the
+ * assertion says UNSIGNED-PAYLOAD. Without a body nothing is hashed and nothing allocated.
  */
-export function writeSignedIdentity(into: Record<string, string | string[]>, key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number): void {
+export function writeSignedIdentity(
+  into: Record<string, string | string[]>,
+  key: Buffer,
+  id: GatewayIdentity,
+  method: string,
+  path: string,
+  nowMs: number,
+  body?: Buffer | string | null,
+): void {
   const ts = Math.floor(nowMs / 1000);
   let s = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
   for (let i = 0; i < FIELDS.length; i++) {
@@ -118,10 +192,35 @@ export function writeSignedIdentity(into: Record<string, string | string[]>, key
     s += '\n' + v;
     if (v !== '') into[IDENTITY_HEADERS[f]] = v;
   }
-  into[ASSERTION_HEADER] = `v1.${ts}.${macFor(key).digest(s, 'base64url')}`;
+  let content = '';
+  if (body === undefined) content = UNSIGNED_PAYLOAD;
+  else if (body !== null && body.length > 0) content = typeof body === 'string' ? body : contentSha256(body);
+  if (content !== '') into[CONTENT_SHA256_HEADER] = content;
+  into[ASSERTION_HEADER] = `v1.${ts}.${macFor(key).digest(s + '\n' + content, 'base64url')}`;
 }
 
-export type AssertionCheck = { ok: true; identity: GatewayIdentity } | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
+export type AssertionCheck =
+  | {
+      ok: true;
+      identity: GatewayIdentity;
+      /** the hex SHA-256 the body must have; '' = no body; UNSIGNED-PAYLOAD = the signer did not see it */
+      content: string;
+    }
+  | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
+
+export type BodyCheck = null | 'body_mismatch' | 'body_unsigned';
+
+/**
+ * Hold a received body to the digest the assertion signed. A body where the assertion said
+ * "none", or whose SHA-256 differs, is refused; UNSIGNED-PAYLOAD passes only when the upstream
+ * accepts unbound bodies (a forward-auth deployment whose clients send no Content-Digest).
+ */
+export function checkBody(content: string, body: Buffer | null, opts: { acceptUnsigned: boolean }): BodyCheck {
+  if (content === UNSIGNED_PAYLOAD) return opts.acceptUnsigned || body === null || body.length === 0 ? null : 'body_unsigned';
+  const got = body === null || body.length === 0 ? '' : contentSha256(body);
+  if (got.length !== content.length) return 'body_mismatch';
+  return timingSafeEqual(Buffer.from(got), Buffer.from(content)) ? null : 'body_mismatch';
+}
 
 /** Verify the assertion and the identity headers of an incoming request (the upstream side). */
 export function verifyAssertion(
@@ -144,7 +243,10 @@ export function verifyAssertion(
     if (Array.isArray(v)) return { ok: false, reason: 'malformed' };
     raw[f] = v ?? '';
   }
-  const expected = macFor(key).digest(canonical(ts, method, path, (f) => raw[f]));
+  const c = headers[CONTENT_SHA256_HEADER];
+  if (c !== undefined && (typeof c !== 'string' || (c !== UNSIGNED_PAYLOAD && !SHA256_HEX.test(c)))) return { ok: false, reason: 'malformed' };
+  const content = c ?? '';
+  const expected = macFor(key).digest(canonical(ts, method, path, (f) => raw[f], content));
   const got = Buffer.from(m[2], 'base64url');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, reason: 'bad_signature' };
   const age = nowMs / 1000 - ts;
@@ -152,6 +254,7 @@ export function verifyAssertion(
   const n = (f: Field) => (raw[f] === '' ? null : raw[f]);
   return {
     ok: true,
+    content,
     identity: {
       requestId: raw.requestId,
       partnerId: n('partnerId'),

@@ -1,11 +1,19 @@
 /**
- * `partnergate upstream serve`: the reference resource service alone, on PORT/HOST, for running
- * it as its own process or host (point the gateway at it with RESOURCES_UPSTREAM_URL). It
- * shares the database and SECRET_KEY with the gateway: the key verifies the gateway assertion.
+ * Gateway commands:
+ *  - `partnergate upstream serve`: the reference resource service alone, on PORT/HOST, for running
+ *    it as its own process or host (point the gateway at it with RESOURCES_UPSTREAM_URL). It
+ *    shares the database with the gateway and verifies the gateway assertion with its own
+ *    upstream key (that of `reference-resources`) only.
+ *  - `partnergate gateway upstream-key <name>`: the key an upstream needs to verify the gateway
+ *    assertion — derived from GATEWAY_ASSERTION_SECRET (default: from SECRET_KEY) and the
+ *    upstream's name, so the upstream's host never holds the master secret.
  */
 import type { CliExtension } from '../../cli/extensions.ts';
+import { withSecret } from '../../cli/runtime.ts';
+import { REFERENCE_UPSTREAM_NAME } from '../../config/config.ts';
 import { buildUpstreamApp } from '../resources/index.ts';
-import { upstreamAuthenticator } from './gateway.install.ts';
+import { formatUpstreamKey } from './assertion.ts';
+import { referenceBodyCheck, upstreamAuthenticator, upstreamKeyFor } from './gateway.install.ts';
 
 export const upstreamCommand: CliExtension = {
   command: 'upstream',
@@ -21,7 +29,8 @@ export const upstreamCommand: CliExtension = {
         resources: s.resources,
         tenants: s.tenants,
         vouchers: s.vouchers,
-        authenticate: upstreamAuthenticator(s.config.secretKey, s.clock),
+        authenticate: upstreamAuthenticator(upstreamKeyFor(s.config, REFERENCE_UPSTREAM_NAME), s.clock),
+        checkBody: referenceBodyCheck,
         bodyLimit: s.config.bodyLimitBytes,
         logger: process.env.LOG_LEVEL && process.env.LOG_LEVEL !== 'silent' ? { level: process.env.LOG_LEVEL } : false,
       });
@@ -36,5 +45,25 @@ export const upstreamCommand: CliExtension = {
       await upstream.close();
       return 0;
     });
+  },
+};
+
+export const gatewayCommand: CliExtension = {
+  command: 'gateway',
+  usage: '  gateway upstream-key <name>            print the key an upstream verifies the gateway assertion with (its GATEWAY_ROUTES name, or reference-resources)',
+  async run({ config, sub, args, values }) {
+    const name = args[0] ?? (typeof values.name === 'string' ? values.name : undefined);
+    if (sub !== 'upstream-key' || !name || args.length > 1) {
+      process.stderr.write('usage: partnergate gateway upstream-key <name>\n');
+      return 2;
+    }
+    const known = [REFERENCE_UPSTREAM_NAME, ...config.gatewayRoutes.map((r) => r.name)];
+    if (!known.includes(name)) {
+      // Keys derive from any name; a name no route uses is most likely a typo.
+      process.stderr.write(`partnergate: no upstream is named ${JSON.stringify(name)} (known: ${known.join(', ')})\n`);
+      return 2;
+    }
+    process.stdout.write(formatUpstreamKey(upstreamKeyFor(config.gatewayAssertionSecret ? config : withSecret(config), name)) + '\n');
+    return 0;
   },
 };

@@ -1,11 +1,12 @@
 /**
  * Puts the gateway on an app: the route table (the reference service's routes under
- * /resources/v1, then the operator's GATEWAY_ROUTES), the proxy and forward-auth routes, and —
- * unless RESOURCES_UPSTREAM_URL points elsewhere — the reference service itself, started on a
- * loopback port when the app is ready and stopped with it.
+ * /resources/v1, then the operator's GATEWAY_ROUTES, each upstream with the assertion key of its
+ * name), the proxy and forward-auth routes, and — unless RESOURCES_UPSTREAM_URL points elsewhere —
+ * the reference service itself, started on a loopback port when the app is ready and stopped
+ * with it.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config/config.ts';
+import { REFERENCE_UPSTREAM_NAME, type Config } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { buildUpstreamApp, REFERENCE_ROUTES, type ResourcesService, type UpstreamAuthenticator } from '../resources/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
@@ -13,7 +14,7 @@ import type { VouchersService } from '../vouchers/index.ts';
 import type { OAuthService } from '../oauth/index.ts';
 import type { AppsService } from '../apps/index.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
-import { deriveAssertionKey, verifyAssertion } from './assertion.ts';
+import { checkBody, defaultAssertionSecret, deriveUpstreamKey, verifyAssertion } from './assertion.ts';
 import { AccessTokenVerifier } from './access-token.ts';
 import { AppStatusIndex } from './app-index.ts';
 import { GatewayService, type GatewayDeps, type LiveTokenState } from './gateway.service.ts';
@@ -65,11 +66,29 @@ export function createGatewayService(
   return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse });
 }
 
-/** The upstream's side of the assertion: verify it with the key derived from the master secret. */
-export function upstreamAuthenticator(secretKey: string, clock: Clock): UpstreamAuthenticator {
-  const key = deriveAssertionKey(secretKey);
+/** GATEWAY_ASSERTION_SECRET, or its default derived from SECRET_KEY (which must be resolved by then). */
+export function assertionSecretOf(config: Pick<Config, 'gatewayAssertionSecret' | 'secretKey'>): string {
+  if (config.gatewayAssertionSecret) return config.gatewayAssertionSecret;
+  if (!config.secretKey) throw new Error('SECRET_KEY is not resolved yet: the upstream keys derive from it');
+  return defaultAssertionSecret(config.secretKey);
+}
+
+/** The key of one upstream (by its name): what `partnergate gateway upstream-key <name>` prints. */
+export function upstreamKeyFor(config: Pick<Config, 'gatewayAssertionSecret' | 'secretKey'>, upstreamName: string): Buffer {
+  return deriveUpstreamKey(assertionSecretOf(config), upstreamName);
+}
+
+/** The upstream's side of the assertion: verify it with this upstream's own key. */
+export function upstreamAuthenticator(key: Buffer, clock: Clock): UpstreamAuthenticator {
   return (headers, method, url) => verifyAssertion(key, headers, method, url, clock.now().getTime());
 }
+
+/**
+ * The reference service's body check. It takes UNSIGNED-PAYLOAD (an assertion whose signer did
+ * not see the body: a forward-auth proxy in front of it, whose client sent no Content-Digest);
+ * a signed digest must match the body byte for byte.
+ */
+export const referenceBodyCheck = (content: string, body: Buffer | null): string | null => checkBody(content, body, { acceptUnsigned: true });
 
 export function buildRouteTable(config: Config, reference: UpstreamTarget): { table: RouteTable; docs: Map<GatewayRule, RuleDocs> } {
   const table = new RouteTable();
@@ -87,19 +106,22 @@ export function buildRouteTable(config: Config, reference: UpstreamTarget): { ta
     table.add(rule);
     docs.set(rule, { summary: spec.summary, schema: spec.schema, tags: ['resources'] });
   }
-  config.gatewayRoutes.forEach((r, i) => table.addConfigured(r, i));
+  const secret = assertionSecretOf(config);
+  for (const r of config.gatewayRoutes) table.addConfigured(r, deriveUpstreamKey(secret, r.name));
   return { table, docs };
 }
 
 export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps): Promise<{ table: RouteTable; reference: UpstreamTarget }> {
-  const reference: UpstreamTarget = { name: 'reference-resources', baseUrl: d.config.resourcesUpstreamUrl };
+  const reference: UpstreamTarget = { name: REFERENCE_UPSTREAM_NAME, baseUrl: d.config.resourcesUpstreamUrl, assertionKey: upstreamKeyFor(d.config, REFERENCE_UPSTREAM_NAME) };
   const { table, docs } = buildRouteTable(d.config, reference);
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools({ headersTimeoutMs: d.config.gatewayUpstreamTimeoutMs, bodyTimeoutMs: d.config.gatewayUpstreamTimeoutMs });
   await registerGatewayRoutes(app, {
     gateway: d.gateway,
     table,
     pools,
-    assertionKey: deriveAssertionKey(d.config.secretKey),
+    // The routes sign with each rule's upstream key (rule.upstream.assertionKey); this one is
+    // the reference service's, for a caller that has no rule at hand.
+    assertionKey: reference.assertionKey,
     clock: d.clock,
     bodyLimit: d.config.bodyLimitBytes,
     trustProxy: d.config.trustProxy,
@@ -113,7 +135,8 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
       resources: d.resources,
       tenants: d.tenants,
       vouchers: d.vouchers,
-      authenticate: upstreamAuthenticator(d.config.secretKey, d.clock),
+      authenticate: upstreamAuthenticator(reference.assertionKey, d.clock),
+      checkBody: referenceBodyCheck,
       bodyLimit: d.config.bodyLimitBytes,
     });
     await upstream.listen({ port: 0, host: '127.0.0.1' });

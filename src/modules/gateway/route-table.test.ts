@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RouteTable, type UpstreamTarget } from './route-table.ts';
 
-const up: UpstreamTarget = { name: 'u', baseUrl: 'http://127.0.0.1:1/v1' };
+const up: UpstreamTarget = { name: 'u', baseUrl: 'http://127.0.0.1:1/v1', assertionKey: Buffer.alloc(32, 1) };
 const t = new RouteTable();
 for (const [method, pattern, permission] of [
   ['GET', '/resources/v1/orders', 'orders.read'],
@@ -12,7 +12,7 @@ for (const [method, pattern, permission] of [
 ] as const) {
   t.add({ method, pattern, permission, rateClass: method === 'GET' ? 'read' : 'write', upstream: up, prefix: '/resources/v1', tenantScoped: true });
 }
-t.addConfigured({ prefix: '/crm/', upstream: 'http://crm.internal:9000/api', rules: [{ method: 'get', path: '/contacts', permission: 'support.tickets.read' }] }, 0);
+t.addConfigured({ name: 'crm', prefix: '/crm/', upstream: 'http://crm.internal:9000/api', rules: [{ method: 'get', path: '/contacts', permission: 'support.tickets.read' }] }, Buffer.alloc(32, 2));
 
 describe('RouteTable', () => {
   it.each([
@@ -36,5 +36,6 @@ describe('RouteTable', () => {
     const m = t.match('GET', '/crm/contacts');
     expect(m.kind === 'rule' && m.rule.rateClass).toBe('read');
     expect(m.kind === 'rule' && m.rule.upstream.baseUrl).toBe('http://crm.internal:9000/api');
+    expect(m.kind === 'rule' && m.rule.upstream.name).toBe('crm');
   });
 });

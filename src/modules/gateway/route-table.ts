@@ -20,8 +20,11 @@ export interface GatewayRule {
 
 /** Where a prefix is forwarded; the base URL of the built-in upstream is known only once it listens. */
 export interface UpstreamTarget {
+  /** `reference-resources`, or the operator's GATEWAY_ROUTES name */
   name: string;
   baseUrl: string | null;
+  /** the key the gateway signs this upstream's assertions with (deriveUpstreamKey of its name) */
+  assertionKey: Buffer;
 }
 
 interface Compiled {
@@ -56,9 +59,9 @@ export class RouteTable {
     }
   }
 
-  /** Add an operator route from the config file. */
-  addConfigured(r: GatewayRouteConfig, index: number): void {
-    const upstream: UpstreamTarget = { name: `route-${index}`, baseUrl: r.upstream };
+  /** Add an operator route from the config file, signed with its upstream's own key. */
+  addConfigured(r: GatewayRouteConfig, assertionKey: Buffer): void {
+    const upstream: UpstreamTarget = { name: r.name, baseUrl: r.upstream, assertionKey };
     for (const rule of r.rules) {
       this.add({
         method: rule.method.toUpperCase(),

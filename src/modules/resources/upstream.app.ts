@@ -2,8 +2,9 @@
  * The reference resource service as its own HTTP app (a separate Fastify instance): the
  * gateway's default upstream. It runs inside the Partnergate process on a loopback port by
  * default, or alone (`partnergate upstream serve`). It trusts nothing but identity headers
- * signed by the gateway: `authenticate` checks the signed gateway assertion and returns the
- * verified identity, or null — and the request is refused with 401 before any route runs.
+ * signed by the gateway: `authenticate` checks the signed gateway assertion (with this upstream's
+ * own key) and returns the verified identity, or the reason — and the request is refused with 401
+ * before any route runs. A body must then have the SHA-256 the assertion signed.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -26,13 +27,22 @@ export interface UpstreamIdentity extends Omit<ResourceCaller, 'tenantId' | 'req
   permission: string | null;
 }
 
-export type UpstreamAuthenticator = (headers: FastifyRequest['headers'], method: string, url: string) => { ok: true; identity: UpstreamIdentity } | { ok: false; reason: string };
+export type UpstreamAuthenticator = (
+  headers: FastifyRequest['headers'],
+  method: string,
+  url: string,
+) => { ok: true; identity: UpstreamIdentity; /** the signed content SHA-256 line: hex, '' (no body) or UNSIGNED-PAYLOAD */ content?: string } | { ok: false; reason: string };
+
+/** Holds a received body to the assertion's content line; a reason when it does not match. */
+export type UpstreamBodyCheck = (content: string, body: Buffer | null) => string | null;
 
 export interface UpstreamDeps {
   resources: ResourcesService;
   tenants: Pick<TenantsService, 'listBillingAccounts'>;
   vouchers: Pick<VouchersService, 'list' | 'lookupByCode' | 'issue'>;
   authenticate: UpstreamAuthenticator;
+  /** checks a body against the signed digest (bodies are taken unchecked without one) */
+  checkBody?: UpstreamBodyCheck;
   /** where the routes live (default /v1) */
   basePath?: string;
   logger?: boolean | Record<string, unknown>;
@@ -43,6 +53,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the verified gateway identity (upstream app only) */
     upstreamIdentity: UpstreamIdentity | null;
+    /** the content line the assertion signed (upstream app only); null once a body was held to it */
+    upstreamContent: string | null;
   }
 }
 
@@ -62,16 +74,37 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app as unknown as FastifyInstance);
   app.decorateRequest('upstreamIdentity', null);
+  app.decorateRequest('upstreamContent', null);
+  const refusal = (reason: string) =>
+    E.gateway_assertion_invalid(`Requests must come through the Partnergate gateway (assertion ${reason}).`, { headers: { 'www-authenticate': 'PartnergateAssertion' } });
 
   // Nothing runs before the gateway assertion is checked — not even body parsing.
   app.addHook('onRequest', async (req, reply) => {
     const r = d.authenticate(req.headers, req.method, req.url);
-    if (!r.ok) {
-      reply.header('www-authenticate', 'PartnergateAssertion');
-      return sendProblem(reply, req, E.gateway_assertion_invalid(`Requests must come through the Partnergate gateway (assertion ${r.reason}).`));
-    }
+    if (!r.ok) return sendProblem(reply, req, refusal(r.reason));
     req.upstreamIdentity = r.identity;
+    req.upstreamContent = r.content ?? null;
   });
+
+  const checkBody = d.checkBody;
+  if (checkBody) {
+    // The body is hashed as received, before JSON parsing: the bytes the gateway signed.
+    const json = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+      const buf = body as Buffer;
+      const why = req.upstreamContent === null ? null : checkBody(req.upstreamContent, buf);
+      if (why) return done(refusal(why), undefined);
+      req.upstreamContent = null;
+      json(req, buf.toString('utf8'), done);
+    });
+    // A signed body that never arrived (or was dropped on the way) is refused too.
+    app.addHook('preValidation', async (req) => {
+      if (req.upstreamContent === null) return;
+      const why = checkBody(req.upstreamContent, null);
+      if (why) throw refusal(why);
+    });
+  }
 
   const scoped = (c: ResourceCaller) => ResourcesService.scopeOf(c);
   const handlers: Record<string, Handler> = {

@@ -11,7 +11,7 @@ import { authorizeViaHttp, CALLBACK, customer, oidcClient, partnerWithApp, pkce,
 import { unique, type TestTenant } from '../../helpers/world.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { seedResourceData } from '../../../src/modules/resources/index.ts';
-import { upstreamAuthenticator } from '../../../src/modules/gateway/index.ts';
+import { upstreamAuthenticator, upstreamKeyFor } from '../../../src/modules/gateway/index.ts';
 import { apiToken, link, loginAs } from './helpers.ts';
 
 const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -200,9 +200,9 @@ describe('forward-auth (NGINX auth_request, Traefik ForwardAuth, Envoy ext_authz
     expect(r.headers.get('ratelimit-policy')).toMatch(/^"read";q=\d+;w=60$/);
     const h: Record<string, string> = {};
     r.headers.forEach((v, k) => (h[k] = v));
-    const check = upstreamAuthenticator(t.config.secretKey, t.services.clock)(h, 'GET', '/resources/v1/orders?limit=5');
+    const check = upstreamAuthenticator(upstreamKeyFor(t.config, 'reference-resources'), t.services.clock)(h, 'GET', '/resources/v1/orders?limit=5');
     expect(check.ok).toBe(true);
-    expect(upstreamAuthenticator(t.config.secretKey, t.services.clock)(h, 'DELETE', '/resources/v1/orders?limit=5').ok).toBe(false);
+    expect(upstreamAuthenticator(upstreamKeyFor(t.config, 'reference-resources'), t.services.clock)(h, 'DELETE', '/resources/v1/orders?limit=5').ok).toBe(false);
   });
 
   it('takes NGINX X-Original-* headers and Envoy path suffixes too', async () => {

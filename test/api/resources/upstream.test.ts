@@ -9,14 +9,27 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
 import { buildUpstreamApp } from '../../../src/modules/resources/index.ts';
-import { ASSERTION_HEADER, deriveAssertionKey, identityHeaderValues, signAssertion, upstreamAuthenticator, type GatewayIdentity } from '../../../src/modules/gateway/index.ts';
+import {
+  ASSERTION_HEADER,
+  CONTENT_SHA256_HEADER,
+  UNSIGNED_PAYLOAD,
+  contentSha256,
+  deriveAssertionKey,
+  identityHeaderValues,
+  referenceBodyCheck,
+  signAssertion,
+  upstreamAuthenticator,
+  upstreamKeyFor,
+  type GatewayIdentity,
+} from '../../../src/modules/gateway/index.ts';
 import { apiToken, gw, link } from '../gateway/helpers.ts';
 
 let t: TestApp;
 let upstream: FastifyInstance;
 let base: string;
 let tenant: TestTenant;
-const key = deriveAssertionKey(TEST_SECRET);
+/** the reference service's own key (as `partnergate gateway upstream-key reference-resources` prints it) */
+const key = upstreamKeyFor({ gatewayAssertionSecret: null, secretKey: TEST_SECRET }, 'reference-resources');
 
 function identity(over: Partial<GatewayIdentity> = {}): GatewayIdentity {
   return {
@@ -36,14 +49,24 @@ function identity(over: Partial<GatewayIdentity> = {}): GatewayIdentity {
   };
 }
 
-async function call(method: string, path: string, id: GatewayIdentity | null, opts: { body?: unknown; at?: number; signAs?: { method?: string; path?: string; key?: Buffer }; extra?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  id: GatewayIdentity | null,
+  opts: { body?: unknown; at?: number; signAs?: { method?: string; path?: string; key?: Buffer; body?: string | null; content?: string }; extra?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.extra };
+  const body = opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
   if (id) {
     Object.assign(headers, identityHeaderValues(id));
-    headers[ASSERTION_HEADER] = signAssertion(opts.signAs?.key ?? key, id, opts.signAs?.method ?? method, opts.signAs?.path ?? `/v1${path}`, opts.at ?? Date.now());
+    // as the gateway signs it: the SHA-256 of the body it forwards
+    const signedBody = opts.signAs?.body !== undefined ? opts.signAs.body : body;
+    const content = opts.signAs?.content ?? (signedBody ? contentSha256(signedBody) : '');
+    if (content) headers[CONTENT_SHA256_HEADER] = content;
+    headers[ASSERTION_HEADER] = signAssertion(opts.signAs?.key ?? key, id, opts.signAs?.method ?? method, opts.signAs?.path ?? `/v1${path}`, opts.at ?? Date.now(), content);
   }
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${base}${path}`, { method, headers, body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined });
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const r = await fetch(`${base}${path}`, { method, headers, body });
   const text = await r.text();
   return { status: r.status, body: text && (r.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text, headers: r.headers };
 }
@@ -52,7 +75,7 @@ beforeAll(async () => {
   t = await startTestApp();
   tenant = await t.world.tenant({ bans: 3 });
   const s = t.services;
-  upstream = await buildUpstreamApp({ resources: s.resources, tenants: s.tenants, vouchers: s.vouchers, authenticate: upstreamAuthenticator(TEST_SECRET, s.clock) });
+  upstream = await buildUpstreamApp({ resources: s.resources, tenants: s.tenants, vouchers: s.vouchers, authenticate: upstreamAuthenticator(key, s.clock), checkBody: referenceBodyCheck });
   await upstream.listen({ port: 0, host: '127.0.0.1' });
   const addr = upstream.server.address();
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/v1`;
@@ -72,6 +95,14 @@ describe('trusts only the gateway', () => {
   it.each([
     ['unsigned identity headers', async () => fetch(`${base}/orders`, { headers: identityHeaderValues(identity()) })],
     ['a forged signature (another secret)', () => call('GET', '/orders', identity(), { signAs: { key: deriveAssertionKey('someone-elses-secret-that-is-long-enough!!') } })],
+    ["another upstream's key (an operator upstream named crm, same installation)", () => call('GET', '/orders', identity(), { signAs: { key: upstreamKeyFor({ gatewayAssertionSecret: null, secretKey: TEST_SECRET }, 'crm') } })],
+    ['the key of the old single-key scheme (derived from the master secret)', () => call('GET', '/orders', identity(), { signAs: { key: deriveAssertionKey(TEST_SECRET) } })],
+    [
+      'a tampered body (signed for 1 × FIBER-1G, sent with 40 × FIBER-10G)',
+      () => call('POST', '/orders', identity({ bans: [tenant.bans[0].id] }), { body: { product_code: 'FIBER-10G', quantity: 40 }, signAs: { body: JSON.stringify({ product_code: 'FIBER-1G', quantity: 1 }) } }),
+    ],
+    ['a body where the assertion signed none', () => call('POST', '/orders', identity({ bans: [tenant.bans[0].id] }), { body: { product_code: 'FIBER-1G' }, signAs: { body: null } })],
+    ['a signed body that never arrived', () => call('POST', '/orders/ord_01jd9x0a8q4m7w2k3v5b6c8d9e/cancel', identity({ bans: [tenant.bans[0].id] }), { signAs: { body: '{"x":1}' } })],
     ['an expired assertion (2 minutes old)', () => call('GET', '/orders', identity(), { at: Date.now() - 120_000 })],
     ['an assertion for another path', () => call('GET', '/orders', identity(), { signAs: { path: '/v1/context' } })],
     ['an assertion for another method', () => call('POST', '/orders', identity(), { signAs: { method: 'GET' }, body: { product_code: 'FIBER-1G' } })],
@@ -87,6 +118,18 @@ describe('trusts only the gateway', () => {
     const r = (await send()) as Response | { status: number; body: { code: string } };
     const body = r instanceof Response ? ((await r.json()) as { code: string }) : r.body;
     expect([r.status, body.code]).toEqual([401, 'gateway_assertion_invalid']);
+  });
+});
+
+describe('the body bound to the assertion', () => {
+  it('serves a body whose SHA-256 the assertion signed', async () => {
+    const r = await call('POST', '/orders', identity({ bans: [tenant.bans[0].id] }), { body: { product_code: 'STATIC-IP-29' } });
+    expect(r.status).toBe(201);
+  });
+
+  it("takes UNSIGNED-PAYLOAD (a forward-auth proxy's request: the signer never saw the body)", async () => {
+    const r = await call('POST', '/orders', identity({ bans: [tenant.bans[0].id] }), { body: { product_code: 'STATIC-IP-29' }, signAs: { content: UNSIGNED_PAYLOAD } });
+    expect(r.status).toBe(201);
   });
 });
 
