@@ -187,7 +187,9 @@ export class GatewayService {
     }
     if (req.sessionCookie) return { kind: 'session', token: req.sessionCookie };
     // RFC 6750 §2.2/2.3 form and query tokens are not accepted: a token in a URL ends up in logs.
-    throw authzErrors.authentication_required('Send an access token in the Authorization header (Bearer).', { headers: { 'www-authenticate': bearerChallenge(null) } });
+    throw authzErrors.authentication_required('Send an access token in the Authorization header (Bearer).', {
+      headers: { 'www-authenticate': bearerChallenge('invalid_request', 'no access token in the Authorization header') },
+    });
   }
 
   // ---- authenticate -------------------------------------------------------------------------
@@ -336,8 +338,14 @@ export class GatewayService {
   #refuse(d: Pick<Refused, 'code' | 'reason'> & { delegationId?: string | null }, st: GatewayState): never {
     st.refusal = d.code;
     st.delegationId = d.delegationId ?? st.delegationId;
-    // Refusals between parties that do have a relationship are the tenant's business (its access log).
-    st.crossTenant = st.partnerId !== null && st.tenantId !== null && d.code !== 'delegation_not_found' && d.code !== 'tenant_context_required';
+    // Refusals of a partner on a tenant are the tenant's business (its access log) — including a
+    // partner probing a tenant it has no delegation on, when that tenant exists. The partner's
+    // answer is the same either way.
+    st.crossTenant =
+      st.partnerId !== null &&
+      st.tenantId !== null &&
+      d.code !== 'tenant_context_required' &&
+      (d.code !== 'delegation_not_found' || (this.#d.authz.snapshot.tenants.get(st.tenantId)?.status ?? 'unknown') !== 'unknown');
     const headers: Record<string, string> = {};
     if (d.code === 'scope_insufficient' && st.permission) headers['www-authenticate'] = `Bearer realm="partnergate", error="insufficient_scope", scope="${st.permission}"`;
     throw authzErrors[d.code](d.reason, { headers });

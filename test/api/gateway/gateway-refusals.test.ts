@@ -34,7 +34,7 @@ describe('credentials', () => {
   it('401 authentication_required without a token, with a Bearer challenge', async () => {
     const r = await gw(t, 'GET', '/resources/v1/orders');
     expectProblem(r, 401, 'authentication_required');
-    expect(r.headers['www-authenticate']).toBe('Bearer realm="partnergate"');
+    expect(r.headers['www-authenticate']).toBe('Bearer realm="partnergate", error="invalid_request", error_description="no access token in the Authorization header"');
   });
 
   it('does not take a token from the query string', async () => {
@@ -91,6 +91,21 @@ describe('tenant context and delegation state (MSP user, X-Active-Tenant-Id)', (
       expectProblem(r, 404, 'delegation_not_found');
       expect(r.body.detail).toBe('No delegation gives access to this tenant.');
     }
+  });
+
+  it('a partner probing an existing tenant shows in that tenant\'s access log; an unknown tenant records nothing', async () => {
+    const probed = await t.world.tenant();
+    const unknown = 'tnt_01jd9x0a8q4m7w2k3v5b6c8d9f';
+    expectProblem(await gw(t, 'GET', '/resources/v1/orders', { token: pat, headers: as(probed) }), 404, 'delegation_not_found');
+    expectProblem(await gw(t, 'GET', '/resources/v1/orders', { token: pat, headers: { 'x-active-tenant-id': unknown } }), 404, 'delegation_not_found');
+    await t.services.gateway.auditBuffer.flush();
+    const admin = await probed.admin.login();
+    const log = await admin.get(`/api/v1/tenants/${probed.id}/audit-events?action=gateway.request`);
+    expect(log.status).toBe(200);
+    expect(log.body.data).toHaveLength(1);
+    expect(log.body.data[0]).toMatchObject({ outcome: 'denied', partner_id: msp.id, tenant_id: probed.id, details: { decision: 'delegation_not_found', status: 404 } });
+    const anywhere = await t.services.audit.list({ tenantId: unknown, limit: 10 });
+    expect(anywhere.data).toHaveLength(0);
   });
 
   it.each([
