@@ -64,6 +64,7 @@ export function findOrder(db: Executor, scopes: readonly TenantScope[], id: stri
   return db.selectFrom('orders').selectAll().where('id', '=', id).where(scopeFilter(scopes)).executeTakeFirst();
 }
 
+/** `key` is the caller-scoped key (resources.service idempotencyScope), never the raw header. */
 export function findOrderByIdempotencyKey(db: Executor, tenantId: string, key: string): Promise<OrderRow | undefined> {
   return db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('idempotency_key', '=', key).executeTakeFirst();
 }

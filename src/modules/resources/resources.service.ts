@@ -78,6 +78,16 @@ const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
   closed: [],
 };
 
+/**
+ * An Idempotency-Key belongs to the party that sent it, not to the whole tenant: two partners (or
+ * a partner and the customer's own staff) choosing the same key get their own orders, and one
+ * never receives the other's. Stored as `<partner>/<app>/<user> <key>` under the tenant's unique
+ * (tenant_id, idempotency_key) index.
+ */
+export function idempotencyScope(c: Pick<ResourceCaller, 'partnerId' | 'clientId' | 'userId'>, key: string): string {
+  return `${c.partnerId ?? '-'}/${c.clientId ?? '-'}/${c.userId ?? '-'} ${key}`;
+}
+
 export class ResourcesService {
   readonly #d: ResourcesDeps;
   constructor(d: ResourcesDeps) {
@@ -142,8 +152,9 @@ export class ResourcesService {
     if (ban.status !== 'active') throw authzErrors.ban_not_covered(`Billing account ${ban.account_number} is closed.`);
     const billTo = await this.#billTo(c, ban.id);
 
-    if (idempotencyKey) {
-      const prior = await repo.findOrderByIdempotencyKey(this.#d.db.kysely, c.tenantId, idempotencyKey);
+    const scopedKey = idempotencyKey ? idempotencyScope(c, idempotencyKey) : null;
+    if (scopedKey) {
+      const prior = await repo.findOrderByIdempotencyKey(this.#d.db.kysely, c.tenantId, scopedKey);
       if (prior) {
         if (prior.product_code !== product.code || prior.quantity !== quantity || prior.ban_id !== ban.id) {
           throw E.idempotency_key_reused('This Idempotency-Key was used for a different order.');
@@ -173,7 +184,7 @@ export class ResourcesService {
       placed_by_partner_id: c.partnerId,
       delegation_id: c.delegationId,
       persona: c.persona ?? (c.partnerId ? 'partner' : 'customer'),
-      idempotency_key: idempotencyKey,
+      idempotency_key: scopedKey,
       request_id: ctx.requestId,
       created_at: nowIso,
       updated_at: nowIso,

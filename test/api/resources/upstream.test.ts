@@ -167,6 +167,35 @@ describe('orders', () => {
     expect([missing.status, missing.body.code]).toEqual([403, 'bill_to_missing']);
   });
 
+  it("scopes an Idempotency-Key to the tenant and the caller: one party's key never returns another party's order", async () => {
+    const key = { 'idempotency-key': 'order-1' };
+    const order = { product_code: 'SIP-TRUNK-20', ban_id: tenant.bans[0].id };
+    const partnerA = identity({ partnerId: 'ptr_01jd9x0a8q4m7w2k3v5b6c8aaa', clientId: 'app_01jd9x0a8q4m7w2k3v5b6c8aaa' });
+    const a = await call('POST', '/orders', partnerA, { body: order, extra: key });
+    expect(a.status).toBe(201);
+    // the same caller retries: the same order
+    const retry = await call('POST', '/orders', partnerA, { body: order, extra: key });
+    expect([retry.status, retry.body.id]).toEqual([200, a.body.id]);
+    // the same key from other parties of the same tenant: each gets an order of its own
+    const others = [
+      identity({ partnerId: 'ptr_01jd9x0a8q4m7w2k3v5b6c8bbb', clientId: 'app_01jd9x0a8q4m7w2k3v5b6c8bbb' }), // another partner
+      identity({ partnerId: 'ptr_01jd9x0a8q4m7w2k3v5b6c8aaa', clientId: 'app_01jd9x0a8q4m7w2k3v5b6c8ccc' }), // another app of the same partner
+      identity({ partnerId: 'ptr_01jd9x0a8q4m7w2k3v5b6c8aaa', clientId: null, userId: tenant.user.id }), // a user of the partner
+      identity({ partnerId: null, clientId: null, userId: tenant.admin.id, persona: 'customer' }), // the customer's own admin
+    ];
+    const ids = new Set([a.body.id]);
+    for (const who of others) {
+      const r = await call('POST', '/orders', who, { body: { ...order, quantity: 2 }, extra: key });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.quantity).toBe(2);
+      ids.add(r.body.id);
+    }
+    expect(ids.size).toBe(5);
+    // a different order under a key this caller used: still refused
+    const mismatch = await call('POST', '/orders', partnerA, { body: { ...order, quantity: 3 }, extra: key });
+    expect([mismatch.status, mismatch.body.code]).toEqual([409, 'idempotency_key_reused']);
+  });
+
   it('validates its input (unknown product, unknown field, wrong type) as 400 problems', async () => {
     for (const body of [{ product_code: 'NOPE' }, { product_code: 'FIBER-1G', price_cents: 1 }, { product_code: 'FIBER-1G', quantity: '2' }]) {
       const r = await call('POST', '/orders', identity(), { body });
