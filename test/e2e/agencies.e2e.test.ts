@@ -45,15 +45,15 @@ afterAll(async () => {
 
 /** Click a Copy button of the portal and read what it put on the clipboard. */
 async function copied(page: Page, scope: Locator, buttonName: string): Promise<string> {
-  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await page.evaluate("navigator.clipboard.writeText('')");
   await scope.getByRole('button', { name: buttonName }).click();
   await scope.getByRole('button', { name: 'Copied' }).first().waitFor();
-  return page.evaluate(() => navigator.clipboard.readText());
+  return page.evaluate<string>('navigator.clipboard.readText()');
 }
 
 /** The form inside the frame fits without scrolling: the frame is at least as tall as the form. */
 async function formFits(page: Page, selector = 'iframe'): Promise<{ frame: number; form: number }> {
-  const frame = await page.locator(selector).evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().height);
+  const frame = await page.locator(selector).evaluate((f) => f.getBoundingClientRect().height);
   const form = await page.frameLocator(selector).locator('html').evaluate((h) => h.scrollHeight);
   return { frame, form };
 }
