@@ -58,6 +58,8 @@ export interface Config {
   scryptCost: number;
   /** How often each instance re-reads the change feed's outbox when no nudge arrived (the safety net under Redis pub/sub). */
   changeFeedPollMs: number;
+  /** Gateway access events waiting for the database beyond which the gateway refuses requests (fails closed). */
+  gatewayAuditBacklog: number;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     configFile,
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
     changeFeedPollMs: int('CHANGE_FEED_POLL_MS', 1000, 10, 3_600_000),
+    gatewayAuditBacklog: int('GATEWAY_AUDIT_BACKLOG', 100_000, 1, 100_000_000),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -236,6 +239,7 @@ export const SETTINGS: Record<string, string> = {
   RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
+  GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };
 

@@ -117,6 +117,7 @@ export class GatewayService {
   readonly auditBuffer: AuditBuffer;
   readonly #limits: Record<string, number>;
   readonly #dpopReplay = new DpopReplayCache();
+  readonly #auditBacklogLimit: number;
   /** callers derived from verified (cached) tokens; dropped with the token */
   readonly #callers = new WeakMap<VerifiedToken, { caller: Caller; actor: Actor }>();
   /** RateLimit-Policy field values by class and limit */
@@ -126,6 +127,7 @@ export class GatewayService {
     this.#d = d;
     this.#limits = d.config.rateLimits;
     this.auditBuffer = new AuditBuffer(d.audit, d.clock, { onError: (e) => d.onError?.(e, 'gateway audit') });
+    this.#auditBacklogLimit = d.config.gatewayAuditBacklog;
   }
 
   get tokens(): AccessTokenVerifier | null {
@@ -143,6 +145,11 @@ export class GatewayService {
   /** The whole pipeline for one request and its route rule. Throws an AppError refusal. */
   async admit(req: GatewayRequest, rule: GatewayRule, st: GatewayState): Promise<Admitted> {
     st.permission = rule.permission;
+    // Access events wait in memory for their batch; when the database has not taken them for a
+    // long while, serve nothing rather than serve unaudited (fail closed).
+    if (this.auditBuffer.pending >= this.#auditBacklogLimit) {
+      throw E.audit_backlog_full('The access log cannot be written right now, so the request was not served. Try again shortly.', { headers: { 'retry-after': '5' } });
+    }
     const credential = this.#credential(req);
     const caller = await this.#authenticate(req, credential, st);
     const target = this.#target(req, caller, st);
