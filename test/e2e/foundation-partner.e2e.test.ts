@@ -1,7 +1,7 @@
 /**
- * Browser journey: a partner owner invites a staff member (one-time link); the staff member joins
- * and, as seed 003 says, cannot see the member list nor the audit log; the owner sees the
- * invitation in the partner's audit log.
+ * Browser journey: a partner owner invites a staff member (one-time link), pending until the
+ * staff member accepts and joins; as seed 003 says, staff cannot see the member list nor the
+ * audit log; the owner sees the invitation and its acceptance in the partner's audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -33,7 +33,6 @@ describe('partner home', () => {
     await owner.getByRole('button', { name: 'Invite member' }).click();
     const dialog = owner.getByRole('dialog');
     await dialog.getByLabel(/^Email/).fill(staffEmail);
-    await dialog.getByLabel(/^Name/).fill('Steve Staff');
     // Staff is the default role for a new member.
     expect(await dialog.getByRole('combobox', { name: 'Role' }).inputValue()).toBe('Staff');
     await dialog.getByRole('button', { name: 'Invite' }).click();
@@ -41,9 +40,10 @@ describe('partner home', () => {
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{20,}$/);
     await screenshot(owner, 'partner-invitation-link');
     await owner.getByRole('button', { name: 'Done' }).click();
-    const row = table.locator(`tr[data-email="${staffEmail}"]`);
-    await row.waitFor();
-    expect(await row.getByRole('combobox', { name: `Role of ${staffEmail}` }).inputValue()).toBe('Staff');
+    const pending = owner.locator(`[data-testid="partner-invitations"] tr[data-email="${staffEmail}"]`);
+    await pending.waitFor();
+    expect(await pending.innerText()).toContain('Staff');
+    expect(await table.locator(`tr[data-email="${staffEmail}"]`).count()).toBe(0);
     await screenshot(owner, 'partner-team');
 
     await staff.goto(new URL(link).pathname);
@@ -54,6 +54,13 @@ describe('partner home', () => {
     await staff.getByRole('button', { name: 'Accept and log in' }).click();
     await staff.waitForURL('**/partner');
     await staff.getByRole('heading', { level: 2, name: partner.name }).waitFor();
+
+    // Now a member, with the role the invitation named.
+    await owner.reload();
+    const row = table.locator(`tr[data-email="${staffEmail}"]`);
+    await row.waitFor();
+    expect(await row.getByRole('combobox', { name: `Role of ${staffEmail}` }).inputValue()).toBe('Staff');
+    expect(await pending.count()).toBe(0);
   });
 
   it('a staff member cannot see the member list', async () => {

@@ -1,7 +1,8 @@
 /**
- * Browser journey: a tenant admin invites a member (one-time link), the invitee accepts it and
- * lands in the tenant as a user; the admin opens a billing account; both show in the tenant's
- * audit log; a user in two tenants switches between them.
+ * Browser journey: a tenant admin invites a member (one-time link), who is pending until the
+ * invitee accepts it and lands in the tenant as a user; the admin opens a billing account; both
+ * show in the tenant's audit log; someone who already has an account accepts an invitation to a
+ * second tenant while logged in, and switches between the two.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -35,8 +36,12 @@ describe('tenant home', () => {
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{20,}$/);
     await screenshot(admin, 'tenant-invitation-link');
     await admin.getByRole('button', { name: 'Done' }).click();
+    // Pending until accepted: listed among the invitations, not the members.
+    const pending = admin.locator(`[data-testid="tenant-invitations"] tr[data-email="${inviteeEmail}"]`);
+    await pending.locator('[data-status="invited"]').waitFor();
     const row = admin.locator(`[data-testid="tenant-members"] tr[data-email="${inviteeEmail}"]`);
-    await row.locator('[data-status="invited"]').waitFor();
+    expect(await row.count()).toBe(0);
+    await screenshot(admin, 'tenant-invitation-pending');
 
     // The invitee opens the link (it names the tenant), chooses a password and is logged in.
     await invitee.goto(new URL(link).pathname);
@@ -61,6 +66,7 @@ describe('tenant home', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('Nina Newcomer');
     expect(await row.locator('[data-status="active"]').count()).toBe(1);
+    expect(await pending.count()).toBe(0);
   });
 
   it('a tenant admin opens a billing account, and the audit log shows both changes', { timeout: 60_000 }, async () => {
@@ -87,12 +93,23 @@ describe('tenant home', () => {
     await screenshot(admin, 'tenant-audit-log');
   });
 
-  it('a user who belongs to two tenants switches between them', { timeout: 60_000 }, async () => {
-    // A second tenant adds the first tenant's admin, who already has an account, as a user.
+  it('someone with an account accepts an invitation to a second tenant while logged in, then switches between them', { timeout: 60_000 }, async () => {
+    // A second tenant invites the first tenant's admin, who already has an account, as a user.
     const other = await portal.t.world.tenant();
-    const { world } = portal.t;
-    const added = await world.s.tenants.addMember(world.ctx, other.id, { email: tenant.admin.email, role: 'TENANT_USER' });
-    expect(added.invitation).toBeNull();
+    const otherAdmin = await other.admin.login();
+    const invited = await otherAdmin.post(`/api/v1/tenants/${other.id}/members`, { email: tenant.admin.email, role: 'TENANT_USER' });
+    expect(invited.status).toBe(201);
+    // Nothing changes until they say yes.
+    await admin.goto('/');
+    await admin.getByTestId('nav-tenant').waitFor();
+    expect(await admin.getByTestId('tenant-switcher').count()).toBe(0);
+
+    // The link, opened while logged in as the invited email, asks to accept.
+    await admin.goto(new URL(invited.body.invitation.url).pathname);
+    await admin.getByText(`Join ${other.name}`, { exact: true }).waitFor();
+    await screenshot(admin, 'tenant-invitation-accept-logged-in');
+    await admin.getByRole('button', { name: 'Accept invitation' }).click();
+    await admin.waitForURL(`**/tenant/${other.id}**`);
 
     await admin.goto('/');
     const switcher = admin.getByTestId('tenant-switcher');
@@ -103,5 +120,31 @@ describe('tenant home', () => {
     expect(await switcher.inputValue()).toBe(other.name);
     expect(await admin.getByTestId('nav-tenant').innerText()).toContain('TENANT · USER');
     await screenshot(admin, 'tenant-switcher');
+  });
+
+  it('someone with an account who opens the link logged out is sent to log in, then accepts', { timeout: 60_000 }, async () => {
+    const u = await portal.t.world.user();
+    const r = await (await tenant.admin.login()).post(`/api/v1/tenants/${tenant.id}/members`, { email: u.email, role: 'TENANT_USER' });
+    const page = await portal.newPage();
+    await page.goto(new URL(r.body.invitation.url).pathname);
+    // The link does not set a password on an existing account: it asks them to log in.
+    await page.getByLabel(/^Your name/).fill('Someone Else');
+    await page.getByLabel(/^Choose a password/).fill('a brand new password');
+    await page.getByLabel(/^Repeat the password/).fill('a brand new password');
+    await page.getByRole('button', { name: 'Accept and log in' }).click();
+    const prompt = page.getByTestId('invitation-login-required');
+    await prompt.waitFor();
+    await screenshot(page, 'tenant-invitation-login-required');
+    await prompt.getByRole('button', { name: 'Log in to accept' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel(/^Password/).fill(u.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    // Back on the invitation, now as its addressee.
+    await page.waitForURL('**/invite/**');
+    await page.getByRole('button', { name: 'Accept invitation' }).click();
+    await page.waitForURL(`**/tenant/${tenant.id}**`);
+    await page.getByTestId('nav-tenant').waitFor();
+    expect(await page.getByTestId('nav-tenant').innerText()).toMatch(/· USER/);
   });
 });

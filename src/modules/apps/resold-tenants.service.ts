@@ -111,18 +111,10 @@ export class ResoldTenantsService {
     }
   }
 
+  /** The customer's admin joins when they accept the invitation: nobody is attached to a tenant without saying yes. */
   async #inviteAdmin(trx: Tx, ctx: RequestContext, tenantId: string, admin: { email: string; name?: string }) {
-    const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
-      email: admin.email,
-      name: admin.name,
-      scopeType: 'tenant',
-      scopeId: tenantId,
-      role: 'TENANT_ADMIN',
-      invitedBy: ctx.actor.userId,
-    });
-    await trx.insertInto('tenant_members').values({ tenant_id: tenantId, user_id: userId, role: 'TENANT_ADMIN', invited_by: ctx.actor.userId, created_at: this.#d.clock.now().toISOString() }).execute();
-    await this.#d.feed.record(trx, 'user', userId);
-    await this.#d.audit.record(trx, ctx, { action: 'tenant.member_added', tenantId, targetType: 'user', targetId: userId, details: { role: 'TENANT_ADMIN', email: admin.email.toLowerCase(), invited: invitation !== null } });
+    const invitation = await this.#d.identity.invite(trx, { email: admin.email, scopeType: 'tenant', scopeId: tenantId, role: 'TENANT_ADMIN', invitedBy: ctx.actor.userId });
+    await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: invitation.id, details: { role: 'TENANT_ADMIN', email: invitation.email } });
     return invitation;
   }
 

@@ -118,6 +118,38 @@ export function findInvitationByHash(db: Executor, hash: string): Promise<Invita
   return db.selectFrom('invitations').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 }
 
+export function findInvitationById(db: Executor, id: string): Promise<InvitationRow | undefined> {
+  return db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Not accepted, not revoked, not expired at `now`. */
+export function listPendingInvitationsByScope(db: Executor, scopeType: 'tenant' | 'partner', scopeId: string, now: string): Promise<InvitationRow[]> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('scope_type', '=', scopeType)
+    .where('scope_id', '=', scopeId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+export function listPendingInvitationsByEmail(db: Executor, email: string, now: string): Promise<InvitationRow[]> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('email', '=', email.toLowerCase())
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
 export async function insertInvitation(db: Executor, row: Insertable<InvitationsTable>): Promise<void> {
   await db.insertInto('invitations').values(row).execute();
 }

@@ -129,14 +129,46 @@ export function registerIdentityRoutes(app: App, d: IdentityRouteDeps): void {
       config: { csrf: false, public: true },
       schema: {
         tags: ['auth'],
-        summary: 'Accept an invitation: set your name and password',
+        summary: 'Accept an invitation with a new account: choose your name and password. An email that already has an account logs in and accepts instead (409 invitation_login_required).',
         body: S.AcceptInvitationBody,
-        response: { 200: Type.Object({ user_id: Type.String() }), ...problems(400, 404) },
+        response: { 200: S.AcceptedInvitationDto, ...problems(400, 404, 409) },
       },
     },
     async (req) => {
       const r = await identity.acceptInvitation(req.ctx(), req.body.token, req.body.name, req.body.password);
-      return { user_id: r.userId };
+      return { user_id: r.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/invitations',
+    { schema: { tags: ['auth'], summary: 'Invitations addressed to your email that wait for your answer', response: { 200: Type.Object({ data: Type.Array(S.MyInvitationDto) }), ...problems(401, 403) } } },
+    async (req) => ({ data: await identity.listMyInvitations(access.user(req)) }),
+  );
+
+  app.post(
+    '/api/v1/me/invitations/:invitation_id/accept',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Accept one of your invitations: you join the tenant or partner with the role it names',
+        params: S.MyInvitationParams,
+        response: { 200: S.AcceptedInvitationDto, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const p = access.user(req);
+      const r = await identity.acceptMyInvitation(req.ctx(), p, req.params.invitation_id);
+      return { user_id: p.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
+    },
+  );
+
+  app.post(
+    '/api/v1/me/invitations/:invitation_id/decline',
+    { schema: { tags: ['auth'], summary: 'Decline one of your invitations', params: S.MyInvitationParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } },
+    async (req, reply) => {
+      await identity.declineMyInvitation(req.ctx(), access.user(req), req.params.invitation_id);
+      return reply.code(204).send(null);
     },
   );
 

@@ -64,7 +64,18 @@ export const AcceptInvitationBody = Strict({
   name: Name,
   password: Type.String({ minLength: 1, maxLength: 200 }),
 });
-export const InvitationDto = Type.Object({ email: Type.String(), scope_type: Type.String(), scope_name: Type.String(), role: Type.String(), expires_at: Type.String() });
+export const InvitationDto = Type.Object({
+  id: Type.String(),
+  email: Type.String({ description: 'the invitee; their login' }),
+  scope_type: Type.String({ description: 'tenant or partner' }),
+  scope_id: Type.String(),
+  scope_name: Type.String(),
+  role: Type.String(),
+  expires_at: Type.String(),
+});
+export const AcceptedInvitationDto = Type.Object({ user_id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), role: Type.String() });
+export const MyInvitationDto = Type.Object({ id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), scope_name: Type.String(), role: Type.String(), expires_at: Type.String() });
+export const MyInvitationParams = Strict({ invitation_id: Id('inv') });
 
 export const ListUsersQuery = Strict({
   q: Type.Optional(Type.String({ maxLength: 100 })),
@@ -72,3 +83,22 @@ export const ListUsersQuery = Strict({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Id('usr')),
 });
+
+/** The answer to an inviter: the same shape whether or not the email has an account. */
+export const InvitationLinkDto = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  url: Type.String({ description: 'one-time link for the invitee; shown once' }),
+  expires_at: Type.String(),
+});
+/** A pending invitation as its tenant's or partner's admins see it (never the link). */
+export const PendingInvitationDto = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: Type.String(),
+  invited_by: Nullable(Type.String()),
+  created_at: Type.String(),
+  expires_at: Type.String(),
+});
+export const InvitationIdParam = { invitation_id: Id('inv') };

@@ -3,7 +3,7 @@
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { dummyPasswordHash, hashPassword, newSecret, randomToken, sha256, verifyPassword, constantTimeEqual, type SecretHasher } from '../../platform/crypto.ts';
@@ -36,10 +36,32 @@ export interface IdentityDeps {
   publicUrl: string;
 }
 
+export type ScopeType = 'tenant' | 'partner';
+
+/** What an inviter gets back: the same shape whether or not the email has an account. */
+export interface InvitationLink {
+  id: string;
+  email: string;
+  role: string;
+  /** the one-time link for the invitee; shown once */
+  url: string;
+  expires_at: string;
+}
+
+/** Adds the member when an invitation is accepted; throws an AppError to refuse (e.g. already a member). */
+export type InvitationAcceptor = (
+  trx: Tx,
+  ctx: RequestContext,
+  input: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null },
+) => Promise<void>;
+
+type InvitationRow = repo.InvitationRow;
+
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };
 
 export class IdentityService {
   readonly #d: IdentityDeps;
+  readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
   constructor(deps: IdentityDeps) {
     this.#d = deps;
   }
@@ -341,26 +363,30 @@ export class IdentityService {
   }
 
   // ---- invitations -------------------------------------------------------------------------
+  //
+  // Nobody joins a tenant or a partner without saying yes. Every invitation — whether or not the
+  // email already has an account — is a pending row with a one-time link; the answer to the
+  // inviter is the same in both cases, so inviting reveals nothing about who has an account.
+  // The invitee accepts through the link (choosing a name and password: a new account) or, when
+  // they already have an account, while logged in (GET/POST /api/v1/me/invitations…). The
+  // membership itself is written by the module that owns the scope (onInvitationAccepted), in
+  // the same transaction as the acceptance.
 
-  /**
-   * Attach `email` to a tenant or partner: an existing active user is attached directly; an
-   * unknown email gets an invited user and a one-time link (shown to the inviter once) where the
-   * person sets their name and password.
-   */
-  async inviteOrAttach(
-    trx: Tx,
-    input: { email: string; name?: string; scopeType: 'tenant' | 'partner'; scopeId: string; role: string; invitedBy: string | null },
-  ): Promise<{ userId: string; invitation: { url: string; expires_at: string } | null }> {
+  /** Register what accepting an invitation of `scopeType` does (tenants and partners add the member). */
+  onInvitationAccepted(scopeType: ScopeType, fn: InvitationAcceptor): void {
+    this.#acceptors.set(scopeType, fn);
+  }
+
+  /** Create a pending invitation (replacing any earlier pending one for the same scope and email). */
+  async invite(trx: Tx, input: { email: string; scopeType: ScopeType; scopeId: string; role: string; invitedBy: string | null }): Promise<InvitationLink> {
     const email = input.email.trim().toLowerCase();
-    const existing = await repo.findUserByEmail(trx, email);
-    if (existing && existing.status !== 'invited') return { userId: existing.id, invitation: null };
-    const userId = existing?.id ?? (await this.createUser(trx, { email, name: input.name ?? email.split('@')[0], password: null }));
     const now = this.#now();
     const token = newSecret('pginv', 24);
     const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS).toISOString();
+    const id = newId('inv');
     await repo.revokeInvitationsFor(trx, input.scopeType, input.scopeId, email, now.toISOString());
     await repo.insertInvitation(trx, {
-      id: newId('inv'),
+      id,
       token_hash: this.#d.hasher.hash(token),
       email,
       scope_type: input.scopeType,
@@ -372,49 +398,136 @@ export class IdentityService {
       accepted_at: null,
       revoked_at: null,
     });
-    return { userId, invitation: { url: `${this.#d.publicUrl}/invite/${token}`, expires_at: expiresAt } };
+    return { id, email, role: input.role, url: `${this.#d.publicUrl}/invite/${token}`, expires_at: expiresAt };
   }
 
-  async #liveInvitation(token: string) {
-    const inv = await repo.findInvitationByHash(this.#d.db.kysely, this.#d.hasher.hash(token));
-    if (!inv || inv.accepted_at || inv.revoked_at || inv.expires_at <= this.#now().toISOString()) throw E.invitation_invalid();
+  /** Pending (not accepted, revoked or expired) invitations of one tenant or partner. */
+  listPendingInvitations(scopeType: ScopeType, scopeId: string) {
+    return repo.listPendingInvitationsByScope(this.#d.db.kysely, scopeType, scopeId, this.#now().toISOString());
+  }
+
+  /** Withdraw a pending invitation of this scope; an unknown, used or expired one answers like a missing one. */
+  async revokeInvitation(trx: Tx, scopeType: ScopeType, scopeId: string, invitationId: string): Promise<InvitationRow> {
+    const inv = await repo.findInvitationById(trx, invitationId);
+    if (!inv || inv.scope_type !== scopeType || inv.scope_id !== scopeId || !this.#isLive(inv)) throw E.invitation_not_found();
+    await repo.updateInvitation(trx, inv.id, { revoked_at: this.#now().toISOString() });
     return inv;
   }
 
-  async getInvitation(token: string) {
-    const inv = await this.#liveInvitation(token);
+  #isLive(inv: InvitationRow): boolean {
+    return !inv.accepted_at && !inv.revoked_at && inv.expires_at > this.#now().toISOString();
+  }
+
+  async #liveInvitation(db: Executor, token: string): Promise<InvitationRow> {
+    const inv = await repo.findInvitationByHash(db, this.#d.hasher.hash(token));
+    if (!inv || !this.#isLive(inv)) throw E.invitation_invalid();
+    return inv;
+  }
+
+  async #scopeName(inv: InvitationRow): Promise<string> {
     const db = this.#d.db.kysely;
     const scope =
       inv.scope_type === 'tenant'
         ? await db.selectFrom('tenants').select(['name']).where('id', '=', inv.scope_id).executeTakeFirst()
         : await db.selectFrom('partners').select(['name']).where('id', '=', inv.scope_id).executeTakeFirst();
-    return { email: inv.email, scope_type: inv.scope_type, scope_name: scope?.name ?? '', role: inv.role, expires_at: inv.expires_at };
+    return scope?.name ?? '';
   }
 
-  async acceptInvitation(ctx: RequestContext, token: string, name: string, password: string): Promise<{ userId: string }> {
-    const inv = await this.#liveInvitation(token);
-    this.checkPassword(password, inv.email);
+  /** What a link is for. Says nothing about whether the email has an account. */
+  async getInvitation(token: string) {
+    const inv = await this.#liveInvitation(this.#d.db.kysely, token);
+    return { id: inv.id, email: inv.email, scope_type: inv.scope_type, scope_id: inv.scope_id, scope_name: await this.#scopeName(inv), role: inv.role, expires_at: inv.expires_at };
+  }
+
+  /** The caller's own pending invitations (addressed to their email). */
+  async listMyInvitations(principal: Principal) {
+    const rows = await repo.listPendingInvitationsByEmail(this.#d.db.kysely, principal.email, this.#now().toISOString());
+    return Promise.all(
+      rows.map(async (inv) => ({ id: inv.id, scope_type: inv.scope_type, scope_id: inv.scope_id, scope_name: await this.#scopeName(inv), role: inv.role, expires_at: inv.expires_at })),
+    );
+  }
+
+  /**
+   * Accept through the link with a new account: choose a name and a password. An email that
+   * already has an account must log in and accept instead (409 invitation_login_required) —
+   * the link never sets the password of an existing account.
+   */
+  async acceptInvitation(ctx: RequestContext, token: string, name: string, password: string): Promise<{ userId: string; scopeType: ScopeType; scopeId: string; role: string }> {
+    const preview = await this.#liveInvitation(this.#d.db.kysely, token);
+    this.checkPassword(password, preview.email);
     const hash = await this.hashPassword(password);
-    const user = await repo.findUserByEmail(this.#d.db.kysely, inv.email);
-    if (!user) throw E.invitation_invalid();
-    await mutate(this.#d.db, async (trx) => {
+    const result = await mutate(this.#d.db, async (trx) => {
+      const inv = await this.#liveInvitation(trx, token);
+      const existing = await repo.findUserByEmail(trx, inv.email);
       const now = this.#now().toISOString();
-      await repo.updateInvitation(trx, inv.id, { accepted_at: now });
-      if (user.status === 'invited') {
-        await repo.updateUser(trx, user.id, { name, password_hash: hash, status: 'active', updated_at: now });
-        await this.#d.feed.record(trx, 'user', user.id);
+      let userId: string;
+      if (existing && existing.status !== 'invited') {
+        throw E.invitation_login_required('An account with this email already exists: log in with it, then accept the invitation.');
+      } else if (existing) {
+        // An account left 'invited' by an earlier version: the invitee completes it now.
+        userId = existing.id;
+        await repo.updateUser(trx, userId, { name, password_hash: hash, status: 'active', updated_at: now });
+        await this.#d.feed.record(trx, 'user', userId);
+      } else {
+        userId = newId('usr');
+        await repo.insertUser(trx, { id: userId, email: inv.email, name, password_hash: hash, status: 'active', platform_role: null, created_at: now, updated_at: now, last_login_at: null });
+        await this.#d.feed.record(trx, 'user', userId);
       }
-      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: user.id } }, {
-        action: 'invitation.accepted',
+      await this.#accept(trx, ctx, inv, userId, !existing);
+      return { userId, scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
+    });
+    this.#d.feed.kick();
+    return result;
+  }
+
+  /** Accept one of your own pending invitations while logged in. */
+  async acceptMyInvitation(ctx: RequestContext, principal: Principal, invitationId: string): Promise<{ scopeType: ScopeType; scopeId: string; role: string }> {
+    const result = await mutate(this.#d.db, async (trx) => {
+      const inv = await this.#myLiveInvitation(trx, principal, invitationId);
+      await this.#accept(trx, ctx, inv, principal.userId, false);
+      return { scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
+    });
+    this.#d.feed.kick();
+    return result;
+  }
+
+  /** Say no to one of your own pending invitations. */
+  async declineMyInvitation(ctx: RequestContext, principal: Principal, invitationId: string): Promise<void> {
+    await mutate(this.#d.db, async (trx) => {
+      const inv = await this.#myLiveInvitation(trx, principal, invitationId);
+      await repo.updateInvitation(trx, inv.id, { revoked_at: this.#now().toISOString() });
+      await this.#d.audit.record(trx, ctx, {
+        action: 'invitation.declined',
         tenantId: inv.scope_type === 'tenant' ? inv.scope_id : null,
         partnerId: inv.scope_type === 'partner' ? inv.scope_id : null,
-        targetType: 'user',
-        targetId: user.id,
+        targetType: 'invitation',
+        targetId: inv.id,
         details: { role: inv.role },
       });
     });
-    this.#d.feed.kick();
-    return { userId: user.id };
+  }
+
+  /** Someone else's invitation answers exactly like a missing one. */
+  async #myLiveInvitation(trx: Tx, principal: Principal, invitationId: string): Promise<InvitationRow> {
+    const inv = await repo.findInvitationById(trx, invitationId);
+    if (!inv || inv.email !== principal.email.toLowerCase() || !this.#isLive(inv)) throw E.invitation_not_found();
+    return inv;
+  }
+
+  async #accept(trx: Tx, ctx: RequestContext, inv: InvitationRow, userId: string, newAccount: boolean): Promise<void> {
+    const acceptor = this.#acceptors.get(inv.scope_type);
+    if (!acceptor) throw new Error(`no acceptor registered for ${inv.scope_type} invitations`);
+    const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId, partnerId: null } };
+    await acceptor(trx, actx, { invitationId: inv.id, scopeId: inv.scope_id, userId, role: inv.role, invitedBy: inv.invited_by });
+    await repo.updateInvitation(trx, inv.id, { accepted_at: this.#now().toISOString() });
+    await this.#d.audit.record(trx, actx, {
+      action: 'invitation.accepted',
+      tenantId: inv.scope_type === 'tenant' ? inv.scope_id : null,
+      partnerId: inv.scope_type === 'partner' ? inv.scope_id : null,
+      targetType: 'user',
+      targetId: userId,
+      details: { role: inv.role, email: inv.email, invitation_id: inv.id, new_account: newAccount },
+    });
   }
 
   async purgeExpiredSessions(): Promise<void> {
@@ -432,6 +545,10 @@ export function toUserDto(u: repo.UserRow) {
     created_at: u.created_at,
     last_login_at: u.last_login_at,
   };
+}
+
+export function toPendingInvitationDto(i: repo.InvitationRow) {
+  return { id: i.id, email: i.email, role: i.role, invited_by: i.invited_by, created_at: i.created_at, expires_at: i.expires_at };
 }
 
 export function toApiTokenDto(t: repo.ApiTokenRow) {

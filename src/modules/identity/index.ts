@@ -1,4 +1,14 @@
-export { IdentityService, toUserDto, API_TOKEN_PREFIX, type IdentityDeps } from './identity.service.ts';
+export {
+  IdentityService,
+  toUserDto,
+  toPendingInvitationDto,
+  API_TOKEN_PREFIX,
+  type IdentityDeps,
+  type InvitationLink,
+  type InvitationAcceptor,
+  type ScopeType,
+} from './identity.service.ts';
+export { InvitationLinkDto, PendingInvitationDto, InvitationIdParam } from './identity.schemas.ts';
 export { Access, type TenantAccess, type PartnerAccess } from './access.ts';
 export { installAuthHook, bearerToken, actingPartnerId, SESSION_COOKIE } from './auth-hook.ts';
 export { registerIdentityRoutes } from './identity.routes.ts';

@@ -51,6 +51,16 @@ export function findMember(db: Executor, partnerId: string, userId: string) {
   return db.selectFrom('partner_members').selectAll().where('partner_id', '=', partnerId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+export function findMemberByEmail(db: Executor, partnerId: string, email: string) {
+  return db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'm.role'])
+    .where('m.partner_id', '=', partnerId)
+    .where('u.email', '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
 export function findMembershipOfUser(db: Executor, userId: string) {
   return db.selectFrom('partner_members').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }

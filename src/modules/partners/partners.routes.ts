@@ -1,8 +1,7 @@
 /** /api/v1/partner-applications (public) and /api/v1/partners. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
-import { Invitation } from '../tenants/tenants.schemas.ts';
+import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto, type Access } from '../identity/index.ts';
 import type { PartnersService, PartnerTransition } from './partners.service.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';
@@ -145,17 +144,51 @@ export function registerPartnerRoutes(app: App, d: { partners: PartnersService; 
     {
       schema: {
         tags: ['partners'],
-        summary: 'Invite a member (owner). An unknown email receives a one-time invitation link, returned once.',
+        summary:
+          'Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
+          'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
         params: S.PartnerParams,
         body: S.AddPartnerMemberBody,
-        response: { 201: Type.Object({ user_id: Type.String(), invitation: Invitation }), ...problems(400, 401, 403, 404, 409) },
+        response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       access.partner(req, req.params.partner_id, 'partner.members.manage');
       await partners.requirePartner(req.params.partner_id);
-      const r = await partners.addMember(req.ctx(), req.params.partner_id, req.body);
-      return reply.code(201).send({ user_id: r.userId, invitation: r.invitation });
+      return reply.code(201).send({ invitation: await partners.inviteMember(req.ctx(), req.params.partner_id, req.body) });
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partner_id/invitations',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Invitations waiting for an answer (owner, operator)',
+        params: S.PartnerParams,
+        response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.members.read');
+      return { data: (await partners.listInvitations(req.params.partner_id)).map(toPendingInvitationDto) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/partners/:partner_id/invitations/:invitation_id',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Withdraw a pending invitation: its link stops working (owner)',
+        params: S.PartnerInvitationParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      await partners.revokeInvitation(req.ctx(), req.params.partner_id, req.params.invitation_id);
+      return reply.code(204).send(null);
     },
   );
 

@@ -1,5 +1,6 @@
 import { Type, Strict, Email, Name, Id, Slug, Nullable } from '../../platform/http/schemas.ts';
 import { CAPABILITIES } from './partners.service.ts';
+import { InvitationIdParam } from '../identity/index.ts';
 
 export const Capability = Type.Union(CAPABILITIES.map((c) => Type.Literal(c)));
 export const PartnerRole = Type.Union([Type.Literal('PARTNER_OWNER'), Type.Literal('PARTNER_STAFF')]);
@@ -70,7 +71,8 @@ export const FeatureTogglesBody = Strict({
   feature_toggles: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.]{0,63}$' }), Type.Boolean(), { maxProperties: 100 }),
 });
 
-export const AddPartnerMemberBody = Strict({ email: Email, name: Type.Optional(Name), role: PartnerRole });
+export const AddPartnerMemberBody = Strict({ email: Email, role: PartnerRole });
+export const PartnerInvitationParams = Strict({ partner_id: Id('ptr'), ...InvitationIdParam });
 export const UpdatePartnerMemberBody = Strict({
   role: Type.Optional(PartnerRole),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),

@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { IdentityService } from '../identity/index.ts';
+import type { IdentityService, InvitationLink } from '../identity/index.ts';
 import { identityErrors } from '../identity/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
@@ -19,6 +19,7 @@ export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'refe
 export type Capability = (typeof CAPABILITIES)[number];
 export type PartnerStatus = repo.PartnerRow['status'];
 export type PartnerRole = 'PARTNER_OWNER' | 'PARTNER_STAFF';
+const PARTNER_ROLES: readonly string[] = ['PARTNER_OWNER', 'PARTNER_STAFF'];
 
 /** Lifecycle: applied → active ⇄ suspended → terminated; applied → rejected. */
 const TRANSITIONS: Record<string, { from: PartnerStatus[]; to: PartnerStatus; action: string }> = {
@@ -55,6 +56,7 @@ export class PartnersService {
 
   constructor(d: PartnersDeps) {
     this.#d = d;
+    d.identity.onInvitationAccepted('partner', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
   }
 
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
@@ -218,27 +220,46 @@ export class PartnersService {
     return repo.listMembers(this.#d.db.kysely, partnerId);
   }
 
-  async addMember(ctx: RequestContext, partnerId: string, input: { email: string; name?: string; role: PartnerRole }) {
+  /**
+   * Invite someone by email (seed 003: the owner adds users): a pending invitation they accept
+   * (new account through the link, existing account while logged in). The answer is the same
+   * whether or not the email has an account or belongs to another partner — that surfaces only
+   * to the invitee, when they accept. Only a current member of this partner is refused here.
+   */
+  async inviteMember(ctx: RequestContext, partnerId: string, input: { email: string; role: PartnerRole }): Promise<InvitationLink> {
     return this.#write(async (trx) => {
-      const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
-        email: input.email,
-        name: input.name,
-        scopeType: 'partner',
-        scopeId: partnerId,
-        role: input.role,
-        invitedBy: ctx.actor.userId,
-      });
-      if (await repo.findMembershipOfUser(trx, userId)) throw E.already_partner_member();
-      await repo.insertMember(trx, { partner_id: partnerId, user_id: userId, role: input.role, status: 'active', invited_by: ctx.actor.userId, created_at: this.#now() });
-      await this.#d.feed.record(trx, 'user', userId);
-      await this.#d.audit.record(trx, ctx, {
-        action: 'partner.user_added',
-        partnerId,
-        targetType: 'user',
-        targetId: userId,
-        details: { role: input.role, email: input.email.toLowerCase(), invited: invitation !== null },
-      });
-      return { userId, invitation };
+      const email = input.email.trim().toLowerCase();
+      if (await repo.findMemberByEmail(trx, partnerId, email)) throw E.already_partner_member('This person is already a member of your partner organization.');
+      const link = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: partnerId, role: input.role, invitedBy: ctx.actor.userId });
+      await this.#d.audit.record(trx, ctx, { action: 'partner.user_invited', partnerId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
+      return link;
+    });
+  }
+
+  /** The membership an accepted invitation creates, in the acceptance's transaction. */
+  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null }): Promise<void> {
+    if (!(await repo.findPartnerById(trx, i.scopeId)) || !PARTNER_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
+    // seed 003: a person belongs to at most one partner organization
+    if (await repo.findMembershipOfUser(trx, i.userId)) throw E.already_partner_member();
+    await repo.insertMember(trx, { partner_id: i.scopeId, user_id: i.userId, role: i.role as PartnerRole, status: 'active', invited_by: i.invitedBy, created_at: this.#now() });
+    await this.#d.feed.record(trx, 'user', i.userId);
+    await this.#d.audit.record(trx, ctx, {
+      action: 'partner.user_added',
+      partnerId: i.scopeId,
+      targetType: 'user',
+      targetId: i.userId,
+      details: { role: i.role, invitation_id: i.invitationId, invited_by: i.invitedBy },
+    });
+  }
+
+  listInvitations(partnerId: string) {
+    return this.#d.identity.listPendingInvitations('partner', partnerId);
+  }
+
+  async revokeInvitation(ctx: RequestContext, partnerId: string, invitationId: string): Promise<void> {
+    await this.#write(async (trx) => {
+      const inv = await this.#d.identity.revokeInvitation(trx, 'partner', partnerId, invitationId);
+      await this.#d.audit.record(trx, ctx, { action: 'partner.invitation_revoked', partnerId, targetType: 'invitation', targetId: inv.id, details: { email: inv.email, role: inv.role } });
     });
   }
 

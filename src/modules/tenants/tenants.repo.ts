@@ -50,6 +50,16 @@ export function findMember(db: Executor, tenantId: string, userId: string) {
   return db.selectFrom('tenant_members').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
 }
 
+export function findMemberByEmail(db: Executor, tenantId: string, email: string) {
+  return db
+    .selectFrom('tenant_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.user_id', 'm.role'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('u.email', '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
 export async function countAdmins(db: Executor, tenantId: string): Promise<number> {
   const r = await db
     .selectFrom('tenant_members')

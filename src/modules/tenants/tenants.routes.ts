@@ -1,7 +1,7 @@
 /** /api/v1/tenants: tenants, members, billing accounts. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto, type Access } from '../identity/index.ts';
 import type { TenantsService } from './tenants.service.ts';
 import { toBillingAccountDto, toTenantDto } from './tenants.service.ts';
 import { tenantErrors as E } from './tenants.errors.ts';
@@ -30,7 +30,7 @@ export function registerTenantRoutes(app: App, d: { tenants: TenantsService; acc
       config: { operator: 'platform.tenants.manage' },
       schema: {
         tags: ['tenants'],
-        summary: 'Create a tenant, optionally inviting its first admin (operator)',
+        summary: 'Create a tenant, optionally inviting its first admin, who joins on accepting (operator)',
         body: S.CreateTenantBody,
         response: { 201: Type.Object({ tenant: S.TenantDto, invitation: S.Invitation }), ...problems(400, 401, 403, 409) },
       },
@@ -88,17 +88,51 @@ export function registerTenantRoutes(app: App, d: { tenants: TenantsService; acc
     {
       schema: {
         tags: ['tenants'],
-        summary: 'Invite a member (tenant admin). An unknown email receives a one-time invitation link, returned once.',
+        summary:
+          'Invite a member (tenant admin): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
+          'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
         params: S.TenantParams,
         body: S.AddMemberBody,
-        response: { 201: Type.Object({ user_id: Type.String(), invitation: S.Invitation }), ...problems(400, 401, 403, 404, 409) },
+        response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       access.tenant(req, req.params.tenant_id, 'tenant.members.manage');
       await tenants.requireTenant(req.params.tenant_id);
-      const r = await tenants.addMember(req.ctx(), req.params.tenant_id, req.body);
-      return reply.code(201).send({ user_id: r.userId, invitation: r.invitation });
+      return reply.code(201).send({ invitation: await tenants.inviteMember(req.ctx(), req.params.tenant_id, req.body) });
+    },
+  );
+
+  app.get(
+    '/api/v1/tenants/:tenant_id/invitations',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Invitations waiting for an answer (tenant admin)',
+        params: S.TenantParams,
+        response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.members.read');
+      return { data: (await tenants.listInvitations(req.params.tenant_id)).map(toPendingInvitationDto) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/tenants/:tenant_id/invitations/:invitation_id',
+    {
+      schema: {
+        tags: ['tenants'],
+        summary: 'Withdraw a pending invitation: its link stops working (tenant admin)',
+        params: S.TenantInvitationParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.members.manage');
+      await tenants.revokeInvitation(req.ctx(), req.params.tenant_id, req.params.invitation_id);
+      return reply.code(204).send(null);
     },
   );
 

@@ -1,4 +1,5 @@
 import { Type, Strict, Email, Name, Id, Slug, Nullable } from '../../platform/http/schemas.ts';
+import { InvitationIdParam, InvitationLinkDto } from '../identity/index.ts';
 
 export const TenantDto = Type.Object({
   id: Type.String(),
@@ -29,7 +30,8 @@ export const MemberDto = Type.Object({
   created_at: Type.String(),
 });
 
-export const Invitation = Nullable(Type.Object({ url: Type.String({ description: 'one-time link for the invitee; shown once' }), expires_at: Type.String() }));
+/** The invitation of a tenant's first admin (null when none was asked for). */
+export const Invitation = Nullable(InvitationLinkDto);
 
 export const TenantRole = Type.Union([Type.Literal('TENANT_ADMIN'), Type.Literal('TENANT_USER')]);
 
@@ -41,7 +43,7 @@ export const CreateTenantBody = Strict({
   name: Name,
   slug: Slug,
   tier: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-  admin: Type.Optional(Strict({ email: Email, name: Type.Optional(Name) })),
+  admin: Type.Optional(Strict({ email: Email }, { description: 'invite this email as the first TENANT_ADMIN' })),
 });
 
 export const UpdateTenantBody = Strict({
@@ -57,7 +59,8 @@ export const ListTenantsQuery = Strict({
   cursor: Type.Optional(Id('tnt')),
 });
 
-export const AddMemberBody = Strict({ email: Email, name: Type.Optional(Name), role: TenantRole });
+export const AddMemberBody = Strict({ email: Email, role: TenantRole });
+export const TenantInvitationParams = Strict({ tenant_id: Id('tnt'), ...InvitationIdParam });
 export const ChangeRoleBody = Strict({ role: TenantRole });
 
 export const CreateBillingAccountBody = Strict({

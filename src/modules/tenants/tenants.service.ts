@@ -10,7 +10,8 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { IdentityService } from '../identity/index.ts';
+import type { IdentityService, InvitationLink } from '../identity/index.ts';
+import { identityErrors } from '../identity/index.ts';
 import { tenantErrors as E } from './tenants.errors.ts';
 import * as repo from './tenants.repo.ts';
 
@@ -23,11 +24,13 @@ export interface TenantsDeps {
 }
 
 export type TenantRole = 'TENANT_ADMIN' | 'TENANT_USER';
+const TENANT_ROLES: readonly string[] = ['TENANT_ADMIN', 'TENANT_USER'];
 
 export class TenantsService {
   readonly #d: TenantsDeps;
   constructor(d: TenantsDeps) {
     this.#d = d;
+    d.identity.onInvitationAccepted('tenant', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
   }
 
   #now(): string {
@@ -44,8 +47,8 @@ export class TenantsService {
 
   async createTenant(
     ctx: RequestContext,
-    input: { name: string; slug: string; tier?: string; admin?: { email: string; name?: string } },
-  ): Promise<{ tenant: repo.TenantRow; invitation: { url: string; expires_at: string } | null }> {
+    input: { name: string; slug: string; tier?: string; admin?: { email: string } },
+  ): Promise<{ tenant: repo.TenantRow; invitation: InvitationLink | null }> {
     const now = this.#now();
     const tenant: repo.TenantRow = {
       id: newId('tnt'),
@@ -64,7 +67,7 @@ export class TenantsService {
       await this.#d.feed.record(trx, 'tenant', tenant.id);
       await this.#d.audit.record(trx, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
       let invitation = null;
-      if (input.admin) invitation = (await this.#addMember(trx, ctx, tenant.id, { ...input.admin, role: 'TENANT_ADMIN' })).invitation;
+      if (input.admin) invitation = await this.#inviteMember(trx, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
       return { tenant, invitation };
     });
   }
@@ -110,30 +113,47 @@ export class TenantsService {
     return repo.listMembers(this.#d.db.kysely, tenantId);
   }
 
-  async addMember(ctx: RequestContext, tenantId: string, input: { email: string; name?: string; role: TenantRole }) {
-    return this.#write((trx) => this.#addMember(trx, ctx, tenantId, input));
+  /**
+   * Invite someone by email: a pending invitation they accept (new account through the link,
+   * existing account while logged in). The answer is the same whether or not the email has an
+   * account; only someone already in the member list — which the inviter sees — is refused.
+   */
+  async inviteMember(ctx: RequestContext, tenantId: string, input: { email: string; role: TenantRole }): Promise<InvitationLink> {
+    return this.#write((trx) => this.#inviteMember(trx, ctx, tenantId, input));
   }
 
-  async #addMember(trx: Tx, ctx: RequestContext, tenantId: string, input: { email: string; name?: string; role: TenantRole }) {
-    const { userId, invitation } = await this.#d.identity.inviteOrAttach(trx, {
-      email: input.email,
-      name: input.name,
-      scopeType: 'tenant',
-      scopeId: tenantId,
-      role: input.role,
-      invitedBy: ctx.actor.userId,
-    });
-    if (await repo.findMember(trx, tenantId, userId)) throw E.already_tenant_member();
-    await repo.insertMember(trx, { tenant_id: tenantId, user_id: userId, role: input.role, invited_by: ctx.actor.userId, created_at: this.#now() });
-    await this.#d.feed.record(trx, 'user', userId);
+  async #inviteMember(trx: Tx, ctx: RequestContext, tenantId: string, input: { email: string; role: TenantRole }): Promise<InvitationLink> {
+    const email = input.email.trim().toLowerCase();
+    if (await repo.findMemberByEmail(trx, tenantId, email)) throw E.already_tenant_member();
+    const link = await this.#d.identity.invite(trx, { email, scopeType: 'tenant', scopeId: tenantId, role: input.role, invitedBy: ctx.actor.userId });
+    await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
+    return link;
+  }
+
+  /** The membership an accepted invitation creates, in the acceptance's transaction. */
+  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null }): Promise<void> {
+    if (!(await repo.findTenantById(trx, i.scopeId)) || !TENANT_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
+    if (await repo.findMember(trx, i.scopeId, i.userId)) throw E.already_tenant_member('You are already a member of this tenant.');
+    await repo.insertMember(trx, { tenant_id: i.scopeId, user_id: i.userId, role: i.role as TenantRole, invited_by: i.invitedBy, created_at: this.#now() });
+    await this.#d.feed.record(trx, 'user', i.userId);
     await this.#d.audit.record(trx, ctx, {
       action: 'tenant.member_added',
-      tenantId,
+      tenantId: i.scopeId,
       targetType: 'user',
-      targetId: userId,
-      details: { role: input.role, email: input.email.toLowerCase(), invited: invitation !== null },
+      targetId: i.userId,
+      details: { role: i.role, invitation_id: i.invitationId, invited_by: i.invitedBy },
     });
-    return { userId, invitation };
+  }
+
+  listInvitations(tenantId: string) {
+    return this.#d.identity.listPendingInvitations('tenant', tenantId);
+  }
+
+  async revokeInvitation(ctx: RequestContext, tenantId: string, invitationId: string): Promise<void> {
+    await this.#write(async (trx) => {
+      const inv = await this.#d.identity.revokeInvitation(trx, 'tenant', tenantId, invitationId);
+      await this.#d.audit.record(trx, ctx, { action: 'tenant.invitation_revoked', tenantId, targetType: 'invitation', targetId: inv.id, details: { email: inv.email, role: inv.role } });
+    });
   }
 
   async changeMemberRole(ctx: RequestContext, tenantId: string, userId: string, role: TenantRole): Promise<void> {

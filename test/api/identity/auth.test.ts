@@ -229,8 +229,9 @@ describe('invitations', () => {
     const anon = new Client(t.app);
     const info = await anon.get(`/api/v1/invitations/${token}`);
     expect(info.body).toMatchObject({ email, scope_type: 'tenant', scope_name: tenant.name, role: 'TENANT_USER' });
-    // the invited account cannot log in before accepting
+    // no account exists before the invitee accepts
     expect((await anon.post('/api/v1/auth/login', { email, password: 'anything at all' })).status).toBe(401);
+    expect(await t.services.identity.findUserByEmail(email)).toBeUndefined();
     const weak = await anon.post('/api/v1/invitations/accept', { token, name: 'New Comer', password: 'short' });
     expect(weak.body.code).toBe('password_too_weak');
     expect((await anon.post('/api/v1/invitations/accept', { token, name: 'New Comer', password: 'a long enough passphrase' })).status).toBe(200);

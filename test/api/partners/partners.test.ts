@@ -129,7 +129,9 @@ describe('seed 003 permission matrix', () => {
 
   it('staff cannot change roles or remove members; the owner can, but keeps one owner', async () => {
     const member = await t.world.user();
-    expect((await owner.post(`/api/v1/partners/${p.id}/members`, { email: member.email, role: 'PARTNER_STAFF' })).status).toBe(201);
+    const invited = await owner.post(`/api/v1/partners/${p.id}/members`, { email: member.email, role: 'PARTNER_STAFF' });
+    expect(invited.status).toBe(201);
+    expect((await (await member.login()).post(`/api/v1/me/invitations/${invited.body.invitation.id}/accept`)).status).toBe(200);
     const s1 = await staff.patch(`/api/v1/partners/${p.id}/members/${member.id}`, { role: 'PARTNER_OWNER' });
     expect(s1.body.code).toBe('permission_denied');
     const s2 = await staff.delete(`/api/v1/partners/${p.id}/members/${member.id}`);
@@ -141,14 +143,20 @@ describe('seed 003 permission matrix', () => {
     expect(last.body.code).toBe('last_partner_owner');
     expect((await owner.delete(`/api/v1/partners/${p.id}/members/${member.id}`)).status).toBe(204);
     const actions = (await owner.get(`/api/v1/partners/${p.id}/audit-events?target_id=${member.id}`)).body.data.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['partner.user_removed', 'partner.user_role_changed', 'partner.user_role_changed', 'partner.user_added']);
+    expect(actions).toEqual(['partner.user_removed', 'partner.user_role_changed', 'partner.user_role_changed', 'invitation.accepted', 'partner.user_added']);
   });
 
-  it('a user can belong to one partner organization only', async () => {
+  it('a user can belong to one partner organization only — which only they learn, when they accept', async () => {
     const other = await t.world.partner();
     const r = await owner.post(`/api/v1/partners/${p.id}/members`, { email: other.staff.email, role: 'PARTNER_STAFF' });
-    expect(r.status).toBe(409);
-    expect(r.body.code).toBe('already_partner_member');
+    // The inviter learns nothing about the invitee's other memberships.
+    expect(r.status).toBe(201);
+    const accept = await (await other.staff.login()).post(`/api/v1/me/invitations/${r.body.invitation.id}/accept`);
+    expect([accept.status, accept.body.code]).toEqual([409, 'already_partner_member']);
+    expect((await owner.get(`/api/v1/partners/${p.id}/members`)).body.data.map((m: { user_id: string }) => m.user_id)).not.toContain(other.staff.id);
+    // Someone already on the team (whom the owner sees) is refused at once.
+    const again = await owner.post(`/api/v1/partners/${p.id}/members`, { email: p.staff.email, role: 'PARTNER_STAFF' });
+    expect([again.status, again.body.code]).toEqual([409, 'already_partner_member']);
   });
 });
 

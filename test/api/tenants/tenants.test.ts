@@ -16,14 +16,16 @@ afterAll(() => t.close());
 describe('tenants (operator)', () => {
   it('the operator creates a tenant with its first admin invited, and it is audited', async () => {
     const slug = unique('isp');
-    const r = await operator.post('/api/v1/tenants', { name: 'Gamma Fiber', slug, admin: { email: `${slug}@example.test`, name: 'Gina' } });
+    const r = await operator.post('/api/v1/tenants', { name: 'Gamma Fiber', slug, admin: { email: `${slug}@example.test` } });
     expect(r.status).toBe(201);
     expect(r.body.tenant).toMatchObject({ slug, name: 'Gamma Fiber', status: 'active' });
-    expect(r.body.invitation.url).toContain('/invite/');
-    const members = await operator.get(`/api/v1/tenants/${r.body.tenant.id}/members`);
-    expect(members.body.data).toEqual([expect.objectContaining({ email: `${slug}@example.test`, role: 'TENANT_ADMIN', status: 'invited' })]);
+    expect(r.body.invitation).toMatchObject({ id: expect.stringMatching(/^inv_/), email: `${slug}@example.test`, role: 'TENANT_ADMIN', url: expect.stringContaining('/invite/') });
+    // The admin joins when they accept; until then the invitation waits.
+    expect((await operator.get(`/api/v1/tenants/${r.body.tenant.id}/members`)).body.data).toEqual([]);
+    const pending = await operator.get(`/api/v1/tenants/${r.body.tenant.id}/invitations`);
+    expect(pending.body.data).toEqual([expect.objectContaining({ id: r.body.invitation.id, email: `${slug}@example.test`, role: 'TENANT_ADMIN' })]);
     const events = await operator.get(`/api/v1/audit-events?tenant_id=${r.body.tenant.id}`);
-    expect(events.body.data.map((e: { action: string }) => e.action)).toEqual(['tenant.member_added', 'tenant.created']);
+    expect(events.body.data.map((e: { action: string }) => e.action)).toEqual(['tenant.member_invited', 'tenant.created']);
   });
 
   it('search matches the text literally: _ and % are not wildcards (on both databases)', async () => {
@@ -90,11 +92,12 @@ describe('tenant admin: members and billing accounts', () => {
     expect((await (await tenant.user.login()).get(`/api/v1/tenants/${tenant.id}`)).status).toBe(200);
   });
 
-  it('invites an existing user directly, changes the role, and removes them', async () => {
+  it('invites an existing user, who accepts; changes the role, and removes them', async () => {
     const u = await t.world.user();
     const r = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: u.email, role: 'TENANT_USER' });
     expect(r.status).toBe(201);
-    expect(r.body.invitation).toBeNull();
+    const invitee = await u.login();
+    expect((await invitee.post(`/api/v1/me/invitations/${r.body.invitation.id}/accept`)).status).toBe(200);
     const dup = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: u.email, role: 'TENANT_USER' });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('already_tenant_member');
@@ -104,7 +107,7 @@ describe('tenant admin: members and billing accounts', () => {
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('tenant_member_not_found');
     const actions = (await admin.get(`/api/v1/tenants/${tenant.id}/audit-events?target_id=${u.id}`)).body.data.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(['tenant.member_removed', 'tenant.member_role_changed', 'tenant.member_added']);
+    expect(actions).toEqual(['tenant.member_removed', 'tenant.member_role_changed', 'invitation.accepted', 'tenant.member_added']);
   });
 
   it('keeps at least one admin', async () => {

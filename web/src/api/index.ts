@@ -4,6 +4,7 @@
  */
 import { http } from './client.ts';
 import type {
+  AcceptedInvitation,
   ApiTokenDto,
   AuditEventDto,
   AuditQuery,
@@ -13,7 +14,9 @@ import type {
   InvitationLink,
   LoginResponse,
   Me,
+  MyInvitationDto,
   Page,
+  PendingInvitationDto,
   PartnerDto,
   PartnerMemberDto,
   TenantDto,
@@ -38,8 +41,11 @@ export const api = {
       http.post<{ token: string; api_token: ApiTokenDto }>('/api/v1/me/api-tokens', { name, expires_in_days }),
     revokeToken: (id: string) => http.delete(`/api/v1/me/api-tokens/${enc(id)}`),
     invitation: (token: string) => http.get<InvitationDto>(`/api/v1/invitations/${enc(token)}`),
-    acceptInvitation: (token: string, name: string, password: string) =>
-      http.post<{ user_id: string }>('/api/v1/invitations/accept', { token, name, password }),
+    /** With a new account: the link's email gets this name and password. */
+    acceptInvitation: (token: string, name: string, password: string) => http.post<AcceptedInvitation>('/api/v1/invitations/accept', { token, name, password }),
+    myInvitations: () => http.get<{ data: MyInvitationDto[] }>('/api/v1/me/invitations'),
+    acceptMyInvitation: (id: string) => http.post<AcceptedInvitation>(`/api/v1/me/invitations/${enc(id)}/accept`),
+    declineMyInvitation: (id: string) => http.post<void>(`/api/v1/me/invitations/${enc(id)}/decline`),
   },
 
   users: {
@@ -52,13 +58,15 @@ export const api = {
   tenants: {
     list: (q: { q?: string; status?: string; cursor?: string; limit?: number }) => http.get<Page<TenantDto>>('/api/v1/tenants', q),
     get: (id: string) => http.get<TenantDto>(`/api/v1/tenants/${enc(id)}`),
-    create: (body: { name: string; slug: string; tier?: string; admin?: { email: string; name?: string } }) =>
-      http.post<{ tenant: TenantDto; invitation: InvitationLink }>('/api/v1/tenants', body),
+    create: (body: { name: string; slug: string; tier?: string; admin?: { email: string } }) =>
+      http.post<{ tenant: TenantDto; invitation: InvitationLink | null }>('/api/v1/tenants', body),
     update: (id: string, body: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed' }) =>
       http.patch<TenantDto>(`/api/v1/tenants/${enc(id)}`, body),
     members: (id: string) => http.get<{ data: TenantMemberDto[] }>(`/api/v1/tenants/${enc(id)}/members`),
-    addMember: (id: string, body: { email: string; name?: string; role: string }) =>
-      http.post<{ user_id: string; invitation: InvitationLink }>(`/api/v1/tenants/${enc(id)}/members`, body),
+    /** Invite: the person joins when they accept. */
+    addMember: (id: string, body: { email: string; role: string }) => http.post<{ invitation: InvitationLink }>(`/api/v1/tenants/${enc(id)}/members`, body),
+    invitations: (id: string) => http.get<{ data: PendingInvitationDto[] }>(`/api/v1/tenants/${enc(id)}/invitations`),
+    revokeInvitation: (id: string, invitationId: string) => http.delete(`/api/v1/tenants/${enc(id)}/invitations/${enc(invitationId)}`),
     changeMemberRole: (id: string, userId: string, role: string) => http.patch<void>(`/api/v1/tenants/${enc(id)}/members/${enc(userId)}`, { role }),
     removeMember: (id: string, userId: string) => http.delete(`/api/v1/tenants/${enc(id)}/members/${enc(userId)}`),
     billingAccounts: (id: string) => http.get<{ data: BillingAccountDto[] }>(`/api/v1/tenants/${enc(id)}/billing-accounts`),
@@ -90,8 +98,10 @@ export const api = {
     setFeatureToggles: (id: string, feature_toggles: Record<string, boolean>) =>
       http.patch<PartnerDto>(`/api/v1/partners/${enc(id)}/feature-toggles`, { feature_toggles }),
     members: (id: string) => http.get<{ data: PartnerMemberDto[] }>(`/api/v1/partners/${enc(id)}/members`),
-    addMember: (id: string, body: { email: string; name?: string; role: string }) =>
-      http.post<{ user_id: string; invitation: InvitationLink }>(`/api/v1/partners/${enc(id)}/members`, body),
+    /** Invite: the person joins when they accept. */
+    addMember: (id: string, body: { email: string; role: string }) => http.post<{ invitation: InvitationLink }>(`/api/v1/partners/${enc(id)}/members`, body),
+    invitations: (id: string) => http.get<{ data: PendingInvitationDto[] }>(`/api/v1/partners/${enc(id)}/invitations`),
+    revokeInvitation: (id: string, invitationId: string) => http.delete(`/api/v1/partners/${enc(id)}/invitations/${enc(invitationId)}`),
     updateMember: (id: string, userId: string, body: { role?: string; status?: 'active' | 'inactive' }) =>
       http.patch<void>(`/api/v1/partners/${enc(id)}/members/${enc(userId)}`, body),
     removeMember: (id: string, userId: string) => http.delete(`/api/v1/partners/${enc(id)}/members/${enc(userId)}`),

@@ -48,16 +48,52 @@ export interface ApiTokenDto {
   revoked_at: string | null;
 }
 
+/** What an invitation link is for (it does not say whether the email has an account). */
 export interface InvitationDto {
+  id: string;
   email: string;
-  scope_type: string;
+  scope_type: 'tenant' | 'partner' | string;
+  scope_id: string;
   scope_name: string;
   role: string;
   expires_at: string;
 }
 
-/** A one-time invitation link, returned once when someone new is invited. */
-export type InvitationLink = { url: string; expires_at: string } | null;
+/** The answer to an inviter, the same whether or not the email has an account: the one-time link, shown once. */
+export interface InvitationLink {
+  id: string;
+  email: string;
+  role: string;
+  url: string;
+  expires_at: string;
+}
+
+/** An invitation that waits for an answer, as the tenant's or partner's admins see it. */
+export interface PendingInvitationDto {
+  id: string;
+  email: string;
+  role: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One of your own invitations. */
+export interface MyInvitationDto {
+  id: string;
+  scope_type: 'tenant' | 'partner' | string;
+  scope_id: string;
+  scope_name: string;
+  role: string;
+  expires_at: string;
+}
+
+export interface AcceptedInvitation {
+  user_id: string;
+  scope_type: 'tenant' | 'partner' | string;
+  scope_id: string;
+  role: string;
+}
 
 export interface UserDto {
   id: string;

@@ -1,4 +1,4 @@
-/** Invite someone to a tenant or a partner by email, with a role. */
+/** Invite someone to a tenant or a partner by email, with a role. They join when they accept. */
 import { useEffect, useState } from 'react';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
@@ -7,7 +7,6 @@ import { ErrorAlert } from './ErrorAlert.tsx';
 
 export interface InviteInput {
   email: string;
-  name?: string;
   role: string;
 }
 
@@ -27,12 +26,10 @@ export function InviteMemberModal({
   action: Action<[InviteInput], unknown>;
 }) {
   const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
   const [role, setRole] = useState(defaultRole);
   useEffect(() => {
     if (opened) {
       setEmail('');
-      setName('');
       setRole(defaultRole);
       action.reset();
     }
@@ -44,12 +41,11 @@ export function InviteMemberModal({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void action.run({ email: email.trim(), name: name.trim() || undefined, role });
+          void action.run({ email: email.trim(), role });
         }}
       >
         <Stack>
           <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={action.fieldError('email')} data-autofocus />
-          <TextInput label="Name" description="Optional; they can change it when they accept." value={name} onChange={(e) => setName(e.currentTarget.value)} error={action.fieldError('name')} />
           <Select label="Role" data={roles.map((r) => ({ value: r.value, label: r.label }))} value={role} onChange={(v) => v && setRole(v)} allowDeselect={false} />
           {roleInfo && (
             <Text size="sm" c="dimmed">
@@ -57,7 +53,8 @@ export function InviteMemberModal({
             </Text>
           )}
           <Text size="sm" c="dimmed">
-            Someone without an account gets a one-time invitation link, shown to you once. Someone who already has an account is added directly.
+            You get a one-time invitation link to send them, shown once. They join when they accept it — with a new account, or by logging in to the one
+            they already have.
           </Text>
           <ErrorAlert error={action.error} title="Nobody was invited" />
           <Group justify="flex-end">

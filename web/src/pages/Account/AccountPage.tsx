@@ -1,5 +1,6 @@
-/** Your account: display name, password, personal API tokens (secret shown once). */
+/** Your account: invitations waiting for your answer, display name, password, personal API tokens (secret shown once). */
 import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
 import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { api, type ApiTokenDto } from '../../api/index.ts';
@@ -23,6 +24,7 @@ export function AccountPage() {
     <>
       <PageHeader title="Your account" description={`${me.user.email}${memberships.length ? ' · ' + memberships.join(' · ') : ''}`} />
       <Stack gap="lg" maw={960}>
+        <MyInvitationsCard />
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           <ProfileCard />
           <PasswordCard />
@@ -30,6 +32,46 @@ export function AccountPage() {
         <ApiTokensCard />
       </Stack>
     </>
+  );
+}
+
+/** Invitations addressed to your email: nobody joins a tenant or a partner without accepting here or through the link. */
+function MyInvitationsCard() {
+  const { refresh } = useSession();
+  const navigate = useNavigate();
+  const invitations = useLoad(() => api.auth.myInvitations(), []);
+  const accept = useAction((id: string) => api.auth.acceptMyInvitation(id), {
+    success: (r) => `You joined as ${roleLabel(r.role)}.`,
+    onDone: async (r) => {
+      await refresh();
+      navigate(r.scope_type === 'tenant' ? `/tenant/${r.scope_id}` : '/partner');
+    },
+  });
+  const decline = useAction((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
+  const rows = invitations.data?.data ?? [];
+  if (rows.length === 0) return null;
+  return (
+    <Paper withBorder p="lg" radius="md" data-testid="my-invitations">
+      <Stack>
+        <Title order={4}>Invitations</Title>
+        <ErrorAlert error={accept.error ?? decline.error} title="Could not answer the invitation" />
+        {rows.map((i) => (
+          <Group key={i.id} justify="space-between" data-invitation={i.id}>
+            <Text size="sm">
+              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b> <Text span c="dimmed" size="xs">(until {formatDateTime(i.expires_at)})</Text>
+            </Text>
+            <Group gap="xs">
+              <Button size="xs" onClick={() => void accept.run(i.id)} loading={accept.busy}>
+                Accept
+              </Button>
+              <Button size="xs" variant="default" onClick={() => void decline.run(i.id)} loading={decline.busy}>
+                Decline
+              </Button>
+            </Group>
+          </Group>
+        ))}
+      </Stack>
+    </Paper>
   );
 }
 

@@ -1,8 +1,14 @@
-/** /invite/:token — the one-time link from an invitation: choose a name and a password, then you are logged in. */
+/**
+ * /invite/:token — the one-time link from an invitation. Nobody joins without saying yes here:
+ *  - someone new chooses a name and a password (a new account) and is logged in;
+ *  - someone with an account logs in (and comes back here) and accepts — the link never sets the
+ *    password of an existing account;
+ *  - logged in as the invited email: accept or decline.
+ */
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { Alert, Anchor, Button, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { api } from '../../api/index.ts';
+import { Alert, Anchor, Button, Divider, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { api, ApiError, type InvitationDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -10,21 +16,12 @@ import { useAction, useLoad } from '../../components/hooks.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useSession } from '../../session/SessionContext.tsx';
 
+const homeOf = (scopeType: string, scopeId: string) => (scopeType === 'tenant' ? `/tenant/${scopeId}` : '/partner');
+
 export function AcceptInvitationPage() {
   const { token = '' } = useParams();
-  const navigate = useNavigate();
   const session = useSession();
   const inv = useLoad(() => api.auth.invitation(token), [token]);
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [password2, setPassword2] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-  const accept = useAction(async () => {
-    await api.auth.acceptInvitation(token, name.trim(), password);
-    // An existing session belongs to someone else: end it before logging the invitee in.
-    if (session.me) await session.logout().catch(() => undefined);
-    await session.login(inv.data!.email, password);
-  }, { onDone: () => navigate('/', { replace: true }) });
 
   if (inv.loading) {
     return (
@@ -47,6 +44,82 @@ export function AcceptInvitationPage() {
     );
   }
   const i = inv.data;
+  const me = session.me;
+  return (
+    <PublicLayout
+      title={`Join ${i.scope_name}`}
+      subtitle={
+        <>
+          You have been invited to the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>.
+        </>
+      }
+    >
+      {me && me.user.email.toLowerCase() === i.email.toLowerCase() ? (
+        <AcceptAsMe invitation={i} />
+      ) : me ? (
+        <Stack>
+          <Alert variant="light" color="yellow" title="You are logged in as someone else">
+            <Text size="sm">
+              You are logged in as <b>{me.user.email}</b>; this invitation is for <b>{i.email}</b>. Log out to accept it as {i.email}.
+            </Text>
+          </Alert>
+          <Button variant="default" onClick={() => void session.logout()}>
+            Log out
+          </Button>
+        </Stack>
+      ) : (
+        <AcceptAsNewcomer invitation={i} token={token} />
+      )}
+    </PublicLayout>
+  );
+}
+
+function AcceptAsMe({ invitation: i }: { invitation: InvitationDto }) {
+  const navigate = useNavigate();
+  const session = useSession();
+  const accept = useAction(() => api.auth.acceptMyInvitation(i.id), {
+    success: `You joined ${i.scope_name}.`,
+    onDone: async (r) => {
+      await session.refresh();
+      navigate(homeOf(r.scope_type, r.scope_id), { replace: true });
+    },
+  });
+  const decline = useAction(() => api.auth.declineMyInvitation(i.id), { success: 'Invitation declined.', onDone: () => navigate('/', { replace: true }) });
+  return (
+    <Stack>
+      <Text size="sm">
+        You are logged in as <b>{i.email}</b>. Accept to join {i.scope_name}; the link expires {formatDateTime(i.expires_at)}.
+      </Text>
+      <ErrorAlert error={accept.error ?? decline.error} title="Could not answer the invitation" />
+      <Group>
+        <Button onClick={() => void accept.run()} loading={accept.busy}>
+          Accept invitation
+        </Button>
+        <Button variant="default" onClick={() => void decline.run()} loading={decline.busy}>
+          Decline
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function AcceptAsNewcomer({ invitation: i, token }: { invitation: InvitationDto; token: string }) {
+  const navigate = useNavigate();
+  const session = useSession();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [password2, setPassword2] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const accept = useAction(
+    async () => {
+      const r = await api.auth.acceptInvitation(token, name.trim(), password);
+      await session.login(i.email, password);
+      return r;
+    },
+    { onDone: (r) => navigate(homeOf(r.scope_type, r.scope_id), { replace: true }) },
+  );
+  const hasAccount = accept.error instanceof ApiError && accept.error.code === 'invitation_login_required';
+  const logIn = () => navigate('/login', { state: { from: `/invite/${token}` } });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (password !== password2) {
@@ -57,21 +130,21 @@ export function AcceptInvitationPage() {
     void accept.run();
   };
   return (
-    <PublicLayout
-      title={`Join ${i.scope_name}`}
-      subtitle={
-        <>
-          You have been invited to the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>.
-        </>
-      }
-    >
+    <Stack>
+      <Alert variant="light" color="blue">
+        <Text size="sm">
+          This invitation is for <b>{i.email}</b>. The link works once and expires {formatDateTime(i.expires_at)}.
+        </Text>
+      </Alert>
+      <Group justify="space-between" wrap="nowrap" gap="sm">
+        <Text size="sm">Already have an account with this email?</Text>
+        <Button variant="light" onClick={logIn} style={{ flexShrink: 0 }}>
+          Log in to accept
+        </Button>
+      </Group>
+      <Divider label="New here? Choose your name and password" labelPosition="center" />
       <form onSubmit={submit}>
         <Stack>
-          <Alert variant="light" color="blue">
-            <Text size="sm">
-              Your login will be <b>{i.email}</b>. This link works once and expires {formatDateTime(i.expires_at)}.
-            </Text>
-          </Alert>
           <TextInput label="Your name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={accept.fieldError('name')} data-autofocus />
           <PasswordInput
             label="Choose a password"
@@ -90,12 +163,23 @@ export function AcceptInvitationPage() {
             onChange={(e) => setPassword2(e.currentTarget.value)}
             error={mismatch ? 'The two passwords differ.' : undefined}
           />
-          <ErrorAlert error={accept.error} title="Could not accept the invitation" />
+          {hasAccount ? (
+            <Alert color="yellow" variant="light" title="You already have an account" data-testid="invitation-login-required">
+              <Stack gap="xs">
+                <Text size="sm">An account with {i.email} exists. Log in with its password, then accept the invitation.</Text>
+                <Button size="xs" onClick={logIn} w="fit-content">
+                  Log in to accept
+                </Button>
+              </Stack>
+            </Alert>
+          ) : (
+            <ErrorAlert error={accept.error} title="Could not accept the invitation" />
+          )}
           <Button type="submit" loading={accept.busy}>
             Accept and log in
           </Button>
         </Stack>
       </form>
-    </PublicLayout>
+    </Stack>
   );
 }

@@ -117,7 +117,7 @@ function CreateTenantModal({
 }: {
   opened: boolean;
   onClose(): void;
-  onCreated(t: TenantDto, inv: { email: string; link: NonNullable<PendingInvitation['link']> } | null): void;
+  onCreated(t: TenantDto, inv: { email: string; link: PendingInvitation['link'] } | null): void;
 }) {
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
@@ -125,14 +125,13 @@ function CreateTenantModal({
   const [tier, setTier] = useState('standard');
   const [withAdmin, setWithAdmin] = useState(true);
   const [adminEmail, setAdminEmail] = useState('');
-  const [adminName, setAdminName] = useState('');
   const create = useAction(
     () =>
       api.tenants.create({
         name: name.trim(),
         slug: slug.trim(),
         tier: tier.trim() || undefined,
-        admin: withAdmin ? { email: adminEmail.trim(), name: adminName.trim() || undefined } : undefined,
+        admin: withAdmin ? { email: adminEmail.trim() } : undefined,
       }),
     {
       success: (r) => `Tenant ${r.tenant.name} created.`,
@@ -147,7 +146,6 @@ function CreateTenantModal({
       setTier('standard');
       setWithAdmin(true);
       setAdminEmail('');
-      setAdminName('');
       create.reset();
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
@@ -188,12 +186,14 @@ function CreateTenantModal({
             />
             <TextInput label="Tier" description="Plan or segment, e.g. standard, business." value={tier} onChange={(e) => setTier(e.currentTarget.value)} error={create.fieldError('tier')} />
           </Group>
-          <Checkbox label="Invite a first admin" description="They receive a one-time link to set their password." checked={withAdmin} onChange={(e) => setWithAdmin(e.currentTarget.checked)} />
+          <Checkbox
+            label="Invite a first admin"
+            description="They receive a one-time link and join as the tenant's admin when they accept it."
+            checked={withAdmin}
+            onChange={(e) => setWithAdmin(e.currentTarget.checked)}
+          />
           {withAdmin && (
-            <Group grow align="flex-start">
-              <TextInput label="Admin email" type="email" required value={adminEmail} onChange={(e) => setAdminEmail(e.currentTarget.value)} error={create.fieldError('admin.email')} />
-              <TextInput label="Admin name" description="Optional" value={adminName} onChange={(e) => setAdminName(e.currentTarget.value)} error={create.fieldError('admin.name')} />
-            </Group>
+            <TextInput label="Admin email" type="email" required value={adminEmail} onChange={(e) => setAdminEmail(e.currentTarget.value)} error={create.fieldError('admin.email')} />
           )}
           <ErrorAlert error={create.error} title="The tenant was not created" />
           <Group justify="flex-end">

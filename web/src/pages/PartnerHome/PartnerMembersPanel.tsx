@@ -1,13 +1,13 @@
 /** Members of one partner organization: invite, change role, deactivate/reactivate, remove. Used by the partner home (owner) and the operator console. */
 import { useState } from 'react';
 import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconDots, IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, type PartnerMemberDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TableCard } from '../../components/TableCard.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
+import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
@@ -24,13 +24,18 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<PartnerMemberDto | null>(null);
 
+  const invitations = useLoad(() => (canManage ? api.partners.invitations(partnerId) : Promise.resolve({ data: [] })), [partnerId, canManage]);
   const invite = useAction(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
-      members.reload();
-      if (r.invitation) setInvitation({ email: input.email, what: partnerName, link: r.invitation });
-      else notifications.show({ color: 'teal', message: `${input.email} already had an account and was added to ${partnerName}.` });
+      invitations.reload();
+      // Everyone, with or without an account, joins by accepting: the link is always shown.
+      setInvitation({ email: input.email, what: partnerName, link: r.invitation });
     },
+  });
+  const withdraw = useAction((invitationId: string) => api.partners.revokeInvitation(partnerId, invitationId), {
+    success: 'Invitation withdrawn.',
+    onDone: () => invitations.reload(),
   });
   const update = useAction((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
     success: 'Member updated.',
@@ -137,6 +142,16 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
           </Table.Tbody>
         </Table>
       </TableCard>
+
+      {canManage && (
+        <PendingInvitations
+          invitations={invitations}
+          roleLabel={(r) => PARTNER_ROLES.find((x) => x.value === r)?.label ?? r}
+          canManage={canManage}
+          withdraw={withdraw}
+          testId="partner-invitations"
+        />
+      )}
 
       <InviteMemberModal opened={inviteOpen} onClose={() => setInviteOpen(false)} title={`Invite a member to ${partnerName}`} roles={PARTNER_ROLES} defaultRole="PARTNER_STAFF" action={invite} />
       <InvitationModal invitation={invitation} onClose={() => setInvitation(null)} />

@@ -1,13 +1,13 @@
 /** Members of one tenant: invite (with the one-time link), change role, remove. Used by the tenant home and the operator console. */
 import { useState } from 'react';
 import { Button, Group, Menu, Select, Stack, Table, Text, ActionIcon } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconDots, IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, type TenantMemberDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { TableCard } from '../../components/TableCard.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
+import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
@@ -24,13 +24,18 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<TenantMemberDto | null>(null);
 
+  const invitations = useLoad(() => (canManage ? api.tenants.invitations(tenantId) : Promise.resolve({ data: [] })), [tenantId, canManage]);
   const invite = useAction(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
-      members.reload();
-      if (r.invitation) setInvitation({ email: input.email, what: tenantName, link: r.invitation });
-      else notifications.show({ color: 'teal', message: `${input.email} already had an account and was added to ${tenantName}.` });
+      invitations.reload();
+      // Everyone, with or without an account, joins by accepting: the link is always shown.
+      setInvitation({ email: input.email, what: tenantName, link: r.invitation });
     },
+  });
+  const withdraw = useAction((invitationId: string) => api.tenants.revokeInvitation(tenantId, invitationId), {
+    success: 'Invitation withdrawn.',
+    onDone: () => invitations.reload(),
   });
   const changeRole = useAction((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
     success: 'Role changed.',
@@ -125,6 +130,16 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
           </Table.Tbody>
         </Table>
       </TableCard>
+
+      {canManage && (
+        <PendingInvitations
+          invitations={invitations}
+          roleLabel={(r) => TENANT_ROLES.find((x) => x.value === r)?.label ?? r}
+          canManage={canManage}
+          withdraw={withdraw}
+          testId="tenant-invitations"
+        />
+      )}
 
       <InviteMemberModal opened={inviteOpen} onClose={() => setInviteOpen(false)} title={`Invite a member to ${tenantName}`} roles={TENANT_ROLES} defaultRole="TENANT_USER" action={invite} />
       <InvitationModal invitation={invitation} onClose={() => setInvitation(null)} />
