@@ -156,6 +156,9 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     }
     const [path, query] = splitUrl(uri);
     const g = gatewayRequest(req, path, query, method);
+    // The request being checked was made to the proxy in front: its DPoP proof names that URL.
+    const fwdHost = pick('x-forwarded-host');
+    if (fwdHost && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(fwdHost)) g.origin = `${pick('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${fwdHost}`;
     const m = UNSAFE_PATH.test(path) ? ({ kind: 'unknown_path' } as const) : table.match(method, path);
     if (m.kind !== 'rule') {
       // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.

@@ -64,6 +64,8 @@ export interface GatewayRequest {
   sessionCookie: string | null;
   ip: string | null;
   requestId: string;
+  /** scheme://host the client called, when not PUBLIC_URL (forward-auth behind another proxy): the DPoP `htu` */
+  origin?: string;
 }
 
 /** What the pipeline learned, kept for the audit event whether it admits or refuses. */
@@ -242,7 +244,7 @@ export class GatewayService {
     if (!dpop) throw refuse('The token is bound to a key (DPoP): send it as "Authorization: DPoP <token>" with a DPoP proof.');
     const proof = req.headers.dpop;
     if (typeof proof !== 'string') throw refuse('Send one DPoP proof in the DPoP header.');
-    const why = await checkDpopProof(proof, { method: req.method, htu: this.#d.config.publicUrl + req.path, accessToken: token, jkt, now: this.#d.clock.now().getTime(), replay: this.#dpopReplay });
+    const why = await checkDpopProof(proof, { method: req.method, htu: (req.origin ?? this.#d.config.publicUrl) + req.path, accessToken: token, jkt, now: this.#d.clock.now().getTime(), replay: this.#dpopReplay });
     if (why) throw refuse(why);
   }
 

@@ -261,3 +261,36 @@ describe('DPoP-bound tokens (RFC 9449)', () => {
     expect(other.status).toBe(401);
   });
 });
+
+describe('DPoP through forward-auth', () => {
+  it('checks the proof against the URL the client called at the proxy in front (X-Forwarded-Proto/Host/Uri)', async () => {
+    const { SignJWT, exportJWK } = await import('jose');
+    const { createHash, randomUUID } = await import('node:crypto');
+    const w = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
+    const config = await oidcClient(t, w.clientId, w.secret);
+    const keyPair = await oidc.randomDPoPKeyPair('ES256');
+    const token = (await oidc.clientCredentialsGrant(config, { scope: 'orders.read' }, { DPoP: oidc.getDPoPHandle(config, keyPair) })).access_token;
+    const jwk = await exportJWK(keyPair.publicKey);
+    const proofFor = (htu: string) =>
+      new SignJWT({ htm: 'GET', htu, jti: randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .setIssuedAt()
+        .sign(keyPair.privateKey);
+    const check = async (proof: string) =>
+      fetch(`${t.url}/authz/forward-auth`, {
+        headers: {
+          authorization: `DPoP ${token}`,
+          dpop: proof,
+          'x-forwarded-method': 'GET',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-host': 'api.partner-edge.example',
+          'x-forwarded-uri': '/resources/v1/orders',
+        },
+      });
+    expect((await check(await proofFor('https://api.partner-edge.example/resources/v1/orders'))).status).toBe(200);
+    // a proof for the gateway's own URL is not a proof for the URL the client called
+    const wrong = await check(await proofFor(`${t.url}/resources/v1/orders`));
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe('invalid_token');
+  });
+});
