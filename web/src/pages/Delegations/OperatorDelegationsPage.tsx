@@ -1,6 +1,6 @@
 /** Operator console: every delegation on the platform, filterable by partner, tenant, status and origin; revoke any, break glass on a partner. */
 import { useState } from 'react';
-import { Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Box, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -48,66 +48,70 @@ export function OperatorDelegationsPage() {
         </Group>
         <ErrorAlert error={list.error} />
         <Paper withBorder radius="md">
-          <Table verticalSpacing="sm" data-testid="all-delegations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Partner</Table.Th>
-                <Table.Th>Tenant</Table.Th>
-                <Table.Th>Origin</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Ends</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.items.length === 0 && !list.loading && (
+          <Table.ScrollContainer minWidth={1000}>
+            <Table verticalSpacing="sm" data-testid="all-delegations">
+              <Table.Thead>
                 <Table.Tr>
-                  <Table.Td colSpan={7}>
-                    <Text size="sm" c="dimmed">
-                      No delegation matches.
-                    </Text>
-                  </Table.Td>
+                  <Table.Th>Partner</Table.Th>
+                  <Table.Th>Tenant</Table.Th>
+                  <Table.Th>Origin</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Ends</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
-              )}
-              {list.items.map((d) => (
-                <Table.Tr key={d.id} data-delegation={d.id}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {d.partner.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {d.partner.id}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{d.tenant.name}</Text>
-                    <Text size="xs" c="dimmed">
-                      {d.tenant.id}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{d.origin}</Table.Td>
-                  <Table.Td>{roles.name(d.role)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={d.status} />
-                  </Table.Td>
-                  <Table.Td>{formatDate(d.ends_at)}</Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      {(d.status === 'active' || d.status === 'requested') && (
-                        <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
-                          Revoke
+              </Table.Thead>
+              <Table.Tbody>
+                {list.items.length === 0 && !list.loading && (
+                  <Table.Tr>
+                    <Table.Td colSpan={7}>
+                      <Text size="sm" c="dimmed">
+                        No delegation matches.
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {list.items.map((d) => (
+                  <Table.Tr key={d.id} data-delegation={d.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {d.partner.name}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {d.partner.id}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm">{d.tenant.name}</Text>
+                      <Text size="xs" c="dimmed">
+                        {d.tenant.id}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{d.origin}</Table.Td>
+                    <Table.Td>{roles.name(d.role)}</Table.Td>
+                    <Table.Td>
+                      <Box miw={104}>
+                        <StatusBadge status={d.status} />
+                      </Box>
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(d.ends_at)}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4} justify="flex-end">
+                        {(d.status === 'active' || d.status === 'requested') && (
+                          <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
+                            Revoke
+                          </Button>
+                        )}
+                        <Button size="xs" variant="subtle" color="red" leftSection={<IconAlertTriangle size={14} />} onClick={() => setRevoking({ kind: 'partner', partnerId: d.partner.id, name: d.partner.name ?? d.partner.id })}>
+                          Break glass
                         </Button>
-                      )}
-                      <Button size="xs" variant="subtle" color="red" leftSection={<IconAlertTriangle size={14} />} onClick={() => setRevoking({ kind: 'partner', partnerId: d.partner.id, name: d.partner.name ?? d.partner.id })}>
-                        Break glass
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         </Paper>
         {list.hasMore && (
           <Group justify="center">

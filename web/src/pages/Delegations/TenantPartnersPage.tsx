@@ -5,8 +5,8 @@
  * approving admin is no longer an active tenant admin is flagged (the partner is refused) with a
  * Confirm button: the confirming admin becomes its approver.
  */
-import { useMemo, useState } from 'react';
-import { Badge, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Fragment, useMemo, useState } from 'react';
+import { Alert, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { delegationsApi, parseList, type DelegationDto } from '../../api/delegations.ts';
@@ -154,65 +154,75 @@ export function TenantPartnersPage() {
                   </Table.Tr>
                 )}
                 {active.map((d) => (
-                  <Table.Tr key={d.id} data-delegation={d.id} data-partner={d.partner.slug} data-approver-active={d.approver_active === false ? 'false' : 'true'}>
-                    <Table.Td>
-                      <Text fw={500}>{d.partner.name}</Text>
-                      <Text size="xs" c="dimmed">
-                        {d.origin}
-                        {d.client_id ? ` · app ${d.client_id}` : ''}
-                      </Text>
-                      {d.approver_active === false && (
-                        <Group gap={4} mt={4} wrap="nowrap" data-testid="approver-warning">
-                          <Badge color="orange" variant="light" leftSection={<IconAlertTriangle size={12} />} tt="none">
-                            Approver no longer an admin: access paused
-                          </Badge>
-                          <Button size="compact-xs" color="teal" loading={confirm.busy} onClick={() => void confirm.run(d)}>
-                            Confirm
+                  <Fragment key={d.id}>
+                    <Table.Tr data-delegation={d.id} data-partner={d.partner.slug} data-approver-active={d.approver_active === false ? 'false' : 'true'}>
+                      <Table.Td>
+                        <Text fw={500}>{d.partner.name}</Text>
+                        <Text size="xs" c="dimmed">
+                          {d.origin}
+                          {d.client_id ? ` · app ${d.client_id}` : ''}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{roleName(d.role)}</Table.Td>
+                      <Table.Td>{bansOf(d)}</Table.Td>
+                      <Table.Td>
+                        <Overrides d={d} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                          {formatDate(d.ends_at)}
+                        </Text>
+                        {d.renewal_ends_at && (
+                          <Group gap={4} mt={4}>
+                            <Text size="xs" fw={600} c="yellow.8" style={{ whiteSpace: 'nowrap' }}>
+                              renewal to {formatDate(d.renewal_ends_at)}?
+                            </Text>
+                            <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
+                              Accept
+                            </Button>
+                            <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
+                              Decline
+                            </Button>
+                          </Group>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <Button size="xs" variant="default" onClick={() => setEditing(d)}>
+                            Edit access
+                          </Button>
+                          <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
+                            Revoke
+                          </Button>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            leftSection={<IconAlertTriangle size={14} />}
+                            onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
+                          >
+                            Break glass
                           </Button>
                         </Group>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{roleName(d.role)}</Table.Td>
-                    <Table.Td>{bansOf(d)}</Table.Td>
-                    <Table.Td>
-                      <Overrides d={d} />
-                    </Table.Td>
-                    <Table.Td>
-                      {formatDate(d.ends_at)}
-                      {d.renewal_ends_at && (
-                        <Group gap={4} mt={4}>
-                          <Badge variant="outline" color="yellow">
-                            renewal to {formatDate(d.renewal_ends_at)}?
-                          </Badge>
-                          <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
-                            Accept
-                          </Button>
-                          <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
-                            Decline
-                          </Button>
-                        </Group>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(d)}>
-                          Edit access
-                        </Button>
-                        <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
-                          Revoke
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="subtle"
-                          color="red"
-                          leftSection={<IconAlertTriangle size={14} />}
-                          onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
-                        >
-                          Break glass
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
+                      </Table.Td>
+                    </Table.Tr>
+                    {d.approver_active === false && (
+                      <Table.Tr data-testid="approver-warning" data-delegation={d.id}>
+                        <Table.Td colSpan={6} pt={0}>
+                          <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} p="xs">
+                            <Group justify="space-between" wrap="nowrap">
+                              <Text size="sm">
+                                The admin who approved {d.partner.name}'s access is no longer an active admin of this tenant, so the partner is refused until a current admin confirms it. Confirm to become its approver, or revoke it.
+                              </Text>
+                              <Button size="xs" color="teal" leftSection={<IconCheck size={14} />} loading={confirm.busy} onClick={() => void confirm.run(d)} style={{ flexShrink: 0 }}>
+                                Confirm
+                              </Button>
+                            </Group>
+                          </Alert>
+                        </Table.Td>
+                      </Table.Tr>
+                    )}
+                  </Fragment>
                 ))}
               </Table.Tbody>
             </Table>
@@ -241,7 +251,9 @@ export function TenantPartnersPage() {
                       <Table.Td>{d.partner.name}</Table.Td>
                       <Table.Td>{roleName(d.role)}</Table.Td>
                       <Table.Td>
-                        <StatusBadge status={d.status} />
+                        <Box miw={104}>
+                          <StatusBadge status={d.status} />
+                        </Box>
                       </Table.Td>
                       <Table.Td>{d.revoke_reason ?? '—'}</Table.Td>
                       <Table.Td>{formatDateTime(d.revoked_at ?? d.decided_at ?? d.ends_at)}</Table.Td>
@@ -299,21 +311,22 @@ export function TenantPartnersPage() {
   );
 }
 
+/** Overrides in full (never truncated): what the partner gets beyond its role, and what it never gets. */
 function Overrides({ d }: { d: DelegationDto }) {
   if (d.overrides.grant.length === 0 && d.overrides.deny.length === 0) return <Text size="sm">—</Text>;
   return (
-    <Group gap={4}>
+    <Stack gap={2}>
       {d.overrides.grant.map((g) => (
-        <Badge key={'g' + g} color="teal" variant="light" tt="none">
+        <Text key={'g' + g} size="xs" ff="monospace" c="teal.8" style={{ whiteSpace: 'nowrap' }}>
           + {g}
-        </Badge>
+        </Text>
       ))}
       {d.overrides.deny.map((g) => (
-        <Badge key={'d' + g} color="red" variant="light" tt="none">
+        <Text key={'d' + g} size="xs" ff="monospace" c="red.8" style={{ whiteSpace: 'nowrap' }}>
           − {g}
-        </Badge>
+        </Text>
       ))}
-    </Group>
+    </Stack>
   );
 }
 
