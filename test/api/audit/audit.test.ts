@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
-import { unique } from '../../helpers/world.ts';
+import { unique, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 
 interface AuditEvent {
@@ -48,41 +48,156 @@ describe('audit events', () => {
     });
   });
 
-  it('a partner owner sees the events about its partner; staff may not read the log', async () => {
+  it('a partner owner sees the events about its partner; staff and tenant users may not read their logs', async () => {
     const p = await t.world.partner();
     const owner = await p.owner.login();
     await owner.patch(`/api/v1/partners/${p.id}`, { description: 'Audited change' });
     const ev = await owner.get(`/api/v1/partners/${p.id}/audit-events`);
     expect(ev.status).toBe(200);
-    expect(ev.body.data.map((e: { action: string }) => e.action)).toContain('partner.updated');
+    expect(ev.body.data.map((e: AuditEvent) => e.action)).toContain('partner.updated');
     for (const e of ev.body.data) expect([e.partner_id, e.actor.partner_id]).toContain(p.id);
     const staff = await (await p.staff.login()).get(`/api/v1/partners/${p.id}/audit-events`);
-    expect(staff.status).toBe(403);
+    expect([staff.status, staff.body.code]).toEqual([403, 'permission_denied']);
+    const tenant = await t.world.tenant();
+    const user = await (await tenant.user.login()).get(`/api/v1/tenants/${tenant.id}/audit-events`);
+    expect([user.status, user.body.code]).toEqual([403, 'permission_denied']);
+    const notOperator = await owner.get('/api/v1/audit-events');
+    expect([notOperator.status, notOperator.body.code]).toEqual([403, 'permission_denied']);
   });
 
-  it('the operator filters by action prefix, tenant, partner, actor, outcome and time, newest first, with a cursor', async () => {
-    const tenant = await t.world.tenant({ bans: 3 });
-    const all = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2`);
-    expect(all.body.data).toHaveLength(2);
-    expect(all.body.data[0].seq).toBeGreaterThan(all.body.data[1].seq);
-    const next = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2&cursor=${all.body.next_cursor}`);
-    expect(next.body.data).toHaveLength(1);
-    expect(next.body.next_cursor).toBeNull();
-    const future = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&since=2999-01-01T00:00:00Z`);
-    expect(future.body.data).toHaveLength(0);
-    const failed = await operator.get('/api/v1/audit-events?outcome=failure&action=user.login_failed');
-    expect(failed.status).toBe(200);
+  describe('the operator filters', () => {
+    const list = async (query: string): Promise<AuditEvent[]> => {
+      const r = await operator.get(`/api/v1/audit-events?limit=200&${query}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.data;
+    };
+
+    it('by action prefix and tenant, newest first, with a cursor', async () => {
+      const tenant = await t.world.tenant({ bans: 3 });
+      const all = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2`);
+      expect(all.body.data).toHaveLength(2);
+      expect(all.body.data[0].seq).toBeGreaterThan(all.body.data[1].seq);
+      const next = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2&cursor=${all.body.next_cursor}`);
+      expect(next.body.data).toHaveLength(1);
+      expect(next.body.next_cursor).toBeNull();
+      expect(next.body.data[0].seq).toBeLessThan(all.body.data[1].seq);
+      const byTenant = await list(`tenant_id=${tenant.id}`);
+      expect(byTenant.map((e) => e.action).sort()).toEqual(['billing_account.created', 'billing_account.created', 'billing_account.created', 'tenant.created']);
+      for (const e of byTenant) expect(e.tenant_id).toBe(tenant.id);
+    });
+
+    it('by partner', async () => {
+      const p = await t.world.partner();
+      await t.world.partner(); // another partner's events stay out
+      const events = await list(`partner_id=${p.id}`);
+      expect(events.map((e) => e.action)).toEqual(['partner.approved', 'partner.user_added', 'partner.created']);
+      for (const e of events) expect(e.partner_id).toBe(p.id);
+    });
+
+    it('by actor and by target', async () => {
+      const tenant = await t.world.tenant();
+      const admin = await tenant.admin.login();
+      const ban = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'By actor' });
+      await operator.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ban.body.id}`, { name: 'Renamed by the operator' });
+      const byActor = await list(`actor_user_id=${tenant.admin.id}`);
+      expect(byActor.map((e) => e.action)).toEqual(['billing_account.created', 'user.logged_in']);
+      for (const e of byActor) expect(e.actor.user_id).toBe(tenant.admin.id);
+      const byTarget = await list(`target_id=${ban.body.id}`);
+      expect(byTarget.map((e) => [e.action, e.actor.user_id])).toEqual([
+        ['billing_account.updated', expect.not.stringMatching(tenant.admin.id)],
+        ['billing_account.created', tenant.admin.id],
+      ]);
+    });
+
+    it('by outcome', async () => {
+      const email = `${unique('failing')}@example.test`;
+      expect((await t.client().post('/api/v1/auth/login', { email, password: 'not a password' })).status).toBe(401);
+      const failed = await list('outcome=failure');
+      expect(failed.length).toBeGreaterThan(0);
+      for (const e of failed) expect(e.outcome).toBe('failure');
+      expect(failed.map((e) => (e as unknown as { details: { email?: string } }).details.email)).toContain(email);
+      for (const e of await list('outcome=success&action=user.*')) expect(e.outcome).toBe('success');
+      expect(await list('outcome=denied&action=user.login_failed')).toEqual([]);
+    });
+
+    it('by time: since is inclusive, until exclusive, and together they split the log', async () => {
+      const tenant = await t.world.tenant({ bans: 4 });
+      const events = await list(`tenant_id=${tenant.id}`);
+      expect(events).toHaveLength(5);
+      const cut = events[2].occurred_at;
+      const since = await list(`tenant_id=${tenant.id}&since=${encodeURIComponent(cut)}`);
+      const until = await list(`tenant_id=${tenant.id}&until=${encodeURIComponent(cut)}`);
+      for (const e of since) expect(e.occurred_at >= cut).toBe(true);
+      for (const e of until) expect(e.occurred_at < cut).toBe(true);
+      expect(since.map((e) => e.seq)).toContain(events[2].seq);
+      expect([...since, ...until].map((e) => e.seq).sort()).toEqual(events.map((e) => e.seq).sort());
+      expect(await list(`tenant_id=${tenant.id}&since=2999-01-01T00:00:00Z`)).toEqual([]);
+      expect(await list(`tenant_id=${tenant.id}&until=2000-01-01T00:00:00Z`)).toEqual([]);
+    });
   });
 
-  it('every mutation through the API leaves exactly one event per change', async () => {
-    const before = await t.services.audit.count();
-    const slug = unique('count');
-    await operator.post('/api/v1/tenants', { name: 'Counted', slug });
-    expect(await t.services.audit.count()).toBe(before + 1);
-    // reads write nothing
-    await operator.get('/api/v1/tenants');
-    await operator.get('/api/v1/audit-events');
-    expect(await t.services.audit.count()).toBe(before + 1);
+  describe('every mutation through the API leaves exactly its events, and reads leave none', () => {
+    let tenant: TestTenant;
+    let partner: TestPartner;
+    let admin: Client;
+    let owner: Client;
+    beforeAll(async () => {
+      tenant = await t.world.tenant();
+      partner = await t.world.partner();
+      admin = await tenant.admin.login();
+      owner = await partner.owner.login();
+    });
+
+    /** The actions of the events a step wrote, oldest first. */
+    async function eventsOf(step: () => Promise<{ status: number; body?: unknown }>, ok: number) {
+      const head = await t.services.db.kysely.selectFrom('audit_head').select('last_seq').executeTakeFirstOrThrow();
+      const r = await step();
+      expect(r.status, JSON.stringify(r.body)).toBe(ok);
+      const rows = await t.services.db.kysely.selectFrom('audit_events').select('action').where('seq', '>', head.last_seq).orderBy('seq').execute();
+      return rows.map((x) => x.action);
+    }
+
+    const ids: Record<string, string> = {};
+    const cases: [string, () => Promise<{ status: number; body?: any }>, number, string[]][] = [
+      ['POST /tenants', async () => { const r = await operator.post('/api/v1/tenants', { name: 'Counted', slug: unique('count') }); ids.tenant = r.body.tenant?.id; return r; }, 201, ['tenant.created']],
+      ['POST /tenants with a first admin', () => operator.post('/api/v1/tenants', { name: 'Counted', slug: unique('count'), admin: { email: `${unique('a')}@example.test` } }), 201, ['tenant.created', 'tenant.member_invited']],
+      ['PATCH /tenants/{id} name', () => admin.patch(`/api/v1/tenants/${tenant.id}`, { name: 'Renamed tenant' }), 200, ['tenant.updated']],
+      ['PATCH /tenants/{id} status', () => operator.patch(`/api/v1/tenants/${ids.tenant}`, { status: 'suspended' }), 200, ['tenant.suspended']],
+      ['POST billing account', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Counted' }); ids.ban = r.body.id; return r; }, 201, ['billing_account.created']],
+      ['PATCH billing account name', () => admin.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { name: 'Counted 2' }), 200, ['billing_account.updated']],
+      ['PATCH billing account close', () => admin.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { status: 'closed' }), 200, ['billing_account.closed']],
+      ['POST tenant member (invite)', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); ids.inv = r.body.invitation?.id; ids.token = r.body.invitation?.url.split('/invite/')[1]; return r; }, 201, ['tenant.member_invited']],
+      ['accept through the link', () => t.client().post('/api/v1/invitations/accept', { token: ids.token, name: 'Newcomer', password: 'a long enough passphrase' }), 200, ['tenant.member_added', 'invitation.accepted']],
+      ['DELETE tenant invitation', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); return admin.delete(`/api/v1/tenants/${tenant.id}/invitations/${r.body.invitation.id}`); }, 204, ['tenant.member_invited', 'tenant.invitation_revoked']],
+      ['PATCH tenant member role', () => admin.patch(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' }), 204, ['tenant.member_role_changed']],
+      ['DELETE tenant member', () => admin.delete(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`), 204, ['tenant.member_removed']],
+      ['PATCH partner profile', () => owner.patch(`/api/v1/partners/${partner.id}`, { description: 'Counted' }), 200, ['partner.updated']],
+      ['POST partner member (invite)', () => owner.post(`/api/v1/partners/${partner.id}/members`, { email: `${unique('inv')}@example.test`, role: 'PARTNER_STAFF' }), 201, ['partner.user_invited']],
+      ['PATCH partner member role', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_OWNER' }), 204, ['partner.user_role_changed']],
+      ['PATCH partner member role and status', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_STAFF', status: 'inactive' }), 204, ['partner.user_role_changed', 'partner.user_deactivated']],
+      ['PATCH partner member, no change', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { status: 'inactive' }), 204, []],
+      ['PUT capabilities', () => operator.put(`/api/v1/partners/${partner.id}/capabilities`, { capabilities: ['referral', 'delegated'] }), 200, ['partner.capabilities_changed']],
+      ['PATCH feature toggles', () => operator.patch(`/api/v1/partners/${partner.id}/feature-toggles`, { feature_toggles: { beta: true } }), 200, ['partner.features_changed']],
+      ['POST suspend', () => operator.post(`/api/v1/partners/${partner.id}/suspend`, { reason: 'counted' }), 200, ['partner.suspended']],
+      ['POST reactivate', () => operator.post(`/api/v1/partners/${partner.id}/reactivate`), 200, ['partner.reactivated']],
+      ['POST partner application', () => t.client().post('/api/v1/partner-applications', { name: 'Counted Partner', contact_email: 'c@example.test', owner: { name: 'O', email: `${unique('o')}@example.test`, password: 'owner passphrase 1' } }), 201, ['partner.created', 'partner.user_added']],
+      ['POST users/{id}/disable', () => operator.post(`/api/v1/users/${tenant.user.id}/disable`), 200, ['user.disabled']],
+      ['POST users/{id}/enable', () => operator.post(`/api/v1/users/${tenant.user.id}/enable`), 200, ['user.enabled']],
+      ['POST /me/api-tokens', async () => { const r = await admin.post('/api/v1/me/api-tokens', { name: 'counted' }); ids.pat = r.body.api_token?.id; return r; }, 201, ['api_token.created']],
+      ['DELETE /me/api-tokens/{id}', () => admin.delete(`/api/v1/me/api-tokens/${ids.pat}`), 204, ['api_token.revoked']],
+      ['PATCH /me', () => admin.patch('/api/v1/me', { name: 'Counted Admin' }), 200, ['user.updated']],
+      ['POST /me/password', () => admin.post('/api/v1/me/password', { current_password: tenant.admin.password, new_password: tenant.admin.password + '!' }), 204, ['user.password_changed']],
+      ['POST /auth/login (wrong password)', () => t.client().post('/api/v1/auth/login', { email: tenant.user.email, password: 'wrong' }), 401, ['user.login_failed']],
+      ['POST /auth/login', async () => { const c = t.client(); const r = await c.post('/api/v1/auth/login', { email: tenant.user.email, password: tenant.user.password }); ids.cookie = c.cookie ?? ''; ids.csrf = r.body.csrf_token; return r; }, 200, ['user.logged_in']],
+      ['POST /auth/logout', () => { const c = t.client(); c.cookie = ids.cookie; c.csrf = ids.csrf; return c.post('/api/v1/auth/logout'); }, 204, ['user.logged_out']],
+      ['a refused mutation (400)', () => admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: '' }), 400, []],
+      ['a refused mutation (403)', () => admin.post('/api/v1/tenants', { name: 'No', slug: unique('no') }), 403, []],
+      ['GET reads', async () => { for (const u of ['/api/v1/tenants', '/api/v1/audit-events', `/api/v1/tenants/${tenant.id}/members`, '/api/v1/users', `/api/v1/partners/${partner.id}`]) expect((await operator.get(u)).status).toBe(200); return { status: 200 }; }, 200, []],
+    ];
+
+    it.each(cases)('%s', async (_name, step, ok, expected) => {
+      expect(await eventsOf(step, ok)).toEqual(expected);
+    });
   });
 });
 

@@ -70,6 +70,25 @@ describe('login and sessions', () => {
     expect((await c2.post('/api/v1/auth/login', { email: u.email, password: u.password })).status).toBe(429);
   });
 
+  it('throttles repeated failures from one address, whatever the emails, with 429 login_throttled', async () => {
+    const tried = [await t.world.user(), await t.world.user()];
+    const target = await t.world.user();
+    const c = new Client(t.app);
+    c.ip = '10.0.0.9';
+    // one failure per email — no account reaches its own limit — plus an unknown email
+    for (const u of tried) expect((await c.post('/api/v1/auth/login', { email: u.email, password: 'wrong password' })).status).toBe(401);
+    expect((await c.post('/api/v1/auth/login', { email: `nobody-${Date.now()}@example.test`, password: 'wrong password' })).status).toBe(401);
+    // the next attempt from that address is refused, even with the right password of a fresh account
+    const r = await c.post('/api/v1/auth/login', { email: target.email, password: target.password });
+    expect([r.status, r.body.code]).toEqual([429, 'login_throttled']);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    expect(r.body.retry_after).toBe(Number(r.headers['retry-after']));
+    // the accounts are not locked: from another address the right password works
+    const other = new Client(t.app);
+    other.ip = '10.0.0.10';
+    expect((await other.post('/api/v1/auth/login', { email: target.email, password: target.password })).status).toBe(200);
+  });
+
   it('records failed and successful logins in the audit log', async () => {
     const u = await t.world.user();
     const c = new Client(t.app);
