@@ -2,8 +2,9 @@
  * Two real server processes on one PostgreSQL and one Redis: an agency deactivated (or a form
  * token revoked) through instance 1 is refused by instance 2 within 1 second — the change feed's
  * outbox + Redis fan-out — and by instance 1 on the very next request. Always runs on PostgreSQL +
- * Redis: without DATABASE_URL it creates a fresh database on the local server anyway. (The harness
- * is the one of test/api/delegations/two-instances.test.ts.)
+ * Redis: without DATABASE_URL it creates a fresh database on the local server anyway. The processes
+ * re-read the outbox only every 30 s (CHANGE_FEED_POLL_MS), so within 1 s only the Redis fan-out can
+ * deliver. (The harness is the one of test/api/delegations/two-instances.test.ts.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,8 @@ import { DEFAULT_FORM } from './helpers.ts';
 const root = path.resolve(import.meta.dirname, '../../..');
 /** one Redis key space for the setup app and both processes, apart from every other test */
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
+/** the outbox poll, the safety net under Redis pub/sub: far beyond the 1 s the test allows */
+const POLL_MS = '30000';
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh PostgreSQL database, dropped afterwards — whatever DATABASE_URL says. */
@@ -102,6 +105,7 @@ async function startServer(databaseUrl: string, dataDir: string): Promise<Server
       DATABASE_URL: databaseUrl,
       REDIS_URL,
       REDIS_KEY_PREFIX,
+      CHANGE_FEED_POLL_MS: POLL_MS,
       PORT: String(port),
       HOST: '127.0.0.1',
       SECRET_KEY: TEST_SECRET,
@@ -151,7 +155,7 @@ beforeAll(async () => {
   db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
   await migrateToLatest(db);
   // An in-process app only to build the world (a tenant and its admin) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   tenant = await new World(setup).tenant();
   [one, two] = await Promise.all([startServer(database.url, dataDir), startServer(database.url, dataDir)]);
