@@ -69,6 +69,13 @@ describe('token attacks', () => {
     await refused(await mintToken(t, claims, { issuedAtSec: Math.floor(Date.now() / 1000) - 3600, expiresInSec: 600 }), /expired/);
   });
 
+  it('not valid yet (nbf in the future), and valid once nbf has passed', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await refused(await mintToken(t, { ...claims, nbf: now + 300 }), /not valid yet/);
+    const r = await gw(t, 'GET', '/resources/v1/orders', { token: await mintToken(t, { ...claims, nbf: now - 5 }) });
+    expect(r.status).toBe(200);
+  });
+
   it('for another audience, from another issuer, or not an access token', async () => {
     await refused(await mintToken(t, { ...claims, aud: 'https://other-api.example' }), /audience/);
     await refused(await mintToken(t, { ...claims, iss: 'https://evil.example/oauth' }), /issued/);
