@@ -127,5 +127,5 @@ describe('access-token revocation across two instances', () => {
     // …and new tokens of the same app still work there.
     const fresh = await form(two, '/token', auth, { grant_type: 'client_credentials', scope: 'orders.read' });
     expect((await context(two, String(fresh.body!.access_token))).status).toBe(200);
-  });
+  }, 120_000); // includes a process restart
 });
