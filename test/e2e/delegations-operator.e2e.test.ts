@@ -46,12 +46,14 @@ const rows = () => op.locator('[data-testid="all-delegations"] tbody tr[data-del
 /** Waits until the table shows exactly these delegations. */
 async function shows(expected: string[]): Promise<void> {
   const want = [...expected].sort().join(',');
-  await op.waitForFunction(
-    (w) => [...document.querySelectorAll('[data-testid="all-delegations"] tbody tr[data-delegation]')].map((r) => r.getAttribute('data-delegation')).sort().join(',') === w,
-    want,
-    { timeout: 10_000 },
-  );
-  expect(await rows().count()).toBe(expected.length);
+  const deadline = Date.now() + 10_000;
+  let got = '';
+  while (Date.now() < deadline) {
+    got = (await rows().evaluateAll((rs) => rs.map((r) => r.getAttribute('data-delegation')))).sort().join(',');
+    if (got === want) return;
+    await op.waitForTimeout(50);
+  }
+  expect(got).toBe(want);
 }
 
 async function choose(label: string, option: string | null): Promise<void> {
