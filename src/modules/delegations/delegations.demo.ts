@@ -34,6 +34,11 @@ export async function seedDemoDelegations(s: Services, world: DemoWorld, opCtx: 
       });
       if (l.approve) await s.delegations.approve(adminCtx, tenant.id, d.id);
       existing = await s.delegations.list({ partnerId: partner.id, tenantId: tenant.id, origin: 'link', limit: 1 });
+    } else if (l.approve && existing[0].status === 'requested') {
+      // A run that stopped between the request and its approval finishes it now.
+      const admin = await s.identity.findUserByEmail(tenant.admin.email);
+      await s.delegations.approve({ ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: admin?.id ?? null, partnerId: null } }, tenant.id, existing[0].id);
+      existing = await s.delegations.list({ partnerId: partner.id, tenantId: tenant.id, origin: 'link', limit: 1 });
     }
     const d = existing[0];
     out.push({ id: d.id, partner: l.partner, tenant: l.tenant, role: d.role, status: d.status, ends_at: d.ends_at });

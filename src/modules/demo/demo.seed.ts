@@ -1,7 +1,9 @@
 /**
  * The demo world: an operator, two tenants (each with an admin, a user and two BANs) and one
  * partner of each capability (each with an owner and a staff member). Idempotent: on a seeded
- * database it changes nothing and describes the same world. Passwords are derived from the
+ * database it changes nothing and describes the same world. Each tenant and each partner is
+ * created in one transaction, so a run that stops half-way leaves nothing half-made for the
+ * next run to skip. Passwords are derived from the
  * installation's secret, so they can be printed again but differ between installations.
  *
  * Later capabilities extend the world through `DEMO_EXTENSIONS`.
@@ -72,18 +74,22 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
     const user = cred(`${t.user}@${t.domain}`);
     let tenant = await s.tenants.findBySlug(t.slug);
     if (!tenant) {
-      tenant = (await s.tenants.createTenant(opCtx, { name: t.name, slug: t.slug, tier: 'business' })).tenant;
-      for (const [c, role] of [
-        [admin, 'TENANT_ADMIN'],
-        [user, 'TENANT_USER'],
-      ] as const) {
-        await mutate(s.db, async (trx) => {
+      // One transaction: a run that stops half-way leaves no tenant, and the next run creates it whole.
+      tenant = await mutate(s.db, async (trx) => {
+        const created = (await s.tenants.createTenant(opCtx, { name: t.name, slug: t.slug, tier: 'business' }, trx)).tenant;
+        for (const [c, role] of [
+          [admin, 'TENANT_ADMIN'],
+          [user, 'TENANT_USER'],
+        ] as const) {
           const uid = await s.identity.createUser(trx, { email: c.email, name: titleCase(c.email.split('@')[0]) + ' ' + t.name.split(' ')[0], password: c.password });
-          await trx.insertInto('tenant_members').values({ tenant_id: tenant!.id, user_id: uid, role, invited_by: opUser!.id, created_at: new Date().toISOString() }).execute();
-          await s.audit.record(trx, opCtx, { action: 'tenant.member_added', tenantId: tenant!.id, targetType: 'user', targetId: uid, details: { role, email: c.email } });
-        });
-      }
-      for (const [number, name] of t.bans) await s.tenants.createBillingAccount(opCtx, tenant.id, { name, account_number: number, currency: 'USD' });
+          await trx.insertInto('tenant_members').values({ tenant_id: created.id, user_id: uid, role, invited_by: opUser!.id, created_at: new Date().toISOString() }).execute();
+          await s.feed.record(trx, 'user', uid);
+          await s.audit.record(trx, opCtx, { action: 'tenant.member_added', tenantId: created.id, targetType: 'user', targetId: uid, details: { role, email: c.email } });
+        }
+        for (const [number, name] of t.bans) await s.tenants.createBillingAccount(opCtx, created.id, { name, account_number: number, currency: 'USD' }, trx);
+        return created;
+      });
+      s.feed.kick();
     }
     const bans = await s.tenants.listBillingAccounts(tenant.id);
     world.tenants.push({
@@ -92,7 +98,8 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
       name: tenant.name,
       admin,
       user,
-      bans: bans.map((b) => ({ id: b.id, account_number: b.account_number, name: b.name })),
+      // by number: BANs opened in the same millisecond have no creation order to go by
+      bans: bans.map((b) => ({ id: b.id, account_number: b.account_number, name: b.name })).sort((a, b) => a.account_number.localeCompare(b.account_number)),
     });
   }
 
@@ -101,22 +108,30 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
     const staff = cred(`${p.staff}@${p.domain}`);
     let partner = await s.partners.findBySlug(p.slug);
     if (!partner) {
-      const applied = await s.partners.apply(ctx, {
-        name: p.name,
-        slug: p.slug,
-        website: p.website,
-        contact_email: owner.email,
-        description: `${p.name} — demo ${p.capability.replace('_', ' ')} partner.`,
-        requested_capabilities: [p.capability],
-        owner: { name: titleCase(p.owner) + ' ' + p.name.split(' ')[0], email: owner.email, password: owner.password },
-      });
-      partner = await s.partners.transition(opCtx, applied.partner.id, 'approve', { capabilities: [p.capability] });
-      const ownerCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: applied.ownerId, partnerId: partner.id } };
-      await mutate(s.db, async (trx) => {
+      // One transaction: application, approval and staff commit together or not at all.
+      partner = await mutate(s.db, async (trx) => {
+        const applied = await s.partners.apply(
+          ctx,
+          {
+            name: p.name,
+            slug: p.slug,
+            website: p.website,
+            contact_email: owner.email,
+            description: `${p.name} — demo ${p.capability.replace('_', ' ')} partner.`,
+            requested_capabilities: [p.capability],
+            owner: { name: titleCase(p.owner) + ' ' + p.name.split(' ')[0], email: owner.email, password: owner.password },
+          },
+          trx,
+        );
+        const approved = await s.partners.transition(opCtx, applied.partner.id, 'approve', { capabilities: [p.capability] }, trx);
+        const ownerCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: applied.ownerId, partnerId: approved.id } };
         const uid = await s.identity.createUser(trx, { email: staff.email, name: titleCase(p.staff) + ' ' + p.name.split(' ')[0], password: staff.password });
-        await trx.insertInto('partner_members').values({ partner_id: partner!.id, user_id: uid, role: 'PARTNER_STAFF', status: 'active', invited_by: applied.ownerId, created_at: new Date().toISOString() }).execute();
-        await s.audit.record(trx, ownerCtx, { action: 'partner.user_added', partnerId: partner!.id, targetType: 'user', targetId: uid, details: { role: 'PARTNER_STAFF' } });
+        await trx.insertInto('partner_members').values({ partner_id: approved.id, user_id: uid, role: 'PARTNER_STAFF', status: 'active', invited_by: applied.ownerId, created_at: new Date().toISOString() }).execute();
+        await s.feed.record(trx, 'user', uid);
+        await s.audit.record(trx, ownerCtx, { action: 'partner.user_added', partnerId: approved.id, targetType: 'user', targetId: uid, details: { role: 'PARTNER_STAFF' } });
+        return approved;
       });
+      s.feed.kick();
     }
     world.partners.push({ id: partner.id, slug: partner.slug, name: partner.name, capabilities: JSON.parse(partner.capabilities) as string[], owner, staff });
   }

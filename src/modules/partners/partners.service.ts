@@ -75,10 +75,13 @@ export class PartnersService {
     }
   }
 
-  /** Public application form: creates the partner (status applied) and its first owner. */
-  async apply(ctx: RequestContext, input: PartnerApplication): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
+  /**
+   * Public application form: creates the partner (status applied) and its first owner.
+   * `trx`: inside the caller's transaction (the caller kicks the change feed).
+   */
+  async apply(ctx: RequestContext, input: PartnerApplication, trx?: Tx): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
     this.#d.identity.checkPassword(input.owner.password, input.owner.email, '/body/owner/password');
-    if (await this.#d.identity.findUserByEmail(input.owner.email)) {
+    if (await this.#d.identity.findUserByEmail(input.owner.email, trx)) {
       throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
     }
     const now = this.#now();
@@ -101,7 +104,7 @@ export class PartnersService {
       created_at: now,
       updated_at: now,
     };
-    return this.#write(async (trx) => {
+    const work = async (trx: Tx) => {
       await repo.insertPartner(trx, partner);
       const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
       await repo.insertMember(trx, { partner_id: partner.id, user_id: ownerId, role: 'PARTNER_OWNER', status: 'active', invited_by: null, created_at: now });
@@ -116,7 +119,8 @@ export class PartnersService {
       });
       await this.#d.audit.record(trx, actx, { action: 'partner.user_added', partnerId: partner.id, targetType: 'user', targetId: ownerId, details: { role: 'PARTNER_OWNER' } });
       return { partner, ownerId };
-    });
+    };
+    return trx ? work(trx) : this.#write(work);
   }
 
   getPartner(id: string) {
@@ -149,9 +153,9 @@ export class PartnersService {
     });
   }
 
-  async transition(ctx: RequestContext, id: string, verb: PartnerTransition, opts: { reason?: string; capabilities?: Capability[] } = {}): Promise<repo.PartnerRow> {
+  async transition(ctx: RequestContext, id: string, verb: PartnerTransition, opts: { reason?: string; capabilities?: Capability[] } = {}, outer?: Tx): Promise<repo.PartnerRow> {
     const t = TRANSITIONS[verb];
-    return this.#write(async (trx) => {
+    const work = async (trx: Tx) => {
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
       if (!t.from.includes(p.status)) {
@@ -176,7 +180,8 @@ export class PartnersService {
         details: { from: p.status, to: t.to, reason: opts.reason ?? null, ...(verb === 'approve' ? { capabilities: JSON.parse(updated.capabilities) } : {}) },
       });
       return updated;
-    });
+    };
+    return outer ? work(outer) : this.#write(work);
   }
 
   async setCapabilities(ctx: RequestContext, id: string, capabilities: Capability[]) {

@@ -45,9 +45,11 @@ export class TenantsService {
     }
   }
 
+  /** `trx`: create it inside the caller's transaction (the caller kicks the change feed). */
   async createTenant(
     ctx: RequestContext,
     input: { name: string; slug: string; tier?: string; admin?: { email: string } },
+    trx?: Tx,
   ): Promise<{ tenant: repo.TenantRow; invitation: InvitationLink | null }> {
     const now = this.#now();
     const tenant: repo.TenantRow = {
@@ -62,14 +64,15 @@ export class TenantsService {
       created_at: now,
       updated_at: now,
     };
-    return this.#write(async (trx) => {
-      await repo.insertTenant(trx, tenant);
-      await this.#d.feed.record(trx, 'tenant', tenant.id);
-      await this.#d.audit.record(trx, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
+    const work = async (t: Tx) => {
+      await repo.insertTenant(t, tenant);
+      await this.#d.feed.record(t, 'tenant', tenant.id);
+      await this.#d.audit.record(t, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
       let invitation = null;
-      if (input.admin) invitation = await this.#inviteMember(trx, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
+      if (input.admin) invitation = await this.#inviteMember(t, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
       return { tenant, invitation };
-    });
+    };
+    return trx ? work(trx) : this.#write(work);
   }
 
   getTenant(id: string): Promise<repo.TenantRow | undefined> {
