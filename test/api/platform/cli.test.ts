@@ -1,5 +1,6 @@
 /** The partnergate CLI, run as a real process: migrate, admin create, seed demo, audit verify, bad settings. */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -107,6 +108,26 @@ describe('partnergate CLI', () => {
     const u = cli(['migrate'], { DATABASE_URL: 'mysql://x' });
     expect(u.err.trim().split('\n')).toHaveLength(1);
     expect(u.err).toMatch(/Invalid setting DATABASE_URL: must use postgres: or postgresql:/);
+  });
+
+  it('bin/partnergate.js on an older Node re-runs itself with the pinned Node 24, or says in one line what it needs', () => {
+    const bin = path.join(root, 'bin/partnergate.js');
+    const major = (node: string) => Number(spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.split('.')[0]);
+    // The system Node (20 on the CI image) when there is one older than 24; else the test's own.
+    const older = ['/usr/bin/node', '/usr/local/bin/node'].find((n) => existsSync(n) && major(n) < 24);
+    const node = older ?? process.execPath;
+    const env = { PATH: process.env.PATH ?? '', DATA_DIR: db.dataDir, SECRET_KEY: TEST_SECRET };
+    const r = spawnSync(node, [bin, 'frobnicate'], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command frobnicate/);
+    expect(r.stderr).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|\n\s+at /);
+    if (older) {
+      // No pinned Node to turn to (the guard a re-run sets): one clear line, exit 1.
+      const refused = spawnSync(older, [bin, 'migrate'], { cwd: root, encoding: 'utf8', env: { ...env, PARTNERGATE_REEXEC: '1' } });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stderr).toMatch(/^partnergate: Node >= 24 is needed \(this is Node 2[0-3]\./);
+    }
   });
 
   it('prints usage for an unknown command', () => {
