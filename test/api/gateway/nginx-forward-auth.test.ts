@@ -1,0 +1,223 @@
+/**
+ * The README's NGINX configuration, replayed: the test reads the `GATEWAY_ROUTES` example and the
+ * `nginx` block of the README's gateway section and does what NGINX does with them — the
+ * auth_request subrequest to /authz/forward-auth (the client's headers, plus the ones the
+ * `/_partnergate` location sets), then, when admitted, the request to the service with every
+ * `proxy_set_header` applied (a header set to an empty value is not sent, and a client's copy of a
+ * header the location sets is never passed on), on the URI `proxy_pass` passes; or, when refused,
+ * the status NGINX answers (2xx/401/403 as they are, anything else a 500 that `error_page` maps).
+ * The service at the end is this test's own: it verifies the assertion, and the body, with the key
+ * of its GATEWAY_ROUTES name and the method and URI it received.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import type { TestTenant } from '../../helpers/world.ts';
+import { ASSERTION_HEADER, CONTENT_SHA256_HEADER, IDENTITY_HEADERS, checkBody, upstreamKeyFor, verifyAssertion, type GatewayIdentity } from '../../../src/modules/gateway/index.ts';
+import { apiToken, link } from './helpers.ts';
+
+const README = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+const section = README.slice(README.indexOf('## The gateway'), README.indexOf('## Agencies and the embeddable voucher form'));
+
+function block(lang: string, after: string): string {
+  const from = section.indexOf(after);
+  const start = section.indexOf('```' + lang + '\n', from);
+  if (from < 0 || start < 0) throw new Error(`no ${lang} block after "${after}" in the README's gateway section`);
+  return section.slice(start + lang.length + 4, section.indexOf('\n```', start + 1));
+}
+
+/** Top-level `location X { … }` blocks of an NGINX snippet, by name, with their directives. */
+function locations(conf: string): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  const lines = conf.split('\n').map((l) => l.replace(/#.*$/, '').trim());
+  let name: string | null = null;
+  let depth = 0;
+  for (const l of lines) {
+    if (!l) continue;
+    const open = /^location\s+(?:=\s+)?(\S+)\s*\{$/.exec(l);
+    if (depth === 0 && open) {
+      name = open[1];
+      out.set(name, []);
+      depth = 1;
+      continue;
+    }
+    if (l === '}') {
+      depth--;
+      if (depth === 0) name = null;
+      continue;
+    }
+    if (l.endsWith('{')) depth++;
+    if (name) out.get(name)!.push(l.replace(/;$/, '').match(/'[^']*'|"[^"]*"|\S+/g)!.map((w) => w));
+  }
+  return out;
+}
+
+const nginx = locations(block('nginx', '**Forward auth**'));
+const routes = JSON.parse(block('json', '**Your own upstreams**')) as { GATEWAY_ROUTES: { name: string; prefix: string }[] };
+const [crm] = routes.GATEWAY_ROUTES;
+const protectedLocation = [...nginx.keys()].find((k) => k.startsWith('/') && k !== '/_partnergate')!;
+const directives = (loc: string, name: string) => (nginx.get(loc) ?? []).filter((d) => d[0] === name);
+const unquote = (v: string) => (/^(["']).*\1$/.test(v) ? v.slice(1, -1) : v);
+
+interface ClientRequest {
+  method: string;
+  uri: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** NGINX variables of the client's request. */
+function nginxVars(c: ClientRequest): Record<string, string> {
+  return { $request_method: c.method, $request_uri: c.uri, $scheme: 'https', $host: 'api.example.com' };
+}
+
+/** Headers after `proxy_set_header`s: a header the location sets replaces the client's copy; an empty value removes it. */
+function applySetHeaders(client: Record<string, string>, sets: string[][], value: (expr: string) => string): Record<string, string> {
+  const named = new Set(sets.map((d) => d[1].toLowerCase()));
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(client)) if (!named.has(k.toLowerCase())) out[k.toLowerCase()] = v;
+  for (const d of sets) {
+    const v = value(unquote(d[2]));
+    if (v !== '') out[d[1].toLowerCase()] = v;
+  }
+  return out;
+}
+
+let t: TestApp;
+let service: { url: string; port: number; seen: { method: string; url: string; headers: http.IncomingHttpHeaders; verdict: string; identity: GatewayIdentity | null }[]; close: () => Promise<void> };
+let tenant: TestTenant;
+let token: string;
+
+/** What NGINX answers the client for one request, with what the service received (if it was called). */
+async function throughNginx(c: ClientRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const vars = nginxVars(c);
+  // 1. the auth subrequest: the client's headers (no body), plus what /_partnergate sets
+  const authHeaders = applySetHeaders(c.headers, directives('/_partnergate', 'proxy_set_header'), (e) => e.replace(/\$[a-z_]+/g, (v) => vars[v] ?? ''));
+  const passTo = new URL(directives('/_partnergate', 'proxy_pass')[0][1]);
+  const auth = await t.app.inject({ method: c.method as 'GET', url: passTo.pathname, headers: authHeaders });
+  const answer = auth.headers as Record<string, string>;
+  // 2. auth_request_set: variables from the answer ($upstream_http_x_y → header x-y)
+  for (const [, v, from] of directives(protectedLocation, 'auth_request_set')) {
+    if (from === '$upstream_status') vars[v] = String(auth.statusCode);
+    else vars[v] = String(answer[from.replace(/^\$upstream_http_/, '').replace(/_/g, '-')] ?? '');
+  }
+  if (auth.statusCode === 401 || auth.statusCode === 403) {
+    return { status: auth.statusCode, headers: auth.statusCode === 401 ? { 'www-authenticate': answer['www-authenticate'] } : {}, body: '' };
+  }
+  if (auth.statusCode < 200 || auth.statusCode > 299) {
+    // NGINX: 500, which error_page sends to the named location
+    const target = directives(protectedLocation, 'error_page').find((d) => d[1] === '500')?.[3];
+    const refused = target ? (nginx.get(target) ?? []) : [];
+    const headers: Record<string, string> = {};
+    for (const d of refused.filter((x) => x[0] === 'add_header')) if (vars[d[2]]) headers[d[1].toLowerCase()] = vars[d[2]];
+    for (let i = 0; i < refused.length; i++) {
+      const d = refused[i];
+      if (d[0] === 'if' && vars[d[1].replace(/^\(/, '')] === d[3].replace(/\)$/, '')) {
+        const ret = refused[i + 1];
+        return { status: Number(ret[1]), headers, body: unquote(ret[2]) };
+      }
+    }
+    return { status: 500, headers: {}, body: '' };
+  }
+  // 3. the request to the service: proxy_set_header applied, the URI as proxy_pass passes it
+  const pass = new URL(directives(protectedLocation, 'proxy_pass')[0][1]);
+  const uri = pass.pathname === '/' ? c.uri : pass.pathname + c.uri.slice(protectedLocation.length);
+  const headers = applySetHeaders(c.headers, directives(protectedLocation, 'proxy_set_header'), (e) => (e.startsWith('$') ? (vars[e] ?? '') : e));
+  delete headers['content-length'];
+  const r = await fetch(`http://127.0.0.1:${service.port}${uri}`, { method: c.method, headers, body: c.body });
+  return { status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() };
+}
+
+beforeAll(async () => {
+  const seen: (typeof service)['seen'] = [];
+  const key = () => upstreamKeyFor(t.services.config, crm.name);
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const ch of req) chunks.push(ch as Buffer);
+    const body = Buffer.concat(chunks);
+    // The operator's service: its own key, the method and URI it received, the body it received.
+    const v = verifyAssertion(key(), req.headers, req.method!, req.url!, Date.now());
+    const why = !v.ok ? v.reason : checkBody(v.content, body.length ? body : null, { acceptUnsigned: false });
+    seen.push({ method: req.method!, url: req.url!, headers: req.headers, verdict: why ?? 'ok', identity: v.ok ? v.identity : null });
+    res.statusCode = why ? 401 : 200;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(why ? { refused: why } : { identity: v.ok ? v.identity : null, received: body.toString() }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  service = { url: `http://127.0.0.1:${port}`, port, seen, close: () => new Promise((r) => server.close(() => r())) };
+  t = await startTestApp({ config: { GATEWAY_ROUTES: JSON.stringify(routes.GATEWAY_ROUTES), RATE_LIMITS: JSON.stringify({ read: 3 }) } });
+  const msp = await t.world.partner({ capabilities: ['managed_services'] });
+  tenant = await t.world.tenant();
+  await link(t, msp, tenant, { role: 'MSP_SUPPORT' });
+  token = await apiToken(t, msp.staff);
+}, 60_000);
+afterAll(async () => {
+  await t?.close();
+  await service?.close();
+});
+
+const as = () => ({ authorization: `Bearer ${token}`, 'x-active-tenant-id': tenant.id, host: 'api.example.com' });
+const digest = (body: string) => `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+
+describe('the README’s NGINX configuration', () => {
+  it('copies every identity header, the body digest and the assertion from the answer, and clears the client’s copies', () => {
+    const sets = new Map(directives(protectedLocation, 'proxy_set_header').map((d) => [d[1].toLowerCase(), d[2]]));
+    const vars = new Map(directives(protectedLocation, 'auth_request_set').map((d) => [d[1], d[2]]));
+    for (const h of [...Object.values(IDENTITY_HEADERS), CONTENT_SHA256_HEADER, ASSERTION_HEADER]) {
+      const v = sets.get(h);
+      expect(v, h).toBeDefined();
+      expect(vars.get(v!), h).toBe('$upstream_http_' + h.replace(/-/g, '_'));
+    }
+    expect(sets.get('authorization')).toBe('""');
+    // the assertion signs the URI as the client sent it: the service must receive that one
+    expect(new URL(directives(protectedLocation, 'proxy_pass')[0][1]).pathname).toBe('/');
+    expect(directives('/_partnergate', 'proxy_set_header').map((d) => d.slice(1).join(' '))).toEqual(expect.arrayContaining(['X-Original-Method $request_method', 'X-Original-URI $request_uri']));
+    // the location covers the GATEWAY_ROUTES example's prefix
+    expect(protectedLocation).toBe(crm.prefix + '/');
+  });
+
+  it('admits a read: the service verifies the assertion with its own key on the URI it received, and sees only what Partnergate verified', async () => {
+    const before = service.seen.length;
+    const r = await throughNginx({ method: 'GET', uri: `${crm.prefix}/contacts?limit=5&q=a%20b`, headers: { ...as(), 'X-Partnergate-Tenant-Id': 'tnt_01jd9x0a8q4m7w2k3v5b6c8d9e', 'X-Partnergate-Assertion': 'v1.1.forged', 'X-Partnergate-Bans': '*' } });
+    expect(r.status, r.body).toBe(200);
+    const got = service.seen[before];
+    expect(got.verdict).toBe('ok');
+    expect(got.url).toBe(`${crm.prefix}/contacts?limit=5&q=a%20b`);
+    expect(got.identity).toMatchObject({ tenantId: tenant.id, permission: 'support.tickets.read', persona: 'msp' });
+    expect(got.headers.authorization).toBeUndefined();
+    expect(got.headers['x-partnergate-bans']).toBe('*'); // the link covers every account: Partnergate's value, signed
+  });
+
+  it('binds a body the client declared with Content-Digest; a body changed after the check is refused by the service', async () => {
+    const body = JSON.stringify({ text: 'Called back, issue solved.' });
+    const ok = await throughNginx({ method: 'POST', uri: `${crm.prefix}/contacts/c-7/notes`, headers: { ...as(), 'content-type': 'application/json', 'content-digest': digest(body) }, body });
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ received: body, identity: { permission: 'support.tickets.create' } });
+    const tampered = await throughNginx({ method: 'POST', uri: `${crm.prefix}/contacts/c-7/notes`, headers: { ...as(), 'content-type': 'application/json', 'content-digest': digest(body) }, body: JSON.stringify({ text: 'Something else entirely.' }) });
+    expect([tampered.status, JSON.parse(tampered.body)]).toEqual([401, { refused: 'body_mismatch' }]);
+    // Without Content-Digest the check never saw the body: UNSIGNED-PAYLOAD, which this service refuses.
+    const unbound = await throughNginx({ method: 'POST', uri: `${crm.prefix}/contacts/c-7/notes`, headers: { ...as(), 'content-type': 'application/json' }, body });
+    expect([unbound.status, JSON.parse(unbound.body)]).toEqual([401, { refused: 'body_unsigned' }]);
+  });
+
+  it('refuses: 401 with WWW-Authenticate, 403 for a path no rule names, and a rate limit mapped back from NGINX’s 500 to 429 with Retry-After', async () => {
+    const before = service.seen.length;
+    const anonymous = await throughNginx({ method: 'GET', uri: `${crm.prefix}/contacts`, headers: { host: 'api.example.com' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    const unknown = await throughNginx({ method: 'GET', uri: `${crm.prefix}/admin`, headers: as() });
+    expect(unknown.status).toBe(403);
+    // read: 3 per minute; the test's earlier read used one
+    for (let i = 0; i < 2; i++) expect((await throughNginx({ method: 'GET', uri: `${crm.prefix}/contacts`, headers: as() })).status).toBe(200);
+    const limited = await throughNginx({ method: 'GET', uri: `${crm.prefix}/contacts`, headers: as() });
+    expect(limited.status).toBe(429);
+    expect(JSON.parse(limited.body)).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(service.seen.length).toBe(before + 2);
+  });
+});
