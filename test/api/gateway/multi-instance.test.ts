@@ -3,6 +3,11 @@
  *  - a 20/min limit admits exactly 20 requests in the window across both, however they are spread;
  *  - a revocation made through one — of a delegation, an app, a partner, a user or a token — is
  *    enforced by the other within 1 s (the change feed's outbox + Redis fan-out).
+ * Every process polls the outbox only every 30 s (CHANGE_FEED_POLL_MS), so only the Redis fan-out
+ * can deliver within 1 s. The cases that need it are those of a partner app's access token, which
+ * the gateway checks against in-memory state only (delegation, app, partner, revoked jti); a
+ * personal API token is looked up in the database on each request, so its user and token cases
+ * would pass without any propagation and are kept only as a baseline.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +32,8 @@ import { consentClaims, consentedApp, link, mintToken } from './helpers.ts';
 const root = path.resolve(import.meta.dirname, '../../..');
 /** one Redis key space for the setup app and both processes, apart from every other test */
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
+/** the outbox safety-net poll: far beyond the 1 s bound, so a pass proves the Redis fan-out */
+const CHANGE_FEED_POLL_MS = '30000';
 const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -91,6 +98,7 @@ async function serve(port: number): Promise<Instance> {
       SCRYPT_COST: '10',
       DATA_DIR: dataDir,
       RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }),
+      CHANGE_FEED_POLL_MS,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,7 +152,7 @@ beforeAll(async () => {
   await migrateToLatest(db);
   const [p1, p2] = [await freePort(), await freePort()];
   publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl, CHANGE_FEED_POLL_MS }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   world = new World(setup);
   [one, two] = [await serve(p1), await serve(p2)];
@@ -206,7 +214,38 @@ describe('two gateway processes, one database, one Redis', () => {
       timings.app = await until(() => call(two, 'GET', '/resources/v1/context', token), [401, 'invalid_token']);
     }
 
+    // the operator suspends the partner of an app (its access token names the partner)
+    {
+      const tenant = await world.tenant();
+      const app = await consentedApp(t(), { tenant });
+      const token = await mintToken(t(), consentClaims(app, tenant));
+      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      expect((await call(one, 'POST', `/api/v1/partners/${app.partner.id}/suspend`, operator.token, {}, { reason: 'audit' })).status).toBe(200);
+      timings.app_partner = await until(() => call(two, 'GET', '/resources/v1/context', token), [403, 'partner_inactive']);
+    }
+
+    // the app revokes one access token of its own at instance one's /oauth/token/revocation (RFC 7009)
+    {
+      const wholesaler = await world.partner({ capabilities: ['wholesale'] });
+      const ctx = { ...world.ctx, actor: { ...world.ctx.actor, partnerId: wholesaler.id } };
+      const { app, secret } = await setup.services.apps.create(ctx, wholesaler.id, { name: 'Two-instance app', grant_types: ['client_credentials'], scopes: ['orders.read'] });
+      await setup.services.feed.drain();
+      const basic = 'Basic ' + Buffer.from(`${encodeURIComponent(app.id)}:${encodeURIComponent(secret!)}`).toString('base64');
+      const oauth = (path_: string, params: Record<string, string>) =>
+        fetch(`${one.base}/oauth${path_}`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(params).toString() });
+      const issued = await oauth('/token', { grant_type: 'client_credentials', scope: 'orders.read' });
+      expect(issued.status).toBe(200);
+      const token = String(((await issued.json()) as { access_token: string }).access_token);
+      const other = String(((await (await oauth('/token', { grant_type: 'client_credentials', scope: 'orders.read' })).json()) as { access_token: string }).access_token);
+      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      expect((await oauth('/token/revocation', { token })).status).toBe(200);
+      timings.access_token = await until(() => call(two, 'GET', '/resources/v1/context', token), [401, 'invalid_token']);
+      // only that token: the app's other one still works there
+      expect((await call(two, 'GET', '/resources/v1/context', other)).status).toBe(200);
+    }
+
     // the operator suspends a partner; the operator disables a user; a user revokes a token
+    // (personal API tokens: the user and token cases read the database, the partner case does not)
     const msp = async () => {
       const p = await world.partner({ capabilities: ['managed_services'] });
       const tenant: TestTenant = await world.tenant();
