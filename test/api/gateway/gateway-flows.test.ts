@@ -185,6 +185,37 @@ describe('MSP user: one login, the tenant chosen per request', () => {
   });
 });
 
+describe('auditor: an MSP link with role AUDITOR reads everything and changes nothing', () => {
+  // The authorization server issues no token for link access (an MSP user has no app, and the
+  // consent screen is for tenant admins), so the auditor calls with a personal API token.
+  it('reads orders, invoices, tickets, usage, SLA and vouchers; every write is refused with permission_denied before the upstream', async () => {
+    const msp = await t.world.partner({ capabilities: ['managed_services'] });
+    const tenant = await t.world.tenant();
+    await seed(tenant);
+    const d = await link(asTest(), msp, tenant, { role: 'AUDITOR' });
+    const pat = await apiToken(asTest(), msp.staff);
+    const as = { 'x-active-tenant-id': tenant.id };
+    for (const path of ['/resources/v1/orders', '/resources/v1/invoices', '/resources/v1/tickets', '/resources/v1/usage', '/resources/v1/sla', '/resources/v1/services', `/resources/v1/vouchers?ban=${tenant.bans[0].id}`]) {
+      const r = await call('GET', path, pat, { headers: as });
+      expect(r.status, path).toBe(200);
+      if (!path.includes('vouchers')) expect(r.body.data.length, path).toBeGreaterThan(0);
+    }
+    const orders = async () => (await t.testDb.db.kysely.selectFrom('orders').select('id').where('tenant_id', '=', tenant.id).execute()).length;
+    const before = await orders();
+    for (const [path, body] of [
+      ['/resources/v1/orders', { product_code: 'FIBER-1G', ban_id: tenant.bans[0].id }],
+      ['/resources/v1/tickets', { subject: 'Audit finding', description: 'Noted.' }],
+      ['/resources/v1/vouchers', { type: 'credit_10', ban_id: tenant.bans[0].id }],
+    ] as const) {
+      const r = await call('POST', path, pat, { headers: as, body });
+      expect([r.status, r.body.code], path).toEqual([403, 'permission_denied']);
+    }
+    expect(await orders()).toBe(before);
+    const ctx = await call('GET', '/resources/v1/context', pat, { headers: as });
+    expect(ctx.body).toMatchObject({ delegation_id: d.id, persona: 'msp' });
+  });
+});
+
 describe('forward-auth (NGINX auth_request, Traefik ForwardAuth, Envoy ext_authz)', () => {
   let c: Awaited<ReturnType<typeof consentToken>>;
   beforeAll(async () => {
