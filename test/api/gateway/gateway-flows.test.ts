@@ -129,6 +129,7 @@ describe('partner persona: the customer consented, the customer is billed', () =
 describe('wholesaler persona: acting for a resold customer, the wholesaler is billed', () => {
   it('client credentials on its own tenant, token exchange for the resold customer, order billed to its own BAN', async () => {
     const w = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials', TE], scopes: ['orders.read', 'orders.create'] });
+    await t.services.feed.drain(); // the partner's home tenant reaches the decision snapshot (PostgreSQL + Redis: asynchronously)
     const config = await oidcClient(t, w.clientId, w.secret);
     const own = (await oidc.clientCredentialsGrant(config, { scope: 'orders.read orders.create' })).access_token;
     const home = await call('GET', '/resources/v1/context', own);
