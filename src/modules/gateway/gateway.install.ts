@@ -119,8 +119,8 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
     gateway: d.gateway,
     table,
     pools,
-    // The routes sign with each rule's upstream key (rule.upstream.assertionKey); this one is
-    // the reference service's, for a caller that has no rule at hand.
+    // Every upstream's own key is rule.upstream.assertionKey (what the routes sign with); this is
+    // the reference service's.
     assertionKey: reference.assertionKey,
     clock: d.clock,
     bodyLimit: d.config.bodyLimitBytes,
