@@ -171,7 +171,9 @@ export async function seedResourceData(
     // (at least three dozen orders per tenant, however many accounts it has)
     const recent = Math.max(12 + Math.floor(rnd() * 7), Math.ceil(36 / bans.length) - base);
     for (let i = 0; i < recent; i++) {
-      const placed = new Date(now.getTime() - Math.floor(rnd() * 360) * DAY - Math.floor(rnd() * DAY));
+      // every account has an order still submitted and one in progress, then the year's history
+      const daysAgo = i === 0 ? 1 + rnd() * 2 : i === 1 ? 5 + rnd() * 6 : Math.floor(rnd() * 360) + rnd();
+      const placed = new Date(now.getTime() - Math.floor(daysAgo * DAY));
       const age = (now.getTime() - placed.getTime()) / DAY;
       const status = age < 4 ? 'submitted' : age < 12 ? 'in_progress' : rnd() < 0.15 ? 'cancelled' : 'completed';
       let r = rnd() * total - 1;
