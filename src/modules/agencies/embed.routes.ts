@@ -33,7 +33,7 @@ import { effectiveStatus, toVoucherTypeDto, voucherType, type VoucherRow, type V
 import type { AgenciesService } from './agencies.service.ts';
 import type { AgencyPrincipal } from './agency-token-index.ts';
 import { agencyErrors as E } from './agencies.errors.ts';
-import { looksLikeAgencyToken } from './agency-token.ts';
+import { AGENCY_TOKEN_PREFIX, looksLikeAgencyToken } from './agency-token.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -172,12 +172,15 @@ const security = [{ agencyToken: [] }];
  * token, and without looking it up.
  */
 export function installAgencyTokenGuard(app: App): void {
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith(EMBED_PREFIX)) return;
+  app.addHook('onRequest', (req, _reply, done) => {
+    // A cheap test first: this runs on every request, the gateway's included.
+    const h = req.headers.authorization;
+    if (h === undefined || !h.includes(AGENCY_TOKEN_PREFIX) || req.url.startsWith(EMBED_PREFIX)) return done();
     const bearer = bearerToken(req);
     if (bearer && looksLikeAgencyToken(bearer)) {
-      throw E.agency_token_not_allowed('Agency tokens work only on the embedded API (/embed/v1: issue and look up vouchers, read the form). Use a personal API token or a session here.');
+      return done(E.agency_token_not_allowed('Agency tokens work only on the embedded API (/embed/v1: issue and look up vouchers, read the form). Use a personal API token or a session here.'));
     }
+    done();
   });
 }
 

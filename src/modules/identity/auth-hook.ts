@@ -86,8 +86,13 @@ export function actingPartnerId(req: FastifyRequest, p: Principal): string | nul
 }
 
 export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access): void {
-  app.addHook('preValidation', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+  // Callback-style so requests outside /api (the gateway's) pay no promise for it.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (!req.url.startsWith('/api/')) return done();
+    guard(req).then(() => done(), done);
+  });
+
+  async function guard(req: FastifyRequest): Promise<void> {
     await resolvePrincipal(req, identity);
     const config = req.routeOptions.config ?? {};
     if (config.public) return;
@@ -109,7 +114,7 @@ export function installAuthHook(app: FastifyInstance, identity: IdentityService,
         throw access.notFound('partner');
       }
     }
-  });
+  }
 }
 
 export type { AppError };

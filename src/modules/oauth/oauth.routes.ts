@@ -6,7 +6,7 @@
  *  - /oauth/interaction/* are our sign-in and consent pages (interaction.routes.ts);
  *  - /api/v1/tenants/:tenant_id/connected-apps: the customer's "Connected partners".
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
 import type { Access, IdentityService } from '../identity/index.ts';
@@ -55,10 +55,19 @@ const ConnectedApp = Type.Object({
 export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): Promise<void> {
   const { oauth, access } = d;
 
-  app.addHook('onRequest', async (req, reply) => {
-    const path = providerPath(req.url);
-    if (path === null) return;
+  // Callback-style with a cheap test first: this runs on every request, the gateway's included.
+  app.addHook('onRequest', (req, reply, done) => {
+    const u = req.url;
+    if (!u.startsWith(OAUTH_MOUNT) && !u.startsWith('/.well-known/')) return done();
+    const path = providerPath(u);
+    if (path === null) return done();
+    // Answered by the provider on the raw response: once hijacked, Fastify runs nothing more.
     reply.hijack();
+    void serveProvider(req, reply, path);
+    done();
+  });
+
+  async function serveProvider(req: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
     try {
       await oauth.handle(req.raw, reply.raw, { ip: req.ip, requestId: String(req.id), path });
     } catch (err) {
@@ -71,7 +80,7 @@ export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; id
         reply.raw.end();
       }
     }
-  });
+  }
 
   await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
   await (app as unknown as FastifyInstance).register(async (scope) => {
