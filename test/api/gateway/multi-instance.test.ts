@@ -134,6 +134,21 @@ async function pat(u: TestUser): Promise<{ token: string; id: string }> {
   return { token: r.token, id: r.row.id };
 }
 
+/**
+ * The baseline before a revocation: what the setup process just made (a link, an app) reaches
+ * instance two through the same fan-out, so wait for it to serve (up to 3 s) — only the
+ * revocation after it is timed.
+ */
+async function served(probe: () => Promise<{ status: number }>): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await probe();
+    if (r.status === 200) return;
+    if (Date.now() - t0 > 3000) throw new Error(`the baseline request still answers ${r.status} after 3 s`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
 /** How long until `probe` on instance two answers `expected` (polling every 10 ms, up to 3 s). */
 async function until(probe: () => Promise<{ status: number; body: { code?: string } }>, expected: [number, string]): Promise<number> {
   const t0 = Date.now();
@@ -173,6 +188,9 @@ describe('two gateway processes, one database, one Redis', () => {
   it('a 20/min limit admits exactly 20 requests across both instances, spread or concurrent', async () => {
     const tenant = await world.tenant();
     const app = await consentedApp(t(), { tenant });
+    // both instances know the new delegation before the count starts (a token of its own: its own budget)
+    const probe = await mintToken(t(), consentClaims(app, tenant));
+    for (const i of [one, two]) await served(() => call(i, 'GET', '/resources/v1/context', probe));
     for (const spread of ['alternating', 'concurrent'] as const) {
       const token = await mintToken(t(), consentClaims(app, tenant)); // a new token: a new per-token budget
       let statuses: number[];
@@ -197,7 +215,7 @@ describe('two gateway processes, one database, one Redis', () => {
       const app = await consentedApp(t(), { tenant });
       const token = await mintToken(t(), consentClaims(app, tenant));
       const admin = await pat(tenant.admin);
-      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      await served(() => call(two, 'GET', '/resources/v1/context', token));
       const r = await call(one, 'POST', `/api/v1/tenants/${tenant.id}/connected-apps/${app.delegationId}/revoke`, admin.token, {}, { reason: 'done' });
       expect(r.status).toBe(204);
       timings.delegation = await until(() => call(two, 'GET', '/resources/v1/context', token), [403, 'delegation_revoked']);
@@ -209,7 +227,7 @@ describe('two gateway processes, one database, one Redis', () => {
       const app = await consentedApp(t(), { tenant });
       const token = await mintToken(t(), consentClaims(app, tenant));
       const owner = await pat(app.partner.owner);
-      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      await served(() => call(two, 'GET', '/resources/v1/context', token));
       expect((await call(one, 'DELETE', `/api/v1/partners/${app.partner.id}/apps/${app.clientId}`, owner.token)).status).toBeLessThan(300);
       timings.app = await until(() => call(two, 'GET', '/resources/v1/context', token), [401, 'invalid_token']);
     }
@@ -219,7 +237,7 @@ describe('two gateway processes, one database, one Redis', () => {
       const tenant = await world.tenant();
       const app = await consentedApp(t(), { tenant });
       const token = await mintToken(t(), consentClaims(app, tenant));
-      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      await served(() => call(two, 'GET', '/resources/v1/context', token));
       expect((await call(one, 'POST', `/api/v1/partners/${app.partner.id}/suspend`, operator.token, {}, { reason: 'audit' })).status).toBe(200);
       timings.app_partner = await until(() => call(two, 'GET', '/resources/v1/context', token), [403, 'partner_inactive']);
     }
@@ -237,7 +255,7 @@ describe('two gateway processes, one database, one Redis', () => {
       expect(issued.status).toBe(200);
       const token = String(((await issued.json()) as { access_token: string }).access_token);
       const other = String(((await (await oauth('/token', { grant_type: 'client_credentials', scope: 'orders.read' })).json()) as { access_token: string }).access_token);
-      expect((await call(two, 'GET', '/resources/v1/context', token)).status).toBe(200);
+      await served(() => call(two, 'GET', '/resources/v1/context', token));
       expect((await oauth('/token/revocation', { token })).status).toBe(200);
       timings.access_token = await until(() => call(two, 'GET', '/resources/v1/context', token), [401, 'invalid_token']);
       // only that token: the app's other one still works there
@@ -252,7 +270,7 @@ describe('two gateway processes, one database, one Redis', () => {
       await link(t(), p, tenant);
       const staff = await pat(p.staff);
       const probe = () => call(two, 'GET', '/resources/v1/context', staff.token, { 'x-active-tenant-id': tenant.id });
-      expect((await probe()).status).toBe(200);
+      await served(probe);
       return { p, staff, probe };
     };
     {
