@@ -214,11 +214,12 @@ export class AuditBuffer {
   #pending: { ctx: RequestContext; entry: AuditEntry; at: Date }[] = [];
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
+  #fullBatchQueued = false;
 
   constructor(log: AuditLog, clock: Clock, opts: { flushIntervalMs?: number; maxBatch?: number; onError?: (err: unknown) => void } = {}) {
     this.#log = log;
     this.#clock = clock;
-    this.#maxBatch = opts.maxBatch ?? 500;
+    this.#maxBatch = opts.maxBatch ?? 1000;
     this.#onError = opts.onError ?? (() => {});
     this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 250);
     this.#timer.unref();
@@ -226,17 +227,28 @@ export class AuditBuffer {
 
   push(ctx: RequestContext, entry: AuditEntry): void {
     this.#pending.push({ ctx, entry, at: this.#clock.now() });
-    if (this.#pending.length >= this.#maxBatch) void this.flush();
+    if (this.#pending.length >= this.#maxBatch && !this.#fullBatchQueued) {
+      this.#fullBatchQueued = true;
+      void this.flush().finally(() => (this.#fullBatchQueued = false));
+    }
   }
 
   get pending(): number {
     return this.#pending.length;
   }
 
+  /**
+   * Write what is pending now, in transactions of at most maxBatch events. Events that arrive
+   * while it writes wait for the next flush (the interval, or a full batch): draining them in a
+   * loop made a transaction — and a rewrite of every touched page — for every few events
+   * under load.
+   */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending.splice(0, this.#maxBatch);
+      let left = this.#pending.length;
+      while (left > 0) {
+        const batch = this.#pending.splice(0, Math.min(left, this.#maxBatch));
+        left -= batch.length;
         try {
           await this.#log.recordMany(batch);
         } catch (err) {

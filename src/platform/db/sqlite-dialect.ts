@@ -44,6 +44,9 @@ export class NodeSqliteDatabase {
     this.raw.exec('PRAGMA journal_mode = WAL');
     this.raw.exec('PRAGMA foreign_keys = ON');
     this.raw.exec('PRAGMA synchronous = NORMAL');
+    // Statement journals of multi-row inserts (the batched audit log) and sort spills stay in
+    // memory instead of temp files written and deleted per statement.
+    this.raw.exec('PRAGMA temp_store = MEMORY');
   }
   prepare(sql: string): Statement {
     let stmt = this.#cache.get(sql);
