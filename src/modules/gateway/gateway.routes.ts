@@ -15,7 +15,7 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
-import { writeSignedIdentity } from './assertion.ts';
+import { declaredContentSha256, writeSignedIdentity } from './assertion.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { forwardableHeaders, isSkippedResponseHeader, type UpstreamPools } from './proxy.ts';
@@ -104,7 +104,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     headers['x-forwarded-for'] = req.ip;
     headers['x-forwarded-proto'] = req.protocol;
     if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-    writeSignedIdentity(headers, d.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime());
+    writeSignedIdentity(headers, rule.upstream.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime(), Buffer.isBuffer(req.body) ? req.body : null);
 
     let res;
     try {
@@ -167,7 +167,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     try {
       const a = await gateway.admit(g, m.rule, st);
       const out: Record<string, string> = {};
-      writeSignedIdentity(out, d.assertionKey, a.identity, method, uri, d.clock.now().getTime());
+      // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
+      writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.now().getTime(), declaredContentSha256(h) ?? undefined);
       reply.headers(out);
       for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
       gateway.audit(g, m.rule, st, 200);

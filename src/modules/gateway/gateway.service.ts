@@ -460,7 +460,7 @@ export class GatewayService {
       ban: st.ban,
       targetType: 'route',
       targetId: rule ? `${rule.method} ${rule.pattern}` : `${req.method} ${req.path}`,
-      outcome: st.refusal !== null || (status >= 400 && status < 500) ? 'denied' : status >= 500 ? 'failure' : 'success',
+      outcome: status >= 500 ? 'failure' : st.refusal !== null || status >= 400 ? 'denied' : 'success',
       details: { method: req.method, path: req.path, status, decision: st.refusal ?? 'allowed', permission: st.permission, delegation_id: st.delegationId },
     });
   }

@@ -39,7 +39,7 @@ async function mspCalling(t: TestApp) {
 
 async function accessLog(t: TestApp, tenantId: string) {
   await t.services.gateway.auditBuffer.flush();
-  return t.services.db.kysely.selectFrom('audit_events').select(['details']).where('tenant_id', '=', tenantId).where('action', '=', 'gateway.request').execute();
+  return t.services.db.kysely.selectFrom('audit_events').select(['details', 'outcome']).where('tenant_id', '=', tenantId).where('action', '=', 'gateway.request').execute();
 }
 
 describe('the upstream fails after the gateway admitted the request', () => {
@@ -54,6 +54,7 @@ describe('the upstream fails after the gateway admitted the request', () => {
     const log = await accessLog(t, w.tenant.id);
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0].details)).toMatchObject({ status: 502, decision: 'upstream_unavailable' });
+    expect(log[0].outcome).toBe('failure'); // the upstream failed; nobody was refused
   });
 
   it('504 upstream_timeout when the upstream takes the request and never answers (GATEWAY_UPSTREAM_TIMEOUT_MS)', async () => {
