@@ -60,6 +60,8 @@ export interface Config {
   changeFeedPollMs: number;
   /** Gateway access events waiting for the database beyond which the gateway refuses requests (fails closed). */
   gatewayAuditBacklog: number;
+  /** How often the gateway writes its batched access events (ms). */
+  gatewayAuditFlushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
     changeFeedPollMs: int('CHANGE_FEED_POLL_MS', 1000, 10, 3_600_000),
     gatewayAuditBacklog: int('GATEWAY_AUDIT_BACKLOG', 100_000, 1, 100_000_000),
+    gatewayAuditFlushMs: int('GATEWAY_AUDIT_FLUSH_MS', 250, 10, 600_000),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -239,6 +242,7 @@ export const SETTINGS: Record<string, string> = {
   RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
+  GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): what a crash can lose, and the window in which identical requests become one event.',
   GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };

@@ -202,16 +202,45 @@ export class AuditLog {
   }
 }
 
+/** One request folded into a grouped access event (see AuditBuffer.pushGrouped). */
+export interface AccessRequest {
+  /** when it was answered (ms) */
+  at: number;
+  request_id: string;
+  path: string;
+  ip: string | null;
+}
+
+interface AccessGroup {
+  ctx: RequestContext;
+  entry: AuditEntry;
+  requests: AccessRequest[];
+}
+
+/** Requests per grouped event at most (a busier group continues in a new event). */
+export const MAX_GROUPED_REQUESTS = 500;
+
 /**
  * Collects access events and writes them in batches, off the response path. A crash can lose
  * at most one flush interval of access events; mutations never go through here.
+ *
+ * Access events that are the same but for their time, request id, path and address — the same
+ * party, tenant, billing account, route, decision and status — within one flush interval are
+ * written as ONE event listing every request (`details.count`, `details.requests`): under load
+ * a partner's thousand identical calls a second cost one row, not a thousand, while each request
+ * stays in the log with its time, id, path and address, under the hash chain.
  */
 export class AuditBuffer {
   readonly #log: AuditLog;
   readonly #clock: Clock;
   readonly #maxBatch: number;
   readonly #onError: (err: unknown) => void;
-  #pending: { ctx: RequestContext; entry: AuditEntry; at: Date }[] = [];
+  #pending: PendingEvent[] = [];
+  /** requests in #pending (a grouped event counts its requests) */
+  #pendingRequests = 0;
+  #groups = new Map<string, AccessGroup>();
+  /** requests held in #groups */
+  #grouped = 0;
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #fullBatchQueued = false;
@@ -226,15 +255,44 @@ export class AuditBuffer {
   }
 
   push(ctx: RequestContext, entry: AuditEntry): void {
-    this.#pending.push({ ctx, entry, at: this.#clock.now() });
-    if (this.#pending.length >= this.#maxBatch && !this.#fullBatchQueued) {
+    this.#pending.push({ ctx, entry, at: this.#clock.now(), requests: 1 });
+    this.#pendingRequests++;
+    this.#maybeFlush();
+  }
+
+  /**
+   * Queue one request of a grouped access event. `key` names everything the requests of one
+   * event share; `create` gives the event (its context and entry, from this first request) only
+   * when no event with that key waits yet.
+   */
+  pushGrouped(key: string, request: AccessRequest, create: () => { ctx: RequestContext; entry: AuditEntry }): void {
+    let g = this.#groups.get(key);
+    if (g === undefined) {
+      const c = create();
+      g = { ctx: c.ctx, entry: c.entry, requests: [] };
+      this.#groups.set(key, g);
+    }
+    g.requests.push(request);
+    this.#grouped++;
+    if (g.requests.length >= MAX_GROUPED_REQUESTS) {
+      this.#groups.delete(key);
+      this.#grouped -= g.requests.length;
+      this.#pendingRequests += g.requests.length;
+      this.#pending.push(groupEvent(g));
+    }
+    this.#maybeFlush();
+  }
+
+  /** Requests waiting to be written (grouped requests counted one by one). */
+  get pending(): number {
+    return this.#pendingRequests + this.#grouped;
+  }
+
+  #maybeFlush(): void {
+    if (this.#pending.length + this.#groups.size >= this.#maxBatch && !this.#fullBatchQueued) {
       this.#fullBatchQueued = true;
       void this.flush().finally(() => (this.#fullBatchQueued = false));
     }
-  }
-
-  get pending(): number {
-    return this.#pending.length;
   }
 
   /**
@@ -245,15 +303,23 @@ export class AuditBuffer {
    */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
+      for (const g of this.#groups.values()) this.#pending.push(groupEvent(g));
+      this.#pendingRequests += this.#grouped;
+      this.#groups.clear();
+      this.#grouped = 0;
       let left = this.#pending.length;
       while (left > 0) {
         const batch = this.#pending.splice(0, Math.min(left, this.#maxBatch));
         left -= batch.length;
+        let n = 0;
+        for (const e of batch) n += e.requests;
+        this.#pendingRequests -= n;
         try {
           await this.#log.recordMany(batch);
         } catch (err) {
           // Keep the events for the next attempt rather than dropping them.
           this.#pending.unshift(...batch);
+          this.#pendingRequests += n;
           this.#onError(err);
           return;
         }
@@ -267,6 +333,34 @@ export class AuditBuffer {
     this.#timer = null;
     await this.flush();
   }
+}
+
+interface PendingEvent {
+  ctx: RequestContext;
+  entry: AuditEntry;
+  at: Date;
+  /** how many requests the event records */
+  requests: number;
+}
+
+function groupEvent(g: AccessGroup): PendingEvent {
+  const rs = g.requests;
+  const first = rs[0];
+  return {
+    requests: rs.length,
+    ctx: g.ctx,
+    at: new Date(first.at),
+    entry: {
+      ...g.entry,
+      details: {
+        ...g.entry.details,
+        count: rs.length,
+        first_at: new Date(first.at).toISOString(),
+        last_at: new Date(rs[rs.length - 1].at).toISOString(),
+        requests: rs.map((r) => ({ at: new Date(r.at).toISOString(), request_id: r.request_id, path: r.path, ip: r.ip })),
+      },
+    },
+  };
 }
 
 export function toAuditEventDto(r: AuditRow) {

@@ -20,7 +20,7 @@ import type { Config } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
-import type { Actor, RequestContext } from '../../platform/http/request-context.ts';
+import type { Actor } from '../../platform/http/request-context.ts';
 import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
 import { ACTIVE_TENANT_HEADER, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
@@ -128,7 +128,7 @@ export class GatewayService {
   constructor(d: GatewayDeps) {
     this.#d = d;
     this.#limits = d.config.rateLimits;
-    this.auditBuffer = new AuditBuffer(d.audit, d.clock, { onError: (e) => d.onError?.(e, 'gateway audit') });
+    this.auditBuffer = new AuditBuffer(d.audit, d.clock, { flushIntervalMs: d.config.gatewayAuditFlushMs, onError: (e) => d.onError?.(e, 'gateway audit') });
     this.#auditBacklogLimit = d.config.gatewayAuditBacklog;
   }
 
@@ -444,25 +444,32 @@ export class GatewayService {
 
   // ---- audit --------------------------------------------------------------------------------
 
-  /** Queue the access event of a cross-tenant request (durable, batched, off the response path). */
+  /**
+   * Queue the access event of a cross-tenant request (durable, batched, off the response path).
+   * Requests of the same party on the same tenant, billing account and route with the same
+   * decision and status within one flush become one event listing each of them (AuditBuffer).
+   */
   audit(req: GatewayRequest, rule: GatewayRule | null, st: GatewayState, status: number): void {
     if (!st.crossTenant || st.tenantId === null) return;
-    const ctx: RequestContext = {
-      requestId: req.requestId,
-      ip: req.ip,
-      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-      actor: st.actor,
-    };
-    this.auditBuffer.push(ctx, {
-      action: 'gateway.request',
-      tenantId: st.tenantId,
-      partnerId: st.partnerId,
-      ban: st.ban,
-      targetType: 'route',
-      targetId: rule ? `${rule.method} ${rule.pattern}` : `${req.method} ${req.path}`,
-      outcome: status >= 500 ? 'failure' : st.refusal !== null || status >= 400 ? 'denied' : 'success',
-      details: { method: req.method, path: req.path, status, decision: st.refusal ?? 'allowed', permission: st.permission, delegation_id: st.delegationId },
-    });
+    const a = st.actor;
+    const route = rule ? rule.method + ' ' + rule.pattern : req.method + ' ' + req.path;
+    const decision = st.refusal ?? 'allowed';
+    const ua = req.headers['user-agent'];
+    const userAgent = typeof ua === 'string' ? ua : null;
+    const key = `${st.tenantId}|${st.partnerId}|${a.type}|${a.userId}|${a.clientId}|${st.ban}|${route}|${status}|${decision}|${st.delegationId}|${userAgent}`;
+    this.auditBuffer.pushGrouped(key, { at: this.#d.clock.now().getTime(), request_id: req.requestId, path: req.path, ip: req.ip }, () => ({
+      ctx: { requestId: req.requestId, ip: req.ip, userAgent, actor: a },
+      entry: {
+        action: 'gateway.request',
+        tenantId: st.tenantId,
+        partnerId: st.partnerId,
+        ban: st.ban,
+        targetType: 'route',
+        targetId: route,
+        outcome: status >= 500 ? 'failure' : st.refusal !== null || status >= 400 ? 'denied' : 'success',
+        details: { method: req.method, path: req.path, status, decision, permission: st.permission, delegation_id: st.delegationId },
+      },
+    }));
   }
 }
 

@@ -72,12 +72,12 @@ export interface Portal {
   close(): Promise<void>;
 }
 
-export async function startPortal(): Promise<Portal> {
+export async function startPortal(config: Record<string, string> = {}): Promise<Portal> {
   await ensurePortalBuilt();
   // With REDIS_URL set, login and application rate limits are counted in Redis per client IP, and
   // every test app on this machine shares 127.0.0.1 and the same keys. The browser therefore stands
   // behind a "proxy" with an address of its own, so these specs neither trip nor feed other files' limits.
-  const t = await startTestApp({ listen: true, config: { TRUST_PROXY: 'true' } });
+  const t = await startTestApp({ listen: true, config: { TRUST_PROXY: 'true', ...config } });
   const url = t.url!;
   const clientIp = `10.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
   let browser: Browser;

@@ -292,6 +292,13 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
                   <Table.Td>
                     <Code>{e.action}</Code>
+                    {typeof e.details.count === 'number' && e.details.count > 1 && (
+                      <Tooltip label="Identical requests within a quarter second, each listed in the details">
+                        <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
+                          ×{e.details.count}
+                        </Badge>
+                      </Tooltip>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <StatusBadge status={e.outcome} />
