@@ -2,7 +2,7 @@ import { defineErrors } from '../../platform/errors/app-error.ts';
 
 export const appErrors = defineErrors('apps', {
   app_not_found: { status: 404, title: 'App not found' },
-  app_capability_required: { status: 403, title: 'Only partners with the delegated or wholesale capability can have apps' },
+  app_capability_required: { status: 403, title: 'Only partners with the delegated, wholesale or managed_services capability can have apps' },
   app_grant_types_invalid: { status: 400, title: 'The grant types are not allowed for this app' },
   app_redirect_uri_invalid: { status: 400, title: 'A redirect URI is not acceptable' },
   app_scope_invalid: { status: 400, title: 'A scope is not one an app may ask for' },

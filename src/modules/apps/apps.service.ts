@@ -1,8 +1,9 @@
 /**
  * Partner apps: the OAuth clients a partner registers (ARCHITECTURE §4.1). A partner owner
  * registers, edits, rotates the secret of and deletes them; staff read them. Only partners with
- * the `delegated` capability (consent: authorization code) or `wholesale` (client credentials and
- * token exchange) can have apps, and the grant types follow the capability.
+ * the `delegated` capability (customer consent: authorization code), `managed_services` (the
+ * MSP's own users sign in and act as themselves: authorization code) or `wholesale` (client
+ * credentials and token exchange) can have apps, and the grant types follow the capability.
  *
  * The client secret is 256 random bits shown once and stored as a keyed hash (SecretHasher): a
  * fast HMAC is the right check for a high-entropy secret, so the token endpoint stays fast.
@@ -54,13 +55,17 @@ export interface AppInput {
 
 export type AppPatch = Partial<Omit<AppInput, 'token_endpoint_auth_method'>>;
 
-/** Which capability each grant type needs. */
-const GRANT_CAPABILITY: Record<GrantType, 'delegated' | 'wholesale'> = {
-  authorization_code: 'delegated',
-  refresh_token: 'delegated',
-  client_credentials: 'wholesale',
-  [TOKEN_EXCHANGE_GRANT]: 'wholesale',
+/** Which capabilities allow each grant type (any one of them). */
+export const GRANT_CAPABILITIES: Record<GrantType, readonly string[]> = {
+  // delegated: customers consent; managed_services: the MSP's own users act as themselves
+  authorization_code: ['delegated', 'managed_services'],
+  refresh_token: ['delegated', 'managed_services'],
+  client_credentials: ['wholesale'],
+  [TOKEN_EXCHANGE_GRANT]: ['wholesale'],
 };
+
+/** The capabilities that let a partner have apps at all. */
+const APP_CAPABILITIES = ['delegated', 'wholesale', 'managed_services'];
 
 export class AppsService {
   readonly #d: AppsDeps;
@@ -126,8 +131,8 @@ export class AppsService {
     const p = await repo.findPartner(trx, partnerId);
     if (!p) throw E.app_not_found();
     const caps = this.#capabilities(p);
-    if (!caps.includes('delegated') && !caps.includes('wholesale')) {
-      throw E.app_capability_required('Apps are for partners approved with the delegated or wholesale capability; ask the operator.');
+    if (!APP_CAPABILITIES.some((c) => caps.includes(c))) {
+      throw E.app_capability_required('Apps are for partners approved with the delegated, wholesale or managed_services capability; ask the operator.');
     }
     return { partner: p, caps };
   }
@@ -136,9 +141,10 @@ export class AppsService {
     const set = [...new Set(grantTypes)];
     for (const [i, g] of set.entries()) {
       if (!(GRANT_TYPES as readonly string[]).includes(g)) throw E.app_grant_types_invalid(`${g} is not a supported grant type.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: 'unsupported' }] });
-      const need = GRANT_CAPABILITY[g];
-      if (!caps.includes(need)) {
-        throw E.app_grant_types_invalid(`The ${g} grant type needs the partner capability ${need}.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${need}` }] });
+      const need = GRANT_CAPABILITIES[g];
+      if (!need.some((c) => caps.includes(c))) {
+        const named = need.join(' or ');
+        throw E.app_grant_types_invalid(`The ${g} grant type needs the partner capability ${named}.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${named}` }] });
       }
     }
     if (set.includes('refresh_token') && !set.includes('authorization_code')) {

@@ -22,7 +22,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord } from '../apps/index.ts';
+import { GRANT_CAPABILITIES, IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
 import { OAuthStore } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
@@ -317,9 +317,8 @@ export class OAuthService {
     const { app, partner } = record;
     if (app.status !== 'active' || partner.status !== 'active') return undefined;
     const caps = partner.capabilities;
-    const grantTypes = (JSON.parse(app.grant_types) as string[]).filter((g) =>
-      g === 'authorization_code' || g === 'refresh_token' ? caps.includes('delegated') : caps.includes('wholesale'),
-    );
+    // A grant type stays usable only while the partner holds a capability that allows it.
+    const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => (GRANT_CAPABILITIES[g] ?? []).some((c) => caps.includes(c)));
     if (grantTypes.length === 0) return undefined;
     const code = grantTypes.includes('authorization_code');
     const scopes = JSON.parse(app.scopes) as string[];

@@ -65,12 +65,36 @@ describe('registering apps', () => {
     expect(r.body.code).toBe(code);
   });
 
-  it('refuses apps to partners without the delegated or wholesale capability', async () => {
+  it('refuses apps to partners without the delegated, wholesale or managed_services capability', async () => {
+    const referral = await t.world.partner({ capabilities: ['referral'] });
+    const o = await referral.owner.login();
+    const r = await o.post(`/api/v1/partners/${referral.id}/apps`, valid());
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('app_capability_required');
+  });
+
+  it('lets a managed_services partner register apps for its own users: authorization code and refresh only', async () => {
     const msp = await t.world.partner({ capabilities: ['managed_services'] });
     const o = await msp.owner.login();
     const r = await o.post(`/api/v1/partners/${msp.id}/apps`, valid());
-    expect(r.status).toBe(403);
-    expect(r.body.code).toBe('app_capability_required');
+    expect(r.status).toBe(201);
+    expect(r.body.app.grant_types).toEqual(['authorization_code', 'refresh_token']);
+    const cases: [string[], string][] = [
+      [['client_credentials'], '/body/grant_types/0'],
+      [['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'], '/body/grant_types/1'],
+    ];
+    for (const [grant_types, pointer] of cases) {
+      const refused = await o.post(`/api/v1/partners/${msp.id}/apps`, { ...valid(), grant_types, ...(grant_types.includes('authorization_code') ? {} : { redirect_uris: undefined }) });
+      expect([refused.status, refused.body.code]).toEqual([400, 'app_grant_types_invalid']);
+      expect(refused.body.errors[0]).toMatchObject({ pointer, detail: 'needs wholesale' });
+    }
+    const edit = await o.patch(`/api/v1/partners/${msp.id}/apps/${r.body.app.id}`, { grant_types: ['authorization_code', 'client_credentials'] });
+    expect([edit.status, edit.body.code]).toEqual([400, 'app_grant_types_invalid']);
+    // With wholesale as well, client credentials are allowed again.
+    const both = await t.world.partner({ capabilities: ['managed_services', 'wholesale'] });
+    const bo = await both.owner.login();
+    const ok = await bo.post(`/api/v1/partners/${both.id}/apps`, { ...valid(), grant_types: ['authorization_code', 'client_credentials'] });
+    expect(ok.status).toBe(201);
   });
 
   it('lets staff read but not manage, and hides other partners’ apps', async () => {
