@@ -57,6 +57,8 @@ function world(): AuthzSnapshot {
 }
 
 const user = (userId: string, scopes?: string[]): AuthzPrincipal => ({ type: 'user', userId, scopes });
+/** An MSP user's token from the partner's own app: bound to that partner, limited to its scopes. */
+const bound = (userId: string, partnerId: string, scopes?: string[]): AuthzPrincipal => ({ type: 'user', userId, scopes, partnerId });
 const app = (o: Partial<Extract<AuthzPrincipal, { type: 'app' }>> = {}): AuthzPrincipal => ({ type: 'app', partnerId: 'ptr_msp', clientId: 'cli_1', ...o });
 
 type Case = [string, AuthzPrincipal, string | null, AuthzTarget, string, string?];
@@ -94,6 +96,16 @@ const CASES: Case[] = [
   ['feature toggle on changes nothing', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed'],
   ['rejected request', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_rejected'],
   ['context only (no action)', user('usr_msp'), null, { tenantId: 'tnt_acme' }, 'allowed'],
+  // an MSP user's token from the partner's own app (bound to the partner)
+  ['bound MSP user: link role ∩ token scopes', bound('usr_msp', 'ptr_msp', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed', 'delegation_role:billing.*'],
+  ['bound MSP user: token scopes cut the role', bound('usr_msp', 'ptr_msp', ['orders.read']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'scope_insufficient'],
+  ['bound MSP user: no tenant context', bound('usr_msp', 'ptr_msp', ['billing.*']), 'billing.invoices.read', {}, 'tenant_context_required'],
+  ['bound MSP user: unlinked tenant', bound('usr_msp', 'ptr_msp', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_nowhere' }, 'delegation_not_found'],
+  ['bound MSP user: not a consent delegation of an app', bound('usr_msp', 'ptr_msp', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_pending'],
+  ['bound to a partner the user is not in', bound('usr_msp', 'ptr_toggle', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'user_inactive'],
+  ['bound, membership deactivated (even without a tenant)', bound('usr_msp_off', 'ptr_msp', ['billing.*']), 'billing.invoices.read', {}, 'user_inactive'],
+  ['bound, partner suspended (even without a tenant)', bound('usr_susp', 'ptr_susp', ['billing.*']), null, {}, 'partner_inactive'],
+  ['bound, user disabled', bound('usr_disabled', 'ptr_msp', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'user_inactive'],
   // partner apps
   ['app through its consent delegation', app({ delegationId: 'dlg_consent', tenantId: 'tnt_beta' }), 'billing.invoices.read', {}, 'allowed', 'override_grant:billing.invoices.read'],
   ['app: consented scopes cap the overrides', app({ delegationId: 'dlg_consent' }), 'orders.read', {}, 'scope_insufficient'],
@@ -165,6 +177,21 @@ describe('decide()', () => {
     s.putPartner({ id: 'ptr_msp', status: 'active', capabilities: ['managed_services', 'delegated', 'wholesale'] });
     s.putDelegation({ ...base, id: 'dlg_g', origin: 'wholesale', role: 'WHOLESALE', approvedBy: 'usr_nobody' });
     expect(ask().allow).toBe(true);
+  });
+
+  it("a token bound to a partner never uses the user's own tenant membership or platform role", () => {
+    const s = world();
+    s.putUser({ id: 'usr_both', status: 'active', platformRole: 'SUPER_ADMIN', tenants: [['tnt_gamma', 'TENANT_ADMIN']], partner: { partnerId: 'ptr_msp', role: 'PARTNER_STAFF', status: 'active' } });
+    s.removeDelegation('dlg_gamma_new');
+    // a personal API token of the same person: its own membership and role answer
+    expect(decide(s, user('usr_both'), 'orders.create', { tenantId: 'tnt_gamma' }, NOW)).toMatchObject({ allow: true, via: 'membership' });
+    expect(decide(s, user('usr_both'), 'tenant.members.manage', { tenantId: 'tnt_beta' }, NOW)).toMatchObject({ allow: true, via: 'platform' });
+    // through the partner's app: only the partner's delegations (a revoked link on gamma, none of its own on beta)
+    expect(decide(s, bound('usr_both', 'ptr_msp'), 'orders.create', { tenantId: 'tnt_gamma' }, NOW).code).toBe('delegation_revoked');
+    expect(decide(s, bound('usr_both', 'ptr_msp'), 'tenant.members.manage', { tenantId: 'tnt_beta' }, NOW).code).toBe('delegation_pending');
+    // removed from the partner: refused on the next decision
+    s.putUser({ id: 'usr_msp', status: 'active' });
+    expect(decide(s, bound('usr_msp', 'ptr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).code).toBe('user_inactive');
   });
 
   it('sees a change at once: revoke, expire, suspend', () => {

@@ -6,7 +6,9 @@
  * Principals:
  *  - `user`: a person with a session or personal API token — the operator (platform role), a
  *    tenant's own member acting on its tenant, or a partner user acting on a customer tenant
- *    through a link (or wholesale) delegation, the tenant chosen by X-Active-Tenant-Id.
+ *    through a link (or wholesale) delegation, the tenant chosen by X-Active-Tenant-Id. A user
+ *    bound to a partner (`partnerId`: an MSP user's token from the partner's own app) acts only
+ *    through that partner's delegations, and only while an active member of it.
  *  - `app`: a partner app token (RFC 9068 claims partner_id, client_id, dlg, tenant_id,
  *    customer_ban, scope) acting through the delegation its `dlg` names, or on the partner's own
  *    home tenant with client credentials.
@@ -32,7 +34,7 @@
  * Hot-path care: no string is built and nothing is formatted unless explain() asked for a trace
  * (allowed reasons are constants; `matched`, `role` and `delegationId` carry the specifics).
  */
-import type { AuthzSnapshot, SnapBan, SnapDelegation, SnapPartner } from './snapshot.ts';
+import type { AuthzSnapshot, SnapBan, SnapDelegation, SnapPartner, SnapUser } from './snapshot.ts';
 import { CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
 
@@ -41,6 +43,13 @@ export interface UserPrincipal {
   userId: string;
   /** permission grants the credential is limited to (a scoped token); absent = no limit */
   scopes?: readonly string[] | null;
+  /**
+   * The partner the credential was issued through (an MSP user's access token from the
+   * partner's own app: `partner_id`). Only that partner's delegations count — not the user's own
+   * tenant memberships or platform role, which no tenant gave the partner's app — and the user
+   * must still be an active member of it. Absent = a plain session or personal API token.
+   */
+  partnerId?: string | null;
 }
 
 export interface AppPrincipal {
@@ -212,6 +221,7 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   if (u === undefined || !u.active) return refuse('user_inactive', u ? `The user account is ${u.status}.` : 'The user is unknown.', trace, 'user_active');
   if (trace !== null) pass(trace, 'user_active', 'The user account is active.');
   const scopes = p.scopes ?? null;
+  if (p.partnerId) return boundPartnerUser(snap, u, p.partnerId, action, target, scopes, now, trace);
 
   if (u.platformRole !== null && action !== null) {
     const role = snap.roles.get(u.platformRole);
@@ -257,6 +267,24 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   if (partner === null) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
   if (!u.partnerMemberActive) return refuse('partner_membership_inactive', 'The partner membership is deactivated.', trace, 'partner_membership_active');
   if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace);
+}
+
+/**
+ * A user whose credential was issued through one partner (UserPrincipal.partnerId). Membership
+ * and partner are checked before the tenant context, so a removed or deactivated member, or a
+ * suspended partner, is refused whatever the request names (user_inactive / partner_inactive,
+ * the codes that end a caller everywhere, partner-level routes included).
+ */
+function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, action: string | null, target: AuthzTarget, scopes: readonly string[] | null, now: number, trace: Trace): Decision {
+  const partner = u.partner;
+  if (partner === null || partner.id !== partnerId) return refuse('user_inactive', 'The user is no longer a member of the partner the token was issued through.', trace, 'partner_membership');
+  if (!u.partnerMemberActive) return refuse('user_inactive', "The user's membership of the partner is deactivated.", trace, 'partner_membership_active');
+  if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}, the partner the token was issued through.`);
+  if (!partner.active) return refuse('partner_inactive', `The partner is ${partner.status}.`, trace, 'partner_active');
+  const tenantId = target.tenantId ?? null;
+  if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', trace, 'tenant_context');
+  if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
   return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace);
 }
 
