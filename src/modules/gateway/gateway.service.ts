@@ -276,6 +276,17 @@ export class GatewayService {
         caller: { kind: 'user', user: null, principal: p, partnerId: null, rateKey, scopes: t.scopes, claimTenant: c.tenant_id ?? null, limits: new Map() },
       };
     }
+    if (c.persona === 'msp' && userId !== null && c.dlg === undefined) {
+      // An MSP user signed in to the partner's own app: the user acts as themselves, bound to the
+      // token's partner (decide() refuses once they leave it or it is suspended — from the
+      // snapshot, on the next request). The tenant comes from X-Active-Tenant-Id and is decided
+      // through the partner's delegations like a personal API token: role ∩ token scopes.
+      const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes, partnerId: c.partner_id };
+      return {
+        actor: { type: 'app', userId, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
+        caller: { kind: 'user', user: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, limits: new Map() },
+      };
+    }
     // The acting party is the app (RFC 9068 `sub` is the customer who consented, or the app).
     const principal: AppPrincipal = {
       type: 'app',
