@@ -17,6 +17,8 @@ interface Job {
   connections?: number;
   durationSec?: number;
   tokensFile?: string;
+  /** first fresh token to use (tokens used by earlier runs are cached by the gateway) */
+  tokenOffset?: number;
   requests?: number;
 }
 
@@ -28,6 +30,7 @@ function pct(sorted: number[], p: number): number {
 
 async function throughput(): Promise<void> {
   const tokens = job.tokensFile ? readFileSync(job.tokensFile, 'utf8').split('\n').filter(Boolean) : null;
+  const offset = job.tokenOffset ?? 0;
   let i = 0;
   const result = await autocannon({
     url: job.url,
@@ -39,7 +42,7 @@ async function throughput(): Promise<void> {
           requests: [
             {
               setupRequest: (req: { headers?: Record<string, string> }) => {
-                req.headers = { ...(req.headers ?? {}), authorization: `Bearer ${tokens[i++ % tokens.length]}` };
+                req.headers = { ...(req.headers ?? {}), authorization: `Bearer ${tokens[(offset + i++) % tokens.length]}` };
                 return req;
               },
             },
@@ -55,8 +58,8 @@ async function throughput(): Promise<void> {
       p99_ms: result.latency.p99,
       non2xx: result.non2xx,
       errors: result.errors + result.timeouts,
-      tokens_used: tokens ? Math.min(i, tokens.length) : null,
-      tokens_wrapped: tokens ? i > tokens.length : null,
+      tokens_used: tokens ? i : null,
+      tokens_wrapped: tokens ? offset + i > tokens.length : null,
     }) + '\n',
   );
 }

@@ -8,7 +8,11 @@
  *       audit of every cross-tenant request — with one token repeated (hot path) and with a fresh
  *       token on every request (cold path: one ES256 verification per request).
  * The load generator (autocannon; a sequential hrtime client for 1-connection latency) runs in
- * its own process (bench/gateway-load.ts). The route is GET /resources/v1/context, which the
+ * its own process (bench/gateway-load.ts). All four configurations run in BENCH_ROUNDS interleaved
+ * rounds (a, b, c hot, c cold, a, b, …) and the ratios are computed per round and reported as
+ * medians: the same process's throughput drifts by tens of percent from minute to minute on a
+ * small shared machine, and back-to-back pairs cancel that drift. Fresh tokens are never reused
+ * across rounds. The route is GET /resources/v1/context, which the
  * upstream answers from the verified headers alone, so the figures measure the gateway rather
  * than a database query.
  *
@@ -16,7 +20,7 @@
  * JWKS the gateway verifies against) with the claims a consent grant carries; minting 10⁵ of
  * them through the consent flow would measure the authorization server instead.
  *
- * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (8 s), BENCH_REDIS=1 to use REDIS_URL for the
+ * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (5), BENCH_COLD_TOKENS (150,000), BENCH_REDIS=1 to use REDIS_URL for the
  * gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
  */
@@ -37,9 +41,10 @@ import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, 
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const USE_REDIS = process.env.BENCH_REDIS === '1' && !!process.env.REDIS_URL;
-const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? 80_000);
+const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? 150_000);
 
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-gw-'));
@@ -206,49 +211,75 @@ async function main(): Promise<void> {
   // What (a) and (b) send: the identity headers as the gateway would have signed them (valid 60 s).
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
-  const results: Record<string, { rps: number; p50_ms: number; p99_ms: number; non2xx: number }> = {};
+  type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null };
+  const runs: Record<string, Run[]> = { a_upstream: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_cold: [] };
+  let coldOffset = 0;
   const run = async (name: string, job: Record<string, unknown>) => {
-    log(`running ${name}…`);
-    const r = await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job });
+    const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job })) as Run;
     if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${name}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
     if (r.tokens_wrapped) log(`  ${name}: ran out of fresh tokens and reused some (raise BENCH_COLD_TOKENS)`);
-    results[name] = r;
+    if (r.tokens_used) coldOffset += r.tokens_used;
+    runs[name].push(r);
+    log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s`);
   };
 
-  await load({ mode: 'throughput', url: `${upstreamUrl}/context`, headers: signed(), connections: CONNECTIONS, durationSec: 2 });
-  await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
-
-  const bare = start('bare proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
-  await waitFor(`http://127.0.0.1:${barePort}/resources/v1/context`, (st) => st === 401);
-  await load({ mode: 'throughput', url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed(), connections: CONNECTIONS, durationSec: 2 });
-  await run('b_bare_proxy', { url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed() });
-  const bareLatency = await load({ mode: 'latency', url: `http://127.0.0.1:${barePort}/resources/v1/context`, headers: signed() });
-  bare.kill('SIGTERM');
-
-  start('gateway', ['src/main.ts', 'serve'], { ...env, PORT: String(gwPort), RESOURCES_UPSTREAM_URL: upstreamUrl });
-  await waitFor(`${gwUrl}/healthz`, (st) => st === 200);
+  const bareUrl = `http://127.0.0.1:${barePort}/resources/v1/context`;
+  const gwCtx = `${gwUrl}/resources/v1/context`;
   const auth = { authorization: `Bearer ${hot}` };
-  const probe = await fetch(`${gwUrl}/resources/v1/context`, { headers: auth });
+  start('bare proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
+  start('gateway', ['src/main.ts', 'serve'], { ...env, PORT: String(gwPort), RESOURCES_UPSTREAM_URL: upstreamUrl });
+  await waitFor(bareUrl, (st) => st === 401);
+  await waitFor(`${gwUrl}/healthz`, (st) => st === 200);
+  const probe = await fetch(gwCtx, { headers: auth });
   if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
-  await load({ mode: 'throughput', url: `${gwUrl}/resources/v1/context`, headers: auth, connections: CONNECTIONS, durationSec: 2 });
-  await run('c_gateway_hot', { url: `${gwUrl}/resources/v1/context`, headers: auth });
-  const gwLatency = await load({ mode: 'latency', url: `${gwUrl}/resources/v1/context`, headers: auth });
-  await run('c_gateway_cold', { url: `${gwUrl}/resources/v1/context`, headers: {}, tokensFile });
+
+  // warm every process up (JIT, connection pools)
+  for (const [url, headers] of [[`${upstreamUrl}/context`, signed()], [bareUrl, signed()], [gwCtx, auth]] as const) {
+    await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
+  }
+  // Interleaved rounds: on a small shared machine the throughput of the same process drifts by
+  // tens of percent from one minute to the next, so (b) and (c) are measured back to back in each
+  // round and the ratios are taken per round (median reported), not across the whole run.
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`round ${round}/${ROUNDS}`);
+    await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
+    await run('b_bare_proxy', { url: bareUrl, headers: signed() }); // signed afresh: an assertion is good for 60 s
+    await run('c_gateway_hot', { url: gwCtx, headers: auth });
+    await run('c_gateway_cold', { url: gwCtx, headers: {}, tokensFile, tokenOffset: coldOffset });
+  }
+  const bareLatency = await load({ mode: 'latency', url: bareUrl, headers: signed() });
+  const gwLatency = await load({ mode: 'latency', url: gwCtx, headers: auth });
 
   await stopAll();
 
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((x, y) => x - y);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const med = (name: string): Run => ({
+    rps: median(runs[name].map((r) => r.rps)),
+    p50_ms: median(runs[name].map((r) => r.p50_ms)),
+    p99_ms: median(runs[name].map((r) => r.p99_ms)),
+    non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
+  });
+  const results = { a_upstream: med('a_upstream'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_cold: med('c_gateway_cold') };
+  const ratios = (name: string) => runs[name].map((r, i) => r.rps / runs.b_bare_proxy[i].rps);
+  const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const b = results.b_bare_proxy.rps;
   const summary = {
     bare_rps: Math.round(b),
     hot_rps: Math.round(results.c_gateway_hot.rps),
     cold_rps: Math.round(results.c_gateway_cold.rps),
     upstream_rps: Math.round(results.a_upstream.rps),
-    hot_ratio: Math.round((results.c_gateway_hot.rps / b) * 1000) / 1000,
-    cold_ratio: Math.round((results.c_gateway_cold.rps / b) * 1000) / 1000,
-    added_p50_ms: Math.round((gwLatency.p50_ms - bareLatency.p50_ms) * 1000) / 1000,
-    bare_p50_1conn_ms: Math.round(bareLatency.p50_ms * 1000) / 1000,
-    gateway_p50_1conn_ms: Math.round(gwLatency.p50_ms * 1000) / 1000,
-    gateway_p99_1conn_ms: Math.round(gwLatency.p99_ms * 1000) / 1000,
+    hot_ratio: r3(median(ratios('c_gateway_hot'))),
+    cold_ratio: r3(median(ratios('c_gateway_cold'))),
+    hot_ratios: ratios('c_gateway_hot').map(r3),
+    cold_ratios: ratios('c_gateway_cold').map(r3),
+    added_p50_ms: r3(gwLatency.p50_ms - bareLatency.p50_ms),
+    bare_p50_1conn_ms: r3(bareLatency.p50_ms),
+    gateway_p50_1conn_ms: r3(gwLatency.p50_ms),
+    gateway_p99_1conn_ms: r3(gwLatency.p99_ms),
+    rounds: ROUNDS,
     connections: CONNECTIONS,
     duration_s: DURATION,
     redis: USE_REDIS,
@@ -258,12 +289,13 @@ async function main(): Promise<void> {
   const row = (name: string, r: { rps: number; p50_ms: number; p99_ms: number }) => `  ${name.padEnd(26)} ${String(Math.round(r.rps)).padStart(8)} req/s   p50 ${String(r.p50_ms).padStart(4)} ms   p99 ${String(r.p99_ms).padStart(4)} ms`;
   process.stdout.write(
     [
-      `bench:gateway — GET /resources/v1/context, ${CONNECTIONS} connections × ${DURATION} s per run, ${cpus().length} CPUs, load average ${summary.loadavg_1m}${USE_REDIS ? ', Redis limiter' : ', in-memory limiter'}`,
+      `bench:gateway — GET /resources/v1/context, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION} s per configuration (medians), ${cpus().length} CPUs, load average ${summary.loadavg_1m}${USE_REDIS ? ', Redis limiter' : ', in-memory limiter'}`,
       row('(a) upstream alone', results.a_upstream),
       row('(b) bare reverse proxy', results.b_bare_proxy),
       row('(c) gateway, hot token', results.c_gateway_hot),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
-      `  c/b hot ${summary.hot_ratio} (target ≥ 0.85)   c/b cold ${summary.cold_ratio} (target ≥ 0.45)`,
+      `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
+      `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
       JSON.stringify(summary),
     ].join('\n') + '\n',

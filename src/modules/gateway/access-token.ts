@@ -165,14 +165,15 @@ export class AccessTokenVerifier {
     // RFC 6750 §2.1 b64token, checked once per token (a cached token passed it)
     if (!B64TOKEN.test(token)) return { ok: false, reason: 'The token is malformed.' };
     const r = await this.#verifySignature(token, hash, now);
-    if (r.ok) this.#remember(r.token, now);
+    if (r.ok) this.#remember(r.token);
     return r.ok ? { ok: true, token: r.token, cached: false } : r;
   }
 
-  #remember(t: VerifiedToken, now: number): void {
+  #remember(t: VerifiedToken): void {
     if (this.#cache.size >= this.#cacheSize) {
-      // Evict expired entries first, then the oldest insertions.
-      for (const [h, e] of this.#cache) if (e.expMs <= now) this.#cache.delete(h);
+      // Full: drop the oldest insertions (a Map iterates in insertion order), O(1) each. Scanning
+      // for expired entries here made every insert O(cache size) once the cache was full of live
+      // tokens — a cliff under a stream of fresh tokens. Expired entries go when looked up.
       const it = this.#cache.keys();
       while (this.#cache.size >= this.#cacheSize) {
         const k = it.next();
