@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, consentClaims, wholesalerForCustomerClaims, wholesalerOwnClaims } from './claims.ts';
+import { compact, consentClaims, memberClaims, wholesalerForCustomerClaims, wholesalerOwnClaims } from './claims.ts';
 
 describe('token claims', () => {
   it('partner persona names the partner as actor and bills the customer BAN it chose', () => {
@@ -20,6 +20,11 @@ describe('token claims', () => {
     expect(c.customer_ban).toEqual(['BAN-C']);
     expect(c.bill_to).toBe('BAN-9');
     expect(c.act).toEqual({ sub: 'ptr_w', client_id: 'app_w' });
+  });
+
+  it('an MSP user of the partner acts as themselves: the partner as actor, no tenant, account or delegation', () => {
+    const c = compact(memberClaims({ partnerId: 'ptr_m', clientId: 'app_m' }));
+    expect(c).toEqual({ partner_id: 'ptr_m', persona: 'msp', act: { sub: 'ptr_m', client_id: 'app_m' } });
   });
 
   it('compact drops members that do not apply', () => {

@@ -5,18 +5,18 @@
  * it (dlg, checked live at the gateway). Pure: the caller looks the facts up.
  *
  * `sub`, `client_id`, `scope`, `aud`, `iss`, `exp`, `iat`, `jti` are set by oidc-provider per
- * RFC 9068: `sub` is the customer admin who consented (authorization code) or the app itself
- * (client credentials, token exchange).
+ * RFC 9068: `sub` is the customer admin who consented (authorization code), the MSP user who
+ * signed in to the partner's own app, or the app itself (client credentials, token exchange).
  */
 
-export type Persona = 'partner' | 'wholesaler';
+export type Persona = 'partner' | 'wholesaler' | 'msp';
 
 export interface PartnergateClaims {
   partner_id: string;
   persona: Persona;
   tenant_id: string | null;
-  /** account numbers of the customer's billing accounts the token covers */
-  customer_ban: string[];
+  /** account numbers of the customer's billing accounts the token covers (none for an MSP user) */
+  customer_ban?: string[];
   /** account number billed for what the request orders */
   bill_to: string | null;
   /** RFC 8693 §4.1 actor: the partner (and its app) acting for the customer */
@@ -84,6 +84,26 @@ export function wholesalerForCustomerClaims(f: ResoldFacts): PartnergateClaims {
     bill_to: f.billTo,
     act: { sub: f.partnerId, client_id: f.clientId },
     dlg: f.delegationId,
+  };
+}
+
+export interface MemberFacts {
+  partnerId: string;
+  clientId: string;
+}
+
+/**
+ * MSP persona: a member of the partner signed in to the partner's own app and acts as themselves
+ * (`sub` = the user). No tenant, account or delegation: the user picks the tenant per request
+ * (X-Active-Tenant-Id) and the gateway decides it through the partner's link delegations.
+ */
+export function memberClaims(f: MemberFacts): PartnergateClaims {
+  return {
+    partner_id: f.partnerId,
+    persona: 'msp',
+    tenant_id: null,
+    bill_to: null,
+    act: { sub: f.partnerId, client_id: f.clientId },
   };
 }
 

@@ -13,6 +13,14 @@
  * chosen end date) and the grant ↔ delegation link; an earlier consent of the same app on the same
  * tenant is superseded (revoked). The oidc-provider Grant carries the same scopes and lives as long
  * as the delegation; the grant is only usable while the delegation is active (see grantIsLive).
+ * Only partners with the `delegated` capability act for customers who consent.
+ *
+ * A member of the app's own partner (an MSP's owner or staff, the partner holding
+ * `managed_services`) authorizes the app for their own account instead: no tenant, no billing
+ * accounts, no delegation — the Grant carries the approved scopes and is marked as a member grant
+ * (oauth.repo MEMBER_GRANT_MODEL); it stands while the user is active, still an active member, and
+ * the partner and app are active. The user picks the tenant per request at the gateway
+ * (X-Active-Tenant-Id), decided through the partner's link delegations.
  */
 import type { Provider } from 'oidc-provider';
 import type { Db } from '../../platform/db/database.ts';
@@ -129,6 +137,34 @@ export class ConsentService {
     };
   }
 
+  /**
+   * May this user authorize the app for their own account? Yes when they are an active owner or
+   * staff member of the app's own partner and that partner manages services for tenants
+   * (`managed_services`); null otherwise.
+   */
+  async memberOfAppPartner(userId: string, record: ClientRecord): Promise<{ role: string } | null> {
+    if (record.partner.status !== 'active' || !record.partner.capabilities.includes('managed_services')) return null;
+    const m = await this.#d.db.kysely
+      .selectFrom('partner_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.role', 'm.status', 'u.status as user_status'])
+      .where('m.partner_id', '=', record.partner.id)
+      .where('m.user_id', '=', userId)
+      .executeTakeFirst();
+    if (!m || m.status !== 'active' || m.user_status !== 'active' || (m.role !== 'PARTNER_OWNER' && m.role !== 'PARTNER_STAFF')) return null;
+    return { role: m.role };
+  }
+
+  /** Does the app's partner act for customers who consent on this screen? */
+  servesCustomers(record: ClientRecord): boolean {
+    return record.partner.capabilities.includes('delegated');
+  }
+
+  /** How long a member's authorization lasts before they sign in to the app again. */
+  memberGrantDays(): number {
+    return this.defaultDays();
+  }
+
   describe(scopes: string[]) {
     return scopes.map((s) => ({ scope: s, description: this.#d.apps.describeScope(s)?.description ?? s }));
   }
@@ -136,6 +172,7 @@ export class ConsentService {
   async approve(ctx: RequestContext, input: ApproveInput): Promise<{ grantId: string; delegationId: string }> {
     const record = await this.#d.apps.findClientRecord(input.clientId);
     if (!record || record.app.status !== 'active' || record.partner.status !== 'active') throw E.consent_app_unavailable();
+    if (!this.servesCustomers(record)) throw E.consent_partner_not_delegated(`${record.partner.name} does not act for customers; ${record.app.name} is for its own team.`);
     const tenants = await this.adminTenants(input.userId);
     if (!tenants.some((t) => t.id === input.tenantId)) throw E.consent_not_tenant_admin();
     const accounts = await this.bans(input.tenantId);
@@ -201,6 +238,46 @@ export class ConsentService {
       throw e;
     } finally {
       this.#d.feed.kick();
+    }
+  }
+
+  /**
+   * A member of the app's partner approves it for their own account: a Grant of the approved
+   * scopes (living memberGrantDays), marked as a member grant, audited — no delegation.
+   */
+  async approveAsMember(ctx: RequestContext, input: { userId: string; clientId: string; requested: RequestedScopes }): Promise<{ grantId: string }> {
+    const record = await this.#d.apps.findClientRecord(input.clientId);
+    if (!record || record.app.status !== 'active' || record.partner.status !== 'active') throw E.consent_app_unavailable();
+    if (!(await this.memberOfAppPartner(input.userId, record))) throw E.consent_not_partner_member();
+    const now = this.#d.clock.now();
+    const lifetimeSec = this.memberGrantDays() * 86_400;
+    const expiresAt = new Date(now.getTime() + lifetimeSec * 1000).toISOString();
+    const { resource, identity, offline } = input.requested;
+
+    const provider = this.#d.provider();
+    const grant = new provider.Grant({ accountId: input.userId, clientId: input.clientId, expiresIn: lifetimeSec } as ConstructorParameters<typeof provider.Grant>[0]);
+    const oidc = [...identity, ...(offline ? [OFFLINE_ACCESS] : [])];
+    if (oidc.length || resource.length) grant.addOIDCScope([...oidc, ...resource].join(' '));
+    if (resource.length) grant.addResourceScope(this.#d.audience, resource.join(' '));
+    // Saved first: until the mark below commits, the grant is not live (neither a consent nor a member grant).
+    const grantId = await grant.save();
+
+    const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: input.userId, partnerId: record.partner.id, clientId: input.clientId } };
+    try {
+      await mutate(this.#d.db, async (trx) => {
+        await repo.insertMemberGrant(trx, grantId, { user_id: input.userId, client_id: input.clientId, partner_id: record.partner.id }, expiresAt);
+        await this.#d.audit.record(trx, actx, {
+          action: 'oauth.member_authorized',
+          partnerId: record.partner.id,
+          targetType: 'app',
+          targetId: input.clientId,
+          details: { app: record.app.name, user_id: input.userId, scopes: [...resource, ...oidc], expires_at: expiresAt },
+        });
+      });
+      return { grantId };
+    } catch (e) {
+      await this.#d.store.deleteGrant(grantId).catch(() => undefined);
+      throw e;
     }
   }
 

@@ -145,6 +145,64 @@ ${v.offline ? '<p class="muted">It keeps this access while you are away, until t
   );
 }
 
+export interface MemberConsentView {
+  action: string;
+  csrf: string;
+  user: { email: string; name: string; role: string };
+  app: { name: string; logoUri: string | null; description: string | null };
+  partner: { name: string; website: string | null; approvedAt: string | null };
+  scopes: ScopeLine[];
+  identity: ScopeLine[];
+  offline: boolean;
+  days: number;
+  redirectHost: string;
+}
+
+/**
+ * A member of the app's own partner (an MSP's owner or staff) authorizes the app to act as them:
+ * no organisation or billing account to pick — the app chooses the managed customer per request,
+ * and gets there only what the partner's link and these permissions both allow.
+ */
+export function memberConsentPage(v: MemberConsentView): string {
+  const website = v.partner.website ? ` · <a href="${esc(v.partner.website)}" rel="noopener noreferrer">${esc(hostOf(v.partner.website))}</a>` : '';
+  const verified = v.partner.approvedAt
+    ? `<span class="badge" title="Approved by the platform operator on ${esc(v.partner.approvedAt.slice(0, 10))}">Verified partner</span>`
+    : '';
+  const logo = v.app.logoUri ? `<img class="logo" src="${esc(v.app.logoUri)}" alt="" width="48" height="48">` : `<span class="logo placeholder" aria-hidden="true">${esc(v.app.name.charAt(0).toUpperCase())}</span>`;
+  const scopeItems = [...v.scopes, ...v.identity].map((s) => `<li><strong>${esc(s.description)}</strong> <code>${esc(s.scope)}</code></li>`).join('\n');
+  const role = v.user.role === 'PARTNER_OWNER' ? 'owner' : 'staff';
+  return layout(
+    `Authorize ${v.app.name}`,
+    `<header class="app">${logo}<div><h1>${esc(v.app.name)}</h1><p class="muted">by <strong data-testid="partner-name">${esc(v.partner.name)}</strong> ${verified}${website}</p></div></header>
+${v.app.description ? `<p>${esc(v.app.description)}</p>` : ''}
+<p data-testid="member-consent"><strong>${esc(v.app.name)}</strong> by <strong>${esc(v.partner.name)}</strong> wants to act as you, with these permissions:</p>
+<ul class="scopes" data-testid="scopes">${scopeItems || '<li>Only confirm who you are</li>'}</ul>
+<p class="muted">Signed in as <strong>${esc(v.user.email)}</strong> (${esc(role)} at ${esc(v.partner.name)}). In each customer organisation ${esc(v.partner.name)} manages, it can do only what both ${esc(v.partner.name)}'s access there and these permissions allow; it names the organisation on every request. It never sees your password.</p>
+${v.offline ? `<p class="muted">It keeps this access while you are away, for up to ${v.days} days; it ends at once if you leave ${esc(v.partner.name)} or your account is deactivated.</p>` : ''}
+<form method="post" action="${esc(v.action)}">
+<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+<p class="muted">After approving you will be sent back to ${esc(v.redirectHost)}.</p>
+<div class="actions">
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="approve" class="primary">Approve</button>
+</div>
+</form>`,
+  );
+}
+
+/** A tenant admin signed in to an app whose partner does not act for customers (an MSP's app for its own team). */
+export function notForCustomersPage(v: { action: string; csrf: string; email: string; appName: string; partnerName: string }): string {
+  return layout(
+    'Not available',
+    `<h1>${esc(v.appName)} is for ${esc(v.partnerName)}'s own team</h1>
+<p>You are signed in as <strong>${esc(v.email)}</strong>. ${esc(v.partnerName)} does not act for customer organisations through apps, so this app cannot be connected to yours.</p>
+<form method="post" action="${esc(v.action)}">
+<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+<button type="submit" name="decision" value="deny" class="secondary">Return to the app</button>
+</form>`,
+  );
+}
+
 export function notAdminPage(v: { action: string; csrf: string; email: string; appName: string }): string {
   return layout(
     'Administrator needed',

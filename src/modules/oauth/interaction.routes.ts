@@ -11,10 +11,10 @@ import { AppError } from '../../platform/errors/app-error.ts';
 import { constantTimeEqual } from '../../platform/crypto.ts';
 import { isId } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
-import type { AppsService } from '../apps/index.ts';
+import type { AppsService, ClientRecord } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { INTERACTION_PATH, PAGE_CSP } from './provider.ts';
-import { STYLESHEET, STYLESHEET_PATH, consentPage, errorPage, loginPage, notAdminPage } from './interaction-views.ts';
+import { STYLESHEET, STYLESHEET_PATH, consentPage, errorPage, loginPage, memberConsentPage, notAdminPage, notForCustomersPage } from './interaction-views.ts';
 
 const SESSION_COOKIE = 'partnergate_session';
 
@@ -101,15 +101,56 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       );
     };
 
+    const redirectHostOf = (i: Interaction): string => {
+      try {
+        return new URL(String(i.params.redirect_uri)).host;
+      } catch {
+        return 'the app';
+      }
+    };
+
+    const renderMemberConsent = async (reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
+      const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
+      const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+      return html(
+        reply,
+        status,
+        memberConsentPage({
+          action: `${INTERACTION_PATH}/${i.uid}/consent`,
+          csrf: csrfFor(i.uid),
+          user: { email: user.email, name: user.name, role },
+          app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description },
+          partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
+          scopes: d.oauth.consent.describe(requested.resource),
+          identity: d.oauth.consent.describe(requested.identity),
+          offline: requested.offline,
+          days: d.oauth.consent.memberGrantDays(),
+          redirectHost: redirectHostOf(i),
+        }),
+        i.params.redirect_uri,
+      );
+    };
+
     const renderConsent = async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; error?: string | null } = {}) => {
       const accountId = i.session?.accountId;
       const record = await client(i);
       if (!accountId || !record) return expired(reply);
       const user = await d.identity.findUserById(accountId);
       if (!user) return expired(reply);
+      // A member of the app's own (managed_services) partner authorizes it for their own account.
+      const member = await d.oauth.consent.memberOfAppPartner(accountId, record);
+      if (member) return renderMemberConsent(reply, i, status, record, user, member.role);
       const tenants = await d.oauth.consent.adminTenants(accountId);
       if (tenants.length === 0) {
         return html(reply, 403, notAdminPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
+      }
+      if (!d.oauth.consent.servesCustomers(record)) {
+        return html(
+          reply,
+          403,
+          notForCustomersPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name, partnerName: record.partner.name }),
+          i.params.redirect_uri,
+        );
       }
       const wanted = form.tenantId ?? (req.query as { tenant?: string }).tenant;
       const tenant = tenants.find((t) => t.id === wanted) ?? tenants[0];
@@ -196,9 +237,21 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       const accountId = i.session.accountId;
       const clientId = String(i.params.client_id ?? '');
       const tenantId = typeof form.tenant_id === 'string' && isId(form.tenant_id, 'tnt') ? form.tenant_id : null;
+      // Which decision this is follows from who signed in, never from the form.
+      const memberRecord = await client(i);
+      const member = memberRecord ? await d.oauth.consent.memberOfAppPartner(accountId, memberRecord) : null;
       if (form.decision !== 'approve') {
-        await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId });
-        return finish(req, reply, { error: 'access_denied', error_description: 'The customer denied the request.' }, false);
+        await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId: member ? null : tenantId });
+        return finish(req, reply, { error: 'access_denied', error_description: member ? 'The user denied the request.' : 'The customer denied the request.' }, false);
+      }
+      if (member && memberRecord) {
+        try {
+          const { grantId } = await d.oauth.consent.approveAsMember(req.ctx(), { userId: accountId, clientId, requested: d.oauth.consent.requestedScopes(memberRecord, i.params.scope) });
+          return finish(req, reply, { consent: { grantId } });
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          return html(reply, e.status, errorPage(e.code, e.detail), i.params.redirect_uri);
+        }
       }
       const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));
       const billTo = typeof form.bill_to === 'string' ? form.bill_to : '';

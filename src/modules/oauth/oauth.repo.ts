@@ -145,3 +145,91 @@ export function listConnectedApps(db: Executor, tenantId: string, opts: { includ
   if (!opts.includeEnded) q = q.where('d.status', '=', 'active');
   return q.orderBy('d.id', 'desc').limit(500).execute();
 }
+
+// ---- MSP member grants -----------------------------------------------------------------------------
+
+/**
+ * A grant a member of the app's own partner approved for their own account (no tenant, no
+ * delegation) is marked by a row of its own in the protocol store, keyed by the grant id and
+ * expiring with the grant (then purged). Its grant_id column stays empty so the library's "revoke
+ * everything of this grant" leaves it for the revocation hook, which audits and removes it; a mark
+ * whose grant is gone marks nothing.
+ */
+export const MEMBER_GRANT_MODEL = 'PartnergateMemberGrant';
+
+export interface MemberGrantMark {
+  user_id: string;
+  client_id: string;
+  partner_id: string;
+}
+
+export async function insertMemberGrant(db: Executor, grantId: string, mark: MemberGrantMark, expiresAt: string): Promise<void> {
+  await db
+    .insertInto('oauth_store')
+    .values({ model: MEMBER_GRANT_MODEL, id: grantId, payload: JSON.stringify(mark), grant_id: null, uid: null, user_code: null, expires_at: expiresAt, consumed_at: null })
+    .execute();
+}
+
+export async function deleteMemberGrant(db: Executor, grantId: string): Promise<void> {
+  await db.deleteFrom('oauth_store').where('model', '=', MEMBER_GRANT_MODEL).where('id', '=', grantId).execute();
+}
+
+export interface MemberGrantRecord extends MemberGrantMark {
+  user_status: string | null;
+  /** the user's membership of the partner now (null = not a member any more) */
+  member_role: string | null;
+  member_status: string | null;
+  partner_status: string | null;
+  partner_capabilities: string | null;
+  app_status: string | null;
+  app_partner_id: string | null;
+}
+
+/** The member grant behind a grant id, with the live facts it stands on; undefined when the grant is not one. */
+export async function findMemberGrant(db: Executor, grantId: string, now: string): Promise<MemberGrantRecord | undefined> {
+  const row = await db
+    .selectFrom('oauth_store')
+    .select(['payload', 'expires_at'])
+    .where('model', '=', MEMBER_GRANT_MODEL)
+    .where('id', '=', grantId)
+    .executeTakeFirst();
+  if (!row || (row.expires_at !== null && row.expires_at <= now)) return undefined;
+  const mark = JSON.parse(row.payload) as MemberGrantMark;
+  const facts = await db
+    .selectFrom('users as u')
+    .leftJoin('partner_members as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.partner_id', '=', mark.partner_id))
+    .leftJoin('partners as p', (j) => j.on('p.id', '=', mark.partner_id))
+    .leftJoin('apps as a', (j) => j.on('a.id', '=', mark.client_id))
+    .select(['u.status as user_status', 'm.role as member_role', 'm.status as member_status', 'p.status as partner_status', 'p.capabilities as partner_capabilities', 'a.status as app_status', 'a.partner_id as app_partner_id'])
+    .where('u.id', '=', mark.user_id)
+    .executeTakeFirst();
+  return {
+    ...mark,
+    user_status: facts?.user_status ?? null,
+    member_role: facts?.member_role ?? null,
+    member_status: facts?.member_status ?? null,
+    partner_status: facts?.partner_status ?? null,
+    partner_capabilities: facts?.partner_capabilities ?? null,
+    app_status: facts?.app_status ?? null,
+    app_partner_id: facts?.app_partner_id ?? null,
+  };
+}
+
+/** Does a member grant still stand: user active, still an active member, partner active with managed_services, app live. */
+export function memberGrantStands(r: MemberGrantRecord): boolean {
+  let caps: string[] = [];
+  try {
+    caps = r.partner_capabilities ? (JSON.parse(r.partner_capabilities) as string[]) : [];
+  } catch {
+    caps = [];
+  }
+  return (
+    r.user_status === 'active' &&
+    r.member_status === 'active' &&
+    (r.member_role === 'PARTNER_OWNER' || r.member_role === 'PARTNER_STAFF') &&
+    r.partner_status === 'active' &&
+    caps.includes('managed_services') &&
+    r.app_status === 'active' &&
+    r.app_partner_id === r.partner_id
+  );
+}

@@ -5,15 +5,16 @@
  *  - clients are partner apps, live from the database (a deleted app or a suspended partner stops
  *    authenticating on the very next request);
  *  - a grant stands only while its consent delegation is active (revoked, expired, tenant
- *    suspended → refresh fails, introspection says inactive);
- *  - access-token claims come from the consent delegation, the wholesaler's home tenant, or the
- *    token exchange (claims.ts).
+ *    suspended → refresh fails, introspection says inactive) — or, for an MSP member's grant on
+ *    the partner's own app, while the user is an active member of an active partner;
+ *  - access-token claims come from the consent delegation, the member grant (persona msp), the
+ *    wholesaler's home tenant, or the token exchange (claims.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
-import type { Db } from '../../platform/db/database.ts';
+import { mutate, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecretHasher } from '../../platform/crypto.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
@@ -32,7 +33,7 @@ import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
-import { compact, consentClaims, wholesalerOwnClaims } from './claims.ts';
+import { compact, consentClaims, memberClaims, wholesalerOwnClaims } from './claims.ts';
 import { bindRefreshTokenToDpopKey, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
@@ -354,11 +355,17 @@ export class OAuthService {
     };
   }
 
-  /** A grant stands while its consent delegation is active, in its window, on an active tenant. */
+  /**
+   * A grant stands while its consent delegation is active, in its window, on an active tenant; a
+   * member grant while its user is an active member of the app's active managed_services partner.
+   */
   async #grantIsLive(grantId: string): Promise<boolean> {
     const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
-    if (!c) return false;
     const now = this.#d.clock.now().toISOString();
+    if (!c) {
+      const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, now);
+      return m !== undefined && repo.memberGrantStands(m);
+    }
     const d = c.delegation;
     return d.status === 'active' && d.starts_at <= now && d.ends_at > now && c.tenant_status === 'active';
   }
@@ -372,12 +379,39 @@ export class OAuthService {
   async #grantRevoked(grantId: string, reason: string): Promise<void> {
     try {
       const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
-      if (!c || (c.delegation.status !== 'active' && c.delegation.status !== 'requested')) return;
+      if (!c) {
+        await this.#memberGrantRevoked(grantId, reason);
+        return;
+      }
+      if (c.delegation.status !== 'active' && c.delegation.status !== 'requested') return;
       const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', partnerId: c.delegation.partner_id, clientId: c.client_id });
       await this.#d.delegations.revoke(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
     } catch (e) {
       this.#d.onError(e, 'oauth grant revocation');
     }
+  }
+
+  /** A member grant the library revoked: its mark goes (nothing else hangs on it), audited. */
+  async #memberGrantRevoked(grantId: string, reason: string): Promise<void> {
+    // '' as "now": an expired mark is still the grant's, and goes too.
+    const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, '');
+    if (!m) return;
+    const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', userId: m.user_id, partnerId: m.partner_id, clientId: m.client_id });
+    await mutate(this.#d.db, async (trx) => {
+      await repo.deleteMemberGrant(trx, grantId);
+      await this.#d.audit.record(trx, ctx, { action: 'oauth.member_grant_revoked', partnerId: m.partner_id, targetType: 'app', targetId: m.client_id, details: { user_id: m.user_id, reason } });
+    });
+  }
+
+  /** The Partnergate claims of a grant's tokens: from its consent delegation, or as an MSP member. */
+  async #grantClaims(grantId: string): Promise<Record<string, unknown> | undefined> {
+    const facts = await this.#consentFacts(grantId);
+    if (facts) {
+      this.#touch(facts.delegationId);
+      return compact(consentClaims(facts));
+    }
+    const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
+    return m ? compact(memberClaims({ partnerId: m.partner_id, clientId: m.client_id })) : undefined;
   }
 
   async #consentFacts(grantId: string) {
@@ -403,12 +437,7 @@ export class OAuthService {
       if (!r) return undefined;
       return compact(wholesalerOwnClaims({ partnerId: r.partner.id, homeTenantId: r.partner.homeTenantId, homeBan: r.homeBan?.account_number ?? null }));
     }
-    if (token.kind === 'AccessToken' && token.grantId) {
-      const facts = await this.#consentFacts(token.grantId);
-      if (!facts) return undefined;
-      this.#touch(facts.delegationId);
-      return compact(consentClaims(facts));
-    }
+    if (token.kind === 'AccessToken' && token.grantId) return this.#grantClaims(token.grantId);
     return undefined;
   }
 
@@ -446,6 +475,10 @@ export class OAuthService {
     if (grantId) {
       const facts = await this.#consentFacts(grantId);
       if (facts) ctx.body = { ...body, ...compact(consentClaims(facts)) };
+      else {
+        const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
+        if (m) ctx.body = { ...body, ...compact(memberClaims({ partnerId: m.partner_id, clientId: m.client_id })) };
+      }
     }
   }
 
@@ -514,6 +547,13 @@ export class OAuthService {
       if (!d || d.status !== 'active' || d.ends_at <= now || d.starts_at > now) return { ok: false, reason: 'the delegation is not active' };
     }
     await this.#d.feed.drain();
+    if (c.persona === 'msp' && typeof c.sub === 'string' && c.sub.startsWith('usr_') && !c.dlg) {
+      // An MSP member's token names no tenant: it is live while the user is an active member of
+      // the active partner (decide() checks that first, then asks for the tenant to act on).
+      if (!record.partner.capabilities.includes('managed_services')) return { ok: false, reason: 'partner_capability_missing' };
+      const d = this.#d.authz.decide({ type: 'user', userId: c.sub, partnerId: c.partner_id }, null, { tenantId: null });
+      return d.allow || d.code === 'tenant_context_required' ? { ok: true } : { ok: false, reason: d.code };
+    }
     const decision = this.#d.authz.decide(
       {
         type: 'app',

@@ -95,7 +95,7 @@ export interface RegisteredApp {
 /** A partner with the capability and an app registered by its owner through the API. */
 export async function partnerWithApp(
   t: OAuthTestApp,
-  opts: { capabilities?: ('delegated' | 'wholesale')[]; grant_types?: string[]; scopes?: string[]; redirect_uris?: string[]; name?: string } = {},
+  opts: { capabilities?: ('delegated' | 'wholesale' | 'managed_services')[]; grant_types?: string[]; scopes?: string[]; redirect_uris?: string[]; name?: string } = {},
 ): Promise<RegisteredApp> {
   const partner = await t.world.partner({ capabilities: opts.capabilities ?? ['delegated'] });
   const owner = await partner.owner.login();
@@ -205,6 +205,13 @@ export async function authorizeViaHttp(t: OAuthTestApp, authorizationUrl: URL | 
         },
       });
       if (r.status !== 303) throw new Error(`consent failed: ${r.status} ${r.body.slice(0, 500)}`);
+      next = r.location;
+      continue;
+    }
+    if (page.body.includes('data-testid="member-consent"')) {
+      // A member of the app's own partner authorizes it for their own account: approve or deny only.
+      const r = await ua.request(`${next.split('?')[0]}/consent`, { form: { csrf: csrf ?? '', decision: choice.decision ?? 'approve' } });
+      if (r.status !== 303) throw new Error(`member consent failed: ${r.status} ${r.body.slice(0, 500)}`);
       next = r.location;
       continue;
     }
