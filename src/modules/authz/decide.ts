@@ -265,9 +265,12 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   const partner = u.partner;
   // Neither a member of the tenant nor in a partner: answered exactly like a tenant that does not exist.
   if (partner === null) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+  // The delegation lookup goes through the user's own pointer to the partner's map, so it does
+  // not wait for the partner object to arrive from memory (1M-delegation worlds are memory-bound).
+  const v = u.byTenant!.get(tenantId);
   if (!u.partnerMemberActive) return refuse('partner_membership_inactive', 'The partner membership is deactivated.', trace, 'partner_membership_active');
   if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace);
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v);
 }
 
 /**
@@ -285,7 +288,7 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', trace, 'tenant_context');
   if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace);
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId));
 }
 
 /**
@@ -295,13 +298,24 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
 export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number): Decision {
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', null, 'tenant_context');
-  return partnerUsersAccess(snap, snap.partners.get(partnerId), action, tenantId, target.ban ?? null, null, now, null);
+  const partner = snap.partners.get(partnerId);
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, null, now, null, partner?.byTenant.get(tenantId));
 }
 
-function partnerUsersAccess(snap: AuthzSnapshot, partner: SnapPartner | undefined, action: string | null, tenantId: string, banRef: string | null, scopes: readonly string[] | null, now: number, trace: Trace): Decision {
+function partnerUsersAccess(
+  snap: AuthzSnapshot,
+  partner: SnapPartner | undefined,
+  action: string | null,
+  tenantId: string,
+  banRef: string | null,
+  scopes: readonly string[] | null,
+  now: number,
+  trace: Trace,
+  /** partner.byTenant.get(tenantId), looked up by the caller */
+  v: SnapDelegation | SnapDelegation[] | undefined,
+): Decision {
   if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
   if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
-  const v = partner.byTenant.get(tenantId);
   if (v === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
   // consent delegations belong to an app (its client), not to the partner's users
   if (!Array.isArray(v)) {

@@ -80,6 +80,8 @@ export interface SnapUser {
   readonly tenants: ReadonlyMap<string, string> | null;
   /** the user's partner organization (membership fields kept flat: one object less to fetch per decision) */
   readonly partner: SnapPartner | null;
+  /** the partner's delegations by tenant (the same Map as partner.byTenant): read in parallel with the partner */
+  readonly byTenant: ReadonlyMap<string, SnapDelegation | SnapDelegation[]> | null;
   readonly partnerRole: string | null;
   readonly partnerMemberActive: boolean;
 }
@@ -213,6 +215,7 @@ export class AuthzSnapshot {
       platformRole: u.platformRole ?? null,
       tenants: tenants && tenants.size > 0 ? tenants : null,
       partner,
+      byTenant: partner ? partner.byTenant : null,
       partnerRole: u.partner ? u.partner.role : null,
       partnerMemberActive: u.partner ? u.partner.status === 'active' : false,
     });
