@@ -177,7 +177,7 @@ export function memberConsentPage(v: MemberConsentView): string {
 ${v.app.description ? `<p>${esc(v.app.description)}</p>` : ''}
 <p data-testid="member-consent"><strong>${esc(v.app.name)}</strong> by <strong>${esc(v.partner.name)}</strong> wants to act as you, with these permissions:</p>
 <ul class="scopes" data-testid="scopes">${scopeItems || '<li>Only confirm who you are</li>'}</ul>
-<p class="muted">Signed in as <strong>${esc(v.user.email)}</strong> (${esc(role)} at ${esc(v.partner.name)}). In each customer organisation ${esc(v.partner.name)} manages, it can do only what both ${esc(v.partner.name)}'s access there and these permissions allow; it names the organisation on every request. It never sees your password.</p>
+<p class="muted">Signed in as <strong>${esc(v.user.email)}</strong> (${esc(role)} at ${esc(v.partner.name)}). The app names the customer organisation on every request, and can do there only what both your partner's access to it and these permissions allow. It never sees your password.</p>
 ${v.offline ? `<p class="muted">It keeps this access while you are away, for up to ${v.days} days; it ends at once if you leave ${esc(v.partner.name)} or your account is deactivated.</p>` : ''}
 <form method="post" action="${esc(v.action)}">
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">

@@ -122,7 +122,8 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
           app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description },
           partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
           scopes: d.oauth.consent.describe(requested.resource),
-          identity: d.oauth.consent.describe(requested.identity),
+          // openid's customer wording ("who approved the connection") reads oddly for oneself
+          identity: d.oauth.consent.describe(requested.identity).map((l) => (l.scope === 'openid' ? { ...l, description: 'Confirm who you are' } : l)),
           offline: requested.offline,
           days: d.oauth.consent.memberGrantDays(),
           redirectHost: redirectHostOf(i),
