@@ -1,7 +1,10 @@
 /**
  * The demo world's OAuth side: an app for the delegated partner (Northwind Ordering, used by the
- * sample partner app at /sample-partner-app/) and one for the wholesaler (Contoso Provisioning,
- * client credentials + token exchange), plus one end customer Contoso resells. Client secrets
+ * sample partner app at /sample-partner-app/), one for the wholesaler (Contoso Provisioning,
+ * client credentials + token exchange), one for the MSP's own staff (Fabrikam Console: a
+ * Fabrikam user signs in and acts as themselves, the customer chosen per request with
+ * X-Active-Tenant-Id; its redirect URI is a loopback one, as for a local tool — RFC 8252), plus
+ * one end customer Contoso resells. Client secrets
  * are derived from the installation secret (like demo passwords), so re-runs print the same
  * value; only their keyed hash is stored. Idempotent. If an owner rotates a demo app's secret,
  * the derived value stops working (the sample partner app says so): `partnergate apps
@@ -40,6 +43,16 @@ export function demoApps(publicUrl: string): { partnerSlug: string; input: AppIn
         description: 'Provisions services for Contoso and the customers it resells.',
         grant_types: ['client_credentials', TOKEN_EXCHANGE_GRANT],
         scopes: ['orders.read', 'orders.create', 'services.read', 'services.manage', 'billing.accounts.read'],
+      },
+    },
+    {
+      partnerSlug: 'fabrikam-msp',
+      input: {
+        name: 'Fabrikam Console',
+        description: "Fabrikam's own console: its staff sign in and work on the customers Fabrikam is linked to, one customer per request.",
+        grant_types: ['authorization_code', 'refresh_token'],
+        redirect_uris: ['http://127.0.0.1:8765/callback'],
+        scopes: ['openid', 'profile', 'email', 'orders.read', 'orders.create', 'services.read', 'billing.invoices.read', 'support.tickets.read'],
       },
     },
   ];

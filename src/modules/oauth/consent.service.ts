@@ -120,7 +120,8 @@ export class ConsentService {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'active')
       .orderBy('created_at')
-      .orderBy('id')
+      // accounts opened in the same millisecond (a seeded tenant) in their number's order, not the random id's
+      .orderBy('account_number')
       .execute();
   }
 

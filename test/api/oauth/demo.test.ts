@@ -1,6 +1,6 @@
 /**
  * The demo world's OAuth side and the sample partner app: `seed demo` registers an app for the
- * delegated partner and for the wholesaler (secrets derived from the installation secret, the same
+ * delegated partner, the wholesaler and the MSP's own staff (secrets derived from the installation secret, the same
  * on every run, stored only as hashes), and /sample-partner-app/ runs the whole Partner flow in a
  * browser. When the owner rotates the demo app's secret the sample says so (and how to fix it)
  * instead of failing silently, and `partnergate apps reset-demo-secret` puts it back. Both
@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../e2e/helpers/portal.ts';
-import { decodeJwt, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
+import * as oidc from 'openid-client';
+import { authorizeViaHttp, decodeJwt, oidcClient, pkce, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
 import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
 import type { DemoAppInfo } from '../../../src/modules/apps/index.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
@@ -33,11 +34,12 @@ afterAll(async () => {
 });
 
 describe('seed demo', () => {
-  it('registers an app for the delegated partner and for the wholesaler, printing the same secrets on every run', async () => {
-    expect(apps.map((a) => a.partner_slug)).toEqual(['northwind-apps', 'contoso-wholesale']);
-    const [northwind, contoso] = apps;
+  it('registers an app for the delegated partner, the wholesaler and the MSP, printing the same secrets on every run', async () => {
+    expect(apps.map((a) => a.partner_slug)).toEqual(['northwind-apps', 'contoso-wholesale', 'fabrikam-msp']);
+    const [northwind, contoso, fabrikam] = apps;
     expect(northwind).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], redirect_uris: [`${t.url}/sample-partner-app/callback`] });
     expect(contoso.grant_types).toEqual(['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    expect(fabrikam).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1:8765/callback'] });
     for (const a of apps) {
       expect(a.client_secret).toMatch(/^pgcs_[A-Za-z0-9_-]{43}$/);
       const row = await t.testDb.db.kysely.selectFrom('apps').select('secret_hash').where('id', '=', a.client_id).executeTakeFirstOrThrow();
@@ -45,7 +47,7 @@ describe('seed demo', () => {
     }
     const again = await seedDemo(t.services);
     expect(again.apps).toEqual(apps);
-    expect(await t.testDb.db.kysely.selectFrom('apps').select('id').execute()).toHaveLength(2);
+    expect(await t.testDb.db.kysely.selectFrom('apps').select('id').execute()).toHaveLength(3);
   });
 
   it("lets the wholesaler's demo app act for the customer it resells", async () => {
@@ -62,6 +64,28 @@ describe('seed demo', () => {
     });
     expect(exchanged.status).toBe(200);
     expect(decodeJwt(String(exchanged.body.access_token)).payload).toMatchObject({ tenant_id: resold.tenant_id, bill_to: resold.bill_to_ban, persona: 'wholesaler' });
+  });
+});
+
+describe("the MSP's demo app", () => {
+  it('lets a Fabrikam staff member sign in as themselves and pick the customer per request', async () => {
+    const fabrikam = apps[2];
+    const partner = world.partners.find((p) => p.slug === 'fabrikam-msp')!;
+    const [acme, beta] = ['acme-fiber', 'beta-networks'].map((slug) => world.tenants.find((x) => x.slug === slug)!);
+    const config = await oidcClient(t, fabrikam.client_id, fabrikam.client_secret);
+    const p = await pkce();
+    const redirect = fabrikam.redirect_uris[0];
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: redirect, scope: 'openid orders.read billing.invoices.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
+    const cb = await authorizeViaHttp(t, url, partner.staff);
+    expect(cb.href.startsWith(redirect)).toBe(true);
+    const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+    const { payload } = decodeJwt(tokens.access_token);
+    expect(payload).toMatchObject({ partner_id: partner.id, persona: 'msp', act: { sub: partner.id, client_id: fabrikam.client_id } });
+    const orders = (tenant: { id: string }) => fetch(`${t.url}/resources/v1/orders`, { headers: { authorization: `Bearer ${tokens.access_token}`, 'x-active-tenant-id': tenant.id } });
+    // Acme Fiber approved Fabrikam's link (MSP_FULL); Beta Networks' is still awaiting approval.
+    expect((await orders(acme)).status).toBe(200);
+    const pending = await orders(beta);
+    expect([pending.status, ((await pending.json()) as { code: string }).code]).toEqual([403, 'delegation_pending']);
   });
 });
 
@@ -164,6 +188,7 @@ describe('the sample partner app', () => {
     expect(JSON.parse(cli.stdout)).toEqual([
       { partner_slug: 'northwind-apps', client_id: northwind.client_id, client_secret: northwind.client_secret, reset: true },
       { partner_slug: 'contoso-wholesale', client_id: apps[1].client_id, client_secret: apps[1].client_secret, reset: false },
+      { partner_slug: 'fabrikam-msp', client_id: apps[2].client_id, client_secret: apps[2].client_secret, reset: false },
     ]);
     expect((await seedDemo(t.services)).apps).toEqual(apps);
     const audit = await t.testDb.db.kysely.selectFrom('audit_events').select(['action', 'details']).where('target_id', '=', northwind.client_id).where('action', '=', 'app.secret_rotated').orderBy('seq').execute();
