@@ -67,6 +67,28 @@ describe('partner OAuth apps', () => {
     expect((await introspectAs(app.client_id, rotated)).status).toBe(200);
   });
 
+  it('an MSP owner registers an app for its own staff: authorization code and refresh only', { timeout: 120_000 }, async () => {
+    const partner = await portal.t.world.partner({ capabilities: ['managed_services'] });
+    const page = await portal.newPage();
+    await login(page, partner.owner.email, partner.owner.password);
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'OAuth apps' }).click();
+    await page.getByRole('button', { name: 'Register an app' }).click();
+    const dialog = page.getByRole('dialog');
+    // Only the grant types a managed_services partner may use are offered.
+    expect(await dialog.getByRole('checkbox').count()).toBe(2);
+    expect(await dialog.getByRole('checkbox', { name: /Client credentials/ }).count()).toBe(0);
+    await dialog.getByLabel(/^Name/).fill('Fabrikam Console');
+    await dialog.getByLabel(/^Redirect URIs/).fill('http://127.0.0.1:8765/callback');
+    await dialog.getByLabel(/^Scopes the app may ask for/).click();
+    await page.getByRole('option', { name: /^orders\.read —/ }).click();
+    await dialog.getByLabel(/^Name/).click(); // close the dropdown
+    await dialog.getByRole('button', { name: /^Register/ }).click();
+    expect(await oneTimeSecret(page)).toMatch(/^pgcs_/);
+    await screenshot(page, 'oauth-msp-app-registered');
+    const apps = await (await partner.owner.login()).get(`/api/v1/partners/${partner.id}/apps`);
+    expect(apps.body.data).toEqual([expect.objectContaining({ name: 'Fabrikam Console', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1:8765/callback'] })]);
+  });
+
   it('a referral partner gets no apps page', { timeout: 60_000 }, async () => {
     const partner = await portal.t.world.partner({ capabilities: ['referral'] });
     const page = await portal.newPage();

@@ -89,7 +89,7 @@ export const PAGES: PortalPage[] = [
   {
     path: '/partner/apps',
     element: <PartnerAppsPage />,
-    allow: (s) => can.capability('delegated')(s) || can.capability('wholesale')(s),
+    allow: (s) => can.capability('delegated')(s) || can.capability('wholesale')(s) || can.capability('managed_services')(s),
     nav: { section: 'partner', label: 'OAuth apps', icon: IconApps, order: 40 },
   },
   { path: '/partner/resold', element: <ResoldTenantsPage />, allow: can.capability('wholesale'), nav: { section: 'partner', label: 'Resold customers', icon: IconBuildingWarehouse, order: 50 } },

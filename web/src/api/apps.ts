@@ -83,7 +83,7 @@ export const appsApi = {
 export function grantTypeLabel(g: string): string {
   return (
     {
-      authorization_code: 'Authorization code (customer consent)',
+      authorization_code: 'Authorization code (a person signs in and approves)',
       refresh_token: 'Refresh tokens',
       client_credentials: 'Client credentials (own resources)',
       [TOKEN_EXCHANGE]: 'Token exchange (act for resold customers)',

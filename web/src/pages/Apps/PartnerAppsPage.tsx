@@ -2,7 +2,8 @@
  * Partner side: "OAuth apps". The owner registers, edits, rotates the secret of and deletes the
  * partner's OAuth clients; staff see them. The client secret is shown once (Partnergate keeps
  * only a hash). Grant types follow the partner's capabilities: delegated → authorization code
- * with customer consent; wholesale → client credentials and token exchange.
+ * with customer consent; managed_services → authorization code for the partner's own users;
+ * wholesale → client credentials and token exchange.
  */
 import { useMemo, useState } from 'react';
 import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
@@ -18,6 +19,7 @@ import { useView } from '../../session/useView.ts';
 
 const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
   delegated: ['authorization_code', 'refresh_token'],
+  managed_services: ['authorization_code', 'refresh_token'],
   wholesale: ['client_credentials', TOKEN_EXCHANGE],
 };
 
@@ -48,7 +50,7 @@ export function PartnerAppsPage() {
   const view = useView();
   const partner = view.partner!;
   const owner = partner.role === 'PARTNER_OWNER';
-  const allowedGrants = useMemo(() => partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []), [partner.capabilities]);
+  const allowedGrants = useMemo(() => [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))], [partner.capabilities]);
   const list = useLoad(() => appsApi.list(partner.partner_id), [partner.partner_id]);
   const scopes = useLoad(() => appsApi.scopes(), []);
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
@@ -111,7 +113,7 @@ export function PartnerAppsPage() {
       <ErrorAlert error={list.error} />
       {allowedGrants.length === 0 && (
         <Text c="dimmed" size="sm" mb="md">
-          Apps are for partners approved with the delegated or wholesale capability.
+          Apps are for partners approved with the delegated, wholesale or managed services capability.
         </Text>
       )}
       <Paper withBorder radius="md">
