@@ -187,8 +187,8 @@ describe('MSP user: one login, the tenant chosen per request', () => {
 });
 
 describe('auditor: an MSP link with role AUDITOR reads everything and changes nothing', () => {
-  // The authorization server issues no token for link access (an MSP user has no app, and the
-  // consent screen is for tenant admins), so the auditor calls with a personal API token.
+  // With a personal API token here; the same through an OAuth token from the MSP's own app is
+  // in msp-user-token.test.ts.
   it('reads orders, invoices, tickets, usage, SLA and vouchers; every write is refused with permission_denied before the upstream', async () => {
     const msp = await t.world.partner({ capabilities: ['managed_services'] });
     const tenant = await t.world.tenant();
