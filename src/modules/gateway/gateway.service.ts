@@ -23,7 +23,7 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor } from '../../platform/http/request-context.ts';
 import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
-import { ACTIVE_TENANT_HEADER, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
+import { ACTIVE_TENANT_HEADER, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
@@ -342,7 +342,10 @@ export class GatewayService {
       // Partner-level routes: an active partner (or user) whose token scopes cover the permission.
       const d = authz.decide(caller.principal as AuthzPrincipal, null, { tenantId: caller.kind === 'app' ? (authz.snapshot.partners.get(caller.partnerId)?.homeTenantId ?? null) : null });
       if (!d.allow && (d.code === 'partner_inactive' || d.code === 'user_inactive')) this.#refuse(d, st);
-      if (rule.permission && caller.kind === 'app' && !caller.token.scopes.some((s) => s === rule.permission || s === '*' || (s.endsWith('.*') && rule.permission!.startsWith(s.slice(0, -1))))) {
+      // A token's scopes (an app's, or a user's app token) bound the permission; a personal API
+      // token or a session carries none.
+      const scopes = caller.kind === 'app' ? caller.token.scopes : caller.scopes;
+      if (rule.permission && scopes !== null && !anyGrantCovers(scopes, rule.permission)) {
         this.#refuse({ code: 'scope_insufficient', reason: `The token's scopes do not include ${rule.permission}.` }, st);
       }
       return null;
