@@ -3,8 +3,8 @@ import { compact, consentClaims, memberClaims, wholesalerForCustomerClaims, whol
 
 describe('token claims', () => {
   it('partner persona names the partner as actor and bills the customer BAN it chose', () => {
-    const c = consentClaims({ partnerId: 'ptr_1', clientId: 'app_1', delegationId: 'dlg_1', tenantId: 'tnt_1', banNumbers: ['BAN-1', 'BAN-2'], billTo: 'BAN-2' });
-    expect(c).toEqual({ partner_id: 'ptr_1', persona: 'partner', tenant_id: 'tnt_1', customer_ban: ['BAN-1', 'BAN-2'], bill_to: 'BAN-2', act: { sub: 'ptr_1', client_id: 'app_1' }, dlg: 'dlg_1' });
+    const c = consentClaims({ grantId: 'grant-1', partnerId: 'ptr_1', clientId: 'app_1', delegationId: 'dlg_1', tenantId: 'tnt_1', banNumbers: ['BAN-1', 'BAN-2'], billTo: 'BAN-2' });
+    expect(c).toEqual({ partner_id: 'ptr_1', persona: 'partner', tenant_id: 'tnt_1', customer_ban: ['BAN-1', 'BAN-2'], bill_to: 'BAN-2', act: { sub: 'ptr_1', client_id: 'app_1' }, dlg: 'dlg_1', gid: 'grant-1' });
   });
 
   it('wholesaler on its own resources has no actor and no delegation; it bills its own BAN', () => {
@@ -12,6 +12,7 @@ describe('token claims', () => {
     expect(c).toEqual({ partner_id: 'ptr_w', persona: 'wholesaler', tenant_id: 'tnt_home', customer_ban: ['BAN-9'], bill_to: 'BAN-9' });
     expect(c).not.toHaveProperty('act');
     expect(c).not.toHaveProperty('dlg');
+    expect(c).not.toHaveProperty('gid');
   });
 
   it('wholesaler for a resold customer acts on the customer tenant and still bills its own BAN', () => {
@@ -22,9 +23,9 @@ describe('token claims', () => {
     expect(c.act).toEqual({ sub: 'ptr_w', client_id: 'app_w' });
   });
 
-  it('an MSP user of the partner acts as themselves: the partner as actor, no tenant, account or delegation', () => {
-    const c = compact(memberClaims({ partnerId: 'ptr_m', clientId: 'app_m' }));
-    expect(c).toEqual({ partner_id: 'ptr_m', persona: 'msp', act: { sub: 'ptr_m', client_id: 'app_m' } });
+  it('an MSP user of the partner acts as themselves: the partner as actor, no tenant, account or delegation; the grant named', () => {
+    const c = compact(memberClaims({ grantId: 'grant-m', partnerId: 'ptr_m', clientId: 'app_m' }));
+    expect(c).toEqual({ partner_id: 'ptr_m', persona: 'msp', act: { sub: 'ptr_m', client_id: 'app_m' }, gid: 'grant-m' });
   });
 
   it('compact drops members that do not apply', () => {

@@ -1,8 +1,9 @@
 /**
  * The Partnergate claims of an access token (ARCHITECTURE §3, seed 000 AC5): distinct, verifiable
  * claims for the authenticated party (partner_id, client_id, act) and for the customer it acts on
- * (tenant_id, customer_ban), who pays (bill_to), which persona, and the delegation that authorizes
- * it (dlg, checked live at the gateway). Pure: the caller looks the facts up.
+ * (tenant_id, customer_ban), who pays (bill_to), which persona, the delegation that authorizes
+ * it (dlg, checked live at the gateway) and the grant it was issued from (gid: a revoked grant's
+ * tokens are refused at once, checked live too). Pure: the caller looks the facts up.
  *
  * `sub`, `client_id`, `scope`, `aud`, `iss`, `exp`, `iat`, `jti` are set by oidc-provider per
  * RFC 9068: `sub` is the customer admin who consented (authorization code), the MSP user who
@@ -23,9 +24,12 @@ export interface PartnergateClaims {
   act?: { sub: string; client_id: string };
   /** the delegation that authorizes the token */
   dlg?: string;
+  /** the grant (authorization) the token was issued from: absent for client credentials and token exchange */
+  gid?: string;
 }
 
 export interface ConsentFacts {
+  grantId: string;
   partnerId: string;
   clientId: string;
   delegationId: string;
@@ -44,6 +48,7 @@ export function consentClaims(f: ConsentFacts): PartnergateClaims {
     bill_to: f.billTo,
     act: { sub: f.partnerId, client_id: f.clientId },
     dlg: f.delegationId,
+    gid: f.grantId,
   };
 }
 
@@ -88,6 +93,7 @@ export function wholesalerForCustomerClaims(f: ResoldFacts): PartnergateClaims {
 }
 
 export interface MemberFacts {
+  grantId: string;
   partnerId: string;
   clientId: string;
 }
@@ -104,7 +110,13 @@ export function memberClaims(f: MemberFacts): PartnergateClaims {
     tenant_id: null,
     bill_to: null,
     act: { sub: f.partnerId, client_id: f.clientId },
+    gid: f.grantId,
   };
+}
+
+/** Any other token issued from a grant still names it (so revoking the grant refuses it too). */
+export function grantClaim(grantId: string): Pick<PartnergateClaims, 'gid'> {
+  return { gid: grantId };
 }
 
 /** Drop null members so the JWT carries only what applies. */
