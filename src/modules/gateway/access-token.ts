@@ -38,6 +38,8 @@ export interface AccessTokenClaims {
   bill_to?: string;
   persona?: string;
   dlg?: string;
+  /** the grant the token was issued from (refused at once when the grant is revoked) */
+  gid?: string;
   jti?: string;
   exp: number;
   iat?: number;

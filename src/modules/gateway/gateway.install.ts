@@ -37,8 +37,9 @@ export interface InstallGatewayDeps {
  * The gateway service with its token verifier on the authorization server's key store (the
  * JWKS, reloaded when a rotation reaches this instance through the feed, or once per interval
  * for an unknown kid) and the live token state: the authorization server's in-memory set of
- * revoked access tokens (by jti), then the live app index — both O(1), no database read; and the
- * "last use" recorder of delegations (a Map.set per admitted request, flushed in batches).
+ * revoked access tokens (by jti) and grants (by the token's gid), then the live app index — all
+ * O(1), no database read; and the "last use" recorder of delegations (a Map.set per admitted
+ * request, flushed in batches).
  */
 export function createGatewayService(
   d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience' | 'revocations' | 'lastUse'>; apps: Pick<AppsService, 'findClientRecord'> },
@@ -61,7 +62,11 @@ export function createGatewayService(
   }, d.feed);
   const revoked = oauth.revocations;
   const live: LiveTokenState = {
-    check: (claims) => (claims.jti !== undefined && revoked.has(claims.jti) ? 'The access token was revoked.' : appIndex.check(claims)),
+    check: (claims) => {
+      if (claims.jti !== undefined && revoked.has(claims.jti)) return 'The access token was revoked.';
+      if (claims.gid !== undefined && revoked.hasGrant(claims.gid)) return 'The grant this access token was issued from was revoked.';
+      return appIndex.check(claims);
+    },
   };
   return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse });
 }

@@ -339,10 +339,12 @@ export class ConsentService {
     } finally {
       this.#d.feed.kick();
     }
-    await this.deleteGrantsOf(delegationId);
+    await this.deleteGrantsOf(delegationId, reason);
   }
 
-  async deleteGrantsOf(delegationId: string): Promise<void> {
-    for (const { grant_id } of await repo.grantIdsOfDelegation(this.#d.db.kysely, delegationId)) await this.#d.store.deleteGrant(grant_id);
+  /** Revoke the grants behind a consent delegation: refresh tokens gone, access tokens refused by their gid. */
+  async deleteGrantsOf(delegationId: string, reason: string | null): Promise<void> {
+    const why = `the customer disconnected the app${reason ? `: ${reason}` : ''}`;
+    for (const { grant_id } of await repo.grantIdsOfDelegation(this.#d.db.kysely, delegationId)) await this.#d.store.deleteGrant(grant_id, why);
   }
 }

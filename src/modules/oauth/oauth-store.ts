@@ -19,8 +19,12 @@ import { errors as oidcErrors } from 'oidc-provider';
 export interface StoreHooks {
   /** false when a Grant no longer stands (its consent delegation ended): the library then sees no grant. */
   grantIsLive?: (grantId: string) => Promise<boolean>;
-  /** After a grant and everything issued from it were deleted (revocation, replay detection). */
-  grantRevoked?: (grantId: string, reason: string) => Promise<void>;
+  /**
+   * After a grant and everything issued from it were deleted (revocation, replay detection, logout,
+   * the customer's disconnect); `clientId` from the deleted Grant (null when there was none).
+   * Never called by refresh-token rotation, which consumes one refresh token and keeps the grant.
+   */
+  grantRevoked?: (grantId: string, reason: string, clientId: string | null) => Promise<void>;
   /** Answers the `Client` model. */
   findClient?: (clientId: string) => Promise<AdapterPayload | undefined>;
   /** Adjusts a payload before it is stored (e.g. binds a refresh token to a DPoP key). */
@@ -72,13 +76,31 @@ export class OAuthStore {
     return Number(r.numDeletedRows ?? 0);
   }
 
-  /** Delete a grant and everything issued from it (tenant revoked the delegation, app deleted). */
-  async deleteGrant(grantId: string): Promise<void> {
-    await this.#db.kysely
-      .deleteFrom('oauth_store')
-      .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
-      .execute();
+  /**
+   * Delete a grant and everything issued from it. With a reason (the tenant disconnected the app)
+   * the grant counts as revoked: the revocation hook runs, so its access tokens are refused too;
+   * without one (undoing a consent that failed half way, before any token) it is simply gone.
+   */
+  async deleteGrant(grantId: string, reason?: string): Promise<void> {
+    const clientId = reason === undefined ? null : await grantClientId(this.#db, grantId);
+    await deleteGrantRows(this.#db, grantId);
+    if (reason !== undefined) await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
+}
+
+/** The client of a stored Grant, read before it is deleted. */
+async function grantClientId(db: Db, grantId: string): Promise<string | null> {
+  const row = await db.kysely.selectFrom('oauth_store').select('payload').where('model', '=', 'Grant').where('id', '=', grantId).executeTakeFirst();
+  if (!row) return null;
+  const clientId = (JSON.parse(row.payload) as AdapterPayload).clientId;
+  return typeof clientId === 'string' ? clientId : null;
+}
+
+async function deleteGrantRows(db: Db, grantId: string): Promise<void> {
+  await db.kysely
+    .deleteFrom('oauth_store')
+    .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
+    .execute();
 }
 
 class ModelAdapter implements Adapter {
@@ -151,10 +173,12 @@ class ModelAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    const clientId = this.#model === 'Grant' ? await grantClientId(this.#db, id) : null;
     await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('id', '=', id).execute();
-    // The library destroys a Grant when it revokes it (revocation endpoint, replayed code or
-    // refresh token): the consent delegation behind it ends with it.
-    if (this.#model === 'Grant') await this.#hooks.grantRevoked?.(id, 'grant revoked');
+    // The library destroys a Grant only when it revokes it (revocation endpoint, replayed code or
+    // refresh token, logout) — never on refresh rotation: its access tokens are refused and the
+    // consent delegation behind it ends with it.
+    if (this.#model === 'Grant') await this.#hooks.grantRevoked?.(id, 'grant revoked', clientId);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -162,10 +186,8 @@ class ModelAdapter implements Adapter {
   }
 
   async #revokeGrant(grantId: string, reason: string): Promise<void> {
-    await this.#db.kysely
-      .deleteFrom('oauth_store')
-      .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
-      .execute();
-    await this.#hooks.grantRevoked?.(grantId, reason);
+    const clientId = await grantClientId(this.#db, grantId);
+    await deleteGrantRows(this.#db, grantId);
+    await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }

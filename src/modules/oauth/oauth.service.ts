@@ -33,7 +33,7 @@ import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
-import { compact, consentClaims, memberClaims, wholesalerOwnClaims } from './claims.ts';
+import { compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
 import { bindRefreshTokenToDpopKey, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
@@ -101,14 +101,18 @@ export class OAuthService {
     this.store = new OAuthStore(d.db, {
       findClient: (id) => this.#findClient(id),
       grantIsLive: (id) => this.#grantIsLive(id),
-      grantRevoked: (id, reason) => this.#grantRevoked(id, reason),
+      grantRevoked: (id, reason, clientId) => this.#grantRevoked(id, reason, clientId),
       // DPoP (RFC 9449): a refresh token issued with a key-bound access token is bound to that key too.
       beforeUpsert: (model, payload) => {
         if (model === 'RefreshToken') bindRefreshTokenToDpopKey(payload);
       },
     });
-    this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit });
-    this.verifier = new AccessTokenVerifier(this.keys, this.issuer, { now: () => d.clock.now(), isRevoked: (jti) => this.revocations.has(jti) });
+    // A revoked grant is remembered while an access token it issued may live (+ clock tolerance).
+    this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
+    this.verifier = new AccessTokenVerifier(this.keys, this.issuer, {
+      now: () => d.clock.now(),
+      isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
+    });
     this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
     this.lastUse = new DelegationLastUse({ db: d.db, clock: d.clock, onError: (e) => d.onError(e, 'delegation last use') });
     this.consent = new ConsentService({
@@ -371,16 +375,39 @@ export class OAuthService {
   }
 
   /**
-   * The library revoked a grant (the app revoked its token, or a refresh token or code was used
-   * twice): the customer's consent delegation ends with it (RFC 9700 §4.14.2 revokes "the active
-   * refresh token as well as the access authorization grant"), so access tokens carrying its
-   * `dlg` are refused at their next check too.
+   * A grant was revoked or destroyed (the app revoked its refresh token, a refresh token or code
+   * was used twice, logout, the customer disconnected the app): first every access token issued
+   * from it is refused by its `gid` (the revoked set: at once here, within the feed's delivery
+   * time elsewhere, no database read per request) — an MSP member's token has no delegation that
+   * could stop it. Then the customer's consent delegation ends with it (RFC 9700 §4.14.2 revokes
+   * "the active refresh token as well as the access authorization grant"), or the member grant's
+   * mark goes.
    */
-  async #grantRevoked(grantId: string, reason: string): Promise<void> {
+  async #grantRevoked(grantId: string, reason: string, grantClientId: string | null): Promise<void> {
     try {
       const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+      // '' as "now": an expired mark is still the grant's, and goes too.
+      const m = c ? undefined : await repo.findMemberGrant(this.#d.db.kysely, grantId, '');
+      const clientId = c?.client_id ?? m?.client_id ?? grantClientId;
+      if (clientId) {
+        const partnerId = c?.delegation.partner_id ?? m?.partner_id ?? null;
+        const pctx = currentProviderContext();
+        const reqId = pctx?.response.get('x-request-id');
+        await this.revocations
+          .revokeGrant(
+            {
+              requestId: typeof reqId === 'string' && reqId ? reqId : `oauth-${grantId.slice(0, 12)}`,
+              ip: pctx?.ip ?? null,
+              userAgent: pctx?.get('user-agent') || null,
+              // the app, at the token or revocation endpoint; otherwise the system, after the act that ended the grant
+              actor: { type: pctx ? 'app' : 'system', userId: null, partnerId, clientId, agencyId: null },
+            },
+            { grantId, clientId, partnerId, tenantId: c?.delegation.tenant_id ?? null, userId: c?.user_id ?? m?.user_id ?? null, reason },
+          )
+          .catch((e: unknown) => this.#d.onError(e, 'oauth grant revocation (revoked set)'));
+      }
       if (!c) {
-        await this.#memberGrantRevoked(grantId, reason);
+        if (m) await this.#memberGrantRevoked(grantId, m, reason);
         return;
       }
       if (c.delegation.status !== 'active' && c.delegation.status !== 'requested') return;
@@ -391,11 +418,8 @@ export class OAuthService {
     }
   }
 
-  /** A member grant the library revoked: its mark goes (nothing else hangs on it), audited. */
-  async #memberGrantRevoked(grantId: string, reason: string): Promise<void> {
-    // '' as "now": an expired mark is still the grant's, and goes too.
-    const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, '');
-    if (!m) return;
+  /** A member grant the library revoked: its mark goes (its tokens are refused by gid), audited. */
+  async #memberGrantRevoked(grantId: string, m: repo.MemberGrantRecord, reason: string): Promise<void> {
     const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', userId: m.user_id, partnerId: m.partner_id, clientId: m.client_id });
     await mutate(this.#d.db, async (trx) => {
       await repo.deleteMemberGrant(trx, grantId);
@@ -411,7 +435,8 @@ export class OAuthService {
       return compact(consentClaims(facts));
     }
     const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
-    return m ? compact(memberClaims({ partnerId: m.partner_id, clientId: m.client_id })) : undefined;
+    // Neither (no such grant any more): the token still names its grant, so revoking it refuses the token.
+    return m ? compact(memberClaims({ grantId, partnerId: m.partner_id, clientId: m.client_id })) : grantClaim(grantId);
   }
 
   async #consentFacts(grantId: string) {
@@ -420,6 +445,7 @@ export class OAuthService {
     const d = c.delegation;
     const banIds = d.ban_ids ? (JSON.parse(d.ban_ids) as string[]) : null;
     return {
+      grantId,
       partnerId: d.partner_id,
       clientId: c.client_id,
       delegationId: d.id,
@@ -477,7 +503,7 @@ export class OAuthService {
       if (facts) ctx.body = { ...body, ...compact(consentClaims(facts)) };
       else {
         const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
-        if (m) ctx.body = { ...body, ...compact(memberClaims({ partnerId: m.partner_id, clientId: m.client_id })) };
+        if (m) ctx.body = { ...body, ...compact(memberClaims({ grantId, partnerId: m.partner_id, clientId: m.client_id })) };
       }
     }
   }

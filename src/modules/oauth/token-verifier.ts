@@ -1,7 +1,7 @@
 /**
  * Local verification of Partnergate JWT access tokens (RFC 9068) against the published signing
  * keys: signature (kid must be a published key), `typ: at+jwt`, issuer, expiry, and not revoked
- * by `jti` (the in-memory revocation set). No database. Introspection and the token exchange use
+ * by `jti` nor by its grant's `gid` (the in-memory revocation set). No database. Introspection and the token exchange use
  * it; liveness (delegation, app, partner) is checked by their callers.
  */
 import { decodeProtectedHeader, errors as joseErrors, importJWK, jwtVerify, type CryptoKey, type JWTPayload, type KeyObject } from 'jose';
@@ -17,6 +17,8 @@ export interface AccessTokenClaims extends JWTPayload {
   bill_to?: string;
   act?: { sub: string; client_id?: string };
   dlg?: string;
+  /** the grant the token was issued from */
+  gid?: string;
   cnf?: { jkt?: string };
 }
 
@@ -25,8 +27,8 @@ export type VerifiedToken = { ok: true; claims: AccessTokenClaims; kid: string }
 export interface VerifierOptions {
   /** the time expiry is checked against (the server's clock) */
   now?: () => Date;
-  /** true when the token with this jti was revoked */
-  isRevoked?: (jti: string) => boolean;
+  /** true when the token with this jti, or the grant with this gid, was revoked */
+  isRevoked?: (jti: string | undefined, gid: string | undefined) => boolean;
 }
 
 export class AccessTokenVerifier {
@@ -66,7 +68,9 @@ export class AccessTokenVerifier {
         ...(this.#o.now ? { currentDate: this.#o.now() } : {}),
         ...(audience ? { audience } : {}),
       });
-      if (opts.revoked !== 'allow' && typeof payload.jti === 'string' && this.#o.isRevoked?.(payload.jti)) return { ok: false, code: 'invalid_token', reason: 'the token was revoked' };
+      if (opts.revoked !== 'allow' && this.#o.isRevoked?.(typeof payload.jti === 'string' ? payload.jti : undefined, typeof payload.gid === 'string' ? payload.gid : undefined)) {
+        return { ok: false, code: 'invalid_token', reason: 'the token was revoked' };
+      }
       return { ok: true, claims: payload as AccessTokenClaims, kid };
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) return { ok: false, code: 'token_expired', reason: 'the token has expired' };
