@@ -1,6 +1,7 @@
 /**
  * A fresh database per test file: a new SQLite file in a temp dir, or — when DATABASE_URL is
- * set — a new PostgreSQL database created on that server and dropped afterwards.
+ * set, or `postgres: true` whatever it says (suites of several processes on one database) — a new
+ * PostgreSQL database created on that server (else the local one) and dropped afterwards.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,9 +21,9 @@ export interface TestDb {
 
 export const usingPostgres = !!process.env.DATABASE_URL;
 
-export async function createTestDb(opts: { migrate?: boolean } = {}): Promise<TestDb> {
+export async function createTestDb(opts: { migrate?: boolean; postgres?: boolean; poolSize?: number } = {}): Promise<TestDb> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'partnergate-test-'));
-  if (!usingPostgres) {
+  if (!usingPostgres && !opts.postgres) {
     const db = openDatabase({ databaseUrl: null, dataDir });
     if (opts.migrate !== false) await migrateToLatest(db);
     return {
@@ -35,7 +36,7 @@ export async function createTestDb(opts: { migrate?: boolean } = {}): Promise<Te
       },
     };
   }
-  const base = new URL(process.env.DATABASE_URL!);
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const name = `pgt_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();
@@ -43,7 +44,7 @@ export async function createTestDb(opts: { migrate?: boolean } = {}): Promise<Te
   await admin.end();
   const url = new URL(base.toString());
   url.pathname = '/' + name;
-  const db = openDatabase({ databaseUrl: url.toString(), dataDir, poolSize: 5 });
+  const db = openDatabase({ databaseUrl: url.toString(), dataDir, poolSize: opts.poolSize ?? 5 });
   if (opts.migrate !== false) await migrateToLatest(db);
   return {
     db,

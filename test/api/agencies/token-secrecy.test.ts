@@ -4,21 +4,18 @@
  * logger configuration, LOG_LEVEL=trace) on a fresh database; the test drives the whole life of
  * a token over HTTP — creation, use, misuse, rotation, revocation — then scans everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { TEST_SECRET, testConfig } from '../../helpers/config.ts';
+import { testConfig } from '../../helpers/config.ts';
 import { World } from '../../helpers/world.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
+import { startServer, type ServerProcess } from '../../helpers/server-process.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 let db: TestDb;
-let server: ChildProcess;
+let server: ServerProcess;
 let base: string;
-let logs = '';
 let adminApiToken: string;
 let tenantId: string;
 
@@ -35,37 +32,17 @@ beforeAll(async () => {
   adminApiToken = pat.body.token;
   await app.close();
 
-  server = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'serve'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: db.dataDir,
-      SECRET_KEY: TEST_SECRET,
-      SCRYPT_COST: '10',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'trace',
-      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-      ...(process.env.REDIS_URL ? { REDIS_URL } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  server = await startServer({
+    port: 0, // it picks one and names it in its "listening on" line
+    env: { DATA_DIR: db.dataDir, LOG_LEVEL: 'trace', DATABASE_URL: db.databaseUrl, REDIS_URL: process.env.REDIS_URL ? REDIS_URL : null },
+    ready: { log: /listening on 127\.0\.0\.1:(\d+)/ },
+    timeoutMs: 30_000,
   });
-  server.stdout!.on('data', (c: Buffer) => (logs += c.toString()));
-  server.stderr!.on('data', (c: Buffer) => (logs += c.toString()));
-  const until = Date.now() + 30_000;
-  while (!/listening on 127\.0\.0\.1:(\d+)/.test(logs)) {
-    if (Date.now() > until || server.exitCode !== null) throw new Error(`server did not start:\n${logs}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  base = `http://127.0.0.1:${/listening on 127\.0\.0\.1:(\d+)/.exec(logs)![1]}`;
+  base = server.base;
 });
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   await db.drop();
 });
 
@@ -140,9 +117,8 @@ describe('the plaintext agency token', () => {
     expect((await http('GET', '/embed/v1/form', { headers: bearer(second) })).status).toBe(401);
 
     // let the batched last_used_at and the access log reach the database and stdout
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
+    await server.stop();
+    const logs = server.logs;
 
     expect(logs).toMatch(/"reqId"/); // the log really is there, at trace level
     expect(logs).toContain('/embed/v1/form');

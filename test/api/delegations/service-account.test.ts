@@ -1,15 +1,13 @@
 /** `partnergate service-account create` as a real process: the printed token asks the decision engine, and nothing else. */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
+import { testConfig } from '../../helpers/config.ts';
+import { runCli } from '../../helpers/server-process.ts';
 import { Client } from '../../helpers/http.ts';
 import { World } from '../../helpers/world.ts';
 import type { FastifyInstance } from 'fastify';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 let db: TestDb;
 let app: FastifyInstance;
 
@@ -23,15 +21,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: db.dataDir, SECRET_KEY: TEST_SECRET, SCRYPT_COST: '10', ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}) },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[]) => runCli(args, { DATA_DIR: db.dataDir, SCRYPT_COST: '10', DATABASE_URL: db.databaseUrl });
 
 describe('partnergate service-account create', () => {
   it('prints a token that may call authz/check about anyone and nothing else', async () => {

@@ -8,171 +8,50 @@
  * soon as the subscriber reconnects, not at the next poll. Always runs on PostgreSQL + Redis:
  * without DATABASE_URL it creates a fresh database on the local server anyway.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import net from 'node:net';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
-import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
-import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
+import { openDatabase } from '../../../src/platform/db/database.ts';
 import { Redis } from 'ioredis';
 import { redisFactory } from '../../../src/platform/redis.ts';
-import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
+import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { HttpClient, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 import { World, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { inDays } from './helpers.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 /** one Redis key space for the setup app and both processes, apart from every other test */
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
-const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** far above the 1 s the tests allow: a change seen within it came through Redis, not a poll */
 const POLL_MS = '30000';
 
-/** A fresh PostgreSQL database, dropped afterwards — whatever DATABASE_URL says. */
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `pgt2_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_BASE);
-  url.pathname = '/' + name;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+const startInstance = () =>
+  startServer({ env: { DATABASE_URL: database.databaseUrl, REDIS_URL, REDIS_KEY_PREFIX, DATA_DIR: database.dataDir, CHANGE_FEED_POLL_MS: POLL_MS }, timeoutMs: 30_000 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A portal-like client over real HTTP: session cookie and CSRF token. */
-class HttpClient {
-  readonly base: string;
-  cookie = '';
-  csrf = '';
-  constructor(base: string) {
-    this.base = base;
-  }
-  async req(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const h: Record<string, string> = { ...headers };
-    if (this.cookie) h.cookie = this.cookie;
-    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
-    if (body !== undefined) h['content-type'] = 'application/json';
-    const r = await fetch(this.base + url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-    const sc = r.headers.getSetCookie().find((c) => c.startsWith('partnergate_session='));
-    if (sc) this.cookie = sc.split(';')[0];
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
-  }
-  async login(email: string, password: string) {
-    const r = await this.req('POST', '/api/v1/auth/login', { email, password });
-    if (r.status !== 200) throw new Error(`login failed ${r.status} ${JSON.stringify(r.body)}`);
-    this.csrf = r.body.csrf_token;
-    return this;
-  }
-}
-
-interface Server {
-  proc: ChildProcess;
-  base: string;
-  output: string[];
-}
-
-async function startServer(databaseUrl: string, dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const output: string[] = [];
-  const proc = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'serve'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      REDIS_KEY_PREFIX,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SECRET_KEY: TEST_SECRET,
-      LOG_LEVEL: 'silent',
-      SCRYPT_COST: '10',
-      DATA_DIR: dataDir,
-      CHANGE_FEED_POLL_MS: POLL_MS,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${output.join('')}`);
-    try {
-      const r = await fetch(base + '/readyz');
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { proc, base, output };
-}
-
-async function stopServer(s: Server | undefined): Promise<void> {
-  if (!s || s.proc.exitCode !== null) return;
-  const exited = new Promise((r) => s.proc.once('exit', r));
-  s.proc.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (s.proc.exitCode === null) s.proc.kill('SIGKILL');
-}
-
-let database: { url: string; drop: () => Promise<void> };
-let db: Db;
+/** always PostgreSQL, whatever DATABASE_URL says */
+let database: TestDb;
 let setup: FastifyInstance;
-let dataDir: string;
-let one: Server;
-let two: Server;
+let one: ServerProcess;
+let two: ServerProcess;
 let tenant: TestTenant;
 let partner: TestPartner;
 
 beforeAll(async () => {
-  database = await freshPostgres();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'partnergate-2i-'));
-  db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
-  await migrateToLatest(db);
+  database = await createTestDb({ postgres: true, poolSize: 3 });
   // An in-process app only to build the world (tenant, partner, users) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   const world = new World(setup);
   tenant = await world.tenant();
   partner = await world.partner({ capabilities: ['managed_services'] });
-  [one, two] = await Promise.all([startServer(database.url, dataDir), startServer(database.url, dataDir)]);
+  [one, two] = await Promise.all([startInstance(), startInstance()]);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([stopServer(one), stopServer(two)]);
+  await Promise.all([one?.stop(), two?.stop()]);
   await setup?.close();
-  await db?.close();
   await database?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
@@ -239,9 +118,9 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     // A third instance, in this process, whose Redis connections carry a name (to find the
     // subscriber in CLIENT LIST) and reconnect only after 1.5 s, so a change can commit meanwhile.
     const name = `pgt-feed-${process.pid}-${Date.now()}`;
-    const db3 = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 2 });
+    const db3 = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 2 });
     const three = await buildApp({
-      config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, dataDir),
+      config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, database.dataDir),
       db: db3,
       redis: redisFactory(REDIS_URL, { connectionName: name, retryStrategy: () => 1500 }),
       logger: false,

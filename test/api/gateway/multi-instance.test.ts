@@ -10,116 +10,46 @@
  * would pass without any propagation and are kept only as a baseline.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import net from 'node:net';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
-import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
-import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import type { Principal } from '../../../src/platform/http/principal.ts';
-import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
+import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL, type TestApp } from '../../helpers/app.ts';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 import { World, type TestTenant, type TestUser } from '../../helpers/world.ts';
 import { consentClaims, consentedApp, link, mintToken } from './helpers.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 /** one Redis key space for the setup app and both processes, apart from every other test */
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 /** the outbox safety-net poll: far beyond the 1 s bound, so a pass proves the Redis fan-out */
 const CHANGE_FEED_POLL_MS = '30000';
-const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `pggw_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_BASE);
-  url.pathname = '/' + name;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Instance {
-  proc: ChildProcess;
-  base: string;
-  output: string[];
-}
-
-let database: { url: string; drop: () => Promise<void> };
-let dataDir: string;
-let db: Db;
+/** always PostgreSQL, whatever DATABASE_URL says */
+let database: TestDb;
 let setup: FastifyInstance;
 let world: World;
-let one: Instance;
-let two: Instance;
+let one: ServerProcess;
+let two: ServerProcess;
 let publicUrl: string;
 
-async function serve(port: number): Promise<Instance> {
-  const output: string[] = [];
-  const proc = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'serve'], {
-    cwd: root,
+const serve = (port: number) =>
+  startServer({
+    port,
     env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.databaseUrl,
       REDIS_URL,
       REDIS_KEY_PREFIX,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       PUBLIC_URL: publicUrl, // the load balancer's address: one issuer and audience for both
-      SECRET_KEY: TEST_SECRET,
-      LOG_LEVEL: 'silent',
-      SCRYPT_COST: '10',
-      DATA_DIR: dataDir,
+      DATA_DIR: database.dataDir,
       RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }),
       CHANGE_FEED_POLL_MS,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited ${proc.exitCode}: ${output.join('')}`);
-    try {
-      if ((await fetch(base + '/readyz')).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server did not start: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { proc, base, output };
-}
 
-async function call(i: Instance, method: string, url: string, token: string, headers: Record<string, string> = {}, body?: unknown) {
+async function call(i: ServerProcess, method: string, url: string, token: string, headers: Record<string, string> = {}, body?: unknown) {
   const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };
   if (body !== undefined) h['content-type'] = 'application/json';
   const r = await fetch(i.base + url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -161,25 +91,19 @@ async function until(probe: () => Promise<{ status: number; body: { code?: strin
 }
 
 beforeAll(async () => {
-  database = await freshPostgres();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pg-gw-mi-'));
-  db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
-  await migrateToLatest(db);
+  database = await createTestDb({ postgres: true, poolSize: 3 });
   const [p1, p2] = [await freePort(), await freePort()];
   publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl, CHANGE_FEED_POLL_MS }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl, CHANGE_FEED_POLL_MS }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   world = new World(setup);
   [one, two] = [await serve(p1), await serve(p2)];
 }, 180_000);
 
 afterAll(async () => {
-  for (const i of [one, two]) i?.proc.kill('SIGTERM');
-  await Promise.all([one, two].map((i) => (i && i.proc.exitCode === null ? new Promise((r) => i.proc.once('exit', r)) : null)));
+  await Promise.all([one?.stop(), two?.stop()]);
   await setup?.close();
-  await db?.close();
   await database?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const t = () => ({ app: setup, services: setup.services, world }) as unknown as TestApp;

@@ -8,10 +8,9 @@
  *    process, which accepts only what was signed with its own key;
  *  - a route prefix that clashes with Partnergate's own paths stops the process with one line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { testConfig, TEST_SECRET } from '../../helpers/config.ts';
 import { World } from '../../helpers/world.ts';
 import { Client } from '../../helpers/http.ts';
+import { runCli, startServer, type Env, type ServerProcess } from '../../helpers/server-process.ts';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import {
@@ -37,28 +37,7 @@ import {
 } from '../../../src/modules/gateway/index.ts';
 import { apiToken, gw, link } from './helpers.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
-
-function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const cli = (args: string[], env: Env) => runCli(args, { LOG_LEVEL: 'silent', ...env });
 
 /** What the operator's upstream received, and what it made of the assertion. */
 interface Seen {
@@ -194,59 +173,32 @@ describe('GATEWAY_ROUTES from the config file, to an upstream of the operator', 
 
 describe('RESOURCES_UPSTREAM_URL: the reference service as a process of its own (partnergate upstream serve)', () => {
   let testDb: TestDb;
-  let proc: ChildProcess;
-  let output: string[];
+  let reference: ServerProcess;
   let app: FastifyInstance;
   let t: TestApp;
   let base: string;
 
   beforeAll(async () => {
     testDb = await createTestDb();
-    const port = await freePort();
-    output = [];
-    proc = spawn(process.execPath, [path.join(root, 'src/main.ts'), 'upstream', 'serve'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        SECRET_KEY: TEST_SECRET,
-        LOG_LEVEL: 'silent',
-        DATA_DIR: testDb.dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ...(testDb.databaseUrl ? { DATABASE_URL: testDb.databaseUrl } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    reference = await startServer({
+      args: ['upstream', 'serve'],
+      env: { SCRYPT_COST: null, DATA_DIR: testDb.dataDir, DATABASE_URL: testDb.databaseUrl },
+      ready: { path: '/v1/context', status: 401 },
     });
-    proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
-    proc.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
-    base = `http://127.0.0.1:${port}/v1`;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`upstream serve exited ${proc.exitCode}: ${output.join('')}`);
-      try {
-        if ((await fetch(`${base}/context`)).status === 401) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`upstream serve did not start: ${output.join('')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    base = `${reference.base}/v1`;
     const useRedis = !!process.env.REDIS_URL;
     app = await buildApp({ config: testConfig({ RESOURCES_UPSTREAM_URL: base, ...(useRedis ? { REDIS_URL } : {}) }, testDb.dataDir), db: testDb.db, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
     await app.ready();
     t = { app, services: app.services, testDb, world: new World(app), client: () => new Client(app), url: null, close: async () => {} };
   }, 90_000);
   afterAll(async () => {
-    if (proc && proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    }
+    await reference?.stop();
     await app?.close();
     await testDb?.drop();
   });
 
   it('serves the gateway’s requests, and takes only what was signed with the reference service’s own key', async () => {
-    expect(output.join('')).toMatch(/reference resource service listening on http:\/\/127\.0\.0\.1:\d+\/v1/);
+    expect(reference.logs).toMatch(/reference resource service listening on http:\/\/127\.0\.0\.1:\d+\/v1/);
     const p = await t.world.partner({ capabilities: ['managed_services'] });
     const tenant = await t.world.tenant();
     await link(t, p, tenant);
@@ -276,8 +228,7 @@ describe('RESOURCES_UPSTREAM_URL: the reference service as a process of its own 
     const tenant = await t.world.tenant();
     await link(t, p, tenant);
     const token = await apiToken(t, p.staff);
-    proc.kill('SIGTERM');
-    await new Promise((r) => (proc.exitCode === null ? proc.once('exit', r) : r(null)));
+    await reference.stop();
     const r = await gw(t, 'GET', '/resources/v1/context', { token, headers: { 'x-active-tenant-id': tenant.id } });
     expect([r.status, r.body.code]).toEqual([502, 'upstream_unavailable']);
   });

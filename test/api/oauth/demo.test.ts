@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../e2e/helpers/portal.ts';
@@ -16,8 +15,8 @@ import * as oidc from 'openid-client';
 import { authorizeViaHttp, decodeJwt, oidcClient, pkce, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
 import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
 import type { DemoAppInfo } from '../../../src/modules/apps/index.ts';
-import { TEST_SECRET } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
+import { runCli } from '../../helpers/server-process.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../artifacts/screenshots');
 let t: OAuthTestApp;
@@ -169,23 +168,15 @@ describe('the sample partner app', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'oauth-sample-partner-app-secret-rotated.png'), fullPage: true });
 
     // The fix: the CLI puts the derived secret back (the value `seed demo --json` prints).
-    const root = path.resolve(import.meta.dirname, '../../..');
-    const cli = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), 'apps', 'reset-demo-secret', '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATA_DIR: t.testDb.dataDir,
-        SECRET_KEY: TEST_SECRET,
-        PUBLIC_URL: t.url,
-        ...(t.testDb.databaseUrl ? { DATABASE_URL: t.testDb.databaseUrl } : {}),
-        ...(process.env.REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: t.config.redisKeyPrefix } : {}),
-      },
-      timeout: 60_000,
+    const cli = runCli(['apps', 'reset-demo-secret', '--json'], {
+      DATA_DIR: t.testDb.dataDir,
+      PUBLIC_URL: t.url,
+      DATABASE_URL: t.testDb.databaseUrl,
+      ...(process.env.REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: t.config.redisKeyPrefix } : {}),
     });
-    expect(cli.stderr).toBe('');
-    expect(cli.status).toBe(0);
-    expect(JSON.parse(cli.stdout)).toEqual([
+    expect(cli.err).toBe('');
+    expect(cli.code).toBe(0);
+    expect(JSON.parse(cli.out)).toEqual([
       { partner_slug: 'northwind-apps', client_id: northwind.client_id, client_secret: northwind.client_secret, reset: true },
       { partner_slug: 'contoso-wholesale', client_id: apps[1].client_id, client_secret: apps[1].client_secret, reset: false },
       { partner_slug: 'fabrikam-msp', client_id: apps[2].client_id, client_secret: apps[2].client_secret, reset: false },

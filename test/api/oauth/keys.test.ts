@@ -5,8 +5,6 @@
  * the server's token lifetimes — and dropped from /oauth/jwks once that has passed, rotation or
  * not. Both databases.
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -19,8 +17,8 @@ import { ChangeFeed } from '../../../src/platform/events/change-feed.ts';
 import { SigningKeys } from '../../../src/modules/oauth/index.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
+import { runCli } from '../../helpers/server-process.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 let t: OAuthTestApp;
 let w: RegisteredApp;
 
@@ -32,22 +30,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: t.testDb.dataDir,
-      SECRET_KEY: TEST_SECRET,
-      PUBLIC_URL: t.url,
-      ...(t.testDb.databaseUrl ? { DATABASE_URL: t.testDb.databaseUrl } : {}),
-      ...(process.env.REDIS_URL ? { REDIS_URL } : {}),
-    },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[]) =>
+  runCli(args, { DATA_DIR: t.testDb.dataDir, PUBLIC_URL: t.url, DATABASE_URL: t.testDb.databaseUrl, REDIS_URL: process.env.REDIS_URL ? REDIS_URL : null });
 
 async function publishedKids(): Promise<string[]> {
   const r = await fetch(`${t.issuer}/jwks`);

@@ -16,7 +16,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
 import { World, type TestTenant } from '../../helpers/world.ts';
 import { CALLBACK, authorizeViaHttp, decodeJwt, pkce, type OAuthTestApp } from './oauth-helpers.ts';
-import { freePort, startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts';
+import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 
 const useRedis = !!process.env.REDIS_URL;
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${randomBytes(3).toString('hex')}-rs:`;
@@ -30,7 +30,7 @@ let clientId: string;
 let secret: string;
 let tenant: TestTenant;
 
-const serve = () => startServerProcess({ port, dataDir: testDb.dataDir, databaseUrl: testDb.databaseUrl, publicUrl, redisUrl: useRedis ? REDIS_URL : null, redisKeyPrefix: REDIS_KEY_PREFIX });
+const serve = () => startServer({ port, env: { DATA_DIR: testDb.dataDir, DATABASE_URL: testDb.databaseUrl, PUBLIC_URL: publicUrl, REDIS_URL: useRedis ? REDIS_URL : null, REDIS_KEY_PREFIX } });
 const client = () => oidc.discovery(new URL(`${publicUrl}/oauth`), clientId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
 
 beforeAll(async () => {
@@ -52,7 +52,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await stopServerProcess(server);
+  await server?.stop();
   await testDb?.drop();
 });
 
@@ -66,7 +66,7 @@ describe('a restart in the middle of a flow, real processes', () => {
     expect(callback.searchParams.get('code')).toBeTruthy();
     const jwksBefore = await (await fetch(`${publicUrl}/oauth/jwks`)).json();
 
-    await stopServerProcess(server, { hard: true });
+    await server.stop({ hard: true });
     await expect(fetch(`${publicUrl}/readyz`)).rejects.toThrow();
     server = await serve();
 
@@ -76,7 +76,7 @@ describe('a restart in the middle of a flow, real processes', () => {
     expect(decodeJwt(tokens.access_token).payload).toMatchObject({ client_id: clientId, tenant_id: tenant.id, sub: tenant.admin.id });
     expect((await fetch(`${publicUrl}/resources/v1/orders`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).status).toBe(200);
 
-    await stopServerProcess(server, { hard: true });
+    await server.stop({ hard: true });
     server = await serve();
     const refreshed = await oidc.refreshTokenGrant(await client(), tokens.refresh_token!);
     expect(refreshed.access_token).toBeTruthy();

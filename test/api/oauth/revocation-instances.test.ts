@@ -6,55 +6,27 @@
  * request). A restarted instance loads the unexpired revocations at start.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
-import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
-import { migrateToLatest } from '../../../src/platform/db/migrate.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
+import { createTestDb, type TestDb } from '../../helpers/db.ts';
+import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 import { World } from '../../helpers/world.ts';
-import { freePort, startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts';
 
 const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}-rv:`;
-const PG_BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `pgrv_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_BASE);
-  url.pathname = '/' + name;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-let database: { url: string; drop: () => Promise<void> };
-let dataDir: string;
-let db: Db;
+/** always PostgreSQL, whatever DATABASE_URL says */
+let database: TestDb;
 let setup: FastifyInstance;
 let world: World;
 let one: ServerProcess;
 let two: ServerProcess;
 let publicUrl: string;
 
-const serve = (port: number) => startServerProcess({ port, dataDir, databaseUrl: database.url, publicUrl, redisUrl: REDIS_URL, redisKeyPrefix: REDIS_KEY_PREFIX });
-const stop = (i: ServerProcess | undefined) => stopServerProcess(i);
+const serve = (port: number) => startServer({ port, env: { DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, PUBLIC_URL: publicUrl, REDIS_URL, REDIS_KEY_PREFIX } });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -70,24 +42,19 @@ async function context(i: ServerProcess, token: string) {
 }
 
 beforeAll(async () => {
-  database = await freshPostgres();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'pg-rv-mi-'));
-  db = openDatabase({ databaseUrl: database.url, dataDir, poolSize: 3 });
-  await migrateToLatest(db);
+  database = await createTestDb({ postgres: true, poolSize: 3 });
   const [p1, p2] = [await freePort(), await freePort()];
   publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.url, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl }, dataDir), db, redis: redisFactory(REDIS_URL), logger: false });
+  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
   await setup.ready();
   world = new World(setup);
   [one, two] = [await serve(p1), await serve(p2)];
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all([stop(one), stop(two)]);
+  await Promise.all([one?.stop(), two?.stop()]);
   await setup?.close();
-  await db?.close();
   await database?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('access-token revocation across two instances', () => {
@@ -121,7 +88,7 @@ describe('access-token revocation across two instances', () => {
     expect((await form(two, '/token/introspection', auth, { token })).body).toEqual({ active: false });
 
     // A restarted instance loads the revocation at start.
-    await stop(two);
+    await two.stop();
     two = await serve(two.port);
     expect(await context(two, token)).toMatchObject({ status: 401, body: { code: 'invalid_token' } });
     // …and new tokens of the same app still work there.

@@ -6,28 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
+import { ROOT as root, runCli, type Env } from '../../helpers/server-process.ts';
 import { dropAuditGuards, installAuditGuards } from '../../../src/platform/db/migrations/0006-audit-head.ts';
 import { SecretHasher } from '../../../src/platform/crypto.ts';
 
-const root = path.resolve(import.meta.dirname, '../../..');
 let db: TestDb;
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [path.join(root, 'src/main.ts'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: db.dataDir,
-      SECRET_KEY: TEST_SECRET,
-      SCRYPT_COST: '10',
-      ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
-      ...env,
-    },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const cli = (args: string[], env: Env = {}) => runCli(args, { DATA_DIR: db.dataDir, SCRYPT_COST: '10', DATABASE_URL: db.databaseUrl, ...env });
 
 beforeAll(async () => {
   db = await createTestDb({ migrate: false });

@@ -1,0 +1,186 @@
+/**
+ * Partnergate as real processes, for the suites that need more than app.inject (several instances
+ * on one database, a crash, a restart, the real logger, another process's CLI command):
+ *  - startServer: `node src/main.ts serve` (or another long-running command, e.g. `upstream serve`)
+ *    with a given environment on a free port, waited for until it answers, its stdout and stderr
+ *    kept for assertions, then stopped gracefully or killed outright (SIGKILL, like a crash);
+ *  - runCli: a one-shot command (`keys rotate`, `apps reset-demo-secret`, …), run to its end;
+ *  - HttpClient: a portal-like client over real HTTP (session cookie and CSRF token).
+ * A fresh database for such processes, PostgreSQL whatever DATABASE_URL says included, is
+ * createTestDb's (./db.ts).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { TEST_SECRET } from './config.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const MAIN = path.join(ROOT, 'src/main.ts');
+
+/** An environment: a null or undefined value leaves the variable out (also one set by default). */
+export type Env = Record<string, string | null | undefined>;
+
+function environment(...layers: Env[]): Record<string, string> {
+  const merged: Env = Object.assign({}, ...layers);
+  return Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== null && e[1] !== undefined));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerOptions {
+  /** the command line after src/main.ts (default: serve) */
+  args?: string[];
+  /** default: a free port; 0 lets the process pick one (then wait for it with `ready: { log }`) */
+  port?: number;
+  /**
+   * Over the defaults PATH, HOST=127.0.0.1, PORT, SECRET_KEY=TEST_SECRET, LOG_LEVEL=silent and
+   * SCRYPT_COST=10; nothing else of this process's environment is passed on.
+   */
+  env?: Env;
+  /**
+   * Ready once GET `path` answers `status` (default: /readyz answers 200, polled every 100 ms), or
+   * once the output matches `log` (polled every 50 ms), whose first group is then the port.
+   */
+  ready?: { path: string; status: number } | { log: RegExp };
+  /** how long it may take to be ready (default 60 s); it is killed if it is not */
+  timeoutMs?: number;
+}
+
+export class ServerProcess {
+  readonly proc: ChildProcess;
+  /** stdout and stderr as they came */
+  readonly output: string[] = [];
+  port: number;
+  private readonly opts: ServerOptions;
+  private readiness: Promise<void> | undefined;
+
+  constructor(port: number, opts: ServerOptions) {
+    this.port = port;
+    this.opts = opts;
+    this.proc = spawn(process.execPath, [MAIN, ...(opts.args ?? ['serve'])], {
+      cwd: ROOT,
+      env: environment({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10' }, opts.env ?? {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout!.on('data', (b: Buffer) => this.output.push(b.toString()));
+    this.proc.stderr!.on('data', (b: Buffer) => this.output.push(b.toString()));
+  }
+
+  /** http://127.0.0.1:<port> */
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** everything it printed so far */
+  get logs(): string {
+    return this.output.join('');
+  }
+
+  get running(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  /** Resolves once it answers (see ServerOptions.ready); rejects if it exits or times out first. */
+  ready(): Promise<void> {
+    this.readiness ??= this.waitReady();
+    return this.readiness;
+  }
+
+  private async waitReady(): Promise<void> {
+    const what = (this.opts.args ?? ['serve']).join(' ');
+    const probe = this.opts.ready ?? { path: '/readyz', status: 200 };
+    const deadline = Date.now() + (this.opts.timeoutMs ?? 60_000);
+    for (;;) {
+      if (!this.running) throw new Error(`${what} exited ${this.proc.exitCode ?? this.proc.signalCode}: ${this.logs}`);
+      if ('log' in probe) {
+        const m = probe.log.exec(this.logs);
+        if (m) {
+          if (m[1]) this.port = Number(m[1]);
+          return;
+        }
+      } else {
+        try {
+          if ((await fetch(this.base + probe.path)).status === probe.status) return;
+        } catch {
+          // not listening yet
+        }
+      }
+      if (Date.now() > deadline) {
+        this.proc.kill('SIGKILL');
+        throw new Error(`${what} did not start: ${this.logs}`);
+      }
+      await sleep('log' in probe ? 50 : 100);
+    }
+  }
+
+  /** SIGTERM and wait for the exit (SIGKILL after 5 s); `hard: true` kills it outright, like a crash. */
+  async stop(o: { hard?: boolean } = {}): Promise<void> {
+    if (!this.running) return;
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill(o.hard ? 'SIGKILL' : 'SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    if (this.running) {
+      this.proc.kill('SIGKILL');
+      await exited;
+    }
+  }
+}
+
+/** Spawns the process and returns at once: `await s.ready()` before talking to it. */
+export async function spawnServer(opts: ServerOptions = {}): Promise<ServerProcess> {
+  return new ServerProcess(opts.port ?? (await freePort()), opts);
+}
+
+/** Spawns the process and waits until it is ready. */
+export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
+  const s = await spawnServer(opts);
+  await s.ready();
+  return s;
+}
+
+/**
+ * `node src/main.ts <args>` run to its end (at most 60 s), with PATH, SECRET_KEY=TEST_SECRET and
+ * `env` only.
+ */
+export function runCli(args: string[], env: Env = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: environment({ PATH: process.env.PATH ?? '', SECRET_KEY: TEST_SECRET }, env), timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A portal-like client of a server process, over real HTTP: session cookie and CSRF token. */
+export class HttpClient {
+  readonly base: string;
+  cookie = '';
+  csrf = '';
+  constructor(base: string) {
+    this.base = base;
+  }
+  async req(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const h: Record<string, string> = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+    if (body !== undefined) h['content-type'] = 'application/json';
+    const r = await fetch(this.base + url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    const sc = r.headers.getSetCookie().find((c) => c.startsWith('partnergate_session='));
+    if (sc) this.cookie = sc.split(';')[0];
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }
+  async login(email: string, password: string) {
+    const r = await this.req('POST', '/api/v1/auth/login', { email, password });
+    if (r.status !== 200) throw new Error(`login failed ${r.status} ${JSON.stringify(r.body)}`);
+    this.csrf = r.body.csrf_token;
+    return this;
+  }
+}
