@@ -2,8 +2,8 @@
  * The revocation endpoint (RFC 7009): a single JWT access token is revoked by its jti —
  * introspection says inactive and the gateway refuses it (401 invalid_token) on the very next
  * request, while the refresh token and newer access tokens keep working; another client's token
- * is left alone with the same 200; a refresh token revoked here stops refreshing (and ends the
- * grant with its consent). Both databases. (Two server processes: revocation-instances.test.ts.)
+ * is left alone with the same 200; a refresh token revoked here stops refreshing and ends the
+ * grant with its consent (its access tokens refused too: grant-revocation.test.ts). Both databases. (Two server processes: revocation-instances.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
@@ -117,11 +117,13 @@ describe('revoking a refresh token at the endpoint', () => {
     expect(refresh.status).toBe(400);
     expect(refresh.body.error).toBe('invalid_grant');
     expect((await introspect(t, app, tk.refresh_token)).body).toEqual({ active: false });
-    // The library revokes the grant with its refresh token; the consent delegation ends with it,
-    // so the access tokens it issued are refused too.
+    // The library revokes the grant with its refresh token: the access tokens it issued (they name
+    // it as gid) are refused as revoked, and the consent delegation ends with it.
     expect((await introspect(t, app, tk.access_token)).body).toEqual({ active: false });
     const refused = await gateway(tk.access_token);
-    expect(refused.status).toBe(403);
-    expect(refused.body?.code).toBe('delegation_revoked');
+    expect(refused.status).toBe(401);
+    expect(refused.body?.code).toBe('invalid_token');
+    const dlg = decodeJwt(tk.access_token).payload.dlg as string;
+    expect((await t.testDb.db.kysely.selectFrom('delegations').select('status').where('id', '=', dlg).executeTakeFirstOrThrow()).status).toBe('revoked');
   });
 });
