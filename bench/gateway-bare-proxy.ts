@@ -1,5 +1,5 @@
 /**
- * Configuration (b) of bench:gateway: a bare reverse proxy on the same stack as the gateway —
+ * Configuration (b0) of bench:gateway, for reference: a minimal reverse proxy on the gateway's libraries —
  * Fastify, raw bodies, the same undici keep-alive pool and response copying — with no checks at
  * all: /resources/v1/* is forwarded to UPSTREAM (…/v1/*) with the client's headers as they are.
  */

@@ -1,7 +1,11 @@
 /**
  * npm run bench:gateway — what the gateway's checks cost, on this machine, in one go:
  *   (a) the upstream alone (the reference resource service, its own process);
- *   (b) a bare reverse proxy of the same stack in front of it, no checks (bench/gateway-bare-proxy.ts);
+ *   (b) a bare reverse proxy of the same stack in front of it, no checks: the whole Partnergate
+ *       server (every plugin and every-request hook) with one check-free forwarding route
+ *       (bench/gateway-bare-app.ts) — what (c) costs beyond it is what the checks cost;
+ *   (b0) for reference, a minimal Fastify proxy with none of Partnergate's plumbing
+ *       (bench/gateway-bare-proxy.ts): c/b0 also charges the server's own framework to the checks;
  *   (c) the Partnergate gateway (`partnergate serve`, RESOURCES_UPSTREAM_URL → the same upstream)
  *       with every check: token signature (cache), app live, delegation decide() on the live
  *       snapshot, rate limits (per token × class, per partner), signed identity headers, batched
@@ -109,7 +113,7 @@ async function stopAll(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [upPort, barePort, gwPort] = [await freePort(), await freePort(), await freePort()];
+  const [upPort, barePort, bareAppPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const gwUrl = `http://127.0.0.1:${gwPort}`;
   const secret = randomBytes(32).toString('base64url');
   const env: Record<string, string> = {
@@ -212,7 +216,7 @@ async function main(): Promise<void> {
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null };
-  const runs: Record<string, Run[]> = { a_upstream: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_cold: [] };
+  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_cold: [] };
   let coldOffset = 0;
   const run = async (name: string, job: Record<string, unknown>) => {
     const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job })) as Run;
@@ -223,10 +227,13 @@ async function main(): Promise<void> {
     log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s`);
   };
 
-  const bareUrl = `http://127.0.0.1:${barePort}/resources/v1/context`;
+  const minimalUrl = `http://127.0.0.1:${barePort}/resources/v1/context`;
+  const bareUrl = `http://127.0.0.1:${bareAppPort}/bare/v1/context`;
   const gwCtx = `${gwUrl}/resources/v1/context`;
   const auth = { authorization: `Bearer ${hot}` };
-  start('bare proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
+  start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
+  start('bare app proxy', ['bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bareAppPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl });
+  await waitFor(minimalUrl, (st) => st === 401);
   start('gateway', ['src/main.ts', 'serve'], { ...env, PORT: String(gwPort), RESOURCES_UPSTREAM_URL: upstreamUrl });
   await waitFor(bareUrl, (st) => st === 401);
   await waitFor(`${gwUrl}/healthz`, (st) => st === 200);
@@ -234,7 +241,7 @@ async function main(): Promise<void> {
   if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
 
   // warm every process up (JIT, connection pools)
-  for (const [url, headers] of [[`${upstreamUrl}/context`, signed()], [bareUrl, signed()], [gwCtx, auth]] as const) {
+  for (const [url, headers] of [[`${upstreamUrl}/context`, signed()], [minimalUrl, signed()], [bareUrl, signed()], [gwCtx, auth]] as const) {
     await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
   }
   // Interleaved rounds: on a small shared machine the throughput of the same process drifts by
@@ -243,7 +250,8 @@ async function main(): Promise<void> {
   for (let round = 1; round <= ROUNDS; round++) {
     log(`round ${round}/${ROUNDS}`);
     await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
-    await run('b_bare_proxy', { url: bareUrl, headers: signed() }); // signed afresh: an assertion is good for 60 s
+    await run('b0_minimal_proxy', { url: minimalUrl, headers: signed() }); // signed afresh: an assertion is good for 60 s
+    await run('b_bare_proxy', { url: bareUrl, headers: signed() });
     await run('c_gateway_hot', { url: gwCtx, headers: auth });
     await run('c_gateway_cold', { url: gwCtx, headers: {}, tokensFile, tokenOffset: coldOffset });
   }
@@ -262,8 +270,8 @@ async function main(): Promise<void> {
     p99_ms: median(runs[name].map((r) => r.p99_ms)),
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
-  const results = { a_upstream: med('a_upstream'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_cold: med('c_gateway_cold') };
-  const ratios = (name: string) => runs[name].map((r, i) => r.rps / runs.b_bare_proxy[i].rps);
+  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_cold: med('c_gateway_cold') };
+  const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r, i) => r.rps / runs[base][i].rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const b = results.b_bare_proxy.rps;
   const summary = {
@@ -275,6 +283,9 @@ async function main(): Promise<void> {
     cold_ratio: r3(median(ratios('c_gateway_cold'))),
     hot_ratios: ratios('c_gateway_hot').map(r3),
     cold_ratios: ratios('c_gateway_cold').map(r3),
+    minimal_proxy_rps: Math.round(results.b0_minimal_proxy.rps),
+    hot_ratio_vs_minimal: r3(median(ratios('c_gateway_hot', 'b0_minimal_proxy'))),
+    cold_ratio_vs_minimal: r3(median(ratios('c_gateway_cold', 'b0_minimal_proxy'))),
     added_p50_ms: r3(gwLatency.p50_ms - bareLatency.p50_ms),
     bare_p50_1conn_ms: r3(bareLatency.p50_ms),
     gateway_p50_1conn_ms: r3(gwLatency.p50_ms),
@@ -291,11 +302,13 @@ async function main(): Promise<void> {
     [
       `bench:gateway — GET /resources/v1/context, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION} s per configuration (medians), ${cpus().length} CPUs, load average ${summary.loadavg_1m}${USE_REDIS ? ', Redis limiter' : ', in-memory limiter'}`,
       row('(a) upstream alone', results.a_upstream),
-      row('(b) bare reverse proxy', results.b_bare_proxy),
+      row('(b0) minimal Fastify proxy', results.b0_minimal_proxy),
+      row('(b) bare proxy, same stack', results.b_bare_proxy),
       row('(c) gateway, hot token', results.c_gateway_hot),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
       `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
+      `  against the minimal Fastify proxy (b0): hot ${summary.hot_ratio_vs_minimal}, cold ${summary.cold_ratio_vs_minimal}`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
       JSON.stringify(summary),
     ].join('\n') + '\n',
