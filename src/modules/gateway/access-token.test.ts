@@ -1,5 +1,5 @@
 /** Local access-token verification: the token attacks of issue 5, each refused, and the cache. */
-import { generateKeyPairSync, createHmac } from 'node:crypto';
+import { generateKeyPairSync, createHmac, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, type JWK } from 'jose';
 import { AccessTokenVerifier } from './access-token.ts';
@@ -26,6 +26,14 @@ function sign(k: Pair, claims: Record<string, unknown> = {}, header: Record<stri
     .setIssuedAt(iat)
     .setExpirationTime(iat + 600)
     .sign(k.privateKey);
+}
+
+/** A token signed with any header at all (SignJWT refuses some, like crit). */
+function rawSign(k: Pair, header: Record<string, unknown>) {
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${b64(header)}.${b64({ sub: 'app_1', client_id: 'app_1', iss: ISS, aud: AUD, iat: now, exp: now + 600 })}`;
+  const sig = nodeSign('sha256', Buffer.from(input), { key: k.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${sig.toString('base64url')}`;
 }
 
 function b64(o: unknown) {
@@ -95,12 +103,33 @@ describe('AccessTokenVerifier', () => {
       /signature/,
     ],
     ['not a JWT', async () => 'hello.world', /malformed|not valid/],
+    ['a not-yet-valid token (nbf in the future)', async (k: Pair) => sign(k, { nbf: Math.floor(Date.now() / 1000) + 600 }), /not valid yet/],
+    ['a critical header extension', async (k: Pair) => rawSign(k, { alg: 'ES256', typ: 'at+jwt', kid: k.kid, crit: ['x-extension'], 'x-extension': 1 }), /extension/],
+    ['an unencoded payload (b64: false)', async (k: Pair) => sign(k, {}, { b64: true }), /extension/],
+    ['four parts', async (k: Pair) => `${await sign(k)}.AAAA`, /malformed/],
+    [
+      'a signature of the wrong length (DER instead of JOSE form)',
+      async (k: Pair) => {
+        const [h, p] = (await sign(k)).split('.');
+        return `${h}.${p}.${Buffer.alloc(72, 1).toString('base64url')}`;
+      },
+      /signature/,
+    ],
+    ['no issuer', async (k: Pair) => sign(k, { iss: '' }), /issued/],
+    ['an audience list without ours', async (k: Pair) => sign(k, { aud: ['https://a.example', 'https://b.example'] }), /audience/],
   ] as const)('refuses %s', async (_name, make, reason) => {
     const k = await keyPair('k-ec');
     const { v } = verifier(() => [k.jwk]);
     const r = await v.verify(await make(k));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+
+  it('accepts typ written as the media type and an audience list that contains ours', async () => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    expect((await v.verify(await sign(k, {}, { typ: 'application/AT+JWT' }))).ok).toBe(true);
+    expect((await v.verify(await sign(k, { aud: ['https://other.example', AUD] }))).ok).toBe(true);
   });
 
   it('reloads the key set once for an unknown kid, so a rotation fails no request', async () => {
