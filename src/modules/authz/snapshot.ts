@@ -332,23 +332,25 @@ export class AuthzSnapshot {
     const tenant = this.tenant(d.tenantId);
     const origin = ORIGINS.indexOf(d.origin);
     const approverId = origin !== O_WHOLESALE && d.approvedBy ? this.#intern(d.approvedBy) : null;
+    // Field order is memory order: what every decision reads comes first, so it spans two
+    // cache lines rather than three (at 1M delegations each line is a trip to memory).
     const entry: SnapDelegation = {
-      id: d.id,
-      partnerId: partner.id,
-      tenantId: tenant.id,
-      tenant,
-      origin,
-      role: this.role(d.role),
-      scopes: d.scopes ? this.#grants(d.scopes) : null,
-      banIds: d.banIds ? (d.banIds.length > 0 ? d.banIds.map((b) => this.bans.get(b)?.id ?? b) : EMPTY) : null,
-      grant: d.grant && d.grant.length > 0 ? this.#grants(d.grant) : NO_GRANTS,
-      deny: d.deny && d.deny.length > 0 ? this.#grants(d.deny) : NO_GRANTS,
       status: DELEGATION_STATUSES.indexOf(d.status),
       startsMs: toMs(d.startsAt),
       endsMs: toMs(d.endsAt),
-      clientId: d.clientId ? this.#intern(d.clientId) : null,
-      approverId,
       approverActive: approverId === null || this.#approverActive(approverId, tenant.id),
+      origin,
+      tenant,
+      role: this.role(d.role),
+      deny: d.deny && d.deny.length > 0 ? this.#grants(d.deny) : NO_GRANTS,
+      grant: d.grant && d.grant.length > 0 ? this.#grants(d.grant) : NO_GRANTS,
+      banIds: d.banIds ? (d.banIds.length > 0 ? d.banIds.map((b) => this.bans.get(b)?.id ?? b) : EMPTY) : null,
+      scopes: d.scopes ? this.#grants(d.scopes) : null,
+      id: d.id,
+      clientId: d.clientId ? this.#intern(d.clientId) : null,
+      partnerId: partner.id,
+      tenantId: tenant.id,
+      approverId,
     };
     this.delegations.set(d.id, entry);
     if (approverId !== null) {
