@@ -313,16 +313,16 @@ export class AuditBuffer {
         left -= batch.length;
         let n = 0;
         for (const e of batch) n += e.requests;
-        this.#pendingRequests -= n;
         try {
           await this.#log.recordMany(batch);
         } catch (err) {
           // Keep the events for the next attempt rather than dropping them.
           this.#pending.unshift(...batch);
-          this.#pendingRequests += n;
           this.#onError(err);
           return;
         }
+        // Counted as waiting until written: the backlog limit must see a batch in flight.
+        this.#pendingRequests -= n;
       }
     });
     return this.#flushing;
