@@ -12,12 +12,10 @@
 import { loadConfig } from '../src/config/config.ts';
 import { openRuntime } from '../src/cli/runtime.ts';
 import { buildApp } from '../src/app/build-app.ts';
-import { UpstreamPools } from '../src/modules/gateway/index.ts';
+import { UpstreamPools, appendForwardedHeaders, relayResponse, isHopByHopHeader, type HeaderList } from '../src/modules/gateway/index.ts';
 
 const upstream = new URL(process.env.UPSTREAM_URL!);
 const base = upstream.pathname.replace(/\/+$/, '');
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'upgrade', 'te', 'trailer']);
-const SKIP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'trailer', 'upgrade', 'te', 'x-request-id']);
 
 const rt = await openRuntime(loadConfig(process.env, {}));
 const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
@@ -25,13 +23,14 @@ const pools = new UpstreamPools();
 await app.register(async (scope) => {
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // The gateway's own forwarding (gateway.routes.ts) without its checks: the client's headers
+  // pass as they are (the bench's client sends signed identity headers itself), plus the same
+  // request id and X-Forwarded-* fields; the answer is relayed by the same function.
   scope.all('/bare/v1/*', { schema: { hide: true } }, async (req, reply) => {
-    const headers: Record<string, string | string[]> = {};
-    for (const k in req.headers) if (!HOP.has(k) && req.headers[k] !== undefined) headers[k] = req.headers[k] as string;
+    const headers: HeaderList = [];
+    appendForwardedHeaders(req, String(req.id), headers, isHopByHopHeader);
     const res = await pools.request(upstream.origin, { method: req.method, path: base + req.url.slice('/bare/v1'.length), headers, body: Buffer.isBuffer(req.body) ? req.body : null });
-    reply.code(res.statusCode);
-    for (const k in res.headers) if (!SKIP.has(k) && res.headers[k] !== undefined) reply.header(k, res.headers[k]);
-    return reply.send(Buffer.from(await res.body.arrayBuffer()));
+    return relayResponse(reply, res, req.method, null);
   });
 });
 await app.listen({ port: rt.config.port, host: '127.0.0.1' });

@@ -6,17 +6,19 @@
  *       (bench/gateway-bare-app.ts) — what (c) costs beyond it is what the checks cost;
  *   (b0) for reference, a minimal Fastify proxy with none of Partnergate's plumbing
  *       (bench/gateway-bare-proxy.ts): c/b0 also charges the server's own framework to the checks;
- *   (c) the Partnergate gateway (`partnergate serve`, RESOURCES_UPSTREAM_URL → the same upstream)
- *       with every check: token signature (cache), app live, delegation decide() on the live
+ *   (c) the Partnergate gateway (`partnergate serve`, RESOURCES_UPSTREAM_URL → the same upstream;
+ *       the cold path on a second process of the same server, so neither measures the other's
+ *       leftovers) with every check: token signature (cache), app live, delegation decide() on the live
  *       snapshot, rate limits (per token × class, per partner), signed identity headers, batched
  *       audit of every cross-tenant request — with one token repeated (hot path) and with a fresh
  *       token on every request (cold path: one ES256 verification per request).
- * The load generator (autocannon; a sequential hrtime client for 1-connection latency) runs in
- * its own process (bench/gateway-load.ts). All four configurations run in BENCH_ROUNDS interleaved
- * rounds (a, b, c hot, c cold, a, b, …) and the ratios are computed per round and reported as
- * medians: the same process's throughput drifts by tens of percent from minute to minute on a
+ * The load generator (keep-alive connections writing a prepared request each time, the same cost
+ * per request in every configuration; a sequential hrtime client for 1-connection latency) runs
+ * in its own process (bench/gateway-load.ts). All four configurations run in BENCH_ROUNDS interleaved
+ * rounds (a, b, c hot, c cold, a, b, …), each round on fresh proxy processes (see roundServers),
+ * and the ratios are computed per round and reported as medians: the same process's throughput drifts by tens of percent from minute to minute on a
  * small shared machine, and back-to-back pairs cancel that drift. Fresh tokens are never reused
- * across rounds. The route is GET /resources/v1/context, which the
+ * across rounds (a cold run that runs out is left out and counted in `cold_runs_left_out`). The route is GET /resources/v1/context, which the
  * upstream answers from the verified headers alone, so the figures measure the gateway rather
  * than a database query.
  *
@@ -24,7 +26,7 @@
  * JWKS the gateway verifies against) with the claims a consent grant carries; minting 10⁵ of
  * them through the consent flow would measure the authorization server instead.
  *
- * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (5), BENCH_COLD_TOKENS (150,000), BENCH_REDIS=1 to use REDIS_URL for the
+ * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 16,000), BENCH_REDIS=1 to use REDIS_URL for the
  * gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
  */
@@ -33,9 +35,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, sign, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { SignJWT, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { loadConfig } from '../src/config/config.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
@@ -46,9 +48,11 @@ import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const USE_REDIS = process.env.BENCH_REDIS === '1' && !!process.env.REDIS_URL;
-const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? 150_000);
+// Enough fresh tokens for every cold run at up to 16,000 requests/s (a run that runs out says so
+// and is left out of the figures: reused tokens are cached ones).
+const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? ROUNDS * DURATION * 16_000);
 
 const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-gw-'));
@@ -108,12 +112,13 @@ let stopping = false;
 async function stopAll(): Promise<void> {
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
+  // the processes close their servers first (a profiled one writes its profile on exit)
+  for (let i = 0; i < 50 && children.some((c) => c.exitCode === null && c.signalCode === null); i++) await new Promise((r) => setTimeout(r, 100));
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 }
 
 async function main(): Promise<void> {
-  const [upPort, barePort, bareAppPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [upPort, gwPort] = [await freePort(), await freePort()];
   const gwUrl = `http://127.0.0.1:${gwPort}`;
   const secret = randomBytes(32).toString('base64url');
   const env: Record<string, string> = {
@@ -162,34 +167,42 @@ async function main(): Promise<void> {
   const keys = s.oauth.keys;
   const current = keys.current;
   const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
-  const signingKey = await importJWK(priv, current.alg);
   await app.close();
   await db.close();
 
-  const mint = (jti: string) =>
-    new SignJWT({
-      partner_id: applied.partner.id,
-      persona: 'partner',
-      tenant_id: tenant.id,
-      customer_ban: [ban.account_number],
-      bill_to: ban.account_number,
-      act: { sub: applied.partner.id, client_id: partnerApp.id },
-      dlg: dlg.id,
-      scope: 'orders.read orders.create',
-      client_id: partnerApp.id,
-    })
-      .setProtectedHeader({ alg: current.alg, typ: 'at+jwt', kid: current.kid })
-      .setIssuer(`${gwUrl}/oauth`)
-      .setAudience(`${gwUrl}/resources`)
-      .setSubject(tenant.id)
-      .setJti(jti)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(signingKey);
-  const hot = await mint('hot');
+  // Every token has the claims of a consent grant and its own jti. The header and the claims
+  // around the jti are encoded once; each token is signed with node:crypto (a few seconds for
+  // the hundreds of thousands the cold path needs, where jose's SignJWT took minutes).
+  const privateKey = createPrivateKey({ key: priv as NodeJwk, format: 'jwk' });
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const header = b64({ alg: current.alg, typ: 'at+jwt', kid: current.kid });
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    partner_id: applied.partner.id,
+    persona: 'partner',
+    tenant_id: tenant.id,
+    customer_ban: [ban.account_number],
+    bill_to: ban.account_number,
+    act: { sub: applied.partner.id, client_id: partnerApp.id },
+    dlg: dlg.id,
+    scope: 'orders.read orders.create',
+    client_id: partnerApp.id,
+    iss: `${gwUrl}/oauth`,
+    aud: `${gwUrl}/resources`,
+    sub: tenant.id,
+    iat,
+    // long enough for every round of the run (the gateway checks exp on every request)
+    exp: iat + 3600,
+  };
+  const mint = (jti: string) => {
+    const input = `${header}.${b64({ ...claims, jti })}`;
+    const sig = current.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), privateKey);
+    return `${input}.${sig.toString('base64url')}`;
+  };
+  const hot = mint('hot');
   log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
   const lines: string[] = [];
-  for (let i = 0; i < COLD_TOKENS; i++) lines.push(await mint(`cold-${i}`));
+  for (let i = 0; i < COLD_TOKENS; i++) lines.push(mint(`cold-${i}`));
   const tokensFile = path.join(dir, 'tokens.txt');
   writeFileSync(tokensFile, lines.join('\n'));
 
@@ -215,50 +228,96 @@ async function main(): Promise<void> {
   // What (a) and (b) send: the identity headers as the gateway would have signed them (valid 60 s).
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
-  type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null };
+  type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
   const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_cold: [] };
   let coldOffset = 0;
+  let wrapped = 0;
+  let currentRound = 0;
   const run = async (name: string, job: Record<string, unknown>) => {
     const r = (await load({ mode: 'throughput', connections: CONNECTIONS, durationSec: DURATION, ...job })) as Run;
     if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${name}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
-    if (r.tokens_wrapped) log(`  ${name}: ran out of fresh tokens and reused some (raise BENCH_COLD_TOKENS)`);
     if (r.tokens_used) coldOffset += r.tokens_used;
+    if (r.tokens_wrapped) {
+      log(`  ${name}: ran out of fresh tokens and reused some (raise BENCH_COLD_TOKENS); this run is left out`);
+      wrapped++;
+      return;
+    }
+    r.round = currentRound;
     runs[name].push(r);
     log(`  ${name.padEnd(16)} ${Math.round(r.rps)} req/s`);
   };
 
-  const minimalUrl = `http://127.0.0.1:${barePort}/resources/v1/context`;
-  const bareUrl = `http://127.0.0.1:${bareAppPort}/bare/v1/context`;
-  const gwCtx = `${gwUrl}/resources/v1/context`;
   const auth = { authorization: `Bearer ${hot}` };
-  start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(barePort), UPSTREAM_URL: upstreamUrl });
-  start('bare app proxy', ['bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bareAppPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl });
-  await waitFor(minimalUrl, (st) => st === 401);
-  start('gateway', ['src/main.ts', 'serve'], { ...env, PORT: String(gwPort), RESOURCES_UPSTREAM_URL: upstreamUrl });
-  await waitFor(bareUrl, (st) => st === 401);
-  await waitFor(`${gwUrl}/healthz`, (st) => st === 200);
-  const probe = await fetch(gwCtx, { headers: auth });
-  if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
+  // BENCH_GATEWAY_NODE_ARGS: extra Node flags for the gateway processes (e.g. --cpu-prof to profile them)
+  const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-  // warm every process up (JIT, connection pools)
-  for (const [url, headers] of [[`${upstreamUrl}/context`, signed()], [minimalUrl, signed()], [bareUrl, signed()], [gwCtx, auth]] as const) {
-    await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
+  /**
+   * The proxies of one round, each a fresh process, warmed up: (b0), (b), (c) for the hot path
+   * and (c) for the cold path. Fresh every round: a process's JIT and garbage-collector state
+   * moved (b)'s throughput by ±12 % from one process to the next, so one pair of processes for a
+   * whole run made its ratio one draw of that; the median over rounds now spans as many draws.
+   * The cold path has its own (c) process: a stream of one-use tokens leaves its cached tokens
+   * and their 60-second rate-limit windows behind (one process's live heap grew from ~60 MB to
+   * ~370 MB over four cold runs), which the hot path would otherwise carry.
+   */
+  async function roundServers() {
+    const [b0Port, bPort, cPort, cColdPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const procs = [
+      start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(b0Port), UPSTREAM_URL: upstreamUrl }),
+      start('bare app proxy', ['bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl }),
+      // same settings, database and PUBLIC_URL as the tokens name; listening on its own port
+      start('gateway', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
+      start('gateway (cold path)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cColdPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
+    ];
+    const urls = {
+      minimal: `http://127.0.0.1:${b0Port}/resources/v1/context`,
+      bare: `http://127.0.0.1:${bPort}/bare/v1/context`,
+      hot: `http://127.0.0.1:${cPort}/resources/v1/context`,
+      cold: `http://127.0.0.1:${cColdPort}/resources/v1/context`,
+    };
+    await waitFor(urls.minimal, (st) => st === 401);
+    await waitFor(urls.bare, (st) => st === 401);
+    await waitFor(`http://127.0.0.1:${cPort}/healthz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${cColdPort}/healthz`, (st) => st === 200);
+    const probe = await fetch(urls.hot, { headers: auth });
+    if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
+    // warm every process up (JIT, connection pools)
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.cold, auth]] as const) {
+      await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
+    }
+    const stop = async () => {
+      for (const c of procs) if (c.exitCode === null) c.kill('SIGTERM');
+      for (let i = 0; i < 50 && procs.some((c) => c.exitCode === null && c.signalCode === null); i++) await new Promise((r) => setTimeout(r, 100));
+      for (const c of procs) if (c.exitCode === null) c.kill('SIGKILL');
+    };
+    return { urls, stop };
   }
+
+  await load({ mode: 'throughput', url: `${upstreamUrl}/context`, headers: signed(), connections: CONNECTIONS, durationSec: 2 });
   // Interleaved rounds: on a small shared machine the throughput of the same process drifts by
   // tens of percent from one minute to the next, so (b) and (c) are measured back to back in each
   // round and the ratios are taken per round (median reported), not across the whole run.
+  let bareLatency: { p50_ms: number; p99_ms: number } | null = null;
+  let gwLatency: { p50_ms: number; p99_ms: number } | null = null;
   for (let round = 1; round <= ROUNDS; round++) {
+    currentRound = round;
     log(`round ${round}/${ROUNDS}`);
+    const servers = await roundServers();
+    const { urls } = servers;
     await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
-    await run('b0_minimal_proxy', { url: minimalUrl, headers: signed() }); // signed afresh: an assertion is good for 60 s
-    await run('b_bare_proxy', { url: bareUrl, headers: signed() });
-    await run('c_gateway_hot', { url: gwCtx, headers: auth });
-    await run('c_gateway_cold', { url: gwCtx, headers: {}, tokensFile, tokenOffset: coldOffset });
+    await run('b0_minimal_proxy', { url: urls.minimal, headers: signed() }); // signed afresh: an assertion is good for 60 s
+    await run('b_bare_proxy', { url: urls.bare, headers: signed() });
+    await run('c_gateway_hot', { url: urls.hot, headers: auth });
+    await run('c_gateway_cold', { url: urls.cold, headers: {}, tokensFile, tokenOffset: coldOffset });
+    if (round === ROUNDS) {
+      bareLatency = await load({ mode: 'latency', url: urls.bare, headers: signed() });
+      gwLatency = await load({ mode: 'latency', url: urls.hot, headers: auth });
+    }
+    await servers.stop();
   }
-  const bareLatency = await load({ mode: 'latency', url: bareUrl, headers: signed() });
-  const gwLatency = await load({ mode: 'latency', url: gwCtx, headers: auth });
 
   await stopAll();
+  if (!bareLatency || !gwLatency) throw new Error('no latency measured');
 
   const median = (xs: number[]) => {
     const v = [...xs].sort((x, y) => x - y);
@@ -271,7 +330,8 @@ async function main(): Promise<void> {
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
   const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_cold: med('c_gateway_cold') };
-  const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r, i) => r.rps / runs[base][i].rps);
+  // per round: (c) against the (b) of the same round
+  const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const b = results.b_bare_proxy.rps;
   const summary = {
@@ -291,6 +351,7 @@ async function main(): Promise<void> {
     gateway_p50_1conn_ms: r3(gwLatency.p50_ms),
     gateway_p99_1conn_ms: r3(gwLatency.p99_ms),
     rounds: ROUNDS,
+    cold_runs_left_out: wrapped,
     connections: CONNECTIONS,
     duration_s: DURATION,
     redis: USE_REDIS,

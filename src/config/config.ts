@@ -2,8 +2,10 @@
  * The one place that reads process.env (and the optional config file).
  * Returns a frozen, typed Config; a bad value throws ConfigError naming the setting.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 
 export interface GatewayRouteConfig {
   /** The upstream's name: it names the upstream in logs and derives its assertion key (`partnergate gateway upstream-key <name>`). */
@@ -62,6 +64,8 @@ export interface Config {
   gatewayAuditBacklog: number;
   /** How often the gateway writes its batched access events (ms). */
   gatewayAuditFlushMs: number;
+  /** Worker threads that check access-token signatures for the gateway (0: its own thread does). */
+  gatewayVerifyThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -147,9 +151,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
 
   const port = int('PORT', 8080, 0, 65535);
   const host = raw('HOST') ?? '127.0.0.1';
+  const hostProblem = checkHost(host);
+  if (hostProblem) throw new ConfigError('HOST', `${hostProblem}, got ${JSON.stringify(host)}`);
   const publicUrlRaw = url('PUBLIC_URL', ['http:', 'https:']);
   const publicUrl = (publicUrlRaw ?? `http://localhost:${port}`).replace(/\/+$/, '');
   const dataDir = path.resolve(raw('DATA_DIR') ?? './data');
+  const dataDirProblem = checkDataDir(dataDir);
+  if (dataDirProblem) throw new ConfigError('DATA_DIR', dataDirProblem);
   const logLevel = (raw('LOG_LEVEL') ?? 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
@@ -205,6 +213,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     changeFeedPollMs: int('CHANGE_FEED_POLL_MS', 1000, 10, 3_600_000),
     gatewayAuditBacklog: int('GATEWAY_AUDIT_BACKLOG', 100_000, 1, 100_000_000),
     gatewayAuditFlushMs: int('GATEWAY_AUDIT_FLUSH_MS', 250, 10, 600_000),
+    // One core stays the event loop's; the others may check signatures (at most 4 threads).
+    gatewayVerifyThreads: int('GATEWAY_VERIFY_THREADS', Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -243,9 +253,40 @@ export const SETTINGS: Record<string, string> = {
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
   GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): what a crash can lose, and the window in which identical requests become one event.',
+  GATEWAY_VERIFY_THREADS: 'Worker threads that check the signatures of access tokens the gateway has not seen yet, in batches, so a stream of new tokens uses more than one core (default: CPU cores − 1, at most 4; 0 = the gateway\'s own thread checks them).',
   GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };
+
+const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/** An IP literal (v4 or v6, no brackets) or a hostname (RFC 1123 labels, _ allowed as resolvers do; not all-numeric: 999.1.1.1 is no host). */
+function checkHost(host: string): string | null {
+  if (isIP(host)) return null;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  const labels = name.split('.');
+  if (name.length === 0 || name.length > 253 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    return 'must be an IP address (e.g. 127.0.0.1, 0.0.0.0, ::) or a hostname';
+  }
+  return null;
+}
+
+/** DATA_DIR, if it exists, is a folder; if not, the nearest existing parent is one (it is created on start). */
+function checkDataDir(dir: string): string | null {
+  for (let p = dir; ; p = path.dirname(p)) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(p) !== p) continue;
+      if (code === 'ENOTDIR') continue;
+      return `cannot check ${dir} (${code ?? (e as Error).message})`;
+    }
+    if (st.isDirectory()) return null;
+    return p === dir ? `${dir} exists and is not a folder` : `${dir} cannot be created: ${p} is not a folder`;
+  }
+}
 
 function redact(v: string): string {
   return v.replace(/\/\/([^@/]*)@/, '//***@');

@@ -1,9 +1,11 @@
 /** Time comes from here so tests (and pure decisions) can pin it. */
 export interface Clock {
   now(): Date;
+  /** the same instant in epoch milliseconds, without allocating a Date (per-request paths) */
+  nowMs(): number;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = { now: () => new Date(), nowMs: () => Date.now() };
 
 /** A clock tests can move. */
 export class ManualClock implements Clock {
@@ -13,6 +15,9 @@ export class ManualClock implements Clock {
   }
   now(): Date {
     return new Date(this.#t);
+  }
+  nowMs(): number {
+    return this.#t;
   }
   advance(ms: number): void {
     this.#t += ms;

@@ -24,11 +24,23 @@ describe('HmacSha256Key', () => {
   it('equals createHmac for short, 64-byte and long keys, string and Buffer messages', () => {
     for (const key of [Buffer.from('k'), Buffer.alloc(64, 7), Buffer.alloc(100, 9)]) {
       const mac = new HmacSha256Key(key);
-      for (const m of ['', 'v1\n123\nGET\n/v1/orders', 'é'.repeat(300)]) {
+      // the scratch-buffer path, astral characters, and a message too long for it (the fallback)
+      for (const m of ['', 'v1\n123\nGET\n/v1/orders', 'é'.repeat(300), '😀/ü'.repeat(1000), 'x'.repeat(6000)]) {
         expect(mac.digest(m, 'base64url')).toBe(createHmac('sha256', key).update(m).digest('base64url'));
         expect(mac.digest(Buffer.from(m)).equals(createHmac('sha256', key).update(m).digest())).toBe(true);
       }
     }
+  });
+
+  it('keeps each digest its own: later calls, with this key or another, change no earlier result', () => {
+    const a = new HmacSha256Key(Buffer.from('key a'));
+    const b = new HmacSha256Key(Buffer.from('key b'));
+    const first = a.digest('one');
+    const copy = Buffer.from(first);
+    b.digest('two');
+    a.digest('three');
+    expect(first.equals(copy)).toBe(true);
+    expect(a.digest('one').equals(createHmac('sha256', 'key a').update('one').digest())).toBe(true);
   });
 });
 

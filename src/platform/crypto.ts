@@ -123,25 +123,39 @@ export function decryptWithSecret(secret: string, payload: string): string {
  */
 export class HmacSha256Key {
   readonly #ipad: Buffer;
-  readonly #opad: Buffer;
+  /** opad || inner digest: the outer hash's whole input, rewritten per call */
+  readonly #outer: Buffer;
   constructor(key: Buffer) {
     const k = key.length > 64 ? createHash('sha256').update(key).digest() : key;
     this.#ipad = Buffer.alloc(64, 0x36);
-    this.#opad = Buffer.alloc(64, 0x5c);
+    this.#outer = Buffer.alloc(96, 0x5c);
     for (let i = 0; i < k.length; i++) {
       this.#ipad[i] ^= k[i];
-      this.#opad[i] ^= k[i];
+      this.#outer[i] ^= k[i];
     }
   }
   digest(data: string | Buffer): Buffer;
   digest(data: string | Buffer, encoding: 'hex' | 'base64url'): string;
   digest(data: string | Buffer, encoding?: 'hex' | 'base64url'): Buffer | string {
-    const msg = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    const inner = oneShotHash('sha256', Buffer.concat([this.#ipad, msg]), 'buffer');
-    const outer = oneShotHash('sha256', Buffer.concat([this.#opad, inner]), 'buffer');
-    return encoding ? outer.toString(encoding) : outer;
+    let inner: Buffer;
+    // A string that surely fits (UTF-8 takes at most 3 bytes per UTF-16 unit) is encoded
+    // straight behind the ipad in one shared scratch buffer: no allocation but the digest.
+    // Safe to share: hash() is synchronous.
+    if (typeof data === 'string' && data.length * 3 <= SCRATCH_BYTES - 64) {
+      SCRATCH.set(this.#ipad, 0);
+      const n = SCRATCH.write(data, 64, 'utf8');
+      inner = oneShotHash('sha256', SCRATCH.subarray(0, 64 + n), 'buffer');
+    } else {
+      const msg = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      inner = oneShotHash('sha256', Buffer.concat([this.#ipad, msg]), 'buffer');
+    }
+    inner.copy(this.#outer, 64);
+    return encoding ? oneShotHash('sha256', this.#outer, encoding) : oneShotHash('sha256', this.#outer, 'buffer');
   }
 }
+
+const SCRATCH_BYTES = 16 * 1024;
+const SCRATCH = Buffer.alloc(SCRATCH_BYTES);
 
 export class SecretHasher {
   readonly #mac: HmacSha256Key;

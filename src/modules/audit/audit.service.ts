@@ -211,10 +211,19 @@ export interface AccessRequest {
   ip: string | null;
 }
 
+/**
+ * The requests of one grouped event, column by column: times in a double array (unboxed), and
+ * a path or address equal to the one before it kept as that same string — a busy group holds
+ * thousands of requests until the next flush, and per-request objects would all outlive the
+ * young generation.
+ */
 interface AccessGroup {
   ctx: RequestContext;
   entry: AuditEntry;
-  requests: AccessRequest[];
+  ats: number[];
+  ids: string[];
+  paths: string[];
+  ips: (string | null)[];
 }
 
 /** Requests per grouped event at most (a busier group continues in a new event). */
@@ -266,18 +275,32 @@ export class AuditBuffer {
    * when no event with that key waits yet.
    */
   pushGrouped(key: string, request: AccessRequest, create: () => { ctx: RequestContext; entry: AuditEntry }): void {
-    let g = this.#groups.get(key);
-    if (g === undefined) {
-      const c = create();
-      g = { ctx: c.ctx, entry: c.entry, requests: [] };
-      this.#groups.set(key, g);
-    }
-    g.requests.push(request);
+    if (this.addToGroup(key, request.at, request.request_id, request.path, request.ip)) return;
+    const c = create();
+    const g: AccessGroup = { ctx: c.ctx, entry: c.entry, ats: [], ids: [], paths: [], ips: [] };
+    this.#groups.set(key, g);
+    this.#add(key, g, request.at, request.request_id, request.path, request.ip);
+  }
+
+  /** Queue one request into the waiting event with this key; false when there is none (then pushGrouped). */
+  addToGroup(key: string, at: number, requestId: string, path: string, ip: string | null): boolean {
+    const g = this.#groups.get(key);
+    if (g === undefined) return false;
+    this.#add(key, g, at, requestId, path, ip);
+    return true;
+  }
+
+  #add(key: string, g: AccessGroup, at: number, requestId: string, path: string, ip: string | null): void {
+    const n = g.ats.length;
+    g.ats.push(at);
+    g.ids.push(requestId);
+    g.paths.push(n > 0 && g.paths[n - 1] === path ? g.paths[n - 1] : path);
+    g.ips.push(n > 0 && g.ips[n - 1] === ip ? g.ips[n - 1] : ip);
     this.#grouped++;
-    if (g.requests.length >= MAX_GROUPED_REQUESTS) {
+    if (n + 1 >= MAX_GROUPED_REQUESTS) {
       this.#groups.delete(key);
-      this.#grouped -= g.requests.length;
-      this.#pendingRequests += g.requests.length;
+      this.#grouped -= n + 1;
+      this.#pendingRequests += n + 1;
       this.#pending.push(groupEvent(g));
     }
     this.#maybeFlush();
@@ -344,20 +367,25 @@ interface PendingEvent {
 }
 
 function groupEvent(g: AccessGroup): PendingEvent {
-  const rs = g.requests;
-  const first = rs[0];
+  const n = g.ats.length;
+  // Many requests share a millisecond under load: format each instant once.
+  let lastMs = Number.NaN;
+  let lastIso = '';
+  const isoOf = (ms: number) => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = new Date(ms).toISOString())));
+  const requests = new Array<{ at: string; request_id: string; path: string; ip: string | null }>(n);
+  for (let i = 0; i < n; i++) requests[i] = { at: isoOf(g.ats[i]), request_id: g.ids[i], path: g.paths[i], ip: g.ips[i] };
   return {
-    requests: rs.length,
+    requests: n,
     ctx: g.ctx,
-    at: new Date(first.at),
+    at: new Date(g.ats[0]),
     entry: {
       ...g.entry,
       details: {
         ...g.entry.details,
-        count: rs.length,
-        first_at: new Date(first.at).toISOString(),
-        last_at: new Date(rs[rs.length - 1].at).toISOString(),
-        requests: rs.map((r) => ({ at: new Date(r.at).toISOString(), request_id: r.request_id, path: r.path, ip: r.ip })),
+        count: n,
+        first_at: requests[0].at,
+        last_at: requests[n - 1].at,
+        requests,
       },
     },
   };

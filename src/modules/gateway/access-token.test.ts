@@ -1,8 +1,9 @@
 /** Local access-token verification: the token attacks of issue 5, each refused, and the cache. */
 import { generateKeyPairSync, createHmac, sign as nodeSign } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, type JWK } from 'jose';
 import { AccessTokenVerifier } from './access-token.ts';
+import { SignaturePool } from './signature-pool.ts';
 
 const ISS = 'https://pg.example/oauth';
 const AUD = 'https://pg.example/resources';
@@ -40,6 +41,11 @@ function b64(o: unknown) {
   return Buffer.from(JSON.stringify(o)).toString('base64url');
 }
 
+// Every case runs twice: signatures checked on this thread, and on a worker thread.
+const pool = new SignaturePool({ threads: 1 });
+afterAll(() => pool.close());
+let usePool = false;
+
 function verifier(keys: () => JWK[], opts: { now?: () => number; reloadMinIntervalMs?: number } = {}) {
   let loads = 0;
   const v = new AccessTokenVerifier({
@@ -51,11 +57,19 @@ function verifier(keys: () => JWK[], opts: { now?: () => number; reloadMinInterv
     },
     now: opts.now ?? Date.now,
     reloadMinIntervalMs: opts.reloadMinIntervalMs,
+    pool: usePool ? pool : null,
   });
   return { v, loads: () => loads };
 }
 
-describe('AccessTokenVerifier', () => {
+describe.each([
+  ['on this thread', false],
+  ['on a worker thread', true],
+])('AccessTokenVerifier, signatures checked %s', (_where, withPool) => {
+  beforeAll(() => {
+    usePool = withPool;
+  });
+
   it('accepts a well-formed ES256 and EdDSA token and caches it by hash', async () => {
     const [ec, ed] = [await keyPair('k-ec'), await keyPair('k-ed', 'ed')];
     const { v } = verifier(() => [ec.jwk, ed.jwk]);
@@ -117,6 +131,9 @@ describe('AccessTokenVerifier', () => {
     ],
     ['no issuer', async (k: Pair) => sign(k, { iss: '' }), /issued/],
     ['an audience list without ours', async (k: Pair) => sign(k, { aud: ['https://a.example', 'https://b.example'] }), /audience/],
+    ['a padded segment', async (k: Pair) => (await sign(k)).replace('.', '=.'), /malformed/],
+    ['a header that is not a JSON object', async (k: Pair) => `${Buffer.from('[1]').toString('base64url')}.${(await sign(k)).split('.').slice(1).join('.')}`, /malformed/],
+    ['an alg with a line break', async (k: Pair) => rawSign(k, { alg: 'ES256\r\nX-Evil: 1', typ: 'at+jwt', kid: k.kid }), /not accepted/],
   ] as const)('refuses %s', async (_name, make, reason) => {
     const k = await keyPair('k-ec');
     const { v } = verifier(() => [k.jwk]);
@@ -181,9 +198,33 @@ describe('AccessTokenVerifier', () => {
     if (!r.ok) expect(r.reason).toMatch(/expired/);
   });
 
+  it('counts a cache hit only for the very token verified: the same signature on other claims is checked afresh', async () => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    const good = await sign(k);
+    expect((await v.verify(good)).ok).toBe(true);
+    const [h, , s] = good.split('.');
+    const forged = `${h}.${b64({ sub: 'app_1', client_id: 'app_1', partner_id: 'ptr_evil', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 })}.${s}`;
+    expect(v.cached(forged)).toBeUndefined();
+    const r = await v.verify(forged);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/signature/);
+    expect(v.cached(good)).toMatchObject({ claims: { partner_id: 'ptr_1' } });
+  });
+
+  it('checks many tokens at once (one batch for the worker) and tells each apart', async () => {
+    const k = await keyPair('k-ec');
+    const { v } = verifier(() => [k.jwk]);
+    const tokens = await Promise.all(Array.from({ length: 24 }, (_, i) => sign(k, { jti: `batch-${i}` })));
+    const bad = tokens.map((t, i) => (i % 3 === 0 ? t.slice(0, -4) + (t.endsWith('AAAA') ? 'BBBB' : 'AAAA') : t));
+    const results = await Promise.all(bad.map((t) => v.verify(t)));
+    expect(results.map((r) => r.ok)).toEqual(bad.map((_, i) => i % 3 !== 0));
+    expect(pool.threads).toBe(withPool ? 1 : 0); // the worker did check them
+  });
+
   it('keeps the cache bounded', async () => {
     const a = await keyPair('k-a');
-    const v = new AccessTokenVerifier({ issuer: ISS, audience: AUD, jwks: async () => ({ keys: [a.jwk] }), now: Date.now, cacheSize: 3 });
+    const v = new AccessTokenVerifier({ issuer: ISS, audience: AUD, jwks: async () => ({ keys: [a.jwk] }), now: Date.now, cacheSize: 3, pool: usePool ? pool : null });
     for (let i = 0; i < 5; i++) expect((await v.verify(await sign(a, { jti: `j${i}` }))).ok).toBe(true);
     expect(v.cacheSize).toBe(3);
   });

@@ -6,26 +6,34 @@
  *    algorithm are refused before any key is looked at;
  *  - the key comes only from our own JWKS by `kid` — `jku`, `x5u`, `jwk` and `x5c` headers are
  *    never followed; `crit` and `b64` (JWS extensions) are refused;
- *  - the header and payload are decoded by jose; the signature is checked with node:crypto's
- *    synchronous `verify` rather than jose's WebCrypto path, which runs every verification as a
- *    thread-pool job: on this 2-core machine the hand-off cost more than the ES256 math itself
- *    (measured ~525 µs of process CPU per fresh token through WebCrypto against ~130 µs this way);
- *    the registered-claim checks are the ones jose's jwtVerify makes (access-token.test.ts);
+ *  - the header and payload are decoded strictly (base64url without padding, each a JSON object);
+ *    the signature is checked with node:crypto (jws-signature.ts) rather than jose's WebCrypto
+ *    path, which runs every verification as a thread-pool job: on this 2-core machine the
+ *    hand-off cost more than the ES256 math itself (measured ~525 µs of process CPU per fresh
+ *    token through WebCrypto against ~130 µs this way). With a SignaturePool the check runs on
+ *    a worker thread in batches, else on this thread; the registered-claim checks are the ones
+ *    jose's jwtVerify makes (access-token.test.ts);
  *  - `typ` must be `at+jwt` (RFC 9068 §4), `iss` and `aud` must match, `exp`/`nbf` are checked;
  *  - an unknown `kid` triggers one JWKS reload — at most one per `reloadMinIntervalMs` — so a key
  *    rotated in on another instance is picked up without a failed request, while a flood of
  *    made-up kids costs one key-store read per interval (the change feed also reloads the keys
  *    on every rotation, so a flood cannot keep a new key out);
- *  - verified tokens are cached by the SHA-256 of the token, bounded in size, each entry expiring
- *    with its token; a cached token still goes through every live check (revocation,
- *    delegation, rate limit) on every request. Entries signed by a key that leaves the JWKS are
- *    dropped on reload.
+ *  - verified tokens are cached, bounded in size, each entry expiring with its token; a cached
+ *    token still goes through every live check (revocation, delegation, rate limit) on every
+ *    request. The cache is keyed by the token's signature segment (86 characters for ES256/EdDSA:
+ *    a cheap string to hash, unique per token) and a hit counts only when the whole token is
+ *    the one verified, so a token that reuses a signature with another header or payload is
+ *    verified like any new token (hashing the whole token with SHA-256 on every request cost
+ *    more than the rest of the lookup). Entries signed by a key that leaves the JWKS are dropped
+ *    on reload.
  */
-import { createPublicKey, hash as digest, verify as verifySig, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, type JWK, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import { createPublicKey, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
+import type { JWK } from 'jose';
+import { checkJwsSignature } from './jws-signature.ts';
+import type { SignaturePool } from './signature-pool.ts';
 
 export const ALLOWED_ALGS = ['ES256', 'EdDSA'] as const;
-const B64TOKEN = /^[A-Za-z0-9._~+/-]+=*$/;
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
 export interface JsonWebKeySet {
   keys: JWK[];
@@ -53,8 +61,15 @@ export interface AccessTokenClaims {
 }
 
 export interface VerifiedToken {
-  /** SHA-256 of the token (hex): the cache key, and the per-token rate-limit key */
-  hash: string;
+  /** the token itself (a cache hit must be this exact token) */
+  token: string;
+  /**
+   * A short id of the token, unique to it: the first 32 characters (192 bits) of its signature —
+   * the per-token rate-limit key (an ES256/EdDSA signature is never shared by two tokens).
+   */
+  id: string;
+  /** what a consumer derives from the token once and reuses (the gateway's caller); dropped with it */
+  derived?: unknown;
   kid: string;
   claims: AccessTokenClaims;
   scopes: readonly string[];
@@ -74,6 +89,8 @@ export interface AccessTokenVerifierOptions {
   cacheSize?: number;
   reloadMinIntervalMs?: number;
   clockToleranceSec?: number;
+  /** worker threads for signature checks (none: this thread checks them) */
+  pool?: SignaturePool | null;
   onError?: (err: unknown) => void;
 }
 
@@ -89,9 +106,27 @@ function algOf(jwk: JWK): KeyEntry['alg'] | null {
   return null;
 }
 
+/** A JOSE header or JWT claims segment: unpadded base64url of a JSON object; null otherwise. */
+function decodeJsonSegment(segment: string): Record<string, unknown> | null {
+  if (!B64URL.test(segment)) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The signature segment of a compact JWS (after the last dot); null when there is none. */
+function signatureOf(token: string): string | null {
+  const dot = token.lastIndexOf('.');
+  return dot < 0 || dot === token.length - 1 ? null : token.slice(dot + 1);
+}
+
 export class AccessTokenVerifier {
   readonly #o: AccessTokenVerifierOptions;
   readonly #cacheSize: number;
+  /** by the token's signature segment (see signatureOf) */
   readonly #cache = new Map<string, VerifiedToken>();
   #keys = new Map<string, KeyEntry>();
   /** when an unknown kid last triggered a reload (start-up and feed-driven reloads do not count) */
@@ -106,11 +141,6 @@ export class AccessTokenVerifier {
 
   get cacheSize(): number {
     return this.#cache.size;
-  }
-
-  /** Drop a cached token (e.g. revoked by jti elsewhere). */
-  forget(hash: string): void {
-    this.#cache.delete(hash);
   }
 
   clearCache(): void {
@@ -135,8 +165,9 @@ export class AccessTokenVerifier {
           }
         }
         this.#keys = next;
+        this.#o.pool?.setKeys(next);
         this.#loaded = true;
-        for (const [h, t] of this.#cache) if (!next.has(t.kid)) this.#cache.delete(h);
+        for (const [k, t] of this.#cache) if (!next.has(t.kid)) this.#cache.delete(k);
       } catch (err) {
         this.#o.onError?.(err);
       } finally {
@@ -159,19 +190,25 @@ export class AccessTokenVerifier {
     return k;
   }
 
+  /**
+   * The cached verification of a token, synchronously (the gateway's hot path): the token, or
+   * 'expired' (and dropped), or undefined when it is not in the cache — then call verify().
+   */
+  cached(token: string): VerifiedToken | 'expired' | undefined {
+    const key = signatureOf(token);
+    const hit = key === null ? undefined : this.#cache.get(key);
+    if (hit === undefined || hit.token !== token) return undefined;
+    if (this.#o.now() < hit.expMs) return hit;
+    this.#cache.delete(key!);
+    return 'expired';
+  }
+
   /** Verify a bearer token: the cache first, then the signature and claims. */
   async verify(token: string): Promise<TokenCheck> {
-    const now = this.#o.now();
-    const hash = digest('sha256', token, 'hex');
-    const hit = this.#cache.get(hash);
-    if (hit !== undefined) {
-      if (now < hit.expMs) return { ok: true, token: hit, cached: true };
-      this.#cache.delete(hash);
-      return { ok: false, reason: 'The access token has expired.' };
-    }
-    // RFC 6750 §2.1 b64token, checked once per token (a cached token passed it)
-    if (!B64TOKEN.test(token)) return { ok: false, reason: 'The token is malformed.' };
-    const r = await this.#verifySignature(token, hash, now);
+    const hit = this.cached(token);
+    if (hit === 'expired') return { ok: false, reason: 'The access token has expired.' };
+    if (hit !== undefined) return { ok: true, token: hit, cached: true };
+    const r = await this.#verifySignature(token, this.#o.now());
     if (r.ok) this.#remember(r.token);
     return r.ok ? { ok: true, token: r.token, cached: false } : r;
   }
@@ -188,36 +225,34 @@ export class AccessTokenVerifier {
         this.#cache.delete(k.value);
       }
     }
-    this.#cache.set(t.hash, t);
+    this.#cache.set(signatureOf(t.token)!, t);
   }
 
-  async #verifySignature(token: string, hash: string, now: number): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: string }> {
+  async #verifySignature(token: string, now: number): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: string }> {
     // Compact JWS: exactly three parts (RFC 7515 §7.1); a JWE or a detached payload is not a token here.
     const dot1 = token.indexOf('.');
     const dot2 = token.indexOf('.', dot1 + 1);
     if (dot1 <= 0 || dot2 <= dot1 + 1 || dot2 === token.length - 1 || token.indexOf('.', dot2 + 1) !== -1) return { ok: false, reason: 'The token is malformed.' };
-    let header: JWTHeaderParameters;
-    let payload: JWTPayload;
-    try {
-      header = decodeProtectedHeader(token) as JWTHeaderParameters;
-      payload = decodeJwt(token);
-    } catch {
-      return { ok: false, reason: 'The token is malformed.' };
-    }
+    const header = decodeJsonSegment(token.slice(0, dot1));
+    const payload = header === null ? null : decodeJsonSegment(token.slice(dot1 + 1, dot2));
+    if (header === null || payload === null) return { ok: false, reason: 'The token is malformed.' };
     // The allow-list is checked before any key is looked at.
-    if (!(ALLOWED_ALGS as readonly string[]).includes(header.alg as string)) return { ok: false, reason: `The token algorithm ${String(header.alg)} is not accepted.` };
+    if (!(ALLOWED_ALGS as readonly string[]).includes(header.alg as string)) return { ok: false, reason: `The token algorithm is not accepted (only ${ALLOWED_ALGS.join(', ')}).` };
     // Extensions we do not implement must not be ignored (RFC 7515 §4.1.11), nor an unencoded payload (RFC 7797).
     if (header.crit !== undefined || header.b64 !== undefined) return { ok: false, reason: 'The token uses a JWS extension this server does not accept.' };
     if (typeof header.kid !== 'string' || header.kid === '') return { ok: false, reason: 'The token names no signing key (kid).' };
-    const k = await this.#keyFor(header.kid);
+    const k = this.#keys.get(header.kid) ?? (await this.#keyFor(header.kid));
     if (!k) return { ok: false, reason: 'The token was signed with an unknown key.' };
     if (k.alg !== header.alg) return { ok: false, reason: 'The token algorithm does not match its key.' };
     // RFC 9068 §4: typ "at+jwt" (the media type's "application/" prefix may be written).
     const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
     if (typ !== 'at+jwt' && typ !== 'application/at+jwt') return { ok: false, reason: 'The token is not an access token (typ must be at+jwt).' };
-    const sig = Buffer.from(token.slice(dot2 + 1), 'base64url');
-    const data = Buffer.from(token.slice(0, dot2), 'latin1');
-    const valid = k.alg === 'ES256' ? sig.length === 64 && verifySig('sha256', data, { key: k.key, dsaEncoding: 'ieee-p1363' }, sig) : verifySig(null, data, k.key, sig);
+    const sigText = token.slice(dot2 + 1);
+    if (!B64URL.test(sigText)) return { ok: false, reason: 'The token signature is not valid.' };
+    const input = token.slice(0, dot2);
+    const pooled = this.#o.pool?.verify(header.kid, input, sigText) ?? null;
+    let valid = pooled === null ? null : await pooled;
+    if (valid === null) valid = checkJwsSignature(k.alg, k.key, input, Buffer.from(sigText, 'base64url'));
     if (!valid) return { ok: false, reason: 'The token signature is not valid.' };
 
     // Registered claims (RFC 7519 §4.1, RFC 9068 §2.2), the checks jose's jwtVerify makes.
@@ -240,7 +275,7 @@ export class AccessTokenVerifier {
     const bans = cb === undefined ? null : typeof cb === 'string' ? [cb] : cb;
     return {
       ok: true,
-      token: { hash, kid: header.kid, claims: c, scopes: c.scope ? c.scope.split(' ').filter(Boolean) : [], bans, expMs: c.exp * 1000 },
+      token: { token, id: sigText.slice(0, 32), kid: header.kid, claims: c, scopes: c.scope ? c.scope.split(' ').filter(Boolean) : [], bans, expMs: c.exp * 1000 },
     };
   }
 }

@@ -87,6 +87,17 @@ describe('writeSignedIdentity', () => {
     const v = verifyAssertion(key, out, 'GET', '/v1/orders?ban=1', 1_750_000_000_000);
     expect(v.ok && v.identity).toEqual(id);
   });
+
+  it('agrees with them for every shape of identity: one, no or every account, no tenant, no scopes', () => {
+    const key = deriveAssertionKey('w'.repeat(40));
+    const base: GatewayIdentity = { requestId: 'req_2', partnerId: 'ptr_1', userId: 'usr_1', clientId: null, tenantId: 'tnt_1', ban: 'ban_9', bans: ['ban_1'], billTo: null, delegationId: null, scopes: null, persona: 'msp', permission: null };
+    const variants: GatewayIdentity[] = [base, { ...base, bans: [] }, { ...base, bans: null }, { ...base, tenantId: null, bans: null, ban: null }, { ...base, scopes: [] }, { ...base, partnerId: null, persona: null }];
+    for (const id of variants) {
+      const out: Record<string, string | string[]> = {};
+      writeSignedIdentity(out, key, id, 'POST', '/v1/orders', 1_750_000_000_000, null);
+      expect(out).toEqual({ ...identityHeaderValues(id), [ASSERTION_HEADER]: signAssertion(key, id, 'POST', '/v1/orders', 1_750_000_000_000) });
+    }
+  });
 });
 
 describe('per-upstream keys', () => {

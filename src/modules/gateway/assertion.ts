@@ -166,15 +166,65 @@ export function signAssertion(key: Buffer, id: GatewayIdentity, method: string, 
 }
 
 /**
- * The identity headers and their assertion in one pass (the gateway's per-request path): every
- * field encoded once, written into `into` (the upstream request's headers, or a forward-auth
- * answer) together with `x-partnergate-assertion`. Same bytes as identityHeaderValues() +
- * signAssertion().
+ * What an identity contributes to a request beyond its request id: the signed text of the other
+ * 11 fields (each on its own line, in IDENTITY_HEADERS order) and their header name/value pairs.
+ * The same for every request of a caller with the same access, so the gateway keeps it with the
+ * admission it reuses (gateway.service.ts).
+ */
+export interface IdentityParts {
+  /** '\n' + partner id + '\n' + user id + … + '\n' + permission ('' for an absent field) */
+  block: string;
+  /** the non-empty fields as a flat header list: name, value, name, value, … */
+  pairs: string[];
+}
+
+export function identityParts(id: Omit<GatewayIdentity, 'requestId'>): IdentityParts {
+  const pairs: string[] = [];
+  const bans = id.tenantId === null ? '' : id.bans === null ? '*' : id.bans.length === 0 ? '-' : id.bans.length === 1 ? id.bans[0] : id.bans.join(',');
+  const scopes = id.scopes === null ? '' : id.scopes.join(' ');
+  // The fields written out in IDENTITY_HEADERS order (the signing order).
+  const block =
+    '\n' + put(pairs, 'x-partnergate-partner-id', id.partnerId) +
+    '\n' + put(pairs, 'x-partnergate-user-id', id.userId) +
+    '\n' + put(pairs, 'x-partnergate-client-id', id.clientId) +
+    '\n' + put(pairs, 'x-partnergate-tenant-id', id.tenantId) +
+    '\n' + put(pairs, 'x-partnergate-ban', id.ban) +
+    '\n' + put(pairs, 'x-partnergate-bans', bans) +
+    '\n' + put(pairs, 'x-partnergate-bill-to', id.billTo) +
+    '\n' + put(pairs, 'x-partnergate-delegation-id', id.delegationId) +
+    '\n' + put(pairs, 'x-partnergate-scopes', scopes) +
+    '\n' + put(pairs, 'x-partnergate-persona', id.persona) +
+    '\n' + put(pairs, 'x-partnergate-permission', id.permission);
+  return { block, pairs };
+}
+
+/**
+ * The identity headers and their assertion (the gateway's per-request path): appended to `out` —
+ * a flat header list (name, value, name, value, …) as undici takes it — together with
+ * `x-partnergate-assertion`. Same bytes as identityHeaderValues() + signAssertion().
  *
  * `body`: the request body (a Buffer; null or empty = none), or the hex SHA-256 the client
  * declared (forward-auth), or undefined when the caller does not see the body — then the
  * assertion says UNSIGNED-PAYLOAD. Without a body nothing is hashed and nothing allocated.
  */
+export function appendSignedIdentity(out: string[], key: Buffer, id: GatewayIdentity, method: string, path: string, nowMs: number, body?: Buffer | string | null): void {
+  appendSigned(out, key, id.requestId, identityParts(id), method, path, nowMs, body);
+}
+
+/** appendSignedIdentity() with the identity's parts already known (the same bytes). */
+export function appendSigned(out: string[], key: Buffer, requestId: string, parts: IdentityParts, method: string, path: string, nowMs: number, body?: Buffer | string | null): void {
+  const ts = Math.floor(nowMs / 1000);
+  const s = 'v1\n' + ts + '\n' + method.toUpperCase() + '\n' + path + '\n' + put(out, 'x-partnergate-request-id', requestId) + parts.block;
+  const p = parts.pairs;
+  for (let i = 0; i < p.length; i++) out.push(p[i]);
+  let content = '';
+  if (body === undefined) content = UNSIGNED_PAYLOAD;
+  else if (body !== null && body.length > 0) content = typeof body === 'string' ? body : contentSha256(body);
+  if (content !== '') out.push(CONTENT_SHA256_HEADER, content);
+  out.push(ASSERTION_HEADER, `v1.${ts}.${macFor(key).digest(s + '\n' + content, 'base64url')}`);
+}
+
+/** appendSignedIdentity() into a header object (a forward-auth answer, tests). */
 export function writeSignedIdentity(
   into: Record<string, string | string[]>,
   key: Buffer,
@@ -184,19 +234,16 @@ export function writeSignedIdentity(
   nowMs: number,
   body?: Buffer | string | null,
 ): void {
-  const ts = Math.floor(nowMs / 1000);
-  let s = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
-  for (let i = 0; i < FIELDS.length; i++) {
-    const f = FIELDS[i];
-    const v = encodeField(id, f);
-    s += '\n' + v;
-    if (v !== '') into[IDENTITY_HEADERS[f]] = v;
-  }
-  let content = '';
-  if (body === undefined) content = UNSIGNED_PAYLOAD;
-  else if (body !== null && body.length > 0) content = typeof body === 'string' ? body : contentSha256(body);
-  if (content !== '') into[CONTENT_SHA256_HEADER] = content;
-  into[ASSERTION_HEADER] = `v1.${ts}.${macFor(key).digest(s + '\n' + content, 'base64url')}`;
+  const list: string[] = [];
+  appendSignedIdentity(list, key, id, method, path, nowMs, body);
+  for (let i = 0; i < list.length; i += 2) into[list[i]] = list[i + 1];
+}
+
+/** Append a header when it has a value; the value ('' for none) is what the assertion signs. */
+function put(out: string[], name: string, v: string | null): string {
+  if (v === null || v === '') return '';
+  out.push(name, v);
+  return v;
 }
 
 export type AssertionCheck =

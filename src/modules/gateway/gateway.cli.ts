@@ -9,7 +9,7 @@
  *    upstream's name, so the upstream's host never holds the master secret.
  */
 import type { CliExtension } from '../../cli/extensions.ts';
-import { withSecret } from '../../cli/runtime.ts';
+import { listenProblem, withSecret } from '../../cli/runtime.ts';
 import { REFERENCE_UPSTREAM_NAME } from '../../config/config.ts';
 import { buildUpstreamApp } from '../resources/index.ts';
 import { formatUpstreamKey } from './assertion.ts';
@@ -32,9 +32,14 @@ export const upstreamCommand: CliExtension = {
         authenticate: upstreamAuthenticator(upstreamKeyFor(s.config, REFERENCE_UPSTREAM_NAME), s.clock),
         checkBody: referenceBodyCheck,
         bodyLimit: s.config.bodyLimitBytes,
-        logger: process.env.LOG_LEVEL && process.env.LOG_LEVEL !== 'silent' ? { level: process.env.LOG_LEVEL } : false,
+        logger: config.logLevel !== 'silent' ? { level: config.logLevel } : false,
       });
-      await upstream.listen({ port: config.port, host: config.host });
+      try {
+        await upstream.listen({ port: config.port, host: config.host });
+      } catch (e) {
+        await upstream.close();
+        throw listenProblem(e, config) ?? e;
+      }
       const addr = upstream.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       process.stdout.write(`Partnergate reference resource service listening on http://${config.host}:${port}/v1 (set RESOURCES_UPSTREAM_URL on the gateway to it)\n`);

@@ -18,6 +18,7 @@ import { checkBody, defaultAssertionSecret, deriveUpstreamKey, verifyAssertion }
 import { AccessTokenVerifier } from './access-token.ts';
 import { AppStatusIndex } from './app-index.ts';
 import { GatewayService, type GatewayDeps, type LiveTokenState } from './gateway.service.ts';
+import { SignaturePool } from './signature-pool.ts';
 import { registerGatewayRoutes, type RuleDocs } from './gateway.routes.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
@@ -45,6 +46,7 @@ export function createGatewayService(
   d: Omit<GatewayDeps, 'tokens' | 'live'> & { feed: ChangeFeed; oauth: Pick<OAuthService, 'keys' | 'issuer' | 'audience' | 'revocations' | 'lastUse'>; apps: Pick<AppsService, 'findClientRecord'> },
 ): GatewayService {
   const { oauth } = d;
+  const pool = d.config.gatewayVerifyThreads > 0 ? new SignaturePool({ threads: d.config.gatewayVerifyThreads, onError: (e) => d.onError?.(e, 'gateway signature worker') }) : null;
   const tokens = new AccessTokenVerifier({
     issuer: oauth.issuer,
     audience: oauth.audience,
@@ -52,7 +54,8 @@ export function createGatewayService(
       await oauth.keys.reload();
       return oauth.keys.publicJwks();
     },
-    now: () => d.clock.now().getTime(),
+    now: () => d.clock.nowMs(),
+    pool,
     onError: (e) => d.onError?.(e, 'gateway key reload'),
   });
   oauth.keys.onChange(() => void tokens.reloadKeys());
@@ -68,7 +71,7 @@ export function createGatewayService(
       return appIndex.check(claims);
     },
   };
-  return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse });
+  return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse, signaturePool: pool });
 }
 
 /** GATEWAY_ASSERTION_SECRET, or its default derived from SECRET_KEY (which must be resolved by then). */
@@ -85,7 +88,7 @@ export function upstreamKeyFor(config: Pick<Config, 'gatewayAssertionSecret' | '
 
 /** The upstream's side of the assertion: verify it with this upstream's own key. */
 export function upstreamAuthenticator(key: Buffer, clock: Clock): UpstreamAuthenticator {
-  return (headers, method, url) => verifyAssertion(key, headers, method, url, clock.now().getTime());
+  return (headers, method, url) => verifyAssertion(key, headers, method, url, clock.nowMs());
 }
 
 /**

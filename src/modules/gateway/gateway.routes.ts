@@ -15,10 +15,10 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
-import { declaredContentSha256, writeSignedIdentity } from './assertion.ts';
+import { appendSigned, declaredContentSha256, writeSignedIdentity } from './assertion.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
-import { forwardableHeaders, isSkippedResponseHeader, type UpstreamPools } from './proxy.ts';
+import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
 import type { GatewayRule, RouteTable } from './route-table.ts';
 
 export interface RuleDocs {
@@ -91,7 +91,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     if (UNSAFE_PATH.test(path)) return refuse(req, reply, g, rule, st, platformErrors.not_found('No such resource.'));
     let admitted;
     try {
-      admitted = await gateway.admit(g, rule, st);
+      const a = gateway.admit(g, rule, st);
+      admitted = a instanceof Promise ? await a : a;
     } catch (e) {
       if (e instanceof AppError) return refuse(req, reply, g, rule, st, e);
       throw e;
@@ -99,16 +100,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     const up = upstreamOf(rule);
     if (up === null) return refuse(req, reply, g, rule, st, E.upstream_unavailable('The upstream service is not running.'));
     const upstreamPath = up.basePath + path.slice(rule.prefix.length) + (query ? '?' + query : '');
-    const headers = forwardableHeaders(req.headers);
-    headers['x-request-id'] = g.requestId;
-    headers['x-forwarded-for'] = req.ip;
-    headers['x-forwarded-proto'] = req.protocol;
-    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
-    writeSignedIdentity(headers, rule.upstream.assertionKey, admitted.identity, req.method, upstreamPath, d.clock.now().getTime(), Buffer.isBuffer(req.body) ? req.body : null);
+    const body = Buffer.isBuffer(req.body) ? req.body : null;
+    const headers: HeaderList = [];
+    appendForwardedHeaders(req, g.requestId, headers);
+    appendSigned(headers as string[], rule.upstream.assertionKey, g.requestId, admitted.parts, req.method, upstreamPath, d.clock.nowMs(), body);
 
     let res;
     try {
-      res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body: Buffer.isBuffer(req.body) ? req.body : null });
+      res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body });
     } catch (e) {
       const code = (e as { code?: string }).code ?? '';
       const err = code.includes('TIMEOUT') ? E.upstream_timeout('The upstream service did not answer in time.') : E.upstream_unavailable('The upstream service could not be reached.');
@@ -117,21 +116,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       gateway.audit(g, rule, st, err.status);
       return sendProblem(reply, req, err);
     }
-    reply.code(res.statusCode);
-    const rh = res.headers;
-    for (const name in rh) {
-      const v = rh[name];
-      if (v !== undefined && !isSkippedResponseHeader(name)) reply.header(name, v);
-    }
-    for (const k in admitted.rateHeaders) reply.header(k, admitted.rateHeaders[k]);
     gateway.audit(g, rule, st, res.statusCode);
-    const len = Number(rh['content-length']);
-    if (req.method === 'HEAD') {
-      await res.body.dump();
-      return reply.send();
-    }
-    if (len >= 0 && len <= 256 * 1024) return reply.send(Buffer.from(await res.body.arrayBuffer()));
-    return reply.send(res.body);
+    return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
 
   async function forwardAuth(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -168,7 +154,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       const a = await gateway.admit(g, m.rule, st);
       const out: Record<string, string> = {};
       // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
-      writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.now().getTime(), declaredContentSha256(h) ?? undefined);
+      writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.nowMs(), declaredContentSha256(h) ?? undefined);
       reply.headers(out);
       for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
       gateway.audit(g, m.rule, st, 200);

@@ -12,8 +12,9 @@
  *   rateLimit    → per token × route class, then per partner (shared limiter)
  *   → identity   → the verified identity forwarded (and signed) to the upstream
  *
- * Nothing here reads the database for a partner app's token: the snapshot and the token cache
- * answer. API tokens and portal sessions are looked up like on the portal API.
+ * Nothing here reads the database for an access token or a personal API token: the snapshot,
+ * the verified-token cache and the API-token index answer. Only a portal session (the portal's
+ * own calls) is looked up like on the portal API.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config/config.ts';
@@ -25,10 +26,9 @@ import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type Rat
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
 import { ACTIVE_TENANT_HEADER, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
-import type { Principal } from '../../platform/http/principal.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
-import type { GatewayIdentity } from './assertion.ts';
+import { identityParts, type GatewayIdentity, type IdentityParts } from './assertion.ts';
 import type { GatewayRule } from './route-table.ts';
 import { checkDpopProof, DpopReplayCache } from './dpop.ts';
 
@@ -42,7 +42,7 @@ export interface GatewayDeps {
   config: Config;
   clock: Clock;
   authz: AuthzService;
-  identity: Pick<IdentityService, 'authenticateBearer' | 'authenticateSession' | 'verifyCsrf'>;
+  identity: Pick<IdentityService, 'apiTokens' | 'authenticateSession' | 'verifyCsrf'>;
   rateLimiter: RateLimiter;
   audit: AuditLog;
   /** access-token verification; null until an authorization server is configured */
@@ -51,6 +51,8 @@ export interface GatewayDeps {
   /** notes the delegation of each admitted request for "last use" (in memory; flushed in batches elsewhere) */
   lastUse?: { note(delegationId: string): void } | null;
   onError?: (err: unknown, what: string) => void;
+  /** the worker threads checking token signatures, closed with the gateway */
+  signaturePool?: { close(): Promise<void> } | null;
 }
 
 /** The request as the pipeline sees it (a proxied request or a forward-auth check). */
@@ -74,6 +76,8 @@ export interface GatewayState {
   partnerId: string | null;
   tenantId: string | null;
   ban: string | null;
+  /** the billing accounts the admitted access covers (null: every account of the tenant) */
+  bans: readonly string[] | null;
   delegationId: string | null;
   permission: string | null;
   /** a partner acting on a customer tenant (audited), or a refusal between known parties */
@@ -83,23 +87,70 @@ export interface GatewayState {
 
 export interface Admitted {
   identity: GatewayIdentity;
+  /** the identity's signed text and headers but for the request id (see appendSigned) */
+  parts: IdentityParts;
   rateHeaders: Record<string, string>;
 }
 
+/** Who acts, derived once from a verified token's claims (kept on the token: claims never change). */
+type DerivedCaller = { caller: Caller; actor: Actor };
+
+/**
+ * A caller's rate-limit keys and limits by route class, built on first use: the first class
+ * inline (most tokens use one), others in a map made when a second class shows up.
+ */
+interface RateLimits {
+  cls: string | null;
+  reqs: RateLimitRequest[] | null;
+  more: Map<string, RateLimitRequest[]> | null;
+}
+
+function newRateLimits(): RateLimits {
+  return { cls: null, reqs: null, more: null };
+}
+
+type Billing = { persona: string | null; billTo: string | null };
+
+/**
+ * A token caller's last admitted request: what #target, #authorize and #billing answered, and
+ * what they answered it on (the snapshot version, the tenant header and the query), valid until
+ * the access's own end. Reused while nothing of that changed (see #admitCaller).
+ */
+interface Admission {
+  rule: GatewayRule;
+  header: string | string[] | undefined;
+  query: string;
+  version: number;
+  fromMs: number;
+  untilMs: number;
+  target: AuthzTarget;
+  allowed: Allowed | null;
+  billing: Billing;
+  st: Pick<GatewayState, 'tenantId' | 'ban' | 'delegationId' | 'bans' | 'crossTenant'>;
+  /** the identity's parts, worked out on the first request that reuses this admission */
+  parts: IdentityParts | null;
+}
+
+type Credential = { kind: 'jwt' | 'pat' | 'session'; token: string; dpop?: boolean };
+
 type Caller =
-  | { kind: 'app'; token: VerifiedToken; principal: AppPrincipal; partnerId: string; rateKey: string; limits: Map<string, RateLimitRequest[]> }
+  | { kind: 'app'; token: VerifiedToken; principal: AppPrincipal; partnerId: string; rateKey: string; limits: RateLimits; admission: Admission | null; admitted: number }
   | {
       kind: 'user';
-      /** the portal principal (API token or session); null for a partnerless app token */
-      user: Principal | null;
+      /** an app's access token acting as a user (not a session or a personal API token) */
+      fromAppToken: boolean;
+      /** the tenant acted on when the request names none: a session's or API token's user with one tenant and no partner */
+      defaultTenant: string | null;
       principal: UserPrincipal;
       partnerId: string | null;
       rateKey: string;
       scopes: readonly string[] | null;
       /** the tenant a partnerless app token is for */
       claimTenant: string | null;
-      /** rate-limit keys and limits by route class, built on first use */
-      limits: Map<string, RateLimitRequest[]>;
+      limits: RateLimits;
+      admission: Admission | null;
+      /** requests admitted so far (the admission is kept from the second on) */
+      admitted: number;
     };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -120,8 +171,20 @@ export class GatewayService {
   readonly #limits: Record<string, number>;
   readonly #dpopReplay = new DpopReplayCache();
   readonly #auditBacklogLimit: number;
-  /** callers derived from verified (cached) tokens; dropped with the token */
-  readonly #callers = new WeakMap<VerifiedToken, { caller: Caller; actor: Actor }>();
+  /** the last access event's group key and what it was built from (see #groupKey) */
+  readonly #lastGroup: { rule: GatewayRule | null; actor: Actor | null; tenantId: string | null; partnerId: string | null; ban: string | null; bans: readonly string[] | null; status: number; decision: string; delegationId: string | null; userAgent: string | null; key: string } = {
+    rule: null,
+    actor: null,
+    tenantId: null,
+    partnerId: null,
+    ban: null,
+    bans: null,
+    status: 0,
+    decision: '',
+    delegationId: null,
+    userAgent: null,
+    key: '',
+  };
   /** RateLimit-Policy field values by class and limit */
   readonly #policyFields = new Map<string, { policy: string; name: string }>();
 
@@ -138,14 +201,19 @@ export class GatewayService {
 
   async close(): Promise<void> {
     await this.auditBuffer.close();
+    await this.#d.signaturePool?.close();
   }
 
   newState(): GatewayState {
-    return { actor: { type: 'anonymous', userId: null, partnerId: null, clientId: null, agencyId: null }, partnerId: null, tenantId: null, ban: null, delegationId: null, permission: null, crossTenant: false, refusal: null };
+    return { actor: { type: 'anonymous', userId: null, partnerId: null, clientId: null, agencyId: null }, partnerId: null, tenantId: null, ban: null, bans: null, delegationId: null, permission: null, crossTenant: false, refusal: null };
   }
 
-  /** The whole pipeline for one request and its route rule. Throws an AppError refusal. */
-  async admit(req: GatewayRequest, rule: GatewayRule, st: GatewayState): Promise<Admitted> {
+  /**
+   * The whole pipeline for one request and its route rule. Throws an AppError refusal (or
+   * returns a promise that rejects with one). A cached partner-app token with the in-memory
+   * limiter goes through every step synchronously: no promise, no microtask on the hot path.
+   */
+  admit(req: GatewayRequest, rule: GatewayRule, st: GatewayState): Admitted | Promise<Admitted> {
     st.permission = rule.permission;
     // Access events wait in memory for their batch; when the database has not taken them for a
     // long while, serve nothing rather than serve unaudited (fail closed).
@@ -153,38 +221,96 @@ export class GatewayService {
       throw E.audit_backlog_full('The access log cannot be written right now, so the request was not served. Try again shortly.', { headers: { 'retry-after': '5' } });
     }
     const credential = this.#credential(req);
-    const caller = await this.#authenticate(req, credential, st);
-    const target = this.#target(req, caller, st);
-    const allowed = this.#authorize(caller, rule, target, st);
-    const billing = this.#billing(caller, allowed, target);
-    const rateHeaders = await this.#rateLimit(caller, rule);
+    const caller = this.#authenticateCached(credential, st) ?? this.#authenticate(req, credential, st);
+    return caller instanceof Promise ? caller.then((c) => this.#admitCaller(req, rule, st, c)) : this.#admitCaller(req, rule, st, caller);
+  }
+
+  #admitCaller(req: GatewayRequest, rule: GatewayRule, st: GatewayState, caller: Caller): Admitted | Promise<Admitted> {
+    let target: AuthzTarget;
+    let allowed: Allowed | null;
+    let billing: Billing;
+    const header = req.headers[ACTIVE_TENANT_HEADER];
+    const m = caller.admission;
+    const version = this.#d.authz.snapshot.version;
+    const now = m === null ? 0 : this.#d.clock.nowMs();
+    if (m !== null && m.rule === rule && m.header === header && m.query === req.query && m.version === version && now < m.untilMs && now >= m.fromMs) {
+      // The same question as the caller's last admitted request, on a snapshot nothing has changed
+      // in since (every change bumps its version), before any time limit of that access: decide()
+      // is pure, so its answer is the same. Token revocation, the app and the rate limits are
+      // still checked on this request like on every other.
+      ({ target, allowed, billing } = m);
+      st.tenantId = m.st.tenantId;
+      st.ban = m.st.ban;
+      st.delegationId = m.st.delegationId;
+      st.bans = m.st.bans;
+      st.crossTenant = m.st.crossTenant;
+    } else {
+      target = this.#target(req, caller, st);
+      allowed = this.#authorize(caller, rule, target, st);
+      billing = this.#billing(caller, allowed, target);
+      // Kept from a token's second admitted request on: a token used once (a stream of new tokens)
+      // keeps no more than it needs.
+      if ((caller.kind === 'app' || caller.fromAppToken) && caller.admitted++ > 0) {
+        const d = allowed?.delegationId ? this.#d.authz.snapshot.delegations.get(allowed.delegationId) : undefined;
+        caller.admission = {
+          rule,
+          header,
+          query: req.query,
+          version,
+          // an access through a delegation holds inside the delegation's window only
+          fromMs: allowed?.delegationId ? (d?.startsMs ?? Number.POSITIVE_INFINITY) : Number.NEGATIVE_INFINITY,
+          untilMs: allowed?.delegationId ? (d?.endsMs ?? 0) : Number.POSITIVE_INFINITY,
+          target,
+          allowed,
+          billing,
+          st: { tenantId: st.tenantId, ban: st.ban, delegationId: st.delegationId, bans: st.bans, crossTenant: st.crossTenant },
+          parts: null,
+        };
+      }
+    }
+    const kept = caller.admission !== null && caller.admission.target === target ? caller.admission : null;
+    const rate = this.#rateLimit(caller, rule);
+    if (rate instanceof Promise) return rate.then((h) => this.#admitted(req, rule, caller, target, allowed, billing, h, kept));
+    return this.#admitted(req, rule, caller, target, allowed, billing, rate, kept);
+  }
+
+  #admitted(req: GatewayRequest, rule: GatewayRule, caller: Caller, target: AuthzTarget, allowed: Allowed | null, billing: Billing, rateHeaders: Record<string, string>, kept: Admission | null): Admitted {
     if (allowed?.delegationId) this.#d.lastUse?.note(allowed.delegationId);
-    return {
-      rateHeaders,
-      identity: {
-        requestId: req.requestId,
-        partnerId: caller.partnerId,
-        userId: caller.principal.userId ?? null,
-        clientId: caller.kind === 'app' ? caller.principal.clientId : null,
-        tenantId: allowed?.tenantId ?? null,
-        ban: target.ban ?? null,
-        bans: allowed ? allowed.bans : null,
-        billTo: billing.billTo,
-        delegationId: allowed?.delegationId ?? null,
-        scopes: caller.kind === 'app' ? caller.token.scopes : caller.scopes,
-        persona: billing.persona,
-        permission: rule.permission,
-      },
+    const identity: GatewayIdentity = {
+      requestId: req.requestId,
+      partnerId: caller.partnerId,
+      userId: caller.principal.userId ?? null,
+      clientId: caller.kind === 'app' ? caller.principal.clientId : null,
+      tenantId: allowed?.tenantId ?? null,
+      ban: target.ban ?? null,
+      bans: allowed ? allowed.bans : null,
+      billTo: billing.billTo,
+      delegationId: allowed?.delegationId ?? null,
+      scopes: caller.kind === 'app' ? caller.token.scopes : caller.scopes,
+      persona: billing.persona,
+      permission: rule.permission,
     };
+    // The signed text and headers of everything but the request id: the same for every request
+    // of a kept admission, so worked out once for it.
+    let parts: IdentityParts;
+    if (kept !== null) parts = kept.parts ??= identityParts(identity);
+    else parts = identityParts(identity);
+    return { rateHeaders, identity, parts };
   }
 
   // ---- credential ---------------------------------------------------------------------------
 
-  #credential(req: GatewayRequest): { kind: 'jwt' | 'pat' | 'session'; token: string; dpop?: boolean } {
+  #credential(req: GatewayRequest): Credential {
     const h = req.headers.authorization;
     if (h !== undefined) {
       // The scheme by prefix; the token's characters are checked only before a signature check
-      // (a token already in the verified cache is known to be well formed).
+      // (a token already in the verified cache is known to be well formed). "Bearer <token>" as
+      // clients write it is taken as it is (nothing to trim); anything else the long way.
+      const last = h.charCodeAt(h.length - 1);
+      if (h.startsWith('Bearer ') && h.length <= 8199 && h.charCodeAt(7) > 32 && h.charCodeAt(7) < 127 && last > 32 && last < 127) {
+        const token = h.slice(7);
+        return token.startsWith('pgpat_') ? { kind: 'pat', token } : { kind: 'jwt', token, dpop: false };
+      }
       const sp = h.indexOf(' ');
       const scheme = sp > 0 ? h.slice(0, sp).toLowerCase() : '';
       const token = sp > 0 ? h.slice(sp + 1).trim() : '';
@@ -203,36 +329,71 @@ export class GatewayService {
 
   // ---- authenticate -------------------------------------------------------------------------
 
-  async #authenticate(req: GatewayRequest, c: { kind: 'jwt' | 'pat' | 'session'; token: string; dpop?: boolean }, st: GatewayState): Promise<Caller> {
+  /**
+   * The hot path of authentication: a bearer JWT already verified on this instance, not bound
+   * to a key, whose live state (revocation, app) is in memory. Anything else → null, and
+   * #authenticate does the whole work.
+   */
+  #authenticateCached(c: Credential, st: GatewayState): Caller | null {
+    if (c.kind !== 'jwt' || c.dpop === true) return null;
+    const t = this.#d.tokens?.cached(c.token);
+    if (t === undefined || t === 'expired' || t.claims.cnf?.jkt !== undefined) return null;
+    const live = this.#d.live ? this.#d.live.check(t.claims) : null;
+    if (live === null) return this.#appCaller(t, st);
+    if (typeof live === 'string') throw identityErrors.invalid_token(live, { headers: { 'www-authenticate': bearerChallenge('invalid_token', live) } });
+    return null; // the live state is being loaded: the slow path waits for it
+  }
+
+  async #authenticate(req: GatewayRequest, c: Credential, st: GatewayState): Promise<Caller> {
     if (c.kind === 'jwt') {
       const tokens = this.#d.tokens;
       if (!tokens) throw identityErrors.invalid_token('No authorization server is configured to verify access tokens.', { headers: { 'www-authenticate': bearerChallenge('invalid_token') } });
       const r = await tokens.verify(c.token);
       if (!r.ok) throw identityErrors.invalid_token(r.reason, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.reason) } });
       const t = r.token;
-      await this.#proofOfPossession(req, c.token, t, c.dpop === true);
+      if (t.claims.cnf?.jkt !== undefined || c.dpop === true) await this.#proofOfPossession(req, c.token, t, c.dpop === true);
       const live = this.#d.live ? this.#d.live.check(t.claims) : null;
       const refused = live !== null && typeof live === 'object' ? await live : live;
       if (refused) throw identityErrors.invalid_token(refused, { headers: { 'www-authenticate': bearerChallenge('invalid_token', refused) } });
       return this.#appCaller(t, st);
     }
-    const r = c.kind === 'pat' ? await this.#d.identity.authenticateBearer(c.token) : await this.#d.identity.authenticateSession(c.token);
+    if (c.kind === 'pat') return this.#apiTokenCaller(c.token, st);
+    // A portal session (the portal's own calls through the gateway) is read like on the portal API.
+    const r = await this.#d.identity.authenticateSession(c.token);
     if (!r.ok) {
       if (r.code === 'user_inactive') throw authzErrors.user_inactive(r.detail);
-      const err = c.kind === 'pat' ? identityErrors.invalid_token : identityErrors.session_expired;
-      throw err(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
+      throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
     }
     const p = r.principal;
-    if (c.kind === 'session' && !SAFE_METHODS.has(req.method)) {
+    if (!SAFE_METHODS.has(req.method)) {
       const csrf = req.headers['x-csrf-token'];
       if (!this.#d.identity.verifyCsrf(p, typeof csrf === 'string' ? csrf : undefined)) {
         throw identityErrors.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
       }
     }
     const partnerId = p.partner?.partnerId ?? null;
-    st.actor = { type: c.kind === 'pat' ? 'api_token' : 'user', userId: p.userId, partnerId, clientId: null, agencyId: null };
+    st.actor = { type: 'user', userId: p.userId, partnerId, clientId: null, agencyId: null };
     st.partnerId = partnerId;
-    return { kind: 'user', user: p, principal: { type: 'user', userId: p.userId }, partnerId, rateKey: `u:${p.userId}`, scopes: null, claimTenant: null, limits: new Map() };
+    const defaultTenant = p.tenants.length === 1 && !p.partner ? p.tenants[0].tenantId : null;
+    // Limited per credential, like an access token: each session.
+    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: p.userId }, partnerId, rateKey: `s:${p.sessionId ?? p.userId}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
+  }
+
+  /**
+   * A personal API token (automation, MSP scripts): the token from the in-memory index, its user
+   * and memberships from the authz snapshot — no database read per request.
+   */
+  #apiTokenCaller(token: string, st: GatewayState): Caller {
+    const v = this.#d.identity.apiTokens.verify(token);
+    if (!v.ok) throw identityErrors.invalid_token(v.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', v.detail) } });
+    const u = this.#d.authz.snapshot.users.get(v.token.userId);
+    if (u === undefined || !u.active) throw authzErrors.user_inactive('The user account of this API token is disabled.');
+    const partnerId = u.partner?.id ?? null;
+    st.actor = { type: 'api_token', userId: u.id, partnerId, clientId: null, agencyId: null };
+    st.partnerId = partnerId;
+    const defaultTenant = u.partner === null && u.tenants !== null && u.tenants.size === 1 ? u.tenants.keys().next().value! : null;
+    // Limited per credential, like an access token: each API token.
+    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: u.id }, partnerId, rateKey: `k:${v.token.id}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
   }
 
   /** A key-bound token needs the DPoP scheme and a proof by that key; an unbound one must not claim DPoP. */
@@ -244,7 +405,7 @@ export class GatewayService {
     if (!dpop) throw refuse('The token is bound to a key (DPoP): send it as "Authorization: DPoP <token>" with a DPoP proof.');
     const proof = req.headers.dpop;
     if (typeof proof !== 'string') throw refuse('Send one DPoP proof in the DPoP header.');
-    const why = await checkDpopProof(proof, { method: req.method, htu: (req.origin ?? this.#d.config.publicUrl) + req.path, accessToken: token, jkt, now: this.#d.clock.now().getTime(), replay: this.#dpopReplay });
+    const why = await checkDpopProof(proof, { method: req.method, htu: (req.origin ?? this.#d.config.publicUrl) + req.path, accessToken: token, jkt, now: this.#d.clock.nowMs(), replay: this.#dpopReplay });
     if (why) throw refuse(why);
   }
 
@@ -253,27 +414,27 @@ export class GatewayService {
    * change) and reused: no per-request objects or key strings for the hot path.
    */
   #appCaller(t: VerifiedToken, st: GatewayState): Caller {
-    let m = this.#callers.get(t);
+    let m = t.derived as DerivedCaller | undefined;
     if (m === undefined) {
       m = this.#deriveAppCaller(t);
-      this.#callers.set(t, m);
+      t.derived = m;
     }
     st.actor = m.actor;
     if (m.caller.partnerId !== null) st.partnerId = m.caller.partnerId;
     return m.caller;
   }
 
-  #deriveAppCaller(t: VerifiedToken): { caller: Caller; actor: Actor } {
+  #deriveAppCaller(t: VerifiedToken): DerivedCaller {
     const c = t.claims;
     const userId = c.sub.startsWith('usr_') ? c.sub : null;
-    const rateKey = `t:${t.hash.slice(0, 32)}`;
+    const rateKey = `t:${t.id}`;
     if (!c.partner_id) {
       // A token of no partner: a person using an app on their own tenant (customer persona).
       if (!userId) throw identityErrors.invalid_token('The token names no partner and no user.', { headers: { 'www-authenticate': bearerChallenge('invalid_token') } });
       const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes };
       return {
         actor: { type: 'app', userId, partnerId: null, clientId: c.client_id, agencyId: null },
-        caller: { kind: 'user', user: null, principal: p, partnerId: null, rateKey, scopes: t.scopes, claimTenant: c.tenant_id ?? null, limits: new Map() },
+        caller: { kind: 'user', fromAppToken: true, defaultTenant: null, principal: p, partnerId: null, rateKey, scopes: t.scopes, claimTenant: c.tenant_id ?? null, limits: newRateLimits(), admission: null, admitted: 0 },
       };
     }
     if (c.persona === 'msp' && userId !== null && c.dlg === undefined) {
@@ -284,7 +445,7 @@ export class GatewayService {
       const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes, partnerId: c.partner_id };
       return {
         actor: { type: 'app', userId, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
-        caller: { kind: 'user', user: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, limits: new Map() },
+        caller: { kind: 'user', fromAppToken: true, defaultTenant: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 },
       };
     }
     // The acting party is the app (RFC 9068 `sub` is the customer who consented, or the app).
@@ -300,7 +461,7 @@ export class GatewayService {
     };
     return {
       actor: { type: 'app', userId: null, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
-      caller: { kind: 'app', token: t, principal, partnerId: c.partner_id, rateKey, limits: new Map() },
+      caller: { kind: 'app', token: t, principal, partnerId: c.partner_id, rateKey, limits: newRateLimits(), admission: null, admitted: 0 },
     };
   }
 
@@ -316,18 +477,21 @@ export class GatewayService {
       tenantId = header;
     } else if (caller.kind === 'app') {
       tenantId = caller.principal.tenantId ?? null;
-    } else if (caller.user === null) {
+    } else if (caller.fromAppToken) {
       tenantId = caller.claimTenant;
-    } else if (caller.user.tenants.length === 1 && !caller.user.partner) {
-      tenantId = caller.user.tenants[0].tenantId; // one tenant and no partner: no choice to make
+    } else {
+      tenantId = caller.defaultTenant; // one tenant and no partner: no choice to make
     }
-    if (caller.kind === 'user' && caller.user === null && caller.claimTenant !== null && tenantId !== caller.claimTenant) {
+    if (caller.kind === 'user' && caller.fromAppToken && caller.claimTenant !== null && tenantId !== caller.claimTenant) {
       throw authzErrors.delegation_not_found('The token is not for this tenant.');
     }
     let ban: string | null = null;
-    if (req.query !== '' && req.query.includes('ban=')) {
-      const v = new URLSearchParams(req.query).get('ban');
-      if (v) ban = v;
+    if (req.query !== '') {
+      // The whole query, decoded as the upstream decodes it: `%62an=` names a billing account as
+      // surely as `ban=`, and a second `ban` could be the one an upstream reads.
+      const named = new URLSearchParams(req.query).getAll('ban');
+      if (named.length > 1) throw E.ban_ambiguous('Name at most one billing account (ban) per request.');
+      if (named.length === 1 && named[0] !== '') ban = named[0];
     }
     st.tenantId = tenantId;
     st.ban = ban;
@@ -354,6 +518,7 @@ export class GatewayService {
     if (!d.allow) this.#refuse(d, st);
     st.tenantId = d.tenantId;
     st.delegationId = d.delegationId;
+    st.bans = d.bans;
     st.crossTenant = d.via === 'delegation';
     return d;
   }
@@ -382,7 +547,7 @@ export class GatewayService {
    * is billed), a link as `msp`; the partner's own tenant as `wholesaler` or `partner`; a member
    * as `customer`. A `bill_to` claim must name a BAN the relationship allows.
    */
-  #billing(caller: Caller, a: Allowed | null, target: AuthzTarget): { persona: string | null; billTo: string | null } {
+  #billing(caller: Caller, a: Allowed | null, target: AuthzTarget): Billing {
     if (!a) return { persona: caller.kind === 'app' ? 'partner' : null, billTo: null };
     const snap = this.#d.authz.snapshot;
     let persona: string;
@@ -419,25 +584,39 @@ export class GatewayService {
    * decision (one Lua script with Redis): admitted only when both limits admit, and a refusal by
    * one uses up nothing of the other. Memory limiters answer without a promise.
    */
-  async #rateLimit(caller: Caller, rule: GatewayRule): Promise<Record<string, string>> {
+  #rateLimit(caller: Caller, rule: GatewayRule): Record<string, string> | Promise<Record<string, string>> {
     const cls = rule.rateClass;
-    let reqs = caller.limits.get(cls);
-    if (reqs === undefined) {
+    const l = caller.limits;
+    let reqs = l.cls === cls ? l.reqs : (l.more?.get(cls) ?? null);
+    if (reqs === null) {
       reqs = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 }];
       if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 });
-      caller.limits.set(cls, reqs);
+      if (l.cls === null) {
+        l.cls = cls;
+        l.reqs = reqs;
+      } else (l.more ??= new Map()).set(cls, reqs);
     }
     const limiter = this.#d.rateLimiter;
-    let ds: RateLimitDecision[];
-    try {
-      ds = limiter.consumeAllSync ? limiter.consumeAllSync(reqs) : await limiter.consumeAll(reqs);
-    } catch (err) {
-      if (err instanceof RateLimitStoreError) {
-        throw platformErrors.rate_limiter_unavailable('The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.', { headers: { 'retry-after': '1' } });
+    if (limiter.consumeAllSync) {
+      let ds: RateLimitDecision[];
+      try {
+        ds = limiter.consumeAllSync(reqs);
+      } catch (err) {
+        throw limiterFailure(err);
       }
-      throw err;
+      return this.#rateVerdict(cls, reqs, ds);
     }
-    const refused = ds[0].allowed ? (ds.length > 1 && !ds[1].allowed ? 1 : -1) : 0;
+    return limiter.consumeAll(reqs).then(
+      (ds) => this.#rateVerdict(cls, reqs, ds),
+      (err: unknown) => {
+        throw limiterFailure(err);
+      },
+    );
+  }
+
+  #rateVerdict(cls: string, reqs: RateLimitRequest[], ds: RateLimitDecision[]): Record<string, string> {
+    // The refusal reported is the one that lasts longer: a request is admitted only once both admit.
+    const refused = ds[0].allowed ? (ds.length > 1 && !ds[1].allowed ? 1 : -1) : ds.length > 1 && !ds[1].allowed && ds[1].retryAfterSec > ds[0].retryAfterSec ? 1 : 0;
     if (refused < 0) {
       const d = ds[0];
       let f = this.#policyFields.get(cls + ':' + d.limit);
@@ -465,26 +644,85 @@ export class GatewayService {
    */
   audit(req: GatewayRequest, rule: GatewayRule | null, st: GatewayState, status: number): void {
     if (!st.crossTenant || st.tenantId === null) return;
-    const a = st.actor;
-    const route = rule ? rule.method + ' ' + rule.pattern : req.method + ' ' + req.path;
     const decision = st.refusal ?? 'allowed';
     const ua = req.headers['user-agent'];
     const userAgent = typeof ua === 'string' ? ua : null;
-    const key = `${st.tenantId}|${st.partnerId}|${a.type}|${a.userId}|${a.clientId}|${st.ban}|${route}|${status}|${decision}|${st.delegationId}|${userAgent}`;
-    this.auditBuffer.pushGrouped(key, { at: this.#d.clock.now().getTime(), request_id: req.requestId, path: req.path, ip: req.ip }, () => ({
+    const at = this.#d.clock.nowMs();
+    const key = this.#groupKey(req, rule, st, status, decision, userAgent);
+    if (this.auditBuffer.addToGroup(key, at, req.requestId, req.path, req.ip)) return;
+    const request = { at, request_id: req.requestId, path: req.path, ip: req.ip };
+    const a = st.actor;
+    const route = rule ? rule.method + ' ' + rule.pattern : req.method + ' ' + req.path;
+    this.auditBuffer.pushGrouped(key, request, () => ({
       ctx: { requestId: req.requestId, ip: req.ip, userAgent, actor: a },
       entry: {
         action: 'gateway.request',
         tenantId: st.tenantId,
         partnerId: st.partnerId,
-        ban: st.ban,
+        // the account the request names, else the one account the access covers
+        ban: st.ban ?? (st.bans !== null && st.bans.length === 1 ? st.bans[0] : null),
         targetType: 'route',
         targetId: route,
         outcome: status >= 500 ? 'failure' : st.refusal !== null || status >= 400 ? 'denied' : 'success',
-        details: { method: req.method, path: req.path, status, decision, permission: st.permission, delegation_id: st.delegationId },
+        // bans (admitted requests): the accounts the access covers ('*': every account of the tenant)
+        details: { method: req.method, path: req.path, status, decision, permission: st.permission, delegation_id: st.delegationId, ...(st.refusal === null ? { bans: st.bans ?? '*' } : {}) },
       },
     }));
   }
+
+  /**
+   * What the requests of one access event share, as a map key. A caller repeating its last
+   * request (same actor object — one per verified token — rule, tenant, account, status, …)
+   * gets the same key string back without building it again.
+   */
+  #groupKey(req: GatewayRequest, rule: GatewayRule | null, st: GatewayState, status: number, decision: string, userAgent: string | null): string {
+    const k = this.#lastGroup;
+    if (
+      rule !== null &&
+      k.rule === rule &&
+      k.actor === st.actor &&
+      k.tenantId === st.tenantId &&
+      k.partnerId === st.partnerId &&
+      k.ban === st.ban &&
+      sameList(k.bans, st.bans) &&
+      k.status === status &&
+      k.decision === decision &&
+      k.delegationId === st.delegationId &&
+      k.userAgent === userAgent
+    ) {
+      return k.key;
+    }
+    const a = st.actor;
+    const route = rule ? rule.method + ' ' + rule.pattern : req.method + ' ' + req.path;
+    const key = `${st.tenantId}|${st.partnerId}|${a.type}|${a.userId}|${a.clientId}|${st.ban}|${st.bans === null ? '*' : st.bans.join(',')}|${route}|${status}|${decision}|${st.delegationId}|${userAgent}`;
+    k.rule = rule;
+    k.actor = a;
+    k.tenantId = st.tenantId;
+    k.partnerId = st.partnerId;
+    k.ban = st.ban;
+    k.bans = st.bans;
+    k.status = status;
+    k.decision = decision;
+    k.delegationId = st.delegationId;
+    k.userAgent = userAgent;
+    k.key = key;
+    return key;
+  }
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A store failure is the limiter being unavailable — never a 429; anything else is a bug. */
+function limiterFailure(err: unknown): unknown {
+  if (err instanceof RateLimitStoreError) {
+    return platformErrors.rate_limiter_unavailable('The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.', { headers: { 'retry-after': '1' } });
+  }
+  return err;
 }
 
 export function isAppError(e: unknown): e is AppError {

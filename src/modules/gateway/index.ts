@@ -30,5 +30,5 @@ export {
 export { installGateway, createGatewayService, buildRouteTable, upstreamAuthenticator, upstreamKeyFor, assertionSecretOf, referenceBodyCheck, RESOURCES_PREFIX, type InstallGatewayDeps } from './gateway.install.ts';
 export { AppStatusIndex } from './app-index.ts';
 export { RouteTable, joinPath, type GatewayRule, type UpstreamTarget, type RouteMatch } from './route-table.ts';
-export { UpstreamPools, forwardableHeaders } from './proxy.ts';
+export { UpstreamPools, forwardableHeaders, appendForwardedHeaders, relayResponse, isHopByHopHeader, type HeaderList } from './proxy.ts';
 export { gatewayErrors } from './gateway.errors.ts';

@@ -3,6 +3,7 @@
  * filtered (hop-by-hop, credentials, and every identity header a client may have sent itself),
  * verified identity headers and the signed gateway assertion added by the caller.
  */
+import type { FastifyReply } from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
 import { IDENTITY_HEADER_PREFIX } from './assertion.ts';
 
@@ -50,14 +51,56 @@ const CLIENT_IDENTITY = new Set([
 ]);
 
 export function isStrippedRequestHeader(name: string): boolean {
-  return HOP_BY_HOP.has(name) || CLIENT_IDENTITY.has(name) || name.startsWith(IDENTITY_HEADER_PREFIX);
+  if (HOP_BY_HOP.has(name) || CLIENT_IDENTITY.has(name) || name.startsWith(IDENTITY_HEADER_PREFIX)) return true;
+  // CGI-style stacks (PHP, WSGI, Rack) read `x_user_id` as `x-user-id`: strip those spellings too.
+  if (name.includes('_')) {
+    const dashed = name.replaceAll('_', '-');
+    return CLIENT_IDENTITY.has(dashed) || dashed.startsWith(IDENTITY_HEADER_PREFIX);
+  }
+  return false;
 }
 
-/** The client's headers minus what must not reach the upstream (names are lowercase in Node). */
+/** Only the hop-by-hop fields (a proxy that trusts its clients' identity headers: the bench's bare proxy). */
+export function isHopByHopHeader(name: string): boolean {
+  return HOP_BY_HOP.has(name);
+}
+
+/** The fields a client's Connection header names (hop-by-hop for this request, RFC 9110 §7.6.1); null for none. */
+function connectionListed(headers: Record<string, string | string[] | undefined>): Set<string> | null {
+  const conn = headers.connection;
+  return typeof conn === 'string' && conn !== 'keep-alive' && conn !== 'close' ? new Set(conn.split(',').map((s) => s.trim().toLowerCase())) : null;
+}
+
+/** Request headers as undici takes them: a flat list name, value, name, value, … (no per-request object shapes). */
+export type HeaderList = (string | string[])[];
+
+/**
+ * Append the client's headers that may reach the upstream to `out` — all but what `strip`
+ * says and what the client's own Connection header lists (RFC 9110 §7.6.1) — then the proxy's
+ * own: the request id and X-Forwarded-For/-Proto/-Host (names are lowercase in Node).
+ */
+export function appendForwardedHeaders(
+  req: { headers: Record<string, string | string[] | undefined>; ip: string; protocol: string },
+  requestId: string,
+  out: HeaderList,
+  strip: (name: string) => boolean = isStrippedRequestHeader,
+): void {
+  const headers = req.headers;
+  const listed = connectionListed(headers);
+  for (const name in headers) {
+    const v = headers[name];
+    if (v === undefined || strip(name) || (listed !== null && listed.has(name))) continue;
+    out.push(name, v);
+  }
+  out.push('x-request-id', requestId, 'x-forwarded-for', req.ip, 'x-forwarded-proto', req.protocol);
+  const host = headers.host;
+  if (typeof host === 'string') out.push('x-forwarded-host', host);
+}
+
+/** The client's headers minus what must not reach the upstream, as an object (tests, diagnostics). */
 export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const conn = headers.connection;
-  const listed = typeof conn === 'string' && conn.includes(',') ? new Set(conn.split(',').map((s) => s.trim().toLowerCase())) : null;
+  const listed = connectionListed(headers);
   for (const name in headers) {
     const v = headers[name];
     if (v === undefined || isStrippedRequestHeader(name) || (listed !== null && listed.has(name))) continue;
@@ -70,6 +113,28 @@ const RESPONSE_SKIP = new Set(['connection', 'keep-alive', 'proxy-connection', '
 
 export function isSkippedResponseHeader(name: string): boolean {
   return RESPONSE_SKIP.has(name);
+}
+
+/**
+ * Relay an upstream's answer to the client: status, headers (minus hop-by-hop ones and the
+ * upstream's request id), `extra` headers, then the body — buffered when it is small and its
+ * length known, streamed otherwise.
+ */
+export async function relayResponse(reply: FastifyReply, res: Dispatcher.ResponseData, method: string, extra: Record<string, string> | null): Promise<FastifyReply> {
+  reply.code(res.statusCode);
+  const rh = res.headers;
+  for (const name in rh) {
+    const v = rh[name];
+    if (v !== undefined && !RESPONSE_SKIP.has(name)) reply.header(name, v);
+  }
+  if (extra !== null) for (const k in extra) reply.header(k, extra[k]);
+  if (method === 'HEAD') {
+    await res.body.dump();
+    return reply.send();
+  }
+  const len = Number(rh['content-length']);
+  if (len >= 0 && len <= 256 * 1024) return reply.send(Buffer.from(await res.body.arrayBuffer()));
+  return reply.send(res.body);
 }
 
 export class UpstreamPools {
@@ -95,11 +160,12 @@ export class UpstreamPools {
     return p;
   }
 
-  request(origin: string, opts: { method: string; path: string; headers: Record<string, string | string[]>; body: Buffer | null }): Promise<Dispatcher.ResponseData> {
+  request(origin: string, opts: { method: string; path: string; headers: HeaderList; body: Buffer | null }): Promise<Dispatcher.ResponseData> {
     return this.pool(origin).request({
       method: opts.method as Dispatcher.HttpMethod,
       path: opts.path,
-      headers: opts.headers,
+      // undici reads a flat list pair by pair, string[] values included (processHeader)
+      headers: opts.headers as string[],
       body: opts.body && opts.body.length > 0 ? opts.body : null,
     });
   }

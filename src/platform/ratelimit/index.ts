@@ -58,6 +58,6 @@ export function createRateLimiter(o: CreateRateLimiterOptions): RateLimiter {
     policy: o.failurePolicy,
     local: o.failurePolicy === 'local' ? new MemoryRateLimiter({ clock: o.clock }) : undefined,
     onError: o.onError,
-    now: () => o.clock.now().getTime(),
+    now: () => o.clock.nowMs(),
   });
 }

@@ -16,7 +16,8 @@ import type { RateLimitDecision, RateLimiter, RateLimitRequest } from './limiter
 
 /** The admitted timestamps of one key, oldest first, in a growable ring buffer. */
 class TimeLog {
-  buf = new Float64Array(8);
+  // One slot to start: most keys (a token used a few times) never hold more; busy keys double.
+  buf = new Float64Array(1);
   head = 0;
   size = 0;
   windowMs: number;
@@ -58,6 +59,12 @@ class TimeLog {
 
   decide(now: number, limit: number): RateLimitDecision {
     const n = this.size;
+    if (n < limit) {
+      // Admitted (decisionFrom's first branch, without building its summary): once `now` is
+      // recorded the oldest counted entry is the oldest one, or `now` itself.
+      const oldest = n > 0 ? this.buf[this.head] : now;
+      return { allowed: true, limit, remaining: limit - n - 1, resetMs: Math.max(0, oldest + this.windowMs - now), retryAfterSec: 0 };
+    }
     return decisionFrom(
       { now, count: n, oldest: n > 0 ? this.at(0) : now, reopenEntry: n >= limit && limit > 0 ? this.at(n - limit) : null },
       limit,
@@ -89,7 +96,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   /** Synchronous core of consume(). */
-  consumeNow(key: string, limit: number, windowMs: number, now = this.#clock.now().getTime()): RateLimitDecision {
+  consumeNow(key: string, limit: number, windowMs: number, now = this.#clock.nowMs()): RateLimitDecision {
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
     const log = this.#log(key, windowMs, now);
     const d = log.decide(now, limit);
@@ -98,19 +105,22 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   /** Synchronous core of consumeAll(): admitted only when every key admits; then recorded under every key. */
-  consumeAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.now().getTime()): RateLimitDecision[] {
+  consumeAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.nowMs()): RateLimitDecision[] {
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
-    const logs: TimeLog[] = [];
-    const out: RateLimitDecision[] = [];
+    const out = new Array<RateLimitDecision>(reqs.length);
     let all = true;
-    for (const r of reqs) {
-      const log = this.#log(r.key, r.windowMs, now);
-      const d = log.decide(now, r.limit);
+    for (let i = 0; i < reqs.length; i++) {
+      const r = reqs[i];
+      const d = this.#log(r.key, r.windowMs, now).decide(now, r.limit);
       if (!d.allowed) all = false;
-      logs.push(log);
-      out.push(d);
+      out[i] = d;
     }
-    if (all) for (const log of logs) log.push(Math.max(now, log.newest()));
+    if (all) {
+      for (let i = 0; i < reqs.length; i++) {
+        const log = this.#keys.get(reqs[i].key)!;
+        log.push(Math.max(now, log.newest()));
+      }
+    }
     return out;
   }
 

@@ -114,7 +114,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
     if (DOWN.has(this.#redis.status)) throw new RateLimitStoreError(`Redis is ${this.#redis.status}`);
-    const now = this.#clock.now().getTime();
+    const now = this.#clock.nowMs();
     const member = `${now}:${this.#instance}:${(this.#seq = (this.#seq + 1) % Number.MAX_SAFE_INTEGER)}`;
     const args: (string | number)[] = [];
     for (const r of reqs) args.push(this.#prefix + r.key);

@@ -51,6 +51,22 @@ describe('grouped access events', () => {
     expect((await t.services.audit.verify()).ok).toBe(true);
   });
 
+  it('says which billing accounts each access covered, and keeps tokens for other accounts apart', async () => {
+    const tenant = await t.world.tenant();
+    const a = await consentedApp(t, { tenant, scopes: ['orders.read'] });
+    const first = await mintToken(t, consentClaims(a, tenant));
+    expect((await gw(t, 'GET', '/resources/v1/orders', { token: first })).status).toBe(200);
+    expect((await gw(t, 'GET', `/resources/v1/orders?ban=${tenant.bans[0].account_number}`, { token: first })).status).toBe(200);
+    const log = await accessLog(tenant.id);
+    expect(log).toHaveLength(2);
+    // no account named: the event records the one the consent covers, as its billing account too
+    const unnamed = log.find((e) => e.details.requests[0].path === '/resources/v1/orders' && e.details.count === 1 && e.ban === tenant.bans[0].id)!;
+    expect(unnamed.details.bans).toEqual([tenant.bans[0].id]);
+    const named = log.find((e) => e !== unnamed)!;
+    expect(named).toMatchObject({ ban: tenant.bans[0].account_number });
+    expect(named.details.bans).toEqual([tenant.bans[0].id]);
+  });
+
   it(`starts a new event after ${MAX_GROUPED_REQUESTS} requests of one group`, async () => {
     const tenant = await t.world.tenant();
     // a buffer of its own that flushes only when told (the app's flushes every 250 ms)

@@ -94,6 +94,17 @@ describe('limits per token and route class, then per partner', () => {
     expect((await w.write(w.staff)).status).toBe(429);
   });
 
+  it('counts each personal API token on its own, like each access token (one user, two tokens: two budgets)', async () => {
+    const t = await start({ config: { RATE_LIMITS: LIMITS } });
+    const w = await mspWorld(t);
+    const second = await apiToken(t, w.msp.staff);
+    for (let i = 0; i < 3; i++) expect((await w.read(w.staff)).status).toBe(200);
+    expect((await w.read(w.staff)).status).toBe(429);
+    const r = await w.read(second);
+    expect(r.status).toBe(200);
+    expect(r.headers.ratelimit).toMatch(/^"read";r=2;/);
+  });
+
   it('caps the partner across all its users and tokens (a token refused on its own limit does not spend the partner’s)', async () => {
     const t = await start({ config: { RATE_LIMITS: LIMITS } });
     const w = await mspWorld(t);

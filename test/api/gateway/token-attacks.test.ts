@@ -120,6 +120,27 @@ describe('token attacks', () => {
     expect([none.status, none.body.code]).toEqual([401, 'authentication_required']);
   });
 
+  it('a billing account named another way — a percent-encoded key, or twice — cannot slip past the coverage check', async () => {
+    const covered = tenantA.bans[0].account_number;
+    const other = tenantA.bans[1].account_number; // not shared with the app
+    expect((await gw(t, 'GET', `/resources/v1/orders?ban=${covered}`, { token: good })).status).toBe(200);
+    const plain = await gw(t, 'GET', `/resources/v1/orders?ban=${other}`, { token: good });
+    expect([plain.status, plain.body.code]).toEqual([403, 'ban_not_covered']);
+    // `%62an` is `ban` to every query parser: the gateway reads the query the way the upstream will
+    const encoded = await gw(t, 'GET', `/resources/v1/orders?limit=5&%62an=${other}`, { token: good });
+    expect([encoded.status, encoded.body.code]).toEqual([403, 'ban_not_covered']);
+    const twice = await gw(t, 'GET', `/resources/v1/orders?ban=${covered}&ban=${other}`, { token: good });
+    expect([twice.status, twice.body.code]).toEqual([400, 'ban_ambiguous']);
+    // the same decision for a proxy asking by forward-auth (which answers refusals as 403)
+    const check = (uri: string) => gw(t, 'GET', '/authz/forward-auth', { token: good, headers: { 'x-forwarded-method': 'GET', 'x-forwarded-uri': uri } });
+    const fa = await check(`/resources/v1/orders?%62an=${other}`);
+    expect([fa.status, fa.body.code]).toEqual([403, 'ban_not_covered']);
+    const faTwice = await check(`/resources/v1/orders?ban=${covered}&ban=${other}`);
+    expect([faTwice.status, faTwice.body.code]).toEqual([403, 'ban_ambiguous']);
+    const faOk = await check(`/resources/v1/orders?%62an=${covered}`);
+    expect([faOk.status, faOk.headers['x-partnergate-ban']]).toEqual([200, covered]);
+  });
+
   it('a personal API token cannot borrow a tenant through identity headers either', async () => {
     const msp = await t.world.partner({ capabilities: ['managed_services'] });
     await link(t, msp, tenantA);
