@@ -83,7 +83,7 @@ export class World {
       const b = await this.s.tenants.createBillingAccount(this.ctx, tenant.id, { name: `Account ${i + 1}` });
       bans.push({ id: b.id, account_number: b.account_number });
     }
-    this.s.feed.kick();
+    await this.s.feed.kick();
     return { id: tenant.id, slug, name: tenant.name, admin, user, bans };
   }
 
@@ -93,7 +93,7 @@ export class World {
       await trx.insertInto('tenant_members').values({ tenant_id: tenantId, user_id: userId, role, invited_by: null, created_at: new Date().toISOString() }).execute();
       await this.s.feed.record(trx, 'user', userId);
     });
-    this.s.feed.kick();
+    await this.s.feed.kick();
   }
 
   /** Make an existing user a member of a partner organization, directly (world building; the API invites). */
@@ -102,7 +102,7 @@ export class World {
       await trx.insertInto('partner_members').values({ partner_id: partnerId, user_id: userId, role, status: 'active', invited_by: null, created_at: new Date().toISOString() }).execute();
       await this.s.feed.record(trx, 'user', userId);
     });
-    this.s.feed.kick();
+    await this.s.feed.kick();
   }
 
   async partner(opts: { capabilities?: Capability[]; status?: 'applied' | 'active' | 'suspended' | 'terminated' } = {}): Promise<TestPartner> {
@@ -126,7 +126,7 @@ export class World {
       await trx.insertInto('partner_members').values({ partner_id: partner.id, user_id: staff.id, role: 'PARTNER_STAFF', status: 'active', invited_by: ownerId, created_at: new Date().toISOString() }).execute();
       await this.s.feed.record(trx, 'user', staff.id);
     });
-    this.s.feed.kick();
+    await this.s.feed.kick();
     return { id: partner.id, slug, name: partner.name, owner: this.#asUser(ownerId, ownerEmail, ownerPassword), staff };
   }
 }

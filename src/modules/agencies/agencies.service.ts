@@ -69,9 +69,7 @@ export class AgenciesService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
-      // Revocation is enforced on the very next request: deliver to this instance's index now.
-      await this.#d.feed.drain();
+      await this.#d.feed.kick();
     }
   }
 

@@ -82,7 +82,7 @@ export class AppsService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 

@@ -107,7 +107,7 @@ export class ResoldTenantsService {
         };
       });
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 

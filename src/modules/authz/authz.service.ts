@@ -57,7 +57,7 @@ export class AuthzService {
   }
 
   now(): number {
-    return this.#d.clock.now().getTime();
+    return this.#d.clock.nowMs();
   }
 
   decide(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Decision {

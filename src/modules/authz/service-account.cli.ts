@@ -32,7 +32,7 @@ export const serviceAccountCli: CliExtension = {
         await s.audit.record(trx, ctx, { action: 'user.service_account_created', targetType: 'user', targetId: id, details: { email, platform_role: 'RESOURCE_SERVICE' } });
         return id;
       });
-      s.feed.kick();
+      await s.feed.kick();
       const principal: Principal = { kind: 'api_token', userId, email, name, userStatus: 'active', platformRole: 'RESOURCE_SERVICE', tenants: [], partner: null, sessionId: null, csrfToken: null, tokenId: null };
       const { token } = await s.identity.createApiToken(ctx, principal, 'resource service', null);
       process.stdout.write(`created RESOURCE_SERVICE ${email} (${userId})\nAPI token (shown once): ${token}\n`);

@@ -112,8 +112,7 @@ export class DelegationsService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
-      await this.#d.feed.drain();
+      await this.#d.feed.kick();
     }
   }
 

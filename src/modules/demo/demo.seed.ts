@@ -89,7 +89,7 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
         for (const [number, name] of t.bans) await s.tenants.createBillingAccount(opCtx, created.id, { name, account_number: number, currency: 'USD' }, trx);
         return created;
       });
-      s.feed.kick();
+      await s.feed.kick();
     }
     const bans = await s.tenants.listBillingAccounts(tenant.id);
     world.tenants.push({
@@ -131,11 +131,11 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
         await s.audit.record(trx, ownerCtx, { action: 'partner.user_added', partnerId: approved.id, targetType: 'user', targetId: uid, details: { role: 'PARTNER_STAFF' } });
         return approved;
       });
-      s.feed.kick();
+      await s.feed.kick();
     }
     world.partners.push({ id: partner.id, slug: partner.slug, name: partner.name, capabilities: JSON.parse(partner.capabilities) as string[], owner, staff });
   }
-  s.feed.kick();
+  await s.feed.kick();
   void db;
 
   for (const ext of DEMO_EXTENSIONS) await ext(s, world, opCtx);

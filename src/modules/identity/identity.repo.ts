@@ -102,6 +102,32 @@ export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiToken
   return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
 }
 
+export function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
+  return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Tokens neither revoked nor expired at `nowIso` (the gateway's in-memory index). */
+export function listLiveApiTokens(db: Executor, nowIso: string): Promise<Pick<ApiTokenRow, 'id' | 'user_id' | 'token_hash' | 'expires_at' | 'revoked_at'>[]> {
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'user_id', 'token_hash', 'expires_at', 'revoked_at'])
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+    .execute();
+}
+
+/** Record last uses, never moving one backwards (another instance may have written a later one). */
+export async function touchApiTokens(db: Executor, uses: [id: string, at: string][]): Promise<void> {
+  for (const [id, at] of uses) {
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: at })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+      .execute();
+  }
+}
+
 export function listApiTokensByUser(db: Executor, userId: string): Promise<ApiTokenRow[]> {
   return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
 }

@@ -238,7 +238,7 @@ export class ConsentService {
       await this.#d.store.deleteGrant(grantId).catch(() => undefined);
       throw e;
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 
@@ -337,7 +337,7 @@ export class ConsentService {
     try {
       await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegation(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
     await this.deleteGrantsOf(delegationId, reason);
   }

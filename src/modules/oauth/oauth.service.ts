@@ -250,7 +250,7 @@ export class OAuthService {
     res.setHeader('referrer-policy', 'no-referrer');
     res.setHeader('x-frame-options', 'DENY');
     // A retired key whose retention just passed leaves the JWKS now, not at the next rotation.
-    if (this.keys.nextChangeAt <= this.#d.clock.now().getTime()) this.keys.refreshPublished();
+    if (this.keys.nextChangeAt <= this.#d.clock.nowMs()) this.keys.refreshPublished();
 
     // Brute-force throttle, step 1: an IP that spent its failure budget is refused before the
     // provider reads anything (step 2, per client and IP, runs when the client is looked up).
@@ -469,7 +469,7 @@ export class OAuthService {
 
   /** Record "last used" on a delegation, at most once a minute per instance. */
   #touch(delegationId: string): void {
-    const now = this.#d.clock.now().getTime();
+    const now = this.#d.clock.nowMs();
     if (now - (this.#touched.get(delegationId) ?? 0) < TOUCH_EVERY_MS) return;
     this.#touched.set(delegationId, now);
     if (this.#touched.size > 10_000) this.#touched.clear();

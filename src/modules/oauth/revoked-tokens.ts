@@ -130,7 +130,7 @@ export class RevokedAccessTokens {
       return true;
     });
     this.#revoked.set(t.jti, expMs);
-    if (inserted) this.#feed.kick();
+    if (inserted) await this.#feed.kick();
   }
 
   /**
@@ -159,7 +159,7 @@ export class RevokedAccessTokens {
       return true;
     });
     this.#grants.set(g.grantId, expMs);
-    if (inserted) this.#feed.kick();
+    if (inserted) await this.#feed.kick();
   }
 
   /** Forget revocations of tokens and grants that have expired anyway (database and memory). */

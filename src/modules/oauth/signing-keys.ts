@@ -102,7 +102,7 @@ export class SigningKeys {
    * rebuilt, the gateway reloads its keys) when the set changed. Returns whether it did.
    */
   refreshPublished(): boolean {
-    const now = this.#d.clock.now().getTime();
+    const now = this.#d.clock.nowMs();
     const published = this.#published();
     const fingerprint = published.map((k) => `${k.kid}:${k.status}`).join(',');
     this.#nextChangeAt = Math.min(Number.POSITIVE_INFINITY, ...published.filter((k) => k.status === 'retired').map((k) => this.#publishedUntil(k)));
@@ -167,7 +167,7 @@ export class SigningKeys {
       });
       return { kid: key.kid, retired: current.map((c) => c.kid), removed: gone.map((g) => g.kid) };
     });
-    this.#d.feed.kick();
+    await this.#d.feed.kick();
     await this.reload();
     return result;
   }
@@ -219,7 +219,7 @@ export class SigningKeys {
   }
 
   #isPublished(k: LoadedKey): boolean {
-    return k.status === 'current' || this.#publishedUntil(k) > this.#d.clock.now().getTime();
+    return k.status === 'current' || this.#publishedUntil(k) > this.#d.clock.nowMs();
   }
 
   /**

@@ -41,7 +41,7 @@ export class TenantsService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 
@@ -105,8 +105,7 @@ export class TenantsService {
       return { ...t, ...changes } as repo.TenantRow;
     });
     // A suspended tenant's partners and agency forms are refused on their very next request:
-    // deliver the change to this instance's in-memory snapshots before answering.
-    await this.#d.feed.drain();
+    // #write delivered the change to this instance's in-memory snapshots before answering.
     return updated;
   }
 

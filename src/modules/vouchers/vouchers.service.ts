@@ -56,7 +56,7 @@ export class VouchersService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 

@@ -62,10 +62,15 @@ export class ChangeFeed {
     await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: new Date().toISOString() }).execute();
   }
 
-  /** After a commit: deliver locally now and nudge the other instances. */
-  kick(): void {
-    void this.drain();
+  /**
+   * After a commit: nudge the other instances and deliver locally now. The promise settles (it
+   * never rejects) once this instance's consumers have the change: a writer awaits it before it
+   * answers, so the caller's very next request here is decided on the new state — a revocation
+   * is enforced on the next request, not on the one after the drain.
+   */
+  kick(): Promise<void> {
     if (this.#publisher) this.#publisher.publish(this.#channel, '1').catch(this.#onError);
+    return this.drain();
   }
 
   subscribe(handler: ChangeHandler): () => void {

@@ -13,7 +13,7 @@ import { authorizeViaHttp, CALLBACK, oidcClient, partnerWithApp, pkce, startOAut
 import type { TestApp } from '../../helpers/app.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { seedResourceData } from '../../../src/modules/resources/index.ts';
-import { link } from './helpers.ts';
+import { link, loginAs } from './helpers.ts';
 
 let t: OAuthTestApp;
 const asTest = () => t as unknown as TestApp;
@@ -102,6 +102,19 @@ describe('MSP user with an OAuth token: one token, the tenant chosen per request
         { timeout: 5000, interval: 100 },
       )
       .toContainEqual({ actor_user_id: app.partner.staff.id, actor_client_id: app.clientId, partner_id: app.partner.id });
+  });
+
+  it('a change to the link reaches the very next request of the same token: the covered accounts the upstream is told', async () => {
+    const admin = await loginAs(asTest(), a.admin);
+    const identity = async () => (await call('GET', '/resources/v1/context', tokens.access_token, a)).body as { bans: string[] | null; tenant_id: string };
+    expect((await identity()).bans).toBeNull(); // every account of the tenant
+    expect((await identity()).bans).toBeNull(); // (the same question again: the kept admission)
+    const narrowed = await admin.patch(`/api/v1/tenants/${a.id}/delegations/${linkA.id}`, { ban_ids: [a.bans[0].id] });
+    expect(narrowed.status).toBe(200);
+    expect(await identity()).toMatchObject({ tenant_id: a.id, bans: [a.bans[0].id] });
+    expect((await call('GET', `/resources/v1/orders?ban=${a.bans[1].account_number}`, tokens.access_token, a)).body.code).toBe('ban_not_covered');
+    expect((await admin.patch(`/api/v1/tenants/${a.id}/delegations/${linkA.id}`, { ban_ids: null })).status).toBe(200);
+    expect((await identity()).bans).toBeNull();
   });
 
   it('removed from the partner: the next request is refused and the refresh fails', async () => {

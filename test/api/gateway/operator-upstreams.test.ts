@@ -148,6 +148,19 @@ describe('GATEWAY_ROUTES from the config file, to an upstream of the operator', 
     expect(sent.headers[CONTENT_SHA256_HEADER]).toBe(contentSha256(JSON.stringify(note)));
   });
 
+  it('strips identity headers spelled with underscores too (CGI-style stacks read x_user_id as x-user-id)', async () => {
+    const w = await msp('MSP_SUPPORT');
+    const before = upstream.seen.length;
+    const spoof = { x_partnergate_tenant_id: 'tnt_spoofed', x_user_id: 'usr_spoofed', x_forwarded_user: 'admin', 'x-custom_trace': 'kept' };
+    const r = await gw(t, 'GET', '/resources/v1/crm/contacts', { token: await apiToken(t, w.p.staff), headers: { 'x-active-tenant-id': w.tenant.id, ...spoof } });
+    expect(r.status).toBe(200);
+    const got = upstream.seen[before];
+    expect(got.verdict).toBe('ok');
+    for (const name of ['x_partnergate_tenant_id', 'x_user_id', 'x_forwarded_user']) expect(got.headers[name], name).toBeUndefined();
+    expect(got.headers['x-custom_trace']).toBe('kept'); // an underscore alone is no reason to drop a header
+    expect(got.headers['x-partnergate-tenant-id']).toBe(w.tenant.id);
+  });
+
   it('refuses what no rule names (404, 405) and what the decision refuses (401, 403) before the upstream sees it', async () => {
     const w = await msp('MSP_SUPPORT');
     const before = upstream.seen.length;
