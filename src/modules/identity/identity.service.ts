@@ -2,7 +2,7 @@
  * Identities: users and passwords, portal sessions (idle + absolute timeouts), personal API
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -11,9 +11,11 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import { ApiTokenIndex } from './api-token-index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import { authzErrors } from '../authz/authz.errors.ts';
+import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { passwordProblem } from './password-policy.ts';
 import * as repo from './identity.repo.ts';
 
@@ -34,6 +36,8 @@ export interface IdentityDeps {
   sessionAbsoluteTimeoutSec: number;
   scryptCost: number;
   publicUrl: string;
+  /** a login limiter store failure (logged by the caller) */
+  onLimiterError?: (err: unknown) => void;
 }
 
 export type ScopeType = 'tenant' | 'partner';
@@ -62,8 +66,16 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; code:
 export class IdentityService {
   readonly #d: IdentityDeps;
   readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
+  /** live personal API tokens in memory (the gateway's request path) */
+  readonly apiTokens: ApiTokenIndex;
   constructor(deps: IdentityDeps) {
     this.#d = deps;
+    this.apiTokens = new ApiTokenIndex({ hasher: deps.hasher, clock: deps.clock });
+  }
+
+  /** Load the API token index (between feed.head() and feed.start(), like every snapshot). */
+  loadApiTokens(): Promise<void> {
+    return this.apiTokens.load(this.#d.db, this.#d.feed);
   }
 
   #now(): Date {
@@ -85,21 +97,23 @@ export class IdentityService {
   async login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
     const normalized = email.trim().toLowerCase();
     const keys = [`email:${normalized}`, `ip:${ctx.ip ?? 'unknown'}`];
-    for (const key of keys) {
-      const state = await this.#d.loginLimiter.get(key);
-      if (state && state.consumedPoints >= this.#d.loginMaxAttempts) {
-        const retry = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-        throw E.login_throttled(`Too many failed logins. Try again in ${retry} seconds.`, {
-          headers: { 'retry-after': String(retry) },
-          extensions: { retry_after: retry },
-        });
-      }
+    // Take a failed-attempt slot per key before the password is checked (an atomic increment in
+    // memory or Redis), so concurrent guesses cannot all pass a read-then-check: at most
+    // LOGIN_MAX_ATTEMPTS passwords are checked per email and per address in a window.
+    await this.#takeLoginSlots(keys);
+    let user: repo.UserRow | undefined;
+    let ok: boolean;
+    try {
+      user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
+      // Spend the same time whether or not the user exists (no account enumeration by timing).
+      ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
+    } catch (e) {
+      // Not a failed attempt: we could not check. Give the slots back.
+      await this.#releaseLoginSlots(keys);
+      throw e;
     }
-    const user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
-    // Spend the same time whether or not the user exists (no account enumeration by timing).
-    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
     if (!user || !ok || user.status !== 'active') {
-      await Promise.all(keys.map((k) => this.#d.loginLimiter.penalty(k, 1).catch(() => {})));
+      // the slots taken above stay taken: they count this failure
       await mutate(this.#d.db, (trx) =>
         this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user?.id ?? null } }, {
           action: 'user.login_failed',
@@ -113,7 +127,9 @@ export class IdentityService {
       if (user && ok) throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
       throw E.invalid_credentials();
     }
-    await this.#d.loginLimiter.delete(keys[0]).catch(() => {});
+    // A successful login does not count against the user: the account's failures are forgotten,
+    // and the address gets back the slot this attempt took.
+    await Promise.all([this.#d.loginLimiter.delete(keys[0]).catch(() => {}), this.#d.loginLimiter.reward(keys[1], 1).catch(() => {})]);
     const now = this.#now();
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -137,6 +153,38 @@ export class IdentityService {
       });
     });
     return { token, csrfToken, expiresAt, userId: user.id };
+  }
+
+  /**
+   * Take one slot under every key, in order; refuse with 429 login_throttled (and give back what
+   * was taken) as soon as one key has none left. A login is not checked when the attempts cannot
+   * be counted: a limiter store error (Redis down) is 503 rate_limiter_unavailable, never a 429.
+   */
+  async #takeLoginSlots(keys: readonly string[]): Promise<void> {
+    const taken: string[] = [];
+    for (const key of keys) {
+      try {
+        await this.#d.loginLimiter.consume(key, 1);
+        taken.push(key);
+      } catch (r) {
+        // A refused consume() still counted the attempt; the key is already over its limit, and in
+        // a fixed window that changes nothing. Keys taken before it are given back.
+        await this.#releaseLoginSlots(taken);
+        if (!(r instanceof RateLimiterRes)) {
+          this.#d.onLimiterError?.(r);
+          throw platformErrors.rate_limiter_unavailable('Sign-in attempts cannot be counted right now, so none is checked. Try again shortly.', { headers: { 'retry-after': '1' } });
+        }
+        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
+        throw E.login_throttled(`Too many failed logins. Try again in ${retry} seconds.`, {
+          headers: { 'retry-after': String(retry) },
+          extensions: { retry_after: retry },
+        });
+      }
+    }
+  }
+
+  async #releaseLoginSlots(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((k) => this.#d.loginLimiter.reward(k, 1).catch(() => {})));
   }
 
   async logout(ctx: RequestContext, principal: Principal): Promise<void> {
@@ -274,8 +322,10 @@ export class IdentityService {
     };
     await mutate(this.#d.db, async (trx) => {
       await repo.insertApiToken(trx, row);
+      await this.#d.feed.record(trx, 'api_token', row.id);
       await this.#d.audit.record(trx, ctx, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, details: { name } });
     });
+    await this.#d.feed.kick();
     return { token, row };
   }
 
@@ -290,8 +340,11 @@ export class IdentityService {
     if (t.revoked_at) return;
     await mutate(this.#d.db, async (trx) => {
       await repo.updateApiToken(trx, tokenId, { revoked_at: this.#now().toISOString() });
+      await this.#d.feed.record(trx, 'api_token', tokenId);
       await this.#d.audit.record(trx, ctx, { action: 'api_token.revoked', targetType: 'api_token', targetId: tokenId });
     });
+    // the gateway's index refuses it on the very next request
+    await this.#d.feed.kick();
   }
 
   // ---- users (operator) --------------------------------------------------------------------
@@ -338,7 +391,7 @@ export class IdentityService {
       await this.#d.feed.record(trx, 'user', userId);
       await this.#d.audit.record(trx, ctx, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: userId });
     });
-    this.#d.feed.kick();
+    await this.#d.feed.kick();
     return { ...user, status };
   }
 
@@ -358,7 +411,7 @@ export class IdentityService {
       await this.#d.audit.record(trx, ctx, { action: 'user.created', targetType: 'user', targetId: id, details: { platform_role: 'SUPER_ADMIN' } });
       return { userId: id, created: true };
     });
-    this.#d.feed.kick();
+    await this.#d.feed.kick();
     return result;
   }
 
@@ -476,7 +529,7 @@ export class IdentityService {
       await this.#accept(trx, ctx, inv, userId, !existing);
       return { userId, scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
     });
-    this.#d.feed.kick();
+    await this.#d.feed.kick();
     return result;
   }
 
@@ -487,7 +540,7 @@ export class IdentityService {
       await this.#accept(trx, ctx, inv, principal.userId, false);
       return { scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
     });
-    this.#d.feed.kick();
+    await this.#d.feed.kick();
     return result;
   }
 

@@ -4,50 +4,28 @@
  *  - a revocation made through one — of a delegation, an app, a partner, a user or a token — is
  *    enforced by the other within 1 s (the change feed's outbox + Redis fan-out).
  * Every process polls the outbox only every 30 s (CHANGE_FEED_POLL_MS), so only the Redis fan-out
- * can deliver within 1 s. The cases that need it are those of a partner app's access token, which
- * the gateway checks against in-memory state only (delegation, app, partner, revoked jti); a
- * personal API token is looked up in the database on each request, so its user and token cases
- * would pass without any propagation and are kept only as a baseline.
+ * can deliver within 1 s. The gateway checks every case against in-memory state only: an access
+ * token against the delegation, app, partner and revoked jti; a personal API token against the
+ * API-token index and the user in the authz snapshot.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../src/app/build-app.ts';
-import { redisFactory } from '../../../src/platform/redis.ts';
 import type { Principal } from '../../../src/platform/http/principal.ts';
-import { testConfig } from '../../helpers/config.ts';
-import { REDIS_URL, type TestApp } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
-import { World, type TestTenant, type TestUser } from '../../helpers/world.ts';
+import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import type { ServerProcess } from '../../helpers/server-process.ts';
+import type { World, TestTenant, TestUser } from '../../helpers/world.ts';
 import { consentClaims, consentedApp, link, mintToken } from './helpers.ts';
 
-/** one Redis key space for the setup app and both processes, apart from every other test */
-const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 /** the outbox safety-net poll: far beyond the 1 s bound, so a pass proves the Redis fan-out */
 const CHANGE_FEED_POLL_MS = '30000';
 
-/** always PostgreSQL, whatever DATABASE_URL says */
-let database: TestDb;
+let pair: InstancePair;
 let setup: FastifyInstance;
 let world: World;
 let one: ServerProcess;
 let two: ServerProcess;
 let publicUrl: string;
-
-const serve = (port: number) =>
-  startServer({
-    port,
-    env: {
-      DATABASE_URL: database.databaseUrl,
-      REDIS_URL,
-      REDIS_KEY_PREFIX,
-      PUBLIC_URL: publicUrl, // the load balancer's address: one issuer and audience for both
-      DATA_DIR: database.dataDir,
-      RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }),
-      CHANGE_FEED_POLL_MS,
-    },
-  });
 
 async function call(i: ServerProcess, method: string, url: string, token: string, headers: Record<string, string> = {}, body?: unknown) {
   const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };
@@ -91,22 +69,13 @@ async function until(probe: () => Promise<{ status: number; body: { code?: strin
 }
 
 beforeAll(async () => {
-  database = await createTestDb({ postgres: true, poolSize: 3 });
-  const [p1, p2] = [await freePort(), await freePort()];
-  publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl, CHANGE_FEED_POLL_MS }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
-  await setup.ready();
-  world = new World(setup);
-  [one, two] = [await serve(p1), await serve(p2)];
+  pair = await startInstancePair({ name: 'mi', env: { CHANGE_FEED_POLL_MS }, processEnv: { RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }) } });
+  ({ setup, world, one, two, publicUrl } = pair);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()]);
-  await setup?.close();
-  await database?.drop();
-});
+afterAll(() => pair?.close());
 
-const t = () => ({ app: setup, services: setup.services, world }) as unknown as TestApp;
+const t = () => pair.t;
 
 describe('two gateway processes, one database, one Redis', () => {
   it('a 20/min limit admits exactly 20 requests across both instances, spread or concurrent', async () => {
@@ -187,7 +156,8 @@ describe('two gateway processes, one database, one Redis', () => {
     }
 
     // the operator suspends a partner; the operator disables a user; a user revokes a token
-    // (personal API tokens: the user and token cases read the database, the partner case does not)
+    // (personal API tokens come from each instance's in-memory index and snapshot: every case
+    // here travels through the change feed)
     const msp = async () => {
       const p = await world.partner({ capabilities: ['managed_services'] });
       const tenant: TestTenant = await world.tenant();

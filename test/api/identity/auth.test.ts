@@ -89,6 +89,56 @@ describe('login and sessions', () => {
     expect((await other.post('/api/v1/auth/login', { email: target.email, password: target.password })).status).toBe(200);
   });
 
+  it('checks at most LOGIN_MAX_ATTEMPTS passwords when wrong logins for one email arrive concurrently', async () => {
+    const u = await t.world.user();
+    const c = new Client(t.app);
+    c.ip = '10.0.0.11';
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => c.post('/api/v1/auth/login', { email: u.email, password: 'wrong-password-' + i })));
+    const refused = rs.filter((r) => r.status === 401);
+    const throttled = rs.filter((r) => r.status === 429);
+    expect(refused.length).toBeLessThanOrEqual(3);
+    expect(refused.length + throttled.length).toBe(12);
+    for (const r of refused) expect(r.body.code).toBe('invalid_credentials');
+    for (const r of throttled) {
+      expect(r.body.code).toBe('login_throttled');
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // only the checked attempts were recorded as failed logins
+    const failed = await t.services.audit.list({ action: 'user.login_failed', targetId: u.id, limit: 20 });
+    expect(failed.data).toHaveLength(refused.length);
+    // and the account stays throttled, the right password too
+    const r = await c.post('/api/v1/auth/login', { email: u.email, password: u.password });
+    expect([r.status, r.body.code]).toEqual([429, 'login_throttled']);
+  });
+
+  it('checks at most LOGIN_MAX_ATTEMPTS passwords when wrong logins for many emails arrive concurrently from one address', async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => t.world.user()));
+    const c = new Client(t.app);
+    c.ip = '10.0.0.12';
+    const rs = await Promise.all(users.map((u) => c.post('/api/v1/auth/login', { email: u.email, password: 'wrong password' })));
+    expect(rs.filter((r) => r.status === 401).length).toBeLessThanOrEqual(3);
+    expect(rs.filter((r) => r.status === 429 && r.body.code === 'login_throttled').length).toBeGreaterThanOrEqual(5);
+    // the refusals by address took nothing from the accounts: from elsewhere the right password works
+    const other = new Client(t.app);
+    other.ip = '10.0.0.13';
+    for (const u of users) expect((await other.post('/api/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+  });
+
+  it('does not count successful logins against the address', async () => {
+    const u = await t.world.user();
+    const c = new Client(t.app);
+    c.ip = '10.0.0.14';
+    const other = await t.world.user();
+    const wrong = (email: string) => c.post('/api/v1/auth/login', { email, password: 'wrong password' });
+    // two of the three failures the address may spend, then more successful logins than the limit
+    expect((await wrong(u.email)).status).toBe(401);
+    expect((await wrong(u.email)).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await c.post('/api/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+    // the address still has its third failure left, and no more
+    expect((await wrong(other.email)).status).toBe(401);
+    expect((await c.post('/api/v1/auth/login', { email: other.email, password: other.password })).status).toBe(429);
+  });
+
   it('records failed and successful logins in the audit log', async () => {
     const u = await t.world.user();
     const c = new Client(t.app);
