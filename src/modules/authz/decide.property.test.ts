@@ -1,15 +1,19 @@
 /**
  * Property tests of the decision engine: random worlds (partners, tenants, BANs, users,
  * delegations in every status and origin with or without a tenant approver, roles with
- * wildcards, overrides, feature toggles, clocks) and random requests from users and apps.
+ * wildcards, overrides, feature toggles, clocks) and random requests from users (plain, or with
+ * a credential bound to a partner: the MSP user's app token), apps, and partner-level routes
+ * (decideForPartner).
  *
  * 1. A deliberately plain reference model — arrays, string statuses, its own naive wildcard
  *    matcher (segment by segment, nothing shared with the production code), written from the
  *    rules in decide.ts's header rather than from its code — decides every request; the engine
- *    must give the same allow and the same code on every one (≥ 10,000 per run), explain() must
- *    agree with decide(), and no request is ever allowed on a tenant the principal neither
- *    belongs to nor holds an active, covering delegation for (a consent one only for its own
- *    client, with its approver still a tenant admin).
+ *    must give the same allow and the same code on every one (≥ 10,000 per run), and explain()
+ *    must agree with decide(). Independently of the reference, every allowed answer must stand
+ *    on the access it names (`violation()`): across tenants, an active delegation in its window
+ *    whose role ∪ grant overrides cover the action with no deny, disabled feature or scope taking
+ *    it away, whose tenant is active, whose partner is active and has the capability its origin
+ *    needs, whose approver still stands, covering the BAN (a consent only for its own client).
  * 2. A snapshot kept current by random incremental changes (put/remove of users, partners,
  *    tenants, BANs, delegations and roles, as the change feed applies them) decides exactly like
  *    one built fresh from the final world.
@@ -17,7 +21,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AuthzSnapshot } from './snapshot.ts';
-import { decide, explain, type AuthzPrincipal, type AuthzTarget } from './decide.ts';
+import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, type AuthzTarget } from './decide.ts';
 
 // ---- the world, in plain data ---------------------------------------------------------------------
 
@@ -188,10 +192,13 @@ interface Req {
 }
 
 const banRef = fc.oneof(pick(BAN_IDS), pick(BAN_IDS).map(number), fc.constant('ban_unknown'));
+/** A partner a user's credential may be bound to: mostly none, else a partner of the world or one that never exists. */
+const boundPartner = fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: pick(PARTNER_IDS) }, { weight: 1, arbitrary: fc.constant('ptr_nobody') });
 const userPrincipal = fc.record({
   type: fc.constant('user' as const),
   userId: fc.oneof({ weight: 20, arbitrary: pick(USER_IDS) }, { weight: 1, arbitrary: fc.constant('usr_nobody') }),
   scopes: fc.option(subset([...GRANTS, ...PERMISSIONS]), { nil: null, freq: 4 }),
+  partnerId: boundPartner,
 });
 const appPrincipal = fc.record({
   type: fc.constant('app' as const),
@@ -210,20 +217,63 @@ const reqArb: fc.Arbitrary<Req> = fc.record({
   now: fc.integer({ min: -5, max: 8 }).map((h) => BASE + h * HOUR - 1 + (h % 2)),
 });
 
-/** Half the requests aim at a delegation of the world (its partner's users or apps, its tenant), so every outcome is reached often. */
+/** decideForPartner(partnerId, action, target): a partner-level route acting for the partner's users (resources/partner.routes.ts). */
+interface PartnerReq {
+  partnerId: string;
+  action: string | null;
+  target: AuthzTarget;
+  now: number;
+}
+
+/** A delegation of the world to aim at, the active ones (the only ones that can allow) twice as often. */
+function aimAt(w: World): fc.Arbitrary<WDelegation> {
+  const active = w.delegations.filter((d) => d.status === 'active');
+  return active.length === 0 ? pick(w.delegations) : fc.oneof({ weight: 2, arbitrary: pick(active) }, { weight: 1, arbitrary: pick(w.delegations) });
+}
+
+/** Half the aimed requests are made inside the delegation's window (an offset from its start), the others at the generated time. */
+const inWindow = fc.option(fc.integer({ min: 0, max: 6 * HOUR - 1 }), { nil: null, freq: 2 });
+
+/**
+ * Most requests aim at a delegation of the world (its partner's users — plain or with a credential
+ * bound to that partner or another — or apps, its tenant), so every outcome is reached often.
+ */
 function requestsFor(w: World): fc.Arbitrary<Req[]> {
   if (w.delegations.length === 0) return fc.array(reqArb, { minLength: 40, maxLength: 40 });
-  const aimed: fc.Arbitrary<Req> = fc.tuple(pick(w.delegations), reqArb, fc.boolean(), fc.boolean(), fc.boolean()).map(([d, r, useDlg, keepBan, keepClaim]) => {
+  const aimed: fc.Arbitrary<Req> = fc.tuple(aimAt(w), reqArb, fc.boolean(), fc.boolean(), fc.boolean(), fc.nat(), fc.nat({ max: 5 }), inWindow).map(([d, r0, useDlg, keepBan, keepClaim, which, bind, at]) => {
+    const r = { ...r0, now: at === null ? r0.now : Math.min(d.starts + at, d.ends - 1) };
     const target = { tenantId: d.tenantId, ban: keepBan ? r.target.ban : null };
     if (r.principal.type === 'user') {
-      const u = w.users.find((x) => x.partner?.partnerId === d.partnerId) ?? w.users.find((x) => x.id === (r.principal as { userId: string }).userId);
-      return { ...r, principal: { ...r.principal, userId: u?.id ?? 'usr_nobody' }, target };
+      const members = w.users.filter((x) => x.partner?.partnerId === d.partnerId);
+      const u = members.length > 0 ? members[which % members.length] : w.users.find((x) => x.id === (r.principal as { userId: string }).userId);
+      // bound to the delegation's partner (the MSP user's app token), unbound, or as generated (often another partner)
+      const partnerId = bind <= 2 ? d.partnerId : bind === 3 ? null : (r.principal as { partnerId?: string | null }).partnerId;
+      return { ...r, principal: { ...r.principal, userId: u?.id ?? 'usr_nobody', partnerId }, target };
     }
     const clientId = d.clientId ?? r.principal.clientId;
     const tenantId = keepClaim ? r.principal.tenantId : d.tenantId;
     return { ...r, principal: { ...r.principal, partnerId: d.partnerId, clientId, delegationId: useDlg ? d.id : null, tenantId }, target };
   });
   return fc.array(fc.oneof({ weight: 3, arbitrary: aimed }, { weight: 1, arbitrary: reqArb }), { minLength: 40, maxLength: 40 });
+}
+
+const partnerReqArb: fc.Arbitrary<PartnerReq> = fc.record({
+  partnerId: fc.oneof({ weight: 20, arbitrary: pick(PARTNER_IDS) }, { weight: 1, arbitrary: fc.constant('ptr_nobody') }),
+  action: reqArb.map((r) => r.action),
+  target: reqArb.map((r) => r.target),
+  now: reqArb.map((r) => r.now),
+});
+
+/** decideForPartner requests, most of them aimed at a delegation of the world (its partner, its tenant). */
+function partnerRequestsFor(w: World): fc.Arbitrary<PartnerReq[]> {
+  if (w.delegations.length === 0) return fc.array(partnerReqArb, { minLength: 12, maxLength: 12 });
+  const aimed = fc.tuple(aimAt(w), partnerReqArb, fc.boolean(), inWindow).map(([d, r, keepBan, at]) => ({
+    ...r,
+    partnerId: d.partnerId,
+    target: { tenantId: d.tenantId, ban: keepBan ? r.target.ban : null },
+    now: at === null ? r.now : Math.min(d.starts + at, d.ends - 1),
+  }));
+  return fc.array(fc.oneof({ weight: 3, arbitrary: aimed }, { weight: 1, arbitrary: partnerReqArb }), { minLength: 12, maxLength: 12 });
 }
 
 function buildSnapshot(w: World): AuthzSnapshot {
@@ -328,6 +378,17 @@ function reference(w: World, r: Req): RefAnswer {
     const u = w.users.find((x) => x.id === p.userId);
     if (!u || u.status !== 'active') return no('user_inactive');
     const scopes = p.scopes ?? null;
+    if (p.partnerId) {
+      // A credential issued through a partner: only that partner's link/wholesale delegations count —
+      // not the user's own tenants nor its platform role — and only while an active member of it.
+      if (!u.partner || u.partner.partnerId !== p.partnerId || u.partner.status !== 'active') return no('user_inactive');
+      const partner = w.partners.find((x) => x.id === p.partnerId);
+      if (!partner || partner.status !== 'active') return no('partner_inactive');
+      const tenantId = target.tenantId ?? null;
+      if (!tenantId) return no('tenant_context_required');
+      const ds = w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent');
+      return refDelegations(w, partner, ds, action, tenantId, banRef, null, scopes, now);
+    }
     if (action !== null && u.platformRole && covers(w.roles[u.platformRole], action) && (!scopes || covers(scopes, action))) return yes();
     const tenantId = target.tenantId ?? null;
     if (!tenantId) return no('tenant_context_required');
@@ -385,39 +446,106 @@ function reference(w: World, r: Req): RefAnswer {
   return refDelegations(w, partner, ds, action, tenantId, banRef, tokenBans, scopes, now);
 }
 
+/** A partner-level route: the partner's link/wholesale delegations on the tenant, no token limits. */
+function referenceForPartner(w: World, r: PartnerReq): RefAnswer {
+  const tenantId = r.target.tenantId ?? null;
+  if (!tenantId) return no('tenant_context_required');
+  const partner = w.partners.find((x) => x.id === r.partnerId);
+  if (!partner || partner.status !== 'active') return no('partner_inactive');
+  const ds = w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent');
+  return refDelegations(w, partner, ds, r.action, tenantId, r.target.ban ?? null, null, null, r.now);
+}
+
 /**
- * The safety property, stated on its own: an allowed request on a tenant is backed by the
- * principal's own membership, its platform role, its partner's home tenant (apps), or an active
- * delegation of its partner for that tenant, in its window, covering the BAN asked for, whose
- * approver still stands — and a consent delegation only for an app of the client it names.
+ * The safety property, stated on its own and checked on every allowed answer (not by agreement
+ * with the reference): the access the engine says it used (`via`) must stand on its own.
+ *  - platform: an unbound, active user whose platform role covers the action, within its scopes;
+ *  - membership: an unbound, active user, member of the (active) tenant, its role covering the
+ *    action within its scopes, the BAN the tenant's;
+ *  - home: an app of an active partner on that partner's own (active) tenant, a token scope covering
+ *    the action, no disabled feature;
+ *  - delegation (every cross-tenant access): the delegation named exists, joins the principal's
+ *    partner and this tenant, is active and in its window, its approver still stands, its partner
+ *    is active and has the capability its origin needs, its tenant is active, it (and the token)
+ *    covers the BAN, role ∪ grant overrides cover the action and no deny override, disabled feature,
+ *    consented scope or token scope takes it away; a consent only for an app of its client, a link
+ *    for an app only when its token names it. A user acts through it only as an active member of
+ *    its partner; a credential bound to a partner only through that partner; an app naming a
+ *    `dlg` only through that delegation.
+ * Returns what failed, or null.
  */
-function backedByRightfulAccess(w: World, r: Req, tenantId: string, delegationId: string | null): boolean {
+function violation(w: World, r: Req | PartnerReq, got: Allowed): string | null {
+  const action = r.action;
+  const tenantId = got.tenantId;
+  const userOf = (id: string) => w.users.find((x) => x.id === id && x.status === 'active');
+  const tenantActive = (id: string | null) => id !== null && w.tenants.some((t) => t.id === id && t.status === 'active');
+  const within = (scopes: readonly string[] | null | undefined) => action === null || !scopes || covers(scopes, action);
+  const featureOff = (partner: WPartner) => action !== null && Object.entries(partner.toggles).some(([k, on]) => on === false && (action === k || action.startsWith(k + '.')));
+  const banRef = r.target.ban ?? null;
+  // on the tenant (every access but a platform role's): a BAN asked for exists and is the tenant's
+  const ban = banRef === null ? null : findBan(w, banRef);
+  const banOfTenant = ban === null || (ban !== undefined && ban.tenantId === tenantId);
+
+  const byDelegation = (partnerId: string, app: { clientId: string; bans: readonly string[] | null; dlg: string | null } | null, scopes: readonly string[] | null): string | null => {
+    const d = w.delegations.find((x) => x.id === got.delegationId);
+    if (!d) return 'no such delegation';
+    if (!banOfTenant) return "a BAN that does not exist or is not the tenant's";
+    const partner = w.partners.find((x) => x.id === partnerId);
+    const failed = [
+      d.partnerId !== partnerId && "another partner's delegation",
+      (!partner || partner.status !== 'active') && 'partner not active',
+      d.tenantId !== tenantId && "another tenant's delegation",
+      !(d.status === 'active' && d.starts <= r.now && r.now < d.ends) && 'delegation not in effect',
+      d.origin === 'consent' && !(app && (d.clientId === null || d.clientId === app.clientId)) && "a consent of another client, or used by a partner's users",
+      app?.dlg && app.dlg !== d.id && 'not the delegation the token names',
+      app && !app.dlg && d.origin === 'link' && "a link (the partner's users') used by an app token that does not name it",
+      !approverStands(w, d) && 'approver no longer stands',
+      partner && !partner.capabilities.includes(NEEDS[d.origin]) && `partner lacks ${NEEDS[d.origin]}`,
+      !tenantActive(d.tenantId) && 'tenant not active',
+      ban && d.banIds && !d.banIds.includes(ban.id) && 'BAN outside the delegation',
+      ban && app?.bans && !app.bans.includes(ban.id) && !app.bans.includes(ban.accountNumber) && 'BAN outside the token',
+      action !== null && !covers(w.roles[d.role], action) && !covers(d.grant, action) && 'neither role nor grant override covers the action',
+      action !== null && covers(d.deny, action) && 'a deny override covers the action',
+      partner && featureOff(partner) && 'feature disabled',
+      !within(d.scopes) && 'outside the consented scopes',
+      !within(scopes) && 'outside the token scopes',
+    ].filter(Boolean);
+    return failed.length > 0 ? failed.join('; ') : null;
+  };
+
+  if (!('principal' in r)) return got.via === 'delegation' ? byDelegation(r.partnerId, null, null) : `a partner route allowed via ${got.via}`;
   const p = r.principal;
   if (p.type === 'user') {
-    const u = w.users.find((x) => x.id === p.userId)!;
-    if (u.tenants.some((m) => m.tenantId === tenantId)) return true;
-    if (r.action !== null && u.platformRole && covers(w.roles[u.platformRole], r.action)) return true;
-    if (!u.partner) return false;
-  } else if (tenantId === w.partners.find((x) => x.id === p.partnerId)?.homeTenantId) {
-    return true;
+    const u = userOf(p.userId);
+    if (!u) return 'an inactive or unknown user';
+    const bound = p.partnerId ?? null;
+    if (bound !== null && got.via !== 'delegation') return `a user bound to ${bound} allowed via ${got.via}`;
+    switch (got.via) {
+      case 'platform':
+        return action !== null && u.platformRole && covers(w.roles[u.platformRole], action) && within(p.scopes) ? null : 'platform role does not cover';
+      case 'membership': {
+        const m = u.tenants.find((x) => x.tenantId === tenantId);
+        return m && tenantActive(tenantId) && banOfTenant && (action === null || covers(w.roles[m.role], action)) && within(p.scopes) ? null : 'membership does not cover';
+      }
+      case 'delegation':
+        if (!u.partner || u.partner.status !== 'active' || (bound !== null && u.partner.partnerId !== bound)) return 'not an active member of the partner';
+        return byDelegation(u.partner.partnerId, null, p.scopes ?? null);
+      default:
+        return `a user allowed via ${got.via}`;
+    }
   }
-  const partnerId = p.type === 'user' ? w.users.find((x) => x.id === p.userId)!.partner!.partnerId : p.partnerId;
-  const d = w.delegations.find((x) => x.id === delegationId);
-  if (!d) return false;
-  const ban = r.target.ban ? findBan(w, r.target.ban) : null;
-  if (ban === undefined) return false; // a BAN that does not exist is never covered
-  // a consent belongs to an app — to its own client when it names one — never to the partner's users
-  const boundRight = d.origin !== 'consent' || (p.type === 'app' && (d.clientId === null || d.clientId === p.clientId));
-  return (
-    d.partnerId === partnerId &&
-    d.tenantId === tenantId &&
-    d.status === 'active' &&
-    d.starts <= r.now &&
-    r.now < d.ends &&
-    boundRight &&
-    approverStands(w, d) &&
-    (ban === null || (ban.tenantId === tenantId && (d.banIds === null || d.banIds.includes(ban.id))))
-  );
+  if (p.userId && !userOf(p.userId)) return 'the user behind the token is inactive';
+  if (p.tenantId && p.tenantId !== tenantId) return 'the token is for another tenant';
+  if (got.via === 'home') {
+    const partner = w.partners.find((x) => x.id === p.partnerId);
+    if (!partner || partner.status !== 'active' || partner.homeTenantId !== tenantId || !tenantActive(tenantId)) return 'not the active home tenant of an active partner';
+    if (!banOfTenant) return "a BAN that does not exist or is not the tenant's";
+    if (ban && p.bans && !p.bans.includes(ban.id) && !p.bans.includes(ban.accountNumber)) return 'BAN outside the token';
+    if (action !== null && (!p.scopes || !covers(p.scopes, action) || featureOff(partner))) return 'no token scope covers the action, or the feature is disabled';
+    return null;
+  }
+  if (got.via !== 'delegation') return `an app allowed via ${got.via}`;
+  return byDelegation(p.partnerId, { clientId: p.clientId, bans: p.bans ?? null, dlg: p.delegationId ?? null }, p.scopes ?? null);
 }
 
 describe('decide() against the reference model', () => {
@@ -425,8 +553,14 @@ describe('decide() against the reference model', () => {
     let cases = 0;
     let allowed = 0;
     const codes = new Map<string, number>();
+    const boundCodes = new Map<string, number>();
+    const partnerCodes = new Map<string, number>();
+    const viaCodes = new Map<string, number>();
+    let boundOnOwnTenant = 0;
+    let boundWithPlatformGrant = 0;
+    const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
     fc.assert(
-      fc.property(worldArb.chain((w) => fc.tuple(fc.constant(w), requestsFor(w))), ([w, reqs]) => {
+      fc.property(worldArb.chain((w) => fc.tuple(fc.constant(w), requestsFor(w), partnerRequestsFor(w))), ([w, reqs, preqs]) => {
         const snap = buildSnapshot(w);
         for (const r of reqs) {
           cases++;
@@ -437,21 +571,44 @@ describe('decide() against the reference model', () => {
           if (got.allow) {
             allowed++;
             expect(got.delegationId, ctx).toBe(want.delegationId);
-            const tenantId = got.tenantId ?? r.target.tenantId ?? null;
-            if (tenantId !== null) expect(backedByRightfulAccess(w, r, tenantId, got.delegationId), ctx).toBe(true);
+            expect(violation(w, r, got), ctx).toBeNull();
+            count(viaCodes, got.via);
           }
           const e = explain(snap, r.principal, r.action, r.target, r.now);
           expect(e.decision).toEqual(got);
           const last = e.checks.at(-1);
           if (!got.allow && last) expect(last.passed).toBe(false);
-          codes.set(got.code, (codes.get(got.code) ?? 0) + 1);
+          count(codes, got.code);
+          if (r.principal.type === 'user' && r.principal.partnerId) {
+            count(boundCodes, got.code);
+            const u = w.users.find((x) => x.id === (r.principal as { userId: string }).userId);
+            if (u?.tenants.some((m) => m.tenantId === r.target.tenantId)) boundOnOwnTenant++;
+            if (r.action !== null && u?.platformRole && covers(w.roles[u.platformRole], r.action)) boundWithPlatformGrant++;
+          }
+        }
+        for (const r of preqs) {
+          cases++;
+          const got = decideForPartner(snap, r.partnerId, r.action, r.target, r.now);
+          const want = referenceForPartner(w, r);
+          const ctx = JSON.stringify({ forPartner: r, world: w });
+          expect({ allow: got.allow, code: got.code }, ctx).toEqual({ allow: want.allow, code: want.code });
+          if (got.allow) {
+            allowed++;
+            expect(got.delegationId, ctx).toBe(want.delegationId);
+            expect(violation(w, r, got), ctx).toBeNull();
+          }
+          count(codes, got.code);
+          count(partnerCodes, got.code);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
     expect(cases).toBeGreaterThanOrEqual(10_000);
     // the generator reaches every outcome, so agreement means something
-    for (const code of [
+    const reached = (m: Map<string, number>, list: string[], what: string) => {
+      for (const code of list) expect(m.get(code) ?? 0, `${what}: outcome ${code} never generated: ${JSON.stringify([...m])}`).toBeGreaterThan(0);
+    };
+    reached(codes, [
       'allowed',
       'user_inactive',
       'partner_membership_inactive',
@@ -470,10 +627,19 @@ describe('decide() against the reference model', () => {
       'feature_disabled',
       'permission_denied',
       'scope_insufficient',
-    ]) {
-      expect(codes.get(code) ?? 0, `outcome ${code} never generated: ${JSON.stringify([...codes])}`).toBeGreaterThan(0);
-    }
+    ], 'all');
+    const throughDelegations = ['allowed', 'partner_inactive', 'tenant_context_required', 'delegation_not_found', 'delegation_pending', 'delegation_expired', 'delegation_revoked', 'partner_capability_missing', 'tenant_inactive', 'ban_not_covered', 'feature_disabled', 'permission_denied'];
+    reached(boundCodes, [...throughDelegations, 'user_inactive', 'scope_insufficient'], 'users bound to a partner');
+    reached(partnerCodes, throughDelegations, 'decideForPartner');
+    reached(viaCodes, ['platform', 'membership', 'home', 'delegation'], 'allowed via');
+    // bound users on tenants they belong to, or with a platform role that would grant the action: neither may count
+    expect(boundOnOwnTenant).toBeGreaterThan(100);
+    expect(boundWithPlatformGrant).toBeGreaterThan(100);
     expect(allowed).toBeGreaterThan(cases / 50);
+    // allowed through a delegation often enough for the invariant to bite
+    expect(viaCodes.get('delegation') ?? 0).toBeGreaterThan(100);
+    expect(partnerCodes.get('allowed') ?? 0).toBeGreaterThan(50);
+    expect(boundCodes.get('allowed') ?? 0).toBeGreaterThan(20);
   });
 });
 
@@ -596,8 +762,8 @@ describe('a snapshot kept current by incremental changes', () => {
     let approverRefusals = 0;
     fc.assert(
       fc.property(
-        worldArb.chain((w) => fc.tuple(fc.constant(w), fc.array(changeArb, { minLength: 1, maxLength: 25 }), requestsFor(w))),
-        ([w0, cs, reqs]) => {
+        worldArb.chain((w) => fc.tuple(fc.constant(w), fc.array(changeArb, { minLength: 1, maxLength: 25 }), requestsFor(w), partnerRequestsFor(w))),
+        ([w0, cs, reqs, preqs]) => {
           const live = buildSnapshot(w0);
           let w = w0;
           for (const c of cs) {
@@ -614,6 +780,13 @@ describe('a snapshot kept current by incremental changes', () => {
             // and both agree with the reference model on the final world
             expect({ allow: got.allow, code: got.code }, ctx).toEqual((({ allow, code }) => ({ allow, code }))(reference(w, r)));
             if (got.code === 'delegation_approver_inactive') approverRefusals++;
+          }
+          for (const r of preqs) {
+            cases++;
+            const got = decideForPartner(live, r.partnerId, r.action, r.target, r.now);
+            const ctx = JSON.stringify({ forPartner: r, changes: cs, world: w });
+            expect(got, ctx).toEqual(decideForPartner(fresh, r.partnerId, r.action, r.target, r.now));
+            expect({ allow: got.allow, code: got.code }, ctx).toEqual((({ allow, code }) => ({ allow, code }))(referenceForPartner(w, r)));
           }
         },
       ),

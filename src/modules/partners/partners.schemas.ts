@@ -68,7 +68,11 @@ export const ReasonBody = Strict({ reason: Type.String({ minLength: 1, maxLength
 export const OptionalReasonBody = Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) });
 export const CapabilitiesBody = Strict({ capabilities: Type.Array(Capability, { maxItems: 4 }) });
 export const FeatureTogglesBody = Strict({
-  feature_toggles: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_.]{0,63}$' }), Type.Boolean(), { maxProperties: 100 }),
+  // every key is matched here (its value must be a boolean); the service checks each name against the permissions (400 invalid_permission)
+  feature_toggles: Type.Record(Type.String(), Type.Boolean(), {
+    maxProperties: 100,
+    description: 'Feature name → on/off. A name is a permission or a dotted prefix of known permissions (e.g. `orders`, `billing.invoices.export`); switched off, it refuses every permission it covers.',
+  }),
 });
 
 export const AddPartnerMemberBody = Strict({ email: Email, role: PartnerRole });

@@ -12,6 +12,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService, InvitationLink } from '../identity/index.ts';
 import { identityErrors } from '../identity/index.ts';
+import { authzErrors, isPermissionName } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
 
@@ -71,7 +72,7 @@ export class PartnersService {
     try {
       return await mutate(this.#d.db, fn);
     } finally {
-      this.#d.feed.kick();
+      await this.#d.feed.kick();
     }
   }
 
@@ -202,6 +203,7 @@ export class PartnersService {
   }
 
   async setFeatureToggles(ctx: RequestContext, id: string, toggles: Record<string, boolean>) {
+    await this.#validateToggleNames(toggles);
     const p = await this.requirePartner(id);
     const merged = { ...(JSON.parse(p.feature_toggles) as Record<string, boolean>), ...toggles };
     return this.#write(async (trx) => {
@@ -210,6 +212,29 @@ export class PartnersService {
       await this.#d.audit.record(trx, ctx, { action: 'partner.features_changed', partnerId: id, targetType: 'partner', targetId: id, details: { set: toggles } });
       return { ...p, feature_toggles: JSON.stringify(merged) };
     });
+  }
+
+  /**
+   * Feature toggle names are validated like delegation overrides, never silently ignored: the
+   * decision engine refuses every permission a switched-off name equals or prefixes
+   * (`billing.invoices` covers `billing.invoices.read`), so a malformed name, or a well-formed one
+   * that names no known permission (a typo would leave the feature on), is 400 invalid_permission.
+   */
+  async #validateToggleNames(toggles: Record<string, boolean>): Promise<void> {
+    const names = Object.keys(toggles);
+    if (names.length === 0) return;
+    const known = (await this.#d.db.kysely.selectFrom('permissions').select('name').execute()).map((r) => r.name);
+    for (const name of names) {
+      const pointer = `/body/feature_toggles/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!isPermissionName(name)) {
+        throw authzErrors.invalid_permission(`"${name}" is not a feature name: a permission name or prefix of one (dotted lowercase segments, no wildcard).`, {
+          fields: [{ pointer, detail: 'malformed permission' }],
+        });
+      }
+      if (!known.some((k) => k === name || k.startsWith(name + '.'))) {
+        throw authzErrors.invalid_permission(`"${name}" names no known permission (GET /api/v1/permissions lists them).`, { fields: [{ pointer, detail: 'unknown permission' }] });
+      }
+    }
   }
 
   /** Link the partner's own tenant (e.g. a wholesaler's billing home). */

@@ -97,8 +97,49 @@ describe('partner lifecycle', () => {
     }
     const caps = await operator.put(`/api/v1/partners/${p.id}/capabilities`, { capabilities: ['wholesale', 'delegated'] });
     expect(caps.body.capabilities).toEqual(['wholesale', 'delegated']);
-    const ft = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { beta_reports: true } });
-    expect(ft.body.feature_toggles).toEqual({ beta_reports: true });
+    const ft = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { 'reports.usage': true } });
+    expect(ft.body.feature_toggles).toEqual({ 'reports.usage': true });
+  });
+
+  it('validates feature toggle names like permission names: a malformed or unknown one is 400 invalid_permission, never silently ignored', async () => {
+    const p = await t.world.partner();
+    const toggles = () => operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { orders: false, 'billing.invoices.export': false } });
+    for (const [name, detail] of [
+      ['Billing..X!', 'malformed permission'],
+      ['billing..invoices', 'malformed permission'],
+      ['billing.*', 'malformed permission'],
+      ['*', 'malformed permission'],
+      ['.orders', 'malformed permission'],
+      ['', 'malformed permission'],
+      ['x'.repeat(129), 'malformed permission'],
+      ['ordres', 'unknown permission'],
+      ['billing.invoice', 'unknown permission'],
+      ['billing.invoices.read.x', 'unknown permission'],
+      ['beta', 'unknown permission'],
+    ] as const) {
+      for (const on of [false, true]) {
+        const r = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { orders: false, [name]: on } });
+        expect([r.status, r.body.code], name).toEqual([400, 'invalid_permission']);
+        expect(r.body.errors, name).toEqual([{ pointer: `/body/feature_toggles/${name}`, detail }]);
+      }
+    }
+    // a refused request changes nothing (not even its valid keys), and writes no audit event
+    expect((await operator.get(`/api/v1/partners/${p.id}`)).body.feature_toggles).toEqual({});
+    const events = await operator.get(`/api/v1/audit-events?action=partner.features_changed&target_id=${p.id}`);
+    expect(events.status).toBe(200);
+    expect(events.body.data).toEqual([]);
+    // a value must be a boolean whatever the key looks like
+    const notBool = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { 'Billing..X!': 'off' } });
+    expect([notBool.status, notBool.body.code]).toEqual([400, 'validation_failed']);
+
+    // valid names (a permission, or a prefix of known ones) are stored, and a switched-off one is enforced
+    const ok = await toggles();
+    expect(ok.status).toBe(200);
+    expect(ok.body.feature_toggles).toEqual({ orders: false, 'billing.invoices.export': false });
+    const back = await operator.patch(`/api/v1/partners/${p.id}/feature-toggles`, { feature_toggles: { orders: true } });
+    expect(back.body.feature_toggles).toEqual({ orders: true, 'billing.invoices.export': false });
+    await t.services.feed.drain();
+    expect(t.services.authz.snapshot.partners.get(p.id)?.disabled).toEqual(['billing.invoices.export']);
   });
 });
 

@@ -307,8 +307,8 @@ function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved
           <Group align="flex-end" gap="xs">
             <TextInput
               label="Add a feature toggle"
-              description="Feature name, e.g. earnings.export — added switched off."
-              placeholder="feature.name"
+              description="A permission or a prefix of permissions, e.g. orders or billing.invoices.export — added switched off."
+              placeholder="billing.invoices.export"
               value={newKey}
               onChange={(e) => setNewKey(e.currentTarget.value.toLowerCase())}
               style={{ flex: 1 }}
