@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { openRuntime } from './runtime.ts';
+import { listenProblem, openRuntime } from './runtime.ts';
 import { buildApp } from '../app/build-app.ts';
 import { seedDemo, describeWorld } from '../modules/demo/demo.seed.ts';
 import { systemContext } from '../platform/http/request-context.ts';
@@ -135,7 +135,14 @@ async function serve(config: Config): Promise<number> {
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
   let banner = '';
   if (rt.config.demo) banner = describeWorld(await seedDemo(app.services));
-  await app.listen({ port: rt.config.port, host: rt.config.host });
+  try {
+    await app.listen({ port: rt.config.port, host: rt.config.host });
+  } catch (e) {
+    await app.close();
+    await rt.db.close();
+    // One line naming PORT or HOST (printed by main.ts) rather than a bare EADDRINUSE.
+    throw listenProblem(e, rt.config) ?? e;
+  }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : rt.config.port;
   process.stdout.write(

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Db } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
@@ -33,8 +34,83 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, opts: { migrate?: boolean } = {}): Promise<Runtime> {
-  const cfg = withSecret(config);
-  const db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  if (config.databaseUrl) await checkDatabase(config.databaseUrl);
+  let cfg: Config;
+  let db: Db;
+  try {
+    cfg = withSecret(config);
+    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+  } catch (e) {
+    throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
+  }
   if (opts.migrate !== false) await migrateToLatest(db);
   return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl) : null };
+}
+
+/**
+ * Starting failed for a reason one setting explains (the database does not answer, the port is
+ * taken): the CLI prints the message as one line, which names the setting.
+ */
+export class StartupError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+    this.setting = setting;
+  }
+}
+
+const DB_CHECK_TIMEOUT_MS = 10_000;
+
+/** One connection and `select 1` before anything else, so a database that does not answer is named as such. */
+async function checkDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: DB_CHECK_TIMEOUT_MS, query_timeout: DB_CHECK_TIMEOUT_MS });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (e) {
+    throw new StartupError('DATABASE_URL', `cannot reach PostgreSQL at DATABASE_URL ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The URL as it may be printed: the password replaced by ***. */
+export function urlWithoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^@/]*)@/, '//***@');
+  }
+}
+
+/** One line about an error, also for the AggregateError a connect to several addresses rejects with. */
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { errors?: unknown[] };
+  const text = err?.message || (Array.isArray(err?.errors) ? err.errors.map((x) => (x as Error)?.message).filter(Boolean).join('; ') : '') || err?.code || String(e);
+  return text.split('\n')[0];
+}
+
+/** A listen failure the settings explain (PORT taken or privileged, HOST not this machine's), else null. */
+export function listenProblem(err: unknown, config: Pick<Config, 'port' | 'host'>): StartupError | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const at = `PORT ${config.port} on HOST ${config.host}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new StartupError('PORT', `cannot listen on ${at}: the port is already in use (set PORT to a free one)`, { cause: err });
+    case 'EACCES':
+      return new StartupError('PORT', `cannot listen on ${at}: permission denied (ports below 1024 need privileges; set PORT to a higher one)`, { cause: err });
+    case 'EADDRNOTAVAIL':
+      return new StartupError('HOST', `cannot listen on ${at}: ${config.host} is not an address of this machine (set HOST, e.g. 127.0.0.1 or 0.0.0.0)`, { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return new StartupError('HOST', `cannot listen on ${at}: the name ${config.host} does not resolve (${code}; set HOST to an address of this machine)`, { cause: err });
+    default:
+      return null;
+  }
 }

@@ -1,6 +1,7 @@
 /** The partnergate CLI, run as a real process: migrate, admin create, seed demo, audit verify, bad settings. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -93,6 +94,59 @@ describe('partnergate CLI', () => {
     const u = cli(['migrate'], { DATABASE_URL: 'mysql://x' });
     expect(u.err.trim().split('\n')).toHaveLength(1);
     expect(u.err).toMatch(/Invalid setting DATABASE_URL: must use postgres: or postgresql:/);
+  });
+
+  it('a DATA_DIR that is not a folder, or a HOST that is no address, stops the process with one line naming it', () => {
+    const oneLine = (r: ReturnType<typeof cli>, setting: string) => {
+      expect(r.code).not.toBe(0);
+      expect(r.code).not.toBeNull();
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toContain(setting);
+    };
+    const file = path.join(db.dataDir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    for (const dir of [file, path.join(file, 'below')]) {
+      const r = cli(['migrate'], { DATA_DIR: dir });
+      oneLine(r, 'DATA_DIR');
+      expect(r.err).toMatch(/^partnergate: Invalid setting DATA_DIR: .*is not a folder/);
+    }
+    for (const host of ['999.1.1.1', 'bad host', '-x.example']) {
+      const r = cli(['serve'], { HOST: host });
+      oneLine(r, 'HOST');
+      expect(r.err).toMatch(/^partnergate: Invalid setting HOST: must be an IP address/);
+    }
+  });
+
+  it('a database that does not answer stops the process with one line naming DATABASE_URL, without its password', () => {
+    for (const cmd of [['serve'], ['migrate']]) {
+      const r = cli(cmd, { DATABASE_URL: 'postgres://postgres:hunter2-secret@127.0.0.1:1/x' });
+      expect(r.code).not.toBe(0);
+      expect(r.code).not.toBeNull();
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^partnergate: cannot reach PostgreSQL at DATABASE_URL postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/x \(.*ECONNREFUSED/);
+      expect(r.err + r.out).not.toContain('hunter2');
+    }
+  });
+
+  it('a PORT in use or a HOST that is not this machine\'s stops serve with one line naming it', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const r = cli(['serve'], { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'silent' });
+      expect(r.code).not.toBe(0);
+      expect(r.code).not.toBeNull();
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(new RegExp(`^partnergate: cannot listen on PORT ${port} on HOST 127\\.0\\.0\\.1: the port is already in use`));
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): a well-formed address no machine has
+    const h = cli(['serve'], { HOST: '192.0.2.1', PORT: '0', LOG_LEVEL: 'silent' });
+    expect(h.code).not.toBe(0);
+    expect(h.code).not.toBeNull();
+    expect(h.err.trim().split('\n')).toHaveLength(1);
+    expect(h.err).toMatch(/^partnergate: cannot listen on PORT 0 on HOST 192\.0\.2\.1: .*HOST/);
   });
 
   it('bin/partnergate.js on an older Node re-runs itself with the pinned Node 24, or says in one line what it needs', () => {
