@@ -74,6 +74,7 @@ describe('partner OAuth apps', () => {
     await page.getByTestId('nav-partner').getByRole('link', { name: 'OAuth apps' }).click();
     await page.getByRole('button', { name: 'Register an app' }).click();
     const dialog = page.getByRole('dialog');
+    await dialog.getByRole('checkbox').first().waitFor(); // count() does not wait for the dialog to render
     // Only the grant types a managed_services partner may use are offered.
     expect(await dialog.getByRole('checkbox').count()).toBe(2);
     expect(await dialog.getByRole('checkbox', { name: /Client credentials/ }).count()).toBe(0);

@@ -27,15 +27,22 @@ function environment(...layers: Env[]): Record<string, string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
+/**
+ * A port a child process may listen on a moment later: one of 20000–32767, below the kernel's
+ * ephemeral range (32768–60999), because a port the kernel hands out can be taken again by any
+ * outgoing connection of the parallel suites (a database or Redis socket, a fetch) in the second
+ * or so a child takes to start — seen as "port is already in use". Checked free by listening on it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12768);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 export interface ServerOptions {
@@ -142,11 +149,22 @@ export async function spawnServer(opts: ServerOptions = {}): Promise<ServerProce
   return new ServerProcess(opts.port ?? (await freePort()), opts);
 }
 
-/** Spawns the process and waits until it is ready. */
+/**
+ * Spawns the process and waits until it is ready. A port picked here may be taken by another test
+ * file's process between freePort() and the listen (suites run in parallel): the process then exits
+ * naming the port, and it is started again on another one.
+ */
 export async function startServer(opts: ServerOptions = {}): Promise<ServerProcess> {
-  const s = await spawnServer(opts);
-  await s.ready();
-  return s;
+  for (let attempt = 1; ; attempt++) {
+    const s = await spawnServer(opts);
+    try {
+      await s.ready();
+      return s;
+    } catch (e) {
+      const portTaken = opts.port === undefined && !s.running && /port is already in use/.test(s.logs);
+      if (!portTaken || attempt === 5) throw e;
+    }
+  }
 }
 
 /**

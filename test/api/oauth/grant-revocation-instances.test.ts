@@ -11,26 +11,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
-import { buildApp } from '../../../src/app/build-app.ts';
-import { redisFactory } from '../../../src/platform/redis.ts';
-import { testConfig } from '../../helpers/config.ts';
-import { REDIS_URL } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
-import { World } from '../../helpers/world.ts';
+import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import type { ServerProcess } from '../../helpers/server-process.ts';
+import type { World } from '../../helpers/world.ts';
 import { CALLBACK, authorizeViaHttp, decodeJwt, pkce, type OAuthTestApp } from './oauth-helpers.ts';
 
-const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}-gr:`;
-
-/** always PostgreSQL, whatever DATABASE_URL says */
-let database: TestDb;
+let pair: InstancePair;
 let setup: FastifyInstance;
 let world: World;
 let one: ServerProcess;
 let two: ServerProcess;
 let publicUrl: string;
-
-const serve = (port: number) => startServer({ port, env: { DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, PUBLIC_URL: publicUrl, REDIS_URL, REDIS_KEY_PREFIX } });
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -46,20 +37,11 @@ async function context(i: ServerProcess, token: string, tenantId: string) {
 }
 
 beforeAll(async () => {
-  database = await createTestDb({ postgres: true, poolSize: 3 });
-  const [p1, p2] = [await freePort(), await freePort()];
-  publicUrl = `http://127.0.0.1:${p1}`;
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
-  await setup.ready();
-  world = new World(setup);
-  [one, two] = [await serve(p1), await serve(p2)];
+  pair = await startInstancePair({ name: 'gr' });
+  ({ setup, world, one, two, publicUrl } = pair);
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()]);
-  await setup?.close();
-  await database?.drop();
-});
+afterAll(() => pair?.close());
 
 describe('grant revocation across two instances', () => {
   it("an MSP user's grant revoked on instance 1 refuses its access token on instance 1 at once and on instance 2 within 1 s", async () => {

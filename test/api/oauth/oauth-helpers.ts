@@ -5,7 +5,6 @@
  * a cookie-keeping HTTP "user agent" that signs in and answers the consent form the way a browser
  * would (the browser itself is used by flow.test.ts).
  */
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
@@ -19,6 +18,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
 import { World, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { Client } from '../../helpers/http.ts';
+import { freePort } from '../../helpers/server-process.ts';
 
 export interface OAuthTestApp {
   app: FastifyInstance;
@@ -33,18 +33,6 @@ export interface OAuthTestApp {
   /** Close the server and build a new one on the same database, port and settings. */
   restart(): Promise<void>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock } = {}): Promise<OAuthTestApp> {
