@@ -25,6 +25,8 @@ export interface InstancePair {
   publicUrl: string;
   /** the setup app as a TestApp, for helpers that take one */
   t: TestApp;
+  /** the settings all of them share (DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL, `env`): for a third instance */
+  shared: Record<string, string>;
   /** Starts an instance (again, after a stop) on `port` with the pair's environment. */
   serve(port: number): Promise<ServerProcess>;
   /** Stops every process the pair started, the setup app, and drops the database. */
@@ -38,6 +40,8 @@ export interface InstancePairOptions {
   env?: Record<string, string>;
   /** settings for the processes only (e.g. RATE_LIMITS the setup app should not apply) */
   processEnv?: Env;
+  /** builds, before the processes start, what they must find at start (e.g. a tenant and its admin) */
+  before?: (world: World) => Promise<void>;
 }
 
 export async function startInstancePair(o: InstancePairOptions): Promise<InstancePair> {
@@ -61,9 +65,9 @@ export async function startInstancePair(o: InstancePairOptions): Promise<Instanc
   try {
     await setup.ready();
     const world = new World(setup);
-    const one = await serve(p1);
-    const two = await serve(p2);
-    return { database, setup, world, one, two, publicUrl, t: { app: setup, services: setup.services, world } as unknown as TestApp, serve, close };
+    await o.before?.(world);
+    const [one, two] = await Promise.all([serve(p1), serve(p2)]);
+    return { database, setup, world, one, two, publicUrl, t: { app: setup, services: setup.services, world } as unknown as TestApp, shared, serve, close };
   } catch (e) {
     await close();
     throw e;

@@ -7,45 +7,31 @@
  * deliver. (The processes: test/helpers/server-process.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../../src/app/build-app.ts';
-import { redisFactory } from '../../../src/platform/redis.ts';
-import { testConfig } from '../../helpers/config.ts';
-import { REDIS_URL } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { HttpClient, startServer, type ServerProcess } from '../../helpers/server-process.ts';
-import { World, type TestTenant } from '../../helpers/world.ts';
+import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
+import type { TestTenant } from '../../helpers/world.ts';
 import { DEFAULT_FORM } from './helpers.ts';
 
-/** one Redis key space for the setup app and both processes, apart from every other test */
-const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 /** the outbox poll, the safety net under Redis pub/sub: far beyond the 1 s the test allows */
 const POLL_MS = '30000';
 
-const startInstance = () =>
-  startServer({ env: { DATABASE_URL: database.databaseUrl, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS, DATA_DIR: database.dataDir }, timeoutMs: 30_000 });
-
-/** always PostgreSQL, whatever DATABASE_URL says */
-let database: TestDb;
-let setup: FastifyInstance;
+let pair: InstancePair;
 let one: ServerProcess;
 let two: ServerProcess;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  database = await createTestDb({ postgres: true, poolSize: 3 });
-  // An in-process app only to build the world (a tenant and its admin) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
-  await setup.ready();
-  tenant = await new World(setup).tenant();
-  [one, two] = await Promise.all([startInstance(), startInstance()]);
+  pair = await startInstancePair({
+    name: 'ag',
+    env: { CHANGE_FEED_POLL_MS: POLL_MS },
+    before: async (world) => {
+      tenant = await world.tenant();
+    },
+  });
+  ({ one, two } = pair);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()]);
-  await setup?.close();
-  await database?.drop();
-});
+afterAll(() => pair?.close());
 
 /**
  * Poll until `ok`. Every probe of the embed API counts against the form's 20 requests a minute;

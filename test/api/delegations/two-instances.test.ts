@@ -9,50 +9,39 @@
  * without DATABASE_URL it creates a fresh database on the local server anyway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { openDatabase } from '../../../src/platform/db/database.ts';
 import { Redis } from 'ioredis';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
-import { HttpClient, startServer, type ServerProcess } from '../../helpers/server-process.ts';
-import { World, type TestPartner, type TestTenant } from '../../helpers/world.ts';
+import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
+import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { inDays } from './helpers.ts';
 
-/** one Redis key space for the setup app and both processes, apart from every other test */
-const REDIS_KEY_PREFIX = `pgt:${process.pid}-${Date.now()}:`;
 /** far above the 1 s the tests allow: a change seen within it came through Redis, not a poll */
 const POLL_MS = '30000';
 
-const startInstance = () =>
-  startServer({ env: { DATABASE_URL: database.databaseUrl, REDIS_URL, REDIS_KEY_PREFIX, DATA_DIR: database.dataDir, CHANGE_FEED_POLL_MS: POLL_MS }, timeoutMs: 30_000 });
-
-/** always PostgreSQL, whatever DATABASE_URL says */
-let database: TestDb;
-let setup: FastifyInstance;
+let pair: InstancePair;
 let one: ServerProcess;
 let two: ServerProcess;
 let tenant: TestTenant;
 let partner: TestPartner;
 
 beforeAll(async () => {
-  database = await createTestDb({ postgres: true, poolSize: 3 });
-  // An in-process app only to build the world (tenant, partner, users) on the shared database.
-  setup = await buildApp({ config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, database.dataDir), db: database.db, redis: redisFactory(REDIS_URL), logger: false });
-  await setup.ready();
-  const world = new World(setup);
-  tenant = await world.tenant();
-  partner = await world.partner({ capabilities: ['managed_services'] });
-  [one, two] = await Promise.all([startInstance(), startInstance()]);
+  pair = await startInstancePair({
+    name: 'dl',
+    env: { CHANGE_FEED_POLL_MS: POLL_MS },
+    before: async (world) => {
+      tenant = await world.tenant();
+      partner = await world.partner({ capabilities: ['managed_services'] });
+    },
+  });
+  ({ one, two } = pair);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all([one?.stop(), two?.stop()]);
-  await setup?.close();
-  await database?.drop();
-});
+afterAll(() => pair?.close());
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
   const t0 = performance.now();
@@ -118,9 +107,9 @@ describe('two instances on one PostgreSQL and one Redis', () => {
     // A third instance, in this process, whose Redis connections carry a name (to find the
     // subscriber in CLIENT LIST) and reconnect only after 1.5 s, so a change can commit meanwhile.
     const name = `pgt-feed-${process.pid}-${Date.now()}`;
-    const db3 = openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, poolSize: 2 });
+    const db3 = openDatabase({ databaseUrl: pair.database.databaseUrl, dataDir: pair.database.dataDir, poolSize: 2 });
     const three = await buildApp({
-      config: testConfig({ DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, CHANGE_FEED_POLL_MS: POLL_MS }, database.dataDir),
+      config: testConfig(pair.shared, pair.database.dataDir),
       db: db3,
       redis: redisFactory(REDIS_URL, { connectionName: name, retryStrategy: () => 1500 }),
       logger: false,
