@@ -214,7 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const head = await services.feed.head();
     await services.authz.load();
     await services.agencies.load();
-    await services.identity.loadApiTokens();
+    await services.identity.loadIndexes();
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
@@ -224,7 +224,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.authz.stop();
     await services.oauth.stop();
     await services.agencies.stop();
-    await services.identity.apiTokens.stop();
+    await services.identity.stopIndexes();
     await services.feed.stop();
     for (const c of services.redisClients) c.disconnect();
   });

@@ -12,9 +12,9 @@
  *   rateLimit    → per token × route class, then per partner (shared limiter)
  *   → identity   → the verified identity forwarded (and signed) to the upstream
  *
- * Nothing here reads the database for an access token or a personal API token: the snapshot,
- * the verified-token cache and the API-token index answer. Only a portal session (the portal's
- * own calls) is looked up like on the portal API.
+ * Nothing here reads the database per request: the snapshot, the verified-token cache and the
+ * API-token and session indexes answer. Only a portal session the session index cannot vouch for
+ * (just created on another instance, or idle by what this instance has seen) is read once.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config/config.ts';
@@ -42,7 +42,7 @@ export interface GatewayDeps {
   config: Config;
   clock: Clock;
   authz: AuthzService;
-  identity: Pick<IdentityService, 'apiTokens' | 'authenticateSession' | 'verifyCsrf'>;
+  identity: Pick<IdentityService, 'apiTokens' | 'sessions' | 'authenticateSession' | 'verifyCsrf'>;
   rateLimiter: RateLimiter;
   audit: AuditLog;
   /** access-token verification; null until an authorization server is configured */
@@ -358,25 +358,45 @@ export class GatewayService {
       return this.#appCaller(t, st);
     }
     if (c.kind === 'pat') return this.#apiTokenCaller(c.token, st);
-    // A portal session (the portal's own calls through the gateway) is read like on the portal API.
-    const r = await this.#d.identity.authenticateSession(c.token);
-    if (!r.ok) {
-      if (r.code === 'user_inactive') throw authzErrors.user_inactive(r.detail);
-      throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
+    return this.#sessionCaller(req, c.token, st);
+  }
+
+  /**
+   * A portal session (the portal's own calls through the gateway): the session from the
+   * in-memory index, its user and memberships from the authz snapshot. Only a session the index
+   * cannot vouch for — not delivered here yet, or idle by what this instance has seen — is read
+   * from the database, which puts it back into the index.
+   */
+  async #sessionCaller(req: GatewayRequest, cookie: string, st: GatewayState): Promise<Caller> {
+    const identity = this.#d.identity;
+    let userId: string;
+    let sessionId: string;
+    let csrfToken: string | null;
+    const s = identity.sessions.verify(cookie);
+    if (s !== null) {
+      ({ userId, id: sessionId, csrfToken } = s);
+    } else {
+      const r = await identity.authenticateSession(cookie);
+      if (!r.ok) throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
+      ({ userId, sessionId, csrfToken } = r.principal as { userId: string; sessionId: string; csrfToken: string | null });
     }
-    const p = r.principal;
+    const u = this.#d.authz.snapshot.users.get(userId);
+    if (u === undefined || !u.active) {
+      const detail = 'The session has ended; log in again.';
+      throw identityErrors.session_expired(detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', detail) } });
+    }
     if (!SAFE_METHODS.has(req.method)) {
       const csrf = req.headers['x-csrf-token'];
-      if (!this.#d.identity.verifyCsrf(p, typeof csrf === 'string' ? csrf : undefined)) {
+      if (!identity.verifyCsrf({ csrfToken }, typeof csrf === 'string' ? csrf : undefined)) {
         throw identityErrors.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
       }
     }
-    const partnerId = p.partner?.partnerId ?? null;
-    st.actor = { type: 'user', userId: p.userId, partnerId, clientId: null, agencyId: null };
+    const partnerId = u.partner?.id ?? null;
+    st.actor = { type: 'user', userId: u.id, partnerId, clientId: null, agencyId: null };
     st.partnerId = partnerId;
-    const defaultTenant = p.tenants.length === 1 && !p.partner ? p.tenants[0].tenantId : null;
+    const defaultTenant = u.partner === null && u.tenants !== null && u.tenants.size === 1 ? u.tenants.keys().next().value! : null;
     // Limited per credential, like an access token: each session.
-    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: p.userId }, partnerId, rateKey: `s:${p.sessionId ?? p.userId}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
+    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: u.id }, partnerId, rateKey: `s:${sessionId}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
   }
 
   /**

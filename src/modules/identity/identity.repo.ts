@@ -94,6 +94,24 @@ export async function deleteSessionsByUser(db: Executor, userId: string, exceptI
   await q.execute();
 }
 
+const SESSION_INDEX_FIELDS = ['id', 'user_id', 'csrf_token', 'expires_at', 'last_seen_at'] as const;
+
+/** Every unexpired session, for the in-memory session index. */
+export function listLiveSessions(db: Executor, nowIso: string): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
+  return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('expires_at', '>', nowIso).execute();
+}
+
+export function listSessionsOfUser(db: Executor, userId: string): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
+  return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('user_id', '=', userId).execute();
+}
+
+/** Last activity of many sessions, never moved backwards. */
+export async function touchSessions(db: Executor, seen: [id: string, at: string][]): Promise<void> {
+  for (const [id, at] of seen) {
+    await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).where('last_seen_at', '<', at).execute();
+  }
+}
+
 export async function deleteExpiredSessions(db: Executor, now: string): Promise<void> {
   await db.deleteFrom('sessions').where('expires_at', '<', now).execute();
 }

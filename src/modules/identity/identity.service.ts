@@ -18,6 +18,7 @@ import { authzErrors } from '../authz/authz.errors.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { passwordProblem } from './password-policy.ts';
 import * as repo from './identity.repo.ts';
+import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
 
 export const API_TOKEN_PREFIX = 'pgpat';
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
@@ -68,14 +69,23 @@ export class IdentityService {
   readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
   /** live personal API tokens in memory (the gateway's request path) */
   readonly apiTokens: ApiTokenIndex;
+  /** live portal sessions in memory (the gateway's request path) */
+  readonly sessions: SessionIndex;
   constructor(deps: IdentityDeps) {
     this.#d = deps;
     this.apiTokens = new ApiTokenIndex({ hasher: deps.hasher, clock: deps.clock });
+    this.sessions = new SessionIndex({ clock: deps.clock, idleTimeoutSec: deps.sessionIdleTimeoutSec });
   }
 
-  /** Load the API token index (between feed.head() and feed.start(), like every snapshot). */
-  loadApiTokens(): Promise<void> {
-    return this.apiTokens.load(this.#d.db, this.#d.feed);
+  /** Load the API token and session indexes (between feed.head() and feed.start(), like every snapshot). */
+  async loadIndexes(): Promise<void> {
+    await this.apiTokens.load(this.#d.db, this.#d.feed);
+    await this.sessions.load(this.#d.db, this.#d.feed);
+  }
+
+  async stopIndexes(): Promise<void> {
+    await this.apiTokens.stop();
+    await this.sessions.stop();
   }
 
   #now(): Date {
@@ -146,12 +156,14 @@ export class IdentityService {
         user_agent: ctx.userAgent?.slice(0, 512) ?? null,
       });
       await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
+      await this.#d.feed.record(trx, 'session', sha256(token));
       await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: user.id } }, {
         action: 'user.logged_in',
         targetType: 'user',
         targetId: user.id,
       });
     });
+    await this.#d.feed.kick();
     return { token, csrfToken, expiresAt, userId: user.id };
   }
 
@@ -192,8 +204,10 @@ export class IdentityService {
     const sessionId = principal.sessionId;
     await mutate(this.#d.db, async (trx) => {
       await repo.deleteSession(trx, sessionId);
+      await this.#d.feed.record(trx, 'session', sessionId);
       await this.#d.audit.record(trx, ctx, { action: 'user.logged_out', targetType: 'user', targetId: principal.userId });
     });
+    await this.#d.feed.kick();
   }
 
   async authenticateSession(token: string): Promise<AuthResult> {
@@ -204,16 +218,22 @@ export class IdentityService {
     const idleDeadline = new Date(session.last_seen_at).getTime() + this.#d.sessionIdleTimeoutSec * 1000;
     if (now.toISOString() >= session.expires_at || now.getTime() >= idleDeadline) {
       await repo.deleteSession(db, session.id);
+      this.sessions.forget(session.id);
       return { ok: false, code: 'session_expired', detail: 'The session has expired; log in again.' };
     }
     const user = await repo.findUserById(db, session.user_id);
     if (!user || user.status !== 'active') {
       await repo.deleteSession(db, session.id);
+      this.sessions.forget(session.id);
       return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
     }
-    if (now.getTime() - new Date(session.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    if (now.getTime() - new Date(session.last_seen_at).getTime() > SESSION_TOUCH_EVERY_MS) {
       await repo.touchSession(db, session.id, now.toISOString());
+      session.last_seen_at = now.toISOString();
     }
+    // what the database says is what the gateway's index holds from now on (a login on another
+    // instance not delivered yet, activity elsewhere that kept the session alive)
+    this.sessions.remember(session);
     return { ok: true, principal: await this.#principal(user, 'session', { sessionId: session.id, csrfToken: session.csrf_token }) };
   }
 
@@ -234,7 +254,7 @@ export class IdentityService {
     return { ok: true, principal: await this.#principal(user, 'api_token', { tokenId: row.id }) };
   }
 
-  verifyCsrf(principal: Principal, header: string | undefined): boolean {
+  verifyCsrf(principal: Pick<Principal, 'csrfToken'>, header: string | undefined): boolean {
     return !!principal.csrfToken && typeof header === 'string' && constantTimeEqual(header, principal.csrfToken);
   }
 
@@ -300,8 +320,10 @@ export class IdentityService {
       await repo.updateUser(trx, user.id, { password_hash: hash, updated_at: this.#now().toISOString() });
       // Every other session ends: a password change is how users evict a stolen session.
       await repo.deleteSessionsByUser(trx, user.id, principal.sessionId ?? undefined);
+      await this.#d.feed.record(trx, 'user_sessions', user.id);
       await this.#d.audit.record(trx, ctx, { action: 'user.password_changed', targetType: 'user', targetId: user.id });
     });
+    await this.#d.feed.kick();
   }
 
   // ---- API tokens --------------------------------------------------------------------------
@@ -389,6 +411,7 @@ export class IdentityService {
       await repo.updateUser(trx, userId, { status, updated_at: this.#now().toISOString() });
       if (status === 'disabled') await repo.deleteSessionsByUser(trx, userId);
       await this.#d.feed.record(trx, 'user', userId);
+      await this.#d.feed.record(trx, 'user_sessions', userId);
       await this.#d.audit.record(trx, ctx, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: userId });
     });
     await this.#d.feed.kick();

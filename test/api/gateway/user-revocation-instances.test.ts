@@ -4,6 +4,9 @@
  * partner's own app, persona msp) works on instance 2 with X-Active-Tenant-Id; the user is then
  * deactivated by the operator — or removed from the partner by its owner — through instance 1's
  * API, and instance 2 refuses the same token with 403 user_inactive within 1 s.
+ * The same for a portal session: a login on instance 1 is served by instance 2 at once (what the
+ * session index there does not hold yet is read from the database once), and its logout on
+ * instance 1 is refused by instance 2 within 1 s.
  * The gateway checks the token against the in-memory snapshot only, so the change has to travel:
  * every process polls the outbox only every 30 s (CHANGE_FEED_POLL_MS), so within 1 s only the
  * Redis fan-out can carry it.
@@ -114,6 +117,40 @@ describe("an MSP user's OAuth access token across two instances", () => {
     expect(r.status).toBe(204);
     const elapsed = await refusedOnTwo(u.token, u.tenant.id);
     process.stdout.write(`user removed from the partner on instance 1, refused by instance 2 after ${elapsed.toFixed(1)} ms\n`);
+    expect(elapsed).toBeLessThan(1000);
+  }, 60_000);
+});
+
+describe('a portal session across two instances', () => {
+  it('a login on instance 1 is served by instance 2 at once; its logout on instance 1 is refused by instance 2 within 1 s', async () => {
+    const partner = await world.partner({ capabilities: ['managed_services'] });
+    const tenant = await world.tenant();
+    await link(t(), partner, tenant);
+    const staff = await new HttpClient(one.base).login(partner.staff.email, partner.staff.password);
+    const cookie = staff.cookie; // the logout clears the client's
+    const read = async () => {
+      const r = await fetch(`${two.base}/resources/v1/context`, { headers: { cookie, 'x-active-tenant-id': tenant.id } });
+      return { status: r.status, body: (await r.json()) as { code?: string; user_id?: string } };
+    };
+    // the link made by the setup process reaches instance 2 through the fan-out: wait for it
+    const t0 = performance.now();
+    let r = await read();
+    while (r.status !== 200 && performance.now() - t0 < 10_000) {
+      await new Promise((res) => setTimeout(res, 20));
+      r = await read();
+    }
+    expect(r).toMatchObject({ status: 200, body: { user_id: partner.staff.id } });
+
+    expect((await staff.req('POST', '/api/v1/auth/logout')).status).toBe(204);
+    const t1 = performance.now();
+    let last = await read();
+    while (last.status !== 401 && performance.now() - t1 < 3000) {
+      await new Promise((res) => setTimeout(res, 20));
+      last = await read();
+    }
+    const elapsed = performance.now() - t1;
+    process.stdout.write(`logout on instance 1 refused by instance 2 after ${elapsed.toFixed(1)} ms\n`);
+    expect([last.status, last.body.code]).toEqual([401, 'session_expired']);
     expect(elapsed).toBeLessThan(1000);
   }, 60_000);
 });

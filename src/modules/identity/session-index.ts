@@ -1,0 +1,167 @@
+/**
+ * Portal sessions in memory, for the gateway's request path (the portal's own calls to
+ * `/resources/v1/…` with the session cookie): session id (SHA-256 of the cookie) → its user, CSRF
+ * token, absolute expiry and last activity. A hit is one hash and one map lookup; whether the user
+ * may act is the authz snapshot's business, as for API tokens.
+ *
+ * The index only ever admits what the database would: a session it does not hold, or holds as
+ * idle or expired by what this instance has seen, gets `null`, and the caller asks the database
+ * (IdentityService.authenticateSession, which puts what it finds back here). That covers a login
+ * on another instance the feed has not delivered yet, and activity on another instance that kept
+ * a session alive which looks idle here.
+ *
+ * Kept current by the change feed: `session` (a login, a logout) and `user_sessions` (every
+ * session of a user ended: a password change, a disabled account) — on this instance before the
+ * call that made the change answers, on every other within one feed delivery. Last activity is
+ * noted at most once a minute per session, as the portal API does, and written in batches.
+ */
+import type { Db } from '../../platform/db/database.ts';
+import type { ChangeEvent, ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { sha256 } from '../../platform/crypto.ts';
+import * as repo from './identity.repo.ts';
+
+export interface IndexedSession {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  /** epoch ms */
+  expiresMs: number;
+  /** epoch ms: the last activity this instance knows of */
+  lastSeenMs: number;
+}
+
+type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'>;
+
+/** Last activity is written at most this often per session (as the portal API does). */
+export const SESSION_TOUCH_EVERY_MS = 60_000;
+
+export class SessionIndex {
+  readonly #clock: Clock;
+  readonly #idleMs: number;
+  readonly #onError: (err: unknown) => void;
+  readonly #byId = new Map<string, IndexedSession>();
+  readonly #byUser = new Map<string, Set<string>>();
+  /** session id → last activity noted since the last flush (ms) */
+  #used = new Map<string, number>();
+  #unsubscribe: (() => void) | null = null;
+  #db: Db | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(d: { clock: Clock; idleTimeoutSec: number; onError?: (err: unknown) => void }) {
+    this.#clock = d.clock;
+    this.#idleMs = d.idleTimeoutSec * 1000;
+    this.#onError = d.onError ?? (() => {});
+  }
+
+  /** A session cookie → the live session, or null: ask the database. Memory only. */
+  verify(cookie: string): IndexedSession | null {
+    const s = this.#byId.get(sha256(cookie));
+    if (s === undefined) return null;
+    const now = this.#clock.nowMs();
+    if (now >= s.expiresMs || now >= s.lastSeenMs + this.#idleMs) return null;
+    if (now - s.lastSeenMs > SESSION_TOUCH_EVERY_MS) {
+      s.lastSeenMs = now;
+      this.#used.set(s.id, now);
+    }
+    return s;
+  }
+
+  /** What the database said of a session (after a login, or a check the index could not answer). */
+  remember(row: SessionFields): void {
+    this.#put(row);
+  }
+
+  /** A session the database no longer has (ended as idle, expired, or its user disabled). */
+  forget(id: string): void {
+    this.#drop(id);
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  // ---- keeping it current -------------------------------------------------------------------
+
+  /**
+   * Subscribe to the feed, then read every live session. Call after `feed.head()` and before
+   * `feed.start(head)` so what commits during the load is replayed (re-reading is harmless).
+   */
+  async load(db: Db, feed: ChangeFeed, opts: { flushIntervalMs?: number } = {}): Promise<void> {
+    this.#db = db;
+    if (!this.#unsubscribe) this.#unsubscribe = feed.subscribe((events) => this.apply(db, events));
+    for (const row of await repo.listLiveSessions(db.kysely, this.#clock.now().toISOString())) this.#put(row);
+    if (!this.#timer) {
+      this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 30_000);
+      this.#timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.flush();
+  }
+
+  /** Re-read the sessions, and the users' sessions, a feed batch names. */
+  async apply(db: Db, events: ChangeEvent[]): Promise<void> {
+    for (const e of events) {
+      if (e.entity === 'session') {
+        const row = await repo.findSession(db.kysely, e.entityId);
+        if (row) this.#put(row);
+        else this.#drop(e.entityId);
+      } else if (e.entity === 'user_sessions') {
+        const rows = await repo.listSessionsOfUser(db.kysely, e.entityId);
+        const live = new Set(rows.map((r) => r.id));
+        for (const id of [...(this.#byUser.get(e.entityId) ?? [])]) if (!live.has(id)) this.#drop(id);
+        for (const row of rows) this.#put(row);
+      }
+    }
+  }
+
+  #put(row: SessionFields): void {
+    const lastSeenMs = Date.parse(row.last_seen_at);
+    const known = this.#byId.get(row.id);
+    if (known !== undefined) {
+      // never move activity backwards: this instance may have seen a later one than the row
+      if (lastSeenMs > known.lastSeenMs) known.lastSeenMs = lastSeenMs;
+      return;
+    }
+    this.#byId.set(row.id, { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, expiresMs: Date.parse(row.expires_at), lastSeenMs });
+    let ids = this.#byUser.get(row.user_id);
+    if (ids === undefined) this.#byUser.set(row.user_id, (ids = new Set()));
+    ids.add(row.id);
+  }
+
+  #drop(id: string): void {
+    const s = this.#byId.get(id);
+    if (s === undefined) return;
+    this.#byId.delete(id);
+    this.#used.delete(id);
+    const ids = this.#byUser.get(s.userId);
+    ids?.delete(id);
+    if (ids?.size === 0) this.#byUser.delete(s.userId);
+  }
+
+  /** Write the activity noted since the last flush (never moving it backwards), and forget expired sessions. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const now = this.#clock.nowMs();
+      for (const s of this.#byId.values()) if (now >= s.expiresMs) this.#drop(s.id);
+      const db = this.#db;
+      if (db === null || this.#used.size === 0) return;
+      const batch = this.#used;
+      this.#used = new Map();
+      try {
+        await db.kysely.transaction().execute((trx) => repo.touchSessions(trx, [...batch].map(([id, ms]) => [id, new Date(ms).toISOString()])));
+      } catch (err) {
+        for (const [id, ms] of batch) if ((this.#used.get(id) ?? 0) < ms) this.#used.set(id, ms);
+        this.#onError(err);
+      }
+    });
+    return this.#flushing;
+  }
+}
