@@ -212,6 +212,7 @@ export class IdentityService {
 
   async authenticateSession(token: string): Promise<AuthResult> {
     const db = this.#d.db.kysely;
+    const mark = this.sessions.mark;
     const session = await repo.findSession(db, sha256(token));
     if (!session) return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
     const now = this.#now();
@@ -233,7 +234,7 @@ export class IdentityService {
     }
     // what the database says is what the gateway's index holds from now on (a login on another
     // instance not delivered yet, activity elsewhere that kept the session alive)
-    this.sessions.remember(session);
+    this.sessions.remember(session, mark);
     return { ok: true, principal: await this.#principal(user, 'session', { sessionId: session.id, csrfToken: session.csrf_token }) };
   }
 

@@ -44,6 +44,8 @@ export class SessionIndex {
   readonly #byUser = new Map<string, Set<string>>();
   /** session id → last activity noted since the last flush (ms) */
   #used = new Map<string, number>();
+  /** counts the feed's session changes applied here (see `remember`) */
+  #changes = 0;
   #unsubscribe: (() => void) | null = null;
   #db: Db | null = null;
   #timer: NodeJS.Timeout | null = null;
@@ -68,13 +70,27 @@ export class SessionIndex {
     return s;
   }
 
-  /** What the database said of a session (after a login, or a check the index could not answer). */
-  remember(row: SessionFields): void {
-    this.#put(row);
+  /**
+   * A mark to take before reading a session from the database, for `remember`: a logout applied
+   * between that read and `remember` must not bring the session back.
+   */
+  get mark(): number {
+    return this.#changes;
+  }
+
+  /**
+   * What the database said of a session (a check the index could not answer), read after `mark`
+   * was taken. Kept only if no session change reached the index since: otherwise the row may be
+   * older than a logout or a password change just applied, and the next request asks the
+   * database again.
+   */
+  remember(row: SessionFields, mark: number): void {
+    if (mark === this.#changes) this.#put(row);
   }
 
   /** A session the database no longer has (ended as idle, expired, or its user disabled). */
   forget(id: string): void {
+    this.#changes++;
     this.#drop(id);
   }
 
@@ -109,6 +125,7 @@ export class SessionIndex {
   /** Re-read the sessions, and the users' sessions, a feed batch names. */
   async apply(db: Db, events: ChangeEvent[]): Promise<void> {
     for (const e of events) {
+      if (e.entity === 'session' || e.entity === 'user_sessions') this.#changes++;
       if (e.entity === 'session') {
         const row = await repo.findSession(db.kysely, e.entityId);
         if (row) this.#put(row);
