@@ -15,6 +15,7 @@ import type { ChangeEvent, ChangeFeed } from '../../platform/events/change-feed.
 import type { SecretHasher } from '../../platform/crypto.ts';
 import type { Clock } from '../../platform/clock.ts';
 import * as repo from './identity.repo.ts';
+import { BatchedActivity } from '../../platform/db/batched-activity.ts';
 
 export interface IndexedApiToken {
   id: string;
@@ -32,21 +33,17 @@ const TOUCH_EVERY_MS = 60_000;
 export class ApiTokenIndex {
   readonly #hasher: SecretHasher;
   readonly #clock: Clock;
-  readonly #onError: (err: unknown) => void;
   readonly #byHash = new Map<string, IndexedApiToken>();
   readonly #hashById = new Map<string, string>();
-  /** token id → the last use noted since the last flush (ms), and when each was last written */
-  #used = new Map<string, number>();
+  /** token id → when its last use was last noted (ms) */
   readonly #written = new Map<string, number>();
+  readonly #used: BatchedActivity;
   #unsubscribe: (() => void) | null = null;
-  #db: Db | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #flushing: Promise<void> = Promise.resolve();
 
   constructor(d: { hasher: SecretHasher; clock: Clock; onError?: (err: unknown) => void }) {
     this.#hasher = d.hasher;
     this.#clock = d.clock;
-    this.#onError = d.onError ?? (() => {});
+    this.#used = new BatchedActivity(repo.touchApiTokens, d.onError ?? (() => {}));
   }
 
   /** A bearer token → the live API token it is, or why not. Memory only. */
@@ -66,7 +63,7 @@ export class ApiTokenIndex {
   #note(id: string, now: number): void {
     if (now - (this.#written.get(id) ?? 0) < TOUCH_EVERY_MS) return;
     this.#written.set(id, now);
-    this.#used.set(id, now);
+    this.#used.note(id, now);
   }
 
   // ---- keeping it current -------------------------------------------------------------------
@@ -76,21 +73,15 @@ export class ApiTokenIndex {
    * `feed.start(head)` so what commits during the load is replayed (re-reading is harmless).
    */
   async load(db: Db, feed: ChangeFeed, opts: { flushIntervalMs?: number } = {}): Promise<void> {
-    this.#db = db;
     if (!this.#unsubscribe) this.#unsubscribe = feed.subscribe((events) => this.apply(db, events));
     for (const row of await repo.listLiveApiTokens(db.kysely, this.#clock.now().toISOString())) this.#put(row);
-    if (!this.#timer) {
-      this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 30_000);
-      this.#timer.unref();
-    }
+    this.#used.start(db, opts.flushIntervalMs ?? 30_000);
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.flush();
+    await this.#used.stop();
   }
 
   /** Re-read the tokens a feed batch names. */
@@ -120,18 +111,6 @@ export class ApiTokenIndex {
 
   /** Write the last uses noted since the last flush (never moving one backwards). */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
-      const db = this.#db;
-      if (db === null || this.#used.size === 0) return;
-      const batch = this.#used;
-      this.#used = new Map();
-      try {
-        await db.kysely.transaction().execute((trx) => repo.touchApiTokens(trx, [...batch].map(([id, ms]) => [id, new Date(ms).toISOString()])));
-      } catch (err) {
-        for (const [id, ms] of batch) if ((this.#used.get(id) ?? 0) < ms) this.#used.set(id, ms);
-        this.#onError(err);
-      }
-    });
-    return this.#flushing;
+    return this.#used.flush();
   }
 }

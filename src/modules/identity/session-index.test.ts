@@ -41,4 +41,15 @@ describe('SessionIndex', () => {
     clock.advance(250_000); // 550 s after the activity the index knows of
     expect(index.verify('e')).not.toBeNull();
   });
+
+  it('forgets expired sessions on its flush schedule', async () => {
+    const index = new SessionIndex({ clock, idleTimeoutSec: 600 });
+    index.remember(row('f', { expires: new Date(clock.nowMs() + 60_000).toISOString() }), index.mark);
+    index.remember(row('g'), index.mark);
+    expect(index.size).toBe(2);
+    clock.advance(60_000);
+    await index.flush();
+    expect(index.size).toBe(1);
+    expect(index.verify('g')).not.toBeNull();
+  });
 });

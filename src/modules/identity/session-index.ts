@@ -20,6 +20,7 @@ import type { ChangeEvent, ChangeFeed } from '../../platform/events/change-feed.
 import type { Clock } from '../../platform/clock.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import * as repo from './identity.repo.ts';
+import { BatchedActivity } from '../../platform/db/batched-activity.ts';
 
 export interface IndexedSession {
   id: string;
@@ -39,22 +40,17 @@ export const SESSION_TOUCH_EVERY_MS = 60_000;
 export class SessionIndex {
   readonly #clock: Clock;
   readonly #idleMs: number;
-  readonly #onError: (err: unknown) => void;
   readonly #byId = new Map<string, IndexedSession>();
   readonly #byUser = new Map<string, Set<string>>();
-  /** session id → last activity noted since the last flush (ms) */
-  #used = new Map<string, number>();
+  readonly #used: BatchedActivity;
   /** counts the feed's session changes applied here (see `remember`) */
   #changes = 0;
   #unsubscribe: (() => void) | null = null;
-  #db: Db | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #flushing: Promise<void> = Promise.resolve();
 
   constructor(d: { clock: Clock; idleTimeoutSec: number; onError?: (err: unknown) => void }) {
     this.#clock = d.clock;
     this.#idleMs = d.idleTimeoutSec * 1000;
-    this.#onError = d.onError ?? (() => {});
+    this.#used = new BatchedActivity(repo.touchSessions, d.onError ?? (() => {}), () => this.#dropExpired());
   }
 
   /** A session cookie → the live session, or null: ask the database. Memory only. */
@@ -65,7 +61,7 @@ export class SessionIndex {
     if (now >= s.expiresMs || now >= s.lastSeenMs + this.#idleMs) return null;
     if (now - s.lastSeenMs > SESSION_TOUCH_EVERY_MS) {
       s.lastSeenMs = now;
-      this.#used.set(s.id, now);
+      this.#used.note(s.id, now);
     }
     return s;
   }
@@ -105,21 +101,15 @@ export class SessionIndex {
    * `feed.start(head)` so what commits during the load is replayed (re-reading is harmless).
    */
   async load(db: Db, feed: ChangeFeed, opts: { flushIntervalMs?: number } = {}): Promise<void> {
-    this.#db = db;
     if (!this.#unsubscribe) this.#unsubscribe = feed.subscribe((events) => this.apply(db, events));
     for (const row of await repo.listLiveSessions(db.kysely, this.#clock.now().toISOString())) this.#put(row);
-    if (!this.#timer) {
-      this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 30_000);
-      this.#timer.unref();
-    }
+    this.#used.start(db, opts.flushIntervalMs ?? 30_000);
   }
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.flush();
+    await this.#used.stop();
   }
 
   /** Re-read the sessions, and the users' sessions, a feed batch names. */
@@ -157,28 +147,19 @@ export class SessionIndex {
     const s = this.#byId.get(id);
     if (s === undefined) return;
     this.#byId.delete(id);
-    this.#used.delete(id);
+    this.#used.forget(id);
     const ids = this.#byUser.get(s.userId);
     ids?.delete(id);
     if (ids?.size === 0) this.#byUser.delete(s.userId);
   }
 
-  /** Write the activity noted since the last flush (never moving it backwards), and forget expired sessions. */
+  /** Write the activity noted since the last flush (never moving it backwards); expired sessions are forgotten on the same schedule. */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
-      const now = this.#clock.nowMs();
-      for (const s of this.#byId.values()) if (now >= s.expiresMs) this.#drop(s.id);
-      const db = this.#db;
-      if (db === null || this.#used.size === 0) return;
-      const batch = this.#used;
-      this.#used = new Map();
-      try {
-        await db.kysely.transaction().execute((trx) => repo.touchSessions(trx, [...batch].map(([id, ms]) => [id, new Date(ms).toISOString()])));
-      } catch (err) {
-        for (const [id, ms] of batch) if ((this.#used.get(id) ?? 0) < ms) this.#used.set(id, ms);
-        this.#onError(err);
-      }
-    });
-    return this.#flushing;
+    return this.#used.flush();
+  }
+
+  #dropExpired(): void {
+    const now = this.#clock.nowMs();
+    for (const s of this.#byId.values()) if (now >= s.expiresMs) this.#drop(s.id);
   }
 }

@@ -3,11 +3,10 @@
  * from the database on every request — and a revocation, an expiry or a disabled user is still
  * refused on the very next request. Both databases.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { gw, link, loginAs } from './helpers.ts';
+import { gw, link, loginAs, withoutTables } from './helpers.ts';
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -28,22 +27,11 @@ async function mspWithToken(expiresInDays?: number) {
   return { msp, tenant, me, token, id: created.body.api_token.id as string, read };
 }
 
-/** Run `fn` while the tables are gone: any read of them on the request path would fail it. */
-async function withoutTables<T>(tables: string[], fn: () => Promise<T>): Promise<T> {
-  const db = t.services.db.kysely;
-  for (const name of tables) await sql`alter table ${sql.table(name)} rename to ${sql.table(name + '_away')}`.execute(db);
-  try {
-    return await fn();
-  } finally {
-    for (const name of tables) await sql`alter table ${sql.table(name + '_away')} rename to ${sql.table(name)}`.execute(db);
-  }
-}
-
 describe('personal API tokens at the gateway', () => {
   it('are admitted from memory: with the api_tokens and users tables gone, the request is still decided and served', async () => {
     const w = await mspWithToken();
     expect((await w.read()).status).toBe(200);
-    const r = await withoutTables(['api_tokens', 'users'], () => w.read());
+    const r = await withoutTables(t, ['api_tokens', 'users'], () => w.read());
     expect(r.status).toBe(200);
     expect(r.body.data).toBeInstanceOf(Array);
   });
@@ -77,7 +65,7 @@ describe('personal API tokens at the gateway', () => {
   });
 
   it('refuse a token nobody issued, without looking for it in the database', async () => {
-    const r = await withoutTables(['api_tokens'], () => gw(t, 'GET', '/resources/v1/orders', { token: 'pgpat_' + 'x'.repeat(43) }));
+    const r = await withoutTables(t, ['api_tokens'], () => gw(t, 'GET', '/resources/v1/orders', { token: 'pgpat_' + 'x'.repeat(43) }));
     expect([r.status, r.body.code]).toEqual([401, 'invalid_token']);
   });
 

@@ -1,4 +1,5 @@
 /** Helpers shared by the gateway and resources suites (HTTP only; no mocks). */
+import { sql } from 'kysely';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import type { TestApp } from '../../helpers/app.ts';
@@ -120,4 +121,18 @@ export async function link(t: TestApp, partner: TestPartner, tenant: TestTenant,
   });
   await t.services.feed.drain();
   return d;
+}
+
+/**
+ * Run `fn` while the tables are renamed away: any read of them on the request path fails it, so a
+ * pass proves the request was decided from memory.
+ */
+export async function withoutTables<T>(t: TestApp, tables: string[], fn: () => Promise<T>): Promise<T> {
+  const db = t.services.db.kysely;
+  for (const name of tables) await sql`alter table ${sql.table(name)} rename to ${sql.table(name + '_away')}`.execute(db);
+  try {
+    return await fn();
+  } finally {
+    for (const name of tables) await sql`alter table ${sql.table(name + '_away')} rename to ${sql.table(name)}`.execute(db);
+  }
 }

@@ -4,12 +4,11 @@
  * logout, a password change, a disabled user or an idle session is still refused on the very next
  * request. Both databases.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
-import { gw, link, loginAs } from './helpers.ts';
+import { gw, link, loginAs, withoutTables } from './helpers.ts';
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -28,21 +27,10 @@ async function mspStaffSession() {
   return { msp, tenant, me, read };
 }
 
-/** Run `fn` while the tables are gone: any read of them on the request path would fail it. */
-async function withoutTables<T>(tables: string[], fn: () => Promise<T>): Promise<T> {
-  const db = t.services.db.kysely;
-  for (const name of tables) await sql`alter table ${sql.table(name)} rename to ${sql.table(name + '_away')}`.execute(db);
-  try {
-    return await fn();
-  } finally {
-    for (const name of tables) await sql`alter table ${sql.table(name + '_away')} rename to ${sql.table(name)}`.execute(db);
-  }
-}
-
 describe('portal sessions at the gateway', () => {
   it('are admitted from memory: with the sessions, users and membership tables gone, the request is still decided and served', async () => {
     const w = await mspStaffSession();
-    const r = await withoutTables(['sessions', 'users', 'partner_members'], () => w.read());
+    const r = await withoutTables(t, ['sessions', 'users', 'partner_members'], () => w.read());
     expect(r.status).toBe(200);
     expect(r.body.data).toBeInstanceOf(Array);
   });

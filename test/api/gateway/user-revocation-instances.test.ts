@@ -14,11 +14,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import * as oidc from 'openid-client';
 import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
 import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
 import type { World, TestPartner, TestTenant } from '../../helpers/world.ts';
-import { CALLBACK, authorizeViaHttp, decodeJwt, pkce, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
+import { CALLBACK, codeFlowTokens, decodeJwt, serverAt } from '../oauth/oauth-helpers.ts';
 import { link } from './helpers.ts';
 
 /** the outbox safety-net poll: far beyond the 1 s bound, so a pass proves the Redis fan-out */
@@ -63,12 +62,7 @@ async function mspUser(): Promise<{ partner: TestPartner; tenant: TestTenant; to
   const tenant = await world.tenant();
   const d = await link(t(), partner, tenant);
 
-  const config = await oidc.discovery(new URL(`${publicUrl}/oauth`), app.id, undefined, oidc.ClientSecretBasic(secret!), { execute: [oidc.allowInsecureRequests] });
-  const p = await pkce();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid orders.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
-  const cb = await authorizeViaHttp({ url: publicUrl } as OAuthTestApp, url, partner.staff);
-  const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
-  const token = tokens.access_token;
+  const token = (await codeFlowTokens(serverAt(publicUrl), app.id, secret!, partner.staff, 'openid orders.read')).access_token;
   expect(decodeJwt(token).payload).toMatchObject({ persona: 'msp', sub: partner.staff.id, partner_id: partner.id });
   expect(decodeJwt(token).payload).not.toHaveProperty('dlg');
 

@@ -10,11 +10,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import * as oidc from 'openid-client';
 import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
 import type { ServerProcess } from '../../helpers/server-process.ts';
 import type { World } from '../../helpers/world.ts';
-import { CALLBACK, authorizeViaHttp, decodeJwt, pkce, type OAuthTestApp } from './oauth-helpers.ts';
+import { CALLBACK, codeFlowTokens, decodeJwt, serverAt } from './oauth-helpers.ts';
 
 let pair: InstancePair;
 let setup: FastifyInstance;
@@ -58,11 +57,7 @@ describe('grant revocation across two instances', () => {
     const auth = basic(app.id, secret!);
 
     // the authorization code flow against instance 1 (the issuer), as the partner's staff member
-    const config = await oidc.discovery(new URL(`${publicUrl}/oauth`), app.id, undefined, oidc.ClientSecretBasic(secret!), { execute: [oidc.allowInsecureRequests] });
-    const p = await pkce();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid orders.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
-    const cb = await authorizeViaHttp({ url: publicUrl } as OAuthTestApp, url, partner.staff);
-    const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+    const tokens = await codeFlowTokens(serverAt(publicUrl), app.id, secret!, partner.staff, 'openid orders.read');
     const token = tokens.access_token;
     expect(decodeJwt(token).payload).toMatchObject({ persona: 'msp', sub: partner.staff.id });
     expect(decodeJwt(token).payload).not.toHaveProperty('dlg');

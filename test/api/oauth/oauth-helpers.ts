@@ -108,6 +108,23 @@ export async function pkce(): Promise<{ verifier: string; challenge: string; sta
   return { verifier, challenge: await oidc.calculatePKCECodeChallenge(verifier), state: oidc.randomState() };
 }
 
+/** A server reached only over HTTP at `url` (a process of its own), as the helpers here take it. */
+export function serverAt(url: string): OAuthTestApp {
+  return { url, issuer: `${url}/oauth` } as OAuthTestApp;
+}
+
+/**
+ * Tokens by the authorization code flow with PKCE through openid-client: `user` signs in and
+ * approves on the server's pages over HTTP, as a browser would.
+ */
+export async function codeFlowTokens(t: OAuthTestApp, clientId: string, secret: string, user: { email: string; password: string }, scope: string): Promise<oidc.TokenEndpointResponse> {
+  const config = await oidcClient(t, clientId, secret);
+  const p = await pkce();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope, code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
+  const cb = await authorizeViaHttp(t, url, user);
+  return oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+}
+
 /** A cookie-keeping HTTP user agent that does not follow redirects by itself. */
 export class UserAgent {
   readonly #cookies = new Map<string, string>();
