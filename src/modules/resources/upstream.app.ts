@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandler, sendProblem } from '../../platform/http/error-handler.ts';
 import { validatorCompiler } from '../../platform/http/validation.ts';
+import { secureLoggerOptions } from '../../platform/http/log-redaction.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors } from '../authz/index.ts';
@@ -70,7 +71,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance> {
   const base = d.basePath ?? '/v1';
   const { resources } = d;
-  const app = Fastify({ logger: d.logger ?? false, bodyLimit: d.bodyLimit ?? 1024 * 1024, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({ logger: secureLoggerOptions(d.logger), bodyLimit: d.bodyLimit ?? 1024 * 1024, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app as unknown as FastifyInstance);
   app.decorateRequest('upstreamIdentity', null);
