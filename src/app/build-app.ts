@@ -22,6 +22,7 @@ import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../plat
 import { validatorCompiler } from '../platform/http/validation.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
 import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
+import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
   installStrictInputs(app);
+  installJsonBodyParser(app);
 
   const services = await createServices({
     config,
