@@ -46,10 +46,13 @@ export function isSecretParam(name: string): boolean {
       // keep the raw name
     }
   }
-  n = n.toLowerCase().replace(/\[\]$/, '');
-  // `a[access_token]`: the innermost bracketed name counts.
-  const inner = /\[([^\]]*)\]$/.exec(n);
-  if (inner) n = inner[1];
+  n = n.toLowerCase();
+  if (n.includes('[')) {
+    // `a[access_token]`, `access_token[]`: the last bracketed name counts.
+    n = n.replace(/\[\]$/, '');
+    const inner = /\[([^\]]*)\]$/.exec(n);
+    if (inner) n = inner[1];
+  }
   return SECRET_PARAMS.has(n) || SECRET_NAME_END.test(n);
 }
 
@@ -60,7 +63,12 @@ const QUERY_PAIR = /([?&;])([^=&;#?\s"'\\]{1,100})=([^&;#\s"'\\]*)/g;
 // Path segments that are themselves secrets: invitation links.
 const SECRET_SEGMENT = /(\/invite\/|\/invitations\/)(?!accept\b)[^/?#\s"']+/g;
 
+// Cheap tests first: most lines hold none of these, and the full patterns cost far more to run.
+const MAYBE_TOKEN = /pg(?:pat|agt|cs|inv)_|eyJ|Bearer|Basic|DPoP|Digest/;
+const MAYBE_MEMBER = /token|secret|passw|assertion|credential|csrf|cookie|authorization|api[_-]?key|dpop|session|x-partnergate-/i;
+
 function scrubTokens(s: string): string {
+  if (!MAYBE_TOKEN.test(s)) return s;
   return s.replace(TOKEN_SHAPES, (m, prefix: string | undefined, scheme: string | undefined, space: string | undefined) => {
     if (prefix) return `${prefix}_${REDACTED}`;
     if (scheme) return `${scheme}${space}${REDACTED}`;
@@ -82,13 +90,13 @@ export function redactText(s: string): string {
 
 /** A request URL as it may be logged: credential query values and secret path segments hidden. */
 export function redactUrl(url: string): string {
-  return redactText(url.replace(SECRET_SEGMENT, `$1${REDACTED}`));
+  return redactText(url.includes('/invit') ? url.replace(SECRET_SEGMENT, `$1${REDACTED}`) : url);
 }
 
 /** One serialized log line, the last net before it is written. */
 export function scrubLogLine(line: string): string {
   let out = redactUrl(line);
-  if (out.includes('":')) out = out.replace(SECRET_MEMBER, (_m, key: string, colon: string) => `"${key}"${colon}"${REDACTED}"`);
+  if (MAYBE_MEMBER.test(out)) out = out.replace(SECRET_MEMBER, (_m, key: string, colon: string) => `"${key}"${colon}"${REDACTED}"`);
   return out;
 }
 
