@@ -5,7 +5,6 @@ export const platformErrors = defineErrors('platform', {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
   json_too_deep: { status: 400, title: 'The JSON body is nested too deeply' },
-  json_forbidden_key: { status: 400, title: 'The JSON body uses a reserved property name' },
   invalid_id: { status: 400, title: 'An identifier in the request is malformed' },
   bad_url: { status: 400, title: 'The request path is malformed' },
   body_too_large: { status: 413, title: 'The request body is too large' },

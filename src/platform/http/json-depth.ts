@@ -7,7 +7,8 @@
  * No request of this API nests beyond a handful of levels.
  *
  * Then Fastify's own parser (secure-json-parse): `__proto__` and `constructor.prototype` keys
- * are refused, here with 400 `json_forbidden_key` rather than a misleading `malformed_json`.
+ * are refused with 400 `malformed_json` (the code clients already know) and a detail that says
+ * why, instead of "not valid JSON".
  *
  * Form bodies (@fastify/formbody, oidc-provider's own parser) are flat: `a[b][c]=1` is one key
  * named `a[b][c]`, never expanded into nested objects, so they need no depth limit.
@@ -57,14 +58,14 @@ export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
 type Done = (err: Error | null, body?: unknown) => void;
 type BodyParser = (req: FastifyRequest, body: string, done: Done) => void;
 
-/** Wraps Fastify's default JSON parser with the depth check and the forbidden-key code. */
+/** Wraps Fastify's default JSON parser with the depth check, and says why a prototype key is refused. */
 export function depthLimitedJsonParser(app: FastifyInstance): BodyParser {
   const parse = app.getDefaultJsonParser('error', 'error') as unknown as BodyParser;
   return (req, body, done) => {
     if (jsonDepthExceeds(body)) return done(platformErrors.json_too_deep(`The JSON body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`));
     parse(req, body, (err, value) => {
       if (err && (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' && isValidJson(body)) {
-        return done(platformErrors.json_forbidden_key('The JSON body uses a reserved property name (__proto__, or constructor with prototype).'));
+        return done(platformErrors.malformed_json('The JSON body uses a reserved property name (__proto__, or constructor with prototype).'));
       }
       done(err, value);
     });
