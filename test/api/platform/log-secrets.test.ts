@@ -6,7 +6,10 @@
  * query string (ignored there), an upstream that is down, forward-auth in the Traefik and Envoy
  * styles, and the agency embed token. Every secret used is collected; none may appear in any line.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { CALLBACK, authorizeViaHttp, customer, introspect, nonce, oidcClient, partnerWithApp, pkce, revoke, startOAuthApp, tokenRequest, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
@@ -16,6 +19,7 @@ import type { TestApp } from '../../helpers/app.ts';
 import { unique } from '../../helpers/world.ts';
 import { createTestDb } from '../../helpers/db.ts';
 import { HttpClient, runCli, startServer, type ServerProcess } from '../../helpers/server-process.ts';
+import { loadConfig } from '../../../src/config/config.ts';
 
 const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const AT = 'urn:ietf:params:oauth:token-type:access_token';
@@ -235,4 +239,22 @@ describe('the served process and the CLI', () => {
       expect((cli + logs).includes(value), `${what} in the output`).toBe(false);
     }
   }, 180_000);
+
+  it('a config file that is not valid JSON is named, its text is not quoted', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pg-badconfig-'));
+    const file = path.join(dir, 'partnergate.json');
+    const secretKey = `unquoted${nonce()}${nonce()}`;
+    for (const text of [`{"SECRET_KEY": ${secretKey}}`, `{"SECRET_KEY": "${secretKey}",}`]) {
+      writeFileSync(file, text);
+      let message = '';
+      try {
+        loadConfig({}, { CONFIG_FILE: file });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toContain('is not valid JSON');
+      expect(message).not.toContain(secretKey.slice(0, 10));
+      expect(message).not.toContain(secretKey.slice(-6));
+    }
+  });
 });
