@@ -21,6 +21,8 @@ import { randomToken } from '../platform/crypto.ts';
 import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
+import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
+import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
@@ -58,25 +60,11 @@ declare module 'fastify' {
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Secret-bearing path segments never reach the logs. */
-function redactUrl(url: string): string {
-  return url.replace(/(\/invite\/|\/invitations\/)[^/?#]+/g, '$1[redacted]').replace(/\b(pgagt|pgpat)_[0-9A-Za-z_-]+/g, '$1_[redacted]');
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
-  const logger =
-    deps.logger ??
-    (config.logLevel === 'silent'
-      ? false
-      : {
-          level: config.logLevel,
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], censor: '[redacted]' },
-          serializers: {
-            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-          },
-        });
+  // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
+  const logger = secureLoggerOptions(deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }));
 
   const app = Fastify({
     logger,
@@ -97,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
   installStrictInputs(app);
+  installJsonBodyParser(app);
 
   const services = await createServices({
     config,

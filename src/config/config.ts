@@ -87,7 +87,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError('CONFIG_FILE', `${file} is not valid JSON (${(e as Error).message})`);
+    // Not the parser's message: it quotes the text around the error, which may be a secret.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ConfigError('CONFIG_FILE', `${file} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError('CONFIG_FILE', `${file} must hold a JSON object`);
