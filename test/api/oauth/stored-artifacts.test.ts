@@ -14,6 +14,8 @@ import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { CALLBACK, UserAgent, authorizeViaHttp, customer, formValue, introspect, oidcClient, partnerWithApp, pkce, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
 import type { TestTenant } from '../../helpers/world.ts';
+import { MIGRATIONS } from '../../../src/platform/db/migrations/index.ts';
+import { migration } from '../../../src/platform/db/migrations/0009-oauth-hashed-ids.ts';
 
 let t: OAuthTestApp;
 let app: RegisteredApp;
@@ -179,5 +181,57 @@ describe('OAuth artifacts at rest', () => {
     const exchanged = await tokenRequest(t, app, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier });
     expect(exchanged.status).toBe(200);
     expect(exchanged.body.refresh_token).toBeTypeOf('string');
+  });
+});
+
+describe('migration 0009 on rows the previous version wrote in plaintext', () => {
+  /** Put a row back the way the previous version stored it: the bearer value as id and as `jti`. */
+  async function asLegacy(model: string, value: string): Promise<void> {
+    const db = t.testDb.db.kysely;
+    const id = t.services.oauth.store.storedId(model, value);
+    const row = await db.selectFrom('oauth_store').select('payload').where('model', '=', model).where('id', '=', id).executeTakeFirstOrThrow();
+    await db
+      .updateTable('oauth_store')
+      .set({ id: value, payload: JSON.stringify({ ...JSON.parse(row.payload), jti: value }) })
+      .where('model', '=', model)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  it('hashes refresh tokens in place (they keep working), drops codes, leaves no plaintext behind', async () => {
+    expect(MIGRATIONS.map(([name]) => name)).toContain('0009-oauth-hashed-ids');
+    const owner = await customer(t);
+    const ua = new UserAgent();
+    const p = await pkce();
+    const cb = await authorizeViaHttp(t, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: SCOPE, code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state }), owner.admin, {}, ua);
+    const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
+    const refresh = tokens.refresh_token!;
+    const pendingOwner = await customer(t);
+    const p2 = await pkce();
+    const cb2 = await authorizeViaHttp(t, oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: SCOPE, code_challenge: p2.challenge, code_challenge_method: 'S256', state: p2.state }), pendingOwner.admin, {}, new UserAgent());
+    const code = cb2.searchParams.get('code')!;
+    await asLegacy('RefreshToken', refresh);
+    await asLegacy('AuthorizationCode', code);
+    const legacy = new Map([
+      ['legacy refresh token', refresh],
+      ['legacy code', code],
+    ]);
+    expect((await findInDatabase(legacy)).length).toBeGreaterThan(0);
+
+    const { kysely, dialect } = t.testDb.db;
+    // Without the installation's secret there is no hashing them: refused, nothing changed.
+    await expect(migration.up({ db: kysely, dialect })).rejects.toThrow(/SECRET_KEY/);
+    await migration.up({ db: kysely, dialect, secretKey: t.config.secretKey });
+    // What a restart does to the SQLite WAL (the pages the migration rewrote go to the file).
+    if (dialect === 'sqlite') await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(kysely);
+    expect(await findInDatabase(legacy)).toEqual([]);
+
+    const refreshed = await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: refresh });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toBeTypeOf('string');
+    // codes live 60 seconds: the migration drops them rather than hashing
+    const exchanged = await tokenRequest(t, app, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: p2.verifier });
+    expect(exchanged.status).toBe(400);
+    expect(exchanged.body.error).toBe('invalid_grant');
   });
 });
