@@ -2,7 +2,7 @@
  * Issue 11, defect 2: a database reader must not find a usable OAuth artifact. Every bearer value
  * the authorization server hands out — authorization codes, refresh tokens, access tokens, PAR
  * request_uris, the provider's session and interaction cookies — is looked for, after real flows
- * over HTTP (code + PKCE, refresh rotation, PAR, a consent left open), in every column of every
+ * over HTTP (code + PKCE, refresh rotation, introspection, revocation, PAR, a consent left open), in every column of every
  * table, and on SQLite in the raw bytes of the database file and its WAL: it must be nowhere.
  * And what the database does hold must not redeem: the stored id of a code or refresh token
  * presented at the token endpoint is refused.
@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import * as oidc from 'openid-client';
-import { CALLBACK, UserAgent, authorizeViaHttp, customer, formValue, introspect, oidcClient, partnerWithApp, pkce, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
+import { CALLBACK, UserAgent, authorizeViaHttp, codeFlowTokens, customer, formValue, introspect, oidcClient, partnerWithApp, pkce, revoke, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from './oauth-helpers.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { MIGRATIONS } from '../../../src/platform/db/migrations/index.ts';
 import { migration } from '../../../src/platform/db/migrations/0009-oauth-hashed-ids.ts';
@@ -115,6 +115,11 @@ describe('OAuth artifacts at rest', () => {
       refresh = r.refresh_token!;
     }
     expect((await introspect(t, app, refresh)).body.active).toBe(true);
+    // Revocation (RFC 7009): an access token (its jti is recorded and audited), then the refresh
+    // token, which ends the grant and the consent behind it.
+    expect((await revoke(t, app, tokens.access_token)).status).toBe(200);
+    expect((await revoke(t, app, refresh, 'refresh_token')).status).toBe(200);
+    expect((await introspect(t, app, refresh)).body.active).toBe(false);
 
     // 2. Another customer's authorization, its code left unredeemed (a consent supersedes the same
     //    tenant's earlier one for this app, so each live artifact below has a tenant of its own).
@@ -146,12 +151,17 @@ describe('OAuth artifacts at rest', () => {
     note('open PAR request_uri', openUrl.searchParams.get('request_uri')!.split(':').pop());
     await openConsent(openUrl, ua3);
 
+    // 5. Identity scopes only: the access token is the library's opaque one (for userinfo), stored.
+    const identityOnly = await codeFlowTokens(t, app.clientId, app.secret, (await customer(t)).admin, 'openid email');
+    expect(identityOnly.access_token.split('.')).toHaveLength(1);
+    note('opaque access token', identityOnly.access_token);
+
     for (const ua of [ua1, ua2, ua3]) for (const c of ua.cookiesSeen) note(`cookie ${c.name}`, c.value);
     const names = [...secrets.keys()].join(' | ');
     for (const cookie of ['pg_oauth_session', 'pg_oauth_interaction', 'pg_oauth_resume']) expect(names).toContain(`cookie ${cookie} `);
     // The flows did leave their rows: codes, refresh tokens, sessions, an open interaction, a pushed request.
     const models = new Set((await t.testDb.db.kysely.selectFrom('oauth_store').select('model').execute()).map((r) => r.model));
-    for (const m of ['AuthorizationCode', 'RefreshToken', 'Session', 'Interaction', 'PushedAuthorizationRequest', 'Grant']) expect(models).toContain(m);
+    for (const m of ['AuthorizationCode', 'RefreshToken', 'AccessToken', 'Session', 'Interaction', 'PushedAuthorizationRequest', 'Grant']) expect(models).toContain(m);
 
     expect(await findInDatabase(secrets)).toEqual([]);
   });
