@@ -67,7 +67,7 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'migrate': {
       const rt = await openRuntime(config, { migrate: false });
       const { migrateToLatest } = await import('../platform/db/migrate.ts');
-      const r = await migrateToLatest(rt.db);
+      const r = await migrateToLatest(rt.db, { secretKey: rt.config.secretKey });
       process.stdout.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
       await rt.db.close();
       return 0;

@@ -43,7 +43,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
-  if (opts.migrate !== false) await migrateToLatest(db);
+  if (opts.migrate !== false) await migrateToLatest(db, { secretKey: cfg.secretKey });
   return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl) : null };
 }
 

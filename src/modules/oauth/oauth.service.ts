@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { SecretHasher } from '../../platform/crypto.ts';
+import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -98,7 +98,13 @@ export class OAuthService {
       // rotation takes to reach every instance, which signs with the old key until then).
       retainSec: longestSignedTokenLifetimeSec(d.config) + 60,
     });
-    this.store = new OAuthStore(d.db, {
+    // Codes, tokens, sessions and interactions are kept as keyed hashes, other bearer values sealed.
+    const secrets = {
+      hash: (v: string) => d.hasher.hash(v),
+      seal: (v: string) => encryptWithSecret(d.config.secretKey, v),
+      unseal: (v: string) => decryptWithSecret(d.config.secretKey, v),
+    };
+    this.store = new OAuthStore(d.db, secrets, {
       findClient: (id) => this.#findClient(id),
       grantIsLive: (id) => this.#grantIsLive(id),
       grantRevoked: (id, reason, clientId) => this.#grantRevoked(id, reason, clientId),

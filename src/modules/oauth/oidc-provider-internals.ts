@@ -35,6 +35,23 @@
  *     access token (`ctx.oidc.entities.AccessToken.jkt`, set before the refresh token is saved in
  *     lib/helpers/grant_common.js), the payload takes that `jkt` — so refreshing needs a proof by
  *     the same key, and a stolen refresh token and client secret are not enough.
+ *
+ *  6. Bearer values at rest. The adapter is handed each model's id (`jti`) and its payload
+ *     (lib/models/base_model.js `save`); for every model but Grant the id is a bearer value — the
+ *     code, the refresh or opaque access token, the PAR request_uri's suffix, the session cookie
+ *     (Session), the interaction and resume cookies (Interaction), the device and user codes — so
+ *     the store keeps only its keyed hash (oauth-store.ts). A grant id is not one: it is named in
+ *     every access token it issues (`gid`) and the library loads a grant only from server-side
+ *     state (an interaction result, a token's `grantId`). Payloads repeat the id (`jti`, dropped
+ *     and put back from the lookup key) and carry other bearer values, listed below by the
+ *     library's field names: `Interaction.session.cookie` is the session's id (kept by the
+ *     library for applications; nothing reads it back, so it is dropped), `returnTo` embeds the
+ *     interaction id, `parJti` / `params.request_uri` the pushed request, `deviceCode` the device
+ *     code; a Session is also found by `uid` and a DeviceCode by `userCode`, where the lookup key
+ *     is not the id, so their id travels sealed. Sealed = AES-256-GCM under the installation's
+ *     secret: restored for the library on every read, useless to a database reader. A library
+ *     upgrade that adds a model or a payload field holding a bearer value must extend these lists
+ *     (test/api/oauth/stored-artifacts.test.ts looks for every issued value in the database).
  */
 import { Provider, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import { constantTimeEqual } from '../../platform/crypto.ts';
@@ -74,3 +91,18 @@ export function bindRefreshTokenToDpopKey(payload: AdapterPayload): void {
   const at = Provider.ctx?.oidc?.entities?.AccessToken as { jkt?: string } | undefined;
   if (typeof at?.jkt === 'string') payload.jkt = at.jkt;
 }
+
+/** Models whose id is not a bearer value and is stored as is (see 6). */
+export const PLAIN_ID_MODELS: ReadonlySet<string> = new Set(['Grant']);
+
+/** Payload fields (dotted paths) holding a bearer value the library reads back: stored sealed (see 6). */
+export const SEALED_PAYLOAD_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Session: ['jti'],
+  DeviceCode: ['jti', 'userCode'],
+  Interaction: ['returnTo', 'parJti', 'deviceCode', 'params.request_uri'],
+};
+
+/** Payload fields holding a bearer value nothing reads back: not stored (see 6). */
+export const DROPPED_PAYLOAD_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Interaction: ['session.cookie'],
+};

@@ -7,12 +7,12 @@ export interface MigrationOutcome {
   applied: string[];
 }
 
-export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+export async function migrateToLatest(db: Db, opts: { secretKey?: string } = {}): Promise<MigrationOutcome> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
       for (const [name, m] of MIGRATIONS) {
-        out[name] = { up: (kdb) => m.up({ db: kdb, dialect: db.dialect }) };
+        out[name] = { up: (kdb) => m.up({ db: kdb, dialect: db.dialect, secretKey: opts.secretKey }) };
       }
       return out;
     },

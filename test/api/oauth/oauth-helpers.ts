@@ -128,6 +128,8 @@ export async function codeFlowTokens(t: OAuthTestApp, clientId: string, secret: 
 /** A cookie-keeping HTTP user agent that does not follow redirects by itself. */
 export class UserAgent {
   readonly #cookies = new Map<string, string>();
+  /** every cookie value the server ever set, by name (tests look for them where they must not be) */
+  readonly cookiesSeen: { name: string; value: string }[] = [];
 
   async request(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<{ status: number; location: string | null; body: string; headers: Headers }> {
     const headers: Record<string, string> = { accept: 'text/html' };
@@ -147,7 +149,10 @@ export class UserAgent {
       const value = pair.slice(i + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
       if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
+      else {
+        this.#cookies.set(name, value);
+        this.cookiesSeen.push({ name, value });
+      }
     }
     const location = res.headers.get('location');
     return { status: res.status, location: location ? new URL(location, url).href : null, body: await res.text(), headers: res.headers };
