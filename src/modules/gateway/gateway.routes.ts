@@ -16,6 +16,7 @@ import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
 import { appendSigned, declaredContentSha256, writeSignedIdentity } from './assertion.ts';
+import { forwardedOrigin, originalRequest, type ForwardAuthEndpoint } from './forward-auth.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
@@ -120,31 +121,25 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
 
-  async function forwardAuth(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  async function forwardAuth(req: FastifyRequest, reply: FastifyReply, endpoint: ForwardAuthEndpoint): Promise<FastifyReply> {
     const h = req.headers;
-    const pick = (...names: string[]) => {
-      for (const n of names) {
-        const v = h[n];
-        if (typeof v === 'string' && v !== '') return v;
-      }
-      return null;
-    };
-    // Traefik: X-Forwarded-Method/Uri; NGINX auth_request: X-Original-Method/URI (set in the config);
-    // Envoy ext_authz (HTTP): the original path appended to the check path, with the original method.
     const [ownPath, ownQuery] = splitUrl(req.url);
-    const suffix = ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) : null;
-    const method = (pick('x-forwarded-method', 'x-original-method') ?? (suffix ? req.method : null))?.toUpperCase() ?? null;
-    const uri = pick('x-forwarded-uri', 'x-original-uri') ?? (suffix ? suffix + (ownQuery ? '?' + ownQuery : '') : null);
+    // Envoy ext_authz (HTTP): the original path appended to the plain check path, with the original method.
+    const suffix = endpoint === 'any' && ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) + (ownQuery ? '?' + ownQuery : '') : null;
     const g0 = gatewayRequest(req, ownPath, '');
     const st = gateway.newState();
-    if (!method || !uri || !uri.startsWith('/')) {
-      return refuse(req, reply, g0, null, st, E.forward_auth_request_invalid('Send the original request as X-Forwarded-Method and X-Forwarded-Uri (or X-Original-Method and X-Original-URI).'));
-    }
+    // Only the pair the calling proxy owns names the request; any other form, a repeated header
+    // or a method/URL override is refused (forward-auth.ts): the decision and the assertion are
+    // about the request the upstream receives.
+    const o = originalRequest(endpoint, req.raw.rawHeaders, req.method, suffix);
+    if (!o.ok) return refuse(req, reply, g0, null, st, E[o.code](o.reason));
+    const { method, uri } = o;
     const [path, query] = splitUrl(uri);
     const g = gatewayRequest(req, path, query, method);
     // The request being checked was made to the proxy in front: its DPoP proof names that URL.
-    const fwdHost = pick('x-forwarded-host');
-    if (fwdHost && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(fwdHost)) g.origin = `${pick('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${fwdHost}`;
+    const origin = forwardedOrigin(h);
+    if (!origin.ok) return refuse(req, reply, g, null, st, E[origin.code](origin.reason));
+    if (origin.origin !== null) g.origin = origin.origin;
     const m = UNSAFE_PATH.test(path) ? ({ kind: 'unknown_path' } as const) : table.match(method, path);
     if (m.kind !== 'rule') {
       // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
@@ -210,18 +205,34 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       });
     }
 
-    const faSchema = {
+    const METHODS: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+    const faSchema = (summary: string, names: string) => ({
       tags: ['gateway'],
-      summary: 'Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)',
+      summary,
       description:
-        'The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` ' +
-        '(Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). ' +
+        `The same pipeline as the proxy, without forwarding. ${names} ` +
+        'A check that also carries another way of naming the request (a client\'s copy of another proxy\'s headers), repeats a header the ' +
+        'decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. ' +
         'Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, ' +
         'to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.',
       security: SECURITY,
       response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
-    };
-    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH, exposeHeadRoute: false, schema: faSchema, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
-    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH + '/*', exposeHeadRoute: false, schema: { hide: true }, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
+    });
+    const fa = (url: string, endpoint: ForwardAuthEndpoint, schema: Record<string, unknown>) =>
+      scope.route({ method: METHODS, url, exposeHeadRoute: false, schema, validatorCompiler: NO_VALIDATION, handler: (req, reply) => forwardAuth(req, reply, endpoint) });
+    fa(FORWARD_AUTH + '/nginx', 'nginx', faSchema('Forward-auth check for NGINX auth_request', 'The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets.'));
+    fa(FORWARD_AUTH + '/traefik', 'traefik', faSchema('Forward-auth check for Traefik ForwardAuth', 'The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets.'));
+    fa(
+      FORWARD_AUTH,
+      'any',
+      faSchema(
+        'Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended',
+        'Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), ' +
+          'or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy\'s own endpoint (`/nginx`, `/traefik`).',
+      ),
+    );
+    // Envoy's form. The proxy-specific endpoints above take precedence: an Envoy check of a path
+    // that is exactly /nginx or /traefik is answered by them, and refused there (fail closed).
+    fa(FORWARD_AUTH + '/*', 'any', { hide: true });
   });
 }

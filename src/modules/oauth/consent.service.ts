@@ -330,12 +330,14 @@ export class ConsentService {
    * The tenant disconnects an app: the consent delegation is revoked (every instance's decision
    * snapshot hears it through the feed) and the grants behind it, with their refresh tokens, are
    * deleted — the refresh token fails and introspection says inactive from the next request.
+   * Idempotent: disconnecting an app that is disconnected already (twice, or twice at once)
+   * changes and records nothing more.
    */
   async revokeConnection(ctx: RequestContext, tenantId: string, delegationId: string, reason: string | null): Promise<void> {
     const d = await repo.findDelegation(this.#d.db.kysely, delegationId);
     if (!d || d.tenant_id !== tenantId || d.origin !== 'consent') throw E.connection_not_found();
     try {
-      await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegation(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
+      await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegationIfOpen(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
     } finally {
       await this.#d.feed.kick();
     }

@@ -170,8 +170,10 @@ export async function insertMemberGrant(db: Executor, grantId: string, mark: Mem
     .execute();
 }
 
-export async function deleteMemberGrant(db: Executor, grantId: string): Promise<void> {
-  await db.deleteFrom('oauth_store').where('model', '=', MEMBER_GRANT_MODEL).where('id', '=', grantId).execute();
+/** True when the mark was there (and is now gone). */
+export async function deleteMemberGrant(db: Executor, grantId: string): Promise<boolean> {
+  const r = await db.deleteFrom('oauth_store').where('model', '=', MEMBER_GRANT_MODEL).where('id', '=', grantId).executeTakeFirst();
+  return Number(r.numDeletedRows ?? 0) > 0;
 }
 
 export interface MemberGrantRecord extends MemberGrantMark {

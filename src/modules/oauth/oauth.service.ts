@@ -418,7 +418,10 @@ export class OAuthService {
       }
       if (c.delegation.status !== 'active' && c.delegation.status !== 'requested') return;
       const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', partnerId: c.delegation.partner_id, clientId: c.client_id });
-      await this.#d.delegations.revoke(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
+      // Only if still open when the write lock is held: another revocation of this grant (a
+      // replayed refresh token racing, a second disconnect) may have ended it since the read
+      // above. Ending it again is a no-op, not a fault.
+      await this.#d.delegations.revokeIfOpen(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
     } catch (e) {
       this.#d.onError(e, 'oauth grant revocation');
     }
@@ -428,7 +431,8 @@ export class OAuthService {
   async #memberGrantRevoked(grantId: string, m: repo.MemberGrantRecord, reason: string): Promise<void> {
     const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', userId: m.user_id, partnerId: m.partner_id, clientId: m.client_id });
     await mutate(this.#d.db, async (trx) => {
-      await repo.deleteMemberGrant(trx, grantId);
+      // a second revocation of the same grant finds the mark gone: nothing to record
+      if (!(await repo.deleteMemberGrant(trx, grantId))) return;
       await this.#d.audit.record(trx, ctx, { action: 'oauth.member_grant_revoked', partnerId: m.partner_id, targetType: 'app', targetId: m.client_id, details: { user_id: m.user_id, reason } });
     });
   }

@@ -178,7 +178,9 @@ export function buildProvider(d: ProviderDeps): Provider {
       ctx.body = errorPage(String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
     },
     ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
+      // Never beyond the grant either (a consent grant lives as long as the customer's delegation):
+      // a derived credential does not outlive what it derives from.
+      AccessToken: (ctx, token) => withinGrant(ctx, token.resourceServer?.accessTokenTTL ?? ttl),
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
       AuthorizationCode: AUTHORIZATION_CODE_TTL,
       IdToken: ttl,
@@ -187,10 +189,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       // Grants carry their own lifetime (the delegation's); this is only a fallback.
       Grant: 14 * 86400,
       // Never beyond the grant, i.e. the end of the customer's delegation.
-      RefreshToken: (ctx) => {
-        const remaining = ctx?.oidc?.entities?.Grant?.remainingTTL;
-        return Math.max(1, Math.min(config.refreshTokenTtlSec, typeof remaining === 'number' && remaining > 0 ? remaining : config.refreshTokenTtlSec));
-      },
+      RefreshToken: (ctx) => withinGrant(ctx, config.refreshTokenTtlSec),
     },
     discovery: { service_documentation: `${config.publicUrl}/docs` },
     clientBasedCORS: () => false,
@@ -204,6 +203,12 @@ export function buildProvider(d: ProviderDeps): Provider {
   provider.proxy = true;
   installHashedClientSecrets(provider, d.hashSecret);
   return provider;
+}
+
+/** A lifetime cut to what remains of the request's grant, when it has one (at least 1 s: the library wants a positive TTL). */
+function withinGrant(ctx: KoaContextWithOIDC | undefined, ttl: number): number {
+  const remaining = ctx?.oidc?.entities?.Grant?.remainingTTL;
+  return Math.max(1, Math.min(ttl, typeof remaining === 'number' && remaining > 0 ? remaining : ttl));
 }
 
 /** The server-rendered pages of the authorization server: no scripts at all. */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
-import { buildApp } from '../../../src/app/build-app.ts';
+import { buildApp, type AppDeps } from '../../../src/app/build-app.ts';
 import type { Services } from '../../../src/app/services.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Clock } from '../../../src/platform/clock.ts';
@@ -35,7 +35,7 @@ export interface OAuthTestApp {
   close(): Promise<void>;
 }
 
-export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock; logger?: Record<string, unknown> } = {}): Promise<OAuthTestApp> {
+export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock; logger?: AppDeps['logger'] } = {}): Promise<OAuthTestApp> {
   const testDb = await createTestDb();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
