@@ -131,8 +131,9 @@ describe('a whole session leaves no secret in the logs', () => {
     tenant.admin.password = newPassword;
     const cb = await authorizeViaHttp(t, authUrl, tenant.admin);
     secret('authorization code', cb.searchParams.get('code'));
-    // The callback reaching this server too (as the built-in sample partner app's does).
-    expect((await fetch(`${t.url}/callback${cb.search}`)).status).toBe(404);
+    // The callback reaching this server too (as the built-in sample partner app's does): what matters is
+    // the request line it logs, not the answer (the portal's page when web/dist is built, else 404).
+    expect((await fetch(`${t.url}/callback${cb.search}`)).status).toBeLessThan(500);
     const tokens = await oidc.authorizationCodeGrant(config, cb, { pkceCodeVerifier: p.verifier, expectedState: p.state });
     const access = secret('access token', tokens.access_token);
     const refresh = secret('refresh token', tokens.refresh_token);
