@@ -12,7 +12,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { Config } from '../config/config.ts';
+import { RESERVED_PATH_PREFIXES, type Config } from '../config/config.ts';
 import type { Clock } from '../platform/clock.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -29,6 +29,8 @@ import { ANONYMOUS, type RequestContext } from '../platform/http/request-context
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
+import { Metrics } from '../platform/observability/metrics.ts';
+import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
@@ -87,14 +89,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installStrictInputs(app);
   installJsonBodyParser(app);
 
+  const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels });
   const services = await createServices({
     config,
     db,
     clock,
     redis: deps.redis ?? null,
     onError: (err, what) => app.log.error({ err }, `${what} error`),
+    metrics,
   });
   app.decorate('services', services);
+  metrics.gauge('partnergate_audit_backlog', 'Gateway access events waiting to be written', () => services.gateway.auditBuffer.pending);
+  metrics.gauge('partnergate_change_feed_lag_events', 'Change-feed rows committed that this instance has not applied yet', async () => Math.max(0, (await services.feed.head()) - services.feed.position));
+  installMetrics(app as unknown as FastifyInstance, metrics, config.metricsToken);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
@@ -185,7 +192,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, cacheControl: false });
   }
   app.setNotFoundHandler((req, reply) => {
-    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || req.url.startsWith('/.well-known');
+    // Partnergate's own paths (and the gateway's) answer problem+json, never the portal's HTML.
+    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || RESERVED_PATH_PREFIXES.some((p) => p !== '/assets' && (req.url === p || req.url.startsWith(p + '/') || req.url.startsWith(p + '?')));
     if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && hasWeb) {
       if (req.url.startsWith('/assets/')) return sendProblem(reply, req, platformErrors.not_found('No such file.'));
       reply.header('cache-control', 'no-cache');

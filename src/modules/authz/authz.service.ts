@@ -4,6 +4,7 @@
  * permissions. Nothing here reads the database after load(): the feed handler does, off the
  * request path.
  */
+import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -23,6 +24,8 @@ export interface AuthzServiceDeps {
   feed: ChangeFeed;
   clock: Clock;
   roles: RoleCatalog;
+  /** decide() latency, one call in SAMPLE_EVERY */
+  metrics?: Metrics;
 }
 
 export class AuthzService {
@@ -61,7 +64,12 @@ export class AuthzService {
   }
 
   decide(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Decision {
-    return decide(this.snapshot, principal, action, target, now);
+    const m = this.#d.metrics;
+    if (m === undefined || !m.enabled) return decide(this.snapshot, principal, action, target, now);
+    const t0 = m.decideStart();
+    const d = decide(this.snapshot, principal, action, target, now);
+    m.decideEnd(t0);
+    return d;
   }
 
   explain(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Explanation {

@@ -44,6 +44,8 @@ const FORWARD_AUTH = '/authz/forward-auth';
 // normalizes them would serve a path other than the one the rule was matched on.
 const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
 const NO_VALIDATION = () => () => true;
+/** the route class of the metrics (a configured prefix may be anything) */
+const GATEWAY_ROUTE = { routeClass: 'gateway' };
 const SECURITY: { [k: string]: string[] }[] = [{ accessToken: [] }, { apiToken: [] }, { session: [] }];
 
 function gatewayRequest(req: FastifyRequest, path: string, query: string, method = req.method): GatewayRequest {
@@ -90,13 +92,16 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     const st = gateway.newState();
     if (UNSAFE_PATH.test(path)) return refuse(req, reply, g, rule, st, platformErrors.not_found('No such resource.'));
     let admitted;
+    const t0 = gateway.metrics.admissionStart();
     try {
       const a = gateway.admit(g, rule, st);
       admitted = a instanceof Promise ? await a : a;
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
       if (e instanceof AppError) return refuse(req, reply, g, rule, st, e);
       throw e;
     }
+    gateway.metrics.admissionEnd(t0);
     const up = upstreamOf(rule);
     if (up === null) return refuse(req, reply, g, rule, st, E.upstream_unavailable('The upstream service is not running.'));
     const upstreamPath = up.basePath + path.slice(rule.prefix.length) + (query ? '?' + query : '');
@@ -150,8 +155,10 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
       return refuse(req, reply, g, null, st, authzErrors.permission_denied(`No gateway rule allows ${method} ${path}.`));
     }
+    const t0 = gateway.metrics.admissionStart();
     try {
       const a = await gateway.admit(g, m.rule, st);
+      gateway.metrics.admissionEnd(t0);
       const out: Record<string, string> = {};
       // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
       writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.nowMs(), declaredContentSha256(h) ?? undefined);
@@ -160,6 +167,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       gateway.audit(g, m.rule, st, 200);
       return reply.code(200).send();
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
       if (!(e instanceof AppError)) throw e;
       // 400/404 answers become 403 for proxies that only pass 401/403 on; the code says which.
       const err = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500 ? e : new AppError(e.code, 403, e.detail, { headers: e.headers, extensions: e.extensions });
@@ -192,13 +200,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
         method: rule.method as 'GET',
         url: rule.pattern,
         schema,
+        config: GATEWAY_ROUTE,
         validatorCompiler: NO_VALIDATION,
         handler: (req, reply) => proxy(req, reply, rule),
       });
     }
 
     for (const prefix of table.prefixes) {
-      scope.all(prefix + '/*', { schema: { hide: true }, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
+      scope.all(prefix + '/*', { schema: { hide: true }, config: GATEWAY_ROUTE, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
         const [path] = splitUrl(req.url);
         const m = table.match(req.method, path);
         if (m.kind === 'rule') return proxy(req, reply, m.rule);
