@@ -31,6 +31,7 @@ import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
 import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
+import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
 import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
@@ -66,10 +67,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
-  const logger = secureLoggerOptions(deps.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }));
+  const logger = secureLoggerOptions(deps.logger ?? loggerFor(config));
 
   const app = Fastify({
     logger,
+    // no line per request at info: see platform/observability/logging.ts
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     onProtoPoisoning: 'error',
@@ -86,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
+  installRequestLog(app as unknown as FastifyInstance);
   installStrictInputs(app);
   installJsonBodyParser(app);
 
