@@ -32,6 +32,7 @@ import { createServices, type Services } from './services.ts';
 import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
+import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
 import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
@@ -64,7 +65,10 @@ const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, db } = deps;
+  const { config } = deps;
+  // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): every query of the services gets a span.
+  const tracing = config.otelEndpoint ? startTracing(config.otelEndpoint) : null;
+  const db = tracing ? { ...deps.db, kysely: deps.db.kysely.withPlugin(new QueryTracingPlugin(deps.db.dialect)) } : deps.db;
   const clock = deps.clock ?? systemClock;
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
   const logger = secureLoggerOptions(deps.logger ?? loggerFor(config));
@@ -87,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  // before any route: @fastify/otel wraps each route as it is added
+  if (tracing) await tracing.instrument(app as unknown as FastifyInstance);
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
   installRequestLog(app as unknown as FastifyInstance);
@@ -228,6 +234,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.identity.stopIndexes();
     await services.feed.stop();
     for (const c of services.redisClients) c.disconnect();
+    await tracing?.shutdown();
   });
 
   return app as unknown as FastifyInstance;

@@ -5,6 +5,7 @@
  * request path.
  */
 import type { Metrics } from '../../platform/observability/metrics.ts';
+import { endSpan, startSpan, tracingEnabled } from '../../platform/observability/tracing.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -65,10 +66,12 @@ export class AuthzService {
 
   decide(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Decision {
     const m = this.#d.metrics;
-    if (m === undefined || !m.enabled) return decide(this.snapshot, principal, action, target, now);
-    const t0 = m.decideStart();
+    if ((m === undefined || !m.enabled) && !tracingEnabled()) return decide(this.snapshot, principal, action, target, now);
+    const span = startSpan('authz.decide', action === null ? undefined : { 'partnergate.permission': action });
+    const t0 = m?.decideStart() ?? -1;
     const d = decide(this.snapshot, principal, action, target, now);
-    m.decideEnd(t0);
+    m?.decideEnd(t0);
+    endSpan(span, d.allow ? null : d.code);
     return d;
   }
 
