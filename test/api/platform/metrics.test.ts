@@ -3,6 +3,8 @@
  * counters move with the traffic a scrape follows: requests by route class and status, gateway
  * decisions by code and partner (bounded), tokens by grant, 429s, process and event-loop metrics.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
@@ -125,5 +127,13 @@ describe('metrics on (METRICS_TOKEN)', () => {
       expect(m.has(k), k).toBe(true);
     }
     expect(m.get('partnergate_change_feed_lag_events')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('serves every metric the Grafana dashboard in docs/ queries', async () => {
+    const dashboard = readFileSync(path.resolve(import.meta.dirname, '../../../docs/grafana/partnergate.json'), 'utf8');
+    const names = new Set([...dashboard.matchAll(/\b((?:partnergate|process|nodejs)_[a-z0-9_]+)/g)].map((x) => x[1]));
+    expect(names.size).toBeGreaterThan(8);
+    const served = new Set([...(await scrape(t)).keys()].map((k) => k.replace(/\{.*$/, '')));
+    for (const n of names) expect(served.has(n), n).toBe(true);
   });
 });
