@@ -24,6 +24,7 @@ import { createGatewayService, type GatewayService } from '../modules/gateway/in
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import type { Redis } from 'ioredis';
+import type { Metrics } from '../platform/observability/metrics.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -31,6 +32,8 @@ export interface ServiceDeps {
   clock: Clock;
   redis: RedisFactory | null;
   onError: (err: unknown, what: string) => void;
+  /** the app's Prometheus metrics (NO_METRICS when off) */
+  metrics?: Metrics;
 }
 
 export interface Services {
@@ -125,7 +128,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
-  const authz = new AuthzService({ db, feed, clock, roles });
+  const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
@@ -153,8 +156,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
-  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, redis, onError: d.onError });
-  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError });
+  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, redis, onError: d.onError, metrics: d.metrics });
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
   return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, gateway, apps, resold, oauth, redisClients };
 }

@@ -21,6 +21,7 @@ import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
 import type { GatewayRule, RouteTable } from './route-table.ts';
+import { endSpan, REQUEST_ID_ATTRIBUTE, startSpan } from '../../platform/observability/tracing.ts';
 
 export interface RuleDocs {
   summary: string;
@@ -45,6 +46,8 @@ const FORWARD_AUTH = '/authz/forward-auth';
 // normalizes them would serve a path other than the one the rule was matched on.
 const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
 const NO_VALIDATION = () => () => true;
+/** the route class of the metrics (a configured prefix may be anything) */
+const GATEWAY_ROUTE = { routeClass: 'gateway' };
 const SECURITY: { [k: string]: string[] }[] = [{ accessToken: [] }, { apiToken: [] }, { session: [] }];
 
 function gatewayRequest(req: FastifyRequest, path: string, query: string, method = req.method): GatewayRequest {
@@ -91,13 +94,19 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     const st = gateway.newState();
     if (UNSAFE_PATH.test(path)) return refuse(req, reply, g, rule, st, platformErrors.not_found('No such resource.'));
     let admitted;
+    const t0 = gateway.metrics.admissionStart();
+    const span = startSpan('gateway.admission', { [REQUEST_ID_ATTRIBUTE]: g.requestId });
     try {
       const a = gateway.admit(g, rule, st);
       admitted = a instanceof Promise ? await a : a;
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span, st.refusal ?? (e as { code?: string }).code ?? 'error');
       if (e instanceof AppError) return refuse(req, reply, g, rule, st, e);
       throw e;
     }
+    gateway.metrics.admissionEnd(t0);
+    endSpan(span);
     const up = upstreamOf(rule);
     if (up === null) return refuse(req, reply, g, rule, st, E.upstream_unavailable('The upstream service is not running.'));
     const upstreamPath = up.basePath + path.slice(rule.prefix.length) + (query ? '?' + query : '');
@@ -107,9 +116,13 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     appendSigned(headers as string[], rule.upstream.assertionKey, g.requestId, admitted.parts, req.method, upstreamPath, d.clock.nowMs(), body);
 
     let res;
+    const upSpan = startSpan('gateway.upstream', { [REQUEST_ID_ATTRIBUTE]: g.requestId, 'partnergate.upstream': rule.upstream.name, 'http.request.method': req.method });
     try {
       res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body });
+      if (upSpan !== null) upSpan.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(upSpan);
     } catch (e) {
+      endSpan(upSpan, 'upstream_failed');
       const code = (e as { code?: string }).code ?? '';
       const err = code.includes('TIMEOUT') ? E.upstream_timeout('The upstream service did not answer in time.') : E.upstream_unavailable('The upstream service could not be reached.');
       req.log.warn({ err: e, upstream: rule.upstream.name }, 'upstream request failed');
@@ -145,8 +158,12 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
       return refuse(req, reply, g, null, st, authzErrors.permission_denied(`No gateway rule allows ${method} ${path}.`));
     }
+    const t0 = gateway.metrics.admissionStart();
+    const span = startSpan('gateway.admission', { [REQUEST_ID_ATTRIBUTE]: g.requestId });
     try {
       const a = await gateway.admit(g, m.rule, st);
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span);
       const out: Record<string, string> = {};
       // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
       writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.nowMs(), declaredContentSha256(h) ?? undefined);
@@ -155,6 +172,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       gateway.audit(g, m.rule, st, 200);
       return reply.code(200).send();
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span, st.refusal ?? (e as { code?: string }).code ?? 'error');
       if (!(e instanceof AppError)) throw e;
       // 400/404 answers become 403 for proxies that only pass 401/403 on; the code says which.
       const err = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500 ? e : new AppError(e.code, 403, e.detail, { headers: e.headers, extensions: e.extensions });
@@ -187,13 +206,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
         method: rule.method as 'GET',
         url: rule.pattern,
         schema,
+        config: GATEWAY_ROUTE,
         validatorCompiler: NO_VALIDATION,
         handler: (req, reply) => proxy(req, reply, rule),
       });
     }
 
     for (const prefix of table.prefixes) {
-      scope.all(prefix + '/*', { schema: { hide: true }, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
+      scope.all(prefix + '/*', { schema: { hide: true }, config: GATEWAY_ROUTE, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
         const [path] = splitUrl(req.url);
         const m = table.match(req.method, path);
         if (m.kind === 'rule') return proxy(req, reply, m.rule);

@@ -31,6 +31,7 @@ import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
 import { identityParts, type GatewayIdentity, type IdentityParts } from './assertion.ts';
 import type { GatewayRule } from './route-table.ts';
 import { checkDpopProof, DpopReplayCache } from './dpop.ts';
+import { NO_METRICS, type Metrics } from '../../platform/observability/metrics.ts';
 
 /** What the OAuth module says about a verified token on every request (revocation, app status). */
 export interface LiveTokenState {
@@ -53,6 +54,8 @@ export interface GatewayDeps {
   onError?: (err: unknown, what: string) => void;
   /** the worker threads checking token signatures, closed with the gateway */
   signaturePool?: { close(): Promise<void> } | null;
+  /** decisions by code and partner, admission latency (sampled) */
+  metrics?: Metrics;
 }
 
 /** The request as the pipeline sees it (a proxied request or a forward-auth check). */
@@ -168,6 +171,7 @@ export function bearerChallenge(error: string | null, description?: string): str
 export class GatewayService {
   readonly #d: GatewayDeps;
   readonly auditBuffer: AuditBuffer;
+  readonly metrics: Metrics;
   readonly #limits: Record<string, number>;
   readonly #dpopReplay = new DpopReplayCache();
   readonly #auditBacklogLimit: number;
@@ -190,6 +194,7 @@ export class GatewayService {
 
   constructor(d: GatewayDeps) {
     this.#d = d;
+    this.metrics = d.metrics ?? NO_METRICS;
     this.#limits = d.config.rateLimits;
     this.auditBuffer = new AuditBuffer(d.audit, d.clock, { flushIntervalMs: d.config.gatewayAuditFlushMs, onError: (e) => d.onError?.(e, 'gateway audit') });
     this.#auditBacklogLimit = d.config.gatewayAuditBacklog;
@@ -663,6 +668,8 @@ export class GatewayService {
    * decision and status within one flush become one event listing each of them (AuditBuffer).
    */
   audit(req: GatewayRequest, rule: GatewayRule | null, st: GatewayState, status: number): void {
+    // Every outcome of the pipeline passes here once (admitted, refused, upstream failed): counted.
+    this.metrics.gatewayDecision(st.partnerId, st.refusal);
     if (!st.crossTenant || st.tenantId === null) return;
     const decision = st.refusal ?? 'allowed';
     const ua = req.headers['user-agent'];

@@ -10,6 +10,7 @@
  *  - access-token claims come from the consent delegation, the member grant (persona msp), the
  *    wholesaler's home tenant, or the token exchange (claims.ts).
  */
+import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
 import type { Redis } from 'ioredis';
@@ -59,6 +60,8 @@ export interface OAuthDeps {
   authz: AuthzService;
   redis: (() => Redis) | null;
   onError: (err: unknown, what: string) => void;
+  /** tokens issued by grant type */
+  metrics?: Metrics;
 }
 
 export type Liveness = { ok: true } | { ok: false; reason: string };
@@ -222,6 +225,7 @@ export class OAuthService {
       // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
       if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
     });
+    provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
     provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
     const countFailure = (ctx: KoaContextWithOIDC, err: { error?: string }) => this.#countFailure(ctx, err);
     provider.on('grant.error', countFailure);
