@@ -104,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock,
     redis: deps.redis ?? null,
     onError: (err, what) => app.log.error({ err }, `${what} error`),
+    onWarning: (message) => app.log.warn(message),
   });
   app.decorate('services', services);
 
