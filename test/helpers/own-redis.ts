@@ -16,6 +16,12 @@ import { freePort } from './server-process.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Servers still running when this process exits (a suite that failed before its afterAll) are killed with it. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export interface OwnRedis {
   port: number;
   url: string;
@@ -63,6 +69,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
     child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
     proc = child;
+    live.add(child);
+    child.once('exit', () => live.delete(child));
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null || child.signalCode !== null) return false;
