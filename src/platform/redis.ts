@@ -3,8 +3,10 @@
  *
  * Every command is bounded, because a request must never wait on Redis longer than a few tens of
  * milliseconds (REDIS_COMMAND_TIMEOUT_MS, default 100):
- *  - no offline queue: while the connection is down a command fails at once instead of queueing
- *    until a reconnect (which is what made requests hang for seconds);
+ *  - no offline queue once connected: while the connection is down a command fails at once
+ *    instead of queueing until a reconnect (which is what made requests hang for seconds). Only
+ *    before the very first connection do commands wait for it, and only for one attempt (a failed
+ *    attempt rejects them): a client can be used as soon as it is made;
  *  - commands in flight when the connection drops fail at once (maxRetriesPerRequest 0) and are
  *    never resent on the next connection;
  *  - the request path (the rate limiters) gives up on an answer after REDIS_COMMAND_TIMEOUT_MS and
@@ -43,7 +45,17 @@ export function redisOptions(commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS
 }
 
 export function redisFactory(url: string, base: RedisOptions = {}, timeouts: { commandTimeoutMs?: number } = {}): RedisFactory {
-  return () => new Redis(url, { ...redisOptions(timeouts.commandTimeoutMs), ...base });
+  return () => {
+    const options = { ...redisOptions(timeouts.commandTimeoutMs), ...base };
+    if (options.enableOfflineQueue !== false) return new Redis(url, options);
+    // Commands sent before the first connection wait for it (rejected if that attempt fails,
+    // maxRetriesPerRequest 0); from the first 'ready' on, nothing queues.
+    const client = new Redis(url, { ...options, enableOfflineQueue: true });
+    client.once('ready', () => {
+      client.options.enableOfflineQueue = false;
+    });
+    return client;
+  };
 }
 
 /**
