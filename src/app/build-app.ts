@@ -107,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     redis: deps.redis ?? null,
     onError: (err, what) => app.log.error({ err }, `${what} error`),
     metrics,
+    onWarning: (message) => app.log.warn(message),
   });
   app.decorate('services', services);
   metrics.gauge('partnergate_audit_backlog', 'Gateway access events waiting to be written', () => services.gateway.auditBuffer.pending);

@@ -44,7 +44,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
   if (opts.migrate !== false) await migrateToLatest(db, { secretKey: cfg.secretKey });
-  return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl) : null };
+  return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
 }
 
 /**

@@ -53,6 +53,8 @@ export interface Config {
   rateLimitRedisFailure: 'refuse' | 'local';
   /** prefix of every Redis key and channel this installation uses */
   redisKeyPrefix: string;
+  /** How long a request waits for a Redis answer before the failure policy applies (see platform/redis.ts). */
+  redisCommandTimeoutMs: number;
   /** Per route class limits, requests per minute. */
   rateLimits: Record<string, number>;
   configFile: string | null;
@@ -225,6 +227,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     gatewayUpstreamTimeoutMs: int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     rateLimitRedisFailure,
     redisKeyPrefix,
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 100, 5, 10_000),
     rateLimits,
     configFile,
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
@@ -271,7 +274,8 @@ export const SETTINGS: Record<string, string> = {
   GATEWAY_UPSTREAM_TIMEOUT_MS: 'Milliseconds the gateway waits for an upstream to start answering (and between body chunks) before 504 upstream_timeout (default 30000).',
   RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
   RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
-  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
+  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down or does not answer within REDIS_COMMAND_TIMEOUT_MS. Applies to every limit: gateway, agency tokens, logins, OAuth client authentication, partner applications.',
+  REDIS_COMMAND_TIMEOUT_MS: 'Milliseconds a request waits for a Redis answer before RATE_LIMIT_REDIS_FAILURE applies (default 100); nothing waits for a reconnect. See "Running on PostgreSQL and Redis".',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
   GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): what a crash can lose, and the window in which identical requests become one event.',

@@ -2,7 +2,6 @@
  * Identities: users and passwords, portal sessions (idle + absolute timeouts), personal API
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -15,10 +14,11 @@ import { ApiTokenIndex } from './api-token-index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import { authzErrors } from '../authz/authz.errors.ts';
-import { platformErrors } from '../../platform/errors/platform.errors.ts';
+import type { RateLimiter } from '../../platform/ratelimit/index.ts';
 import { passwordProblem } from './password-policy.ts';
 import * as repo from './identity.repo.ts';
 import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 export const API_TOKEN_PREFIX = 'pgpat';
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
@@ -30,15 +30,14 @@ export interface IdentityDeps {
   feed: ChangeFeed;
   clock: Clock;
   hasher: SecretHasher;
-  /** failed logins per email and per IP */
-  loginLimiter: RateLimiterAbstract;
+  /** the shared rate limiter: failed logins per email and per IP are counted in it (see login-throttle.ts) */
+  loginLimiter: RateLimiter;
   loginMaxAttempts: number;
+  loginWindowSec: number;
   sessionIdleTimeoutSec: number;
   sessionAbsoluteTimeoutSec: number;
   scryptCost: number;
   publicUrl: string;
-  /** a login limiter store failure (logged by the caller) */
-  onLimiterError?: (err: unknown) => void;
 }
 
 export type ScopeType = 'tenant' | 'partner';
@@ -71,8 +70,10 @@ export class IdentityService {
   readonly apiTokens: ApiTokenIndex;
   /** live portal sessions in memory (the gateway's request path) */
   readonly sessions: SessionIndex;
+  readonly #loginThrottle: LoginThrottle;
   constructor(deps: IdentityDeps) {
     this.#d = deps;
+    this.#loginThrottle = new LoginThrottle({ limiter: deps.loginLimiter, maxFailures: deps.loginMaxAttempts, windowSec: deps.loginWindowSec });
     this.apiTokens = new ApiTokenIndex({ hasher: deps.hasher, clock: deps.clock });
     this.sessions = new SessionIndex({ clock: deps.clock, idleTimeoutSec: deps.sessionIdleTimeoutSec });
   }
@@ -106,11 +107,8 @@ export class IdentityService {
 
   async login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
     const normalized = email.trim().toLowerCase();
-    const keys = [`email:${normalized}`, `ip:${ctx.ip ?? 'unknown'}`];
-    // Take a failed-attempt slot per key before the password is checked (an atomic increment in
-    // memory or Redis), so concurrent guesses cannot all pass a read-then-check: at most
-    // LOGIN_MAX_ATTEMPTS passwords are checked per email and per address in a window.
-    await this.#takeLoginSlots(keys);
+    // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
+    const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
     let user: repo.UserRow | undefined;
     let ok: boolean;
     try {
@@ -118,12 +116,12 @@ export class IdentityService {
       // Spend the same time whether or not the user exists (no account enumeration by timing).
       ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
     } catch (e) {
-      // Not a failed attempt: we could not check. Give the slots back.
-      await this.#releaseLoginSlots(keys);
+      // Not a failed attempt: we could not check.
+      attempt.abandon();
       throw e;
     }
     if (!user || !ok || user.status !== 'active') {
-      // the slots taken above stay taken: they count this failure
+      await attempt.failed();
       await mutate(this.#d.db, (trx) =>
         this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user?.id ?? null } }, {
           action: 'user.login_failed',
@@ -137,9 +135,8 @@ export class IdentityService {
       if (user && ok) throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
       throw E.invalid_credentials();
     }
-    // A successful login does not count against the user: the account's failures are forgotten,
-    // and the address gets back the slot this attempt took.
-    await Promise.all([this.#d.loginLimiter.delete(keys[0]).catch(() => {}), this.#d.loginLimiter.reward(keys[1], 1).catch(() => {})]);
+    // The account's failures are forgotten; the address keeps its own.
+    await attempt.succeeded();
     const now = this.#now();
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -165,38 +162,6 @@ export class IdentityService {
     });
     await this.#d.feed.kick();
     return { token, csrfToken, expiresAt, userId: user.id };
-  }
-
-  /**
-   * Take one slot under every key, in order; refuse with 429 login_throttled (and give back what
-   * was taken) as soon as one key has none left. A login is not checked when the attempts cannot
-   * be counted: a limiter store error (Redis down) is 503 rate_limiter_unavailable, never a 429.
-   */
-  async #takeLoginSlots(keys: readonly string[]): Promise<void> {
-    const taken: string[] = [];
-    for (const key of keys) {
-      try {
-        await this.#d.loginLimiter.consume(key, 1);
-        taken.push(key);
-      } catch (r) {
-        // A refused consume() still counted the attempt; the key is already over its limit, and in
-        // a fixed window that changes nothing. Keys taken before it are given back.
-        await this.#releaseLoginSlots(taken);
-        if (!(r instanceof RateLimiterRes)) {
-          this.#d.onLimiterError?.(r);
-          throw platformErrors.rate_limiter_unavailable('Sign-in attempts cannot be counted right now, so none is checked. Try again shortly.', { headers: { 'retry-after': '1' } });
-        }
-        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-        throw E.login_throttled(`Too many failed logins. Try again in ${retry} seconds.`, {
-          headers: { 'retry-after': String(retry) },
-          extensions: { retry_after: retry },
-        });
-      }
-    }
-  }
-
-  async #releaseLoginSlots(keys: readonly string[]): Promise<void> {
-    await Promise.all(keys.map((k) => this.#d.loginLimiter.reward(k, 1).catch(() => {})));
   }
 
   async logout(ctx: RequestContext, principal: Principal): Promise<void> {

@@ -13,13 +13,13 @@
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
@@ -58,7 +58,8 @@ export interface OAuthDeps {
   apps: AppsService;
   delegations: DelegationsService;
   authz: AuthzService;
-  redis: (() => Redis) | null;
+  /** the shared rate limiter the failure throttle counts in (its failure policy applies) */
+  rateLimiter: RateLimiter;
   onError: (err: unknown, what: string) => void;
   /** tokens issued by grant type */
   metrics?: Metrics;
@@ -122,7 +123,7 @@ export class OAuthService {
       now: () => d.clock.now(),
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
     });
-    this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
+    this.throttle = new FailureThrottle(d.rateLimiter);
     this.lastUse = new DelegationLastUse({ db: d.db, clock: d.clock, onError: (e) => d.onError(e, 'delegation last use') });
     this.consent = new ConsentService({
       db: d.db,
@@ -265,14 +266,21 @@ export class OAuthService {
     // Brute-force throttle, step 1: an IP that spent its failure budget is refused before the
     // provider reads anything (step 2, per client and IP, runs when the client is looked up).
     if (THROTTLED.has(meta.path) && req.method === 'POST') {
-      const wait = await this.throttle.retryAfterIp(meta.ip);
+      let wait: number | null;
+      try {
+        wait = await this.throttle.retryAfterIp(meta.ip);
+      } catch (err) {
+        if (!(err instanceof RateLimitStoreError)) throw err;
+        // RATE_LIMIT_REDIS_FAILURE=refuse: failures cannot be counted, so no client is authenticated
+        // (RFC 6749 §5.2 shape; `code` is the platform's problem code for the same refusal).
+        return refuseOAuthRequest(res, 503, 1, {
+          error: THROTTLED_ERROR,
+          error_description: 'Failed client authentications cannot be counted right now, so none is checked. Try again shortly.',
+          code: 'rate_limiter_unavailable',
+        });
+      }
       if (wait !== null) {
-        res.statusCode = 429;
-        res.setHeader('retry-after', String(wait));
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.setHeader('cache-control', 'no-store');
-        res.end(JSON.stringify({ error: THROTTLED_ERROR, error_description: `Too many failed client authentications from this address; retry in ${wait} seconds.` }));
-        return;
+        return refuseOAuthRequest(res, 429, wait, { error: THROTTLED_ERROR, error_description: `Too many failed client authentications from this address; retry in ${wait} seconds.` });
       }
     }
     if (!this.#callback) throw new Error('the authorization server has not started');
@@ -298,7 +306,16 @@ export class OAuthService {
   async #throttleClient(clientId: string): Promise<void> {
     const ctx = currentProviderContext();
     if (!ctx || !THROTTLED_ROUTES.has(ctx.oidc.route)) return;
-    const wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+    let wait: number | null;
+    try {
+      wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof RateLimitStoreError)) throw err;
+      ctx.set('retry-after', '1');
+      const unavailable = new oidcErrors.OIDCProviderError(503, THROTTLED_ERROR);
+      unavailable.error_description = 'Failed client authentications cannot be counted right now, so none is checked. Try again shortly.';
+      throw unavailable;
+    }
     if (wait === null) return;
     ctx.set('retry-after', String(wait));
     const err = new oidcErrors.OIDCProviderError(429, THROTTLED_ERROR);
@@ -609,4 +626,13 @@ export class OAuthService {
     );
     return decision.allow ? { ok: true } : { ok: false, reason: decision.code };
   }
+}
+
+/** An RFC 6749 §5.2 error answered before the provider sees the request, with Retry-After. */
+function refuseOAuthRequest(res: ServerResponse, status: number, retryAfterSec: number, body: Record<string, string>): void {
+  res.statusCode = status;
+  res.setHeader('retry-after', String(retryAfterSec));
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
 }

@@ -35,14 +35,15 @@ export interface OAuthTestApp {
   close(): Promise<void>;
 }
 
-export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock; logger?: AppDeps['logger'] } = {}): Promise<OAuthTestApp> {
+/** `redisUrl`: a Redis of the test's own (test/helpers/own-redis.ts) instead of REDIS_URL. */
+export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock; logger?: AppDeps['logger']; redisUrl?: string } = {}): Promise<OAuthTestApp> {
   const testDb = await createTestDb();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const useRedis = !!process.env.REDIS_URL;
-  const config = testConfig({ PUBLIC_URL: url, ...(useRedis ? { REDIS_URL } : {}), ...opts.config }, testDb.dataDir);
+  const redisUrl = opts.redisUrl ?? (process.env.REDIS_URL ? REDIS_URL : null);
+  const config = testConfig({ PUBLIC_URL: url, ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.config }, testDb.dataDir);
   const build = async () => {
-    const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: opts.logger ?? false });
+    const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: redisUrl ? redisFactory(redisUrl, {}, { commandTimeoutMs: config.redisCommandTimeoutMs }) : null, logger: opts.logger ?? false });
     await app.listen({ port, host: '127.0.0.1' });
     return app;
   };
