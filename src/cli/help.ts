@@ -61,7 +61,7 @@ export const BUILTIN_HELP: CommandHelp[] = [
     command: 'audit',
     summary: 'verify the audit log hash chain',
     usage: ['audit verify'],
-    description: 'Recomputes the hash chain of the audit log of an existing installation and reports the first broken link. Exit code 0 when intact, 1 when broken.',
+    description: 'Recomputes the hash chain of the audit log of an existing installation up to its head checkpoint and reports the first broken link. Exit code 0 when intact, 1 when broken or cut short.',
     options: [CONFIG_OPTION],
     examples: ['partnergate audit verify', 'DATA_DIR=/var/lib/partnergate partnergate audit verify'],
     needsInstallation: true,
