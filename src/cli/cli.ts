@@ -5,25 +5,44 @@
  *   admin create --email E --password P   bootstrap a SUPER_ADMIN (idempotent on email)
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
+ *   help [command]                        the command list, or one command's usage, options and examples
+ * (and the commands modules contribute, extensions.ts)
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { listenProblem, openRuntime } from './runtime.ts';
+import { listenProblem, openRuntime, requireInstallation } from './runtime.ts';
+import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { buildApp } from '../app/build-app.ts';
 import { seedDemo, describeWorld } from '../modules/demo/demo.seed.ts';
 import { systemContext } from '../platform/http/request-context.ts';
 import { CLI_EXTENSIONS } from './extensions.ts';
 
-const USAGE = `Usage: partnergate <command>
+/** Every command's help: the built-in ones, then those modules contribute. */
+function commandHelp(): CommandHelp[] {
+  const help = BUILTIN_HELP.filter((h) => h.command !== 'help');
+  for (const e of CLI_EXTENSIONS) {
+    const usage = e.usage.trim().split(/\s{2,}/)[0];
+    help.push({ command: e.command, ...(e.help ?? { summary: e.usage.trim().slice(usage.length).trim(), usage: [usage], description: e.usage.trim(), examples: [`partnergate ${usage}`] }) });
+  }
+  return [...help, BUILTIN_HELP.find((h) => h.command === 'help')!];
+}
 
-  serve [--demo]                         run Partnergate (applies migrations first)
-  migrate                                apply database migrations
-  admin create --email E --password P [--name N]
-                                         create (or promote) a platform SUPER_ADMIN
-  seed demo [--json]                     seed the demo world; print its logins
-  audit verify                           verify the audit log hash chain
-${CLI_EXTENSIONS.map((e) => e.usage).join('\n')}
-Settings come from the environment (see README); --config FILE reads a JSON config file.`;
+const USAGE = formatGlobalHelp(commandHelp());
+
+/** `help [command]`: 0 with the help on stdout, 2 for an unknown command. */
+function printHelp(command: string | undefined): number {
+  if (!command) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const h = commandHelp().find((c) => c.command === command);
+  if (!h) {
+    process.stderr.write(`partnergate: unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  process.stdout.write(formatCommandHelp(h));
+  return 0;
+}
 
 export async function runCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,10 +60,13 @@ export async function runCli(argv: string[]): Promise<number> {
     },
   });
   const [cmd, sub] = positionals;
-  if (values.help || !cmd) {
-    process.stdout.write(USAGE + '\n');
-    return cmd || values.help ? 0 : 2;
+  if (!cmd) {
+    (values.help ? process.stdout : process.stderr).write(USAGE);
+    return values.help ? 0 : 2;
   }
+  // Before the settings are read: help needs none, and works with broken ones.
+  if (cmd === 'help') return printHelp(sub);
+  if (values.help) return printHelp(cmd);
   let config: Config;
   try {
     config = loadConfig(process.env, {
@@ -60,6 +82,7 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  if (commandHelp().find((c) => c.command === cmd)?.needsInstallation) await requireInstallation(config);
 
   switch (cmd) {
     case 'serve':
@@ -112,7 +135,7 @@ export async function runCli(argv: string[]): Promise<number> {
     default: {
       const ext = CLI_EXTENSIONS.find((e) => e.command === cmd);
       if (ext) return ext.run({ config, sub, args: positionals.slice(2), values, withApp: (fn) => withApp(config, fn) });
-      process.stderr.write(`partnergate: unknown command ${cmd}\n\n${USAGE}\n`);
+      process.stderr.write(`partnergate: unknown command ${cmd}\n\n${USAGE}`);
       return 2;
     }
   }

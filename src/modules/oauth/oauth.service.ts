@@ -24,7 +24,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { GRANT_CAPABILITIES, IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
+import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
 import { OAuthStore } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
@@ -35,7 +35,7 @@ import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
-import { bindRefreshTokenToDpopKey, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -225,6 +225,9 @@ export class OAuthService {
       await this.#afterRevocation(ctx as KoaContextWithOIDC);
       // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
       if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
+      // A client that used another method than the one it registered is told which one that is.
+      const refusal = clientAuthRefusal(ctx as KoaContextWithOIDC);
+      if (refusal) ctx.body = { ...(ctx.body as object), error_description: refusal };
     });
     provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
     provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
@@ -367,7 +370,7 @@ export class OAuthService {
       id_token_signed_response_alg: this.keys.current.alg as 'ES256',
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
-    if (app.token_endpoint_auth_method === 'client_secret_basic') {
+    if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
       // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
       if (!app.secret_hash) return undefined;
       metadata.client_secret = app.secret_hash;

@@ -9,6 +9,9 @@
  *     the plaintext secret is never stored. The stored value is useless to anything else in the
  *     library as long as no HMAC-based feature is enabled (client_secret_jwt and HS* signing are off
  *     in provider.ts for that reason).
+ *     The library lets a client registered for either secret method send its secret by the other
+ *     one (lib/shared/client_auth.js offers both for a `client_secret` parameter or a Basic
+ *     header); the comparison refuses that, so the registered method is the only one accepted.
  *
  *  2. Structured (JWT) access tokens at the introspection endpoint. The library refuses to
  *     introspect JWTs (lib/shared/reject_structured_tokens.js answers `unsupported_token_type`
@@ -25,7 +28,10 @@
  *     settles the client_id (Basic, form client_id, or a client assertion's `sub`), then calls
  *     `Client.find` — i.e. our adapter — before it checks the secret or the assertion. The failure
  *     throttle refuses there, and reads the request through `Provider.ctx` (the library's
- *     AsyncLocalStorage of the current Koa context).
+ *     AsyncLocalStorage of the current Koa context). `ctx.oidc.client` is set right after the
+ *     lookup, so a refused authentication still knows which client it was for:
+ *     `clientAuthRefusal` names the registered method when the request used another one (the
+ *     library answers a bare "client authentication failed").
  *
  *  5. DPoP-bound refresh tokens for every client. The library binds a refresh token to the DPoP
  *     key (`jkt`) only for public clients (lib/helpers/set_rt_bindings.js; RFC 9449 §5 leaves
@@ -59,11 +65,44 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
   // Client is a per-provider class; patching its prototype affects only this provider.
   const proto = provider.Client.prototype as unknown as { compareClientSecret: (actual: string) => boolean; clientSecret?: string };
-  proto.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, actual: string): boolean {
+  proto.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string; clientAuthMethod?: string }, actual: string): boolean {
+    const ctx = Provider.ctx;
+    // Only by the registered method (see 1): a Basic header for client_secret_basic, the form body for client_secret_post.
+    if (!ctx || clientAuthMechanism(ctx) !== this.clientAuthMethod) return false;
     const stored = this.clientSecret;
     if (typeof stored !== 'string' || typeof actual !== 'string' || actual.length === 0 || actual.length > 512) return false;
     return constantTimeEqual(stored, hash(actual));
   };
+}
+
+/** How the request authenticates its client, named as the registered method it would match. */
+export function clientAuthMechanism(ctx: KoaContextWithOIDC): string {
+  const params = (ctx.oidc?.params ?? {}) as Record<string, unknown>;
+  if (ctx.headers.authorization !== undefined) return 'client_secret_basic';
+  if (params.client_secret) return 'client_secret_post';
+  if (params.client_assertion !== undefined) return 'private_key_jwt';
+  return 'none';
+}
+
+const HOW: Record<string, string> = {
+  client_secret_basic: 'the client_id and secret in an HTTP Basic Authorization header',
+  client_secret_post: 'client_id and client_secret in the form body',
+  private_key_jwt: 'a client_assertion JWT signed with a key registered for the app',
+  none: 'no client credentials',
+};
+
+/**
+ * A client authentication refused because the request used another method than the registered
+ * one: the error_description that says which method the client is registered for (see 4).
+ * null when the refusal is something else (unknown client, wrong secret, bad assertion).
+ */
+export function clientAuthRefusal(ctx: KoaContextWithOIDC): string | null {
+  const body = ctx.body as { error?: string } | undefined;
+  const registered = (ctx.oidc?.client as { clientAuthMethod?: string } | undefined)?.clientAuthMethod;
+  if (ctx.status !== 401 || body?.error !== 'invalid_client' || !registered) return null;
+  const used = clientAuthMechanism(ctx);
+  if (used === registered) return null;
+  return `This client is registered for ${registered}: send ${HOW[registered] ?? registered}. The request used ${used === 'none' ? HOW.none : `${used} (${HOW[used]})`}.`;
 }
 
 /** True when the library just refused to introspect a JWT (after client authentication succeeded). */

@@ -5,8 +5,9 @@
  *    for every client (`plain` is refused by the library);
  *  - exact redirect URI matching and the redirect_uri always sent (no "single registered URI"
  *    shortcut); `iss` in every authorization response (RFC 9207);
- *  - client authentication by client_secret_basic (secret checked as a keyed hash) or
- *    private_key_jwt only; no HMAC algorithms anywhere;
+ *  - client authentication by client_secret_basic or client_secret_post (secret checked as a
+ *    keyed hash) or private_key_jwt — each client by the one method it registered, at every
+ *    endpoint that authenticates clients; no HMAC algorithms anywhere;
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
@@ -82,7 +83,7 @@ export function buildProvider(d: ProviderDeps): Provider {
     adapter: d.store.factory,
     jwks: d.keys.providerJwks() as Configuration['jwks'],
     clients: [],
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],

@@ -9,6 +9,9 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
 
+/** The SQLite database's file name inside DATA_DIR. */
+export const SQLITE_FILE = 'partnergate.db';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
@@ -46,7 +49,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
       close: () => kysely.destroy(),
     };
   }
-  const file = opts.sqliteFile ?? 'partnergate.db';
+  const file = opts.sqliteFile ?? SQLITE_FILE;
   let location = file;
   if (file !== ':memory:') {
     mkdirSync(opts.dataDir, { recursive: true });

@@ -84,7 +84,15 @@ export interface RegisteredApp {
 /** A partner with the capability and an app registered by its owner through the API. */
 export async function partnerWithApp(
   t: OAuthTestApp,
-  opts: { capabilities?: ('delegated' | 'wholesale' | 'managed_services')[]; grant_types?: string[]; scopes?: string[]; redirect_uris?: string[]; name?: string } = {},
+  opts: {
+    capabilities?: ('delegated' | 'wholesale' | 'managed_services')[];
+    grant_types?: string[];
+    scopes?: string[];
+    redirect_uris?: string[];
+    name?: string;
+    token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+    jwks?: { keys: Record<string, unknown>[] };
+  } = {},
 ): Promise<RegisteredApp> {
   const partner = await t.world.partner({ capabilities: opts.capabilities ?? ['delegated'] });
   const owner = await partner.owner.login();
@@ -94,6 +102,8 @@ export async function partnerWithApp(
     grant_types: grantTypes,
     scopes: opts.scopes ?? ['openid', 'profile', 'email', 'orders.read', 'orders.create', 'billing.invoices.read', 'billing.*'],
     ...(grantTypes.includes('authorization_code') ? { redirect_uris: opts.redirect_uris ?? [CALLBACK] } : {}),
+    ...(opts.token_endpoint_auth_method ? { token_endpoint_auth_method: opts.token_endpoint_auth_method } : {}),
+    ...(opts.jwks ? { jwks: opts.jwks } : {}),
   });
   if (r.status !== 201) throw new Error(`app registration failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { clientId: r.body.app.client_id, secret: r.body.client_secret, partner };

@@ -72,7 +72,7 @@ describe('discovery', () => {
       expect(grants, path).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']));
       expect(grants, path).not.toContain('implicit');
       expect(grants, path).not.toContain('password');
-      expect(m.token_endpoint_auth_methods_supported, path).toEqual(['client_secret_basic', 'private_key_jwt']);
+      expect(m.token_endpoint_auth_methods_supported, path).toEqual(['client_secret_basic', 'client_secret_post', 'private_key_jwt']);
       expect(m.authorization_response_iss_parameter_supported, path).toBe(true);
       expect(m.dpop_signing_alg_values_supported, path).toEqual(expect.arrayContaining(['ES256']));
     }

@@ -154,10 +154,11 @@ describe('token endpoint', () => {
     expect(r.body.error).toBe('invalid_client');
   });
 
-  it('refuses client_secret_post: only client_secret_basic and private_key_jwt authenticate', async () => {
+  it('refuses client_secret_post from an app registered for client_secret_basic, naming the registered method', async () => {
     const r = await tokenRequest(t, null, { grant_type: 'refresh_token', refresh_token: 'x', client_id: app.clientId, client_secret: app.secret });
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('invalid_client');
+    expect(r.body.error_description).toMatch(/registered for client_secret_basic/);
   });
 
   it('has no password grant (unsupported_grant_type)', async () => {
