@@ -64,6 +64,12 @@ export type InvitationAcceptor = (
   input: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null },
 ) => Promise<void>;
 
+/**
+ * Ends, in the transaction that disables a user, what another module holds for them (the OAuth
+ * module's member grants); what it returns joins the details of the `user.disabled` audit event.
+ */
+export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) => Promise<Record<string, unknown>>;
+
 type InvitationRow = repo.InvitationRow;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };
@@ -71,6 +77,7 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; code:
 export class IdentityService {
   readonly #d: IdentityDeps;
   readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
+  readonly #onDisabled: UserDisabledHook[] = [];
   /** live personal API tokens in memory (the gateway's request path) */
   readonly apiTokens: ApiTokenIndex;
   /** live portal sessions in memory (the gateway's request path) */
@@ -382,19 +389,26 @@ export class IdentityService {
     await this.#d.audit.record(trx, ctx, { action: 'api_token.revoked', targetType: 'api_token', targetId: t.id, details: { reason, user_id: t.user_id } });
   }
 
+  /** Register what else disabling a user ends (see UserDisabledHook). */
+  onUserDisabled(fn: UserDisabledHook): void {
+    this.#onDisabled.push(fn);
+  }
+
   /**
    * What a disabled account had that would otherwise come back with it: its live API tokens are
-   * revoked (reason `user_disabled`) and the invitations addressed to it withdrawn — re-enabling
-   * the account restores neither (GitHub and Keycloak do the same); the user makes new tokens and
-   * is invited again. Sessions end separately.
+   * revoked (reason `user_disabled`), the invitations addressed to it withdrawn, and whatever the
+   * hooks end (OAuth member grants) — re-enabling the account restores none of it (GitHub and
+   * Keycloak do the same); the user makes new tokens and is invited again. Sessions end separately.
    */
-  async #endAccessOf(trx: Tx, ctx: RequestContext, user: repo.UserRow): Promise<{ api_tokens_revoked: string[]; invitations_withdrawn: string[] }> {
+  async #endAccessOf(trx: Tx, ctx: RequestContext, user: repo.UserRow): Promise<Record<string, unknown>> {
     const now = this.#now().toISOString();
     const tokens = (await repo.listApiTokensByUser(trx, user.id)).filter((t) => t.revoked_at === null);
     for (const t of tokens) await this.#revokeApiToken(trx, ctx, t, 'user_disabled');
     const invitations = await repo.listPendingInvitationsByEmail(trx, user.email, now);
     for (const inv of invitations) await repo.updateInvitation(trx, inv.id, { revoked_at: now });
-    return { api_tokens_revoked: tokens.map((t) => t.id), invitations_withdrawn: invitations.map((i) => i.id) };
+    const ended: Record<string, unknown> = { api_tokens_revoked: tokens.map((t) => t.id), invitations_withdrawn: invitations.map((i) => i.id) };
+    for (const fn of this.#onDisabled) Object.assign(ended, await fn(trx, ctx, user.id));
+    return ended;
   }
 
   // ---- users (operator) --------------------------------------------------------------------

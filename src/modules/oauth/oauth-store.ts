@@ -13,7 +13,7 @@
  * client-metadata.ts), so a deleted app or a suspended partner stops authenticating at once.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
 
 export interface StoreHooks {
@@ -83,7 +83,7 @@ export class OAuthStore {
    */
   async deleteGrant(grantId: string, reason?: string): Promise<void> {
     const clientId = reason === undefined ? null : await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     if (reason !== undefined) await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }
@@ -96,8 +96,9 @@ async function grantClientId(db: Db, grantId: string): Promise<string | null> {
   return typeof clientId === 'string' ? clientId : null;
 }
 
-async function deleteGrantRows(db: Db, grantId: string): Promise<void> {
-  await db.kysely
+/** Delete a grant and every row issued from it (codes, refresh tokens), in the caller's transaction if it has one. */
+export async function deleteGrantRows(db: Executor, grantId: string): Promise<void> {
+  await db
     .deleteFrom('oauth_store')
     .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
     .execute();
@@ -187,7 +188,7 @@ class ModelAdapter implements Adapter {
 
   async #revokeGrant(grantId: string, reason: string): Promise<void> {
     const clientId = await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }

@@ -1,21 +1,23 @@
 /**
  * Disabling a user ends what the account could use, for good (issue 12, defect 8): their personal
- * API tokens are revoked (reason `user_disabled`, audited with the disable), their sessions end and
- * the invitations addressed to them are withdrawn. Re-enabling the account lets the user sign in
+ * API tokens are revoked (reason `user_disabled`, audited with the disable), their sessions end,
+ * their OAuth member grants (a partner's own app, for their own account) are revoked and the
+ * invitations addressed to them are withdrawn. Re-enabling the account lets the user sign in
  * again and brings none of it back — as GitHub and Keycloak do. Both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
+import { codeFlowTokens, partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import type { TestTenant, TestUser } from '../../helpers/world.ts';
 import { gw, loginAs } from '../gateway/helpers.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 
-let t: TestApp;
+let t: OAuthTestApp;
 let operator: Client;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // a listening app: the OAuth code flow runs over HTTP
+  t = await startOAuthApp();
   operator = await loginAs(t, await t.world.operator());
 });
 afterAll(() => t.close());
@@ -118,6 +120,29 @@ describe('disabling a user', () => {
     const accept = await me.post(`/api/v1/me/invitations/${inv.body.invitation.id}/accept`, {});
     expect(accept.status).toBe(404);
     expect((await admin.get(`/api/v1/tenants/${tenant.id}/invitations`)).body.data.map((i: { id: string }) => i.id)).not.toContain(inv.body.invitation.id);
+  });
+
+  it('revokes their OAuth member grants: neither the refresh token nor the access token comes back with the account', async () => {
+    const app = await partnerWithApp(t, { capabilities: ['managed_services'], scopes: ['openid', 'orders.read'], name: 'MSP console' });
+    const staff = app.partner.staff;
+    const tokens = await codeFlowTokens(t, app.clientId, app.secret, staff, 'openid orders.read');
+    const refreshed = await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+    expect(refreshed.status).toBe(200);
+    const access = refreshed.body.access_token as string;
+    expect((await gw(t, 'GET', '/resources/v1/context', { token: access })).status).not.toBe(401);
+
+    expect((await disable(staff)).status).toBe(200);
+    expect((await enable(staff)).status).toBe(200);
+
+    const again = await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token as string });
+    expect([again.status, again.body.error]).toEqual([400, 'invalid_grant']);
+    const r = await gw(t, 'GET', '/resources/v1/context', { token: access });
+    expect([r.status, r.body.code]).toEqual([401, 'invalid_token']);
+    const disabled = await t.services.db.kysely.selectFrom('audit_events').select('details').where('action', '=', 'user.disabled').where('target_id', '=', staff.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(disabled.details)).toMatchObject({ oauth_grants_revoked: [expect.any(String)] });
+    // the partner's app works for the user again once they sign in and approve it anew
+    const fresh = await codeFlowTokens(t, app.clientId, app.secret, staff, 'openid orders.read');
+    expect((await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: fresh.refresh_token! })).status).toBe(200);
   });
 
   it('refuses a token asked for by a user disabled meanwhile (the check sits under the write lock, with the insert)', async () => {
