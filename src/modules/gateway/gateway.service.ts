@@ -374,7 +374,7 @@ export class GatewayService {
     if (t === undefined || t === 'expired' || t.claims.cnf?.jkt !== undefined) return null;
     const live = this.#d.live ? this.#d.live.check(t.claims) : null;
     if (live === null) return this.#appCaller(t, st);
-    if (typeof live === 'string') throw identityErrors.invalid_token(live, { headers: { 'www-authenticate': bearerChallenge('invalid_token', live) } });
+    if (typeof live === 'string') throw this.#liveRefusal(t.claims, live);
     return null; // the live state is being loaded: the slow path waits for it
   }
 
@@ -388,11 +388,23 @@ export class GatewayService {
       if (t.claims.cnf?.jkt !== undefined || c.dpop === true) await this.#proofOfPossession(req, c.token, t, c.dpop === true);
       const live = this.#d.live ? this.#d.live.check(t.claims) : null;
       const refused = live !== null && typeof live === 'object' ? await live : live;
-      if (refused) throw identityErrors.invalid_token(refused, { headers: { 'www-authenticate': bearerChallenge('invalid_token', refused) } });
+      if (refused) throw this.#liveRefusal(t.claims, refused);
       return this.#appCaller(t, st);
     }
     if (c.kind === 'pat') return this.#apiTokenCaller(c.token, st);
     return this.#sessionCaller(req, c.token, st);
+  }
+
+  /**
+   * A token refused by its live state (revoked, its grant revoked, its app gone): invalid_token —
+   * but user_inactive while the user it acts as is disabled, whose grants were revoked with the
+   * account (seed 003 rule 2, as for their API tokens).
+   */
+  #liveRefusal(claims: VerifiedToken['claims'], reason: string): AppError {
+    if (claims.sub.startsWith('usr_') && this.#d.authz.snapshot.users.get(claims.sub)?.active === false) {
+      return authzErrors.user_inactive('The user account of this token is disabled.');
+    }
+    return identityErrors.invalid_token(reason, { headers: { 'www-authenticate': bearerChallenge('invalid_token', reason) } });
   }
 
   /**

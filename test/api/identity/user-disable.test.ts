@@ -132,6 +132,8 @@ describe('disabling a user', () => {
     expect((await gw(t, 'GET', '/resources/v1/context', { token: access })).status).not.toBe(401);
 
     expect((await disable(staff)).status).toBe(200);
+    const meanwhile = await gw(t, 'GET', '/resources/v1/context', { token: access });
+    expect([meanwhile.status, meanwhile.body.code]).toEqual([403, 'user_inactive']);
     expect((await enable(staff)).status).toBe(200);
 
     const again = await tokenRequest(t, app, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token as string });
