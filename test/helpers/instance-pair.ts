@@ -75,3 +75,16 @@ export async function startInstancePair(o: InstancePairOptions): Promise<Instanc
     throw e;
   }
 }
+
+/**
+ * A pair whose instance two hears nothing of the change feed's fan-out — its own REDIS_KEY_PREFIX,
+ * so its own pub/sub channel, and an outbox poll of an hour — so whatever it admits of what was
+ * made after it started, it found in the database itself: deterministic, not a race won or lost.
+ */
+export function startDeafPair(o: Omit<InstancePairOptions, 'twoEnv'>): Promise<InstancePair> {
+  return startInstancePair({
+    ...o,
+    env: { CHANGE_FEED_POLL_MS: '3600000', ...o.env },
+    twoEnv: { REDIS_KEY_PREFIX: `pgt:${process.pid}-${Date.now()}-${o.name}-deaf:` },
+  });
+}

@@ -24,7 +24,7 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor } from '../../platform/http/request-context.ts';
 import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
-import { ACTIVE_TENANT_HEADER, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
+import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
@@ -161,28 +161,10 @@ type SnapshotUser = ReturnType<AuthzService['snapshot']['users']['get']>;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Refusals decided on the snapshot that a change made through another instance a moment before
- * the request could turn into an admission (see #staleRefusal). Not those decided by the request
- * or its token alone (scope_insufficient, tenant_context_required, #target's).
+ * the request could turn into an admission (see #staleRefusal): every refusal of decide() but those
+ * decided by the request or its token alone, and a bill_to the snapshot does not know.
  */
-const STALE_REFUSALS = new Set([
-  'delegation_not_found',
-  'delegation_pending',
-  'delegation_not_started',
-  'delegation_expired',
-  'delegation_revoked',
-  'delegation_rejected',
-  'delegation_approver_inactive',
-  'user_inactive',
-  'not_partner_member',
-  'partner_membership_inactive',
-  'partner_inactive',
-  'partner_capability_missing',
-  'tenant_inactive',
-  'ban_not_covered',
-  'feature_disabled',
-  'permission_denied',
-  'bill_to_invalid',
-]);
+const STALE_REFUSALS = new Set<string>([...REFUSAL_CODES.filter((c) => c !== 'tenant_context_required' && c !== 'scope_insufficient'), 'bill_to_invalid']);
 const TENANT_ID = /^tnt_[0-9a-hjkmnp-tv-z]{26}$/;
 // Mirrors the snapshot's origin numbering (authz/snapshot.ts: O_LINK, O_CONSENT, O_WHOLESALE).
 const ORIGIN_PERSONA = ['msp', 'partner', 'wholesaler'] as const;

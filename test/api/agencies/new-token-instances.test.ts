@@ -9,7 +9,7 @@
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startDeafPair, type InstancePair } from '../../helpers/instance-pair.ts';
 import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { newAgencyToken } from '../../../src/modules/agencies/agency-token.ts';
@@ -23,10 +23,8 @@ let two: ServerProcess;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  pair = await startInstancePair({
+  pair = await startDeafPair({
     name: 'nt',
-    env: { CHANGE_FEED_POLL_MS: '3600000' },
-    twoEnv: { REDIS_KEY_PREFIX: `pgt:${process.pid}-${Date.now()}-nt-deaf:` },
     before: async (world) => {
       tenant = await world.tenant();
     },

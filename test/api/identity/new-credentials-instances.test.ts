@@ -14,7 +14,7 @@
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startDeafPair, type InstancePair } from '../../helpers/instance-pair.ts';
 import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { gw, link } from '../gateway/helpers.ts';
@@ -28,11 +28,8 @@ let tenant: TestTenant;
 let msp: TestPartner;
 
 beforeAll(async () => {
-  pair = await startInstancePair({
+  pair = await startDeafPair({
     name: 'nc',
-    env: { CHANGE_FEED_POLL_MS: '3600000' },
-    // its own pub/sub channel: no nudge from the others ever reaches instance two
-    twoEnv: { REDIS_KEY_PREFIX: `pgt:${process.pid}-${Date.now()}-nc-deaf:` },
     before: async (world) => {
       tenant = await world.tenant();
       msp = await world.partner({ capabilities: ['managed_services'] });
