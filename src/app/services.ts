@@ -122,6 +122,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
     scryptCost: config.scryptCost,
     publicUrl: config.publicUrl,
+    onLimiterError: (e) => d.onError(e, 'login limiter'),
+    onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });

@@ -1,5 +1,6 @@
 /** What every CLI command needs: config with a master secret, an open, migrated database. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
@@ -161,5 +162,24 @@ export function listenProblem(err: unknown, config: Pick<Config, 'port' | 'host'
       return new StartupError('HOST', `cannot listen on ${at}: the name ${config.host} does not resolve (${code}; set HOST to an address of this machine)`, { cause: err });
     default:
       return null;
+  }
+}
+
+/**
+ * Bind PORT on HOST for a moment before the app is built: a port in use or a HOST that is not
+ * this machine's is named (listenProblem) in a fraction of a second rather than after the whole
+ * app was built. The real listen still reports what happens to change in between.
+ */
+export async function checkListen(config: Pick<Config, 'port' | 'host'>): Promise<void> {
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port: config.port, host: config.host, exclusive: true }, resolve);
+    });
+  } catch (e) {
+    throw listenProblem(e, config) ?? e;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
   }
 }

@@ -212,7 +212,7 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
     const challenge = (error?: string) => ({ headers: { 'www-authenticate': `Bearer realm="partnergate-embed"${error ? `, error="${error}"` : ''}` } });
     if (bearer === null) throw E.agency_token_required('Send the form token in the Authorization header: "Bearer pgagt_…".', challenge());
     if (bearer === '') throw E.agency_token_invalid('The Authorization header must be "Bearer <token>".', challenge('invalid_request'));
-    const v = agencies.index.verify(bearer);
+    const v = await agencies.index.authenticate(bearer);
     if (!v.ok) throw E[v.code](v.detail, v.code.startsWith('agency_token') ? challenge('invalid_token') : undefined);
     req.agency = v.principal;
   };

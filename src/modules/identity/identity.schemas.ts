@@ -45,6 +45,7 @@ export const ApiTokenDto = Type.Object({
   last_used_at: Nullable(Type.String()),
   expires_at: Nullable(Type.String()),
   revoked_at: Nullable(Type.String()),
+  revoked_reason: Nullable(Type.String({ description: 'owner (you revoked it) or user_disabled (the account was disabled; re-enabling it does not bring the token back)' })),
 });
 
 export const CreateApiTokenBody = Strict({

@@ -19,7 +19,7 @@
  * redeems nothing: presented at an endpoint, a stored id is hashed once more and matches no row.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
 import { DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
 
@@ -107,7 +107,7 @@ export class OAuthStore {
    */
   async deleteGrant(grantId: string, reason?: string): Promise<void> {
     const clientId = reason === undefined ? null : await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     if (reason !== undefined) await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }
@@ -120,8 +120,9 @@ async function grantClientId(db: Db, grantId: string): Promise<string | null> {
   return typeof clientId === 'string' ? clientId : null;
 }
 
-async function deleteGrantRows(db: Db, grantId: string): Promise<void> {
-  await db.kysely
+/** Delete a grant and every row issued from it (codes, refresh tokens), in the caller's transaction if it has one. */
+export async function deleteGrantRows(db: Executor, grantId: string): Promise<void> {
+  await db
     .deleteFrom('oauth_store')
     .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
     .execute();
@@ -299,7 +300,7 @@ class ModelAdapter implements Adapter {
 
   async #revokeGrant(grantId: string, reason: string): Promise<void> {
     const clientId = await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }

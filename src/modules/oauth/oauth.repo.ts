@@ -217,6 +217,18 @@ export async function findMemberGrant(db: Executor, grantId: string, now: string
   };
 }
 
+/** The member grants marked for a user (their grant ids, apps and partners), expired marks included. */
+export async function listMemberGrantsOfUser(db: Executor, userId: string): Promise<(MemberGrantMark & { grant_id: string })[]> {
+  // the mark is stored as JSON with user_id first (insertMemberGrant); parsed to be sure
+  const rows = await db
+    .selectFrom('oauth_store')
+    .select(['id', 'payload'])
+    .where('model', '=', MEMBER_GRANT_MODEL)
+    .where('payload', 'like', `{"user_id":${JSON.stringify(userId)},%`)
+    .execute();
+  return rows.map((r) => ({ grant_id: r.id, ...(JSON.parse(r.payload) as MemberGrantMark) })).filter((m) => m.user_id === userId);
+}
+
 /** Does a member grant still stand: user active, still an active member, partner active with managed_services, app live. */
 export function memberGrantStands(r: MemberGrantRecord): boolean {
   let caps: string[] = [];

@@ -14,10 +14,10 @@ import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
 import type { Config } from '../../config/config.ts';
-import { mutate, type Db } from '../../platform/db/database.ts';
+import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
-import { systemContext } from '../../platform/http/request-context.ts';
+import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -25,7 +25,7 @@ import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
-import { OAuthStore } from './oauth-store.ts';
+import { OAuthStore, deleteGrantRows } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
@@ -119,6 +119,7 @@ export class OAuthService {
     });
     // A revoked grant is remembered while an access token it issued may live (+ clock tolerance).
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
+    d.identity.onUserDisabled((trx, ctx, userId) => this.#endMemberGrantsOf(trx, ctx, userId));
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, {
       now: () => d.clock.now(),
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
@@ -449,6 +450,23 @@ export class OAuthService {
     } catch (e) {
       this.#d.onError(e, 'oauth grant revocation');
     }
+  }
+
+  /**
+   * A user the operator disabled: their member grants (the partner's own app, for their own
+   * account) end for good in the disable's transaction — the grant and its refresh tokens deleted,
+   * its access tokens refused by grant id — so enabling the account again brings none back, as
+   * Keycloak and GitHub do. Consent grants stay: they stand for the tenant's delegation, which
+   * outlives the admin who approved it (delegation_approver_inactive says so).
+   */
+  async #endMemberGrantsOf(trx: Tx, ctx: RequestContext, userId: string): Promise<Record<string, unknown>> {
+    const grants = await repo.listMemberGrantsOfUser(trx, userId);
+    for (const g of grants) {
+      await deleteGrantRows(trx, g.grant_id);
+      await repo.deleteMemberGrant(trx, g.grant_id);
+      await this.revocations.revokeGrantIn(trx, ctx, { grantId: g.grant_id, clientId: g.client_id, partnerId: g.partner_id, tenantId: null, userId, reason: 'user disabled' });
+    }
+    return grants.length > 0 ? { oauth_grants_revoked: grants.map((g) => g.grant_id) } : {};
   }
 
   /** A member grant the library revoked: its mark goes (its tokens are refused by gid), audited. */

@@ -38,6 +38,8 @@ export interface ApiTokensTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** `owner` (revoked by the user) or `user_disabled` (the account was disabled); null while live */
+  revoked_reason: string | null;
 }
 
 export interface TenantsTable {

@@ -18,7 +18,7 @@ import { createTestDb, usingPostgres, type TestDb } from '../../helpers/db.ts';
 import { TEST_SECRET } from '../../helpers/config.ts';
 import { runCli as spawnCli } from '../../helpers/server-process.ts';
 
-/** runCli in this process, with stdout and stderr captured and the given settings in the environment. */
+/** runCli in this process, with its output (and stdout/stderr) captured and the given settings in the environment. */
 async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; out: string; err: string; thrown: Error | null }> {
   const saved = { ...process.env };
   let out = '';
@@ -30,7 +30,9 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
     else process.env[k] = v;
   }
   try {
-    return { code: await runCli(args), out, err, thrown: null };
+    // The CLI writes to the io it is given; extension commands write to the process's streams (spied above).
+    const io = { env: process.env, out: { write: (t: string) => (out += t) }, err: { write: (t: string) => (err += t) } };
+    return { code: await runCli(args, io), out, err, thrown: null };
   } catch (x) {
     return { code: null, out, err, thrown: x as Error };
   } finally {
