@@ -13,8 +13,7 @@
  * All of this touches only the document. Response schemas also drive serialization (fast-json-stringify keeps
  * only declared properties), so nothing here adds to, or removes from, a route's schema at runtime.
  */
-import type { FastifyInstance } from 'fastify';
-import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance } from 'fastify';
 
 export const AUDIENCE_TAGS = [
   { name: 'Public', description: 'No credentials: health, sign-in, invitations by link, partner applications.' },
@@ -335,11 +334,41 @@ export function transformDocument(issuerPath: string) {
   };
 }
 
-/** The reader at /docs: Scalar, served from this process (no CDN), reading this app's document. */
-export async function registerApiReference(app: FastifyInstance): Promise<void> {
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    logLevel: 'warn',
-    configuration: { pageTitle: 'Partnergate API reference', hideClientButton: false, defaultOpenAllTags: false, searchHotKey: 'k' },
+/**
+ * The reader at /docs: Scalar (search, models, examples), served from this process (no CDN), reading
+ * /openapi.json. Scalar's Fastify plugin carries its 4 MB browser bundle inside its module, and importing it
+ * costs ~0.6 s — on every start and every CLI command — so it is loaded on the first visit to /docs, into a
+ * small Fastify instance of its own that the app's /docs routes answer from.
+ */
+export function registerApiReference(app: FastifyInstance): void {
+  let reader: Promise<FastifyInstance> | null = null;
+  const load = async (): Promise<FastifyInstance> => {
+    const { default: scalar } = await import('@scalar/fastify-api-reference');
+    const inner = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+    await inner.register(scalar, {
+      routePrefix: '/docs',
+      configuration: { url: '/openapi.json', pageTitle: 'Partnergate API reference', searchHotKey: 'k' },
+    });
+    await inner.ready();
+    return inner;
+  };
+  const serve = async (req: { url: string }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: Buffer): unknown }) => {
+    const inner = await (reader ??= load().catch((err: unknown) => {
+      reader = null;
+      throw err;
+    }));
+    const r = await inner.inject({ method: 'GET', url: req.url });
+    reply.code(r.statusCode);
+    for (const name of ['content-type', 'location']) {
+      const v = r.headers[name];
+      if (typeof v === 'string') reply.header(name, v);
+    }
+    if (req.url.includes('/js/')) reply.header('cache-control', 'public, max-age=3600');
+    return reply.send(r.rawPayload);
+  };
+  app.get('/docs', { schema: { hide: true } }, serve as never);
+  app.get('/docs/*', { schema: { hide: true } }, serve as never);
+  app.addHook('onClose', async () => {
+    if (reader) await (await reader.catch(() => null))?.close();
   });
 }

@@ -153,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: transformRoute as never,
     transformObject: transformDocument(OAUTH_MOUNT) as never,
   });
-  await registerApiReference(app as unknown as FastifyInstance);
+  registerApiReference(app as unknown as FastifyInstance);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- health ------------------------------------------------------------------------------

@@ -116,7 +116,8 @@ describe('/docs', () => {
     expect(String(page.body)).toContain('Scalar.createApiReference');
     const script = await c.get('/docs/js/scalar.js');
     expect(script.status).toBe(200);
-    const served = (await c.get('/docs/openapi.json')).body as Doc;
-    expect(Object.keys(served.paths).sort()).toEqual(Object.keys(doc.paths).sort());
+    expect(String(page.body)).toContain('"url": "/openapi.json"');
+    const bare = await c.get('/docs');
+    expect([bare.status, bare.headers.location]).toEqual([301, '/docs/']);
   });
 });
