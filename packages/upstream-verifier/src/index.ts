@@ -93,6 +93,11 @@ export function contentSha256(body: Buffer | string): string {
  * from `nowMs` is refused as expired.
  */
 export function verifyAssertion(key: Buffer, headers: Headers, method: string, path: string, nowMs: number = Date.now(), maxAgeSec = 60): AssertionCheck {
+  return verifyAssertionWith((text) => createHmac('sha256', key).update(text).digest(), headers, method, path, nowMs, maxAgeSec);
+}
+
+/** verifyAssertion() with the HMAC-SHA256 of the key given as a function (a precomputed key schedule). */
+export function verifyAssertionWith(hmac: (text: string) => Buffer, headers: Headers, method: string, path: string, nowMs: number, maxAgeSec = 60): AssertionCheck {
   const a = headers[ASSERTION_HEADER];
   if (a === undefined) return { ok: false, reason: 'missing' };
   if (typeof a !== 'string') return { ok: false, reason: 'malformed' };
@@ -111,7 +116,7 @@ export function verifyAssertion(key: Buffer, headers: Headers, method: string, p
   let text = `v1\n${ts}\n${method.toUpperCase()}\n${path}`;
   for (const f of FIELDS) text += '\n' + raw[f];
   text += '\n' + content;
-  const expected = createHmac('sha256', key).update(text).digest();
+  const expected = hmac(text);
   const got = Buffer.from(m[2], 'base64url');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, reason: 'bad_signature' };
   const age = nowMs / 1000 - ts;
