@@ -61,7 +61,9 @@ function describeSuccess(status: string, schema: Json | undefined, summary: stri
   else if (items && typeof items.title === 'string') name = `${'next_cursor' in props ? 'A page of' : 'A list of'} ${items.title}`;
   const head = status === '201' ? 'Created' : status === '202' ? 'Accepted' : 'OK';
   if (name) return `${head}: ${name}`;
-  return summary ? `${head}: ${summary.replace(/\s*\(.*\)\s*$/, '')}` : head;
+  // else the summary's first clause, without its parenthesized asides
+  const clause = summary?.split(/[.;:]\s|\s\(/)[0].trim();
+  return clause ? `${head}: ${clause}` : head;
 }
 
 /** fastify-swagger's per-route transform: audience tag, lock or none, named success responses. */

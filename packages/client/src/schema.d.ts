@@ -825,7 +825,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK: Break-glass: revoke every open delegation of one partner — on one tenant, or everywhere when tenant_id is omitted */
+                /** @description OK: Break-glass */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1171,7 +1171,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Create a personal API token; the secret is in this response only */
+                /** @description Created: Create a personal API token */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -1692,7 +1692,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Apply to become a partner (public). Creates the partner in status applied and its owner account. */
+                /** @description Created: Apply to become a partner */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2322,7 +2322,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view */
+                /** @description OK: Customers I manage */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2405,7 +2405,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: One managed customer (seed 001): limited tenant view, the delegation, covered billing accounts and your effective permissions */
+                /** @description OK: One managed customer */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4789,7 +4789,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account. */
+                /** @description Created: Invite a member */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -5323,7 +5323,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Provision an end-customer tenant the wholesaler resells (partner owner): creates the tenant, its billing account and a wholesale delegation billed to the wholesaler's own account */
+                /** @description Created: Provision an end-customer tenant the wholesaler resells */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -8345,7 +8345,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK: Break-glass: revoke every open delegation of one partner on this tenant, in one action */
+                /** @description OK: Break-glass */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -8873,7 +8873,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Invite a member (tenant admin): a pending invitation with a one-time link, returned once. The person joins when they accept it — with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account. */
+                /** @description Created: Invite a member */
                 201: {
                     headers: {
                         [name: string]: unknown;
