@@ -34,11 +34,14 @@ interface RouteLike {
   config?: { public?: boolean; operator?: string } | null;
 }
 
+/** Needs no credentials: `config.public` on /api routes, and the health probes. */
+const isPublic = (route: RouteLike) => !!route.config?.public || route.url === '/healthz' || route.url === '/readyz';
+
 /** Who a route is for, from its path and config. Order matters: the first rule that matches wins. */
 export function audienceOf(route: RouteLike): AudienceTag {
   const url = route.url;
   const config = route.config ?? {};
-  if (config.public || url === '/healthz' || url === '/readyz') return 'Public';
+  if (isPublic(route)) return 'Public';
   if (url.startsWith('/oauth') || url.startsWith('/.well-known') || url.startsWith('/api/v1/oauth/')) return 'OAuth';
   if (url.startsWith('/embed/')) return 'Embed';
   if (url.startsWith('/resources/') || url.startsWith('/authz/')) return 'Gateway';
@@ -71,7 +74,7 @@ export function transformRoute({ schema, url, route }: { schema: Json | undefine
   const s: Json = { ...(schema ?? {}) };
   if (s.hide) return { schema: s, url };
   s.tags = [audienceOf(route)];
-  if (route.config?.public || url === '/healthz' || url === '/readyz') s.security = [];
+  if (isPublic(route)) s.security = [];
   if (isObj(s.response)) {
     const response: Json = { ...s.response };
     for (const [status, r] of Object.entries(response)) {
