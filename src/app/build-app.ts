@@ -10,7 +10,6 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { RESERVED_PATH_PREFIXES, type Config } from '../config/config.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -23,7 +22,7 @@ import { validatorCompiler } from '../platform/http/validation.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
 import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
 import { installJsonBodyParser } from '../platform/http/json-depth.ts';
-import { ProblemSchema } from '../platform/http/schemas.ts';
+import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
@@ -33,6 +32,7 @@ import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
 import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
+import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
 import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
@@ -40,7 +40,7 @@ import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { registerAuthzCheckRoutes, registerCatalogRoutes } from '../modules/authz/index.ts';
 import { registerDelegationRoutes } from '../modules/delegations/index.ts';
 import { registerAppRoutes } from '../modules/apps/index.ts';
-import { registerOAuthRoutes } from '../modules/oauth/index.ts';
+import { OAUTH_MOUNT, registerOAuthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, registerAgencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { registerVoucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
@@ -167,13 +167,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ session: [] }, { apiToken: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+    // audience tags, no lock on public routes, named responses, examples, the OAuth endpoints (api-reference.ts)
+    transform: transformRoute as never,
+    transformObject: transformDocument(OAUTH_MOUNT) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  registerApiReference(app as unknown as FastifyInstance);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- health ------------------------------------------------------------------------------
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (req, reply) => {
+  const Health = (status: string) => ({ 200: Type.Object({ status: Type.Literal(status) }, { title: status === 'ok' ? 'Health' : 'Readiness' }), 503: { $ref: 'Problem#' } });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: Health('ok') } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers', response: Health('ready') } }, async (req, reply) => {
     if (await db.ping()) return { status: 'ready' };
     return sendProblem(reply, req, platformErrors.service_unavailable('The database does not answer.'));
   });

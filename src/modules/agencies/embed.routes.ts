@@ -123,7 +123,7 @@ export const EmbedVoucherDto = Type.Object({
   expires_at: Nullable(Type.String()),
   created_at: Type.String(),
   redeemed_at: Nullable(Type.String()),
-});
+}, { title: 'EmbedVoucher' });
 
 export function toEmbedVoucherDto(v: VoucherRow, now: string) {
   return {
@@ -161,7 +161,7 @@ const FormDto = Type.Object({
     ),
   }),
   rate_limit: Type.Object({ limit: Type.Integer(), window_seconds: Type.Integer() }),
-});
+}, { title: 'EmbedForm' });
 
 const NoQuery = Strict({});
 const security = [{ agencyToken: [] }];

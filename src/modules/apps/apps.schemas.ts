@@ -27,12 +27,12 @@ export const AppDto = Type.Object({
   secret_rotated_at: Nullable(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),
-});
+}, { title: 'App' });
 
 export const AppWithSecret = Type.Object({
   app: AppDto,
   client_secret: Nullable(Type.String({ description: 'shown once; store it now (null for private_key_jwt apps)' })),
-});
+}, { title: 'AppWithSecret' });
 
 export const AppParams = Strict({ partner_id: Id('ptr'), app_id: Id('app') });
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
@@ -59,7 +59,7 @@ export const UpdateAppBody = Strict({
   jwks: Type.Optional(Nullable(JwksSchema)),
 });
 
-export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) });
+export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) }, { title: 'Scope' });
 
 // ---- resold end-customer tenants (wholesale) ----------------------------------------------------
 
@@ -79,7 +79,7 @@ export const ResoldTenantDto = Type.Object({
   bill_to_ban: Nullable(Type.String({ description: "the wholesaler's account number billed for this customer" })),
   billing_accounts: Type.Array(Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String() })),
   created_at: Type.String(),
-});
+}, { title: 'ResoldTenant' });
 
 export const CreatedResoldTenant = Type.Object({
   resold: ResoldTenantDto,

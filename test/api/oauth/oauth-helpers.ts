@@ -59,6 +59,10 @@ export async function startOAuthApp(opts: { config?: Record<string, string>; clo
     client: () => new Client(t.app),
     async restart() {
       await t.app.close();
+      // One turn of the event loop, so the client's pooled keep-alive sockets read the FIN the closing server
+      // sent: a rebuild that never reaches the poll phase (SQLite is synchronous) would otherwise hand the
+      // next request a dead socket ("other side closed").
+      await new Promise((r) => setImmediate(r));
       t.app = await build();
       t.services = t.app.services;
       t.world = new World(t.app);
