@@ -3392,7 +3392,8 @@ export interface paths {
                         name: string;
                         redirect_uris?: string[];
                         scopes: string[];
-                        token_endpoint_auth_method?: "client_secret_basic" | "private_key_jwt";
+                        /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+                        token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
                     };
                 };
             };
@@ -3645,6 +3646,8 @@ export interface paths {
                         name?: string;
                         redirect_uris?: string[];
                         scopes?: string[];
+                        /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+                        token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
                     };
                 };
             };
@@ -9448,7 +9451,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable a user: sessions end and API tokens stop working at once (operator) */
+        /** Disable a user: sessions end, API tokens are revoked and invitations to them withdrawn, for good (operator) */
         post: {
             parameters: {
                 query?: never;
@@ -9540,7 +9543,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-enable a user (operator) */
+        /** Re-enable a user: they can sign in again; revoked tokens stay revoked (operator) */
         post: {
             parameters: {
                 query?: never;
@@ -9678,8 +9681,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         get: {
             parameters: {
@@ -9745,8 +9748,8 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         put: {
             parameters: {
@@ -9812,8 +9815,8 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         post: {
             parameters: {
@@ -9879,8 +9882,8 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         delete: {
             parameters: {
@@ -9946,8 +9949,8 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         options: {
             parameters: {
@@ -10013,8 +10016,8 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         head: {
             parameters: {
@@ -10080,8 +10083,964 @@ export interface paths {
             };
         };
         /**
-         * Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)
-         * @description The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         * Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended
+         * @description The same pipeline as the proxy, without forwarding. Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy's own endpoint (`/nginx`, `/traefik`). A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/authz/forward-auth/nginx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for NGINX auth_request
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/authz/forward-auth/traefik": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
+         */
+        head: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description admitted; identity in the x-partnergate-* response headers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Forward-auth check for Traefik ForwardAuth
+         * @description The same pipeline as the proxy, without forwarding. The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets. A check that also carries another way of naming the request (a client's copy of another proxy's headers), repeats a header the decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.
          */
         patch: {
             parameters: {
@@ -13165,6 +14124,7 @@ export interface components {
             name: string;
             /** @example 2025-06-02T09:30:00.000Z */
             revoked_at: string | null;
+            revoked_reason: string | null;
             token_prefix: string;
         };
         /** App */
@@ -13187,7 +14147,8 @@ export interface components {
             secret_hint: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             secret_rotated_at: string | null;
-            token_endpoint_auth_method: string;
+            /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+            token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
