@@ -16,6 +16,7 @@ import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } f
 import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
 import { passwordProblem } from '../modules/identity/password-policy.ts';
+import { installProcessGuard } from '../platform/process-guard.ts';
 
 /**
  * Where a command reads its settings and writes its output: the process's (src/main.ts), or a
@@ -204,6 +205,7 @@ async function serve(config: Config): Promise<number> {
   }
   const { buildApp } = await import('../app/build-app.ts');
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
+  installProcessGuard(app.log);
   let banner = '';
   if (rt.config.demo) {
     const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
