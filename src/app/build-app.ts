@@ -24,6 +24,7 @@ import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
 import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
+import { backgroundErrorLog } from '../platform/store-errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
@@ -105,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock,
     redis: deps.redis ?? null,
-    onError: (err, what) => app.log.error({ err }, `${what} error`),
+    // a database or Redis outage: one warning per kind and 10 s, not one per failed flush or poll
+    onError: backgroundErrorLog(app.log),
     metrics,
     onWarning: (message) => app.log.warn(message),
   });

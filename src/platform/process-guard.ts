@@ -6,19 +6,7 @@
  * error is logged and the process goes on; anything else is a bug whose state nobody knows, and
  * the process exits as Node would have.
  */
-import { isDatabaseUnavailable } from './errors/db-errors.ts';
-
-/** What ioredis and the limiters say when Redis cannot be reached. */
-const REDIS_UNAVAILABLE = /^(Connection is closed\.|Stream isn't writeable.*|Reached the max retries per request limit.*|.*Redis did not answer.*)$/;
-
-/** true for an error that says the database or Redis is unreachable. */
-export function isStoreUnavailable(err: unknown): boolean {
-  if (isDatabaseUnavailable(err)) return true;
-  const e = err as { name?: unknown; message?: unknown } | null;
-  if (!e || typeof e !== 'object') return false;
-  if (e.name === 'MaxRetriesPerRequestError' || e.name === 'RateLimitStoreError') return true;
-  return typeof e.message === 'string' && REDIS_UNAVAILABLE.test(e.message);
-}
+import { isStoreUnavailable } from './store-errors.ts';
 
 export interface GuardLog {
   error(obj: object, msg: string): void;
