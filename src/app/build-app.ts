@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock,
     redis: deps.redis ?? null,
-    // a database or Redis outage: one warning per kind and 10 s, not one per failed flush or poll
+    // a database or Redis outage: one line per kind of work and 10 s, not one per failed flush or poll
     onError: backgroundErrorLog(app.log),
     metrics,
     onWarning: (message) => app.log.warn(message),

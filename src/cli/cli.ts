@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { checkListen, listenProblem, openRuntime, requireInstallation } from './runtime.ts';
+import { checkListen, listenProblem, migrate, openRuntime, requireInstallation } from './runtime.ts';
 import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -116,8 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return serve(config);
     case 'migrate': {
       const rt = await openRuntime(config, { migrate: false });
-      const { migrateToLatest } = await import('../platform/db/migrate.ts');
-      const r = await migrateToLatest(rt.db, { secretKey: rt.config.secretKey });
+      const r = await migrate(rt.config, rt.db);
       io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
       await rt.db.close();
       return 0;

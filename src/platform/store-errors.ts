@@ -19,13 +19,12 @@ export function isStoreUnavailable(err: unknown): boolean {
 
 export interface ErrorLog {
   error(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 /**
- * `onError(err, what)` for background work: a store that is away is logged as a warning once per
- * `intervalMs` for each `what`, with how many failures were left out since; anything else is an
- * error, every time, with its stack.
+ * `onError(err, what)` for background work: logged as `<what> error` with the error, except that
+ * a store that is away is logged once per `intervalMs` for each `what`, with how many failures
+ * were left out since (`suppressed`).
  */
 export function backgroundErrorLog(log: ErrorLog, intervalMs = 10_000, now: () => number = Date.now): (err: unknown, what: string) => void {
   const last = new Map<string, { at: number; suppressed: number }>();
@@ -40,8 +39,7 @@ export function backgroundErrorLog(log: ErrorLog, intervalMs = 10_000, now: () =
       seen.suppressed++;
       return;
     }
-    const e = err as { code?: unknown; message?: unknown };
-    log.warn({ cause: typeof e.code === 'string' ? e.code : String(e.message ?? err), suppressed: seen?.suppressed ?? 0 }, `${what}: the database or Redis is unavailable`);
+    log.error({ err, suppressed: seen?.suppressed ?? 0 }, `${what} error`);
     last.set(what, { at: t, suppressed: 0 });
   };
 }

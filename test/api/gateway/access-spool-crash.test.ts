@@ -23,7 +23,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { startOwnPostgres, type OwnPostgres } from '../../helpers/own-postgres.ts';
 import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 import { World, type TestTenant } from '../../helpers/world.ts';
-import { consentClaims, consentedApp, mintToken } from './helpers.ts';
+import { auditedRequests, consentClaims, consentedApp, mintToken } from './helpers.ts';
 
 let own: OwnPostgres;
 let db: Db;
@@ -53,12 +53,9 @@ async function admit(i: ServerProcess, token: string, n: number): Promise<string
   return ids;
 }
 
-/** How many of `ids` the audit log holds, as requests of the tenant's access events. */
+/** How many of `ids` the audit log holds, each exactly once. */
 async function logged(tenantId: string, ids: string[]): Promise<number> {
-  const rows = await db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenantId).where('action', '=', 'gateway.request').execute();
-  const held = new Map<string, number>();
-  for (const r of rows) for (const q of (JSON.parse(r.details) as { requests?: { request_id: string }[] }).requests ?? []) held.set(q.request_id, (held.get(q.request_id) ?? 0) + 1);
-  // each exactly once
+  const held = await auditedRequests(db, tenantId);
   return ids.filter((id) => held.get(id) === 1).length;
 }
 

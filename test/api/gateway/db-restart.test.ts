@@ -26,7 +26,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { startOwnPostgres, type OwnPostgres } from '../../helpers/own-postgres.ts';
 import { freePort, startServer, type ServerProcess } from '../../helpers/server-process.ts';
 import { World, type TestTenant } from '../../helpers/world.ts';
-import { consentClaims, consentedApp, mintToken } from './helpers.ts';
+import { auditedRequests, consentClaims, consentedApp, mintToken, until } from './helpers.ts';
 
 let own: OwnPostgres;
 let db: Db;
@@ -46,14 +46,6 @@ let loadDone: Promise<void> = Promise.resolve();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, probe: () => Promise<boolean>, ms: number): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return Date.now() - t0;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(25);
-  }
-}
 
 async function call(i: ServerProcess, method: string, url: string, body?: unknown, auth = pat) {
   const headers: Record<string, string> = { authorization: `Bearer ${auth}` };
@@ -208,9 +200,8 @@ describe('PostgreSQL restarted under load, two instances', () => {
       await until(
         'every admitted request is in the audit log',
         async () => {
-          const rows = await db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenant.id).where('action', '=', 'gateway.request').execute();
-          const ids = new Set(rows.flatMap((r) => ((JSON.parse(r.details) as { requests?: { request_id: string }[] }).requests ?? []).map((q) => q.request_id)));
-          return [...admitted].every((id) => ids.has(id));
+          const logged = await auditedRequests(db, tenant.id);
+          return [...admitted].every((id) => logged.get(id) === 1);
         },
         30_000,
       );

@@ -26,7 +26,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { Client } from '../../helpers/http.ts';
 import { startOwnPostgres, type OwnPostgres } from '../../helpers/own-postgres.ts';
 import { World, type TestTenant } from '../../helpers/world.ts';
-import { apiToken, consentClaims, consentedApp, gw, loginAs, mintToken } from '../gateway/helpers.ts';
+import { apiToken, auditedRequests, consentClaims, consentedApp, gw, loginAs, mintToken, until } from '../gateway/helpers.ts';
 
 let own: OwnPostgres;
 let url: string;
@@ -38,15 +38,6 @@ let t: TestApp;
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 
-/** Poll `probe` until it returns true (at most `ms`). */
-async function until(what: string, probe: () => Promise<boolean>, ms = 15_000): Promise<number> {
-  const t0 = Date.now();
-  for (;;) {
-    if (await probe().catch(() => false)) return Date.now() - t0;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   process.on('uncaughtException', onUnhandled);
@@ -81,12 +72,12 @@ describe('a connection that loses its server', () => {
         await sql`select 1`.execute(conn);
         // no query runs on it now: pg reports the lost server as an 'error' event of the client
         await own.kill();
-        await until('the lost connection is reported', async () => lost.length > 0);
+        await until('the lost connection is reported', async () => lost.length > 0, 15_000);
       });
       expect(unhandled).toEqual([]);
       await own.start();
       // the dead client was dropped from the pool: the next query gets a fresh connection
-      await until('the pool serves again', async () => (await sql<{ n: number }>`select 1 as n`.execute(local.kysely)).rows[0].n === 1);
+      await until('the pool serves again', async () => (await sql<{ n: number }>`select 1 as n`.execute(local.kysely)).rows[0].n === 1, 15_000);
     } finally {
       await local.close().catch(() => {});
     }
@@ -184,12 +175,15 @@ describe('the database killed, then back', () => {
     const revoke = await session.post(`/api/v1/tenants/${tenant.id}/delegations/${delegationId}/revoke`, { reason: 'after the outage' });
     expect(revoke.status).toBe(200);
     // every request served while the database was away is in the audit log
-    await until('the access events of the outage are written', async () => {
-      await t.services.gateway.auditBuffer.flush();
-      const rows = await t.services.db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenant.id).where('action', '=', 'gateway.request').execute();
-      const ids = new Set(rows.flatMap((r) => ((JSON.parse(r.details) as { requests?: { request_id: string }[] }).requests ?? []).map((q) => q.request_id)));
-      return served.every((id) => ids.has(id));
-    });
+    await until(
+      'the access events of the outage are written',
+      async () => {
+        await t.services.gateway.auditBuffer.flush();
+        const logged = await auditedRequests(t.services.db, tenant.id);
+        return served.every((id) => logged.get(id) === 1);
+      },
+      15_000,
+    );
     expect((await t.services.audit.verify()).ok).toBe(true);
     expect(unhandled).toEqual([]);
   }, 90_000);
