@@ -183,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // database back, and the gateway still serves from memory); readiness says not ready.
   app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers', response: Health('ready') } }, async (req, reply) => {
     if (await db.ping()) return { status: 'ready' };
-    return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: the database does not answer.', { headers: { 'retry-after': '5' }, extensions: { reason: 'database_unavailable' } }));
+    return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: the database does not answer.', { headers: { 'retry-after': '5' } }));
   });
 
   // ---- API ---------------------------------------------------------------------------------

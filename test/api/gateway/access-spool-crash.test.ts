@@ -83,7 +83,9 @@ beforeAll(async () => {
   setup = await buildApp({ config: testConfig(shared, setupDir), db, redis: null, logger: false });
   await setup.ready();
   t = { app: setup, services: setup.services, world: new World(setup) } as unknown as TestApp;
-  env = { ...shared, DATA_DIR: instanceDir, DATABASE_CONNECT_TIMEOUT_MS: '1000' };
+  // limits far above what the tests send: a refusal is not what they are about
+  const RATE_LIMITS = JSON.stringify({ read: 100_000_000, partner: 100_000_000, default: 100_000_000 });
+  env = { ...shared, DATA_DIR: instanceDir, DATABASE_CONNECT_TIMEOUT_MS: '1000', RATE_LIMITS };
 }, 120_000);
 
 afterAll(async () => {

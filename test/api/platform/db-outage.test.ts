@@ -158,8 +158,8 @@ describe('the database killed, then back', () => {
       // liveness stays, readiness goes
       expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
-      expect([ready.statusCode, ready.json().reason]).toEqual([503, 'database_unavailable']);
-      expect(ready.json().detail).toMatch(/^Not ready/);
+      expect([ready.statusCode, ready.json().code, ready.headers['retry-after']]).toEqual([503, 'service_unavailable', '5']);
+      expect(ready.json().detail).toBe('Not ready: the database does not answer.');
     } finally {
       await own.start();
     }
