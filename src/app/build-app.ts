@@ -24,6 +24,7 @@ import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
 import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
+import { backgroundErrorLog } from '../platform/store-errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
@@ -105,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock,
     redis: deps.redis ?? null,
-    onError: (err, what) => app.log.error({ err }, `${what} error`),
+    // a database or Redis outage: one line per kind of work and 10 s, not one per failed flush or poll
+    onError: backgroundErrorLog(app.log),
     metrics,
     onWarning: (message) => app.log.warn(message),
   });
@@ -177,13 +179,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // ---- health ------------------------------------------------------------------------------
   const Health = (status: string) => ({ 200: Type.Object({ status: Type.Literal(status) }, { title: status === 'ok' ? 'Health' : 'Readiness' }), 503: { $ref: 'Problem#' } });
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: Health('ok') } }, async () => ({ status: 'ok' }));
+  // Liveness stays 200 through a database outage (restarting the process would not bring the
+  // database back, and the gateway still serves from memory); readiness says not ready.
   app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers', response: Health('ready') } }, async (req, reply) => {
     if (await db.ping()) return { status: 'ready' };
-    return sendProblem(reply, req, platformErrors.service_unavailable('The database does not answer.'));
+    return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: the database does not answer.', { headers: { 'retry-after': '5' } }));
   });
 
   // ---- API ---------------------------------------------------------------------------------
-  installAuthHook(app, services.identity, services.access);
+  installAuthHook(app, services.identity, services.access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential));
   const { access } = services;
   registerIdentityRoutes(app, { identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec });
   registerTenantRoutes(app, { tenants: services.tenants, access });

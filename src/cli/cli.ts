@@ -11,11 +11,12 @@
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { checkListen, listenProblem, openRuntime, requireInstallation } from './runtime.ts';
+import { checkListen, listenProblem, migrate, openRuntime, requireInstallation } from './runtime.ts';
 import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
 import { passwordProblem } from '../modules/identity/password-policy.ts';
+import { installProcessGuard } from '../platform/process-guard.ts';
 
 /**
  * Where a command reads its settings and writes its output: the process's (src/main.ts), or a
@@ -115,8 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return serve(config);
     case 'migrate': {
       const rt = await openRuntime(config, { migrate: false });
-      const { migrateToLatest } = await import('../platform/db/migrate.ts');
-      const r = await migrateToLatest(rt.db, { secretKey: rt.config.secretKey });
+      const r = await migrate(rt.config, rt.db);
       io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
       await rt.db.close();
       return 0;
@@ -204,6 +204,7 @@ async function serve(config: Config): Promise<number> {
   }
   const { buildApp } = await import('../app/build-app.ts');
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
+  installProcessGuard(app.log);
   let banner = '';
   if (rt.config.demo) {
     const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');

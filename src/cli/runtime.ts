@@ -85,12 +85,27 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
   let db: Db;
   try {
     cfg = withSecret(config);
-    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
+    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs });
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
-  if (opts.migrate !== false) await migrateToLatest(db, { secretKey: cfg.secretKey });
+  if (opts.migrate !== false) await migrate(cfg, db);
   return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
+}
+
+/**
+ * Apply the pending migrations. On PostgreSQL on a connection of their own, without
+ * DATABASE_QUERY_TIMEOUT_MS: an index built over a large table may take longer than any request
+ * should wait. (SQLite has no query timeout: its own connection does.)
+ */
+export async function migrate(config: Config, db: Db): Promise<{ applied: string[] }> {
+  if (db.dialect === 'sqlite') return migrateToLatest(db, { secretKey: config.secretKey });
+  const unbounded = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1, connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: 0 });
+  try {
+    return await migrateToLatest(unbounded, { secretKey: config.secretKey });
+  } finally {
+    await unbounded.close();
+  }
 }
 
 /**

@@ -76,6 +76,10 @@ export interface Config {
   logFormat: 'auto' | 'pretty' | 'json';
   /** OTLP/HTTP collector base URL; null = tracing off. */
   otelEndpoint: string | null;
+  /** PostgreSQL: how long a query waits for a connection before it fails with 503 database_unavailable (ms). */
+  databaseConnectTimeoutMs: number;
+  /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
+  databaseQueryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -240,6 +244,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     metricsPartnerLabels: int('METRICS_PARTNER_LABELS', 50, 0, 10_000),
     logFormat,
     otelEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
+    databaseConnectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseQueryTimeoutMs: int('DATABASE_QUERY_TIMEOUT_MS', 30_000, 0, 3_600_000),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -278,13 +284,15 @@ export const SETTINGS: Record<string, string> = {
   REDIS_COMMAND_TIMEOUT_MS: 'Milliseconds a request waits for a Redis answer before RATE_LIMIT_REDIS_FAILURE applies (default 100); nothing waits for a reconnect. See "Running on PostgreSQL and Redis".',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
-  GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): what a crash can lose, and the window in which identical requests become one event.',
+  GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): how long an event waits for the database (in memory and in the spool in DATA_DIR, so a crash loses none), and the window in which identical requests become one event.',
   GATEWAY_VERIFY_THREADS: 'Worker threads that check the signatures of access tokens the gateway has not seen yet, in batches, so a stream of new tokens uses more than one core (default: CPU cores − 1, at most 4; 0 = the gateway\'s own thread checks them).',
   GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
   METRICS_TOKEN: 'Turns metrics on: Prometheus text at /metrics for scrapes sending `Authorization: Bearer <METRICS_TOKEN>` (≥ 16 characters). Unset (default): nothing is collected and /metrics answers 404.',
   METRICS_PARTNER_LABELS: 'Partners that get a label of their own in the gateway decision metrics, in the order this instance first sees them; the rest count as `other` (default 50).',
   LOG_FORMAT: 'auto (default: human-readable when stdout is a terminal, JSON otherwise) | pretty | json.',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318): turns OpenTelemetry tracing on, spans exported to <url>/v1/traces. Unset (default): no tracing.',
+  DATABASE_CONNECT_TIMEOUT_MS: 'PostgreSQL: milliseconds a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 database_unavailable (default 5000).',
+  DATABASE_QUERY_TIMEOUT_MS: 'PostgreSQL: milliseconds a query waits for its answer before it fails and its connection is dropped — what a frozen database server costs a request (default 30000; 0 = no limit).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };
 

@@ -14,6 +14,7 @@ import { CHAIN_ORDER, chainHash, GENESIS_HASH, verifyChain, type ChainVerdict, t
 import type { AuditEventsTable } from '../../platform/db/schema.ts';
 import { columnLike, likeLiteral } from '../../platform/db/search.ts';
 import type { Selectable } from 'kysely';
+import { AccessSpool, discardSpool, HEARTBEAT_MS, orphanSpools, readSpool, type SpooledEvent } from './access-spool.ts';
 
 export interface AuditEntry {
   /** dotted past tense: `partner.approved` */
@@ -70,10 +71,26 @@ export class AuditLog {
     return id;
   }
 
-  /** Append many events in one transaction (used by AuditBuffer). */
+  /** Append many events in one transaction. */
   async recordMany(items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<void> {
     if (items.length === 0) return;
     await mutate(this.#db, (trx) => this.#append(trx, items));
+  }
+
+  /**
+   * Append, in one transaction, the events whose id the log does not hold yet; returns how many.
+   * Idempotent: a batch retried after its commit was lost on the way back (the database went away
+   * at that moment), or replayed from a spool by several instances, is written once.
+   */
+  async recordMissing(items: { id: string; ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<number> {
+    if (items.length === 0) return 0;
+    return mutate(this.#db, async (trx) => {
+      const rows = await trx.selectFrom('audit_events').select('id').where('id', 'in', items.map((i) => i.id)).execute();
+      const held = new Set(rows.map((r) => r.id));
+      const missing = held.size === 0 ? items : items.filter((i) => !held.has(i.id));
+      if (missing.length > 0) await this.#append(trx, missing);
+      return missing.length;
+    });
   }
 
   /**
@@ -82,7 +99,7 @@ export class AuditLog {
    * events were deleted from one where nothing happened since. On PostgreSQL the head row is
    * locked: two appends can never continue from the same hash, even outside mutate()'s lock.
    */
-  async #append(trx: Tx, items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<string[]> {
+  async #append(trx: Tx, items: { id?: string; ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<string[]> {
     let headQuery = trx.selectFrom('audit_head').select('last_hash').where('id', '=', 1);
     if (this.#db.dialect === 'postgres') headQuery = headQuery.forUpdate();
     const head = await headQuery.executeTakeFirst();
@@ -90,9 +107,9 @@ export class AuditLog {
     let prev = head.last_hash;
     const ids: string[] = [];
     const rows: unknown[][] = [];
-    for (const { ctx, entry, at } of items) {
+    for (const { id, ctx, entry, at } of items) {
       const fields: ChainedFields = {
-        id: newId('evt', at.getTime()),
+        id: id ?? newId('evt', at.getTime()),
         occurred_at: at.toISOString(),
         actor_type: ctx.actor.type,
         actor_user_id: ctx.actor.userId,
@@ -218,6 +235,10 @@ export interface AccessRequest {
  * young generation.
  */
 interface AccessGroup {
+  /** the event's id, from its first request on (the spool's lines name it; a replay skips it once written) */
+  id: string;
+  /** its number in this instance's spool files */
+  n: number;
   ctx: RequestContext;
   entry: AuditEntry;
   ats: number[];
@@ -230,8 +251,12 @@ interface AccessGroup {
 export const MAX_GROUPED_REQUESTS = 500;
 
 /**
- * Collects access events and writes them in batches, off the response path. A crash can lose
- * at most one flush interval of access events; mutations never go through here.
+ * Collects access events and writes them in batches, off the response path; mutations never go
+ * through here. Once started with a spool folder (`start`), every event is also appended to this
+ * instance's spool file before the response it records is sent (AccessSpool): a crash of the
+ * process loses none, one of the machine at most the spool's sync window; what a dead instance
+ * left is replayed into the log at the next start. Not started, a crash can lose what waits in
+ * memory: one flush interval, or the whole backlog while the database is away.
  *
  * Access events that are the same but for their time, request id, path and address — the same
  * party, tenant, billing account, route, decision and status — within one flush interval are
@@ -253,6 +278,10 @@ export class AuditBuffer {
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #fullBatchQueued = false;
+  #spool: AccessSpool | null = null;
+  #groupNo = 0;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #replaying: Promise<number> | null = null;
 
   constructor(log: AuditLog, clock: Clock, opts: { flushIntervalMs?: number; maxBatch?: number; onError?: (err: unknown) => void } = {}) {
     this.#log = log;
@@ -263,8 +292,62 @@ export class AuditBuffer {
     this.#timer.unref();
   }
 
+  /**
+   * Open this instance's spool in `dir` and replay into the log what instances that are gone left
+   * there (at once, then every HEARTBEAT_MS). A folder that cannot be written leaves the spool
+   * broken (see `spoolBroken`).
+   */
+  async start(dir: string): Promise<void> {
+    if (this.#spool) return;
+    const spool = new AccessSpool(dir, this.#onError);
+    this.#spool = spool;
+    try {
+      spool.open();
+    } catch (err) {
+      this.#onError(err);
+    }
+    await this.replayOrphans().catch(this.#onError);
+    this.#heartbeat = setInterval(() => {
+      spool.heartbeat();
+      this.replayOrphans().catch(this.#onError);
+    }, HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  /**
+   * true when access events cannot be made durable on this machine right now (the spool could not
+   * be opened or written): the gateway then serves nothing, as when the backlog is full.
+   */
+  get spoolBroken(): boolean {
+    const s = this.#spool;
+    return s !== null && (s.broken || !s.isOpen);
+  }
+
+  /** Append to the log what dead instances left in the spool folder (idempotent); how many events. */
+  replayOrphans(): Promise<number> {
+    const spool = this.#spool;
+    if (spool === null) return Promise.resolve(0);
+    this.#replaying ??= (async () => {
+      let n = 0;
+      try {
+        for (const o of orphanSpools(spool.dir)) {
+          const events = readSpool(o.files).map(spooledEvent);
+          for (let i = 0; i < events.length; i += this.#maxBatch) n += await this.#log.recordMissing(events.slice(i, i + this.#maxBatch));
+          discardSpool(spool.dir, o.instance, o.files);
+        }
+      } finally {
+        this.#replaying = null;
+      }
+      return n;
+    })();
+    return this.#replaying;
+  }
+
   push(ctx: RequestContext, entry: AuditEntry): void {
-    this.#pending.push({ ctx, entry, at: this.#clock.now(), requests: 1 });
+    const at = this.#clock.now();
+    const id = newId('evt', at.getTime());
+    this.#spool?.event(id, at.getTime(), ctx, entry);
+    this.#pending.push({ id, ctx, entry, at, requests: 1 });
     this.#pendingRequests++;
     this.#maybeFlush();
   }
@@ -277,7 +360,8 @@ export class AuditBuffer {
   pushGrouped(key: string, request: AccessRequest, create: () => { ctx: RequestContext; entry: AuditEntry }): void {
     if (this.addToGroup(key, request.at, request.request_id, request.path, request.ip)) return;
     const c = create();
-    const g: AccessGroup = { ctx: c.ctx, entry: c.entry, ats: [], ids: [], paths: [], ips: [] };
+    const g: AccessGroup = { id: newId('evt', request.at), n: ++this.#groupNo, ctx: c.ctx, entry: c.entry, ats: [], ids: [], paths: [], ips: [] };
+    this.#spool?.group(g.n, g.id, g.ctx, g.entry, request.at, request.request_id, request.path, request.ip);
     this.#groups.set(key, g);
     this.#add(key, g, request.at, request.request_id, request.path, request.ip);
   }
@@ -286,6 +370,7 @@ export class AuditBuffer {
   addToGroup(key: string, at: number, requestId: string, path: string, ip: string | null): boolean {
     const g = this.#groups.get(key);
     if (g === undefined) return false;
+    this.#spool?.request(g.n, at, requestId, path, ip);
     this.#add(key, g, at, requestId, path, ip);
     return true;
   }
@@ -326,6 +411,9 @@ export class AuditBuffer {
    */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
+      // Everything spooled so far is in memory now and taken below: its segments can go once
+      // the database has all of it. What arrives from here on goes to the next segment.
+      const sealed = this.#spool?.rotate() ?? -1;
       for (const g of this.#groups.values()) this.#pending.push(groupEvent(g));
       this.#pendingRequests += this.#grouped;
       this.#groups.clear();
@@ -337,7 +425,8 @@ export class AuditBuffer {
         let n = 0;
         for (const e of batch) n += e.requests;
         try {
-          await this.#log.recordMany(batch);
+          // by id: a batch whose commit was lost on the way back is not written twice when retried
+          await this.#log.recordMissing(batch);
         } catch (err) {
           // Keep the events for the next attempt rather than dropping them.
           this.#pending.unshift(...batch);
@@ -347,6 +436,7 @@ export class AuditBuffer {
         // Counted as waiting until written: the backlog limit must see a batch in flight.
         this.#pendingRequests -= n;
       }
+      if (sealed >= 0) this.#spool?.release(sealed);
     });
     return this.#flushing;
   }
@@ -354,11 +444,17 @@ export class AuditBuffer {
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
     await this.flush();
+    await this.#replaying?.catch(() => {});
+    // what the database did not take stays in the spool for the next instance
+    await this.#spool?.close();
   }
 }
 
 interface PendingEvent {
+  id: string;
   ctx: RequestContext;
   entry: AuditEntry;
   at: Date;
@@ -366,7 +462,13 @@ interface PendingEvent {
   requests: number;
 }
 
-function groupEvent(g: AccessGroup): PendingEvent {
+/** An event read back from a spool, as the buffer would have written it. */
+function spooledEvent(e: SpooledEvent): PendingEvent {
+  if (e.kind === 'event') return { id: e.id, ctx: e.ctx, entry: e.entry, at: new Date(e.at), requests: 1 };
+  return groupEvent(e);
+}
+
+function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {
   const n = g.ats.length;
   // Many requests share a millisecond under load: format each instant once.
   let lastMs = Number.NaN;
@@ -375,6 +477,7 @@ function groupEvent(g: AccessGroup): PendingEvent {
   const requests = new Array<{ at: string; request_id: string; path: string; ip: string | null }>(n);
   for (let i = 0; i < n; i++) requests[i] = { at: isoOf(g.ats[i]), request_id: g.ids[i], path: g.paths[i], ip: g.ips[i] };
   return {
+    id: g.id,
     requests: n,
     ctx: g.ctx,
     at: new Date(g.ats[0]),

@@ -131,9 +131,12 @@ export function registerAuthzCheckRoutes(app: App, d: { authz: AuthzService; acc
     return { principal, action: body.action, target: { tenantId, ban: body.ban ?? null } };
   };
 
+  // Answered from memory (the in-memory token and session indexes, the snapshot): the decision
+  // API keeps answering while the database is away.
   app.post(
     '/api/v1/authz/check',
     {
+      config: { memoryAuth: true },
       schema: {
         tags: ['authz'],
         summary: 'Ask the decision engine: may this principal do this action on this tenant / billing account?',
@@ -154,6 +157,7 @@ export function registerAuthzCheckRoutes(app: App, d: { authz: AuthzService; acc
   app.post(
     '/api/v1/authz/explain',
     {
+      config: { memoryAuth: true },
       schema: {
         tags: ['authz'],
         summary: 'Why: the decision, which grant or deny matched, and every check the engine made, in order',

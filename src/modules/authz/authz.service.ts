@@ -11,6 +11,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AppError } from '../../platform/errors/app-error.ts';
+import type { PartnerMembership, Principal, TenantMembership } from '../../platform/http/principal.ts';
 import { isId } from '../../platform/ids.ts';
 import { authzErrors } from './authz.errors.ts';
 import type { RoleCatalog } from './role-catalog.ts';
@@ -77,6 +78,44 @@ export class AuthzService {
 
   explain(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Explanation {
     return explain(this.snapshot, principal, action, target, now);
+  }
+
+  /**
+   * The caller of a portal/API request as the snapshot knows it — id, status, platform role,
+   * memberships — without a database read; null when the snapshot has no such user. It carries no
+   * email or name (empty strings): only routes that declare `memoryAuth` get it (the decision API,
+   * which keeps answering while the database is away).
+   */
+  principalOf(userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string }): Principal | null {
+    const s = this.snapshot;
+    const u = s.users.get(userId);
+    if (u === undefined) return null;
+    const tenants: TenantMembership[] = [];
+    for (const [tenantId, role] of u.tenants ?? []) tenants.push({ tenantId, role: role as TenantMembership['role'], tenantStatus: s.tenants.get(tenantId)?.status ?? 'unknown' });
+    const p = u.partner;
+    const partner: PartnerMembership | null =
+      p === null
+        ? null
+        : {
+            partnerId: p.id,
+            role: u.partnerRole as PartnerMembership['role'],
+            memberStatus: u.partnerMemberActive ? 'active' : 'inactive',
+            partnerStatus: p.status as PartnerMembership['partnerStatus'],
+            capabilities: [...p.capabilities],
+          };
+    return {
+      kind,
+      userId,
+      email: '',
+      name: '',
+      userStatus: u.status as Principal['userStatus'],
+      platformRole: u.platformRole,
+      tenants,
+      partner,
+      sessionId: credential.sessionId ?? null,
+      csrfToken: credential.csrfToken ?? null,
+      tokenId: credential.tokenId ?? null,
+    };
   }
 
   /**

@@ -5,6 +5,7 @@
  * the reference service itself, started on a loopback port when the app is ready and stopped
  * with it.
  */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { REFERENCE_UPSTREAM_NAME, type Config } from '../../config/config.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -24,6 +25,8 @@ import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
 
 export const RESOURCES_PREFIX = '/resources/v1';
+/** the access-event spool's folder in DATA_DIR (see audit/access-spool.ts) */
+export const ACCESS_SPOOL_DIR = 'access-spool';
 
 export interface InstallGatewayDeps {
   config: Config;
@@ -138,6 +141,8 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
 
   let upstream: FastifyInstance | null = null;
   app.addHook('onReady', async () => {
+    // access events durable on this machine before they are answered; what a dead instance left is replayed now
+    await d.gateway.auditBuffer.start(path.join(d.config.dataDir, ACCESS_SPOOL_DIR));
     if (reference.baseUrl !== null) return;
     upstream = await buildUpstreamApp({
       resources: d.resources,

@@ -231,9 +231,10 @@ export class GatewayService {
    */
   admit(req: GatewayRequest, rule: GatewayRule, st: GatewayState): Admitted | Promise<Admitted> {
     st.permission = rule.permission;
-    // Access events wait in memory for their batch; when the database has not taken them for a
-    // long while, serve nothing rather than serve unaudited (fail closed).
-    if (this.auditBuffer.pending >= this.#auditBacklogLimit) {
+    // Access events wait in memory for their batch (and in the spool on disk); when the database
+    // has not taken them for a long while, or the spool cannot be written, serve nothing rather
+    // than serve what a crash could leave unaudited (fail closed).
+    if (this.auditBuffer.pending >= this.#auditBacklogLimit || this.auditBuffer.spoolBroken) {
       throw E.audit_backlog_full('The access log cannot be written right now, so the request was not served. Try again shortly.', { headers: { 'retry-after': '5' } });
     }
     const credential = this.#credential(req);

@@ -33,8 +33,18 @@ declare module 'fastify' {
     tenantWall?: boolean;
     /** operator-only route: the platform permission it needs, checked before the body is validated. */
     operator?: string;
+    /**
+     * true when the route needs no more of its caller than id, status, platform role and
+     * memberships: a personal API token or session the in-memory indexes vouch for is resolved
+     * from them and the authz snapshot, without a database read (the decision API keeps answering
+     * while the database is away). The principal then has no email or name.
+     */
+    memoryAuth?: boolean;
   }
 }
+
+/** Builds a principal from in-memory state for a user the indexes vouched for (AuthzService.principalOf). */
+export type MemoryPrincipals = (userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string }) => Principal | null;
 
 export function bearerToken(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -43,11 +53,22 @@ export function bearerToken(req: FastifyRequest): string | null {
   return m ? m[1] : '';
 }
 
-async function resolvePrincipal(req: FastifyRequest, identity: IdentityService): Promise<void> {
+function principalFromMemory(identity: IdentityService, memory: MemoryPrincipals | null, req: FastifyRequest, c: { bearer: string } | { cookie: string }): Principal | null {
+  if (memory === null || req.routeOptions.config?.memoryAuth !== true) return null;
+  const m = identity.credentialFromMemory(c);
+  return m === null ? null : memory(m.userId, m.kind, m);
+}
+
+async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, memory: MemoryPrincipals | null): Promise<void> {
   const bearer = bearerToken(req);
   if (bearer !== null) {
     if (bearer === '') {
       req.authFailure = { code: 'invalid_token', detail: 'The Authorization header must be "Bearer <token>".' };
+      return;
+    }
+    const known = principalFromMemory(identity, memory, req, { bearer });
+    if (known !== null) {
+      req.principal = known;
       return;
     }
     const r = await identity.authenticateBearer(bearer);
@@ -57,14 +78,18 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService):
   }
   const cookie = req.cookies?.[SESSION_COOKIE];
   if (!cookie) return;
-  const r = await identity.authenticateSession(cookie);
-  if (!r.ok) {
-    req.authFailure = { code: r.code, detail: r.detail };
-    return;
+  let principal = principalFromMemory(identity, memory, req, { cookie });
+  if (principal === null) {
+    const r = await identity.authenticateSession(cookie);
+    if (!r.ok) {
+      req.authFailure = { code: r.code, detail: r.detail };
+      return;
+    }
+    principal = r.principal;
   }
-  req.principal = r.principal;
+  req.principal = principal;
   if (!SAFE_METHODS.has(req.method) && req.routeOptions.config?.csrf !== false) {
-    if (!identity.verifyCsrf(r.principal, req.headers['x-csrf-token'] as string | undefined)) {
+    if (!identity.verifyCsrf(principal, req.headers['x-csrf-token'] as string | undefined)) {
       throw E.csrf_token_invalid('Send the csrf_token from the login response in the x-csrf-token header.');
     }
   }
@@ -85,7 +110,7 @@ export function actingPartnerId(req: FastifyRequest, p: Principal): string | nul
   return null;
 }
 
-export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access): void {
+export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null): void {
   // Callback-style so requests outside /api (the gateway's) pay no promise for it.
   app.addHook('preValidation', (req, _reply, done) => {
     if (!req.url.startsWith('/api/')) return done();
@@ -93,7 +118,7 @@ export function installAuthHook(app: FastifyInstance, identity: IdentityService,
   });
 
   async function guard(req: FastifyRequest): Promise<void> {
-    await resolvePrincipal(req, identity);
+    await resolvePrincipal(req, identity, memory);
     const config = req.routeOptions.config ?? {};
     if (config.public) return;
     const p = access.user(req); // 401 / 403 user_inactive

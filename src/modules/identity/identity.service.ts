@@ -73,6 +73,9 @@ export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) =>
 
 type InvitationRow = repo.InvitationRow;
 
+/** A credential the in-memory indexes vouch for (see credentialFromMemory). */
+export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string };
+
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };
 
 export class IdentityService {
@@ -214,6 +217,21 @@ export class IdentityService {
     // instance not delivered yet, activity elsewhere that kept the session alive)
     this.sessions.remember(session, mark);
     return { ok: true, principal: await this.#principal(user, 'session', { sessionId: session.id, csrfToken: session.csrf_token }) };
+  }
+
+  /**
+   * Who a personal API token or a session cookie is, from the in-memory indexes alone (no database
+   * read), or null when they cannot vouch for it — then authenticateBearer / authenticateSession
+   * ask the database. The user's status and memberships are the authz snapshot's business.
+   */
+  credentialFromMemory(c: { bearer: string } | { cookie: string }): MemoryCredential | null {
+    if ('bearer' in c) {
+      if (!c.bearer.startsWith(API_TOKEN_PREFIX + '_')) return null;
+      const v = this.apiTokens.verify(c.bearer);
+      return v.ok ? { kind: 'api_token', userId: v.token.userId, tokenId: v.token.id } : null;
+    }
+    const s = this.sessions.verify(c.cookie);
+    return s === null ? null : { kind: 'session', userId: s.userId, sessionId: s.id, csrfToken: s.csrfToken };
   }
 
   async authenticateBearer(token: string): Promise<AuthResult> {

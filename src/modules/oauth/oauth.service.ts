@@ -18,6 +18,7 @@ import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
+import { DATABASE_RETRY_AFTER_SEC, isDatabaseUnavailable } from '../../platform/errors/db-errors.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -221,9 +222,15 @@ export class OAuthService {
       ['resource', 'audience'],
     );
     provider.use(async (ctx, next) => {
-      await next();
-      await this.#afterIntrospection(ctx as KoaContextWithOIDC);
-      await this.#afterRevocation(ctx as KoaContextWithOIDC);
+      try {
+        await next();
+        await this.#afterIntrospection(ctx as KoaContextWithOIDC);
+        await this.#afterRevocation(ctx as KoaContextWithOIDC);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        answerDatabaseUnavailable(ctx as KoaContextWithOIDC);
+        return;
+      }
       // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
       if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
       // A client that used another method than the one it registered is told which one that is.
@@ -231,7 +238,12 @@ export class OAuthService {
       if (refusal) ctx.body = { ...(ctx.body as object), error_description: refusal };
     });
     provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
-    provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
+    // The library answers what its endpoints throw as 500 server_error and then says so here: a
+    // database that is away is no server error but a 503 to retry.
+    provider.on('server_error', (ctx: KoaContextWithOIDC, err: unknown) => {
+      if (isDatabaseUnavailable(err)) answerDatabaseUnavailable(ctx);
+      else this.#d.onError(err, 'oauth server');
+    });
     const countFailure = (ctx: KoaContextWithOIDC, err: { error?: string }) => this.#countFailure(ctx, err);
     provider.on('grant.error', countFailure);
     provider.on('introspection.error', countFailure);
@@ -656,4 +668,18 @@ function refuseOAuthRequest(res: ServerResponse, status: number, retryAfterSec: 
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('cache-control', 'no-store');
   res.end(JSON.stringify(body));
+}
+
+/**
+ * 503 with Retry-After and RFC 6749's error shape (`temporarily_unavailable`, §4.1.2.1) for a
+ * request the authorization server cannot answer while its database is away — a token revocation
+ * included: the caller must retry it, not take a 500 for an answer.
+ */
+function answerDatabaseUnavailable(ctx: KoaContextWithOIDC): void {
+  ctx.status = 503;
+  ctx.set('retry-after', String(DATABASE_RETRY_AFTER_SEC));
+  ctx.set('cache-control', 'no-store');
+  const body = { error: 'temporarily_unavailable', error_description: 'The authorization server cannot reach its database right now; try again shortly.' };
+  // an HTML error page (a browser at the authorization endpoint) keeps its page, with the status
+  if (ctx.type !== 'text/html') ctx.body = body;
 }

@@ -34,13 +34,25 @@ export interface OpenDatabaseOptions {
   /** SQLite file name inside dataDir (default partnergate.db); ':memory:' allowed. */
   sqliteFile?: string;
   poolSize?: number;
+  /** PostgreSQL: how long a query waits for a connection (a new one, or a free one of the pool) before it fails (default 5000 ms) */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: how long a query waits for its answer before it fails and its connection is dropped (default 30000 ms; 0 = forever) */
+  queryTimeoutMs?: number;
+  /** a connection's error that no query is waiting for (the server went away between queries) */
+  onConnectionError?: (err: unknown) => void;
 }
 
 export function openDatabase(opts: OpenDatabaseOptions): Db {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    // An idle client's error (server restart) must not crash the process.
-    pool.on('error', () => {});
+    const queryTimeout = opts.queryTimeoutMs ?? 30_000;
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      // bounded waits: a database that is away answers 503 database_unavailable, not a request that hangs
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      ...(queryTimeout > 0 ? { query_timeout: queryTimeout } : {}),
+    });
+    guardPool(pool, opts.onConnectionError ?? (() => {}));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
@@ -65,12 +77,46 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
   };
 }
 
+/**
+ * No error of a connection may exit the process. pg emits 'error' on a client when its server goes
+ * away (killed, restarted: ECONNRESET, "Connection terminated unexpectedly", 57P01) while no query
+ * of it is running; the pool listens only while the client is idle, so one checked out between
+ * two queries (a transaction, a Kysely connection) would emit it with no listener — and an
+ * EventEmitter's unheard 'error' is thrown. Every client gets its own listener the moment it
+ * connects. A query that gets no answer within `queryTimeoutMs` (a frozen server) fails, and its
+ * connection is destroyed rather than handed out again with the old query still in flight.
+ */
+function guardPool(pool: pg.Pool, onError: (err: unknown) => void): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: typeof query }).query = (...args) => {
+      const r = query(...args);
+      if (r instanceof Promise) {
+        r.catch((e: unknown) => {
+          if ((e as Error | null)?.message === 'Query read timeout') (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        });
+      }
+      return r;
+    };
+  });
+}
+
+/** How long /readyz waits for `select 1` before it calls the database absent. */
+const PING_TIMEOUT_MS = 2000;
+
 async function ping(kysely: Kysely<Database>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await sql`select 1`.execute(kysely);
-    return true;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    });
+    return await Promise.race([sql`select 1`.execute(kysely).then(() => true), timeout]);
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,8 +1,11 @@
 /**
- * Database constraint violations mapped to stable codes, one table for both dialects.
- * A unique violation on a known index becomes a 409 with that index's code.
+ * Database errors mapped to stable codes, one table for both dialects: a unique violation on a
+ * known index becomes a 409 with that index's code; a database that cannot be reached (refused,
+ * reset, terminated, shutting down, no free connection in time) a 503 `database_unavailable`
+ * with Retry-After — never a 500.
  */
 import { AppError } from './app-error.ts';
+import { platformErrors } from './platform.errors.ts';
 
 /** index/constraint name → [code, detail] */
 const UNIQUE_CODES: Record<string, [string, string]> = {};
@@ -24,10 +27,46 @@ interface PgError {
   detail?: string;
 }
 
-/** Returns an AppError for a recognised constraint violation, or null. */
+/** Seconds a client is told to wait (Retry-After) while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SEC = 5;
+
+/** Socket errors of a connection to a server that is not there (any more). */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+
+/**
+ * SQLSTATEs of a server that cannot serve right now: class 08 (connection exception), 57P01
+ * admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, shutting down,
+ * recovering), 53300 too_many_connections.
+ */
+const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+
+/** What pg says when a connection dies, times out or cannot be had from the pool in time (message prefixes). */
+const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Connection ended unexpectedly)/;
+
+/**
+ * true when `err` says the database cannot be reached or cannot serve now (as opposed to a query
+ * it refused): the request may succeed later, unchanged.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object' || depth > 3) return false;
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  // a connect to several addresses (localhost: ::1 and 127.0.0.1) fails with every attempt's error
+  if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isDatabaseUnavailable(x, depth + 1))) return true;
+  return e.cause !== undefined && isDatabaseUnavailable(e.cause, depth + 1);
+}
+
+/** The answer to a request that needs the database while it is away. */
+export function databaseUnavailable(detail = 'The database is unavailable right now; try again shortly.'): AppError {
+  return platformErrors.database_unavailable(detail, { headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SEC) } });
+}
+
+/** Returns an AppError for a recognised constraint violation or an unreachable database, or null. */
 export function mapDbError(err: unknown): AppError | null {
   const e = err as PgError & { message?: string; errcode?: number; errstr?: string };
   if (!e || typeof e !== 'object') return null;
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   // PostgreSQL
   if (e.code === '23505') {
     const mapped = e.constraint ? UNIQUE_CODES[e.constraint] : undefined;

@@ -14,6 +14,7 @@ export const platformErrors = defineErrors('platform', {
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  database_unavailable: { status: 503, title: 'The database is unavailable' },
   rate_limited: { status: 429, title: 'Too many requests' },
   rate_limiter_unavailable: { status: 503, title: 'The rate limiter is unavailable' },
 });

@@ -97,7 +97,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const appErr = toAppError(err);
     if (appErr) {
-      if (appErr.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
+      // an outage answers every request that needs the database: one line each, not a stack each
+      if (appErr.code === 'database_unavailable') request.log.warn({ code: appErr.code, cause: (err as { code?: string }).code ?? err.message }, 'database unavailable');
+      else if (appErr.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
       return sendProblem(reply, request, appErr);
     }
     request.log.error({ err }, 'unhandled error');

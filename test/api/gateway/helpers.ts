@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SignJWT, importJWK, type JWK } from 'jose';
 import type { TestApp } from '../../helpers/app.ts';
+import type { Db } from '../../../src/platform/db/database.ts';
 import type { TestPartner, TestTenant, TestUser } from '../../helpers/world.ts';
 import { Client } from '../../helpers/http.ts';
 
@@ -135,4 +136,22 @@ export async function withoutTables<T>(t: TestApp, tables: string[], fn: () => P
   } finally {
     for (const name of tables) await sql`alter table ${sql.table(name + '_away')} rename to ${sql.table(name)}`.execute(db);
   }
+}
+
+/** Poll `probe` every 25 ms until it is true; how long that took. Throws after `ms`. */
+export async function until(what: string, probe: () => Promise<boolean>, ms: number): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    if (await probe().catch(() => false)) return Date.now() - t0;
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The requests in the tenant's access events (`gateway.request`), by request id, with how often each is logged. */
+export async function auditedRequests(db: Db, tenantId: string): Promise<Map<string, number>> {
+  const rows = await db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenantId).where('action', '=', 'gateway.request').execute();
+  const out = new Map<string, number>();
+  for (const r of rows) for (const q of (JSON.parse(r.details) as { requests?: { request_id: string }[] }).requests ?? []) out.set(q.request_id, (out.get(q.request_id) ?? 0) + 1);
+  return out;
 }
