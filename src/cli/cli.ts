@@ -5,10 +5,12 @@
  *   admin create --email E --password P   bootstrap a SUPER_ADMIN (idempotent on email)
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
+ *   db check                              does row-level security hold for the service's role?
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { listenProblem, openRuntime } from './runtime.ts';
+import { listenProblem, migrateAsOwner, openRuntime, wallReport } from './runtime.ts';
+import { asSystem } from '../platform/db/db-context.ts';
 import { buildApp } from '../app/build-app.ts';
 import { seedDemo, describeWorld } from '../modules/demo/demo.seed.ts';
 import { systemContext } from '../platform/http/request-context.ts';
@@ -22,6 +24,7 @@ const USAGE = `Usage: partnergate <command>
                                          create (or promote) a platform SUPER_ADMIN
   seed demo [--json]                     seed the demo world; print its logins
   audit verify                           verify the audit log hash chain
+  db check                               check that row-level security holds for DATABASE_URL's role
 ${CLI_EXTENSIONS.map((e) => e.usage).join('\n')}
 Settings come from the environment (see README); --config FILE reads a JSON config file.`;
 
@@ -66,11 +69,35 @@ export async function runCli(argv: string[]): Promise<number> {
       return serve(config);
     case 'migrate': {
       const rt = await openRuntime(config, { migrate: false });
-      const { migrateToLatest } = await import('../platform/db/migrate.ts');
-      const r = await migrateToLatest(rt.db);
-      process.stdout.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
-      await rt.db.close();
+      try {
+        const r = await migrateAsOwner(rt.config, rt.db);
+        process.stdout.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+      } finally {
+        await rt.db.close();
+      }
       return 0;
+    }
+    case 'db': {
+      if (sub !== 'check') {
+        process.stderr.write('usage: partnergate db check\n');
+        return 2;
+      }
+      const rt = await openRuntime(config, { migrate: false });
+      try {
+        if (rt.db.dialect !== 'postgres') {
+          process.stdout.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
+          return 0;
+        }
+        const problems = await wallReport(rt.db);
+        if (problems.length === 0) {
+          process.stdout.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
+          return 0;
+        }
+        for (const p of problems) process.stdout.write(`row-level security does NOT hold: ${p}\n`);
+        return 1;
+      } finally {
+        await rt.db.close();
+      }
     }
     case 'admin': {
       if (sub !== 'create' || !values.email || !values.password) {
@@ -118,7 +145,12 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-async function withApp(config: Config, fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<number>): Promise<number> {
+/** CLI commands act as the system: every row is theirs to see (row-level security's 'system' context). */
+function withApp(config: Config, fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<number>): Promise<number> {
+  return asSystem(() => withAppAsSystem(config, fn));
+}
+
+async function withAppAsSystem(config: Config, fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<number>): Promise<number> {
   const rt = await openRuntime(config);
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis, logger: false });
   try {
@@ -133,8 +165,13 @@ async function withApp(config: Config, fn: (app: Awaited<ReturnType<typeof build
 async function serve(config: Config): Promise<number> {
   const rt = await openRuntime(config);
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
+  // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
+  for (const p of await wallReport(rt.db)) {
+    app.log.warn(`row-level security does NOT hold: ${p}`);
+    process.stderr.write(`warning: row-level security does NOT hold: ${p} (see README, "The second wall")\n`);
+  }
   let banner = '';
-  if (rt.config.demo) banner = describeWorld(await seedDemo(app.services));
+  if (rt.config.demo) banner = describeWorld(await asSystem(() => seedDemo(app.services)));
   try {
     await app.listen({ port: rt.config.port, host: rt.config.host });
   } catch (e) {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Db } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { inspectRole, roleOfUrl, wallProblems } from '../platform/db/db-roles.ts';
 import { redisFactory, type RedisFactory } from '../platform/redis.ts';
 
 /** SECRET_KEY from config, else DATA_DIR/secret.key (created once, mode 0600). */
@@ -34,6 +35,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, opts: { migrate?: boolean } = {}): Promise<Runtime> {
+  if (config.databaseOwnerUrl) await checkDatabase(config.databaseOwnerUrl, 'DATABASE_OWNER_URL');
   if (config.databaseUrl) await checkDatabase(config.databaseUrl);
   let cfg: Config;
   let db: Db;
@@ -43,8 +45,43 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
-  if (opts.migrate !== false) await migrateToLatest(db);
+  if (opts.migrate !== false) {
+    try {
+      await migrateAsOwner(cfg, db);
+    } catch (e) {
+      await db.close().catch(() => {});
+      throw e;
+    }
+  }
   return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl) : null };
+}
+
+/**
+ * Applies the migrations: through DATABASE_OWNER_URL when set (then grants DATABASE_URL's role
+ * what the service needs), else through the one database the service uses.
+ */
+export async function migrateAsOwner(config: Config, serviceDb: Db): Promise<{ applied: string[] }> {
+  const owner = config.databaseOwnerUrl ? openDatabase({ databaseUrl: config.databaseOwnerUrl, dataDir: config.dataDir, poolSize: 1 }) : null;
+  try {
+    return await migrateToLatest(owner ?? serviceDb, { appRole: owner && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
+  } catch (e) {
+    // The application role may read the migration table but not change the schema.
+    if ((e as { cause?: { code?: string } }).cause?.code === '42501' && !config.databaseOwnerUrl) {
+      throw new StartupError('DATABASE_OWNER_URL', `migrations are pending and DATABASE_URL's role may not apply them: set DATABASE_OWNER_URL to the schema owner (or run \`partnergate migrate\` with it) (${errorText(e)})`, { cause: e });
+    }
+    throw e;
+  } finally {
+    await owner?.close().catch(() => {});
+  }
+}
+
+/**
+ * Why row-level security does not hold for the service's connection (PostgreSQL; empty when it
+ * does): a superuser or BYPASSRLS role, a role owning the tables, a tenant table without RLS.
+ */
+export async function wallReport(db: Db): Promise<string[]> {
+  if (db.dialect !== 'postgres') return [];
+  return wallProblems(await inspectRole(db.kysely));
 }
 
 /**
@@ -63,14 +100,14 @@ export class StartupError extends Error {
 const DB_CHECK_TIMEOUT_MS = 10_000;
 
 /** One connection and `select 1` before anything else, so a database that does not answer is named as such. */
-async function checkDatabase(url: string): Promise<void> {
+async function checkDatabase(url: string, setting = 'DATABASE_URL'): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: DB_CHECK_TIMEOUT_MS, query_timeout: DB_CHECK_TIMEOUT_MS });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.query('select 1');
   } catch (e) {
-    throw new StartupError('DATABASE_URL', `cannot reach PostgreSQL at DATABASE_URL ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
+    throw new StartupError(setting, `cannot reach PostgreSQL at ${setting} ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
   } finally {
     await client.end().catch(() => {});
   }

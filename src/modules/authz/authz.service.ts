@@ -95,6 +95,16 @@ export class AuthzService {
     return decideForPartner(this.snapshot, partnerId, action, { tenantId }, now);
   }
 
+  /**
+   * The tenants the partner's users may act on now (its effective delegations, as decided for
+   * every request): the tenants whose rows a partner route's database context may touch.
+   */
+  partnerTenantsInReach(partnerId: string, now: number = this.now()): string[] {
+    const out: string[] = [];
+    for (const t of this.snapshot.partnerTenantIds(partnerId)) if (decideForPartner(this.snapshot, partnerId, null, { tenantId: t }, now).allow) out.push(t);
+    return out;
+  }
+
   /** Every catalog permission the principal holds on the target. */
   effectivePermissions(principal: AuthzPrincipal, target: AuthzTarget, now: number = this.now()): string[] {
     const out: string[] = [];

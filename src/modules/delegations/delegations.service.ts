@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -90,7 +91,7 @@ export class DelegationsService {
     if (this.#sweep) return;
     const ctx = systemContext('delegation-expiry');
     this.#sweep = setInterval(() => {
-      this.expireLapsed(ctx).catch((e) => this.#d.onError?.(e));
+      asSystem(() => this.expireLapsed(ctx)).catch((e) => this.#d.onError?.(e));
     }, intervalMs);
     this.#sweep.unref();
   }

@@ -15,6 +15,7 @@ import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Acco
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecretHasher } from '../../platform/crypto.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
@@ -142,7 +143,7 @@ export class OAuthService {
     this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
       if (events.some((e) => e.entity === SIGNING_KEY_ENTITY)) await this.keys.reload();
     });
-    this.#purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS);
+    this.#purgeTimer = setInterval(() => void asSystem(() => this.purge()), PURGE_EVERY_MS);
     this.#purgeTimer.unref();
     this.lastUse.start();
   }

@@ -12,6 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Db, Tx } from '../db/database.ts';
+import { asSystem } from '../db/db-context.ts';
 
 export interface ChangeEvent {
   id: number;
@@ -133,7 +134,8 @@ export class ChangeFeed {
       this.#again = true;
       return this.#draining;
     }
-    this.#draining = (async () => {
+    // Consumers re-read changed rows of every tenant, whichever request's kick() started the drain.
+    this.#draining = asSystem(async () => {
       try {
         do {
           this.#again = false;
@@ -145,7 +147,7 @@ export class ChangeFeed {
       } finally {
         this.#draining = null;
       }
-    })();
+    });
     return this.#draining;
   }
 
