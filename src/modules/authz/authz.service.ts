@@ -97,10 +97,14 @@ export class AuthzService {
 
   /**
    * The tenants the partner's users may act on now (its effective delegations, as decided for
-   * every request): the tenants whose rows a partner route's database context may touch.
+   * every request, and its own home tenant): the tenants whose rows a partner route's database
+   * context may touch.
    */
   partnerTenantsInReach(partnerId: string, now: number = this.now()): string[] {
     const out: string[] = [];
+    // a wholesaler's own tenant: its own resources and the account it is billed on
+    const home = this.snapshot.partners.get(partnerId);
+    if (home?.active && home.homeTenantId) out.push(home.homeTenantId);
     for (const t of this.snapshot.partnerTenantIds(partnerId)) if (decideForPartner(this.snapshot, partnerId, null, { tenantId: t }, now).allow) out.push(t);
     return out;
   }

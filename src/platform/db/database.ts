@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
 import { ContextPostgresDialect, WRITE_LOCK, withWriteLockRequest } from './pg-context-dialect.ts';
-import { contextSql, type DbContext } from './db-context.ts';
+import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -105,4 +105,16 @@ export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T>
  */
 export async function enterDbContext(db: Db, trx: Tx, ctx: DbContext): Promise<void> {
   if (db.dialect === 'postgres') await sql.raw(contextSql(ctx)).execute(trx);
+}
+
+/**
+ * The rest of this transaction may also touch `tenantId`: a tenant the service has just created
+ * (a wholesaler's home or resold tenant). A partner's context keeps what it had and gains the
+ * tenant; any other narrow context becomes the tenant's; system and operator see it already.
+ */
+export async function includeTenant(db: Db, trx: Tx, tenantId: string): Promise<void> {
+  const cur = currentDbContext();
+  if (cur?.kind === 'system' || cur?.kind === 'operator') return;
+  const next: DbContext = cur?.kind === 'partner' ? { kind: 'partner', partnerId: cur.partnerId, tenantIds: [...cur.tenantIds, tenantId] } : tenantContext(tenantId);
+  await enterDbContext(db, trx, next);
 }

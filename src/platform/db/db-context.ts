@@ -42,8 +42,8 @@ interface Holder {
 
 const storage = new AsyncLocalStorage<Holder>();
 
-/** Run `fn` (and everything it starts) with `ctx`. */
-export function withDbContext<T>(ctx: DbContext, fn: () => T): T {
+/** Run `fn` (and everything it starts) with `ctx` (null: explicitly none — it sees no tenant row). */
+export function withDbContext<T>(ctx: DbContext | null, fn: () => T): T {
   return storage.run({ ctx }, fn);
 }
 
