@@ -9,11 +9,14 @@
  *    on a pipelining connection (pg's `pipeline: true`), so the three cost one round trip.
  * The settings are transaction-local: nothing outlives the statement or transaction that set
  * it, so a pooled connection handed to the next tenant carries nothing over. A statement without
- * a context is sent unchanged (it sees no tenant row).
+ * a context is sent unchanged (it sees no tenant row), and so is a lone statement that reads no
+ * walled table (its query tree names none and holds no raw SQL): most of a request's statements
+ * (sessions, users, partners, apps, the OAuth store) cost exactly what they did before the wall.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CompiledQuery, PostgresDialect, type DatabaseConnection, type Driver, type PostgresDialectConfig, type QueryCompiler, type QueryResult, type TransactionSettings } from 'kysely';
 import { contextSql, effectiveDbContext, type DbContext } from './db-context.ts';
+import { WALLED_TABLES } from './rls.ts';
 
 /** Arbitrary constant: the advisory lock that orders all mutating transactions (see mutate()). */
 export const WRITE_LOCK = 727_001;
@@ -65,7 +68,7 @@ class ContextConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const ctx = this.inTransaction ? null : effectiveDbContext(this.#ambient);
-    if (ctx === null) return this.inner.executeQuery<R>(query);
+    if (ctx === null || !mayReadWalledTable(query.query)) return this.inner.executeQuery<R>(query);
     // Written back to back: with a pipelining pool the three share one round trip. If any step
     // fails the transaction is aborted and `commit` rolls it back: nothing is left open.
     const begin = this.inner.executeQuery(CompiledQuery.raw(`begin; ${contextSql(ctx)}`));
@@ -165,4 +168,31 @@ class ContextDriver implements Driver {
   destroy(): Promise<void> {
     return this.#inner.destroy();
   }
+}
+
+/**
+ * Could this statement touch a table behind the wall? Walks Kysely's query tree: a table node
+ * naming a walled table, or any raw SQL (its text may name one), says yes. Parameter values are
+ * not walked.
+ */
+export function mayReadWalledTable(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x);
+      continue;
+    }
+    if (n === null || typeof n !== 'object') continue;
+    const kind = (n as { kind?: unknown }).kind;
+    if (typeof kind !== 'string') continue;
+    if (kind === 'RawNode') return true;
+    if (kind === 'TableNode') {
+      if (WALLED_TABLES.has((n as { table: { identifier: { name: string } } }).table.identifier.name)) return true;
+      continue;
+    }
+    if (kind === 'ValueNode' || kind === 'PrimitiveValueListNode') continue;
+    for (const v of Object.values(n)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return false;
 }

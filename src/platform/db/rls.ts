@@ -19,6 +19,27 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from './database.ts';
 
+/**
+ * The tables behind the wall, as the application knows them: a statement outside a transaction
+ * that reads none of them is sent without a context (pg-context-dialect.ts). A migration that walls
+ * a table adds it here; rls.test.ts fails when this list and the database's differ.
+ */
+export const WALLED_TABLES: ReadonlySet<string> = new Set([
+  'audit_events',
+  'billing_accounts',
+  'delegations',
+  'invoices',
+  'orders',
+  'partner_agencies',
+  'partner_tokens',
+  'provisioned_services',
+  'sla_records',
+  'support_tickets',
+  'tenant_members',
+  'usage_records',
+  'vouchers',
+]);
+
 export interface TenantTableRls {
   table: string;
   /** a partner context sees the rows of the tenants it may act on (customer data) */
@@ -86,4 +107,11 @@ export async function tenantTables(db: Kysely<any>): Promise<{ table: string; wa
 /** Tables with a tenant_id column that are not behind the wall. */
 export async function tablesMissingRls(db: Kysely<any>): Promise<string[]> {
   return (await tenantTables(db)).filter((t) => !t.walled).map((t) => t.table);
+}
+
+/** Every table of the current schema with row-level security enabled. */
+export async function tablesWithRls(db: Kysely<any>): Promise<string[]> {
+  const r = await sql<{ t: string }>`
+    select relname as t from pg_class where relnamespace = current_schema()::regnamespace and relkind in ('r', 'p') and relrowsecurity order by 1`.execute(db);
+  return r.rows.map((x) => x.t);
 }

@@ -13,7 +13,7 @@ import { buildApp } from '../../../src/app/build-app.ts';
 import { enterDbContext, openDatabase, mutate, type Db } from '../../../src/platform/db/database.ts';
 import { asSystem, withDbContext, tenantContext, type DbContext } from '../../../src/platform/db/db-context.ts';
 import { inspectRole, wallProblems } from '../../../src/platform/db/db-roles.ts';
-import { enableTenantRls, tablesMissingRls, tenantTables } from '../../../src/platform/db/rls.ts';
+import { enableTenantRls, tablesMissingRls, tablesWithRls, tenantTables, WALLED_TABLES } from '../../../src/platform/db/rls.ts';
 import { mapDbError } from '../../../src/platform/errors/db-errors.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import * as tenantsRepo from '../../../src/modules/tenants/tenants.repo.ts';
@@ -250,6 +250,8 @@ describe('the list of walled tables', () => {
     const tables = await tenantTables(testDb.db.kysely);
     expect(tables.map((t) => t.table)).toEqual(expect.arrayContaining(TENANT_TABLES));
     expect(await tablesMissingRls(testDb.db.kysely)).toEqual([]);
+    // the application's list (a lone statement naming none of these is sent without a context) is the database's
+    expect(await tablesWithRls(testDb.db.kysely)).toEqual([...WALLED_TABLES].sort());
     // a migration that forgets the wall: the check names the table
     const owner = testDb.owner.kysely as Kysely<any>;
     await sql`create table rls_probe_things (id text primary key, tenant_id text not null)`.execute(owner);
