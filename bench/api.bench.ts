@@ -10,7 +10,6 @@
  *   { db, seq_p50_ms, seq_p99_ms, seq_per_sec, conc_per_sec, conc_p50_ms, conc_p99_ms, … }
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -18,26 +17,14 @@ import { loadConfig } from '../src/config/config.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { mutate } from '../src/platform/db/database.ts';
 import { systemContext } from '../src/platform/http/request-context.ts';
-import { openBenchDatabase } from './bench-db.ts';
+import { freePort, openBenchDatabase } from './bench-db.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const root = path.resolve(import.meta.dirname, '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const bench = await openBenchDatabase('api');
+const bench = await openBenchDatabase();
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const config = loadConfig({}, { DATA_DIR: bench.dataDir, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', SCRYPT_COST: '10', PUBLIC_URL: url, PORT: String(port), ...(bench.databaseUrl ? { DATABASE_URL: bench.databaseUrl } : {}) });
@@ -99,7 +86,6 @@ const load = loadavg();
 process.stdout.write(`\n${row('1 in flight', seq)}\n${row(`${CONCURRENCY} in flight`, conc)}\nload average during the run: ${load.map((x) => x.toFixed(2)).join(' ')}\n\n`);
 
 await app.close();
-await bench.db.close();
 await bench.drop();
 
 process.stdout.write(

@@ -16,12 +16,11 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config/config.ts';
 import { mutate } from '../src/platform/db/database.ts';
-import { openBenchDatabase } from './bench-db.ts';
+import { freePort, openBenchDatabase } from './bench-db.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { redisFactory } from '../src/platform/redis.ts';
 import { systemContext, type RequestContext } from '../src/platform/http/request-context.ts';
@@ -33,22 +32,10 @@ const REFRESH_CHAINS = Number(process.env.BENCH_REFRESH_CHAINS ?? 32);
 const CALLBACK = 'http://127.0.0.1:65531/callback';
 const root = path.resolve(import.meta.dirname, '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // ---- database ----------------------------------------------------------------------------------
 
 // PostgreSQL: owner migrates, the app runs as the role production does (row-level security included).
-const bench = await openBenchDatabase('oauth');
+const bench = await openBenchDatabase();
 const dataDir = bench.dataDir;
 const databaseUrl = bench.databaseUrl;
 
@@ -206,7 +193,6 @@ process.stdout.write('\n' + row('client_credentials', ccResult, CC_CONCURRENCY) 
 process.stdout.write(`load average during the run: ${load.map((x) => x.toFixed(2)).join(' ')} (other processes share these cores)\n\n`);
 
 await app.close();
-await db.close();
 await bench.drop();
 
 process.stdout.write(

@@ -25,15 +25,9 @@ if (!process.env.DATABASE_URL) throw new Error('bench:rls needs DATABASE_URL (Po
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 100);
 
-const bench = await openBenchDatabase('rls', 2);
+const bench = await openBenchDatabase(2);
 const appUrl = bench.databaseUrl!;
-const ownerUrl = (() => {
-  const u = new URL(appUrl);
-  const base = new URL(process.env.DATABASE_URL);
-  u.username = base.username;
-  u.password = base.password;
-  return u.toString();
-})();
+const ownerUrl = bench.ownerUrl!;
 
 const dbOf = (url: string, pipeline: boolean): Db => {
   const pool = new pg.Pool({ connectionString: url, max: 1, pipeline });
@@ -92,6 +86,6 @@ for (const [name, xs] of Object.entries(samples)) {
   out[`${name}_p50_us`] = Math.round(median(xs));
   process.stdout.write(`${name.padEnd(22)} p50 ${String(Math.round(median(xs))).padStart(6)} µs   p99 ${String(Math.round(p99(xs))).padStart(6)} µs\n`);
 }
-await Promise.all([plain.close(), piped.close(), unpiped.close(), bench.db.close()]);
+await Promise.all([plain.close(), piped.close(), unpiped.close()]);
 await bench.drop();
 process.stdout.write('\n' + JSON.stringify(out) + '\n');
