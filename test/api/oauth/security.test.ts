@@ -217,7 +217,8 @@ describe('the consent form', () => {
     await deny(victim.id);
     expect((await events(victim.id)).data).toEqual([]);
     // the admin's own tenant, as the page offers it: recorded there
+    const before = (await events(tenant.id)).data.length;
     await deny();
-    expect((await events(tenant.id)).data).toHaveLength(1);
+    expect((await events(tenant.id)).data).toHaveLength(before + 1);
   });
 });
