@@ -48,7 +48,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, pipeline: true });
     // An idle client's error (server restart) must not crash the process.
     pool.on('error', () => {});
-    const kysely = new Kysely<Database>({ dialect: new ContextPostgresDialect({ pool }, opts.ambientContext ?? null) });
+    const kysely = new Kysely<Database>({ dialect: new ContextPostgresDialect(pool, opts.ambientContext ?? null) });
     return {
       kysely,
       dialect: 'postgres',

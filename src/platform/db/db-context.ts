@@ -102,12 +102,12 @@ export function contextSql(ctx: DbContext): string {
     v['app.partner_id'] = ctx.partnerId;
     v['app.tenant_ids'] = ctx.tenantIds.join(',');
   } else if (ctx.kind === 'user') v['app.user_id'] = ctx.userId;
-  return 'select ' + DB_SETTINGS.map((k) => `set_config('${k}', ${literal(v[k])}, true)`).join(', ');
+  return 'select ' + DB_SETTINGS.map((k) => `set_config('${k}', ${sqlLiteral(v[k])}, true)`).join(', ');
 }
 
 /** A PostgreSQL string literal, whatever standard_conforming_strings says (as pg's escapeLiteral). */
-function literal(v: string): string {
-  if (v.includes('\0')) throw new Error('a database context value may not hold U+0000');
+export function sqlLiteral(v: string): string {
+  if (v.includes('\0')) throw new Error('an SQL literal may not hold U+0000');
   const quoted = "'" + v.replaceAll("'", "''").replaceAll('\\', '\\\\') + "'";
   return v.includes('\\') ? 'E' + quoted : quoted;
 }

@@ -1,8 +1,8 @@
-/** Which statements need the row-level-security context: the query tree names a walled table, or holds raw SQL. */
+/** Which statements need the row-level-security context, and how a statement's parameters are inlined to share one message with it. */
 import { describe, expect, it } from 'vitest';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import type { Database } from './schema.ts';
-import { mayReadWalledTable } from './pg-context-dialect.ts';
+import { inlineParameters, mayReadWalledTable } from './pg-context-dialect.ts';
 
 const db = new Kysely<Database>({
   dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (k) => new PostgresIntrospector(k), createQueryCompiler: () => new PostgresQueryCompiler() },
@@ -23,5 +23,31 @@ describe('mayReadWalledTable', () => {
     ['a value list naming a walled table', db.selectFrom('partners').selectAll().where('id', 'in', ['orders', 'vouchers']), false],
   ])('%s', (_name, q, expected) => {
     expect(mayReadWalledTable((q as { compile(): { query: unknown } }).compile().query)).toBe(expected);
+  });
+});
+
+describe('inlineParameters', () => {
+  it.each([
+    ['placeholders become untyped literals', 'select * from t where a = $1 and b = $2 limit $3', ['x', 5, 10n], "select * from t where a = 'x' and b = '5' limit '10'"],
+    ['null, booleans and two-digit placeholders', 'select $1, $2, $10', [null, true, 3, 4, 5, 6, 7, 8, 9, 'ten'], "select NULL, 'true', 'ten'"],
+    ['quotes are doubled; a backslash makes an E string', 'select $1, $2', ["o'clock", 'a\\b'], "select 'o''clock', E'a\\\\b'"],
+    ['not inside string literals, identifiers or comments', `select '$1', "$2", $1 -- $2\n /* $2 /* nested */ $2 */ from t`, ['v', 'w'], `select '$1', "$2", 'v' -- $2\n /* $2 /* nested */ $2 */ from t`],
+    ["not inside E strings with an escaped quote", `select E'it\\'s $1', $1`, ['v'], `select E'it\\'s $1', 'v'`],
+    ['not inside dollar-quoted bodies', 'select $fn$ $1 $fn$, $$ $1 $$, $1', ['v'], "select $fn$ $1 $fn$, $$ $1 $$, 'v'"],
+    ['not in an identifier that holds a $', 'select a$1 from t where x = $1', ['v'], "select a$1 from t where x = 'v'"],
+  ])('%s', (_name, text, params, expected) => {
+    expect(inlineParameters(text, params)).toBe(expected);
+  });
+
+  it.each([
+    ['U+0000', ['a\0b']],
+    ['a date', [new Date()]],
+    ['bytes', [Buffer.from('x')]],
+    ['an array', [['a']]],
+    ['an object', [{ a: 1 }]],
+    ['a non-finite number', [Number.NaN]],
+    ['a missing parameter', []],
+  ])('leaves a statement with %s to the extended protocol', (_name, params) => {
+    expect(inlineParameters('select $1', params)).toBeNull();
   });
 });
