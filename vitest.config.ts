@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['node_modules/**', 'web/**'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    exclude: ['node_modules/**', 'web/**', 'packages/*/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each file builds its own database; two cores → two workers.

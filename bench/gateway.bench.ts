@@ -26,6 +26,11 @@
  * JWKS the gateway verifies against) with the claims a consent grant carries; minting 10⁵ of
  * them through the consent flow would measure the authorization server instead.
  *
+ * Observability in the same run: (c) hot again on a gateway with metrics on (METRICS_TOKEN set) and on
+ * one with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT → a sink in this process that takes the OTLP
+ * POSTs), each its own fresh process per round: hot_ratio is metrics off, hot_ratio_metrics_on
+ * the same with metrics, tracing_cost what tracing takes off the hot path's throughput.
+ *
  * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 16,000), BENCH_REDIS=1 to use REDIS_URL for the
  * gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
@@ -33,6 +38,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPrivateKey, randomBytes, sign, type JsonWebKey as NodeJwk } from 'node:crypto';
@@ -131,7 +137,24 @@ async function main(): Promise<void> {
     // Limits far above what a run sends: the limiter still counts every request (exact rolling log).
     RATE_LIMITS: JSON.stringify({ read: 100_000_000, write: 100_000_000, partner: 100_000_000, default: 100_000_000 }),
     SCRYPT_COST: '10',
+    // observability off but where a round turns it on
+    METRICS_TOKEN: '',
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
   };
+  // the traced gateway's OTLP/HTTP collector: takes every export, counts them
+  let otlpPosts = 0;
+  const otlpSink = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      otlpPosts++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => otlpSink.listen(0, '127.0.0.1', r));
+  otlpSink.unref();
+  const otlpAddr = otlpSink.address();
+  const otlpUrl = `http://127.0.0.1:${typeof otlpAddr === 'object' && otlpAddr ? otlpAddr.port : 0}`;
+  const METRICS_TOKEN = randomBytes(24).toString('base64url');
 
   // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
   log('setting up the world…');
@@ -229,7 +252,7 @@ async function main(): Promise<void> {
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
-  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_cold: [] };
+  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
   let coldOffset = 0;
   let wrapped = 0;
   let currentRound = 0;
@@ -261,28 +284,34 @@ async function main(): Promise<void> {
    * ~370 MB over four cold runs), which the hot path would otherwise carry.
    */
   async function roundServers() {
-    const [b0Port, bPort, cPort, cColdPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [b0Port, bPort, cPort, cColdPort, mPort, tPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const procs = [
       start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(b0Port), UPSTREAM_URL: upstreamUrl }),
       start('bare app proxy', ['bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl }),
       // same settings, database and PUBLIC_URL as the tokens name; listening on its own port
       start('gateway', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
       start('gateway (cold path)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cColdPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
+      start('gateway (metrics on)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(mPort), RESOURCES_UPSTREAM_URL: upstreamUrl, METRICS_TOKEN }),
+      start('gateway (traced)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(tPort), RESOURCES_UPSTREAM_URL: upstreamUrl, OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl }),
     ];
     const urls = {
       minimal: `http://127.0.0.1:${b0Port}/resources/v1/context`,
       bare: `http://127.0.0.1:${bPort}/bare/v1/context`,
       hot: `http://127.0.0.1:${cPort}/resources/v1/context`,
       cold: `http://127.0.0.1:${cColdPort}/resources/v1/context`,
+      metrics: `http://127.0.0.1:${mPort}/resources/v1/context`,
+      traced: `http://127.0.0.1:${tPort}/resources/v1/context`,
     };
     await waitFor(urls.minimal, (st) => st === 401);
     await waitFor(urls.bare, (st) => st === 401);
     await waitFor(`http://127.0.0.1:${cPort}/healthz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${cColdPort}/healthz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${mPort}/healthz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${tPort}/healthz`, (st) => st === 200);
     const probe = await fetch(urls.hot, { headers: auth });
     if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
     // warm every process up (JIT, connection pools)
-    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.cold, auth]] as const) {
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
       await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
     }
     const stop = async () => {
@@ -297,6 +326,7 @@ async function main(): Promise<void> {
   // Interleaved rounds: on a small shared machine the throughput of the same process drifts by
   // tens of percent from one minute to the next, so (b) and (c) are measured back to back in each
   // round and the ratios are taken per round (median reported), not across the whole run.
+  let metricsSeen = false;
   let bareLatency: { p50_ms: number; p99_ms: number } | null = null;
   let gwLatency: { p50_ms: number; p99_ms: number } | null = null;
   for (let round = 1; round <= ROUNDS; round++) {
@@ -308,6 +338,14 @@ async function main(): Promise<void> {
     await run('b0_minimal_proxy', { url: urls.minimal, headers: signed() }); // signed afresh: an assertion is good for 60 s
     await run('b_bare_proxy', { url: urls.bare, headers: signed() });
     await run('c_gateway_hot', { url: urls.hot, headers: auth });
+    await run('c_gateway_hot_metrics', { url: urls.metrics, headers: auth });
+    await run('c_gateway_hot_traced', { url: urls.traced, headers: auth });
+    if (round === ROUNDS) {
+      // the metrics gateway counted what it served: proof the round measured metrics on
+      const m = await fetch(`${urls.metrics.replace('/resources/v1/context', '')}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const text = await m.text();
+      metricsSeen = m.status === 200 && /partnergate_gateway_decisions_total\{decision="allowed"/.test(text);
+    }
     await run('c_gateway_cold', { url: urls.cold, headers: {}, tokensFile, tokenOffset: coldOffset });
     if (round === ROUNDS) {
       bareLatency = await load({ mode: 'latency', url: urls.bare, headers: signed() });
@@ -329,7 +367,7 @@ async function main(): Promise<void> {
     p99_ms: median(runs[name].map((r) => r.p99_ms)),
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
-  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_cold: med('c_gateway_cold') };
+  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
   // per round: (c) against the (b) of the same round
   const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -340,6 +378,16 @@ async function main(): Promise<void> {
     cold_rps: Math.round(results.c_gateway_cold.rps),
     upstream_rps: Math.round(results.a_upstream.rps),
     hot_ratio: r3(median(ratios('c_gateway_hot'))),
+    hot_ratio_metrics_off: r3(median(ratios('c_gateway_hot'))),
+    hot_ratio_metrics_on: r3(median(ratios('c_gateway_hot_metrics'))),
+    hot_ratios_metrics_on: ratios('c_gateway_hot_metrics').map(r3),
+    hot_ratio_traced: r3(median(ratios('c_gateway_hot_traced'))),
+    // what tracing takes off the hot path's throughput, against the untraced gateway of the same round
+    tracing_cost: r3(1 - median(ratios('c_gateway_hot_traced', 'c_gateway_hot'))),
+    metrics_rps: Math.round(results.c_gateway_hot_metrics.rps),
+    traced_rps: Math.round(results.c_gateway_hot_traced.rps),
+    metrics_scraped: metricsSeen,
+    otlp_exports: otlpPosts,
     cold_ratio: r3(median(ratios('c_gateway_cold'))),
     hot_ratios: ratios('c_gateway_hot').map(r3),
     cold_ratios: ratios('c_gateway_cold').map(r3),
@@ -366,8 +414,12 @@ async function main(): Promise<void> {
       row('(b0) minimal Fastify proxy', results.b0_minimal_proxy),
       row('(b) bare proxy, same stack', results.b_bare_proxy),
       row('(c) gateway, hot token', results.c_gateway_hot),
+      row('(c) gateway, hot, metrics on', results.c_gateway_hot_metrics),
+      row('(c) gateway, hot, traced', results.c_gateway_hot_traced),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
+      `  c/b hot with metrics on ${summary.hot_ratio_metrics_on} (per round ${summary.hot_ratios_metrics_on.join(', ')}), metrics off ${summary.hot_ratio_metrics_off}`,
+      `  tracing on (OTLP/HTTP, ${summary.otlp_exports} exports received): c/b hot ${summary.hot_ratio_traced}, ${Math.round(summary.tracing_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
       `  against the minimal Fastify proxy (b0): hot ${summary.hot_ratio_vs_minimal}, cold ${summary.cold_ratio_vs_minimal}`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,

@@ -6,13 +6,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { Config } from '../config/config.ts';
+import { RESERVED_PATH_PREFIXES, type Config } from '../config/config.ts';
 import type { Clock } from '../platform/clock.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
@@ -22,12 +21,19 @@ import { asSystem, openRequestDbScope } from '../platform/db/db-context.ts';
 import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
-import { ProblemSchema } from '../platform/http/schemas.ts';
+import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
+import { installJsonBodyParser } from '../platform/http/json-depth.ts';
+import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
+import { Metrics } from '../platform/observability/metrics.ts';
+import { installMetrics } from '../platform/observability/metrics.routes.ts';
+import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
+import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
+import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
 import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
 import { registerTenantRoutes } from '../modules/tenants/index.ts';
 import { registerPartnerRoutes } from '../modules/partners/index.ts';
@@ -35,7 +41,7 @@ import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { registerAuthzCheckRoutes, registerCatalogRoutes } from '../modules/authz/index.ts';
 import { registerDelegationRoutes } from '../modules/delegations/index.ts';
 import { registerAppRoutes } from '../modules/apps/index.ts';
-import { registerOAuthRoutes } from '../modules/oauth/index.ts';
+import { OAUTH_MOUNT, registerOAuthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, registerAgencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { registerVoucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
@@ -59,28 +65,19 @@ declare module 'fastify' {
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Secret-bearing path segments never reach the logs. */
-function redactUrl(url: string): string {
-  return url.replace(/(\/invite\/|\/invitations\/)[^/?#]+/g, '$1[redacted]').replace(/\b(pgagt|pgpat)_[0-9A-Za-z_-]+/g, '$1_[redacted]');
-}
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, db } = deps;
+  const { config } = deps;
+  // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): every query of the services gets a span.
+  const tracing = config.otelEndpoint ? startTracing(config.otelEndpoint) : null;
+  const db = tracing ? { ...deps.db, kysely: deps.db.kysely.withPlugin(new QueryTracingPlugin(deps.db.dialect)) } : deps.db;
   const clock = deps.clock ?? systemClock;
-  const logger =
-    deps.logger ??
-    (config.logLevel === 'silent'
-      ? false
-      : {
-          level: config.logLevel,
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], censor: '[redacted]' },
-          serializers: {
-            req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
-          },
-        });
+  // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
+  const logger = secureLoggerOptions(deps.logger ?? loggerFor(config));
 
   const app = Fastify({
     logger,
+    // no line per request at info: see platform/observability/logging.ts
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     onProtoPoisoning: 'error',
@@ -95,18 +92,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  // before any route: @fastify/otel wraps each route as it is added
+  if (tracing) await tracing.instrument(app as unknown as FastifyInstance);
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app);
+  installRequestLog(app as unknown as FastifyInstance);
   installStrictInputs(app);
+  installJsonBodyParser(app);
 
+  const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels });
   const services = await createServices({
     config,
     db,
     clock,
     redis: deps.redis ?? null,
     onError: (err, what) => app.log.error({ err }, `${what} error`),
+    metrics,
+    onWarning: (message) => app.log.warn(message),
   });
   app.decorate('services', services);
+  metrics.gauge('partnergate_audit_backlog', 'Gateway access events waiting to be written', () => services.gateway.auditBuffer.pending);
+  metrics.gauge('partnergate_change_feed_lag_events', 'Change-feed rows committed that this instance has not applied yet', async () => Math.max(0, (await services.feed.head()) - services.feed.position));
+  installMetrics(app as unknown as FastifyInstance, metrics, config.metricsToken);
 
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
@@ -162,13 +169,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ session: [] }, { apiToken: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+    // audience tags, no lock on public routes, named responses, examples, the OAuth endpoints (api-reference.ts)
+    transform: transformRoute as never,
+    transformObject: transformDocument(OAUTH_MOUNT) as never,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  registerApiReference(app as unknown as FastifyInstance);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // ---- health ------------------------------------------------------------------------------
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (req, reply) => {
+  const Health = (status: string) => ({ 200: Type.Object({ status: Type.Literal(status) }, { title: status === 'ok' ? 'Health' : 'Readiness' }), 503: { $ref: 'Problem#' } });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: Health('ok') } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers', response: Health('ready') } }, async (req, reply) => {
     if (await db.ping()) return { status: 'ready' };
     return sendProblem(reply, req, platformErrors.service_unavailable('The database does not answer.'));
   });
@@ -198,7 +209,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, cacheControl: false });
   }
   app.setNotFoundHandler((req, reply) => {
-    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || req.url.startsWith('/.well-known');
+    // Partnergate's own paths (and the gateway's) answer problem+json, never the portal's HTML.
+    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || RESERVED_PATH_PREFIXES.some((p) => p !== '/assets' && (req.url === p || req.url.startsWith(p + '/') || req.url.startsWith(p + '?')));
     if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && hasWeb) {
       if (req.url.startsWith('/assets/')) return sendProblem(reply, req, platformErrors.not_found('No such file.'));
       reply.header('cache-control', 'no-cache');
@@ -230,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.identity.stopIndexes();
     await services.feed.stop();
     for (const c of services.redisClients) c.disconnect();
+    await tracing?.shutdown();
   }));
 
   return app as unknown as FastifyInstance;

@@ -2,15 +2,14 @@
  * Wires the services together, explicitly, from what buildApp was given. Nothing here reads
  * process.env or connects on import.
  */
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import { SecretHasher } from '../platform/crypto.ts';
 import { ChangeFeed } from '../platform/events/change-feed.ts';
-import type { RedisFactory } from '../platform/redis.ts';
+import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
-import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
+import { createRateLimiter, RateLimitStoreError, type RateLimitDecision, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
 import { AuthzService, RoleCatalog } from '../modules/authz/index.ts';
 import { Access, IdentityService } from '../modules/identity/index.ts';
@@ -24,6 +23,7 @@ import { createGatewayService, type GatewayService } from '../modules/gateway/in
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import type { Redis } from 'ioredis';
+import type { Metrics } from '../platform/observability/metrics.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -31,6 +31,10 @@ export interface ServiceDeps {
   clock: Clock;
   redis: RedisFactory | null;
   onError: (err: unknown, what: string) => void;
+  /** the app's Prometheus metrics (NO_METRICS when off) */
+  metrics?: Metrics;
+  /** something an operator should act on, though nothing failed (default: onError) */
+  onWarning?: (message: string) => void;
 }
 
 export interface Services {
@@ -86,26 +90,23 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
 
-  let loginLimiter: RateLimiterAbstract;
-  let appLimiter: RateLimiterAbstract;
+  // One limiter (one Redis connection, one failure policy) for every limit: gateway, agency
+  // tokens, partner applications, and the failure budgets of logins and client authentication.
   let rateLimitRedis: Redis | null = null;
   if (redis) {
-    const client = redis();
-    client.on('error', (e) => d.onError(e, 'redis'));
-    rateLimitRedis = client;
-    loginLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: `${config.redisKeyPrefix}login`, points: config.loginMaxAttempts, duration: config.loginWindowSec });
-    appLimiter = new RateLimiterRedis({ storeClient: client, keyPrefix: `${config.redisKeyPrefix}apply`, points: 10, duration: 3600 });
-  } else {
-    loginLimiter = new RateLimiterMemory({ keyPrefix: 'login', points: config.loginMaxAttempts, duration: config.loginWindowSec });
-    appLimiter = new RateLimiterMemory({ keyPrefix: 'apply', points: 10, duration: 3600 });
+    rateLimitRedis = redis();
+    rateLimitRedis.on('error', reportEvery(10_000, (e, n) => d.onError(e, `redis (${n} more errors since the last report)`)));
+    // Start-up waits (boundedly) for the connection, so the first requests are not refused for it.
+    await whenReady(rateLimitRedis, REDIS_CONNECT_TIMEOUT_MS);
   }
-
   const rateLimiter = createRateLimiter({
     clock,
     redis: rateLimitRedis,
     prefix: `${config.redisKeyPrefix}rl:`,
     failurePolicy: config.rateLimitRedisFailure,
+    timeoutMs: config.redisCommandTimeoutMs,
     onError: (e, info) => d.onError(e, `rate limiter (policy ${info.policy}, ${info.suppressed} more failures since the last report)`),
+    onReset: (info) => (d.onWarning ?? ((m) => d.onError(new Error(m), 'rate limiter')))(`Redis was reset (restarted without persistence, flushed, or keys evicted): this instance wrote back ${info.entries} rate-limit entries under ${info.keys} keys. Give Redis persistence and maxmemory-policy noeviction.`),
   });
 
   const identity = new IdentityService({
@@ -114,18 +115,20 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     feed,
     clock,
     hasher,
-    loginLimiter,
+    loginLimiter: rateLimiter,
     loginMaxAttempts: config.loginMaxAttempts,
+    loginWindowSec: config.loginWindowSec,
     sessionIdleTimeoutSec: config.sessionIdleTimeoutSec,
     sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
     scryptCost: config.scryptCost,
     publicUrl: config.publicUrl,
     onLimiterError: (e) => d.onError(e, 'login limiter'),
+    onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
-  const authz = new AuthzService({ db, feed, clock, roles });
+  const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
@@ -133,13 +136,15 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
   const applicationLimiter = async (ip: string | null) => {
+    let decision: RateLimitDecision;
     try {
-      await appLimiter.consume(`ip:${ip ?? 'unknown'}`);
-    } catch (r) {
-      const ms = (r as { msBeforeNext?: number }).msBeforeNext;
-      if (typeof ms !== 'number') throw r;
-      const retry = Math.max(1, Math.ceil(ms / 1000));
-      throw platformErrors.rate_limited(`Too many applications from this address. Try again in ${retry} seconds.`, { headers: { 'retry-after': String(retry) } });
+      decision = await rateLimiter.consume(`apply:ip:${ip ?? 'unknown'}`, 10, 3600_000);
+    } catch (err) {
+      if (!(err instanceof RateLimitStoreError)) throw err;
+      throw platformErrors.rate_limiter_unavailable('Applications cannot be counted right now, so none is accepted. Try again shortly.', { headers: { 'retry-after': '1' } });
+    }
+    if (!decision.allowed) {
+      throw platformErrors.rate_limited(`Too many applications from this address. Try again in ${decision.retryAfterSec} seconds.`, { headers: { 'retry-after': String(decision.retryAfterSec) } });
     }
   };
 
@@ -153,8 +158,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
-  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, redis, onError: d.onError });
-  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError });
+  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
   return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, gateway, apps, resold, oauth, redisClients };
 }

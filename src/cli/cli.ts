@@ -6,29 +6,73 @@
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
  *   db check                              does row-level security hold for the service's role?
+ *   help [command]                        the command list, or one command's usage, options and examples
+ * (and the commands modules contribute, extensions.ts)
  */
 import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { listenProblem, migrateAsOwner, openRuntime, wallReport } from './runtime.ts';
+import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, wallReport } from './runtime.ts';
 import { asSystem } from '../platform/db/db-context.ts';
-import { buildApp } from '../app/build-app.ts';
-import { seedDemo, describeWorld } from '../modules/demo/demo.seed.ts';
+import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
-import { CLI_EXTENSIONS } from './extensions.ts';
+import { systemClock } from '../platform/clock.ts';
+import { passwordProblem } from '../modules/identity/password-policy.ts';
 
-const USAGE = `Usage: partnergate <command>
+/**
+ * Where a command reads its settings and writes its output: the process's (src/main.ts), or a
+ * test's, which runs a command in its own process rather than spawning one. Extension commands
+ * write to the process's streams.
+ */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+}
 
-  serve [--demo]                         run Partnergate (applies migrations first)
-  migrate                                apply database migrations
-  admin create --email E --password P [--name N]
-                                         create (or promote) a platform SUPER_ADMIN
-  seed demo [--json]                     seed the demo world; print its logins
-  audit verify                           verify the audit log hash chain
-  db check                               check that row-level security holds for DATABASE_URL's role
-${CLI_EXTENSIONS.map((e) => e.usage).join('\n')}
-Settings come from the environment (see README); --config FILE reads a JSON config file.`;
+/**
+ * The whole command line to an exit code: what src/main.ts does with the process. A command that
+ * fails prints one line, `partnergate: <why>`, and exits 1 (a StartupError names the setting).
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await runCli(argv, io);
+  } catch (err) {
+    const e = err as Error;
+    io.err.write(`partnergate: ${e?.message ?? String(err)}\n`);
+    return 1;
+  }
+}
 
-export async function runCli(argv: string[]): Promise<number> {
+/** Every command's help: the built-in ones, then those modules contribute (imported only when needed). */
+async function commandHelp(): Promise<CommandHelp[]> {
+  const { CLI_EXTENSIONS } = await import('./extensions.ts');
+  const help = BUILTIN_HELP.filter((h) => h.command !== 'help');
+  for (const e of CLI_EXTENSIONS) {
+    const usage = e.usage.trim().split(/\s{2,}/)[0];
+    help.push({ command: e.command, ...(e.help ?? { summary: e.usage.trim().slice(usage.length).trim(), usage: [usage], description: e.usage.trim(), examples: [`partnergate ${usage}`] }) });
+  }
+  return [...help, BUILTIN_HELP.find((h) => h.command === 'help')!];
+}
+
+const usage = async () => formatGlobalHelp(await commandHelp());
+
+/** `help [command]`: 0 with the help on stdout, 2 for an unknown command. */
+async function printHelp(io: CliIo, command: string | undefined): Promise<number> {
+  if (!command) {
+    io.out.write(await usage());
+    return 0;
+  }
+  const h = (await commandHelp()).find((c) => c.command === command);
+  if (!h) {
+    io.err.write(`partnergate: unknown command ${command}\n\n${await usage()}`);
+    return 2;
+  }
+  io.out.write(formatCommandHelp(h));
+  return 0;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -44,25 +88,29 @@ export async function runCli(argv: string[]): Promise<number> {
     },
   });
   const [cmd, sub] = positionals;
-  if (values.help || !cmd) {
-    process.stdout.write(USAGE + '\n');
-    return cmd || values.help ? 0 : 2;
+  if (!cmd) {
+    (values.help ? io.out : io.err).write(await usage());
+    return values.help ? 0 : 2;
   }
+  // Before the settings are read: help needs none, and works with broken ones.
+  if (cmd === 'help') return printHelp(io, sub);
+  if (values.help) return printHelp(io, cmd);
   let config: Config;
   try {
-    config = loadConfig(process.env, {
+    config = loadConfig(io.env, {
       ...(values.config ? { CONFIG_FILE: values.config } : {}),
       ...(values.demo ? { DEMO: 'true' } : {}),
       // The CLI prints its own results; keep the service log quiet unless asked.
-      ...(cmd !== 'serve' && !process.env.LOG_LEVEL ? { LOG_LEVEL: 'silent' } : {}),
+      ...(cmd !== 'serve' && !io.env.LOG_LEVEL ? { LOG_LEVEL: 'silent' } : {}),
     });
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`partnergate: ${e.message}\n`);
+      io.err.write(`partnergate: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
+  if ((await commandHelp()).find((c) => c.command === cmd)?.needsInstallation) await requireInstallation(config);
 
   switch (cmd) {
     case 'serve':
@@ -71,7 +119,7 @@ export async function runCli(argv: string[]): Promise<number> {
       const rt = await openRuntime(config, { migrate: false });
       try {
         const r = await migrateAsOwner(rt.config, rt.db);
-        process.stdout.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+        io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
       } finally {
         await rt.db.close();
       }
@@ -79,21 +127,21 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'db': {
       if (sub !== 'check') {
-        process.stderr.write('usage: partnergate db check\n');
+        io.err.write('usage: partnergate db check\n');
         return 2;
       }
       const rt = await openRuntime(config, { migrate: false });
       try {
         if (rt.db.dialect !== 'postgres') {
-          process.stdout.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
+          io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
           return 0;
         }
         const problems = await wallReport(rt.db);
         if (problems.length === 0) {
-          process.stdout.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
+          io.out.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
           return 0;
         }
-        for (const p of problems) process.stdout.write(`row-level security does NOT hold: ${p}\n`);
+        for (const p of problems) io.out.write(`row-level security does NOT hold: ${p}\n`);
         return 1;
       } finally {
         await rt.db.close();
@@ -101,57 +149,73 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'admin': {
       if (sub !== 'create' || !values.email || !values.password) {
-        process.stderr.write('usage: partnergate admin create --email E --password P [--name N]\n');
+        io.err.write('usage: partnergate admin create --email E --password P [--name N]\n');
         return 2;
+      }
+      // refused before the database is opened and the app built
+      const weak = passwordProblem(values.password, values.email);
+      if (weak) {
+        io.err.write(`partnergate: The password ${weak}.\n`);
+        return 1;
       }
       return withApp(config, async (app) => {
         const r = await app.services.identity.ensureSuperAdmin(systemContext('cli-admin-create'), values.email!, values.name ?? 'Operator', values.password!);
-        process.stdout.write(`${r.created ? 'created' : 'promoted'} SUPER_ADMIN ${values.email} (${r.userId})\n`);
+        io.out.write(`${r.created ? 'created' : 'promoted'} SUPER_ADMIN ${values.email} (${r.userId})\n`);
         return 0;
       });
     }
     case 'seed': {
       if (sub !== 'demo') {
-        process.stderr.write('usage: partnergate seed demo [--json]\n');
+        io.err.write('usage: partnergate seed demo [--json]\n');
         return 2;
       }
       return withApp(config, async (app) => {
+        const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
         const world = await seedDemo(app.services);
-        process.stdout.write((values.json ? JSON.stringify(world, null, 2) : describeWorld(world)) + '\n');
+        io.out.write((values.json ? JSON.stringify(world, null, 2) : describeWorld(world)) + '\n');
         return 0;
       });
     }
     case 'audit': {
       if (sub !== 'verify') {
-        process.stderr.write('usage: partnergate audit verify\n');
+        io.err.write('usage: partnergate audit verify\n');
         return 2;
       }
-      return withApp(config, async (app) => {
-        const v = await app.services.audit.verify();
+      // the chain is read from the database alone: no app to build, no background work started
+      const rt = await openRuntime(config);
+      try {
+        const { AuditLog } = await import('../modules/audit/index.ts');
+        // the chain runs through every tenant's events: read as the system
+        const v = await asSystem(() => new AuditLog(rt.db, systemClock).verify());
         if (v.ok) {
-          process.stdout.write(`audit chain intact: ${v.checked} events verified\n`);
+          io.out.write(`audit chain intact: ${v.checked} events verified\n`);
           return 0;
         }
-        process.stdout.write(`audit chain BROKEN at seq ${v.brokenAtSeq}: ${v.reason} (${v.checked} events verified before it)\n`);
+        io.out.write(`audit chain BROKEN at seq ${v.brokenAtSeq}: ${v.reason} (${v.checked} events verified before it)\n`);
         return 1;
-      });
+      } finally {
+        await rt.db.close();
+      }
     }
     default: {
+      const { CLI_EXTENSIONS } = await import('./extensions.ts');
       const ext = CLI_EXTENSIONS.find((e) => e.command === cmd);
       if (ext) return ext.run({ config, sub, args: positionals.slice(2), values, withApp: (fn) => withApp(config, fn) });
-      process.stderr.write(`partnergate: unknown command ${cmd}\n\n${USAGE}\n`);
+      io.err.write(`partnergate: unknown command ${cmd}\n\n${await usage()}`);
       return 2;
     }
   }
 }
 
 /** CLI commands act as the system: every row is theirs to see (row-level security's 'system' context). */
-function withApp(config: Config, fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<number>): Promise<number> {
+function withApp(config: Config, fn: (app: FastifyInstance) => Promise<number>): Promise<number> {
   return asSystem(() => withAppAsSystem(config, fn));
 }
 
-async function withAppAsSystem(config: Config, fn: (app: Awaited<ReturnType<typeof buildApp>>) => Promise<number>): Promise<number> {
+async function withAppAsSystem(config: Config, fn: (app: FastifyInstance) => Promise<number>): Promise<number> {
   const rt = await openRuntime(config);
+  // imported when a command needs the app: a bad setting or an unknown command answers without it
+  const { buildApp } = await import('../app/build-app.ts');
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis, logger: false });
   try {
     await app.ready();
@@ -164,6 +228,13 @@ async function withAppAsSystem(config: Config, fn: (app: Awaited<ReturnType<type
 
 async function serve(config: Config): Promise<number> {
   const rt = await openRuntime(config);
+  try {
+    await checkListen(rt.config);
+  } catch (e) {
+    await rt.db.close();
+    throw e;
+  }
+  const { buildApp } = await import('../app/build-app.ts');
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
   // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
   for (const p of await wallReport(rt.db)) {
@@ -171,7 +242,10 @@ async function serve(config: Config): Promise<number> {
     process.stderr.write(`warning: row-level security does NOT hold: ${p} (see README, "The second wall")\n`);
   }
   let banner = '';
-  if (rt.config.demo) banner = describeWorld(await asSystem(() => seedDemo(app.services)));
+  if (rt.config.demo) {
+    const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
+    banner = describeWorld(await asSystem(() => seedDemo(app.services)));
+  }
   try {
     await app.listen({ port: rt.config.port, host: rt.config.host });
   } catch (e) {

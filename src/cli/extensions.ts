@@ -1,6 +1,7 @@
 /** Commands contributed by capability modules (e.g. `keys rotate`). */
 import type { Config } from '../config/config.ts';
 import type { FastifyInstance } from 'fastify';
+import type { CommandHelp } from './help.ts';
 import { gatewayCommand, upstreamCommand } from '../modules/gateway/gateway.cli.ts';
 import { keysCliExtension } from '../modules/oauth/keys.cli.ts';
 import { serviceAccountCli } from '../modules/authz/service-account.cli.ts';
@@ -8,7 +9,10 @@ import { appsCliExtension } from '../modules/apps/apps.cli.ts';
 
 export interface CliExtension {
   command: string;
+  /** its line(s) in the command list */
   usage: string;
+  /** `partnergate help <command>`; without it the usage line is all the help there is */
+  help?: Omit<CommandHelp, 'command'>;
   run(args: {
     config: Config;
     sub: string | undefined;

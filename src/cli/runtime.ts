@@ -1,10 +1,12 @@
 /** What every CLI command needs: config with a master secret, an open, migrated database. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import type { Config } from '../config/config.ts';
-import { openDatabase, type Db } from '../platform/db/database.ts';
+import { openDatabase, SQLITE_FILE, type Db } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { inspectRole, roleOfUrl, wallProblems } from '../platform/db/db-roles.ts';
 import { redisFactory, type RedisFactory } from '../platform/redis.ts';
@@ -26,6 +28,50 @@ export function withSecret(config: Config): Config {
     writeFileSync(file, secret + '\n', { mode: 0o600 });
   }
   return Object.freeze({ ...config, secretKey: secret });
+}
+
+/**
+ * The installation's secret for a command that must not make one up: SECRET_KEY, else an existing
+ * DATA_DIR/secret.key. A new secret would derive keys that match nothing the installation issued.
+ */
+export function existingSecret(config: Config): Config {
+  if (!config.secretKey && !existsSync(path.join(config.dataDir, 'secret.key'))) {
+    throw new StartupError('SECRET_KEY', `no installation secret: SECRET_KEY is not set and DATA_DIR ${config.dataDir} has no secret.key (set DATA_DIR to the installation's directory, or SECRET_KEY)`);
+  }
+  return withSecret(config);
+}
+
+/**
+ * A command that works on an existing installation refuses a DATA_DIR without its database (or
+ * a PostgreSQL database without Partnergate's schema) instead of creating an empty one — which
+ * would then, say, report an intact audit log of nothing.
+ */
+export async function requireInstallation(config: Config): Promise<void> {
+  if (config.databaseUrl) {
+    const migrated = await checkDatabase(config.databaseUrl);
+    if (!migrated) {
+      throw new StartupError('DATABASE_URL', `no Partnergate installation in the database at DATABASE_URL ${urlWithoutPassword(config.databaseUrl)} (it has no schema_migrations table); check DATABASE_URL, or run \`partnergate migrate\` to create one`);
+    }
+    return;
+  }
+  const file = path.join(config.dataDir, SQLITE_FILE);
+  const problem = !existsSync(file) ? `${SQLITE_FILE} is missing` : sqliteMigrated(file) ? null : `${SQLITE_FILE} has no Partnergate schema`;
+  if (problem) {
+    throw new StartupError('DATA_DIR', `no Partnergate database in DATA_DIR ${config.dataDir} (${problem}); set DATA_DIR to the installation's directory, or run \`partnergate migrate\` to create one`);
+  }
+}
+
+/** Read-only look for the migrations table: an empty or foreign file is no installation. */
+function sqliteMigrated(file: string): boolean {
+  let db: DatabaseSync | null = null;
+  try {
+    db = new DatabaseSync(file, { readOnly: true });
+    return db.prepare("select 1 from sqlite_master where type = 'table' and name = 'schema_migrations'").get() !== undefined;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
 }
 
 export interface Runtime {
@@ -53,7 +99,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
       throw e;
     }
   }
-  return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl) : null };
+  return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
 }
 
 /**
@@ -63,7 +109,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
 export async function migrateAsOwner(config: Config, serviceDb: Db): Promise<{ applied: string[] }> {
   const owner = config.databaseOwnerUrl ? openDatabase({ databaseUrl: config.databaseOwnerUrl, dataDir: config.dataDir, poolSize: 1 }) : null;
   try {
-    return await migrateToLatest(owner ?? serviceDb, { appRole: owner && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
+    return await migrateToLatest(owner ?? serviceDb, { secretKey: config.secretKey, appRole: owner && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
   } catch (e) {
     // The application role may read the migration table but not change the schema.
     if ((e as { cause?: { code?: string } }).cause?.code === '42501' && !config.databaseOwnerUrl) {
@@ -99,13 +145,17 @@ export class StartupError extends Error {
 
 const DB_CHECK_TIMEOUT_MS = 10_000;
 
-/** One connection and `select 1` before anything else, so a database that does not answer is named as such. */
-async function checkDatabase(url: string, setting = 'DATABASE_URL'): Promise<void> {
+/**
+ * One connection and a query before anything else, so a database that does not answer is named
+ * as such (by `setting`). Returns whether Partnergate's migrations table is there.
+ */
+async function checkDatabase(url: string, setting = 'DATABASE_URL'): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: DB_CHECK_TIMEOUT_MS, query_timeout: DB_CHECK_TIMEOUT_MS });
   client.on('error', () => {});
   try {
     await client.connect();
-    await client.query('select 1');
+    const r = await client.query<{ migrated: boolean }>("select to_regclass('schema_migrations') is not null as migrated");
+    return r.rows[0]?.migrated === true;
   } catch (e) {
     throw new StartupError(setting, `cannot reach PostgreSQL at ${setting} ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
   } finally {
@@ -149,5 +199,24 @@ export function listenProblem(err: unknown, config: Pick<Config, 'port' | 'host'
       return new StartupError('HOST', `cannot listen on ${at}: the name ${config.host} does not resolve (${code}; set HOST to an address of this machine)`, { cause: err });
     default:
       return null;
+  }
+}
+
+/**
+ * Bind PORT on HOST for a moment before the app is built: a port in use or a HOST that is not
+ * this machine's is named (listenProblem) in a fraction of a second rather than after the whole
+ * app was built. The real listen still reports what happens to change in between.
+ */
+export async function checkListen(config: Pick<Config, 'port' | 'host'>): Promise<void> {
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ port: config.port, host: config.host, exclusive: true }, resolve);
+    });
+  } catch (e) {
+    throw listenProblem(e, config) ?? e;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
   }
 }

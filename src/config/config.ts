@@ -55,6 +55,8 @@ export interface Config {
   rateLimitRedisFailure: 'refuse' | 'local';
   /** prefix of every Redis key and channel this installation uses */
   redisKeyPrefix: string;
+  /** How long a request waits for a Redis answer before the failure policy applies (see platform/redis.ts). */
+  redisCommandTimeoutMs: number;
   /** Per route class limits, requests per minute. */
   rateLimits: Record<string, number>;
   configFile: string | null;
@@ -68,6 +70,14 @@ export interface Config {
   gatewayAuditFlushMs: number;
   /** Worker threads that check access-token signatures for the gateway (0: its own thread does). */
   gatewayVerifyThreads: number;
+  /** Bearer token a Prometheus scrape of /metrics must send; null = metrics off (not collected, /metrics 404). */
+  metricsToken: string | null;
+  /** Partners with a label of their own in the gateway metrics (the rest count as `other`). */
+  metricsPartnerLabels: number;
+  /** Log lines as JSON, or human-readable (pino-pretty); auto = pretty when stdout is a terminal. */
+  logFormat: 'auto' | 'pretty' | 'json';
+  /** OTLP/HTTP collector base URL; null = tracing off. */
+  otelEndpoint: string | null;
 }
 
 export class ConfigError extends Error {
@@ -89,7 +99,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError('CONFIG_FILE', `${file} is not valid JSON (${(e as Error).message})`);
+    // Not the parser's message: it quotes the text around the error, which may be a secret.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new ConfigError('CONFIG_FILE', `${file} is not valid JSON${at ? ` (at character ${at})` : ''}`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError('CONFIG_FILE', `${file} must hold a JSON object`);
@@ -180,6 +192,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   if (gatewayAssertionSecret !== null && gatewayAssertionSecret.length < 32) {
     throw new ConfigError('GATEWAY_ASSERTION_SECRET', 'must be at least 32 characters (e.g. `openssl rand -base64 48`)');
   }
+  const metricsToken = raw('METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && (metricsToken.length < 16 || !/^[\x21-\x7e]+$/.test(metricsToken))) {
+    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces (e.g. `openssl rand -base64 32`)');
+  }
+  const logFormat = (raw('LOG_FORMAT') ?? 'auto') as Config['logFormat'];
+  if (!['auto', 'pretty', 'json'].includes(logFormat)) {
+    throw new ConfigError('LOG_FORMAT', `must be auto, pretty or json, got ${JSON.stringify(logFormat)}`);
+  }
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
   const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
 
@@ -221,6 +241,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     gatewayUpstreamTimeoutMs: int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     rateLimitRedisFailure,
     redisKeyPrefix,
+    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 100, 5, 10_000),
     rateLimits,
     configFile,
     scryptCost: int('SCRYPT_COST', 17, 10, 20),
@@ -229,6 +250,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     gatewayAuditFlushMs: int('GATEWAY_AUDIT_FLUSH_MS', 250, 10, 600_000),
     // One core stays the event loop's; the others may check signatures (at most 4 threads).
     gatewayVerifyThreads: int('GATEWAY_VERIFY_THREADS', Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
+    metricsToken,
+    metricsPartnerLabels: int('METRICS_PARTNER_LABELS', 50, 0, 10_000),
+    logFormat,
+    otelEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
@@ -264,12 +289,17 @@ export const SETTINGS: Record<string, string> = {
   GATEWAY_UPSTREAM_TIMEOUT_MS: 'Milliseconds the gateway waits for an upstream to start answering (and between body chunks) before 504 upstream_timeout (default 30000).',
   RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
   RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
-  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down.',
+  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down or does not answer within REDIS_COMMAND_TIMEOUT_MS. Applies to every limit: gateway, agency tokens, logins, OAuth client authentication, partner applications.',
+  REDIS_COMMAND_TIMEOUT_MS: 'Milliseconds a request waits for a Redis answer before RATE_LIMIT_REDIS_FAILURE applies (default 100); nothing waits for a reconnect. See "Running on PostgreSQL and Redis".',
   SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
   CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
   GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): what a crash can lose, and the window in which identical requests become one event.',
   GATEWAY_VERIFY_THREADS: 'Worker threads that check the signatures of access tokens the gateway has not seen yet, in batches, so a stream of new tokens uses more than one core (default: CPU cores − 1, at most 4; 0 = the gateway\'s own thread checks them).',
   GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
+  METRICS_TOKEN: 'Turns metrics on: Prometheus text at /metrics for scrapes sending `Authorization: Bearer <METRICS_TOKEN>` (≥ 16 characters). Unset (default): nothing is collected and /metrics answers 404.',
+  METRICS_PARTNER_LABELS: 'Partners that get a label of their own in the gateway decision metrics, in the order this instance first sees them; the rest count as `other` (default 50).',
+  LOG_FORMAT: 'auto (default: human-readable when stdout is a terminal, JSON otherwise) | pretty | json.',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318): turns OpenTelemetry tracing on, spans exported to <url>/v1/traces. Unset (default): no tracing.',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
 };
 
@@ -335,7 +365,7 @@ function isRateLimits(x: unknown): string | null {
  * (`/` is the portal root, so it clashes with everything); under /resources it may add its own
  * prefix beside or below the reference service's /resources/v1 (e.g. /resources/v1/crm).
  */
-export const RESERVED_PATH_PREFIXES = ['/api', '/oauth', '/embed', '/authz', '/docs', '/.well-known', '/assets', '/healthz', '/readyz', '/openapi.json'] as const;
+export const RESERVED_PATH_PREFIXES = ['/api', '/oauth', '/embed', '/authz', '/docs', '/.well-known', '/assets', '/healthz', '/readyz', '/openapi.json', '/metrics'] as const;
 const REFERENCE_PREFIX = '/resources/v1';
 /** The reference resource service's upstream name (its assertion key derives from it). */
 export const REFERENCE_UPSTREAM_NAME = 'reference-resources';

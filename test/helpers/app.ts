@@ -22,11 +22,12 @@ export interface TestApp {
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-export async function startTestApp(opts: { config?: Record<string, string>; clock?: Clock; redis?: boolean; listen?: boolean } = {}): Promise<TestApp> {
+/** `redisUrl`: a Redis of the test's own (test/helpers/own-redis.ts) instead of REDIS_URL. */
+export async function startTestApp(opts: { config?: Record<string, string>; clock?: Clock; redis?: boolean; redisUrl?: string; listen?: boolean } = {}): Promise<TestApp> {
   const testDb = await createTestDb();
-  const useRedis = opts.redis ?? !!process.env.REDIS_URL;
-  const config = testConfig({ ...(useRedis ? { REDIS_URL } : {}), ...opts.config }, testDb.dataDir);
-  const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
+  const redisUrl = opts.redisUrl ?? ((opts.redis ?? !!process.env.REDIS_URL) ? REDIS_URL : null);
+  const config = testConfig({ ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.config }, testDb.dataDir);
+  const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: redisUrl ? redisFactory(redisUrl, {}, { commandTimeoutMs: config.redisCommandTimeoutMs }) : null, logger: false });
   let url: string | null = null;
   if (opts.listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });

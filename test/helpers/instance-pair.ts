@@ -40,6 +40,8 @@ export interface InstancePairOptions {
   env?: Record<string, string>;
   /** settings for the processes only (e.g. RATE_LIMITS the setup app should not apply) */
   processEnv?: Env;
+  /** settings for instance two only (e.g. its own REDIS_KEY_PREFIX: deaf to the others' change-feed fan-out) */
+  twoEnv?: Env;
   /** builds, before the processes start, what they must find at start (e.g. a tenant and its admin) */
   before?: (world: World) => Promise<void>;
 }
@@ -51,8 +53,8 @@ export async function startInstancePair(o: InstancePairOptions): Promise<Instanc
   const publicUrl = `http://127.0.0.1:${p1}`;
   const shared = { DATABASE_URL: database.databaseUrl!, REDIS_URL, REDIS_KEY_PREFIX, PUBLIC_URL: publicUrl, ...o.env };
   const started: ServerProcess[] = [];
-  const serve = async (port: number) => {
-    const s = await startServer({ port, env: { ...shared, DATA_DIR: database.dataDir, ...o.processEnv } });
+  const serve = async (port: number, own: Env = {}) => {
+    const s = await startServer({ port, env: { ...shared, DATA_DIR: database.dataDir, ...o.processEnv, ...own } });
     started.push(s);
     return s;
   };
@@ -66,10 +68,23 @@ export async function startInstancePair(o: InstancePairOptions): Promise<Instanc
     await setup.ready();
     const world = new World(setup);
     await o.before?.(world);
-    const [one, two] = await Promise.all([serve(p1), serve(p2)]);
+    const [one, two] = await Promise.all([serve(p1), serve(p2, o.twoEnv)]);
     return { database, setup, world, one, two, publicUrl, t: { app: setup, services: setup.services, world } as unknown as TestApp, shared, serve, close };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/**
+ * A pair whose instance two hears nothing of the change feed's fan-out — its own REDIS_KEY_PREFIX,
+ * so its own pub/sub channel, and an outbox poll of an hour — so whatever it admits of what was
+ * made after it started, it found in the database itself: deterministic, not a race won or lost.
+ */
+export function startDeafPair(o: Omit<InstancePairOptions, 'twoEnv'>): Promise<InstancePair> {
+  return startInstancePair({
+    ...o,
+    env: { CHANGE_FEED_POLL_MS: '3600000', ...o.env },
+    twoEnv: { REDIS_KEY_PREFIX: `pgt:${process.pid}-${Date.now()}-${o.name}-deaf:` },
+  });
 }

@@ -5,7 +5,7 @@ export const FormConfigDto = Type.Object({
   allowed_voucher_types: Type.Array(Type.String(), { description: 'voucher types (GET /api/v1/voucher-types) the form may issue' }),
   intro_text: Type.String({ description: 'plain text shown above the form' }),
   rules_list: Type.Array(Type.String(), { description: 'plain-text rules listed under the form' }),
-});
+}, { title: 'AgencyFormConfig' });
 
 export const FormConfigBody = Strict({
   allowed_voucher_types: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50, description: 'at least one voucher type of the catalog' }),
@@ -23,7 +23,7 @@ export const AgencyDto = Type.Object({
   active_tokens: Type.Optional(Type.Integer()),
   total_tokens: Type.Optional(Type.Integer()),
   last_used_at: Type.Optional(Nullable(Type.String({ description: 'last use of any of its tokens' }))),
-});
+}, { title: 'Agency' });
 
 export const AgencyTokenDto = Type.Object({
   id: Type.String(),
@@ -38,12 +38,12 @@ export const AgencyTokenDto = Type.Object({
   last_used_at: Nullable(Type.String({ description: 'updated in batches, within a few seconds of use' })),
   rotated_at: Nullable(Type.String()),
   revoked_at: Nullable(Type.String()),
-});
+}, { title: 'AgencyToken' });
 
 export const AgencyTokenWithSecret = Type.Object({
   ...AgencyTokenDto.properties,
   token: Type.String({ description: 'the secret (pgagt_…): shown this once, stored only as a hash' }),
-});
+}, { title: 'AgencyTokenWithSecret' });
 
 export const TenantParams = Strict({ tenant_id: Id('tnt') });
 export const AgencyParams = Strict({ tenant_id: Id('tnt'), agency_id: Id('agy') });

@@ -47,7 +47,7 @@ export class AgenciesService {
 
   constructor(d: AgenciesDeps) {
     this.#d = d;
-    this.index = new AgencyTokenIndex(d.hasher);
+    this.index = new AgencyTokenIndex(d.hasher, { clock: d.clock, onError: (e) => d.onError?.(e, 'agency token lookup') });
     this.usage = new AgencyUsageRecorder(d.db, { flushIntervalMs: d.usageFlushIntervalMs, onError: (e) => d.onError?.(e, 'agency token usage') });
   }
 

@@ -124,7 +124,7 @@ export const EmbedVoucherDto = Type.Object({
   expires_at: Nullable(Type.String()),
   created_at: Type.String(),
   redeemed_at: Nullable(Type.String()),
-});
+}, { title: 'EmbedVoucher' });
 
 export function toEmbedVoucherDto(v: VoucherRow, now: string) {
   return {
@@ -162,7 +162,7 @@ const FormDto = Type.Object({
     ),
   }),
   rate_limit: Type.Object({ limit: Type.Integer(), window_seconds: Type.Integer() }),
-});
+}, { title: 'EmbedForm' });
 
 const NoQuery = Strict({});
 const security = [{ agencyToken: [] }];
@@ -213,7 +213,7 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
     const challenge = (error?: string) => ({ headers: { 'www-authenticate': `Bearer realm="partnergate-embed"${error ? `, error="${error}"` : ''}` } });
     if (bearer === null) throw E.agency_token_required('Send the form token in the Authorization header: "Bearer pgagt_…".', challenge());
     if (bearer === '') throw E.agency_token_invalid('The Authorization header must be "Bearer <token>".', challenge('invalid_request'));
-    const v = agencies.index.verify(bearer);
+    const v = await agencies.index.authenticate(bearer);
     if (!v.ok) throw E[v.code](v.detail, v.code.startsWith('agency_token') ? challenge('invalid_token') : undefined);
     req.agency = v.principal;
     // the token's tenant is the only one this request's statements may touch (row-level security)

@@ -10,6 +10,15 @@ import { resetDemoSecrets } from './apps.demo.ts';
 export const appsCliExtension: CliExtension = {
   command: 'apps',
   usage: `  apps reset-demo-secret [--json]        give the demo apps their derived client secret back (after a rotation)`,
+  help: {
+    summary: 'give the demo apps their derived client secret back',
+    usage: ['apps reset-demo-secret [--json]'],
+    description:
+      'The demo apps’ client secrets derive from SECRET_KEY, so `seed demo --json` and the sample partner app know them. After an owner rotated one in the portal or the API, this puts the derived secret back and prints it.',
+    options: [['--json', 'print the apps and secrets as JSON']],
+    examples: ['partnergate apps reset-demo-secret', 'partnergate apps reset-demo-secret --json'],
+    needsInstallation: true,
+  },
   async run({ sub, values, withApp }) {
     if (sub !== 'reset-demo-secret') {
       process.stderr.write('usage: partnergate apps reset-demo-secret [--json]\n');

@@ -16,7 +16,7 @@ import type { Services } from '../../app/services.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { DemoWorld } from '../demo/demo.seed.ts';
 import { CLIENT_SECRET_PREFIX, type AppInput } from './apps.service.ts';
-import { TOKEN_EXCHANGE_GRANT } from './app-scopes.ts';
+import { SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT } from './app-scopes.ts';
 
 export const SAMPLE_APP_PATH = '/sample-partner-app';
 
@@ -119,7 +119,7 @@ export async function demoAppSecrets(s: Pick<Services, 'apps' | 'partners' | 'ha
     const partner = await s.partners.findBySlug(partnerSlug);
     if (!partner) continue;
     const app = (await s.apps.list(partner.id)).find((a) => a.name === input.name);
-    if (!app || app.token_endpoint_auth_method !== 'client_secret_basic') continue;
+    if (!app || !SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) continue;
     const secret = demoClientSecret(s.config.secretKey, partnerSlug);
     out.push({ partner_slug: partnerSlug, client_id: app.id, client_secret: secret, current: app.secret_hash !== null && constantTimeEqual(app.secret_hash, s.hasher.hash(secret)) });
   }

@@ -5,6 +5,9 @@ const Uri = Type.String({ minLength: 1, maxLength: 2000 });
 const GrantTypeSchema = Type.Union(GRANT_TYPES.map((g) => Type.Literal(g)));
 const ScopeSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z*][a-z0-9_.*]*$' });
 
+const AuthMethodSchema = Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')], {
+  description: 'how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks',
+});
 const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
 const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
 
@@ -18,18 +21,18 @@ export const AppDto = Type.Object({
   redirect_uris: Type.Array(Type.String()),
   grant_types: Type.Array(Type.String()),
   scopes: Type.Array(Type.String()),
-  token_endpoint_auth_method: Type.String(),
+  token_endpoint_auth_method: AuthMethodSchema,
   jwks: Nullable(Type.Unknown()),
   secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
   secret_rotated_at: Nullable(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),
-});
+}, { title: 'App' });
 
 export const AppWithSecret = Type.Object({
   app: AppDto,
   client_secret: Nullable(Type.String({ description: 'shown once; store it now (null for private_key_jwt apps)' })),
-});
+}, { title: 'AppWithSecret' });
 
 export const AppParams = Strict({ partner_id: Id('ptr'), app_id: Id('app') });
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
@@ -41,7 +44,7 @@ export const CreateAppBody = Strict({
   redirect_uris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
   grant_types: Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 }),
   scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 }),
-  token_endpoint_auth_method: Type.Optional(Type.Union([Type.Literal('client_secret_basic'), Type.Literal('private_key_jwt')])),
+  token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
 });
 
@@ -52,10 +55,11 @@ export const UpdateAppBody = Strict({
   redirect_uris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
   grant_types: Type.Optional(Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 })),
   scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 })),
+  token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
 });
 
-export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) });
+export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) }, { title: 'Scope' });
 
 // ---- resold end-customer tenants (wholesale) ----------------------------------------------------
 
@@ -75,7 +79,7 @@ export const ResoldTenantDto = Type.Object({
   bill_to_ban: Nullable(Type.String({ description: "the wholesaler's account number billed for this customer" })),
   billing_accounts: Type.Array(Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String() })),
   created_at: Type.String(),
-});
+}, { title: 'ResoldTenant' });
 
 export const CreatedResoldTenant = Type.Object({
   resold: ResoldTenantDto,

@@ -22,7 +22,7 @@ import type { DelegationsService } from '../delegations/index.ts';
 import type { PartnersService } from '../partners/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { appErrors as E } from './apps.errors.ts';
-import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, resourceScopeCatalog, type GrantType, type ScopeInfo } from './app-scopes.ts';
+import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import * as repo from './apps.repo.ts';
 
@@ -49,11 +49,11 @@ export interface AppInput {
   redirect_uris?: string[];
   grant_types: GrantType[];
   scopes: string[];
-  token_endpoint_auth_method?: 'client_secret_basic' | 'private_key_jwt';
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
   jwks?: { keys: Record<string, unknown>[] } | null;
 }
 
-export type AppPatch = Partial<Omit<AppInput, 'token_endpoint_auth_method'>>;
+export type AppPatch = Partial<AppInput>;
 
 /** Which capabilities allow each grant type (any one of them). */
 export const GRANT_CAPABILITIES: Record<GrantType, readonly string[]> = {
@@ -202,9 +202,9 @@ export class AppsService {
     return u.href;
   }
 
-  #validateJwks(method: 'client_secret_basic' | 'private_key_jwt', jwks: AppInput['jwks']): string | null {
-    if (method === 'client_secret_basic') {
-      if (jwks) throw E.app_jwks_invalid('Only private_key_jwt apps register keys.', { fields: [{ pointer: '/body/jwks', detail: 'not used by client_secret_basic' }] });
+  #validateJwks(method: TokenEndpointAuthMethod, jwks: AppInput['jwks']): string | null {
+    if (method !== 'private_key_jwt') {
+      if (jwks) throw E.app_jwks_invalid('Only private_key_jwt apps register keys.', { fields: [{ pointer: '/body/jwks', detail: `not used by ${method}` }] });
       return null;
     }
     if (!jwks || jwks.keys.length === 0) throw E.app_jwks_invalid('A private_key_jwt app registers its public keys in jwks.', { fields: [{ pointer: '/body/jwks', detail: 'required' }] });
@@ -228,7 +228,7 @@ export class AppsService {
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
       const method = input.token_endpoint_auth_method ?? 'client_secret_basic';
       const now = this.#now();
-      const secret = method === 'client_secret_basic' ? (opts.secret ?? newSecret(CLIENT_SECRET_PREFIX)) : null;
+      const secret = SECRET_AUTH_METHODS.includes(method) ? (opts.secret ?? newSecret(CLIENT_SECRET_PREFIX)) : null;
       const app: repo.AppRow = {
         id: newId('app'),
         partner_id: partnerId,
@@ -280,6 +280,16 @@ export class AppsService {
       if (patch.scopes !== undefined || patch.grant_types !== undefined) {
         next.scopes = JSON.stringify(this.#validateScopes(patch.scopes ?? (JSON.parse(app.scopes) as string[]), grantTypes));
       }
+      if (patch.token_endpoint_auth_method !== undefined && patch.token_endpoint_auth_method !== app.token_endpoint_auth_method) {
+        // Between the two secret methods only: the secret stays. A switch to or from keys would
+        // leave the app without a credential or with one the owner never saw.
+        if (!SECRET_AUTH_METHODS.includes(patch.token_endpoint_auth_method) || !SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
+          throw E.app_auth_method_change_refused(`The app uses ${app.token_endpoint_auth_method}; it can switch between client_secret_basic and client_secret_post only. Register a new app to change to or from private_key_jwt.`, {
+            fields: [{ pointer: '/body/token_endpoint_auth_method', detail: 'only between client_secret_basic and client_secret_post' }],
+          });
+        }
+        next.token_endpoint_auth_method = patch.token_endpoint_auth_method;
+      }
       if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
       if (Object.keys(changes).length === 0) return app;
@@ -300,7 +310,7 @@ export class AppsService {
   async rotateSecret(ctx: RequestContext, partnerId: string, appId: string, opts: { secret?: string; reason?: string } = {}): Promise<{ app: repo.AppRow; secret: string }> {
     return this.#write(async (trx) => {
       const app = await this.#loadForWrite(trx, partnerId, appId);
-      if (app.token_endpoint_auth_method !== 'client_secret_basic') throw E.app_secret_not_applicable();
+      if (!SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) throw E.app_secret_not_applicable();
       const secret = opts.secret ?? newSecret(CLIENT_SECRET_PREFIX);
       const now = this.#now();
       const patch = { secret_hash: this.#d.hasher.hash(secret), secret_hint: secretHint(secret), secret_rotated_at: now, updated_at: now };

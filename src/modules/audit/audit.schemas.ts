@@ -22,7 +22,7 @@ export const AuditEventDto = Type.Object({
   user_agent: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
-});
+}, { title: 'AuditEvent' });
 
 const common = {
   action: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z_]+(\\.[a-z_]+)*(\\.\\*)?$', description: 'exact action, or a prefix ending in .*' })),

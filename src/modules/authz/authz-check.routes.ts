@@ -64,13 +64,13 @@ const CheckResult = Type.Object({
   tenant_id: Nullable(Type.String()),
   delegation_id: Nullable(Type.String()),
   ban_ids: Nullable(Type.Array(Type.String(), { description: 'billing accounts the access covers; null = all' })),
-});
+}, { title: 'AuthzDecision' });
 
 const ExplainResult = Type.Object({
   ...CheckResult.properties,
   checks: Type.Array(Type.Object({ check: Type.String(), passed: Type.Boolean(), detail: Type.String() }), { description: 'every check, in the order the engine made them' }),
   effective_permissions: Type.Array(Type.String(), { description: 'every catalog permission the principal holds on the target' }),
-});
+}, { title: 'AuthzExplanation' });
 
 function toResult(d: Decision) {
   return {

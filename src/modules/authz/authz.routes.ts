@@ -9,7 +9,7 @@ const RoleDto = Type.Object({
   name: Type.String(),
   description: Type.String(),
   grants: Type.Array(Type.String()),
-});
+}, { title: 'Role' });
 
 export function registerCatalogRoutes(app: App, d: { access: Access }): void {
   app.get(

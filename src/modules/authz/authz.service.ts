@@ -4,6 +4,8 @@
  * permissions. Nothing here reads the database after load(): the feed handler does, off the
  * request path.
  */
+import type { Metrics } from '../../platform/observability/metrics.ts';
+import { endSpan, startSpan, tracingEnabled } from '../../platform/observability/tracing.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -23,6 +25,8 @@ export interface AuthzServiceDeps {
   feed: ChangeFeed;
   clock: Clock;
   roles: RoleCatalog;
+  /** decide() latency, one call in SAMPLE_EVERY */
+  metrics?: Metrics;
 }
 
 export class AuthzService {
@@ -61,7 +65,14 @@ export class AuthzService {
   }
 
   decide(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Decision {
-    return decide(this.snapshot, principal, action, target, now);
+    const m = this.#d.metrics;
+    if ((m === undefined || !m.enabled) && !tracingEnabled()) return decide(this.snapshot, principal, action, target, now);
+    const span = startSpan('authz.decide', action === null ? undefined : { 'partnergate.permission': action });
+    const t0 = m?.decideStart() ?? -1;
+    const d = decide(this.snapshot, principal, action, target, now);
+    m?.decideEnd(t0);
+    endSpan(span, d.allow ? null : d.code);
+    return d;
   }
 
   explain(principal: AuthzPrincipal, action: string | null, target: AuthzTarget = {}, now: number = this.now()): Explanation {

@@ -12,6 +12,15 @@ import type { Principal } from '../../platform/http/principal.ts';
 export const serviceAccountCli: CliExtension = {
   command: 'service-account',
   usage: '  service-account create --email E [--name N]   a RESOURCE_SERVICE account for authz/check; prints its API token once',
+  help: {
+    summary: 'create an account for a resource service that asks the decision engine',
+    usage: ['service-account create --email E [--name N]'],
+    description:
+      'Creates a user with the platform role RESOURCE_SERVICE, which can call POST /api/v1/authz/check and /explain and nothing else, and prints its API token once (only its hash is stored).',
+    options: [['--email E', 'the account’s email (required)'], ['--name N', 'display name (default: the email’s local part)']],
+    examples: ['partnergate service-account create --email billing-service@example.com --name "Billing service"'],
+    needsInstallation: true,
+  },
   async run({ sub, values, withApp }) {
     const email = typeof values.email === 'string' ? values.email.trim().toLowerCase() : '';
     if (sub !== 'create' || !/^[^@\s]+@[^@\s]+$/.test(email)) {

@@ -47,7 +47,7 @@ export const DelegationDto = Type.Object({
   ),
   created_at: Type.String(),
   updated_at: Type.String(),
-});
+}, { title: 'Delegation' });
 
 export const DelegationPage = Type.Object({ data: Type.Array(DelegationDto), next_cursor: Nullable(Type.String()) });
 
@@ -88,7 +88,7 @@ export const PartnerDelegationParams = Strict({ partner_id: Id('ptr'), delegatio
 export const DelegationParams = Strict({ delegation_id: Id('dlg') });
 export const CustomerParams = Strict({ tenant_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 
-export const InviteCodeDto = Type.Object({ invite_code: Nullable(Type.String({ description: 'give it to a partner so it can request a link' })) });
+export const InviteCodeDto = Type.Object({ invite_code: Nullable(Type.String({ description: 'give it to a partner so it can request a link' })) }, { title: 'InviteCode' });
 
 /** Seed 001's limited tenant view: what a partner may see of a customer. */
 export const CustomerTenant = Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), status: Type.String(), tier: Type.String(), created_at: Type.String() });
@@ -112,4 +112,4 @@ export const ContextDto = Type.Object({
   role: Nullable(Type.String()),
   ban_ids: Nullable(Type.Array(Type.String(), { description: 'null: every billing account of the tenant' })),
   permissions: Type.Array(Type.String()),
-});
+}, { title: 'ActiveTenantContext' });

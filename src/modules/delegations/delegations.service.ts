@@ -77,6 +77,14 @@ export interface DelegationsDeps {
 
 export type Side = 'tenant' | 'partner' | 'operator';
 
+/** Who revokes (the side, and the tenant or partner the delegation must belong to) and why. */
+export interface RevokeBy {
+  side: Side;
+  tenantId?: string;
+  partnerId?: string;
+  reason: string;
+}
+
 const DAY_MS = 86_400_000;
 
 export class DelegationsService {
@@ -407,9 +415,26 @@ export class DelegationsService {
    * this). A requested link is withdrawn the same way. Takes effect on the very next request: the
    * feed row reaches every instance's snapshot.
    */
-  async revokeDelegation(trx: Tx, ctx: RequestContext, id: string, by: { side: Side; tenantId?: string; partnerId?: string; reason: string }): Promise<repo.DelegationRow> {
+  async revokeDelegation(trx: Tx, ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow> {
     const d = await this.#load(trx, id, { tenantId: by.tenantId, partnerId: by.partnerId });
     if (d.status !== 'active' && d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be revoked.`);
+    return this.#revoke(trx, ctx, d, by);
+  }
+
+  /**
+   * Revoke inside the caller's transaction if the delegation is still open; one that has ended
+   * already (revoked, expired, rejected) stays as it is and null is returned. For the paths that
+   * end access as a consequence of something else — a grant revoked twice, two disconnects
+   * racing: ending what has ended is a no-op, not an error. Decided on the row read inside the
+   * transaction (under the write lock), not on an earlier read.
+   */
+  async revokeDelegationIfOpen(trx: Tx, ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow | null> {
+    const d = await this.#load(trx, id, { tenantId: by.tenantId, partnerId: by.partnerId });
+    if (d.status !== 'active' && d.status !== 'requested') return null;
+    return this.#revoke(trx, ctx, d, by);
+  }
+
+  #revoke(trx: Tx, ctx: RequestContext, d: repo.DelegationRow, by: RevokeBy): Promise<repo.DelegationRow> {
     const now = this.#now().toISOString();
     return this.#update(trx, ctx, d, { status: 'revoked', revoked_by: ctx.actor.userId, revoked_at: now, revoke_reason: by.reason, renewal_ends_at: null }, 'delegation.revoked', {
       side: by.side,
@@ -418,8 +443,13 @@ export class DelegationsService {
     });
   }
 
-  revoke(ctx: RequestContext, id: string, by: { side: Side; tenantId?: string; partnerId?: string; reason: string }): Promise<repo.DelegationRow> {
+  revoke(ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow> {
     return this.#write((trx) => this.revokeDelegation(trx, ctx, id, by));
+  }
+
+  /** revokeDelegationIfOpen in a transaction of its own: null when the delegation had ended already. */
+  revokeIfOpen(ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow | null> {
+    return this.#write((trx) => this.revokeDelegationIfOpen(trx, ctx, id, by));
   }
 
   /** The tenant edits what an open delegation allows: overrides and covered BANs. */

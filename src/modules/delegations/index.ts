@@ -12,6 +12,7 @@ export {
   type DelegationsDeps,
   type Overrides,
   type Side,
+  type RevokeBy,
   type DelegationRow,
   type DelegationView,
   type DelegationStatus,

@@ -25,58 +25,28 @@
  * HMAC rather than a JWS: one keyed hash per request on both sides (~2 µs), and the parties
  * share the key anyway. Pure: time is an argument.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { HmacSha256Key } from '../../platform/crypto.ts';
+// The upstream's side of the format — the headers, the identity, verification, the body check — lives in the
+// package resource services use (packages/upstream-verifier), so there is one verifier; this file signs.
+import {
+  ASSERTION_HEADER,
+  CONTENT_SHA256_HEADER,
+  IDENTITY_HEADERS,
+  UNSIGNED_PAYLOAD,
+  contentSha256,
+  verifyAssertionWith,
+  type AssertionCheck,
+  type GatewayIdentity,
+} from '../../../packages/upstream-verifier/src/index.ts';
+
+export { ASSERTION_HEADER, CONTENT_SHA256_HEADER, IDENTITY_HEADERS, UNSIGNED_PAYLOAD, checkBody, contentSha256, parseUpstreamKey } from '../../../packages/upstream-verifier/src/index.ts';
+export type { AssertionCheck, BodyCheck, GatewayIdentity } from '../../../packages/upstream-verifier/src/index.ts';
 
 export const IDENTITY_HEADER_PREFIX = 'x-partnergate-';
 
-/** Every identity header, in the order they are signed. */
-export const IDENTITY_HEADERS = {
-  requestId: 'x-partnergate-request-id',
-  partnerId: 'x-partnergate-partner-id',
-  userId: 'x-partnergate-user-id',
-  clientId: 'x-partnergate-client-id',
-  tenantId: 'x-partnergate-tenant-id',
-  ban: 'x-partnergate-ban',
-  bans: 'x-partnergate-bans',
-  billTo: 'x-partnergate-bill-to',
-  delegationId: 'x-partnergate-delegation-id',
-  scopes: 'x-partnergate-scopes',
-  persona: 'x-partnergate-persona',
-  permission: 'x-partnergate-permission',
-} as const;
-
-export const ASSERTION_HEADER = 'x-partnergate-assertion';
-/** hex SHA-256 of the request body the assertion binds (or UNSIGNED_PAYLOAD) */
-export const CONTENT_SHA256_HEADER = 'x-partnergate-content-sha256';
-/** the signer did not see the body (forward-auth without Content-Digest) */
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
 type Field = keyof typeof IDENTITY_HEADERS;
 const FIELDS = Object.keys(IDENTITY_HEADERS) as Field[];
-
-/** The verified identity of a request, as the gateway forwards it. */
-export interface GatewayIdentity {
-  requestId: string;
-  partnerId: string | null;
-  /** the acting user (a person, or the user behind an app token) */
-  userId: string | null;
-  /** the acting partner app (OAuth client), when an app acts */
-  clientId: string | null;
-  tenantId: string | null;
-  /** the billing account the request names, when it names one */
-  ban: string | null;
-  /** billing account ids the access covers; null = every account of the tenant */
-  bans: readonly string[] | null;
-  /** the BAN charged for what the request orders (wholesaler: its own) */
-  billTo: string | null;
-  delegationId: string | null;
-  scopes: readonly string[] | null;
-  persona: string | null;
-  /** the permission the route needed and the decision granted */
-  permission: string | null;
-}
 
 /** Header values of an identity (absent = null). `bans` is `*` for every account, `-` for none. */
 export function identityHeaderValues(id: GatewayIdentity): Record<string, string> {
@@ -114,19 +84,9 @@ export function deriveUpstreamKey(assertionSecret: string, upstreamName: string)
   return createHmac('sha256', assertionSecret).update('partnergate:upstream-key:v1:' + upstreamName).digest();
 }
 
-/** The printed form of an upstream key (base64url, 43 characters) and back. */
+/** The printed form of an upstream key (base64url, 43 characters); parseUpstreamKey reads it back. */
 export function formatUpstreamKey(key: Buffer): string {
   return key.toString('base64url');
-}
-export function parseUpstreamKey(text: string): Buffer {
-  const t = text.trim();
-  if (!/^[A-Za-z0-9_-]{43}$/.test(t)) throw new Error('an upstream key is 43 base64url characters (partnergate gateway upstream-key <name>)');
-  return Buffer.from(t, 'base64url');
-}
-
-/** The hex SHA-256 of a body, as x-partnergate-content-sha256 carries it. */
-export function contentSha256(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('hex');
 }
 
 /**
@@ -246,30 +206,7 @@ function put(out: string[], name: string, v: string | null): string {
   return v;
 }
 
-export type AssertionCheck =
-  | {
-      ok: true;
-      identity: GatewayIdentity;
-      /** the hex SHA-256 the body must have; '' = no body; UNSIGNED-PAYLOAD = the signer did not see it */
-      content: string;
-    }
-  | { ok: false; reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' };
-
-export type BodyCheck = null | 'body_mismatch' | 'body_unsigned';
-
-/**
- * Hold a received body to the digest the assertion signed. A body where the assertion said
- * "none", or whose SHA-256 differs, is refused; UNSIGNED-PAYLOAD passes only when the upstream
- * accepts unbound bodies (a forward-auth deployment whose clients send no Content-Digest).
- */
-export function checkBody(content: string, body: Buffer | null, opts: { acceptUnsigned: boolean }): BodyCheck {
-  if (content === UNSIGNED_PAYLOAD) return opts.acceptUnsigned || body === null || body.length === 0 ? null : 'body_unsigned';
-  const got = body === null || body.length === 0 ? '' : contentSha256(body);
-  if (got.length !== content.length) return 'body_mismatch';
-  return timingSafeEqual(Buffer.from(got), Buffer.from(content)) ? null : 'body_mismatch';
-}
-
-/** Verify the assertion and the identity headers of an incoming request (the upstream side). */
+/** Verify the assertion and the identity headers of an incoming request (the upstream side), with this key's precomputed MAC. */
 export function verifyAssertion(
   key: Buffer,
   headers: Record<string, string | string[] | undefined>,
@@ -278,43 +215,5 @@ export function verifyAssertion(
   nowMs: number,
   maxAgeSec = 60,
 ): AssertionCheck {
-  const a = headers[ASSERTION_HEADER];
-  if (a === undefined) return { ok: false, reason: 'missing' };
-  if (typeof a !== 'string') return { ok: false, reason: 'malformed' };
-  const m = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(a);
-  if (!m) return { ok: false, reason: 'malformed' };
-  const ts = Number(m[1]);
-  const raw: Record<string, string> = {};
-  for (const f of FIELDS) {
-    const v = headers[IDENTITY_HEADERS[f]];
-    if (Array.isArray(v)) return { ok: false, reason: 'malformed' };
-    raw[f] = v ?? '';
-  }
-  const c = headers[CONTENT_SHA256_HEADER];
-  if (c !== undefined && (typeof c !== 'string' || (c !== UNSIGNED_PAYLOAD && !SHA256_HEX.test(c)))) return { ok: false, reason: 'malformed' };
-  const content = c ?? '';
-  const expected = macFor(key).digest(canonical(ts, method, path, (f) => raw[f], content));
-  const got = Buffer.from(m[2], 'base64url');
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, reason: 'bad_signature' };
-  const age = nowMs / 1000 - ts;
-  if (age > maxAgeSec || age < -maxAgeSec) return { ok: false, reason: 'expired' };
-  const n = (f: Field) => (raw[f] === '' ? null : raw[f]);
-  return {
-    ok: true,
-    content,
-    identity: {
-      requestId: raw.requestId,
-      partnerId: n('partnerId'),
-      userId: n('userId'),
-      clientId: n('clientId'),
-      tenantId: n('tenantId'),
-      ban: n('ban'),
-      bans: raw.bans === '' || raw.bans === '*' ? null : raw.bans === '-' ? [] : raw.bans.split(','),
-      billTo: n('billTo'),
-      delegationId: n('delegationId'),
-      scopes: raw.scopes === '' ? null : raw.scopes.split(' '),
-      persona: n('persona'),
-      permission: n('permission'),
-    },
-  };
+  return verifyAssertionWith((text) => macFor(key).digest(text), headers, method, path, nowMs, maxAgeSec);
 }

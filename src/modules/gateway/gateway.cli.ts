@@ -9,7 +9,7 @@
  *    upstream's name, so the upstream's host never holds the master secret.
  */
 import type { CliExtension } from '../../cli/extensions.ts';
-import { listenProblem, withSecret } from '../../cli/runtime.ts';
+import { existingSecret, listenProblem } from '../../cli/runtime.ts';
 import { REFERENCE_UPSTREAM_NAME } from '../../config/config.ts';
 import { buildUpstreamApp } from '../resources/index.ts';
 import { formatUpstreamKey } from './assertion.ts';
@@ -18,6 +18,14 @@ import { referenceBodyCheck, upstreamAuthenticator, upstreamKeyFor } from './gat
 export const upstreamCommand: CliExtension = {
   command: 'upstream',
   usage: '  upstream serve                         run only the reference resource service (the gateway upstream) on PORT',
+  help: {
+    summary: 'run only the reference resource service',
+    usage: ['upstream serve'],
+    description:
+      'Runs the reference resource service (customers’ orders, invoices, tickets, …) alone on HOST:PORT, as the gateway’s upstream on its own host. It shares the installation’s database and verifies the gateway assertion with its own upstream key. Point the gateway at it with RESOURCES_UPSTREAM_URL.',
+    examples: ['PORT=4000 partnergate upstream serve'],
+    needsInstallation: true,
+  },
   async run({ config, sub, withApp }) {
     if (sub !== 'serve') {
       process.stderr.write('usage: partnergate upstream serve\n');
@@ -56,6 +64,13 @@ export const upstreamCommand: CliExtension = {
 export const gatewayCommand: CliExtension = {
   command: 'gateway',
   usage: '  gateway upstream-key <name>            print the key an upstream verifies the gateway assertion with (its GATEWAY_ROUTES name, or reference-resources)',
+  help: {
+    summary: 'print the key an upstream verifies the gateway assertion with',
+    usage: ['gateway upstream-key <name>'],
+    description:
+      'Prints the key one upstream (its GATEWAY_ROUTES name, or reference-resources) uses to verify the gateway’s signed assertion. It derives from GATEWAY_ASSERTION_SECRET (default: from the installation’s SECRET_KEY) and the name, so the upstream’s host never holds the master secret.',
+    examples: ['partnergate gateway upstream-key reference-resources', 'partnergate gateway upstream-key billing'],
+  },
   async run({ config, sub, args, values }) {
     const name = args[0] ?? (typeof values.name === 'string' ? values.name : undefined);
     if (sub !== 'upstream-key' || !name || args.length > 1) {
@@ -68,7 +83,7 @@ export const gatewayCommand: CliExtension = {
       process.stderr.write(`partnergate: no upstream is named ${JSON.stringify(name)} (known: ${known.join(', ')})\n`);
       return 2;
     }
-    process.stdout.write(formatUpstreamKey(upstreamKeyFor(config.gatewayAssertionSecret ? config : withSecret(config), name)) + '\n');
+    process.stdout.write(formatUpstreamKey(upstreamKeyFor(config.gatewayAssertionSecret ? config : existingSecret(config), name)) + '\n');
     return 0;
   },
 };

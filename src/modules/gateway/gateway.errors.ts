@@ -7,4 +7,6 @@ export const gatewayErrors = defineErrors('gateway', {
   audit_backlog_full: { status: 503, title: 'Access events cannot be recorded right now' },
   ban_ambiguous: { status: 400, title: 'The request names more than one billing account' },
   forward_auth_request_invalid: { status: 400, title: 'The forward-auth request does not say which request to check' },
+  // 403, not 400: NGINX auth_request passes only 401 and 403 on to the client
+  forward_auth_request_conflict: { status: 403, title: 'The forward-auth request names the request to check in more than one way' },
 });

@@ -16,10 +16,12 @@ import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
 import { appendSigned, declaredContentSha256, writeSignedIdentity } from './assertion.ts';
+import { forwardedOrigin, originalRequest, type ForwardAuthEndpoint } from './forward-auth.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
 import type { GatewayRule, RouteTable } from './route-table.ts';
+import { endSpan, REQUEST_ID_ATTRIBUTE, startSpan } from '../../platform/observability/tracing.ts';
 
 export interface RuleDocs {
   summary: string;
@@ -44,6 +46,8 @@ const FORWARD_AUTH = '/authz/forward-auth';
 // normalizes them would serve a path other than the one the rule was matched on.
 const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
 const NO_VALIDATION = () => () => true;
+/** the route class of the metrics (a configured prefix may be anything) */
+const GATEWAY_ROUTE = { routeClass: 'gateway' };
 const SECURITY: { [k: string]: string[] }[] = [{ accessToken: [] }, { apiToken: [] }, { session: [] }];
 
 function gatewayRequest(req: FastifyRequest, path: string, query: string, method = req.method): GatewayRequest {
@@ -90,13 +94,19 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     const st = gateway.newState();
     if (UNSAFE_PATH.test(path)) return refuse(req, reply, g, rule, st, platformErrors.not_found('No such resource.'));
     let admitted;
+    const t0 = gateway.metrics.admissionStart();
+    const span = startSpan('gateway.admission', { [REQUEST_ID_ATTRIBUTE]: g.requestId });
     try {
       const a = gateway.admit(g, rule, st);
       admitted = a instanceof Promise ? await a : a;
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span, st.refusal ?? (e as { code?: string }).code ?? 'error');
       if (e instanceof AppError) return refuse(req, reply, g, rule, st, e);
       throw e;
     }
+    gateway.metrics.admissionEnd(t0);
+    endSpan(span);
     const up = upstreamOf(rule);
     if (up === null) return refuse(req, reply, g, rule, st, E.upstream_unavailable('The upstream service is not running.'));
     const upstreamPath = up.basePath + path.slice(rule.prefix.length) + (query ? '?' + query : '');
@@ -106,9 +116,13 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     appendSigned(headers as string[], rule.upstream.assertionKey, g.requestId, admitted.parts, req.method, upstreamPath, d.clock.nowMs(), body);
 
     let res;
+    const upSpan = startSpan('gateway.upstream', { [REQUEST_ID_ATTRIBUTE]: g.requestId, 'partnergate.upstream': rule.upstream.name, 'http.request.method': req.method });
     try {
       res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body });
+      if (upSpan !== null) upSpan.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(upSpan);
     } catch (e) {
+      endSpan(upSpan, 'upstream_failed');
       const code = (e as { code?: string }).code ?? '';
       const err = code.includes('TIMEOUT') ? E.upstream_timeout('The upstream service did not answer in time.') : E.upstream_unavailable('The upstream service could not be reached.');
       req.log.warn({ err: e, upstream: rule.upstream.name }, 'upstream request failed');
@@ -120,38 +134,36 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
 
-  async function forwardAuth(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  async function forwardAuth(req: FastifyRequest, reply: FastifyReply, endpoint: ForwardAuthEndpoint): Promise<FastifyReply> {
     const h = req.headers;
-    const pick = (...names: string[]) => {
-      for (const n of names) {
-        const v = h[n];
-        if (typeof v === 'string' && v !== '') return v;
-      }
-      return null;
-    };
-    // Traefik: X-Forwarded-Method/Uri; NGINX auth_request: X-Original-Method/URI (set in the config);
-    // Envoy ext_authz (HTTP): the original path appended to the check path, with the original method.
     const [ownPath, ownQuery] = splitUrl(req.url);
-    const suffix = ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) : null;
-    const method = (pick('x-forwarded-method', 'x-original-method') ?? (suffix ? req.method : null))?.toUpperCase() ?? null;
-    const uri = pick('x-forwarded-uri', 'x-original-uri') ?? (suffix ? suffix + (ownQuery ? '?' + ownQuery : '') : null);
+    // Envoy ext_authz (HTTP): the original path appended to the plain check path, with the original method.
+    const suffix = endpoint === 'any' && ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) + (ownQuery ? '?' + ownQuery : '') : null;
     const g0 = gatewayRequest(req, ownPath, '');
     const st = gateway.newState();
-    if (!method || !uri || !uri.startsWith('/')) {
-      return refuse(req, reply, g0, null, st, E.forward_auth_request_invalid('Send the original request as X-Forwarded-Method and X-Forwarded-Uri (or X-Original-Method and X-Original-URI).'));
-    }
+    // Only the pair the calling proxy owns names the request; any other form, a repeated header
+    // or a method/URL override is refused (forward-auth.ts): the decision and the assertion are
+    // about the request the upstream receives.
+    const o = originalRequest(endpoint, req.raw.rawHeaders, req.method, suffix);
+    if (!o.ok) return refuse(req, reply, g0, null, st, E[o.code](o.reason));
+    const { method, uri } = o;
     const [path, query] = splitUrl(uri);
     const g = gatewayRequest(req, path, query, method);
     // The request being checked was made to the proxy in front: its DPoP proof names that URL.
-    const fwdHost = pick('x-forwarded-host');
-    if (fwdHost && /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(fwdHost)) g.origin = `${pick('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${fwdHost}`;
+    const origin = forwardedOrigin(h);
+    if (!origin.ok) return refuse(req, reply, g, null, st, E[origin.code](origin.reason));
+    if (origin.origin !== null) g.origin = origin.origin;
     const m = UNSAFE_PATH.test(path) ? ({ kind: 'unknown_path' } as const) : table.match(method, path);
     if (m.kind !== 'rule') {
       // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
       return refuse(req, reply, g, null, st, authzErrors.permission_denied(`No gateway rule allows ${method} ${path}.`));
     }
+    const t0 = gateway.metrics.admissionStart();
+    const span = startSpan('gateway.admission', { [REQUEST_ID_ATTRIBUTE]: g.requestId });
     try {
       const a = await gateway.admit(g, m.rule, st);
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span);
       const out: Record<string, string> = {};
       // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
       writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.nowMs(), declaredContentSha256(h) ?? undefined);
@@ -160,6 +172,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       gateway.audit(g, m.rule, st, 200);
       return reply.code(200).send();
     } catch (e) {
+      gateway.metrics.admissionEnd(t0);
+      endSpan(span, st.refusal ?? (e as { code?: string }).code ?? 'error');
       if (!(e instanceof AppError)) throw e;
       // 400/404 answers become 403 for proxies that only pass 401/403 on; the code says which.
       const err = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500 ? e : new AppError(e.code, 403, e.detail, { headers: e.headers, extensions: e.extensions });
@@ -192,13 +206,14 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
         method: rule.method as 'GET',
         url: rule.pattern,
         schema,
+        config: GATEWAY_ROUTE,
         validatorCompiler: NO_VALIDATION,
         handler: (req, reply) => proxy(req, reply, rule),
       });
     }
 
     for (const prefix of table.prefixes) {
-      scope.all(prefix + '/*', { schema: { hide: true }, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
+      scope.all(prefix + '/*', { schema: { hide: true }, config: GATEWAY_ROUTE, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
         const [path] = splitUrl(req.url);
         const m = table.match(req.method, path);
         if (m.kind === 'rule') return proxy(req, reply, m.rule);
@@ -210,18 +225,34 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       });
     }
 
-    const faSchema = {
+    const METHODS: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+    const faSchema = (summary: string, names: string) => ({
       tags: ['gateway'],
-      summary: 'Forward-auth check for NGINX auth_request, Traefik ForwardAuth and Envoy ext_authz (HTTP)',
+      summary,
       description:
-        'The same pipeline as the proxy, without forwarding. Name the original request with `X-Forwarded-Method` + `X-Forwarded-Uri` ' +
-        '(Traefik), `X-Original-Method` + `X-Original-URI` (NGINX), or append its path to this one (Envoy `path_prefix`). ' +
+        `The same pipeline as the proxy, without forwarding. ${names} ` +
+        'A check that also carries another way of naming the request (a client\'s copy of another proxy\'s headers), repeats a header the ' +
+        'decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. ' +
         'Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, ' +
         'to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.',
       security: SECURITY,
       response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
-    };
-    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH, exposeHeadRoute: false, schema: faSchema, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
-    scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], url: FORWARD_AUTH + '/*', exposeHeadRoute: false, schema: { hide: true }, validatorCompiler: NO_VALIDATION, handler: forwardAuth });
+    });
+    const fa = (url: string, endpoint: ForwardAuthEndpoint, schema: Record<string, unknown>) =>
+      scope.route({ method: METHODS, url, exposeHeadRoute: false, schema, validatorCompiler: NO_VALIDATION, handler: (req, reply) => forwardAuth(req, reply, endpoint) });
+    fa(FORWARD_AUTH + '/nginx', 'nginx', faSchema('Forward-auth check for NGINX auth_request', 'The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets.'));
+    fa(FORWARD_AUTH + '/traefik', 'traefik', faSchema('Forward-auth check for Traefik ForwardAuth', 'The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets.'));
+    fa(
+      FORWARD_AUTH,
+      'any',
+      faSchema(
+        'Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended',
+        'Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), ' +
+          'or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy\'s own endpoint (`/nginx`, `/traefik`).',
+      ),
+    );
+    // Envoy's form. The proxy-specific endpoints above take precedence: an Envoy check of a path
+    // that is exactly /nginx or /traefik is answered by them, and refused there (fail closed).
+    fa(FORWARD_AUTH + '/*', 'any', { hide: true });
   });
 }

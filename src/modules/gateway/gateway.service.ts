@@ -24,13 +24,15 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor } from '../../platform/http/request-context.ts';
 import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
-import { ACTIVE_TENANT_HEADER, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
+import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
 import { identityParts, type GatewayIdentity, type IdentityParts } from './assertion.ts';
 import type { GatewayRule } from './route-table.ts';
 import { checkDpopProof, DpopReplayCache } from './dpop.ts';
+import { NO_METRICS, type Metrics } from '../../platform/observability/metrics.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 
 /** What the OAuth module says about a verified token on every request (revocation, app status). */
 export interface LiveTokenState {
@@ -53,6 +55,10 @@ export interface GatewayDeps {
   onError?: (err: unknown, what: string) => void;
   /** the worker threads checking token signatures, closed with the gateway */
   signaturePool?: { close(): Promise<void> } | null;
+  /** decisions by code and partner, admission latency (sampled) */
+  metrics?: Metrics;
+  /** the change feed, drained once before a refusal the snapshot may be too old to decide (see #staleRefusal) */
+  feed?: Pick<ChangeFeed, 'drain'> | null;
 }
 
 /** The request as the pipeline sees it (a proxied request or a forward-auth check). */
@@ -153,7 +159,15 @@ type Caller =
       admitted: number;
     };
 
+type SnapshotUser = ReturnType<AuthzService['snapshot']['users']['get']>;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * Refusals decided on the snapshot that a change made through another instance a moment before
+ * the request could turn into an admission (see #staleRefusal): every refusal of decide() but those
+ * decided by the request or its token alone, and a bill_to the snapshot does not know.
+ */
+const STALE_REFUSALS = new Set<string>([...REFUSAL_CODES.filter((c) => c !== 'tenant_context_required' && c !== 'scope_insufficient'), 'bill_to_invalid']);
 const TENANT_ID = /^tnt_[0-9a-hjkmnp-tv-z]{26}$/;
 // Mirrors the snapshot's origin numbering (authz/snapshot.ts: O_LINK, O_CONSENT, O_WHOLESALE).
 const ORIGIN_PERSONA = ['msp', 'partner', 'wholesaler'] as const;
@@ -168,6 +182,7 @@ export function bearerChallenge(error: string | null, description?: string): str
 export class GatewayService {
   readonly #d: GatewayDeps;
   readonly auditBuffer: AuditBuffer;
+  readonly metrics: Metrics;
   readonly #limits: Record<string, number>;
   readonly #dpopReplay = new DpopReplayCache();
   readonly #auditBacklogLimit: number;
@@ -190,6 +205,7 @@ export class GatewayService {
 
   constructor(d: GatewayDeps) {
     this.#d = d;
+    this.metrics = d.metrics ?? NO_METRICS;
     this.#limits = d.config.rateLimits;
     this.auditBuffer = new AuditBuffer(d.audit, d.clock, { flushIntervalMs: d.config.gatewayAuditFlushMs, onError: (e) => d.onError?.(e, 'gateway audit') });
     this.#auditBacklogLimit = d.config.gatewayAuditBacklog;
@@ -225,7 +241,7 @@ export class GatewayService {
     return caller instanceof Promise ? caller.then((c) => this.#admitCaller(req, rule, st, c)) : this.#admitCaller(req, rule, st, caller);
   }
 
-  #admitCaller(req: GatewayRequest, rule: GatewayRule, st: GatewayState, caller: Caller): Admitted | Promise<Admitted> {
+  #admitCaller(req: GatewayRequest, rule: GatewayRule, st: GatewayState, caller: Caller, caughtUp = false): Admitted | Promise<Admitted> {
     let target: AuthzTarget;
     let allowed: Allowed | null;
     let billing: Billing;
@@ -246,8 +262,13 @@ export class GatewayService {
       st.crossTenant = m.st.crossTenant;
     } else {
       target = this.#target(req, caller, st);
-      allowed = this.#authorize(caller, rule, target, st);
-      billing = this.#billing(caller, allowed, target);
+      try {
+        allowed = this.#authorize(caller, rule, target, st);
+        billing = this.#billing(caller, allowed, target);
+      } catch (e) {
+        if (caughtUp || !STALE_REFUSALS.has((e as AppError).code)) throw e;
+        return this.#staleRefusal(e as AppError, st, version).then(() => this.#admitCaller(req, rule, st, caller, true));
+      }
       // Kept from a token's second admitted request on: a token used once (a stream of new tokens)
       // keeps no more than it needs.
       if ((caller.kind === 'app' || caller.fromAppToken) && caller.admitted++ > 0) {
@@ -340,7 +361,7 @@ export class GatewayService {
     if (t === undefined || t === 'expired' || t.claims.cnf?.jkt !== undefined) return null;
     const live = this.#d.live ? this.#d.live.check(t.claims) : null;
     if (live === null) return this.#appCaller(t, st);
-    if (typeof live === 'string') throw identityErrors.invalid_token(live, { headers: { 'www-authenticate': bearerChallenge('invalid_token', live) } });
+    if (typeof live === 'string') throw this.#liveRefusal(t.claims, live);
     return null; // the live state is being loaded: the slow path waits for it
   }
 
@@ -354,11 +375,23 @@ export class GatewayService {
       if (t.claims.cnf?.jkt !== undefined || c.dpop === true) await this.#proofOfPossession(req, c.token, t, c.dpop === true);
       const live = this.#d.live ? this.#d.live.check(t.claims) : null;
       const refused = live !== null && typeof live === 'object' ? await live : live;
-      if (refused) throw identityErrors.invalid_token(refused, { headers: { 'www-authenticate': bearerChallenge('invalid_token', refused) } });
+      if (refused) throw this.#liveRefusal(t.claims, refused);
       return this.#appCaller(t, st);
     }
     if (c.kind === 'pat') return this.#apiTokenCaller(c.token, st);
     return this.#sessionCaller(req, c.token, st);
+  }
+
+  /**
+   * A token refused by its live state (revoked, its grant revoked, its app gone): invalid_token —
+   * but user_inactive while the user it acts as is disabled, whose grants were revoked with the
+   * account (seed 003 rule 2, as for their API tokens).
+   */
+  #liveRefusal(claims: VerifiedToken['claims'], reason: string): AppError {
+    if (claims.sub.startsWith('usr_') && this.#d.authz.snapshot.users.get(claims.sub)?.active === false) {
+      return authzErrors.user_inactive('The user account of this token is disabled.');
+    }
+    return identityErrors.invalid_token(reason, { headers: { 'www-authenticate': bearerChallenge('invalid_token', reason) } });
   }
 
   /**
@@ -380,7 +413,7 @@ export class GatewayService {
       if (!r.ok) throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
       ({ userId, sessionId, csrfToken } = r.principal as { userId: string; sessionId: string; csrfToken: string | null });
     }
-    const u = this.#d.authz.snapshot.users.get(userId);
+    const u = await this.#snapshotUser(userId);
     if (u === undefined || !u.active) {
       const detail = 'The session has ended; log in again.';
       throw identityErrors.session_expired(detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', detail) } });
@@ -401,12 +434,18 @@ export class GatewayService {
 
   /**
    * A personal API token (automation, MSP scripts): the token from the in-memory index, its user
-   * and memberships from the authz snapshot — no database read per request.
+   * and memberships from the authz snapshot — no database read per request for a token the index
+   * holds.
    */
-  #apiTokenCaller(token: string, st: GatewayState): Caller {
-    const v = this.#d.identity.apiTokens.verify(token);
-    if (!v.ok) throw identityErrors.invalid_token(v.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', v.detail) } });
-    const u = this.#d.authz.snapshot.users.get(v.token.userId);
+  async #apiTokenCaller(token: string, st: GatewayState): Promise<Caller> {
+    // from memory; a well-formed token the index does not hold (just created on another instance) is looked up once
+    const v = await this.#d.identity.apiTokens.authenticate(token);
+    if (!v.ok) {
+      // revoked with its user: user_inactive while the account stays disabled (seed 003 rule 2), invalid_token once enabled again
+      if (v.disabledUserId !== undefined && !this.#d.authz.snapshot.users.get(v.disabledUserId)?.active) throw authzErrors.user_inactive('The user account of this API token is disabled.');
+      throw identityErrors.invalid_token(v.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', v.detail) } });
+    }
+    const u = await this.#snapshotUser(v.token.userId);
     if (u === undefined || !u.active) throw authzErrors.user_inactive('The user account of this API token is disabled.');
     const partnerId = u.partner?.id ?? null;
     st.actor = { type: 'api_token', userId: u.id, partnerId, clientId: null, agencyId: null };
@@ -559,6 +598,30 @@ export class GatewayService {
     throw authzErrors[d.code](d.reason, { headers });
   }
 
+  /**
+   * A refusal the snapshot may be too old to decide: the delegation, user, partner, role or
+   * billing account that would admit the request was made through another instance a moment
+   * before it, and the change feed has not delivered it here yet. The feed is drained once (one
+   * read of the outbox, shared by every request waiting meanwhile) and the request decided again
+   * if the snapshot changed; otherwise the refusal stands. Never on the admitting path.
+   */
+  async #staleRefusal(refusal: AppError, st: GatewayState, decidedOn: number): Promise<void> {
+    const snap = this.#d.authz.snapshot;
+    await this.#d.feed?.drain();
+    if (snap.version === decidedOn) throw refusal;
+    st.refusal = null;
+    st.delegationId = null;
+    st.crossTenant = false;
+  }
+
+  /** A user of the snapshot, caught up with the feed once when it is absent or inactive there (see #staleRefusal). */
+  #snapshotUser(userId: string): SnapshotUser | Promise<SnapshotUser> {
+    const users = this.#d.authz.snapshot.users;
+    const u = users.get(userId);
+    if ((u !== undefined && u.active) || !this.#d.feed) return u;
+    return this.#d.feed.drain().then(() => users.get(userId));
+  }
+
   // ---- billing ------------------------------------------------------------------------------
 
   /**
@@ -663,6 +726,8 @@ export class GatewayService {
    * decision and status within one flush become one event listing each of them (AuditBuffer).
    */
   audit(req: GatewayRequest, rule: GatewayRule | null, st: GatewayState, status: number): void {
+    // Every outcome of the pipeline passes here once (admitted, refused, upstream failed): counted.
+    this.metrics.gatewayDecision(st.partnerId, st.refusal);
     if (!st.crossTenant || st.tenantId === null) return;
     const decision = st.refusal ?? 'allowed';
     const ua = req.headers['user-agent'];

@@ -11,7 +11,7 @@ import { IDENTITY_HEADER_PREFIX } from './assertion.ts';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect', 'http2-settings']);
 
 /**
- * Credentials and identity assertions a client could try to smuggle to the upstream. The
+ * Credentials, identity assertions and request rewrites a client could try to smuggle to the upstream. The
  * `x-partnergate-*` namespace is stripped whole; these are the names other gateways and
  * auth proxies use, which an upstream behind several layers might trust.
  */
@@ -48,6 +48,21 @@ const CLIENT_IDENTITY = new Set([
   'x-consumer-username',
   'x-credential-identifier',
   'x-request-id',
+  // The request's method and URL are the ones decided and signed: headers many frameworks take
+  // another method or URL from instead of the request line (Symfony, IIS, method-override
+  // middleware, a forward-auth upstream) would make the upstream serve a request not decided.
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-method',
+  'x-original-uri',
+  'x-forwarded-method',
+  'x-forwarded-uri',
+  'x-forwarded-prefix',
+  'x-forwarded-path',
+  'x-forwarded-port',
 ]);
 
 export function isStrippedRequestHeader(name: string): boolean {

@@ -125,10 +125,10 @@ export function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow 
 }
 
 /** Tokens neither revoked nor expired at `nowIso` (the gateway's in-memory index). */
-export function listLiveApiTokens(db: Executor, nowIso: string): Promise<Pick<ApiTokenRow, 'id' | 'user_id' | 'token_hash' | 'expires_at' | 'revoked_at'>[]> {
+export function listLiveApiTokens(db: Executor, nowIso: string): Promise<Pick<ApiTokenRow, 'id' | 'user_id' | 'token_hash' | 'expires_at' | 'revoked_at' | 'revoked_reason'>[]> {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'user_id', 'token_hash', 'expires_at', 'revoked_at'])
+    .select(['id', 'user_id', 'token_hash', 'expires_at', 'revoked_at', 'revoked_reason'])
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
     .execute();

@@ -210,7 +210,7 @@ export function registerIdentityRoutes(app: App, d: IdentityRouteDeps): void {
       config: { operator: 'platform.users.manage' },
         schema: {
           tags: ['users'],
-          summary: verb === 'disable' ? 'Disable a user: sessions end and API tokens stop working at once (operator)' : 'Re-enable a user (operator)',
+          summary: verb === 'disable' ? 'Disable a user: sessions end, API tokens are revoked and invitations to them withdrawn, for good (operator)' : 'Re-enable a user: they can sign in again; revoked tokens stay revoked (operator)',
           params: S.UserParams,
           response: { 200: S.UserDto, ...problems(400, 401, 403, 404, 409) },
         },

@@ -10,7 +10,7 @@ export const UserDto = Type.Object({
   platform_role: Nullable(Type.String()),
   created_at: Type.String(),
   last_login_at: Nullable(Type.String()),
-});
+}, { title: 'User' });
 
 export const MeDto = Type.Object({
   user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), status: Type.String(), platform_role: Nullable(Type.String()) }),
@@ -29,13 +29,13 @@ export const MeDto = Type.Object({
   ),
   auth: Type.String({ description: 'session or api_token' }),
   csrf_token: Nullable(Type.String()),
-});
+}, { title: 'Me' });
 
 export const LoginResponse = Type.Object({
   csrf_token: Type.String({ description: 'send back in the x-csrf-token header on every cookie-authenticated mutation' }),
   expires_at: Timestamp,
   me: MeDto,
-});
+}, { title: 'LoginResponse' });
 
 export const ApiTokenDto = Type.Object({
   id: Type.String(),
@@ -45,7 +45,8 @@ export const ApiTokenDto = Type.Object({
   last_used_at: Nullable(Type.String()),
   expires_at: Nullable(Type.String()),
   revoked_at: Nullable(Type.String()),
-});
+  revoked_reason: Nullable(Type.String({ description: 'owner (you revoked it) or user_disabled (the account was disabled; re-enabling it does not bring the token back)' })),
+}, { title: 'ApiToken' });
 
 export const CreateApiTokenBody = Strict({
   name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -72,9 +73,9 @@ export const InvitationDto = Type.Object({
   scope_name: Type.String(),
   role: Type.String(),
   expires_at: Type.String(),
-});
-export const AcceptedInvitationDto = Type.Object({ user_id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), role: Type.String() });
-export const MyInvitationDto = Type.Object({ id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), scope_name: Type.String(), role: Type.String(), expires_at: Type.String() });
+}, { title: 'Invitation' });
+export const AcceptedInvitationDto = Type.Object({ user_id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), role: Type.String() }, { title: 'AcceptedInvitation' });
+export const MyInvitationDto = Type.Object({ id: Type.String(), scope_type: Type.String(), scope_id: Type.String(), scope_name: Type.String(), role: Type.String(), expires_at: Type.String() }, { title: 'MyInvitation' });
 export const MyInvitationParams = Strict({ invitation_id: Id('inv') });
 
 export const ListUsersQuery = Strict({
@@ -91,7 +92,7 @@ export const InvitationLinkDto = Type.Object({
   role: Type.String(),
   url: Type.String({ description: 'one-time link for the invitee; shown once' }),
   expires_at: Type.String(),
-});
+}, { title: 'InvitationLink' });
 /** A pending invitation as its tenant's or partner's admins see it (never the link). */
 export const PendingInvitationDto = Type.Object({
   id: Type.String(),
@@ -100,5 +101,5 @@ export const PendingInvitationDto = Type.Object({
   invited_by: Nullable(Type.String()),
   created_at: Type.String(),
   expires_at: Type.String(),
-});
+}, { title: 'PendingInvitation' });
 export const InvitationIdParam = { invitation_id: Id('inv') };

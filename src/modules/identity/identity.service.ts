@@ -2,7 +2,6 @@
  * Identities: users and passwords, portal sessions (idle + absolute timeouts), personal API
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { enterDbContext, mutate } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -16,12 +15,15 @@ import { ApiTokenIndex } from './api-token-index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import { authzErrors } from '../authz/authz.errors.ts';
-import { platformErrors } from '../../platform/errors/platform.errors.ts';
+import type { RateLimiter } from '../../platform/ratelimit/index.ts';
 import { passwordProblem } from './password-policy.ts';
 import * as repo from './identity.repo.ts';
 import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
+import { LoginThrottle } from './login-throttle.ts';
 
 export const API_TOKEN_PREFIX = 'pgpat';
+/** Why an API token was revoked: by its owner, or because the operator disabled the account. */
+export type ApiTokenRevokedReason = 'owner' | 'user_disabled';
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 
@@ -31,15 +33,18 @@ export interface IdentityDeps {
   feed: ChangeFeed;
   clock: Clock;
   hasher: SecretHasher;
-  /** failed logins per email and per IP */
-  loginLimiter: RateLimiterAbstract;
+  /** the shared rate limiter: failed logins per email and per IP are counted in it (see login-throttle.ts) */
+  loginLimiter: RateLimiter;
   loginMaxAttempts: number;
+  loginWindowSec: number;
   sessionIdleTimeoutSec: number;
   sessionAbsoluteTimeoutSec: number;
   scryptCost: number;
   publicUrl: string;
   /** a login limiter store failure (logged by the caller) */
   onLimiterError?: (err: unknown) => void;
+  /** a database lookup of the API token index failed (logged by the caller) */
+  onIndexError?: (err: unknown) => void;
 }
 
 export type ScopeType = 'tenant' | 'partner';
@@ -61,6 +66,12 @@ export type InvitationAcceptor = (
   input: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null },
 ) => Promise<void>;
 
+/**
+ * Ends, in the transaction that disables a user, what another module holds for them (the OAuth
+ * module's member grants); what it returns joins the details of the `user.disabled` audit event.
+ */
+export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) => Promise<Record<string, unknown>>;
+
 type InvitationRow = repo.InvitationRow;
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };
@@ -68,13 +79,16 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; code:
 export class IdentityService {
   readonly #d: IdentityDeps;
   readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
+  readonly #onDisabled: UserDisabledHook[] = [];
   /** live personal API tokens in memory (the gateway's request path) */
   readonly apiTokens: ApiTokenIndex;
   /** live portal sessions in memory (the gateway's request path) */
   readonly sessions: SessionIndex;
+  readonly #loginThrottle: LoginThrottle;
   constructor(deps: IdentityDeps) {
     this.#d = deps;
-    this.apiTokens = new ApiTokenIndex({ hasher: deps.hasher, clock: deps.clock });
+    this.#loginThrottle = new LoginThrottle({ limiter: deps.loginLimiter, maxFailures: deps.loginMaxAttempts, windowSec: deps.loginWindowSec });
+    this.apiTokens = new ApiTokenIndex({ hasher: deps.hasher, clock: deps.clock, onError: deps.onIndexError });
     this.sessions = new SessionIndex({ clock: deps.clock, idleTimeoutSec: deps.sessionIdleTimeoutSec });
   }
 
@@ -107,11 +121,8 @@ export class IdentityService {
 
   async login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
     const normalized = email.trim().toLowerCase();
-    const keys = [`email:${normalized}`, `ip:${ctx.ip ?? 'unknown'}`];
-    // Take a failed-attempt slot per key before the password is checked (an atomic increment in
-    // memory or Redis), so concurrent guesses cannot all pass a read-then-check: at most
-    // LOGIN_MAX_ATTEMPTS passwords are checked per email and per address in a window.
-    await this.#takeLoginSlots(keys);
+    // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
+    const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
     let user: repo.UserRow | undefined;
     let ok: boolean;
     try {
@@ -119,12 +130,12 @@ export class IdentityService {
       // Spend the same time whether or not the user exists (no account enumeration by timing).
       ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
     } catch (e) {
-      // Not a failed attempt: we could not check. Give the slots back.
-      await this.#releaseLoginSlots(keys);
+      // Not a failed attempt: we could not check.
+      attempt.abandon();
       throw e;
     }
     if (!user || !ok || user.status !== 'active') {
-      // the slots taken above stay taken: they count this failure
+      await attempt.failed();
       await mutate(this.#d.db, (trx) =>
         this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user?.id ?? null } }, {
           action: 'user.login_failed',
@@ -138,9 +149,8 @@ export class IdentityService {
       if (user && ok) throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
       throw E.invalid_credentials();
     }
-    // A successful login does not count against the user: the account's failures are forgotten,
-    // and the address gets back the slot this attempt took.
-    await Promise.all([this.#d.loginLimiter.delete(keys[0]).catch(() => {}), this.#d.loginLimiter.reward(keys[1], 1).catch(() => {})]);
+    // The account's failures are forgotten; the address keeps its own.
+    await attempt.succeeded();
     const now = this.#now();
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -166,38 +176,6 @@ export class IdentityService {
     });
     await this.#d.feed.kick();
     return { token, csrfToken, expiresAt, userId: user.id };
-  }
-
-  /**
-   * Take one slot under every key, in order; refuse with 429 login_throttled (and give back what
-   * was taken) as soon as one key has none left. A login is not checked when the attempts cannot
-   * be counted: a limiter store error (Redis down) is 503 rate_limiter_unavailable, never a 429.
-   */
-  async #takeLoginSlots(keys: readonly string[]): Promise<void> {
-    const taken: string[] = [];
-    for (const key of keys) {
-      try {
-        await this.#d.loginLimiter.consume(key, 1);
-        taken.push(key);
-      } catch (r) {
-        // A refused consume() still counted the attempt; the key is already over its limit, and in
-        // a fixed window that changes nothing. Keys taken before it are given back.
-        await this.#releaseLoginSlots(taken);
-        if (!(r instanceof RateLimiterRes)) {
-          this.#d.onLimiterError?.(r);
-          throw platformErrors.rate_limiter_unavailable('Sign-in attempts cannot be counted right now, so none is checked. Try again shortly.', { headers: { 'retry-after': '1' } });
-        }
-        const retry = Math.max(1, Math.ceil(r.msBeforeNext / 1000));
-        throw E.login_throttled(`Too many failed logins. Try again in ${retry} seconds.`, {
-          headers: { 'retry-after': String(retry) },
-          extensions: { retry_after: retry },
-        });
-      }
-    }
-  }
-
-  async #releaseLoginSlots(keys: readonly string[]): Promise<void> {
-    await Promise.all(keys.map((k) => this.#d.loginLimiter.reward(k, 1).catch(() => {})));
   }
 
   async logout(ctx: RequestContext, principal: Principal): Promise<void> {
@@ -244,12 +222,13 @@ export class IdentityService {
     const db = this.#d.db.kysely;
     const row = await repo.findApiTokenByHash(db, this.#d.hasher.hash(token));
     const now = this.#now();
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at <= now.toISOString())) {
-      return { ok: false, code: 'invalid_token', detail: 'The API token is unknown, revoked or expired.' };
-    }
+    const unknown = { ok: false, code: 'invalid_token', detail: 'The API token is unknown, revoked or expired.' } as const;
+    if (!row || (row.revoked_at && row.revoked_reason !== 'user_disabled') || (row.expires_at && row.expires_at <= now.toISOString())) return unknown;
     const user = await repo.findUserById(db, row.user_id);
-    if (!user) return { ok: false, code: 'invalid_token', detail: 'The API token is unknown, revoked or expired.' };
+    if (!user) return unknown;
     if (user.status !== 'active') return { ok: false, code: 'user_inactive', detail: 'The user account of this API token is disabled.' };
+    // revoked with its user, who is enabled again: the token does not come back
+    if (row.revoked_at) return unknown;
     if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_EVERY_MS) {
       await repo.updateApiToken(db, row.id, { last_used_at: now.toISOString() });
     }
@@ -348,8 +327,12 @@ export class IdentityService {
       last_used_at: null,
       expires_at: expiresInDays ? new Date(now.getTime() + expiresInDays * 86400_000).toISOString() : null,
       revoked_at: null,
+      revoked_reason: null,
     };
     await mutate(this.#d.db, async (trx) => {
+      // under the write lock: a token created as its user is being disabled would outlive the disable
+      const user = await repo.findUserById(trx, principal.userId);
+      if (user?.status !== 'active') throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
       await repo.insertApiToken(trx, row);
       await this.#d.feed.record(trx, 'api_token', row.id);
       await this.#d.audit.record(trx, ctx, { action: 'api_token.created', targetType: 'api_token', targetId: row.id, details: { name } });
@@ -367,13 +350,38 @@ export class IdentityService {
     const t = tokens.find((x) => x.id === tokenId);
     if (!t) throw E.api_token_not_found();
     if (t.revoked_at) return;
-    await mutate(this.#d.db, async (trx) => {
-      await repo.updateApiToken(trx, tokenId, { revoked_at: this.#now().toISOString() });
-      await this.#d.feed.record(trx, 'api_token', tokenId);
-      await this.#d.audit.record(trx, ctx, { action: 'api_token.revoked', targetType: 'api_token', targetId: tokenId });
-    });
+    await mutate(this.#d.db, (trx) => this.#revokeApiToken(trx, ctx, t, 'owner'));
     // the gateway's index refuses it on the very next request
     await this.#d.feed.kick();
+  }
+
+  /** Revoke a token for good, in the writer's transaction: its reason, its change-feed row and its audit event. */
+  async #revokeApiToken(trx: Tx, ctx: RequestContext, t: Pick<repo.ApiTokenRow, 'id' | 'user_id'>, reason: ApiTokenRevokedReason): Promise<void> {
+    await repo.updateApiToken(trx, t.id, { revoked_at: this.#now().toISOString(), revoked_reason: reason });
+    await this.#d.feed.record(trx, 'api_token', t.id);
+    await this.#d.audit.record(trx, ctx, { action: 'api_token.revoked', targetType: 'api_token', targetId: t.id, details: { reason, user_id: t.user_id } });
+  }
+
+  /** Register what else disabling a user ends (see UserDisabledHook). */
+  onUserDisabled(fn: UserDisabledHook): void {
+    this.#onDisabled.push(fn);
+  }
+
+  /**
+   * What a disabled account had that would otherwise come back with it: its live API tokens are
+   * revoked (reason `user_disabled`), the invitations addressed to it withdrawn, and whatever the
+   * hooks end (OAuth member grants) — re-enabling the account restores none of it (GitHub and
+   * Keycloak do the same); the user makes new tokens and is invited again. Sessions end separately.
+   */
+  async #endAccessOf(trx: Tx, ctx: RequestContext, user: repo.UserRow): Promise<Record<string, unknown>> {
+    const now = this.#now().toISOString();
+    const tokens = (await repo.listApiTokensByUser(trx, user.id)).filter((t) => t.revoked_at === null);
+    for (const t of tokens) await this.#revokeApiToken(trx, ctx, t, 'user_disabled');
+    const invitations = await repo.listPendingInvitationsByEmail(trx, user.email, now);
+    for (const inv of invitations) await repo.updateInvitation(trx, inv.id, { revoked_at: now });
+    const ended: Record<string, unknown> = { api_tokens_revoked: tokens.map((t) => t.id), invitations_withdrawn: invitations.map((i) => i.id) };
+    for (const fn of this.#onDisabled) Object.assign(ended, await fn(trx, ctx, user.id));
+    return ended;
   }
 
   // ---- users (operator) --------------------------------------------------------------------
@@ -416,10 +424,14 @@ export class IdentityService {
     if (user.status === status) return user;
     await mutate(this.#d.db, async (trx) => {
       await repo.updateUser(trx, userId, { status, updated_at: this.#now().toISOString() });
-      if (status === 'disabled') await repo.deleteSessionsByUser(trx, userId);
+      let ended = {};
+      if (status === 'disabled') {
+        await repo.deleteSessionsByUser(trx, userId);
+        ended = await this.#endAccessOf(trx, ctx, user);
+      }
       await this.#d.feed.record(trx, 'user', userId);
       await this.#d.feed.record(trx, 'user_sessions', userId);
-      await this.#d.audit.record(trx, ctx, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: userId });
+      await this.#d.audit.record(trx, ctx, { action: status === 'disabled' ? 'user.disabled' : 'user.enabled', targetType: 'user', targetId: userId, details: ended });
     });
     await this.#d.feed.kick();
     return { ...user, status };
@@ -648,5 +660,6 @@ export function toApiTokenDto(t: repo.ApiTokenRow) {
     last_used_at: t.last_used_at,
     expires_at: t.expires_at,
     revoked_at: t.revoked_at,
+    revoked_reason: t.revoked_reason,
   };
 }

@@ -169,6 +169,30 @@ export class ConsentService {
     return this.defaultDays();
   }
 
+  /**
+   * The app's open connection to this tenant, if any: approving again replaces it (the earlier
+   * consent delegation is revoked in the same transaction), so the consent page says so.
+   */
+  async existingConnection(clientId: string, tenantId: string): Promise<{ since: string; endsAt: string } | null> {
+    const open = await repo.findOpenConsents(this.#d.db.kysely, clientId, tenantId);
+    if (open.length === 0) return null;
+    const first = open.reduce((a, b) => (a.created_at <= b.created_at ? a : b));
+    return { since: first.created_at, endsAt: open.reduce((a, b) => (a.ends_at >= b.ends_at ? a : b)).ends_at };
+  }
+
+  /**
+   * What the app is told when the signed-in person declines or cannot approve (RFC 6749 §4.1.2.1
+   * access_denied): a person who administers no customer organisation did not decide anything —
+   * the app learns that an administrator must approve; a customer's "Deny" is a refusal.
+   */
+  async denialDescription(userId: string, record: ClientRecord | undefined): Promise<string> {
+    if (record && !this.servesCustomers(record)) return `${record.partner.name} does not act for customer organisations; this app can only be authorized by ${record.partner.name}'s own team.`;
+    if ((await this.adminTenants(userId)).length === 0) {
+      return 'An administrator of the customer organisation must approve this app: the person who signed in is not one. Ask a tenant administrator to connect it.';
+    }
+    return 'The customer denied the request.';
+  }
+
   describe(scopes: string[]) {
     return scopes.map((s) => ({ scope: s, description: this.#d.apps.describeScope(s)?.description ?? s }));
   }
@@ -338,12 +362,14 @@ export class ConsentService {
    * The tenant disconnects an app: the consent delegation is revoked (every instance's decision
    * snapshot hears it through the feed) and the grants behind it, with their refresh tokens, are
    * deleted — the refresh token fails and introspection says inactive from the next request.
+   * Idempotent: disconnecting an app that is disconnected already (twice, or twice at once)
+   * changes and records nothing more.
    */
   async revokeConnection(ctx: RequestContext, tenantId: string, delegationId: string, reason: string | null): Promise<void> {
     const d = await repo.findDelegation(this.#d.db.kysely, delegationId);
     if (!d || d.tenant_id !== tenantId || d.origin !== 'consent') throw E.connection_not_found();
     try {
-      await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegation(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
+      await mutate(this.#d.db, (trx) => this.#d.delegations.revokeDelegationIfOpen(trx, ctx, delegationId, { side: 'tenant', tenantId, reason: reason ?? 'disconnected by the customer' }));
     } finally {
       await this.#d.feed.kick();
     }

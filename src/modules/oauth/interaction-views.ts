@@ -94,6 +94,8 @@ export interface ConsentView {
   selectedDays: number;
   error?: string | null;
   redirectHost: string;
+  /** the app's current connection to this organisation, which approving replaces */
+  replaces?: { since: string; endsAt: string } | null;
 }
 
 export function consentPage(v: ConsentView): string {
@@ -124,6 +126,11 @@ ${v.app.description ? `<p>${esc(v.app.description)}</p>` : ''}
 <p>Signed in as <strong>${esc(v.user.email)}</strong>. ${esc(v.partner.name)} asks to act for your organisation through this app. It will never see your password.</p>
 ${switcher}
 ${v.error ? `<p class="error" role="alert">${esc(v.error)}</p>` : ''}
+${
+  v.replaces
+    ? `<p class="notice" data-testid="replaces-connection"><strong>${esc(v.app.name)} is already connected to ${esc(v.tenant.name)}</strong> (since ${esc(v.replaces.since.slice(0, 10))}, until ${esc(v.replaces.endsAt.slice(0, 10))}). Approving replaces that connection: it ends now, and from then on the app has only what you approve on this page.</p>`
+    : ''
+}
 <form method="post" action="${esc(v.action)}" class="stack">
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">
 <input type="hidden" name="tenant_id" value="${esc(v.tenant.id)}">
@@ -259,6 +266,7 @@ h2{font-size:15px;margin:18px 0 6px}
 .muted{color:#868e96}
 .center{text-align:center}
 .error{background:#fff5f5;border:1px solid #ffc9c9;color:#c92a2a;padding:8px 12px;border-radius:8px}
+.notice{background:#fff9db;border:1px solid #ffe066;color:#5c4a00;padding:8px 12px;border-radius:8px}
 .badge{display:inline-block;background:#e6fcf5;color:#087f5b;border:1px solid #96f2d7;border-radius:999px;padding:0 8px;font-size:12px;font-weight:600}
 header.app{display:flex;gap:14px;align-items:center;margin-bottom:12px}
 .logo{width:48px;height:48px;border-radius:10px;object-fit:cover;flex:none}

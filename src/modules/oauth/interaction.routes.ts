@@ -158,6 +158,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       const bans = await d.oauth.consent.bans(tenant.id);
       const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
       const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+      const replaces = await d.oauth.consent.existingConnection(record.app.id, tenant.id);
       let redirectHost = 'the app';
       try {
         redirectHost = new URL(String(i.params.redirect_uri)).host;
@@ -185,6 +186,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
           selectedDays: form.days ?? d.oauth.consent.defaultDays(),
           error: form.error ?? null,
           redirectHost,
+          replaces,
         }),
         i.params.redirect_uri,
       );
@@ -243,7 +245,8 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       const member = memberRecord ? await d.oauth.consent.memberOfAppPartner(accountId, memberRecord) : null;
       if (form.decision !== 'approve') {
         await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId: member ? null : tenantId });
-        return finish(req, reply, { error: 'access_denied', error_description: member ? 'The user denied the request.' : 'The customer denied the request.' }, false);
+        const description = member ? 'The user denied the request.' : await d.oauth.consent.denialDescription(accountId, memberRecord);
+        return finish(req, reply, { error: 'access_denied', error_description: description }, false);
       }
       if (member && memberRecord) {
         try {

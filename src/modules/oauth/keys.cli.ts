@@ -6,6 +6,14 @@ export const keysCliExtension: CliExtension = {
   command: 'keys',
   usage: `  keys rotate                            new signing key; the previous one stays published until its tokens expire
   keys list                              the published signing keys`,
+  help: {
+    summary: 'rotate or list the token signing keys',
+    usage: ['keys rotate', 'keys list'],
+    description:
+      'rotate: makes a new signing key current on every instance; the previous one stays published in the JWKS until the tokens it signed have expired, so nothing breaks. list: the signing keys with their status (current, retired) and until when a retired one is published.',
+    examples: ['partnergate keys list', 'partnergate keys rotate'],
+    needsInstallation: true,
+  },
   async run({ sub, withApp }) {
     if (sub !== 'rotate' && sub !== 'list') {
       process.stderr.write('usage: partnergate keys rotate | keys list\n');

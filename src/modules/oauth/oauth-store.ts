@@ -11,10 +11,27 @@
  *
  * Clients are not in this table: the `Client` model is answered from the partner apps table (see
  * client-metadata.ts), so a deleted app or a suspended partner stops authenticating at once.
+ *
+ * No bearer value is stored (oidc-provider-internals, 6): a row's id and user code are the keyed
+ * hash (HMAC-SHA256 under the installation's secret, like client secrets and personal API tokens)
+ * of what the library hands over, every lookup hashes what it is asked for, and the payload loses
+ * its copy of the id and keeps any other bearer value sealed. So what a database reader sees
+ * redeems nothing: presented at an endpoint, a stored id is hashed once more and matches no row.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
+import { DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
+
+/** How bearer values are kept out of the database. */
+export interface ArtifactSecrets {
+  /** keyed hash of a bearer value: stored and looked up instead of it */
+  hash(value: string): string;
+  /** reversible only with the installation's secret */
+  seal(value: string): string;
+  /** throws when the sealed value was not made with this installation's secret */
+  unseal(sealed: string): string;
+}
 
 export interface StoreHooks {
   /** false when a Grant no longer stands (its consent delegation ended): the library then sees no grant. */
@@ -35,19 +52,26 @@ const REPLAYABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', '
 
 export class OAuthStore {
   readonly #db: Db;
+  readonly #codec: PayloadCodec;
   readonly #hooks: StoreHooks;
   readonly #adapters = new Map<string, Adapter>();
 
-  constructor(db: Db, hooks: StoreHooks = {}) {
+  constructor(db: Db, secrets: ArtifactSecrets, hooks: StoreHooks = {}) {
     this.#db = db;
+    this.#codec = new PayloadCodec(secrets);
     this.#hooks = hooks;
+  }
+
+  /** The `oauth_store.id` a model's id is kept under. */
+  storedId(model: string, id: string): string {
+    return this.#codec.storedId(model, id);
   }
 
   /** The adapter factory oidc-provider calls once per model name. */
   readonly factory = (model: string): Adapter => {
     let a = this.#adapters.get(model);
     if (!a) {
-      a = model === 'Client' ? this.#clientAdapter() : new ModelAdapter(this.#db, model, this.#hooks);
+      a = model === 'Client' ? this.#clientAdapter() : new ModelAdapter(this.#db, model, this.#codec, this.#hooks);
       this.#adapters.set(model, a);
     }
     return a;
@@ -83,7 +107,7 @@ export class OAuthStore {
    */
   async deleteGrant(grantId: string, reason?: string): Promise<void> {
     const clientId = reason === undefined ? null : await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     if (reason !== undefined) await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }
@@ -96,50 +120,138 @@ async function grantClientId(db: Db, grantId: string): Promise<string | null> {
   return typeof clientId === 'string' ? clientId : null;
 }
 
-async function deleteGrantRows(db: Db, grantId: string): Promise<void> {
-  await db.kysely
+/** Delete a grant and every row issued from it (codes, refresh tokens), in the caller's transaction if it has one. */
+export async function deleteGrantRows(db: Executor, grantId: string): Promise<void> {
+  await db
     .deleteFrom('oauth_store')
     .where((eb) => eb.or([eb('grant_id', '=', grantId), eb.and([eb('model', '=', 'Grant'), eb('id', '=', grantId)])]))
     .execute();
 }
 
+/**
+ * The stored form of a model: the id hashed (all but PLAIN_ID_MODELS); in the payload the id's
+ * copy dropped, the listed bearer fields dropped or sealed together under one key.
+ */
+class PayloadCodec {
+  readonly #secrets: ArtifactSecrets;
+
+  constructor(secrets: ArtifactSecrets) {
+    this.#secrets = secrets;
+  }
+
+  storedId(model: string, id: string): string {
+    return PLAIN_ID_MODELS.has(model) ? id : this.#secrets.hash(id);
+  }
+
+  hash(value: string): string {
+    return this.#secrets.hash(value);
+  }
+
+  encode(model: string, id: string, payload: AdapterPayload): string {
+    const out: Record<string, unknown> = { ...payload };
+    const sealedPaths = SEALED_PAYLOAD_FIELDS[model];
+    if (sealedPaths) {
+      const sealed: Record<string, unknown> = {};
+      for (const p of sealedPaths) {
+        const v = removePath(out, p);
+        if (v !== undefined) sealed[p] = v;
+      }
+      if (Object.keys(sealed).length > 0) out[SEALED] = this.#secrets.seal(JSON.stringify(sealed));
+    }
+    for (const p of DROPPED_PAYLOAD_FIELDS[model] ?? []) removePath(out, p);
+    if (!PLAIN_ID_MODELS.has(model) && out.jti === id) delete out.jti;
+    return JSON.stringify(out);
+  }
+
+  /** The payload as the library stored it; `id` is the id it was found by (null: found by another key). Undefined when it cannot be unsealed. */
+  decode(stored: string, id: string | null): AdapterPayload | undefined {
+    const payload = JSON.parse(stored) as Record<string, unknown>;
+    const sealed = payload[SEALED];
+    if (typeof sealed === 'string') {
+      let values: Record<string, unknown>;
+      try {
+        values = JSON.parse(this.#secrets.unseal(sealed)) as Record<string, unknown>;
+      } catch {
+        return undefined; // sealed under another secret
+      }
+      delete payload[SEALED];
+      for (const [p, v] of Object.entries(values)) setPath(payload, p, v);
+    }
+    if (payload.jti === undefined && id !== null) payload.jti = id;
+    return payload as AdapterPayload;
+  }
+}
+
+/** The payload key the sealed fields travel under (no library field starts with `$`). */
+const SEALED = '$sealed';
+
+/** Remove a dotted path from `obj`, copying (never mutating) the nested objects on the way; returns the removed value. */
+function removePath(obj: Record<string, unknown>, path: string): unknown {
+  const keys = path.split('.');
+  let at = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = at[k];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) return undefined;
+    at = at[k] = { ...(next as Record<string, unknown>) };
+  }
+  const last = keys[keys.length - 1];
+  const v = at[last];
+  delete at[last];
+  return v;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (at[k] === null || typeof at[k] !== 'object') at[k] = {};
+    at = at[k] as Record<string, unknown>;
+  }
+  at[keys[keys.length - 1]] = value;
+}
+
 class ModelAdapter implements Adapter {
   readonly #db: Db;
   readonly #model: string;
+  readonly #codec: PayloadCodec;
   readonly #hooks: StoreHooks;
 
-  constructor(db: Db, model: string, hooks: StoreHooks) {
+  constructor(db: Db, model: string, codec: PayloadCodec, hooks: StoreHooks) {
     this.#db = db;
     this.#model = model;
+    this.#codec = codec;
     this.#hooks = hooks;
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     this.#hooks.beforeUpsert?.(this.#model, payload);
     const row = {
-      payload: JSON.stringify(payload),
+      payload: this.#codec.encode(this.#model, id, payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+      // a Session's uid is not a bearer value: no endpoint takes it (oidc-provider-internals, 6)
       uid: typeof payload.uid === 'string' ? payload.uid : null,
-      user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
+      user_code: typeof payload.userCode === 'string' ? this.#codec.hash(payload.userCode) : null,
       expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null,
     };
     await this.#db.kysely
       .insertInto('oauth_store')
-      .values({ model: this.#model, id, consumed_at: null, ...row })
+      .values({ model: this.#model, id: this.#codec.storedId(this.#model, id), consumed_at: null, ...row })
       .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
       .execute();
   }
 
   async #findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+    const key = column === 'id' ? this.#codec.storedId(this.#model, value) : column === 'user_code' ? this.#codec.hash(value) : value;
     const row = await this.#db.kysely
       .selectFrom('oauth_store')
       .select(['id', 'payload', 'expires_at', 'consumed_at'])
       .where('model', '=', this.#model)
-      .where(column, '=', value)
+      .where(column, '=', key)
       .executeTakeFirst();
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
-    const payload = JSON.parse(row.payload) as AdapterPayload;
+    const payload = this.#codec.decode(row.payload, column === 'id' ? value : null);
+    if (!payload) return undefined;
     if (row.consumed_at !== null) payload.consumed = Math.floor(Date.parse(row.consumed_at) / 1000);
     if (this.#model === 'Grant' && this.#hooks.grantIsLive && !(await this.#hooks.grantIsLive(row.id))) return undefined;
     return payload;
@@ -158,23 +270,24 @@ class ModelAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    const key = this.#codec.storedId(this.#model, id);
     const r = await this.#db.kysely
       .updateTable('oauth_store')
       .set({ consumed_at: new Date().toISOString() })
       .where('model', '=', this.#model)
-      .where('id', '=', id)
+      .where('id', '=', key)
       .where('consumed_at', 'is', null)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1 || !REPLAYABLE.has(this.#model)) return;
     // Someone redeemed it between our read and this write: a replay. Revoke the family.
-    const row = await this.#db.kysely.selectFrom('oauth_store').select('grant_id').where('model', '=', this.#model).where('id', '=', id).executeTakeFirst();
+    const row = await this.#db.kysely.selectFrom('oauth_store').select('grant_id').where('model', '=', this.#model).where('id', '=', key).executeTakeFirst();
     if (row?.grant_id) await this.#revokeGrant(row.grant_id, `${this.#model} redeemed twice`);
     throw new oidcErrors.InvalidGrant(`${this.#model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`);
   }
 
   async destroy(id: string): Promise<void> {
     const clientId = this.#model === 'Grant' ? await grantClientId(this.#db, id) : null;
-    await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('id', '=', id).execute();
+    await this.#db.kysely.deleteFrom('oauth_store').where('model', '=', this.#model).where('id', '=', this.#codec.storedId(this.#model, id)).execute();
     // The library destroys a Grant only when it revokes it (revocation endpoint, replayed code or
     // refresh token, logout) — never on refresh rotation: its access tokens are refused and the
     // consent delegation behind it ends with it.
@@ -187,7 +300,7 @@ class ModelAdapter implements Adapter {
 
   async #revokeGrant(grantId: string, reason: string): Promise<void> {
     const clientId = await grantClientId(this.#db, grantId);
-    await deleteGrantRows(this.#db, grantId);
+    await deleteGrantRows(this.#db.kysely, grantId);
     await this.#hooks.grantRevoked?.(grantId, reason, clientId);
   }
 }

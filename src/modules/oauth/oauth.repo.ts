@@ -170,8 +170,10 @@ export async function insertMemberGrant(db: Executor, grantId: string, mark: Mem
     .execute();
 }
 
-export async function deleteMemberGrant(db: Executor, grantId: string): Promise<void> {
-  await db.deleteFrom('oauth_store').where('model', '=', MEMBER_GRANT_MODEL).where('id', '=', grantId).execute();
+/** True when the mark was there (and is now gone). */
+export async function deleteMemberGrant(db: Executor, grantId: string): Promise<boolean> {
+  const r = await db.deleteFrom('oauth_store').where('model', '=', MEMBER_GRANT_MODEL).where('id', '=', grantId).executeTakeFirst();
+  return Number(r.numDeletedRows ?? 0) > 0;
 }
 
 export interface MemberGrantRecord extends MemberGrantMark {
@@ -213,6 +215,18 @@ export async function findMemberGrant(db: Executor, grantId: string, now: string
     app_status: facts?.app_status ?? null,
     app_partner_id: facts?.app_partner_id ?? null,
   };
+}
+
+/** The member grants marked for a user (their grant ids, apps and partners), expired marks included. */
+export async function listMemberGrantsOfUser(db: Executor, userId: string): Promise<(MemberGrantMark & { grant_id: string })[]> {
+  // the mark is stored as JSON with user_id first (insertMemberGrant); parsed to be sure
+  const rows = await db
+    .selectFrom('oauth_store')
+    .select(['id', 'payload'])
+    .where('model', '=', MEMBER_GRANT_MODEL)
+    .where('payload', 'like', `{"user_id":${JSON.stringify(userId)},%`)
+    .execute();
+  return rows.map((r) => ({ grant_id: r.id, ...(JSON.parse(r.payload) as MemberGrantMark) })).filter((m) => m.user_id === userId);
 }
 
 /** Does a member grant still stand: user active, still an active member, partner active with managed_services, app live. */

@@ -50,7 +50,7 @@ const ConnectedApp = Type.Object({
   last_used_at: Nullable(Type.String()),
   revoked_at: Nullable(Type.String()),
   revoke_reason: Nullable(Type.String()),
-});
+}, { title: 'ConnectedApp' });
 
 export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): Promise<void> {
   const { oauth, access } = d;

@@ -10,22 +10,23 @@
  *  - access-token claims come from the consent delegation, the member grant (persona msp), the
  *    wholesaler's home tenant, or the token exchange (claims.ts).
  */
+import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
-import { mutate, type Db } from '../../platform/db/database.ts';
+import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { SecretHasher } from '../../platform/crypto.ts';
-import { systemContext } from '../../platform/http/request-context.ts';
+import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
+import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { GRANT_CAPABILITIES, IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
-import { OAuthStore } from './oauth-store.ts';
+import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
+import { OAuthStore, deleteGrantRows } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
 import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
@@ -35,7 +36,7 @@ import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
-import { bindRefreshTokenToDpopKey, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -58,8 +59,11 @@ export interface OAuthDeps {
   apps: AppsService;
   delegations: DelegationsService;
   authz: AuthzService;
-  redis: (() => Redis) | null;
+  /** the shared rate limiter the failure throttle counts in (its failure policy applies) */
+  rateLimiter: RateLimiter;
   onError: (err: unknown, what: string) => void;
+  /** tokens issued by grant type */
+  metrics?: Metrics;
 }
 
 export type Liveness = { ok: true } | { ok: false; reason: string };
@@ -99,7 +103,13 @@ export class OAuthService {
       // rotation takes to reach every instance, which signs with the old key until then).
       retainSec: longestSignedTokenLifetimeSec(d.config) + 60,
     });
-    this.store = new OAuthStore(d.db, {
+    // Codes, tokens, sessions and interactions are kept as keyed hashes, other bearer values sealed.
+    const secrets = {
+      hash: (v: string) => d.hasher.hash(v),
+      seal: (v: string) => encryptWithSecret(d.config.secretKey, v),
+      unseal: (v: string) => decryptWithSecret(d.config.secretKey, v),
+    };
+    this.store = new OAuthStore(d.db, secrets, {
       findClient: (id) => this.#findClient(id),
       // The authorization server's own records, keyed by the grant it issued (the consent, its
       // delegation, the BANs it covers): read and ended as the system, like the decision snapshot.
@@ -112,11 +122,12 @@ export class OAuthService {
     });
     // A revoked grant is remembered while an access token it issued may live (+ clock tolerance).
     this.revocations = new RevokedAccessTokens({ db: d.db, clock: d.clock, feed: d.feed, audit: d.audit, grantWindowSec: longestSignedTokenLifetimeSec(d.config) + 60 });
+    d.identity.onUserDisabled((trx, ctx, userId) => this.#endMemberGrantsOf(trx, ctx, userId));
     this.verifier = new AccessTokenVerifier(this.keys, this.issuer, {
       now: () => d.clock.now(),
       isRevoked: (jti, gid) => (jti !== undefined && this.revocations.has(jti)) || (gid !== undefined && this.revocations.hasGrant(gid)),
     });
-    this.throttle = new FailureThrottle(d.redis ? d.redis() : null, d.config.redisKeyPrefix);
+    this.throttle = new FailureThrottle(d.rateLimiter);
     this.lastUse = new DelegationLastUse({ db: d.db, clock: d.clock, onError: (e) => d.onError(e, 'delegation last use') });
     this.consent = new ConsentService({
       db: d.db,
@@ -218,7 +229,11 @@ export class OAuthService {
       await this.#afterRevocation(ctx as KoaContextWithOIDC);
       // RFC 6749 §5.2: a grant type the client is not registered for is `unauthorized_client`.
       if (isGrantTypeNotAllowed(ctx as KoaContextWithOIDC)) ctx.body = { ...(ctx.body as object), error: 'unauthorized_client' };
+      // A client that used another method than the one it registered is told which one that is.
+      const refusal = clientAuthRefusal(ctx as KoaContextWithOIDC);
+      if (refusal) ctx.body = { ...(ctx.body as object), error_description: refusal };
     });
+    provider.on('grant.success', (ctx: KoaContextWithOIDC) => this.#d.metrics?.tokenIssued(ctx.oidc.params?.grant_type));
     provider.on('server_error', (_ctx: unknown, err: unknown) => this.#d.onError(err, 'oauth server'));
     const countFailure = (ctx: KoaContextWithOIDC, err: { error?: string }) => this.#countFailure(ctx, err);
     provider.on('grant.error', countFailure);
@@ -258,14 +273,21 @@ export class OAuthService {
     // Brute-force throttle, step 1: an IP that spent its failure budget is refused before the
     // provider reads anything (step 2, per client and IP, runs when the client is looked up).
     if (THROTTLED.has(meta.path) && req.method === 'POST') {
-      const wait = await this.throttle.retryAfterIp(meta.ip);
+      let wait: number | null;
+      try {
+        wait = await this.throttle.retryAfterIp(meta.ip);
+      } catch (err) {
+        if (!(err instanceof RateLimitStoreError)) throw err;
+        // RATE_LIMIT_REDIS_FAILURE=refuse: failures cannot be counted, so no client is authenticated
+        // (RFC 6749 §5.2 shape; `code` is the platform's problem code for the same refusal).
+        return refuseOAuthRequest(res, 503, 1, {
+          error: THROTTLED_ERROR,
+          error_description: 'Failed client authentications cannot be counted right now, so none is checked. Try again shortly.',
+          code: 'rate_limiter_unavailable',
+        });
+      }
       if (wait !== null) {
-        res.statusCode = 429;
-        res.setHeader('retry-after', String(wait));
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.setHeader('cache-control', 'no-store');
-        res.end(JSON.stringify({ error: THROTTLED_ERROR, error_description: `Too many failed client authentications from this address; retry in ${wait} seconds.` }));
-        return;
+        return refuseOAuthRequest(res, 429, wait, { error: THROTTLED_ERROR, error_description: `Too many failed client authentications from this address; retry in ${wait} seconds.` });
       }
     }
     if (!this.#callback) throw new Error('the authorization server has not started');
@@ -296,7 +318,16 @@ export class OAuthService {
   async #throttleClient(clientId: string): Promise<void> {
     const ctx = currentProviderContext();
     if (!ctx || !THROTTLED_ROUTES.has(ctx.oidc.route)) return;
-    const wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+    let wait: number | null;
+    try {
+      wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+    } catch (err) {
+      if (!(err instanceof RateLimitStoreError)) throw err;
+      ctx.set('retry-after', '1');
+      const unavailable = new oidcErrors.OIDCProviderError(503, THROTTLED_ERROR);
+      unavailable.error_description = 'Failed client authentications cannot be counted right now, so none is checked. Try again shortly.';
+      throw unavailable;
+    }
     if (wait === null) return;
     ctx.set('retry-after', String(wait));
     const err = new oidcErrors.OIDCProviderError(429, THROTTLED_ERROR);
@@ -348,7 +379,7 @@ export class OAuthService {
       id_token_signed_response_alg: this.keys.current.alg as 'ES256',
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
-    if (app.token_endpoint_auth_method === 'client_secret_basic') {
+    if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
       // The keyed hash, compared against the hash of what the client sends (see oidc-provider-internals).
       if (!app.secret_hash) return undefined;
       metadata.client_secret = app.secret_hash;
@@ -420,17 +451,38 @@ export class OAuthService {
       }
       if (c.delegation.status !== 'active' && c.delegation.status !== 'requested') return;
       const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', partnerId: c.delegation.partner_id, clientId: c.client_id });
-      await this.#d.delegations.revoke(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
+      // Only if still open when the write lock is held: another revocation of this grant (a
+      // replayed refresh token racing, a second disconnect) may have ended it since the read
+      // above. Ending it again is a no-op, not a fault.
+      await this.#d.delegations.revokeIfOpen(ctx, c.delegation.id, { side: 'partner', reason: `OAuth grant revoked: ${reason}` });
     } catch (e) {
       this.#d.onError(e, 'oauth grant revocation');
     }
+  }
+
+  /**
+   * A user the operator disabled: their member grants (the partner's own app, for their own
+   * account) end for good in the disable's transaction — the grant and its refresh tokens deleted,
+   * its access tokens refused by grant id — so enabling the account again brings none back, as
+   * Keycloak and GitHub do. Consent grants stay: they stand for the tenant's delegation, which
+   * outlives the admin who approved it (delegation_approver_inactive says so).
+   */
+  async #endMemberGrantsOf(trx: Tx, ctx: RequestContext, userId: string): Promise<Record<string, unknown>> {
+    const grants = await repo.listMemberGrantsOfUser(trx, userId);
+    for (const g of grants) {
+      await deleteGrantRows(trx, g.grant_id);
+      await repo.deleteMemberGrant(trx, g.grant_id);
+      await this.revocations.revokeGrantIn(trx, ctx, { grantId: g.grant_id, clientId: g.client_id, partnerId: g.partner_id, tenantId: null, userId, reason: 'user disabled' });
+    }
+    return grants.length > 0 ? { oauth_grants_revoked: grants.map((g) => g.grant_id) } : {};
   }
 
   /** A member grant the library revoked: its mark goes (its tokens are refused by gid), audited. */
   async #memberGrantRevoked(grantId: string, m: repo.MemberGrantRecord, reason: string): Promise<void> {
     const ctx = systemContext(`oauth-${grantId.slice(0, 12)}`, { type: 'app', userId: m.user_id, partnerId: m.partner_id, clientId: m.client_id });
     await mutate(this.#d.db, async (trx) => {
-      await repo.deleteMemberGrant(trx, grantId);
+      // a second revocation of the same grant finds the mark gone: nothing to record
+      if (!(await repo.deleteMemberGrant(trx, grantId))) return;
       await this.#d.audit.record(trx, ctx, { action: 'oauth.member_grant_revoked', partnerId: m.partner_id, targetType: 'app', targetId: m.client_id, details: { user_id: m.user_id, reason } });
     });
   }
@@ -607,4 +659,13 @@ export class OAuthService {
     );
     return decision.allow ? { ok: true } : { ok: false, reason: decision.code };
   }
+}
+
+/** An RFC 6749 §5.2 error answered before the provider sees the request, with Retry-After. */
+function refuseOAuthRequest(res: ServerResponse, status: number, retryAfterSec: number, body: Record<string, string>): void {
+  res.statusCode = status;
+  res.setHeader('retry-after', String(retryAfterSec));
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('cache-control', 'no-store');
+  res.end(JSON.stringify(body));
 }

@@ -9,6 +9,9 @@
  *     the plaintext secret is never stored. The stored value is useless to anything else in the
  *     library as long as no HMAC-based feature is enabled (client_secret_jwt and HS* signing are off
  *     in provider.ts for that reason).
+ *     The library lets a client registered for either secret method send its secret by the other
+ *     one (lib/shared/client_auth.js offers both for a `client_secret` parameter or a Basic
+ *     header); the comparison refuses that, so the registered method is the only one accepted.
  *
  *  2. Structured (JWT) access tokens at the introspection endpoint. The library refuses to
  *     introspect JWTs (lib/shared/reject_structured_tokens.js answers `unsupported_token_type`
@@ -25,7 +28,10 @@
  *     settles the client_id (Basic, form client_id, or a client assertion's `sub`), then calls
  *     `Client.find` — i.e. our adapter — before it checks the secret or the assertion. The failure
  *     throttle refuses there, and reads the request through `Provider.ctx` (the library's
- *     AsyncLocalStorage of the current Koa context).
+ *     AsyncLocalStorage of the current Koa context). `ctx.oidc.client` is set right after the
+ *     lookup, so a refused authentication still knows which client it was for:
+ *     `clientAuthRefusal` names the registered method when the request used another one (the
+ *     library answers a bare "client authentication failed").
  *
  *  5. DPoP-bound refresh tokens for every client. The library binds a refresh token to the DPoP
  *     key (`jkt`) only for public clients (lib/helpers/set_rt_bindings.js; RFC 9449 §5 leaves
@@ -35,6 +41,23 @@
  *     access token (`ctx.oidc.entities.AccessToken.jkt`, set before the refresh token is saved in
  *     lib/helpers/grant_common.js), the payload takes that `jkt` — so refreshing needs a proof by
  *     the same key, and a stolen refresh token and client secret are not enough.
+ *
+ *  6. Bearer values at rest. The adapter is handed each model's id (`jti`) and its payload
+ *     (lib/models/base_model.js `save`); for every model but Grant the id is a bearer value — the
+ *     code, the refresh or opaque access token, the PAR request_uri's suffix, the session cookie
+ *     (Session), the interaction and resume cookies (Interaction), the device and user codes — so
+ *     the store keeps only its keyed hash (oauth-store.ts). A grant id is not one: it is named in
+ *     every access token it issues (`gid`) and the library loads a grant only from server-side
+ *     state (an interaction result, a token's `grantId`). Payloads repeat the id (`jti`, dropped
+ *     and put back from the lookup key) and carry other bearer values, listed below by the
+ *     library's field names: `Interaction.session.cookie` is the session's id (kept by the
+ *     library for applications; nothing reads it back, so it is dropped), `returnTo` embeds the
+ *     interaction id, `parJti` / `params.request_uri` the pushed request, `deviceCode` the device
+ *     code; a Session is also found by `uid` and a DeviceCode by `userCode`, where the lookup key
+ *     is not the id, so their id travels sealed. Sealed = AES-256-GCM under the installation's
+ *     secret: restored for the library on every read, useless to a database reader. A library
+ *     upgrade that adds a model or a payload field holding a bearer value must extend these lists
+ *     (test/api/oauth/stored-artifacts.test.ts looks for every issued value in the database).
  */
 import { Provider, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import { constantTimeEqual } from '../../platform/crypto.ts';
@@ -42,11 +65,44 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
   // Client is a per-provider class; patching its prototype affects only this provider.
   const proto = provider.Client.prototype as unknown as { compareClientSecret: (actual: string) => boolean; clientSecret?: string };
-  proto.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string }, actual: string): boolean {
+  proto.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string; clientAuthMethod?: string }, actual: string): boolean {
+    const ctx = Provider.ctx;
+    // Only by the registered method (see 1): a Basic header for client_secret_basic, the form body for client_secret_post.
+    if (!ctx || clientAuthMechanism(ctx) !== this.clientAuthMethod) return false;
     const stored = this.clientSecret;
     if (typeof stored !== 'string' || typeof actual !== 'string' || actual.length === 0 || actual.length > 512) return false;
     return constantTimeEqual(stored, hash(actual));
   };
+}
+
+/** How the request authenticates its client, named as the registered method it would match. */
+export function clientAuthMechanism(ctx: KoaContextWithOIDC): string {
+  const params = (ctx.oidc?.params ?? {}) as Record<string, unknown>;
+  if (ctx.headers.authorization !== undefined) return 'client_secret_basic';
+  if (params.client_secret) return 'client_secret_post';
+  if (params.client_assertion !== undefined) return 'private_key_jwt';
+  return 'none';
+}
+
+const HOW: Record<string, string> = {
+  client_secret_basic: 'the client_id and secret in an HTTP Basic Authorization header',
+  client_secret_post: 'client_id and client_secret in the form body',
+  private_key_jwt: 'a client_assertion JWT signed with a key registered for the app',
+  none: 'no client credentials',
+};
+
+/**
+ * A client authentication refused because the request used another method than the registered
+ * one: the error_description that says which method the client is registered for (see 4).
+ * null when the refusal is something else (unknown client, wrong secret, bad assertion).
+ */
+export function clientAuthRefusal(ctx: KoaContextWithOIDC): string | null {
+  const body = ctx.body as { error?: string } | undefined;
+  const registered = (ctx.oidc?.client as { clientAuthMethod?: string } | undefined)?.clientAuthMethod;
+  if (ctx.status !== 401 || body?.error !== 'invalid_client' || !registered) return null;
+  const used = clientAuthMechanism(ctx);
+  if (used === registered) return null;
+  return `This client is registered for ${registered}: send ${HOW[registered] ?? registered}. The request used ${used === 'none' ? HOW.none : `${used} (${HOW[used]})`}.`;
 }
 
 /** True when the library just refused to introspect a JWT (after client authentication succeeded). */
@@ -74,3 +130,18 @@ export function bindRefreshTokenToDpopKey(payload: AdapterPayload): void {
   const at = Provider.ctx?.oidc?.entities?.AccessToken as { jkt?: string } | undefined;
   if (typeof at?.jkt === 'string') payload.jkt = at.jkt;
 }
+
+/** Models whose id is not a bearer value and is stored as is (see 6). */
+export const PLAIN_ID_MODELS: ReadonlySet<string> = new Set(['Grant']);
+
+/** Payload fields (dotted paths) holding a bearer value the library reads back: stored sealed (see 6). */
+export const SEALED_PAYLOAD_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Session: ['jti'],
+  DeviceCode: ['jti', 'userCode'],
+  Interaction: ['returnTo', 'parJti', 'deviceCode', 'params.request_uri'],
+};
+
+/** Payload fields holding a bearer value nothing reads back: not stored (see 6). */
+export const DROPPED_PAYLOAD_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Interaction: ['session.cookie'],
+};

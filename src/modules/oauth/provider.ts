@@ -5,8 +5,9 @@
  *    for every client (`plain` is refused by the library);
  *  - exact redirect URI matching and the redirect_uri always sent (no "single registered URI"
  *    shortcut); `iss` in every authorization response (RFC 9207);
- *  - client authentication by client_secret_basic (secret checked as a keyed hash) or
- *    private_key_jwt only; no HMAC algorithms anywhere;
+ *  - client authentication by client_secret_basic or client_secret_post (secret checked as a
+ *    keyed hash) or private_key_jwt — each client by the one method it registered, at every
+ *    endpoint that authenticates clients; no HMAC algorithms anywhere;
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
@@ -82,7 +83,7 @@ export function buildProvider(d: ProviderDeps): Provider {
     adapter: d.store.factory,
     jwks: d.keys.providerJwks() as Configuration['jwks'],
     clients: [],
-    clientAuthMethods: ['client_secret_basic', 'private_key_jwt'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -178,7 +179,9 @@ export function buildProvider(d: ProviderDeps): Provider {
       ctx.body = errorPage(String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
     },
     ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
+      // Never beyond the grant either (a consent grant lives as long as the customer's delegation):
+      // a derived credential does not outlive what it derives from.
+      AccessToken: (ctx, token) => withinGrant(ctx, token.resourceServer?.accessTokenTTL ?? ttl),
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
       AuthorizationCode: AUTHORIZATION_CODE_TTL,
       IdToken: ttl,
@@ -187,10 +190,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       // Grants carry their own lifetime (the delegation's); this is only a fallback.
       Grant: 14 * 86400,
       // Never beyond the grant, i.e. the end of the customer's delegation.
-      RefreshToken: (ctx) => {
-        const remaining = ctx?.oidc?.entities?.Grant?.remainingTTL;
-        return Math.max(1, Math.min(config.refreshTokenTtlSec, typeof remaining === 'number' && remaining > 0 ? remaining : config.refreshTokenTtlSec));
-      },
+      RefreshToken: (ctx) => withinGrant(ctx, config.refreshTokenTtlSec),
     },
     discovery: { service_documentation: `${config.publicUrl}/docs` },
     clientBasedCORS: () => false,
@@ -204,6 +204,12 @@ export function buildProvider(d: ProviderDeps): Provider {
   provider.proxy = true;
   installHashedClientSecrets(provider, d.hashSecret);
   return provider;
+}
+
+/** A lifetime cut to what remains of the request's grant, when it has one (at least 1 s: the library wants a positive TTL). */
+function withinGrant(ctx: KoaContextWithOIDC | undefined, ttl: number): number {
+  const remaining = ctx?.oidc?.entities?.Grant?.remainingTTL;
+  return Math.max(1, Math.min(ttl, typeof remaining === 'number' && remaining > 0 ? remaining : ttl));
 }
 
 /** The server-rendered pages of the authorization server: no scripts at all. */

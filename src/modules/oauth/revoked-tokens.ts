@@ -15,7 +15,7 @@
  * user's token included, which names no delegation that could stop it. (A jti never holds a
  * colon, so the two kinds of key cannot collide.)
  */
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -140,26 +140,34 @@ export class RevokedAccessTokens {
    */
   async revokeGrant(ctx: RequestContext, g: RevokedGrantFacts): Promise<void> {
     if (this.#grants.has(g.grantId)) return;
+    const expMs = await mutate(this.#db, (trx) => this.revokeGrantIn(trx, ctx, g));
+    if (expMs === null) return;
+    this.#grants.set(g.grantId, expMs);
+    await this.#feed.kick();
+  }
+
+  /**
+   * revokeGrant's writes, in the caller's transaction (which kicks the feed after its commit: this
+   * instance learns of it from the feed, like every other). The expiry remembered, or null when
+   * the grant was revoked already.
+   */
+  async revokeGrantIn(trx: Tx, ctx: RequestContext, g: RevokedGrantFacts): Promise<number | null> {
     const key = GRANT_KEY_PREFIX + g.grantId;
     const now = this.#clock.now();
     const expMs = now.getTime() + this.#grantWindowMs;
-    const inserted = await mutate(this.#db, async (trx) => {
-      const existing = await trx.selectFrom('oauth_revoked_tokens').select('jti').where('jti', '=', key).executeTakeFirst();
-      if (existing) return false;
-      await trx.insertInto('oauth_revoked_tokens').values({ jti: key, client_id: g.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() }).execute();
-      await this.#feed.record(trx, REVOKED_TOKEN_ENTITY, key);
-      await this.#audit.record(trx, ctx, {
-        action: 'oauth.grant_revoked',
-        partnerId: g.partnerId,
-        tenantId: g.tenantId,
-        targetType: 'oauth_grant',
-        targetId: g.grantId,
-        details: { client_id: g.clientId, ...(g.userId ? { user_id: g.userId } : {}), reason: g.reason, access_tokens_refused_until: new Date(expMs).toISOString() },
-      });
-      return true;
+    const existing = await trx.selectFrom('oauth_revoked_tokens').select('jti').where('jti', '=', key).executeTakeFirst();
+    if (existing) return null;
+    await trx.insertInto('oauth_revoked_tokens').values({ jti: key, client_id: g.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() }).execute();
+    await this.#feed.record(trx, REVOKED_TOKEN_ENTITY, key);
+    await this.#audit.record(trx, ctx, {
+      action: 'oauth.grant_revoked',
+      partnerId: g.partnerId,
+      tenantId: g.tenantId,
+      targetType: 'oauth_grant',
+      targetId: g.grantId,
+      details: { client_id: g.clientId, ...(g.userId ? { user_id: g.userId } : {}), reason: g.reason, access_tokens_refused_until: new Date(expMs).toISOString() },
     });
-    this.#grants.set(g.grantId, expMs);
-    if (inserted) await this.#feed.kick();
+    return expMs;
   }
 
   /** Forget revocations of tokens and grants that have expired anyway (database and memory). */

@@ -14,13 +14,12 @@
  * 429 `temporarily_unavailable` with Retry-After until the window passes — even with the right
  * secret, so a guesser cannot tell a hit from a throttled miss. The client_id is the one the
  * library authenticates: from HTTP Basic, the form's client_id, or a private_key_jwt assertion's
- * `sub`. Successful requests cost nothing. Counters are in Redis when configured (shared by every
- * instance), in memory otherwise. Client IPs come from the socket, or from X-Forwarded-For when
+ * `sub`. Successful requests cost nothing. Counters are in the shared rate limiter (Redis when
+ * configured, shared by every instance; in memory otherwise), under its failure policy. Client IPs come from the socket, or from X-Forwarded-For when
  * TRUST_PROXY is set. Portal-password logins on the consent screen go through the identity
  * service's own login limiter (per email and per IP).
  */
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+import type { RateLimiter, RateLimitRequest } from '../../platform/ratelimit/index.ts';
 
 export interface ThrottleLimits {
   /** failed client authentications of one client_id from one IP */
@@ -35,44 +34,49 @@ export const DEFAULT_THROTTLE: ThrottleLimits = { perClientIp: 20, perIp: 300, w
 /** The OAuth error a throttled request gets (RFC 6749 §5.2 shape, HTTP 429). */
 export const THROTTLED_ERROR = 'temporarily_unavailable';
 
+/**
+ * Failures are counted in the shared rate limiter (rolling windows): peeked before a client is
+ * authenticated, recorded after a failure. Its failure policy applies: with RATE_LIMIT_REDIS_FAILURE
+ * refuse, a peek rejects with RateLimitStoreError while Redis is unreachable (the caller answers
+ * 503); with local, this instance's own counts decide.
+ */
 export class FailureThrottle {
-  readonly #clientIp: RateLimiterAbstract;
-  readonly #ip: RateLimiterAbstract;
+  readonly #limiter: RateLimiter;
   readonly #limits: ThrottleLimits;
 
-  constructor(redis: Redis | null, keyPrefix = 'pg:', limits: ThrottleLimits = DEFAULT_THROTTLE) {
+  constructor(limiter: RateLimiter, limits: ThrottleLimits = DEFAULT_THROTTLE) {
+    this.#limiter = limiter;
     this.#limits = limits;
-    if (redis) {
-      this.#clientIp = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}oauth-fail:client-ip`, points: limits.perClientIp, duration: limits.windowSec });
-      this.#ip = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}oauth-fail:ip`, points: limits.perIp, duration: limits.windowSec });
-    } else {
-      this.#clientIp = new RateLimiterMemory({ keyPrefix: 'oauth-fail-client-ip', points: limits.perClientIp, duration: limits.windowSec });
-      this.#ip = new RateLimiterMemory({ keyPrefix: 'oauth-fail-ip', points: limits.perIp, duration: limits.windowSec });
-    }
   }
 
   /** Seconds this IP must wait (its failure budget across all clients is spent), else null. */
   retryAfterIp(ip: string): Promise<number | null> {
-    return this.#wait(this.#ip, ip, this.#limits.perIp);
+    return this.#wait(this.#ipReq(ip));
   }
 
   /** Seconds this IP must wait before authenticating as this client again, else null. */
   retryAfterClient(clientId: string, ip: string): Promise<number | null> {
-    return this.#wait(this.#clientIp, clientIpKey(clientId, ip), this.#limits.perClientIp);
+    return this.#wait(this.#clientReq(clientId, ip));
   }
 
   /** A failed client authentication from `ip`, naming `clientId` when the request named one. */
   async failed(ip: string, clientId: string | null): Promise<void> {
-    await Promise.all([
-      this.#ip.penalty(ip, 1).catch(() => undefined),
-      clientId ? this.#clientIp.penalty(clientIpKey(clientId, ip), 1).catch(() => undefined) : undefined,
-    ]);
+    const reqs = clientId ? [this.#ipReq(ip), this.#clientReq(clientId, ip)] : [this.#ipReq(ip)];
+    // A failure the store could not take is logged by the failure policy; the answer stays 401.
+    await this.#limiter.recordAll(reqs).catch(() => undefined);
   }
 
-  async #wait(limiter: RateLimiterAbstract, key: string, limit: number): Promise<number | null> {
-    const state = await limiter.get(key).catch(() => null);
-    if (!state || state.consumedPoints < limit) return null;
-    return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  #ipReq(ip: string): RateLimitRequest {
+    return { key: `oauth-fail:ip:${ip}`, limit: this.#limits.perIp, windowMs: this.#limits.windowSec * 1000 };
+  }
+
+  #clientReq(clientId: string, ip: string): RateLimitRequest {
+    return { key: `oauth-fail:client-ip:${clientIpKey(clientId, ip)}`, limit: this.#limits.perClientIp, windowMs: this.#limits.windowSec * 1000 };
+  }
+
+  async #wait(req: RateLimitRequest): Promise<number | null> {
+    const [d] = await this.#limiter.peekAll([req]);
+    return d.allowed ? null : d.retryAfterSec;
   }
 }
 

@@ -8,7 +8,7 @@
  * Steps, each one refusal (RFC 8693 §2.2.2 → RFC 6749 §5.2 errors):
  *   parameters → subject token verifies and belongs to this client → it is an own-resources
  *   token → a wholesale delegation for (partner, tenant) is active now → scopes within the
- *   subject token's → issue.
+ *   subject token's → issue, expiring no later than the subject token and the delegation.
  */
 import { errors, type Provider, type ResourceServer, type TokenEndpointGrantContext } from 'oidc-provider';
 import type { Clock } from '../../platform/clock.ts';
@@ -81,6 +81,14 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
     const tenant = await d.db.kysely.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
     if (tenant?.status !== 'active') throw new errors.InvalidGrant('the tenant is not active');
 
+    // What is left of the subject token and of the delegation: the exchanged token gets no more.
+    // The library stamps `iat` from the system clock, so the lifetime counts from it too. The
+    // verifier tolerates a few seconds of clock skew; an exchange does not mint from a token
+    // whose time is up.
+    const nowSec = Math.floor(Date.now() / 1000);
+    const lifetime = Math.min(typeof claims.exp === 'number' ? claims.exp : 0, Math.floor(Date.parse(delegation.ends_at) / 1000)) - nowSec;
+    if (!(lifetime >= 1)) throw new errors.InvalidGrant('subject_token has expired');
+
     // 5. scopes: never more than the subject token had
     const held = new Set(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []);
     const asked = typeof params.scope === 'string' ? params.scope.split(' ').filter(Boolean) : [...held];
@@ -99,8 +107,11 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
         billTo: await repo.banNumber(d.db.kysely, delegation.bill_to_ban_id),
       }),
     );
-    const token = new provider.AccessToken({ client, gty: 'token_exchange', scope: asked.join(' ') || undefined } as unknown as ConstructorParameters<typeof provider.AccessToken>[0]);
-    token.resourceServer = new provider.ResourceServer(d.audience, d.resourceServer(client));
+    const rs = d.resourceServer(client);
+    // Never longer than the subject token, nor the delegation (RFC 8693 §2.1: least privilege).
+    const expiresIn = Math.min(rs.accessTokenTTL ?? lifetime, lifetime);
+    const token = new provider.AccessToken({ client, gty: 'token_exchange', scope: asked.join(' ') || undefined, expiresIn } as unknown as ConstructorParameters<typeof provider.AccessToken>[0]);
+    token.resourceServer = new provider.ResourceServer(d.audience, rs);
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
     d.onUse(delegation.id);

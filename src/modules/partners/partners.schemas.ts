@@ -23,7 +23,7 @@ export const PartnerDto = Type.Object({
   approved_at: Nullable(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),
-});
+}, { title: 'Partner' });
 
 export const PartnerMemberDto = Type.Object({
   user_id: Type.String(),
@@ -33,7 +33,7 @@ export const PartnerMemberDto = Type.Object({
   member_status: Type.String({ description: 'active or inactive membership' }),
   status: Type.String({ description: 'the user account status' }),
   created_at: Type.String(),
-});
+}, { title: 'PartnerMember' });
 
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
 export const PartnerMemberParams = Strict({ partner_id: Id('ptr'), user_id: Id('usr') });

@@ -60,7 +60,7 @@ const BillingSummary = Type.Object({
       overdue_invoices: Type.Integer(),
     }),
   ),
-});
+}, { title: 'BillingSummary' });
 
 const InvoiceQuery = Strict({
   ...PageQuery,
@@ -101,7 +101,7 @@ const Alert = Type.Object({
   message: Type.String(),
   amount_cents: Nullable(Type.Integer()),
   currency: Nullable(Type.String()),
-});
+}, { title: 'Alert' });
 
 function defaultAlertFrom(now: Date): string {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 1));

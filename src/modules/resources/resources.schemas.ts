@@ -102,7 +102,7 @@ export const OrderDto = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   cancelled_at: Nullable(Type.String()),
-});
+}, { title: 'Order' });
 
 export const ServiceDto = Type.Object({
   id: Type.String(),
@@ -118,7 +118,7 @@ export const ServiceDto = Type.Object({
   currency: Type.String(),
   activated_at: Nullable(Type.String()),
   created_at: Type.String(),
-});
+}, { title: 'Service' });
 
 export const InvoiceDto = Type.Object({
   id: Type.String(),
@@ -135,7 +135,7 @@ export const InvoiceDto = Type.Object({
   balance_cents: Cents,
   status: Type.String(),
   paid_at: Nullable(Type.String()),
-});
+}, { title: 'Invoice' });
 
 export const TicketDto = Type.Object({
   id: Type.String(),
@@ -154,7 +154,7 @@ export const TicketDto = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   resolved_at: Nullable(Type.String()),
-});
+}, { title: 'Ticket' });
 
 export const UsageDto = Type.Object({
   id: Type.String(),
@@ -167,7 +167,7 @@ export const UsageDto = Type.Object({
   amount_cents: Cents,
   currency: Type.String(),
   recorded_at: Type.String(),
-});
+}, { title: 'Usage' });
 
 export const SlaDto = Type.Object({
   id: Type.String(),
@@ -181,9 +181,9 @@ export const SlaDto = Type.Object({
   incidents: Type.Integer(),
   status: Type.String(),
   recorded_at: Type.String(),
-});
+}, { title: 'SlaRecord' });
 
-export const AccountDto = Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String(), status: Type.String(), currency: Type.String() });
+export const AccountDto = Type.Object({ id: Type.String(), account_number: Type.String(), name: Type.String(), status: Type.String(), currency: Type.String() }, { title: 'Account' });
 
 export const ContextDto = Type.Object(
   {
@@ -198,7 +198,7 @@ export const ContextDto = Type.Object(
     bill_to: Nullable(Type.String()),
     scopes: Nullable(Type.Array(Type.String())),
   },
-  { description: 'the verified identity the resource service received from the gateway' },
+  { title: 'GatewayContext', description: 'the verified identity the resource service received from the gateway' },
 );
 
 export function pageOf<T extends ReturnType<typeof Type.Object>>(item: T) {

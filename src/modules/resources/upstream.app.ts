@@ -10,6 +10,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandler, sendProblem } from '../../platform/http/error-handler.ts';
 import { validatorCompiler } from '../../platform/http/validation.ts';
+import { secureLoggerOptions } from '../../platform/http/log-redaction.ts';
+import { depthLimitedJsonParser, installJsonBodyParser } from '../../platform/http/json-depth.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
@@ -71,9 +73,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance> {
   const base = d.basePath ?? '/v1';
   const { resources } = d;
-  const app = Fastify({ logger: d.logger ?? false, bodyLimit: d.bodyLimit ?? 1024 * 1024, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({ logger: secureLoggerOptions(d.logger), bodyLimit: d.bodyLimit ?? 1024 * 1024, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app as unknown as FastifyInstance);
+  installJsonBodyParser(app as unknown as FastifyInstance);
   app.decorateRequest('upstreamIdentity', null);
   app.decorateRequest('upstreamContent', null);
   const refusal = (reason: string) =>
@@ -90,7 +93,7 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
   const checkBody = d.checkBody;
   if (checkBody) {
     // The body is hashed as received, before JSON parsing: the bytes the gateway signed.
-    const json = app.getDefaultJsonParser('error', 'error');
+    const json = depthLimitedJsonParser(app as unknown as FastifyInstance);
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
       const buf = body as Buffer;

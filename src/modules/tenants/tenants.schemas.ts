@@ -9,7 +9,7 @@ export const TenantDto = Type.Object({
   tier: Type.String(),
   created_at: Type.String(),
   updated_at: Type.String(),
-});
+}, { title: 'Tenant' });
 
 export const BillingAccountDto = Type.Object({
   id: Type.String(),
@@ -19,7 +19,7 @@ export const BillingAccountDto = Type.Object({
   status: Type.String(),
   currency: Type.String(),
   created_at: Type.String(),
-});
+}, { title: 'BillingAccount' });
 
 export const MemberDto = Type.Object({
   user_id: Type.String(),
@@ -28,7 +28,7 @@ export const MemberDto = Type.Object({
   role: Type.String(),
   status: Type.String({ description: 'the user account status: active, disabled or invited' }),
   created_at: Type.String(),
-});
+}, { title: 'TenantMember' });
 
 /** The invitation of a tenant's first admin (null when none was asked for). */
 export const Invitation = Nullable(InvitationLinkDto);

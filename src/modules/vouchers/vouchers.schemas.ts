@@ -11,7 +11,7 @@ export const VoucherTypeDto = Type.Object({
   amount: Nullable(Type.Integer({ description: 'minor units (cents); null for service vouchers' })),
   currency: Nullable(Type.String()),
   validity_days: Type.Integer(),
-});
+}, { title: 'VoucherType' });
 
 export const VoucherDto = Type.Object({
   id: Type.String(),
@@ -38,7 +38,7 @@ export const VoucherDto = Type.Object({
   created_at: Type.String(),
   redeemed_at: Nullable(Type.String()),
   voided_at: Nullable(Type.String()),
-});
+}, { title: 'Voucher' });
 
 export const TenantVouchersParams = Strict({ tenant_id: Id('tnt') });
 export const TenantVoucherParams = Strict({ tenant_id: Id('tnt'), voucher_id: Id('vch') });

@@ -11,6 +11,9 @@ import { nodeSqliteDialect } from './sqlite-dialect.ts';
 import { ContextPostgresDialect, WRITE_LOCK, withWriteLockRequest } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 
+/** The SQLite database's file name inside DATA_DIR. */
+export const SQLITE_FILE = 'partnergate.db';
+
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
@@ -56,7 +59,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
       close: () => kysely.destroy(),
     };
   }
-  const file = opts.sqliteFile ?? 'partnergate.db';
+  const file = opts.sqliteFile ?? SQLITE_FILE;
   let location = file;
   if (file !== ':memory:') {
     mkdirSync(opts.dataDir, { recursive: true });

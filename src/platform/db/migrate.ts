@@ -10,6 +10,8 @@ export interface MigrationOutcome {
 }
 
 export interface MigrateOptions {
+  /** the master secret, for migrations that key stored values with it (0009) */
+  secretKey?: string;
   /**
    * PostgreSQL: the application role (DATABASE_URL's, when the owner migrates through
    * DATABASE_OWNER_URL) to create if missing and grant what the application needs, after the
@@ -23,7 +25,7 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
     async getMigrations() {
       const out: Record<string, Migration> = {};
       for (const [name, m] of MIGRATIONS) {
-        out[name] = { up: (kdb) => m.up({ db: kdb, dialect: db.dialect }) };
+        out[name] = { up: (kdb) => m.up({ db: kdb, dialect: db.dialect, secretKey: opts.secretKey }) };
       }
       return out;
     },

@@ -16,6 +16,8 @@ export function autoIncrementPk<T extends string, C extends string>(
 export interface MigrationContext {
   db: Kysely<any>;
   dialect: Dialect;
+  /** the installation's SECRET_KEY, for a migration that must hash or encrypt existing rows (absent in tests on a fresh database) */
+  secretKey?: string;
 }
 
 export interface PartnergateMigration {

@@ -38,6 +38,8 @@ export interface ApiTokensTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** `owner` (revoked by the user) or `user_disabled` (the account was disabled); null while live */
+  revoked_reason: string | null;
 }
 
 export interface TenantsTable {
@@ -377,6 +379,9 @@ export interface VouchersTable {
   voided_at: string | null;
 }
 
+/** How an app proves who it is at the token, introspection and revocation endpoints. */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
 export interface AppsTable {
   id: string;
   partner_id: string;
@@ -389,7 +394,7 @@ export interface AppsTable {
   grant_types: string;
   /** JSON array of the scopes the app may ask for */
   scopes: string;
-  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
   /** JSON Web Key Set (public keys) of a private_key_jwt app */
   jwks: string | null;
   /** SecretHasher hash of the client secret */

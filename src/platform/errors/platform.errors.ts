@@ -4,6 +4,7 @@ import { defineErrors } from './app-error.ts';
 export const platformErrors = defineErrors('platform', {
   validation_failed: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  json_too_deep: { status: 400, title: 'The JSON body is nested too deeply' },
   invalid_id: { status: 400, title: 'An identifier in the request is malformed' },
   bad_url: { status: 400, title: 'The request path is malformed' },
   body_too_large: { status: 413, title: 'The request body is too large' },

@@ -13,6 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { Db, Tx } from '../db/database.ts';
 import { asSystem } from '../db/db-context.ts';
+import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
   id: number;
@@ -40,6 +41,8 @@ export class ChangeFeed {
   readonly #retentionMs: number;
   readonly #redisFactory: (() => Redis) | null;
   readonly #onError: (err: unknown) => void;
+  /** Redis errors, at most one report per 10 s: a Redis that is down errors on every publish and reconnect */
+  readonly #onRedisError: (err: unknown) => void;
   #publisher: Redis | null = null;
   #subscriber: Redis | null = null;
   #lastId = 0;
@@ -56,6 +59,7 @@ export class ChangeFeed {
     this.#pollIntervalMs = opts.pollIntervalMs ?? 1000;
     this.#retentionMs = opts.retentionMs ?? 24 * 3600 * 1000;
     this.#onError = opts.onError ?? (() => {});
+    this.#onRedisError = reportEvery(10_000, (err) => this.#onError(err));
   }
 
   /** Append a change to the outbox, in the writer's transaction. */
@@ -70,7 +74,9 @@ export class ChangeFeed {
    * is enforced on the next request, not on the one after the drain.
    */
   kick(): Promise<void> {
-    if (this.#publisher) this.#publisher.publish(this.#channel, '1').catch(this.#onError);
+    // Never awaited: with Redis down the nudge fails at once (no offline queue), and the other
+    // instances read the change at their next poll instead.
+    if (this.#publisher) this.#publisher.publish(this.#channel, '1').catch(this.#onRedisError);
     return this.drain();
   }
 
@@ -103,14 +109,27 @@ export class ChangeFeed {
     this.#started = true;
     this.#lastId = from ?? (await this.head());
     if (this.#redisFactory) {
-      this.#publisher = this.#redisFactory();
-      this.#publisher.on('error', this.#onError);
-      this.#subscriber = this.#redisFactory();
-      this.#subscriber.on('error', this.#onError);
-      this.#subscriber.on('message', () => void this.drain());
-      // A reconnect may have missed messages: read everything since the last position.
-      this.#subscriber.on('ready', () => void this.drain());
-      await this.#subscriber.subscribe(this.#channel);
+      const publisher = (this.#publisher = this.#redisFactory());
+      publisher.on('error', this.#onRedisError);
+      const subscriber = (this.#subscriber = this.#redisFactory());
+      subscriber.on('error', this.#onRedisError);
+      subscriber.on('message', () => void this.drain());
+      // Nothing queues while a connection is down, so subscribing needs one: at start-up it is
+      // waited for (at most the connect timeout), else the subscription is made when it comes;
+      // once made, ioredis renews it on every reconnect.
+      let subscribed: Promise<unknown> | null = null;
+      const subscribe = () =>
+        (subscribed ??= subscriber.subscribe(this.#channel).catch((err: unknown) => {
+          subscribed = null;
+          this.#onRedisError(err);
+        }));
+      subscriber.on('ready', () => {
+        // A reconnect may have missed messages: read everything since the last position.
+        void this.drain();
+        void subscribe();
+      });
+      await Promise.all([whenReady(publisher, REDIS_CONNECT_TIMEOUT_MS), whenReady(subscriber, REDIS_CONNECT_TIMEOUT_MS)]);
+      if (subscriber.status === 'ready') await subscribe();
     }
     this.#timer = setInterval(() => void this.drain(), this.#pollIntervalMs);
     this.#timer.unref();

@@ -3,7 +3,10 @@
  *  - 'refuse': the store's error propagates (RateLimitStoreError → 503 rate_limiter_unavailable
  *    at the edge). Nothing is admitted that the shared count could not vouch for.
  *  - 'local':  the request is decided by a per-instance limiter instead, so each instance
- *    enforces the limit on its own share of the traffic until Redis is back.
+ *    enforces the limit on its own share of the traffic until Redis is back. createRateLimiter
+ *    passes the Redis limiter's shadow, which already holds what this instance admitted.
+ * Every operation goes through it: consume (gateway, agency tokens, applications), and the
+ * peek / record / reset of the failure budgets (logins, OAuth client authentication).
  * Either way the error is logged (at most once per `logEveryMs`, with how many were folded in),
  * and it is never reported as a 429.
  */
@@ -36,24 +39,34 @@ export class FallbackRateLimiter implements RateLimiter {
     return this.#o.policy;
   }
 
-  async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
-    try {
-      return await this.#o.primary.consume(key, limit, windowMs);
-    } catch (err) {
-      const storeErr = err instanceof RateLimitStoreError ? err : new RateLimitStoreError('rate limiter failed', { cause: err });
-      this.#log(storeErr);
-      if (this.#o.policy === 'local') return this.#o.local!.consume(key, limit, windowMs);
-      throw storeErr;
-    }
+  consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    return this.#either((l) => l.consume(key, limit, windowMs));
   }
 
-  async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+  consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+    return this.#either((l) => l.consumeAll(reqs));
+  }
+
+  peekAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+    return this.#either((l) => l.peekAll(reqs));
+  }
+
+  recordAll(reqs: readonly RateLimitRequest[]): Promise<void> {
+    return this.#either((l) => l.recordAll(reqs));
+  }
+
+  reset(key: string): Promise<void> {
+    return this.#either((l) => l.reset(key));
+  }
+
+  /** `op` on the shared store; on its failure, `op` on the local limiter or the error, as the policy says. */
+  async #either<T>(op: (limiter: RateLimiter) => Promise<T>): Promise<T> {
     try {
-      return await this.#o.primary.consumeAll(reqs);
+      return await op(this.#o.primary);
     } catch (err) {
       const storeErr = err instanceof RateLimitStoreError ? err : new RateLimitStoreError('rate limiter failed', { cause: err });
       this.#log(storeErr);
-      if (this.#o.policy === 'local') return this.#o.local!.consumeAll(reqs);
+      if (this.#o.policy === 'local') return op(this.#o.local!);
       throw storeErr;
     }
   }

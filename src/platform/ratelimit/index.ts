@@ -2,7 +2,7 @@
  * Rate limiting: exact rolling windows ("N per minute" = never more than N admitted in any
  * 60 s), in memory for one instance or in Redis for many, behind one interface.
  *
- * Why hand-written rather than rate-limiter-flexible (which the login throttle still uses):
+ * Why hand-written rather than rate-limiter-flexible:
  * rate-limiter-flexible counts in fixed windows (a counter with a TTL that starts at the first
  * hit), so a client can get up to 2N requests through around a window boundary, and its
  * "sliding" variants approximate. The agency contract (seed 004: 20 req/min/token) and the
@@ -15,6 +15,10 @@
  *   await enforceRateLimit(reply, services.rateLimiter, `agency-token:${tokenId}`, policy);
  *
  * Keys are free-form; prefix them with the policy so two policies never share a log.
+ *
+ * Failure budgets (the login throttle, OAuth client authentication) use the same store through
+ * peekAll (may one more be tried?) and recordAll (one more failed), so they count failures, not
+ * attempts, and an outage, a timeout or a reset is handled for them exactly as for the gateway.
  */
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
@@ -41,22 +45,29 @@ export interface CreateRateLimiterOptions {
   timeoutMs?: number;
   /** default: Redis server time when the clock is the system clock, else the clock's time */
   time?: 'server' | 'caller';
+  /** the Redis store was found reset (see RedisRateLimiter): logged as a warning, once per reset */
+  onReset?: (info: { keys: number; entries: number }) => void;
 }
 
 /** The limiter an app uses: Redis with its failure policy when configured, else in memory. */
 export function createRateLimiter(o: CreateRateLimiterOptions): RateLimiter {
   if (!o.redis) return new MemoryRateLimiter({ clock: o.clock });
+  // What this instance admits is also kept in memory: written back if Redis is found reset, and
+  // the 'local' policy's counters when Redis is down.
+  const shadow = new MemoryRateLimiter({ clock: o.clock });
   const primary = new RedisRateLimiter({
     redis: o.redis,
     clock: o.clock,
     prefix: o.prefix,
     timeoutMs: o.timeoutMs,
     time: o.time ?? (o.clock === systemClock ? 'server' : 'caller'),
+    shadow,
+    onReset: o.onReset,
   });
   return new FallbackRateLimiter({
     primary,
     policy: o.failurePolicy,
-    local: o.failurePolicy === 'local' ? new MemoryRateLimiter({ clock: o.clock }) : undefined,
+    local: o.failurePolicy === 'local' ? shadow : undefined,
     onError: o.onError,
     now: () => o.clock.nowMs(),
   });

@@ -14,7 +14,6 @@ import type { RateLimitDecision } from './sliding-window.ts';
 
 export type { RateLimitDecision };
 
-
 /** One key under one limit, for consumeAll(). */
 export interface RateLimitRequest {
   key: string;
@@ -30,6 +29,16 @@ export interface RateLimiter {
    * a refusal by one limit uses up nothing of the others. Decisions come back in request order.
    */
   consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]>;
+  /**
+   * The decisions consumeAll() would make now, recording nothing: "would one more be admitted?".
+   * With recordAll() this counts failures rather than attempts (the login and client-authentication
+   * throttles: check the failures so far before a password check, record one after a failed check).
+   */
+  peekAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]>;
+  /** Record one event under every key whatever the limits say (a failure that happened); `limit` is ignored. */
+  recordAll(reqs: readonly RateLimitRequest[]): Promise<void>;
+  /** Forget everything recorded under `key`. */
+  reset(key: string): Promise<void>;
   /** The same without a promise, for limiters that decide without I/O (in memory); absent otherwise. */
   consumeAllSync?(reqs: readonly RateLimitRequest[]): RateLimitDecision[];
   /** Release timers and connections the limiter owns. */

@@ -2,7 +2,8 @@
  * Per-instance exact rolling-window limiter: per key, the admitted timestamps in a ring buffer
  * (a deque on a Float64Array: trim from the front, append at the back, both O(1) and without
  * garbage), so a decision costs the same with 20 entries or 500,000. Used when no REDIS_URL is
- * set, and as the 'local' fallback when Redis is down. Memory is bounded by the number of active
+ * set; with Redis, as the shadow of the Redis limiter (what this instance admitted, written back
+ * into a Redis that was reset) and the 'local' fallback when Redis is down. Memory is bounded by the number of active
  * keys × their limits; keys whose entries have all expired are swept every `sweepEveryMs` of
  * clock time.
  *
@@ -124,8 +125,49 @@ export class MemoryRateLimiter implements RateLimiter {
     return out;
   }
 
+  /** The decisions consumeAllNow() would make, recording nothing. */
+  peekAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.nowMs()): RateLimitDecision[] {
+    if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
+    return reqs.map((r) => this.#log(r.key, r.windowMs, now).decide(now, r.limit));
+  }
+
+  /** Record one event at `now` under every key, whatever the limits (a failure, or a request another store admitted). */
+  recordAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.nowMs()): void {
+    if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
+    for (let i = 0; i < reqs.length; i++) {
+      const log = this.#log(reqs[i].key, reqs[i].windowMs, now);
+      log.push(Math.max(now, log.newest()));
+    }
+  }
+
+  /**
+   * Every key with entries still counting at `now`: its window and the timestamps, oldest first
+   * (RedisRateLimiter writes them back into a Redis that was reset).
+   */
+  *windows(now = this.#clock.nowMs()): Generator<{ key: string; windowMs: number; times: number[] }> {
+    for (const [key, log] of this.#keys) {
+      log.trim(now);
+      if (log.size === 0) continue;
+      const times = new Array<number>(log.size);
+      for (let i = 0; i < log.size; i++) times[i] = log.at(i);
+      yield { key, windowMs: log.windowMs, times };
+    }
+  }
+
   async consume(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
     return this.consumeNow(key, limit, windowMs);
+  }
+
+  async peekAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+    return this.peekAllNow(reqs);
+  }
+
+  async recordAll(reqs: readonly RateLimitRequest[]): Promise<void> {
+    this.recordAllNow(reqs);
+  }
+
+  async reset(key: string): Promise<void> {
+    this.#keys.delete(key);
   }
 
   async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {

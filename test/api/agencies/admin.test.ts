@@ -234,7 +234,7 @@ describe('form tokens', () => {
 });
 
 describe('the admin API in the OpenAPI document', () => {
-  it('documents every agency route with the agency tag', async () => {
+  it('documents every agency route, the admin ones for the tenant and the form ones under Embed', async () => {
     const doc = (await t.client().get('/openapi.json')).body as { paths: Record<string, Record<string, { tags?: string[] }>> };
     const want = [
       ['get', '/api/v1/tenants/{tenant_id}/agencies'],
@@ -253,6 +253,7 @@ describe('the admin API in the OpenAPI document', () => {
     for (const [method, path] of want) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
-    expect(doc.paths['/embed/v1/vouchers'].post).toMatchObject({ tags: ['embed'], security: [{ agencyToken: [] }] });
+    expect(doc.paths['/embed/v1/vouchers'].post).toMatchObject({ tags: ['Embed'], security: [{ agencyToken: [] }] });
+    expect(doc.paths['/api/v1/tenants/{tenant_id}/agencies'].post).toMatchObject({ tags: ['Tenant'] });
   });
 });

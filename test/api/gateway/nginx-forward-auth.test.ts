@@ -91,6 +91,8 @@ let t: TestApp;
 let service: { url: string; port: number; seen: { method: string; url: string; headers: http.IncomingHttpHeaders; verdict: string; identity: GatewayIdentity | null }[]; close: () => Promise<void> };
 let tenant: TestTenant;
 let token: string;
+/** a read-only (AUDITOR) link's caller on the same tenant */
+let readOnly: string;
 
 /** What NGINX answers the client for one request, with what the service received (if it was called). */
 async function throughNginx(c: ClientRequest): Promise<{ status: number; headers: Record<string, string>; body: string }> {
@@ -155,6 +157,9 @@ beforeAll(async () => {
   tenant = await t.world.tenant();
   await link(t, msp, tenant, { role: 'MSP_SUPPORT' });
   token = await apiToken(t, msp.staff);
+  const auditor = await t.world.partner({ capabilities: ['managed_services'] });
+  await link(t, auditor, tenant, { role: 'AUDITOR' });
+  readOnly = await apiToken(t, auditor.staff);
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -177,6 +182,10 @@ describe('the README’s NGINX configuration', () => {
     // the assertion signs the URI as the client sent it: the service must receive that one
     expect(new URL(directives(protectedLocation, 'proxy_pass')[0][1]).pathname).toBe('/');
     expect(directives('/_partnergate', 'proxy_set_header').map((d) => d.slice(1).join(' '))).toEqual(expect.arrayContaining(['X-Original-Method $request_method', 'X-Original-URI $request_uri']));
+    // the check goes to NGINX's own endpoint, which reads only X-Original-*; the names another proxy
+    // would use are cleared, since auth_request passes the client's headers on
+    expect(new URL(directives('/_partnergate', 'proxy_pass')[0][1]).pathname).toBe('/authz/forward-auth/nginx');
+    expect(directives('/_partnergate', 'proxy_set_header').map((d) => d.slice(1).join(' '))).toEqual(expect.arrayContaining(['X-Forwarded-Method ""', 'X-Forwarded-Uri ""']));
     // the location covers the GATEWAY_ROUTES example's prefix
     expect(protectedLocation).toBe(crm.prefix + '/');
   });
@@ -203,6 +212,22 @@ describe('the README’s NGINX configuration', () => {
     // Without Content-Digest the check never saw the body: UNSIGNED-PAYLOAD, which this service refuses.
     const unbound = await throughNginx({ method: 'POST', uri: `${crm.prefix}/contacts/c-7/notes`, headers: { ...as(), 'content-type': 'application/json' }, body });
     expect([unbound.status, JSON.parse(unbound.body)]).toEqual([401, { refused: 'body_unsigned' }]);
+  });
+
+  it('decides on the request NGINX forwards: a client’s X-Forwarded-Method/-Uri naming a read cannot get a read-only caller’s POST through', async () => {
+    const before = service.seen.length;
+    const body = JSON.stringify({ text: 'Not allowed to write.' });
+    const smuggled = await throughNginx({
+      method: 'POST',
+      uri: `${crm.prefix}/contacts/c-7/notes`,
+      headers: { authorization: `Bearer ${readOnly}`, 'x-active-tenant-id': tenant.id, host: 'api.example.com', 'content-type': 'application/json', 'content-digest': digest(body), 'X-Forwarded-Method': 'GET', 'X-Forwarded-Uri': `${crm.prefix}/contacts` },
+      body,
+    });
+    expect(smuggled.status).toBe(403);
+    // and the same caller's own read still goes through
+    const read = await throughNginx({ method: 'GET', uri: `${crm.prefix}/contacts`, headers: { authorization: `Bearer ${readOnly}`, 'x-active-tenant-id': tenant.id, host: 'api.example.com' } });
+    expect(read.status, read.body).toBe(200);
+    expect(service.seen.slice(before).map((s) => `${s.method} ${s.url} ${s.verdict}`)).toEqual([`GET ${crm.prefix}/contacts ok`]);
   });
 
   it('refuses: 401 with WWW-Authenticate, 403 for a path no rule names, and a rate limit mapped back from NGINX’s 500 to 429 with Retry-After', async () => {

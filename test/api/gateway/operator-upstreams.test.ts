@@ -161,6 +161,29 @@ describe('GATEWAY_ROUTES from the config file, to an upstream of the operator', 
     expect(got.headers['x-partnergate-tenant-id']).toBe(w.tenant.id);
   });
 
+  it('never passes on a header that makes the upstream take another method or URL than the one decided (method overrides, X-Original-URL, forwarded method/URI)', async () => {
+    const w = await msp('AUDITOR'); // read-only: a GET is decided, nothing more
+    const before = upstream.seen.length;
+    const rewrite = {
+      'x-http-method-override': 'DELETE',
+      'x-http-method': 'DELETE',
+      'x-method-override': 'DELETE',
+      x_http_method_override: 'DELETE',
+      'x-original-url': '/crm-api/contacts/c-1/notes',
+      'x-rewrite-url': '/crm-api/contacts/c-1/notes',
+      'x-original-method': 'POST',
+      'x-original-uri': '/crm-api/contacts/c-1/notes',
+      'x-forwarded-method': 'POST',
+      'x-forwarded-uri': '/crm-api/contacts/c-1/notes',
+      'x-forwarded-prefix': '/admin',
+    };
+    const r = await gw(t, 'GET', '/resources/v1/crm/contacts', { token: await apiToken(t, w.p.staff), headers: { 'x-active-tenant-id': w.tenant.id, ...rewrite } });
+    expect(r.status).toBe(200);
+    const got = upstream.seen[before];
+    expect([got.method, got.url, got.verdict]).toEqual(['GET', '/crm-api/contacts', 'ok']);
+    for (const name of Object.keys(rewrite)) expect(got.headers[name], name).toBeUndefined();
+  });
+
   it('refuses what no rule names (404, 405) and what the decision refuses (401, 403) before the upstream sees it', async () => {
     const w = await msp('MSP_SUPPORT');
     const before = upstream.seen.length;

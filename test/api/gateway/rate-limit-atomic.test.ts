@@ -1,7 +1,8 @@
 /**
  * Several limits on one request (the gateway's per token × class and per partner) are one
  * atomic decision: admitted only when every limit admits, and a refusal by one uses up nothing
- * of the others — in memory and in one Redis script shared by two limiter instances.
+ * of the others — in memory and in one Redis script shared by two limiter instances. The failure
+ * budgets' peek / record / reset behave the same in both.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,32 @@ describe.each(limiters())('consumeAll (%s)', (_name, make) => {
     expect(refused[0].retryAfterSec).toBe(7);
     clock.advance(7_000);
     expect((await lim.consumeAll(reqs)).map((d) => d.remaining)).toEqual([0, 0]);
+  });
+});
+
+describe.each(limiters())('failure budgets: peekAll, recordAll, reset (%s)', (_name, make) => {
+  it('a peek records nothing, a record counts whatever the limit, a reset forgets the key', async () => {
+    const clock = new ManualClock('2026-03-01T10:00:00Z');
+    const lim = make(clock);
+    const both = [
+      { key: 'email', limit: 2, windowMs: W },
+      { key: 'ip', limit: 3, windowMs: W },
+    ];
+    for (let i = 0; i < 3; i++) expect((await lim.peekAll(both)).map((d) => d.remaining)).toEqual([1, 2]);
+    await lim.recordAll(both);
+    clock.advance(1_000);
+    await lim.recordAll(both);
+    await lim.recordAll(both); // past the email's limit: still counted
+    // failures at 0, 1 and 1 s; now 1 s: the email (2) waits for the one at 1 s, the address (3) for the one at 0
+    expect(await lim.peekAll(both)).toEqual([
+      expect.objectContaining({ allowed: false, remaining: 0, retryAfterSec: 60 }),
+      expect.objectContaining({ allowed: false, remaining: 0, retryAfterSec: 59 }),
+    ]);
+    await lim.reset('email');
+    expect((await lim.peekAll(both)).map((d) => d.allowed)).toEqual([true, false]);
+    // the first failure leaves the window after 60 s: the address may fail once more
+    clock.advance(59_000);
+    expect(await lim.peekAll([both[1]])).toEqual([expect.objectContaining({ allowed: true, remaining: 0 })]);
   });
 });
 

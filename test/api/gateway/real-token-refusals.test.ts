@@ -8,12 +8,12 @@
  * — on the same instance, with nothing awaited in between (ARCHITECTURE §1: revoking, expiring or
  * suspending anything on the chain "takes effect on the very next request"; the spread to other
  * instances is multi-instance.test.ts's). Each case builds its own world; the two that need other
- * settings (a manual clock, a per-partner rate limit) start an app of their own.
+ * settings (a clock moved forward, a per-partner rate limit) start an app of their own.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { buildApp } from '../../../src/app/build-app.ts';
-import { ManualClock } from '../../../src/platform/clock.ts';
+import type { Clock } from '../../../src/platform/clock.ts';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { REDIS_URL, type TestApp } from '../../helpers/app.ts';
 import { testConfig } from '../../helpers/config.ts';
@@ -149,19 +149,23 @@ describe('delegation state', () => {
     expect(after.headers.get('www-authenticate')).toMatch(/^Bearer realm="partnergate", error="invalid_token"/);
   });
 
-  it('403 delegation_expired once the consented period has passed (manual clock), while the token itself is still valid', async () => {
-    const clock = new ManualClock(Date.now());
-    // Access tokens live a day here, so the one-day consent ends before its token does.
+  it('the token of a one-day consent dies with it: it expires no later than the consent, and is refused once the consent has passed', async () => {
+    // Real time, moved forward at will: the consent and the token are both issued on it.
+    let offsetMs = 0;
+    const clock: Clock = { now: () => new Date(Date.now() + offsetMs), nowMs: () => Date.now() + offsetMs };
+    // Access tokens may live a day here, longer than what is left of a one-day consent: they get no more than that.
     const x = await startOAuthApp({ clock, config: { ACCESS_TOKEN_TTL: '86400' } });
     own.push(x);
     const c = await consentToken(x, { days: 1 });
     const { exp } = decodeJwt(c.token).payload as { exp: number };
-    clock.set(Date.now()); // the manual clock stood still during the flow; the token was issued on real time
+    const d = await x.testDb.db.kysely.selectFrom('delegations').select('ends_at').where('id', '=', c.delegationId).executeTakeFirstOrThrow();
+    expect(exp * 1000).toBeLessThanOrEqual(Date.parse(d.ends_at));
     expect((await call(x, 'GET', '/resources/v1/orders', c.token)).status).toBe(200);
-    // The consent ends 1 day − 60 s after approval; 1 day − 30 s later it is over, the token is not.
-    clock.advance(DAY_MS - 30_000);
-    expect(clock.nowMs()).toBeLessThan(exp * 1000);
-    expectProblem(await call(x, 'GET', '/resources/v1/orders', c.token), 403, 'delegation_expired');
+    // The consent ends 1 day − 60 s after approval; 1 day − 30 s later it is over, and so is its token.
+    offsetMs = DAY_MS - 30_000;
+    const refused = await call(x, 'GET', '/resources/v1/orders', c.token);
+    expectProblem(refused, 401, 'invalid_token');
+    expect(refused.body.detail).toMatch(/expired/);
   });
 });
 

@@ -89,6 +89,36 @@ describe('login and sessions', () => {
     expect((await other.post('/api/v1/auth/login', { email: target.email, password: target.password })).status).toBe(200);
   });
 
+  it('signs in simultaneous logins with the right password, more of them than LOGIN_MAX_ATTEMPTS: failures count, not attempts', async () => {
+    const u = await t.world.user();
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, () => {
+        const c = new Client(t.app);
+        c.ip = '10.0.0.20';
+        return c.post('/api/v1/auth/login', { email: u.email, password: u.password });
+      }),
+    );
+    expect(rs.map((r) => r.status)).toEqual(Array(8).fill(200));
+  });
+
+  it('after LOGIN_MAX_ATTEMPTS wrong passwords refuses the right one too, with Retry-After, until the window has passed', async () => {
+    const u = await t.world.user();
+    const c = new Client(t.app);
+    c.ip = '10.0.0.21';
+    for (let i = 0; i < 3; i++) {
+      expect((await c.post('/api/v1/auth/login', { email: u.email, password: 'wrong-password-' + i })).status).toBe(401);
+      clock.advance(1_000);
+    }
+    // failures at 0, 1 and 2 s; now 3 s: the first leaves the 900 s window at 900 s
+    const r = await c.post('/api/v1/auth/login', { email: u.email, password: u.password });
+    expect([r.status, r.body.code, r.headers['retry-after'], r.body.retry_after]).toEqual([429, 'login_throttled', '897', 897]);
+    clock.advance(896_999);
+    const almost = await c.post('/api/v1/auth/login', { email: u.email, password: u.password });
+    expect([almost.status, almost.headers['retry-after']]).toEqual([429, '1']);
+    clock.advance(1);
+    expect((await c.post('/api/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+  });
+
   it('checks at most LOGIN_MAX_ATTEMPTS passwords when wrong logins for one email arrive concurrently', async () => {
     const u = await t.world.user();
     const c = new Client(t.app);

@@ -55,7 +55,8 @@ describe('registering apps', () => {
     [{ grant_types: ['password'] }, 'validation_failed'],
     [{ logo_uri: 'http://cdn.example/logo.png' }, 'app_logo_uri_invalid'],
     [{ token_endpoint_auth_method: 'private_key_jwt' }, 'app_jwks_invalid'],
-    [{ token_endpoint_auth_method: 'client_secret_post' }, 'validation_failed'],
+    [{ token_endpoint_auth_method: 'client_secret_jwt' }, 'validation_failed'],
+    [{ token_endpoint_auth_method: 'client_secret_post', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] } }, 'app_jwks_invalid'],
     [{ secret: 'mine' }, 'validation_failed'],
   ])('refuses %j with %s', async (patch, code) => {
     const body: Record<string, unknown> = { ...valid(), ...patch };

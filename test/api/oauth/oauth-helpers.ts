@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as oidc from 'openid-client';
-import { buildApp } from '../../../src/app/build-app.ts';
+import { buildApp, type AppDeps } from '../../../src/app/build-app.ts';
 import type { Services } from '../../../src/app/services.ts';
 import type { Config } from '../../../src/config/config.ts';
 import type { Clock } from '../../../src/platform/clock.ts';
@@ -35,14 +35,15 @@ export interface OAuthTestApp {
   close(): Promise<void>;
 }
 
-export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock } = {}): Promise<OAuthTestApp> {
+/** `redisUrl`: a Redis of the test's own (test/helpers/own-redis.ts) instead of REDIS_URL. */
+export async function startOAuthApp(opts: { config?: Record<string, string>; clock?: Clock; logger?: AppDeps['logger']; redisUrl?: string } = {}): Promise<OAuthTestApp> {
   const testDb = await createTestDb();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const useRedis = !!process.env.REDIS_URL;
-  const config = testConfig({ PUBLIC_URL: url, ...(useRedis ? { REDIS_URL } : {}), ...opts.config }, testDb.dataDir);
+  const redisUrl = opts.redisUrl ?? (process.env.REDIS_URL ? REDIS_URL : null);
+  const config = testConfig({ PUBLIC_URL: url, ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.config }, testDb.dataDir);
   const build = async () => {
-    const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: useRedis ? redisFactory(REDIS_URL) : null, logger: false });
+    const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: redisUrl ? redisFactory(redisUrl, {}, { commandTimeoutMs: config.redisCommandTimeoutMs }) : null, logger: opts.logger ?? false });
     await app.listen({ port, host: '127.0.0.1' });
     return app;
   };
@@ -58,6 +59,10 @@ export async function startOAuthApp(opts: { config?: Record<string, string>; clo
     client: () => new Client(t.app),
     async restart() {
       await t.app.close();
+      // One turn of the event loop, so the client's pooled keep-alive sockets read the FIN the closing server
+      // sent: a rebuild that never reaches the poll phase (SQLite is synchronous) would otherwise hand the
+      // next request a dead socket ("other side closed").
+      await new Promise((r) => setImmediate(r));
       t.app = await build();
       t.services = t.app.services;
       t.world = new World(t.app);
@@ -83,7 +88,15 @@ export interface RegisteredApp {
 /** A partner with the capability and an app registered by its owner through the API. */
 export async function partnerWithApp(
   t: OAuthTestApp,
-  opts: { capabilities?: ('delegated' | 'wholesale' | 'managed_services')[]; grant_types?: string[]; scopes?: string[]; redirect_uris?: string[]; name?: string } = {},
+  opts: {
+    capabilities?: ('delegated' | 'wholesale' | 'managed_services')[];
+    grant_types?: string[];
+    scopes?: string[];
+    redirect_uris?: string[];
+    name?: string;
+    token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+    jwks?: { keys: Record<string, unknown>[] };
+  } = {},
 ): Promise<RegisteredApp> {
   const partner = await t.world.partner({ capabilities: opts.capabilities ?? ['delegated'] });
   const owner = await partner.owner.login();
@@ -93,6 +106,8 @@ export async function partnerWithApp(
     grant_types: grantTypes,
     scopes: opts.scopes ?? ['openid', 'profile', 'email', 'orders.read', 'orders.create', 'billing.invoices.read', 'billing.*'],
     ...(grantTypes.includes('authorization_code') ? { redirect_uris: opts.redirect_uris ?? [CALLBACK] } : {}),
+    ...(opts.token_endpoint_auth_method ? { token_endpoint_auth_method: opts.token_endpoint_auth_method } : {}),
+    ...(opts.jwks ? { jwks: opts.jwks } : {}),
   });
   if (r.status !== 201) throw new Error(`app registration failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { clientId: r.body.app.client_id, secret: r.body.client_secret, partner };
@@ -128,6 +143,8 @@ export async function codeFlowTokens(t: OAuthTestApp, clientId: string, secret: 
 /** A cookie-keeping HTTP user agent that does not follow redirects by itself. */
 export class UserAgent {
   readonly #cookies = new Map<string, string>();
+  /** every cookie value the server ever set, by name (tests look for them where they must not be) */
+  readonly cookiesSeen: { name: string; value: string }[] = [];
 
   async request(url: string, init: { method?: string; form?: Record<string, string | string[]> } = {}): Promise<{ status: number; location: string | null; body: string; headers: Headers }> {
     const headers: Record<string, string> = { accept: 'text/html' };
@@ -147,7 +164,10 @@ export class UserAgent {
       const value = pair.slice(i + 1).trim();
       const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
       if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
+      else {
+        this.#cookies.set(name, value);
+        this.cookiesSeen.push({ name, value });
+      }
     }
     const location = res.headers.get('location');
     return { status: res.status, location: location ? new URL(location, url).href : null, body: await res.text(), headers: res.headers };

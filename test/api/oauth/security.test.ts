@@ -139,9 +139,11 @@ describe('token endpoint', () => {
     const c = await code();
     // Age the stored code past its 60-second lifetime.
     const past = new Date(Date.now() - 120_000);
-    const row = await t.testDb.db.kysely.selectFrom('oauth_store').select(['id', 'payload']).where('model', '=', 'AuthorizationCode').where('id', '=', c.code).executeTakeFirstOrThrow();
+    // the code is stored under its keyed hash
+    const id = t.services.oauth.store.storedId('AuthorizationCode', c.code);
+    const row = await t.testDb.db.kysely.selectFrom('oauth_store').select(['id', 'payload']).where('model', '=', 'AuthorizationCode').where('id', '=', id).executeTakeFirstOrThrow();
     const payload = { ...JSON.parse(row.payload), exp: Math.floor(past.getTime() / 1000) };
-    await t.testDb.db.kysely.updateTable('oauth_store').set({ payload: JSON.stringify(payload), expires_at: past.toISOString() }).where('model', '=', 'AuthorizationCode').where('id', '=', c.code).execute();
+    await t.testDb.db.kysely.updateTable('oauth_store').set({ payload: JSON.stringify(payload), expires_at: past.toISOString() }).where('model', '=', 'AuthorizationCode').where('id', '=', id).execute();
     const r = await exchange(app, c);
     expect(r.body.error).toBe('invalid_grant');
   });
@@ -152,10 +154,11 @@ describe('token endpoint', () => {
     expect(r.body.error).toBe('invalid_client');
   });
 
-  it('refuses client_secret_post: only client_secret_basic and private_key_jwt authenticate', async () => {
+  it('refuses client_secret_post from an app registered for client_secret_basic, naming the registered method', async () => {
     const r = await tokenRequest(t, null, { grant_type: 'refresh_token', refresh_token: 'x', client_id: app.clientId, client_secret: app.secret });
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('invalid_client');
+    expect(r.body.error_description).toMatch(/registered for client_secret_basic/);
   });
 
   it('has no password grant (unsupported_grant_type)', async () => {

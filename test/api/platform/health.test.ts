@@ -34,6 +34,9 @@ describe('health and docs', () => {
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/tenants/{tenant_id}', '/api/v1/partners/{partner_id}/approve']));
     const docs = await c.get('/docs/');
     expect(docs.status).toBe(200);
-    expect(String(docs.body)).toContain('swagger');
+    expect(String(docs.body)).toContain('Scalar.createApiReference');
+    // the reader is served from this process, not a CDN
+    expect(String(docs.body)).toContain('src="js/scalar.js"');
+    expect((await c.get('/docs/js/scalar.js')).status).toBe(200);
   });
 });

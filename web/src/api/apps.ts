@@ -13,7 +13,7 @@ export interface AppDto {
   redirect_uris: string[];
   grant_types: string[];
   scopes: string[];
-  token_endpoint_auth_method: 'client_secret_basic' | 'private_key_jwt';
+  token_endpoint_auth_method: AuthMethod;
   jwks: unknown;
   secret_hint: string | null;
   secret_rotated_at: string | null;
@@ -28,7 +28,18 @@ export interface AppInput {
   redirect_uris?: string[];
   grant_types: string[];
   scopes: string[];
+  token_endpoint_auth_method?: AuthMethod;
+  jwks?: { keys: Record<string, unknown>[] } | null;
 }
+
+/** How an app proves who it is at the token endpoint (the one method the server accepts from it). */
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+export const AUTH_METHODS: { value: AuthMethod; label: string; description: string }[] = [
+  { value: 'client_secret_basic', label: 'A secret, sent in the Authorization header', description: 'HTTP Basic (client_secret_basic). Most server-side OAuth libraries can do this.' },
+  { value: 'client_secret_post', label: 'A secret, sent in the request body', description: 'client_secret_post: client_id and client_secret as form fields. The default of openid-client and several other libraries.' },
+  { value: 'private_key_jwt', label: 'A signed statement, made with a private key only your app holds', description: 'private_key_jwt: no shared secret. Register your public key (JWKS); the app signs a short-lived JWT for each request.' },
+];
 
 export interface ScopeDto {
   scope: string;

@@ -6,9 +6,9 @@
  * wholesale → client credentials and token exchange.
  */
 import { useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Radio, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { appsApi, grantTypeLabel, TOKEN_EXCHANGE, type AppDto, type AppInput } from '../../api/apps.ts';
+import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto, type AppInput, type AuthMethod } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
@@ -30,12 +30,28 @@ interface Draft {
   redirect_uris: string;
   grant_types: string[];
   scopes: string[];
+  auth_method: AuthMethod;
+  /** the public JSON Web Key Set, as typed (private_key_jwt only) */
+  jwks: string;
 }
 
-const emptyDraft = (grants: string[]): Draft => ({ name: '', description: '', logo_uri: '', redirect_uris: '', grant_types: grants.slice(0, 2), scopes: [] });
+const emptyDraft = (grants: string[]): Draft => ({ name: '', description: '', logo_uri: '', redirect_uris: '', grant_types: grants.slice(0, 2), scopes: [], auth_method: 'client_secret_basic', jwks: '' });
+
+const SECRET_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** The typed JWKS, or null with what is wrong with it. */
+function parseJwks(text: string): { keys: Record<string, unknown>[] } | string {
+  try {
+    const v = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(v?.keys) ? (v as { keys: Record<string, unknown>[] }) : 'A JWKS is an object with a "keys" list.';
+  } catch {
+    return 'Not valid JSON.';
+  }
+}
 
 function toInput(d: Draft): AppInput {
   const code = d.grant_types.includes('authorization_code');
+  const jwks = d.auth_method === 'private_key_jwt' ? parseJwks(d.jwks) : null;
   return {
     name: d.name.trim(),
     description: d.description.trim() || null,
@@ -43,6 +59,8 @@ function toInput(d: Draft): AppInput {
     grant_types: d.grant_types,
     scopes: d.scopes,
     ...(code ? { redirect_uris: d.redirect_uris.split(/\s+/).map((u) => u.trim()).filter(Boolean) } : {}),
+    token_endpoint_auth_method: d.auth_method,
+    ...(jwks && typeof jwks !== 'string' ? { jwks } : {}),
   };
 }
 
@@ -60,7 +78,11 @@ export function PartnerAppsPage() {
 
   const save = useAction(
     async (app: AppDto | null, d: Draft) => {
-      if (app) return { app: await appsApi.update(partner.partner_id, app.id, toInput(d)), client_secret: null };
+      if (app) {
+        // The method of a key-based app is fixed at registration; only its keys change.
+        const { token_endpoint_auth_method, ...patch } = toInput(d);
+        return { app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, token_endpoint_auth_method }), client_secret: null };
+      }
       return appsApi.create(partner.partner_id, toInput(d));
     },
     {
@@ -98,8 +120,8 @@ export function PartnerAppsPage() {
         title="OAuth apps"
         description={
           <>
-            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Clients authenticate with HTTP Basic (client_secret_basic) or a signed
-            assertion (private_key_jwt), and always use PKCE (S256).
+            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Each app authenticates the one way it is registered for — its secret
+            in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and always uses PKCE (S256).
           </>
         }
         actions={
@@ -155,7 +177,10 @@ export function PartnerAppsPage() {
                   <Text size="sm">{a.scopes.join(' ')}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{a.secret_hint ?? 'private_key_jwt'}</Text>
+                  <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
+                  <Text size="xs" c="dimmed">
+                    {a.token_endpoint_auth_method}
+                  </Text>
                   {a.secret_rotated_at && (
                     <Text size="xs" c="dimmed">
                       since {formatDate(a.secret_rotated_at)}
@@ -172,13 +197,22 @@ export function PartnerAppsPage() {
                           save.reset(),
                           setEditing({
                             app: a,
-                            draft: { name: a.name, description: a.description ?? '', logo_uri: a.logo_uri ?? '', redirect_uris: a.redirect_uris.join('\n'), grant_types: a.grant_types, scopes: a.scopes },
+                            draft: {
+                              name: a.name,
+                              description: a.description ?? '',
+                              logo_uri: a.logo_uri ?? '',
+                              redirect_uris: a.redirect_uris.join('\n'),
+                              grant_types: a.grant_types,
+                              scopes: a.scopes,
+                              auth_method: a.token_endpoint_auth_method,
+                              jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
+                            },
                           })
                         )}
                       >
                         Edit
                       </Button>
-                      {a.token_endpoint_auth_method === 'client_secret_basic' && (
+                      {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
                         <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => (rotate.reset(), setRotating(a))}>
                           New secret
                         </Button>
@@ -243,12 +277,36 @@ export function PartnerAppsPage() {
                 onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, scopes: v } })}
                 error={save.fieldError('scopes')}
               />
-              <ErrorAlert error={save.error} labels={{ name: 'Name', redirect_uris: 'Redirect URIs', scopes: 'Scopes', grant_types: 'Grant types', logo_uri: 'Logo URL' }} />
+              <Radio.Group
+                label="How your app proves who it is"
+                description="When your app asks for tokens, it must show it is really your app. Pick the way your OAuth library does it; the server accepts only this way."
+                value={editing.draft.auth_method}
+                onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, auth_method: v as AuthMethod } })}
+                error={save.fieldError('token_endpoint_auth_method')}
+              >
+                <Stack gap={6} mt={6}>
+                  {AUTH_METHODS.filter((m) => !editing.app || (editing.app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
+                    <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
+                  ))}
+                </Stack>
+              </Radio.Group>
+              {editing.draft.auth_method === 'private_key_jwt' && (
+                <Textarea
+                  label="Your app's public keys (JWKS)"
+                  description='{"keys": [ … ]} with public EC, RSA or OKP keys only — never the private key.'
+                  autosize
+                  minRows={4}
+                  value={editing.draft.jwks}
+                  onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, jwks: e.currentTarget.value } })}
+                  error={(editing.draft.jwks.trim() && typeof parseJwks(editing.draft.jwks) === 'string' ? (parseJwks(editing.draft.jwks) as string) : null) ?? save.fieldError('jwks')}
+                />
+              )}
+              <ErrorAlert error={save.error} labels={{ name: 'Name', redirect_uris: 'Redirect URIs', scopes: 'Scopes', grant_types: 'Grant types', logo_uri: 'Logo URL', token_endpoint_auth_method: 'How your app proves who it is', jwks: 'Public keys' }} />
               <Group justify="flex-end">
                 <Button variant="default" onClick={() => setEditing(null)}>
                   Cancel
                 </Button>
-                <Button type="submit" loading={save.busy} disabled={!editing.draft.name.trim() || editing.draft.grant_types.length === 0}>
+                <Button type="submit" loading={save.busy} disabled={!editing.draft.name.trim() || editing.draft.grant_types.length === 0 || (editing.draft.auth_method === 'private_key_jwt' && typeof parseJwks(editing.draft.jwks) === 'string')}>
                   {editing.app ? 'Save' : 'Register'}
                 </Button>
               </Group>

@@ -1,0 +1,379 @@
+/**
+ * The API reference: what /openapi.json says beyond what each route declares, and the reader at /docs.
+ *
+ *  - every operation is tagged by its audience (Public, Me, Operator, Tenant, Partner, Gateway, OAuth, Embed),
+ *    decided here from the path and the route's config, so a new route is grouped the moment it exists;
+ *  - routes with `config.public` carry `security: []` (no lock);
+ *  - success responses get a name: response schemas with a `title` become named components
+ *    (`#/components/schemas/Tenant`), and each success response a description instead of "Default Response";
+ *  - ids, times and e-mail addresses in responses get realistic examples (`tnt_01jd…`, not "string");
+ *  - the OAuth endpoints oidc-provider serves (discovery, authorization, token, introspection, revocation, PAR,
+ *    userinfo, JWKS, end-session) are described as documented paths, although no Fastify route backs them.
+ *
+ * All of this touches only the document. Response schemas also drive serialization (fast-json-stringify keeps
+ * only declared properties), so nothing here adds to, or removes from, a route's schema at runtime.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+
+export const AUDIENCE_TAGS = [
+  { name: 'Public', description: 'No credentials: health, sign-in, invitations by link, partner applications.' },
+  { name: 'Me', description: 'The signed-in caller: session, profile, personal API tokens, invitations, catalogs, and the decision engine about yourself.' },
+  { name: 'Operator', description: 'The platform operator (SUPER_ADMIN): users, partner lifecycle, every delegation, the whole audit log.' },
+  { name: 'Tenant', description: "A customer organization's members: billing accounts, delegations, connected partners, agencies, vouchers, audit." },
+  { name: 'Partner', description: "A partner organization's members: apps, links and delegations, customers, the consolidated MSP views (seed 001)." },
+  { name: 'Gateway', description: 'Resource APIs behind the gateway (OAuth access token), and the forward-auth check for NGINX, Traefik and Envoy.' },
+  { name: 'OAuth', description: 'The OAuth 2 / OpenID Connect authorization server (RFC 6749, 7636, 7662, 7009, 8414, 8693, 9068, 9126).' },
+  { name: 'Embed', description: "An agency's embedded voucher form (agency token pgagt_…; 20 requests per minute per token)." },
+] as const;
+
+export type AudienceTag = (typeof AUDIENCE_TAGS)[number]['name'];
+
+interface RouteLike {
+  url: string;
+  method: string | string[];
+  config?: { public?: boolean; operator?: string } | null;
+}
+
+/** Needs no credentials: `config.public` on /api routes, and the health probes. */
+const isPublic = (route: RouteLike) => !!route.config?.public || route.url === '/healthz' || route.url === '/readyz';
+
+/** Who a route is for, from its path and config. Order matters: the first rule that matches wins. */
+export function audienceOf(route: RouteLike): AudienceTag {
+  const url = route.url;
+  const config = route.config ?? {};
+  if (isPublic(route)) return 'Public';
+  if (url.startsWith('/oauth') || url.startsWith('/.well-known') || url.startsWith('/api/v1/oauth/')) return 'OAuth';
+  if (url.startsWith('/embed/')) return 'Embed';
+  if (url.startsWith('/resources/') || url.startsWith('/authz/')) return 'Gateway';
+  if (config.operator || /^\/api\/v1\/(users|audit-events|delegations)\b/.test(url)) return 'Operator';
+  if (url.startsWith('/api/v1/tenants')) return 'Tenant';
+  if (url.startsWith('/api/v1/partners') || url.startsWith('/api/v1/partner/') || url.startsWith('/api/v1/partner-')) return 'Partner';
+  return 'Me';
+}
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A name for a success response: the schema's title, a page or list of titled items, or the route's summary. */
+function describeSuccess(status: string, schema: Json | undefined, summary: string | undefined): string {
+  if (status === '204' || !schema) return 'Done; no content';
+  const props = isObj(schema.properties) ? schema.properties : {};
+  const items = isObj(props.data) && isObj(props.data.items) ? props.data.items : null;
+  let name: string | null = null;
+  if (typeof schema.title === 'string') name = schema.title;
+  else if (items && typeof items.title === 'string') name = `${'next_cursor' in props ? 'A page of' : 'A list of'} ${items.title}`;
+  const head = status === '201' ? 'Created' : status === '202' ? 'Accepted' : 'OK';
+  if (name) return `${head}: ${name}`;
+  // else the summary's first clause, without its parenthesized asides
+  const clause = summary?.split(/[.;:]\s|\s\(/)[0].trim();
+  return clause ? `${head}: ${clause}` : head;
+}
+
+/** fastify-swagger's per-route transform: audience tag, lock or none, named success responses. */
+export function transformRoute({ schema, url, route }: { schema: Json | undefined; url: string; route: RouteLike }): { schema: Json; url: string } {
+  const s: Json = { ...(schema ?? {}) };
+  if (s.hide) return { schema: s, url };
+  s.tags = [audienceOf(route)];
+  if (isPublic(route)) s.security = [];
+  if (isObj(s.response)) {
+    const response: Json = { ...s.response };
+    for (const [status, r] of Object.entries(response)) {
+      if (!/^2\d\d$/.test(status) || !isObj(r) || typeof r.description === 'string' || r['x-response-description']) continue;
+      // fastify-swagger takes the response's description from this key and drops it from the schema
+      response[status] = { ...r, 'x-response-description': describeSuccess(status, r, typeof s.summary === 'string' ? s.summary : undefined) };
+    }
+    s.response = response;
+  }
+  return { schema: s, url };
+}
+
+// ---- examples -----------------------------------------------------------------------------------
+
+const ULID_BODY = '01jd9x0a8q4m7w2k3v5b6c8d9e';
+const TITLE_PREFIX: Record<string, string> = {
+  Tenant: 'tnt', Partner: 'ptr', Delegation: 'dlg', User: 'usr', App: 'app', Agency: 'agy', AgencyToken: 'agt',
+  ApiToken: 'pat', AuditEvent: 'evt', Order: 'ord', BillingAccount: 'ban', Account: 'ban', Invitation: 'inv',
+  MyInvitation: 'inv', PendingInvitation: 'inv', ResoldTenant: 'tnt',
+};
+const FIELD_PREFIX: Record<string, string> = {
+  tenant_id: 'tnt', partner_id: 'ptr', delegation_id: 'dlg', user_id: 'usr', app_id: 'app', agency_id: 'agy',
+  ban_id: 'ban', bill_to_ban_id: 'ban', billing_account_id: 'ban', order_id: 'ord', request_id: 'req', token_id: 'agt',
+  invitation_id: 'inv', actor_user_id: 'usr', approved_by: 'usr', revoked_by: 'usr', created_by: 'usr', placed_by: 'usr',
+  requested_by: 'usr', decided_by: 'usr', owner_user_id: 'usr',
+  referred_by_partner_id: 'ptr', acting_partner_id: 'ptr',
+};
+/** A nested object named like this holds that entity's `id` (`partner: { id, name }`). */
+const NESTED_TITLE: Record<string, string> = { partner: 'Partner', tenant: 'Tenant', agency: 'Agency', app: 'App', user: 'User', delegation: 'Delegation', billing_account: 'BillingAccount' };
+const EXAMPLE_TIME = '2025-06-02T09:30:00.000Z';
+
+function exampleFor(name: string, prop: Json, ownerTitle: string | null): unknown {
+  const types = Array.isArray(prop.type) ? prop.type : [prop.type];
+  const anyOf = Array.isArray(prop.anyOf) ? (prop.anyOf as Json[]) : null;
+  const isString = types.includes('string') || (anyOf?.some((x) => x.type === 'string') ?? false);
+  if (!isString) return undefined;
+  if (name === 'id' && ownerTitle && TITLE_PREFIX[ownerTitle]) return `${TITLE_PREFIX[ownerTitle]}_${ULID_BODY}`;
+  if (FIELD_PREFIX[name]) return `${FIELD_PREFIX[name]}_${ULID_BODY}`;
+  if (/_at$/.test(name) || name === 'created' || name === 'expires') return EXAMPLE_TIME;
+  if (name === 'email' || name.endsWith('_email')) return 'ada.lovelace@example.com';
+  if (name === 'currency') return 'EUR';
+  return undefined;
+}
+
+/** Adds `examples` to id-, time- and e-mail-like string properties that have none. */
+function addExamples(schema: unknown, ownerTitle: string | null = null): void {
+  if (Array.isArray(schema)) return schema.forEach((x) => addExamples(x, ownerTitle));
+  if (!isObj(schema)) return;
+  const title = typeof schema.title === 'string' ? schema.title : ownerTitle;
+  if (isObj(schema.properties)) {
+    for (const [name, prop] of Object.entries(schema.properties)) {
+      if (!isObj(prop)) continue;
+      if (prop.examples === undefined && prop.example === undefined) {
+        const ex = exampleFor(name, prop, title);
+        if (ex !== undefined) prop.examples = [ex];
+      }
+      addExamples(prop, NESTED_TITLE[name] ?? null);
+    }
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'additionalProperties']) if (key in schema) addExamples(schema[key], key === 'items' ? null : title);
+}
+
+// ---- named components ---------------------------------------------------------------------------
+
+/**
+ * Moves titled response schemas into components.schemas and refers to them, so the reference lists
+ * "Tenant" once and a generated client gets `components['schemas']['Tenant']`. A title used by two
+ * different shapes keeps the second inline (with its title) rather than mislabel it.
+ */
+function hoistTitled(doc: Json): void {
+  const components = (doc.components ??= {}) as Json;
+  const schemas = (components.schemas ??= {}) as Json;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!isObj(node)) return node;
+    for (const [k, v] of Object.entries(node)) node[k] = walk(v);
+    const title = node.title;
+    if (typeof title === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(title) && (node.type === 'object' || node.properties)) {
+      const existing = schemas[title];
+      if (existing === undefined) {
+        schemas[title] = node;
+        return { $ref: `#/components/schemas/${title}` };
+      }
+      if (JSON.stringify(existing) === JSON.stringify(node)) return { $ref: `#/components/schemas/${title}` };
+    }
+    return node;
+  };
+  for (const ops of Object.values((doc.paths ?? {}) as Json)) {
+    if (!isObj(ops)) continue;
+    for (const op of Object.values(ops)) {
+      if (!isObj(op) || !isObj(op.responses)) continue;
+      for (const r of Object.values(op.responses)) {
+        if (!isObj(r) || !isObj(r.content)) continue;
+        for (const media of Object.values(r.content)) if (isObj(media) && media.schema) media.schema = walk(media.schema);
+      }
+    }
+  }
+}
+
+// ---- the OAuth endpoints oidc-provider serves -----------------------------------------------------
+
+const oauthError = {
+  description: 'RFC 6749 §5.2 error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
+};
+const form = (properties: Json, required: string[]) => ({
+  required: true,
+  content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties, required } } },
+});
+const clientAuth = [{ oauthClient: [] }];
+const str = (description: string, extra: Json = {}) => ({ type: 'string', description, ...extra });
+
+const TokenResponse = {
+  type: 'object',
+  title: 'TokenResponse',
+  required: ['access_token', 'token_type', 'expires_in'],
+  properties: {
+    access_token: str('RFC 9068 JWT for the gateway (or an opaque token when only identity scopes were asked for)', { examples: ['eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJzdWIiOiJhcHBfMDFqZDl4In0.c2lnbmF0dXJl'] }),
+    token_type: str('Bearer, or DPoP for a DPoP-bound token', { examples: ['Bearer'] }),
+    expires_in: { type: 'integer', examples: [900] },
+    refresh_token: str('rotates on every use; reusing an old one revokes the whole family'),
+    id_token: str('OpenID Connect ID token, when openid was asked for'),
+    scope: str('granted scopes, space-separated', { examples: ['orders.read billing.invoices.read'] }),
+    issued_token_type: str('token exchange (RFC 8693) only', { examples: ['urn:ietf:params:oauth:token-type:access_token'] }),
+  },
+};
+
+function oauthPaths(issuerPath: string): Json {
+  const p = (s: string) => `${issuerPath}${s}`;
+  const tags = ['OAuth'];
+  const discovery = {
+    get: {
+      tags, security: [], summary: 'Authorization server metadata (RFC 8414 / OpenID Connect Discovery)',
+      description: 'Also served at `/.well-known/oauth-authorization-server`, and under the issuer path (RFC 8414 §3.1).',
+      responses: { 200: { description: 'OK: server metadata', content: { 'application/json': { schema: { type: 'object', additionalProperties: true, properties: {
+        issuer: str('', { examples: ['https://partnergate.example.com/oauth'] }), authorization_endpoint: str(''), token_endpoint: str(''), jwks_uri: str(''),
+        introspection_endpoint: str(''), revocation_endpoint: str(''), pushed_authorization_request_endpoint: str(''), userinfo_endpoint: str(''),
+        grant_types_supported: { type: 'array', items: { type: 'string' } }, token_endpoint_auth_methods_supported: { type: 'array', items: { type: 'string' } },
+      } } } } } },
+    },
+  };
+  return {
+    '/.well-known/openid-configuration': discovery,
+    '/.well-known/oauth-authorization-server': structuredClone(discovery),
+    [p('/auth')]: {
+      get: {
+        tags, security: [], summary: 'Authorization endpoint: the customer signs in at Partnergate and approves the app (code + PKCE S256)',
+        description: 'Answers with a redirect to the sign-in and consent pages, then to the `redirect_uri` with `code`, `state` and `iss`. A `request_uri` from PAR may stand for the other parameters.',
+        parameters: [
+          ['response_type', 'always `code`', true], ['client_id', 'the app\'s client id', true], ['redirect_uri', 'exactly as registered', true],
+          ['scope', 'space-separated scopes', true], ['state', 'opaque, returned as is', false], ['code_challenge', 'PKCE S256 challenge (required)', true],
+          ['code_challenge_method', '`S256`', true], ['resource', 'RFC 8707 resource indicator (default: the gateway)', false], ['request_uri', 'from the PAR endpoint', false],
+        ].map(([name, description, required]) => ({ in: 'query', name, description, required, schema: { type: 'string' } })),
+        responses: { 303: { description: 'Redirect to sign-in/consent, or back to the app with `code` (or `error`)' }, 400: { description: 'Bad request: an HTML error page (the redirect URI cannot be trusted)' } },
+      },
+    },
+    [p('/request')]: {
+      post: {
+        tags, security: clientAuth, summary: 'Pushed authorization request (RFC 9126)',
+        requestBody: form({ client_id: str('the app'), response_type: str('`code`'), redirect_uri: str(''), scope: str(''), state: str(''), code_challenge: str(''), code_challenge_method: str('`S256`') }, ['response_type', 'redirect_uri', 'scope', 'code_challenge']),
+        responses: {
+          201: { description: 'Created: a request_uri for the authorization endpoint', content: { 'application/json': { schema: { type: 'object', title: 'PushedAuthorizationResponse', required: ['request_uri', 'expires_in'], properties: { request_uri: str('', { examples: ['urn:ietf:params:oauth:request_uri:q0Zk2m8sYd'] }), expires_in: { type: 'integer', examples: [60] } } } } } },
+          400: oauthError, 401: oauthError,
+        },
+      },
+    },
+    [p('/token')]: {
+      post: {
+        tags, security: clientAuth, summary: 'Token endpoint: authorization_code, refresh_token, client_credentials, token exchange (RFC 8693)',
+        description: 'The client authenticates with the method it is registered for (see `token_endpoint_auth_methods_supported` in the metadata). ' +
+          'A wholesaler exchanges its own token for one acting for a resold customer with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`.',
+        requestBody: form({
+          grant_type: str('', { enum: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] }),
+          code: str('authorization_code'), redirect_uri: str('authorization_code'), code_verifier: str('authorization_code (PKCE)'),
+          refresh_token: str('refresh_token'), scope: str('client_credentials, refresh_token (narrowing)'), resource: str('RFC 8707'),
+          subject_token: str('token exchange'), subject_token_type: str('token exchange'), audience: str('token exchange: the customer tenant (tnt_…)'),
+        }, ['grant_type']),
+        responses: { 200: { description: 'OK: TokenResponse', content: { 'application/json': { schema: TokenResponse } } }, 400: oauthError, 401: oauthError },
+      },
+    },
+    [p('/token/introspection')]: {
+      post: {
+        tags, security: clientAuth, summary: 'Token introspection (RFC 7662): only for tokens issued to the calling client',
+        requestBody: form({ token: str(''), token_type_hint: str('', { enum: ['access_token', 'refresh_token'] }) }, ['token']),
+        responses: {
+          200: { description: 'OK: IntrospectionResponse', content: { 'application/json': { schema: { type: 'object', title: 'IntrospectionResponse', required: ['active'], additionalProperties: true, properties: {
+            active: { type: 'boolean' }, sub: str(''), client_id: str(''), scope: str(''), exp: { type: 'integer' }, iat: { type: 'integer' }, token_type: str(''),
+            partner_id: str('', { examples: [`ptr_${ULID_BODY}`] }), tenant_id: str('', { examples: [`tnt_${ULID_BODY}`] }), dlg: str('the delegation', { examples: [`dlg_${ULID_BODY}`] }),
+          } } } } },
+          400: oauthError, 401: oauthError,
+        },
+      },
+    },
+    [p('/token/revocation')]: {
+      post: {
+        tags, security: clientAuth, summary: 'Token revocation (RFC 7009); revoking a refresh token ends its grant',
+        requestBody: form({ token: str(''), token_type_hint: str('', { enum: ['access_token', 'refresh_token'] }) }, ['token']),
+        responses: { 200: { description: 'OK: revoked (also for an unknown token, RFC 7009 §2.2)' }, 400: oauthError, 401: oauthError },
+      },
+    },
+    [p('/me')]: {
+      get: {
+        tags, security: [{ accessToken: [] }], summary: 'UserInfo (OpenID Connect Core §5.3)',
+        responses: { 200: { description: 'OK: UserInfo', content: { 'application/json': { schema: { type: 'object', title: 'UserInfo', required: ['sub'], additionalProperties: true, properties: {
+          sub: str('', { examples: [`usr_${ULID_BODY}`] }), name: str(''), email: str('', { examples: ['ada.lovelace@example.com'] }), email_verified: { type: 'boolean' },
+        } } } } }, 401: { description: 'invalid_token (WWW-Authenticate)' } },
+      },
+    },
+    [p('/jwks')]: {
+      get: {
+        tags, security: [], summary: 'The public signing keys (JWKS): verify access tokens locally; keys rotate with overlap',
+        responses: { 200: { description: 'OK: JSON Web Key Set', content: { 'application/json': { schema: { type: 'object', title: 'JsonWebKeySet', required: ['keys'], properties: {
+          keys: { type: 'array', items: { type: 'object', additionalProperties: true, properties: { kty: str('', { examples: ['EC'] }), kid: str(''), alg: str('', { examples: ['ES256'] }), use: str('', { examples: ['sig'] }) } } },
+        } } } } } },
+      },
+    },
+    [p('/session/end')]: {
+      get: {
+        tags, security: [], summary: 'RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0)',
+        parameters: [
+          { in: 'query', name: 'id_token_hint', schema: { type: 'string' } },
+          { in: 'query', name: 'post_logout_redirect_uri', schema: { type: 'string' } },
+          { in: 'query', name: 'state', schema: { type: 'string' } },
+        ],
+        responses: { 200: { description: 'OK: a confirmation page (HTML)' } },
+      },
+    },
+  };
+}
+
+/** fastify-swagger's transformObject: OAuth paths, audience tags, named components, examples. */
+export function transformDocument(issuerPath: string) {
+  return ({ openapiObject }: { openapiObject: Partial<Json> }): Json => {
+    // a deep copy: nothing below may reach the schema objects routes serialize with
+    const doc = JSON.parse(JSON.stringify(openapiObject)) as Json;
+    const oauth = oauthPaths(issuerPath);
+    // marked, so a walk over the document can tell them from Fastify routes (they answer in RFC 6749's shape)
+    for (const ops of Object.values(oauth)) for (const op of Object.values(ops as Json)) (op as Json)['x-served-by'] = 'oidc-provider';
+    doc.paths = { ...((doc.paths ?? {}) as Json), ...oauth };
+    doc.tags = AUDIENCE_TAGS.map((t) => ({ ...t }));
+    const components = (doc.components ??= {}) as Json;
+    const schemas = (components.schemas ??= {}) as Json;
+    schemas.OAuthError = {
+      type: 'object', required: ['error'], description: 'RFC 6749 §5.2 error response',
+      properties: { error: str('', { examples: ['invalid_grant'] }), error_description: str('', { examples: ['grant request is invalid'] }) },
+    };
+    const securitySchemes = (components.securitySchemes ??= {}) as Json;
+    securitySchemes.oauthClient = {
+      type: 'http', scheme: 'basic',
+      description: 'OAuth client authentication: client_id and client_secret (client_secret_basic), or as the app is registered (client_secret_post in the form, private_key_jwt with client_assertion).',
+    };
+    hoistTitled(doc);
+    for (const schema of Object.values(schemas)) addExamples(schema);
+    for (const ops of Object.values(doc.paths as Json)) {
+      if (!isObj(ops)) continue;
+      for (const op of Object.values(ops)) {
+        if (!isObj(op) || !isObj(op.responses)) continue;
+        for (const r of Object.values(op.responses)) if (isObj(r) && isObj(r.content)) for (const m of Object.values(r.content)) if (isObj(m)) addExamples(m.schema);
+      }
+    }
+    return doc;
+  };
+}
+
+/**
+ * The reader at /docs: Scalar (search, models, examples), served from this process (no CDN), reading
+ * /openapi.json. Scalar's Fastify plugin carries its 4 MB browser bundle inside its module, and importing it
+ * costs ~0.6 s — on every start and every CLI command — so it is loaded on the first visit to /docs, into a
+ * small Fastify instance of its own that the app's /docs routes answer from.
+ */
+export function registerApiReference(app: FastifyInstance): void {
+  let reader: Promise<FastifyInstance> | null = null;
+  const load = async (): Promise<FastifyInstance> => {
+    const { default: scalar } = await import('@scalar/fastify-api-reference');
+    const inner = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+    await inner.register(scalar, {
+      routePrefix: '/docs',
+      configuration: { url: '/openapi.json', pageTitle: 'Partnergate API reference', searchHotKey: 'k' },
+    });
+    await inner.ready();
+    return inner;
+  };
+  const serve = async (req: { url: string }, reply: { code(n: number): unknown; header(k: string, v: string): unknown; send(b: Buffer): unknown }) => {
+    const inner = await (reader ??= load().catch((err: unknown) => {
+      reader = null;
+      throw err;
+    }));
+    const r = await inner.inject({ method: 'GET', url: req.url });
+    reply.code(r.statusCode);
+    for (const name of ['content-type', 'location']) {
+      const v = r.headers[name];
+      if (typeof v === 'string') reply.header(name, v);
+    }
+    if (req.url.includes('/js/')) reply.header('cache-control', 'public, max-age=3600');
+    return reply.send(r.rawPayload);
+  };
+  app.get('/docs', { schema: { hide: true } }, serve as never);
+  app.get('/docs/*', { schema: { hide: true } }, serve as never);
+  app.addHook('onClose', async () => {
+    if (reader) await (await reader.catch(() => null))?.close();
+  });
+}

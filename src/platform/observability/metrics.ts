@@ -1,0 +1,184 @@
+/**
+ * Prometheus metrics of one app (prom-client), on a Registry of its own: never prom-client's
+ * global default registry, so several apps in one process (the test suites) do not clash.
+ *
+ * Off unless METRICS_TOKEN is set: then every method here is a no-op behind one boolean test.
+ * On the hot path nothing builds a string or a label set per request: label children are bound
+ * once and kept in maps and arrays (by route, by status, by partner, by refusal code), and the
+ * latency histograms observe one request in SAMPLE_EVERY (a clock read costs more than a counter).
+ *
+ * Partner labels are bounded: the first METRICS_PARTNER_LABELS partners this process sees get a
+ * label of their own, the rest count under `other` (a counter cannot move between label sets, so
+ * this is "the first N seen", not a ranking that changes under Prometheus's feet).
+ */
+import { performance } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One in SAMPLE_EVERY admissions and decisions is timed (a power of two: a mask, not a modulo). */
+export const SAMPLE_EVERY = 8;
+const SAMPLE_MASK = SAMPLE_EVERY - 1;
+
+type CounterChild = { inc(v?: number): void };
+
+/** The route class of a request, from its route's URL pattern (or its route config). */
+export function routeClassOf(url: string | undefined, configured: unknown): string {
+  if (typeof configured === 'string') return configured;
+  if (url === undefined || url === '') return 'other';
+  if (url === '/metrics') return 'metrics';
+  if (url === '/healthz' || url === '/readyz') return 'health';
+  if (url.startsWith('/api/')) return 'api';
+  if (url.startsWith('/oauth') || url.startsWith('/.well-known')) return 'oauth';
+  if (url.startsWith('/authz/forward-auth')) return 'forward_auth';
+  if (url.startsWith('/embed')) return 'embed';
+  if (url.startsWith('/resources')) return 'gateway';
+  if (url.startsWith('/docs') || url === '/openapi.json') return 'docs';
+  return 'other';
+}
+
+interface PartnerChildren {
+  allowed: CounterChild;
+  refused: Map<string, CounterChild>;
+  label: string;
+}
+
+export interface MetricsOptions {
+  enabled: boolean;
+  /** partners with a label of their own; the rest are `other` */
+  partnerLabels: number;
+}
+
+export class Metrics {
+  readonly enabled: boolean;
+  readonly registry: Registry;
+  readonly #partnerLabels: number;
+  readonly #requests: Counter<'route_class' | 'status'>;
+  readonly #rateRefusals: Counter<'route_class'>;
+  readonly #decisions: Counter<'decision' | 'code' | 'partner'>;
+  readonly #tokens: Counter<'grant_type'>;
+  readonly #admission: Histogram;
+  readonly #decide: Histogram;
+  /** by route URL pattern: the class's counter children by status, and its 429 counter */
+  readonly #byRoute = new Map<string, { byStatus: (CounterChild | undefined)[]; cls: string; limited: CounterChild }>();
+  readonly #byPartner = new Map<string, PartnerChildren>();
+  #other: PartnerChildren | null = null;
+  #none: PartnerChildren | null = null;
+  readonly #byGrant = new Map<string, CounterChild>();
+  #admissions = 0;
+  #decides = 0;
+
+  constructor(opts: MetricsOptions) {
+    this.enabled = opts.enabled;
+    this.#partnerLabels = opts.partnerLabels;
+    const registers = [(this.registry = new Registry())];
+    // process_* and nodejs_* (CPU, memory, handles, event-loop delay), as the stock Node dashboards expect them
+    if (opts.enabled) collectDefaultMetrics({ register: this.registry });
+    this.#requests = new Counter({ name: 'partnergate_http_requests_total', help: 'HTTP requests answered, by route class and status', labelNames: ['route_class', 'status'], registers });
+    this.#rateRefusals = new Counter({ name: 'partnergate_rate_limit_refusals_total', help: 'Requests refused with 429 (rate limits and quotas), by route class', labelNames: ['route_class'], registers });
+    this.#decisions = new Counter({
+      name: 'partnergate_gateway_decisions_total',
+      help: 'Gateway outcomes (proxy and forward-auth): allowed, or refused with its code; by partner (first partners seen, the rest "other")',
+      labelNames: ['decision', 'code', 'partner'],
+      registers,
+    });
+    this.#tokens = new Counter({ name: 'partnergate_oauth_tokens_issued_total', help: 'Successful token endpoint answers, by grant type', labelNames: ['grant_type'], registers });
+    const buckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25];
+    this.#admission = new Histogram({ name: 'partnergate_gateway_admission_seconds', help: `Gateway admission pipeline time (one request in ${SAMPLE_EVERY} is timed)`, buckets, registers });
+    this.#decide = new Histogram({ name: 'partnergate_authz_decide_seconds', help: `decide() time (one call in ${SAMPLE_EVERY} is timed)`, buckets, registers });
+  }
+
+  /** A gauge read when /metrics is scraped (async collectors allowed). */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
+    if (!this.enabled) return;
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
+
+  // ---- hot path -------------------------------------------------------------------------------
+
+  /** One answered request. `url` is its route's pattern (undefined: no route matched). */
+  response(url: string | undefined, configuredClass: unknown, status: number): void {
+    if (!this.enabled) return;
+    const key = url ?? '';
+    let r = this.#byRoute.get(key);
+    if (r === undefined) {
+      const cls = routeClassOf(url, configuredClass);
+      r = { byStatus: [], cls, limited: this.#rateRefusals.labels(cls) };
+      this.#byRoute.set(key, r);
+    }
+    const s = status >= 100 && status < 600 ? status : 0;
+    let c = r.byStatus[s];
+    if (c === undefined) c = r.byStatus[s] = this.#requests.labels(r.cls, String(s));
+    c.inc();
+    if (s === 429) r.limited.inc();
+  }
+
+  /** One gateway outcome: admitted (refusal null) or refused with its code. */
+  gatewayDecision(partnerId: string | null, refusal: string | null): void {
+    if (!this.enabled) return;
+    const p = this.#partner(partnerId);
+    if (refusal === null) {
+      p.allowed.inc();
+      return;
+    }
+    let c = p.refused.get(refusal);
+    if (c === undefined) {
+      c = this.#decisions.labels('refused', refusal, p.label);
+      p.refused.set(refusal, c);
+    }
+    c.inc();
+  }
+
+  #partner(partnerId: string | null): PartnerChildren {
+    if (partnerId === null) return (this.#none ??= this.#newPartner('none'));
+    const p = this.#byPartner.get(partnerId);
+    if (p !== undefined) return p;
+    if (this.#byPartner.size >= this.#partnerLabels) return (this.#other ??= this.#newPartner('other'));
+    const made = this.#newPartner(partnerId);
+    this.#byPartner.set(partnerId, made);
+    return made;
+  }
+
+  #newPartner(label: string): PartnerChildren {
+    return { allowed: this.#decisions.labels('allowed', 'none', label), refused: new Map(), label };
+  }
+
+  /** performance.now() when this admission is to be timed, else -1. */
+  admissionStart(): number {
+    if (!this.enabled || (++this.#admissions & SAMPLE_MASK) !== 0) return -1;
+    return performance.now();
+  }
+
+  admissionEnd(start: number): void {
+    if (start >= 0) this.#admission.observe((performance.now() - start) / 1000);
+  }
+
+  decideStart(): number {
+    if (!this.enabled || (++this.#decides & SAMPLE_MASK) !== 0) return -1;
+    return performance.now();
+  }
+
+  decideEnd(start: number): void {
+    if (start >= 0) this.#decide.observe((performance.now() - start) / 1000);
+  }
+
+  tokenIssued(grantType: unknown): void {
+    if (!this.enabled) return;
+    const g = typeof grantType === 'string' ? grantType : 'unknown';
+    let c = this.#byGrant.get(g);
+    if (c === undefined) {
+      // grant types are the provider's registered ones (it refuses others before success)
+      c = this.#tokens.labels(g);
+      this.#byGrant.set(g, c);
+    }
+    c.inc();
+  }
+}
+
+/** A Metrics that records nothing (apps built without one). */
+export const NO_METRICS = new Metrics({ enabled: false, partnerLabels: 0 });
