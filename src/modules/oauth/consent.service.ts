@@ -174,7 +174,8 @@ export class ConsentService {
    * consent delegation is revoked in the same transaction), so the consent page says so.
    */
   async existingConnection(clientId: string, tenantId: string): Promise<{ since: string; endsAt: string } | null> {
-    const open = await repo.findOpenConsents(this.#d.db.kysely, clientId, tenantId);
+    // the consent page asks it for a tenant the signed-in user administers (adminTenants)
+    const open = await withDbContext(tenantContext(tenantId), () => repo.findOpenConsents(this.#d.db.kysely, clientId, tenantId));
     if (open.length === 0) return null;
     const first = open.reduce((a, b) => (a.created_at <= b.created_at ? a : b));
     return { since: first.created_at, endsAt: open.reduce((a, b) => (a.ends_at >= b.ends_at ? a : b)).ends_at };
