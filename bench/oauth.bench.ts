@@ -2,7 +2,8 @@
  * npm run bench:oauth — token endpoint throughput of the authorization server.
  *
  * Runs Partnergate in this process on a fresh database (SQLite in a temp dir, or a new PostgreSQL
- * database when DATABASE_URL is set; Redis when REDIS_URL is set) and drives it from a separate
+ * database when DATABASE_URL is set, served to the app as the non-owner role production runs as,
+ * row-level security included: bench/bench-db.ts; Redis when REDIS_URL is set) and drives it from a separate
  * load-generator process (bench/oauth-load.ts), so the two share the machine's cores the way a
  * client and a server would:
  *  - client credentials: a wholesaler app asking for JWT access tokens (client_secret_basic,
@@ -14,15 +15,12 @@
  * Target: ≥ 1,000 client-credentials tokens/s on a 2-core machine.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
-import { openDatabase, mutate } from '../src/platform/db/database.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { mutate } from '../src/platform/db/database.ts';
+import { freePort, openBenchDatabase } from './bench-db.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { redisFactory } from '../src/platform/redis.ts';
 import { systemContext, type RequestContext } from '../src/platform/http/request-context.ts';
@@ -34,40 +32,12 @@ const REFRESH_CHAINS = Number(process.env.BENCH_REFRESH_CHAINS ?? 32);
 const CALLBACK = 'http://127.0.0.1:65531/callback';
 const root = path.resolve(import.meta.dirname, '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // ---- database ----------------------------------------------------------------------------------
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'partnergate-bench-oauth-'));
-let databaseUrl: string | null = null;
-let dropDb: (() => Promise<void>) | null = null;
-if (process.env.DATABASE_URL) {
-  const base = new URL(process.env.DATABASE_URL);
-  const name = `bench_oauth_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base.toString());
-  u.pathname = '/' + name;
-  databaseUrl = u.toString();
-  dropDb = async () => {
-    const c = new pg.Client({ connectionString: base.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
-}
+// PostgreSQL: owner migrates, the app runs as the role production does (row-level security included).
+const bench = await openBenchDatabase();
+const dataDir = bench.dataDir;
+const databaseUrl = bench.databaseUrl;
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
@@ -84,8 +54,7 @@ const config = loadConfig(
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   },
 );
-const db = openDatabase({ databaseUrl: config.databaseUrl, dataDir, poolSize: 10 });
-await migrateToLatest(db);
+const db = bench.db;
 const app = await buildApp({ config, db, redis: config.redisUrl ? redisFactory(config.redisUrl) : null, logger: false });
 await app.listen({ port, host: '127.0.0.1' });
 const s = app.services;
@@ -224,9 +193,7 @@ process.stdout.write('\n' + row('client_credentials', ccResult, CC_CONCURRENCY) 
 process.stdout.write(`load average during the run: ${load.map((x) => x.toFixed(2)).join(' ')} (other processes share these cores)\n\n`);
 
 await app.close();
-await db.close();
-await dropDb?.();
-rmSync(dataDir, { recursive: true, force: true });
+await bench.drop();
 
 process.stdout.write(
   JSON.stringify({

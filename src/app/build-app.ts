@@ -17,6 +17,7 @@ import { systemClock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RedisFactory } from '../platform/redis.ts';
 import { randomToken } from '../platform/crypto.ts';
+import { asSystem, openRequestDbScope } from '../platform/db/db-context.ts';
 import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
@@ -139,7 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
-    done();
+    // The request's row-level-security context starts empty; the auth hook fills it in.
+    openRequestDbScope(done);
   });
 
   await app.register(cookie);
@@ -187,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // ---- API ---------------------------------------------------------------------------------
-  installAuthHook(app, services.identity, services.access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential));
+  installAuthHook(app, services.identity, services.access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
   const { access } = services;
   registerIdentityRoutes(app, { identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec });
   registerTenantRoutes(app, { tenants: services.tenants, access });
@@ -225,7 +227,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`));
   });
 
-  app.addHook('onReady', async () => {
+  // Snapshots, indexes and sweeps are cross-tenant by nature: they (and the timers they start) act as the system.
+  app.addHook('onReady', () => asSystem(async () => {
     // Snapshots load between head() and start(head): what commits while they load is replayed.
     const head = await services.feed.head();
     await services.authz.load();
@@ -234,8 +237,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
-  });
-  app.addHook('onClose', async () => {
+  }));
+  app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
     services.authz.stop();
     await services.oauth.stop();
@@ -244,7 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.feed.stop();
     for (const c of services.redisClients) c.disconnect();
     await tracing?.shutdown();
-  });
+  }));
 
   return app as unknown as FastifyInstance;
 }

@@ -5,13 +5,15 @@
  *   admin create --email E --password P   bootstrap a SUPER_ADMIN (idempotent on email)
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
+ *   db check                              does row-level security hold for the service's role?
  *   help [command]                        the command list, or one command's usage, options and examples
  * (and the commands modules contribute, extensions.ts)
  */
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { checkListen, listenProblem, migrate, openRuntime, requireInstallation } from './runtime.ts';
+import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, wallReport } from './runtime.ts';
+import { asSystem } from '../platform/db/db-context.ts';
 import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -116,10 +118,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return serve(config);
     case 'migrate': {
       const rt = await openRuntime(config, { migrate: false });
-      const r = await migrate(rt.config, rt.db);
-      io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
-      await rt.db.close();
+      try {
+        const r = await migrateAsOwner(rt.config, rt.db);
+        io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+      } finally {
+        await rt.db.close();
+      }
       return 0;
+    }
+    case 'db': {
+      if (sub !== 'check') {
+        io.err.write('usage: partnergate db check\n');
+        return 2;
+      }
+      const rt = await openRuntime(config, { migrate: false });
+      try {
+        if (rt.db.dialect !== 'postgres') {
+          io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
+          return 0;
+        }
+        const problems = await wallReport(rt.db);
+        if (problems.length === 0) {
+          io.out.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
+          return 0;
+        }
+        for (const p of problems) io.out.write(`row-level security does NOT hold: ${p}\n`);
+        return 1;
+      } finally {
+        await rt.db.close();
+      }
     }
     case 'admin': {
       if (sub !== 'create' || !values.email || !values.password) {
@@ -159,7 +186,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const rt = await openRuntime(config);
       try {
         const { AuditLog } = await import('../modules/audit/index.ts');
-        const v = await new AuditLog(rt.db, systemClock).verify();
+        // the chain runs through every tenant's events: read as the system
+        const v = await asSystem(() => new AuditLog(rt.db, systemClock).verify());
         if (v.ok) {
           io.out.write(`audit chain intact: ${v.checked} events verified\n`);
           return 0;
@@ -180,7 +208,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function withApp(config: Config, fn: (app: FastifyInstance) => Promise<number>): Promise<number> {
+/** CLI commands act as the system: every row is theirs to see (row-level security's 'system' context). */
+function withApp(config: Config, fn: (app: FastifyInstance) => Promise<number>): Promise<number> {
+  return asSystem(() => withAppAsSystem(config, fn));
+}
+
+async function withAppAsSystem(config: Config, fn: (app: FastifyInstance) => Promise<number>): Promise<number> {
   const rt = await openRuntime(config);
   // imported when a command needs the app: a bad setting or an unknown command answers without it
   const { buildApp } = await import('../app/build-app.ts');
@@ -205,10 +238,15 @@ async function serve(config: Config): Promise<number> {
   const { buildApp } = await import('../app/build-app.ts');
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
   installProcessGuard(app.log);
+  // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
+  for (const p of await wallReport(rt.db)) {
+    app.log.warn(`row-level security does NOT hold: ${p}`);
+    process.stderr.write(`warning: row-level security does NOT hold: ${p} (see README, "The second wall")\n`);
+  }
   let banner = '';
   if (rt.config.demo) {
     const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
-    banner = describeWorld(await seedDemo(app.services));
+    banner = describeWorld(await asSystem(() => seedDemo(app.services)));
   }
   try {
     await app.listen({ port: rt.config.port, host: rt.config.host });

@@ -37,7 +37,8 @@ export const BUILTIN_HELP: CommandHelp[] = [
     command: 'migrate',
     summary: 'apply database migrations',
     usage: ['migrate [--config FILE]'],
-    description: 'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names.',
+    description:
+      'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs.',
     options: [CONFIG_OPTION],
     examples: ['partnergate migrate', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
   },
@@ -64,6 +65,16 @@ export const BUILTIN_HELP: CommandHelp[] = [
     description: 'Recomputes the hash chain of the audit log of an existing installation up to its head checkpoint and reports the first broken link. Exit code 0 when intact, 1 when broken or cut short.',
     options: [CONFIG_OPTION],
     examples: ['partnergate audit verify', 'DATA_DIR=/var/lib/partnergate partnergate audit verify'],
+    needsInstallation: true,
+  },
+  {
+    command: 'db',
+    summary: 'check that row-level security holds for DATABASE_URL’s role',
+    usage: ['db check'],
+    description:
+      'PostgreSQL: checks that the role the service connects as (DATABASE_URL) is no superuser, has no BYPASSRLS, owns no table (directly or through a role), and that every table with a tenant_id has row-level security enabled and forced. Exit code 0 when the wall holds, 1 naming each reason when it does not.',
+    options: [CONFIG_OPTION],
+    examples: ['partnergate db check', 'DATABASE_URL=postgres://partnergate_app@db/partnergate partnergate db check'],
     needsInstallation: true,
   },
   {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { openDatabase, SQLITE_FILE, type Db } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { inspectRole, roleOfUrl, wallProblems } from '../platform/db/db-roles.ts';
 import { redisFactory, type RedisFactory } from '../platform/redis.ts';
 
 /** SECRET_KEY from config, else DATA_DIR/secret.key (created once, mode 0600). */
@@ -80,6 +81,7 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, opts: { migrate?: boolean } = {}): Promise<Runtime> {
+  if (config.databaseOwnerUrl) await checkDatabase(config.databaseOwnerUrl, 'DATABASE_OWNER_URL');
   if (config.databaseUrl) await checkDatabase(config.databaseUrl);
   let cfg: Config;
   let db: Db;
@@ -89,23 +91,46 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }
-  if (opts.migrate !== false) await migrate(cfg, db);
+  if (opts.migrate !== false) {
+    try {
+      await migrateAsOwner(cfg, db);
+    } catch (e) {
+      await db.close().catch(() => {});
+      throw e;
+    }
+  }
   return { config: cfg, db, redis: cfg.redisUrl ? redisFactory(cfg.redisUrl, {}, { commandTimeoutMs: cfg.redisCommandTimeoutMs }) : null };
 }
 
 /**
- * Apply the pending migrations. On PostgreSQL on a connection of their own, without
- * DATABASE_QUERY_TIMEOUT_MS: an index built over a large table may take longer than any request
- * should wait. (SQLite has no query timeout: its own connection does.)
+ * Applies the migrations: through DATABASE_OWNER_URL when set (then grants DATABASE_URL's role
+ * what the service needs), else through the database the service uses. On PostgreSQL always on a
+ * connection of their own, without DATABASE_QUERY_TIMEOUT_MS: an index built over a large table
+ * may take longer than any request should wait. (SQLite has no query timeout.)
  */
-export async function migrate(config: Config, db: Db): Promise<{ applied: string[] }> {
-  if (db.dialect === 'sqlite') return migrateToLatest(db, { secretKey: config.secretKey });
-  const unbounded = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1, connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: 0 });
+export async function migrateAsOwner(config: Config, serviceDb: Db): Promise<{ applied: string[] }> {
+  const url = config.databaseOwnerUrl ?? (serviceDb.dialect === 'postgres' ? config.databaseUrl : null);
+  const own = url ? openDatabase({ databaseUrl: url, dataDir: config.dataDir, poolSize: 1, connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: 0 }) : null;
   try {
-    return await migrateToLatest(unbounded, { secretKey: config.secretKey });
+    return await migrateToLatest(own ?? serviceDb, { secretKey: config.secretKey, appRole: config.databaseOwnerUrl && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
+  } catch (e) {
+    // The application role may read the migration table but not change the schema.
+    if ((e as { cause?: { code?: string } }).cause?.code === '42501' && !config.databaseOwnerUrl) {
+      throw new StartupError('DATABASE_OWNER_URL', `migrations are pending and DATABASE_URL's role may not apply them: set DATABASE_OWNER_URL to the schema owner (or run \`partnergate migrate\` with it) (${errorText(e)})`, { cause: e });
+    }
+    throw e;
   } finally {
-    await unbounded.close();
+    await own?.close().catch(() => {});
   }
+}
+
+/**
+ * Why row-level security does not hold for the service's connection (PostgreSQL; empty when it
+ * does): a superuser or BYPASSRLS role, a role owning the tables, a tenant table without RLS.
+ */
+export async function wallReport(db: Db): Promise<string[]> {
+  if (db.dialect !== 'postgres') return [];
+  return wallProblems(await inspectRole(db.kysely));
 }
 
 /**
@@ -125,9 +150,9 @@ const DB_CHECK_TIMEOUT_MS = 10_000;
 
 /**
  * One connection and a query before anything else, so a database that does not answer is named
- * as such. Returns whether Partnergate's migrations table is there.
+ * as such (by `setting`). Returns whether Partnergate's migrations table is there.
  */
-async function checkDatabase(url: string): Promise<boolean> {
+async function checkDatabase(url: string, setting = 'DATABASE_URL'): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: DB_CHECK_TIMEOUT_MS, query_timeout: DB_CHECK_TIMEOUT_MS });
   client.on('error', () => {});
   try {
@@ -135,7 +160,7 @@ async function checkDatabase(url: string): Promise<boolean> {
     const r = await client.query<{ migrated: boolean }>("select to_regclass('schema_migrations') is not null as migrated");
     return r.rows[0]?.migrated === true;
   } catch (e) {
-    throw new StartupError('DATABASE_URL', `cannot reach PostgreSQL at DATABASE_URL ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
+    throw new StartupError(setting, `cannot reach PostgreSQL at ${setting} ${urlWithoutPassword(url)} (${errorText(e)})`, { cause: e });
   } finally {
     await client.end().catch(() => {});
   }

@@ -26,6 +26,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** PostgreSQL: the schema owner's URL; migrations run with it, the service with databaseUrl (a role under row-level security). */
+  databaseOwnerUrl: string | null;
   redisUrl: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Master secret: encrypts signing keys at rest and keys HMACs of stored secrets. */
@@ -205,12 +207,24 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
   const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
 
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseOwnerUrl = url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  if (databaseOwnerUrl !== null) {
+    if (databaseUrl === null) throw new ConfigError('DATABASE_OWNER_URL', 'needs DATABASE_URL (the application role the service connects as)');
+    const appUser = decodeURIComponent(new URL(databaseUrl).username);
+    if (appUser === '') throw new ConfigError('DATABASE_URL', 'must name its role (postgres://ROLE@host/db) when DATABASE_OWNER_URL is set: migrate grants that role what the service needs');
+    if (appUser === decodeURIComponent(new URL(databaseOwnerUrl).username)) {
+      throw new ConfigError('DATABASE_OWNER_URL', `must connect as another role than DATABASE_URL (both use ${appUser}): the service must not own the tables`);
+    }
+  }
+
   const cfg: Config = {
     port,
     host,
     publicUrl,
     dataDir,
-    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseOwnerUrl,
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel,
     secretKey,
@@ -259,7 +273,8 @@ export const SETTINGS: Record<string, string> = {
   HOST: 'Interface to bind (default 127.0.0.1; use 0.0.0.0 in containers).',
   PUBLIC_URL: 'External base URL, used for the OAuth issuer, redirects and cookies (default http://localhost:PORT).',
   DATA_DIR: 'Folder for the embedded SQLite database and generated secrets (default ./data).',
-  DATABASE_URL: 'postgres:// URL; when set, PostgreSQL is used instead of SQLite.',
+  DATABASE_URL: 'postgres:// URL; when set, PostgreSQL is used instead of SQLite. With DATABASE_OWNER_URL, the application role the service connects as (not a superuser, NOBYPASSRLS, owning no table: row-level security applies to it).',
+  DATABASE_OWNER_URL: 'postgres:// URL of the role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants DATABASE_URL\'s role what the service needs. Unset: DATABASE_URL\'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).',
   REDIS_URL: 'redis:// URL; when set, rate-limit counters and the change feed are shared through Redis.',
   REDIS_KEY_PREFIX: 'Prefix of every Redis key and pub/sub channel (default pg:); give each installation sharing one Redis its own.',
   LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info).',

@@ -2,6 +2,14 @@
  * A fresh database per test file: a new SQLite file in a temp dir, or — when DATABASE_URL is
  * set, or `postgres: true` whatever it says (suites of several processes on one database) — a new
  * PostgreSQL database created on that server (else the local one) and dropped afterwards.
+ *
+ * On PostgreSQL the roles are split as in production (README, "The second wall"): DATABASE_URL's
+ * role (the owner here) migrates, and the app connects as APP_ROLE — no superuser, NOBYPASSRLS,
+ * owning nothing — so row-level security applies to everything the app does. Test code calling
+ * services or the database directly, outside any request, acts as the system (like the CLI):
+ * the app's Db has the system as its ambient context; requests and explicit withDbContext scopes
+ * are enforced exactly as in production. `owner` is the owner's connection, for tests that play an
+ * attacker with DDL rights.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +18,21 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Db } from '../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { SYSTEM_CONTEXT } from '../../src/platform/db/db-context.ts';
+import { grantAppRole } from '../../src/platform/db/db-roles.ts';
+
+/** The application role the test apps connect as (cluster-wide; created by the first migration that needs it). */
+export const APP_ROLE = 'partnergate_app';
 
 export interface TestDb {
+  /** the app's connection: on PostgreSQL as APP_ROLE, under row-level security */
   db: Db;
-  /** for servers started in other processes */
+  /** the schema owner's connection (SQLite: the same as db) */
+  owner: Db;
+  /** for servers started in other processes: the app role's URL */
   databaseUrl: string | null;
+  /** for servers started in other processes: the owner's URL (DATABASE_OWNER_URL) */
+  ownerUrl: string | null;
   dataDir: string;
   drop(): Promise<void>;
 }
@@ -28,7 +46,9 @@ export async function createTestDb(opts: { migrate?: boolean; postgres?: boolean
     if (opts.migrate !== false) await migrateToLatest(db);
     return {
       db,
+      owner: db,
       databaseUrl: null,
+      ownerUrl: null,
       dataDir,
       async drop() {
         await db.close().catch(() => {});
@@ -42,16 +62,25 @@ export async function createTestDb(opts: { migrate?: boolean; postgres?: boolean
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(base.toString());
-  url.pathname = '/' + name;
-  const db = openDatabase({ databaseUrl: url.toString(), dataDir, poolSize: opts.poolSize ?? 5 });
-  if (opts.migrate !== false) await migrateToLatest(db);
+  const ownerUrl = new URL(base.toString());
+  ownerUrl.pathname = '/' + name;
+  const owner = openDatabase({ databaseUrl: ownerUrl.toString(), dataDir, poolSize: 2, ambientContext: SYSTEM_CONTEXT });
+  // The role must exist before the app connects, also for a database migrated later (migrate: false).
+  if (opts.migrate !== false) await migrateToLatest(owner, { appRole: APP_ROLE });
+  else await grantAppRole(owner.kysely, APP_ROLE);
+  const appUrl = new URL(ownerUrl.toString());
+  appUrl.username = APP_ROLE;
+  appUrl.password = '';
+  const db = openDatabase({ databaseUrl: appUrl.toString(), dataDir, poolSize: opts.poolSize ?? 5, ambientContext: SYSTEM_CONTEXT });
   return {
     db,
-    databaseUrl: url.toString(),
+    owner,
+    databaseUrl: appUrl.toString(),
+    ownerUrl: ownerUrl.toString(),
     dataDir,
     async drop() {
       await db.close().catch(() => {});
+      await owner.close().catch(() => {});
       const c = new pg.Client({ connectionString: base.toString() });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

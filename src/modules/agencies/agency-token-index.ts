@@ -23,6 +23,7 @@ import { MissLookup } from '../../platform/miss-lookup.ts';
 import { isWellFormedAgencyToken } from './agency-token.ts';
 import { parseFormConfig, type FormConfig } from './form-config.ts';
 import * as repo from './agencies.repo.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
 
 export interface IndexedToken {
   tokenId: string;
@@ -84,7 +85,8 @@ export class AgencyTokenIndex {
 
   constructor(hasher: SecretHasher, opts: { clock?: Clock; onError?: (err: unknown) => void } = {}) {
     this.#hasher = hasher;
-    this.missing = new MissLookup({ clock: opts.clock ?? systemClock, lookup: (hash) => this.#find(hash), onError: opts.onError });
+    // Which tenant's token is this? The index answers that for every tenant: it reads as the system.
+    this.missing = new MissLookup({ clock: opts.clock ?? systemClock, lookup: (hash) => asSystem(() => this.#find(hash)), onError: opts.onError });
   }
 
   /** Token → verdict. Pure in-memory work: format check, one keyed hash, map lookups. */

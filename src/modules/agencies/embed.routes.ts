@@ -34,6 +34,7 @@ import type { AgenciesService } from './agencies.service.ts';
 import type { AgencyPrincipal } from './agency-token-index.ts';
 import { agencyErrors as E } from './agencies.errors.ts';
 import { AGENCY_TOKEN_PREFIX, looksLikeAgencyToken } from './agency-token.ts';
+import { setRequestDbContext, tenantContext } from '../../platform/db/db-context.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -215,6 +216,8 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
     const v = await agencies.index.authenticate(bearer);
     if (!v.ok) throw E[v.code](v.detail, v.code.startsWith('agency_token') ? challenge('invalid_token') : undefined);
     req.agency = v.principal;
+    // the token's tenant is the only one this request's statements may touch (row-level security)
+    setRequestDbContext(tenantContext(v.principal.tenantId));
   };
 
   const limitPerToken = async (req: FastifyRequest, reply: FastifyReply) => {

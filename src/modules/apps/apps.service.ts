@@ -351,7 +351,7 @@ export class AppsService {
    * transaction. Returns the home tenant id.
    */
   async ensureHomeTenant(trx: Tx, ctx: RequestContext, partner: { id: string; slug: string; name: string; home_tenant_id: string | null }): Promise<string> {
-    const d = { audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
+    const d = { db: this.#d.db, audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
     if (partner.home_tenant_id) {
       const bans = await trx.selectFrom('billing_accounts').select('id').where('tenant_id', '=', partner.home_tenant_id).where('status', '=', 'active').limit(1).execute();
       if (bans.length === 0) await openBillingAccount(d, trx, ctx, partner.home_tenant_id, `${partner.name} — own account`);

@@ -67,7 +67,7 @@ export class ResoldTenantsService {
 
         const now = this.#d.clock.now();
         const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, partnerId } };
-        const deps = { audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
+        const deps = { db: this.#d.db, audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
         const tenant = await insertTenant(deps, trx, actx, { name: input.name, slug: input.slug, tier: 'resold', now: now.toISOString(), details: { resold_by: partnerId } });
         const ban = await openBillingAccount(deps, trx, actx, tenant.id, input.billing_account_name ?? `${input.name} — main account`);
         let invitation: { url: string; expires_at: string } | null = null;

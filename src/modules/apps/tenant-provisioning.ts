@@ -6,7 +6,7 @@
  * transaction parameter yet (see the report to the lead); billing accounts go through the tenants
  * service, which has one.
  */
-import type { Tx } from '../../platform/db/database.ts';
+import { includeTenant, type Db, type Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { TenantsService, TenantRow, BillingAccountRow } from '../tenants/index.ts';
 
 export interface ProvisioningDeps {
+  db: Db;
   audit: AuditLog;
   feed: ChangeFeed;
   tenants: TenantsService;
@@ -38,6 +39,8 @@ export async function insertTenant(
     updated_at: input.now,
   };
   await trx.insertInto('tenants').values(tenant).execute();
+  // the tenant it just created is the caller's to fill (its account, the delegation, the audit event)
+  await includeTenant(d.db, trx, tenant.id);
   await d.feed.record(trx, 'tenant', tenant.id);
   await d.audit.record(trx, ctx, {
     action: 'tenant.created',

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -57,6 +58,14 @@ const EVENTS_ROWSET: RowSet = {
   pgTypes: [...EVENT_COLUMNS, 'prev_hash', 'hash'].map(() => 'text'),
 };
 
+/**
+ * The seq of the event just appended. On PostgreSQL not `max(seq)`: row-level security shows a
+ * tenant's transaction only that tenant's events, so the maximum it sees is not the chain's end;
+ * the sequence's value in this session is (appends are serialized by the write lock and the head's row lock).
+ */
+const LAST_SEQ_PG = sql<number>`currval(pg_get_serial_sequence('audit_events', 'seq'))`;
+const LAST_SEQ_SQLITE = sql<number>`(select max(seq) from audit_events)`;
+
 export class AuditLog {
   readonly #db: Db;
   readonly #clock: Clock;
@@ -71,10 +80,13 @@ export class AuditLog {
     return id;
   }
 
-  /** Append many events in one transaction. */
+  /**
+   * Append many events in one transaction (used by AuditBuffer). The batch holds many tenants'
+   * access events, whoever's request filled it: it is written as the system.
+   */
   async recordMany(items: { ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<void> {
     if (items.length === 0) return;
-    await mutate(this.#db, (trx) => this.#append(trx, items));
+    await asSystem(() => mutate(this.#db, (trx) => this.#append(trx, items)));
   }
 
   /**
@@ -141,7 +153,7 @@ export class AuditLog {
     await insertRows(trx, this.#db.dialect, EVENTS_ROWSET, rows);
     await trx
       .updateTable('audit_head')
-      .set({ last_seq: sql<number>`(select max(seq) from audit_events)`, last_hash: prev, updated_at: this.#clock.now().toISOString() })
+      .set({ last_seq: this.#db.dialect === 'postgres' ? LAST_SEQ_PG : LAST_SEQ_SQLITE, last_hash: prev, updated_at: this.#clock.now().toISOString() })
       .where('id', '=', 1)
       .execute();
     return ids;

@@ -145,6 +145,20 @@ export class AuthzService {
     return decideForPartner(this.snapshot, partnerId, action, { tenantId }, now);
   }
 
+  /**
+   * The tenants the partner's users may act on now (its effective delegations, as decided for
+   * every request, and its own home tenant): the tenants whose rows a partner route's database
+   * context may touch.
+   */
+  partnerTenantsInReach(partnerId: string, now: number = this.now()): string[] {
+    const out: string[] = [];
+    // a wholesaler's own tenant: its own resources and the account it is billed on
+    const home = this.snapshot.partners.get(partnerId);
+    if (home?.active && home.homeTenantId) out.push(home.homeTenantId);
+    for (const t of this.snapshot.partnerTenantIds(partnerId)) if (decideForPartner(this.snapshot, partnerId, null, { tenantId: t }, now).allow) out.push(t);
+    return out;
+  }
+
   /** Every catalog permission the principal holds on the target. */
   effectivePermissions(principal: AuthzPrincipal, target: AuthzTarget, now: number = this.now()): string[] {
     const out: string[] = [];

@@ -11,7 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { asSystem, tenantContext } from '../../platform/db/db-context.ts';
+import { enterDbContext, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
@@ -98,7 +99,7 @@ export class DelegationsService {
     if (this.#sweep) return;
     const ctx = systemContext('delegation-expiry');
     this.#sweep = setInterval(() => {
-      this.expireLapsed(ctx).catch((e) => this.#d.onError?.(e));
+      asSystem(() => this.expireLapsed(ctx)).catch((e) => this.#d.onError?.(e));
     }, intervalMs);
     this.#sweep.unref();
   }
@@ -307,6 +308,10 @@ export class DelegationsService {
     return this.#write(async (trx) => {
       const tenant = input.invite_code ? await repo.findTenantByInviteCode(trx, input.invite_code) : await repo.findTenantBySlug(trx, input.tenant_slug!);
       if (!tenant) throw input.invite_code ? E.invite_code_not_found('No tenant has this invite code; ask the tenant admin for a current one.') : tenantErrors.tenant_not_found('No tenant has this slug.');
+      // The partner files a request in the queue of the tenant it named: the request (and the
+      // check of the accounts it names) is written in that tenant's context. It grants nothing
+      // until a tenant admin approves it.
+      await enterDbContext(this.#d.db, trx, tenantContext(tenant.id));
       return this.createDelegation(trx, ctx, {
         partnerId,
         tenantId: tenant.id,

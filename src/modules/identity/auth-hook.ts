@@ -10,15 +10,19 @@
  *     On partner routes seed 003's rules run in its order: 1 authenticated (401), 2 user active,
  *     member of a partner, membership active, partner active (403 each with its code), 3 belongs
  *     to the requested partner (404), and — in the handler — 4 the role allows it (403).
+ *  5. sets the request's database context (request-db-context.ts): row-level security then holds
+ *     every statement of the request to the organization the wall let it into.
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
 import type { Access } from './access.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import { authzErrors } from '../authz/authz.errors.ts';
+import { setRequestDbContext } from '../../platform/db/db-context.ts';
+import { requestDbContext, type PartnerTenants } from './request-db-context.ts';
 
 export const SESSION_COOKIE = 'partnergate_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -110,7 +114,7 @@ export function actingPartnerId(req: FastifyRequest, p: Principal): string | nul
   return null;
 }
 
-export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null): void {
+export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => []): void {
   // Callback-style so requests outside /api (the gateway's) pay no promise for it.
   app.addHook('preValidation', (req, _reply, done) => {
     if (!req.url.startsWith('/api/')) return done();
@@ -123,7 +127,12 @@ export function installAuthHook(app: FastifyInstance, identity: IdentityService,
     if (config.public) return;
     const p = access.user(req); // 401 / 403 user_inactive
     if (config.operator) access.operator(req, config.operator);
-    if (access.isOperator(p)) return;
+    const operator = access.isOperator(p);
+    if (!operator) orgWall(req, p, config);
+    setRequestDbContext(requestDbContext(req, p, operator, partnerTenants));
+  }
+
+  function orgWall(req: FastifyRequest, p: Principal, config: FastifyContextConfig): void {
     const params = (req.params ?? {}) as Record<string, unknown>;
     const route = req.routeOptions.url ?? '';
     if (route.startsWith('/api/v1/tenants/:tenant_id') && config.tenantWall !== false) {

@@ -3,7 +3,8 @@
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { enterDbContext, mutate } from '../../platform/db/database.ts';
+import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { dummyPasswordHash, hashPassword, newSecret, randomToken, sha256, verifyPassword, constantTimeEqual, type SecretHasher } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
@@ -257,7 +258,7 @@ export class IdentityService {
   }
 
   async #principal(user: repo.UserRow, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string }): Promise<Principal> {
-    const m = await repo.loadMemberships(this.#d.db.kysely, user.id);
+    const m = await this.#memberships(user.id);
     return {
       kind,
       userId: user.id,
@@ -275,9 +276,14 @@ export class IdentityService {
     };
   }
 
+  /** An authenticated user's memberships, read in that user's database context (its own rows). */
+  #memberships(userId: string): ReturnType<typeof repo.loadMemberships> {
+    return withDbContext({ kind: 'user', userId }, () => repo.loadMemberships(this.#d.db.kysely, userId));
+  }
+
   /** /me: the user and their memberships with display names. */
   async describe(principal: Principal) {
-    const m = await repo.loadMemberships(this.#d.db.kysely, principal.userId);
+    const m = await this.#memberships(principal.userId);
     return {
       user: { id: principal.userId, email: principal.email, name: principal.name, status: principal.userStatus, platform_role: principal.platformRole },
       platform_roles: principal.platformRole ? [principal.platformRole] : [],
@@ -602,6 +608,8 @@ export class IdentityService {
   async declineMyInvitation(ctx: RequestContext, principal: Principal, invitationId: string): Promise<void> {
     await mutate(this.#d.db, async (trx) => {
       const inv = await this.#myLiveInvitation(trx, principal, invitationId);
+      // the answer goes to the inviting tenant's log
+      if (inv.scope_type === 'tenant') await enterDbContext(this.#d.db, trx, tenantContext(inv.scope_id));
       await repo.updateInvitation(trx, inv.id, { revoked_at: this.#now().toISOString() });
       await this.#d.audit.record(trx, ctx, {
         action: 'invitation.declined',
@@ -625,6 +633,9 @@ export class IdentityService {
     const acceptor = this.#acceptors.get(inv.scope_type);
     if (!acceptor) throw new Error(`no acceptor registered for ${inv.scope_type} invitations`);
     const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId, partnerId: null } };
+    // The invitation (its token, or the caller's own email) is the right to join its tenant: the
+    // membership and its audit event are written in that tenant's context.
+    if (inv.scope_type === 'tenant') await enterDbContext(this.#d.db, trx, tenantContext(inv.scope_id));
     await acceptor(trx, actx, { invitationId: inv.id, scopeId: inv.scope_id, userId, role: inv.role, invitedBy: inv.invited_by });
     await repo.updateInvitation(trx, inv.id, { accepted_at: this.#now().toISOString() });
     await this.#d.audit.record(trx, actx, {

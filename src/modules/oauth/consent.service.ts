@@ -36,6 +36,7 @@ import { IDENTITY_SCOPES, OFFLINE_ACCESS } from '../apps/index.ts';
 import type { OAuthStore } from './oauth-store.ts';
 import { oauthErrors as E } from './oauth.errors.ts';
 import * as repo from './oauth.repo.ts';
+import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 
 const DAY_MS = 86_400_000;
 const DURATION_CHOICES = [30, 90, 180, 365, 730];
@@ -97,14 +98,15 @@ export class ConsentService {
 
   /** Active tenants the user administers (may approve delegations for). */
   async adminTenants(userId: string): Promise<AdminTenant[]> {
-    const rows = await this.#d.db.kysely
+    // the signed-in user's own memberships
+    const rows = await withDbContext({ kind: 'user', userId }, () => this.#d.db.kysely
       .selectFrom('tenant_members as m')
       .innerJoin('tenants as t', 't.id', 'm.tenant_id')
       .select(['t.id', 't.name', 't.slug', 'm.role'])
       .where('m.user_id', '=', userId)
       .where('t.status', '=', 'active')
       .orderBy('t.name')
-      .execute();
+      .execute());
     return rows.filter((r) => this.#d.roles.grants(r.role, 'tenant.delegations.manage')).map(({ id, name, slug }) => ({ id, name, slug }));
   }
 
@@ -113,8 +115,9 @@ export class ConsentService {
     return this.#d.db.kysely.selectFrom('partners').select(['approved_at', 'status']).where('id', '=', partnerId).where('status', '=', 'active').executeTakeFirst();
   }
 
+  /** The active accounts of a tenant the user administers (callers pass one of adminTenants()). */
   bans(tenantId: string) {
-    return this.#d.db.kysely
+    return withDbContext(tenantContext(tenantId), () => this.#d.db.kysely
       .selectFrom('billing_accounts')
       .select(['id', 'account_number', 'name'])
       .where('tenant_id', '=', tenantId)
@@ -122,7 +125,7 @@ export class ConsentService {
       .orderBy('created_at')
       // accounts opened in the same millisecond (a seeded tenant) in their number's order, not the random id's
       .orderBy('account_number')
-      .execute();
+      .execute());
   }
 
   /** What the app asked for, cut to what it is registered for. */
@@ -171,7 +174,8 @@ export class ConsentService {
    * consent delegation is revoked in the same transaction), so the consent page says so.
    */
   async existingConnection(clientId: string, tenantId: string): Promise<{ since: string; endsAt: string } | null> {
-    const open = await repo.findOpenConsents(this.#d.db.kysely, clientId, tenantId);
+    // the consent page asks it for a tenant the signed-in user administers (adminTenants)
+    const open = await withDbContext(tenantContext(tenantId), () => repo.findOpenConsents(this.#d.db.kysely, clientId, tenantId));
     if (open.length === 0) return null;
     const first = open.reduce((a, b) => (a.created_at <= b.created_at ? a : b));
     return { since: first.created_at, endsAt: open.reduce((a, b) => (a.ends_at >= b.ends_at ? a : b)).ends_at };
@@ -226,7 +230,8 @@ export class ConsentService {
 
     const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: input.userId, clientId: input.clientId } };
     try {
-      const delegationId = await mutate(this.#d.db, async (trx) => {
+      // The tenant admin consents for its tenant (checked above): the writes are that tenant's.
+      const delegationId = await withDbContext(tenantContext(input.tenantId), () => mutate(this.#d.db, async (trx) => {
         for (const old of await repo.findOpenConsents(trx, input.clientId, input.tenantId)) {
           await this.#d.delegations.revokeDelegation(trx, actx, old.id, { side: 'tenant', tenantId: input.tenantId, reason: 'replaced by a new consent' });
         }
@@ -256,7 +261,7 @@ export class ConsentService {
           details: { client_id: input.clientId, app: record.app.name, scopes: [...resource, ...oidc], ban_ids: banIds, bill_to: input.billTo, ends_at: d.ends_at },
         });
         return d.id;
-      });
+      }));
       return { grantId, delegationId };
     } catch (e) {
       await this.#d.store.deleteGrant(grantId).catch(() => undefined);
@@ -306,20 +311,24 @@ export class ConsentService {
     }
   }
 
-  /** The customer declined: audited, nothing else changes. */
+  /**
+   * The customer declined: audited, nothing else changes. The event goes to the tenant's log only
+   * when the user administers the tenant the form named (a form may name any tenant).
+   */
   async deny(ctx: RequestContext, input: { userId: string | null; clientId: string; tenantId: string | null }): Promise<void> {
     const record = await this.#d.apps.findClientRecord(input.clientId);
-    await mutate(this.#d.db, (trx) =>
+    const tenantId = input.tenantId && input.userId && (await this.adminTenants(input.userId)).some((t) => t.id === input.tenantId) ? input.tenantId : null;
+    await withDbContext(tenantId ? tenantContext(tenantId) : null, () => mutate(this.#d.db, (trx) =>
       this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: input.userId ? 'user' : ctx.actor.type, userId: input.userId, clientId: input.clientId } }, {
         action: 'oauth.consent_denied',
-        tenantId: input.tenantId,
+        tenantId,
         partnerId: record?.partner.id ?? null,
         targetType: 'app',
         targetId: input.clientId,
         outcome: 'denied',
         details: { app: record?.app.name ?? null },
       }),
-    );
+    ));
   }
 
   // ---- Connected partners (the tenant's side) ----------------------------------------------------

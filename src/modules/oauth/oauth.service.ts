@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors as oidcErrors, type Provider, type KoaContextWithOIDC, type Account, type AdapterPayload, type ResourceServer } from 'oidc-provider';
 import type { Config } from '../../config/config.ts';
 import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
@@ -111,8 +112,10 @@ export class OAuthService {
     };
     this.store = new OAuthStore(d.db, secrets, {
       findClient: (id) => this.#findClient(id),
-      grantIsLive: (id) => this.#grantIsLive(id),
-      grantRevoked: (id, reason, clientId) => this.#grantRevoked(id, reason, clientId),
+      // The authorization server's own records, keyed by the grant it issued (the consent, its
+      // delegation, the BANs it covers): read and ended as the system, like the decision snapshot.
+      grantIsLive: (id) => asSystem(() => this.#grantIsLive(id)),
+      grantRevoked: (id, reason, clientId) => asSystem(() => this.#grantRevoked(id, reason, clientId)),
       // DPoP (RFC 9449): a refresh token issued with a key-bound access token is bound to that key too.
       beforeUpsert: (model, payload) => {
         if (model === 'RefreshToken') bindRefreshTokenToDpopKey(payload);
@@ -154,7 +157,7 @@ export class OAuthService {
     this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
       if (events.some((e) => e.entity === SIGNING_KEY_ENTITY)) await this.keys.reload();
     });
-    this.#purgeTimer = setInterval(() => void this.purge(), PURGE_EVERY_MS);
+    this.#purgeTimer = setInterval(() => void asSystem(() => this.purge()), PURGE_EVERY_MS);
     this.#purgeTimer.unref();
     this.lastUse.start();
   }
@@ -300,7 +303,12 @@ export class OAuthService {
       }
     }
     if (!this.#callback) throw new Error('the authorization server has not started');
-    await this.#callback(req, res);
+    // The provider's endpoints (token, revocation, introspection, exchange) read across tenants
+    // by nature: a grant's consent and delegation, the customer's BANs, a wholesaler's own bill-to
+    // BAN in its home tenant. They run as the system; the client authentication and the grant
+    // they are keyed by are the authorization. (The consent screen sets its own contexts.)
+    const callback = this.#callback;
+    await asSystem(() => callback(req, res));
   }
 
   // ---- answers to the library ---------------------------------------------------------------------
@@ -626,7 +634,11 @@ export class OAuthService {
    * Is a verified token still allowed to act? App and partner from the database; the rest from
    * the decision engine's snapshot, brought up to date first (introspection is not a hot path).
    */
-  async tokenIsLive(c: AccessTokenClaims): Promise<Liveness> {
+  tokenIsLive(c: AccessTokenClaims): Promise<Liveness> {
+    return asSystem(() => this.#tokenIsLive(c));
+  }
+
+  async #tokenIsLive(c: AccessTokenClaims): Promise<Liveness> {
     if (!c.client_id || !c.partner_id) return { ok: false, reason: 'not a partner app token' };
     const record = await this.#d.apps.findClientRecord(c.client_id);
     if (!record || record.app.status !== 'active') return { ok: false, reason: 'the app was deleted' };

@@ -14,6 +14,7 @@ import { secureLoggerOptions } from '../../platform/http/log-redaction.ts';
 import { depthLimitedJsonParser, installJsonBodyParser } from '../../platform/http/json-depth.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
+import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import { authzErrors } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { toVoucherDto, voucherErrors, type VouchersService } from '../vouchers/index.ts';
@@ -229,7 +230,8 @@ function registerRoute(app: FastifyInstance, base: string, spec: ResourceRouteSp
         userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
         actor: { type: id.clientId ? 'app' : 'user', userId: id.userId, partnerId: id.partnerId, clientId: id.clientId, agencyId: null },
       };
-      return handler(req, reply, caller, ctx, id);
+      // The tenant the gateway's signed assertion names is the only one its statements may touch.
+      return withDbContext(tenantContext(id.tenantId), () => handler(req, reply, caller, ctx, id));
     },
   });
 }

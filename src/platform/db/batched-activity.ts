@@ -7,6 +7,7 @@
  * refuses access.
  */
 import type { Db, Executor } from './database.ts';
+import { asSystem } from './db-context.ts';
 
 /** Writes one batch inside a transaction; must never move a stored time backwards. */
 export type ActivityWrite = (trx: Executor, batch: [id: string, at: string][]) => Promise<void>;
@@ -70,7 +71,8 @@ export class BatchedActivity {
       const batch = this.#noted;
       this.#noted = new Map();
       try {
-        await db.kysely.transaction().execute((trx) => this.#write(trx, [...batch].map(([id, ms]) => [id, new Date(ms).toISOString()])));
+        // ids of every tenant, whichever request's timer or call started the flush: written as the system
+        await asSystem(() => db.kysely.transaction().execute((trx) => this.#write(trx, [...batch].map(([id, ms]) => [id, new Date(ms).toISOString()]))));
       } catch (err) {
         for (const [id, ms] of batch) this.note(id, ms);
         this.#onError(err);

@@ -2,12 +2,25 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
+import { grantAppRole } from './db-roles.ts';
+import { asSystem } from './db-context.ts';
 
 export interface MigrationOutcome {
   applied: string[];
 }
 
-export async function migrateToLatest(db: Db, opts: { secretKey?: string } = {}): Promise<MigrationOutcome> {
+export interface MigrateOptions {
+  /** the master secret, for migrations that key stored values with it (0009) */
+  secretKey?: string;
+  /**
+   * PostgreSQL: the application role (DATABASE_URL's, when the owner migrates through
+   * DATABASE_OWNER_URL) to create if missing and grant what the application needs, after the
+   * migrations; every run re-grants, so tables added since are covered.
+   */
+  appRole?: string | null;
+}
+
+export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promise<MigrationOutcome> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
@@ -26,10 +39,12 @@ export async function migrateToLatest(db: Db, opts: { secretKey?: string } = {})
     migrationLockTableName: 'schema_migrations_lock',
     allowUnorderedMigrations: true,
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // Data steps of a migration see every row, also as a table owner under FORCE ROW LEVEL SECURITY.
+  const { error, results } = await asSystem(() => migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '(unknown)'} failed: ${(error as Error).message}`, { cause: error });
   }
+  if (opts.appRole && db.dialect === 'postgres') await grantAppRole(db.kysely, opts.appRole);
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

@@ -62,6 +62,16 @@ export function databaseUnavailable(detail = 'The database is unavailable right 
   return platformErrors.database_unavailable(detail, { headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SEC) } });
 }
 
+/**
+ * PostgreSQL refused a row the statement's row-level-security context does not cover ("new row
+ * violates row-level security policy", 42501): the second wall caught what the application's
+ * checks let through. Worth a log line (a bug or an attack), never a 500.
+ */
+export function isRlsViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return !!e && typeof e === 'object' && e.code === '42501' && typeof e.message === 'string' && e.message.includes('row-level security');
+}
+
 /** Returns an AppError for a recognised constraint violation or an unreachable database, or null. */
 export function mapDbError(err: unknown): AppError | null {
   const e = err as PgError & { message?: string; errcode?: number; errstr?: string };
@@ -72,6 +82,8 @@ export function mapDbError(err: unknown): AppError | null {
     const mapped = e.constraint ? UNIQUE_CODES[e.constraint] : undefined;
     return new AppError(mapped?.[0] ?? 'conflict', 409, mapped?.[1] ?? 'A record with these values already exists.');
   }
+  // To the caller, a row outside its context is a record that does not exist (CONVENTIONS: 404 for another tenant's).
+  if (isRlsViolation(e)) return new AppError('not_found', 404, 'No such record.');
   if (e.code === '23503') return new AppError('conflict', 409, 'The record refers to, or is referred to by, another record.');
   if (e.code === '23514' || e.code === '22P02' || e.code === '22001') {
     return new AppError('validation_failed', 400, 'A value does not satisfy the data constraints.');

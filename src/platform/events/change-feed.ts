@@ -12,6 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Db, Tx } from '../db/database.ts';
+import { asSystem } from '../db/db-context.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
@@ -152,7 +153,8 @@ export class ChangeFeed {
       this.#again = true;
       return this.#draining;
     }
-    this.#draining = (async () => {
+    // Consumers re-read changed rows of every tenant, whichever request's kick() started the drain.
+    this.#draining = asSystem(async () => {
       try {
         do {
           this.#again = false;
@@ -164,7 +166,7 @@ export class ChangeFeed {
       } finally {
         this.#draining = null;
       }
-    })();
+    });
     return this.#draining;
   }
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../errors/app-error.ts';
-import { mapDbError } from '../errors/db-errors.ts';
+import { isRlsViolation, mapDbError } from '../errors/db-errors.ts';
 import { internalProblem, problemFrom, PROBLEM_CONTENT_TYPE } from '../errors/problem.ts';
 
 interface AjvIssue {
@@ -100,6 +100,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       // an outage answers every request that needs the database: one line each, not a stack each
       if (appErr.code === 'database_unavailable') request.log.warn({ code: appErr.code, cause: (err as { code?: string }).code ?? err.message }, 'database unavailable');
       else if (appErr.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
+      else if (isRlsViolation(err)) request.log.warn({ err }, 'row-level security refused a write outside the request\'s database context');
       return sendProblem(reply, request, appErr);
     }
     request.log.error({ err }, 'unhandled error');

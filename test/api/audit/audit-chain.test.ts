@@ -17,7 +17,9 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const db = () => t.services.db.kysely;
+// The schema owner's connection: the triggers guard the log against it too (the app's role may
+// not even try: it holds no UPDATE or DELETE privilege on the log, see rls.test.ts).
+const db = () => t.testDb.owner.kysely;
 
 /** Play an attacker with DDL rights: drop the guards, tamper, put the guards back. */
 async function tamper(fn: () => Promise<unknown>) {

@@ -22,7 +22,7 @@ describe('audit backlog', () => {
     const tenant = await t.world.tenant();
     const a = await consentedApp(t, { tenant });
     const token = await mintToken(t, consentClaims(a, tenant));
-    const db = t.services.db.kysely;
+    const db = t.testDb.owner.kysely; // DDL: the schema owner's
     // The audit append reads the chain head first: without it every batch fails and is kept.
     await sql`alter table audit_head rename to audit_head_away`.execute(db);
     try {

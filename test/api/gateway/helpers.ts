@@ -129,7 +129,7 @@ export async function link(t: TestApp, partner: TestPartner, tenant: TestTenant,
  * pass proves the request was decided from memory.
  */
 export async function withoutTables<T>(t: TestApp, tables: string[], fn: () => Promise<T>): Promise<T> {
-  const db = t.services.db.kysely;
+  const db = t.testDb.owner.kysely; // DDL: the schema owner's
   for (const name of tables) await sql`alter table ${sql.table(name)} rename to ${sql.table(name + '_away')}`.execute(db);
   try {
     return await fn();

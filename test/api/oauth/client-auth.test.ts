@@ -135,7 +135,7 @@ describe('migration 0010', () => {
     const at = MIGRATIONS.findIndex(([name]) => name === '0010-client-auth-method');
     const later = MIGRATIONS.splice(at);
     try {
-      await migrateToLatest(db.db);
+      await migrateToLatest(db.owner);
     } finally {
       MIGRATIONS.push(...later);
     }
@@ -146,7 +146,7 @@ describe('migration 0010', () => {
       const app = { partner_id: 'ptr_mig0010', name: 'Old app', description: null, logo_uri: null, redirect_uris: '[]', grant_types: '["client_credentials"]', scopes: '["orders.read"]', jwks: null, secret_hash: 'h', secret_hint: 'pgcs_…', secret_rotated_at: now, status: 'active' as const, created_by: null, created_at: now, updated_at: now, deleted_at: null };
       await k.insertInto('apps').values({ ...app, id: 'app_before0010', token_endpoint_auth_method: 'client_secret_basic' }).execute();
       await expect(k.insertInto('apps').values({ ...app, id: 'app_early_post', token_endpoint_auth_method: 'client_secret_post' }).execute()).rejects.toThrow();
-      expect((await migrateToLatest(db.db)).applied[0]).toBe('0010-client-auth-method');
+      expect((await migrateToLatest(db.owner)).applied[0]).toBe('0010-client-auth-method');
       const kept = await k.selectFrom('apps').selectAll().where('id', '=', 'app_before0010').executeTakeFirstOrThrow();
       expect(kept).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic', secret_hash: 'h', name: 'Old app' });
       await k.insertInto('apps').values({ ...app, id: 'app_after_post', token_endpoint_auth_method: 'client_secret_post' }).execute();

@@ -193,6 +193,8 @@ export interface ConsentChoice {
   billTo?: string;
   days?: number;
   decision?: 'approve' | 'deny';
+  /** the tenant the form names, instead of the one the page offers (a tampered form) */
+  tenantId?: string;
 }
 
 /**
@@ -222,7 +224,7 @@ export async function authorizeViaHttp(t: OAuthTestApp, authorizationUrl: URL | 
       const r = await ua.request(`${next.split('?')[0]}/consent`, {
         form: {
           csrf: csrf ?? '',
-          tenant_id: formValue(page.body, 'tenant_id') ?? '',
+          tenant_id: choice.tenantId ?? formValue(page.body, 'tenant_id') ?? '',
           ban_ids: banIds,
           bill_to: choice.billTo ?? banIds[0] ?? '',
           duration_days: String(choice.days ?? 90),

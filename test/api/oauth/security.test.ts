@@ -206,3 +206,22 @@ describe('refresh tokens', () => {
     expect(r.body.error).toBe('invalid_grant');
   });
 });
+
+describe('the consent form', () => {
+  it("cannot plant a denial in the audit log of a tenant the user does not administer", async () => {
+    const victim = await customer(t);
+    const events = (tenantId: string) => t.services.audit.list({ tenantId, action: 'oauth.consent_denied', limit: 10 });
+    const deny = async (tenantId?: string) => {
+      const p = await pkce();
+      const back = await authorizeViaHttp(t, authUrl({ code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state }), tenant.admin, { decision: 'deny', tenantId });
+      expect(back.searchParams.get('error')).toBe('access_denied');
+    };
+    // the form names another tenant: the denial is recorded, but not in that tenant's log
+    await deny(victim.id);
+    expect((await events(victim.id)).data).toEqual([]);
+    // the admin's own tenant, as the page offers it: recorded there
+    const before = (await events(tenant.id)).data.length;
+    await deny();
+    expect((await events(tenant.id)).data).toHaveLength(before + 1);
+  });
+});

@@ -106,7 +106,7 @@ describe('commands that read an existing installation', () => {
     const tables = await db.db.kysely.introspection.getTables();
     expect(tables).toEqual([]);
 
-    const installed = usingPostgres ? db.db : openDatabase({ databaseUrl: null, dataDir: dataDir() });
+    const installed = usingPostgres ? db.owner : openDatabase({ databaseUrl: null, dataDir: dataDir() });
     await migrateToLatest(installed);
     if (!usingPostgres) await installed.close();
     const ok = await cli(['audit', 'verify'], settings());

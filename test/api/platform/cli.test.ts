@@ -21,7 +21,8 @@ import { SecretHasher } from '../../../src/platform/crypto.ts';
 
 let db: TestDb;
 
-const cli = (args: string[], env: Env = {}) => runCli(args, { DATA_DIR: db.dataDir, SCRYPT_COST: '10', DATABASE_URL: db.databaseUrl, ...env });
+// PostgreSQL: the owner migrates (DATABASE_OWNER_URL), the commands run as the app's role.
+const cli = (args: string[], env: Env = {}) => runCli(args, { DATA_DIR: db.dataDir, SCRYPT_COST: '10', DATABASE_URL: db.databaseUrl, DATABASE_OWNER_URL: db.ownerUrl, ...env });
 
 /** The same command run in this process by main(), its output captured. */
 async function cliHere(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -77,7 +78,7 @@ describe('partnergate CLI', () => {
       expect(row).toEqual({ status: 'active', partner_agency_id: a.agency_id });
     }
 
-    const count = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_events`.execute(db.db.kysely)).rows[0].n);
+    const count = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_events`.execute(db.owner.kysely)).rows[0].n);
     const before = await count();
     const second = await cliHere(['seed', 'demo', '--json']);
     expect(second.code).toBe(0);
@@ -90,17 +91,17 @@ describe('partnergate CLI', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/audit chain intact: \d+ events verified/);
     // The database refuses to change events; an attacker able to drop the guards is still caught.
-    await expect(sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.db.kysely)).rejects.toThrow(/append-only/);
-    await dropAuditGuards(db.db.kysely, db.db.dialect);
-    await sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.db.kysely);
+    await expect(sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.owner.kysely)).rejects.toThrow(/append-only/);
+    await dropAuditGuards(db.owner.kysely, db.owner.dialect);
+    await sql`delete from audit_events where seq = (select max(seq) from audit_events)`.execute(db.owner.kysely);
     const truncated = cli(['audit', 'verify']);
     expect(truncated.code).toBe(1);
     expect(truncated.out).toMatch(/BROKEN at seq \d+: the chain ends at seq \d+ but the audit head records seq \d+/);
-    await sql`update audit_events set action = 'tenant.deleted' where seq = (select min(seq) + 1 from audit_events)`.execute(db.db.kysely);
+    await sql`update audit_events set action = 'tenant.deleted' where seq = (select min(seq) + 1 from audit_events)`.execute(db.owner.kysely);
     const bad = cli(['audit', 'verify']);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/BROKEN at seq \d+: hash does not match the content/);
-    await installAuditGuards(db.db.kysely, db.db.dialect);
+    await installAuditGuards(db.owner.kysely, db.owner.dialect);
   });
 
   it('a bad setting stops the process with one clear line naming it', () => {
@@ -135,7 +136,7 @@ describe('partnergate CLI', () => {
 
   it('a database that does not answer stops the process with one line naming DATABASE_URL, without its password', () => {
     for (const cmd of [['serve'], ['migrate']]) {
-      const r = cli(cmd, { DATABASE_URL: 'postgres://postgres:hunter2-secret@127.0.0.1:1/x' });
+      const r = cli(cmd, { DATABASE_URL: 'postgres://postgres:hunter2-secret@127.0.0.1:1/x', DATABASE_OWNER_URL: null });
       expect(r.code).not.toBe(0);
       expect(r.code).not.toBeNull();
       expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -50,7 +50,7 @@ beforeAll(async () => {
   await migrateToLatest(db);
   app = await buildApp({ config: testConfig({ DATABASE_URL: url, GATEWAY_AUDIT_FLUSH_MS: '100' }, dataDir), db, redis: null, logger: false });
   await app.ready();
-  t = { app, services: app.services, world: new World(app), testDb: { db, databaseUrl: url, dataDir, drop: async () => {} }, client: () => new Client(app), url: null, close: async () => {} };
+  t = { app, services: app.services, world: new World(app), testDb: { db, owner: db, databaseUrl: url, ownerUrl: url, dataDir, drop: async () => {} }, client: () => new Client(app), url: null, close: async () => {} };
 }, 120_000);
 
 afterAll(async () => {

@@ -208,7 +208,8 @@ describe('a whole session leaves no secret in the logs', () => {
 describe('the served process and the CLI', () => {
   it('write no secret to stdout or stderr (LOG_LEVEL=debug)', async () => {
     const db = await createTestDb({ migrate: false });
-    const env = { DATA_DIR: db.dataDir, DATABASE_URL: db.databaseUrl, SCRYPT_COST: '10' };
+    // PostgreSQL: the owner migrates (the first command creates the schema), the app runs as its role
+    const env = { DATA_DIR: db.dataDir, DATABASE_URL: db.databaseUrl, DATABASE_OWNER_URL: db.ownerUrl, SCRYPT_COST: '10' };
     const email = `${unique('root')}@example.test`;
     const password = `Root-${nonce()}-passphrase`;
     const bearer = `opaque-${nonce()}${nonce()}${nonce()}`; // shaped like no known secret: only its place gives it away

@@ -9,6 +9,7 @@ import { migration as m0004 } from './0004-resources.ts';
 import { migration as m0005 } from './0005-agencies.ts';
 import { migration as m0006 } from './0006-audit-head.ts';
 import { migration as m0007 } from './0007-oauth-revocation.ts';
+import { migration as m0008 } from './0008-row-level-security.ts';
 import { migration as m0009 } from './0009-oauth-hashed-ids.ts';
 import { migration as m0010 } from './0010-client-auth-method.ts';
 import { migration as m0011 } from './0011-api-token-revoked-reason.ts';
@@ -21,6 +22,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0005-agencies', m0005],
   ['0006-audit-head', m0006],
   ['0007-oauth-revocation', m0007],
+  ['0008-row-level-security', m0008],
   ['0009-oauth-hashed-ids', m0009],
   ['0010-client-auth-method', m0010],
   ['0011-api-token-revoked-reason', m0011],

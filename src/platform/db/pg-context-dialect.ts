@@ -1,0 +1,306 @@
+/**
+ * Kysely's PostgreSQL dialect with the row-level-security context (db-context.ts) attached to
+ * every statement that needs it, at no extra round trip:
+ *  - a transaction's BEGIN carries it: `begin; select set_config(…, true)` is one simple-protocol
+ *    message (and, for mutate(), the write lock too: `; select pg_advisory_xact_lock(…)`, which
+ *    saves the round trip mutate() used to spend on it);
+ *  - a statement outside a transaction shares one simple-protocol message with its context:
+ *    `select set_config(…, true); <the statement, parameters inlined as untyped literals>` runs as
+ *    one implicit transaction (one extra tiny statement, measured by bench:rls). Parameters that
+ *    do not inline (bytes, dates, U+0000) take the pipelined path instead: `begin; set_config(…)`,
+ *    the statement with its parameters and `commit`, written together (pg's `pipeline: true`).
+ * The settings are transaction-local: nothing outlives the statement or transaction that set
+ * it, so a pooled connection handed to the next tenant carries nothing over. A statement without
+ * a context is sent unchanged (it sees no tenant row), and so is a lone statement that reads no
+ * walled table (its query tree names none and holds no raw SQL): most of a request's statements
+ * (sessions, users, partners, apps, the OAuth store) cost exactly what they did before the wall.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import type pg from 'pg';
+import { contextSql, effectiveDbContext, sqlLiteral, type DbContext } from './db-context.ts';
+import { WALLED_TABLES } from './rls.ts';
+
+/** Arbitrary constant: the advisory lock that orders all mutating transactions (see mutate()). */
+export const WRITE_LOCK = 727_001;
+const LOCK_SQL = `select pg_advisory_xact_lock(${WRITE_LOCK})`;
+
+interface LockRequest {
+  pending: boolean;
+}
+const lockRequests = new AsyncLocalStorage<LockRequest>();
+
+/**
+ * Runs `fn`, whose first transaction must take the write lock. Returns whether the driver took it
+ * with that transaction's BEGIN (`taken()` after the transaction began); when it did not (another
+ * dialect), the caller takes the lock itself.
+ */
+export function withWriteLockRequest<T>(fn: (taken: () => boolean) => Promise<T>): Promise<T> {
+  const request: LockRequest = { pending: true };
+  return lockRequests.run(request, () => fn(() => !request.pending));
+}
+
+function takeLockRequest(): boolean {
+  const r = lockRequests.getStore();
+  if (!r || !r.pending) return false;
+  r.pending = false;
+  return true;
+}
+
+export class ContextPostgresDialect extends PostgresDialect {
+  readonly #pool: pg.Pool;
+  readonly #ambient: DbContext | null;
+  /** `ambient`: the context of statements sent outside any scope (see effectiveDbContext); none in production. */
+  constructor(pool: pg.Pool, ambient: DbContext | null = null) {
+    super({ pool });
+    this.#pool = pool;
+    this.#ambient = ambient;
+  }
+
+  override createDriver(): Driver {
+    return new ContextDriver(this.#pool, this.#ambient);
+  }
+}
+
+type PgResult = { command: string; rowCount: number | null; rows: unknown[] };
+
+function toQueryResult<R>(r: PgResult): QueryResult<R> {
+  const writes = r.command === 'INSERT' || r.command === 'UPDATE' || r.command === 'DELETE' || r.command === 'MERGE';
+  return { numAffectedRows: writes ? BigInt(r.rowCount ?? 0) : undefined, rows: (r.rows ?? []) as R[] };
+}
+
+class ContextConnection implements DatabaseConnection {
+  readonly client: pg.PoolClient;
+  readonly #ambient: DbContext | null;
+  inTransaction = false;
+  constructor(client: pg.PoolClient, ambient: DbContext | null) {
+    this.client = client;
+    this.#ambient = ambient;
+  }
+
+  /** One message; for several statements, the last one's result. */
+  async raw(text: string, parameters?: readonly unknown[]): Promise<PgResult> {
+    const r = (await this.client.query(text, parameters ? [...parameters] : undefined)) as unknown as PgResult | PgResult[];
+    return Array.isArray(r) ? r[r.length - 1] : r;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const ctx = this.inTransaction ? null : effectiveDbContext(this.#ambient);
+    if (ctx === null || !mayReadWalledTable(query.query)) return toQueryResult<R>(await this.raw(query.sql, query.parameters));
+    // One simple-protocol message, one implicit transaction: the context, then the statement.
+    const inlined = inlineParameters(query.sql, query.parameters);
+    if (inlined !== null) return toQueryResult<R>(await this.raw(`${contextSql(ctx)};\n${inlined}`));
+    // Parameters that do not inline (a byte array, a date, U+0000): begin + context, the statement
+    // with its parameters and commit, written back to back on the pipelining connection. If a step
+    // fails the transaction is aborted and `commit` rolls it back: nothing is left open.
+    const begin = this.raw(`begin; ${contextSql(ctx)}`);
+    const result = this.raw(query.sql, query.parameters);
+    const commit = this.raw('commit');
+    const [b, r, c] = await Promise.allSettled([begin, result, commit]);
+    if (b.status === 'rejected') throw b.reason;
+    if (r.status === 'rejected') throw r.reason;
+    if (c.status === 'rejected') throw c.reason;
+    return toQueryResult<R>(r.value);
+  }
+
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported by this dialect');
+  }
+}
+
+class ContextDriver implements Driver {
+  readonly #pool: pg.Pool;
+  readonly #ambient: DbContext | null;
+  readonly #connections = new WeakMap<pg.PoolClient, ContextConnection>();
+  constructor(pool: pg.Pool, ambient: DbContext | null) {
+    this.#pool = pool;
+    this.#ambient = ambient;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const client = await this.#pool.connect();
+    let c = this.#connections.get(client);
+    if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient)));
+    c.inTransaction = false;
+    return c;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const c = connection as ContextConnection;
+    let text = 'begin';
+    if (settings.isolationLevel || settings.accessMode) {
+      text = 'start transaction';
+      if (settings.isolationLevel) text += ` isolation level ${settings.isolationLevel}`;
+      if (settings.accessMode) text += ` ${settings.accessMode}`;
+    }
+    const ctx = effectiveDbContext(this.#ambient);
+    if (ctx !== null) text += `; ${contextSql(ctx)}`;
+    if (takeLockRequest()) text += `; ${LOCK_SQL}`;
+    try {
+      await c.raw(text);
+    } catch (e) {
+      // BEGIN may have opened the transaction before a later statement of the message failed.
+      await c.raw('rollback').catch(() => {});
+      throw e;
+    }
+    c.inTransaction = true;
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#end(connection as ContextConnection, 'commit');
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#end(connection as ContextConnection, 'rollback');
+  }
+
+  async #end(c: ContextConnection, how: 'commit' | 'rollback'): Promise<void> {
+    try {
+      await c.raw(how);
+    } finally {
+      c.inTransaction = false;
+    }
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await (connection as ContextConnection).raw(`savepoint ${quoteIdent(name)}`);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await (connection as ContextConnection).raw(`rollback to savepoint ${quoteIdent(name)}`);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await (connection as ContextConnection).raw(`release savepoint ${quoteIdent(name)}`);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = connection as ContextConnection;
+    c.inTransaction = false;
+    c.client.release();
+  }
+
+  async destroy(): Promise<void> {
+    await this.#pool.end();
+  }
+}
+
+function quoteIdent(name: string): string {
+  return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/** A parameter as an SQL literal, as pg would have sent it (text, type left to the server); null when it does not inline. */
+function literalOf(v: unknown): string | null {
+  if (v === null || v === undefined) return 'NULL';
+  let text: string;
+  if (typeof v === 'string') text = v;
+  else if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return null;
+    text = String(v);
+  } else if (typeof v === 'bigint' || typeof v === 'boolean') text = String(v);
+  else return null;
+  if (text.includes('\0')) return null;
+  return sqlLiteral(text);
+}
+
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+/**
+ * The statement with its `$n` placeholders replaced by the parameters as literals — what lets the
+ * context and the statement share one simple-protocol message. Placeholders are found outside
+ * string literals, quoted identifiers, comments and dollar-quoted bodies. A parameter kept as an
+ * untyped literal resolves exactly as pg's untyped text parameter does. null when a parameter
+ * does not inline (the caller then sends it with its parameters).
+ */
+export function inlineParameters(text: string, params: readonly unknown[]): string | null {
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === "'") {
+      // E'…' strings take backslash escapes; others only '' (standard_conforming_strings)
+      const escapes = i > 0 && (text[i - 1] === 'E' || text[i - 1] === 'e') && (i < 2 || !IDENT_CHAR.test(text[i - 2]));
+      for (i++; i < n; i++) {
+        if (escapes && text[i] === '\\') i++;
+        else if (text[i] === "'") {
+          if (text[i + 1] !== "'") break;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === '"') {
+      for (i++; i < n; i++) {
+        if (text[i] === '"') {
+          if (text[i + 1] !== '"') break;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === '-' && text[i + 1] === '-') {
+      while (i < n && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let depth = 1;
+      for (i += 2; i < n && depth > 0; i++) {
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i++;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i++;
+        }
+      }
+    } else if (c === '$' && !(i > 0 && IDENT_CHAR.test(text[i - 1]))) {
+      let j = i + 1;
+      while (j < n && text[j] >= '0' && text[j] <= '9') j++;
+      if (j > i + 1) {
+        const k = Number(text.slice(i + 1, j));
+        if (k < 1 || k > params.length) return null;
+        const lit = literalOf(params[k - 1]);
+        if (lit === null) return null;
+        out += text.slice(last, i) + lit;
+        last = i = j;
+        continue;
+      }
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 66))?.[0];
+      if (tag === undefined) {
+        i++;
+        continue;
+      }
+      const end = text.indexOf(tag, i + tag.length);
+      if (end < 0) return null;
+      i = end + tag.length;
+    } else i++;
+  }
+  return out + text.slice(last);
+}
+
+/**
+ * Could this statement touch a table behind the wall? Walks Kysely's query tree: a table node
+ * naming a walled table, or any raw SQL (its text may name one), says yes. Parameter values are
+ * not walked.
+ */
+export function mayReadWalledTable(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x);
+      continue;
+    }
+    if (n === null || typeof n !== 'object') continue;
+    const kind = (n as { kind?: unknown }).kind;
+    if (typeof kind !== 'string') continue;
+    if (kind === 'RawNode') return true;
+    if (kind === 'TableNode') {
+      if (WALLED_TABLES.has((n as { table: { identifier: { name: string } } }).table.identifier.name)) return true;
+      continue;
+    }
+    if (kind === 'ValueNode' || kind === 'PrimitiveValueListNode') continue;
+    for (const v of Object.values(n)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  return false;
+}
