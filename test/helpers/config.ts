@@ -16,6 +16,10 @@ export function testConfig(overrides: Record<string, string> = {}, dataDir = '/t
       // Test apps share one Redis (and one client IP): each gets its own key space, so one
       // file's failed logins or applications never throttle another file, or the next run.
       REDIS_KEY_PREFIX: `pgt:${randomUUID().slice(0, 8)}:`,
+      // The shared Redis answers in well under a millisecond, but on a machine at load average 8+ a
+      // worker can be descheduled for longer than the production bound (100 ms) and a test would
+      // see 503 rate_limiter_unavailable. Outage tests set their own bound (redis-outage.test.ts).
+      REDIS_COMMAND_TIMEOUT_MS: '2000',
       ...overrides,
     },
   );

@@ -77,7 +77,7 @@ export class ServerProcess {
     this.opts = opts;
     this.proc = spawn(process.execPath, [MAIN, ...(opts.args ?? ['serve'])], {
       cwd: ROOT,
-      env: environment({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10' }, opts.env ?? {}),
+      env: environment({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10', REDIS_COMMAND_TIMEOUT_MS: '2000' }, opts.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout!.on('data', (b: Buffer) => this.output.push(b.toString()));
