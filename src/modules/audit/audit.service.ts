@@ -96,13 +96,15 @@ export class AuditLog {
    */
   async recordMissing(items: { id: string; ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<number> {
     if (items.length === 0) return 0;
-    return mutate(this.#db, async (trx) => {
+    // as the system, like recordMany: whichever request or timer started the flush, the ids must
+    // be looked up across every tenant's events, and the batch spans tenants
+    return asSystem(() => mutate(this.#db, async (trx) => {
       const rows = await trx.selectFrom('audit_events').select('id').where('id', 'in', items.map((i) => i.id)).execute();
       const held = new Set(rows.map((r) => r.id));
       const missing = held.size === 0 ? items : items.filter((i) => !held.has(i.id));
       if (missing.length > 0) await this.#append(trx, missing);
       return missing.length;
-    });
+    }));
   }
 
   /**

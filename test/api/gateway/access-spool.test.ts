@@ -14,6 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditBuffer, AuditLog } from '../../../src/modules/audit/index.ts';
 import { systemClock } from '../../../src/platform/clock.ts';
+import { openDatabase } from '../../../src/platform/db/database.ts';
+import { withDbContext } from '../../../src/platform/db/db-context.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { createTestDb, type TestDb } from '../../helpers/db.ts';
@@ -122,6 +124,22 @@ describe('the access-event spool', () => {
     expect(ids.filter((id) => logged.get(id) !== 1)).toEqual([]);
     await b.close();
     await src.close();
+  });
+
+  it('writes a batch as the system, whatever context started the flush (the second wall on PostgreSQL)', async () => {
+    const tenantId = `tnt_wall_${Date.now()}`;
+    // the app role without the tests' ambient system context, as in production
+    const plain = testDb.databaseUrl ? openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir, poolSize: 1 }) : testDb.db;
+    try {
+      const b = new AuditBuffer(new AuditLog(plain, systemClock), systemClock, { flushIntervalMs: 3_600_000 });
+      const ids = spoolSome(b, tenantId, 4);
+      // a request of another tenant fills the batch and starts the flush
+      await withDbContext({ kind: 'tenant', tenantId: 'tnt_someone_else' }, () => b.flush());
+      expect([...(await loggedRequests(tenantId)).keys()].sort()).toEqual([...ids].sort());
+      await b.close();
+    } finally {
+      if (plain !== testDb.db) await plain.close();
+    }
   });
 
   it("never replays a live instance's files, and deletes the files of what the database has", async () => {
