@@ -405,6 +405,15 @@ export class AuditBuffer {
     this.#maybeFlush();
   }
 
+  /**
+   * undefined when the spool holds every access event queued so far (or there is no spool); else
+   * a promise that resolves once it does (the end of this event-loop turn). Await it before the
+   * answer the events record: an answer sent means its event survives a crash of the process.
+   */
+  written(): Promise<void> | undefined {
+    return this.#spool?.written();
+  }
+
   /** Requests waiting to be written (grouped requests counted one by one). */
   get pending(): number {
     return this.#pendingRequests + this.#grouped;

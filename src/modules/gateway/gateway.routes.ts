@@ -82,10 +82,12 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     return u;
   };
 
+  // Every answer waits for the spool write that holds its access event (end of this turn).
   const refuse = (req: FastifyRequest, reply: FastifyReply, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
     if (st.refusal === null) st.refusal = err.code;
     gateway.audit(g, rule, st, err.status);
-    return sendProblem(reply, req, err);
+    const w = gateway.auditBuffer.written();
+    return w === undefined ? sendProblem(reply, req, err) : w.then(() => sendProblem(reply, req, err));
   };
 
   async function proxy(req: FastifyRequest, reply: FastifyReply, rule: GatewayRule): Promise<FastifyReply> {
@@ -126,11 +128,11 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       const code = (e as { code?: string }).code ?? '';
       const err = code.includes('TIMEOUT') ? E.upstream_timeout('The upstream service did not answer in time.') : E.upstream_unavailable('The upstream service could not be reached.');
       req.log.warn({ err: e, upstream: rule.upstream.name }, 'upstream request failed');
-      st.refusal = err.code;
-      gateway.audit(g, rule, st, err.status);
-      return sendProblem(reply, req, err);
+      return refuse(req, reply, g, rule, st, err);
     }
     gateway.audit(g, rule, st, res.statusCode);
+    const w = gateway.auditBuffer.written();
+    if (w !== undefined) await w;
     return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
 
@@ -170,6 +172,8 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       reply.headers(out);
       for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
       gateway.audit(g, m.rule, st, 200);
+      const w = gateway.auditBuffer.written();
+      if (w !== undefined) await w;
       return reply.code(200).send();
     } catch (e) {
       gateway.metrics.admissionEnd(t0);

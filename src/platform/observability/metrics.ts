@@ -3,9 +3,12 @@
  * global default registry, so several apps in one process (the test suites) do not clash.
  *
  * Off unless METRICS_TOKEN is set: then every method here is a no-op behind one boolean test.
- * On the hot path nothing builds a string or a label set per request: label children are bound
- * once and kept in maps and arrays (by route, by status, by partner, by refusal code), and the
- * latency histograms observe one request in SAMPLE_EVERY (a clock read costs more than a counter).
+ * On the hot path nothing builds a string or a label set per request, and nothing calls
+ * prom-client: a request adds one to a plain number kept in maps (by route and status, by partner
+ * and refusal code), and the counters are set from those numbers when /metrics is scraped (their
+ * `collect`): prom-client's `inc` hashes its label set on every call, which measured a few per
+ * cent of the gateway's hot-path throughput. The latency histograms observe one request in
+ * SAMPLE_EVERY (a clock read costs more than a counter).
  *
  * Partner labels are bounded: the first METRICS_PARTNER_LABELS partners this process sees get a
  * label of their own, the rest count under `other` (a counter cannot move between label sets, so
@@ -18,7 +21,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export const SAMPLE_EVERY = 8;
 const SAMPLE_MASK = SAMPLE_EVERY - 1;
 
-type CounterChild = { inc(v?: number): void };
+/** A count kept as a plain number, read into its counter at scrape time. */
+type Count = { n: number };
 
 /** The route class of a request, from its route's URL pattern (or its route config). */
 export function routeClassOf(url: string | undefined, configured: unknown): string {
@@ -35,9 +39,9 @@ export function routeClassOf(url: string | undefined, configured: unknown): stri
   return 'other';
 }
 
-interface PartnerChildren {
-  allowed: CounterChild;
-  refused: Map<string, CounterChild>;
+interface PartnerCounts {
+  allowed: Count;
+  refused: Map<string, Count>;
   label: string;
 }
 
@@ -51,18 +55,15 @@ export class Metrics {
   readonly enabled: boolean;
   readonly registry: Registry;
   readonly #partnerLabels: number;
-  readonly #requests: Counter<'route_class' | 'status'>;
-  readonly #rateRefusals: Counter<'route_class'>;
-  readonly #decisions: Counter<'decision' | 'code' | 'partner'>;
   readonly #tokens: Counter<'grant_type'>;
   readonly #admission: Histogram;
   readonly #decide: Histogram;
-  /** by route URL pattern: the class's counter children by status, and its 429 counter */
-  readonly #byRoute = new Map<string, { byStatus: (CounterChild | undefined)[]; cls: string; limited: CounterChild }>();
-  readonly #byPartner = new Map<string, PartnerChildren>();
-  #other: PartnerChildren | null = null;
-  #none: PartnerChildren | null = null;
-  readonly #byGrant = new Map<string, CounterChild>();
+  /** by route URL pattern: its class and its answers by status */
+  readonly #byRoute = new Map<string, { cls: string; byStatus: Map<number, Count> }>();
+  readonly #byPartner = new Map<string, PartnerCounts>();
+  #other: PartnerCounts | null = null;
+  #none: PartnerCounts | null = null;
+  readonly #byGrant = new Map<string, { inc(): void }>();
   #admissions = 0;
   #decides = 0;
 
@@ -72,13 +73,43 @@ export class Metrics {
     const registers = [(this.registry = new Registry())];
     // process_* and nodejs_* (CPU, memory, handles, event-loop delay), as the stock Node dashboards expect them
     if (opts.enabled) collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Counter({ name: 'partnergate_http_requests_total', help: 'HTTP requests answered, by route class and status', labelNames: ['route_class', 'status'], registers });
-    this.#rateRefusals = new Counter({ name: 'partnergate_rate_limit_refusals_total', help: 'Requests refused with 429 (rate limits and quotas), by route class', labelNames: ['route_class'], registers });
-    this.#decisions = new Counter({
+    const byRoute = this.#byRoute;
+    new Counter({
+      name: 'partnergate_http_requests_total',
+      help: 'HTTP requests answered, by route class and status',
+      labelNames: ['route_class', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of byRoute.values()) for (const [status, c] of r.byStatus) this.inc({ route_class: r.cls, status: String(status) }, c.n);
+      },
+    });
+    new Counter({
+      name: 'partnergate_rate_limit_refusals_total',
+      help: 'Requests refused with 429 (rate limits and quotas), by route class',
+      labelNames: ['route_class'],
+      registers,
+      collect() {
+        this.reset();
+        for (const r of byRoute.values()) {
+          const c = r.byStatus.get(429);
+          if (c !== undefined) this.inc({ route_class: r.cls }, c.n);
+        }
+      },
+    });
+    const partners = () => [...this.#byPartner.values(), ...(this.#other ? [this.#other] : []), ...(this.#none ? [this.#none] : [])];
+    new Counter({
       name: 'partnergate_gateway_decisions_total',
       help: 'Gateway outcomes (proxy and forward-auth): allowed, or refused with its code; by partner (first partners seen, the rest "other")',
       labelNames: ['decision', 'code', 'partner'],
       registers,
+      collect() {
+        this.reset();
+        for (const p of partners()) {
+          this.inc({ decision: 'allowed', code: 'none', partner: p.label }, p.allowed.n);
+          for (const [code, c] of p.refused) this.inc({ decision: 'refused', code, partner: p.label }, c.n);
+        }
+      },
     });
     this.#tokens = new Counter({ name: 'partnergate_oauth_tokens_issued_total', help: 'Successful token endpoint answers, by grant type', labelNames: ['grant_type'], registers });
     const buckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25];
@@ -107,15 +138,13 @@ export class Metrics {
     const key = url ?? '';
     let r = this.#byRoute.get(key);
     if (r === undefined) {
-      const cls = routeClassOf(url, configuredClass);
-      r = { byStatus: [], cls, limited: this.#rateRefusals.labels(cls) };
+      r = { cls: routeClassOf(url, configuredClass), byStatus: new Map() };
       this.#byRoute.set(key, r);
     }
     const s = status >= 100 && status < 600 ? status : 0;
-    let c = r.byStatus[s];
-    if (c === undefined) c = r.byStatus[s] = this.#requests.labels(r.cls, String(s));
-    c.inc();
-    if (s === 429) r.limited.inc();
+    const c = r.byStatus.get(s);
+    if (c === undefined) r.byStatus.set(s, { n: 1 });
+    else c.n++;
   }
 
   /** One gateway outcome: admitted (refusal null) or refused with its code. */
@@ -123,29 +152,22 @@ export class Metrics {
     if (!this.enabled) return;
     const p = this.#partner(partnerId);
     if (refusal === null) {
-      p.allowed.inc();
+      p.allowed.n++;
       return;
     }
-    let c = p.refused.get(refusal);
-    if (c === undefined) {
-      c = this.#decisions.labels('refused', refusal, p.label);
-      p.refused.set(refusal, c);
-    }
-    c.inc();
+    const c = p.refused.get(refusal);
+    if (c === undefined) p.refused.set(refusal, { n: 1 });
+    else c.n++;
   }
 
-  #partner(partnerId: string | null): PartnerChildren {
-    if (partnerId === null) return (this.#none ??= this.#newPartner('none'));
+  #partner(partnerId: string | null): PartnerCounts {
+    if (partnerId === null) return (this.#none ??= newPartner('none'));
     const p = this.#byPartner.get(partnerId);
     if (p !== undefined) return p;
-    if (this.#byPartner.size >= this.#partnerLabels) return (this.#other ??= this.#newPartner('other'));
-    const made = this.#newPartner(partnerId);
+    if (this.#byPartner.size >= this.#partnerLabels) return (this.#other ??= newPartner('other'));
+    const made = newPartner(partnerId);
     this.#byPartner.set(partnerId, made);
     return made;
-  }
-
-  #newPartner(label: string): PartnerChildren {
-    return { allowed: this.#decisions.labels('allowed', 'none', label), refused: new Map(), label };
   }
 
   /** performance.now() when this admission is to be timed, else -1. */
@@ -178,6 +200,10 @@ export class Metrics {
     }
     c.inc();
   }
+}
+
+function newPartner(label: string): PartnerCounts {
+  return { allowed: { n: 0 }, refused: new Map(), label };
 }
 
 /** A Metrics that records nothing (apps built without one). */
