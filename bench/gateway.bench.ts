@@ -41,14 +41,9 @@ import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createPrivateKey, randomBytes, sign, type JsonWebKey as NodeJwk } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { JWK } from 'jose';
-import { loadConfig } from '../src/config/config.ts';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
-import { buildApp } from '../src/app/build-app.ts';
-import { systemContext } from '../src/platform/http/request-context.ts';
+import { gatewayWorld } from './gateway-world.ts';
 import { upstreamKeyFor, identityHeaderValues, signAssertion, ASSERTION_HEADER, type GatewayIdentity } from '../src/modules/gateway/index.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -158,70 +153,7 @@ async function main(): Promise<void> {
 
   // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
   log('setting up the world…');
-  const config = loadConfig({ ...process.env, ...env }, {});
-  const db = openDatabase({ databaseUrl: null, dataDir: dir });
-  await migrateToLatest(db);
-  const app = await buildApp({ config, db, logger: false });
-  await app.ready();
-  const s = app.services;
-  const ctx = systemContext('bench');
-  const { tenant } = await s.tenants.createTenant(ctx, { name: 'Bench Customer', slug: 'bench-customer' });
-  const ban = await s.tenants.createBillingAccount(ctx, tenant.id, { name: 'Main' });
-  const applied = await s.partners.apply(ctx, { name: 'Bench Partner', slug: 'bench-partner', contact_email: 'owner@bench.example', owner: { name: 'Owner', email: 'owner@bench.example', password: 'correct horse battery staple' } });
-  await s.partners.transition(ctx, applied.partner.id, 'approve', { capabilities: ['delegated'] });
-  const { app: partnerApp } = await s.apps.create({ ...ctx, actor: { ...ctx.actor, partnerId: applied.partner.id } }, applied.partner.id, {
-    name: 'Bench app',
-    grant_types: ['authorization_code', 'refresh_token'],
-    redirect_uris: ['https://bench.example/callback'],
-    scopes: ['orders.read', 'orders.create'],
-  });
-  const dlg = await s.delegations.create(ctx, {
-    partnerId: applied.partner.id,
-    tenantId: tenant.id,
-    origin: 'consent',
-    role: 'DELEGATE',
-    scopes: ['orders.read', 'orders.create'],
-    overrides: { grant: ['orders.read', 'orders.create'] },
-    banIds: [ban.id],
-    billToBanId: ban.id,
-    clientId: partnerApp.id,
-    endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-  });
-  const keys = s.oauth.keys;
-  const current = keys.current;
-  const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
-  await app.close();
-  await db.close();
-
-  // Every token has the claims of a consent grant and its own jti. The header and the claims
-  // around the jti are encoded once; each token is signed with node:crypto (a few seconds for
-  // the hundreds of thousands the cold path needs, where jose's SignJWT took minutes).
-  const privateKey = createPrivateKey({ key: priv as NodeJwk, format: 'jwk' });
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const header = b64({ alg: current.alg, typ: 'at+jwt', kid: current.kid });
-  const iat = Math.floor(Date.now() / 1000);
-  const claims = {
-    partner_id: applied.partner.id,
-    persona: 'partner',
-    tenant_id: tenant.id,
-    customer_ban: [ban.account_number],
-    bill_to: ban.account_number,
-    act: { sub: applied.partner.id, client_id: partnerApp.id },
-    dlg: dlg.id,
-    scope: 'orders.read orders.create',
-    client_id: partnerApp.id,
-    iss: `${gwUrl}/oauth`,
-    aud: `${gwUrl}/resources`,
-    sub: tenant.id,
-    iat,
-    // long enough for every round of the run (the gateway checks exp on every request)
-    exp: iat + 3600,
-  };
-  const mint = (jti: string) => {
-    const input = `${header}.${b64({ ...claims, jti })}`;
-    const sig = current.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), privateKey);
-    return `${input}.${sig.toString('base64url')}`;
-  };
+  const { mint, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
   const hot = mint('hot');
   log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
   const lines: string[] = [];
@@ -236,7 +168,7 @@ async function main(): Promise<void> {
   const key = upstreamKeyFor({ gatewayAssertionSecret: null, secretKey: secret }, 'reference-resources');
   const identity: GatewayIdentity = {
     requestId: 'bench',
-    partnerId: applied.partner.id,
+    partnerId: partner.id,
     userId: null,
     clientId: partnerApp.id,
     tenantId: tenant.id,

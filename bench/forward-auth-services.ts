@@ -1,0 +1,20 @@
+/**
+ * The two small services of bench:forward-auth, each its own process: `upstream` (the protected
+ * service behind NGINX: 200 and a small JSON body for any request) and `noop-auth` (the baseline
+ * auth service: 200 with no body for every check, deciding nothing). PORT names the port.
+ */
+import { createServer } from 'node:http';
+
+const mode = process.argv[2];
+const body = Buffer.from('{"ok":true}');
+const server = createServer((req, res) => {
+  req.resume();
+  if (mode === 'noop-auth') {
+    res.writeHead(200, { 'content-length': '0' }).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write(`${mode} on ${process.env.PORT}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
