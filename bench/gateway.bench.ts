@@ -219,7 +219,7 @@ async function main(): Promise<void> {
     const [b0Port, bPort, cPort, cColdPort, mPort, tPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const procs = [
       start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(b0Port), UPSTREAM_URL: upstreamUrl }),
-      start('bare app proxy', ['bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl }),
+      start('bare app proxy', [...gwNodeArgs, 'bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl }),
       // same settings, database and PUBLIC_URL as the tokens name; listening on its own port
       start('gateway', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
       start('gateway (cold path)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cColdPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
