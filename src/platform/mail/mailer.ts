@@ -1,0 +1,103 @@
+/**
+ * E-mail out. With SMTP_URL set, messages go to that server through nodemailer (STARTTLS when
+ * the server offers it; `smtps://` for implicit TLS); without it they are written to a local
+ * outbox, DATA_DIR/mail-outbox, one RFC 5322 `.eml` file per message, which the operator can read
+ * (and `npm start` names), so a fresh installation loses no invitation or notice.
+ *
+ * The message is built by nodemailer either way (the outbox uses its stream transport), so what
+ * the outbox holds is exactly what SMTP would have carried. A message's text never goes to the
+ * logs: a failure logs the recipient's domain and nodemailer's error code only.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface SentMail {
+  /** the Message-ID header */
+  messageId: string;
+  via: 'smtp' | 'outbox';
+  /** the outbox file (outbox only) */
+  file?: string;
+}
+
+export interface OutboxEntry {
+  file: string;
+  to: string;
+  subject: string;
+  at: string;
+  bytes: number;
+}
+
+export interface MailerOptions {
+  /** smtp:// or smtps:// URL (user and password in it, when the server needs them); null = outbox */
+  smtpUrl: string | null;
+  /** the From address */
+  from: string;
+  /** where the outbox lives when there is no SMTP server */
+  outboxDir: string;
+  /** SMTP connection and greeting timeout */
+  timeoutMs?: number;
+}
+
+export class Mailer {
+  readonly via: 'smtp' | 'outbox';
+  readonly outboxDir: string;
+  readonly #from: string;
+  readonly #transport: Transporter;
+
+  constructor(opts: MailerOptions) {
+    this.via = opts.smtpUrl ? 'smtp' : 'outbox';
+    this.outboxDir = opts.outboxDir;
+    this.#from = opts.from;
+    const t = opts.timeoutMs ?? 10_000;
+    this.#transport = opts.smtpUrl
+      ? nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: t, greetingTimeout: t, socketTimeout: t * 3, disableFileAccess: true, disableUrlAccess: true } as Parameters<typeof nodemailer.createTransport>[0])
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', disableFileAccess: true, disableUrlAccess: true });
+  }
+
+  async send(m: MailMessage): Promise<SentMail> {
+    const info = (await this.#transport.sendMail({ from: this.#from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) })) as { messageId: string; message?: Buffer };
+    if (this.via === 'smtp') return { messageId: info.messageId, via: 'smtp' };
+    mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
+    // sortable by time, unique within the millisecond
+    const file = path.join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
+    writeFileSync(file, info.message ?? Buffer.alloc(0), { mode: 0o600 });
+    return { messageId: info.messageId, via: 'outbox', file };
+  }
+
+  /** The outbox's messages, newest first (what the operator reads when there is no SMTP server). */
+  outbox(limit = 100): OutboxEntry[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.outboxDir).filter((n) => n.endsWith('.eml'));
+    } catch {
+      return [];
+    }
+    names.sort().reverse();
+    return names.slice(0, limit).map((n) => {
+      const file = path.join(this.outboxDir, n);
+      const head = readFileSync(file, 'utf8').split('\n\n')[0];
+      const header = (name: string) => decodeHeader(new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'im').exec(head)?.[1]?.replace(/\n[ \t]/g, ' ') ?? '');
+      return { file, to: header('To'), subject: header('Subject'), at: header('Date'), bytes: statSync(file).size };
+    });
+  }
+
+  close(): void {
+    this.#transport.close();
+  }
+}
+
+/** RFC 2047 encoded words (what nodemailer writes for a non-ASCII subject), decoded for display. */
+function decodeHeader(v: string): string {
+  return v.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_m, enc: string, text: string) =>
+    enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+  );
+}
