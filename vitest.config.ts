@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects, one run: `npm test` runs them all, `npx vitest run --project unit` (npm run test:unit)
+ * only the pure tests, which need no database, Redis or browser and take seconds.
+ *   unit — src/**\/*.test.ts, next to the code they test
+ *   api  — test/api/** (an app, a database, Redis) and the packages' own tests
+ *   e2e  — test/e2e/** (the built portal in Chromium)
+ * The pool settings below are the root's and hold for the whole run: two workers in all, not per project.
+ */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     exclude: ['node_modules/**', 'web/**', 'packages/*/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -18,5 +25,10 @@ export default defineConfig({
     // No test may silently skip: `.only` fails the run too.
     allowOnly: false,
     passWithNoTests: false,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'api', include: ['test/api/**/*.test.ts', 'packages/*/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+    ],
   },
 });

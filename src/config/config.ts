@@ -1,11 +1,15 @@
 /**
  * The one place that reads process.env (and the optional config file).
- * Returns a frozen, typed Config; a bad value throws ConfigError naming the setting.
+ * Validates them once against the settings schema (settings.ts: type, bounds, default and description of
+ * every setting) and returns a frozen, typed Config; a bad value throws ConfigError naming the setting.
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { availableParallelism } from 'node:os';
+import type { Static } from 'typebox';
+import Value from 'typebox/value';
+import { DEFAULT_RATE_LIMITS, SETTINGS, SETTING_NAMES, settingSchema, type SettingName, type SettingsSchema } from './settings.ts';
 
 export interface GatewayRouteConfig {
   /** The upstream's name: it names the upstream in logs and derives its assertion key (`partnergate gateway upstream-key <name>`). */
@@ -94,7 +98,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export { DEFAULT_RATE_LIMITS, SETTINGS };
 
 /** File settings use the same names as the environment variables (e.g. {"PORT": 8080}) plus GATEWAY_ROUTES / RATE_LIMITS as JSON values. */
 function readConfigFile(file: string): Record<string, unknown> {
@@ -113,19 +117,66 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export const DEFAULT_RATE_LIMITS: Record<string, number> = {
-  // seed 001: 100–500 requests/min depending on the endpoint class
-  read: 500,
-  write: 100,
-  export: 100,
-  default: 300,
-  partner: 5000,
+/** Checks a schema cannot state (a folder that can be created, a host name, route prefixes that clash), by setting; each returns the problem or null. */
+const REFINEMENTS: Partial<Record<SettingName, (v: never) => string | null>> = {
+  HOST: (host: string) => {
+    const p = checkHost(host);
+    return p && `${p}, got ${JSON.stringify(host)}`;
+  },
+  DATA_DIR: (dir: string) => checkDataDir(path.resolve(dir)),
+  RATE_LIMITS: isRateLimits,
+  GATEWAY_ROUTES: isGatewayRoutes,
 };
+
+const or = (xs: readonly string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+
+/** The text of one setting → its typed value: the type first, then the checks above, then the schema's bounds. */
+function parseSetting(name: SettingName, v: string): unknown {
+  const schema = settingSchema(name);
+  let value: unknown = v;
+  if (schema.type === 'integer') {
+    if (!/^-?\d+$/.test(v.trim())) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(v)}`);
+    value = Number(v);
+  } else if (schema.type === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(v)) value = true;
+    else if (/^(0|false|no|off)$/i.test(v)) value = false;
+    else throw new ConfigError(name, `must be true or false, got ${JSON.stringify(v)}`);
+  } else if (schema.type === 'object' || schema.type === 'array') {
+    try {
+      value = JSON.parse(v);
+    } catch {
+      throw new ConfigError(name, 'must be valid JSON');
+    }
+  } else if (schema.protocols) {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      throw new ConfigError(name, `must be a URL, got ${JSON.stringify(redact(v))}`);
+    }
+    if (!schema.protocols.includes(u.protocol)) throw new ConfigError(name, `must use ${schema.protocols.join(' or ')}, got ${u.protocol}`);
+  }
+  // A default is trusted as it is (SECRET_KEY's '' means "generate one").
+  if (value === schema.default) return value;
+  const problem = (REFINEMENTS[name] as ((x: unknown) => string | null) | undefined)?.(value);
+  if (problem) throw new ConfigError(name, problem);
+  if (!Value.Check(schema, value)) {
+    const got = schema.secret ? '' : `, got ${JSON.stringify(value)}`;
+    if (schema.type === 'integer') throw new ConfigError(name, `must be between ${schema.minimum} and ${schema.maximum}${got}`);
+    if (schema.enum) throw new ConfigError(name, `must be ${or(schema.enum)}${got}`);
+    if (schema.problem) throw new ConfigError(name, schema.problem + got);
+    const first = Value.Errors(schema, value)[0];
+    throw new ConfigError(name, `${first?.instancePath ? first.instancePath.slice(1) + ' ' : ''}${first?.message ?? 'is not valid'}`);
+  }
+  return value;
+}
+
+type Settings = { [N in SettingName]: Static<(typeof SettingsSchema.properties)[N]> };
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Record<string, string>> = {}): Readonly<Config> {
   const configFile = overrides.CONFIG_FILE ?? env.CONFIG_FILE ?? null;
   const file = configFile ? readConfigFile(configFile) : {};
-  const known = new Set(Object.keys(SETTINGS));
+  const known = new Set<string>(SETTING_NAMES);
   for (const k of Object.keys(file)) {
     if (!known.has(k)) throw new ConfigError(k, `unknown setting in ${configFile}`);
   }
@@ -136,79 +187,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     if (v === undefined || v === null) return undefined;
     return typeof v === 'string' ? v : JSON.stringify(v);
   };
-
-  const int = (name: string, def: number, min: number, max: number): number => {
+  // Validated once, in the schema's order: the first bad value stops the process, named.
+  const given: Partial<Settings> = {};
+  for (const name of SETTING_NAMES) {
     const v = raw(name);
-    if (v === undefined) return def;
-    if (!/^-?\d+$/.test(v.trim())) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(v)}`);
-    const n = Number(v);
-    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
-    return n;
-  };
-  const bool = (name: string, def: boolean): boolean => {
-    const v = raw(name);
-    if (v === undefined) return def;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    throw new ConfigError(name, `must be true or false, got ${JSON.stringify(v)}`);
-  };
-  const url = (name: string, protocols: string[]): string | null => {
-    const v = raw(name);
-    if (v === undefined) return null;
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      throw new ConfigError(name, `must be a URL, got ${JSON.stringify(redact(v))}`);
-    }
-    if (!protocols.includes(u.protocol)) {
-      throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${u.protocol}`);
-    }
-    return v;
-  };
+    if (v !== undefined) (given as Record<string, unknown>)[name] = parseSetting(name, v);
+  }
+  /** the value given, else the schema's default (a copy: the config is frozen, the schema is shared) */
+  const get = <N extends SettingName>(name: N): Settings[N] => (name in given ? given[name] : structuredClone(settingSchema(name).default)) as Settings[N];
+  const opt = <N extends SettingName>(name: N): Settings[N] | null => (name in given ? (given[name] as Settings[N]) : null);
 
-  const port = int('PORT', 8080, 0, 65535);
-  const host = raw('HOST') ?? '127.0.0.1';
-  const hostProblem = checkHost(host);
-  if (hostProblem) throw new ConfigError('HOST', `${hostProblem}, got ${JSON.stringify(host)}`);
-  const publicUrlRaw = url('PUBLIC_URL', ['http:', 'https:']);
-  const publicUrl = (publicUrlRaw ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  const dataDir = path.resolve(raw('DATA_DIR') ?? './data');
-  const dataDirProblem = checkDataDir(dataDir);
-  if (dataDirProblem) throw new ConfigError('DATA_DIR', dataDirProblem);
-  const logLevel = (raw('LOG_LEVEL') ?? 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
-  }
-  const secretKey = raw('SECRET_KEY') ?? '';
-  if (secretKey && secretKey.length < 32) {
-    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters (e.g. `openssl rand -base64 48`)');
-  }
-  const rateLimitRedisFailure = (raw('RATE_LIMIT_REDIS_FAILURE') ?? 'refuse') as Config['rateLimitRedisFailure'];
-  if (!['refuse', 'local'].includes(rateLimitRedisFailure)) {
-    throw new ConfigError('RATE_LIMIT_REDIS_FAILURE', `must be refuse or local, got ${JSON.stringify(rateLimitRedisFailure)}`);
-  }
-  const redisKeyPrefix = raw('REDIS_KEY_PREFIX') ?? 'pg:';
-  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
-    throw new ConfigError('REDIS_KEY_PREFIX', `must be 1-64 letters, digits or :_.-, got ${JSON.stringify(redisKeyPrefix)}`);
-  }
-  const gatewayAssertionSecret = raw('GATEWAY_ASSERTION_SECRET') ?? null;
-  if (gatewayAssertionSecret !== null && gatewayAssertionSecret.length < 32) {
-    throw new ConfigError('GATEWAY_ASSERTION_SECRET', 'must be at least 32 characters (e.g. `openssl rand -base64 48`)');
-  }
-  const metricsToken = raw('METRICS_TOKEN') ?? null;
-  if (metricsToken !== null && (metricsToken.length < 16 || !/^[\x21-\x7e]+$/.test(metricsToken))) {
-    throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces (e.g. `openssl rand -base64 32`)');
-  }
-  const logFormat = (raw('LOG_FORMAT') ?? 'auto') as Config['logFormat'];
-  if (!['auto', 'pretty', 'json'].includes(logFormat)) {
-    throw new ConfigError('LOG_FORMAT', `must be auto, pretty or json, got ${JSON.stringify(logFormat)}`);
-  }
-  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...jsonSetting<Record<string, number>>(raw('RATE_LIMITS'), 'RATE_LIMITS', isRateLimits) };
-  const gatewayRoutes = jsonSetting<GatewayRouteConfig[]>(raw('GATEWAY_ROUTES'), 'GATEWAY_ROUTES', isGatewayRoutes) ?? [];
-
-  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  const databaseOwnerUrl = url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  const port = get('PORT');
+  const publicUrl = (opt('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const databaseUrl = opt('DATABASE_URL');
+  const databaseOwnerUrl = opt('DATABASE_OWNER_URL');
   if (databaseOwnerUrl !== null) {
     if (databaseUrl === null) throw new ConfigError('DATABASE_OWNER_URL', 'needs DATABASE_URL (the application role the service connects as)');
     const appUser = decodeURIComponent(new URL(databaseUrl).username);
@@ -220,96 +212,52 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
 
   const cfg: Config = {
     port,
-    host,
+    host: get('HOST'),
     publicUrl,
-    dataDir,
+    dataDir: path.resolve(get('DATA_DIR')),
     databaseUrl,
     databaseOwnerUrl,
-    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    logLevel,
-    secretKey,
-    sessionIdleTimeoutSec: int('SESSION_IDLE_TIMEOUT', 30 * 60, 60, 7 * 86400),
-    sessionAbsoluteTimeoutSec: int('SESSION_ABSOLUTE_TIMEOUT', 12 * 3600, 300, 30 * 86400),
-    cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
-    trustProxy: bool('TRUST_PROXY', false),
-    bodyLimitBytes: int('BODY_LIMIT', 1024 * 1024, 1024, 50 * 1024 * 1024),
-    loginMaxAttempts: int('LOGIN_MAX_ATTEMPTS', 5, 1, 1000),
-    loginWindowSec: int('LOGIN_WINDOW', 15 * 60, 1, 86400),
-    delegationMaxDays: int('DELEGATION_MAX_DAYS', 730, 1, 3650),
-    accessTokenTtlSec: int('ACCESS_TOKEN_TTL', 600, 30, 86400),
-    refreshTokenTtlSec: int('REFRESH_TOKEN_TTL', 30 * 86400, 300, 365 * 86400),
-    demo: bool('DEMO', false),
-    gatewayRoutes,
-    resourcesUpstreamUrl: url('RESOURCES_UPSTREAM_URL', ['http:', 'https:']),
-    gatewayAssertionSecret,
-    gatewayUpstreamTimeoutMs: int('GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
-    rateLimitRedisFailure,
-    redisKeyPrefix,
-    redisCommandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 100, 5, 10_000),
-    rateLimits,
+    redisUrl: opt('REDIS_URL'),
+    logLevel: get('LOG_LEVEL'),
+    secretKey: get('SECRET_KEY'),
+    sessionIdleTimeoutSec: get('SESSION_IDLE_TIMEOUT'),
+    sessionAbsoluteTimeoutSec: get('SESSION_ABSOLUTE_TIMEOUT'),
+    cookieSecure: opt('COOKIE_SECURE') ?? publicUrl.startsWith('https:'),
+    trustProxy: get('TRUST_PROXY'),
+    bodyLimitBytes: get('BODY_LIMIT'),
+    loginMaxAttempts: get('LOGIN_MAX_ATTEMPTS'),
+    loginWindowSec: get('LOGIN_WINDOW'),
+    delegationMaxDays: get('DELEGATION_MAX_DAYS'),
+    accessTokenTtlSec: get('ACCESS_TOKEN_TTL'),
+    refreshTokenTtlSec: get('REFRESH_TOKEN_TTL'),
+    demo: get('DEMO'),
+    gatewayRoutes: get('GATEWAY_ROUTES'),
+    resourcesUpstreamUrl: opt('RESOURCES_UPSTREAM_URL'),
+    gatewayAssertionSecret: opt('GATEWAY_ASSERTION_SECRET'),
+    gatewayUpstreamTimeoutMs: get('GATEWAY_UPSTREAM_TIMEOUT_MS'),
+    rateLimitRedisFailure: get('RATE_LIMIT_REDIS_FAILURE'),
+    redisKeyPrefix: get('REDIS_KEY_PREFIX'),
+    redisCommandTimeoutMs: get('REDIS_COMMAND_TIMEOUT_MS'),
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...get('RATE_LIMITS') },
     configFile,
-    scryptCost: int('SCRYPT_COST', 17, 10, 20),
-    changeFeedPollMs: int('CHANGE_FEED_POLL_MS', 1000, 10, 3_600_000),
-    gatewayAuditBacklog: int('GATEWAY_AUDIT_BACKLOG', 100_000, 1, 100_000_000),
-    gatewayAuditFlushMs: int('GATEWAY_AUDIT_FLUSH_MS', 250, 10, 600_000),
+    scryptCost: get('SCRYPT_COST'),
+    changeFeedPollMs: get('CHANGE_FEED_POLL_MS'),
+    gatewayAuditBacklog: get('GATEWAY_AUDIT_BACKLOG'),
+    gatewayAuditFlushMs: get('GATEWAY_AUDIT_FLUSH_MS'),
     // One core stays the event loop's; the others may check signatures (at most 4 threads).
-    gatewayVerifyThreads: int('GATEWAY_VERIFY_THREADS', Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
-    metricsToken,
-    metricsPartnerLabels: int('METRICS_PARTNER_LABELS', 50, 0, 10_000),
-    logFormat,
-    otelEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
-    databaseConnectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
-    databaseQueryTimeoutMs: int('DATABASE_QUERY_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    gatewayVerifyThreads: opt('GATEWAY_VERIFY_THREADS') ?? Math.min(4, Math.max(0, availableParallelism() - 1)),
+    metricsToken: opt('METRICS_TOKEN'),
+    metricsPartnerLabels: get('METRICS_PARTNER_LABELS'),
+    logFormat: get('LOG_FORMAT'),
+    otelEndpoint: opt('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
+    databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
   }
   return Object.freeze(cfg);
 }
-
-/** Every setting, with its documentation; the README table is written from this list. */
-export const SETTINGS: Record<string, string> = {
-  PORT: 'TCP port to listen on (default 8080).',
-  HOST: 'Interface to bind (default 127.0.0.1; use 0.0.0.0 in containers).',
-  PUBLIC_URL: 'External base URL, used for the OAuth issuer, redirects and cookies (default http://localhost:PORT).',
-  DATA_DIR: 'Folder for the embedded SQLite database and generated secrets (default ./data).',
-  DATABASE_URL: 'postgres:// URL; when set, PostgreSQL is used instead of SQLite. With DATABASE_OWNER_URL, the application role the service connects as (not a superuser, NOBYPASSRLS, owning no table: row-level security applies to it).',
-  DATABASE_OWNER_URL: 'postgres:// URL of the role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants DATABASE_URL\'s role what the service needs. Unset: DATABASE_URL\'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).',
-  REDIS_URL: 'redis:// URL; when set, rate-limit counters and the change feed are shared through Redis.',
-  REDIS_KEY_PREFIX: 'Prefix of every Redis key and pub/sub channel (default pg:); give each installation sharing one Redis its own.',
-  LOG_LEVEL: 'fatal | error | warn | info | debug | trace | silent (default info).',
-  SECRET_KEY: 'Master secret (≥ 32 chars) that encrypts signing keys and keys secret hashes. Generated into DATA_DIR/secret.key when unset.',
-  SESSION_IDLE_TIMEOUT: 'Seconds of inactivity after which a portal session ends (default 1800).',
-  SESSION_ABSOLUTE_TIMEOUT: 'Seconds after login after which a portal session ends regardless of use (default 43200).',
-  COOKIE_SECURE: 'Mark cookies Secure (default: true when PUBLIC_URL is https).',
-  TRUST_PROXY: 'Trust X-Forwarded-For from a reverse proxy for client IPs (default false).',
-  BODY_LIMIT: 'Largest accepted request body in bytes (default 1048576).',
-  LOGIN_MAX_ATTEMPTS: 'Failed logins allowed per email and per IP within LOGIN_WINDOW (default 5).',
-  LOGIN_WINDOW: 'Seconds over which failed logins are counted (default 900).',
-  DELEGATION_MAX_DAYS: 'Longest allowed delegation, in days (default 730, like GDAP).',
-  ACCESS_TOKEN_TTL: 'OAuth access token lifetime in seconds (default 600).',
-  REFRESH_TOKEN_TTL: 'OAuth refresh token lifetime in seconds (default 2592000).',
-  DEMO: 'Seed the demo world on an empty database at start (npm start sets it).',
-  GATEWAY_ROUTES: 'JSON list of extra upstream routes for the gateway (config file recommended): each {name, prefix, upstream, rules, tenant_scoped}; a prefix may not overlap Partnergate\'s own paths.',
-  GATEWAY_ASSERTION_SECRET: 'Secret (≥ 32 chars) from which each upstream\'s key for the signed gateway assertion is derived, per upstream name (`partnergate gateway upstream-key <name>` prints one). Default: derived from SECRET_KEY.',
-  GATEWAY_UPSTREAM_TIMEOUT_MS: 'Milliseconds the gateway waits for an upstream to start answering (and between body chunks) before 504 upstream_timeout (default 30000).',
-  RESOURCES_UPSTREAM_URL: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
-  RATE_LIMITS: 'JSON object of requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner\'s limit. (Agency embed tokens are fixed at 20/min per token.)',
-  RATE_LIMIT_REDIS_FAILURE: 'refuse (503 rate_limiter_unavailable, default) or local (fall back to per-instance counters) when Redis is down or does not answer within REDIS_COMMAND_TIMEOUT_MS. Applies to every limit: gateway, agency tokens, logins, OAuth client authentication, partner applications.',
-  REDIS_COMMAND_TIMEOUT_MS: 'Milliseconds a request waits for a Redis answer before RATE_LIMIT_REDIS_FAILURE applies (default 100); nothing waits for a reconnect. See "Running on PostgreSQL and Redis".',
-  SCRYPT_COST: 'log2 of the scrypt N parameter for new password hashes (default 17, OWASP minimum; lower only in tests).',
-  CHANGE_FEED_POLL_MS: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived (default 1000). Changes normally arrive at once by pub/sub (REDIS_URL) or in-process; the poll only bounds how late a lost message can be.',
-  GATEWAY_AUDIT_FLUSH_MS: 'Milliseconds between writes of the gateway\'s batched access events (default 250): how long an event waits for the database (in memory and in the spool in DATA_DIR, so a crash loses none), and the window in which identical requests become one event.',
-  GATEWAY_VERIFY_THREADS: 'Worker threads that check the signatures of access tokens the gateway has not seen yet, in batches, so a stream of new tokens uses more than one core (default: CPU cores − 1, at most 4; 0 = the gateway\'s own thread checks them).',
-  GATEWAY_AUDIT_BACKLOG: 'Gateway access events waiting to be written beyond which the gateway answers 503 audit_backlog_full instead of serving unaudited requests (default 100000; reached only when the database refuses writes for a while).',
-  METRICS_TOKEN: 'Turns metrics on: Prometheus text at /metrics for scrapes sending `Authorization: Bearer <METRICS_TOKEN>` (≥ 16 characters). Unset (default): nothing is collected and /metrics answers 404.',
-  METRICS_PARTNER_LABELS: 'Partners that get a label of their own in the gateway decision metrics, in the order this instance first sees them; the rest count as `other` (default 50).',
-  LOG_FORMAT: 'auto (default: human-readable when stdout is a terminal, JSON otherwise) | pretty | json.',
-  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318): turns OpenTelemetry tracing on, spans exported to <url>/v1/traces. Unset (default): no tracing.',
-  DATABASE_CONNECT_TIMEOUT_MS: 'PostgreSQL: milliseconds a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 database_unavailable (default 5000).',
-  DATABASE_QUERY_TIMEOUT_MS: 'PostgreSQL: milliseconds a query waits for its answer before it fails and its connection is dropped — what a frozen database server costs a request (default 30000; 0 = no limit).',
-  CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',
-};
 
 const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 

@@ -1,6 +1,21 @@
 /**
- * Type-prefixed, time-sortable identifiers (`tnt_01j...`), in the spirit of TypeID/ULID:
- * 48 bits of milliseconds then 80 random bits, Crockford base32, lowercase.
+ * Partnergate ids: a type prefix, `_`, and 26 characters (`tnt_01jd9x0a8q4m7w2k3v5b6c8d9e`).
+ *
+ * The format is Partnergate's own. It looks like a TypeID or a ULID but is neither, and their tools
+ * cannot decode it:
+ *   - the 128 bits are 48 bits of Unix time in milliseconds (big-endian), then 80 random bits;
+ *   - they are written most significant bit first in Crockford's base32, lowercase
+ *     (`0123456789abcdefghjkmnpqrstvwxyz`), five bits a character: 25 full characters and a 26th
+ *     holding the last 3 bits followed by 2 zero bits.
+ * ULID and TypeID put their 2 spare bits at the front instead (their first character is 0-7), and
+ * TypeID's 128 bits are a UUIDv7 (version and variant bits inside the random part), so a ULID or
+ * TypeID parser reads another time and another random part from these ids. `idTime()` decodes ours.
+ *
+ * Why not switch to TypeID: ids order the lists (`order by id desc` is "newest first", the authz
+ * snapshot pages by `id > after`). TypeID's leading spare bits would make every new id sort before
+ * every id already stored (for today's times its second character is `1`, ours `6`), so an existing
+ * installation's lists would put all new records after all old ones. Time order is what this format
+ * guarantees, to the millisecond; within one millisecond the order is random.
  */
 import { pooledRandom } from './crypto.ts';
 
@@ -53,6 +68,16 @@ export function newId(prefix: IdPrefix | string, now: number = Date.now()): stri
 }
 
 const ID_BODY = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** The creation time written in an id (milliseconds since the epoch), or null when `id` is not one. */
+export function idTime(id: string): number | null {
+  const body = id.slice(id.lastIndexOf('_') + 1);
+  if (!ID_BODY.test(body)) return null;
+  // the first 48 bits: 9 characters hold 45 of them, the 10th character's top 3 the rest
+  let ms = 0;
+  for (let i = 0; i < 9; i++) ms = ms * 32 + ALPHABET.indexOf(body[i]);
+  return ms * 8 + (ALPHABET.indexOf(body[9]) >> 2);
+}
 
 /** True when `id` has the given prefix and a well-formed body. */
 export function isId(id: string, prefix: string): boolean {

@@ -1,8 +1,45 @@
 /**
  * An HTTP client over app.inject that behaves like the portal: it keeps the session cookie
  * and sends the CSRF token on mutations, or sends a bearer token.
+ *
+ * Response bodies are typed from the server's OpenAPI document (packages/client's generated types).
+ * Name the route's path template and the body is what that route answers on success, and the URL is
+ * checked against the template:
+ *
+ *   const r = await admin.get<'/api/v1/tenants/{tenant_id}'>(`/api/v1/tenants/${tenant.id}`);
+ *   r.body.name;                                   // Schemas['Tenant']
+ *   const no = await admin.get<Problem>(`/api/v1/tenants/${other.id}`);
+ *   expect([no.status, no.body.code]).toEqual([404, 'tenant_not_found']);
+ *
+ * or name a schema (`get<Schemas['Tenant']>`, `get<Page<Schemas['User']>>`). A call without a type
+ * argument still answers `any`, for the tests written before this.
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { components, paths } from '../../packages/client/src/index.ts';
+
+/** Every named schema of the API: `Schemas['Tenant']`, `Schemas['Delegation']`, … */
+export type Schemas = components['schemas'];
+/** An RFC 9457 refusal, with its stable `code`. */
+export type Problem = Schemas['Problem'];
+/** A list answer: one page and the cursor of the next. */
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type IsAny<T> = 0 extends 1 & T ? true : false;
+/** `/api/v1/tenants/{tenant_id}` → `/api/v1/tenants/${string}` */
+type Filled<S extends string> = S extends `${infer A}{${string}}${infer B}` ? `${A}${string}${Filled<B>}` : S;
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : R extends { content: infer C } ? C[keyof C] : undefined;
+/** the body of the route's 200/201/202 answer; a route that only answers 204 has none */
+type Success<R> = [Extract<keyof R, 200 | 201 | 202>] extends [never] ? undefined : JsonOf<R[Extract<keyof R, 200 | 201 | 202>]>;
+/** What route `P` answers to method `M` on success. */
+export type OkBody<P extends keyof paths, M extends Method> = paths[P][M] extends { responses: infer R } ? Success<R> : never;
+/** A type argument is either a path template of the API (→ its success body) or the body type itself. */
+type BodyOf<T, M extends Method> = IsAny<T> extends true ? any : T extends keyof paths ? OkBody<T, M> : T;
+/** The URL a call may take: any, or one that fills the named template (a template the API lacks takes none). */
+type UrlOf<T> = IsAny<T> extends true ? string : T extends keyof paths ? Filled<T> | `${Filled<T>}?${string}` : T extends `/${string}` ? never : string;
 
 export interface Res<T = any> {
   status: number;
@@ -44,24 +81,24 @@ export class Client {
     return { status: raw.statusCode, body: parsed as T, headers: raw.headers, raw };
   }
 
-  get<T = any>(url: string, headers?: Record<string, string>) {
-    return this.request<T>('GET', url, undefined, headers);
+  get<T = any>(url: NoInfer<UrlOf<T>>, headers?: Record<string, string>) {
+    return this.request<BodyOf<T, 'get'>>('GET', url, undefined, headers);
   }
-  post<T = any>(url: string, body?: unknown, headers?: Record<string, string>) {
-    return this.request<T>('POST', url, body ?? {}, headers);
+  post<T = any>(url: NoInfer<UrlOf<T>>, body?: unknown, headers?: Record<string, string>) {
+    return this.request<BodyOf<T, 'post'>>('POST', url, body ?? {}, headers);
   }
-  put<T = any>(url: string, body?: unknown, headers?: Record<string, string>) {
-    return this.request<T>('PUT', url, body ?? {}, headers);
+  put<T = any>(url: NoInfer<UrlOf<T>>, body?: unknown, headers?: Record<string, string>) {
+    return this.request<BodyOf<T, 'put'>>('PUT', url, body ?? {}, headers);
   }
-  patch<T = any>(url: string, body?: unknown, headers?: Record<string, string>) {
-    return this.request<T>('PATCH', url, body ?? {}, headers);
+  patch<T = any>(url: NoInfer<UrlOf<T>>, body?: unknown, headers?: Record<string, string>) {
+    return this.request<BodyOf<T, 'patch'>>('PATCH', url, body ?? {}, headers);
   }
-  delete<T = any>(url: string, headers?: Record<string, string>) {
-    return this.request<T>('DELETE', url, undefined, headers);
+  delete<T = any>(url: NoInfer<UrlOf<T>>, headers?: Record<string, string>) {
+    return this.request<BodyOf<T, 'delete'>>('DELETE', url, undefined, headers);
   }
 
   async login(email: string, password: string): Promise<this> {
-    const r = await this.post('/api/v1/auth/login', { email, password });
+    const r = await this.post<'/api/v1/auth/login'>('/api/v1/auth/login', { email, password });
     if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
     this.csrf = r.body.csrf_token;
     return this;

@@ -25,9 +25,9 @@ export const DEFAULT_FORM = {
 export async function agencyWithToken(t: TestApp, opts: { tenant?: TestTenant; admin?: Client; form?: typeof DEFAULT_FORM } = {}): Promise<TestAgency> {
   const tenant = opts.tenant ?? (await t.world.tenant());
   const admin = opts.admin ?? (await tenant.admin.login());
-  const a = await admin.post(`/api/v1/tenants/${tenant.id}/agencies`, { name: unique('Agency') });
+  const a = await admin.post<'/api/v1/tenants/{tenant_id}/agencies'>(`/api/v1/tenants/${tenant.id}/agencies`, { name: unique('Agency') });
   expect(a.status).toBe(201);
-  const tok = await admin.post(`/api/v1/tenants/${tenant.id}/agencies/${a.body.id}/tokens`, { label: 'Web form', form_config: opts.form ?? DEFAULT_FORM });
+  const tok = await admin.post<'/api/v1/tenants/{tenant_id}/agencies/{agency_id}/tokens'>(`/api/v1/tenants/${tenant.id}/agencies/${a.body.id}/tokens`, { label: 'Web form', form_config: opts.form ?? DEFAULT_FORM });
   expect(tok.status).toBe(201);
   const embed = t.client();
   embed.bearer = tok.body.token;

@@ -4,7 +4,8 @@
  * causes it. MSP users call with personal API tokens and X-Active-Tenant-Id; partner apps with
  * access tokens signed by the authorization server's key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/platform/clock.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { apiToken, consentClaims, consentedApp, ends, gw, link, loginAs, mintToken } from './helpers.ts';
@@ -12,13 +13,17 @@ import { apiToken, consentClaims, consentedApp, ends, gw, link, loginAs, mintTok
 let t: TestApp;
 let msp: TestPartner;
 let pat: string;
+// The app's time: each test starts at the real time (tokens and proofs are stamped with it), and a
+// test that needs time to pass moves it instead of waiting.
+const clock = new ManualClock();
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ clock });
   msp = await t.world.partner({ capabilities: ['managed_services'] });
   pat = await apiToken(t, msp.staff);
 });
 afterAll(() => t.close());
+beforeEach(() => clock.set(Math.max(Date.now(), clock.nowMs())));
 
 const as = (tenant: TestTenant) => ({ 'x-active-tenant-id': tenant.id });
 
@@ -129,9 +134,9 @@ describe('tenant context and delegation state (MSP user, X-Active-Tenant-Id)', (
     [
       'delegation_expired',
       async (tenant: TestTenant) => {
-        await link(t, msp, tenant, { endsAt: new Date(Date.now() + 1500).toISOString() });
+        await link(t, msp, tenant, { endsAt: new Date(clock.nowMs() + 1500).toISOString() });
         expect((await gw(t, 'GET', '/resources/v1/orders', { token: pat, headers: as(tenant) })).status).toBe(200);
-        await new Promise((r) => setTimeout(r, 1600));
+        clock.advance(1600);
       },
     ],
     [

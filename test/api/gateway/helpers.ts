@@ -20,9 +20,9 @@ export async function loginAs(t: TestApp, u: TestUser): Promise<Client> {
 /** A personal API token of the user (pgpat_…), created through the API. */
 export async function apiToken(t: TestApp, u: TestUser): Promise<string> {
   const c = await loginAs(t, u);
-  const r = await c.post('/api/v1/me/api-tokens', { name: 'gateway test' });
+  const r = await c.post<'/api/v1/me/api-tokens'>('/api/v1/me/api-tokens', { name: 'gateway test' });
   if (r.status !== 201) throw new Error(`api token for ${u.email}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token as string;
+  return r.body.token;
 }
 
 export function ends(days = 90): string {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
-import { activeLink, inDays } from './helpers.ts';
+import { activeLink, inDays } from '../delegations/helpers.ts';
 
 let t: TestApp;
 let tenant: TestTenant;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, exportJWK, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
-import { CALLBACK, authorizeViaHttp, customer, partnerWithApp, pkce, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
+import { CALLBACK, authorizeViaHttp, customer, partnerWithApp, pkce, startOAuthApp, tokenRequest, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import type { Client } from '../../helpers/http.ts';
 import type { TestPartner } from '../../helpers/world.ts';
 

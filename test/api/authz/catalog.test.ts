@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
-import { activeLink } from './helpers.ts';
+import { activeLink } from '../delegations/helpers.ts';
 
 let t: TestApp;
 let reader: Client;

@@ -1,0 +1,184 @@
+/**
+ * Every setting Partnergate reads, as one TypeBox schema: its type, bounds, default and description.
+ * config.ts validates the environment and the config file against it once, at start; the README's
+ * settings table is written from it (`npm run generate:settings`, src/config/settings-table.ts).
+ *
+ * Annotations beyond JSON Schema, read by the loader and the table:
+ *   defaultText  the default in words, for a default the loader works out (from PORT, the CPU count …)
+ *   allowed      what the table's "allowed" column says when the type alone does not say it
+ *   problem      the refusal's wording when the value fails the schema ("must be …")
+ *   secret       never quote the value in a refusal
+ *   protocols    a URL setting's accepted schemes
+ */
+import Type, { type TSchema, type TSchemaOptions } from 'typebox';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const DEFAULT_RATE_LIMITS: Record<string, number> = {
+  // seed 001: 100–500 requests/min depending on the endpoint class
+  read: 500,
+  write: 100,
+  export: 100,
+  default: 300,
+  partner: 5000,
+};
+
+interface Doc extends TSchemaOptions {
+  description: string;
+  default?: unknown;
+  defaultText?: string;
+  allowed?: string;
+  problem?: string;
+  secret?: boolean;
+}
+
+const int = (min: number, max: number, doc: Doc) => Type.Integer({ minimum: min, maximum: max, ...doc });
+const bool = (doc: Doc) => Type.Boolean(doc);
+const text = (doc: Doc & { minLength?: number; pattern?: string }) => Type.String(doc);
+const choice = <const T extends string[]>(values: [...T], doc: Doc) => Type.Enum<T>(values, doc);
+const url = (protocols: string[], doc: Doc) =>
+  Type.String({ protocols, allowed: `${protocols.map((p) => p + '//').join(' or ')} URL`, secret: true, defaultText: 'unset', ...doc });
+
+const SECRET_HINT = '(e.g. `openssl rand -base64 48`)';
+
+/** A gateway upstream route in GATEWAY_ROUTES (config.ts checks what a schema cannot: names, clashes). */
+export const GatewayRouteSchema = Type.Object({
+  name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$' }),
+  prefix: Type.String({ pattern: '^/' }),
+  upstream: Type.String(),
+  rules: Type.Array(Type.Object({ method: Type.String(), path: Type.String(), permission: Type.String(), rate_class: Type.Optional(Type.String()) }), { minItems: 1 }),
+  tenant_scoped: Type.Optional(Type.Boolean()),
+});
+
+/** Keys are the environment variables' names (and the config file's keys); the order is the README's. */
+export const SettingsSchema = Type.Object({
+  PORT: int(0, 65535, { default: 8080, description: 'TCP port to listen on.' }),
+  HOST: text({ default: '127.0.0.1', allowed: 'IP address or hostname', description: 'Interface to bind (use 0.0.0.0 in containers).' }),
+  PUBLIC_URL: url(['http:', 'https:'], { defaultText: 'http://localhost:PORT', secret: false, description: 'External base URL, used for the OAuth issuer, redirects and cookies.' }),
+  DATA_DIR: text({ default: './data', allowed: 'folder path (created on start)', description: 'Folder for the embedded SQLite database and generated secrets.' }),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], {
+    defaultText: 'unset (SQLite in DATA_DIR)',
+    description:
+      'When set, PostgreSQL is used instead of SQLite. With `DATABASE_OWNER_URL`, the application role the service connects as (not a superuser, `NOBYPASSRLS`, owning no table: row-level security applies to it).',
+  }),
+  DATABASE_OWNER_URL: url(['postgres:', 'postgresql:'], {
+    description:
+      "The role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants `DATABASE_URL`'s role what the service needs. Unset: `DATABASE_URL`'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).",
+  }),
+  REDIS_URL: url(['redis:', 'rediss:'], { description: 'When set, rate-limit counters and the change feed are shared through Redis.' }),
+  REDIS_KEY_PREFIX: text({
+    default: 'pg:',
+    pattern: '^[A-Za-z0-9:_.-]{1,64}$',
+    allowed: '1-64 letters, digits or `:_.-`',
+    problem: 'must be 1-64 letters, digits or :_.-',
+    description: 'Prefix of every Redis key and pub/sub channel; give each installation sharing one Redis its own.',
+  }),
+  LOG_LEVEL: choice([...LOG_LEVELS], { default: 'info', description: 'How much the service logs.' }),
+  SECRET_KEY: text({
+    default: '',
+    defaultText: 'generated into DATA_DIR/secret.key',
+    minLength: 32,
+    allowed: '≥ 32 characters',
+    problem: `must be at least 32 characters ${SECRET_HINT}`,
+    secret: true,
+    description: 'Master secret that encrypts signing keys and keys secret hashes.',
+  }),
+  SESSION_IDLE_TIMEOUT: int(60, 7 * 86400, { default: 30 * 60, description: 'Seconds of inactivity after which a portal session ends (at most `SESSION_ABSOLUTE_TIMEOUT`).' }),
+  SESSION_ABSOLUTE_TIMEOUT: int(300, 30 * 86400, { default: 12 * 3600, description: 'Seconds after login after which a portal session ends regardless of use.' }),
+  COOKIE_SECURE: bool({ defaultText: 'true when PUBLIC_URL is https', description: 'Mark cookies Secure.' }),
+  TRUST_PROXY: bool({ default: false, description: 'Trust X-Forwarded-For from a reverse proxy for client IPs.' }),
+  BODY_LIMIT: int(1024, 50 * 1024 * 1024, { default: 1024 * 1024, description: 'Largest accepted request body in bytes.' }),
+  LOGIN_MAX_ATTEMPTS: int(1, 1000, { default: 5, description: 'Failed logins allowed per email and per IP within `LOGIN_WINDOW`.' }),
+  LOGIN_WINDOW: int(1, 86400, { default: 15 * 60, description: 'Seconds over which failed logins are counted.' }),
+  DELEGATION_MAX_DAYS: int(1, 3650, { default: 730, description: 'Longest allowed delegation, in days (730 is GDAP’s limit too).' }),
+  ACCESS_TOKEN_TTL: int(30, 86400, { default: 600, description: 'OAuth access token lifetime in seconds.' }),
+  REFRESH_TOKEN_TTL: int(300, 365 * 86400, { default: 30 * 86400, description: 'OAuth refresh token lifetime in seconds.' }),
+  DEMO: bool({ default: false, description: 'Seed the demo world on an empty database at start (npm start sets it).' }),
+  GATEWAY_ROUTES: Type.Array(GatewayRouteSchema, {
+    default: [],
+    allowed: 'JSON list',
+    description:
+      "Extra upstream routes for the gateway (config file recommended): each `{name, prefix, upstream, rules, tenant_scoped}`; a prefix may not overlap Partnergate's own paths.",
+  }),
+  RESOURCES_UPSTREAM_URL: url(['http:', 'https:'], {
+    defaultText: 'unset (inside this process)',
+    secret: false,
+    description: 'Base URL of the reference resource service when it runs as its own process (`partnergate upstream serve`), e.g. http://10.0.0.5:8090/v1; unset = it runs inside this process on a loopback port.',
+  }),
+  GATEWAY_ASSERTION_SECRET: text({
+    defaultText: 'derived from `SECRET_KEY`',
+    minLength: 32,
+    allowed: '≥ 32 characters',
+    problem: `must be at least 32 characters ${SECRET_HINT}`,
+    secret: true,
+    description: "Secret from which each upstream's key for the signed gateway assertion is derived, per upstream name (`partnergate gateway upstream-key <name>` prints one).",
+  }),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: int(100, 600_000, { default: 30_000, description: 'Milliseconds the gateway waits for an upstream to start answering (and between body chunks) before 504 `upstream_timeout`.' }),
+  RATE_LIMITS: Type.Record(Type.String(), Type.Integer({ minimum: 1 }), {
+    default: DEFAULT_RATE_LIMITS,
+    allowed: 'JSON object',
+    description: "Requests/minute per route class, merged over the defaults; a key `<partner_id>:<class>` sets one partner's limit. (Agency embed tokens are fixed at 20/min per token.)",
+  }),
+  RATE_LIMIT_REDIS_FAILURE: choice(['refuse', 'local'], {
+    default: 'refuse',
+    description:
+      'When Redis is down or does not answer within `REDIS_COMMAND_TIMEOUT_MS`: refuse (503 `rate_limiter_unavailable`) or local (fall back to per-instance counters). Applies to every limit: gateway, agency tokens, logins, OAuth client authentication, partner applications.',
+  }),
+  REDIS_COMMAND_TIMEOUT_MS: int(5, 10_000, { default: 100, description: 'Milliseconds a request waits for a Redis answer before `RATE_LIMIT_REDIS_FAILURE` applies; nothing waits for a reconnect. See "Running on PostgreSQL and Redis".' }),
+  SCRYPT_COST: int(10, 20, { default: 17, description: 'log2 of the scrypt N parameter for new password hashes (17 is the OWASP minimum; lower only in tests).' }),
+  CHANGE_FEED_POLL_MS: int(10, 3_600_000, {
+    default: 1000,
+    description: 'Milliseconds between re-reads of the change-feed outbox when no Redis nudge arrived. Changes normally arrive at once by pub/sub (`REDIS_URL`) or in-process; the poll only bounds how late a lost message can be.',
+  }),
+  GATEWAY_AUDIT_FLUSH_MS: int(10, 600_000, {
+    default: 250,
+    description: "Milliseconds between writes of the gateway's batched access events: how long an event waits for the database (in memory and in the spool in DATA_DIR, so a crash loses none), and the window in which identical requests become one event.",
+  }),
+  GATEWAY_VERIFY_THREADS: int(0, 64, {
+    defaultText: 'CPU cores − 1, at most 4',
+    description: "Worker threads that check the signatures of access tokens the gateway has not seen yet, in batches, so a stream of new tokens uses more than one core (0 = the gateway's own thread checks them).",
+  }),
+  GATEWAY_AUDIT_BACKLOG: int(1, 100_000_000, {
+    default: 100_000,
+    description: 'Gateway access events waiting to be written beyond which the gateway answers 503 `audit_backlog_full` instead of serving unaudited requests (reached only when the database refuses writes for a while).',
+  }),
+  METRICS_TOKEN: text({
+    defaultText: 'unset (metrics off)',
+    minLength: 16,
+    pattern: '^[\\x21-\\x7e]+$',
+    allowed: '≥ 16 printable characters, no spaces',
+    problem: 'must be at least 16 printable characters without spaces (e.g. `openssl rand -base64 32`)',
+    secret: true,
+    description: 'Turns metrics on: Prometheus text at `/metrics` for scrapes sending `Authorization: Bearer <METRICS_TOKEN>`. Unset: nothing is collected and `/metrics` answers 404.',
+  }),
+  METRICS_PARTNER_LABELS: int(0, 10_000, { default: 50, description: 'Partners that get a label of their own in the gateway decision metrics, in the order this instance first sees them; the rest count as `other`.' }),
+  LOG_FORMAT: choice(['auto', 'pretty', 'json'], { default: 'auto', description: 'Log lines as JSON or human-readable; auto = human-readable when stdout is a terminal, JSON otherwise.' }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], {
+    defaultText: 'unset (no tracing)',
+    secret: false,
+    description: 'OTLP/HTTP collector base URL (e.g. `http://127.0.0.1:4318`): turns OpenTelemetry tracing on, spans exported to `<url>/v1/traces`.',
+  }),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 600_000, {
+    default: 5000,
+    description: 'PostgreSQL: milliseconds a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 `database_unavailable`.',
+  }),
+  DATABASE_QUERY_TIMEOUT_MS: int(0, 3_600_000, {
+    default: 30_000,
+    description: 'PostgreSQL: milliseconds a query waits for its answer before it fails and its connection is dropped — what a frozen database server costs a request (0 = no limit).',
+  }),
+  CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),
+});
+
+export type SettingName = keyof typeof SettingsSchema.properties;
+
+export const SETTING_NAMES = Object.keys(SettingsSchema.properties) as SettingName[];
+
+/** One setting's schema, with the annotations above. */
+export type SettingSchema = TSchema & Doc & { minimum?: number; maximum?: number; minLength?: number; pattern?: string; enum?: string[]; type?: string; protocols?: string[] };
+
+export function settingSchema(name: SettingName): SettingSchema {
+  return SettingsSchema.properties[name] as unknown as SettingSchema;
+}
+
+/** Every setting with its description (the README's table and `partnergate help` read these). */
+export const SETTINGS: Record<string, string> = Object.fromEntries(SETTING_NAMES.map((n) => [n, settingSchema(n).description]));
