@@ -17,19 +17,8 @@ import { columnLike, likeLiteral } from '../../platform/db/search.ts';
 import type { Selectable } from 'kysely';
 import { AccessSpool, discardSpool, HEARTBEAT_MS, orphanSpools, readSpool, type SpooledEvent } from './access-spool.ts';
 
-export interface AuditEntry {
-  /** dotted past tense: `partner.approved` */
-  action: string;
-  tenantId?: string | null;
-  partnerId?: string | null;
-  ban?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  outcome?: 'success' | 'denied' | 'failure';
-  details?: Record<string, unknown>;
-  /** the agency the event is about (an admin creating or revoking its token); defaults to the acting agency */
-  partnerAgencyId?: string | null;
-}
+import type { AuditEntry } from './audit-entry.ts';
+export type { AuditEntry } from './audit-entry.ts';
 
 export interface AuditFilter {
   action?: string;

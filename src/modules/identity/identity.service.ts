@@ -14,7 +14,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import { ApiTokenIndex } from './api-token-index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { identityErrors as E } from './identity.errors.ts';
-import { authzErrors } from '../authz/authz.errors.ts';
+import { authzErrors } from '../authz/index.ts';
 import type { RateLimiter } from '../../platform/ratelimit/index.ts';
 import { passwordProblem } from './password-policy.ts';
 import * as repo from './identity.repo.ts';

@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 import { authorizeViaHttp, CALLBACK, customer, oidcClient, partnerWithApp, pkce, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import { unique, type TestTenant } from '../../helpers/world.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { seedResourceData } from '../../../src/modules/resources/index.ts';
+import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
 import { upstreamAuthenticator, upstreamKeyFor } from '../../../src/modules/gateway/index.ts';
 import { apiToken, link, loginAs } from './helpers.ts';
 

@@ -9,29 +9,20 @@
  * Later capabilities extend the world through `DEMO_EXTENSIONS`.
  */
 import { createHmac } from 'node:crypto';
-import type { Services } from '../../app/services.ts';
-import { mutate } from '../../platform/db/database.ts';
-import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
-import type { Capability } from '../partners/index.ts';
-import { seedDemoAgencies } from '../agencies/index.ts';
-import { seedDemoResources } from '../resources/index.ts';
-import { seedDemoDelegations } from '../delegations/index.ts';
-import { seedDemoApps } from '../apps/index.ts';
+import type { Services } from '../app/services.ts';
+import { mutate } from '../platform/db/database.ts';
+import type { Credentials, DemoStep, DemoWorld } from '../platform/demo-step.ts';
+import { systemContext, type RequestContext } from '../platform/http/request-context.ts';
+import type { Capability } from '../modules/partners/index.ts';
+import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
+import { seedDemoResources } from '../modules/resources/resources.demo.ts';
+import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
+import { seedDemoApps } from '../modules/apps/apps.demo.ts';
 
-export interface Credentials {
-  email: string;
-  password: string;
-}
+export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
-export interface DemoWorld {
-  portal_url: string;
-  operator: Credentials;
-  tenants: { id: string; slug: string; name: string; admin: Credentials; user: Credentials; bans: { id: string; account_number: string; name: string }[] }[];
-  partners: { id: string; slug: string; name: string; capabilities: string[]; owner: Credentials; staff: Credentials }[];
-  [extension: string]: unknown;
-}
-
-export type DemoExtension = (services: Services, world: DemoWorld, ctx: RequestContext) => Promise<void>;
+/** A module's demo step, given the application's services (which have what each step needs). */
+export type DemoExtension = DemoStep<Services>;
 // seedDemoResources runs last: it fills every tenant the extensions before it created.
 export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
 
