@@ -25,7 +25,6 @@ import { esc, PAGE_CSP, STYLESHEET_PATH } from '../modules/oauth/index.ts';
 
 const COOKIE = 'pg_sample_app';
 const DEMO_PARTNER = 'northwind-apps';
-const DEMO_APP = 'Northwind Ordering';
 const SCOPE = 'openid profile orders.read orders.create billing.accounts.read';
 const MAX_SESSIONS = 1000;
 export const SECRET_ROTATED_MESSAGE =

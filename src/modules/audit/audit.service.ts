@@ -476,6 +476,7 @@ function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {
   // Many requests share a millisecond under load: format each instant once.
   let lastMs = Number.NaN;
   let lastIso = '';
+  // biome-ignore lint/complexity/noCommaOperator: remembers the last (ms, ISO string) pair in one expression; a group's times repeat
   const isoOf = (ms: number) => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = new Date(ms).toISOString())));
   const requests = new Array<{ at: string; request_id: string; path: string; ip: string | null }>(n);
   for (let i = 0; i < n; i++) requests[i] = { at: isoOf(g.ats[i]), request_id: g.ids[i], path: g.paths[i], ip: g.ips[i] };

@@ -15,7 +15,7 @@
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors/app-error.ts';
+import type { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
 import type { Access } from '../authz/index.ts';

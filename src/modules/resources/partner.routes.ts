@@ -23,7 +23,7 @@ import type { Access } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as S from './resources.schemas.ts';
-import { ResourcesService, type ResourceCaller, type TenantScope } from './resources.service.ts';
+import type { ResourcesService, ResourceCaller, TenantScope } from './resources.service.ts';
 
 export interface PartnerRoutesDeps {
   resources: ResourcesService;
