@@ -54,6 +54,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@types/)?oidc-provider/' },
     },
     {
+      name: 'no-non-package-json',
+      severity: 'error',
+      comment: 'A package imported is declared in package.json (of the root or its workspace package), not reached through another one\'s.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'Every import resolves (a missing file or an undeclared package).',
@@ -65,6 +72,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)dist/' },
     tsPreCompilationDeps: true,
+    // a workspace package's tests may use the root's devDependencies (fast-check)
+    combinedDependencies: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
