@@ -6,6 +6,7 @@ export {
   type IdentityDeps,
   type InvitationLink,
   type InvitationAcceptor,
+  type NewMember,
   type ScopeType,
 } from './identity.service.ts';
 export { InvitationLinkDto, PendingInvitationDto, InvitationIdParam } from './identity.schemas.ts';
