@@ -121,7 +121,10 @@ function exampleFor(name: string, prop: Json, ownerTitle: string | null): unknow
 
 /** Adds `examples` to id-, time- and e-mail-like string properties that have none. */
 function addExamples(schema: unknown, ownerTitle: string | null = null): void {
-  if (Array.isArray(schema)) return schema.forEach((x) => addExamples(x, ownerTitle));
+  if (Array.isArray(schema)) {
+    for (const x of schema) addExamples(x, ownerTitle);
+    return;
+  }
   if (!isObj(schema)) return;
   const title = typeof schema.title === 'string' ? schema.title : ownerTitle;
   if (isObj(schema.properties)) {

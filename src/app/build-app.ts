@@ -47,6 +47,7 @@ import { installAgencyTokenGuard, registerAgencyRoutes, registerEmbedRoutes } fr
 import { registerVoucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
 import { registerPartnerConsolidatedRoutes } from '../modules/resources/index.ts';
+import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
 
 export interface AppDeps {
   config: Config;
@@ -202,6 +203,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerDelegationRoutes(app, { delegations: services.delegations, authz: services.authz, access });
   registerAppRoutes(app, { apps: services.apps, resold: services.resold, access });
   await registerOAuthRoutes(app, { oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
+  await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
   installAgencyTokenGuard(app);
   registerAgencyRoutes(app, { agencies: services.agencies, tenants: services.tenants, access });
   registerVoucherRoutes(app, { vouchers: services.vouchers, access, clock });

@@ -11,8 +11,8 @@ import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } f
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { createRateLimiter, RateLimitStoreError, type RateLimitDecision, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
-import { AuthzService, RoleCatalog } from '../modules/authz/index.ts';
-import { Access, IdentityService } from '../modules/identity/index.ts';
+import { Access, AuthzService, RoleCatalog } from '../modules/authz/index.ts';
+import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
 import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationsService } from '../modules/delegations/index.ts';

@@ -171,7 +171,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       return withApp(config, async (app) => {
-        const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
+        const { seedDemo, describeWorld } = await import('../demo/demo.seed.ts');
         const world = await seedDemo(app.services);
         io.out.write((values.json ? JSON.stringify(world, null, 2) : describeWorld(world)) + '\n');
         return 0;
@@ -245,7 +245,7 @@ async function serve(config: Config): Promise<number> {
   }
   let banner = '';
   if (rt.config.demo) {
-    const { seedDemo, describeWorld } = await import('../modules/demo/demo.seed.ts');
+    const { seedDemo, describeWorld } = await import('../demo/demo.seed.ts');
     banner = describeWorld(await asSystem(() => seedDemo(app.services)));
   }
   try {

@@ -1,26 +1,11 @@
 /**
  * `partnergate help [command]` and `partnergate <command> --help`: each command's own usage,
  * options and examples. Built-in commands are described here; commands contributed by modules
- * carry their help in their CliExtension.
+ * carry their help in their CliCommand (src/platform/cli-command.ts).
  */
 
-export interface CommandHelp {
-  command: string;
-  /** one line for the command list */
-  summary: string;
-  /** usage lines, without the leading `partnergate ` */
-  usage: string[];
-  /** what it does, in a few sentences */
-  description: string;
-  options?: [flag: string, meaning: string][];
-  examples: string[];
-  /**
-   * The command works on an existing installation (reads its database or secret): it refuses a
-   * DATA_DIR without a database — or a PostgreSQL database without Partnergate's schema — instead
-   * of creating an empty one.
-   */
-  needsInstallation?: boolean;
-}
+export type { CommandHelp } from '../platform/cli-command.ts';
+import type { CommandHelp } from '../platform/cli-command.ts';
 
 const CONFIG_OPTION: [string, string] = ['--config FILE', 'read settings from a JSON file (environment variables win)'];
 

@@ -13,7 +13,7 @@ function manualLookup(rows: Record<string, string> = {}) {
   };
   const releaseAll = async () => {
     while (waiting.length) {
-      waiting.splice(0).forEach((r) => r());
+      for (const r of waiting.splice(0)) r();
       await new Promise((r) => setImmediate(r));
     }
   };

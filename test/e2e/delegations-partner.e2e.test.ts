@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
-import { seedResourceData } from '../../src/modules/resources/index.ts';
+import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink, DAY } from '../api/delegations/helpers.ts';
 
 let portal: Portal;

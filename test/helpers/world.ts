@@ -70,13 +70,8 @@ export class World {
     const admin = await this.user({ label: 'tadmin' });
     const user = await this.user({ label: 'tuser' });
     await mutate(this.s.db, async (trx) => {
-      const now = new Date().toISOString();
-      await trx.insertInto('tenant_members').values([
-        { tenant_id: tenant.id, user_id: admin.id, role: 'TENANT_ADMIN', invited_by: null, created_at: now },
-        { tenant_id: tenant.id, user_id: user.id, role: 'TENANT_USER', invited_by: null, created_at: now },
-      ]).execute();
-      await this.s.feed.record(trx, 'user', admin.id);
-      await this.s.feed.record(trx, 'user', user.id);
+      await this.s.tenants.addMember(trx, { scopeId: tenant.id, userId: admin.id, role: 'TENANT_ADMIN', invitedBy: null, invitationId: null }, null);
+      await this.s.tenants.addMember(trx, { scopeId: tenant.id, userId: user.id, role: 'TENANT_USER', invitedBy: null, invitationId: null }, null);
     });
     const bans = [];
     for (let i = 0; i < (opts.bans ?? 2); i++) {
@@ -87,21 +82,15 @@ export class World {
     return { id: tenant.id, slug, name: tenant.name, admin, user, bans };
   }
 
-  /** Make an existing user a member of a tenant, directly (world building; the API invites). */
+  /** Make an existing user a member of a tenant, directly (world building, unaudited; the API invites). */
   async joinTenant(tenantId: string, userId: string, role: 'TENANT_ADMIN' | 'TENANT_USER'): Promise<void> {
-    await mutate(this.s.db, async (trx) => {
-      await trx.insertInto('tenant_members').values({ tenant_id: tenantId, user_id: userId, role, invited_by: null, created_at: new Date().toISOString() }).execute();
-      await this.s.feed.record(trx, 'user', userId);
-    });
+    await mutate(this.s.db, (trx) => this.s.tenants.addMember(trx, { scopeId: tenantId, userId, role, invitedBy: null, invitationId: null }, null));
     await this.s.feed.kick();
   }
 
-  /** Make an existing user a member of a partner organization, directly (world building; the API invites). */
+  /** Make an existing user a member of a partner organization, directly (world building, unaudited; the API invites). */
   async joinPartner(partnerId: string, userId: string, role: 'PARTNER_OWNER' | 'PARTNER_STAFF'): Promise<void> {
-    await mutate(this.s.db, async (trx) => {
-      await trx.insertInto('partner_members').values({ partner_id: partnerId, user_id: userId, role, status: 'active', invited_by: null, created_at: new Date().toISOString() }).execute();
-      await this.s.feed.record(trx, 'user', userId);
-    });
+    await mutate(this.s.db, (trx) => this.s.partners.addMember(trx, { scopeId: partnerId, userId, role, invitedBy: null, invitationId: null }, null));
     await this.s.feed.kick();
   }
 
@@ -122,10 +111,7 @@ export class World {
       if (status === 'terminated') await this.s.partners.transition(this.ctx, partner.id, 'terminate', { reason: 'test' });
     }
     const staff = await this.user({ label: 'staff' });
-    await mutate(this.s.db, async (trx) => {
-      await trx.insertInto('partner_members').values({ partner_id: partner.id, user_id: staff.id, role: 'PARTNER_STAFF', status: 'active', invited_by: ownerId, created_at: new Date().toISOString() }).execute();
-      await this.s.feed.record(trx, 'user', staff.id);
-    });
+    await mutate(this.s.db, (trx) => this.s.partners.addMember(trx, { scopeId: partner.id, userId: staff.id, role: 'PARTNER_STAFF', invitedBy: ownerId, invitationId: null }, null));
     await this.s.feed.kick();
     return { id: partner.id, slug, name: partner.name, owner: this.#asUser(ownerId, ownerEmail, ownerPassword), staff };
   }

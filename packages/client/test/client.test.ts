@@ -60,7 +60,10 @@ describe('the client against a real server', () => {
     const tenant = await t.world.tenant();
     const token = await apiToken(t, tenant.user);
     let asked = 0;
-    const pg = createPartnergateClient({ baseUrl: `${t.url!}/`, token: () => (asked++, token) });
+    const pg = createPartnergateClient({ baseUrl: `${t.url!}/`, token: () => {
+      asked++;
+      return token;
+    } });
     expect((await pg.GET('/api/v1/me')).response.status).toBe(200);
     expect((await pg.GET('/api/v1/me')).response.status).toBe(200);
     expect(asked).toBe(2);

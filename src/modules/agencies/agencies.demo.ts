@@ -5,7 +5,10 @@
  * or rotated the demo token, the next run issues the next derived one; if the agency or the tenant
  * is inactive, the entry says so.
  */
-import type { DemoExtension } from '../demo/demo.seed.ts';
+import type { Config } from '../../config/config.ts';
+import type { DemoStep } from '../../platform/demo-step.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import type { AgenciesService } from './agencies.service.ts';
 import { demoAgencyToken } from './agency-token.ts';
 
 const DEMO_AGENCIES: Record<string, { name: string; label: string; intro: string; types: string[]; rules: string[] }> = {
@@ -35,7 +38,9 @@ export interface DemoAgency {
   status: 'active' | 'agency_inactive' | 'tenant_inactive';
 }
 
-export const seedDemoAgencies: DemoExtension = async (s, world, ctx) => {
+export type AgenciesDemoDeps = { agencies: AgenciesService; tenants: Pick<TenantsService, 'getTenant'>; config: Pick<Config, 'secretKey'> };
+
+export const seedDemoAgencies: DemoStep<AgenciesDemoDeps> = async (s, world, ctx) => {
   const out: DemoAgency[] = [];
   for (const t of world.tenants) {
     const spec = DEMO_AGENCIES[t.slug];

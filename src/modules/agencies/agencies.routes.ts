@@ -5,7 +5,7 @@
  */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import type { AgenciesService } from './agencies.service.ts';
 import { toAgencyDto, toAgencyTokenDto } from './agencies.service.ts';

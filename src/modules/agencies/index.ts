@@ -11,5 +11,4 @@ export { registerEmbedRoutes, installAgencyTokenGuard, toEmbedVoucherDto, AGENCY
 export { agencyErrors } from './agencies.errors.ts';
 export { AGENCY_TOKEN_PREFIX, newAgencyToken, isWellFormedAgencyToken, looksLikeAgencyToken, demoAgencyToken } from './agency-token.ts';
 export { normalizeFormConfig, parseFormConfig, type FormConfig } from './form-config.ts';
-export { seedDemoAgencies } from './agencies.demo.ts';
 export type { AgencyRow, AgencyTokenRow } from './agencies.repo.ts';

@@ -3,11 +3,11 @@
  * (so `seed demo --json` can print them and the sample partner app can use them). When an owner
  * rotates one in the portal or the API, the derived value stops working; this puts it back.
  */
-import type { CliExtension } from '../../cli/extensions.ts';
+import type { CliCommand } from '../../platform/cli-command.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 import { resetDemoSecrets } from './apps.demo.ts';
 
-export const appsCliExtension: CliExtension = {
+export const appsCliExtension: CliCommand = {
   command: 'apps',
   usage: `  apps reset-demo-secret [--json]        give the demo apps their derived client secret back (after a rotation)`,
   help: {

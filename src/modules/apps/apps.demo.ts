@@ -12,9 +12,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { constantTimeEqual } from '../../platform/crypto.ts';
-import type { Services } from '../../app/services.ts';
+import type { Config } from '../../config/config.ts';
+import type { SecretHasher } from '../../platform/crypto.ts';
+import type { DemoStep, DemoUserLookup } from '../../platform/demo-step.ts';
+import type { PartnersService } from '../partners/index.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import type { AppsService } from './apps.service.ts';
+import type { ResoldTenantsService } from './resold-tenants.service.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import type { DemoWorld } from '../demo/demo.seed.ts';
 import { CLIENT_SECRET_PREFIX, type AppInput } from './apps.service.ts';
 import { SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT } from './app-scopes.ts';
 
@@ -67,7 +72,18 @@ export interface DemoAppInfo {
   scopes: string[];
 }
 
-export async function seedDemoApps(s: Services, world: DemoWorld, opCtx: RequestContext): Promise<void> {
+/** The services the demo apps need (the application's services have them all). */
+export type AppsDemoDeps = {
+  apps: AppsService;
+  resold: ResoldTenantsService;
+  partners: Pick<PartnersService, 'findBySlug'>;
+  tenants: Pick<TenantsService, 'findBySlug'>;
+  identity: DemoUserLookup;
+  hasher: Pick<SecretHasher, 'hash'>;
+  config: Pick<Config, 'publicUrl' | 'secretKey'>;
+};
+
+export const seedDemoApps: DemoStep<AppsDemoDeps> = async (s, world, opCtx) => {
   const out: DemoAppInfo[] = [];
   for (const { partnerSlug, input } of demoApps(s.config.publicUrl)) {
     const partner = world.partners.find((p) => p.slug === partnerSlug);
@@ -101,7 +117,7 @@ export async function seedDemoApps(s: Services, world: DemoWorld, opCtx: Request
     }
     world.resold_tenants = (await s.resold.list(contoso.id)).map((r) => ({ partner_slug: contoso.slug, tenant_id: r.tenant.id, slug: r.tenant.slug, name: r.tenant.name, delegation_id: r.delegation_id, bill_to_ban: r.bill_to_ban }));
   }
-}
+};
 
 export interface DemoAppSecretState {
   partner_slug: string;
@@ -113,7 +129,7 @@ export interface DemoAppSecretState {
 }
 
 /** The demo apps that use a client secret, and whether it still is the derived demo secret. */
-export async function demoAppSecrets(s: Pick<Services, 'apps' | 'partners' | 'hasher' | 'config'>): Promise<DemoAppSecretState[]> {
+export async function demoAppSecrets(s: Pick<AppsDemoDeps, 'apps' | 'partners' | 'hasher' | 'config'>): Promise<DemoAppSecretState[]> {
   const out: DemoAppSecretState[] = [];
   for (const { partnerSlug, input } of demoApps(s.config.publicUrl)) {
     const partner = await s.partners.findBySlug(partnerSlug);
@@ -127,7 +143,7 @@ export async function demoAppSecrets(s: Pick<Services, 'apps' | 'partners' | 'ha
 }
 
 /** Put the derived demo secret back on every demo app whose secret was rotated (audited as a rotation). */
-export async function resetDemoSecrets(s: Services, ctx: RequestContext): Promise<(DemoAppSecretState & { reset: boolean })[]> {
+export async function resetDemoSecrets(s: Pick<AppsDemoDeps, 'apps' | 'partners' | 'hasher' | 'config'>, ctx: RequestContext): Promise<(DemoAppSecretState & { reset: boolean })[]> {
   const out: (DemoAppSecretState & { reset: boolean })[] = [];
   for (const a of await demoAppSecrets(s)) {
     if (a.current) {

@@ -1,7 +1,7 @@
 /** /api/v1/partners/:partner_id/apps (partner OAuth apps), …/resold-tenants (wholesale), /api/v1/oauth/scopes. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
 import type { AppsService } from './apps.service.ts';
 import { toAppDto } from './apps.service.ts';
 import type { ResoldTenantsService } from './resold-tenants.service.ts';

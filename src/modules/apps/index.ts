@@ -8,4 +8,3 @@ export { registerAppRoutes } from './apps.routes.ts';
 export { appErrors } from './apps.errors.ts';
 export { resourceScopeCatalog, isResourceScope, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, GRANT_TYPES, RESOURCE_NAMESPACES, TOKEN_ENDPOINT_AUTH_METHODS, SECRET_AUTH_METHODS, type TokenEndpointAuthMethod, type GrantType, type ScopeInfo } from './app-scopes.ts';
 export type { AppRow, ClientRecord } from './apps.repo.ts';
-export { seedDemoApps, demoClientSecret, demoAppSecrets, resetDemoSecrets, SAMPLE_APP_PATH, type DemoAppInfo, type DemoAppSecretState } from './apps.demo.ts';

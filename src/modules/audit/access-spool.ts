@@ -28,7 +28,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import type { AuditEntry } from './audit.service.ts';
+import type { AuditEntry } from './audit-entry.ts';
 
 /**
  * fdatasync at most this long after a write: what a crash of the machine can lose. One call costs

@@ -17,19 +17,8 @@ import { columnLike, likeLiteral } from '../../platform/db/search.ts';
 import type { Selectable } from 'kysely';
 import { AccessSpool, discardSpool, HEARTBEAT_MS, orphanSpools, readSpool, type SpooledEvent } from './access-spool.ts';
 
-export interface AuditEntry {
-  /** dotted past tense: `partner.approved` */
-  action: string;
-  tenantId?: string | null;
-  partnerId?: string | null;
-  ban?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  outcome?: 'success' | 'denied' | 'failure';
-  details?: Record<string, unknown>;
-  /** the agency the event is about (an admin creating or revoking its token); defaults to the acting agency */
-  partnerAgencyId?: string | null;
-}
+import type { AuditEntry } from './audit-entry.ts';
+export type { AuditEntry } from './audit-entry.ts';
 
 export interface AuditFilter {
   action?: string;
@@ -496,6 +485,7 @@ function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {
   // Many requests share a millisecond under load: format each instant once.
   let lastMs = Number.NaN;
   let lastIso = '';
+  // biome-ignore lint/complexity/noCommaOperator: remembers the last (ms, ISO string) pair in one expression; a group's times repeat
   const isoOf = (ms: number) => (ms === lastMs ? lastIso : ((lastMs = ms), (lastIso = new Date(ms).toISOString())));
   const requests = new Array<{ at: string; request_id: string; path: string; ip: string | null }>(n);
   for (let i = 0; i < n; i++) requests[i] = { at: isoOf(g.ats[i]), request_id: g.ids[i], path: g.paths[i], ip: g.ips[i] };

@@ -14,7 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from './access.ts';
 import { authzErrors as A } from './authz.errors.ts';
 import { isPermissionName } from './permissions.ts';
 import type { AuthzService } from './authz.service.ts';

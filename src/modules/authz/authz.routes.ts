@@ -1,7 +1,7 @@
 /** The role and permission catalogs, as data. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, Strict, problems } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from './access.ts';
 
 const RoleDto = Type.Object({
   id: Type.String(),

@@ -1,3 +1,4 @@
+export { Access, type TenantAccess, type PartnerAccess } from './access.ts';
 export { RoleCatalog, type Role } from './role-catalog.ts';
 export { grantCovers, anyGrantCovers, isGrant, isPermissionName } from './permissions.ts';
 export { authzErrors } from './authz.errors.ts';

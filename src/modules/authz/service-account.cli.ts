@@ -4,12 +4,12 @@
  * (platform role RESOURCE_SERVICE). Prints its personal API token once; only its hash is stored.
  */
 import { randomBytes } from 'node:crypto';
-import type { CliExtension } from '../../cli/extensions.ts';
+import type { CliCommand } from '../../platform/cli-command.ts';
 import { mutate } from '../../platform/db/database.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 
-export const serviceAccountCli: CliExtension = {
+export const serviceAccountCli: CliCommand = {
   command: 'service-account',
   usage: '  service-account create --email E [--name N]   a RESOURCE_SERVICE account for authz/check; prints its API token once',
   help: {

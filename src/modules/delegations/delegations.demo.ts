@@ -3,9 +3,10 @@
  * Beta Networks to approve its request. Idempotent: a pair that already has any delegation is
  * left as it is, and the world lists what exists.
  */
-import type { Services } from '../../app/services.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import type { DemoWorld } from '../demo/demo.seed.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { DemoStep, DemoUserLookup } from '../../platform/demo-step.ts';
+import type { DelegationsService } from './delegations.service.ts';
 
 const DAY = 86_400_000;
 
@@ -14,7 +15,9 @@ const LINKS = [
   { partner: 'fabrikam-msp', tenant: 'beta-networks', role: 'MSP_SUPPORT', days: 180, approve: false, justification: 'Proposal: first-line support and SLA monitoring for Beta Networks.' },
 ];
 
-export async function seedDemoDelegations(s: Services, world: DemoWorld, opCtx: RequestContext): Promise<void> {
+export type DelegationsDemoDeps = { delegations: DelegationsService; identity: DemoUserLookup; clock: Clock };
+
+export const seedDemoDelegations: DemoStep<DelegationsDemoDeps> = async (s, world, opCtx) => {
   const out: { id: string; partner: string; tenant: string; role: string; status: string; ends_at: string }[] = [];
   for (const l of LINKS) {
     const partner = world.partners.find((p) => p.slug === l.partner);
@@ -44,4 +47,4 @@ export async function seedDemoDelegations(s: Services, world: DemoWorld, opCtx: 
     out.push({ id: d.id, partner: l.partner, tenant: l.tenant, role: d.role, status: d.status, ends_at: d.ends_at });
   }
   world.delegations = out;
-}
+};

@@ -9,11 +9,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
 import { authzErrors, type AuthzService } from '../authz/index.ts';
 import type { DelegationsService } from './delegations.service.ts';
 import { toDelegationDto } from './delegations.service.ts';
-import type { DelegationStatus, DelegationView } from './delegations.repo.ts';
+import type { DelegationStatus, DelegationView } from './delegations.service.ts';
 import * as S from './delegations.schemas.ts';
 
 export interface DelegationRouteDeps {

@@ -1,6 +1,5 @@
 import { Type, Strict, Id, Slug, Nullable, Timestamp, PageQuery } from '../../platform/http/schemas.ts';
 
-const Status = Type.Union(['requested', 'active', 'expired', 'revoked', 'rejected'].map((s) => Type.Literal(s)));
 const Origin = Type.Union(['link', 'consent', 'wholesale'].map((s) => Type.Literal(s)));
 
 /** Permission names are checked by the service (400 invalid_permission), not by the schema, so a bad name gets that code. */

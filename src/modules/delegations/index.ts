@@ -20,4 +20,3 @@ export {
 } from './delegations.service.ts';
 export { delegationErrors } from './delegations.errors.ts';
 export { registerDelegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';
-export { seedDemoDelegations } from './delegations.demo.ts';

@@ -9,10 +9,8 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { VerifiedToken } from './access-token.ts';
 import type { LiveTokenState } from './gateway.service.ts';
 
-export interface AppLookup {
-  /** the app's status and partner, or undefined when there is no such app */
-  (clientId: string): Promise<{ status: string; partnerId: string } | undefined>;
-}
+/** The app's status and partner, or undefined when there is no such app. */
+export type AppLookup = (clientId: string) => Promise<{ status: string; partnerId: string } | undefined>;
 
 interface Entry {
   active: boolean;

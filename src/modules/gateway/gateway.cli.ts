@@ -8,14 +8,14 @@
  *    assertion — derived from GATEWAY_ASSERTION_SECRET (default: from SECRET_KEY) and the
  *    upstream's name, so the upstream's host never holds the master secret.
  */
-import type { CliExtension } from '../../cli/extensions.ts';
-import { existingSecret, listenProblem } from '../../cli/runtime.ts';
+import type { CliCommand } from '../../platform/cli-command.ts';
+import { existingSecret, listenProblem } from '../../platform/startup.ts';
 import { REFERENCE_UPSTREAM_NAME } from '../../config/config.ts';
 import { buildUpstreamApp } from '../resources/index.ts';
 import { formatUpstreamKey } from './assertion.ts';
 import { referenceBodyCheck, upstreamAuthenticator, upstreamKeyFor } from './gateway.install.ts';
 
-export const upstreamCommand: CliExtension = {
+export const upstreamCommand: CliCommand = {
   command: 'upstream',
   usage: '  upstream serve                         run only the reference resource service (the gateway upstream) on PORT',
   help: {
@@ -61,7 +61,7 @@ export const upstreamCommand: CliExtension = {
   },
 };
 
-export const gatewayCommand: CliExtension = {
+export const gatewayCommand: CliCommand = {
   command: 'gateway',
   usage: '  gateway upstream-key <name>            print the key an upstream verifies the gateway assertion with (its GATEWAY_ROUTES name, or reference-resources)',
   help: {

@@ -15,12 +15,12 @@
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
 import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from '../../platform/errors/app-error.ts';
+import type { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
-import type { Access } from './access.ts';
+import type { Access } from '../authz/index.ts';
 import type { Principal } from '../../platform/http/principal.ts';
-import { authzErrors } from '../authz/authz.errors.ts';
+import { authzErrors } from '../authz/index.ts';
 import { setRequestDbContext } from '../../platform/db/db-context.ts';
 import { requestDbContext, type PartnerTenants } from './request-db-context.ts';
 

@@ -1,7 +1,7 @@
 /** /api/v1/auth, /api/v1/me, /api/v1/invitations, /api/v1/users */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import type { Access } from './access.ts';
+import type { Access } from '../authz/index.ts';
 import type { IdentityService } from './identity.service.ts';
 import { toApiTokenDto, toUserDto } from './identity.service.ts';
 import { SESSION_COOKIE } from './auth-hook.ts';

@@ -6,10 +6,10 @@ export {
   type IdentityDeps,
   type InvitationLink,
   type InvitationAcceptor,
+  type NewMember,
   type ScopeType,
 } from './identity.service.ts';
 export { InvitationLinkDto, PendingInvitationDto, InvitationIdParam } from './identity.schemas.ts';
-export { Access, type TenantAccess, type PartnerAccess } from './access.ts';
 export { installAuthHook, bearerToken, actingPartnerId, SESSION_COOKIE, type MemoryPrincipals } from './auth-hook.ts';
 export { registerIdentityRoutes } from './identity.routes.ts';
 export { identityErrors } from './identity.errors.ts';

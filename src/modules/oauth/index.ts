@@ -12,5 +12,7 @@ export { AccessTokenVerifier, type AccessTokenClaims, type VerifiedToken } from 
 export { registerOAuthRoutes, providerPath } from './oauth.routes.ts';
 export { gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
 export { oauthErrors } from './oauth.errors.ts';
-export { keysCliExtension } from './keys.cli.ts';
+/** The consent pages' look, for pages of the same origin (the demo's sample partner app). */
+export { esc, STYLESHEET_PATH } from './interaction-views.ts';
+export { PAGE_CSP } from './provider.ts';
 export type { PartnergateClaims, Persona } from './claims.ts';

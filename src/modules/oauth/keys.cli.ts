@@ -1,8 +1,8 @@
 /** `partnergate keys rotate | list`: signing-key rotation without downtime. */
-import type { CliExtension } from '../../cli/extensions.ts';
+import type { CliCommand } from '../../platform/cli-command.ts';
 import { systemContext } from '../../platform/http/request-context.ts';
 
-export const keysCliExtension: CliExtension = {
+export const keysCliExtension: CliCommand = {
   command: 'keys',
   usage: `  keys rotate                            new signing key; the previous one stays published until its tokens expire
   keys list                              the published signing keys`,

@@ -9,14 +9,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
-import type { Access, IdentityService } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
+import type { IdentityService } from '../identity/index.ts';
 import type { AppsService } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { OAUTH_MOUNT, INTERACTION_PATH } from './provider.ts';
-import formbody from '@fastify/formbody';
 import type { Config } from '../../config/config.ts';
 import { registerInteractionRoutes } from './interaction.routes.ts';
-import { registerSamplePartnerApp } from './sample-partner-app.ts';
 
 const ROOT_METADATA: Record<string, string> = {
   // ARCHITECTURE: discovery at the root as well as under the issuer.
@@ -83,10 +82,6 @@ export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; id
   }
 
   await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
-  await (app as unknown as FastifyInstance).register(async (scope) => {
-    await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    registerSamplePartnerApp(scope, { config: d.config, apps: d.apps, issuer: oauth.issuer });
-  });
 
   const Params = Strict({ tenant_id: Id('tnt') });
   const OneParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });

@@ -1,7 +1,8 @@
 /** /api/v1/partner-applications (public) and /api/v1/partners. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto, type Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
+import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto } from '../identity/index.ts';
 import type { PartnersService, PartnerTransition } from './partners.service.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';

@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { IdentityService, InvitationLink } from '../identity/index.ts';
+import type { IdentityService, InvitationLink, NewMember } from '../identity/index.ts';
 import { identityErrors } from '../identity/index.ts';
 import { authzErrors, isPermissionName } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
@@ -108,7 +108,6 @@ export class PartnersService {
     const work = async (trx: Tx) => {
       await repo.insertPartner(trx, partner);
       const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
-      await repo.insertMember(trx, { partner_id: partner.id, user_id: ownerId, role: 'PARTNER_OWNER', status: 'active', invited_by: null, created_at: now });
       await this.#d.feed.record(trx, 'partner', partner.id);
       const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId: ownerId, partnerId: partner.id } };
       await this.#d.audit.record(trx, actx, {
@@ -118,7 +117,7 @@ export class PartnersService {
         targetId: partner.id,
         details: { name: partner.name, slug: partner.slug, requested_capabilities: JSON.parse(partner.requested_capabilities) },
       });
-      await this.#d.audit.record(trx, actx, { action: 'partner.user_added', partnerId: partner.id, targetType: 'user', targetId: ownerId, details: { role: 'PARTNER_OWNER' } });
+      await this.addMember(trx, { scopeId: partner.id, userId: ownerId, role: 'PARTNER_OWNER', invitedBy: null, invitationId: null }, actx);
       return { partner, ownerId };
     };
     return trx ? work(trx) : this.#write(work);
@@ -266,19 +265,31 @@ export class PartnersService {
     });
   }
 
-  /** The membership an accepted invitation creates, in the acceptance's transaction. */
-  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null }): Promise<void> {
+  /** The membership an accepted invitation creates, in the acceptance's transaction (the invitation-acceptance contract). */
+  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
     if (!(await repo.findPartnerById(trx, i.scopeId)) || !PARTNER_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
     // seed 003: a person belongs to at most one partner organization
     if (await repo.findMembershipOfUser(trx, i.userId)) throw E.already_partner_member();
-    await repo.insertMember(trx, { partner_id: i.scopeId, user_id: i.userId, role: i.role as PartnerRole, status: 'active', invited_by: i.invitedBy, created_at: this.#now() });
-    await this.#d.feed.record(trx, 'user', i.userId);
-    await this.#d.audit.record(trx, ctx, {
+    await this.addMember(trx, i, ctx);
+  }
+
+  /**
+   * Add an active member, in the caller's transaction: the row, its change-feed entry (the
+   * snapshots and the user's memberships follow) and, as `audit`'s actor, the `partner.user_added`
+   * event. The one way a partner membership is written — the owner of an application, an accepted
+   * invitation, the demo world and the tests' world (which passes `audit: null`: building a world
+   * is nobody's action). The caller checks the role and the one-partner rule.
+   */
+  async addMember(trx: Tx, m: NewMember, audit: RequestContext | null): Promise<void> {
+    await repo.insertMember(trx, { partner_id: m.scopeId, user_id: m.userId, role: m.role as PartnerRole, status: 'active', invited_by: m.invitedBy, created_at: this.#now() });
+    await this.#d.feed.record(trx, 'user', m.userId);
+    if (!audit) return;
+    await this.#d.audit.record(trx, audit, {
       action: 'partner.user_added',
-      partnerId: i.scopeId,
+      partnerId: m.scopeId,
       targetType: 'user',
-      targetId: i.userId,
-      details: { role: i.role, invitation_id: i.invitationId, invited_by: i.invitedBy },
+      targetId: m.userId,
+      details: { role: m.role, invitation_id: m.invitationId, invited_by: m.invitedBy },
     });
   }
 

@@ -7,6 +7,5 @@ export { ResourcesService, PRODUCTS, toOrderDto, toServiceDto, toInvoiceDto, toT
 export { resourceErrors } from './resources.errors.ts';
 export { REFERENCE_ROUTES, type ResourceRouteSpec } from './reference-routes.ts';
 export { buildUpstreamApp, type UpstreamAuthenticator, type UpstreamDeps, type UpstreamIdentity } from './upstream.app.ts';
-export { seedResourceData, seedDemoResources } from './resources.demo.ts';
 export * as ResourceSchemas from './resources.schemas.ts';
 export { registerPartnerConsolidatedRoutes, type PartnerRoutesDeps } from './partner.routes.ts';

@@ -19,11 +19,11 @@ import { enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/ind
 import { Type, Strict, Id, Nullable, PageQuery, problems } from '../../platform/http/schemas.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import { authzErrors, type Allowed, type AuthzService } from '../authz/index.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as S from './resources.schemas.ts';
-import { ResourcesService, type ResourceCaller, type TenantScope } from './resources.service.ts';
+import type { ResourcesService, ResourceCaller, TenantScope } from './resources.service.ts';
 
 export interface PartnerRoutesDeps {
   resources: ResourcesService;

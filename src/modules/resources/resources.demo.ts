@@ -16,8 +16,10 @@ import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { BillingAccountRow } from '../tenants/index.ts';
-import type { DemoExtension } from '../demo/demo.seed.ts';
+import type { BillingAccountRow, TenantsService } from '../tenants/index.ts';
+import type { DemoStep, DemoUserLookup, DemoWorld } from '../../platform/demo-step.ts';
+import type { AgenciesService } from '../agencies/index.ts';
+import type { DelegationsService } from '../delegations/index.ts';
 import type { VouchersService } from '../vouchers/index.ts';
 import { PRODUCTS } from './resources.service.ts';
 import * as repo from './resources.repo.ts';
@@ -76,6 +78,18 @@ export interface DemoVoucherIssuers {
   /** the demo agency and its embed-form token */
   agency: { agencyId: string; tokenId: string; types: string[] } | null;
 }
+
+/** The services the demo resource data needs (the application's services have them all). */
+export type ResourcesDemoDeps = {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  vouchers: VouchersService;
+  tenants: Pick<TenantsService, 'listTenants' | 'listMembers' | 'listBillingAccounts'>;
+  delegations: Pick<DelegationsService, 'list' | 'create'>;
+  agencies: Pick<AgenciesService, 'listTokens'>;
+  identity: DemoUserLookup;
+};
 
 const TENANT_VOUCHER_TYPES = ['credit_10', 'credit_25', 'credit_50', 'free_installation'] as const;
 const RECIPIENTS = ['Ana Lima', 'Ben Carter', 'Chloé Martin', 'Dev Patel', 'Eva Novak', 'Femi Adeyemi', 'Gus Hansen', 'Hana Sato', 'Ivo Rossi', 'Jun Park'];
@@ -355,7 +369,7 @@ export async function seedResourceData(
  * here on the first run, as the consent screen would), the MSP's people on the tenants whose link
  * is active, and the wholesaler's app on the customers it resells.
  */
-async function demoParties(s: Parameters<DemoExtension>[0], world: Parameters<DemoExtension>[1], ctx: RequestContext): Promise<Map<string, DemoOrderParty[]>> {
+async function demoParties(s: ResourcesDemoDeps, world: DemoWorld, ctx: RequestContext): Promise<Map<string, DemoOrderParty[]>> {
   const out = new Map<string, DemoOrderParty[]>();
   const add = (tenantId: string, p: DemoOrderParty) => out.set(tenantId, [...(out.get(tenantId) ?? []), p]);
   const apps = (world.apps ?? []) as { partner_slug: string; client_id: string; scopes: string[] }[];
@@ -410,7 +424,7 @@ async function demoParties(s: Parameters<DemoExtension>[0], world: Parameters<De
 }
 
 /** Who issues a tenant's demo vouchers: its (first) admin, and its demo agency's active form. */
-async function demoVoucherIssuers(s: Parameters<DemoExtension>[0], world: Parameters<DemoExtension>[1], tenantId: string, members: { user_id: string; role: string }[]): Promise<DemoVoucherIssuers> {
+async function demoVoucherIssuers(s: ResourcesDemoDeps, world: DemoWorld, tenantId: string, members: { user_id: string; role: string }[]): Promise<DemoVoucherIssuers> {
   const adminUserId = members.find((m) => m.role === 'TENANT_ADMIN')?.user_id ?? null;
   const demo = ((world.agencies ?? []) as { agency_id: string; tenant_slug: string }[]).find((a) => world.tenants.find((t) => t.slug === a.tenant_slug)?.id === tenantId);
   if (!demo) return { adminUserId, agency: null };
@@ -426,7 +440,7 @@ async function demoVoucherIssuers(s: Parameters<DemoExtension>[0], world: Parame
  * the partners that act on it and the vouchers of its admin and demo agency. Runs after the
  * extensions that create tenants, delegations, apps and agencies.
  */
-export const seedDemoResources: DemoExtension = async (s, world, ctx) => {
+export const seedDemoResources: DemoStep<ResourcesDemoDeps> = async (s, world, ctx) => {
   const tenants = await s.tenants.listTenants({ limit: 1000 });
   const parties = await demoParties(s, world, ctx);
   let withData = 0;

@@ -1,7 +1,8 @@
 /** /api/v1/tenants: tenants, members, billing accounts. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto, type Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
+import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto } from '../identity/index.ts';
 import type { TenantsService } from './tenants.service.ts';
 import { toBillingAccountDto, toTenantDto } from './tenants.service.ts';
 import { tenantErrors as E } from './tenants.errors.ts';

@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { IdentityService, InvitationLink } from '../identity/index.ts';
+import type { IdentityService, InvitationLink, NewMember } from '../identity/index.ts';
 import { identityErrors } from '../identity/index.ts';
 import { tenantErrors as E } from './tenants.errors.ts';
 import * as repo from './tenants.repo.ts';
@@ -132,18 +132,29 @@ export class TenantsService {
     return link;
   }
 
-  /** The membership an accepted invitation creates, in the acceptance's transaction. */
-  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: { invitationId: string; scopeId: string; userId: string; role: string; invitedBy: string | null }): Promise<void> {
+  /** The membership an accepted invitation creates, in the acceptance's transaction (the invitation-acceptance contract). */
+  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
     if (!(await repo.findTenantById(trx, i.scopeId)) || !TENANT_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
     if (await repo.findMember(trx, i.scopeId, i.userId)) throw E.already_tenant_member('You are already a member of this tenant.');
-    await repo.insertMember(trx, { tenant_id: i.scopeId, user_id: i.userId, role: i.role as TenantRole, invited_by: i.invitedBy, created_at: this.#now() });
-    await this.#d.feed.record(trx, 'user', i.userId);
-    await this.#d.audit.record(trx, ctx, {
+    await this.addMember(trx, i, ctx);
+  }
+
+  /**
+   * Add a member, in the caller's transaction: the row, its change-feed entry (the snapshots and
+   * the user's memberships follow) and, as `audit`'s actor, the `tenant.member_added` event. The one
+   * way a membership is written — by an accepted invitation, the demo world and the tests' world
+   * (which passes `audit: null`: building a world is nobody's action). The caller checks the role.
+   */
+  async addMember(trx: Tx, m: NewMember, audit: RequestContext | null): Promise<void> {
+    await repo.insertMember(trx, { tenant_id: m.scopeId, user_id: m.userId, role: m.role as TenantRole, invited_by: m.invitedBy, created_at: this.#now() });
+    await this.#d.feed.record(trx, 'user', m.userId);
+    if (!audit) return;
+    await this.#d.audit.record(trx, audit, {
       action: 'tenant.member_added',
-      tenantId: i.scopeId,
+      tenantId: m.scopeId,
       targetType: 'user',
-      targetId: i.userId,
-      details: { role: i.role, invitation_id: i.invitationId, invited_by: i.invitedBy },
+      targetId: m.userId,
+      details: { role: m.role, invitation_id: m.invitationId, invited_by: m.invitedBy },
     });
   }
 

@@ -1,7 +1,7 @@
 /** The voucher catalog and a tenant's vouchers, for tenant members (read) in the portal. */
 import type { App } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
-import type { Access } from '../identity/index.ts';
+import type { Access } from '../authz/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { VouchersService } from './vouchers.service.ts';
 import { toVoucherDto } from './vouchers.service.ts';

@@ -14,7 +14,8 @@ import { contextSql, currentDbContext, tenantContext, type DbContext } from './d
 /** The SQLite database's file name inside DATA_DIR. */
 export const SQLITE_FILE = 'partnergate.db';
 
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from './dialect.ts';
+export type { Dialect } from './dialect.ts';
 
 export interface Db {
   readonly kysely: Kysely<Database>;

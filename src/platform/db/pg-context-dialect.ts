@@ -103,6 +103,7 @@ class ContextConnection implements DatabaseConnection {
     return toQueryResult<R>(r.value);
   }
 
+  // biome-ignore lint/correctness/useYield: Kysely's connection interface asks for a generator; this one refuses streaming
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported by this dialect');
   }

@@ -17,7 +17,7 @@
  * can run SQL of their choice as the application role.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from './database.ts';
+import type { Dialect } from './dialect.ts';
 
 /**
  * The tables behind the wall, as the application knows them: a statement outside a transaction

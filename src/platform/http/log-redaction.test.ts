@@ -97,7 +97,10 @@ describe('secureLoggerOptions', () => {
 
   it('redacts whatever a route logs, through the caller’s own stream', async () => {
     const lines: string[] = [];
-    const stream = new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) });
+    const stream = new Writable({ write: (c, _e, cb) => {
+        lines.push(String(c));
+        cb();
+      } });
     const app = Fastify({ logger: secureLoggerOptions({ level: 'trace', stream }) as Record<string, unknown> });
     app.get('/x', async (req) => {
       req.log.info({ headers: req.headers, password: 'pw-in-a-field' }, `checking ${req.url}`);

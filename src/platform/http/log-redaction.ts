@@ -69,7 +69,7 @@ const MAYBE_MEMBER = /token|secret|passw|assertion|credential|csrf|cookie|author
 
 function scrubTokens(s: string): string {
   if (!MAYBE_TOKEN.test(s)) return s;
-  return s.replace(TOKEN_SHAPES, (m, prefix: string | undefined, scheme: string | undefined, space: string | undefined) => {
+  return s.replace(TOKEN_SHAPES, (_m, prefix: string | undefined, scheme: string | undefined, space: string | undefined) => {
     if (prefix) return `${prefix}_${REDACTED}`;
     if (scheme) return `${scheme}${space}${REDACTED}`;
     return REDACTED;

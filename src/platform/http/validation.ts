@@ -44,7 +44,7 @@ export function findNul(value: unknown, pointer = ''): string | null {
   }
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      const here = `${pointer}/${escapePointer(k.replace(/\u0000/g, '\\u0000'))}`;
+      const here = `${pointer}/${escapePointer(k.replaceAll('\u0000', '\\u0000'))}`;
       if (k.includes('\u0000')) return here;
       const hit = findNul(v, here);
       if (hit !== null) return hit;

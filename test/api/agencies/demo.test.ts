@@ -4,7 +4,7 @@
  * the demo token, deactivates the agency or the operator suspends the tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../../src/modules/demo/demo.seed.ts';
+import { seedDemo } from '../../../src/demo/demo.seed.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
 

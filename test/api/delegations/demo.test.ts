@@ -1,7 +1,7 @@
 /** The demo world of seed 001: Fabrikam MSP manages Acme Fiber, and waits for Beta Networks. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { seedDemo } from '../../../src/modules/demo/demo.seed.ts';
+import { seedDemo } from '../../../src/demo/demo.seed.ts';
 
 let t: TestApp;
 beforeAll(async () => {

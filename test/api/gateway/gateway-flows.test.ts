@@ -10,7 +10,7 @@ import * as oidc from 'openid-client';
 import { authorizeViaHttp, CALLBACK, customer, oidcClient, partnerWithApp, pkce, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import { unique, type TestTenant } from '../../helpers/world.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { seedResourceData } from '../../../src/modules/resources/index.ts';
+import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
 import { upstreamAuthenticator, upstreamKeyFor } from '../../../src/modules/gateway/index.ts';
 import { apiToken, link, loginAs } from './helpers.ts';
 
@@ -232,7 +232,9 @@ describe('forward-auth (NGINX auth_request, Traefik ForwardAuth, Envoy ext_authz
     expect(r.headers.get('x-partnergate-permission')).toBe('orders.read');
     expect(r.headers.get('ratelimit-policy')).toMatch(/^"read";q=\d+;w=60$/);
     const h: Record<string, string> = {};
-    r.headers.forEach((v, k) => (h[k] = v));
+    r.headers.forEach((v, k) => {
+      h[k] = v;
+    });
     const check = upstreamAuthenticator(upstreamKeyFor(t.config, 'reference-resources'), t.services.clock)(h, 'GET', '/resources/v1/orders?limit=5');
     expect(check.ok).toBe(true);
     expect(upstreamAuthenticator(upstreamKeyFor(t.config, 'reference-resources'), t.services.clock)(h, 'DELETE', '/resources/v1/orders?limit=5').ok).toBe(false);

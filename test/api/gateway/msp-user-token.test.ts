@@ -12,7 +12,7 @@ import * as oidc from 'openid-client';
 import { authorizeViaHttp, CALLBACK, oidcClient, partnerWithApp, pkce, startOAuthApp, type OAuthTestApp, type RegisteredApp } from '../oauth/oauth-helpers.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import type { TestTenant } from '../../helpers/world.ts';
-import { seedResourceData } from '../../../src/modules/resources/index.ts';
+import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
 import { link, loginAs } from './helpers.ts';
 
 let t: OAuthTestApp;

@@ -25,7 +25,6 @@ let setup: FastifyInstance;
 let world: World;
 let one: ServerProcess;
 let two: ServerProcess;
-let publicUrl: string;
 
 async function call(i: ServerProcess, method: string, url: string, token: string, headers: Record<string, string> = {}, body?: unknown) {
   const h: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };
@@ -70,7 +69,7 @@ async function until(probe: () => Promise<{ status: number; body: { code?: strin
 
 beforeAll(async () => {
   pair = await startInstancePair({ name: 'mi', env: { CHANGE_FEED_POLL_MS }, processEnv: { RATE_LIMITS: JSON.stringify({ read: 20, partner: 100_000 }) } });
-  ({ setup, world, one, two, publicUrl } = pair);
+  ({ setup, world, one, two } = pair);
 }, 180_000);
 
 afterAll(() => pair?.close());

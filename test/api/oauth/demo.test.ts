@@ -13,8 +13,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../e2e/helpers/portal.ts';
 import * as oidc from 'openid-client';
 import { authorizeViaHttp, decodeJwt, oidcClient, pkce, startOAuthApp, tokenRequest, type OAuthTestApp } from './oauth-helpers.ts';
-import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
-import type { DemoAppInfo } from '../../../src/modules/apps/index.ts';
+import { seedDemo, type DemoWorld } from '../../../src/demo/demo.seed.ts';
+import type { DemoAppInfo } from '../../../src/modules/apps/apps.demo.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
 import { runCli } from '../../helpers/server-process.ts';
 

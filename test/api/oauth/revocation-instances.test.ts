@@ -17,7 +17,6 @@ let setup: FastifyInstance;
 let world: World;
 let one: ServerProcess;
 let two: ServerProcess;
-let publicUrl: string;
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -34,7 +33,7 @@ async function context(i: ServerProcess, token: string) {
 
 beforeAll(async () => {
   pair = await startInstancePair({ name: 'rv' });
-  ({ setup, world, one, two, publicUrl } = pair);
+  ({ setup, world, one, two } = pair);
 }, 180_000);
 
 afterAll(() => pair?.close());

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
-import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
+import { seedDemo, type DemoWorld } from '../../../src/demo/demo.seed.ts';
 
 let t: TestApp;
 beforeAll(async () => {

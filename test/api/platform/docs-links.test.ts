@@ -12,7 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const DOCS = path.join(ROOT, 'docs');
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces → '-'. */
-export function githubSlug(heading: string): string {
+function githubSlug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
@@ -38,7 +38,7 @@ function withoutFences(md: string): string {
     .join('\n');
 }
 
-export function anchorsOf(md: string): Set<string> {
+function anchorsOf(md: string): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const line of withoutFences(md).split('\n')) {
@@ -53,14 +53,14 @@ export function anchorsOf(md: string): Set<string> {
   return out;
 }
 
-export interface Problem {
+interface Problem {
   file: string;
   line: number;
   what: string;
 }
 
 /** Relative link and image targets of one Markdown text, with their line numbers. */
-export function linksOf(md: string): { target: string; line: number; image: boolean }[] {
+function linksOf(md: string): { target: string; line: number; image: boolean }[] {
   const out: { target: string; line: number; image: boolean }[] = [];
   const lines = withoutFences(md).split('\n');
   lines.forEach((raw, i) => {
@@ -73,7 +73,7 @@ export function linksOf(md: string): { target: string; line: number; image: bool
 }
 
 /** Repository paths cited in the text (inline code or prose): test files, sources, scripts. */
-export function citedPathsOf(md: string): { path: string; line: number }[] {
+function citedPathsOf(md: string): { path: string; line: number }[] {
   const out: { path: string; line: number }[] = [];
   md.split('\n').forEach((line, i) => {
     for (const m of line.matchAll(/(?<![\w./-])((?:test|src|bench|scripts|web\/src|docs)\/[\w./-]*\.(?:ts|tsx|json|md|png))/g)) out.push({ path: m[1], line: i + 1 });
@@ -82,7 +82,7 @@ export function citedPathsOf(md: string): { path: string; line: number }[] {
 }
 
 /** Every broken link, image, anchor or cited path of one Markdown file. */
-export function checkMarkdown(file: string, md: string, root = ROOT): Problem[] {
+function checkMarkdown(file: string, md: string, root = ROOT): Problem[] {
   const problems: Problem[] = [];
   const rel = path.relative(root, file);
   for (const l of linksOf(md)) {

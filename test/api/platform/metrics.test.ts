@@ -13,7 +13,7 @@ import { consentClaims, consentedApp, gw, mintToken } from '../gateway/helpers.t
 const TOKEN = 'metrics-scrape-token-0123456789';
 
 /** Prometheus text format → sample name{labels} → value (labels in the order written). */
-export function parseMetrics(text: string): Map<string, number> {
+function parseMetrics(text: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;

@@ -6,7 +6,7 @@
  * describes the same world.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoWorld } from '../../../src/modules/demo/demo.seed.ts';
+import { seedDemo, type DemoWorld } from '../../../src/demo/demo.seed.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 
 let t: TestApp;

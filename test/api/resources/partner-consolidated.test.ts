@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import type { Client } from '../../helpers/http.ts';
-import { seedResourceData } from '../../../src/modules/resources/index.ts';
+import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
 import { loginAs } from '../gateway/helpers.ts';
 
 let t: TestApp;

@@ -26,7 +26,7 @@
     var n = document.createElement(tag);
     if (attrs) {
       for (var k in attrs) {
-        if (!Object.prototype.hasOwnProperty.call(attrs, k) || attrs[k] === undefined || attrs[k] === null) continue;
+        if (!Object.hasOwn(attrs, k) || attrs[k] === undefined || attrs[k] === null) continue;
         if (k === 'text') n.textContent = attrs[k];
         else if (k === 'className') n.className = attrs[k];
         else n.setAttribute(k, attrs[k]);
@@ -46,7 +46,7 @@
     if (amount === null || amount === undefined || !currency) return null;
     try {
       return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency }).format(amount / 100);
-    } catch (e) {
+    } catch {
       return (amount / 100).toFixed(2) + ' ' + currency;
     }
   }
@@ -54,7 +54,7 @@
   function date(iso) {
     if (!iso) return '—';
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   }
 
   function postHeight() {
@@ -91,9 +91,10 @@
         return { title: 'No voucher found', text: 'No voucher with this code was issued through this form. Check the code and try again.' };
       case 'voucher_type_not_allowed':
         return { title: 'Not available', text: 'This form cannot issue that kind of voucher.' };
-      case 'validation_failed':
-        var first = body && body.errors && body.errors[0];
+      case 'validation_failed': {
+        const first = body && body.errors && body.errors[0];
         return { title: 'Please check the form', text: first ? fieldName(first.pointer) + ' ' + first.detail + '.' : detail };
+      }
       default:
         return { title: 'Something went wrong (' + status + ')', text: detail || 'Please try again.' };
     }
@@ -113,7 +114,7 @@
           var json = null;
           try {
             json = text ? JSON.parse(text) : null;
-          } catch (e) {
+          } catch {
             json = null;
           }
           var retry = parseInt(res.headers.get('retry-after') || '', 10);
@@ -202,7 +203,7 @@
     if (preview) root.appendChild(el('div', { className: 'pg-alert pg-warn', 'data-testid': 'preview-notice' }, [el('strong', { text: 'Preview' }), 'Issuing and lookups are disabled here.']));
     if (cfg.intro) root.appendChild(el('p', { className: 'pg-intro', 'data-testid': 'intro-text', text: cfg.intro }));
     if (cfg.rules.length) {
-      var ul = el('ul', { className: 'pg-rules', 'data-testid': 'rules-list' });
+      const ul = el('ul', { className: 'pg-rules', 'data-testid': 'rules-list' });
       cfg.rules.forEach(function (r) {
         ul.appendChild(el('li', { text: r }));
       });
@@ -332,7 +333,7 @@
   function load() {
     call('GET', '/form').then(function (r) {
       if (!r.ok) {
-        var p = describeProblem(r.status, r.body, r.retryAfter);
+        const p = describeProblem(r.status, r.body, r.retryAfter);
         if (!p.wait) return fatal(p.title, p.text);
         // Rate limited before the form could load: count down, then load it.
         clear(root);

@@ -9,8 +9,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal, PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
-import { authzErrors as A } from '../authz/authz.errors.ts';
-import type { RoleCatalog } from '../authz/role-catalog.ts';
+import { authzErrors as A } from './authz.errors.ts';
+import type { RoleCatalog } from './role-catalog.ts';
 
 export interface TenantAccess {
   principal: Principal;

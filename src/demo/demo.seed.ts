@@ -9,29 +9,20 @@
  * Later capabilities extend the world through `DEMO_EXTENSIONS`.
  */
 import { createHmac } from 'node:crypto';
-import type { Services } from '../../app/services.ts';
-import { mutate } from '../../platform/db/database.ts';
-import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
-import type { Capability } from '../partners/index.ts';
-import { seedDemoAgencies } from '../agencies/index.ts';
-import { seedDemoResources } from '../resources/index.ts';
-import { seedDemoDelegations } from '../delegations/index.ts';
-import { seedDemoApps } from '../apps/index.ts';
+import type { Services } from '../app/services.ts';
+import { mutate } from '../platform/db/database.ts';
+import type { Credentials, DemoStep, DemoWorld } from '../platform/demo-step.ts';
+import { systemContext, type RequestContext } from '../platform/http/request-context.ts';
+import type { Capability } from '../modules/partners/index.ts';
+import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
+import { seedDemoResources } from '../modules/resources/resources.demo.ts';
+import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
+import { seedDemoApps } from '../modules/apps/apps.demo.ts';
 
-export interface Credentials {
-  email: string;
-  password: string;
-}
+export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
-export interface DemoWorld {
-  portal_url: string;
-  operator: Credentials;
-  tenants: { id: string; slug: string; name: string; admin: Credentials; user: Credentials; bans: { id: string; account_number: string; name: string }[] }[];
-  partners: { id: string; slug: string; name: string; capabilities: string[]; owner: Credentials; staff: Credentials }[];
-  [extension: string]: unknown;
-}
-
-export type DemoExtension = (services: Services, world: DemoWorld, ctx: RequestContext) => Promise<void>;
+/** A module's demo step, given the application's services (which have what each step needs). */
+export type DemoExtension = DemoStep<Services>;
 // seedDemoResources runs last: it fills every tenant the extensions before it created.
 export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
 
@@ -58,7 +49,6 @@ function titleCase(s: string): string {
 export async function seedDemo(s: Services): Promise<DemoWorld> {
   const ctx = systemContext('seed-demo');
   const cred = (email: string): Credentials => ({ email, password: demoPassword(s.config.secretKey, email) });
-  const db = s.db.kysely;
 
   const operator = cred('operator@partnergate.demo');
   if (!(await s.identity.findUserByEmail(operator.email))) {
@@ -82,9 +72,7 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
           [user, 'TENANT_USER'],
         ] as const) {
           const uid = await s.identity.createUser(trx, { email: c.email, name: titleCase(c.email.split('@')[0]) + ' ' + t.name.split(' ')[0], password: c.password });
-          await trx.insertInto('tenant_members').values({ tenant_id: created.id, user_id: uid, role, invited_by: opUser!.id, created_at: new Date().toISOString() }).execute();
-          await s.feed.record(trx, 'user', uid);
-          await s.audit.record(trx, opCtx, { action: 'tenant.member_added', tenantId: created.id, targetType: 'user', targetId: uid, details: { role, email: c.email } });
+          await s.tenants.addMember(trx, { scopeId: created.id, userId: uid, role, invitedBy: opUser!.id, invitationId: null }, opCtx);
         }
         for (const [number, name] of t.bans) await s.tenants.createBillingAccount(opCtx, created.id, { name, account_number: number, currency: 'USD' }, trx);
         return created;
@@ -126,9 +114,7 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
         const approved = await s.partners.transition(opCtx, applied.partner.id, 'approve', { capabilities: [p.capability] }, trx);
         const ownerCtx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: applied.ownerId, partnerId: approved.id } };
         const uid = await s.identity.createUser(trx, { email: staff.email, name: titleCase(p.staff) + ' ' + p.name.split(' ')[0], password: staff.password });
-        await trx.insertInto('partner_members').values({ partner_id: approved.id, user_id: uid, role: 'PARTNER_STAFF', status: 'active', invited_by: applied.ownerId, created_at: new Date().toISOString() }).execute();
-        await s.feed.record(trx, 'user', uid);
-        await s.audit.record(trx, ownerCtx, { action: 'partner.user_added', partnerId: approved.id, targetType: 'user', targetId: uid, details: { role: 'PARTNER_STAFF' } });
+        await s.partners.addMember(trx, { scopeId: approved.id, userId: uid, role: 'PARTNER_STAFF', invitedBy: applied.ownerId, invitationId: null }, ownerCtx);
         return approved;
       });
       await s.feed.kick();
@@ -136,7 +122,6 @@ export async function seedDemo(s: Services): Promise<DemoWorld> {
     world.partners.push({ id: partner.id, slug: partner.slug, name: partner.name, capabilities: JSON.parse(partner.capabilities) as string[], owner, staff });
   }
   await s.feed.kick();
-  void db;
 
   for (const ext of DEMO_EXTENSIONS) await ext(s, world, opCtx);
   return world;

@@ -16,16 +16,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config/config.ts';
-import { constantTimeEqual } from '../../platform/crypto.ts';
-import type { AppsService } from '../apps/index.ts';
-import { SAMPLE_APP_PATH, demoAppSecrets } from '../apps/index.ts';
-import { esc, STYLESHEET_PATH } from './interaction-views.ts';
-import { PAGE_CSP } from './provider.ts';
+import formbody from '@fastify/formbody';
+import type { Config } from '../config/config.ts';
+import { constantTimeEqual } from '../platform/crypto.ts';
+import type { AppsService } from '../modules/apps/index.ts';
+import { SAMPLE_APP_PATH, demoAppSecrets } from '../modules/apps/apps.demo.ts';
+import { esc, PAGE_CSP, STYLESHEET_PATH } from '../modules/oauth/index.ts';
 
 const COOKIE = 'pg_sample_app';
 const DEMO_PARTNER = 'northwind-apps';
-const DEMO_APP = 'Northwind Ordering';
 const SCOPE = 'openid profile orders.read orders.create billing.accounts.read';
 const MAX_SESSIONS = 1000;
 export const SECRET_ROTATED_MESSAGE =
@@ -42,6 +41,14 @@ export interface SampleAppDeps {
   config: Config;
   apps: AppsService;
   issuer: string;
+}
+
+/** The sample app in its own scope (it reads form posts; the API does not). */
+export async function installSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    registerSamplePartnerApp(scope, d);
+  });
 }
 
 export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps): void {

@@ -1,0 +1,82 @@
+/**
+ * The identity module's shared shapes: what its parts (sessions, API tokens, users, invitations)
+ * and the modules that own a scope (tenants, partners) agree on.
+ */
+import type { Tx } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { SecretHasher } from '../../platform/crypto.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { RateLimiter } from '../../platform/ratelimit/index.ts';
+import type { AuditLog } from '../audit/index.ts';
+
+export const API_TOKEN_PREFIX = 'pgpat';
+/** Why an API token was revoked: by its owner, or because the operator disabled the account. */
+export type ApiTokenRevokedReason = 'owner' | 'user_disabled';
+
+export interface IdentityDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  hasher: SecretHasher;
+  /** the shared rate limiter: failed logins per email and per IP are counted in it (see login-throttle.ts) */
+  loginLimiter: RateLimiter;
+  loginMaxAttempts: number;
+  loginWindowSec: number;
+  sessionIdleTimeoutSec: number;
+  sessionAbsoluteTimeoutSec: number;
+  scryptCost: number;
+  publicUrl: string;
+  /** a login limiter store failure (logged by the caller) */
+  onLimiterError?: (err: unknown) => void;
+  /** a database lookup of the API token index failed (logged by the caller) */
+  onIndexError?: (err: unknown) => void;
+}
+
+export type ScopeType = 'tenant' | 'partner';
+
+/** What an inviter gets back: the same shape whether or not the email has an account. */
+export interface InvitationLink {
+  id: string;
+  email: string;
+  role: string;
+  /** the one-time link for the invitee; shown once */
+  url: string;
+  expires_at: string;
+}
+
+/**
+ * A member joining a tenant or a partner — by an accepted invitation (`invitationId`), the demo
+ * world or a test's world. Tenants and partners each have one `addMember(trx, member, audit)`
+ * that writes it (the row, its change-feed entry and, unless world building, its audit event).
+ */
+export interface NewMember {
+  /** the tenant or the partner */
+  scopeId: string;
+  userId: string;
+  role: string;
+  invitedBy: string | null;
+  /** the invitation accepted, if it came from one */
+  invitationId: string | null;
+}
+
+/**
+ * The invitation-acceptance contract, the same for tenants and partners: adds the member when one
+ * of the scope's invitations is accepted, in the acceptance's transaction; throws an AppError to
+ * refuse (the scope is gone, the role unknown, already a member).
+ */
+export type InvitationAcceptor = (trx: Tx, ctx: RequestContext, member: NewMember & { invitationId: string }) => Promise<void>;
+
+/**
+ * Ends, in the transaction that disables a user, what another module holds for them (the OAuth
+ * module's member grants); what it returns joins the details of the `user.disabled` audit event.
+ */
+export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) => Promise<Record<string, unknown>>;
+
+/** A credential the in-memory indexes vouch for (see credentialFromMemory). */
+export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string };
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };

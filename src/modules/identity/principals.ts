@@ -1,0 +1,52 @@
+/** Turning an authenticated user into a Principal, and /me — shared by sessions and API tokens. */
+import type { Db } from '../../platform/db/database.ts';
+import { withDbContext } from '../../platform/db/db-context.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import * as repo from './identity.repo.ts';
+
+/** An authenticated user's memberships, read in that user's database context (its own rows). */
+function memberships(db: Db, userId: string): ReturnType<typeof repo.loadMemberships> {
+  return withDbContext({ kind: 'user', userId }, () => repo.loadMemberships(db.kysely, userId));
+}
+
+export async function principalOf(db: Db, user: repo.UserRow, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string }): Promise<Principal> {
+  const m = await memberships(db, user.id);
+  return {
+    kind,
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    userStatus: user.status,
+    platformRole: user.platform_role,
+    tenants: m.tenants.map(({ tenantId, role, tenantStatus }) => ({ tenantId, role, tenantStatus })),
+    partner: m.partner
+      ? { partnerId: m.partner.partnerId, role: m.partner.role, memberStatus: m.partner.memberStatus, partnerStatus: m.partner.partnerStatus, capabilities: m.partner.capabilities }
+      : null,
+    sessionId: extra.sessionId ?? null,
+    csrfToken: extra.csrfToken ?? null,
+    tokenId: extra.tokenId ?? null,
+  };
+}
+
+/** /me: the user and their memberships with display names. */
+export async function describePrincipal(db: Db, principal: Principal) {
+  const m = await memberships(db, principal.userId);
+  return {
+    user: { id: principal.userId, email: principal.email, name: principal.name, status: principal.userStatus, platform_role: principal.platformRole },
+    platform_roles: principal.platformRole ? [principal.platformRole] : [],
+    tenants: m.tenants.map((t) => ({ tenant_id: t.tenantId, slug: t.tenantSlug, name: t.tenantName, status: t.tenantStatus, role: t.role })),
+    partner: m.partner
+      ? {
+          partner_id: m.partner.partnerId,
+          slug: m.partner.partnerSlug,
+          name: m.partner.partnerName,
+          role: m.partner.role,
+          member_status: m.partner.memberStatus,
+          partner_status: m.partner.partnerStatus,
+          capabilities: m.partner.capabilities,
+        }
+      : null,
+    auth: principal.kind,
+    csrf_token: principal.csrfToken,
+  };
+}

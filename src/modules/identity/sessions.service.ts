@@ -1,0 +1,134 @@
+/**
+ * Portal sessions: login (throttled, audited either way), logout, the session cookie checked
+ * against the database (idle + absolute timeouts), and the in-memory session index the gateway's
+ * request path reads.
+ */
+import { mutate } from '../../platform/db/database.ts';
+import { dummyPasswordHash, randomToken, sha256, verifyPassword } from '../../platform/crypto.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import { authzErrors } from '../authz/index.ts';
+import { identityErrors as E } from './identity.errors.ts';
+import * as repo from './identity.repo.ts';
+import type { AuthResult, IdentityDeps } from './identity.types.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { principalOf } from './principals.ts';
+import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
+
+export class SessionsService {
+  readonly #d: IdentityDeps;
+  readonly #loginThrottle: LoginThrottle;
+  /** live portal sessions in memory (the gateway's request path) */
+  readonly index: SessionIndex;
+  constructor(deps: IdentityDeps) {
+    this.#d = deps;
+    this.#loginThrottle = new LoginThrottle({ limiter: deps.loginLimiter, maxFailures: deps.loginMaxAttempts, windowSec: deps.loginWindowSec });
+    this.index = new SessionIndex({ clock: deps.clock, idleTimeoutSec: deps.sessionIdleTimeoutSec });
+  }
+
+  #now(): Date {
+    return this.#d.clock.now();
+  }
+
+  async login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
+    const normalized = email.trim().toLowerCase();
+    // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
+    const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
+    let user: repo.UserRow | undefined;
+    let ok: boolean;
+    try {
+      user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
+      // Spend the same time whether or not the user exists (no account enumeration by timing).
+      ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.#d.scryptCost)));
+    } catch (e) {
+      // Not a failed attempt: we could not check.
+      attempt.abandon();
+      throw e;
+    }
+    if (!user || !ok || user.status !== 'active') {
+      await attempt.failed();
+      await mutate(this.#d.db, (trx) =>
+        this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user?.id ?? null } }, {
+          action: 'user.login_failed',
+          outcome: 'failure',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          details: { email: normalized, reason: !user ? 'unknown_email' : !ok ? 'wrong_password' : 'user_' + user.status },
+        }),
+      );
+      // Only someone who knows the password learns that the account is disabled.
+      if (user && ok) throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
+      throw E.invalid_credentials();
+    }
+    // The account's failures are forgotten; the address keeps its own.
+    await attempt.succeeded();
+    const now = this.#now();
+    const token = randomToken(32);
+    const csrfToken = randomToken(24);
+    const expiresAt = new Date(now.getTime() + this.#d.sessionAbsoluteTimeoutSec * 1000).toISOString();
+    await mutate(this.#d.db, async (trx) => {
+      await repo.insertSession(trx, {
+        id: sha256(token),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: expiresAt,
+        ip: ctx.ip,
+        user_agent: ctx.userAgent?.slice(0, 512) ?? null,
+      });
+      await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
+      await this.#d.feed.record(trx, 'session', sha256(token));
+      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: user.id } }, {
+        action: 'user.logged_in',
+        targetType: 'user',
+        targetId: user.id,
+      });
+    });
+    await this.#d.feed.kick();
+    return { token, csrfToken, expiresAt, userId: user.id };
+  }
+
+  async logout(ctx: RequestContext, principal: Principal): Promise<void> {
+    if (!principal.sessionId) return;
+    const sessionId = principal.sessionId;
+    await mutate(this.#d.db, async (trx) => {
+      await repo.deleteSession(trx, sessionId);
+      await this.#d.feed.record(trx, 'session', sessionId);
+      await this.#d.audit.record(trx, ctx, { action: 'user.logged_out', targetType: 'user', targetId: principal.userId });
+    });
+    await this.#d.feed.kick();
+  }
+
+  async authenticate(token: string): Promise<AuthResult> {
+    const db = this.#d.db.kysely;
+    const mark = this.index.mark;
+    const session = await repo.findSession(db, sha256(token));
+    if (!session) return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
+    const now = this.#now();
+    const idleDeadline = new Date(session.last_seen_at).getTime() + this.#d.sessionIdleTimeoutSec * 1000;
+    if (now.toISOString() >= session.expires_at || now.getTime() >= idleDeadline) {
+      await repo.deleteSession(db, session.id);
+      this.index.forget(session.id);
+      return { ok: false, code: 'session_expired', detail: 'The session has expired; log in again.' };
+    }
+    const user = await repo.findUserById(db, session.user_id);
+    if (!user || user.status !== 'active') {
+      await repo.deleteSession(db, session.id);
+      this.index.forget(session.id);
+      return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
+    }
+    if (now.getTime() - new Date(session.last_seen_at).getTime() > SESSION_TOUCH_EVERY_MS) {
+      await repo.touchSession(db, session.id, now.toISOString());
+      session.last_seen_at = now.toISOString();
+    }
+    // what the database says is what the gateway's index holds from now on (a login on another
+    // instance not delivered yet, activity elsewhere that kept the session alive)
+    this.index.remember(session, mark);
+    return { ok: true, principal: await principalOf(this.#d.db, user, 'session', { sessionId: session.id, csrfToken: session.csrf_token }) };
+  }
+
+  async purgeExpired(): Promise<void> {
+    await repo.deleteExpiredSessions(this.#d.db.kysely, this.#now().toISOString());
+  }
+}
