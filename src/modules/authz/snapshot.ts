@@ -625,7 +625,9 @@ export class AuthzSnapshot {
     const partner = this.partner(d.partnerId);
     const tenant = this.tenant(d.tenantId);
     const origin = ORIGINS.indexOf(d.origin);
-    const approverId = origin !== O_WHOLESALE && d.approvedBy ? this.#intern(d.approvedBy) : null;
+    // the approver's id as the users map holds it (one lookup for both the string and the check)
+    const approver = origin !== O_WHOLESALE && d.approvedBy ? this.users.get(d.approvedBy) : undefined;
+    const approverId = origin !== O_WHOLESALE && d.approvedBy ? (approver?.id ?? this.#intern(d.approvedBy)) : null;
     const slot = this.#allocate();
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
@@ -640,9 +642,12 @@ export class AuthzSnapshot {
     times[at * 2] = toMs(d.startsAt);
     times[at * 2 + 1] = toMs(d.endsAt);
     const ints = this.#ints[page];
-    const approverStands = approverId === null || this.#approverActive(approverId, tenant.id);
+    const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
     const packed = packId(d.id, PACKED);
-    if (packed) this.#ids[page].set(PACKED, at * W);
+    if (packed) {
+      const words = this.#ids[page];
+      for (let k = 0; k < W; k++) words[at * W + k] = PACKED[k];
+    }
     else this.#oddIds.set(slot, d.id);
     ints[at * I] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
     ints[at * I + I_PREV] = -1;
