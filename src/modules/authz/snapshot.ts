@@ -4,20 +4,21 @@
  * delegations and roles. No I/O here: the loader (snapshot-loader.ts) fills it from the database
  * and keeps it current from the change feed.
  *
- * Shaped for 1M delegations, a few hundred nanoseconds per decision and about 200 bytes per
- * delegation (issue 19; `npm run bench:authz` measures it):
+ * Shaped for 1M delegations, a few hundred nanoseconds per decision and under 250 bytes per
+ * delegation all told (issue 19; `npm run bench:authz` measures it):
  *  - partners, tenants, roles and users are objects that point at each other: a user holds its
  *    partner object, a partner its delegations by tenant. Partner, tenant and role objects keep
  *    their identity when they change (updated in place), so those references never go stale. An
  *    id that is referenced before it is known (or after it is gone) gets an inactive
  *    placeholder, which every check treats as "not active".
- *  - a delegation is not an object but a numbered slot in columns (DelegationTable): references
- *    (id, partner, tenant, policy, BAN list, approver) in one array, start and end in a
- *    Float64Array, status, origin and "approver still stands" in one Int32. An object per
- *    delegation cost ~190 bytes (header, 17 fields, two boxed times); the columns cost ~76.
+ *  - a delegation is not an object but a numbered slot in columns: references (partner, tenant,
+ *    policy, BAN list, approver) in one array, start and end in a Float64Array, status, origin
+ *    and "approver still stands" in one Int32, the id packed into five Int32s and found through
+ *    an open-addressing table — ~96 bytes where an object, its id string and its map entries
+ *    took ~300.
  *  - what many delegations have in common is shared by identity: a policy (role, grant and deny
- *    overrides, consented scopes, client) is compiled once per distinct combination, a BAN list
- *    once per distinct list, strings (client and approver ids, statuses) once.
+ *    overrides, consented scopes, client) is compiled once per distinct combination in use, a
+ *    one-account BAN list once per account, strings (client and approver ids, statuses) once.
  *  - the approver index (approver → the delegations it approved, re-evaluated when the approver's
  *    account or tenant role changes) is a linked list threaded through the Int32 column, not a
  *    Set per approver.
@@ -140,6 +141,9 @@ export interface SnapDelegation {
 
 /** What delegations share by identity: one object per distinct role, overrides, consented scopes and client. */
 interface Policy {
+  /** its key in the policies map, and how many delegations use it: dropped when the last one goes */
+  readonly key: string;
+  uses: number;
   readonly role: SnapRole;
   readonly grant: GrantSet;
   readonly deny: GrantSet;
@@ -337,7 +341,7 @@ export class AuthzSnapshot {
   readonly #grantSets = new Map<string, GrantSet>();
   /** policies shared by every delegation with the same role, overrides, scopes and client */
   readonly #policies = new Map<string, Policy>();
-  /** BAN lists shared by every delegation with the same list */
+  /** one-account BAN lists, shared by every delegation covering that account */
   readonly #banLists = new Map<string, readonly string[]>();
   readonly #strings = new Map<string, string>();
   /**
@@ -697,6 +701,8 @@ export class AuthzSnapshot {
     const partner = refs[r + R_PARTNER] as SnapPartner;
     const tenantId = (refs[r + R_TENANT] as SnapTenant).id;
     const approverId = refs[r + R_APPROVER] as string | null;
+    const policy = refs[r + R_POLICY] as Policy;
+    if (--policy.uses === 0) this.#policies.delete(policy.key);
     const ints = this.#ints[page];
     const o = (slot & SLOT_MASK) * I;
     if (approverId !== null) {
@@ -783,6 +789,8 @@ export class AuthzSnapshot {
     let p = this.#policies.get(key);
     if (p === undefined) {
       p = {
+        key,
+        uses: 0,
         role: this.role(d.role),
         grant: grant.length > 0 ? this.#grants(grant) : NO_GRANTS,
         deny: deny.length > 0 ? this.#grants(deny) : NO_GRANTS,
@@ -791,17 +799,21 @@ export class AuthzSnapshot {
       };
       this.#policies.set(key, p);
     }
+    p.uses++;
     return p;
   }
 
-  /** A BAN list shared by identity with every delegation covering the same accounts (ids as the snapshot holds them). */
+  /**
+   * A delegation's BAN list (ids as the snapshot holds them). A one-account list — the common
+   * case — is shared by every delegation covering that account (so the lists kept are bounded by
+   * the accounts); a longer list is the delegation's own and goes with it.
+   */
   #banList(ids: readonly string[]): readonly string[] {
     if (ids.length === 0) return EMPTY;
     const own = ids.map((b) => this.bans.get(b)?.id ?? b);
-    // a one-account list (the common case) is keyed by the account id the snapshot already holds
-    const key = own.length === 1 ? own[0] : own.join('\u0001');
-    let list = this.#banLists.get(key);
-    if (list === undefined) this.#banLists.set(key, (list = Object.freeze(own)));
+    if (own.length > 1) return Object.freeze(own);
+    let list = this.#banLists.get(own[0]);
+    if (list === undefined) this.#banLists.set(own[0], (list = Object.freeze(own)));
     return list;
   }
 
