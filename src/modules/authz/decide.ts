@@ -34,7 +34,7 @@
  * Hot-path care: no string is built and nothing is formatted unless explain() asked for a trace
  * (allowed reasons are constants; `matched`, `role` and `delegationId` carry the specifics).
  */
-import type { AuthzSnapshot, SnapBan, SnapDelegation, SnapPartner, SnapUser } from './snapshot.ts';
+import type { AuthzSnapshot, DelegationSlots, SnapBan, SnapDelegation, SnapPartner, SnapUser } from './snapshot.ts';
 import { CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
 
@@ -311,18 +311,24 @@ function partnerUsersAccess(
   scopes: readonly string[] | null,
   now: number,
   trace: Trace,
-  /** partner.byTenant.get(tenantId), looked up by the caller */
-  v: SnapDelegation | SnapDelegation[] | undefined,
+  /** partner.byTenant.get(tenantId), looked up by the caller: the delegation slot(s) */
+  v: DelegationSlots | undefined,
 ): Decision {
   if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
   if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
   if (v === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
   // consent delegations belong to an app (its client), not to the partner's users
-  if (!Array.isArray(v)) {
-    if (v.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
-    return throughOne(snap, partner, v, action, banRef, tenantId, null, scopes, now, trace);
+  if (typeof v === 'number') {
+    const d = snap.at(v);
+    if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+    return throughOne(snap, partner, d, action, banRef, tenantId, null, scopes, now, trace);
   }
-  return throughDelegations(snap, partner, v.filter((d) => d.origin !== O_CONSENT), action, banRef, tenantId, null, scopes, now, trace);
+  const candidates: SnapDelegation[] = [];
+  for (const slot of v) {
+    const d = snap.at(slot);
+    if (d.origin !== O_CONSENT) candidates.push(d);
+  }
+  return throughDelegations(snap, partner, candidates, action, banRef, tenantId, null, scopes, now, trace);
 }
 
 // ---- apps -------------------------------------------------------------------------------------
@@ -381,7 +387,16 @@ function decideApp(snap: AuthzSnapshot, p: AppPrincipal, action: string | null, 
 
   const v = partner.byTenant.get(tenantId);
   const usable = (d: SnapDelegation) => d.origin === O_WHOLESALE || (d.origin === O_CONSENT && (d.clientId === null || d.clientId === p.clientId));
-  const candidates = v === undefined ? [] : Array.isArray(v) ? v.filter(usable) : usable(v) ? [v] : [];
+  const candidates: SnapDelegation[] = [];
+  if (typeof v === 'number') {
+    const d = snap.at(v);
+    if (usable(d)) candidates.push(d);
+  } else if (v !== undefined) {
+    for (const slot of v) {
+      const d = snap.at(slot);
+      if (usable(d)) candidates.push(d);
+    }
+  }
   return throughDelegations(snap, partner, candidates, action, target.ban ?? null, tenantId, p.bans ?? null, scopes, now, trace);
 }
 

@@ -25,23 +25,56 @@ function parseList(s: string | null): string[] | null {
   }
 }
 
-export function delegationInput(r: Selectable<DelegationsTable>): DelegationInput {
+function parseOverrides(text: string): { grant: readonly string[]; deny: readonly string[] } {
   let grant: string[] = [];
   let deny: string[] = [];
   try {
-    const o = JSON.parse(r.overrides) as { grant?: unknown; deny?: unknown };
+    const o = JSON.parse(text) as { grant?: unknown; deny?: unknown };
     if (Array.isArray(o.grant)) grant = o.grant.filter((x): x is string => typeof x === 'string');
     if (Array.isArray(o.deny)) deny = o.deny.filter((x): x is string => typeof x === 'string');
   } catch {
     // A corrupt overrides column grants nothing extra and denies nothing: the role alone applies.
   }
+  return { grant, deny };
+}
+
+/**
+ * Parsed overrides and scope lists by their JSON text. At 1M rows JSON.parse was a large share of
+ * a load, and most delegations share a handful of texts (no overrides, an app's usual scopes).
+ * The parsed lists are shared between inputs, so they are frozen (the snapshot copies what it
+ * keeps); the memo is bounded and simply starts over when full.
+ */
+const MEMO_MAX = 4096;
+const overridesMemo = new Map<string, { grant: readonly string[]; deny: readonly string[] }>();
+const scopesMemo = new Map<string, readonly string[] | null>();
+
+function memo<T>(m: Map<string, T>, text: string, parse: (text: string) => T): T {
+  let v = m.get(text);
+  if (v === undefined) {
+    if (m.size >= MEMO_MAX) m.clear();
+    m.set(text, (v = parse(text)));
+  }
+  return v;
+}
+
+const frozenOverrides = (text: string) => {
+  const o = parseOverrides(text);
+  return Object.freeze({ grant: Object.freeze(o.grant), deny: Object.freeze(o.deny) });
+};
+const frozenList = (text: string) => {
+  const l = parseList(text);
+  return l === null ? null : Object.freeze(l);
+};
+
+export function delegationInput(r: Selectable<DelegationsTable>): DelegationInput {
+  const { grant, deny } = memo(overridesMemo, r.overrides, frozenOverrides);
   return {
     id: r.id,
     partnerId: r.partner_id,
     tenantId: r.tenant_id,
     origin: r.origin as OriginName,
     role: r.role,
-    scopes: parseList(r.scopes),
+    scopes: r.scopes === null ? null : memo(scopesMemo, r.scopes, frozenList),
     banIds: parseList(r.ban_ids),
     grant,
     deny,

@@ -4,15 +4,27 @@
  * delegations and roles. No I/O here: the loader (snapshot-loader.ts) fills it from the database
  * and keeps it current from the change feed.
  *
- * Shaped for 1M delegations and a few hundred nanoseconds per decision:
- *  - entries point at each other instead of naming each other: a user holds its partner object,
- *    a partner holds its delegations by tenant, a delegation holds its tenant and role objects.
- *    Partner, tenant and role objects keep their identity when they change (updated in place), so
- *    those references never go stale, and a decision follows pointers instead of hashing ids
- *    into maps of 100,000 entries. An id that is referenced before it is known (or after it is
- *    gone) gets an inactive placeholder, which every check treats as "not active".
- *  - statuses and origins are small integers; identical grant lists (overrides, consented
- *    scopes) are compiled once and shared; role ids, client ids and BAN ids are kept once.
+ * Shaped for 1M delegations, a few hundred nanoseconds per decision and under 250 bytes per
+ * delegation all told (issue 19; `npm run bench:authz` measures it):
+ *  - partners, tenants, roles and users are objects that point at each other: a user holds its
+ *    partner object, a partner its delegations by tenant. Partner, tenant and role objects keep
+ *    their identity when they change (updated in place), so those references never go stale. An
+ *    id that is referenced before it is known (or after it is gone) gets an inactive
+ *    placeholder, which every check treats as "not active".
+ *  - a delegation is not an object but a numbered slot in columns: references (partner, tenant,
+ *    policy, BAN list, approver) in one array, start and end in a Float64Array, status, origin
+ *    and "approver still stands" in one Int32, the id packed into five Int32s and found through
+ *    an open-addressing table — ~96 bytes where an object, its id string and its map entries
+ *    took ~300.
+ *  - what many delegations have in common is shared by identity: a policy (role, grant and deny
+ *    overrides, consented scopes, client) is compiled once per distinct combination in use, a
+ *    one-account BAN list once per account, strings (client and approver ids, statuses) once.
+ *  - the approver index (approver → the delegations it approved, re-evaluated when the approver's
+ *    account or tenant role changes) is a linked list threaded through the Int32 column, not a
+ *    Set per approver.
+ *  - decide() gets a delegation as a SnapDelegation: a small plain object read out of the columns
+ *    (`at(slot)`), made per decision and dropped with it, so the engine's code and its answers
+ *    are what they were with objects.
  */
 import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
 
@@ -58,6 +70,9 @@ export interface SnapTenant {
   status: string;
 }
 
+/** A partner's delegation(s) on one tenant: one slot, or an array when several. */
+export type DelegationSlots = number | number[];
+
 export interface SnapPartner {
   readonly id: string;
   active: boolean;
@@ -67,8 +82,8 @@ export interface SnapPartner {
   /** feature toggles set to false: a permission equal to or under one of these is disabled */
   disabled: readonly string[];
   homeTenantId: string | null;
-  /** tenant id → the partner's delegation(s) on that tenant: one entry, or an array when several */
-  readonly byTenant: Map<string, SnapDelegation | SnapDelegation[]>;
+  /** tenant id → the partner's delegation slot(s) on that tenant (read them with AuthzSnapshot.at) */
+  readonly byTenant: Map<string, DelegationSlots>;
 }
 
 export interface SnapUser {
@@ -81,7 +96,7 @@ export interface SnapUser {
   /** the user's partner organization (membership fields kept flat: one object less to fetch per decision) */
   readonly partner: SnapPartner | null;
   /** the partner's delegations by tenant (the same Map as partner.byTenant): read in parallel with the partner */
-  readonly byTenant: ReadonlyMap<string, SnapDelegation | SnapDelegation[]> | null;
+  readonly byTenant: ReadonlyMap<string, DelegationSlots> | null;
   readonly partnerRole: string | null;
   readonly partnerMemberActive: boolean;
 }
@@ -93,6 +108,10 @@ export interface SnapBan {
   readonly status: string;
 }
 
+/**
+ * A delegation as decide() and callers read it: a copy out of the snapshot's columns, made when
+ * asked for (`at(slot)`, `delegations.get(id)`). It does not follow later changes: read it again.
+ */
 export interface SnapDelegation {
   readonly id: string;
   readonly partnerId: string;
@@ -117,7 +136,19 @@ export interface SnapDelegation {
    * the approver's user entry or the delegation changes (an index approver → delegations), so
    * decide() pays one field read for it. Always true when there is no approver.
    */
-  approverActive: boolean;
+  readonly approverActive: boolean;
+}
+
+/** What delegations share by identity: one object per distinct role, overrides, consented scopes and client. */
+interface Policy {
+  /** its key in the policies map, and how many delegations use it: dropped when the last one goes */
+  readonly key: string;
+  uses: number;
+  readonly role: SnapRole;
+  readonly grant: GrantSet;
+  readonly deny: GrantSet;
+  readonly scopes: GrantSet | null;
+  readonly clientId: string | null;
 }
 
 /** Plain input shapes (what a loader or a test world hands to the snapshot). */
@@ -162,6 +193,140 @@ function toMs(t: string | number): number {
   return typeof t === 'number' ? t : Date.parse(t);
 }
 
+// ---- delegation columns ---------------------------------------------------------------------------
+
+/** Slots come in pages of 4,096, so a column never grows by copying a million entries (nor holds a half-empty doubling). */
+const PAGE_BITS = 12;
+const PAGE_SLOTS = 1 << PAGE_BITS;
+const SLOT_MASK = PAGE_SLOTS - 1;
+/** refs column, per slot: partner, tenant, policy, BAN list, approver id */
+const R = 5;
+const R_PARTNER = 0;
+const R_TENANT = 1;
+const R_POLICY = 2;
+const R_BANS = 3;
+const R_APPROVER = 4;
+/** ints column, per slot: flags, previous and next slot in the approver's list (-1 = none) */
+const I = 3;
+const I_PREV = 1;
+const I_NEXT = 2;
+/**
+ * flags: status + 1 (bits 0-2), origin + 1 (bits 3-4), approver stands (bit 5), in use (bit 6).
+ * Status and origin are stored plus one so an unknown name (indexOf → -1) reads back as -1, as it
+ * did when it was a field: decide() treats it as it always has.
+ */
+const F_STATUS = 7;
+const F_ORIGIN_SHIFT = 3;
+const F_APPROVER = 32;
+const F_USED = 64;
+/** the id is not `dlg_` + 26 base32 characters: kept as a string (oddIds), not packed */
+const F_ODD = 128;
+
+/**
+ * Delegation ids, packed: `dlg_` then 26 characters of the ids' base32 alphabet (platform/ids.ts),
+ * five bits each, six to an Int32 — 20 bytes instead of a 48-byte string and its map entry. Any
+ * other id (tests name theirs `dlg_acme`) is kept as a string; both kinds are found by one table.
+ */
+const ID_PREFIX = 'dlg_';
+const ID_LENGTH = ID_PREFIX.length + 26;
+const W = 5;
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+const CHAR_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) CHAR_VALUE[ALPHABET.charCodeAt(i)] = i;
+const PACKED = new Int32Array(W);
+const ID_CODES: number[] = [...ID_PREFIX].map((c) => c.charCodeAt(0)).concat(new Array<number>(26).fill(0));
+
+/** Pack a canonical id into out[0..4]; false when the id is not canonical. */
+function packId(id: string, out: Int32Array): boolean {
+  if (id.length !== ID_LENGTH || !id.startsWith(ID_PREFIX)) return false;
+  for (let k = 0, i = ID_PREFIX.length; k < W; k++) {
+    let w = 0;
+    for (let j = 0; j < 6 && i < ID_LENGTH; j++, i++) {
+      const c = id.charCodeAt(i);
+      const v = c < 128 ? CHAR_VALUE[c] : -1;
+      if (v < 0) return false;
+      w = (w << 5) | v;
+    }
+    out[k] = w;
+  }
+  return true;
+}
+
+function unpackId(words: Int32Array, o: number): string {
+  for (let k = W - 1, end = ID_LENGTH; k >= 0; k--) {
+    const start = ID_PREFIX.length + k * 6;
+    let w = words[o + k];
+    for (let i = end - 1; i >= start; i--) {
+      ID_CODES[i] = ALPHABET.charCodeAt(w & 31);
+      w >>>= 5;
+    }
+    end = start;
+  }
+  return String.fromCharCode.apply(null, ID_CODES);
+}
+
+function hashWords(words: Int32Array, o: number): number {
+  let h = 0x9e3779b9 | 0;
+  for (let k = 0; k < W; k++) {
+    h = Math.imul(h ^ words[o + k], 0x85ebca6b);
+    h ^= h >>> 13;
+  }
+  return h;
+}
+
+/** FNV-1a, for the ids that are not packed */
+function hashString(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/** A tenant → role map of one or two entries as a flat array (a Map costs ~180 bytes; most users belong to one tenant). */
+class SmallMap implements ReadonlyMap<string, string> {
+  readonly #kv: readonly string[];
+  constructor(kv: readonly string[]) {
+    this.#kv = kv;
+  }
+  get size(): number {
+    return this.#kv.length >> 1;
+  }
+  get(key: string): string | undefined {
+    const kv = this.#kv;
+    for (let i = 0; i < kv.length; i += 2) if (kv[i] === key) return kv[i + 1];
+    return undefined;
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+  *entries(): MapIterator<[string, string]> {
+    const kv = this.#kv;
+    for (let i = 0; i < kv.length; i += 2) yield [kv[i], kv[i + 1]];
+  }
+  *keys(): MapIterator<string> {
+    const kv = this.#kv;
+    for (let i = 0; i < kv.length; i += 2) yield kv[i];
+  }
+  *values(): MapIterator<string> {
+    const kv = this.#kv;
+    for (let i = 1; i < kv.length; i += 2) yield kv[i];
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+  forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    const kv = this.#kv;
+    for (let i = 0; i < kv.length; i += 2) fn.call(thisArg, kv[i + 1], kv[i], this);
+  }
+}
+
+/** The read side of the delegations by id, as the Map it replaced answered it. */
+export interface DelegationsById {
+  readonly size: number;
+  get(id: string): SnapDelegation | undefined;
+  has(id: string): boolean;
+  keys(): IterableIterator<string>;
+}
+
 export class AuthzSnapshot {
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
@@ -170,16 +335,126 @@ export class AuthzSnapshot {
   readonly tenants = new Map<string, SnapTenant>();
   readonly bans = new Map<string, SnapBan>();
   readonly bansByNumber = new Map<string, SnapBan>();
-  readonly delegations = new Map<string, SnapDelegation>();
   /** includes empty placeholders for roles referenced but unknown */
   readonly roles = new Map<string, SnapRole>();
   /** compiled grant lists shared by every delegation with the same list */
   readonly #grantSets = new Map<string, GrantSet>();
+  /** policies shared by every delegation with the same role, overrides, scopes and client */
+  readonly #policies = new Map<string, Policy>();
+  /** one-account BAN lists, shared by every delegation covering that account */
+  readonly #banLists = new Map<string, readonly string[]>();
   readonly #strings = new Map<string, string>();
-  /** approver user id → the delegations it approved (link and consent only) */
-  readonly #byApprover = new Map<string, Set<SnapDelegation>>();
+  /**
+   * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1;
+   * 0 = empty), at most half full — 8 bytes a delegation where a Map took ~30.
+   */
+  #table = new Int32Array(1024);
+  #count = 0;
+  /** slot → id, for the ids that are not packed */
+  readonly #oddIds = new Map<number, string>();
+  readonly #ids: Int32Array[] = [];
+  readonly #refs: unknown[][] = [];
+  readonly #times: Float64Array[] = [];
+  readonly #ints: Int32Array[] = [];
+  /** slots given back by removed delegations, reused first */
+  readonly #free: number[] = [];
+  #nextSlot = 0;
+  /** approver user id → the first slot of the delegations it approved (link and consent only), linked through the ints column */
+  readonly #byApprover = new Map<string, number>();
   /** bumped on every change (tests and diagnostics) */
   version = 0;
+
+  /** The delegations by id (each `get` reads a fresh SnapDelegation out of the columns). */
+  readonly delegations: DelegationsById = this.#delegationsById();
+
+  #delegationsById(): DelegationsById {
+    const count = () => this.#count;
+    return {
+      get: (id) => {
+        const slot = this.#find(id);
+        return slot === -1 ? undefined : this.at(slot);
+      },
+      has: (id) => this.#find(id) !== -1,
+      keys: () => this.#idsInUse(),
+      get size() {
+        return count();
+      },
+    };
+  }
+
+  *#idsInUse(): IterableIterator<string> {
+    for (let slot = 0; slot < this.#nextSlot; slot++) if ((this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I] & F_USED) !== 0) yield this.#idOf(slot);
+  }
+
+  #idOf(slot: number): string {
+    const page = slot >>> PAGE_BITS;
+    if ((this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0) return this.#oddIds.get(slot)!;
+    return unpackId(this.#ids[page], (slot & SLOT_MASK) * W);
+  }
+
+  #hashOf(slot: number): number {
+    const page = slot >>> PAGE_BITS;
+    if ((this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0) return hashString(this.#oddIds.get(slot)!);
+    return hashWords(this.#ids[page], (slot & SLOT_MASK) * W);
+  }
+
+  /** The slot of a delegation id, or -1. */
+  #find(id: string): number {
+    const packed = packId(id, PACKED);
+    const table = this.#table;
+    const mask = table.length - 1;
+    for (let i = (packed ? hashWords(PACKED, 0) : hashString(id)) & mask; ; i = (i + 1) & mask) {
+      const e = table[i];
+      if (e === 0) return -1;
+      const slot = e - 1;
+      const page = slot >>> PAGE_BITS;
+      const odd = (this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0;
+      if (packed) {
+        if (odd) continue;
+        const words = this.#ids[page];
+        const o = (slot & SLOT_MASK) * W;
+        if (words[o] === PACKED[0] && words[o + 1] === PACKED[1] && words[o + 2] === PACKED[2] && words[o + 3] === PACKED[3] && words[o + 4] === PACKED[4]) return slot;
+      } else if (odd && this.#oddIds.get(slot) === id) return slot;
+    }
+  }
+
+  /** Enter a slot (its id already written) into the table, growing it to stay at most half full. */
+  #enter(slot: number): void {
+    if ((this.#count + 1) * 2 > this.#table.length) {
+      const old = this.#table;
+      this.#table = new Int32Array(old.length * 2);
+      for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.#place(old[i] - 1);
+    }
+    this.#place(slot);
+    this.#count++;
+  }
+
+  #place(slot: number): void {
+    const table = this.#table;
+    const mask = table.length - 1;
+    let i = this.#hashOf(slot) & mask;
+    while (table[i] !== 0) i = (i + 1) & mask;
+    table[i] = slot + 1;
+  }
+
+  /** Take a slot out of the table (backward-shift deletion: no tombstones, probes stay short). */
+  #leave(slot: number): void {
+    const table = this.#table;
+    const mask = table.length - 1;
+    let i = this.#hashOf(slot) & mask;
+    while (table[i] !== slot + 1) i = (i + 1) & mask;
+    for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
+      const home = this.#hashOf(table[j] - 1) & mask;
+      // the entry at j may move back to i unless its home lies in (i, j] (cyclically)
+      const stays = i <= j ? i < home && home <= j : home > i || home <= j;
+      if (!stays) {
+        table[i] = table[j];
+        i = j;
+      }
+    }
+    table[i] = 0;
+    this.#count--;
+  }
 
   // ---- roles --------------------------------------------------------------------------------
 
@@ -206,17 +481,34 @@ export class AuthzSnapshot {
   // ---- users --------------------------------------------------------------------------------
 
   putUser(u: UserInput): void {
-    const tenants = u.tenants ? new Map(u.tenants) : null;
+    let tenants: ReadonlyMap<string, string> | null = null;
+    if (u.tenants) {
+      // later entries win, as `new Map(entries)` did
+      const kv: string[] = [];
+      for (const [t, role] of u.tenants) {
+        const tenantId = this.tenants.get(t)?.id ?? t;
+        let i = 0;
+        while (i < kv.length && kv[i] !== tenantId) i += 2;
+        kv[i] = tenantId;
+        kv[i + 1] = this.#intern(role);
+      }
+      if (kv.length > 0 && kv.length <= 8) tenants = new SmallMap(kv);
+      else if (kv.length > 0) {
+        const m = new Map<string, string>();
+        for (let i = 0; i < kv.length; i += 2) m.set(kv[i], kv[i + 1]);
+        tenants = m;
+      }
+    }
     const partner = u.partner ? this.partner(u.partner.partnerId) : null;
     this.users.set(u.id, {
       id: u.id,
       active: u.status === 'active',
-      status: u.status,
-      platformRole: u.platformRole ?? null,
-      tenants: tenants && tenants.size > 0 ? tenants : null,
+      status: this.#intern(u.status),
+      platformRole: u.platformRole ? this.#intern(u.platformRole) : (u.platformRole ?? null),
+      tenants,
       partner,
       byTenant: partner ? partner.byTenant : null,
-      partnerRole: u.partner ? u.partner.role : null,
+      partnerRole: u.partner ? this.#intern(u.partner.role) : null,
       partnerMemberActive: u.partner ? u.partner.status === 'active' : false,
     });
     this.#refreshApprover(u.id);
@@ -237,8 +529,14 @@ export class AuthzSnapshot {
 
   /** A user changed: re-evaluate every delegation it approved (off the decision path). */
   #refreshApprover(userId: string): void {
-    const ds = this.#byApprover.get(userId);
-    if (ds) for (const d of ds) d.approverActive = this.#approverActive(userId, d.tenantId);
+    for (let slot = this.#byApprover.get(userId) ?? -1; slot !== -1; ) {
+      const ints = this.#ints[slot >>> PAGE_BITS];
+      const o = (slot & SLOT_MASK) * I;
+      const tenant = this.#refs[slot >>> PAGE_BITS][(slot & SLOT_MASK) * R + R_TENANT] as SnapTenant;
+      if (this.#approverActive(userId, tenant.id)) ints[o] |= F_APPROVER;
+      else ints[o] &= ~F_APPROVER;
+      slot = ints[o + I_NEXT];
+    }
   }
 
   // ---- partners and tenants -----------------------------------------------------------------
@@ -261,11 +559,11 @@ export class AuthzSnapshot {
       .map(([k]) => k);
     const p = this.partner(input.id);
     p.active = input.status === 'active';
-    p.status = input.status;
+    p.status = this.#intern(input.status);
     p.caps = caps;
-    p.capabilities = [...input.capabilities];
+    p.capabilities = input.capabilities.map((c) => this.#intern(c));
     p.disabled = disabled.length > 0 ? disabled : EMPTY;
-    p.homeTenantId = input.homeTenantId ?? null;
+    p.homeTenantId = input.homeTenantId ? (this.tenants.get(input.homeTenantId)?.id ?? input.homeTenantId) : null;
     this.version++;
   }
 
@@ -290,7 +588,7 @@ export class AuthzSnapshot {
   putTenant(input: { id: string; status: string }): void {
     const t = this.tenant(input.id);
     t.active = input.status === 'active';
-    t.status = input.status;
+    t.status = this.#intern(input.status);
     this.version++;
   }
 
@@ -306,7 +604,7 @@ export class AuthzSnapshot {
   putBan(b: { id: string; tenantId: string; accountNumber: string; status: string }): void {
     const old = this.bans.get(b.id);
     if (old && old.accountNumber !== b.accountNumber) this.bansByNumber.delete(old.accountNumber);
-    const entry: SnapBan = { id: old?.id ?? b.id, tenantId: this.tenant(b.tenantId).id, accountNumber: b.accountNumber, status: b.status };
+    const entry: SnapBan = { id: old?.id ?? b.id, tenantId: this.tenant(b.tenantId).id, accountNumber: b.accountNumber, status: this.#intern(b.status) };
     this.bans.set(entry.id, entry);
     this.bansByNumber.set(b.accountNumber, entry);
     this.version++;
@@ -331,37 +629,46 @@ export class AuthzSnapshot {
     const partner = this.partner(d.partnerId);
     const tenant = this.tenant(d.tenantId);
     const origin = ORIGINS.indexOf(d.origin);
-    const approverId = origin !== O_WHOLESALE && d.approvedBy ? this.#intern(d.approvedBy) : null;
-    // Field order is memory order: what every decision reads comes first, so it spans two
-    // cache lines rather than three (at 1M delegations each line is a trip to memory).
-    const entry: SnapDelegation = {
-      status: DELEGATION_STATUSES.indexOf(d.status),
-      startsMs: toMs(d.startsAt),
-      endsMs: toMs(d.endsAt),
-      approverActive: approverId === null || this.#approverActive(approverId, tenant.id),
-      origin,
-      tenant,
-      role: this.role(d.role),
-      deny: d.deny && d.deny.length > 0 ? this.#grants(d.deny) : NO_GRANTS,
-      grant: d.grant && d.grant.length > 0 ? this.#grants(d.grant) : NO_GRANTS,
-      banIds: d.banIds ? (d.banIds.length > 0 ? d.banIds.map((b) => this.bans.get(b)?.id ?? b) : EMPTY) : null,
-      scopes: d.scopes ? this.#grants(d.scopes) : null,
-      id: d.id,
-      clientId: d.clientId ? this.#intern(d.clientId) : null,
-      partnerId: partner.id,
-      tenantId: tenant.id,
-      approverId,
-    };
-    this.delegations.set(d.id, entry);
+    // the approver's id as the users map holds it (one lookup for both the string and the check)
+    const approver = origin !== O_WHOLESALE && d.approvedBy ? this.users.get(d.approvedBy) : undefined;
+    const approverId = origin !== O_WHOLESALE && d.approvedBy ? (approver?.id ?? this.#intern(d.approvedBy)) : null;
+    const slot = this.#allocate();
+    const page = slot >>> PAGE_BITS;
+    const at = slot & SLOT_MASK;
+    const refs = this.#refs[page];
+    const r = at * R;
+    refs[r + R_PARTNER] = partner;
+    refs[r + R_TENANT] = tenant;
+    refs[r + R_POLICY] = this.#policy(d);
+    refs[r + R_BANS] = d.banIds ? this.#banList(d.banIds) : null;
+    refs[r + R_APPROVER] = approverId;
+    const times = this.#times[page];
+    times[at * 2] = toMs(d.startsAt);
+    times[at * 2 + 1] = toMs(d.endsAt);
+    const ints = this.#ints[page];
+    const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
+    const packed = packId(d.id, PACKED);
+    if (packed) {
+      const words = this.#ids[page];
+      for (let k = 0; k < W; k++) words[at * W + k] = PACKED[k];
+    }
+    else this.#oddIds.set(slot, d.id);
+    ints[at * I] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
+    ints[at * I + I_PREV] = -1;
+    ints[at * I + I_NEXT] = -1;
+    this.#enter(slot);
     if (approverId !== null) {
-      let set = this.#byApprover.get(approverId);
-      if (!set) this.#byApprover.set(approverId, (set = new Set()));
-      set.add(entry);
+      const head = this.#byApprover.get(approverId);
+      if (head !== undefined) {
+        ints[at * I + I_NEXT] = head;
+        this.#ints[head >>> PAGE_BITS][(head & SLOT_MASK) * I + I_PREV] = slot;
+      }
+      this.#byApprover.set(approverId, slot);
     }
     const prev = partner.byTenant.get(tenant.id);
-    if (prev === undefined) partner.byTenant.set(tenant.id, entry);
-    else if (Array.isArray(prev)) prev.push(entry);
-    else partner.byTenant.set(tenant.id, [prev, entry]);
+    if (prev === undefined) partner.byTenant.set(tenant.id, slot);
+    else if (typeof prev === 'number') partner.byTenant.set(tenant.id, [prev, slot]);
+    else prev.push(slot);
     this.version++;
   }
 
@@ -370,25 +677,91 @@ export class AuthzSnapshot {
     this.version++;
   }
 
-  #unindex(id: string): void {
-    const old = this.delegations.get(id);
-    if (!old) return;
-    this.delegations.delete(id);
-    if (old.approverId !== null) {
-      const set = this.#byApprover.get(old.approverId);
-      set?.delete(old);
-      if (set?.size === 0) this.#byApprover.delete(old.approverId);
+  #allocate(): number {
+    const reused = this.#free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.#nextSlot++;
+    if ((slot & SLOT_MASK) === 0) {
+      this.#refs.push(new Array<unknown>(PAGE_SLOTS * R).fill(null));
+      this.#times.push(new Float64Array(PAGE_SLOTS * 2));
+      this.#ids.push(new Int32Array(PAGE_SLOTS * W));
+      this.#ints.push(new Int32Array(PAGE_SLOTS * I));
     }
-    const byTenant = this.partners.get(old.partnerId)?.byTenant;
-    const prev = byTenant?.get(old.tenantId);
-    if (!byTenant || prev === undefined) return;
-    if (!Array.isArray(prev)) {
-      if (prev === old) byTenant.delete(old.tenantId);
+    return slot;
+  }
+
+  #unindex(id: string): void {
+    const slot = this.#find(id);
+    if (slot === -1) return;
+    this.#leave(slot);
+    this.#oddIds.delete(slot);
+    const page = slot >>> PAGE_BITS;
+    const refs = this.#refs[page];
+    const r = (slot & SLOT_MASK) * R;
+    const partner = refs[r + R_PARTNER] as SnapPartner;
+    const tenantId = (refs[r + R_TENANT] as SnapTenant).id;
+    const approverId = refs[r + R_APPROVER] as string | null;
+    const policy = refs[r + R_POLICY] as Policy;
+    if (--policy.uses === 0) this.#policies.delete(policy.key);
+    const ints = this.#ints[page];
+    const o = (slot & SLOT_MASK) * I;
+    if (approverId !== null) {
+      const prev = ints[o + I_PREV];
+      const next = ints[o + I_NEXT];
+      if (prev === -1) {
+        if (next === -1) this.#byApprover.delete(approverId);
+        else this.#byApprover.set(approverId, next);
+      } else this.#ints[prev >>> PAGE_BITS][(prev & SLOT_MASK) * I + I_NEXT] = next;
+      if (next !== -1) this.#ints[next >>> PAGE_BITS][(next & SLOT_MASK) * I + I_PREV] = prev;
+    }
+    ints[o] = 0;
+    ints[o + I_PREV] = -1;
+    ints[o + I_NEXT] = -1;
+    // let go of what the slot pointed at
+    for (let k = 0; k < R; k++) refs[r + k] = null;
+    this.#free.push(slot);
+
+    const byTenant = partner.byTenant;
+    const prev = byTenant.get(tenantId);
+    if (prev === undefined) return;
+    if (typeof prev === 'number') {
+      if (prev === slot) byTenant.delete(tenantId);
       return;
     }
-    const rest = prev.filter((x) => x !== old);
-    if (rest.length === 0) byTenant.delete(old.tenantId);
-    else byTenant.set(old.tenantId, rest.length === 1 ? rest[0] : rest);
+    const rest = prev.filter((x) => x !== slot);
+    if (rest.length === 0) byTenant.delete(tenantId);
+    else byTenant.set(tenantId, rest.length === 1 ? rest[0] : rest);
+  }
+
+  /** The delegation in a slot (from a partner's byTenant), read out of the columns. */
+  at(slot: number): SnapDelegation {
+    const page = slot >>> PAGE_BITS;
+    const at = slot & SLOT_MASK;
+    const refs = this.#refs[page];
+    const r = at * R;
+    const times = this.#times[page];
+    const flags = this.#ints[page][at * I];
+    const policy = refs[r + R_POLICY] as Policy;
+    const tenant = refs[r + R_TENANT] as SnapTenant;
+    // Field order is the order decide() reads them in (one hidden class for every delegation).
+    return {
+      status: (flags & F_STATUS) - 1,
+      startsMs: times[at * 2],
+      endsMs: times[at * 2 + 1],
+      approverActive: (flags & F_APPROVER) !== 0,
+      origin: ((flags >>> F_ORIGIN_SHIFT) & 3) - 1,
+      tenant,
+      role: policy.role,
+      deny: policy.deny,
+      grant: policy.grant,
+      banIds: refs[r + R_BANS] as readonly string[] | null,
+      scopes: policy.scopes,
+      id: (flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : unpackId(this.#ids[page], at * W),
+      clientId: policy.clientId,
+      partnerId: (refs[r + R_PARTNER] as SnapPartner).id,
+      tenantId: tenant.id,
+      approverId: refs[r + R_APPROVER] as string | null,
+    };
   }
 
   /** Tenants the partner holds any delegation for (any status; decide() says which are effective). */
@@ -402,7 +775,46 @@ export class AuthzSnapshot {
   /** The delegations between a partner and a tenant (empty when none). Allocates; decide() reads byTenant directly. */
   pair(partnerId: string, tenantId: string): readonly SnapDelegation[] {
     const v = this.partners.get(partnerId)?.byTenant.get(tenantId);
-    return v === undefined ? EMPTY_DELEGATIONS : Array.isArray(v) ? v : [v];
+    return v === undefined ? EMPTY_DELEGATIONS : typeof v === 'number' ? [this.at(v)] : v.map((slot) => this.at(slot));
+  }
+
+  /** The shared policy for a delegation's role, overrides, consented scopes and client. */
+  #policy(d: DelegationInput): Policy {
+    const clientId = d.clientId ? d.clientId : null;
+    const grant = d.grant && d.grant.length > 0 ? d.grant : EMPTY;
+    const deny = d.deny && d.deny.length > 0 ? d.deny : EMPTY;
+    const scopes = d.scopes ?? null;
+    // \u0000 between parts, \u0001 between list items: neither occurs in a permission or id (inputs refuse U+0000, ids are [a-z0-9_])
+    const key = `${d.role}\u0000${clientId ?? ''}\u0000${scopes === null ? '\u0002' : scopes.join('\u0001')}\u0000${grant.join('\u0001')}\u0000${deny.join('\u0001')}`;
+    let p = this.#policies.get(key);
+    if (p === undefined) {
+      p = {
+        key,
+        uses: 0,
+        role: this.role(d.role),
+        grant: grant.length > 0 ? this.#grants(grant) : NO_GRANTS,
+        deny: deny.length > 0 ? this.#grants(deny) : NO_GRANTS,
+        scopes: scopes === null ? null : this.#grants(scopes),
+        clientId: clientId === null ? null : this.#intern(clientId),
+      };
+      this.#policies.set(key, p);
+    }
+    p.uses++;
+    return p;
+  }
+
+  /**
+   * A delegation's BAN list (ids as the snapshot holds them). A one-account list — the common
+   * case — is shared by every delegation covering that account (so the lists kept are bounded by
+   * the accounts); a longer list is the delegation's own and goes with it.
+   */
+  #banList(ids: readonly string[]): readonly string[] {
+    if (ids.length === 0) return EMPTY;
+    const own = ids.map((b) => this.bans.get(b)?.id ?? b);
+    if (own.length > 1) return Object.freeze(own);
+    let list = this.#banLists.get(own[0]);
+    if (list === undefined) this.#banLists.set(own[0], (list = Object.freeze(own)));
+    return list;
   }
 
   #grants(list: readonly string[]): GrantSet {

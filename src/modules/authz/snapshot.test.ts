@@ -1,0 +1,179 @@
+/**
+ * The snapshot's delegation storage (issue 19: columns, packed ids, an open-addressing id table,
+ * an approver list threaded through the slots). decide.property.test.ts checks decisions on
+ * worlds with short ids (`dlg_0`), which the snapshot keeps as strings; these cases use the ids
+ * the platform makes (`newId('dlg')`, packed) and enough of them that the id table grows,
+ * slots are reused and removals shift probe chains — against a plain Map as the model.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { AuthzSnapshot, type DelegationInput } from './snapshot.ts';
+import { decide } from './decide.ts';
+import { newId } from '../../platform/ids.ts';
+
+const BASE = Date.parse('2030-01-01T00:00:00Z');
+const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'] as const;
+const ORIGINS = ['link', 'consent', 'wholesale'] as const;
+
+function world(): AuthzSnapshot {
+  const s = new AuthzSnapshot();
+  s.putRole('MSP_FULL', ['billing.*', 'orders.*']);
+  s.putRole('AUDITOR', ['billing.invoices.read']);
+  for (const p of ['ptr_a', 'ptr_b']) s.putPartner({ id: p, status: 'active', capabilities: ['managed_services', 'delegated', 'wholesale'] });
+  for (const t of ['tnt_a', 'tnt_b', 'tnt_c']) {
+    s.putTenant({ id: t, status: 'active' });
+    s.putBan({ id: `ban_${t}`, tenantId: t, accountNumber: `BAN-${t}`, status: 'active' });
+    s.putUser({ id: `usr_${t}`, status: 'active', tenants: [[t, 'TENANT_ADMIN']] });
+  }
+  return s;
+}
+
+/** The fields a SnapDelegation shows, as plain data to compare with the input it came from. */
+function shown(s: AuthzSnapshot, id: string) {
+  const d = s.delegations.get(id);
+  if (d === undefined) return undefined;
+  return {
+    id: d.id,
+    partnerId: d.partnerId,
+    tenantId: d.tenantId,
+    origin: ORIGINS[d.origin],
+    role: d.role.id,
+    status: STATUSES[d.status],
+    startsAt: d.startsMs,
+    endsAt: d.endsMs,
+    banIds: d.banIds === null ? null : [...d.banIds],
+    grant: [...d.grant.list],
+    deny: [...d.deny.list],
+    scopes: d.scopes === null ? null : [...d.scopes.list],
+    clientId: d.clientId,
+    approvedBy: d.approverId,
+  };
+}
+
+function expected(d: DelegationInput) {
+  return {
+    id: d.id,
+    partnerId: d.partnerId,
+    tenantId: d.tenantId,
+    origin: d.origin,
+    role: d.role,
+    status: d.status,
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    banIds: d.banIds ?? null,
+    grant: d.grant ?? [],
+    deny: d.deny ?? [],
+    scopes: d.scopes ?? null,
+    clientId: d.clientId ?? null,
+    approvedBy: d.origin === 'wholesale' ? null : (d.approvedBy ?? null),
+  };
+}
+
+const delegationArb = (id: string): fc.Arbitrary<DelegationInput> =>
+  fc.record({
+    id: fc.constant(id),
+    partnerId: fc.constantFrom('ptr_a', 'ptr_b'),
+    tenantId: fc.constantFrom('tnt_a', 'tnt_b', 'tnt_c'),
+    origin: fc.constantFrom(...ORIGINS),
+    role: fc.constantFrom('MSP_FULL', 'AUDITOR'),
+    status: fc.constantFrom(...STATUSES),
+    startsAt: fc.integer({ min: -100, max: 100 }).map((h) => BASE + h * 3_600_000),
+    endsAt: fc.integer({ min: 101, max: 10_000 }).map((h) => BASE + h * 3_600_000 + 1),
+    banIds: fc.option(fc.subarray(['ban_tnt_a', 'ban_tnt_b', 'ban_tnt_c']), { nil: null }),
+    grant: fc.subarray(['orders.read', 'support.*']),
+    deny: fc.subarray(['billing.invoices.export']),
+    scopes: fc.option(fc.subarray(['billing.*', 'orders.read']), { nil: null }),
+    clientId: fc.option(fc.constantFrom('cli_1', 'cli_2'), { nil: null }),
+    approvedBy: fc.option(fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c'), { nil: null }),
+  });
+
+describe('delegation storage', () => {
+  it('keeps platform ids packed and gives them back unchanged', () => {
+    const s = world();
+    const ids = Array.from({ length: 3000 }, () => newId('dlg'));
+    ids.forEach((id, i) => s.putDelegation({ id, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 }));
+    expect(s.delegations.size).toBe(ids.length);
+    for (const [i, id] of ids.entries()) {
+      expect(s.delegations.get(id)?.id).toBe(id);
+      expect(s.delegations.get(id)?.endsMs).toBe(BASE + i + 1);
+    }
+    expect(new Set(s.delegations.keys())).toEqual(new Set(ids));
+    // near misses are not found: another character, another prefix, a short or odd id
+    const one = ids[0];
+    const flipped = one.slice(0, -1) + (one.endsWith('0') ? '1' : '0');
+    for (const miss of [flipped, `ptr_${one.slice(4)}`, one.slice(0, -1), `${one}0`, one.toUpperCase(), 'dlg_0']) expect(s.delegations.has(miss)).toBe(ids.includes(miss));
+    // removing every other one shifts the table's probe chains: the rest are all still found
+    ids.forEach((id, i) => i % 2 === 0 && s.removeDelegation(id));
+    expect(s.delegations.size).toBe(ids.length / 2);
+    for (const [i, id] of ids.entries()) expect(s.delegations.get(id)?.id).toBe(i % 2 === 0 ? undefined : id);
+    ids.forEach((id, i) => i % 2 === 0 && s.putDelegation({ id, partnerId: 'ptr_b', tenantId: 'tnt_b', origin: 'link', role: 'AUDITOR', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 }));
+    for (const [i, id] of ids.entries()) expect(s.delegations.get(id)?.partnerId).toBe(i % 2 === 0 ? 'ptr_b' : 'ptr_a');
+    expect(s.pair('ptr_a', 'tnt_a')).toHaveLength(ids.length / 2);
+  });
+
+  it('follows random puts and removals of packed and odd ids like a Map', () => {
+    const pool = [...Array.from({ length: 40 }, () => newId('dlg')), 'dlg_0', 'dlg_acme', 'DLG_x'];
+    const opArb = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom(...pool).chain(delegationArb).map((d) => ({ put: d })) },
+      { weight: 2, arbitrary: fc.constantFrom(...pool).map((id) => ({ remove: id })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c'), fc.boolean()).map(([user, admin]) => ({ user, admin })) },
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 300 }), (ops) => {
+        const s = world();
+        const model = new Map<string, DelegationInput>();
+        const admins = new Map([
+          ['usr_tnt_a', true],
+          ['usr_tnt_b', true],
+          ['usr_tnt_c', true],
+        ]);
+        for (const op of ops) {
+          if ('put' in op) {
+            s.putDelegation(op.put);
+            model.set(op.put.id, op.put);
+          } else if ('remove' in op) {
+            s.removeDelegation(op.remove);
+            model.delete(op.remove);
+          } else {
+            const tenant = op.user.slice(4);
+            s.putUser({ id: op.user, status: 'active', tenants: [[tenant, op.admin ? 'TENANT_ADMIN' : 'TENANT_USER']] });
+            admins.set(op.user, op.admin);
+          }
+        }
+        expect(s.delegations.size).toBe(model.size);
+        expect(new Set(s.delegations.keys())).toEqual(new Set(model.keys()));
+        for (const id of pool) {
+          const d = model.get(id);
+          expect(shown(s, id)).toEqual(d === undefined ? undefined : expected(d));
+          if (d === undefined) continue;
+          // the approver stands while it is an active TENANT_ADMIN of the delegation's tenant
+          const approver = d.origin === 'wholesale' ? null : (d.approvedBy ?? null);
+          const stands = approver === null || (admins.get(approver) === true && approver === `usr_${d.tenantId}`);
+          expect(s.delegations.get(id)?.approverActive).toBe(stands);
+        }
+        // every delegation is reachable through its partner and tenant, and nothing else is
+        for (const p of ['ptr_a', 'ptr_b'])
+          for (const t of ['tnt_a', 'tnt_b', 'tnt_c']) {
+            const want = [...model.values()].filter((d) => d.partnerId === p && d.tenantId === t).map((d) => d.id);
+            expect(new Set(s.pair(p, t).map((d) => d.id))).toEqual(new Set(want));
+          }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a removed delegation frees its slot for the next one, which decides as itself', () => {
+    const s = world();
+    const first = newId('dlg');
+    const second = newId('dlg');
+    s.putDelegation({ id: first, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + 1e9, banIds: ['ban_tnt_a'] });
+    s.removeDelegation(first);
+    s.putDelegation({ id: second, partnerId: 'ptr_b', tenantId: 'tnt_b', origin: 'link', role: 'AUDITOR', status: 'revoked', startsAt: BASE, endsAt: BASE + 1e9 });
+    s.putUser({ id: 'usr_pa', status: 'active', partner: { partnerId: 'ptr_a', role: 'PARTNER_STAFF', status: 'active' } });
+    s.putUser({ id: 'usr_pb', status: 'active', partner: { partnerId: 'ptr_b', role: 'PARTNER_STAFF', status: 'active' } });
+    expect(s.delegations.get(first)).toBeUndefined();
+    expect(decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 1).code).toBe('delegation_not_found');
+    const d = decide(s, { type: 'user', userId: 'usr_pb' }, 'billing.invoices.read', { tenantId: 'tnt_b' }, BASE + 1);
+    expect(d).toMatchObject({ allow: false, code: 'delegation_revoked', delegationId: second });
+  });
+});
