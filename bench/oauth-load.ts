@@ -4,7 +4,8 @@
  *   { url, mode: 'cc' | 'refresh', durationMs, warmupMs, concurrency, basic, scope?, refreshTokens? }
  * Each of `concurrency` loops keeps one request in flight over a keep-alive connection; in refresh
  * mode each loop owns a refresh token chain (every response rotates it). Prints one JSON line:
- * { requests, errors, seconds, per_sec, p50_ms, p99_ms, max_ms, status: {…} }.
+ * { requests, errors, seconds, per_sec, p50_ms, p99_ms, max_ms, status: {…}, refreshTokens? } — in refresh
+ * mode the chains' current tokens, so the next run continues them (null for a chain that broke).
  */
 import http from 'node:http';
 
@@ -16,7 +17,7 @@ interface Job {
   concurrency: number;
   basic: string;
   scope?: string;
-  refreshTokens?: string[];
+  refreshTokens?: (string | null)[];
 }
 
 const job = JSON.parse(process.argv[2]) as Job;
@@ -47,12 +48,14 @@ function post(body: string): Promise<{ status: number; text: string }> {
 }
 
 const latencies: number[] = [];
+const chains: (string | null)[] = [...(job.refreshTokens ?? [])];
 const statuses: Record<string, number> = {};
 let errors = 0;
 let measuring = false;
 
 async function loop(i: number, until: number): Promise<void> {
   let rt = job.refreshTokens?.[i];
+  if (job.mode === 'refresh' && !rt) return;
   const ccBody = new URLSearchParams({ grant_type: 'client_credentials', ...(job.scope ? { scope: job.scope } : {}) }).toString();
   while (Date.now() < until) {
     const body = job.mode === 'cc' ? ccBody : new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rt! }).toString();
@@ -61,8 +64,9 @@ async function loop(i: number, until: number): Promise<void> {
     try {
       const r = await post(body);
       status = r.status;
-      if (r.status === 200 && job.mode === 'refresh') rt = (JSON.parse(r.text) as { refresh_token: string }).refresh_token;
+      if (r.status === 200 && job.mode === 'refresh') chains[i] = rt = (JSON.parse(r.text) as { refresh_token: string }).refresh_token;
       if (r.status !== 200 && job.mode === 'refresh') {
+        chains[i] = null;
         // A refresh chain that broke cannot continue; stop this loop.
         if (measuring) errors++;
         return;
@@ -101,6 +105,7 @@ process.stdout.write(
     p99_ms: Number(pct(99).toFixed(2)),
     max_ms: Number((latencies[latencies.length - 1] ?? 0).toFixed(2)),
     status: statuses,
+    ...(job.mode === 'refresh' ? { refreshTokens: chains } : {}),
   }) + '\n',
 );
 agent.destroy();

@@ -10,9 +10,18 @@
  *    keyed-hash secret check, ES256 signature, Partnergate claims);
  *  - refresh token grants: partner apps refreshing customer-consented grants, each chain rotating
  *    its refresh token on every call (consent and delegation checked on every refresh).
- * Prints a table, then one JSON object on the last line:
- *   { db, cc_tokens_per_sec, cc_p50_ms, cc_p99_ms, refresh_per_sec, refresh_p50_ms, refresh_p99_ms, … }
- * Target: ≥ 1,000 client-credentials tokens/s on a 2-core machine.
+ *
+ * The yardstick (issue 19): a bare oidc-provider of the same version (bench/oauth-bare.ts — its
+ * header says what it stores: a minimal database adapter on the same engine, plain ids, clients
+ * in the same table, ES256 JWT access tokens, rotating refresh tokens) runs as a child process of
+ * this one, driven by the same load generator with the same concurrency. The two are measured in
+ * BENCH_ROUNDS interleaved rounds (the order alternates per round), so a machine shared with other
+ * work slows both alike; each round prints Partnergate / bare for throughput and p99.
+ * Prints a table per round, then one JSON object on the last line:
+ *   { db, cc_ratio_median, cc_ratios, refresh_ratio_median, refresh_ratios, cc_p99_ratio_median, …,
+ *     cc_tokens_per_sec, cc_p99_ms, bare_cc_tokens_per_sec, bare_cc_p99_ms, … (medians over the rounds) }
+ * Targets: throughput ≥ 0.85× the bare library's, p99 ≤ 1.3× (issue 19); ≥ 1,000 client-credentials
+ * tokens/s on a 2-core machine.
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -25,8 +34,10 @@ import { buildApp } from '../src/app/build-app.ts';
 import { redisFactory } from '../src/platform/redis.ts';
 import { systemContext, type RequestContext } from '../src/platform/http/request-context.ts';
 
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
-const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1) * 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SCOPE = 'orders.read orders.create';
 const CC_CONCURRENCY = Number(process.env.BENCH_CC_CONCURRENCY ?? 32);
 const REFRESH_CHAINS = Number(process.env.BENCH_REFRESH_CHAINS ?? 32);
 const CALLBACK = 'http://127.0.0.1:65531/callback';
@@ -114,7 +125,7 @@ async function consentedRefreshToken(user: { email: string; password: string }):
   const field = (html: string, name: string) => [...html.matchAll(new RegExp(`name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1]);
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  let next: string | null = `${url}/oauth/auth?${new URLSearchParams({ client_id: code.app.id, response_type: 'code', redirect_uri: CALLBACK, scope: 'orders.read orders.create', code_challenge: challenge, code_challenge_method: 'S256' })}`;
+  let next: string | null = `${url}/oauth/auth?${new URLSearchParams({ client_id: code.app.id, response_type: 'code', redirect_uri: CALLBACK, scope: SCOPE, code_challenge: challenge, code_challenge_method: 'S256' })}`;
   for (let i = 0; i < 12 && next?.startsWith(url); i++) {
     const r = await req(next);
     if (r.status === 303 || r.status === 302) {
@@ -145,6 +156,45 @@ process.stdout.write(`preparing ${REFRESH_CHAINS} consented refresh-token chains
 const refreshTokens: string[] = [];
 for (let i = 0; i < REFRESH_CHAINS; i++) refreshTokens.push(await consentedRefreshToken(await customerAdmin(i)));
 
+// ---- the bare library -------------------------------------------------------------------------
+
+interface BareServer {
+  url: string;
+  ccBasic: string;
+  refreshBasic: string;
+  refreshTokens: string[];
+  stop(): void;
+}
+
+async function startBare(): Promise<BareServer> {
+  const bareJob = {
+    port: await freePort(),
+    chains: REFRESH_CHAINS,
+    scope: SCOPE,
+    ...(bench.ownerUrl ? { databaseUrl: bench.ownerUrl } : { sqliteFile: path.join(dataDir, 'bare-oidc.db') }),
+  };
+  const child = spawn(process.execPath, [path.join(root, 'bench/oauth-bare.ts'), JSON.stringify(bareJob)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const ready = await new Promise<Omit<BareServer, 'stop'>>((resolve, reject) => {
+    let out = '';
+    const onData = (c: Buffer) => {
+      out += c.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      child.stdout.off('data', onData);
+      resolve(JSON.parse(out.slice(0, nl)) as Omit<BareServer, 'stop'>);
+    };
+    child.stdout.on('data', onData);
+    child.on('error', reject);
+    child.on('exit', (c) => reject(new Error(`bare oidc-provider exited with ${c}`)));
+  });
+  return { ...ready, stop: () => child.stdin!.end() };
+}
+
+process.stdout.write('starting the bare oidc-provider…\n');
+const bare = await startBare();
+let bareRefreshTokens: (string | null)[] = bare.refreshTokens;
+let ourRefreshTokens: (string | null)[] = refreshTokens;
+
 // ---- load --------------------------------------------------------------------------------------
 
 interface LoadResult {
@@ -157,6 +207,7 @@ interface LoadResult {
   p99_ms: number;
   max_ms: number;
   status: Record<string, number>;
+  refreshTokens?: (string | null)[];
 }
 
 function runLoad(job: Record<string, unknown>): Promise<LoadResult> {
@@ -183,32 +234,104 @@ async function measured(job: Record<string, unknown>): Promise<LoadResult & { se
 }
 
 const tokenUrl = `${url}/oauth/token`;
-const ccResult = await measured({ url: tokenUrl, mode: 'cc', durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: CC_CONCURRENCY, basic: basic(cc.app.id, cc.secret!), scope: 'orders.read orders.create' });
-const refreshResult = await measured({ url: tokenUrl, mode: 'refresh', durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: REFRESH_CHAINS, basic: basic(code.app.id, code.secret!), refreshTokens });
+const timing = { durationMs: DURATION_MS, warmupMs: WARMUP_MS };
+type Run = LoadResult & { server_cpu_ms?: number };
+const runs = { cc: [] as Run[], bareCc: [] as Run[], refresh: [] as Run[], bareRefresh: [] as Run[] };
 
-const row = (name: string, r: LoadResult & { server_cpu_ms: number }, conc: number) =>
-  `${name.padEnd(20)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ${r.ok} ok / ${r.errors} errors   ${conc} in flight`;
+const ours = {
+  cc: () => measured({ url: tokenUrl, mode: 'cc', ...timing, concurrency: CC_CONCURRENCY, basic: basic(cc.app.id, cc.secret!), scope: SCOPE }),
+  refresh: async () => {
+    const r = await measured({ url: tokenUrl, mode: 'refresh', ...timing, concurrency: REFRESH_CHAINS, basic: basic(code.app.id, code.secret!), refreshTokens: ourRefreshTokens });
+    ourRefreshTokens = r.refreshTokens ?? [];
+    return r;
+  },
+};
+const theirs = {
+  cc: () => runLoad({ url: bare.url, mode: 'cc', ...timing, concurrency: CC_CONCURRENCY, basic: bare.ccBasic, scope: SCOPE }),
+  refresh: async () => {
+    const r = await runLoad({ url: bare.url, mode: 'refresh', ...timing, concurrency: REFRESH_CHAINS, basic: bare.refreshBasic, refreshTokens: bareRefreshTokens });
+    bareRefreshTokens = r.refreshTokens ?? [];
+    return r;
+  },
+};
+
+const ratio = (a: number, b: number) => (b > 0 ? Number((a / b).toFixed(3)) : 0);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : Number(((s[s.length / 2 - 1] + s[s.length / 2]) / 2).toFixed(3));
+};
+const row = (name: string, r: Run, conc: number) =>
+  `  ${name.padEnd(32)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   ${r.server_cpu_ms !== undefined ? `server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ` : ''}${r.ok} ok / ${r.errors} errors   ${conc} in flight`;
+
+process.stdout.write(`\n${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up) per server and grant\n`);
+for (let round = 1; round <= ROUNDS; round++) {
+  process.stdout.write(`round ${round}\n`);
+  for (const grant of ['cc', 'refresh'] as const) {
+    const conc = grant === 'cc' ? CC_CONCURRENCY : REFRESH_CHAINS;
+    // alternate who goes first, so a drift of the machine's load within a round favours neither
+    const order = round % 2 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+    let mine: Run | null = null;
+    let other: Run | null = null;
+    for (const who of order) {
+      if (who === 'ours') mine = await ours[grant]();
+      else other = await theirs[grant]();
+    }
+    runs[grant].push(mine!);
+    runs[grant === 'cc' ? 'bareCc' : 'bareRefresh'].push(other!);
+    const name = grant === 'cc' ? 'client_credentials' : 'refresh_token';
+    process.stdout.write(row(`${name} Partnergate`, mine!, conc) + '\n' + row(`${name} bare`, other!, conc) + '\n');
+    process.stdout.write(`  ${name}: ${ratio(mine!.per_sec, other!.per_sec).toFixed(3)}× the bare throughput, p99 ${ratio(mine!.p99_ms, other!.p99_ms).toFixed(3)}× the bare p99\n`);
+  }
+}
+
+const ratios = (a: Run[], b: Run[], k: 'per_sec' | 'p99_ms') => a.map((r, i) => ratio(r[k], b[i][k]));
+const ccRatios = ratios(runs.cc, runs.bareCc, 'per_sec');
+const refreshRatios = ratios(runs.refresh, runs.bareRefresh, 'per_sec');
+const ccP99Ratios = ratios(runs.cc, runs.bareCc, 'p99_ms');
+const refreshP99Ratios = ratios(runs.refresh, runs.bareRefresh, 'p99_ms');
+const med = (xs: Run[], k: 'per_sec' | 'p50_ms' | 'p99_ms' | 'server_cpu_ms') => median(xs.map((r) => r[k] ?? 0));
 const load = loadavg();
-process.stdout.write('\n' + row('client_credentials', ccResult, CC_CONCURRENCY) + '\n' + row('refresh_token', refreshResult, REFRESH_CHAINS) + '\n');
-process.stdout.write(`load average during the run: ${load.map((x) => x.toFixed(2)).join(' ')} (other processes share these cores)\n\n`);
+process.stdout.write(
+  `\nmedian over ${ROUNDS} rounds (Partnergate / bare oidc-provider):\n` +
+    `  client_credentials  throughput ${median(ccRatios).toFixed(3)}× (rounds ${ccRatios.join(' ')})   p99 ${median(ccP99Ratios).toFixed(3)}× (rounds ${ccP99Ratios.join(' ')})\n` +
+    `  refresh_token       throughput ${median(refreshRatios).toFixed(3)}× (rounds ${refreshRatios.join(' ')})   p99 ${median(refreshP99Ratios).toFixed(3)}× (rounds ${refreshP99Ratios.join(' ')})\n`,
+);
+process.stdout.write(`load average at the end: ${load.map((x) => x.toFixed(2)).join(' ')} (other processes share these cores)\n\n`);
 
+bare.stop();
 await app.close();
 await bench.drop();
 
+const errors = (xs: Run[]) => xs.reduce((n, r) => n + r.errors, 0);
 process.stdout.write(
   JSON.stringify({
     db: dbLabel,
     redis: !!config.redisUrl,
-    cc_tokens_per_sec: ccResult.per_sec,
-    cc_p50_ms: ccResult.p50_ms,
-    cc_p99_ms: ccResult.p99_ms,
-    cc_errors: ccResult.errors,
-    refresh_per_sec: refreshResult.per_sec,
-    refresh_p50_ms: refreshResult.p50_ms,
-    refresh_p99_ms: refreshResult.p99_ms,
-    refresh_errors: refreshResult.errors,
-    cc_server_cpu_ms: ccResult.server_cpu_ms,
-    refresh_server_cpu_ms: refreshResult.server_cpu_ms,
+    rounds: ROUNDS,
+    cc_ratio_median: median(ccRatios),
+    cc_ratios: ccRatios,
+    refresh_ratio_median: median(refreshRatios),
+    refresh_ratios: refreshRatios,
+    cc_p99_ratio_median: median(ccP99Ratios),
+    cc_p99_ratios: ccP99Ratios,
+    refresh_p99_ratio_median: median(refreshP99Ratios),
+    refresh_p99_ratios: refreshP99Ratios,
+    cc_tokens_per_sec: med(runs.cc, 'per_sec'),
+    cc_p50_ms: med(runs.cc, 'p50_ms'),
+    cc_p99_ms: med(runs.cc, 'p99_ms'),
+    cc_errors: errors(runs.cc),
+    bare_cc_tokens_per_sec: med(runs.bareCc, 'per_sec'),
+    bare_cc_p99_ms: med(runs.bareCc, 'p99_ms'),
+    bare_cc_errors: errors(runs.bareCc),
+    refresh_per_sec: med(runs.refresh, 'per_sec'),
+    refresh_p50_ms: med(runs.refresh, 'p50_ms'),
+    refresh_p99_ms: med(runs.refresh, 'p99_ms'),
+    refresh_errors: errors(runs.refresh),
+    bare_refresh_per_sec: med(runs.bareRefresh, 'per_sec'),
+    bare_refresh_p99_ms: med(runs.bareRefresh, 'p99_ms'),
+    bare_refresh_errors: errors(runs.bareRefresh),
+    cc_server_cpu_ms: med(runs.cc, 'server_cpu_ms'),
+    refresh_server_cpu_ms: med(runs.refresh, 'server_cpu_ms'),
     load_average_1m: Number(load[0].toFixed(2)),
     cc_concurrency: CC_CONCURRENCY,
     refresh_chains: REFRESH_CHAINS,
