@@ -34,6 +34,7 @@ export { MemoryRateLimiter } from './memory-limiter.ts';
 export { RedisRateLimiter, SLIDING_WINDOW_LUA, type RedisRateLimiterOptions } from './redis-limiter.ts';
 export { FallbackRateLimiter, type RateLimitFailurePolicy } from './fallback-limiter.ts';
 export { enforceRateLimit, rateLimitHeaders, type RatePolicy } from './http.ts';
+export { classLimit, DEFAULT_CLASS_LIMIT } from './limits.ts';
 
 export interface CreateRateLimiterOptions {
   clock: Clock;
