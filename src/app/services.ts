@@ -18,7 +18,7 @@ import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationsService } from '../modules/delegations/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
-import { ResourcesService } from '../modules/resources/index.ts';
+import { MspViewsService, ResourcesService } from '../modules/resources/index.ts';
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
@@ -61,6 +61,8 @@ export interface Services {
   agencies: AgenciesService;
   /** the reference resource service (the gateway's default upstream, the MSP consolidated views) */
   resources: ResourcesService;
+  /** seed 001's consolidated MSP views over the resources */
+  msp: MspViewsService;
   /** the gateway's enforcement pipeline */
   gateway: GatewayService;
   /** partner OAuth apps (clients) */
@@ -161,5 +163,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, gateway, apps, resold, oauth, redisClients };
+  // their access events go through the gateway's batched, spooled buffer
+  const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
+
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
 }
