@@ -202,7 +202,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     [
       identityRoutes({ identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }),
       tenantRoutes({ tenants: services.tenants, access }),
-      partnerRoutes({ partners: services.partners, access, applicationLimiter: services.applicationLimiter }),
+      partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
       catalogRoutes({ access }),
       partnerConsolidatedRoutes({ msp: services.msp, access, limiter: services.rateLimiter, config }),

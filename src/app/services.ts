@@ -8,8 +8,7 @@ import type { Db } from '../platform/db/database.ts';
 import { SecretHasher } from '../platform/crypto.ts';
 import { ChangeFeed } from '../platform/events/change-feed.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
-import { platformErrors } from '../platform/errors/platform.errors.ts';
-import { createRateLimiter, RateLimitStoreError, type RateLimitDecision, type RateLimiter } from '../platform/ratelimit/index.ts';
+import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
 import { AuthzService, RoleCatalog } from '../modules/authz/index.ts';
 import { Access, IdentityService } from '../modules/identity/index.ts';
@@ -52,7 +51,6 @@ export interface Services {
   delegations: DelegationsService;
   /** the decision engine over its feed-fed snapshot (decide, explain, context resolution) */
   authz: AuthzService;
-  applicationLimiter: (ip: string | null) => Promise<void>;
   /** exact rolling-window limiter for every route class (Redis-shared when REDIS_URL is set); see platform/ratelimit */
   rateLimiter: RateLimiter;
   /** vouchers: issue, look up, list (agency embed API, tenant portal, the gateway's vouchers resource) */
@@ -137,19 +135,6 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
-  const applicationLimiter = async (ip: string | null) => {
-    let decision: RateLimitDecision;
-    try {
-      decision = await rateLimiter.consume(`apply:ip:${ip ?? 'unknown'}`, 10, 3600_000);
-    } catch (err) {
-      if (!(err instanceof RateLimitStoreError)) throw err;
-      throw platformErrors.rate_limiter_unavailable('Applications cannot be counted right now, so none is accepted. Try again shortly.', { headers: { 'retry-after': '1' } });
-    }
-    if (!decision.allowed) {
-      throw platformErrors.rate_limited(`Too many applications from this address. Try again in ${decision.retryAfterSec} seconds.`, { headers: { 'retry-after': String(decision.retryAfterSec) } });
-    }
-  };
-
   const resources = new ResourcesService({
     db,
     audit,
@@ -166,5 +151,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
 }

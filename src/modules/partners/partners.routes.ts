@@ -6,8 +6,12 @@ import type { PartnersService, PartnerTransition } from './partners.service.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
+import { enforceRateLimit, type RateLimiter, type RatePolicy } from '../../platform/ratelimit/index.ts';
 
-export function partnerRoutes(d: { partners: PartnersService; access: Access; applicationLimiter: (ip: string | null) => Promise<void> }): AudienceRoutes {
+/** Partner applications: 10 per client address in any rolling hour. */
+export const APPLICATION_POLICY: RatePolicy = { name: 'application', limit: 10, windowMs: 3_600_000 };
+
+export function partnerRoutes(d: { partners: PartnersService; access: Access; limiter: RateLimiter }): AudienceRoutes {
   const { partners, access } = d;
 
   const lifecycle: [PartnerTransition, string, 'none' | 'required' | 'optional' | 'capabilities'][] = [
@@ -32,7 +36,14 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; ap
           },
         },
         async (req, reply) => {
-          await d.applicationLimiter(req.ip);
+          await enforceRateLimit(
+            reply,
+            d.limiter,
+            `apply:ip:${req.ip ?? 'unknown'}`,
+            APPLICATION_POLICY,
+            (s) => `Too many applications from this address. Try again in ${s} seconds.`,
+            'Applications cannot be counted right now, so none is accepted. Try again shortly.',
+          );
           const r = await partners.apply(req.ctx(), req.body);
           return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
         },
