@@ -35,18 +35,20 @@ import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
 import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
-import { actingPartnerId, installAuthHook, registerIdentityRoutes } from '../modules/identity/index.ts';
-import { registerTenantRoutes } from '../modules/tenants/index.ts';
-import { registerPartnerRoutes } from '../modules/partners/index.ts';
+import { actingPartnerId, authGuards, identityRoutes } from '../modules/identity/index.ts';
+import { tenantRoutes } from '../modules/tenants/index.ts';
+import { partnerRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
-import { registerAuthzCheckRoutes, registerCatalogRoutes } from '../modules/authz/index.ts';
-import { registerDelegationRoutes } from '../modules/delegations/index.ts';
-import { registerAppRoutes } from '../modules/apps/index.ts';
-import { OAUTH_MOUNT, registerOAuthRoutes } from '../modules/oauth/index.ts';
-import { installAgencyTokenGuard, registerAgencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
-import { registerVoucherRoutes } from '../modules/vouchers/index.ts';
+import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
+import { delegationRoutes } from '../modules/delegations/index.ts';
+import { appRoutes } from '../modules/apps/index.ts';
+import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
+import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
+import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
-import { registerPartnerConsolidatedRoutes } from '../modules/resources/index.ts';
+import { partnerConsolidatedRoutes } from '../modules/resources/index.ts';
+import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
+import { byAudience } from './legacy-routes.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
 
 export interface AppDeps {
@@ -61,6 +63,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** every route of the audience routers, with the router that took it (routers.ts) */
+    routers: readonly MountedRoute[];
   }
 }
 
@@ -140,7 +144,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     // The request's row-level-security context starts empty; the auth hook fills it in.
     openRequestDbScope(done);
   });
@@ -190,24 +193,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // ---- API ---------------------------------------------------------------------------------
-  installAuthHook(app, services.identity, services.access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
   const { access } = services;
-  registerIdentityRoutes(app, { identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec });
-  registerTenantRoutes(app, { tenants: services.tenants, access });
-  registerPartnerRoutes(app, { partners: services.partners, access, applicationLimiter: services.applicationLimiter });
-  registerAuditRoutes(app, { audit: services.audit, access });
-  registerCatalogRoutes(app, { access });
-  await installGateway(app as unknown as FastifyInstance, { config, clock, gateway: services.gateway, resources: services.resources, tenants: services.tenants, vouchers: services.vouchers });
-  registerPartnerConsolidatedRoutes(app, { resources: services.resources, authz: services.authz, access, tenants: services.tenants, limiter: services.rateLimiter, config, recordAccess: (ctx, e) => services.gateway.auditBuffer.push(ctx, e) });
-  registerAuthzCheckRoutes(app, { authz: services.authz, access });
-  registerDelegationRoutes(app, { delegations: services.delegations, authz: services.authz, access });
-  registerAppRoutes(app, { apps: services.apps, resold: services.resold, access });
-  await registerOAuthRoutes(app, { oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
-  await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
+  // Agency tokens reach only the routes that take them (the embed API's): checked before any router runs.
   installAgencyTokenGuard(app);
-  registerAgencyRoutes(app, { agencies: services.agencies, tenants: services.tenants, access });
-  registerVoucherRoutes(app, { vouchers: services.vouchers, access, clock });
-  registerEmbedRoutes(app, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock });
+  await installGateway(app as unknown as FastifyInstance, { config, clock, gateway: services.gateway, resources: services.resources, tenants: services.tenants, vouchers: services.vouchers });
+  const guards = authGuards(services.identity, access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
+  const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
+  const table = routerTable(
+    [
+      identityRoutes({ identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }),
+      tenantRoutes({ tenants: services.tenants, access }),
+      partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
+      byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
+      catalogRoutes({ access }),
+      partnerConsolidatedRoutes({ msp: services.msp, access, limiter: services.rateLimiter, config }),
+      authzCheckRoutes({ authz: services.authz, access }),
+      delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
+      appRoutes({ apps: services.apps, resold: services.resold, access }),
+      { tenant: oauth.tenant },
+      agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
+      voucherRoutes({ vouchers: services.vouchers, access, clock }),
+      { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
+    ],
+    { oauth: [oauth.oauth] },
+  );
+  app.decorate('routers', await registerRouters(app, table, guards));
+  // the demo's sample partner app (/demo/partner-app): public pages of their own, outside the API routers
+  await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
 
   // ---- portal ------------------------------------------------------------------------------
   const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));

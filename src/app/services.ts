@@ -8,8 +8,7 @@ import type { Db } from '../platform/db/database.ts';
 import { SecretHasher } from '../platform/crypto.ts';
 import { ChangeFeed } from '../platform/events/change-feed.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
-import { platformErrors } from '../platform/errors/platform.errors.ts';
-import { createRateLimiter, RateLimitStoreError, type RateLimitDecision, type RateLimiter } from '../platform/ratelimit/index.ts';
+import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
 import { Access, AuthzService, RoleCatalog } from '../modules/authz/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
@@ -18,7 +17,7 @@ import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationsService } from '../modules/delegations/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
-import { ResourcesService } from '../modules/resources/index.ts';
+import { MspViewsService, ResourcesService } from '../modules/resources/index.ts';
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
@@ -52,7 +51,6 @@ export interface Services {
   delegations: DelegationsService;
   /** the decision engine over its feed-fed snapshot (decide, explain, context resolution) */
   authz: AuthzService;
-  applicationLimiter: (ip: string | null) => Promise<void>;
   /** exact rolling-window limiter for every route class (Redis-shared when REDIS_URL is set); see platform/ratelimit */
   rateLimiter: RateLimiter;
   /** vouchers: issue, look up, list (agency embed API, tenant portal, the gateway's vouchers resource) */
@@ -61,6 +59,8 @@ export interface Services {
   agencies: AgenciesService;
   /** the reference resource service (the gateway's default upstream, the MSP consolidated views) */
   resources: ResourcesService;
+  /** seed 001's consolidated MSP views over the resources */
+  msp: MspViewsService;
   /** the gateway's enforcement pipeline */
   gateway: GatewayService;
   /** partner OAuth apps (clients) */
@@ -135,19 +135,6 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
-  const applicationLimiter = async (ip: string | null) => {
-    let decision: RateLimitDecision;
-    try {
-      decision = await rateLimiter.consume(`apply:ip:${ip ?? 'unknown'}`, 10, 3600_000);
-    } catch (err) {
-      if (!(err instanceof RateLimitStoreError)) throw err;
-      throw platformErrors.rate_limiter_unavailable('Applications cannot be counted right now, so none is accepted. Try again shortly.', { headers: { 'retry-after': '1' } });
-    }
-    if (!decision.allowed) {
-      throw platformErrors.rate_limited(`Too many applications from this address. Try again in ${decision.retryAfterSec} seconds.`, { headers: { 'retry-after': String(decision.retryAfterSec) } });
-    }
-  };
-
   const resources = new ResourcesService({
     db,
     audit,
@@ -161,5 +148,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, applicationLimiter, rateLimiter, vouchers, agencies, resources, gateway, apps, resold, oauth, redisClients };
+  // their access events go through the gateway's batched, spooled buffer
+  const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
+
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
 }

@@ -293,19 +293,6 @@ function redact(v: string): string {
   return v.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
-function jsonSetting<T>(v: string | undefined, name: string, guard: (x: unknown) => string | null): T | undefined {
-  if (v === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(v);
-  } catch {
-    throw new ConfigError(name, 'must be valid JSON');
-  }
-  const problem = guard(parsed);
-  if (problem) throw new ConfigError(name, problem);
-  return parsed as T;
-}
-
 function isRateLimits(x: unknown): string | null {
   if (!x || typeof x !== 'object' || Array.isArray(x)) return 'must be an object of class → requests per minute';
   for (const [k, v] of Object.entries(x)) {

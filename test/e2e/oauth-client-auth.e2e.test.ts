@@ -20,7 +20,10 @@ async function introspect(clientId: string, secret: string, how: 'basic' | 'post
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   const form = new URLSearchParams({ token: 'not-a-real-token' });
   if (how === 'basic') headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-  else form.set('client_id', clientId), form.set('client_secret', secret);
+  else {
+    form.set('client_id', clientId);
+    form.set('client_secret', secret);
+  }
   const r = await fetch(`${portal.url}/oauth/token/introspection`, { method: 'POST', headers, body: form.toString() });
   return { status: r.status, ...((await r.json()) as { error?: string; error_description?: string }) };
 }

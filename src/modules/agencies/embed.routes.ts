@@ -44,7 +44,6 @@ declare module 'fastify' {
 }
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'embed-assets');
-const EMBED_PREFIX = '/embed/v1/';
 const CONTEXT_FIELDS = ['tenant_id', 'tenant', 'tenant_slug', 'agency_id', 'agency', 'partner_agency_id'];
 const CONTEXT_HEADERS = ['x-active-tenant-id', 'x-tenant-id', 'x-agency-id'];
 
@@ -174,9 +173,10 @@ const security = [{ agencyToken: [] }];
  */
 export function installAgencyTokenGuard(app: App): void {
   app.addHook('onRequest', (req, _reply, done) => {
-    // A cheap test first: this runs on every request, the gateway's included.
+    // A cheap test first: this runs on every request, the gateway's included. The routes that
+    // take agency tokens say so (config.agencyToken, on the embed router's /embed/v1 routes).
     const h = req.headers.authorization;
-    if (h === undefined || !h.includes(AGENCY_TOKEN_PREFIX) || req.url.startsWith(EMBED_PREFIX)) return done();
+    if (h === undefined || !h.includes(AGENCY_TOKEN_PREFIX) || req.routeOptions.config?.agencyToken === true) return done();
     const bearer = bearerToken(req);
     if (bearer && looksLikeAgencyToken(bearer)) {
       return done(E.agency_token_not_allowed('Agency tokens work only on the embedded API (/embed/v1: issue and look up vouchers, read the form). Use a personal API token or a session here.'));
@@ -238,7 +238,9 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
     }
   };
 
-  const pipeline = { onRequest: [cors], preValidation: [authenticateAgency, limitPerToken, refuseContextInPayload] };
+  // config.agencyToken: the one place an agency token is not refused by installAgencyTokenGuard
+  const config = { agencyToken: true };
+  const pipeline = { config, onRequest: [cors], preValidation: [authenticateAgency, limitPerToken, refuseContextInPayload] };
 
   const ctxOf = (req: FastifyRequest): RequestContext => {
     const base = req.ctx();
@@ -247,7 +249,7 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
 
   // ---- the API ------------------------------------------------------------------------------
 
-  app.options('/embed/v1/*', { schema: { hide: true } }, async (_req, reply) => {
+  app.options('/embed/v1/*', { config, schema: { hide: true } }, async (_req, reply) => {
     // A fixed list, never an echo of what the preflight asks for: the form sends the token and a
     // JSON body (Accept is CORS-safelisted), so a browser lets a page send nothing else.
     reply
@@ -336,6 +338,7 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/embed/v1/*',
+    config,
     schema: { hide: true },
     onRequest: pipeline.onRequest,
     preValidation: [authenticateAgency, limitPerToken],

@@ -6,7 +6,7 @@
 export { AgenciesService, toAgencyDto, toAgencyTokenDto, type AgenciesDeps, type FormConfigInput } from './agencies.service.ts';
 export { AgencyTokenIndex, type AgencyPrincipal, type AgencyTokenVerdict, type IndexedToken } from './agency-token-index.ts';
 export { AgencyUsageRecorder } from './agency-usage.ts';
-export { registerAgencyRoutes } from './agencies.routes.ts';
+export { agencyRoutes } from './agencies.routes.ts';
 export { registerEmbedRoutes, installAgencyTokenGuard, toEmbedVoucherDto, AGENCY_REQUESTS_PER_MINUTE, type EmbedDeps } from './embed.routes.ts';
 export { agencyErrors } from './agencies.errors.ts';
 export { AGENCY_TOKEN_PREFIX, newAgencyToken, isWellFormedAgencyToken, looksLikeAgencyToken, demoAgencyToken } from './agency-token.ts';

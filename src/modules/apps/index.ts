@@ -4,7 +4,7 @@
  */
 export { AppsService, toAppDto, redirectUriProblem, secretHint, CLIENT_SECRET_PREFIX, GRANT_CAPABILITIES, type AppInput, type AppPatch, type AppsDeps } from './apps.service.ts';
 export { ResoldTenantsService, type ResoldTenantView } from './resold-tenants.service.ts';
-export { registerAppRoutes } from './apps.routes.ts';
+export { appRoutes } from './apps.routes.ts';
 export { appErrors } from './apps.errors.ts';
 export { resourceScopeCatalog, isResourceScope, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, GRANT_TYPES, RESOURCE_NAMESPACES, TOKEN_ENDPOINT_AUTH_METHODS, SECRET_AUTH_METHODS, type TokenEndpointAuthMethod, type GrantType, type ScopeInfo } from './app-scopes.ts';
 export type { AppRow, ClientRecord } from './apps.repo.ts';

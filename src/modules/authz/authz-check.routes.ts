@@ -12,7 +12,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { App } from '../../platform/http/app-types.ts';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
 import type { Access } from './access.ts';
 import { authzErrors as A } from './authz.errors.ts';
@@ -90,7 +90,7 @@ function splitScope(s: string | null | undefined): string[] | null {
   return s.split(/\s+/).filter(Boolean);
 }
 
-export function registerAuthzCheckRoutes(app: App, d: { authz: AuthzService; access: Access }): void {
+export function authzCheckRoutes(d: { authz: AuthzService; access: Access }): AudienceRoutes {
   const { authz, access } = d;
 
   const resolve = (req: FastifyRequest) => {
@@ -131,47 +131,51 @@ export function registerAuthzCheckRoutes(app: App, d: { authz: AuthzService; acc
     return { principal, action: body.action, target: { tenantId, ban: body.ban ?? null } };
   };
 
-  // Answered from memory (the in-memory token and session indexes, the snapshot): the decision
-  // API keeps answering while the database is away.
-  app.post(
-    '/api/v1/authz/check',
-    {
-      config: { memoryAuth: true },
-      schema: {
-        tags: ['authz'],
-        summary: 'Ask the decision engine: may this principal do this action on this tenant / billing account?',
-        description:
-          'Without `principal`: about yourself (any authenticated user; tenant from `tenant_id` or X-Active-Tenant-Id). With `principal`: needs platform.authz.check — ' +
-          'the operator, or a resource-service account (platform role RESOURCE_SERVICE) with a personal API token. Always 200 with the decision; 400 invalid_permission for a malformed action.',
-        headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ maxLength: 64 })) }),
-        body: CheckBody,
-        response: { 200: CheckResult, ...problems(400, 401, 403) },
-      },
-    },
-    async (req) => {
-      const q = resolve(req);
-      return toResult(authz.decide(q.principal, q.action, q.target));
-    },
-  );
+  return {
+    me(app: App): void {
+      // Answered from memory (the in-memory token and session indexes, the snapshot): the decision
+      // API keeps answering while the database is away.
+      app.post(
+        '/api/v1/authz/check',
+        {
+          config: { memoryAuth: true },
+          schema: {
+            tags: ['authz'],
+            summary: 'Ask the decision engine: may this principal do this action on this tenant / billing account?',
+            description:
+              'Without `principal`: about yourself (any authenticated user; tenant from `tenant_id` or X-Active-Tenant-Id). With `principal`: needs platform.authz.check — ' +
+              'the operator, or a resource-service account (platform role RESOURCE_SERVICE) with a personal API token. Always 200 with the decision; 400 invalid_permission for a malformed action.',
+            headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ maxLength: 64 })) }),
+            body: CheckBody,
+            response: { 200: CheckResult, ...problems(400, 401, 403) },
+          },
+        },
+        async (req) => {
+          const q = resolve(req);
+          return toResult(authz.decide(q.principal, q.action, q.target));
+        },
+      );
 
-  app.post(
-    '/api/v1/authz/explain',
-    {
-      config: { memoryAuth: true },
-      schema: {
-        tags: ['authz'],
-        summary: 'Why: the decision, which grant or deny matched, and every check the engine made, in order',
-        description: 'Same callers and body as /api/v1/authz/check.',
-        headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ maxLength: 64 })) }),
-        body: CheckBody,
-        response: { 200: ExplainResult, ...problems(400, 401, 403) },
-      },
+      app.post(
+        '/api/v1/authz/explain',
+        {
+          config: { memoryAuth: true },
+          schema: {
+            tags: ['authz'],
+            summary: 'Why: the decision, which grant or deny matched, and every check the engine made, in order',
+            description: 'Same callers and body as /api/v1/authz/check.',
+            headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ maxLength: 64 })) }),
+            body: CheckBody,
+            response: { 200: ExplainResult, ...problems(400, 401, 403) },
+          },
+        },
+        async (req) => {
+          const q = resolve(req);
+          const now = authz.now();
+          const e = authz.explain(q.principal, q.action, q.target, now);
+          return { ...toResult(e.decision), checks: e.checks, effective_permissions: authz.effectivePermissions(q.principal, q.target, now) };
+        },
+      );
     },
-    async (req) => {
-      const q = resolve(req);
-      const now = authz.now();
-      const e = authz.explain(q.principal, q.action, q.target, now);
-      return { ...toResult(e.decision), checks: e.checks, effective_permissions: authz.effectivePermissions(q.principal, q.target, now) };
-    },
-  );
+  };
 }

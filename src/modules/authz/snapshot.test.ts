@@ -91,7 +91,7 @@ describe('delegation storage', () => {
   it('keeps platform ids packed and gives them back unchanged', () => {
     const s = world();
     const ids = Array.from({ length: 3000 }, () => newId('dlg'));
-    ids.forEach((id, i) => s.putDelegation({ id, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 }));
+    for (const [i, id] of ids.entries()) s.putDelegation({ id, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 });
     expect(s.delegations.size).toBe(ids.length);
     for (const [i, id] of ids.entries()) {
       expect(s.delegations.get(id)?.id).toBe(id);
@@ -103,10 +103,10 @@ describe('delegation storage', () => {
     const flipped = one.slice(0, -1) + (one.endsWith('0') ? '1' : '0');
     for (const miss of [flipped, `ptr_${one.slice(4)}`, one.slice(0, -1), `${one}0`, one.toUpperCase(), 'dlg_0']) expect(s.delegations.has(miss)).toBe(ids.includes(miss));
     // removing every other one shifts the table's probe chains: the rest are all still found
-    ids.forEach((id, i) => i % 2 === 0 && s.removeDelegation(id));
+    for (const [i, id] of ids.entries()) if (i % 2 === 0) s.removeDelegation(id);
     expect(s.delegations.size).toBe(ids.length / 2);
     for (const [i, id] of ids.entries()) expect(s.delegations.get(id)?.id).toBe(i % 2 === 0 ? undefined : id);
-    ids.forEach((id, i) => i % 2 === 0 && s.putDelegation({ id, partnerId: 'ptr_b', tenantId: 'tnt_b', origin: 'link', role: 'AUDITOR', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 }));
+    for (const [i, id] of ids.entries()) if (i % 2 === 0) s.putDelegation({ id, partnerId: 'ptr_b', tenantId: 'tnt_b', origin: 'link', role: 'AUDITOR', status: 'active', startsAt: BASE, endsAt: BASE + i + 1 });
     for (const [i, id] of ids.entries()) expect(s.delegations.get(id)?.partnerId).toBe(i % 2 === 0 ? 'ptr_b' : 'ptr_a');
     expect(s.pair('ptr_a', 'tnt_a')).toHaveLength(ids.length / 2);
   });

@@ -19,4 +19,4 @@ export {
   type DelegationOrigin,
 } from './delegations.service.ts';
 export { delegationErrors } from './delegations.errors.ts';
-export { registerDelegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';
+export { delegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';

@@ -22,7 +22,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor } from '../../platform/http/request-context.ts';
-import { RateLimitStoreError, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
+import { RateLimitStoreError, classLimit, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
 import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
@@ -659,8 +659,7 @@ export class GatewayService {
   // ---- rate limit ---------------------------------------------------------------------------
 
   limitFor(partnerId: string | null, cls: string): number {
-    const l = this.#limits;
-    return (partnerId !== null ? l[`${partnerId}:${cls}`] : undefined) ?? l[cls] ?? l.default ?? 300;
+    return classLimit(this.#limits, partnerId, cls);
   }
 
   /**

@@ -1,9 +1,10 @@
 /**
- * Runs before validation on every /api request:
+ * The guards of the /api audiences (src/app/routers.ts installs one per router), before validation:
  *  1. resolves the caller (session cookie or personal API token) into `request.principal`;
  *  2. enforces CSRF on cookie-authenticated mutations;
- *  3. deny by default: a route is authenticated unless it says `config: { public: true }`;
- *  4. the organization wall: on /api/v1/tenants/:tenant_id/… and /api/v1/partners/:partner_id/…
+ *  3. deny by default: every router but the public one authenticates (and the public router
+ *     takes only routes that say `config: { public: true }`);
+ *  4. the organization wall of the tenant and partner planes: on /api/v1/tenants/:tenant_id/… and /api/v1/partners/:partner_id/…
  *     the id must name an organization the caller belongs to (or the caller is the operator) —
  *     otherwise the request answers exactly like a missing record (404), before its body is
  *     even looked at. A tenant route meant for non-members opts out with `tenantWall: false`.
@@ -14,7 +15,7 @@
  *     every statement of the request to the organization the wall let it into.
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
-import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
@@ -22,7 +23,7 @@ import type { Access } from '../authz/index.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import { authzErrors } from '../authz/index.ts';
 import { setRequestDbContext } from '../../platform/db/db-context.ts';
-import { requestDbContext, type PartnerTenants } from './request-db-context.ts';
+import { partnerDbContext, personDbContext, tenantDbContext, type PartnerTenants } from './request-db-context.ts';
 
 export const SESSION_COOKIE = 'partnergate_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -44,6 +45,10 @@ declare module 'fastify' {
      * while the database is away). The principal then has no email or name.
      */
     memoryAuth?: boolean;
+    /** set by the audience router that registered the route (src/app/routers.ts), never by a route */
+    audience?: Audience | 'embed' | 'oauth';
+    /** true on the routes an agency token may call (/embed/v1); it is refused everywhere else */
+    agencyToken?: boolean;
   }
 }
 
@@ -103,52 +108,102 @@ async function resolvePrincipal(req: FastifyRequest, identity: IdentityService, 
  * The partner a request acts for, recorded as the audit event's actor partner. Only requests
  * taken in the partner's capacity — its own /api/v1/partners/:partner_id/… routes and the
  * /api/v1/partner/… API — act for it. A partner member who is also a tenant admin acts for the
- * tenant on tenant routes, and the partner's audit view must not show those events.
+ * tenant on tenant routes, and the partner's audit view must not show those events. Which
+ * routes those are is said by the audience router that registered the route (config.audience).
  */
 export function actingPartnerId(req: FastifyRequest, p: Principal): string | null {
   const m = p.partner;
   if (!m) return null;
-  const route = req.routeOptions?.url ?? '';
-  if (route.startsWith('/api/v1/partner/')) return m.partnerId;
-  if (route.startsWith('/api/v1/partners/:partner_id') && (req.params as Record<string, unknown> | undefined)?.partner_id === m.partnerId) return m.partnerId;
+  const audience = req.routeOptions?.config?.audience;
+  if (audience === 'partner-self') return m.partnerId;
+  if (audience === 'partner' && (req.params as Record<string, unknown> | undefined)?.partner_id === m.partnerId) return m.partnerId;
   return null;
 }
 
-export function installAuthHook(app: FastifyInstance, identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => []): void {
-  // Callback-style so requests outside /api (the gateway's) pay no promise for it.
-  app.addHook('preValidation', (req, _reply, done) => {
-    if (!req.url.startsWith('/api/')) return done();
-    guard(req).then(() => done(), done);
-  });
+/**
+ * The audiences of the /api routes, one per router (src/app/routers.ts). Each router installs the
+ * guard of its audience as its own preValidation hook, so no hook asks a URL which audience it is.
+ */
+export type Audience = 'public' | 'me' | 'operator' | 'tenant' | 'partner' | 'partner-self';
 
-  async function guard(req: FastifyRequest): Promise<void> {
+type Guard = (req: FastifyRequest) => Promise<void>;
+
+export interface AuthGuards {
+  /** the guard of one audience, as a callback-style preValidation hook */
+  hook(audience: Audience): preValidationHookHandler;
+  /** authenticate only (401 / 403 user_inactive), for answers outside any route: an unknown /api path */
+  authenticated: Guard;
+}
+
+export function authGuards(identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => []): AuthGuards {
+  /** Rules 1–2 and the operator gate a route may declare (before the body is looked at). */
+  const caller = async (req: FastifyRequest): Promise<{ p: Principal; operator: boolean }> => {
     await resolvePrincipal(req, identity, memory);
-    const config = req.routeOptions.config ?? {};
-    if (config.public) return;
     const p = access.user(req); // 401 / 403 user_inactive
-    if (config.operator) access.operator(req, config.operator);
-    const operator = access.isOperator(p);
-    if (!operator) orgWall(req, p, config);
-    setRequestDbContext(requestDbContext(req, p, operator, partnerTenants));
-  }
+    const permission = req.routeOptions.config?.operator;
+    if (permission) access.operator(req, permission);
+    return { p, operator: access.isOperator(p) };
+  };
 
-  function orgWall(req: FastifyRequest, p: Principal, config: FastifyContextConfig): void {
-    const params = (req.params ?? {}) as Record<string, unknown>;
-    const route = req.routeOptions.url ?? '';
-    if (route.startsWith('/api/v1/tenants/:tenant_id') && config.tenantWall !== false) {
-      if (!p.tenants.some((t) => t.tenantId === params.tenant_id)) throw access.notFound('tenant');
-    }
-    if (route.startsWith('/api/v1/partners/:partner_id')) {
-      // Seed 003's order: rule 2 (an active member of an active partner: 403 with its own code)
-      // before rule 3 (another partner's data: 404). Handlers re-check rule 2 for their own
-      // partner, where some reads stay open to a suspended partner (allowInactivePartner).
-      if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
-      if (p.partner.partnerId !== params.partner_id) {
-        access.partnerMembership(p);
-        throw access.notFound('partner');
+  const guards: Record<Audience, Guard> = {
+    // Anyone may call; a session still counts (CSRF is checked on its mutations).
+    public: (req) => resolvePrincipal(req, identity, memory),
+
+    me: async (req) => {
+      const { p, operator } = await caller(req);
+      setRequestDbContext(personDbContext(p, operator));
+    },
+
+    operator: async (req) => {
+      const { p, operator } = await caller(req);
+      setRequestDbContext(personDbContext(p, operator));
+    },
+
+    // The organization wall of /api/v1/tenants/:tenant_id/…: a non-member gets the answer for a
+    // missing tenant. A route meant for non-members too opts out with `tenantWall: false`.
+    tenant: async (req) => {
+      const { p, operator } = await caller(req);
+      const tenantId = (req.params as Record<string, unknown>).tenant_id as string;
+      const member = p.tenants.some((t) => t.tenantId === tenantId);
+      if (!operator && !member && req.routeOptions.config?.tenantWall !== false) throw access.notFound('tenant');
+      setRequestDbContext(operator || member ? tenantDbContext(tenantId) : personDbContext(p, operator));
+    },
+
+    // /api/v1/partners/:partner_id/…: seed 003's order, rule 2 (an active member of an active
+    // partner: 403 with its own code) before rule 3 (another partner's data: 404). Handlers
+    // re-check rule 2 for their own partner, where some reads stay open to a suspended partner
+    // (allowInactivePartner).
+    partner: async (req) => {
+      const { p, operator } = await caller(req);
+      const partnerId = (req.params as Record<string, unknown>).partner_id as string;
+      if (!operator) {
+        if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
+        if (p.partner.partnerId !== partnerId) {
+          access.partnerMembership(p);
+          throw access.notFound('partner');
+        }
       }
-    }
-  }
+      setRequestDbContext(partnerDbContext(partnerId, partnerTenants));
+    },
+
+    // /api/v1/partner/…: the caller's own partner, taken from the credentials; the handlers check membership.
+    'partner-self': async (req) => {
+      const { p, operator } = await caller(req);
+      setRequestDbContext(p.partner ? partnerDbContext(p.partner.partnerId, partnerTenants) : personDbContext(p, operator));
+    },
+  };
+
+  return {
+    hook(audience) {
+      const guard = guards[audience];
+      return (req, _reply, done) => {
+        guard(req).then(() => done(), done);
+      };
+    },
+    authenticated: async (req) => {
+      await caller(req);
+    },
+  };
 }
 
 export type { AppError };

@@ -1,5 +1,5 @@
 /** /api/v1/auth, /api/v1/me, /api/v1/invitations, /api/v1/users */
-import type { App } from '../../platform/http/app-types.ts';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import type { IdentityService } from './identity.service.ts';
@@ -7,6 +7,7 @@ import { toApiTokenDto, toUserDto } from './identity.service.ts';
 import { SESSION_COOKIE } from './auth-hook.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import * as S from './identity.schemas.ts';
+import { pageOf } from '../../platform/http/pagination.ts';
 
 export interface IdentityRouteDeps {
   identity: IdentityService;
@@ -15,210 +16,215 @@ export interface IdentityRouteDeps {
   sessionAbsoluteTimeoutSec: number;
 }
 
-export function registerIdentityRoutes(app: App, d: IdentityRouteDeps): void {
+export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
   const { identity, access } = d;
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
 
-  app.post(
-    '/api/v1/auth/login',
-    {
-      config: { csrf: false, public: true },
-      schema: {
-        tags: ['auth'],
-        summary: 'Log in with email and password; sets the session cookie',
-        body: S.LoginBody,
-        response: { 200: S.LoginResponse, ...problems(400, 401, 403, 429) },
-      },
-    },
-    async (req, reply) => {
-      const r = await identity.login(req.ctx(), req.body.email, req.body.password);
-      reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
-      const auth = await identity.authenticateSession(r.token);
-      if (!auth.ok) throw E.session_expired();
-      return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: await identity.describe(auth.principal) };
-    },
-  );
 
-  app.post(
-    '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...problems(401, 403) } } },
-    async (req, reply) => {
-      const p = access.user(req);
-      await identity.logout(req.ctx(), p);
-      reply.clearCookie(SESSION_COOKIE, cookieOpts);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/api/v1/me',
-    { schema: { tags: ['auth'], summary: 'The caller and their platform, tenant and partner memberships', response: { 200: S.MeDto, ...problems(401, 403) } } },
-    async (req) => identity.describe(access.user(req)),
-  );
-
-  app.patch(
-    '/api/v1/me',
-    { schema: { tags: ['auth'], summary: 'Change your display name', body: S.UpdateMeBody, response: { 200: S.MeDto, ...problems(400, 401, 403) } } },
-    async (req) => {
-      const p = access.user(req);
-      await identity.updateProfile(req.ctx(), p, req.body);
-      return identity.describe({ ...p, name: req.body.name });
-    },
-  );
-
-  app.post(
-    '/api/v1/me/password',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Change your password (ends your other sessions)',
-        body: S.ChangePasswordBody,
-        response: { 204: Type.Null(), ...problems(400, 401, 403) },
-      },
-    },
-    async (req, reply) => {
-      await identity.changePassword(req.ctx(), access.user(req), req.body.current_password, req.body.new_password);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/api/v1/me/api-tokens',
-    { schema: { tags: ['auth'], summary: 'Your personal API tokens (never the secrets)', response: { 200: Type.Object({ data: Type.Array(S.ApiTokenDto) }), ...problems(401, 403) } } },
-    async (req) => ({ data: (await identity.listApiTokens(access.user(req).userId)).map(toApiTokenDto) }),
-  );
-
-  app.post(
-    '/api/v1/me/api-tokens',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Create a personal API token; the secret is in this response only',
-        body: S.CreateApiTokenBody,
-        response: { 201: Type.Object({ token: Type.String({ description: 'shown once; store it now' }), api_token: S.ApiTokenDto }), ...problems(400, 401, 403) },
-      },
-    },
-    async (req, reply) => {
-      const p = access.user(req);
-      const { token, row } = await identity.createApiToken(req.ctx(), p, req.body.name, req.body.expires_in_days ?? null);
-      return reply.code(201).send({ token, api_token: toApiTokenDto(row) });
-    },
-  );
-
-  app.delete(
-    '/api/v1/me/api-tokens/:token_id',
-    { schema: { tags: ['auth'], summary: 'Revoke one of your API tokens', params: S.ApiTokenParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } },
-    async (req, reply) => {
-      await identity.revokeApiToken(req.ctx(), access.user(req), req.params.token_id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.get(
-    '/api/v1/invitations/:token',
-    {
-      config: { public: true },
-      schema: { tags: ['auth'], summary: 'What an invitation link is for', params: S.InvitationParams, response: { 200: S.InvitationDto, ...problems(400, 404) } },
-    },
-    async (req) => identity.getInvitation(req.params.token),
-  );
-
-  app.post(
-    '/api/v1/invitations/accept',
-    {
-      config: { csrf: false, public: true },
-      schema: {
-        tags: ['auth'],
-        summary: 'Accept an invitation with a new account: choose your name and password. An email that already has an account logs in and accepts instead (409 invitation_login_required).',
-        body: S.AcceptInvitationBody,
-        response: { 200: S.AcceptedInvitationDto, ...problems(400, 404, 409) },
-      },
-    },
-    async (req) => {
-      const r = await identity.acceptInvitation(req.ctx(), req.body.token, req.body.name, req.body.password);
-      return { user_id: r.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
-    },
-  );
-
-  app.get(
-    '/api/v1/me/invitations',
-    { schema: { tags: ['auth'], summary: 'Invitations addressed to your email that wait for your answer', response: { 200: Type.Object({ data: Type.Array(S.MyInvitationDto) }), ...problems(401, 403) } } },
-    async (req) => ({ data: await identity.listMyInvitations(access.user(req)) }),
-  );
-
-  app.post(
-    '/api/v1/me/invitations/:invitation_id/accept',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Accept one of your invitations: you join the tenant or partner with the role it names',
-        params: S.MyInvitationParams,
-        response: { 200: S.AcceptedInvitationDto, ...problems(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req) => {
-      const p = access.user(req);
-      const r = await identity.acceptMyInvitation(req.ctx(), p, req.params.invitation_id);
-      return { user_id: p.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
-    },
-  );
-
-  app.post(
-    '/api/v1/me/invitations/:invitation_id/decline',
-    { schema: { tags: ['auth'], summary: 'Decline one of your invitations', params: S.MyInvitationParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } },
-    async (req, reply) => {
-      await identity.declineMyInvitation(req.ctx(), access.user(req), req.params.invitation_id);
-      return reply.code(204).send(null);
-    },
-  );
-
-  // ---- operator: users --------------------------------------------------------------------
-
-  app.get(
-    '/api/v1/users',
-    {
-      config: { operator: 'platform.users.manage' }, schema: { tags: ['users'], summary: 'All users (operator)', querystring: S.ListUsersQuery, response: { 200: page(S.UserDto), ...problems(400, 401, 403) } } },
-    async (req) => {
-      access.operator(req, 'platform.users.manage');
-      const limit = req.query.limit ?? 50;
-      const rows = await identity.listUsers({ q: req.query.q, status: req.query.status, cursor: req.query.cursor, limit });
-      const more = rows.length > limit;
-      const data = (more ? rows.slice(0, limit) : rows).map(toUserDto);
-      return { data, next_cursor: more ? data[data.length - 1].id : null };
-    },
-  );
-
-  app.get(
-    '/api/v1/users/:user_id',
-    {
-      config: { operator: 'platform.users.manage' }, schema: { tags: ['users'], summary: 'One user (operator)', params: S.UserParams, response: { 200: S.UserDto, ...problems(400, 401, 403, 404) } } },
-    async (req) => {
-      access.operator(req, 'platform.users.manage');
-      const u = await identity.findUserById(req.params.user_id);
-      if (!u) throw E.user_not_found();
-      return toUserDto(u);
-    },
-  );
-
-  for (const [verb, status] of [
-    ['disable', 'disabled'],
-    ['enable', 'active'],
-  ] as const) {
-    app.post(
-      `/api/v1/users/:user_id/${verb}`,
-      {
-      config: { operator: 'platform.users.manage' },
-        schema: {
-          tags: ['users'],
-          summary: verb === 'disable' ? 'Disable a user: sessions end, API tokens are revoked and invitations to them withdrawn, for good (operator)' : 'Re-enable a user: they can sign in again; revoked tokens stay revoked (operator)',
-          params: S.UserParams,
-          response: { 200: S.UserDto, ...problems(400, 401, 403, 404, 409) },
+  return {
+    public(app: App): void {
+      app.post(
+        '/api/v1/auth/login',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'Log in with email and password; sets the session cookie',
+            body: S.LoginBody,
+            response: { 200: S.LoginResponse, ...problems(400, 401, 403, 429) },
+          },
         },
-      },
-      async (req) => {
-        const p = access.operator(req, 'platform.users.manage');
-        return toUserDto(await identity.setUserStatus(req.ctx(), p, req.params.user_id, status));
-      },
-    );
-  }
+        async (req, reply) => {
+          const r = await identity.login(req.ctx(), req.body.email, req.body.password);
+          reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
+          const auth = await identity.authenticateSession(r.token);
+          if (!auth.ok) throw E.session_expired();
+          return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: await identity.describe(auth.principal) };
+        },
+      );
+
+      app.get(
+        '/api/v1/invitations/:token',
+        {
+          config: { public: true },
+          schema: { tags: ['auth'], summary: 'What an invitation link is for', params: S.InvitationParams, response: { 200: S.InvitationDto, ...problems(400, 404) } },
+        },
+        async (req) => identity.getInvitation(req.params.token),
+      );
+
+      app.post(
+        '/api/v1/invitations/accept',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'Accept an invitation with a new account: choose your name and password. An email that already has an account logs in and accepts instead (409 invitation_login_required).',
+            body: S.AcceptInvitationBody,
+            response: { 200: S.AcceptedInvitationDto, ...problems(400, 404, 409) },
+          },
+        },
+        async (req) => {
+          const r = await identity.acceptInvitation(req.ctx(), req.body.token, req.body.name, req.body.password);
+          return { user_id: r.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
+        },
+      );
+    },
+    me(app: App): void {
+      app.post(
+        '/api/v1/auth/logout',
+        { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...problems(401, 403) } } },
+        async (req, reply) => {
+          const p = access.user(req);
+          await identity.logout(req.ctx(), p);
+          reply.clearCookie(SESSION_COOKIE, cookieOpts);
+          return reply.code(204).send(null);
+        },
+      );
+
+      app.get(
+        '/api/v1/me',
+        { schema: { tags: ['auth'], summary: 'The caller and their platform, tenant and partner memberships', response: { 200: S.MeDto, ...problems(401, 403) } } },
+        async (req) => identity.describe(access.user(req)),
+      );
+
+      app.patch(
+        '/api/v1/me',
+        { schema: { tags: ['auth'], summary: 'Change your display name', body: S.UpdateMeBody, response: { 200: S.MeDto, ...problems(400, 401, 403) } } },
+        async (req) => {
+          const p = access.user(req);
+          await identity.updateProfile(req.ctx(), p, req.body);
+          return identity.describe({ ...p, name: req.body.name });
+        },
+      );
+
+      app.post(
+        '/api/v1/me/password',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Change your password (ends your other sessions)',
+            body: S.ChangePasswordBody,
+            response: { 204: Type.Null(), ...problems(400, 401, 403) },
+          },
+        },
+        async (req, reply) => {
+          await identity.changePassword(req.ctx(), access.user(req), req.body.current_password, req.body.new_password);
+          return reply.code(204).send(null);
+        },
+      );
+
+      app.get(
+        '/api/v1/me/api-tokens',
+        { schema: { tags: ['auth'], summary: 'Your personal API tokens (never the secrets)', response: { 200: Type.Object({ data: Type.Array(S.ApiTokenDto) }), ...problems(401, 403) } } },
+        async (req) => ({ data: (await identity.listApiTokens(access.user(req).userId)).map(toApiTokenDto) }),
+      );
+
+      app.post(
+        '/api/v1/me/api-tokens',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Create a personal API token; the secret is in this response only',
+            body: S.CreateApiTokenBody,
+            response: { 201: Type.Object({ token: Type.String({ description: 'shown once; store it now' }), api_token: S.ApiTokenDto }), ...problems(400, 401, 403) },
+          },
+        },
+        async (req, reply) => {
+          const p = access.user(req);
+          const { token, row } = await identity.createApiToken(req.ctx(), p, req.body.name, req.body.expires_in_days ?? null);
+          return reply.code(201).send({ token, api_token: toApiTokenDto(row) });
+        },
+      );
+
+      app.delete(
+        '/api/v1/me/api-tokens/:token_id',
+        { schema: { tags: ['auth'], summary: 'Revoke one of your API tokens', params: S.ApiTokenParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } },
+        async (req, reply) => {
+          await identity.revokeApiToken(req.ctx(), access.user(req), req.params.token_id);
+          return reply.code(204).send(null);
+        },
+      );
+
+      app.get(
+        '/api/v1/me/invitations',
+        { schema: { tags: ['auth'], summary: 'Invitations addressed to your email that wait for your answer', response: { 200: Type.Object({ data: Type.Array(S.MyInvitationDto) }), ...problems(401, 403) } } },
+        async (req) => ({ data: await identity.listMyInvitations(access.user(req)) }),
+      );
+
+      app.post(
+        '/api/v1/me/invitations/:invitation_id/accept',
+        {
+          schema: {
+            tags: ['auth'],
+            summary: 'Accept one of your invitations: you join the tenant or partner with the role it names',
+            params: S.MyInvitationParams,
+            response: { 200: S.AcceptedInvitationDto, ...problems(400, 401, 403, 404, 409) },
+          },
+        },
+        async (req) => {
+          const p = access.user(req);
+          const r = await identity.acceptMyInvitation(req.ctx(), p, req.params.invitation_id);
+          return { user_id: p.userId, scope_type: r.scopeType, scope_id: r.scopeId, role: r.role };
+        },
+      );
+
+      app.post(
+        '/api/v1/me/invitations/:invitation_id/decline',
+        { schema: { tags: ['auth'], summary: 'Decline one of your invitations', params: S.MyInvitationParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } },
+        async (req, reply) => {
+          await identity.declineMyInvitation(req.ctx(), access.user(req), req.params.invitation_id);
+          return reply.code(204).send(null);
+        },
+      );
+    },
+    operator(app: App): void {
+      // ---- operator: users --------------------------------------------------------------------
+
+      app.get(
+        '/api/v1/users',
+        {
+          config: { operator: 'platform.users.manage' }, schema: { tags: ['users'], summary: 'All users (operator)', querystring: S.ListUsersQuery, response: { 200: page(S.UserDto), ...problems(400, 401, 403) } } },
+        async (req) => {
+          access.operator(req, 'platform.users.manage');
+          const limit = req.query.limit ?? 50;
+          const rows = await identity.listUsers({ q: req.query.q, status: req.query.status, cursor: req.query.cursor, limit });
+          return pageOf(rows, limit, toUserDto);
+        },
+      );
+
+      app.get(
+        '/api/v1/users/:user_id',
+        {
+          config: { operator: 'platform.users.manage' }, schema: { tags: ['users'], summary: 'One user (operator)', params: S.UserParams, response: { 200: S.UserDto, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.operator(req, 'platform.users.manage');
+          const u = await identity.findUserById(req.params.user_id);
+          if (!u) throw E.user_not_found();
+          return toUserDto(u);
+        },
+      );
+
+      for (const [verb, status] of [
+        ['disable', 'disabled'],
+        ['enable', 'active'],
+      ] as const) {
+        app.post(
+          `/api/v1/users/:user_id/${verb}`,
+          {
+          config: { operator: 'platform.users.manage' },
+            schema: {
+              tags: ['users'],
+              summary: verb === 'disable' ? 'Disable a user: sessions end, API tokens are revoked and invitations to them withdrawn, for good (operator)' : 'Re-enable a user: they can sign in again; revoked tokens stay revoked (operator)',
+              params: S.UserParams,
+              response: { 200: S.UserDto, ...problems(400, 401, 403, 404, 409) },
+            },
+          },
+          async (req) => {
+            const p = access.operator(req, 'platform.users.manage');
+            return toUserDto(await identity.setUserStatus(req.ctx(), p, req.params.user_id, status));
+          },
+        );
+      }
+    },
+  };
 }

@@ -10,6 +10,6 @@ export {
   type ScopeType,
 } from './identity.service.ts';
 export { InvitationLinkDto, PendingInvitationDto, InvitationIdParam } from './identity.schemas.ts';
-export { installAuthHook, bearerToken, actingPartnerId, SESSION_COOKIE, type MemoryPrincipals } from './auth-hook.ts';
-export { registerIdentityRoutes } from './identity.routes.ts';
+export { authGuards, bearerToken, actingPartnerId, SESSION_COOKIE, type MemoryPrincipals, type Audience, type AuthGuards } from './auth-hook.ts';
+export { identityRoutes } from './identity.routes.ts';
 export { identityErrors } from './identity.errors.ts';

@@ -9,29 +9,24 @@
  * Public routes get none: what they write for an organization (accepting an invitation, a
  * sign-up) the service does in that organization's context, after checking the token it holds.
  */
-import type { FastifyRequest } from 'fastify';
 import { OPERATOR_CONTEXT, type DbContext } from '../../platform/db/db-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 
 /** The tenants a partner may act on now (effective delegations), from the decision snapshot. */
 export type PartnerTenants = (partnerId: string) => readonly string[];
 
-export function requestDbContext(req: FastifyRequest, p: Principal, operator: boolean, partnerTenants: PartnerTenants): DbContext {
-  const route = req.routeOptions.url ?? '';
-  const params = (req.params ?? {}) as Record<string, unknown>;
-  const tenantId = params.tenant_id;
-  if (route.startsWith('/api/v1/tenants/:tenant_id') && typeof tenantId === 'string') {
-    // a route open to non-members (tenantWall: false) checks access itself, then enters the tenant's context
-    if (operator || p.tenants.some((t) => t.tenantId === tenantId)) return { kind: 'tenant', tenantId };
-  }
-  if (route.startsWith('/api/v1/partners/:partner_id') && typeof params.partner_id === 'string') return partnerContext(params.partner_id, partnerTenants);
-  if (route.startsWith('/api/v1/partner/') && p.partner) return partnerContext(p.partner.partnerId, partnerTenants);
-  if (operator) return OPERATOR_CONTEXT;
-  return { kind: 'user', userId: p.userId };
+/** A tenant-plane route, once the wall let the caller in (members and the operator alike). */
+export function tenantDbContext(tenantId: string): DbContext {
+  return { kind: 'tenant', tenantId };
+}
+
+/** A route about the caller, the catalogs or the whole platform: the operator's context (every row), or the user's own. */
+export function personDbContext(p: Principal, operator: boolean): DbContext {
+  return operator ? OPERATOR_CONTEXT : { kind: 'user', userId: p.userId };
 }
 
 /** The partner's context; its tenants are worked out when a statement first needs them. */
-function partnerContext(partnerId: string, partnerTenants: PartnerTenants): DbContext {
+export function partnerDbContext(partnerId: string, partnerTenants: PartnerTenants): DbContext {
   let tenantIds: readonly string[] | undefined;
   return {
     kind: 'partner',

@@ -1,8 +1,8 @@
 /**
  * The authorization server inside the Fastify app:
  *  - /oauth/* (except /oauth/interaction/*) and the root discovery documents go straight to
- *    oidc-provider from an onRequest hook: the reply is hijacked before Fastify parses a body, the
- *    provider parses its own (RFC 6749 form posts, JSON where it wants them);
+ *    oidc-provider from their routes' onRequest hook: the reply is hijacked before Fastify parses
+ *    a body, the provider parses its own (RFC 6749 form posts, JSON where it wants them);
  *  - /oauth/interaction/* are our sign-in and consent pages (interaction.routes.ts);
  *  - /api/v1/tenants/:tenant_id/connected-apps: the customer's "Connected partners".
  */
@@ -11,6 +11,7 @@ import type { App } from '../../platform/http/app-types.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { AppsService } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { OAUTH_MOUNT, INTERACTION_PATH } from './provider.ts';
@@ -51,20 +52,15 @@ const ConnectedApp = Type.Object({
   revoke_reason: Nullable(Type.String()),
 }, { title: 'ConnectedApp' });
 
-export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): Promise<void> {
-  const { oauth, access } = d;
+/** The OAuth router's routes (the authorization server, its pages) and the tenant plane's connected apps. */
+export interface OAuthRoutes {
+  /** /oauth/…, the discovery documents at the root, the sign-in and consent pages (the demo's sample partner app is mounted by build-app) */
+  oauth(app: App): Promise<void>;
+  tenant(app: App): void;
+}
 
-  // Callback-style with a cheap test first: this runs on every request, the gateway's included.
-  app.addHook('onRequest', (req, reply, done) => {
-    const u = req.url;
-    if (!u.startsWith(OAUTH_MOUNT) && !u.startsWith('/.well-known/')) return done();
-    const path = providerPath(u);
-    if (path === null) return done();
-    // Answered by the provider on the raw response: once hijacked, Fastify runs nothing more.
-    reply.hijack();
-    void serveProvider(req, reply, path);
-    done();
-  });
+export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): OAuthRoutes {
+  const { oauth, access } = d;
 
   async function serveProvider(req: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
     try {
@@ -81,43 +77,74 @@ export async function registerOAuthRoutes(app: App, d: { oauth: OAuthService; id
     }
   }
 
-  await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
+  /**
+   * The provider's paths answer from this route's onRequest hook: the reply is hijacked before
+   * Fastify parses a body, the provider parses its own (RFC 6749 form posts, JSON where it wants
+   * them). A path under /oauth/ the provider does not serve (a page that does not exist under
+   * /oauth/interaction/) reaches the handler: 404.
+   */
+  const provider = {
+    // oidc-provider answers an agency token itself, in RFC 6749's error shape (installAgencyTokenGuard leaves it be)
+    config: { agencyToken: true },
+    schema: { hide: true },
+    onRequest: (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+      const path = providerPath(req.url);
+      if (path === null) return done();
+      // Answered by the provider on the raw response: once hijacked, Fastify runs nothing more.
+      reply.hijack();
+      void serveProvider(req, reply, path);
+      done();
+    },
+  };
+  const notFound = async (req: FastifyRequest) => {
+    throw platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`);
+  };
 
-  const Params = Strict({ tenant_id: Id('tnt') });
-  const OneParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+  return {
+    async oauth(app) {
+      app.all(`${OAUTH_MOUNT}/*`, provider, notFound);
+      for (const url of Object.keys(ROOT_METADATA)) app.all(url, provider, notFound);
+      await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
+    },
 
-  app.get(
-    '/api/v1/tenants/:tenant_id/connected-apps',
-    {
-      schema: {
-        tags: ['oauth'],
-        summary: 'Connected partners: the partner apps the tenant approved on the consent screen, with what they may do and when they were last used',
-        params: Params,
-        querystring: Strict({ include_ended: Type.Optional(Type.Boolean({ default: false })) }),
-        response: { 200: Type.Object({ data: Type.Array(ConnectedApp) }), ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
-      return { data: await oauth.consent.listConnected(req.params.tenant_id, req.query.include_ended ?? false) };
-    },
-  );
+    tenant(app) {
+      const Params = Strict({ tenant_id: Id('tnt') });
+      const OneParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
 
-  app.post(
-    '/api/v1/tenants/:tenant_id/connected-apps/:delegation_id/revoke',
-    {
-      schema: {
-        tags: ['oauth'],
-        summary: "Disconnect a partner app (tenant admin): its refresh tokens stop working and its access tokens are refused at their next check",
-        params: OneParams,
-        body: Type.Optional(Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) })),
-        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
-      },
+      app.get(
+        '/api/v1/tenants/:tenant_id/connected-apps',
+        {
+          schema: {
+            tags: ['oauth'],
+            summary: 'Connected partners: the partner apps the tenant approved on the consent screen, with what they may do and when they were last used',
+            params: Params,
+            querystring: Strict({ include_ended: Type.Optional(Type.Boolean({ default: false })) }),
+            response: { 200: Type.Object({ data: Type.Array(ConnectedApp) }), ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+          return { data: await oauth.consent.listConnected(req.params.tenant_id, req.query.include_ended ?? false) };
+        },
+      );
+
+      app.post(
+        '/api/v1/tenants/:tenant_id/connected-apps/:delegation_id/revoke',
+        {
+          schema: {
+            tags: ['oauth'],
+            summary: "Disconnect a partner app (tenant admin): its refresh tokens stop working and its access tokens are refused at their next check",
+            params: OneParams,
+            body: Type.Optional(Strict({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) })),
+            response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+          },
+        },
+        async (req, reply) => {
+          access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
+          await oauth.consent.revokeConnection(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body?.reason ?? null);
+          return reply.code(204).send(null);
+        },
+      );
     },
-    async (req, reply) => {
-      access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
-      await oauth.consent.revokeConnection(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.body?.reason ?? null);
-      return reply.code(204).send(null);
-    },
-  );
+  };
 }

@@ -1,77 +1,19 @@
 /** /api/v1/partner-applications (public) and /api/v1/partners. */
-import type { App } from '../../platform/http/app-types.ts';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems, page } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto } from '../identity/index.ts';
 import type { PartnersService, PartnerTransition } from './partners.service.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';
+import { pageOf } from '../../platform/http/pagination.ts';
+import { enforceRateLimit, type RateLimiter, type RatePolicy } from '../../platform/ratelimit/index.ts';
 
-export function registerPartnerRoutes(app: App, d: { partners: PartnersService; access: Access; applicationLimiter: (ip: string | null) => Promise<void> }): void {
+/** Partner applications: 10 per client address in any rolling hour. */
+export const APPLICATION_POLICY: RatePolicy = { name: 'application', limit: 10, windowMs: 3_600_000 };
+
+export function partnerRoutes(d: { partners: PartnersService; access: Access; limiter: RateLimiter }): AudienceRoutes {
   const { partners, access } = d;
-
-  app.post(
-    '/api/v1/partner-applications',
-    {
-      config: { csrf: false, public: true },
-      schema: {
-        tags: ['partners'],
-        summary: 'Apply to become a partner (public). Creates the partner in status applied and its owner account.',
-        body: S.ApplicationBody,
-        response: { 201: Type.Object({ partner: S.PartnerDto, owner_user_id: Type.String() }), ...problems(400, 409, 429) },
-      },
-    },
-    async (req, reply) => {
-      await d.applicationLimiter(req.ip);
-      const r = await partners.apply(req.ctx(), req.body);
-      return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
-    },
-  );
-
-  app.get(
-    '/api/v1/partners',
-    { schema: { tags: ['partners'], summary: 'Partners: all for the operator, your own for partner members', querystring: S.ListPartnersQuery, response: { 200: page(S.PartnerDto), ...problems(400, 401, 403) } } },
-    async (req) => {
-      const p = access.user(req);
-      const limit = req.query.limit ?? 50;
-      let ids: string[] | undefined;
-      if (!access.isOperator(p)) {
-        const m = access.partnerMembership(p, { allowInactivePartner: true });
-        ids = [m.partnerId];
-      }
-      const rows = await partners.listPartners({ ids, q: req.query.q, status: req.query.status, capability: req.query.capability, cursor: req.query.cursor, limit });
-      const more = rows.length > limit;
-      const data = (more ? rows.slice(0, limit) : rows).map(toPartnerDto);
-      return { data, next_cursor: more ? data[data.length - 1].id : null };
-    },
-  );
-
-  app.get(
-    '/api/v1/partners/:partner_id',
-    {
-      schema: {
-        tags: ['partners'],
-        summary: 'One partner (its members, the operator). Members of an applied partner may read it to follow their application.',
-        params: S.PartnerParams,
-        response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      const p = access.user(req);
-      const own = p.partner?.partnerId === req.params.partner_id && p.partner.partnerStatus === 'applied';
-      access.partner(req, req.params.partner_id, 'partner.profile.read', { allowInactivePartner: own });
-      return toPartnerDto(await partners.requirePartner(req.params.partner_id));
-    },
-  );
-
-  app.patch(
-    '/api/v1/partners/:partner_id',
-    { schema: { tags: ['partners'], summary: 'Edit the partner profile (owner, operator)', params: S.PartnerParams, body: S.UpdatePartnerBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
-    async (req) => {
-      access.partner(req, req.params.partner_id, 'partner.profile.update');
-      return toPartnerDto(await partners.updateProfile(req.ctx(), req.params.partner_id, req.body));
-    },
-  );
 
   const lifecycle: [PartnerTransition, string, 'none' | 'required' | 'optional' | 'capabilities'][] = [
     ['approve', 'Approve an application, granting capabilities (operator)', 'capabilities'],
@@ -80,144 +22,219 @@ export function registerPartnerRoutes(app: App, d: { partners: PartnersService; 
     ['reactivate', 'Reactivate a suspended partner (operator)', 'optional'],
     ['terminate', 'Terminate a partner for good (operator)', 'required'],
   ];
-  for (const [verb, summary, body] of lifecycle) {
-    const schemaBody = body === 'capabilities' ? S.ApproveBody : body === 'required' ? S.ReasonBody : S.OptionalReasonBody;
-    app.post(
-      `/api/v1/partners/:partner_id/${verb}`,
-      {
-      config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary, params: S.PartnerParams, body: schemaBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404, 409) } } },
-      async (req) => {
-        access.operator(req, 'platform.partners.manage');
-        const b = req.body as { reason?: string; capabilities?: S.CapabilityT[] };
-        return toPartnerDto(await partners.transition(req.ctx(), req.params.partner_id, verb, { reason: b.reason, capabilities: b.capabilities }));
-      },
-    );
-  }
 
-  app.put(
-    '/api/v1/partners/:partner_id/capabilities',
-    {
-      config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary: "Replace a partner's capabilities (operator)", params: S.PartnerParams, body: S.CapabilitiesBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
-    async (req) => {
-      access.operator(req, 'platform.partners.manage');
-      return toPartnerDto(await partners.setCapabilities(req.ctx(), req.params.partner_id, req.body.capabilities));
+  return {
+    public(app: App): void {
+      app.post(
+        '/api/v1/partner-applications',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['partners'],
+            summary: 'Apply to become a partner (public). Creates the partner in status applied and its owner account.',
+            body: S.ApplicationBody,
+            response: { 201: Type.Object({ partner: S.PartnerDto, owner_user_id: Type.String() }), ...problems(400, 409, 429) },
+          },
+        },
+        async (req, reply) => {
+          await enforceRateLimit(
+            reply,
+            d.limiter,
+            `apply:ip:${req.ip ?? 'unknown'}`,
+            APPLICATION_POLICY,
+            (s) => `Too many applications from this address. Try again in ${s} seconds.`,
+            'Applications cannot be counted right now, so none is accepted. Try again shortly.',
+          );
+          const r = await partners.apply(req.ctx(), req.body);
+          return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
+        },
+      );
     },
-  );
+    me(app: App): void {
+      app.get(
+        '/api/v1/partners',
+        { schema: { tags: ['partners'], summary: 'Partners: all for the operator, your own for partner members', querystring: S.ListPartnersQuery, response: { 200: page(S.PartnerDto), ...problems(400, 401, 403) } } },
+        async (req) => {
+          const p = access.user(req);
+          const limit = req.query.limit ?? 50;
+          let ids: string[] | undefined;
+          if (!access.isOperator(p)) {
+            const m = access.partnerMembership(p, { allowInactivePartner: true });
+            ids = [m.partnerId];
+          }
+          const rows = await partners.listPartners({ ids, q: req.query.q, status: req.query.status, capability: req.query.capability, cursor: req.query.cursor, limit });
+          return pageOf(rows, limit, toPartnerDto);
+        },
+      );
+    },
+    partner(app: App): void {
+      app.get(
+        '/api/v1/partners/:partner_id',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: 'One partner (its members, the operator). Members of an applied partner may read it to follow their application.',
+            params: S.PartnerParams,
+            response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          const p = access.user(req);
+          const own = p.partner?.partnerId === req.params.partner_id && p.partner.partnerStatus === 'applied';
+          access.partner(req, req.params.partner_id, 'partner.profile.read', { allowInactivePartner: own });
+          return toPartnerDto(await partners.requirePartner(req.params.partner_id));
+        },
+      );
 
-  app.patch(
-    '/api/v1/partners/:partner_id/feature-toggles',
-    {
-      config: { operator: 'platform.partners.manage' },
-      schema: {
-        tags: ['partners'],
-        summary: 'Turn features on or off for one partner (seed 002 Partner Configuration Manager; operator)',
-        params: S.PartnerParams,
-        body: S.FeatureTogglesBody,
-        response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      access.operator(req, 'platform.partners.manage');
-      return toPartnerDto(await partners.setFeatureToggles(req.ctx(), req.params.partner_id, req.body.feature_toggles));
-    },
-  );
+      app.patch(
+        '/api/v1/partners/:partner_id',
+        { schema: { tags: ['partners'], summary: 'Edit the partner profile (owner, operator)', params: S.PartnerParams, body: S.UpdatePartnerBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.partner(req, req.params.partner_id, 'partner.profile.update');
+          return toPartnerDto(await partners.updateProfile(req.ctx(), req.params.partner_id, req.body));
+        },
+      );
 
-  // ---- members -----------------------------------------------------------------------------
+      app.put(
+        '/api/v1/partners/:partner_id/capabilities',
+        {
+          config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary: "Replace a partner's capabilities (operator)", params: S.PartnerParams, body: S.CapabilitiesBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.operator(req, 'platform.partners.manage');
+          return toPartnerDto(await partners.setCapabilities(req.ctx(), req.params.partner_id, req.body.capabilities));
+        },
+      );
 
-  app.get(
-    '/api/v1/partners/:partner_id/members',
-    {
-      schema: {
-        tags: ['partners'],
-        summary: 'Partner organization members (owner, operator; staff cannot see the member list)',
-        params: S.PartnerParams,
-        response: { 200: Type.Object({ data: Type.Array(S.PartnerMemberDto) }), ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      access.partner(req, req.params.partner_id, 'partner.members.read');
-      return { data: await partners.listMembers(req.params.partner_id) };
-    },
-  );
+      app.patch(
+        '/api/v1/partners/:partner_id/feature-toggles',
+        {
+          config: { operator: 'platform.partners.manage' },
+          schema: {
+            tags: ['partners'],
+            summary: 'Turn features on or off for one partner (seed 002 Partner Configuration Manager; operator)',
+            params: S.PartnerParams,
+            body: S.FeatureTogglesBody,
+            response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          access.operator(req, 'platform.partners.manage');
+          return toPartnerDto(await partners.setFeatureToggles(req.ctx(), req.params.partner_id, req.body.feature_toggles));
+        },
+      );
 
-  app.post(
-    '/api/v1/partners/:partner_id/members',
-    {
-      schema: {
-        tags: ['partners'],
-        summary:
-          'Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
-          'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
-        params: S.PartnerParams,
-        body: S.AddPartnerMemberBody,
-        response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      access.partner(req, req.params.partner_id, 'partner.members.manage');
-      await partners.requirePartner(req.params.partner_id);
-      return reply.code(201).send({ invitation: await partners.inviteMember(req.ctx(), req.params.partner_id, req.body) });
-    },
-  );
+      // ---- members -----------------------------------------------------------------------------
 
-  app.get(
-    '/api/v1/partners/:partner_id/invitations',
-    {
-      schema: {
-        tags: ['partners'],
-        summary: 'Invitations waiting for an answer (owner, operator)',
-        params: S.PartnerParams,
-        response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req) => {
-      access.partner(req, req.params.partner_id, 'partner.members.read');
-      return { data: (await partners.listInvitations(req.params.partner_id)).map(toPendingInvitationDto) };
-    },
-  );
+      app.get(
+        '/api/v1/partners/:partner_id/members',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: 'Partner organization members (owner, operator; staff cannot see the member list)',
+            params: S.PartnerParams,
+            response: { 200: Type.Object({ data: Type.Array(S.PartnerMemberDto) }), ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          access.partner(req, req.params.partner_id, 'partner.members.read');
+          return { data: await partners.listMembers(req.params.partner_id) };
+        },
+      );
 
-  app.delete(
-    '/api/v1/partners/:partner_id/invitations/:invitation_id',
-    {
-      schema: {
-        tags: ['partners'],
-        summary: 'Withdraw a pending invitation: its link stops working (owner)',
-        params: S.PartnerInvitationParams,
-        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (req, reply) => {
-      access.partner(req, req.params.partner_id, 'partner.members.manage');
-      await partners.revokeInvitation(req.ctx(), req.params.partner_id, req.params.invitation_id);
-      return reply.code(204).send(null);
-    },
-  );
+      app.post(
+        '/api/v1/partners/:partner_id/members',
+        {
+          schema: {
+            tags: ['partners'],
+            summary:
+              'Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
+              'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
+            params: S.PartnerParams,
+            body: S.AddPartnerMemberBody,
+            response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
+          },
+        },
+        async (req, reply) => {
+          access.partner(req, req.params.partner_id, 'partner.members.manage');
+          await partners.requirePartner(req.params.partner_id);
+          return reply.code(201).send({ invitation: await partners.inviteMember(req.ctx(), req.params.partner_id, req.body) });
+        },
+      );
 
-  app.patch(
-    '/api/v1/partners/:partner_id/members/:user_id',
-    {
-      schema: {
-        tags: ['partners'],
-        summary: 'Change a member role (OWNER ⇄ STAFF) or deactivate/reactivate the membership (owner)',
-        params: S.PartnerMemberParams,
-        body: S.UpdatePartnerMemberBody,
-        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
-      },
-    },
-    async (req, reply) => {
-      access.partner(req, req.params.partner_id, 'partner.members.manage');
-      await partners.updateMember(req.ctx(), req.params.partner_id, req.params.user_id, req.body);
-      return reply.code(204).send(null);
-    },
-  );
+      app.get(
+        '/api/v1/partners/:partner_id/invitations',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: 'Invitations waiting for an answer (owner, operator)',
+            params: S.PartnerParams,
+            response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          access.partner(req, req.params.partner_id, 'partner.members.read');
+          return { data: (await partners.listInvitations(req.params.partner_id)).map(toPendingInvitationDto) };
+        },
+      );
 
-  app.delete(
-    '/api/v1/partners/:partner_id/members/:user_id',
-    { schema: { tags: ['partners'], summary: 'Remove a member (owner)', params: S.PartnerMemberParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) } } },
-    async (req, reply) => {
-      access.partner(req, req.params.partner_id, 'partner.members.manage');
-      await partners.removeMember(req.ctx(), req.params.partner_id, req.params.user_id);
-      return reply.code(204).send(null);
+      app.delete(
+        '/api/v1/partners/:partner_id/invitations/:invitation_id',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: 'Withdraw a pending invitation: its link stops working (owner)',
+            params: S.PartnerInvitationParams,
+            response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req, reply) => {
+          access.partner(req, req.params.partner_id, 'partner.members.manage');
+          await partners.revokeInvitation(req.ctx(), req.params.partner_id, req.params.invitation_id);
+          return reply.code(204).send(null);
+        },
+      );
+
+      app.patch(
+        '/api/v1/partners/:partner_id/members/:user_id',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: 'Change a member role (OWNER ⇄ STAFF) or deactivate/reactivate the membership (owner)',
+            params: S.PartnerMemberParams,
+            body: S.UpdatePartnerMemberBody,
+            response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+          },
+        },
+        async (req, reply) => {
+          access.partner(req, req.params.partner_id, 'partner.members.manage');
+          await partners.updateMember(req.ctx(), req.params.partner_id, req.params.user_id, req.body);
+          return reply.code(204).send(null);
+        },
+      );
+
+      app.delete(
+        '/api/v1/partners/:partner_id/members/:user_id',
+        { schema: { tags: ['partners'], summary: 'Remove a member (owner)', params: S.PartnerMemberParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) } } },
+        async (req, reply) => {
+          access.partner(req, req.params.partner_id, 'partner.members.manage');
+          await partners.removeMember(req.ctx(), req.params.partner_id, req.params.user_id);
+          return reply.code(204).send(null);
+        },
+      );
+
+      for (const [verb, summary, body] of lifecycle) {
+        const schemaBody = body === 'capabilities' ? S.ApproveBody : body === 'required' ? S.ReasonBody : S.OptionalReasonBody;
+        app.post(
+          `/api/v1/partners/:partner_id/${verb}`,
+          {
+          config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary, params: S.PartnerParams, body: schemaBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404, 409) } } },
+          async (req) => {
+            access.operator(req, 'platform.partners.manage');
+            const b = req.body as { reason?: string; capabilities?: S.CapabilityT[] };
+            return toPartnerDto(await partners.transition(req.ctx(), req.params.partner_id, verb, { reason: b.reason, capabilities: b.capabilities }));
+          },
+        );
+      }
     },
-  );
+  };
 }

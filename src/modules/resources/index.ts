@@ -8,4 +8,5 @@ export { resourceErrors } from './resources.errors.ts';
 export { REFERENCE_ROUTES, type ResourceRouteSpec } from './reference-routes.ts';
 export { buildUpstreamApp, type UpstreamAuthenticator, type UpstreamDeps, type UpstreamIdentity } from './upstream.app.ts';
 export * as ResourceSchemas from './resources.schemas.ts';
-export { registerPartnerConsolidatedRoutes, type PartnerRoutesDeps } from './partner.routes.ts';
+export { partnerConsolidatedRoutes, type PartnerRoutesDeps } from './partner.routes.ts';
+export { MspViewsService, type MspViewsDeps, type MspCaller, type Alert } from './msp-views.service.ts';

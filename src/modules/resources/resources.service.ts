@@ -19,6 +19,7 @@ import { authzErrors } from '../authz/index.ts';
 import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
+import { takePage, type Page } from '../../platform/http/pagination.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
 
@@ -59,15 +60,12 @@ export interface ResourcesDeps {
   delegationBillTo: (delegationId: string) => Promise<string | null>;
 }
 
-export interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
+export type { Page };
 
+/** A wire page of rows read with `limit + 1`; the cursor is the last row's id. */
 function paged<T extends { id: string }, D>(rows: T[], limit: number, dto: (r: T) => D): Page<D> {
-  const more = rows.length > limit;
-  const data = more ? rows.slice(0, limit) : rows;
-  return { data: data.map(dto), next_cursor: more ? data[data.length - 1].id : null };
+  const p = takePage(rows, limit, (r) => r.id);
+  return { data: p.rows.map(dto), next_cursor: p.nextCursor };
 }
 
 const TICKET_TRANSITIONS: Record<string, readonly string[]> = {

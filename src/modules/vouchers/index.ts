@@ -4,7 +4,7 @@
  * VouchersService, so every voucher is attributed and audited the same way.
  */
 export { VouchersService, toVoucherDto, effectiveStatus, type IssueVoucherInput, type LookupScope, type VouchersDeps } from './vouchers.service.ts';
-export { registerVoucherRoutes } from './vouchers.routes.ts';
+export { voucherRoutes } from './vouchers.routes.ts';
 export { voucherErrors } from './vouchers.errors.ts';
 export { VOUCHER_TYPES, voucherType, isVoucherType, toVoucherTypeDto, type VoucherType } from './voucher-types.ts';
 export { newVoucherCode, normalizeVoucherCode } from './voucher-code.ts';

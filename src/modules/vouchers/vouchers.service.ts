@@ -18,6 +18,7 @@ import { voucherErrors as E } from './vouchers.errors.ts';
 import { newVoucherCode, normalizeVoucherCode } from './voucher-code.ts';
 import { voucherType } from './voucher-types.ts';
 import * as repo from './vouchers.repo.ts';
+import { takePage } from '../../platform/http/pagination.ts';
 
 export interface VouchersDeps {
   db: Db;
@@ -141,9 +142,8 @@ export class VouchersService {
   /** Newest first; `next_cursor` continues the list. */
   async list(f: repo.VoucherListFilter): Promise<{ data: repo.VoucherRow[]; nextCursor: string | null }> {
     const rows = await repo.listVouchers(this.#d.db.kysely, f);
-    const more = rows.length > f.limit;
-    const data = more ? rows.slice(0, f.limit) : rows;
-    return { data, nextCursor: more ? data[data.length - 1].id : null };
+    const page = takePage(rows, f.limit, (r) => r.id);
+    return { data: page.rows, nextCursor: page.nextCursor };
   }
 
   async redeem(ctx: RequestContext, tenantId: string, id: string): Promise<repo.VoucherRow> {

@@ -43,13 +43,15 @@ export async function enforceRateLimit(
   key: string,
   policy: RatePolicy,
   detail?: (retryAfterSec: number) => string,
+  /** what a client is told when the limiter cannot decide (503) */
+  unavailableDetail = 'The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.',
 ): Promise<RateLimitDecision> {
   let d: RateLimitDecision;
   try {
     d = await limiter.consume(key, policy.limit, policy.windowMs);
   } catch (err) {
     if (err instanceof RateLimitStoreError) {
-      throw platformErrors.rate_limiter_unavailable('The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.', {
+      throw platformErrors.rate_limiter_unavailable(unavailableDetail, {
         headers: { 'retry-after': '1' },
       });
     }

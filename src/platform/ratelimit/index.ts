@@ -14,7 +14,17 @@
  *   const policy = { name: 'agency', limit: AGENCY_REQUESTS_PER_MINUTE, windowMs: 60_000 };
  *   await enforceRateLimit(reply, services.rateLimiter, `agency-token:${tokenId}`, policy);
  *
- * Keys are free-form; prefix them with the policy so two policies never share a log.
+ * Keys are `<policy>:<subject>` under the store's prefix (`<REDIS_KEY_PREFIX>rl:`), so two
+ * policies never share a log. Every limit in Partnergate is one of these, on this one limiter:
+ *
+ *   gw:<token|user>:<class>, gw:p:<partner>   the gateway, per caller × route class and per partner
+ *   pc:u:<user>:<class>                        the consolidated partner views (/api/v1/partner/…)
+ *   agency-token:<token>                       the embed API (seed 004: 20 per minute)
+ *   apply:ip:<ip>                              partner applications (10 per hour)
+ *   login:email:<email>, login:ip:<ip>         failed logins (LoginThrottle: peekAll / recordAll)
+ *   oauth-fail:ip:<ip>, oauth-fail:client-ip:… failed OAuth client authentications (FailureThrottle)
+ *
+ * The route-class limits come from one lookup (classLimit, RATE_LIMITS).
  *
  * Failure budgets (the login throttle, OAuth client authentication) use the same store through
  * peekAll (may one more be tried?) and recordAll (one more failed), so they count failures, not
@@ -34,6 +44,7 @@ export { MemoryRateLimiter } from './memory-limiter.ts';
 export { RedisRateLimiter, SLIDING_WINDOW_LUA, type RedisRateLimiterOptions } from './redis-limiter.ts';
 export { FallbackRateLimiter, type RateLimitFailurePolicy } from './fallback-limiter.ts';
 export { enforceRateLimit, rateLimitHeaders, type RatePolicy } from './http.ts';
+export { classLimit, DEFAULT_CLASS_LIMIT } from './limits.ts';
 
 export interface CreateRateLimiterOptions {
   clock: Clock;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { apiRoutes, fill, type RouteSpec } from '../../helpers/access-matrix.ts';
+import { apiRoutes, fill, PUBLIC_ROUTES, type RouteSpec } from '../../helpers/access-matrix.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 
 let t: TestApp;
@@ -12,7 +12,7 @@ let partnerB: TestPartner;
 
 /** Operator-only routes refuse everyone else with 403 before any organization check. */
 const isOperatorOnly = (r: RouteSpec) =>
-  /^\/api\/v1\/(users|audit-events)\b/.test(r.path) ||
+  /^\/api\/v1\/(users|audit-events|delegations)\b/.test(r.path) ||
   (r.method === 'POST' && r.path === '/api/v1/tenants') ||
   /\/partners\/\{partner_id\}\/(approve|reject|suspend|reactivate|terminate|capabilities|feature-toggles)$/.test(r.path);
 
@@ -27,6 +27,39 @@ describe('every /api route, from the OpenAPI document', () => {
   it('covers a real number of routes', () => {
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((r) => r.public).length).toBe(4);
+  });
+
+  it('belongs to exactly one audience router, the one its URL names, whose guard the checks below exercise', () => {
+    const routersOf = new Map<string, string[]>();
+    for (const m of t.app.routers) {
+      const key = `${m.method} ${m.url.replace(/:(\w+)/g, '{$1}')}`;
+      routersOf.set(key, [...(routersOf.get(key) ?? []), m.router]);
+    }
+    const expected = (r: RouteSpec): string[] => {
+      if (r.path.startsWith('/api/v1/tenants/{tenant_id}')) return ['tenant'];
+      if (r.path.startsWith('/api/v1/partners/{partner_id}')) return ['partner'];
+      if (r.path.startsWith('/api/v1/partner/')) return ['partner-self'];
+      if (r.public) return ['public'];
+      return isOperatorOnly(r) ? ['operator'] : ['me'];
+    };
+    const failures: string[] = [];
+    for (const r of routes) {
+      const got = routersOf.get(`${r.method} ${r.path}`) ?? [];
+      if (got.length !== 1 || got[0] !== expected(r)[0]) failures.push(`${r.method} ${r.path} → [${got.join(', ')}], expected ${expected(r)[0]}`);
+    }
+    expect(failures).toEqual([]);
+    // the public router takes nothing but the four public routes
+    const publicRoutes = t.app.routers.filter((m) => m.router === 'public' && m.method !== 'HEAD').map((m) => `${m.method} ${m.url.replace(/:(\w+)/g, '{$1}')}`);
+    expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
+  });
+
+  it('asks for credentials on an /api path no route answers before it says 404, and never lets it be cached', async () => {
+    const anon = await t.client().get('/api/v1/no-such-thing');
+    expect([anon.status, anon.body.code]).toEqual([401, 'authentication_required']);
+    const admin = await tenantA.admin.login();
+    const known = await admin.get('/api/v1/no-such-thing');
+    expect([known.status, known.body.code, known.headers['cache-control']]).toEqual([404, 'not_found', 'no-store']);
+    expect((await admin.get(`/api/v1/tenants/${tenantA.id}/no-such-thing`)).status).toBe(404);
   });
 
   it('refuses callers without credentials with 401 authentication_required', async () => {

@@ -1,0 +1,307 @@
+/**
+ * Seed 001's consolidated MSP views, for one partner across the tenants it manages: billing
+ * summary, invoices (and their export rows), the ticket feed, usage and SLA reports, SLA and
+ * billing alerts. The HTTP edge (partner.routes.ts) checks the caller and the rate limit and
+ * writes the answer; everything between is here.
+ *
+ * Every answer is restricted to the tenants the partner holds an effective delegation for, to
+ * the billing accounts each delegation covers, and — per view — to the tenants whose
+ * delegation grants that view's permission (an MSP_SUPPORT link shows tickets, not invoices).
+ * The decisions come from the live snapshot; every tenant an answer drew on gets an access
+ * event in its own audit log. "Now" (the default alert window, the export's date) is the
+ * injected clock's.
+ */
+import type { Clock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { AuditEntry } from '../audit/index.ts';
+import type { Allowed, AuthzService } from '../authz/index.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import { resourceErrors as E } from './resources.errors.ts';
+import type { InvoiceRow, SlaRow, TicketRow } from './resources.repo.ts';
+import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
+
+export interface MspViewsDeps {
+  resources: ResourcesService;
+  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'refusalError'>;
+  tenants: Pick<TenantsService, 'listTenants'>;
+  clock: Clock;
+  /** queue one access event (batched, off the response path) */
+  recordAccess: (ctx: RequestContext, entry: AuditEntry) => void;
+}
+
+/** The partner member asking, as the HTTP edge verified them. */
+export interface MspCaller {
+  userId: string;
+  partnerId: string;
+}
+
+export interface PeriodQuery {
+  tenant_id?: string;
+  period_from?: string;
+  period_to?: string;
+}
+
+export type InvoiceStatus = 'open' | 'paid' | 'overdue' | 'void';
+
+/** The alert every alert view answers with. */
+export interface Alert {
+  kind: 'sla_breach' | 'invoice_overdue' | 'receivables_threshold';
+  severity: 'warning' | 'critical';
+  tenant_id: string;
+  tenant_name: string;
+  ban_id: string | null;
+  subject_id: string | null;
+  period: string | null;
+  message: string;
+  amount_cents: number | null;
+  currency: string | null;
+}
+
+/** The export's columns, in order. */
+export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
+/** At most this many invoices in one export. */
+export const INVOICE_EXPORT_MAX = 10_000;
+/** The default of the billing alert's receivables threshold: 5,000.00. */
+export const DEFAULT_RECEIVABLES_THRESHOLD_CENTS = 500_000;
+
+type InvoiceDto = Awaited<ReturnType<ResourcesService['listInvoices']>>['data'][number];
+type SlaDto = Awaited<ReturnType<ResourcesService['listSla']>>['data'][number];
+
+/** The first month of the default SLA alert window: three months before `now`'s. */
+export function defaultAlertFrom(now: Date): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
+
+/** An SLA breach: critical when availability missed its target by a tenth of a point or more. */
+export function slaAlert(r: Pick<SlaRow, 'id' | 'tenant_id' | 'ban_id' | 'period' | 'target_pct' | 'achieved_pct' | 'downtime_minutes' | 'incidents'> | SlaDto, tenantName: string): Alert {
+  return {
+    kind: 'sla_breach',
+    severity: r.target_pct - r.achieved_pct >= 0.1 ? 'critical' : 'warning',
+    tenant_id: r.tenant_id,
+    tenant_name: tenantName,
+    ban_id: r.ban_id,
+    subject_id: r.id,
+    period: r.period,
+    message: `Availability ${r.achieved_pct}% against a ${r.target_pct}% target (${r.downtime_minutes} min down, ${r.incidents} incident${r.incidents === 1 ? '' : 's'}).`,
+    amount_cents: null,
+    currency: null,
+  };
+}
+
+/** A tenant owing more than the threshold: critical when part of it is overdue. */
+export function receivablesAlert(t: { tenant_id: string; currency: string; outstanding_cents: number; overdue_cents: number }, threshold: number, tenantName: string): Alert {
+  return {
+    kind: 'receivables_threshold',
+    severity: t.overdue_cents > 0 ? 'critical' : 'warning',
+    tenant_id: t.tenant_id,
+    tenant_name: tenantName,
+    ban_id: null,
+    subject_id: null,
+    period: null,
+    message: `Outstanding ${money(t.outstanding_cents, t.currency)} exceeds the ${money(threshold, t.currency)} threshold.`,
+    amount_cents: t.outstanding_cents,
+    currency: t.currency,
+  };
+}
+
+export function overdueInvoiceAlert(i: Pick<InvoiceRow, 'id' | 'tenant_id' | 'ban_id' | 'period' | 'number' | 'balance_cents' | 'currency' | 'due_at'> | InvoiceDto, tenantName: string): Alert {
+  return {
+    kind: 'invoice_overdue',
+    severity: 'critical',
+    tenant_id: i.tenant_id,
+    tenant_name: tenantName,
+    ban_id: i.ban_id,
+    subject_id: i.id,
+    period: i.period,
+    message: `Invoice ${i.number} (${money(i.balance_cents, i.currency)}) was due ${i.due_at.slice(0, 10)}.`,
+    amount_cents: i.balance_cents,
+    currency: i.currency,
+  };
+}
+
+/** Per-currency totals over per-tenant billing rows. */
+export function billingTotalsByCurrency(rows: readonly { currency: string; invoiced_cents: number; outstanding_cents: number; overdue_cents: number; paid_cents: number }[]) {
+  const totals = new Map<string, { currency: string; invoiced_cents: number; outstanding_cents: number; overdue_cents: number; paid_cents: number; tenants: number }>();
+  for (const r of rows) {
+    const t = totals.get(r.currency) ?? { currency: r.currency, invoiced_cents: 0, outstanding_cents: 0, overdue_cents: 0, paid_cents: 0, tenants: 0 };
+    t.invoiced_cents += r.invoiced_cents;
+    t.outstanding_cents += r.outstanding_cents;
+    t.overdue_cents += r.overdue_cents;
+    t.paid_cents += r.paid_cents;
+    t.tenants++;
+    totals.set(r.currency, t);
+  }
+  return [...totals.values()];
+}
+
+/** Share of service-months that met their target, in percent with two decimals (100 with none). */
+export function compliancePct(records: number, breached: number): number {
+  return records === 0 ? 100 : Math.round(((records - breached) / records) * 10_000) / 100;
+}
+
+export class MspViewsService {
+  readonly #d: MspViewsDeps;
+
+  constructor(d: MspViewsDeps) {
+    this.#d = d;
+  }
+
+  async billingSummary(ctx: RequestContext, who: MspCaller, q: PeriodQuery) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.summary.read', q.tenant_id);
+    const rows = await this.#d.resources.billingTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
+    const n = await this.#names(rows.map((r) => r.tenant_id));
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/billing/summary');
+    return {
+      period_from: q.period_from ?? null,
+      period_to: q.period_to ?? null,
+      totals: billingTotalsByCurrency(rows),
+      tenants: rows.map((r) => ({
+        tenant_id: r.tenant_id,
+        tenant_name: n.get(r.tenant_id) ?? '',
+        currency: r.currency,
+        invoiced_cents: r.invoiced_cents,
+        outstanding_cents: r.outstanding_cents,
+        overdue_cents: r.overdue_cents,
+        paid_cents: r.paid_cents,
+        open_invoices: r.open_count,
+        overdue_invoices: r.overdue_count,
+      })),
+    };
+  }
+
+  async invoices(ctx: RequestContext, who: MspCaller, q: PeriodQuery & { status?: InvoiceStatus; cursor?: string; limit?: number }) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.invoices.read', q.tenant_id);
+    const page = await this.#d.resources.listInvoices(scopes, { status: q.status, periodFrom: q.period_from, periodTo: q.period_to, cursor: q.cursor, limit: q.limit ?? 50 });
+    const n = await this.#names(page.data.map((i) => i.tenant_id));
+    this.#audit(ctx, who.partnerId, page.data.map((i) => i.tenant_id), decisions, 'GET /api/v1/partner/billing/invoices');
+    return { data: page.data.map((i) => ({ ...i, tenant_name: n.get(i.tenant_id) ?? '' })), next_cursor: page.next_cursor };
+  }
+
+  /** The export's rows (INVOICE_EXPORT_COLUMNS, at most INVOICE_EXPORT_MAX) and its file name; recorded in each tenant's log. */
+  async invoiceExport(ctx: RequestContext, who: MspCaller, b: PeriodQuery & { status?: InvoiceStatus }): Promise<{ filename: string; rows: unknown[][] }> {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.invoices.export', b.tenant_id);
+    const invoices: InvoiceDto[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#d.resources.listInvoices(scopes, { status: b.status, periodFrom: b.period_from, periodTo: b.period_to, cursor, limit: 200 });
+      invoices.push(...page.data);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor && invoices.length < INVOICE_EXPORT_MAX);
+    const n = await this.#names(invoices.map((r) => r.tenant_id));
+    const rows = invoices.map((i) => [i.tenant_id, n.get(i.tenant_id) ?? '', i.id, i.number, i.ban_id, i.period, i.issued_at, i.due_at, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at]);
+    for (const t of decisions.keys()) {
+      this.#d.recordAccess(ctx, {
+        action: 'billing.invoices_exported',
+        tenantId: t,
+        partnerId: who.partnerId,
+        targetType: 'endpoint',
+        targetId: 'POST /api/v1/partner/billing/invoices/export',
+        details: { delegation_id: decisions.get(t)?.delegationId ?? null, invoices: invoices.filter((r) => r.tenant_id === t).length, filters: { status: b.status ?? null, period_from: b.period_from ?? null, period_to: b.period_to ?? null } },
+      });
+    }
+    return { filename: `invoices-${this.#d.clock.now().toISOString().slice(0, 10)}.csv`, rows };
+  }
+
+  async tickets(ctx: RequestContext, who: MspCaller, q: { tenant_id?: string; status?: TicketRow['status']; priority?: TicketRow['priority']; cursor?: string; limit?: number }) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'support.tickets.read', q.tenant_id);
+    const page = await this.#d.resources.listTickets(scopes, { status: q.status, priority: q.priority, cursor: q.cursor, limit: q.limit ?? 50 });
+    const n = await this.#names(page.data.map((t) => t.tenant_id));
+    this.#audit(ctx, who.partnerId, page.data.map((t) => t.tenant_id), decisions, 'GET /api/v1/partner/support/tickets');
+    return { data: page.data.map((t) => ({ ...t, tenant_name: n.get(t.tenant_id) ?? '' })), next_cursor: page.next_cursor };
+  }
+
+  async openTicket(ctx: RequestContext, who: MspCaller, tenantId: string, input: Parameters<ResourcesService['openTicket']>[2]) {
+    const a = this.#d.authz.partnerAccess(who.partnerId, tenantId, 'support.tickets.create');
+    if (!a.allow) throw this.#d.authz.refusalError(a);
+    return this.#d.resources.openTicket(ctx, caller(who, tenantId, a), input);
+  }
+
+  async updateTicket(ctx: RequestContext, who: MspCaller, ticketId: string, patch: Parameters<ResourcesService['updateTicket']>[3]) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'support.tickets.update');
+    // A ticket of a tenant without that permission answers like a missing one.
+    const tenantId = await this.#d.resources.ticketTenant(scopes, ticketId);
+    if (!tenantId) throw E.ticket_not_found();
+    return this.#d.resources.updateTicket(ctx, caller(who, tenantId, decisions.get(tenantId)!), ticketId, patch, who.userId);
+  }
+
+  async usage(ctx: RequestContext, who: MspCaller, q: PeriodQuery & { metric?: string }) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'reports.usage.read', q.tenant_id);
+    const rows = await this.#d.resources.usageTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to, metric: q.metric });
+    const n = await this.#names(rows.map((r) => r.tenant_id));
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/usage');
+    return { data: rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })) };
+  }
+
+  async sla(ctx: RequestContext, who: MspCaller, q: PeriodQuery) {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'reports.sla.read', q.tenant_id);
+    const rows = await this.#d.resources.slaTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
+    const n = await this.#names(rows.map((r) => r.tenant_id));
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/sla');
+    return { data: rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })) };
+  }
+
+  /** SLA breaches, newest first; by default from the first day of the month three months back. */
+  async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery): Promise<{ data: Alert[] }> {
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'alerts.sla.read', q.tenant_id);
+    const page = await this.#d.resources.listSla(scopes, { status: 'breached', periodFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), periodTo: q.period_to, limit: 500 });
+    const n = await this.#names(page.data.map((r) => r.tenant_id));
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/sla');
+    return { data: page.data.map((r) => slaAlert(r, n.get(r.tenant_id) ?? '')) };
+  }
+
+  /** Receivables above the threshold, then overdue invoices. */
+  async billingAlerts(ctx: RequestContext, who: MspCaller, q: { tenant_id?: string; threshold_cents?: number }): Promise<{ threshold_cents: number; data: Alert[] }> {
+    const threshold = q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS;
+    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'alerts.billing.read', q.tenant_id);
+    const overdue = await this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 500 });
+    const totals = await this.#d.resources.billingTotals(scopes, {});
+    const n = await this.#names([...overdue.data.map((i) => i.tenant_id), ...totals.map((t) => t.tenant_id)]);
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/billing');
+    const data = [
+      ...totals.filter((t) => t.outstanding_cents > threshold).map((t) => receivablesAlert(t, threshold, n.get(t.tenant_id) ?? '')),
+      ...overdue.data.map((i) => overdueInvoiceAlert(i, n.get(i.tenant_id) ?? '')),
+    ];
+    return { threshold_cents: threshold, data };
+  }
+
+  /** Tenants (and covered BANs) where the partner's delegations grant `permission`. */
+  #scopesFor(partnerId: string, permission: string, only?: string): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
+    const { authz } = this.#d;
+    const decisions = new Map<string, Allowed>();
+    const tenantIds = only ? [only] : [...(authz.snapshot.byPair.get(partnerId)?.keys() ?? [])];
+    for (const t of tenantIds) {
+      const dec = authz.partnerAccess(partnerId, t, permission);
+      if (dec.allow) decisions.set(t, dec);
+      else if (only) throw authz.refusalError(dec); // asked for one tenant: say why not
+    }
+    return { scopes: [...decisions].map(([tenantId, a]) => ({ tenantId, bans: a.bans })), decisions };
+  }
+
+  async #names(ids: Iterable<string>): Promise<Map<string, string>> {
+    const list = [...new Set(ids)];
+    if (list.length === 0) return new Map();
+    const rows = await this.#d.tenants.listTenants({ ids: list, limit: list.length });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** One access event per tenant the answer drew on: each tenant sees it in its own log. */
+  #audit(ctx: RequestContext, partnerId: string, tenantIds: Iterable<string>, decisions: Map<string, Allowed>, what: string): void {
+    for (const t of new Set(tenantIds)) {
+      this.#d.recordAccess(ctx, {
+        action: 'partner.consolidated_read',
+        tenantId: t,
+        partnerId,
+        targetType: 'endpoint',
+        targetId: what,
+        details: { delegation_id: decisions.get(t)?.delegationId ?? null },
+      });
+    }
+  }
+}
+
+function caller(who: MspCaller, tenantId: string, a: Allowed): ResourceCaller {
+  return { tenantId, bans: a.bans, partnerId: who.partnerId, userId: who.userId, clientId: null, delegationId: a.delegationId, persona: 'msp', billTo: null };
+}
