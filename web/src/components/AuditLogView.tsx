@@ -27,7 +27,7 @@ import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/inde
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { formatDateTime } from './format.ts';
-import { useLoad } from './hooks.ts';
+import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 
 const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
@@ -92,6 +92,8 @@ function short(id: string | null): string {
 }
 
 export interface AuditLogViewProps {
+  /** what this log is of, for the cache key: ['operator'], ['tenant', id], ['partner', id] */
+  scope: string[];
   load(q: AuditQuery): Promise<Page<AuditEventDto>>;
   /** show the tenant and partner filters (operator view) */
   scopeFilters?: boolean;
@@ -116,7 +118,7 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   return null;
 }
 
-export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLogViewProps) {
+export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: AuditLogViewProps) {
   const [params, setParams] = useSearchParams();
   const applied: Filters = useMemo(() => {
     const f: Filters = {};
@@ -129,22 +131,13 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [applied]);
 
-  const [events, setEvents] = useState<AuditEventDto[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [moreBusy, setMoreBusy] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
 
-  const first = useLoad(() => load({ ...toQuery(applied), limit: 50 }), [JSON.stringify(applied)]);
-  useEffect(() => {
-    if (first.data) {
-      setEvents(first.data.data);
-      setCursor(first.data.next_cursor);
-    }
-  }, [first.data]);
+  const list = useApiList(['audit', ...scope, applied], (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
+  const events = list.items;
 
-  const tenants = useLoad(() => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
-  const partners = useLoad(() => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
+  const tenants = useApiQuery(['tenants', 'list', scopeFilters], () => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)));
+  const partners = useApiQuery(['partners', 'list', scopeFilters], () => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)));
 
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
   useEffect(() => {
@@ -175,21 +168,6 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
   );
 
   const actionSuggestions = useMemo(() => [...new Set([...KNOWN_ACTIONS, ...events.map((e) => e.action)])].sort(), [events]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMoreBusy(true);
-    setMoreError(null);
-    try {
-      const r = await load({ ...toQuery(applied), limit: 50, cursor });
-      setEvents((prev) => [...prev, ...r.data]);
-      setCursor(r.next_cursor);
-    } catch (e) {
-      setMoreError(e);
-    } finally {
-      setMoreBusy(false);
-    }
-  };
 
   const apply = (f: Filters) => {
     const next = new URLSearchParams();
@@ -271,7 +249,7 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
         </form>
       </Paper>
 
-      <ErrorAlert error={first.error} />
+      <ErrorAlert error={list.error} />
 
       <Paper withBorder radius="md">
         <ScrollArea>
@@ -316,7 +294,7 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
                   )}
                 </Table.Tr>
               ))}
-              {!first.loading && events.length === 0 && (
+              {!list.loading && events.length === 0 && (
                 <Table.Tr>
                   <Table.Td colSpan={scopeFilters ? 6 : 5}>
                     <Text c="dimmed" ta="center" py="md">
@@ -329,13 +307,13 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
           </Table>
         </ScrollArea>
       </Paper>
-      <ErrorAlert error={moreError} />
+
       <Group justify="space-between">
         <Text size="sm" c="dimmed">
-          {first.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
+          {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
         </Text>
-        {cursor && (
-          <Button variant="default" onClick={loadMore} loading={moreBusy}>
+        {list.hasMore && (
+          <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
             Load older events
           </Button>
         )}

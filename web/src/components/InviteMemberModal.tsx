@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
-import type { Action } from './hooks.ts';
+import type { Action } from '../query/query.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 
 export interface InviteInput {

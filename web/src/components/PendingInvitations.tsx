@@ -6,7 +6,7 @@ import { ErrorAlert } from './ErrorAlert.tsx';
 import { TableCard } from './TableCard.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { formatDate, formatDateTime } from './format.ts';
-import type { Action, Loaded } from './hooks.ts';
+import type { Action, Loaded } from '../query/query.ts';
 
 export function PendingInvitations({
   invitations,

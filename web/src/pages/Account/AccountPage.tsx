@@ -9,7 +9,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useMe, useSession } from '../../session/SessionContext.tsx';
 import { roleLabel } from '../../session/access.ts';
 
@@ -39,15 +39,15 @@ export function AccountPage() {
 function MyInvitationsCard() {
   const { refresh } = useSession();
   const navigate = useNavigate();
-  const invitations = useLoad(() => api.auth.myInvitations(), []);
-  const accept = useAction((id: string) => api.auth.acceptMyInvitation(id), {
+  const invitations = useApiQuery(['auth', 'myInvitations'], () => api.auth.myInvitations());
+  const accept = useApiMutation((id: string) => api.auth.acceptMyInvitation(id), {
     success: (r) => `You joined as ${roleLabel(r.role)}.`,
     onDone: async (r) => {
       await refresh();
       navigate(r.scope_type === 'tenant' ? `/tenant/${r.scope_id}` : '/partner');
     },
   });
-  const decline = useAction((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
+  const decline = useApiMutation((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
   const rows = invitations.data?.data ?? [];
   if (rows.length === 0) return null;
   return (
@@ -80,7 +80,7 @@ function ProfileCard() {
   const { refresh } = useSession();
   const [name, setName] = useState(me.user.name);
   useEffect(() => setName(me.user.name), [me.user.name]);
-  const save = useAction(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
+  const save = useApiMutation(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
   return (
     <Paper withBorder p="lg" radius="md">
       <form
@@ -110,7 +110,7 @@ function PasswordCard() {
   const [next, setNext] = useState('');
   const [next2, setNext2] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const change = useAction(() => api.auth.changePassword(current, next), {
+  const change = useApiMutation(() => api.auth.changePassword(current, next), {
     success: 'Password changed. Your other sessions have been logged out.',
     onDone: () => {
       setCurrent('');
@@ -163,14 +163,14 @@ function PasswordCard() {
 }
 
 function ApiTokensCard() {
-  const tokens = useLoad(() => api.auth.listTokens(), []);
+  const tokens = useApiQuery(['auth', 'listTokens'], () => api.auth.listTokens());
   const [createOpen, setCreateOpen] = useState(false);
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(90);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
 
-  const create = useAction(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
+  const create = useApiMutation(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
     onDone: (r) => {
       setCreateOpen(false);
       setSecret({ name: r.api_token.name, token: r.token });
@@ -178,7 +178,7 @@ function ApiTokensCard() {
       tokens.reload();
     },
   });
-  const revoke = useAction((id: string) => api.auth.revokeToken(id), {
+  const revoke = useApiMutation((id: string) => api.auth.revokeToken(id), {
     success: 'Token revoked. It stops working at once.',
     onDone: () => {
       setRevoking(null);

@@ -8,18 +8,18 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useView } from '../../session/useView.ts';
 
 export function AgenciesPage() {
   const t = useView().tenant!;
-  const list = useLoad(() => agenciesApi.list(t.tenant_id), [t.tenant_id]);
+  const list = useApiQuery(['agencies', 'list', t.tenant_id], () => agenciesApi.list(t.tenant_id));
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [toggling, setToggling] = useState<AgencyDto | null>(null);
 
-  const create = useAction((n: string) => agenciesApi.create(t.tenant_id, n), {
+  const create = useApiMutation((n: string) => agenciesApi.create(t.tenant_id, n), {
     success: (a) => `Agency ${a.name} created.`,
     onDone: () => {
       setCreating(false);
@@ -27,7 +27,7 @@ export function AgenciesPage() {
       list.reload();
     },
   });
-  const toggle = useAction((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
+  const toggle = useApiMutation((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
     success: (a) => (a.status === 'inactive' ? `${a.name} deactivated: its forms stop working now.` : `${a.name} reactivated.`),
     onDone: () => {
       setToggling(null);

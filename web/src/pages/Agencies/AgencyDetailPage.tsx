@@ -14,7 +14,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { EmbedSnippets } from './EmbedSnippets.tsx';
 import { FormConfigEditor, configOf, draftOf, type FormDraft } from './FormConfigEditor.tsx';
@@ -25,10 +25,10 @@ const NEW_FORM: FormDraft = { allowed_voucher_types: [], intro_text: '', rules_t
 export function AgencyDetailPage() {
   const t = useView().tenant!;
   const { agencyId = '' } = useParams();
-  const agency = useLoad(() => agenciesApi.get(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
-  const tokens = useLoad(() => agenciesApi.tokens(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
-  const types = useLoad(() => agenciesApi.voucherTypes(), []);
-  const vouchers = useLoad(() => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }), [t.tenant_id, agencyId]);
+  const agency = useApiQuery(['agencies', 'get', t.tenant_id, agencyId], () => agenciesApi.get(t.tenant_id, agencyId));
+  const tokens = useApiQuery(['agencies', 'tokens', t.tenant_id, agencyId], () => agenciesApi.tokens(t.tenant_id, agencyId));
+  const types = useApiQuery(['agencies', 'voucherTypes'], () => agenciesApi.voucherTypes());
+  const vouchers = useApiQuery(['agencies', 'vouchers', t.tenant_id, agencyId], () => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }));
   const catalog: VoucherTypeDto[] = types.data?.data ?? [];
 
   // generate
@@ -47,21 +47,21 @@ export function AgencyDetailPage() {
     tokens.reload();
     agency.reload();
   };
-  const generate = useAction(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
+  const generate = useApiMutation(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
     onDone: (r) => {
       setGenerating(false);
       setSecret({ token: r, rotated: false });
       reloadAll();
     },
   });
-  const save = useAction((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
+  const save = useApiMutation((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
     success: 'Form saved: the live form shows it on its next request.',
     onDone: () => {
       setEditing(null);
       tokens.reload();
     },
   });
-  const act = useAction(
+  const act = useApiMutation(
     async (c: { kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto }) => {
       if (c.kind === 'rotate') return { rotated: await agenciesApi.rotateToken(t.tenant_id, agencyId, c.token!.id) };
       if (c.kind === 'revoke') return { revoked: await agenciesApi.revokeToken(t.tenant_id, agencyId, c.token!.id) };

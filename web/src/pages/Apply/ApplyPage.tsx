@@ -7,7 +7,7 @@ import { api, CAPABILITIES, type Capability, type PartnerDto } from '../../api/i
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { CAPABILITY_INFO, slugify } from '../../components/format.ts';
-import { useAction } from '../../components/hooks.ts';
+import { useApiMutation } from '../../query/query.ts';
 
 const FIELD_LABELS: Record<string, string> = {
   name: 'Organization name',
@@ -37,7 +37,7 @@ export function ApplyPage() {
   const [slugTouched, setSlugTouched] = useState(false);
   const [done, setDone] = useState<PartnerDto | null>(null);
   const [mismatch, setMismatch] = useState(false);
-  const apply = useAction(api.partners.apply, { onDone: (r) => setDone(r.partner) });
+  const apply = useApiMutation(api.partners.apply, { onDone: (r) => setDone(r.partner) });
 
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => {
     const v = e.currentTarget.value;

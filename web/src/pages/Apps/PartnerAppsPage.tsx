@@ -14,7 +14,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
@@ -69,14 +69,14 @@ export function PartnerAppsPage() {
   const partner = view.partner!;
   const owner = partner.role === 'PARTNER_OWNER';
   const allowedGrants = useMemo(() => [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))], [partner.capabilities]);
-  const list = useLoad(() => appsApi.list(partner.partner_id), [partner.partner_id]);
-  const scopes = useLoad(() => appsApi.scopes(), []);
+  const list = useApiQuery(['apps', 'list', partner.partner_id], () => appsApi.list(partner.partner_id));
+  const scopes = useApiQuery(['apps', 'scopes'], () => appsApi.scopes());
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
   const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
   const [rotating, setRotating] = useState<AppDto | null>(null);
   const [deleting, setDeleting] = useState<AppDto | null>(null);
 
-  const save = useAction(
+  const save = useApiMutation(
     async (app: AppDto | null, d: Draft) => {
       if (app) {
         // The method of a key-based app is fixed at registration; only its keys change.
@@ -94,7 +94,7 @@ export function PartnerAppsPage() {
       },
     },
   );
-  const rotate = useAction((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
+  const rotate = useApiMutation((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
     success: 'New secret issued; the previous one no longer works.',
     onDone: (r) => {
       setRotating(null);
@@ -102,7 +102,7 @@ export function PartnerAppsPage() {
       list.reload();
     },
   });
-  const remove = useAction((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
+  const remove = useApiMutation((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
     success: 'App deleted. It stops working now and the customer connections it held are revoked.',
     onDone: () => {
       setDeleting(null);

@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 interface Draft {
@@ -33,10 +33,10 @@ const slugify = (s: string) =>
 export function ResoldTenantsPage() {
   const partner = useView().partner!;
   const owner = partner.role === 'PARTNER_OWNER';
-  const list = useLoad(() => appsApi.resold(partner.partner_id), [partner.partner_id]);
+  const list = useApiQuery(['apps', 'resold', partner.partner_id], () => appsApi.resold(partner.partner_id));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [invitation, setInvitation] = useState<{ name: string; url: string } | null>(null);
-  const provision = useAction(
+  const provision = useApiMutation(
     (d: Draft) =>
       appsApi.provision(partner.partner_id, {
         name: d.name.trim(),

@@ -13,15 +13,15 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 export function ConnectedPartnersPage() {
   const t = useView().tenant!;
   const [showEnded, setShowEnded] = useState(false);
-  const list = useLoad(() => appsApi.connected(t.tenant_id, showEnded), [t.tenant_id, showEnded]);
+  const list = useApiQuery(['apps', 'connected', t.tenant_id, showEnded], () => appsApi.connected(t.tenant_id, showEnded));
   const [disconnecting, setDisconnecting] = useState<ConnectedAppDto | null>(null);
-  const disconnect = useAction((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
+  const disconnect = useApiMutation((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
     success: 'Disconnected. The app can no longer act for you.',
     onDone: () => {
       setDisconnecting(null);

@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
@@ -22,10 +22,10 @@ export function OperatorDelegationsPage() {
   const [partnerId, setPartnerId] = useState('');
   const [tenantId, setTenantId] = useState('');
   const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId.trim() || undefined, tenant_id: tenantId.trim() || undefined };
-  const list = useCursorList((cursor) => delegationsApi.all({ ...filter, cursor }), [status, origin, partnerId, tenantId]);
+  const list = useApiList(['delegations', 'all', status, origin, partnerId, tenantId], (cursor) => delegationsApi.all({ ...filter, cursor }));
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();
-  const revoke = useAction(
+  const revoke = useApiMutation(
     async (r: Revoking, reason: string) => (r.kind === 'one' ? (await delegationsApi.operatorRevoke(r.d.id, reason), 1) : (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length),
     {
       success: (n) => `${n} delegation${n === 1 ? '' : 's'} revoked.`,

@@ -15,7 +15,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { useManagedTenant } from './managedTenant.ts';
@@ -26,14 +26,14 @@ export function PartnerCustomersPage() {
   const partner = useView().partner!;
   const isOwner = partner.role === 'PARTNER_OWNER';
   const [history, setHistory] = useState(false);
-  const list = useLoad(() => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'), [history]);
+  const list = useApiQuery(['delegations', 'customers', history], () => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'));
   const roles = useDelegationRoles();
   const [active, setActive] = useManagedTenant(partner.partner_id);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
 
-  const relinquish = useAction((d: DelegationDto, reason: string) => delegationsApi.relinquish(partner.partner_id, d.id, reason), {
+  const relinquish = useApiMutation((d: DelegationDto, reason: string) => delegationsApi.relinquish(partner.partner_id, d.id, reason), {
     success: (d) => (d.status === 'revoked' ? `Access to ${d.tenant.name} given up.` : 'Done.'),
     onDone: () => {
       setRelinquishing(null);
@@ -201,7 +201,7 @@ export function PartnerCustomersPage() {
  */
 function ActiveContext({ tenantId }: { tenantId: string }) {
   const roles = useDelegationRoles();
-  const c = useLoad(() => delegationsApi.context(tenantId), [tenantId]);
+  const c = useApiQuery(['delegations', 'context', tenantId], () => delegationsApi.context(tenantId));
   if (c.error) {
     return (
       <Stack mt="md" gap="xs" data-testid="active-context" data-state="refused">
@@ -309,7 +309,7 @@ function CustomerData({ tenantId, permissions }: { tenantId: string; permissions
 }
 
 function ResourceTable<T extends { id: string }>({ tenantId, path, testId, columns, row }: { tenantId: string; path: string; testId: string; columns: string[]; row(x: T): string[] }) {
-  const r = useLoad(() => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }), [tenantId, path]);
+  const r = useApiQuery(['delegations', 'resource', tenantId, path], () => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }));
   if (r.error) return <ErrorAlert error={r.error} />;
   if (!r.data) return null;
   if (r.data.data.length === 0) {
@@ -343,7 +343,7 @@ function ResourceTable<T extends { id: string }>({ tenantId, path, testId, colum
 
 function CustomerPanel({ tenantId }: { tenantId: string }) {
   const roles = useDelegationRoles();
-  const c = useLoad(() => delegationsApi.customer(tenantId), [tenantId]);
+  const c = useApiQuery(['delegations', 'customer', tenantId], () => delegationsApi.customer(tenantId));
   if (c.error) return <ErrorAlert error={c.error} />;
   if (!c.data) return null;
   const { tenant, delegation: d, billing_accounts, permissions } = c.data;
@@ -405,7 +405,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
   const [grant, setGrant] = useState('');
   const [deny, setDeny] = useState('');
   const [justification, setJustification] = useState('');
-  const send = useAction((body: LinkRequest) => delegationsApi.requestLink(partnerId, body), {
+  const send = useApiMutation((body: LinkRequest) => delegationsApi.requestLink(partnerId, body), {
     success: (d) => `Request sent to ${d.tenant.name}. It becomes active when a tenant admin approves it.`,
     onDone: () => {
       setRef('');
@@ -507,7 +507,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
 
 function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: DelegationDto | null; partnerId: string; onClose(): void; onDone(): void }) {
   const [days, setDays] = useState<number | string>(365);
-  const renew = useAction((d: DelegationDto, endsAt: string) => delegationsApi.renew(partnerId, d.id, endsAt), {
+  const renew = useApiMutation((d: DelegationDto, endsAt: string) => delegationsApi.renew(partnerId, d.id, endsAt), {
     success: 'Renewal asked: the tenant admin approves the new end date.',
     onDone,
   });

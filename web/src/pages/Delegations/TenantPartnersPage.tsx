@@ -15,7 +15,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
@@ -24,8 +24,8 @@ type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: st
 export function TenantPartnersPage() {
   const t = useView().tenant!;
   const tenantId = t.tenant_id;
-  const list = useLoad(() => delegationsApi.tenantList(tenantId), [tenantId]);
-  const accounts = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const list = useApiQuery(['delegations', 'tenantList', tenantId], () => delegationsApi.tenantList(tenantId));
+  const accounts = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
   const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const [editing, setEditing] = useState<DelegationDto | null>(null);
@@ -34,15 +34,15 @@ export function TenantPartnersPage() {
 
   const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
   const after = () => list.reload();
-  const approve = useAction((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), { success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`, notifyError: true, onDone: after });
-  const reject = useAction((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
+  const approve = useApiMutation((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), { success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`, notifyError: true, onDone: after });
+  const reject = useApiMutation((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
     success: 'Request rejected.',
     onDone: () => {
       setRejecting(null);
       after();
     },
   });
-  const revoke = useAction(
+  const revoke = useApiMutation(
     async (r: Revoking, reason: string) => {
       if (r.kind === 'one') {
         await delegationsApi.revoke(tenantId, r.d.id, reason);
@@ -58,12 +58,12 @@ export function TenantPartnersPage() {
       },
     },
   );
-  const confirm = useAction((d: DelegationDto) => delegationsApi.confirm(tenantId, d.id), {
+  const confirm = useApiMutation((d: DelegationDto) => delegationsApi.confirm(tenantId, d.id), {
     success: (d) => `You confirmed ${d.partner.name}'s access: it works again from the partner's next request.`,
     notifyError: true,
     onDone: after,
   });
-  const renewal = useAction((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
+  const renewal = useApiMutation((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
     success: (d) => (d.renewal_ends_at ? 'Done.' : `Access now ends on ${formatDate(d.ends_at)}.`),
     notifyError: true,
     onDone: after,
@@ -331,9 +331,9 @@ function Overrides({ d }: { d: DelegationDto }) {
 }
 
 function InviteCodeCard({ tenantId }: { tenantId: string }) {
-  const code = useLoad(() => delegationsApi.inviteCode(tenantId), [tenantId]);
-  const rotate = useAction(() => delegationsApi.rotateInviteCode(tenantId), { success: 'New invite code: the previous one no longer works.', notifyError: true, onDone: (r) => code.setData(r) });
-  const clear = useAction(() => delegationsApi.clearInviteCode(tenantId), { success: 'Partners can no longer use an invite code.', notifyError: true, onDone: () => code.setData({ invite_code: null }) });
+  const code = useApiQuery(['delegations', 'inviteCode', tenantId], () => delegationsApi.inviteCode(tenantId));
+  const rotate = useApiMutation(() => delegationsApi.rotateInviteCode(tenantId), { success: 'New invite code: the previous one no longer works.', notifyError: true, onDone: (r) => code.setData(r) });
+  const clear = useApiMutation(() => delegationsApi.clearInviteCode(tenantId), { success: 'Partners can no longer use an invite code.', notifyError: true, onDone: () => code.setData({ invite_code: null }) });
   const value = code.data?.invite_code ?? null;
   return (
     <Card withBorder radius="md">
@@ -393,7 +393,7 @@ function EditAccessModal({
     setDeny(delegation.overrides.deny.join(', '));
     setBans(delegation.ban_ids ?? []);
   }
-  const save = useAction(
+  const save = useApiMutation(
     (d: DelegationDto) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(grant), deny: parseList(deny) }, ban_ids: bans.length ? bans : null }),
     { success: 'Access updated; it applies to the partner’s next request.', onDone },
   );

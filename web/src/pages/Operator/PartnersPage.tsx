@@ -10,7 +10,7 @@ import { TableCard } from '../../components/TableCard.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { capabilityLabel, formatDate } from '../../components/format.ts';
-import { useCursorList, useLoad } from '../../components/hooks.ts';
+import { useApiList, useApiQuery } from '../../query/query.ts';
 
 const STATUS_LABELS: Record<string, string> = { applied: 'Under review (applied)', active: 'Active', suspended: 'Suspended', terminated: 'Terminated', rejected: 'Rejected' };
 
@@ -20,11 +20,11 @@ export function PartnersPage() {
   const capability = params.get('capability');
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList(
+  const list = useApiList(
+    ['partners', 'list', debouncedQ, status, capability],
     (cursor) => api.partners.list({ q: debouncedQ || undefined, status: status ?? undefined, capability: capability ?? undefined, cursor, limit: 50 }),
-    [debouncedQ, status, capability],
   );
-  const pending = useLoad(() => api.partners.list({ status: 'applied', limit: 200 }), []);
+  const pending = useApiQuery(['partners', 'list', 'applied'], () => api.partners.list({ status: 'applied', limit: 200 }));
   const navigate = useNavigate();
   const setFilter = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);

@@ -11,13 +11,13 @@ import { InvitationModal, type PendingInvitation } from '../../components/Invita
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, slugify } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
 
 export function TenantsPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList((cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const list = useApiList(['tenants', 'list', debouncedQ, status], (cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [createOpen, setCreateOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const navigate = useNavigate();
@@ -125,7 +125,7 @@ function CreateTenantModal({
   const [tier, setTier] = useState('standard');
   const [withAdmin, setWithAdmin] = useState(true);
   const [adminEmail, setAdminEmail] = useState('');
-  const create = useAction(
+  const create = useApiMutation(
     () =>
       api.tenants.create({
         name: name.trim(),

@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useMe } from '../../session/SessionContext.tsx';
 
@@ -19,9 +19,9 @@ export function UsersPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList((cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const list = useApiList(['users', 'list', debouncedQ, status], (cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [pending, setPending] = useState<{ user: UserDto; verb: 'disable' | 'enable' } | null>(null);
-  const act = useAction((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
+  const act = useApiMutation((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
     success: (u) => `${u.email} is now ${u.status}.`,
     onDone: () => {
       setPending(null);

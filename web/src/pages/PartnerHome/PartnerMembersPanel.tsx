@@ -11,7 +11,7 @@ import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export const PARTNER_ROLES = [
   { value: 'PARTNER_OWNER', label: 'Owner', description: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.' },
@@ -19,13 +19,13 @@ export const PARTNER_ROLES = [
 ];
 
 export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId }: { partnerId: string; partnerName: string; canManage: boolean; selfId?: string }) {
-  const members = useLoad(() => api.partners.members(partnerId), [partnerId]);
+  const members = useApiQuery(['partners', 'members', partnerId], () => api.partners.members(partnerId));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<PartnerMemberDto | null>(null);
 
-  const invitations = useLoad(() => (canManage ? api.partners.invitations(partnerId) : Promise.resolve({ data: [] })), [partnerId, canManage]);
-  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
+  const invitations = useApiQuery(['partners', 'invitations', partnerId, canManage], () => (canManage ? api.partners.invitations(partnerId) : Promise.resolve({ data: [] })));
+  const invite = useApiMutation(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
       invitations.reload();
@@ -33,16 +33,16 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
       setInvitation({ email: input.email, what: partnerName, link: r.invitation });
     },
   });
-  const withdraw = useAction((invitationId: string) => api.partners.revokeInvitation(partnerId, invitationId), {
+  const withdraw = useApiMutation((invitationId: string) => api.partners.revokeInvitation(partnerId, invitationId), {
     success: 'Invitation withdrawn.',
     onDone: () => invitations.reload(),
   });
-  const update = useAction((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
+  const update = useApiMutation((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
     success: 'Member updated.',
     notifyError: true,
     onDone: () => members.reload(),
   });
-  const remove = useAction((userId: string) => api.partners.removeMember(partnerId, userId), {
+  const remove = useApiMutation((userId: string) => api.partners.removeMember(partnerId, userId), {
     success: 'Member removed.',
     onDone: () => {
       setRemoving(null);

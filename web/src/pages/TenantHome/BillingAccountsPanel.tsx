@@ -8,15 +8,15 @@ import { TableCard } from '../../components/TableCard.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
-  const bans = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const bans = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
   const [createOpen, setCreateOpen] = useState(false);
   const [renaming, setRenaming] = useState<BillingAccountDto | null>(null);
   const [closing, setClosing] = useState<BillingAccountDto | null>(null);
 
-  const setStatus = useAction((b: BillingAccountDto, status: 'active' | 'closed') => api.tenants.updateBillingAccount(tenantId, b.id, { status }), {
+  const setStatus = useApiMutation((b: BillingAccountDto, status: 'active' | 'closed') => api.tenants.updateBillingAccount(tenantId, b.id, { status }), {
     success: (b) => (b.status === 'closed' ? `${b.account_number} closed.` : `${b.account_number} reopened.`),
     notifyError: true,
     onDone: () => {
@@ -151,7 +151,7 @@ function BillingAccountForm(p: {
   const [name, setName] = useState('');
   const [number, setNumber] = useState('');
   const [currency, setCurrency] = useState('USD');
-  const save = useAction(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
+  const save = useApiMutation(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
   useEffect(() => {
     if (p.opened) {
       setName(p.initialName ?? '');

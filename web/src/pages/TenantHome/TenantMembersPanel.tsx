@@ -11,7 +11,7 @@ import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export const TENANT_ROLES = [
   { value: 'TENANT_ADMIN', label: 'Admin', description: 'Administers the tenant: members, billing accounts, partner access; full use of its resources.' },
@@ -19,13 +19,13 @@ export const TENANT_ROLES = [
 ];
 
 export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: { tenantId: string; tenantName: string; canManage: boolean; selfId?: string }) {
-  const members = useLoad(() => api.tenants.members(tenantId), [tenantId]);
+  const members = useApiQuery(['tenants', 'members', tenantId], () => api.tenants.members(tenantId));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<TenantMemberDto | null>(null);
 
-  const invitations = useLoad(() => (canManage ? api.tenants.invitations(tenantId) : Promise.resolve({ data: [] })), [tenantId, canManage]);
-  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
+  const invitations = useApiQuery(['tenants', 'invitations', tenantId, canManage], () => (canManage ? api.tenants.invitations(tenantId) : Promise.resolve({ data: [] })));
+  const invite = useApiMutation(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
       invitations.reload();
@@ -33,16 +33,16 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
       setInvitation({ email: input.email, what: tenantName, link: r.invitation });
     },
   });
-  const withdraw = useAction((invitationId: string) => api.tenants.revokeInvitation(tenantId, invitationId), {
+  const withdraw = useApiMutation((invitationId: string) => api.tenants.revokeInvitation(tenantId, invitationId), {
     success: 'Invitation withdrawn.',
     onDone: () => invitations.reload(),
   });
-  const changeRole = useAction((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
+  const changeRole = useApiMutation((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
     success: 'Role changed.',
     notifyError: true,
     onDone: () => members.reload(),
   });
-  const remove = useAction((userId: string) => api.tenants.removeMember(tenantId, userId), {
+  const remove = useApiMutation((userId: string) => api.tenants.removeMember(tenantId, userId), {
     success: 'Member removed.',
     onDone: () => {
       setRemoving(null);
