@@ -11,6 +11,8 @@ export interface TenantMembershipDto {
   name: string;
   status: string;
   role: 'TENANT_ADMIN' | 'TENANT_USER' | string;
+  /** what this membership's role allows (`tenant.members.manage`, …) */
+  permissions: string[];
 }
 
 export interface PartnerMembershipDto {
@@ -21,11 +23,15 @@ export interface PartnerMembershipDto {
   member_status: string;
   partner_status: string;
   capabilities: string[];
+  /** what this membership's role allows (`partner.members.manage`, …) */
+  permissions: string[];
 }
 
 export interface Me {
   user: { id: string; email: string; name: string; status: string; platform_role: string | null };
   platform_roles: string[];
+  /** what the platform role allows (`platform.tenants.manage`, …); empty for everyone but the operator */
+  permissions: string[];
   tenants: TenantMembershipDto[];
   partner: PartnerMembershipDto | null;
   auth: string;

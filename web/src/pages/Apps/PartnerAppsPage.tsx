@@ -5,6 +5,7 @@
  * with customer consent; managed_services → authorization code for the partner's own users;
  * wholesale → client credentials and token exchange.
  */
+import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
 import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Radio, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
@@ -67,7 +68,7 @@ function toInput(d: Draft): AppInput {
 export function PartnerAppsPage() {
   const view = useView();
   const partner = view.partner!;
-  const owner = partner.role === 'PARTNER_OWNER';
+  const owner = allows(partner, 'partner.apps.manage');
   const allowedGrants = useMemo(() => [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))], [partner.capabilities]);
   const list = useApiQuery(['apps', 'list', partner.partner_id], () => appsApi.list(partner.partner_id));
   const scopes = useApiQuery(['apps', 'scopes'], () => appsApi.scopes());

@@ -3,6 +3,7 @@
  * the tenant, its first billing account and a `wholesale` delegation billed to the wholesaler's
  * own account — and its apps then act for that customer through token exchange (RFC 8693).
  */
+import { allows } from '../../session/access.ts';
 import { useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
@@ -32,7 +33,7 @@ const slugify = (s: string) =>
 
 export function ResoldTenantsPage() {
   const partner = useView().partner!;
-  const owner = partner.role === 'PARTNER_OWNER';
+  const owner = allows(partner, 'partner.delegations.manage');
   const list = useApiQuery(['apps', 'resold', partner.partner_id], () => appsApi.resold(partner.partner_id));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [invitation, setInvitation] = useState<{ name: string; url: string } | null>(null);

@@ -6,6 +6,7 @@
  * against the partner's delegation. Owners request links (by slug or invite code), ask for
  * renewals and relinquish access.
  */
+import { allows } from '../../session/access.ts';
 import { useState } from 'react';
 import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconLink, IconPlus, IconSwitchHorizontal } from '@tabler/icons-react';
@@ -24,7 +25,7 @@ const DAY = 86_400_000;
 
 export function PartnerCustomersPage() {
   const partner = useView().partner!;
-  const isOwner = partner.role === 'PARTNER_OWNER';
+  const isOwner = allows(partner, 'partner.delegations.manage');
   const [history, setHistory] = useState(false);
   const list = useApiQuery(['delegations', 'customers', history], () => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'));
   const roles = useDelegationRoles();

@@ -7,7 +7,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
-import { roleLabel } from '../../session/access.ts';
+import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { PartnerProfileCard } from './PartnerProfileCard.tsx';
 
@@ -23,7 +23,7 @@ export function PartnerHomePage() {
   const readable = m.partner_status === 'active' || m.partner_status === 'applied';
   const partner = useApiQuery(['partners', 'get', m.partner_id, readable], () => (readable ? api.partners.get(m.partner_id) : Promise.resolve(null)));
   const p = partner.data;
-  const isOwner = m.role === 'PARTNER_OWNER';
+  const isOwner = allows(m, 'partner.profile.update');
   return (
     <>
       <PageHeader

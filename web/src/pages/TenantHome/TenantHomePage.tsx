@@ -7,7 +7,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
-import { roleLabel } from '../../session/access.ts';
+import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 
 export function TenantHomePage() {
@@ -15,7 +15,7 @@ export function TenantHomePage() {
   const m = view.tenant!;
   const tenant = useApiQuery(['tenants', 'get', m.tenant_id], () => api.tenants.get(m.tenant_id));
   const bans = useApiQuery(['tenants', 'billingAccounts', m.tenant_id], () => api.tenants.billingAccounts(m.tenant_id));
-  const isAdmin = m.role === 'TENANT_ADMIN';
+  const isAdmin = allows(m, 'tenant.billing_accounts.manage');
   const base = `/tenant/${m.tenant_id}`;
   return (
     <>
