@@ -1,12 +1,12 @@
 /** Operator: every tenant, with search, a status filter and "create tenant" (optionally inviting its first admin). */
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { api, type TenantDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -47,54 +47,32 @@ export function TenantsPage() {
           />
         </Group>
         <ErrorAlert error={list.error} />
-        <TableCard>
-          <Table highlightOnHover verticalSpacing="sm" data-testid="tenants-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Slug</Table.Th>
-                <Table.Th>Tier</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.items.map((t) => (
-                <Table.Tr key={t.id} onClick={() => navigate(`/operator/tenants/${t.id}`)} style={{ cursor: 'pointer' }}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/operator/tenants/${t.id}`} onClick={(e) => e.stopPropagation()}>
-                      {t.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <code>{t.slug}</code>
-                  </Table.Td>
-                  <Table.Td>{t.tier}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={t.status} />
-                  </Table.Td>
-                  <Table.Td>{formatDate(t.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {!list.loading && list.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed" ta="center" size="sm" py="sm">
-                      {q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-        {list.hasMore && (
-          <Group justify="center">
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
+        <DataTable
+          testId="tenants-table"
+          records={list.items}
+          loading={list.loading}
+          rowKey={(t) => t.id}
+          onRowClick={(t) => navigate(`/operator/tenants/${t.id}`)}
+          empty={q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
+          more={list.hasMore ? { onLoad: list.loadMore, loading: list.loadingMore } : undefined}
+          columns={[
+            {
+              key: 'name',
+              title: 'Name',
+              mobile: 'title',
+              sortValue: (t) => t.name,
+              render: (t) => (
+                <Anchor component={Link} to={`/operator/tenants/${t.id}`} onClick={(e) => e.stopPropagation()}>
+                  {t.name}
+                </Anchor>
+              ),
+            },
+            { key: 'slug', title: 'Slug', sortValue: (t) => t.slug, render: (t) => <code>{t.slug}</code> },
+            { key: 'tier', title: 'Tier', sortValue: (t) => t.tier, render: (t) => t.tier },
+            { key: 'status', title: 'Status', sortValue: (t) => t.status, render: (t) => <StatusBadge status={t.status} /> },
+            { key: 'created', title: 'Created', sortValue: (t) => t.created_at, render: (t) => formatDate(t.created_at) },
+          ]}
+        />
       </Stack>
       <CreateTenantModal
         opened={createOpen}

@@ -1,0 +1,251 @@
+/**
+ * The portal's one table: columns as data, sorting by a column's header, pages of rows (or a
+ * "Load more" for server-paged lists), a loading state and an empty message — and on a phone
+ * (below Mantine's `sm` breakpoint) each row becomes a card, so nothing scrolls sideways.
+ *
+ *   <DataTable
+ *     testId="tenants-table"
+ *     records={list.items}
+ *     loading={list.loading}
+ *     rowKey={(t) => t.id}
+ *     empty="No tenants yet. Create the first one."
+ *     columns={[
+ *       { key: 'name', title: 'Name', render: (t) => <Anchor …>{t.name}</Anchor>, sortValue: (t) => t.name, mobile: 'title' },
+ *       { key: 'status', title: 'Status', render: (t) => <StatusBadge status={t.status} /> },
+ *       { key: 'actions', title: '', render: (t) => <Button …/>, mobile: 'footer' },
+ *     ]}
+ *     {...(list.hasMore ? { more: { onLoad: list.loadMore, loading: list.loadingMore } } : {})}
+ *   />
+ */
+import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { Button, Center, Group, Pagination, Paper, Skeleton, Stack, Table, Text, UnstyledButton, type MantineSpacing } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
+
+export interface Column<T> {
+  /** unique within the table */
+  key: string;
+  title: ReactNode;
+  render: (row: T) => ReactNode;
+  /** makes the column sortable by this value */
+  sortValue?: (row: T) => string | number | null | undefined;
+  /**
+   * On a phone: 'title' heads the card, 'footer' sits at its bottom (actions), 'hide' leaves the
+   * column out; by default the column is a "Title: value" line.
+   */
+  mobile?: 'title' | 'footer' | 'hide';
+  /** the header's label on a phone card when `title` is not plain text */
+  label?: string;
+  width?: number | string;
+  align?: 'left' | 'right' | 'center';
+  /** extra cell style (e.g. whiteSpace: 'nowrap') */
+  style?: CSSProperties;
+}
+
+export interface DataTableProps<T> {
+  columns: Column<T>[];
+  records: T[] | undefined;
+  rowKey: (row: T) => string;
+  loading?: boolean;
+  /** shown when there are no rows (after loading) */
+  empty: ReactNode;
+  testId?: string;
+  onRowClick?: (row: T) => void;
+  /** data-* and other attributes for a row's element (tests and styles read them) */
+  rowProps?: (row: T) => Record<string, string | undefined>;
+  /** rows per page; the rows the table has are paged in the browser */
+  pageSize?: number;
+  /** a server-paged list: show every loaded row and a "Load more" button */
+  more?: { onLoad: () => void; loading: boolean };
+  defaultSort?: { key: string; direction: 'asc' | 'desc' };
+  verticalSpacing?: MantineSpacing;
+  fz?: MantineSpacing;
+  striped?: boolean;
+  /** no border around the table (for tables inside a card) */
+  borderless?: boolean;
+}
+
+type Sort = { key: string; direction: 'asc' | 'desc' } | null;
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined || a === '') return 1;
+  if (b === null || b === undefined || b === '') return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { columns, records, rowKey, loading, empty, testId, onRowClick, rowProps, more, pageSize = 25 } = props;
+  const phone = useMediaQuery('(max-width: 48em)');
+  const [sort, setSort] = useState<Sort>(props.defaultSort ?? null);
+  const [page, setPage] = useState(1);
+
+  const sorted = useMemo(() => {
+    const rows = records ?? [];
+    const col = sort && columns.find((c) => c.key === sort.key);
+    if (!col?.sortValue) return rows;
+    const get = col.sortValue;
+    const dir = sort!.direction === 'asc' ? 1 : -1;
+    return [...rows].sort((a, b) => dir * compare(get(a), get(b)));
+  }, [records, sort, columns]);
+
+  const paged = !more && sorted.length > pageSize;
+  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  const current = Math.min(page, pages);
+  const rows = paged ? sorted.slice((current - 1) * pageSize, current * pageSize) : sorted;
+  const showLoading = loading && (records?.length ?? 0) === 0;
+  const showEmpty = !loading && sorted.length === 0;
+
+  const toggleSort = (key: string) =>
+    setSort((s) => (s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : null));
+
+  const footer = (
+    <>
+      {paged && (
+        <Group justify="center" mt="sm">
+          <Pagination total={pages} value={current} onChange={setPage} size="sm" aria-label="Pages" />
+        </Group>
+      )}
+      {more && (
+        <Group justify="center" mt="sm">
+          <Button variant="default" onClick={more.onLoad} loading={more.loading}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </>
+  );
+
+  if (phone) {
+    return (
+      <div data-testid={testId} data-layout="cards">
+        <Stack gap="xs">
+          {showLoading && [0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}
+          {showEmpty && <EmptyMessage>{empty}</EmptyMessage>}
+          {rows.map((row) => (
+            <RowCard key={rowKey(row)} row={row} columns={columns} onClick={onRowClick} attrs={rowProps?.(row)} />
+          ))}
+        </Stack>
+        {footer}
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <Paper withBorder={!props.borderless} radius="md" style={{ overflow: 'hidden' }}>
+        <Table
+          verticalSpacing={props.verticalSpacing ?? 'sm'}
+          fz={props.fz}
+          striped={props.striped}
+          highlightOnHover={!!onRowClick}
+          data-testid={testId}
+          aria-busy={loading ? true : undefined}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              {columns.map((c) => (
+                <Table.Th key={c.key} w={c.width} ta={c.align} aria-sort={sort?.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  {c.sortValue ? (
+                    <UnstyledButton onClick={() => toggleSort(c.key)} fw={700} fz="inherit" aria-label={`Sort by ${c.label ?? (typeof c.title === 'string' ? c.title : c.key)}`}>
+                      <Group gap={4} wrap="nowrap">
+                        {c.title}
+                        {sort?.key !== c.key ? <IconArrowsSort size={14} opacity={0.4} /> : sort.direction === 'asc' ? <IconArrowUp size={14} /> : <IconArrowDown size={14} />}
+                      </Group>
+                    </UnstyledButton>
+                  ) : (
+                    c.title
+                  )}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {showLoading &&
+              [0, 1, 2].map((i) => (
+                <Table.Tr key={`loading-${i}`}>
+                  <Table.Td colSpan={columns.length}>
+                    <Skeleton h={18} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            {rows.map((row) => (
+              <Table.Tr
+                key={rowKey(row)}
+                {...rowProps?.(row)}
+                onClick={onRowClick ? () => onRowClick(row) : undefined}
+                style={onRowClick ? { cursor: 'pointer' } : undefined}
+              >
+                {columns.map((c) => (
+                  <Table.Td key={c.key} ta={c.align} style={c.style}>
+                    {c.render(row)}
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+            {showEmpty && (
+              <Table.Tr data-empty="">
+                <Table.Td colSpan={columns.length}>
+                  <EmptyMessage>{empty}</EmptyMessage>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      {footer}
+    </div>
+  );
+}
+
+function EmptyMessage({ children }: { children: ReactNode }) {
+  return (
+    <Center py="sm">
+      <Text c="dimmed" ta="center" size="sm">
+        {children}
+      </Text>
+    </Center>
+  );
+}
+
+function RowCard<T>({ row, columns, onClick, attrs }: { row: T; columns: Column<T>[]; onClick?: (row: T) => void; attrs?: Record<string, string | undefined> }) {
+  const title = columns.filter((c) => c.mobile === 'title');
+  const lines = columns.filter((c) => !c.mobile);
+  const foot = columns.filter((c) => c.mobile === 'footer');
+  return (
+    <Paper
+      withBorder
+      radius="md"
+      p="sm"
+      {...attrs}
+      onClick={onClick ? () => onClick(row) : undefined}
+      style={{ cursor: onClick ? 'pointer' : undefined, overflowWrap: 'anywhere', minWidth: 0 }}
+    >
+      <Stack gap={6}>
+        {title.map((c) => (
+          <Text key={c.key} fw={600} component="div">
+            {c.render(row)}
+          </Text>
+        ))}
+        {lines.map((c) => (
+          <Group key={c.key} gap={6} wrap="nowrap" align="flex-start">
+            <Text size="xs" c="dimmed" w={104} style={{ flexShrink: 0 }} pt={2}>
+              {c.label ?? c.title}
+            </Text>
+            <Text size="sm" component="div" style={{ minWidth: 0, flex: 1 }}>
+              {c.render(row)}
+            </Text>
+          </Group>
+        ))}
+        {foot.length > 0 && (
+          <Group gap="xs" wrap="wrap" onClick={(e) => e.stopPropagation()}>
+            {foot.map((c) => (
+              <div key={c.key}>{c.render(row)}</div>
+            ))}
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
