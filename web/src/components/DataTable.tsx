@@ -14,10 +14,10 @@
  *       { key: 'status', title: 'Status', render: (t) => <StatusBadge status={t.status} /> },
  *       { key: 'actions', title: '', render: (t) => <Button …/>, mobile: 'footer' },
  *     ]}
- *     {...(list.hasMore ? { more: { onLoad: list.loadMore, loading: list.loadingMore } } : {})}
+ *     more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
  *   />
  */
-import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
+import { Fragment, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { Button, Center, Group, Pagination, Paper, Skeleton, Stack, Table, Text, UnstyledButton, type MantineSpacing } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
@@ -53,10 +53,12 @@ export interface DataTableProps<T> {
   onRowClick?: (row: T) => void;
   /** data-* and other attributes for a row's element (tests and styles read them) */
   rowProps?: (row: T) => Record<string, string | undefined>;
+  /** a full-width line under a row (a warning about it); its props go on that line's element */
+  subRow?: (row: T) => { content: ReactNode; props?: Record<string, string | undefined> } | null;
   /** rows per page; the rows the table has are paged in the browser */
   pageSize?: number;
-  /** a server-paged list: show every loaded row and a "Load more" button */
-  more?: { onLoad: () => void; loading: boolean };
+  /** a server-paged list: every loaded row is shown, with a "Load more" button while the server has more */
+  more?: { hasMore: boolean; onLoad: () => void; loading: boolean; label?: string };
   defaultSort?: { key: string; direction: 'asc' | 'desc' };
   verticalSpacing?: MantineSpacing;
   fz?: MantineSpacing;
@@ -97,8 +99,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const showLoading = loading && (records?.length ?? 0) === 0;
   const showEmpty = !loading && sorted.length === 0;
 
-  const toggleSort = (key: string) =>
-    setSort((s) => (s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : null));
+  const toggleSort = (key: string) => setSort((s) => (s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : null));
 
   const footer = (
     <>
@@ -107,10 +108,10 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <Pagination total={pages} value={current} onChange={setPage} size="sm" aria-label="Pages" />
         </Group>
       )}
-      {more && (
+      {more?.hasMore && (
         <Group justify="center" mt="sm">
           <Button variant="default" onClick={more.onLoad} loading={more.loading}>
-            Load more
+            {more.label ?? 'Load more'}
           </Button>
         </Group>
       )}
@@ -124,7 +125,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
           {showLoading && [0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}
           {showEmpty && <EmptyMessage>{empty}</EmptyMessage>}
           {rows.map((row) => (
-            <RowCard key={rowKey(row)} row={row} columns={columns} onClick={onRowClick} attrs={rowProps?.(row)} />
+            <RowCard key={rowKey(row)} row={row} columns={columns} onClick={onRowClick} attrs={rowProps?.(row)} extra={props.subRow?.(row) ?? null} />
           ))}
         </Stack>
         {footer}
@@ -162,37 +163,38 @@ export function DataTable<T>(props: DataTableProps<T>) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {showLoading &&
-              [0, 1, 2].map((i) => (
-                <Table.Tr key={`loading-${i}`}>
-                  <Table.Td colSpan={columns.length}>
-                    <Skeleton h={18} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            {rows.map((row) => (
-              <Table.Tr
-                key={rowKey(row)}
-                {...rowProps?.(row)}
-                onClick={onRowClick ? () => onRowClick(row) : undefined}
-                style={onRowClick ? { cursor: 'pointer' } : undefined}
-              >
-                {columns.map((c) => (
-                  <Table.Td key={c.key} ta={c.align} style={c.style}>
-                    {c.render(row)}
-                  </Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-            {showEmpty && (
-              <Table.Tr data-empty="">
-                <Table.Td colSpan={columns.length}>
-                  <EmptyMessage>{empty}</EmptyMessage>
-                </Table.Td>
-              </Table.Tr>
-            )}
+            {rows.map((row) => {
+              const extra = props.subRow?.(row);
+              return (
+                <Fragment key={rowKey(row)}>
+                  <Table.Tr {...rowProps?.(row)} onClick={onRowClick ? () => onRowClick(row) : undefined} style={onRowClick ? { cursor: 'pointer' } : undefined}>
+                    {columns.map((c) => (
+                      <Table.Td key={c.key} ta={c.align} style={c.style}>
+                        {c.render(row)}
+                      </Table.Td>
+                    ))}
+                  </Table.Tr>
+                  {extra && (
+                    <Table.Tr {...extra.props}>
+                      <Table.Td colSpan={columns.length} pt={0}>
+                        {extra.content}
+                      </Table.Td>
+                    </Table.Tr>
+                  )}
+                </Fragment>
+              );
+            })}
           </Table.Tbody>
         </Table>
+        {/* outside the table body, so rows are only ever records */}
+        {showLoading && (
+          <Stack gap={8} p="sm" aria-label="Loading">
+            {[0, 1, 2].map((i) => (
+              <Skeleton key={i} h={18} />
+            ))}
+          </Stack>
+        )}
+        {showEmpty && <EmptyMessage>{empty}</EmptyMessage>}
       </Paper>
       {footer}
     </div>
@@ -209,7 +211,19 @@ function EmptyMessage({ children }: { children: ReactNode }) {
   );
 }
 
-function RowCard<T>({ row, columns, onClick, attrs }: { row: T; columns: Column<T>[]; onClick?: (row: T) => void; attrs?: Record<string, string | undefined> }) {
+function RowCard<T>({
+  row,
+  columns,
+  onClick,
+  attrs,
+  extra,
+}: {
+  row: T;
+  columns: Column<T>[];
+  onClick?: (row: T) => void;
+  attrs?: Record<string, string | undefined>;
+  extra: { content: ReactNode; props?: Record<string, string | undefined> } | null;
+}) {
   const title = columns.filter((c) => c.mobile === 'title');
   const lines = columns.filter((c) => !c.mobile);
   const foot = columns.filter((c) => c.mobile === 'footer');
@@ -245,6 +259,7 @@ function RowCard<T>({ row, columns, onClick, attrs }: { row: T; columns: Column<
             ))}
           </Group>
         )}
+        {extra && <div {...extra.props}>{extra.content}</div>}
       </Stack>
     </Paper>
   );

@@ -1,7 +1,8 @@
 /** Your account: invitations waiting for your answer, display name, password, personal API tokens (secret shown once). */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { api, type ApiTokenDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -58,7 +59,10 @@ function MyInvitationsCard() {
         {rows.map((i) => (
           <Group key={i.id} justify="space-between" data-invitation={i.id}>
             <Text size="sm">
-              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b> <Text span c="dimmed" size="xs">(until {formatDateTime(i.expires_at)})</Text>
+              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>{' '}
+              <Text span c="dimmed" size="xs">
+                (until {formatDateTime(i.expires_at)})
+              </Text>
             </Text>
             <Group gap="xs">
               <Button size="xs" onClick={() => void accept.run(i.id)} loading={accept.busy}>
@@ -202,29 +206,35 @@ function ApiTokensCard() {
           </Button>
         </Group>
         <ErrorAlert error={tokens.error} />
-        <Table.ScrollContainer minWidth={640} type="native">
-        <Table verticalSpacing="xs" data-testid="api-tokens">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Prefix</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td>{t.name}</Table.Td>
-                <Table.Td>
+        <DataTable
+          testId="api-tokens"
+          records={rows}
+          rowKey={(t) => t.id}
+          verticalSpacing="xs"
+          empty="You have no API tokens."
+          loading={tokens.loading}
+          columns={[
+            { key: 'name', title: 'Name', mobile: 'title', render: (t) => t.name },
+            {
+              key: 'prefix',
+              title: 'Prefix',
+              render: (t) => (
+                <>
                   <code>{t.token_prefix}…</code>
-                </Table.Td>
-                <Table.Td>{formatDateTime(t.created_at)}</Table.Td>
-                <Table.Td>{t.last_used_at ? formatDateTime(t.last_used_at) : 'never'}</Table.Td>
-                <Table.Td>{t.expires_at ? formatDateTime(t.expires_at) : 'never'}</Table.Td>
-                <Table.Td ta="right">
+                </>
+              ),
+            },
+            { key: 'created', title: 'Created', render: (t) => formatDateTime(t.created_at) },
+            { key: 'last_used', title: 'Last used', render: (t) => (t.last_used_at ? formatDateTime(t.last_used_at) : 'never') },
+            { key: 'expires', title: 'Expires', render: (t) => (t.expires_at ? formatDateTime(t.expires_at) : 'never') },
+            {
+              key: 'actions',
+              title: '',
+              label: 'Actions',
+              mobile: 'footer',
+              align: 'right',
+              render: (t) => (
+                <>
                   {t.revoked_at ? (
                     <Badge color="gray" variant="light">
                       revoked
@@ -234,21 +244,11 @@ function ApiTokensCard() {
                       Revoke
                     </Button>
                   )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!tokens.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" size="sm" ta="center" py="sm">
-                    You have no API tokens.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-        </Table.ScrollContainer>
+                </>
+              ),
+            },
+          ]}
+        />
       </Stack>
 
       <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title="New personal API token">
@@ -259,8 +259,24 @@ function ApiTokensCard() {
           }}
         >
           <Stack>
-            <TextInput label="Name" description="What the token is for, e.g. “billing export script”." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
-            <NumberInput label="Expires after (days)" description="Leave empty for a token that never expires." min={1} max={3650} value={days} onChange={setDays} error={create.fieldError('expires_in_days')} />
+            <TextInput
+              label="Name"
+              description="What the token is for, e.g. “billing export script”."
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={create.fieldError('name')}
+              data-autofocus
+            />
+            <NumberInput
+              label="Expires after (days)"
+              description="Leave empty for a token that never expires."
+              min={1}
+              max={3650}
+              value={days}
+              onChange={setDays}
+              error={create.fieldError('expires_in_days')}
+            />
             <ErrorAlert error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreateOpen(false)}>

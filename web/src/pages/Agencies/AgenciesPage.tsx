@@ -1,7 +1,8 @@
 /** A tenant's agencies: create, open, deactivate and reactivate. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Anchor, Button, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { agenciesApi, type AgencyDto } from '../../api/agencies.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -48,54 +49,53 @@ export function AgenciesPage() {
         }
       />
       <ErrorAlert error={list.error} />
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="sm" data-testid="agencies">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Agency</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Active forms</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((a) => (
-              <Table.Tr key={a.id} data-agency={a.name}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies/${a.id}`} fw={500}>
-                    {a.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={a.status} />
-                </Table.Td>
-                <Table.Td>
-                  {a.active_tokens ?? 0}
-                  {a.total_tokens && a.total_tokens > (a.active_tokens ?? 0) ? <Text span size="xs" c="dimmed">{` (${a.total_tokens - (a.active_tokens ?? 0)} revoked)`}</Text> : null}
-                </Table.Td>
-                <Table.Td>{formatDateTime(a.last_used_at)}</Table.Td>
-                <Table.Td>{formatDate(a.created_at)}</Table.Td>
-                <Table.Td ta="right">
-                  <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
-                    {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No agencies yet. Create one, then generate a form token for it.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <DataTable
+        testId="agencies"
+        records={rows}
+        loading={list.loading}
+        rowKey={(a) => a.id}
+        rowProps={(a) => ({ 'data-agency': a.name })}
+        empty="No agencies yet. Create one, then generate a form token for it."
+        columns={[
+          {
+            key: 'name',
+            title: 'Agency',
+            mobile: 'title',
+            sortValue: (a) => a.name,
+            render: (a) => (
+              <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies/${a.id}`} fw={500}>
+                {a.name}
+              </Anchor>
+            ),
+          },
+          { key: 'status', title: 'Status', sortValue: (a) => a.status, render: (a) => <StatusBadge status={a.status} /> },
+          {
+            key: 'forms',
+            title: 'Active forms',
+            sortValue: (a) => a.active_tokens ?? 0,
+            render: (a) => (
+              <>
+                {a.active_tokens ?? 0}
+                {a.total_tokens && a.total_tokens > (a.active_tokens ?? 0) ? <Text span size="xs" c="dimmed">{` (${a.total_tokens - (a.active_tokens ?? 0)} revoked)`}</Text> : null}
+              </>
+            ),
+          },
+          { key: 'last_used', title: 'Last used', sortValue: (a) => a.last_used_at, render: (a) => formatDateTime(a.last_used_at) },
+          { key: 'created', title: 'Created', sortValue: (a) => a.created_at, render: (a) => formatDate(a.created_at) },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            align: 'right',
+            mobile: 'footer',
+            render: (a) => (
+              <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
+                {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
+              </Button>
+            ),
+          },
+        ]}
+      />
 
       <Modal opened={creating} onClose={() => setCreating(false)} title="New agency">
         <form

@@ -6,9 +6,10 @@
  * against the partner's delegation. Owners request links (by slug or invite code), ask for
  * renewals and relinquish access.
  */
+import { DataTable } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useState } from 'react';
-import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconLink, IconPlus, IconSwitchHorizontal } from '@tabler/icons-react';
 import { ACTIVE_TENANT_HEADER, delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -78,7 +79,10 @@ export function PartnerCustomersPage() {
             />
             {active && (
               <Text size="sm" c="dimmed" pb={6} data-testid="active-tenant-header">
-                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry <Code>{ACTIVE_TENANT_HEADER}: {active}</Code>
+                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry{' '}
+                <Code>
+                  {ACTIVE_TENANT_HEADER}: {active}
+                </Code>
               </Text>
             )}
           </Group>
@@ -90,49 +94,56 @@ export function PartnerCustomersPage() {
           <Switch label="Show ended and rejected" checked={history} onChange={(e) => setHistory(e.currentTarget.checked)} />
         </Group>
         <ErrorAlert error={list.error} />
-        <Paper withBorder radius="md">
-          <Table verticalSpacing="sm" data-testid="partner-delegations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Billing accounts</Table.Th>
-                <Table.Th>Ends</Table.Th>
-                {isOwner && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.length === 0 && !list.loading && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm">
-                      {history ? 'Nothing here yet.' : 'No customer has given you access yet. Request a link with the tenant’s slug or the invite code its admin gave you.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {rows.map(({ tenant, delegation: d }) => (
-                <Table.Tr key={d.id} data-tenant={tenant.slug} data-delegation={d.id}>
-                  <Table.Td>
-                    <Text fw={500}>{tenant.name}</Text>
-                    <Text size="xs" c="dimmed">
-                      {tenant.slug} · {d.origin}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{roles.name(d.role)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={d.status} />
-                    {d.renewal_ends_at && (
-                      <Badge ml={4} variant="outline" color="yellow">
-                        renewal to {formatDate(d.renewal_ends_at)} asked
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{d.ban_ids ? `${d.ban_ids.length} selected` : 'All'}</Table.Td>
-                  <Table.Td>{formatDate(d.ends_at)}</Table.Td>
-                  {isOwner && (
-                    <Table.Td>
+        <DataTable
+          testId="partner-delegations"
+          records={rows}
+          loading={list.loading}
+          rowKey={(r) => r.delegation.id}
+          rowProps={({ tenant, delegation: d }) => ({ 'data-tenant': tenant.slug, 'data-delegation': d.id })}
+          empty={history ? 'Nothing here yet.' : 'No customer has given you access yet. Request a link with the tenant’s slug or the invite code its admin gave you.'}
+          columns={[
+            {
+              key: 'customer',
+              title: 'Customer',
+              mobile: 'title',
+              sortValue: (r) => r.tenant.name,
+              render: ({ tenant, delegation: d }) => (
+                <>
+                  <Text fw={500} fz="inherit">
+                    {tenant.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {tenant.slug} · {d.origin}
+                  </Text>
+                </>
+              ),
+            },
+            { key: 'role', title: 'Role', sortValue: (r) => roles.name(r.delegation.role), render: (r) => roles.name(r.delegation.role) },
+            {
+              key: 'status',
+              title: 'Status',
+              sortValue: (r) => r.delegation.status,
+              render: ({ delegation: d }) => (
+                <>
+                  <StatusBadge status={d.status} />
+                  {d.renewal_ends_at && (
+                    <Badge ml={4} variant="outline" color="yellow">
+                      renewal to {formatDate(d.renewal_ends_at)} asked
+                    </Badge>
+                  )}
+                </>
+              ),
+            },
+            { key: 'bans', title: 'Billing accounts', render: ({ delegation: d }) => (d.ban_ids ? `${d.ban_ids.length} selected` : 'All') },
+            { key: 'ends', title: 'Ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
+            ...(isOwner
+              ? [
+                  {
+                    key: 'actions',
+                    title: '',
+                    label: 'Actions',
+                    mobile: 'footer' as const,
+                    render: ({ delegation: d }: (typeof rows)[number]) => (
                       <Group gap="xs" justify="flex-end">
                         {d.status === 'active' && (
                           <Button size="xs" variant="default" onClick={() => setRenewing(d)}>
@@ -145,13 +156,12 @@ export function PartnerCustomersPage() {
                           </Button>
                         )}
                       </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
       </Stack>
 
       <RequestLinkModal
@@ -299,46 +309,55 @@ function CustomerData({ tenantId, permissions }: { tenantId: string; permissions
           />
         )}
         {current === 'orders' && (
-          <ResourceTable<OrderRow> tenantId={tenantId} path="/orders" testId="customer-orders" columns={['Product', 'Quantity', 'Status', 'Placed']} row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]} />
+          <ResourceTable<OrderRow>
+            tenantId={tenantId}
+            path="/orders"
+            testId="customer-orders"
+            columns={['Product', 'Quantity', 'Status', 'Placed']}
+            row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]}
+          />
         )}
         {current === 'tickets' && (
-          <ResourceTable<TicketRow> tenantId={tenantId} path="/tickets" testId="customer-tickets" columns={['Ticket', 'Subject', 'Priority', 'Status']} row={(t) => [t.number, t.subject, t.priority, t.status]} />
+          <ResourceTable<TicketRow>
+            tenantId={tenantId}
+            path="/tickets"
+            testId="customer-tickets"
+            columns={['Ticket', 'Subject', 'Priority', 'Status']}
+            row={(t) => [t.number, t.subject, t.priority, t.status]}
+          />
         )}
       </Tabs.Panel>
     </Tabs>
   );
 }
 
-function ResourceTable<T extends { id: string }>({ tenantId, path, testId, columns, row }: { tenantId: string; path: string; testId: string; columns: string[]; row(x: T): string[] }) {
+function ResourceTable<T extends { id: string }>({
+  tenantId,
+  path,
+  testId,
+  columns,
+  row,
+}: {
+  tenantId: string;
+  path: string;
+  testId: string;
+  columns: string[];
+  row(x: T): string[];
+}) {
   const r = useApiQuery(['delegations', 'resource', tenantId, path], () => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }));
   if (r.error) return <ErrorAlert error={r.error} />;
   if (!r.data) return null;
-  if (r.data.data.length === 0) {
-    return (
-      <Text size="sm" c="dimmed" data-testid={testId}>
-        Nothing yet.
-      </Text>
-    );
-  }
   return (
-    <Table verticalSpacing={4} fz="sm" data-testid={testId}>
-      <Table.Thead>
-        <Table.Tr>
-          {columns.map((c) => (
-            <Table.Th key={c}>{c}</Table.Th>
-          ))}
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {r.data.data.map((x) => (
-          <Table.Tr key={x.id} data-number={(x as { number?: string }).number}>
-            {row(x).map((v, i) => (
-              <Table.Td key={i}>{v}</Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <DataTable
+      testId={testId}
+      verticalSpacing={4}
+      fz="sm"
+      records={r.data.data}
+      rowKey={(x) => x.id}
+      rowProps={(x) => ({ 'data-number': (x as { number?: string }).number })}
+      empty="Nothing yet."
+      columns={columns.map((c, i) => ({ key: c, title: c, mobile: i === 0 ? ('title' as const) : undefined, render: (x: T) => row(x)[i] }))}
+    />
   );
 }
 
@@ -470,13 +489,31 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
             value={role}
             onChange={setRole}
-            description={roleInfo ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.` : undefined}
+            description={
+              roleInfo
+                ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.`
+                : undefined
+            }
             error={roles.error ? 'The role catalog could not be loaded.' : undefined}
             data-testid="link-role"
           />
           <Group grow>
-            <NumberInput label="Duration (days)" description="At most 730 days (the platform's limit)." min={1} max={3650} required value={days} onChange={setDays} error={send.fieldError('ends_at')} />
-            <TextInput label="Billing accounts (optional)" description="Account numbers, comma-separated; empty = all." value={bans} onChange={(e) => setBans(e.currentTarget.value)} />
+            <NumberInput
+              label="Duration (days)"
+              description="At most 730 days (the platform's limit)."
+              min={1}
+              max={3650}
+              required
+              value={days}
+              onChange={setDays}
+              error={send.fieldError('ends_at')}
+            />
+            <TextInput
+              label="Billing accounts (optional)"
+              description="Account numbers, comma-separated; empty = all."
+              value={bans}
+              onChange={(e) => setBans(e.currentTarget.value)}
+            />
           </Group>
           <Group grow>
             <TextInput label="Extra permissions (optional)" description="e.g. orders.read" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />

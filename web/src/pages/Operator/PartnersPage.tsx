@@ -78,7 +78,7 @@ export function PartnersPage() {
           rowProps={(p) => ({ 'data-partner': p.slug })}
           onRowClick={(p) => navigate(`/operator/partners/${p.id}`)}
           empty="No partner matches."
-          more={list.hasMore ? { onLoad: list.loadMore, loading: list.loadingMore } : undefined}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
           columns={[
             {
               key: 'name',

@@ -54,7 +54,7 @@ export function TenantsPage() {
           rowKey={(t) => t.id}
           onRowClick={(t) => navigate(`/operator/tenants/${t.id}`)}
           empty={q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
-          more={list.hasMore ? { onLoad: list.loadMore, loading: list.loadingMore } : undefined}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
           columns={[
             {
               key: 'name',

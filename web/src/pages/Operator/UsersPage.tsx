@@ -57,7 +57,7 @@ export function UsersPage() {
           rowKey={(u) => u.id}
           rowProps={(u) => ({ 'data-email': u.email })}
           empty="No user matches."
-          more={list.hasMore ? { onLoad: list.loadMore, loading: list.loadingMore } : undefined}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
           columns={[
             {
               key: 'name',
