@@ -1,7 +1,7 @@
 /** Operator: every tenant, with search, a status filter and "create tenant" (optionally inviting its first admin). */
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { api, type TenantDto } from '../../api/index.ts';
@@ -12,6 +12,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, slugify } from '../../components/format.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
+import { email, required, useApiForm } from '../../query/form.ts';
 
 export function TenantsPage() {
   const [q, setQ] = useState('');
@@ -88,6 +89,14 @@ export function TenantsPage() {
   );
 }
 
+interface CreateTenantValues {
+  name: string;
+  slug: string;
+  tier: string;
+  with_admin: boolean;
+  admin_email: string;
+}
+
 function CreateTenantModal({
   opened,
   onClose,
@@ -97,82 +106,73 @@ function CreateTenantModal({
   onClose(): void;
   onCreated(t: TenantDto, inv: { email: string; link: PendingInvitation['link'] } | null): void;
 }) {
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
-  const [tier, setTier] = useState('standard');
-  const [withAdmin, setWithAdmin] = useState(true);
-  const [adminEmail, setAdminEmail] = useState('');
   const create = useApiMutation(
-    () =>
+    (v: CreateTenantValues) =>
       api.tenants.create({
-        name: name.trim(),
-        slug: slug.trim(),
-        tier: tier.trim() || undefined,
-        admin: withAdmin ? { email: adminEmail.trim() } : undefined,
+        name: v.name.trim(),
+        slug: v.slug.trim(),
+        tier: v.tier.trim() || undefined,
+        admin: v.with_admin ? { email: v.admin_email.trim() } : undefined,
       }),
     {
       success: (r) => `Tenant ${r.tenant.name} created.`,
-      onDone: (r) => onCreated(r.tenant, r.invitation ? { email: adminEmail.trim(), link: r.invitation } : null),
+      onDone: (r) => onCreated(r.tenant, r.invitation ? { email: form.values.admin_email.trim(), link: r.invitation } : null),
     },
   );
+  const form = useApiForm<CreateTenantValues>(
+    {
+      initialValues: { name: '', slug: '', tier: 'standard', with_admin: true, admin_email: '' },
+      validate: {
+        name: (v) => required(v, 'Enter the tenant’s name.'),
+        slug: (v) => required(v, 'Enter a slug, e.g. acme-fiber.') ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : 'Use lowercase letters, digits and single dashes.'),
+        admin_email: (v, values) => (values.with_admin ? (required(v, 'Enter the first admin’s email address, or untick the invitation.') ?? email(v)) : undefined),
+      },
+    },
+    create,
+    { resetWhen: opened },
+  );
   useEffect(() => {
-    if (opened) {
-      setName('');
-      setSlug('');
-      setSlugTouched(false);
-      setTier('standard');
-      setWithAdmin(true);
-      setAdminEmail('');
-      create.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+    if (opened) setSlugTouched(false);
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title="Create a tenant" size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => create.run(v))}>
         <Stack>
+          <Text size="xs" c="dimmed">
+            Fields marked * are required.
+          </Text>
           <TextInput
             label="Name"
             placeholder="e.g. Acme Fiber ISP"
-            required
-            value={name}
+            withAsterisk
+            {...form.getInputProps('name')}
             onChange={(e) => {
               const v = e.currentTarget.value;
-              setName(v);
-              if (!slugTouched) setSlug(slugify(v));
+              form.setFieldValue('name', v);
+              if (!slugTouched) form.setFieldValue('slug', slugify(v));
             }}
-            error={create.fieldError('name')}
             data-autofocus
           />
           <Group grow align="flex-start">
             <TextInput
               label="Slug"
               description="Lowercase letters, digits and dashes."
-              required
-              value={slug}
+              withAsterisk
+              {...form.getInputProps('slug')}
               onChange={(e) => {
                 setSlugTouched(true);
-                setSlug(e.currentTarget.value);
+                form.setFieldValue('slug', e.currentTarget.value);
               }}
-              error={create.fieldError('slug')}
             />
-            <TextInput label="Tier" description="Plan or segment, e.g. standard, business." value={tier} onChange={(e) => setTier(e.currentTarget.value)} error={create.fieldError('tier')} />
+            <TextInput label="Tier" description="Plan or segment, e.g. standard, business." {...form.getInputProps('tier')} />
           </Group>
           <Checkbox
             label="Invite a first admin"
             description="They receive a one-time link and join as the tenant's admin when they accept it."
-            checked={withAdmin}
-            onChange={(e) => setWithAdmin(e.currentTarget.checked)}
+            {...form.getInputProps('with_admin', { type: 'checkbox' })}
           />
-          {withAdmin && (
-            <TextInput label="Admin email" type="email" required value={adminEmail} onChange={(e) => setAdminEmail(e.currentTarget.value)} error={create.fieldError('admin.email')} />
-          )}
+          {form.values.with_admin && <TextInput label="Admin email" type="email" withAsterisk {...form.getInputProps('admin_email')} error={form.errors.admin_email ?? form.errors['admin.email']} />}
           <ErrorAlert error={create.error} title="The tenant was not created" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
