@@ -8,7 +8,7 @@
  * a change can show anywhere on the page (a member added also changes the audit log), and a page
  * holds only a few queries, so refreshing them is cheaper than a stale screen.
  */
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import {
   QueryClient,
   useInfiniteQuery,
@@ -76,10 +76,12 @@ export function useApiList<T>(key: QueryKey, load: (cursor: string | undefined) 
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const pages = (q.data as InfiniteData<{ data: T[]; next_cursor: string | null }> | undefined)?.pages ?? [];
+  const data = q.data as InfiniteData<{ data: T[]; next_cursor: string | null }> | undefined;
+  // the same array until a page arrives: effects that depend on the rows run once per change
+  const items = useMemo(() => (data?.pages ?? []).flatMap((p) => p.data), [data]);
   const { refetch, fetchNextPage } = q;
   return {
-    items: pages.flatMap((p) => p.data),
+    items,
     loading: q.isPending,
     error: q.error,
     hasMore: q.hasNextPage,

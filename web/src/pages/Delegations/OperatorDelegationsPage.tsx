@@ -8,7 +8,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate } from '../../components/format.ts';
+import { formatDate, originLabel } from '../../components/format.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
@@ -86,7 +86,7 @@ export function OperatorDelegationsPage() {
                 </>
               ),
             },
-            { key: 'origin', title: 'Origin', render: (d) => d.origin },
+            { key: 'origin', title: 'Origin', sortValue: (d) => d.origin, render: (d) => originLabel(d.origin) },
             { key: 'role', title: 'Role', render: (d) => roles.name(d.role) },
             {
               key: 'status',

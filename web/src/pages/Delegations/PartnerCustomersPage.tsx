@@ -16,7 +16,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate } from '../../components/format.ts';
+import { formatDate, originLabel } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
@@ -50,7 +50,7 @@ export function PartnerCustomersPage() {
     <>
       <PageHeader
         title="Customers I manage"
-        description="Tenants that gave your organization access. Switch to one to act on it: the portal sends the customer as X-Active-Tenant-Id on every request it makes for it, and the server checks each against your delegation."
+        description="Customers (tenants) that gave your organization access. Choose one as the active customer to see and act on its data — each action is checked against the access that customer gave you."
         actions={
           isOwner && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setRequesting(true)}>
@@ -113,7 +113,7 @@ export function PartnerCustomersPage() {
                     {tenant.name}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {tenant.slug} · {d.origin}
+                    {tenant.slug} · {originLabel(d.origin)}
                   </Text>
                 </>
               ),

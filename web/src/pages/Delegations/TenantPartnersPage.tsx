@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate, formatDateTime } from '../../components/format.ts';
+import { formatDate, formatDateTime, originLabel } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
@@ -175,7 +175,7 @@ export function TenantPartnersPage() {
                       {d.partner.name}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {d.origin}
+                      {originLabel(d.origin)}
                       {d.client_id ? ` · app ${d.client_id}` : ''}
                     </Text>
                   </>
