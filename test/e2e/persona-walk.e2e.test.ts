@@ -40,7 +40,7 @@ afterAll(() => portal?.close());
 async function navPaths(page: Page): Promise<string[]> {
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.locator('[data-testid^="nav-"] a').first().waitFor();
-  const hrefs = await page.locator('[data-testid^="nav-"] a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  const hrefs = await page.locator('[data-testid^="nav-"] a').evaluateAll((as) => as.map((a) => new URL(a.getAttribute('href')!, 'http://portal').pathname));
   return [...new Set(hrefs)];
 }
 
@@ -51,14 +51,15 @@ async function visit(page: Page, persona: string, path: string): Promise<string>
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto(path);
     // the page's own title replaces index.html's "Partnergate" once the page has mounted
-    await page.waitForFunction(() => document.title.endsWith(' · Partnergate'));
+    await page.waitForFunction("document.title.endsWith(' · Partnergate')");
     await page.waitForLoadState('networkidle');
     await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
     const t = await page.title();
     expect(t, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);
     if (title) expect(t, `${persona} ${path} keeps its title at every width`).toBe(title);
     title = t;
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    // (the page's own globals, as an expression: this file is typed for Node, not the DOM)
+    const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })');
     expect(scrollWidth, `${persona} ${path} at ${size.width} px is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
     const slug = path.replace(/\/(tnt|ptr|agy)_[A-Za-z0-9]+/g, '/$1').replace(/^\/|\/$/g, '').replace(/\//g, '-') || 'home';
     await screenshot(page, `persona-${persona}-${slug}-${size.width}`);
