@@ -10,6 +10,12 @@ import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts
 import type { TestPartner, TestTenant, TestUser } from '../helpers/world.ts';
 import { activeLink, inDays, requestLink } from '../api/delegations/helpers.ts';
 
+/** The few page globals these checks read (this file is typed for Node, not the DOM; the CSP forbids string evaluation). */
+interface Browser {
+  document: { title: string; documentElement: { scrollWidth: number } };
+  innerWidth: number;
+}
+
 const WIDTHS = [
   { name: 'desktop', width: 1366, height: 900 },
   { name: 'phone', width: 390, height: 844 },
@@ -51,15 +57,17 @@ async function visit(page: Page, persona: string, path: string): Promise<string>
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto(path);
     // the page's own title replaces index.html's "Partnergate" once the page has mounted
-    await page.waitForFunction("document.title.endsWith(' · Partnergate')");
+    await page.waitForFunction(() => (globalThis as unknown as Browser).document.title.endsWith(' · Partnergate'));
     await page.waitForLoadState('networkidle');
     await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
     const t = await page.title();
     expect(t, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);
     if (title) expect(t, `${persona} ${path} keeps its title at every width`).toBe(title);
     title = t;
-    // (the page's own globals, as an expression: this file is typed for Node, not the DOM)
-    const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })');
+    const { scrollWidth, innerWidth } = await page.evaluate(() => {
+      const w = globalThis as unknown as Browser;
+      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
+    });
     expect(scrollWidth, `${persona} ${path} at ${size.width} px is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
     const slug = path.replace(/\/(tnt|ptr|agy)_[A-Za-z0-9]+/g, '/$1').replace(/^\/|\/$/g, '').replace(/\//g, '-') || 'home';
     await screenshot(page, `persona-${persona}-${slug}-${size.width}`);

@@ -248,7 +248,6 @@
     var issued = el('div', { 'data-testid': 'issue-result' });
     var issueForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Issue a voucher' }, [
       el('h2', { text: 'Issue a voucher' }),
-      el('p', { className: 'pg-muted', text: 'Fields marked * are required.' }),
       el('div', { className: 'pg-grid' }, [
         field('pg-type', 'Voucher type', typeSelect, true),
         field('pg-ref', 'Your reference', ref),

@@ -108,7 +108,7 @@ export function ConnectedPartnersPage() {
               </>
             ),
           },
-          { key: 'last_used', title: 'Last used', render: (c) => (c.last_used_at ? formatDateTime(c.last_used_at) : 'Never') },
+          { key: 'last_used', title: 'Last used', sortValue: (c) => c.last_used_at, render: (c) => <span data-testid="last-used">{c.last_used_at ? formatDateTime(c.last_used_at) : 'Never'}</span> },
           {
             key: 'actions',
             title: '',

@@ -99,7 +99,7 @@ export function OperatorDelegationsPage() {
                 </>
               ),
             },
-            { key: 'ends', title: 'Ends', render: (d) => formatDate(d.ends_at) },
+            { key: 'ends', title: 'Ends', style: { whiteSpace: 'nowrap' }, sortValue: (d) => d.ends_at, render: (d) => formatDate(d.ends_at) },
             {
               key: 'actions',
               title: '',
