@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useView } from '../../session/useView.ts';
 
@@ -17,17 +18,16 @@ export function AgenciesPage() {
   const t = useView().tenant!;
   const list = useApiQuery(['agencies', 'list', t.tenant_id], () => agenciesApi.list(t.tenant_id));
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
   const [toggling, setToggling] = useState<AgencyDto | null>(null);
 
   const create = useApiMutation((n: string) => agenciesApi.create(t.tenant_id, n), {
     success: (a) => `Agency ${a.name} created.`,
     onDone: () => {
       setCreating(false);
-      setName('');
       list.reload();
     },
   });
+  const form = useApiForm({ initialValues: { name: '' }, validate: { name: (v: string) => required(v, 'Enter the agency’s name.') } }, create, { resetWhen: creating });
   const toggle = useApiMutation((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
     success: (a) => (a.status === 'inactive' ? `${a.name} deactivated: its forms stop working now.` : `${a.name} reactivated.`),
     onDone: () => {
@@ -98,20 +98,15 @@ export function AgenciesPage() {
       />
 
       <Modal opened={creating} onClose={() => setCreating(false)} title="New agency">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create.run(name.trim());
-          }}
-        >
+        <form noValidate onSubmit={form.submit((v) => create.run(v.name.trim()))}>
           <Stack>
-            <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
+            <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
             <ErrorAlert error={create.error} labels={{ name: 'Agency name' }} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreating(false)}>
                 Cancel
               </Button>
-              <Button type="submit" loading={create.busy} disabled={!name.trim()}>
+              <Button type="submit" loading={create.busy}>
                 Create agency
               </Button>
             </Group>
