@@ -136,11 +136,19 @@ describe('agency embedded form', () => {
     await form.getByText(`Issued on behalf of ${tenant.name}`).waitFor();
     expect(await form.getByLabel('Voucher type').locator('option').allTextContents()).toEqual(['$25 account credit', 'Free installation']);
 
+    // an empty form issues nothing: the required recipient is asked for first
+    await form.getByRole('button', { name: 'Issue voucher' }).click();
+    await form.getByText('Enter the name of the person who gets the voucher.').waitFor();
+    expect(await form.getByTestId('issue-confirm').isVisible()).toBe(false);
+
     await form.getByLabel('Voucher type').selectOption('free_installation');
     await form.getByLabel('Recipient name').fill('Grace Hopper');
     await form.getByLabel('Recipient email').fill('grace@example.test');
     await form.getByLabel('Your reference').fill('BOOKING-1906');
     await form.getByRole('button', { name: 'Issue voucher' }).click();
+    // and a filled one says what it is about to issue, for whom, before it does
+    expect(await form.getByTestId('confirm-text').innerText()).toContain('Free installation for Grace Hopper <grace@example.test>');
+    await form.getByRole('button', { name: 'Yes, issue it' }).click();
     issuedCode = (await form.getByTestId('issued-code').innerText()).trim();
     expect(issuedCode).toMatch(/^VCH-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     // the form's Copy button may write to the clipboard: the snippet delegates clipboard-write to the frame

@@ -2,7 +2,7 @@
  * The portal shell: public pages, then everything else behind login inside the sidebar layout.
  * Pages and navigation come from the table in routes.tsx — add pages there, not here.
  */
-import { useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, Route, Routes, useLocation, useNavigate, useParams } from 'react-router';
 import {
   Alert,
@@ -43,7 +43,15 @@ export function App() {
   return (
     <Routes>
       {PAGES.filter((p) => p.public).map((p) => (
-        <Route key={p.path} path={p.path} element={p.element} />
+        <Route
+          key={p.path}
+          path={p.path}
+          element={
+            <Titled title={p.title}>
+              <Suspense fallback={<PageLoader />}>{p.element}</Suspense>
+            </Titled>
+          }
+        />
       ))}
       <Route
         element={
@@ -60,6 +68,22 @@ export function App() {
       </Route>
     </Routes>
   );
+}
+
+function PageLoader() {
+  return (
+    <Center py="xl">
+      <Loader aria-label="Loading the page" />
+    </Center>
+  );
+}
+
+/** Sets the browser tab's title while the page is shown. */
+function Titled({ title, children }: { title: string; children: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Partnergate`;
+  }, [title]);
+  return <>{children}</>;
 }
 
 function RequireLogin({ children }: { children: ReactNode }) {
@@ -90,14 +114,26 @@ function Guard({ page }: { page: PortalPage }) {
   useEffect(() => {
     if (tenantId && isMember && tenantId !== activeTenantId) setActiveTenantId(tenantId);
   }, [tenantId, isMember, activeTenantId, setActiveTenantId]);
-  if ((tenantId && !isMember) || (page.allow && !page.allow(view))) return <NoAccess />;
-  return <>{page.element}</>;
+  // Tenant pages name the tenant too, so two tabs on two tenants can be told apart.
+  const title = tenantId && view.tenant ? `${page.title} · ${view.tenant.name}` : page.title;
+  if ((tenantId && !isMember) || (page.allow && !page.allow(view))) {
+    return (
+      <Titled title="Not available">
+        <NoAccess />
+      </Titled>
+    );
+  }
+  return (
+    <Titled title={title}>
+      <Suspense fallback={<PageLoader />}>{page.element}</Suspense>
+    </Titled>
+  );
 }
 
 function NoAccess() {
   return (
     <Alert color="gray" icon={<IconLock size={18} />} title="This page is not available to you" maw={640}>
-      Your role does not include this page. If you think it should, ask an administrator of your organization.{' '}
+      Your role does not allow this page. If you think it should, ask an administrator of your organization.{' '}
       <Anchor component={Link} to="/">
         Go to your home page
       </Anchor>.
@@ -107,11 +143,15 @@ function NoAccess() {
 
 function NotFound() {
   return (
-    <Alert color="gray" title="Page not found" maw={640}>
-      There is no page at this address. <Anchor component={Link} to="/">
-        Go to your home page
-      </Anchor>.
-    </Alert>
+    <Titled title="Page not found">
+      <Alert color="gray" title="Page not found" maw={640}>
+        There is no page at this address.{' '}
+        <Anchor component={Link} to="/">
+          Go to your home page
+        </Anchor>
+        .
+      </Alert>
+    </Titled>
   );
 }
 

@@ -14567,12 +14567,18 @@ export interface components {
                 /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 partner_id: string;
                 partner_status: string;
+                /** @description the permissions the partner role grants, wildcards expanded (the portal shows pages by these; the server still checks every request) */
+                permissions: string[];
                 role: string;
                 slug: string;
             } | null;
+            /** @description the permissions the platform role grants, wildcards expanded (the portal shows pages by these; the server still checks every request) */
+            permissions: string[];
             platform_roles: string[];
             tenants: {
                 name: string;
+                /** @description the permissions the tenant role grants, wildcards expanded (the portal shows pages by these; the server still checks every request) */
+                permissions: string[];
                 role: string;
                 slug: string;
                 status: string;

@@ -39,6 +39,13 @@ export class RoleCatalog {
   }
 
   /** The grant of `roleId` that covers `permission`, or null. */
+  /** Every catalog permission the role's grants cover, wildcards expanded (what a portal gates pages on). */
+  permissionsOf(roleId: string | null | undefined): string[] {
+    const role = roleId ? this.#roles.get(roleId) : undefined;
+    if (!role) return [];
+    return [...this.permissions.keys()].filter((p) => anyGrantCovers(role.grants, p)).sort();
+  }
+
   grants(roleId: string | null | undefined, permission: string): string | null {
     if (!roleId) return null;
     const role = this.#roles.get(roleId);

@@ -18,6 +18,14 @@ export interface IdentityRouteDeps {
 
 export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
   const { identity, access } = d;
+  type Described = Awaited<ReturnType<typeof identity.describe>>;
+  /** Each role's permissions next to it, so the portal gates pages by permission, not by role name. */
+  const withPermissions = (me: Described) => ({
+    ...me,
+    permissions: me.platform_roles.flatMap((r) => access.roles.permissionsOf(r)),
+    tenants: me.tenants.map((t) => ({ ...t, permissions: access.roles.permissionsOf(t.role) })),
+    partner: me.partner ? { ...me.partner, permissions: access.roles.permissionsOf(me.partner.role) } : null,
+  });
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
 
 
@@ -39,7 +47,7 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
           reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
           const auth = await identity.authenticateSession(r.token);
           if (!auth.ok) throw E.session_expired();
-          return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: await identity.describe(auth.principal) };
+          return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal)) };
         },
       );
 
@@ -84,7 +92,7 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
       app.get(
         '/api/v1/me',
         { schema: { tags: ['auth'], summary: 'The caller and their platform, tenant and partner memberships', response: { 200: S.MeDto, ...problems(401, 403) } } },
-        async (req) => identity.describe(access.user(req)),
+        async (req) => withPermissions(await identity.describe(access.user(req))),
       );
 
       app.patch(
@@ -93,7 +101,7 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
         async (req) => {
           const p = access.user(req);
           await identity.updateProfile(req.ctx(), p, req.body);
-          return identity.describe({ ...p, name: req.body.name });
+          return withPermissions(await identity.describe({ ...p, name: req.body.name }));
         },
       );
 

@@ -12,10 +12,13 @@ export const UserDto = Type.Object({
   last_login_at: Nullable(Type.String()),
 }, { title: 'User' });
 
+const Permissions = (of: string) => Type.Array(Type.String(), { description: `the permissions ${of} grants, wildcards expanded (the portal shows pages by these; the server still checks every request)` });
+
 export const MeDto = Type.Object({
   user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), status: Type.String(), platform_role: Nullable(Type.String()) }),
   platform_roles: Type.Array(Type.String()),
-  tenants: Type.Array(Type.Object({ tenant_id: Type.String(), slug: Type.String(), name: Type.String(), status: Type.String(), role: Type.String() })),
+  permissions: Permissions('the platform role'),
+  tenants: Type.Array(Type.Object({ tenant_id: Type.String(), slug: Type.String(), name: Type.String(), status: Type.String(), role: Type.String(), permissions: Permissions('the tenant role') })),
   partner: Nullable(
     Type.Object({
       partner_id: Type.String(),
@@ -25,6 +28,7 @@ export const MeDto = Type.Object({
       member_status: Type.String(),
       partner_status: Type.String(),
       capabilities: Type.Array(Type.String()),
+      permissions: Permissions('the partner role'),
     }),
   ),
   auth: Type.String({ description: 'session or api_token' }),

@@ -1,69 +1,19 @@
 /** Agencies, their embedded-form tokens, the voucher catalog and vouchers (wire types and calls). */
+import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 import type { Page } from './types.ts';
 
-export interface FormConfig {
-  allowed_voucher_types: string[];
-  intro_text: string;
-  rules_list: string[];
-}
+export type FormConfig = Schemas['AgencyFormConfig'];
 
-export interface AgencyDto {
-  id: string;
-  tenant_id: string;
-  name: string;
-  status: 'active' | 'inactive';
-  created_at: string;
-  updated_at: string;
-  active_tokens?: number;
-  total_tokens?: number;
-  last_used_at?: string | null;
-}
+export type AgencyDto = Schemas['Agency'];
 
-export interface AgencyTokenDto {
-  id: string;
-  tenant_id: string;
-  agency_id: string;
-  label: string;
-  token_prefix: string;
-  status: 'active' | 'revoked';
-  form_config: FormConfig;
-  created_at: string;
-  updated_at: string;
-  last_used_at: string | null;
-  rotated_at: string | null;
-  revoked_at: string | null;
-}
+export type AgencyTokenDto = Schemas['AgencyToken'];
 
-export interface AgencyTokenWithSecret extends AgencyTokenDto {
-  /** shown once */
-  token: string;
-}
+export type AgencyTokenWithSecret = Schemas['AgencyTokenWithSecret'];
 
-export interface VoucherTypeDto {
-  id: string;
-  name: string;
-  description: string;
-  amount: number | null;
-  currency: string | null;
-  validity_days: number;
-}
+export type VoucherTypeDto = Schemas['VoucherType'];
 
-export interface VoucherDto {
-  id: string;
-  code: string;
-  type: string;
-  description: string;
-  amount: number | null;
-  currency: string | null;
-  status: string;
-  partner_agency_id: string | null;
-  recipient_name: string | null;
-  recipient_email: string | null;
-  reference: string | null;
-  expires_at: string | null;
-  created_at: string;
-}
+export type VoucherDto = Schemas['Voucher'];
 
 const enc = encodeURIComponent;
 const base = (tenantId: string) => `/api/v1/tenants/${enc(tenantId)}/agencies`;

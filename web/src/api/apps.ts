@@ -1,25 +1,10 @@
 /** Partner OAuth apps, the scope catalog, customers' connected apps and the wholesaler's resold tenants (wire types and calls). */
+import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
-export interface AppDto {
-  id: string;
-  client_id: string;
-  partner_id: string;
-  name: string;
-  description: string | null;
-  logo_uri: string | null;
-  redirect_uris: string[];
-  grant_types: string[];
-  scopes: string[];
-  token_endpoint_auth_method: AuthMethod;
-  jwks: unknown;
-  secret_hint: string | null;
-  secret_rotated_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type AppDto = Schemas['App'];
 
 export interface AppInput {
   name: string;
@@ -41,37 +26,11 @@ export const AUTH_METHODS: { value: AuthMethod; label: string; description: stri
   { value: 'private_key_jwt', label: 'A signed statement, made with a private key only your app holds', description: 'private_key_jwt: no shared secret. Register your public key (JWKS); the app signs a short-lived JWT for each request.' },
 ];
 
-export interface ScopeDto {
-  scope: string;
-  description: string;
-  permissions: string[];
-}
+export type ScopeDto = Schemas['Scope'];
 
-export interface ConnectedAppDto {
-  delegation_id: string;
-  status: string;
-  app: { client_id: string | null; name: string; logo_uri: string | null; deleted: boolean };
-  partner: { id: string; name: string; slug: string; website: string | null };
-  permissions: { scope: string; description: string }[];
-  billing_accounts: { id: string; account_number: string; name: string }[];
-  bill_to: string | null;
-  approved_by: string | null;
-  connected_at: string;
-  ends_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  revoke_reason: string | null;
-}
+export type ConnectedAppDto = Schemas['ConnectedApp'];
 
-export interface ResoldTenantDto {
-  tenant: { id: string; slug: string; name: string; status: string };
-  delegation_id: string;
-  delegation_status: string;
-  ends_at: string;
-  bill_to_ban: string | null;
-  billing_accounts: { id: string; account_number: string; name: string }[];
-  created_at: string;
-}
+export type ResoldTenantDto = Schemas['ResoldTenant'];
 
 const enc = encodeURIComponent;
 

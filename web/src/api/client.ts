@@ -1,7 +1,7 @@
 /**
  * The portal's HTTP client: same-origin fetch with the session cookie, the CSRF token sent as
- * `x-csrf-token` on every mutation, and RFC 9457 problems turned into ApiError values whose
- * `detail` (and per-field `errors`) the UI shows as they are.
+ * `x-csrf-token` on every mutation, and RFC 9457 problems turned into ApiError values. What a person
+ * reads of them is decided in one place, web/src/query/messages.ts.
  */
 
 export interface FieldError {
@@ -37,47 +37,10 @@ export class ApiError extends Error {
     this.requestId = p.request_id ?? null;
   }
 
-  /** Field errors keyed by their path below the body (`/body/owner/email` → `owner.email`), in words. */
-  fieldMap(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const f of this.fields) {
-      const key = fieldKey(f.pointer);
-      if (key && !out[key]) out[key] = humanizeFieldDetail(f.detail);
-    }
-    return out;
-  }
-
   /** A validation failure names fields; the form shows them next to the inputs. */
   get isValidation(): boolean {
     return this.status === 400 && this.fields.length > 0;
   }
-}
-
-export function fieldKey(pointer: string): string {
-  return pointer.replace(/^\/(body|querystring|params)\/?/, '').replace(/\//g, '.');
-}
-
-/** JSON-schema wording ("must match pattern \"^https?://\"") as a sentence a person understands. */
-export function humanizeFieldDetail(detail: string): string {
-  let m: RegExpExecArray | null;
-  if (/^must match pattern "\^https\?:\/\/"/.test(detail)) return 'must start with http:// or https://';
-  if ((m = /^must match format "([^"]+)"/.exec(detail))) {
-    const what: Record<string, string> = { email: 'an email address', uri: 'a web address (https://…)', 'date-time': 'a date and time' };
-    return `must be ${what[m[1]] ?? `a valid ${m[1]}`}`;
-  }
-  if (/^must match pattern/.test(detail)) return 'is not in the expected format';
-  if ((m = /^must NOT have fewer than (\d+) characters?/.exec(detail))) return m[1] === '1' ? 'is required' : `must be at least ${m[1]} characters`;
-  if ((m = /^must NOT have more than (\d+) characters?/.exec(detail))) return `must be at most ${m[1]} characters`;
-  if ((m = /^must be (<=|>=) (\d+)/.exec(detail))) return `must be ${m[1] === '<=' ? 'at most' : 'at least'} ${m[2]}`;
-  if (/^must be equal to one of the allowed values/.test(detail)) return 'is not one of the allowed values';
-  return detail;
-}
-
-/** Any thrown value as a sentence a user can read. */
-export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError) return err.detail;
-  if (err instanceof Error) return err.message;
-  return String(err);
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;

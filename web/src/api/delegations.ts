@@ -1,4 +1,5 @@
 /** Delegations (partner ↔ tenant access), seed 001's customer views and the X-Active-Tenant-Id context (wire types and calls). */
+import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export interface Overrides {
@@ -6,33 +7,7 @@ export interface Overrides {
   deny: string[];
 }
 
-export interface DelegationDto {
-  id: string;
-  partner: { id: string; name: string | null; slug: string | null };
-  tenant: { id: string; name: string | null; slug: string | null };
-  origin: 'link' | 'consent' | 'wholesale' | string;
-  role: string;
-  scopes: string[] | null;
-  ban_ids: string[] | null;
-  overrides: Overrides;
-  status: 'requested' | 'active' | 'expired' | 'revoked' | 'rejected' | string;
-  justification: string | null;
-  starts_at: string;
-  ends_at: string;
-  renewal_ends_at: string | null;
-  client_id: string | null;
-  requested_by: string | null;
-  requested_at: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  revoked_by: string | null;
-  revoked_at: string | null;
-  revoke_reason: string | null;
-  /** active link or consent: does the tenant admin who approved it still count? false = refused until a current admin confirms it */
-  approver_active?: boolean | null;
-  created_at: string;
-  updated_at: string;
-}
+export type DelegationDto = Schemas['Delegation'];
 
 export interface DelegationPage {
   data: DelegationDto[];
@@ -75,13 +50,7 @@ export interface DelegationFilter {
 }
 
 /** A role of the catalog (GET /api/v1/roles): the portal shows its name, description and grants as the server seeds them. */
-export interface RoleDto {
-  id: string;
-  catalog: string;
-  name: string;
-  description: string;
-  grants: string[];
-}
+export type RoleDto = Schemas['Role'];
 
 /** GET /api/v1/partner/context: what X-Active-Tenant-Id resolves to for the signed-in user. */
 export interface PartnerContext {

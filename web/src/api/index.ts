@@ -25,7 +25,8 @@ import type {
 } from './types.ts';
 
 export * from './types.ts';
-export { ApiError, errorMessage, fieldKey, http, humanizeFieldDetail, onUnauthorized, setCsrfToken } from './client.ts';
+export { ApiError, http, onUnauthorized, setCsrfToken } from './client.ts';
+export { errorMessage, fieldKey, fieldMessages, fieldSentence } from '../query/messages.ts';
 
 const enc = encodeURIComponent;
 

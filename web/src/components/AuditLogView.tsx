@@ -5,29 +5,14 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import {
-  Autocomplete,
-  Badge,
-  Button,
-  Code,
-  Drawer,
-  Group,
-  Paper,
-  ScrollArea,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Tooltip,
-} from '@mantine/core';
+import { Autocomplete, Badge, Button, Code, Drawer, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconFilter, IconX } from '@tabler/icons-react';
 import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
+import { DataTable } from './DataTable.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { formatDateTime } from './format.ts';
-import { useLoad } from './hooks.ts';
+import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 
 const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
@@ -92,6 +77,8 @@ function short(id: string | null): string {
 }
 
 export interface AuditLogViewProps {
+  /** what this log is of, for the cache key: ['operator'], ['tenant', id], ['partner', id] */
+  scope: string[];
   load(q: AuditQuery): Promise<Page<AuditEventDto>>;
   /** show the tenant and partner filters (operator view) */
   scopeFilters?: boolean;
@@ -116,7 +103,7 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   return null;
 }
 
-export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLogViewProps) {
+export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: AuditLogViewProps) {
   const [params, setParams] = useSearchParams();
   const applied: Filters = useMemo(() => {
     const f: Filters = {};
@@ -129,22 +116,13 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft(applied), [applied]);
 
-  const [events, setEvents] = useState<AuditEventDto[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [moreBusy, setMoreBusy] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
 
-  const first = useLoad(() => load({ ...toQuery(applied), limit: 50 }), [JSON.stringify(applied)]);
-  useEffect(() => {
-    if (first.data) {
-      setEvents(first.data.data);
-      setCursor(first.data.next_cursor);
-    }
-  }, [first.data]);
+  const list = useApiList(['audit', ...scope, applied], (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
+  const events = list.items;
 
-  const tenants = useLoad(() => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
-  const partners = useLoad(() => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)), [scopeFilters]);
+  const tenants = useApiQuery(['tenants', 'list', scopeFilters], () => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)));
+  const partners = useApiQuery(['partners', 'list', scopeFilters], () => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)));
 
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
   useEffect(() => {
@@ -175,21 +153,6 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
   );
 
   const actionSuggestions = useMemo(() => [...new Set([...KNOWN_ACTIONS, ...events.map((e) => e.action)])].sort(), [events]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMoreBusy(true);
-    setMoreError(null);
-    try {
-      const r = await load({ ...toQuery(applied), limit: 50, cursor });
-      setEvents((prev) => [...prev, ...r.data]);
-      setCursor(r.next_cursor);
-    } catch (e) {
-      setMoreError(e);
-    } finally {
-      setMoreBusy(false);
-    }
-  };
 
   const apply = (f: Filters) => {
     const next = new URLSearchParams();
@@ -271,75 +234,69 @@ export function AuditLogView({ load, scopeFilters, people, knownNames }: AuditLo
         </form>
       </Paper>
 
-      <ErrorAlert error={first.error} />
+      <ErrorAlert error={list.error} />
 
-      <Paper withBorder radius="md">
-        <ScrollArea>
-          <Table striped highlightOnHover verticalSpacing="xs" miw={760} data-testid="audit-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Time</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th w={120}>Outcome</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Target</Table.Th>
-                {scopeFilters && <Table.Th>Tenant / partner</Table.Th>}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {events.map((e) => (
-                <Table.Tr key={e.id} onClick={() => setSelected(e)} style={{ cursor: 'pointer' }} data-action={e.action}>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(e.occurred_at)}</Table.Td>
-                  <Table.Td>
-                    <Code>{e.action}</Code>
-                    {typeof e.details.count === 'number' && e.details.count > 1 && (
-                      <Tooltip label="Identical requests within a quarter second, each listed in the details">
-                        <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
-                          ×{e.details.count}
-                        </Badge>
-                      </Tooltip>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={e.outcome} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Party label={who(e.actor.user_id, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Party label={e.target.type === 'billing_account' && e.ban ? { main: e.ban, sub: 'billing account' } : who(e.target.id, names)} kind={e.target.type ?? '—'} id={e.target.id} />
-                  </Table.Td>
-                  {scopeFilters && (
-                  <Table.Td>
-                    <Text size="sm">{who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>
-                  </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-              {!first.loading && events.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={scopeFilters ? 6 : 5}>
-                    <Text c="dimmed" ta="center" py="md">
-                      {activeCount ? 'No event matches these filters.' : 'No events yet.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea>
-      </Paper>
-      <ErrorAlert error={moreError} />
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          {first.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
-        </Text>
-        {cursor && (
-          <Button variant="default" onClick={loadMore} loading={moreBusy}>
-            Load older events
-          </Button>
-        )}
-      </Group>
+      <Text size="sm" c="dimmed">
+        {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
+      </Text>
+      <DataTable
+        testId="audit-table"
+        striped
+        verticalSpacing="xs"
+        records={events}
+        loading={list.loading}
+        rowKey={(e) => e.id}
+        rowProps={(e) => ({ 'data-action': e.action })}
+        onRowClick={setSelected}
+        empty={activeCount ? 'No event matches these filters.' : 'No events yet.'}
+        more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Load older events' }}
+        columns={[
+          { key: 'time', title: 'Time', mobile: 'title', style: { whiteSpace: 'nowrap' }, sortValue: (e) => e.occurred_at, render: (e) => formatDateTime(e.occurred_at) },
+          {
+            key: 'action',
+            title: 'Action',
+            sortValue: (e) => e.action,
+            render: (e) => (
+              <>
+                <Code>{e.action}</Code>
+                {typeof e.details.count === 'number' && e.details.count > 1 && (
+                  <Tooltip label="Identical requests within a quarter second, each listed in the details">
+                    <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
+                      ×{e.details.count}
+                    </Badge>
+                  </Tooltip>
+                )}
+              </>
+            ),
+          },
+          { key: 'outcome', title: 'Outcome', width: 120, sortValue: (e) => e.outcome, render: (e) => <StatusBadge status={e.outcome} /> },
+          {
+            key: 'actor',
+            title: 'Actor',
+            render: (e) => <Party label={who(e.actor.user_id, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
+          },
+          {
+            key: 'target',
+            title: 'Target',
+            render: (e) => (
+              <Party
+                label={e.target.type === 'billing_account' && e.ban ? { main: e.ban, sub: 'billing account' } : who(e.target.id, names)}
+                kind={e.target.type ?? '—'}
+                id={e.target.id}
+              />
+            ),
+          },
+          ...(scopeFilters
+            ? [
+                {
+                  key: 'scope',
+                  title: 'Tenant / partner',
+                  render: (e: AuditEventDto) => <Text size="sm">{who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>,
+                },
+              ]
+            : []),
+        ]}
+      />
 
       <AuditEventDrawer
         event={selected}
@@ -462,8 +419,8 @@ export function AuditEventDrawer({
               {event.hash}
             </Code>
             <Text size="xs" c="dimmed" mt={4}>
-              Each event's hash covers its content and the previous event's hash, so editing or deleting any past event breaks the chain.{' '}
-              <Code>partnergate audit verify</Code> checks it.
+              Each event's hash covers its content and the previous event's hash, so editing or deleting any past event breaks the chain. <Code>partnergate audit verify</Code>{' '}
+              checks it.
             </Text>
           </div>
         </Stack>

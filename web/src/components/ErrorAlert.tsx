@@ -1,30 +1,26 @@
 /**
- * Shows an API problem the way the server worded it: the detail, or — for a validation failure —
- * each field that needs attention (the form also shows them next to the inputs).
+ * Shows an API problem in words (web/src/query/messages.ts): a sentence for the request, or — for a
+ * validation failure — each field that needs attention (a form also shows them next to its inputs).
  */
 import { Alert, List, Text } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
-import { ApiError, errorMessage, fieldKey, humanizeFieldDetail } from '../api/index.ts';
-
-function fieldLabel(pointer: string, labels?: Record<string, string>): string {
-  const key = fieldKey(pointer);
-  const label = labels?.[key] ?? key.replace(/_/g, ' ').replace(/\./g, ' › ');
-  return label.charAt(0).toUpperCase() + label.slice(1);
-}
+import { ApiError } from '../api/client.ts';
+import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
 
 export function ErrorAlert({ error, title, labels }: { error: unknown; title?: string; /** field key → the input's label */ labels?: Record<string, string> }) {
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
   const heading = title ?? (api?.status === 403 ? 'Not allowed' : api?.status === 404 ? 'Not found' : 'Something went wrong');
+  const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
   return (
     <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={heading} role="alert" data-testid="error-alert">
-      {api?.isValidation ? (
+      {fields.length > 0 ? (
         <>
-          <Text size="sm">Please check {api.fields.length === 1 ? 'this field' : 'these fields'}:</Text>
+          <Text size="sm">Please check {fields.length === 1 ? 'this field' : 'these fields'}:</Text>
           <List size="sm" mt={4}>
-            {api.fields.map((f) => (
-              <List.Item key={f.pointer + f.detail}>
-                {fieldLabel(f.pointer, labels)} {humanizeFieldDetail(f.detail)}
+            {fields.map(([key, message]) => (
+              <List.Item key={key}>
+                {fieldLabel(key, labels)}: {message.charAt(0).toLowerCase() + message.slice(1)}
               </List.Item>
             ))}
           </List>

@@ -1,8 +1,8 @@
 /** Invite someone to a tenant or a partner by email, with a role. They join when they accept. */
-import { useEffect, useState } from 'react';
 import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconSend } from '@tabler/icons-react';
-import type { Action } from './hooks.ts';
+import type { Action } from '../query/query.ts';
+import { email, required, useApiForm } from '../query/form.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 
 export interface InviteInput {
@@ -25,28 +25,22 @@ export function InviteMemberModal({
   defaultRole: string;
   action: Action<[InviteInput], unknown>;
 }) {
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState(defaultRole);
-  useEffect(() => {
-    if (opened) {
-      setEmail('');
-      setRole(defaultRole);
-      action.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
-  }, [opened]);
+  const form = useApiForm<InviteInput>(
+    {
+      initialValues: { email: '', role: defaultRole },
+      validate: { email: (v) => required(v, 'Enter the email address of the person to invite.') ?? email(v), role: (v) => required(v, 'Choose a role.') },
+    },
+    action,
+    { resetWhen: opened },
+  );
+  const role = form.values.role;
   const roleInfo = roles.find((r) => r.value === role);
   return (
     <Modal opened={opened} onClose={onClose} title={title}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run({ email: email.trim(), role });
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => action.run({ email: v.email.trim(), role: v.role }))}>
         <Stack>
-          <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={action.fieldError('email')} data-autofocus />
-          <Select label="Role" data={roles.map((r) => ({ value: r.value, label: r.label }))} value={role} onChange={(v) => v && setRole(v)} allowDeselect={false} />
+          <TextInput label="Email" type="email" withAsterisk {...form.getInputProps('email')} data-autofocus />
+          <Select label="Role" withAsterisk data={roles.map((r) => ({ value: r.value, label: r.label }))} {...form.getInputProps('role')} allowDeselect={false} />
           {roleInfo && (
             <Text size="sm" c="dimmed">
               {roleInfo.description}

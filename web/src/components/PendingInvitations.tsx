@@ -1,12 +1,12 @@
 /** Invitations of a tenant or partner that wait for an answer; admins may withdraw them (the link stops working). */
-import { ActionIcon, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { DataTable } from './DataTable.tsx';
+import { ActionIcon, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
 import type { PendingInvitationDto } from '../api/index.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
-import { TableCard } from './TableCard.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { formatDate, formatDateTime } from './format.ts';
-import type { Action, Loaded } from './hooks.ts';
+import type { Action, Loaded } from '../query/query.ts';
 
 export function PendingInvitations({
   invitations,
@@ -31,42 +31,39 @@ export function PendingInvitations({
       </Text>
       <ErrorAlert error={invitations.error} />
       <ErrorAlert error={withdraw.error} title="The invitation was not withdrawn" />
-      <TableCard>
-        <Table verticalSpacing="sm" data-testid={testId}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Invited</Table.Th>
-              <Table.Th>Link expires</Table.Th>
-              {canManage && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((i) => (
-              <Table.Tr key={i.id} data-email={i.email}>
-                <Table.Td>{i.email}</Table.Td>
-                <Table.Td>{roleLabel(i.role)}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status="invited" />
-                </Table.Td>
-                <Table.Td>{formatDate(i.created_at)}</Table.Td>
-                <Table.Td>{formatDateTime(i.expires_at)}</Table.Td>
-                {canManage && (
-                  <Table.Td ta="right">
+      <DataTable
+        testId={testId}
+        records={rows}
+        loading={invitations.loading}
+        rowKey={(i) => i.id}
+        rowProps={(i) => ({ 'data-email': i.email })}
+        empty="No invitations are waiting."
+        columns={[
+          { key: 'email', title: 'Email', mobile: 'title', sortValue: (i) => i.email, render: (i) => i.email },
+          { key: 'role', title: 'Role', sortValue: (i) => roleLabel(i.role), render: (i) => roleLabel(i.role) },
+          { key: 'status', title: 'Status', render: () => <StatusBadge status="invited" /> },
+          { key: 'invited', title: 'Invited', sortValue: (i) => i.created_at, render: (i) => formatDate(i.created_at) },
+          { key: 'expires', title: 'Link expires', sortValue: (i) => i.expires_at, render: (i) => formatDateTime(i.expires_at) },
+          ...(canManage
+            ? [
+                {
+                  key: 'actions',
+                  title: '',
+                  label: 'Actions',
+                  align: 'right' as const,
+                  mobile: 'footer' as const,
+                  render: (i: (typeof rows)[number]) => (
                     <Tooltip label="Withdraw the invitation">
                       <ActionIcon variant="subtle" color="red" aria-label={`Withdraw the invitation of ${i.email}`} loading={withdraw.busy} onClick={() => void withdraw.run(i.id)}>
                         <IconX size={16} />
                       </ActionIcon>
                     </Tooltip>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
     </Stack>
   );
 }

@@ -31,3 +31,8 @@ export function slugify(s: string): string {
     .slice(0, 63)
     .replace(/-+$/g, '');
 }
+
+/** How a partner's access to a tenant came about, in words. */
+export function originLabel(origin: string): string {
+  return ({ link: 'Access link', consent: 'App consent', wholesale: 'Wholesale' } as Record<string, string>)[origin] ?? origin;
+}

@@ -3,6 +3,7 @@
  * logout or when any request answers 401. Keeps the CSRF token for the API client.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onUnauthorized, setCsrfToken, type Me } from '../api/index.ts';
 
 const ACTIVE_TENANT_KEY = 'partnergate.activeTenant';
@@ -34,10 +35,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [endedReason, setEndedReason] = useState<string | null>(null);
   const [activeTenantId, setActive] = useState<string | null>(readStoredTenant);
 
-  const accept = useCallback((m: Me | null, csrf?: string | null) => {
-    setCsrfToken(m ? (csrf ?? m.csrf_token) : null);
-    setMe(m);
-  }, []);
+  const queryClient = useQueryClient();
+  const accept = useCallback(
+    (m: Me | null, csrf?: string | null) => {
+      setCsrfToken(m ? (csrf ?? m.csrf_token) : null);
+      // Another person (or nobody) now: nothing cached for the previous one may show.
+      setMe((prev) => {
+        if (prev?.user.id !== m?.user.id) queryClient.clear();
+        return m;
+      });
+    },
+    [queryClient],
+  );
 
   const refresh = useCallback(async () => {
     try {

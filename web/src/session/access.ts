@@ -1,6 +1,7 @@
 /**
- * What the signed-in user may see, derived from GET /api/v1/me. Route `allow` rules and page
- * logic use these predicates; the server still decides every request (deny by default).
+ * What the signed-in user may see, derived from GET /api/v1/me. Pages are gated by permission —
+ * the permissions /me lists for the platform role and for each membership's role — never by a role
+ * name, so a role whose grants change needs no portal change. The server still decides every request.
  */
 import type { Me, PartnerMembershipDto, TenantMembershipDto } from '../api/index.ts';
 
@@ -19,28 +20,49 @@ export type Rule = (s: SessionView) => boolean;
 
 export function viewOf(me: Me, activeTenantId: string | null): SessionView {
   const tenant = me.tenants.find((t) => t.tenant_id === activeTenantId) ?? me.tenants[0] ?? null;
-  return { me, isOperator: me.user.platform_role === 'SUPER_ADMIN', partner: me.partner, tenants: me.tenants, tenant };
+  return { me, isOperator: me.permissions.length > 0, partner: me.partner, tenants: me.tenants, tenant };
 }
+
+const activePartner: Rule = (s) => !!s.partner && s.partner.member_status === 'active' && s.partner.partner_status === 'active';
 
 export const can = {
   anyone: (() => true) as Rule,
-  operator: ((s) => s.isOperator) as Rule,
+  /** the platform role allows `permission` (the operator console) */
+  platform:
+    (permission: string): Rule =>
+    (s) =>
+      s.me.permissions.includes(permission),
   /** an active member of a partner, whatever the partner's status (applied partners follow their application) */
   partnerMember: ((s) => !!s.partner && s.partner.member_status === 'active') as Rule,
-  /** an active member of an active partner: may act */
-  activePartner: ((s) => !!s.partner && s.partner.member_status === 'active' && s.partner.partner_status === 'active') as Rule,
-  partnerOwner: ((s) => can.activePartner(s) && s.partner!.role === 'PARTNER_OWNER') as Rule,
+  /** an active member of an active partner whose role allows `permission` */
+  partner:
+    (permission: string): Rule =>
+    (s) =>
+      activePartner(s) && s.partner!.permissions.includes(permission),
+  /** the partner has capability `c` (and the member may act) */
   capability:
     (c: string): Rule =>
     (s) =>
-      can.activePartner(s) && s.partner!.capabilities.includes(c),
-  tenantMember: ((s) => !!s.tenant) as Rule,
-  tenantAdmin: ((s) => s.tenant?.role === 'TENANT_ADMIN') as Rule,
+      activePartner(s) && s.partner!.capabilities.includes(c),
+  /** the tenant being looked at: the member's role allows `permission` */
+  tenant:
+    (permission: string): Rule =>
+    (s) =>
+      !!s.tenant?.permissions.includes(permission),
   all:
     (...rules: Rule[]): Rule =>
     (s) =>
       rules.every((r) => r(s)),
+  any:
+    (...rules: Rule[]): Rule =>
+    (s) =>
+      rules.some((r) => r(s)),
 };
+
+/** Does this membership's role allow `permission`? For buttons inside a page. */
+export function allows(m: { permissions: string[] } | null | undefined, permission: string): boolean {
+  return !!m?.permissions.includes(permission);
+}
 
 export const ROLE_LABELS: Record<string, string> = {
   SUPER_ADMIN: 'Platform operator',

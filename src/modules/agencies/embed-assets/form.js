@@ -191,8 +191,25 @@
     return dl;
   }
 
-  function field(id, label, input) {
-    return el('div', { className: 'pg-field' }, [el('label', { for: id, text: label }), input]);
+  /** A labelled input; a required one is marked (the mark is not part of its accessible name) and can show an error under it. */
+  function field(id, label, input, required) {
+    var lab = el('label', { for: id }, [label, required ? el('span', { className: 'pg-req', 'aria-hidden': 'true', text: ' *' }) : null]);
+    if (required) {
+      input.setAttribute('required', 'required');
+      input.setAttribute('aria-required', 'true');
+    }
+    var err = el('div', { className: 'pg-field-error', id: id + '-error', role: 'alert' });
+    input.setAttribute('aria-describedby', id + '-error');
+    return el('div', { className: 'pg-field' }, [lab, input, err]);
+  }
+
+  /** Show (or with no message, clear) the error under a field; returns whether the field is fine. */
+  function fieldError(input, message) {
+    var err = document.getElementById(input.id + '-error');
+    if (err) err.textContent = message || '';
+    if (message) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    return !message;
   }
 
   function render(cfg) {
@@ -220,16 +237,26 @@
     var email = el('input', { id: 'pg-email', name: 'recipient_email', type: 'email', autocomplete: 'email', maxlength: '254' });
     var ref = el('input', { id: 'pg-ref', name: 'reference', maxlength: '100' });
     var issueBtn = el('button', { type: 'submit', text: 'Issue voucher' });
+    // Issuing creates value (a voucher worth money): the form first says what it is about to issue, and for whom.
+    var confirmText = el('p', { 'data-testid': 'confirm-text' });
+    var confirmBtn = el('button', { type: 'button', text: 'Yes, issue it' });
+    var cancelBtn = el('button', { type: 'button', className: 'pg-secondary', text: 'Change something' });
+    var confirmBox = el('div', { className: 'pg-alert pg-warn', 'data-testid': 'issue-confirm', hidden: 'hidden' }, [
+      el('strong', { text: 'Issue this voucher?' }),
+      confirmText,
+      el('div', { className: 'pg-row' }, [confirmBtn, cancelBtn]),
+    ]);
     var issued = el('div', { 'data-testid': 'issue-result' });
     var issueForm = el('form', { className: 'pg-card', novalidate: 'novalidate', 'aria-label': 'Issue a voucher' }, [
       el('h2', { text: 'Issue a voucher' }),
       el('div', { className: 'pg-grid' }, [
-        field('pg-type', 'Voucher type', typeSelect),
+        field('pg-type', 'Voucher type', typeSelect, true),
         field('pg-ref', 'Your reference', ref),
-        field('pg-name', 'Recipient name', name),
+        field('pg-name', 'Recipient name', name, true),
         field('pg-email', 'Recipient email', email),
       ]),
       issueBtn,
+      confirmBox,
       issued,
     ]);
     if (cfg.types.length === 0) {
@@ -237,15 +264,60 @@
       issueBtn.disabled = true;
     }
     root.appendChild(issueForm);
-    buttons.push(issueBtn);
+    buttons.push(issueBtn, confirmBtn);
+
+    function hideConfirm() {
+      confirmBox.hidden = true;
+      issueBtn.hidden = false;
+      postHeight();
+    }
+    cancelBtn.addEventListener('click', function () {
+      hideConfirm();
+      name.focus();
+    });
+    [typeSelect, name, email, ref].forEach(function (input) {
+      input.addEventListener('input', function () {
+        if (!confirmBox.hidden) hideConfirm();
+      });
+    });
+
+    /** Checked here before anything is sent: the type, a recipient name, an email that looks like one. */
+    function checkIssueForm() {
+      var ok = fieldError(typeSelect, typeSelect.value ? '' : 'Choose a voucher type.');
+      ok = fieldError(name, name.value.trim() ? '' : 'Enter the name of the person who gets the voucher.') && ok;
+      ok = fieldError(email, !email.value.trim() || email.checkValidity() ? '' : 'Enter an email address like name@example.com, or leave it empty.') && ok;
+      postHeight();
+      return ok;
+    }
 
     issueForm.addEventListener('submit', function (e) {
       e.preventDefault();
       if (preview) return;
-      var body = { type: typeSelect.value };
-      if (name.value.trim()) body.recipient_name = name.value.trim();
+      clear(issued);
+      showAlert();
+      if (!checkIssueForm()) {
+        var bad = issueForm.querySelector('[aria-invalid="true"]');
+        if (bad) bad.focus();
+        return;
+      }
+      var type = cfg.types.filter(function (t) {
+        return t.id === typeSelect.value;
+      })[0];
+      var value = type ? money(type.amount, type.currency) : null;
+      confirmText.textContent =
+        (type ? type.name : 'A voucher') + (value && type.name.indexOf(value) < 0 ? ' (' + value + ')' : '') + ' for ' + name.value.trim() + (email.value.trim() ? ' <' + email.value.trim() + '>' : '') + '. The voucher is valid once issued.';
+      issueBtn.hidden = true;
+      confirmBox.hidden = false;
+      postHeight();
+      confirmBtn.focus();
+    });
+
+    confirmBtn.addEventListener('click', function () {
+      if (preview) return;
+      var body = { type: typeSelect.value, recipient_name: name.value.trim() };
       if (email.value.trim()) body.recipient_email = email.value.trim();
       if (ref.value.trim()) body.reference = ref.value.trim();
+      hideConfirm();
       placeAlert(issueForm, issued);
       showAlert();
       clear(issued);

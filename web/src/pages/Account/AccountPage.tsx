@@ -1,7 +1,8 @@
 /** Your account: invitations waiting for your answer, display name, password, personal API tokens (secret shown once). */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { api, type ApiTokenDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -9,7 +10,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useMe, useSession } from '../../session/SessionContext.tsx';
 import { roleLabel } from '../../session/access.ts';
 
@@ -39,15 +40,15 @@ export function AccountPage() {
 function MyInvitationsCard() {
   const { refresh } = useSession();
   const navigate = useNavigate();
-  const invitations = useLoad(() => api.auth.myInvitations(), []);
-  const accept = useAction((id: string) => api.auth.acceptMyInvitation(id), {
+  const invitations = useApiQuery(['auth', 'myInvitations'], () => api.auth.myInvitations());
+  const accept = useApiMutation((id: string) => api.auth.acceptMyInvitation(id), {
     success: (r) => `You joined as ${roleLabel(r.role)}.`,
     onDone: async (r) => {
       await refresh();
       navigate(r.scope_type === 'tenant' ? `/tenant/${r.scope_id}` : '/partner');
     },
   });
-  const decline = useAction((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
+  const decline = useApiMutation((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
   const rows = invitations.data?.data ?? [];
   if (rows.length === 0) return null;
   return (
@@ -58,7 +59,10 @@ function MyInvitationsCard() {
         {rows.map((i) => (
           <Group key={i.id} justify="space-between" data-invitation={i.id}>
             <Text size="sm">
-              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b> <Text span c="dimmed" size="xs">(until {formatDateTime(i.expires_at)})</Text>
+              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>{' '}
+              <Text span c="dimmed" size="xs">
+                (until {formatDateTime(i.expires_at)})
+              </Text>
             </Text>
             <Group gap="xs">
               <Button size="xs" onClick={() => void accept.run(i.id)} loading={accept.busy}>
@@ -80,7 +84,7 @@ function ProfileCard() {
   const { refresh } = useSession();
   const [name, setName] = useState(me.user.name);
   useEffect(() => setName(me.user.name), [me.user.name]);
-  const save = useAction(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
+  const save = useApiMutation(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
   return (
     <Paper withBorder p="lg" radius="md">
       <form
@@ -110,7 +114,7 @@ function PasswordCard() {
   const [next, setNext] = useState('');
   const [next2, setNext2] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const change = useAction(() => api.auth.changePassword(current, next), {
+  const change = useApiMutation(() => api.auth.changePassword(current, next), {
     success: 'Password changed. Your other sessions have been logged out.',
     onDone: () => {
       setCurrent('');
@@ -163,14 +167,14 @@ function PasswordCard() {
 }
 
 function ApiTokensCard() {
-  const tokens = useLoad(() => api.auth.listTokens(), []);
+  const tokens = useApiQuery(['auth', 'listTokens'], () => api.auth.listTokens());
   const [createOpen, setCreateOpen] = useState(false);
   const [name, setName] = useState('');
   const [days, setDays] = useState<number | string>(90);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
 
-  const create = useAction(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
+  const create = useApiMutation(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
     onDone: (r) => {
       setCreateOpen(false);
       setSecret({ name: r.api_token.name, token: r.token });
@@ -178,7 +182,7 @@ function ApiTokensCard() {
       tokens.reload();
     },
   });
-  const revoke = useAction((id: string) => api.auth.revokeToken(id), {
+  const revoke = useApiMutation((id: string) => api.auth.revokeToken(id), {
     success: 'Token revoked. It stops working at once.',
     onDone: () => {
       setRevoking(null);
@@ -202,29 +206,35 @@ function ApiTokensCard() {
           </Button>
         </Group>
         <ErrorAlert error={tokens.error} />
-        <Table.ScrollContainer minWidth={640} type="native">
-        <Table verticalSpacing="xs" data-testid="api-tokens">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Prefix</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td>{t.name}</Table.Td>
-                <Table.Td>
+        <DataTable
+          testId="api-tokens"
+          records={rows}
+          rowKey={(t) => t.id}
+          verticalSpacing="xs"
+          empty="You have no API tokens."
+          loading={tokens.loading}
+          columns={[
+            { key: 'name', title: 'Name', mobile: 'title', render: (t) => t.name },
+            {
+              key: 'prefix',
+              title: 'Prefix',
+              render: (t) => (
+                <>
                   <code>{t.token_prefix}…</code>
-                </Table.Td>
-                <Table.Td>{formatDateTime(t.created_at)}</Table.Td>
-                <Table.Td>{t.last_used_at ? formatDateTime(t.last_used_at) : 'never'}</Table.Td>
-                <Table.Td>{t.expires_at ? formatDateTime(t.expires_at) : 'never'}</Table.Td>
-                <Table.Td ta="right">
+                </>
+              ),
+            },
+            { key: 'created', title: 'Created', render: (t) => formatDateTime(t.created_at) },
+            { key: 'last_used', title: 'Last used', render: (t) => (t.last_used_at ? formatDateTime(t.last_used_at) : 'never') },
+            { key: 'expires', title: 'Expires', render: (t) => (t.expires_at ? formatDateTime(t.expires_at) : 'never') },
+            {
+              key: 'actions',
+              title: '',
+              label: 'Actions',
+              mobile: 'footer',
+              align: 'right',
+              render: (t) => (
+                <>
                   {t.revoked_at ? (
                     <Badge color="gray" variant="light">
                       revoked
@@ -234,21 +244,11 @@ function ApiTokensCard() {
                       Revoke
                     </Button>
                   )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!tokens.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" size="sm" ta="center" py="sm">
-                    You have no API tokens.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-        </Table.ScrollContainer>
+                </>
+              ),
+            },
+          ]}
+        />
       </Stack>
 
       <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title="New personal API token">
@@ -259,8 +259,24 @@ function ApiTokensCard() {
           }}
         >
           <Stack>
-            <TextInput label="Name" description="What the token is for, e.g. “billing export script”." required value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
-            <NumberInput label="Expires after (days)" description="Leave empty for a token that never expires." min={1} max={3650} value={days} onChange={setDays} error={create.fieldError('expires_in_days')} />
+            <TextInput
+              label="Name"
+              description="What the token is for, e.g. “billing export script”."
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={create.fieldError('name')}
+              data-autofocus
+            />
+            <NumberInput
+              label="Expires after (days)"
+              description="Leave empty for a token that never expires."
+              min={1}
+              max={3650}
+              value={days}
+              onChange={setDays}
+              error={create.fieldError('expires_in_days')}
+            />
             <ErrorAlert error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreateOpen(false)}>

@@ -1,33 +1,34 @@
 /** A tenant's agencies: create, open, deactivate and reactivate. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Anchor, Button, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { agenciesApi, type AgencyDto } from '../../api/agencies.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useView } from '../../session/useView.ts';
 
 export function AgenciesPage() {
   const t = useView().tenant!;
-  const list = useLoad(() => agenciesApi.list(t.tenant_id), [t.tenant_id]);
+  const list = useApiQuery(['agencies', 'list', t.tenant_id], () => agenciesApi.list(t.tenant_id));
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
   const [toggling, setToggling] = useState<AgencyDto | null>(null);
 
-  const create = useAction((n: string) => agenciesApi.create(t.tenant_id, n), {
+  const create = useApiMutation((n: string) => agenciesApi.create(t.tenant_id, n), {
     success: (a) => `Agency ${a.name} created.`,
     onDone: () => {
       setCreating(false);
-      setName('');
       list.reload();
     },
   });
-  const toggle = useAction((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
+  const form = useApiForm({ initialValues: { name: '' }, validate: { name: (v: string) => required(v, 'Enter the agency’s name.') } }, create, { resetWhen: creating });
+  const toggle = useApiMutation((a: AgencyDto) => agenciesApi.update(t.tenant_id, a.id, { status: a.status === 'active' ? 'inactive' : 'active' }), {
     success: (a) => (a.status === 'inactive' ? `${a.name} deactivated: its forms stop working now.` : `${a.name} reactivated.`),
     onDone: () => {
       setToggling(null);
@@ -48,70 +49,64 @@ export function AgenciesPage() {
         }
       />
       <ErrorAlert error={list.error} />
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="sm" data-testid="agencies">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Agency</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Active forms</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((a) => (
-              <Table.Tr key={a.id} data-agency={a.name}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies/${a.id}`} fw={500}>
-                    {a.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={a.status} />
-                </Table.Td>
-                <Table.Td>
-                  {a.active_tokens ?? 0}
-                  {a.total_tokens && a.total_tokens > (a.active_tokens ?? 0) ? <Text span size="xs" c="dimmed">{` (${a.total_tokens - (a.active_tokens ?? 0)} revoked)`}</Text> : null}
-                </Table.Td>
-                <Table.Td>{formatDateTime(a.last_used_at)}</Table.Td>
-                <Table.Td>{formatDate(a.created_at)}</Table.Td>
-                <Table.Td ta="right">
-                  <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
-                    {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No agencies yet. Create one, then generate a form token for it.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <DataTable
+        testId="agencies"
+        records={rows}
+        loading={list.loading}
+        rowKey={(a) => a.id}
+        rowProps={(a) => ({ 'data-agency': a.name })}
+        empty="No agencies yet. Create one, then generate a form token for it."
+        columns={[
+          {
+            key: 'name',
+            title: 'Agency',
+            mobile: 'title',
+            sortValue: (a) => a.name,
+            render: (a) => (
+              <Anchor component={Link} to={`/tenant/${t.tenant_id}/agencies/${a.id}`} fw={500}>
+                {a.name}
+              </Anchor>
+            ),
+          },
+          { key: 'status', title: 'Status', sortValue: (a) => a.status, render: (a) => <StatusBadge status={a.status} /> },
+          {
+            key: 'forms',
+            title: 'Active forms',
+            sortValue: (a) => a.active_tokens ?? 0,
+            render: (a) => (
+              <>
+                {a.active_tokens ?? 0}
+                {a.total_tokens && a.total_tokens > (a.active_tokens ?? 0) ? <Text span size="xs" c="dimmed">{` (${a.total_tokens - (a.active_tokens ?? 0)} revoked)`}</Text> : null}
+              </>
+            ),
+          },
+          { key: 'last_used', title: 'Last used', sortValue: (a) => a.last_used_at, render: (a) => formatDateTime(a.last_used_at) },
+          { key: 'created', title: 'Created', sortValue: (a) => a.created_at, render: (a) => formatDate(a.created_at) },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            align: 'right',
+            mobile: 'footer',
+            render: (a) => (
+              <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
+                {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
+              </Button>
+            ),
+          },
+        ]}
+      />
 
       <Modal opened={creating} onClose={() => setCreating(false)} title="New agency">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create.run(name.trim());
-          }}
-        >
+        <form noValidate onSubmit={form.submit((v) => create.run(v.name.trim()))}>
           <Stack>
-            <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} error={create.fieldError('name')} data-autofocus />
+            <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
             <ErrorAlert error={create.error} labels={{ name: 'Agency name' }} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreating(false)}>
                 Cancel
               </Button>
-              <Button type="submit" loading={create.busy} disabled={!name.trim()}>
+              <Button type="submit" loading={create.busy}>
                 Create agency
               </Button>
             </Group>

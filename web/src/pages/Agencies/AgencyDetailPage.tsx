@@ -3,9 +3,10 @@
  * revoke, last use), the form customization with a live preview, the embed code, and the vouchers
  * it issued.
  */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, Anchor, Badge, Button, Code, Grid, Group, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Box, Alert, Anchor, Badge, Button, Code, Grid, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconArrowLeft, IconKey, IconRefresh, IconBan, IconPencil } from '@tabler/icons-react';
 import { agenciesApi, type AgencyTokenDto, type AgencyTokenWithSecret, type VoucherTypeDto } from '../../api/agencies.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -14,7 +15,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { EmbedSnippets } from './EmbedSnippets.tsx';
 import { FormConfigEditor, configOf, draftOf, type FormDraft } from './FormConfigEditor.tsx';
@@ -25,10 +26,10 @@ const NEW_FORM: FormDraft = { allowed_voucher_types: [], intro_text: '', rules_t
 export function AgencyDetailPage() {
   const t = useView().tenant!;
   const { agencyId = '' } = useParams();
-  const agency = useLoad(() => agenciesApi.get(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
-  const tokens = useLoad(() => agenciesApi.tokens(t.tenant_id, agencyId), [t.tenant_id, agencyId]);
-  const types = useLoad(() => agenciesApi.voucherTypes(), []);
-  const vouchers = useLoad(() => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }), [t.tenant_id, agencyId]);
+  const agency = useApiQuery(['agencies', 'get', t.tenant_id, agencyId], () => agenciesApi.get(t.tenant_id, agencyId));
+  const tokens = useApiQuery(['agencies', 'tokens', t.tenant_id, agencyId], () => agenciesApi.tokens(t.tenant_id, agencyId));
+  const types = useApiQuery(['agencies', 'voucherTypes'], () => agenciesApi.voucherTypes());
+  const vouchers = useApiQuery(['agencies', 'vouchers', t.tenant_id, agencyId], () => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }));
   const catalog: VoucherTypeDto[] = types.data?.data ?? [];
 
   // generate
@@ -47,21 +48,21 @@ export function AgencyDetailPage() {
     tokens.reload();
     agency.reload();
   };
-  const generate = useAction(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
+  const generate = useApiMutation(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
     onDone: (r) => {
       setGenerating(false);
       setSecret({ token: r, rotated: false });
       reloadAll();
     },
   });
-  const save = useAction((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
+  const save = useApiMutation((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
     success: 'Form saved: the live form shows it on its next request.',
     onDone: () => {
       setEditing(null);
       tokens.reload();
     },
   });
-  const act = useAction(
+  const act = useApiMutation(
     async (c: { kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto }) => {
       if (c.kind === 'rotate') return { rotated: await agenciesApi.rotateToken(t.tenant_id, agencyId, c.token!.id) };
       if (c.kind === 'revoke') return { revoked: await agenciesApi.revokeToken(t.tenant_id, agencyId, c.token!.id) };
@@ -119,74 +120,70 @@ export function AgencyDetailPage() {
         Form tokens
       </Title>
       <ErrorAlert error={tokens.error} />
-      <Paper withBorder radius="md" mb="xl">
-        <Table verticalSpacing="sm" data-testid="agency-tokens">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Form</Table.Th>
-              <Table.Th>Token</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Voucher types</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((tok) => (
-              <Table.Tr key={tok.id} data-token-label={tok.label}>
-                <Table.Td fw={500}>{tok.label}</Table.Td>
-                <Table.Td>
+      <Box mb="xl">
+        <DataTable
+          testId="agency-tokens"
+          records={rows}
+          loading={tokens.loading}
+          rowKey={(tok) => tok.id}
+          rowProps={(tok) => ({ 'data-token-label': tok.label })}
+          empty="No form tokens yet. Generate one to get the embed code."
+          columns={[
+            { key: 'label', title: 'Form', mobile: 'title', sortValue: (tok) => tok.label, render: (tok) => <Text fw={500} fz="inherit">{tok.label}</Text> },
+            {
+              key: 'token',
+              title: 'Token',
+              render: (tok) => (
+                <>
                   <Code>{tok.token_prefix}…</Code>
                   {tok.rotated_at && (
                     <Text size="xs" c="dimmed">
                       rotated {formatDate(tok.rotated_at)}
                     </Text>
                   )}
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={tok.status} />
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {tok.form_config.allowed_voucher_types.map((id) => (
-                      <Badge key={id} variant="outline" size="sm">
-                        {catalog.find((c) => c.id === id)?.name ?? id}
-                      </Badge>
-                    ))}
+                </>
+              ),
+            },
+            { key: 'status', title: 'Status', sortValue: (tok) => tok.status, render: (tok) => <StatusBadge status={tok.status} /> },
+            {
+              key: 'types',
+              title: 'Voucher types',
+              render: (tok) => (
+                <Group gap={4}>
+                  {tok.form_config.allowed_voucher_types.map((id) => (
+                    <Badge key={id} variant="outline" size="sm">
+                      {catalog.find((c) => c.id === id)?.name ?? id}
+                    </Badge>
+                  ))}
+                </Group>
+              ),
+            },
+            { key: 'last_used', title: 'Last used', sortValue: (tok) => tok.last_used_at, render: (tok) => <span data-testid="token-last-used">{formatDateTime(tok.last_used_at)}</span> },
+            { key: 'created', title: 'Created', sortValue: (tok) => tok.created_at, render: (tok) => formatDate(tok.created_at) },
+            {
+              key: 'actions',
+              title: '',
+              label: 'Actions',
+              align: 'right',
+              mobile: 'footer',
+              render: (tok) =>
+                tok.status === 'active' && (
+                  <Group gap={4} justify="flex-end" wrap="wrap">
+                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditDraft(draftOf(tok.form_config)), setEditing(tok))}>
+                      Customize
+                    </Button>
+                    <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'rotate', token: tok }))}>
+                      Rotate
+                    </Button>
+                    <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'revoke', token: tok }))}>
+                      Revoke
+                    </Button>
                   </Group>
-                </Table.Td>
-                <Table.Td data-testid="token-last-used">{formatDateTime(tok.last_used_at)}</Table.Td>
-                <Table.Td>{formatDate(tok.created_at)}</Table.Td>
-                <Table.Td ta="right">
-                  {tok.status === 'active' && (
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditDraft(draftOf(tok.form_config)), setEditing(tok))}>
-                        Customize
-                      </Button>
-                      <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'rotate', token: tok }))}>
-                        Rotate
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'revoke', token: tok }))}>
-                        Revoke
-                      </Button>
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!tokens.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={7}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No form tokens yet. Generate one to get the embed code.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+                ),
+            },
+          ]}
+        />
+      </Box>
 
       <Title order={4} mb="xs">
         Embed code
@@ -199,43 +196,22 @@ export function AgencyDetailPage() {
         Vouchers issued by this agency
       </Title>
       <ErrorAlert error={vouchers.error} />
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="xs" data-testid="agency-vouchers">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Code</Table.Th>
-              <Table.Th>Voucher</Table.Th>
-              <Table.Th>Recipient</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Issued</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(vouchers.data?.data ?? []).map((v) => (
-              <Table.Tr key={v.id}>
-                <Table.Td>
-                  <Code>{v.code}</Code>
-                </Table.Td>
-                <Table.Td>{v.description}</Table.Td>
-                <Table.Td>{[v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—'}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status={v.status} />
-                </Table.Td>
-                <Table.Td>{formatDateTime(v.created_at)}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!vouchers.loading && (vouchers.data?.data ?? []).length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    None yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <DataTable
+        testId="agency-vouchers"
+        verticalSpacing="xs"
+        records={vouchers.data?.data}
+        loading={vouchers.loading}
+        rowKey={(v) => v.id}
+        empty="None yet."
+        defaultSort={{ key: 'issued', direction: 'desc' }}
+        columns={[
+          { key: 'code', title: 'Code', mobile: 'title', sortValue: (v) => v.code, render: (v) => <Code>{v.code}</Code> },
+          { key: 'voucher', title: 'Voucher', sortValue: (v) => v.description, render: (v) => v.description },
+          { key: 'recipient', title: 'Recipient', render: (v) => [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—' },
+          { key: 'status', title: 'Status', sortValue: (v) => v.status, render: (v) => <StatusBadge status={v.status} /> },
+          { key: 'issued', title: 'Issued', sortValue: (v) => v.created_at, render: (v) => formatDateTime(v.created_at) },
+        ]}
+      />
 
       {/* generate a token: configure the form, watch the preview */}
       <Modal opened={generating} onClose={() => setGenerating(false)} title="Generate a form token" size="xl">

@@ -1,5 +1,5 @@
 /** The public partner application form (POST /api/v1/partner-applications). */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Anchor, Button, Checkbox, Divider, Group, PasswordInput, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconCircleCheck } from '@tabler/icons-react';
@@ -7,7 +7,8 @@ import { api, CAPABILITIES, type Capability, type PartnerDto } from '../../api/i
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { CAPABILITY_INFO, slugify } from '../../components/format.ts';
-import { useAction } from '../../components/hooks.ts';
+import { useApiMutation } from '../../query/query.ts';
+import { email, required, useApiForm, webAddress } from '../../query/form.ts';
 
 const FIELD_LABELS: Record<string, string> = {
   name: 'Organization name',
@@ -21,46 +22,49 @@ const FIELD_LABELS: Record<string, string> = {
   password: 'Password',
 };
 
+interface ApplyValues {
+  name: string;
+  slug: string;
+  website: string;
+  contact_email: string;
+  description: string;
+  requested_capabilities: string[];
+  owner: { name: string; email: string; password: string };
+  password2: string;
+}
+
 export function ApplyPage() {
-  const [f, setF] = useState({
-    name: '',
-    slug: '',
-    website: '',
-    contact_email: '',
-    description: '',
-    owner_name: '',
-    owner_email: '',
-    password: '',
-    password2: '',
-  });
-  const [caps, setCaps] = useState<string[]>([]);
   const [slugTouched, setSlugTouched] = useState(false);
   const [done, setDone] = useState<PartnerDto | null>(null);
-  const [mismatch, setMismatch] = useState(false);
-  const apply = useAction(api.partners.apply, { onDone: (r) => setDone(r.partner) });
+  const apply = useApiMutation(api.partners.apply, { onDone: (r) => setDone(r.partner) });
+  const form = useApiForm<ApplyValues>(
+    {
+      initialValues: { name: '', slug: '', website: '', contact_email: '', description: '', requested_capabilities: [], owner: { name: '', email: '', password: '' }, password2: '' },
+      validate: {
+        name: (v) => required(v, 'Enter your organization’s name.'),
+        website: (v) => webAddress(v),
+        contact_email: (v) => required(v, 'Enter an email address the operator can reach you at.') ?? email(v),
+        owner: {
+          name: (v) => required(v, 'Enter your name.'),
+          email: (v) => required(v, 'Enter the email address you will log in with.') ?? email(v),
+          password: (v) => required(v, 'Choose a password.') ?? (v.length < 10 ? 'Use at least 10 characters.' : undefined),
+        },
+        password2: (v, values) => (v !== values.owner.password ? 'The two passwords differ.' : undefined),
+      },
+    },
+    apply,
+  );
 
-  const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => {
-    const v = e.currentTarget.value;
-    setF((prev) => ({ ...prev, [k]: v, ...(k === 'name' && !slugTouched ? { slug: slugify(v) } : {}) }));
-  };
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (f.password !== f.password2) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    void apply.run({
-      name: f.name.trim(),
-      slug: f.slug.trim() || undefined,
-      website: f.website.trim() || undefined,
-      contact_email: f.contact_email.trim(),
-      description: f.description.trim() || undefined,
-      requested_capabilities: caps as Capability[],
-      owner: { name: f.owner_name.trim(), email: f.owner_email.trim(), password: f.password },
+  const submit = (v: ApplyValues) =>
+    apply.run({
+      name: v.name.trim(),
+      slug: v.slug.trim() || undefined,
+      website: v.website.trim() || undefined,
+      contact_email: v.contact_email.trim(),
+      description: v.description.trim() || undefined,
+      requested_capabilities: v.requested_capabilities as Capability[],
+      owner: { name: v.owner.name.trim(), email: v.owner.email.trim(), password: v.owner.password },
     });
-  };
 
   if (done) {
     return (
@@ -79,33 +83,43 @@ export function ApplyPage() {
     );
   }
 
-  const fe = apply.fieldError;
   return (
     <PublicLayout
       title="Apply as a partner"
       width={720}
       subtitle="Tell us about your organization. A platform operator reviews the application and decides which capabilities to grant."
     >
-      <form onSubmit={submit}>
+      <form noValidate onSubmit={form.submit(submit)}>
         <Stack>
+          <Text size="xs" c="dimmed">
+            Fields marked * are required.
+          </Text>
           <Title order={4}>Your organization</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Organization name" required value={f.name} onChange={set('name')} error={fe('name')} />
+            <TextInput
+              label="Organization name"
+              withAsterisk
+              {...form.getInputProps('name')}
+              onChange={(e) => {
+                const v = e.currentTarget.value;
+                form.setFieldValue('name', v);
+                if (!slugTouched) form.setFieldValue('slug', slugify(v));
+              }}
+            />
             <TextInput
               label="Short name (slug)"
               description="Lowercase letters, digits and dashes; used in links."
-              value={f.slug}
+              {...form.getInputProps('slug')}
               onChange={(e) => {
                 setSlugTouched(true);
-                set('slug')(e);
+                form.setFieldValue('slug', e.currentTarget.value);
               }}
-              error={fe('slug')}
             />
-            <TextInput label="Website" placeholder="https://example.com" value={f.website} onChange={set('website')} error={fe('website')} />
-            <TextInput label="Contact email" type="email" required value={f.contact_email} onChange={set('contact_email')} error={fe('contact_email')} />
+            <TextInput label="Website" placeholder="https://example.com" {...form.getInputProps('website')} />
+            <TextInput label="Contact email" type="email" withAsterisk {...form.getInputProps('contact_email')} />
           </SimpleGrid>
-          <Textarea label="What do you do?" description="Optional: your services and the customers you work with." autosize minRows={2} value={f.description} onChange={set('description')} error={fe('description')} />
-          <Checkbox.Group label="Capabilities you are asking for" description="The operator decides what to grant." value={caps} onChange={setCaps}>
+          <Textarea label="What do you do?" description="Optional: your services and the customers you work with." autosize minRows={2} {...form.getInputProps('description')} />
+          <Checkbox.Group label="Capabilities you are asking for" description="The operator decides what to grant." {...form.getInputProps('requested_capabilities')}>
             <Stack gap="xs" mt="xs">
               {CAPABILITIES.map((c) => (
                 <Checkbox key={c} value={c} label={CAPABILITY_INFO[c].label} description={CAPABILITY_INFO[c].description} />
@@ -115,18 +129,17 @@ export function ApplyPage() {
           <Divider />
           <Title order={4}>Your account (the partner owner)</Title>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label="Your name" required value={f.owner_name} onChange={set('owner_name')} error={fe('owner.name')} />
-            <TextInput label="Your email" type="email" autoComplete="username" required value={f.owner_email} onChange={set('owner_email')} error={fe('owner.email')} />
-            <PasswordInput label="Password" description="At least 10 characters." autoComplete="new-password" required value={f.password} onChange={set('password')} error={fe('owner.password') ?? fe('password')} />
+            <TextInput label="Your name" withAsterisk {...form.getInputProps('owner.name')} />
+            <TextInput label="Your email" type="email" autoComplete="username" withAsterisk {...form.getInputProps('owner.email')} />
             <PasswordInput
-              label="Repeat the password"
-              description="Type it again to avoid typos."
+              label="Password"
+              description="At least 10 characters."
               autoComplete="new-password"
-              required
-              value={f.password2}
-              onChange={set('password2')}
-              error={mismatch ? 'The two passwords differ.' : undefined}
+              withAsterisk
+              {...form.getInputProps('owner.password')}
+              error={form.errors['owner.password'] ?? form.errors.password}
             />
+            <PasswordInput label="Repeat the password" description="Type it again to avoid typos." autoComplete="new-password" withAsterisk {...form.getInputProps('password2')} />
           </SimpleGrid>
           <ErrorAlert error={apply.error} title="The application was not sent" labels={FIELD_LABELS} />
           <Group justify="space-between">

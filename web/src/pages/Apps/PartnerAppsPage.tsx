@@ -5,8 +5,10 @@
  * with customer consent; managed_services → authorization code for the partner's own users;
  * wholesale → client credentials and token exchange.
  */
+import { DataTable } from '../../components/DataTable.tsx';
+import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Paper, Radio, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto, type AppInput, type AuthMethod } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -14,7 +16,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
@@ -35,7 +37,16 @@ interface Draft {
   jwks: string;
 }
 
-const emptyDraft = (grants: string[]): Draft => ({ name: '', description: '', logo_uri: '', redirect_uris: '', grant_types: grants.slice(0, 2), scopes: [], auth_method: 'client_secret_basic', jwks: '' });
+const emptyDraft = (grants: string[]): Draft => ({
+  name: '',
+  description: '',
+  logo_uri: '',
+  redirect_uris: '',
+  grant_types: grants.slice(0, 2),
+  scopes: [],
+  auth_method: 'client_secret_basic',
+  jwks: '',
+});
 
 const SECRET_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
@@ -58,7 +69,14 @@ function toInput(d: Draft): AppInput {
     logo_uri: d.logo_uri.trim() || null,
     grant_types: d.grant_types,
     scopes: d.scopes,
-    ...(code ? { redirect_uris: d.redirect_uris.split(/\s+/).map((u) => u.trim()).filter(Boolean) } : {}),
+    ...(code
+      ? {
+          redirect_uris: d.redirect_uris
+            .split(/\s+/)
+            .map((u) => u.trim())
+            .filter(Boolean),
+        }
+      : {}),
     token_endpoint_auth_method: d.auth_method,
     ...(jwks && typeof jwks !== 'string' ? { jwks } : {}),
   };
@@ -67,21 +85,24 @@ function toInput(d: Draft): AppInput {
 export function PartnerAppsPage() {
   const view = useView();
   const partner = view.partner!;
-  const owner = partner.role === 'PARTNER_OWNER';
+  const owner = allows(partner, 'partner.apps.manage');
   const allowedGrants = useMemo(() => [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))], [partner.capabilities]);
-  const list = useLoad(() => appsApi.list(partner.partner_id), [partner.partner_id]);
-  const scopes = useLoad(() => appsApi.scopes(), []);
+  const list = useApiQuery(['apps', 'list', partner.partner_id], () => appsApi.list(partner.partner_id));
+  const scopes = useApiQuery(['apps', 'scopes'], () => appsApi.scopes());
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
   const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
   const [rotating, setRotating] = useState<AppDto | null>(null);
   const [deleting, setDeleting] = useState<AppDto | null>(null);
 
-  const save = useAction(
+  const save = useApiMutation(
     async (app: AppDto | null, d: Draft) => {
       if (app) {
         // The method of a key-based app is fixed at registration; only its keys change.
         const { token_endpoint_auth_method, ...patch } = toInput(d);
-        return { app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, token_endpoint_auth_method }), client_secret: null };
+        return {
+          app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, token_endpoint_auth_method }),
+          client_secret: null,
+        };
       }
       return appsApi.create(partner.partner_id, toInput(d));
     },
@@ -94,7 +115,7 @@ export function PartnerAppsPage() {
       },
     },
   );
-  const rotate = useAction((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
+  const rotate = useApiMutation((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
     success: 'New secret issued; the previous one no longer works.',
     onDone: (r) => {
       setRotating(null);
@@ -102,7 +123,7 @@ export function PartnerAppsPage() {
       list.reload();
     },
   });
-  const remove = useAction((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
+  const remove = useApiMutation((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
     success: 'App deleted. It stops working now and the customer connections it held are revoked.',
     onDone: () => {
       setDeleting(null);
@@ -120,8 +141,9 @@ export function PartnerAppsPage() {
         title="OAuth apps"
         description={
           <>
-            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Each app authenticates the one way it is registered for — its secret
-            in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and always uses PKCE (S256).
+            The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Each app authenticates the one way it
+            is registered for — its secret in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and
+            always uses PKCE (S256).
           </>
         }
         actions={
@@ -138,105 +160,127 @@ export function PartnerAppsPage() {
           Apps are for partners approved with the delegated, wholesale or managed services capability.
         </Text>
       )}
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="sm" data-testid="apps">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>App</Table.Th>
-              <Table.Th>Client ID</Table.Th>
-              <Table.Th>Grant types</Table.Th>
-              <Table.Th>Scopes</Table.Th>
-              <Table.Th>Secret</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((a) => (
-              <Table.Tr key={a.id} data-app={a.name}>
-                <Table.Td>
-                  <Text fw={500}>{a.name}</Text>
-                  {a.redirect_uris.map((u) => (
-                    <Text key={u} size="xs" c="dimmed">
-                      {u}
-                    </Text>
+      <DataTable
+        testId="apps"
+        records={rows}
+        rowKey={(a) => a.id}
+        verticalSpacing="sm"
+        rowProps={(a) => ({ 'data-app': a.name })}
+        empty={'No apps yet.'}
+        loading={list.loading}
+        columns={[
+          {
+            key: 'app',
+            title: 'App',
+            mobile: 'title',
+            render: (a) => (
+              <>
+                <Text fw={500}>{a.name}</Text>
+                {a.redirect_uris.map((u) => (
+                  <Text key={u} size="xs" c="dimmed">
+                    {u}
+                  </Text>
+                ))}
+              </>
+            ),
+          },
+          {
+            key: 'client_id',
+            title: 'Client ID',
+            render: (a) => (
+              <>
+                <Code>{a.client_id}</Code>
+              </>
+            ),
+          },
+          {
+            key: 'grant_types',
+            title: 'Grant types',
+            render: (a) => (
+              <>
+                <Group gap={4}>
+                  {a.grant_types.map((g) => (
+                    <Badge key={g} variant="light" size="sm">
+                      {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
+                    </Badge>
                   ))}
-                </Table.Td>
-                <Table.Td>
-                  <Code>{a.client_id}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {a.grant_types.map((g) => (
-                      <Badge key={g} variant="light" size="sm">
-                        {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{a.scopes.join(' ')}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
+                </Group>
+              </>
+            ),
+          },
+          {
+            key: 'scopes',
+            title: 'Scopes',
+            render: (a) => (
+              <>
+                <Text size="sm">{a.scopes.join(' ')}</Text>
+              </>
+            ),
+          },
+          {
+            key: 'secret',
+            title: 'Secret',
+            render: (a) => (
+              <>
+                <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
+                <Text size="xs" c="dimmed">
+                  {a.token_endpoint_auth_method}
+                </Text>
+                {a.secret_rotated_at && (
                   <Text size="xs" c="dimmed">
-                    {a.token_endpoint_auth_method}
+                    since {formatDate(a.secret_rotated_at)}
                   </Text>
-                  {a.secret_rotated_at && (
-                    <Text size="xs" c="dimmed">
-                      since {formatDate(a.secret_rotated_at)}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  {owner && (
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        onClick={() => (
-                          save.reset(),
-                          setEditing({
-                            app: a,
-                            draft: {
-                              name: a.name,
-                              description: a.description ?? '',
-                              logo_uri: a.logo_uri ?? '',
-                              redirect_uris: a.redirect_uris.join('\n'),
-                              grant_types: a.grant_types,
-                              scopes: a.scopes,
-                              auth_method: a.token_endpoint_auth_method,
-                              jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
-                            },
-                          })
-                        )}
-                      >
-                        Edit
-                      </Button>
-                      {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
-                        <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => (rotate.reset(), setRotating(a))}>
-                          New secret
-                        </Button>
+                )}
+              </>
+            ),
+          },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            mobile: 'footer',
+            align: 'right',
+            render: (a) => (
+              <>
+                {owner && (
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      onClick={() => (
+                        save.reset(),
+                        setEditing({
+                          app: a,
+                          draft: {
+                            name: a.name,
+                            description: a.description ?? '',
+                            logo_uri: a.logo_uri ?? '',
+                            redirect_uris: a.redirect_uris.join('\n'),
+                            grant_types: a.grant_types,
+                            scopes: a.scopes,
+                            auth_method: a.token_endpoint_auth_method,
+                            jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
+                          },
+                        })
                       )}
-                      <Button size="xs" variant="subtle" color="red" onClick={() => (remove.reset(), setDeleting(a))}>
-                        Delete
+                    >
+                      Edit
+                    </Button>
+                    {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
+                      <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => (rotate.reset(), setRotating(a))}>
+                        New secret
                       </Button>
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No apps yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+                    )}
+                    <Button size="xs" variant="subtle" color="red" onClick={() => (remove.reset(), setDeleting(a))}>
+                      Delete
+                    </Button>
+                  </Group>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? `Edit ${editing.app.name}` : 'Register an app'} size="lg">
         {editing && (
@@ -247,9 +291,31 @@ export function PartnerAppsPage() {
             }}
           >
             <Stack>
-              <TextInput label="Name" description="Customers see it on the consent screen." required maxLength={200} value={editing.draft.name} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, name: e.currentTarget.value } })} error={save.fieldError('name')} data-autofocus />
-              <Textarea label="Description" autosize minRows={2} maxLength={1000} value={editing.draft.description} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, description: e.currentTarget.value } })} />
-              <TextInput label="Logo URL" description="https only" value={editing.draft.logo_uri} onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, logo_uri: e.currentTarget.value } })} error={save.fieldError('logo_uri')} />
+              <TextInput
+                label="Name"
+                description="Customers see it on the consent screen."
+                required
+                maxLength={200}
+                value={editing.draft.name}
+                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, name: e.currentTarget.value } })}
+                error={save.fieldError('name')}
+                data-autofocus
+              />
+              <Textarea
+                label="Description"
+                autosize
+                minRows={2}
+                maxLength={1000}
+                value={editing.draft.description}
+                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, description: e.currentTarget.value } })}
+              />
+              <TextInput
+                label="Logo URL"
+                description="https only"
+                value={editing.draft.logo_uri}
+                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, logo_uri: e.currentTarget.value } })}
+                error={save.fieldError('logo_uri')}
+              />
               <Checkbox.Group label="Grant types" value={editing.draft.grant_types} onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, grant_types: v } })}>
                 <Stack gap={4} mt={4}>
                   {allowedGrants.map((g) => (
@@ -285,7 +351,9 @@ export function PartnerAppsPage() {
                 error={save.fieldError('token_endpoint_auth_method')}
               >
                 <Stack gap={6} mt={6}>
-                  {AUTH_METHODS.filter((m) => !editing.app || (editing.app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
+                  {AUTH_METHODS.filter(
+                    (m) => !editing.app || (editing.app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt'),
+                  ).map((m) => (
                     <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
                   ))}
                 </Stack>
@@ -298,15 +366,36 @@ export function PartnerAppsPage() {
                   minRows={4}
                   value={editing.draft.jwks}
                   onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, jwks: e.currentTarget.value } })}
-                  error={(editing.draft.jwks.trim() && typeof parseJwks(editing.draft.jwks) === 'string' ? (parseJwks(editing.draft.jwks) as string) : null) ?? save.fieldError('jwks')}
+                  error={
+                    (editing.draft.jwks.trim() && typeof parseJwks(editing.draft.jwks) === 'string' ? (parseJwks(editing.draft.jwks) as string) : null) ?? save.fieldError('jwks')
+                  }
                 />
               )}
-              <ErrorAlert error={save.error} labels={{ name: 'Name', redirect_uris: 'Redirect URIs', scopes: 'Scopes', grant_types: 'Grant types', logo_uri: 'Logo URL', token_endpoint_auth_method: 'How your app proves who it is', jwks: 'Public keys' }} />
+              <ErrorAlert
+                error={save.error}
+                labels={{
+                  name: 'Name',
+                  redirect_uris: 'Redirect URIs',
+                  scopes: 'Scopes',
+                  grant_types: 'Grant types',
+                  logo_uri: 'Logo URL',
+                  token_endpoint_auth_method: 'How your app proves who it is',
+                  jwks: 'Public keys',
+                }}
+              />
               <Group justify="flex-end">
                 <Button variant="default" onClick={() => setEditing(null)}>
                   Cancel
                 </Button>
-                <Button type="submit" loading={save.busy} disabled={!editing.draft.name.trim() || editing.draft.grant_types.length === 0 || (editing.draft.auth_method === 'private_key_jwt' && typeof parseJwks(editing.draft.jwks) === 'string')}>
+                <Button
+                  type="submit"
+                  loading={save.busy}
+                  disabled={
+                    !editing.draft.name.trim() ||
+                    editing.draft.grant_types.length === 0 ||
+                    (editing.draft.auth_method === 'private_key_jwt' && typeof parseJwks(editing.draft.jwks) === 'string')
+                  }
+                >
                   {editing.app ? 'Save' : 'Register'}
                 </Button>
               </Group>

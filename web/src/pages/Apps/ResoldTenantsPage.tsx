@@ -3,15 +3,17 @@
  * the tenant, its first billing account and a `wholesale` delegation billed to the wholesaler's
  * own account — and its apps then act for that customer through token exchange (RFC 8693).
  */
+import { DataTable } from '../../components/DataTable.tsx';
+import { allows } from '../../session/access.ts';
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { appsApi } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 interface Draft {
@@ -32,11 +34,11 @@ const slugify = (s: string) =>
 
 export function ResoldTenantsPage() {
   const partner = useView().partner!;
-  const owner = partner.role === 'PARTNER_OWNER';
-  const list = useLoad(() => appsApi.resold(partner.partner_id), [partner.partner_id]);
+  const owner = allows(partner, 'partner.delegations.manage');
+  const list = useApiQuery(['apps', 'resold', partner.partner_id], () => appsApi.resold(partner.partner_id));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [invitation, setInvitation] = useState<{ name: string; url: string } | null>(null);
-  const provision = useAction(
+  const provision = useApiMutation(
     (d: Draft) =>
       appsApi.provision(partner.partner_id, {
         name: d.name.trim(),
@@ -74,57 +76,59 @@ export function ResoldTenantsPage() {
           Send this one-time link to the customer's administrator: <Code>{invitation.url}</Code>
         </Alert>
       )}
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="sm" data-testid="resold-tenants">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th>Billing accounts</Table.Th>
-              <Table.Th>Billed to</Table.Th>
-              <Table.Th>Delegation</Table.Th>
-              <Table.Th>Since</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((r) => (
-              <Table.Tr key={r.delegation_id} data-tenant={r.tenant.slug}>
-                <Table.Td>
-                  <Text fw={500}>{r.tenant.name}</Text>
-                  <Text size="xs" c="dimmed">
-                    {r.tenant.slug} · <Code>{r.tenant.id}</Code>
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {r.billing_accounts.map((b) => (
-                      <Badge key={b.id} variant="light" title={b.name}>
-                        {b.account_number}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{r.bill_to_ban ? <Badge>{r.bill_to_ban}</Badge> : '—'}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status={r.delegation_status} />
-                  <Text size="xs" c="dimmed">
-                    until {formatDate(r.ends_at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>{formatDate(r.created_at)}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No resold customers yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <DataTable
+        testId="resold-tenants"
+        records={rows}
+        rowKey={(r) => r.delegation_id}
+        verticalSpacing="sm"
+        rowProps={(r) => ({ 'data-tenant': r.tenant.slug })}
+        empty={'No resold customers yet.'}
+        loading={list.loading}
+        columns={[
+          {
+            key: 'customer',
+            title: 'Customer',
+            mobile: 'title',
+            render: (r) => (
+              <>
+                <Text fw={500}>{r.tenant.name}</Text>
+                <Text size="xs" c="dimmed">
+                  {r.tenant.slug} · <Code>{r.tenant.id}</Code>
+                </Text>
+              </>
+            ),
+          },
+          {
+            key: 'billing_accounts',
+            title: 'Billing accounts',
+            render: (r) => (
+              <>
+                <Group gap={4}>
+                  {r.billing_accounts.map((b) => (
+                    <Badge key={b.id} variant="light" title={b.name}>
+                      {b.account_number}
+                    </Badge>
+                  ))}
+                </Group>
+              </>
+            ),
+          },
+          { key: 'billed_to', title: 'Billed to', render: (r) => <>{r.bill_to_ban ? <Badge>{r.bill_to_ban}</Badge> : '—'}</> },
+          {
+            key: 'delegation',
+            title: 'Delegation',
+            render: (r) => (
+              <>
+                <StatusBadge status={r.delegation_status} />
+                <Text size="xs" c="dimmed">
+                  until {formatDate(r.ends_at)}
+                </Text>
+              </>
+            ),
+          },
+          { key: 'since', title: 'Since', render: (r) => formatDate(r.created_at) },
+        ]}
+      />
 
       <Modal opened={!!draft} onClose={() => setDraft(null)} title="Provision a resold customer">
         {draft && (
@@ -147,9 +151,28 @@ export function ResoldTenantsPage() {
                 error={provision.fieldError('name')}
                 data-autofocus
               />
-              <TextInput label="Slug" description="Lowercase letters, digits and dashes; unique on the platform." required value={draft.slug} onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })} error={provision.fieldError('slug')} />
-              <TextInput label="Billing account name" description="Optional; the customer's first account." value={draft.billing_account_name} onChange={(e) => setDraft({ ...draft, billing_account_name: e.currentTarget.value })} error={provision.fieldError('billing_account_name')} />
-              <TextInput label="Customer admin email" description="Optional; gets a one-time invitation link." value={draft.admin_email} onChange={(e) => setDraft({ ...draft, admin_email: e.currentTarget.value })} error={provision.fieldError('admin.email')} />
+              <TextInput
+                label="Slug"
+                description="Lowercase letters, digits and dashes; unique on the platform."
+                required
+                value={draft.slug}
+                onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })}
+                error={provision.fieldError('slug')}
+              />
+              <TextInput
+                label="Billing account name"
+                description="Optional; the customer's first account."
+                value={draft.billing_account_name}
+                onChange={(e) => setDraft({ ...draft, billing_account_name: e.currentTarget.value })}
+                error={provision.fieldError('billing_account_name')}
+              />
+              <TextInput
+                label="Customer admin email"
+                description="Optional; gets a one-time invitation link."
+                value={draft.admin_email}
+                onChange={(e) => setDraft({ ...draft, admin_email: e.currentTarget.value })}
+                error={provision.fieldError('admin.email')}
+              />
               <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
               <Group justify="flex-end">
                 <Button variant="default" onClick={() => setDraft(null)}>

@@ -5,23 +5,24 @@
  * revokes the consent delegation: the app's refresh tokens stop working at once and its access
  * tokens are refused at their next check.
  */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { Badge, Button, Group, Paper, Stack, Switch, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Switch, Text } from '@mantine/core';
 import { appsApi, type ConnectedAppDto } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 export function ConnectedPartnersPage() {
   const t = useView().tenant!;
   const [showEnded, setShowEnded] = useState(false);
-  const list = useLoad(() => appsApi.connected(t.tenant_id, showEnded), [t.tenant_id, showEnded]);
+  const list = useApiQuery(['apps', 'connected', t.tenant_id, showEnded], () => appsApi.connected(t.tenant_id, showEnded));
   const [disconnecting, setDisconnecting] = useState<ConnectedAppDto | null>(null);
-  const disconnect = useAction((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
+  const disconnect = useApiMutation((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
     success: 'Disconnected. The app can no longer act for you.',
     onDone: () => {
       setDisconnecting(null);
@@ -38,78 +39,94 @@ export function ConnectedPartnersPage() {
         actions={<Switch label="Show disconnected and expired" checked={showEnded} onChange={(e) => setShowEnded(e.currentTarget.checked)} />}
       />
       <ErrorAlert error={list.error} />
-      <Paper withBorder radius="md">
-        <Table verticalSpacing="sm" data-testid="connected-apps">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Partner and app</Table.Th>
-              <Table.Th>May</Table.Th>
-              <Table.Th>Billing accounts</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((c) => (
-              <Table.Tr key={c.delegation_id} data-app={c.app.name} data-partner={c.partner.slug}>
-                <Table.Td>
-                  <Text fw={500}>{c.partner.name}</Text>
-                  <Text size="sm" c="dimmed">
-                    {c.app.name}
-                    {c.app.deleted ? ' (deleted by the partner)' : ''}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    Connected {formatDate(c.connected_at)}
-                    {c.approved_by ? ` by ${c.approved_by}` : ''}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={2}>
-                    {c.permissions.map((p) => (
-                      <Text key={p.scope} size="sm">
-                        {p.description}
-                      </Text>
-                    ))}
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {c.billing_accounts.map((b) => (
-                      <Badge key={b.id} variant={b.id === c.bill_to || b.account_number === c.bill_to ? 'filled' : 'light'} title={b.name}>
-                        {b.account_number}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={c.status} />
-                  <Text size="xs" c="dimmed">
-                    {c.revoked_at ? `since ${formatDate(c.revoked_at)}` : `until ${formatDate(c.ends_at)}`}
-                  </Text>
-                </Table.Td>
-                <Table.Td data-testid="last-used">{c.last_used_at ? formatDateTime(c.last_used_at) : 'Never'}</Table.Td>
-                <Table.Td ta="right">
-                  {c.status === 'active' && (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => (disconnect.reset(), setDisconnecting(c))}>
-                      Disconnect
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No partner app is connected. Apps appear here once you approve them on the Partnergate consent screen.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <DataTable
+        testId="connected-apps"
+        records={rows}
+        rowKey={(c) => c.delegation_id}
+        verticalSpacing="sm"
+        rowProps={(c) => ({ 'data-app': c.app.name, 'data-partner': c.partner.slug })}
+        empty={'No partner app is connected. Apps appear here once you approve them on the Partnergate consent screen.'}
+        loading={list.loading}
+        columns={[
+          {
+            key: 'partner_and_app',
+            title: 'Partner and app',
+            mobile: 'title',
+            render: (c) => (
+              <>
+                <Text fw={500}>{c.partner.name}</Text>
+                <Text size="sm" c="dimmed">
+                  {c.app.name}
+                  {c.app.deleted ? ' (deleted by the partner)' : ''}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  Connected {formatDate(c.connected_at)}
+                  {c.approved_by ? ` by ${c.approved_by}` : ''}
+                </Text>
+              </>
+            ),
+          },
+          {
+            key: 'may',
+            title: 'May',
+            render: (c) => (
+              <>
+                <Stack gap={2}>
+                  {c.permissions.map((p) => (
+                    <Text key={p.scope} size="sm">
+                      {p.description}
+                    </Text>
+                  ))}
+                </Stack>
+              </>
+            ),
+          },
+          {
+            key: 'billing_accounts',
+            title: 'Billing accounts',
+            render: (c) => (
+              <>
+                <Group gap={4}>
+                  {c.billing_accounts.map((b) => (
+                    <Badge key={b.id} variant={b.id === c.bill_to || b.account_number === c.bill_to ? 'filled' : 'light'} title={b.name}>
+                      {b.account_number}
+                    </Badge>
+                  ))}
+                </Group>
+              </>
+            ),
+          },
+          {
+            key: 'status',
+            title: 'Status',
+            render: (c) => (
+              <>
+                <StatusBadge status={c.status} />
+                <Text size="xs" c="dimmed">
+                  {c.revoked_at ? `since ${formatDate(c.revoked_at)}` : `until ${formatDate(c.ends_at)}`}
+                </Text>
+              </>
+            ),
+          },
+          { key: 'last_used', title: 'Last used', sortValue: (c) => c.last_used_at, render: (c) => <span data-testid="last-used">{c.last_used_at ? formatDateTime(c.last_used_at) : 'Never'}</span> },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            mobile: 'footer',
+            align: 'right',
+            render: (c) => (
+              <>
+                {c.status === 'active' && (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => (disconnect.reset(), setDisconnecting(c))}>
+                    Disconnect
+                  </Button>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
 
       <ReasonModal
         opened={!!disconnecting}

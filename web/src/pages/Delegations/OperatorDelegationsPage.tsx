@@ -1,14 +1,15 @@
 /** Operator console: every delegation on the platform, filterable by partner, tenant, status and origin; revoke any, break glass on a partner. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { Box, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Box, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { formatDate, originLabel } from '../../components/format.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
@@ -22,11 +23,12 @@ export function OperatorDelegationsPage() {
   const [partnerId, setPartnerId] = useState('');
   const [tenantId, setTenantId] = useState('');
   const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId.trim() || undefined, tenant_id: tenantId.trim() || undefined };
-  const list = useCursorList((cursor) => delegationsApi.all({ ...filter, cursor }), [status, origin, partnerId, tenantId]);
+  const list = useApiList(['delegations', 'all', status, origin, partnerId, tenantId], (cursor) => delegationsApi.all({ ...filter, cursor }));
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();
-  const revoke = useAction(
-    async (r: Revoking, reason: string) => (r.kind === 'one' ? (await delegationsApi.operatorRevoke(r.d.id, reason), 1) : (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length),
+  const revoke = useApiMutation(
+    async (r: Revoking, reason: string) =>
+      r.kind === 'one' ? (await delegationsApi.operatorRevoke(r.d.id, reason), 1) : (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length,
     {
       success: (n) => `${n} delegation${n === 1 ? '' : 's'} revoked.`,
       onDone: () => {
@@ -47,79 +49,85 @@ export function OperatorDelegationsPage() {
           <TextInput label="Tenant id" placeholder="tnt_…" value={tenantId} onChange={(e) => setTenantId(e.currentTarget.value)} w={300} />
         </Group>
         <ErrorAlert error={list.error} />
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={1000}>
-            <Table verticalSpacing="sm" data-testid="all-delegations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>Tenant</Table.Th>
-                  <Table.Th>Origin</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Ends</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.items.length === 0 && !list.loading && (
-                  <Table.Tr>
-                    <Table.Td colSpan={7}>
-                      <Text size="sm" c="dimmed">
-                        No delegation matches.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {list.items.map((d) => (
-                  <Table.Tr key={d.id} data-delegation={d.id}>
-                    <Table.Td>
-                      <Text size="sm" fw={500}>
-                        {d.partner.name}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {d.partner.id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{d.tenant.name}</Text>
-                      <Text size="xs" c="dimmed">
-                        {d.tenant.id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>{d.origin}</Table.Td>
-                    <Table.Td>{roles.name(d.role)}</Table.Td>
-                    <Table.Td>
-                      <Box miw={104}>
-                        <StatusBadge status={d.status} />
-                      </Box>
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDate(d.ends_at)}</Table.Td>
-                    <Table.Td>
-                      <Group gap={4} justify="flex-end">
-                        {(d.status === 'active' || d.status === 'requested') && (
-                          <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
-                            Revoke
-                          </Button>
-                        )}
-                        <Button size="xs" variant="subtle" color="red" leftSection={<IconAlertTriangle size={14} />} onClick={() => setRevoking({ kind: 'partner', partnerId: d.partner.id, name: d.partner.name ?? d.partner.id })}>
-                          Break glass
-                        </Button>
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
-        {list.hasMore && (
-          <Group justify="center">
-            <Button variant="default" loading={list.loadingMore} onClick={list.loadMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
+        <DataTable
+          testId="all-delegations"
+          records={list.items}
+          rowKey={(d) => d.id}
+          verticalSpacing="sm"
+          rowProps={(d) => ({ 'data-delegation': d.id })}
+          empty="No delegation matches."
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+          loading={list.loading}
+          columns={[
+            {
+              key: 'partner',
+              title: 'Partner',
+              mobile: 'title',
+              render: (d) => (
+                <>
+                  <Text size="sm" fw={500}>
+                    {d.partner.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {d.partner.id}
+                  </Text>
+                </>
+              ),
+            },
+            {
+              key: 'tenant',
+              title: 'Tenant',
+              render: (d) => (
+                <>
+                  <Text size="sm">{d.tenant.name}</Text>
+                  <Text size="xs" c="dimmed">
+                    {d.tenant.id}
+                  </Text>
+                </>
+              ),
+            },
+            { key: 'origin', title: 'Origin', sortValue: (d) => d.origin, render: (d) => originLabel(d.origin) },
+            { key: 'role', title: 'Role', render: (d) => roles.name(d.role) },
+            {
+              key: 'status',
+              title: 'Status',
+              render: (d) => (
+                <>
+                  <Box miw={104}>
+                    <StatusBadge status={d.status} />
+                  </Box>
+                </>
+              ),
+            },
+            { key: 'ends', title: 'Ends', style: { whiteSpace: 'nowrap' }, sortValue: (d) => d.ends_at, render: (d) => formatDate(d.ends_at) },
+            {
+              key: 'actions',
+              title: '',
+              label: 'Actions',
+              mobile: 'footer',
+              render: (d) => (
+                <>
+                  <Group gap={4} justify="flex-end">
+                    {(d.status === 'active' || d.status === 'requested') && (
+                      <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
+                        Revoke
+                      </Button>
+                    )}
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      leftSection={<IconAlertTriangle size={14} />}
+                      onClick={() => setRevoking({ kind: 'partner', partnerId: d.partner.id, name: d.partner.name ?? d.partner.id })}
+                    >
+                      Break glass
+                    </Button>
+                  </Group>
+                </>
+              ),
+            },
+          ]}
+        />
       </Stack>
       <ReasonModal
         opened={!!revoking}

@@ -6,16 +6,18 @@
  * against the partner's delegation. Owners request links (by slug or invite code), ask for
  * renewals and relinquish access.
  */
+import { DataTable } from '../../components/DataTable.tsx';
+import { allows } from '../../session/access.ts';
 import { useState } from 'react';
-import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconLink, IconPlus, IconSwitchHorizontal } from '@tabler/icons-react';
 import { ACTIVE_TENANT_HEADER, delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { formatDate, originLabel } from '../../components/format.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { useManagedTenant } from './managedTenant.ts';
@@ -24,16 +26,16 @@ const DAY = 86_400_000;
 
 export function PartnerCustomersPage() {
   const partner = useView().partner!;
-  const isOwner = partner.role === 'PARTNER_OWNER';
+  const isOwner = allows(partner, 'partner.delegations.manage');
   const [history, setHistory] = useState(false);
-  const list = useLoad(() => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'), [history]);
+  const list = useApiQuery(['delegations', 'customers', history], () => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'));
   const roles = useDelegationRoles();
   const [active, setActive] = useManagedTenant(partner.partner_id);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
 
-  const relinquish = useAction((d: DelegationDto, reason: string) => delegationsApi.relinquish(partner.partner_id, d.id, reason), {
+  const relinquish = useApiMutation((d: DelegationDto, reason: string) => delegationsApi.relinquish(partner.partner_id, d.id, reason), {
     success: (d) => (d.status === 'revoked' ? `Access to ${d.tenant.name} given up.` : 'Done.'),
     onDone: () => {
       setRelinquishing(null);
@@ -48,7 +50,7 @@ export function PartnerCustomersPage() {
     <>
       <PageHeader
         title="Customers I manage"
-        description="Tenants that gave your organization access. Switch to one to act on it: the portal sends the customer as X-Active-Tenant-Id on every request it makes for it, and the server checks each against your delegation."
+        description="Customers (tenants) that gave your organization access. Choose one as the active customer to see and act on its data — each action is checked against the access that customer gave you."
         actions={
           isOwner && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setRequesting(true)}>
@@ -77,7 +79,10 @@ export function PartnerCustomersPage() {
             />
             {active && (
               <Text size="sm" c="dimmed" pb={6} data-testid="active-tenant-header">
-                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry <Code>{ACTIVE_TENANT_HEADER}: {active}</Code>
+                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry{' '}
+                <Code>
+                  {ACTIVE_TENANT_HEADER}: {active}
+                </Code>
               </Text>
             )}
           </Group>
@@ -89,49 +94,56 @@ export function PartnerCustomersPage() {
           <Switch label="Show ended and rejected" checked={history} onChange={(e) => setHistory(e.currentTarget.checked)} />
         </Group>
         <ErrorAlert error={list.error} />
-        <Paper withBorder radius="md">
-          <Table verticalSpacing="sm" data-testid="partner-delegations">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Customer</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Billing accounts</Table.Th>
-                <Table.Th>Ends</Table.Th>
-                {isOwner && <Table.Th />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.length === 0 && !list.loading && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" size="sm">
-                      {history ? 'Nothing here yet.' : 'No customer has given you access yet. Request a link with the tenant’s slug or the invite code its admin gave you.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {rows.map(({ tenant, delegation: d }) => (
-                <Table.Tr key={d.id} data-tenant={tenant.slug} data-delegation={d.id}>
-                  <Table.Td>
-                    <Text fw={500}>{tenant.name}</Text>
-                    <Text size="xs" c="dimmed">
-                      {tenant.slug} · {d.origin}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{roles.name(d.role)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={d.status} />
-                    {d.renewal_ends_at && (
-                      <Badge ml={4} variant="outline" color="yellow">
-                        renewal to {formatDate(d.renewal_ends_at)} asked
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{d.ban_ids ? `${d.ban_ids.length} selected` : 'All'}</Table.Td>
-                  <Table.Td>{formatDate(d.ends_at)}</Table.Td>
-                  {isOwner && (
-                    <Table.Td>
+        <DataTable
+          testId="partner-delegations"
+          records={rows}
+          loading={list.loading}
+          rowKey={(r) => r.delegation.id}
+          rowProps={({ tenant, delegation: d }) => ({ 'data-tenant': tenant.slug, 'data-delegation': d.id })}
+          empty={history ? 'Nothing here yet.' : 'No customer has given you access yet. Request a link with the tenant’s slug or the invite code its admin gave you.'}
+          columns={[
+            {
+              key: 'customer',
+              title: 'Customer',
+              mobile: 'title',
+              sortValue: (r) => r.tenant.name,
+              render: ({ tenant, delegation: d }) => (
+                <>
+                  <Text fw={500} fz="inherit">
+                    {tenant.name}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {tenant.slug} · {originLabel(d.origin)}
+                  </Text>
+                </>
+              ),
+            },
+            { key: 'role', title: 'Role', sortValue: (r) => roles.name(r.delegation.role), render: (r) => roles.name(r.delegation.role) },
+            {
+              key: 'status',
+              title: 'Status',
+              sortValue: (r) => r.delegation.status,
+              render: ({ delegation: d }) => (
+                <>
+                  <StatusBadge status={d.status} />
+                  {d.renewal_ends_at && (
+                    <Badge ml={4} variant="outline" color="yellow">
+                      renewal to {formatDate(d.renewal_ends_at)} asked
+                    </Badge>
+                  )}
+                </>
+              ),
+            },
+            { key: 'bans', title: 'Billing accounts', render: ({ delegation: d }) => (d.ban_ids ? `${d.ban_ids.length} selected` : 'All') },
+            { key: 'ends', title: 'Ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
+            ...(isOwner
+              ? [
+                  {
+                    key: 'actions',
+                    title: '',
+                    label: 'Actions',
+                    mobile: 'footer' as const,
+                    render: ({ delegation: d }: (typeof rows)[number]) => (
                       <Group gap="xs" justify="flex-end">
                         {d.status === 'active' && (
                           <Button size="xs" variant="default" onClick={() => setRenewing(d)}>
@@ -144,13 +156,12 @@ export function PartnerCustomersPage() {
                           </Button>
                         )}
                       </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
       </Stack>
 
       <RequestLinkModal
@@ -201,7 +212,7 @@ export function PartnerCustomersPage() {
  */
 function ActiveContext({ tenantId }: { tenantId: string }) {
   const roles = useDelegationRoles();
-  const c = useLoad(() => delegationsApi.context(tenantId), [tenantId]);
+  const c = useApiQuery(['delegations', 'context', tenantId], () => delegationsApi.context(tenantId));
   if (c.error) {
     return (
       <Stack mt="md" gap="xs" data-testid="active-context" data-state="refused">
@@ -298,52 +309,61 @@ function CustomerData({ tenantId, permissions }: { tenantId: string; permissions
           />
         )}
         {current === 'orders' && (
-          <ResourceTable<OrderRow> tenantId={tenantId} path="/orders" testId="customer-orders" columns={['Product', 'Quantity', 'Status', 'Placed']} row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]} />
+          <ResourceTable<OrderRow>
+            tenantId={tenantId}
+            path="/orders"
+            testId="customer-orders"
+            columns={['Product', 'Quantity', 'Status', 'Placed']}
+            row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]}
+          />
         )}
         {current === 'tickets' && (
-          <ResourceTable<TicketRow> tenantId={tenantId} path="/tickets" testId="customer-tickets" columns={['Ticket', 'Subject', 'Priority', 'Status']} row={(t) => [t.number, t.subject, t.priority, t.status]} />
+          <ResourceTable<TicketRow>
+            tenantId={tenantId}
+            path="/tickets"
+            testId="customer-tickets"
+            columns={['Ticket', 'Subject', 'Priority', 'Status']}
+            row={(t) => [t.number, t.subject, t.priority, t.status]}
+          />
         )}
       </Tabs.Panel>
     </Tabs>
   );
 }
 
-function ResourceTable<T extends { id: string }>({ tenantId, path, testId, columns, row }: { tenantId: string; path: string; testId: string; columns: string[]; row(x: T): string[] }) {
-  const r = useLoad(() => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }), [tenantId, path]);
+function ResourceTable<T extends { id: string }>({
+  tenantId,
+  path,
+  testId,
+  columns,
+  row,
+}: {
+  tenantId: string;
+  path: string;
+  testId: string;
+  columns: string[];
+  row(x: T): string[];
+}) {
+  const r = useApiQuery(['delegations', 'resource', tenantId, path], () => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }));
   if (r.error) return <ErrorAlert error={r.error} />;
   if (!r.data) return null;
-  if (r.data.data.length === 0) {
-    return (
-      <Text size="sm" c="dimmed" data-testid={testId}>
-        Nothing yet.
-      </Text>
-    );
-  }
   return (
-    <Table verticalSpacing={4} fz="sm" data-testid={testId}>
-      <Table.Thead>
-        <Table.Tr>
-          {columns.map((c) => (
-            <Table.Th key={c}>{c}</Table.Th>
-          ))}
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {r.data.data.map((x) => (
-          <Table.Tr key={x.id} data-number={(x as { number?: string }).number}>
-            {row(x).map((v, i) => (
-              <Table.Td key={i}>{v}</Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+    <DataTable
+      testId={testId}
+      verticalSpacing={4}
+      fz="sm"
+      records={r.data.data}
+      rowKey={(x) => x.id}
+      rowProps={(x) => ({ 'data-number': (x as { number?: string }).number })}
+      empty="Nothing yet."
+      columns={columns.map((c, i) => ({ key: c, title: c, mobile: i === 0 ? ('title' as const) : undefined, render: (x: T) => row(x)[i] }))}
+    />
   );
 }
 
 function CustomerPanel({ tenantId }: { tenantId: string }) {
   const roles = useDelegationRoles();
-  const c = useLoad(() => delegationsApi.customer(tenantId), [tenantId]);
+  const c = useApiQuery(['delegations', 'customer', tenantId], () => delegationsApi.customer(tenantId));
   if (c.error) return <ErrorAlert error={c.error} />;
   if (!c.data) return null;
   const { tenant, delegation: d, billing_accounts, permissions } = c.data;
@@ -405,7 +425,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
   const [grant, setGrant] = useState('');
   const [deny, setDeny] = useState('');
   const [justification, setJustification] = useState('');
-  const send = useAction((body: LinkRequest) => delegationsApi.requestLink(partnerId, body), {
+  const send = useApiMutation((body: LinkRequest) => delegationsApi.requestLink(partnerId, body), {
     success: (d) => `Request sent to ${d.tenant.name}. It becomes active when a tenant admin approves it.`,
     onDone: () => {
       setRef('');
@@ -469,13 +489,31 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
             value={role}
             onChange={setRole}
-            description={roleInfo ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.` : undefined}
+            description={
+              roleInfo
+                ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.`
+                : undefined
+            }
             error={roles.error ? 'The role catalog could not be loaded.' : undefined}
             data-testid="link-role"
           />
           <Group grow>
-            <NumberInput label="Duration (days)" description="At most 730 days (the platform's limit)." min={1} max={3650} required value={days} onChange={setDays} error={send.fieldError('ends_at')} />
-            <TextInput label="Billing accounts (optional)" description="Account numbers, comma-separated; empty = all." value={bans} onChange={(e) => setBans(e.currentTarget.value)} />
+            <NumberInput
+              label="Duration (days)"
+              description="At most 730 days (the platform's limit)."
+              min={1}
+              max={3650}
+              required
+              value={days}
+              onChange={setDays}
+              error={send.fieldError('ends_at')}
+            />
+            <TextInput
+              label="Billing accounts (optional)"
+              description="Account numbers, comma-separated; empty = all."
+              value={bans}
+              onChange={(e) => setBans(e.currentTarget.value)}
+            />
           </Group>
           <Group grow>
             <TextInput label="Extra permissions (optional)" description="e.g. orders.read" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />
@@ -507,7 +545,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
 
 function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: DelegationDto | null; partnerId: string; onClose(): void; onDone(): void }) {
   const [days, setDays] = useState<number | string>(365);
-  const renew = useAction((d: DelegationDto, endsAt: string) => delegationsApi.renew(partnerId, d.id, endsAt), {
+  const renew = useApiMutation((d: DelegationDto, endsAt: string) => delegationsApi.renew(partnerId, d.id, endsAt), {
     success: 'Renewal asked: the tenant admin approves the new end date.',
     onDone,
   });

@@ -5,8 +5,9 @@
  * approving admin is no longer an active tenant admin is flagged (the partner is refused) with a
  * Confirm button: the confirming admin becomes its approver.
  */
-import { Fragment, useMemo, useState } from 'react';
-import { Alert, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DataTable } from '../../components/DataTable.tsx';
+import { useMemo, useState } from 'react';
+import { Alert, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { delegationsApi, parseList, type DelegationDto } from '../../api/delegations.ts';
@@ -14,8 +15,8 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { formatDate, formatDateTime, originLabel } from '../../components/format.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
@@ -24,8 +25,8 @@ type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: st
 export function TenantPartnersPage() {
   const t = useView().tenant!;
   const tenantId = t.tenant_id;
-  const list = useLoad(() => delegationsApi.tenantList(tenantId), [tenantId]);
-  const accounts = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const list = useApiQuery(['delegations', 'tenantList', tenantId], () => delegationsApi.tenantList(tenantId));
+  const accounts = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
   const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const [editing, setEditing] = useState<DelegationDto | null>(null);
@@ -34,15 +35,19 @@ export function TenantPartnersPage() {
 
   const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
   const after = () => list.reload();
-  const approve = useAction((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), { success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`, notifyError: true, onDone: after });
-  const reject = useAction((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
+  const approve = useApiMutation((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), {
+    success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`,
+    notifyError: true,
+    onDone: after,
+  });
+  const reject = useApiMutation((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
     success: 'Request rejected.',
     onDone: () => {
       setRejecting(null);
       after();
     },
   });
-  const revoke = useAction(
+  const revoke = useApiMutation(
     async (r: Revoking, reason: string) => {
       if (r.kind === 'one') {
         await delegationsApi.revoke(tenantId, r.d.id, reason);
@@ -58,12 +63,12 @@ export function TenantPartnersPage() {
       },
     },
   );
-  const confirm = useAction((d: DelegationDto) => delegationsApi.confirm(tenantId, d.id), {
+  const confirm = useApiMutation((d: DelegationDto) => delegationsApi.confirm(tenantId, d.id), {
     success: (d) => `You confirmed ${d.partner.name}'s access: it works again from the partner's next request.`,
     notifyError: true,
     onDone: after,
   });
-  const renewal = useAction((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
+  const renewal = useApiMutation((d: DelegationDto, accept: boolean) => (accept ? delegationsApi.approveRenewal(tenantId, d.id) : delegationsApi.rejectRenewal(tenantId, d.id)), {
     success: (d) => (d.renewal_ends_at ? 'Done.' : `Access now ends on ${formatDate(d.ends_at)}.`),
     notifyError: true,
     onDone: after,
@@ -131,102 +136,106 @@ export function TenantPartnersPage() {
           <Title order={4} mb="xs">
             Active access ({active.length})
           </Title>
-          <Paper withBorder radius="md">
-            <Table verticalSpacing="sm" data-testid="active-delegations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Billing accounts</Table.Th>
-                  <Table.Th>Overrides</Table.Th>
-                  <Table.Th>Ends</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {active.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text size="sm" c="dimmed">
-                        No partner has access.
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {active.map((d) => (
-                  <Fragment key={d.id}>
-                    <Table.Tr data-delegation={d.id} data-partner={d.partner.slug} data-approver-active={d.approver_active === false ? 'false' : 'true'}>
-                      <Table.Td>
-                        <Text fw={500}>{d.partner.name}</Text>
-                        <Text size="xs" c="dimmed">
-                          {d.origin}
-                          {d.client_id ? ` · app ${d.client_id}` : ''}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>{roleName(d.role)}</Table.Td>
-                      <Table.Td>{bansOf(d)}</Table.Td>
-                      <Table.Td>
-                        <Overrides d={d} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                          {formatDate(d.ends_at)}
-                        </Text>
-                        {d.renewal_ends_at && (
-                          <Group gap={4} mt={4}>
-                            <Text size="xs" fw={600} c="yellow.8" style={{ whiteSpace: 'nowrap' }}>
-                              renewal to {formatDate(d.renewal_ends_at)}?
-                            </Text>
-                            <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
-                              Accept
-                            </Button>
-                            <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
-                              Decline
-                            </Button>
-                          </Group>
-                        )}
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap="xs" justify="flex-end" wrap="nowrap">
-                          <Button size="xs" variant="default" onClick={() => setEditing(d)}>
-                            Edit access
-                          </Button>
-                          <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
-                            Revoke
-                          </Button>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            leftSection={<IconAlertTriangle size={14} />}
-                            onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
-                          >
-                            Break glass
+          <DataTable
+            testId="active-delegations"
+            records={active}
+            loading={list.loading}
+            rowKey={(d) => d.id}
+            rowProps={(d) => ({ 'data-delegation': d.id, 'data-partner': d.partner.slug ?? undefined, 'data-approver-active': d.approver_active === false ? 'false' : 'true' })}
+            empty="No partner has access."
+            subRow={(d) =>
+              d.approver_active === false
+                ? {
+                    props: { 'data-testid': 'approver-warning', 'data-delegation': d.id },
+                    content: (
+                      <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} p="xs">
+                        <Group justify="space-between" wrap="wrap">
+                          <Text size="sm" style={{ flex: '1 1 240px' }}>
+                            The admin who approved {d.partner.name}'s access is no longer an active admin of this tenant, so the partner is refused until a current admin confirms
+                            it. Confirm to become its approver, or revoke it.
+                          </Text>
+                          <Button size="xs" color="teal" leftSection={<IconCheck size={14} />} loading={confirm.busy} onClick={() => void confirm.run(d)} style={{ flexShrink: 0 }}>
+                            Confirm
                           </Button>
                         </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                    {d.approver_active === false && (
-                      <Table.Tr data-testid="approver-warning" data-delegation={d.id}>
-                        <Table.Td colSpan={6} pt={0}>
-                          <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} p="xs">
-                            <Group justify="space-between" wrap="nowrap">
-                              <Text size="sm">
-                                The admin who approved {d.partner.name}'s access is no longer an active admin of this tenant, so the partner is refused until a current admin confirms it. Confirm to become its approver, or revoke it.
-                              </Text>
-                              <Button size="xs" color="teal" leftSection={<IconCheck size={14} />} loading={confirm.busy} onClick={() => void confirm.run(d)} style={{ flexShrink: 0 }}>
-                                Confirm
-                              </Button>
-                            </Group>
-                          </Alert>
-                        </Table.Td>
-                      </Table.Tr>
+                      </Alert>
+                    ),
+                  }
+                : null
+            }
+            columns={[
+              {
+                key: 'partner',
+                title: 'Partner',
+                mobile: 'title',
+                sortValue: (d) => d.partner.name,
+                render: (d) => (
+                  <>
+                    <Text fw={500} fz="inherit">
+                      {d.partner.name}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {originLabel(d.origin)}
+                      {d.client_id ? ` · app ${d.client_id}` : ''}
+                    </Text>
+                  </>
+                ),
+              },
+              { key: 'role', title: 'Role', sortValue: (d) => roleName(d.role), render: (d) => roleName(d.role) },
+              { key: 'bans', title: 'Billing accounts', render: (d) => bansOf(d) },
+              { key: 'overrides', title: 'Overrides', render: (d) => <Overrides d={d} /> },
+              {
+                key: 'ends',
+                title: 'Ends',
+                sortValue: (d) => d.ends_at,
+                render: (d) => (
+                  <>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {formatDate(d.ends_at)}
+                    </Text>
+                    {d.renewal_ends_at && (
+                      <Group gap={4} mt={4}>
+                        <Text size="xs" fw={600} c="yellow.8" style={{ whiteSpace: 'nowrap' }}>
+                          renewal to {formatDate(d.renewal_ends_at)}?
+                        </Text>
+                        <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
+                          Accept
+                        </Button>
+                        <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
+                          Decline
+                        </Button>
+                      </Group>
                     )}
-                  </Fragment>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Paper>
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                title: '',
+                label: 'Actions',
+                mobile: 'footer',
+                render: (d) => (
+                  <Group gap="xs" justify="flex-end" wrap="wrap">
+                    <Button size="xs" variant="default" onClick={() => setEditing(d)}>
+                      Edit access
+                    </Button>
+                    <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
+                      Revoke
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      leftSection={<IconAlertTriangle size={14} />}
+                      onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
+                    >
+                      Break glass
+                    </Button>
+                  </Group>
+                ),
+              },
+            ]}
+          />
         </section>
 
         {past.length > 0 && (
@@ -234,34 +243,32 @@ export function TenantPartnersPage() {
             <Title order={4} mb="xs">
               History
             </Title>
-            <Paper withBorder radius="md">
-              <Table verticalSpacing="xs" data-testid="past-delegations">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Partner</Table.Th>
-                    <Table.Th>Role</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>Reason</Table.Th>
-                    <Table.Th>When</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {past.map((d) => (
-                    <Table.Tr key={d.id} data-delegation={d.id}>
-                      <Table.Td>{d.partner.name}</Table.Td>
-                      <Table.Td>{roleName(d.role)}</Table.Td>
-                      <Table.Td>
-                        <Box miw={104}>
-                          <StatusBadge status={d.status} />
-                        </Box>
-                      </Table.Td>
-                      <Table.Td>{d.revoke_reason ?? '—'}</Table.Td>
-                      <Table.Td>{formatDateTime(d.revoked_at ?? d.decided_at ?? d.ends_at)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Paper>
+            <DataTable
+              testId="past-delegations"
+              records={past}
+              rowKey={(d) => d.id}
+              verticalSpacing="xs"
+              rowProps={(d) => ({ 'data-delegation': d.id })}
+              empty={'Nothing here yet.'}
+              loading={list.loading}
+              columns={[
+                { key: 'partner', title: 'Partner', mobile: 'title', render: (d) => d.partner.name },
+                { key: 'role', title: 'Role', render: (d) => roleName(d.role) },
+                {
+                  key: 'status',
+                  title: 'Status',
+                  render: (d) => (
+                    <>
+                      <Box miw={104}>
+                        <StatusBadge status={d.status} />
+                      </Box>
+                    </>
+                  ),
+                },
+                { key: 'reason', title: 'Reason', render: (d) => d.revoke_reason ?? '—' },
+                { key: 'when', title: 'When', render: (d) => formatDateTime(d.revoked_at ?? d.decided_at ?? d.ends_at) },
+              ]}
+            />
           </section>
         )}
       </Stack>
@@ -331,9 +338,17 @@ function Overrides({ d }: { d: DelegationDto }) {
 }
 
 function InviteCodeCard({ tenantId }: { tenantId: string }) {
-  const code = useLoad(() => delegationsApi.inviteCode(tenantId), [tenantId]);
-  const rotate = useAction(() => delegationsApi.rotateInviteCode(tenantId), { success: 'New invite code: the previous one no longer works.', notifyError: true, onDone: (r) => code.setData(r) });
-  const clear = useAction(() => delegationsApi.clearInviteCode(tenantId), { success: 'Partners can no longer use an invite code.', notifyError: true, onDone: () => code.setData({ invite_code: null }) });
+  const code = useApiQuery(['delegations', 'inviteCode', tenantId], () => delegationsApi.inviteCode(tenantId));
+  const rotate = useApiMutation(() => delegationsApi.rotateInviteCode(tenantId), {
+    success: 'New invite code: the previous one no longer works.',
+    notifyError: true,
+    onDone: (r) => code.setData(r),
+  });
+  const clear = useApiMutation(() => delegationsApi.clearInviteCode(tenantId), {
+    success: 'Partners can no longer use an invite code.',
+    notifyError: true,
+    onDone: () => code.setData({ invite_code: null }),
+  });
   const value = code.data?.invite_code ?? null;
   return (
     <Card withBorder radius="md">
@@ -350,7 +365,13 @@ function InviteCodeCard({ tenantId }: { tenantId: string }) {
               <Code fz="md" data-testid="invite-code">
                 {value}
               </Code>
-              <CopyButton value={value}>{({ copied, copy }) => <Button size="xs" variant="default" onClick={copy}>{copied ? 'Copied' : 'Copy'}</Button>}</CopyButton>
+              <CopyButton value={value}>
+                {({ copied, copy }) => (
+                  <Button size="xs" variant="default" onClick={copy}>
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
               <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} loading={rotate.busy} onClick={() => void rotate.run()}>
                 Rotate
               </Button>
@@ -393,7 +414,7 @@ function EditAccessModal({
     setDeny(delegation.overrides.deny.join(', '));
     setBans(delegation.ban_ids ?? []);
   }
-  const save = useAction(
+  const save = useApiMutation(
     (d: DelegationDto) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(grant), deny: parseList(deny) }, ban_ids: bans.length ? bans : null }),
     { success: 'Access updated; it applies to the partner’s next request.', onDone },
   );

@@ -1,23 +1,10 @@
 /**
  * The delegation roles as the server's catalog has them (GET /api/v1/roles?catalog=delegation):
  * names, descriptions and grants come from the migration-seeded data, never from a list in the
- * portal. Loaded once per page load and shared by every page that shows a role.
+ * portal. Loaded once per page load (the query never goes stale) and shared by every page that shows a role.
  */
 import { delegationsApi, type RoleDto } from '../../api/delegations.ts';
-import { useLoad } from '../../components/hooks.ts';
-
-let cached: Promise<RoleDto[]> | null = null;
-
-function loadRoles(): Promise<RoleDto[]> {
-  cached ??= delegationsApi.roles().then(
-    (r) => r.data,
-    (e: unknown) => {
-      cached = null; // try again next time
-      throw e;
-    },
-  );
-  return cached;
-}
+import { useApiQuery } from '../../query/query.ts';
 
 export interface DelegationRoles {
   roles: RoleDto[];
@@ -30,7 +17,7 @@ export interface DelegationRoles {
 }
 
 export function useDelegationRoles(): DelegationRoles {
-  const l = useLoad(loadRoles, []);
+  const l = useApiQuery(['delegations', 'roles'], () => delegationsApi.roles().then((r) => r.data), { staleTime: Infinity });
   const roles = l.data ?? [];
   return {
     roles,

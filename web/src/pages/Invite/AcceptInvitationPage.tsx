@@ -12,7 +12,7 @@ import { api, ApiError, type InvitationDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useSession } from '../../session/SessionContext.tsx';
 
@@ -21,7 +21,7 @@ const homeOf = (scopeType: string, scopeId: string) => (scopeType === 'tenant' ?
 export function AcceptInvitationPage() {
   const { token = '' } = useParams();
   const session = useSession();
-  const inv = useLoad(() => api.auth.invitation(token), [token]);
+  const inv = useApiQuery(['auth', 'invitation', token], () => api.auth.invitation(token));
 
   if (inv.loading) {
     return (
@@ -77,14 +77,14 @@ export function AcceptInvitationPage() {
 function AcceptAsMe({ invitation: i }: { invitation: InvitationDto }) {
   const navigate = useNavigate();
   const session = useSession();
-  const accept = useAction(() => api.auth.acceptMyInvitation(i.id), {
+  const accept = useApiMutation(() => api.auth.acceptMyInvitation(i.id), {
     success: `You joined ${i.scope_name}.`,
     onDone: async (r) => {
       await session.refresh();
       navigate(homeOf(r.scope_type, r.scope_id), { replace: true });
     },
   });
-  const decline = useAction(() => api.auth.declineMyInvitation(i.id), { success: 'Invitation declined.', onDone: () => navigate('/', { replace: true }) });
+  const decline = useApiMutation(() => api.auth.declineMyInvitation(i.id), { success: 'Invitation declined.', onDone: () => navigate('/', { replace: true }) });
   return (
     <Stack>
       <Text size="sm">
@@ -110,7 +110,7 @@ function AcceptAsNewcomer({ invitation: i, token }: { invitation: InvitationDto;
   const [password, setPassword] = useState('');
   const [password2, setPassword2] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const accept = useAction(
+  const accept = useApiMutation(
     async () => {
       const r = await api.auth.acceptInvitation(token, name.trim(), password);
       await session.login(i.email, password);

@@ -10,7 +10,7 @@ export function AuditPage() {
         title="Audit log"
         description="Every change on the platform, who made it and from where — append-only and hash-chained, so tampering is detectable."
       />
-      <AuditLogView load={api.audit.list} scopeFilters people={operatorPeople} />
+      <AuditLogView scope={['operator']} load={api.audit.list} scopeFilters people={operatorPeople} />
     </>
   );
 }

@@ -29,7 +29,7 @@ import { operatorPeople } from '../../components/people.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { CAPABILITY_INFO } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 
@@ -56,10 +56,10 @@ const VERBS: Record<Verb, { title: string; message: string; label: string; color
 
 export function PartnerDetailPage() {
   const { id = '' } = useParams();
-  const partner = useLoad(() => api.partners.get(id), [id]);
+  const partner = useApiQuery(['partners', 'get', id], () => api.partners.get(id));
   const [verb, setVerb] = useState<Verb | null>(null);
   const [approving, setApproving] = useState(false);
-  const transition = useAction((v: Verb, reason: string | undefined) => api.partners.transition(id, v, reason), {
+  const transition = useApiMutation((v: Verb, reason: string | undefined) => api.partners.transition(id, v, reason), {
     success: (p) => `${p.name} is now ${p.status}.`,
     onDone: (p) => {
       partner.setData(p);
@@ -156,7 +156,7 @@ export function PartnerDetailPage() {
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
               </Tabs.Panel>
               <Tabs.Panel value="audit">
-                <AuditLogView load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />
+                <AuditLogView scope={['partner', p.id]} load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />
               </Tabs.Panel>
             </Tabs>
           </Stack>
@@ -203,7 +203,7 @@ function CapabilityChecks({ value, onChange }: { value: string[]; onChange(v: st
 
 function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDto; opened: boolean; onClose(): void; onDone(p: PartnerDto): void }) {
   const [caps, setCaps] = useState<string[]>([]);
-  const approve = useAction(() => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
+  const approve = useApiMutation(() => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
   useEffect(() => {
     if (opened) {
       setCaps(partner.requested_capabilities);
@@ -243,7 +243,7 @@ function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDt
 function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
   const [caps, setCaps] = useState<string[]>(partner.capabilities);
   useEffect(() => setCaps(partner.capabilities), [partner.capabilities]);
-  const save = useAction(() => api.partners.setCapabilities(partner.id, caps as Capability[]), { success: 'Capabilities saved.', onDone: onSaved });
+  const save = useApiMutation(() => api.partners.setCapabilities(partner.id, caps as Capability[]), { success: 'Capabilities saved.', onDone: onSaved });
   const changed = [...caps].sort().join() !== [...partner.capabilities].sort().join();
   const editable = partner.status === 'active' || partner.status === 'suspended';
   return (
@@ -273,7 +273,7 @@ function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p
 
 function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
   const [newKey, setNewKey] = useState('');
-  const save = useAction((toggles: Record<string, boolean>) => api.partners.setFeatureToggles(partner.id, toggles), {
+  const save = useApiMutation((toggles: Record<string, boolean>) => api.partners.setFeatureToggles(partner.id, toggles), {
     success: 'Feature toggles saved.',
     onDone: (p) => {
       setNewKey('');

@@ -1,16 +1,16 @@
 /** Operator: every partner, filtered by status and capability; applications under review first in mind. */
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { api, CAPABILITIES, PARTNER_STATUSES } from '../../api/index.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { capabilityLabel, formatDate } from '../../components/format.ts';
-import { useCursorList, useLoad } from '../../components/hooks.ts';
+import { useApiList, useApiQuery } from '../../query/query.ts';
 
 const STATUS_LABELS: Record<string, string> = { applied: 'Under review (applied)', active: 'Active', suspended: 'Suspended', terminated: 'Terminated', rejected: 'Rejected' };
 
@@ -20,11 +20,11 @@ export function PartnersPage() {
   const capability = params.get('capability');
   const [q, setQ] = useState('');
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList(
+  const list = useApiList(
+    ['partners', 'list', debouncedQ, status, capability],
     (cursor) => api.partners.list({ q: debouncedQ || undefined, status: status ?? undefined, capability: capability ?? undefined, cursor, limit: 50 }),
-    [debouncedQ, status, capability],
   );
-  const pending = useLoad(() => api.partners.list({ status: 'applied', limit: 200 }), []);
+  const pending = useApiQuery(['partners', 'list', 'applied'], () => api.partners.list({ status: 'applied', limit: 200 }));
   const navigate = useNavigate();
   const setFilter = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);
@@ -70,65 +70,50 @@ export function PartnersPage() {
           />
         </Group>
         <ErrorAlert error={list.error} />
-        <TableCard>
-          <Table highlightOnHover verticalSpacing="sm" data-testid="partners-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Capabilities</Table.Th>
-                <Table.Th>Contact</Table.Th>
-                <Table.Th>Applied</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.items.map((p) => (
-                <Table.Tr key={p.id} onClick={() => navigate(`/operator/partners/${p.id}`)} style={{ cursor: 'pointer' }} data-partner={p.slug}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/operator/partners/${p.id}`} onClick={(e) => e.stopPropagation()}>
-                      {p.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={p.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {p.capabilities.map((c) => (
-                        <Badge key={c} variant="light" size="sm">
-                          {capabilityLabel(c)}
-                        </Badge>
-                      ))}
-                      {p.status === 'applied' && p.requested_capabilities.length > 0 && (
-                        <Text size="xs" c="dimmed">
-                          asks for {p.requested_capabilities.map(capabilityLabel).join(', ')}
-                        </Text>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{p.contact_email}</Table.Td>
-                  <Table.Td>{formatDate(p.applied_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {!list.loading && list.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed" ta="center" size="sm" py="sm">
-                      No partner matches.
+        <DataTable
+          testId="partners-table"
+          records={list.items}
+          loading={list.loading}
+          rowKey={(p) => p.id}
+          rowProps={(p) => ({ 'data-partner': p.slug })}
+          onRowClick={(p) => navigate(`/operator/partners/${p.id}`)}
+          empty="No partner matches."
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+          columns={[
+            {
+              key: 'name',
+              title: 'Name',
+              mobile: 'title',
+              sortValue: (p) => p.name,
+              render: (p) => (
+                <Anchor component={Link} to={`/operator/partners/${p.id}`} onClick={(e) => e.stopPropagation()}>
+                  {p.name}
+                </Anchor>
+              ),
+            },
+            { key: 'status', title: 'Status', sortValue: (p) => p.status, render: (p) => <StatusBadge status={p.status} /> },
+            {
+              key: 'capabilities',
+              title: 'Capabilities',
+              render: (p) => (
+                <Group gap={4}>
+                  {p.capabilities.map((c) => (
+                    <Badge key={c} variant="light" size="sm">
+                      {capabilityLabel(c)}
+                    </Badge>
+                  ))}
+                  {p.status === 'applied' && p.requested_capabilities.length > 0 && (
+                    <Text size="xs" c="dimmed">
+                      asks for {p.requested_capabilities.map(capabilityLabel).join(', ')}
                     </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-        {list.hasMore && (
-          <Group justify="center">
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
+                  )}
+                </Group>
+              ),
+            },
+            { key: 'contact', title: 'Contact', sortValue: (p) => p.contact_email, render: (p) => p.contact_email },
+            { key: 'applied', title: 'Applied', sortValue: (p) => p.applied_at, render: (p) => formatDate(p.applied_at) },
+          ]}
+        />
       </Stack>
     </>
   );

@@ -11,7 +11,7 @@ import { operatorPeople } from '../../components/people.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { BillingAccountsPanel } from '../TenantHome/BillingAccountsPanel.tsx';
 import { TenantMembersPanel } from '../TenantHome/TenantMembersPanel.tsx';
 
@@ -25,9 +25,9 @@ const CHANGE: Record<Target, { title: string; message: string; label: string; co
 
 export function TenantDetailPage() {
   const { id = '' } = useParams();
-  const tenant = useLoad(() => api.tenants.get(id), [id]);
+  const tenant = useApiQuery(['tenants', 'get', id], () => api.tenants.get(id));
   const [target, setTarget] = useState<Target | null>(null);
-  const change = useAction((status: Target) => api.tenants.update(id, { status }), {
+  const change = useApiMutation((status: Target) => api.tenants.update(id, { status }), {
     success: (t) => `${t.name} is now ${t.status}.`,
     onDone: (t) => {
       tenant.setData(t);
@@ -98,7 +98,7 @@ export function TenantDetailPage() {
                 <TenantMembersPanel tenantId={t.id} tenantName={t.name} canManage />
               </Tabs.Panel>
               <Tabs.Panel value="audit">
-                <AuditLogView load={loadAudit} people={operatorPeople} knownNames={{ [t.id]: t.name }} />
+                <AuditLogView scope={['tenant', t.id]} load={loadAudit} people={operatorPeople} knownNames={{ [t.id]: t.name }} />
               </Tabs.Panel>
             </Tabs>
           </Stack>

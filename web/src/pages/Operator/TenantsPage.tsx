@@ -1,23 +1,24 @@
 /** Operator: every tenant, with search, a status filter and "create tenant" (optionally inviting its first admin). */
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { api, type TenantDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, slugify } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
+import { email, required, useApiForm } from '../../query/form.ts';
 
 export function TenantsPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList((cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const list = useApiList(['tenants', 'list', debouncedQ, status], (cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [createOpen, setCreateOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const navigate = useNavigate();
@@ -47,54 +48,32 @@ export function TenantsPage() {
           />
         </Group>
         <ErrorAlert error={list.error} />
-        <TableCard>
-          <Table highlightOnHover verticalSpacing="sm" data-testid="tenants-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Slug</Table.Th>
-                <Table.Th>Tier</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Created</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.items.map((t) => (
-                <Table.Tr key={t.id} onClick={() => navigate(`/operator/tenants/${t.id}`)} style={{ cursor: 'pointer' }}>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/operator/tenants/${t.id}`} onClick={(e) => e.stopPropagation()}>
-                      {t.name}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <code>{t.slug}</code>
-                  </Table.Td>
-                  <Table.Td>{t.tier}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={t.status} />
-                  </Table.Td>
-                  <Table.Td>{formatDate(t.created_at)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {!list.loading && list.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={5}>
-                    <Text c="dimmed" ta="center" size="sm" py="sm">
-                      {q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-        {list.hasMore && (
-          <Group justify="center">
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
+        <DataTable
+          testId="tenants-table"
+          records={list.items}
+          loading={list.loading}
+          rowKey={(t) => t.id}
+          onRowClick={(t) => navigate(`/operator/tenants/${t.id}`)}
+          empty={q || status ? 'No tenant matches.' : 'No tenants yet. Create the first one.'}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+          columns={[
+            {
+              key: 'name',
+              title: 'Name',
+              mobile: 'title',
+              sortValue: (t) => t.name,
+              render: (t) => (
+                <Anchor component={Link} to={`/operator/tenants/${t.id}`} onClick={(e) => e.stopPropagation()}>
+                  {t.name}
+                </Anchor>
+              ),
+            },
+            { key: 'slug', title: 'Slug', sortValue: (t) => t.slug, render: (t) => <code>{t.slug}</code> },
+            { key: 'tier', title: 'Tier', sortValue: (t) => t.tier, render: (t) => t.tier },
+            { key: 'status', title: 'Status', sortValue: (t) => t.status, render: (t) => <StatusBadge status={t.status} /> },
+            { key: 'created', title: 'Created', sortValue: (t) => t.created_at, render: (t) => formatDate(t.created_at) },
+          ]}
+        />
       </Stack>
       <CreateTenantModal
         opened={createOpen}
@@ -110,6 +89,14 @@ export function TenantsPage() {
   );
 }
 
+interface CreateTenantValues {
+  name: string;
+  slug: string;
+  tier: string;
+  with_admin: boolean;
+  admin_email: string;
+}
+
 function CreateTenantModal({
   opened,
   onClose,
@@ -119,82 +106,73 @@ function CreateTenantModal({
   onClose(): void;
   onCreated(t: TenantDto, inv: { email: string; link: PendingInvitation['link'] } | null): void;
 }) {
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
   const [slugTouched, setSlugTouched] = useState(false);
-  const [tier, setTier] = useState('standard');
-  const [withAdmin, setWithAdmin] = useState(true);
-  const [adminEmail, setAdminEmail] = useState('');
-  const create = useAction(
-    () =>
+  const create = useApiMutation(
+    (v: CreateTenantValues) =>
       api.tenants.create({
-        name: name.trim(),
-        slug: slug.trim(),
-        tier: tier.trim() || undefined,
-        admin: withAdmin ? { email: adminEmail.trim() } : undefined,
+        name: v.name.trim(),
+        slug: v.slug.trim(),
+        tier: v.tier.trim() || undefined,
+        admin: v.with_admin ? { email: v.admin_email.trim() } : undefined,
       }),
     {
       success: (r) => `Tenant ${r.tenant.name} created.`,
-      onDone: (r) => onCreated(r.tenant, r.invitation ? { email: adminEmail.trim(), link: r.invitation } : null),
+      onDone: (r) => onCreated(r.tenant, r.invitation ? { email: form.values.admin_email.trim(), link: r.invitation } : null),
     },
   );
+  const form = useApiForm<CreateTenantValues>(
+    {
+      initialValues: { name: '', slug: '', tier: 'standard', with_admin: true, admin_email: '' },
+      validate: {
+        name: (v) => required(v, 'Enter the tenant’s name.'),
+        slug: (v) => required(v, 'Enter a slug, e.g. acme-fiber.') ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : 'Use lowercase letters, digits and single dashes.'),
+        admin_email: (v, values) => (values.with_admin ? (required(v, 'Enter the first admin’s email address, or untick the invitation.') ?? email(v)) : undefined),
+      },
+    },
+    create,
+    { resetWhen: opened },
+  );
   useEffect(() => {
-    if (opened) {
-      setName('');
-      setSlug('');
-      setSlugTouched(false);
-      setTier('standard');
-      setWithAdmin(true);
-      setAdminEmail('');
-      create.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+    if (opened) setSlugTouched(false);
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title="Create a tenant" size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void create.run();
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => create.run(v))}>
         <Stack>
+          <Text size="xs" c="dimmed">
+            Fields marked * are required.
+          </Text>
           <TextInput
             label="Name"
             placeholder="e.g. Acme Fiber ISP"
-            required
-            value={name}
+            withAsterisk
+            {...form.getInputProps('name')}
             onChange={(e) => {
               const v = e.currentTarget.value;
-              setName(v);
-              if (!slugTouched) setSlug(slugify(v));
+              form.setFieldValue('name', v);
+              if (!slugTouched) form.setFieldValue('slug', slugify(v));
             }}
-            error={create.fieldError('name')}
             data-autofocus
           />
           <Group grow align="flex-start">
             <TextInput
               label="Slug"
               description="Lowercase letters, digits and dashes."
-              required
-              value={slug}
+              withAsterisk
+              {...form.getInputProps('slug')}
               onChange={(e) => {
                 setSlugTouched(true);
-                setSlug(e.currentTarget.value);
+                form.setFieldValue('slug', e.currentTarget.value);
               }}
-              error={create.fieldError('slug')}
             />
-            <TextInput label="Tier" description="Plan or segment, e.g. standard, business." value={tier} onChange={(e) => setTier(e.currentTarget.value)} error={create.fieldError('tier')} />
+            <TextInput label="Tier" description="Plan or segment, e.g. standard, business." {...form.getInputProps('tier')} />
           </Group>
           <Checkbox
             label="Invite a first admin"
             description="They receive a one-time link and join as the tenant's admin when they accept it."
-            checked={withAdmin}
-            onChange={(e) => setWithAdmin(e.currentTarget.checked)}
+            {...form.getInputProps('with_admin', { type: 'checkbox' })}
           />
-          {withAdmin && (
-            <TextInput label="Admin email" type="email" required value={adminEmail} onChange={(e) => setAdminEmail(e.currentTarget.value)} error={create.fieldError('admin.email')} />
-          )}
+          {form.values.with_admin && <TextInput label="Admin email" type="email" withAsterisk {...form.getInputProps('admin_email')} error={form.errors.admin_email ?? form.errors['admin.email']} />}
           <ErrorAlert error={create.error} title="The tenant was not created" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

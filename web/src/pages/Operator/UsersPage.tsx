@@ -1,16 +1,16 @@
 /** Operator: every user account — search, disable (ends sessions and API tokens at once) and re-enable. */
 import { useState } from 'react';
-import { Badge, Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { api, type UserDto } from '../../api/index.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useAction, useCursorList } from '../../components/hooks.ts';
+import { useApiMutation, useApiList } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useMe } from '../../session/SessionContext.tsx';
 
@@ -19,9 +19,9 @@ export function UsersPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useCursorList((cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }), [debouncedQ, status]);
+  const list = useApiList(['users', 'list', debouncedQ, status], (cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [pending, setPending] = useState<{ user: UserDto; verb: 'disable' | 'enable' } | null>(null);
-  const act = useAction((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
+  const act = useApiMutation((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
     success: (u) => `${u.email} is now ${u.status}.`,
     onDone: () => {
       setPending(null);
@@ -50,73 +50,58 @@ export function UsersPage() {
           />
         </Group>
         <ErrorAlert error={list.error} />
-        <TableCard>
-          <Table verticalSpacing="sm" data-testid="users-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Email</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Last login</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.items.map((u) => (
-                <Table.Tr key={u.id} data-email={u.email}>
-                  <Table.Td>
-                    <Group gap={6}>
-                      {u.name}
-                      {u.platform_role && (
-                        <Badge size="xs" variant="light" color="grape">
-                          {roleLabel(u.platform_role)}
-                        </Badge>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{u.email}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={u.status} />
-                  </Table.Td>
-                  <Table.Td>{u.last_login_at ? formatDateTime(u.last_login_at) : 'never'}</Table.Td>
-                  <Table.Td>{formatDate(u.created_at)}</Table.Td>
-                  <Table.Td ta="right">
-                    {u.id === me.user.id ? (
-                      <Text size="xs" c="dimmed">
-                        you
-                      </Text>
-                    ) : u.status === 'disabled' ? (
-                      <Button size="xs" variant="light" color="teal" onClick={() => (act.reset(), setPending({ user: u, verb: 'enable' }))}>
-                        Enable
-                      </Button>
-                    ) : (
-                      <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
-                        Disable
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {!list.loading && list.items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={6}>
-                    <Text c="dimmed" ta="center" size="sm" py="sm">
-                      No user matches.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </TableCard>
-        {list.hasMore && (
-          <Group justify="center">
-            <Button variant="default" onClick={list.loadMore} loading={list.loadingMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
+        <DataTable
+          testId="users-table"
+          records={list.items}
+          loading={list.loading}
+          rowKey={(u) => u.id}
+          rowProps={(u) => ({ 'data-email': u.email })}
+          empty="No user matches."
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+          columns={[
+            {
+              key: 'name',
+              title: 'Name',
+              mobile: 'title',
+              sortValue: (u) => u.name,
+              render: (u) => (
+                <Group gap={6}>
+                  {u.name}
+                  {u.platform_role && (
+                    <Badge size="xs" variant="light" color="grape">
+                      {roleLabel(u.platform_role)}
+                    </Badge>
+                  )}
+                </Group>
+              ),
+            },
+            { key: 'email', title: 'Email', sortValue: (u) => u.email, render: (u) => u.email },
+            { key: 'status', title: 'Status', sortValue: (u) => u.status, render: (u) => <StatusBadge status={u.status} /> },
+            { key: 'last_login', title: 'Last login', sortValue: (u) => u.last_login_at, render: (u) => (u.last_login_at ? formatDateTime(u.last_login_at) : 'never') },
+            { key: 'created', title: 'Created', sortValue: (u) => u.created_at, render: (u) => formatDate(u.created_at) },
+            {
+              key: 'actions',
+              title: '',
+              label: 'Actions',
+              align: 'right',
+              mobile: 'footer',
+              render: (u) =>
+                u.id === me.user.id ? (
+                  <Text size="xs" c="dimmed">
+                    you
+                  </Text>
+                ) : u.status === 'disabled' ? (
+                  <Button size="xs" variant="light" color="teal" onClick={() => (act.reset(), setPending({ user: u, verb: 'enable' }))}>
+                    Enable
+                  </Button>
+                ) : (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
+                    Disable
+                  </Button>
+                ),
+            },
+          ]}
+        />
       </Stack>
       {pending && (
         <ReasonModal

@@ -12,7 +12,7 @@ export function PartnerAuditPage() {
   return (
     <>
       <PageHeader title="Audit log" description={`Everything done to ${m.name} or by its people and apps.`} />
-      <AuditLogView load={load} people={people} knownNames={{ [m.partner_id]: m.name }} />
+      <AuditLogView scope={['partner', m.partner_id]} load={load} people={people} knownNames={{ [m.partner_id]: m.name }} />
     </>
   );
 }

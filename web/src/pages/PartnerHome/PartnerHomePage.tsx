@@ -6,8 +6,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useLoad } from '../../components/hooks.ts';
-import { roleLabel } from '../../session/access.ts';
+import { useApiQuery } from '../../query/query.ts';
+import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { PartnerProfileCard } from './PartnerProfileCard.tsx';
 
@@ -21,9 +21,9 @@ export function PartnerHomePage() {
   const m = useView().partner!;
   // Members may read their own partner while it is active, or while its application is under review.
   const readable = m.partner_status === 'active' || m.partner_status === 'applied';
-  const partner = useLoad(() => (readable ? api.partners.get(m.partner_id) : Promise.resolve(null)), [m.partner_id, readable]);
+  const partner = useApiQuery(['partners', 'get', m.partner_id, readable], () => (readable ? api.partners.get(m.partner_id) : Promise.resolve(null)));
   const p = partner.data;
-  const isOwner = m.role === 'PARTNER_OWNER';
+  const isOwner = allows(m, 'partner.profile.update');
   return (
     <>
       <PageHeader

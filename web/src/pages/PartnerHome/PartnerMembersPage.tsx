@@ -1,4 +1,5 @@
 /** The partner's team. Seed 003: only owners see and manage the member list; staff get an explanation instead. */
+import { allows } from '../../session/access.ts';
 import { Alert, Text } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -8,7 +9,7 @@ import { PartnerMembersPanel } from './PartnerMembersPanel.tsx';
 export function PartnerMembersPage() {
   const view = useView();
   const m = view.partner!;
-  if (m.role !== 'PARTNER_OWNER') {
+  if (!allows(m, 'partner.members.read')) {
     return (
       <>
         <PageHeader title="Team" />

@@ -1,17 +1,17 @@
 /** Members of one partner organization: invite, change role, deactivate/reactivate, remove. Used by the partner home (owner) and the operator console. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { ActionIcon, Button, Group, Menu, Select, Stack, Table, Text } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconDots, IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, type PartnerMemberDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
 import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export const PARTNER_ROLES = [
   { value: 'PARTNER_OWNER', label: 'Owner', description: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.' },
@@ -19,13 +19,13 @@ export const PARTNER_ROLES = [
 ];
 
 export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId }: { partnerId: string; partnerName: string; canManage: boolean; selfId?: string }) {
-  const members = useLoad(() => api.partners.members(partnerId), [partnerId]);
+  const members = useApiQuery(['partners', 'members', partnerId], () => api.partners.members(partnerId));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<PartnerMemberDto | null>(null);
 
-  const invitations = useLoad(() => (canManage ? api.partners.invitations(partnerId) : Promise.resolve({ data: [] })), [partnerId, canManage]);
-  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
+  const invitations = useApiQuery(['partners', 'invitations', partnerId, canManage], () => (canManage ? api.partners.invitations(partnerId) : Promise.resolve({ data: [] })));
+  const invite = useApiMutation(async (input: InviteInput) => ({ input, r: await api.partners.addMember(partnerId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
       invitations.reload();
@@ -33,16 +33,16 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
       setInvitation({ email: input.email, what: partnerName, link: r.invitation });
     },
   });
-  const withdraw = useAction((invitationId: string) => api.partners.revokeInvitation(partnerId, invitationId), {
+  const withdraw = useApiMutation((invitationId: string) => api.partners.revokeInvitation(partnerId, invitationId), {
     success: 'Invitation withdrawn.',
     onDone: () => invitations.reload(),
   });
-  const update = useAction((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
+  const update = useApiMutation((userId: string, body: { role?: string; status?: 'active' | 'inactive' }) => api.partners.updateMember(partnerId, userId, body), {
     success: 'Member updated.',
     notifyError: true,
     onDone: () => members.reload(),
   });
-  const remove = useAction((userId: string) => api.partners.removeMember(partnerId, userId), {
+  const remove = useApiMutation((userId: string) => api.partners.removeMember(partnerId, userId), {
     success: 'Member removed.',
     onDone: () => {
       setRemoving(null);
@@ -64,47 +64,56 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
         )}
       </Group>
       <ErrorAlert error={members.error} />
-      <TableCard>
-        <Table verticalSpacing="sm" data-testid="partner-members">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Membership</Table.Th>
-              <Table.Th>Since</Table.Th>
-              {canManage && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((m) => (
-              <Table.Tr key={m.user_id} data-email={m.email}>
-                <Table.Td>{m.name}</Table.Td>
-                <Table.Td>{m.email}</Table.Td>
-                <Table.Td>
-                  {canManage ? (
-                    <Select
-                      size="xs"
-                      w={120}
-                      aria-label={`Role of ${m.email}`}
-                      data={PARTNER_ROLES.map((r) => ({ value: r.value, label: r.label }))}
-                      value={m.role}
-                      allowDeselect={false}
-                      onChange={(v) => v && v !== m.role && void update.run(m.user_id, { role: v })}
-                    />
-                  ) : (
-                    PARTNER_ROLES.find((r) => r.value === m.role)?.label ?? m.role
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    <StatusBadge status={m.member_status} />
-                    {m.status !== 'active' && <StatusBadge status={m.status} />}
-                  </Group>
-                </Table.Td>
-                <Table.Td>{formatDate(m.created_at)}</Table.Td>
-                {canManage && (
-                  <Table.Td ta="right">
+      <DataTable
+        testId="partner-members"
+        records={rows}
+        loading={members.loading}
+        rowKey={(m) => m.user_id}
+        rowProps={(m) => ({ 'data-email': m.email })}
+        empty="No members."
+        columns={[
+          { key: 'name', title: 'Name', mobile: 'title', sortValue: (m) => m.name, render: (m) => m.name },
+          { key: 'email', title: 'Email', sortValue: (m) => m.email, render: (m) => m.email },
+          {
+            key: 'role',
+            title: 'Role',
+            sortValue: (m) => m.role,
+            render: (m) =>
+              canManage ? (
+                <Select
+                  size="xs"
+                  w={120}
+                  aria-label={`Role of ${m.email}`}
+                  data={PARTNER_ROLES.map((r) => ({ value: r.value, label: r.label }))}
+                  value={m.role}
+                  allowDeselect={false}
+                  onChange={(v) => v && v !== m.role && void update.run(m.user_id, { role: v })}
+                />
+              ) : (
+                (PARTNER_ROLES.find((r) => r.value === m.role)?.label ?? m.role)
+              ),
+          },
+          {
+            key: 'membership',
+            title: 'Membership',
+            sortValue: (m) => m.member_status,
+            render: (m) => (
+              <Group gap={4}>
+                <StatusBadge status={m.member_status} />
+                {m.status !== 'active' && <StatusBadge status={m.status} />}
+              </Group>
+            ),
+          },
+          { key: 'since', title: 'Since', sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) },
+          ...(canManage
+            ? [
+                {
+                  key: 'actions',
+                  title: '',
+                  label: 'Actions',
+                  align: 'right' as const,
+                  mobile: 'footer' as const,
+                  render: (m: (typeof rows)[number]) => (
                     <Menu position="bottom-end">
                       <Menu.Target>
                         <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
@@ -126,22 +135,12 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
                         </Menu.Item>
                       </Menu.Dropdown>
                     </Menu>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-            {!members.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No members.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
 
       {canManage && (
         <PendingInvitations

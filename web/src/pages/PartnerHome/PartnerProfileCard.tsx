@@ -5,7 +5,7 @@ import { IconPencil } from '@tabler/icons-react';
 import { api, type PartnerDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { capabilityLabel, formatDate } from '../../components/format.ts';
-import { useAction } from '../../components/hooks.ts';
+import { useApiMutation } from '../../query/query.ts';
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -76,7 +76,7 @@ export function PartnerProfileCard({ partner, canEdit, onSaved }: { partner: Par
 
 function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: PartnerDto; opened: boolean; onClose(): void; onSaved(p: PartnerDto): void }) {
   const [f, setF] = useState({ name: '', website: '', contact_email: '', description: '' });
-  const save = useAction(
+  const save = useApiMutation(
     () =>
       api.partners.update(partner.id, {
         name: f.name.trim(),

@@ -1,22 +1,22 @@
 /** Billing accounts (BANs) of one tenant: open, rename, close and reopen. Used by the tenant home and the operator console. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useState } from 'react';
-import { ActionIcon, Button, Group, Menu, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconDots, IconLock, IconLockOpen, IconPencil, IconPlus } from '@tabler/icons-react';
 import { api, type BillingAccountDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
-  const bans = useLoad(() => api.tenants.billingAccounts(tenantId), [tenantId]);
+  const bans = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
   const [createOpen, setCreateOpen] = useState(false);
   const [renaming, setRenaming] = useState<BillingAccountDto | null>(null);
   const [closing, setClosing] = useState<BillingAccountDto | null>(null);
 
-  const setStatus = useAction((b: BillingAccountDto, status: 'active' | 'closed') => api.tenants.updateBillingAccount(tenantId, b.id, { status }), {
+  const setStatus = useApiMutation((b: BillingAccountDto, status: 'active' | 'closed') => api.tenants.updateBillingAccount(tenantId, b.id, { status }), {
     success: (b) => (b.status === 'closed' ? `${b.account_number} closed.` : `${b.account_number} reopened.`),
     notifyError: true,
     onDone: () => {
@@ -39,30 +39,28 @@ export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string
         )}
       </Group>
       <ErrorAlert error={bans.error} />
-      <TableCard>
-        <Table verticalSpacing="sm" data-testid="billing-accounts">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Account number</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Currency</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Opened</Table.Th>
-              {canManage && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((b) => (
-              <Table.Tr key={b.id} data-ban={b.account_number}>
-                <Table.Td ff="monospace">{b.account_number}</Table.Td>
-                <Table.Td>{b.name}</Table.Td>
-                <Table.Td>{b.currency}</Table.Td>
-                <Table.Td>
-                  <StatusBadge status={b.status} />
-                </Table.Td>
-                <Table.Td>{formatDate(b.created_at)}</Table.Td>
-                {canManage && (
-                  <Table.Td ta="right">
+      <DataTable
+        testId="billing-accounts"
+        records={rows}
+        loading={bans.loading}
+        rowKey={(b) => b.id}
+        rowProps={(b) => ({ 'data-ban': b.account_number })}
+        empty="No billing accounts yet."
+        columns={[
+          { key: 'number', title: 'Account number', mobile: 'title', sortValue: (b) => b.account_number, render: (b) => <Text ff="monospace" fz="inherit">{b.account_number}</Text> },
+          { key: 'name', title: 'Name', sortValue: (b) => b.name, render: (b) => b.name },
+          { key: 'currency', title: 'Currency', sortValue: (b) => b.currency, render: (b) => b.currency },
+          { key: 'status', title: 'Status', sortValue: (b) => b.status, render: (b) => <StatusBadge status={b.status} /> },
+          { key: 'opened', title: 'Opened', sortValue: (b) => b.created_at, render: (b) => formatDate(b.created_at) },
+          ...(canManage
+            ? [
+                {
+                  key: 'actions',
+                  title: '',
+                  label: 'Actions',
+                  align: 'right' as const,
+                  mobile: 'footer' as const,
+                  render: (b: (typeof rows)[number]) => (
                     <Menu position="bottom-end">
                       <Menu.Target>
                         <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${b.account_number}`}>
@@ -84,22 +82,12 @@ export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string
                         )}
                       </Menu.Dropdown>
                     </Menu>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-            {!bans.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No billing accounts yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
 
       <BillingAccountForm
         opened={createOpen}
@@ -151,7 +139,7 @@ function BillingAccountForm(p: {
   const [name, setName] = useState('');
   const [number, setNumber] = useState('');
   const [currency, setCurrency] = useState('USD');
-  const save = useAction(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
+  const save = useApiMutation(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
   useEffect(() => {
     if (p.opened) {
       setName(p.initialName ?? '');

@@ -12,7 +12,7 @@ export function TenantAuditPage() {
   return (
     <>
       <PageHeader title="Audit log" description={`Everything that happened in ${t.name}: member and billing changes, and every access by a partner to its data.`} />
-      <AuditLogView key={t.tenant_id} load={load} people={people} knownNames={{ [t.tenant_id]: t.name }} />
+      <AuditLogView key={t.tenant_id} scope={['tenant', t.tenant_id]} load={load} people={people} knownNames={{ [t.tenant_id]: t.name }} />
     </>
   );
 }

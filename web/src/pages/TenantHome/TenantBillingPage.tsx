@@ -1,4 +1,5 @@
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { BillingAccountsPanel } from './BillingAccountsPanel.tsx';
 
@@ -7,7 +8,7 @@ export function TenantBillingPage() {
   return (
     <>
       <PageHeader title="Billing accounts" description={`The billing accounts (BANs) of ${t.name}.`} />
-      <BillingAccountsPanel tenantId={t.tenant_id} canManage={t.role === 'TENANT_ADMIN'} />
+      <BillingAccountsPanel tenantId={t.tenant_id} canManage={allows(t, 'tenant.billing_accounts.manage')} />
     </>
   );
 }

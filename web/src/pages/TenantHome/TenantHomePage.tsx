@@ -6,16 +6,16 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useLoad } from '../../components/hooks.ts';
-import { roleLabel } from '../../session/access.ts';
+import { useApiQuery } from '../../query/query.ts';
+import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 
 export function TenantHomePage() {
   const view = useView();
   const m = view.tenant!;
-  const tenant = useLoad(() => api.tenants.get(m.tenant_id), [m.tenant_id]);
-  const bans = useLoad(() => api.tenants.billingAccounts(m.tenant_id), [m.tenant_id]);
-  const isAdmin = m.role === 'TENANT_ADMIN';
+  const tenant = useApiQuery(['tenants', 'get', m.tenant_id], () => api.tenants.get(m.tenant_id));
+  const bans = useApiQuery(['tenants', 'billingAccounts', m.tenant_id], () => api.tenants.billingAccounts(m.tenant_id));
+  const isAdmin = allows(m, 'tenant.billing_accounts.manage');
   const base = `/tenant/${m.tenant_id}`;
   return (
     <>

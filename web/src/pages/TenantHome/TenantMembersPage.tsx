@@ -1,4 +1,5 @@
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { TenantMembersPanel } from './TenantMembersPanel.tsx';
 
@@ -8,7 +9,7 @@ export function TenantMembersPage() {
   return (
     <>
       <PageHeader title="Members" description={`The people of ${t.name}. Admins manage members, billing accounts and partner access; users use the tenant’s services.`} />
-      <TenantMembersPanel tenantId={t.tenant_id} tenantName={t.name} canManage={t.role === 'TENANT_ADMIN'} selfId={view.me.user.id} />
+      <TenantMembersPanel tenantId={t.tenant_id} tenantName={t.name} canManage={allows(t, 'tenant.members.manage')} selfId={view.me.user.id} />
     </>
   );
 }

@@ -1,17 +1,17 @@
 /** Members of one tenant: invite (with the one-time link), change role, remove. Used by the tenant home and the operator console. */
+import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { Button, Group, Menu, Select, Stack, Table, Text, ActionIcon } from '@mantine/core';
+import { Button, Group, Menu, Select, Stack, Text, ActionIcon } from '@mantine/core';
 import { IconDots, IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, type TenantMemberDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { TableCard } from '../../components/TableCard.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
 import { PendingInvitations } from '../../components/PendingInvitations.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
-import { useAction, useLoad } from '../../components/hooks.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 export const TENANT_ROLES = [
   { value: 'TENANT_ADMIN', label: 'Admin', description: 'Administers the tenant: members, billing accounts, partner access; full use of its resources.' },
@@ -19,13 +19,13 @@ export const TENANT_ROLES = [
 ];
 
 export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: { tenantId: string; tenantName: string; canManage: boolean; selfId?: string }) {
-  const members = useLoad(() => api.tenants.members(tenantId), [tenantId]);
+  const members = useApiQuery(['tenants', 'members', tenantId], () => api.tenants.members(tenantId));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const [removing, setRemoving] = useState<TenantMemberDto | null>(null);
 
-  const invitations = useLoad(() => (canManage ? api.tenants.invitations(tenantId) : Promise.resolve({ data: [] })), [tenantId, canManage]);
-  const invite = useAction(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
+  const invitations = useApiQuery(['tenants', 'invitations', tenantId, canManage], () => (canManage ? api.tenants.invitations(tenantId) : Promise.resolve({ data: [] })));
+  const invite = useApiMutation(async (input: InviteInput) => ({ input, r: await api.tenants.addMember(tenantId, input) }), {
     onDone: ({ input, r }) => {
       setInviteOpen(false);
       invitations.reload();
@@ -33,16 +33,16 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
       setInvitation({ email: input.email, what: tenantName, link: r.invitation });
     },
   });
-  const withdraw = useAction((invitationId: string) => api.tenants.revokeInvitation(tenantId, invitationId), {
+  const withdraw = useApiMutation((invitationId: string) => api.tenants.revokeInvitation(tenantId, invitationId), {
     success: 'Invitation withdrawn.',
     onDone: () => invitations.reload(),
   });
-  const changeRole = useAction((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
+  const changeRole = useApiMutation((userId: string, role: string) => api.tenants.changeMemberRole(tenantId, userId, role), {
     success: 'Role changed.',
     notifyError: true,
     onDone: () => members.reload(),
   });
-  const remove = useAction((userId: string) => api.tenants.removeMember(tenantId, userId), {
+  const remove = useApiMutation((userId: string) => api.tenants.removeMember(tenantId, userId), {
     success: 'Member removed.',
     onDone: () => {
       setRemoving(null);
@@ -64,44 +64,46 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
         )}
       </Group>
       <ErrorAlert error={members.error} />
-      <TableCard>
-        <Table verticalSpacing="sm" data-testid="tenant-members">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Account</Table.Th>
-              <Table.Th>Since</Table.Th>
-              {canManage && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((m) => (
-              <Table.Tr key={m.user_id} data-email={m.email}>
-                <Table.Td>{m.name}</Table.Td>
-                <Table.Td>{m.email}</Table.Td>
-                <Table.Td>
-                  {canManage ? (
-                    <Select
-                      size="xs"
-                      w={120}
-                      aria-label={`Role of ${m.email}`}
-                      data={TENANT_ROLES.map((r) => ({ value: r.value, label: r.label }))}
-                      value={m.role}
-                      allowDeselect={false}
-                      onChange={(v) => v && v !== m.role && void changeRole.run(m.user_id, v)}
-                    />
-                  ) : (
-                    TENANT_ROLES.find((r) => r.value === m.role)?.label ?? m.role
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={m.status} />
-                </Table.Td>
-                <Table.Td>{formatDate(m.created_at)}</Table.Td>
-                {canManage && (
-                  <Table.Td ta="right">
+      <DataTable
+        testId="tenant-members"
+        records={rows}
+        loading={members.loading}
+        rowKey={(m) => m.user_id}
+        rowProps={(m) => ({ 'data-email': m.email })}
+        empty="No members yet."
+        columns={[
+          { key: 'name', title: 'Name', mobile: 'title', sortValue: (m) => m.name, render: (m) => m.name },
+          { key: 'email', title: 'Email', sortValue: (m) => m.email, render: (m) => m.email },
+          {
+            key: 'role',
+            title: 'Role',
+            sortValue: (m) => m.role,
+            render: (m) =>
+              canManage ? (
+                <Select
+                  size="xs"
+                  w={120}
+                  aria-label={`Role of ${m.email}`}
+                  data={TENANT_ROLES.map((r) => ({ value: r.value, label: r.label }))}
+                  value={m.role}
+                  allowDeselect={false}
+                  onChange={(v) => v && v !== m.role && void changeRole.run(m.user_id, v)}
+                />
+              ) : (
+                (TENANT_ROLES.find((r) => r.value === m.role)?.label ?? m.role)
+              ),
+          },
+          { key: 'status', title: 'Account', sortValue: (m) => m.status, render: (m) => <StatusBadge status={m.status} /> },
+          { key: 'since', title: 'Since', sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) },
+          ...(canManage
+            ? [
+                {
+                  key: 'actions',
+                  title: '',
+                  label: 'Actions',
+                  align: 'right' as const,
+                  mobile: 'footer' as const,
+                  render: (m: (typeof rows)[number]) => (
                     <Menu position="bottom-end">
                       <Menu.Target>
                         <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
@@ -114,22 +116,12 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
                         </Menu.Item>
                       </Menu.Dropdown>
                     </Menu>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-            {!members.loading && rows.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" size="sm" py="sm">
-                    No members yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </TableCard>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
 
       {canManage && (
         <PendingInvitations

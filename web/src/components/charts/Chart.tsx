@@ -1,0 +1,84 @@
+/**
+ * One chart component for the portal, on `@mantine/charts`: a titled card with a loading and an
+ * empty state, the chart code loaded on first use (recharts is large; pages without a chart never
+ * download it), and a table of the same numbers for screen readers.
+ *
+ *   <Chart title="Requests per day" kind="bar" data={days} dataKey="day" series={[{ name: 'requests', label: 'Requests', color: 'blue.6' }]} />
+ */
+import { lazy, Suspense } from 'react';
+import { Paper, Skeleton, Stack, Text, VisuallyHidden } from '@mantine/core';
+
+export interface ChartSeries {
+  /** the data field holding this series' numbers */
+  name: string;
+  label?: string;
+  /** a Mantine color, e.g. 'blue.6' */
+  color: string;
+}
+
+export interface ChartProps {
+  kind: 'line' | 'area' | 'bar' | 'donut';
+  data: Record<string, string | number>[];
+  /** the field on the x axis (or the slice names of a donut) */
+  dataKey: string;
+  series: ChartSeries[];
+  height?: number;
+  unit?: string;
+  valueFormatter?: (value: number) => string;
+}
+
+const ChartImpl = lazy(() => import('./ChartImpl.tsx'));
+
+export function Chart({ title, description, loading, empty = 'Nothing to show yet.', ...chart }: ChartProps & { title: string; description?: string; loading?: boolean; empty?: string }) {
+  const h = chart.height ?? 240;
+  return (
+    <Paper withBorder radius="md" p="md" data-testid="chart">
+      <Stack gap="xs">
+        <div>
+          <Text fw={600}>{title}</Text>
+          {description && (
+            <Text size="sm" c="dimmed">
+              {description}
+            </Text>
+          )}
+        </div>
+        {loading ? (
+          <Skeleton h={h} />
+        ) : chart.data.length === 0 ? (
+          <Text c="dimmed" size="sm" ta="center" py="xl">
+            {empty}
+          </Text>
+        ) : (
+          <>
+            <Suspense fallback={<Skeleton h={h} />}>
+              <ChartImpl {...chart} />
+            </Suspense>
+            <VisuallyHidden>
+              <table>
+                <caption>{title}</caption>
+                <thead>
+                  <tr>
+                    <th>{chart.dataKey}</th>
+                    {chart.series.map((s) => (
+                      <th key={s.name}>{s.label ?? s.name}</th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {chart.data.map((d, i) => (
+                    <tr key={i}>
+                      <td>{d[chart.dataKey]}</td>
+                      {chart.series.map((s) => (
+                        <td key={s.name}>{chart.valueFormatter && typeof d[s.name] === 'number' ? chart.valueFormatter(d[s.name] as number) : d[s.name]}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </VisuallyHidden>
+          </>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,27 @@
+/** The chart kinds of `@mantine/charts` (recharts underneath), loaded only by pages that draw one (see Chart.tsx). */
+import '@mantine/charts/styles.css';
+import { AreaChart, BarChart, DonutChart, LineChart } from '@mantine/charts';
+import type { ChartProps } from './Chart.tsx';
+
+export default function ChartImpl(props: ChartProps) {
+  const { kind, data, dataKey, series, height = 240, valueFormatter, unit } = props;
+  const common = { h: height, data, dataKey, series, valueFormatter, unit, withLegend: series.length > 1, tickLine: 'y' as const };
+  switch (kind) {
+    case 'line':
+      return <LineChart {...common} curveType="monotone" />;
+    case 'area':
+      return <AreaChart {...common} curveType="monotone" />;
+    case 'bar':
+      return <BarChart {...common} />;
+    case 'donut':
+      return (
+        <DonutChart
+          h={height}
+          data={data.map((d, i) => ({ name: String(d[dataKey]), value: Number(d[series[0].name] ?? 0), color: series[i % series.length]?.color ?? 'blue.6' }))}
+          valueFormatter={valueFormatter}
+          withLabels
+          withTooltip
+        />
+      );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Forms on `@mantine/form`, wired to the server: required fields are checked in the browser before
+ * anything is sent (with a sentence, not the browser's bubble), and when the server still refuses
+ * with a 400 `validation_failed`, its `errors[]` land next to the inputs they name, in words
+ * (query/messages.ts). Dialogs reset the form each time they open.
+ *
+ *   const form = useApiForm({ initialValues: { email: '' }, validate: { email: (v) => required(v, 'Enter an email address.') ?? email(v) } }, invite);
+ *   <form noValidate onSubmit={form.submit((v) => invite.run(v))}>
+ *     <TextInput label="Email" withAsterisk {...form.getInputProps('email')} />
+ */
+import { useEffect } from 'react';
+import { useForm, type UseFormInput } from '@mantine/form';
+import { ApiError } from '../api/client.ts';
+import { fieldMessages } from './messages.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- what @mantine/form's useForm takes
+type Values = Record<string, any>;
+
+export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { error: unknown; reset(): void }, opts: { resetWhen?: boolean } = {}) {
+  const form = useForm<V>({ mode: 'controlled', validateInputOnBlur: true, ...config });
+  const { error } = action;
+  // The server named fields: show each next to its input.
+  useEffect(() => {
+    if (error instanceof ApiError && error.isValidation) form.setErrors(fieldMessages(error));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the answer changes
+  }, [error]);
+  // A dialog opens afresh: no values or errors of the last time.
+  useEffect(() => {
+    if (opts.resetWhen) {
+      form.reset();
+      action.reset();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
+  }, [opts.resetWhen]);
+  return Object.assign(form, {
+    /** the form's onSubmit: checks the fields first, then sends */
+    submit: (send: (values: V) => unknown) => form.onSubmit((values) => void send(values)),
+  });
+}
+
+/** `undefined` when filled, else the sentence (for `validate`). */
+export function required(value: unknown, message: string): string | undefined {
+  if (typeof value === 'string') return value.trim() ? undefined : message;
+  if (Array.isArray(value)) return value.length ? undefined : message;
+  return value === null || value === undefined ? message : undefined;
+}
+
+export function email(value: string, message = 'Enter an email address like name@example.com.'): string | undefined {
+  return !value.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()) ? undefined : message;
+}
+
+export function webAddress(value: string, message = 'Enter a web address that starts with https:// or http://.'): string | undefined {
+  return !value.trim() || /^https?:\/\/\S+$/.test(value.trim()) ? undefined : message;
+}
