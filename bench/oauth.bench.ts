@@ -287,7 +287,7 @@ const median = (xs: number[]) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : Number(((s[s.length / 2 - 1] + s[s.length / 2]) / 2).toFixed(3));
 };
 const row = (name: string, r: Run, conc: number) =>
-  `  ${name.padEnd(32)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   ${r.server_cpu_ms !== undefined ? `server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ` : ''}${r.ok} ok / ${r.errors} errors   ${conc} in flight`;
+  `  ${name.padEnd(32)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   ${r.server_cpu_ms !== undefined ? `server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ` : ''}${r.ok} ok / ${r.errors} errors${r.errors ? ` (${Object.entries(r.status).filter(([k]) => k !== '200').map(([k, n]) => `${n}× ${k === '0' ? 'no answer' : k}`).join(', ') || 'no answer, or a refresh chain that broke'})` : ''}   ${conc} in flight`;
 
 // BENCH_CPU_PROF=<file>: a CPU profile of this (Partnergate's) process over the rounds only, set-up excluded.
 const profiler = process.env.BENCH_CPU_PROF ? new inspector.Session() : null;
