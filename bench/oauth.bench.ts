@@ -20,6 +20,7 @@
  * Prints a table per round, then one JSON object on the last line:
  *   { db, cc_ratio_median, cc_ratios, refresh_ratio_median, refresh_ratios, cc_p99_ratio_median, …,
  *     cc_tokens_per_sec, cc_p99_ms, bare_cc_tokens_per_sec, bare_cc_p99_ms, … (medians over the rounds) }
+ * BENCH_CPU_PROF=<file> writes a CPU profile (.cpuprofile) of Partnergate's process over the rounds.
  * Targets: throughput ≥ 0.85× the bare library's, p99 ≤ 1.3× (issue 19); ≥ 1,000 client-credentials
  * tokens/s on a 2-core machine.
  */
@@ -27,6 +28,8 @@ import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import { loadConfig } from '../src/config/config.ts';
 import { mutate } from '../src/platform/db/database.ts';
 import { freePort, openBenchDatabase } from './bench-db.ts';
@@ -38,6 +41,8 @@ const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1) * 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SCOPE = 'orders.read orders.create';
+/** which grants to measure (comma-separated; default both) */
+const GRANTS = (process.env.BENCH_GRANTS ?? 'cc,refresh').split(',').filter((g): g is 'cc' | 'refresh' => g === 'cc' || g === 'refresh');
 const CC_CONCURRENCY = Number(process.env.BENCH_CC_CONCURRENCY ?? 32);
 const REFRESH_CHAINS = Number(process.env.BENCH_REFRESH_CHAINS ?? 32);
 const CALLBACK = 'http://127.0.0.1:65531/callback';
@@ -154,7 +159,7 @@ async function consentedRefreshToken(user: { email: string; password: string }):
 process.stdout.write(`Partnergate OAuth bench on ${dbLabel}${config.redisUrl ? ' + Redis' : ''} · ${cpus().length} cores · node ${process.version}\n`);
 process.stdout.write(`preparing ${REFRESH_CHAINS} consented refresh-token chains…\n`);
 const refreshTokens: string[] = [];
-for (let i = 0; i < REFRESH_CHAINS; i++) refreshTokens.push(await consentedRefreshToken(await customerAdmin(i)));
+for (let i = 0; i < (GRANTS.includes('refresh') ? REFRESH_CHAINS : 0); i++) refreshTokens.push(await consentedRefreshToken(await customerAdmin(i)));
 
 // ---- the bare library -------------------------------------------------------------------------
 
@@ -163,13 +168,26 @@ interface BareServer {
   ccBasic: string;
   refreshBasic: string;
   refreshTokens: string[];
+  /** the bare server's CPU time so far, ms (Linux /proc; null elsewhere) */
+  cpuMs(): number | null;
   stop(): void;
+}
+
+/** user + system CPU of a process, ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function procCpuMs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 async function startBare(): Promise<BareServer> {
   const bareJob = {
     port: await freePort(),
-    chains: REFRESH_CHAINS,
+    chains: GRANTS.includes('refresh') ? REFRESH_CHAINS : 0,
     scope: SCOPE,
     ...(bench.ownerUrl ? { databaseUrl: bench.ownerUrl } : { sqliteFile: path.join(dataDir, 'bare-oidc.db') }),
   };
@@ -187,7 +205,7 @@ async function startBare(): Promise<BareServer> {
     child.on('error', reject);
     child.on('exit', (c) => reject(new Error(`bare oidc-provider exited with ${c}`)));
   });
-  return { ...ready, stop: () => child.stdin!.end() };
+  return { ...ready, cpuMs: () => procCpuMs(child.pid), stop: () => child.stdin!.end() };
 }
 
 process.stdout.write('starting the bare oidc-provider…\n');
@@ -246,10 +264,18 @@ const ours = {
     return r;
   },
 };
+/** A load on the bare server, with its CPU time per successful request (as measured() does for ours). */
+async function bareMeasured(job: Record<string, unknown>): Promise<Run> {
+  const before = bare.cpuMs();
+  const r = await runLoad(job);
+  const after = bare.cpuMs();
+  const served = Math.max(1, r.ok * ((DURATION_MS + WARMUP_MS) / DURATION_MS));
+  return before === null || after === null ? r : { ...r, server_cpu_ms: Number(((after - before) / served).toFixed(3)) };
+}
 const theirs = {
-  cc: () => runLoad({ url: bare.url, mode: 'cc', ...timing, concurrency: CC_CONCURRENCY, basic: bare.ccBasic, scope: SCOPE }),
+  cc: () => bareMeasured({ url: bare.url, mode: 'cc', ...timing, concurrency: CC_CONCURRENCY, basic: bare.ccBasic, scope: SCOPE }),
   refresh: async () => {
-    const r = await runLoad({ url: bare.url, mode: 'refresh', ...timing, concurrency: REFRESH_CHAINS, basic: bare.refreshBasic, refreshTokens: bareRefreshTokens });
+    const r = await bareMeasured({ url: bare.url, mode: 'refresh', ...timing, concurrency: REFRESH_CHAINS, basic: bare.refreshBasic, refreshTokens: bareRefreshTokens });
     bareRefreshTokens = r.refreshTokens ?? [];
     return r;
   },
@@ -261,12 +287,19 @@ const median = (xs: number[]) => {
   return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2] : Number(((s[s.length / 2 - 1] + s[s.length / 2]) / 2).toFixed(3));
 };
 const row = (name: string, r: Run, conc: number) =>
-  `  ${name.padEnd(32)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   ${r.server_cpu_ms !== undefined ? `server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ` : ''}${r.ok} ok / ${r.errors} errors   ${conc} in flight`;
+  `  ${name.padEnd(32)} ${String(r.per_sec).padStart(6)}/s   p50 ${r.p50_ms.toFixed(2).padStart(7)} ms   p99 ${r.p99_ms.toFixed(2).padStart(7)} ms   ${r.server_cpu_ms !== undefined ? `server CPU ${r.server_cpu_ms.toFixed(2)} ms/token   ` : ''}${r.ok} ok / ${r.errors} errors${r.errors ? ` (${Object.entries(r.status).filter(([k]) => k !== '200').map(([k, n]) => `${n}× ${k === '0' ? 'no answer' : k}`).join(', ') || 'no answer, or a refresh chain that broke'})` : ''}   ${conc} in flight`;
 
+// BENCH_CPU_PROF=<file>: a CPU profile of this (Partnergate's) process over the rounds only, set-up excluded.
+const profiler = process.env.BENCH_CPU_PROF ? new inspector.Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 process.stdout.write(`\n${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s (+${WARMUP_MS / 1000} s warm-up) per server and grant\n`);
 for (let round = 1; round <= ROUNDS; round++) {
   process.stdout.write(`round ${round}\n`);
-  for (const grant of ['cc', 'refresh'] as const) {
+  for (const grant of GRANTS) {
     const conc = grant === 'cc' ? CC_CONCURRENCY : REFRESH_CHAINS;
     // alternate who goes first, so a drift of the machine's load within a round favours neither
     const order = round % 2 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
@@ -282,6 +315,12 @@ for (let round = 1; round <= ROUNDS; round++) {
     process.stdout.write(row(`${name} Partnergate`, mine!, conc) + '\n' + row(`${name} bare`, other!, conc) + '\n');
     process.stdout.write(`  ${name}: ${ratio(mine!.per_sec, other!.per_sec).toFixed(3)}× the bare throughput, p99 ${ratio(mine!.p99_ms, other!.p99_ms).toFixed(3)}× the bare p99\n`);
   }
+}
+
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.BENCH_CPU_PROF!, JSON.stringify(profile));
+  profiler.disconnect();
 }
 
 const ratios = (a: Run[], b: Run[], k: 'per_sec' | 'p99_ms') => a.map((r, i) => ratio(r[k], b[i][k]));
@@ -331,7 +370,9 @@ process.stdout.write(
     bare_refresh_p99_ms: med(runs.bareRefresh, 'p99_ms'),
     bare_refresh_errors: errors(runs.bareRefresh),
     cc_server_cpu_ms: med(runs.cc, 'server_cpu_ms'),
+    bare_cc_server_cpu_ms: med(runs.bareCc, 'server_cpu_ms'),
     refresh_server_cpu_ms: med(runs.refresh, 'server_cpu_ms'),
+    bare_refresh_server_cpu_ms: med(runs.bareRefresh, 'server_cpu_ms'),
     load_average_1m: Number(load[0].toFixed(2)),
     cc_concurrency: CC_CONCURRENCY,
     refresh_chains: REFRESH_CHAINS,

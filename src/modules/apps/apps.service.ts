@@ -117,6 +117,11 @@ export class AppsService {
     return repo.findClientRecord(this.#d.db.kysely, clientId);
   }
 
+  /** findClientRecord without the home BAN: what authenticating a client needs. */
+  findClientAuth(clientId: string): Promise<Omit<repo.ClientRecord, 'homeBan'> | undefined> {
+    return repo.findClientAuth(this.#d.db.kysely, clientId);
+  }
+
   // ---- validation -----------------------------------------------------------------------------
 
   #capabilities(partner: { capabilities: string }): string[] {

@@ -21,6 +21,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { errors as oidcErrors } from 'oidc-provider';
+import { prepared } from '../../platform/db/prepared.ts';
 import { DROPPED_PAYLOAD_FIELDS, PLAIN_ID_MODELS, SEALED_PAYLOAD_FIELDS } from './oidc-provider-internals.ts';
 
 /** How bearer values are kept out of the database. */
@@ -210,6 +211,21 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   at[keys[keys.length - 1]] = value;
 }
 
+// The statements every token request runs, compiled once (platform/db/prepared.ts).
+const findByColumn = (column: 'id' | 'uid' | 'user_code') =>
+  prepared(2, (db, model, key) => db.selectFrom('oauth_store').select(['id', 'payload', 'expires_at', 'consumed_at']).where('model', '=', model).where(column, '=', key));
+const FIND_BY = { id: findByColumn('id'), uid: findByColumn('uid'), user_code: findByColumn('user_code') };
+const consumeRow = prepared(3, (db, consumedAt, model, key) =>
+  db.updateTable('oauth_store').set({ consumed_at: consumedAt }).where('model', '=', model).where('id', '=', key).where('consumed_at', 'is', null),
+);
+const upsertRow = prepared(7, (db, model, id, payload, grantId, uid, userCode, expiresAt) => {
+  const row = { payload, grant_id: grantId, uid, user_code: userCode, expires_at: expiresAt };
+  return db
+    .insertInto('oauth_store')
+    .values({ model, id, consumed_at: null, ...row })
+    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row));
+});
+
 class ModelAdapter implements Adapter {
   readonly #db: Db;
   readonly #model: string;
@@ -233,27 +249,21 @@ class ModelAdapter implements Adapter {
       user_code: typeof payload.userCode === 'string' ? this.#codec.hash(payload.userCode) : null,
       expires_at: expiresIn ? new Date(Date.now() + expiresIn * 1000).toISOString() : null,
     };
-    await this.#db.kysely
-      .insertInto('oauth_store')
-      .values({ model: this.#model, id: this.#codec.storedId(this.#model, id), consumed_at: null, ...row })
-      .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
-      .execute();
+    await upsertRow(this.#db.kysely, this.#model, this.#codec.storedId(this.#model, id), row.payload, row.grant_id, row.uid, row.user_code, row.expires_at);
   }
 
   async #findBy(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
     const key = column === 'id' ? this.#codec.storedId(this.#model, value) : column === 'user_code' ? this.#codec.hash(value) : value;
-    const row = await this.#db.kysely
-      .selectFrom('oauth_store')
-      .select(['id', 'payload', 'expires_at', 'consumed_at'])
-      .where('model', '=', this.#model)
-      .where(column, '=', key)
-      .executeTakeFirst();
+    // A Grant's id is stored as is: whether it still stands is asked alongside its row, not after it.
+    const live = this.#model === 'Grant' && column === 'id' && this.#hooks.grantIsLive ? this.#hooks.grantIsLive(key) : null;
+    live?.catch(() => undefined); // awaited below unless the row is missing
+    const row = (await FIND_BY[column](this.#db.kysely, this.#model, key)).rows[0];
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date().toISOString()) return undefined;
     const payload = this.#codec.decode(row.payload, column === 'id' ? value : null);
     if (!payload) return undefined;
     if (row.consumed_at !== null) payload.consumed = Math.floor(Date.parse(row.consumed_at) / 1000);
-    if (this.#model === 'Grant' && this.#hooks.grantIsLive && !(await this.#hooks.grantIsLive(row.id))) return undefined;
+    if (this.#model === 'Grant' && this.#hooks.grantIsLive && !(await (live ?? this.#hooks.grantIsLive(row.id)))) return undefined;
     return payload;
   }
 
@@ -271,14 +281,8 @@ class ModelAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const key = this.#codec.storedId(this.#model, id);
-    const r = await this.#db.kysely
-      .updateTable('oauth_store')
-      .set({ consumed_at: new Date().toISOString() })
-      .where('model', '=', this.#model)
-      .where('id', '=', key)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1 || !REPLAYABLE.has(this.#model)) return;
+    const r = await consumeRow(this.#db.kysely, new Date().toISOString(), this.#model, key);
+    if (Number(r.numAffectedRows ?? 0) === 1 || !REPLAYABLE.has(this.#model)) return;
     // Someone redeemed it between our read and this write: a replay. Revoke the family.
     const row = await this.#db.kysely.selectFrom('oauth_store').select('grant_id').where('model', '=', this.#model).where('id', '=', key).executeTakeFirst();
     if (row?.grant_id) await this.#revokeGrant(row.grant_id, `${this.#model} redeemed twice`);

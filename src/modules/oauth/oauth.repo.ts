@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import type { DelegationsTable, OAuthConsentsTable } from '../../platform/db/schema.ts';
 
 export type DelegationRow = Selectable<DelegationsTable>;
@@ -14,22 +15,34 @@ export interface ConsentRecord {
   client_id: string;
   delegation: DelegationRow;
   tenant_status: string;
+  /** the customer admin who consented (the grant's account), as they are now; null when the user is gone */
+  user: { id: string; name: string; email: string; status: string } | null;
 }
 
-/** The consent behind a grant, with its delegation as it is now. */
+/**
+ * The consent behind a grant, with its delegation and the consenting user as they are now: one
+ * statement answers the grant's liveness, its token claims and the library's account lookup
+ * (oauth.service.ts keeps it for the rest of the request).
+ */
 export async function findConsentByGrant(db: Executor, grantId: string): Promise<ConsentRecord | undefined> {
-  const r = await db
+  const r = (await consentByGrant(db, grantId)).rows[0];
+  if (!r) return undefined;
+  const { grant_id, consent_user_id, consent_client_id, tenant_status, u_id, u_name, u_email, u_status, ...delegation } = r;
+  const user = u_id !== null && u_name !== null && u_email !== null && u_status !== null ? { id: u_id, name: u_name, email: u_email, status: u_status } : null;
+  return { grant_id, user_id: consent_user_id, client_id: consent_client_id, tenant_status, user, delegation: delegation as DelegationRow };
+}
+
+/** Every refresh asks it: compiled once (platform/db/prepared.ts). */
+const consentByGrant = prepared(1, (db, grantId) =>
+  db
     .selectFrom('oauth_consents as c')
     .innerJoin('delegations as d', 'd.id', 'c.delegation_id')
     .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+    .leftJoin('users as u', 'u.id', 'c.user_id')
     .selectAll('d')
-    .select(['c.grant_id', 'c.user_id as consent_user_id', 'c.client_id as consent_client_id', 't.status as tenant_status'])
-    .where('c.grant_id', '=', grantId)
-    .executeTakeFirst();
-  if (!r) return undefined;
-  const { grant_id, consent_user_id, consent_client_id, tenant_status, ...delegation } = r;
-  return { grant_id, user_id: consent_user_id, client_id: consent_client_id, tenant_status, delegation: delegation as DelegationRow };
-}
+    .select(['c.grant_id', 'c.user_id as consent_user_id', 'c.client_id as consent_client_id', 't.status as tenant_status', 'u.id as u_id', 'u.name as u_name', 'u.email as u_email', 'u.status as u_status'])
+    .where('c.grant_id', '=', grantId),
+);
 
 export function grantIdsOfDelegation(db: Executor, delegationId: string): Promise<{ grant_id: string }[]> {
   return db.selectFrom('oauth_consents').select('grant_id').where('delegation_id', '=', delegationId).execute();
@@ -51,6 +64,62 @@ export async function banNumbers(db: Executor, tenantId: string, ids: string[] |
 export async function banNumber(db: Executor, id: string | null): Promise<string | null> {
   if (!id) return null;
   return (await db.selectFrom('billing_accounts').select('account_number').where('id', '=', id).executeTakeFirst())?.account_number ?? null;
+}
+
+/**
+ * Account numbers of billing accounts, for token claims. A billing account is never deleted and
+ * its number, tenant and creation time never change (only its name and status do: tenants
+ * service), so what is read once stays true: a grant refreshed every few minutes reads its BANs
+ * once per instance, not once per token. Only "every active BAN of the tenant" (a delegation
+ * without a BAN list) depends on a status, and is read each time.
+ */
+export class BanNumbers {
+  readonly #byId = new Map<string, { tenantId: string; number: string; createdAt: string }>();
+  readonly #max: number;
+
+  constructor(max = 100_000) {
+    this.#max = max;
+  }
+
+  /**
+   * What `banNumbers(tenantId, ids)` and `banNumber(billTo)` answer, in at most one statement:
+   * the numbers of `ids` that belong to the tenant (all its active BANs when ids is null), by
+   * creation, and the bill-to BAN's number.
+   */
+  async numbers(db: Executor, tenantId: string, ids: string[] | null, billTo: string | null): Promise<{ banNumbers: string[]; billTo: string | null }> {
+    if (ids === null) {
+      const rows = await db
+        .selectFrom('billing_accounts')
+        .select(['id', 'tenant_id', 'account_number', 'created_at', 'status'])
+        .where((eb) => eb.or([eb.and([eb('tenant_id', '=', tenantId), eb('status', '=', 'active')]), ...(billTo ? [eb('id', '=', billTo)] : [])]))
+        .execute();
+      for (const r of rows) this.#keep(r);
+      const active = rows.filter((r) => r.tenant_id === tenantId && r.status === 'active').map((r) => r.id);
+      return { banNumbers: this.#ordered(tenantId, active), billTo: billTo ? (this.#byId.get(billTo)?.number ?? null) : null };
+    }
+    const missing = [...new Set([...ids, ...(billTo ? [billTo] : [])])].filter((id) => !this.#byId.has(id));
+    if (missing.length > 0) {
+      const rows = await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'created_at']).where('id', 'in', missing).execute();
+      for (const r of rows) this.#keep(r);
+    }
+    return { banNumbers: this.#ordered(tenantId, ids), billTo: billTo ? (this.#byId.get(billTo)?.number ?? null) : null };
+  }
+
+  #keep(r: { id: string; tenant_id: string; account_number: string; created_at: string }): void {
+    if (this.#byId.size >= this.#max) this.#byId.clear();
+    this.#byId.set(r.id, { tenantId: r.tenant_id, number: r.account_number, createdAt: r.created_at });
+  }
+
+  /** The tenant's BANs among `ids`, ordered as banNumbers() orders them (creation, then id). */
+  #ordered(tenantId: string, ids: string[]): string[] {
+    const found: { id: string; number: string; createdAt: string }[] = [];
+    for (const id of new Set(ids)) {
+      const b = this.#byId.get(id);
+      if (b && b.tenantId === tenantId) found.push({ id, number: b.number, createdAt: b.createdAt });
+    }
+    found.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return found.map((b) => b.number);
+  }
 }
 
 /** Active wholesale delegations of a partner on a tenant, newest first. */

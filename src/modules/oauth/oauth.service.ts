@@ -86,6 +86,10 @@ export class OAuthService {
   #callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   readonly #clients = new Map<string, { record: ClientRecord; at: number }>();
   readonly #touched = new Map<string, number>();
+  readonly #bans = new repo.BanNumbers();
+  readonly #publicUrl: { host: string; proto: string };
+  /** The consents read by the provider request being handled, by grant id (see #consentOf). */
+  readonly #requestConsents = new WeakMap<object, { reads: Map<string, Promise<repo.ConsentRecord | undefined>>; found: repo.ConsentRecord[] }>();
   #purgeTimer: NodeJS.Timeout | null = null;
   #unsubscribe: (() => void) | null = null;
   #resourceScopes: string[] = [];
@@ -94,6 +98,8 @@ export class OAuthService {
     this.#d = d;
     this.issuer = issuerOf(d.config);
     this.audience = gatewayAudience(d.config);
+    const publicUrl = new URL(d.config.publicUrl);
+    this.#publicUrl = { host: publicUrl.host, proto: publicUrl.protocol.replace(':', '') };
     this.keys = new SigningKeys({
       db: d.db,
       clock: d.clock,
@@ -264,7 +270,7 @@ export class OAuthService {
    * writes derives from PUBLIC_URL, never from a client-supplied Host header.
    */
   async handle(req: IncomingMessage, res: ServerResponse, meta: { ip: string; requestId: string; path: string }): Promise<void> {
-    const publicUrl = new URL(this.#d.config.publicUrl);
+    const publicUrl = this.#publicUrl;
     const original = req.url ?? '/';
     const query = original.includes('?') ? original.slice(original.indexOf('?')) : '';
     // Express-style mount information: the provider derives its endpoint URLs from it (the root
@@ -273,7 +279,7 @@ export class OAuthService {
     req.url = meta.path + query;
     req.headers.host = publicUrl.host;
     req.headers['x-forwarded-host'] = publicUrl.host;
-    req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
+    req.headers['x-forwarded-proto'] = publicUrl.proto;
     req.headers['x-forwarded-for'] = meta.ip;
     res.setHeader('x-request-id', meta.requestId);
     res.setHeader('x-content-type-options', 'nosniff');
@@ -287,7 +293,14 @@ export class OAuthService {
     if (THROTTLED.has(meta.path) && req.method === 'POST') {
       let wait: number | null;
       try {
-        wait = await this.throttle.retryAfterIp(meta.ip);
+        // With HTTP Basic the client is known already: step 2's counter is read in the same
+        // call (one round trip to a shared Redis, not two) and kept for #throttleClient.
+        const basicId = basicClientId(req.headers.authorization);
+        if (basicId) {
+          const [ipWait, clientWait] = await this.throttle.retryAfterIpAndClient(meta.ip, basicId);
+          wait = ipWait;
+          (req as unknown as Record<symbol, PeekedClient>)[PEEKED_CLIENT] = { clientId: basicId, ip: meta.ip, wait: clientWait };
+        } else wait = await this.throttle.retryAfterIp(meta.ip);
       } catch (err) {
         if (!(err instanceof RateLimitStoreError)) throw err;
         // RATE_LIMIT_REDIS_FAILURE=refuse: failures cannot be counted, so no client is authenticated
@@ -332,7 +345,8 @@ export class OAuthService {
     if (!ctx || !THROTTLED_ROUTES.has(ctx.oidc.route)) return;
     let wait: number | null;
     try {
-      wait = await this.throttle.retryAfterClient(clientId, ctx.ip);
+      const peeked = (ctx.req as unknown as Record<symbol, PeekedClient | undefined>)[PEEKED_CLIENT];
+      wait = peeked && peeked.clientId === clientId && peeked.ip === ctx.ip ? peeked.wait : await this.throttle.retryAfterClient(clientId, ctx.ip);
     } catch (err) {
       if (!(err instanceof RateLimitStoreError)) throw err;
       ctx.set('retry-after', '1');
@@ -367,9 +381,15 @@ export class OAuthService {
   /** The Client model: a partner app whose partner is active, with the grants its capabilities allow. */
   async #findClient(clientId: string): Promise<AdapterPayload | undefined> {
     await this.#throttleClient(clientId);
-    const record = await this.#d.apps.findClientRecord(clientId);
+    // The home BAN only goes into a client-credentials token's claims (#extraTokenClaims, which
+    // finds the record read here); every other request authenticates on the app and its partner.
+    let record: Omit<ClientRecord, 'homeBan'> | undefined;
+    if (currentProviderContext()?.oidc?.params?.grant_type === 'client_credentials') {
+      const full = await this.#d.apps.findClientRecord(clientId);
+      if (full) this.#clients.set(clientId, { record: full, at: Date.now() });
+      record = full;
+    } else record = await this.#d.apps.findClientAuth(clientId);
     if (!record) return undefined;
-    this.#clients.set(clientId, { record, at: Date.now() });
     const { app, partner } = record;
     if (app.status !== 'active' || partner.status !== 'active') return undefined;
     const caps = partner.capabilities;
@@ -402,7 +422,8 @@ export class OAuthService {
   }
 
   async #findAccount(sub: string): Promise<Account | undefined> {
-    const user = await this.#d.identity.findUserById(sub);
+    // A refresh or code grant has just read its consent, with the consenting user, in this request.
+    const user = this.#requestConsentUser(sub) ?? (await this.#d.identity.findUserById(sub));
     if (!user || user.status !== 'active') return undefined;
     return {
       accountId: user.id,
@@ -415,7 +436,7 @@ export class OAuthService {
    * member grant while its user is an active member of the app's active managed_services partner.
    */
   async #grantIsLive(grantId: string): Promise<boolean> {
-    const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+    const c = await this.#consentOf(grantId);
     const now = this.#d.clock.now().toISOString();
     if (!c) {
       const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, now);
@@ -512,19 +533,57 @@ export class OAuthService {
   }
 
   async #consentFacts(grantId: string) {
-    const c = await repo.findConsentByGrant(this.#d.db.kysely, grantId);
+    const c = await this.#consentOf(grantId);
     if (!c) return null;
     const d = c.delegation;
     const banIds = d.ban_ids ? (JSON.parse(d.ban_ids) as string[]) : null;
+    const bans = await this.#bans.numbers(this.#d.db.kysely, d.tenant_id, banIds, d.bill_to_ban_id);
     return {
       grantId,
       partnerId: d.partner_id,
       clientId: c.client_id,
       delegationId: d.id,
       tenantId: d.tenant_id,
-      banNumbers: await repo.banNumbers(this.#d.db.kysely, d.tenant_id, banIds),
-      billTo: await repo.banNumber(this.#d.db.kysely, d.bill_to_ban_id),
+      banNumbers: bans.banNumbers,
+      billTo: bans.billTo,
     };
+  }
+
+  /**
+   * The consent behind a grant, read once per provider request: a refresh asks whether the grant
+   * stands (Grant.find), for its account (findAccount) and for its token claims — three answers of
+   * one statement, read in the request that issues the token (so a revocation committed before
+   * it is seen, as before). Outside a provider request it is read each time. Revocation handling
+   * (#grantRevoked) always reads afresh.
+   */
+  #consentOf(grantId: string): Promise<repo.ConsentRecord | undefined> {
+    const ctx = currentProviderContext();
+    if (!ctx) return repo.findConsentByGrant(this.#d.db.kysely, grantId);
+    let seen = this.#requestConsents.get(ctx);
+    if (!seen) this.#requestConsents.set(ctx, (seen = { reads: new Map(), found: [] }));
+    const { reads, found } = seen;
+    let c = reads.get(grantId);
+    if (!c) {
+      c = repo.findConsentByGrant(this.#d.db.kysely, grantId).then(
+        (r) => {
+          if (r) found.push(r);
+          return r;
+        },
+        (e: unknown) => {
+          reads.delete(grantId);
+          throw e;
+        },
+      );
+      reads.set(grantId, c);
+    }
+    return c;
+  }
+
+  /** The consenting user of a consent this provider request has read, when it is `sub`. */
+  #requestConsentUser(sub: string): { id: string; name: string; email: string; status: string } | undefined {
+    const ctx = currentProviderContext();
+    const found = ctx ? this.#requestConsents.get(ctx)?.found : undefined;
+    return found?.find((c) => c.user_id === sub && c.user?.id === sub)?.user ?? undefined;
   }
 
   async #extraTokenClaims(ctx: KoaContextWithOIDC, token: { kind: string; grantId?: string; clientId?: string }): Promise<Record<string, unknown> | undefined> {
@@ -672,6 +731,14 @@ export class OAuthService {
     return decision.allow ? { ok: true } : { ok: false, reason: decision.code };
   }
 }
+
+/** The request's per-(client, IP) throttle counter, read by handle() together with the IP's. */
+interface PeekedClient {
+  clientId: string;
+  ip: string;
+  wait: number | null;
+}
+const PEEKED_CLIENT = Symbol('partnergate.oauth.peekedClient');
 
 /** An RFC 6749 §5.2 error answered before the provider sees the request, with Retry-After. */
 function refuseOAuthRequest(res: ServerResponse, status: number, retryAfterSec: number, body: Record<string, string>): void {

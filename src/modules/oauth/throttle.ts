@@ -59,6 +59,12 @@ export class FailureThrottle {
     return this.#wait(this.#clientReq(clientId, ip));
   }
 
+  /** Both of the above in one read of the limiter: [the IP's wait, the (client, IP)'s wait]. */
+  async retryAfterIpAndClient(ip: string, clientId: string): Promise<[number | null, number | null]> {
+    const [a, b] = await this.#limiter.peekAll([this.#ipReq(ip), this.#clientReq(clientId, ip)]);
+    return [a.allowed ? null : a.retryAfterSec, b.allowed ? null : b.retryAfterSec];
+  }
+
   /** A failed client authentication from `ip`, naming `clientId` when the request named one. */
   async failed(ip: string, clientId: string | null): Promise<void> {
     const reqs = clientId ? [this.#ipReq(ip), this.#clientReq(clientId, ip)] : [this.#ipReq(ip)];
