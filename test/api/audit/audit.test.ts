@@ -1,20 +1,12 @@
 /** The audit log: every mutation recorded with who/where/when, hash-chained, scoped views. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import type { Client } from '../../helpers/http.ts';
+import type { Client, Problem, Schemas } from '../../helpers/http.ts';
 import { unique, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 
-interface AuditEvent {
-  seq: number;
-  action: string;
-  outcome: string;
-  occurred_at: string;
-  tenant_id: string | null;
-  partner_id: string | null;
-  actor: { type: string; user_id: string | null; partner_id: string | null };
-  target: { type: string | null; id: string | null };
-}
+/** as the API documents it (packages/client's generated types) */
+type AuditEvent = Schemas['AuditEvent'];
 
 let t: TestApp;
 let operator: Client;
@@ -30,9 +22,9 @@ describe('audit events', () => {
     const tenant = await t.world.tenant();
     const admin = await tenant.admin.login();
     admin.ip = '203.0.113.7';
-    const r = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Audited' }, { 'user-agent': 'audit-test/1.0', 'x-request-id': 'req-audit-1' });
+    const r = await admin.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Audited' }, { 'user-agent': 'audit-test/1.0', 'x-request-id': 'req-audit-1' });
     expect(r.status).toBe(201);
-    const ev = await admin.get(`/api/v1/tenants/${tenant.id}/audit-events?action=billing_account.created&target_id=${r.body.id}`);
+    const ev = await admin.get<'/api/v1/tenants/{tenant_id}/audit-events'>(`/api/v1/tenants/${tenant.id}/audit-events?action=billing_account.created&target_id=${r.body.id}`);
     expect(ev.body.data).toHaveLength(1);
     expect(ev.body.data[0]).toMatchObject({
       action: 'billing_account.created',
@@ -51,33 +43,33 @@ describe('audit events', () => {
   it('a partner owner sees the events about its partner; staff and tenant users may not read their logs', async () => {
     const p = await t.world.partner();
     const owner = await p.owner.login();
-    await owner.patch(`/api/v1/partners/${p.id}`, { description: 'Audited change' });
-    const ev = await owner.get(`/api/v1/partners/${p.id}/audit-events`);
+    await owner.patch<'/api/v1/partners/{partner_id}'>(`/api/v1/partners/${p.id}`, { description: 'Audited change' });
+    const ev = await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${p.id}/audit-events`);
     expect(ev.status).toBe(200);
     expect(ev.body.data.map((e: AuditEvent) => e.action)).toContain('partner.updated');
     for (const e of ev.body.data) expect([e.partner_id, e.actor.partner_id]).toContain(p.id);
-    const staff = await (await p.staff.login()).get(`/api/v1/partners/${p.id}/audit-events`);
+    const staff = await (await p.staff.login()).get<Problem>(`/api/v1/partners/${p.id}/audit-events`);
     expect([staff.status, staff.body.code]).toEqual([403, 'permission_denied']);
     const tenant = await t.world.tenant();
-    const user = await (await tenant.user.login()).get(`/api/v1/tenants/${tenant.id}/audit-events`);
+    const user = await (await tenant.user.login()).get<Problem>(`/api/v1/tenants/${tenant.id}/audit-events`);
     expect([user.status, user.body.code]).toEqual([403, 'permission_denied']);
-    const notOperator = await owner.get('/api/v1/audit-events');
+    const notOperator = await owner.get<Problem>('/api/v1/audit-events');
     expect([notOperator.status, notOperator.body.code]).toEqual([403, 'permission_denied']);
   });
 
   describe('the operator filters', () => {
     const list = async (query: string): Promise<AuditEvent[]> => {
-      const r = await operator.get(`/api/v1/audit-events?limit=200&${query}`);
+      const r = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?limit=200&${query}`);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return r.body.data;
     };
 
     it('by action prefix and tenant, newest first, with a cursor', async () => {
       const tenant = await t.world.tenant({ bans: 3 });
-      const all = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2`);
+      const all = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2`);
       expect(all.body.data).toHaveLength(2);
       expect(all.body.data[0].seq).toBeGreaterThan(all.body.data[1].seq);
-      const next = await operator.get(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2&cursor=${all.body.next_cursor}`);
+      const next = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?tenant_id=${tenant.id}&action=billing_account.*&limit=2&cursor=${all.body.next_cursor}`);
       expect(next.body.data).toHaveLength(1);
       expect(next.body.next_cursor).toBeNull();
       expect(next.body.data[0].seq).toBeLessThan(all.body.data[1].seq);
@@ -97,8 +89,8 @@ describe('audit events', () => {
     it('by actor and by target', async () => {
       const tenant = await t.world.tenant();
       const admin = await tenant.admin.login();
-      const ban = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'By actor' });
-      await operator.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ban.body.id}`, { name: 'Renamed by the operator' });
+      const ban = await admin.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'By actor' });
+      await operator.patch<'/api/v1/tenants/{tenant_id}/billing-accounts/{ban_id}'>(`/api/v1/tenants/${tenant.id}/billing-accounts/${ban.body.id}`, { name: 'Renamed by the operator' });
       const byActor = await list(`actor_user_id=${tenant.admin.id}`);
       expect(byActor.map((e) => e.action)).toEqual(['billing_account.created', 'user.logged_in']);
       for (const e of byActor) expect(e.actor.user_id).toBe(tenant.admin.id);
@@ -111,7 +103,7 @@ describe('audit events', () => {
 
     it('by outcome', async () => {
       const email = `${unique('failing')}@example.test`;
-      expect((await t.client().post('/api/v1/auth/login', { email, password: 'not a password' })).status).toBe(401);
+      expect((await t.client().post<'/api/v1/auth/login'>('/api/v1/auth/login', { email, password: 'not a password' })).status).toBe(401);
       const failed = await list('outcome=failure');
       expect(failed.length).toBeGreaterThan(0);
       for (const e of failed) expect(e.outcome).toBe('failure');
@@ -159,39 +151,39 @@ describe('audit events', () => {
 
     const ids: Record<string, string> = {};
     const cases: [string, () => Promise<{ status: number; body?: any }>, number, string[]][] = [
-      ['POST /tenants', async () => { const r = await operator.post('/api/v1/tenants', { name: 'Counted', slug: unique('count') }); ids.tenant = r.body.tenant?.id; return r; }, 201, ['tenant.created']],
-      ['POST /tenants with a first admin', () => operator.post('/api/v1/tenants', { name: 'Counted', slug: unique('count'), admin: { email: `${unique('a')}@example.test` } }), 201, ['tenant.created', 'tenant.member_invited']],
-      ['PATCH /tenants/{id} name', () => admin.patch(`/api/v1/tenants/${tenant.id}`, { name: 'Renamed tenant' }), 200, ['tenant.updated']],
-      ['PATCH /tenants/{id} status', () => operator.patch(`/api/v1/tenants/${ids.tenant}`, { status: 'suspended' }), 200, ['tenant.suspended']],
-      ['POST billing account', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Counted' }); ids.ban = r.body.id; return r; }, 201, ['billing_account.created']],
-      ['PATCH billing account name', () => admin.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { name: 'Counted 2' }), 200, ['billing_account.updated']],
-      ['PATCH billing account close', () => admin.patch(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { status: 'closed' }), 200, ['billing_account.closed']],
-      ['POST tenant member (invite)', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); ids.inv = r.body.invitation?.id; ids.token = r.body.invitation?.url.split('/invite/')[1]; return r; }, 201, ['tenant.member_invited']],
-      ['accept through the link', () => t.client().post('/api/v1/invitations/accept', { token: ids.token, name: 'Newcomer', password: 'a long enough passphrase' }), 200, ['tenant.member_added', 'invitation.accepted']],
-      ['DELETE tenant invitation', async () => { const r = await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); return admin.delete(`/api/v1/tenants/${tenant.id}/invitations/${r.body.invitation.id}`); }, 204, ['tenant.member_invited', 'tenant.invitation_revoked']],
-      ['PATCH tenant member role', () => admin.patch(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' }), 204, ['tenant.member_role_changed']],
-      ['DELETE tenant member', () => admin.delete(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`), 204, ['tenant.member_removed']],
-      ['PATCH partner profile', () => owner.patch(`/api/v1/partners/${partner.id}`, { description: 'Counted' }), 200, ['partner.updated']],
-      ['POST partner member (invite)', () => owner.post(`/api/v1/partners/${partner.id}/members`, { email: `${unique('inv')}@example.test`, role: 'PARTNER_STAFF' }), 201, ['partner.user_invited']],
-      ['PATCH partner member role', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_OWNER' }), 204, ['partner.user_role_changed']],
-      ['PATCH partner member role and status', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_STAFF', status: 'inactive' }), 204, ['partner.user_role_changed', 'partner.user_deactivated']],
-      ['PATCH partner member, no change', () => owner.patch(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { status: 'inactive' }), 204, []],
-      ['PUT capabilities', () => operator.put(`/api/v1/partners/${partner.id}/capabilities`, { capabilities: ['referral', 'delegated'] }), 200, ['partner.capabilities_changed']],
-      ['PATCH feature toggles', () => operator.patch(`/api/v1/partners/${partner.id}/feature-toggles`, { feature_toggles: { orders: true } }), 200, ['partner.features_changed']],
-      ['POST suspend', () => operator.post(`/api/v1/partners/${partner.id}/suspend`, { reason: 'counted' }), 200, ['partner.suspended']],
-      ['POST reactivate', () => operator.post(`/api/v1/partners/${partner.id}/reactivate`), 200, ['partner.reactivated']],
-      ['POST partner application', () => t.client().post('/api/v1/partner-applications', { name: 'Counted Partner', contact_email: 'c@example.test', owner: { name: 'O', email: `${unique('o')}@example.test`, password: 'owner passphrase 1' } }), 201, ['partner.created', 'partner.user_added']],
-      ['POST users/{id}/disable', () => operator.post(`/api/v1/users/${tenant.user.id}/disable`), 200, ['user.disabled']],
-      ['POST users/{id}/enable', () => operator.post(`/api/v1/users/${tenant.user.id}/enable`), 200, ['user.enabled']],
-      ['POST /me/api-tokens', async () => { const r = await admin.post('/api/v1/me/api-tokens', { name: 'counted' }); ids.pat = r.body.api_token?.id; return r; }, 201, ['api_token.created']],
-      ['DELETE /me/api-tokens/{id}', () => admin.delete(`/api/v1/me/api-tokens/${ids.pat}`), 204, ['api_token.revoked']],
-      ['PATCH /me', () => admin.patch('/api/v1/me', { name: 'Counted Admin' }), 200, ['user.updated']],
-      ['POST /me/password', () => admin.post('/api/v1/me/password', { current_password: tenant.admin.password, new_password: tenant.admin.password + '!' }), 204, ['user.password_changed']],
-      ['POST /auth/login (wrong password)', () => t.client().post('/api/v1/auth/login', { email: tenant.user.email, password: 'wrong' }), 401, ['user.login_failed']],
-      ['POST /auth/login', async () => { const c = t.client(); const r = await c.post('/api/v1/auth/login', { email: tenant.user.email, password: tenant.user.password }); ids.cookie = c.cookie ?? ''; ids.csrf = r.body.csrf_token; return r; }, 200, ['user.logged_in']],
-      ['POST /auth/logout', () => { const c = t.client(); c.cookie = ids.cookie; c.csrf = ids.csrf; return c.post('/api/v1/auth/logout'); }, 204, ['user.logged_out']],
-      ['a refused mutation (400)', () => admin.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: '' }), 400, []],
-      ['a refused mutation (403)', () => admin.post('/api/v1/tenants', { name: 'No', slug: unique('no') }), 403, []],
+      ['POST /tenants', async () => { const r = await operator.post<'/api/v1/tenants'>('/api/v1/tenants', { name: 'Counted', slug: unique('count') }); ids.tenant = r.body.tenant?.id; return r; }, 201, ['tenant.created']],
+      ['POST /tenants with a first admin', () => operator.post<'/api/v1/tenants'>('/api/v1/tenants', { name: 'Counted', slug: unique('count'), admin: { email: `${unique('a')}@example.test` } }), 201, ['tenant.created', 'tenant.member_invited']],
+      ['PATCH /tenants/{id} name', () => admin.patch<'/api/v1/tenants/{tenant_id}'>(`/api/v1/tenants/${tenant.id}`, { name: 'Renamed tenant' }), 200, ['tenant.updated']],
+      ['PATCH /tenants/{id} status', () => operator.patch<'/api/v1/tenants/{tenant_id}'>(`/api/v1/tenants/${ids.tenant}`, { status: 'suspended' }), 200, ['tenant.suspended']],
+      ['POST billing account', async () => { const r = await admin.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Counted' }); ids.ban = r.body.id; return r; }, 201, ['billing_account.created']],
+      ['PATCH billing account name', () => admin.patch<'/api/v1/tenants/{tenant_id}/billing-accounts/{ban_id}'>(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { name: 'Counted 2' }), 200, ['billing_account.updated']],
+      ['PATCH billing account close', () => admin.patch<'/api/v1/tenants/{tenant_id}/billing-accounts/{ban_id}'>(`/api/v1/tenants/${tenant.id}/billing-accounts/${ids.ban}`, { status: 'closed' }), 200, ['billing_account.closed']],
+      ['POST tenant member (invite)', async () => { const r = await admin.post<'/api/v1/tenants/{tenant_id}/members'>(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); ids.inv = r.body.invitation?.id; ids.token = r.body.invitation?.url.split('/invite/')[1]; return r; }, 201, ['tenant.member_invited']],
+      ['accept through the link', () => t.client().post<'/api/v1/invitations/accept'>('/api/v1/invitations/accept', { token: ids.token, name: 'Newcomer', password: 'a long enough passphrase' }), 200, ['tenant.member_added', 'invitation.accepted']],
+      ['DELETE tenant invitation', async () => { const r = await admin.post<'/api/v1/tenants/{tenant_id}/members'>(`/api/v1/tenants/${tenant.id}/members`, { email: `${unique('inv')}@example.test`, role: 'TENANT_USER' }); return admin.delete<'/api/v1/tenants/{tenant_id}/invitations/{invitation_id}'>(`/api/v1/tenants/${tenant.id}/invitations/${r.body.invitation.id}`); }, 204, ['tenant.member_invited', 'tenant.invitation_revoked']],
+      ['PATCH tenant member role', () => admin.patch<'/api/v1/tenants/{tenant_id}/members/{user_id}'>(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' }), 204, ['tenant.member_role_changed']],
+      ['DELETE tenant member', () => admin.delete<'/api/v1/tenants/{tenant_id}/members/{user_id}'>(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`), 204, ['tenant.member_removed']],
+      ['PATCH partner profile', () => owner.patch<'/api/v1/partners/{partner_id}'>(`/api/v1/partners/${partner.id}`, { description: 'Counted' }), 200, ['partner.updated']],
+      ['POST partner member (invite)', () => owner.post<'/api/v1/partners/{partner_id}/members'>(`/api/v1/partners/${partner.id}/members`, { email: `${unique('inv')}@example.test`, role: 'PARTNER_STAFF' }), 201, ['partner.user_invited']],
+      ['PATCH partner member role', () => owner.patch<'/api/v1/partners/{partner_id}/members/{user_id}'>(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_OWNER' }), 204, ['partner.user_role_changed']],
+      ['PATCH partner member role and status', () => owner.patch<'/api/v1/partners/{partner_id}/members/{user_id}'>(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { role: 'PARTNER_STAFF', status: 'inactive' }), 204, ['partner.user_role_changed', 'partner.user_deactivated']],
+      ['PATCH partner member, no change', () => owner.patch<'/api/v1/partners/{partner_id}/members/{user_id}'>(`/api/v1/partners/${partner.id}/members/${partner.staff.id}`, { status: 'inactive' }), 204, []],
+      ['PUT capabilities', () => operator.put<'/api/v1/partners/{partner_id}/capabilities'>(`/api/v1/partners/${partner.id}/capabilities`, { capabilities: ['referral', 'delegated'] }), 200, ['partner.capabilities_changed']],
+      ['PATCH feature toggles', () => operator.patch<'/api/v1/partners/{partner_id}/feature-toggles'>(`/api/v1/partners/${partner.id}/feature-toggles`, { feature_toggles: { orders: true } }), 200, ['partner.features_changed']],
+      ['POST suspend', () => operator.post<'/api/v1/partners/{partner_id}/suspend'>(`/api/v1/partners/${partner.id}/suspend`, { reason: 'counted' }), 200, ['partner.suspended']],
+      ['POST reactivate', () => operator.post<'/api/v1/partners/{partner_id}/reactivate'>(`/api/v1/partners/${partner.id}/reactivate`), 200, ['partner.reactivated']],
+      ['POST partner application', () => t.client().post<'/api/v1/partner-applications'>('/api/v1/partner-applications', { name: 'Counted Partner', contact_email: 'c@example.test', owner: { name: 'O', email: `${unique('o')}@example.test`, password: 'owner passphrase 1' } }), 201, ['partner.created', 'partner.user_added']],
+      ['POST users/{id}/disable', () => operator.post<'/api/v1/users/{user_id}/disable'>(`/api/v1/users/${tenant.user.id}/disable`), 200, ['user.disabled']],
+      ['POST users/{id}/enable', () => operator.post<'/api/v1/users/{user_id}/enable'>(`/api/v1/users/${tenant.user.id}/enable`), 200, ['user.enabled']],
+      ['POST /me/api-tokens', async () => { const r = await admin.post<'/api/v1/me/api-tokens'>('/api/v1/me/api-tokens', { name: 'counted' }); ids.pat = r.body.api_token?.id; return r; }, 201, ['api_token.created']],
+      ['DELETE /me/api-tokens/{id}', () => admin.delete<'/api/v1/me/api-tokens/{token_id}'>(`/api/v1/me/api-tokens/${ids.pat}`), 204, ['api_token.revoked']],
+      ['PATCH /me', () => admin.patch<'/api/v1/me'>('/api/v1/me', { name: 'Counted Admin' }), 200, ['user.updated']],
+      ['POST /me/password', () => admin.post<'/api/v1/me/password'>('/api/v1/me/password', { current_password: tenant.admin.password, new_password: tenant.admin.password + '!' }), 204, ['user.password_changed']],
+      ['POST /auth/login (wrong password)', () => t.client().post<'/api/v1/auth/login'>('/api/v1/auth/login', { email: tenant.user.email, password: 'wrong' }), 401, ['user.login_failed']],
+      ['POST /auth/login', async () => { const c = t.client(); const r = await c.post<'/api/v1/auth/login'>('/api/v1/auth/login', { email: tenant.user.email, password: tenant.user.password }); ids.cookie = c.cookie ?? ''; ids.csrf = r.body.csrf_token; return r; }, 200, ['user.logged_in']],
+      ['POST /auth/logout', () => { const c = t.client(); c.cookie = ids.cookie; c.csrf = ids.csrf; return c.post<'/api/v1/auth/logout'>('/api/v1/auth/logout'); }, 204, ['user.logged_out']],
+      ['a refused mutation (400)', () => admin.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: '' }), 400, []],
+      ['a refused mutation (403)', () => admin.post<'/api/v1/tenants'>('/api/v1/tenants', { name: 'No', slug: unique('no') }), 403, []],
       ['GET reads', async () => { for (const u of ['/api/v1/tenants', '/api/v1/audit-events', `/api/v1/tenants/${tenant.id}/members`, '/api/v1/users', `/api/v1/partners/${partner.id}`]) expect((await operator.get(u)).status).toBe(200); return { status: 200 }; }, 200, []],
     ];
 
@@ -208,16 +200,16 @@ describe("a partner's audit view: events about the partner or done acting as it"
     // The tenant's admin is also on the partner's staff.
     await t.world.joinPartner(p.id, tenant.admin.id, 'PARTNER_STAFF');
     const dual = await tenant.admin.login();
-    expect((await dual.patch(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' })).status).toBe(204);
-    expect((await dual.post(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Dual role' })).status).toBe(201);
-    expect((await dual.patch('/api/v1/me', { name: 'Dual Role' })).status).toBe(200);
+    expect((await dual.patch<'/api/v1/tenants/{tenant_id}/members/{user_id}'>(`/api/v1/tenants/${tenant.id}/members/${tenant.user.id}`, { role: 'TENANT_ADMIN' })).status).toBe(204);
+    expect((await dual.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Dual role' })).status).toBe(201);
+    expect((await dual.patch<'/api/v1/me'>('/api/v1/me', { name: 'Dual Role' })).status).toBe(200);
 
-    const mine = await operator.get(`/api/v1/audit-events?actor_user_id=${tenant.admin.id}&limit=50`);
+    const mine = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?actor_user_id=${tenant.admin.id}&limit=50`);
     const asTenantAdmin = mine.body.data.filter((e: AuditEvent) => ['tenant.member_role_changed', 'billing_account.created', 'user.updated'].includes(e.action));
     expect(asTenantAdmin).toHaveLength(3);
     for (const e of asTenantAdmin) expect(e.actor.partner_id).toBeNull();
 
-    const view = await (await p.owner.login()).get(`/api/v1/partners/${p.id}/audit-events?limit=200`);
+    const view = await (await p.owner.login()).get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${p.id}/audit-events?limit=200`);
     expect(view.status).toBe(200);
     const actions = view.body.data.map((e: AuditEvent) => e.action);
     expect(actions).not.toContain('tenant.member_role_changed');
@@ -234,31 +226,31 @@ describe("a partner's audit view: events about the partner or done acting as it"
     const p = await t.world.partner({ capabilities: ['managed_services', 'delegated'] });
     const owner = await p.owner.login();
     const staff = await p.staff.login();
-    expect((await owner.patch(`/api/v1/partners/${p.id}`, { description: 'Audited change' })).status).toBe(200);
-    expect((await owner.patch(`/api/v1/partners/${p.id}/members/${p.staff.id}`, { role: 'PARTNER_OWNER' })).status).toBe(204);
-    expect((await owner.patch(`/api/v1/partners/${p.id}/members/${p.staff.id}`, { role: 'PARTNER_STAFF' })).status).toBe(204);
-    const link = await owner.post(`/api/v1/partners/${p.id}/delegations`, {
+    expect((await owner.patch<'/api/v1/partners/{partner_id}'>(`/api/v1/partners/${p.id}`, { description: 'Audited change' })).status).toBe(200);
+    expect((await owner.patch<'/api/v1/partners/{partner_id}/members/{user_id}'>(`/api/v1/partners/${p.id}/members/${p.staff.id}`, { role: 'PARTNER_OWNER' })).status).toBe(204);
+    expect((await owner.patch<'/api/v1/partners/{partner_id}/members/{user_id}'>(`/api/v1/partners/${p.id}/members/${p.staff.id}`, { role: 'PARTNER_STAFF' })).status).toBe(204);
+    const link = await owner.post<'/api/v1/partners/{partner_id}/delegations'>(`/api/v1/partners/${p.id}/delegations`, {
       tenant_slug: tenant.slug,
       role: 'MSP_FULL',
       justification: 'managed services contract',
       ends_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     });
     expect(link.status, JSON.stringify(link.body)).toBe(201);
-    const app = await owner.post(`/api/v1/partners/${p.id}/apps`, { name: 'Ordering', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['https://partner.example/callback'], scopes: ['orders.read'] });
+    const app = await owner.post<'/api/v1/partners/{partner_id}/apps'>(`/api/v1/partners/${p.id}/apps`, { name: 'Ordering', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['https://partner.example/callback'], scopes: ['orders.read'] });
     expect(app.status, JSON.stringify(app.body)).toBe(201);
     // The partner API (seed 001) reads the tenants it has an active delegation for.
     await t.services.delegations.create(t.world.ctx, { partnerId: p.id, tenantId: (await t.world.tenant()).id, origin: 'link', role: 'MSP_FULL', banIds: null, endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), status: 'active' });
     await t.services.feed.drain();
-    expect((await staff.get('/api/v1/partner/billing/summary')).status).toBe(200);
+    expect((await staff.get<'/api/v1/partner/billing/summary'>('/api/v1/partner/billing/summary')).status).toBe(200);
     await t.services.gateway.auditBuffer.flush();
 
-    const view = await owner.get(`/api/v1/partners/${p.id}/audit-events?limit=200`);
+    const view = await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${p.id}/audit-events?limit=200`);
     const actions = view.body.data.map((e: AuditEvent) => e.action);
     for (const a of ['partner.updated', 'partner.user_role_changed', 'delegation.requested', 'app.created', 'partner.consolidated_read']) expect(actions).toContain(a);
     for (const e of view.body.data as AuditEvent[]) expect([e.partner_id, e.actor.partner_id]).toContain(p.id);
     // Done acting as the partner: the actor partner is recorded.
     const updated = view.body.data.find((e: AuditEvent) => e.action === 'partner.updated');
-    expect(updated.actor).toMatchObject({ user_id: p.owner.id, partner_id: p.id });
+    expect(updated?.actor).toMatchObject({ user_id: p.owner.id, partner_id: p.id });
   });
 });
 
@@ -269,7 +261,7 @@ describe('LIKE patterns match user text literally', () => {
       await t.services.audit.record(trx, ctx, { action: 'like_test.done' });
       await t.services.audit.record(trx, ctx, { action: 'likeXtest.done' });
     });
-    const r = await operator.get('/api/v1/audit-events?action=like_test.*');
+    const r = await operator.get<'/api/v1/audit-events'>('/api/v1/audit-events?action=like_test.*');
     expect(r.body.data.map((e: AuditEvent) => e.action)).toEqual(['like_test.done']);
   });
 
@@ -277,7 +269,7 @@ describe('LIKE patterns match user text literally', () => {
     const msp = await t.world.partner({ capabilities: ['managed_services'] });
     const lookalike = await t.world.partner({ capabilities: ['referral'] });
     await mutate(t.services.db, (trx) => trx.updateTable('partners').set({ capabilities: '["managedXservices"]' }).where('id', '=', lookalike.id).execute());
-    const r = await operator.get('/api/v1/partners?capability=managed_services&limit=200');
+    const r = await operator.get<'/api/v1/partners'>('/api/v1/partners?capability=managed_services&limit=200');
     const ids = r.body.data.map((x: { id: string }) => x.id);
     expect(ids).toContain(msp.id);
     expect(ids).not.toContain(lookalike.id);
