@@ -8,7 +8,7 @@ import { Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
-import { ContextPostgresDialect, WRITE_LOCK, withWriteLockRequest } from './pg-context-dialect.ts';
+import { ContextPostgresDialect } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 
 /** The SQLite database's file name inside DATA_DIR. */
@@ -132,20 +132,32 @@ async function ping(kysely: Kysely<Database>): Promise<boolean> {
 }
 
 /**
- * Run `fn` in a transaction that writes. On PostgreSQL it first takes one transaction-scoped
- * advisory lock, so mutations commit in the order they were assigned sequence numbers: the
- * audit hash chain has a single head and the change feed, tailed by id, never skips a row
- * that commits late. SQLite already has a single writer. The driver takes the lock in the
- * BEGIN message itself (pg-context-dialect.ts), so it costs no round trip of its own.
+ * Run `fn` in a transaction that writes. No lock is shared by all writers (issue 19): what the
+ * old global advisory lock bought is kept by narrower means —
+ *  - the change feed tails the outbox by transaction id behind PostgreSQL's snapshot horizon, so
+ *    a late commit is never skipped (change-feed.ts);
+ *  - the audit log appends without a chain head and one sealer chains what committed
+ *    (AuditLog.seal);
+ *  - each read-then-write that must not interleave names its own guarantee where it happens: a
+ *    row lock (`lockForUpdate`), a unique constraint, or an `UPDATE … WHERE` compare-and-set.
+ * SQLite has a single writer anyway.
  */
 export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
-  if (db.dialect !== 'postgres') return db.kysely.transaction().execute(fn);
-  return withWriteLockRequest((taken) =>
-    db.kysely.transaction().execute(async (trx) => {
-      if (!taken()) await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-      return fn(trx);
-    }),
-  );
+  return db.kysely.transaction().execute(fn);
+}
+
+/**
+ * `select … for update` on PostgreSQL (the row stays locked until the transaction ends, and a
+ * writer that waited reads the row as committed by the one before it); unchanged on SQLite,
+ * whose single writer already excludes an interleaving.
+ */
+export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Db | Dialect, q: Q): Q {
+  return (typeof db === 'string' ? db : db.dialect) === 'postgres' ? q.forUpdate() : q;
+}
+
+/** `select … for share` on PostgreSQL: the row may not change (nor go) until this transaction ends. */
+export function lockForShare<Q extends { forShare(): Q }>(db: Db | Dialect, q: Q): Q {
+  return (typeof db === 'string' ? db : db.dialect) === 'postgres' ? q.forShare() : q;
 }
 
 /**

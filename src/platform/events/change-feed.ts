@@ -6,11 +6,24 @@
  * `kick()` drains locally at once and, with Redis, publishes a nudge so every other instance
  * drains too. Each instance tails the table by id from where it last read, so a lost pub/sub
  * message, a Redis outage or a reconnect loses nothing: the periodic poll and the reconnect
- * drain pick up every row. Ids commit in order because writers hold the write lock (see mutate()).
+ * drain pick up every row.
+ *
+ * Order (issue 19): writers take no common lock, so ids (drawn from a sequence before commit) do
+ * not commit in order: tailing by id would skip a row whose transaction commits after a later
+ * id was read. On PostgreSQL every row carries its transaction's id (`xid`, migration 0012) and
+ * the feed reads by transaction id behind the safe horizon PostgreSQL guarantees:
+ * `pg_snapshot_xmin(pg_current_snapshot())`, below which every transaction has ended (committed
+ * or rolled back) — so nothing can still appear there. Each drain reads, in one statement (one
+ * snapshot), the horizon and the rows at or above the position it reached, minus the
+ * transactions it delivered already; then its position moves up to the horizon and it forgets
+ * the transactions below it. A row is thus delivered at the first drain after its commit (not
+ * only once every older transaction has ended: the writer's own kick() sees its change at once),
+ * and exactly once. SQLite has one writer: ids commit in order, and the feed tails by id.
  *
  * Consumers (the in-memory snapshot) get batches of changed entity ids and re-read them.
  */
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import { asSystem } from '../db/db-context.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
@@ -20,6 +33,9 @@ export interface ChangeEvent {
   entity: string;
   entityId: string;
 }
+
+/** Rows per read. */
+const PAGE = 1000;
 
 export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
 
@@ -45,7 +61,10 @@ export class ChangeFeed {
   readonly #onRedisError: (err: unknown) => void;
   #publisher: Redis | null = null;
   #subscriber: Redis | null = null;
+  /** SQLite: the last id read. PostgreSQL: the horizon reached (an xid8 as a number). */
   #lastId = 0;
+  /** PostgreSQL: the transactions at or above the horizon whose rows were delivered already */
+  #delivered = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
   #draining: Promise<void> | null = null;
   #again = false;
@@ -85,18 +104,38 @@ export class ChangeFeed {
     return () => this.#handlers.delete(handler);
   }
 
-  /** The id this instance has read up to (for tests and /readyz diagnostics). */
+  /** Where this instance has read up to (for tests and diagnostics): an id on SQLite, a transaction-id horizon on PostgreSQL. */
   get position(): number {
     return this.#lastId;
   }
 
-  /** The id of the newest row in the log (0 when empty). */
+  /**
+   * A position every row committed so far is at or below: the newest id on SQLite (0 when
+   * empty); on PostgreSQL the safe horizon (every transaction below it has ended).
+   */
   async head(): Promise<number> {
+    if (this.#db.dialect === 'postgres') {
+      const r = await sql<{ h: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as h`.execute(this.#db.kysely);
+      return Number(r.rows[0].h);
+    }
     const row = await this.#db.kysely
       .selectFrom('change_events')
       .select((eb) => eb.fn.max('id').as('max'))
       .executeTakeFirst();
     return Number(row?.max ?? 0);
+  }
+
+  /** Committed rows this instance has not delivered yet (the lag metric). */
+  async lag(): Promise<number> {
+    if (!this.#started) return 0;
+    if (this.#db.dialect === 'postgres') {
+      const r = await asSystem(() =>
+        sql<{ n: number }>`select count(*)::int as n from change_events
+          where xid >= ${String(this.#lastId)}::xid8 and not (xid = any (string_to_array(${[...this.#delivered].join(',')}, ',')::xid8[]))`.execute(this.#db.kysely),
+      );
+      return Number(r.rows[0]?.n ?? 0);
+    }
+    return Math.max(0, (await this.head()) - this.#lastId);
   }
 
   /**
@@ -108,6 +147,7 @@ export class ChangeFeed {
     if (this.#started) return;
     this.#started = true;
     this.#lastId = from ?? (await this.head());
+    this.#delivered = new Set();
     if (this.#redisFactory) {
       const publisher = (this.#publisher = this.#redisFactory());
       publisher.on('error', this.#onRedisError);
@@ -171,19 +211,63 @@ export class ChangeFeed {
   }
 
   async #drainOnce(): Promise<void> {
+    if (this.#db.dialect === 'postgres') return this.#drainByXid();
     for (;;) {
       const rows = await this.#db.kysely
         .selectFrom('change_events')
         .select(['id', 'entity', 'entity_id'])
         .where('id', '>', this.#lastId)
         .orderBy('id')
-        .limit(1000)
+        .limit(PAGE)
         .execute();
       if (rows.length === 0) return;
       const events = rows.map((r) => ({ id: Number(r.id), entity: r.entity, entityId: r.entity_id }));
       for (const h of this.#handlers) await h(events);
       this.#lastId = events[events.length - 1].id;
-      if (rows.length < 1000) return;
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  /**
+   * One snapshot gives both the horizon and the rows: every row of a transaction below the horizon
+   * is in what this statement sees, or never will be. A full page stops inside a transaction's
+   * rows: the rest of that transaction is read before anything is delivered (a transaction's rows
+   * become visible together, so the set of delivered transactions never holds a half-read one).
+   */
+  async #drainByXid(): Promise<void> {
+    for (;;) {
+      const from = String(this.#lastId);
+      const skip = [...this.#delivered].join(',');
+      const r = await sql<{ h: string; id: number | null; entity: string | null; entity_id: string | null; xid: string | null }>`
+        select h.h::text as h, c.id, c.entity, c.entity_id, c.xid::text as xid
+          from (select pg_snapshot_xmin(pg_current_snapshot()) as h) h
+          left join lateral (
+            select id, entity, entity_id, xid from change_events
+             where xid >= ${from}::xid8 and not (xid = any (string_to_array(${skip}, ',')::xid8[]))
+             order by xid, id limit ${PAGE}
+          ) c on true`.execute(this.#db.kysely);
+      const horizon = r.rows[0].h;
+      const rows = r.rows.filter((x) => x.id !== null) as { id: number; entity: string; entity_id: string; xid: string }[];
+      const full = rows.length === PAGE;
+      if (full) {
+        const last = rows[rows.length - 1];
+        const rest = await sql<{ id: number; entity: string; entity_id: string; xid: string }>`
+          select id, entity, entity_id, xid::text as xid from change_events where xid = ${last.xid}::xid8 and id > ${last.id} order by id`.execute(this.#db.kysely);
+        rows.push(...rest.rows);
+      }
+      if (rows.length > 0) {
+        const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
+        for (const h of this.#handlers) await h(events);
+        for (const x of rows) this.#delivered.add(x.xid);
+      }
+      if (full) continue;
+      // Nothing below the horizon can appear any more: move up to it and forget what is below.
+      const h = Number(horizon);
+      if (h > this.#lastId) {
+        this.#lastId = h;
+        for (const x of this.#delivered) if (Number(x) < h) this.#delivered.delete(x);
+      }
+      return;
     }
   }
 
