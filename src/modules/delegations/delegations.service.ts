@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { asSystem, tenantContext } from '../../platform/db/db-context.ts';
-import { enterDbContext, mutate } from '../../platform/db/database.ts';
+import { enterDbContext, lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
@@ -209,6 +209,10 @@ export class DelegationsService {
   }
 
   async #requireActivePartner(trx: Tx, partnerId: string, origin: repo.DelegationOrigin) {
+    // Guarantee: the partner row is share-locked, so it cannot be suspended or terminated until
+    // this transaction ends — a termination (which revokes every open delegation of the partner)
+    // runs before or after it, never around it, and no delegation outlives it.
+    await lockRows(this.#d.db, trx, 'partners', { id: partnerId }, 'share');
     const p = await repo.findPartnerById(trx, partnerId);
     if (!p) throw A.partner_inactive('The partner does not exist.');
     if (p.status !== 'active') throw A.partner_inactive(`The partner is ${p.status}.`);
@@ -235,11 +239,15 @@ export class DelegationsService {
     const scopes = this.#validateScopes(input.scopes);
     const { starts, ends } = this.#validateWindow(input.startsAt, input.endsAt, now);
     await this.#requireActivePartner(trx, input.partnerId, input.origin);
+    // Guarantee: the tenant row is share-locked (no suspension or closing in between).
+    await lockRows(this.#d.db, trx, 'tenants', { id: input.tenantId }, 'share');
     const tenant = await repo.findTenantById(trx, input.tenantId);
     if (!tenant) throw tenantErrors.tenant_not_found('No such tenant.');
     if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
     const banIds = await this.#resolveBans(trx, input.tenantId, input.banIds);
     const status = input.status ?? (input.origin === 'link' ? 'requested' : 'active');
+    // Guarantee: the unique partial index delegations_partner_id_tenant_id_key (migration 0002)
+    // holds one open link per partner and tenant when two requests race past this check.
     if (input.origin === 'link' && (await repo.findOpenLink(trx, input.partnerId, input.tenantId))) {
       throw E.delegation_exists('This partner already has an open (requested or active) link to this tenant; renew it or revoke it first.');
     }
@@ -329,7 +337,13 @@ export class DelegationsService {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
+  /**
+   * The delegation a transition starts from. Guarantee: its row is locked first, so two
+   * transitions of one delegation (approve and revoke, revoke and renew…) run one after the
+   * other, the second deciding on what the first committed.
+   */
   async #load(trx: Tx, id: string, scope: { tenantId?: string; partnerId?: string }): Promise<repo.DelegationRow> {
+    await lockRows(this.#d.db, trx, 'delegations', { id });
     const d = await repo.findDelegationById(trx, id);
     // Another tenant's or partner's delegation answers exactly like a missing one.
     if (!d || (scope.tenantId && d.tenant_id !== scope.tenantId) || (scope.partnerId && d.partner_id !== scope.partnerId)) {
@@ -349,6 +363,10 @@ export class DelegationsService {
   /** Tenant admin approves a requested link; it may narrow the BANs and set overrides as it does. */
   approve(ctx: RequestContext, tenantId: string, id: string, input: { ban_ids?: string[] | null; overrides?: Partial<Overrides> } = {}): Promise<repo.DelegationRow> {
     return this.#write(async (trx) => {
+      // Locks in one order everywhere — partner, then delegation — as a termination takes them
+      // (the partner's row, then its delegations'): approve share-locks the partner first.
+      const peek = await repo.findDelegationById(trx, id);
+      if (peek) await lockRows(this.#d.db, trx, 'partners', { id: peek.partner_id }, 'share');
       const d = await this.#load(trx, id, { tenantId });
       if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be approved.`);
       const now = this.#now();
@@ -426,7 +444,7 @@ export class DelegationsService {
    * already (revoked, expired, rejected) stays as it is and null is returned. For the paths that
    * end access as a consequence of something else — a grant revoked twice, two disconnects
    * racing: ending what has ended is a no-op, not an error. Decided on the row read inside the
-   * transaction (under the write lock), not on an earlier read.
+   * transaction (under the delegation's row lock), not on an earlier read.
    */
   async revokeDelegationIfOpen(trx: Tx, ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow | null> {
     const d = await this.#load(trx, id, { tenantId: by.tenantId, partnerId: by.partnerId });
@@ -510,8 +528,10 @@ export class DelegationsService {
    */
   async revokeAllOfPartner(trx: Tx, ctx: RequestContext, partnerId: string, reason: string): Promise<string[]> {
     const open = await repo.listOpenOfPartner(trx, partnerId);
-    for (const d of open) await this.revokeDelegation(trx, ctx, d.id, { side: 'operator', reason });
-    return open.map((d) => d.id);
+    const revoked: string[] = [];
+    // one revoked meanwhile by someone else stays as it is (decided under its row lock)
+    for (const d of open) if (await this.revokeDelegationIfOpen(trx, ctx, d.id, { side: 'operator', reason })) revoked.push(d.id);
+    return revoked;
   }
 
   /**
@@ -523,8 +543,7 @@ export class DelegationsService {
       const open = await repo.listOpenOfPartner(trx, input.partnerId, input.tenantId);
       const revoked: string[] = [];
       for (const d of open) {
-        await this.revokeDelegation(trx, ctx, d.id, { side: input.side, reason: `break-glass: ${input.reason}` });
-        revoked.push(d.id);
+        if (await this.revokeDelegationIfOpen(trx, ctx, d.id, { side: input.side, reason: `break-glass: ${input.reason}` })) revoked.push(d.id);
       }
       await this.#d.audit.record(trx, ctx, {
         action: 'delegation.break_glass',
@@ -549,6 +568,7 @@ export class DelegationsService {
     return this.#write(async (trx) => {
       let n = 0;
       for (const l of lapsed) {
+        await lockRows(this.#d.db, trx, 'delegations', { id: l.id });
         const d = await repo.findDelegationById(trx, l.id);
         if (!d || d.status !== 'active' || d.ends_at > nowIso) continue;
         await this.#update(trx, ctx, d, { status: 'expired', renewal_ends_at: null }, 'delegation.expired', { ends_at: d.ends_at });

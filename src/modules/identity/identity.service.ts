@@ -3,7 +3,7 @@
  * tokens, invitations, login throttling, and turning credentials into a Principal.
  */
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { enterDbContext, mutate } from '../../platform/db/database.ts';
+import { enterDbContext, lockRows, mutate } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { dummyPasswordHash, hashPassword, newSecret, randomToken, sha256, verifyPassword, constantTimeEqual, type SecretHasher } from '../../platform/crypto.ts';
@@ -570,6 +570,9 @@ export class IdentityService {
     this.checkPassword(password, preview.email);
     const hash = await this.hashPassword(password);
     const result = await mutate(this.#d.db, async (trx) => {
+      // Guarantee (an invitation is used once): its row lock — two acceptances racing are
+      // decided one after the other, and the second finds it used.
+      await lockRows(this.#d.db, trx, 'invitations', { id: preview.id });
       const inv = await this.#liveInvitation(trx, token);
       const existing = await repo.findUserByEmail(trx, inv.email);
       const now = this.#now().toISOString();
@@ -596,6 +599,7 @@ export class IdentityService {
   /** Accept one of your own pending invitations while logged in. */
   async acceptMyInvitation(ctx: RequestContext, principal: Principal, invitationId: string): Promise<{ scopeType: ScopeType; scopeId: string; role: string }> {
     const result = await mutate(this.#d.db, async (trx) => {
+      await lockRows(this.#d.db, trx, 'invitations', { id: invitationId }); // used once: as in acceptInvitation
       const inv = await this.#myLiveInvitation(trx, principal, invitationId);
       await this.#accept(trx, ctx, inv, principal.userId, false);
       return { scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
@@ -607,6 +611,7 @@ export class IdentityService {
   /** Say no to one of your own pending invitations. */
   async declineMyInvitation(ctx: RequestContext, principal: Principal, invitationId: string): Promise<void> {
     await mutate(this.#d.db, async (trx) => {
+      await lockRows(this.#d.db, trx, 'invitations', { id: invitationId }); // answered once: as in acceptInvitation
       const inv = await this.#myLiveInvitation(trx, principal, invitationId);
       // the answer goes to the inviting tenant's log
       if (inv.scope_type === 'tenant') await enterDbContext(this.#d.db, trx, tenantContext(inv.scope_id));

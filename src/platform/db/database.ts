@@ -139,7 +139,7 @@ async function ping(kysely: Kysely<Database>): Promise<boolean> {
  *  - the audit log appends without a chain head and one sealer chains what committed
  *    (AuditLog.seal);
  *  - each read-then-write that must not interleave names its own guarantee where it happens: a
- *    row lock (`lockForUpdate`), a unique constraint, or an `UPDATE … WHERE` compare-and-set.
+ *    row lock (`lockRows`), a unique constraint, or an `UPDATE … WHERE` compare-and-set.
  * SQLite has a single writer anyway.
  */
 export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
@@ -147,17 +147,25 @@ export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T>
 }
 
 /**
- * `select … for update` on PostgreSQL (the row stays locked until the transaction ends, and a
- * writer that waited reads the row as committed by the one before it); unchanged on SQLite,
- * whose single writer already excludes an interleaving.
+ * Lock the rows of `table` matching every `where` column (PostgreSQL; one statement) until the
+ * transaction ends — the narrow guarantee of a read-then-write that must not interleave with
+ * another writer's. Take it before reading what the decision rests on: a writer that had to wait
+ * then reads the rows as the one before it committed them (READ COMMITTED reads anew per
+ * statement). `share` lets readers that share in, and stops anyone changing the rows. SQLite has
+ * one writer: nothing to do. Table and column names come from the caller's code, never from input.
  */
-export function lockForUpdate<Q extends { forUpdate(): Q }>(db: Db | Dialect, q: Q): Q {
-  return (typeof db === 'string' ? db : db.dialect) === 'postgres' ? q.forUpdate() : q;
+export async function lockRows(db: Db, trx: Tx, table: keyof Database & string, where: Record<string, string>, mode: 'update' | 'share' = 'update'): Promise<void> {
+  if (db.dialect !== 'postgres') return;
+  const conds = Object.entries(where).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`select 1 from ${sql.table(table)} where ${sql.join(conds, sql` and `)} ${mode === 'update' ? sql`for update` : sql`for share`}`.execute(trx);
 }
 
-/** `select … for share` on PostgreSQL: the row may not change (nor go) until this transaction ends. */
-export function lockForShare<Q extends { forShare(): Q }>(db: Db | Dialect, q: Q): Q {
-  return (typeof db === 'string' ? db : db.dialect) === 'postgres' ? q.forShare() : q;
+/**
+ * A transaction-scoped advisory lock on one named, rare operation (PostgreSQL): for an invariant
+ * with no row to lock yet — the first of something. Never for the common write path.
+ */
+export async function lockOperation(db: Db, trx: Tx, key: number): Promise<void> {
+  if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
 }
 
 /**
