@@ -80,6 +80,8 @@ export interface Config {
   otelEndpoint: string | null;
   /** PostgreSQL: how long a query waits for a connection before it fails with 503 database_unavailable (ms). */
   databaseConnectTimeoutMs: number;
+  /** PostgreSQL: connections per instance */
+  databasePoolSize: number;
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
 }
@@ -259,6 +261,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     logFormat,
     otelEndpoint: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
     databaseConnectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    databasePoolSize: int('DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseQueryTimeoutMs: int('DATABASE_QUERY_TIMEOUT_MS', 30_000, 0, 3_600_000),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
@@ -306,6 +309,7 @@ export const SETTINGS: Record<string, string> = {
   METRICS_PARTNER_LABELS: 'Partners that get a label of their own in the gateway decision metrics, in the order this instance first sees them; the rest count as `other` (default 50).',
   LOG_FORMAT: 'auto (default: human-readable when stdout is a terminal, JSON otherwise) | pretty | json.',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318): turns OpenTelemetry tracing on, spans exported to <url>/v1/traces. Unset (default): no tracing.',
+  DATABASE_POOL_SIZE: 'PostgreSQL: connections each instance keeps to the database (default 10). Writers no longer queue on one lock, so concurrent requests are bounded by this pool and by what the database can take: raise it with the concurrency an instance serves.',
   DATABASE_CONNECT_TIMEOUT_MS: 'PostgreSQL: milliseconds a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 database_unavailable (default 5000).',
   DATABASE_QUERY_TIMEOUT_MS: 'PostgreSQL: milliseconds a query waits for its answer before it fails and its connection is dropped — what a frozen database server costs a request (default 30000; 0 = no limit).',
   CONFIG_FILE: 'Path of an optional JSON file holding any of these settings; environment variables win.',

@@ -11,14 +11,16 @@
  * Order (issue 19): writers take no common lock, so ids (drawn from a sequence before commit) do
  * not commit in order: tailing by id would skip a row whose transaction commits after a later
  * id was read. On PostgreSQL every row carries its transaction's id (`xid`, migration 0012) and
- * the feed reads by transaction id behind the safe horizon PostgreSQL guarantees:
- * `pg_snapshot_xmin(pg_current_snapshot())`, below which every transaction has ended (committed
- * or rolled back) — so nothing can still appear there. Each drain reads, in one statement (one
- * snapshot), the horizon and the rows at or above the position it reached, minus the
- * transactions it delivered already; then its position moves up to the horizon and it forgets
- * the transactions below it. A row is thus delivered at the first drain after its commit (not
- * only once every older transaction has ended: the writer's own kick() sees its change at once),
- * and exactly once. SQLite has one writer: ids commit in order, and the feed tails by id.
+ * the feed's position is a PostgreSQL snapshot (`pg_current_snapshot()`: xmin, xmax and the
+ * transactions in progress). Each drain reads, in one statement, its new snapshot S and the rows
+ * visible in S that were not visible in the previous snapshot P — those whose transaction is at
+ * or after P's xmax, or was in progress in P (`pg_snapshot_xip`) — then P becomes S. PostgreSQL
+ * guarantees what that rests on: a transaction below P's xmin, or below P's xmax and not in
+ * progress in P, had ended when P was taken, so its rows were visible then and were read. A late
+ * commit is thus read at the first drain after it, exactly once, however long it was held open;
+ * and the cost of a drain is the rows that are new, not the rows since the oldest open
+ * transaction (the safe horizon `pg_snapshot_xmin` may lag far behind on a busy cluster).
+ * SQLite has one writer: ids commit in order, and the feed tails by id.
  *
  * Consumers (the in-memory snapshot) get batches of changed entity ids and re-read them.
  */
@@ -36,6 +38,16 @@ export interface ChangeEvent {
 
 /** Rows per read. */
 const PAGE = 1000;
+
+/** Where a feed has read up to: an id (SQLite) or a PostgreSQL snapshot as text. */
+export type FeedPosition = number | string;
+
+/** PostgreSQL: rows whose transaction was not visible in `snapshot` (it began at or after its xmax, or was in progress then). */
+function notVisibleIn(snapshot: string) {
+  // `= any (array(…))`, not `in (select …)`: both arms use the xid index (a bitmap OR), so a drain
+  // reads the new rows only, not the whole index
+  return sql`(xid >= pg_snapshot_xmax(${snapshot}::pg_snapshot) or xid = any (array(select pg_snapshot_xip(${snapshot}::pg_snapshot))))`;
+}
 
 export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
 
@@ -61,10 +73,10 @@ export class ChangeFeed {
   readonly #onRedisError: (err: unknown) => void;
   #publisher: Redis | null = null;
   #subscriber: Redis | null = null;
-  /** SQLite: the last id read. PostgreSQL: the horizon reached (an xid8 as a number). */
+  /** SQLite: the last id read. */
   #lastId = 0;
-  /** PostgreSQL: the transactions at or above the horizon whose rows were delivered already */
-  #delivered = new Set<string>();
+  /** PostgreSQL: the snapshot every row visible in was read (pg_snapshot as text) */
+  #snapshot = '';
   #timer: NodeJS.Timeout | null = null;
   #draining: Promise<void> | null = null;
   #again = false;
@@ -104,19 +116,19 @@ export class ChangeFeed {
     return () => this.#handlers.delete(handler);
   }
 
-  /** Where this instance has read up to (for tests and diagnostics): an id on SQLite, a transaction-id horizon on PostgreSQL. */
-  get position(): number {
-    return this.#lastId;
+  /** Where this instance has read up to (for tests and diagnostics): an id on SQLite, a snapshot on PostgreSQL. */
+  get position(): FeedPosition {
+    return this.#db.dialect === 'postgres' ? this.#snapshot : this.#lastId;
   }
 
   /**
-   * A position every row committed so far is at or below: the newest id on SQLite (0 when
-   * empty); on PostgreSQL the safe horizon (every transaction below it has ended).
+   * A position every row committed so far is at: the newest id on SQLite (0 when empty), the
+   * current snapshot on PostgreSQL.
    */
-  async head(): Promise<number> {
+  async head(): Promise<FeedPosition> {
     if (this.#db.dialect === 'postgres') {
-      const r = await sql<{ h: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as h`.execute(this.#db.kysely);
-      return Number(r.rows[0].h);
+      const r = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(this.#db.kysely);
+      return r.rows[0].s;
     }
     const row = await this.#db.kysely
       .selectFrom('change_events')
@@ -129,13 +141,10 @@ export class ChangeFeed {
   async lag(): Promise<number> {
     if (!this.#started) return 0;
     if (this.#db.dialect === 'postgres') {
-      const r = await asSystem(() =>
-        sql<{ n: number }>`select count(*)::int as n from change_events
-          where xid >= ${String(this.#lastId)}::xid8 and not (xid = any (string_to_array(${[...this.#delivered].join(',')}, ',')::xid8[]))`.execute(this.#db.kysely),
-      );
+      const r = await asSystem(() => sql<{ n: number }>`select count(*)::int as n from change_events where ${notVisibleIn(this.#snapshot)}`.execute(this.#db.kysely));
       return Number(r.rows[0]?.n ?? 0);
     }
-    return Math.max(0, (await this.head()) - this.#lastId);
+    return Math.max(0, Number(await this.head()) - this.#lastId);
   }
 
   /**
@@ -143,11 +152,12 @@ export class ChangeFeed {
    * snapshot reads `head()` first, loads, then starts from that position: whatever committed
    * while it loaded is delivered (re-reading an entity twice is harmless), nothing is lost.
    */
-  async start(from?: number): Promise<void> {
+  async start(from?: FeedPosition): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#lastId = from ?? (await this.head());
-    this.#delivered = new Set();
+    const at = from ?? (await this.head());
+    if (this.#db.dialect === 'postgres') this.#snapshot = String(at);
+    else this.#lastId = Number(at);
     if (this.#redisFactory) {
       const publisher = (this.#publisher = this.#redisFactory());
       publisher.on('error', this.#onRedisError);
@@ -229,46 +239,38 @@ export class ChangeFeed {
   }
 
   /**
-   * One snapshot gives both the horizon and the rows: every row of a transaction below the horizon
-   * is in what this statement sees, or never will be. A full page stops inside a transaction's
-   * rows: the rest of that transaction is read before anything is delivered (a transaction's rows
-   * become visible together, so the set of delivered transactions never holds a half-read one).
+   * The new snapshot and the first page in one statement. A full page continues by (xid, id),
+   * restricted to what the first page's snapshot saw, so a drain delivers exactly the rows visible
+   * in that snapshot and not in the previous one, and the next drain starts from it.
    */
   async #drainByXid(): Promise<void> {
+    type Row = { id: number; entity: string; entity_id: string; xid: string };
+    const first = await sql<{ snap: string } & { [K in keyof Row]: Row[K] | null }>`
+      select pg_current_snapshot()::text as snap, c.id, c.entity, c.entity_id, c.xid
+        from (select 1) one
+        left join lateral (
+          select id, entity, entity_id, xid::text as xid from change_events
+           where ${notVisibleIn(this.#snapshot)}
+           order by xid, id limit ${PAGE}
+        ) c on true`.execute(this.#db.kysely);
+    const snap = first.rows[0].snap;
+    let rows = first.rows.filter((x) => x.id !== null) as Row[];
     for (;;) {
-      const from = String(this.#lastId);
-      const skip = [...this.#delivered].join(',');
-      const r = await sql<{ h: string; id: number | null; entity: string | null; entity_id: string | null; xid: string | null }>`
-        select h.h::text as h, c.id, c.entity, c.entity_id, c.xid::text as xid
-          from (select pg_snapshot_xmin(pg_current_snapshot()) as h) h
-          left join lateral (
-            select id, entity, entity_id, xid from change_events
-             where xid >= ${from}::xid8 and not (xid = any (string_to_array(${skip}, ',')::xid8[]))
-             order by xid, id limit ${PAGE}
-          ) c on true`.execute(this.#db.kysely);
-      const horizon = r.rows[0].h;
-      const rows = r.rows.filter((x) => x.id !== null) as { id: number; entity: string; entity_id: string; xid: string }[];
-      const full = rows.length === PAGE;
-      if (full) {
-        const last = rows[rows.length - 1];
-        const rest = await sql<{ id: number; entity: string; entity_id: string; xid: string }>`
-          select id, entity, entity_id, xid::text as xid from change_events where xid = ${last.xid}::xid8 and id > ${last.id} order by id`.execute(this.#db.kysely);
-        rows.push(...rest.rows);
-      }
       if (rows.length > 0) {
         const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
         for (const h of this.#handlers) await h(events);
-        for (const x of rows) this.#delivered.add(x.xid);
       }
-      if (full) continue;
-      // Nothing below the horizon can appear any more: move up to it and forget what is below.
-      const h = Number(horizon);
-      if (h > this.#lastId) {
-        this.#lastId = h;
-        for (const x of this.#delivered) if (Number(x) < h) this.#delivered.delete(x);
-      }
-      return;
+      if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      rows = (
+        await sql<Row>`
+          select id, entity, entity_id, xid::text as xid from change_events
+           where ${notVisibleIn(this.#snapshot)} and pg_visible_in_snapshot(xid, ${snap}::pg_snapshot)
+             and (xid, id) > (${last.xid}::xid8, ${last.id}::bigint)
+           order by xid, id limit ${PAGE}`.execute(this.#db.kysely)
+      ).rows;
     }
+    this.#snapshot = snap;
   }
 
   async #maybePrune(): Promise<void> {
