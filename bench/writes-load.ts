@@ -85,9 +85,17 @@ const ends = new Date(Date.now() + 30 * 86_400_000).toISOString();
 async function vu(i: number): Promise<void> {
   const base = job.urls[i % job.urls.length];
   const u = job.users[i % job.users.length];
-  const admin = (await login(base, u.admin)).session;
-  const owner = (await login(base, u.owner)).session;
-  if (!admin || !owner) throw new Error('the bench users could not log in');
+  // 64 users logging in at once behind a queue (the old global lock) may be answered 503 at first
+  const retrying = async (who: { email: string; password: string }) => {
+    for (let i = 0; i < 50; i++) {
+      const r = await login(base, who).catch(() => ({ session: null, status: 0 }));
+      if (r.session) return r.session;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new Error(`a bench user could not log in (${who.email})`);
+  };
+  const admin = await retrying(u.admin);
+  const owner = await retrying(u.owner);
   let n = 0;
   let link: string | null = null;
   let token: string | null = null;
