@@ -111,7 +111,7 @@ async function startInstance(): Promise<Instance> {
   const proc = spawn(process.execPath, [path.join(appRoot, 'src/main.ts'), 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000; // a loaded machine starts slowly
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`instance exited: ${stderr}`);
     const ok = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
