@@ -91,6 +91,12 @@ interface Instance {
   stop(): Promise<void>;
 }
 
+/** Every server process started: killed when this script exits, also on a failure half-way. */
+const processes = new Set<import('node:child_process').ChildProcess>();
+process.on('exit', () => {
+  for (const p of processes) if (p.exitCode === null) p.kill('SIGKILL');
+});
+
 async function startInstance(): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -109,6 +115,7 @@ async function startInstance(): Promise<Instance> {
     PUBLIC_URL: url,
   };
   const proc = spawn(process.execPath, [path.join(appRoot, 'src/main.ts'), 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  processes.add(proc);
   let stderr = '';
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const deadline = Date.now() + 180_000; // a loaded machine starts slowly
