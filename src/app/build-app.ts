@@ -107,19 +107,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installJsonBodyParser(app);
 
   const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels });
+  const onBackgroundError = backgroundErrorLog(app.log);
   const services = await createServices({
     config,
     db,
     clock,
     redis: deps.redis ?? null,
     // a database or Redis outage: one line per kind of work and 10 s, not one per failed flush or poll
-    onError: backgroundErrorLog(app.log),
+    onError: onBackgroundError,
     metrics,
     onWarning: (message) => app.log.warn(message),
   });
   app.decorate('services', services);
   metrics.gauge('partnergate_audit_backlog', 'Gateway access events waiting to be written', () => services.gateway.auditBuffer.pending);
-  metrics.gauge('partnergate_change_feed_lag_events', 'Change-feed rows committed that this instance has not applied yet', async () => Math.max(0, (await services.feed.head()) - services.feed.position));
+  metrics.gauge('partnergate_change_feed_lag_events', 'Change-feed rows committed that this instance has not applied yet', () => services.feed.lag());
   installMetrics(app as unknown as FastifyInstance, metrics, config.metricsToken);
 
   app.decorateRequest('principal', null);
@@ -251,9 +252,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
+    services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();
     await services.agencies.stop();

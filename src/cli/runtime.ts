@@ -60,7 +60,7 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean } = 
   let db: Db;
   try {
     cfg = withSecret(config);
-    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs });
+    db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.databasePoolSize, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs });
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });
   }

@@ -84,6 +84,8 @@ export interface Config {
   otelEndpoint: string | null;
   /** PostgreSQL: how long a query waits for a connection before it fails with 503 database_unavailable (ms). */
   databaseConnectTimeoutMs: number;
+  /** PostgreSQL: connections per instance */
+  databasePoolSize: number;
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
 }
@@ -252,6 +254,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     otelEndpoint: opt('OTEL_EXPORTER_OTLP_ENDPOINT'),
     databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
     databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
+    databasePoolSize: get('DATABASE_POOL_SIZE'),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');

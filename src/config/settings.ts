@@ -166,6 +166,10 @@ export const SettingsSchema = Type.Object({
     default: 30_000,
     description: 'PostgreSQL: milliseconds a query waits for its answer before it fails and its connection is dropped — what a frozen database server costs a request (0 = no limit).',
   }),
+  DATABASE_POOL_SIZE: int(1, 1000, {
+    default: 10,
+    description: 'PostgreSQL: connections each instance keeps to the database. Writers no longer queue on one lock, so concurrent requests are bounded by this pool and by what the database can take: raise it with the concurrency an instance serves.',
+  }),
   CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),
 });
 

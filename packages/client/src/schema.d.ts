@@ -14174,7 +14174,7 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
-            hash: string;
+            hash: string | null;
             /** @example evt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             ip: string | null;

@@ -8,7 +8,7 @@
  * admin's call returns. Other instances follow through the feed.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecretHasher } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
@@ -162,6 +162,8 @@ export class AgenciesService {
       revoked_by: null,
     };
     const saved = await this.#write(async (trx) => {
+      // Guarantee: the agency's row is share-locked — it cannot be deactivated while a token is given to it.
+      await lockRows(this.#d.db, trx, 'partner_agencies', { id: agencyId }, 'share');
       const a = await repo.findAgency(trx, tenantId, agencyId);
       if (!a) throw E.agency_not_found();
       if (a.status !== 'active') throw E.agency_not_active('Reactivate the agency before giving it a new form token.');
@@ -184,6 +186,8 @@ export class AgenciesService {
   async rotateToken(ctx: RequestContext, tenantId: string, agencyId: string, tokenId: string): Promise<{ row: repo.AgencyTokenRow; token: string }> {
     const token = newAgencyToken();
     const saved = await this.#write(async (trx) => {
+      // Guarantee: the token's row lock — a rotation racing a revocation cannot bring it back.
+      await lockRows(this.#d.db, trx, 'partner_tokens', { id: tokenId });
       const t = await repo.findToken(trx, tenantId, agencyId, tokenId);
       if (!t) throw E.agency_token_not_found();
       if (t.status !== 'active') throw E.agency_token_already_revoked('A revoked token cannot be rotated; generate a new one.');
@@ -207,6 +211,7 @@ export class AgenciesService {
   /** Revoke for good (idempotent: revoking a revoked token changes nothing). */
   async revokeToken(ctx: RequestContext, tenantId: string, agencyId: string, tokenId: string): Promise<repo.AgencyTokenRow> {
     return this.#write(async (trx) => {
+      await lockRows(this.#d.db, trx, 'partner_tokens', { id: tokenId }); // as in rotateToken
       const t = await repo.findToken(trx, tenantId, agencyId, tokenId);
       if (!t) throw E.agency_token_not_found();
       if (t.status === 'revoked') return t;

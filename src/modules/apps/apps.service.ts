@@ -10,7 +10,7 @@
  * Every mutation commits with its audit event and an `app` change-feed row.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { newSecret, type SecretHasher } from '../../platform/crypto.ts';
@@ -228,6 +228,9 @@ export class AppsService {
    */
   async create(ctx: RequestContext, partnerId: string, input: AppInput, opts: { secret?: string } = {}): Promise<{ app: repo.AppRow; secret: string | null }> {
     return this.#write(async (trx) => {
+      // Guarantee (at most MAX_APPS_PER_PARTNER apps): the partner's row lock — registrations of
+      // one partner are counted one after the other.
+      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
       const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
       if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);

@@ -21,7 +21,7 @@ export const AuditEventDto = Type.Object({
   ip: Nullable(Type.String()),
   user_agent: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
-  hash: Type.String(),
+  hash: Nullable(Type.String({ description: 'the event\'s link in the hash chain; null for the moment (well under a second) between its commit and its sealing into the chain' })),
 }, { title: 'AuditEvent' });
 
 const common = {

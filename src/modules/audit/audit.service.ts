@@ -41,23 +41,31 @@ export interface AuditFilter {
 export type AuditRow = Selectable<AuditEventsTable>;
 
 const EVENT_COLUMNS: readonly string[] = CHAIN_ORDER;
-const EVENTS_ROWSET: RowSet = {
+/** SQLite: events are chained as they are inserted (one writer). */
+const SEALED_ROWSET: RowSet = {
   table: 'audit_events',
-  columns: [...EVENT_COLUMNS, 'prev_hash', 'hash'],
-  pgTypes: [...EVENT_COLUMNS, 'prev_hash', 'hash'].map(() => 'text'),
+  columns: [...EVENT_COLUMNS, 'chain_seq', 'prev_hash', 'hash'],
+  pgTypes: [...EVENT_COLUMNS.map(() => 'text'), 'bigint', 'text', 'text'],
 };
+/** PostgreSQL: events are appended unsealed; the sealer chains them (see seal()). */
+const UNSEALED_ROWSET: RowSet = { table: 'audit_events', columns: EVENT_COLUMNS, pgTypes: EVENT_COLUMNS.map(() => 'text') };
+/** …and a replayed batch skips the events the log holds already (by their unique id). */
+const UNSEALED_MISSING_ROWSET: RowSet = { ...UNSEALED_ROWSET, skipConflictOn: 'id' };
 
-/**
- * The seq of the event just appended. On PostgreSQL not `max(seq)`: row-level security shows a
- * tenant's transaction only that tenant's events, so the maximum it sees is not the chain's end;
- * the sequence's value in this session is (appends are serialized by the write lock and the head's row lock).
- */
-const LAST_SEQ_PG = sql<number>`currval(pg_get_serial_sequence('audit_events', 'seq'))`;
-const LAST_SEQ_SQLITE = sql<number>`(select max(seq) from audit_events)`;
+/** Arbitrary constant: the advisory lock of the one sealer at a time (per database). */
+const SEAL_LOCK = 727_019;
+/** Events sealed per statement. */
+const SEAL_BATCH = 2000;
+/** How often each instance offers to seal (only one at a time does: the others find the lock taken and skip). */
+export const SEAL_INTERVAL_MS = 200;
+
+type NewEvent = { id?: string; ctx: RequestContext; entry: AuditEntry; at: Date };
 
 export class AuditLog {
   readonly #db: Db;
   readonly #clock: Clock;
+  #sealTimer: NodeJS.Timeout | null = null;
+  #sealing: Promise<unknown> = Promise.resolve();
   constructor(db: Db, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
@@ -81,12 +89,16 @@ export class AuditLog {
   /**
    * Append, in one transaction, the events whose id the log does not hold yet; returns how many.
    * Idempotent: a batch retried after its commit was lost on the way back (the database went away
-   * at that moment), or replayed from a spool by several instances, is written once.
+   * at that moment), or replayed from a spool by several instances at once, is written once.
+   * Guarantee (PostgreSQL): the unique id with `on conflict (id) do nothing` — two instances
+   * replaying the same spool concurrently each skip what the other wrote, with no lock; SQLite
+   * has one writer, so looking the ids up first is enough there.
    */
   async recordMissing(items: { id: string; ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<number> {
     if (items.length === 0) return 0;
     // as the system, like recordMany: whichever request or timer started the flush, the ids must
     // be looked up across every tenant's events, and the batch spans tenants
+    if (this.#db.dialect === 'postgres') return asSystem(() => mutate(this.#db, (trx) => insertRows(trx, 'postgres', UNSEALED_MISSING_ROWSET, items.map((i) => eventRow(i)))));
     return asSystem(() => mutate(this.#db, async (trx) => {
       const rows = await trx.selectFrom('audit_events').select('id').where('id', 'in', items.map((i) => i.id)).execute();
       const held = new Set(rows.map((r) => r.id));
@@ -97,57 +109,114 @@ export class AuditLog {
   }
 
   /**
-   * The chain continues from the head row (one indexed read), and the head moves to the last
-   * new event in the same transaction (one update), so `verify` can tell a log whose newest
-   * events were deleted from one where nothing happened since. On PostgreSQL the head row is
-   * locked: two appends can never continue from the same hash, even outside mutate()'s lock.
+   * PostgreSQL: a plain insert, unsealed — no lock, no read of the head: writers of every tenant
+   * append side by side, and the sealer chains what they committed (seal()). SQLite (one writer):
+   * the chain continues from the head row and the head moves to the last new event in the same
+   * transaction.
    */
-  async #append(trx: Tx, items: { id?: string; ctx: RequestContext; entry: AuditEntry; at: Date }[]): Promise<string[]> {
-    let headQuery = trx.selectFrom('audit_head').select('last_hash').where('id', '=', 1);
-    if (this.#db.dialect === 'postgres') headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirst();
+  async #append(trx: Tx, items: NewEvent[]): Promise<string[]> {
+    const ids = items.map((i) => (i.id ??= newId('evt', i.at.getTime())));
+    if (this.#db.dialect === 'postgres') {
+      await insertRows(trx, 'postgres', UNSEALED_ROWSET, items.map((i) => eventRow(i)));
+      return ids;
+    }
+    const head = await trx.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirst();
     if (!head) throw new Error('audit_head is missing: run the migrations');
     let prev = head.last_hash;
-    const ids: string[] = [];
+    let pos = Number(head.last_seq);
     const rows: unknown[][] = [];
-    for (const { id, ctx, entry, at } of items) {
-      const fields: ChainedFields = {
-        id: id ?? newId('evt', at.getTime()),
-        occurred_at: at.toISOString(),
-        actor_type: ctx.actor.type,
-        actor_user_id: ctx.actor.userId,
-        actor_partner_id: ctx.actor.partnerId,
-        actor_client_id: ctx.actor.clientId,
-        partner_agency_id: entry.partnerAgencyId !== undefined ? entry.partnerAgencyId : ctx.actor.agencyId,
-        tenant_id: entry.tenantId ?? null,
-        partner_id: entry.partnerId ?? null,
-        ban: entry.ban ?? null,
-        action: entry.action,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        outcome: entry.outcome ?? 'success',
-        request_id: ctx.requestId,
-        ip: ctx.ip,
-        user_agent: ctx.userAgent ? ctx.userAgent.slice(0, 512) : null,
-        details: JSON.stringify(entry.details ?? {}),
-      };
-      const hash = chainHash(prev, fields);
-      const row: unknown[] = [];
-      for (const c of EVENT_COLUMNS) row.push(fields[c as keyof ChainedFields]);
-      row.push(prev, hash);
+    for (const i of items) {
+      const row = eventRow(i);
+      const hash = chainHash(prev, rowFields(row));
+      row.push(++pos, prev, hash);
       rows.push(row);
-      ids.push(fields.id);
       prev = hash;
     }
     // Raw multi-row inserts: a Kysely insert of hundreds of rows × 20 columns cost more to
     // build than the database spent writing it (the gateway audits every cross-tenant request).
-    await insertRows(trx, this.#db.dialect, EVENTS_ROWSET, rows);
-    await trx
-      .updateTable('audit_head')
-      .set({ last_seq: this.#db.dialect === 'postgres' ? LAST_SEQ_PG : LAST_SEQ_SQLITE, last_hash: prev, updated_at: this.#clock.now().toISOString() })
-      .where('id', '=', 1)
-      .execute();
+    await insertRows(trx, this.#db.dialect, SEALED_ROWSET, rows);
+    await trx.updateTable('audit_head').set({ last_seq: pos, last_hash: prev, updated_at: this.#clock.now().toISOString() }).where('id', '=', 1).execute();
     return ids;
+  }
+
+  /**
+   * PostgreSQL: put the committed events that are not in the chain yet into it, in the order the
+   * sealer finds them (by seq), continuing from the head; the head moves in the same transaction.
+   * One sealer at a time per database — guarantee: a transaction-scoped advisory lock; `wait`
+   * false (the timers) tries it and skips when another instance is sealing, so no sealer ever
+   * queues; verify() waits for it. A transaction still open is simply not seen, and its events
+   * are sealed by a later pass: the chain's order is the sealing order (chain_seq), not seq.
+   * Returns how many events were sealed. SQLite seals as it appends: nothing to do.
+   */
+  seal(opts: { wait?: boolean } = {}): Promise<number> {
+    if (this.#db.dialect !== 'postgres') return Promise.resolve(0);
+    const run = asSystem(async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.#db.kysely.transaction().execute(async (trx) => {
+          if (opts.wait) await sql`select pg_advisory_xact_lock(${SEAL_LOCK})`.execute(trx);
+          else if (!(await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${SEAL_LOCK}) as ok`.execute(trx)).rows[0]?.ok) return -1;
+          return this.#sealBatch(trx);
+        });
+        if (n < 0) return total;
+        total += n;
+        if (n < SEAL_BATCH) return total;
+      }
+    });
+    this.#sealing = run.catch(() => {});
+    return run;
+  }
+
+  async #sealBatch(trx: Tx): Promise<number> {
+    const head = await trx.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirst();
+    if (!head) throw new Error('audit_head is missing: run the migrations');
+    const events = await trx
+      .selectFrom('audit_events')
+      .select(['seq', ...CHAIN_ORDER])
+      .where('chain_seq', 'is', null)
+      .orderBy('seq')
+      .limit(SEAL_BATCH)
+      .execute();
+    if (events.length === 0) return 0;
+    let prev = head.last_hash;
+    let pos = Number(head.last_seq);
+    const seqs: number[] = [];
+    const positions: number[] = [];
+    const prevs: string[] = [];
+    const hashes: string[] = [];
+    for (const e of events) {
+      const hash = chainHash(prev, e as ChainedFields);
+      seqs.push(Number(e.seq));
+      positions.push(++pos);
+      prevs.push(prev);
+      hashes.push(hash);
+      prev = hash;
+    }
+    await sql`update audit_events e set chain_seq = v.pos, prev_hash = v.prev, hash = v.hash
+      from unnest(${seqs}::bigint[], ${positions}::bigint[], ${prevs}::text[], ${hashes}::text[]) as v(seq, pos, prev, hash)
+      where e.seq = v.seq and e.chain_seq is null`.execute(trx);
+    await trx.updateTable('audit_head').set({ last_seq: pos, last_hash: prev, updated_at: this.#clock.now().toISOString() }).where('id', '=', 1).execute();
+    return events.length;
+  }
+
+  /** Offer to seal every SEAL_INTERVAL_MS (PostgreSQL); errors go to `onError`. */
+  startSealer(onError: (err: unknown) => void, intervalMs = SEAL_INTERVAL_MS): void {
+    if (this.#db.dialect !== 'postgres' || this.#sealTimer) return;
+    let running = false;
+    this.#sealTimer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.seal()
+        .catch(onError)
+        .finally(() => (running = false));
+    }, intervalMs);
+    this.#sealTimer.unref();
+  }
+
+  async stopSealer(): Promise<void> {
+    if (this.#sealTimer) clearInterval(this.#sealTimer);
+    this.#sealTimer = null;
+    await this.#sealing;
   }
 
   async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
@@ -174,44 +243,48 @@ export class AuditLog {
   }
 
   /**
-   * Walk the chain in seq order up to the head, then check that it ends exactly at the head:
-   * an altered, removed or reordered event breaks the chain; removing the newest events leaves
-   * a chain that verifies but stops short of the head. The head is read first, so events
-   * appended while the walk runs are not judged.
+   * Seal what has committed (PostgreSQL), then walk the chain in chain order up to the head and
+   * check that it ends exactly at the head: an altered, removed or reordered event breaks the
+   * chain; removing the newest events leaves a chain that verifies but stops short of the head.
+   * The head is read after sealing, so events appended while the walk runs are not judged.
+   * Reported positions (brokenAtSeq) are the events' seq.
    */
   async verify(): Promise<ChainVerdict> {
+    await this.seal({ wait: true });
     const head = await this.#db.kysely.selectFrom('audit_head').select(['last_seq', 'last_hash']).where('id', '=', 1).executeTakeFirst();
     if (!head) return { ok: false, checked: 0, brokenAtSeq: 0, reason: 'the audit head row is missing' };
-    const headSeq = Number(head.last_seq);
+    const headPos = Number(head.last_seq);
     let prev = GENESIS_HASH;
     let after = 0;
+    let lastSeq = 0;
     let checked = 0;
     for (;;) {
       const rows = await this.#db.kysely
         .selectFrom('audit_events')
         .selectAll()
-        .where('seq', '>', after)
-        .where('seq', '<=', headSeq)
-        .orderBy('seq')
+        .where('chain_seq', '>', after)
+        .where('chain_seq', '<=', headPos)
+        .orderBy('chain_seq')
         .limit(5000)
         .execute();
       if (rows.length === 0) break;
-      const verdict = verifyChain(rows.map((r) => ({ ...r, seq: Number(r.seq) })), prev);
+      const verdict = verifyChain(rows.map((r) => ({ ...r, seq: Number(r.seq), prev_hash: r.prev_hash ?? '', hash: r.hash ?? '' })), prev);
       if (!verdict.ok) return { ok: false, checked: checked + verdict.checked, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
       checked += verdict.checked;
       prev = verdict.lastHash;
-      after = Number(rows[rows.length - 1].seq);
+      after = Number(rows[rows.length - 1].chain_seq);
+      lastSeq = Number(rows[rows.length - 1].seq);
     }
-    if (after !== headSeq) {
+    if (after !== headPos) {
       return {
         ok: false,
         checked,
-        brokenAtSeq: headSeq,
-        reason: `the chain ends at seq ${after} but the audit head records seq ${headSeq} (the newest events were removed)`,
+        brokenAtSeq: lastSeq,
+        reason: `the chain ends at position ${after} but the audit head records position ${headPos} (the newest events were removed)`,
       };
     }
     if (prev !== head.last_hash) {
-      return { ok: false, checked, brokenAtSeq: headSeq, reason: 'the newest event does not match the audit head (it was replaced)' };
+      return { ok: false, checked, brokenAtSeq: lastSeq, reason: 'the newest event does not match the audit head (it was replaced)' };
     }
     return { ok: true, checked };
   }
@@ -539,4 +612,37 @@ function safeJson(s: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** An event's row in EVENT_COLUMNS order (chain fields only). */
+function eventRow({ id, ctx, entry, at }: NewEvent): unknown[] {
+  const f: ChainedFields = {
+    id: id ?? newId('evt', at.getTime()),
+    occurred_at: at.toISOString(),
+    actor_type: ctx.actor.type,
+    actor_user_id: ctx.actor.userId,
+    actor_partner_id: ctx.actor.partnerId,
+    actor_client_id: ctx.actor.clientId,
+    partner_agency_id: entry.partnerAgencyId !== undefined ? entry.partnerAgencyId : ctx.actor.agencyId,
+    tenant_id: entry.tenantId ?? null,
+    partner_id: entry.partnerId ?? null,
+    ban: entry.ban ?? null,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    outcome: entry.outcome ?? 'success',
+    request_id: ctx.requestId,
+    ip: ctx.ip,
+    user_agent: ctx.userAgent ? ctx.userAgent.slice(0, 512) : null,
+    details: JSON.stringify(entry.details ?? {}),
+  };
+  const row: unknown[] = [];
+  for (const c of EVENT_COLUMNS) row.push(f[c as keyof ChainedFields]);
+  return row;
+}
+
+function rowFields(row: readonly unknown[]): ChainedFields {
+  const f: Record<string, unknown> = {};
+  for (let i = 0; i < EVENT_COLUMNS.length; i++) f[EVENT_COLUMNS[i]] = row[i];
+  return f as unknown as ChainedFields;
 }

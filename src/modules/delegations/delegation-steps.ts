@@ -5,7 +5,7 @@
  * that read the database (BANs of the tenant, an active partner, an active tenant admin).
  */
 import type { Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A } from '../authz/index.ts';
 import { capabilityProblem } from './delegation-rules.ts';
@@ -51,7 +51,13 @@ export class DelegationSteps {
     }
   }
 
+  /**
+   * The delegation a transition starts from. Guarantee: its row is locked first, so two
+   * transitions of one delegation (approve and revoke, revoke and renew…) run one after the
+   * other, the second deciding on what the first committed.
+   */
   async load(trx: Tx, id: string, scope: { tenantId?: string; partnerId?: string }): Promise<repo.DelegationRow> {
+    await lockRows(this.#d.db, trx, 'delegations', { id });
     const d = await repo.findDelegationById(trx, id);
     // Another tenant's or partner's delegation answers exactly like a missing one.
     if (!d || (scope.tenantId && d.tenant_id !== scope.tenantId) || (scope.partnerId && d.partner_id !== scope.partnerId)) {
@@ -83,6 +89,10 @@ export class DelegationSteps {
   }
 
   async requireActivePartner(trx: Tx, partnerId: string, origin: repo.DelegationOrigin) {
+    // Guarantee: the partner row is share-locked, so it cannot be suspended or terminated until
+    // this transaction ends — a termination (which revokes every open delegation of the partner)
+    // runs before or after it, never around it, and no delegation outlives it.
+    await lockRows(this.#d.db, trx, 'partners', { id: partnerId }, 'share');
     const p = await repo.findPartnerById(trx, partnerId);
     if (!p) throw A.partner_inactive('The partner does not exist.');
     if (p.status !== 'active') throw A.partner_inactive(`The partner is ${p.status}.`);

@@ -18,7 +18,7 @@
  */
 import type { Tx } from '../../platform/db/database.ts';
 import { tenantContext } from '../../platform/db/db-context.ts';
-import { enterDbContext } from '../../platform/db/database.ts';
+import { enterDbContext, lockRows } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A } from '../authz/index.ts';
@@ -85,11 +85,15 @@ export class DelegationsService {
     const scopes = validateScopes(input.scopes);
     const { starts, ends } = validateWindow(input.startsAt, input.endsAt, now, st.maxDays);
     await st.requireActivePartner(trx, input.partnerId, input.origin);
+    // Guarantee: the tenant row is share-locked (no suspension or closing in between).
+    await lockRows(st.db, trx, 'tenants', { id: input.tenantId }, 'share');
     const tenant = await repo.findTenantById(trx, input.tenantId);
     if (!tenant) throw tenantErrors.tenant_not_found('No such tenant.');
     if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
     const banIds = await st.resolveBans(trx, input.tenantId, input.banIds);
     const status = input.status ?? (input.origin === 'link' ? 'requested' : 'active');
+    // Guarantee: the unique partial index delegations_partner_id_tenant_id_key (migration 0002)
+    // holds one open link per partner and tenant when two requests race past this check.
     if (input.origin === 'link' && (await repo.findOpenLink(trx, input.partnerId, input.tenantId))) {
       throw E.delegation_exists('This partner already has an open (requested or active) link to this tenant; renew it or revoke it first.');
     }

@@ -5,6 +5,7 @@
  * event (tenant_id AND partner_id set, so both sides see it) and a change-feed row.
  */
 import type { Tx } from '../../platform/db/database.ts';
+import { lockRows } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { DAY_MS, isOpen, validateOverrides, validateWindow, type Overrides } from './delegation-rules.ts';
 import type { DelegationSteps } from './delegation-steps.ts';
@@ -22,6 +23,10 @@ export class DelegationTransitions {
   approve(ctx: RequestContext, tenantId: string, id: string, input: { ban_ids?: string[] | null; overrides?: Partial<Overrides> } = {}): Promise<repo.DelegationRow> {
     const s = this.#s;
     return s.write(async (trx) => {
+      // Locks in one order everywhere — partner, then delegation — as a termination takes them
+      // (the partner's row, then its delegations'): approve share-locks the partner first.
+      const peek = await repo.findDelegationById(trx, id);
+      if (peek) await lockRows(s.db, trx, 'partners', { id: peek.partner_id }, 'share');
       const d = await s.load(trx, id, { tenantId });
       if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be approved.`);
       const now = s.now();
@@ -175,8 +180,10 @@ export class DelegationTransitions {
    */
   async revokeAllOfPartner(trx: Tx, ctx: RequestContext, partnerId: string, reason: string): Promise<string[]> {
     const open = await repo.listOpenOfPartner(trx, partnerId);
-    for (const d of open) await this.revokeDelegation(trx, ctx, d.id, { side: 'operator', reason });
-    return open.map((d) => d.id);
+    const revoked: string[] = [];
+    // one revoked meanwhile by someone else stays as it is (decided under its row lock)
+    for (const d of open) if (await this.revokeDelegationIfOpen(trx, ctx, d.id, { side: 'operator', reason })) revoked.push(d.id);
+    return revoked;
   }
 
   /**
@@ -189,8 +196,7 @@ export class DelegationTransitions {
       const open = await repo.listOpenOfPartner(trx, input.partnerId, input.tenantId);
       const revoked: string[] = [];
       for (const d of open) {
-        await this.revokeDelegation(trx, ctx, d.id, { side: input.side, reason: `break-glass: ${input.reason}` });
-        revoked.push(d.id);
+        if (await this.revokeDelegationIfOpen(trx, ctx, d.id, { side: input.side, reason: `break-glass: ${input.reason}` })) revoked.push(d.id);
       }
       await s.audit.record(trx, ctx, {
         action: 'delegation.break_glass',
@@ -206,6 +212,7 @@ export class DelegationTransitions {
 
   /** An active delegation past its end becomes expired (audited); false when it no longer is one. */
   async expire(trx: Tx, ctx: RequestContext, id: string, nowIso: string): Promise<boolean> {
+    await lockRows(this.#s.db, trx, 'delegations', { id });
     const d = await repo.findDelegationById(trx, id);
     if (!d || d.status !== 'active' || d.ends_at > nowIso) return false;
     await this.#s.update(trx, ctx, d, { status: 'expired', renewal_ends_at: null }, 'delegation.expired', { ends_at: d.ends_at });

@@ -10,7 +10,7 @@
  * both (InvitationAcceptor, registered with onAccepted) — in the same transaction as the acceptance.
  */
 import type { Executor, Tx } from '../../platform/db/database.ts';
-import { enterDbContext, mutate } from '../../platform/db/database.ts';
+import { enterDbContext, lockRows, mutate } from '../../platform/db/database.ts';
 import { tenantContext } from '../../platform/db/db-context.ts';
 import { newSecret } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
@@ -131,6 +131,9 @@ export class InvitationsService {
     this.#passwords.check(password, preview.email);
     const hash = await this.#passwords.hash(password);
     const result = await mutate(this.#d.db, async (trx) => {
+      // Guarantee (an invitation is used once): its row lock — two acceptances racing are
+      // decided one after the other, and the second finds it used.
+      await lockRows(this.#d.db, trx, 'invitations', { id: preview.id });
       const inv = await this.#liveInvitation(trx, token);
       const existing = await repo.findUserByEmail(trx, inv.email);
       const now = this.#now().toISOString();
@@ -157,6 +160,7 @@ export class InvitationsService {
   /** Accept one of your own pending invitations while logged in. */
   async acceptMine(ctx: RequestContext, principal: Principal, invitationId: string): Promise<{ scopeType: ScopeType; scopeId: string; role: string }> {
     const result = await mutate(this.#d.db, async (trx) => {
+      await lockRows(this.#d.db, trx, 'invitations', { id: invitationId }); // used once: as in acceptWithNewAccount
       const inv = await this.#myLiveInvitation(trx, principal, invitationId);
       await this.#accept(trx, ctx, inv, principal.userId, false);
       return { scopeType: inv.scope_type, scopeId: inv.scope_id, role: inv.role };
@@ -168,6 +172,7 @@ export class InvitationsService {
   /** Say no to one of your own pending invitations. */
   async declineMine(ctx: RequestContext, principal: Principal, invitationId: string): Promise<void> {
     await mutate(this.#d.db, async (trx) => {
+      await lockRows(this.#d.db, trx, 'invitations', { id: invitationId }); // answered once: as in acceptWithNewAccount
       const inv = await this.#myLiveInvitation(trx, principal, invitationId);
       // the answer goes to the inviting tenant's log
       if (inv.scope_type === 'tenant') await enterDbContext(this.#d.db, trx, tenantContext(inv.scope_id));

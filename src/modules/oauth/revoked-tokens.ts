@@ -114,10 +114,15 @@ export class RevokedAccessTokens {
     const now = this.#clock.now();
     if (expMs <= now.getTime() || this.#revoked.has(t.jti)) return;
     const inserted = await mutate(this.#db, async (trx) => {
-      // Two revocations of one token racing: the write lock orders them, the second finds the row.
-      const existing = await trx.selectFrom('oauth_revoked_tokens').select('jti').where('jti', '=', t.jti).executeTakeFirst();
-      if (existing) return false;
-      await trx.insertInto('oauth_revoked_tokens').values({ jti: t.jti, client_id: t.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() }).execute();
+      // Guarantee: the primary key on jti. Two revocations of one token racing (two instances):
+      // the second's insert does nothing (it waits for the first's commit), and only the one
+      // that inserted records the feed row and the audit event.
+      const ins = await trx
+        .insertInto('oauth_revoked_tokens')
+        .values({ jti: t.jti, client_id: t.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() })
+        .onConflict((oc) => oc.column('jti').doNothing())
+        .executeTakeFirst();
+      if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return false;
       await this.#feed.record(trx, REVOKED_TOKEN_ENTITY, t.jti);
       await this.#audit.record(trx, ctx, {
         action: 'oauth.access_token_revoked',
@@ -155,9 +160,13 @@ export class RevokedAccessTokens {
     const key = GRANT_KEY_PREFIX + g.grantId;
     const now = this.#clock.now();
     const expMs = now.getTime() + this.#grantWindowMs;
-    const existing = await trx.selectFrom('oauth_revoked_tokens').select('jti').where('jti', '=', key).executeTakeFirst();
-    if (existing) return null;
-    await trx.insertInto('oauth_revoked_tokens').values({ jti: key, client_id: g.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() }).execute();
+    // Guarantee: the primary key on jti, as for a token (the grant revoked twice at once is recorded once).
+    const ins = await trx
+      .insertInto('oauth_revoked_tokens')
+      .values({ jti: key, client_id: g.clientId, expires_at: new Date(expMs).toISOString(), revoked_at: now.toISOString() })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .executeTakeFirst();
+    if (Number(ins.numInsertedOrUpdatedRows ?? 0) === 0) return null;
     await this.#feed.record(trx, REVOKED_TOKEN_ENTITY, key);
     await this.#audit.record(trx, ctx, {
       action: 'oauth.grant_revoked',

@@ -17,7 +17,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockOperation, mutate } from '../../platform/db/database.ts';
+
+/** The advisory lock of creating or rotating the signing keys (rare; never taken on the token path). */
+const SIGNING_KEYS_LOCK = 727_003;
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
@@ -74,7 +77,9 @@ export class SigningKeys {
     this.refreshPublished();
     if (!this.#keys.some((k) => k.status === 'current')) {
       await mutate(this.#d.db, async (trx) => {
-        // Two instances starting together: the write lock orders them, the second finds the key.
+        // Guarantee (one current key): two instances starting together take the signing-key
+        // lock one after the other; the second finds the first's key.
+        await lockOperation(this.#d.db, trx, SIGNING_KEYS_LOCK);
         const existing = await trx.selectFrom('oauth_signing_keys').select('kid').where('status', '=', 'current').executeTakeFirst();
         if (existing) return;
         const key = await generateKey('ES256');
@@ -149,6 +154,9 @@ export class SigningKeys {
     const key = await generateKey(alg);
     const now = this.#d.clock.now();
     const result = await mutate(this.#d.db, async (trx) => {
+      // Guarantee (one current key): the signing-key lock, so two rotations racing (two
+      // instances) run one after the other and the second retires the first's new key.
+      await lockOperation(this.#d.db, trx, SIGNING_KEYS_LOCK);
       const current = await trx.selectFrom('oauth_signing_keys').select('kid').where('status', '=', 'current').execute();
       const expiresAt = new Date(now.getTime() + this.#d.retainSec * 1000).toISOString();
       for (const c of current) {

@@ -4,7 +4,7 @@
  * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -156,6 +156,9 @@ export class PartnersService {
   async transition(ctx: RequestContext, id: string, verb: PartnerTransition, opts: { reason?: string; capabilities?: Capability[] } = {}, outer?: Tx): Promise<repo.PartnerRow> {
     const t = TRANSITIONS[verb];
     const work = async (trx: Tx) => {
+      // Guarantee: the partner's row lock — two transitions (suspend and terminate…) run one
+      // after the other, the second checking its from-state against what the first committed.
+      await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
       if (!t.from.includes(p.status)) {
@@ -203,9 +206,14 @@ export class PartnersService {
 
   async setFeatureToggles(ctx: RequestContext, id: string, toggles: Record<string, boolean>) {
     await this.#validateToggleNames(toggles);
-    const p = await this.requirePartner(id);
-    const merged = { ...(JSON.parse(p.feature_toggles) as Record<string, boolean>), ...toggles };
+    await this.requirePartner(id);
     return this.#write(async (trx) => {
+      // Guarantee: the partner's row lock, then the merge on the row as committed — two toggle
+      // changes racing both land (no lost update).
+      await lockRows(this.#d.db, trx, 'partners', { id });
+      const p = await repo.findPartnerById(trx, id);
+      if (!p) throw E.partner_not_found();
+      const merged = { ...(JSON.parse(p.feature_toggles) as Record<string, boolean>), ...toggles };
       await repo.updatePartner(trx, id, { feature_toggles: JSON.stringify(merged), updated_at: this.#now() });
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.features_changed', partnerId: id, targetType: 'partner', targetId: id, details: { set: toggles } });
@@ -314,7 +322,7 @@ export class PartnersService {
       // Nothing to change writes nothing (an empty UPDATE is not valid SQL either).
       if (Object.keys(changes).length === 0) return;
       const losesOwner = m.role === 'PARTNER_OWNER' && m.status === 'active' && ((changes.role && changes.role !== 'PARTNER_OWNER') || changes.status === 'inactive');
-      if (losesOwner && (await repo.countActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
+      if (losesOwner && (await this.#lockedActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
       await repo.updateMember(trx, partnerId, userId, changes);
       await this.#d.feed.record(trx, 'user', userId);
       if (changes.role) {
@@ -331,11 +339,21 @@ export class PartnersService {
     });
   }
 
+  /**
+   * Guarantee (a partner keeps an active owner): the partner's active owner rows are locked
+   * before they are counted, so two owners demoted or removed at once are decided one after the
+   * other and the second sees one owner left.
+   */
+  async #lockedActiveOwners(trx: Tx, partnerId: string): Promise<number> {
+    await lockRows(this.#d.db, trx, 'partner_members', { partner_id: partnerId, role: 'PARTNER_OWNER', status: 'active' });
+    return repo.countActiveOwners(trx, partnerId);
+  }
+
   async removeMember(ctx: RequestContext, partnerId: string, userId: string): Promise<void> {
     await this.#write(async (trx) => {
       const m = await repo.findMember(trx, partnerId, userId);
       if (!m) throw E.partner_member_not_found();
-      if (m.role === 'PARTNER_OWNER' && m.status === 'active' && (await repo.countActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
+      if (m.role === 'PARTNER_OWNER' && m.status === 'active' && (await this.#lockedActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
       await repo.deleteMember(trx, partnerId, userId);
       await this.#d.feed.record(trx, 'user', userId);
       await this.#d.audit.record(trx, ctx, { action: 'partner.user_removed', partnerId, targetType: 'user', targetId: userId, details: { role: m.role } });

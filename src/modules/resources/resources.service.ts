@@ -10,7 +10,7 @@
  * personas; the wholesaler's for the wholesaler persona (ARCHITECTURE §1, seed 000 AC4).
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -242,6 +242,9 @@ export class ResourcesService {
 
   async cancelOrder(ctx: RequestContext, c: ResourceCaller, id: string) {
     return mutate(this.#d.db, async (trx) => {
+      // Guarantee: the order's row lock — two cancellations (or a cancellation and a status
+      // change) are decided one after the other, on the status the first committed.
+      await lockRows(this.#d.db, trx, 'orders', { id });
       const o = await repo.findOrder(trx, ResourcesService.scopeOf(c), id);
       if (!o) throw E.order_not_found();
       if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -174,18 +174,28 @@ export class TenantsService {
       const m = await repo.findMember(trx, tenantId, userId);
       if (!m) throw E.tenant_member_not_found();
       if (m.role === role) return;
-      if (m.role === 'TENANT_ADMIN' && (await repo.countAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
+      if (m.role === 'TENANT_ADMIN' && (await this.#lockedAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
       await repo.updateMemberRole(trx, tenantId, userId, role);
       await this.#d.feed.record(trx, 'user', userId);
       await this.#d.audit.record(trx, ctx, { action: 'tenant.member_role_changed', tenantId, targetType: 'user', targetId: userId, details: { from: m.role, to: role } });
     });
   }
 
+  /**
+   * Guarantee (a tenant keeps an admin): the tenant's admin rows are locked before they are
+   * counted, so two admins demoted or removed at once are decided one after the other and the
+   * second sees one admin left.
+   */
+  async #lockedAdmins(trx: Tx, tenantId: string): Promise<number> {
+    await lockRows(this.#d.db, trx, 'tenant_members', { tenant_id: tenantId, role: 'TENANT_ADMIN' });
+    return repo.countAdmins(trx, tenantId);
+  }
+
   async removeMember(ctx: RequestContext, tenantId: string, userId: string): Promise<void> {
     await this.#write(async (trx) => {
       const m = await repo.findMember(trx, tenantId, userId);
       if (!m) throw E.tenant_member_not_found();
-      if (m.role === 'TENANT_ADMIN' && (await repo.countAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
+      if (m.role === 'TENANT_ADMIN' && (await this.#lockedAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
       await repo.deleteMember(trx, tenantId, userId);
       await this.#d.feed.record(trx, 'user', userId);
       await this.#d.audit.record(trx, ctx, { action: 'tenant.member_removed', tenantId, targetType: 'user', targetId: userId, details: { role: m.role } });

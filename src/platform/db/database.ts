@@ -8,7 +8,7 @@ import { Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { nodeSqliteDialect } from './sqlite-dialect.ts';
-import { ContextPostgresDialect, WRITE_LOCK, withWriteLockRequest } from './pg-context-dialect.ts';
+import { ContextPostgresDialect } from './pg-context-dialect.ts';
 import { contextSql, currentDbContext, tenantContext, type DbContext } from './db-context.ts';
 
 /** The SQLite database's file name inside DATA_DIR. */
@@ -133,20 +133,40 @@ async function ping(kysely: Kysely<Database>): Promise<boolean> {
 }
 
 /**
- * Run `fn` in a transaction that writes. On PostgreSQL it first takes one transaction-scoped
- * advisory lock, so mutations commit in the order they were assigned sequence numbers: the
- * audit hash chain has a single head and the change feed, tailed by id, never skips a row
- * that commits late. SQLite already has a single writer. The driver takes the lock in the
- * BEGIN message itself (pg-context-dialect.ts), so it costs no round trip of its own.
+ * Run `fn` in a transaction that writes. No lock is shared by all writers (issue 19): what the
+ * old global advisory lock bought is kept by narrower means —
+ *  - the change feed tails the outbox by transaction id behind PostgreSQL's snapshot horizon, so
+ *    a late commit is never skipped (change-feed.ts);
+ *  - the audit log appends without a chain head and one sealer chains what committed
+ *    (AuditLog.seal);
+ *  - each read-then-write that must not interleave names its own guarantee where it happens: a
+ *    row lock (`lockRows`), a unique constraint, or an `UPDATE … WHERE` compare-and-set.
+ * SQLite has a single writer anyway.
  */
 export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
-  if (db.dialect !== 'postgres') return db.kysely.transaction().execute(fn);
-  return withWriteLockRequest((taken) =>
-    db.kysely.transaction().execute(async (trx) => {
-      if (!taken()) await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-      return fn(trx);
-    }),
-  );
+  return db.kysely.transaction().execute(fn);
+}
+
+/**
+ * Lock the rows of `table` matching every `where` column (PostgreSQL; one statement) until the
+ * transaction ends — the narrow guarantee of a read-then-write that must not interleave with
+ * another writer's. Take it before reading what the decision rests on: a writer that had to wait
+ * then reads the rows as the one before it committed them (READ COMMITTED reads anew per
+ * statement). `share` lets readers that share in, and stops anyone changing the rows. SQLite has
+ * one writer: nothing to do. Table and column names come from the caller's code, never from input.
+ */
+export async function lockRows(db: Db, trx: Tx, table: keyof Database & string, where: Record<string, string>, mode: 'update' | 'share' = 'update'): Promise<void> {
+  if (db.dialect !== 'postgres') return;
+  const conds = Object.entries(where).map(([c, v]) => sql`${sql.ref(c)} = ${v}`);
+  await sql`select 1 from ${sql.table(table)} where ${sql.join(conds, sql` and `)} ${mode === 'update' ? sql`for update` : sql`for share`}`.execute(trx);
+}
+
+/**
+ * A transaction-scoped advisory lock on one named, rare operation (PostgreSQL): for an invariant
+ * with no row to lock yet — the first of something. Never for the common write path.
+ */
+export async function lockOperation(db: Db, trx: Tx, key: number): Promise<void> {
+  if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${key})`.execute(trx);
 }
 
 /**

@@ -12,6 +12,8 @@ import { tablesMissingRls } from './rls.ts';
 const READ_ONLY_TABLES = ['schema_migrations', 'schema_migrations_lock'];
 /** Append-only or forward-only tables: rows are added (or moved forward), never removed. */
 const NO_DELETE_TABLES: Record<string, string> = { audit_events: 'update, delete, truncate', audit_head: 'delete, truncate' };
+/** The columns the application may still update in a NO_DELETE table: the audit sealer's (migration 0012). */
+const SEAL_COLUMNS: Record<string, string> = { audit_events: 'chain_seq, prev_hash, hash' };
 
 const ROLE_NAME = /^[a-z_][a-z0-9_$-]{0,62}$/i;
 
@@ -71,6 +73,10 @@ export async function grantAppRole(db: Kysely<any>, role: string): Promise<void>
     );
     for (const t of READ_ONLY_TABLES) if (present.has(t)) statements.push(`revoke insert, update, delete, truncate on ${t} from ${r}`);
     for (const [t, what] of Object.entries(NO_DELETE_TABLES)) if (present.has(t)) statements.push(`revoke ${what} on ${t} from ${r}`);
+    const sealable = new Set(
+      (await sql<{ t: string }>`select table_name as t from information_schema.columns where table_schema = current_schema() and column_name = 'chain_seq'`.execute(trx)).rows.map((x) => x.t),
+    );
+    for (const [t, cols] of Object.entries(SEAL_COLUMNS)) if (sealable.has(t)) statements.push(`grant update (${cols}) on ${t} to ${r}`);
     for (const s of statements) await sql.raw(s).execute(trx);
   });
 }

@@ -2,8 +2,7 @@
  * Kysely's PostgreSQL dialect with the row-level-security context (db-context.ts) attached to
  * every statement that needs it, at no extra round trip:
  *  - a transaction's BEGIN carries it: `begin; select set_config(…, true)` is one simple-protocol
- *    message (and, for mutate(), the write lock too: `; select pg_advisory_xact_lock(…)`, which
- *    saves the round trip mutate() used to spend on it);
+ *    message;
  *  - a statement outside a transaction shares one simple-protocol message with its context:
  *    `select set_config(…, true); <the statement, parameters inlined as untyped literals>` runs as
  *    one implicit transaction (one extra tiny statement, measured by bench:rls). Parameters that
@@ -15,37 +14,10 @@
  * walled table (its query tree names none and holds no raw SQL): most of a request's statements
  * (sessions, users, partners, apps, the OAuth store) cost exactly what they did before the wall.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import type pg from 'pg';
 import { contextSql, effectiveDbContext, sqlLiteral, type DbContext } from './db-context.ts';
 import { WALLED_TABLES } from './rls.ts';
-
-/** Arbitrary constant: the advisory lock that orders all mutating transactions (see mutate()). */
-export const WRITE_LOCK = 727_001;
-const LOCK_SQL = `select pg_advisory_xact_lock(${WRITE_LOCK})`;
-
-interface LockRequest {
-  pending: boolean;
-}
-const lockRequests = new AsyncLocalStorage<LockRequest>();
-
-/**
- * Runs `fn`, whose first transaction must take the write lock. Returns whether the driver took it
- * with that transaction's BEGIN (`taken()` after the transaction began); when it did not (another
- * dialect), the caller takes the lock itself.
- */
-export function withWriteLockRequest<T>(fn: (taken: () => boolean) => Promise<T>): Promise<T> {
-  const request: LockRequest = { pending: true };
-  return lockRequests.run(request, () => fn(() => !request.pending));
-}
-
-function takeLockRequest(): boolean {
-  const r = lockRequests.getStore();
-  if (!r || !r.pending) return false;
-  r.pending = false;
-  return true;
-}
 
 export class ContextPostgresDialect extends PostgresDialect {
   readonly #pool: pg.Pool;
@@ -138,7 +110,6 @@ class ContextDriver implements Driver {
     }
     const ctx = effectiveDbContext(this.#ambient);
     if (ctx !== null) text += `; ${contextSql(ctx)}`;
-    if (takeLockRequest()) text += `; ${LOCK_SQL}`;
     try {
       await c.raw(text);
     } catch (e) {

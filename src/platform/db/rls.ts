@@ -75,10 +75,14 @@ export function tenantRlsStatements(spec: TenantTableRls): string[] {
     `drop policy if exists ${t}_tenant_wall on ${t}`,
     `drop policy if exists ${t}_tenant_wall_insert on ${t}`,
     `drop policy if exists ${t}_user_read on ${t}`,
+    `drop policy if exists ${t}_seal on ${t}`,
   ];
   if (spec.appendOnly) {
     out.push(`create policy ${t}_tenant_wall on ${t} for select using (${vis})`);
     out.push(`create policy ${t}_tenant_wall_insert on ${t} for insert with check (tenant_id is null or ${vis})`);
+    // the sealer (AuditLog.seal, as the system) writes an event's chain position and hashes; the
+    // guard trigger refuses any other update, and the app role may update only those columns
+    out.push(`create policy ${t}_seal on ${t} for update using (${setting('app.scope')} = 'system') with check (${setting('app.scope')} = 'system')`);
   } else {
     out.push(`create policy ${t}_tenant_wall on ${t} for all using (${vis}) with check (${vis})`);
   }

@@ -157,11 +157,14 @@ export interface AuditEventsTable {
   user_agent: string | null;
   /** JSON object */
   details: string;
-  prev_hash: string;
-  hash: string;
+  /** null on PostgreSQL until the sealer puts the event into the chain (migration 0012) */
+  prev_hash: string | null;
+  hash: string | null;
+  /** the event's place in the hash chain; null until sealed */
+  chain_seq: number | null;
 }
 
-/** One row (id = 1): the newest audit event, written with every append (migration 0006). */
+/** One row (id = 1): the newest event of the hash chain (last_seq is its chain_seq), moved with every seal (migration 0006). */
 export interface AuditHeadTable {
   id: number;
   last_seq: number;
@@ -171,6 +174,8 @@ export interface AuditHeadTable {
 
 export interface ChangeEventsTable {
   id: Generated<number>;
+  /** PostgreSQL: the writing transaction's id (xid8, as text), filled in by the database (migration 0012) */
+  xid?: Generated<string>;
   entity: string;
   entity_id: string;
   created_at: string;

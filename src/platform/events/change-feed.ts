@@ -6,11 +6,26 @@
  * `kick()` drains locally at once and, with Redis, publishes a nudge so every other instance
  * drains too. Each instance tails the table by id from where it last read, so a lost pub/sub
  * message, a Redis outage or a reconnect loses nothing: the periodic poll and the reconnect
- * drain pick up every row. Ids commit in order because writers hold the write lock (see mutate()).
+ * drain pick up every row.
+ *
+ * Order (issue 19): writers take no common lock, so ids (drawn from a sequence before commit) do
+ * not commit in order: tailing by id would skip a row whose transaction commits after a later
+ * id was read. On PostgreSQL every row carries its transaction's id (`xid`, migration 0012) and
+ * the feed's position is a PostgreSQL snapshot (`pg_current_snapshot()`: xmin, xmax and the
+ * transactions in progress). Each drain reads, in one statement, its new snapshot S and the rows
+ * visible in S that were not visible in the previous snapshot P — those whose transaction is at
+ * or after P's xmax, or was in progress in P (`pg_snapshot_xip`) — then P becomes S. PostgreSQL
+ * guarantees what that rests on: a transaction below P's xmin, or below P's xmax and not in
+ * progress in P, had ended when P was taken, so its rows were visible then and were read. A late
+ * commit is thus read at the first drain after it, exactly once, however long it was held open;
+ * and the cost of a drain is the rows that are new, not the rows since the oldest open
+ * transaction (the safe horizon `pg_snapshot_xmin` may lag far behind on a busy cluster).
+ * SQLite has one writer: ids commit in order, and the feed tails by id.
  *
  * Consumers (the in-memory snapshot) get batches of changed entity ids and re-read them.
  */
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import { asSystem } from '../db/db-context.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
@@ -19,6 +34,19 @@ export interface ChangeEvent {
   id: number;
   entity: string;
   entityId: string;
+}
+
+/** Rows per read. */
+const PAGE = 1000;
+
+/** Where a feed has read up to: an id (SQLite) or a PostgreSQL snapshot as text. */
+export type FeedPosition = number | string;
+
+/** PostgreSQL: rows whose transaction was not visible in `snapshot` (it began at or after its xmax, or was in progress then). */
+function notVisibleIn(snapshot: string) {
+  // `= any (array(…))`, not `in (select …)`: both arms use the xid index (a bitmap OR), so a drain
+  // reads the new rows only, not the whole index
+  return sql`(xid >= pg_snapshot_xmax(${snapshot}::pg_snapshot) or xid = any (array(select pg_snapshot_xip(${snapshot}::pg_snapshot))))`;
 }
 
 export type ChangeHandler = (events: ChangeEvent[]) => void | Promise<void>;
@@ -45,7 +73,10 @@ export class ChangeFeed {
   readonly #onRedisError: (err: unknown) => void;
   #publisher: Redis | null = null;
   #subscriber: Redis | null = null;
+  /** SQLite: the last id read. */
   #lastId = 0;
+  /** PostgreSQL: the snapshot every row visible in was read (pg_snapshot as text) */
+  #snapshot = '';
   #timer: NodeJS.Timeout | null = null;
   #draining: Promise<void> | null = null;
   #again = false;
@@ -85,13 +116,20 @@ export class ChangeFeed {
     return () => this.#handlers.delete(handler);
   }
 
-  /** The id this instance has read up to (for tests and /readyz diagnostics). */
-  get position(): number {
-    return this.#lastId;
+  /** Where this instance has read up to (for tests and diagnostics): an id on SQLite, a snapshot on PostgreSQL. */
+  get position(): FeedPosition {
+    return this.#db.dialect === 'postgres' ? this.#snapshot : this.#lastId;
   }
 
-  /** The id of the newest row in the log (0 when empty). */
-  async head(): Promise<number> {
+  /**
+   * A position every row committed so far is at: the newest id on SQLite (0 when empty), the
+   * current snapshot on PostgreSQL.
+   */
+  async head(): Promise<FeedPosition> {
+    if (this.#db.dialect === 'postgres') {
+      const r = await sql<{ s: string }>`select pg_current_snapshot()::text as s`.execute(this.#db.kysely);
+      return r.rows[0].s;
+    }
     const row = await this.#db.kysely
       .selectFrom('change_events')
       .select((eb) => eb.fn.max('id').as('max'))
@@ -99,15 +137,27 @@ export class ChangeFeed {
     return Number(row?.max ?? 0);
   }
 
+  /** Committed rows this instance has not delivered yet (the lag metric). */
+  async lag(): Promise<number> {
+    if (!this.#started) return 0;
+    if (this.#db.dialect === 'postgres') {
+      const r = await asSystem(() => sql<{ n: number }>`select count(*)::int as n from change_events where ${notVisibleIn(this.#snapshot)}`.execute(this.#db.kysely));
+      return Number(r.rows[0]?.n ?? 0);
+    }
+    return Math.max(0, Number(await this.head()) - this.#lastId);
+  }
+
   /**
    * Start tailing after `from`, or from the current end of the log. A consumer that loads a
    * snapshot reads `head()` first, loads, then starts from that position: whatever committed
    * while it loaded is delivered (re-reading an entity twice is harmless), nothing is lost.
    */
-  async start(from?: number): Promise<void> {
+  async start(from?: FeedPosition): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.#lastId = from ?? (await this.head());
+    const at = from ?? (await this.head());
+    if (this.#db.dialect === 'postgres') this.#snapshot = String(at);
+    else this.#lastId = Number(at);
     if (this.#redisFactory) {
       const publisher = (this.#publisher = this.#redisFactory());
       publisher.on('error', this.#onRedisError);
@@ -171,20 +221,56 @@ export class ChangeFeed {
   }
 
   async #drainOnce(): Promise<void> {
+    if (this.#db.dialect === 'postgres') return this.#drainByXid();
     for (;;) {
       const rows = await this.#db.kysely
         .selectFrom('change_events')
         .select(['id', 'entity', 'entity_id'])
         .where('id', '>', this.#lastId)
         .orderBy('id')
-        .limit(1000)
+        .limit(PAGE)
         .execute();
       if (rows.length === 0) return;
       const events = rows.map((r) => ({ id: Number(r.id), entity: r.entity, entityId: r.entity_id }));
       for (const h of this.#handlers) await h(events);
       this.#lastId = events[events.length - 1].id;
-      if (rows.length < 1000) return;
+      if (rows.length < PAGE) return;
     }
+  }
+
+  /**
+   * The new snapshot and the first page in one statement. A full page continues by (xid, id),
+   * restricted to what the first page's snapshot saw, so a drain delivers exactly the rows visible
+   * in that snapshot and not in the previous one, and the next drain starts from it.
+   */
+  async #drainByXid(): Promise<void> {
+    type Row = { id: number; entity: string; entity_id: string; xid: string };
+    const first = await sql<{ snap: string } & { [K in keyof Row]: Row[K] | null }>`
+      select pg_current_snapshot()::text as snap, c.id, c.entity, c.entity_id, c.xid
+        from (select 1) one
+        left join lateral (
+          select id, entity, entity_id, xid::text as xid from change_events
+           where ${notVisibleIn(this.#snapshot)}
+           order by xid, id limit ${PAGE}
+        ) c on true`.execute(this.#db.kysely);
+    const snap = first.rows[0].snap;
+    let rows = first.rows.filter((x) => x.id !== null) as Row[];
+    for (;;) {
+      if (rows.length > 0) {
+        const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
+        for (const h of this.#handlers) await h(events);
+      }
+      if (rows.length < PAGE) break;
+      const last = rows[rows.length - 1];
+      rows = (
+        await sql<Row>`
+          select id, entity, entity_id, xid::text as xid from change_events
+           where ${notVisibleIn(this.#snapshot)} and pg_visible_in_snapshot(xid, ${snap}::pg_snapshot)
+             and (xid, id) > (${last.xid}::xid8, ${last.id}::bigint)
+           order by xid, id limit ${PAGE}`.execute(this.#db.kysely)
+      ).rows;
+    }
+    this.#snapshot = snap;
   }
 
   async #maybePrune(): Promise<void> {

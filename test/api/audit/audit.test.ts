@@ -24,6 +24,7 @@ describe('audit events', () => {
     admin.ip = '203.0.113.7';
     const r = await admin.post<'/api/v1/tenants/{tenant_id}/billing-accounts'>(`/api/v1/tenants/${tenant.id}/billing-accounts`, { name: 'Audited' }, { 'user-agent': 'audit-test/1.0', 'x-request-id': 'req-audit-1' });
     expect(r.status).toBe(201);
+    await t.services.audit.seal({ wait: true }); // what the sealer does within a moment (PostgreSQL)
     const ev = await admin.get<'/api/v1/tenants/{tenant_id}/audit-events'>(`/api/v1/tenants/${tenant.id}/audit-events?action=billing_account.created&target_id=${r.body.id}`);
     expect(ev.body.data).toHaveLength(1);
     expect(ev.body.data[0]).toMatchObject({
@@ -142,10 +143,11 @@ describe('audit events', () => {
 
     /** The actions of the events a step wrote, oldest first. */
     async function eventsOf(step: () => Promise<{ status: number; body?: unknown }>, ok: number) {
-      const head = await t.services.db.kysely.selectFrom('audit_head').select('last_seq').executeTakeFirstOrThrow();
+      // the newest event before the step (not the chain's head: on PostgreSQL events wait a moment to be sealed)
+      const before = await t.services.db.kysely.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirstOrThrow();
       const r = await step();
       expect(r.status, JSON.stringify(r.body)).toBe(ok);
-      const rows = await t.services.db.kysely.selectFrom('audit_events').select('action').where('seq', '>', head.last_seq).orderBy('seq').execute();
+      const rows = await t.services.db.kysely.selectFrom('audit_events').select('action').where('seq', '>', Number(before.max ?? 0)).orderBy('seq').execute();
       return rows.map((x) => x.action);
     }
 

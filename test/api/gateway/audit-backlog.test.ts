@@ -23,8 +23,9 @@ describe('audit backlog', () => {
     const a = await consentedApp(t, { tenant });
     const token = await mintToken(t, consentClaims(a, tenant));
     const db = t.testDb.owner.kysely; // DDL: the schema owner's
-    // The audit append reads the chain head first: without it every batch fails and is kept.
-    await sql`alter table audit_head rename to audit_head_away`.execute(db);
+    // Without the events table every batch fails and is kept (on PostgreSQL an append reads no
+    // chain head any more: the sealer chains events after they are written).
+    await sql`alter table audit_events rename to audit_events_away`.execute(db);
     try {
       for (let i = 0; i < 3; i++) expect((await gw(t, 'GET', '/resources/v1/orders', { token })).status).toBe(200);
       await t.services.gateway.auditBuffer.flush();
@@ -33,7 +34,7 @@ describe('audit backlog', () => {
       expect([refused.status, refused.body.code]).toEqual([503, 'audit_backlog_full']);
       expect(refused.headers['retry-after']).toBe('5');
     } finally {
-      await sql`alter table audit_head_away rename to audit_head`.execute(db);
+      await sql`alter table audit_events_away rename to audit_events`.execute(db);
     }
     await t.services.gateway.auditBuffer.flush();
     expect(t.services.gateway.auditBuffer.pending).toBe(0);

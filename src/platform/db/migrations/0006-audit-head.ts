@@ -19,8 +19,19 @@ export async function installAuditGuards(db: Kysely<any>, dialect: Dialect): Pro
   if (dialect === 'postgres') {
     await sql
       .raw(
+        // One update is let through (migration 0012): sealing an event into the hash chain — a row
+        // without a chain position gets one, with its hashes, and nothing else of it changes.
         `CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION '${AUDIT_APPEND_ONLY}' USING ERRCODE = 'restrict_violation'; END $$`,
+         BEGIN
+           IF TG_OP = 'UPDATE' THEN
+             IF to_jsonb(OLD) ->> 'chain_seq' IS NULL AND OLD.hash IS NULL
+                AND to_jsonb(NEW) ->> 'chain_seq' IS NOT NULL AND NEW.hash IS NOT NULL AND NEW.prev_hash IS NOT NULL
+                AND (to_jsonb(NEW) - ARRAY['chain_seq', 'prev_hash', 'hash']) = (to_jsonb(OLD) - ARRAY['chain_seq', 'prev_hash', 'hash']) THEN
+               RETURN NEW;
+             END IF;
+           END IF;
+           RAISE EXCEPTION '${AUDIT_APPEND_ONLY}' USING ERRCODE = 'restrict_violation';
+         END $$`,
       )
       .execute(db);
     await sql
