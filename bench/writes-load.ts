@@ -35,7 +35,14 @@ interface Session {
   csrf: string;
 }
 
-function request(base: string, method: string, path: string, body: unknown, session: Session | null): Promise<{ status: number; body: any; cookie: string | null }> {
+/** The few answer fields the load reads (login's csrf_token, a link's id, a token's id). */
+interface Answer {
+  csrf_token?: string;
+  id?: string;
+  api_token?: { id?: string };
+}
+
+function request(base: string, method: string, path: string, body: unknown, session: Session | null): Promise<{ status: number; body: Answer; cookie: string | null }> {
   const u = new URL(path, base);
   const data = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = {};
@@ -57,7 +64,9 @@ function request(base: string, method: string, path: string, body: unknown, sess
           parsed = text;
         }
         const sc = res.headers['set-cookie'];
-        resolve({ status: res.statusCode ?? 0, body: parsed, cookie: sc ? sc.map((c) => c.split(';')[0]).join('; ') : null });
+        // an answer that is not a JSON object reads as one with none of the fields
+        const answer: Answer = parsed !== null && typeof parsed === 'object' ? (parsed as Answer) : {};
+        resolve({ status: res.statusCode ?? 0, body: answer, cookie: sc ? sc.map((c) => c.split(';')[0]).join('; ') : null });
       });
     });
     req.on('error', reject);
@@ -117,7 +126,7 @@ async function vu(i: number): Promise<void> {
         name = 'link_request';
         const r = await request(base, 'POST', `/api/v1/partners/${u.partnerId}/delegations`, { tenant_slug: u.tenantSlug, role: 'MSP_SUPPORT', justification: 'bench', ends_at: ends }, owner);
         ok = r.status === 201;
-        if (ok) link = r.body.id;
+        if (ok) link = r.body.id ?? null;
         detail = `${r.status} ${JSON.stringify(r.body)?.slice(0, 200)}`;
         break;
       }

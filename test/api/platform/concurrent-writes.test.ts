@@ -31,14 +31,14 @@ const WRITERS = 16;
 
 let database: TestDb;
 let db2: Db;
-let apps: FastifyInstance[] = [];
+const apps: FastifyInstance[] = [];
 /** per instance: how many times its consumer was handed each change-event id */
 const seen: Map<number, number>[] = [new Map(), new Map()];
 /** per instance: deliveries by entity id (for the late commit) */
 const seenEntity: Map<string, number>[] = [new Map(), new Map()];
 let world: World;
-let tenants: TestTenant[] = [];
-let partners: TestPartner[] = [];
+const tenants: TestTenant[] = [];
+const partners: TestPartner[] = [];
 
 beforeAll(async () => {
   database = await createTestDb({ postgres: true, poolSize: 8 });
@@ -50,14 +50,14 @@ beforeAll(async () => {
     await app.ready();
     apps.push(app);
   }
-  apps.forEach((app, i) =>
+  for (const [i, app] of apps.entries()) {
     app.services.feed.subscribe((batch) => {
       for (const e of batch) {
         seen[i].set(e.id, (seen[i].get(e.id) ?? 0) + 1);
         seenEntity[i].set(e.entityId, (seenEntity[i].get(e.entityId) ?? 0) + 1);
       }
-    }),
-  );
+    });
+  }
   world = new World(apps[0]);
   for (let i = 0; i < 4; i++) tenants.push(await world.tenant({ bans: 1 }));
   for (let i = 0; i < 4; i++) partners.push(await world.partner({ capabilities: ['managed_services'] }));
