@@ -296,7 +296,7 @@
       clear(issued);
       showAlert();
       if (!checkIssueForm()) {
-        var bad = issueForm.querySelector('[aria-invalid="true"]');
+        const bad = issueForm.querySelector('[aria-invalid="true"]');
         if (bad) bad.focus();
         return;
       }
