@@ -280,7 +280,8 @@ export class AuditLog {
         ok: false,
         checked,
         brokenAtSeq: lastSeq,
-        reason: `the chain ends at position ${after} but the audit head records position ${headPos} (the newest events were removed)`,
+        // chain positions (chain_seq), named seq as `audit verify` always has
+        reason: `the chain ends at seq ${after} but the audit head records seq ${headPos} (the newest events were removed)`,
       };
     }
     if (prev !== head.last_hash) {
