@@ -88,26 +88,16 @@ export function OperatorDelegationsPage() {
               title: 'Partner',
               mobile: 'title',
               render: (d) => (
-                <>
-                  <Text size="sm" fw={500}>
-                    {d.partner.name}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {d.partner.id}
-                  </Text>
-                </>
+                <Text size="sm" fw={500}>
+                  {d.partner.name}
+                </Text>
               ),
             },
             {
               key: 'tenant',
               title: 'Tenant',
               render: (d) => (
-                <>
-                  <Text size="sm">{d.tenant.name}</Text>
-                  <Text size="xs" c="dimmed">
-                    {d.tenant.id}
-                  </Text>
-                </>
+                <Text size="sm">{d.tenant.name}</Text>
               ),
             },
             { key: 'origin', title: 'Origin', sortValue: (d) => d.origin, render: (d) => originLabel(d.origin) },
