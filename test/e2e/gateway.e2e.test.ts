@@ -34,7 +34,8 @@ describe('gateway access in the tenant audit log', () => {
     const page = await portal.newPage();
     await login(page, tenant.admin.email, tenant.admin.password);
     await page.getByTestId('nav-tenant').getByRole('link', { name: 'Audit log' }).click();
-    const rows = page.locator('tr', { hasText: 'gateway.request' });
+    // the action reads in words; the row still carries its code
+    const rows = page.locator('tr[data-action="gateway.request"]', { hasText: 'API request' });
     await rows.nth(1).waitFor();
     expect(await rows.count()).toBe(2);
     const refused = rows.filter({ hasText: /denied/i });

@@ -14,41 +14,12 @@ import { StatusBadge } from './StatusBadge.tsx';
 import { formatDateTime } from './format.ts';
 import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
+import { actionCode, actionLabel, knownActions } from './auditActions.ts';
 
 const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 type Filters = Partial<Record<FilterKey, string>>;
 
-const KNOWN_ACTIONS = [
-  'api_token.*',
-  'billing_account.*',
-  'billing_account.created',
-  'invitation.accepted',
-  'partner.*',
-  'partner.approved',
-  'partner.capabilities_changed',
-  'partner.created',
-  'partner.features_changed',
-  'partner.reactivated',
-  'partner.rejected',
-  'partner.suspended',
-  'partner.terminated',
-  'partner.updated',
-  'partner.user_added',
-  'partner.user_removed',
-  'partner.user_role_changed',
-  'tenant.*',
-  'tenant.created',
-  'tenant.member_added',
-  'tenant.member_removed',
-  'tenant.member_role_changed',
-  'user.*',
-  'user.disabled',
-  'user.enabled',
-  'user.logged_in',
-  'user.login_failed',
-  'user.password_changed',
-];
 
 /** `YYYY-MM-DD` from a date input → the ISO instant of local midnight (until: the midnight after). */
 function dayToIso(day: string, endOfDay: boolean): string | undefined {
@@ -114,7 +85,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
     return f;
   }, [params]);
   const [draft, setDraft] = useState<Filters>(applied);
-  useEffect(() => setDraft(applied), [applied]);
+  useEffect(() => setDraft({ ...applied, action: applied.action ? actionLabel(applied.action) : undefined }), [applied]);
 
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
 
@@ -152,11 +123,28 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
     [peopleMap, tenants.data, partners.data, knownNames],
   );
 
-  const actionSuggestions = useMemo(() => [...new Set([...KNOWN_ACTIONS, ...events.map((e) => e.action)])].sort(), [events]);
+  // In words; a label picked or typed maps back to its code when the filters apply.
+  const actionSuggestions = useMemo(() => [...new Set([...knownActions(), ...events.map((e) => e.action)].map(actionLabel))].sort(), [events]);
+  // Everyone this log can name: the members (tenant and partner views) or the people of the events shown.
+  useEffect(() => {
+    if (!people) return;
+    let live = true;
+    people([]).then((found) => {
+      if (live && found.size) setPeopleMap((prev) => new Map([...prev, ...found]));
+    });
+    return () => {
+      live = false;
+    };
+  }, [people]);
+  const actorOptions = useMemo(() => {
+    const opts = [...peopleMap].map(([id, p]) => ({ value: id, label: `${p.name} (${p.email})` }));
+    if (applied.actor_user_id && !peopleMap.has(applied.actor_user_id)) opts.push({ value: applied.actor_user_id, label: 'The person picked from an event' });
+    return opts.sort((a, b) => a.label.localeCompare(b.label));
+  }, [peopleMap, applied.actor_user_id]);
 
   const apply = (f: Filters) => {
     const next = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (f[k]) next.set(k, f[k]!);
+    for (const k of FILTER_KEYS) if (f[k]) next.set(k, k === 'action' ? actionCode(f[k]!) : f[k]!);
     setParams(next);
   };
   const set = (k: FilterKey) => (v: string | null) => setDraft((d) => ({ ...d, [k]: v ?? '' }));
@@ -174,7 +162,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
             <Autocomplete
               label="Action"
-              placeholder="e.g. partner.approved or partner.*"
+              placeholder="e.g. Partner approved or Every partner event"
               data={actionSuggestions}
               value={draft.action ?? ''}
               onChange={set('action')}
@@ -192,8 +180,16 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
               onChange={set('outcome')}
               clearable
             />
-            <TextInput label="Actor (user id)" placeholder="usr_…" value={draft.actor_user_id ?? ''} onChange={(e) => set('actor_user_id')(e.currentTarget.value)} />
-            <TextInput label="Target id" placeholder="e.g. ptr_… or usr_…" value={draft.target_id ?? ''} onChange={(e) => set('target_id')(e.currentTarget.value)} />
+            <Select
+              label="Done by"
+              placeholder="Anyone"
+              searchable
+              clearable
+              data={actorOptions}
+              value={draft.actor_user_id ?? null}
+              onChange={set('actor_user_id')}
+              nothingFoundMessage="Nobody by that name"
+            />
             {scopeFilters && (
               <Select
                 label="Tenant"
@@ -255,10 +251,12 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
           {
             key: 'action',
             title: 'Action',
-            sortValue: (e) => e.action,
+            sortValue: (e) => actionLabel(e.action),
             render: (e) => (
               <>
-                <Code>{e.action}</Code>
+                <Text size="sm" span title={e.action}>
+                  {actionLabel(e.action)}
+                </Text>
                 {typeof e.details.count === 'number' && e.details.count > 1 && (
                   <Tooltip label="Identical requests within a quarter second, each listed in the details">
                     <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
@@ -367,7 +365,7 @@ export function AuditEventDrawer({
     return w ? `${w.main}${w.sub ? ` <${w.sub}>` : ''} · ${id}` : id;
   };
   return (
-    <Drawer opened={!!event} onClose={onClose} position="right" size="lg" title={event ? <Code fz="md">{event.action}</Code> : null}>
+    <Drawer opened={!!event} onClose={onClose} position="right" size="lg" title={event ? actionLabel(event.action) : null}>
       {event && (
         <Stack gap="sm" data-testid="audit-event-detail">
           <Group gap="xs">

@@ -1,6 +1,6 @@
 /** Your account: invitations waiting for your answer, display name, password, personal API tokens (secret shown once). */
 import { DataTable } from '../../components/DataTable.tsx';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { useMe, useSession } from '../../session/SessionContext.tsx';
 import { roleLabel } from '../../session/access.ts';
 
@@ -82,24 +83,24 @@ function MyInvitationsCard() {
 function ProfileCard() {
   const me = useMe();
   const { refresh } = useSession();
-  const [name, setName] = useState(me.user.name);
-  useEffect(() => setName(me.user.name), [me.user.name]);
-  const save = useApiMutation(() => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
+  const save = useApiMutation((name: string) => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
+  const form = useApiForm({ initialValues: { name: me.user.name }, validate: { name: (v: string) => required(v, 'Enter the name others see for you.') } }, save);
+  useEffect(() => {
+    form.setValues({ name: me.user.name });
+    form.resetDirty({ name: me.user.name });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- when the saved name changes
+  }, [me.user.name]);
+  const name = form.values.name;
   return (
     <Paper withBorder p="lg" radius="md">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => save.run(v.name))}>
         <Stack>
           <Title order={4}>Profile</Title>
           <TextInput label="Email" value={me.user.email} readOnly description="Your login; it cannot be changed here." />
-          <TextInput label="Display name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={save.fieldError('name')} />
+          <TextInput label="Display name" withAsterisk {...form.getInputProps('name')} />
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">
-            <Button type="submit" loading={save.busy} disabled={!name.trim() || name.trim() === me.user.name}>
+            <Button type="submit" loading={save.busy} disabled={name.trim() === me.user.name}>
               Save name
             </Button>
           </Group>
@@ -110,50 +111,41 @@ function ProfileCard() {
 }
 
 function PasswordCard() {
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [next2, setNext2] = useState('');
-  const [mismatch, setMismatch] = useState(false);
-  const change = useApiMutation(() => api.auth.changePassword(current, next), {
+  const change = useApiMutation((current: string, next: string) => api.auth.changePassword(current, next), {
     success: 'Password changed. Your other sessions have been logged out.',
-    onDone: () => {
-      setCurrent('');
-      setNext('');
-      setNext2('');
-    },
+    onDone: () => form.reset(),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (next !== next2) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    void change.run();
-  };
+  const form = useApiForm(
+    {
+      initialValues: { current_password: '', new_password: '', repeat: '' },
+      validate: {
+        current_password: (v: string) => required(v, 'Enter your current password.'),
+        new_password: (v: string) => required(v, 'Choose a new password.') ?? (v.length < 10 ? 'Use at least 10 characters.' : undefined),
+        repeat: (v: string, all) => required(v, 'Type the new password again.') ?? (v !== all.new_password ? 'The two passwords differ.' : undefined),
+      },
+    },
+    change,
+  );
+  useEffect(() => {
+    // older servers name the field `password`
+    const e = form.errors.password;
+    if (e) form.setFieldError('new_password', e);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the server answers
+  }, [form.errors.password]);
   return (
     <Paper withBorder p="lg" radius="md">
-      <form onSubmit={submit}>
+      <form noValidate onSubmit={form.submit((v) => change.run(v.current_password, v.new_password))}>
         <Stack>
           <Title order={4}>Password</Title>
-          <PasswordInput label="Current password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.currentTarget.value)} />
+          <PasswordInput label="Current password" autoComplete="current-password" withAsterisk {...form.getInputProps('current_password')} />
           <PasswordInput
             label="New password"
             description="At least 10 characters. Changing it logs out your other sessions."
             autoComplete="new-password"
-            required
-            value={next}
-            onChange={(e) => setNext(e.currentTarget.value)}
-            error={change.fieldError('new_password') ?? change.fieldError('password')}
+            withAsterisk
+            {...form.getInputProps('new_password')}
           />
-          <PasswordInput
-            label="Repeat the new password"
-            autoComplete="new-password"
-            required
-            value={next2}
-            onChange={(e) => setNext2(e.currentTarget.value)}
-            error={mismatch ? 'The two passwords differ.' : undefined}
-          />
+          <PasswordInput label="Repeat the new password" autoComplete="new-password" withAsterisk {...form.getInputProps('repeat')} />
           <ErrorAlert error={change.error} title="The password was not changed" />
           <Group justify="flex-end">
             <Button type="submit" loading={change.busy}>
@@ -169,19 +161,27 @@ function PasswordCard() {
 function ApiTokensCard() {
   const tokens = useApiQuery(['auth', 'listTokens'], () => api.auth.listTokens());
   const [createOpen, setCreateOpen] = useState(false);
-  const [name, setName] = useState('');
-  const [days, setDays] = useState<number | string>(90);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);
 
-  const create = useApiMutation(() => api.auth.createToken(name.trim(), typeof days === 'number' && days > 0 ? days : null), {
+  const create = useApiMutation((v: { name: string; expires_in_days: number | string }) => api.auth.createToken(v.name.trim(), typeof v.expires_in_days === 'number' && v.expires_in_days > 0 ? v.expires_in_days : null), {
     onDone: (r) => {
       setCreateOpen(false);
       setSecret({ name: r.api_token.name, token: r.token });
-      setName('');
       tokens.reload();
     },
   });
+  const form = useApiForm<{ name: string; expires_in_days: number | string }>(
+    {
+      initialValues: { name: '', expires_in_days: 90 },
+      validate: {
+        name: (v) => required(v, 'Say what the token is for.'),
+        expires_in_days: (v) => (v === '' || (typeof v === 'number' && v >= 1 && v <= 3650) ? undefined : 'Enter a number of days from 1 to 3650, or leave it empty.'),
+      },
+    },
+    create,
+    { resetWhen: createOpen },
+  );
   const revoke = useApiMutation((id: string) => api.auth.revokeToken(id), {
     success: 'Token revoked. It stops working at once.',
     onDone: () => {
@@ -252,31 +252,10 @@ function ApiTokensCard() {
       </Stack>
 
       <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title="New personal API token">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create.run();
-          }}
-        >
+        <form noValidate onSubmit={form.submit((v) => create.run(v))}>
           <Stack>
-            <TextInput
-              label="Name"
-              description="What the token is for, e.g. “billing export script”."
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={create.fieldError('name')}
-              data-autofocus
-            />
-            <NumberInput
-              label="Expires after (days)"
-              description="Leave empty for a token that never expires."
-              min={1}
-              max={3650}
-              value={days}
-              onChange={setDays}
-              error={create.fieldError('expires_in_days')}
-            />
+            <TextInput label="Name" description="What the token is for, e.g. “billing export script”." withAsterisk {...form.getInputProps('name')} data-autofocus />
+            <NumberInput label="Expires after (days)" description="Leave empty for a token that never expires." min={1} max={3650} {...form.getInputProps('expires_in_days')} />
             <ErrorAlert error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreateOpen(false)}>

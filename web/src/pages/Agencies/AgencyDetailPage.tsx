@@ -4,7 +4,7 @@
  * it issued.
  */
 import { DataTable } from '../../components/DataTable.tsx';
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Box, Alert, Anchor, Badge, Button, Code, Grid, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconArrowLeft, IconKey, IconRefresh, IconBan, IconPencil } from '@tabler/icons-react';
@@ -16,6 +16,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { EmbedSnippets } from './EmbedSnippets.tsx';
 import { FormConfigEditor, configOf, draftOf, type FormDraft } from './FormConfigEditor.tsx';
@@ -34,13 +35,11 @@ export function AgencyDetailPage() {
 
   // generate
   const [generating, setGenerating] = useState(false);
-  const [label, setLabel] = useState('Website form');
   const [draft, setDraft] = useState<FormDraft>(NEW_FORM);
   // the secret of the token just generated or rotated (shown once)
   const [secret, setSecret] = useState<{ token: AgencyTokenWithSecret; rotated: boolean } | null>(null);
   // customize
   const [editing, setEditing] = useState<AgencyTokenDto | null>(null);
-  const [editDraft, setEditDraft] = useState<FormDraft>(NEW_FORM);
   // confirmations
   const [confirm, setConfirm] = useState<{ kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto } | null>(null);
 
@@ -48,14 +47,14 @@ export function AgencyDetailPage() {
     tokens.reload();
     agency.reload();
   };
-  const generate = useApiMutation(() => agenciesApi.createToken(t.tenant_id, agencyId, { label: label.trim() || 'Website form', form_config: configOf(draft) }), {
+  const generate = useApiMutation((v: TokenValues) => agenciesApi.createToken(t.tenant_id, agencyId, { label: v.label.trim(), form_config: configOf(v) }), {
     onDone: (r) => {
       setGenerating(false);
       setSecret({ token: r, rotated: false });
       reloadAll();
     },
   });
-  const save = useApiMutation((tok: AgencyTokenDto, d: FormDraft, l: string) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: l, form_config: configOf(d) }), {
+  const save = useApiMutation((tok: AgencyTokenDto, v: TokenValues) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: v.label.trim(), form_config: configOf(v) }), {
     success: 'Form saved: the live form shows it on its next request.',
     onDone: () => {
       setEditing(null);
@@ -81,9 +80,6 @@ export function AgencyDetailPage() {
   const a = agency.data;
   const rows = tokens.data?.data ?? [];
   const inactive = a?.status === 'inactive';
-  const editLabel = useMemo(() => editing?.label ?? '', [editing]);
-  const [editLabelValue, setEditLabelValue] = useState('');
-  useEffect(() => setEditLabelValue(editLabel), [editLabel]);
 
   if (agency.error) return <ErrorAlert error={agency.error} />;
   return (
@@ -169,7 +165,7 @@ export function AgencyDetailPage() {
               render: (tok) =>
                 tok.status === 'active' && (
                   <Group gap={4} justify="flex-end" wrap="wrap">
-                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditDraft(draftOf(tok.form_config)), setEditing(tok))}>
+                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditing(tok))}>
                       Customize
                     </Button>
                     <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'rotate', token: tok }))}>
@@ -215,64 +211,36 @@ export function AgencyDetailPage() {
 
       {/* generate a token: configure the form, watch the preview */}
       <Modal opened={generating} onClose={() => setGenerating(false)} title="Generate a form token" size="xl">
-        <Grid gap="lg">
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                void generate.run();
-              }}
-            >
-              <Stack>
-                <TextInput label="Form name" description="Which form on the agency’s site this token is for." maxLength={120} value={label} onChange={(e) => setLabel(e.currentTarget.value)} />
-                <FormConfigEditor value={draft} onChange={setDraft} types={catalog} error={generate.fieldError('form_config.allowed_voucher_types')} />
-                <ErrorAlert error={generate.error} />
-                <Group justify="flex-end">
-                  <Button variant="default" onClick={() => setGenerating(false)}>
-                    Cancel
-                  </Button>
-                  <Button type="submit" loading={generate.busy} disabled={draft.allowed_voucher_types.length === 0}>
-                    Generate token
-                  </Button>
-                </Group>
-              </Stack>
-            </form>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <FormPreview config={configOf(draft)} types={catalog} agencyName={a?.name ?? ''} tenantName={t.name} />
-          </Grid.Col>
-        </Grid>
+        {generating && (
+          <TokenForm
+            initial={{ label: 'Website form', ...draft }}
+            action={generate}
+            send={(v) => generate.run(v)}
+            submitLabel="Generate token"
+            description="Which form on the agency’s site this token is for."
+            catalog={catalog}
+            agencyName={a?.name ?? ''}
+            tenantName={t.name}
+            onCancel={() => setGenerating(false)}
+          />
+        )}
       </Modal>
 
       {/* customize an existing form */}
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={`Customize “${editing?.label ?? ''}”`} size="xl">
-        <Grid gap="lg">
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (editing) void save.run(editing, editDraft, editLabelValue.trim() || editing.label);
-              }}
-            >
-              <Stack>
-                <TextInput label="Form name" maxLength={120} value={editLabelValue} onChange={(e) => setEditLabelValue(e.currentTarget.value)} />
-                <FormConfigEditor value={editDraft} onChange={setEditDraft} types={catalog} error={save.fieldError('form_config.allowed_voucher_types')} />
-                <ErrorAlert error={save.error} />
-                <Group justify="flex-end">
-                  <Button variant="default" onClick={() => setEditing(null)}>
-                    Cancel
-                  </Button>
-                  <Button type="submit" loading={save.busy} disabled={editDraft.allowed_voucher_types.length === 0}>
-                    Save form
-                  </Button>
-                </Group>
-              </Stack>
-            </form>
-          </Grid.Col>
-          <Grid.Col span={{ base: 12, md: 6 }}>
-            <FormPreview config={configOf(editDraft)} types={catalog} agencyName={a?.name ?? ''} tenantName={t.name} />
-          </Grid.Col>
-        </Grid>
+        {editing && (
+          <TokenForm
+            key={editing.id}
+            initial={{ label: editing.label, ...draftOf(editing.form_config) }}
+            action={save}
+            send={(v) => save.run(editing, v)}
+            submitLabel="Save form"
+            catalog={catalog}
+            agencyName={a?.name ?? ''}
+            tenantName={t.name}
+            onCancel={() => setEditing(null)}
+          />
+        )}
       </Modal>
 
       {/* the secret, once, with the embed code that carries it */}
@@ -317,5 +285,62 @@ export function AgencyDetailPage() {
         onConfirm={() => confirm && void act.run(confirm)}
       />
     </>
+  );
+}
+
+type TokenValues = FormDraft & { label: string };
+
+/** One form token's settings, with the live preview beside them; checked in words before sending. */
+function TokenForm(p: {
+  initial: TokenValues;
+  action: { busy: boolean; error: unknown; reset(): void };
+  send(v: TokenValues): Promise<unknown>;
+  submitLabel: string;
+  description?: string;
+  catalog: VoucherTypeDto[];
+  agencyName: string;
+  tenantName: string;
+  onCancel(): void;
+}) {
+  const form = useApiForm<TokenValues>(
+    {
+      initialValues: p.initial,
+      validate: {
+        label: (v) => required(v, 'Name the form, e.g. Website form.'),
+        allowed_voucher_types: (v) => required(v, 'Pick at least one voucher type the form may issue.'),
+      },
+    },
+    p.action,
+  );
+  const v = form.values;
+  const e = form.errors;
+  return (
+    <Grid gap="lg">
+      <Grid.Col span={{ base: 12, md: 6 }}>
+        <form noValidate onSubmit={form.submit(p.send)}>
+          <Stack>
+            <TextInput label="Form name" description={p.description} maxLength={120} withAsterisk {...form.getInputProps('label')} />
+            <FormConfigEditor
+              value={v}
+              onChange={(d) => form.setValues(d)}
+              types={p.catalog}
+              error={(e.allowed_voucher_types ?? e['form_config.allowed_voucher_types']) as string | undefined}
+            />
+            <ErrorAlert error={p.action.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={p.onCancel}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={p.action.busy}>
+                {p.submitLabel}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 6 }}>
+        <FormPreview config={configOf(v)} types={p.catalog} agencyName={p.agencyName} tenantName={p.tenantName} />
+      </Grid.Col>
+    </Grid>
   );
 }

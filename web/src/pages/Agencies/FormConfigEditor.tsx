@@ -38,6 +38,7 @@ export function FormConfigEditor({ value, onChange, types, error }: { value: For
         value={value.allowed_voucher_types}
         onChange={(v) => onChange({ ...value, allowed_voucher_types: v })}
         error={error}
+        withAsterisk
       >
         <Stack gap={6} mt="xs">
           {types.map((t) => (

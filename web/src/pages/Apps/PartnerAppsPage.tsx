@@ -17,6 +17,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm, webAddress } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 
 const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
@@ -284,123 +285,15 @@ export function PartnerAppsPage() {
 
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? `Edit ${editing.app.name}` : 'Register an app'} size="lg">
         {editing && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void save.run(editing.app, editing.draft);
-            }}
-          >
-            <Stack>
-              <TextInput
-                label="Name"
-                description="Customers see it on the consent screen."
-                required
-                maxLength={200}
-                value={editing.draft.name}
-                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, name: e.currentTarget.value } })}
-                error={save.fieldError('name')}
-                data-autofocus
-              />
-              <Textarea
-                label="Description"
-                autosize
-                minRows={2}
-                maxLength={1000}
-                value={editing.draft.description}
-                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, description: e.currentTarget.value } })}
-              />
-              <TextInput
-                label="Logo URL"
-                description="https only"
-                value={editing.draft.logo_uri}
-                onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, logo_uri: e.currentTarget.value } })}
-                error={save.fieldError('logo_uri')}
-              />
-              <Checkbox.Group label="Grant types" value={editing.draft.grant_types} onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, grant_types: v } })}>
-                <Stack gap={4} mt={4}>
-                  {allowedGrants.map((g) => (
-                    <Checkbox key={g} value={g} label={grantTypeLabel(g)} />
-                  ))}
-                </Stack>
-              </Checkbox.Group>
-              {editing.draft.grant_types.includes('authorization_code') && (
-                <Textarea
-                  label="Redirect URIs"
-                  description="One per line, matched exactly (https, or http on localhost)."
-                  autosize
-                  minRows={2}
-                  value={editing.draft.redirect_uris}
-                  onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, redirect_uris: e.currentTarget.value } })}
-                  error={save.fieldError('redirect_uris')}
-                />
-              )}
-              <MultiSelect
-                label="Scopes the app may ask for"
-                description="Permission grants of the customer APIs; customers see each in plain words."
-                data={scopeOptions}
-                searchable
-                value={editing.draft.scopes}
-                onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, scopes: v } })}
-                error={save.fieldError('scopes')}
-              />
-              <Radio.Group
-                label="How your app proves who it is"
-                description="When your app asks for tokens, it must show it is really your app. Pick the way your OAuth library does it; the server accepts only this way."
-                value={editing.draft.auth_method}
-                onChange={(v) => setEditing({ ...editing, draft: { ...editing.draft, auth_method: v as AuthMethod } })}
-                error={save.fieldError('token_endpoint_auth_method')}
-              >
-                <Stack gap={6} mt={6}>
-                  {AUTH_METHODS.filter(
-                    (m) => !editing.app || (editing.app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt'),
-                  ).map((m) => (
-                    <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
-                  ))}
-                </Stack>
-              </Radio.Group>
-              {editing.draft.auth_method === 'private_key_jwt' && (
-                <Textarea
-                  label="Your app's public keys (JWKS)"
-                  description='{"keys": [ … ]} with public EC, RSA or OKP keys only — never the private key.'
-                  autosize
-                  minRows={4}
-                  value={editing.draft.jwks}
-                  onChange={(e) => setEditing({ ...editing, draft: { ...editing.draft, jwks: e.currentTarget.value } })}
-                  error={
-                    (editing.draft.jwks.trim() && typeof parseJwks(editing.draft.jwks) === 'string' ? (parseJwks(editing.draft.jwks) as string) : null) ?? save.fieldError('jwks')
-                  }
-                />
-              )}
-              <ErrorAlert
-                error={save.error}
-                labels={{
-                  name: 'Name',
-                  redirect_uris: 'Redirect URIs',
-                  scopes: 'Scopes',
-                  grant_types: 'Grant types',
-                  logo_uri: 'Logo URL',
-                  token_endpoint_auth_method: 'How your app proves who it is',
-                  jwks: 'Public keys',
-                }}
-              />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={() => setEditing(null)}>
-                  Cancel
-                </Button>
-                <Button
-                  type="submit"
-                  loading={save.busy}
-                  disabled={
-                    !editing.draft.name.trim() ||
-                    editing.draft.grant_types.length === 0 ||
-                    (editing.draft.auth_method === 'private_key_jwt' && typeof parseJwks(editing.draft.jwks) === 'string')
-                  }
-                >
-                  {editing.app ? 'Save' : 'Register'}
-                </Button>
-              </Group>
-            </Stack>
-          </form>
+          <AppForm
+            key={editing.app?.id ?? 'new'}
+            app={editing.app}
+            initial={editing.draft}
+            save={save}
+            allowedGrants={allowedGrants}
+            scopeOptions={scopeOptions}
+            onCancel={() => setEditing(null)}
+          />
         )}
       </Modal>
 
@@ -442,5 +335,123 @@ export function PartnerAppsPage() {
         onConfirm={() => deleting && void remove.run(deleting)}
       />
     </>
+  );
+}
+
+/** Register or edit one app: the draft lives in the form; required fields are checked in words before sending. */
+function AppForm({
+  app,
+  initial,
+  save,
+  allowedGrants,
+  scopeOptions,
+  onCancel,
+}: {
+  app: AppDto | null;
+  initial: Draft;
+  save: { run(app: AppDto | null, d: Draft): Promise<unknown>; busy: boolean; error: unknown; reset(): void };
+  allowedGrants: string[];
+  scopeOptions: { value: string; label: string }[];
+  onCancel(): void;
+}) {
+  const form = useApiForm<Draft>(
+    {
+      initialValues: initial,
+      validate: {
+        name: (v) => required(v, 'Enter the app’s name.'),
+        logo_uri: (v) => webAddress(v, 'Enter the logo’s web address, starting with https://.'),
+        grant_types: (v) => required(v, 'Pick at least one grant type.'),
+        redirect_uris: (v, d) => (d.grant_types.includes('authorization_code') ? required(v, 'Enter at least one redirect URI: where customers return after consenting.') : undefined),
+        scopes: (v) => required(v, 'Pick at least one scope the app may ask for.'),
+        jwks: (v, d) => {
+          if (d.auth_method !== 'private_key_jwt') return undefined;
+          const bad = required(v, 'Paste your app’s public keys (JWKS).');
+          if (bad) return bad;
+          const parsed = parseJwks(v);
+          return typeof parsed === 'string' ? parsed : undefined;
+        },
+      },
+    },
+    save,
+  );
+  const d = form.values;
+  // Explained as it is typed, not only on sending.
+  const jwksProblem = d.jwks.trim() && typeof parseJwks(d.jwks) === 'string' ? (parseJwks(d.jwks) as string) : null;
+  return (
+    <form noValidate onSubmit={form.submit((v) => save.run(app, v))}>
+      <Stack>
+        <TextInput label="Name" description="Customers see it on the consent screen." withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
+        <Textarea label="Description" autosize minRows={2} maxLength={1000} {...form.getInputProps('description')} />
+        <TextInput label="Logo URL" description="https only" {...form.getInputProps('logo_uri')} />
+        <Checkbox.Group label="Grant types" withAsterisk {...form.getInputProps('grant_types')}>
+          <Stack gap={4} mt={4}>
+            {allowedGrants.map((g) => (
+              <Checkbox key={g} value={g} label={grantTypeLabel(g)} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+        {d.grant_types.includes('authorization_code') && (
+          <Textarea
+            label="Redirect URIs"
+            description="One per line, matched exactly (https, or http on localhost)."
+            autosize
+            minRows={2}
+            withAsterisk
+            {...form.getInputProps('redirect_uris')}
+          />
+        )}
+        <MultiSelect
+          label="Scopes the app may ask for"
+          description="Permission grants of the customer APIs; customers see each in plain words."
+          data={scopeOptions}
+          searchable
+          withAsterisk
+          {...form.getInputProps('scopes')}
+        />
+        <Radio.Group
+          label="How your app proves who it is"
+          description="When your app asks for tokens, it must show it is really your app. Pick the way your OAuth library does it; the server accepts only this way."
+          {...form.getInputProps('auth_method')}
+          error={form.errors.auth_method ?? form.errors.token_endpoint_auth_method}
+        >
+          <Stack gap={6} mt={6}>
+            {AUTH_METHODS.filter((m) => !app || (app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
+              <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
+            ))}
+          </Stack>
+        </Radio.Group>
+        {d.auth_method === 'private_key_jwt' && (
+          <Textarea
+            label="Your app's public keys (JWKS)"
+            description='{"keys": [ … ]} with public EC, RSA or OKP keys only — never the private key.'
+            autosize
+            minRows={4}
+            withAsterisk
+            {...form.getInputProps('jwks')}
+            error={jwksProblem ?? form.errors.jwks}
+          />
+        )}
+        <ErrorAlert
+          error={save.error}
+          labels={{
+            name: 'Name',
+            redirect_uris: 'Redirect URIs',
+            scopes: 'Scopes',
+            grant_types: 'Grant types',
+            logo_uri: 'Logo URL',
+            token_endpoint_auth_method: 'How your app proves who it is',
+            jwks: 'Public keys',
+          }}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.busy} disabled={!!jwksProblem}>
+            {app ? 'Save' : 'Register'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

@@ -14,6 +14,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { email, required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 
 interface Draft {
@@ -131,61 +132,58 @@ export function ResoldTenantsPage() {
       />
 
       <Modal opened={!!draft} onClose={() => setDraft(null)} title="Provision a resold customer">
-        {draft && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void provision.run(draft);
-            }}
-          >
-            <Stack>
-              <TextInput
-                label="Customer name"
-                required
-                maxLength={200}
-                value={draft.name}
-                onChange={(e) => {
-                  const name = e.currentTarget.value;
-                  setDraft({ ...draft, name, slug: draft.slug === slugify(draft.name) ? slugify(name) : draft.slug });
-                }}
-                error={provision.fieldError('name')}
-                data-autofocus
-              />
-              <TextInput
-                label="Slug"
-                description="Lowercase letters, digits and dashes; unique on the platform."
-                required
-                value={draft.slug}
-                onChange={(e) => setDraft({ ...draft, slug: e.currentTarget.value })}
-                error={provision.fieldError('slug')}
-              />
-              <TextInput
-                label="Billing account name"
-                description="Optional; the customer's first account."
-                value={draft.billing_account_name}
-                onChange={(e) => setDraft({ ...draft, billing_account_name: e.currentTarget.value })}
-                error={provision.fieldError('billing_account_name')}
-              />
-              <TextInput
-                label="Customer admin email"
-                description="Optional; gets a one-time invitation link."
-                value={draft.admin_email}
-                onChange={(e) => setDraft({ ...draft, admin_email: e.currentTarget.value })}
-                error={provision.fieldError('admin.email')}
-              />
-              <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={() => setDraft(null)}>
-                  Cancel
-                </Button>
-                <Button type="submit" loading={provision.busy} disabled={!draft.name.trim() || !draft.slug.trim()}>
-                  Provision
-                </Button>
-              </Group>
-            </Stack>
-          </form>
-        )}
+        {draft && <ProvisionForm provision={provision} onCancel={() => setDraft(null)} />}
       </Modal>
     </>
+  );
+}
+
+/** The customer to set up: name and slug marked and checked in words; the slug follows the name until edited. */
+function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Promise<unknown>; busy: boolean; error: unknown; reset(): void }; onCancel(): void }) {
+  const form = useApiForm<Draft>(
+    {
+      initialValues: EMPTY,
+      validate: {
+        name: (v) => required(v, 'Enter the customer’s name.'),
+        slug: (v) => required(v, 'Enter a slug, e.g. bluebird-bakery.') ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : 'Use lowercase letters, digits and single dashes.'),
+        admin_email: (v) => email(v),
+      },
+    },
+    provision,
+  );
+  const d = form.values;
+  return (
+    <form noValidate onSubmit={form.submit((v) => provision.run(v))}>
+      <Stack>
+        <TextInput
+          label="Customer name"
+          withAsterisk
+          maxLength={200}
+          {...form.getInputProps('name')}
+          onChange={(e) => {
+            const name = e.currentTarget.value;
+            form.setValues({ name, slug: d.slug === slugify(d.name) ? slugify(name) : d.slug });
+          }}
+          data-autofocus
+        />
+        <TextInput label="Slug" description="Lowercase letters, digits and dashes; unique on the platform." withAsterisk {...form.getInputProps('slug')} />
+        <TextInput label="Billing account name" description="Optional; the customer's first account." {...form.getInputProps('billing_account_name')} />
+        <TextInput
+          label="Customer admin email"
+          description="Optional; gets a one-time invitation link."
+          {...form.getInputProps('admin_email')}
+          error={form.errors.admin_email ?? form.errors['admin.email']}
+        />
+        <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={provision.busy}>
+            Provision
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }

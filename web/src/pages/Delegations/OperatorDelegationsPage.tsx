@@ -1,7 +1,8 @@
 /** Operator console: every delegation on the platform, filterable by partner, tenant, status and origin; revoke any, break glass on a partner. */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { Box, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Box, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { api } from '../../api/index.ts';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -9,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, originLabel } from '../../components/format.ts';
-import { useApiMutation, useApiList } from '../../query/query.ts';
+import { useApiMutation, useApiList, useApiQuery } from '../../query/query.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
@@ -20,9 +21,12 @@ type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'partner'; partnerId
 export function OperatorDelegationsPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [origin, setOrigin] = useState<string | null>(null);
-  const [partnerId, setPartnerId] = useState('');
-  const [tenantId, setTenantId] = useState('');
-  const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId.trim() || undefined, tenant_id: tenantId.trim() || undefined };
+  const [partnerId, setPartnerId] = useState<string | null>(null);
+  const [tenantId, setTenantId] = useState<string | null>(null);
+  // Picked by name from the lists the operator can load, never typed as ids.
+  const partners = useApiQuery(['partners', 'list', true], () => api.partners.list({ limit: 200 }));
+  const tenants = useApiQuery(['tenants', 'list', true], () => api.tenants.list({ limit: 200 }));
+  const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId ?? undefined, tenant_id: tenantId ?? undefined };
   const list = useApiList(['delegations', 'all', status, origin, partnerId, tenantId], (cursor) => delegationsApi.all({ ...filter, cursor }));
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();
@@ -45,8 +49,28 @@ export function OperatorDelegationsPage() {
         <Group align="flex-end">
           <Select label="Status" placeholder="Any" data={STATUSES} value={status} onChange={setStatus} clearable w={160} />
           <Select label="Origin" placeholder="Any" data={ORIGINS} value={origin} onChange={setOrigin} clearable w={160} />
-          <TextInput label="Partner id" placeholder="ptr_…" value={partnerId} onChange={(e) => setPartnerId(e.currentTarget.value)} w={300} />
-          <TextInput label="Tenant id" placeholder="tnt_…" value={tenantId} onChange={(e) => setTenantId(e.currentTarget.value)} w={300} />
+          <Select
+            label="Partner"
+            placeholder="Any partner"
+            searchable
+            clearable
+            data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            value={partnerId}
+            onChange={setPartnerId}
+            nothingFoundMessage="No partner by that name"
+            w={300}
+          />
+          <Select
+            label="Tenant"
+            placeholder="Any tenant"
+            searchable
+            clearable
+            data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+            value={tenantId}
+            onChange={setTenantId}
+            nothingFoundMessage="No tenant by that name"
+            w={300}
+          />
         </Group>
         <ErrorAlert error={list.error} />
         <DataTable
@@ -64,26 +88,16 @@ export function OperatorDelegationsPage() {
               title: 'Partner',
               mobile: 'title',
               render: (d) => (
-                <>
-                  <Text size="sm" fw={500}>
-                    {d.partner.name}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {d.partner.id}
-                  </Text>
-                </>
+                <Text size="sm" fw={500}>
+                  {d.partner.name}
+                </Text>
               ),
             },
             {
               key: 'tenant',
               title: 'Tenant',
               render: (d) => (
-                <>
-                  <Text size="sm">{d.tenant.name}</Text>
-                  <Text size="xs" c="dimmed">
-                    {d.tenant.id}
-                  </Text>
-                </>
+                <Text size="sm">{d.tenant.name}</Text>
               ),
             },
             { key: 'origin', title: 'Origin', sortValue: (d) => d.origin, render: (d) => originLabel(d.origin) },

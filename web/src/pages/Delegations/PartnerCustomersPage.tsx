@@ -17,6 +17,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, originLabel } from '../../components/format.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
@@ -416,28 +417,41 @@ function Field({ label, value }: { label: string; value: string }) {
   );
 }
 
+interface LinkValues {
+  by: 'slug' | 'code';
+  ref: string;
+  role: string | null;
+  days: number | string;
+  bans: string;
+  grant: string;
+  deny: string;
+  justification: string;
+}
+
+const days = (v: number | string) => (typeof v === 'number' && v >= 1 && v <= 3650 ? undefined : 'Enter a number of days (at least 1).');
+
 function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: boolean; partnerId: string; onClose(): void; onDone(): void }) {
-  const [by, setBy] = useState<'slug' | 'code'>('slug');
-  const [ref, setRef] = useState('');
-  const [role, setRole] = useState<string | null>('MSP_FULL');
-  const [days, setDays] = useState<number | string>(365);
-  const [bans, setBans] = useState('');
-  const [grant, setGrant] = useState('');
-  const [deny, setDeny] = useState('');
-  const [justification, setJustification] = useState('');
   const send = useApiMutation((body: LinkRequest) => delegationsApi.requestLink(partnerId, body), {
     success: (d) => `Request sent to ${d.tenant.name}. It becomes active when a tenant admin approves it.`,
-    onDone: () => {
-      setRef('');
-      setBans('');
-      setGrant('');
-      setDeny('');
-      setJustification('');
-      onDone();
-    },
+    onDone,
   });
+  const form = useApiForm<LinkValues>(
+    {
+      initialValues: { by: 'slug', ref: '', role: 'MSP_FULL', days: 365, bans: '', grant: '', deny: '', justification: '' },
+      validate: {
+        ref: (v, f) => required(v, f.by === 'slug' ? 'Enter the tenant’s slug, e.g. acme-fiber.' : 'Enter the invite code the tenant admin gave you.'),
+        role: (v) => required(v, 'Pick the role the partner asks for.'),
+        days,
+        justification: (v) => required(v, 'Say why you need access; the tenant admin reads it before deciding.'),
+      },
+    },
+    send,
+    { resetWhen: opened },
+  );
+  const v = form.values;
+  const e = form.errors;
   const roles = useDelegationRoles();
-  const roleInfo = roles.get(role);
+  const roleInfo = roles.get(v.role);
   return (
     <Modal
       opened={opened}
@@ -449,84 +463,79 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
       size="lg"
     >
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
+        noValidate
+        onSubmit={form.submit((f) => {
           const body: LinkRequest = {
-            role: role ?? 'MSP_FULL',
-            justification: justification.trim(),
-            ends_at: new Date(Date.now() + Number(days) * DAY).toISOString(),
+            role: f.role ?? 'MSP_FULL',
+            justification: f.justification.trim(),
+            ends_at: new Date(Date.now() + Number(f.days) * DAY).toISOString(),
           };
-          if (by === 'slug') body.tenant_slug = ref.trim();
-          else body.invite_code = ref.trim().toUpperCase();
-          const banList = parseList(bans);
+          if (f.by === 'slug') body.tenant_slug = f.ref.trim();
+          else body.invite_code = f.ref.trim().toUpperCase();
+          const banList = parseList(f.bans);
           if (banList.length) body.ban_ids = banList;
-          const g = parseList(grant);
-          const dn = parseList(deny);
+          const g = parseList(f.grant);
+          const dn = parseList(f.deny);
           if (g.length || dn.length) body.overrides = { grant: g, deny: dn };
-          void send.run(body);
-        }}
+          return send.run(body);
+        })}
       >
         <Stack>
           <SegmentedControl
-            value={by}
-            onChange={(v) => setBy(v as 'slug' | 'code')}
+            {...form.getInputProps('by')}
             data={[
               { value: 'slug', label: 'By slug' },
               { value: 'code', label: 'By invite code' },
             ]}
           />
           <TextInput
-            label={by === 'slug' ? 'Tenant slug' : 'Invite code'}
-            description={by === 'slug' ? 'The short name of the tenant, e.g. acme-fiber.' : 'The LINK-… code the tenant admin gave you.'}
-            required
-            value={ref}
-            onChange={(e) => setRef(e.currentTarget.value)}
-            error={send.fieldError('tenant_slug') ?? send.fieldError('invite_code')}
+            label={v.by === 'slug' ? 'Tenant slug' : 'Invite code'}
+            description={v.by === 'slug' ? 'The short name of the tenant, e.g. acme-fiber.' : 'The LINK-… code the tenant admin gave you.'}
+            withAsterisk
+            {...form.getInputProps('ref')}
+            error={e.ref ?? e.tenant_slug ?? e.invite_code}
           />
           <Select
             label="Role"
-            required
+            withAsterisk
             data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
-            value={role}
-            onChange={setRole}
+            {...form.getInputProps('role')}
             description={
               roleInfo
                 ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.`
                 : undefined
             }
-            error={roles.error ? 'The role catalog could not be loaded.' : undefined}
+            error={roles.error ? 'The role catalog could not be loaded.' : e.role}
             data-testid="link-role"
           />
-          <Group grow>
+          <Group grow align="flex-start">
             <NumberInput
               label="Duration (days)"
               description="At most 730 days (the platform's limit)."
               min={1}
               max={3650}
-              required
-              value={days}
-              onChange={setDays}
-              error={send.fieldError('ends_at')}
+              withAsterisk
+              {...form.getInputProps('days')}
+              error={e.days ?? e.ends_at}
             />
             <TextInput
               label="Billing accounts (optional)"
               description="Account numbers, comma-separated; empty = all."
-              value={bans}
-              onChange={(e) => setBans(e.currentTarget.value)}
+              {...form.getInputProps('bans')}
+              error={e.bans ?? e.ban_ids}
             />
           </Group>
-          <Group grow>
-            <TextInput label="Extra permissions (optional)" description="e.g. orders.read" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />
-            <TextInput label="Excluded permissions (optional)" description="e.g. billing.invoices.export" value={deny} onChange={(e) => setDeny(e.currentTarget.value)} />
+          <Group grow align="flex-start">
+            <TextInput label="Extra permissions (optional)" description="e.g. orders.read" {...form.getInputProps('grant')} />
+            <TextInput label="Excluded permissions (optional)" description="e.g. billing.invoices.export" {...form.getInputProps('deny')} />
           </Group>
           <Textarea
             label="Justification"
             description="Shown to the tenant admin who decides, and kept in both audit logs."
-            required
+            withAsterisk
             autosize
             minRows={2}
-            value={justification}
-            onChange={(e) => setJustification(e.currentTarget.value)}
+            {...form.getInputProps('justification')}
           />
           <ErrorAlert error={send.error} labels={{ ends_at: 'Duration', ban_ids: 'Billing accounts', justification: 'Justification' }} />
           <Group justify="flex-end">
@@ -544,11 +553,11 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
 }
 
 function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: DelegationDto | null; partnerId: string; onClose(): void; onDone(): void }) {
-  const [days, setDays] = useState<number | string>(365);
   const renew = useApiMutation((d: DelegationDto, endsAt: string) => delegationsApi.renew(partnerId, d.id, endsAt), {
     success: 'Renewal asked: the tenant admin approves the new end date.',
     onDone,
   });
+  const form = useApiForm<{ days: number | string }>({ initialValues: { days: 365 }, validate: { days } }, renew, { resetWhen: !!delegation });
   return (
     <Modal
       opened={!!delegation}
@@ -558,15 +567,10 @@ function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: De
       }}
       title={`Renew access to ${delegation?.tenant.name ?? ''}`}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (delegation) void renew.run(delegation, new Date(Date.now() + Number(days) * DAY).toISOString());
-        }}
-      >
+      <form noValidate onSubmit={form.submit((f) => delegation && renew.run(delegation, new Date(Date.now() + Number(f.days) * DAY).toISOString()))}>
         <Stack>
           <Text size="sm">Access currently ends on {formatDate(delegation?.ends_at)}. The new end date applies once the tenant admin accepts it.</Text>
-          <NumberInput label="New duration from today (days)" min={1} max={3650} value={days} onChange={setDays} />
+          <NumberInput label="New duration from today (days)" min={1} max={3650} withAsterisk {...form.getInputProps('days')} error={form.errors.days ?? form.errors.ends_at} />
           <ErrorAlert error={renew.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -6,7 +6,7 @@
  * Confirm button: the confirming admin becomes its approver.
  */
 import { DataTable } from '../../components/DataTable.tsx';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
@@ -17,6 +17,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime, originLabel } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 
@@ -390,6 +391,12 @@ function InviteCodeCard({ tenantId }: { tenantId: string }) {
   );
 }
 
+interface AccessValues {
+  grant: string;
+  deny: string;
+  ban_ids: string[];
+}
+
 function EditAccessModal({
   tenantId,
   delegation,
@@ -404,44 +411,35 @@ function EditAccessModal({
   onDone(): void;
 }) {
   const roles = useDelegationRoles();
-  const [grant, setGrant] = useState('');
-  const [deny, setDeny] = useState('');
-  const [bans, setBans] = useState<string[]>([]);
-  const [seen, setSeen] = useState<string | null>(null);
-  if (delegation && seen !== delegation.id) {
-    setSeen(delegation.id);
-    setGrant(delegation.overrides.grant.join(', '));
-    setDeny(delegation.overrides.deny.join(', '));
-    setBans(delegation.ban_ids ?? []);
-  }
   const save = useApiMutation(
-    (d: DelegationDto) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(grant), deny: parseList(deny) }, ban_ids: bans.length ? bans : null }),
+    (d: DelegationDto, v: AccessValues) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(v.grant), deny: parseList(v.deny) }, ban_ids: v.ban_ids.length ? v.ban_ids : null }),
     { success: 'Access updated; it applies to the partner’s next request.', onDone },
   );
+  const form = useApiForm<AccessValues>({ initialValues: { grant: '', deny: '', ban_ids: [] } }, save, { resetWhen: !!delegation });
+  // Each opening starts from the delegation's current access.
+  useEffect(() => {
+    if (delegation) form.setValues({ grant: delegation.overrides.grant.join(', '), deny: delegation.overrides.deny.join(', '), ban_ids: delegation.ban_ids ?? [] });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- when another delegation is opened
+  }, [delegation?.id]);
+  const e = form.errors;
   return (
     <Modal
       opened={!!delegation}
       onClose={() => {
         save.reset();
-        setSeen(null);
         onClose();
       }}
       title={`What ${delegation?.partner.name ?? ''} may do`}
       size="lg"
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (delegation) void save.run(delegation);
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => delegation && save.run(delegation, v))}>
         <Stack>
           <Text size="sm">
             Role <b>{delegation ? roles.name(delegation.role) : ''}</b>. Add permissions beyond the role, or exclude some — an exclusion always wins.
           </Text>
-          <TextInput label="Extra permissions" description="Comma-separated, e.g. orders.read, reports.*" value={grant} onChange={(e) => setGrant(e.currentTarget.value)} />
-          <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" value={deny} onChange={(e) => setDeny(e.currentTarget.value)} />
-          <MultiSelect label="Billing accounts" description="None selected = every billing account of the tenant." data={accounts} value={bans} onChange={setBans} clearable />
+          <TextInput label="Extra permissions" description="Comma-separated, e.g. orders.read, reports.*" {...form.getInputProps('grant')} error={e.grant ?? e['overrides.grant']} />
+          <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" {...form.getInputProps('deny')} error={e.deny ?? e['overrides.deny']} />
+          <MultiSelect label="Billing accounts" description="None selected = every billing account of the tenant." data={accounts} clearable {...form.getInputProps('ban_ids')} />
           <ErrorAlert error={save.error} labels={{ 'overrides.grant': 'Extra permissions', 'overrides.deny': 'Excluded permissions' }} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -30,6 +30,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { CAPABILITY_INFO } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 
@@ -189,9 +190,9 @@ export function PartnerDetailPage() {
   );
 }
 
-function CapabilityChecks({ value, onChange }: { value: string[]; onChange(v: string[]): void }) {
+function CapabilityChecks({ value, onChange, error, required: mark }: { value: string[]; onChange(v: string[]): void; error?: string; required?: boolean }) {
   return (
-    <Checkbox.Group value={value} onChange={onChange}>
+    <Checkbox.Group value={value} onChange={onChange} error={error} withAsterisk={mark} label={mark ? "What it may do" : undefined}>
       <Stack gap="sm">
         {CAPABILITIES.map((c) => (
           <Checkbox key={c} value={c} label={CAPABILITY_INFO[c].label} description={CAPABILITY_INFO[c].description} />
@@ -202,35 +203,32 @@ function CapabilityChecks({ value, onChange }: { value: string[]; onChange(v: st
 }
 
 function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDto; opened: boolean; onClose(): void; onDone(p: PartnerDto): void }) {
-  const [caps, setCaps] = useState<string[]>([]);
-  const approve = useApiMutation(() => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
+  const approve = useApiMutation((caps: string[]) => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
+  const form = useApiForm<{ capabilities: string[] }>(
+    { initialValues: { capabilities: [] }, validate: { capabilities: (v) => required(v, 'Pick at least one thing this partner may do.') } },
+    approve,
+    { resetWhen: opened },
+  );
+  // What the partner asked for is pre-selected.
   useEffect(() => {
-    if (opened) {
-      setCaps(partner.requested_capabilities);
-      approve.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+    if (opened) form.setValues({ capabilities: partner.requested_capabilities });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title={`Approve ${partner.name}`} size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void approve.run();
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => approve.run(v.capabilities))}>
         <Stack>
           <Text size="sm">
             Choose what {partner.name} may do. {partner.requested_capabilities.length ? 'What it asked for is pre-selected.' : 'It did not ask for anything specific.'} You can
             change this later.
           </Text>
-          <CapabilityChecks value={caps} onChange={setCaps} />
+          <CapabilityChecks value={form.values.capabilities} onChange={(v) => form.setFieldValue('capabilities', v)} error={form.errors.capabilities as string | undefined} required />
           <ErrorAlert error={approve.error} title="Not approved" />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color="teal" loading={approve.busy} disabled={caps.length === 0}>
+            <Button type="submit" color="teal" loading={approve.busy}>
               Approve partner
             </Button>
           </Group>

@@ -1,5 +1,6 @@
 /** A partner's profile, with an edit form for those allowed (owner, operator). */
 import { useEffect, useState, type ReactNode } from 'react';
+import { email, required, useApiForm, webAddress } from '../../query/form.ts';
 import { Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
 import { api, type PartnerDto } from '../../api/index.ts';
@@ -75,9 +76,9 @@ export function PartnerProfileCard({ partner, canEdit, onSaved }: { partner: Par
 }
 
 function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: PartnerDto; opened: boolean; onClose(): void; onSaved(p: PartnerDto): void }) {
-  const [f, setF] = useState({ name: '', website: '', contact_email: '', description: '' });
+  type Values = { name: string; website: string; contact_email: string; description: string };
   const save = useApiMutation(
-    () =>
+    (f: Values) =>
       api.partners.update(partner.id, {
         name: f.name.trim(),
         website: f.website.trim() || null,
@@ -86,30 +87,31 @@ function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: Part
       }),
     { success: 'Profile saved.', onDone: onSaved },
   );
+  const form = useApiForm<Values>(
+    {
+      initialValues: { name: '', website: '', contact_email: '', description: '' },
+      validate: {
+        name: (v) => required(v, 'Enter the partner’s name.'),
+        website: (v) => webAddress(v),
+        contact_email: (v) => required(v, 'Enter a contact email address.') ?? email(v),
+      },
+    },
+    save,
+    { resetWhen: opened },
+  );
+  // Each opening starts from the saved profile.
   useEffect(() => {
-    if (opened) {
-      setF({ name: partner.name, website: partner.website ?? '', contact_email: partner.contact_email, description: partner.description ?? '' });
-      save.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+    if (opened) form.setValues({ name: partner.name, website: partner.website ?? '', contact_email: partner.contact_email, description: partner.description ?? '' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opened]);
-  const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) => {
-    const v = e.currentTarget.value;
-    setF((prev) => ({ ...prev, [k]: v }));
-  };
   return (
     <Modal opened={opened} onClose={onClose} title="Edit profile" size="lg">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
+      <form noValidate onSubmit={form.submit((v) => save.run(v))}>
         <Stack>
-          <TextInput label="Name" required value={f.name} onChange={set('name')} error={save.fieldError('name')} />
-          <TextInput label="Website" placeholder="https://…" value={f.website} onChange={set('website')} error={save.fieldError('website')} />
-          <TextInput label="Contact email" type="email" required value={f.contact_email} onChange={set('contact_email')} error={save.fieldError('contact_email')} />
-          <Textarea label="Description" autosize minRows={3} value={f.description} onChange={set('description')} error={save.fieldError('description')} />
+          <TextInput label="Name" withAsterisk {...form.getInputProps('name')} />
+          <TextInput label="Website" placeholder="https://…" {...form.getInputProps('website')} />
+          <TextInput label="Contact email" type="email" withAsterisk {...form.getInputProps('contact_email')} />
+          <Textarea label="Description" autosize minRows={3} {...form.getInputProps('description')} />
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

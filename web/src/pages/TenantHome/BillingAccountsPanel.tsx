@@ -9,6 +9,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { required, useApiForm } from '../../query/form.ts';
 
 export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
   const bans = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
@@ -136,39 +137,50 @@ function BillingAccountForm(p: {
   submit(v: { name: string; account_number?: string; currency?: string }): Promise<BillingAccountDto>;
   onSaved(b: BillingAccountDto): void;
 }) {
-  const [name, setName] = useState('');
-  const [number, setNumber] = useState('');
-  const [currency, setCurrency] = useState('USD');
   const save = useApiMutation(p.submit, { success: (b) => (p.creating ? `Billing account ${b.account_number} opened.` : 'Billing account renamed.'), onDone: p.onSaved });
+  const form = useApiForm(
+    {
+      initialValues: { name: '', account_number: '', currency: 'USD' },
+      validate: {
+        name: (v: string) => required(v, 'Enter a name for the billing account.'),
+        account_number: (v: string) => (!v.trim() || /^[A-Z0-9-]+$/.test(v.trim()) ? undefined : 'Use only capital letters, digits and dashes.'),
+        currency: (v: string) => (!p.creating || /^[A-Z]{3}$/.test(v.trim()) ? undefined : 'Enter a three-letter currency code, like USD or EUR.'),
+      },
+    },
+    save,
+    { resetWhen: p.opened },
+  );
+  // Renaming starts from the account's current name.
   useEffect(() => {
-    if (p.opened) {
-      setName(p.initialName ?? '');
-      setNumber('');
-      setCurrency('USD');
-      save.reset();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset only when the dialog opens
+    if (p.opened && p.initialName) form.setFieldValue('name', p.initialName);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [p.opened]);
   return (
     <Modal opened={p.opened} onClose={p.onClose} title={p.title}>
       <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run(p.creating ? { name: name.trim(), account_number: number.trim() || undefined, currency: currency.trim().toUpperCase() || undefined } : { name: name.trim() });
-        }}
+        noValidate
+        onSubmit={form.submit((v) =>
+          save.run(p.creating ? { name: v.name.trim(), account_number: v.account_number.trim() || undefined, currency: v.currency.trim().toUpperCase() || undefined } : { name: v.name.trim() }),
+        )}
       >
         <Stack>
-          <TextInput label="Name" placeholder="e.g. Head office" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={save.fieldError('name')} data-autofocus />
+          <TextInput label="Name" placeholder="e.g. Head office" withAsterisk {...form.getInputProps('name')} data-autofocus />
           {p.creating && (
             <>
               <TextInput
                 label="Account number"
                 description="Optional: capital letters, digits and dashes (e.g. BAN-1000000003). Generated when left empty."
-                value={number}
-                onChange={(e) => setNumber(e.currentTarget.value.toUpperCase())}
-                error={save.fieldError('account_number')}
+                {...form.getInputProps('account_number')}
+                onChange={(e) => form.setFieldValue('account_number', e.currentTarget.value.toUpperCase())}
               />
-              <TextInput label="Currency" description="Three-letter code." maxLength={3} value={currency} onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())} error={save.fieldError('currency')} />
+              <TextInput
+                label="Currency"
+                description="Three-letter code."
+                maxLength={3}
+                withAsterisk
+                {...form.getInputProps('currency')}
+                onChange={(e) => form.setFieldValue('currency', e.currentTarget.value.toUpperCase())}
+              />
             </>
           )}
           <ErrorAlert error={save.error} />
