@@ -83,8 +83,9 @@ describe('operator console', () => {
     await action.press('Escape');
     await op.getByRole('button', { name: 'Apply filters' }).click();
     const row = op.locator('[data-testid="audit-table"] tbody tr[data-action="partner.approved"]');
-    await row.first().waitFor();
-    expect(await row.count()).toBe(1);
+    // the filtered answer replaces the list on screen: wait until every row shown is the one event
+    await expect.poll(() => op.locator('[data-testid="audit-table"] tbody tr[data-action]:not([data-action="partner.approved"])').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
     // The actor and the target are named (resolved after the events load).
     await row.getByText(operator.email).waitFor();
     await row.getByText(name).first().waitFor();
