@@ -136,7 +136,9 @@ async function main(): Promise<void> {
   start('no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'noop-auth'], { PORT: String(noopPort) });
   // the default settings: LOG_LEVEL unset; stdout to a file, as journald or a container runtime takes it
   const logFile = path.join(dir, 'partnergate.log');
-  const pg = start('partnergate', process.execPath, ['src/main.ts', 'serve'], { ...env, PORT: String(pgPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` }, openSync(logFile, 'w'));
+  // BENCH_PROFILE=<dir>: the default-logging Partnergate writes a V8 CPU profile there when it stops
+  const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+  const pg = start('partnergate', process.execPath, [...profile, 'src/main.ts', 'serve'], { ...env, PORT: String(pgPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` }, openSync(logFile, 'w'));
   start('partnergate (warn)', process.execPath, ['src/main.ts', 'serve'], { ...env, LOG_LEVEL: 'warn', PORT: String(pgWarnPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` });
   void pg;
   const conf = path.join(dir, 'nginx.conf');

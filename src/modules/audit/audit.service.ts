@@ -3,6 +3,7 @@
  * records (record), or in batches off the response path for high-volume access events
  * (AuditBuffer). Owns the audit_events table; depends only on the platform.
  */
+import { takePage } from '../../platform/http/pagination.ts';
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
@@ -236,10 +237,8 @@ export class AuditLog {
     if (f.since) q = q.where('occurred_at', '>=', f.since);
     if (f.until) q = q.where('occurred_at', '<', f.until);
     if (f.cursor !== undefined) q = q.where('seq', '<', f.cursor);
-    const rows = await q.orderBy('seq', 'desc').limit(f.limit + 1).execute();
-    const more = rows.length > f.limit;
-    const data = more ? rows.slice(0, f.limit) : rows;
-    return { data, nextCursor: more ? String(data[data.length - 1].seq) : null };
+    const page = takePage(await q.orderBy('seq', 'desc').limit(f.limit + 1).execute(), f.limit, (row) => String(row.seq));
+    return { data: page.rows, nextCursor: page.nextCursor };
   }
 
   /**

@@ -206,10 +206,16 @@ const R_TENANT = 1;
 const R_POLICY = 2;
 const R_BANS = 3;
 const R_APPROVER = 4;
-/** ints column, per slot: flags, previous and next slot in the approver's list (-1 = none) */
-const I = 3;
-const I_PREV = 1;
-const I_NEXT = 2;
+/** ints column, per slot: previous and next slot in the approver's list (-1 = none) */
+const I = 2;
+const I_PREV = 0;
+const I_NEXT = 1;
+/**
+ * times column, per slot: starts and ends (epoch ms), then the flags — one cache line holds all a
+ * decision reads of a slot besides its refs (flags fit a double exactly; bit operations read them as int32).
+ */
+const T = 3;
+const T_FLAGS = 2;
 /**
  * flags: status + 1 (bits 0-2), origin + 1 (bits 3-4), approver stands (bit 5), in use (bit 6).
  * Status and origin are stored plus one so an unknown name (indexOf → -1) reads back as -1, as it
@@ -372,7 +378,8 @@ export class AuthzSnapshot {
     return {
       get: (id) => {
         const slot = this.#find(id);
-        return slot === -1 ? undefined : this.at(slot);
+        // the id asked for is the id found: no need to unpack it again
+        return slot === -1 ? undefined : this.#read(slot, id);
       },
       has: (id) => this.#find(id) !== -1,
       keys: () => this.#idsInUse(),
@@ -383,18 +390,18 @@ export class AuthzSnapshot {
   }
 
   *#idsInUse(): IterableIterator<string> {
-    for (let slot = 0; slot < this.#nextSlot; slot++) if ((this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I] & F_USED) !== 0) yield this.#idOf(slot);
+    for (let slot = 0; slot < this.#nextSlot; slot++) if ((this.#times[slot >>> PAGE_BITS][(slot & SLOT_MASK) * T + T_FLAGS] & F_USED) !== 0) yield this.#idOf(slot);
   }
 
   #idOf(slot: number): string {
     const page = slot >>> PAGE_BITS;
-    if ((this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0) return this.#oddIds.get(slot)!;
+    if ((this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0) return this.#oddIds.get(slot)!;
     return unpackId(this.#ids[page], (slot & SLOT_MASK) * W);
   }
 
   #hashOf(slot: number): number {
     const page = slot >>> PAGE_BITS;
-    if ((this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0) return hashString(this.#oddIds.get(slot)!);
+    if ((this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0) return hashString(this.#oddIds.get(slot)!);
     return hashWords(this.#ids[page], (slot & SLOT_MASK) * W);
   }
 
@@ -408,7 +415,7 @@ export class AuthzSnapshot {
       if (e === 0) return -1;
       const slot = e - 1;
       const page = slot >>> PAGE_BITS;
-      const odd = (this.#ints[page][(slot & SLOT_MASK) * I] & F_ODD) !== 0;
+      const odd = (this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0;
       if (packed) {
         if (odd) continue;
         const words = this.#ids[page];
@@ -530,12 +537,12 @@ export class AuthzSnapshot {
   /** A user changed: re-evaluate every delegation it approved (off the decision path). */
   #refreshApprover(userId: string): void {
     for (let slot = this.#byApprover.get(userId) ?? -1; slot !== -1; ) {
-      const ints = this.#ints[slot >>> PAGE_BITS];
-      const o = (slot & SLOT_MASK) * I;
+      const times = this.#times[slot >>> PAGE_BITS];
+      const f = (slot & SLOT_MASK) * T + T_FLAGS;
       const tenant = this.#refs[slot >>> PAGE_BITS][(slot & SLOT_MASK) * R + R_TENANT] as SnapTenant;
-      if (this.#approverActive(userId, tenant.id)) ints[o] |= F_APPROVER;
-      else ints[o] &= ~F_APPROVER;
-      slot = ints[o + I_NEXT];
+      if (this.#approverActive(userId, tenant.id)) times[f] = times[f] | F_APPROVER;
+      else times[f] = times[f] & ~F_APPROVER;
+      slot = this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I + I_NEXT];
     }
   }
 
@@ -643,8 +650,8 @@ export class AuthzSnapshot {
     refs[r + R_BANS] = d.banIds ? this.#banList(d.banIds) : null;
     refs[r + R_APPROVER] = approverId;
     const times = this.#times[page];
-    times[at * 2] = toMs(d.startsAt);
-    times[at * 2 + 1] = toMs(d.endsAt);
+    times[at * T] = toMs(d.startsAt);
+    times[at * T + 1] = toMs(d.endsAt);
     const ints = this.#ints[page];
     const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
     const packed = packId(d.id, PACKED);
@@ -653,7 +660,7 @@ export class AuthzSnapshot {
       for (let k = 0; k < W; k++) words[at * W + k] = PACKED[k];
     }
     else this.#oddIds.set(slot, d.id);
-    ints[at * I] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
+    times[at * T + T_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
     ints[at * I + I_PREV] = -1;
     ints[at * I + I_NEXT] = -1;
     this.#enter(slot);
@@ -683,7 +690,7 @@ export class AuthzSnapshot {
     const slot = this.#nextSlot++;
     if ((slot & SLOT_MASK) === 0) {
       this.#refs.push(new Array<unknown>(PAGE_SLOTS * R).fill(null));
-      this.#times.push(new Float64Array(PAGE_SLOTS * 2));
+      this.#times.push(new Float64Array(PAGE_SLOTS * T));
       this.#ids.push(new Int32Array(PAGE_SLOTS * W));
       this.#ints.push(new Int32Array(PAGE_SLOTS * I));
     }
@@ -714,7 +721,7 @@ export class AuthzSnapshot {
       } else this.#ints[prev >>> PAGE_BITS][(prev & SLOT_MASK) * I + I_NEXT] = next;
       if (next !== -1) this.#ints[next >>> PAGE_BITS][(next & SLOT_MASK) * I + I_PREV] = prev;
     }
-    ints[o] = 0;
+    this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] = 0;
     ints[o + I_PREV] = -1;
     ints[o + I_NEXT] = -1;
     // let go of what the slot pointed at
@@ -735,19 +742,23 @@ export class AuthzSnapshot {
 
   /** The delegation in a slot (from a partner's byTenant), read out of the columns. */
   at(slot: number): SnapDelegation {
+    return this.#read(slot, null);
+  }
+
+  #read(slot: number, knownId: string | null): SnapDelegation {
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
     const refs = this.#refs[page];
     const r = at * R;
     const times = this.#times[page];
-    const flags = this.#ints[page][at * I];
+    const flags = times[at * T + T_FLAGS];
     const policy = refs[r + R_POLICY] as Policy;
     const tenant = refs[r + R_TENANT] as SnapTenant;
     // Field order is the order decide() reads them in (one hidden class for every delegation).
     return {
       status: (flags & F_STATUS) - 1,
-      startsMs: times[at * 2],
-      endsMs: times[at * 2 + 1],
+      startsMs: times[at * T],
+      endsMs: times[at * T + 1],
       approverActive: (flags & F_APPROVER) !== 0,
       origin: ((flags >>> F_ORIGIN_SHIFT) & 3) - 1,
       tenant,
@@ -756,7 +767,7 @@ export class AuthzSnapshot {
       grant: policy.grant,
       banIds: refs[r + R_BANS] as readonly string[] | null,
       scopes: policy.scopes,
-      id: (flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : unpackId(this.#ids[page], at * W),
+      id: knownId ?? ((flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : unpackId(this.#ids[page], at * W)),
       clientId: policy.clientId,
       partnerId: (refs[r + R_PARTNER] as SnapPartner).id,
       tenantId: tenant.id,

@@ -198,7 +198,7 @@ function ApiTokensCard() {
           <div>
             <Title order={4}>Personal API tokens</Title>
             <Text size="sm" c="dimmed">
-              For scripts and automation: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as you, with your roles.
+              For scripts and tools that work on your behalf: paste the token where the tool asks for an API token. It acts as you, with your roles, so keep it as secret as a password.
             </Text>
           </div>
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpen(true)}>

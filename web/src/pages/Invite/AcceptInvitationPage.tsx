@@ -5,13 +5,13 @@
  *    password of an existing account;
  *  - logged in as the invited email: accept or decline.
  */
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Button, Divider, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { api, ApiError, type InvitationDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { formatDateTime } from '../../components/format.ts';
+import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useSession } from '../../session/SessionContext.tsx';
@@ -106,29 +106,27 @@ function AcceptAsMe({ invitation: i }: { invitation: InvitationDto }) {
 function AcceptAsNewcomer({ invitation: i, token }: { invitation: InvitationDto; token: string }) {
   const navigate = useNavigate();
   const session = useSession();
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [password2, setPassword2] = useState('');
-  const [mismatch, setMismatch] = useState(false);
   const accept = useApiMutation(
-    async () => {
-      const r = await api.auth.acceptInvitation(token, name.trim(), password);
-      await session.login(i.email, password);
+    async (v: { name: string; password: string }) => {
+      const r = await api.auth.acceptInvitation(token, v.name.trim(), v.password);
+      await session.login(i.email, v.password);
       return r;
     },
     { onDone: (r) => navigate(homeOf(r.scope_type, r.scope_id), { replace: true }) },
   );
+  const form = useApiForm(
+    {
+      initialValues: { name: '', password: '', password2: '' },
+      validate: {
+        name: (v) => required(v, 'Enter your name.'),
+        password: (v) => required(v, 'Choose a password.') ?? (v.length < 10 ? 'Use at least 10 characters.' : undefined),
+        password2: (v, values) => (v !== values.password ? 'The two passwords differ.' : undefined),
+      },
+    },
+    accept,
+  );
   const hasAccount = accept.error instanceof ApiError && accept.error.code === 'invitation_login_required';
   const logIn = () => navigate('/login', { state: { from: `/invite/${token}` } });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (password !== password2) {
-      setMismatch(true);
-      return;
-    }
-    setMismatch(false);
-    void accept.run();
-  };
   return (
     <Stack>
       <Alert variant="light" color="blue">
@@ -143,25 +141,21 @@ function AcceptAsNewcomer({ invitation: i, token }: { invitation: InvitationDto;
         </Button>
       </Group>
       <Divider label="New here? Choose your name and password" labelPosition="center" />
-      <form onSubmit={submit}>
+      <form noValidate onSubmit={form.submit((v) => accept.run(v))}>
         <Stack>
-          <TextInput label="Your name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={accept.fieldError('name')} data-autofocus />
+          <TextInput label="Your name" withAsterisk {...form.getInputProps('name')} data-autofocus />
           <PasswordInput
             label="Choose a password"
             description="At least 10 characters."
             autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={accept.fieldError('password')}
+            withAsterisk
+            {...form.getInputProps('password')}
           />
           <PasswordInput
             label="Repeat the password"
             autoComplete="new-password"
-            required
-            value={password2}
-            onChange={(e) => setPassword2(e.currentTarget.value)}
-            error={mismatch ? 'The two passwords differ.' : undefined}
+            withAsterisk
+            {...form.getInputProps('password2')}
           />
           {hasAccount ? (
             <Alert color="yellow" variant="light" title="You already have an account" data-testid="invitation-login-required">

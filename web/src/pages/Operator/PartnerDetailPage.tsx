@@ -270,14 +270,14 @@ function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p
 }
 
 function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
-  const [newKey, setNewKey] = useState('');
   const save = useApiMutation((toggles: Record<string, boolean>) => api.partners.setFeatureToggles(partner.id, toggles), {
     success: 'Feature toggles saved.',
     onDone: (p) => {
-      setNewKey('');
+      form.reset();
       onSaved(p);
     },
   });
+  const form = useApiForm({ initialValues: { key: '' }, validate: { key: (v) => required(v, 'Name the feature to turn off.') } }, save);
   const entries = Object.entries(partner.feature_toggles).sort(([a], [b]) => a.localeCompare(b));
   return (
     <Paper withBorder p="lg" radius="md">
@@ -296,22 +296,16 @@ function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved
         {entries.map(([k, v]) => (
           <Switch key={k} label={<code>{k}</code>} checked={v} disabled={save.busy} onChange={(e) => void save.run({ [k]: e.currentTarget.checked })} />
         ))}
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (newKey.trim()) void save.run({ [newKey.trim()]: false });
-          }}
-        >
+        <form noValidate onSubmit={form.submit((v) => save.run({ [v.key.trim().toLowerCase()]: false }))}>
           <Group align="flex-end" gap="xs">
             <TextInput
               label="Add a feature toggle"
               description="A permission or a prefix of permissions, e.g. orders or billing.invoices.export — added switched off."
               placeholder="billing.invoices.export"
-              value={newKey}
-              onChange={(e) => setNewKey(e.currentTarget.value.toLowerCase())}
+              {...form.getInputProps('key')}
               style={{ flex: 1 }}
             />
-            <Button type="submit" variant="light" leftSection={<IconPlus size={16} />} disabled={!newKey.trim()} loading={save.busy}>
+            <Button type="submit" variant="light" leftSection={<IconPlus size={16} />} loading={save.busy}>
               Add
             </Button>
           </Group>
