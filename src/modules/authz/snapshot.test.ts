@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AuthzSnapshot, type DelegationInput } from './snapshot.ts';
+import { AuthzSnapshot, toMs, type DelegationInput } from './snapshot.ts';
 import { decide } from './decide.ts';
 import { newId } from '../../platform/ids.ts';
 
@@ -173,5 +173,23 @@ describe('delegation storage', () => {
     expect(decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 1).code).toBe('delegation_not_found');
     const d = decide(s, { type: 'user', userId: 'usr_pb' }, 'billing.invoices.read', { tenantId: 'tnt_b' }, BASE + 1);
     expect(d).toMatchObject({ allow: false, code: 'delegation_revoked', delegationId: second });
+  });
+});
+
+describe('times read by the snapshot', () => {
+  it('reads every ISO 8601 UTC time exactly as Date.parse does, and leaves what is not one to it', () => {
+    // any instant from 1970 to 2200, written as toISOString writes it
+    fc.assert(fc.property(fc.integer({ min: 0, max: 7_258_118_400_000 }), (ms) => toMs(new Date(ms).toISOString()) === ms), { numRuns: 2000 });
+    // the same shape with fields out of range or not digits: whatever Date.parse says (NaN or a date)
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 99 }), (y, mo, d, h, mi, s) => {
+        const t = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.123Z`;
+        return Object.is(toMs(t), Date.parse(t));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ['2026-02-30T10:00:00.000Z', '2024-02-29T23:59:59.999Z', '2026-13-01T00:00:00.000Z', '2026-1a-01T00:00:00.000Z', '2026-11-23T12:00:00+01:00', '2026-11-23', '']) expect(Object.is(toMs(t), Date.parse(t)), t).toBe(true);
+    expect(toMs(1_700_000_000_000)).toBe(1_700_000_000_000);
   });
 });

@@ -189,8 +189,37 @@ export interface PartnerInput {
 const EMPTY: readonly string[] = Object.freeze([]);
 const EMPTY_DELEGATIONS: readonly SnapDelegation[] = Object.freeze([]);
 
-function toMs(t: string | number): number {
-  return typeof t === 'number' ? t : Date.parse(t);
+/** epoch ms of a time as the database or an input gives it (exported for its test) */
+export function toMs(t: string | number): number {
+  if (typeof t === 'number') return t;
+  return t.length === 24 && t.charCodeAt(23) === 90 /* Z */ ? isoUtcMs(t) : Date.parse(t);
+}
+
+/** digits of s from i to j (exclusive), or NaN when one is not a digit */
+function digits(s: string, i: number, j: number): number {
+  let n = 0;
+  for (; i < j; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.sssZ` (what toISOString writes, and what the database hands back) without
+ * Date.parse's general parser — a million of them at every snapshot build. Anything else, or a
+ * field out of range, goes to Date.parse.
+ */
+function isoUtcMs(t: string): number {
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 84 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || t.charCodeAt(19) !== 46) return Date.parse(t);
+  const mo = digits(t, 5, 7), d = digits(t, 8, 10), h = digits(t, 11, 13), mi = digits(t, 14, 16), sec = digits(t, 17, 19);
+  const y = digits(t, 0, 4);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec, digits(t, 20, 23));
+  // Date.UTC rolls over (Feb 30 → Mar 2) and reads years 0-99 as 1900-1999, where Date.parse does
+  // not: those take the slow path
+  if (Number.isNaN(ms) || y < 100 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return Date.parse(t);
+  return d <= 28 || new Date(ms).getUTCDate() === d ? ms : Date.parse(t);
 }
 
 // ---- delegation columns ---------------------------------------------------------------------------
@@ -407,7 +436,11 @@ export class AuthzSnapshot {
 
   /** The slot of a delegation id, or -1. */
   #find(id: string): number {
-    const packed = packId(id, PACKED);
+    return this.#findPacked(id, packId(id, PACKED));
+  }
+
+  /** #find, the id already packed into PACKED (when `packed`). */
+  #findPacked(id: string, packed: boolean): number {
     const table = this.#table;
     const mask = table.length - 1;
     for (let i = (packed ? hashWords(PACKED, 0) : hashString(id)) & mask; ; i = (i + 1) & mask) {
@@ -632,7 +665,11 @@ export class AuthzSnapshot {
   // ---- delegations --------------------------------------------------------------------------
 
   putDelegation(d: DelegationInput): void {
-    this.#unindex(d.id);
+    // packed once: the lookup of a previous version and the slot's id columns share it
+    const packed = packId(d.id, PACKED);
+    const w0 = PACKED[0], w1 = PACKED[1], w2 = PACKED[2], w3 = PACKED[3], w4 = PACKED[4];
+    const previous = this.#findPacked(d.id, packed);
+    if (previous !== -1) this.#drop(previous);
     const partner = this.partner(d.partnerId);
     const tenant = this.tenant(d.tenantId);
     const origin = ORIGINS.indexOf(d.origin);
@@ -654,10 +691,14 @@ export class AuthzSnapshot {
     times[at * T + 1] = toMs(d.endsAt);
     const ints = this.#ints[page];
     const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
-    const packed = packId(d.id, PACKED);
     if (packed) {
       const words = this.#ids[page];
-      for (let k = 0; k < W; k++) words[at * W + k] = PACKED[k];
+      const o = at * W;
+      words[o] = w0;
+      words[o + 1] = w1;
+      words[o + 2] = w2;
+      words[o + 3] = w3;
+      words[o + 4] = w4;
     }
     else this.#oddIds.set(slot, d.id);
     times[at * T + T_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
@@ -699,7 +740,11 @@ export class AuthzSnapshot {
 
   #unindex(id: string): void {
     const slot = this.#find(id);
-    if (slot === -1) return;
+    if (slot !== -1) this.#drop(slot);
+  }
+
+  /** Take a delegation's slot out of every index and give it back. */
+  #drop(slot: number): void {
     this.#leave(slot);
     this.#oddIds.delete(slot);
     const page = slot >>> PAGE_BITS;
@@ -821,6 +866,12 @@ export class AuthzSnapshot {
    */
   #banList(ids: readonly string[]): readonly string[] {
     if (ids.length === 0) return EMPTY;
+    if (ids.length === 1) {
+      const id = this.bans.get(ids[0])?.id ?? ids[0];
+      let list = this.#banLists.get(id);
+      if (list === undefined) this.#banLists.set(id, (list = Object.freeze([id])));
+      return list;
+    }
     const own = ids.map((b) => this.bans.get(b)?.id ?? b);
     if (own.length > 1) return Object.freeze(own);
     let list = this.#banLists.get(own[0]);
