@@ -362,6 +362,76 @@ export interface DelegationsById {
   keys(): IterableIterator<string>;
 }
 
+/**
+ * A delegation read out of the snapshot's columns. Its id (unpacked from five words) and its
+ * partner's id (one more object to fetch from memory) are read only when asked for: a decision
+ * that refuses before naming the delegation, or a caller that already holds the id, pays for
+ * neither. Fields are in the order decide() reads them (one hidden class for every delegation).
+ */
+class DelegationView implements SnapDelegation {
+  readonly status: number;
+  readonly startsMs: number;
+  readonly endsMs: number;
+  readonly approverActive: boolean;
+  readonly origin: number;
+  readonly tenant: SnapTenant;
+  readonly role: SnapRole;
+  readonly deny: GrantSet;
+  readonly grant: GrantSet;
+  readonly banIds: readonly string[] | null;
+  readonly scopes: GrantSet | null;
+  readonly clientId: string | null;
+  readonly tenantId: string;
+  readonly approverId: string | null;
+  #id: string | null;
+  readonly #partner: SnapPartner;
+  readonly #words: Int32Array;
+  readonly #o: number;
+
+  constructor(
+    status: number,
+    startsMs: number,
+    endsMs: number,
+    approverActive: boolean,
+    origin: number,
+    tenant: SnapTenant,
+    policy: Policy,
+    banIds: readonly string[] | null,
+    approverId: string | null,
+    partner: SnapPartner,
+    id: string | null,
+    words: Int32Array,
+    o: number,
+  ) {
+    this.status = status;
+    this.startsMs = startsMs;
+    this.endsMs = endsMs;
+    this.approverActive = approverActive;
+    this.origin = origin;
+    this.tenant = tenant;
+    this.role = policy.role;
+    this.deny = policy.deny;
+    this.grant = policy.grant;
+    this.banIds = banIds;
+    this.scopes = policy.scopes;
+    this.clientId = policy.clientId;
+    this.tenantId = tenant.id;
+    this.approverId = approverId;
+    this.#id = id;
+    this.#partner = partner;
+    this.#words = words;
+    this.#o = o;
+  }
+
+  get id(): string {
+    return (this.#id ??= unpackId(this.#words, this.#o));
+  }
+
+  get partnerId(): string {
+    return this.#partner.id;
+  }
+}
+
 export class AuthzSnapshot {
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
@@ -797,28 +867,23 @@ export class AuthzSnapshot {
     const r = at * R;
     const times = this.#times[page];
     const flags = times[at * T + T_FLAGS];
-    const policy = refs[r + R_POLICY] as Policy;
-    const tenant = refs[r + R_TENANT] as SnapTenant;
-    // Field order is the order decide() reads them in (one hidden class for every delegation).
-    return {
-      status: (flags & F_STATUS) - 1,
-      startsMs: times[at * T],
-      endsMs: times[at * T + 1],
-      approverActive: (flags & F_APPROVER) !== 0,
-      origin: ((flags >>> F_ORIGIN_SHIFT) & 3) - 1,
-      tenant,
-      role: policy.role,
-      deny: policy.deny,
-      grant: policy.grant,
-      banIds: refs[r + R_BANS] as readonly string[] | null,
-      scopes: policy.scopes,
-      id: knownId ?? ((flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : unpackId(this.#ids[page], at * W)),
-      clientId: policy.clientId,
-      partnerId: (refs[r + R_PARTNER] as SnapPartner).id,
-      tenantId: tenant.id,
-      approverId: refs[r + R_APPROVER] as string | null,
-    };
+    return new DelegationView(
+      (flags & F_STATUS) - 1,
+      times[at * T],
+      times[at * T + 1],
+      (flags & F_APPROVER) !== 0,
+      ((flags >>> F_ORIGIN_SHIFT) & 3) - 1,
+      refs[r + R_TENANT] as SnapTenant,
+      refs[r + R_POLICY] as Policy,
+      refs[r + R_BANS] as readonly string[] | null,
+      refs[r + R_APPROVER] as string | null,
+      refs[r + R_PARTNER] as SnapPartner,
+      knownId ?? ((flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : null),
+      this.#ids[page],
+      at * W,
+    );
   }
+
 
   /** Tenants the partner holds any delegation for (any status; decide() says which are effective). */
   partnerTenantIds(partnerId: string): Iterable<string> {
