@@ -2,13 +2,15 @@
  * Seed 003's 15 audit events, each emitted by the action it names (README "Partner program" maps
  * the seed's names to the project's dotted ones), visible to the operator and to the partner.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { unique } from '../../helpers/world.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { addInvoices, approvedAgreement, createCode, programWorld, signup } from './program-world.ts';
 
-export const SEED_003_EVENTS: Record<string, string> = {
+const SEED_003_EVENTS: Record<string, string> = {
   PARTNER_CREATED: 'partner.created',
   PARTNER_UPDATED: 'partner.updated',
   PARTNER_APPROVED: 'partner.approved',
@@ -33,6 +35,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("seed 003's audit events", () => {
+  it('README maps each seed name to the action recorded', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+    for (const [seed, action] of Object.entries(SEED_003_EVENTS)) expect(readme).toContain(`| \`${seed}\` | \`${action}\` |`);
+  });
+
   it('every one of the 15 is recorded by its action, about the partner', async () => {
     const w = await programWorld(t); // apply (created, user_added), approve
     const p = w.p.id;
