@@ -308,19 +308,24 @@ export class ProgramService {
 
   // ---- earnings -----------------------------------------------------------------------------------
 
-  /** Compute every month once an hour, on every instance (idempotent; the unique key keeps instances from double-counting). */
+  /** Compute once an hour, on every instance (idempotent; the unique key keeps instances from double-counting). */
   startSchedule(intervalMs = 3_600_000): void {
     if (this.#timer) return;
-    const ctx = systemContext('program-earnings');
     this.#timer = setInterval(() => {
-      const now = this.#d.clock.now();
-      const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-      asSystem(async () => {
-        await this.computeEarnings(ctx, { period: periodOf(prev) });
-        await this.computeEarnings(ctx, { period: periodOf(now) });
-      }).catch((e) => this.#d.onError?.(e));
+      asSystem(() => this.runScheduled()).catch((e) => this.#d.onError?.(e));
     }, intervalMs);
     this.#timer.unref();
+  }
+
+  /**
+   * One scheduled run: last month (its late payments and refunds) and this month, by the
+   * project's clock.
+   */
+  async runScheduled(): Promise<ComputeResult[]> {
+    const ctx = systemContext('program-earnings');
+    const now = this.#d.clock.now();
+    const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    return [await this.computeEarnings(ctx, { period: periodOf(prev) }), await this.computeEarnings(ctx, { period: periodOf(now) })];
   }
 
   stopSchedule(): void {
