@@ -45,7 +45,7 @@ export interface ReferralCode {
   landing_note: string | null;
   active: boolean;
   created_at: string;
-  created_by: PersonRef;
+  created_by: PersonRef | null;
   signup_url: string;
   sign_ups: number;
 }
@@ -147,11 +147,8 @@ export const programApi = {
   setCodeActive: (pid: string, code: string, active: boolean) => http.patch<ReferralCode>(`${partnerBase(pid)}/codes/${enc(code)}`, { active }),
   referrals: (pid: string, q: { q?: string; limit?: number; offset?: number }) => http.get<List<Referral>>(`${partnerBase(pid)}/referrals`, q),
   earnings: (pid: string, q: { period?: string; state?: string; limit?: number; offset?: number }) => http.get<List<Earning>>(`${partnerBase(pid)}/earnings`, q),
-  /** a plain link: the browser downloads the file with the session cookie */
-  exportUrl: (pid: string, q: { period?: string; state?: string }) => {
-    const qs = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1])).toString();
-    return `${partnerBase(pid)}/earnings/export${qs ? `?${qs}` : ''}`;
-  },
+  /** a plain link: the browser downloads every line as a file, with the session cookie */
+  exportUrl: (pid: string) => `${partnerBase(pid)}/earnings/export`,
   agreements: (pid: string) => http.get<PartnerAgreements>(`${partnerBase(pid)}/agreements`),
   sign: (pid: string, agreementId: string, full_name: string) => http.post<Agreement>(`${partnerBase(pid)}/agreements/${enc(agreementId)}/sign`, { full_name, accept: true }),
 
@@ -162,7 +159,7 @@ export const programApi = {
   draftAgreement: (pid: string, body: { title: string; terms_markdown: string; commission: Commission; effective_date: string }) =>
     http.post<Agreement>(`/api/v1/program/partners/${enc(pid)}/agreements`, body),
   approveAgreement: (agreementId: string) => http.post<Agreement>(`/api/v1/program/agreements/${enc(agreementId)}/approve`),
-  compute: (period?: string) => http.post<{ created: number; reversed: number; unchanged: number }>('/api/v1/program/earnings/compute', period ? { period } : {}),
+  compute: (period?: string) => http.post<{ periods: string[] | 'all'; created: number; reversed: number; unchanged: number }>('/api/v1/program/earnings/compute', period ? { period } : {}),
   allEarnings: (q: { partner_id?: string; state?: string; period?: string; limit?: number; offset?: number }) => http.get<List<Earning>>('/api/v1/program/earnings', q),
   approveEarnings: (earning_ids: string[]) => http.post<{ approved: number }>('/api/v1/program/earnings/approve', { earning_ids }),
   recordPayout: (body: { partner_id: string; reference: string; paid_date: string; earning_ids?: string[] }) => http.post<Payout>('/api/v1/program/payouts', body),

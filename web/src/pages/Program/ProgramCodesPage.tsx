@@ -99,7 +99,7 @@ export function ProgramCodesPage() {
           },
           { key: 'note', title: 'Note for visitors', render: (c) => c.landing_note || <Text c="dimmed" size="sm">—</Text> },
           { key: 'signups', title: 'Sign-ups', align: 'right', sortValue: (c) => c.sign_ups, render: (c) => c.sign_ups },
-          { key: 'by', title: 'Created by', sortValue: (c) => c.created_by.name, render: (c) => c.created_by.name },
+          { key: 'by', title: 'Created by', sortValue: (c) => c.created_by?.name, render: (c) => c.created_by?.name ?? '—' },
           { key: 'created', title: 'Created', sortValue: (c) => c.created_at, render: (c) => formatDate(c.created_at), style: { whiteSpace: 'nowrap' } },
           {
             key: 'status',

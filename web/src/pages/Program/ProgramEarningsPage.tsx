@@ -117,8 +117,8 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
           <Select label="Month" placeholder="All months" clearable data={months.map((mo) => ({ value: mo, label: formatMonth(mo) }))} value={period} onChange={setPeriod} w={160} />
           <Select label="State" placeholder="All states" clearable data={EARNING_STATES.map((st) => ({ value: st, label: STATE_LABELS[st] }))} value={state} onChange={setState} w={200} />
           {canExport && (
-            <Button component="a" href={programApi.exportUrl(pid, { period: period ?? undefined, state: state ?? undefined })} download variant="default" leftSection={<IconDownload size={16} />}>
-              Download CSV
+            <Button component="a" href={programApi.exportUrl(pid)} download variant="default" leftSection={<IconDownload size={16} />} title="Every line of every month, for a spreadsheet">
+              Download all (CSV)
             </Button>
           )}
         </Group>
