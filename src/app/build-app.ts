@@ -45,6 +45,7 @@ import { appRoutes } from '../modules/apps/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
+import { programRoutes } from '../modules/program/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
 import { partnerConsolidatedRoutes } from '../modules/resources/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
+      programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
       { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
     ],
     { oauth: [oauth.oauth] },
@@ -252,10 +254,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
+    services.program.startSchedule();
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    services.program.stopSchedule();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -21,6 +21,7 @@ import { MspViewsService, ResourcesService } from '../modules/resources/index.ts
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
+import { ProgramService } from '../modules/program/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -69,6 +70,8 @@ export interface Services {
   resold: ResoldTenantsService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
+  /** the partner program (issue 14): referral codes, attributed sign-ups, agreements, earnings, payouts */
+  program: ProgramService;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
@@ -132,6 +135,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
+  const program = new ProgramService({ db, audit, feed, clock, identity, tenants, partners, onError: (e) => d.onError(e, 'partner program earnings') });
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
@@ -151,5 +155,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, program, redisClients };
 }

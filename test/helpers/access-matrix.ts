@@ -19,6 +19,8 @@ export const PUBLIC_ROUTES = new Set([
   'POST /api/v1/partner-applications',
   'GET /api/v1/invitations/{token}',
   'POST /api/v1/invitations/accept',
+  'POST /api/v1/signup',
+  'GET /api/v1/signup/referral/{code}',
 ]);
 
 export async function apiRoutes(anon: Client): Promise<RouteSpec[]> {

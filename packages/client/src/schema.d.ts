@@ -5032,6 +5032,838 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/program/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current agreement (owner, staff); the one to sign and every version (owner; canViewAgreementHistory) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerAgreements */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAgreements"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/agreements/{agreement_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign an agreement version: typed full name and acceptance; records who, when, IP, user agent and the SHA-256 of the exact version (owner; canSignAgreement — the operator approves, never signs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description agr_… identifier
+                     * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    agreement_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description must be true: the signer accepts the terms */
+                        accept: boolean;
+                        /** @description typed full name, the signature */
+                        full_name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referral codes: all for the owner, your own for staff (canViewReferrals) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referral codes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReferralCode"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a referral code (owner, staff; canCreateReferralCodes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string;
+                        /** @description shown to the customer on the sign-up page */
+                        landing_note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: ReferralCode */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralCode"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Activate or deactivate a referral code (owner; Manage Codes) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: ReferralCode */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralCode"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings line by line (owner; canViewAllEarnings — staff see the summary only) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description a month, YYYY-MM */
+                    period?: string;
+                    state?: "pending" | "approved" | "paid" | "reversed";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Earnings line by line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Earning"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/earnings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export every earnings line as CSV (owner; canExportEarnings)
+         * @description Answers the file itself (text/csv); amounts are decimals of the currency, cells are safe to open in a spreadsheet.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referred tenants, the limited view only (owner: every code; staff: their own codes; canViewReferrals / canViewAllReferrals) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referred tenants, the limited view only */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Referral"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/referrals/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referred tenant, the limited view (404 for a tenant this partner — or, for staff, their codes — did not refer) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referral */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Referral"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The program at a glance: sign-ups, earnings totals by state and month, the agreement (owner, staff; canViewEarnings) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ProgramSummary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProgramSummary"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/reactivate": {
         parameters: {
             query?: never;
@@ -5640,6 +6472,754 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/program/agreements/{agreement_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a signed agreement: it becomes current and supersedes the previous one (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description agr_… identifier
+                     * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    agreement_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description no body, or an empty JSON object */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description OK: Agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings lines of every partner (operator) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id?: string;
+                    /** @description a month, YYYY-MM */
+                    period?: string;
+                    state?: "pending" | "approved" | "paid" | "reversed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Earnings lines of every partner */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OperatorEarning"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve pending earnings (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        earning_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Approve pending earnings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approved: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute earnings now, for one month or all (operator; idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a month, YYYY-MM */
+                        period?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: EarningsComputation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EarningsComputation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every referral partner with its program figures and what waits (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Every referral partner with its program figures and what waits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProgramPartner"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/partners/{partner_id}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a partner's agreement (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Every version of a partner's agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Agreement"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a new agreement version for a referral partner to sign (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        commission: {
+                            bounty_minor?: number | null;
+                            /** @description ISO 4217 code */
+                            currency: string;
+                            months: number;
+                            payout_threshold_minor: number;
+                            percent_bps?: number | null;
+                        };
+                        /** @description a day, YYYY-MM-DD */
+                        effective_date: string;
+                        terms_markdown: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Agreement */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payouts recorded (operator) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Payouts recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Payout"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a payout to a partner: pays its approved earnings (all, or the ones named) (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        earning_ids?: string[];
+                        /** @description a day, YYYY-MM-DD */
+                        paid_date: string;
+                        /**
+                         * @description ptr_… identifier
+                         * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                         */
+                        partner_id: string;
+                        /** @description the bank transfer or remittance reference */
+                        reference: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Payout */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform earnings by month (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ProgramTotals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProgramTotals"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -5690,6 +7270,139 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem+json */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a new customer organization up (public): the tenant, its first admin and, with a referral code, the partner attribution
+         * @description An unknown or inactive referral code is refused (400 referral_code_invalid); nothing is created without the attribution the code asked for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        admin_name: string;
+                        /** Format: email */
+                        email: string;
+                        organization_name: string;
+                        password: string;
+                        referral_code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: SignupResult */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignupResult"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/referral/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who referred you: the partner and its note for an active referral code (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ReferralLanding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralLanding"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5792,6 +7505,8 @@ export interface paths {
                             email: string;
                         };
                         name: string;
+                        /** @description attribute the tenant to the partner whose active referral code this is (recorded once, never changed) */
+                        referral_code?: string;
                         /** @description lowercase letters, digits and dashes */
                         slug: string;
                         tier?: string;
@@ -14093,6 +15808,43 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** Agreement */
+        Agreement: {
+            approved: {
+                at: string;
+                by: {
+                    id: string;
+                    name: string;
+                };
+            } | null;
+            commission: {
+                bounty_minor: number | null;
+                /**
+                 * @description ISO 4217 code
+                 * @example EUR
+                 */
+                currency: string;
+                /** @description months after the sign-up that earn commission */
+                months: number;
+                payout_threshold_minor: number;
+                percent_bps: number | null;
+            };
+            effective_date: string;
+            id: string;
+            signed: {
+                at: string;
+                by: {
+                    id: string;
+                    name: string;
+                };
+                full_name: string;
+                sha256: string;
+            } | null;
+            status: "draft" | "signed" | "approved" | "superseded";
+            terms_markdown: string;
+            title: string;
+            version: number;
+        };
         /** Alert */
         Alert: {
             amount_cents: number | null;
@@ -14374,6 +16126,33 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** Earning */
+        Earning: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            id: string;
+            kind: "commission" | "bounty";
+            payout_id: string | null;
+            period: string;
+            source_invoice_id: string;
+            state: "pending" | "approved" | "paid" | "reversed";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+        };
+        /** EarningsComputation */
+        EarningsComputation: {
+            created: number;
+            periods: string[] | "all";
+            reversed: number;
+            unchanged: number;
+        };
         /** EmbedForm */
         EmbedForm: {
             agency: {
@@ -14613,6 +16392,31 @@ export interface components {
             /** @example grant request is invalid */
             error_description?: string;
         };
+        /** OperatorEarning */
+        OperatorEarning: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            id: string;
+            kind: "commission" | "bounty";
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            payout_id: string | null;
+            period: string;
+            source_invoice_id: string;
+            state: "pending" | "approved" | "paid" | "reversed";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+        };
         /** Order */
         Order: {
             /**
@@ -14686,6 +16490,12 @@ export interface components {
             updated_at: string;
             website: string | null;
         };
+        /** PartnerAgreements */
+        PartnerAgreements: {
+            current: components["schemas"]["Agreement"] | null;
+            history: components["schemas"]["Agreement"][];
+            to_sign: components["schemas"]["Agreement"] | null;
+        };
         /** PartnerMember */
         PartnerMember: {
             /** @example 2025-06-02T09:30:00.000Z */
@@ -14700,6 +16510,24 @@ export interface components {
             status: string;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
+        };
+        /** Payout */
+        Payout: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            id: string;
+            lines: number;
+            paid_date: string;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            reference: string;
         };
         /** PendingInvitation */
         PendingInvitation: {
@@ -14731,6 +16559,78 @@ export interface components {
             title: string;
             type: string;
         };
+        /** ProgramPartner */
+        ProgramPartner: {
+            /** @description integer minor units (cents) */
+            approved_minor: number;
+            /** @example EUR */
+            currency: string;
+            current_agreement_version: number | null;
+            /** @description integer minor units (cents) */
+            paid_minor: number;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /** @description integer minor units (cents) */
+            pending_minor: number;
+            referred_tenants: number;
+            sign_ups: number;
+            waiting: ("sign" | "approve") | null;
+        };
+        /** ProgramSummary */
+        ProgramSummary: {
+            active_referred_tenants: number;
+            agreement_to_sign: {
+                id: string;
+                title: string;
+                version: number;
+            } | null;
+            by_month: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                month: string;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+                /** @description integer minor units (cents) */
+                reversed_minor: number;
+            }[];
+            /** @example EUR */
+            currency: string;
+            current_agreement: {
+                id: string;
+                title: string;
+                version: number;
+            } | null;
+            sign_ups: number;
+            totals: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+                /** @description integer minor units (cents) */
+                reversed_minor: number;
+            };
+        };
+        /** ProgramTotals */
+        ProgramTotals: {
+            by_month: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                month: string;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+            }[];
+            /** @example EUR */
+            currency: string;
+        };
         /** PushedAuthorizationResponse */
         PushedAuthorizationResponse: {
             /** @example 60 */
@@ -14742,6 +16642,42 @@ export interface components {
         Readiness: {
             /** @enum {string} */
             status: "ready";
+        };
+        /** Referral */
+        Referral: {
+            /** @example EUR */
+            currency: string;
+            id: string;
+            /** @description paid revenue of its latest invoiced month, before tax, aggregated */
+            monthly_revenue_minor: number;
+            name: string;
+            /** @description when the tenant signed up with the code (ISO 8601) */
+            signup_date: string;
+            slug: string;
+            status: string;
+            subscription_tier: string;
+        };
+        /** ReferralCode */
+        ReferralCode: {
+            active: boolean;
+            /** @example TAILSPIN-7KQ2 */
+            code: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            created_by: {
+                id: string;
+                name: string;
+            } | null;
+            label: string | null;
+            landing_note: string | null;
+            sign_ups: number;
+            /** @description the shareable sign-up link, relative to the portal */
+            signup_url: string;
+        };
+        /** ReferralLanding */
+        ReferralLanding: {
+            landing_note: string | null;
+            partner_name: string;
         };
         /** ResoldTenant */
         ResoldTenant: {
@@ -14802,6 +16738,17 @@ export interface components {
             status: string;
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
+        };
+        /** SignupResult */
+        SignupResult: {
+            /** @enum {string} */
+            next: "login";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+                slug: string;
+            };
         };
         /** SlaRecord */
         SlaRecord: {

@@ -1,4 +1,4 @@
-export { TenantsService, toTenantDto, toBillingAccountDto, generateAccountNumber, type TenantRole } from './tenants.service.ts';
+export { TenantsService, toTenantDto, toBillingAccountDto, generateAccountNumber, type TenantRole, type ReferralHook } from './tenants.service.ts';
 export { tenantRoutes } from './tenants.routes.ts';
 export { tenantErrors } from './tenants.errors.ts';
 export type { TenantRow, BillingAccountRow } from './tenants.repo.ts';

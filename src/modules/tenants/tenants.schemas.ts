@@ -44,6 +44,7 @@ export const CreateTenantBody = Strict({
   slug: Slug,
   tier: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   admin: Type.Optional(Strict({ email: Email }, { description: 'invite this email as the first TENANT_ADMIN' })),
+  referral_code: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'attribute the tenant to the partner whose active referral code this is (recorded once, never changed)' })),
 });
 
 export const UpdateTenantBody = Strict({

@@ -24,10 +24,22 @@ export interface TenantsDeps {
 }
 
 export type TenantRole = 'TENANT_ADMIN' | 'TENANT_USER';
+
+/**
+ * The partner program's part in creating a tenant with a referral code (issue 14): `resolve`
+ * refuses an unknown or inactive code before anything is written, `record` writes the
+ * attribution in the tenant's own transaction. Registered by the program module (services.ts),
+ * so tenants depends on no program code.
+ */
+export interface ReferralHook {
+  resolve(trx: Tx, code: string): Promise<{ partnerId: string; code: string }>;
+  record(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator'): Promise<void>;
+}
 const TENANT_ROLES: readonly string[] = ['TENANT_ADMIN', 'TENANT_USER'];
 
 export class TenantsService {
   readonly #d: TenantsDeps;
+  #referrals: ReferralHook | null = null;
   constructor(d: TenantsDeps) {
     this.#d = d;
     d.identity.onInvitationAccepted('tenant', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
@@ -45,10 +57,17 @@ export class TenantsService {
     }
   }
 
-  /** `trx`: create it inside the caller's transaction (the caller kicks the change feed). */
+  setReferralHook(hook: ReferralHook): void {
+    this.#referrals = hook;
+  }
+
+  /**
+   * `trx`: create it inside the caller's transaction (the caller kicks the change feed).
+   * `referral_code`: attribute the new tenant to the code's partner, once and for good (refused with 400 when the code is not valid).
+   */
   async createTenant(
     ctx: RequestContext,
-    input: { name: string; slug: string; tier?: string; admin?: { email: string } },
+    input: { name: string; slug: string; tier?: string; admin?: { email: string }; referral_code?: string; referral_source?: 'signup' | 'operator' },
     trx?: Tx,
   ): Promise<{ tenant: repo.TenantRow; invitation: InvitationLink | null }> {
     const now = this.#now();
@@ -65,9 +84,16 @@ export class TenantsService {
       updated_at: now,
     };
     const work = async (t: Tx) => {
+      let ref: { partnerId: string; code: string } | null = null;
+      if (input.referral_code !== undefined) {
+        if (!this.#referrals) throw new Error('no referral hook registered');
+        ref = await this.#referrals.resolve(t, input.referral_code);
+        tenant.referred_by_partner_id = ref.partnerId;
+      }
       await repo.insertTenant(t, tenant);
       await this.#d.feed.record(t, 'tenant', tenant.id);
       await this.#d.audit.record(t, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
+      if (ref && this.#referrals) await this.#referrals.record(t, ctx, tenant.id, ref, input.referral_source ?? 'operator');
       let invitation = null;
       if (input.admin) invitation = await this.#inviteMember(t, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
       return { tenant, invitation };

@@ -455,6 +455,85 @@ export interface OAuthRevokedTokensTable {
   revoked_at: string;
 }
 
+/** Issue 14: the partner program (migration 0013). */
+export interface ReferralCodesTable {
+  code: string;
+  partner_id: string;
+  label: string | null;
+  landing_note: string | null;
+  status: 'active' | 'inactive';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Written once, never changed (triggers refuse UPDATE and DELETE). */
+export interface ReferralAttributionsTable {
+  tenant_id: string;
+  partner_id: string;
+  code: string;
+  attributed_at: string;
+  source: 'signup' | 'operator';
+}
+
+export interface ProgramAgreementsTable {
+  id: string;
+  partner_id: string;
+  version: number;
+  title: string;
+  terms_markdown: string;
+  percent_bps: number | null;
+  bounty_minor: number | null;
+  months: number;
+  payout_threshold_minor: number;
+  currency: string;
+  effective_date: string;
+  status: 'draft' | 'signed' | 'approved' | 'superseded';
+  created_by: string | null;
+  created_at: string;
+  signed_by: string | null;
+  signed_full_name: string | null;
+  signed_at: string | null;
+  signed_ip: string | null;
+  signed_user_agent: string | null;
+  signed_sha256: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  superseded_at: string | null;
+}
+
+export interface ProgramEarningsTable {
+  id: string;
+  partner_id: string;
+  tenant_id: string;
+  agreement_id: string;
+  period: string;
+  kind: 'commission' | 'bounty';
+  source_invoice_id: string;
+  source_key: string;
+  base_minor: number;
+  amount_minor: number;
+  currency: string;
+  state: 'pending' | 'approved' | 'paid' | 'reversed';
+  payout_id: string | null;
+  created_at: string;
+  approved_at: string | null;
+  approved_by: string | null;
+  reversed_at: string | null;
+}
+
+export interface ProgramPayoutsTable {
+  id: string;
+  partner_id: string;
+  amount_minor: number;
+  currency: string;
+  reference: string;
+  paid_date: string;
+  lines: number;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -485,4 +564,9 @@ export interface Database {
   partner_agencies: PartnerAgenciesTable;
   partner_tokens: PartnerTokensTable;
   vouchers: VouchersTable;
+  referral_codes: ReferralCodesTable;
+  referral_attributions: ReferralAttributionsTable;
+  program_agreements: ProgramAgreementsTable;
+  program_earnings: ProgramEarningsTable;
+  program_payouts: ProgramPayoutsTable;
 }

@@ -27,6 +27,7 @@ import { testConfig } from '../../helpers/config.ts';
 import { runCli } from '../../helpers/server-process.ts';
 import { World, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { activeLink } from '../delegations/helpers.ts';
+import { programRowsFor } from '../program/program-world.ts';
 
 /** The tables behind the wall (the issue's thirteen); a new tenant table must join them (see the last test). */
 const TENANT_TABLES = [...WALLED_TABLES];
@@ -72,6 +73,10 @@ beforeAll(async () => {
   await activeLink(await other.owner.login(), await b.admin.login(), other.id, b);
   await fill(a);
   await fill(b);
+  // the partner program's tenant tables (issue 14): a referral partner's attribution and earnings of each
+  const referrer = await world.partner({ capabilities: ['referral'] });
+  await programRowsFor(app.services.db, referrer.id, a.id);
+  await programRowsFor(app.services.db, referrer.id, b.id);
 }, 120_000);
 
 afterAll(async () => {
