@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { unique, type TestPartner, type TestUser } from '../helpers/world.ts';
-import { mutate } from '../../src/platform/db/database.ts';
+import { addInvoices } from '../api/program/program-world.ts';
 
 /** The few page globals these checks read (this file is typed for Node, not the DOM). */
 interface BrowserGlobals {
@@ -39,19 +39,24 @@ afterAll(() => portal?.close());
 
 /** Screenshots the page at a phone and a laptop width and checks that nothing scrolls sideways. */
 async function fits(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [
-    [390, 844],
-    [1366, 900],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForLoadState('networkidle');
-    const { scrollWidth, innerWidth } = await page.evaluate(() => {
-      const g = globalThis as unknown as BrowserGlobals;
-      return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
-    });
-    expect(scrollWidth, `${name} at ${w} px is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
-    await screenshot(page, `program-${name}-${w}`);
+  const widths = [];
+  try {
+    for (const [w, h] of [
+      [390, 844],
+      [1366, 900],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.waitForLoadState('networkidle');
+      await screenshot(page, `program-${name}-${w}`);
+      widths.push({ w, ...(await page.evaluate(() => {
+        const g = globalThis as unknown as BrowserGlobals;
+        return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
+      })) });
+    }
+  } finally {
+    await page.setViewportSize({ width: 1366, height: 900 });
   }
+  for (const x of widths) expect(x.scrollWidth, `${name} at ${x.w} px is no wider than the screen`).toBeLessThanOrEqual(x.innerWidth);
 }
 
 async function nav(page: Page, section: 'partner' | 'operator', label: string): Promise<void> {
@@ -189,33 +194,11 @@ describe('partner program', () => {
     // The customer pays two invoices this month (the reference resource service's data).
     const { t } = portal;
     const tenant = await t.services.db.kysely.selectFrom('tenants').select(['id']).where('name', '=', customerOrg).executeTakeFirstOrThrow();
-    const ban = await t.services.tenants.createBillingAccount(t.world.ctx, tenant.id, { name: 'Main account' });
-    const now = new Date();
-    const period = now.toISOString().slice(0, 7);
-    await mutate(t.services.db, async (trx) => {
-      for (const [i, subtotal] of [80_000, 40_000].entries()) {
-        await trx
-          .insertInto('invoices')
-          .values({
-            id: `inv_e2e${i}${unique('x').replace(/[^a-z0-9]/g, '')}`,
-            tenant_id: tenant.id,
-            ban_id: ban.id,
-            number: `E2E-${i}`,
-            period,
-            issued_at: now.toISOString(),
-            due_at: now.toISOString(),
-            currency: 'EUR',
-            subtotal_cents: subtotal,
-            tax_cents: subtotal / 5,
-            total_cents: subtotal * 1.2,
-            balance_cents: 0,
-            status: 'paid',
-            paid_at: now.toISOString(),
-            created_at: now.toISOString(),
-          })
-          .execute();
-      }
-    });
+    const period = new Date().toISOString().slice(0, 7);
+    await addInvoices(t, tenant.id, [
+      { period, subtotal: 80_000 },
+      { period, subtotal: 40_000 },
+    ]);
 
     await op.getByRole('tab', { name: /Earnings/ }).click();
     await op.getByRole('button', { name: 'Compute earnings now' }).click();

@@ -126,7 +126,7 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
           { key: 'signups', title: 'Sign-ups', align: 'right', sortValue: (r) => r.sign_ups, render: (r) => r.sign_ups },
           { key: 'customers', title: 'Customers', align: 'right', sortValue: (r) => r.referred_tenants, render: (r) => r.referred_tenants },
           { key: 'pending', title: 'Pending', align: 'right', sortValue: (r) => r.pending_minor, render: (r) => formatMoney(r.pending_minor, r.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'approved', title: 'Approved, unpaid', align: 'right', sortValue: (r) => r.approved_minor, render: (r) => formatMoney(r.approved_minor, r.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'approved', title: 'To pay', align: 'right', sortValue: (r) => r.approved_minor, render: (r) => formatMoney(r.approved_minor, r.currency), style: { whiteSpace: 'nowrap' } },
           { key: 'paid', title: 'Paid', align: 'right', sortValue: (r) => r.paid_minor, render: (r) => formatMoney(r.paid_minor, r.currency), style: { whiteSpace: 'nowrap' } },
           { key: 'agreement', title: 'Agreement', render: (r) => (r.current_agreement_version ? `Version ${r.current_agreement_version}` : <Text size="sm" c="dimmed">None in force</Text>) },
           {
@@ -157,7 +157,7 @@ interface TabProps {
 }
 
 function PartnerPicker({ options, partnerId, setPartnerId, clearable, placeholder = 'Choose a partner' }: TabProps & { clearable?: boolean; placeholder?: string }) {
-  return <Select label="Partner" placeholder={placeholder} data={options} value={partnerId} onChange={setPartnerId} clearable={clearable} searchable w={{ base: '100%', sm: 280 }} />;
+  return <Select label="Partner" placeholder={placeholder} data={options} value={partnerId} onChange={setPartnerId} clearable={clearable} allowDeselect={!!clearable} searchable w={{ base: '100%', sm: 280 }} />;
 }
 
 // ---- agreements ----------------------------------------------------------------------------------
@@ -471,7 +471,7 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
         <form noValidate onSubmit={form.submit(() => setConfirm(true))}>
           <Stack gap="sm">
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <Select label="Partner" placeholder="Choose a partner" data={props.options} value={partnerId} onChange={props.setPartnerId} searchable withAsterisk />
+              <Select label="Partner" placeholder="Choose a partner" data={props.options} value={partnerId} onChange={props.setPartnerId} allowDeselect={false} searchable withAsterisk />
               <TextInput label="Payment reference" placeholder="e.g. SEPA-2026-03-014" withAsterisk {...form.getInputProps('reference')} />
               <TextInput label="Paid on" type="date" withAsterisk {...form.getInputProps('paid_date')} />
             </SimpleGrid>

@@ -54,10 +54,14 @@ export function ProgramAgreementPage() {
             </Text>
           </Alert>
         )}
-        {d && !d.current && (
+        {d && !d.current && !awaitingApproval && (
           <Alert color="gray" variant="light" icon={<IconInfoCircle size={20} />} title="No agreement in force">
             <Text size="sm">
-              {waiting ? 'Your organization earns nothing until an agreement is signed and approved.' : 'The platform has not offered an agreement yet. Until one is signed and approved, referrals earn nothing.'}
+              {waiting
+                ? 'Your organization earns nothing until an agreement is signed and approved.'
+                : canSign
+                  ? 'The platform has not offered an agreement yet. Until one is signed and approved, referrals earn nothing.'
+                  : 'No agreement is in force yet. Until your organization’s owner signs one and the platform approves it, referrals earn nothing.'}
             </Text>
           </Alert>
         )}

@@ -116,7 +116,7 @@ export function ProgramCodesPage() {
             title: '',
             mobile: 'footer',
             render: (c) => (
-              <Group gap="xs" wrap="nowrap">
+              <Group gap="xs">
                 {c.active && <CopyLink code={c} />}
                 {canManage && (
                   <Tooltip label={c.active ? 'The link stops working; sign-ups already made stay credited.' : 'The link works again.'}>
