@@ -3,6 +3,7 @@
  * earnings to approve, payouts to record. Tabs carry a badge with what waits for the operator.
  */
 import { useMemo, useState } from 'react';
+import { useMediaQuery } from '@mantine/hooks';
 import { Alert, Badge, Button, Checkbox, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { IconCash, IconChartBar, IconCheck, IconFileText, IconInfoCircle, IconPlus, IconReceipt, IconRefresh } from '@tabler/icons-react';
 import { programApi, type Agreement, type Earning, type ProgramPartnerRow } from '../../api/program.ts';
@@ -89,6 +90,7 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
       <Chart
         title="Earnings across all partners, by month"
         kind="bar"
+        stacked
         loading={totals.loading}
         data={monthRows(totals.data?.by_month ?? [])}
         dataKey="month"
@@ -349,6 +351,8 @@ function EarningsTab(props: TabProps) {
       return n;
     });
   const allPicked = approvable.length > 0 && picked.length === approvable.length;
+  // on a phone the row is a card and the box sits at its foot: it needs words of its own
+  const phone = useMediaQuery('(max-width: 48em)');
 
   return (
     <Stack gap="md">
@@ -408,7 +412,10 @@ function EarningsTab(props: TabProps) {
             title: '',
             width: 40,
             mobile: 'footer',
-            render: (e) => (e.state === 'pending' ? <Checkbox aria-label={`Select ${e.tenant.name}, ${formatMonth(e.period)}`} checked={selected.has(e.id)} onChange={() => toggle(e.id)} /> : null),
+            render: (e) =>
+              e.state === 'pending' ? (
+                <Checkbox label={phone ? 'Select for approval' : undefined} aria-label={`Select ${e.tenant.name}, ${formatMonth(e.period)}`} checked={selected.has(e.id)} onChange={() => toggle(e.id)} />
+              ) : null,
           },
           { key: 'partner', title: 'Partner', mobile: 'title', sortValue: (e) => e.partner?.name, render: (e) => e.partner?.name ?? '—' },
           { key: 'customer', title: 'Customer', sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },

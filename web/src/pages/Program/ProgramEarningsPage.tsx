@@ -65,6 +65,7 @@ export function ProgramEarningsPage() {
         <Chart
           title="Earnings by month"
           kind="bar"
+          stacked
           loading={summary.loading}
           data={monthRows(s?.by_month ?? [])}
           dataKey="month"

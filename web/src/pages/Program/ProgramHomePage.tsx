@@ -1,6 +1,6 @@
 /** The referral partner's program at a glance: sign-ups, referred customers, earnings by month, and what waits. */
 import { Link } from 'react-router';
-import { Alert, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import { IconInfoCircle, IconSignature } from '@tabler/icons-react';
 import { programApi } from '../../api/program.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
@@ -77,6 +77,7 @@ export function ProgramHomePage() {
           title="Earnings by month"
           description="Pending earnings wait for the platform's approval; approved ones are paid with the next payout."
           kind="bar"
+          stacked
           loading={summary.loading}
           data={monthRows(s?.by_month ?? [])}
           dataKey="month"
@@ -87,7 +88,9 @@ export function ProgramHomePage() {
         {s?.current_agreement && (
           <Text size="sm" c="dimmed">
             Agreement in force: “{s.current_agreement.title}” (version {s.current_agreement.version}).{' '}
-            <Link to="/partner/program/agreement">Read the terms</Link>
+            <Anchor component={Link} to="/partner/program/agreement" size="sm">
+              Read the terms
+            </Anchor>
           </Text>
         )}
       </Stack>

@@ -98,7 +98,7 @@ export function SignupPage() {
             <TextInput label="Your name" withAsterisk autoComplete="name" {...form.getInputProps('admin_name')} />
             <TextInput label="Your email" type="email" withAsterisk autoComplete="username" {...form.getInputProps('email')} />
             <PasswordInput label="Password" description="At least 10 characters." withAsterisk autoComplete="new-password" {...form.getInputProps('password')} />
-            <PasswordInput label="Repeat the password" withAsterisk autoComplete="new-password" {...form.getInputProps('password2')} />
+            <PasswordInput label="Repeat the password" description="Type it again to avoid typos." withAsterisk autoComplete="new-password" {...form.getInputProps('password2')} />
           </SimpleGrid>
           <TextInput
             label="Referral code"
