@@ -189,6 +189,47 @@ export function pagePaidInvoices(db: Executor, f: { partnerId: string; period?: 
   return q.orderBy('i.id').limit(f.limit).execute();
 }
 
+/** A referred tenant's first paid month and the invoice that qualified it (its bounty's source). */
+export interface FirstPaid {
+  tenant_id: string;
+  period: string;
+  invoice_id: string;
+  currency: string;
+  attributed_at: string;
+}
+
+/**
+ * One page of a partner's referred tenants with their first paid month since the sign-up (keyset on the tenant id);
+ * `period`: only tenants whose first paid month it is. The qualifying invoice is the first (by id)
+ * paid invoice of that month.
+ */
+export async function pageFirstPaid(db: Executor, f: { partnerId: string; period?: string; after: string; limit: number }): Promise<FirstPaid[]> {
+  let q = db
+    .selectFrom('invoices as i')
+    .innerJoin('referral_attributions as a', 'a.tenant_id', 'i.tenant_id')
+    .select(['i.tenant_id', 'a.attributed_at'])
+    .select((eb) => eb.fn.min('i.period').as('period'))
+    .where('a.partner_id', '=', f.partnerId)
+    .where('i.status', '=', 'paid')
+    .where('i.tenant_id', '>', f.after)
+    // from the sign-up month on (an invoice from before the referral qualifies nothing)
+    .where(sql<boolean>`i.period >= substr(a.attributed_at, 1, 7)`)
+    .groupBy(['i.tenant_id', 'a.attributed_at']);
+  if (f.period) q = q.having((eb) => eb.fn.min('i.period'), '=', f.period);
+  const firsts = await q.orderBy('i.tenant_id').limit(f.limit).execute();
+  if (firsts.length === 0) return [];
+  const invs = await db
+    .selectFrom('invoices')
+    .select(['id', 'tenant_id', 'period', 'currency'])
+    .where('status', '=', 'paid')
+    .where((eb) => eb.or(firsts.map((x) => eb.and([eb('tenant_id', '=', x.tenant_id), eb('period', '=', x.period as string)]))))
+    .orderBy('id')
+    .execute();
+  const first = new Map<string, { id: string; currency: string }>();
+  for (const i of invs) if (!first.has(i.tenant_id)) first.set(i.tenant_id, { id: i.id, currency: i.currency });
+  return firsts.map((x) => ({ tenant_id: x.tenant_id, period: x.period as string, attributed_at: x.attributed_at, invoice_id: first.get(x.tenant_id)!.id, currency: first.get(x.tenant_id)!.currency }));
+}
+
 /** Insert lines; a line whose (kind, source_key) exists is left alone. Returns the lines inserted. */
 export async function insertEarnings(db: Executor, rows: EarningRow[]): Promise<EarningRow[]> {
   if (rows.length === 0) return [];

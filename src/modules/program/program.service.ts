@@ -364,31 +364,10 @@ export class ProgramService {
     };
     let created = 0;
     let unchanged = 0;
-    let after = '';
-    /** tenants this run has offered a bounty line for (one candidate per tenant; a Set of ids, not of invoices) */
-    const bountied = new Set<string>();
-    for (;;) {
-      const page = await repo.pagePaidInvoices(this.#k, { partnerId, period, after, limit: COMPUTE_PAGE });
-      if (page.length === 0) break;
-      after = page[page.length - 1].id;
-      const now = this.#now();
-      const lines: repo.EarningRow[] = [];
-      for (const inv of page) {
-        const a = inForce(inv.period);
-        if (!a || inv.currency !== a.currency) continue;
-        const age = monthsBetween(inv.attributed_at.slice(0, 7), inv.period);
-        if (age < 0 || age >= a.months) continue;
-        const base = { partner_id: partnerId, tenant_id: inv.tenant_id, agreement_id: a.id, period: inv.period, source_invoice_id: inv.id, base_minor: inv.subtotal_cents, currency: a.currency, state: 'pending' as const, payout_id: null, created_at: now, approved_at: null, approved_by: null, reversed_at: null };
-        if (a.percent_bps !== null) lines.push({ ...base, id: newId('ern'), kind: 'commission', source_key: inv.id, amount_minor: commissionMinor(inv.subtotal_cents, a.percent_bps) });
-        if (a.bounty_minor !== null && !bountied.has(inv.tenant_id)) {
-          bountied.add(inv.tenant_id);
-          lines.push({ ...base, id: newId('ern'), kind: 'bounty', source_key: inv.tenant_id, amount_minor: a.bounty_minor });
-        }
-      }
-      if (lines.length === 0) continue;
+    const insertPage = async (lines: repo.EarningRow[]) => {
+      if (lines.length === 0) return;
       const inserted = await this.#write(async (trx) => {
-        const got: repo.EarningRow[] = [];
-        for (let i = 0; i < lines.length; i += 250) got.push(...(await repo.insertEarnings(trx, lines.slice(i, i + 250))));
+        const got = await repo.insertEarnings(trx, lines);
         if (got.length > 0) {
           await this.#d.audit.record(trx, ctx, {
             action: 'partner.earning_created',
@@ -402,6 +381,63 @@ export class ProgramService {
       });
       created += inserted;
       unchanged += lines.length - inserted;
+    };
+    const line = (a: repo.AgreementRow, inv: { tenant_id: string; period: string; id: string; base: number }, kind: 'commission' | 'bounty', amount: number): repo.EarningRow => ({
+      id: newId('ern'),
+      partner_id: partnerId,
+      tenant_id: inv.tenant_id,
+      agreement_id: a.id,
+      period: inv.period,
+      kind,
+      source_invoice_id: inv.id,
+      source_key: kind === 'commission' ? inv.id : inv.tenant_id,
+      base_minor: inv.base,
+      amount_minor: amount,
+      currency: a.currency,
+      state: 'pending',
+      payout_id: null,
+      created_at: this.#now(),
+      approved_at: null,
+      approved_by: null,
+      reversed_at: null,
+    });
+    /** the agreement in force for an invoice's month, if the invoice may earn under it */
+    const applicable = (p: { period: string; currency: string; attributed_at: string }): repo.AgreementRow | null => {
+      const a = inForce(p.period);
+      if (!a || p.currency !== a.currency) return null;
+      const age = monthsBetween(p.attributed_at.slice(0, 7), p.period);
+      return age >= 0 && age < a.months ? a : null;
+    };
+
+    // commissions: one line per paid invoice
+    if (agreements.some((a) => a.percent_bps !== null)) {
+      let after = '';
+      for (;;) {
+        const page = await repo.pagePaidInvoices(this.#k, { partnerId, period, after, limit: COMPUTE_PAGE });
+        if (page.length === 0) break;
+        after = page[page.length - 1].id;
+        const lines: repo.EarningRow[] = [];
+        for (const inv of page) {
+          const a = applicable(inv);
+          if (a && a.percent_bps !== null) lines.push(line(a, { ...inv, base: inv.subtotal_cents }, 'commission', commissionMinor(inv.subtotal_cents, a.percent_bps)));
+        }
+        await insertPage(lines);
+      }
+    }
+    // bounties: one per tenant, on its first paid month's first invoice (a qualified sign-up)
+    if (agreements.some((a) => a.bounty_minor !== null)) {
+      let after = '';
+      for (;;) {
+        const page = await repo.pageFirstPaid(this.#k, { partnerId, period, after, limit: COMPUTE_PAGE });
+        if (page.length === 0) break;
+        after = page[page.length - 1].tenant_id;
+        const lines: repo.EarningRow[] = [];
+        for (const f of page) {
+          const a = applicable(f);
+          if (a && a.bounty_minor !== null) lines.push(line(a, { tenant_id: f.tenant_id, period: f.period, id: f.invoice_id, base: 0 }, 'bounty', a.bounty_minor));
+        }
+        await insertPage(lines);
+      }
     }
     const rev = await this.#write(async (trx) => {
       const rows = await repo.reverseUnpaidSources(trx, { partnerId, period, now: this.#now() });
