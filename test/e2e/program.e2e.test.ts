@@ -262,4 +262,17 @@ describe('partner program', () => {
     expect(await staff.getByRole('button', { name: 'Review and sign' }).count()).toBe(0);
     await fits(staff, 'staff-agreement');
   });
+
+  it('the owner turns the code off: its link no longer signs anyone up', { timeout: 60_000 }, async () => {
+    const code = new URL(signupLink).searchParams.get('ref')!;
+    await nav(owner, 'partner', 'Referral codes');
+    const row = owner.locator(`[data-testid="codes-table"] [data-code="${code}"]`);
+    await row.getByRole('button', { name: 'Turn off' }).click();
+    await row.getByText('Off', { exact: true }).waitFor();
+    expect(await row.getByRole('button', { name: /Copy sign-up link/ }).count()).toBe(0);
+    await screenshot(owner, 'program-owner-code-off');
+    await customer.goto(new URL(signupLink).pathname + new URL(signupLink).search);
+    await customer.getByText('We do not know this referral code').waitFor();
+    expect(await customer.getByTestId('referred-by').count()).toBe(0);
+  });
 });

@@ -297,8 +297,8 @@ function DraftDialog({ partnerId, partnerName, opened, onClose }: { partnerId: s
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <NumberInput label="Commission (%)" description="Of each referred customer’s paid revenue." min={0} max={100} decimalScale={2} {...form.getInputProps('percent')} />
             <NumberInput label="For how many months" description="After the customer signs up." min={1} max={120} allowDecimal={false} {...form.getInputProps('months')} />
-            <TextInput label="Bounty per sign-up" description="Optional, a fixed amount per qualified sign-up." {...form.getInputProps('bounty')} />
-            <TextInput label="Payout threshold" description="Paid out once earnings reach this." {...form.getInputProps('threshold')} />
+            <TextInput label={`Bounty per sign-up (${form.values.currency})`} description="Optional, a fixed amount per qualified sign-up." {...form.getInputProps('bounty')} />
+            <TextInput label={`Payout threshold (${form.values.currency})`} description="Paid out once earnings reach this." {...form.getInputProps('threshold')} />
             <Select label="Currency" data={['EUR', 'USD', 'GBP']} allowDeselect={false} {...form.getInputProps('currency')} />
             <TextInput label="Takes effect on" type="date" withAsterisk {...form.getInputProps('effective_date')} />
           </SimpleGrid>
