@@ -18,13 +18,15 @@ import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
 import { seedDemoResources } from '../modules/resources/resources.demo.ts';
 import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
+import { seedDemoProgram } from '../modules/program/program.demo.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
-// seedDemoResources runs last: it fills every tenant the extensions before it created.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
+// seedDemoResources runs last: it fills every tenant the extensions before it created (and leaves
+// alone the program's referred tenants, which have their own invoices).
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoProgram, seedDemoResources];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },

@@ -382,3 +382,16 @@ export function findPartnerBrief(db: Executor, partnerId: string) {
 export async function tenantSlugTaken(db: Executor, slug: string): Promise<boolean> {
   return !!(await db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst());
 }
+
+/** The demo world's referred tenants' invoices (program.demo.ts): the reference resource data's own table. */
+export async function insertDemoInvoices(db: Executor, rows: Insertable<import('../../platform/db/schema.ts').InvoicesTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('invoices').values(rows).execute();
+}
+
+export async function setInvoiceStatus(db: Executor, id: string, status: 'void' | 'paid'): Promise<void> {
+  await db.updateTable('invoices').set({ status }).where('id', '=', id).execute();
+}
+
+export function listPartnerEarningIds(db: Executor, partnerId: string, f: { state: EarningState; maxPeriod: string }) {
+  return db.selectFrom('program_earnings').select('id').where('partner_id', '=', partnerId).where('state', '=', f.state).where('period', '<=', f.maxPeriod).execute();
+}

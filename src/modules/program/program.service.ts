@@ -80,7 +80,7 @@ export class ProgramService {
     this.#d = d;
     d.tenants.setReferralHook({
       resolve: (trx, code) => this.#resolveCode(trx, code),
-      record: (trx, ctx, tenantId, ref, source) => this.#recordAttribution(trx, ctx, tenantId, ref, source),
+      record: (trx, ctx, tenantId, ref, source, at) => this.#recordAttribution(trx, ctx, tenantId, ref, source, at),
     });
   }
 
@@ -110,15 +110,16 @@ export class ProgramService {
 
   // ---- codes ----------------------------------------------------------------------------------
 
-  async createCode(ctx: RequestContext, partnerId: string, input: { label?: string; landing_note?: string }) {
+  /** `fixed`: the demo world's codes, the same on every installation (a code a person may type). */
+  async createCode(ctx: RequestContext, partnerId: string, input: { label?: string; landing_note?: string }, fixed?: string) {
     const partner = await this.requireReferralPartner(partnerId);
     const prefix = (slugify(partner.name).split('-')[0] || 'REF').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 12) || 'REF';
     return this.#write(async (trx) => {
       for (let attempt = 0; ; attempt++) {
         let suffix = '';
         for (let i = 0; i < (attempt < 5 ? 4 : 6); i++) suffix += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-        const code = `${prefix}-${suffix}`;
-        if (await repo.findCode(trx, code)) continue;
+        const code = fixed ?? `${prefix}-${suffix}`;
+        if (!fixed && (await repo.findCode(trx, code))) continue;
         const now = this.#now();
         const row: repo.CodeRow = { code, partner_id: partnerId, label: input.label ?? null, landing_note: input.landing_note ?? null, status: 'active', created_by: ctx.actor.userId, created_at: now, updated_at: now };
         await repo.insertCode(trx, row);
@@ -171,8 +172,8 @@ export class ProgramService {
   }
 
   /** The attribution (seed 003 PARTNER_REFERRAL_CREATED, then PARTNER_REFERRAL_LOCKED): written once, in the tenant's transaction. */
-  async #recordAttribution(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator'): Promise<void> {
-    const at = this.#now();
+  async #recordAttribution(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator', when?: string): Promise<void> {
+    const at = when ?? this.#now();
     await repo.insertAttribution(trx, { tenant_id: tenantId, partner_id: ref.partnerId, code: ref.code, attributed_at: at, source });
     await this.#d.audit.record(trx, ctx, { action: 'partner.referral_created', tenantId, partnerId: ref.partnerId, targetType: 'tenant', targetId: tenantId, details: { code: ref.code, source } });
     await this.#d.audit.record(trx, ctx, { action: 'partner.referral_locked', tenantId, partnerId: ref.partnerId, targetType: 'tenant', targetId: tenantId, details: { code: ref.code, locked_at: at } });
@@ -307,19 +308,24 @@ export class ProgramService {
 
   // ---- earnings -----------------------------------------------------------------------------------
 
-  /** Compute every month once an hour, on every instance (idempotent; the unique key keeps instances from double-counting). */
+  /** Compute once an hour, on every instance (idempotent; the unique key keeps instances from double-counting). */
   startSchedule(intervalMs = 3_600_000): void {
     if (this.#timer) return;
-    const ctx = systemContext('program-earnings');
     this.#timer = setInterval(() => {
-      const now = this.#d.clock.now();
-      const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-      asSystem(async () => {
-        await this.computeEarnings(ctx, { period: periodOf(prev) });
-        await this.computeEarnings(ctx, { period: periodOf(now) });
-      }).catch((e) => this.#d.onError?.(e));
+      asSystem(() => this.runScheduled()).catch((e) => this.#d.onError?.(e));
     }, intervalMs);
     this.#timer.unref();
+  }
+
+  /**
+   * One scheduled run: last month (its late payments and refunds) and this month, by the
+   * project's clock.
+   */
+  async runScheduled(): Promise<ComputeResult[]> {
+    const ctx = systemContext('program-earnings');
+    const now = this.#d.clock.now();
+    const prev = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    return [await this.computeEarnings(ctx, { period: periodOf(prev) }), await this.computeEarnings(ctx, { period: periodOf(now) })];
   }
 
   stopSchedule(): void {

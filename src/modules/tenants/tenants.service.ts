@@ -33,7 +33,7 @@ export type TenantRole = 'TENANT_ADMIN' | 'TENANT_USER';
  */
 export interface ReferralHook {
   resolve(trx: Tx, code: string): Promise<{ partnerId: string; code: string }>;
-  record(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator'): Promise<void>;
+  record(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator', at?: string): Promise<void>;
 }
 const TENANT_ROLES: readonly string[] = ['TENANT_ADMIN', 'TENANT_USER'];
 
@@ -67,7 +67,7 @@ export class TenantsService {
    */
   async createTenant(
     ctx: RequestContext,
-    input: { name: string; slug: string; tier?: string; admin?: { email: string }; referral_code?: string; referral_source?: 'signup' | 'operator' },
+    input: { name: string; slug: string; tier?: string; admin?: { email: string }; referral_code?: string; referral_source?: 'signup' | 'operator'; /** the demo world's back-dated sign-ups only */ referral_at?: string },
     trx?: Tx,
   ): Promise<{ tenant: repo.TenantRow; invitation: InvitationLink | null }> {
     const now = this.#now();
@@ -93,7 +93,7 @@ export class TenantsService {
       await repo.insertTenant(t, tenant);
       await this.#d.feed.record(t, 'tenant', tenant.id);
       await this.#d.audit.record(t, ctx, { action: 'tenant.created', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { slug: tenant.slug, name: tenant.name } });
-      if (ref && this.#referrals) await this.#referrals.record(t, ctx, tenant.id, ref, input.referral_source ?? 'operator');
+      if (ref && this.#referrals) await this.#referrals.record(t, ctx, tenant.id, ref, input.referral_source ?? 'operator', input.referral_at);
       let invitation = null;
       if (input.admin) invitation = await this.#inviteMember(t, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
       return { tenant, invitation };

@@ -123,6 +123,27 @@ describe('computation', () => {
   });
 });
 
+describe('the schedule', () => {
+  it('computes last month and this month by the project clock', async () => {
+    const w = await programWorld(t);
+    const tenant = await signup(t, await createCode(w.owner, w.p.id));
+    await approvedAgreement(w, { percent_bps: 1_000 });
+    await addInvoices(t, tenant.id, [
+      { period: '2026-01', subtotal: 1_000 },
+      { period: '2026-02', subtotal: 2_000 },
+      { period: '2026-03', subtotal: 3_000 },
+    ]);
+    clock.set('2026-03-20T00:00:00Z');
+    try {
+      const runs = await t.services.program.runScheduled();
+      expect(runs.map((r) => r.periods)).toEqual([['2026-02'], ['2026-03']]);
+    } finally {
+      clock.set('2026-01-15T10:00:00Z'); // (sessions would have expired by then)
+    }
+    expect((await lines(w)).map((l) => l.period).sort()).toEqual(['2026-02', '2026-03']);
+  });
+});
+
 describe('two instances computing at once', () => {
   let second: { app: FastifyInstance; db: Db } | null = null;
   afterAll(async () => {

@@ -1,0 +1,154 @@
+/**
+ * Demo world: Tailspin Referrals' program. Three codes (the owner's, the staff member's, one
+ * turned off), three customers who signed up through them months ago with monthly invoices (one
+ * refunded), the current agreement (signed and approved) and a new version waiting for Opal's
+ * signature, and earnings in every state: paid (with a payout), approved, pending, reversed.
+ * Idempotent: a second run finds the program and only reports it. Runs before the resource data
+ * step, which then leaves these tenants' invoices alone.
+ */
+import { mutate } from '../../platform/db/database.ts';
+import type { DemoStep, DemoUserLookup } from '../../platform/demo-step.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import { newId } from '../../platform/ids.ts';
+import type { TenantsService } from '../tenants/index.ts';
+import { periodOf } from './earnings-math.ts';
+import type { ProgramService } from './program.service.ts';
+import * as repo from './program.repo.ts';
+
+export type ProgramDemoDeps = { program: ProgramService; tenants: TenantsService; identity: DemoUserLookup; db: import('../../platform/db/database.ts').Db; clock: import('../../platform/clock.ts').Clock };
+
+const CODES = [
+  { code: 'TAILSPIN-7KQ2', by: 'owner', label: 'Newsletter', note: 'Tailspin readers get their first month of support free.' },
+  { code: 'TAILSPIN-W3BN', by: 'staff', label: 'Spring webinar', note: 'Thanks for joining our webinar!' },
+  { code: 'TAILSPIN-X9PD', by: 'owner', label: 'Trade fair 2025 (ended)', note: null },
+] as const;
+
+const CUSTOMERS = [
+  { slug: 'harbor-bakery', name: 'Harbor Bakery', code: 'TAILSPIN-7KQ2', monthsAgo: 7, tier: 'business', monthly: 42_000 },
+  { slug: 'northgate-dental', name: 'Northgate Dental', code: 'TAILSPIN-W3BN', monthsAgo: 6, tier: 'standard', monthly: 18_900 },
+  { slug: 'pinecrest-logistics', name: 'Pinecrest Logistics', code: 'TAILSPIN-7KQ2', monthsAgo: 4, tier: 'enterprise', monthly: 129_000 },
+] as const;
+
+const monthStart = (now: Date, back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1));
+
+export interface DemoProgram {
+  partner: { id: string; name: string };
+  codes: { code: string; label: string; active: boolean; created_by: 'owner' | 'staff'; signup_url: string }[];
+  referred_tenants: { id: string; slug: string; name: string; code: string }[];
+  agreements: { current: { id: string; version: number } | null; to_sign: { id: string; version: number } | null };
+  earnings: { currency: string; pending_minor: number; approved_minor: number; paid_minor: number; reversed_minor: number };
+  payouts: { id: string; amount_minor: number; reference: string }[];
+}
+
+export const seedDemoProgram: DemoStep<ProgramDemoDeps> = async (s, world, opCtx) => {
+  const p = world.partners.find((x) => x.slug === 'tailspin-referrals');
+  if (!p) return;
+  const owner = await s.identity.findUserByEmail(p.owner.email);
+  const staff = await s.identity.findUserByEmail(p.staff.email);
+  if (!owner || !staff) return;
+  const as = (userId: string): RequestContext => ({ ...opCtx, actor: { ...opCtx.actor, type: 'user', userId, partnerId: p.id } });
+  const now = s.clock.now();
+
+  if ((await s.program.listAgreements(p.id)).length === 0) {
+    for (const c of CODES) {
+      if (!(await repo.findCode(s.db.kysely, c.code))) {
+        await s.program.createCode(as(c.by === 'owner' ? owner.id : staff.id), p.id, { label: c.label, ...(c.note ? { landing_note: c.note } : {}) }, c.code);
+      }
+    }
+    // the customers, each signed up months ago with its code, billed monthly since (EUR)
+    for (const c of CUSTOMERS) {
+      if (await s.tenants.findBySlug(c.slug)) continue;
+      const signedUp = new Date(monthStart(now, c.monthsAgo).getTime() + 9 * 86_400_000 + 10 * 3_600_000);
+      await mutate(s.db, async (trx) => {
+        const { tenant } = await s.tenants.createTenant(opCtx, { name: c.name, slug: c.slug, tier: c.tier, referral_code: c.code, referral_source: 'signup', referral_at: signedUp.toISOString() }, trx);
+        const ban = await s.tenants.createBillingAccount(opCtx, tenant.id, { name: `${c.name} — Main`, currency: 'EUR' }, trx);
+        const rows = [];
+        for (let back = c.monthsAgo; back >= 1; back--) {
+          const issued = new Date(monthStart(now, back - 1).getTime() - 86_400_000); // the month's last day
+          const sub = c.monthly + (c.monthsAgo - back) * 1_250; // growing a little every month
+          const tax = Math.round((sub * 21) / 100);
+          const paid = back > 1 || c.slug !== 'pinecrest-logistics'; // Pinecrest's latest invoice is still open
+          rows.push({
+            id: newId('inv', issued.getTime()),
+            tenant_id: tenant.id,
+            ban_id: ban.id,
+            number: `TS-${c.slug.slice(0, 3).toUpperCase()}-${periodOf(monthStart(now, back))}`,
+            period: periodOf(monthStart(now, back)),
+            issued_at: issued.toISOString(),
+            due_at: new Date(issued.getTime() + 14 * 86_400_000).toISOString(),
+            currency: 'EUR',
+            subtotal_cents: sub,
+            tax_cents: tax,
+            total_cents: sub + tax,
+            balance_cents: paid ? 0 : sub + tax,
+            status: paid ? ('paid' as const) : ('open' as const),
+            paid_at: paid ? new Date(issued.getTime() + 5 * 86_400_000).toISOString() : null,
+            created_at: issued.toISOString(),
+          });
+        }
+        await repo.insertDemoInvoices(trx, rows);
+      });
+    }
+    await s.program.setCodeActive(as(owner.id), p.id, 'TAILSPIN-X9PD', false);
+
+    // agreement v1: drafted by the operator, signed by Opal, approved — current since eight months ago
+    const v1 = await s.program.draftAgreement(opCtx, p.id, {
+      title: 'Tailspin referral agreement 2025',
+      terms_markdown:
+        '# Referral agreement\n\nTailspin Referrals introduces new customers to Partnergate.\n\n' +
+        '- **Commission:** 10 % of each referred customer’s paid monthly revenue (before tax), for 12 months after sign-up.\n' +
+        '- **Bounty:** €50 for every referred customer who pays a first invoice.\n' +
+        '- **Payout:** monthly by bank transfer once approved earnings reach €100.\n',
+      commission: { percent_bps: 1_000, bounty_minor: 5_000, months: 12, payout_threshold_minor: 10_000, currency: 'EUR' },
+      effective_date: monthStart(now, 8).toISOString().slice(0, 10),
+    });
+    await s.program.signAgreement({ ...as(owner.id), ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (demo)' }, p.id, v1.id, { full_name: 'Opal Tailspin', accept: true });
+    await s.program.approveAgreement(opCtx, v1.id);
+    // v2 waits for Opal's signature
+    await s.program.draftAgreement(opCtx, p.id, {
+      title: 'Tailspin referral agreement 2026',
+      terms_markdown:
+        '# Referral agreement — 2026\n\nEverything in the 2025 agreement, with a higher commission.\n\n' +
+        '- **Commission:** 12 % of paid monthly revenue (before tax), for 18 months after sign-up.\n' +
+        '- **Bounty:** €50 per referred customer who pays a first invoice.\n' +
+        '- **Payout:** monthly once approved earnings reach €100.\n',
+      commission: { percent_bps: 1_200, bounty_minor: 5_000, months: 18, payout_threshold_minor: 10_000, currency: 'EUR' },
+      effective_date: monthStart(now, -1).toISOString().slice(0, 10),
+    });
+
+    // earnings: paid up to four months ago (one payout), approved up to two months ago, pending since;
+    // a refunded invoice (Northgate, two months ago) reverses its line
+    await s.program.computeEarnings(opCtx, { partnerId: p.id });
+    const ids = async (state: 'pending' | 'approved', maxBack: number) => (await repo.listPartnerEarningIds(s.db.kysely, p.id, { state, maxPeriod: periodOf(monthStart(now, maxBack)) })).map((r) => r.id);
+    await s.program.approveEarnings(opCtx, await ids('pending', 4));
+    await s.program.recordPayout(opCtx, { partner_id: p.id, reference: `SEPA-TS-${periodOf(monthStart(now, 3))}`, paid_date: monthStart(now, 3).toISOString().slice(0, 10) });
+    await s.program.approveEarnings(opCtx, await ids('pending', 2));
+    const northgate = await s.tenants.findBySlug('northgate-dental');
+    if (northgate) {
+      const refunded = await s.db.kysely.selectFrom('program_earnings').select('source_invoice_id').where('tenant_id', '=', northgate.id).where('kind', '=', 'commission').where('period', '=', periodOf(monthStart(now, 2))).executeTakeFirst();
+      if (refunded) await repo.setInvoiceStatus(s.db.kysely, refunded.source_invoice_id, 'void');
+    }
+    await s.program.computeEarnings(opCtx, { partnerId: p.id });
+  }
+
+  // what there is, on every run
+  const codes = await s.program.listCodes({ partnerId: p.id, limit: 50, offset: 0 });
+  const referred = await s.program.listReferrals({ partnerId: p.id, limit: 50, offset: 0 });
+  const agreements = await s.program.listAgreements(p.id);
+  const current = agreements.find((a) => a.status === 'approved');
+  const toSign = agreements.find((a) => a.status === 'draft');
+  const totals = await s.program.earningTotals(p.id);
+  const sum = (state: string) => totals.filter((x) => x.state === state).reduce((a, x) => a + x.minor, 0);
+  const payouts = await s.program.listPayouts(p.id);
+  const out: DemoProgram = {
+    partner: { id: p.id, name: p.name },
+    codes: codes.items
+      .map((c) => ({ code: c.code, label: c.label ?? '', active: c.status === 'active', created_by: (c.created_by === staff.id ? 'staff' : 'owner') as 'owner' | 'staff', signup_url: `${world.portal_url}/signup?ref=${c.code}` }))
+      .sort((a, b) => a.code.localeCompare(b.code)),
+    referred_tenants: referred.items.map((r) => ({ id: r.id, slug: r.slug, name: r.name, code: r.code })).sort((a, b) => a.slug.localeCompare(b.slug)),
+    agreements: { current: current ? { id: current.id, version: current.version } : null, to_sign: toSign ? { id: toSign.id, version: toSign.version } : null },
+    earnings: { currency: 'EUR', pending_minor: sum('pending'), approved_minor: sum('approved'), paid_minor: sum('paid'), reversed_minor: sum('reversed') },
+    payouts: payouts.map((x) => ({ id: x.id, amount_minor: x.amount_minor, reference: x.reference })),
+  };
+  world.program = out;
+};
