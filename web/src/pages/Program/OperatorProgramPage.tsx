@@ -18,7 +18,7 @@ import { AgreementView } from './AgreementView.tsx';
 import { EarningStateBadge } from './ProgramEarningsPage.tsx';
 import { formatDay, formatMoney, formatMoneyShort, formatMonth, KIND_LABELS, MONTH_SERIES, monthRows, toMinor } from './programFormat.ts';
 
-const WAITING_LABEL = { sign: 'Waits for the partner’s signature', approve: 'Waits for your approval' } as const;
+const WAITING_LABEL = { sign: 'Partner to sign', approve: 'Needs your approval' } as const;
 
 function CountBadge({ n, color = 'red' }: { n: number; color?: string }) {
   if (!n) return null;

@@ -86,8 +86,8 @@ export function ProgramAgreementPage() {
               empty="No earlier versions."
               defaultSort={{ key: 'version', direction: 'desc' }}
               columns={[
-                { key: 'version', title: 'Version', sortValue: (a) => a.version, render: (a) => a.version, mobile: 'title' },
-                { key: 'title', title: 'Title', render: (a) => a.title },
+                { key: 'version', title: 'Version', sortValue: (a) => a.version, render: (a) => a.version },
+                { key: 'title', title: 'Title', render: (a) => a.title, mobile: 'title' },
                 { key: 'effective', title: 'Takes effect', render: (a) => formatDay(a.effective_date), style: { whiteSpace: 'nowrap' } },
                 { key: 'status', title: 'Status', render: (a) => <AgreementStatusBadge status={a.status} /> },
                 { key: 'signed', title: 'Signed', render: (a) => (a.signed ? `${a.signed.full_name}, ${formatDateTime(a.signed.at)}` : '—') },

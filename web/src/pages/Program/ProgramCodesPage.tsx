@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { Badge, Button, CopyButton, Group, Modal, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconCheck, IconCopy, IconPlus } from '@tabler/icons-react';
 import { programApi, type ReferralCode } from '../../api/program.ts';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -37,6 +38,8 @@ export function ProgramCodesPage() {
   const pid = m.partner_id;
   const canManage = allows(m, 'partner.referral_codes.manage');
   const codes = useApiQuery(['program', pid, 'codes'], () => programApi.codes(pid));
+  // a table row keeps its buttons side by side; a phone card lets them wrap
+  const phone = useMediaQuery('(max-width: 48em)');
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<ReferralCode | null>(null);
   const create = useApiMutation((v: { label: string; landing_note: string }) => programApi.createCode(pid, { label: v.label.trim() || undefined, landing_note: v.landing_note.trim() || undefined }), {
@@ -116,7 +119,7 @@ export function ProgramCodesPage() {
             title: '',
             mobile: 'footer',
             render: (c) => (
-              <Group gap="xs">
+              <Group gap="xs" wrap={phone ? 'wrap' : 'nowrap'}>
                 {c.active && <CopyLink code={c} />}
                 {canManage && (
                   <Tooltip label={c.active ? 'The link stops working; sign-ups already made stay credited.' : 'The link works again.'}>
