@@ -163,83 +163,115 @@ export function listInForceAgreements(db: Executor, partnerId?: string): Promise
 
 // ---- earnings ---------------------------------------------------------------------------------
 
-/** A paid-or-not invoice of a referred tenant, with what the computation needs of its attribution. */
+/** A referred tenant as the computation pages through them. */
+export interface ReferredTenant {
+  tenant_id: string;
+  attributed_at: string;
+}
+
+/** One page of a partner's referred tenants (keyset on the tenant id, by the (partner_id, tenant_id) index). */
+export function pageReferredTenants(db: Executor, f: { partnerId: string; after: string; limit: number }): Promise<ReferredTenant[]> {
+  return db
+    .selectFrom('referral_attributions')
+    .select(['tenant_id', 'attributed_at'])
+    .where('partner_id', '=', f.partnerId)
+    .where('tenant_id', '>', f.after)
+    .orderBy('tenant_id')
+    .limit(f.limit)
+    .execute();
+}
+
+/** The attributions to `partnerId` among some tenants. */
+export function attributionsAmong(db: Executor, partnerId: string, tenantIds: string[]): Promise<ReferredTenant[]> {
+  if (tenantIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('referral_attributions').select(['tenant_id', 'attributed_at']).where('partner_id', '=', partnerId).where('tenant_id', 'in', tenantIds).execute();
+}
+
+/** The (kind, source_key) of the lines some tenants already have: a re-run skips them without writing. */
+export async function existingLineKeys(db: Executor, tenantIds: string[]): Promise<Set<string>> {
+  if (tenantIds.length === 0) return new Set();
+  const rows = await db.selectFrom('program_earnings').select(['kind', 'source_key']).where('tenant_id', 'in', tenantIds).execute();
+  return new Set(rows.map((r) => `${r.kind}:${r.source_key}`));
+}
+
+/** One page of a month's paid invoices, platform-wide (keyset on the id, by the (period, status, id) index). */
+export function pagePeriodInvoices(db: Executor, f: { period: string; after: string; limit: number }): Promise<SourceInvoice[]> {
+  return db
+    .selectFrom('invoices')
+    .select(['id', 'tenant_id', 'period', 'subtotal_cents', 'currency'])
+    .where('period', '=', f.period)
+    .where('status', '=', 'paid')
+    .where('id', '>', f.after)
+    .orderBy('id')
+    .limit(f.limit)
+    .execute();
+}
+
+/** A paid invoice, as much of it as the computation reads. */
 export interface SourceInvoice {
   id: string;
   tenant_id: string;
   period: string;
   subtotal_cents: number;
   currency: string;
-  attributed_at: string;
 }
 
-/**
- * One page of a partner's referred tenants' paid invoices (keyset on the invoice id): the
- * computation streams them, so memory stays bounded whatever the number of invoices.
- */
-export function pagePaidInvoices(db: Executor, f: { partnerId: string; period?: string; after: string; limit: number }): Promise<SourceInvoice[]> {
-  let q = db
-    .selectFrom('invoices as i')
-    .innerJoin('referral_attributions as a', 'a.tenant_id', 'i.tenant_id')
-    .select(['i.id', 'i.tenant_id', 'i.period', 'i.subtotal_cents', 'i.currency', 'a.attributed_at'])
-    .where('a.partner_id', '=', f.partnerId)
-    .where('i.status', '=', 'paid')
-    .where('i.id', '>', f.after);
-  if (f.period) q = q.where('i.period', '=', f.period);
-  return q.orderBy('i.id').limit(f.limit).execute();
+/** The paid invoices of some tenants (one month, or all), by the invoices' tenant index. */
+export function paidInvoicesOf(db: Executor, tenantIds: string[], period?: string): Promise<SourceInvoice[]> {
+  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'period', 'subtotal_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
+  if (period) q = q.where('period', '=', period);
+  return q.orderBy('id').execute();
 }
 
-/** A referred tenant's first paid month and the invoice that qualified it (its bounty's source). */
+/** A referred tenant's first paid month since the sign-up and the invoice that qualified it (its bounty's source). */
 export interface FirstPaid {
   tenant_id: string;
   period: string;
   invoice_id: string;
   currency: string;
-  attributed_at: string;
 }
 
 /**
- * One page of a partner's referred tenants with their first paid month since the sign-up (keyset on the tenant id);
- * `period`: only tenants whose first paid month it is. The qualifying invoice is the first (by id)
- * paid invoice of that month.
+ * The first paid month since the sign-up of each of some tenants (`period`: only those whose first
+ * paid month it is), and that month's first paid invoice (by id).
  */
-export async function pageFirstPaid(db: Executor, f: { partnerId: string; period?: string; after: string; limit: number }): Promise<FirstPaid[]> {
-  let q = db
-    .selectFrom('invoices as i')
-    .innerJoin('referral_attributions as a', 'a.tenant_id', 'i.tenant_id')
-    .select(['i.tenant_id', 'a.attributed_at'])
-    .select((eb) => eb.fn.min('i.period').as('period'))
-    .where('a.partner_id', '=', f.partnerId)
-    .where('i.status', '=', 'paid')
-    .where('i.tenant_id', '>', f.after)
-    // from the sign-up month on (an invoice from before the referral qualifies nothing)
-    .where(sql<boolean>`i.period >= substr(a.attributed_at, 1, 7)`)
-    .groupBy(['i.tenant_id', 'a.attributed_at']);
-  if (f.period) q = q.having((eb) => eb.fn.min('i.period'), '=', f.period);
-  const firsts = await q.orderBy('i.tenant_id').limit(f.limit).execute();
-  if (firsts.length === 0) return [];
-  const invs = await db
+export async function firstPaidOf(db: Executor, tenants: ReferredTenant[], period?: string): Promise<FirstPaid[]> {
+  if (tenants.length === 0) return [];
+  const since = new Map(tenants.map((t) => [t.tenant_id, t.attributed_at.slice(0, 7)]));
+  const rows = await db
     .selectFrom('invoices')
     .select(['id', 'tenant_id', 'period', 'currency'])
+    .where('tenant_id', 'in', [...since.keys()])
     .where('status', '=', 'paid')
-    .where((eb) => eb.or(firsts.map((x) => eb.and([eb('tenant_id', '=', x.tenant_id), eb('period', '=', x.period as string)]))))
+    .$if(!!period, (q) => q.where('period', '<=', period!))
+    .orderBy('tenant_id')
+    .orderBy('period')
     .orderBy('id')
     .execute();
-  const first = new Map<string, { id: string; currency: string }>();
-  for (const i of invs) if (!first.has(i.tenant_id)) first.set(i.tenant_id, { id: i.id, currency: i.currency });
-  return firsts.map((x) => ({ tenant_id: x.tenant_id, period: x.period as string, attributed_at: x.attributed_at, invoice_id: first.get(x.tenant_id)!.id, currency: first.get(x.tenant_id)!.currency }));
+  const out: FirstPaid[] = [];
+  let last = '';
+  for (const r of rows) {
+    // from the sign-up month on: an invoice from before the referral qualifies nothing
+    if (r.tenant_id === last || r.period < (since.get(r.tenant_id) ?? '')) continue;
+    last = r.tenant_id;
+    if (!period || r.period === period) out.push({ tenant_id: r.tenant_id, period: r.period, invoice_id: r.id, currency: r.currency });
+  }
+  return out;
 }
 
 /** Insert lines; a line whose (kind, source_key) exists is left alone. Returns the lines inserted. */
 export async function insertEarnings(db: Executor, rows: EarningRow[]): Promise<EarningRow[]> {
-  if (rows.length === 0) return [];
-  const ids = await db
-    .insertInto('program_earnings')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['kind', 'source_key']).doNothing())
-    .returning('id')
-    .execute();
-  const got = new Set(ids.map((r) => r.id));
+  const got = new Set<string>();
+  // 250 rows × 17 columns stays under both dialects' bound-parameter limits
+  for (let i = 0; i < rows.length; i += 250) {
+    const ids = await db
+      .insertInto('program_earnings')
+      .values(rows.slice(i, i + 250))
+      .onConflict((oc) => oc.columns(['kind', 'source_key']).doNothing())
+      .returning('id')
+      .execute();
+    for (const r of ids) got.add(r.id);
+  }
   return rows.filter((r) => got.has(r.id));
 }
 

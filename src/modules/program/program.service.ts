@@ -39,8 +39,10 @@ export interface ProgramDeps {
 
 /** Readable codes: no 0/O, 1/I/L, U (easy to read out and type). */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
-/** A page of the earnings computation: invoices read and lines written per transaction. */
-const COMPUTE_PAGE = 500;
+/** A page of the earnings computation: referred tenants read (and their lines written, in one transaction) at a time. */
+const TENANT_PAGE = 200;
+/** A page of one month's computation: paid invoices read at a time. */
+const INVOICE_PAGE = 2_000;
 
 export interface AgreementInput {
   title: string;
@@ -415,34 +417,50 @@ export class ProgramService {
       return age >= 0 && age < a.months ? a : null;
     };
 
-    // commissions: one line per paid invoice
-    if (agreements.some((a) => a.percent_bps !== null)) {
-      let after = '';
-      for (;;) {
-        const page = await repo.pagePaidInvoices(this.#k, { partnerId, period, after, limit: COMPUTE_PAGE });
+    const wantCommission = agreements.some((a) => a.percent_bps !== null);
+    const wantBounty = agreements.some((a) => a.bounty_minor !== null);
+    /** the lines of some referred tenants and (some of) their paid invoices; lines that exist already are left out */
+    const linesFor = async (tenants: repo.ReferredTenant[], invoices: repo.SourceInvoice[]) => {
+      const since = new Map(tenants.map((x) => [x.tenant_id, x.attributed_at]));
+      const existing = await repo.existingLineKeys(this.#k, [...since.keys()]);
+      const out: repo.EarningRow[] = [];
+      if (wantCommission) {
+        for (const inv of invoices) {
+          const signedUp = since.get(inv.tenant_id);
+          const a = signedUp ? applicable({ ...inv, attributed_at: signedUp }) : null;
+          if (a && a.percent_bps !== null) out.push(line(a, { ...inv, base: inv.subtotal_cents }, 'commission', commissionMinor(inv.subtotal_cents, a.percent_bps)));
+        }
+      }
+      if (wantBounty) {
+        // only tenants without their bounty yet (in steady state: the new ones)
+        const open = tenants.filter((x) => !existing.has(`bounty:${x.tenant_id}`));
+        unchanged += period ? 0 : tenants.length - open.length;
+        for (const f of await repo.firstPaidOf(this.#k, open, period)) {
+          const a = applicable({ ...f, attributed_at: since.get(f.tenant_id)! });
+          if (a && a.bounty_minor !== null) out.push(line(a, { tenant_id: f.tenant_id, period: f.period, id: f.invoice_id, base: 0 }, 'bounty', a.bounty_minor));
+        }
+      }
+      const fresh = out.filter((l) => !existing.has(`${l.kind}:${l.source_key}`));
+      unchanged += out.length - fresh.length;
+      return fresh;
+    };
+
+    if (period) {
+      // one month: its paid invoices page by page (an index range), kept when a tenant of this partner's
+      for (let after = ''; ; ) {
+        const page = await repo.pagePeriodInvoices(this.#k, { period, after, limit: INVOICE_PAGE });
         if (page.length === 0) break;
         after = page[page.length - 1].id;
-        const lines: repo.EarningRow[] = [];
-        for (const inv of page) {
-          const a = applicable(inv);
-          if (a && a.percent_bps !== null) lines.push(line(a, { ...inv, base: inv.subtotal_cents }, 'commission', commissionMinor(inv.subtotal_cents, a.percent_bps)));
-        }
-        await insertPage(lines);
+        const tenants = await repo.attributionsAmong(this.#k, partnerId, [...new Set(page.map((i) => i.tenant_id))]);
+        if (tenants.length > 0) await insertPage(await linesFor(tenants, page));
       }
-    }
-    // bounties: one per tenant, on its first paid month's first invoice (a qualified sign-up)
-    if (agreements.some((a) => a.bounty_minor !== null)) {
-      let after = '';
-      for (;;) {
-        const page = await repo.pageFirstPaid(this.#k, { partnerId, period, after, limit: COMPUTE_PAGE });
-        if (page.length === 0) break;
-        after = page[page.length - 1].tenant_id;
-        const lines: repo.EarningRow[] = [];
-        for (const f of page) {
-          const a = applicable(f);
-          if (a && a.bounty_minor !== null) lines.push(line(a, { tenant_id: f.tenant_id, period: f.period, id: f.invoice_id, base: 0 }, 'bounty', a.bounty_minor));
-        }
-        await insertPage(lines);
+    } else {
+      // every month: the partner's referred tenants page by page, with all their paid invoices
+      for (let after = ''; ; ) {
+        const tenants = await repo.pageReferredTenants(this.#k, { partnerId, after, limit: TENANT_PAGE });
+        if (tenants.length === 0) break;
+        after = tenants[tenants.length - 1].tenant_id;
+        await insertPage(await linesFor(tenants, wantCommission ? await repo.paidInvoicesOf(this.#k, tenants.map((x) => x.tenant_id)) : []));
       }
     }
     const rev = await this.#write(async (trx) => {

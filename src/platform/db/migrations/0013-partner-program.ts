@@ -36,6 +36,8 @@ export const migration: PartnergateMigration = {
       .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('signup','operator')`))
       .execute();
     await db.schema.createIndex('referral_attributions_partner_idx').on('referral_attributions').columns(['partner_id', 'attributed_at']).execute();
+    // what the earnings computation pages through: a partner's referred tenants by id
+    await db.schema.createIndex('referral_attributions_partner_tenant_idx').on('referral_attributions').columns(['partner_id', 'tenant_id']).execute();
     await db.schema.createIndex('referral_attributions_code_idx').on('referral_attributions').column('code').execute();
 
     await db.schema
@@ -105,8 +107,8 @@ export const migration: PartnergateMigration = {
     await db.schema.createIndex('program_earnings_partner_idx').on('program_earnings').columns(['partner_id', 'period', 'state']).execute();
     await db.schema.createIndex('program_earnings_source_idx').on('program_earnings').column('source_invoice_id').execute();
     await db.schema.createIndex('program_earnings_tenant_idx').on('program_earnings').column('tenant_id').execute();
-    // what a month's computation reads: the paid invoices of a period
-    await db.schema.createIndex('invoices_period_idx').on('invoices').columns(['period', 'status']).execute();
+    // what a month's computation reads: the paid invoices of a period, in id order (keyset pages)
+    await db.schema.createIndex('invoices_period_idx').on('invoices').columns(['period', 'status', 'id']).execute();
 
     // The partner sees its own attributions and earnings; the referred tenant sees its own (the wall, rls.ts).
     await enableTenantRls(db, dialect, { table: 'referral_attributions', partnerColumns: ['partner_id'] });
