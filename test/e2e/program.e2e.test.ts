@@ -138,8 +138,25 @@ describe('partner program', () => {
 
   it('the operator drafts an agreement, the owner signs it and the operator approves it', { timeout: 120_000 }, async () => {
     await login(op, operator.email, operator.password);
+    // the operator creates a customer with the partner's code, too: a wrong code is refused next to the field
+    const code = new URL(signupLink).searchParams.get('ref')!;
+    await nav(op, 'operator', 'Tenants');
+    await op.getByRole('button', { name: 'Create tenant' }).click();
+    const create = op.getByRole('dialog');
+    await create.getByLabel(/^Name/).fill(`Fabrikam Clinic ${unique('f').slice(-6)}`);
+    await create.getByLabel('Invite a first admin').uncheck();
+    await create.getByLabel('Referral code').fill('NOPE-0000');
+    await create.getByRole('button', { name: 'Create tenant' }).click();
+    await create.getByText('Unknown or inactive referral code').first().waitFor();
+    await create.getByLabel('Referral code').fill(code);
+    await create.getByRole('button', { name: 'Create tenant' }).click();
+    await create.waitFor({ state: 'detached' });
+
     await nav(op, 'operator', 'Programs');
-    await op.getByTestId('program-partners').getByText(partner.name).waitFor();
+    const partnerRow = op.locator(`[data-testid="program-partners"] [data-partner="${partner.name}"]`);
+    await partnerRow.waitFor();
+    // two sign-ups: the customer's own and the operator's
+    expect(await partnerRow.innerText()).toMatch(/\b2\b/);
     await fits(op, 'operator-overview');
     await op.getByRole('tab', { name: 'Agreements' }).click();
     await choose(op, 'Partner', partner.name);
