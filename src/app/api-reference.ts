@@ -94,6 +94,7 @@ const TITLE_PREFIX: Record<string, string> = {
   Tenant: 'tnt', Partner: 'ptr', Delegation: 'dlg', User: 'usr', App: 'app', Agency: 'agy', AgencyToken: 'agt',
   ApiToken: 'pat', AuditEvent: 'evt', Order: 'ord', BillingAccount: 'ban', Account: 'ban', Invitation: 'inv',
   MyInvitation: 'inv', PendingInvitation: 'inv', ResoldTenant: 'tnt',
+  Agreement: 'agr', Earning: 'ern', OperatorEarning: 'ern', Payout: 'pay', Referral: 'tnt',
 };
 const FIELD_PREFIX: Record<string, string> = {
   tenant_id: 'tnt', partner_id: 'ptr', delegation_id: 'dlg', user_id: 'usr', app_id: 'app', agency_id: 'agy',
@@ -101,6 +102,7 @@ const FIELD_PREFIX: Record<string, string> = {
   invitation_id: 'inv', actor_user_id: 'usr', approved_by: 'usr', revoked_by: 'usr', created_by: 'usr', placed_by: 'usr',
   requested_by: 'usr', decided_by: 'usr', owner_user_id: 'usr',
   referred_by_partner_id: 'ptr', acting_partner_id: 'ptr',
+  agreement_id: 'agr', payout_id: 'pay', source_invoice_id: 'inv',
 };
 /** A nested object named like this holds that entity's `id` (`partner: { id, name }`). */
 const NESTED_TITLE: Record<string, string> = { partner: 'Partner', tenant: 'Tenant', agency: 'Agency', app: 'App', user: 'User', delegation: 'Delegation', billing_account: 'BillingAccount' };

@@ -15830,6 +15830,7 @@ export interface components {
                 percent_bps: number | null;
             };
             effective_date: string;
+            /** @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             signed: {
                 at: string;
@@ -16134,10 +16135,13 @@ export interface components {
             created_at: string;
             /** @example EUR */
             currency: string;
+            /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             kind: "commission" | "bounty";
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
             payout_id: string | null;
             period: string;
+            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
             source_invoice_id: string;
             state: "pending" | "approved" | "paid" | "reversed";
             tenant: {
@@ -16400,6 +16404,7 @@ export interface components {
             created_at: string;
             /** @example EUR */
             currency: string;
+            /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             kind: "commission" | "bounty";
             partner: {
@@ -16407,8 +16412,10 @@ export interface components {
                 id: string;
                 name: string;
             };
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
             payout_id: string | null;
             period: string;
+            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
             source_invoice_id: string;
             state: "pending" | "approved" | "paid" | "reversed";
             tenant: {
@@ -16519,6 +16526,7 @@ export interface components {
             created_at: string;
             /** @example EUR */
             currency: string;
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             lines: number;
             paid_date: string;
@@ -16647,6 +16655,7 @@ export interface components {
         Referral: {
             /** @example EUR */
             currency: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
             /** @description paid revenue of its latest invoiced month, before tax, aggregated */
             monthly_revenue_minor: number;

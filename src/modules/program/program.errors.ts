@@ -18,7 +18,6 @@ export const programErrors = defineErrors('program', {
   payout_nothing_to_pay: { status: 409, title: 'There are no approved earnings to pay' },
   payout_below_threshold: { status: 409, title: 'The approved earnings are below the agreement’s payout threshold' },
   payout_lines_invalid: { status: 409, title: 'A payout pays approved earnings of one partner in one currency' },
-  signup_slug_taken: { status: 409, title: 'An organization with this name already exists' },
 });
 
 registerUniqueConstraint('program_agreements_partner_id_version_key', 'agreement_not_signable', 'Another agreement version was drafted at the same time; reload and try again.');

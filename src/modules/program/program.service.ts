@@ -340,11 +340,13 @@ export class ProgramService {
    * invoice's month (the latest approved version effective by then; none → nothing accrues):
    *  - commission: percent_bps of the invoice's subtotal (before tax), rounded half up to the
    *    minor unit, for invoices within `months` months of the sign-up, in the agreement's currency;
-   *  - bounty: bounty_minor once per tenant, on its first paid invoice (a "qualified sign-up").
+   *  - bounty: bounty_minor once per tenant, on its first paid month's first invoice since the
+   *    sign-up (a "qualified sign-up").
    * One line per (kind, source): the unique key and insert-or-nothing make a re-run — or a second
    * instance computing at the same moment — change nothing. Lines whose invoice is no longer paid
-   * (refunded, voided) become reversed. Streamed page by page (keyset on the invoice id), one
-   * transaction per page with its audit event, so memory stays bounded.
+   * (refunded, voided) become reversed. Streamed page by page (referred tenants by id for a full
+   * run, the month's invoices by id for one month), one transaction per page with its audit event,
+   * so memory stays bounded whatever the number of invoices.
    */
   async computeEarnings(ctx: RequestContext, f: { period?: string; partnerId?: string } = {}): Promise<ComputeResult> {
     return asSystem(async () => {
