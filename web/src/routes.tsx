@@ -17,13 +17,19 @@
  *        public   true for pages shown without logging in (and without the sidebar).
  *   Sidebar sections appear only when at least one of their pages is allowed for the user.
  */
-import { lazy, type ReactNode } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   IconApps,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingStore,
   IconBuildingWarehouse,
+  IconChartBar,
+  IconCoin,
+  IconFileCertificate,
+  IconGift,
+  IconTag,
+  IconUserPlus,
   IconLink,
   IconPlug,
   IconPlugConnected,
@@ -38,6 +44,7 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
+import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
 const LoginPage = lazy(() => import('./pages/Login/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
@@ -64,6 +71,13 @@ const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartners
 const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
 const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
 const ResoldTenantsPage = lazy(() => import('./pages/Apps/ResoldTenantsPage.tsx').then((m) => ({ default: m.ResoldTenantsPage })));
+const SignupPage = lazy(() => import('./pages/Signup/SignupPage.tsx').then((m) => ({ default: m.SignupPage })));
+const ProgramHomePage = lazy(() => import('./pages/Program/ProgramHomePage.tsx').then((m) => ({ default: m.ProgramHomePage })));
+const ProgramCodesPage = lazy(() => import('./pages/Program/ProgramCodesPage.tsx').then((m) => ({ default: m.ProgramCodesPage })));
+const ProgramReferralsPage = lazy(() => import('./pages/Program/ProgramReferralsPage.tsx').then((m) => ({ default: m.ProgramReferralsPage })));
+const ProgramEarningsPage = lazy(() => import('./pages/Program/ProgramEarningsPage.tsx').then((m) => ({ default: m.ProgramEarningsPage })));
+const ProgramAgreementPage = lazy(() => import('./pages/Program/ProgramAgreementPage.tsx').then((m) => ({ default: m.ProgramAgreementPage })));
+const OperatorProgramPage = lazy(() => import('./pages/Program/OperatorProgramPage.tsx').then((m) => ({ default: m.OperatorProgramPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -74,7 +88,16 @@ export interface PortalPage {
   title: string;
   element: ReactNode;
   allow?: Rule;
-  nav?: { section: NavSection; label: string; icon: Icon; order?: number; /** active only on this exact path */ exact?: boolean };
+  nav?: {
+    section: NavSection;
+    label: string;
+    icon: Icon;
+    order?: number;
+    /** active only on this exact path */
+    exact?: boolean;
+    /** a small count beside the label where something waits for the user (renders nothing otherwise) */
+    badge?: ComponentType;
+  };
   public?: boolean;
 }
 
@@ -83,6 +106,7 @@ export const PAGES: PortalPage[] = [
   { path: '/login', title: 'Log in', element: <LoginPage />, public: true },
   { path: '/apply', title: 'Apply as a partner', element: <ApplyPage />, public: true },
   { path: '/invite/:token', title: 'Accept an invitation', element: <AcceptInvitationPage />, public: true },
+  { path: '/signup', title: 'Create your organization', element: <SignupPage />, public: true },
 
   // ---- operator console -------------------------------------------------------------------
   { path: '/operator/tenants', title: 'Tenants', element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Tenants', icon: IconBuilding, order: 10 } },
@@ -95,6 +119,13 @@ export const PAGES: PortalPage[] = [
     element: <OperatorDelegationsPage />,
     allow: can.platform('platform.delegations.manage'),
     nav: { section: 'operator', label: 'Delegations', icon: IconLink, order: 25 },
+  },
+  {
+    path: '/operator/program',
+    title: 'Partner programs',
+    element: <OperatorProgramPage />,
+    allow: can.platform('partner.agreements.approve'),
+    nav: { section: 'operator', label: 'Programs', icon: IconGift, order: 27, badge: ProgramsNavBadge },
   },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/audit', title: 'Platform audit log', element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Audit log', icon: IconHistory, order: 90 } },
@@ -122,6 +153,42 @@ export const PAGES: PortalPage[] = [
     element: <ResoldTenantsPage />,
     allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Resold customers', icon: IconBuildingWarehouse, order: 50 },
+  },
+  // the referral program (seed 003): pages by the matrix's permissions
+  {
+    path: '/partner/program',
+    title: 'Partner program',
+    element: <ProgramHomePage />,
+    allow: can.all(can.capability('referral'), can.partner('partner.earnings.read')),
+    nav: { section: 'partner', label: 'Program', icon: IconChartBar, order: 60, exact: true },
+  },
+  {
+    path: '/partner/program/codes',
+    title: 'Referral codes',
+    element: <ProgramCodesPage />,
+    allow: can.all(can.capability('referral'), can.partner('partner.referral_codes.create')),
+    nav: { section: 'partner', label: 'Referral codes', icon: IconTag, order: 61 },
+  },
+  {
+    path: '/partner/program/referrals',
+    title: 'Referred customers',
+    element: <ProgramReferralsPage />,
+    allow: can.all(can.capability('referral'), can.partner('partner.referrals.read')),
+    nav: { section: 'partner', label: 'Referred customers', icon: IconUserPlus, order: 62 },
+  },
+  {
+    path: '/partner/program/earnings',
+    title: 'Earnings',
+    element: <ProgramEarningsPage />,
+    allow: can.all(can.capability('referral'), can.partner('partner.earnings.read')),
+    nav: { section: 'partner', label: 'Earnings', icon: IconCoin, order: 63 },
+  },
+  {
+    path: '/partner/program/agreement',
+    title: 'Program agreement',
+    element: <ProgramAgreementPage />,
+    allow: can.all(can.capability('referral'), can.partner('partner.agreements.read')),
+    nav: { section: 'partner', label: 'Agreement', icon: IconFileCertificate, order: 64, badge: AgreementNavBadge },
   },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 

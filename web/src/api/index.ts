@@ -59,7 +59,7 @@ export const api = {
   tenants: {
     list: (q: { q?: string; status?: string; cursor?: string; limit?: number }) => http.get<Page<TenantDto>>('/api/v1/tenants', q),
     get: (id: string) => http.get<TenantDto>(`/api/v1/tenants/${enc(id)}`),
-    create: (body: { name: string; slug: string; tier?: string; admin?: { email: string } }) =>
+    create: (body: { name: string; slug: string; tier?: string; admin?: { email: string }; referral_code?: string }) =>
       http.post<{ tenant: TenantDto; invitation: InvitationLink | null }>('/api/v1/tenants', body),
     update: (id: string, body: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed' }) =>
       http.patch<TenantDto>(`/api/v1/tenants/${enc(id)}`, body),

@@ -25,6 +25,8 @@ export interface ChartProps {
   height?: number;
   unit?: string;
   valueFormatter?: (value: number) => string;
+  /** bar and area charts: series on top of each other (parts of one whole) instead of side by side */
+  stacked?: boolean;
 }
 
 const ChartImpl = lazy(() => import('./ChartImpl.tsx'));

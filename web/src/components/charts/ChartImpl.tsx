@@ -4,15 +4,15 @@ import { AreaChart, BarChart, DonutChart, LineChart } from '@mantine/charts';
 import type { ChartProps } from './Chart.tsx';
 
 export default function ChartImpl(props: ChartProps) {
-  const { kind, data, dataKey, series, height = 240, valueFormatter, unit } = props;
+  const { kind, data, dataKey, series, height = 240, valueFormatter, unit, stacked } = props;
   const common = { h: height, data, dataKey, series, valueFormatter, unit, withLegend: series.length > 1, tickLine: 'y' as const };
   switch (kind) {
     case 'line':
       return <LineChart {...common} curveType="monotone" />;
     case 'area':
-      return <AreaChart {...common} curveType="monotone" />;
+      return <AreaChart {...common} curveType="monotone" type={stacked ? 'stacked' : 'default'} />;
     case 'bar':
-      return <BarChart {...common} />;
+      return <BarChart {...common} type={stacked ? 'stacked' : 'default'} maxBarWidth={64} />;
     case 'donut':
       return (
         <DonutChart

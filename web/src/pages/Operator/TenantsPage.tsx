@@ -95,6 +95,7 @@ interface CreateTenantValues {
   tier: string;
   with_admin: boolean;
   admin_email: string;
+  referral_code: string;
 }
 
 function CreateTenantModal({
@@ -114,6 +115,7 @@ function CreateTenantModal({
         slug: v.slug.trim(),
         tier: v.tier.trim() || undefined,
         admin: v.with_admin ? { email: v.admin_email.trim() } : undefined,
+        referral_code: v.referral_code.trim().toUpperCase() || undefined,
       }),
     {
       success: (r) => `Tenant ${r.tenant.name} created.`,
@@ -122,7 +124,7 @@ function CreateTenantModal({
   );
   const form = useApiForm<CreateTenantValues>(
     {
-      initialValues: { name: '', slug: '', tier: 'standard', with_admin: true, admin_email: '' },
+      initialValues: { name: '', slug: '', tier: 'standard', with_admin: true, admin_email: '', referral_code: '' },
       validate: {
         name: (v) => required(v, 'Enter the tenant’s name.'),
         slug: (v) => required(v, 'Enter a slug, e.g. acme-fiber.') ?? (/^[a-z0-9]+(-[a-z0-9]+)*$/.test(v.trim()) ? undefined : 'Use lowercase letters, digits and single dashes.'),
@@ -173,7 +175,12 @@ function CreateTenantModal({
             {...form.getInputProps('with_admin', { type: 'checkbox' })}
           />
           {form.values.with_admin && <TextInput label="Admin email" type="email" withAsterisk {...form.getInputProps('admin_email')} error={form.errors.admin_email ?? form.errors['admin.email']} />}
-          <ErrorAlert error={create.error} title="The tenant was not created" />
+          <TextInput
+            label="Referral code"
+            description="Optional: the referral partner's code, when a partner brought this customer. It is recorded once and cannot be changed later."
+            {...form.getInputProps('referral_code')}
+          />
+          <ErrorAlert error={create.error} title="The tenant was not created" labels={{ referral_code: 'Referral code' }} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -1,0 +1,146 @@
+/**
+ * Earnings. Everyone with access sees the summary (totals by state and by month); owners also see the
+ * line items, filter them and download them as CSV (seed 003: View All Earnings, Export Earnings).
+ */
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconDownload, IconLock } from '@tabler/icons-react';
+import { EARNING_STATES, programApi, type Earning, type EarningState, type ProgramSummary } from '../../api/program.ts';
+import { Chart } from '../../components/charts/Chart.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiList, useApiQuery } from '../../query/query.ts';
+import { allows } from '../../session/access.ts';
+import { useView } from '../../session/useView.ts';
+import { StatCard } from './ProgramHomePage.tsx';
+import { formatMoney, formatMoneyShort, formatMonth, KIND_LABELS, MONTH_SERIES, monthRows, STATE_COLORS, STATE_LABELS } from './programFormat.ts';
+
+export function EarningStateBadge({ state }: { state: EarningState }) {
+  return (
+    <Badge color={STATE_COLORS[state]} variant="light" data-state={state}>
+      {STATE_LABELS[state]}
+    </Badge>
+  );
+}
+
+function Totals({ s }: { s: ProgramSummary | undefined }) {
+  const cur = s?.currency ?? 'EUR';
+  return (
+    <SimpleGrid cols={{ base: 2, md: 4 }} data-testid="earnings-totals">
+      <StatCard label="Pending approval" value={s ? formatMoney(s.totals.pending_minor, cur) : undefined} hint="Computed, waiting for the platform" />
+      <StatCard label="Approved" value={s ? formatMoney(s.totals.approved_minor, cur) : undefined} hint="Paid with the next payout" />
+      <StatCard label="Paid" value={s ? formatMoney(s.totals.paid_minor, cur) : undefined} hint="Already paid to you" />
+      <StatCard label="Reversed" value={s ? formatMoney(s.totals.reversed_minor, cur) : undefined} hint="Cancelled by a refund" />
+    </SimpleGrid>
+  );
+}
+
+const PAGE = 50;
+
+export function ProgramEarningsPage() {
+  const view = useView();
+  const m = view.partner!;
+  const pid = m.partner_id;
+  const lineItems = allows(m, 'partner.earnings.read_all');
+  const canExport = allows(m, 'partner.earnings.export');
+  const summary = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid));
+  const s = summary.data;
+  const cur = s?.currency ?? 'EUR';
+  const months = [...(s?.by_month ?? [])].sort((a, b) => b.month.localeCompare(a.month));
+
+  return (
+    <>
+      <PageHeader
+        title="Earnings"
+        description={
+          lineItems
+            ? 'What your referrals have earned: a commission per customer and month, and a bounty per qualified sign-up. The platform approves earnings, then pays them out.'
+            : 'What your organization’s referrals have earned, by state and by month.'
+        }
+      />
+      <Stack gap="lg">
+        <ErrorAlert error={summary.error} />
+        <Totals s={s} />
+        <Chart
+          title="Earnings by month"
+          kind="bar"
+          stacked
+          loading={summary.loading}
+          data={monthRows(s?.by_month ?? [])}
+          dataKey="month"
+          series={MONTH_SERIES}
+          valueFormatter={(v) => formatMoneyShort(v, cur)}
+          empty="No earnings yet."
+        />
+        {lineItems ? (
+          <LineItems pid={pid} months={months.map((x) => x.month)} canExport={canExport} />
+        ) : (
+          <>
+            <Title order={4}>By month</Title>
+            <DataTable
+              testId="earnings-by-month"
+              records={months}
+              loading={summary.loading}
+              rowKey={(r) => r.month}
+              empty="No earnings yet."
+              columns={[
+                { key: 'month', title: 'Month', mobile: 'title', render: (r) => formatMonth(r.month) },
+                { key: 'pending', title: 'Pending', align: 'right', render: (r) => formatMoney(r.pending_minor, cur) },
+                { key: 'approved', title: 'Approved', align: 'right', render: (r) => formatMoney(r.approved_minor, cur) },
+                { key: 'paid', title: 'Paid', align: 'right', render: (r) => formatMoney(r.paid_minor, cur) },
+              ]}
+            />
+            <Alert color="gray" variant="light" icon={<IconLock size={18} />} maw={720} data-testid="owners-only-line-items">
+              <Text size="sm">Earnings per customer and the download are for your organization’s owners.</Text>
+            </Alert>
+          </>
+        )}
+      </Stack>
+    </>
+  );
+}
+
+function LineItems({ pid, months, canExport }: { pid: string; months: string[]; canExport: boolean }) {
+  const [period, setPeriod] = useState<string | null>(null);
+  const [state, setState] = useState<string | null>(null);
+  const list = useApiList<Earning>(['program', pid, 'earnings', period, state], async (cursor) => {
+    const offset = Number(cursor ?? 0);
+    const r = await programApi.earnings(pid, { period: period ?? undefined, state: state ?? undefined, limit: PAGE, offset });
+    const next = offset + r.items.length;
+    return { data: r.items, next_cursor: next < r.total && r.items.length > 0 ? String(next) : null };
+  });
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <Title order={4}>Line items</Title>
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <Select label="Month" placeholder="All months" clearable data={months.map((mo) => ({ value: mo, label: formatMonth(mo) }))} value={period} onChange={setPeriod} w={160} />
+          <Select label="State" placeholder="All states" clearable data={EARNING_STATES.map((st) => ({ value: st, label: STATE_LABELS[st] }))} value={state} onChange={setState} w={200} />
+          {canExport && (
+            <Button component="a" href={programApi.exportUrl(pid)} download variant="default" leftSection={<IconDownload size={16} />} title="Every line of every month, for a spreadsheet">
+              Download all (CSV)
+            </Button>
+          )}
+        </Group>
+      </Group>
+      <ErrorAlert error={list.error} />
+      <DataTable
+        testId="earnings-table"
+        records={list.items}
+        loading={list.loading}
+        rowKey={(e) => e.id}
+        rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name })}
+        empty={period || state ? 'No earnings match these filters.' : 'No earnings yet.'}
+        more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+        columns={[
+          { key: 'customer', title: 'Customer', mobile: 'title', sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },
+          { key: 'period', title: 'Month', sortValue: (e) => e.period, render: (e) => formatMonth(e.period), style: { whiteSpace: 'nowrap' } },
+          { key: 'kind', title: 'Kind', render: (e) => KIND_LABELS[e.kind] ?? e.kind },
+          { key: 'amount', title: 'Amount', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'state', title: 'State', sortValue: (e) => e.state, render: (e) => <EarningStateBadge state={e.state} /> },
+        ]}
+      />
+    </Stack>
+  );
+}

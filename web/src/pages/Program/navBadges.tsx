@@ -1,0 +1,36 @@
+/**
+ * Sidebar badges for the partner program: a count where something waits for the person looking. Kept out of
+ * the pages' chunks (the sidebar is always on screen) and sharing the pages' cached queries by key.
+ */
+import { Badge } from '@mantine/core';
+import { programApi } from '../../api/program.ts';
+import { useApiQuery } from '../../query/query.ts';
+import { allows } from '../../session/access.ts';
+import { useView } from '../../session/useView.ts';
+
+/** "1" on the partner's Agreement entry while a version waits for the owner's signature. */
+export function AgreementNavBadge() {
+  const view = useView();
+  const m = view.partner;
+  const pid = m?.partner_id ?? '';
+  const canSign = allows(m, 'partner.agreements.sign');
+  const s = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid), { enabled: !!pid && canSign, staleTime: 30_000 });
+  if (!s.data?.agreement_to_sign) return null;
+  return (
+    <Badge size="sm" color="orange" circle aria-label="An agreement waits for your signature" data-testid="nav-badge-agreement">
+      1
+    </Badge>
+  );
+}
+
+/** The operator's Programs entry: how many partners wait for an approval of their signed agreement. */
+export function ProgramsNavBadge() {
+  const p = useApiQuery(['program', 'op', 'partners'], () => programApi.partners(), { staleTime: 30_000 });
+  const n = (p.data?.items ?? []).filter((r) => r.waiting === 'approve').length;
+  if (!n) return null;
+  return (
+    <Badge size="sm" color="red" circle aria-label={`${n} agreement${n === 1 ? '' : 's'} wait for your approval`} data-testid="nav-badge-programs">
+      {n}
+    </Badge>
+  );
+}
