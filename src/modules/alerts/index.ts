@@ -8,3 +8,4 @@ export { alertRoutes, type AlertRoutesDeps } from './alerts.routes.ts';
 export { alertErrors } from './alerts.errors.ts';
 export { createNotifier, type Notifier, type Notice, type Channel } from './notify.ts';
 export { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
+export { seedDemoMspWorkspace, type AlertsDemoDeps } from './alerts.demo.ts';
