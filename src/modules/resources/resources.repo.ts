@@ -28,9 +28,13 @@ export function scopeFilter(scopes: readonly TenantScope[], alias = ''): RawBuil
   const t = sql.ref(alias ? `${alias}.tenant_id` : 'tenant_id');
   const b = sql.ref(alias ? `${alias}.ban_id` : 'ban_id');
   const parts: RawBuilder<unknown>[] = [];
+  // Tenants seen whole go into one IN list: an OR per tenant would pass SQLite's expression-depth
+  // limit (1,000) for an MSP with a thousand customers.
+  const whole = scopes.filter((s) => s.bans === null).map((s) => s.tenantId);
+  if (whole.length === 1) parts.push(sql`${t} = ${whole[0]}`);
+  else if (whole.length > 1) parts.push(sql`${t} in (${sql.join(whole)})`);
   for (const s of scopes) {
-    if (s.bans === null) parts.push(sql`${t} = ${s.tenantId}`);
-    else if (s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
+    if (s.bans !== null && s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
   }
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
