@@ -47,7 +47,8 @@ import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../m
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
-import { partnerConsolidatedRoutes } from '../modules/resources/index.ts';
+import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
+import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { byAudience } from './legacy-routes.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
@@ -203,14 +204,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
   const table = routerTable(
     [
-      identityRoutes({ identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }),
+      identityRoutes({
+        identity: services.identity,
+        access,
+        cookieSecure: config.cookieSecure,
+        sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
+        managedTenantIds: (userId, partnerId) => services.authz.managedTenantIds(userId, partnerId),
+        memberRoleOf: (userId) => services.authz.memberRoleOf(userId),
+      }),
       tenantRoutes({ tenants: services.tenants, access }),
       partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
       catalogRoutes({ access }),
-      partnerConsolidatedRoutes({ msp: services.msp, access, limiter: services.rateLimiter, config }),
+      partnerConsolidatedRoutes({
+        msp: services.msp,
+        exports: services.invoiceExports,
+        access,
+        limiter: services.rateLimiter,
+        config,
+        members: (partnerId) => services.partners.listMembers(partnerId),
+        isActiveMember: (userId, partnerId) => {
+          const u = services.authz.snapshot.users.get(userId);
+          return !!u && u.active && u.partner?.id === partnerId && u.partnerMemberActive;
+        },
+        memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
+      }),
+      tenantSelfRoutes({ resources: services.resources, access }),
+      alertRoutes({ alerts: services.alerts, authz: services.authz, access, limiter: services.rateLimiter, config }),
       authzCheckRoutes({ authz: services.authz, access }),
-      delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
+      delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
@@ -255,11 +277,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.feed.start(head);
     services.delegations.startExpirySweep();
     services.program.startSchedule();
+    services.alertScheduler.start();
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
     services.program.stopSchedule();
+    services.alertScheduler.stop();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -19,14 +19,16 @@ import { seedDemoResources } from '../modules/resources/resources.demo.ts';
 import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
 import { seedDemoProgram } from '../modules/program/program.demo.ts';
+import { seedDemoMspWorkspace } from '../modules/alerts/alerts.demo.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
-// seedDemoResources runs last: it fills every tenant the extensions before it created (and leaves
-// alone the program's referred tenants, which have their own invoices).
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoProgram, seedDemoResources];
+// seedDemoResources runs after the extensions that create tenants: it fills every tenant they
+// created (and leaves alone the program's referred tenants, which have their own invoices).
+// seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoProgram, seedDemoResources, seedDemoMspWorkspace];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
@@ -138,6 +140,10 @@ export function describeWorld(w: DemoWorld): string {
   for (const p of w.partners) {
     lines.push(`  ${p.slug.padEnd(18)} owner ${p.owner.email}  ${p.owner.password}   (${p.capabilities.join(', ')})`);
     lines.push(`  ${''.padEnd(18)} staff ${p.staff.email}  ${p.staff.password}`);
+  }
+  for (const m of (w.msp_members as { email: string; password: string; member_role: string }[] | undefined) ?? []) {
+    if (m.email.startsWith('owen@') || m.email.startsWith('stella@')) continue;
+    lines.push(`  ${''.padEnd(18)} ${m.member_role.replace('partner_msp_', '').replace('partner_', '').padEnd(5)} ${m.email}  ${m.password}`);
   }
   return lines.join('\n');
 }

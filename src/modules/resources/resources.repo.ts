@@ -28,9 +28,13 @@ export function scopeFilter(scopes: readonly TenantScope[], alias = ''): RawBuil
   const t = sql.ref(alias ? `${alias}.tenant_id` : 'tenant_id');
   const b = sql.ref(alias ? `${alias}.ban_id` : 'ban_id');
   const parts: RawBuilder<unknown>[] = [];
+  // Tenants seen whole go into one IN list: an OR per tenant would pass SQLite's expression-depth
+  // limit (1,000) for an MSP with a thousand customers.
+  const whole = scopes.filter((s) => s.bans === null).map((s) => s.tenantId);
+  if (whole.length === 1) parts.push(sql`${t} = ${whole[0]}`);
+  else if (whole.length > 1) parts.push(sql`${t} in (${sql.join(whole)})`);
   for (const s of scopes) {
-    if (s.bans === null) parts.push(sql`${t} = ${s.tenantId}`);
-    else if (s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
+    if (s.bans !== null && s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
   }
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
@@ -273,4 +277,62 @@ export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f:
 export async function tenantHasResources(db: Executor, tenantId: string): Promise<boolean> {
   const r = await db.selectFrom('invoices').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
   return !!r;
+}
+
+// ---- dashboard (issue 16) ----------------------------------------------------------------------
+
+export interface MonthTotals {
+  period: string;
+  currency: string;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  paid_cents: number;
+}
+
+/** Invoiced, outstanding and paid per month and currency (revenue and receivables by month). */
+export async function billingByMonth(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<MonthTotals[]> {
+  let q = db
+    .selectFrom('invoices')
+    .select((eb) => [
+      'period',
+      'currency',
+      eb.fn.sum<number>(sql`case when status <> 'void' then total_cents else 0 end`).as('invoiced_cents'),
+      eb.fn.sum<number>(sql`case when status in ('open','overdue') then balance_cents else 0 end`).as('outstanding_cents'),
+      eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
+    ])
+    .where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  const rows = await q.groupBy(['period', 'currency']).orderBy('period').execute();
+  return rows.map((r) => ({ period: r.period, currency: r.currency, invoiced_cents: Number(r.invoiced_cents ?? 0), outstanding_cents: Number(r.outstanding_cents ?? 0), paid_cents: Number(r.paid_cents ?? 0) }));
+}
+
+/** Tickets not resolved or closed, per tenant. */
+export async function openTicketCounts(db: Executor, scopes: readonly TenantScope[]): Promise<{ tenant_id: string; open: number }[]> {
+  const rows = await db
+    .selectFrom('support_tickets')
+    .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('open')])
+    .where(scopeFilter(scopes))
+    .where('status', 'in', ['open', 'in_progress', 'waiting_on_customer'])
+    .groupBy('tenant_id')
+    .execute();
+  return rows.map((r) => ({ tenant_id: r.tenant_id, open: Number(r.open) }));
+}
+
+/** Orders not completed or cancelled. */
+export async function openOrderCount(db: Executor, tenantId: string): Promise<number> {
+  const r = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('status', 'in', ['submitted', 'in_progress']).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The partners holding an active or requested link or wholesale delegation on the tenant. */
+export function tenantPartners(db: Executor, tenantId: string) {
+  return db
+    .selectFrom('delegations as d')
+    .innerJoin('partners as p', 'p.id', 'd.partner_id')
+    .select(['d.partner_id', 'p.name as partner_name', 'd.role', 'd.status', 'd.ends_at'])
+    .where('d.tenant_id', '=', tenantId)
+    .where('d.status', 'in', ['active', 'requested'])
+    .orderBy('p.name')
+    .execute();
 }
