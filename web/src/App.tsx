@@ -312,7 +312,18 @@ function Navigation() {
             {items.map(({ p, to }) => {
               const Icon = p.nav!.icon;
               const active = location.pathname === to || (!p.nav!.exact && location.pathname.startsWith(to + '/'));
-              return <NavLink key={p.path} component={Link} to={to} label={p.nav!.label} leftSection={<Icon size={18} stroke={1.6} />} active={active} />;
+              const Badge = p.nav!.badge;
+              return (
+                <NavLink
+                  key={p.path}
+                  component={Link}
+                  to={to}
+                  label={p.nav!.label}
+                  leftSection={<Icon size={18} stroke={1.6} />}
+                  rightSection={Badge ? <Suspense fallback={null}><Badge /></Suspense> : undefined}
+                  active={active}
+                />
+              );
             })}
             <Divider mt="sm" />
           </div>

@@ -1,0 +1,203 @@
+/**
+ * Browser journeys of seed 001's MSP workspace, at a laptop (1366 px) and a phone (390 px) width,
+ * with no sideways scrolling:
+ *   MSP: log in → dashboard → a customer → its billing and tickets → a ticket on its behalf → the
+ *        next customer; the consolidated invoices (filter, export) and the ticket queue (status,
+ *        comment, assignee); the alerts inbox.
+ *   Enterprise HQ: consolidated revenue → drill into a subsidiary's SLA → assign an agent to its ticket.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import type { TestPartner, TestTenant } from '../helpers/world.ts';
+import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
+import { activeLink } from '../api/delegations/helpers.ts';
+
+let portal: Portal;
+let msp: TestPartner;
+let hq: TestPartner;
+let acme: TestTenant;
+let beta: TestTenant;
+let sub: TestTenant;
+let page: Page;
+
+const WIDTHS = [1366, 390] as const;
+
+async function noSidewaysScroll(p: Page, what: string) {
+  const { scroll, client, wide } = await p.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    // the innermost elements that stick out, to say what is too wide
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`);
+    return { scroll: document.documentElement.scrollWidth, client, wide };
+  });
+  expect(scroll, `${what}: page wider than the window: ${wide.join(' | ')}`).toBeLessThanOrEqual(client + 1);
+}
+
+/** Screenshot at both widths (back to the laptop width afterwards), checking neither scrolls sideways. */
+async function shoot(p: Page, name: string) {
+  for (const w of WIDTHS) {
+    await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
+    await p.waitForTimeout(150);
+    await noSidewaysScroll(p, `${name} at ${w}px`);
+    await screenshot(p, `msp-${name}-${w}`);
+  }
+  await p.setViewportSize({ width: 1366, height: 900 });
+}
+
+beforeAll(async () => {
+  portal = await startPortal();
+  const { t } = portal;
+  msp = await t.world.partner({ capabilities: ['managed_services'] });
+  hq = await t.world.partner({ capabilities: ['managed_services'] });
+  [acme, beta, sub] = [await t.world.tenant(), await t.world.tenant(), await t.world.tenant()];
+  for (const x of [acme, beta, sub]) {
+    await seedResourceData({ db: t.services.db, clock: t.services.clock, audit: t.services.audit, listBillingAccounts: (id) => t.services.tenants.listBillingAccounts(id) }, t.world.ctx, { id: x.id, userIds: [x.user.id] });
+  }
+  const mspOwner = await msp.owner.login();
+  await activeLink(mspOwner, await acme.admin.login(), msp.id, acme, { role: 'MSP_FULL' });
+  await activeLink(mspOwner, await beta.admin.login(), msp.id, beta, { role: 'MSP_FULL' });
+  await activeLink(await hq.owner.login(), await sub.admin.login(), hq.id, sub, { role: 'ENTERPRISE_HQ' });
+  page = await portal.newPage();
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+afterAll(() => portal?.close());
+
+describe('MSP workspace', () => {
+  it('dashboard → customer → billing and tickets → ticket on behalf → next customer', { timeout: 120_000 }, async () => {
+    await login(page, msp.owner.email, msp.owner.password);
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Dashboard' }).click();
+    // tiles across every managed customer
+    await page.getByTestId('tile-customers-value').getByText('2', { exact: true }).waitFor();
+    expect(await page.getByTestId('tile-receivables-value').innerText()).toMatch(/\d/);
+    await page.getByTestId('chart').first().locator('.recharts-surface').first().waitFor();
+    const text = await page.locator('main').innerText();
+    for (const word of ['X-Active-Tenant-Id', '/api/v1', 'tnt_', 'dlg_']) expect(text).not.toContain(word);
+    await shoot(page, 'dashboard');
+
+    // the customer list, with figures per customer, search
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Customers I manage' }).click();
+    const rowOf = (x: TestTenant) => page.locator(`[data-testid="partner-delegations"] tr[data-tenant="${x.slug}"]`);
+    await rowOf(acme).waitFor();
+    await page.getByTestId('customer-search').fill(beta.slug);
+    await expect.poll(() => rowOf(acme).count()).toBe(0);
+    await page.getByTestId('customer-search').fill('');
+    await rowOf(acme).waitFor();
+    expect(await page.locator('main').innerText()).not.toContain('tnt_');
+    await shoot(page, 'customers');
+
+    // one customer: its invoices (from its own data) and tickets
+    await rowOf(acme).getByRole('link', { name: acme.name }).click();
+    await page.locator(`[data-testid="active-context"][data-tenant="${acme.id}"][data-state="allowed"]`).waitFor();
+    await page.getByTestId('customer-invoices').locator('tbody tr').first().waitFor();
+    await page.getByTestId('customer-permissions').getByText('Read invoices').waitFor();
+    const main = await page.locator('main').innerText();
+    for (const word of ['X-Active-Tenant-Id', 'billing.invoices.read', acme.id]) expect(main).not.toContain(word);
+    await shoot(page, 'customer');
+    await page.getByRole('tab', { name: 'Tickets' }).click();
+    await page.getByTestId('customer-tickets').waitFor();
+
+    // a ticket on the customer's behalf
+    await page.getByRole('button', { name: 'Open a ticket' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Subject/).fill('Fibre link flapping at HQ');
+    await dialog.getByLabel(/^Description/).fill('Monitoring shows the uplink dropping every few minutes since 08:00.');
+    await shoot(page, 'ticket-on-behalf');
+    await dialog.getByRole('button', { name: 'Open ticket' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('customer-tickets').getByText('Fibre link flapping at HQ').waitFor();
+    const stored = await portal.t.services.db.kysely.selectFrom('support_tickets').select(['tenant_id', 'subject']).where('subject', '=', 'Fibre link flapping at HQ').execute();
+    expect(stored).toEqual([{ tenant_id: acme.id, subject: 'Fibre link flapping at HQ' }]);
+
+    // the next customer
+    await page.getByTestId('next-customer').click();
+    await page.locator(`[data-testid="active-context"][data-tenant="${beta.id}"][data-state="allowed"]`).waitFor();
+    await page.getByRole('heading', { name: beta.name }).waitFor();
+  });
+
+  it('consolidated invoices: customer and billing account columns, filter, CSV export', { timeout: 90_000 }, async () => {
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Invoices' }).click();
+    const table = page.getByTestId('msp-invoices');
+    await table.locator('tbody tr').first().waitFor();
+    const tenants = new Set(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tenant'))));
+    expect(tenants).toEqual(new Set([acme.id, beta.id]));
+    expect(await table.locator('tbody tr').first().innerText()).toMatch(/[$€£]\s?[\d,]+\.\d\d/);
+    await shoot(page, 'invoices');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await page.getByTestId('export-invoices').click();
+        await page.getByRole('menuitem', { name: 'Spreadsheet (CSV)' }).click();
+      })(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  });
+
+  it('ticket queue: status, comment and assignee; alerts inbox', { timeout: 90_000 }, async () => {
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Ticket queue' }).click();
+    const row = page.locator('[data-testid="ticket-queue"] tr', { hasText: 'Fibre link flapping at HQ' });
+    await row.waitFor();
+    await row.click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByTestId('ticket-status').click();
+    await page.getByRole('option', { name: 'In progress' }).click();
+    await page.getByText('Ticket updated.').first().waitFor();
+    await drawer.getByLabel('Add a comment').fill('Replacing the SFP on site this afternoon.');
+    await drawer.getByRole('button', { name: 'Add comment' }).click();
+    await drawer.getByText('Replacing the SFP on site this afternoon.').waitFor();
+    await shoot(page, 'ticket');
+    const t = await portal.t.services.db.kysely.selectFrom('support_tickets').select(['status', 'comments']).where('subject', '=', 'Fibre link flapping at HQ').executeTakeFirstOrThrow();
+    expect(t.status).toBe('in_progress');
+    expect(t.comments).toContain('Replacing the SFP');
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Alerts' }).click();
+    await page.getByTestId('msp-alerts').waitFor();
+    await shoot(page, 'alerts');
+  });
+});
+
+describe('Enterprise HQ', () => {
+  it('consolidated revenue → a subsidiary’s SLA → assign an agent', { timeout: 120_000 }, async () => {
+    const p = await portal.newPage();
+    await p.setViewportSize({ width: 1366, height: 900 });
+    await login(p, hq.owner.email, hq.owner.password);
+    await p.getByTestId('nav-partner').getByRole('link', { name: 'Dashboard' }).click();
+    await p.getByText('Revenue and receivables by month').waitFor();
+    await p.getByTestId('chart').first().locator('.recharts-surface').first().waitFor();
+    await shoot(p, 'hq-dashboard');
+
+    // drill into the subsidiary's SLA
+    await p.getByTestId('nav-partner').getByRole('link', { name: 'Reports' }).click();
+    await p.getByRole('tab', { name: 'SLA compliance' }).click();
+    await p.locator(`[data-testid="sla-report"] tr[data-tenant="${sub.id}"]`).waitFor();
+    await p.getByTestId('report-customer').click();
+    await p.getByRole('option', { name: sub.name }).click();
+    await p.waitForURL((u) => u.searchParams.get('customer') === sub.id);
+    await shoot(p, 'hq-sla');
+    await p.goto(`/partner/customers/${sub.id}`);
+    await p.getByRole('tab', { name: 'SLA' }).click();
+    await p.getByTestId('customer-sla').locator('tbody tr').first().waitFor();
+    await shoot(p, 'hq-subsidiary-sla');
+
+    // assign an HQ agent to one of the subsidiary's tickets
+    await p.getByRole('tab', { name: 'Tickets' }).click();
+    await p.getByTestId('customer-tickets').locator('tbody tr').first().click();
+    const drawer = p.getByRole('dialog');
+    const assignee = drawer.getByTestId('ticket-assignee');
+    await assignee.click();
+    const option = p.getByRole('option').first();
+    if (await option.count()) {
+      await option.click();
+    } else {
+      await assignee.fill('HQ support desk');
+      await assignee.press('Enter');
+    }
+    await p.getByText('Ticket updated.').first().waitFor();
+    await shoot(p, 'hq-assign');
+    const assigned = await portal.t.services.db.kysely.selectFrom('support_tickets').select('assignee').where('tenant_id', '=', sub.id).where('assignee', 'is not', null).execute();
+    expect(assigned.length).toBeGreaterThan(0);
+  });
+});

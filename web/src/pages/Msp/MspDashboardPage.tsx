@@ -1,0 +1,150 @@
+/**
+ * The MSP's dashboard (seed 001): every managed customer at once — how many, what they owe, what
+ * is overdue, open tickets, SLA compliance and alerts — with revenue and receivables by month and
+ * SLA compliance per customer, and the customers that need attention first.
+ */
+import { Anchor, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Link, useNavigate } from 'react-router';
+import { IconAlertTriangle, IconBuildingCommunity, IconCash, IconClockExclamation, IconGauge, IconTicket } from '@tabler/icons-react';
+import { mspApi, type Invoice } from '../../api/msp.ts';
+import { Chart } from '../../components/charts/Chart.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiQuery } from '../../query/query.ts';
+import { formatMoney, formatPct, formatPeriod, monthsAgo, openTickets, StatTile, useManagedCustomers } from './shared.tsx';
+
+/** Invoices of the last 12 months, every page. */
+async function recentInvoices(): Promise<Invoice[]> {
+  const out: Invoice[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 25; i++) {
+    const p = await mspApi.invoices({ period_from: monthsAgo(11), cursor });
+    out.push(...p.data);
+    if (!p.next_cursor) break;
+    cursor = p.next_cursor;
+  }
+  return out;
+}
+
+export function MspDashboardPage() {
+  const navigate = useNavigate();
+  const customers = useManagedCustomers();
+  const summary = useApiQuery(['msp', 'billing-summary'], () => mspApi.billingSummary());
+  const sla = useApiQuery(['msp', 'sla-report', ''], () => mspApi.sla());
+  const tickets = useApiQuery(['msp', 'tickets-open'], () => openTickets());
+  const alerts = useApiQuery(['msp', 'alert-count'], async () => {
+    const inbox = await mspApi.inbox({ limit: 1 }).catch(() => null);
+    if (inbox?.counts) return inbox.counts.open + inbox.counts.acknowledged;
+    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] })), mspApi.billingAlerts().catch(() => ({ data: [] }))]);
+    return a.data.length + b.data.length;
+  });
+  const invoices = useApiQuery(['msp', 'invoices-12m'], () => recentInvoices());
+
+  const active = customers.rows.filter((r) => r.delegation.status === 'active');
+  const waiting = customers.rows.filter((r) => r.delegation.status === 'requested').length;
+  const total = summary.data?.totals[0];
+  const slaRows = sla.data?.data ?? [];
+  const records = slaRows.reduce((n, r) => n + r.records, 0);
+  const compliance = records ? (100 * slaRows.reduce((n, r) => n + (r.records - r.breached), 0)) / records : null;
+  const currency = total?.currency ?? 'USD';
+
+  const byMonth = new Map<string, { month: string; period: string; revenue: number; receivables: number }>();
+  for (const i of invoices.data ?? []) {
+    if (i.currency !== currency) continue;
+    const m = byMonth.get(i.period) ?? { month: formatPeriod(i.period), period: i.period, revenue: 0, receivables: 0 };
+    m.revenue += i.total_cents / 100;
+    if (i.status === 'open' || i.status === 'overdue') m.receivables += i.balance_cents / 100;
+    byMonth.set(i.period, m);
+  }
+  const months = [...byMonth.values()].sort((a, b) => a.period.localeCompare(b.period)).map(({ month, revenue, receivables }) => ({ month, revenue, receivables }));
+  const slaChart = [...slaRows].sort((a, b) => a.compliance_pct - b.compliance_pct).map((r) => ({ customer: r.tenant_name, compliance: Math.round(r.compliance_pct * 10) / 10 }));
+  const money = (v: number) => formatMoney(Math.round(v * 100), currency);
+
+  const attention = [...active]
+    .filter((r) => r.metrics && (r.metrics.overdue_cents > 0 || (r.metrics.sla_compliance_pct ?? 100) < 95 || r.metrics.open_tickets > 0))
+    .sort((a, b) => (b.metrics?.overdue_cents ?? 0) - (a.metrics?.overdue_cents ?? 0));
+
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        description="All the customers you manage at a glance: what they owe, their open tickets, how well their service level agreements (SLAs) are met, and what needs your attention."
+        actions={
+          <Button component={Link} to="/partner/customers" variant="default" leftSection={<IconBuildingCommunity size={16} />}>
+            All customers
+          </Button>
+        }
+      />
+      <Stack>
+        <ErrorAlert error={summary.error ?? customers.error} />
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} data-testid="msp-tiles">
+          <StatTile testId="tile-customers" label="Customers" icon={<IconBuildingCommunity size={20} />} value={customers.loading ? '…' : active.length} hint={waiting ? `${waiting} waiting for approval` : 'with active access'} />
+          <StatTile testId="tile-receivables" label="Receivables" icon={<IconCash size={20} />} color="teal" value={summary.loading ? '…' : formatMoney(total?.outstanding_cents ?? 0, currency)} hint="unpaid invoices" />
+          <StatTile testId="tile-overdue" label="Overdue" icon={<IconClockExclamation size={20} />} color="red" value={summary.loading ? '…' : formatMoney(total?.overdue_cents ?? 0, currency)} hint="past their due date" />
+          <StatTile testId="tile-tickets" label="Open tickets" icon={<IconTicket size={20} />} color="indigo" value={tickets.loading ? '…' : (tickets.data?.length ?? 0)} hint="open, in progress or waiting" />
+          <StatTile testId="tile-sla" label="SLA compliance" icon={<IconGauge size={20} />} color="grape" value={sla.loading ? '…' : formatPct(compliance)} hint="service-months on target" />
+          <StatTile testId="tile-alerts" label="Active alerts" icon={<IconAlertTriangle size={20} />} color="orange" value={alerts.loading ? '…' : (alerts.data ?? 0)} hint={<Anchor component={Link} to="/partner/alerts" size="xs">Open the inbox</Anchor>} />
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Chart
+            title="Revenue and receivables by month"
+            description={`Invoiced per month and what is still unpaid, in ${currency}, across all customers.`}
+            kind="bar"
+            loading={invoices.loading}
+            data={months}
+            dataKey="month"
+            series={[
+              { name: 'revenue', label: 'Invoiced', color: 'blue.6' },
+              { name: 'receivables', label: 'Unpaid', color: 'orange.6' },
+            ]}
+            valueFormatter={money}
+            empty="No invoices in the last 12 months."
+          />
+          <Chart
+            title="SLA compliance by customer"
+            description="Share of service-months that met their target, lowest first."
+            kind="bar"
+            loading={sla.loading}
+            data={slaChart}
+            dataKey="customer"
+            series={[{ name: 'compliance', label: 'Compliance %', color: 'grape.6' }]}
+            valueFormatter={(v) => `${v} %`}
+            empty="No SLA records yet."
+          />
+        </SimpleGrid>
+        <div>
+          <Text fw={600} mb="xs">
+            Needs attention
+          </Text>
+          <DataTable
+            testId="msp-attention"
+            records={attention}
+            loading={customers.loading}
+            rowKey={(r) => r.tenant.id}
+            rowProps={(r) => ({ 'data-tenant': r.tenant.slug })}
+            onRowClick={(r) => navigate(`/partner/customers/${r.tenant.id}`)}
+            empty="Nothing overdue, no open tickets and every SLA on target."
+            columns={[
+              { key: 'name', title: 'Customer', mobile: 'title', render: (r) => <Anchor component={Link} to={`/partner/customers/${r.tenant.id}`} onClick={(e) => e.stopPropagation()}>{r.tenant.name}</Anchor> },
+              { key: 'overdue', title: 'Overdue', align: 'right', render: (r) => formatMoney(r.metrics?.overdue_cents, r.metrics?.currency) },
+              { key: 'tickets', title: 'Open tickets', align: 'right', render: (r) => r.metrics?.open_tickets ?? '—' },
+              { key: 'sla', title: 'SLA', align: 'right', render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
+            ]}
+          />
+        </div>
+        <Group justify="flex-end">
+          <Anchor component={Link} to="/partner/invoices" size="sm">
+            All invoices
+          </Anchor>
+          <Anchor component={Link} to="/partner/tickets" size="sm">
+            Ticket queue
+          </Anchor>
+          <Anchor component={Link} to="/partner/reports" size="sm">
+            Usage and SLA reports
+          </Anchor>
+        </Group>
+      </Stack>
+    </>
+  );
+}
