@@ -235,11 +235,14 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (t) => t.subject, render: (t) => `${t.subject} · ${t.number}` },
           { key: 'priority', title: 'Priority', render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
           { key: 'status', title: 'Status', sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
-          { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actorType={t.opened_by.type} /> },
+          { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
           { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
         ]}
       />
-      <TicketDrawer ticket={selected} onClose={() => setSelected(null)} onChanged={(t) => { setSelected(t); r.reload(); }} />
+      <TicketDrawer ticket={selected} onClose={() => setSelected(null)} onChanged={(t) => {
+          setSelected((prev) => ({ ...t, tenant_name: t.tenant_name ?? prev?.tenant_name }));
+          r.reload();
+        }} />
     </>
   );
 }
@@ -260,7 +263,7 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
           { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
           { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
           { key: 'status', title: 'Status', render: (o) => <LabelBadge value={o.status} map={ORDER_STATUS} /> },
-          { key: 'by', title: 'Placed by', render: (o) => <PersonText person={o.placed_by_person} actorType={o.placed_by.type} /> },
+          { key: 'by', title: 'Placed by', render: (o) => <PersonText person={o.placed_by_person} actor={o.placed_by} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}
       />

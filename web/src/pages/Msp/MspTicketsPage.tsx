@@ -115,7 +115,7 @@ export function MspTicketsPage() {
         ticket={selected}
         onClose={() => setSelected(null)}
         onChanged={(t) => {
-          setSelected(t);
+          setSelected((prev) => ({ ...t, tenant_name: t.tenant_name ?? prev?.tenant_name ?? names.get(t.tenant_id) }));
           list.reload();
         }}
       />

@@ -87,7 +87,7 @@ export function personLabel(p: Person | null | undefined, fallback = '—'): str
   return `${p.name} (${p.email})${p.partner_name ? ` · ${p.partner_name}` : ''}`;
 }
 
-export function PersonText({ person, actorType }: { person?: Person | null; actorType?: string }) {
+export function PersonText({ person, actorType, actor }: { person?: Person | null; actorType?: string; actor?: { type: string; partner_id: string | null } }) {
   if (person) {
     return (
       <div>
@@ -102,7 +102,13 @@ export function PersonText({ person, actorType }: { person?: Person | null; acto
       </div>
     );
   }
-  return <Text fz="inherit" c="dimmed">{actorType === 'app' ? 'A connected app' : actorType === 'user' ? 'A person' : 'The system'}</Text>;
+  const type = actor?.type ?? actorType;
+  const who = type === 'app' ? 'A connected app' : actor?.partner_id ? 'Your organization' : type === 'user' ? 'The customer’s team' : 'The system';
+  return (
+    <Text fz="inherit" c="dimmed">
+      {who}
+    </Text>
+  );
 }
 
 export function StatTile({ label, value, hint, icon, color = 'blue', testId }: { label: string; value: ReactNode; hint?: ReactNode; icon: ReactNode; color?: string; testId?: string }) {

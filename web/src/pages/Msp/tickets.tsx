@@ -121,7 +121,7 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
             <Text size="xs" c="dimmed">
               Opened by
             </Text>
-            <PersonText person={t.opened_by_person} actorType={t.opened_by.type} />
+            <PersonText person={t.opened_by_person} actor={t.opened_by} />
           </div>
           <Group grow align="flex-end">
             <Select
