@@ -24,6 +24,10 @@ let page: Page;
 const WIDTHS = [1366, 390] as const;
 
 async function noSidewaysScroll(p: Page, what: string) {
+  // after a resize the layout settles (tables become cards on a phone): wait for it before measuring
+  await p
+    .waitForFunction(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1, undefined, { timeout: 3000 })
+    .catch(() => undefined);
   const { scroll, client, wide } = await p.evaluate(() => {
     const client = document.documentElement.clientWidth;
     // the innermost elements that stick out, to say what is too wide
