@@ -202,14 +202,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
   const table = routerTable(
     [
-      identityRoutes({ identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }),
+      identityRoutes({
+        identity: services.identity,
+        access,
+        cookieSecure: config.cookieSecure,
+        sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
+        managedTenantIds: (userId, partnerId) => services.authz.managedTenantIds(userId, partnerId),
+        memberRoleOf: (userId) => services.authz.memberRoleOf(userId),
+      }),
       tenantRoutes({ tenants: services.tenants, access }),
       partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
       catalogRoutes({ access }),
-      partnerConsolidatedRoutes({ msp: services.msp, access, limiter: services.rateLimiter, config }),
+      partnerConsolidatedRoutes({
+        msp: services.msp,
+        exports: services.invoiceExports,
+        access,
+        limiter: services.rateLimiter,
+        config,
+        members: (partnerId) => services.partners.listMembers(partnerId),
+        isActiveMember: (userId, partnerId) => {
+          const u = services.authz.snapshot.users.get(userId);
+          return !!u && u.active && u.partner?.id === partnerId && u.partnerMemberActive;
+        },
+        memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
+      }),
       authzCheckRoutes({ authz: services.authz, access }),
-      delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
+      delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),

@@ -17,7 +17,7 @@ import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationsService } from '../modules/delegations/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
-import { MspViewsService, ResourcesService } from '../modules/resources/index.ts';
+import { InvoiceExportService, MspViewsService, ResourcesService } from '../modules/resources/index.ts';
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
@@ -61,6 +61,8 @@ export interface Services {
   resources: ResourcesService;
   /** seed 001's consolidated MSP views over the resources */
   msp: MspViewsService;
+  /** invoice exports (CSV, PDF; jobs for large sets) of the MSP workspace */
+  invoiceExports: InvoiceExportService;
   /** the gateway's enforcement pipeline */
   gateway: GatewayService;
   /** partner OAuth apps (clients) */
@@ -150,6 +152,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
+  const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, gateway, apps, resold, oauth, redisClients };
 }

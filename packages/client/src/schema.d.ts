@@ -1751,6 +1751,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, severity, period */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -1765,7 +1772,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: A list of Alert */
+                /** @description OK: A page of Alert */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1773,7 +1780,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Alert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
                             threshold_cents: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -1843,10 +1855,17 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, severity, period */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -1859,7 +1878,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: A list of Alert */
+                /** @description OK: A page of Alert */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1867,6 +1886,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Alert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -1932,22 +1956,41 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Invoices of every managed tenant, newest first (billing.invoices.read) */
+        /**
+         * Invoices of every managed tenant, newest first (billing.invoices.read)
+         * @description q: invoice number or customer name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).
+         */
         get: {
             parameters: {
                 query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    sort?: string;
                     status?: "open" | "paid" | "overdue" | "void";
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                      */
                     tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1955,17 +1998,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: Invoices of every managed tenant, newest first */
+                /** @description OK: A page of PartnerInvoice */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            data: (components["schemas"]["Invoice"] & {
-                                tenant_name: string;
-                            })[];
+                            data: components["schemas"]["PartnerInvoice"][];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -2034,8 +2079,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Export the invoices of every managed tenant as CSV (billing.invoices.export)
-         * @description Answers the file itself (text/csv, at most 10,000 invoices); the export is recorded in each tenant’s audit log.
+         * Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)
+         * @description Up to 5,000 invoices (mode auto): 200 and the file itself (text/csv or application/pdf). More, or mode job: 202 with the job; follow its progress at /api/v1/partner/exports/{job_id} and download it from download_url until expires_at. Every matching invoice is exported — nothing is capped. Recorded in each tenant’s audit log.
          */
         post: {
             parameters: {
@@ -2047,32 +2092,48 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /**
-                         * @description CSV (RFC 4180); the file is the response
-                         * @enum {string}
-                         */
-                        format?: "csv";
+                        /** @description csv (RFC 4180) or pdf (a statement per customer with totals); default csv */
+                        format?: "csv" | "pdf";
+                        /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                        from?: string;
+                        /** @description auto: the file at once up to 5,000 invoices, else a job; job: always a job */
+                        mode?: "auto" | "job";
                         /** @description YYYY-MM */
                         period_from?: string;
                         /** @description YYYY-MM */
                         period_to?: string;
+                        /** @description free text, case-insensitive */
+                        q?: string;
                         status?: "open" | "paid" | "overdue" | "void";
                         /**
                          * @description only this managed tenant
                          * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                          */
                         tenant_id?: string;
+                        /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                        to?: string;
                     };
                 };
             };
             responses: {
-                /** @description text/csv */
+                /** @description the file (text/csv or application/pdf) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Accepted: Export the invoices of every managed tenant as CSV or PDF */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: components["schemas"]["ExportJob"];
+                        };
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -2135,14 +2196,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consolidated receivables and revenue across managed tenants (billing.summary.read) */
+        /**
+         * Consolidated receivables and revenue across managed tenants (billing.summary.read)
+         * @description `tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).
+         */
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, invoiced_cents, outstanding_cents, overdue_cents, paid_cents, open_invoices, overdue_invoices */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -2155,13 +2226,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: BillingSummary */
+                /** @description OK: BillingSummaryPage */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BillingSummary"];
+                        "application/json": components["schemas"]["BillingSummaryPage"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -2286,6 +2357,15 @@ export interface paths {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2305,16 +2385,27 @@ export interface paths {
         };
         /**
          * Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view
-         * @description Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`.
+         * @description Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by tenant_name, created_at, ends_at, starts_at, status, role; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     origin?: "link" | "consent" | "wholesale";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated fields, `-` for descending, e.g. `-issued_at,tenant_name` */
+                    sort?: string;
                     /** @description comma-separated statuses */
                     status?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2342,7 +2433,11 @@ export interface paths {
                                     tier: string;
                                 };
                             }[];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -2366,6 +2461,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem+json */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2480,6 +2584,410 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer
+         * @description Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerDashboard */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerDashboard"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your export jobs, newest first (the last 50) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of ExportJob */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ExportJob"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your export jobs: status, progress, download link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description exp_… identifier
+                     * @example exp_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ExportJob */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportJob"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished export (the link of the job; expires) */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description exp_… identifier
+                     * @example exp_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/members/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of your organization a ticket can be assigned to (active, with a member role that handles tickets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of Person */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Person"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/reports/sla": {
         parameters: {
             query?: never;
@@ -2491,10 +2999,17 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, compliance_pct, breached, records, avg_achieved_pct, min_achieved_pct, downtime_minutes */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -2526,6 +3041,11 @@ export interface paths {
                                 tenant_id: string;
                                 tenant_name: string;
                             }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -2595,11 +3115,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
                     metric?: "data_gb" | "voice_minutes" | "sms_count";
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, period, metric, quantity, amount_cents */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -2630,6 +3157,11 @@ export interface paths {
                                 tenant_id: string;
                                 tenant_name: string;
                             }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -2695,19 +3227,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consolidated ticket feed of every managed tenant (support.tickets.read) */
+        /**
+         * Consolidated ticket feed of every managed tenant (support.tickets.read)
+         * @description q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).
+         */
         get: {
             parameters: {
                 query?: {
+                    category?: "billing" | "technical" | "service_request" | "other";
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, updated_at, priority, status, number, tenant_name */
+                    sort?: string;
                     status?: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                      */
                     tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2715,17 +3262,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: Consolidated ticket feed of every managed tenant */
+                /** @description OK: A page of PartnerTicket */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            data: (components["schemas"]["Ticket"] & {
-                                tenant_name: string;
-                            })[];
+                            data: components["schemas"]["PartnerTicket"][];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -2777,7 +3326,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant) */
+        /**
+         * Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)
+         * @description The tenant sees it as opened by your organization and you, by name and e-mail.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2802,13 +3354,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Ticket */
+                /** @description Created: PartnerTicket */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Ticket"];
+                        "application/json": components["schemas"]["PartnerTicket"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -2871,7 +3423,78 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One managed tenant's ticket, with who opened it and its comments (support.tickets.read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -2902,13 +3525,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK: Ticket */
+                /** @description OK: PartnerTicket */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Ticket"];
+                        "application/json": components["schemas"]["PartnerTicket"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -2967,6 +3590,210 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/partner/support/tickets/{ticket_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignee_user_id: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/support/tickets/{ticket_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a managed tenant's ticket (support.tickets.update) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: PartnerTicket */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/partners": {
@@ -5030,6 +5857,99 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/members/{user_id}/member-role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a member's role inside the MSP (owner): full, billing, support or auditor
+         * @description The member then acts on each managed customer with the permissions the link gives ∩ this role’s. Audited as partner.member_role_changed; enforced on their next request.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description usr_… identifier
+                     * @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description full: everything the link allows · billing: invoices and billing alerts · support: tickets and SLA · auditor: read only */
+                        member_role: "partner_msp_full" | "partner_msp_billing" | "partner_msp_support" | "partner_auditor";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerMember */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerMember"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/partners/{partner_id}/reactivate": {
@@ -14252,8 +15172,10 @@ export interface components {
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
         };
-        /** BillingSummary */
-        BillingSummary: {
+        /** BillingSummaryPage */
+        BillingSummaryPage: {
+            limit: number;
+            offset: number;
             period_from: string | null;
             period_to: string | null;
             tenants: {
@@ -14269,6 +15191,8 @@ export interface components {
                 tenant_id: string;
                 tenant_name: string;
             }[];
+            /** @description rows matching the filters, over every page */
+            total: number;
             totals: {
                 /** @example EUR */
                 currency: string;
@@ -14424,6 +15348,25 @@ export interface components {
             status: string;
             type: string;
         };
+        /** ExportJob */
+        ExportJob: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            download_url: string | null;
+            error: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            expires_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            finished_at: string | null;
+            format: string;
+            id: string;
+            progress_pct: number;
+            rows_done: number;
+            /** @description queued | running | done | failed | expired */
+            status: string;
+            /** @description every matching invoice: nothing is capped */
+            total_rows: number;
+        };
         /**
          * GatewayContext
          * @description the verified identity the resource service received from the gateway
@@ -14557,11 +15500,15 @@ export interface components {
         };
         /** Me */
         Me: {
+            active_managed_tenant_id?: string | null;
             /** @description session or api_token */
             auth: string;
             csrf_token: string | null;
+            /** @description seed 001: the customer tenants you may act on now through your partner (its links ∩ your member role) */
+            managed_tenant_ids?: string[];
             partner: {
                 capabilities: string[];
+                member_role?: string | null;
                 member_status: string;
                 name: string;
                 /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -14686,12 +15633,85 @@ export interface components {
             updated_at: string;
             website: string | null;
         };
+        /** PartnerDashboard */
+        PartnerDashboard: {
+            customers: {
+                /** @example EUR */
+                currency: string | null;
+                open_tickets: number | null;
+                outstanding_cents: number | null;
+                overdue_cents: number | null;
+                sla_compliance_pct: number | null;
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                tenant_id: string;
+                tenant_name: string;
+            }[];
+            revenue_by_month: {
+                /** @example EUR */
+                currency: string;
+                invoiced_cents: number;
+                outstanding_cents: number;
+                paid_cents: number;
+                period: string;
+            }[];
+            sla_by_customer: {
+                compliance_pct: number;
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                tenant_id: string;
+                tenant_name: string;
+            }[];
+            tiles: {
+                customers: number;
+                open_tickets: number;
+                overdue: {
+                    amount_cents: number;
+                    /** @example EUR */
+                    currency: string;
+                }[];
+                receivables: {
+                    amount_cents: number;
+                    /** @example EUR */
+                    currency: string;
+                }[];
+                sla_compliance_pct: number | null;
+            };
+        };
+        /** PartnerInvoice */
+        PartnerInvoice: {
+            /** @description amount in cents of the currency */
+            balance_cents: number;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            due_at: string;
+            id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            issued_at: string;
+            number: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            paid_at: string | null;
+            period: string;
+            status: string;
+            /** @description amount in cents of the currency */
+            subtotal_cents: number;
+            /** @description amount in cents of the currency */
+            tax_cents: number;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @description amount in cents of the currency */
+            total_cents: number;
+        };
         /** PartnerMember */
         PartnerMember: {
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example ada.lovelace@example.com */
             email: string;
+            /** @description the role inside the MSP (partner_msp_full, partner_msp_billing, partner_msp_support, partner_auditor); null = full */
+            member_role: string | null;
             /** @description active or inactive membership */
             member_status: string;
             name: string;
@@ -14700,6 +15720,48 @@ export interface components {
             status: string;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
+        };
+        /** PartnerTicket */
+        PartnerTicket: {
+            assignee: string | null;
+            assignee_person?: components["schemas"]["Person"] | null;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string | null;
+            category: string;
+            comments: {
+                at: string;
+                by: string;
+                by_name?: string;
+                by_partner_id?: string | null;
+                by_partner_name?: string | null;
+                text: string;
+            }[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            description: string;
+            id: string;
+            number: string;
+            opened_by: {
+                client_id: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                type: string;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string | null;
+            };
+            opened_by_person?: components["schemas"]["Person"] | null;
+            priority: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            resolved_at: string | null;
+            status: string;
+            subject: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
         };
         /** PendingInvitation */
         PendingInvitation: {
@@ -14713,6 +15775,20 @@ export interface components {
             id: string;
             invited_by: string | null;
             role: string;
+        };
+        /**
+         * Person
+         * @description who did it: the person and, when they acted for a partner, the partner
+         */
+        Person: {
+            /** @example ada.lovelace@example.com */
+            email: string;
+            name: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string | null;
+            partner_name: string | null;
+            /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            user_id: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {

@@ -16,6 +16,7 @@ import { isId } from '../../platform/ids.ts';
 import { authzErrors } from './authz.errors.ts';
 import type { RoleCatalog } from './role-catalog.ts';
 import { AuthzSnapshot, D_ACTIVE } from './snapshot.ts';
+import { matchGrant } from './grant-set.ts';
 import { SnapshotLoader } from './snapshot-loader.ts';
 import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, type AuthzTarget, type Decision, type Explanation, type Refused, type UserPrincipal } from './decide.ts';
 
@@ -143,6 +144,39 @@ export class AuthzService {
   /** The partner-side view: what the partner's users may do on a tenant through its delegations. */
   partnerAccess(partnerId: string, tenantId: string, action: string | null = null, now: number = this.now()): Decision {
     return decideForPartner(this.snapshot, partnerId, action, { tenantId }, now);
+  }
+
+  /**
+   * What one partner member may do on a customer tenant (issue 16): the partner's delegations ∩
+   * the member's own member role, as decide() answers for a token issued through the partner.
+   */
+  memberAccess(userId: string, partnerId: string, tenantId: string, action: string | null = null, now: number = this.now()): Decision {
+    return decide(this.snapshot, { type: 'user', userId, partnerId }, action, { tenantId }, now);
+  }
+
+  /** Every catalog permission one partner member holds on a customer tenant (link ∩ member role). */
+  memberPermissions(userId: string, partnerId: string, tenantId: string, now: number = this.now()): string[] {
+    const out: string[] = [];
+    for (const p of this.#d.roles.permissions.keys()) if (this.memberAccess(userId, partnerId, tenantId, p, now).allow) out.push(p);
+    return out;
+  }
+
+  /** Seed 001's managed_tenant_ids: the customer tenants a partner member may act on now (links ∩ member role; not the partner's own home tenant). */
+  managedTenantIds(userId: string, partnerId: string, now: number = this.now()): string[] {
+    const out: string[] = [];
+    for (const t of this.snapshot.partnerTenantIds(partnerId)) if (this.memberAccess(userId, partnerId, t, null, now).allow) out.push(t);
+    return out.sort();
+  }
+
+  /** The member role of a partner member (null = none: full). */
+  memberRoleOf(userId: string): string | null {
+    return this.snapshot.users.get(userId)?.memberRole?.id ?? null;
+  }
+
+  /** Does the member's own member role (not the link) grant `permission`? No member role = yes. */
+  memberRoleGrants(userId: string, permission: string): boolean {
+    const mr = this.snapshot.users.get(userId)?.memberRole;
+    return !mr || matchGrant(mr.grants, permission) !== null;
   }
 
   /**

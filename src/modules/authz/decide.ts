@@ -270,7 +270,24 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   const v = u.byTenant!.get(tenantId);
   if (!u.partnerMemberActive) return refuse('partner_membership_inactive', 'The partner membership is deactivated.', trace, 'partner_membership_active');
   if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v);
+  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v), action, trace);
+}
+
+/**
+ * Issue 16: a partner member acts on a customer with the delegation's permissions ∩ their
+ * member role's (partner_msp_full, _billing, _support, partner_auditor). No member role = no cut.
+ * Checked last, so the refusals about the link (expired, BAN not covered, …) keep their codes.
+ */
+function memberRoleCut(u: SnapUser, d: Decision, action: string | null, trace: Trace): Decision {
+  const mr = u.memberRole;
+  if (!d.allow || action === null || mr === null) {
+    if (d.allow && action !== null && trace !== null) pass(trace, 'member_role', 'No member role: the member has every permission the link gives.');
+    return d;
+  }
+  const g = matchGrant(mr.grants, action);
+  if (g === null) return refuse('permission_denied', `Your member role ${mr.id} does not allow ${action}.`, trace, 'member_role', d.delegationId);
+  if (trace !== null) pass(trace, 'member_role', `The member role ${mr.id} grants ${g}.`);
+  return d;
 }
 
 /**
@@ -288,7 +305,7 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', trace, 'tenant_context');
   if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId));
+  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId)), action, trace);
 }
 
 /**

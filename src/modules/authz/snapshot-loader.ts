@@ -135,7 +135,7 @@ export class SnapshotLoader {
     const s = this.#snap;
     let uq = db.selectFrom('users').select(['id', 'status', 'platform_role']);
     let tq = db.selectFrom('tenant_members').select(['user_id', 'tenant_id', 'role']);
-    let pq = db.selectFrom('partner_members').select(['user_id', 'partner_id', 'role', 'status']);
+    let pq = db.selectFrom('partner_members').select(['user_id', 'partner_id', 'role', 'status', 'member_role']);
     if (ids) {
       uq = uq.where('id', 'in', ids);
       tq = tq.where('user_id', 'in', ids);
@@ -148,7 +148,7 @@ export class SnapshotLoader {
       if (!l) tenantsOf.set(m.user_id, (l = []));
       l.push([m.tenant_id, m.role]);
     }
-    const partnerOf = new Map(pms.map((m) => [m.user_id, { partnerId: m.partner_id, role: m.role, status: m.status }]));
+    const partnerOf = new Map(pms.map((m) => [m.user_id, { partnerId: m.partner_id, role: m.role, status: m.status, memberRole: m.member_role }]));
     const seen = new Set<string>();
     for (const u of users) {
       seen.add(u.id);

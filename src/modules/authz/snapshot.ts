@@ -99,6 +99,11 @@ export interface SnapUser {
   readonly byTenant: ReadonlyMap<string, DelegationSlots> | null;
   readonly partnerRole: string | null;
   readonly partnerMemberActive: boolean;
+  /**
+   * The member role inside the partner (partner_msp_full, …; issue 16): the user acts on a
+   * customer with the delegation's permissions ∩ this role's grants. Null = no member role (full).
+   */
+  readonly memberRole: SnapRole | null;
 }
 
 export interface SnapBan {
@@ -175,7 +180,7 @@ export interface UserInput {
   status: string;
   platformRole?: string | null;
   tenants?: Iterable<[string, string]>;
-  partner?: { partnerId: string; role: string; status: string } | null;
+  partner?: { partnerId: string; role: string; status: string; memberRole?: string | null } | null;
 }
 
 export interface PartnerInput {
@@ -510,6 +515,7 @@ export class AuthzSnapshot {
       byTenant: partner ? partner.byTenant : null,
       partnerRole: u.partner ? this.#intern(u.partner.role) : null,
       partnerMemberActive: u.partner ? u.partner.status === 'active' : false,
+      memberRole: u.partner?.memberRole ? this.role(u.partner.memberRole) : null,
     });
     this.#refreshApprover(u.id);
     this.version++;

@@ -1,5 +1,6 @@
 /** Delegation rows and the invite code of a tenant. */
 import type { Insertable, Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { DelegationsTable } from '../../platform/db/schema.ts';
 
@@ -14,7 +15,15 @@ export interface DelegationFilter {
   origin?: DelegationOrigin;
   cursor?: string;
   limit: number;
+  /** issue 16: rows to skip, free text on the tenant's name and slug, sort keys, created_at range */
+  offset?: number;
+  q?: string;
+  sort?: { field: 'tenant_name' | 'created_at' | 'ends_at' | 'starts_at' | 'status' | 'role'; desc: boolean }[];
+  createdFrom?: string;
+  createdTo?: string;
 }
+
+const SORT_COLUMN = { tenant_name: 't.name', created_at: 'd.created_at', ends_at: 'd.ends_at', starts_at: 'd.starts_at', status: 'd.status', role: 'd.role' } as const;
 
 /** A delegation with the display names of both parties (lists and detail views). */
 export type DelegationView = DelegationRow & {
@@ -44,15 +53,33 @@ export function findDelegationView(db: Executor, id: string): Promise<Delegation
   return withNames(db).where('d.id', '=', id).executeTakeFirst();
 }
 
+function filtered<Q extends ReturnType<typeof withNames>>(q0: Q, f: DelegationFilter): Q {
+  let q = q0;
+  if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId) as Q;
+  if (f.tenantId) q = q.where('d.tenant_id', '=', f.tenantId) as Q;
+  if (f.status && f.status.length > 0) q = q.where('d.status', 'in', f.status) as Q;
+  if (f.origin) q = q.where('d.origin', '=', f.origin) as Q;
+  if (f.createdFrom) q = q.where('d.created_at', '>=', f.createdFrom) as Q;
+  if (f.createdTo) q = q.where('d.created_at', '<=', f.createdTo) as Q;
+  if (f.q) {
+    const p = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`(lower(t.name) like ${p} escape '\\' or lower(t.slug) like ${p} escape '\\')`) as Q;
+  }
+  return q;
+}
+
 export function listDelegations(db: Executor, f: DelegationFilter): Promise<DelegationView[]> {
-  let q = withNames(db);
-  if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId);
-  if (f.tenantId) q = q.where('d.tenant_id', '=', f.tenantId);
-  if (f.status && f.status.length > 0) q = q.where('d.status', 'in', f.status);
-  if (f.origin) q = q.where('d.origin', '=', f.origin);
+  let q = filtered(withNames(db), f);
   // ids are time-sortable: newest first, the cursor is the last id of the previous page
   if (f.cursor) q = q.where('d.id', '<', f.cursor);
-  return q.orderBy('d.id', 'desc').limit(f.limit + 1).execute();
+  for (const k of f.sort ?? []) q = q.orderBy(sql.ref(SORT_COLUMN[k.field]), k.desc ? 'desc' : 'asc');
+  return q.orderBy('d.id', 'desc').limit(f.limit + 1).offset(f.offset ?? 0).execute();
+}
+
+/** How many delegations match the filter (every page). */
+export async function countDelegations(db: Executor, f: DelegationFilter): Promise<number> {
+  const r = await filtered(withNames(db), f).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 /** The open (requested or active) link of a partner to a tenant, if any. */

@@ -6,7 +6,10 @@
  *              /api/v1/tenants/:tenant_id/invite-code
  *  - operator: /api/v1/delegations…                         (all, filterable; revoke any; break-glass)
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/config.ts';
+import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { checkPaging, PageFields, parseRange, parseSort } from '../../platform/http/list-params.ts';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
@@ -15,12 +18,16 @@ import type { DelegationsService } from './delegations.service.ts';
 import { toDelegationDto } from './delegations.service.ts';
 import type { DelegationStatus, DelegationView } from './delegations.service.ts';
 import * as S from './delegations.schemas.ts';
+import { DELEGATION_SORT_FIELDS } from './delegations.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 
 export interface DelegationRouteDeps {
   delegations: DelegationsService;
   authz: AuthzService;
   access: Access;
+  /** seed 001: /partner/customers and /partner/context are rate limited like the other consolidated endpoints (per user, read class) */
+  limiter?: RateLimiter;
+  config?: Pick<Config, 'rateLimits'>;
 }
 
 const TAGS = ['delegations'];
@@ -40,6 +47,12 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
   const dto = (v: Parameters<typeof toDelegationDto>[0]) => ({ ...toDelegationDto(v), approver_active: authz.approverActive(v.id) });
 
   // seed 001: the caller's own partner, no partner id in the path
+
+  /** The consolidated endpoints' read class, per user (the same keys as partner.routes.ts). */
+  const limitRead = async (reply: FastifyReply, userId: string, partnerId: string | null) => {
+    if (!d.limiter || !d.config) return;
+    await enforceRateLimit(reply, d.limiter, `pc:u:${userId}:read`, { name: 'read', limit: classLimit(d.config.rateLimits, partnerId, 'read'), windowMs: 60_000 });
+  };
 
   const partnerOf = (req: FastifyRequest) => {
     const p = access.user(req);
@@ -145,16 +158,27 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
           schema: {
             tags: TAGS,
             summary: 'Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view',
-            description: 'Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`.',
-            querystring: S.ListQuery,
-            response: { 200: Type.Object({ data: Type.Array(S.CustomerSummary), next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...problems(400, 401, 403) },
+            description:
+              'Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by ' +
+              DELEGATION_SORT_FIELDS.join(', ') +
+              '; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.',
+            querystring: S.CustomerListQuery,
+            response: { 200: Type.Object({ data: Type.Array(S.CustomerSummary), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...problems(400, 401, 403, 429) },
           },
         },
-        async (req) => {
-          const { membership } = partnerOf(req);
-          const limit = req.query.limit ?? 50;
-          const rows = await delegations.list({ partnerId: membership.partnerId, status: statuses(req.query.status) ?? ['requested', 'active'], origin: req.query.origin, cursor: req.query.cursor, limit });
-          return pageOf(rows, limit, (v) => ({ tenant: customerTenant(v), delegation: dto(v) }), (c) => c.delegation.id);
+        async (req, reply) => {
+          const { membership, principal } = partnerOf(req);
+          await limitRead(reply, principal.userId, membership.partnerId);
+          const q = req.query;
+          checkPaging(q);
+          const sort = parseSort(q.sort, DELEGATION_SORT_FIELDS) as { field: (typeof DELEGATION_SORT_FIELDS)[number]; desc: boolean }[];
+          const range = parseRange(q.from, q.to);
+          const limit = q.limit ?? 50;
+          const offset = q.offset ?? 0;
+          const f = { partnerId: membership.partnerId, status: statuses(q.status) ?? (['requested', 'active'] as DelegationStatus[]), origin: q.origin, q: q.q, sort, createdFrom: range.from, createdTo: range.to, limit, offset };
+          const [rows, total] = await Promise.all([delegations.list({ ...f, cursor: q.cursor }), delegations.count(f)]);
+          const page = pageOf(rows, limit, (v) => ({ tenant: customerTenant(v), delegation: dto(v) }), (c) => c.delegation.id);
+          return { ...page, next_cursor: sort.length === 0 ? page.next_cursor : null, total, limit, offset };
         },
       );
 
@@ -197,11 +221,12 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
               'Send `X-Active-Tenant-Id: tnt_…`. No header: 400 tenant_context_required. A tenant you have no delegation for — or one that does not exist — 404 delegation_not_found; ' +
               'a known delegation that is not effective: 403 delegation_pending, delegation_not_started, delegation_expired, delegation_revoked or delegation_rejected.',
             headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ maxLength: 64 })) }),
-            response: { 200: S.ContextDto, ...problems(400, 401, 403, 404) },
+            response: { 200: S.ContextDto, ...problems(400, 401, 403, 404, 429) },
           },
         },
-        async (req) => {
+        async (req, reply) => {
           const p = access.user(req);
+          await limitRead(reply, p.userId, p.partner?.partnerId ?? null);
           const ctx = authz.requireContext(req, p.userId);
           const tenantId = ctx.tenantId!;
           return {

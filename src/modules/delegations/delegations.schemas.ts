@@ -1,3 +1,4 @@
+import { ListQueryCommon } from '../../platform/http/list-params.ts';
 import { Type, Strict, Id, Slug, Nullable, Timestamp, PageQuery } from '../../platform/http/schemas.ts';
 
 const Origin = Type.Union(['link', 'consent', 'wholesale'].map((s) => Type.Literal(s)));
@@ -56,6 +57,9 @@ export const ListQuery = Strict({
   ...PageQuery,
 });
 
+/** The fields /partner/customers sorts by. */
+export const DELEGATION_SORT_FIELDS = ['tenant_name', 'created_at', 'ends_at', 'starts_at', 'status', 'role'] as const;
+export const CustomerListQuery = Strict({ ...ListQuery.properties, ...ListQueryCommon });
 export const TenantListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')) });
 export const PartnerListQuery = Strict({ ...ListQuery.properties, tenant_id: Type.Optional(Id('tnt')) });
 export const OperatorListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')), tenant_id: Type.Optional(Id('tnt')) });

@@ -249,6 +249,10 @@ export class DelegationsService {
     return repo.listDelegations(this.#steps.db.kysely, f);
   }
 
+  count(f: repo.DelegationFilter): Promise<number> {
+    return repo.countDelegations(this.#steps.db.kysely, f);
+  }
+
   async get(id: string, scope: { tenantId?: string; partnerId?: string } = {}): Promise<repo.DelegationView> {
     const d = await repo.findDelegationView(this.#steps.db.kysely, id);
     if (!d || (scope.tenantId && d.tenant_id !== scope.tenantId) || (scope.partnerId && d.partner_id !== scope.partnerId)) throw A.delegation_not_found('No such delegation.');

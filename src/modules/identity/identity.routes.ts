@@ -14,18 +14,31 @@ export interface IdentityRouteDeps {
   access: Access;
   cookieSecure: boolean;
   sessionAbsoluteTimeoutSec: number;
+  /**
+   * Seed 001: the customer tenants a partner member may act on now (the partner's effective
+   * delegations ∩ the member's role), from the decision snapshot; [] when not in a partner.
+   */
+  managedTenantIds?: (userId: string, partnerId: string) => string[];
+  /** the member's role inside the MSP (null = none: full) */
+  memberRoleOf?: (userId: string) => string | null;
 }
 
 export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
   const { identity, access } = d;
   type Described = Awaited<ReturnType<typeof identity.describe>>;
   /** Each role's permissions next to it, so the portal gates pages by permission, not by role name. */
-  const withPermissions = (me: Described) => ({
-    ...me,
-    permissions: me.platform_roles.flatMap((r) => access.roles.permissionsOf(r)),
-    tenants: me.tenants.map((t) => ({ ...t, permissions: access.roles.permissionsOf(t.role) })),
-    partner: me.partner ? { ...me.partner, permissions: access.roles.permissionsOf(me.partner.role) } : null,
-  });
+  const withPermissions = (me: Described, activeHeader?: string | string[]) => {
+    const managed = me.partner && d.managedTenantIds ? d.managedTenantIds(me.user.id, me.partner.partner_id) : [];
+    const active = typeof activeHeader === 'string' && managed.includes(activeHeader) ? activeHeader : null;
+    return {
+      ...me,
+      permissions: me.platform_roles.flatMap((r) => access.roles.permissionsOf(r)),
+      tenants: me.tenants.map((t) => ({ ...t, permissions: access.roles.permissionsOf(t.role) })),
+      partner: me.partner ? { ...me.partner, member_role: d.memberRoleOf?.(me.user.id) ?? null, permissions: access.roles.permissionsOf(me.partner.role) } : null,
+      managed_tenant_ids: managed,
+      active_managed_tenant_id: active,
+    };
+  };
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
 
 
@@ -92,7 +105,7 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
       app.get(
         '/api/v1/me',
         { schema: { tags: ['auth'], summary: 'The caller and their platform, tenant and partner memberships', response: { 200: S.MeDto, ...problems(401, 403) } } },
-        async (req) => withPermissions(await identity.describe(access.user(req))),
+        async (req) => withPermissions(await identity.describe(access.user(req)), req.headers['x-active-tenant-id']),
       );
 
       app.patch(

@@ -28,9 +28,12 @@ export const MeDto = Type.Object({
       member_status: Type.String(),
       partner_status: Type.String(),
       capabilities: Type.Array(Type.String()),
+      member_role: Type.Optional(Nullable(Type.String({ description: 'the role inside the MSP: partner_msp_full, partner_msp_billing, partner_msp_support, partner_auditor; null = full' }))),
       permissions: Permissions('the partner role'),
     }),
   ),
+  managed_tenant_ids: Type.Optional(Type.Array(Type.String(), { description: 'seed 001: the customer tenants you may act on now through your partner (its links ∩ your member role)' })),
+  active_managed_tenant_id: Type.Optional(Nullable(Type.String({ description: 'the X-Active-Tenant-Id of this request, when it names one of managed_tenant_ids' }))),
   auth: Type.String({ description: 'session or api_token' }),
   csrf_token: Nullable(Type.String()),
 }, { title: 'Me' });

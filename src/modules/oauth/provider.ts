@@ -94,7 +94,8 @@ export function buildProvider(d: ProviderDeps): Provider {
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
-    claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
+    // seed 001: a partner member's managed tenants come with the profile
+    claims: { openid: ['sub'], profile: ['name', 'partner_id', 'managed_tenant_ids', 'active_managed_tenant_id'], email: ['email', 'email_verified'] },
     cookies: {
       names: { session: 'pg_oauth_session', interaction: 'pg_oauth_interaction', resume: 'pg_oauth_resume' },
       keys: [createHmac('sha256', config.secretKey).update('partnergate:oauth-cookies').digest('base64url')],

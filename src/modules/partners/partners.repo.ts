@@ -41,7 +41,7 @@ export function listMembers(db: Executor, partnerId: string) {
   return db
     .selectFrom('partner_members as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'm.role', 'm.status as member_status', 'm.created_at', 'u.email', 'u.name', 'u.status'])
+    .select(['m.user_id', 'm.role', 'm.member_role', 'm.status as member_status', 'm.created_at', 'u.email', 'u.name', 'u.status'])
     .where('m.partner_id', '=', partnerId)
     .orderBy('u.email')
     .execute();
@@ -83,7 +83,7 @@ export async function insertMember(
   await db.insertInto('partner_members').values(row).execute();
 }
 
-export async function updateMember(db: Executor, partnerId: string, userId: string, patch: { role?: 'PARTNER_OWNER' | 'PARTNER_STAFF'; status?: 'active' | 'inactive' }): Promise<void> {
+export async function updateMember(db: Executor, partnerId: string, userId: string, patch: { role?: 'PARTNER_OWNER' | 'PARTNER_STAFF'; status?: 'active' | 'inactive'; member_role?: string | null }): Promise<void> {
   await db.updateTable('partner_members').set(patch).where('partner_id', '=', partnerId).where('user_id', '=', userId).execute();
 }
 

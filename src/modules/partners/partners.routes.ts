@@ -212,6 +212,24 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; li
         },
       );
 
+      app.put(
+        '/api/v1/partners/:partner_id/members/:user_id/member-role',
+        {
+          schema: {
+            tags: ['partners'],
+            summary: "Set a member's role inside the MSP (owner): full, billing, support or auditor",
+            description: 'The member then acts on each managed customer with the permissions the link gives ∩ this role’s. Audited as partner.member_role_changed; enforced on their next request.',
+            params: S.PartnerMemberParams,
+            body: S.MemberRoleBody,
+            response: { 200: S.PartnerMemberDto, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          access.partner(req, req.params.partner_id, 'partner.members.manage');
+          return partners.setMemberRole(req.ctx(), req.params.partner_id, req.params.user_id, req.body.member_role);
+        },
+      );
+
       app.delete(
         '/api/v1/partners/:partner_id/members/:user_id',
         { schema: { tags: ['partners'], summary: 'Remove a member (owner)', params: S.PartnerMemberParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) } } },

@@ -33,7 +33,14 @@ export const PartnerMemberDto = Type.Object({
   member_status: Type.String({ description: 'active or inactive membership' }),
   status: Type.String({ description: 'the user account status' }),
   created_at: Type.String(),
+  member_role: Type.Union([Type.String(), Type.Null()], { description: 'the role inside the MSP (partner_msp_full, partner_msp_billing, partner_msp_support, partner_auditor); null = full' }),
 }, { title: 'PartnerMember' });
+
+export const MEMBER_ROLES = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export const MemberRoleBody = Strict({
+  member_role: Type.Union(MEMBER_ROLES.map((r) => Type.Literal(r)), { description: 'full: everything the link allows · billing: invoices and billing alerts · support: tickets and SLA · auditor: read only' }),
+});
 
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
 export const PartnerMemberParams = Strict({ partner_id: Id('ptr'), user_id: Id('usr') });

@@ -340,6 +340,24 @@ export class PartnersService {
   }
 
   /**
+   * Give a member their role inside the MSP (issue 16): they act on each customer with the
+   * link's permissions ∩ this role's. Audited; enforced on the next request (change feed).
+   */
+  async setMemberRole(ctx: RequestContext, partnerId: string, userId: string, memberRole: string) {
+    return this.#write(async (trx) => {
+      const m = await repo.findMember(trx, partnerId, userId);
+      if (!m) throw E.partner_member_not_found();
+      if (m.member_role !== memberRole) {
+        await repo.updateMember(trx, partnerId, userId, { member_role: memberRole });
+        await this.#d.feed.record(trx, 'user', userId);
+        await this.#d.audit.record(trx, ctx, { action: 'partner.member_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.member_role ?? null, to: memberRole } });
+      }
+      const row = (await repo.listMembers(trx, partnerId)).find((x) => x.user_id === userId);
+      return row!;
+    });
+  }
+
+  /**
    * Guarantee (a partner keeps an active owner): the partner's active owner rows are locked
    * before they are counted, so two owners demoted or removed at once are decided one after the
    * other and the second sees one owner left.

@@ -19,10 +19,11 @@ import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import type { InvoiceRow, SlaRow, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
+import { pageRows, type CommonListQuery } from './resource-lists.ts';
 
 export interface MspViewsDeps {
   resources: ResourcesService;
-  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'refusalError'>;
+  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError'>;
   tenants: Pick<TenantsService, 'listTenants'>;
   clock: Clock;
   /** queue one access event (batched, off the response path) */
@@ -57,10 +58,6 @@ export interface Alert {
   currency: string | null;
 }
 
-/** The export's columns, in order. */
-export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
-/** At most this many invoices in one export. */
-export const INVOICE_EXPORT_MAX = 10_000;
 /** The default of the billing alert's receivables threshold: 5,000.00. */
 export const DEFAULT_RECEIVABLES_THRESHOLD_CENTS = 500_000;
 
@@ -149,49 +146,40 @@ export class MspViewsService {
     this.#d = d;
   }
 
-  async billingSummary(ctx: RequestContext, who: MspCaller, q: PeriodQuery) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.summary.read', q.tenant_id);
+  async billingSummary(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
+    const { scopes, decisions } = this.#scopesFor(who, 'billing.summary.read', q.tenant_id);
     const rows = await this.#d.resources.billingTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
     const n = await this.#names(rows.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/billing/summary');
-    return {
-      period_from: q.period_from ?? null,
-      period_to: q.period_to ?? null,
-      totals: billingTotalsByCurrency(rows),
-      tenants: rows.map((r) => ({
-        tenant_id: r.tenant_id,
-        tenant_name: n.get(r.tenant_id) ?? '',
-        currency: r.currency,
-        invoiced_cents: r.invoiced_cents,
-        outstanding_cents: r.outstanding_cents,
-        overdue_cents: r.overdue_cents,
-        paid_cents: r.paid_cents,
-        open_invoices: r.open_count,
-        overdue_invoices: r.overdue_count,
-      })),
-    };
+    const tenants = rows.map((r) => ({
+      tenant_id: r.tenant_id,
+      tenant_name: n.get(r.tenant_id) ?? '',
+      currency: r.currency,
+      invoiced_cents: r.invoiced_cents,
+      outstanding_cents: r.outstanding_cents,
+      overdue_cents: r.overdue_cents,
+      paid_cents: r.paid_cents,
+      open_invoices: r.open_count,
+      overdue_invoices: r.overdue_count,
+    }));
+    const page = pageRows(tenants, q, ['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
+    return { period_from: q.period_from ?? null, period_to: q.period_to ?? null, totals: billingTotalsByCurrency(rows), tenants: page.data, total: page.total, limit: page.limit, offset: page.offset };
   }
 
-  async invoices(ctx: RequestContext, who: MspCaller, q: PeriodQuery & { status?: InvoiceStatus; cursor?: string; limit?: number }) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.invoices.read', q.tenant_id);
-    const page = await this.#d.resources.listInvoices(scopes, { status: q.status, periodFrom: q.period_from, periodTo: q.period_to, cursor: q.cursor, limit: q.limit ?? 50 });
-    const n = await this.#names(page.data.map((i) => i.tenant_id));
+  async invoices(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery & { status?: InvoiceStatus; ban_id?: string }) {
+    const { scopes, decisions } = this.#scopesFor(who, 'billing.invoices.read', q.tenant_id);
+    const page = await this.#d.resources.list('invoices', scopes, { ...q, eq: { status: q.status, ban_id: q.ban_id } });
     this.#audit(ctx, who.partnerId, page.data.map((i) => i.tenant_id), decisions, 'GET /api/v1/partner/billing/invoices');
-    return { data: page.data.map((i) => ({ ...i, tenant_name: n.get(i.tenant_id) ?? '' })), next_cursor: page.next_cursor };
+    return page;
   }
 
-  /** The export's rows (INVOICE_EXPORT_COLUMNS, at most INVOICE_EXPORT_MAX) and its file name; recorded in each tenant's log. */
-  async invoiceExport(ctx: RequestContext, who: MspCaller, b: PeriodQuery & { status?: InvoiceStatus }): Promise<{ filename: string; rows: unknown[][] }> {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'billing.invoices.export', b.tenant_id);
-    const invoices: InvoiceDto[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.#d.resources.listInvoices(scopes, { status: b.status, periodFrom: b.period_from, periodTo: b.period_to, cursor, limit: 200 });
-      invoices.push(...page.data);
-      cursor = page.next_cursor ?? undefined;
-    } while (cursor && invoices.length < INVOICE_EXPORT_MAX);
-    const n = await this.#names(invoices.map((r) => r.tenant_id));
-    const rows = invoices.map((i) => [i.tenant_id, n.get(i.tenant_id) ?? '', i.id, i.number, i.ban_id, i.period, i.issued_at, i.due_at, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at]);
+  /** The scopes and access decisions of an export (billing.invoices.export through link ∩ member role). */
+  exportScopes(who: MspCaller, tenantId?: string) {
+    return this.#scopesFor(who, 'billing.invoices.export', tenantId);
+  }
+
+  /** Record an export in the log of each tenant it drew on. */
+  recordExport(ctx: RequestContext, who: MspCaller, decisions: Map<string, Allowed>, details: Record<string, unknown>): void {
     for (const t of decisions.keys()) {
       this.#d.recordAccess(ctx, {
         action: 'billing.invoices_exported',
@@ -199,64 +187,79 @@ export class MspViewsService {
         partnerId: who.partnerId,
         targetType: 'endpoint',
         targetId: 'POST /api/v1/partner/billing/invoices/export',
-        details: { delegation_id: decisions.get(t)?.delegationId ?? null, invoices: invoices.filter((r) => r.tenant_id === t).length, filters: { status: b.status ?? null, period_from: b.period_from ?? null, period_to: b.period_to ?? null } },
+        details: { delegation_id: decisions.get(t)?.delegationId ?? null, ...details },
       });
     }
-    return { filename: `invoices-${this.#d.clock.now().toISOString().slice(0, 10)}.csv`, rows };
   }
 
-  async tickets(ctx: RequestContext, who: MspCaller, q: { tenant_id?: string; status?: TicketRow['status']; priority?: TicketRow['priority']; cursor?: string; limit?: number }) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'support.tickets.read', q.tenant_id);
-    const page = await this.#d.resources.listTickets(scopes, { status: q.status, priority: q.priority, cursor: q.cursor, limit: q.limit ?? 50 });
-    const n = await this.#names(page.data.map((t) => t.tenant_id));
+  async tickets(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; status?: TicketRow['status']; priority?: TicketRow['priority']; category?: string }) {
+    const { scopes, decisions } = this.#scopesFor(who, 'support.tickets.read', q.tenant_id);
+    const page = await this.#d.resources.list('tickets', scopes, { ...q, eq: { status: q.status, priority: q.priority, category: q.category } });
     this.#audit(ctx, who.partnerId, page.data.map((t) => t.tenant_id), decisions, 'GET /api/v1/partner/support/tickets');
-    return { data: page.data.map((t) => ({ ...t, tenant_name: n.get(t.tenant_id) ?? '' })), next_cursor: page.next_cursor };
+    return page;
+  }
+
+  async ticket(ctx: RequestContext, who: MspCaller, ticketId: string) {
+    const { scopes, decisions } = this.#scopesFor(who, 'support.tickets.read');
+    const t = await this.#d.resources.getTicket(scopes, ticketId);
+    this.#audit(ctx, who.partnerId, [t.tenant_id], decisions, 'GET /api/v1/partner/support/tickets/:ticket_id');
+    return { ...t, tenant_name: (await this.#names([t.tenant_id])).get(t.tenant_id) ?? '' };
   }
 
   async openTicket(ctx: RequestContext, who: MspCaller, tenantId: string, input: Parameters<ResourcesService['openTicket']>[2]) {
-    const a = this.#d.authz.partnerAccess(who.partnerId, tenantId, 'support.tickets.create');
+    const a = this.#d.authz.memberAccess(who.userId, who.partnerId, tenantId, 'support.tickets.create');
     if (!a.allow) throw this.#d.authz.refusalError(a);
-    return this.#d.resources.openTicket(ctx, caller(who, tenantId, a), input);
+    const t = await this.#d.resources.openTicket(ctx, caller(who, tenantId, a), input);
+    return this.ticket(ctx, who, t.id);
   }
 
   async updateTicket(ctx: RequestContext, who: MspCaller, ticketId: string, patch: Parameters<ResourcesService['updateTicket']>[3]) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'support.tickets.update');
+    const { scopes, decisions } = this.#scopesFor(who, 'support.tickets.update');
     // A ticket of a tenant without that permission answers like a missing one.
     const tenantId = await this.#d.resources.ticketTenant(scopes, ticketId);
-    if (!tenantId) throw E.ticket_not_found();
-    return this.#d.resources.updateTicket(ctx, caller(who, tenantId, decisions.get(tenantId)!), ticketId, patch, who.userId);
+    if (!tenantId) {
+      // visible but not changeable (a read-only member role): say so rather than "not found"
+      const readable = await this.#d.resources.ticketTenant(this.#scopesFor(who, 'support.tickets.read').scopes, ticketId);
+      if (readable) {
+        const d = this.#d.authz.memberAccess(who.userId, who.partnerId, readable, 'support.tickets.update');
+        if (!d.allow) throw this.#d.authz.refusalError(d);
+      }
+      throw E.ticket_not_found();
+    }
+    await this.#d.resources.updateTicket(ctx, caller(who, tenantId, decisions.get(tenantId)!), ticketId, patch, who.userId, who.partnerId);
+    return this.ticket(ctx, who, ticketId);
   }
 
-  async usage(ctx: RequestContext, who: MspCaller, q: PeriodQuery & { metric?: string }) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'reports.usage.read', q.tenant_id);
+  async usage(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery & { metric?: string }) {
+    const { scopes, decisions } = this.#scopesFor(who, 'reports.usage.read', q.tenant_id);
     const rows = await this.#d.resources.usageTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to, metric: q.metric });
     const n = await this.#names(rows.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/usage');
-    return { data: rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })) };
+    return pageRows(rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })), q, ['tenant_name', 'period', 'metric', 'quantity', 'amount_cents']);
   }
 
-  async sla(ctx: RequestContext, who: MspCaller, q: PeriodQuery) {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'reports.sla.read', q.tenant_id);
+  async sla(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
+    const { scopes, decisions } = this.#scopesFor(who, 'reports.sla.read', q.tenant_id);
     const rows = await this.#d.resources.slaTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
     const n = await this.#names(rows.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/sla');
-    return { data: rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })) };
+    return pageRows(rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })), q, ['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
   }
 
   /** SLA breaches, newest first; by default from the first day of the month three months back. */
-  async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery): Promise<{ data: Alert[] }> {
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'alerts.sla.read', q.tenant_id);
-    const page = await this.#d.resources.listSla(scopes, { status: 'breached', periodFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), periodTo: q.period_to, limit: 500 });
+  async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
+    const { scopes, decisions } = this.#scopesFor(who, 'alerts.sla.read', q.tenant_id);
+    const page = await this.#d.resources.listSla(scopes, { status: 'breached', periodFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), periodTo: q.period_to, limit: 5000 });
     const n = await this.#names(page.data.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/sla');
-    return { data: page.data.map((r) => slaAlert(r, n.get(r.tenant_id) ?? '')) };
+    return pageRows(page.data.map((r) => slaAlert(r, n.get(r.tenant_id) ?? '')), q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`);
   }
 
   /** Receivables above the threshold, then overdue invoices. */
-  async billingAlerts(ctx: RequestContext, who: MspCaller, q: { tenant_id?: string; threshold_cents?: number }): Promise<{ threshold_cents: number; data: Alert[] }> {
+  async billingAlerts(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; threshold_cents?: number }) {
     const threshold = q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS;
-    const { scopes, decisions } = this.#scopesFor(who.partnerId, 'alerts.billing.read', q.tenant_id);
-    const overdue = await this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 500 });
+    const { scopes, decisions } = this.#scopesFor(who, 'alerts.billing.read', q.tenant_id);
+    const overdue = await this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 5000 });
     const totals = await this.#d.resources.billingTotals(scopes, {});
     const n = await this.#names([...overdue.data.map((i) => i.tenant_id), ...totals.map((t) => t.tenant_id)]);
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/billing');
@@ -264,16 +267,68 @@ export class MspViewsService {
       ...totals.filter((t) => t.outstanding_cents > threshold).map((t) => receivablesAlert(t, threshold, n.get(t.tenant_id) ?? '')),
       ...overdue.data.map((i) => overdueInvoiceAlert(i, n.get(i.tenant_id) ?? '')),
     ];
-    return { threshold_cents: threshold, data };
+    return { threshold_cents: threshold, ...pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`) };
   }
 
-  /** Tenants (and covered BANs) where the partner's delegations grant `permission`. */
-  #scopesFor(partnerId: string, permission: string, only?: string): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
+  /**
+   * The dashboard across every managed customer: tiles, revenue and receivables by month, SLA
+   * compliance and per-customer metrics — each part only over the tenants where the member may
+   * see it (link ∩ member role); a part the member may not see anywhere is empty.
+   */
+  async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
+    const tenantIds = [...(this.#d.authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t).allow);
+    const bill = this.#scopesFor(who, 'billing.summary.read');
+    const tick = this.#scopesFor(who, 'support.tickets.read');
+    const sla = this.#scopesFor(who, 'reports.sla.read');
+    const periodFrom = q.period_from ?? monthsBack(this.#d.clock.now(), 11);
+    const [totals, months, open, slaRows, names] = await Promise.all([
+      this.#d.resources.billingTotals(bill.scopes, {}),
+      this.#d.resources.billingByMonth(bill.scopes, { periodFrom, periodTo: q.period_to }),
+      this.#d.resources.openTicketCounts(tick.scopes),
+      this.#d.resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
+      this.#names(tenantIds),
+    ]);
+    this.#audit(ctx, who.partnerId, tenantIds, new Map([...bill.decisions, ...tick.decisions, ...sla.decisions]), 'GET /api/v1/partner/dashboard');
+    const byTenant = new Map(totals.map((t) => [t.tenant_id, t]));
+    const openBy = new Map(open.map((o) => [o.tenant_id, o.open]));
+    const slaBy = new Map(slaRows.map((r) => [r.tenant_id, compliancePct(r.records, r.breached)]));
+    const slaRecords = slaRows.reduce((a, r) => a + r.records, 0);
+    const slaBreached = slaRows.reduce((a, r) => a + r.breached, 0);
+    const byCurrency = billingTotalsByCurrency(totals);
+    return {
+      tiles: {
+        customers: tenantIds.length,
+        receivables: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.outstanding_cents })),
+        overdue: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.overdue_cents })),
+        open_tickets: open.reduce((a, o) => a + o.open, 0),
+        sla_compliance_pct: sla.decisions.size === 0 ? null : compliancePct(slaRecords, slaBreached),
+      },
+      revenue_by_month: months,
+      sla_by_customer: slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: names.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct),
+      customers: tenantIds
+        .map((t) => {
+          const b = byTenant.get(t);
+          return {
+            tenant_id: t,
+            tenant_name: names.get(t) ?? '',
+            currency: b?.currency ?? null,
+            outstanding_cents: bill.decisions.has(t) ? (b?.outstanding_cents ?? 0) : null,
+            overdue_cents: bill.decisions.has(t) ? (b?.overdue_cents ?? 0) : null,
+            open_tickets: tick.decisions.has(t) ? (openBy.get(t) ?? 0) : null,
+            sla_compliance_pct: sla.decisions.has(t) ? (slaBy.get(t) ?? 100) : null,
+          };
+        })
+        .sort((a, b) => a.tenant_name.localeCompare(b.tenant_name)),
+    };
+  }
+
+  /** Tenants (and covered BANs) where this member may do `permission`: the partner's delegations ∩ the member role. */
+  #scopesFor(who: MspCaller, permission: string, only?: string): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
     const { authz } = this.#d;
     const decisions = new Map<string, Allowed>();
-    const tenantIds = only ? [only] : [...(authz.snapshot.byPair.get(partnerId)?.keys() ?? [])];
+    const tenantIds = only ? [only] : [...(authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])];
     for (const t of tenantIds) {
-      const dec = authz.partnerAccess(partnerId, t, permission);
+      const dec = authz.memberAccess(who.userId, who.partnerId, t, permission);
       if (dec.allow) decisions.set(t, dec);
       else if (only) throw authz.refusalError(dec); // asked for one tenant: say why not
     }
@@ -300,6 +355,11 @@ export class MspViewsService {
       });
     }
   }
+}
+
+/** YYYY-MM of the month `n` months before `now`'s. */
+export function monthsBack(now: Date, n: number): string {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1)).toISOString().slice(0, 7);
 }
 
 function caller(who: MspCaller, tenantId: string, a: Allowed): ResourceCaller {

@@ -14,22 +14,31 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/config.ts';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
-import { toCsv } from '../../platform/http/csv.ts';
-import { Type, Strict, Id, Nullable, PageQuery, problems } from '../../platform/http/schemas.ts';
+import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
 import type { Access } from '../authz/index.ts';
 import * as S from './resources.schemas.ts';
-import { INVOICE_EXPORT_COLUMNS, type MspCaller, type MspViewsService } from './msp-views.service.ts';
+import type { MspCaller, MspViewsService } from './msp-views.service.ts';
+import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
+import { PersonDto } from './people.ts';
+import { resourceErrors as E } from './resources.errors.ts';
+import type { InvoiceExportService } from './invoice-export.service.ts';
 
 export interface PartnerRoutesDeps {
   msp: MspViewsService;
+  exports: InvoiceExportService;
   access: Access;
   limiter: RateLimiter;
   config: Pick<Config, 'rateLimits'>;
+  /** the partner's members, with names (the assignee picker) */
+  members: (partnerId: string) => Promise<{ user_id: string; name: string; email: string; member_status: string }[]>;
+  /** is the user an active member of the partner now (the decision snapshot) */
+  isActiveMember: (userId: string, partnerId: string) => boolean;
+  /** does the user's member role grant the permission (no member role: yes) */
+  memberRoleGrants: (userId: string, permission: string) => boolean;
 }
 
 const TAGS = ['partner consolidated (seed 001)'];
-const Period = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
 const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
 
 const TenantName = { tenant_id: Type.String(), tenant_name: Type.String() };
@@ -54,21 +63,45 @@ const BillingSummary = Type.Object({
   ),
 }, { title: 'BillingSummary' });
 
+const sortDoc = (fields: readonly string[]) => ({ ...ListQueryCommon, sort: Type.Optional(Type.String({ ...ListQueryCommon.sort, description: `comma-separated, \`-\` for descending; fields: ${fields.join(', ')}` })) });
+const InvoiceStatusT = Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s)));
 const InvoiceQuery = Strict({
-  ...PageQuery,
+  ...sortDoc(sortFields('invoices')),
   tenant_id: TenantFilter,
-  status: Type.Optional(Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s)))),
+  ban_id: Type.Optional(Id('ban', 'only this billing account')),
+  status: Type.Optional(InvoiceStatusT),
   period_from: Type.Optional(Period),
   period_to: Type.Optional(Period),
 });
 const ExportBody = Strict({
-  format: Type.Optional(Type.Literal('csv', { description: 'CSV (RFC 4180); the file is the response' })),
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { description: 'csv (RFC 4180) or pdf (a statement per customer with totals); default csv' })),
+  mode: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('job')], { description: 'auto: the file at once up to 5,000 invoices, else a job; job: always a job' })),
   tenant_id: TenantFilter,
-  status: Type.Optional(Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(InvoiceStatusT),
   period_from: Type.Optional(Period),
   period_to: Type.Optional(Period),
+  from: ListQueryCommon.from,
+  to: ListQueryCommon.to,
+  q: ListQueryCommon.q,
 });
-const TicketQuery = Strict({ ...PageQuery, tenant_id: TenantFilter, status: Type.Optional(S.TicketStatus), priority: Type.Optional(S.TicketPriority) });
+const ExportJob = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ description: 'queued | running | done | failed | expired' }),
+    format: Type.String(),
+    total_rows: Type.Integer({ description: 'every matching invoice: nothing is capped' }),
+    rows_done: Type.Integer(),
+    progress_pct: Type.Integer(),
+    created_at: Type.String(),
+    finished_at: Nullable(Type.String()),
+    download_url: Nullable(Type.String({ description: 'while the link is valid (see expires_at)' })),
+    expires_at: Nullable(Type.String()),
+    error: Nullable(Type.String()),
+  },
+  { title: 'ExportJob' },
+);
+const ExportParams = Strict({ job_id: Id('exp') });
+const TicketQuery = Strict({ ...sortDoc(sortFields('tickets')), tenant_id: TenantFilter, status: Type.Optional(S.TicketStatus), priority: Type.Optional(S.TicketPriority), category: Type.Optional(S.TicketCategory) });
 const CreateTicketBody = Strict({
   tenant_id: Id('tnt', 'the managed tenant the ticket is for'),
   subject: Type.String({ minLength: 1, maxLength: 200 }),
@@ -77,11 +110,49 @@ const CreateTicketBody = Strict({
   priority: Type.Optional(S.TicketPriority),
   ban_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
 });
-const ReportQuery = Strict({ tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
-const UsageQuery = Strict({ tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period), metric: Type.Optional(Type.Union(['data_gb', 'voice_minutes', 'sms_count'].map((s) => Type.Literal(s)))) });
-const BillingAlertQuery = Strict({ tenant_id: TenantFilter, threshold_cents: Type.Optional(Type.Integer({ minimum: 0, description: 'alert when a tenant owes more than this (default 500000 = 5,000.00)' })) });
+const Paging = { limit: ListQueryCommon.limit, offset: ListQueryCommon.offset, q: ListQueryCommon.q };
+const ReportQuery = (fields: string[]) => Strict({ ...Paging, sort: sortDoc(fields).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
+const SummaryQuery = ReportQuery(['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
+const SlaQuery = ReportQuery(['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
+const AlertViewQuery = ReportQuery(['tenant_name', 'severity', 'period']);
+const UsageQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'period', 'metric', 'quantity', 'amount_cents']).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period), metric: Type.Optional(Type.Union(['data_gb', 'voice_minutes', 'sms_count'].map((s) => Type.Literal(s)))) });
+const BillingAlertQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'severity', 'period']).sort, tenant_id: TenantFilter, threshold_cents: Type.Optional(Type.Integer({ minimum: 0, description: 'alert when a tenant owes more than this (default 500000 = 5,000.00)' })) });
+const DashboardQuery = Strict({ period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
 
-const PageWithTenants = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ data: Type.Array(Type.Intersect([item, Type.Object({ tenant_name: Type.String() })])), next_cursor: Nullable(Type.String()) });
+const PeopleOnTicket = { opened_by_person: Type.Optional(Nullable(PersonDto)), assignee_person: Type.Optional(Nullable(PersonDto)) };
+const Comment = Type.Object({ at: Type.String(), by: Type.String(), by_name: Type.Optional(Type.String()), by_partner_id: Type.Optional(Nullable(Type.String())), by_partner_name: Type.Optional(Nullable(Type.String())), text: Type.String() });
+const { comments: _comments, ...ticketProps } = S.TicketDto.properties;
+export const TicketView = Type.Object({ ...ticketProps, tenant_name: Type.String(), comments: Type.Array(Comment), ...PeopleOnTicket }, { title: 'PartnerTicket' });
+const InvoiceView = Type.Object({ ...S.InvoiceDto.properties, tenant_name: Type.String() }, { title: 'PartnerInvoice' });
+const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ data: Type.Array(item), ...PageFields });
+const ReportPage = { total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: PageFields.next_cursor };
+const CommentBody = Strict({ text: Type.String({ minLength: 1, maxLength: 10_000 }) });
+const AssignBody = Strict({ assignee_user_id: Nullable(Id('usr', 'a member of your organization; null to unassign')) });
+const Money = Type.Object({ currency: Type.String(), amount_cents: Type.Integer() });
+const Dashboard = Type.Object(
+  {
+    tiles: Type.Object({
+      customers: Type.Integer(),
+      receivables: Type.Array(Money),
+      overdue: Type.Array(Money),
+      open_tickets: Type.Integer(),
+      sla_compliance_pct: Nullable(Type.Number({ description: 'null when your role shows no SLA' })),
+    }),
+    revenue_by_month: Type.Array(Type.Object({ period: Type.String(), currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer(), paid_cents: Type.Integer() })),
+    sla_by_customer: Type.Array(Type.Object({ ...TenantName, compliance_pct: Type.Number() })),
+    customers: Type.Array(
+      Type.Object({
+        ...TenantName,
+        currency: Nullable(Type.String()),
+        outstanding_cents: Nullable(Type.Integer({ description: 'null: your access shows no billing for this customer' })),
+        overdue_cents: Nullable(Type.Integer()),
+        open_tickets: Nullable(Type.Integer()),
+        sla_compliance_pct: Nullable(Type.Number()),
+      }),
+    ),
+  },
+  { title: 'PartnerDashboard' },
+);
 
 const Alert = Type.Object({
   kind: Type.String({ description: 'sla_breach | invoice_overdue | receivables_threshold' }),
@@ -109,27 +180,54 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
     await enforceRateLimit(reply, d.limiter, `pc:u:${p.userId}:${cls}`, { name: cls, limit: classLimit(d.config.rateLimits, m.partnerId, cls), windowMs: 60_000 });
     return { userId: p.userId, partnerId: m.partnerId };
   };
+  const P = (...codes: number[]) => problems(...(codes as Parameters<typeof problems>));
 
   return {
     partnerSelf(app: App): void {
+      // ---- dashboard ----------------------------------------------------------------------------
+
+      app.get(
+        '/api/v1/partner/dashboard',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
+            description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
+            querystring: DashboardQuery,
+            response: { 200: Dashboard, ...P(400, 401, 403, 429) },
+          },
+        },
+        async (req, reply) => msp.dashboard(req.ctx(), await admit(req, reply, 'read'), req.query),
+      );
+
       // ---- billing ------------------------------------------------------------------------------
 
       app.get(
         '/api/v1/partner/billing/summary',
-        { schema: { tags: TAGS, summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)', querystring: ReportQuery, response: { 200: BillingSummary, ...problems(400, 401, 403, 404, 429) } } },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.billingSummary(req.ctx(), who, req.query);
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)',
+            description: '`tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).',
+            querystring: SummaryQuery,
+            response: { 200: Type.Object({ ...BillingSummary.properties, total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'BillingSummaryPage' }), ...P(400, 401, 403, 404, 429) },
+          },
         },
+        async (req, reply) => msp.billingSummary(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
 
       app.get(
         '/api/v1/partner/billing/invoices',
-        { schema: { tags: TAGS, summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)', querystring: InvoiceQuery, response: { 200: PageWithTenants(S.InvoiceDto), ...problems(400, 401, 403, 404, 429) } } },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.invoices(req.ctx(), who, req.query);
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
+            description: 'q: invoice number or customer name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
+            querystring: InvoiceQuery,
+            response: { 200: ListOf(InvoiceView), ...P(400, 401, 403, 404, 429) },
+          },
         },
+        async (req, reply) => msp.invoices(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
 
       app.post(
@@ -137,17 +235,52 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         {
           schema: {
             tags: TAGS,
-            summary: 'Export the invoices of every managed tenant as CSV (billing.invoices.export)',
-            description: 'Answers the file itself (text/csv, at most 10,000 invoices); the export is recorded in each tenant’s audit log.',
+            summary: 'Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)',
+            description:
+              'Up to 5,000 invoices (mode auto): 200 and the file itself (text/csv or application/pdf). More, or mode job: 202 with the job; follow its progress at /api/v1/partner/exports/{job_id} and download it from download_url until expires_at. Every matching invoice is exported — nothing is capped. Recorded in each tenant’s audit log.',
             body: ExportBody,
-            response: { 200: Type.String({ description: 'text/csv' }), ...problems(400, 401, 403, 404, 429) },
+            response: { 200: Type.String({ description: 'the file (text/csv or application/pdf)' }), 202: Type.Object({ job: ExportJob }), ...P(400, 401, 403, 404, 429) },
           },
         },
         async (req, reply) => {
           const who = await admit(req, reply, 'export');
-          const file = await msp.invoiceExport(req.ctx(), who, req.body);
-          reply.header('content-disposition', `attachment; filename="${file.filename}"`);
-          return reply.type('text/csv; charset=utf-8').send(toCsv(INVOICE_EXPORT_COLUMNS, file.rows));
+          const { format = 'csv', mode = 'auto', ...filters } = req.body;
+          const r = await d.exports.start(req.ctx(), who, format, filters, mode);
+          if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
+          reply.header('content-disposition', `attachment; filename="${r.filename}"`);
+          // a stream is sent as is (no serializer): the schema documents the file
+          return reply.type(r.contentType).send(r.stream as unknown as string);
+        },
+      );
+
+      app.get(
+        '/api/v1/partner/exports',
+        { schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
+        async (req, reply) => d.exports.jobs(await admit(req, reply, 'read')),
+      );
+
+      app.get(
+        '/api/v1/partner/exports/:job_id',
+        { schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
+        async (req, reply) => d.exports.job(await admit(req, reply, 'read'), req.params.job_id),
+      );
+
+      app.get(
+        '/api/v1/partner/exports/:job_id/download',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Download a finished export (the link of the job; expires)',
+            params: ExportParams,
+            querystring: Strict({ token: Type.String({ minLength: 16, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) }),
+            response: { 200: Type.String({ description: 'the file' }), ...P(400, 401, 403, 404, 409, 410, 429) },
+          },
+        },
+        async (req, reply) => {
+          const who = await admit(req, reply, 'export');
+          const f = await d.exports.download(who, req.params.job_id, req.query.token);
+          reply.header('content-disposition', `attachment; filename="${f.filename}"`).header('content-length', String(f.size));
+          return reply.type(f.contentType).send(f.stream as unknown as string);
         },
       );
 
@@ -155,11 +288,22 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
 
       app.get(
         '/api/v1/partner/support/tickets',
-        { schema: { tags: TAGS, summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)', querystring: TicketQuery, response: { 200: PageWithTenants(S.TicketDto), ...problems(400, 401, 403, 404, 429) } } },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.tickets(req.ctx(), who, req.query);
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)',
+            description: 'q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).',
+            querystring: TicketQuery,
+            response: { 200: ListOf(TicketView), ...P(400, 401, 403, 404, 429) },
+          },
         },
+        async (req, reply) => msp.tickets(req.ctx(), await admit(req, reply, 'read'), req.query),
+      );
+
+      app.get(
+        '/api/v1/partner/support/tickets/:ticket_id',
+        { schema: { tags: TAGS, summary: "One managed tenant's ticket, with who opened it and its comments (support.tickets.read)", params: S.TicketParams, response: { 200: TicketView, ...P(400, 401, 403, 404, 429) } } },
+        async (req, reply) => msp.ticket(req.ctx(), await admit(req, reply, 'read'), req.params.ticket_id),
       );
 
       app.post(
@@ -168,8 +312,9 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           schema: {
             tags: TAGS,
             summary: 'Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)',
+            description: 'The tenant sees it as opened by your organization and you, by name and e-mail.',
             body: CreateTicketBody,
-            response: { 201: S.TicketDto, ...problems(400, 401, 403, 404, 429) },
+            response: { 201: TicketView, ...P(400, 401, 403, 404, 429) },
           },
         },
         async (req, reply) => {
@@ -187,12 +332,54 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             summary: "Update a managed tenant's ticket: status, priority, assignee, comment (support.tickets.update)",
             params: S.TicketParams,
             body: S.UpdateTicketBody,
-            response: { 200: S.TicketDto, ...problems(400, 401, 403, 404, 409, 429) },
+            response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
+          },
+        },
+        async (req, reply) => msp.updateTicket(req.ctx(), await admit(req, reply, 'write'), req.params.ticket_id, req.body),
+      );
+
+      app.post(
+        '/api/v1/partner/support/tickets/:ticket_id/comments',
+        { schema: { tags: TAGS, summary: "Comment on a managed tenant's ticket (support.tickets.update)", params: S.TicketParams, body: CommentBody, response: { 201: TicketView, ...P(400, 401, 403, 404, 409, 429) } } },
+        async (req, reply) => reply.code(201).send(await msp.updateTicket(req.ctx(), await admit(req, reply, 'write'), req.params.ticket_id, { comment: req.body.text })),
+      );
+
+      app.post(
+        '/api/v1/partner/support/tickets/:ticket_id/assign',
+        {
+          schema: {
+            tags: TAGS,
+            summary: "Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update)",
+            params: S.TicketParams,
+            body: AssignBody,
+            response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
           },
         },
         async (req, reply) => {
           const who = await admit(req, reply, 'write');
-          return msp.updateTicket(req.ctx(), who, req.params.ticket_id, req.body);
+          const to = req.body.assignee_user_id;
+          if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member('Assign the ticket to an active member of your organization.', { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
+          return msp.updateTicket(req.ctx(), who, req.params.ticket_id, { assignee: to });
+        },
+      );
+
+      app.get(
+        '/api/v1/partner/members/assignable',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Members of your organization a ticket can be assigned to (active, with a member role that handles tickets)',
+            response: { 200: Type.Object({ data: Type.Array(PersonDto) }), ...P(401, 403, 429) },
+          },
+        },
+        async (req, reply) => {
+          const who = await admit(req, reply, 'read');
+          const rows = await d.members(who.partnerId);
+          return {
+            data: rows
+              .filter((m) => m.member_status === 'active' && d.isActiveMember(m.user_id, who.partnerId) && d.memberRoleGrants(m.user_id, 'support.tickets.update'))
+              .map((m) => ({ user_id: m.user_id, name: m.name, email: m.email, partner_id: who.partnerId, partner_name: null })),
+          };
         },
       );
 
@@ -206,15 +393,12 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             summary: 'Usage per tenant, month and metric across managed tenants (reports.usage.read)',
             querystring: UsageQuery,
             response: {
-              200: Type.Object({ data: Type.Array(Type.Object({ ...TenantName, period: Type.String(), metric: Type.String(), quantity: Type.Number(), amount_cents: Type.Integer(), currency: Type.String() })) }),
-              ...problems(400, 401, 403, 404, 429),
+              200: Type.Object({ data: Type.Array(Type.Object({ ...TenantName, period: Type.String(), metric: Type.String(), quantity: Type.Number(), amount_cents: Type.Integer(), currency: Type.String() })), ...ReportPage }),
+              ...P(400, 401, 403, 404, 429),
             },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.usage(req.ctx(), who, req.query);
-        },
+        async (req, reply) => msp.usage(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
 
       app.get(
@@ -223,7 +407,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           schema: {
             tags: TAGS,
             summary: 'SLA compliance per managed tenant (reports.sla.read)',
-            querystring: ReportQuery,
+            querystring: SlaQuery,
             response: {
               200: Type.Object({
                 data: Type.Array(
@@ -237,18 +421,16 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
                     downtime_minutes: Type.Integer(),
                   }),
                 ),
+                ...ReportPage,
               }),
-              ...problems(400, 401, 403, 404, 429),
+              ...P(400, 401, 403, 404, 429),
             },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.sla(req.ctx(), who, req.query);
-        },
+        async (req, reply) => msp.sla(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
 
-      // ---- alerts ---------------------------------------------------------------------------------
+      // ---- alerts (computed views; the inbox is /api/v1/partner/alerts) -----------------------------
 
       app.get(
         '/api/v1/partner/alerts/sla',
@@ -256,14 +438,11 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           schema: {
             tags: TAGS,
             summary: 'SLA breaches across managed tenants, newest first (alerts.sla.read); default: the last 3 months',
-            querystring: ReportQuery,
-            response: { 200: Type.Object({ data: Type.Array(Alert) }), ...problems(400, 401, 403, 404, 429) },
+            querystring: AlertViewQuery,
+            response: { 200: Type.Object({ data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.slaAlerts(req.ctx(), who, req.query);
-        },
+        async (req, reply) => msp.slaAlerts(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
 
       app.get(
@@ -273,13 +452,10 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             tags: TAGS,
             summary: 'Overdue invoices and receivables above a threshold across managed tenants (alerts.billing.read)',
             querystring: BillingAlertQuery,
-            response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert) }), ...problems(400, 401, 403, 404, 429) },
+            response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
-          return msp.billingAlerts(req.ctx(), who, req.query);
-        },
+        async (req, reply) => msp.billingAlerts(req.ctx(), await admit(req, reply, 'read'), req.query),
       );
     },
   };

@@ -274,3 +274,43 @@ export async function tenantHasResources(db: Executor, tenantId: string): Promis
   const r = await db.selectFrom('invoices').select('id').where('tenant_id', '=', tenantId).limit(1).executeTakeFirst();
   return !!r;
 }
+
+// ---- dashboard (issue 16) ----------------------------------------------------------------------
+
+export interface MonthTotals {
+  period: string;
+  currency: string;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  paid_cents: number;
+}
+
+/** Invoiced, outstanding and paid per month and currency (revenue and receivables by month). */
+export async function billingByMonth(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<MonthTotals[]> {
+  let q = db
+    .selectFrom('invoices')
+    .select((eb) => [
+      'period',
+      'currency',
+      eb.fn.sum<number>(sql`case when status <> 'void' then total_cents else 0 end`).as('invoiced_cents'),
+      eb.fn.sum<number>(sql`case when status in ('open','overdue') then balance_cents else 0 end`).as('outstanding_cents'),
+      eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
+    ])
+    .where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  const rows = await q.groupBy(['period', 'currency']).orderBy('period').execute();
+  return rows.map((r) => ({ period: r.period, currency: r.currency, invoiced_cents: Number(r.invoiced_cents ?? 0), outstanding_cents: Number(r.outstanding_cents ?? 0), paid_cents: Number(r.paid_cents ?? 0) }));
+}
+
+/** Tickets not resolved or closed, per tenant. */
+export async function openTicketCounts(db: Executor, scopes: readonly TenantScope[]): Promise<{ tenant_id: string; open: number }[]> {
+  const rows = await db
+    .selectFrom('support_tickets')
+    .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('open')])
+    .where(scopeFilter(scopes))
+    .where('status', 'in', ['open', 'in_progress', 'waiting_on_customer'])
+    .groupBy('tenant_id')
+    .execute();
+  return rows.map((r) => ({ tenant_id: r.tenant_id, open: Number(r.open) }));
+}

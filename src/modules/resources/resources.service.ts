@@ -20,6 +20,8 @@ import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
+import { listKind, type ListArgs, type ListKind, type ListPage } from './resource-lists.ts';
+import { loadPeople, type Person } from './people.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
 
@@ -293,6 +295,65 @@ export class ResourcesService {
     return repo.slaTotals(this.#d.db.kysely, scopes, f);
   }
 
+  billingByMonth(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+    return repo.billingByMonth(this.#d.db.kysely, scopes, f);
+  }
+
+  openTicketCounts(scopes: readonly repo.TenantScope[]) {
+    return repo.openTicketCounts(this.#d.db.kysely, scopes);
+  }
+
+  // ---- lists with the common features (issue 16) ----------------------------------------------
+
+  /**
+   * One page of a kind over the scopes, with its total, `q`, `sort` and ranges
+   * (resource-lists.ts); each row as its DTO with the tenant's name, and for orders and tickets
+   * who placed or opened it, named.
+   */
+  async list<K extends ListKind>(kind: K, scopes: readonly repo.TenantScope[], a: ListArgs): Promise<ListPage<KindDto[K] & { tenant_name: string }>> {
+    const db = this.#d.db.kysely;
+    const page = await listKind<KindRow[K]>(db, kind, scopes, a);
+    const dto = DTO_OF[kind] as (r: KindRow[K]) => KindDto[K];
+    let data = page.data.map((r) => ({ ...dto(r), tenant_name: r.tenant_name }));
+    if (kind === 'tickets' || kind === 'orders') data = (await this.withPeople(data as never[])) as typeof data;
+    return { ...page, data };
+  }
+
+  /** Orders and tickets with their people named: placed_by_person / opened_by_person, assignee_person, comment authors. */
+  async withPeople<T extends WithActors>(rows: T[]): Promise<(T & PeopleFields)[]> {
+    const users: (string | null)[] = [];
+    const partners: (string | null)[] = [];
+    for (const r of rows) {
+      const a = r.placed_by ?? r.opened_by;
+      users.push(a?.user_id ?? null, r.assignee ?? null);
+      partners.push(a?.partner_id ?? null);
+      for (const c of r.comments ?? []) {
+        users.push(c.by);
+        partners.push(c.by_partner_id ?? null);
+      }
+    }
+    const people = await loadPeople(this.#d.db.kysely, users, partners);
+    return rows.map((r) => {
+      const a = r.placed_by ?? r.opened_by;
+      const who = a ? (people.person(a.user_id, a.partner_id) ?? (a.partner_id ? { user_id: a.user_id ?? '', name: '', email: '', partner_id: a.partner_id, partner_name: people.partnerName(a.partner_id) } : null)) : null;
+      const out: T & PeopleFields = { ...r };
+      if (r.placed_by) out.placed_by_person = who;
+      if (r.opened_by) {
+        out.opened_by_person = who;
+        out.assignee_person = people.person(r.assignee ?? null);
+        out.comments = (r.comments ?? []).map((c) => ({ ...c, by_name: people.person(c.by)?.name ?? c.by, by_partner_name: people.partnerName(c.by_partner_id ?? null) }));
+      }
+      return out;
+    });
+  }
+
+  /** One ticket within the scopes, its people named. */
+  async getTicket(scopes: readonly repo.TenantScope[], id: string) {
+    const t = await repo.findTicket(this.#d.db.kysely, scopes, id);
+    if (!t) throw E.ticket_not_found();
+    return (await this.withPeople([toTicketDto(t)]))[0];
+  }
+
   // ---- tickets --------------------------------------------------------------------------------
 
   async listTickets(scopes: readonly repo.TenantScope[], f: repo.ListFilter & { priority?: string; tenantId?: string }) {
@@ -351,6 +412,7 @@ export class ResourcesService {
     id: string,
     patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string },
     by: string,
+    byPartnerId: string | null = null,
   ) {
     return mutate(this.#d.db, async (trx) => {
       const t = await repo.findTicket(trx, ResourcesService.scopeOf(c), id);
@@ -375,8 +437,8 @@ export class ResourcesService {
         changes.assignee = { from: t.assignee, to: patch.assignee };
       }
       if (patch.comment !== undefined) {
-        const comments = JSON.parse(t.comments) as { at: string; by: string; text: string }[];
-        comments.push({ at: now, by, text: patch.comment });
+        const comments = JSON.parse(t.comments) as TicketComment[];
+        comments.push({ at: now, by, by_partner_id: byPartnerId, text: patch.comment });
         set.comments = JSON.stringify(comments);
         changes.comment_added = true;
       }
@@ -393,6 +455,56 @@ export class ResourcesService {
 }
 
 // ---- DTOs -----------------------------------------------------------------------------------
+
+/** A ticket comment: who wrote it (a user id, or the partner person's) and, for a partner person, the partner. */
+export interface TicketComment {
+  at: string;
+  by: string;
+  by_partner_id?: string | null;
+  text: string;
+  by_name?: string;
+  by_partner_name?: string | null;
+}
+
+type Actor = { user_id: string | null; partner_id: string | null };
+/** What withPeople reads of an order or a ticket. */
+export interface WithActors {
+  placed_by?: Actor;
+  opened_by?: Actor;
+  assignee?: string | null;
+  comments?: TicketComment[];
+}
+
+export interface PeopleFields {
+  placed_by_person?: Person | null;
+  opened_by_person?: Person | null;
+  assignee_person?: Person | null;
+}
+
+interface KindRow {
+  orders: repo.OrderRow;
+  services: repo.ServiceRow;
+  invoices: repo.InvoiceRow;
+  tickets: repo.TicketRow;
+  usage: repo.UsageRow;
+  sla: repo.SlaRow;
+}
+interface KindDto {
+  orders: ReturnType<typeof toOrderDto>;
+  services: ReturnType<typeof toServiceDto>;
+  invoices: ReturnType<typeof toInvoiceDto>;
+  tickets: ReturnType<typeof toTicketDto>;
+  usage: ReturnType<typeof toUsageDto>;
+  sla: ReturnType<typeof toSlaDto>;
+}
+const DTO_OF: { [K in ListKind]: (r: KindRow[K]) => KindDto[K] } = {
+  orders: (r) => toOrderDto(r),
+  services: (r) => toServiceDto(r),
+  invoices: (r) => toInvoiceDto(r),
+  tickets: (r) => toTicketDto(r),
+  usage: (r) => toUsageDto(r),
+  sla: (r) => toSlaDto(r),
+};
 
 export function toOrderDto(o: repo.OrderRow) {
   return {
@@ -466,7 +578,7 @@ export function toTicketDto(t: repo.TicketRow) {
     priority: t.priority,
     status: t.status,
     assignee: t.assignee,
-    comments: JSON.parse(t.comments) as { at: string; by: string; text: string }[],
+    comments: JSON.parse(t.comments) as TicketComment[],
     opened_by: { type: t.opened_by_type, user_id: t.opened_by_user_id, client_id: t.opened_by_client_id, partner_id: t.opened_by_partner_id },
     delegation_id: t.delegation_id,
     created_at: t.created_at,

@@ -106,6 +106,8 @@ export interface PartnerMembersTable {
   status: 'active' | 'inactive';
   invited_by: string | null;
   created_at: string;
+  /** the member role inside the MSP (partner_msp_full, …); null = full */
+  member_role: string | null;
 }
 
 export interface InvitationsTable {
@@ -455,6 +457,59 @@ export interface OAuthRevokedTokensTable {
   revoked_at: string;
 }
 
+export interface LinkCommitmentsTable {
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  sla: string;
+  alerts: string;
+  threshold_cents: number;
+  threshold_currency: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface PartnerAlertsTable {
+  id: string;
+  dedup_key: string;
+  partner_id: string;
+  tenant_id: string;
+  delegation_id: string;
+  kind: 'sla_breach' | 'receivables_threshold' | 'invoice_overdue';
+  severity: 'warning' | 'critical';
+  status: 'open' | 'acknowledged' | 'resolved';
+  subject_id: string | null;
+  period: string | null;
+  message: string;
+  amount_cents: number | null;
+  currency: string | null;
+  opened_at: string;
+  last_seen_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: 'auto' | 'manual' | null;
+  notified_at: string | null;
+}
+
+export interface ExportJobsTable {
+  id: string;
+  partner_id: string;
+  user_id: string;
+  format: 'csv' | 'pdf';
+  filters: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total_rows: number;
+  rows_done: number;
+  file_path: string | null;
+  token_hash: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  expires_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -485,4 +540,7 @@ export interface Database {
   partner_agencies: PartnerAgenciesTable;
   partner_tokens: PartnerTokensTable;
   vouchers: VouchersTable;
+  link_commitments: LinkCommitmentsTable;
+  partner_alerts: PartnerAlertsTable;
+  export_jobs: ExportJobsTable;
 }

@@ -1,0 +1,394 @@
+/**
+ * Invoice exports of the MSP workspace (issue 16): CSV (RFC 4180, formula cells neutralised) and
+ * PDF (a statement per customer with totals per currency), over every invoice the member may
+ * export (billing.invoices.export through link ∩ member role). Nothing is capped: small sets
+ * answer the file at once, larger ones (or on request) run as a job — 202 + the job, its progress,
+ * and a download link that expires.
+ *
+ * Rows are read customer by customer (customers in name order), invoices by keyset pages of
+ * PAGE rows, and written as they are read: a sync export streams to the response, a job to a file
+ * under DATA_DIR/exports, so memory holds one page whatever the size of the export.
+ *
+ * A job runs on the instance that accepted it, in the caller's database context; its file lives
+ * on that instance's disk (a download answers from there).
+ */
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { once } from 'node:events';
+import PDFDocument from 'pdfkit';
+import { sql, type SqlBool, type RawBuilder } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
+import { currentDbContext, withDbContext } from '../../platform/db/db-context.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { csvCell } from '../../platform/http/csv.ts';
+import { newId } from '../../platform/ids.ts';
+import { randomToken, sha256 } from '../../platform/crypto.ts';
+import { defineErrors } from '../../platform/errors/app-error.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { Allowed } from '../authz/index.ts';
+import { scopeFilter, type InvoiceRow, type TenantScope } from './resources.repo.ts';
+import { likePattern, parseRange } from './resource-lists.ts';
+import type { MspCaller, MspViewsService } from './msp-views.service.ts';
+
+export const exportErrors = defineErrors('exports', {
+  export_not_found: { status: 404, title: 'Export not found' },
+  export_not_ready: { status: 409, title: 'The export is not finished yet' },
+  export_expired: { status: 410, title: 'The download link has expired; export again' },
+  export_link_invalid: { status: 403, title: 'The download link is not valid' },
+});
+
+/** The CSV's columns, in order. */
+export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'ban_account_number', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
+/** Up to this many invoices answer at once; more run as a job. */
+export const SYNC_EXPORT_MAX = 5_000;
+/** A finished export can be downloaded for this long. */
+export const EXPORT_TTL_MS = 60 * 60_000;
+const PAGE = 1_000;
+const PROGRESS_EVERY = 5_000;
+
+export interface ExportFilters {
+  tenant_id?: string;
+  status?: 'open' | 'paid' | 'overdue' | 'void';
+  period_from?: string;
+  period_to?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+}
+
+export type ExportFormat = 'csv' | 'pdf';
+
+export interface InvoiceExportDeps {
+  db: Db;
+  clock: Clock;
+  msp: Pick<MspViewsService, 'exportScopes' | 'recordExport'>;
+  dataDir: string;
+  onError?: (err: unknown) => void;
+}
+
+type ExportRow = InvoiceRow & { tenant_name: string; ban_account_number: string | null };
+
+export type ExportStart =
+  | { kind: 'file'; filename: string; contentType: string; stream: Readable; rows: number }
+  | { kind: 'job'; job: ReturnType<typeof toJobDto> };
+
+export function toJobDto(j: { id: string; status: string; format: string; total_rows: number; rows_done: number; created_at: string; finished_at: string | null; expires_at: string | null; error: string | null }, link: string | null, nowIso: string) {
+  const expired = j.status === 'done' && j.expires_at !== null && j.expires_at <= nowIso;
+  return {
+    id: j.id,
+    status: expired ? 'expired' : j.status,
+    format: j.format,
+    total_rows: j.total_rows,
+    rows_done: j.rows_done,
+    progress_pct: j.total_rows === 0 ? (j.status === 'done' ? 100 : 0) : Math.min(100, Math.floor((j.rows_done / j.total_rows) * 100)),
+    created_at: j.created_at,
+    finished_at: j.finished_at,
+    download_url: expired ? null : link,
+    expires_at: j.expires_at,
+    error: j.error,
+  };
+}
+
+export class InvoiceExportService {
+  readonly #d: InvoiceExportDeps;
+  /** download tokens of jobs finished here, shown once in the job's answer (only the hash is stored) */
+  readonly #links = new Map<string, string>();
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(d: InvoiceExportDeps) {
+    this.#d = d;
+  }
+
+  #dir(): string {
+    const dir = path.join(this.#d.dataDir, 'exports');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** Start an export: the file itself when small (and not asked as a job), else a job. */
+  async start(ctx: RequestContext, who: MspCaller, format: ExportFormat, f: ExportFilters, mode: 'auto' | 'job' = 'auto'): Promise<ExportStart> {
+    const { scopes, decisions } = this.#d.msp.exportScopes(who, f.tenant_id);
+    const range = parseRange(f.from, f.to);
+    const names = await this.#tenantNames(scopes);
+    const total = await this.#count(scopes, f, range, names);
+    this.#d.msp.recordExport(ctx, who, decisions, { format, rows: total, filters: { status: f.status ?? null, period_from: f.period_from ?? null, period_to: f.period_to ?? null, from: f.from ?? null, to: f.to ?? null, q: f.q ?? null } });
+    const stamp = this.#d.clock.now().toISOString().slice(0, 10);
+    if (mode === 'auto' && total <= SYNC_EXPORT_MAX) {
+      const out = new PassThrough();
+      const rows = this.#rows(scopes, f, range, names);
+      const pump = format === 'csv' ? writeCsv(rows, out) : writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
+      pump.catch((e: unknown) => out.destroy(e as Error));
+      return { kind: 'file', filename: `invoices-${stamp}.${format}`, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
+    }
+    const nowIso = this.#d.clock.now().toISOString();
+    const id = newId('exp', this.#d.clock.nowMs());
+    const row = { id, partner_id: who.partnerId, user_id: who.userId, format, filters: JSON.stringify(f), status: 'queued' as const, total_rows: total, rows_done: 0, file_path: null, token_hash: null, error: null, created_at: nowIso, finished_at: null, expires_at: null };
+    await this.#d.db.kysely.insertInto('export_jobs').values(row).execute();
+    const dbCtx = currentDbContext();
+    const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, decisions));
+    this.#running.add(run);
+    void run.finally(() => this.#running.delete(run));
+    return { kind: 'job', job: toJobDto(row, null, nowIso) };
+  }
+
+  /** Wait for the jobs running here (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+
+  async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, _d: Map<string, Allowed>): Promise<void> {
+    const db = this.#d.db.kysely;
+    const file = path.join(this.#dir(), `${id}.${format}`);
+    try {
+      await db.updateTable('export_jobs').set({ status: 'running', file_path: file }).where('id', '=', id).execute();
+      const out = createWriteStream(file);
+      let done = 0;
+      const counted = async function* (src: AsyncGenerator<ExportRow>, onProgress: (n: number) => Promise<void>) {
+        for await (const r of src) {
+          yield r;
+          done++;
+          if (done % PROGRESS_EVERY === 0) await onProgress(done);
+        }
+      };
+      const rows = counted(this.#rows(scopes, f, range, names), async (n) => {
+        await db.updateTable('export_jobs').set({ rows_done: n }).where('id', '=', id).execute();
+      });
+      if (format === 'csv') await writeCsv(rows, out);
+      else await writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
+      const token = randomToken(24);
+      const now = this.#d.clock.now();
+      await db
+        .updateTable('export_jobs')
+        .set({ status: 'done', rows_done: done, token_hash: sha256(token), finished_at: now.toISOString(), expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString() })
+        .where('id', '=', id)
+        .execute();
+      this.#links.set(id, token);
+    } catch (e) {
+      this.#d.onError?.(e);
+      await db.updateTable('export_jobs').set({ status: 'failed', error: 'The export could not be written; start it again.', finished_at: this.#d.clock.now().toISOString() }).where('id', '=', id).execute().catch(() => undefined);
+      rmSync(file, { force: true });
+    }
+  }
+
+  #linkOf(id: string): string | null {
+    const token = this.#links.get(id);
+    return token ? `/api/v1/partner/exports/${id}/download?token=${token}` : null;
+  }
+
+  /** One of the caller's jobs (another member's, or another partner's, is not found). */
+  async job(who: MspCaller, id: string) {
+    const j = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('id', '=', id).where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).executeTakeFirst();
+    if (!j) throw exportErrors.export_not_found();
+    return toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, this.#d.clock.now().toISOString());
+  }
+
+  async jobs(who: MspCaller) {
+    const rows = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).orderBy('created_at', 'desc').limit(50).execute();
+    const nowIso = this.#d.clock.now().toISOString();
+    return { data: rows.map((j) => toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, nowIso)) };
+  }
+
+  /** The finished file, for its owner holding the link's token, until it expires. */
+  async download(who: MspCaller, id: string, token: string): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
+    const j = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('id', '=', id).where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).executeTakeFirst();
+    if (!j) throw exportErrors.export_not_found();
+    if (j.status !== 'done' || !j.file_path || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
+    if (sha256(token) !== j.token_hash) throw exportErrors.export_link_invalid();
+    if (j.expires_at !== null && j.expires_at <= this.#d.clock.now().toISOString()) throw exportErrors.export_expired();
+    let size: number;
+    try {
+      size = statSync(j.file_path).size;
+    } catch {
+      throw exportErrors.export_expired('The file is no longer here; export again.');
+    }
+    return { filename: `invoices-${j.created_at.slice(0, 10)}.${j.format}`, contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: createReadStream(j.file_path), size };
+  }
+
+  #statementTitle(names: Map<string, string>, f: ExportFilters): string {
+    const who = f.tenant_id ? (names.get(f.tenant_id) ?? 'Customer') : `${names.size} customer${names.size === 1 ? '' : 's'}`;
+    const range = [f.period_from ?? f.from?.slice(0, 10), f.period_to ?? f.to?.slice(0, 10)].filter(Boolean).join(' – ');
+    return `Invoice statement — ${who}${range ? ` — ${range}` : ''}`;
+  }
+
+  async #tenantNames(scopes: TenantScope[]): Promise<Map<string, string>> {
+    if (scopes.length === 0) return new Map();
+    const ids = scopes.map((s) => s.tenantId);
+    const out = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.#d.db.kysely.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, r.name);
+    }
+    return out;
+  }
+
+  #where(scope: TenantScope, f: ExportFilters, range: { from?: string; to?: string }, nameMatches: boolean): RawBuilder<SqlBool> {
+    const w: RawBuilder<SqlBool>[] = [scopeFilter([scope], 'i')];
+    if (f.status) w.push(sql<SqlBool>`i.status = ${f.status}`);
+    if (f.period_from) w.push(sql<SqlBool>`i.period >= ${f.period_from}`);
+    if (f.period_to) w.push(sql<SqlBool>`i.period <= ${f.period_to}`);
+    if (range.from) w.push(sql<SqlBool>`i.issued_at >= ${range.from}`);
+    if (range.to) w.push(sql<SqlBool>`i.issued_at <= ${range.to}`);
+    if (f.q && !nameMatches) w.push(sql<SqlBool>`lower(i.number) like ${likePattern(f.q)} escape '\\'`);
+    return sql.join(w, sql` and `) as RawBuilder<SqlBool>;
+  }
+
+  #ordered(scopes: TenantScope[], names: Map<string, string>): TenantScope[] {
+    return [...scopes].sort((a, b) => (names.get(a.tenantId) ?? '').localeCompare(names.get(b.tenantId) ?? '') || (a.tenantId < b.tenantId ? -1 : 1));
+  }
+
+  #nameMatches(names: Map<string, string>, tenantId: string, q?: string): boolean {
+    return !!q && (names.get(tenantId) ?? '').toLowerCase().includes(q.toLowerCase());
+  }
+
+  async #count(scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>): Promise<number> {
+    if (scopes.length === 0) return 0;
+    // customers whose name matches `q` export whole; the others only the invoices whose number matches
+    const byName = scopes.filter((s) => this.#nameMatches(names, s.tenantId, f.q));
+    const rest = scopes.filter((s) => !this.#nameMatches(names, s.tenantId, f.q));
+    let n = 0;
+    for (const [group, matches] of [[byName, true], [rest, false]] as const) {
+      for (let i = 0; i < group.length; i += 200) {
+        const part = group.slice(i, i + 200);
+        const conds = part.map((s) => this.#where(s, f, range, matches));
+        const r = await sql<{ n: number | string }>`select count(*) as n from invoices i where ${sql.join(conds.map((c) => sql`(${c})`), sql` or `)}`.execute(this.#d.db.kysely);
+        n += Number(r.rows[0]?.n ?? 0);
+      }
+    }
+    return n;
+  }
+
+  /** Every matching invoice, customer by customer (name order), each customer's newest first, one page in memory. */
+  async *#rows(scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>): AsyncGenerator<ExportRow> {
+    const db = this.#d.db.kysely;
+    const accounts = new Map<string, string>();
+    for (const s of this.#ordered(scopes, names)) {
+      const where = this.#where(s, f, range, this.#nameMatches(names, s.tenantId, f.q));
+      let after: string | null = null;
+      for (;;) {
+        const page: { rows: InvoiceRow[] } = await sql<InvoiceRow>`select i.* from invoices i where ${where}${after ? sql` and i.id < ${after}` : sql``} order by i.id desc limit ${PAGE}`.execute(db);
+        if (page.rows.length === 0) break;
+        const missing = [...new Set(page.rows.map((r) => r.ban_id))].filter((b) => !accounts.has(b));
+        if (missing.length > 0) {
+          for (const a of await db.selectFrom('billing_accounts').select(['id', 'account_number']).where('id', 'in', missing).execute()) accounts.set(a.id, a.account_number);
+        }
+        for (const r of page.rows) yield { ...r, tenant_name: names.get(r.tenant_id) ?? '', ban_account_number: accounts.get(r.ban_id) ?? null };
+        if (page.rows.length < PAGE) break;
+        after = page.rows[page.rows.length - 1].id;
+      }
+    }
+  }
+}
+
+/** Write with back-pressure: wait for 'drain' when the stream's buffer is full. */
+async function put(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): Promise<void> {
+  await put(out, INVOICE_EXPORT_COLUMNS.map(csvCell).join(',') + '\r\n');
+  let buf = '';
+  let n = 0;
+  for await (const i of rows) {
+    buf += [i.tenant_id, i.tenant_name, i.id, i.number, i.ban_id, i.ban_account_number, i.period, i.issued_at, i.due_at, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at].map(csvCell).join(',') + '\r\n';
+    if (++n % 200 === 0) {
+      await put(out, buf);
+      buf = '';
+    }
+  }
+  if (buf) await put(out, buf);
+  out.end();
+  await once(out, 'finish');
+}
+
+const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/**
+ * A readable statement: a title, then per customer a table (invoice, account, period, issued,
+ * due, status, total, balance) and the customer's totals per currency, and the grand totals last;
+ * page numbers in the footer. pdfkit streams each page as it is finished.
+ */
+export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, title: string, now: Date): Promise<void> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40, bufferPages: false, info: { Title: title, Producer: 'Partnergate' } });
+  doc.pipe(out);
+  const finished = once(out, 'finish');
+  const left = 40;
+  const cols: [string, number, 'left' | 'right'][] = [
+    ['Invoice', 80, 'left'],
+    ['Account', 70, 'left'],
+    ['Period', 50, 'left'],
+    ['Issued', 60, 'left'],
+    ['Due', 60, 'left'],
+    ['Status', 50, 'left'],
+    ['Total', 72, 'right'],
+    ['Balance', 72, 'right'],
+  ];
+  let page = 1;
+  const footer = () => doc.fontSize(8).fillColor('#666').text(`Page ${page}`, left, doc.page.height - 30, { width: doc.page.width - 80, align: 'right', lineBreak: false }).fillColor('#000');
+  const newPage = () => {
+    footer();
+    doc.addPage();
+    page++;
+    doc.y = 40;
+  };
+  const ensure = (h: number) => {
+    if (doc.y + h > doc.page.height - 50) newPage();
+  };
+  const row = (cells: string[], bold = false) => {
+    ensure(14);
+    const y = doc.y;
+    let x = left;
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
+    cells.forEach((c, i) => {
+      const [, w, align] = cols[i];
+      doc.text(c, x, y, { width: w - 4, align, lineBreak: false, ellipsis: true });
+      x += w;
+    });
+    doc.y = y + 13;
+  };
+  doc.font('Helvetica-Bold').fontSize(14).text(title, left, 40);
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Generated ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC · amounts in each invoice's currency`).fillColor('#000');
+  doc.moveDown(1);
+
+  const grand = new Map<string, { total: number; balance: number }>();
+  let current: string | null = null;
+  let sums = new Map<string, { total: number; balance: number; n: number }>();
+  const closeCustomer = () => {
+    if (current === null) return;
+    for (const [cur, s] of sums) row([`Total (${s.n} invoice${s.n === 1 ? '' : 's'})`, '', '', '', '', cur, money(s.total, cur), money(s.balance, cur)], true);
+    doc.y += 8;
+  };
+  let n = 0;
+  for await (const i of rows) {
+    if (i.tenant_id !== current) {
+      closeCustomer();
+      current = i.tenant_id;
+      sums = new Map();
+      ensure(44);
+      doc.font('Helvetica-Bold').fontSize(11).text(i.tenant_name || 'Customer', left, doc.y);
+      doc.y += 4;
+      row(cols.map((c) => c[0]), true);
+    }
+    row([i.number, i.ban_account_number ?? '', i.period, i.issued_at.slice(0, 10), i.due_at.slice(0, 10), i.status, money(i.total_cents, i.currency), money(i.balance_cents, i.currency)]);
+    const s = sums.get(i.currency) ?? { total: 0, balance: 0, n: 0 };
+    s.total += i.status === 'void' ? 0 : i.total_cents;
+    s.balance += i.status === 'void' ? 0 : i.balance_cents;
+    s.n++;
+    sums.set(i.currency, s);
+    const g = grand.get(i.currency) ?? { total: 0, balance: 0 };
+    g.total += i.status === 'void' ? 0 : i.total_cents;
+    g.balance += i.status === 'void' ? 0 : i.balance_cents;
+    grand.set(i.currency, g);
+    // let pdfkit hand finished pages to the stream now and then
+    if (++n % 500 === 0) await new Promise((r) => setImmediate(r));
+  }
+  closeCustomer();
+  ensure(30);
+  doc.font('Helvetica-Bold').fontSize(11).text(n === 0 ? 'No invoices match.' : 'All customers', left, doc.y);
+  doc.y += 4;
+  for (const [cur, g] of grand) row(['Grand total', '', '', '', '', cur, money(g.total, cur), money(g.balance, cur)], true);
+  footer();
+  doc.end();
+  await finished;
+}
+

@@ -1,0 +1,100 @@
+/**
+ * Seed 001's "Common features" for every list of customer data, consolidated (an MSP across its
+ * tenants) or the tenant's own: offset pagination with a total count (the keyset cursor kept),
+ * `q` free text, `sort=field,-field` on named fields, ISO 8601 date or date-time ranges and
+ * YYYY-MM periods. One query builder per kind, so each list gets the same parameters, the same
+ * refusals and the same answer shape: { data, total, limit, offset, next_cursor }.
+ *
+ * The rows carry the tenant's name (a join), so lists search and sort by customer name.
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import { checkPaging, parseRange, parseSort, likePattern, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
+import { scopeFilter, type TenantScope } from './resources.repo.ts';
+
+export { ListQueryCommon, PageFields, Period, pageRows, parseRange, parseSort, likePattern, checkPaging, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
+
+export type ListKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+
+interface KindSpec {
+  table: string;
+  /** the column `from`/`to` bound */
+  dateCol: string;
+  /** the column period_from/period_to bound (when the kind has periods) */
+  periodCol?: string;
+  /** columns `q` searches (the tenant name always) */
+  text: string[];
+  /** field name → column */
+  sort: Record<string, string>;
+  /** filters by equality the kind accepts */
+  eq: string[];
+}
+
+const SPECS: Record<ListKind, KindSpec> = {
+  orders: { table: 'orders', dateCol: 'created_at', text: ['r.product_name', 'r.notes', 'r.product_code'], sort: { created_at: 'r.created_at', total_cents: 'r.total_cents', status: 'r.status', product_name: 'r.product_name', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  services: { table: 'provisioned_services', dateCol: 'created_at', text: ['r.name', 'r.location', 'r.product_code'], sort: { created_at: 'r.created_at', name: 'r.name', status: 'r.status', monthly_price_cents: 'r.monthly_price_cents', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  invoices: {
+    table: 'invoices',
+    dateCol: 'issued_at',
+    periodCol: 'period',
+    text: ['r.number'],
+    sort: { issued_at: 'r.issued_at', due_at: 'r.due_at', period: 'r.period', total_cents: 'r.total_cents', balance_cents: 'r.balance_cents', number: 'r.number', status: 'r.status', tenant_name: 't.name' },
+    eq: ['status', 'ban_id'],
+  },
+  tickets: {
+    table: 'support_tickets',
+    dateCol: 'created_at',
+    text: ['r.subject', 'r.number', 'r.assignee'],
+    sort: { created_at: 'r.created_at', updated_at: 'r.updated_at', priority: "case r.priority when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end", status: 'r.status', number: 'r.number', tenant_name: 't.name' },
+    eq: ['status', 'priority', 'ban_id', 'category'],
+  },
+  usage: { table: 'usage_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.metric'], sort: { period: 'r.period', metric: 'r.metric', quantity: 'r.quantity', amount_cents: 'r.amount_cents', tenant_name: 't.name' }, eq: ['metric', 'ban_id'] },
+  sla: { table: 'sla_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.status'], sort: { period: 'r.period', achieved_pct: 'r.achieved_pct', downtime_minutes: 'r.downtime_minutes', status: 'r.status', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+};
+
+/** The sort fields a kind accepts (for the OpenAPI descriptions and the error detail). */
+export function sortFields(kind: ListKind): string[] {
+  return Object.keys(SPECS[kind].sort);
+}
+
+export interface ListArgs extends CommonListQuery {
+  /** equality filters (status, priority, ban_id, …) the kind accepts */
+  eq?: Record<string, string | undefined>;
+}
+
+/** One page of a kind over the scopes, with its total. Rows are the table's, plus `tenant_name`. */
+export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly TenantScope[], a: ListArgs): Promise<ListPage<R & { tenant_name: string }>> {
+  const spec = SPECS[kind];
+  checkPaging(a);
+  const keys = parseSort(a.sort, Object.keys(spec.sort));
+  const range = parseRange(a.from, a.to);
+  const limit = a.limit ?? 50;
+  const offset = a.offset ?? 0;
+  const where: RawBuilder<SqlBool>[] = [scopeFilter(scopes, 'r')];
+  for (const [k, v] of Object.entries(a.eq ?? {})) {
+    if (v === undefined || !spec.eq.includes(k)) continue;
+    where.push(sql<SqlBool>`${sql.ref(`r.${k}`)} = ${v}`);
+  }
+  if (range.from) where.push(sql<SqlBool>`${sql.ref(`r.${spec.dateCol}`)} >= ${range.from}`);
+  if (range.to) where.push(sql<SqlBool>`${sql.ref(`r.${spec.dateCol}`)} <= ${range.to}`);
+  if (spec.periodCol && a.period_from) where.push(sql<SqlBool>`${sql.ref(`r.${spec.periodCol}`)} >= ${a.period_from}`);
+  if (spec.periodCol && a.period_to) where.push(sql<SqlBool>`${sql.ref(`r.${spec.periodCol}`)} <= ${a.period_to}`);
+  if (a.q) {
+    const p = likePattern(a.q);
+    const cols = ['t.name', ...spec.text].map((c) => sql<SqlBool>`lower(coalesce(${sql.ref(c)}, '')) like ${p} escape '\\'`);
+    where.push(sql<SqlBool>`(${sql.join(cols, sql` or `)})`);
+  }
+  const cond = sql.join(where, sql` and `);
+  const from = sql`${sql.table(spec.table)} r join tenants t on t.id = r.tenant_id`;
+  const order = keys.length === 0 ? sql`r.id desc` : sql.join([...keys.map((k) => sql`${sql.raw(spec.sort[k.field])} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`r.id desc`]);
+  const cursorCond = a.cursor ? sql` and r.id < ${a.cursor}` : sql``;
+  const [rows, count] = await Promise.all([
+    sql<R & { tenant_name: string }>`select r.*, t.name as tenant_name from ${from} where ${cond}${cursorCond} order by ${order} limit ${limit + 1} offset ${offset}`.execute(db),
+    sql<{ n: number | string }>`select count(*) as n from ${from} where ${cond}`.execute(db),
+  ]);
+  const more = rows.rows.length > limit;
+  const data = more ? rows.rows.slice(0, limit) : rows.rows;
+  const last = data[data.length - 1] as { id?: string } | undefined;
+  return { data, total: Number(count.rows[0]?.n ?? 0), limit, offset, next_cursor: more && keys.length === 0 && last?.id ? last.id : null };
+}
+
