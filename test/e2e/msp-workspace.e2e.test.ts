@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll } from './helpers/layout.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
@@ -23,29 +24,12 @@ let page: Page;
 
 const WIDTHS = [1366, 390] as const;
 
-async function noSidewaysScroll(p: Page, what: string) {
-  // after a resize the layout settles (tables become cards on a phone): wait for it before measuring
-  await p
-    .waitForFunction(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1, undefined, { timeout: 3000 })
-    .catch(() => undefined);
-  const { scroll, client, wide } = await p.evaluate(() => {
-    const client = document.documentElement.clientWidth;
-    // the innermost elements that stick out, to say what is too wide
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > client + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > client + 1))
-      .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} "${(e.textContent ?? '').slice(0, 40)}"`);
-    return { scroll: document.documentElement.scrollWidth, client, wide };
-  });
-  expect(scroll, `${what}: page wider than the window: ${wide.join(' | ')}`).toBeLessThanOrEqual(client + 1);
-}
-
 /** Screenshot at both widths (back to the laptop width afterwards), checking neither scrolls sideways. */
 async function shoot(p: Page, name: string) {
   for (const w of WIDTHS) {
     await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
     await p.waitForTimeout(150);
-    await noSidewaysScroll(p, `${name} at ${w}px`);
+    await expectNoSidewaysScroll(p, `${name} at ${w}px`);
     await screenshot(p, `msp-${name}-${w}`);
   }
   await p.setViewportSize({ width: 1366, height: 900 });
