@@ -121,6 +121,33 @@ describe('MSP workspace', () => {
       })(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    // the printable statement
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await page.getByTestId('export-invoices').click();
+        await page.getByRole('menuitem', { name: 'Statement (PDF)' }).click();
+      })(),
+    ]);
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+  });
+
+  it('the owner makes a member a support agent: that member sees tickets but no invoices', { timeout: 90_000 }, async () => {
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Team' }).click();
+    const row = page.locator(`[data-testid="partner-members"] tr[data-email="${msp.staff.email}"]`);
+    await row.getByTestId('member-work-role').click();
+    await page.getByRole('option', { name: 'Support' }).click();
+    await page.getByText('Done: it applies from their next request.').first().waitFor();
+    await shoot(page, 'team-roles');
+
+    const staff = await portal.newPage();
+    await staff.setViewportSize({ width: 1366, height: 900 });
+    await login(staff, msp.staff.email, msp.staff.password);
+    await staff.goto(`/partner/customers/${acme.id}`);
+    await staff.locator(`[data-testid="active-context"][data-tenant="${acme.id}"][data-state="allowed"]`).waitFor();
+    await staff.getByRole('tab', { name: 'Tickets' }).waitFor();
+    expect(await staff.getByRole('tab').allInnerTexts()).not.toContain('Invoices');
+    await shoot(staff, 'support-agent-customer');
   });
 
   it('ticket queue: status, comment and assignee; alerts inbox', { timeout: 90_000 }, async () => {

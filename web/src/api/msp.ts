@@ -57,6 +57,7 @@ export interface Comment {
   at: string;
   by: string;
   by_name?: string;
+  by_partner_name?: string | null;
   text: string;
 }
 
@@ -221,7 +222,30 @@ export interface ExportRequest {
   period_to?: string;
 }
 
+export interface Dashboard {
+  tiles: {
+    customers: number;
+    receivables: { currency: string; amount_cents: number }[];
+    overdue: { currency: string; amount_cents: number }[];
+    open_tickets: number;
+    sla_compliance_pct: number | null;
+  };
+  revenue_by_month: { period: string; currency: string; invoiced_cents: number; outstanding_cents: number; paid_cents: number }[];
+  sla_by_customer: { tenant_id: string; tenant_name: string; compliance_pct: number }[];
+  customers: {
+    tenant_id: string;
+    tenant_name: string;
+    currency: string | null;
+    outstanding_cents: number | null;
+    overdue_cents: number | null;
+    open_tickets: number | null;
+    sla_compliance_pct: number | null;
+  }[];
+}
+
 export const mspApi = {
+  /** every managed customer at once: tiles, revenue by month, SLA by customer, per-customer figures */
+  dashboard: (q: Query = {}) => http.get<Dashboard>('/api/v1/partner/dashboard', q),
   billingSummary: (q: Query = {}) => http.get<BillingSummary>('/api/v1/partner/billing/summary', q),
   invoices: (q: Query = {}) => http.get<ListPage<Invoice>>('/api/v1/partner/billing/invoices', { limit: 200, ...q }),
   /** the file itself (small sets), or a job to follow (large ones) */
@@ -235,6 +259,8 @@ export const mspApi = {
   tickets: (q: Query = {}) => http.get<ListPage<Ticket>>('/api/v1/partner/support/tickets', { limit: 200, ...q }),
   openTicket: (body: NewTicket) => http.post<Ticket>('/api/v1/partner/support/tickets', body),
   updateTicket: (id: string, body: TicketChange) => http.patch<Ticket>(`/api/v1/partner/support/tickets/${enc(id)}`, body),
+  comment: (id: string, text: string) => http.post<Ticket>(`/api/v1/partner/support/tickets/${enc(id)}/comments`, { text }),
+  assign: (id: string, userId: string | null) => http.post<Ticket>(`/api/v1/partner/support/tickets/${enc(id)}/assign`, { assignee_user_id: userId }),
   assignable: () => http.get<{ data: Person[] }>('/api/v1/partner/members/assignable'),
   usage: (q: Query = {}) => http.get<{ data: UsageRecord[] }>('/api/v1/partner/reports/usage', q),
   sla: (q: Query = {}) => http.get<{ data: SlaRow[] }>('/api/v1/partner/reports/sla', q),

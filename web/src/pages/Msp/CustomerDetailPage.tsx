@@ -233,8 +233,8 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
         empty="No tickets yet."
         columns={[
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (t) => t.subject, render: (t) => `${t.subject} · ${t.number}` },
-          { key: 'priority', title: 'Priority', render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
+          { key: 'priority', title: 'Priority', width: 100, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
           { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
           { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
         ]}

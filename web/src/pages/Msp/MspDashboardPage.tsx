@@ -6,63 +6,40 @@
 import { Anchor, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { IconAlertTriangle, IconBuildingCommunity, IconCash, IconClockExclamation, IconGauge, IconTicket } from '@tabler/icons-react';
-import { mspApi, type Invoice } from '../../api/msp.ts';
+import { mspApi } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
-import { formatMoney, formatPct, formatPeriod, monthsAgo, openTickets, StatTile, useManagedCustomers } from './shared.tsx';
-
-/** Invoices of the last 12 months, every page. */
-async function recentInvoices(): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 25; i++) {
-    const p = await mspApi.invoices({ period_from: monthsAgo(11), cursor });
-    out.push(...p.data);
-    if (!p.next_cursor) break;
-    cursor = p.next_cursor;
-  }
-  return out;
-}
+import { formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
 
 export function MspDashboardPage() {
   const navigate = useNavigate();
   const customers = useManagedCustomers();
-  const summary = useApiQuery(['msp', 'billing-summary'], () => mspApi.billingSummary());
-  const sla = useApiQuery(['msp', 'sla-report', ''], () => mspApi.sla());
-  const tickets = useApiQuery(['msp', 'tickets-open'], () => openTickets());
+  const dash = customers.dashboard;
   const alerts = useApiQuery(['msp', 'alert-count'], async () => {
     const inbox = await mspApi.inbox({ limit: 1 }).catch(() => null);
     if (inbox?.counts) return inbox.counts.open + inbox.counts.acknowledged;
     const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] })), mspApi.billingAlerts().catch(() => ({ data: [] }))]);
     return a.data.length + b.data.length;
   });
-  const invoices = useApiQuery(['msp', 'invoices-12m'], () => recentInvoices());
 
-  const active = customers.rows.filter((r) => r.delegation.status === 'active');
+  const tiles = dash.data?.tiles;
   const waiting = customers.rows.filter((r) => r.delegation.status === 'requested').length;
-  const total = summary.data?.totals[0];
-  const slaRows = sla.data?.data ?? [];
-  const records = slaRows.reduce((n, r) => n + r.records, 0);
-  const compliance = records ? (100 * slaRows.reduce((n, r) => n + (r.records - r.breached), 0)) / records : null;
-  const currency = total?.currency ?? 'USD';
-
-  const byMonth = new Map<string, { month: string; period: string; revenue: number; receivables: number }>();
-  for (const i of invoices.data ?? []) {
-    if (i.currency !== currency) continue;
-    const m = byMonth.get(i.period) ?? { month: formatPeriod(i.period), period: i.period, revenue: 0, receivables: 0 };
-    m.revenue += i.total_cents / 100;
-    if (i.status === 'open' || i.status === 'overdue') m.receivables += i.balance_cents / 100;
-    byMonth.set(i.period, m);
-  }
-  const months = [...byMonth.values()].sort((a, b) => a.period.localeCompare(b.period)).map(({ month, revenue, receivables }) => ({ month, revenue, receivables }));
-  const slaChart = [...slaRows].sort((a, b) => a.compliance_pct - b.compliance_pct).map((r) => ({ customer: r.tenant_name, compliance: Math.round(r.compliance_pct * 10) / 10 }));
+  const currency = tiles?.receivables[0]?.currency ?? dash.data?.revenue_by_month[0]?.currency ?? 'USD';
+  const amount = (xs: { currency: string; amount_cents: number }[] | undefined) =>
+    xs && xs.length ? xs.map((x) => formatMoney(x.amount_cents, x.currency)).join(' + ') : formatMoney(0, currency);
+  const months = (dash.data?.revenue_by_month ?? [])
+    .filter((m) => m.currency === currency)
+    .sort((a, b) => a.period.localeCompare(b.period))
+    .map((m) => ({ month: formatPeriod(m.period), revenue: m.invoiced_cents / 100, receivables: m.outstanding_cents / 100 }));
+  const slaChart = (dash.data?.sla_by_customer ?? []).map((r) => ({ customer: r.tenant_name, compliance: Math.round(r.compliance_pct * 10) / 10 }));
   const money = (v: number) => formatMoney(Math.round(v * 100), currency);
+  const loading = dash.loading || (!dash.data && !dash.error);
 
-  const attention = [...active]
-    .filter((r) => r.metrics && (r.metrics.overdue_cents > 0 || (r.metrics.sla_compliance_pct ?? 100) < 95 || r.metrics.open_tickets > 0))
+  const attention = customers.rows
+    .filter((r) => r.delegation.status === 'active' && r.metrics && ((r.metrics.overdue_cents ?? 0) > 0 || (r.metrics.sla_compliance_pct ?? 100) < 95 || (r.metrics.open_tickets ?? 0) > 0))
     .sort((a, b) => (b.metrics?.overdue_cents ?? 0) - (a.metrics?.overdue_cents ?? 0));
 
   return (
@@ -77,13 +54,13 @@ export function MspDashboardPage() {
         }
       />
       <Stack>
-        <ErrorAlert error={summary.error ?? customers.error} />
+        <ErrorAlert error={customers.error} />
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} data-testid="msp-tiles">
-          <StatTile testId="tile-customers" label="Customers" icon={<IconBuildingCommunity size={20} />} value={customers.loading ? '…' : active.length} hint={waiting ? `${waiting} waiting for approval` : 'with active access'} />
-          <StatTile testId="tile-receivables" label="Receivables" icon={<IconCash size={20} />} color="teal" value={summary.loading ? '…' : formatMoney(total?.outstanding_cents ?? 0, currency)} hint="unpaid invoices" />
-          <StatTile testId="tile-overdue" label="Overdue" icon={<IconClockExclamation size={20} />} color="red" value={summary.loading ? '…' : formatMoney(total?.overdue_cents ?? 0, currency)} hint="past their due date" />
-          <StatTile testId="tile-tickets" label="Open tickets" icon={<IconTicket size={20} />} color="indigo" value={tickets.loading ? '…' : (tickets.data?.length ?? 0)} hint="open, in progress or waiting" />
-          <StatTile testId="tile-sla" label="SLA compliance" icon={<IconGauge size={20} />} color="grape" value={sla.loading ? '…' : formatPct(compliance)} hint="service-months on target" />
+          <StatTile testId="tile-customers" label="Customers" icon={<IconBuildingCommunity size={20} />} value={loading ? '…' : (tiles?.customers ?? 0)} hint={waiting ? `${waiting} waiting for approval` : 'with active access'} />
+          <StatTile testId="tile-receivables" label="Receivables" icon={<IconCash size={20} />} color="teal" value={loading ? '…' : amount(tiles?.receivables)} hint="unpaid invoices" />
+          <StatTile testId="tile-overdue" label="Overdue" icon={<IconClockExclamation size={20} />} color="red" value={loading ? '…' : amount(tiles?.overdue)} hint="past their due date" />
+          <StatTile testId="tile-tickets" label="Open tickets" icon={<IconTicket size={20} />} color="indigo" value={loading ? '…' : (tiles?.open_tickets ?? 0)} hint="open, in progress or waiting" />
+          <StatTile testId="tile-sla" label="SLA compliance" icon={<IconGauge size={20} />} color="grape" value={loading ? '…' : formatPct(tiles?.sla_compliance_pct)} hint="service-months on target" />
           <StatTile testId="tile-alerts" label="Active alerts" icon={<IconAlertTriangle size={20} />} color="orange" value={alerts.loading ? '…' : (alerts.data ?? 0)} hint={<Anchor component={Link} to="/partner/alerts" size="xs">Open the inbox</Anchor>} />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -91,7 +68,7 @@ export function MspDashboardPage() {
             title="Revenue and receivables by month"
             description={`Invoiced per month and what is still unpaid, in ${currency}, across all customers.`}
             kind="bar"
-            loading={invoices.loading}
+            loading={loading}
             data={months}
             dataKey="month"
             series={[
@@ -105,7 +82,7 @@ export function MspDashboardPage() {
             title="SLA compliance by customer"
             description="Share of service-months that met their target, lowest first."
             kind="bar"
-            loading={sla.loading}
+            loading={loading}
             data={slaChart}
             dataKey="customer"
             series={[{ name: 'compliance', label: 'Compliance %', color: 'grape.6' }]}

@@ -93,8 +93,8 @@ export function MspTicketsPage() {
               ),
             },
             { key: 'customer', title: 'Customer', sortValue: (t) => t.tenant_name ?? names.get(t.tenant_id), render: (t) => t.tenant_name ?? names.get(t.tenant_id) ?? '—' },
-            { key: 'priority', title: 'Priority', sortValue: (t) => PRIORITY_RANK[t.priority] ?? 9, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-            { key: 'status', title: 'Status', sortValue: (t) => t.status, render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
+            { key: 'priority', title: 'Priority', width: 100, sortValue: (t) => PRIORITY_RANK[t.priority] ?? 9, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
+            { key: 'status', title: 'Status', width: 150, sortValue: (t) => t.status, render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
             { key: 'assignee', title: 'Assigned to', sortValue: (t) => t.assignee_person?.name ?? t.assignee, render: (t) => t.assignee_person?.name ?? t.assignee ?? <Text c="dimmed" fz="inherit">Nobody</Text> },
             { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
           ]}

@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
-import { mspApi, type BillingSummary, type CustomerMetrics, type Person, type SlaRow, type Ticket } from '../../api/msp.ts';
+import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
 
@@ -163,10 +163,20 @@ export const PERMISSION_AREAS: Record<string, string> = {
   vouchers: 'Vouchers',
 };
 
+/** A customer's figures; a null figure is one the member's access does not show. */
+export interface CustomerFigures {
+  outstanding_cents: number | null;
+  overdue_cents: number | null;
+  currency: string;
+  open_tickets: number | null;
+  sla_compliance_pct: number | null;
+  open_alerts: number;
+}
+
 export interface ManagedCustomer {
   tenant: CustomerTenant;
   delegation: DelegationDto;
-  metrics: CustomerMetrics | null;
+  metrics: CustomerFigures | null;
 }
 
 /**
@@ -176,29 +186,24 @@ export interface ManagedCustomer {
 export function useManagedCustomers(opts: { history?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
   const list = useApiQuery(['msp', 'customers', status], () => delegationsApi.customers(status));
-  const serverMetrics = (list.data?.data ?? []).some((r) => 'metrics' in r);
-  const summary = useApiQuery(['msp', 'billing-summary'], () => mspApi.billingSummary().catch(() => null as BillingSummary | null), { enabled: !!list.data && !serverMetrics });
-  const sla = useApiQuery(['msp', 'sla-report', ''], () => mspApi.sla().catch(() => ({ data: [] as SlaRow[] })), { enabled: !!list.data && !serverMetrics });
-  const tickets = useApiQuery(['msp', 'tickets-open'], () => openTickets(), { enabled: !!list.data && !serverMetrics });
+  const dashboard = useApiQuery(['msp', 'dashboard'], () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
-    const given = (r as { metrics?: CustomerMetrics | null }).metrics;
-    if (given !== undefined) return { ...r, metrics: given };
     if (r.delegation.status !== 'active') return { ...r, metrics: null };
-    const b = summary.data?.tenants.find((t) => t.tenant_id === r.tenant.id);
-    const s = sla.data?.data.find((t) => t.tenant_id === r.tenant.id);
+    const c = dashboard.data?.customers.find((x) => x.tenant_id === r.tenant.id);
+    if (!c) return { ...r, metrics: null };
     return {
       ...r,
       metrics: {
-        outstanding_cents: b?.outstanding_cents ?? 0,
-        overdue_cents: b?.overdue_cents ?? 0,
-        currency: b?.currency ?? 'USD',
-        open_tickets: (tickets.data ?? []).filter((t) => t.tenant_id === r.tenant.id).length,
-        sla_compliance_pct: s ? s.compliance_pct : null,
+        outstanding_cents: c.outstanding_cents,
+        overdue_cents: c.overdue_cents,
+        currency: c.currency ?? 'USD',
+        open_tickets: c.open_tickets,
+        sla_compliance_pct: c.sla_compliance_pct,
         open_alerts: 0,
       },
     };
   });
-  return { rows, loading: list.loading, error: list.error, reload: list.reload };
+  return { rows, loading: list.loading, error: list.error, reload: list.reload, dashboard };
 }
 
 /** Open tickets (open, in progress, waiting) across every customer. */

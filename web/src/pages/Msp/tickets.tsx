@@ -91,17 +91,24 @@ export function OpenTicketModal({
 export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | null; onClose(): void; onChanged(t: Ticket): void }) {
   const [comment, setComment] = useState('');
   const assignable = useApiQuery(['msp', 'assignable'], () => mspApi.assignable().catch(() => null), { staleTime: 60_000 });
-  const update = useApiMutation((id: string, body: TicketChange) => mspApi.updateTicket(id, body), {
+  const people = assignable.data?.data ?? null;
+  const update = useApiMutation(
+    (id: string, body: TicketChange & { assignee_user_id?: string | null }) => {
+      if ('assignee_user_id' in body) return mspApi.assign(id, body.assignee_user_id ?? null);
+      if (body.comment && people) return mspApi.comment(id, body.comment);
+      return mspApi.updateTicket(id, body);
+    },
+    {
     success: 'Ticket updated.',
     onDone: (t) => {
       setComment('');
       onChanged(t);
     },
     invalidates: [['msp']],
-  });
+    },
+  );
   useEffect(() => setComment(''), [ticket?.id]);
   const t = ticket;
-  const people = assignable.data?.data ?? null;
   return (
     <Drawer opened={!!t} onClose={onClose} position="right" size="lg" title={t ? `Ticket ${t.number}` : ''} data-testid="ticket-drawer">
       {t && (
@@ -139,9 +146,10 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
               label="Assigned to"
               placeholder="Nobody yet"
               clearable
-              data={people.map((p) => ({ value: p.name, label: `${p.name} (${p.email})` }))}
-              value={t.assignee_person?.name ?? t.assignee}
-              onChange={(v) => void update.run(t.id, { assignee: v })}
+              description="Someone of your organization who handles it."
+              data={people.map((p) => ({ value: p.user_id, label: `${p.name} (${p.email})` }))}
+              value={t.assignee_person?.user_id ?? null}
+              onChange={(v) => void update.run(t.id, { assignee_user_id: v })}
               data-testid="ticket-assignee"
             />
           ) : (
@@ -174,7 +182,8 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
                 {t.comments.map((c, i) => (
                   <Timeline.Item key={i} bullet={<IconMessage size={12} />} title={<Text size="sm">{c.text}</Text>}>
                     <Text size="xs" c="dimmed">
-                      {c.by_name ?? 'A team member'} · {formatDateTime(c.at)}
+                      {c.by_name ?? 'A team member'}
+                      {c.by_partner_name ? ` · ${c.by_partner_name}` : ''} · {formatDateTime(c.at)}
                     </Text>
                   </Timeline.Item>
                 ))}

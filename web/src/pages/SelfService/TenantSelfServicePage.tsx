@@ -225,8 +225,8 @@ function Tickets({ rows, loading, error, partnerName }: { rows?: Ticket[]; loadi
         empty="No tickets yet."
         columns={[
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
-          { key: 'priority', title: 'Priority', render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={TICKET_STATUS} /> },
+          { key: 'priority', title: 'Priority', width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={TICKET_STATUS} /> },
           { key: 'by', title: 'Opened by', render: (x) => <Who person={x.opened_by_person} actor={x.opened_by} partnerName={partnerName} /> },
           { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}
