@@ -130,6 +130,24 @@ describe('MSP workspace', () => {
       })(),
     ]);
     expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+
+    // a large export runs as a job: the page shows its progress and offers the download when ready
+    const started = await (await msp.owner.login()).post('/api/v1/partner/billing/invoices/export', { format: 'csv', mode: 'job' });
+    expect(started.status).toBe(202);
+    await page.reload();
+    const job = page.getByTestId('export-job').first();
+    await job.getByRole('button', { name: 'Download' }).waitFor({ timeout: 30_000 });
+    expect(await job.innerText()).toMatch(/of \d+ invoices/);
+    await shoot(page, 'export-job');
+    const [file] = await Promise.all([page.waitForEvent('download'), job.getByRole('button', { name: 'Download' }).click()]);
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+
+    // search and sort are the server's: a search for one invoice number finds just it
+    const number = await table.locator('tbody tr').first().getAttribute('data-number');
+    await page.getByLabel('Search').fill(number!);
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    await page.getByTestId('invoice-totals').getByText('Showing 1 of 1 invoices.', { exact: false }).waitFor();
+    await page.getByLabel('Search').fill('');
   });
 
   it('the owner makes a member a support agent: that member sees tickets but no invoices', { timeout: 90_000 }, async () => {

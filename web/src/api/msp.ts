@@ -220,6 +220,7 @@ export interface ExportRequest {
   status?: string;
   period_from?: string;
   period_to?: string;
+  q?: string;
 }
 
 export interface Dashboard {
@@ -254,6 +255,7 @@ export const mspApi = {
     if ('file' in r) return r;
     return { job: (r.json as { job: ExportJob }).job };
   },
+  exportJobs: () => http.get<{ data: ExportJob[] }>('/api/v1/partner/exports'),
   exportJob: (id: string) => http.get<ExportJob>(`/api/v1/partner/exports/${enc(id)}`),
   downloadExport: (url: string) => requestFile('GET', url),
   tickets: (q: Query = {}) => http.get<ListPage<Ticket>>('/api/v1/partner/support/tickets', { limit: 200, ...q }),

@@ -3,7 +3,8 @@
  * sort, money in the invoice's currency, and an export as CSV or PDF — the file at once for a small
  * set, or a job whose progress shows until the download is ready.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useDebouncedValue } from '@mantine/hooks';
 import { Button, Group, Menu, Paper, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconDownload, IconFileTypeCsv, IconFileTypePdf, IconSearch } from '@tabler/icons-react';
 import { mspApi, saveFile, type ExportJob, type ExportRequest, type Invoice } from '../../api/msp.ts';
@@ -11,23 +12,21 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 
 /** The last 36 months, newest first, for the month filters. */
 const MONTHS = Array.from({ length: 36 }, (_, i) => monthsAgo(i)).map((p) => ({ value: p, label: formatPeriod(p) }));
 
-async function allInvoices(q: Record<string, string | undefined>): Promise<Invoice[]> {
-  const out: Invoice[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 25; i++) {
-    const p = await mspApi.invoices({ ...q, cursor });
-    out.push(...p.data);
-    if (!p.next_cursor) break;
-    cursor = p.next_cursor;
-  }
-  return out;
-}
+const SORTS = [
+  { value: '-issued_at', label: 'Newest first' },
+  { value: 'issued_at', label: 'Oldest first' },
+  { value: 'due_at', label: 'Due soonest' },
+  { value: '-balance_cents', label: 'Most unpaid' },
+  { value: '-total_cents', label: 'Largest total' },
+  { value: 'tenant_name,-issued_at', label: 'Customer A–Z' },
+];
+const PAGE = 50;
 
 export function MspInvoicesPage() {
   const customers = useManagedCustomers();
@@ -37,25 +36,26 @@ export function MspInvoicesPage() {
   const [from, setFrom] = useState<string | null>(monthsAgo(11));
   const [to, setTo] = useState<string | null>(null);
   const [job, setJob] = useState<ExportJob | null>(null);
+  // exports still running or ready to download (started here or elsewhere, e.g. a large one through the API)
+  const recentJobs = useApiQuery(['msp', 'exports'], () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })));
+  const [hidden, setHidden] = useState<string[]>([]);
+  const recent = (recentJobs.data?.data ?? []).filter((j) => j.id !== job?.id && !hidden.includes(j.id) && (j.status === 'queued' || j.status === 'running' || j.status === 'done')).slice(0, 3);
+  const [sort, setSort] = useState<string | null>('-issued_at');
+  const [search] = useDebouncedValue(q.trim(), 300);
   const filters = { tenant_id: tenant ?? undefined, status: status ?? undefined, period_from: from ?? undefined, period_to: to ?? undefined };
-  const list = useApiQuery(['msp', 'invoices', filters], () => allInvoices(filters));
+  // pages of the server's answer, by offset: the server searches, sorts and counts every matching invoice
+  const [total, setTotal] = useState<number | null>(null);
+  const list = useApiList<Invoice>(['msp', 'invoices', filters, search, sort], async (cursor) => {
+    const offset = Number(cursor ?? 0);
+    const page = await mspApi.invoices({ ...filters, q: search || undefined, sort: sort ?? undefined, offset, limit: PAGE });
+    if (page.total !== undefined) setTotal(page.total);
+    const next = offset + page.data.length;
+    return { data: page.data, next_cursor: page.total !== undefined ? (next < page.total ? String(next) : null) : page.next_cursor };
+  });
   const names = new Map(customers.rows.map((r) => [r.tenant.id, r.tenant.name]));
-  const rows = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    return (list.data ?? []).filter((i) => !needle || [i.number, i.tenant_name ?? '', i.ban_account_number ?? ''].some((s) => s.toLowerCase().includes(needle)));
-  }, [list.data, q]);
-  const totals = useMemo(() => {
-    const by = new Map<string, { total: number; balance: number }>();
-    for (const i of rows) {
-      const t = by.get(i.currency) ?? { total: 0, balance: 0 };
-      t.total += i.total_cents;
-      t.balance += i.balance_cents;
-      by.set(i.currency, t);
-    }
-    return [...by.entries()];
-  }, [rows]);
+  const rows = list.items;
 
-  const exporter = useApiMutation((format: 'csv' | 'pdf') => mspApi.exportInvoices({ format, ...filters } as ExportRequest), {
+  const exporter = useApiMutation((format: 'csv' | 'pdf') => mspApi.exportInvoices({ format, ...filters, q: search || undefined } as ExportRequest), {
     onDone: (r) => {
       if ('file' in r) saveFile(r.file, r.filename);
       else setJob(r.job);
@@ -90,6 +90,9 @@ export function MspInvoicesPage() {
       />
       <Stack>
         {job && <ExportProgress job={job} onChange={setJob} />}
+        {recent.map((j) => (
+          <ExportProgress key={j.id} job={j} onChange={(x) => (x ? recentJobs.reload() : setHidden((h) => [...h, j.id]))} />
+        ))}
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Search" placeholder="Invoice number, customer or account" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 260 }} />
           <Select
@@ -105,11 +108,12 @@ export function MspInvoicesPage() {
           <Select label="Status" placeholder="Any status" clearable data={Object.entries(INVOICE_STATUS).map(([value, x]) => ({ value, label: x.label }))} value={status} onChange={setStatus} w={{ base: '100%', sm: 150 }} />
           <Select label="From month" placeholder="Any" clearable data={MONTHS} value={from} onChange={setFrom} w={{ base: '47%', sm: 150 }} />
           <Select label="To month" placeholder="Any" clearable data={MONTHS} value={to} onChange={setTo} w={{ base: '47%', sm: 150 }} />
+          <Select label="Sort" data={SORTS} value={sort} onChange={setSort} allowDeselect={false} w={{ base: '100%', sm: 170 }} data-testid="invoice-sort" />
         </Group>
         <ErrorAlert error={list.error} />
-        {totals.length > 0 && (
+        {total !== null && !list.loading && (
           <Text size="sm" c="dimmed" data-testid="invoice-totals">
-            {rows.length} invoices · {totals.map(([c, t]) => `${formatMoney(t.total, c)} invoiced, ${formatMoney(t.balance, c)} unpaid`).join(' · ')}
+            {total === 0 ? 'No invoice matches.' : `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()} invoices.`} The export includes every matching invoice.
           </Text>
         )}
         <DataTable
@@ -118,18 +122,19 @@ export function MspInvoicesPage() {
           loading={list.loading}
           rowKey={(i) => i.id}
           rowProps={(i) => ({ 'data-number': i.number, 'data-tenant': i.tenant_id })}
-          defaultSort={{ key: 'issued', direction: 'desc' }}
+          more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Show more invoices' }}
           empty={q || tenant || status ? 'No invoice matches these filters.' : 'No invoices in these months.'}
           columns={[
-            { key: 'number', title: 'Invoice', mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
-            { key: 'customer', title: 'Customer', sortValue: (i) => i.tenant_name ?? names.get(i.tenant_id), render: (i) => i.tenant_name ?? names.get(i.tenant_id) ?? '—' },
-            { key: 'account', title: 'Billing account', sortValue: (i) => i.ban_account_number, render: (i) => i.ban_account_number ?? '—' },
-            { key: 'period', title: 'Month', sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
-            { key: 'issued', title: 'Issued', sortValue: (i) => i.issued_at, render: (i) => formatDate(i.issued_at) },
-            { key: 'due', title: 'Due', sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
-            { key: 'total', title: 'Total', align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency), style: { whiteSpace: 'nowrap' } },
-            { key: 'balance', title: 'Unpaid', align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency), style: { whiteSpace: 'nowrap' } },
-            { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+            { key: 'number', title: 'Invoice', mobile: 'title', render: (i) => i.number },
+            { key: 'customer', title: 'Customer', render: (i) => i.tenant_name ?? names.get(i.tenant_id) ?? '—' },
+            // the billing account's number, when the server names it
+            ...(rows.some((i) => i.ban_account_number) ? [{ key: 'account', title: 'Billing account', render: (i: Invoice) => i.ban_account_number ?? '—' }] : []),
+            { key: 'period', title: 'Month', render: (i) => formatPeriod(i.period) },
+            { key: 'issued', title: 'Issued', render: (i) => formatDate(i.issued_at) },
+            { key: 'due', title: 'Due', render: (i) => formatDate(i.due_at) },
+            { key: 'total', title: 'Total', align: 'right', render: (i) => formatMoney(i.total_cents, i.currency), style: { whiteSpace: 'nowrap' } },
+            { key: 'balance', title: 'Unpaid', align: 'right', render: (i) => formatMoney(i.balance_cents, i.currency), style: { whiteSpace: 'nowrap' } },
+            { key: 'status', title: 'Status', width: 110, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
           ]}
         />
       </Stack>
