@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
+import { http } from '../../api/client.ts';
 import { useApiQuery } from '../../query/query.ts';
 
 export function formatMoney(cents: number | null | undefined, currency: string | null | undefined): string {
@@ -185,7 +186,7 @@ export interface ManagedCustomer {
  */
 export function useManagedCustomers(opts: { history?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
-  const list = useApiQuery(['msp', 'customers', status], () => delegationsApi.customers(status));
+  const list = useApiQuery(['msp', 'customers', status], () => allCustomers(status));
   const dashboard = useApiQuery(['msp', 'dashboard'], () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
     if (r.delegation.status !== 'active') return { ...r, metrics: null };
@@ -204,6 +205,19 @@ export function useManagedCustomers(opts: { history?: boolean } = {}) {
     };
   });
   return { rows, loading: list.loading, error: list.error, reload: list.reload, dashboard };
+}
+
+/** Every customer of the partner: pages of 200 by offset while the server reports more (an MSP may manage a thousand). */
+async function allCustomers(status: string) {
+  const first = await delegationsApi.customers(status);
+  const data = [...first.data];
+  const total = (first as { total?: number }).total;
+  while (total !== undefined && data.length < total && data.length < 5_000) {
+    const next = await http.get<typeof first>('/api/v1/partner/customers', { status, limit: 200, offset: data.length });
+    if (next.data.length === 0) break;
+    data.push(...next.data);
+  }
+  return { ...first, data };
 }
 
 /** Open tickets (open, in progress, waiting) across every customer. */
