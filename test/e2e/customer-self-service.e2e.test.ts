@@ -39,7 +39,7 @@ beforeAll(async () => {
     userIds: [tenant.user.id],
     parties: [{ persona: 'msp', partnerId: msp.id, clientId: null, userIds: [msp.owner.id], delegationId: linkId, banIds: null, billToBanId: null, weight: 5 }],
   });
-});
+}, 180_000);
 afterAll(() => portal?.close());
 
 describe('customer self-service', () => {
@@ -68,6 +68,13 @@ describe('customer self-service', () => {
     await page.getByTestId('chart').first().locator('.recharts-surface').first().waitFor();
     await shoot(page, 'usage');
     expect(await page.getByTestId('self-tiles').innerText()).toMatch(/To pay\s*\$[\d,]+\.\d\d/i);
+
+    // the audit log names the partner behind its people's events, not a user id
+    await page.goto(`/tenant/${tenant.id}/audit?action=delegation.requested`);
+    await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('audit-table').getByText(msp.name, { exact: false }).first().waitFor();
+    expect(await page.getByTestId('audit-table').innerText()).not.toContain('usr_');
+    await shoot(page, 'audit');
   });
 
   it('a tenant user reads the same data', { timeout: 60_000 }, async () => {

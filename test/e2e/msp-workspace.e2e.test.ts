@@ -50,7 +50,7 @@ beforeAll(async () => {
   await activeLink(await hq.owner.login(), await sub.admin.login(), hq.id, sub, { role: 'ENTERPRISE_HQ' });
   page = await portal.newPage();
   await page.setViewportSize({ width: 1366, height: 900 });
-});
+}, 180_000);
 afterAll(() => portal?.close());
 
 describe('MSP workspace', () => {
