@@ -46,7 +46,8 @@ import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
-import { partnerConsolidatedRoutes } from '../modules/resources/index.ts';
+import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
+import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { byAudience } from './legacy-routes.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
@@ -227,6 +228,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
       }),
+      tenantSelfRoutes({ resources: services.resources, access }),
+      alertRoutes({ alerts: services.alerts, authz: services.authz, access, limiter: services.rateLimiter, config }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
@@ -271,10 +274,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
+    services.alertScheduler.start();
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    services.alertScheduler.stop();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -18,6 +18,9 @@ import { DelegationsService } from '../modules/delegations/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
 import { InvoiceExportService, MspViewsService, ResourcesService } from '../modules/resources/index.ts';
+import { AlertScheduler, AlertsService, createNotifier } from '../modules/alerts/index.ts';
+import { Mailer } from '../platform/mail/mailer.ts';
+import path from 'node:path';
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
@@ -63,6 +66,10 @@ export interface Services {
   msp: MspViewsService;
   /** invoice exports (CSV, PDF; jobs for large sets) of the MSP workspace */
   invoiceExports: InvoiceExportService;
+  /** per-link commitments and the alerts inbox (issue 16) */
+  alerts: AlertsService;
+  /** evaluates alerts every minute (started when the app is ready) */
+  alertScheduler: AlertScheduler;
   /** the gateway's enforcement pipeline */
   gateway: GatewayService;
   /** partner OAuth apps (clients) */
@@ -152,7 +159,11 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
-  const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir });
+  const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir, onError: (e) => d.onError(e, 'invoice export') });
+  // e-mail of alerts: the local outbox (DATA_DIR/mail-outbox) until the platform's SMTP settings land
+  const mailer = new Mailer({ smtpUrl: null, from: 'Partnergate <no-reply@partnergate.local>', outboxDir: path.join(config.dataDir, 'mail-outbox') });
+  const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({ mailer, onError: (e) => d.onError(e, 'alert e-mail') }), onError: (e) => d.onError(e, 'alerts') });
+  const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, oauth, redisClients };
 }

@@ -1740,6 +1740,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers
+         * @description Alerts you may see (the link ∩ your member role). Default: open and acknowledged. `counts` are the unresolved totals.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    kind?: "sla_breach" | "receivables_threshold" | "invoice_overdue";
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: opened_at, severity, tenant_name, kind, status */
+                    sort?: string;
+                    /** @description comma-separated; default open,acknowledged */
+                    status?: string;
+                    /**
+                     * @description only this customer
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                acknowledged: number;
+                                open: number;
+                            };
+                            data: components["schemas"]["PartnerAlert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/alerts/{alert_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert (someone is on it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description alr_… identifier
+                     * @example alr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    alert_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAlert"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/alerts/{alert_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an alert by hand (it also resolves itself when the condition clears) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description alr_… identifier
+                     * @example alr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    alert_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAlert"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/alerts/billing": {
         parameters: {
             query?: never;
@@ -2577,6 +2889,206 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/customers/{tenant_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA commitments, alert settings and billing threshold of your link with a customer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change the commitments of your link with a customer (member role with links.commitments.manage: full access)
+         * @description Each section given (sla, alerts, billing_threshold) replaces that section. Audited as link.commitments_changed; the customer sees it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description each section given replaces that section */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerts?: {
+                            channels: ("in_app" | "email")[];
+                            /** @description alert for each overdue invoice */
+                            invoice_overdue: boolean;
+                            /** @description alert when the customer owes more than the billing threshold */
+                            receivables_threshold: boolean;
+                            /** @description e-mail addresses told about new alerts */
+                            recipients: string[];
+                            /** @description alert when a month misses the availability commitment */
+                            sla_breach: boolean;
+                        };
+                        billing_threshold?: {
+                            amount_cents: number;
+                            currency: string;
+                        };
+                        sla?: {
+                            /** @description monthly availability promised, e.g. 99.9 */
+                            availability_pct: number;
+                            /** @description resolution within, per ticket priority (minutes) */
+                            resolution_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                            /** @description first response within, per ticket priority (minutes) */
+                            response_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -7789,6 +8301,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts your partners see about you (read-only) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    kind?: "sla_breach" | "receivables_threshold" | "invoice_overdue";
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: opened_at, severity, tenant_name, kind, status */
+                    sort?: string;
+                    /** @description comma-separated; default open,acknowledged */
+                    status?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                acknowledged: number;
+                                open: number;
+                            };
+                            data: components["schemas"]["PartnerAlert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/audit-events": {
         parameters: {
             query?: never;
@@ -7796,7 +8414,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events about one tenant, including every partner access to its data (tenant admin) */
+        /**
+         * Events about one tenant, including every partner access to its data (tenant admin)
+         * @description Each event names the acting person (actor_name, actor_email) and the partner (partner_name); filter by partner with partner_id.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7808,6 +8429,8 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                     outcome?: "success" | "denied" | "failure";
+                    /** @description only events of this partner (about it or done by its people) */
+                    partner_id?: string;
                     since?: string;
                     target_id?: string;
                     until?: string;
@@ -8197,6 +8820,86 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each partner linked to you has committed to: SLA, alerts and billing threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["LinkCommitments"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/connected-apps": {
@@ -8736,6 +9439,128 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the commitments of a partner's link with you (tenant admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description dlg_… identifier
+                     * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    delegation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description each section given replaces that section */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerts?: {
+                            channels: ("in_app" | "email")[];
+                            /** @description alert for each overdue invoice */
+                            invoice_overdue: boolean;
+                            /** @description alert when the customer owes more than the billing threshold */
+                            receivables_threshold: boolean;
+                            /** @description e-mail addresses told about new alerts */
+                            recipients: string[];
+                            /** @description alert when a month misses the availability commitment */
+                            sla_breach: boolean;
+                        };
+                        billing_threshold?: {
+                            amount_cents: number;
+                            currency: string;
+                        };
+                        sla?: {
+                            /** @description monthly availability promised, e.g. 99.9 */
+                            availability_pct: number;
+                            /** @description resolution within, per ticket priority (minutes) */
+                            resolution_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                            /** @description first response within, per ticket priority (minutes) */
+                            response_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10033,6 +10858,809 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices, newest first (your own tenant; billing.invoices.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    sort?: string;
+                    status?: "open" | "paid" | "overdue" | "void";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Invoices, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description amount in cents of the currency */
+                                balance_cents: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                /** @example EUR */
+                                currency: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                due_at: string;
+                                id: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                issued_at: string;
+                                number: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                paid_at: string | null;
+                                period: string;
+                                status: string;
+                                /** @description amount in cents of the currency */
+                                subtotal_cents: number;
+                                /** @description amount in cents of the currency */
+                                tax_cents: number;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                                /** @description amount in cents of the currency */
+                                total_cents: number;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first, each with who placed it (your people or a partner’s: partner, name, e-mail) (your own tenant; orders.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, total_cents, status, product_name, tenant_name */
+                    sort?: string;
+                    status?: "submitted" | "in_progress" | "completed" | "cancelled";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of TenantOrder */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["TenantOrder"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned services (your own tenant; services.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, name, status, monthly_price_cents, tenant_name */
+                    sort?: string;
+                    status?: "pending" | "active" | "suspended" | "terminated";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Provisioned services */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                activated_at: string | null;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                bandwidth_mbps: number | null;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                created_at: string;
+                                /** @example EUR */
+                                currency: string;
+                                id: string;
+                                location: string | null;
+                                /** @description amount in cents of the currency */
+                                monthly_price_cents: number;
+                                name: string;
+                                /** @example ord_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                order_id: string | null;
+                                product_code: string;
+                                status: string;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA per month and service: target, achieved, downtime (your own tenant; reports.sla.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: period, achieved_pct, downtime_minutes, status, tenant_name */
+                    sort?: string;
+                    status?: "met" | "breached";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: SLA per month and service */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                achieved_pct: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                downtime_minutes: number;
+                                id: string;
+                                incidents: number;
+                                period: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                recorded_at: string;
+                                service_id: string | null;
+                                status: string;
+                                target_pct: number;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your tenant at a glance: open orders and tickets, receivables, SLA compliance, partners acting for you */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: TenantSelfSummary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSelfSummary"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Support tickets, each with who opened it and who it is assigned to (your own tenant; support.tickets.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    category?: "billing" | "technical" | "service_request" | "other";
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, updated_at, priority, status, number, tenant_name */
+                    sort?: string;
+                    status?: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["PartnerTicket"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage per month and metric (your own tenant; reports.usage.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    metric?: "data_gb" | "voice_minutes" | "sms_count";
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: period, metric, quantity, amount_cents, tenant_name */
+                    sort?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Usage per month and metric */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description amount in cents of the currency */
+                                amount_cents: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                /** @example EUR */
+                                currency: string;
+                                id: string;
+                                metric: string;
+                                period: string;
+                                quantity: number;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                recorded_at: string;
+                                service_id: string | null;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/vouchers": {
@@ -15090,6 +16718,9 @@ export interface components {
                 /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 user_id: string | null;
             };
+            /** @example ada.lovelace@example.com */
+            actor_email?: string | null;
+            actor_name?: string | null;
             ban: string | null;
             details: {
                 [key: string]: unknown;
@@ -15103,6 +16734,7 @@ export interface components {
             outcome: string;
             /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             partner_id: string | null;
+            partner_name?: string | null;
             /** @example req_01jd9x0a8q4m7w2k3v5b6c8d9e */
             request_id: string | null;
             seq: number;
@@ -15487,6 +17119,63 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        /** LinkCommitments */
+        LinkCommitments: {
+            alerts: {
+                channels: ("in_app" | "email")[];
+                /** @description alert for each overdue invoice */
+                invoice_overdue: boolean;
+                /** @description alert when the customer owes more than the billing threshold */
+                receivables_threshold: boolean;
+                /** @description e-mail addresses told about new alerts */
+                recipients: string[];
+                /** @description alert when a month misses the availability commitment */
+                sla_breach: boolean;
+            };
+            billing_threshold: {
+                amount_cents: number;
+                /** @example EUR */
+                currency: string;
+            };
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            sla: {
+                /** @description monthly availability promised, e.g. 99.9 */
+                availability_pct: number;
+                /** @description resolution within, per ticket priority (minutes) */
+                resolution_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+                /** @description first response within, per ticket priority (minutes) */
+                response_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+            };
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+            updated_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+        };
         /** LoginResponse */
         LoginResponse: {
             /** @description send back in the x-csrf-token header on every cookie-authenticated mutation */
@@ -15632,6 +17321,56 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
             website: string | null;
+        };
+        /** PartnerAlert */
+        PartnerAlert: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            acknowledged_at: string | null;
+            acknowledged_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+            amount_cents: number | null;
+            /** @example EUR */
+            currency: string | null;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            id: string;
+            /** @description sla_breach | receivables_threshold | invoice_overdue */
+            kind: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_seen_at: string;
+            message: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            opened_at: string;
+            period: string | null;
+            resolution: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            resolved_at: string | null;
+            resolved_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+            /** @description warning | critical */
+            severity: string;
+            /** @description open | acknowledged | resolved */
+            status: string;
+            subject_id: string | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
         };
         /** PartnerDashboard */
         PartnerDashboard: {
@@ -15921,6 +17660,73 @@ export interface components {
             status: string;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
+        };
+        /** TenantOrder */
+        TenantOrder: {
+            /**
+             * @description the customer account ordered for
+             * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            ban_id: string;
+            /**
+             * @description the account charged: the customer's, or the wholesaler's own for the wholesaler persona
+             * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            bill_to_ban_id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            cancelled_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            id: string;
+            notes: string | null;
+            persona: string;
+            placed_by: {
+                client_id: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                type: string;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string | null;
+            };
+            placed_by_person?: components["schemas"]["Person"] | null;
+            product_code: string;
+            product_name: string;
+            quantity: number;
+            status: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @description amount in cents of the currency */
+            total_cents: number;
+            /** @description amount in cents of the currency */
+            unit_price_cents: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
+        };
+        /** TenantSelfSummary */
+        TenantSelfSummary: {
+            open_orders: number | null;
+            open_tickets: number | null;
+            partners: {
+                /** @example 2025-06-02T09:30:00.000Z */
+                ends_at: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string;
+                partner_name: string;
+                role: string;
+                status: string;
+            }[];
+            receivables: {
+                /** @example EUR */
+                currency: string;
+                outstanding_cents: number;
+                overdue_cents: number;
+            }[] | null;
+            sla_compliance_pct: number | null;
         };
         /** Ticket */
         Ticket: {

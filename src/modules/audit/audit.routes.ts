@@ -65,13 +65,23 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
         tags: ['audit'],
         summary: "Events about one tenant, including every partner access to its data (tenant admin)",
         params: Strict({ tenant_id: Id('tnt') }),
-        querystring: S.ScopedAuditQuery,
+        description: 'Each event names the acting person (actor_name, actor_email) and the partner (partner_name); filter by partner with partner_id.',
+        querystring: S.TenantAuditQuery,
         response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
       },
     },
     async (req) => {
       d.access.tenant(req, req.params.tenant_id, 'tenant.audit.read');
-      return out({ ...filterFrom(req.query), tenantId: req.params.tenant_id });
+      const r = await d.audit.list({ ...filterFrom(req.query), tenantId: req.params.tenant_id, partnerScope: req.query.partner_id });
+      const names = await d.audit.names(r.data);
+      return {
+        data: r.data.map((e) => {
+          const u = e.actor_user_id ? names.users.get(e.actor_user_id) : undefined;
+          const pid = e.partner_id ?? e.actor_partner_id;
+          return { ...toAuditEventDto(e), actor_name: u?.name ?? null, actor_email: u?.email ?? null, partner_name: pid ? (names.partners.get(pid) ?? null) : null };
+        }),
+        next_cursor: r.nextCursor,
+      };
     },
   );
 

@@ -22,6 +22,9 @@ export const AuditEventDto = Type.Object({
   user_agent: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
   hash: Nullable(Type.String({ description: 'the event\'s link in the hash chain; null for the moment (well under a second) between its commit and its sealing into the chain' })),
+  actor_name: Type.Optional(Nullable(Type.String({ description: 'the acting person, named (tenant view)' }))),
+  actor_email: Type.Optional(Nullable(Type.String())),
+  partner_name: Type.Optional(Nullable(Type.String({ description: 'the partner the event is about or acted, named (tenant view)' }))),
 }, { title: 'AuditEvent' });
 
 const common = {
@@ -45,5 +48,8 @@ export const AuditQuery = Strict({
 
 /** Filters inside a tenant's or a partner's own view. */
 export const ScopedAuditQuery = Strict(common);
+
+/** The tenant's view also filters by partner (seed 001: "which partner person did what"). */
+export const TenantAuditQuery = Strict({ ...common, partner_id: Type.Optional(Type.String({ pattern: '^ptr_[0-9a-z]{26}$', description: 'only events of this partner (about it or done by its people)' })) });
 
 export const AuditPage = Type.Object({ data: Type.Array(AuditEventDto), next_cursor: Nullable(Type.String()) });

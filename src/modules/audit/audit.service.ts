@@ -219,6 +219,18 @@ export class AuditLog {
     await this.#sealing;
   }
 
+  /** The people and partners a page of events names (the tenant's view shows names, not ids). */
+  async names(rows: readonly AuditRow[]): Promise<{ users: Map<string, { name: string; email: string }>; partners: Map<string, string> }> {
+    const u = [...new Set(rows.map((r) => r.actor_user_id).filter((x): x is string => !!x))];
+    const p = [...new Set(rows.flatMap((r) => [r.partner_id, r.actor_partner_id]).filter((x): x is string => !!x))];
+    const db = this.#db.kysely;
+    const [users, partners] = await Promise.all([
+      u.length ? db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', u).execute() : Promise.resolve([]),
+      p.length ? db.selectFrom('partners').select(['id', 'name']).where('id', 'in', p).execute() : Promise.resolve([]),
+    ]);
+    return { users: new Map(users.map((x) => [x.id, { name: x.name, email: x.email }])), partners: new Map(partners.map((x) => [x.id, x.name])) };
+  }
+
   async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
     let q = executor.selectFrom('audit_events').selectAll();
     // `tenant.member_*` is not a prefix: `_` and `%` in the prefix match themselves only.

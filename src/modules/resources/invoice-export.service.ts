@@ -314,14 +314,14 @@ export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, ti
   const finished = once(out, 'finish');
   const left = 40;
   const cols: [string, number, 'left' | 'right'][] = [
-    ['Invoice', 80, 'left'],
-    ['Account', 70, 'left'],
-    ['Period', 50, 'left'],
-    ['Issued', 60, 'left'],
-    ['Due', 60, 'left'],
-    ['Status', 50, 'left'],
-    ['Total', 72, 'right'],
-    ['Balance', 72, 'right'],
+    ['Invoice', 118, 'left'],
+    ['Account', 72, 'left'],
+    ['Period', 44, 'left'],
+    ['Issued', 54, 'left'],
+    ['Due', 54, 'left'],
+    ['Status', 43, 'left'],
+    ['Total', 65, 'right'],
+    ['Balance', 65, 'right'],
   ];
   let page = 1;
   const footer = () => doc.fontSize(8).fillColor('#666').text(`Page ${page}`, left, doc.page.height - 30, { width: doc.page.width - 80, align: 'right', lineBreak: false }).fillColor('#000');
@@ -341,7 +341,7 @@ export async function writePdf(rows: AsyncIterable<ExportRow>, out: Writable, ti
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8);
     cells.forEach((c, i) => {
       const [, w, align] = cols[i];
-      doc.text(c, x, y, { width: w - 4, align, lineBreak: false, ellipsis: true });
+      doc.text(c, x, y, { width: w - 4, height: 10, align, lineBreak: false, ellipsis: true });
       x += w;
     });
     doc.y = y + 13;

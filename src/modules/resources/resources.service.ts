@@ -303,6 +303,27 @@ export class ResourcesService {
     return repo.openTicketCounts(this.#d.db.kysely, scopes);
   }
 
+  /** A tenant's own summary; each part only when the member's role shows it (null otherwise). */
+  async tenantSummary(tenantId: string, show: { orders: boolean; tickets: boolean; billing: boolean; sla: boolean }) {
+    const db = this.#d.db.kysely;
+    const scope = [{ tenantId, bans: null }];
+    const [orders, tickets, totals, sla, partners] = await Promise.all([
+      show.orders ? repo.openOrderCount(db, tenantId) : null,
+      show.tickets ? repo.openTicketCounts(db, scope) : null,
+      show.billing ? repo.billingTotals(db, scope, {}) : null,
+      show.sla ? repo.slaTotals(db, scope, {}) : null,
+      repo.tenantPartners(db, tenantId),
+    ]);
+    const s = sla?.[0];
+    return {
+      open_orders: orders,
+      open_tickets: tickets === null ? null : (tickets[0]?.open ?? 0),
+      receivables: totals === null ? null : totals.map((t) => ({ currency: t.currency, outstanding_cents: t.outstanding_cents, overdue_cents: t.overdue_cents })),
+      sla_compliance_pct: s === undefined ? (sla === null ? null : 100) : s.records === 0 ? 100 : Math.round(((s.records - s.breached) / s.records) * 10_000) / 100,
+      partners: partners.map((p) => ({ partner_id: p.partner_id, partner_name: p.partner_name, role: p.role, status: p.status, ends_at: p.ends_at })),
+    };
+  }
+
   // ---- lists with the common features (issue 16) ----------------------------------------------
 
   /**

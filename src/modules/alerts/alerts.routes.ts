@@ -1,0 +1,183 @@
+/**
+ * The HTTP edge of link commitments and the alerts inbox (issue 16):
+ *   partner side: GET|PUT /api/v1/partner/customers/:tenant_id/commitments ·
+ *                 GET /api/v1/partner/alerts · POST /api/v1/partner/alerts/:alert_id/{acknowledge,resolve}
+ *   tenant side:  GET /api/v1/tenants/:tenant_id/commitments ·
+ *                 PUT /api/v1/tenants/:tenant_id/delegations/:delegation_id/commitments ·
+ *                 GET /api/v1/tenants/:tenant_id/alerts
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config/config.ts';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
+import { ListQueryCommon, PageFields } from '../../platform/http/list-params.ts';
+import { authzErrors, type Access, type AuthzService } from '../authz/index.ts';
+import { alertErrors as E } from './alerts.errors.ts';
+import { ALERT_SORT, type AlertsService, type Who } from './alerts.service.ts';
+import { CommitmentsBody, CommitmentsDto, PersonT } from './commitments.ts';
+
+export interface AlertRoutesDeps {
+  alerts: AlertsService;
+  authz: Pick<AuthzService, 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
+  access: Access;
+  limiter: RateLimiter;
+  config: Pick<Config, 'rateLimits'>;
+}
+
+const TAGS = ['alerts and commitments (seed 001)'];
+
+const AlertDto = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String({ description: 'sla_breach | receivables_threshold | invoice_overdue' }),
+    severity: Type.String({ description: 'warning | critical' }),
+    status: Type.String({ description: 'open | acknowledged | resolved' }),
+    tenant_id: Type.String(),
+    tenant_name: Type.String(),
+    delegation_id: Type.String(),
+    subject_id: Nullable(Type.String({ description: 'the SLA record or invoice' })),
+    period: Nullable(Type.String()),
+    message: Type.String(),
+    amount_cents: Nullable(Type.Integer()),
+    currency: Nullable(Type.String()),
+    opened_at: Type.String(),
+    last_seen_at: Type.String(),
+    acknowledged_at: Nullable(Type.String()),
+    acknowledged_by: Nullable(PersonT),
+    resolved_at: Nullable(Type.String()),
+    resolved_by: Nullable(PersonT),
+    resolution: Nullable(Type.String({ description: 'auto (the condition cleared) | manual' })),
+  },
+  { title: 'PartnerAlert' },
+);
+const AlertPage = Type.Object({ data: Type.Array(AlertDto), ...PageFields, counts: Type.Object({ open: Type.Integer(), acknowledged: Type.Integer() }) });
+const Kind = Type.Union([Type.Literal('sla_breach'), Type.Literal('receivables_threshold'), Type.Literal('invoice_overdue')]);
+const StatusList = Type.String({ pattern: '^(open|acknowledged|resolved)(,(open|acknowledged|resolved))*$', description: 'comma-separated; default open,acknowledged' });
+const sortDesc = { ...ListQueryCommon.sort, description: `comma-separated, \`-\` for descending; fields: ${Object.keys(ALERT_SORT).join(', ')}` };
+const InboxQuery = Strict({ ...ListQueryCommon, sort: Type.Optional(Type.String(sortDesc)), status: Type.Optional(StatusList), kind: Type.Optional(Kind), tenant_id: Type.Optional(Id('tnt', 'only this customer')) });
+const TenantAlertQuery = Strict({ ...ListQueryCommon, sort: Type.Optional(Type.String(sortDesc)), status: Type.Optional(StatusList), kind: Type.Optional(Kind) });
+const CustomerParams = Strict({ tenant_id: Id('tnt') });
+const AlertParams = Strict({ alert_id: Id('alr') });
+const NoteBody = Strict({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) });
+const TenantParams = Strict({ tenant_id: Id('tnt') });
+const TenantLinkParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+
+export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
+  const { alerts, access, authz } = d;
+
+  const admit = async (req: FastifyRequest, reply: FastifyReply, cls: 'read' | 'write'): Promise<Who> => {
+    const p = access.user(req);
+    const m = access.partnerMembership(p);
+    if (!access.can(m.role, 'partner.customers.read')) throw authzErrors.permission_denied(`Your role ${m.role} does not allow partner.customers.read.`);
+    await enforceRateLimit(reply, d.limiter, `pc:u:${p.userId}:${cls}`, { name: cls, limit: classLimit(d.config.rateLimits, m.partnerId, cls), windowMs: 60_000 });
+    return { userId: p.userId, partnerId: m.partnerId };
+  };
+
+  /** The link a member reaches a customer through (refusals as decide() words them). */
+  const linkOf = (who: Who, tenantId: string): string => {
+    const a = authz.memberAccess(who.userId, who.partnerId, tenantId);
+    if (!a.allow) throw authz.refusalError(a);
+    if (!a.delegationId) throw E.link_not_found();
+    return a.delegationId;
+  };
+
+  return {
+    partnerSelf(app: App): void {
+      app.get(
+        '/api/v1/partner/customers/:tenant_id/commitments',
+        { schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) } } },
+        async (req, reply) => alerts.commitments(linkOf(await admit(req, reply, 'read'), req.params.tenant_id)),
+      );
+
+      app.put(
+        '/api/v1/partner/customers/:tenant_id/commitments',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Change the commitments of your link with a customer (member role with links.commitments.manage: full access)',
+            description: 'Each section given (sla, alerts, billing_threshold) replaces that section. Audited as link.commitments_changed; the customer sees it.',
+            params: CustomerParams,
+            body: CommitmentsBody,
+            response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) },
+          },
+        },
+        async (req, reply) => {
+          const who = await admit(req, reply, 'write');
+          const dlg = linkOf(who, req.params.tenant_id);
+          if (!authz.memberRoleGrants(who.userId, 'links.commitments.manage')) throw authzErrors.permission_denied('Your member role does not allow changing link commitments.');
+          return alerts.setCommitments(req.ctx(), dlg, req.body, { userId: who.userId, side: 'partner' });
+        },
+      );
+
+      app.get(
+        '/api/v1/partner/alerts',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers',
+            description: 'Alerts you may see (the link ∩ your member role). Default: open and acknowledged. `counts` are the unresolved totals.',
+            querystring: InboxQuery,
+            response: { 200: AlertPage, ...problems(400, 401, 403, 429) },
+          },
+        },
+        async (req, reply) => alerts.inbox(await admit(req, reply, 'read'), req.query),
+      );
+
+      for (const verb of ['acknowledge', 'resolve'] as const) {
+        app.post(
+          `/api/v1/partner/alerts/:alert_id/${verb}`,
+          {
+            schema: {
+              tags: TAGS,
+              summary: verb === 'acknowledge' ? 'Acknowledge an alert (someone is on it)' : 'Resolve an alert by hand (it also resolves itself when the condition clears)',
+              params: AlertParams,
+              body: NoteBody,
+              response: { 200: AlertDto, ...problems(400, 401, 403, 404, 409, 429) },
+            },
+          },
+          async (req, reply) => alerts.act(req.ctx(), await admit(req, reply, 'write'), req.params.alert_id, verb, req.body?.note),
+        );
+      }
+    },
+
+    tenant(app: App): void {
+      app.get(
+        '/api/v1/tenants/:tenant_id/commitments',
+        { schema: { tags: TAGS, summary: 'What each partner linked to you has committed to: SLA, alerts and billing threshold', params: TenantParams, response: { 200: Type.Object({ data: Type.Array(CommitmentsDto) }), ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+          return alerts.tenantCommitments(req.params.tenant_id);
+        },
+      );
+
+      app.put(
+        '/api/v1/tenants/:tenant_id/delegations/:delegation_id/commitments',
+        {
+          schema: {
+            tags: TAGS,
+            summary: "Change the commitments of a partner's link with you (tenant admin)",
+            params: TenantLinkParams,
+            body: CommitmentsBody,
+            response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          const a = access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
+          const c = await alerts.commitments(req.params.delegation_id).catch(() => null);
+          if (!c || c.tenant_id !== req.params.tenant_id) throw E.link_not_found();
+          return alerts.setCommitments(req.ctx(), req.params.delegation_id, req.body, { userId: a.principal.userId, side: 'tenant' });
+        },
+      );
+
+      app.get(
+        '/api/v1/tenants/:tenant_id/alerts',
+        { schema: { tags: TAGS, summary: 'Alerts your partners see about you (read-only)', params: TenantParams, querystring: TenantAlertQuery, response: { 200: AlertPage, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+          return alerts.tenantAlerts(req.params.tenant_id, req.query);
+        },
+      );
+    },
+  };
+}
