@@ -13,6 +13,7 @@ import { expectNoSidewaysScroll } from './helpers/layout.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
+import { asSystem } from '../../src/platform/db/db-context.ts';
 
 let portal: Portal;
 let msp: TestPartner;
@@ -186,9 +187,19 @@ describe('MSP workspace', () => {
     expect(t.comments).toContain('Replacing the SFP');
     await page.keyboard.press('Escape');
 
+    // the scheduled evaluation opens alerts against each link's commitments; the inbox lists them to act on
+    await asSystem(() => portal.t.services.alerts.evaluate(portal.t.world.ctx));
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Alerts' }).click();
-    await page.getByTestId('msp-alerts').waitFor();
+    const alerts = page.getByTestId('msp-alerts');
+    const first = alerts.locator('tbody tr[data-status="open"]').first();
+    await first.waitFor();
     await shoot(page, 'alerts');
+    const before = await alerts.locator('tbody tr[data-status="open"]').count();
+    await first.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByText('Alert acknowledged.').first().waitFor();
+    await expect.poll(() => alerts.locator('tbody tr[data-status="open"]').count()).toBe(before - 1);
+    await alerts.locator('tbody tr[data-status="acknowledged"]').first().getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('Alert resolved.').first().waitFor();
   });
 });
 
