@@ -117,6 +117,7 @@ export function MspAlertsPage() {
                   {
                     key: 'status',
                     title: 'Status',
+                    width: 140,
                     render: (a: Alert) => (
                       <div>
                         <Badge variant="light" color={STATUS[a.status ?? 'open']?.color}>
@@ -136,7 +137,7 @@ export function MspAlertsPage() {
                     label: 'Actions',
                     mobile: 'footer' as const,
                     render: (a: Alert) => (
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                      <Group gap="xs" justify="flex-end" wrap="wrap">
                         {a.status === 'open' && (
                           <Button size="xs" variant="default" leftSection={<IconEye size={14} />} onClick={() => void act.run(a, 'acknowledge')}>
                             Acknowledge
