@@ -74,6 +74,10 @@ describe('tenant: Partners with access', () => {
     const card = pendingCard(msp);
     expect(await card.innerText()).toContain('MSP — billing');
     await card.getByRole('button', { name: 'Approve' }).click();
+    // reviewed before approving: the asked access in words, approved as asked
+    const review = admin.getByTestId('approve-dialog');
+    await review.getByText('Read orders').waitFor();
+    await review.getByRole('button', { name: 'Approve access' }).click();
     const row = activeRow(msp);
     await row.waitFor();
     const cells = await row.locator('td').allInnerTexts();

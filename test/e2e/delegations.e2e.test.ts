@@ -30,7 +30,7 @@ describe('delegations', () => {
     await owner.getByTestId('nav-partner').getByRole('link', { name: 'Customers I manage' }).click();
     await owner.getByRole('button', { name: 'Request a link' }).click();
     const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel(/^Tenant slug/).fill(tenant.slug);
+    await dialog.getByLabel(/^Customer short name/).fill(tenant.slug);
     await dialog.getByLabel(/^Justification/).fill('Managed services contract for the e2e journey');
     await dialog.getByRole('button', { name: 'Send request' }).click();
     const row = owner.locator(`[data-testid="partner-delegations"] tr[data-tenant="${tenant.slug}"]`);
@@ -44,6 +44,10 @@ describe('delegations', () => {
     expect(await card.innerText()).toContain('Managed services contract for the e2e journey');
     await screenshot(admin, 'delegations-tenant-pending');
     await card.getByRole('button', { name: 'Approve' }).click();
+    // the review dialog: what the partner may do, in words; approve as asked
+    const review = admin.getByTestId('approve-dialog');
+    await review.getByText('Place orders').waitFor();
+    await review.getByRole('button', { name: 'Approve access' }).click();
     const activeRow = admin.locator(`[data-testid="active-delegations"] tr[data-partner="${partner.slug}"]`);
     await activeRow.waitFor();
     expect(await activeRow.innerText()).toContain('MSP — full');
@@ -52,10 +56,9 @@ describe('delegations', () => {
     // the MSP switches to the customer and sees its permissions there
     await owner.reload();
     await row.locator('[data-status="active"]').waitFor();
-    await owner.getByTestId('tenant-switcher').click();
-    await owner.getByRole('option', { name: new RegExp(tenant.slug) }).click();
+    await row.getByRole('link', { name: tenant.name }).click();
     const panel = owner.getByTestId('customer-permissions');
-    await panel.getByText('orders.create').waitFor();
+    await panel.getByText('Place orders', { exact: false }).waitFor();
     await screenshot(owner, 'delegations-partner-customer');
     const staff = await partner.staff.login();
     expect((await staff.get('/api/v1/partner/context', { 'x-active-tenant-id': tenant.id })).status).toBe(200);

@@ -181,7 +181,7 @@ describe('customer consent', () => {
     await owner.getByTestId('nav-partner').getByRole('link', { name: 'Customers I manage' }).click();
     await owner.getByRole('button', { name: 'Request a link' }).click();
     const dialog = owner.getByRole('dialog');
-    await dialog.getByLabel(/^Tenant slug/).fill(tenant.slug);
+    await dialog.getByLabel(/^Customer short name/).fill(tenant.slug);
     await dialog.getByLabel(/^Justification/).fill('Managed network services contract MSA-2026-014');
     await shot(owner, 'msp-1-request-link');
     await dialog.getByRole('button', { name: 'Send request' }).click();

@@ -314,7 +314,15 @@ function Navigation() {
               const active = location.pathname === to || (!p.nav!.exact && location.pathname.startsWith(to + '/'));
               const Badge = p.nav!.badge;
               return (
-                <NavLink key={p.path} component={Link} to={to} label={p.nav!.label} leftSection={<Icon size={18} stroke={1.6} />} rightSection={Badge ? <Badge /> : undefined} active={active} />
+                <NavLink
+                  key={p.path}
+                  component={Link}
+                  to={to}
+                  label={p.nav!.label}
+                  leftSection={<Icon size={18} stroke={1.6} />}
+                  rightSection={Badge ? <Suspense fallback={null}><Badge /></Suspense> : undefined}
+                  active={active}
+                />
               );
             })}
             <Divider mt="sm" />

@@ -19,12 +19,16 @@
  */
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
+  IconAlertTriangle,
   IconApps,
+  IconChartBar,
+  IconFileInvoice,
+  IconLayoutDashboard,
+  IconPackage,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingStore,
   IconBuildingWarehouse,
-  IconChartBar,
   IconCoin,
   IconFileCertificate,
   IconGift,
@@ -78,6 +82,15 @@ const ProgramReferralsPage = lazy(() => import('./pages/Program/ProgramReferrals
 const ProgramEarningsPage = lazy(() => import('./pages/Program/ProgramEarningsPage.tsx').then((m) => ({ default: m.ProgramEarningsPage })));
 const ProgramAgreementPage = lazy(() => import('./pages/Program/ProgramAgreementPage.tsx').then((m) => ({ default: m.ProgramAgreementPage })));
 const OperatorProgramPage = lazy(() => import('./pages/Program/OperatorProgramPage.tsx').then((m) => ({ default: m.OperatorProgramPage })));
+const MspDashboardPage = lazy(() => import('./pages/Msp/MspDashboardPage.tsx').then((m) => ({ default: m.MspDashboardPage })));
+const CustomerDetailPage = lazy(() => import('./pages/Msp/CustomerDetailPage.tsx').then((m) => ({ default: m.CustomerDetailPage })));
+const MspInvoicesPage = lazy(() => import('./pages/Msp/MspInvoicesPage.tsx').then((m) => ({ default: m.MspInvoicesPage })));
+const MspTicketsPage = lazy(() => import('./pages/Msp/MspTicketsPage.tsx').then((m) => ({ default: m.MspTicketsPage })));
+const MspReportsPage = lazy(() => import('./pages/Msp/MspReportsPage.tsx').then((m) => ({ default: m.MspReportsPage })));
+const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.MspAlertsPage })));
+const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
+const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
+const PendingRequestsBadge = lazy(() => import('./pages/Delegations/PendingRequestsBadge.tsx').then((m) => ({ default: m.PendingRequestsBadge })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -95,11 +108,14 @@ export interface PortalPage {
     order?: number;
     /** active only on this exact path */
     exact?: boolean;
-    /** a small count beside the label where something waits for the user (renders nothing otherwise) */
+    /** a count next to the label when something waits for the user (rendered only when the link shows) */
     badge?: ComponentType;
   };
   public?: boolean;
 }
+
+/** the MSP workspace (seed 001): a managed-services partner whose member reads its customers */
+const MSP = can.all(can.capability('managed_services'), can.partner('partner.customers.read'));
 
 export const PAGES: PortalPage[] = [
   // ---- public -----------------------------------------------------------------------------
@@ -140,6 +156,12 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('managed_services'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Customers I manage', icon: IconBuildingCommunity, order: 30 },
   },
+  { path: '/partner/customers/:customerId', title: 'Managed customer', element: <CustomerDetailPage />, allow: MSP },
+  { path: '/partner/dashboard', title: 'MSP dashboard', element: <MspDashboardPage />, allow: MSP, nav: { section: 'partner', label: 'Dashboard', icon: IconLayoutDashboard, order: 25 } },
+  { path: '/partner/invoices', title: 'Invoices of my customers', element: <MspInvoicesPage />, allow: MSP, nav: { section: 'partner', label: 'Invoices', icon: IconFileInvoice, order: 32 } },
+  { path: '/partner/tickets', title: 'Ticket queue', element: <MspTicketsPage />, allow: MSP, nav: { section: 'partner', label: 'Ticket queue', icon: IconTicket, order: 34 } },
+  { path: '/partner/reports', title: 'Usage and SLA reports', element: <MspReportsPage />, allow: MSP, nav: { section: 'partner', label: 'Reports', icon: IconChartBar, order: 36 } },
+  { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: MSP, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
   {
     path: '/partner/apps',
     title: 'OAuth apps',
@@ -207,7 +229,14 @@ export const PAGES: PortalPage[] = [
     title: 'Partners with access',
     element: <TenantPartnersPage />,
     allow: can.tenant('tenant.delegations.manage'),
-    nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 },
+    nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40, badge: PendingRequestsBadge },
+  },
+  {
+    path: '/tenant/:tenantId/services',
+    title: 'Orders, invoices and tickets',
+    element: <TenantSelfServicePage />,
+    allow: can.any(can.tenant('orders.read'), can.tenant('billing.invoices.read'), can.tenant('support.tickets.read'), can.tenant('services.read')),
+    nav: { section: 'tenant', label: 'Orders, invoices and tickets', icon: IconPackage, order: 15 },
   },
   {
     path: '/tenant/:tenantId/connected',

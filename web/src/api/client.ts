@@ -112,6 +112,27 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return parsed as T;
 }
 
+/** A file the server answers (an export): the body as a Blob, with the name from Content-Disposition; JSON answers (a job) as `json`. */
+export async function requestFile(method: string, path: string, body?: unknown): Promise<{ file: Blob; filename: string } | { json: unknown; status: number }> {
+  const headers: Record<string, string> = {};
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError({ status: 0, code: 'network_error', detail: 'The server cannot be reached. Check your connection and try again.' });
+  }
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok || type.includes('json')) {
+    const parsed = (await res.json().catch(() => ({}))) as Partial<Problem>;
+    if (!res.ok) throw new ApiError({ ...parsed, status: res.status });
+    return { json: parsed, status: res.status };
+  }
+  const m = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
+  return { file: await res.blob(), filename: m?.[1] ?? 'export' };
+}
+
 export const http = {
   get: <T>(path: string, query?: Query, opts: Omit<RequestOptions, 'query'> = {}) => request<T>('GET', path, { ...opts, query }),
   post: <T>(path: string, body: unknown = {}, opts: RequestOptions = {}) => request<T>('POST', path, { ...opts, body }),

@@ -57,6 +57,8 @@ export interface AuditLogViewProps {
   people?: PeopleResolver;
   /** names the page already knows, e.g. the tenant or partner being looked at */
   knownNames?: Record<string, string>;
+  /** a tenant's view: the partners with access to it, to filter by (and name their people's events) */
+  partnerFilter?: { value: string; label: string }[];
 }
 
 interface Names {
@@ -74,7 +76,17 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   return null;
 }
 
-export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: AuditLogViewProps) {
+/** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
+function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
+  const x = e as AuditEventDto & { actor_name?: string | null; actor_email?: string | null; partner_name?: string | null };
+  const partner = x.partner_name ?? (e.actor.partner_id ? (names.partners.get(e.actor.partner_id) ?? names.tenants.get(e.actor.partner_id)) : undefined);
+  if (x.actor_name) return { main: x.actor_name, sub: [x.actor_email, partner].filter(Boolean).join(' · ') || null };
+  const known = who(e.actor.user_id, names);
+  if (known && partner) return { main: known.main, sub: [known.sub, partner].filter(Boolean).join(' · ') };
+  return known ?? (partner ? { main: `Someone at ${partner}`, sub: null } : null);
+}
+
+export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
   const [params, setParams] = useSearchParams();
   const applied: Filters = useMemo(() => {
     const f: Filters = {};
@@ -118,9 +130,9 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
     () => ({
       people: peopleMap,
       tenants: new Map([...(tenants.data?.data ?? []).map((t): [string, string] => [t.id, t.name]), ...Object.entries(knownNames ?? {})]),
-      partners: new Map((partners.data?.data ?? []).map((p) => [p.id, p.name])),
+      partners: new Map([...(partners.data?.data ?? []).map((p): [string, string] => [p.id, p.name]), ...(partnerFilter ?? []).map((p): [string, string] => [p.value, p.label])]),
     }),
-    [peopleMap, tenants.data, partners.data, knownNames],
+    [peopleMap, tenants.data, partners.data, knownNames, partnerFilter],
   );
 
   // In words; a label picked or typed maps back to its code when the filters apply.
@@ -202,13 +214,14 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
                 nothingFoundMessage="No tenant"
               />
             )}
-            {scopeFilters && (
+            {(scopeFilters || (partnerFilter && partnerFilter.length > 0)) && (
               <Select
                 label="Partner"
                 placeholder="Any partner"
                 searchable
                 clearable
-                data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                data-testid="audit-partner-filter"
+                data={scopeFilters ? (partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name })) : (partnerFilter ?? [])}
                 value={draft.partner_id ?? null}
                 onChange={set('partner_id')}
                 nothingFoundMessage="No partner"
@@ -271,7 +284,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames }: 
           {
             key: 'actor',
             title: 'Actor',
-            render: (e) => <Party label={who(e.actor.user_id, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
+            render: (e) => <Party label={actorOf(e, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
           },
           {
             key: 'target',

@@ -1,37 +1,40 @@
 /**
- * Partner side of seed 001: "Customers I manage". The tenant switcher sets the customer the
- * partner user acts on: the portal then sends it as X-Active-Tenant-Id on the requests for that
- * customer (the effective context from GET /api/v1/partner/context, and the customer's invoices,
- * orders and tickets read through the gateway with the session), and the server checks each one
- * against the partner's delegation. Owners request links (by slug or invite code), ask for
- * renewals and relinquish access.
+ * Partner side of seed 001: "Customers I manage". Every customer that gave the MSP access, with
+ * what it owes, what is overdue, its open tickets, its SLA compliance and when the access ends;
+ * search, filter and sort; a customer opens its own page (/partner/customers/:tenantId). Owners
+ * request links (by slug or invite code), ask for renewals and relinquish access.
  */
 import { DataTable } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
-import { useState } from 'react';
-import { Badge, Button, Code, Group, Modal, NumberInput, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconLink, IconPlus, IconSwitchHorizontal } from '@tabler/icons-react';
-import { ACTIVE_TENANT_HEADER, delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { Anchor, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import { IconLink, IconPlus, IconSearch } from '@tabler/icons-react';
+import { delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate, originLabel } from '../../components/format.ts';
+import { formatDate } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
-import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiMutation } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
-import { useManagedTenant } from './managedTenant.ts';
+import { formatMoney, formatPct, usePermissionWords, useManagedCustomers, type ManagedCustomer } from '../Msp/shared.tsx';
+import { PermissionPicker } from '../../components/PermissionPicker.tsx';
 
 const DAY = 86_400_000;
 
 export function PartnerCustomersPage() {
   const partner = useView().partner!;
+  const navigate = useNavigate();
   const isOwner = allows(partner, 'partner.delegations.manage');
   const [history, setHistory] = useState(false);
-  const list = useApiQuery(['delegations', 'customers', history], () => delegationsApi.customers(history ? 'expired,revoked,rejected' : 'requested,active'));
+  const list = useManagedCustomers({ history });
   const roles = useDelegationRoles();
-  const [active, setActive] = useManagedTenant(partner.partner_id);
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [role, setRole] = useState<string | null>(null);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -40,18 +43,23 @@ export function PartnerCustomersPage() {
     success: (d) => (d.status === 'revoked' ? `Access to ${d.tenant.name} given up.` : 'Done.'),
     onDone: () => {
       setRelinquishing(null);
-      if (active === relinquishing?.tenant.id) setActive(null);
       list.reload();
     },
   });
 
-  const rows = list.data?.data ?? [];
-  const switchable = rows.filter((r) => r.delegation.status === 'active');
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return list.rows.filter(
+      (r) => (!needle || `${r.tenant.name} ${r.tenant.slug}`.toLowerCase().includes(needle)) && (!status || r.delegation.status === status) && (!role || r.delegation.role === role),
+    );
+  }, [list.rows, q, status, role]);
+  const roleOptions = [...new Set(list.rows.map((r) => r.delegation.role))].map((r) => ({ value: r, label: roles.name(r) }));
+  const money = (r: ManagedCustomer, k: 'outstanding_cents' | 'overdue_cents') => (r.metrics ? formatMoney(r.metrics[k], r.metrics.currency) : '—');
   return (
     <>
       <PageHeader
         title="Customers I manage"
-        description="Customers (tenants) that gave your organization access. Choose one as the active customer to see and act on its data — each action is checked against the access that customer gave you."
+        description="Every customer that gave your organization access, with what it owes, its open tickets and how well its service levels are met. Open a customer to see its invoices, tickets and orders and to act for it."
         actions={
           isOwner && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setRequesting(true)}>
@@ -61,37 +69,25 @@ export function PartnerCustomersPage() {
         }
       />
       <Stack>
-        <Paper withBorder radius="md" p="md">
-          <Group align="flex-end">
-            <Select
-              label="Active customer"
-              placeholder={switchable.length ? 'Choose a customer' : 'No active customer yet'}
-              data={[
-                ...switchable.map((r) => ({ value: r.tenant.id, label: `${r.tenant.name} (${r.tenant.slug})` })),
-                // a customer chosen earlier whose access has ended stays visible, so the refusal below makes sense
-                ...(active && list.data && !switchable.some((r) => r.tenant.id === active) ? [{ value: active, label: `${active} (no active access)` }] : []),
-              ]}
-              value={active}
-              onChange={setActive}
-              searchable
-              clearable
-              w={360}
-              data-testid="tenant-switcher"
-            />
-            {active && (
-              <Text size="sm" c="dimmed" pb={6} data-testid="active-tenant-header">
-                <IconSwitchHorizontal size={14} style={{ verticalAlign: 'middle' }} /> Requests for this customer carry{' '}
-                <Code>
-                  {ACTIVE_TENANT_HEADER}: {active}
-                </Code>
-              </Text>
+        <Group align="flex-end" justify="space-between" wrap="wrap">
+          <Group align="flex-end" wrap="wrap">
+            <TextInput label="Search" placeholder="Customer name" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 220 }} data-testid="customer-search" />
+            {!history && (
+              <Select
+                label="Access"
+                placeholder="Any"
+                clearable
+                data={[
+                  { value: 'active', label: 'Active' },
+                  { value: 'requested', label: 'Waiting for approval' },
+                ]}
+                value={status}
+                onChange={setStatus}
+                w={{ base: '100%', sm: 190 }}
+              />
             )}
+            <Select label="Role" placeholder="Any role" clearable data={roleOptions} value={role} onChange={setRole} w={{ base: '100%', sm: 190 }} />
           </Group>
-          {active && <ActiveContext tenantId={active} />}
-        </Paper>
-
-        <Group justify="space-between">
-          <Title order={4}>{history ? 'Past access' : 'Current and requested access'}</Title>
           <Switch label="Show ended and rejected" checked={history} onChange={(e) => setHistory(e.currentTarget.checked)} />
         </Group>
         <ErrorAlert error={list.error} />
@@ -100,8 +96,16 @@ export function PartnerCustomersPage() {
           records={rows}
           loading={list.loading}
           rowKey={(r) => r.delegation.id}
-          rowProps={({ tenant, delegation: d }) => ({ 'data-tenant': tenant.slug, 'data-delegation': d.id })}
-          empty={history ? 'Nothing here yet.' : 'No customer has given you access yet. Request a link with the tenant’s slug or the invite code its admin gave you.'}
+          rowProps={({ tenant, delegation: d }) => ({ 'data-tenant': tenant.slug, 'data-tenant-id': tenant.id, 'data-access': d.status })}
+          onRowClick={(r) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`)}
+          defaultSort={{ key: 'customer', direction: 'asc' }}
+          empty={
+            q || status || role
+              ? 'No customer matches these filters.'
+              : history
+                ? 'Nothing here yet.'
+                : 'No customer has given you access yet. Request a link with the customer’s short name or the invite code its admin gave you.'
+          }
           columns={[
             {
               key: 'customer',
@@ -110,19 +114,24 @@ export function PartnerCustomersPage() {
               sortValue: (r) => r.tenant.name,
               render: ({ tenant, delegation: d }) => (
                 <>
-                  <Text fw={500} fz="inherit">
-                    {tenant.name}
-                  </Text>
+                  {d.status === 'active' ? (
+                    <Anchor component={Link} to={`/partner/customers/${tenant.id}`} fw={500} fz="inherit" onClick={(e) => e.stopPropagation()}>
+                      {tenant.name}
+                    </Anchor>
+                  ) : (
+                    <Text fw={500} fz="inherit">
+                      {tenant.name}
+                    </Text>
+                  )}
                   <Text size="xs" c="dimmed">
-                    {tenant.slug} · {originLabel(d.origin)}
+                    {roles.name(d.role)}
                   </Text>
                 </>
               ),
             },
-            { key: 'role', title: 'Role', sortValue: (r) => roles.name(r.delegation.role), render: (r) => roles.name(r.delegation.role) },
             {
               key: 'status',
-              title: 'Status',
+              title: 'Access',
               sortValue: (r) => r.delegation.status,
               render: ({ delegation: d }) => (
                 <>
@@ -135,8 +144,22 @@ export function PartnerCustomersPage() {
                 </>
               ),
             },
-            { key: 'bans', title: 'Billing accounts', render: ({ delegation: d }) => (d.ban_ids ? `${d.ban_ids.length} selected` : 'All') },
-            { key: 'ends', title: 'Ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
+            { key: 'ar', title: 'Receivables', align: 'right', sortValue: (r) => r.metrics?.outstanding_cents, render: (r) => money(r, 'outstanding_cents'), style: { whiteSpace: 'nowrap' } },
+            {
+              key: 'overdue',
+              title: 'Overdue',
+              align: 'right',
+              sortValue: (r) => r.metrics?.overdue_cents,
+              render: (r) => (
+                <Text fz="inherit" c={r.metrics?.overdue_cents ? 'red' : undefined}>
+                  {money(r, 'overdue_cents')}
+                </Text>
+              ),
+              style: { whiteSpace: 'nowrap' },
+            },
+            { key: 'tickets', title: 'Open tickets', align: 'right', sortValue: (r) => r.metrics?.open_tickets, render: (r) => r.metrics?.open_tickets ?? '—' },
+            { key: 'sla', title: 'SLA', align: 'right', sortValue: (r) => r.metrics?.sla_compliance_pct, render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
+            { key: 'ends', title: 'Access ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
             ...(isOwner
               ? [
                   {
@@ -144,8 +167,8 @@ export function PartnerCustomersPage() {
                     title: '',
                     label: 'Actions',
                     mobile: 'footer' as const,
-                    render: ({ delegation: d }: (typeof rows)[number]) => (
-                      <Group gap="xs" justify="flex-end">
+                    render: ({ delegation: d }: ManagedCustomer) => (
+                      <Group gap="xs" justify="flex-end" wrap="nowrap" onClick={(e) => e.stopPropagation()}>
                         {d.status === 'active' && (
                           <Button size="xs" variant="default" onClick={() => setRenewing(d)}>
                             Renew
@@ -189,7 +212,7 @@ export function PartnerCustomersPage() {
         message={
           relinquishing?.status === 'requested'
             ? `Withdraw your request to ${relinquishing?.tenant.name}?`
-            : `Give up your access to ${relinquishing?.tenant.name}? It ends at once; getting it back needs a new request and the tenant's approval.`
+            : `Give up your access to ${relinquishing?.tenant.name}? It ends at once; getting it back needs a new request and the customer's approval.`
         }
         confirmLabel={relinquishing?.status === 'requested' ? 'Withdraw' : 'Relinquish'}
         color="red"
@@ -206,225 +229,14 @@ export function PartnerCustomersPage() {
   );
 }
 
-/**
- * What the server makes of the active customer: GET /api/v1/partner/context with
- * X-Active-Tenant-Id (the tenant, how you reach it, the role, the billing accounts and your
- * permissions), or the refusal (revoked, expired, approver gone …) with its reason.
- */
-function ActiveContext({ tenantId }: { tenantId: string }) {
-  const roles = useDelegationRoles();
-  const c = useApiQuery(['delegations', 'context', tenantId], () => delegationsApi.context(tenantId));
-  if (c.error) {
-    return (
-      <Stack mt="md" gap="xs" data-testid="active-context" data-state="refused">
-        <Text size="sm" fw={600}>
-          Effective context
-        </Text>
-        <ErrorAlert error={c.error} />
-      </Stack>
-    );
-  }
-  if (!c.data) return null;
-  const x = c.data;
-  return (
-    <>
-      <Paper withBorder radius="md" p="sm" mt="md" bg="var(--mantine-color-gray-0)" data-testid="active-context" data-state="allowed" data-tenant={x.tenant_id}>
-        <Text size="xs" c="dimmed">
-          Effective context (GET /api/v1/partner/context)
-        </Text>
-        <Text size="sm" my={6}>
-          Acting on <Code>{x.tenant_id}</Code> {x.via === 'delegation' ? 'through delegation' : `as a ${x.via}`} {x.delegation_id && <Code>{x.delegation_id}</Code>}
-        </Text>
-        <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <Field label="Role" value={x.role ? roles.name(x.role) : '—'} />
-          <Field label="Billing accounts" value={x.ban_ids === null ? 'All' : `${x.ban_ids.length} covered`} />
-          <Field label="Permissions" value={String(x.permissions.length)} />
-        </SimpleGrid>
-        <CustomerData tenantId={tenantId} permissions={x.permissions} />
-      </Paper>
-      <CustomerPanel tenantId={tenantId} />
-    </>
-  );
-}
-
-interface Page<T> {
-  data: T[];
-  next_cursor: string | null;
-}
-interface InvoiceRow {
-  id: string;
-  number: string;
-  period: string;
-  total_cents: number;
-  currency: string;
-  status: string;
-}
-interface OrderRow {
-  id: string;
-  product_name: string;
-  quantity: number;
-  status: string;
-  created_at: string;
-}
-interface TicketRow {
-  id: string;
-  number: string;
-  subject: string;
-  priority: string;
-  status: string;
-}
-
-/** The customer's own data, read through the gateway with the session and X-Active-Tenant-Id: a tab per permission you hold. */
-function CustomerData({ tenantId, permissions }: { tenantId: string; permissions: string[] }) {
-  const tabs = [
-    { value: 'invoices', label: 'Invoices', permission: 'billing.invoices.read' },
-    { value: 'orders', label: 'Orders', permission: 'orders.read' },
-    { value: 'tickets', label: 'Tickets', permission: 'support.tickets.read' },
-  ].filter((t) => permissions.includes(t.permission));
-  const [tab, setTab] = useState<string | null>(null);
-  if (tabs.length === 0) {
-    return (
-      <Text size="sm" c="dimmed" mt="sm" data-testid="customer-data">
-        Your role on this customer reads none of its invoices, orders or tickets.
-      </Text>
-    );
-  }
-  const current = tab && tabs.some((t) => t.value === tab) ? tab : tabs[0].value;
-  return (
-    <Tabs value={current} onChange={setTab} mt="sm" data-testid="customer-data">
-      <Tabs.List>
-        {tabs.map((t) => (
-          <Tabs.Tab key={t.value} value={t.value}>
-            {t.label}
-          </Tabs.Tab>
-        ))}
-      </Tabs.List>
-      <Tabs.Panel value={current} pt="xs">
-        {current === 'invoices' && (
-          <ResourceTable<InvoiceRow>
-            tenantId={tenantId}
-            path="/invoices"
-            testId="customer-invoices"
-            columns={['Invoice', 'Period', 'Total', 'Status']}
-            row={(i) => [i.number, i.period, `${(i.total_cents / 100).toFixed(2)} ${i.currency}`, i.status]}
-          />
-        )}
-        {current === 'orders' && (
-          <ResourceTable<OrderRow>
-            tenantId={tenantId}
-            path="/orders"
-            testId="customer-orders"
-            columns={['Product', 'Quantity', 'Status', 'Placed']}
-            row={(o) => [o.product_name, String(o.quantity), o.status, formatDate(o.created_at)]}
-          />
-        )}
-        {current === 'tickets' && (
-          <ResourceTable<TicketRow>
-            tenantId={tenantId}
-            path="/tickets"
-            testId="customer-tickets"
-            columns={['Ticket', 'Subject', 'Priority', 'Status']}
-            row={(t) => [t.number, t.subject, t.priority, t.status]}
-          />
-        )}
-      </Tabs.Panel>
-    </Tabs>
-  );
-}
-
-function ResourceTable<T extends { id: string }>({
-  tenantId,
-  path,
-  testId,
-  columns,
-  row,
-}: {
-  tenantId: string;
-  path: string;
-  testId: string;
-  columns: string[];
-  row(x: T): string[];
-}) {
-  const r = useApiQuery(['delegations', 'resource', tenantId, path], () => delegationsApi.resource<Page<T>>(tenantId, path, { limit: 10 }));
-  if (r.error) return <ErrorAlert error={r.error} />;
-  if (!r.data) return null;
-  return (
-    <DataTable
-      testId={testId}
-      verticalSpacing={4}
-      fz="sm"
-      records={r.data.data}
-      rowKey={(x) => x.id}
-      rowProps={(x) => ({ 'data-number': (x as { number?: string }).number })}
-      empty="Nothing yet."
-      columns={columns.map((c, i) => ({ key: c, title: c, mobile: i === 0 ? ('title' as const) : undefined, render: (x: T) => row(x)[i] }))}
-    />
-  );
-}
-
-function CustomerPanel({ tenantId }: { tenantId: string }) {
-  const roles = useDelegationRoles();
-  const c = useApiQuery(['delegations', 'customer', tenantId], () => delegationsApi.customer(tenantId));
-  if (c.error) return <ErrorAlert error={c.error} />;
-  if (!c.data) return null;
-  const { tenant, delegation: d, billing_accounts, permissions } = c.data;
-  return (
-    <Stack mt="md" gap="sm" data-testid="customer-panel">
-      <SimpleGrid cols={{ base: 1, sm: 4 }}>
-        <Field label="Customer" value={`${tenant.name} (${tenant.status})`} />
-        <Field label="Role" value={roles.name(d.role)} />
-        <Field label="Access ends" value={formatDate(d.ends_at)} />
-        <Field label="Tier" value={tenant.tier} />
-      </SimpleGrid>
-      <div>
-        <Text size="xs" c="dimmed">
-          Billing accounts you may act on
-        </Text>
-        <Group gap={6} mt={4}>
-          {billing_accounts.map((b) => (
-            <Badge key={b.id} variant="light">
-              {b.account_number} · {b.name}
-            </Badge>
-          ))}
-        </Group>
-      </div>
-      <div>
-        <Text size="xs" c="dimmed">
-          What you may do ({permissions.length} permissions)
-        </Text>
-        <Group gap={6} mt={4} data-testid="customer-permissions">
-          {permissions.map((p) => (
-            <Badge key={p} variant="outline" color="gray" tt="none">
-              {p}
-            </Badge>
-          ))}
-        </Group>
-      </div>
-    </Stack>
-  );
-}
-
-function Field({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed">
-        {label}
-      </Text>
-      <Text size="sm" fw={500}>
-        {value}
-      </Text>
-    </div>
-  );
-}
-
 interface LinkValues {
   by: 'slug' | 'code';
   ref: string;
   role: string | null;
   days: number | string;
   bans: string;
-  grant: string;
-  deny: string;
+  grant: string[];
+  deny: string[];
   justification: string;
 }
 
@@ -437,9 +249,9 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
   });
   const form = useApiForm<LinkValues>(
     {
-      initialValues: { by: 'slug', ref: '', role: 'MSP_FULL', days: 365, bans: '', grant: '', deny: '', justification: '' },
+      initialValues: { by: 'slug', ref: '', role: 'MSP_FULL', days: 365, bans: '', grant: [], deny: [], justification: '' },
       validate: {
-        ref: (v, f) => required(v, f.by === 'slug' ? 'Enter the tenant’s slug, e.g. acme-fiber.' : 'Enter the invite code the tenant admin gave you.'),
+        ref: (v, f) => required(v, f.by === 'slug' ? 'Enter the customer’s short name, e.g. acme-fiber.' : 'Enter the invite code the tenant admin gave you.'),
         role: (v) => required(v, 'Pick the role the partner asks for.'),
         days,
         justification: (v) => required(v, 'Say why you need access; the tenant admin reads it before deciding.'),
@@ -451,6 +263,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
   const v = form.values;
   const e = form.errors;
   const roles = useDelegationRoles();
+  const words = usePermissionWords();
   const roleInfo = roles.get(v.role);
   return (
     <Modal
@@ -474,8 +287,8 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
           else body.invite_code = f.ref.trim().toUpperCase();
           const banList = parseList(f.bans);
           if (banList.length) body.ban_ids = banList;
-          const g = parseList(f.grant);
-          const dn = parseList(f.deny);
+          const g = f.grant;
+          const dn = f.deny;
           if (g.length || dn.length) body.overrides = { grant: g, deny: dn };
           return send.run(body);
         })}
@@ -484,13 +297,13 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
           <SegmentedControl
             {...form.getInputProps('by')}
             data={[
-              { value: 'slug', label: 'By slug' },
+              { value: 'slug', label: 'By short name' },
               { value: 'code', label: 'By invite code' },
             ]}
           />
           <TextInput
-            label={v.by === 'slug' ? 'Tenant slug' : 'Invite code'}
-            description={v.by === 'slug' ? 'The short name of the tenant, e.g. acme-fiber.' : 'The LINK-… code the tenant admin gave you.'}
+            label={v.by === 'slug' ? 'Customer short name' : 'Invite code'}
+            description={v.by === 'slug' ? 'As it appears in the customer’s portal address, e.g. acme-fiber.' : 'The LINK-… code the customer’s admin gave you.'}
             withAsterisk
             {...form.getInputProps('ref')}
             error={e.ref ?? e.tenant_slug ?? e.invite_code}
@@ -502,7 +315,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             {...form.getInputProps('role')}
             description={
               roleInfo
-                ? `${roleInfo.description} Grants: ${roleInfo.grants.length ? roleInfo.grants.join(', ') : 'nothing of its own (only the extra permissions below)'}.`
+                ? `${roleInfo.description} Lets you: ${roleInfo.grants.length ? roleInfo.grants.map(words.word).join('; ') : 'nothing of its own (only the extra permissions below)'}.`
                 : undefined
             }
             error={roles.error ? 'The role catalog could not be loaded.' : e.role}
@@ -526,8 +339,8 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             />
           </Group>
           <Group grow align="flex-start">
-            <TextInput label="Extra permissions (optional)" description="e.g. orders.read" {...form.getInputProps('grant')} />
-            <TextInput label="Excluded permissions (optional)" description="e.g. billing.invoices.export" {...form.getInputProps('deny')} />
+            <PermissionPicker label="Also ask for (optional)" description="Permissions beyond the role." {...form.getInputProps('grant')} />
+            <PermissionPicker label="Leave out (optional)" description="Permissions of the role you do not need." {...form.getInputProps('deny')} />
           </Group>
           <Textarea
             label="Justification"

@@ -20,6 +20,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
+import { ApproveRequestModal } from './ApproveRequestModal.tsx';
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
@@ -31,16 +32,12 @@ export function TenantPartnersPage() {
   const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const [editing, setEditing] = useState<DelegationDto | null>(null);
+  const [reviewing, setReviewing] = useState<DelegationDto | null>(null);
   const roles = useDelegationRoles();
   const roleName = roles.name;
 
   const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
   const after = () => list.reload();
-  const approve = useApiMutation((d: DelegationDto) => delegationsApi.approve(tenantId, d.id), {
-    success: (d) => `${d.partner.name} now has ${roleName(d.role)} access.`,
-    notifyError: true,
-    onDone: after,
-  });
   const reject = useApiMutation((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
     success: 'Request rejected.',
     onDone: () => {
@@ -120,7 +117,7 @@ export function TenantPartnersPage() {
                     </Text>
                   </Stack>
                   <Group gap="xs">
-                    <Button color="teal" leftSection={<IconCheck size={16} />} loading={approve.busy} onClick={() => void approve.run(d)}>
+                    <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setReviewing(d)}>
                       Approve
                     </Button>
                     <Button variant="default" onClick={() => setRejecting(d)}>
@@ -304,6 +301,16 @@ export function TenantPartnersPage() {
           revoke.reset();
         }}
         onConfirm={(reason) => revoking && void revoke.run(revoking, reason ?? '')}
+      />
+      <ApproveRequestModal
+        tenantId={tenantId}
+        delegation={reviewing}
+        accounts={(accounts.data?.data ?? []).map((b) => ({ value: b.id, label: `${b.name} · ${b.account_number}` }))}
+        onClose={() => setReviewing(null)}
+        onDone={() => {
+          setReviewing(null);
+          after();
+        }}
       />
       <EditAccessModal
         tenantId={tenantId}

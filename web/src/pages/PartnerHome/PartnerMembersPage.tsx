@@ -9,6 +9,7 @@ import { PartnerMembersPanel } from './PartnerMembersPanel.tsx';
 export function PartnerMembersPage() {
   const view = useView();
   const m = view.partner!;
+  const msp = m.capabilities.includes('managed_services');
   if (!allows(m, 'partner.members.read')) {
     return (
       <>
@@ -24,8 +25,15 @@ export function PartnerMembersPage() {
   }
   return (
     <>
-      <PageHeader title="Team" description={`The people of ${m.name}. Owners manage the team; staff do the day-to-day work.`} />
-      <PartnerMembersPanel partnerId={m.partner_id} partnerName={m.name} canManage selfId={view.me.user.id} />
+      <PageHeader
+        title="Team"
+        description={
+          msp
+            ? `The people of ${m.name}. Owners manage the team; staff do the day-to-day work. "On customers" sets what each person may do for the customers you manage — full access, billing only, support only, or read-only as an auditor — within what each customer allows.`
+            : `The people of ${m.name}. Owners manage the team; staff do the day-to-day work.`
+        }
+      />
+      <PartnerMembersPanel partnerId={m.partner_id} partnerName={m.name} canManage selfId={view.me.user.id} memberRoles={msp} />
     </>
   );
 }

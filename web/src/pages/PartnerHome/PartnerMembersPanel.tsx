@@ -3,7 +3,10 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { ActionIcon, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconDots, IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
-import { api, type PartnerMemberDto } from '../../api/index.ts';
+import { api, http, type PartnerMemberDto } from '../../api/index.ts';
+
+/** The roles an owner gives each member of an MSP, for its work on the managed customers (seed 001). */
+const MEMBER_ROLE_IDS = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'];
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
 import { InviteMemberModal, type InviteInput } from '../../components/InviteMemberModal.tsx';
@@ -18,7 +21,29 @@ export const PARTNER_ROLES = [
   { value: 'PARTNER_STAFF', label: 'Staff', description: 'Day-to-day work: sees the profile, apps, customers and referrals, but not the team or the audit log.' },
 ];
 
-export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId }: { partnerId: string; partnerName: string; canManage: boolean; selfId?: string }) {
+export function PartnerMembersPanel({
+  partnerId,
+  partnerName,
+  canManage,
+  selfId,
+  memberRoles = false,
+}: {
+  partnerId: string;
+  partnerName: string;
+  canManage: boolean;
+  selfId?: string;
+  /** an MSP: show and set what each member may do on the managed customers */
+  memberRoles?: boolean;
+}) {
+  const workRoles = useApiQuery(['roles', 'partner'], () => http.get<{ data: { id: string; name: string; description: string }[] }>('/api/v1/roles', { catalog: 'partner' }), {
+    enabled: memberRoles,
+    staleTime: Infinity,
+  });
+  const work = (workRoles.data?.data ?? []).filter((r) => MEMBER_ROLE_IDS.includes(r.id));
+  const setWork = useApiMutation((userId: string, member_role: string) => http.put<PartnerMemberDto>(`/api/v1/partners/${encodeURIComponent(partnerId)}/members/${encodeURIComponent(userId)}/member-role`, { member_role }), {
+    success: 'Done: it applies from their next request.',
+    notifyError: true,
+  });
   const members = useApiQuery(['partners', 'members', partnerId], () => api.partners.members(partnerId));
   const [inviteOpen, setInviteOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
@@ -93,6 +118,33 @@ export function PartnerMembersPanel({ partnerId, partnerName, canManage, selfId 
                 (PARTNER_ROLES.find((r) => r.value === m.role)?.label ?? m.role)
               ),
           },
+          ...(memberRoles
+            ? [
+                {
+                  key: 'work',
+                  title: 'On customers',
+                  render: (m: (typeof rows)[number]) => {
+                    const current = (m as { member_role?: string | null }).member_role ?? 'partner_msp_full';
+                    const info = work.find((r) => r.id === current);
+                    if (m.role === 'PARTNER_OWNER') return <Text fz="inherit">Full access (owner)</Text>;
+                    if (!canManage) return <Text fz="inherit">{info?.name ?? '—'}</Text>;
+                    return (
+                      <Select
+                        size="xs"
+                        w={150}
+                        aria-label={`What ${m.email} may do on customers`}
+                        data={work.map((r) => ({ value: r.id, label: r.name }))}
+                        value={current}
+                        allowDeselect={false}
+                        onChange={(v) => v && v !== current && void setWork.run(m.user_id, v)}
+                        title={info?.description}
+                        data-testid="member-work-role"
+                      />
+                    );
+                  },
+                },
+              ]
+            : []),
           {
             key: 'membership',
             title: 'Membership',

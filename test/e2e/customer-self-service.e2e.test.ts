@@ -1,0 +1,124 @@
+/**
+ * Browser journeys of seed 001's customer side, at 1366 px and 390 px with no sideways scrolling:
+ *   - a tenant admin and a tenant user see their own orders, services, invoices, tickets, usage and
+ *     SLA, each order showing who placed it (the MSP, not a user id);
+ *   - a tenant admin sees a badge when a link request waits, reviews it before approving, and
+ *     narrows the billing accounts and permissions (picked in words) as they approve.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll } from './helpers/layout.ts';
+import type { TestPartner, TestTenant } from '../helpers/world.ts';
+import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
+import { activeLink, requestLink } from '../api/delegations/helpers.ts';
+
+let portal: Portal;
+let msp: TestPartner;
+let tenant: TestTenant;
+let linkId: string;
+
+async function shoot(p: Page, name: string) {
+  for (const w of [1366, 390]) {
+    await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
+    await p.waitForTimeout(150);
+    await expectNoSidewaysScroll(p, `${name} at ${w}px`);
+    await screenshot(p, `self-${name}-${w}`);
+  }
+  await p.setViewportSize({ width: 1366, height: 900 });
+}
+
+beforeAll(async () => {
+  portal = await startPortal();
+  const { t } = portal;
+  msp = await t.world.partner({ capabilities: ['managed_services'] });
+  tenant = await t.world.tenant();
+  linkId = await activeLink(await msp.owner.login(), await tenant.admin.login(), msp.id, tenant, { role: 'MSP_FULL' });
+  await seedResourceData({ db: t.services.db, clock: t.services.clock, audit: t.services.audit, listBillingAccounts: (id) => t.services.tenants.listBillingAccounts(id) }, t.world.ctx, {
+    id: tenant.id,
+    userIds: [tenant.user.id],
+    parties: [{ persona: 'msp', partnerId: msp.id, clientId: null, userIds: [msp.owner.id], delegationId: linkId, banIds: null, billToBanId: null, weight: 5 }],
+  });
+}, 180_000);
+afterAll(() => portal?.close());
+
+describe('customer self-service', () => {
+  it('a tenant admin sees their orders with who placed them, and their invoices, tickets, usage and SLA', { timeout: 120_000 }, async () => {
+    const page = await portal.newPage();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, tenant.admin.email, tenant.admin.password);
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Orders, invoices and tickets' }).click();
+    const orders = page.getByTestId('self-orders');
+    await orders.locator('tbody tr').first().waitFor();
+    // orders the MSP placed name the MSP, never a user id
+    await orders.getByTestId('placed-by').filter({ hasText: msp.name }).first().waitFor();
+    const text = await page.locator('main').innerText();
+    for (const dev of ['usr_', 'tnt_', 'ptr_', 'X-Active-Tenant-Id']) expect(text).not.toContain(dev);
+    await shoot(page, 'orders');
+    for (const [tab, testId] of [
+      ['Invoices', 'self-invoices'],
+      ['Tickets', 'self-tickets'],
+      ['SLA', 'self-sla'],
+    ] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.getByTestId(testId).locator('tbody tr').first().waitFor();
+      await shoot(page, tab.toLowerCase());
+    }
+    await page.getByRole('tab', { name: 'Usage' }).click();
+    await page.getByTestId('chart').first().locator('.recharts-surface').first().waitFor();
+    await shoot(page, 'usage');
+    expect(await page.getByTestId('self-tiles').innerText()).toMatch(/To pay\s*\$[\d,]+\.\d\d/i);
+
+    // the audit log names the partner behind its people's events, not a user id
+    await page.goto(`/tenant/${tenant.id}/audit?action=delegation.requested`);
+    await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('audit-table').getByText(msp.name, { exact: false }).first().waitFor();
+    expect(await page.getByTestId('audit-table').innerText()).not.toContain('usr_');
+    await shoot(page, 'audit');
+  });
+
+  it('a tenant user reads the same data', { timeout: 60_000 }, async () => {
+    const page = await portal.newPage();
+    await login(page, tenant.user.email, tenant.user.password);
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Orders, invoices and tickets' }).click();
+    await page.getByTestId('self-orders').locator('tbody tr').first().waitFor();
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['Orders', 'Services', 'Invoices', 'Tickets', 'Usage', 'SLA']);
+    await shoot(page, 'user-orders');
+  });
+
+  it('reviews a link request before approving: a badge, then narrower accounts and permissions', { timeout: 120_000 }, async () => {
+    const other = await portal.t.world.partner({ capabilities: ['managed_services'] });
+    const asked = await requestLink(await other.owner.login(), other.id, { tenant_slug: tenant.slug, role: 'MSP_FULL', justification: 'Network operations for the new branch offices' });
+    const page = await portal.newPage();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await login(page, tenant.admin.email, tenant.admin.password);
+    const nav = page.getByTestId('nav-tenant');
+    await nav.getByTestId('pending-badge').getByText('1').waitFor();
+    await nav.getByRole('link', { name: 'Partners with access' }).click();
+    const card = page.locator(`[data-testid="pending-requests"] [data-partner="${other.slug}"]`);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const dialog = page.getByTestId('approve-dialog');
+    await dialog.getByText('Network operations for the new branch offices').waitFor();
+    // permissions in words; untick placing and cancelling orders
+    await dialog.getByRole('checkbox', { name: 'Place orders' }).uncheck();
+    await dialog.getByRole('checkbox', { name: 'Cancel orders' }).uncheck();
+    expect(await dialog.innerText()).not.toContain('orders.create');
+    // share one billing account of the two
+    await dialog.getByTestId('approve-bans').click();
+    await page.getByRole('option', { name: new RegExp(tenant.bans[0].account_number) }).click();
+    await page.keyboard.press('Escape');
+    await shoot(page, 'approve-dialog');
+    await dialog.getByRole('button', { name: 'Approve access' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator(`[data-testid="active-delegations"] tr[data-partner="${other.slug}"]`).waitFor();
+    await expect.poll(() => nav.getByTestId('pending-badge').count()).toBe(0);
+
+    const d = (await (await tenant.admin.login()).get(`/api/v1/tenants/${tenant.id}/delegations/${asked.id}`)).body;
+    expect(d.status).toBe('active');
+    expect(d.ban_ids).toEqual([tenant.bans[0].id]);
+    expect(d.overrides.deny.sort()).toEqual(['orders.cancel', 'orders.create']);
+    const staff = await other.staff.login();
+    const check = await staff.post('/api/v1/authz/check', { action: 'orders.create', tenant_id: tenant.id });
+    expect(check.body).toMatchObject({ allow: false });
+  });
+});

@@ -1,0 +1,36 @@
+/** Layout checks for browser specs: nothing on the page is wider than the window. */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+interface Box {
+  getBoundingClientRect(): { right: number };
+  children: ArrayLike<Box>;
+  tagName: string;
+  classList: ArrayLike<string>;
+  textContent: string | null;
+}
+interface Win {
+  document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<Box> };
+}
+
+/** Fails with the innermost elements that stick out, so the message says what is too wide. */
+export async function expectNoSidewaysScroll(p: Page, what: string): Promise<void> {
+  // after a resize the layout settles (tables become cards on a phone): wait for it before measuring
+  await p
+    .waitForFunction(() => {
+      const d = (globalThis as unknown as Win).document.documentElement;
+      return d.scrollWidth <= d.clientWidth + 1;
+    }, undefined, { timeout: 3000 })
+    .catch(() => undefined);
+  const { scroll, client, wide } = await p.evaluate(() => {
+    const doc = (globalThis as unknown as Win).document;
+    const client = doc.documentElement.clientWidth;
+    const out = (e: Box) => e.getBoundingClientRect().right > client + 1;
+    const wide = Array.from(doc.querySelectorAll('body *'))
+      .filter((e) => out(e) && !Array.from(e.children).some(out))
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}.${Array.from(e.classList).join('.')} "${(e.textContent ?? '').slice(0, 40)}"`);
+    return { scroll: doc.documentElement.scrollWidth, client, wide };
+  });
+  expect(scroll, `${what}: page wider than the window: ${wide.join(' | ')}`).toBeLessThanOrEqual(client + 1);
+}

@@ -1,0 +1,346 @@
+/**
+ * One managed customer, as the MSP works on it (seed 001's journey: customer → billing/tickets →
+ * ticket on behalf → next customer): its figures, what the MSP may do there in plain words, the
+ * billing accounts covered, and a tab per kind of data the access allows — invoices, tickets,
+ * orders, services, SLA. Every request names this customer, and the server checks it against the
+ * access the customer gave; a refusal (access ended, revoked) is shown in words.
+ */
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
+import { IconArrowRight, IconCash, IconClockExclamation, IconGauge, IconPlus, IconTicket } from '@tabler/icons-react';
+import { delegationsApi } from '../../api/delegations.ts';
+import { mspApi, type Invoice, type ListPage, type Order, type Service, type SlaRecord, type Ticket } from '../../api/msp.ts';
+import { Chart } from '../../components/charts/Chart.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiQuery } from '../../query/query.ts';
+import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+import { INVOICE_STATUS, LabelBadge, ORDER_STATUS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
+import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
+
+export function CustomerDetailPage() {
+  const { customerId: tenantId = '' } = useParams();
+  const navigate = useNavigate();
+  const roles = useDelegationRoles();
+  const words = usePermissionWords();
+  const customers = useManagedCustomers();
+  const ctx = useApiQuery(['msp', 'context', tenantId], () => delegationsApi.context(tenantId));
+  const detail = useApiQuery(['msp', 'customer', tenantId], () => delegationsApi.customer(tenantId), { enabled: !!ctx.data });
+  const [opening, setOpening] = useState(false);
+
+  const active = customers.rows.filter((r) => r.delegation.status === 'active').sort((a, b) => a.tenant.name.localeCompare(b.tenant.name));
+  const me = customers.rows.find((r) => r.tenant.id === tenantId);
+  const idx = active.findIndex((r) => r.tenant.id === tenantId);
+  const next = active.length > 1 ? active[(idx + 1) % active.length] : null;
+  const name = detail.data?.tenant.name ?? me?.tenant.name ?? 'Customer';
+  const perms = ctx.data?.permissions ?? [];
+  const has = (p: string) => perms.includes(p);
+
+  const switcher = (
+    <Select
+      aria-label="Switch customer"
+      placeholder="Switch customer"
+      searchable
+      data={[...active.map((r) => ({ value: r.tenant.id, label: r.tenant.name })), ...(me || !ctx.error ? [] : [{ value: tenantId, label: 'This customer (no active access)' }])]}
+      value={tenantId}
+      onChange={(v) => v && navigate(`/partner/customers/${v}`)}
+      w={{ base: '100%', sm: 240 }}
+      data-testid="tenant-switcher"
+      allowDeselect={false}
+    />
+  );
+
+  if (ctx.error) {
+    return (
+      <>
+        <PageHeader title={name} description="A customer you manage." actions={switcher} />
+        <Stack data-testid="active-context" data-state="refused" data-tenant={tenantId}>
+          <Text>You cannot work on this customer now.</Text>
+          <ErrorAlert error={ctx.error} />
+          <Anchor component={Link} to="/partner/customers">
+            Back to your customers
+          </Anchor>
+        </Stack>
+      </>
+    );
+  }
+
+  const d = detail.data?.delegation;
+  const m = me?.metrics;
+  const tabs = [
+    { value: 'invoices', label: 'Invoices', ok: has('billing.invoices.read') },
+    { value: 'tickets', label: 'Tickets', ok: has('support.tickets.read') },
+    { value: 'orders', label: 'Orders', ok: has('orders.read') },
+    { value: 'services', label: 'Services', ok: has('services.read') },
+    { value: 'sla', label: 'SLA', ok: has('reports.sla.read') },
+  ].filter((t) => t.ok);
+
+  return (
+    <>
+      <PageHeader
+        title={name}
+        description={d ? `You manage this customer as ${roles.name(d.role)}, until ${formatDate(d.ends_at)}. Everything you do here is recorded in the customer's audit log.` : 'Loading…'}
+      />
+      <Group gap="xs" wrap="wrap" mb="md">
+            {switcher}
+            {has('support.tickets.create') && (
+              <Button leftSection={<IconPlus size={16} />} onClick={() => setOpening(true)}>
+                Open a ticket
+              </Button>
+            )}
+            {next && (
+              <Button variant="default" rightSection={<IconArrowRight size={16} />} onClick={() => navigate(`/partner/customers/${next.tenant.id}`)} data-testid="next-customer">
+                Next: {next.tenant.name}
+              </Button>
+            )}
+          </Group>
+      <Stack data-testid="active-context" data-state={ctx.data ? 'allowed' : 'loading'} data-tenant={tenantId}>
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
+          <StatTile label="Receivables" icon={<IconCash size={18} />} color="teal" value={m ? formatMoney(m.outstanding_cents, m.currency) : '—'} />
+          <StatTile label="Overdue" icon={<IconClockExclamation size={18} />} color="red" value={m ? formatMoney(m.overdue_cents, m.currency) : '—'} />
+          <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={m?.open_tickets ?? '—'} />
+          <StatTile label="SLA compliance" icon={<IconGauge size={18} />} color="grape" value={formatPct(m?.sla_compliance_pct)} />
+        </SimpleGrid>
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Paper withBorder radius="md" p="md">
+            <Text fw={600} size="sm" mb="xs">
+              What you may do here
+            </Text>
+            <Stack gap={6} data-testid="customer-permissions">
+              {Object.entries(PERMISSION_AREAS)
+                .map(([area, label]) => ({ label, items: perms.filter((p) => p.startsWith(`${area}.`)) }))
+                .filter((g) => g.items.length > 0)
+                .map((g) => (
+                  <div key={g.label}>
+                    <Text size="xs" fw={700} c="dimmed" tt="uppercase">
+                      {g.label}
+                    </Text>
+                    <Text size="sm">{g.items.map(words.word).join(' · ')}</Text>
+                  </div>
+                ))}
+            </Stack>
+          </Paper>
+          <Paper withBorder radius="md" p="md" data-testid="customer-panel">
+            <Text fw={600} size="sm" mb="xs">
+              Billing accounts you may act on
+            </Text>
+            {detail.data && (
+              <Stack gap={4}>
+                <Text size="xs" c="dimmed">
+                  {ctx.data?.ban_ids === null ? 'All of the customer’s billing accounts.' : `${detail.data.billing_accounts.length} of the customer’s billing accounts.`}
+                </Text>
+                <Group gap={6}>
+                  {detail.data.billing_accounts.map((b) => (
+                    <Badge key={b.id} variant="light" tt="none">
+                      {b.name} · {b.account_number}
+                    </Badge>
+                  ))}
+                </Group>
+              </Stack>
+            )}
+          </Paper>
+        </SimpleGrid>
+        {ctx.data && tabs.length === 0 && (
+          <Text size="sm" c="dimmed" data-testid="customer-data">
+            Your access to this customer does not include its invoices, tickets or orders.
+          </Text>
+        )}
+        {tabs.length > 0 && <CustomerTabs tenantId={tenantId} tabs={tabs} canUpdate={has('support.tickets.update')} />}
+      </Stack>
+      <OpenTicketModal
+        opened={opening}
+        customers={active.map((r) => ({ id: r.tenant.id, name: r.tenant.name }))}
+        tenantId={tenantId}
+        onClose={() => setOpening(false)}
+        onDone={() => setOpening(false)}
+      />
+    </>
+  );
+}
+
+function CustomerTabs({ tenantId, tabs, canUpdate }: { tenantId: string; tabs: { value: string; label: string }[]; canUpdate: boolean }) {
+  const [tab, setTab] = useState<string | null>(null);
+  const current = tab && tabs.some((t) => t.value === tab) ? tab : tabs[0].value;
+  return (
+    <Tabs value={current} onChange={setTab} data-testid="customer-data">
+      <Tabs.List>
+        {tabs.map((t) => (
+          <Tabs.Tab key={t.value} value={t.value}>
+            {t.label}
+          </Tabs.Tab>
+        ))}
+      </Tabs.List>
+      <Tabs.Panel value={current} pt="md">
+        {current === 'invoices' && <CustomerInvoices tenantId={tenantId} />}
+        {current === 'tickets' && <CustomerTickets tenantId={tenantId} canUpdate={canUpdate} />}
+        {current === 'orders' && <CustomerOrders tenantId={tenantId} />}
+        {current === 'services' && <CustomerServices tenantId={tenantId} />}
+        {current === 'sla' && <CustomerSla tenantId={tenantId} />}
+      </Tabs.Panel>
+    </Tabs>
+  );
+}
+
+/** the customer's resources, read through the gateway as this customer */
+function useResource<T>(tenantId: string, path: string) {
+  return useApiQuery(['msp', 'resource', tenantId, path], () => delegationsApi.resource<ListPage<T>>(tenantId, path, { limit: 200 }));
+}
+
+function CustomerInvoices({ tenantId }: { tenantId: string }) {
+  const r = useResource<Invoice>(tenantId, '/invoices');
+  return (
+    <>
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="customer-invoices"
+        records={r.data?.data}
+        loading={r.loading}
+        rowKey={(i) => i.id}
+        rowProps={(i) => ({ 'data-number': i.number })}
+        pageSize={12}
+        empty="No invoices yet."
+        columns={[
+          { key: 'number', title: 'Invoice', mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
+          { key: 'period', title: 'Month', sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
+          { key: 'due', title: 'Due', sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
+          { key: 'total', title: 'Total', align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
+          { key: 'balance', title: 'Unpaid', align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
+          { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate: boolean }) {
+  const r = useApiQuery(['msp', 'tickets', 'customer', tenantId], () => mspApi.tickets({ tenant_id: tenantId }));
+  const [selected, setSelected] = useState<Ticket | null>(null);
+  return (
+    <>
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="customer-tickets"
+        records={r.data?.data}
+        loading={r.loading}
+        rowKey={(t) => t.id}
+        rowProps={(t) => ({ 'data-number': t.number })}
+        onRowClick={canUpdate ? setSelected : undefined}
+        pageSize={12}
+        defaultSort={{ key: 'status', direction: 'asc' }}
+        empty="No tickets yet."
+        columns={[
+          { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (t) => t.subject, render: (t) => `${t.subject} · ${t.number}` },
+          { key: 'priority', title: 'Priority', width: 100, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
+          { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
+          { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
+        ]}
+      />
+      <TicketDrawer ticket={selected} onClose={() => setSelected(null)} onChanged={(t) => {
+          setSelected((prev) => ({ ...t, tenant_name: t.tenant_name ?? prev?.tenant_name }));
+          r.reload();
+        }} />
+    </>
+  );
+}
+
+function CustomerOrders({ tenantId }: { tenantId: string }) {
+  const r = useResource<Order>(tenantId, '/orders');
+  return (
+    <>
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="customer-orders"
+        records={r.data?.data}
+        loading={r.loading}
+        rowKey={(o) => o.id}
+        pageSize={12}
+        empty="No orders yet."
+        columns={[
+          { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
+          { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
+          { key: 'status', title: 'Status', render: (o) => <LabelBadge value={o.status} map={ORDER_STATUS} /> },
+          { key: 'by', title: 'Placed by', render: (o) => <PersonText person={o.placed_by_person} actor={o.placed_by} /> },
+          { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
+        ]}
+      />
+    </>
+  );
+}
+
+function CustomerServices({ tenantId }: { tenantId: string }) {
+  const r = useResource<Service>(tenantId, '/services');
+  return (
+    <>
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="customer-services"
+        records={r.data?.data}
+        loading={r.loading}
+        rowKey={(s) => s.id}
+        pageSize={12}
+        empty="No services yet."
+        columns={[
+          { key: 'name', title: 'Service', mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
+          { key: 'where', title: 'Location', render: (s) => s.location ?? '—' },
+          { key: 'speed', title: 'Bandwidth', render: (s) => (s.bandwidth_mbps ? `${s.bandwidth_mbps} Mbit/s` : '—') },
+          { key: 'price', title: 'Per month', align: 'right', render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
+          { key: 'status', title: 'Status', render: (s) => <LabelBadge value={s.status} map={{ active: { label: 'Active', color: 'teal' }, pending: { label: 'Pending', color: 'blue' }, suspended: { label: 'Suspended', color: 'orange' }, terminated: { label: 'Ended', color: 'gray' } }} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function CustomerSla({ tenantId }: { tenantId: string }) {
+  const r = useResource<SlaRecord>(tenantId, '/sla');
+  const byMonth = new Map<string, { sum: number; n: number; target: number }>();
+  for (const s of r.data?.data ?? []) {
+    const x = byMonth.get(s.period) ?? { sum: 0, n: 0, target: s.target_pct };
+    x.sum += s.achieved_pct;
+    x.n += 1;
+    x.target = Math.max(x.target, s.target_pct);
+    byMonth.set(s.period, x);
+  }
+  const data = [...byMonth.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([p, x]) => ({ month: formatPeriod(p), availability: Math.round((x.sum / x.n) * 1000) / 1000, target: x.target }));
+  return (
+    <Stack>
+      <ErrorAlert error={r.error} />
+      <Chart
+        title="Availability per month"
+        description="Average availability of the customer's services against the agreed target."
+        kind="line"
+        loading={r.loading}
+        data={data}
+        dataKey="month"
+        series={[
+          { name: 'availability', label: 'Achieved %', color: 'grape.6' },
+          { name: 'target', label: 'Target %', color: 'gray.5' },
+        ]}
+        valueFormatter={(v) => `${v} %`}
+        empty="No SLA records yet."
+      />
+      <DataTable
+        testId="customer-sla"
+        records={r.data?.data}
+        loading={r.loading}
+        rowKey={(s) => s.id}
+        pageSize={12}
+        defaultSort={{ key: 'period', direction: 'desc' }}
+        empty="No SLA records yet."
+        columns={[
+          { key: 'period', title: 'Month', mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
+          { key: 'achieved', title: 'Achieved', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
+          { key: 'target', title: 'Target', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
+          { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },
+          { key: 'status', title: 'Result', render: (s) => <LabelBadge value={s.status} map={{ met: { label: 'Met', color: 'teal' }, breached: { label: 'Missed', color: 'red' } }} /> },
+        ]}
+      />
+    </Stack>
+  );
+}

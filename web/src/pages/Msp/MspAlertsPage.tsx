@@ -1,0 +1,161 @@
+/**
+ * The MSP's alerts inbox: missed SLAs, overdue invoices and receivables over a customer's limit,
+ * across every managed customer, to acknowledge (someone is on it) and resolve. The nav badge
+ * counts the alerts nobody has acknowledged yet.
+ */
+import { useMemo, useState } from 'react';
+import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { IconCheck, IconEye, IconSearch } from '@tabler/icons-react';
+import { mspApi, type Alert } from '../../api/msp.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { ALERT_KIND, formatPeriod } from './shared.tsx';
+
+/** The inbox when the server keeps one, else today's computed SLA and billing alerts (read-only). */
+async function loadAlerts(status: string): Promise<{ alerts: Alert[]; inbox: boolean; open: number }> {
+  try {
+    const r = await mspApi.inbox({ status, limit: 200 });
+    return { alerts: r.data, inbox: true, open: r.counts?.open ?? r.data.filter((a) => a.status === 'open').length };
+  } catch {
+    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] as Alert[] })), mspApi.billingAlerts().catch(() => ({ data: [] as Alert[] }))]);
+    const alerts = [...a.data, ...b.data];
+    return { alerts, inbox: false, open: alerts.length };
+  }
+}
+
+export function useOpenAlertCount(): number {
+  const q = useApiQuery(['msp', 'alerts', 'open,acknowledged'], () => loadAlerts('open,acknowledged'), { staleTime: 60_000 });
+  return q.data?.open ?? 0;
+}
+
+/** The nav's badge: alerts waiting for someone. */
+export function AlertsBadge() {
+  const n = useOpenAlertCount();
+  return n > 0 ? (
+    <Badge size="sm" color="orange" circle={n < 10} data-testid="alerts-badge">
+      {n}
+    </Badge>
+  ) : null;
+}
+
+const SEVERITY: Record<string, { label: string; color: string }> = { critical: { label: 'Critical', color: 'red' }, warning: { label: 'Warning', color: 'yellow' } };
+const STATUS: Record<string, { label: string; color: string }> = { open: { label: 'New', color: 'orange' }, acknowledged: { label: 'Acknowledged', color: 'blue' }, resolved: { label: 'Resolved', color: 'teal' } };
+
+export function MspAlertsPage() {
+  const [view, setView] = useState('open,acknowledged');
+  const [q, setQ] = useState('');
+  const [kind, setKind] = useState<string | null>(null);
+  const list = useApiQuery(['msp', 'alerts', view], () => loadAlerts(view));
+  const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id!) : mspApi.resolve(a.id!)), {
+    success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
+    notifyError: true,
+    invalidates: [['msp', 'alerts']],
+  });
+  const inbox = list.data?.inbox ?? false;
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (list.data?.alerts ?? []).filter((a) => (!kind || a.kind === kind) && (!needle || `${a.tenant_name} ${a.message}`.toLowerCase().includes(needle)));
+  }, [list.data, q, kind]);
+
+  return (
+    <>
+      <PageHeader
+        title="Alerts"
+        description="Missed service levels, overdue invoices and customers owing more than their limit. Acknowledge an alert when someone is on it; it resolves by itself when the problem clears, or you can resolve it."
+      />
+      <Stack>
+        <Group align="flex-end" wrap="wrap">
+          {inbox && (
+            <SegmentedControl
+              data={[
+                { value: 'open,acknowledged', label: 'Needs attention' },
+                { value: 'resolved', label: 'Resolved' },
+              ]}
+              value={view}
+              onChange={setView}
+            />
+          )}
+          <TextInput placeholder="Customer or message" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 240 }} aria-label="Search alerts" />
+          <Select placeholder="Every kind" clearable data={Object.entries(ALERT_KIND).map(([value, label]) => ({ value, label }))} value={kind} onChange={setKind} w={{ base: '100%', sm: 220 }} aria-label="Kind of alert" />
+        </Group>
+        <ErrorAlert error={list.error} />
+        <DataTable
+          testId="msp-alerts"
+          records={rows}
+          loading={list.loading}
+          rowKey={(a) => a.id ?? `${a.kind}-${a.tenant_id}-${a.subject_id}-${a.period}`}
+          rowProps={(a) => ({ 'data-kind': a.kind, 'data-status': a.status })}
+          empty={view === 'resolved' ? 'No resolved alerts yet.' : 'No alerts. Every customer is within its service levels and payment terms.'}
+          columns={[
+            {
+              key: 'what',
+              title: 'Alert',
+              mobile: 'title',
+              render: (a) => (
+                <div>
+                  <Group gap={6}>
+                    <Badge color={SEVERITY[a.severity]?.color ?? 'gray'} variant="light">
+                      {SEVERITY[a.severity]?.label ?? a.severity}
+                    </Badge>
+                    <Text fz="inherit" fw={500}>
+                      {ALERT_KIND[a.kind] ?? a.kind}
+                    </Text>
+                  </Group>
+                  <Text size="sm" c="dimmed" mt={2}>
+                    {a.message}
+                  </Text>
+                </div>
+              ),
+            },
+            { key: 'customer', title: 'Customer', sortValue: (a) => a.tenant_name, render: (a) => a.tenant_name },
+            { key: 'when', title: 'When', sortValue: (a) => a.opened_at ?? a.period, render: (a) => (a.opened_at ? formatDateTime(a.opened_at) : a.period ? formatPeriod(a.period) : '—') },
+            ...(inbox
+              ? [
+                  {
+                    key: 'status',
+                    title: 'Status',
+                    width: 140,
+                    render: (a: Alert) => (
+                      <div>
+                        <Badge variant="light" color={STATUS[a.status ?? 'open']?.color}>
+                          {STATUS[a.status ?? 'open']?.label}
+                        </Badge>
+                        {a.acknowledged_by && a.status === 'acknowledged' && (
+                          <Text size="xs" c="dimmed">
+                            by {a.acknowledged_by.name}
+                          </Text>
+                        )}
+                      </div>
+                    ),
+                  },
+                  {
+                    key: 'actions',
+                    title: '',
+                    label: 'Actions',
+                    mobile: 'footer' as const,
+                    render: (a: Alert) => (
+                      <Group gap="xs" justify="flex-end" wrap="wrap">
+                        {a.status === 'open' && (
+                          <Button size="xs" variant="default" leftSection={<IconEye size={14} />} onClick={() => void act.run(a, 'acknowledge')}>
+                            Acknowledge
+                          </Button>
+                        )}
+                        {a.status !== 'resolved' && (
+                          <Button size="xs" variant="light" color="teal" leftSection={<IconCheck size={14} />} onClick={() => void act.run(a, 'resolve')}>
+                            Resolve
+                          </Button>
+                        )}
+                      </Group>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * What the MSP workspace pages share: money and percentages in words, ticket and alert labels,
+ * permissions in plain words, stat tiles, and the customer list with its per-customer figures.
+ */
+import type { ReactNode } from 'react';
+import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
+import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
+import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
+import { http } from '../../api/client.ts';
+import { useApiQuery } from '../../query/query.ts';
+
+export function formatMoney(cents: number | null | undefined, currency: string | null | undefined): string {
+  if (cents === null || cents === undefined) return '—';
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'USD' }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency ?? ''}`.trim();
+  }
+}
+
+export function formatPct(p: number | null | undefined): string {
+  return p === null || p === undefined || Number.isNaN(p) ? '—' : `${p.toFixed(1)}\u00a0%`;
+}
+
+/** "2025-06" → "Jun 2025" */
+export function formatPeriod(period: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!m) return period;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** "YYYY-MM" of `months` months before now */
+export function monthsAgo(months: number, now = new Date()): string {
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+export const TICKET_STATUS: Record<string, { label: string; color: string }> = {
+  open: { label: 'Open', color: 'blue' },
+  in_progress: { label: 'In progress', color: 'indigo' },
+  waiting_on_customer: { label: 'Waiting on customer', color: 'yellow' },
+  resolved: { label: 'Resolved', color: 'teal' },
+  closed: { label: 'Closed', color: 'gray' },
+};
+export const TICKET_PRIORITY: Record<string, { label: string; color: string }> = {
+  low: { label: 'Low', color: 'gray' },
+  normal: { label: 'Normal', color: 'blue' },
+  high: { label: 'High', color: 'orange' },
+  urgent: { label: 'Urgent', color: 'red' },
+};
+export const TICKET_CATEGORY: Record<string, string> = { technical: 'Technical', billing: 'Billing', service_request: 'Service request', other: 'Other' };
+export const INVOICE_STATUS: Record<string, { label: string; color: string }> = {
+  open: { label: 'Open', color: 'blue' },
+  overdue: { label: 'Overdue', color: 'red' },
+  paid: { label: 'Paid', color: 'teal' },
+  void: { label: 'Void', color: 'gray' },
+};
+export const ALERT_KIND: Record<string, string> = {
+  sla_breach: 'SLA missed',
+  invoice_overdue: 'Invoice overdue',
+  receivables_threshold: 'Receivables over limit',
+};
+export const METRIC: Record<string, { label: string; unit: string }> = {
+  data_gb: { label: 'Data', unit: 'GB' },
+  voice_minutes: { label: 'Voice', unit: 'minutes' },
+  sms_count: { label: 'SMS', unit: 'messages' },
+};
+export const ORDER_STATUS: Record<string, { label: string; color: string }> = {
+  submitted: { label: 'Submitted', color: 'blue' },
+  in_progress: { label: 'In progress', color: 'indigo' },
+  completed: { label: 'Completed', color: 'teal' },
+  cancelled: { label: 'Cancelled', color: 'gray' },
+};
+export const OPEN_TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_customer'];
+
+export function LabelBadge({ value, map }: { value: string; map: Record<string, { label: string; color: string }> }) {
+  const x = map[value] ?? { label: value.replace(/_/g, ' '), color: 'gray' };
+  return (
+    <Badge color={x.color} variant="light" data-status={value}>
+      {x.label}
+    </Badge>
+  );
+}
+
+/** A person as a reader knows them: "Stella Staff (stella@fabrikam.demo) · Fabrikam MSP". */
+export function personLabel(p: Person | null | undefined, fallback = '—'): string {
+  if (!p) return fallback;
+  return `${p.name} (${p.email})${p.partner_name ? ` · ${p.partner_name}` : ''}`;
+}
+
+export function PersonText({ person, actorType, actor }: { person?: Person | null; actorType?: string; actor?: { type: string; partner_id: string | null } }) {
+  if (person) {
+    return (
+      <div>
+        <Text fz="inherit">
+          {person.name} <Text span c="dimmed" fz="xs">{person.email}</Text>
+        </Text>
+        {person.partner_name && (
+          <Text size="xs" c="dimmed">
+            for {person.partner_name}
+          </Text>
+        )}
+      </div>
+    );
+  }
+  const type = actor?.type ?? actorType;
+  const who = type === 'app' ? 'A connected app' : actor?.partner_id ? 'Your organization' : type === 'user' ? 'The customer’s team' : 'The system';
+  return (
+    <Text fz="inherit" c="dimmed">
+      {who}
+    </Text>
+  );
+}
+
+export function StatTile({ label, value, hint, icon, color = 'blue', testId }: { label: string; value: ReactNode; hint?: ReactNode; icon: ReactNode; color?: string; testId?: string }) {
+  return (
+    <Paper withBorder radius="md" p="md" data-testid={testId}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <div style={{ minWidth: 0 }}>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+            {label}
+          </Text>
+          <Text fw={700} fz={22} mt={4} data-testid={testId ? `${testId}-value` : undefined}>
+            {value}
+          </Text>
+          {hint && (
+            <Text size="xs" c="dimmed" mt={2}>
+              {hint}
+            </Text>
+          )}
+        </div>
+        <ThemeIcon variant="light" color={color} size="lg" radius="md">
+          {icon}
+        </ThemeIcon>
+      </Group>
+    </Paper>
+  );
+}
+
+/** Permission names in words, from the server's catalog (GET /api/v1/permissions). */
+export function usePermissionWords() {
+  const q = useApiQuery(['permissions'], () => mspApi.permissions(), { staleTime: 600_000 });
+  const words = new Map((q.data?.data ?? []).map((p) => [p.name, p.description]));
+  return {
+    loading: q.loading,
+    all: q.data?.data ?? [],
+    word: (name: string) => {
+      const w = words.get(name);
+      if (w) return w;
+      const area = name.endsWith('.*') ? PERMISSION_AREAS[name.split('.')[0]] : undefined;
+      return area ? `everything in ${area.toLowerCase()}` : name.replace(/[._*]+/g, ' ').trim();
+    },
+  };
+}
+
+/** Areas for grouping permissions in a picker, by their first word. */
+export const PERMISSION_AREAS: Record<string, string> = {
+  billing: 'Billing',
+  orders: 'Orders',
+  services: 'Services',
+  support: 'Support tickets',
+  reports: 'Reports',
+  alerts: 'Alerts',
+  vouchers: 'Vouchers',
+};
+
+/** A customer's figures; a null figure is one the member's access does not show. */
+export interface CustomerFigures {
+  outstanding_cents: number | null;
+  overdue_cents: number | null;
+  currency: string;
+  open_tickets: number | null;
+  sla_compliance_pct: number | null;
+  open_alerts: number;
+}
+
+export interface ManagedCustomer {
+  tenant: CustomerTenant;
+  delegation: DelegationDto;
+  metrics: CustomerFigures | null;
+}
+
+/**
+ * The customers the partner manages with their figures: the server's own per-customer metrics
+ * when it sends them, else gathered from the consolidated billing, SLA and ticket views.
+ */
+export function useManagedCustomers(opts: { history?: boolean } = {}) {
+  const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
+  const list = useApiQuery(['msp', 'customers', status], () => allCustomers(status));
+  const dashboard = useApiQuery(['msp', 'dashboard'], () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
+  const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
+    if (r.delegation.status !== 'active') return { ...r, metrics: null };
+    const c = dashboard.data?.customers.find((x) => x.tenant_id === r.tenant.id);
+    if (!c) return { ...r, metrics: null };
+    return {
+      ...r,
+      metrics: {
+        outstanding_cents: c.outstanding_cents,
+        overdue_cents: c.overdue_cents,
+        currency: c.currency ?? 'USD',
+        open_tickets: c.open_tickets,
+        sla_compliance_pct: c.sla_compliance_pct,
+        open_alerts: 0,
+      },
+    };
+  });
+  return { rows, loading: list.loading, error: list.error, reload: list.reload, dashboard };
+}
+
+/** Every customer of the partner: pages of 200 by offset while the server reports more (an MSP may manage a thousand). */
+async function allCustomers(status: string) {
+  const first = await delegationsApi.customers(status);
+  const data = [...first.data];
+  const total = (first as { total?: number }).total;
+  while (total !== undefined && data.length < total && data.length < 5_000) {
+    const next = await http.get<typeof first>('/api/v1/partner/customers', { status, limit: 200, offset: data.length });
+    if (next.data.length === 0) break;
+    data.push(...next.data);
+  }
+  return { ...first, data };
+}
+
+/** Open tickets (open, in progress, waiting) across every customer. */
+export async function openTickets(): Promise<Ticket[]> {
+  const pages = await Promise.all(OPEN_TICKET_STATUSES.map((status) => mspApi.tickets({ status }).catch(() => ({ data: [] as Ticket[], next_cursor: null }))));
+  return pages.flatMap((p) => p.data);
+}

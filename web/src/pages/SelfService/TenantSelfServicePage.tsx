@@ -1,0 +1,282 @@
+/**
+ * Customer self-service (seed 001): a tenant's own admins and users see their orders, services,
+ * invoices, tickets, usage and SLA — each order and ticket with who placed it (the partner's name
+ * and the person's name and email when a partner acted for them). A tab shows only what the
+ * member's role reads.
+ */
+import { useMemo, useState } from 'react';
+import { SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { IconCash, IconClockExclamation, IconGauge, IconSearch, IconTicket } from '@tabler/icons-react';
+import { ApiError } from '../../api/client.ts';
+import { http } from '../../api/client.ts';
+import { delegationsApi } from '../../api/delegations.ts';
+import { selfApi, type Actor, type Invoice, type ListPage, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
+import { Chart } from '../../components/charts/Chart.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { useApiQuery } from '../../query/query.ts';
+import { allows } from '../../session/access.ts';
+import { useView } from '../../session/useView.ts';
+import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
+
+type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+
+/** The tenant's own list: the self-service endpoint when the server has it, else the resource API as a member. */
+async function readOwn<T>(tenantId: string, what: What): Promise<T[]> {
+  try {
+    return (await http.get<ListPage<T>>(`/api/v1/tenants/${encodeURIComponent(tenantId)}/self/${what}`, { limit: 200 })).data;
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+  }
+  return (await selfApi.read<T>(tenantId, what)).data;
+}
+
+function useOwn<T>(tenantId: string, what: What, enabled: boolean) {
+  return useApiQuery(['self', tenantId, what], () => readOwn<T>(tenantId, what), { enabled });
+}
+
+export function TenantSelfServicePage() {
+  const t = useView().tenant!;
+  const tenantId = t.tenant_id;
+  const can = (p: string) => allows(t, p);
+  const tabs = [
+    { value: 'orders', label: 'Orders', ok: can('orders.read') },
+    { value: 'services', label: 'Services', ok: can('services.read') },
+    { value: 'invoices', label: 'Invoices', ok: can('billing.invoices.read') },
+    { value: 'tickets', label: 'Tickets', ok: can('support.tickets.read') },
+    { value: 'usage', label: 'Usage', ok: can('reports.usage.read') },
+    { value: 'sla', label: 'SLA', ok: can('reports.sla.read') },
+  ].filter((x) => x.ok);
+  const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
+  // partner names for "placed by" when the server does not name the person
+  const partners = useApiQuery(['self', tenantId, 'partners'], () => delegationsApi.tenantList(tenantId).catch(() => ({ data: [], next_cursor: null })), { enabled: can('tenant.delegations.read') });
+  const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
+  const invoices = useOwn<Invoice>(tenantId, 'invoices', can('billing.invoices.read'));
+  const tickets = useOwn<Ticket>(tenantId, 'tickets', can('support.tickets.read'));
+  const sla = useOwn<SlaRecord>(tenantId, 'sla', can('reports.sla.read'));
+  const owed = (invoices.data ?? []).filter((i) => i.status === 'open' || i.status === 'overdue');
+  const currency = invoices.data?.[0]?.currency ?? 'USD';
+  const slaRows = sla.data ?? [];
+  const compliance = slaRows.length ? (100 * slaRows.filter((s) => s.status === 'met').length) / slaRows.length : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Orders, invoices and tickets"
+        description={`Everything ${t.name} has ordered, is billed and has asked for — including what a partner did on your behalf, with the person who did it.`}
+      />
+      <Stack>
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} data-testid="self-tiles">
+          <StatTile label="To pay" icon={<IconCash size={18} />} color="teal" value={invoices.data ? formatMoney(owed.reduce((n, i) => n + i.balance_cents, 0), currency) : '—'} />
+          <StatTile
+            label="Overdue"
+            icon={<IconClockExclamation size={18} />}
+            color="red"
+            value={invoices.data ? formatMoney(owed.filter((i) => i.status === 'overdue').reduce((n, i) => n + i.balance_cents, 0), currency) : '—'}
+          />
+          <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={tickets.data ? tickets.data.filter((x) => ['open', 'in_progress', 'waiting_on_customer'].includes(x.status)).length : '—'} />
+          <StatTile label="SLA met" icon={<IconGauge size={18} />} color="grape" value={formatPct(compliance)} hint="share of service-months on target" />
+        </SimpleGrid>
+        {tabs.length === 0 ? (
+          <Text c="dimmed">Your role does not include orders, invoices or tickets.</Text>
+        ) : (
+          <Tabs value={tab} onChange={setTab} data-testid="self-tabs">
+            <Tabs.List>
+              {tabs.map((x) => (
+                <Tabs.Tab key={x.value} value={x.value}>
+                  {x.label}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Tabs.Panel value={tab ?? ''} pt="md">
+              {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
+              {tab === 'services' && <Services tenantId={tenantId} />}
+              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
+              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} partnerName={partnerName} />}
+              {tab === 'usage' && <Usage tenantId={tenantId} />}
+              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
+            </Tabs.Panel>
+          </Tabs>
+        )}
+      </Stack>
+    </>
+  );
+}
+
+/** Who did it: the named person (and their partner), else the partner's name, else the tenant's own people. */
+function Who({ person, actor, partnerName }: { person?: Person | null; actor: Actor; partnerName: Map<string, string> }) {
+  if (person) {
+    return (
+      <div data-testid="placed-by">
+        <Text fz="inherit">{person.name}</Text>
+        <Text size="xs" c="dimmed">
+          {person.email}
+          {person.partner_name ? ` · ${person.partner_name}` : ''}
+        </Text>
+      </div>
+    );
+  }
+  if (actor.partner_id) {
+    return (
+      <Text fz="inherit" data-testid="placed-by">
+        {partnerName.get(actor.partner_id) ?? 'A partner'} <Text span size="xs" c="dimmed">(partner)</Text>
+      </Text>
+    );
+  }
+  return (
+    <Text fz="inherit" data-testid="placed-by">
+      {actor.type === 'app' ? 'A connected app' : 'Your team'}
+    </Text>
+  );
+}
+
+function SearchBox({ value, onChange, placeholder }: { value: string; onChange(v: string): void; placeholder: string }) {
+  return <TextInput placeholder={placeholder} leftSection={<IconSearch size={14} />} value={value} onChange={(e) => onChange(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} aria-label="Search" />;
+}
+
+function Orders({ tenantId, partnerName }: { tenantId: string; partnerName: Map<string, string> }) {
+  const r = useOwn<Order>(tenantId, 'orders', true);
+  const [q, setQ] = useState('');
+  const rows = (r.data ?? []).filter((o) => !q.trim() || `${o.product_name} ${o.placed_by_person?.name ?? ''} ${o.placed_by_person?.partner_name ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()));
+  return (
+    <Stack>
+      <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="self-orders"
+        records={rows}
+        loading={r.loading}
+        rowKey={(o) => o.id}
+        defaultSort={{ key: 'at', direction: 'desc' }}
+        empty="No orders yet."
+        columns={[
+          { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
+          { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
+          { key: 'status', title: 'Status', sortValue: (o) => o.status, render: (o) => <LabelBadge value={o.status} map={ORDER_STATUS} /> },
+          { key: 'by', title: 'Placed by', render: (o) => <Who person={o.placed_by_person} actor={o.placed_by} partnerName={partnerName} /> },
+          { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
+        ]}
+      />
+    </Stack>
+  );
+}
+
+function Services({ tenantId }: { tenantId: string }) {
+  const r = useOwn<Service>(tenantId, 'services', true);
+  return (
+    <>
+      <ErrorAlert error={r.error} />
+      <DataTable
+        testId="self-services"
+        records={r.data}
+        loading={r.loading}
+        rowKey={(s) => s.id}
+        empty="No services yet."
+        columns={[
+          { key: 'name', title: 'Service', mobile: 'title', sortValue: (s) => s.name, render: (s) => s.name },
+          { key: 'where', title: 'Location', render: (s) => s.location ?? '—' },
+          { key: 'speed', title: 'Bandwidth', render: (s) => (s.bandwidth_mbps ? `${s.bandwidth_mbps} Mbit/s` : '—') },
+          { key: 'price', title: 'Per month', align: 'right', sortValue: (s) => s.monthly_price_cents, render: (s) => formatMoney(s.monthly_price_cents, s.currency) },
+          { key: 'since', title: 'Active since', render: (s) => formatDate(s.activated_at) },
+        ]}
+      />
+    </>
+  );
+}
+
+function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean; error: unknown }) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <DataTable
+        testId="self-invoices"
+        records={rows}
+        loading={loading}
+        rowKey={(i) => i.id}
+        rowProps={(i) => ({ 'data-number': i.number })}
+        defaultSort={{ key: 'period', direction: 'desc' }}
+        empty="No invoices yet."
+        columns={[
+          { key: 'number', title: 'Invoice', mobile: 'title', sortValue: (i) => i.number, render: (i) => i.number },
+          { key: 'period', title: 'Month', sortValue: (i) => i.period, render: (i) => formatPeriod(i.period) },
+          { key: 'due', title: 'Due', sortValue: (i) => i.due_at, render: (i) => formatDate(i.due_at) },
+          { key: 'total', title: 'Total', align: 'right', sortValue: (i) => i.total_cents, render: (i) => formatMoney(i.total_cents, i.currency) },
+          { key: 'balance', title: 'To pay', align: 'right', sortValue: (i) => i.balance_cents, render: (i) => formatMoney(i.balance_cents, i.currency) },
+          { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
+        ]}
+      />
+    </>
+  );
+}
+
+function Tickets({ rows, loading, error, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; partnerName: Map<string, string> }) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <DataTable
+        testId="self-tickets"
+        records={rows}
+        loading={loading}
+        rowKey={(x) => x.id}
+        rowProps={(x) => ({ 'data-number': x.number })}
+        defaultSort={{ key: 'updated', direction: 'desc' }}
+        empty="No tickets yet."
+        columns={[
+          { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
+          { key: 'priority', title: 'Priority', width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={TICKET_STATUS} /> },
+          { key: 'by', title: 'Opened by', render: (x) => <Who person={x.opened_by_person} actor={x.opened_by} partnerName={partnerName} /> },
+          { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
+        ]}
+      />
+    </>
+  );
+}
+
+function Usage({ tenantId }: { tenantId: string }) {
+  const r = useOwn<UsageRecord>(tenantId, 'usage', true);
+  const series = useMemo(() => {
+    const m = new Map<string, Record<string, string | number>>();
+    for (const u of r.data ?? []) {
+      const x = m.get(u.period) ?? { period: u.period, month: formatPeriod(u.period), data_gb: 0, voice_minutes: 0, sms_count: 0 };
+      x[u.metric] = Math.round(((x[u.metric] as number) ?? 0) + u.quantity);
+      m.set(u.period, x);
+    }
+    return [...m.values()].sort((a, b) => String(a.period).localeCompare(String(b.period)));
+  }, [r.data]);
+  return (
+    <Stack>
+      <ErrorAlert error={r.error} />
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        {Object.entries(METRIC).map(([k, m]) => (
+          <Chart key={k} title={`${m.label} per month`} description={m.unit} kind="bar" loading={r.loading} data={series} dataKey="month" series={[{ name: k, label: m.unit, color: 'blue.6' }]} empty="No usage yet." />
+        ))}
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; error: unknown }) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <DataTable
+        testId="self-sla"
+        records={rows}
+        loading={loading}
+        rowKey={(s) => s.id}
+        defaultSort={{ key: 'period', direction: 'desc' }}
+        empty="No SLA records yet."
+        columns={[
+          { key: 'period', title: 'Month', mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
+          { key: 'achieved', title: 'Availability', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
+          { key: 'target', title: 'Agreed', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
+          { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },
+          { key: 'status', title: 'Result', render: (s) => <LabelBadge value={s.status} map={{ met: { label: 'Met', color: 'teal' }, breached: { label: 'Missed', color: 'red' } }} /> },
+        ]}
+      />
+    </>
+  );
+}
