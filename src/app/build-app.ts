@@ -44,6 +44,7 @@ import { delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
+import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
 import { partnerConsolidatedRoutes } from '../modules/resources/index.ts';
@@ -214,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
+      notificationRoutes({ notifications: services.notifications, access }),
       { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
     ],
     { oauth: [oauth.oauth] },
@@ -252,10 +254,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
+    services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    await services.notifications.close();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -21,6 +21,9 @@ import { MspViewsService, ResourcesService } from '../modules/resources/index.ts
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
+import { NotificationsService } from '../modules/notifications/index.ts';
+import { Mailer } from '../platform/mail/mailer.ts';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -69,6 +72,8 @@ export interface Services {
   resold: ResoldTenantsService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
+  /** events out: the outbox, webhooks, e-mail queue and the notification center (issue 17) */
+  notifications: NotificationsService;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
@@ -87,6 +92,20 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const hasher = new SecretHasher(config.secretKey);
   const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
+  // registered first: its audit hook writes each reported change's event in the change's transaction
+  const notifications = new NotificationsService({
+    db,
+    clock,
+    audit,
+    mailer: new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') }),
+    secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    timeoutMs: config.webhookTimeoutMs,
+    maxAttempts: config.webhookMaxAttempts,
+    disableAfterFailures: config.webhookDisableAfterFailures,
+    onError: d.onError,
+  });
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
 
@@ -125,6 +144,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
+  identity.onInvitationSent((trx, inv) =>
+    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
+  );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
@@ -151,5 +173,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, notifications, redisClients };
 }
