@@ -79,8 +79,9 @@ export class EventOutbox {
     if (type.startsWith('delegation.')) {
       const d = entry.targetId ? await trx.selectFrom('delegations').selectAll().where('id', '=', entry.targetId).executeTakeFirst() : undefined;
       if (!d) return null;
+      const role = await trx.selectFrom('roles').select('name').where('id', '=', d.role).executeTakeFirst();
       const base = {
-        delegation: { id: d.id, origin: d.origin, role: d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: role?.name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
         tenant: await this.#tenant(trx, d.tenant_id),
         partner: await this.#partner(trx, d.partner_id),
         actor,

@@ -15,6 +15,7 @@
  * Everything runs as the system (events span tenants). State lives in the tables only, so a
  * restart loses nothing. Time comes from the clock, so tests drive `tick()` with a manual clock.
  */
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret } from '../../platform/crypto.ts';
 import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
@@ -255,22 +256,15 @@ export class EventsWorker {
     const now = this.#d.clock.now();
     const attempts = results.map((x) => ({ delivery_id: x.d.id, attempt: x.d.attempts + 1, at: x.at, outcome: x.ok ? ('succeeded' as const) : ('failed' as const), status_code: x.status, latency_ms: x.latency, error: x.error }));
     for (let i = 0; i < attempts.length; i += 500) await trx.insertInto('webhook_attempts').values(attempts.slice(i, i + 500)).execute();
-    // successes in one statement; failures each with their own next time
-    const okIds = results.filter((x) => x.ok);
-    const byOutcome = new Map<string, string[]>();
-    for (const x of okIds) {
-      const k = `${x.d.attempts + 1}|${x.status}|${x.latency}`;
-      byOutcome.set(k, [...(byOutcome.get(k) ?? []), x.d.id]);
-    }
-    for (const [k, ids] of byOutcome) {
-      const [n, status, latency] = k.split('|').map(Number);
-      for (let i = 0; i < ids.length; i += 500) {
-        await trx
-          .updateTable('webhook_deliveries')
-          .set({ status: 'succeeded', attempts: n, last_status_code: status, last_latency_ms: latency, last_error: null, locked_until: null, completed_at: now.toISOString() })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-      }
+    // successes in one statement per 500 (their answer codes and times as CASE lists); failures each with their own next time
+    const ok = results.filter((x) => x.ok);
+    for (let i = 0; i < ok.length; i += 500) {
+      const part = ok.slice(i, i + 500);
+      const caseOf = (f: (x: (typeof part)[number]) => number | null) => sql`case id ${sql.join(part.map((x) => sql`when ${x.d.id} then cast(${f(x)} as integer)`), sql` `)} end`;
+      await sql`update webhook_deliveries
+                   set status = 'succeeded', attempts = attempts + 1, last_status_code = ${caseOf((x) => x.status)}, last_latency_ms = ${caseOf((x) => x.latency)},
+                       last_error = null, locked_until = null, completed_at = ${now.toISOString()}
+                 where id in (${sql.join(part.map((x) => x.d.id))})`.execute(trx);
     }
     for (const x of results.filter((r) => !r.ok)) {
       const n = x.d.attempts + 1;

@@ -17,7 +17,8 @@ const Delegation = Type.Object(
   {
     id: Type.String({ description: 'dlg_… id' }),
     origin: Type.String({ description: 'link, consent or wholesale' }),
-    role: Type.String(),
+    role: Type.String({ description: 'the delegation role id, e.g. MSP_FULL' }),
+    role_name: Type.String({ description: 'the role in words, e.g. "MSP full access"' }),
     status: Type.String({ description: 'requested, active, expired, revoked or rejected' }),
     starts_at: Type.String({ format: 'date-time' }),
     ends_at: Type.String({ format: 'date-time' }),

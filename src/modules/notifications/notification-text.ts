@@ -10,7 +10,7 @@ interface Named {
   id: string;
   name: string;
 }
-type Data = Record<string, unknown> & { tenant?: Named; partner?: Named | null; delegation?: { role: string; ends_at: string }; reason?: string | null; actor?: { name: string | null } };
+type Data = Record<string, unknown> & { tenant?: Named; partner?: Named | null; delegation?: { role: string; role_name?: string; ends_at: string }; reason?: string | null; actor?: { name: string | null } };
 
 export interface NoticeText {
   title: string;
@@ -27,7 +27,7 @@ const day = (iso: string | undefined) => (iso ? new Date(iso).toUTCString().slic
 export function noticeFor(type: string, d: Data, side: Side): NoticeText {
   const tenant = d.tenant?.name ?? 'a customer';
   const partner = d.partner?.name ?? 'a partner';
-  const role = d.delegation?.role ?? '';
+  const role = d.delegation?.role_name ?? d.delegation?.role ?? '';
   const by = d.actor?.name ? ` by ${d.actor.name}` : '';
   const why = d.reason ? ` Reason given: “${d.reason}”.` : '';
   const tLink = d.tenant ? `/tenant/${d.tenant.id}/partners` : null;
@@ -35,7 +35,7 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
   const link = side === 'tenant' ? tLink : side === 'partner' ? pLink : '/operator/delegations';
   switch (type) {
     case 'delegation.requested':
-      return { title: `${partner} asks for access to ${tenant}`, body: `${partner} asked for the ${role} role until ${day(d.delegation?.ends_at)}.${why} Approve or reject it on the partner access page.`, link: tLink };
+      return { title: `${partner} asks for access to ${tenant}`, body: `${partner} asked for the “${role}” role until ${day(d.delegation?.ends_at)}.${why} Approve or reject it on the partner access page.`, link: tLink };
     case 'delegation.created':
       return { title: `${partner} was given access to ${tenant}`, body: `Access with the ${role} role was granted${by}, until ${day(d.delegation?.ends_at)}.`, link };
     case 'delegation.approved':

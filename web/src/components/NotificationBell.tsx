@@ -51,7 +51,7 @@ export function NotificationBell() {
               {waiting.map((w) => (
                 <UnstyledButton key={`${w.kind}-${w.tenant_id}`} component={Link} to={w.link} onClick={close}>
                   <Group gap="xs" wrap="nowrap">
-                    <Badge color="orange" variant="filled" size="sm">
+                    <Badge color="orange" variant="filled" size="md" circle style={{ flexShrink: 0 }}>
                       {w.count}
                     </Badge>
                     <Text size="sm">{w.label}</Text>

@@ -58,7 +58,7 @@ function NotificationList() {
           <Stack gap={6}>
             {counts!.waiting.map((w) => (
               <Group key={`${w.kind}-${w.tenant_id}`} gap="xs" wrap="nowrap">
-                <Badge color="orange" variant="filled">
+                <Badge color="orange" variant="filled" size="md" circle style={{ flexShrink: 0 }}>
                   {w.count}
                 </Badge>
                 <Anchor component={Link} to={w.link} size="sm">

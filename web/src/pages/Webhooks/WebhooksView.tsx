@@ -29,7 +29,7 @@ export function WebhooksView({ owner, who }: { owner: WebhookOwner; who: string 
     <>
       <PageHeader
         title="Webhooks"
-        description={`Partnergate calls your system (an HTTP POST to a web address you give) each time something you choose happens at ${who}. Every message is signed so your system can check it came from Partnergate; one that fails is tried again for up to a day.`}
+        description={`Partnergate sends a message to a web address of your system each time something you choose happens at ${who}. Every message is signed so your system can check it came from Partnergate; one that fails is tried again for up to a day.`}
         actions={
           <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)} data-testid="add-endpoint">
             Add an endpoint
