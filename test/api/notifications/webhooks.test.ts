@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { ManualClock } from '../../../src/platform/clock.ts';
+import { mutate } from '../../../src/platform/db/database.ts';
+import { asSystem } from '../../../src/platform/db/db-context.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { requestLink } from '../delegations/helpers.ts';
 
@@ -223,6 +225,43 @@ describe('delivering an event', () => {
     expect(missing.status).toBe(404);
     const del = await admin.delete(`/api/v1/tenants/${tenant.id}/webhooks/${endpoint.id}`);
     expect(del.status).toBe(204);
+  });
+});
+
+describe('the job mechanism', () => {
+  it('workers running at once send each due delivery exactly once, and fan each event out once', async () => {
+    const { tenant } = await setup('/many', ['invitation.sent']);
+    const s = t.services;
+    await asSystem(() =>
+      mutate(s.db, async (trx) => {
+        for (let i = 0; i < 30; i++) {
+          await s.notifications.outbox.emit(trx, {
+            type: 'invitation.sent',
+            tenantId: tenant.id,
+            data: { invitation: { id: `inv_${i}`, email: `p${i}@example.com`, role: 'TENANT_USER' }, organization: { type: 'tenant', id: tenant.id, name: tenant.name }, actor: { user_id: null, name: null } },
+          });
+        }
+      }),
+    );
+    await Promise.all([s.notifications.worker.tick(), s.notifications.worker.tick(), s.notifications.worker.tick()]);
+    await s.notifications.worker.tick();
+    const got = at('/many');
+    expect(got).toHaveLength(30);
+    expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(30);
+  });
+
+  it('a delivery claimed by an instance that died is sent once its claim lapses (the queue survives a restart)', async () => {
+    const { tenant, admin, endpoint } = await setup('/orphan', ['invitation.sent']);
+    await admin.post(`/api/v1/tenants/${tenant.id}/members`, { email: `orphan-${Date.now()}@example.com`, role: 'TENANT_USER' });
+    // fan out, then claim as a crashed instance would: a lease, no send
+    await t.services.notifications.worker.dispatchEvents();
+    const lease = new Date(clock.nowMs() + 60_000).toISOString();
+    await asSystem(() => t.services.db.kysely.updateTable('webhook_deliveries').set({ locked_until: lease }).where('endpoint_id', '=', endpoint.id).execute());
+    await t.services.notifications.worker.tick();
+    expect(at('/orphan')).toHaveLength(0);
+    clock.advance(60_000);
+    await t.services.notifications.worker.tick();
+    expect(at('/orphan')).toHaveLength(1);
   });
 });
 
