@@ -37,23 +37,23 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
     case 'delegation.requested':
       return { title: `${partner} asks for access to ${tenant}`, body: `${partner} asked for the “${role}” role until ${day(d.delegation?.ends_at)}.${why} Approve or reject it on the partner access page.`, link: tLink };
     case 'delegation.created':
-      return { title: `${partner} was given access to ${tenant}`, body: `Access with the ${role} role was granted${by}, until ${day(d.delegation?.ends_at)}.`, link };
+      return { title: `${partner} was given access to ${tenant}`, body: `Access with the “${role}” role was granted${by}, until ${day(d.delegation?.ends_at)}.`, link };
     case 'delegation.approved':
-      return { title: `${tenant} approved your access request`, body: `You now have the ${role} role at ${tenant}${by}, until ${day(d.delegation?.ends_at)}.`, link: pLink };
+      return { title: `${tenant} approved your access request`, body: `You now have the “${role}” role at ${tenant}${by}, until ${day(d.delegation?.ends_at)}.`, link: pLink };
     case 'delegation.rejected':
-      return { title: `${tenant} rejected your access request`, body: `The request for the ${role} role was rejected${by}.${why}`, link: pLink };
+      return { title: `${tenant} rejected your access request`, body: `The request for the “${role}” role was rejected${by}.${why}`, link: pLink };
     case 'delegation.revoked':
-      return { title: `Access of ${partner} to ${tenant} was revoked`, body: `The ${role} access was revoked${by}; it no longer works.${why}`, link };
+      return { title: `Access of ${partner} to ${tenant} was revoked`, body: `The “${role}” access was revoked${by}; it no longer works.${why}`, link };
     case 'delegation.expiring': {
       const n = Number(d.days_left ?? 0);
-      return { title: `Access of ${partner} to ${tenant} ends in ${n} day${n === 1 ? '' : 's'}`, body: `The ${role} access ends on ${day(d.delegation?.ends_at)}. Renew it before then if it is still needed.`, link };
+      return { title: `Access of ${partner} to ${tenant} ends in ${n} day${n === 1 ? '' : 's'}`, body: `The “${role}” access ends on ${day(d.delegation?.ends_at)}. Renew it before then if it is still needed.`, link };
     }
     case 'delegation.expired':
-      return { title: `Access of ${partner} to ${tenant} ended`, body: `The ${role} access reached its end date.`, link };
+      return { title: `Access of ${partner} to ${tenant} ended`, body: `The “${role}” access reached its end date.`, link };
     case 'delegation.extended':
-      return { title: `Access of ${partner} to ${tenant} was extended`, body: `The ${role} access now ends on ${day(d.delegation?.ends_at)}.`, link };
+      return { title: `Access of ${partner} to ${tenant} was extended`, body: `The “${role}” access now ends on ${day(d.delegation?.ends_at)}.`, link };
     case 'delegation.activated':
-      return { title: `${partner} activated eligible access to ${tenant}`, body: `The ${role} role is active${by} until ${new Date(String(d.active_until)).toUTCString()}.`, link };
+      return { title: `${partner} activated eligible access to ${tenant}`, body: `The “${role}” role is active${by} until ${new Date(String(d.active_until)).toUTCString()}.`, link };
     case 'consent.granted':
       return { title: `${tenant} allowed an app of ${partner}`, body: `An app of ${partner} may now act for ${tenant}${by}.`, link };
     case 'consent.revoked':

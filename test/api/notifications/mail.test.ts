@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
+import { mutate } from '../../../src/platform/db/database.ts';
+import { asSystem } from '../../../src/platform/db/db-context.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { requestLink } from '../delegations/helpers.ts';
 
@@ -88,6 +90,30 @@ describe('e-mail over SMTP', () => {
     expect(to(quiet.email)).toHaveLength(0);
     // …but the quiet admin still sees it in the portal
     expect((await q.get('/api/v1/me/notifications/counts')).body.unread).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the access-expiring and alert templates: both sides of an access are e-mailed, in words', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    const s = t.services;
+    const endsAt = new Date(Date.now() + 7 * 86400_000).toISOString();
+    const base = { tenant: { id: tenant.id, name: tenant.name }, partner: { id: partner.id, name: partner.name }, actor: { user_id: null, name: null }, reason: null };
+    const delegation = { id: 'dlg_01jd9x0a8q4m7w2k3v5b6c8d9e', origin: 'link', role: 'MSP_SUPPORT', role_name: 'MSP — support', status: 'active', starts_at: new Date().toISOString(), ends_at: endsAt };
+    await asSystem(() =>
+      mutate(s.db, async (trx) => {
+        await s.notifications.outbox.emit(trx, { type: 'delegation.expiring', tenantId: tenant.id, partnerId: partner.id, data: { ...base, delegation, days_left: 7 } });
+        await s.notifications.outbox.emit(trx, { type: 'alert.raised', tenantId: tenant.id, partnerId: partner.id, data: { tenant: base.tenant, partner: base.partner, alert: { id: 'alr_1', kind: 'billing_threshold', severity: 'warning', title: 'Monthly spend above 5,000.00 EUR', detail: 'Spend this month: 5,210.40 EUR.' } } });
+      }),
+    );
+    await s.notifications.worker.tick();
+    const admin = to(tenant.admin.email);
+    expect(admin.map((m) => m.subject)).toEqual(expect.arrayContaining([`Access of ${partner.name} to ${tenant.name} ends in 7 days`, `Alert: Monthly spend above 5,000.00 EUR at ${tenant.name}`]));
+    const expiring = admin.find((m) => m.subject.includes('ends in 7 days'))!;
+    expect(expiring.text).toContain('The “MSP — support” access ends on');
+    expect(expiring.text).toContain(`Open in Partnergate: http://localhost:8080/tenant/${tenant.id}/partners`);
+    // the partner side gets them too, with its own page
+    const owner = to(partner.owner.email).find((m) => m.subject.includes('ends in 7 days'));
+    expect(owner?.text).toContain('Open in Partnergate: http://localhost:8080/partner/customers');
   });
 
   it('unknown event types in preferences are refused with a stable code', async () => {
