@@ -15,7 +15,7 @@ import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm, webAddress } from '../../query/form.ts';
 
-export function WebhooksView({ owner, who }: { owner: WebhookOwner; who: string }) {
+export function WebhooksView({ owner, who, examples }: { owner: WebhookOwner; who: string; /** what endpoints hear about, in words */ examples: string }) {
   const key = ['webhooks', owner.kind, 'id' in owner ? owner.id : ''];
   const list = useApiQuery(key, () => webhooksApi.list(owner));
   const types = useApiQuery(['event-types'], notificationsApi.eventTypes, { staleTime: 3600_000 });
@@ -41,9 +41,9 @@ export function WebhooksView({ owner, who }: { owner: WebhookOwner; who: string 
         {!list.loading && rows.length === 0 && (
           <Card withBorder radius="md" p="lg">
             <Group gap="sm" wrap="nowrap" align="flex-start">
-              <IconWebhook size={28} stroke={1.4} />
+              <IconWebhook size={28} stroke={1.4} style={{ flexShrink: 0 }} />
               <Text size="sm" c="dimmed">
-                No endpoints yet. Add one to have Partnergate tell your own systems — a ticketing tool, a chat channel, an audit store — when a partner asks for access, when access ends, and more.
+                No endpoints yet. Add one to have Partnergate tell your own systems — a ticketing tool, a chat channel, an audit store — {examples}.
               </Text>
             </Group>
           </Card>
