@@ -61,7 +61,8 @@ export function WebhooksView({ owner, who, examples }: { owner: WebhookOwner; wh
           setCreated(c);
           list.reload();
         }}
-        eventTypes={(types.data?.data ?? []).map((t) => ({ value: t.type, label: t.label, description: t.description }))}
+        // an endpoint being turned off is told to people, never to the endpoint itself
+        eventTypes={(types.data?.data ?? []).filter((t) => t.type !== 'webhook.endpoint_disabled').map((t) => ({ value: t.type, label: t.label, description: t.description }))}
       />
       <Modal opened={!!created} onClose={() => setCreated(null)} title="Endpoint added" size="lg">
         {created && (
@@ -250,7 +251,7 @@ function AddEndpointModal({ owner, opened, onClose, onCreated, eventTypes }: { o
     <Modal opened={opened} onClose={onClose} title="Add a webhook endpoint" size="lg">
       <form noValidate onSubmit={form.submit((v) => create.run(v))}>
         <Stack>
-          <TextInput label="Web address" description="Partnergate sends an HTTP POST here for each event." placeholder="https://example.com/partnergate-events" withAsterisk {...form.getInputProps('url')} data-testid="endpoint-url" />
+          <TextInput label="Web address" description="Partnergate sends each event you choose to this address." placeholder="https://example.com/partnergate-events" withAsterisk {...form.getInputProps('url')} data-testid="endpoint-url" />
           <TextInput label="Name" description="So you can tell your endpoints apart, e.g. “Ticketing system”." maxLength={200} {...form.getInputProps('description')} data-testid="endpoint-name" />
           <Checkbox.Group label="Send these events" withAsterisk {...form.getInputProps('event_types')}>
             <Stack gap={6} mt={6}>
