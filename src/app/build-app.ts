@@ -44,6 +44,7 @@ import { delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
+import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway } from '../modules/gateway/index.ts';
@@ -238,6 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
       programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
+      notificationRoutes({ notifications: services.notifications, access }),
       { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
     ],
     { oauth: [oauth.oauth] },
@@ -278,12 +280,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.delegations.startExpirySweep();
     services.program.startSchedule();
     services.alertScheduler.start();
+    services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
     services.program.stopSchedule();
     services.alertScheduler.stop();
+    await services.notifications.close();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -19,12 +19,13 @@ import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
 import { InvoiceExportService, MspViewsService, ResourcesService } from '../modules/resources/index.ts';
 import { AlertScheduler, AlertsService, createNotifier } from '../modules/alerts/index.ts';
-import { Mailer } from '../platform/mail/mailer.ts';
 import path from 'node:path';
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { ProgramService } from '../modules/program/index.ts';
+import { NotificationsService } from '../modules/notifications/index.ts';
+import { Mailer } from '../platform/mail/mailer.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -81,6 +82,8 @@ export interface Services {
   oauth: OAuthService;
   /** the partner program (issue 14): referral codes, attributed sign-ups, agreements, earnings, payouts */
   program: ProgramService;
+  /** events out: the outbox, webhooks, e-mail queue and the notification center (issue 17) */
+  notifications: NotificationsService;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
@@ -99,6 +102,22 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const hasher = new SecretHasher(config.secretKey);
   const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
+  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notices, invitations, alerts, password-reset links)
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
+  // registered first: its audit hook writes each reported change's event in the change's transaction
+  const notifications = new NotificationsService({
+    db,
+    clock,
+    audit,
+    mailer,
+    secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    timeoutMs: config.webhookTimeoutMs,
+    maxAttempts: config.webhookMaxAttempts,
+    disableAfterFailures: config.webhookDisableAfterFailures,
+    onError: d.onError,
+  });
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
 
@@ -137,6 +156,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
+  identity.onInvitationSent((trx, inv) =>
+    notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
+  );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
@@ -165,9 +187,13 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
   const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir, onError: (e) => d.onError(e, 'invoice export') });
   // e-mail of alerts: the local outbox (DATA_DIR/mail-outbox) until the platform's SMTP settings land
-  const mailer = new Mailer({ smtpUrl: null, from: 'Partnergate <no-reply@partnergate.local>', outboxDir: path.join(config.dataDir, 'mail-outbox') });
-  const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({ mailer, onError: (e) => d.onError(e, 'alert e-mail') }), onError: (e) => d.onError(e, 'alerts') });
+  const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({
+      mailer,
+      // the alert as a catalog event (alert.raised): webhooks and the notification center tell the partner's people
+      publish: (n) => notifications.publishAlert({ alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, title: n.title, detail: n.body }),
+      onError: (e) => d.onError(e, 'alert e-mail'),
+    }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, oauth, program, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, oauth, program, notifications, redisClients };
 }

@@ -9,6 +9,7 @@
  *   help [command]                        the command list, or one command's usage, options and examples
  * (and the commands modules contribute, extensions.ts)
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
@@ -261,6 +262,9 @@ async function serve(config: Config): Promise<number> {
   process.stdout.write(
     `\nPartnergate is running on ${rt.db.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite (' + rt.config.dataDir + ')'}` +
       `${rt.redis ? ' with Redis' : ''}.\nPortal: ${rt.config.publicUrl}  ·  API docs: ${rt.config.publicUrl}/docs  ·  listening on ${rt.config.host}:${port}\n` +
+      (rt.config.smtpUrl
+        ? 'E-mail: sent through the SMTP server in SMTP_URL\n'
+        : `E-mail: no SMTP_URL, so messages are written to ${path.join(rt.config.dataDir, 'mail-outbox')} (operators read them in the portal: Operator → Mail outbox)\n`) +
       (banner ? '\n' + banner + '\n' : '') +
       '\n',
   );

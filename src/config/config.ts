@@ -88,6 +88,16 @@ export interface Config {
   databasePoolSize: number;
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
+  /** smtp(s):// URL; null = the local mail outbox */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** webhook endpoints may be private or loopback addresses (SSRF guard off) */
+  webhookAllowPrivateTargets: boolean;
+  webhookTimeoutMs: number;
+  webhookMaxAttempts: number;
+  webhookDisableAfterFailures: number;
+  /** events worker period (ms); 0 = not started */
+  notifyWorkerIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -255,6 +265,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
     databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
     databasePoolSize: get('DATABASE_POOL_SIZE'),
+    smtpUrl: opt('SMTP_URL'),
+    mailFrom: get('MAIL_FROM'),
+    webhookAllowPrivateTargets: get('WEBHOOK_ALLOW_PRIVATE_TARGETS'),
+    webhookTimeoutMs: get('WEBHOOK_TIMEOUT_MS'),
+    webhookMaxAttempts: get('WEBHOOK_MAX_ATTEMPTS'),
+    webhookDisableAfterFailures: get('WEBHOOK_DISABLE_AFTER_FAILURES'),
+    notifyWorkerIntervalMs: get('NOTIFY_WORKER_INTERVAL_MS'),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');

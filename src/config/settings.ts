@@ -170,6 +170,19 @@ export const SettingsSchema = Type.Object({
     default: 10,
     description: 'PostgreSQL: connections each instance keeps to the database. Writers no longer queue on one lock, so concurrent requests are bounded by this pool and by what the database can take: raise it with the concurrency an instance serves.',
   }),
+  SMTP_URL: url(['smtp:', 'smtps:'], {
+    defaultText: 'unset (mail goes to the outbox in DATA_DIR/mail-outbox)',
+    description: 'SMTP server for e-mail (invitations, link requests waiting, expiry notices, alerts), e.g. `smtp://user:pass@mail.example.com:587`; unset: messages are written to a local outbox the operator reads in the portal.',
+  }),
+  MAIL_FROM: text({ default: 'Partnergate <no-reply@localhost>', allowed: 'e-mail address, optionally with a name', description: 'The From address of every message Partnergate sends.' }),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: bool({
+    default: false,
+    description: 'Let webhook endpoints be private, loopback or reserved addresses (a test bench, an internal integration). Off: such URLs are refused when registered and when called (SSRF).',
+  }),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000, { default: 10_000, description: 'Milliseconds a webhook endpoint has to answer a delivery (connection, headers and body) before the attempt counts as failed.' }),
+  WEBHOOK_MAX_ATTEMPTS: int(1, 20, { default: 8, description: 'Attempts per webhook delivery before it is marked failed; retries back off exponentially (30 s, 2 min, 8 min, 32 min … at most 10 h apart).' }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: int(1, 10_000, { default: 20, description: 'Failed attempts in a row after which a webhook endpoint is disabled (its owners are told); one success resets the count.' }),
+  NOTIFY_WORKER_INTERVAL_MS: int(0, 3_600_000, { default: 1000, description: 'Milliseconds between runs of the events worker (fan-out of new events, due webhook deliveries, e-mail); 0 = not started (tests drive it).' }),
   CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),
 });
 

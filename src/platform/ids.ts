@@ -35,6 +35,11 @@ export const ID_PREFIXES = {
   agencyToken: 'agt',
   order: 'ord',
   request: 'req',
+  domainEvent: 'msg',
+  webhookEndpoint: 'whk',
+  webhookDelivery: 'whd',
+  notification: 'ntf',
+  mail: 'mail',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -20,6 +20,8 @@ export function testConfig(overrides: Record<string, string> = {}, dataDir = '/t
       // worker can be descheduled for longer than the production bound (100 ms) and a test would
       // see 503 rate_limiter_unavailable. Outage tests set their own bound (redis-outage.test.ts).
       REDIS_COMMAND_TIMEOUT_MS: '2000',
+      // the events worker runs only when a test drives it (services.notifications.worker.tick())
+      NOTIFY_WORKER_INTERVAL_MS: '0',
       ...overrides,
     },
   );

@@ -9,6 +9,7 @@ import {
   Anchor,
   AppShell,
   Avatar,
+  Badge,
   Burger,
   Button,
   Center,
@@ -27,6 +28,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLock, IconLogout, IconShieldCheck, IconUser } from '@tabler/icons-react';
 import { PAGES, type NavSection, type PortalPage } from './routes.tsx';
+import { NotificationBell, useNotificationCounts } from './components/NotificationBell.tsx';
 import { useSession } from './session/SessionContext.tsx';
 import { useView } from './session/useView.ts';
 import { roleLabel, viewOf, type SessionView } from './session/access.ts';
@@ -186,7 +188,10 @@ function Shell() {
               </Group>
             </UnstyledButton>
           </Group>
-          <UserMenu />
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
@@ -256,6 +261,7 @@ function Navigation() {
   const params = useParams();
   const location = useLocation();
   const navigate = useNavigate();
+  const counts = useNotificationCounts();
   if (!me) return null;
   // The shell sits above the page route, so it reads the tenant from the path itself.
   const urlTenant = /^\/tenant\/([^/]+)/.exec(location.pathname)?.[1];
@@ -312,7 +318,10 @@ function Navigation() {
             {items.map(({ p, to }) => {
               const Icon = p.nav!.icon;
               const active = location.pathname === to || (!p.nav!.exact && location.pathname.startsWith(to + '/'));
-              const Badge = p.nav!.badge;
+              // a badge where action waits: the page's own count when it has one, else the count the server
+              // gives for this link (e.g. link requests of this tenant)
+              const PageBadge = p.nav!.badge;
+              const waiting = PageBadge ? 0 : (counts?.waiting ?? []).filter((w) => w.link === to).reduce((n, w) => n + w.count, 0);
               return (
                 <NavLink
                   key={p.path}
@@ -320,7 +329,17 @@ function Navigation() {
                   to={to}
                   label={p.nav!.label}
                   leftSection={<Icon size={18} stroke={1.6} />}
-                  rightSection={Badge ? <Suspense fallback={null}><Badge /></Suspense> : undefined}
+                  rightSection={
+                    PageBadge ? (
+                      <Suspense fallback={null}>
+                        <PageBadge />
+                      </Suspense>
+                    ) : waiting > 0 ? (
+                      <Badge size="sm" color="orange" variant="filled" aria-label={`${waiting} waiting`} data-testid="nav-badge">
+                        {waiting}
+                      </Badge>
+                    ) : undefined
+                  }
                   active={active}
                 />
               );

@@ -25,6 +25,9 @@ import {
   IconFileInvoice,
   IconLayoutDashboard,
   IconPackage,
+  IconBell,
+  IconMail,
+  IconWebhook,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingStore,
@@ -91,6 +94,11 @@ const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m
 const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
 const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
 const PendingRequestsBadge = lazy(() => import('./pages/Delegations/PendingRequestsBadge.tsx').then((m) => ({ default: m.PendingRequestsBadge })));
+const NotificationsPage = lazy(() => import('./pages/Notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
+const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.TenantWebhooksPage })));
+const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
+const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
+const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -144,6 +152,8 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'operator', label: 'Programs', icon: IconGift, order: 27, badge: ProgramsNavBadge },
   },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
+  { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
+  { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
   { path: '/operator/audit', title: 'Platform audit log', element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- partner home -----------------------------------------------------------------------
@@ -212,6 +222,7 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('referral'), can.partner('partner.agreements.read')),
     nav: { section: 'partner', label: 'Agreement', icon: IconFileCertificate, order: 64, badge: AgreementNavBadge },
   },
+  { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
@@ -247,8 +258,10 @@ export const PAGES: PortalPage[] = [
   },
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },
+  { path: '/tenant/:tenantId/webhooks', title: 'Webhooks', element: <TenantWebhooksPage />, allow: can.tenant('tenant.webhooks.manage'), nav: { section: 'tenant', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/tenant/:tenantId/audit', title: 'Tenant audit log', element: <TenantAuditPage />, allow: can.tenant('tenant.audit.read'), nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },
 
   // ---- everyone ---------------------------------------------------------------------------
+  { path: '/notifications', title: 'Notifications', element: <NotificationsPage />, nav: { section: 'account', label: 'Notifications', icon: IconBell, order: 5 } },
   { path: '/account', title: 'Your account', element: <AccountPage />, nav: { section: 'account', label: 'Your account', icon: IconUser, order: 10 } },
 ];

@@ -29,10 +29,16 @@ export interface Notifier {
 }
 
 /** In-app is the inbox row (nothing more to write); e-mail goes to each recipient through the mailer. */
-export function createNotifier(deps: { mailer: Pick<Mailer, 'send'> | null; onError?: (err: unknown) => void }): Notifier {
+export function createNotifier(deps: {
+  mailer: Pick<Mailer, 'send'> | null;
+  /** the platform's notification center (issue 17): the notice as a catalog event — webhooks and the bell */
+  publish?: (n: Notice) => Promise<void>;
+  onError?: (err: unknown) => void;
+}): Notifier {
   return {
     async notify(n) {
       const delivered: Channel[] = [];
+      if (deps.publish) await deps.publish(n);
       if (n.channels.includes('in_app')) delivered.push('in_app');
       if (n.channels.includes('email') && deps.mailer && n.recipients.length > 0) {
         let ok = true;

@@ -66,15 +66,26 @@ export class AuditLog {
   readonly #db: Db;
   readonly #clock: Clock;
   #sealTimer: NodeJS.Timeout | null = null;
+  readonly #onRecord: ((trx: Tx, ctx: RequestContext, entry: AuditEntry) => Promise<void>)[] = [];
   #sealing: Promise<unknown> = Promise.resolve();
   constructor(db: Db, clock: Clock) {
     this.#db = db;
     this.#clock = clock;
   }
 
+  /**
+   * Something else to write in the transaction of every recorded event — the domain-event outbox
+   * (notifications/event-outbox.ts) turns the audited changes it reports into events there, so an
+   * event commits or rolls back with its change and its audit row.
+   */
+  onRecord(fn: (trx: Tx, ctx: RequestContext, entry: AuditEntry) => Promise<void>): void {
+    this.#onRecord.push(fn);
+  }
+
   /** Append one event inside the caller's write transaction (see mutate()). */
   async record(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<string> {
     const [id] = await this.#append(trx, [{ ctx, entry, at: this.#clock.now() }]);
+    for (const fn of this.#onRecord) await fn(trx, ctx, entry);
     return id;
   }
 

@@ -14,7 +14,7 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
-import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type InvitationAcceptor, type InvitationLink, type MemoryCredential, type ScopeType, type UserDisabledHook } from './identity.types.ts';
+import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
@@ -185,6 +185,11 @@ export class IdentityService {
   // ---- invitations (invitations.service.ts) ----------------------------------------------------
 
   /** Register what accepting an invitation of `scopeType` does (tenants and partners add the member). */
+  /** Something to do in the transaction of every new invitation (see InvitationsService.onInvited). */
+  onInvitationSent(fn: InvitationSentHook): void {
+    this.#invitations.onInvited(fn);
+  }
+
   onInvitationAccepted(scopeType: ScopeType, fn: InvitationAcceptor): void {
     this.#invitations.onAccepted(scopeType, fn);
   }

@@ -18,7 +18,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import * as repo from './identity.repo.ts';
-import type { IdentityDeps, InvitationAcceptor, InvitationLink, ScopeType } from './identity.types.ts';
+import type { IdentityDeps, InvitationAcceptor, InvitationLink, InvitationSentHook, ScopeType } from './identity.types.ts';
 import type { Passwords } from './password-policy.ts';
 
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
@@ -29,6 +29,7 @@ export class InvitationsService {
   readonly #d: IdentityDeps;
   readonly #passwords: Passwords;
   readonly #acceptors = new Map<ScopeType, InvitationAcceptor>();
+  readonly #onInvited: InvitationSentHook[] = [];
   constructor(deps: IdentityDeps, passwords: Passwords) {
     this.#d = deps;
     this.#passwords = passwords;
@@ -41,6 +42,11 @@ export class InvitationsService {
   /** Register what accepting an invitation of `scopeType` does (tenants and partners add the member). */
   onAccepted(scopeType: ScopeType, fn: InvitationAcceptor): void {
     this.#acceptors.set(scopeType, fn);
+  }
+
+  /** Something to do in the transaction of every new invitation (the notifications module e-mails the link). */
+  onInvited(fn: InvitationSentHook): void {
+    this.#onInvited.push(fn);
   }
 
   /** Create a pending invitation (replacing any earlier pending one for the same scope and email). */
@@ -64,7 +70,9 @@ export class InvitationsService {
       accepted_at: null,
       revoked_at: null,
     });
-    return { id, email, role: input.role, url: `${this.#d.publicUrl}/invite/${token}`, expires_at: expiresAt };
+    const link = { id, email, role: input.role, url: `${this.#d.publicUrl}/invite/${token}`, expires_at: expiresAt };
+    for (const fn of this.#onInvited) await fn(trx, { ...link, scopeType: input.scopeType, scopeId: input.scopeId, invitedBy: input.invitedBy });
+    return link;
   }
 
   /** Pending (not accepted, revoked or expired) invitations of one tenant or partner. */

@@ -28,6 +28,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'audit_events',
   'billing_accounts',
   'delegations',
+  'domain_events',
   'invoices',
   'link_commitments',
   'orders',

@@ -12,12 +12,12 @@ export interface PendingInvitation {
 
 export function InvitationModal({ invitation, onClose }: { invitation: PendingInvitation | null; onClose: () => void }) {
   return (
-    <Modal opened={!!invitation} onClose={onClose} title="Invitation link created" size="lg" closeOnClickOutside={false}>
+    <Modal opened={!!invitation} onClose={onClose} title="Invitation sent" size="lg" closeOnClickOutside={false}>
       {invitation && (
         <Stack>
           <Text size="sm">
-            Send this link to <b>{invitation.email}</b>. They join {invitation.what} when they accept it: someone new chooses a name and password, someone
-            with an account logs in. The link works once and expires {formatDateTime(invitation.link.expires_at)}.
+            Partnergate e-mails this link to <b>{invitation.email}</b> (you can also hand it over yourself). They join {invitation.what} when they accept it:
+            someone new chooses a name and password, someone with an account logs in. The link works once and expires {formatDateTime(invitation.link.expires_at)}.
           </Text>
           <OneTimeSecret
             label="Invitation link"

@@ -36,3 +36,17 @@ export function slugify(s: string): string {
 export function originLabel(origin: string): string {
   return ({ link: 'Access link', consent: 'App consent', wholesale: 'Wholesale' } as Record<string, string>)[origin] ?? origin;
 }
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago", else the date. */
+export function timeAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const s = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (s < 60) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'} ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} hour${h === 1 ? '' : 's'} ago`;
+  const d = Math.round(h / 24);
+  if (d < 7) return `${d} day${d === 1 ? '' : 's'} ago`;
+  return formatDate(iso);
+}

@@ -16,6 +16,7 @@ import { migration as m0011 } from './0011-api-token-revoked-reason.ts';
 import { migration as m0012 } from './0012-no-global-write-lock.ts';
 import { migration as m0013 } from './0013-partner-program.ts';
 import { migration as m0014 } from './0014-msp-workspace.ts';
+import { migration as m0015 } from './0015-notifications.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -32,4 +33,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0012-no-global-write-lock', m0012],
   ['0013-partner-program', m0013],
   ['0014-msp-workspace', m0014],
+  ['0015-notifications', m0015],
 ];

@@ -1,0 +1,132 @@
+/**
+ * The domain-event outbox: an event is a row of `domain_events` written in the transaction of the
+ * change it reports, so it exists exactly when the change committed.
+ *
+ * Most events are the audited changes themselves: the audit log calls `fromAudit` for every event
+ * it records (AuditLog.onRecord), and the actions below become catalog events there — no service
+ * can change a delegation, a partner's standing or an invitation without its event. Events that
+ * are no audited change of their own (an expiry notice, an alert) are written with `emit` in the
+ * writer's transaction.
+ */
+import Value from 'typebox/value';
+import type { Clock } from '../../platform/clock.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { AuditEntry } from '../audit/index.ts';
+import { eventType } from './events.catalog.ts';
+
+export interface EmitInput {
+  type: string;
+  tenantId?: string | null;
+  partnerId?: string | null;
+  data: Record<string, unknown>;
+}
+
+/** audit action → event type */
+const FROM_AUDIT: Record<string, string> = {
+  'delegation.requested': 'delegation.requested',
+  'delegation.created': 'delegation.created',
+  'delegation.approved': 'delegation.approved',
+  'delegation.rejected': 'delegation.rejected',
+  'delegation.revoked': 'delegation.revoked',
+  'delegation.expired': 'delegation.expired',
+  'delegation.renewed': 'delegation.extended',
+  'oauth.consent_granted': 'consent.granted',
+  'oauth.grant_revoked': 'consent.revoked',
+  'partner.approved': 'partner.approved',
+  'partner.suspended': 'partner.suspended',
+  'partner.reactivated': 'partner.reactivated',
+  'partner.terminated': 'partner.terminated',
+  'tenant.member_invited': 'invitation.sent',
+  'partner.user_invited': 'invitation.sent',
+};
+
+export class EventOutbox {
+  readonly #clock: Clock;
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Write one catalog event in the caller's transaction; its data must match the catalog schema. */
+  async emit(trx: Tx, e: EmitInput): Promise<string> {
+    const t = eventType(e.type);
+    if (!t) throw new Error(`unknown event type ${e.type}`);
+    if (!Value.Check(t.schema, e.data)) {
+      const first = [...Value.Errors(t.schema, e.data)][0];
+      throw new Error(`event ${e.type}: payload does not match its schema (${first?.instancePath ?? ''} ${first?.message ?? ''})`);
+    }
+    const id = newId('msg');
+    await trx
+      .insertInto('domain_events')
+      .values({ id, type: t.type, version: t.version, tenant_id: e.tenantId ?? null, partner_id: e.partnerId ?? null, payload: JSON.stringify(e.data), occurred_at: this.#clock.now().toISOString(), status: 'pending', dispatched_at: null })
+      .execute();
+    return id;
+  }
+
+  /** The audit hook: the audited changes the catalog reports become events in their transaction. */
+  async fromAudit(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
+    const type = FROM_AUDIT[entry.action];
+    if (!type || (entry.outcome && entry.outcome !== 'success')) return;
+    const data = await this.#payload(trx, ctx, type, entry);
+    if (data) await this.emit(trx, { type, tenantId: entry.tenantId ?? null, partnerId: entry.partnerId ?? null, data });
+  }
+
+  async #payload(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry): Promise<Record<string, unknown> | null> {
+    const details = entry.details ?? {};
+    const actor = await this.#actor(trx, ctx);
+    const reason = typeof details.reason === 'string' ? details.reason : null;
+    if (type.startsWith('delegation.')) {
+      const d = entry.targetId ? await trx.selectFrom('delegations').selectAll().where('id', '=', entry.targetId).executeTakeFirst() : undefined;
+      if (!d) return null;
+      const role = await trx.selectFrom('roles').select('name').where('id', '=', d.role).executeTakeFirst();
+      const base = {
+        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: role?.name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+        tenant: await this.#tenant(trx, d.tenant_id),
+        partner: await this.#partner(trx, d.partner_id),
+        actor,
+        reason: reason ?? (type === 'delegation.requested' ? d.justification : null),
+      };
+      if (type === 'delegation.extended') return { ...base, previous_ends_at: typeof details.from === 'string' ? details.from : null };
+      return base;
+    }
+    if (type.startsWith('consent.')) {
+      if (!entry.tenantId || !entry.partnerId) return null;
+      return {
+        tenant: await this.#tenant(trx, entry.tenantId),
+        partner: await this.#partner(trx, entry.partnerId),
+        actor,
+        delegation_id: entry.targetType === 'delegation' ? (entry.targetId ?? null) : null,
+        grant_id: entry.targetType === 'oauth_grant' ? (entry.targetId ?? null) : null,
+      };
+    }
+    if (type.startsWith('partner.')) {
+      if (!entry.partnerId) return null;
+      return { partner: await this.#partner(trx, entry.partnerId), actor, reason };
+    }
+    if (type === 'invitation.sent') {
+      const org = entry.action.startsWith('tenant.')
+        ? { type: 'tenant', ...(await this.#tenant(trx, entry.tenantId ?? '')) }
+        : { type: 'partner', ...(await this.#partner(trx, entry.partnerId ?? '')) };
+      return { invitation: { id: entry.targetId ?? '', email: String(details.email ?? ''), role: String(details.role ?? '') }, organization: org, actor };
+    }
+    return null;
+  }
+
+  async #tenant(trx: Tx, id: string) {
+    const t = await trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+    return { id, name: t?.name ?? id };
+  }
+
+  async #partner(trx: Tx, id: string) {
+    const p = await trx.selectFrom('partners').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+    return { id, name: p?.name ?? id };
+  }
+
+  async #actor(trx: Tx, ctx: RequestContext) {
+    const userId = ctx.actor.userId;
+    if (!userId) return { user_id: null, name: null };
+    const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+    return { user_id: userId, name: u?.name ?? null };
+  }
+}

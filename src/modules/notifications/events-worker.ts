@@ -1,0 +1,358 @@
+/**
+ * The events worker: the durable job mechanism behind webhooks and e-mail. Three table-backed
+ * queues, each drained by claiming due rows:
+ *
+ *  1. fan-out — pending `domain_events`, locked for the transaction that turns each into webhook
+ *     deliveries, notifications and e-mail and marks it dispatched (`FOR UPDATE SKIP LOCKED` on
+ *     PostgreSQL: two instances take disjoint events; SQLite has one writer);
+ *  2. webhook deliveries — due rows get a lease (`locked_until`) in a short transaction, are sent
+ *     outside it, and their results are written in one transaction per batch; a crashed instance's
+ *     lease lapses and the delivery is sent again (at least once; receivers drop duplicates by
+ *     `webhook-id`). Failures retry with exponential backoff; an endpoint failing
+ *     WEBHOOK_DISABLE_AFTER_FAILURES times in a row is turned off and its owners are told;
+ *  3. e-mail — claimed like deliveries, sent with the platform mailer (SMTP or the outbox).
+ *
+ * Everything runs as the system (events span tenants). State lives in the tables only, so a
+ * restart loses nothing. Time comes from the clock, so tests drive `tick()` with a manual clock.
+ */
+import { sql } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import { decryptWithSecret, encryptWithSecret } from '../../platform/crypto.ts';
+import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
+import { newId } from '../../platform/ids.ts';
+import { systemContext } from '../../platform/http/request-context.ts';
+import type { Mailer, MailMessage } from '../../platform/mail/mailer.ts';
+import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
+import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { EventOutbox } from './event-outbox.ts';
+import { eventType } from './events.catalog.ts';
+import { noticeFor, noticeMail, type Side } from './notification-text.ts';
+import * as repo from './notifications.repo.ts';
+
+export interface EventsWorkerDeps {
+  db: Db;
+  clock: Clock;
+  audit: AuditLog;
+  outbox: EventOutbox;
+  outbound: OutboundClient;
+  mailer: Mailer;
+  secretKey: string;
+  publicUrl: string;
+  maxAttempts: number;
+  disableAfterFailures: number;
+  onError: (err: unknown, what: string) => void;
+}
+
+/** Backoff before attempt n+1 after n failed attempts: 30 s × 4^(n−1), at most 10 h. */
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(30_000 * 4 ** Math.max(0, failedAttempts - 1), 10 * 3600_000);
+}
+
+const EVENT_BATCH = 500;
+const DELIVERY_BATCH = 200;
+const CONCURRENCY = 64;
+const MAIL_BATCH = 50;
+
+export interface TickResult {
+  events: number;
+  deliveries: number;
+  mails: number;
+}
+
+export class EventsWorker {
+  readonly #d: EventsWorkerDeps;
+  readonly #secrets = new Map<string, string>();
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<TickResult> | null = null;
+
+  constructor(d: EventsWorkerDeps) {
+    this.#d = d;
+  }
+
+  start(intervalMs: number): void {
+    if (this.#timer || intervalMs <= 0) return;
+    this.#timer = setInterval(() => {
+      if (!this.#running) this.tick().catch((e) => this.#d.onError(e, 'events worker'));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** One pass: fan out new events, send due deliveries, send due e-mail. */
+  tick(): Promise<TickResult> {
+    const run = asSystem(async () => {
+      const events = await this.dispatchEvents();
+      const deliveries = await this.deliverDue();
+      const mails = await this.sendDueMail();
+      return { events, deliveries, mails };
+    });
+    this.#running = run.finally(() => {
+      this.#running = null;
+    });
+    return run;
+  }
+
+  /** Drain the outbox until no pending event is left; returns how many were fanned out. */
+  async dispatchEvents(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await asSystem(() =>
+        mutate(this.#d.db, async (trx) => {
+          const events = await repo.claimPendingEvents(this.#d.db, trx, EVENT_BATCH);
+          for (const e of events) await this.#fanOut(trx, e);
+          await repo.markDispatched(trx, events.map((e) => e.id), this.#d.clock.now().toISOString());
+          return events.length;
+        }),
+      );
+      total += n;
+      if (n < EVENT_BATCH) return total;
+    }
+  }
+
+  async #fanOut(trx: Tx, e: repo.DomainEventRow): Promise<void> {
+    const now = this.#d.clock.now().toISOString();
+    const data = JSON.parse(e.payload) as Record<string, unknown>;
+    // webhooks: every active endpoint of the tenant, the partner or the platform that subscribed
+    const endpoints = (await repo.endpointsFor(trx, e.tenant_id, e.partner_id)).filter((x) => {
+      const types = JSON.parse(x.event_types) as string[];
+      return types.includes(e.type) || types.includes('*');
+    });
+    // an endpoint-disabled notice goes to people, never to webhooks (the endpoint itself is off)
+    if (e.type !== 'webhook.endpoint_disabled' && endpoints.length) {
+      const body = JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data });
+      await repo.insertDeliveries(
+        trx,
+        endpoints.map((x) => ({
+          id: newId('whd'),
+          endpoint_id: x.id,
+          message_id: e.id,
+          event_type: e.type,
+          payload: body,
+          kind: 'event' as const,
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: now,
+          locked_until: null,
+          last_status_code: null,
+          last_latency_ms: null,
+          last_error: null,
+          event_at: e.occurred_at,
+          created_at: now,
+          completed_at: null,
+        })),
+      );
+    }
+    // people: in-app and e-mail, each as their preferences say
+    const t = eventType(e.type);
+    if (!t) return;
+    const people = new Map<string, { r: repo.Recipient; side: Side }>();
+    const add = (rs: repo.Recipient[], side: Side) => {
+      for (const r of rs) if (!people.has(r.id)) people.set(r.id, { r, side });
+    };
+    const wantsTenant = t.audience === 'tenant_admins' || t.audience === 'both';
+    const wantsPartner = t.audience === 'partner_members' || t.audience === 'both';
+    if (wantsTenant && e.tenant_id) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
+    if (wantsPartner && e.partner_id) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
+    if (t.audience === 'endpoint_owners') {
+      const owner = data.owner as { type: string; id: string } | undefined;
+      if (owner?.type === 'tenant') add(await repo.tenantAdmins(trx, owner.id), 'tenant');
+      else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
+      else add(await repo.operators(trx), 'operator');
+    }
+    if (people.size === 0) return;
+    const notes: Parameters<typeof repo.insertNotifications>[1] = [];
+    const mails: Parameters<typeof repo.insertMail>[1] = [];
+    for (const { r, side } of people.values()) {
+      const prefs = (await repo.findPreferences(trx, r.id))[e.type];
+      const inApp = prefs?.in_app ?? true;
+      const email = prefs?.email ?? t.emailByDefault;
+      const text = noticeFor(e.type, data, side);
+      if (inApp) notes.push({ id: newId('ntf'), user_id: r.id, event_id: e.id, type: e.type, title: text.title, body: text.body, link: text.link, created_at: now, read_at: null });
+      if (email) mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl), now));
+    }
+    await repo.insertNotifications(trx, notes);
+    await repo.insertMail(trx, mails);
+  }
+
+  /** A queued e-mail (the message encrypted: it may hold a one-time link). */
+  mailRow(kind: string, m: MailMessage, nowIso: string) {
+    return {
+      id: newId('mail'),
+      kind,
+      to_domain: m.to.split('@')[1] ?? '',
+      message_enc: encryptWithSecret(this.#d.secretKey, JSON.stringify(m)),
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: nowIso,
+      locked_until: null,
+      last_error: null,
+      created_at: nowIso,
+      sent_at: null,
+    };
+  }
+
+  #leaseUntil(): string {
+    return new Date(this.#d.clock.nowMs() + this.#d.outbound.policy.timeoutMs * 2 + 60_000).toISOString();
+  }
+
+  #secret(endpoint: repo.EndpointRow): string {
+    let s = this.#secrets.get(endpoint.id + endpoint.secret_enc);
+    if (!s) {
+      s = decryptWithSecret(this.#d.secretKey, endpoint.secret_enc);
+      this.#secrets.set(endpoint.id + endpoint.secret_enc, s);
+    }
+    return s;
+  }
+
+  /** Send due deliveries (all of them, batch by batch; or only `onlyIds`); returns how many attempts were made. */
+  async deliverDue(onlyIds?: string[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const nowIso = this.#d.clock.now().toISOString();
+      const claimed = await asSystem(() => mutate(this.#d.db, (trx) => repo.claimDueDeliveries(this.#d.db, trx, nowIso, this.#leaseUntil(), DELIVERY_BATCH, onlyIds)));
+      if (claimed.length === 0) return total;
+      total += claimed.length;
+      await this.#deliverBatch(claimed);
+      if (claimed.length < DELIVERY_BATCH || onlyIds) return total;
+    }
+  }
+
+  async #deliverBatch(claimed: repo.DeliveryRow[]): Promise<void> {
+    const endpoints = new Map<string, repo.EndpointRow>();
+    for (const id of new Set(claimed.map((c) => c.endpoint_id))) {
+      const e = await repo.findEndpointById(this.#d.db.kysely, id);
+      if (e) endpoints.set(id, e);
+    }
+    type Result = { d: repo.DeliveryRow; ok: boolean; status: number | null; latency: number; error: string | null; at: string };
+    const results: Result[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) {
+        const d = claimed[next++];
+        const ep = endpoints.get(d.endpoint_id);
+        if (!ep) continue;
+        const at = this.#d.clock.now();
+        const r = await this.#d.outbound.post(ep.url, webhookHeaders(this.#secret(ep), d.message_id, at, d.payload), d.payload);
+        if (r.ok) {
+          const ok = r.status >= 200 && r.status < 300;
+          results.push({ d, ok, status: r.status, latency: Math.round(r.latencyMs), error: ok ? null : `answered ${r.status}`, at: at.toISOString() });
+        } else {
+          results.push({ d, ok: false, status: null, latency: Math.round(r.latencyMs), error: `${r.failure}: ${r.detail}`, at: at.toISOString() });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, worker));
+    await asSystem(() => mutate(this.#d.db, (trx) => this.#record(trx, results, endpoints)));
+  }
+
+  async #record(trx: Tx, results: { d: repo.DeliveryRow; ok: boolean; status: number | null; latency: number; error: string | null; at: string }[], endpoints: Map<string, repo.EndpointRow>): Promise<void> {
+    const now = this.#d.clock.now();
+    const attempts = results.map((x) => ({ delivery_id: x.d.id, attempt: x.d.attempts + 1, at: x.at, outcome: x.ok ? ('succeeded' as const) : ('failed' as const), status_code: x.status, latency_ms: x.latency, error: x.error }));
+    for (let i = 0; i < attempts.length; i += 500) await trx.insertInto('webhook_attempts').values(attempts.slice(i, i + 500)).execute();
+    // successes in one statement per 500 (their answer codes and times as CASE lists); failures each with their own next time
+    const ok = results.filter((x) => x.ok);
+    for (let i = 0; i < ok.length; i += 500) {
+      const part = ok.slice(i, i + 500);
+      const caseOf = (f: (x: (typeof part)[number]) => number | null) => sql`case id ${sql.join(part.map((x) => sql`when ${x.d.id} then cast(${f(x)} as integer)`), sql` `)} end`;
+      await sql`update webhook_deliveries
+                   set status = 'succeeded', attempts = attempts + 1, last_status_code = ${caseOf((x) => x.status)}, last_latency_ms = ${caseOf((x) => x.latency)},
+                       last_error = null, locked_until = null, completed_at = ${now.toISOString()}
+                 where id in (${sql.join(part.map((x) => x.d.id))})`.execute(trx);
+    }
+    for (const x of results.filter((r) => !r.ok)) {
+      const n = x.d.attempts + 1;
+      const last = n >= this.#d.maxAttempts;
+      await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          status: last ? 'failed' : 'pending',
+          attempts: n,
+          last_status_code: x.status,
+          last_latency_ms: x.latency,
+          last_error: x.error,
+          locked_until: null,
+          next_attempt_at: last ? x.d.next_attempt_at : new Date(now.getTime() + retryDelayMs(n)).toISOString(),
+          completed_at: last ? now.toISOString() : null,
+        })
+        .where('id', '=', x.d.id)
+        .execute();
+    }
+    // endpoint health: failures in a row since the last success
+    for (const [id, ep] of endpoints) {
+      const mine = results.filter((r) => r.d.endpoint_id === id);
+      if (mine.length === 0) continue;
+      const lastOk = mine.map((r) => r.ok).lastIndexOf(true);
+      const current = await trx.selectFrom('webhook_endpoints').select(['consecutive_failures', 'status']).where('id', '=', id).executeTakeFirst();
+      if (!current) continue;
+      const failures = lastOk >= 0 ? mine.length - 1 - lastOk : current.consecutive_failures + mine.length;
+      const disable = current.status === 'active' && failures >= this.#d.disableAfterFailures;
+      const lastError = mine[mine.length - 1].error;
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({
+          consecutive_failures: failures,
+          ...(disable ? { status: 'disabled' as const, disabled_at: now.toISOString(), disabled_reason: `failed ${failures} times in a row (last: ${lastError ?? 'unknown'})`, updated_at: now.toISOString() } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      if (disable) {
+        const ctx = systemContext('webhook-health');
+        await this.#d.audit.record(trx, ctx, {
+          action: 'webhook_endpoint.disabled',
+          tenantId: ep.owner_type === 'tenant' ? ep.owner_id : null,
+          partnerId: ep.owner_type === 'partner' ? ep.owner_id : null,
+          targetType: 'webhook_endpoint',
+          targetId: id,
+          details: { failures, last_error: lastError },
+        });
+        await this.#d.outbox.emit(trx, {
+          type: 'webhook.endpoint_disabled',
+          tenantId: ep.owner_type === 'tenant' ? ep.owner_id : null,
+          partnerId: ep.owner_type === 'partner' ? ep.owner_id : null,
+          data: { endpoint: { id, url: ep.url, description: ep.description }, failures, last_error: lastError, owner: { type: ep.owner_type, id: ep.owner_id } },
+        });
+      }
+    }
+  }
+
+  /** Send due e-mail; a failure is retried with the same backoff, 8 attempts in all. */
+  async sendDueMail(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const nowIso = this.#d.clock.now().toISOString();
+      const claimed = await asSystem(() => mutate(this.#d.db, (trx) => repo.claimDueMail(this.#d.db, trx, nowIso, this.#leaseUntil(), MAIL_BATCH)));
+      if (claimed.length === 0) return total;
+      total += claimed.length;
+      for (const m of claimed) {
+        let error: string | null = null;
+        try {
+          await this.#d.mailer.send(JSON.parse(decryptWithSecret(this.#d.secretKey, m.message_enc)) as MailMessage);
+        } catch (e) {
+          // nodemailer's code only: its message may quote the server's answer about the recipient
+          error = (e as { code?: string }).code ?? 'send failed';
+        }
+        const now = this.#d.clock.now();
+        const n = m.attempts + 1;
+        await asSystem(() =>
+          this.#d.db.kysely
+            .updateTable('mail_messages')
+            .set(
+              error === null
+                ? { status: 'sent', attempts: n, sent_at: now.toISOString(), locked_until: null, last_error: null }
+                : { status: n >= 8 ? 'failed' : 'pending', attempts: n, locked_until: null, last_error: error, next_attempt_at: new Date(now.getTime() + retryDelayMs(n)).toISOString() },
+            )
+            .where('id', '=', m.id)
+            .execute(),
+        );
+      }
+      if (claimed.length < MAIL_BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The catalog of domain events: every event Partnergate reports, its version, its payload's
+ * schema (what a webhook receives under `data`), the words a person reads for it, who is told
+ * and by which channel by default. docs/events.md is written from it (`npm run generate:events`).
+ *
+ * A webhook body is `{ "type", "version", "timestamp", "data" }` (the Standard Webhooks
+ * payload shape, plus the version of `data`'s schema); the `webhook-id` header is the event's
+ * id, the same on every retry and redelivery, so a receiver drops duplicates by it.
+ * A payload only ever grows: a field is never removed or retyped within a version.
+ */
+import Type, { type TSchema } from 'typebox';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Ref = (what: string) => Type.Object({ id: Type.String(), name: Type.String() }, { description: `the ${what}` });
+
+const Delegation = Type.Object(
+  {
+    id: Type.String({ description: 'dlg_… id' }),
+    origin: Type.String({ description: 'link, consent or wholesale' }),
+    role: Type.String({ description: 'the delegation role id, e.g. MSP_FULL' }),
+    role_name: Type.String({ description: 'the role in words, e.g. "MSP full access"' }),
+    status: Type.String({ description: 'requested, active, expired, revoked or rejected' }),
+    starts_at: Type.String({ format: 'date-time' }),
+    ends_at: Type.String({ format: 'date-time' }),
+  },
+  { description: 'the delegation (partner access to a tenant)' },
+);
+const Actor = Type.Object({ user_id: Nullable(Type.String()), name: Nullable(Type.String()) }, { description: 'who did it (null for the system)' });
+
+const DelegationEvent = (extra: Record<string, TSchema> = {}) =>
+  Type.Object({ delegation: Delegation, tenant: Ref('tenant'), partner: Ref('partner'), actor: Actor, reason: Nullable(Type.String()), ...extra });
+
+const PartnerEvent = Type.Object({ partner: Ref('partner'), actor: Actor, reason: Nullable(Type.String()) });
+const ConsentEvent = Type.Object({ tenant: Ref('tenant'), partner: Ref('partner'), actor: Actor, delegation_id: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
+const AlertEvent = Type.Object({
+  alert: Type.Object({ id: Type.String(), kind: Type.String(), severity: Type.String({ description: 'info, warning or critical' }), title: Type.String(), detail: Nullable(Type.String()) }),
+  tenant: Ref('tenant'),
+  partner: Nullable(Ref('partner')),
+});
+
+/** Who is told about an event in the portal and by e-mail (webhooks go to every endpoint that subscribed). */
+export type EventAudience = 'tenant_admins' | 'partner_members' | 'both' | 'endpoint_owners' | 'none';
+
+export interface EventType {
+  type: string;
+  version: number;
+  /** what the event picker and the notification list say */
+  label: string;
+  /** one sentence for the docs */
+  description: string;
+  audience: EventAudience;
+  /** e-mail on by default (else in-app only, until a person turns e-mail on) */
+  emailByDefault: boolean;
+  schema: TSchema;
+}
+
+const ev = (type: string, label: string, description: string, audience: EventAudience, emailByDefault: boolean, schema: TSchema, version = 1): EventType => ({ type, version, label, description, audience, emailByDefault, schema });
+
+export const EVENT_TYPES: readonly EventType[] = [
+  ev('delegation.requested', 'A partner asks for access', 'A partner asked a tenant for access (a link request): a tenant admin has to approve or reject it.', 'tenant_admins', true, DelegationEvent()),
+  ev('delegation.created', 'Access granted directly', 'A tenant admin (or a wholesale provisioning) granted a partner access without a request.', 'both', false, DelegationEvent()),
+  ev('delegation.approved', 'Access request approved', "A tenant admin approved a partner's request: the access is active.", 'partner_members', false, DelegationEvent()),
+  ev('delegation.rejected', 'Access request rejected', "A tenant admin rejected a partner's request.", 'partner_members', false, DelegationEvent()),
+  ev('delegation.revoked', 'Access revoked', "A partner's access to a tenant was revoked; it ends on the next request.", 'both', true, DelegationEvent()),
+  ev('delegation.expiring', 'Access ends soon', "A partner's access to a tenant ends in 30, 7 or 1 days.", 'both', true, DelegationEvent({ days_left: Type.Integer({ minimum: 0 }) })),
+  ev('delegation.expired', 'Access ended', "A partner's access to a tenant reached its end date.", 'both', false, DelegationEvent()),
+  ev('delegation.extended', 'Access extended', "A partner's access was extended to a later end date (renewal or auto-extend).", 'both', false, DelegationEvent({ previous_ends_at: Nullable(Type.String({ format: 'date-time' })) })),
+  ev('delegation.activated', 'Eligible access activated', 'A partner member activated eligible (just-in-time) access for a bounded time.', 'both', false, DelegationEvent({ active_until: Type.String({ format: 'date-time' }) })),
+  ev('consent.granted', 'An app was allowed in', "A tenant admin allowed a partner's app to act for the tenant (OAuth consent).", 'tenant_admins', false, ConsentEvent),
+  ev('consent.revoked', "An app's permission was withdrawn", "A tenant withdrew a partner app's permission to act for it.", 'both', false, ConsentEvent),
+  ev('partner.approved', 'Partner approved', 'The operator approved a partner application: the partner can act.', 'partner_members', true, PartnerEvent),
+  ev('partner.suspended', 'Partner suspended', 'The operator suspended a partner: none of its access works until it is reactivated.', 'partner_members', true, PartnerEvent),
+  ev('partner.reactivated', 'Partner reactivated', 'The operator lifted a partner suspension.', 'partner_members', true, PartnerEvent),
+  ev('partner.terminated', 'Partner terminated', 'The operator ended a partnership: every access of the partner was revoked.', 'partner_members', true, PartnerEvent),
+  ev(
+    'invitation.sent',
+    'Invitation sent',
+    'Someone was invited to join a tenant or a partner organization (the invitee gets the link by e-mail; the event never carries it).',
+    'none',
+    false,
+    Type.Object({
+      invitation: Type.Object({ id: Type.String(), email: Type.String(), role: Type.String() }),
+      organization: Type.Object({ type: Type.String({ description: 'tenant or partner' }), id: Type.String(), name: Type.String() }),
+      actor: Actor,
+    }),
+  ),
+  ev('alert.raised', 'Alert raised', 'An alert on a customer (SLA, billing threshold, …) started.', 'both', true, AlertEvent),
+  ev('alert.resolved', 'Alert resolved', 'An alert on a customer ended.', 'both', false, AlertEvent),
+  ev(
+    'webhook.endpoint_disabled',
+    'Webhook endpoint turned off',
+    'A webhook endpoint failed too many times in a row and was turned off; deliveries wait until someone turns it back on.',
+    'endpoint_owners',
+    true,
+    Type.Object({
+      endpoint: Type.Object({ id: Type.String(), url: Type.String(), description: Type.String() }),
+      owner: Type.Object({ type: Type.String({ description: 'tenant, partner or platform' }), id: Type.String() }),
+      failures: Type.Integer(),
+      last_error: Nullable(Type.String()),
+    }),
+  ),
+];
+
+const BY_TYPE = new Map(EVENT_TYPES.map((e) => [e.type, e]));
+
+export function eventType(type: string): EventType | undefined {
+  return BY_TYPE.get(type);
+}
+
+export const EVENT_TYPE_NAMES: readonly string[] = EVENT_TYPES.map((e) => e.type);
+
+/** The payload a test ping carries. */
+export const PING_EVENT_TYPE = 'webhook.test';
+
+/** The catalog as Markdown: docs/events.md (`npm run generate:events`). */
+export function eventsMarkdown(): string {
+  const lines = [
+    '# Domain events',
+    '',
+    '<!-- generated by `npm run generate:events` from src/modules/notifications/events.catalog.ts; do not edit -->',
+    '',
+    'Every change below is written to an outbox in the same transaction as the change, and delivered at least once:',
+    'to the webhook endpoints that subscribed (signed per [Standard Webhooks](https://www.standardwebhooks.com/)),',
+    'as in-app notifications and, where the person keeps it on, by e-mail.',
+    '',
+    'A webhook request body is `{"type": "...", "version": 1, "timestamp": "...", "data": {...}}`. Its headers are',
+    '`webhook-id` (the event id: the same on every retry and redelivery — drop duplicates by it), `webhook-timestamp`',
+    'and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the endpoint secret). Verify with',
+    'any Standard Webhooks library, e.g. `new Webhook(secret).verify(body, headers)`. Answer 2xx within the timeout;',
+    'anything else is retried with exponential backoff. A test ping has type `webhook.test`.',
+    '',
+    '| event | version | what happened | who is told by default |',
+    '|---|---|---|---|',
+    ...EVENT_TYPES.map((e) => `| \`${e.type}\` | ${e.version} | ${e.description} | ${audienceWords(e)} |`),
+    '',
+    '## Payloads (`data`)',
+    '',
+  ];
+  for (const e of EVENT_TYPES) {
+    lines.push(`### \`${e.type}\` (version ${e.version})`, '', e.description, '', '```json', JSON.stringify(stripSymbols(e.schema), null, 2), '```', '');
+  }
+  return lines.join('\n');
+}
+
+function audienceWords(e: EventType): string {
+  const who = { tenant_admins: 'tenant admins', partner_members: 'partner members', both: 'tenant admins and partner members', endpoint_owners: "the endpoint's owners", none: 'nobody (webhooks only)' }[e.audience];
+  return e.audience === 'none' ? who : `${who}: in the portal${e.emailByDefault ? ' and by e-mail' : ''}`;
+}
+
+function stripSymbols(s: unknown): unknown {
+  return JSON.parse(JSON.stringify(s));
+}

@@ -1,0 +1,12 @@
+/**
+ * Events out (issue 17): the catalog of domain events and their outbox, webhooks (Standard
+ * Webhooks, retried, logged), e-mail through the platform mailer, and the in-app notification
+ * center. Other modules emit events through `notifications.outbox.emit(trx, …)` in their own
+ * transaction, and add "waiting for you" counts with `addWaitingCounter`.
+ */
+export { NotificationsService, type NotificationsDeps, type Owner, type WaitingItem } from './notifications.service.ts';
+export { EventOutbox, type EmitInput } from './event-outbox.ts';
+export { EventsWorker, retryDelayMs } from './events-worker.ts';
+export { EVENT_TYPES, EVENT_TYPE_NAMES, eventType, eventsMarkdown, type EventType } from './events.catalog.ts';
+export { notificationRoutes } from './notifications.routes.ts';
+export { notificationErrors } from './notifications.errors.ts';

@@ -1,0 +1,114 @@
+/**
+ * What a person reads about an event: the notification's title and sentence, the portal page it
+ * opens, and the e-mail (invitation, link request waiting, access expiring, alert and the rest),
+ * in plain words — names, never ids.
+ */
+import { renderMail } from '../../platform/mail/mail-template.ts';
+import type { MailMessage } from '../../platform/mail/mailer.ts';
+
+interface Named {
+  id: string;
+  name: string;
+}
+type Data = Record<string, unknown> & { tenant?: Named; partner?: Named | null; delegation?: { role: string; role_name?: string; ends_at: string }; reason?: string | null; actor?: { name: string | null } };
+
+export interface NoticeText {
+  title: string;
+  body: string;
+  /** portal path, for the person's side (tenant or partner) */
+  link: string | null;
+}
+
+export type Side = 'tenant' | 'partner' | 'operator';
+
+const day = (iso: string | undefined) => (iso ? new Date(iso).toUTCString().slice(5, 16) : '');
+
+/** The notice one side gets about one event. */
+export function noticeFor(type: string, d: Data, side: Side): NoticeText {
+  const tenant = d.tenant?.name ?? 'a customer';
+  const partner = d.partner?.name ?? 'a partner';
+  const role = d.delegation?.role_name ?? d.delegation?.role ?? '';
+  const by = d.actor?.name ? ` by ${d.actor.name}` : '';
+  const why = d.reason ? ` Reason given: “${d.reason}”.` : '';
+  const tLink = d.tenant ? `/tenant/${d.tenant.id}/partners` : null;
+  const pLink = '/partner/customers';
+  const link = side === 'tenant' ? tLink : side === 'partner' ? pLink : '/operator/delegations';
+  switch (type) {
+    case 'delegation.requested':
+      return { title: `${partner} asks for access to ${tenant}`, body: `${partner} asked for the “${role}” role until ${day(d.delegation?.ends_at)}.${why} Approve or reject it on the partner access page.`, link: tLink };
+    case 'delegation.created':
+      return { title: `${partner} was given access to ${tenant}`, body: `Access with the “${role}” role was granted${by}, until ${day(d.delegation?.ends_at)}.`, link };
+    case 'delegation.approved':
+      return { title: `${tenant} approved your access request`, body: `You now have the “${role}” role at ${tenant}${by}, until ${day(d.delegation?.ends_at)}.`, link: pLink };
+    case 'delegation.rejected':
+      return { title: `${tenant} rejected your access request`, body: `The request for the “${role}” role was rejected${by}.${why}`, link: pLink };
+    case 'delegation.revoked':
+      return { title: `Access of ${partner} to ${tenant} was revoked`, body: `The “${role}” access was revoked${by}; it no longer works.${why}`, link };
+    case 'delegation.expiring': {
+      const n = Number(d.days_left ?? 0);
+      return { title: `Access of ${partner} to ${tenant} ends in ${n} day${n === 1 ? '' : 's'}`, body: `The “${role}” access ends on ${day(d.delegation?.ends_at)}. Renew it before then if it is still needed.`, link };
+    }
+    case 'delegation.expired':
+      return { title: `Access of ${partner} to ${tenant} ended`, body: `The “${role}” access reached its end date.`, link };
+    case 'delegation.extended':
+      return { title: `Access of ${partner} to ${tenant} was extended`, body: `The “${role}” access now ends on ${day(d.delegation?.ends_at)}.`, link };
+    case 'delegation.activated':
+      return { title: `${partner} activated eligible access to ${tenant}`, body: `The “${role}” role is active${by} until ${new Date(String(d.active_until)).toUTCString()}.`, link };
+    case 'consent.granted':
+      return { title: `${tenant} allowed an app of ${partner}`, body: `An app of ${partner} may now act for ${tenant}${by}.`, link };
+    case 'consent.revoked':
+      return { title: `An app of ${partner} lost its permission at ${tenant}`, body: `The app can no longer act for ${tenant}${by}.`, link };
+    case 'partner.approved':
+      return { title: `${partner} was approved`, body: 'Your partner organization is active: you can now ask customers for access.', link: '/partner' };
+    case 'partner.suspended':
+      return { title: `${partner} was suspended`, body: `None of your access works until the platform operator reactivates you.${why}`, link: '/partner' };
+    case 'partner.reactivated':
+      return { title: `${partner} was reactivated`, body: 'Your access works again.', link: '/partner' };
+    case 'partner.terminated':
+      return { title: `The partnership of ${partner} ended`, body: `Every access of your organization was revoked.${why}`, link: '/partner' };
+    case 'alert.raised':
+    case 'alert.resolved': {
+      const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
+      const verb = type === 'alert.raised' ? 'Alert' : 'Resolved';
+      return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link: side === 'partner' ? pLink : tLink };
+    }
+    case 'webhook.endpoint_disabled': {
+      const e = (d.endpoint ?? {}) as { url?: string; description?: string };
+      return {
+        title: `A webhook endpoint was turned off`,
+        body: `${e.description || e.url} failed ${String(d.failures)} times in a row and was turned off. Deliveries wait until you turn it back on.`,
+        link: null,
+      };
+    }
+    default:
+      return { title: type, body: '', link };
+  }
+}
+
+/** The e-mail version of a notice: one button to the portal page. */
+export function noticeMail(to: { email: string; name: string }, n: NoticeText, publicUrl: string): MailMessage {
+  return renderMail({
+    to: to.email,
+    subject: n.title,
+    greeting: `Hello ${to.name},`,
+    paragraphs: [n.body],
+    ...(n.link ? { action: { label: 'Open in Partnergate', url: publicUrl + n.link } } : {}),
+    footer: 'You get this e-mail because of your notification settings in Partnergate (Your account → Notifications), where you can turn it off.',
+  });
+}
+
+/** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log). */
+export function invitationMail(i: { email: string; organization: string; kind: 'tenant' | 'partner'; role: string; inviter: string | null; url: string; expiresAt: string }): MailMessage {
+  const roleWords: Record<string, string> = { TENANT_ADMIN: 'an administrator', TENANT_USER: 'a member', PARTNER_OWNER: 'an owner', PARTNER_STAFF: 'a staff member' };
+  return renderMail({
+    to: i.email,
+    subject: `You are invited to join ${i.organization} on Partnergate`,
+    greeting: 'Hello,',
+    paragraphs: [
+      `${i.inviter ?? 'Someone'} invited you to join ${i.organization} as ${roleWords[i.role] ?? i.role}.`,
+      `The link works once and until ${new Date(i.expiresAt).toUTCString()}. If you did not expect this, ignore this message.`,
+    ],
+    action: { label: 'Accept the invitation', url: i.url },
+    footer: `You get this e-mail because someone at ${i.organization} entered your address in Partnergate.`,
+  });
+}

@@ -1,0 +1,205 @@
+/** Queries of the events-out tables: the outbox, webhook endpoints and deliveries, notifications, mail. */
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import type { DomainEventsTable, MailMessagesTable, NotificationsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../../platform/db/schema.ts';
+
+export type DomainEventRow = Selectable<DomainEventsTable>;
+export type EndpointRow = Selectable<WebhookEndpointsTable>;
+export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type MailRow = Selectable<MailMessagesTable>;
+export type OwnerType = EndpointRow['owner_type'];
+
+/** PostgreSQL: rows another instance holds are skipped, not waited for (SQLite has one writer). */
+const skipLocked = (db: Db) => (db.dialect === 'postgres' ? sql` for update skip locked` : sql``);
+
+// ---- outbox ---------------------------------------------------------------------------------
+
+/** Pending events, oldest first, locked for this transaction (another instance takes the next ones). */
+export async function claimPendingEvents(db: Db, trx: Tx, limit: number): Promise<DomainEventRow[]> {
+  const r = await sql<DomainEventRow>`select * from domain_events where status = 'pending' order by occurred_at, id limit ${limit}${skipLocked(db)}`.execute(trx);
+  return r.rows;
+}
+
+export async function markDispatched(trx: Tx, ids: string[], at: string): Promise<void> {
+  if (ids.length) await trx.updateTable('domain_events').set({ status: 'dispatched', dispatched_at: at }).where('id', 'in', ids).execute();
+}
+
+// ---- endpoints ------------------------------------------------------------------------------
+
+export async function insertEndpoint(db: Executor, row: Insertable<WebhookEndpointsTable>): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+export function listEndpoints(db: Executor, ownerType: OwnerType, ownerId: string): Promise<EndpointRow[]> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('owner_type', '=', ownerType).where('owner_id', '=', ownerId).orderBy('created_at', 'desc').execute();
+}
+
+export function findEndpoint(db: Executor, ownerType: OwnerType, ownerId: string, id: string): Promise<EndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).where('owner_type', '=', ownerType).where('owner_id', '=', ownerId).executeTakeFirst();
+}
+
+export function findEndpointById(db: Executor, id: string): Promise<EndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateEndpoint(db: Executor, id: string, patch: Partial<EndpointRow>): Promise<void> {
+  await db.updateTable('webhook_endpoints').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteEndpoint(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
+}
+
+/** Active endpoints that may receive an event about this tenant and partner (the platform's get every event). */
+export function endpointsFor(db: Executor, tenantId: string | null, partnerId: string | null): Promise<EndpointRow[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('owner_type', '=', 'platform'),
+        ...(tenantId ? [eb.and([eb('owner_type', '=', 'tenant'), eb('owner_id', '=', tenantId)])] : []),
+        ...(partnerId ? [eb.and([eb('owner_type', '=', 'partner'), eb('owner_id', '=', partnerId)])] : []),
+      ]),
+    )
+    .execute();
+}
+
+// ---- deliveries -----------------------------------------------------------------------------
+
+export async function insertDeliveries(db: Executor, rows: Insertable<WebhookDeliveriesTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('webhook_deliveries').values(rows.slice(i, i + 500)).execute();
+}
+
+export function listDeliveries(db: Executor, endpointId: string, limit: number, cursor?: string): Promise<DeliveryRow[]> {
+  let q = db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
+  if (cursor) q = q.where('id', '<', cursor);
+  return q.orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+export function findDelivery(db: Executor, endpointId: string, id: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId).where('id', '=', id).executeTakeFirst();
+}
+
+export function listAttempts(db: Executor, deliveryId: string) {
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').execute();
+}
+
+/**
+ * Claim due deliveries of active endpoints: each gets a lease (locked_until) in this
+ * transaction, so no other instance takes it until the lease lapses (a crashed instance's claim
+ * is picked up again then: at least once).
+ */
+export async function claimDueDeliveries(db: Db, trx: Tx, nowIso: string, leaseUntil: string, limit: number, onlyIds?: string[]): Promise<DeliveryRow[]> {
+  const only = onlyIds ? sql` and d.id in (${sql.join(onlyIds)})` : sql``;
+  const due = await sql<{ id: string }>`
+    select d.id from webhook_deliveries d
+     where d.status = 'pending' and d.next_attempt_at <= ${nowIso} and (d.locked_until is null or d.locked_until <= ${nowIso})
+       and exists (select 1 from webhook_endpoints e where e.id = d.endpoint_id and e.status = 'active')${only}
+     order by d.next_attempt_at, d.id limit ${limit}${db.dialect === 'postgres' ? sql` for update of d skip locked` : sql``}`.execute(trx);
+  const ids = due.rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  await trx.updateTable('webhook_deliveries').set({ locked_until: leaseUntil }).where('id', 'in', ids).execute();
+  return trx.selectFrom('webhook_deliveries').selectAll().where('id', 'in', ids).orderBy('next_attempt_at').execute();
+}
+
+// ---- notifications --------------------------------------------------------------------------
+
+export async function insertNotifications(db: Executor, rows: Insertable<NotificationsTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('notifications').values(rows).execute();
+}
+
+export function listNotifications(db: Executor, userId: string, opts: { unread?: boolean; limit: number; cursor?: string }): Promise<NotificationRow[]> {
+  let q = db.selectFrom('notifications').selectAll().where('user_id', '=', userId);
+  if (opts.unread) q = q.where('read_at', 'is', null);
+  if (opts.cursor) q = q.where('id', '<', opts.cursor);
+  return q.orderBy('id', 'desc').limit(opts.limit + 1).execute();
+}
+
+export async function countUnread(db: Executor, userId: string): Promise<number> {
+  const r = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function markRead(db: Executor, userId: string, ids: string[] | 'all', at: string): Promise<number> {
+  let q = db.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null);
+  if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['']);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
+export async function findPreferences(db: Executor, userId: string): Promise<Record<string, { in_app: boolean; email: boolean }>> {
+  const r = await db.selectFrom('notification_preferences').select('settings').where('user_id', '=', userId).executeTakeFirst();
+  return r ? (JSON.parse(r.settings) as Record<string, { in_app: boolean; email: boolean }>) : {};
+}
+
+export async function savePreferences(db: Executor, userId: string, settings: Record<string, { in_app: boolean; email: boolean }>, at: string): Promise<void> {
+  const existing = await db.selectFrom('notification_preferences').select('user_id').where('user_id', '=', userId).executeTakeFirst();
+  if (existing) await db.updateTable('notification_preferences').set({ settings: JSON.stringify(settings), updated_at: at }).where('user_id', '=', userId).execute();
+  else await db.insertInto('notification_preferences').values({ user_id: userId, settings: JSON.stringify(settings), updated_at: at }).execute();
+}
+
+// ---- recipients -----------------------------------------------------------------------------
+
+export interface Recipient {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export function tenantAdmins(db: Executor, tenantId: string): Promise<Recipient[]> {
+  return db
+    .selectFrom('tenant_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email', 'u.name'])
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.role', '=', 'TENANT_ADMIN')
+    .where('u.status', '=', 'active')
+    .execute();
+}
+
+export function partnerMembers(db: Executor, partnerId: string, ownersOnly = false): Promise<Recipient[]> {
+  let q = db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email', 'u.name'])
+    .where('m.partner_id', '=', partnerId)
+    .where('m.status', '=', 'active')
+    .where('u.status', '=', 'active');
+  if (ownersOnly) q = q.where('m.role', '=', 'PARTNER_OWNER');
+  return q.execute();
+}
+
+export function operators(db: Executor): Promise<Recipient[]> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('platform_role', '=', 'SUPER_ADMIN').where('status', '=', 'active').execute();
+}
+
+/** Link requests waiting for each tenant the user administers. */
+export function waitingLinkRequests(db: Executor, userId: string) {
+  return db
+    .selectFrom('delegations as d')
+    .innerJoin('tenant_members as m', (j) => j.onRef('m.tenant_id', '=', 'd.tenant_id').on('m.user_id', '=', userId).on('m.role', '=', 'TENANT_ADMIN'))
+    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+    .select(['t.id as tenant_id', 't.name as tenant_name', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('d.status', '=', 'requested')
+    .groupBy(['t.id', 't.name'])
+    .execute();
+}
+
+// ---- mail -----------------------------------------------------------------------------------
+
+export async function insertMail(db: Executor, rows: Insertable<MailMessagesTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('mail_messages').values(rows).execute();
+}
+
+export async function claimDueMail(db: Db, trx: Tx, nowIso: string, leaseUntil: string, limit: number): Promise<MailRow[]> {
+  const due = await sql<{ id: string }>`
+    select id from mail_messages where status = 'pending' and next_attempt_at <= ${nowIso} and (locked_until is null or locked_until <= ${nowIso})
+     order by next_attempt_at, id limit ${limit}${skipLocked(db)}`.execute(trx);
+  const ids = due.rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  await trx.updateTable('mail_messages').set({ locked_until: leaseUntil }).where('id', 'in', ids).execute();
+  return trx.selectFrom('mail_messages').selectAll().where('id', 'in', ids).execute();
+}
