@@ -26,7 +26,7 @@ import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { backgroundErrorLog } from '../platform/store-errors.ts';
-import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
+import { ANONYMOUS, systemContext, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
@@ -42,6 +42,7 @@ import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
+import { planRoutes } from '../modules/plans/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
@@ -211,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
+      planRoutes({ plans: services.plans, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
@@ -252,10 +254,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     services.delegations.startExpirySweep();
+    services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

@@ -21,6 +21,7 @@ import { MspViewsService, ResourcesService } from '../modules/resources/index.ts
 import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
+import { PlansService } from '../modules/plans/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -67,6 +68,8 @@ export interface Services {
   apps: AppsService;
   /** end-customer tenants a wholesaler resells */
   resold: ResoldTenantsService;
+  /** plan catalog, partner offers, customer segments and KYC, subscriptions (seed 002) */
+  plans: PlansService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
   /** Redis connections the services opened (closed with the app). */
@@ -145,11 +148,12 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
+  const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, plans, oauth, redisClients };
 }

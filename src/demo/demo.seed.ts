@@ -18,13 +18,14 @@ import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
 import { seedDemoResources } from '../modules/resources/resources.demo.ts';
 import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
+import { seedDemoPlans } from '../modules/plans/plans.demo.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
 // seedDemoResources runs last: it fills every tenant the extensions before it created.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoPlans, seedDemoResources];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
