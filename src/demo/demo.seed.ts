@@ -24,8 +24,9 @@ export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
-// seedDemoResources runs last: it fills every tenant the extensions before it created.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoPlans, seedDemoResources];
+// seedDemoResources runs last: it fills every tenant the extensions before it created. seedDemoPlans runs
+// before seedDemoApps, which lists the resold customers (the plans' customers among them).
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoResources];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },

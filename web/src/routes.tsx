@@ -29,6 +29,7 @@ import {
   IconPlugConnected,
   IconTicket,
   IconCreditCard,
+  IconReceipt2,
   IconHistory,
   IconHome,
   IconListDetails,
@@ -64,6 +65,9 @@ const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartners
 const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
 const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
 const ResoldTenantsPage = lazy(() => import('./pages/Apps/ResoldTenantsPage.tsx').then((m) => ({ default: m.ResoldTenantsPage })));
+const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
+const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
+const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -96,6 +100,7 @@ export const PAGES: PortalPage[] = [
     allow: can.platform('platform.delegations.manage'),
     nav: { section: 'operator', label: 'Delegations', icon: IconLink, order: 25 },
   },
+  { path: '/operator/plans', title: 'Plans', element: <PlanCatalogPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Plans', icon: IconReceipt2, order: 22 } },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/audit', title: 'Platform audit log', element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Audit log', icon: IconHistory, order: 90 } },
 
@@ -123,6 +128,13 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Resold customers', icon: IconBuildingWarehouse, order: 50 },
   },
+  {
+    path: '/partner/plans',
+    title: 'Plans and customers',
+    element: <PartnerPlansPage />,
+    allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
+    nav: { section: 'partner', label: 'Plans and customers', icon: IconReceipt2, order: 55 },
+  },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
@@ -149,6 +161,7 @@ export const PAGES: PortalPage[] = [
     allow: can.tenant('tenant.delegations.read'),
     nav: { section: 'tenant', label: 'Connected partners', icon: IconPlug, order: 50 },
   },
+  { path: '/tenant/:tenantId/plan', title: 'Plan and subscription', element: <TenantPlanPage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Plan', icon: IconReceipt2, order: 35 } },
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },
   { path: '/tenant/:tenantId/audit', title: 'Tenant audit log', element: <TenantAuditPage />, allow: can.tenant('tenant.audit.read'), nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },
