@@ -58,7 +58,7 @@ export function PlanCatalogPage() {
           { key: 'for', title: 'For', render: (p) => p.segments.map((s) => SEGMENT_LABELS[s as Segment] ?? s).join(', ') },
           { key: 'includes', title: 'Includes', render: (p) => <Includes plan={p} /> },
           { key: 'grace', title: 'Unpaid grace', render: (p) => `${p.grace_days} days` },
-          { key: 'status', title: 'Status', render: (p) => <StatusBadge status={p.status === 'retired' ? 'closed' : 'active'} /> },
+          { key: 'status', title: 'Status', style: { whiteSpace: 'nowrap' }, render: (p) => <StatusBadge status={p.status === 'retired' ? 'closed' : 'active'} /> },
         ]}
       />
       {plans.length > 1 && (
@@ -195,7 +195,7 @@ function PartnerOffers({ plans }: { plans: PlanDto[] }) {
         />
         {partnerId && (
           <Button variant="light" onClick={() => setAllowing(true)} disabled={plans.length === 0}>
-            Let {partnerName} offer a plan
+            Allow a plan
           </Button>
         )}
       </Group>

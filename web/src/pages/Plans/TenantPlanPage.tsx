@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Modal, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ApiError } from '../../api/client.ts';
 import { formatMoney, plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type Segment, type SubscriptionDto } from '../../api/plans.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -32,6 +33,15 @@ export function TenantPlanPage() {
     const r = await plansApi.terms(t.tenant_id, s.id);
     setSigning({ subscription: s, terms: r.terms });
   };
+
+  if (account.error instanceof ApiError && account.error.code === 'customer_not_found') {
+    return (
+      <>
+        <PageHeader title="Plan and subscription" description="Plans offered by the provider that serves your organization." />
+        <Text c="dimmed">Your organization is not served by a provider that offers plans here, so there is nothing to choose.</Text>
+      </>
+    );
+  }
 
   return (
     <>
@@ -101,7 +111,7 @@ export function TenantPlanPage() {
       <Title order={3} mb="sm">
         Plans
       </Title>
-      <ErrorAlert error={available.error ?? subscribe.error} />
+      {!account.error && <ErrorAlert error={available.error ?? subscribe.error} />}
       {available.data && available.data.data.length === 0 && <Text c="dimmed">Your provider does not offer any plan yet.</Text>}
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
         {available.data?.data.map((p) => (
