@@ -21,13 +21,23 @@ let partner: Page;
 async function fits(page: Page, what: string): Promise<void> {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(300);
     const { scrollWidth, innerWidth } = await page.evaluate(() => {
       const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
       return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
     });
-    expect(scrollWidth, `${what} at ${width} px`).toBeLessThanOrEqual(innerWidth);
     await screenshot(page, `plans-${what}-${width}`);
+    const wide =
+      scrollWidth > innerWidth
+        ? await page.evaluate((w) => {
+            const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { right: number }; tagName: string; className: string }> } }).document;
+            return Array.from(d.querySelectorAll('*'))
+              .filter((e) => e.getBoundingClientRect().right > w)
+              .slice(0, 8)
+              .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)}`);
+          }, innerWidth)
+        : [];
+    expect(scrollWidth, `${what} at ${width} px (too wide: ${wide.join(' | ')})`).toBeLessThanOrEqual(innerWidth);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }
@@ -102,7 +112,7 @@ describe('plans and subscriptions in the portal', () => {
     await partner.getByRole('tab', { name: 'Customers' }).click();
     const row = partner.locator('[data-customer="Harbor Bakery"]');
     await row.getByText('Verified').waitFor();
-    await row.getByRole('textbox', { name: 'Customer type of Harbor Bakery' }).click();
+    await row.getByLabel('Customer type of Harbor Bakery').click();
     await partner.getByRole('option', { name: 'Company' }).click();
     await partner.getByText('Customer type changed.').waitFor();
     await fits(partner, 'partner-customers-verified');
@@ -129,14 +139,14 @@ describe('plans and subscriptions in the portal', () => {
     await partner.reload();
     const row = partner.locator('[data-customer="Harbor Bakery"]');
     await row.getByRole('button', { name: 'Start service' }).click();
-    await row.getByText('Active').waitFor();
+    await row.getByText('Active', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Suspend' }).click();
     const dialog = partner.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Suspend' }).click();
     await dialog.getByText('Say why; it is recorded with the change.').waitFor();
     await dialog.getByLabel('Reason').fill('Complaints about unsolicited calls; suspended while we look into it.');
     await dialog.getByRole('button', { name: 'Suspend' }).click();
-    await row.getByText('Suspended').waitFor();
+    await row.getByText('Suspended', { exact: true }).waitFor();
     await fits(partner, 'partner-suspended');
 
     await cust.reload();
