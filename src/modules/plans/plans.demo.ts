@@ -2,7 +2,7 @@
  * The demo world's plans (seed 002): three plans in the operator's catalog; Contoso Wholesale may
  * offer all three and offers two at its own price; Contoso's resold customers in each segment,
  * with KYC cases in each state (none yet, waiting, verified, rejected) and subscriptions in each
- * state (signing, signed, active, suspended, cancelled). Bluebird Café's admin can sign in as a
+ * state (signing, signed, active, suspended, cancelled — Atlas has a cancelled one beside its active one). Bluebird Café's admin can sign in as a
  * guest customer who has not been verified yet. Idempotent: a plan or customer that exists is kept.
  */
 import { createHmac } from 'node:crypto';
@@ -36,16 +36,16 @@ const PLANS: (PlanInput & { min: number; max: number; offered: number | null })[
 ];
 
 type Kyc = 'none' | 'pending' | 'verified' | 'rejected';
-type Sub = null | { plan: string; to: 'signing' | 'signed' | 'active' | 'suspended' | 'cancelled' };
+type Sub = null | { plan: string; to: 'signing' | 'signed' | 'active' | 'suspended' | 'cancelled'; cancelled?: string };
 const CUSTOMERS: { slug: string; name: string; segment: Segment; kyc: Kyc; sub: Sub }[] = [
   { slug: 'bluebird-cafe', name: 'Bluebird Café', segment: 'basic', kyc: 'none', sub: null },
   { slug: 'harbor-bakery', name: 'Harbor Bakery', segment: 'basic', kyc: 'pending', sub: null },
   { slug: 'river-books', name: 'River Books', segment: 'company', kyc: 'rejected', sub: null },
   { slug: 'pine-dental', name: 'Pine Dental Clinic', segment: 'company', kyc: 'verified', sub: { plan: 'Business', to: 'signing' } },
   { slug: 'quarry-studio', name: 'Quarry Studio', segment: 'company', kyc: 'verified', sub: { plan: 'Business', to: 'signed' } },
-  { slug: 'atlas-logistics', name: 'Atlas Logistics', segment: 'advanced', kyc: 'verified', sub: { plan: 'Business', to: 'active' } },
+  // Atlas moved up from Starter: its cancelled subscription stays in the history beside the active one
+  { slug: 'atlas-logistics', name: 'Atlas Logistics', segment: 'company', kyc: 'verified', sub: { plan: 'Business', to: 'active', cancelled: 'Starter' } },
   { slug: 'nova-labs', name: 'Nova Labs', segment: 'advanced', kyc: 'verified', sub: { plan: 'Business', to: 'suspended' } },
-  { slug: 'orchid-florist', name: 'Orchid Florist', segment: 'basic', kyc: 'verified', sub: { plan: 'Starter', to: 'cancelled' } },
 ];
 
 /** A one-page PDF, so a reviewer has something to open. */
@@ -85,7 +85,7 @@ export const seedDemoPlans: DemoStep<PlansDemoDeps> = async (s, world, opCtx) =>
     out.push({ slug: c.slug, name: c.name, tenant_id: tenantId, segment: c.segment, kyc: c.kyc, subscription: c.sub?.to ?? null });
     if (!fresh) continue;
     const custCtx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: adminUser ?? opCtx.actor.userId, partnerId: null } };
-    await s.plans.setSegment(ownerCtx, contoso.id, tenantId, c.segment);
+    if (c.segment !== 'basic') await s.plans.setSegment(ownerCtx, contoso.id, tenantId, c.segment);
     if (c.kyc !== 'none') {
       const company = c.segment !== 'basic';
       const k = await s.plans.submitKyc(custCtx, tenantId, {
@@ -96,11 +96,12 @@ export const seedDemoPlans: DemoStep<PlansDemoDeps> = async (s, world, opCtx) =>
       if (c.kyc === 'verified') await s.plans.reviewKyc(ownerCtx, contoso.id, k.kyc.id, { decision: 'verify' });
       if (c.kyc === 'rejected') await s.plans.reviewKyc(ownerCtx, contoso.id, k.kyc.id, { decision: 'reject', reason: 'The register extract is older than three months; please send a current one.' });
     }
-    if (c.sub) {
-      const plan = existing.get(c.sub.plan);
+    const runs: Exclude<Sub, null>[] = c.sub ? [...(c.sub.cancelled ? [{ plan: c.sub.cancelled, to: 'cancelled' as const }] : []), c.sub] : [];
+    for (const run of runs) {
+      const plan = existing.get(run.plan);
       if (!plan) continue;
       const { subscription } = await s.plans.subscribe(custCtx, tenantId, plan.id);
-      const steps: ('sign' | 'activate' | 'suspend' | 'cancel')[] = { signing: [], signed: ['sign'], active: ['sign', 'activate'], suspended: ['sign', 'activate', 'suspend'], cancelled: ['sign', 'activate', 'cancel'] }[c.sub.to] as never;
+      const steps: ('sign' | 'activate' | 'suspend' | 'cancel')[] = { signing: [], signed: ['sign'], active: ['sign', 'activate'], suspended: ['sign', 'activate', 'suspend'], cancelled: ['sign', 'cancel'] }[run.to] as never;
       for (const step of steps) {
         const ctx = step === 'sign' ? custCtx : ownerCtx;
         const scope = step === 'sign' ? { tenantId } : { partnerId: contoso.id };
