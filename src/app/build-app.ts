@@ -26,7 +26,7 @@ import { installJsonBodyParser } from '../platform/http/json-depth.ts';
 import { ProblemSchema, Type } from '../platform/http/schemas.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import { backgroundErrorLog } from '../platform/store-errors.ts';
-import { ANONYMOUS, type RequestContext } from '../platform/http/request-context.ts';
+import { ANONYMOUS, systemContext, type RequestContext } from '../platform/http/request-context.ts';
 import type { App } from '../platform/http/app-types.ts';
 import '../platform/http/fastify-augment.ts';
 import { createServices, type Services } from './services.ts';
@@ -42,6 +42,7 @@ import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
+import { planRoutes } from '../modules/plans/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
@@ -235,6 +236,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
+      planRoutes({ plans: services.plans, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
@@ -281,6 +283,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.program.startSchedule();
     services.alertScheduler.start();
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
+    services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
@@ -288,6 +291,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.program.stopSchedule();
     services.alertScheduler.stop();
     await services.notifications.close();
+    services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
     services.authz.stop();
     await services.oauth.stop();

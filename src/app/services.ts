@@ -26,6 +26,7 @@ import { OAuthService } from '../modules/oauth/index.ts';
 import { ProgramService } from '../modules/program/index.ts';
 import { NotificationsService } from '../modules/notifications/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
+import { PlansService } from '../modules/plans/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -78,6 +79,8 @@ export interface Services {
   apps: AppsService;
   /** end-customer tenants a wholesaler resells */
   resold: ResoldTenantsService;
+  /** plan catalog, partner offers, customer segments and KYC, subscriptions (seed 002) */
+  plans: PlansService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
   /** the partner program (issue 14): referral codes, attributed sign-ups, agreements, earnings, payouts */
@@ -180,6 +183,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
 
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
+  const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
 
@@ -195,5 +199,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, oauth, program, notifications, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, redisClients };
 }

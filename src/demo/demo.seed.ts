@@ -20,15 +20,17 @@ import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts'
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
 import { seedDemoProgram } from '../modules/program/program.demo.ts';
 import { seedDemoMspWorkspace } from '../modules/alerts/alerts.demo.ts';
+import { seedDemoPlans } from '../modules/plans/plans.demo.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
-// seedDemoResources runs after the extensions that create tenants: it fills every tenant they
+// seedDemoPlans runs before seedDemoApps, which lists the resold customers (the plans' customers among
+// them). seedDemoResources runs after the extensions that create tenants: it fills every tenant they
 // created (and leaves alone the program's referred tenants, which have their own invoices).
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoProgram, seedDemoResources, seedDemoMspWorkspace];
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoResources, seedDemoMspWorkspace];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },

@@ -42,6 +42,7 @@ import {
   IconPlugConnected,
   IconTicket,
   IconCreditCard,
+  IconReceipt2,
   IconHistory,
   IconHome,
   IconListDetails,
@@ -99,6 +100,9 @@ const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx
 const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
 const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
+const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
+const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
+const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -151,6 +155,7 @@ export const PAGES: PortalPage[] = [
     allow: can.platform('partner.agreements.approve'),
     nav: { section: 'operator', label: 'Programs', icon: IconGift, order: 27, badge: ProgramsNavBadge },
   },
+  { path: '/operator/plans', title: 'Plans', element: <PlanCatalogPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Plans', icon: IconReceipt2, order: 22 } },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
@@ -223,6 +228,13 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'partner', label: 'Agreement', icon: IconFileCertificate, order: 64, badge: AgreementNavBadge },
   },
   { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
+  {
+    path: '/partner/plans',
+    title: 'Plans and customers',
+    element: <PartnerPlansPage />,
+    allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
+    nav: { section: 'partner', label: 'Plans and customers', icon: IconReceipt2, order: 55 },
+  },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
@@ -256,6 +268,7 @@ export const PAGES: PortalPage[] = [
     allow: can.tenant('tenant.delegations.read'),
     nav: { section: 'tenant', label: 'Connected partners', icon: IconPlug, order: 50 },
   },
+  { path: '/tenant/:tenantId/plan', title: 'Plan and subscription', element: <TenantPlanPage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Plan', icon: IconReceipt2, order: 35 } },
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },
   { path: '/tenant/:tenantId/webhooks', title: 'Webhooks', element: <TenantWebhooksPage />, allow: can.tenant('tenant.webhooks.manage'), nav: { section: 'tenant', label: 'Webhooks', icon: IconWebhook, order: 80 } },

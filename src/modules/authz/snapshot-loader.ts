@@ -9,11 +9,12 @@ import type { ChangeEvent } from '../../platform/events/change-feed.ts';
 import type { AuthzSnapshot, DelegationInput, DelegationStatusName, OriginName } from './snapshot.ts';
 import type { DelegationsTable, PartnersTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
+import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
 
 const PAGE = 20_000;
 const IN_CHUNK = 500;
 
-export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role'] as const;
+export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role', SUBSCRIPTION_ENTITY] as const;
 
 function parseList(s: string | null): string[] | null {
   if (s === null) return null;
@@ -121,6 +122,7 @@ export class SnapshotLoader {
       s.putBan({ id: r.id, tenantId: r.tenant_id, accountNumber: r.account_number, status: r.status });
     }
     await this.#loadUsers(db, null);
+    await loadSuspendedTenants(db, s);
     let after = '';
     for (;;) {
       const rows = await db.selectFrom('delegations').selectAll().where('id', '>', after).orderBy('id').limit(PAGE).execute();
@@ -193,6 +195,7 @@ export class SnapshotLoader {
       for (const r of rows) s.putDelegation(delegationInput(r));
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
     }
+    for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])], IN_CHUNK)) await applySuspendedTenants(db, s, ids);
     for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {
       const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));

@@ -445,6 +445,8 @@ export class AuthzSnapshot {
   readonly tenants = new Map<string, SnapTenant>();
   readonly bans = new Map<string, SnapBan>();
   readonly bansByNumber = new Map<string, SnapBan>();
+  /** customers whose subscription is suspended (modules/plans): the gateway refuses them (subscription-suspensions.ts fills it) */
+  readonly suspendedTenants = new Set<string>();
   /** includes empty placeholders for roles referenced but unknown */
   readonly roles = new Map<string, SnapRole>();
   /** compiled grant lists shared by every delegation with the same list */
@@ -699,6 +701,12 @@ export class AuthzSnapshot {
     let t = this.tenants.get(id);
     if (!t) this.tenants.set(id, (t = { id, active: false, status: 'unknown' }));
     return t;
+  }
+
+  setSubscriptionSuspended(tenantId: string, suspended: boolean): void {
+    if (suspended) this.suspendedTenants.add(tenantId);
+    else this.suspendedTenants.delete(tenantId);
+    this.version++;
   }
 
   putTenant(input: { id: string; status: string }): void {

@@ -4,6 +4,7 @@ export const gatewayErrors = defineErrors('gateway', {
   upstream_unavailable: { status: 502, title: 'The upstream service did not answer' },
   upstream_timeout: { status: 504, title: 'The upstream service answered too slowly' },
   bill_to_invalid: { status: 403, title: 'The billing account to charge is not allowed' },
+  subscription_suspended: { status: 403, title: "The customer's subscription is suspended" },
   audit_backlog_full: { status: 503, title: 'Access events cannot be recorded right now' },
   ban_ambiguous: { status: 400, title: 'The request names more than one billing account' },
   forward_auth_request_invalid: { status: 400, title: 'The forward-auth request does not say which request to check' },

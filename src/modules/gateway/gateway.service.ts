@@ -290,6 +290,8 @@ export class GatewayService {
         };
       }
     }
+    // a customer whose subscription is suspended (modules/plans) is refused whoever acts for it
+    if (allowed !== null && allowed.tenantId !== null && this.#d.authz.snapshot.suspendedTenants.has(allowed.tenantId)) throw E.subscription_suspended('The subscription of this customer is suspended.');
     const kept = caller.admission !== null && caller.admission.target === target ? caller.admission : null;
     const rate = this.#rateLimit(caller, rule);
     if (rate instanceof Promise) return rate.then((h) => this.#admitted(req, rule, caller, target, allowed, billing, h, kept));

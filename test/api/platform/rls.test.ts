@@ -16,6 +16,7 @@ import { inspectRole, wallProblems } from '../../../src/platform/db/db-roles.ts'
 import { enableTenantRls, tablesMissingRls, tablesWithRls, tenantTables, WALLED_TABLES } from '../../../src/platform/db/rls.ts';
 import { mapDbError } from '../../../src/platform/errors/db-errors.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
+import { newId } from '../../../src/platform/ids.ts';
 import * as tenantsRepo from '../../../src/modules/tenants/tenants.repo.ts';
 import * as resourcesRepo from '../../../src/modules/resources/resources.repo.ts';
 import * as vouchersRepo from '../../../src/modules/vouchers/vouchers.repo.ts';
@@ -45,12 +46,28 @@ let linkA: string;
 const ctx = systemContext('rls-test');
 
 /** Rows of one tenant in every tenant table: members and BANs (world), resources, vouchers, an agency and its token, audit events. */
-async function fill(t: TestTenant): Promise<void> {
+async function fill(t: TestTenant, partnerId: string): Promise<void> {
   const s = app.services;
+  await fillPlans(t, partnerId);
   await seedResourceData({ db: s.db, clock: s.clock, audit: s.audit, listBillingAccounts: (id) => s.tenants.listBillingAccounts(id) }, ctx, { id: t.id, userIds: [t.admin.id] });
   await s.vouchers.issue(ctx, { tenantId: t.id, type: 'credit_10', billingAccountId: t.bans[0].id });
   const agency = await s.agencies.createAgency(ctx, t.id, { name: 'Agency' });
   await s.agencies.createToken(ctx, t.id, agency.id, { label: 'Front desk', form_config: { allowed_voucher_types: ['credit_10'] } });
+}
+
+/** A customer account, a KYC case with a document and a subscription of the tenant (plans, migration 0017). */
+async function fillPlans(t: TestTenant, partnerId: string): Promise<void> {
+  const s = app.services;
+  const plan = await s.plans.createPlan(ctx, { name: `RLS ${t.id}`, description: '', features: [], limits: {}, price_minor: 100, currency: 'EUR', segments: ['company'], grace_days: 0, terms: 'Terms.' });
+  const offer = await s.plans.allowPlan(ctx, partnerId, { plan_id: plan.id, min_price_minor: 0, max_price_minor: 1000 });
+  const now = new Date().toISOString();
+  const caseId = newId('kyc');
+  await mutate(s.db, async (trx) => {
+    await trx.insertInto('customer_accounts').values({ tenant_id: t.id, partner_id: partnerId, segment: 'company', kyc_status: 'pending', created_at: now, updated_at: now }).execute();
+    await trx.insertInto('kyc_cases').values({ id: caseId, tenant_id: t.id, partner_id: partnerId, kind: 'company', details_enc: 'x', status: 'submitted', reason: null, submitted_by: t.admin.id, submitted_at: now, reviewed_by: null, reviewed_at: null }).execute();
+    await trx.insertInto('kyc_documents').values({ id: newId('kdoc'), case_id: caseId, tenant_id: t.id, partner_id: partnerId, filename: 'a.pdf', content_type: 'application/pdf', size_bytes: 1, sha256: 'x', content_enc: 'x', created_at: now }).execute();
+    await trx.insertInto('subscriptions').values({ id: newId('sub'), tenant_id: t.id, partner_id: partnerId, plan_id: plan.id, partner_plan_id: offer.id, status: 'signing', price_minor: 100, currency: 'EUR', terms_sha256: 'x', signed_by: null, signed_at: null, activated_at: null, suspended_at: null, suspension_kind: null, suspension_reason: null, cancelled_at: null, created_by: t.admin.id, created_at: now, updated_at: now }).execute();
+  });
 }
 
 /** The tenant ids of a table's rows a context sees (raw SQL: no application filter at all). */
@@ -71,8 +88,8 @@ beforeAll(async () => {
   linkA = await activeLink(await partner.owner.login(), await a.admin.login(), partner.id, a);
   const other = await world.partner({ capabilities: ['managed_services'] });
   await activeLink(await other.owner.login(), await b.admin.login(), other.id, b);
-  await fill(a);
-  await fill(b);
+  await fill(a, partner.id);
+  await fill(b, other.id);
   // the partner program's tenant tables (issue 14): a referral partner's attribution and earnings of each
   const referrer = await world.partner({ capabilities: ['referral'] });
   await programRowsFor(app.services.db, referrer.id, a.id);

@@ -17,6 +17,7 @@ import { migration as m0012 } from './0012-no-global-write-lock.ts';
 import { migration as m0013 } from './0013-partner-program.ts';
 import { migration as m0014 } from './0014-msp-workspace.ts';
 import { migration as m0015 } from './0015-notifications.ts';
+import { migration as m0017 } from './0017-plans.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -34,4 +35,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0013-partner-program', m0013],
   ['0014-msp-workspace', m0014],
   ['0015-notifications', m0015],
+  ['0017-plans', m0017],
 ];

@@ -1,0 +1,135 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { CustomerAccountsTable, KycCasesTable, KycDocumentsTable, PartnerPlansTable, PlansTable, SubscriptionsTable } from '../../platform/db/schema.ts';
+
+export type PlanRow = Selectable<PlansTable>;
+export type PartnerPlanRow = Selectable<PartnerPlansTable>;
+export type CustomerRow = Selectable<CustomerAccountsTable>;
+export type KycCaseRow = Selectable<KycCasesTable>;
+export type KycDocumentRow = Selectable<KycDocumentsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+
+export function listPlans(db: Executor): Promise<PlanRow[]> {
+  return db.selectFrom('plans').selectAll().orderBy('price_minor').orderBy('id').execute();
+}
+
+export function findPlan(db: Executor, id: string): Promise<PlanRow | undefined> {
+  return db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listPartnerPlans(db: Executor, partnerId: string): Promise<PartnerPlanRow[]> {
+  return db.selectFrom('partner_plans').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').orderBy('id').execute();
+}
+
+export function findPartnerPlan(db: Executor, partnerId: string, planId: string): Promise<PartnerPlanRow | undefined> {
+  return db.selectFrom('partner_plans').selectAll().where('partner_id', '=', partnerId).where('plan_id', '=', planId).executeTakeFirst();
+}
+
+/** The wholesaler that resells a customer: the partner of its active wholesale delegation. */
+export async function findResellerOf(db: Executor, tenantId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('delegations')
+    .select('partner_id')
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'wholesale')
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return r?.partner_id ?? null;
+}
+
+/** The customers a wholesaler resells (active wholesale delegations), with their names. */
+export function listResoldTenants(db: Executor, partnerId: string): Promise<{ tenant_id: string; name: string; slug: string }[]> {
+  return db
+    .selectFrom('delegations as d')
+    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+    .select(['t.id as tenant_id', 't.name', 't.slug'])
+    .where('d.partner_id', '=', partnerId)
+    .where('d.origin', '=', 'wholesale')
+    .where('d.status', '=', 'active')
+    .distinct()
+    .orderBy('t.name')
+    .limit(1000)
+    .execute();
+}
+
+export function findCustomer(db: Executor, tenantId: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customer_accounts').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+}
+
+export function listCustomers(db: Executor, partnerId: string): Promise<CustomerRow[]> {
+  return db.selectFrom('customer_accounts').selectAll().where('partner_id', '=', partnerId).execute();
+}
+
+export function findKycCase(db: Executor, id: string): Promise<KycCaseRow | undefined> {
+  return db.selectFrom('kyc_cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listKycCasesOfPartner(db: Executor, partnerId: string, status?: string): Promise<KycCaseRow[]> {
+  let q = db.selectFrom('kyc_cases').selectAll().where('partner_id', '=', partnerId);
+  if (status) q = q.where('status', '=', status as KycCaseRow['status']);
+  return q.orderBy('submitted_at', 'desc').orderBy('id', 'desc').limit(500).execute();
+}
+
+export function latestKycCase(db: Executor, tenantId: string): Promise<KycCaseRow | undefined> {
+  return db.selectFrom('kyc_cases').selectAll().where('tenant_id', '=', tenantId).orderBy('submitted_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
+
+export function listDocumentsMeta(db: Executor, caseIds: string[]): Promise<Omit<KycDocumentRow, 'content_enc'>[]> {
+  if (caseIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('kyc_documents')
+    .select(['id', 'case_id', 'tenant_id', 'partner_id', 'filename', 'content_type', 'size_bytes', 'sha256', 'created_at'])
+    .where('case_id', 'in', caseIds)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function findDocument(db: Executor, caseId: string, id: string): Promise<KycDocumentRow | undefined> {
+  return db.selectFrom('kyc_documents').selectAll().where('case_id', '=', caseId).where('id', '=', id).executeTakeFirst();
+}
+
+export function findSubscription(db: Executor, id: string): Promise<SubscriptionRow | undefined> {
+  return db.selectFrom('subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function currentSubscription(db: Executor, tenantId: string): Promise<SubscriptionRow | undefined> {
+  return db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', tenantId).where('status', '<>', 'cancelled').executeTakeFirst();
+}
+
+export function listSubscriptionsOfPartner(db: Executor, partnerId: string): Promise<SubscriptionRow[]> {
+  return db.selectFrom('subscriptions').selectAll().where('partner_id', '=', partnerId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1000).execute();
+}
+
+export function listSubscriptionsOfTenant(db: Executor, tenantId: string): Promise<SubscriptionRow[]> {
+  return db.selectFrom('subscriptions').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(100).execute();
+}
+
+/** Subscriptions the non-payment sweep looks at: active ones, and those suspended for non-payment. */
+export function listSweepCandidates(db: Executor): Promise<(SubscriptionRow & { grace_days: number })[]> {
+  return db
+    .selectFrom('subscriptions as s')
+    .innerJoin('plans as p', 'p.id', 's.plan_id')
+    .selectAll('s')
+    .select('p.grace_days')
+    .where((eb) => eb.or([eb('s.status', '=', 'active'), eb.and([eb('s.status', '=', 'suspended'), eb('s.suspension_kind', '=', 'non_payment')])]))
+    .execute();
+}
+
+/** The earliest due date of each tenant's unpaid invoices. */
+export async function oldestUnpaidDue(db: Executor, tenantIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (tenantIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('invoices')
+    .select((eb) => ['tenant_id', eb.fn.min('due_at').as('due_at')])
+    .where('tenant_id', 'in', tenantIds)
+    .where('status', 'in', ['open', 'overdue'])
+    .where('balance_cents', '>', 0)
+    .groupBy('tenant_id')
+    .execute();
+  for (const r of rows) out.set(r.tenant_id, r.due_at as string);
+  return out;
+}

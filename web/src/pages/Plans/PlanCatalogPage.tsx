@@ -1,0 +1,275 @@
+/**
+ * Operator: the plan catalog (features, limits, price, who each plan is for) and which plans each
+ * wholesale partner may offer, with the lowest and highest price it may charge.
+ */
+import { useState } from 'react';
+import { Badge, Button, Card, Group, Modal, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { BarChart } from '@mantine/charts';
+import { IconPlus } from '@tabler/icons-react';
+import { api } from '../../api/index.ts';
+import { formatMoney, plansApi, SEGMENT_LABELS, type PartnerPlanDto, type PlanDto, type PlanInput, type Segment } from '../../api/plans.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { required, useApiForm } from '../../query/form.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
+
+const SEGMENT_OPTIONS = (Object.keys(SEGMENT_LABELS) as Segment[]).map((s) => ({ value: s, label: SEGMENT_LABELS[s] }));
+
+export function PlanCatalogPage() {
+  const catalog = useApiQuery(['plans', 'catalog'], () => plansApi.catalog());
+  const [adding, setAdding] = useState(false);
+  const plans = catalog.data?.data ?? [];
+  return (
+    <>
+      <PageHeader
+        title="Plans"
+        description="The plans partners can offer their customers: what each includes, its list price, and which kind of customer it is for."
+        actions={
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
+            Add a plan
+          </Button>
+        }
+      />
+      <ErrorAlert error={catalog.error} />
+      <DataTable
+        testId="plan-catalog"
+        records={plans}
+        rowKey={(p) => p.id}
+        loading={catalog.loading}
+        empty="No plans yet. Add the first one."
+        rowProps={(p) => ({ 'data-plan': p.name })}
+        columns={[
+          {
+            key: 'name',
+            title: 'Plan',
+            mobile: 'title',
+            render: (p) => (
+              <>
+                <Text fw={500}>{p.name}</Text>
+                <Text size="xs" c="dimmed">
+                  {p.description}
+                </Text>
+              </>
+            ),
+          },
+          { key: 'price', title: 'List price', sortValue: (p) => p.price_minor, render: (p) => `${formatMoney(p.price_minor, p.currency)} a month` },
+          { key: 'for', title: 'For', render: (p) => p.segments.map((s) => SEGMENT_LABELS[s as Segment] ?? s).join(', ') },
+          { key: 'includes', title: 'Includes', render: (p) => <Includes plan={p} /> },
+          { key: 'grace', title: 'Unpaid grace', render: (p) => `${p.grace_days} days` },
+          { key: 'status', title: 'Status', style: { whiteSpace: 'nowrap' }, render: (p) => <StatusBadge status={p.status === 'retired' ? 'closed' : 'active'} /> },
+        ]}
+      />
+      {plans.length > 1 && (
+        <Card withBorder mt="md">
+          <Title order={4} mb="sm">
+            List prices compared
+          </Title>
+          <BarChart h={180} data={plans.map((p) => ({ plan: p.name, price: p.price_minor / 100 }))} dataKey="plan" series={[{ name: 'price', label: 'Monthly price', color: 'blue.6' }]} valueFormatter={(v) => v.toFixed(2)} />
+        </Card>
+      )}
+      <PartnerOffers plans={plans} />
+      <Modal opened={adding} onClose={() => setAdding(false)} title="Add a plan" size="lg">
+        <PlanForm onDone={() => setAdding(false)} />
+      </Modal>
+    </>
+  );
+}
+
+function Includes({ plan }: { plan: PlanDto }) {
+  return (
+    <Group gap={4}>
+      {plan.features.map((f) => (
+        <Badge key={f} variant="light" size="sm">
+          {f.replaceAll('_', ' ').replaceAll('.', ' ')}
+        </Badge>
+      ))}
+      {Object.entries(plan.limits).map(([k, v]) => (
+        <Text key={k} size="xs" c="dimmed">
+          {k.replaceAll('_', ' ')}: {v.toLocaleString('en')}
+        </Text>
+      ))}
+    </Group>
+  );
+}
+
+interface Draft {
+  name: string;
+  description: string;
+  price: number | string;
+  currency: string;
+  segments: string[];
+  grace_days: number | string;
+  features: string;
+  users: number | string;
+  api_requests_per_day: number | string;
+  terms: string;
+}
+
+function PlanForm({ onDone }: { onDone(): void }) {
+  const create = useApiMutation((body: PlanInput) => plansApi.create(body), { success: (p) => `${p.name} added.`, onDone });
+  const form = useApiForm<Draft>(
+    {
+      initialValues: { name: '', description: '', price: '', currency: 'EUR', segments: [], grace_days: 14, features: '', users: 10, api_requests_per_day: 10000, terms: '' },
+      validate: {
+        name: (v) => required(v, 'Name the plan.'),
+        price: (v) => (v === '' ? 'Enter the monthly price.' : Number(v) < 0 ? 'The price cannot be negative.' : undefined),
+        segments: (v) => required(v, 'Choose at least one kind of customer.'),
+        terms: (v) => required(v, 'Write the terms customers accept when they sign.'),
+      },
+    },
+    create,
+    { resetWhen: true },
+  );
+  return (
+    <form
+      noValidate
+      onSubmit={form.submit((v) =>
+        create.run({
+          name: v.name.trim(),
+          description: v.description.trim(),
+          price_minor: Math.round(Number(v.price) * 100),
+          currency: v.currency.trim().toUpperCase(),
+          segments: v.segments as Segment[],
+          grace_days: Number(v.grace_days),
+          features: v.features
+            .split(',')
+            .map((f) => f.trim().toLowerCase().replace(/\s+/g, '_'))
+            .filter(Boolean),
+          limits: { users: Number(v.users), api_requests_per_day: Number(v.api_requests_per_day) },
+          terms: v.terms.trim(),
+        }),
+      )}
+    >
+      <Stack>
+        <TextInput label="Name" withAsterisk {...form.getInputProps('name')} />
+        <TextInput label="Description" {...form.getInputProps('description')} />
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <NumberInput label="Monthly price" withAsterisk min={0} max={1_000_000} decimalScale={2} fixedDecimalScale {...form.getInputProps('price')} />
+          <TextInput label="Currency" description="3 letters, e.g. EUR" {...form.getInputProps('currency')} />
+          <NumberInput label="Days of grace for unpaid invoices" min={0} max={90} {...form.getInputProps('grace_days')} />
+        </SimpleGrid>
+        <MultiSelect label="For" description="Which customers may take this plan" data={SEGMENT_OPTIONS} withAsterisk {...form.getInputProps('segments')} />
+        <TextInput label="Features" description="Separated by commas, e.g. voice, data, support" {...form.getInputProps('features')} />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <NumberInput label="Users at most" min={0} max={1_000_000_000} {...form.getInputProps('users')} />
+          <NumberInput label="API requests a day at most" min={0} max={1_000_000_000} {...form.getInputProps('api_requests_per_day')} />
+        </SimpleGrid>
+        <Textarea label="Terms" description="The exact text a customer accepts when signing" withAsterisk autosize minRows={3} {...form.getInputProps('terms')} />
+        <ErrorAlert error={create.error} labels={{ price_minor: 'Monthly price', grace_days: 'Days of grace', segments: 'For' }} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={create.busy}>
+            Add the plan
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Which plans one wholesale partner may offer, and the price range it may charge. */
+function PartnerOffers({ plans }: { plans: PlanDto[] }) {
+  const partners = useApiQuery(['partners', 'wholesale'], () => api.partners.list({ capability: 'wholesale', status: 'active', limit: 100 }));
+  const [partnerId, setPartnerId] = useState<string | null>(null);
+  const offers = useApiQuery(['plans', 'offers', partnerId], () => plansApi.offers(partnerId!), { enabled: !!partnerId });
+  const [allowing, setAllowing] = useState(false);
+  const revoke = useApiMutation((planId: string) => plansApi.revoke(partnerId!, planId), { success: 'The partner can no longer offer this plan.', notifyError: true });
+  const partnerName = partners.data?.data.find((p) => p.id === partnerId)?.name;
+  return (
+    <Card withBorder mt="md">
+      <Title order={4}>Plans partners may offer</Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        Choose a partner to see and change which plans it may sell, and the lowest and highest monthly price it may charge.
+      </Text>
+      <Group align="flex-end" mb="sm">
+        <Select
+          label="Partner"
+          placeholder="Choose a partner"
+          data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          value={partnerId}
+          onChange={setPartnerId}
+          searchable
+          w={280}
+          data-testid="offer-partner"
+        />
+        {partnerId && (
+          <Button variant="light" onClick={() => setAllowing(true)} disabled={plans.length === 0}>
+            Allow a plan
+          </Button>
+        )}
+      </Group>
+      {partnerId && (
+        <DataTable<PartnerPlanDto>
+          testId="partner-offers"
+          records={offers.data?.data}
+          loading={offers.loading}
+          rowKey={(o) => o.plan_id}
+          empty={`${partnerName ?? 'This partner'} may not offer any plan yet.`}
+          borderless
+          columns={[
+            { key: 'plan', title: 'Plan', mobile: 'title', render: (o) => o.plan_name },
+            { key: 'range', title: 'Allowed price', render: (o) => `${formatMoney(o.min_price_minor, o.currency)} – ${formatMoney(o.max_price_minor, o.currency)}` },
+            { key: 'price', title: "Partner's price", render: (o) => formatMoney(o.price_minor, o.currency) },
+            { key: 'status', title: 'Shown to customers', render: (o) => (o.status === 'offered' ? 'Yes' : o.status === 'revoked' ? 'No longer allowed' : 'Not yet') },
+            {
+              key: 'actions',
+              title: '',
+              mobile: 'footer',
+              render: (o) =>
+                o.status !== 'revoked' && (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => void revoke.run(o.plan_id)}>
+                    Stop allowing
+                  </Button>
+                ),
+            },
+          ]}
+        />
+      )}
+      <Modal opened={allowing} onClose={() => setAllowing(false)} title={`Let ${partnerName ?? 'the partner'} offer a plan`}>
+        {partnerId && <AllowForm partnerId={partnerId} plans={plans} onDone={() => (setAllowing(false), offers.reload())} />}
+      </Modal>
+    </Card>
+  );
+}
+
+function AllowForm({ partnerId, plans, onDone }: { partnerId: string; plans: PlanDto[]; onDone(): void }) {
+  const allow = useApiMutation((v: { plan: string; min: number; max: number }) => plansApi.allow(partnerId, v.plan, { min_price_minor: Math.round(v.min * 100), max_price_minor: Math.round(v.max * 100) }), { success: 'Plan allowed.', onDone });
+  const form = useApiForm<{ plan: string; min: number | string; max: number | string }>(
+    {
+      initialValues: { plan: '', min: '', max: '' },
+      validate: {
+        plan: (v) => required(v, 'Choose a plan.'),
+        min: (v) => (v === '' ? 'Enter the lowest price.' : undefined),
+        max: (v, all) => (v === '' ? 'Enter the highest price.' : Number(v) < Number(all.min) ? 'The highest price must not be below the lowest.' : undefined),
+      },
+    },
+    allow,
+    { resetWhen: true },
+  );
+  const onPlan = (id: string | null) => {
+    const p = plans.find((x) => x.id === id);
+    form.setFieldValue('plan', id ?? '');
+    if (p) {
+      form.setFieldValue('min', (p.price_minor * 0.8) / 100);
+      form.setFieldValue('max', (p.price_minor * 1.5) / 100);
+    }
+  };
+  return (
+    <form noValidate onSubmit={form.submit((v) => allow.run({ plan: v.plan, min: Number(v.min), max: Number(v.max) }))}>
+      <Stack>
+        <Select label="Plan" withAsterisk data={plans.filter((p) => p.status === 'active').map((p) => ({ value: p.id, label: `${p.name} (${formatMoney(p.price_minor, p.currency)})` }))} {...form.getInputProps('plan')} onChange={onPlan} />
+        <SimpleGrid cols={2}>
+          <NumberInput label="Lowest monthly price" min={0} decimalScale={2} fixedDecimalScale withAsterisk {...form.getInputProps('min')} />
+          <NumberInput label="Highest monthly price" min={0} decimalScale={2} fixedDecimalScale withAsterisk {...form.getInputProps('max')} />
+        </SimpleGrid>
+        <ErrorAlert error={allow.error} labels={{ min_price_minor: 'Lowest monthly price', max_price_minor: 'Highest monthly price' }} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={allow.busy}>
+            Allow
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
