@@ -22,6 +22,8 @@ import { createGatewayService, type GatewayService } from '../modules/gateway/in
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import type { Redis } from 'ioredis';
+import path from 'node:path';
+import { Mailer } from '../platform/mail/mailer.ts';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
 export interface ServiceDeps {
@@ -46,6 +48,8 @@ export interface Services {
   roles: RoleCatalog;
   access: Access;
   identity: IdentityService;
+  /** e-mail out (SMTP_URL, or the outbox) */
+  mailer: Mailer;
   tenants: TenantsService;
   partners: PartnersService;
   delegations: DelegationsService;
@@ -109,6 +113,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     onReset: (info) => (d.onWarning ?? ((m) => d.onError(new Error(m), 'rate limiter')))(`Redis was reset (restarted without persistence, flushed, or keys evicted): this instance wrote back ${info.entries} rate-limit entries under ${info.keys} keys. Give Redis persistence and maxmemory-policy noeviction.`),
   });
 
+  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (issue 17: password-reset links)
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   const identity = new IdentityService({
     db,
     audit,
@@ -122,6 +128,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
     scryptCost: config.scryptCost,
     publicUrl: config.publicUrl,
+    secretKey: config.secretKey,
+    mailer,
+    passwordResetTtlSec: config.passwordResetTtlSec,
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
@@ -151,5 +160,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, redisClients };
 }

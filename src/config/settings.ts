@@ -66,6 +66,12 @@ export const SettingsSchema = Type.Object({
       "The role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants `DATABASE_URL`'s role what the service needs. Unset: `DATABASE_URL`'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).",
   }),
   REDIS_URL: url(['redis:', 'rediss:'], { description: 'When set, rate-limit counters and the change feed are shared through Redis.' }),
+  SMTP_URL: url(['smtp:', 'smtps:'], {
+    defaultText: 'unset (messages go to the outbox in DATA_DIR/mail-outbox)',
+    description: 'SMTP server for e-mail (password-reset links, invitations, notices); user and password in the URL when the server needs them.',
+  }),
+  MAIL_FROM: text({ default: 'Partnergate <no-reply@partnergate.local>', allowed: 'e-mail address, optionally with a name', description: 'The From address of the e-mail Partnergate sends.' }),
+  PASSWORD_RESET_TTL: int(300, 86_400, { default: 1800, description: 'Seconds a password-reset link works (it works once).' }),
   REDIS_KEY_PREFIX: text({
     default: 'pg:',
     pattern: '^[A-Za-z0-9:_.-]{1,64}$',

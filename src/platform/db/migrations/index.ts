@@ -14,6 +14,7 @@ import { migration as m0009 } from './0009-oauth-hashed-ids.ts';
 import { migration as m0010 } from './0010-client-auth-method.ts';
 import { migration as m0011 } from './0011-api-token-revoked-reason.ts';
 import { migration as m0012 } from './0012-no-global-write-lock.ts';
+import { migration as m0016 } from './0016-strong-auth.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -28,4 +29,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0010-client-auth-method', m0010],
   ['0011-api-token-revoked-reason', m0011],
   ['0012-no-global-write-lock', m0012],
+  ['0016-strong-auth', m0016],
 ];
