@@ -18,7 +18,7 @@ export function OperatorMfaPolicyPage() {
     onDone: (r) => policy.setData(r),
   });
   const partner = useApiMutation((id: string, required: boolean) => security.setPartnerPolicy(id, required), {
-    success: 'Saved.',
+    success: (r) => `Saved: ${r.partners.length} partner${r.partners.length === 1 ? '' : 's'} with their own requirement. It applies from their people's next request.`,
     onDone: (r) => (policy.setData(r), setPick(null)),
     notifyError: true,
   });
