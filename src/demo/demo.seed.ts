@@ -15,6 +15,7 @@ import type { Credentials, DemoStep, DemoWorld } from '../platform/demo-step.ts'
 import { systemContext, type RequestContext } from '../platform/http/request-context.ts';
 import type { Capability } from '../modules/partners/index.ts';
 import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
+import { seedDemoMfa } from '../modules/identity/mfa.demo.ts';
 import { seedDemoResources } from '../modules/resources/resources.demo.ts';
 import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
@@ -24,7 +25,7 @@ export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 /** A module's demo step, given the application's services (which have what each step needs). */
 export type DemoExtension = DemoStep<Services>;
 // seedDemoResources runs last: it fills every tenant the extensions before it created.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoResources];
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoApps, seedDemoMfa, seedDemoResources];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
@@ -137,5 +138,7 @@ export function describeWorld(w: DemoWorld): string {
     lines.push(`  ${p.slug.padEnd(18)} owner ${p.owner.email}  ${p.owner.password}   (${p.capabilities.join(', ')})`);
     lines.push(`  ${''.padEnd(18)} staff ${p.staff.email}  ${p.staff.password}`);
   }
+  const mfa = w.mfa as { email: string; password: string; authenticator_key: string } | undefined;
+  if (mfa) lines.push(`  two-step sign-in    ${mfa.email}  ${mfa.password}   (authenticator key ${mfa.authenticator_key})`);
   return lines.join('\n');
 }

@@ -229,6 +229,15 @@ export class MfaService {
     return counter > t.last_counter ? counter : null;
   }
 
+  /** The demo world's authenticator app (a seed derived from the installation secret); no-op when one is set up. */
+  async seedDemoTotp(userId: string, secretBase32: string): Promise<void> {
+    await mutate(this.#d.db, async (trx) => {
+      if ((await mfaRepo.findTotp(trx, userId))?.status === 'active') return;
+      const now = this.#now().toISOString();
+      await mfaRepo.upsertPendingTotp(trx, { user_id: userId, secret_enc: encryptWithSecret(this.#d.secretKey, secretBase32), status: 'active', created_at: now, confirmed_at: now, last_used_at: null });
+    });
+  }
+
   // ---- passkeys -----------------------------------------------------------------------------------
 
   async passkeyRegistrationOptions(ctx: RequestContext, principal: Principal): Promise<PublicKeyCredentialCreationOptionsJSON> {
