@@ -21,5 +21,6 @@ export const identityErrors = defineErrors('identity', {
   passkey_invalid: { status: 401, title: 'The passkey could not be verified' },
   passkey_not_found: { status: 404, title: 'Passkey not found' },
   step_up_required: { status: 403, title: 'Confirm it is you with your second factor first' },
+  password_reset_throttled: { status: 429, title: 'Too many password reset links asked for' },
   password_reset_invalid: { status: 400, title: 'The password reset link is wrong, used or expired' },
 });

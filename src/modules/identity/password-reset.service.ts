@@ -19,6 +19,8 @@ import type { IdentityDeps } from './identity.types.ts';
 import type { Passwords } from './password-policy.ts';
 
 export const RESET_PATH = '/reset-password';
+const RESETS_PER_EMAIL_HOUR = 5;
+const RESETS_PER_IP_HOUR = 30;
 
 export class PasswordResetService {
   readonly #d: IdentityDeps;
@@ -39,6 +41,19 @@ export class PasswordResetService {
   /** "Forgot password?": a link to the address if it has an active account; nothing said either way. */
   async request(ctx: RequestContext, email: string): Promise<void> {
     const normalized = email.trim().toLowerCase();
+    // No mail bombing: a few links per address and per client address an hour, whether or not the
+    // address has an account (so the refusal says nothing about it).
+    const hour = 3_600_000;
+    const d = await this.#d.loginLimiter.consumeAll([
+      { key: `pwreset:email:${normalized}`, limit: RESETS_PER_EMAIL_HOUR, windowMs: hour },
+      { key: `pwreset:ip:${ctx.ip ?? 'unknown'}`, limit: RESETS_PER_IP_HOUR, windowMs: hour },
+    ]);
+    const refused = d.find((x) => !x.allowed);
+    if (refused) {
+      throw E.password_reset_throttled(`Too many reset links were asked for. Try again in ${Math.ceil(refused.retryAfterSec / 60)} minutes.`, {
+        headers: { 'retry-after': String(refused.retryAfterSec) },
+      });
+    }
     const user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
     if (!user || user.status !== 'active') {
       await mutate(this.#d.db, (trx) =>

@@ -279,6 +279,17 @@ describe('password reset by e-mail link', () => {
     expect((await fresh().post('/api/v1/auth/login', { email: u.email, password: u.password })).status).toBe(401);
   });
 
+  it('asking for links is throttled per address, whether or not it has an account', async () => {
+    const anon = fresh();
+    const email = `nobody-${Date.now()}@example.test`;
+    const answers: number[] = [];
+    for (let i = 0; i < 6; i++) answers.push((await anon.post('/api/v1/auth/password-reset', { email })).status);
+    expect(answers).toEqual([202, 202, 202, 202, 202, 429]);
+    const r = await anon.post<Problem>('/api/v1/auth/password-reset', { email });
+    expect([r.status, r.body.code]).toEqual([429, 'password_reset_throttled']);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
   it('an expired link is refused; the operator can send one', async () => {
     const u = await t.world.user();
     const op = await loginAs(t, await t.world.operator());
