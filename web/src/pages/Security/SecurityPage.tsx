@@ -30,7 +30,7 @@ function useStepUp() {
         else throw e;
       }
     };
-  return { guard, retry, clear: () => setRetry(null) };
+  return { guard, retry, clear: () => setRetry(null), ask: () => setRetry(() => () => undefined) };
 }
 
 export function SecurityPage() {
@@ -46,6 +46,16 @@ export function SecurityPage() {
         {s && s.required_by.length > 0 && !s.enabled && (
           <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="Two-step verification is required" data-testid="mfa-required-banner">
             Required by {s.required_by.join(' and ')}. Until you set it up, you cannot work on customers' data. Set up an authenticator app or a passkey below.
+          </Alert>
+        )}
+        {s && s.enabled && !s.session.mfa && (
+          <Alert color="blue" variant="light" title="This session was not confirmed with your second factor" data-testid="session-not-mfa">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">Some customers and partners require it before you work on their data. Confirm it's you to continue without logging in again.</Text>
+              <Button size="xs" onClick={stepUp.ask}>
+                Confirm it's you
+              </Button>
+            </Stack>
           </Alert>
         )}
         {s && (
@@ -211,7 +221,16 @@ function RecoveryCodesCard({ status, onCodes, guard }: { status: Security | unde
         <Text size="sm" c="dimmed">
           If you lose your phone or passkey, a recovery code lets you log in once. Keep them somewhere safe, away from your password.
         </Text>
-        {status?.enabled ? (
+        {status?.enabled && rc && rc.total === 0 ? (
+          <>
+            <Text size="sm">You have no recovery codes yet. Get some, so you can still log in if you lose your passkey.</Text>
+            <Group>
+              <Button variant="light" onClick={() => void renew.run()} loading={renew.busy}>
+                Get recovery codes
+              </Button>
+            </Group>
+          </>
+        ) : status?.enabled ? (
           <>
             <Text size="sm">
               <b>{rc?.unused ?? 0}</b> of {rc?.total ?? 0} codes left.
