@@ -131,6 +131,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     secretKey: config.secretKey,
     mailer,
     passwordResetTtlSec: config.passwordResetTtlSec,
+    onMailError: (e) => d.onError(e, 'password reset mail'),
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });

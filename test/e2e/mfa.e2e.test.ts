@@ -14,6 +14,7 @@ import * as OTPAuth from 'otpauth';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { login, logout, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { until } from '../api/gateway/helpers.ts';
 
 let portal: Portal;
 let smtp: SMTPServer;
@@ -162,12 +163,11 @@ describe('forgot password', () => {
     await page.getByLabel('Email').fill(u.email);
     await shoot(page, 'forgot-password');
     await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByTestId('reset-sent').or(page.getByTestId('error-alert')).first().waitFor();
+    await screenshot(page, 'mfa-forgot-after-click');
     await page.getByTestId('reset-sent').waitFor();
-    let mail: { raw: string } | undefined;
-    for (let i = 0; i < 100 && !mail; i++) {
-      mail = inbox.find((m) => m.to.includes(u.email));
-      if (!mail) await new Promise((r) => setImmediate(r));
-    }
+    await until('the reset mail', async () => inbox.some((m) => m.to.includes(u.email)), 15_000);
+    const mail = inbox.find((m) => m.to.includes(u.email));
     const parsed = await simpleParser(mail!.raw);
     const link = /http:\/\/localhost:\d+\/reset-password\?token=[A-Za-z0-9_%-]+/.exec(parsed.text ?? '')![0];
     await page.goto(link);

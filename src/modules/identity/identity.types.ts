@@ -35,6 +35,8 @@ export interface IdentityDeps {
   secretKey: string;
   /** e-mail out (password-reset links) */
   mailer?: Mailer | null;
+  /** a password-reset mail that could not be sent after the answer (logged by the caller) */
+  onMailError?: (err: unknown) => void;
   /** how long a password-reset link works */
   passwordResetTtlSec?: number;
   /** a login limiter store failure (logged by the caller) */

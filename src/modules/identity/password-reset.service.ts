@@ -61,7 +61,10 @@ export class PasswordResetService {
       );
       return;
     }
-    await this.#send(ctx, user, null);
+    // The mail goes out after the answer: the answer takes as long whether or not the address has
+    // an account (no enumeration by timing), and a slow mail server keeps nobody waiting.
+    const mail = await this.#create(ctx, user, null);
+    void this.#d.mailer!.send(mail.message).catch((e: unknown) => this.#d.onMailError?.(e));
   }
 
   /** The operator sends a reset link to a user (the user sets the password; the operator never learns it). */
@@ -69,11 +72,14 @@ export class PasswordResetService {
     const user = await repo.findUserById(this.#d.db.kysely, userId);
     if (!user) throw E.user_not_found();
     if (user.status !== 'active') throw E.password_reset_invalid('This account is disabled: enable it before sending a reset link.');
-    const expiresAt = await this.#send(ctx, user, operator.userId);
-    return { sent_to: user.email, expires_at: expiresAt };
+    const mail = await this.#create(ctx, user, operator.userId);
+    // the operator waits for the mail server: the answer says the link went out
+    await this.#d.mailer!.send(mail.message);
+    return { sent_to: user.email, expires_at: mail.expiresAt };
   }
 
-  async #send(ctx: RequestContext, user: repo.UserRow, by: string | null): Promise<string> {
+  async #create(ctx: RequestContext, user: repo.UserRow, by: string | null): Promise<{ message: ReturnType<typeof renderMail>; expiresAt: string }> {
+    if (!this.#d.mailer) throw new Error('no mailer configured');
     const token = randomToken(32);
     const now = this.#now();
     const ttl = this.#d.passwordResetTtlSec ?? 1800;
@@ -97,9 +103,7 @@ export class PasswordResetService {
       action: { label: 'Choose a new password', url },
       footer: `You get this message because a password reset was asked for ${user.email} on Partnergate.`,
     });
-    if (!this.#d.mailer) throw new Error('no mailer configured');
-    await this.#d.mailer.send(mail);
-    return expiresAt;
+    return { message: mail, expiresAt };
   }
 
   /** What the reset page shows before the new password is chosen: whose account, or password_reset_invalid. */

@@ -15,7 +15,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client, type Problem, type Schemas } from '../../helpers/http.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import type { TestUser } from '../../helpers/world.ts';
-import { gw, link, loginAs, mintToken } from '../gateway/helpers.ts';
+import { gw, link, loginAs, mintToken, until } from '../gateway/helpers.ts';
 
 let t: TestApp;
 const clock = new ManualClock(new Date().toISOString());
@@ -255,6 +255,8 @@ describe('password reset by e-mail link', () => {
     const known = await anon.post('/api/v1/auth/password-reset', { email: u.email });
     expect([unknown.status, known.status]).toEqual([202, 202]);
     expect(unknown.body).toEqual(known.body);
+    // the mail goes out after the answer
+    await until('the reset mail', async () => inbox.some((m) => m.to.includes(u.email)), 10_000);
     const mail = inbox.filter((m) => m.to.includes(u.email)).at(-1)!;
     expect(mail).toBeDefined();
     const parsed = await simpleParser(mail.raw);
