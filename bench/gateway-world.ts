@@ -45,6 +45,15 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
     clientId: partnerApp.id,
     endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
   });
+  // BENCH_MFA_POLICY=1 (issue 17): MFA required platform-wide and by the tenant, and the tokens say
+  // the user signed in with a second factor — the policy lives in the decision snapshot, so the
+  // hot path pays a field read at most.
+  const mfa = env.BENCH_MFA_POLICY === '1';
+  if (mfa) {
+    const by = { userId: 'usr_bench' } as Parameters<typeof s.identity.mfaPolicies.set>[1];
+    await s.identity.mfaPolicies.set(ctx, by, 'platform', 'platform', true);
+    await s.identity.mfaPolicies.set(ctx, by, 'tenant', tenant.id, true);
+  }
   const keys = s.oauth.keys;
   const current = keys.current;
   const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
@@ -67,6 +76,7 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
     act: { sub: partner.id, client_id: partnerApp.id },
     dlg: dlg.id,
     scope: 'orders.read orders.create',
+    ...(mfa ? { amr: ['pwd', 'otp', 'mfa'], acr: 'urn:partnergate:aal2' } : {}),
     client_id: partnerApp.id,
     iss: `${gwUrl}/oauth`,
     aud: `${gwUrl}/resources`,

@@ -52,6 +52,8 @@ export interface Services {
   roles: RoleCatalog;
   access: Access;
   identity: IdentityService;
+  /** e-mail out (SMTP_URL, or the outbox) */
+  mailer: Mailer;
   tenants: TenantsService;
   partners: PartnersService;
   delegations: DelegationsService;
@@ -156,6 +158,10 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
     scryptCost: config.scryptCost,
     publicUrl: config.publicUrl,
+    secretKey: config.secretKey,
+    mailer,
+    passwordResetTtlSec: config.passwordResetTtlSec,
+    onMailError: (e) => d.onError(e, 'password reset mail'),
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
@@ -199,5 +205,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, redisClients };
 }

@@ -33,6 +33,10 @@ export interface Config {
   /** PostgreSQL: the schema owner's URL; migrations run with it, the service with databaseUrl (a role under row-level security). */
   databaseOwnerUrl: string | null;
   redisUrl: string | null;
+  /** SMTP server for e-mail; null = the outbox in DATA_DIR/mail-outbox */
+  smtpUrl: string | null;
+  mailFrom: string;
+  passwordResetTtlSec: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Master secret: encrypts signing keys at rest and keys HMACs of stored secrets. */
   secretKey: string;
@@ -89,8 +93,6 @@ export interface Config {
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
   /** smtp(s):// URL; null = the local mail outbox */
-  smtpUrl: string | null;
-  mailFrom: string;
   /** webhook endpoints may be private or loopback addresses (SSRF guard off) */
   webhookAllowPrivateTargets: boolean;
   webhookTimeoutMs: number;
@@ -230,6 +232,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseUrl,
     databaseOwnerUrl,
     redisUrl: opt('REDIS_URL'),
+    smtpUrl: opt('SMTP_URL'),
+    mailFrom: get('MAIL_FROM'),
+    passwordResetTtlSec: get('PASSWORD_RESET_TTL'),
     logLevel: get('LOG_LEVEL'),
     secretKey: get('SECRET_KEY'),
     sessionIdleTimeoutSec: get('SESSION_IDLE_TIMEOUT'),
@@ -265,8 +270,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
     databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
     databasePoolSize: get('DATABASE_POOL_SIZE'),
-    smtpUrl: opt('SMTP_URL'),
-    mailFrom: get('MAIL_FROM'),
     webhookAllowPrivateTargets: get('WEBHOOK_ALLOW_PRIVATE_TARGETS'),
     webhookTimeoutMs: get('WEBHOOK_TIMEOUT_MS'),
     webhookMaxAttempts: get('WEBHOOK_MAX_ATTEMPTS'),

@@ -66,6 +66,7 @@ export const SettingsSchema = Type.Object({
       "The role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants `DATABASE_URL`'s role what the service needs. Unset: `DATABASE_URL`'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).",
   }),
   REDIS_URL: url(['redis:', 'rediss:'], { description: 'When set, rate-limit counters and the change feed are shared through Redis.' }),
+  PASSWORD_RESET_TTL: int(300, 86_400, { default: 1800, description: 'Seconds a password-reset link works (it works once).' }),
   REDIS_KEY_PREFIX: text({
     default: 'pg:',
     pattern: '^[A-Za-z0-9:_.-]{1,64}$',
@@ -172,7 +173,7 @@ export const SettingsSchema = Type.Object({
   }),
   SMTP_URL: url(['smtp:', 'smtps:'], {
     defaultText: 'unset (mail goes to the outbox in DATA_DIR/mail-outbox)',
-    description: 'SMTP server for e-mail (invitations, link requests waiting, expiry notices, alerts), e.g. `smtp://user:pass@mail.example.com:587`; unset: messages are written to a local outbox the operator reads in the portal.',
+    description: 'SMTP server for e-mail (invitations, link requests waiting, expiry notices, alerts, password-reset links), e.g. `smtp://user:pass@mail.example.com:587`; unset: messages are written to a local outbox the operator reads in the portal.',
   }),
   MAIL_FROM: text({ default: 'Partnergate <no-reply@localhost>', allowed: 'e-mail address, optionally with a name', description: 'The From address of every message Partnergate sends.' }),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: bool({

@@ -15,6 +15,7 @@ import type { Credentials, DemoStep, DemoWorld } from '../platform/demo-step.ts'
 import { systemContext, type RequestContext } from '../platform/http/request-context.ts';
 import type { Capability } from '../modules/partners/index.ts';
 import { seedDemoAgencies } from '../modules/agencies/agencies.demo.ts';
+import { seedDemoMfa } from '../modules/identity/mfa.demo.ts';
 import { seedDemoResources } from '../modules/resources/resources.demo.ts';
 import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts';
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
@@ -30,7 +31,7 @@ export type DemoExtension = DemoStep<Services>;
 // them). seedDemoResources runs after the extensions that create tenants: it fills every tenant they
 // created (and leaves alone the program's referred tenants, which have their own invoices).
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoResources, seedDemoMspWorkspace];
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoResources, seedDemoMspWorkspace];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
@@ -147,5 +148,7 @@ export function describeWorld(w: DemoWorld): string {
     if (m.email.startsWith('owen@') || m.email.startsWith('stella@')) continue;
     lines.push(`  ${''.padEnd(18)} ${m.member_role.replace('partner_msp_', '').replace('partner_', '').padEnd(5)} ${m.email}  ${m.password}`);
   }
+  const mfa = w.mfa as { email: string; password: string; authenticator_key: string } | undefined;
+  if (mfa) lines.push(`  two-step sign-in    ${mfa.email}  ${mfa.password}   (authenticator key ${mfa.authenticator_key})`);
   return lines.join('\n');
 }

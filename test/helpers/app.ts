@@ -23,14 +23,14 @@ export interface TestApp {
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** `redisUrl`: a Redis of the test's own (test/helpers/own-redis.ts) instead of REDIS_URL. */
-export async function startTestApp(opts: { config?: Record<string, string>; clock?: Clock; redis?: boolean; redisUrl?: string; listen?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { config?: Record<string, string>; clock?: Clock; redis?: boolean; redisUrl?: string; listen?: boolean; /** listen on this port (default: any free one) */ port?: number } = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   const redisUrl = opts.redisUrl ?? ((opts.redis ?? !!process.env.REDIS_URL) ? REDIS_URL : null);
   const config = testConfig({ ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...opts.config }, testDb.dataDir);
   const app = await buildApp({ config, db: testDb.db, clock: opts.clock, redis: redisUrl ? redisFactory(redisUrl, {}, { commandTimeoutMs: config.redisCommandTimeoutMs }) : null, logger: false });
   let url: string | null = null;
   if (opts.listen) {
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    await app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
     const addr = app.server.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   } else {

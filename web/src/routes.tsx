@@ -47,6 +47,8 @@ import {
   IconHome,
   IconListDetails,
   IconUser,
+  IconShieldCheck,
+  IconShieldLock,
   IconUsers,
   IconUsersGroup,
   type Icon,
@@ -58,6 +60,10 @@ import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.t
 const LoginPage = lazy(() => import('./pages/Login/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const ApplyPage = lazy(() => import('./pages/Apply/ApplyPage.tsx').then((m) => ({ default: m.ApplyPage })));
 const AcceptInvitationPage = lazy(() => import('./pages/Invite/AcceptInvitationPage.tsx').then((m) => ({ default: m.AcceptInvitationPage })));
+const ForgotPasswordPage = lazy(() => import('./pages/Login/ForgotPasswordPage.tsx').then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('./pages/Login/ResetPasswordPage.tsx').then((m) => ({ default: m.ResetPasswordPage })));
+const SecurityPage = lazy(() => import('./pages/Security/SecurityPage.tsx').then((m) => ({ default: m.SecurityPage })));
+const OperatorMfaPolicyPage = lazy(() => import('./pages/Security/OperatorMfaPolicyPage.tsx').then((m) => ({ default: m.OperatorMfaPolicyPage })));
 const AccountPage = lazy(() => import('./pages/Account/AccountPage.tsx').then((m) => ({ default: m.AccountPage })));
 const TenantsPage = lazy(() => import('./pages/Operator/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
 const TenantDetailPage = lazy(() => import('./pages/Operator/TenantDetailPage.tsx').then((m) => ({ default: m.TenantDetailPage })));
@@ -135,6 +141,8 @@ export const PAGES: PortalPage[] = [
   { path: '/apply', title: 'Apply as a partner', element: <ApplyPage />, public: true },
   { path: '/invite/:token', title: 'Accept an invitation', element: <AcceptInvitationPage />, public: true },
   { path: '/signup', title: 'Create your organization', element: <SignupPage />, public: true },
+  { path: '/forgot-password', title: 'Forgot your password', element: <ForgotPasswordPage />, public: true },
+  { path: '/reset-password', title: 'Choose a new password', element: <ResetPasswordPage />, public: true },
 
   // ---- operator console -------------------------------------------------------------------
   { path: '/operator/tenants', title: 'Tenants', element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Tenants', icon: IconBuilding, order: 10 } },
@@ -159,6 +167,13 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
+  {
+    path: '/operator/sign-in-security',
+    title: 'Sign-in security',
+    element: <OperatorMfaPolicyPage />,
+    allow: can.platform('platform.partners.manage'),
+    nav: { section: 'operator', label: 'Sign-in security', icon: IconShieldLock, order: 35 },
+  },
   { path: '/operator/audit', title: 'Platform audit log', element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- partner home -----------------------------------------------------------------------
@@ -276,5 +291,6 @@ export const PAGES: PortalPage[] = [
 
   // ---- everyone ---------------------------------------------------------------------------
   { path: '/notifications', title: 'Notifications', element: <NotificationsPage />, nav: { section: 'account', label: 'Notifications', icon: IconBell, order: 5 } },
-  { path: '/account', title: 'Your account', element: <AccountPage />, nav: { section: 'account', label: 'Your account', icon: IconUser, order: 10 } },
+  { path: '/account', title: 'Your account', element: <AccountPage />, nav: { section: 'account', label: 'Your account', icon: IconUser, order: 10, exact: true } },
+  { path: '/account/security', title: 'Security', element: <SecurityPage />, nav: { section: 'account', label: 'Security', icon: IconShieldCheck, order: 20 } },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, consentClaims, memberClaims, wholesalerForCustomerClaims, wholesalerOwnClaims } from './claims.ts';
+import { authnClaims, compact, consentClaims, memberClaims, wholesalerForCustomerClaims, wholesalerOwnClaims } from './claims.ts';
 
 describe('token claims', () => {
   it('partner persona names the partner as actor and bills the customer BAN it chose', () => {
@@ -30,5 +30,12 @@ describe('token claims', () => {
 
   it('compact drops members that do not apply', () => {
     expect(compact(wholesalerOwnClaims({ partnerId: 'p', homeTenantId: null, homeBan: null }))).toEqual({ partner_id: 'p', persona: 'wholesaler', customer_ban: [] });
+  });
+
+  it('says how the person signed in: amr as given, acr aal2 only with a second factor (issue 17)', () => {
+    expect(authnClaims(['pwd'])).toEqual({ amr: ['pwd'], acr: 'urn:partnergate:aal1' });
+    expect(authnClaims(['pwd', 'hwk', 'mfa'])).toEqual({ amr: ['pwd', 'hwk', 'mfa'], acr: 'urn:partnergate:aal2' });
+    expect(authnClaims(undefined)).toEqual({});
+    expect(authnClaims([])).toEqual({});
   });
 });

@@ -10,6 +10,7 @@ import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 
@@ -72,13 +73,19 @@ export interface Portal {
   close(): Promise<void>;
 }
 
-export async function startPortal(config: Record<string, string> = {}): Promise<Portal> {
+/**
+ * `opts.localhost`: serve the portal at http://localhost:PORT, with PUBLIC_URL saying so — what
+ * WebAuthn needs (a passkey's relying party is a domain, never an IP address) and what e-mailed
+ * links point to.
+ */
+export async function startPortal(config: Record<string, string> = {}, opts: { localhost?: boolean } = {}): Promise<Portal> {
   await ensurePortalBuilt();
   // With REDIS_URL set, login and application rate limits are counted in Redis per client IP, and
   // every test app on this machine shares 127.0.0.1 and the same keys. The browser therefore stands
   // behind a "proxy" with an address of its own, so these specs neither trip nor feed other files' limits.
-  const t = await startTestApp({ listen: true, config: { TRUST_PROXY: 'true', ...config } });
-  const url = t.url!;
+  const port = opts.localhost ? await freePort() : undefined;
+  const t = await startTestApp({ listen: true, port, config: { TRUST_PROXY: 'true', ...(port ? { PUBLIC_URL: `http://localhost:${port}` } : {}), ...config } });
+  const url = port ? `http://localhost:${port}` : t.url!;
   const clientIp = `10.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
   let browser: Browser;
   try {
@@ -155,4 +162,17 @@ export async function oneTimeSecret(page: Page): Promise<string> {
   const el = page.getByTestId('one-time-secret');
   await el.waitFor();
   return (await el.innerText()).trim();
+}
+
+/** A TCP port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
 }

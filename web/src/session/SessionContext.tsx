@@ -5,6 +5,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onUnauthorized, setCsrfToken, type Me } from '../api/index.ts';
+import { isSecondStep, security, type LoginResponse, type LoginSecondStep } from '../api/security.ts';
 
 const ACTIVE_TENANT_KEY = 'partnergate.activeTenant';
 
@@ -15,7 +16,10 @@ export interface Session {
   endedReason: string | null;
   activeTenantId: string | null;
   setActiveTenantId(id: string): void;
-  login(email: string, password: string): Promise<Me>;
+  /** signed in (Me), or the account has a second factor: the second step to complete with finishLogin */
+  login(email: string, password: string): Promise<Me | LoginSecondStep>;
+  /** after the sign-in second step */
+  finishLogin(r: LoginResponse): Me;
   logout(): Promise<void>;
   refresh(): Promise<void>;
 }
@@ -79,7 +83,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
       async login(email, password) {
-        const r = await api.auth.login(email, password);
+        const r = await security.login(email, password);
+        if (isSecondStep(r)) return r;
+        setEndedReason(null);
+        accept(r.me, r.csrf_token);
+        return r.me;
+      },
+      finishLogin(r) {
         setEndedReason(null);
         accept(r.me, r.csrf_token);
         return r.me;

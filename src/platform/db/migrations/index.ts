@@ -18,6 +18,7 @@ import { migration as m0013 } from './0013-partner-program.ts';
 import { migration as m0014 } from './0014-msp-workspace.ts';
 import { migration as m0015 } from './0015-notifications.ts';
 import { migration as m0017 } from './0017-plans.ts';
+import { migration as m0016 } from './0016-strong-auth.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -36,4 +37,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0014-msp-workspace', m0014],
   ['0015-notifications', m0015],
   ['0017-plans', m0017],
+  ['0016-strong-auth', m0016],
 ];

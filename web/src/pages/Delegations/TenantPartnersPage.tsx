@@ -12,6 +12,7 @@ import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { delegationsApi, parseList, type DelegationDto } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { TenantMfaPolicyCard } from '../Security/TenantMfaPolicyCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -85,6 +86,7 @@ export function TenantPartnersPage() {
         description="Who can act on this tenant's data, with which role, on which billing accounts and until when. Nothing is shared until you approve it, and revoking takes effect on the partner's very next request."
       />
       <Stack gap="lg">
+        <TenantMfaPolicyCard tenantId={tenantId} />
         <InviteCodeCard tenantId={tenantId} />
         <ErrorAlert error={list.error} />
 

@@ -13,6 +13,7 @@ import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useMe } from '../../session/SessionContext.tsx';
+import { security } from '../../api/security.ts';
 
 export function UsersPage() {
   const me = useMe();
@@ -27,6 +28,12 @@ export function UsersPage() {
       setPending(null);
       list.reload();
     },
+  });
+
+  const sendReset = useApiMutation((u: UserDto) => security.sendResetLink(u.id), {
+    success: (r) => `A link to choose a new password was e-mailed to ${r.sent_to}. It works once, until ${formatDateTime(r.expires_at)}.`,
+    notifyError: true,
+    invalidates: [],
   });
 
   return (
@@ -95,9 +102,14 @@ export function UsersPage() {
                     Enable
                   </Button>
                 ) : (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
-                    Disable
-                  </Button>
+                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <Button size="xs" variant="subtle" onClick={() => void sendReset.run(u)} loading={sendReset.busy} data-action="send-reset">
+                      Send reset link
+                    </Button>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
+                      Disable
+                    </Button>
+                  </Group>
                 ),
             },
           ]}

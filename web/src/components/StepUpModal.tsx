@@ -1,0 +1,32 @@
+/**
+ * "Confirm it's you": a fresh second factor before a sensitive change (removing a factor, new
+ * recovery codes). Opened when the server answers step_up_required; on success the change is tried again.
+ */
+import { Modal, Stack, Text } from '@mantine/core';
+import { SecondFactorForm } from './SecondFactorForm.tsx';
+import { security, type Security } from '../api/security.ts';
+
+export function StepUpModal({ opened, status, onClose, onConfirmed }: { opened: boolean; status: Security | undefined; onClose: () => void; onConfirmed: () => void }) {
+  const methods: ('totp' | 'passkey' | 'recovery_code')[] = [];
+  if (status?.totp.enabled) methods.push('totp');
+  if ((status?.passkeys.length ?? 0) > 0) methods.push('passkey');
+  if ((status?.recovery_codes.unused ?? 0) > 0) methods.push('recovery_code');
+  return (
+    <Modal opened={opened} onClose={onClose} title="Confirm it's you" centered>
+      <Stack>
+        <Text size="sm" c="dimmed">
+          This change needs a fresh check of your second factor. After confirming, you can make such changes for 10 minutes.
+        </Text>
+        <SecondFactorForm
+          methods={methods}
+          submitLabel="Confirm"
+          passkeyOptions={() => security.stepUpPasskeyOptions()}
+          onProof={async (p) => {
+            await security.stepUp(p);
+            onConfirmed();
+          }}
+        />
+      </Stack>
+    </Modal>
+  );
+}
