@@ -35,7 +35,7 @@ import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
 import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
-import { actingPartnerId, authGuards, identityRoutes } from '../modules/identity/index.ts';
+import { actingPartnerId, authGuards, identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
 import { partnerRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
@@ -204,6 +204,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const table = routerTable(
     [
       identityRoutes({ identity: services.identity, access, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }),
+      mfaRoutes({
+        identity: services.identity,
+        access,
+        partnerRequiresMfa: (partnerId) => ({ platform: services.authz.snapshot.mfa.platform, partner: services.authz.snapshot.mfa.partners.has(partnerId) }),
+        nowMs: () => clock.nowMs(),
+      }),
       tenantRoutes({ tenants: services.tenants, access }),
       partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),

@@ -49,6 +49,8 @@ export interface Services {
   roles: RoleCatalog;
   access: Access;
   identity: IdentityService;
+  /** e-mail out (SMTP_URL, or the outbox) */
+  mailer: Mailer;
   tenants: TenantsService;
   partners: PartnersService;
   delegations: DelegationsService;
@@ -93,11 +95,13 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
   // registered first: its audit hook writes each reported change's event in the change's transaction
+  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notifications and password-reset links)
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   const notifications = new NotificationsService({
     db,
     clock,
     audit,
-    mailer: new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') }),
+    mailer,
     secretKey: config.secretKey,
     publicUrl: config.publicUrl,
     allowPrivateTargets: config.webhookAllowPrivateTargets,
@@ -141,6 +145,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
     scryptCost: config.scryptCost,
     publicUrl: config.publicUrl,
+    secretKey: config.secretKey,
+    mailer,
+    passwordResetTtlSec: config.passwordResetTtlSec,
     onLimiterError: (e) => d.onError(e, 'login limiter'),
     onIndexError: (e) => d.onError(e, 'API token lookup'),
   });
@@ -173,5 +180,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, notifications, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, notifications, redisClients };
 }

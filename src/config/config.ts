@@ -33,6 +33,7 @@ export interface Config {
   /** PostgreSQL: the schema owner's URL; migrations run with it, the service with databaseUrl (a role under row-level security). */
   databaseOwnerUrl: string | null;
   redisUrl: string | null;
+  passwordResetTtlSec: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Master secret: encrypts signing keys at rest and keys HMACs of stored secrets. */
   secretKey: string;
@@ -230,6 +231,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseUrl,
     databaseOwnerUrl,
     redisUrl: opt('REDIS_URL'),
+    passwordResetTtlSec: get('PASSWORD_RESET_TTL'),
     logLevel: get('LOG_LEVEL'),
     secretKey: get('SECRET_KEY'),
     sessionIdleTimeoutSec: get('SESSION_IDLE_TIMEOUT'),

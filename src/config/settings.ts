@@ -66,6 +66,7 @@ export const SettingsSchema = Type.Object({
       "The role that owns the schema: `migrate` (and `serve`, before it starts) applies migrations with it and grants `DATABASE_URL`'s role what the service needs. Unset: `DATABASE_URL`'s role migrates and serves (it then owns the tables; `partnergate db check` says what that costs).",
   }),
   REDIS_URL: url(['redis:', 'rediss:'], { description: 'When set, rate-limit counters and the change feed are shared through Redis.' }),
+  PASSWORD_RESET_TTL: int(300, 86_400, { default: 1800, description: 'Seconds a password-reset link works (it works once).' }),
   REDIS_KEY_PREFIX: text({
     default: 'pg:',
     pattern: '^[A-Za-z0-9:_.-]{1,64}$',

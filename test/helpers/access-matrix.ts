@@ -19,6 +19,12 @@ export const PUBLIC_ROUTES = new Set([
   'POST /api/v1/partner-applications',
   'GET /api/v1/invitations/{token}',
   'POST /api/v1/invitations/accept',
+  // issue 17: the sign-in second step and password reset happen before there is a session
+  'POST /api/v1/auth/login/second-factor',
+  'POST /api/v1/auth/login/passkey-options',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/check',
+  'POST /api/v1/auth/password-reset/complete',
 ]);
 
 export async function apiRoutes(anon: Client): Promise<RouteSpec[]> {

@@ -26,4 +26,5 @@ export const authzErrors = defineErrors('authz', {
   ban_not_covered: { status: 403, title: 'The billing account is not covered' },
   feature_disabled: { status: 403, title: 'The feature is disabled for this partner' },
   scope_insufficient: { status: 403, title: 'The token scopes do not allow this' },
+  mfa_required: { status: 403, title: 'Sign in with a second factor (authenticator app or passkey) to do this' },
 });

@@ -86,7 +86,7 @@ export class AuthzService {
    * email or name (empty strings): only routes that declare `memoryAuth` get it (the decision API,
    * which keeps answering while the database is away).
    */
-  principalOf(userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string }): Principal | null {
+  principalOf(userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string; mfa?: boolean }): Principal | null {
     const s = this.snapshot;
     const u = s.users.get(userId);
     if (u === undefined) return null;
@@ -115,6 +115,7 @@ export class AuthzService {
       sessionId: credential.sessionId ?? null,
       csrfToken: credential.csrfToken ?? null,
       tokenId: credential.tokenId ?? null,
+      ...(credential.mfa !== undefined ? { mfa: credential.mfa } : {}),
     };
   }
 
@@ -135,7 +136,8 @@ export class AuthzService {
 
   /** The request's effective tenant, or the refusal as an AppError (for route handlers). */
   requireContext(req: FastifyRequest, userId: string): Allowed {
-    const d = this.resolveContext({ type: 'user', userId }, req.headers[ACTIVE_TENANT_HEADER]);
+    // a session that proved a second factor satisfies MFA policies (issue 17)
+    const d = this.resolveContext({ type: 'user', userId, mfa: req.principal?.mfa === true }, req.headers[ACTIVE_TENANT_HEADER]);
     if (!d.allow) throw this.refusalError(d);
     return d;
   }

@@ -50,6 +50,12 @@ export interface UserPrincipal {
    * must still be an active member of it. Absent = a plain session or personal API token.
    */
   partnerId?: string | null;
+  /**
+   * The credential was established with a second factor (amr has "mfa": a session after the
+   * sign-in second step or a step-up, a token issued from one). MFA policies (snapshot.mfa)
+   * refuse partner people acting on a tenant without it: mfa_required.
+   */
+  mfa?: boolean;
 }
 
 export interface AppPrincipal {
@@ -94,7 +100,8 @@ export type RefusalCode =
   | 'ban_not_covered'
   | 'feature_disabled'
   | 'permission_denied'
-  | 'scope_insufficient';
+  | 'scope_insufficient'
+  | 'mfa_required';
 
 export const REFUSAL_CODES: readonly RefusalCode[] = [
   'user_inactive',
@@ -114,6 +121,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'feature_disabled',
   'permission_denied',
   'scope_insufficient',
+  'mfa_required',
 ];
 
 export interface Matched {
@@ -221,7 +229,7 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   if (u === undefined || !u.active) return refuse('user_inactive', u ? `The user account is ${u.status}.` : 'The user is unknown.', trace, 'user_active');
   if (trace !== null) pass(trace, 'user_active', 'The user account is active.');
   const scopes = p.scopes ?? null;
-  if (p.partnerId) return boundPartnerUser(snap, u, p.partnerId, action, target, scopes, now, trace);
+  if (p.partnerId) return boundPartnerUser(snap, u, p.partnerId, action, target, scopes, now, trace, p.mfa);
 
   if (u.platformRole !== null && action !== null) {
     const role = snap.roles.get(u.platformRole);
@@ -270,8 +278,12 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   const v = u.byTenant!.get(tenantId);
   if (!u.partnerMemberActive) return refuse('partner_membership_inactive', 'The partner membership is deactivated.', trace, 'partner_membership_active');
   if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
+  if (p.mfa !== true && snap.mfa.requiredFor(partner.id, tenantId)) return refuse('mfa_required', MFA_REQUIRED, trace, 'mfa');
+  if (trace !== null) pass(trace, 'mfa', p.mfa === true ? 'Signed in with a second factor.' : 'No MFA policy applies.');
   return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v);
 }
+
+const MFA_REQUIRED = 'A policy requires partner people to sign in with a second factor (authenticator app or passkey) to act on this tenant.';
 
 /**
  * A user whose credential was issued through one partner (UserPrincipal.partnerId). Membership
@@ -279,7 +291,7 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
  * suspended partner, is refused whatever the request names (user_inactive / partner_inactive,
  * the codes that end a caller everywhere, partner-level routes included).
  */
-function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, action: string | null, target: AuthzTarget, scopes: readonly string[] | null, now: number, trace: Trace): Decision {
+function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, action: string | null, target: AuthzTarget, scopes: readonly string[] | null, now: number, trace: Trace, mfa: boolean | undefined): Decision {
   const partner = u.partner;
   if (partner === null || partner.id !== partnerId) return refuse('user_inactive', 'The user is no longer a member of the partner the token was issued through.', trace, 'partner_membership');
   if (!u.partnerMemberActive) return refuse('user_inactive', "The user's membership of the partner is deactivated.", trace, 'partner_membership_active');
@@ -288,6 +300,8 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', trace, 'tenant_context');
   if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
+  if (mfa !== true && snap.mfa.requiredFor(partner.id, tenantId)) return refuse('mfa_required', MFA_REQUIRED, trace, 'mfa');
+  if (trace !== null) pass(trace, 'mfa', mfa === true ? 'Signed in with a second factor.' : 'No MFA policy applies.');
   return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId));
 }
 

@@ -121,6 +121,7 @@ export class SnapshotLoader {
       s.putBan({ id: r.id, tenantId: r.tenant_id, accountNumber: r.account_number, status: r.status });
     }
     await this.#loadUsers(db, null);
+    for (const r of await db.selectFrom('mfa_policies').selectAll().execute()) s.mfa.set(r.scope_type, r.scope_id, r.require_mfa === 'required');
     let after = '';
     for (;;) {
       const rows = await db.selectFrom('delegations').selectAll().where('id', '>', after).orderBy('id').limit(PAGE).execute();
@@ -187,6 +188,14 @@ export class SnapshotLoader {
       for (const id of ids) if (!found.has(id)) s.removeBan(id);
     }
     for (const ids of chunks([...(byKind.get('user') ?? [])], IN_CHUNK)) await this.#loadUsers(db, ids);
+    // 'mfa_policy' entity ids are `<scope_type>:<scope_id>` (issue 17)
+    for (const key of byKind.get('mfa_policy') ?? []) {
+      const i = key.indexOf(':');
+      const scopeType = key.slice(0, i) as 'platform' | 'partner' | 'tenant';
+      const scopeId = key.slice(i + 1);
+      const r = await db.selectFrom('mfa_policies').select('require_mfa').where('scope_type', '=', scopeType).where('scope_id', '=', scopeId).executeTakeFirst();
+      s.mfa.set(scopeType, scopeId, r?.require_mfa === 'required');
+    }
     for (const ids of chunks([...(byKind.get('delegation') ?? [])], IN_CHUNK)) {
       const rows = await db.selectFrom('delegations').selectAll().where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));

@@ -327,7 +327,37 @@ export interface DelegationsById {
   keys(): IterableIterator<string>;
 }
 
+/**
+ * MFA policies (issue 17), kept whole in memory so decide() reads no database: the operator's
+ * platform-wide and per-partner requirement, and each tenant's "partner people acting on us must
+ * have used MFA". Two set lookups per partner-person decision, none when no policy is set.
+ */
+export class MfaPolicies {
+  platform = false;
+  readonly partners = new Set<string>();
+  readonly tenants = new Set<string>();
+  /** any policy at all: the common no-policy case is one field read */
+  #any = false;
+
+  requiredFor(partnerId: string, tenantId: string): boolean {
+    if (!this.#any) return false;
+    return this.platform || this.partners.has(partnerId) || this.tenants.has(tenantId);
+  }
+
+  set(scopeType: 'platform' | 'partner' | 'tenant', scopeId: string, required: boolean): void {
+    if (scopeType === 'platform') this.platform = required;
+    else {
+      const s = scopeType === 'partner' ? this.partners : this.tenants;
+      if (required) s.add(scopeId);
+      else s.delete(scopeId);
+    }
+    this.#any = this.platform || this.partners.size > 0 || this.tenants.size > 0;
+  }
+}
+
 export class AuthzSnapshot {
+  /** MFA requirements for partner people (issue 17) */
+  readonly mfa = new MfaPolicies();
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
   readonly partners = new Map<string, SnapPartner>();

@@ -58,6 +58,9 @@ export interface AccessTokenClaims {
   iat?: number;
   /** RFC 9449: the token is bound to the key with this thumbprint */
   cnf?: { jkt?: string };
+  /** RFC 8176 methods the user signed in with ("mfa" when a second factor was used); issue 17 */
+  amr?: string[];
+  acr?: string;
 }
 
 export interface VerifiedToken {

@@ -406,13 +406,15 @@ export class GatewayService {
     let userId: string;
     let sessionId: string;
     let csrfToken: string | null;
+    let mfa: boolean;
     const s = identity.sessions.verify(cookie);
     if (s !== null) {
-      ({ userId, id: sessionId, csrfToken } = s);
+      ({ userId, id: sessionId, csrfToken, mfa } = s);
     } else {
       const r = await identity.authenticateSession(cookie);
       if (!r.ok) throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
       ({ userId, sessionId, csrfToken } = r.principal as { userId: string; sessionId: string; csrfToken: string | null });
+      mfa = r.principal.mfa === true;
     }
     const u = await this.#snapshotUser(userId);
     if (u === undefined || !u.active) {
@@ -430,7 +432,7 @@ export class GatewayService {
     st.partnerId = partnerId;
     const defaultTenant = u.partner === null && u.tenants !== null && u.tenants.size === 1 ? u.tenants.keys().next().value! : null;
     // Limited per credential, like an access token: each session.
-    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: u.id }, partnerId, rateKey: `s:${sessionId}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
+    return { kind: 'user', fromAppToken: false, defaultTenant, principal: { type: 'user', userId: u.id, mfa }, partnerId, rateKey: `s:${sessionId}`, scopes: null, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 };
   }
 
   /**
@@ -502,7 +504,8 @@ export class GatewayService {
       // token's partner (decide() refuses once they leave it or it is suspended — from the
       // snapshot, on the next request). The tenant comes from X-Active-Tenant-Id and is decided
       // through the partner's delegations like a personal API token: role ∩ token scopes.
-      const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes, partnerId: c.partner_id };
+      // amr rides in the token (issue 17): MFA policies need no lookup
+      const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes, partnerId: c.partner_id, mfa: Array.isArray(c.amr) && c.amr.includes('mfa') };
       return {
         actor: { type: 'app', userId, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
         caller: { kind: 'user', fromAppToken: true, defaultTenant: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 },

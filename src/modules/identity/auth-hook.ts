@@ -53,7 +53,7 @@ declare module 'fastify' {
 }
 
 /** Builds a principal from in-memory state for a user the indexes vouched for (AuthzService.principalOf). */
-export type MemoryPrincipals = (userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string }) => Principal | null;
+export type MemoryPrincipals = (userId: string, kind: Principal['kind'], credential: { sessionId?: string; csrfToken?: string; tokenId?: string; mfa?: boolean }) => Principal | null;
 
 export function bearerToken(req: FastifyRequest): string | null {
   const h = req.headers.authorization;

@@ -14,4 +14,12 @@ export const identityErrors = defineErrors('identity', {
   api_token_not_found: { status: 404, title: 'API token not found' },
   user_not_found: { status: 404, title: 'User not found' },
   cannot_disable_self: { status: 409, title: 'You cannot disable your own account' },
+  mfa_code_invalid: { status: 401, title: 'The code is wrong or was used already' },
+  mfa_challenge_expired: { status: 401, title: 'The sign-in step has expired; start again' },
+  mfa_not_enrolled: { status: 409, title: 'No second factor of this kind is set up' },
+  mfa_already_enabled: { status: 409, title: 'An authenticator app is already set up' },
+  passkey_invalid: { status: 401, title: 'The passkey could not be verified' },
+  passkey_not_found: { status: 404, title: 'Passkey not found' },
+  step_up_required: { status: 403, title: 'Confirm it is you with your second factor first' },
+  password_reset_invalid: { status: 400, title: 'The password reset link is wrong, used or expired' },
 });

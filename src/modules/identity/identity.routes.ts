@@ -7,6 +7,9 @@ import { toApiTokenDto, toUserDto } from './identity.service.ts';
 import { SESSION_COOKIE } from './auth-hook.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import * as S from './identity.schemas.ts';
+import * as M from './mfa.schemas.ts';
+import type { FastifyReply } from 'fastify';
+import type { SecondFactorProof } from './mfa.service.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 
 export interface IdentityRouteDeps {
@@ -27,6 +30,12 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
     partner: me.partner ? { ...me.partner, permissions: access.roles.permissionsOf(me.partner.role) } : null,
   });
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
+  const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }) => {
+    reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
+    const auth = await identity.authenticateSession(r.token);
+    if (!auth.ok) throw E.session_expired();
+    return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal)) };
+  };
 
 
   return {
@@ -37,17 +46,87 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
           config: { csrf: false, public: true },
           schema: {
             tags: ['auth'],
-            summary: 'Log in with email and password; sets the session cookie',
+            summary: 'Log in with email and password; sets the session cookie (200), or asks for a second factor (202) when the account has one',
             body: S.LoginBody,
-            response: { 200: S.LoginResponse, ...problems(400, 401, 403, 429) },
+            response: { 200: S.LoginResponse, 202: M.LoginSecondStep, ...problems(400, 401, 403, 429) },
           },
         },
         async (req, reply) => {
           const r = await identity.login(req.ctx(), req.body.email, req.body.password);
-          reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
-          const auth = await identity.authenticateSession(r.token);
-          if (!auth.ok) throw E.session_expired();
-          return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal)) };
+          if (r.mfaRequired) return reply.code(202).send({ mfa_required: true as const, mfa_token: r.mfaToken, methods: r.methods, expires_at: r.expiresAt });
+          return signedIn(reply, r);
+        },
+      );
+
+      app.post(
+        '/api/v1/auth/login/second-factor',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'The sign-in second step: a code from the authenticator app, a recovery code (each works once) or a passkey; sets the session cookie',
+            body: M.SecondStepBody,
+            response: { 200: S.LoginResponse, ...problems(400, 401, 403, 404, 429) },
+          },
+        },
+        async (req, reply) => {
+          const b = req.body as { mfa_token: string } & SecondFactorProof;
+          const { mfa_token, ...proof } = b;
+          const r = await identity.completeLogin(req.ctx(), mfa_token, proof as SecondFactorProof);
+          if (r.mfaRequired) throw E.session_expired();
+          return signedIn(reply, r);
+        },
+      );
+
+      app.post(
+        '/api/v1/auth/login/passkey-options',
+        {
+          config: { csrf: false, public: true },
+          schema: { tags: ['auth'], summary: 'WebAuthn options for signing in with a passkey (the second step)', body: M.MfaTokenBody, response: { 200: M.WebAuthnOptions, ...problems(400, 401, 404) } },
+        },
+        async (req) => identity.loginPasskeyOptions(req.body.mfa_token),
+      );
+
+      app.post(
+        '/api/v1/auth/password-reset',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'Forgot password: e-mails a reset link to the address if it has an account (the answer is the same either way)',
+            body: M.ForgotPasswordBody,
+            response: { 202: Type.Object({ message: Type.String() }), ...problems(400, 429) },
+          },
+        },
+        async (req, reply) => {
+          await identity.passwordResets.request(req.ctx(), req.body.email);
+          return reply.code(202).send({ message: 'If this address has an account, a link to choose a new password is on its way.' });
+        },
+      );
+
+      app.post(
+        '/api/v1/auth/password-reset/check',
+        {
+          config: { csrf: false, public: true },
+          schema: { tags: ['auth'], summary: 'Is a reset link still good, and for which account', body: M.ResetTokenBody, response: { 200: M.ResetCheckDto, ...problems(400) } },
+        },
+        async (req) => identity.passwordResets.check(req.body.token),
+      );
+
+      app.post(
+        '/api/v1/auth/password-reset/complete',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'Choose a new password with a reset link (works once); every session of the account ends',
+            body: M.ResetPasswordBody,
+            response: { 204: Type.Null(), ...problems(400) },
+          },
+        },
+        async (req, reply) => {
+          await identity.passwordResets.reset(req.ctx(), req.body.token, req.body.password);
+          return reply.code(204).send(null);
         },
       );
 
@@ -209,6 +288,23 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
           const u = await identity.findUserById(req.params.user_id);
           if (!u) throw E.user_not_found();
           return toUserDto(u);
+        },
+      );
+
+      app.post(
+        '/api/v1/users/:user_id/password-reset',
+        {
+          config: { operator: 'platform.users.manage' },
+          schema: {
+            tags: ['users'],
+            summary: 'E-mail the user a link to choose a new password (operator); the operator never sees the password',
+            params: S.UserParams,
+            response: { 200: M.ResetSentDto, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          const p = access.operator(req, 'platform.users.manage');
+          return identity.passwordResets.sendByOperator(req.ctx(), p, req.params.user_id);
         },
       );
 

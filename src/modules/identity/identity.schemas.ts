@@ -32,6 +32,7 @@ export const MeDto = Type.Object({
     }),
   ),
   auth: Type.String({ description: 'session or api_token' }),
+  mfa: Type.Boolean({ description: 'this session was signed in (or stepped up) with a second factor' }),
   csrf_token: Nullable(Type.String()),
 }, { title: 'Me' });
 

@@ -19,7 +19,10 @@ import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
 import type { SessionIndex } from './session-index.ts';
-import { SessionsService } from './sessions.service.ts';
+import { SessionsService, type LoginOutcome } from './sessions.service.ts';
+import { MfaService, type SecondFactorProof } from './mfa.service.ts';
+import { PasswordResetService } from './password-reset.service.ts';
+import { MfaPolicyService } from './mfa-policy.service.ts';
 import { UsersService } from './users.service.ts';
 
 export {
@@ -45,6 +48,12 @@ export class IdentityService {
   readonly #tokens: ApiTokensService;
   readonly #users: UsersService;
   readonly #invitations: InvitationsService;
+  /** second factors: enrolment, proofs, step-up (issue 17) */
+  readonly mfa: MfaService;
+  /** password reset by e-mail link, and by the operator (issue 17) */
+  readonly passwordResets: PasswordResetService;
+  /** who must use MFA (operator, tenants); read by the decision snapshot */
+  readonly mfaPolicies: MfaPolicyService;
   /** live personal API tokens in memory (the gateway's request path) */
   readonly apiTokens: ApiTokenIndex;
   /** live portal sessions in memory (the gateway's request path) */
@@ -52,7 +61,10 @@ export class IdentityService {
   constructor(deps: IdentityDeps) {
     this.#d = deps;
     this.#passwords = new Passwords(deps.scryptCost);
-    this.#sessions = new SessionsService(deps);
+    this.mfa = new MfaService(deps);
+    this.#sessions = new SessionsService(deps, this.mfa);
+    this.passwordResets = new PasswordResetService(deps, this.#passwords);
+    this.mfaPolicies = new MfaPolicyService(deps);
     this.#tokens = new ApiTokensService(deps);
     this.#invitations = new InvitationsService(deps, this.#passwords);
     this.#users = new UsersService(deps, { passwords: this.#passwords, tokens: this.#tokens, invitations: this.#invitations });
@@ -82,8 +94,17 @@ export class IdentityService {
 
   // ---- login / sessions / credentials ---------------------------------------------------------
 
-  login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
+  login(ctx: RequestContext, email: string, password: string): Promise<LoginOutcome> {
     return this.#sessions.login(ctx, email, password);
+  }
+
+  /** The sign-in second step (issue 17). */
+  completeLogin(ctx: RequestContext, mfaToken: string, proof: SecondFactorProof): Promise<LoginOutcome> {
+    return this.#sessions.completeLogin(ctx, mfaToken, proof);
+  }
+
+  loginPasskeyOptions(mfaToken: string) {
+    return this.#sessions.loginPasskeyOptions(mfaToken);
   }
 
   logout(ctx: RequestContext, principal: Principal): Promise<void> {
@@ -110,7 +131,7 @@ export class IdentityService {
       return v.ok ? { kind: 'api_token', userId: v.token.userId, tokenId: v.token.id } : null;
     }
     const s = this.sessions.verify(c.cookie);
-    return s === null ? null : { kind: 'session', userId: s.userId, sessionId: s.id, csrfToken: s.csrfToken };
+    return s === null ? null : { kind: 'session', userId: s.userId, sessionId: s.id, csrfToken: s.csrfToken, mfa: s.mfa };
   }
 
   verifyCsrf(principal: Pick<Principal, 'csrfToken'>, header: string | undefined): boolean {

@@ -11,6 +11,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
 
 export const API_TOKEN_PREFIX = 'pgpat';
 /** Why an API token was revoked: by its owner, or because the operator disabled the account. */
@@ -30,6 +31,12 @@ export interface IdentityDeps {
   sessionAbsoluteTimeoutSec: number;
   scryptCost: number;
   publicUrl: string;
+  /** SECRET_KEY: encrypts what must be read back (TOTP seeds) */
+  secretKey: string;
+  /** e-mail out (password-reset links) */
+  mailer?: Mailer | null;
+  /** how long a password-reset link works */
+  passwordResetTtlSec?: number;
   /** a login limiter store failure (logged by the caller) */
   onLimiterError?: (err: unknown) => void;
   /** a database lookup of the API token index failed (logged by the caller) */
@@ -80,6 +87,6 @@ export type InvitationAcceptor = (trx: Tx, ctx: RequestContext, member: NewMembe
 export type UserDisabledHook = (trx: Tx, ctx: RequestContext, userId: string) => Promise<Record<string, unknown>>;
 
 /** A credential the in-memory indexes vouch for (see credentialFromMemory). */
-export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string };
+export type MemoryCredential = { kind: 'api_token'; userId: string; tokenId: string } | { kind: 'session'; userId: string; sessionId: string; csrfToken: string; mfa: boolean };
 
 export type AuthResult = { ok: true; principal: Principal } | { ok: false; code: 'session_expired' | 'invalid_token' | 'user_inactive'; detail: string };

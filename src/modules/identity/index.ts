@@ -12,4 +12,5 @@ export {
 export { InvitationLinkDto, PendingInvitationDto, InvitationIdParam } from './identity.schemas.ts';
 export { authGuards, bearerToken, actingPartnerId, SESSION_COOKIE, type MemoryPrincipals, type Audience, type AuthGuards } from './auth-hook.ts';
 export { identityRoutes } from './identity.routes.ts';
+export { mfaRoutes } from './mfa.routes.ts';
 export { identityErrors } from './identity.errors.ts';

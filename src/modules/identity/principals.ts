@@ -9,7 +9,7 @@ function memberships(db: Db, userId: string): ReturnType<typeof repo.loadMembers
   return withDbContext({ kind: 'user', userId }, () => repo.loadMemberships(db.kysely, userId));
 }
 
-export async function principalOf(db: Db, user: repo.UserRow, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string }): Promise<Principal> {
+export async function principalOf(db: Db, user: repo.UserRow, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] }): Promise<Principal> {
   const m = await memberships(db, user.id);
   return {
     kind,
@@ -25,6 +25,7 @@ export async function principalOf(db: Db, user: repo.UserRow, kind: Principal['k
     sessionId: extra.sessionId ?? null,
     csrfToken: extra.csrfToken ?? null,
     tokenId: extra.tokenId ?? null,
+    ...(extra.amr ? { amr: extra.amr, mfa: extra.amr.includes('mfa') } : {}),
   };
 }
 
@@ -47,6 +48,7 @@ export async function describePrincipal(db: Db, principal: Principal) {
         }
       : null,
     auth: principal.kind,
+    mfa: principal.mfa === true,
     csrf_token: principal.csrfToken,
   };
 }

@@ -30,9 +30,11 @@ export interface IndexedSession {
   expiresMs: number;
   /** epoch ms: the last activity this instance knows of */
   lastSeenMs: number;
+  /** the session proved a second factor (amr has "mfa"): MFA policies read it on the request path */
+  mfa: boolean;
 }
 
-type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'>;
+type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'> & { amr?: string };
 
 /** Last activity is written at most this often per session (as the portal API does). */
 export const SESSION_TOUCH_EVERY_MS = 60_000;
@@ -131,13 +133,16 @@ export class SessionIndex {
 
   #put(row: SessionFields): void {
     const lastSeenMs = Date.parse(row.last_seen_at);
+    const mfa = row.amr?.includes('"mfa"') === true;
     const known = this.#byId.get(row.id);
     if (known !== undefined) {
       // never move activity backwards: this instance may have seen a later one than the row
       if (lastSeenMs > known.lastSeenMs) known.lastSeenMs = lastSeenMs;
+      // a step-up only ever adds MFA to a live session
+      if (mfa) known.mfa = true;
       return;
     }
-    this.#byId.set(row.id, { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, expiresMs: Date.parse(row.expires_at), lastSeenMs });
+    this.#byId.set(row.id, { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, expiresMs: Date.parse(row.expires_at), lastSeenMs, mfa });
     let ids = this.#byUser.get(row.user_id);
     if (ids === undefined) this.#byUser.set(row.user_id, (ids = new Set()));
     ids.add(row.id);

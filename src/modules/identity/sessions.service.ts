@@ -14,14 +14,25 @@ import type { AuthResult, IdentityDeps } from './identity.types.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { principalOf } from './principals.ts';
 import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import * as mfaRepo from './mfa.repo.ts';
+import { AMR_PASSWORD, CHALLENGE_TTL_MS, MAX_CHALLENGE_ATTEMPTS, hasMfa, parseAmr, type MfaService, type SecondFactorProof } from './mfa.service.ts';
+
+export type SecondFactorMethod = 'totp' | 'passkey' | 'recovery_code';
+
+export type LoginOutcome =
+  | { mfaRequired: false; token: string; csrfToken: string; expiresAt: string; userId: string; amr: readonly string[] }
+  | { mfaRequired: true; mfaToken: string; methods: SecondFactorMethod[]; expiresAt: string; userId: string };
 
 export class SessionsService {
   readonly #d: IdentityDeps;
+  readonly #mfa: MfaService;
   readonly #loginThrottle: LoginThrottle;
   /** live portal sessions in memory (the gateway's request path) */
   readonly index: SessionIndex;
-  constructor(deps: IdentityDeps) {
+  constructor(deps: IdentityDeps, mfa: MfaService) {
     this.#d = deps;
+    this.#mfa = mfa;
     this.#loginThrottle = new LoginThrottle({ limiter: deps.loginLimiter, maxFailures: deps.loginMaxAttempts, windowSec: deps.loginWindowSec });
     this.index = new SessionIndex({ clock: deps.clock, idleTimeoutSec: deps.sessionIdleTimeoutSec });
   }
@@ -30,7 +41,7 @@ export class SessionsService {
     return this.#d.clock.now();
   }
 
-  async login(ctx: RequestContext, email: string, password: string): Promise<{ token: string; csrfToken: string; expiresAt: string; userId: string }> {
+  async login(ctx: RequestContext, email: string, password: string): Promise<LoginOutcome> {
     const normalized = email.trim().toLowerCase();
     // Counts failed checks, not attempts; waits for a turn rather than refusing (login-throttle.ts).
     const attempt = await this.#loginThrottle.begin(normalized, ctx.ip);
@@ -62,6 +73,61 @@ export class SessionsService {
     }
     // The account's failures are forgotten; the address keeps its own.
     await attempt.succeeded();
+    // A second factor is set up: no session yet, a short-lived second step instead (issue 17).
+    if (await this.#mfa.enrolled(user.id)) return this.#beginSecondStep(ctx, user);
+    return this.#openSession(ctx, user, AMR_PASSWORD);
+  }
+
+  async #beginSecondStep(ctx: RequestContext, user: repo.UserRow): Promise<LoginOutcome> {
+    const token = this.#mfa.newChallengeToken();
+    const now = this.#now();
+    const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString();
+    const status = await this.#mfa.status(user.id);
+    await mutate(this.#d.db, async (trx) => {
+      await mfaRepo.insertChallenge(trx, { id: this.#mfa.challengeId(token), user_id: user.id, purpose: 'login', challenge: null, created_at: now.toISOString(), expires_at: expiresAt });
+      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user.id } }, { action: 'user.login_password_verified', targetType: 'user', targetId: user.id, details: { next: 'second_factor' } });
+    });
+    const methods: SecondFactorMethod[] = [];
+    if (status.totp.enabled) methods.push('totp');
+    if (status.passkeys.length > 0) methods.push('passkey');
+    if (status.recovery_codes.unused > 0) methods.push('recovery_code');
+    return { mfaRequired: true, mfaToken: token, methods, expiresAt, userId: user.id };
+  }
+
+  /** The login challenge behind a second-step token, still open; else mfa_challenge_expired. */
+  async #loginChallenge(mfaToken: string): Promise<{ row: mfaRepo.ChallengeRow; user: repo.UserRow }> {
+    const db = this.#d.db.kysely;
+    const row = await mfaRepo.findChallenge(db, this.#mfa.challengeId(mfaToken));
+    const user = row ? await repo.findUserById(db, row.user_id) : undefined;
+    if (!row || row.purpose !== 'login' || row.expires_at <= this.#now().toISOString() || row.attempts >= MAX_CHALLENGE_ATTEMPTS || !user || user.status !== 'active') {
+      throw E.mfa_challenge_expired('This sign-in has expired. Enter your email and password again.');
+    }
+    return { row, user };
+  }
+
+  /** WebAuthn options for the sign-in second step with a passkey. */
+  async loginPasskeyOptions(mfaToken: string) {
+    const { row, user } = await this.#loginChallenge(mfaToken);
+    return this.#mfa.passkeyAssertionOptions(user.id, row.id, 'login');
+  }
+
+  /** The sign-in second step: a code, a recovery code or a passkey; then the session (amr with "mfa"). */
+  async completeLogin(ctx: RequestContext, mfaToken: string, proof: SecondFactorProof): Promise<LoginOutcome> {
+    const { row, user } = await this.#loginChallenge(mfaToken);
+    let amr;
+    try {
+      amr = await this.#mfa.prove(ctx, user.id, user.email, proof, row.challenge);
+    } catch (e) {
+      // Each wrong answer counts on this sign-in too: after MAX_CHALLENGE_ATTEMPTS it must start over.
+      if (e instanceof AppError && e.status === 401) await mfaRepo.countChallengeFailure(this.#d.db.kysely, row.id);
+      throw e;
+    }
+    // single use: a second request with the same token (a replay, a double click) opens nothing
+    if (!(await mfaRepo.takeChallenge(this.#d.db.kysely, row.id))) throw E.mfa_challenge_expired('This sign-in was completed already. Enter your email and password again.');
+    return this.#openSession(ctx, user, amr);
+  }
+
+  async #openSession(ctx: RequestContext, user: repo.UserRow, amr: readonly string[]): Promise<LoginOutcome> {
     const now = this.#now();
     const token = randomToken(32);
     const csrfToken = randomToken(24);
@@ -76,6 +142,8 @@ export class SessionsService {
         expires_at: expiresAt,
         ip: ctx.ip,
         user_agent: ctx.userAgent?.slice(0, 512) ?? null,
+        amr: JSON.stringify(amr),
+        mfa_at: hasMfa(amr) ? now.toISOString() : null,
       });
       await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
       await this.#d.feed.record(trx, 'session', sha256(token));
@@ -83,10 +151,11 @@ export class SessionsService {
         action: 'user.logged_in',
         targetType: 'user',
         targetId: user.id,
+        details: { amr: [...amr] },
       });
     });
     await this.#d.feed.kick();
-    return { token, csrfToken, expiresAt, userId: user.id };
+    return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr };
   }
 
   async logout(ctx: RequestContext, principal: Principal): Promise<void> {
@@ -125,7 +194,7 @@ export class SessionsService {
     // what the database says is what the gateway's index holds from now on (a login on another
     // instance not delivered yet, activity elsewhere that kept the session alive)
     this.index.remember(session, mark);
-    return { ok: true, principal: await principalOf(this.#d.db, user, 'session', { sessionId: session.id, csrfToken: session.csrf_token }) };
+    return { ok: true, principal: await principalOf(this.#d.db, user, 'session', { sessionId: session.id, csrfToken: session.csrf_token, amr: parseAmr(session.amr) }) };
   }
 
   async purgeExpired(): Promise<void> {

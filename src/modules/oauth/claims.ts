@@ -28,6 +28,17 @@ export interface PartnergateClaims {
   gid?: string;
 }
 
+/**
+ * How the person behind a token signed in (issue 17): RFC 8176 `amr` and an `acr` (NIST
+ * SP 800-63B level) — from the sign-in the authorization code or refresh token carries. The
+ * gateway and decide() refuse partner people without "mfa" where an MFA policy applies.
+ */
+export function authnClaims(amr: readonly string[] | null | undefined): { amr?: string[]; acr?: string } {
+  if (!amr || amr.length === 0) return {};
+  const list = amr.filter((x) => typeof x === 'string');
+  return { amr: list, acr: list.includes('mfa') ? 'urn:partnergate:aal2' : 'urn:partnergate:aal1' };
+}
+
 export interface ConsentFacts {
   grantId: string;
   partnerId: string;

@@ -208,7 +208,8 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       if (form.use_session === '1') {
         const user = await portalUser(req);
         if (!user) return renderLogin(req, reply, i, 401, { error: 'Your Partnergate session has ended; sign in.' });
-        return finish(req, reply, { login: { accountId: user.userId, amr: ['pwd'] } });
+        // the portal session's sign-in (a second factor proven there counts here too)
+        return finish(req, reply, { login: { accountId: user.userId, amr: [...(user.amr ?? ['pwd'])], acr: user.mfa ? 'urn:partnergate:aal2' : 'urn:partnergate:aal1' } });
       }
       const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
       const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
@@ -216,7 +217,10 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
       try {
         // The portal's login: same throttling per email and per IP, same audit events.
         const r = await d.identity.login(req.ctx(), email, password);
-        return finish(req, reply, { login: { accountId: r.userId, amr: ['pwd'] } });
+        if (r.mfaRequired) {
+          return renderLogin(req, reply, i, 401, { email, error: 'This account uses two-step verification. Sign in to the Partnergate portal in this browser (with your code or passkey), then come back and continue with that session.' });
+        }
+        return finish(req, reply, { login: { accountId: r.userId, amr: ['pwd'], acr: 'urn:partnergate:aal1' } });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         if (e.headers?.['retry-after']) reply.header('retry-after', e.headers['retry-after']);

@@ -36,7 +36,7 @@ import { RevokedAccessTokens } from './revoked-tokens.ts';
 import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
-import { compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
+import { authnClaims, compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
 import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
@@ -594,7 +594,13 @@ export class OAuthService {
       if (!r) return undefined;
       return compact(wholesalerOwnClaims({ partnerId: r.partner.id, homeTenantId: r.partner.homeTenantId, homeBan: r.homeBan?.account_number ?? null }));
     }
-    if (token.kind === 'AccessToken' && token.grantId) return this.#grantClaims(token.grantId);
+    if (token.kind === 'AccessToken' && token.grantId) {
+      const claims = await this.#grantClaims(token.grantId);
+      // the sign-in behind the grant: amr/acr from the code being exchanged or the refresh token
+      const e = ctx?.oidc?.entities as { AuthorizationCode?: { amr?: string[] }; RefreshToken?: { amr?: string[] } } | undefined;
+      const authn = authnClaims(e?.AuthorizationCode?.amr ?? e?.RefreshToken?.amr);
+      return claims ? { ...claims, ...authn } : authn;
+    }
     return undefined;
   }
 

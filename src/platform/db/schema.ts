@@ -26,6 +26,10 @@ export interface SessionsTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** JSON array of RFC 8176 method values: ["pwd"], ["pwd","otp","mfa"], ["pwd","hwk","mfa"] */
+  amr: Generated<string>;
+  /** when a second factor was last proven in this session (sign-in or step-up) */
+  mfa_at: string | null;
 }
 
 export interface ApiTokensTable {
@@ -555,7 +559,81 @@ export interface MailMessagesTable {
   sent_at: string | null;
 }
 
+/** Issue 17: a user's authenticator app. The seed is encrypted (encryptWithSecret): codes are checked against it. */
+export interface MfaTotpTable {
+  user_id: string;
+  secret_enc: string;
+  status: 'pending' | 'active';
+  created_at: string;
+  confirmed_at: string | null;
+  last_used_at: string | null;
+  /** the last accepted time step: a code is never accepted twice */
+  last_counter: Generated<number>;
+}
+
+/** One-time recovery codes, as keyed hashes. */
+export interface MfaRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** WebAuthn credentials (passkeys). */
+export interface MfaPasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url */
+  credential_id: string;
+  /** base64url COSE public key */
+  public_key: string;
+  counter: Generated<number>;
+  /** JSON array */
+  transports: Generated<string>;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** Short-lived challenges: the sign-in second step, WebAuthn ceremonies. `id` is the keyed hash of the token. */
+export interface AuthChallengesTable {
+  id: string;
+  user_id: string;
+  purpose: 'login' | 'passkey_register' | 'step_up';
+  challenge: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Password-reset links; `id` is the keyed hash of the link's token. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  /** the operator who sent it, or null when the user asked */
+  requested_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** MFA requirements: ('platform','platform'), ('partner', ptr_…), ('tenant', tnt_…: partner people acting on it). */
+export interface MfaPoliciesTable {
+  scope_type: 'platform' | 'partner' | 'tenant';
+  scope_id: string;
+  require_mfa: 'required' | 'optional';
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface Database {
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_passkeys: MfaPasskeysTable;
+  auth_challenges: AuthChallengesTable;
+  password_resets: PasswordResetsTable;
+  mfa_policies: MfaPoliciesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -28,4 +28,8 @@ export interface Principal {
   sessionId: string | null;
   csrfToken: string | null;
   tokenId: string | null;
+  /** how the session was established (RFC 8176 amr values); absent for API tokens */
+  amr?: readonly string[];
+  /** the session proved a second factor (amr has "mfa") */
+  mfa?: boolean;
 }

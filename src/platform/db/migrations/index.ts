@@ -15,6 +15,7 @@ import { migration as m0010 } from './0010-client-auth-method.ts';
 import { migration as m0011 } from './0011-api-token-revoked-reason.ts';
 import { migration as m0012 } from './0012-no-global-write-lock.ts';
 import { migration as m0015 } from './0015-notifications.ts';
+import { migration as m0016 } from './0016-strong-auth.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -30,4 +31,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0011-api-token-revoked-reason', m0011],
   ['0012-no-global-write-lock', m0012],
   ['0015-notifications', m0015],
+  ['0016-strong-auth', m0016],
 ];

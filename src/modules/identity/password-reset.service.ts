@@ -1,0 +1,122 @@
+/**
+ * Password reset (issue 17): by an e-mailed link the user asks for ("Forgot password?") or the
+ * operator sends. The link's token is random, works once, for PASSWORD_RESET_TTL, and is stored
+ * only as a keyed hash; a new link retires the older ones. Using it sets the new password and
+ * ends every session of the user (and any sign-in half done) — the second factor stays: the
+ * next sign-in still asks for it.
+ *
+ * Asking never says whether an address has an account: the answer is the same either way.
+ */
+import { mutate } from '../../platform/db/database.ts';
+import { randomToken } from '../../platform/crypto.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import { renderMail } from '../../platform/mail/mail-template.ts';
+import { identityErrors as E } from './identity.errors.ts';
+import * as repo from './identity.repo.ts';
+import * as mfaRepo from './mfa.repo.ts';
+import type { IdentityDeps } from './identity.types.ts';
+import type { Passwords } from './password-policy.ts';
+
+export const RESET_PATH = '/reset-password';
+
+export class PasswordResetService {
+  readonly #d: IdentityDeps;
+  readonly #passwords: Passwords;
+  constructor(deps: IdentityDeps, passwords: Passwords) {
+    this.#d = deps;
+    this.#passwords = passwords;
+  }
+
+  #now(): Date {
+    return this.#d.clock.now();
+  }
+
+  #hash(token: string): string {
+    return this.#d.hasher.hash(`password-reset:${token}`);
+  }
+
+  /** "Forgot password?": a link to the address if it has an active account; nothing said either way. */
+  async request(ctx: RequestContext, email: string): Promise<void> {
+    const normalized = email.trim().toLowerCase();
+    const user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
+    if (!user || user.status !== 'active') {
+      await mutate(this.#d.db, (trx) =>
+        this.#d.audit.record(trx, ctx, { action: 'user.password_reset_requested', outcome: 'failure', targetType: 'user', targetId: user?.id ?? null, details: { reason: user ? 'user_' + user.status : 'unknown_email' } }).then(() => undefined),
+      );
+      return;
+    }
+    await this.#send(ctx, user, null);
+  }
+
+  /** The operator sends a reset link to a user (the user sets the password; the operator never learns it). */
+  async sendByOperator(ctx: RequestContext, operator: Principal, userId: string): Promise<{ sent_to: string; expires_at: string }> {
+    const user = await repo.findUserById(this.#d.db.kysely, userId);
+    if (!user) throw E.user_not_found();
+    if (user.status !== 'active') throw E.password_reset_invalid('This account is disabled: enable it before sending a reset link.');
+    const expiresAt = await this.#send(ctx, user, operator.userId);
+    return { sent_to: user.email, expires_at: expiresAt };
+  }
+
+  async #send(ctx: RequestContext, user: repo.UserRow, by: string | null): Promise<string> {
+    const token = randomToken(32);
+    const now = this.#now();
+    const ttl = this.#d.passwordResetTtlSec ?? 1800;
+    const expiresAt = new Date(now.getTime() + ttl * 1000).toISOString();
+    await mutate(this.#d.db, async (trx) => {
+      await mfaRepo.retirePasswordResets(trx, user.id, now.toISOString());
+      await mfaRepo.insertPasswordReset(trx, { id: this.#hash(token), user_id: user.id, requested_by: by, created_at: now.toISOString(), expires_at: expiresAt, used_at: null });
+      await this.#d.audit.record(trx, ctx, { action: by ? 'user.password_reset_sent' : 'user.password_reset_requested', targetType: 'user', targetId: user.id, details: { expires_at: expiresAt } });
+    });
+    const url = `${this.#d.publicUrl}${RESET_PATH}?token=${encodeURIComponent(token)}`;
+    const minutes = Math.round(ttl / 60);
+    const mail = renderMail({
+      to: user.email,
+      subject: 'Reset your Partnergate password',
+      greeting: `Hello ${user.name},`,
+      paragraphs: [
+        by ? 'An administrator of Partnergate sent you this link so you can choose a new password.' : 'Someone (we hope you) asked to reset the password of your Partnergate account.',
+        `The link works once, for ${minutes} minutes. Choosing a new password signs you out everywhere.`,
+        'If you did not ask for this, ignore this message: your password stays as it is.',
+      ],
+      action: { label: 'Choose a new password', url },
+      footer: `You get this message because a password reset was asked for ${user.email} on Partnergate.`,
+    });
+    if (!this.#d.mailer) throw new Error('no mailer configured');
+    await this.#d.mailer.send(mail);
+    return expiresAt;
+  }
+
+  /** What the reset page shows before the new password is chosen: whose account, or password_reset_invalid. */
+  async check(token: string): Promise<{ email: string; expires_at: string }> {
+    const r = await mfaRepo.findPasswordReset(this.#d.db.kysely, this.#hash(token));
+    const user = r ? await repo.findUserById(this.#d.db.kysely, r.user_id) : undefined;
+    if (!r || r.used_at !== null || r.expires_at <= this.#now().toISOString() || !user || user.status !== 'active') {
+      throw E.password_reset_invalid('This link is wrong, was used already or has expired. Ask for a new one.');
+    }
+    return { email: user.email, expires_at: r.expires_at };
+  }
+
+  async reset(ctx: RequestContext, token: string, password: string): Promise<void> {
+    const id = this.#hash(token);
+    const { email } = await this.check(token);
+    this.#passwords.check(password, email, '/body/password');
+    const hash = await this.#passwords.hash(password);
+    let userId = '';
+    await mutate(this.#d.db, async (trx) => {
+      const r = await mfaRepo.findPasswordReset(trx, id);
+      // single use, even for two requests at once
+      if (!r || !(await mfaRepo.consumePasswordReset(trx, id, this.#now().toISOString()))) throw E.password_reset_invalid('This link was used already. Ask for a new one.');
+      userId = r.user_id;
+      await repo.updateUser(trx, r.user_id, { password_hash: hash, updated_at: this.#now().toISOString() });
+      await mfaRepo.retirePasswordResets(trx, r.user_id, this.#now().toISOString());
+      // every session ends, and any sign-in half done
+      await repo.deleteSessionsByUser(trx, r.user_id);
+      await mfaRepo.deleteChallengesOf(trx, r.user_id);
+      await this.#d.feed.record(trx, 'user_sessions', r.user_id);
+      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, userId: r.user_id } }, { action: 'user.password_reset', targetType: 'user', targetId: r.user_id, details: { by_operator: r.requested_by !== null } });
+    });
+    void userId;
+    await this.#d.feed.kick();
+  }
+}
