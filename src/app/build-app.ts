@@ -40,7 +40,7 @@ import { tenantRoutes } from '../modules/tenants/index.ts';
 import { partnerRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
-import { delegationRoutes } from '../modules/delegations/index.ts';
+import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
@@ -217,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       partnerConsolidatedRoutes({ msp: services.msp, access, limiter: services.rateLimiter, config }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
+      activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
@@ -259,12 +260,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.identity.loadIndexes();
     await services.oauth.start();
     await services.feed.start(head);
-    services.delegations.startExpirySweep();
+    // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
+    services.lifecycle.start(60_000, (ctx) => services.delegations.expireLapsed(ctx));
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
+    services.lifecycle.stop();
     await services.notifications.close();
     await services.audit.stopSealer();
     services.authz.stop();

@@ -22,6 +22,7 @@ import { createGatewayService, type GatewayService } from '../modules/gateway/in
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { NotificationsService } from '../modules/notifications/index.ts';
+import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -76,6 +77,8 @@ export interface Services {
   oauth: OAuthService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center (issue 17) */
   notifications: NotificationsService;
+  activations: ActivationsService;
+  lifecycle: LifecycleSweep;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
@@ -157,6 +160,10 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
+  // eligible (just-in-time) access, auto-extend and expiry notices (issue 17): events through the outbox, step-up through MFA
+  const jitDeps = { db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, events: notifications.outbox, mfa: identity.mfa, onError: (e: unknown) => d.onError(e, 'delegation lifecycle') };
+  const activations = new ActivationsService(jitDeps);
+  const lifecycle = new LifecycleSweep(jitDeps);
   const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
@@ -180,5 +187,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // their access events go through the gateway's batched, spooled buffer
   const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, notifications, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, gateway, apps, resold, oauth, notifications, activations, lifecycle, redisClients };
 }

@@ -4992,6 +4992,174 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activations of the partner's eligible access, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "active" | "rejected" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ActivationList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivationList"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/activations/{activation_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End your own activation now (or withdraw it while it waits) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description act_… identifier
+                     * @example act_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    activation_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description no body, or an empty JSON object */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description OK: Activation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/approve": {
         parameters: {
             query?: never;
@@ -6042,6 +6210,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/delegations/{delegation_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Activate eligible access for a while (partner member): needs a second factor proven in the last 10 minutes and a reason; waits for the tenant when it asks for approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description dlg_… identifier
+                     * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    delegation_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description why the access is needed (the tenant sees it) */
+                        justification: string;
+                        /** @description how long the access stays active (at most what the tenant allows) */
+                        minutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Activation */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/delegations/{delegation_id}/relinquish": {
         parameters: {
             query?: never;
@@ -6233,6 +6502,75 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/eligible-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's eligible links (activated for a while when needed) with your own activation on each */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: EligibleAccessList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EligibleAccessList"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8558,6 +8896,282 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activations of the tenant's eligible links, newest first, and how many wait for approval */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "active" | "rejected" | "cancelled";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ActivationList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivationList"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/activations/{activation_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a waiting activation (tenant admin): the access is active from now for the time asked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description act_… identifier
+                     * @example act_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    activation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Activation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/activations/{activation_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a waiting activation (tenant admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description act_… identifier
+                     * @example act_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    activation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Activation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/agencies": {
         parameters: {
             query?: never;
@@ -10271,6 +10885,167 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/access-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a link may be used: eligible or standing, activation limits, approval, auto-extend */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description dlg_… identifier
+                     * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    delegation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: AccessSettings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessSettings"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set how a link may be used (tenant admin): make its role eligible (activated for a while, optionally with approval), auto-extend, privileged roles */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description dlg_… identifier
+                     * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    delegation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approval_required?: boolean;
+                        auto_extend?: boolean;
+                        auto_extend_days?: number;
+                        eligible?: boolean;
+                        max_activation_minutes?: number;
+                        privileged_roles?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: AccessSettings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessSettings"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/approve": {
@@ -18246,6 +19021,20 @@ export interface components {
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
         };
+        /** AccessSettings */
+        AccessSettings: {
+            /** @description an activation waits for a tenant admin to approve it */
+            approval_required: boolean;
+            /** @description the link is extended by auto_extend_days when it reaches its end date */
+            auto_extend: boolean;
+            auto_extend_days: number;
+            /** @description true: the link's role grants nothing until a partner member activates it for a while */
+            eligible: boolean;
+            /** @description the longest activation the tenant allows */
+            max_activation_minutes: number;
+            /** @description roles the tenant calls privileged: a link with one of them never auto-extends */
+            privileged_roles: string[];
+        };
         /** Account */
         Account: {
             account_number: string;
@@ -18255,6 +19044,56 @@ export interface components {
             id: string;
             name: string;
             status: string;
+        };
+        /** Activation */
+        Activation: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            decided_at: string | null;
+            decided_by: {
+                id: string;
+                name: string | null;
+            } | null;
+            decision_reason: string | null;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            ends_at: string | null;
+            id: string;
+            justification: string;
+            minutes: number;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            requested_at: string;
+            role: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            starts_at: string | null;
+            /** @description waiting (for approval), active, ended, rejected or cancelled */
+            status: string;
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            user: {
+                /** @example ada.lovelace@example.com */
+                email: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string | null;
+            };
+        };
+        /** ActivationList */
+        ActivationList: {
+            data: components["schemas"]["Activation"][];
+            /** @description activations waiting for approval */
+            waiting: number;
         };
         /** ActiveTenantContext */
         ActiveTenantContext: {
@@ -18629,6 +19468,29 @@ export interface components {
             };
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
+        };
+        /** EligibleAccess */
+        EligibleAccess: {
+            approval_required: boolean;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            link_ends_at: string;
+            max_activation_minutes: number;
+            my_activation: components["schemas"]["Activation"] | null;
+            role: string;
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+        };
+        /** EligibleAccessList */
+        EligibleAccessList: {
+            data: components["schemas"]["EligibleAccess"][];
         };
         /** EmbedForm */
         EmbedForm: {

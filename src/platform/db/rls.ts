@@ -27,6 +27,9 @@ import type { Dialect } from './dialect.ts';
 export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'audit_events',
   'billing_accounts',
+  'delegation_activations',
+  'delegation_jit_settings',
+  'delegation_notices',
   'delegations',
   'domain_events',
   'invoices',

@@ -627,6 +627,51 @@ export interface MfaPoliciesTable {
   updated_by: string | null;
 }
 
+// ---- time-bound access: eligible links, activations, expiry notices (0018) --------------------
+
+export interface DelegationJitSettingsTable {
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  /** 1: the link's role is eligible — it grants nothing until a partner member activates it */
+  eligible: number;
+  max_activation_minutes: number;
+  approval_required: number;
+  auto_extend: number;
+  auto_extend_days: number;
+  /** JSON array of role ids the tenant calls privileged: a link with one never auto-extends */
+  privileged_roles: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface DelegationActivationsTable {
+  id: string;
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  user_id: string;
+  status: 'pending' | 'active' | 'rejected' | 'cancelled';
+  justification: string;
+  duration_minutes: number;
+  requested_at: string;
+  mfa_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+}
+
+export interface DelegationNoticesTable {
+  delegation_id: string;
+  ends_at: string;
+  threshold_days: number;
+  tenant_id: string;
+  partner_id: string;
+  sent_at: string;
+}
+
 export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
@@ -649,6 +694,9 @@ export interface Database {
   audit_head: AuditHeadTable;
   change_events: ChangeEventsTable;
   delegations: DelegationsTable;
+  delegation_jit_settings: DelegationJitSettingsTable;
+  delegation_activations: DelegationActivationsTable;
+  delegation_notices: DelegationNoticesTable;
   apps: AppsTable;
   oauth_store: OAuthStoreTable;
   oauth_consents: OAuthConsentsTable;

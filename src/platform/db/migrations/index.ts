@@ -16,6 +16,7 @@ import { migration as m0011 } from './0011-api-token-revoked-reason.ts';
 import { migration as m0012 } from './0012-no-global-write-lock.ts';
 import { migration as m0015 } from './0015-notifications.ts';
 import { migration as m0016 } from './0016-strong-auth.ts';
+import { migration as m0018 } from './0018-jit-access.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -32,4 +33,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0012-no-global-write-lock', m0012],
   ['0015-notifications', m0015],
   ['0016-strong-auth', m0016],
+  ['0018-jit-access', m0018],
 ];
