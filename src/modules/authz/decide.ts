@@ -312,11 +312,12 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
  * What a partner's users may do on a tenant through the partner's link (and wholesale)
  * delegations — the partner-side view, whatever tenants the user is a member of itself.
  */
-export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number): Decision {
+export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number, reach = false): Decision {
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', null, 'tenant_context');
   const partner = snap.partners.get(partnerId);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, null, now, null, partner?.byTenant.get(tenantId));
+  // reach (the tenants a partner request's database context may touch): an eligible link counts, each member's own decision gates it
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, null, now, null, partner?.byTenant.get(tenantId), null, !reach);
 }
 
 function partnerUsersAccess(
@@ -332,6 +333,8 @@ function partnerUsersAccess(
   v: DelegationSlots | undefined,
   /** the partner member acting (eligible links count only with this user's open activation); null: nobody's */
   userId: string | null = null,
+  /** false: eligible links count as if activated (the partner's reach, for its database context) */
+  gate = true,
 ): Decision {
   if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
   if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
@@ -340,7 +343,7 @@ function partnerUsersAccess(
   if (typeof v === 'number') {
     const d = snap.at(v);
     if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
-    if (snap.jit.gated(d.id, userId, now)) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
+    if (gate && snap.jit.gated(d.id, userId, now)) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
     return throughOne(snap, partner, d, action, banRef, tenantId, null, scopes, now, trace);
   }
   const candidates: SnapDelegation[] = [];
@@ -348,7 +351,7 @@ function partnerUsersAccess(
   for (const slot of v) {
     const d = snap.at(slot);
     if (d.origin === O_CONSENT) continue;
-    if (snap.jit.gated(d.id, userId, now)) gated = true;
+    if (gate && snap.jit.gated(d.id, userId, now)) gated = true;
     else candidates.push(d);
   }
   if (gated && candidates.length === 0) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
