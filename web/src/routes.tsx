@@ -20,6 +20,7 @@
 import { lazy, type ReactNode } from 'react';
 import {
   IconApps,
+  IconClock,
   IconBell,
   IconMail,
   IconWebhook,
@@ -72,6 +73,8 @@ const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx
 const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
 const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
+const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
+const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -120,6 +123,13 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'partner', label: 'Customers I manage', icon: IconBuildingCommunity, order: 30 },
   },
   {
+    path: '/partner/time-limited',
+    title: 'Time-limited access',
+    element: <PartnerEligibleAccessPage />,
+    allow: can.all(can.capability('managed_services'), can.partner('partner.customers.read')),
+    nav: { section: 'partner', label: 'Time-limited access', icon: IconClock, order: 35 },
+  },
+  {
     path: '/partner/apps',
     title: 'OAuth apps',
     element: <PartnerAppsPage />,
@@ -152,6 +162,13 @@ export const PAGES: PortalPage[] = [
     element: <TenantPartnersPage />,
     allow: can.tenant('tenant.delegations.manage'),
     nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 },
+  },
+  {
+    path: '/tenant/:tenantId/time-limited',
+    title: 'Time-limited access',
+    element: <TenantTimeLimitedAccessPage />,
+    allow: can.tenant('tenant.delegations.manage'),
+    nav: { section: 'tenant', label: 'Time-limited access', icon: IconClock, order: 45 },
   },
   {
     path: '/tenant/:tenantId/connected',
