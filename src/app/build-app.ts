@@ -40,7 +40,7 @@ import { tenantRoutes } from '../modules/tenants/index.ts';
 import { partnerRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
-import { delegationRoutes } from '../modules/delegations/index.ts';
+import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
@@ -241,6 +241,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       alertRoutes({ alerts: services.alerts, authz: services.authz, access, limiter: services.rateLimiter, config }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
+      activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       planRoutes({ plans: services.plans, access }),
       { tenant: oauth.tenant },
@@ -285,7 +286,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.identity.loadIndexes();
     await services.oauth.start();
     await services.feed.start(head);
-    services.delegations.startExpirySweep();
+    // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
+    services.lifecycle.start(60_000, (ctx) => services.delegations.expireLapsed(ctx));
     services.program.startSchedule();
     services.alertScheduler.start();
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
@@ -296,6 +298,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.delegations.stopExpirySweep();
     services.program.stopSchedule();
     services.alertScheduler.stop();
+    services.lifecycle.stop();
     await services.notifications.close();
     services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();

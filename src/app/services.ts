@@ -25,6 +25,7 @@ import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { ProgramService } from '../modules/program/index.ts';
 import { NotificationsService } from '../modules/notifications/index.ts';
+import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import { PlansService } from '../modules/plans/index.ts';
 import type { Redis } from 'ioredis';
@@ -89,6 +90,8 @@ export interface Services {
   program: ProgramService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center (issue 17) */
   notifications: NotificationsService;
+  activations: ActivationsService;
+  lifecycle: LifecycleSweep;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
@@ -110,6 +113,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notices, invitations, alerts, password-reset links)
   const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   // registered first: its audit hook writes each reported change's event in the change's transaction
+  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notifications and password-reset links)
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   const notifications = new NotificationsService({
     db,
     clock,
@@ -171,6 +176,10 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
+  // eligible (just-in-time) access, auto-extend and expiry notices (issue 17): events through the outbox, step-up through MFA
+  const jitDeps = { db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, events: notifications.outbox, mfa: identity.mfa, onError: (e: unknown) => d.onError(e, 'delegation lifecycle') };
+  const activations = new ActivationsService(jitDeps);
+  const lifecycle = new LifecycleSweep(jitDeps);
   const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
@@ -205,5 +214,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
 }

@@ -33,9 +33,6 @@ export interface Config {
   /** PostgreSQL: the schema owner's URL; migrations run with it, the service with databaseUrl (a role under row-level security). */
   databaseOwnerUrl: string | null;
   redisUrl: string | null;
-  /** SMTP server for e-mail; null = the outbox in DATA_DIR/mail-outbox */
-  smtpUrl: string | null;
-  mailFrom: string;
   passwordResetTtlSec: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Master secret: encrypts signing keys at rest and keys HMACs of stored secrets. */
@@ -232,8 +229,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseUrl,
     databaseOwnerUrl,
     redisUrl: opt('REDIS_URL'),
-    smtpUrl: opt('SMTP_URL'),
-    mailFrom: get('MAIL_FROM'),
     passwordResetTtlSec: get('PASSWORD_RESET_TTL'),
     logLevel: get('LOG_LEVEL'),
     secretKey: get('SECRET_KEY'),

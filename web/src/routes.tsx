@@ -25,6 +25,7 @@ import {
   IconFileInvoice,
   IconLayoutDashboard,
   IconPackage,
+  IconClock,
   IconBell,
   IconMail,
   IconWebhook,
@@ -109,6 +110,8 @@ const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').
 const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
 const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
 const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
+const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
+const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -193,6 +196,13 @@ export const PAGES: PortalPage[] = [
   { path: '/partner/reports', title: 'Usage and SLA reports', element: <MspReportsPage />, allow: MSP, nav: { section: 'partner', label: 'Reports', icon: IconChartBar, order: 36 } },
   { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: MSP, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
   {
+    path: '/partner/time-limited',
+    title: 'Time-limited access',
+    element: <PartnerEligibleAccessPage />,
+    allow: can.all(can.capability('managed_services'), can.partner('partner.customers.read')),
+    nav: { section: 'partner', label: 'Time-limited access', icon: IconClock, order: 35 },
+  },
+  {
     path: '/partner/apps',
     title: 'OAuth apps',
     element: <PartnerAppsPage />,
@@ -275,6 +285,13 @@ export const PAGES: PortalPage[] = [
     element: <TenantSelfServicePage />,
     allow: can.any(can.tenant('orders.read'), can.tenant('billing.invoices.read'), can.tenant('support.tickets.read'), can.tenant('services.read')),
     nav: { section: 'tenant', label: 'Orders, invoices and tickets', icon: IconPackage, order: 15 },
+  },
+  {
+    path: '/tenant/:tenantId/time-limited',
+    title: 'Time-limited access',
+    element: <TenantTimeLimitedAccessPage />,
+    allow: can.tenant('tenant.delegations.manage'),
+    nav: { section: 'tenant', label: 'Time-limited access', icon: IconClock, order: 45 },
   },
   {
     path: '/tenant/:tenantId/connected',

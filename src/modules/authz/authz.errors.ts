@@ -27,4 +27,5 @@ export const authzErrors = defineErrors('authz', {
   feature_disabled: { status: 403, title: 'The feature is disabled for this partner' },
   scope_insufficient: { status: 403, title: 'The token scopes do not allow this' },
   mfa_required: { status: 403, title: 'Sign in with a second factor (authenticator app or passkey) to do this' },
+  activation_required: { status: 403, title: 'This access is eligible only: activate it for a while first' },
 });

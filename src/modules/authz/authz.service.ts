@@ -191,7 +191,7 @@ export class AuthzService {
     // a wholesaler's own tenant: its own resources and the account it is billed on
     const home = this.snapshot.partners.get(partnerId);
     if (home?.active && home.homeTenantId) out.push(home.homeTenantId);
-    for (const t of this.snapshot.partnerTenantIds(partnerId)) if (decideForPartner(this.snapshot, partnerId, null, { tenantId: t }, now).allow) out.push(t);
+    for (const t of this.snapshot.partnerTenantIds(partnerId)) if (decideForPartner(this.snapshot, partnerId, null, { tenantId: t }, now, true).allow) out.push(t);
     return out;
   }
 

@@ -101,7 +101,8 @@ export type RefusalCode =
   | 'feature_disabled'
   | 'permission_denied'
   | 'scope_insufficient'
-  | 'mfa_required';
+  | 'mfa_required'
+  | 'activation_required';
 
 export const REFUSAL_CODES: readonly RefusalCode[] = [
   'user_inactive',
@@ -122,6 +123,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'permission_denied',
   'scope_insufficient',
   'mfa_required',
+  'activation_required',
 ];
 
 export interface Matched {
@@ -280,7 +282,7 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   if (trace !== null) pass(trace, 'partner_membership_active', `Member (${u.partnerRole}) of partner ${partner.id}.`);
   if (p.mfa !== true && snap.mfa.requiredFor(partner.id, tenantId)) return refuse('mfa_required', MFA_REQUIRED, trace, 'mfa');
   if (trace !== null) pass(trace, 'mfa', p.mfa === true ? 'Signed in with a second factor.' : 'No MFA policy applies.');
-  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v), action, trace);
+  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v, u.id), action, trace);
 }
 
 /**
@@ -300,6 +302,7 @@ function memberRoleCut(u: SnapUser, d: Decision, action: string | null, trace: T
   return d;
 }
 
+const ACTIVATION_REQUIRED = 'The access to this tenant is eligible only: activate it (with a second factor and a reason) for a while first.';
 const MFA_REQUIRED = 'A policy requires partner people to sign in with a second factor (authenticator app or passkey) to act on this tenant.';
 
 /**
@@ -319,18 +322,19 @@ function boundPartnerUser(snap: AuthzSnapshot, u: SnapUser, partnerId: string, a
   if (trace !== null) pass(trace, 'tenant_context', `Acting on tenant ${tenantId}.`);
   if (mfa !== true && snap.mfa.requiredFor(partner.id, tenantId)) return refuse('mfa_required', MFA_REQUIRED, trace, 'mfa');
   if (trace !== null) pass(trace, 'mfa', mfa === true ? 'Signed in with a second factor.' : 'No MFA policy applies.');
-  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId)), action, trace);
+  return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, u.byTenant!.get(tenantId), u.id), action, trace);
 }
 
 /**
  * What a partner's users may do on a tenant through the partner's link (and wholesale)
  * delegations — the partner-side view, whatever tenants the user is a member of itself.
  */
-export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number): Decision {
+export function decideForPartner(snap: AuthzSnapshot, partnerId: string, action: string | null, target: AuthzTarget, now: number, reach = false): Decision {
   const tenantId = target.tenantId ?? null;
   if (tenantId === null) return refuse('tenant_context_required', 'Choose the tenant to act on: send X-Active-Tenant-Id.', null, 'tenant_context');
   const partner = snap.partners.get(partnerId);
-  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, null, now, null, partner?.byTenant.get(tenantId));
+  // reach (the tenants a partner request's database context may touch): an eligible link counts, each member's own decision gates it
+  return partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, null, now, null, partner?.byTenant.get(tenantId), null, !reach);
 }
 
 function partnerUsersAccess(
@@ -344,6 +348,10 @@ function partnerUsersAccess(
   trace: Trace,
   /** partner.byTenant.get(tenantId), looked up by the caller: the delegation slot(s) */
   v: DelegationSlots | undefined,
+  /** the partner member acting (eligible links count only with this user's open activation); null: nobody's */
+  userId: string | null = null,
+  /** false: eligible links count as if activated (the partner's reach, for its database context) */
+  gate = true,
 ): Decision {
   if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
   if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
@@ -352,13 +360,18 @@ function partnerUsersAccess(
   if (typeof v === 'number') {
     const d = snap.at(v);
     if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+    if (gate && snap.jit.gated(d.id, userId, now)) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
     return throughOne(snap, partner, d, action, banRef, tenantId, null, scopes, now, trace);
   }
   const candidates: SnapDelegation[] = [];
+  let gated = false;
   for (const slot of v) {
     const d = snap.at(slot);
-    if (d.origin !== O_CONSENT) candidates.push(d);
+    if (d.origin === O_CONSENT) continue;
+    if (gate && snap.jit.gated(d.id, userId, now)) gated = true;
+    else candidates.push(d);
   }
+  if (gated && candidates.length === 0) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
   return throughDelegations(snap, partner, candidates, action, banRef, tenantId, null, scopes, now, trace);
 }
 

@@ -10,6 +10,7 @@ import type { AuthzSnapshot, DelegationInput, DelegationStatusName, OriginName }
 import type { DelegationsTable, PartnersTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
 import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
+import { loadJit } from './jit-loader.ts';
 
 const PAGE = 20_000;
 const IN_CHUNK = 500;
@@ -131,6 +132,7 @@ export class SnapshotLoader {
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1].id;
     }
+    await loadJit(db, s.jit, null);
   }
 
   /** Users with their memberships; `ids` null = all. */
@@ -205,6 +207,8 @@ export class SnapshotLoader {
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
     }
     for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])], IN_CHUNK)) await applySuspendedTenants(db, s, ids);
+    // 'delegation_jit': an eligible link's settings or activations changed (entity id = the delegation's)
+    for (const ids of chunks([...(byKind.get('delegation_jit') ?? [])], IN_CHUNK)) await loadJit(db, s.jit, ids);
     for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {
       const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));

@@ -27,6 +27,7 @@
  *    are what they were with objects.
  */
 import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
+import { JitIndex } from './jit-index.ts';
 
 // ---- enumerations (small integers on the hot path) ----------------------------------------------
 
@@ -468,6 +469,8 @@ export class MfaPolicies {
 export class AuthzSnapshot {
   /** MFA requirements for partner people (issue 17) */
   readonly mfa = new MfaPolicies();
+  /** eligible (just-in-time) links and their open activations (issue 17; jit-index.ts) */
+  readonly jit = new JitIndex();
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
   readonly partners = new Map<string, SnapPartner>();

@@ -845,6 +845,119 @@ export interface SubscriptionsTable {
   updated_at: string;
 }
 
+/** Issue 17: a user's authenticator app. The seed is encrypted (encryptWithSecret): codes are checked against it. */
+export interface MfaTotpTable {
+  user_id: string;
+  secret_enc: string;
+  status: 'pending' | 'active';
+  created_at: string;
+  confirmed_at: string | null;
+  last_used_at: string | null;
+  /** the last accepted time step: a code is never accepted twice */
+  last_counter: Generated<number>;
+}
+
+/** One-time recovery codes, as keyed hashes. */
+export interface MfaRecoveryCodesTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** WebAuthn credentials (passkeys). */
+export interface MfaPasskeysTable {
+  id: string;
+  user_id: string;
+  /** base64url */
+  credential_id: string;
+  /** base64url COSE public key */
+  public_key: string;
+  counter: Generated<number>;
+  /** JSON array */
+  transports: Generated<string>;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+/** Short-lived challenges: the sign-in second step, WebAuthn ceremonies. `id` is the keyed hash of the token. */
+export interface AuthChallengesTable {
+  id: string;
+  user_id: string;
+  purpose: 'login' | 'passkey_register' | 'step_up';
+  challenge: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Password-reset links; `id` is the keyed hash of the link's token. */
+export interface PasswordResetsTable {
+  id: string;
+  user_id: string;
+  /** the operator who sent it, or null when the user asked */
+  requested_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** MFA requirements: ('platform','platform'), ('partner', ptr_…), ('tenant', tnt_…: partner people acting on it). */
+export interface MfaPoliciesTable {
+  scope_type: 'platform' | 'partner' | 'tenant';
+  scope_id: string;
+  require_mfa: 'required' | 'optional';
+  updated_at: string;
+  updated_by: string | null;
+}
+
+// ---- time-bound access: eligible links, activations, expiry notices (0018) --------------------
+
+export interface DelegationJitSettingsTable {
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  /** 1: the link's role is eligible — it grants nothing until a partner member activates it */
+  eligible: number;
+  max_activation_minutes: number;
+  approval_required: number;
+  auto_extend: number;
+  auto_extend_days: number;
+  /** JSON array of role ids the tenant calls privileged: a link with one never auto-extends */
+  privileged_roles: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface DelegationActivationsTable {
+  id: string;
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  user_id: string;
+  status: 'pending' | 'active' | 'rejected' | 'cancelled';
+  justification: string;
+  duration_minutes: number;
+  requested_at: string;
+  mfa_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+}
+
+export interface DelegationNoticesTable {
+  delegation_id: string;
+  ends_at: string;
+  threshold_days: number;
+  tenant_id: string;
+  partner_id: string;
+  sent_at: string;
+}
+
 export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
@@ -867,6 +980,9 @@ export interface Database {
   audit_head: AuditHeadTable;
   change_events: ChangeEventsTable;
   delegations: DelegationsTable;
+  delegation_jit_settings: DelegationJitSettingsTable;
+  delegation_activations: DelegationActivationsTable;
+  delegation_notices: DelegationNoticesTable;
   apps: AppsTable;
   oauth_store: OAuthStoreTable;
   oauth_consents: OAuthConsentsTable;

@@ -70,6 +70,17 @@ async function fillPlans(t: TestTenant, partnerId: string): Promise<void> {
   });
 }
 
+/** Eligible-access rows of one link (settings, an activation, an expiry notice; issue 17). */
+async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Promise<void> {
+  const s = app.services;
+  await s.activations.updateSettings(ctx, t.id, delegationId, { eligible: true });
+  const now = new Date().toISOString();
+  await asSystem(async () => {
+    await s.db.kysely.insertInto('delegation_activations').values({ id: `act_${delegationId.slice(4)}`, delegation_id: delegationId, tenant_id: t.id, partner_id: p.id, user_id: p.staff.id, status: 'pending', justification: 'rls test', duration_minutes: 60, requested_at: now, mfa_at: now, decided_by: null, decided_at: null, decision_reason: null, starts_at: null, ends_at: null }).execute();
+    await s.db.kysely.insertInto('delegation_notices').values({ delegation_id: delegationId, ends_at: now, threshold_days: 30, tenant_id: t.id, partner_id: p.id, sent_at: now }).execute();
+  });
+}
+
 /** The tenant ids of a table's rows a context sees (raw SQL: no application filter at all). */
 async function seen(db: Db, table: string, c: DbContext | null): Promise<(string | null)[]> {
   const q = () => sql<{ tenant_id: string | null }>`select tenant_id from ${sql.table(table)}`.execute(db.kysely);
@@ -87,13 +98,15 @@ beforeAll(async () => {
   partner = await world.partner({ capabilities: ['managed_services'] });
   linkA = await activeLink(await partner.owner.login(), await a.admin.login(), partner.id, a);
   const other = await world.partner({ capabilities: ['managed_services'] });
-  await activeLink(await other.owner.login(), await b.admin.login(), other.id, b);
+  const linkB = await activeLink(await other.owner.login(), await b.admin.login(), other.id, b);
   await fill(a, partner.id);
   await fill(b, other.id);
   // the partner program's tenant tables (issue 14): a referral partner's attribution and earnings of each
   const referrer = await world.partner({ capabilities: ['referral'] });
   await programRowsFor(app.services.db, referrer.id, a.id);
   await programRowsFor(app.services.db, referrer.id, b.id);
+  await fillJit(a, linkA, partner);
+  await fillJit(b, linkB, other);
 }, 120_000);
 
 afterAll(async () => {

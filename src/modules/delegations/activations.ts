@@ -1,0 +1,301 @@
+/**
+ * Time-bound access that manages itself (issue 17, GDAP-plus):
+ *  - a tenant admin makes a link *eligible* (its role grants nothing until activated), sets the
+ *    longest activation and whether an activation needs approval, auto-extend and privileged roles;
+ *  - a partner member activates an eligible link for a bounded time with a reason, after a fresh
+ *    second factor (step-up), optionally after a tenant admin's approval; the window ends by itself
+ *    (decide() compares its end with now: `activation_required` outside it);
+ *  - every change is audited and written to the domain-event outbox in its transaction, and
+ *    reaches the decision snapshot through the change feed (entity `delegation_jit`): the request
+ *    path reads no database.
+ * The scheduled side (auto-extend, expiry notices) is lifecycle-sweep.ts.
+ */
+import type { Tx } from '../../platform/db/database.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import { DelegationSteps } from './delegation-steps.ts';
+import type * as repo from './delegations.repo.ts';
+import type { DelegationsDeps } from './delegations.types.ts';
+import { activationErrors as E } from './activations.errors.ts';
+import type { DelegationJitSettingsTable, DelegationActivationsTable } from '../../platform/db/schema.ts';
+import type { Selectable } from 'kysely';
+
+/** The event outbox seam (notifications' EventOutbox.emit). */
+export interface EventSink {
+  emit(trx: Tx, e: { type: string; tenantId?: string | null; partnerId?: string | null; data: Record<string, unknown> }): Promise<unknown>;
+}
+
+/** The step-up seam: when this session last proved a second factor (identity's MfaService.sessionMfaAt). */
+export interface SecondFactorCheck {
+  sessionMfaAt(sessionId: string): Promise<string | null>;
+}
+
+export interface ActivationsDeps extends DelegationsDeps {
+  events: EventSink;
+  mfa: SecondFactorCheck;
+}
+
+/** A second factor counts for an activation this long after it was proven (the step-up window). */
+export const ACTIVATION_STEP_UP_MS = 10 * 60_000;
+export const MIN_ACTIVATION_MINUTES = 15;
+export const MAX_ACTIVATION_MINUTES = 24 * 60;
+
+export type JitSettingsRow = Selectable<DelegationJitSettingsTable>;
+export type ActivationRow = Selectable<DelegationActivationsTable>;
+
+export interface JitSettings {
+  eligible: boolean;
+  max_activation_minutes: number;
+  approval_required: boolean;
+  auto_extend: boolean;
+  auto_extend_days: number;
+  privileged_roles: string[];
+}
+
+export const DEFAULT_JIT_SETTINGS: JitSettings = { eligible: false, max_activation_minutes: 480, approval_required: false, auto_extend: false, auto_extend_days: 180, privileged_roles: [] };
+
+export function settingsOf(r: JitSettingsRow | undefined): JitSettings {
+  if (!r) return { ...DEFAULT_JIT_SETTINGS };
+  let privileged: string[] = [];
+  try {
+    const v = JSON.parse(r.privileged_roles) as unknown;
+    if (Array.isArray(v)) privileged = v.filter((x): x is string => typeof x === 'string');
+  } catch {
+    privileged = [];
+  }
+  return { eligible: r.eligible === 1, max_activation_minutes: r.max_activation_minutes, approval_required: r.approval_required === 1, auto_extend: r.auto_extend === 1, auto_extend_days: r.auto_extend_days, privileged_roles: privileged };
+}
+
+export interface ActivationView extends ActivationRow {
+  user_name: string | null;
+  user_email: string | null;
+  tenant_name: string;
+  partner_name: string;
+  role: string;
+  decided_by_name: string | null;
+}
+
+export class ActivationsService {
+  readonly #d: ActivationsDeps;
+  readonly #s: DelegationSteps;
+  constructor(d: ActivationsDeps) {
+    this.#d = d;
+    this.#s = new DelegationSteps(d);
+  }
+
+  #now(): Date {
+    return this.#d.clock.now();
+  }
+
+  async settings(delegationId: string): Promise<JitSettings> {
+    const r = await this.#d.db.kysely.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', delegationId).executeTakeFirst();
+    return settingsOf(r);
+  }
+
+  /** The tenant sets how a link may be used: eligible or standing, activation limits, auto-extend. */
+  async updateSettings(ctx: RequestContext, tenantId: string, delegationId: string, patch: Partial<JitSettings>): Promise<JitSettings> {
+    return this.#s.write(async (trx) => {
+      const d = await this.#s.load(trx, delegationId, { tenantId });
+      if (d.origin !== 'link') throw E.link_only('Eligible access, approval and auto-extend are set on links, not on app consents or wholesale access.');
+      for (const [i, r] of (patch.privileged_roles ?? []).entries()) {
+        if (!this.#d.roles.get(r)) throw E.role_invalid(`Unknown role ${r}.`, { fields: [{ pointer: `/privileged_roles/${i}`, detail: 'unknown role' }] });
+      }
+      const cur = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
+      const next: JitSettings = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
+      const nowIso = this.#now().toISOString();
+      const row = {
+        eligible: next.eligible ? 1 : 0,
+        max_activation_minutes: next.max_activation_minutes,
+        approval_required: next.approval_required ? 1 : 0,
+        auto_extend: next.auto_extend ? 1 : 0,
+        auto_extend_days: next.auto_extend_days,
+        privileged_roles: JSON.stringify([...new Set(next.privileged_roles)]),
+        updated_at: nowIso,
+        updated_by: ctx.actor.userId ?? null,
+      };
+      await trx
+        .insertInto('delegation_jit_settings')
+        .values({ delegation_id: d.id, tenant_id: d.tenant_id, partner_id: d.partner_id, ...row })
+        .onConflict((oc) => oc.column('delegation_id').doUpdateSet(row))
+        .execute();
+      await this.#d.feed.record(trx, 'delegation_jit', d.id);
+      await this.#d.audit.record(trx, ctx, { action: 'delegation.access_settings_changed', tenantId: d.tenant_id, partnerId: d.partner_id, targetType: 'delegation', targetId: d.id, details: { from: cur, to: next } });
+      return next;
+    });
+  }
+
+  /**
+   * A partner member activates an eligible link for `minutes` with a reason. Needs a second factor
+   * proven in this session within ACTIVATION_STEP_UP_MS. Active at once, or waiting for a tenant
+   * admin when the tenant asks for approval.
+   */
+  async activate(ctx: RequestContext, who: { partnerId: string; userId: string; sessionId: string | null }, delegationId: string, input: { minutes: number; justification: string }): Promise<ActivationRow> {
+    const justification = input.justification.trim();
+    if (justification.length < 5) throw E.justification_required('Say in a few words why you need the access (at least 5 characters).', { fields: [{ pointer: '/justification', detail: 'too short' }] });
+    const mfaAt = who.sessionId ? await this.#d.mfa.sessionMfaAt(who.sessionId) : null;
+    const now = this.#now();
+    if (mfaAt === null || now.getTime() - Date.parse(mfaAt) > ACTIVATION_STEP_UP_MS) {
+      throw E.activation_step_up_required('Confirm it is you with your authenticator app or a passkey, then activate again.');
+    }
+    return this.#s.write(async (trx) => {
+      const d = await this.#s.load(trx, delegationId, { partnerId: who.partnerId });
+      const st = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
+      if (d.origin !== 'link' || !st.eligible) throw E.not_eligible('This access is standing access, not eligible access: there is nothing to activate.');
+      const nowIso = now.toISOString();
+      if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(`The link is ${d.status === 'active' ? 'outside its dates' : d.status}.`);
+      if (!Number.isInteger(input.minutes) || input.minutes < MIN_ACTIVATION_MINUTES || input.minutes > st.max_activation_minutes) {
+        throw E.activation_too_long(`Choose between ${MIN_ACTIVATION_MINUTES} minutes and ${fmtMinutes(st.max_activation_minutes)}.`, { fields: [{ pointer: '/minutes', detail: `at most ${st.max_activation_minutes}` }] });
+      }
+      const open = await trx
+        .selectFrom('delegation_activations')
+        .select(['id', 'status', 'ends_at'])
+        .where('delegation_id', '=', d.id)
+        .where('user_id', '=', who.userId)
+        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'active'), eb('ends_at', '>', nowIso)])]))
+        .executeTakeFirst();
+      if (open) throw E.activation_open(open.status === 'pending' ? 'Your earlier activation is still waiting for the tenant.' : 'Your access is already active.');
+      const pending = st.approval_required;
+      const endsAt = pending ? null : minIso(new Date(now.getTime() + input.minutes * 60_000).toISOString(), d.ends_at);
+      const row: ActivationRow = {
+        id: newId('act'),
+        delegation_id: d.id,
+        tenant_id: d.tenant_id,
+        partner_id: d.partner_id,
+        user_id: who.userId,
+        status: pending ? 'pending' : 'active',
+        justification,
+        duration_minutes: input.minutes,
+        requested_at: nowIso,
+        mfa_at: mfaAt,
+        decided_by: null,
+        decided_at: null,
+        decision_reason: null,
+        starts_at: pending ? null : nowIso,
+        ends_at: endsAt,
+      };
+      await trx.insertInto('delegation_activations').values(row).execute();
+      await this.#d.feed.record(trx, 'delegation_jit', d.id);
+      await this.#d.audit.record(trx, ctx, {
+        action: pending ? 'delegation.activation_requested' : 'delegation.activated',
+        tenantId: d.tenant_id,
+        partnerId: d.partner_id,
+        targetType: 'delegation',
+        targetId: d.id,
+        details: { activation_id: row.id, minutes: input.minutes, justification, ends_at: endsAt },
+      });
+      if (!pending) await this.#emitActivated(trx, ctx, d, row);
+      return row;
+    });
+  }
+
+  /** A tenant admin approves (the window starts now) or rejects a waiting activation. */
+  async decide(ctx: RequestContext, tenantId: string, activationId: string, approve: boolean, reason: string | null): Promise<ActivationRow> {
+    return this.#s.write(async (trx) => {
+      const a0 = await trx.selectFrom('delegation_activations').select(['delegation_id', 'tenant_id']).where('id', '=', activationId).executeTakeFirst();
+      if (!a0 || a0.tenant_id !== tenantId) throw E.activation_not_found('No such activation.');
+      const d = await this.#s.load(trx, a0.delegation_id, { tenantId });
+      await this.#s.requireTenantAdmin(trx, tenantId, ctx);
+      const a = (await trx.selectFrom('delegation_activations').selectAll().where('id', '=', activationId).executeTakeFirst())!;
+      if (a.status !== 'pending') throw E.activation_not_pending(`The activation is ${a.status}.`);
+      const now = this.#now();
+      const nowIso = now.toISOString();
+      if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(`The link is ${d.status === 'active' ? 'past its end date' : d.status}.`);
+      const patch = approve
+        ? { status: 'active' as const, starts_at: nowIso, ends_at: minIso(new Date(now.getTime() + a.duration_minutes * 60_000).toISOString(), d.ends_at) }
+        : { status: 'rejected' as const };
+      await trx
+        .updateTable('delegation_activations')
+        .set({ ...patch, decided_by: ctx.actor.userId ?? null, decided_at: nowIso, decision_reason: reason })
+        .where('id', '=', a.id)
+        .where('status', '=', 'pending')
+        .execute();
+      const updated: ActivationRow = { ...a, ...patch, decided_by: ctx.actor.userId ?? null, decided_at: nowIso, decision_reason: reason };
+      await this.#d.feed.record(trx, 'delegation_jit', d.id);
+      await this.#d.audit.record(trx, ctx, {
+        action: approve ? 'delegation.activated' : 'delegation.activation_rejected',
+        tenantId: d.tenant_id,
+        partnerId: d.partner_id,
+        targetType: 'delegation',
+        targetId: d.id,
+        details: { activation_id: a.id, for_user_id: a.user_id, minutes: a.duration_minutes, ends_at: updated.ends_at, reason },
+      });
+      if (approve) await this.#emitActivated(trx, ctx, d, updated);
+      return updated;
+    });
+  }
+
+  /** The member ends their own activation early. */
+  async end(ctx: RequestContext, who: { partnerId: string; userId: string }, activationId: string): Promise<ActivationRow> {
+    return this.#s.write(async (trx) => {
+      const a = await trx.selectFrom('delegation_activations').selectAll().where('id', '=', activationId).executeTakeFirst();
+      if (!a || a.partner_id !== who.partnerId || a.user_id !== who.userId) throw E.activation_not_found('No such activation.');
+      const nowIso = this.#now().toISOString();
+      if (a.status === 'pending' || (a.status === 'active' && a.ends_at !== null && a.ends_at > nowIso)) {
+        const patch = a.status === 'pending' ? { status: 'cancelled' as const } : { ends_at: nowIso };
+        await trx.updateTable('delegation_activations').set(patch).where('id', '=', a.id).execute();
+        await this.#d.feed.record(trx, 'delegation_jit', a.delegation_id);
+        await this.#d.audit.record(trx, ctx, { action: 'delegation.activation_ended', tenantId: a.tenant_id, partnerId: a.partner_id, targetType: 'delegation', targetId: a.delegation_id, details: { activation_id: a.id } });
+        return { ...a, ...patch };
+      }
+      return a;
+    });
+  }
+
+  /** Activations, newest first, of a tenant or a partner (optionally one delegation or one status). */
+  async list(scope: { tenantId?: string; partnerId?: string; delegationId?: string; status?: ActivationRow['status'] }, limit = 200): Promise<ActivationView[]> {
+    let q = this.#d.db.kysely
+      .selectFrom('delegation_activations as a')
+      .innerJoin('delegations as d', 'd.id', 'a.delegation_id')
+      .innerJoin('tenants as t', 't.id', 'a.tenant_id')
+      .innerJoin('partners as p', 'p.id', 'a.partner_id')
+      .leftJoin('users as u', 'u.id', 'a.user_id')
+      .leftJoin('users as dec', 'dec.id', 'a.decided_by')
+      .selectAll('a')
+      .select(['u.name as user_name', 'u.email as user_email', 't.name as tenant_name', 'p.name as partner_name', 'd.role as role', 'dec.name as decided_by_name']);
+    if (scope.tenantId) q = q.where('a.tenant_id', '=', scope.tenantId);
+    if (scope.partnerId) q = q.where('a.partner_id', '=', scope.partnerId);
+    if (scope.delegationId) q = q.where('a.delegation_id', '=', scope.delegationId);
+    if (scope.status) q = q.where('a.status', '=', scope.status);
+    return (await q.orderBy('a.requested_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute()) as ActivationView[];
+  }
+
+  /** Eligible settings of a tenant's or partner's links (one query for a list page). */
+  async settingsFor(scope: { tenantId?: string; partnerId?: string }): Promise<Map<string, JitSettings>> {
+    let q = this.#d.db.kysely.selectFrom('delegation_jit_settings').selectAll();
+    if (scope.tenantId) q = q.where('tenant_id', '=', scope.tenantId);
+    if (scope.partnerId) q = q.where('partner_id', '=', scope.partnerId);
+    return new Map((await q.execute()).map((r) => [r.delegation_id, settingsOf(r)]));
+  }
+
+  async #emitActivated(trx: Tx, ctx: RequestContext, d: repo.DelegationRow, a: ActivationRow): Promise<void> {
+    await this.#d.events.emit(trx, {
+      type: 'delegation.activated',
+      tenantId: d.tenant_id,
+      partnerId: d.partner_id,
+      data: { ...(await eventBase(trx, d, ctx.actor.userId ?? null)), reason: a.justification, active_until: a.ends_at! },
+    });
+  }
+}
+
+/** The common part of a delegation event's payload (notifications' DelegationEvent). */
+export async function eventBase(trx: Tx, d: repo.DelegationRow, actorUserId: string | null) {
+  const [t, p, u] = await Promise.all([
+    trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', d.tenant_id).executeTakeFirst(),
+    trx.selectFrom('partners').select(['id', 'name']).where('id', '=', d.partner_id).executeTakeFirst(),
+    actorUserId ? trx.selectFrom('users').select('name').where('id', '=', actorUserId).executeTakeFirst() : Promise.resolve(undefined),
+  ]);
+  return {
+    delegation: { id: d.id, origin: d.origin, role: d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+    tenant: { id: d.tenant_id, name: t?.name ?? d.tenant_id },
+    partner: { id: d.partner_id, name: p?.name ?? d.partner_id },
+    actor: { user_id: actorUserId, name: u?.name ?? null },
+    reason: null as string | null,
+  };
+}
+
+const minIso = (a: string, b: string) => (a < b ? a : b);
+
+function fmtMinutes(m: number): string {
+  if (m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`;
+  return `${m} minutes`;
+}

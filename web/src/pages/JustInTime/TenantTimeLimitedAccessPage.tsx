@@ -1,0 +1,165 @@
+/**
+ * Tenant side: "Time-limited access" — for each partner link, whether the partner's access is
+ * always on or only on request (for at most how long, approved by you or not), whether it renews
+ * itself and which roles never do; requests waiting for approval (badge); and the history.
+ */
+import { useEffect, useState } from 'react';
+import { Badge, Button, Group, Modal, MultiSelect, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
+import { DataTable } from '../../components/DataTable.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { formatDate, formatDateTime } from '../../components/format.ts';
+import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiForm } from '../../query/form.ts';
+import { useView } from '../../session/useView.ts';
+import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
+import { activationsApi, durationLabel, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
+import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+
+const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
+
+export function TenantTimeLimitedAccessPage() {
+  const t = useView().tenant!;
+  const roles = useDelegationRoles();
+  const links = useApiQuery(['delegations', 'tenant', t.tenant_id, 'active-links'], () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
+  const acts = useApiQuery(['activations', 'tenant', t.tenant_id], () => activationsApi.tenantList(t.tenant_id));
+  const [editing, setEditing] = useState<DelegationDto | null>(null);
+  const current = useApiQuery(['activations', 'settings', editing?.id ?? ''], () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
+  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => setEditing(null) });
+  const approve = useApiMutation((id: string) => activationsApi.approve(t.tenant_id, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
+  const reject = useApiMutation((id: string) => activationsApi.reject(t.tenant_id, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });
+  const form = useApiForm({ initialValues: { eligible: false, max: '480', approval: false, autoExtend: false, days: 180, privileged: [] as string[] } }, save);
+  const loaded = editing ? current.data : undefined;
+  useEffect(() => {
+    if (loaded) form.setValues({ eligible: loaded.eligible, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the link's settings arrive
+  }, [loaded]);
+  const waiting = acts.data?.waiting ?? 0;
+  const rows = (links.data?.data ?? []).filter((d) => d.origin === 'link');
+
+  return (
+    <>
+      <PageHeader
+        title="Time-limited access"
+        description="Give a partner access only on request: a partner person turns it on for a limited time, with a reason and a second sign-in step, and it turns itself off. Links can also renew themselves."
+        badge={waiting > 0 ? <Badge color="red" data-testid="waiting-badge">{waiting} waiting</Badge> : undefined}
+      />
+      <ErrorAlert error={links.error ?? acts.error} />
+      <Text fw={600} mb="xs">
+        Waiting for your approval
+      </Text>
+      <DataTable
+        testId="waiting-activations"
+        records={(acts.data?.data ?? []).filter((a) => a.status === 'waiting')}
+        rowKey={(a) => a.id}
+        loading={acts.loading}
+        empty="Nothing is waiting."
+        columns={[
+          { key: 'who', title: 'Who', mobile: 'title', render: (a) => `${a.user.name ?? a.user.email ?? 'Someone'} (${a.partner.name})` },
+          { key: 'why', title: 'Reason', render: (a) => a.justification },
+          { key: 'how_long', title: 'For', render: (a) => durationLabel(a.minutes) },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            mobile: 'footer',
+            align: 'right',
+            render: (a) => (
+              <Group gap="xs" justify="flex-end" wrap="nowrap">
+                <Button size="xs" onClick={() => void approve.run(a.id)} loading={approve.busy}>
+                  Approve
+                </Button>
+                <Button size="xs" variant="subtle" color="red" onClick={() => void reject.run(a.id)}>
+                  Reject
+                </Button>
+              </Group>
+            ),
+          },
+        ]}
+      />
+
+      <Text fw={600} mt="xl" mb="xs">
+        Partners and how their access works
+      </Text>
+      <DataTable
+        testId="link-settings"
+        records={rows}
+        rowKey={(d) => d.id}
+        loading={links.loading}
+        empty="No partner has access to you right now."
+        rowProps={(d) => ({ 'data-partner': d.partner.name ?? '' })}
+        columns={[
+          { key: 'partner', title: 'Partner', mobile: 'title', render: (d) => <Text fw={500}>{d.partner.name}</Text> },
+          { key: 'role', title: 'Access', render: (d) => roles.name(d.role) },
+          { key: 'until', title: 'Until', render: (d) => formatDate(d.ends_at) },
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            mobile: 'footer',
+            align: 'right',
+            render: (d) => (
+              <Button size="xs" variant="light" onClick={() => setEditing(d)}>
+                Change how it works
+              </Button>
+            ),
+          },
+        ]}
+      />
+
+      <Text fw={600} mt="xl" mb="xs">
+        History
+      </Text>
+      <DataTable
+        testId="activation-history"
+        records={acts.data?.data ?? []}
+        rowKey={(a) => a.id}
+        loading={acts.loading}
+        empty="No partner person has turned on time-limited access yet."
+        columns={[
+          { key: 'who', title: 'Who', mobile: 'title', render: (a) => `${a.user.name ?? a.user.email ?? 'Someone'} (${a.partner.name})` },
+          { key: 'why', title: 'Reason', render: (a) => a.justification },
+          { key: 'when', title: 'When', render: (a) => (a.starts_at ? `${formatDateTime(a.starts_at)} – ${formatDateTime(a.ends_at)}` : `asked ${formatDateTime(a.requested_at)}`) },
+          { key: 'status', title: 'Status', render: (a) => (a.status === 'active' ? `Active, ${timeLeft(a.ends_at)}` : (STATUS_WORDS[a.status] ?? a.status)) },
+          { key: 'approved', title: 'Decided by', render: (a) => a.decided_by?.name ?? '—' },
+        ]}
+      />
+
+      <Modal opened={!!editing} onClose={() => setEditing(null)} title={`How ${editing?.partner.name ?? 'the partner'}'s access works`}>
+        <ErrorAlert error={current.error} />
+        <form
+          noValidate
+          onSubmit={form.submit((v) =>
+            save.run({ eligible: v.eligible, max_activation_minutes: Number(v.max), approval_required: v.approval, auto_extend: v.autoExtend, auto_extend_days: Number(v.days), privileged_roles: v.privileged }),
+          )}
+        >
+          <Stack>
+            <Switch label="Only on request (off until a partner person turns it on)" {...form.getInputProps('eligible', { type: 'checkbox' })} />
+            {form.values.eligible && (
+              <>
+                <Select label="Longest time it may stay on" data={MAX_OPTIONS} allowDeselect={false} {...form.getInputProps('max')} />
+                <Switch label="I approve each request first" {...form.getInputProps('approval', { type: 'checkbox' })} />
+              </>
+            )}
+            <Switch label="Renew automatically when it ends" {...form.getInputProps('autoExtend', { type: 'checkbox' })} />
+            {form.values.autoExtend && <NumberInput label="Renew for (days)" min={1} max={365} {...form.getInputProps('days')} />}
+            <MultiSelect
+              label="Sensitive roles (never renewed automatically)"
+              data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))}
+              {...form.getInputProps('privileged')}
+            />
+            <ErrorAlert error={save.error} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setEditing(null)}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={save.busy}>
+                Save
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
