@@ -113,8 +113,6 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notices, invitations, alerts, password-reset links)
   const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   // registered first: its audit hook writes each reported change's event in the change's transaction
-  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notifications and password-reset links)
-  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
   const notifications = new NotificationsService({
     db,
     clock,

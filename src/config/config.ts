@@ -90,6 +90,8 @@ export interface Config {
   /** PostgreSQL: how long a query waits for its answer before it fails (ms; 0 = no limit). */
   databaseQueryTimeoutMs: number;
   /** smtp(s):// URL; null = the local mail outbox */
+  smtpUrl: string | null;
+  mailFrom: string;
   /** webhook endpoints may be private or loopback addresses (SSRF guard off) */
   webhookAllowPrivateTargets: boolean;
   webhookTimeoutMs: number;
@@ -265,6 +267,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
     databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
     databasePoolSize: get('DATABASE_POOL_SIZE'),
+    smtpUrl: opt('SMTP_URL'),
+    mailFrom: get('MAIL_FROM'),
     webhookAllowPrivateTargets: get('WEBHOOK_ALLOW_PRIVATE_TARGETS'),
     webhookTimeoutMs: get('WEBHOOK_TIMEOUT_MS'),
     webhookMaxAttempts: get('WEBHOOK_MAX_ATTEMPTS'),

@@ -3537,6 +3537,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers
+         * @description Alerts you may see (the link ∩ your member role). Default: open and acknowledged. `counts` are the unresolved totals.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    kind?: "sla_breach" | "receivables_threshold" | "invoice_overdue";
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: opened_at, severity, tenant_name, kind, status */
+                    sort?: string;
+                    /** @description comma-separated; default open,acknowledged */
+                    status?: string;
+                    /**
+                     * @description only this customer
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                acknowledged: number;
+                                open: number;
+                            };
+                            data: components["schemas"]["PartnerAlert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/alerts/{alert_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an alert (someone is on it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description alr_… identifier
+                     * @example alr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    alert_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAlert"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/alerts/{alert_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an alert by hand (it also resolves itself when the condition clears) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description alr_… identifier
+                     * @example alr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    alert_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAlert"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/alerts/billing": {
         parameters: {
             query?: never;
@@ -3548,6 +3860,13 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, severity, period */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -3562,7 +3881,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: A list of Alert */
+                /** @description OK: A page of Alert */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3570,7 +3889,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Alert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
                             threshold_cents: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -3640,10 +3964,17 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, severity, period */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -3656,7 +3987,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: A list of Alert */
+                /** @description OK: A page of Alert */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3664,6 +3995,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Alert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -3729,22 +4065,41 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Invoices of every managed tenant, newest first (billing.invoices.read) */
+        /**
+         * Invoices of every managed tenant, newest first (billing.invoices.read)
+         * @description q: invoice number or customer name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).
+         */
         get: {
             parameters: {
                 query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    sort?: string;
                     status?: "open" | "paid" | "overdue" | "void";
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                      */
                     tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3752,17 +4107,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: Invoices of every managed tenant, newest first */
+                /** @description OK: A page of PartnerInvoice */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            data: (components["schemas"]["Invoice"] & {
-                                tenant_name: string;
-                            })[];
+                            data: components["schemas"]["PartnerInvoice"][];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -3831,8 +4188,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Export the invoices of every managed tenant as CSV (billing.invoices.export)
-         * @description Answers the file itself (text/csv, at most 10,000 invoices); the export is recorded in each tenant’s audit log.
+         * Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)
+         * @description Up to 5,000 invoices (mode auto): 200 and the file itself (text/csv or application/pdf). More, or mode job: 202 with the job; follow its progress at /api/v1/partner/exports/{job_id} and download it from download_url until expires_at. Every matching invoice is exported — nothing is capped. Recorded in each tenant’s audit log.
          */
         post: {
             parameters: {
@@ -3844,32 +4201,48 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /**
-                         * @description CSV (RFC 4180); the file is the response
-                         * @enum {string}
-                         */
-                        format?: "csv";
+                        /** @description csv (RFC 4180) or pdf (a statement per customer with totals); default csv */
+                        format?: "csv" | "pdf";
+                        /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                        from?: string;
+                        /** @description auto: the file at once up to 5,000 invoices, else a job; job: always a job */
+                        mode?: "auto" | "job";
                         /** @description YYYY-MM */
                         period_from?: string;
                         /** @description YYYY-MM */
                         period_to?: string;
+                        /** @description free text, case-insensitive */
+                        q?: string;
                         status?: "open" | "paid" | "overdue" | "void";
                         /**
                          * @description only this managed tenant
                          * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                          */
                         tenant_id?: string;
+                        /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                        to?: string;
                     };
                 };
             };
             responses: {
-                /** @description text/csv */
+                /** @description the file (text/csv or application/pdf) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Accepted: Export the invoices of every managed tenant as CSV or PDF */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            job: components["schemas"]["ExportJob"];
+                        };
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -3932,14 +4305,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consolidated receivables and revenue across managed tenants (billing.summary.read) */
+        /**
+         * Consolidated receivables and revenue across managed tenants (billing.summary.read)
+         * @description `tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).
+         */
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, invoiced_cents, outstanding_cents, overdue_cents, paid_cents, open_invoices, overdue_invoices */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -3952,13 +4335,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: BillingSummary */
+                /** @description OK: BillingSummaryPage */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BillingSummary"];
+                        "application/json": components["schemas"]["BillingSummaryPage"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -4083,6 +4466,15 @@ export interface paths {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4102,16 +4494,27 @@ export interface paths {
         };
         /**
          * Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view
-         * @description Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`.
+         * @description Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by tenant_name, created_at, ends_at, starts_at, status, role; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     origin?: "link" | "consent" | "wholesale";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated fields, `-` for descending, e.g. `-issued_at,tenant_name` */
+                    sort?: string;
                     /** @description comma-separated statuses */
                     status?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4139,7 +4542,11 @@ export interface paths {
                                     tier: string;
                                 };
                             }[];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -4163,6 +4570,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem+json */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4277,6 +4693,610 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/customers/{tenant_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA commitments, alert settings and billing threshold of your link with a customer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Change the commitments of your link with a customer (member role with links.commitments.manage: full access)
+         * @description Each section given (sla, alerts, billing_threshold) replaces that section. Audited as link.commitments_changed; the customer sees it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description each section given replaces that section */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerts?: {
+                            channels: ("in_app" | "email")[];
+                            /** @description alert for each overdue invoice */
+                            invoice_overdue: boolean;
+                            /** @description alert when the customer owes more than the billing threshold */
+                            receivables_threshold: boolean;
+                            /** @description e-mail addresses told about new alerts */
+                            recipients: string[];
+                            /** @description alert when a month misses the availability commitment */
+                            sla_breach: boolean;
+                        };
+                        billing_threshold?: {
+                            amount_cents: number;
+                            currency: string;
+                        };
+                        sla?: {
+                            /** @description monthly availability promised, e.g. 99.9 */
+                            availability_pct: number;
+                            /** @description resolution within, per ticket priority (minutes) */
+                            resolution_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                            /** @description first response within, per ticket priority (minutes) */
+                            response_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer
+         * @description Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerDashboard */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerDashboard"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your export jobs, newest first (the last 50) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of ExportJob */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ExportJob"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your export jobs: status, progress, download link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description exp_… identifier
+                     * @example exp_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ExportJob */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportJob"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/exports/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished export (the link of the job; expires) */
+        get: {
+            parameters: {
+                query: {
+                    token: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description exp_… identifier
+                     * @example exp_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    job_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/members/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members of your organization a ticket can be assigned to (active, with a member role that handles tickets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of Person */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Person"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/reports/sla": {
         parameters: {
             query?: never;
@@ -4288,10 +5308,17 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, compliance_pct, breached, records, avg_achieved_pct, min_achieved_pct, downtime_minutes */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -4323,6 +5350,11 @@ export interface paths {
                                 tenant_id: string;
                                 tenant_name: string;
                             }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -4392,11 +5424,18 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
                     metric?: "data_gb" | "voice_minutes" | "sms_count";
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     /** @description YYYY-MM */
                     period_from?: string;
                     /** @description YYYY-MM */
                     period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: tenant_name, period, metric, quantity, amount_cents */
+                    sort?: string;
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
@@ -4427,6 +5466,11 @@ export interface paths {
                                 tenant_id: string;
                                 tenant_name: string;
                             }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -4492,19 +5536,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Consolidated ticket feed of every managed tenant (support.tickets.read) */
+        /**
+         * Consolidated ticket feed of every managed tenant (support.tickets.read)
+         * @description q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).
+         */
         get: {
             parameters: {
                 query?: {
+                    category?: "billing" | "technical" | "service_request" | "other";
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
                     cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
                     limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
                     priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, updated_at, priority, status, number, tenant_name */
+                    sort?: string;
                     status?: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
                     /**
                      * @description only this managed tenant
                      * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
                      */
                     tenant_id?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4512,17 +5571,19 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: Consolidated ticket feed of every managed tenant */
+                /** @description OK: A page of PartnerTicket */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            data: (components["schemas"]["Ticket"] & {
-                                tenant_name: string;
-                            })[];
+                            data: components["schemas"]["PartnerTicket"][];
+                            limit: number;
                             next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
                         };
                     };
                 };
@@ -4574,7 +5635,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant) */
+        /**
+         * Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)
+         * @description The tenant sees it as opened by your organization and you, by name and e-mail.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4599,13 +5663,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Created: Ticket */
+                /** @description Created: PartnerTicket */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Ticket"];
+                        "application/json": components["schemas"]["PartnerTicket"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -4668,7 +5732,78 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One managed tenant's ticket, with who opened it and its comments (support.tickets.read) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -4699,13 +5834,13 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK: Ticket */
+                /** @description OK: PartnerTicket */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Ticket"];
+                        "application/json": components["schemas"]["PartnerTicket"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -4764,6 +5899,210 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/partner/support/tickets/{ticket_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        assignee_user_id: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/support/tickets/{ticket_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a managed tenant's ticket (support.tickets.update) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tkt_… identifier
+                     * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ticket_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: PartnerTicket */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerTicket"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/partners": {
@@ -5155,6 +6494,170 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/allowed-plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Allow the partner to offer a plan, within a price range (operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description pln_… identifier
+                     * @example pln_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    plan_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description integer minor units of the currency (cents) */
+                        max_price_minor: number;
+                        /** @description integer minor units of the currency (cents) */
+                        min_price_minor: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerPlan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerPlan"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stop the partner offering a plan (operator); existing subscriptions stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description pln_… identifier
+                     * @example pln_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    plan_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description no body, or an empty JSON object */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description OK: PartnerPlan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerPlan"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -6830,6 +8333,349 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/kyc-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's customers' verification (KYC) cases, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "submitted" | "verified" | "rejected";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of KycCase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["KycCase"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/kyc-cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One verification case with its details and documents (reviewers: partner owner, operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description kyc_… identifier
+                     * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    case_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: KycCaseDetail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KycCaseDetail"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/kyc-cases/{case_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a verification document (reviewers only: anyone else gets 404) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description kyc_… identifier
+                     * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    case_id: string;
+                    /**
+                     * @description kdoc_… identifier
+                     * @example kdoc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    document_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the file (PDF, PNG or JPEG) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/kyc-cases/{case_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify or reject a verification case (a rejection says why) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description kyc_… identifier
+                     * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    case_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: "verify" | "reject";
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: KycCase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KycCase"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/members": {
         parameters: {
             query?: never;
@@ -7167,6 +9013,1284 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/members/{user_id}/member-role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a member's role inside the MSP (owner): full, billing, support or auditor
+         * @description The member then acts on each managed customer with the permissions the link gives ∩ this role’s. Audited as partner.member_role_changed; enforced on their next request.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description usr_… identifier
+                     * @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    user_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description full: everything the link allows · billing: invoices and billing alerts · support: tickets and SLA · auditor: read only */
+                        member_role: "partner_msp_full" | "partner_msp_billing" | "partner_msp_support" | "partner_auditor";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerMember */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerMember"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/plan-customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's customers with their segment, verification and subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of PlanCustomer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["PlanCustomer"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/plan-customers/{tenant_id}/segment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a customer's segment: basic, company or advanced (partner owner) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        segment: "basic" | "company" | "advanced";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Set a customer's segment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            segment: string;
+                            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            tenant_id: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans the partner may offer, with the operator's price range and the partner's price */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of PartnerPlan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["PartnerPlan"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** The partner's offer of a plan: its price (within the operator's range) and whether customers see it (partner owner) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description pln_… identifier
+                     * @example pln_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    plan_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        offered?: boolean;
+                        /** @description integer minor units of the currency (cents) */
+                        price_minor?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: PartnerPlan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerPlan"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current agreement (owner, staff); the one to sign and every version (owner; canViewAgreementHistory) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PartnerAgreements */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerAgreements"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/agreements/{agreement_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign an agreement version: typed full name and acceptance; records who, when, IP, user agent and the SHA-256 of the exact version (owner; canSignAgreement — the operator approves, never signs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description agr_… identifier
+                     * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    agreement_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description must be true: the signer accepts the terms */
+                        accept: boolean;
+                        /** @description typed full name, the signature */
+                        full_name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referral codes: all for the owner, your own for staff (canViewReferrals) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referral codes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ReferralCode"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a referral code (owner, staff; canCreateReferralCodes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string;
+                        /** @description shown to the customer on the sign-up page */
+                        landing_note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: ReferralCode */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralCode"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Activate or deactivate a referral code (owner; Manage Codes) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: ReferralCode */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralCode"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings line by line (owner; canViewAllEarnings — staff see the summary only) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description a month, YYYY-MM */
+                    period?: string;
+                    state?: "pending" | "approved" | "paid" | "reversed";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Earnings line by line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Earning"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/earnings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export every earnings line as CSV (owner; canExportEarnings)
+         * @description Answers the file itself (text/csv); amounts are decimals of the currency, cells are safe to open in a spreadsheet.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referred tenants, the limited view only (owner: every code; staff: their own codes; canViewReferrals / canViewAllReferrals) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referred tenants, the limited view only */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Referral"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/referrals/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One referred tenant, the limited view (404 for a tenant this partner — or, for staff, their codes — did not refer) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Referral */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Referral"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/program/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The program at a glance: sign-ups, earnings totals by state and month, the agreement (owner, staff; canViewEarnings) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ProgramSummary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProgramSummary"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/reactivate": {
         parameters: {
             query?: never;
@@ -7475,6 +10599,478 @@ export interface paths {
                             } | null;
                             resold: components["schemas"]["ResoldTenant"];
                         };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's customers' subscriptions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Subscription"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/subscriptions/{subscription_id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the service of a signed subscription (partner owner) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/subscriptions/{subscription_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a subscription (partner owner) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/subscriptions/{subscription_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a suspended subscription (partner owner) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/subscriptions/{subscription_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend a subscription for a policy reason (partner owner): the customer is refused at the gateway from its next request */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -8532,6 +12128,998 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan catalog (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of Plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Plan"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a plan: features, limits, price, the segments it is for, grace days and terms (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 4217 code, e.g. EUR */
+                        currency: string;
+                        description: string;
+                        features: string[];
+                        /** @description days an invoice may stay unpaid past its due date before the subscription is suspended */
+                        grace_days: number;
+                        /** @description named numeric limits, e.g. {"users": 25, "api_requests_per_day": 10000} */
+                        limits: {
+                            [key: string]: number;
+                        };
+                        name: string;
+                        /** @description integer minor units of the currency (cents) */
+                        price_minor: number;
+                        /** @description the customer segments the plan is for */
+                        segments: ("basic" | "company" | "advanced")[];
+                        /** @description the exact terms a customer accepts when signing */
+                        terms: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Plan */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or retire a plan (operator) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description pln_… identifier
+                     * @example pln_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    plan_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 4217 code, e.g. EUR */
+                        currency?: string;
+                        description?: string;
+                        features?: string[];
+                        /** @description days an invoice may stay unpaid past its due date before the subscription is suspended */
+                        grace_days?: number;
+                        /** @description named numeric limits, e.g. {"users": 25, "api_requests_per_day": 10000} */
+                        limits?: {
+                            [key: string]: number;
+                        };
+                        name?: string;
+                        /** @description integer minor units of the currency (cents) */
+                        price_minor?: number;
+                        /** @description the customer segments the plan is for */
+                        segments?: ("basic" | "company" | "advanced")[];
+                        status?: "active" | "retired";
+                        /** @description the exact terms a customer accepts when signing */
+                        terms?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Plan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Plan"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/program/agreements/{agreement_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a signed agreement: it becomes current and supersedes the previous one (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description agr_… identifier
+                     * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    agreement_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description no body, or an empty JSON object */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description OK: Agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Earnings lines of every partner (operator) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id?: string;
+                    /** @description a month, YYYY-MM */
+                    period?: string;
+                    state?: "pending" | "approved" | "paid" | "reversed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Earnings lines of every partner */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["OperatorEarning"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve pending earnings (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        earning_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Approve pending earnings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approved: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/earnings/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute earnings now, for one month or all (operator; idempotent) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a month, YYYY-MM */
+                        period?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: EarningsComputation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EarningsComputation"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every referral partner with its program figures and what waits (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Every referral partner with its program figures and what waits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProgramPartner"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/partners/{partner_id}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a partner's agreement (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Every version of a partner's agreement */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Agreement"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a new agreement version for a referral partner to sign (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        commission: {
+                            bounty_minor?: number | null;
+                            /** @description ISO 4217 code */
+                            currency: string;
+                            months: number;
+                            payout_threshold_minor: number;
+                            percent_bps?: number | null;
+                        };
+                        /** @description a day, YYYY-MM-DD */
+                        effective_date: string;
+                        terms_markdown: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Agreement */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Agreement"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payouts recorded (operator) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Payouts recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Payout"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a payout to a partner: pays its approved earnings (all, or the ones named) (operator) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        earning_ids?: string[];
+                        /** @description a day, YYYY-MM-DD */
+                        paid_date: string;
+                        /**
+                         * @description ptr_… identifier
+                         * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                         */
+                        partner_id: string;
+                        /** @description the bank transfer or remittance reference */
+                        reference: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Payout */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Payout"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/program/totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform earnings by month (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ProgramTotals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProgramTotals"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -8582,6 +13170,139 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem+json */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a new customer organization up (public): the tenant, its first admin and, with a referral code, the partner attribution
+         * @description An unknown or inactive referral code is refused (400 referral_code_invalid); nothing is created without the attribution the code asked for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        admin_name: string;
+                        /** Format: email */
+                        email: string;
+                        organization_name: string;
+                        password: string;
+                        referral_code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: SignupResult */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignupResult"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/referral/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who referred you: the partner and its note for an active referral code (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: ReferralLanding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralLanding"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8684,6 +13405,8 @@ export interface paths {
                             email: string;
                         };
                         name: string;
+                        /** @description attribute the tenant to the partner whose active referral code this is (recorded once, never changed) */
+                        referral_code?: string;
                         /** @description lowercase letters, digits and dashes */
                         slug: string;
                         tier?: string;
@@ -10037,6 +14760,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts your partners see about you (read-only) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    kind?: "sla_breach" | "receivables_threshold" | "invoice_overdue";
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: opened_at, severity, tenant_name, kind, status */
+                    sort?: string;
+                    /** @description comma-separated; default open,acknowledged */
+                    status?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerAlert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                acknowledged: number;
+                                open: number;
+                            };
+                            data: components["schemas"]["PartnerAlert"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/audit-events": {
         parameters: {
             query?: never;
@@ -10044,7 +14873,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Events about one tenant, including every partner access to its data (tenant admin) */
+        /**
+         * Events about one tenant, including every partner access to its data (tenant admin)
+         * @description Each event names the acting person (actor_name, actor_email) and the partner (partner_name); filter by partner with partner_id.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10056,6 +14888,8 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                     outcome?: "success" | "denied" | "failure";
+                    /** @description only events of this partner (about it or done by its people) */
+                    partner_id?: string;
                     since?: string;
                     target_id?: string;
                     until?: string;
@@ -10445,6 +15279,86 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each partner linked to you has committed to: SLA, alerts and billing threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["LinkCommitments"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/connected-apps": {
@@ -11145,6 +16059,128 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the commitments of a partner's link with you (tenant admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description dlg_… identifier
+                     * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    delegation_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            /** @description each section given replaces that section */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        alerts?: {
+                            channels: ("in_app" | "email")[];
+                            /** @description alert for each overdue invoice */
+                            invoice_overdue: boolean;
+                            /** @description alert when the customer owes more than the billing threshold */
+                            receivables_threshold: boolean;
+                            /** @description e-mail addresses told about new alerts */
+                            recipients: string[];
+                            /** @description alert when a month misses the availability commitment */
+                            sla_breach: boolean;
+                        };
+                        billing_threshold?: {
+                            amount_cents: number;
+                            currency: string;
+                        };
+                        sla?: {
+                            /** @description monthly availability promised, e.g. 99.9 */
+                            availability_pct: number;
+                            /** @description resolution within, per ticket priority (minutes) */
+                            resolution_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                            /** @description first response within, per ticket priority (minutes) */
+                            response_minutes: {
+                                high: number;
+                                low: number;
+                                normal: number;
+                                urgent: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: LinkCommitments */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LinkCommitments"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -12108,6 +17144,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the organization's identity or company details and documents for verification (tenant admin)
+         * @description Documents: PDF, PNG or JPEG, at most 1 MiB each, up to 3, base64-encoded. They are stored encrypted and only reviewers can download them.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** KycDetails */
+                        details: {
+                            address?: string;
+                            company_name?: string;
+                            country: string;
+                            date_of_birth?: string;
+                            full_name?: string;
+                            id_number?: string;
+                            registration_number?: string;
+                            vat_number?: string;
+                        };
+                        documents: {
+                            /**
+                             * Format: byte
+                             * @description the file, base64-encoded (at most 1 MiB decoded)
+                             */
+                            content_base64: string;
+                            /** @description application/pdf, image/png or image/jpeg */
+                            content_type: string;
+                            filename: string;
+                        }[];
+                        kind: "individual" | "company";
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Send the organization's identity or company details and documents for verification */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            case: components["schemas"]["KycCase"];
+                            documents: components["schemas"]["KycDocument"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/members": {
         parameters: {
             query?: never;
@@ -12583,6 +17757,1409 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/plan-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's provider, segment, verification (KYC) and subscription */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: PlanAccount */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanAccount"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans the organization's provider offers, each with whether it may be taken and why not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of AvailablePlan */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AvailablePlan"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices, newest first (your own tenant; billing.invoices.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    sort?: string;
+                    status?: "open" | "paid" | "overdue" | "void";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Invoices, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description amount in cents of the currency */
+                                balance_cents: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                /** @example EUR */
+                                currency: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                due_at: string;
+                                id: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                issued_at: string;
+                                number: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                paid_at: string | null;
+                                period: string;
+                                status: string;
+                                /** @description amount in cents of the currency */
+                                subtotal_cents: number;
+                                /** @description amount in cents of the currency */
+                                tax_cents: number;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                                /** @description amount in cents of the currency */
+                                total_cents: number;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders, newest first, each with who placed it (your people or a partner’s: partner, name, e-mail) (your own tenant; orders.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, total_cents, status, product_name, tenant_name */
+                    sort?: string;
+                    status?: "submitted" | "in_progress" | "completed" | "cancelled";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of TenantOrder */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["TenantOrder"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provisioned services (your own tenant; services.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, name, status, monthly_price_cents, tenant_name */
+                    sort?: string;
+                    status?: "pending" | "active" | "suspended" | "terminated";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Provisioned services */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                activated_at: string | null;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                bandwidth_mbps: number | null;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                created_at: string;
+                                /** @example EUR */
+                                currency: string;
+                                id: string;
+                                location: string | null;
+                                /** @description amount in cents of the currency */
+                                monthly_price_cents: number;
+                                name: string;
+                                /** @example ord_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                order_id: string | null;
+                                product_code: string;
+                                status: string;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA per month and service: target, achieved, downtime (your own tenant; reports.sla.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: period, achieved_pct, downtime_minutes, status, tenant_name */
+                    sort?: string;
+                    status?: "met" | "breached";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: SLA per month and service */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                achieved_pct: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                downtime_minutes: number;
+                                id: string;
+                                incidents: number;
+                                period: string;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                recorded_at: string;
+                                service_id: string | null;
+                                status: string;
+                                target_pct: number;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your tenant at a glance: open orders and tickets, receivables, SLA compliance, partners acting for you */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: TenantSelfSummary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TenantSelfSummary"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Support tickets, each with who opened it and who it is assigned to (your own tenant; support.tickets.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    category?: "billing" | "technical" | "service_request" | "other";
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: created_at, updated_at, priority, status, number, tenant_name */
+                    sort?: string;
+                    status?: "open" | "in_progress" | "waiting_on_customer" | "resolved" | "closed";
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A page of PartnerTicket */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["PartnerTicket"][];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage per month and metric (your own tenant; reports.usage.read) */
+        get: {
+            parameters: {
+                query?: {
+                    /**
+                     * @description only this billing account
+                     * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    ban_id?: string;
+                    /** @description keyset cursor (next_cursor of the previous page); default sort only */
+                    cursor?: string;
+                    /** @description ISO 8601 date (2026-01-31) or date-time (2026-01-31T10:00:00Z), inclusive */
+                    from?: string;
+                    limit?: number;
+                    metric?: "data_gb" | "voice_minutes" | "sms_count";
+                    /** @description rows to skip (with the default or any sort); not with cursor */
+                    offset?: number;
+                    /** @description YYYY-MM */
+                    period_from?: string;
+                    /** @description YYYY-MM */
+                    period_to?: string;
+                    /** @description free text, case-insensitive */
+                    q?: string;
+                    /** @description comma-separated, `-` for descending; fields: period, metric, quantity, amount_cents, tenant_name */
+                    sort?: string;
+                    /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Usage per month and metric */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description amount in cents of the currency */
+                                amount_cents: number;
+                                /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                ban_id: string;
+                                /** @example EUR */
+                                currency: string;
+                                id: string;
+                                metric: string;
+                                period: string;
+                                quantity: number;
+                                /** @example 2025-06-02T09:30:00.000Z */
+                                recorded_at: string;
+                                service_id: string | null;
+                                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                                tenant_id: string;
+                                tenant_name: string;
+                            }[];
+                            limit: number;
+                            next_cursor: string | null;
+                            offset: number;
+                            /** @description rows matching the filters, over every page */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's subscriptions, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A list of Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Subscription"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Choose a plan (tenant admin): the subscription waits for its terms to be signed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description pln_… identifier
+                         * @example pln_01jd9x0a8q4m7w2k3v5b6c8d9e
+                         */
+                        plan_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: SubscriptionWithTerms */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionWithTerms"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/subscriptions/{subscription_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the subscription (tenant admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/subscriptions/{subscription_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the plan's terms (tenant admin): who and when are recorded with the terms' SHA-256 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accept: true;
+                        terms_sha256: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Subscription */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Subscription"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/subscriptions/{subscription_id}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's terms to sign, with their SHA-256 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description sub_… identifier
+                     * @example sub_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    subscription_id: string;
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: SubscriptionTerms */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionTerms"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -19182,6 +25759,44 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** Agreement */
+        Agreement: {
+            approved: {
+                at: string;
+                by: {
+                    id: string;
+                    name: string;
+                };
+            } | null;
+            commission: {
+                bounty_minor: number | null;
+                /**
+                 * @description ISO 4217 code
+                 * @example EUR
+                 */
+                currency: string;
+                /** @description months after the sign-up that earn commission */
+                months: number;
+                payout_threshold_minor: number;
+                percent_bps: number | null;
+            };
+            effective_date: string;
+            /** @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            id: string;
+            signed: {
+                at: string;
+                by: {
+                    id: string;
+                    name: string;
+                };
+                full_name: string;
+                sha256: string;
+            } | null;
+            status: "draft" | "signed" | "approved" | "superseded";
+            terms_markdown: string;
+            title: string;
+            version: number;
+        };
         /** Alert */
         Alert: {
             amount_cents: number | null;
@@ -19259,6 +25874,9 @@ export interface components {
                 /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 user_id: string | null;
             };
+            /** @example ada.lovelace@example.com */
+            actor_email?: string | null;
+            actor_name?: string | null;
             ban: string | null;
             details: {
                 [key: string]: unknown;
@@ -19272,6 +25890,7 @@ export interface components {
             outcome: string;
             /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             partner_id: string | null;
+            partner_name?: string | null;
             /** @example req_01jd9x0a8q4m7w2k3v5b6c8d9e */
             request_id: string | null;
             seq: number;
@@ -19327,6 +25946,15 @@ export interface components {
             tenant_id: string | null;
             via: string | null;
         };
+        /** AvailablePlan */
+        AvailablePlan: {
+            eligible: boolean;
+            plan: components["schemas"]["Plan"];
+            /** @description the provider's price */
+            price_minor: number;
+            reason: string | null;
+            refusal: string | null;
+        };
         /** BillingAccount */
         BillingAccount: {
             account_number: string;
@@ -19341,8 +25969,10 @@ export interface components {
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
         };
-        /** BillingSummary */
-        BillingSummary: {
+        /** BillingSummaryPage */
+        BillingSummaryPage: {
+            limit: number;
+            offset: number;
             period_from: string | null;
             period_to: string | null;
             tenants: {
@@ -19358,6 +25988,8 @@ export interface components {
                 tenant_id: string;
                 tenant_name: string;
             }[];
+            /** @description rows matching the filters, over every page */
+            total: number;
             totals: {
                 /** @example EUR */
                 currency: string;
@@ -19469,6 +26101,36 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** Earning */
+        Earning: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            id: string;
+            kind: "commission" | "bounty";
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            payout_id: string | null;
+            period: string;
+            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            source_invoice_id: string;
+            state: "pending" | "approved" | "paid" | "reversed";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+        };
+        /** EarningsComputation */
+        EarningsComputation: {
+            created: number;
+            periods: string[] | "all";
+            reversed: number;
+            unchanged: number;
+        };
         /** EligibleAccess */
         EligibleAccess: {
             approval_required: boolean;
@@ -19551,6 +26213,25 @@ export interface components {
             payload_schema: unknown;
             type: string;
             version: number;
+        };
+        /** ExportJob */
+        ExportJob: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            download_url: string | null;
+            error: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            expires_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            finished_at: string | null;
+            format: string;
+            id: string;
+            progress_pct: number;
+            rows_done: number;
+            /** @description queued | running | done | failed | expired */
+            status: string;
+            /** @description every matching invoice: nothing is capped */
+            total_rows: number;
         };
         /**
          * GatewayContext
@@ -19672,6 +26353,96 @@ export interface components {
                 [key: string]: unknown;
             })[];
         };
+        /** KycCase */
+        KycCase: {
+            id: string;
+            kind: string;
+            reason: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            reviewed_at: string | null;
+            /** @description submitted (waiting for review), verified or rejected */
+            status: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            submitted_at: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string | null;
+        };
+        /** KycCaseDetail */
+        KycCaseDetail: {
+            case: components["schemas"]["KycCase"];
+            details: {
+                [key: string]: string;
+            };
+            documents: components["schemas"]["KycDocument"][];
+        };
+        /** KycDocument */
+        KycDocument: {
+            content_type: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            filename: string;
+            id: string;
+            sha256: string;
+            size_bytes: number;
+        };
+        /** LinkCommitments */
+        LinkCommitments: {
+            alerts: {
+                channels: ("in_app" | "email")[];
+                /** @description alert for each overdue invoice */
+                invoice_overdue: boolean;
+                /** @description alert when the customer owes more than the billing threshold */
+                receivables_threshold: boolean;
+                /** @description e-mail addresses told about new alerts */
+                recipients: string[];
+                /** @description alert when a month misses the availability commitment */
+                sla_breach: boolean;
+            };
+            billing_threshold: {
+                amount_cents: number;
+                /** @example EUR */
+                currency: string;
+            };
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            sla: {
+                /** @description monthly availability promised, e.g. 99.9 */
+                availability_pct: number;
+                /** @description resolution within, per ticket priority (minutes) */
+                resolution_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+                /** @description first response within, per ticket priority (minutes) */
+                response_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+            };
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+            updated_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+        };
         /** LoginResponse */
         LoginResponse: {
             /** @description send back in the x-csrf-token header on every cookie-authenticated mutation */
@@ -19707,13 +26478,17 @@ export interface components {
         };
         /** Me */
         Me: {
+            active_managed_tenant_id?: string | null;
             /** @description session or api_token */
             auth: string;
             csrf_token: string | null;
+            /** @description seed 001: the customer tenants you may act on now through your partner (its links ∩ your member role) */
+            managed_tenant_ids?: string[];
             /** @description this session was signed in (or stepped up) with a second factor */
             mfa: boolean;
             partner: {
                 capabilities: string[];
+                member_role?: string | null;
                 member_status: string;
                 name: string;
                 /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -19802,6 +26577,34 @@ export interface components {
             error: string;
             /** @example grant request is invalid */
             error_description?: string;
+        };
+        /** OperatorEarning */
+        OperatorEarning: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            id: string;
+            kind: "commission" | "bounty";
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            payout_id: string | null;
+            period: string;
+            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            source_invoice_id: string;
+            state: "pending" | "approved" | "paid" | "reversed";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
         };
         /** OperatorMfaPolicy */
         OperatorMfaPolicy: {
@@ -19908,12 +26711,141 @@ export interface components {
             updated_at: string;
             website: string | null;
         };
+        /** PartnerAgreements */
+        PartnerAgreements: {
+            current: components["schemas"]["Agreement"] | null;
+            history: components["schemas"]["Agreement"][];
+            to_sign: components["schemas"]["Agreement"] | null;
+        };
+        /** PartnerAlert */
+        PartnerAlert: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            acknowledged_at: string | null;
+            acknowledged_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+            amount_cents: number | null;
+            /** @example EUR */
+            currency: string | null;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            id: string;
+            /** @description sla_breach | receivables_threshold | invoice_overdue */
+            kind: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_seen_at: string;
+            message: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            opened_at: string;
+            period: string | null;
+            resolution: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            resolved_at: string | null;
+            resolved_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+            /** @description warning | critical */
+            severity: string;
+            /** @description open | acknowledged | resolved */
+            status: string;
+            subject_id: string | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+        };
+        /** PartnerDashboard */
+        PartnerDashboard: {
+            customers: {
+                /** @example EUR */
+                currency: string | null;
+                open_tickets: number | null;
+                outstanding_cents: number | null;
+                overdue_cents: number | null;
+                sla_compliance_pct: number | null;
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                tenant_id: string;
+                tenant_name: string;
+            }[];
+            revenue_by_month: {
+                /** @example EUR */
+                currency: string;
+                invoiced_cents: number;
+                outstanding_cents: number;
+                paid_cents: number;
+                period: string;
+            }[];
+            sla_by_customer: {
+                compliance_pct: number;
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                tenant_id: string;
+                tenant_name: string;
+            }[];
+            tiles: {
+                customers: number;
+                open_tickets: number;
+                overdue: {
+                    amount_cents: number;
+                    /** @example EUR */
+                    currency: string;
+                }[];
+                receivables: {
+                    amount_cents: number;
+                    /** @example EUR */
+                    currency: string;
+                }[];
+                sla_compliance_pct: number | null;
+            };
+        };
+        /** PartnerInvoice */
+        PartnerInvoice: {
+            /** @description amount in cents of the currency */
+            balance_cents: number;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string;
+            /** @example EUR */
+            currency: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            due_at: string;
+            id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            issued_at: string;
+            number: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            paid_at: string | null;
+            period: string;
+            status: string;
+            /** @description amount in cents of the currency */
+            subtotal_cents: number;
+            /** @description amount in cents of the currency */
+            tax_cents: number;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @description amount in cents of the currency */
+            total_cents: number;
+        };
         /** PartnerMember */
         PartnerMember: {
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example ada.lovelace@example.com */
             email: string;
+            /** @description the role inside the MSP (partner_msp_full, partner_msp_billing, partner_msp_support, partner_auditor); null = full */
+            member_role: string | null;
             /** @description active or inactive membership */
             member_status: string;
             name: string;
@@ -19922,6 +26854,65 @@ export interface components {
             status: string;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
+        };
+        /** PartnerPlan */
+        PartnerPlan: {
+            /** @example EUR */
+            currency: string;
+            /** @description the operator's list price */
+            list_price_minor: number;
+            max_price_minor: number;
+            min_price_minor: number;
+            plan_id: string;
+            plan_name: string;
+            /** @description the partner's price */
+            price_minor: number;
+            /** @description allowed (not shown to customers), offered, or revoked by the operator */
+            status: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
+        };
+        /** PartnerTicket */
+        PartnerTicket: {
+            assignee: string | null;
+            assignee_person?: components["schemas"]["Person"] | null;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string | null;
+            category: string;
+            comments: {
+                at: string;
+                by: string;
+                by_name?: string;
+                by_partner_id?: string | null;
+                by_partner_name?: string | null;
+                text: string;
+            }[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            description: string;
+            id: string;
+            number: string;
+            opened_by: {
+                client_id: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                type: string;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string | null;
+            };
+            opened_by_person?: components["schemas"]["Person"] | null;
+            priority: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            resolved_at: string | null;
+            status: string;
+            subject: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
         };
         /** Passkey */
         Passkey: {
@@ -19951,6 +26942,25 @@ export interface components {
             expires_at: string;
             sent_to: string;
         };
+        /** Payout */
+        Payout: {
+            /** @description integer minor units (cents) */
+            amount_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            id: string;
+            lines: number;
+            paid_date: string;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            reference: string;
+        };
         /** PendingInvitation */
         PendingInvitation: {
             /** @example 2025-06-02T09:30:00.000Z */
@@ -19963,6 +26973,69 @@ export interface components {
             id: string;
             invited_by: string | null;
             role: string;
+        };
+        /**
+         * Person
+         * @description who did it: the person and, when they acted for a partner, the partner
+         */
+        Person: {
+            /** @example ada.lovelace@example.com */
+            email: string;
+            name: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string | null;
+            partner_name: string | null;
+            /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            user_id: string;
+        };
+        /** Plan */
+        Plan: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /**
+             * @description ISO 4217 code, e.g. EUR
+             * @example EUR
+             */
+            currency: string;
+            description: string;
+            features: string[];
+            /** @description days an invoice may stay unpaid past its due date before the subscription is suspended */
+            grace_days: number;
+            id: string;
+            /** @description named numeric limits, e.g. {"users": 25, "api_requests_per_day": 10000} */
+            limits: {
+                [key: string]: number;
+            };
+            name: string;
+            /** @description integer minor units of the currency (cents) */
+            price_minor: number;
+            /** @description the customer segments the plan is for */
+            segments: ("basic" | "company" | "advanced")[];
+            status: string;
+            /** @description the exact terms a customer accepts when signing */
+            terms: string;
+            /** @description SHA-256 (hex) of the terms as they are now */
+            terms_sha256: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
+        };
+        /** PlanAccount */
+        PlanAccount: {
+            customer: components["schemas"]["PlanCustomer"];
+            documents: components["schemas"]["KycDocument"][];
+            kyc: components["schemas"]["KycCase"] | null;
+        };
+        /** PlanCustomer */
+        PlanCustomer: {
+            kyc_status: "guest" | "pending" | "verified" | "rejected";
+            name: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            segment: "basic" | "company" | "advanced";
+            subscription: components["schemas"]["Subscription"] | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -19981,6 +27054,78 @@ export interface components {
             title: string;
             type: string;
         };
+        /** ProgramPartner */
+        ProgramPartner: {
+            /** @description integer minor units (cents) */
+            approved_minor: number;
+            /** @example EUR */
+            currency: string;
+            current_agreement_version: number | null;
+            /** @description integer minor units (cents) */
+            paid_minor: number;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /** @description integer minor units (cents) */
+            pending_minor: number;
+            referred_tenants: number;
+            sign_ups: number;
+            waiting: ("sign" | "approve") | null;
+        };
+        /** ProgramSummary */
+        ProgramSummary: {
+            active_referred_tenants: number;
+            agreement_to_sign: {
+                id: string;
+                title: string;
+                version: number;
+            } | null;
+            by_month: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                month: string;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+                /** @description integer minor units (cents) */
+                reversed_minor: number;
+            }[];
+            /** @example EUR */
+            currency: string;
+            current_agreement: {
+                id: string;
+                title: string;
+                version: number;
+            } | null;
+            sign_ups: number;
+            totals: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+                /** @description integer minor units (cents) */
+                reversed_minor: number;
+            };
+        };
+        /** ProgramTotals */
+        ProgramTotals: {
+            by_month: {
+                /** @description integer minor units (cents) */
+                approved_minor: number;
+                month: string;
+                /** @description integer minor units (cents) */
+                paid_minor: number;
+                /** @description integer minor units (cents) */
+                pending_minor: number;
+            }[];
+            /** @example EUR */
+            currency: string;
+        };
         /** PushedAuthorizationResponse */
         PushedAuthorizationResponse: {
             /** @example 60 */
@@ -19997,6 +27142,43 @@ export interface components {
         RecoveryCodes: {
             /** @description shown once: store them now; each works once */
             recovery_codes: string[];
+        };
+        /** Referral */
+        Referral: {
+            /** @example EUR */
+            currency: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            id: string;
+            /** @description paid revenue of its latest invoiced month, before tax, aggregated */
+            monthly_revenue_minor: number;
+            name: string;
+            /** @description when the tenant signed up with the code (ISO 8601) */
+            signup_date: string;
+            slug: string;
+            status: string;
+            subscription_tier: string;
+        };
+        /** ReferralCode */
+        ReferralCode: {
+            active: boolean;
+            /** @example TAILSPIN-7KQ2 */
+            code: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            created_by: {
+                id: string;
+                name: string;
+            } | null;
+            label: string | null;
+            landing_note: string | null;
+            sign_ups: number;
+            /** @description the shareable sign-up link, relative to the portal */
+            signup_url: string;
+        };
+        /** ReferralLanding */
+        ReferralLanding: {
+            landing_note: string | null;
+            partner_name: string;
         };
         /** ResoldTenant */
         ResoldTenant: {
@@ -20085,6 +27267,17 @@ export interface components {
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
         };
+        /** SignupResult */
+        SignupResult: {
+            /** @enum {string} */
+            next: "login";
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+                slug: string;
+            };
+        };
         /** SlaRecord */
         SlaRecord: {
             achieved_pct: number;
@@ -20110,6 +27303,43 @@ export interface components {
              * @example 2025-06-02T09:30:00.000Z
              */
             mfa_at: string;
+        };
+        /** Subscription */
+        Subscription: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            activated_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            cancelled_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            id: string;
+            plan_id: string;
+            plan_name: string | null;
+            price_minor: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            signed_at: string | null;
+            signed_by: string | null;
+            status: "signing" | "signed" | "active" | "suspended" | "cancelled";
+            /** @example 2025-06-02T09:30:00.000Z */
+            suspended_at: string | null;
+            suspension_kind: string | null;
+            suspension_reason: string | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string | null;
+            terms_sha256: string;
+        };
+        /** SubscriptionTerms */
+        SubscriptionTerms: {
+            terms: string;
+            terms_sha256: string;
+        };
+        /** SubscriptionWithTerms */
+        SubscriptionWithTerms: {
+            subscription: components["schemas"]["Subscription"];
+            terms: string;
         };
         /** Tenant */
         Tenant: {
@@ -20141,6 +27371,73 @@ export interface components {
         TenantMfaPolicy: {
             /** @description partner people acting on this tenant must have signed in with a second factor */
             partner_people_required: boolean;
+        };
+        /** TenantOrder */
+        TenantOrder: {
+            /**
+             * @description the customer account ordered for
+             * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            ban_id: string;
+            /**
+             * @description the account charged: the customer's, or the wholesaler's own for the wholesaler persona
+             * @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e
+             */
+            bill_to_ban_id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            cancelled_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example EUR */
+            currency: string;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            id: string;
+            notes: string | null;
+            persona: string;
+            placed_by: {
+                client_id: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                type: string;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string | null;
+            };
+            placed_by_person?: components["schemas"]["Person"] | null;
+            product_code: string;
+            product_name: string;
+            quantity: number;
+            status: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @description amount in cents of the currency */
+            total_cents: number;
+            /** @description amount in cents of the currency */
+            unit_price_cents: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
+        };
+        /** TenantSelfSummary */
+        TenantSelfSummary: {
+            open_orders: number | null;
+            open_tickets: number | null;
+            partners: {
+                /** @example 2025-06-02T09:30:00.000Z */
+                ends_at: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string;
+                partner_name: string;
+                role: string;
+                status: string;
+            }[];
+            receivables: {
+                /** @example EUR */
+                currency: string;
+                outstanding_cents: number;
+                overdue_cents: number;
+            }[] | null;
+            sla_compliance_pct: number | null;
         };
         /** Ticket */
         Ticket: {

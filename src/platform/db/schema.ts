@@ -540,7 +540,6 @@ export interface ProgramPayoutsTable {
   created_at: string;
 }
 
-/** Issue 16: per-link commitments, alerts and export jobs (migration 0014). */
 export interface LinkCommitmentsTable {
   delegation_id: string;
   tenant_id: string;
@@ -549,72 +548,6 @@ export interface LinkCommitmentsTable {
   alerts: string;
   threshold_cents: number;
   threshold_currency: string;
-}
-
-/** Issue 17: a user's authenticator app. The seed is encrypted (encryptWithSecret): codes are checked against it. */
-export interface MfaTotpTable {
-  user_id: string;
-  secret_enc: string;
-  status: 'pending' | 'active';
-  created_at: string;
-  confirmed_at: string | null;
-  last_used_at: string | null;
-  /** the last accepted time step: a code is never accepted twice */
-  last_counter: Generated<number>;
-}
-
-/** One-time recovery codes, as keyed hashes. */
-export interface MfaRecoveryCodesTable {
-  id: string;
-  user_id: string;
-  code_hash: string;
-  created_at: string;
-  used_at: string | null;
-}
-
-/** WebAuthn credentials (passkeys). */
-export interface MfaPasskeysTable {
-  id: string;
-  user_id: string;
-  /** base64url */
-  credential_id: string;
-  /** base64url COSE public key */
-  public_key: string;
-  counter: Generated<number>;
-  /** JSON array */
-  transports: Generated<string>;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-/** Short-lived challenges: the sign-in second step, WebAuthn ceremonies. `id` is the keyed hash of the token. */
-export interface AuthChallengesTable {
-  id: string;
-  user_id: string;
-  purpose: 'login' | 'passkey_register' | 'step_up';
-  challenge: string | null;
-  attempts: Generated<number>;
-  created_at: string;
-  expires_at: string;
-}
-
-/** Password-reset links; `id` is the keyed hash of the link's token. */
-export interface PasswordResetsTable {
-  id: string;
-  user_id: string;
-  /** the operator who sent it, or null when the user asked */
-  requested_by: string | null;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
-/** MFA requirements: ('platform','platform'), ('partner', ptr_…), ('tenant', tnt_…: partner people acting on it). */
-export interface MfaPoliciesTable {
-  scope_type: 'platform' | 'partner' | 'tenant';
-  scope_id: string;
-  require_mfa: 'required' | 'optional';
   updated_at: string;
   updated_by: string | null;
 }
@@ -660,8 +593,6 @@ export interface ExportJobsTable {
   expires_at: string | null;
 }
 
-// ---- events out: outbox, webhooks, notifications, mail (0015) -------------------------------
-
 export interface DomainEventsTable {
   id: string;
   type: string;
@@ -691,21 +622,6 @@ export interface WebhookEndpointsTable {
   disabled_at: string | null;
   disabled_reason: string | null;
   created_by: string | null;
-}
-
-/** Plans and subscriptions (migration 0017, modules/plans). */
-export interface PlansTable {
-  id: string;
-  name: string;
-  description: string;
-  features: string;
-  limits: string;
-  price_minor: number;
-  currency: string;
-  segments: string;
-  grace_days: number;
-  terms: string;
-  status: 'active' | 'retired';
   created_at: string;
   updated_at: string;
 }
@@ -773,6 +689,23 @@ export interface MailMessagesTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** Plans and subscriptions (migration 0017, modules/plans). */
+export interface PlansTable {
+  id: string;
+  name: string;
+  description: string;
+  features: string;
+  limits: string;
+  price_minor: number;
+  currency: string;
+  segments: string;
+  grace_days: number;
+  terms: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PartnerPlansTable {
@@ -913,8 +846,6 @@ export interface MfaPoliciesTable {
   updated_by: string | null;
 }
 
-// ---- time-bound access: eligible links, activations, expiry notices (0018) --------------------
-
 export interface DelegationJitSettingsTable {
   delegation_id: string;
   tenant_id: string;
@@ -959,12 +890,6 @@ export interface DelegationNoticesTable {
 }
 
 export interface Database {
-  mfa_totp: MfaTotpTable;
-  mfa_recovery_codes: MfaRecoveryCodesTable;
-  mfa_passkeys: MfaPasskeysTable;
-  auth_challenges: AuthChallengesTable;
-  password_resets: PasswordResetsTable;
-  mfa_policies: MfaPoliciesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -980,9 +905,6 @@ export interface Database {
   audit_head: AuditHeadTable;
   change_events: ChangeEventsTable;
   delegations: DelegationsTable;
-  delegation_jit_settings: DelegationJitSettingsTable;
-  delegation_activations: DelegationActivationsTable;
-  delegation_notices: DelegationNoticesTable;
   apps: AppsTable;
   oauth_store: OAuthStoreTable;
   oauth_consents: OAuthConsentsTable;
@@ -1018,4 +940,13 @@ export interface Database {
   kyc_cases: KycCasesTable;
   kyc_documents: KycDocumentsTable;
   subscriptions: SubscriptionsTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_passkeys: MfaPasskeysTable;
+  auth_challenges: AuthChallengesTable;
+  password_resets: PasswordResetsTable;
+  mfa_policies: MfaPoliciesTable;
+  delegation_jit_settings: DelegationJitSettingsTable;
+  delegation_activations: DelegationActivationsTable;
+  delegation_notices: DelegationNoticesTable;
 }

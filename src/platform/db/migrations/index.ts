@@ -17,10 +17,8 @@ import { migration as m0012 } from './0012-no-global-write-lock.ts';
 import { migration as m0013 } from './0013-partner-program.ts';
 import { migration as m0014 } from './0014-msp-workspace.ts';
 import { migration as m0015 } from './0015-notifications.ts';
+import { migration as m0016 } from './0016-strong-auth.ts';
 import { migration as m0017 } from './0017-plans.ts';
-import { migration as m0016 } from './0016-strong-auth.ts';
-import { migration as m0015 } from './0015-notifications.ts';
-import { migration as m0016 } from './0016-strong-auth.ts';
 import { migration as m0018 } from './0018-jit-access.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -39,9 +37,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0013-partner-program', m0013],
   ['0014-msp-workspace', m0014],
   ['0015-notifications', m0015],
+  ['0016-strong-auth', m0016],
   ['0017-plans', m0017],
-  ['0016-strong-auth', m0016],
-  ['0015-notifications', m0015],
-  ['0016-strong-auth', m0016],
   ['0018-jit-access', m0018],
 ];
