@@ -52,6 +52,9 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** 401 answers about a code just typed, not about the session: the user stays signed in. */
+const SESSION_STILL_VALID = new Set(['mfa_code_invalid', 'passkey_invalid']);
+
 /** Called when the server says the session is gone (401), so the shell can send the user to the login page. */
 export function onUnauthorized(fn: (err: ApiError) => void): () => void {
   unauthorizedListeners.add(fn);
@@ -106,7 +109,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!res.ok) {
     const p = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
     const err = new ApiError({ ...p, status: res.status });
-    if (res.status === 401 && !opts.quiet401) for (const fn of unauthorizedListeners) fn(err);
+    // A wrong second-factor code answers 401 too, but the session is still there (step-up, activating access)
+    if (res.status === 401 && !opts.quiet401 && !SESSION_STILL_VALID.has(err.code)) for (const fn of unauthorizedListeners) fn(err);
     throw err;
   }
   return parsed as T;
