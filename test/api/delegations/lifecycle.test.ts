@@ -219,6 +219,7 @@ describe('changing, renewing and ending a delegation', () => {
       'user_active',
       'tenant_context',
       'partner_membership_active',
+      'mfa',
       'partner_active',
       'delegation_found',
       'delegation_state',
