@@ -279,13 +279,14 @@ export class ActivationsService {
 
 /** The common part of a delegation event's payload (notifications' DelegationEvent). */
 export async function eventBase(trx: Tx, d: repo.DelegationRow, actorUserId: string | null) {
-  const [t, p, u] = await Promise.all([
+  const [t, p, u, role] = await Promise.all([
     trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', d.tenant_id).executeTakeFirst(),
     trx.selectFrom('partners').select(['id', 'name']).where('id', '=', d.partner_id).executeTakeFirst(),
     actorUserId ? trx.selectFrom('users').select('name').where('id', '=', actorUserId).executeTakeFirst() : Promise.resolve(undefined),
+    trx.selectFrom('roles').select('name').where('id', '=', d.role).executeTakeFirst(),
   ]);
   return {
-    delegation: { id: d.id, origin: d.origin, role: d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+    delegation: { id: d.id, origin: d.origin, role: d.role, role_name: role?.name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
     tenant: { id: d.tenant_id, name: t?.name ?? d.tenant_id },
     partner: { id: d.partner_id, name: p?.name ?? d.partner_id },
     actor: { user_id: actorUserId, name: u?.name ?? null },

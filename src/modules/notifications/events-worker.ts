@@ -65,7 +65,7 @@ export class EventsWorker {
   readonly #d: EventsWorkerDeps;
   readonly #secrets = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<TickResult> | null = null;
+  #running: Promise<unknown> | null = null;
 
   constructor(d: EventsWorkerDeps) {
     this.#d = d;
@@ -93,9 +93,12 @@ export class EventsWorker {
       const mails = await this.sendDueMail();
       return { events, deliveries, mails };
     });
-    this.#running = run.finally(() => {
-      this.#running = null;
-    });
+    // the caller handles run's failure; this second chain only tracks it (and must not be an unhandled rejection)
+    this.#running = run
+      .finally(() => {
+        this.#running = null;
+      })
+      .catch(() => undefined);
     return run;
   }
 

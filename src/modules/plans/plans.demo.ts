@@ -39,7 +39,7 @@ type Kyc = 'none' | 'pending' | 'verified' | 'rejected';
 type Sub = null | { plan: string; to: 'signing' | 'signed' | 'active' | 'suspended' | 'cancelled'; cancelled?: string };
 const CUSTOMERS: { slug: string; name: string; segment: Segment; kyc: Kyc; sub: Sub }[] = [
   { slug: 'bluebird-cafe', name: 'Bluebird Café', segment: 'basic', kyc: 'none', sub: null },
-  { slug: 'harbor-bakery', name: 'Harbor Bakery', segment: 'basic', kyc: 'pending', sub: null },
+  { slug: 'quayside-bakery', name: 'Quayside Bakery', segment: 'basic', kyc: 'pending', sub: null },
   { slug: 'river-books', name: 'River Books', segment: 'company', kyc: 'rejected', sub: null },
   { slug: 'pine-dental', name: 'Pine Dental Clinic', segment: 'company', kyc: 'verified', sub: { plan: 'Business', to: 'signing' } },
   { slug: 'quarry-studio', name: 'Quarry Studio', segment: 'company', kyc: 'verified', sub: { plan: 'Business', to: 'signed' } },

@@ -49,10 +49,25 @@ const ctx = systemContext('rls-test');
 async function fill(t: TestTenant, partnerId: string): Promise<void> {
   const s = app.services;
   await fillPlans(t, partnerId);
+  await fillMsp(t, partnerId);
   await seedResourceData({ db: s.db, clock: s.clock, audit: s.audit, listBillingAccounts: (id) => s.tenants.listBillingAccounts(id) }, ctx, { id: t.id, userIds: [t.admin.id] });
   await s.vouchers.issue(ctx, { tenantId: t.id, type: 'credit_10', billingAccountId: t.bans[0].id });
   const agency = await s.agencies.createAgency(ctx, t.id, { name: 'Agency' });
   await s.agencies.createToken(ctx, t.id, agency.id, { label: 'Front desk', form_config: { allowed_voucher_types: ['credit_10'] } });
+}
+
+/** A link's commitments and an alert on it (the MSP workspace, migration 0014). */
+async function fillMsp(t: TestTenant, partnerId: string): Promise<void> {
+  const s = app.services;
+  const now = new Date().toISOString();
+  await asSystem(async () => {
+    const dlg = await s.db.kysely.selectFrom('delegations').select('id').where('tenant_id', '=', t.id).where('partner_id', '=', partnerId).executeTakeFirstOrThrow();
+    await s.db.kysely.insertInto('link_commitments').values({ delegation_id: dlg.id, tenant_id: t.id, partner_id: partnerId, sla: '{}', alerts: '{}', threshold_cents: 0, threshold_currency: 'EUR', updated_at: now, updated_by: null }).execute();
+    await s.db.kysely
+      .insertInto('partner_alerts')
+      .values({ id: newId('alr'), dedup_key: `rls:${t.id}`, partner_id: partnerId, tenant_id: t.id, delegation_id: dlg.id, kind: 'invoice_overdue', severity: 'warning', status: 'open', subject_id: null, period: null, message: 'rls test', amount_cents: null, currency: null, opened_at: now, last_seen_at: now, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null })
+      .execute();
+  });
 }
 
 /** A customer account, a KYC case with a document and a subscription of the tenant (plans, migration 0017). */
