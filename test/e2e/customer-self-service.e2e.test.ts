@@ -93,7 +93,7 @@ describe('customer self-service', () => {
     await page.setViewportSize({ width: 1366, height: 900 });
     await login(page, tenant.admin.email, tenant.admin.password);
     const nav = page.getByTestId('nav-tenant');
-    await nav.getByTestId('pending-badge').getByText('1').waitFor();
+    await nav.getByTestId('nav-badge').getByText('1').waitFor();
     await nav.getByRole('link', { name: 'Partners with access' }).click();
     const card = page.locator(`[data-testid="pending-requests"] [data-partner="${other.slug}"]`);
     await card.getByRole('button', { name: 'Approve' }).click();
@@ -111,7 +111,7 @@ describe('customer self-service', () => {
     await dialog.getByRole('button', { name: 'Approve access' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.locator(`[data-testid="active-delegations"] tr[data-partner="${other.slug}"]`).waitFor();
-    await expect.poll(() => nav.getByTestId('pending-badge').count()).toBe(0);
+    await expect.poll(() => nav.getByTestId('nav-badge').count()).toBe(0);
 
     const d = (await (await tenant.admin.login()).get(`/api/v1/tenants/${tenant.id}/delegations/${asked.id}`)).body;
     expect(d.status).toBe('active');

@@ -101,7 +101,6 @@ const MspReportsPage = lazy(() => import('./pages/Msp/MspReportsPage.tsx').then(
 const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.MspAlertsPage })));
 const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
 const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
-const PendingRequestsBadge = lazy(() => import('./pages/Delegations/PendingRequestsBadge.tsx').then((m) => ({ default: m.PendingRequestsBadge })));
 const NotificationsPage = lazy(() => import('./pages/Notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
 const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.TenantWebhooksPage })));
 const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
@@ -277,7 +276,7 @@ export const PAGES: PortalPage[] = [
     title: 'Partners with access',
     element: <TenantPartnersPage />,
     allow: can.tenant('tenant.delegations.manage'),
-    nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40, badge: PendingRequestsBadge },
+    nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 },
   },
   {
     path: '/tenant/:tenantId/services',

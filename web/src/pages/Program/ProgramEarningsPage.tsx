@@ -44,7 +44,8 @@ export function ProgramEarningsPage() {
   const pid = m.partner_id;
   const lineItems = allows(m, 'partner.earnings.read_all');
   const canExport = allows(m, 'partner.earnings.export');
-  const summary = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid));
+  // always asked afresh when the page opens: the sidebar's badge keeps an older copy of the same summary
+  const summary = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid), { staleTime: 0 });
   const s = summary.data;
   const cur = s?.currency ?? 'EUR';
   const months = [...(s?.by_month ?? [])].sort((a, b) => b.month.localeCompare(a.month));
