@@ -6,7 +6,8 @@
  * one acting for that customer, still billed to the wholesaler.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { enterDbContext, mutate } from '../../platform/db/database.ts';
+import { tenantContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -113,6 +114,10 @@ export class ResoldTenantsService {
 
   /** The customer's admin joins when they accept the invitation: nobody is attached to a tenant without saying yes. */
   async #inviteAdmin(trx: Tx, ctx: RequestContext, tenantId: string, admin: { email: string; name?: string }) {
+    // The new tenant is not yet in the partner's reach (the wall's list is the request's): its rows — the
+    // invitation, its audit event and the event the notification center writes with it — are written in
+    // the tenant's own context, as the delegation that follows is (DelegationsService.createDelegation).
+    await enterDbContext(this.#d.db, trx, tenantContext(tenantId));
     const invitation = await this.#d.identity.invite(trx, { email: admin.email, scopeType: 'tenant', scopeId: tenantId, role: 'TENANT_ADMIN', invitedBy: ctx.actor.userId });
     await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: invitation.id, details: { role: 'TENANT_ADMIN', email: invitation.email } });
     return invitation;

@@ -67,6 +67,14 @@ describe('wholesaler on its own resources', () => {
 });
 
 describe('resold end customers', () => {
+  it('provisions an end customer with its first admin invited (the invitation and its event are the new tenant’s)', async () => {
+    const owner = await w.partner.owner.login();
+    const slug = unique('resoldx');
+    const r = await owner.post(`/api/v1/partners/${w.partner.id}/resold-tenants`, { name: 'X Bakery', slug, admin: { email: `admin@${slug}.example` } });
+    expect(r.status).toBe(201);
+    expect(r.body.invitation.url).toContain('/invite/');
+  });
+
   it('provisions an end-customer tenant with a wholesale delegation billed to the wholesaler', async () => {
     const owner = await w.partner.owner.login();
     const slug = unique('resold');
