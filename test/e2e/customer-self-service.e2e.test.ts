@@ -61,7 +61,8 @@ describe('customer self-service', () => {
       ['SLA', 'self-sla'],
     ] as const) {
       await page.getByRole('tab', { name: tab }).click();
-      await page.getByTestId(testId).locator('tbody tr').first().waitFor();
+      // each tab asks the server when it opens; on a loaded machine the aggregate takes a while
+      await page.getByTestId(testId).locator('tbody tr').first().waitFor({ timeout: 45_000 });
       await shoot(page, tab.toLowerCase());
     }
     await page.getByRole('tab', { name: 'Usage' }).click();
