@@ -1,8 +1,9 @@
 /**
  * npm run bench:program — the partner program's earnings computation (issue 14) on a referral
  * partner with 10,000 referred tenants × 24 months of paid invoices (BENCH_TENANTS, BENCH_MONTHS):
- *  - full_s:  a full recomputation from nothing (every month: 240,000 commission lines + 10,000 bounties);
- *  - month_s: one incremental month (a 25th month's 10,000 new invoices);
+ *  - full_s:  a full recomputation from nothing (every month: 240,000 commission lines — one per
+ *    customer and month of payment, with its invoices — + 10,000 bounties);
+ *  - month_s: one incremental month (a 25th month's 10,000 new invoices, and the refund sweep of the others);
  *  - rerun_s: the full computation again (idempotent: nothing to write);
  *  - peak_mb: the process's peak resident memory while computing (streamed page by page, so it
  *    does not grow with the number of invoices).
@@ -84,7 +85,8 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
 const [full, fullS] = await timed(() => s.program.computeEarnings(ctx, { partnerId: partner.id }));
 log(`full recomputation: ${fullS.toFixed(2)} s (${full.created} lines created)`);
 const [rerun, rerunS] = await timed(() => s.program.computeEarnings(ctx, { partnerId: partner.id }));
-log(`full again (idempotent): ${rerunS.toFixed(2)} s (${rerun.created} created, ${rerun.unchanged} unchanged)`);
+log(`full again (idempotent): ${rerunS.toFixed(2)} s (${rerun.created} created, ${rerun.updated} updated, ${rerun.reversed} reversed, ${rerun.unchanged} unchanged)`);
+if (rerun.created + rerun.updated + rerun.reversed !== 0) throw new Error('a re-run changed lines');
 await invoicesFor(0);
 const [month, monthS] = await timed(() => s.program.computeEarnings(ctx, { partnerId: partner.id, period: period(0) }));
 log(`one incremental month: ${monthS.toFixed(2)} s (${month.created} lines created)`);

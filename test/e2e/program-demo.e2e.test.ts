@@ -52,6 +52,17 @@ describe('the demo world’s partner program', () => {
     await visit(page, '/partner/program/referrals', 'referrals-table', 'owner-referrals');
     expect(await page.getByTestId('referrals-table').innerText()).toContain('Northgate Dental');
     await visit(page, '/partner/program/earnings', 'earnings-table', 'owner-earnings');
+    // per customer and month, every state, and Harbor Bakery's refund after the payout in plain words
+    const table = page.getByTestId('earnings-table');
+    for (const state of ['pending', 'approved', 'paid', 'reversed']) await table.locator(`[data-state="${state}"]`).first().waitFor();
+    const claw = table.locator('[data-kind="clawback"][data-customer="Harbor Bakery"]').first();
+    expect(await claw.innerText()).toMatch(/Refund of invoice TS-HAR-\d{4}-\d{2} after payout/);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await claw.getByRole('button', { name: /^Invoices of/ }).click();
+    await page.getByTestId('clawback-explained').waitFor();
+    await page.getByTestId('earning-invoices').getByText(/^TS-HAR-/).waitFor();
+    await screenshot(page, 'program-demo-owner-clawback-detail-1366');
+    await page.keyboard.press('Escape');
     await visit(page, '/partner/program/agreement', 'agreement-history', 'owner-agreement');
   });
 
@@ -69,5 +80,12 @@ describe('the demo world’s partner program', () => {
     await login(page, world.operator.email, world.operator.password);
     await visit(page, '/operator/program', 'program-partners', 'operator');
     expect(await page.getByTestId('program-partners').innerText()).toContain('Tailspin Referrals');
+    // the Earnings tab lists the same lines per customer and month, the clawback in words
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.getByRole('tab', { name: /Earnings/ }).click(); // pending lines first: the clawback waits to be netted
+    const claw = page.locator('[data-testid="op-earnings"] [data-kind="clawback"]').first();
+    await claw.waitFor();
+    expect(await claw.innerText()).toMatch(/Refund of invoice TS-HAR-/);
+    await screenshot(page, 'program-demo-operator-earnings-1366');
   });
 });

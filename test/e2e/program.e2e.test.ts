@@ -212,9 +212,9 @@ describe('partner program', () => {
     const { t } = portal;
     const tenant = await t.services.db.kysely.selectFrom('tenants').select(['id']).where('name', '=', customerOrg).executeTakeFirstOrThrow();
     const period = new Date().toISOString().slice(0, 7);
-    await addInvoices(t, tenant.id, [
-      { period, subtotal: 80_000 },
-      { period, subtotal: 40_000 },
+    const [big] = await addInvoices(t, tenant.id, [
+      { period, subtotal: 80_000, paid_at: new Date().toISOString() },
+      { period, subtotal: 40_000, paid_at: new Date().toISOString() },
     ]);
 
     await op.getByRole('tab', { name: /Earnings/ }).click();
@@ -253,6 +253,33 @@ describe('partner program', () => {
     await nav(owner, 'partner', 'Program');
     await owner.getByTestId('stat-paid').getByText('€170.00').waitFor();
     await fits(owner, 'owner-home');
+
+    // one line for the customer's month, on the sum of its two invoices; the owner drills down to them
+    await nav(owner, 'partner', 'Earnings');
+    const line = owner.locator(`[data-testid="earnings-table"] [data-customer="${customerOrg}"][data-kind="commission"]`).first();
+    expect(await line.innerText()).toContain('Commission on 2 paid invoices');
+    expect(await line.innerText()).toContain('€120.00');
+    await line.getByRole('button', { name: /^Invoices of/ }).click();
+    const invoices = owner.getByTestId('earning-invoices');
+    await invoices.getByText('€800.00').waitFor();
+    await invoices.getByText('€400.00').waitFor();
+    await fits(owner, 'owner-earning-invoices');
+    await owner.keyboard.press('Escape');
+
+    // the €800.00 invoice is refunded after the payout: the paid line stays, a clawback is shown plainly
+    await t.services.db.kysely.updateTable('invoices').set({ status: 'void' }).where('id', '=', big).execute();
+    await op.getByRole('tab', { name: /Earnings/ }).click();
+    await op.getByRole('button', { name: 'Compute earnings now' }).click();
+    await op.locator(`[data-testid="op-earnings"] [data-customer="${customerOrg}"][data-kind="clawback"]`).first().waitFor();
+    await owner.reload();
+    const claw = owner.locator(`[data-testid="earnings-table"] [data-customer="${customerOrg}"][data-kind="clawback"]`).first();
+    await claw.waitFor();
+    expect(await claw.innerText()).toMatch(/Refund of invoice INV-\S+ after payout/);
+    expect(await claw.innerText()).toContain('-€80.00');
+    await fits(owner, 'owner-earnings-clawback');
+    // nothing is due until new earnings exceed the refund
+    await op.getByRole('tab', { name: 'Payouts' }).click();
+    await op.getByTestId('payout-due').getByText(/no approved, unpaid earnings/).waitFor();
   });
 
   it('staff see the summary without line items, and only their own codes', { timeout: 120_000 }, async () => {

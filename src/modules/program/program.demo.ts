@@ -2,7 +2,8 @@
  * Demo world: Tailspin Referrals' program. Three codes (the owner's, the staff member's, one
  * turned off), three customers who signed up through them months ago with monthly invoices (one
  * refunded), the current agreement (signed and approved) and a new version waiting for Opal's
- * signature, and earnings in every state: paid (with a payout), approved, pending, reversed.
+ * signature, and earnings in every state: paid (with a payout), approved, pending, reversed, and
+ * a clawback (Harbor Bakery's invoice refunded after its line was paid, netted in the next payout).
  * Idempotent: a second run finds the program and only reports it. Runs before the resource data
  * step, which then leaves these tenants' invoices alone.
  */
@@ -36,7 +37,9 @@ export interface DemoProgram {
   codes: { code: string; label: string; active: boolean; created_by: 'owner' | 'staff'; signup_url: string }[];
   referred_tenants: { id: string; slug: string; name: string; code: string }[];
   agreements: { current: { id: string; version: number } | null; to_sign: { id: string; version: number } | null };
-  earnings: { currency: string; pending_minor: number; approved_minor: number; paid_minor: number; reversed_minor: number };
+  earnings: { currency: string; pending_minor: number; approved_minor: number; paid_minor: number; reversed_minor: number; clawback_minor: number };
+  /** lines by state, and the clawbacks (a refund after the payout) one by one */
+  lines: { pending: number; approved: number; paid: number; reversed: number; clawbacks: { customer: string; invoice_number: string; amount_minor: number; state: string }[] };
   payouts: { id: string; amount_minor: number; reference: string }[];
 }
 
@@ -117,17 +120,20 @@ export const seedDemoProgram: DemoStep<ProgramDemoDeps> = async (s, world, opCtx
     });
 
     // earnings: paid up to four months ago (one payout), approved up to two months ago, pending since;
-    // a refunded invoice (Northgate, two months ago) reverses its line
+    // Northgate's invoice of two months ago refunded before its line was paid (the line is reversed),
+    // Harbor Bakery's latest paid month refunded after the payout (a clawback, pending)
     await s.program.computeEarnings(opCtx, { partnerId: p.id });
     const ids = async (state: 'pending' | 'approved', maxBack: number) => (await repo.listPartnerEarningIds(s.db.kysely, p.id, { state, maxPeriod: periodOf(monthStart(now, maxBack)) })).map((r) => r.id);
     await s.program.approveEarnings(opCtx, await ids('pending', 4));
     await s.program.recordPayout(opCtx, { partner_id: p.id, reference: `SEPA-TS-${periodOf(monthStart(now, 3))}`, paid_date: monthStart(now, 3).toISOString().slice(0, 10) });
     await s.program.approveEarnings(opCtx, await ids('pending', 2));
-    const northgate = await s.tenants.findBySlug('northgate-dental');
-    if (northgate) {
-      const refunded = await s.db.kysely.selectFrom('program_earnings').select('source_invoice_id').where('tenant_id', '=', northgate.id).where('kind', '=', 'commission').where('period', '=', periodOf(monthStart(now, 2))).executeTakeFirst();
-      if (refunded) await repo.setInvoiceStatus(s.db.kysely, refunded.source_invoice_id, 'void');
-    }
+    const refund = async (slug: string, f: { state: 'paid' } | { period: string }) => {
+      const t = await s.tenants.findBySlug(slug);
+      const inv = t ? await repo.demoLineInvoice(s.db.kysely, t.id, f) : undefined;
+      if (inv) await repo.setInvoiceStatus(s.db.kysely, inv, 'void');
+    };
+    await refund('northgate-dental', { period: periodOf(monthStart(now, 2)) });
+    await refund('harbor-bakery', { state: 'paid' });
     await s.program.computeEarnings(opCtx, { partnerId: p.id });
   }
 
@@ -138,8 +144,12 @@ export const seedDemoProgram: DemoStep<ProgramDemoDeps> = async (s, world, opCtx
   const current = agreements.find((a) => a.status === 'approved');
   const toSign = agreements.find((a) => a.status === 'draft');
   const totals = await s.program.earningTotals(p.id);
-  const sum = (state: string) => totals.filter((x) => x.state === state).reduce((a, x) => a + x.minor, 0);
+  const sum = (state: string) => totals.filter((x) => x.state === state && !(x.kind === 'clawback' && state !== 'paid')).reduce((a, x) => a + x.minor, 0);
   const payouts = await s.program.listPayouts(p.id);
+  const all = (await s.program.listEarnings({ partnerId: p.id, limit: 1_000, offset: 0 })).items;
+  const clawbacks = all.filter((l) => l.kind === 'clawback');
+  const counts = { pending: 0, approved: 0, paid: 0, reversed: 0 };
+  for (const l of all) counts[l.state]++;
   const out: DemoProgram = {
     partner: { id: p.id, name: p.name },
     codes: codes.items
@@ -147,7 +157,8 @@ export const seedDemoProgram: DemoStep<ProgramDemoDeps> = async (s, world, opCtx
       .sort((a, b) => a.code.localeCompare(b.code)),
     referred_tenants: referred.items.map((r) => ({ id: r.id, slug: r.slug, name: r.name, code: r.code })).sort((a, b) => a.slug.localeCompare(b.slug)),
     agreements: { current: current ? { id: current.id, version: current.version } : null, to_sign: toSign ? { id: toSign.id, version: toSign.version } : null },
-    earnings: { currency: 'EUR', pending_minor: sum('pending'), approved_minor: sum('approved'), paid_minor: sum('paid'), reversed_minor: sum('reversed') },
+    earnings: { currency: 'EUR', pending_minor: sum('pending'), approved_minor: sum('approved'), paid_minor: sum('paid'), reversed_minor: sum('reversed'), clawback_minor: clawbacks.reduce((a, c) => a + c.amount_minor, 0) },
+    lines: { ...counts, clawbacks: clawbacks.map((c) => ({ customer: c.tenant_name, invoice_number: c.refund_invoice_number ?? '', amount_minor: c.amount_minor, state: c.state })) },
     payouts: payouts.map((x) => ({ id: x.id, amount_minor: x.amount_minor, reference: x.reference })),
   };
   world.program = out;

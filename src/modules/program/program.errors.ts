@@ -17,6 +17,8 @@ export const programErrors = defineErrors('program', {
   earnings_not_approvable: { status: 409, title: 'Only pending earnings can be approved' },
   payout_nothing_to_pay: { status: 409, title: 'There are no approved earnings to pay' },
   payout_below_threshold: { status: 409, title: 'The approved earnings are below the agreement’s payout threshold' },
+  payout_net_not_positive: { status: 409, title: 'Refunds after earlier payouts take back at least what is approved: nothing to pay' },
+  earning_not_found: { status: 404, title: 'Earnings line not found' },
   payout_lines_invalid: { status: 409, title: 'A payout pays approved earnings of one partner in one currency' },
 });
 

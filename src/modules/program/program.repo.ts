@@ -1,7 +1,7 @@
 /** The partner program's tables (migration 0013). Counts and sums come back as strings on PostgreSQL: callers Number() them. */
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { ProgramAgreementsTable, ProgramEarningsTable, ProgramPayoutsTable, ReferralAttributionsTable, ReferralCodesTable } from '../../platform/db/schema.ts';
+import type { ProgramAgreementsTable, ProgramEarningInvoicesTable, ProgramEarningsTable, ProgramPayoutsTable, ReferralAttributionsTable, ReferralCodesTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
 
 export type CodeRow = Selectable<ReferralCodesTable>;
@@ -187,104 +187,177 @@ export function attributionsAmong(db: Executor, partnerId: string, tenantIds: st
   return db.selectFrom('referral_attributions').select(['tenant_id', 'attributed_at']).where('partner_id', '=', partnerId).where('tenant_id', 'in', tenantIds).execute();
 }
 
-/** The (kind, source_key) of the lines some tenants already have: a re-run skips them without writing. */
-export async function existingLineKeys(db: Executor, tenantIds: string[]): Promise<Set<string>> {
-  if (tenantIds.length === 0) return new Set();
-  const rows = await db.selectFrom('program_earnings').select(['kind', 'source_key']).where('tenant_id', 'in', tenantIds).execute();
-  return new Set(rows.map((r) => `${r.kind}:${r.source_key}`));
+/** 'YYYY-MM' after `m`. */
+export function nextMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }
 
-/** One page of a month's paid invoices, platform-wide (keyset on the id, by the (period, status, id) index). */
-export function pagePeriodInvoices(db: Executor, f: { period: string; after: string; limit: number }): Promise<SourceInvoice[]> {
-  return db
-    .selectFrom('invoices')
-    .select(['id', 'tenant_id', 'period', 'subtotal_cents', 'currency'])
-    .where('period', '=', f.period)
-    .where('status', '=', 'paid')
-    .where('id', '>', f.after)
-    .orderBy('id')
-    .limit(f.limit)
-    .execute();
-}
-
-/** A paid invoice, as much of it as the computation reads. */
+/** A paid invoice, as much of it as the computation reads; `month` is its month of payment. */
 export interface SourceInvoice {
   id: string;
   tenant_id: string;
-  period: string;
-  subtotal_cents: number;
-  currency: string;
-}
-
-/** The paid invoices of some tenants (one month, or all), by the invoices' tenant index. */
-export function paidInvoicesOf(db: Executor, tenantIds: string[], period?: string): Promise<SourceInvoice[]> {
-  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'period', 'subtotal_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
-  if (period) q = q.where('period', '=', period);
-  return q.orderBy('id').execute();
-}
-
-/** A referred tenant's first paid month since the sign-up and the invoice that qualified it (its bounty's source). */
-export interface FirstPaid {
-  tenant_id: string;
-  period: string;
-  invoice_id: string;
+  number: string;
+  month: string;
+  paid_at: string | null;
+  base: number;
   currency: string;
 }
 
 /**
- * The first paid month since the sign-up of each of some tenants (`period`: only those whose first
- * paid month it is), and that month's first paid invoice (by id).
+ * The paid invoices of some tenants (`month`: only those paid that month), by the invoices' tenant
+ * index. The month of payment is paid_at's; an invoice marked paid without a payment time counts
+ * in its billing period.
  */
-export async function firstPaidOf(db: Executor, tenants: ReferredTenant[], period?: string): Promise<FirstPaid[]> {
-  if (tenants.length === 0) return [];
-  const since = new Map(tenants.map((t) => [t.tenant_id, t.attributed_at.slice(0, 7)]));
-  const rows = await db
-    .selectFrom('invoices')
-    .select(['id', 'tenant_id', 'period', 'currency'])
-    .where('tenant_id', 'in', [...since.keys()])
-    .where('status', '=', 'paid')
-    .$if(!!period, (q) => q.where('period', '<=', period!))
-    .orderBy('tenant_id')
-    .orderBy('period')
-    .orderBy('id')
-    .execute();
-  const out: FirstPaid[] = [];
-  let last = '';
-  for (const r of rows) {
-    // from the sign-up month on: an invoice from before the referral qualifies nothing
-    if (r.tenant_id === last || r.period < (since.get(r.tenant_id) ?? '')) continue;
-    last = r.tenant_id;
-    if (!period || r.period === period) out.push({ tenant_id: r.tenant_id, period: r.period, invoice_id: r.id, currency: r.currency });
+export async function paidInvoicesOf(db: Executor, tenantIds: string[], month?: string): Promise<SourceInvoice[]> {
+  if (tenantIds.length === 0) return [];
+  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'number', 'period', 'paid_at', 'subtotal_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
+  if (month) {
+    q = q.where((eb) =>
+      eb.or([eb.and([eb('paid_at', '>=', `${month}-01`), eb('paid_at', '<', `${nextMonth(month)}-01`)]), eb.and([eb('paid_at', 'is', null), eb('period', '=', month)])]),
+    );
   }
-  return out;
+  const rows = await q.execute();
+  return rows.map((r) => ({ id: r.id, tenant_id: r.tenant_id, number: r.number, month: r.paid_at ? r.paid_at.slice(0, 7) : r.period, paid_at: r.paid_at, base: Number(r.subtotal_cents), currency: r.currency }));
 }
 
-/** Insert lines; a line whose (kind, source_key) exists is left alone. Returns the lines inserted. */
-export async function insertEarnings(db: Executor, rows: EarningRow[]): Promise<EarningRow[]> {
+export type LineInvoiceRow = Selectable<ProgramEarningInvoicesTable>;
+export type LineWithInvoices = EarningRow & { invoices: LineInvoiceRow[] };
+
+/**
+ * The lines of some tenants the computation owns on this run — those of `months` (all when
+ * absent), every bounty line and every clawback — each with its invoices.
+ */
+export async function linesOf(db: Executor, tenantIds: string[], months?: string[]): Promise<LineWithInvoices[]> {
+  if (tenantIds.length === 0) return [];
+  let q = db.selectFrom('program_earnings').selectAll().where('tenant_id', 'in', tenantIds);
+  if (months) q = q.where((eb) => eb.or([eb('period', 'in', months), eb('kind', 'in', ['bounty', 'clawback'])]));
+  const lines = await q.execute();
+  if (lines.length === 0) return [];
+  // the invoices of exactly these lines, by the primary key's earning_id prefix
+  const invs: LineInvoiceRow[] = [];
+  const ids = lines.map((l) => l.id);
+  for (let i = 0; i < ids.length; i += 900) invs.push(...(await db.selectFrom('program_earning_invoices').selectAll().where('earning_id', 'in', ids.slice(i, i + 900)).execute()));
+  const byLine = new Map<string, LineInvoiceRow[]>();
+  for (const i of invs) {
+    const l = byLine.get(i.earning_id);
+    if (l) l.push(i);
+    else byLine.set(i.earning_id, [i]);
+  }
+  return lines.map((l) => ({ ...l, invoices: byLine.get(l.id) ?? [] }));
+}
+
+/** Insert lines and their invoices; a line whose (kind, source_key) exists is left alone (another run wrote it). Returns the ids inserted. */
+export async function insertLines(db: Executor, rows: (EarningRow & { invoices: Omit<LineInvoiceRow, 'earning_id'>[] })[]): Promise<Set<string>> {
   const got = new Set<string>();
-  // 250 rows × 17 columns stays under both dialects' bound-parameter limits
-  for (let i = 0; i < rows.length; i += 250) {
+  // 200 rows × 22 columns stays under both dialects' bound-parameter limits
+  for (let i = 0; i < rows.length; i += 200) {
     const ids = await db
       .insertInto('program_earnings')
-      .values(rows.slice(i, i + 250))
+      .values(rows.slice(i, i + 200).map(({ invoices: _, ...r }) => r))
       .onConflict((oc) => oc.columns(['kind', 'source_key']).doNothing())
       .returning('id')
       .execute();
     for (const r of ids) got.add(r.id);
   }
-  return rows.filter((r) => got.has(r.id));
+  const children = rows.filter((r) => got.has(r.id)).flatMap((r) => r.invoices.map((i) => ({ ...i, earning_id: r.id })));
+  for (let i = 0; i < children.length; i += 1000) await db.insertInto('program_earning_invoices').values(children.slice(i, i + 1000)).execute();
+  return got;
 }
 
-/** Lines whose source invoice is no longer paid (refunded, voided) become reversed. */
-export async function reverseUnpaidSources(db: Executor, f: { partnerId: string; period?: string; now: string }): Promise<{ id: string; amount_minor: number; state: string }[]> {
-  let q = db
+/** Compare-and-set: an open line (pending or approved) takes its recomputed amount and invoices; a line paid meanwhile is left alone. */
+export async function updateOpenLine(
+  db: Executor,
+  u: { id: string; period: string; agreement_id: string; base_minor: number; amount_minor: number; invoices: Omit<LineInvoiceRow, 'earning_id'>[]; now: string },
+): Promise<boolean> {
+  const r = await db
     .updateTable('program_earnings')
-    .set({ state: 'reversed', reversed_at: f.now })
-    .where('partner_id', '=', f.partnerId)
-    .where('state', '<>', 'reversed')
-    .where((eb) => eb.exists(eb.selectFrom('invoices as i').select(sql`1`.as('x')).whereRef('i.id', '=', 'program_earnings.source_invoice_id').where('i.status', '<>', 'paid')));
-  if (f.period) q = q.where('period', '=', f.period);
-  return q.returning(['id', 'amount_minor', 'state']).execute();
+    .set({ period: u.period, agreement_id: u.agreement_id, base_minor: u.base_minor, amount_minor: u.amount_minor, invoice_count: u.invoices.length, updated_at: u.now })
+    .where('id', '=', u.id)
+    .where('state', 'in', ['pending', 'approved'])
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await db.deleteFrom('program_earning_invoices').where('earning_id', '=', u.id).execute();
+  if (u.invoices.length > 0) await db.insertInto('program_earning_invoices').values(u.invoices.map((i) => ({ ...i, earning_id: u.id }))).execute();
+  return true;
+}
+
+/** Compare-and-set: open lines become reversed (a paid one never does). */
+export async function reverseOpenLines(db: Executor, ids: string[], now: string): Promise<{ id: string; amount_minor: number }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .updateTable('program_earnings')
+    .set({ state: 'reversed', reversed_at: now, updated_at: now })
+    .where('id', 'in', ids)
+    .where('state', 'in', ['pending', 'approved'])
+    .returning(['id', 'amount_minor'])
+    .execute();
+}
+
+/**
+ * The refund sweep of a one-month run: the (tenant, month) of every line outside the month that
+ * needs recomputing — a live line holding an invoice no longer paid (and not yet clawed back), or
+ * an open clawback whose invoice is paid again. Starts from the few invoices not paid.
+ */
+export async function refundCandidates(db: Executor, partnerId: string): Promise<{ tenant_id: string; period: string }[]> {
+  const refunded = await db
+    .selectFrom('invoices as i')
+    .innerJoin('program_earning_invoices as ei', 'ei.invoice_id', 'i.id')
+    .innerJoin('program_earnings as e', 'e.id', 'ei.earning_id')
+    .select(['e.tenant_id', 'e.period'])
+    .distinct()
+    .where('i.status', '<>', 'paid')
+    .where('ei.partner_id', '=', partnerId)
+    .where('e.kind', 'in', ['commission', 'bounty'])
+    .where('e.state', '<>', 'reversed')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('program_earnings as c')
+            .select(sql`1`.as('x'))
+            .whereRef('c.clawback_of', '=', 'e.id')
+            .whereRef('c.refund_invoice_id', '=', 'ei.invoice_id')
+            .where('c.state', '<>', 'reversed'),
+        ),
+      ),
+    )
+    .execute();
+  const repaid = await db
+    .selectFrom('program_earnings as c')
+    .innerJoin('invoices as i', 'i.id', 'c.refund_invoice_id')
+    .select(['c.tenant_id', 'c.period'])
+    .distinct()
+    .where('c.partner_id', '=', partnerId)
+    .where('c.kind', '=', 'clawback')
+    .where('c.state', 'in', ['pending', 'approved'])
+    .where('i.status', '=', 'paid')
+    .execute();
+  return [...refunded, ...repaid];
+}
+
+/** The invoices a line came from (the owner's drill-down), by number. */
+export function lineInvoices(db: Executor, earningId: string): Promise<LineInvoiceRow[]> {
+  return db.selectFrom('program_earning_invoices').selectAll().where('earning_id', '=', earningId).orderBy('paid_at').orderBy('invoice_number').execute();
+}
+
+/** The invoice numbers of every line of a partner (the CSV export). */
+export async function invoiceNumbersOf(db: Executor, partnerId: string): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom('program_earning_invoices').select(['earning_id', 'invoice_number']).where('partner_id', '=', partnerId).orderBy('earning_id').orderBy('invoice_number').execute();
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.earning_id, [...(out.get(r.earning_id) ?? []), r.invoice_number]);
+  return out;
+}
+
+export function findEarning(db: Executor, id: string): Promise<EarningListRow | undefined> {
+  return db
+    .selectFrom('program_earnings as e')
+    .innerJoin('tenants as t', 't.id', 'e.tenant_id')
+    .innerJoin('partners as p', 'p.id', 'e.partner_id')
+    .selectAll('e')
+    .select(['t.name as tenant_name', 'p.name as partner_name'])
+    .where('e.id', '=', id)
+    .executeTakeFirst();
 }
 
 export interface EarningFilter {
@@ -310,6 +383,8 @@ export function listEarnings(db: Executor, f: EarningFilter & { limit: number; o
     .selectAll('e')
     .select(['t.name as tenant_name', 'p.name as partner_name'])
     .orderBy('e.period', 'desc')
+    .orderBy('t.name')
+    .orderBy('e.created_at')
     .orderBy('e.id')
     .limit(f.limit)
     .offset(f.offset)
@@ -321,24 +396,24 @@ export async function countEarnings(db: Executor, f: EarningFilter): Promise<num
 }
 
 /** Totals by month and state (the summary: no line leaves this function). */
-export async function earningTotals(db: Executor, f: { partnerId?: string }): Promise<{ period: string; state: EarningState; currency: string; minor: number }[]> {
+export async function earningTotals(db: Executor, f: { partnerId?: string }): Promise<{ period: string; state: EarningState; kind: EarningRow['kind']; currency: string; minor: number }[]> {
   let q = db
     .selectFrom('program_earnings')
-    .select(['period', 'state', 'currency'])
+    .select(['period', 'state', 'kind', 'currency'])
     .select((eb) => eb.fn.sum<number | string>('amount_minor').as('minor'))
-    .groupBy(['period', 'state', 'currency'])
+    .groupBy(['period', 'state', 'kind', 'currency'])
     .orderBy('period');
   if (f.partnerId) q = q.where('partner_id', '=', f.partnerId);
   return (await q.execute()).map((r) => ({ ...r, minor: Number(r.minor) }));
 }
 
-/** Per-partner totals by state (the operator's overview). */
-export async function partnerTotals(db: Executor): Promise<{ partner_id: string; state: EarningState; minor: number }[]> {
+/** Per-partner totals by state and kind (the operator's overview). */
+export async function partnerTotals(db: Executor): Promise<{ partner_id: string; state: EarningState; kind: EarningRow['kind']; minor: number }[]> {
   const rows = await db
     .selectFrom('program_earnings')
-    .select(['partner_id', 'state'])
+    .select(['partner_id', 'state', 'kind'])
     .select((eb) => eb.fn.sum<number | string>('amount_minor').as('minor'))
-    .groupBy(['partner_id', 'state'])
+    .groupBy(['partner_id', 'state', 'kind'])
     .execute();
   return rows.map((r) => ({ ...r, minor: Number(r.minor) }));
 }
@@ -347,27 +422,41 @@ export async function approveEarnings(db: Executor, ids: string[], by: string | 
   if (ids.length === 0) return [];
   return db
     .updateTable('program_earnings')
-    .set({ state: 'approved', approved_at: now, approved_by: by })
+    .set({ state: 'approved', approved_at: now, approved_by: by, updated_at: now })
     .where('id', 'in', ids)
     .where('state', '=', 'pending')
     .returning(['id', 'partner_id', 'amount_minor'])
     .execute();
 }
 
-export function listApprovedForPayout(db: Executor, partnerId: string, ids?: string[]): Promise<EarningRow[]> {
-  let q = db.selectFrom('program_earnings').selectAll().where('partner_id', '=', partnerId).where('state', '=', 'approved');
-  if (ids) q = q.where('id', 'in', ids);
-  return q.orderBy('id').execute();
+/**
+ * What a payout pays: the partner's approved lines (all, or the ones named) and every clawback
+ * not yet paid (pending or approved) — a refund after an earlier payout is netted in the next one.
+ */
+export function listForPayout(db: Executor, partnerId: string, ids?: string[]): Promise<EarningRow[]> {
+  return db
+    .selectFrom('program_earnings')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where((eb) => {
+      const named = ids ? eb.and([eb('state', '=', 'approved'), eb('id', 'in', ids)]) : eb('state', '=', 'approved');
+      return eb.or([named, eb.and([eb('kind', '=', 'clawback'), eb('state', 'in', ['pending', 'approved'])])]);
+    })
+    .orderBy('id')
+    .execute();
 }
 
-/** Compare-and-set: only lines still approved are marked paid. */
-export async function markPaid(db: Executor, ids: string[], payoutId: string): Promise<number> {
+/** Compare-and-set: only lines still as read (approved; a clawback pending or approved) are marked paid. */
+export async function markPaid(db: Executor, ids: string[], payoutId: string, by: string | null, now: string): Promise<number> {
   let n = 0;
   for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    // a pending clawback is approved by the payout that nets it
+    await db.updateTable('program_earnings').set({ state: 'approved', approved_at: now, approved_by: by }).where('id', 'in', chunk).where('kind', '=', 'clawback').where('state', '=', 'pending').execute();
     const r = await db
       .updateTable('program_earnings')
-      .set({ state: 'paid', payout_id: payoutId })
-      .where('id', 'in', ids.slice(i, i + 500))
+      .set({ state: 'paid', payout_id: payoutId, updated_at: now })
+      .where('id', 'in', chunk)
       .where('state', '=', 'approved')
       .executeTakeFirst();
     n += Number(r.numUpdatedRows);
@@ -422,6 +511,18 @@ export async function insertDemoInvoices(db: Executor, rows: Insertable<import('
 
 export async function setInvoiceStatus(db: Executor, id: string, status: 'void' | 'paid'): Promise<void> {
   await db.updateTable('invoices').set({ status }).where('id', '=', id).execute();
+}
+
+/** The demo world's refunds: an invoice of a tenant's commission line (its latest paid one, or one of a month). */
+export async function demoLineInvoice(db: Executor, tenantId: string, f: { state: 'paid' } | { period: string }): Promise<string | undefined> {
+  let q = db
+    .selectFrom('program_earning_invoices as ei')
+    .innerJoin('program_earnings as e', 'e.id', 'ei.earning_id')
+    .select('ei.invoice_id')
+    .where('e.tenant_id', '=', tenantId)
+    .where('e.kind', '=', 'commission');
+  q = 'state' in f ? q.where('e.state', '=', f.state) : q.where('e.period', '=', f.period);
+  return (await q.orderBy('e.period', 'desc').orderBy('ei.invoice_id').executeTakeFirst())?.invoice_id;
 }
 
 export function listPartnerEarningIds(db: Executor, partnerId: string, f: { state: EarningState; maxPeriod: string }) {

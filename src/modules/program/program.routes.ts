@@ -18,7 +18,7 @@ export const SIGNUP_POLICY: RatePolicy = { name: 'signup', limit: 10, windowMs: 
 
 const TAGS = ['program'];
 
-export const EARNINGS_CSV_COLUMNS = ['period', 'tenant', 'kind', 'amount', 'currency', 'state', 'source_invoice_id', 'payout_id', 'created_at'] as const;
+export const EARNINGS_CSV_COLUMNS = ['period', 'customer', 'kind', 'invoices', 'invoice_numbers', 'base', 'commission', 'currency', 'state', 'refunded_invoice', 'payout_id', 'line_id', 'created_at'] as const;
 
 /** Minor units as a decimal string for a spreadsheet (integer arithmetic; 2-decimal currencies). */
 export function minorToDecimal(minor: number): string {
@@ -60,13 +60,21 @@ export function toEarningDto(e: repo.EarningListRow) {
     tenant: { id: e.tenant_id, name: e.tenant_name },
     period: e.period,
     kind: e.kind,
+    base_minor: e.base_minor,
     amount_minor: e.amount_minor,
     currency: e.currency,
+    invoice_count: e.invoice_count,
     state: e.state,
-    source_invoice_id: e.source_invoice_id,
+    refunded_invoice: e.refund_invoice_id ? { id: e.refund_invoice_id, number: e.refund_invoice_number ?? '' } : null,
+    clawback_of: e.clawback_of,
     payout_id: e.payout_id,
     created_at: e.created_at,
+    updated_at: e.updated_at,
   };
+}
+
+function toEarningDetailDto(d: { line: repo.EarningListRow; invoices: { invoice_number: string; paid_at: string | null; base_minor: number }[] }) {
+  return { line: toEarningDto(d.line), invoices: d.invoices.map((i) => ({ number: i.invoice_number, paid_at: i.paid_at, base_minor: Number(i.base_minor) })) };
 }
 
 export function toAgreementDto(a: repo.AgreementRow, names: Map<string, string>) {
@@ -249,7 +257,22 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
           reply.header('content-disposition', `attachment; filename="earnings-${req.params.partner_id}.csv"`);
           return reply
             .type('text/csv; charset=utf-8')
-            .send(toCsv(EARNINGS_CSV_COLUMNS, rows.map((e) => [e.period, e.tenant_name, e.kind, minorToDecimal(e.amount_minor), e.currency, e.state, e.source_invoice_id, e.payout_id, e.created_at])));
+            .send(
+              toCsv(
+                EARNINGS_CSV_COLUMNS,
+                rows.map((e) => [e.period, e.tenant_name, e.kind, e.invoice_count, e.invoice_numbers.join(' '), minorToDecimal(e.base_minor), minorToDecimal(e.amount_minor), e.currency, e.state, e.refund_invoice_number, e.payout_id, e.id, e.created_at]),
+              ),
+            );
+        },
+      );
+
+      app.get(
+        '/api/v1/partners/:partner_id/program/earnings/:earning_id',
+        { schema: { tags: TAGS, summary: 'One earnings line and the invoices it came from (owner; canViewAllEarnings)', params: S.PartnerEarningParams, response: { 200: S.EarningDetailDto, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
+          if (!access.can(roleOf(a), 'partner.earnings.read_all')) throw E.line_items_forbidden('Your role sees the earnings summary; the owner sees them line by line.');
+          return toEarningDetailDto(await program.earningInvoices(req.params.earning_id, req.params.partner_id));
         },
       );
 
@@ -308,7 +331,8 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
           const months = new Map<string, { pending_minor: number; approved_minor: number; paid_minor: number }>();
           for (const t of totals) {
             const m = months.get(t.period) ?? { pending_minor: 0, approved_minor: 0, paid_minor: 0 };
-            if (t.state !== 'reversed') m[`${t.state}_minor`] += t.minor;
+            // a clawback not yet paid is a refund to take back, not a negative pending amount
+            if (t.state !== 'reversed' && !(t.kind === 'clawback' && t.state !== 'paid')) m[`${t.state}_minor`] += t.minor;
             months.set(t.period, m);
           }
           return { currency: totals[0]?.currency ?? 'EUR', by_month: [...months.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([month, m]) => ({ month, ...m })) };
@@ -360,6 +384,15 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
           access.operator(req, 'partner.earnings.read_all');
           const r = await program.listEarnings({ partnerId: req.query.partner_id, period: req.query.period, state: req.query.state, limit: req.query.limit ?? 50, offset: req.query.offset ?? 0 });
           return { items: r.items.map((e) => ({ ...toEarningDto(e), partner: { id: e.partner_id, name: e.partner_name } })), total: r.total };
+        },
+      );
+
+      app.get(
+        '/api/v1/program/earnings/:earning_id',
+        { config: { operator: 'partner.earnings.read_all' }, schema: { tags: TAGS, summary: 'One earnings line and the invoices it came from (operator)', params: S.EarningParams, response: { 200: S.EarningDetailDto, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          access.operator(req, 'partner.earnings.read_all');
+          return toEarningDetailDto(await program.earningInvoices(req.params.earning_id));
         },
       );
 

@@ -65,14 +65,20 @@ export const EarningDto = Type.Object(
   {
     id: Type.String(),
     tenant: PersonRef,
-    period: Type.String(),
-    kind: Type.Union([Type.Literal('commission'), Type.Literal('bounty')]),
+    period: Type.String({ description: 'the month of payment of the line’s invoices (YYYY-MM); a clawback’s is the paid line’s' }),
+    kind: Type.Union([Type.Literal('commission'), Type.Literal('bounty'), Type.Literal('clawback')], {
+      description: 'commission: on the sum of the customer’s invoices paid that month; bounty: a qualified sign-up; clawback: a refund after the payout (negative)',
+    }),
+    base_minor: Type.Integer({ description: 'the sum of the line’s invoices before tax (negative for a clawback)' }),
     amount_minor: Minor,
     currency: Type.String(),
+    invoice_count: Type.Integer(),
     state: EarningState,
-    source_invoice_id: Type.String(),
+    refunded_invoice: Nullable(Type.Object({ id: Type.String(), number: Type.String() }, { description: 'a clawback: the invoice refunded after the payout' })),
+    clawback_of: Nullable(Type.String({ description: 'a clawback: the paid line it takes back from' })),
     payout_id: Nullable(Type.String()),
     created_at: Type.String(),
+    updated_at: Type.String(),
   },
   { title: 'Earning' },
 );
@@ -80,10 +86,18 @@ export const OperatorEarningDto = Type.Object(
   { ...EarningDto.properties, partner: PersonRef },
   { title: 'OperatorEarning' },
 );
+export const EarningInvoiceDto = Type.Object(
+  { number: Type.String(), paid_at: Nullable(Type.String()), base_minor: Type.Integer({ description: 'the invoice’s subtotal before tax' }) },
+  { title: 'EarningInvoice' },
+);
+export const EarningDetailDto = Type.Object({ line: EarningDto, invoices: Type.Array(EarningInvoiceDto) }, { title: 'EarningDetail' });
+export const PartnerEarningParams = Strict({ partner_id: Id('ptr'), earning_id: Id('ern') });
+export const EarningParams = Strict({ earning_id: Id('ern') });
 export const EarningsQuery = Strict({ period: Type.Optional(Period), state: Type.Optional(EarningState), ...Paging });
 export const OperatorEarningsQuery = Strict({ partner_id: Type.Optional(Id('ptr')), period: Type.Optional(Period), state: Type.Optional(EarningState), ...Paging });
 
-const MonthTotals = Type.Object({ month: Type.String(), pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor });
+const Clawback = Type.Integer({ description: 'refunds after an earlier payout, not taken back yet (zero or negative)' });
+const MonthTotals = Type.Object({ month: Type.String(), pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor, clawback_minor: Clawback });
 const AgreementRef = Nullable(Type.Object({ id: Type.String(), version: Type.Integer(), title: Type.String() }));
 
 export const SummaryDto = Type.Object(
@@ -91,7 +105,7 @@ export const SummaryDto = Type.Object(
     sign_ups: Type.Integer(),
     active_referred_tenants: Type.Integer(),
     currency: Type.String(),
-    totals: Type.Object({ pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor }),
+    totals: Type.Object({ pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor, clawback_minor: Clawback }),
     by_month: Type.Array(MonthTotals),
     current_agreement: AgreementRef,
     agreement_to_sign: AgreementRef,
@@ -155,7 +169,7 @@ export const PayoutBody = Strict({
 export const PayoutsQuery = Strict({ partner_id: Type.Optional(Id('ptr')) });
 export const ComputeBody = Strict({ period: Type.Optional(Period) });
 export const ComputeDto = Type.Object(
-  { periods: Type.Union([Type.Array(Type.String()), Type.Literal('all')]), created: Type.Integer(), reversed: Type.Integer(), unchanged: Type.Integer() },
+  { periods: Type.Union([Type.Array(Type.String()), Type.Literal('all')]), created: Type.Integer(), updated: Type.Integer(), reversed: Type.Integer(), unchanged: Type.Integer() },
   { title: 'EarningsComputation' },
 );
 export const ApproveEarningsBody = Strict({ earning_ids: Type.Array(Id('ern'), { minItems: 1, maxItems: 10_000 }) });
@@ -169,6 +183,8 @@ export const ProgramPartnerDto = Type.Object(
     pending_minor: Minor,
     approved_minor: Minor,
     paid_minor: Minor,
+    clawback_minor: Type.Integer({ description: 'refunds after an earlier payout, not taken back yet (zero or negative)' }),
+    payout_due_minor: Type.Integer({ description: 'what the next payout pays: approved earnings net of the clawbacks (may be zero or negative: no payout)' }),
     current_agreement_version: Nullable(Type.Integer()),
     waiting: Nullable(Type.Union([Type.Literal('sign'), Type.Literal('approve')])),
   },

@@ -22,7 +22,8 @@ import type { PartnersService } from '../partners/index.ts';
 import { slugify } from '../partners/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
-import { commissionMinor, monthsBetween, periodOf } from './earnings-math.ts';
+import { monthsBetween, periodOf } from './earnings-math.ts';
+import { planTenant, type LineUpdate as PlanUpdate, type PlanTerms } from './earnings-plan.ts';
 
 export type { AgreementRow, CodeListRow, EarningListRow, PayoutRow } from './program.repo.ts';
 
@@ -41,8 +42,6 @@ export interface ProgramDeps {
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
 /** A page of the earnings computation: referred tenants read (and their lines written, in one transaction) at a time. */
 const TENANT_PAGE = 200;
-/** A page of one month's computation: paid invoices read at a time. */
-const INVOICE_PAGE = 2_000;
 
 export interface AgreementInput {
   title: string;
@@ -54,9 +53,13 @@ export interface AgreementInput {
 export interface ComputeResult {
   periods: string[] | 'all';
   created: number;
+  /** open lines recomputed (their invoices changed) */
+  updated: number;
   reversed: number;
   unchanged: number;
 }
+
+type LineUpdate = PlanUpdate & { tenant_id: string };
 
 /** The exact text an owner signs: every term of the version, in a fixed order (its SHA-256 is recorded). */
 export function canonicalAgreementText(a: repo.AgreementRow): string {
@@ -336,143 +339,174 @@ export class ProgramService {
   }
 
   /**
-   * Earnings from the referred tenants' paid invoices, under the agreement in force for each
-   * invoice's month (the latest approved version effective by then; none → nothing accrues):
-   *  - commission: percent_bps of the invoice's subtotal (before tax), rounded half up to the
-   *    minor unit, for invoices within `months` months of the sign-up, in the agreement's currency;
-   *  - bounty: bounty_minor once per tenant, on its first paid month's first invoice since the
-   *    sign-up (a "qualified sign-up").
-   * One line per (kind, source): the unique key and insert-or-nothing make a re-run — or a second
-   * instance computing at the same moment — change nothing. Lines whose invoice is no longer paid
-   * (refunded, voided) become reversed. Streamed page by page (referred tenants by id for a full
-   * run, the month's invoices by id for one month), one transaction per page with its audit event,
-   * so memory stays bounded whatever the number of invoices.
+   * Earnings from the referred tenants' paid invoices, under the agreement in force for each month
+   * of payment (the latest approved version effective by then; none → nothing accrues), for
+   * invoices within `months` months of the sign-up and in the agreement's currency:
+   *  - commission: one line per (tenant, month of payment), percent_bps of the sum of that month's
+   *    paid subtotals (before tax), rounded once on the sum, half up, to the minor unit;
+   *  - bounty: bounty_minor once per qualified sign-up (the first eligible paid invoice);
+   *  - clawback: a refund of an invoice whose line was already paid (earnings-plan.ts has the rules).
+   * Streamed page by page over the partner's referred tenants (bounded memory). Each page is one
+   * transaction that first locks the partner's row (PostgreSQL), then reads the lines and invoices
+   * and writes the difference with compare-and-set updates and insert-or-nothing on the lines'
+   * unique key — so a re-run changes nothing and two instances computing at once write one set.
+   * A one-month run also sweeps refunds and re-payments of lines of other months.
    */
   async computeEarnings(ctx: RequestContext, f: { period?: string; partnerId?: string } = {}): Promise<ComputeResult> {
     return asSystem(async () => {
       const agreements = await repo.listInForceAgreements(this.#k, f.partnerId);
       const byPartner = new Map<string, repo.AgreementRow[]>();
       for (const a of agreements) byPartner.set(a.partner_id, [...(byPartner.get(a.partner_id) ?? []), a]);
-      let created = 0;
-      let reversed = 0;
-      let unchanged = 0;
+      const total = { created: 0, updated: 0, reversed: 0, unchanged: 0 };
       for (const [partnerId, list] of byPartner) {
         const r = await this.#computePartner(ctx, partnerId, list, f.period);
-        created += r.created;
-        reversed += r.reversed;
-        unchanged += r.unchanged;
+        for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += r[k];
       }
-      return { periods: f.period ? [f.period] : 'all', created, reversed, unchanged };
+      return { periods: f.period ? [f.period] : 'all', ...total };
     });
   }
 
   async #computePartner(ctx: RequestContext, partnerId: string, agreements: repo.AgreementRow[], period?: string) {
-    const inForce = (p: string): repo.AgreementRow | null => {
-      let best: repo.AgreementRow | null = null;
-      for (const a of agreements) if (a.effective_date.slice(0, 7) <= p && (!best || a.effective_date > best.effective_date || (a.effective_date === best.effective_date && a.version > best.version))) best = a;
-      return best;
-    };
-    let created = 0;
-    let unchanged = 0;
-    const insertPage = async (lines: repo.EarningRow[]) => {
-      if (lines.length === 0) return;
-      const inserted = await this.#write(async (trx) => {
-        const got = await repo.insertEarnings(trx, lines);
-        if (got.length > 0) {
-          await this.#d.audit.record(trx, ctx, {
-            action: 'partner.earning_created',
-            partnerId,
-            targetType: 'partner',
-            targetId: partnerId,
-            details: { lines: got.length, amount_minor: got.reduce((s, l) => s + l.amount_minor, 0), currency: got[0].currency, periods: [...new Set(got.map((l) => l.period))].sort() },
-          });
-        }
-        return got.length;
-      });
-      created += inserted;
-      unchanged += lines.length - inserted;
-    };
-    const line = (a: repo.AgreementRow, inv: { tenant_id: string; period: string; id: string; base: number }, kind: 'commission' | 'bounty', amount: number): repo.EarningRow => ({
-      id: newId('ern'),
-      partner_id: partnerId,
-      tenant_id: inv.tenant_id,
-      agreement_id: a.id,
-      period: inv.period,
-      kind,
-      source_invoice_id: inv.id,
-      source_key: kind === 'commission' ? inv.id : inv.tenant_id,
-      base_minor: inv.base,
-      amount_minor: amount,
-      currency: a.currency,
-      state: 'pending',
-      payout_id: null,
-      created_at: this.#now(),
-      approved_at: null,
-      approved_by: null,
-      reversed_at: null,
-    });
-    /** the agreement in force for an invoice's month, if the invoice may earn under it */
-    const applicable = (p: { period: string; currency: string; attributed_at: string }): repo.AgreementRow | null => {
-      const a = inForce(p.period);
-      if (!a || p.currency !== a.currency) return null;
-      const age = monthsBetween(p.attributed_at.slice(0, 7), p.period);
-      return age >= 0 && age < a.months ? a : null;
-    };
-
-    const wantCommission = agreements.some((a) => a.percent_bps !== null);
-    const wantBounty = agreements.some((a) => a.bounty_minor !== null);
-    /** the lines of some referred tenants and (some of) their paid invoices; lines that exist already are left out */
-    const linesFor = async (tenants: repo.ReferredTenant[], invoices: repo.SourceInvoice[]) => {
-      const since = new Map(tenants.map((x) => [x.tenant_id, x.attributed_at]));
-      const existing = await repo.existingLineKeys(this.#k, [...since.keys()]);
-      const out: repo.EarningRow[] = [];
-      if (wantCommission) {
-        for (const inv of invoices) {
-          const signedUp = since.get(inv.tenant_id);
-          const a = signedUp ? applicable({ ...inv, attributed_at: signedUp }) : null;
-          if (a && a.percent_bps !== null) out.push(line(a, { ...inv, base: inv.subtotal_cents }, 'commission', commissionMinor(inv.subtotal_cents, a.percent_bps)));
-        }
-      }
-      if (wantBounty) {
-        // only tenants without their bounty yet (in steady state: the new ones)
-        const open = tenants.filter((x) => !existing.has(`bounty:${x.tenant_id}`));
-        unchanged += period ? 0 : tenants.length - open.length;
-        for (const f of await repo.firstPaidOf(this.#k, open, period)) {
-          const a = applicable({ ...f, attributed_at: since.get(f.tenant_id)! });
-          if (a && a.bounty_minor !== null) out.push(line(a, { tenant_id: f.tenant_id, period: f.period, id: f.invoice_id, base: 0 }, 'bounty', a.bounty_minor));
-        }
-      }
-      const fresh = out.filter((l) => !existing.has(`${l.kind}:${l.source_key}`));
-      unchanged += out.length - fresh.length;
-      return fresh;
-    };
-
+    const stats = { created: 0, updated: 0, reversed: 0, unchanged: 0 };
+    for (let after = ''; ; ) {
+      const tenants = await repo.pageReferredTenants(this.#k, { partnerId, after, limit: TENANT_PAGE });
+      if (tenants.length === 0) break;
+      after = tenants[tenants.length - 1].tenant_id;
+      const r = await this.#computePage(ctx, partnerId, agreements, tenants, period ? { month: period } : 'all');
+      for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += r[k];
+    }
     if (period) {
-      // one month: its paid invoices page by page (an index range), kept when a tenant of this partner's
-      for (let after = ''; ; ) {
-        const page = await repo.pagePeriodInvoices(this.#k, { period, after, limit: INVOICE_PAGE });
-        if (page.length === 0) break;
-        after = page[page.length - 1].id;
-        const tenants = await repo.attributionsAmong(this.#k, partnerId, [...new Set(page.map((i) => i.tenant_id))]);
-        if (tenants.length > 0) await insertPage(await linesFor(tenants, page));
+      // refunds (and re-payments) of invoices of other months, found from the invoices not paid
+      const months = new Map<string, Set<string>>();
+      for (const c of await repo.refundCandidates(this.#k, partnerId)) {
+        if (c.period === period) continue;
+        months.set(c.tenant_id, (months.get(c.tenant_id) ?? new Set()).add(c.period));
       }
-    } else {
-      // every month: the partner's referred tenants page by page, with all their paid invoices
-      for (let after = ''; ; ) {
-        const tenants = await repo.pageReferredTenants(this.#k, { partnerId, after, limit: TENANT_PAGE });
-        if (tenants.length === 0) break;
-        after = tenants[tenants.length - 1].tenant_id;
-        await insertPage(await linesFor(tenants, wantCommission ? await repo.paidInvoicesOf(this.#k, tenants.map((x) => x.tenant_id)) : []));
+      const ids = [...months.keys()].sort();
+      for (let i = 0; i < ids.length; i += TENANT_PAGE) {
+        const tenants = await repo.attributionsAmong(this.#k, partnerId, ids.slice(i, i + TENANT_PAGE));
+        const r = await this.#computePage(ctx, partnerId, agreements, tenants, { sweep: months });
+        for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += r[k];
       }
     }
-    const rev = await this.#write(async (trx) => {
-      const rows = await repo.reverseUnpaidSources(trx, { partnerId, period, now: this.#now() });
-      if (rows.length > 0) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_reversed', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: rows.length, amount_minor: rows.reduce((s, l) => s + l.amount_minor, 0) } });
+    return stats;
+  }
+
+  /**
+   * One page of referred tenants, in one transaction: `all` months, one `month` (and the bounties
+   * of the tenants that have none yet), or the refund sweep's months per tenant (and their bounties).
+   */
+  async #computePage(ctx: RequestContext, partnerId: string, agreements: repo.AgreementRow[], tenants: repo.ReferredTenant[], scope: 'all' | { month: string } | { sweep: Map<string, Set<string>> }) {
+    const rate = new Map(agreements.map((a) => [a.id, a.percent_bps]));
+    const inForce = (month: string): repo.AgreementRow | null => {
+      let best: repo.AgreementRow | null = null;
+      for (const a of agreements) if (a.effective_date.slice(0, 7) <= month && (!best || a.effective_date > best.effective_date || (a.effective_date === best.effective_date && a.version > best.version))) best = a;
+      return best;
+    };
+    const ids = tenants.map((t) => t.tenant_id);
+    return this.#write(async (trx) => {
+      // one writer per partner at a time: the lines read below are the ones the writes compare against
+      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
+      const now = this.#now();
+      const month = scope !== 'all' && 'month' in scope ? scope.month : undefined;
+      const sweep = scope !== 'all' && 'sweep' in scope ? scope.sweep : undefined;
+      const lines = await repo.linesOf(trx, ids, month ? [month] : sweep ? [...new Set([...sweep.values()].flatMap((s) => [...s]))] : undefined);
+      const invoices = await repo.paidInvoicesOf(trx, ids, month);
+      const group = <T extends { tenant_id: string }>(rows: T[]) => {
+        const m = new Map<string, T[]>();
+        for (const r of rows) {
+          const l = m.get(r.tenant_id);
+          if (l) l.push(r);
+          else m.set(r.tenant_id, [r]);
+        }
+        return m;
+      };
+      const linesBy = group(lines);
+      const invoicesBy = group(invoices);
+      // a one-month run evaluates the bounty of tenants with none yet; the others' refunds come through the sweep
+      const bountyTenants = month ? ids.filter((id) => !(linesBy.get(id) ?? []).some((l) => l.kind === 'bounty' && l.state !== 'reversed')) : ids;
+      const bountyBy = month ? group(await repo.paidInvoicesOf(trx, bountyTenants)) : invoicesBy;
+      const wantBounty = agreements.some((a) => a.bounty_minor !== null);
+      const bountySet = new Set(bountyTenants);
+
+      const inserts: (repo.EarningRow & { invoices: Omit<repo.LineInvoiceRow, 'earning_id'>[] })[] = [];
+      const updates: LineUpdate[] = [];
+      const reverses: string[] = [];
+      let considered = 0;
+      for (const t of tenants) {
+        const own = linesBy.get(t.tenant_id) ?? [];
+        const signedUp = t.attributed_at.slice(0, 7);
+        const terms = (m: string): PlanTerms | null => {
+          const a = inForce(m);
+          const age = monthsBetween(signedUp, m);
+          return a && age >= 0 && age < a.months ? { agreement_id: a.id, percent_bps: a.percent_bps, bounty_minor: a.bounty_minor, currency: a.currency } : null;
+        };
+        const months: ReadonlySet<string> | 'all' = month ? new Set([month]) : sweep ? (sweep.get(t.tenant_id) ?? new Set()) : 'all';
+        const plan = planTenant({
+          tenantId: t.tenant_id,
+          months,
+          invoices: invoicesBy.get(t.tenant_id) ?? [],
+          lines: own.map((l) => ({ ...l, invoices: l.invoices })),
+          terms,
+          rateOf: (id) => rate.get(id) ?? null,
+          bountyInvoices: wantBounty && bountySet.has(t.tenant_id) ? (bountyBy.get(t.tenant_id) ?? []) : null,
+        });
+        considered += own.filter((l) => l.state !== 'reversed' && (months === 'all' || months.has(l.period))).length;
+        for (const n of plan.insert) {
+          const { invoices: inv, ...rest } = n;
+          const id = newId('ern');
+          inserts.push({
+            ...rest,
+            id,
+            partner_id: partnerId,
+            tenant_id: t.tenant_id,
+            invoice_count: inv.length,
+            state: 'pending',
+            payout_id: null,
+            created_at: now,
+            updated_at: now,
+            approved_at: null,
+            approved_by: null,
+            reversed_at: null,
+            invoices: inv.map((i) => ({ ...i, partner_id: partnerId, tenant_id: t.tenant_id })),
+          });
+        }
+        updates.push(...plan.update.map((u) => ({ ...u, tenant_id: t.tenant_id })));
+        reverses.push(...plan.reverse);
       }
-      return rows.length;
+
+      const got = await repo.insertLines(trx, inserts);
+      const created = inserts.filter((r) => got.has(r.id));
+      let updated = 0;
+      for (const u of updates) {
+        if (await repo.updateOpenLine(trx, { ...u, now, invoices: u.invoices.map((i) => ({ ...i, partner_id: partnerId, tenant_id: u.tenant_id })) })) updated++;
+      }
+      const reversed = await repo.reverseOpenLines(trx, [...new Set(reverses)], now);
+      if (created.length > 0) {
+        const claws = created.filter((l) => l.kind === 'clawback');
+        await this.#d.audit.record(trx, ctx, {
+          action: 'partner.earning_created',
+          partnerId,
+          targetType: 'partner',
+          targetId: partnerId,
+          details: {
+            lines: created.length,
+            clawbacks: claws.length,
+            refunded_invoices: claws.map((c) => c.refund_invoice_number),
+            amount_minor: created.reduce((s, l) => s + l.amount_minor, 0),
+            currency: created[0].currency,
+            periods: [...new Set(created.map((l) => l.period))].sort(),
+          },
+        });
+      }
+      if (updated > 0) {
+        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_recalculated', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: updated, periods: [...new Set(updates.map((u) => u.period))].sort() } });
+      }
+      if (reversed.length > 0) {
+        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_reversed', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: reversed.length, amount_minor: reversed.reduce((s, l) => s + l.amount_minor, 0) } });
+      }
+      return { created: created.length, updated, reversed: reversed.length, unchanged: Math.max(0, considered - updated - reversed.length) };
     });
-    return { created, reversed: rev, unchanged };
   }
 
   async listEarnings(f: repo.EarningFilter & { limit: number; offset: number }) {
@@ -483,8 +517,9 @@ export class ProgramService {
   /** Every line of a partner, for the CSV export (newest month first); the export is audited. */
   async exportEarnings(ctx: RequestContext, partnerId: string) {
     const rows = await repo.listEarnings(this.#k, { partnerId, limit: 100_000, offset: 0 });
+    const numbers = await repo.invoiceNumbersOf(this.#k, partnerId);
     await this.#write((trx) => this.#d.audit.record(trx, ctx, { action: 'partner.earnings_exported', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: rows.length } }));
-    return rows;
+    return rows.map((r) => ({ ...r, invoice_numbers: numbers.get(r.id) ?? [] }));
   }
 
   earningTotals(partnerId?: string) {
@@ -509,28 +544,52 @@ export class ProgramService {
     });
   }
 
-  /** A payout batch: pays the partner's approved lines (all, or the ones named), at or above the current agreement's threshold. */
+  /**
+   * A payout batch: pays the partner's approved lines (all, or the ones named) net of every
+   * clawback not yet paid (a refund after an earlier payout, approved by this payout), at or above
+   * the current agreement's threshold. A batch whose net is zero or less is refused: a payout never
+   * goes below zero, the clawbacks wait for the next earnings.
+   */
   async recordPayout(ctx: RequestContext, input: { partner_id: string; reference: string; paid_date: string; earning_ids?: string[] }): Promise<repo.PayoutRow> {
     await this.#d.partners.requirePartner(input.partner_id);
     return this.#write(async (trx) => {
       await lockRows(this.#d.db, trx, 'partners', { id: input.partner_id });
       const ids = input.earning_ids ? [...new Set(input.earning_ids)] : undefined;
-      const lines = await repo.listApprovedForPayout(trx, input.partner_id, ids);
-      if (ids && lines.length !== ids.length) throw E.payout_lines_invalid('Some of these earnings are not approved earnings of this partner.');
-      if (lines.length === 0) throw E.payout_nothing_to_pay('This partner has no approved earnings to pay.');
-      const currencies = new Set(lines.map((l) => l.currency));
+      const found = await repo.listForPayout(trx, input.partner_id, ids);
+      if (ids && !ids.every((id) => found.some((l) => l.id === id && l.state === 'approved'))) throw E.payout_lines_invalid('Some of these earnings are not approved earnings of this partner.');
+      const earned = found.filter((l) => l.kind !== 'clawback' || ids?.includes(l.id));
+      if (earned.length === 0) throw E.payout_nothing_to_pay('This partner has no approved earnings to pay.');
+      const currencies = new Set(earned.map((l) => l.currency));
       if (currencies.size !== 1) throw E.payout_lines_invalid('A payout is in one currency: choose the lines of one currency.');
+      const currency = earned[0].currency;
+      const lines = [...new Map([...earned, ...found.filter((l) => l.kind === 'clawback' && l.currency === currency)].map((l) => [l.id, l])).values()];
       const amount = lines.reduce((s, l) => s + l.amount_minor, 0);
+      const clawedBack = lines.filter((l) => l.kind === 'clawback').reduce((s, l) => s + l.amount_minor, 0);
+      if (amount <= 0) throw E.payout_net_not_positive(`Refunds after earlier payouts (${-clawedBack}) take back at least what is approved (${amount - clawedBack}); nothing is paid until new earnings exceed them.`);
       const current = (await repo.listAgreements(trx, input.partner_id)).find((a) => a.status === 'approved');
       const threshold = current?.payout_threshold_minor ?? 0;
       if (amount < threshold) throw E.payout_below_threshold(`The approved earnings (${amount}) are below the payout threshold (${threshold}).`);
-      const payout: repo.PayoutRow = { id: newId('pay'), partner_id: input.partner_id, amount_minor: amount, currency: lines[0].currency, reference: input.reference, paid_date: input.paid_date, lines: lines.length, created_by: ctx.actor.userId, created_at: this.#now() };
+      const now = this.#now();
+      const payout: repo.PayoutRow = { id: newId('pay'), partner_id: input.partner_id, amount_minor: amount, currency, reference: input.reference, paid_date: input.paid_date, lines: lines.length, created_by: ctx.actor.userId, created_at: now };
       await repo.insertPayout(trx, payout);
-      const paid = await repo.markPaid(trx, lines.map((l) => l.id), payout.id);
+      const paid = await repo.markPaid(trx, lines.map((l) => l.id), payout.id, ctx.actor.userId, now);
       if (paid !== lines.length) throw E.payout_lines_invalid('Some of these earnings changed a moment ago; reload and try again.');
-      await this.#d.audit.record(trx, ctx, { action: 'partner.earning_paid', partnerId: input.partner_id, targetType: 'payout', targetId: payout.id, details: { lines: lines.length, amount_minor: amount, currency: payout.currency, reference: payout.reference, paid_date: payout.paid_date } });
+      await this.#d.audit.record(trx, ctx, {
+        action: 'partner.earning_paid',
+        partnerId: input.partner_id,
+        targetType: 'payout',
+        targetId: payout.id,
+        details: { lines: lines.length, amount_minor: amount, clawback_minor: clawedBack, currency: payout.currency, reference: payout.reference, paid_date: payout.paid_date },
+      });
       return payout;
     });
+  }
+
+  /** A line and the invoices it came from (the owner's and the operator's drill-down). */
+  async earningInvoices(id: string, partnerId?: string) {
+    const line = await repo.findEarning(this.#k, id);
+    if (!line || (partnerId && line.partner_id !== partnerId)) throw E.earning_not_found();
+    return { line, invoices: await repo.lineInvoices(this.#k, id) };
   }
 
   listPayouts(partnerId?: string) {
@@ -559,6 +618,9 @@ export class ProgramService {
       const agreements = await repo.listAgreements(this.#k, p.id);
       const current = agreements.find((a) => a.status === 'approved');
       const t = (s: string) => totals.filter((x) => x.partner_id === p.id && x.state === s).reduce((a, x) => a + x.minor, 0);
+      const mine = totals.filter((x) => x.partner_id === p.id);
+      const claws = mine.filter((x) => x.kind === 'clawback' && (x.state === 'pending' || x.state === 'approved')).reduce((a, x) => a + x.minor, 0);
+      const approvedEarned = mine.filter((x) => x.kind !== 'clawback' && x.state === 'approved').reduce((a, x) => a + x.minor, 0);
       out.push({
         partner: { id: p.id, name: p.name },
         sign_ups: signups.get(p.id)?.sign_ups ?? 0,
@@ -567,6 +629,8 @@ export class ProgramService {
         pending_minor: t('pending'),
         approved_minor: t('approved'),
         paid_minor: t('paid'),
+        clawback_minor: claws,
+        payout_due_minor: approvedEarned + claws,
         current_agreement_version: current?.version ?? null,
         waiting: agreements.some((a) => a.status === 'signed') ? ('approve' as const) : agreements.some((a) => a.status === 'draft') ? ('sign' as const) : null,
       });
@@ -585,14 +649,19 @@ export class ProgramService {
   }
 }
 
-/** Totals by state and by month from grouped sums. */
-export function byMonth(totals: { period: string; state: repo.EarningState; minor: number }[]) {
-  const sum = { pending_minor: 0, approved_minor: 0, paid_minor: 0, reversed_minor: 0 };
+/**
+ * Totals by state and by month from grouped sums. Clawbacks not paid yet (refunds after an earlier
+ * payout, to be taken back from the next one) are their own figure, not a negative pending amount;
+ * once netted in a payout they count in paid.
+ */
+export function byMonth(totals: { period: string; state: repo.EarningState; kind?: string; minor: number }[]) {
+  const zero = () => ({ pending_minor: 0, approved_minor: 0, paid_minor: 0, reversed_minor: 0, clawback_minor: 0 });
+  const sum = zero();
   const months = new Map<string, typeof sum>();
   for (const t of totals) {
-    const key = `${t.state}_minor` as keyof typeof sum;
+    const key = (t.kind === 'clawback' && (t.state === 'pending' || t.state === 'approved') ? 'clawback_minor' : `${t.state}_minor`) as keyof typeof sum;
     sum[key] += t.minor;
-    const m = months.get(t.period) ?? { pending_minor: 0, approved_minor: 0, paid_minor: 0, reversed_minor: 0 };
+    const m = months.get(t.period) ?? zero();
     m[key] += t.minor;
     months.set(t.period, m);
   }

@@ -25,6 +25,11 @@ describe('seed demo: program', () => {
     expect(program.agreements.current?.version).toBe(1);
     expect(program.agreements.to_sign?.version).toBe(2);
     for (const state of ['pending_minor', 'approved_minor', 'paid_minor', 'reversed_minor'] as const) expect(program.earnings[state], state).toBeGreaterThan(0);
+    // lines in every state, and Harbor Bakery's invoice refunded after the payout as a clawback waiting to be netted
+    for (const state of ['pending', 'approved', 'paid', 'reversed'] as const) expect(program.lines[state], state).toBeGreaterThan(0);
+    expect(program.lines.clawbacks).toEqual([{ customer: 'Harbor Bakery', invoice_number: expect.stringMatching(/^TS-HAR-\d{4}-\d{2}$/), amount_minor: expect.any(Number), state: 'pending' }]);
+    expect(program.lines.clawbacks[0].amount_minor).toBeLessThan(0);
+    expect(program.earnings.clawback_minor).toBe(program.lines.clawbacks[0].amount_minor);
     expect(program.payouts).toHaveLength(1);
     expect(program.payouts[0].amount_minor).toBe(program.earnings.paid_minor);
 

@@ -1,8 +1,10 @@
 /**
- * Earnings: computed from the referred tenants' paid invoices under the agreement in force,
- * exact to the cent (integer minor units, half up), idempotent, reversed when the source invoice
- * is refunded or voided, never double-counted by two instances computing at once; approval,
- * payouts (threshold, one currency), the owner's CSV and the staff's summary.
+ * Earnings: one line per (partner, referred tenant, month of payment) carrying the commission on
+ * the sum of that month's paid invoices (rounded once, on the sum, integer minor units), one line
+ * per qualified-sign-up bounty; recomputed while pending or approved, reversed when nothing is
+ * left, a clawback once paid; idempotent, never double-counted by two instances computing at
+ * once; approval, payouts (threshold, one currency, never below zero), the drill-down to the
+ * invoices, the owner's CSV and the staff's summary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -14,6 +16,7 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { buildApp } from '../../../src/app/build-app.ts';
 import { openDatabase, type Db } from '../../../src/platform/db/database.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
+import { unique } from '../../helpers/world.ts';
 import { addInvoices, approvedAgreement, createCode, programWorld, signup, type ProgramWorld } from './program-world.ts';
 
 let t: TestApp;
@@ -23,59 +26,126 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function lines(w: ProgramWorld, query = '') {
+interface Line {
+  id: string;
+  tenant: { id: string; name: string };
+  kind: string;
+  period: string;
+  base_minor: number;
+  amount_minor: number;
+  invoice_count: number;
+  state: string;
+  refunded_invoice: { id: string; number: string } | null;
+  clawback_of: string | null;
+  payout_id: string | null;
+}
+async function lines(w: ProgramWorld, query = ''): Promise<Line[]> {
   const r = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings?limit=200${query}`);
   expect(r.status).toBe(200);
-  return r.body.items as { id: string; kind: string; period: string; amount_minor: number; state: string; source_invoice_id: string; payout_id: string | null }[];
+  return r.body.items;
 }
+/** [month, kind, invoices, base, amount, state] of every line, sorted */
+const shape = (ls: Line[]) => ls.map((l) => [l.period, l.kind, l.invoice_count, l.base_minor, l.amount_minor, l.state]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 const totals = async (w: ProgramWorld) => (await w.staff.get(`/api/v1/partners/${w.p.id}/program/summary`)).body.totals;
 const compute = async (w: ProgramWorld, period?: string) => (await w.operator.post('/api/v1/program/earnings/compute', period ? { period } : {})).body;
+const refund = (id: string) => sql`update invoices set status = 'void' where id = ${id}`.execute(t.services.db.kysely);
 
 describe('computation', () => {
-  it('is exact to the cent on a fixture with refunds, and re-running changes nothing', async () => {
+  it('is exact to the cent on a fixture with refunds before and after payment, and re-running changes nothing', async () => {
     const w = await programWorld(t);
     const tenant = await signup(t, await createCode(w.owner, w.p.id));
     await approvedAgreement(w, { percent_bps: 1_000, bounty_minor: 2_500, months: 3 });
-    const [jan, feb] = await addInvoices(t, tenant.id, [
-      { period: '2026-01', subtotal: 10_001 }, // 1000.1 → 1000
-      { period: '2026-02', subtotal: 20_005 }, // 2000.5 → 2001 (half up)
-      { period: '2026-03', subtotal: 333 }, // 33.3 → 33
+    const n = unique('INV');
+    const [jan1, jan2, feb, lateFeb, mar] = await addInvoices(t, tenant.id, [
+      { period: '2026-01', subtotal: 10_005, number: `${n}-1` }, // January: 100.05 + 100.05, 10 % on the sum = 20.01 (per invoice it would be 10.01 + 10.01)
+      { period: '2026-01', subtotal: 10_005, number: `${n}-2` },
+      { period: '2026-02', subtotal: 20_005, number: `${n}-3` }, // February: 2000.5 → 2001 (half up)
+      { period: '2026-02', subtotal: 333, paid_at: '2026-03-03T09:00:00.000Z', number: `${n}-4` }, // billed in February, paid in March: March's
+      { period: '2026-03', subtotal: 1_000, number: `${n}-5` }, // March: 13.33 on the sum → 133
       { period: '2026-04', subtotal: 50_000 }, // 3 months after the sign-up: outside the agreement's window
       { period: '2026-02', subtotal: 7_777, status: 'void' }, // never paid
       { period: '2026-02', subtotal: 9_000, status: 'open' }, // not paid yet
       { period: '2026-03', subtotal: 8_000, currency: 'USD' }, // not the agreement's currency
       { period: '2025-12', subtotal: 8_000 }, // before the sign-up
     ]);
-    expect(await compute(w)).toMatchObject({ created: 4, reversed: 0 });
+    expect(await compute(w)).toMatchObject({ created: 4, updated: 0, reversed: 0 });
     const got = await lines(w);
-    expect(got.map((l) => [l.period, l.kind, l.amount_minor, l.state]).sort()).toEqual(
-      [
-        ['2026-01', 'bounty', 2_500, 'pending'],
-        ['2026-01', 'commission', 1_000, 'pending'],
-        ['2026-02', 'commission', 2_001, 'pending'],
-        ['2026-03', 'commission', 33, 'pending'],
-      ].sort(),
+    expect(shape(got)).toEqual(
+      shape([
+        { period: '2026-01', kind: 'bounty', invoice_count: 1, base_minor: 0, amount_minor: 2_500, state: 'pending' },
+        { period: '2026-01', kind: 'commission', invoice_count: 2, base_minor: 20_010, amount_minor: 2_001, state: 'pending' },
+        { period: '2026-02', kind: 'commission', invoice_count: 1, base_minor: 20_005, amount_minor: 2_001, state: 'pending' },
+        { period: '2026-03', kind: 'commission', invoice_count: 2, base_minor: 1_333, amount_minor: 133, state: 'pending' },
+      ] as Line[]),
     );
-    expect(got.find((l) => l.kind === 'bounty')?.source_invoice_id).toBe(jan);
-    expect(await totals(w)).toEqual({ pending_minor: 5_534, approved_minor: 0, paid_minor: 0, reversed_minor: 0 });
+    expect(got.every((l) => l.tenant.name === tenant.name)).toBe(true);
+    expect(await totals(w)).toEqual({ pending_minor: 6_635, approved_minor: 0, paid_minor: 0, reversed_minor: 0, clawback_minor: 0 });
+
+    // the drill-down: March's line came from the late February invoice and March's
+    const marLine = got.find((l) => l.period === '2026-03')!;
+    const detail = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/${marLine.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.invoices).toEqual([
+      { number: `${n}-4`, paid_at: '2026-03-03T09:00:00.000Z', base_minor: 333 },
+      { number: `${n}-5`, paid_at: '2026-03-28T00:00:00.000Z', base_minor: 1_000 },
+    ]);
+    const bounty = got.find((l) => l.kind === 'bounty')!;
+    expect((await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/${bounty.id}`)).body.invoices.map((i: { number: string }) => i.number)).toEqual([`${n}-1`]);
 
     // re-running (all, or one month) creates nothing and changes nothing
-    expect(await compute(w)).toMatchObject({ created: 0, reversed: 0, unchanged: 4 });
-    expect(await compute(w, '2026-02')).toMatchObject({ created: 0, reversed: 0, unchanged: 1 });
-    expect((await lines(w)).map((l) => l.id).sort()).toEqual(got.map((l) => l.id).sort());
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 0, reversed: 0, unchanged: 4 });
+    expect(await compute(w, '2026-02')).toMatchObject({ created: 0, updated: 0, reversed: 0, unchanged: 1 });
+    expect(await lines(w)).toEqual(got);
 
-    // February is refunded (voided in the resource data): its line is reversed, to the cent
-    await sql`update invoices set status = 'void' where id = ${feb}`.execute(t.services.db.kysely);
-    expect(await compute(w)).toMatchObject({ created: 0, reversed: 1 });
-    expect(await totals(w)).toEqual({ pending_minor: 3_533, approved_minor: 0, paid_minor: 0, reversed_minor: 2_001 });
-    expect(await compute(w)).toMatchObject({ created: 0, reversed: 0 });
+    // refunds before payment: one of January's invoices (the line is recomputed: 100.05 → 10.01), all of February (reversed)
+    await refund(jan2);
+    await refund(feb);
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 1, reversed: 1 });
+    expect(await totals(w)).toEqual({ pending_minor: 2_500 + 1_001 + 133, approved_minor: 0, paid_minor: 0, reversed_minor: 2_001, clawback_minor: 0 });
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 0, reversed: 0 });
+    const janLine = (await lines(w)).find((l) => l.period === '2026-01' && l.kind === 'commission')!;
+    expect([janLine.id, janLine.invoice_count, janLine.base_minor, janLine.amount_minor]).toEqual([got.find((l) => l.period === '2026-01' && l.kind === 'commission')!.id, 1, 10_005, 1_001]);
 
-    const summary = (await w.owner.get(`/api/v1/partners/${w.p.id}/program/summary`)).body;
-    expect(summary.by_month).toEqual([
-      { month: '2026-01', pending_minor: 3_500, approved_minor: 0, paid_minor: 0, reversed_minor: 0 },
-      { month: '2026-02', pending_minor: 0, approved_minor: 0, paid_minor: 0, reversed_minor: 2_001 },
-      { month: '2026-03', pending_minor: 33, approved_minor: 0, paid_minor: 0, reversed_minor: 0 },
-    ]);
+    // everything pending is approved and paid
+    const open = (await lines(w)).filter((l) => l.state === 'pending');
+    expect((await w.operator.post('/api/v1/program/earnings/approve', { earning_ids: open.map((l) => l.id) })).body).toEqual({ approved: 3 });
+    const pay = await w.operator.post('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'SEPA-1', paid_date: '2026-04-02' });
+    expect([pay.status, pay.body.amount_minor]).toEqual([201, 3_634]);
+
+    // a refund after payment: March's own invoice. The paid line stays; a clawback (pending) takes back
+    // the difference to the commission on what is still paid — 13.33 → 3.33 on the sum: 133 → 33
+    await refund(mar);
+    expect(await compute(w, '2026-04')).toMatchObject({ created: 1, reversed: 0 }); // a later month's run finds it (the refund sweep)
+    const claw = (await lines(w)).find((l) => l.kind === 'clawback')!;
+    expect(claw).toMatchObject({ period: '2026-03', base_minor: -1_000, amount_minor: -100, state: 'pending', refunded_invoice: { id: mar, number: `${n}-5` }, clawback_of: marLine.id, invoice_count: 1 });
+    expect((await lines(w)).find((l) => l.id === marLine.id)).toMatchObject({ state: 'paid', amount_minor: 133 });
+    // the summary (staff too) shows it as a refund to take back, not as a negative pending amount
+    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 0, paid_minor: 3_634, reversed_minor: 2_001, clawback_minor: -100 });
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 0, reversed: 0 });
+    expect(await compute(w, '2026-03')).toMatchObject({ created: 0, updated: 0, reversed: 0 });
+
+    // the next payout nets the clawback, and never goes below zero
+    const none = await w.operator.post<Problem>('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'SEPA-2', paid_date: '2026-05-02' });
+    expect([none.status, none.body.code]).toEqual([409, 'payout_nothing_to_pay']);
+    const [late1] = await addInvoices(t, tenant.id, [{ period: '2026-03', subtotal: 500, paid_at: '2026-03-30T00:00:00.000Z' }]); // paid in March after its line was paid: a second March line
+    expect(await compute(w)).toMatchObject({ created: 1 });
+    const second = (await lines(w)).find((l) => l.period === '2026-03' && l.kind === 'commission' && l.state === 'pending')!;
+    expect([second.base_minor, second.amount_minor]).toEqual([500, 50]);
+    await w.operator.post('/api/v1/program/earnings/approve', { earning_ids: [second.id] });
+    const negative = await w.operator.post<Problem>('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'SEPA-2', paid_date: '2026-05-02' });
+    expect([negative.status, negative.body.code]).toEqual([409, 'payout_net_not_positive']);
+    expect((await lines(w)).filter((l) => l.state === 'paid')).toHaveLength(3); // nothing half-written
+    await addInvoices(t, tenant.id, [{ period: '2026-03', subtotal: 2_000, paid_at: '2026-03-31T00:00:00.000Z' }]);
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 1 }); // the approved second line follows its invoices: 25.00 → 250
+    const net = await w.operator.post('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'SEPA-2', paid_date: '2026-05-02' });
+    expect([net.status, net.body.amount_minor, net.body.lines]).toEqual([201, 150, 2]);
+    const final = await lines(w);
+    expect(final.find((l) => l.kind === 'clawback')).toMatchObject({ state: 'paid', payout_id: net.body.id });
+    // March nets to the commission on the sums still paid, to the cent: 133 − 100 + 250 = 33 + 250
+    expect(final.filter((l) => l.period === '2026-03' && l.state !== 'reversed').reduce((s, l) => s + l.amount_minor, 0)).toBe(33 + 250);
+    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 0, paid_minor: 3_634 + 150, reversed_minor: 2_001, clawback_minor: 0 });
+    expect(await compute(w)).toMatchObject({ created: 0, updated: 0, reversed: 0 });
+    void [jan1, lateFeb, late1];
   });
 
   it('one month at a time computes only that month', async () => {
@@ -88,6 +158,7 @@ describe('computation', () => {
     ]);
     expect(await compute(w, '2026-02')).toMatchObject({ periods: ['2026-02'], created: 1 });
     expect((await lines(w)).map((l) => [l.period, l.amount_minor])).toEqual([['2026-02', 100]]);
+    expect(await compute(w, '2026-02')).toMatchObject({ created: 0, updated: 0, reversed: 0 });
   });
 
   it('a partner with no approved agreement accrues nothing; only approved versions count, the newest effective one per month', async () => {
@@ -208,19 +279,29 @@ describe('approval, payouts, export', () => {
     expect(pay.body).toMatchObject({ partner: { id: w.p.id, name: w.p.name }, amount_minor: 6_000, currency: 'EUR', reference: 'SEPA-2026-02', paid_date: '2026-02-05', lines: 2 });
     const after = await lines(w);
     expect(after.filter((l) => l.state === 'paid').map((l) => l.payout_id)).toEqual([pay.body.id, pay.body.id]);
-    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 1_234, paid_minor: 6_000, reversed_minor: 0 });
+    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 1_234, paid_minor: 6_000, reversed_minor: 0, clawback_minor: 0 });
     const paidAgain = await w.operator.post<Problem>('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'R2', paid_date: '2026-02-05', earning_ids: [jan.id] });
     expect([paidAgain.status, paidAgain.body.code]).toEqual([409, 'payout_lines_invalid']);
 
-    // a refund of a paid invoice reverses its line
-    await sql`update invoices set status = 'void' where id = ${feb}`.execute(t.services.db.kysely);
-    expect(await compute(w)).toMatchObject({ reversed: 1 });
-    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 1_234, paid_minor: 3_000, reversed_minor: 3_000 });
+    // a refund of a paid invoice: the paid line stays, a clawback (pending) takes its commission back
+    await refund(feb);
+    expect(await compute(w)).toMatchObject({ created: 1, reversed: 0 });
+    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 1_234, paid_minor: 6_000, reversed_minor: 0, clawback_minor: -3_000 });
+    // the operator sees the same lines, and the invoices behind one
+    const op = await w.operator.get(`/api/v1/program/earnings?partner_id=${w.p.id}&limit=200`);
+    const claw = op.body.items.find((l: Line) => l.kind === 'clawback');
+    expect(claw).toMatchObject({ partner: { id: w.p.id }, amount_minor: -3_000, clawback_of: febLine.id, state: 'pending' });
+    const opDetail = await w.operator.get(`/api/v1/program/earnings/${claw.id}`);
+    expect(opDetail.body).toMatchObject({ line: { id: claw.id }, invoices: [{ base_minor: 30_000 }] });
+    // the next payout (March, 12.34) would be below zero with it: refused, nothing changes
+    const negative = await w.operator.post<Problem>('/api/v1/program/payouts', { partner_id: w.p.id, reference: 'R3', paid_date: '2026-03-05' });
+    expect([negative.status, negative.body.code]).toEqual([409, 'payout_net_not_positive']);
+    expect(await totals(w)).toEqual({ pending_minor: 0, approved_minor: 1_234, paid_minor: 6_000, reversed_minor: 0, clawback_minor: -3_000 });
 
     const list = await w.operator.get(`/api/v1/program/payouts?partner_id=${w.p.id}`);
     expect(list.body.items).toHaveLength(1);
     const overview = (await w.operator.get('/api/v1/program/partners')).body.items.find((x: { partner: { id: string } }) => x.partner.id === w.p.id);
-    expect(overview).toMatchObject({ sign_ups: 1, referred_tenants: 1, approved_minor: 1_234, paid_minor: 3_000, current_agreement_version: 1, waiting: null });
+    expect(overview).toMatchObject({ sign_ups: 1, referred_tenants: 1, approved_minor: 1_234, paid_minor: 6_000, current_agreement_version: 1, waiting: null });
   });
 
   it('the owner exports CSV safe for spreadsheets; staff get the summary but no lines and no export', async () => {
@@ -238,10 +319,13 @@ describe('approval, payouts, export', () => {
     expect(String(csv.headers['content-type'])).toMatch(/^text\/csv/);
     const rows = csv.raw.body.trimEnd().split('\r\n');
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",commission,125\.00,EUR,pending,inv_/);
+    expect(rows[0]).toBe('period,customer,kind,invoices,invoice_numbers,base,commission,currency,state,refunded_invoice,payout_id,line_id,created_at');
+    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",commission,1,INV-[^,]+,999\.99,125\.00,EUR,pending,,,ern_/);
+    const lineId = (await lines(w))[0].id;
     for (const [path, code] of [
       [`/api/v1/partners/${w.p.id}/program/earnings`, 'line_items_forbidden'],
       [`/api/v1/partners/${w.p.id}/program/earnings/export`, 'export_forbidden'],
+      [`/api/v1/partners/${w.p.id}/program/earnings/${lineId}`, 'line_items_forbidden'],
     ]) {
       const r = await w.staff.get<Problem>(path);
       expect([r.status, r.body.code]).toEqual([403, code]);
@@ -249,5 +333,9 @@ describe('approval, payouts, export', () => {
     const sum = await w.staff.get(`/api/v1/partners/${w.p.id}/program/summary`);
     expect(sum.body.totals.pending_minor).toBe(12_500);
     expect(JSON.stringify(sum.body)).not.toContain('inv_');
+    // another partner's owner: the line is not theirs to see
+    const other = await programWorld(t);
+    const r = await other.owner.get<Problem>(`/api/v1/partners/${other.p.id}/program/earnings/${lineId}`);
+    expect([r.status, r.body.code]).toEqual([404, 'earning_not_found']);
   });
 });

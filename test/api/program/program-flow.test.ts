@@ -57,11 +57,11 @@ describe('the partner program, end to end', () => {
 
     const sum = await w.staff.get(`/api/v1/partners/${w.p.id}/program/summary`);
     expect(sum.status).toBe(200);
-    expect(sum.body.totals).toEqual({ pending_minor: 0, approved_minor: 0, paid_minor: 7235, reversed_minor: 0 });
+    expect(sum.body.totals).toEqual({ pending_minor: 0, approved_minor: 0, paid_minor: 7235, reversed_minor: 0, clawback_minor: 0 });
 
     const csv = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/export`);
     expect(csv.status).toBe(200);
-    expect(csv.raw.body.split('\r\n')[0]).toBe('period,tenant,kind,amount,currency,state,source_invoice_id,payout_id,created_at');
-    expect(csv.raw.body).toContain(',12.35,EUR,paid,');
+    expect(csv.raw.body.split('\r\n')[0]).toBe('period,customer,kind,invoices,invoice_numbers,base,commission,currency,state,refunded_invoice,payout_id,line_id,created_at');
+    expect(csv.raw.body).toContain(',12.35,EUR,paid,,pay_');
   });
 });

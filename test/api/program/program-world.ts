@@ -55,7 +55,7 @@ export async function approvedAgreement(w: ProgramWorld, commission: Record<stri
 }
 
 /** Invoices of a tenant in the reference resource data (a billing account is opened for them). */
-export async function addInvoices(t: TestApp, tenantId: string, invoices: { period: string; subtotal: number; status?: 'paid' | 'open' | 'void'; currency?: string }[]): Promise<string[]> {
+export async function addInvoices(t: TestApp, tenantId: string, invoices: { period: string; subtotal: number; status?: 'paid' | 'open' | 'void'; currency?: string; paid_at?: string; number?: string }[]): Promise<string[]> {
   const s = t.services;
   const ban = await s.tenants.createBillingAccount(t.world.ctx, tenantId, { name: 'Main' });
   const ids: string[] = [];
@@ -67,7 +67,7 @@ export async function addInvoices(t: TestApp, tenantId: string, invoices: { peri
       id,
       tenant_id: tenantId,
       ban_id: ban.id,
-      number: unique('INV'),
+      number: i.number ?? unique('INV'),
       period: i.period,
       issued_at: `${i.period}-28T00:00:00.000Z`,
       due_at: `${i.period}-28T00:00:00.000Z`,
@@ -77,7 +77,7 @@ export async function addInvoices(t: TestApp, tenantId: string, invoices: { peri
       total_cents: i.subtotal + Math.floor(i.subtotal / 5),
       balance_cents: status === 'paid' ? 0 : i.subtotal,
       status,
-      paid_at: status === 'paid' ? `${i.period}-28T00:00:00.000Z` : null,
+      paid_at: status === 'paid' ? (i.paid_at ?? `${i.period}-28T00:00:00.000Z`) : null,
       created_at: `${i.period}-28T00:00:00.000Z`,
     };
   });
@@ -87,7 +87,7 @@ export async function addInvoices(t: TestApp, tenantId: string, invoices: { peri
 
 /**
  * Program rows about a tenant, written directly (world building): a referral code of `partnerId`,
- * the tenant's attribution to it, an approved agreement and one earnings line. For tests that need
+ * the tenant's attribution to it, an approved agreement and one earnings line with its invoice. For tests that need
  * every tenant table to hold rows of a tenant (rls.test.ts).
  */
 export async function programRowsFor(db: import('../../../src/platform/db/database.ts').Db, partnerId: string, tenantId: string): Promise<void> {
@@ -101,8 +101,10 @@ export async function programRowsFor(db: import('../../../src/platform/db/databa
     .insertInto('program_agreements')
     .values({ id: agr, partner_id: partnerId, version: Number.parseInt(tenantId.slice(-4), 36), title: 'T', terms_markdown: 'T', percent_bps: 1000, bounty_minor: null, months: 12, payout_threshold_minor: 0, currency: 'EUR', effective_date: '2020-01-01', status: 'approved', created_by: null, created_at: now, signed_by: null, signed_full_name: null, signed_at: null, signed_ip: null, signed_user_agent: null, signed_sha256: null, approved_by: null, approved_at: now, superseded_at: null })
     .execute();
+  const ern = newId('ern');
   await k
     .insertInto('program_earnings')
-    .values({ id: newId('ern'), partner_id: partnerId, tenant_id: tenantId, agreement_id: agr, period: '2026-01', kind: 'commission', source_invoice_id: `inv_${tenantId}`, source_key: `inv_${tenantId}`, base_minor: 100, amount_minor: 10, currency: 'EUR', state: 'pending', payout_id: null, created_at: now, approved_at: null, approved_by: null, reversed_at: null })
+    .values({ id: ern, partner_id: partnerId, tenant_id: tenantId, agreement_id: agr, period: '2026-01', kind: 'commission', source_key: `${tenantId}:2026-01:0`, base_minor: 100, amount_minor: 10, currency: 'EUR', invoice_count: 1, state: 'pending', payout_id: null, clawback_of: null, refund_invoice_id: null, refund_invoice_number: null, created_at: now, updated_at: now, approved_at: null, approved_by: null, reversed_at: null })
     .execute();
+  await k.insertInto('program_earning_invoices').values({ earning_id: ern, invoice_id: `inv_${tenantId}`, invoice_number: `RLS-${tenantId.slice(-6)}`, paid_at: now, base_minor: 100, partner_id: partnerId, tenant_id: tenantId }).execute();
 }

@@ -19,6 +19,7 @@ let w: ProgramWorld;
 let clients: Record<Caller, Client>;
 let ownerCode: string;
 let ownerReferral: string;
+let lineId: string;
 
 /** 'ok': answered, and the row's `sees` holds; 'hidden': answered, and `sees` does not hold; else "status code". */
 type Expect = 'ok' | 'hidden' | `${number} ${string}`;
@@ -72,6 +73,8 @@ const ROWS: Row[] = [
   { seed: 'canViewAllReferrals', method: 'GET', url: () => `${base()}/program/referrals/${ownerReferral}`, sees: (b) => b.id === ownerReferral, expect: ['ok', 'ok', '404 referral_not_found'] },
   { seed: 'canViewEarnings', method: 'GET', url: () => `${base()}/program/summary`, sees: (b) => b.totals.pending_minor > 0, expect: ['ok', 'ok', 'ok'] },
   { seed: 'canViewAllEarnings', method: 'GET', url: () => `${base()}/program/earnings`, sees: (b) => b.items.length > 0, expect: ['ok', 'ok', '403 line_items_forbidden'] },
+  // the drill-down from a customer's month to its invoices is line-by-line earnings too
+  { seed: 'canViewAllEarnings (invoices of a line)', method: 'GET', url: () => `${base()}/program/earnings/${lineId}`, sees: (b) => b.line.id === lineId && b.invoices.length === 1, expect: ['ok', 'ok', '403 line_items_forbidden'] },
   { seed: 'canExportEarnings', method: 'GET', url: () => `${base()}/program/earnings/export`, sees: (b) => typeof b === 'string' && b.startsWith('period,'), expect: ['ok', 'ok', '403 export_forbidden'] },
   { seed: 'canViewAgreement', method: 'GET', url: () => `${base()}/program/agreements`, sees: (b) => b.current?.status === 'approved', expect: ['ok', 'ok', 'ok'] },
   { seed: 'canViewAgreementHistory', method: 'GET', url: () => `${base()}/program/agreements`, sees: (b) => b.history.length > 0, expect: ['ok', 'ok', 'hidden'] },
@@ -96,6 +99,7 @@ beforeAll(async () => {
   await approvedAgreement(w, { percent_bps: 1000 });
   await addInvoices(t, ownerReferral, [{ period: '2026-01', subtotal: 50_000 }]);
   expect((await w.operator.post('/api/v1/program/earnings/compute', {})).body.created).toBe(1);
+  lineId = (await w.owner.get(`${base()}/program/earnings`)).body.items[0].id;
 }, 120_000);
 afterAll(() => t.close());
 

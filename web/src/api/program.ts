@@ -17,6 +17,7 @@ export type ReferralCode = Schemas['ReferralCode'];
 export type Referral = Schemas['Referral'];
 /** a partner's line, or the operator's (which names the partner) */
 export type Earning = Schemas['Earning'] & { partner?: Schemas['OperatorEarning']['partner'] };
+export type EarningDetail = Schemas['EarningDetail'];
 export type Agreement = Schemas['Agreement'];
 export type Commission = Agreement['commission'];
 export type PartnerAgreements = Schemas['PartnerAgreements'];
@@ -50,6 +51,7 @@ export const programApi = {
   setCodeActive: (pid: string, code: string, active: boolean) => http.patch<ReferralCode>(`${partnerBase(pid)}/codes/${enc(code)}`, { active }),
   referrals: (pid: string, q: { q?: string; limit?: number; offset?: number }) => http.get<List<Referral>>(`${partnerBase(pid)}/referrals`, q),
   earnings: (pid: string, q: { period?: string; state?: string; limit?: number; offset?: number }) => http.get<List<Earning>>(`${partnerBase(pid)}/earnings`, q),
+  earning: (pid: string, id: string) => http.get<EarningDetail>(`${partnerBase(pid)}/earnings/${enc(id)}`),
   /** a plain link: the browser downloads every line as a file, with the session cookie */
   exportUrl: (pid: string) => `${partnerBase(pid)}/earnings/export`,
   agreements: (pid: string) => http.get<PartnerAgreements>(`${partnerBase(pid)}/agreements`),
@@ -64,6 +66,7 @@ export const programApi = {
   approveAgreement: (agreementId: string) => http.post<Agreement>(`/api/v1/program/agreements/${enc(agreementId)}/approve`),
   compute: (period?: string) => http.post<EarningsComputation>('/api/v1/program/earnings/compute', period ? { period } : {}),
   allEarnings: (q: { partner_id?: string; state?: string; period?: string; limit?: number; offset?: number }) => http.get<List<Schemas['OperatorEarning']>>('/api/v1/program/earnings', q),
+  earningDetail: (id: string) => http.get<EarningDetail>(`/api/v1/program/earnings/${enc(id)}`),
   approveEarnings: (earning_ids: string[]) => http.post<{ approved: number }>('/api/v1/program/earnings/approve', { earning_ids }),
   recordPayout: (body: { partner_id: string; reference: string; paid_date: string; earning_ids?: string[] }) => http.post<Payout>('/api/v1/program/payouts', body),
   payouts: (partner_id?: string) => http.get<{ items: Payout[] }>('/api/v1/program/payouts', { partner_id }),

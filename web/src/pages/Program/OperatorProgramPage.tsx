@@ -16,7 +16,8 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { AgreementView } from './AgreementView.tsx';
 import { EarningStateBadge } from './ProgramEarningsPage.tsx';
-import { formatDay, formatMoney, formatMoneyShort, formatMonth, KIND_LABELS, MONTH_SERIES, monthRows, toMinor } from './programFormat.ts';
+import { EarningLineDetail } from './EarningLineDetail.tsx';
+import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, toMinor } from './programFormat.ts';
 
 const WAITING_LABEL = { sign: 'Partner to sign', approve: 'Needs your approval' } as const;
 
@@ -327,6 +328,7 @@ function EarningsTab(props: TabProps) {
   const { partnerId } = props;
   const [state, setState] = useState<string | null>('pending');
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<Earning | null>(null);
   const list = useApiQuery(['program', 'op', 'earnings', partnerId, state], () => programApi.allEarnings({ partner_id: partnerId ?? undefined, state: state ?? undefined, limit: 200 }));
   const items = list.data?.items ?? [];
   const approvable = items.filter((e) => e.state === 'pending');
@@ -339,7 +341,7 @@ function EarningsTab(props: TabProps) {
     invalidates: [['program']],
   });
   const compute = useApiMutation(() => programApi.compute(), {
-    success: (r) => `Earnings computed: ${r.created} new, ${r.reversed} reversed, ${r.unchanged} unchanged.`,
+    success: (r) => `Earnings computed: ${r.created} new, ${r.updated} recalculated, ${r.reversed} reversed, ${r.unchanged} unchanged.`,
     notifyError: true,
     invalidates: [['program']],
   });
@@ -382,8 +384,9 @@ function EarningsTab(props: TabProps) {
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        Earnings are computed from referred customers’ paid invoices under each partner’s agreement. Approve the ones that are correct; approved
-        earnings are paid with the next payout.
+        Earnings are computed from referred customers’ paid invoices under each partner’s agreement: one commission per customer and month of payment,
+        and a bounty per qualified sign-up. Approve the ones that are correct; approved earnings are paid with the next payout. A refund after a payout
+        becomes a negative line that the next payout takes back.
       </Text>
       <ErrorAlert error={list.error} />
       {approvable.length > 0 && (
@@ -404,7 +407,8 @@ function EarningsTab(props: TabProps) {
         records={items}
         loading={list.loading}
         rowKey={(e) => e.id}
-        rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name })}
+        rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name, 'data-kind': e.kind })}
+        onRowClick={setOpen}
         empty={state === 'pending' ? 'No earnings wait for approval.' : 'No earnings match.'}
         columns={[
           {
@@ -414,17 +418,35 @@ function EarningsTab(props: TabProps) {
             mobile: 'footer',
             render: (e) =>
               e.state === 'pending' ? (
-                <Checkbox label={phone ? 'Select for approval' : undefined} aria-label={`Select ${e.tenant.name}, ${formatMonth(e.period)}`} checked={selected.has(e.id)} onChange={() => toggle(e.id)} />
+                <Checkbox
+                  label={phone ? 'Select for approval' : undefined}
+                  aria-label={`Select ${e.tenant.name}, ${formatMonth(e.period)}`}
+                  checked={selected.has(e.id)}
+                  onClick={(ev) => ev.stopPropagation()}
+                  onChange={() => toggle(e.id)}
+                />
               ) : null,
           },
           { key: 'partner', title: 'Partner', mobile: 'title', sortValue: (e) => e.partner?.name, render: (e) => e.partner?.name ?? '—' },
           { key: 'customer', title: 'Customer', sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },
           { key: 'period', title: 'Month', sortValue: (e) => e.period, render: (e) => formatMonth(e.period), style: { whiteSpace: 'nowrap' } },
-          { key: 'kind', title: 'Kind', render: (e) => KIND_LABELS[e.kind] ?? e.kind },
-          { key: 'amount', title: 'Amount', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
+          {
+            key: 'what',
+            title: 'For',
+            render: (e) =>
+              e.kind === 'clawback' ? (
+                <Text size="sm" c="orange.8" fw={500}>
+                  {lineWords(e)}
+                </Text>
+              ) : (
+                lineWords(e)
+              ),
+          },
+          { key: 'amount', title: 'Commission', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
           { key: 'state', title: 'State', render: (e) => <EarningStateBadge state={e.state} /> },
         ]}
       />
+      <EarningLineDetail line={open} onClose={() => setOpen(null)} />
       {list.data && list.data.total > items.length && (
         <Text size="xs" c="dimmed">
           Showing {items.length} of {list.data.total}. Choose a partner or a state to narrow the list.
@@ -473,7 +495,8 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
       <Stack gap="sm" maw={720}>
         <Title order={4}>Record a payout</Title>
         <Text size="sm" c="dimmed">
-          After you have sent the money, record it here: every approved, unpaid earning of the partner is marked paid with this payout.
+          After you have sent the money, record it here: every approved, unpaid earning of the partner is marked paid with this payout, less any refund taken back after an
+          earlier payout.
         </Text>
         <form noValidate onSubmit={form.submit(() => setConfirm(true))}>
           <Stack gap="sm">
@@ -484,9 +507,15 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
             </SimpleGrid>
             {row && (
               <Text size="sm" data-testid="payout-due">
-                {row.approved_minor > 0 ? (
+                {row.payout_due_minor > 0 ? (
                   <>
-                    Approved and unpaid for {row.partner.name}: <b>{formatMoney(row.approved_minor, row.currency)}</b>.
+                    Due to {row.partner.name}: <b>{formatMoney(row.payout_due_minor, row.currency)}</b>
+                    {row.clawback_minor < 0 ? <> — approved earnings less {formatMoney(-row.clawback_minor, row.currency)} taken back for refunds after an earlier payout</> : null}.
+                  </>
+                ) : row.clawback_minor < 0 && row.approved_minor > 0 ? (
+                  <>
+                    Refunds after an earlier payout ({formatMoney(-row.clawback_minor, row.currency)}) take back all that is approved for {row.partner.name}: nothing is paid until new earnings
+                    exceed them.
                   </>
                 ) : (
                   <>{row.partner.name} has no approved, unpaid earnings. Approve earnings first.</>
@@ -495,7 +524,7 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
             )}
             <ErrorAlert error={record.error} title="The payout was not recorded" labels={{ reference: 'Payment reference', paid_date: 'Paid on', partner_id: 'Partner' }} />
             <Group>
-              <Button type="submit" disabled={!row || row.approved_minor <= 0} leftSection={<IconCash size={16} />}>
+              <Button type="submit" disabled={!row || row.payout_due_minor <= 0} leftSection={<IconCash size={16} />}>
                 Record payout
               </Button>
             </Group>
@@ -505,7 +534,7 @@ function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
       <Modal opened={confirm} onClose={() => setConfirm(false)} title="Record this payout?">
         <Stack>
           <Text size="sm">
-            {row ? formatMoney(row.approved_minor, row.currency) : ''} to {row?.partner.name}, reference “{form.values.reference}”, paid on {formatDay(form.values.paid_date)}. The
+            {row ? formatMoney(row.payout_due_minor, row.currency) : ''} to {row?.partner.name}, reference “{form.values.reference}”, paid on {formatDay(form.values.paid_date)}. The
             partner sees these earnings as paid.
           </Text>
           <Group justify="flex-end">

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Alert, Badge, Button, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconDownload, IconLock } from '@tabler/icons-react';
+import { IconDownload, IconFileInvoice, IconLock } from '@tabler/icons-react';
 import { EARNING_STATES, programApi, type Earning, type EarningState, type ProgramSummary } from '../../api/program.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -14,7 +14,8 @@ import { useApiList, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { StatCard } from './ProgramHomePage.tsx';
-import { formatMoney, formatMoneyShort, formatMonth, KIND_LABELS, MONTH_SERIES, monthRows, STATE_COLORS, STATE_LABELS } from './programFormat.ts';
+import { EarningLineDetail } from './EarningLineDetail.tsx';
+import { formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, STATE_COLORS, STATE_LABELS } from './programFormat.ts';
 
 export function EarningStateBadge({ state }: { state: EarningState }) {
   return (
@@ -27,11 +28,14 @@ export function EarningStateBadge({ state }: { state: EarningState }) {
 function Totals({ s }: { s: ProgramSummary | undefined }) {
   const cur = s?.currency ?? 'EUR';
   return (
-    <SimpleGrid cols={{ base: 2, md: 4 }} data-testid="earnings-totals">
+    <SimpleGrid cols={{ base: 2, md: s && s.totals.clawback_minor !== 0 ? 5 : 4 }} data-testid="earnings-totals">
       <StatCard label="Pending approval" value={s ? formatMoney(s.totals.pending_minor, cur) : undefined} hint="Computed, waiting for the platform" />
       <StatCard label="Approved" value={s ? formatMoney(s.totals.approved_minor, cur) : undefined} hint="Paid with the next payout" />
       <StatCard label="Paid" value={s ? formatMoney(s.totals.paid_minor, cur) : undefined} hint="Already paid to you" />
       <StatCard label="Reversed" value={s ? formatMoney(s.totals.reversed_minor, cur) : undefined} hint="Cancelled by a refund" />
+      {s && s.totals.clawback_minor !== 0 && (
+        <StatCard label="To be taken back" value={formatMoney(-s.totals.clawback_minor, cur)} hint="Refunds after a payout, deducted from the next one" />
+      )}
     </SimpleGrid>
   );
 }
@@ -56,7 +60,7 @@ export function ProgramEarningsPage() {
         title="Earnings"
         description={
           lineItems
-            ? 'What your referrals have earned: a commission per customer and month, and a bounty per qualified sign-up. The platform approves earnings, then pays them out.'
+            ? 'What your referrals have earned: one commission per customer and month on the invoices they paid that month, and a bounty per qualified sign-up. The platform approves earnings, then pays them out; a refund after a payout is taken back from the next one.'
             : 'What your organization’s referrals have earned, by state and by month.'
         }
       />
@@ -105,6 +109,7 @@ export function ProgramEarningsPage() {
 function LineItems({ pid, months, canExport }: { pid: string; months: string[]; canExport: boolean }) {
   const [period, setPeriod] = useState<string | null>(null);
   const [state, setState] = useState<string | null>(null);
+  const [open, setOpen] = useState<Earning | null>(null);
   const list = useApiList<Earning>(['program', pid, 'earnings', period, state], async (cursor) => {
     const offset = Number(cursor ?? 0);
     const r = await programApi.earnings(pid, { period: period ?? undefined, state: state ?? undefined, limit: PAGE, offset });
@@ -114,7 +119,7 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
   return (
     <Stack gap="sm">
       <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Title order={4}>Line items</Title>
+        <Title order={4}>Per customer and month</Title>
         <Group gap="sm" align="flex-end" wrap="wrap">
           <Select label="Month" placeholder="All months" clearable data={months.map((mo) => ({ value: mo, label: formatMonth(mo) }))} value={period} onChange={setPeriod} w={160} />
           <Select label="State" placeholder="All states" clearable data={EARNING_STATES.map((st) => ({ value: st, label: STATE_LABELS[st] }))} value={state} onChange={setState} w={200} />
@@ -131,17 +136,50 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
         records={list.items}
         loading={list.loading}
         rowKey={(e) => e.id}
-        rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name })}
+        rowProps={(e) => ({ 'data-state': e.state, 'data-customer': e.tenant.name, 'data-kind': e.kind })}
+        onRowClick={setOpen}
         empty={period || state ? 'No earnings match these filters.' : 'No earnings yet.'}
         more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
         columns={[
           { key: 'customer', title: 'Customer', mobile: 'title', sortValue: (e) => e.tenant.name, render: (e) => e.tenant.name },
           { key: 'period', title: 'Month', sortValue: (e) => e.period, render: (e) => formatMonth(e.period), style: { whiteSpace: 'nowrap' } },
-          { key: 'kind', title: 'Kind', render: (e) => KIND_LABELS[e.kind] ?? e.kind },
-          { key: 'amount', title: 'Amount', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
-          { key: 'state', title: 'State', sortValue: (e) => e.state, render: (e) => <EarningStateBadge state={e.state} /> },
+          {
+            key: 'what',
+            title: 'For',
+            render: (e) =>
+              e.kind === 'clawback' ? (
+                <Text size="sm" c="orange.8" fw={500}>
+                  {lineWords(e)}
+                </Text>
+              ) : (
+                lineWords(e)
+              ),
+          },
+          { key: 'invoices', title: 'Invoices', align: 'right', sortValue: (e) => e.invoice_count, render: (e) => e.invoice_count },
+          { key: 'amount', title: 'Commission', align: 'right', sortValue: (e) => e.amount_minor, render: (e) => formatMoney(e.amount_minor, e.currency), style: { whiteSpace: 'nowrap' } },
+          { key: 'state', title: 'State', sortValue: (e) => e.state, render: (e) => <EarningStateBadge state={e.state} />, style: { whiteSpace: 'nowrap' } },
+          {
+            key: 'open',
+            title: '',
+            mobile: 'footer',
+            render: (e) => (
+              <Button
+                size="compact-sm"
+                variant="subtle"
+                leftSection={<IconFileInvoice size={14} />}
+                onClick={(ev) => {
+                  ev.stopPropagation();
+                  setOpen(e);
+                }}
+                aria-label={`Invoices of ${e.tenant.name}, ${formatMonth(e.period)}`}
+              >
+                Invoices
+              </Button>
+            ),
+          },
         ]}
       />
+      <EarningLineDetail line={open} pid={pid} onClose={() => setOpen(null)} />
     </Stack>
   );
 }

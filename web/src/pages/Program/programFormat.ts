@@ -76,7 +76,14 @@ export const AGREEMENT_STATUS: Record<string, { label: string; color: string }> 
   superseded: { label: 'Replaced by a newer version', color: 'gray' },
 };
 
-export const KIND_LABELS: Record<string, string> = { commission: 'Commission', bounty: 'Sign-up bounty' };
+export const KIND_LABELS: Record<string, string> = { commission: 'Commission', bounty: 'Sign-up bounty', clawback: 'Refund after payout' };
+
+/** What a line is, in words: "Commission on 2 invoices", "Refund of invoice INV-… after payout". */
+export function lineWords(e: { kind: string; invoice_count: number; refunded_invoice: { number: string } | null }): string {
+  if (e.kind === 'clawback') return `Refund of invoice ${e.refunded_invoice?.number ?? ''} after payout`;
+  if (e.kind === 'bounty') return 'Sign-up bounty (first paid invoice)';
+  return `Commission on ${e.invoice_count} paid invoice${e.invoice_count === 1 ? '' : 's'}`;
+}
 
 /** The commission terms as one sentence. */
 export function commissionWords(c: Commission): string {
