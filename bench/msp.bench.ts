@@ -164,7 +164,9 @@ const done = await app.inject({ method: 'GET', url: `/api/v1/partner/exports/${j
 const jobState = done.json() as { status: string; rows_done: number };
 
 await app.close();
-await bench.drop();
+// BENCH_KEEP=1 keeps the world (its SQLite file or PostgreSQL database) to look at query plans afterwards
+if (process.env.BENCH_KEEP) console.log(`kept: ${bench.ownerUrl ?? bench.dataDir}`);
+else await bench.drop();
 
 const worst = Math.max(...Object.values(results).map((r) => r.p95_ms));
 console.log(`\nseed 001 consolidated API — ${TENANTS} tenants × ${BANS} accounts × ${MONTHS} months (${bench.label}); world built in ${seedSeconds.toFixed(1)} s`);

@@ -70,6 +70,22 @@ describe('customer self-service', () => {
     await shoot(page, 'usage');
     expect(await page.getByTestId('self-tiles').innerText()).toMatch(/To pay\s*\$[\d,]+\.\d\d/i);
 
+    // what the MSP committed to, in words; the admin changes the resolution time of urgent tickets
+    await page.getByRole('tab', { name: 'Partner commitments' }).click();
+    const terms = page.locator(`[data-testid="link-commitments"][data-delegation="${linkId}"]`);
+    await terms.getByText(`What ${msp.name} committed to`).waitFor({ timeout: 45_000 });
+    await terms.getByTestId('edit-commitments').click();
+    const form = page.getByTestId('commitments-form');
+    await form.getByLabel('Urgent: resolved').fill('180');
+    await form.getByLabel('An invoice becomes overdue').uncheck();
+    await form.getByTestId('save-commitments').click();
+    await form.waitFor({ state: 'hidden' });
+    expect(await terms.getByTestId('commitment-times').innerText()).toMatch(/Urgent\s+30 min\s+3 h/);
+    expect(await terms.getByTestId('commitment-alerts').innerText()).not.toContain('An invoice becomes overdue');
+    await terms.getByTestId('commitments-history').getByText(/changed the service levels and alert settings/).waitFor();
+    expect(await page.locator('main').innerText()).not.toMatch(/dlg_|usr_|resolution_minutes/);
+    await shoot(page, 'commitments');
+
     // the audit log names the partner behind its people's events, not a user id
     await page.goto(`/tenant/${tenant.id}/audit?action=delegation.requested`);
     await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();

@@ -49,6 +49,9 @@ beforeAll(async () => {
   await activeLink(mspOwner, await acme.admin.login(), msp.id, acme, { role: 'MSP_FULL' });
   await activeLink(mspOwner, await beta.admin.login(), msp.id, beta, { role: 'MSP_FULL' });
   await activeLink(await hq.owner.login(), await sub.admin.login(), hq.id, sub, { role: 'ENTERPRISE_HQ' });
+  // PDF statements are an early-access feature (issue 15): this MSP is in it
+  await t.services.partners.updateConfigSection(t.world.ctx, msp.id, 'features', { 'exports.pdf': true });
+  await t.services.feed.drain();
   page = await portal.newPage();
   await page.setViewportSize({ width: 1366, height: 900 });
 }, 180_000);
@@ -85,6 +88,29 @@ describe('MSP workspace', () => {
     const main = await page.locator('main').innerText();
     for (const word of ['X-Active-Tenant-Id', 'billing.invoices.read', acme.id]) expect(main).not.toContain(word);
     await shoot(page, 'customer');
+
+    // what the link commits to, in words; the owner (full access) changes the availability and the threshold
+    const terms = page.getByTestId('link-commitments');
+    await terms.getByTestId('commitment-availability').getByText('99.5 %').waitFor();
+    expect(await terms.getByTestId('commitment-times').innerText()).toMatch(/Urgent\s+30 min\s+4 h/);
+    await terms.getByTestId('edit-commitments').click();
+    const form = page.getByTestId('commitments-form');
+    await form.getByLabel(/^Availability each month/).fill('99.95');
+    await form.getByLabel(/^Billing threshold/).fill('12500');
+    await form.getByLabel('By e-mail').check();
+    await form.getByLabel(/^E-mail recipients/).fill('noc@msp.example');
+    await page.keyboard.press('Enter');
+    await shoot(page, 'commitments-form');
+    await form.getByTestId('save-commitments').click();
+    await form.waitFor({ state: 'hidden' });
+    await terms.getByTestId('commitment-availability').getByText('99.95 %').waitFor();
+    await terms.getByTestId('commitment-threshold').getByText('$12,500.00').waitFor();
+    await terms.getByTestId('commitments-changed').getByText(/Last changed .* by /).waitFor();
+    const saved = await portal.t.services.alerts.commitments((await portal.t.services.db.kysely.selectFrom('delegations').select('id').where('partner_id', '=', msp.id).where('tenant_id', '=', acme.id).executeTakeFirstOrThrow()).id);
+    expect(saved).toMatchObject({ sla: { availability_pct: 99.95 }, billing_threshold: { amount_cents: 1_250_000 }, alerts: { channels: ['in_app', 'email'], recipients: ['noc@msp.example'] } });
+    expect(await page.locator('main').innerText()).not.toMatch(/links\.commitments|availability_pct|dlg_/);
+    await terms.scrollIntoViewIfNeeded();
+    await shoot(page, 'commitments');
     await page.getByRole('tab', { name: 'Tickets' }).click();
     await page.getByTestId('customer-tickets').waitFor();
 
@@ -113,6 +139,12 @@ describe('MSP workspace', () => {
     const tenants = new Set(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tenant'))));
     expect(tenants).toEqual(new Set([acme.id, beta.id]));
     expect(await table.locator('tbody tr').first().innerText()).toMatch(/[$€£]\s?[\d,]+\.\d\d/);
+    // the billing account by its number (BAN), not its id
+    expect(await table.locator('thead').innerText()).toContain('Billing account');
+    const bans = [...acme.bans, ...beta.bans].map((b) => b.account_number);
+    const firstRow = await table.locator('tbody tr').first().innerText();
+    expect(bans.some((n) => firstRow.includes(n))).toBe(true);
+    expect(firstRow).not.toContain('ban_');
     await shoot(page, 'invoices');
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Db } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { DemoStep } from '../../platform/demo-step.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -17,6 +18,7 @@ import type { AlertsService } from './alerts.service.ts';
 
 export interface AlertsDemoDeps {
   db: Db;
+  clock: Clock;
   config: { secretKey: string };
   identity: Pick<IdentityService, 'findUserByEmail' | 'createUser'>;
   partners: Pick<PartnersService, 'findBySlug' | 'addMember' | 'setMemberRole'>;
@@ -89,6 +91,33 @@ export const seedDemoMspWorkspace: DemoStep<AlertsDemoDeps> = async (s, world, c
     const t = await s.resources.openTicket(ctx, caller, { subject: 'Packet loss on the Springfield uplink', description: 'Our monitoring shows 3–5 % packet loss on the Springfield uplink since 08:40. We opened this on your behalf and are investigating with the carrier.', priority: 'high', category: 'technical', ban_id: acme.bans[0]?.id });
     await s.resources.updateTicket(ctx, caller, t.id, { status: 'in_progress', assignee: sam, comment: 'Carrier ticket opened (ref. CX-88412). Next update by 14:00.' }, sam, fabrikam.id);
   }
+  await ensureSomethingToWatch(s, fabrikam.id);
   const r = await s.alerts.evaluate(ctx);
   world.msp_alerts = { links_evaluated: r.links };
 };
+
+/**
+ * The dashboard and the alerts inbox need something to show: among Fabrikam's customers, at least
+ * one month below its SLA target in the last three and at least one overdue invoice. The resource
+ * data is random per tenant; when it happens to have neither, the newest SLA record (or the
+ * invoice of two months ago) of the first customer by name becomes one. Idempotent.
+ */
+async function ensureSomethingToWatch(s: AlertsDemoDeps, partnerId: string): Promise<void> {
+  const db = s.db.kysely;
+  const links = await db.selectFrom('delegations as d').innerJoin('tenants as t', 't.id', 'd.tenant_id').select(['d.tenant_id']).where('d.partner_id', '=', partnerId).where('d.status', '=', 'active').where('d.origin', '=', 'link').orderBy('t.name').execute();
+  const tenantIds = links.map((l) => l.tenant_id);
+  if (tenantIds.length === 0) return;
+  const now = s.clock.now();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1)).toISOString().slice(0, 7);
+  const breached = await db.selectFrom('sla_records').select('id').where('tenant_id', 'in', tenantIds).where('status', '=', 'breached').where('period', '>=', from).limit(1).executeTakeFirst();
+  if (!breached) {
+    const r = await db.selectFrom('sla_records').selectAll().where('tenant_id', '=', tenantIds[0]).orderBy('period', 'desc').limit(1).executeTakeFirst();
+    if (r) await db.updateTable('sla_records').set({ achieved_pct: Math.round((r.target_pct - 0.25) * 1000) / 1000, downtime_minutes: 180, incidents: 2, status: 'breached' }).where('id', '=', r.id).execute();
+  }
+  const overdue = await db.selectFrom('invoices').select('id').where('tenant_id', 'in', tenantIds).where('status', '=', 'overdue').limit(1).executeTakeFirst();
+  if (!overdue) {
+    const period = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1)).toISOString().slice(0, 7);
+    const i = await db.selectFrom('invoices').selectAll().where('tenant_id', '=', tenantIds[0]).where('period', '=', period).limit(1).executeTakeFirst();
+    if (i) await db.updateTable('invoices').set({ status: 'overdue', balance_cents: i.total_cents, paid_at: null }).where('id', '=', i.id).execute();
+  }
+}

@@ -58,6 +58,8 @@ const sortDesc = { ...ListQueryCommon.sort, description: `comma-separated, \`-\`
 const InboxQuery = Strict({ ...ListQueryCommon, sort: Type.Optional(Type.String(sortDesc)), status: Type.Optional(StatusList), kind: Type.Optional(Kind), tenant_id: Type.Optional(Id('tnt', 'only this customer')) });
 const TenantAlertQuery = Strict({ ...ListQueryCommon, sort: Type.Optional(Type.String(sortDesc)), status: Type.Optional(StatusList), kind: Type.Optional(Kind) });
 const CustomerParams = Strict({ tenant_id: Id('tnt') });
+/** the commitments, and whether the caller may change them (so a portal offers the form only to them) */
+const CommitmentsView = Type.Object({ ...CommitmentsDto.properties, can_edit: Type.Boolean({ description: 'whether you may change them' }) }, { title: 'LinkCommitmentsView' });
 const AlertParams = Strict({ alert_id: Id('alr') });
 const NoteBody = Strict({ note: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) });
 const TenantParams = Strict({ tenant_id: Id('tnt') });
@@ -86,8 +88,11 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
     partnerSelf(app: App): void {
       app.get(
         '/api/v1/partner/customers/:tenant_id/commitments',
-        { schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) } } },
-        async (req, reply) => alerts.commitments(linkOf(await admit(req, reply, 'read'), req.params.tenant_id)),
+        { schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsView, ...problems(400, 401, 403, 404, 429) } } },
+        async (req, reply) => {
+          const who = await admit(req, reply, 'read');
+          return { ...(await alerts.commitments(linkOf(who, req.params.tenant_id))), can_edit: authz.memberRoleGrants(who.userId, 'links.commitments.manage') };
+        },
       );
 
       app.put(
@@ -144,10 +149,12 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
     tenant(app: App): void {
       app.get(
         '/api/v1/tenants/:tenant_id/commitments',
-        { schema: { tags: TAGS, summary: 'What each partner linked to you has committed to: SLA, alerts and billing threshold', params: TenantParams, response: { 200: Type.Object({ data: Type.Array(CommitmentsDto) }), ...problems(400, 401, 403, 404) } } },
+        { schema: { tags: TAGS, summary: 'What each partner linked to you has committed to: SLA, alerts and billing threshold', params: TenantParams, response: { 200: Type.Object({ data: Type.Array(CommitmentsView) }), ...problems(400, 401, 403, 404) } } },
         async (req) => {
-          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
-          return alerts.tenantCommitments(req.params.tenant_id);
+          const a = access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+          const canEdit = access.can(a.principal.platformRole, 'tenant.delegations.manage') || access.can(a.membership?.role, 'tenant.delegations.manage');
+          const { data } = await alerts.tenantCommitments(req.params.tenant_id);
+          return { data: data.map((c) => ({ ...c, can_edit: canEdit })) };
         },
       );
 

@@ -39,7 +39,7 @@ export const exportErrors = defineErrors('exports', {
 });
 
 /** The CSV's columns, in order. */
-export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'ban_account_number', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
+export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'ban_account_number', 'ban_name', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal', 'tax', 'total', 'balance', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
 /** Up to this many invoices answer at once; more run as a job. */
 export const SYNC_EXPORT_MAX = 5_000;
 /** A finished export can be downloaded for this long. */
@@ -67,7 +67,7 @@ export interface InvoiceExportDeps {
   onError?: (err: unknown) => void;
 }
 
-type ExportRow = InvoiceRow & { tenant_name: string; ban_account_number: string | null };
+type ExportRow = InvoiceRow & { tenant_name: string; ban_account_number: string | null; ban_name: string | null };
 
 export type ExportStart =
   | { kind: 'file'; filename: string; contentType: string; stream: Readable; rows: number }
@@ -229,7 +229,8 @@ export class InvoiceExportService {
     if (f.period_to) w.push(sql<SqlBool>`i.period <= ${f.period_to}`);
     if (range.from) w.push(sql<SqlBool>`i.issued_at >= ${range.from}`);
     if (range.to) w.push(sql<SqlBool>`i.issued_at <= ${range.to}`);
-    if (f.q && !nameMatches) w.push(sql<SqlBool>`lower(i.number) like ${likePattern(f.q)} escape '\\'`);
+    // q as the list searches it: the invoice number or its billing account's number or name (the customer's name is matched whole, above)
+    if (f.q && !nameMatches) w.push(sql<SqlBool>`(lower(i.number) like ${likePattern(f.q)} escape '\\' or i.ban_id in (select ba.id from billing_accounts ba where ba.tenant_id = ${scope.tenantId} and (lower(ba.account_number) like ${likePattern(f.q)} escape '\\' or lower(ba.name) like ${likePattern(f.q)} escape '\\')))`);
     return sql.join(w, sql` and `) as RawBuilder<SqlBool>;
   }
 
@@ -261,7 +262,7 @@ export class InvoiceExportService {
   /** Every matching invoice, customer by customer (name order), each customer's newest first, one page in memory. */
   async *#rows(scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>): AsyncGenerator<ExportRow> {
     const db = this.#d.db.kysely;
-    const accounts = new Map<string, string>();
+    const accounts = new Map<string, { number: string; name: string }>();
     for (const s of this.#ordered(scopes, names)) {
       const where = this.#where(s, f, range, this.#nameMatches(names, s.tenantId, f.q));
       let after: string | null = null;
@@ -270,9 +271,9 @@ export class InvoiceExportService {
         if (page.rows.length === 0) break;
         const missing = [...new Set(page.rows.map((r) => r.ban_id))].filter((b) => !accounts.has(b));
         if (missing.length > 0) {
-          for (const a of await db.selectFrom('billing_accounts').select(['id', 'account_number']).where('id', 'in', missing).execute()) accounts.set(a.id, a.account_number);
+          for (const a of await db.selectFrom('billing_accounts').select(['id', 'account_number', 'name']).where('id', 'in', missing).execute()) accounts.set(a.id, { number: a.account_number, name: a.name });
         }
-        for (const r of page.rows) yield { ...r, tenant_name: names.get(r.tenant_id) ?? '', ban_account_number: accounts.get(r.ban_id) ?? null };
+        for (const r of page.rows) yield { ...r, tenant_name: names.get(r.tenant_id) ?? '', ban_account_number: accounts.get(r.ban_id)?.number ?? null, ban_name: accounts.get(r.ban_id)?.name ?? null };
         if (page.rows.length < PAGE) break;
         after = page.rows[page.rows.length - 1].id;
       }
@@ -285,12 +286,19 @@ async function put(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
+/** Cents as the decimal amount a spreadsheet reads as a number: 1235 → "12.35". */
+export function amount(cents: number): string {
+  const neg = cents < 0;
+  const a = Math.abs(Math.trunc(cents));
+  return `${neg ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+
 export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): Promise<void> {
   await put(out, INVOICE_EXPORT_COLUMNS.map(csvCell).join(',') + '\r\n');
   let buf = '';
   let n = 0;
   for await (const i of rows) {
-    buf += [i.tenant_id, i.tenant_name, i.id, i.number, i.ban_id, i.ban_account_number, i.period, i.issued_at, i.due_at, i.status, i.currency, i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at].map(csvCell).join(',') + '\r\n';
+    buf += [i.tenant_id, i.tenant_name, i.id, i.number, i.ban_id, i.ban_account_number, i.ban_name, i.period, i.issued_at, i.due_at, i.status, i.currency, amount(i.subtotal_cents), amount(i.tax_cents), amount(i.total_cents), amount(i.balance_cents), i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at].map(csvCell).join(',') + '\r\n';
     if (++n % 200 === 0) {
       await put(out, buf);
       buf = '';

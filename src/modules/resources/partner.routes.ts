@@ -36,7 +36,12 @@ export interface PartnerRoutesDeps {
   isActiveMember: (userId: string, partnerId: string) => boolean;
   /** does the user's member role grant the permission (no member role: yes) */
   memberRoleGrants: (userId: string, permission: string) => boolean;
+  /** is the feature on for the partner now (issue 15; the decision snapshot's feature catalog and the partner's configuration) */
+  featureEnabled: (partnerId: string, key: string) => boolean;
 }
+
+/** PDF invoice export is a beta feature (issue 15): on only for partners the operator switched it on for. */
+export const PDF_EXPORT_FEATURE = 'exports.pdf';
 
 const TAGS = ['partner consolidated (seed 001)'];
 const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
@@ -123,7 +128,7 @@ const PeopleOnTicket = { opened_by_person: Type.Optional(Nullable(PersonDto)), a
 const Comment = Type.Object({ at: Type.String(), by: Type.String(), by_name: Type.Optional(Type.String()), by_partner_id: Type.Optional(Nullable(Type.String())), by_partner_name: Type.Optional(Nullable(Type.String())), text: Type.String() });
 const { comments: _comments, ...ticketProps } = S.TicketDto.properties;
 export const TicketView = Type.Object({ ...ticketProps, tenant_name: Type.String(), comments: Type.Array(Comment), ...PeopleOnTicket }, { title: 'PartnerTicket' });
-const InvoiceView = Type.Object({ ...S.InvoiceDto.properties, tenant_name: Type.String() }, { title: 'PartnerInvoice' });
+const InvoiceView = Type.Object({ ...S.InvoiceDto.properties, tenant_name: Type.String(), ...S.InvoiceAccount }, { title: 'PartnerInvoice' });
 const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ data: Type.Array(item), ...PageFields });
 const ReportPage = { total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: PageFields.next_cursor };
 const CommentBody = Strict({ text: Type.String({ minLength: 1, maxLength: 10_000 }) });
@@ -222,7 +227,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           schema: {
             tags: TAGS,
             summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
-            description: 'q: invoice number or customer name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
+            description: 'q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
             querystring: InvoiceQuery,
             response: { 200: ListOf(InvoiceView), ...P(400, 401, 403, 404, 429) },
           },
@@ -245,6 +250,9 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         async (req, reply) => {
           const who = await admit(req, reply, 'export');
           const { format = 'csv', mode = 'auto', ...filters } = req.body;
+          if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
+            throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
+          }
           const r = await d.exports.start(req.ctx(), who, format, filters, mode);
           if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
           reply.header('content-disposition', `attachment; filename="${r.filename}"`);

@@ -28,6 +28,8 @@ interface KindSpec {
   sort: Record<string, string>;
   /** filters by equality the kind accepts */
   eq: string[];
+  /** more tables joined to each row of the page (and to the search and sort when they name them) */
+  join?: { sql: string; alias: string; select: string };
 }
 
 const SPECS: Record<ListKind, KindSpec> = {
@@ -37,9 +39,11 @@ const SPECS: Record<ListKind, KindSpec> = {
     table: 'invoices',
     dateCol: 'issued_at',
     periodCol: 'period',
-    text: ['r.number'],
-    sort: { issued_at: 'r.issued_at', due_at: 'r.due_at', period: 'r.period', total_cents: 'r.total_cents', balance_cents: 'r.balance_cents', number: 'r.number', status: 'r.status', tenant_name: 't.name' },
+    text: ['r.number', 'b.account_number', 'b.name'],
+    sort: { issued_at: 'r.issued_at', due_at: 'r.due_at', period: 'r.period', total_cents: 'r.total_cents', balance_cents: 'r.balance_cents', number: 'r.number', status: 'r.status', tenant_name: 't.name', ban_account_number: 'b.account_number' },
     eq: ['status', 'ban_id'],
+    // the billing account's number and name (BAN), not only its id
+    join: { sql: 'left join billing_accounts b on b.id = r.ban_id', alias: 'b.', select: 'b.account_number as ban_account_number, b.name as ban_name' },
   },
   tickets: {
     table: 'support_tickets',
@@ -70,7 +74,8 @@ export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly
   const range = parseRange(a.from, a.to);
   const limit = a.limit ?? 50;
   const offset = a.offset ?? 0;
-  const where: RawBuilder<SqlBool>[] = [scopeFilter(scopes, 'r')];
+  // the default order (newest first) without a search walks the primary key to the page
+  const where: RawBuilder<SqlBool>[] = [scopeFilter(scopes, 'r', { viaOrder: keys.length === 0 && !a.q })];
   for (const [k, v] of Object.entries(a.eq ?? {})) {
     if (v === undefined || !spec.eq.includes(k)) continue;
     where.push(sql<SqlBool>`${sql.ref(`r.${k}`)} = ${v}`);
@@ -85,12 +90,23 @@ export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly
     where.push(sql<SqlBool>`(${sql.join(cols, sql` or `)})`);
   }
   const cond = sql.join(where, sql` and `);
-  const from = sql`${sql.table(spec.table)} r join tenants t on t.id = r.tenant_id`;
+  // the count reads every match anyway: through the tenant index
+  const countCond = sql.join([scopeFilter(scopes, 'r'), ...where.slice(1)], sql` and `);
+  // Filter before join: the page is chosen on the kind's own table (its indexes), and only its rows
+  // are joined to their tenant (and account); the tenant and the account join in earlier only when
+  // the search or the sort names them.
+  const sorts = keys.map((k) => spec.sort[k.field]);
+  const joinTenant = !!a.q || sorts.some((c) => c.startsWith('t.'));
+  const joinMore = !!spec.join && (!!a.q || sorts.some((c) => c.startsWith(spec.join!.alias)));
+  const tenantJoin = sql` join tenants t on t.id = r.tenant_id`;
+  const moreJoin = spec.join ? sql` ${sql.raw(spec.join.sql)}` : sql``;
+  const filtered = sql`${sql.table(spec.table)} r${joinTenant ? tenantJoin : sql``}${joinMore ? moreJoin : sql``}`;
   const order = keys.length === 0 ? sql`r.id desc` : sql.join([...keys.map((k) => sql`${sql.raw(spec.sort[k.field])} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`r.id desc`]);
   const cursorCond = a.cursor ? sql` and r.id < ${a.cursor}` : sql``;
+  const extra = spec.join ? sql`, ${sql.raw(spec.join.select)}` : sql``;
   const [rows, count] = await Promise.all([
-    sql<R & { tenant_name: string }>`select r.*, t.name as tenant_name from ${from} where ${cond}${cursorCond} order by ${order} limit ${limit + 1} offset ${offset}`.execute(db),
-    sql<{ n: number | string }>`select count(*) as n from ${from} where ${cond}`.execute(db),
+    sql<R & { tenant_name: string }>`select r.*, t.name as tenant_name${extra} from (select r.* from ${filtered} where ${cond}${cursorCond} order by ${order} limit ${limit + 1} offset ${offset}) r${tenantJoin}${moreJoin} order by ${order}`.execute(db),
+    sql<{ n: number | string }>`select count(*) as n from ${filtered} where ${countCond}`.execute(db),
   ]);
   const more = rows.rows.length > limit;
   const data = more ? rows.rows.slice(0, limit) : rows.rows;

@@ -14,6 +14,9 @@ export type TicketRow = Selectable<SupportTicketsTable>;
 export type UsageRow = Selectable<UsageRecordsTable>;
 export type SlaRow = Selectable<SlaRecordsTable>;
 
+/** From this many tenants on, a page in key order is read by walking the key (scopeFilter viaOrder). */
+const WIDE_SCOPE = 50;
+
 /** What one caller may see of one tenant: every account (bans null) or the listed account ids. */
 export interface TenantScope {
   tenantId: string;
@@ -24,8 +27,13 @@ export interface TenantScope {
  * `(tenant_id = A) or (tenant_id = B and ban_id in (…))`; false when nothing is visible. Rows
  * without a BAN (tenant-level tickets) are visible only to callers who see every account.
  */
-export function scopeFilter(scopes: readonly TenantScope[], alias = ''): RawBuilder<SqlBool> {
-  const t = sql.ref(alias ? `${alias}.tenant_id` : 'tenant_id');
+export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { viaOrder?: boolean } = {}): RawBuilder<SqlBool> {
+  // viaOrder: the caller reads in the primary key's order and stops at a page; across many tenants
+  // that walk meets matching rows at once, while an index on tenant_id (which a planner without
+  // statistics prefers) would fetch every row of every tenant and sort them. `tenant_id || ''`
+  // keeps the test and leaves the index aside.
+  const col = sql.ref(alias ? `${alias}.tenant_id` : 'tenant_id');
+  const t = opts.viaOrder && scopes.length > WIDE_SCOPE ? sql`(${col} || '')` : col;
   const b = sql.ref(alias ? `${alias}.ban_id` : 'ban_id');
   const parts: RawBuilder<unknown>[] = [];
   // Tenants seen whole go into one IN list: an OR per tenant would pass SQLite's expression-depth

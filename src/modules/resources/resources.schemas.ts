@@ -137,6 +137,12 @@ export const InvoiceDto = Type.Object({
   paid_at: Nullable(Type.String()),
 }, { title: 'Invoice' });
 
+/** What an invoice of a list adds: its billing account by number (BAN) and name. */
+export const InvoiceAccount = {
+  ban_account_number: Nullable(Type.String({ description: 'the billing account number (BAN)' })),
+  ban_name: Nullable(Type.String({ description: 'the billing account name' })),
+};
+
 export const TicketDto = Type.Object({
   id: Type.String(),
   tenant_id: Type.String(),

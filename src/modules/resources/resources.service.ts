@@ -502,10 +502,17 @@ export interface PeopleFields {
   assignee_person?: Person | null;
 }
 
+interface AccountFields {
+  ban_account_number: string | null;
+  ban_name: string | null;
+}
+/** An invoice's billing account, by its number (BAN) and name, as the list joined them. */
+const accountOf = (r: Partial<AccountFields>): AccountFields => ({ ban_account_number: r.ban_account_number ?? null, ban_name: r.ban_name ?? null });
+
 interface KindRow {
   orders: repo.OrderRow;
   services: repo.ServiceRow;
-  invoices: repo.InvoiceRow;
+  invoices: repo.InvoiceRow & Partial<AccountFields>;
   tickets: repo.TicketRow;
   usage: repo.UsageRow;
   sla: repo.SlaRow;
@@ -513,7 +520,7 @@ interface KindRow {
 interface KindDto {
   orders: ReturnType<typeof toOrderDto>;
   services: ReturnType<typeof toServiceDto>;
-  invoices: ReturnType<typeof toInvoiceDto>;
+  invoices: ReturnType<typeof toInvoiceDto> & AccountFields;
   tickets: ReturnType<typeof toTicketDto>;
   usage: ReturnType<typeof toUsageDto>;
   sla: ReturnType<typeof toSlaDto>;
@@ -521,7 +528,7 @@ interface KindDto {
 const DTO_OF: { [K in ListKind]: (r: KindRow[K]) => KindDto[K] } = {
   orders: (r) => toOrderDto(r),
   services: (r) => toServiceDto(r),
-  invoices: (r) => toInvoiceDto(r),
+  invoices: (r) => ({ ...toInvoiceDto(r), ...accountOf(r) }),
   tickets: (r) => toTicketDto(r),
   usage: (r) => toUsageDto(r),
   sla: (r) => toSlaDto(r),

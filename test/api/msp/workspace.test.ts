@@ -22,6 +22,7 @@ import { Mailer } from '../../../src/platform/mail/mailer.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { asSystem } from '../../../src/platform/db/db-context.ts';
 import { newId } from '../../../src/platform/ids.ts';
+import { INVOICE_EXPORT_COLUMNS } from '../../../src/modules/resources/invoice-export.service.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 
 const clock = new ManualClock(Date.now());
@@ -60,6 +61,8 @@ beforeAll(async () => {
     await seedResourceData({ db: t.services.db, clock: t.services.clock, audit: t.services.audit, listBillingAccounts: (id) => t.services.tenants.listBillingAccounts(id) }, t.world.ctx, { id: x.id, userIds: [x.user.id] });
     await t.services.delegations.create(t.world.ctx, { partnerId: p.id, tenantId: x.id, origin: 'link', role: 'MSP_FULL', banIds: null, endsAt: ends(), status: 'active' });
   }
+  // PDF invoice export is a beta feature (issue 15): this partner is in the beta
+  await t.services.partners.updateConfigSection(t.world.ctx, p.id, 'features', { 'exports.pdf': true });
   await t.services.feed.drain();
   staff = await loginAs(t, p.staff);
 });
@@ -79,6 +82,23 @@ describe('common list features', () => {
     expect([first.body.limit, second.body.offset]).toEqual([5, 5]);
     expect(second.body.data.map((i: { id: string }) => i.id)).toEqual(byCursor.body.data.map((i: { id: string }) => i.id));
     expect(first.body.data[0].tenant_name).toMatch(/^Tenant /);
+  });
+
+  it("names each invoice's billing account (BAN) and finds invoices by it", async () => {
+    const bans = await t.services.tenants.listBillingAccounts(A.id);
+    const r = await staff.get(`/api/v1/partner/billing/invoices?tenant_id=${A.id}&limit=200`);
+    expect(r.status).toBe(200);
+    for (const i of r.body.data) expect(i).toMatchObject({ ban_account_number: bans.find((b) => b.id === i.ban_id)!.account_number, ban_name: bans.find((b) => b.id === i.ban_id)!.name });
+    const byBan = await staff.get(`/api/v1/partner/billing/invoices?q=${encodeURIComponent(bans[0].account_number)}&limit=200`);
+    expect(byBan.body.total).toBe(r.body.data.filter((i: { ban_id: string }) => i.ban_id === bans[0].id).length);
+    expect(byBan.body.data.every((i: { ban_account_number: string }) => i.ban_account_number === bans[0].account_number)).toBe(true);
+    const sorted = await staff.get('/api/v1/partner/billing/invoices?sort=ban_account_number&limit=50');
+    const numbers = sorted.body.data.map((i: { ban_account_number: string }) => i.ban_account_number);
+    expect(numbers).toEqual([...numbers].sort());
+    // the customer's own list names the account too
+    const admin = await loginAs(t, A.admin);
+    const own = await admin.get(`/api/v1/tenants/${A.id}/self/invoices?limit=5`);
+    expect(own.body.data[0].ban_account_number).toBe(bans.find((b) => b.id === own.body.data[0].ban_id)!.account_number);
   });
 
   it('sorts by named fields, searches with q and bounds by ISO 8601 dates', async () => {
@@ -216,6 +236,12 @@ describe('commitments and alerts', () => {
     const admin = await loginAs(t, A.admin);
     const seen = await admin.get(`/api/v1/tenants/${A.id}/commitments`);
     expect(seen.body.data[0].sla.availability_pct).toBe(99.99);
+    // who may change them, as the portal offers the form: the partner's full-access member and the tenant's admin
+    expect((await staff.get(`/api/v1/partner/customers/${A.id}/commitments`)).body.can_edit).toBe(true);
+    expect(seen.body.data[0].can_edit).toBe(true);
+    const user = await loginAs(t, A.user);
+    // (a tenant user does not see partner access at all: neither the links nor their terms)
+    expect((await user.get(`/api/v1/tenants/${A.id}/commitments`)).status).toBe(403);
     const bad = await staff.put(`/api/v1/partner/customers/${A.id}/commitments`, { alerts: { sla_breach: true, receivables_threshold: true, invoice_overdue: true, recipients: ['not-an-email'], channels: ['in_app'] } });
     expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
     const pct = await staff.put(`/api/v1/partner/customers/${A.id}/commitments`, { sla: { availability_pct: 120, response_minutes: { low: 1, normal: 1, high: 1, urgent: 1 }, resolution_minutes: { low: 1, normal: 1, high: 1, urgent: 1 } } });
@@ -285,6 +311,16 @@ describe('invoice exports', () => {
     expect(lines.length - 1).toBe(n.length);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""Click"")"`);
     expect(lines.some((l) => /(^|,)=/.test(l))).toBe(false);
+    // the billing account by number and name, and money as decimal amounts next to the cents
+    const cols = lines[0].split(',');
+    expect(cols).toEqual([...INVOICE_EXPORT_COLUMNS]);
+    const bans = await t.services.tenants.listBillingAccounts(evil.id);
+    const inv = await t.services.db.kysely.selectFrom('invoices').selectAll().where('tenant_id', '=', evil.id).execute();
+    const row = lines.slice(1).find((l) => l.includes(inv[0].number))!.split(',');
+    const at = (c: string) => row[row.length - cols.length + cols.indexOf(c)];
+    expect(at('ban_account_number')).toBe(bans.find((b) => b.id === inv[0].ban_id)!.account_number);
+    expect(at('total')).toBe((inv[0].total_cents / 100).toFixed(2));
+    expect(at('total_cents')).toBe(String(inv[0].total_cents));
   });
 
   it('exports a PDF statement: customers, their invoices and totals, readable as text', async () => {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo, type DemoWorld } from '../../../src/demo/demo.seed.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { systemContext } from '../../../src/platform/http/request-context.ts';
 
 let t: TestApp;
 let world: DemoWorld;
@@ -102,6 +103,29 @@ describe('seed demo: vouchers', () => {
       const list = await t.services.vouchers.list({ tenantId: tenant.id, partnerAgencyId: agency.agency_id, limit: 100 } as Parameters<typeof t.services.vouchers.list>[0]);
       expect(list.data.length).toBe(byAgency.length);
     }
+  });
+});
+
+describe('seed demo: the MSP workspace', () => {
+  it("gives Fabrikam several managed customers whose invoices, tickets, SLA and alerts fill its dashboard", async () => {
+    const fabrikam = world.partners.find((p) => p.slug === 'fabrikam-msp')!;
+    const owen = (await t.services.identity.findUserByEmail(fabrikam.owner.email))!;
+    const d = await t.services.msp.dashboard(systemContext('demo-test'), { userId: owen.id, partnerId: fabrikam.id }, {});
+    // its access events (one per customer) written now, not during the next test's counts
+    await t.services.gateway.auditBuffer.flush();
+    expect(d.tiles.customers).toBeGreaterThanOrEqual(4);
+    expect(d.customers.map((c) => c.tenant_name)).toEqual(expect.arrayContaining(['Acme Fiber ISP', 'Woodgrove Clinics', 'Adventure Works Cycles', 'Wide World Importers']));
+    expect(d.tiles.receivables[0]?.amount_cents ?? 0).toBeGreaterThan(0);
+    expect(d.tiles.overdue[0]?.amount_cents ?? 0).toBeGreaterThan(0);
+    expect(d.tiles.open_tickets).toBeGreaterThan(0);
+    expect(d.tiles.sla_compliance_pct).toBeLessThan(100);
+    expect(d.revenue_by_month.length).toBeGreaterThanOrEqual(11); // the last 12 months: every closed one billed
+    const tenantIds = d.customers.map((c) => c.tenant_id);
+    const states = await db().selectFrom('support_tickets').select('status').distinct().where('tenant_id', 'in', tenantIds).execute();
+    expect(states.length).toBeGreaterThanOrEqual(3);
+    const alerts = await db().selectFrom('partner_alerts').select(['kind']).where('partner_id', '=', fabrikam.id).where('resolved_at', 'is', null).execute();
+    expect(alerts.some((a) => a.kind === 'sla_breach')).toBe(true);
+    expect(alerts.some((a) => a.kind === 'invoice_overdue')).toBe(true);
   });
 });
 

@@ -103,7 +103,7 @@ describe('billing', () => {
     expect(String(r.headers['content-type'])).toMatch(/^text\/csv/);
     expect(String(r.headers['content-disposition'])).toMatch(/attachment; filename="invoices-/);
     const lines = String(r.body).trim().split('\r\n');
-    expect(lines[0]).toBe('tenant_id,tenant_name,invoice_id,number,ban_id,ban_account_number,period,issued_at,due_at,status,currency,subtotal_cents,tax_cents,total_cents,balance_cents,paid_at');
+    expect(lines[0]).toBe('tenant_id,tenant_name,invoice_id,number,ban_id,ban_account_number,ban_name,period,issued_at,due_at,status,currency,subtotal,tax,total,balance,subtotal_cents,tax_cents,total_cents,balance_cents,paid_at');
     expect(lines.length - 1).toBe((await invoicesOf(A.id)).length + (await invoicesOf(C.id, [C.bans[0].id])).length);
     await t.services.gateway.auditBuffer.flush();
     const admin = await loginAs(t, C.admin);

@@ -244,7 +244,29 @@ export interface Dashboard {
   }[];
 }
 
+/** What a link commits to (issue 16): SLA, alert settings and the billing threshold, with who changed it last. */
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export interface Commitments {
+  sla: { availability_pct: number; response_minutes: Record<Priority, number>; resolution_minutes: Record<Priority, number> };
+  alerts: { sla_breach: boolean; receivables_threshold: boolean; invoice_overdue: boolean; recipients: string[]; channels: ('in_app' | 'email')[] };
+  billing_threshold: { amount_cents: number; currency: string };
+}
+export interface LinkCommitments extends Commitments {
+  delegation_id: string;
+  tenant_id: string;
+  tenant_name: string;
+  partner_id: string;
+  partner_name: string;
+  updated_at: string | null;
+  updated_by: Person | null;
+  /** whether the signed-in person may change them */
+  can_edit: boolean;
+}
+
 export const mspApi = {
+  /** the commitments of the link with one managed customer */
+  commitments: (tenantId: string) => http.get<LinkCommitments>(`/api/v1/partner/customers/${enc(tenantId)}/commitments`),
+  setCommitments: (tenantId: string, body: Partial<Commitments>) => http.put<LinkCommitments>(`/api/v1/partner/customers/${enc(tenantId)}/commitments`, body),
   /** every managed customer at once: tiles, revenue by month, SLA by customer, per-customer figures */
   dashboard: (q: Query = {}) => http.get<Dashboard>('/api/v1/partner/dashboard', q),
   billingSummary: (q: Query = {}) => http.get<BillingSummary>('/api/v1/partner/billing/summary', q),
@@ -278,6 +300,9 @@ export const mspApi = {
 /** A customer's own data, read through the gateway as a member of the tenant. */
 const asTenant = (tenantId: string) => ({ headers: { 'X-Active-Tenant-Id': tenantId } });
 export const selfApi = {
+  /** what each linked partner committed to */
+  commitments: (tenantId: string) => http.get<{ data: LinkCommitments[] }>(`/api/v1/tenants/${enc(tenantId)}/commitments`),
+  setCommitments: (tenantId: string, delegationId: string, body: Partial<Commitments>) => http.put<LinkCommitments>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(delegationId)}/commitments`, body),
   read: <T>(tenantId: string, what: 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla', q: Query = {}) =>
     http.get<ListPage<T>>(`/resources/v1/${what}`, { limit: 200, ...q }, asTenant(tenantId)),
 };

@@ -20,6 +20,9 @@ import { useApiQuery } from '../../query/query.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 import { INVOICE_STATUS, LabelBadge, ORDER_STATUS, OPEN_TICKET_STATUSES, PersonText, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod, PERMISSION_AREAS, useManagedCustomers, usePermissionWords } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
+import { CommitmentsPanel } from './commitments.tsx';
+import { api } from '../../api/index.ts';
+import { useView } from '../../session/useView.ts';
 
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
@@ -148,6 +151,7 @@ export function CustomerDetailPage() {
             Your access to this customer does not include its invoices, tickets or orders.
           </Text>
         )}
+        {ctx.data && <CustomerCommitments tenantId={tenantId} />}
         {tabs.length > 0 && <CustomerTabs tenantId={tenantId} tabs={tabs} canUpdate={has('support.tickets.update')} />}
       </Stack>
       <OpenTicketModal
@@ -158,6 +162,28 @@ export function CustomerDetailPage() {
         onDone={() => setOpening(false)}
       />
     </>
+  );
+}
+
+/** The link's commitments with this customer, and their history (when the member may read the organization's log). */
+function CustomerCommitments({ tenantId }: { tenantId: string }) {
+  const partnerId = useView().partner?.partner_id ?? '';
+  const r = useApiQuery(['msp', 'commitments', tenantId], () => mspApi.commitments(tenantId));
+  const dlg = r.data?.delegation_id;
+  const history = useApiQuery(['msp', 'commitments-history', tenantId, dlg], () => api.partners.audit(partnerId, { action: 'link.commitments_changed', target_id: dlg, limit: 10 }).catch(() => null), { enabled: !!dlg && !!partnerId });
+  if (r.error) return <ErrorAlert error={r.error} />;
+  if (!r.data) return <Text size="sm" c="dimmed">Loading the commitments…</Text>;
+  return (
+    <CommitmentsPanel
+      c={r.data}
+      side="partner"
+      history={history.data?.data ?? null}
+      save={(body) => mspApi.setCommitments(tenantId, body)}
+      onSaved={() => {
+        r.reload();
+        history.reload();
+      }}
+    />
   );
 }
 

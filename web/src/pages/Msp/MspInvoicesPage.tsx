@@ -13,6 +13,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
+import { featuresApi } from '../../api/features.ts';
+import { useView } from '../../session/useView.ts';
 import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 
 /** The last 36 months, newest first, for the month filters. */
@@ -30,6 +32,10 @@ const PAGE = 50;
 
 export function MspInvoicesPage() {
   const customers = useManagedCustomers();
+  const partnerId = useView().partner?.partner_id ?? '';
+  // PDF statements are an early-access feature (exports.pdf): offered only where it is on for the organization
+  const features = useApiQuery(['partner-features', partnerId], () => featuresApi.mine(partnerId), { enabled: !!partnerId });
+  const pdfOn = !!features.data?.data.some((f) => f.key === 'exports.pdf' && f.enabled);
   const [q, setQ] = useState('');
   const [tenant, setTenant] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -69,7 +75,7 @@ export function MspInvoicesPage() {
     <>
       <PageHeader
         title="Invoices"
-        description="Invoices of every customer you manage. Filter, search and sort them, and export what you see as a spreadsheet (CSV) or a printable statement (PDF)."
+        description={`Invoices of every customer you manage. Filter, search and sort them, and export what you see as a spreadsheet (CSV)${pdfOn ? ' or a printable statement (PDF)' : ''}.`}
         actions={
           <Menu position="bottom-end">
             <Menu.Target>
@@ -81,9 +87,15 @@ export function MspInvoicesPage() {
               <Menu.Item leftSection={<IconFileTypeCsv size={16} />} onClick={() => void exporter.run('csv')}>
                 Spreadsheet (CSV)
               </Menu.Item>
-              <Menu.Item leftSection={<IconFileTypePdf size={16} />} onClick={() => void exporter.run('pdf')}>
-                Statement (PDF)
-              </Menu.Item>
+              {pdfOn ? (
+                <Menu.Item leftSection={<IconFileTypePdf size={16} />} onClick={() => void exporter.run('pdf')}>
+                  Statement (PDF)
+                </Menu.Item>
+              ) : (
+                <Menu.Item leftSection={<IconFileTypePdf size={16} />} disabled data-testid="pdf-export-unavailable" style={{ whiteSpace: 'normal', maxWidth: 280 }}>
+                  Statement (PDF) is in early access and not enabled for your organization yet. Ask the platform operator to join.
+                </Menu.Item>
+              )}
             </Menu.Dropdown>
           </Menu>
         }

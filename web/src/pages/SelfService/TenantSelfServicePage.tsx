@@ -19,6 +19,8 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
+import { api } from '../../api/index.ts';
+import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
@@ -48,6 +50,7 @@ export function TenantSelfServicePage() {
     { value: 'tickets', label: 'Tickets', ok: can('support.tickets.read') },
     { value: 'usage', label: 'Usage', ok: can('reports.usage.read') },
     { value: 'sla', label: 'SLA', ok: can('reports.sla.read') },
+    { value: 'commitments', label: 'Partner commitments', ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
   const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
   // partner names for "placed by" when the server does not name the person
@@ -97,6 +100,7 @@ export function TenantSelfServicePage() {
               {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} partnerName={partnerName} />}
               {tab === 'usage' && <Usage tenantId={tenantId} />}
               {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
+              {tab === 'commitments' && <PartnerCommitments tenantId={tenantId} />}
             </Tabs.Panel>
           </Tabs>
         )}
@@ -278,5 +282,32 @@ function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; e
         ]}
       />
     </>
+  );
+}
+
+/** What each partner with access committed to: service levels, alerts, billing threshold — and their changes. */
+function PartnerCommitments({ tenantId }: { tenantId: string }) {
+  const r = useApiQuery(['self', tenantId, 'commitments'], () => selfApi.commitments(tenantId));
+  const history = useApiQuery(['self', tenantId, 'commitments-history'], () => api.tenants.audit(tenantId, { action: 'link.commitments_changed', limit: 50 }).catch(() => null));
+  const reload = () => {
+    r.reload();
+    history.reload();
+  };
+  return (
+    <Stack>
+      <ErrorAlert error={r.error} />
+      {r.loading && <Text c="dimmed">Loading the commitments…</Text>}
+      {r.data && r.data.data.length === 0 && <Text c="dimmed" data-testid="no-commitments">No partner has access to your organization, so nobody has committed to anything yet.</Text>}
+      {r.data?.data.map((c) => (
+        <CommitmentsPanel
+          key={c.delegation_id}
+          c={c}
+          side="tenant"
+          history={(history.data?.data ?? []).filter((e) => e.target.id === c.delegation_id)}
+          save={(body) => selfApi.setCommitments(tenantId, c.delegation_id, body)}
+          onSaved={reload}
+        />
+      ))}
+    </Stack>
   );
 }
