@@ -99,6 +99,7 @@ export interface Config {
   webhookDisableAfterFailures: number;
   /** events worker period (ms); 0 = not started */
   notifyWorkerIntervalMs: number;
+  lifecycleSweepIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -274,6 +275,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     webhookMaxAttempts: get('WEBHOOK_MAX_ATTEMPTS'),
     webhookDisableAfterFailures: get('WEBHOOK_DISABLE_AFTER_FAILURES'),
     notifyWorkerIntervalMs: get('NOTIFY_WORKER_INTERVAL_MS'),
+    lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');

@@ -22,6 +22,9 @@ export function testConfig(overrides: Record<string, string> = {}, dataDir = '/t
       REDIS_COMMAND_TIMEOUT_MS: '2000',
       // the events worker runs only when a test drives it (services.notifications.worker.tick())
       NOTIFY_WORKER_INTERVAL_MS: '0',
+      // the lifecycle sweep too (services.lifecycle.autoExtend / sendExpiryNotices): links auto-extend by
+      // default, and a timer firing between a test's clock step and its check would renew the link it expires
+      LIFECYCLE_SWEEP_INTERVAL_MS: '0',
       ...overrides,
     },
   );

@@ -24,6 +24,8 @@ function world(): AuthzSnapshot {
   s.putPartner({ id: 'ptr_nocap', status: 'active', capabilities: ['referral'] });
   s.putPartner({ id: 'ptr_whole', status: 'active', capabilities: ['wholesale'], homeTenantId: 'tnt_home' });
   s.putPartner({ id: 'ptr_toggle', status: 'active', capabilities: ['managed_services'], featureToggles: { orders: false, 'billing.invoices': true } });
+  // issue 15: an MSP limited to support links and to support/auditor member roles
+  s.putPartner({ id: 'ptr_roles', status: 'active', capabilities: ['managed_services'], config: { roles: { delegation_roles: ['MSP_SUPPORT'], member_roles: ['partner_msp_support', 'partner_auditor'] } } });
 
   for (const [id, status] of [['tnt_acme', 'active'], ['tnt_beta', 'active'], ['tnt_susp', 'suspended'], ['tnt_home', 'active'], ['tnt_gamma', 'active']]) s.putTenant({ id, status });
   s.putBan({ id: 'ban_a1', tenantId: 'tnt_acme', accountNumber: 'BAN-1', status: 'active' });
@@ -39,6 +41,12 @@ function world(): AuthzSnapshot {
   s.putUser({ id: 'usr_susp', status: 'active', partner: { partnerId: 'ptr_susp', role: 'PARTNER_OWNER', status: 'active' } });
   s.putUser({ id: 'usr_nocap', status: 'active', partner: { partnerId: 'ptr_nocap', role: 'PARTNER_OWNER', status: 'active' } });
   s.putUser({ id: 'usr_toggle', status: 'active', partner: { partnerId: 'ptr_toggle', role: 'PARTNER_OWNER', status: 'active' } });
+  s.putRole('MSP_SUPPORT', ['support.*']);
+  s.putRole('partner_msp_support', ['support.*']);
+  s.putRole('partner_msp_billing', ['billing.*']);
+  s.putUser({ id: 'usr_roles_support', status: 'active', partner: { partnerId: 'ptr_roles', role: 'PARTNER_STAFF', status: 'active', memberRole: 'partner_msp_support' } });
+  s.putUser({ id: 'usr_roles_billing', status: 'active', partner: { partnerId: 'ptr_roles', role: 'PARTNER_STAFF', status: 'active', memberRole: 'partner_msp_billing' } });
+  s.putUser({ id: 'usr_roles_full', status: 'active', partner: { partnerId: 'ptr_roles', role: 'PARTNER_OWNER', status: 'active' } });
 
   const base = { origin: 'link' as const, startsAt: NOW - 24 * H, endsAt: NOW + 24 * H };
   s.putDelegation({ ...base, id: 'dlg_acme', partnerId: 'ptr_msp', tenantId: 'tnt_acme', role: 'MSP_BILLING', status: 'active', banIds: ['ban_a1'], grant: ['orders.read'], deny: ['billing.invoices.export'] });
@@ -52,6 +60,8 @@ function world(): AuthzSnapshot {
   s.putDelegation({ ...base, id: 'dlg_nocap', partnerId: 'ptr_nocap', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
   s.putDelegation({ ...base, id: 'dlg_toggle', partnerId: 'ptr_toggle', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
   s.putDelegation({ ...base, id: 'dlg_whole', partnerId: 'ptr_whole', tenantId: 'tnt_beta', origin: 'wholesale', role: 'WHOLESALE', status: 'active', banIds: ['ban_b1'] });
+  s.putDelegation({ ...base, id: 'dlg_roles_full', partnerId: 'ptr_roles', tenantId: 'tnt_acme', role: 'MSP_FULL', status: 'active' });
+  s.putDelegation({ ...base, id: 'dlg_roles_support', partnerId: 'ptr_roles', tenantId: 'tnt_beta', role: 'MSP_SUPPORT', status: 'active' });
   s.putDelegation({ ...base, id: 'dlg_rejected', partnerId: 'ptr_toggle', tenantId: 'tnt_beta', role: 'MSP_FULL', status: 'rejected' });
   return s;
 }
@@ -96,6 +106,11 @@ const CASES: Case[] = [
   ['feature toggle on changes nothing', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed'],
   ['rejected request', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_rejected'],
   ['context only (no action)', user('usr_msp'), null, { tenantId: 'tnt_acme' }, 'allowed'],
+  // issue 15: the partner's allowed roles, for links and members that already hold a disallowed one
+  ['allowed roles: a link whose delegation role the partner may no longer use', user('usr_roles_support'), 'support.tickets.read', { tenantId: 'tnt_acme' }, 'role_not_allowed'],
+  ['allowed roles: a link with an allowed role, a member with an allowed role', user('usr_roles_support'), 'support.tickets.read', { tenantId: 'tnt_beta' }, 'allowed'],
+  ['allowed roles: a member whose member role the partner may no longer assign', user('usr_roles_billing'), 'support.tickets.read', { tenantId: 'tnt_beta' }, 'role_not_allowed'],
+  ['allowed roles: no member role counts as full access, not allowed here', user('usr_roles_full'), 'support.tickets.read', { tenantId: 'tnt_beta' }, 'role_not_allowed'],
   // an MSP user's token from the partner's own app (bound to the partner)
   ['bound MSP user: link role ∩ token scopes', bound('usr_msp', 'ptr_msp', ['billing.*']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed', 'delegation_role:billing.*'],
   ['bound MSP user: token scopes cut the role', bound('usr_msp', 'ptr_msp', ['orders.read']), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'scope_insufficient'],
@@ -213,5 +228,37 @@ describe('compiled grant sets match the catalog grant rules', () => {
   const perms = ['billing', 'billing.invoices', 'billing.invoices.read', 'billing.summary.read', 'billingx.read', 'orders.read', 'orders.create', 'b'];
   it.each(grants.flatMap((g) => perms.map((p) => [g, p] as const)))('%s vs %s', (g, p) => {
     expect(matchGrant(compileGrants([g]), p) !== null).toBe(anyGrantCovers([g], p) !== null);
+  });
+});
+
+describe('eligible roles beside a standing one (issue 17)', () => {
+  // dlg_acme: MSP_BILLING standing (+ orders.read override, − billing.invoices.export); AUDITOR and MSP_FULL eligible
+  const s = world();
+  s.jit.put('dlg_acme', false, [{ userId: 'usr_msp', endsAt: new Date(NOW + H).toISOString() }], ['AUDITOR', 'MSP_FULL']);
+  s.putUser({ id: 'usr_msp2', status: 'active', partner: { partnerId: 'ptr_msp', role: 'PARTNER_STAFF', status: 'active' } });
+  const at = (userId: string, action: string | null, now = NOW) => decide(s, user(userId), action, { tenantId: 'tnt_acme' }, now);
+  const T: [string, string, string | null, number, string, string?][] = [
+    ['standing role, not activated', 'usr_msp2', 'billing.invoices.read', NOW, 'allowed', 'MSP_BILLING'],
+    ['context only, not activated: the standing role is enough', 'usr_msp2', null, NOW, 'allowed'],
+    ['eligible-only permission, not activated', 'usr_msp2', 'support.tickets.read', NOW, 'activation_required'],
+    ['neither standing nor eligible grants it', 'usr_msp2', 'partner.members.manage', NOW, 'permission_denied'],
+    ['eligible permission inside the window', 'usr_msp', 'support.tickets.read', NOW, 'allowed', 'MSP_FULL'],
+    ['a millisecond before the end', 'usr_msp', 'support.tickets.read', NOW + H - 1, 'allowed', 'MSP_FULL'],
+    ['at the end of the window', 'usr_msp', 'support.tickets.read', NOW + H, 'activation_required'],
+    ['a deny override still wins inside the window', 'usr_msp', 'billing.invoices.export', NOW, 'permission_denied'],
+    ['the standing role after the window', 'usr_msp', 'billing.invoices.read', NOW + 2 * H, 'allowed', 'MSP_BILLING'],
+  ];
+  for (const [name, u, action, now, code, role] of T) {
+    it(name, () => {
+      const d = at(u, action, now);
+      expect(d.code).toBe(code);
+      if (role && d.allow) expect(d.role).toBe(role);
+    });
+  }
+  it('the whole link eligible (the older switch): nothing without an activation', () => {
+    const w = world();
+    w.jit.put('dlg_acme', true, [], ['MSP_FULL']);
+    expect(decide(w, user('usr_msp'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, NOW).code).toBe('activation_required');
+    expect(decide(w, user('usr_msp'), null, { tenantId: 'tnt_acme' }, NOW).code).toBe('activation_required');
   });
 });

@@ -37,6 +37,7 @@
 import type { AuthzSnapshot, DelegationSlots, SnapBan, SnapDelegation, SnapPartner, SnapUser } from './snapshot.ts';
 import { CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
+import { JIT_ACTIVE, JIT_GATED, JIT_NONE, type JitState } from './jit-index.ts';
 
 export interface UserPrincipal {
   type: 'user';
@@ -102,7 +103,8 @@ export type RefusalCode =
   | 'permission_denied'
   | 'scope_insufficient'
   | 'mfa_required'
-  | 'activation_required';
+  | 'activation_required'
+  | 'role_not_allowed';
 
 export const REFUSAL_CODES: readonly RefusalCode[] = [
   'user_inactive',
@@ -124,6 +126,7 @@ export const REFUSAL_CODES: readonly RefusalCode[] = [
   'scope_insufficient',
   'mfa_required',
   'activation_required',
+  'role_not_allowed',
 ];
 
 export interface Matched {
@@ -285,6 +288,8 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
   return memberRoleCut(u, partnerUsersAccess(snap, partner, action, tenantId, target.ban ?? null, scopes, now, trace, v, u.id), action, trace);
 }
 
+const FULL_MEMBER_ROLE = 'partner_msp_full';
+
 /**
  * Issue 16: a partner member acts on a customer with the delegation's permissions ∩ their
  * member role's (partner_msp_full, _billing, _support, partner_auditor). No member role = no cut.
@@ -292,6 +297,12 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
  */
 function memberRoleCut(u: SnapUser, d: Decision, action: string | null, trace: Trace): Decision {
   const mr = u.memberRole;
+  // Issue 15: the operator may limit the member roles a partner uses (no member role = full access,
+  // i.e. partner_msp_full); a member holding a role since disallowed is refused on the next request.
+  const allowedMemberRoles = d.allow ? u.partner?.config.roles?.member_roles : undefined;
+  if (allowedMemberRoles !== undefined && !allowedMemberRoles.includes(mr?.id ?? FULL_MEMBER_ROLE)) {
+    return refuse('role_not_allowed', `Your member role ${mr?.id ?? FULL_MEMBER_ROLE} is no longer allowed for your organization.`, trace, 'member_role', d.delegationId ?? null);
+  }
   if (!d.allow || action === null || mr === null) {
     if (d.allow && action !== null && trace !== null) pass(trace, 'member_role', 'No member role: the member has every permission the link gives.');
     return d;
@@ -300,6 +311,11 @@ function memberRoleCut(u: SnapUser, d: Decision, action: string | null, trace: T
   if (g === null) return refuse('permission_denied', `Your member role ${mr.id} does not allow ${action}.`, trace, 'member_role', d.delegationId);
   if (trace !== null) pass(trace, 'member_role', `The member role ${mr.id} grants ${g}.`);
   return d;
+}
+
+/** The link's just-in-time state for a member; the index is asked (and the delegation's id unpacked) only when any link is eligible. */
+function jitState(snap: AuthzSnapshot, d: SnapDelegation, userId: string | null, now: number, assumeActive: boolean): JitState {
+  return snap.jit.size === 0 ? JIT_NONE : snap.jit.state(d.id, userId, now, assumeActive);
 }
 
 const ACTIVATION_REQUIRED = 'The access to this tenant is eligible only: activate it (with a second factor and a reason) for a while first.';
@@ -360,19 +376,20 @@ function partnerUsersAccess(
   if (typeof v === 'number') {
     const d = snap.at(v);
     if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
-    if (gate && snap.jit.gated(d.id, userId, now)) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
-    return throughOne(snap, partner, d, action, banRef, tenantId, null, scopes, now, trace);
+    const js = jitState(snap, d, userId, now, !gate);
+    if (js === JIT_GATED) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation', d.id);
+    return throughOne(snap, partner, d, action, banRef, tenantId, null, scopes, now, trace, userId, !gate);
   }
   const candidates: SnapDelegation[] = [];
   let gated = false;
   for (const slot of v) {
     const d = snap.at(slot);
     if (d.origin === O_CONSENT) continue;
-    if (gate && snap.jit.gated(d.id, userId, now)) gated = true;
+    if (gate && snap.jit.size !== 0 && snap.jit.gated(d.id, userId, now)) gated = true;
     else candidates.push(d);
   }
   if (gated && candidates.length === 0) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
-  return throughDelegations(snap, partner, candidates, action, banRef, tenantId, null, scopes, now, trace);
+  return throughDelegations(snap, partner, candidates, action, banRef, tenantId, null, scopes, now, trace, userId, !gate);
 }
 
 // ---- apps -------------------------------------------------------------------------------------
@@ -495,10 +512,14 @@ function throughOne(
   scopes: readonly string[] | null,
   now: number,
   trace: Trace,
+  /** the partner member whose activation of eligible roles counts (undefined: an app — eligible roles never count) */
+  jitUser?: string | null,
+  /** count eligible roles as activated (a partner's reach) */
+  jitAssume = false,
 ): Decision {
   if (trace !== null) pass(trace, 'delegation_found', `Delegation ${d.id} (${ORIGINS[d.origin]}, ${d.role.id}).`);
   if (d.status !== D_ACTIVE || now >= d.endsMs || now < d.startsMs) return stateRefusal(d, now, trace);
-  return throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace);
+  return throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace, jitUser === undefined ? JIT_NONE : jitState(snap, d, jitUser, now, jitAssume));
 }
 
 function throughDelegations(
@@ -512,16 +533,18 @@ function throughDelegations(
   scopes: readonly string[] | null,
   now: number,
   trace: Trace,
+  jitUser?: string | null,
+  jitAssume = false,
 ): Decision {
   if (candidates.length === 0) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
-  if (candidates.length === 1) return throughOne(snap, partner, candidates[0], action, banRef, tenantId, tokenBans, scopes, now, trace);
+  if (candidates.length === 1) return throughOne(snap, partner, candidates[0], action, banRef, tenantId, tokenBans, scopes, now, trace, jitUser, jitAssume);
   // Several: try the effective ones in a fixed order; report the most relevant refusal.
   const sorted = [...candidates].sort((a, b) => stateRank(a, now) - stateRank(b, now) || a.origin - b.origin || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   if (trace !== null) pass(trace, 'delegation_found', `${sorted.length} delegations join the partner and the tenant: ${sorted.map((d) => d.id).join(', ')}.`);
   let first: Decision | null = null;
   for (const d of sorted) {
     if (stateRank(d, now) !== 1) break;
-    const r = throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace);
+    const r = throughDelegation(snap, partner, d, action, banRef, tenantId, tokenBans, scopes, trace, jitUser === undefined ? JIT_NONE : jitState(snap, d, jitUser, now, jitAssume));
     if (r.allow) return r;
     first ??= r;
   }
@@ -554,6 +577,8 @@ function throughDelegation(
   tokenBans: readonly string[] | null,
   scopes: readonly string[] | null,
   trace: Trace,
+  /** the link's just-in-time state for the acting member (jit-index.ts); JIT_GATED never reaches here */
+  js: JitState = JIT_NONE,
 ): Decision {
   if (trace !== null) pass(trace, 'delegation_state', `Delegation ${d.id} is active until ${new Date(d.endsMs).toISOString()}.`);
   // One field read: the snapshot keeps approverActive current when the approver's account or tenant role changes.
@@ -565,6 +590,12 @@ function throughDelegation(
     return refuse('partner_capability_missing', `A ${ORIGINS[d.origin]} delegation needs the partner capability ${CAP_NAME_FOR_ORIGIN[d.origin]}.`, trace, 'partner_capability', d.id);
   }
   if (trace !== null) pass(trace, 'partner_capability', `The partner has ${CAP_NAME_FOR_ORIGIN[d.origin]}.`);
+  // Issue 15: the operator may limit the delegation roles a partner uses; a link that already holds
+  // a role since disallowed stops working on the next request (the configuration rides on the partner).
+  const allowedRoles = partner.config.roles?.delegation_roles;
+  if (allowedRoles !== undefined && !allowedRoles.includes(d.role.id)) {
+    return refuse('role_not_allowed', `The partner may no longer use the delegation role ${d.role.id}.`, trace, 'partner_roles', d.id);
+  }
   const t = d.tenant;
   if (!t.active) return refuse('tenant_inactive', `The tenant is ${t.status}.`, trace, 'tenant_active', d.id);
   if (trace !== null) pass(trace, 'tenant_active', 'The tenant is active.');
@@ -591,11 +622,32 @@ function throughDelegation(
   if (trace !== null) pass(trace, 'override_deny', d.deny.list.length > 0 ? `No deny override (${d.deny.list.join(', ')}) covers the action.` : 'No deny overrides.');
   let matched: Matched;
   const rg = matchGrant(d.role.grants, action);
+  // eligible roles: granted while the member's activation is open; otherwise say activation would
+  let eg: string | null = null;
+  let eRole: string | null = null;
+  let eligibleWould = false;
+  if (rg === null && js !== JIT_NONE) {
+    const ids = snap.jit.rolesOf(d.id);
+    for (let i = 0; i < ids.length; i++) {
+      const r = snap.roles.get(ids[i]);
+      const g = r ? matchGrant(r.grants, action) : null;
+      if (g === null) continue;
+      if (js === JIT_ACTIVE) {
+        eg = g;
+        eRole = ids[i];
+      } else eligibleWould = true;
+      break;
+    }
+  }
   if (rg !== null) {
     matched = { source: 'delegation_role', grant: rg, role: d.role.id };
     if (trace !== null) pass(trace, 'grant', `The delegation role ${d.role.id} grants ${rg}.`);
+  } else if (eg !== null) {
+    matched = { source: 'delegation_role', grant: eg, role: eRole! };
+    if (trace !== null) pass(trace, 'grant', `The eligible role ${eRole!}, activated now, grants ${eg}.`);
   } else {
     const og = matchGrant(d.grant, action);
+    if (og === null && eligibleWould) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation', d.id);
     if (og === null) return refuse('permission_denied', `Neither the role ${d.role.id} nor the grant overrides allow ${action}.`, trace, 'grant', d.id);
     matched = { source: 'override_grant', grant: og };
     if (trace !== null) pass(trace, 'grant', `The grant override ${og} allows it.`);
@@ -610,7 +662,7 @@ function throughDelegation(
     if (s === null) return refuse('scope_insufficient', `The token's scopes do not include ${action}.`, trace, 'token_scope', d.id, matched);
     if (trace !== null) pass(trace, 'token_scope', `The token scope ${s} covers it.`);
   }
-  return { allow: true, code: 'allowed', reason: matched.source === 'delegation_role' ? 'The delegation role grants it.' : 'A grant override of the delegation allows it.', matched, via: 'delegation', tenantId, delegationId: d.id, bans, role: d.role.id };
+  return { allow: true, code: 'allowed', reason: matched.source === 'delegation_role' ? 'The delegation role grants it.' : 'A grant override of the delegation allows it.', matched, via: 'delegation', tenantId, delegationId: d.id, bans, role: matched.role ?? d.role.id };
 }
 
 export { O_LINK, O_CONSENT, O_WHOLESALE };

@@ -9,7 +9,7 @@
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { problems } from '../../platform/http/schemas.ts';
 import { authzErrors, type Access, type AuthzService } from '../authz/index.ts';
-import type { ActivationRow, ActivationsService, ActivationView } from './activations.ts';
+import { DEFAULT_JIT_SETTINGS, hasEligible, type ActivationRow, type ActivationsService, type ActivationView } from './activations.ts';
 import * as S from './activations.schemas.ts';
 import * as D from './delegations.schemas.ts';
 import type { DelegationsService } from './delegations.service.ts';
@@ -59,6 +59,15 @@ export function activationRoutes(d: ActivationRouteDeps): AudienceRoutes {
           access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
           const dl = await delegations.get(req.params.delegation_id, { tenantId: req.params.tenant_id });
           return activations.settings(dl.id);
+        },
+      );
+      app.get(
+        '/api/v1/tenants/:tenant_id/access-settings',
+        { schema: { tags: TAGS, summary: "How each of the tenant's links may be used (links without their own settings use `defaults`: standing, auto-extended)", params: D.TenantParams, response: { 200: S.AccessSettingsList, ...problems(401, 403, 404) } } },
+        async (req) => {
+          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
+          const m = await activations.settingsFor({ tenantId: req.params.tenant_id });
+          return { data: [...m].map(([delegation_id, s]) => ({ delegation_id, ...s })), defaults: DEFAULT_JIT_SETTINGS };
         },
       );
       app.put(
@@ -120,7 +129,7 @@ export function activationRoutes(d: ActivationRouteDeps): AudienceRoutes {
         async (req) => {
           const a = member(req, req.params.partner_id);
           const settings = await activations.settingsFor({ partnerId: req.params.partner_id });
-          const ids = [...settings].filter(([, s]) => s.eligible).map(([id]) => id);
+          const ids = [...settings].filter(([, s]) => hasEligible(s)).map(([id]) => id);
           const mine = await activations.list({ partnerId: req.params.partner_id });
           const now = d.nowMs();
           const out = [];
@@ -129,7 +138,7 @@ export function activationRoutes(d: ActivationRouteDeps): AudienceRoutes {
             if (!dl || dl.status !== 'active') continue;
             const s = settings.get(id)!;
             const my = mine.find((x) => x.delegation_id === id && x.user_id === a.principal.userId && (x.status === 'pending' || (x.status === 'active' && x.ends_at !== null && Date.parse(x.ends_at) > now)));
-            out.push({ delegation_id: id, tenant: { id: dl.tenant_id, name: dl.tenant_name }, role: dl.role, link_ends_at: dl.ends_at, max_activation_minutes: s.max_activation_minutes, approval_required: s.approval_required, my_activation: my ? activationDto(my, now) : null });
+            out.push({ delegation_id: id, tenant: { id: dl.tenant_id, name: dl.tenant_name }, role: dl.role, standing: !s.eligible, eligible_roles: s.eligible_roles, link_ends_at: dl.ends_at, max_activation_minutes: s.max_activation_minutes, approval_required: s.approval_required, my_activation: my ? activationDto(my, now) : null });
           }
           return { data: out };
         },

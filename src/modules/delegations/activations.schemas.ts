@@ -5,19 +5,26 @@ const RoleId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Z][A-Z0-
 
 export const AccessSettingsDto = Type.Object(
   {
-    eligible: Type.Boolean({ description: "true: the link's role grants nothing until a partner member activates it for a while" }),
+    eligible: Type.Boolean({ description: "true: the link's own role grants nothing until a partner member activates it for a while" }),
+    eligible_roles: Type.Array(Type.String(), { description: "roles granted on top of the link's standing role only while a partner member's activation is open" }),
     max_activation_minutes: Type.Integer({ description: 'the longest activation the tenant allows' }),
     approval_required: Type.Boolean({ description: 'an activation waits for a tenant admin to approve it' }),
-    auto_extend: Type.Boolean({ description: 'the link is extended by auto_extend_days when it reaches its end date' }),
+    auto_extend: Type.Boolean({ description: 'the link is extended by auto_extend_days when it reaches its end date (on unless the tenant opts out)' }),
     auto_extend_days: Type.Integer(),
     privileged_roles: Type.Array(Type.String(), { description: 'roles the tenant calls privileged: a link with one of them never auto-extends' }),
   },
   { title: 'AccessSettings' },
 );
 
+export const AccessSettingsList = Type.Object(
+  { data: Type.Array(Type.Object({ delegation_id: Type.String(), ...AccessSettingsDto.properties }, { title: 'LinkAccessSettings' })), defaults: AccessSettingsDto },
+  { title: 'AccessSettingsList' },
+);
+
 export const AccessSettingsBody = Strict(
   {
     eligible: Type.Optional(Type.Boolean()),
+    eligible_roles: Type.Optional(Type.Array(RoleId, { maxItems: 20 })),
     max_activation_minutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 1440 })),
     approval_required: Type.Optional(Type.Boolean()),
     auto_extend: Type.Optional(Type.Boolean()),
@@ -64,7 +71,9 @@ export const EligibleAccessDto = Type.Object(
   {
     delegation_id: Type.String(),
     tenant: Type.Object({ id: Type.String(), name: Type.String() }),
-    role: Type.String(),
+    role: Type.String({ description: "the link's own role" }),
+    standing: Type.Boolean({ description: "the link's own role works without activation" }),
+    eligible_roles: Type.Array(Type.String(), { description: 'roles an activation turns on (besides the link role when it is not standing)' }),
     link_ends_at: Timestamp,
     max_activation_minutes: Type.Integer(),
     approval_required: Type.Boolean(),

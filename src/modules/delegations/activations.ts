@@ -19,6 +19,7 @@ import type { DelegationsDeps } from './delegations.types.ts';
 import { activationErrors as E } from './activations.errors.ts';
 import type { DelegationJitSettingsTable, DelegationActivationsTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
+import { parseRoleList } from '../authz/index.ts';
 
 /** The event outbox seam (notifications' EventOutbox.emit). */
 export interface EventSink {
@@ -44,7 +45,10 @@ export type JitSettingsRow = Selectable<DelegationJitSettingsTable>;
 export type ActivationRow = Selectable<DelegationActivationsTable>;
 
 export interface JitSettings {
+  /** the link's own role is eligible too (nothing standing) */
   eligible: boolean;
+  /** roles granted on top of the link's standing role only while a member's activation is open */
+  eligible_roles: string[];
   max_activation_minutes: number;
   approval_required: boolean;
   auto_extend: boolean;
@@ -52,18 +56,21 @@ export interface JitSettings {
   privileged_roles: string[];
 }
 
-export const DEFAULT_JIT_SETTINGS: JitSettings = { eligible: false, max_activation_minutes: 480, approval_required: false, auto_extend: false, auto_extend_days: 180, privileged_roles: [] };
+/** A link without a settings row: standing, and auto-extended by 180 days like GDAP unless the tenant opts out. */
+export const DEFAULT_JIT_SETTINGS: JitSettings = { eligible: false, eligible_roles: [], max_activation_minutes: 480, approval_required: false, auto_extend: true, auto_extend_days: 180, privileged_roles: [] };
+
+/** The link has something to activate: its own role is eligible, or it carries eligible roles. */
+export const hasEligible = (s: JitSettings): boolean => s.eligible || s.eligible_roles.length > 0;
+
+/** The roles that keep a link from auto-extending: privileged ones among its role and eligible roles. */
+export function privilegedOn(role: string, s: JitSettings): string[] {
+  return [role, ...s.eligible_roles].filter((r, i, all) => s.privileged_roles.includes(r) && all.indexOf(r) === i);
+}
 
 export function settingsOf(r: JitSettingsRow | undefined): JitSettings {
-  if (!r) return { ...DEFAULT_JIT_SETTINGS };
-  let privileged: string[] = [];
-  try {
-    const v = JSON.parse(r.privileged_roles) as unknown;
-    if (Array.isArray(v)) privileged = v.filter((x): x is string => typeof x === 'string');
-  } catch {
-    privileged = [];
-  }
-  return { eligible: r.eligible === 1, max_activation_minutes: r.max_activation_minutes, approval_required: r.approval_required === 1, auto_extend: r.auto_extend === 1, auto_extend_days: r.auto_extend_days, privileged_roles: privileged };
+  if (!r) return { ...DEFAULT_JIT_SETTINGS, eligible_roles: [], privileged_roles: [] };
+  const privileged = parseRoleList(r.privileged_roles);
+  return { eligible: r.eligible === 1, eligible_roles: parseRoleList(r.eligible_roles), max_activation_minutes: r.max_activation_minutes, approval_required: r.approval_required === 1, auto_extend: r.auto_extend === 1, auto_extend_days: r.auto_extend_days, privileged_roles: privileged };
 }
 
 export interface ActivationView extends ActivationRow {
@@ -97,8 +104,11 @@ export class ActivationsService {
     return this.#s.write(async (trx) => {
       const d = await this.#s.load(trx, delegationId, { tenantId });
       if (d.origin !== 'link') throw E.link_only('Eligible access, approval and auto-extend are set on links, not on app consents or wholesale access.');
-      for (const [i, r] of (patch.privileged_roles ?? []).entries()) {
-        if (!this.#d.roles.get(r)) throw E.role_invalid(`Unknown role ${r}.`, { fields: [{ pointer: `/privileged_roles/${i}`, detail: 'unknown role' }] });
+      for (const key of ['privileged_roles', 'eligible_roles'] as const) {
+        for (const [i, r] of (patch[key] ?? []).entries()) {
+          const role = this.#d.roles.get(r);
+          if (!role || (key === 'eligible_roles' && role.catalog !== 'delegation')) throw E.role_invalid(`Unknown role ${r}.`, { fields: [{ pointer: `/${key}/${i}`, detail: 'unknown role' }] });
+        }
       }
       const cur = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
       const next: JitSettings = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
@@ -110,6 +120,7 @@ export class ActivationsService {
         auto_extend: next.auto_extend ? 1 : 0,
         auto_extend_days: next.auto_extend_days,
         privileged_roles: JSON.stringify([...new Set(next.privileged_roles)]),
+        eligible_roles: JSON.stringify([...new Set(next.eligible_roles)].filter((r) => r !== d.role)),
         updated_at: nowIso,
         updated_by: ctx.actor.userId ?? null,
       };
@@ -140,7 +151,7 @@ export class ActivationsService {
     return this.#s.write(async (trx) => {
       const d = await this.#s.load(trx, delegationId, { partnerId: who.partnerId });
       const st = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
-      if (d.origin !== 'link' || !st.eligible) throw E.not_eligible('This access is standing access, not eligible access: there is nothing to activate.');
+      if (d.origin !== 'link' || !hasEligible(st)) throw E.not_eligible('This access is standing access, not eligible access: there is nothing to activate.');
       const nowIso = now.toISOString();
       if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(`The link is ${d.status === 'active' ? 'outside its dates' : d.status}.`);
       if (!Number.isInteger(input.minutes) || input.minutes < MIN_ACTIVATION_MINUTES || input.minutes > st.max_activation_minutes) {

@@ -21,7 +21,7 @@ import { tenantContext } from '../../platform/db/db-context.ts';
 import { enterDbContext, lockRows } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import { authzErrors as A } from '../authz/index.ts';
+import { authzErrors as A, parsePartnerConfig } from '../authz/index.ts';
 import { tenantErrors } from '../tenants/index.ts';
 import { parseOverrides, validateOverrides, validateRole, validateScopes, validateWindow, type Overrides } from './delegation-rules.ts';
 import { DelegationSteps } from './delegation-steps.ts';
@@ -84,7 +84,12 @@ export class DelegationsService {
     const overrides = validateOverrides(st.roles, input.overrides);
     const scopes = validateScopes(input.scopes);
     const { starts, ends } = validateWindow(input.startsAt, input.endsAt, now, st.maxDays);
-    await st.requireActivePartner(trx, input.partnerId, input.origin);
+    const partner = await st.requireActivePartner(trx, input.partnerId, input.origin);
+    // Issue 15: the operator may limit the delegation roles this partner may request or be given.
+    const allowedRoles = parsePartnerConfig(partner.config).roles?.delegation_roles;
+    if (allowedRoles !== undefined && !allowedRoles.includes(input.role)) {
+      throw A.role_not_allowed(`Your organization may not use the delegation role ${input.role}; it may use: ${allowedRoles.join(', ') || 'none'}.`);
+    }
     // Guarantee: the tenant row is share-locked (no suspension or closing in between).
     await lockRows(st.db, trx, 'tenants', { id: input.tenantId }, 'share');
     const tenant = await repo.findTenantById(trx, input.tenantId);

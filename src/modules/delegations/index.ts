@@ -20,7 +20,7 @@ export {
 } from './delegations.service.ts';
 export { delegationErrors } from './delegations.errors.ts';
 export { delegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';
-export { ActivationsService, type ActivationsDeps, type EventSink, type SecondFactorCheck } from './activations.ts';
+export { ActivationsService, DEFAULT_JIT_SETTINGS, hasEligible, privilegedOn, type JitSettings, type ActivationsDeps, type EventSink, type SecondFactorCheck } from './activations.ts';
 export { LifecycleSweep, NOTICE_THRESHOLDS_DAYS } from './lifecycle-sweep.ts';
 export { activationRoutes, type ActivationRouteDeps } from './activations.routes.ts';
 export { activationErrors } from './activations.errors.ts';

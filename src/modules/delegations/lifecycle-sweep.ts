@@ -1,8 +1,9 @@
 /**
  * Scheduled delegation work that must happen exactly once per due item, however many instances
  * run it and across restarts (the state is in tables, nothing in memory):
- *  - auto-extend: an active link whose tenant turned auto-extend on, reaching its end date, gets
- *    `auto_extend_days` more — unless its role is one the tenant marked privileged. The update is a
+ *  - auto-extend: an active link reaching its end date gets `auto_extend_days` more (180 by
+ *    default, GDAP-like) — every link, with or without a settings row, unless the tenant opted
+ *    out or the link's role or one of its eligible roles is one the tenant marked privileged. The update is a
  *    compare-and-set on the old end date under the row lock: of two instances, one extends, the
  *    other finds the date already moved and does nothing. Audited and sent as delegation.extended.
  *  - expiry notices at 30, 7 and 1 days before ends_at, to both sides: the notice row
@@ -15,7 +16,7 @@ import { sql } from 'kysely';
 import { asSystem } from '../../platform/db/db-context.ts';
 import { lockRows, mutate } from '../../platform/db/database.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
-import { eventBase, settingsOf, type ActivationsDeps } from './activations.ts';
+import { eventBase, privilegedOn, settingsOf, type ActivationsDeps } from './activations.ts';
 import * as repo from './delegations.repo.ts';
 
 export const NOTICE_THRESHOLDS_DAYS = [30, 7, 1] as const;
@@ -51,11 +52,12 @@ export class LifecycleSweep {
     const nowIso = this.#d.clock.now().toISOString();
     const due = await this.#d.db.kysely
       .selectFrom('delegations as d')
-      .innerJoin('delegation_jit_settings as s', 's.delegation_id', 'd.id')
+      .leftJoin('delegation_jit_settings as s', 's.delegation_id', 'd.id')
       .select(['d.id', 'd.ends_at'])
       .where('d.origin', '=', 'link')
       .where('d.status', '=', 'active')
-      .where('s.auto_extend', '=', 1)
+      // no settings row: auto-extend is on by default
+      .where((eb) => eb.or([eb('s.auto_extend', '=', 1), eb('s.delegation_id', 'is', null)]))
       .where('d.ends_at', '<=', nowIso)
       .orderBy('d.ends_at')
       .limit(limit)
@@ -67,7 +69,7 @@ export class LifecycleSweep {
         const d = await repo.findDelegationById(trx, c.id);
         if (!d || d.status !== 'active' || d.ends_at !== c.ends_at || d.ends_at > nowIso) return false;
         const st = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
-        if (!st.auto_extend || st.privileged_roles.includes(d.role)) return false;
+        if (!st.auto_extend || privilegedOn(d.role, st).length > 0) return false;
         const endsAt = new Date(Date.parse(d.ends_at) + st.auto_extend_days * DAY_MS).toISOString();
         const r = await trx.updateTable('delegations').set({ ends_at: endsAt, updated_at: nowIso }).where('id', '=', d.id).where('ends_at', '=', d.ends_at).where('status', '=', 'active').executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) return false;

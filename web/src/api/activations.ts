@@ -5,6 +5,7 @@ import { http } from './client.ts';
 export type AccessSettings = Schemas['AccessSettings'];
 export type ActivationDto = Schemas['Activation'];
 export type EligibleAccessDto = Schemas['EligibleAccess'];
+export type AccessSettingsList = Schemas['AccessSettingsList'];
 export interface ActivationList {
   data: ActivationDto[];
   waiting: number;
@@ -14,6 +15,7 @@ const enc = encodeURIComponent;
 
 export const activationsApi = {
   settings: (tenantId: string, delegationId: string) => http.get<AccessSettings>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(delegationId)}/access-settings`),
+  allSettings: (tenantId: string) => http.get<AccessSettingsList>(`/api/v1/tenants/${enc(tenantId)}/access-settings`),
   saveSettings: (tenantId: string, delegationId: string, body: Partial<AccessSettings>) => http.put<AccessSettings>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(delegationId)}/access-settings`, body),
   tenantList: (tenantId: string) => http.get<ActivationList>(`/api/v1/tenants/${enc(tenantId)}/activations`),
   approve: (tenantId: string, id: string) => http.post<ActivationDto>(`/api/v1/tenants/${enc(tenantId)}/activations/${enc(id)}/approve`, {}),
@@ -41,3 +43,11 @@ export function durationLabel(minutes: number): string {
 }
 
 export const STATUS_WORDS: Record<string, string> = { waiting: 'Waiting for approval', active: 'Active', ended: 'Ended', rejected: 'Rejected', cancelled: 'Withdrawn' };
+
+/** How a link renews, in plain words: "Renews itself every 180 days", or why it does not. */
+export function renewalWords(role: string, s: AccessSettings, roleName: (id: string) => string): string {
+  if (!s.auto_extend) return 'Ends on its date (you turned renewal off)';
+  const sensitive = [role, ...s.eligible_roles].filter((r) => s.privileged_roles.includes(r));
+  if (sensitive.length > 0) return `Ends on its date: ${sensitive.map(roleName).join(', ')} is marked sensitive`;
+  return `Renews itself for ${s.auto_extend_days} days at its end`;
+}

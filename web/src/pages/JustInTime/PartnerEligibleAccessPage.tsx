@@ -1,7 +1,8 @@
 /**
  * Partner side: "Time-limited access" — the customers' links a tenant made eligible: nothing is
- * allowed until a member turns the access on for a while, with a reason and a code from their
- * authenticator app; some tenants approve each request first. Shows the time left and the history.
+ * allowed (beyond what is always on) until a member turns the access on for a while, with a reason
+ * and a code from their authenticator app or a passkey; some tenants approve each request first.
+ * Shows the time left and the history.
  */
 import { useState } from 'react';
 import { Badge, Button, Group, Modal, PasswordInput, Select, Stack, Text, Textarea } from '@mantine/core';
@@ -14,6 +15,11 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { activationsApi, durationLabel, STATUS_WORDS, timeLeft, type EligibleAccessDto } from '../../api/activations.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+import { StepUpModal } from '../../components/StepUpModal.tsx';
+import { security } from '../../api/security.ts';
+import { ApiError } from '../../api/client.ts';
+
+type ActivateValues = { minutes: string; justification: string; code: string };
 
 const DURATIONS = [30, 60, 120, 240, 480, 720, 1440];
 
@@ -23,10 +29,18 @@ export function PartnerEligibleAccessPage() {
   const eligible = useApiQuery(['activations', 'eligible', partnerId], () => activationsApi.eligible(partnerId));
   const history = useApiQuery(['activations', 'partner', partnerId], () => activationsApi.partnerList(partnerId));
   const [target, setTarget] = useState<EligibleAccessDto | null>(null);
+  // no code typed and no fresh second factor: confirm with a passkey (or a code) in the dialog, then try again
+  const [confirming, setConfirming] = useState<ActivateValues | null>(null);
+  const mfa = useApiQuery(['security'], () => security.status());
   const activate = useApiMutation(
-    async (v: { minutes: string; justification: string; code: string }) => {
+    async (v: ActivateValues) => {
       if (v.code.trim()) await activationsApi.stepUp(v.code.trim());
-      return activationsApi.activate(partnerId, target!.delegation_id, { minutes: Number(v.minutes), justification: v.justification });
+      try {
+        return await activationsApi.activate(partnerId, target!.delegation_id, { minutes: Number(v.minutes), justification: v.justification });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'activation_step_up_required' && !v.code.trim()) setConfirming(v);
+        throw e;
+      }
     },
     {
       success: (a) => (a.status === 'waiting' ? 'Requested. The customer has to approve it.' : `Access is on until ${formatDateTime(a.ends_at)}.`),
@@ -58,7 +72,18 @@ export function PartnerEligibleAccessPage() {
         rowProps={(e) => ({ 'data-tenant': e.tenant.name })}
         columns={[
           { key: 'customer', title: 'Customer', mobile: 'title', render: (e) => <Text fw={500}>{e.tenant.name}</Text> },
-          { key: 'role', title: 'Access', render: (e) => roles.name(e.role) },
+          {
+            key: 'role',
+            title: 'Access',
+            render: (e) => (
+              <Stack gap={0}>
+                {e.standing && <Text size="sm">Always on: {roles.name(e.role)}</Text>}
+                <Text size="sm" data-testid="on-request-roles">
+                  On request: {(e.standing ? e.eligible_roles : [e.role, ...e.eligible_roles]).map((r) => roles.name(r)).join(', ')}
+                </Text>
+              </Stack>
+            ),
+          },
           {
             key: 'rules',
             title: 'Rules',
@@ -126,7 +151,7 @@ export function PartnerEligibleAccessPage() {
             <Textarea label="Why do you need it?" description="The customer sees this." withAsterisk autosize minRows={2} {...form.getInputProps('justification')} />
             <PasswordInput
               label="Code from your authenticator app"
-              description="Needed unless you confirmed it is you in the last 10 minutes."
+              description="Needed unless you confirmed it is you in the last 10 minutes. Leave it empty to use a passkey instead."
               autoComplete="one-time-code"
               {...form.getInputProps('code')}
             />
@@ -143,6 +168,16 @@ export function PartnerEligibleAccessPage() {
           </Stack>
         </form>
       </Modal>
+      <StepUpModal
+        opened={confirming !== null}
+        status={mfa.data}
+        onClose={() => setConfirming(null)}
+        onConfirmed={() => {
+          const v = confirming;
+          setConfirming(null);
+          if (v) void activate.run(v);
+        }}
+      />
     </>
   );
 }

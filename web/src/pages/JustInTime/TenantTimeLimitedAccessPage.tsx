@@ -1,7 +1,8 @@
 /**
- * Tenant side: "Time-limited access" — for each partner link, whether the partner's access is
- * always on or only on request (for at most how long, approved by you or not), whether it renews
- * itself and which roles never do; requests waiting for approval (badge); and the history.
+ * Tenant side: "Time-limited access" — for each partner link, which roles are always on and which
+ * only on request (for at most how long, approved by you or not), whether it renews itself (on by
+ * default, every 180 days) and which sensitive roles never do; requests waiting for approval
+ * (badge); and the history.
  */
 import { useEffect, useState } from 'react';
 import { Badge, Button, Group, Modal, MultiSelect, NumberInput, Select, Stack, Switch, Text } from '@mantine/core';
@@ -13,7 +14,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
-import { activationsApi, durationLabel, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
+import { activationsApi, durationLabel, renewalWords, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 
 const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
@@ -23,15 +24,17 @@ export function TenantTimeLimitedAccessPage() {
   const roles = useDelegationRoles();
   const links = useApiQuery(['delegations', 'tenant', t.tenant_id, 'active-links'], () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
   const acts = useApiQuery(['activations', 'tenant', t.tenant_id], () => activationsApi.tenantList(t.tenant_id));
+  const all = useApiQuery(['activations', 'settings', 'tenant', t.tenant_id], () => activationsApi.allSettings(t.tenant_id));
+  const settingsOf = (id: string): AccessSettings | undefined => all.data?.data.find((x) => x.delegation_id === id) ?? all.data?.defaults;
   const [editing, setEditing] = useState<DelegationDto | null>(null);
   const current = useApiQuery(['activations', 'settings', editing?.id ?? ''], () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
-  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => setEditing(null) });
+  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => (setEditing(null), all.reload()) });
   const approve = useApiMutation((id: string) => activationsApi.approve(t.tenant_id, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
   const reject = useApiMutation((id: string) => activationsApi.reject(t.tenant_id, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });
-  const form = useApiForm({ initialValues: { eligible: false, max: '480', approval: false, autoExtend: false, days: 180, privileged: [] as string[] } }, save);
+  const form = useApiForm({ initialValues: { eligible: false, extra: [] as string[], max: '480', approval: false, autoExtend: true, days: 180, privileged: [] as string[] } }, save);
   const loaded = editing ? current.data : undefined;
   useEffect(() => {
-    if (loaded) form.setValues({ eligible: loaded.eligible, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
+    if (loaded) form.setValues({ eligible: loaded.eligible, extra: loaded.eligible_roles, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the link's settings arrive
   }, [loaded]);
   const waiting = acts.data?.waiting ?? 0;
@@ -90,8 +93,27 @@ export function TenantTimeLimitedAccessPage() {
         rowProps={(d) => ({ 'data-partner': d.partner.name ?? '' })}
         columns={[
           { key: 'partner', title: 'Partner', mobile: 'title', render: (d) => <Text fw={500}>{d.partner.name}</Text> },
-          { key: 'role', title: 'Access', render: (d) => roles.name(d.role) },
+          {
+            key: 'role',
+            title: 'Access',
+            render: (d) => {
+              const s = settingsOf(d.id);
+              const onRequest = s ? (s.eligible ? [d.role, ...s.eligible_roles] : s.eligible_roles) : [];
+              return (
+                <Stack gap={0}>
+                  <Text size="sm">Always on: {s?.eligible ? 'nothing' : roles.name(d.role)}</Text>
+                  {onRequest.length > 0 && (
+                    <Text size="sm" data-testid="on-request">
+                      On request: {onRequest.map((r) => roles.name(r)).join(', ')}
+                      {s!.approval_required ? ' (you approve each request)' : ''}
+                    </Text>
+                  )}
+                </Stack>
+              );
+            },
+          },
           { key: 'until', title: 'Until', render: (d) => formatDate(d.ends_at) },
+          { key: 'renews', title: 'Renewal', render: (d) => { const s = settingsOf(d.id); return <Text size="sm" data-testid="renewal">{s ? renewalWords(d.role, s, roles.name) : ''}</Text>; } },
           {
             key: 'actions',
             title: '',
@@ -130,18 +152,29 @@ export function TenantTimeLimitedAccessPage() {
         <form
           noValidate
           onSubmit={form.submit((v) =>
-            save.run({ eligible: v.eligible, max_activation_minutes: Number(v.max), approval_required: v.approval, auto_extend: v.autoExtend, auto_extend_days: Number(v.days), privileged_roles: v.privileged }),
+            save.run({ eligible: v.eligible, eligible_roles: v.extra, max_activation_minutes: Number(v.max), approval_required: v.approval, auto_extend: v.autoExtend, auto_extend_days: Number(v.days), privileged_roles: v.privileged }),
           )}
         >
           <Stack>
-            <Switch label="Only on request (off until a partner person turns it on)" {...form.getInputProps('eligible', { type: 'checkbox' })} />
-            {form.values.eligible && (
+            <Switch label={`Only on request (off until a partner person turns it on)${editing ? `: ${roles.name(editing.role)}` : ''}`} {...form.getInputProps('eligible', { type: 'checkbox' })} />
+            <MultiSelect
+              label="More roles a partner person can turn on for a while"
+              data-testid="eligible-roles"
+              description="These grant nothing until someone at the partner turns them on, with a reason and a second sign-in step; they turn off by themselves."
+              data={roles.linkRoles.filter((r) => r.id !== editing?.role).map((r) => ({ value: r.id, label: r.name }))}
+              {...form.getInputProps('extra')}
+            />
+            {(form.values.eligible || form.values.extra.length > 0) && (
               <>
                 <Select label="Longest time it may stay on" data={MAX_OPTIONS} allowDeselect={false} {...form.getInputProps('max')} />
                 <Switch label="I approve each request first" {...form.getInputProps('approval', { type: 'checkbox' })} />
               </>
             )}
-            <Switch label="Renew automatically when it ends" {...form.getInputProps('autoExtend', { type: 'checkbox' })} />
+            <Switch
+              label="Renew automatically when it ends"
+              description="On unless you turn it off, like Microsoft's partner access. A link with a sensitive role never renews by itself."
+              {...form.getInputProps('autoExtend', { type: 'checkbox' })}
+            />
             {form.values.autoExtend && <NumberInput label="Renew for (days)" min={1} max={365} {...form.getInputProps('days')} />}
             <MultiSelect
               label="Sensitive roles (never renewed automatically)"
