@@ -5,6 +5,8 @@
  * Returns it with `mint(jti)`: an access token with the claims a consent grant carries, signed
  * with the authorization server's own current key (the JWKS the gateway verifies against).
  * Minting 10⁵ tokens through the consent flow would measure the authorization server instead.
+ * A second partner on the same customer, with daily and monthly request quotas in its configuration
+ * (issue 15), gives `mintQuota(jti)`: the same path with the quota counted on every request.
  */
 import { createPrivateKey, sign, type JsonWebKey as NodeJwk } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -26,25 +28,33 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   const ban = await s.tenants.createBillingAccount(ctx, tenant.id, { name: 'Main' });
   const applied = await s.partners.apply(ctx, { name: 'Bench Partner', slug: 'bench-partner', contact_email: 'owner@bench.example', owner: { name: 'Owner', email: 'owner@bench.example', password: 'correct horse battery staple' } });
   const partner = applied.partner;
-  await s.partners.transition(ctx, partner.id, 'approve', { capabilities: ['delegated'] });
-  const { app: partnerApp } = await s.apps.create({ ...ctx, actor: { ...ctx.actor, partnerId: partner.id } }, partner.id, {
-    name: 'Bench app',
-    grant_types: ['authorization_code', 'refresh_token'],
-    redirect_uris: ['https://bench.example/callback'],
-    scopes: ['orders.read', 'orders.create'],
-  });
-  const dlg = await s.delegations.create(ctx, {
-    partnerId: partner.id,
-    tenantId: tenant.id,
-    origin: 'consent',
-    role: 'DELEGATE',
-    scopes: ['orders.read', 'orders.create'],
-    overrides: { grant: ['orders.read', 'orders.create'] },
-    banIds: [ban.id],
-    billToBanId: ban.id,
-    clientId: partnerApp.id,
-    endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-  });
+  const consented = async (partnerId: string) => {
+    await s.partners.transition(ctx, partnerId, 'approve', { capabilities: ['delegated'] });
+    const { app: partnerApp } = await s.apps.create({ ...ctx, actor: { ...ctx.actor, partnerId } }, partnerId, {
+      name: 'Bench app',
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: ['https://bench.example/callback'],
+      scopes: ['orders.read', 'orders.create'],
+    });
+    const dlg = await s.delegations.create(ctx, {
+      partnerId,
+      tenantId: tenant.id,
+      origin: 'consent',
+      role: 'DELEGATE',
+      scopes: ['orders.read', 'orders.create'],
+      overrides: { grant: ['orders.read', 'orders.create'] },
+      banIds: [ban.id],
+      billToBanId: ban.id,
+      clientId: partnerApp.id,
+      endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
+    return { partnerApp, dlg };
+  };
+  const { partnerApp, dlg } = await consented(partner.id);
+  // the quota partner: quotas far above what a run sends, so every request is counted and admitted
+  const quotaPartner = (await s.partners.apply(ctx, { name: 'Bench Quota Partner', slug: 'bench-quota-partner', contact_email: 'owner@bench-quota.example', owner: { name: 'Owner', email: 'owner@bench-quota.example', password: 'correct horse battery staple' } })).partner;
+  const quota = await consented(quotaPartner.id);
+  await s.partners.updateConfigSection(ctx, quotaPartner.id, 'limits', { daily_quota: 1_000_000_000, monthly_quota: 30_000_000_000 });
   // BENCH_MFA_POLICY=1 (issue 17): MFA required platform-wide and by the tenant, and the tokens say
   // the user signed in with a second factor — the policy lives in the decision snapshot, so the
   // hot path pays a field read at most.
@@ -85,10 +95,13 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
     // long enough for every round of the run (the gateway checks exp on every request)
     exp: iat + 3600,
   };
-  const mint = (jti: string) => {
-    const input = `${header}.${b64({ ...claims, jti })}`;
+  const signed = (c: Record<string, unknown>) => {
+    const input = `${header}.${b64(c)}`;
     const sig = current.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), privateKey);
     return `${input}.${sig.toString('base64url')}`;
   };
-  return { mint, partner, tenant, ban, partnerApp, dlg };
+  const mint = (jti: string) => signed({ ...claims, jti });
+  const quotaClaims = { ...claims, partner_id: quotaPartner.id, act: { sub: quotaPartner.id, client_id: quota.partnerApp.id }, dlg: quota.dlg.id, client_id: quota.partnerApp.id };
+  const mintQuota = (jti: string) => signed({ ...quotaClaims, jti });
+  return { mint, mintQuota, partner, tenant, ban, partnerApp, dlg, quotaPartner };
 }

@@ -31,6 +31,11 @@
  * POSTs), each its own fresh process per round: hot_ratio is metrics off, hot_ratio_metrics_on
  * the same with metrics, tracing_cost what tracing takes off the hot path's throughput.
  *
+ * Quotas (issue 15): in every round, (c) hot again on the same gateway process with the token of a
+ * second partner whose configuration sets daily and monthly request quotas (far above what a run
+ * sends): hot_ratio_quota_on against the same round's (b), next to hot_ratio (quotas off). The
+ * quota is counted in the same limiter decision as the rate limits (no extra round trip).
+ *
  * Settings: BENCH_CONNECTIONS (32), BENCH_DURATION (5 s per run), BENCH_ROUNDS (7), BENCH_COLD_TOKENS (rounds × duration × 16,000), BENCH_REDIS=1 to use REDIS_URL for the
  * gateway's limiter and feed. Targets: hot c/b ≥ 0.85, cold c/b ≥ 0.45, added p50 at one
  * connection ≤ 0.4 ms. Last line: one JSON object.
@@ -153,8 +158,9 @@ async function main(): Promise<void> {
 
   // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
   log('setting up the world…');
-  const { mint, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
+  const { mint, mintQuota, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
   const hot = mint('hot');
+  const hotQuota = mintQuota('hot-quota');
   log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
   const lines: string[] = [];
   for (let i = 0; i < COLD_TOKENS; i++) lines.push(mint(`cold-${i}`));
@@ -184,7 +190,7 @@ async function main(): Promise<void> {
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
-  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
+  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
   let coldOffset = 0;
   let wrapped = 0;
   let currentRound = 0;
@@ -203,6 +209,7 @@ async function main(): Promise<void> {
   };
 
   const auth = { authorization: `Bearer ${hot}` };
+  const authQuota = { authorization: `Bearer ${hotQuota}` };
   // BENCH_GATEWAY_NODE_ARGS: extra Node flags for the gateway processes (e.g. --cpu-prof to profile them)
   const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -242,8 +249,10 @@ async function main(): Promise<void> {
     await waitFor(`http://127.0.0.1:${tPort}/healthz`, (st) => st === 200);
     const probe = await fetch(urls.hot, { headers: auth });
     if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
+    const probeQuota = await fetch(urls.hot, { headers: authQuota });
+    if (probeQuota.status !== 200 || !(probeQuota.headers.get('ratelimit-policy') ?? '').includes('"daily"')) throw new Error(`the quota partner's token is not counted against a quota: ${probeQuota.status} ${probeQuota.headers.get('ratelimit-policy')}`);
     // warm every process up (JIT, connection pools)
-    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
       await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
     }
     const stop = async () => {
@@ -269,7 +278,14 @@ async function main(): Promise<void> {
     await run('a_upstream', { url: `${upstreamUrl}/context`, headers: signed() });
     await run('b0_minimal_proxy', { url: urls.minimal, headers: signed() }); // signed afresh: an assertion is good for 60 s
     await run('b_bare_proxy', { url: urls.bare, headers: signed() });
-    await run('c_gateway_hot', { url: urls.hot, headers: auth });
+    // quotas off and on, back to back on the same process (the order alternates by round)
+    if (round % 2) {
+      await run('c_gateway_hot', { url: urls.hot, headers: auth });
+      await run('c_gateway_hot_quota', { url: urls.hot, headers: authQuota });
+    } else {
+      await run('c_gateway_hot_quota', { url: urls.hot, headers: authQuota });
+      await run('c_gateway_hot', { url: urls.hot, headers: auth });
+    }
     await run('c_gateway_hot_metrics', { url: urls.metrics, headers: auth });
     await run('c_gateway_hot_traced', { url: urls.traced, headers: auth });
     if (round === ROUNDS) {
@@ -299,7 +315,7 @@ async function main(): Promise<void> {
     p99_ms: median(runs[name].map((r) => r.p99_ms)),
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
-  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
+  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_quota: med('c_gateway_hot_quota'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
   // per round: (c) against the (b) of the same round
   const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -311,6 +327,12 @@ async function main(): Promise<void> {
     upstream_rps: Math.round(results.a_upstream.rps),
     hot_ratio: r3(median(ratios('c_gateway_hot'))),
     hot_ratio_metrics_off: r3(median(ratios('c_gateway_hot'))),
+    hot_ratio_quota_off: r3(median(ratios('c_gateway_hot'))),
+    hot_ratio_quota_on: r3(median(ratios('c_gateway_hot_quota'))),
+    hot_ratios_quota_on: ratios('c_gateway_hot_quota').map(r3),
+    quota_rps: Math.round(results.c_gateway_hot_quota.rps),
+    // what counting the quotas takes off the hot path, against the same process without them in the same round
+    quota_cost: r3(1 - median(ratios('c_gateway_hot_quota', 'c_gateway_hot'))),
     hot_ratio_metrics_on: r3(median(ratios('c_gateway_hot_metrics'))),
     hot_ratios_metrics_on: ratios('c_gateway_hot_metrics').map(r3),
     hot_ratio_traced: r3(median(ratios('c_gateway_hot_traced'))),
@@ -346,10 +368,12 @@ async function main(): Promise<void> {
       row('(b0) minimal Fastify proxy', results.b0_minimal_proxy),
       row('(b) bare proxy, same stack', results.b_bare_proxy),
       row('(c) gateway, hot token', results.c_gateway_hot),
+      row('(c) gateway, hot, quotas on', results.c_gateway_hot_quota),
       row('(c) gateway, hot, metrics on', results.c_gateway_hot_metrics),
       row('(c) gateway, hot, traced', results.c_gateway_hot_traced),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
+      `  c/b hot with quotas on ${summary.hot_ratio_quota_on} (target ≥ 0.85; per round ${summary.hot_ratios_quota_on.join(', ')}), quotas off ${summary.hot_ratio_quota_off}; counting them costs ${Math.round(summary.quota_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b hot with metrics on ${summary.hot_ratio_metrics_on} (per round ${summary.hot_ratios_metrics_on.join(', ')}), metrics off ${summary.hot_ratio_metrics_off}`,
       `  tracing on (OTLP/HTTP, ${summary.otlp_exports} exports received): c/b hot ${summary.hot_ratio_traced}, ${Math.round(summary.tracing_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,

@@ -37,7 +37,7 @@ import { QueryTracingPlugin, startTracing } from '../platform/observability/trac
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
 import { actingPartnerId, authGuards, identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
-import { partnerRoutes } from '../modules/partners/index.ts';
+import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes } from '../modules/partners/index.ts';
 import { registerAuditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
@@ -222,6 +222,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
       tenantRoutes({ tenants: services.tenants, access }),
       partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
+      partnerConfigRoutes({ partners: services.partners, access }),
+      featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
+      partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
       catalogRoutes({ access }),
       partnerConsolidatedRoutes({
@@ -236,6 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           return !!u && u.active && u.partner?.id === partnerId && u.partnerMemberActive;
         },
         memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
+        featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       }),
       tenantSelfRoutes({ resources: services.resources, access }),
       alertRoutes({ alerts: services.alerts, authz: services.authz, access, limiter: services.rateLimiter, config }),
@@ -287,8 +291,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.oauth.start();
     await services.feed.start(head);
     // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
-    services.lifecycle.start(60_000, (ctx) => services.delegations.expireLapsed(ctx));
+    services.lifecycle.start(config.lifecycleSweepIntervalMs, (ctx) => services.delegations.expireLapsed(ctx));
     services.program.startSchedule();
+    services.partnerUsage.start(5_000);
     services.alertScheduler.start();
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
@@ -297,6 +302,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
     services.program.stopSchedule();
+    await services.partnerUsage.stop();
     services.alertScheduler.stop();
     services.lifecycle.stop();
     await services.notifications.close();

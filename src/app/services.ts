@@ -10,10 +10,10 @@ import { ChangeFeed } from '../platform/events/change-feed.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
 import { createRateLimiter, type RateLimiter } from '../platform/ratelimit/index.ts';
 import { AuditLog } from '../modules/audit/index.ts';
-import { Access, AuthzService, RoleCatalog } from '../modules/authz/index.ts';
+import { Access, AuthzService, RoleCatalog, partnerLimits } from '../modules/authz/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
-import { PartnersService, partnerErrors } from '../modules/partners/index.ts';
+import { FeatureCatalogService, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationsService } from '../modules/delegations/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
@@ -57,6 +57,8 @@ export interface Services {
   mailer: Mailer;
   tenants: TenantsService;
   partners: PartnersService;
+  featureCatalog: FeatureCatalogService;
+  partnerUsage: PartnerUsage;
   delegations: DelegationsService;
   /** the decision engine over its feed-fed snapshot (decide, explain, context resolution) */
   authz: AuthzService;
@@ -172,13 +174,19 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
   );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
-  const partners = new PartnersService({ db, audit, feed, clock, identity });
+  const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec } });
+  const featureCatalog = new FeatureCatalogService({ db, audit, feed, clock });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
   // eligible (just-in-time) access, auto-extend and expiry notices (issue 17): events through the outbox, step-up through MFA
   const jitDeps = { db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, events: notifications.outbox, mfa: identity.mfa, onError: (e: unknown) => d.onError(e, 'delegation lifecycle') };
   const activations = new ActivationsService(jitDeps);
   const lifecycle = new LifecycleSweep(jitDeps);
   const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
+  // a partner's members' session policy (its configuration, issue 15), read from the snapshot on every session check
+  identity.sessions.policy = (userId) => {
+    const p = authz.snapshot.users.get(userId)?.partner;
+    return p ? partnerLimits(p.config).session : null;
+  };
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
@@ -198,10 +206,26 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
-  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, onError: d.onError, metrics: d.metrics });
+  // partners' requests by day (issue 15): counted in memory by the gateway, added to partner_usage in batches
+  const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics });
 
-  // their access events go through the gateway's batched, spooled buffer
-  const msp = new MspViewsService({ resources, authz, tenants, clock, recordAccess: (ctx, e) => gateway.auditBuffer.push(ctx, e) });
+  // Their access events go through the gateway's batched, spooled buffer, grouped like the
+  // gateway's: the same person reading the same view of the same tenant within one flush is one
+  // event listing each request (a consolidated read touches every managed tenant — a thousand
+  // events a request, one row each, cost more than the read itself).
+  const msp = new MspViewsService({
+    resources,
+    authz,
+    tenants,
+    clock,
+    recordAccess: (ctx, e) => {
+      const key = `pc\u0000${e.action}\u0000${ctx.actor.userId ?? ''}\u0000${ctx.actor.partnerId ?? ''}\u0000${e.tenantId ?? ''}\u0000${e.targetId ?? ''}\u0000${ctx.ip ?? ''}\u0000${ctx.userAgent ?? ''}\u0000${JSON.stringify(e.details ?? {})}`;
+      const at = clock.nowMs();
+      if (gateway.auditBuffer.addToGroup(key, at, ctx.requestId, e.targetId ?? '', ctx.ip)) return;
+      gateway.auditBuffer.pushGrouped(key, { at, request_id: ctx.requestId, path: e.targetId ?? '', ip: ctx.ip }, () => ({ ctx, entry: e }));
+    },
+  });
   const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir, onError: (e) => d.onError(e, 'invoice export') });
   // e-mail of alerts: the local outbox (DATA_DIR/mail-outbox) until the platform's SMTP settings land
   const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({
@@ -212,5 +236,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
 }

@@ -21,6 +21,8 @@ import { seedDemoDelegations } from '../modules/delegations/delegations.demo.ts'
 import { seedDemoApps } from '../modules/apps/apps.demo.ts';
 import { seedDemoProgram } from '../modules/program/program.demo.ts';
 import { seedDemoMspWorkspace } from '../modules/alerts/alerts.demo.ts';
+import { seedDemoJit } from '../modules/delegations/jit.demo.ts';
+import { seedDemoFeatures } from '../modules/partners/features.demo.ts';
 import { seedDemoPlans } from '../modules/plans/plans.demo.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
@@ -30,8 +32,9 @@ export type DemoExtension = DemoStep<Services>;
 // seedDemoPlans runs before seedDemoApps, which lists the resold customers (the plans' customers among
 // them). seedDemoResources runs after the extensions that create tenants: it fills every tenant they
 // created (and leaves alone the program's referred tenants, which have their own invoices).
+// seedDemoJit creates four small customers of Fabrikam before the resource data fills them.
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoResources, seedDemoMspWorkspace];
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
@@ -143,6 +146,9 @@ export function describeWorld(w: DemoWorld): string {
   for (const p of w.partners) {
     lines.push(`  ${p.slug.padEnd(18)} owner ${p.owner.email}  ${p.owner.password}   (${p.capabilities.join(', ')})`);
     lines.push(`  ${''.padEnd(18)} staff ${p.staff.email}  ${p.staff.password}`);
+  }
+  for (const c of (w.msp_customers as { slug: string; admin: Credentials }[] | undefined) ?? []) {
+    lines.push(`  ${c.slug.padEnd(18)} admin ${c.admin.email}  ${c.admin.password}   (managed by Fabrikam MSP)`);
   }
   for (const m of (w.msp_members as { email: string; password: string; member_role: string }[] | undefined) ?? []) {
     if (m.email.startsWith('owen@') || m.email.startsWith('stella@')) continue;

@@ -23,6 +23,7 @@ import {
   IconApps,
   IconChartBar,
   IconFileInvoice,
+  IconGauge,
   IconLayoutDashboard,
   IconPackage,
   IconClock,
@@ -44,6 +45,8 @@ import {
   IconTicket,
   IconCreditCard,
   IconReceipt2,
+  IconFlag,
+  IconFlask,
   IconHistory,
   IconHome,
   IconListDetails,
@@ -75,6 +78,7 @@ const AuditPage = lazy(() => import('./pages/Operator/AuditPage.tsx').then((m) =
 const PartnerHomePage = lazy(() => import('./pages/PartnerHome/PartnerHomePage.tsx').then((m) => ({ default: m.PartnerHomePage })));
 const PartnerMembersPage = lazy(() => import('./pages/PartnerHome/PartnerMembersPage.tsx').then((m) => ({ default: m.PartnerMembersPage })));
 const PartnerAuditPage = lazy(() => import('./pages/PartnerHome/PartnerAuditPage.tsx').then((m) => ({ default: m.PartnerAuditPage })));
+const PartnerUsagePage = lazy(() => import('./pages/PartnerHome/PartnerUsagePage.tsx').then((m) => ({ default: m.PartnerUsagePage })));
 const TenantHomePage = lazy(() => import('./pages/TenantHome/TenantHomePage.tsx').then((m) => ({ default: m.TenantHomePage })));
 const TenantMembersPage = lazy(() => import('./pages/TenantHome/TenantMembersPage.tsx').then((m) => ({ default: m.TenantMembersPage })));
 const TenantBillingPage = lazy(() => import('./pages/TenantHome/TenantBillingPage.tsx').then((m) => ({ default: m.TenantBillingPage })));
@@ -108,6 +112,8 @@ const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.t
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
 const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
 const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
+const FeatureCatalogPage = lazy(() => import('./pages/Features/FeatureCatalogPage.tsx').then((m) => ({ default: m.FeatureCatalogPage })));
+const EarlyAccessPage = lazy(() => import('./pages/Features/EarlyAccessPage.tsx').then((m) => ({ default: m.EarlyAccessPage })));
 const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
 const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
@@ -166,6 +172,13 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'operator', label: 'Programs', icon: IconGift, order: 27, badge: ProgramsNavBadge },
   },
   { path: '/operator/plans', title: 'Plans', element: <PlanCatalogPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Plans', icon: IconReceipt2, order: 22 } },
+  {
+    path: '/operator/features',
+    title: 'Feature catalog',
+    element: <FeatureCatalogPage />,
+    allow: can.platform('platform.partners.manage'),
+    nav: { section: 'operator', label: 'Feature catalog', icon: IconFlag, order: 23 },
+  },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
@@ -251,6 +264,13 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('referral'), can.partner('partner.agreements.read')),
     nav: { section: 'partner', label: 'Agreement', icon: IconFileCertificate, order: 64, badge: AgreementNavBadge },
   },
+  {
+    path: '/partner/early-access',
+    title: 'Early access features',
+    element: <EarlyAccessPage />,
+    allow: can.partner('partner.profile.read'),
+    nav: { section: 'partner', label: 'Early access', icon: IconFlask, order: 75 },
+  },
   { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   {
     path: '/partner/plans',
@@ -259,6 +279,7 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Plans and customers', icon: IconReceipt2, order: 55 },
   },
+  { path: '/partner/usage', title: 'Usage', element: <PartnerUsagePage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Usage', icon: IconGauge, order: 85 } },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------

@@ -1272,6 +1272,393 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The feature catalog (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: The feature catalog */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: date-time
+                                 * @example 2025-06-02T09:30:00.000Z
+                                 */
+                                created_at: string;
+                                /** @description on for every partner unless its configuration switches it off */
+                                default_on: boolean;
+                                description: string;
+                                key: string;
+                                lifecycle: "beta" | "general" | "retired";
+                                name: string;
+                                /** @description the partner's owner may switch it themselves */
+                                opt_in: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @example 2025-06-02T09:30:00.000Z
+                                 */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a feature to the catalog (operator; audited as feature.created) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        default_on: boolean;
+                        description: string;
+                        /** @description a stable key, e.g. exports.pdf */
+                        key: string;
+                        /** @default beta */
+                        lifecycle?: "beta" | "general";
+                        name: string;
+                        opt_in: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created: Add a feature to the catalog */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description on for every partner unless its configuration switches it off */
+                            default_on: boolean;
+                            description: string;
+                            key: string;
+                            lifecycle: "beta" | "general" | "retired";
+                            name: string;
+                            /** @description the partner's owner may switch it themselves */
+                            opt_in: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/features/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a feature of the catalog (operator; audited as feature.updated)
+         * @description The lifecycle moves only forward: beta → general → retired. Every instance applies the change on its next request.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a stable key, e.g. exports.pdf */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        default_on?: boolean;
+                        description?: string;
+                        lifecycle?: "beta" | "general" | "retired";
+                        name?: string;
+                        opt_in?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Change a feature of the catalog */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description on for every partner unless its configuration switches it off */
+                            default_on: boolean;
+                            description: string;
+                            key: string;
+                            lifecycle: "beta" | "general" | "retired";
+                            name: string;
+                            /** @description the partner's owner may switch it themselves */
+                            opt_in: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/features/{key}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a feature: off for every partner from the next request (operator; audited as feature.retired) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a stable key, e.g. exports.pdf */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            /** @description no body, or an empty JSON object */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never> | null;
+                };
+            };
+            responses: {
+                /** @description OK: Retire a feature */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description on for every partner unless its configuration switches it off */
+                            default_on: boolean;
+                            description: string;
+                            key: string;
+                            lifecycle: "beta" | "general" | "retired";
+                            name: string;
+                            /** @description the partner's owner may switch it themselves */
+                            opt_in: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations/{token}": {
         parameters: {
             query?: never;
@@ -4067,7 +4454,7 @@ export interface paths {
         };
         /**
          * Invoices of every managed tenant, newest first (billing.invoices.read)
-         * @description q: invoice number or customer name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).
+         * @description q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).
          */
         get: {
             parameters: {
@@ -4090,7 +4477,7 @@ export interface paths {
                     period_to?: string;
                     /** @description free text, case-insensitive */
                     q?: string;
-                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name, ban_account_number */
                     sort?: string;
                     status?: "open" | "paid" | "overdue" | "void";
                     /**
@@ -4716,13 +5103,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: LinkCommitments */
+                /** @description OK: LinkCommitmentsView */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["LinkCommitments"];
+                        "application/json": components["schemas"]["LinkCommitmentsView"];
                     };
                 };
                 /** @description RFC 9457 problem+json */
@@ -7443,6 +7830,889 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's configuration (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/api": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the partner's api settings (a new version; operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expected_version?: number;
+                        /** @description the whole section; null returns it to the platform defaults */
+                        value: {
+                            /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                            ip_allow?: string[];
+                            /** @description upstream route classes allowed; null or absent: all */
+                            route_classes?: string[] | null;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the partner's features settings (a new version; operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expected_version?: number;
+                        /** @description the whole section; null returns it to the platform defaults */
+                        value: {
+                            [key: string]: boolean;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the partner's limits settings (a new version; operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expected_version?: number;
+                        /** @description the whole section; null returns it to the platform defaults */
+                        value: {
+                            daily_quota?: number | null;
+                            monthly_quota?: number | null;
+                            per_minute?: {
+                                [key: string]: number;
+                            };
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the partner's roles settings (a new version; operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expected_version?: number;
+                        /** @description the whole section; null returns it to the platform defaults */
+                        value: {
+                            /** @description delegation roles the partner may request; absent: all */
+                            delegation_roles?: string[];
+                            /** @description member roles the partner may assign; absent: all */
+                            member_roles?: string[];
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the partner's session settings (a new version; operator) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expected_version?: number;
+                        /** @description the whole section; null returns it to the platform defaults */
+                        value: {
+                            absolute_minutes?: number;
+                            idle_minutes?: number;
+                            max_sessions?: number;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A partner's configuration: only the sections set for it; an absent section means the platform's defaults */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            config: {
+                                api?: {
+                                    /** @description CIDRs its tokens and sessions may come from; empty: anywhere */
+                                    ip_allow?: string[];
+                                    /** @description upstream route classes allowed; null or absent: all */
+                                    route_classes?: string[] | null;
+                                };
+                                /** @description feature key → on (true) or off (false) for this partner */
+                                features?: {
+                                    [key: string]: boolean;
+                                };
+                                limits?: {
+                                    daily_quota?: number | null;
+                                    monthly_quota?: number | null;
+                                    per_minute?: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                roles?: {
+                                    /** @description delegation roles the partner may request; absent: all */
+                                    delegation_roles?: string[];
+                                    /** @description member roles the partner may assign; absent: all */
+                                    member_roles?: string[];
+                                };
+                                session?: {
+                                    absolute_minutes?: number;
+                                    idle_minutes?: number;
+                                    max_sessions?: number;
+                                };
+                            };
+                            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                            partner_id: string;
+                            /** @description bumped by every change; send it back as expected_version to refuse overwriting a newer change */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/configuration/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's configuration history, newest first (operator) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description versions older than this one (the next page) */
+                    before?: number;
+                    limit?: number;
+                    section?: "features" | "roles" | "session" | "limits" | "api";
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: A partner's configuration history, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                after: unknown;
+                                before: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @example 2025-06-02T09:30:00.000Z
+                                 */
+                                changed_at: string;
+                                changed_by: {
+                                    /** @example ada.lovelace@example.com */
+                                    email: string;
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                changes: {
+                                    from: unknown;
+                                    path: string;
+                                    to: unknown;
+                                }[];
+                                section: string;
+                                version: number;
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/delegations": {
         parameters: {
             query?: never;
@@ -8165,6 +9435,208 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your features: what is on for your organization and why; which ones your owner may switch */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: Your features */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description the caller may switch it (an opt-in feature, and the caller is the owner) */
+                                can_switch: boolean;
+                                description: string;
+                                /** @description on for this partner now */
+                                enabled: boolean;
+                                key: string;
+                                lifecycle: "beta" | "general" | "retired";
+                                name: string;
+                                opt_in: boolean;
+                                /** @description default: the catalog's default; partner: this partner's own setting */
+                                source: "default" | "partner";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/features/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Switch an opt-in feature on or off for your organization (owner)
+         * @description Only features the operator marked opt-in. A new configuration version, audited as partner.config_changed; on at every instance on the next request.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a stable key, e.g. exports.pdf */
+                    key: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK: Switch an opt-in feature on or off for your organization */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the caller may switch it (an opt-in feature, and the caller is the owner) */
+                            can_switch: boolean;
+                            description: string;
+                            /** @description on for this partner now */
+                            enabled: boolean;
+                            key: string;
+                            lifecycle: "beta" | "general" | "retired";
+                            name: string;
+                            opt_in: boolean;
+                            /** @description default: the catalog's default; partner: this partner's own setting */
+                            source: "default" | "partner";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/partners/{partner_id}/invitations": {
@@ -9964,6 +11436,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/program/earnings/{earning_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One earnings line and the invoices it came from (owner; canViewAllEarnings) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ern_… identifier
+                     * @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    earning_id: string;
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: EarningDetail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EarningDetail"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/program/earnings/export": {
         parameters: {
             query?: never;
@@ -11312,6 +12867,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A partner's requests by day against its daily and monthly quotas (operator; the partner's members) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a UTC day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description a UTC day, YYYY-MM-DD */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /**
+                     * @description ptr_… identifier
+                     * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    partner_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A partner's gateway requests by UTC day against its quotas (recorded every few seconds) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PartnerUsage"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/webhooks": {
         parameters: {
             query?: never;
@@ -12541,6 +14179,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/program/earnings/{earning_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One earnings line and the invoices it came from (operator) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description ern_… identifier
+                     * @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    earning_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: EarningDetail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EarningDetail"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/program/earnings/approve": {
         parameters: {
             query?: never;
@@ -13617,6 +15333,75 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/access-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How each of the tenant's links may be used (links without their own settings use `defaults`: standing, auto-extended) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description tnt_… identifier
+                     * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    tenant_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK: AccessSettingsList */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessSettingsList"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/activations": {
@@ -15304,14 +17089,14 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description OK: A list of LinkCommitments */
+                /** @description OK: A list of LinkCommitmentsView */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["LinkCommitments"][];
+                            data: components["schemas"]["LinkCommitmentsView"][];
                         };
                     };
                 };
@@ -15893,6 +17678,7 @@ export interface paths {
                         auto_extend?: boolean;
                         auto_extend_days?: number;
                         eligible?: boolean;
+                        eligible_roles?: string[];
                         max_activation_minutes?: number;
                         privileged_roles?: string[];
                     };
@@ -17951,7 +19737,7 @@ export interface paths {
                     period_to?: string;
                     /** @description free text, case-insensitive */
                     q?: string;
-                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name */
+                    /** @description comma-separated, `-` for descending; fields: issued_at, due_at, period, total_cents, balance_cents, number, status, tenant_name, ban_account_number */
                     sort?: string;
                     status?: "open" | "paid" | "overdue" | "void";
                     /** @description ISO 8601 date or date-time, inclusive (a date covers its whole day, UTC) */
@@ -17979,8 +19765,10 @@ export interface paths {
                             data: {
                                 /** @description amount in cents of the currency */
                                 balance_cents: number;
+                                ban_account_number: string | null;
                                 /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
                                 ban_id: string;
+                                ban_name: string | null;
                                 /** @example EUR */
                                 currency: string;
                                 /** @example 2025-06-02T09:30:00.000Z */
@@ -25602,15 +27390,22 @@ export interface components {
         AccessSettings: {
             /** @description an activation waits for a tenant admin to approve it */
             approval_required: boolean;
-            /** @description the link is extended by auto_extend_days when it reaches its end date */
+            /** @description the link is extended by auto_extend_days when it reaches its end date (on unless the tenant opts out) */
             auto_extend: boolean;
             auto_extend_days: number;
-            /** @description true: the link's role grants nothing until a partner member activates it for a while */
+            /** @description true: the link's own role grants nothing until a partner member activates it for a while */
             eligible: boolean;
+            /** @description roles granted on top of the link's standing role only while a partner member's activation is open */
+            eligible_roles: string[];
             /** @description the longest activation the tenant allows */
             max_activation_minutes: number;
             /** @description roles the tenant calls privileged: a link with one of them never auto-extends */
             privileged_roles: string[];
+        };
+        /** AccessSettingsList */
+        AccessSettingsList: {
+            data: components["schemas"]["LinkAccessSettings"][];
+            defaults: components["schemas"]["AccessSettings"];
         };
         /** Account */
         Account: {
@@ -26105,24 +27900,47 @@ export interface components {
         Earning: {
             /** @description integer minor units (cents) */
             amount_minor: number;
+            /** @description the sum of the line’s invoices before tax (negative for a clawback) */
+            base_minor: number;
+            clawback_of: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example EUR */
             currency: string;
             /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
-            kind: "commission" | "bounty";
+            invoice_count: number;
+            /** @description commission: on the sum of the customer’s invoices paid that month; bounty: a qualified sign-up; clawback: a refund after the payout (negative) */
+            kind: "commission" | "bounty" | "clawback";
             /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
             payout_id: string | null;
+            /** @description the month of payment of the line’s invoices (YYYY-MM); a clawback’s is the paid line’s */
             period: string;
-            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
-            source_invoice_id: string;
+            refunded_invoice: {
+                id: string;
+                number: string;
+            } | null;
             state: "pending" | "approved" | "paid" | "reversed";
             tenant: {
                 /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 id: string;
                 name: string;
             };
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
+        };
+        /** EarningDetail */
+        EarningDetail: {
+            invoices: components["schemas"]["EarningInvoice"][];
+            line: components["schemas"]["Earning"];
+        };
+        /** EarningInvoice */
+        EarningInvoice: {
+            /** @description the invoice’s subtotal before tax */
+            base_minor: number;
+            number: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            paid_at: string | null;
         };
         /** EarningsComputation */
         EarningsComputation: {
@@ -26130,12 +27948,15 @@ export interface components {
             periods: string[] | "all";
             reversed: number;
             unchanged: number;
+            updated: number;
         };
         /** EligibleAccess */
         EligibleAccess: {
             approval_required: boolean;
             /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
             delegation_id: string;
+            /** @description roles an activation turns on (besides the link role when it is not standing) */
+            eligible_roles: string[];
             /**
              * Format: date-time
              * @example 2025-06-02T09:30:00.000Z
@@ -26143,7 +27964,10 @@ export interface components {
             link_ends_at: string;
             max_activation_minutes: number;
             my_activation: components["schemas"]["Activation"] | null;
+            /** @description the link's own role */
             role: string;
+            /** @description the link's own role works without activation */
+            standing: boolean;
             tenant: {
                 /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 id: string;
@@ -26386,6 +28210,24 @@ export interface components {
             sha256: string;
             size_bytes: number;
         };
+        /** LinkAccessSettings */
+        LinkAccessSettings: {
+            /** @description an activation waits for a tenant admin to approve it */
+            approval_required: boolean;
+            /** @description the link is extended by auto_extend_days when it reaches its end date (on unless the tenant opts out) */
+            auto_extend: boolean;
+            auto_extend_days: number;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @description true: the link's own role grants nothing until a partner member activates it for a while */
+            eligible: boolean;
+            /** @description roles granted on top of the link's standing role only while a partner member's activation is open */
+            eligible_roles: string[];
+            /** @description the longest activation the tenant allows */
+            max_activation_minutes: number;
+            /** @description roles the tenant calls privileged: a link with one of them never auto-extends */
+            privileged_roles: string[];
+        };
         /** LinkCommitments */
         LinkCommitments: {
             alerts: {
@@ -26404,6 +28246,65 @@ export interface components {
                 /** @example EUR */
                 currency: string;
             };
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            sla: {
+                /** @description monthly availability promised, e.g. 99.9 */
+                availability_pct: number;
+                /** @description resolution within, per ticket priority (minutes) */
+                resolution_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+                /** @description first response within, per ticket priority (minutes) */
+                response_minutes: {
+                    high: number;
+                    low: number;
+                    normal: number;
+                    urgent: number;
+                };
+            };
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+            updated_by: {
+                /** @example ada.lovelace@example.com */
+                email: string;
+                name: string;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                partner_name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            } | null;
+        };
+        /** LinkCommitmentsView */
+        LinkCommitmentsView: {
+            alerts: {
+                channels: ("in_app" | "email")[];
+                /** @description alert for each overdue invoice */
+                invoice_overdue: boolean;
+                /** @description alert when the customer owes more than the billing threshold */
+                receivables_threshold: boolean;
+                /** @description e-mail addresses told about new alerts */
+                recipients: string[];
+                /** @description alert when a month misses the availability commitment */
+                sla_breach: boolean;
+            };
+            billing_threshold: {
+                amount_cents: number;
+                /** @example EUR */
+                currency: string;
+            };
+            /** @description whether you may change them */
+            can_edit: boolean;
             /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
             delegation_id: string;
             /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -26582,13 +28483,18 @@ export interface components {
         OperatorEarning: {
             /** @description integer minor units (cents) */
             amount_minor: number;
+            /** @description the sum of the line’s invoices before tax (negative for a clawback) */
+            base_minor: number;
+            clawback_of: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example EUR */
             currency: string;
             /** @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
-            kind: "commission" | "bounty";
+            invoice_count: number;
+            /** @description commission: on the sum of the customer’s invoices paid that month; bounty: a qualified sign-up; clawback: a refund after the payout (negative) */
+            kind: "commission" | "bounty" | "clawback";
             partner: {
                 /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 id: string;
@@ -26596,15 +28502,20 @@ export interface components {
             };
             /** @example pay_01jd9x0a8q4m7w2k3v5b6c8d9e */
             payout_id: string | null;
+            /** @description the month of payment of the line’s invoices (YYYY-MM); a clawback’s is the paid line’s */
             period: string;
-            /** @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e */
-            source_invoice_id: string;
+            refunded_invoice: {
+                id: string;
+                number: string;
+            } | null;
             state: "pending" | "approved" | "paid" | "reversed";
             tenant: {
                 /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 id: string;
                 name: string;
             };
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
         };
         /** OperatorMfaPolicy */
         OperatorMfaPolicy: {
@@ -26814,8 +28725,10 @@ export interface components {
         PartnerInvoice: {
             /** @description amount in cents of the currency */
             balance_cents: number;
+            ban_account_number: string | null;
             /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
             ban_id: string;
+            ban_name: string | null;
             /** @example EUR */
             currency: string;
             /** @example 2025-06-02T09:30:00.000Z */
@@ -26913,6 +28826,43 @@ export interface components {
             tenant_name: string;
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
+        };
+        /**
+         * PartnerUsage
+         * @description A partner's gateway requests by UTC day against its quotas (recorded every few seconds)
+         */
+        PartnerUsage: {
+            daily_quota: number | null;
+            days: {
+                day: string;
+                /** @description refused for a quota or a per-minute limit */
+                refused: number;
+                /** @description admitted requests */
+                requests: number;
+            }[];
+            month: {
+                limit: number | null;
+                month: string;
+                requests: number;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                resets_at: string;
+            };
+            monthly_quota: number | null;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            today: {
+                day: string;
+                limit: number | null;
+                requests: number;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                resets_at: string;
+            };
         };
         /** Passkey */
         Passkey: {
@@ -27058,6 +29008,8 @@ export interface components {
         ProgramPartner: {
             /** @description integer minor units (cents) */
             approved_minor: number;
+            /** @description refunds after an earlier payout, not taken back yet (zero or negative) */
+            clawback_minor: number;
             /** @example EUR */
             currency: string;
             current_agreement_version: number | null;
@@ -27068,6 +29020,8 @@ export interface components {
                 id: string;
                 name: string;
             };
+            /** @description what the next payout pays: approved earnings net of the clawbacks (may be zero or negative: no payout) */
+            payout_due_minor: number;
             /** @description integer minor units (cents) */
             pending_minor: number;
             referred_tenants: number;
@@ -27085,6 +29039,8 @@ export interface components {
             by_month: {
                 /** @description integer minor units (cents) */
                 approved_minor: number;
+                /** @description refunds after an earlier payout, not taken back yet (zero or negative) */
+                clawback_minor: number;
                 month: string;
                 /** @description integer minor units (cents) */
                 paid_minor: number;
@@ -27104,6 +29060,8 @@ export interface components {
             totals: {
                 /** @description integer minor units (cents) */
                 approved_minor: number;
+                /** @description refunds after an earlier payout, not taken back yet (zero or negative) */
+                clawback_minor: number;
                 /** @description integer minor units (cents) */
                 paid_minor: number;
                 /** @description integer minor units (cents) */

@@ -28,4 +28,11 @@ export const authzErrors = defineErrors('authz', {
   scope_insufficient: { status: 403, title: 'The token scopes do not allow this' },
   mfa_required: { status: 403, title: 'Sign in with a second factor (authenticator app or passkey) to do this' },
   activation_required: { status: 403, title: 'This access is eligible only: activate it for a while first' },
+  // issue 15, the partner configuration manager
+  role_not_allowed: { status: 403, title: 'This role is not allowed for the partner' },
+  unknown_role: { status: 400, title: 'Unknown role' },
+  unknown_feature: { status: 400, title: 'Unknown feature' },
+  feature_retired: { status: 400, title: 'The feature is retired and cannot be switched on' },
+  feature_not_enabled: { status: 403, title: 'The feature is not enabled for this partner' },
+  feature_not_opt_in: { status: 403, title: 'Only the operator can switch this feature' },
 });

@@ -10,3 +10,7 @@ export { SUBSCRIPTION_ENTITY } from './subscription-suspensions.ts';
 export { decide, explain, decideForPartner, REFUSAL_CODES, type AuthzPrincipal, type UserPrincipal, type AppPrincipal, type AuthzTarget, type Decision, type Allowed, type Refused, type RefusalCode, type Explanation, type Check, type Matched } from './decide.ts';
 export { compileGrants, matchGrant, type GrantSet } from './grant-set.ts';
 export { authzCheckRoutes } from './authz-check.routes.ts';
+export { CONFIG_SECTIONS, CONFIG_SECTION_SCHEMAS, parsePartnerConfig, diffConfig, type PartnerConfig, type ConfigSection, type ConfigChange } from './partner-config.ts';
+export { parseRoleList, JitIndex } from './jit-index.ts';
+export { FEATURE_ENTITY, FEATURE_LIFECYCLES, effectiveFeature, type FeatureLifecycle, type SnapFeature } from './feature-catalog.ts';
+export { partnerLimits, parseCidr, malformedCidrs, ipAllowed, quotaPeriods, type PartnerLimits, type SessionPolicy } from './partner-limits.ts';

@@ -7,15 +7,17 @@
 import type { Db, Executor } from '../../platform/db/database.ts';
 import type { ChangeEvent } from '../../platform/events/change-feed.ts';
 import type { AuthzSnapshot, DelegationInput, DelegationStatusName, OriginName } from './snapshot.ts';
+import { parsePartnerConfig } from './partner-config.ts';
 import type { DelegationsTable, PartnersTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
 import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
+import { FEATURE_ENTITY, loadFeatures } from './feature-catalog.ts';
 import { loadJit } from './jit-loader.ts';
 
 const PAGE = 20_000;
 const IN_CHUNK = 500;
 
-export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role', SUBSCRIPTION_ENTITY] as const;
+export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role', SUBSCRIPTION_ENTITY, FEATURE_ENTITY] as const;
 
 function parseList(s: string | null): string[] | null {
   if (s === null) return null;
@@ -95,7 +97,7 @@ function partnerInput(r: Selectable<PartnersTable>) {
   } catch {
     toggles = {};
   }
-  return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id };
+  return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id, config: parsePartnerConfig(r.config) };
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {
@@ -124,6 +126,7 @@ export class SnapshotLoader {
     }
     await this.#loadUsers(db, null);
     await loadSuspendedTenants(db, s);
+    await loadFeatures(db, s.features, null);
     for (const r of await db.selectFrom('mfa_policies').selectAll().execute()) s.mfa.set(r.scope_type, r.scope_id, r.require_mfa === 'required');
     let after = '';
     for (;;) {
@@ -207,6 +210,10 @@ export class SnapshotLoader {
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
     }
     for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])], IN_CHUNK)) await applySuspendedTenants(db, s, ids);
+    for (const keys of chunks([...(byKind.get(FEATURE_ENTITY) ?? [])], IN_CHUNK)) {
+      await loadFeatures(db, s.features, keys);
+      s.version++;
+    }
     // 'delegation_jit': an eligible link's settings or activations changed (entity id = the delegation's)
     for (const ids of chunks([...(byKind.get('delegation_jit') ?? [])], IN_CHUNK)) await loadJit(db, s.jit, ids);
     for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {

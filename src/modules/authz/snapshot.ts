@@ -28,6 +28,8 @@
  */
 import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
 import { JitIndex } from './jit-index.ts';
+import type { PartnerConfig } from './partner-config.ts';
+import { FeatureCatalogIndex, effectiveFeature } from './feature-catalog.ts';
 
 // ---- enumerations (small integers on the hot path) ----------------------------------------------
 
@@ -83,6 +85,8 @@ export interface SnapPartner {
   /** feature toggles set to false: a permission equal to or under one of these is disabled */
   disabled: readonly string[];
   homeTenantId: string | null;
+  /** the partner's configuration (issue 15; partner-config.ts): only the sections set for it */
+  config: PartnerConfig;
   /** tenant id → the partner's delegation slot(s) on that tenant (read them with AuthzSnapshot.at) */
   readonly byTenant: Map<string, DelegationSlots>;
 }
@@ -190,10 +194,12 @@ export interface PartnerInput {
   capabilities: readonly string[];
   featureToggles?: Record<string, boolean>;
   homeTenantId?: string | null;
+  config?: PartnerConfig;
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
 const EMPTY_DELEGATIONS: readonly SnapDelegation[] = Object.freeze([]);
+const EMPTY_CONFIG: PartnerConfig = Object.freeze({});
 
 /** epoch ms of a time as the database or an input gives it (exported for its test) */
 export function toMs(t: string | number): number {
@@ -471,6 +477,8 @@ export class AuthzSnapshot {
   readonly mfa = new MfaPolicies();
   /** eligible (just-in-time) links and their open activations (issue 17; jit-index.ts) */
   readonly jit = new JitIndex();
+  /** the platform's feature catalog (issue 15; feature-catalog.ts) */
+  readonly features = new FeatureCatalogIndex();
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
   readonly partners = new Map<string, SnapPartner>();
@@ -696,7 +704,7 @@ export class AuthzSnapshot {
   partner(id: string): SnapPartner {
     let p = this.partners.get(id);
     if (!p) {
-      p = { id, active: false, status: 'unknown', caps: 0, capabilities: EMPTY, disabled: EMPTY, homeTenantId: null, byTenant: new Map() };
+      p = { id, active: false, status: 'unknown', caps: 0, capabilities: EMPTY, disabled: EMPTY, homeTenantId: null, config: EMPTY_CONFIG, byTenant: new Map() };
       this.partners.set(id, p);
     }
     return p;
@@ -715,6 +723,7 @@ export class AuthzSnapshot {
     p.capabilities = input.capabilities.map((c) => this.#intern(c));
     p.disabled = disabled.length > 0 ? disabled : EMPTY;
     p.homeTenantId = input.homeTenantId ? (this.tenants.get(input.homeTenantId)?.id ?? input.homeTenantId) : null;
+    p.config = input.config && Object.keys(input.config).length > 0 ? input.config : EMPTY_CONFIG;
     this.version++;
   }
 
@@ -734,6 +743,14 @@ export class AuthzSnapshot {
     let t = this.tenants.get(id);
     if (!t) this.tenants.set(id, (t = { id, active: false, status: 'unknown' }));
     return t;
+  }
+
+  /**
+   * Is the feature on for the partner (issue 15): the catalog default overlaid by the partner's
+   * configuration `features` section; unknown or retired features are off. Gated code asks this.
+   */
+  featureEnabled(partnerId: string, key: string): boolean {
+    return effectiveFeature(this.features.get(key), this.partners.get(partnerId)?.config);
   }
 
   setSubscriptionSuspended(tenantId: string, suspended: boolean): void {

@@ -24,7 +24,7 @@ import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { Actor } from '../../platform/http/request-context.ts';
 import { RateLimitStoreError, classLimit, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimitRequest, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
-import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
+import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, ipAllowed, partnerLimits, quotaPeriods, type PartnerConfig, type PartnerLimits, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
@@ -57,6 +57,8 @@ export interface GatewayDeps {
   signaturePool?: { close(): Promise<void> } | null;
   /** decisions by code and partner, admission latency (sampled) */
   metrics?: Metrics;
+  /** partners' requests by day, counted in memory and written in batches (partners/partner-usage.ts) */
+  usage?: { note(partnerId: string, admitted: boolean): void } | null;
   /** the change feed, drained once before a refusal the snapshot may be too old to decide (see #staleRefusal) */
   feed?: Pick<ChangeFeed, 'drain'> | null;
 }
@@ -109,10 +111,16 @@ interface RateLimits {
   cls: string | null;
   reqs: RateLimitRequest[] | null;
   more: Map<string, RateLimitRequest[]> | null;
+  /** the partner configuration these were built from (the snapshot replaces it on a change) */
+  cfg: PartnerConfig | null;
+  pl: PartnerLimits | null;
+  /** the partner's quota counters for the current day and month (null: no quota), valid until quotaUntilMs */
+  quota: RateLimitRequest[] | null;
+  quotaUntilMs: number;
 }
 
 function newRateLimits(): RateLimits {
-  return { cls: null, reqs: null, more: null };
+  return { cls: null, reqs: null, more: null, cfg: null, pl: null, quota: null, quotaUntilMs: 0 };
 }
 
 type Billing = { persona: string | null; billTo: string | null };
@@ -243,6 +251,7 @@ export class GatewayService {
   }
 
   #admitCaller(req: GatewayRequest, rule: GatewayRule, st: GatewayState, caller: Caller, caughtUp = false): Admitted | Promise<Admitted> {
+    if (caller.partnerId !== null) this.#partnerPolicy(req, rule, caller);
     let target: AuthzTarget;
     let allowed: Allowed | null;
     let billing: Billing;
@@ -661,10 +670,44 @@ export class GatewayService {
     return { persona, billTo: b.id };
   }
 
+  // ---- partner policy (issue 15: configuration `api` and `limits`) ---------------------------
+
+  /**
+   * The partner's configuration as the snapshot holds it, compiled (partner-limits.ts), kept on
+   * the caller while the snapshot's document object stays the same; a change rebuilds its limits.
+   */
+  #partnerLimits(caller: Caller): PartnerLimits | null {
+    const l = caller.limits;
+    const cfg = caller.partnerId === null ? null : (this.#d.authz.snapshot.partners.get(caller.partnerId)?.config ?? null);
+    if (cfg !== l.cfg) {
+      l.cfg = cfg;
+      l.pl = cfg === null ? null : partnerLimits(cfg);
+      l.cls = null;
+      l.reqs = null;
+      l.more = null;
+      l.quota = null;
+      l.quotaUntilMs = 0;
+    }
+    return l.pl;
+  }
+
+  /** The partner's API access policy: the route classes it may call and the addresses it may call from. */
+  #partnerPolicy(req: GatewayRequest, rule: GatewayRule, caller: Caller): void {
+    const pl = this.#partnerLimits(caller);
+    if (pl === null) return;
+    if (pl.routeClasses !== null && !pl.routeClasses.has(rule.rateClass)) {
+      throw E.route_class_not_allowed(`This partner may not call ${rule.rateClass} routes. The platform operator decides which kinds of routes a partner may call.`);
+    }
+    if (pl.ipAllow !== null && !ipAllowed(pl.ipAllow, req.ip)) {
+      throw E.ip_not_allowed("This partner's tokens and sessions may only be used from the addresses it allowed.");
+    }
+  }
+
   // ---- rate limit ---------------------------------------------------------------------------
 
-  limitFor(partnerId: string | null, cls: string): number {
-    return classLimit(this.#limits, partnerId, cls);
+  /** A route class's per-minute limit: the partner's configuration, else RATE_LIMITS (classLimit). */
+  limitFor(partnerId: string | null, cls: string, pl: PartnerLimits | null = null): number {
+    return pl?.perMinute?.[cls] ?? classLimit(this.#limits, partnerId, cls);
   }
 
   /**
@@ -675,36 +718,105 @@ export class GatewayService {
   #rateLimit(caller: Caller, rule: GatewayRule): Record<string, string> | Promise<Record<string, string>> {
     const cls = rule.rateClass;
     const l = caller.limits;
+    const pl = caller.partnerId === null ? null : this.#partnerLimits(caller);
     let reqs = l.cls === cls ? l.reqs : (l.more?.get(cls) ?? null);
     if (reqs === null) {
-      reqs = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls), windowMs: 60_000 }];
-      if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner'), windowMs: 60_000 });
+      reqs = [{ key: `gw:${caller.rateKey}:${cls}`, limit: this.limitFor(caller.partnerId, cls, pl), windowMs: 60_000 }];
+      if (caller.partnerId !== null) reqs.push({ key: `gw:p:${caller.partnerId}`, limit: this.limitFor(caller.partnerId, 'partner', pl), windowMs: 60_000 });
       if (l.cls === null) {
         l.cls = cls;
         l.reqs = reqs;
       } else (l.more ??= new Map()).set(cls, reqs);
     }
+    // The partner's quotas, counted in the same decision (the same Lua script): no extra round trip.
+    let all = reqs;
+    if (pl !== null && (pl.dailyQuota !== null || pl.monthlyQuota !== null)) {
+      const now = this.#d.clock.nowMs();
+      if (l.quota === null || now >= l.quotaUntilMs) {
+        const p = quotaPeriods(now);
+        const q: RateLimitRequest[] = [];
+        if (pl.dailyQuota !== null) q.push({ key: `q:d:${caller.partnerId}:${p.day}`, limit: pl.dailyQuota, windowMs: 86_400_000, fixedUntilMs: p.dayEndMs });
+        if (pl.monthlyQuota !== null) q.push({ key: `q:m:${caller.partnerId}:${p.month}`, limit: pl.monthlyQuota, windowMs: p.monthEndMs - Date.parse(p.month + '-01T00:00:00Z'), fixedUntilMs: p.monthEndMs });
+        l.quota = q;
+        l.quotaUntilMs = p.dayEndMs;
+      }
+      all = reqs.concat(l.quota);
+    }
+    const n = reqs.length;
+    const partnerId = caller.partnerId;
     const limiter = this.#d.rateLimiter;
     if (limiter.consumeAllSync) {
       let ds: RateLimitDecision[];
       try {
-        ds = limiter.consumeAllSync(reqs);
+        ds = limiter.consumeAllSync(all);
       } catch (err) {
         throw limiterFailure(err);
       }
-      return this.#rateVerdict(cls, reqs, ds);
+      return this.#rateVerdict(cls, all, ds, n, partnerId);
     }
-    return limiter.consumeAll(reqs).then(
-      (ds) => this.#rateVerdict(cls, reqs, ds),
+    return limiter.consumeAll(all).then(
+      (ds) => this.#rateVerdict(cls, all, ds, n, partnerId),
       (err: unknown) => {
         throw limiterFailure(err);
       },
     );
   }
 
-  #rateVerdict(cls: string, reqs: RateLimitRequest[], ds: RateLimitDecision[]): Record<string, string> {
+  /**
+   * The decision of the rolling windows (`reqs[0..n)`) and the quotas after them: headers when
+   * admitted (the quotas' policies listed after the route class's), else 429 — `quota_exceeded`
+   * with Retry-After to the quota's reset when a quota refused, `rate_limited` otherwise.
+   */
+  #rateVerdict(cls: string, all: RateLimitRequest[], ds: RateLimitDecision[], n: number, partnerId: string | null): Record<string, string> {
+    if (n === ds.length) {
+      const h = this.#windowVerdict(cls, all, ds, partnerId);
+      this.#noteUsage(partnerId, true);
+      return h;
+    }
+    let quota = -1;
+    for (let i = n; i < ds.length; i++) if (!ds[i].allowed && (quota < 0 || ds[i].retryAfterSec > ds[quota].retryAfterSec)) quota = i;
+    if (quota >= 0) {
+      this.#noteUsage(partnerId, false);
+      const r = all[quota];
+      const d = ds[quota];
+      const name = r.key.startsWith('q:d:') ? 'daily' : 'monthly';
+      const policy: RatePolicy = { name, limit: r.limit, windowMs: r.windowMs };
+      const h = rateLimitHeaders(policy, d);
+      throw E.quota_exceeded(`This partner's ${name} quota of ${r.limit} requests is used up. It starts again in ${d.retryAfterSec} s.`, {
+        headers: h,
+        extensions: { retry_after: d.retryAfterSec },
+      });
+    }
+    const h = this.#windowVerdict(cls, all, ds, partnerId);
+    this.#noteUsage(partnerId, true);
+    const policies = [h['ratelimit-policy']];
+    const fields = [h.ratelimit];
+    for (let i = n; i < ds.length; i++) {
+      const r = all[i];
+      const q = rateLimitHeaders({ name: r.key.startsWith('q:d:') ? 'daily' : 'monthly', limit: r.limit, windowMs: r.windowMs }, ds[i]);
+      policies.push(q['ratelimit-policy']);
+      fields.push(q.ratelimit);
+    }
+    return { 'ratelimit-policy': policies.join(', '), ratelimit: fields.join(', ') };
+  }
+
+  #noteUsage(partnerId: string | null, admitted: boolean): void {
+    if (partnerId !== null) this.#d.usage?.note(partnerId, admitted);
+  }
+
+  #windowVerdict(cls: string, reqs: RateLimitRequest[], ds: RateLimitDecision[], partnerId: string | null): Record<string, string> {
+    try {
+      return this.#windowHeaders(cls, reqs, ds);
+    } catch (e) {
+      this.#noteUsage(partnerId, false);
+      throw e;
+    }
+  }
+
+  #windowHeaders(cls: string, reqs: RateLimitRequest[], ds: RateLimitDecision[]): Record<string, string> {
     // The refusal reported is the one that lasts longer: a request is admitted only once both admit.
-    const refused = ds[0].allowed ? (ds.length > 1 && !ds[1].allowed ? 1 : -1) : ds.length > 1 && !ds[1].allowed && ds[1].retryAfterSec > ds[0].retryAfterSec ? 1 : 0;
+    const w = reqs.length > 1 && reqs[1].fixedUntilMs === undefined; // a partner-wide window after the class's
+    const refused = ds[0].allowed ? (w && !ds[1].allowed ? 1 : -1) : w && !ds[1].allowed && ds[1].retryAfterSec > ds[0].retryAfterSec ? 1 : 0;
     if (refused < 0) {
       const d = ds[0];
       let f = this.#policyFields.get(cls + ':' + d.limit);

@@ -94,7 +94,7 @@ export async function deleteSessionsByUser(db: Executor, userId: string, exceptI
   await q.execute();
 }
 
-const SESSION_INDEX_FIELDS = ['id', 'user_id', 'csrf_token', 'expires_at', 'last_seen_at', 'amr'] as const;
+const SESSION_INDEX_FIELDS = ['id', 'user_id', 'csrf_token', 'created_at', 'expires_at', 'last_seen_at', 'amr'] as const;
 
 /** Every unexpired session, for the in-memory session index. */
 export function listLiveSessions(db: Executor, nowIso: string): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {

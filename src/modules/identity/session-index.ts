@@ -27,6 +27,8 @@ export interface IndexedSession {
   userId: string;
   csrfToken: string;
   /** epoch ms */
+  createdMs: number;
+  /** epoch ms */
   expiresMs: number;
   /** epoch ms: the last activity this instance knows of */
   lastSeenMs: number;
@@ -34,7 +36,16 @@ export interface IndexedSession {
   mfa: boolean;
 }
 
-type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'> & { amr?: string };
+type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'> & { amr?: string; created_at?: string };
+
+/** A stricter session policy for a user (their partner's configuration, issue 15): null when the platform's applies. */
+export type SessionPolicyOf = (userId: string) => { idleMs: number | null; absoluteMs: number | null; maxSessions: number | null } | null;
+
+/** Whether a session has outlived its user's stricter policy at `now`. */
+export function outlivesPolicy(policy: ReturnType<SessionPolicyOf>, createdMs: number, lastSeenMs: number, now: number): boolean {
+  if (policy === null) return false;
+  return (policy.absoluteMs !== null && now >= createdMs + policy.absoluteMs) || (policy.idleMs !== null && now >= lastSeenMs + policy.idleMs);
+}
 
 /** Last activity is written at most this often per session (as the portal API does). */
 export const SESSION_TOUCH_EVERY_MS = 60_000;
@@ -45,6 +56,8 @@ export class SessionIndex {
   readonly #byId = new Map<string, IndexedSession>();
   readonly #byUser = new Map<string, Set<string>>();
   readonly #used: BatchedActivity;
+  /** the partner session policies (from the decision snapshot), set once the snapshot exists */
+  policy: SessionPolicyOf | null = null;
   /** counts the feed's session changes applied here (see `remember`) */
   #changes = 0;
   #unsubscribe: (() => void) | null = null;
@@ -61,6 +74,8 @@ export class SessionIndex {
     if (s === undefined) return null;
     const now = this.#clock.nowMs();
     if (now >= s.expiresMs || now >= s.lastSeenMs + this.#idleMs) return null;
+    // the partner's stricter policy, from the snapshot (no database read); the database path ends the session
+    if (this.policy !== null && outlivesPolicy(this.policy(s.userId), s.createdMs, s.lastSeenMs, now)) return null;
     if (now - s.lastSeenMs > SESSION_TOUCH_EVERY_MS) {
       s.lastSeenMs = now;
       this.#used.note(s.id, now);
@@ -142,7 +157,7 @@ export class SessionIndex {
       if (mfa) known.mfa = true;
       return;
     }
-    this.#byId.set(row.id, { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, expiresMs: Date.parse(row.expires_at), lastSeenMs, mfa });
+    this.#byId.set(row.id, { id: row.id, userId: row.user_id, csrfToken: row.csrf_token, createdMs: row.created_at ? Date.parse(row.created_at) : lastSeenMs, expiresMs: Date.parse(row.expires_at), lastSeenMs, mfa });
     let ids = this.#byUser.get(row.user_id);
     if (ids === undefined) this.#byUser.set(row.user_id, (ids = new Set()));
     ids.add(row.id);

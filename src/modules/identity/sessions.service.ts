@@ -3,7 +3,7 @@
  * against the database (idle + absolute timeouts), and the in-memory session index the gateway's
  * request path reads.
  */
-import { mutate } from '../../platform/db/database.ts';
+import { mutate, type Tx } from '../../platform/db/database.ts';
 import { dummyPasswordHash, randomToken, sha256, verifyPassword } from '../../platform/crypto.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
@@ -13,7 +13,7 @@ import * as repo from './identity.repo.ts';
 import type { AuthResult, IdentityDeps } from './identity.types.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { principalOf } from './principals.ts';
-import { SessionIndex, SESSION_TOUCH_EVERY_MS } from './session-index.ts';
+import { SessionIndex, SESSION_TOUCH_EVERY_MS, outlivesPolicy } from './session-index.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import * as mfaRepo from './mfa.repo.ts';
 import { AMR_PASSWORD, CHALLENGE_TTL_MS, MAX_CHALLENGE_ATTEMPTS, hasMfa, parseAmr, type MfaService, type SecondFactorProof } from './mfa.service.ts';
@@ -147,6 +147,7 @@ export class SessionsService {
       });
       await repo.updateUser(trx, user.id, { last_login_at: now.toISOString() });
       await this.#d.feed.record(trx, 'session', sha256(token));
+      await this.#endSessionsOverLimit(trx, ctx, user.id, sha256(token));
       await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId: user.id } }, {
         action: 'user.logged_in',
         targetType: 'user',
@@ -156,6 +157,29 @@ export class SessionsService {
     });
     await this.#d.feed.kick();
     return { mfaRequired: false, token, csrfToken, expiresAt, userId: user.id, amr };
+  }
+
+  /**
+   * The user's partner allows at most `maxSessions` sessions at once (its configuration's session
+   * policy, issue 15): signing in ends the user's oldest sessions over it — as Keycloak does —
+   * each audited as `user.session_ended` with the reason, and reaching every instance through the
+   * change feed. Runs in the sign-in's transaction, after the new session is written.
+   */
+  async #endSessionsOverLimit(trx: Tx, ctx: RequestContext, userId: string, keepId: string): Promise<void> {
+    const max = this.index.policy?.(userId)?.maxSessions ?? null;
+    if (max === null) return;
+    const now = this.#now().toISOString();
+    const live = await trx.selectFrom('sessions').select(['id', 'created_at']).where('user_id', '=', userId).where('expires_at', '>', now).where('id', '!=', keepId).orderBy('created_at', 'desc').orderBy('id').execute();
+    for (const old of live.slice(Math.max(0, max - 1))) {
+      await repo.deleteSession(trx, old.id);
+      await this.#d.feed.record(trx, 'session', old.id);
+      await this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'user', userId } }, {
+        action: 'user.session_ended',
+        targetType: 'user',
+        targetId: userId,
+        details: { reason: 'max_sessions', max_sessions: max, signed_in_at: old.created_at },
+      });
+    }
   }
 
   async logout(ctx: RequestContext, principal: Principal): Promise<void> {
@@ -176,7 +200,8 @@ export class SessionsService {
     if (!session) return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
     const now = this.#now();
     const idleDeadline = new Date(session.last_seen_at).getTime() + this.#d.sessionIdleTimeoutSec * 1000;
-    if (now.toISOString() >= session.expires_at || now.getTime() >= idleDeadline) {
+    const policy = this.index.policy?.(session.user_id) ?? null;
+    if (now.toISOString() >= session.expires_at || now.getTime() >= idleDeadline || outlivesPolicy(policy, Date.parse(session.created_at), Date.parse(session.last_seen_at), now.getTime())) {
       await repo.deleteSession(db, session.id);
       this.index.forget(session.id);
       return { ok: false, code: 'session_expired', detail: 'The session has expired; log in again.' };

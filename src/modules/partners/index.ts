@@ -2,3 +2,8 @@ export { PartnersService, toPartnerDto, slugify, CAPABILITIES, type Capability, 
 export { partnerRoutes } from './partners.routes.ts';
 export { partnerErrors } from './partners.errors.ts';
 export type { PartnerRow } from './partners.repo.ts';
+export { partnerConfigRoutes } from './partner-config.routes.ts';
+export { FeatureCatalogService, toFeatureDto, type FeatureDto } from './feature-catalog.service.ts';
+export { featureCatalogRoutes } from './feature-catalog.routes.ts';
+export { PartnerUsage, type PartnerUsageView, type UsageDay } from './partner-usage.ts';
+export { partnerUsageRoutes } from './partner-usage.routes.ts';

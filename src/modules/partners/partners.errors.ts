@@ -8,6 +8,13 @@ export const partnerErrors = defineErrors('partners', {
   partner_member_not_found: { status: 404, title: 'Partner member not found' },
   already_partner_member: { status: 409, title: 'The user already belongs to a partner organization' },
   last_partner_owner: { status: 409, title: 'A partner must keep at least one active owner' },
+  feature_not_found: { status: 404, title: 'No feature with this key in the catalog' },
+  feature_exists: { status: 409, title: 'The catalog already has a feature with this key' },
+  invalid_lifecycle_transition: { status: 409, title: 'A feature moves only forward: beta → general → retired' },
+  session_policy_looser: { status: 400, title: "A partner's session policy cannot be looser than the platform's" },
+  cidr_invalid: { status: 400, title: 'An entry of the IP allow-list is not an address or a network' },
+  quota_inconsistent: { status: 400, title: 'The daily quota is larger than the monthly quota' },
+  config_version_conflict: { status: 409, title: 'The configuration changed since it was read' },
   capabilities_required: { status: 400, title: 'Approving a partner needs at least one capability' },
 });
 
@@ -15,3 +22,4 @@ registerUniqueConstraint('partners_slug_key', 'partner_slug_taken', 'Another par
 registerUniqueConstraint('partner_members_user_id_key', 'already_partner_member', 'The user already belongs to a partner organization.');
 registerUniqueConstraint('partner_members_pkey', 'already_partner_member', 'The user already belongs to this partner organization.');
 registerUniqueConstraint('users_email_key', 'email_taken', 'A user with this email already exists.');
+registerUniqueConstraint('feature_catalog_pkey', 'feature_exists', 'The catalog already has a feature with this key.');

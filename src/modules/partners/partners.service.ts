@@ -15,6 +15,7 @@ import { identityErrors } from '../identity/index.ts';
 import { authzErrors, isPermissionName } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
+import { type ConfigChange, type ConfigSection, type PartnerConfig, diffConfig, malformedCidrs, parsePartnerConfig } from '../authz/index.ts';
 
 export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'referral'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
@@ -38,6 +39,8 @@ export interface PartnersDeps {
   feed: ChangeFeed;
   clock: Clock;
   identity: IdentityService;
+  /** the platform's session timeouts (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_TIMEOUT): a partner's session policy may only be stricter */
+  platformSession?: { idleSec: number; absoluteSec: number };
 }
 
 export interface PartnerApplication {
@@ -97,6 +100,8 @@ export class PartnersService {
       capabilities: '[]',
       requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
       feature_toggles: '{}',
+      config: '{}',
+      config_version: 0,
       home_tenant_id: null,
       status_reason: null,
       applied_at: now,
@@ -219,6 +224,87 @@ export class PartnersService {
       await this.#d.audit.record(trx, ctx, { action: 'partner.features_changed', partnerId: id, targetType: 'partner', targetId: id, details: { set: toggles } });
       return { ...p, feature_toggles: JSON.stringify(merged) };
     });
+  }
+
+  /** The partner's configuration document and its version (issue 15). */
+  async getConfig(id: string): Promise<{ version: number; config: PartnerConfig }> {
+    const p = await this.requirePartner(id);
+    return { version: p.config_version, config: parsePartnerConfig(p.config) };
+  }
+
+  /**
+   * Replace one section of a partner's configuration: a new version with who, when, the section
+   * before and after and the field-level diff, audited as `partner.config_changed`, and a change-feed
+   * entry so every instance's snapshot enforces it on the next request. `value: null` removes the
+   * section (back to the platform's defaults). `expectedVersion`, when given, is a compare-and-set:
+   * an editor working on an older version gets 409 config_version_conflict instead of overwriting.
+   * A change that changes nothing writes nothing and returns the current version.
+   * Guarantee: the partner row's lock, then the read-modify-write on the row as committed.
+   */
+  async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
+    await this.requirePartner(id);
+    if (value !== null) this.#checkSection(section, value);
+    return this.#write(async (trx) => {
+      await lockRows(this.#d.db, trx, 'partners', { id });
+      const p = await repo.findPartnerById(trx, id);
+      if (!p) throw E.partner_not_found();
+      if (expectedVersion !== undefined && expectedVersion !== p.config_version) throw E.config_version_conflict(`This configuration changed since you opened it (now version ${p.config_version}). Reload it and make your change again.`);
+      const config = parsePartnerConfig(p.config);
+      await validateSection(trx, section, value);
+      const before = config[section] ?? null;
+      const next: PartnerConfig = { ...config };
+      if (value === null) delete next[section];
+      else next[section] = value;
+      const changes = diffConfig(before, value);
+      if (changes.length === 0) return { version: p.config_version, config, changes };
+      const version = p.config_version + 1;
+      const now = this.#now();
+      await repo.updatePartner(trx, id, { config: JSON.stringify(next), config_version: version, updated_at: now });
+      await trx
+        .insertInto('partner_config_versions')
+        .values({ id: newId('pcv'), partner_id: id, version, section, before: JSON.stringify(before), after: JSON.stringify(value), diff: JSON.stringify(changes), changed_by: ctx.actor?.userId ?? null, changed_at: now })
+        .execute();
+      await this.#d.feed.record(trx, 'partner', id);
+      await this.#d.audit.record(trx, ctx, { action: 'partner.config_changed', partnerId: id, targetType: 'partner', targetId: id, details: { section, version, changes } });
+      return { version, config: next, changes };
+    });
+  }
+
+  /**
+   * What the sections' schemas cannot say (issue 15): a session policy never looser than the
+   * platform's, IP allow-list entries that are real addresses or networks, a daily quota within the
+   * monthly one. Checked before anything is written.
+   */
+  #checkSection(section: ConfigSection, value: unknown): void {
+    if (section === 'session') {
+      const v = value as NonNullable<PartnerConfig['session']>;
+      const p = this.#d.platformSession;
+      if (p) {
+        const looser: string[] = [];
+        if (v.idle_minutes !== undefined && v.idle_minutes * 60 > p.idleSec) looser.push(`the idle timeout (at most ${Math.floor(p.idleSec / 60)} minutes)`);
+        if (v.absolute_minutes !== undefined && v.absolute_minutes * 60 > p.absoluteSec) looser.push(`the absolute timeout (at most ${Math.floor(p.absoluteSec / 60)} minutes)`);
+        if (looser.length > 0) throw E.session_policy_looser(`A partner's session policy can only be stricter than the platform's: ${looser.join(' and ')}.`, { extensions: { platform: { idle_minutes: Math.floor(p.idleSec / 60), absolute_minutes: Math.floor(p.absoluteSec / 60) } } });
+      }
+      if (v.idle_minutes !== undefined && v.absolute_minutes !== undefined && v.idle_minutes > v.absolute_minutes) {
+        throw E.session_policy_looser('The idle timeout cannot be longer than the absolute timeout.');
+      }
+    } else if (section === 'api') {
+      const v = value as NonNullable<PartnerConfig['api']>;
+      const bad = malformedCidrs(v.ip_allow ?? []);
+      if (bad.length > 0) throw E.cidr_invalid(`Not an IP address or network: ${bad.slice(0, 5).join(', ')}. Write an address (203.0.113.7) or a network (203.0.113.0/24).`, { extensions: { invalid: bad } });
+    } else if (section === 'limits') {
+      const v = value as NonNullable<PartnerConfig['limits']>;
+      if (v.daily_quota != null && v.monthly_quota != null && v.daily_quota > v.monthly_quota) throw E.quota_inconsistent('The daily quota cannot be larger than the monthly quota.');
+    }
+  }
+
+  /** The configuration's history, newest first (keyset on the version number). */
+  async listConfigVersions(id: string, f: { limit: number; before?: number; section?: ConfigSection }) {
+    await this.requirePartner(id);
+    let q = this.#d.db.kysely.selectFrom('partner_config_versions').leftJoin('users', 'users.id', 'partner_config_versions.changed_by').selectAll('partner_config_versions').select(['users.name as changed_by_name', 'users.email as changed_by_email']).where('partner_id', '=', id);
+    if (f.before !== undefined) q = q.where('version', '<', f.before);
+    if (f.section) q = q.where('section', '=', f.section);
+    return q.orderBy('version', 'desc').limit(f.limit + 1).execute();
   }
 
   /**
@@ -347,6 +433,9 @@ export class PartnersService {
     return this.#write(async (trx) => {
       const m = await repo.findMember(trx, partnerId, userId);
       if (!m) throw E.partner_member_not_found();
+      // Issue 15: the operator may limit the member roles this partner assigns.
+      const allowed = parsePartnerConfig((await repo.findPartnerById(trx, partnerId))?.config).roles?.member_roles;
+      if (allowed !== undefined && !allowed.includes(memberRole)) throw authzErrors.role_not_allowed(`Your organization may not assign the member role ${memberRole}; it may assign: ${allowed.join(', ') || 'none'}.`);
       if (m.member_role !== memberRole) {
         await repo.updateMember(trx, partnerId, userId, { member_role: memberRole });
         await this.#d.feed.record(trx, 'user', userId);
@@ -410,4 +499,40 @@ export function toPartnerDto(p: repo.PartnerRow) {
     created_at: p.created_at,
     updated_at: p.updated_at,
   };
+}
+
+/**
+ * The checks a section needs beyond its schema (issue 15), against the catalogs as committed:
+ * `features` names only catalog features and switches no retired one on; `roles` names only
+ * member roles (catalog `partner`) and delegation roles (catalog `delegation`) that exist.
+ * Each refusal carries the JSON pointer of the offending entry.
+ */
+async function validateSection(trx: Tx, section: ConfigSection, value: unknown): Promise<void> {
+  if (value === null || value === undefined) return;
+  if (section === 'features') {
+    const entries = Object.entries(value as Record<string, boolean>);
+    if (entries.length === 0) return;
+    const rows = await trx.selectFrom('feature_catalog').select(['key', 'lifecycle']).where('key', 'in', entries.map(([k]) => k)).execute();
+    const byKey = new Map(rows.map((r) => [r.key, r.lifecycle]));
+    for (const [k, on] of entries) {
+      const pointer = `/body/value/${k}`;
+      const lc = byKey.get(k);
+      if (lc === undefined) throw authzErrors.unknown_feature(`There is no feature ${k} in the feature catalog.`, { fields: [{ pointer, detail: 'not a feature of the catalog' }] });
+      if (lc === 'retired' && on) throw authzErrors.feature_retired(`${k} is retired and cannot be switched on.`, { fields: [{ pointer, detail: 'retired' }] });
+    }
+  }
+  if (section === 'roles') {
+    const v = value as { member_roles?: string[]; delegation_roles?: string[] };
+    for (const [field, catalog] of [
+      ['member_roles', 'partner'],
+      ['delegation_roles', 'delegation'],
+    ] as const) {
+      const names = v[field];
+      if (!names || names.length === 0) continue;
+      const known = new Set((await trx.selectFrom('roles').select('id').where('catalog', '=', catalog).where('id', 'in', names).execute()).map((r) => r.id));
+      names.forEach((n, i) => {
+        if (!known.has(n)) throw authzErrors.unknown_role(`${n} is not a ${catalog === 'partner' ? 'member' : 'delegation'} role.`, { fields: [{ pointer: `/body/value/${field}/${i}`, detail: 'unknown role' }] });
+      });
+    }
+  }
 }

@@ -93,6 +93,10 @@ export interface PartnersTable {
   requested_capabilities: string;
   /** JSON object of feature toggles */
   feature_toggles: string;
+  /** JSON object: the partner's configuration by section (partner-config.ts) */
+  config: Generated<string>;
+  /** bumped by every configuration change */
+  config_version: Generated<number>;
   /** The partner's own tenant (wholesalers bill their own BAN there). */
   home_tenant_id: string | null;
   status_reason: string | null;
@@ -513,19 +517,35 @@ export interface ProgramEarningsTable {
   partner_id: string;
   tenant_id: string;
   agreement_id: string;
+  /** month of payment, 'YYYY-MM' */
   period: string;
-  kind: 'commission' | 'bounty';
-  source_invoice_id: string;
+  kind: 'commission' | 'bounty' | 'clawback';
   source_key: string;
   base_minor: number;
   amount_minor: number;
   currency: string;
+  invoice_count: number;
   state: 'pending' | 'approved' | 'paid' | 'reversed';
   payout_id: string | null;
+  clawback_of: string | null;
+  refund_invoice_id: string | null;
+  refund_invoice_number: string | null;
   created_at: string;
+  updated_at: string;
   approved_at: string | null;
   approved_by: string | null;
   reversed_at: string | null;
+}
+
+/** The invoices a program earnings line came from (migration 0021). */
+export interface ProgramEarningInvoicesTable {
+  earning_id: string;
+  invoice_id: string;
+  invoice_number: string;
+  paid_at: string | null;
+  base_minor: number;
+  partner_id: string;
+  tenant_id: string;
 }
 
 export interface ProgramPayoutsTable {
@@ -858,6 +878,8 @@ export interface DelegationJitSettingsTable {
   auto_extend_days: number;
   /** JSON array of role ids the tenant calls privileged: a link with one never auto-extends */
   privileged_roles: string;
+  /** JSON array of role ids that are eligible on top of the link's standing role (0022) */
+  eligible_roles: string;
   updated_at: string;
   updated_by: string | null;
 }
@@ -889,6 +911,44 @@ export interface DelegationNoticesTable {
   sent_at: string;
 }
 
+export interface PartnerConfigVersionsTable {
+  id: string;
+  partner_id: string;
+  version: number;
+  section: string;
+  /** JSON: the section before and after the change, and the field-level diff */
+  before: string;
+  after: string;
+  diff: string;
+  changed_by: string | null;
+  changed_at: string;
+}
+
+export interface FeatureCatalogTable {
+  key: string;
+  name: string;
+  description: string;
+  /** 1 = on unless the partner's configuration switches it off */
+  default_on: number;
+  lifecycle: 'beta' | 'general' | 'retired';
+  /** 1 = the partner's owner may switch it */
+  opt_in: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A partner's requests through the gateway on one UTC day (issue 15), added to in batches by every instance. */
+export interface PartnerUsageTable {
+  partner_id: string;
+  /** YYYY-MM-DD (UTC) */
+  day: string;
+  /** admitted requests */
+  requests: number;
+  /** refused for a quota or a per-minute limit */
+  refused: number;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -897,6 +957,9 @@ export interface Database {
   tenant_members: TenantMembersTable;
   billing_accounts: BillingAccountsTable;
   partners: PartnersTable;
+  partner_config_versions: PartnerConfigVersionsTable;
+  feature_catalog: FeatureCatalogTable;
+  partner_usage: PartnerUsageTable;
   partner_members: PartnerMembersTable;
   invitations: InvitationsTable;
   roles: RolesTable;
@@ -923,6 +986,7 @@ export interface Database {
   referral_attributions: ReferralAttributionsTable;
   program_agreements: ProgramAgreementsTable;
   program_earnings: ProgramEarningsTable;
+  program_earning_invoices: ProgramEarningInvoicesTable;
   program_payouts: ProgramPayoutsTable;
   link_commitments: LinkCommitmentsTable;
   partner_alerts: PartnerAlertsTable;

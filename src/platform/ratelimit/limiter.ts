@@ -19,6 +19,13 @@ export interface RateLimitRequest {
   key: string;
   limit: number;
   windowMs: number;
+  /**
+   * A quota rather than a rolling window: a plain counter that starts again at this time (epoch
+   * ms; the end of the day or month), so a million a day costs one integer, not a million
+   * timestamps. `windowMs` is then only informative (the headers' `w`). Decided in the same call
+   * (the same Lua script) as the rolling windows beside it: no extra round trip.
+   */
+  fixedUntilMs?: number;
 }
 
 export interface RateLimiter {

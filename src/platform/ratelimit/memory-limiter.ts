@@ -12,7 +12,7 @@
  * bound (never more than N in any window) still holds.
  */
 import type { Clock } from '../clock.ts';
-import { decisionFrom } from './sliding-window.ts';
+import { counterDecision, decisionFrom } from './sliding-window.ts';
 import type { RateLimitDecision, RateLimiter, RateLimitRequest } from './limiter.ts';
 
 /** The admitted timestamps of one key, oldest first, in a growable ring buffer. */
@@ -74,9 +74,16 @@ class TimeLog {
   }
 }
 
+/** A quota's counter (RateLimitRequest.fixedUntilMs): how many, until when. */
+interface Counter {
+  count: number;
+  untilMs: number;
+}
+
 export class MemoryRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #keys = new Map<string, TimeLog>();
+  readonly #counters = new Map<string, Counter>();
   readonly #sweepEveryMs: number;
   #lastSweep = 0;
 
@@ -96,8 +103,33 @@ export class MemoryRateLimiter implements RateLimiter {
     return log;
   }
 
+  #counter(key: string, untilMs: number, now: number): Counter {
+    let c = this.#counters.get(key);
+    if (c === undefined || now >= c.untilMs) {
+      c = { count: 0, untilMs };
+      this.#counters.set(key, c);
+    }
+    c.untilMs = untilMs;
+    return c;
+  }
+
+  #decide(r: RateLimitRequest, now: number): RateLimitDecision {
+    if (r.fixedUntilMs !== undefined) return counterDecision(this.#counter(r.key, r.fixedUntilMs, now).count, r.limit, now, r.fixedUntilMs);
+    return this.#log(r.key, r.windowMs, now).decide(now, r.limit);
+  }
+
+  #record(r: RateLimitRequest, now: number): void {
+    if (r.fixedUntilMs !== undefined) {
+      this.#counter(r.key, r.fixedUntilMs, now).count++;
+      return;
+    }
+    const log = this.#log(r.key, r.windowMs, now);
+    log.push(Math.max(now, log.newest()));
+  }
+
   /** Synchronous core of consume(). */
   consumeNow(key: string, limit: number, windowMs: number, now = this.#clock.nowMs()): RateLimitDecision {
+    // (rolling windows only; quotas go through consumeAllNow)
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
     const log = this.#log(key, windowMs, now);
     const d = log.decide(now, limit);
@@ -112,13 +144,18 @@ export class MemoryRateLimiter implements RateLimiter {
     let all = true;
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i];
-      const d = this.#log(r.key, r.windowMs, now).decide(now, r.limit);
+      const d = r.fixedUntilMs === undefined ? this.#log(r.key, r.windowMs, now).decide(now, r.limit) : this.#decide(r, now);
       if (!d.allowed) all = false;
       out[i] = d;
     }
     if (all) {
       for (let i = 0; i < reqs.length; i++) {
-        const log = this.#keys.get(reqs[i].key)!;
+        const r = reqs[i];
+        if (r.fixedUntilMs !== undefined) {
+          this.#record(r, now);
+          continue;
+        }
+        const log = this.#keys.get(r.key)!;
         log.push(Math.max(now, log.newest()));
       }
     }
@@ -128,16 +165,18 @@ export class MemoryRateLimiter implements RateLimiter {
   /** The decisions consumeAllNow() would make, recording nothing. */
   peekAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.nowMs()): RateLimitDecision[] {
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
-    return reqs.map((r) => this.#log(r.key, r.windowMs, now).decide(now, r.limit));
+    return reqs.map((r) => this.#decide(r, now));
   }
 
   /** Record one event at `now` under every key, whatever the limits (a failure, or a request another store admitted). */
   recordAllNow(reqs: readonly RateLimitRequest[], now = this.#clock.nowMs()): void {
     if (now - this.#lastSweep >= this.#sweepEveryMs) this.#sweep(now);
-    for (let i = 0; i < reqs.length; i++) {
-      const log = this.#log(reqs[i].key, reqs[i].windowMs, now);
-      log.push(Math.max(now, log.newest()));
-    }
+    for (let i = 0; i < reqs.length; i++) this.#record(reqs[i], now);
+  }
+
+  /** Every quota counter still running at `now` (written back into a Redis that was reset, like windows()). */
+  *counters(now = this.#clock.nowMs()): Generator<{ key: string; count: number; untilMs: number }> {
+    for (const [key, c] of this.#counters) if (now < c.untilMs && c.count > 0) yield { key, count: c.count, untilMs: c.untilMs };
   }
 
   /**
@@ -168,6 +207,7 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async reset(key: string): Promise<void> {
     this.#keys.delete(key);
+    this.#counters.delete(key);
   }
 
   async consumeAll(reqs: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
@@ -188,5 +228,6 @@ export class MemoryRateLimiter implements RateLimiter {
     for (const [k, log] of this.#keys) {
       if (log.newest() <= now - log.windowMs) this.#keys.delete(k);
     }
+    for (const [k, c] of this.#counters) if (now >= c.untilMs) this.#counters.delete(k);
   }
 }

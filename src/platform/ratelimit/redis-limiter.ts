@@ -39,7 +39,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import { whenReady } from '../redis.ts';
-import { decisionFrom } from './sliding-window.ts';
+import { counterDecision, decisionFrom } from './sliding-window.ts';
 import { RateLimitStoreError, type RateLimitDecision, type RateLimiter, type RateLimitRequest } from './limiter.ts';
 import type { MemoryRateLimiter } from './memory-limiter.ts';
 
@@ -51,7 +51,8 @@ import type { MemoryRateLimiter } from './memory-limiter.ts';
  * trimmed and counted first; 'c' records the request under every key only when every key admits
  * it (one limit's refusal uses up nothing of the others), 'r' records it whatever the counts, 'p'
  * records nothing. Returns {admitted (1/0), now, then per key: count before this request, oldest
- * counted score, reopen entry score (-1 when none)}.
+ * counted score, reopen entry score (-1 when none)}. A negative window is a quota: a plain counter
+ * (GET, INCR) that expires at minus that value (epoch ms) — see RateLimitRequest.fixedUntilMs.
  */
 export const SLIDING_WINDOW_LUA = `
 local epoch = redis.call('GET', KEYS[1])
@@ -74,6 +75,14 @@ for i = 2, #KEYS do
   local key = KEYS[i]
   local limit = tonumber(ARGV[2 + i * 2])
   local window = tonumber(ARGV[3 + i * 2])
+  if window < 0 then
+    -- a quota: a counter that expires at -window (epoch ms)
+    local n = tonumber(redis.call('GET', key) or '0')
+    if n >= limit then admit = 0 end
+    out[#out + 1] = n
+    out[#out + 1] = now
+    out[#out + 1] = -1
+  else
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local n = redis.call('ZCARD', key)
   local oldest = now
@@ -90,11 +99,18 @@ for i = 2, #KEYS do
   out[#out + 1] = n
   out[#out + 1] = oldest
   out[#out + 1] = reopen
+  end
 end
 if mode == 'r' or (mode == 'c' and admit == 1) then
   for i = 2, #KEYS do
-    redis.call('ZADD', KEYS[i], now, ARGV[3])
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[3 + i * 2]))
+    local window = tonumber(ARGV[3 + i * 2])
+    if window < 0 then
+      redis.call('INCR', KEYS[i])
+      redis.call('PEXPIREAT', KEYS[i], -window)
+    else
+      redis.call('ZADD', KEYS[i], now, ARGV[3])
+      redis.call('PEXPIRE', KEYS[i], window)
+    end
   end
 end
 out[1] = admit
@@ -203,6 +219,7 @@ export class RedisRateLimiter implements RateLimiter {
     const at = v[1];
     return reqs.map((r, i) => {
       const [count, oldest, reopen] = [v[2 + i * 3], v[3 + i * 3], v[4 + i * 3]];
+      if (r.fixedUntilMs !== undefined) return counterDecision(count, r.limit, at, r.fixedUntilMs);
       return decisionFrom({ now: at, count, oldest, reopenEntry: reopen >= 0 && r.limit > 0 ? reopen : null }, r.limit, r.windowMs);
     });
   }
@@ -215,7 +232,7 @@ export class RedisRateLimiter implements RateLimiter {
       const args: (string | number)[] = [this.#epochKey];
       for (const r of reqs) args.push(this.#prefix + r.key);
       args.push(now, this.#serverTime, member, mode, this.#epoch ?? '');
-      for (const r of reqs) args.push(r.limit, r.windowMs);
+      for (const r of reqs) args.push(r.limit, r.fixedUntilMs !== undefined ? -r.fixedUntilMs : r.windowMs);
       const reply = await this.#send(() => this.#redis.pgRateWindow(reqs.length + 1, ...args));
       if (reply[0] !== -1) {
         if (this.#shadow && (mode === 'r' || (mode === 'c' && reply[0] === 1))) this.#shadow.recordAllNow(reqs, now);
@@ -263,6 +280,12 @@ export class RedisRateLimiter implements RateLimiter {
       pipeline.pexpire(this.#prefix + w.key, w.windowMs);
       keys++;
       entries += w.times.length;
+    }
+    for (const c of this.#shadow.counters()) {
+      pipeline.incrby(this.#prefix + c.key, c.count);
+      pipeline.pexpireat(this.#prefix + c.key, c.untilMs);
+      keys++;
+      entries += c.count;
     }
     if (keys === 0) return { keys, entries };
     // Rare and possibly large: ten times the deadline of one decision.

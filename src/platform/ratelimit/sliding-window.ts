@@ -100,3 +100,10 @@ export function insertSorted(log: number[], t: number): void {
   }
   log.splice(lo, 0, t);
 }
+
+/** The decision of a fixed-window counter (a quota) holding `count` before this request, resetting at `untilMs`. */
+export function counterDecision(count: number, limit: number, now: number, untilMs: number): RateLimitDecision {
+  const resetMs = Math.max(0, untilMs - now);
+  if (count < limit) return { allowed: true, limit, remaining: limit - count - 1, resetMs, retryAfterSec: 0 };
+  return { allowed: false, limit, remaining: 0, resetMs, retryAfterSec: Math.max(1, Math.ceil(resetMs / 1000)) };
+}

@@ -20,6 +20,12 @@ import { migration as m0015 } from './0015-notifications.ts';
 import { migration as m0016 } from './0016-strong-auth.ts';
 import { migration as m0017 } from './0017-plans.ts';
 import { migration as m0018 } from './0018-jit-access.ts';
+import { migration as m0019 } from './0019-partner-config.ts';
+import { migration as m0020 } from './0020-msp-speed.ts';
+import { migration as m0021 } from './0021-program-earnings-periods.ts';
+import { migration as m0022 } from './0022-jit-eligible-roles.ts';
+import { migration as m0023 } from './0023-feature-catalog.ts';
+import { migration as m0024 } from './0024-partner-usage.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -40,4 +46,10 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0016-strong-auth', m0016],
   ['0017-plans', m0017],
   ['0018-jit-access', m0018],
+  ['0019-partner-config', m0019],
+  ['0020-msp-speed', m0020],
+  ['0021-program-earnings-periods', m0021],
+  ['0022-jit-eligible-roles', m0022],
+  ['0023-feature-catalog', m0023],
+  ['0024-partner-usage', m0024],
 ];

@@ -20,7 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconUsersGroup } from '@tabler/icons-react';
+import { IconAdjustments, IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconUsersGroup } from '@tabler/icons-react';
 import { api, CAPABILITIES, type Capability, type PartnerDto, type AuditQuery } from '../../api/index.ts';
 import { AuditLogView } from '../../components/AuditLogView.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -33,6 +33,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
+import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
 
 type Verb = 'reject' | 'suspend' | 'reactivate' | 'terminate';
 
@@ -137,6 +138,9 @@ export function PartnerDetailPage() {
                 <Tabs.Tab value="settings" leftSection={<IconSettings size={16} />}>
                   Capabilities & features
                 </Tabs.Tab>
+                <Tabs.Tab value="configuration" leftSection={<IconAdjustments size={16} />}>
+                  Configuration
+                </Tabs.Tab>
                 <Tabs.Tab value="members" leftSection={<IconUsersGroup size={16} />}>
                   Members
                 </Tabs.Tab>
@@ -152,6 +156,9 @@ export function PartnerDetailPage() {
                   <CapabilitiesCard partner={p} onSaved={partner.setData} />
                   <FeatureTogglesCard partner={p} onSaved={partner.setData} />
                 </SimpleGrid>
+              </Tabs.Panel>
+              <Tabs.Panel value="configuration">
+                <PartnerConfigurationPanel partnerId={p.id} />
               </Tabs.Panel>
               <Tabs.Panel value="members">
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />

@@ -1,0 +1,70 @@
+/** Operator: every version of a partner's configuration (issue 15) — who, when, and what changed, in words. */
+import { Badge, Button, Group, List, Paper, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { featuresApi, type ConfigVersionDto } from '../../../api/features.ts';
+import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
+import { formatDateTime } from '../../../components/format.ts';
+import { useApiQuery } from '../../../query/query.ts';
+import { delegationsApi } from '../../../api/delegations.ts';
+import { describeChange, sectionName, type Names } from './describeChange.ts';
+
+export function HistoryTab({ partnerId }: { partnerId: string }) {
+  const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
+  return (
+    <Stack gap="sm" data-testid="config-history">
+      {pages.map((before, i) => (
+        <HistoryPage key={before ?? 'first'} partnerId={partnerId} before={before} last={i === pages.length - 1} onMore={(b) => setPages((p) => [...p, b])} />
+      ))}
+    </Stack>
+  );
+}
+
+function HistoryPage({ partnerId, before, last, onMore }: { partnerId: string; before?: number; last: boolean; onMore: (before: number) => void }) {
+  const q = useApiQuery(['partners', partnerId, 'configuration', 'versions', before ?? 0], () => featuresApi.versions(partnerId, before));
+  const catalog = useApiQuery(['features', 'catalog'], () => featuresApi.catalog());
+  const roles = useApiQuery(['roles', 'delegation'], () => delegationsApi.roles());
+  const names: Names = { features: new Map((catalog.data?.data ?? []).map((f) => [f.key, f.name])), roles: new Map((roles.data?.data ?? []).map((r) => [r.id, r.name])) };
+  if (q.error) return <ErrorAlert error={q.error} />;
+  if (q.loading) return <Text c="dimmed">Loading the history…</Text>;
+  const rows = q.data?.data ?? [];
+  if (rows.length === 0 && before === undefined) return <Text c="dimmed">No changes yet: this partner has the platform&apos;s defaults.</Text>;
+  return (
+    <>
+      {rows.map((v) => (
+        <VersionCard key={v.version} v={v} names={names} />
+      ))}
+      {last && q.data?.next_before != null && (
+        <Group>
+          <Button variant="default" onClick={() => onMore(q.data!.next_before!)}>
+            Show older changes
+          </Button>
+        </Group>
+      )}
+    </>
+  );
+}
+
+function VersionCard({ v, names }: { v: ConfigVersionDto; names: Names }) {
+  return (
+    <Paper withBorder p="sm" data-version={v.version}>
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Group gap="xs">
+          <Badge variant="light">{sectionName(v.section)}</Badge>
+          <Text size="sm" fw={500}>
+            Version {v.version}
+          </Text>
+        </Group>
+        <Text size="xs" c="dimmed">
+          {v.changed_by ? v.changed_by.name || v.changed_by.email : 'The platform'} · {formatDateTime(v.changed_at)}
+        </Text>
+      </Group>
+      <List size="sm" mt={6} spacing={2}>
+        {v.changes.map((c) => (
+          <List.Item key={c.path} style={{ overflowWrap: 'anywhere' }}>
+            {describeChange(v.section, c, names)}
+          </List.Item>
+        ))}
+      </List>
+    </Paper>
+  );
+}

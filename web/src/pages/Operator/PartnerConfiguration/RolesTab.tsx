@@ -1,0 +1,94 @@
+/**
+ * Operator: which roles a partner may use (issue 15) — the member roles its owner may give its
+ * people, and the delegation roles it may request from customers. "Any" is the platform default;
+ * a role taken away stops working at the next request for links and people that already have it.
+ */
+import { useEffect, useState } from 'react';
+import { Button, Checkbox, Group, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { delegationsApi } from '../../../api/delegations.ts';
+import { featuresApi, MEMBER_ROLE_LABELS } from '../../../api/features.ts';
+import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
+import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+
+type Limit = string[] | null;
+
+export function RolesTab({ partnerId }: { partnerId: string }) {
+  const config = useApiQuery(['partners', partnerId, 'configuration'], () => featuresApi.config(partnerId));
+  const delegationRoles = useApiQuery(['roles', 'delegation'], () => delegationsApi.roles());
+  const [member, setMember] = useState<Limit>(null);
+  const [delegation, setDelegation] = useState<Limit>(null);
+  const saved = config.data?.config.roles;
+  useEffect(() => {
+    setMember(saved?.member_roles ?? null);
+    setDelegation(saved?.delegation_roles ?? null);
+  }, [saved]);
+  const save = useApiMutation(
+    () => {
+      const value: { member_roles?: string[]; delegation_roles?: string[] } = {};
+      if (member) value.member_roles = member;
+      if (delegation) value.delegation_roles = delegation;
+      return featuresApi.putSection(partnerId, 'roles', Object.keys(value).length ? value : null, config.data?.version);
+    },
+    { success: 'Saved. It applies from the partner’s next request.', invalidates: [['partners', partnerId]] },
+  );
+  const memberOptions = Object.entries(MEMBER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
+  const delegationOptions = (delegationRoles.data?.data ?? []).map((r) => ({ value: r.id, label: r.name, description: r.description }));
+  const changed = JSON.stringify(member) !== JSON.stringify(saved?.member_roles ?? null) || JSON.stringify(delegation) !== JSON.stringify(saved?.delegation_roles ?? null);
+  return (
+    <Stack gap="md" data-testid="partner-roles">
+      <ErrorAlert error={config.error ?? delegationRoles.error ?? save.error} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+        <RoleLimit
+          title="Roles for the partner's people"
+          help="The roles the partner's owner may give its people for the customers they manage. People who already have a role you take away lose that access at their next request."
+          anyLabel="Any member role"
+          options={memberOptions}
+          value={member}
+          onChange={setMember}
+          testId="member-roles"
+        />
+        <RoleLimit
+          title="Access it may ask customers for"
+          help="The kinds of access (delegation roles) the partner may request from a customer. A link that already has a role you take away stops working at the next request."
+          anyLabel="Any delegation role"
+          options={delegationOptions}
+          value={delegation}
+          onChange={setDelegation}
+          testId="delegation-roles"
+        />
+      </SimpleGrid>
+      <Group>
+        <Button onClick={() => void save.run()} loading={save.busy} disabled={!changed || !config.data}>
+          Save roles
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function RoleLimit(props: { title: string; help: string; anyLabel: string; options: { value: string; label: string; description?: string }[]; value: Limit; onChange: (v: Limit) => void; testId: string }) {
+  const { value, onChange } = props;
+  return (
+    <Paper withBorder p="md" data-testid={props.testId}>
+      <Title order={5}>{props.title}</Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        {props.help}
+      </Text>
+      <Switch label={props.anyLabel} checked={value === null} onChange={(e) => onChange(e.currentTarget.checked ? null : props.options.map((o) => o.value))} mb="sm" />
+      {value !== null && (
+        <Checkbox.Group value={value} onChange={onChange}>
+          <Stack gap={6}>
+            {props.options.map((o) => (
+              <Checkbox key={o.value} value={o.value} label={o.label} description={o.description} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+      )}
+      {value !== null && value.length === 0 && (
+        <Text size="xs" c="orange" mt="xs">
+          None selected: the partner may use none of these roles.
+        </Text>
+      )}
+    </Paper>
+  );
+}
