@@ -138,8 +138,20 @@ describe('time-limited access, the whole journey', () => {
     const dialog = admin.getByRole('dialog');
     // the dialog fills in when the link's settings arrive: wait for them, then open the list
     await expect.poll(() => dialog.getByRole('switch', { name: /Renew automatically/ }).isChecked()).toBe(true);
-    await dialog.getByTestId('eligible-roles').click({ force: true });
-    await admin.getByRole('option', { name: 'MSP — billing' }).click();
+    // the role list comes with its own answer: on a busy machine the first click may open it empty, so
+    // open it again until the role is offered (a click on an open list closes it, the next opens it)
+    const billing = admin.getByRole('option', { name: 'MSP — billing' });
+    await expect
+      .poll(
+        async () => {
+          if (await billing.isVisible()) return true;
+          await dialog.getByTestId('eligible-roles').click({ force: true });
+          return billing.isVisible();
+        },
+        { timeout: 45_000, intervals: [500, 1000, 2000] },
+      )
+      .toBe(true);
+    await billing.click();
     await dialog.getByText('Longest time it may stay on').waitFor();
     await screenshot(admin, 'jit-tenant-settings-1366');
     await dialog.getByRole('button', { name: 'Save' }).click();
