@@ -141,7 +141,8 @@ describe('partner: Customers I manage', () => {
     const calls = toBilling.filter((r) => r.path === '/api/v1/partner/context' || r.path.startsWith('/resources/'));
     expect(calls.length).toBeGreaterThan(1);
     for (const r of calls) expect(r.tenant, r.path).toBe(billing.id);
-    expect(await owner.locator('main').innerText()).toContain('MSP — billing');
+    // the customer's figures and role arrive with their own answers: wait for what a person would read
+    await owner.locator('main').getByText('MSP — billing').first().waitFor();
     expect(await ctx.innerText()).toContain('1 of the customer’s billing accounts');
     expect(await owner.getByRole('tab').allInnerTexts()).toEqual(['Invoices']);
     // only the covered billing account's invoices
