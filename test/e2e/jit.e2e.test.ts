@@ -148,7 +148,7 @@ describe('time-limited access, the whole journey', () => {
           await dialog.getByTestId('eligible-roles').click({ force: true });
           return billing.isVisible();
         },
-        { timeout: 45_000, intervals: [500, 1000, 2000] },
+        { timeout: 45_000, interval: 1000 },
       )
       .toBe(true);
     await billing.click();
