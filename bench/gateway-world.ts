@@ -7,6 +7,10 @@
  * Minting 10⁵ tokens through the consent flow would measure the authorization server instead.
  * A second partner on the same customer, with daily and monthly request quotas in its configuration
  * (issue 15), gives `mintQuota(jti)`: the same path with the quota counted on every request.
+ * An MSP with a link to the customer, which requires partner people to have used a second factor
+ * (issue 17), gives `mintPerson(jti)`: a token of the MSP's owner signed in to the MSP's own app with
+ * MFA (`amr`), acting on the customer named by X-Active-Tenant-Id — the MFA policy decided on every
+ * request (app tokens, the other two, are not people: the policy does not cover them).
  */
 import { createPrivateKey, sign, type JsonWebKey as NodeJwk } from 'node:crypto';
 import type { JWK } from 'jose';
@@ -64,6 +68,17 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
     await s.identity.mfaPolicies.set(ctx, by, 'platform', 'platform', true);
     await s.identity.mfaPolicies.set(ctx, by, 'tenant', tenant.id, true);
   }
+  // the MSP person: a link with MSP_FULL, the tenant's MFA policy for partner people, the MSP's own app
+  const msp = await s.partners.apply(ctx, { name: 'Bench MSP', slug: 'bench-msp', contact_email: 'owner@bench-msp.example', owner: { name: 'Owner', email: 'owner@bench-msp.example', password: 'correct horse battery staple' } });
+  await s.partners.transition(ctx, msp.partner.id, 'approve', { capabilities: ['managed_services'] });
+  await s.delegations.create(ctx, { partnerId: msp.partner.id, tenantId: tenant.id, origin: 'link', role: 'MSP_FULL', status: 'active', endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+  const { app: mspApp } = await s.apps.create({ ...ctx, actor: { ...ctx.actor, partnerId: msp.partner.id } }, msp.partner.id, {
+    name: 'Bench MSP app',
+    grant_types: ['authorization_code', 'refresh_token'],
+    redirect_uris: ['https://bench-msp.example/callback'],
+    scopes: ['orders.read', 'orders.create'],
+  });
+  await s.identity.mfaPolicies.set(ctx, { userId: 'usr_bench' } as Parameters<typeof s.identity.mfaPolicies.set>[1], 'tenant', tenant.id, true);
   const keys = s.oauth.keys;
   const current = keys.current;
   const priv = keys.providerJwks().keys.find((k) => k.kid === current.kid) as JWK;
@@ -103,5 +118,21 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   const mint = (jti: string) => signed({ ...claims, jti });
   const quotaClaims = { ...claims, partner_id: quotaPartner.id, act: { sub: quotaPartner.id, client_id: quota.partnerApp.id }, dlg: quota.dlg.id, client_id: quota.partnerApp.id };
   const mintQuota = (jti: string) => signed({ ...quotaClaims, jti });
-  return { mint, mintQuota, partner, tenant, ban, partnerApp, dlg, quotaPartner };
+  const personClaims = {
+    partner_id: msp.partner.id,
+    persona: 'msp',
+    act: { sub: msp.partner.id, client_id: mspApp.id },
+    scope: 'orders.read orders.create',
+    amr: ['pwd', 'otp', 'mfa'],
+    acr: 'urn:partnergate:aal2',
+    client_id: mspApp.id,
+    iss: claims.iss,
+    aud: claims.aud,
+    sub: msp.ownerId,
+    iat,
+    exp: iat + 3600,
+  };
+  // without a second factor (mfa = false) the tenant's policy refuses it: the bench's proof it is checked
+  const mintPerson = (jti: string, mfa = true) => signed({ ...personClaims, ...(mfa ? {} : { amr: ['pwd'], acr: undefined }), jti });
+  return { mint, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg, quotaPartner, msp: msp.partner };
 }

@@ -158,9 +158,10 @@ async function main(): Promise<void> {
 
   // ---- world: a customer tenant, a delegated partner, its app, the customer's consent -----------
   log('setting up the world…');
-  const { mint, mintQuota, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
+  const { mint, mintQuota, mintPerson, partner, tenant, ban, partnerApp, dlg } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
   const hot = mint('hot');
   const hotQuota = mintQuota('hot-quota');
+  const hotPerson = mintPerson('hot-person');
   log(`minting ${COLD_TOKENS} fresh tokens for the cold path…`);
   const lines: string[] = [];
   for (let i = 0; i < COLD_TOKENS; i++) lines.push(mint(`cold-${i}`));
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
-  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
+  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_person_mfa: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
   let coldOffset = 0;
   let wrapped = 0;
   let currentRound = 0;
@@ -210,6 +211,7 @@ async function main(): Promise<void> {
 
   const auth = { authorization: `Bearer ${hot}` };
   const authQuota = { authorization: `Bearer ${hotQuota}` };
+  const authPerson = { authorization: `Bearer ${hotPerson}`, 'x-active-tenant-id': tenant.id };
   // BENCH_GATEWAY_NODE_ARGS: extra Node flags for the gateway processes (e.g. --cpu-prof to profile them)
   const gwNodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -251,8 +253,13 @@ async function main(): Promise<void> {
     if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
     const probeQuota = await fetch(urls.hot, { headers: authQuota });
     if (probeQuota.status !== 200 || !(probeQuota.headers.get('ratelimit-policy') ?? '').includes('"daily"')) throw new Error(`the quota partner's token is not counted against a quota: ${probeQuota.status} ${probeQuota.headers.get('ratelimit-policy')}`);
+    const probePerson = await fetch(urls.hot, { headers: authPerson });
+    if (probePerson.status !== 200) throw new Error(`the gateway refused the MSP person's token: ${probePerson.status} ${await probePerson.text()}`);
+    const noMfa = await fetch(urls.hot, { headers: { ...authPerson, authorization: `Bearer ${mintPerson('no-mfa', false)}` } });
+    const noMfaCode = noMfa.status === 403 ? ((await noMfa.json()) as { code?: string }).code : null;
+    if (noMfaCode !== 'mfa_required') throw new Error(`the tenant's MFA policy did not refuse a person without a second factor: ${noMfa.status} ${noMfaCode}`);
     // warm every process up (JIT, connection pools)
-    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.hot, authPerson], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
       await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
     }
     const stop = async () => {
@@ -286,6 +293,8 @@ async function main(): Promise<void> {
       await run('c_gateway_hot_quota', { url: urls.hot, headers: authQuota });
       await run('c_gateway_hot', { url: urls.hot, headers: auth });
     }
+    // a partner person with a second factor, on a tenant that requires one of partner people (issue 17)
+    await run('c_gateway_hot_person_mfa', { url: urls.hot, headers: authPerson });
     await run('c_gateway_hot_metrics', { url: urls.metrics, headers: auth });
     await run('c_gateway_hot_traced', { url: urls.traced, headers: auth });
     if (round === ROUNDS) {
@@ -315,7 +324,7 @@ async function main(): Promise<void> {
     p99_ms: median(runs[name].map((r) => r.p99_ms)),
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
-  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_quota: med('c_gateway_hot_quota'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
+  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_quota: med('c_gateway_hot_quota'), c_gateway_hot_person_mfa: med('c_gateway_hot_person_mfa'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
   // per round: (c) against the (b) of the same round
   const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -333,6 +342,8 @@ async function main(): Promise<void> {
     quota_rps: Math.round(results.c_gateway_hot_quota.rps),
     // what counting the quotas takes off the hot path, against the same process without them in the same round
     quota_cost: r3(1 - median(ratios('c_gateway_hot_quota', 'c_gateway_hot'))),
+    hot_ratio_person_mfa: r3(median(ratios('c_gateway_hot_person_mfa'))),
+    hot_ratios_person_mfa: ratios('c_gateway_hot_person_mfa').map(r3),
     hot_ratio_metrics_on: r3(median(ratios('c_gateway_hot_metrics'))),
     hot_ratios_metrics_on: ratios('c_gateway_hot_metrics').map(r3),
     hot_ratio_traced: r3(median(ratios('c_gateway_hot_traced'))),
@@ -369,11 +380,13 @@ async function main(): Promise<void> {
       row('(b) bare proxy, same stack', results.b_bare_proxy),
       row('(c) gateway, hot token', results.c_gateway_hot),
       row('(c) gateway, hot, quotas on', results.c_gateway_hot_quota),
+      row('(c) gateway, hot, MSP person + MFA policy', results.c_gateway_hot_person_mfa),
       row('(c) gateway, hot, metrics on', results.c_gateway_hot_metrics),
       row('(c) gateway, hot, traced', results.c_gateway_hot_traced),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
       `  c/b hot with quotas on ${summary.hot_ratio_quota_on} (target ≥ 0.85; per round ${summary.hot_ratios_quota_on.join(', ')}), quotas off ${summary.hot_ratio_quota_off}; counting them costs ${Math.round(summary.quota_cost * 1000) / 10} % of the hot path's throughput`,
+      `  c/b hot for a partner person under a tenant's MFA policy ${summary.hot_ratio_person_mfa} (target ≥ 0.85; per round ${summary.hot_ratios_person_mfa.join(', ')})`,
       `  c/b hot with metrics on ${summary.hot_ratio_metrics_on} (per round ${summary.hot_ratios_metrics_on.join(', ')}), metrics off ${summary.hot_ratio_metrics_off}`,
       `  tracing on (OTLP/HTTP, ${summary.otlp_exports} exports received): c/b hot ${summary.hot_ratio_traced}, ${Math.round(summary.tracing_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,

@@ -205,6 +205,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
+  // a customer's plan limits who may join it (issue 15): tenants asks plans, without importing it
+  tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   // partners' requests by day (issue 15): counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });

@@ -6,7 +6,7 @@ export { catalogRoutes } from './authz.routes.ts';
 export { AuthzService, ACTIVE_TENANT_HEADER } from './authz.service.ts';
 export { AuthzSnapshot, type SnapDelegation, type DelegationInput, type UserInput, type PartnerInput } from './snapshot.ts';
 export { SnapshotLoader } from './snapshot-loader.ts';
-export { SUBSCRIPTION_ENTITY } from './subscription-suspensions.ts';
+export { SUBSCRIPTION_ENTITY, ENFORCED_PLAN_LIMITS } from './subscription-suspensions.ts';
 export { decide, explain, decideForPartner, REFUSAL_CODES, type AuthzPrincipal, type UserPrincipal, type AppPrincipal, type AuthzTarget, type Decision, type Allowed, type Refused, type RefusalCode, type Explanation, type Check, type Matched } from './decide.ts';
 export { compileGrants, matchGrant, type GrantSet } from './grant-set.ts';
 export { authzCheckRoutes } from './authz-check.routes.ts';

@@ -188,6 +188,13 @@ export interface UserInput {
   partner?: { partnerId: string; role: string; status: string; memberRole?: string | null } | null;
 }
 
+/** What the gateway enforces of a customer's current plan (modules/plans; subscription-suspensions.ts reads it). */
+export interface CustomerPlan {
+  readonly planName: string;
+  /** the plan's `api_requests_per_day` limit: requests a day by everyone acting for the customer; null: none */
+  readonly requestsPerDay: number | null;
+}
+
 export interface PartnerInput {
   id: string;
   status: string;
@@ -488,6 +495,8 @@ export class AuthzSnapshot {
   readonly bansByNumber = new Map<string, SnapBan>();
   /** customers whose subscription is suspended (modules/plans): the gateway refuses them (subscription-suspensions.ts fills it) */
   readonly suspendedTenants = new Set<string>();
+  /** customers' current plans, for the limits the gateway enforces (subscription-suspensions.ts fills it) */
+  readonly customerPlans = new Map<string, CustomerPlan>();
   /** includes empty placeholders for roles referenced but unknown */
   readonly roles = new Map<string, SnapRole>();
   /** compiled grant lists shared by every delegation with the same list */
@@ -756,6 +765,12 @@ export class AuthzSnapshot {
   setSubscriptionSuspended(tenantId: string, suspended: boolean): void {
     if (suspended) this.suspendedTenants.add(tenantId);
     else this.suspendedTenants.delete(tenantId);
+    this.version++;
+  }
+
+  setCustomerPlan(tenantId: string, plan: CustomerPlan | null): void {
+    if (plan) this.customerPlans.set(tenantId, plan);
+    else this.customerPlans.delete(tenantId);
     this.version++;
   }
 

@@ -4,7 +4,7 @@ export const gatewayErrors = defineErrors('gateway', {
   upstream_unavailable: { status: 502, title: 'The upstream service did not answer' },
   upstream_timeout: { status: 504, title: 'The upstream service answered too slowly' },
   bill_to_invalid: { status: 403, title: 'The billing account to charge is not allowed' },
-  quota_exceeded: { status: 429, title: "The partner's request quota is used up" },
+  quota_exceeded: { status: 429, title: 'A request quota is used up' },
   route_class_not_allowed: { status: 403, title: 'The partner may not call this kind of route' },
   ip_not_allowed: { status: 403, title: "The request comes from an address outside the partner's allow-list" },
   subscription_suspended: { status: 403, title: "The customer's subscription is suspended" },

@@ -210,6 +210,8 @@ export class GatewayService {
   };
   /** RateLimit-Policy field values by class and limit */
   readonly #policyFields = new Map<string, { policy: string; name: string }>();
+  /** customers' plan quota counters for today (tenant id → counter), see #planQuota */
+  readonly #planQuotas = new Map<string, { req: RateLimitRequest; untilMs: number }>();
 
   constructor(d: GatewayDeps) {
     this.#d = d;
@@ -302,7 +304,7 @@ export class GatewayService {
     // a customer whose subscription is suspended (modules/plans) is refused whoever acts for it
     if (allowed !== null && allowed.tenantId !== null && this.#d.authz.snapshot.suspendedTenants.has(allowed.tenantId)) throw E.subscription_suspended('The subscription of this customer is suspended.');
     const kept = caller.admission !== null && caller.admission.target === target ? caller.admission : null;
-    const rate = this.#rateLimit(caller, rule);
+    const rate = this.#rateLimit(caller, rule, allowed?.tenantId ?? null);
     if (rate instanceof Promise) return rate.then((h) => this.#admitted(req, rule, caller, target, allowed, billing, h, kept));
     return this.#admitted(req, rule, caller, target, allowed, billing, rate, kept);
   }
@@ -715,7 +717,7 @@ export class GatewayService {
    * decision (one Lua script with Redis): admitted only when both limits admit, and a refusal by
    * one uses up nothing of the other. Memory limiters answer without a promise.
    */
-  #rateLimit(caller: Caller, rule: GatewayRule): Record<string, string> | Promise<Record<string, string>> {
+  #rateLimit(caller: Caller, rule: GatewayRule, tenantId: string | null): Record<string, string> | Promise<Record<string, string>> {
     const cls = rule.rateClass;
     const l = caller.limits;
     const pl = caller.partnerId === null ? null : this.#partnerLimits(caller);
@@ -742,6 +744,10 @@ export class GatewayService {
       }
       all = reqs.concat(l.quota);
     }
+    // The customer's plan quota (issue 15: plan limits apply), for everyone acting for the customer,
+    // counted in the same decision too.
+    const cp = tenantId === null ? undefined : this.#d.authz.snapshot.customerPlans.get(tenantId);
+    if (cp !== undefined && cp.requestsPerDay !== null) all = all.concat(this.#planQuota(tenantId!, cp.requestsPerDay));
     const n = reqs.length;
     const partnerId = caller.partnerId;
     const limiter = this.#d.rateLimiter;
@@ -779,10 +785,15 @@ export class GatewayService {
       this.#noteUsage(partnerId, false);
       const r = all[quota];
       const d = ds[quota];
-      const name = r.key.startsWith('q:d:') ? 'daily' : 'monthly';
+      const name = quotaName(r.key);
       const policy: RatePolicy = { name, limit: r.limit, windowMs: r.windowMs };
       const h = rateLimitHeaders(policy, d);
-      throw E.quota_exceeded(`This partner's ${name} quota of ${r.limit} requests is used up. It starts again in ${d.retryAfterSec} s.`, {
+      const plan = name === 'plan_daily' ? this.#d.authz.snapshot.customerPlans.get(r.key.slice(4, r.key.lastIndexOf(':'))) : undefined;
+      const detail =
+        name === 'plan_daily'
+          ? `The customer's plan${plan ? ` (${plan.planName})` : ''} allows ${r.limit} requests a day by the partners acting for it, and today's are used up. They start again in ${d.retryAfterSec} s.`
+          : `This partner's ${name} quota of ${r.limit} requests is used up. It starts again in ${d.retryAfterSec} s.`;
+      throw E.quota_exceeded(detail, {
         headers: h,
         extensions: { retry_after: d.retryAfterSec },
       });
@@ -793,11 +804,23 @@ export class GatewayService {
     const fields = [h.ratelimit];
     for (let i = n; i < ds.length; i++) {
       const r = all[i];
-      const q = rateLimitHeaders({ name: r.key.startsWith('q:d:') ? 'daily' : 'monthly', limit: r.limit, windowMs: r.windowMs }, ds[i]);
+      const q = rateLimitHeaders({ name: quotaName(r.key), limit: r.limit, windowMs: r.windowMs }, ds[i]);
       policies.push(q['ratelimit-policy']);
       fields.push(q.ratelimit);
     }
     return { 'ratelimit-policy': policies.join(', '), ratelimit: fields.join(', ') };
+  }
+
+  /** A customer's plan quota counter for today, made once a day per customer (not per request). */
+  #planQuota(tenantId: string, limit: number): RateLimitRequest {
+    const now = this.#d.clock.nowMs();
+    let q = this.#planQuotas.get(tenantId);
+    if (q === undefined || now >= q.untilMs || q.req.limit !== limit) {
+      const p = quotaPeriods(now);
+      q = { req: { key: `q:c:${tenantId}:${p.day}`, limit, windowMs: 86_400_000, fixedUntilMs: p.dayEndMs }, untilMs: p.dayEndMs };
+      this.#planQuotas.set(tenantId, q);
+    }
+    return q.req;
   }
 
   #noteUsage(partnerId: string | null, admitted: boolean): void {
@@ -920,6 +943,11 @@ function sameList(a: readonly string[] | null, b: readonly string[] | null): boo
 }
 
 /** A store failure is the limiter being unavailable — never a 429; anything else is a bug. */
+/** The policy name a quota counter's key stands for: the partner's daily or monthly quota, or the customer's plan's. */
+function quotaName(key: string): 'daily' | 'monthly' | 'plan_daily' {
+  return key.startsWith('q:d:') ? 'daily' : key.startsWith('q:c:') ? 'plan_daily' : 'monthly';
+}
+
 function limiterFailure(err: unknown): unknown {
   if (err instanceof RateLimitStoreError) {
     return platformErrors.rate_limiter_unavailable('The rate limiter cannot be reached, so the request was not counted or served. Try again shortly.', { headers: { 'retry-after': '1' } });

@@ -17,6 +17,20 @@ export function findPlan(db: Executor, id: string): Promise<PlanRow | undefined>
   return db.selectFrom('plans').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The customers whose current subscription (active or suspended) is on this plan. */
+export async function listCurrentSubscribersOf(db: Executor, planId: string): Promise<string[]> {
+  const rows = await db.selectFrom('subscriptions').select('tenant_id').where('plan_id', '=', planId).where('status', 'in', ['active', 'suspended']).execute();
+  return rows.map((r) => r.tenant_id);
+}
+
+/** The number of people a customer's current plan allows (its `users` limit), and the plan's name; null when it sets none. */
+export async function findMemberLimit(db: Executor, tenantId: string): Promise<{ limit: number; plan: string } | null> {
+  const r = await db.selectFrom('subscriptions as s').innerJoin('plans as p', 'p.id', 's.plan_id').select(['p.name', 'p.limits']).where('s.tenant_id', '=', tenantId).where('s.status', 'in', ['active', 'suspended']).executeTakeFirst();
+  if (!r) return null;
+  const users = (JSON.parse(r.limits) as Record<string, unknown>).users;
+  return typeof users === 'number' ? { limit: users, plan: r.name } : null;
+}
+
 export function listPartnerPlans(db: Executor, partnerId: string): Promise<PartnerPlanRow[]> {
   return db.selectFrom('partner_plans').selectAll().where('partner_id', '=', partnerId).orderBy('created_at').orderBy('id').execute();
 }

@@ -158,6 +158,10 @@ export class PlansService {
         updated_at: this.#now(),
       };
       await trx.updateTable('plans').set(row).where('id', '=', id).execute();
+      // the limits the gateway enforces ride in every instance's snapshot: re-read the customers on this plan
+      if (row.limits !== old.limits || row.name !== old.name) {
+        for (const tenantId of await repo.listCurrentSubscribersOf(trx, id)) await this.#d.feed.record(trx, SUBSCRIPTION_ENTITY, tenantId);
+      }
       await this.#d.audit.record(trx, ctx, { action: 'plan.updated', targetType: 'plan', targetId: id, details: { changed: Object.keys(patch).sort() } });
       return row;
     });
@@ -422,6 +426,11 @@ export class PlansService {
 
   listSubscriptions(partnerId: string): Promise<SubscriptionRow[]> {
     return repo.listSubscriptionsOfPartner(this.#d.db.kysely, partnerId);
+  }
+
+  /** The number of people the customer's current plan allows (tenants asks it when adding one; services.ts wires it). */
+  memberLimit(trx: Executor, tenantId: string): Promise<{ limit: number; plan: string } | null> {
+    return repo.findMemberLimit(trx, tenantId);
   }
 
   listTenantSubscriptions(tenantId: string): Promise<SubscriptionRow[]> {

@@ -10,6 +10,7 @@ export const tenantErrors = defineErrors('tenants', {
   billing_account_not_found: { status: 404, title: 'Billing account not found' },
   account_number_taken: { status: 409, title: 'The billing account number is taken' },
   tenant_status_forbidden: { status: 403, title: 'Only the operator changes a tenant status' },
+  plan_member_limit_reached: { status: 409, title: "The customer's plan allows no more people" },
 });
 
 registerUniqueConstraint('tenants_slug_key', 'tenant_slug_taken', 'Another tenant already uses this slug.');

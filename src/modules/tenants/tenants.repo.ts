@@ -36,6 +36,21 @@ export async function updateTenant(db: Executor, id: string, patch: Partial<Inse
   await db.updateTable('tenants').set(patch).where('id', '=', id).execute();
 }
 
+/** How many people a tenant has, and how many open invitations (not accepted, revoked or expired at `now`) wait to join it. */
+export async function countMembersAndInvitations(db: Executor, tenantId: string, now: string): Promise<{ members: number; pending: number }> {
+  const m = await db.selectFrom('tenant_members').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  const i = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('scope_type', '=', 'tenant')
+    .where('scope_id', '=', tenantId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return { members: Number(m.n), pending: Number(i.n) };
+}
+
 export function listMembers(db: Executor, tenantId: string) {
   return db
     .selectFrom('tenant_members as m')

@@ -35,11 +35,19 @@ export interface ReferralHook {
   resolve(trx: Tx, code: string): Promise<{ partnerId: string; code: string }>;
   record(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator', at?: string): Promise<void>;
 }
+/**
+ * The number of people a customer's plan allows (the plan's `users` limit, issue 15), asked in the
+ * transaction that adds one. Registered by the plans module (services.ts), so tenants depends on no
+ * plans code; null: no plan, or one without that limit.
+ */
+export type MemberLimit = (trx: Tx, tenantId: string) => Promise<{ limit: number; plan: string } | null>;
+
 const TENANT_ROLES: readonly string[] = ['TENANT_ADMIN', 'TENANT_USER'];
 
 export class TenantsService {
   readonly #d: TenantsDeps;
   #referrals: ReferralHook | null = null;
+  #memberLimit: MemberLimit | null = null;
   constructor(d: TenantsDeps) {
     this.#d = d;
     d.identity.onInvitationAccepted('tenant', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
@@ -59,6 +67,29 @@ export class TenantsService {
 
   setReferralHook(hook: ReferralHook): void {
     this.#referrals = hook;
+  }
+
+  setMemberLimit(limit: MemberLimit): void {
+    this.#memberLimit = limit;
+  }
+
+  /**
+   * Guarantee (the plan's people limit holds): the tenant row is locked before its members (and,
+   * for an invitation, its pending invitations) are counted, so two additions at once are decided
+   * one after the other and the second sees the first.
+   */
+  async #withinMemberLimit(trx: Tx, tenantId: string, countPending: boolean): Promise<void> {
+    if (this.#memberLimit === null) return;
+    const m = await this.#memberLimit(trx, tenantId);
+    if (m === null) return;
+    await lockRows(this.#d.db, trx, 'tenants', { id: tenantId });
+    const counted = await repo.countMembersAndInvitations(trx, tenantId, this.#now());
+    const members = counted.members;
+    const pending = countPending ? counted.pending : 0;
+    if (members + pending >= m.limit) {
+      const waiting = pending > 0 ? ` (${members} ${members === 1 ? 'member' : 'members'} and ${pending} open ${pending === 1 ? 'invitation' : 'invitations'})` : '';
+      throw E.plan_member_limit_reached(`Your plan (${m.plan}) allows ${m.limit} ${m.limit === 1 ? 'person' : 'people'}, and you have ${members + pending}${waiting}. Remove someone, withdraw an invitation, or choose a larger plan.`);
+    }
   }
 
   /**
@@ -153,6 +184,7 @@ export class TenantsService {
   async #inviteMember(trx: Tx, ctx: RequestContext, tenantId: string, input: { email: string; role: TenantRole }): Promise<InvitationLink> {
     const email = input.email.trim().toLowerCase();
     if (await repo.findMemberByEmail(trx, tenantId, email)) throw E.already_tenant_member();
+    await this.#withinMemberLimit(trx, tenantId, true);
     const link = await this.#d.identity.invite(trx, { email, scopeType: 'tenant', scopeId: tenantId, role: input.role, invitedBy: ctx.actor.userId });
     await this.#d.audit.record(trx, ctx, { action: 'tenant.member_invited', tenantId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
     return link;
@@ -162,6 +194,7 @@ export class TenantsService {
   async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
     if (!(await repo.findTenantById(trx, i.scopeId)) || !TENANT_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
     if (await repo.findMember(trx, i.scopeId, i.userId)) throw E.already_tenant_member('You are already a member of this tenant.');
+    await this.#withinMemberLimit(trx, i.scopeId, false);
     await this.addMember(trx, i, ctx);
   }
 

@@ -109,7 +109,7 @@ export async function gw(t: TestApp, method: string, url: string, opts: { token?
 }
 
 /** A link delegation (MSP), born active unless said otherwise. */
-export async function link(t: TestApp, partner: TestPartner, tenant: TestTenant, o: { role?: string; banIds?: string[] | null; startsAt?: string; endsAt?: string; status?: 'requested' | 'active' } = {}) {
+export async function link(t: TestApp, partner: TestPartner, tenant: Pick<TestTenant, 'id'>, o: { role?: string; banIds?: string[] | null; startsAt?: string; endsAt?: string; status?: 'requested' | 'active' } = {}) {
   const d = await t.services.delegations.create(t.world.ctx, {
     partnerId: partner.id,
     tenantId: tenant.id,

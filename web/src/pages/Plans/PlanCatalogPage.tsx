@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { featureInWords, limitInWords } from './planWords.ts';
 
 const SEGMENT_OPTIONS = (Object.keys(SEGMENT_LABELS) as Segment[]).map((s) => ({ value: s, label: SEGMENT_LABELS[s] }));
 
@@ -82,12 +83,12 @@ function Includes({ plan }: { plan: PlanDto }) {
     <Group gap={4}>
       {plan.features.map((f) => (
         <Badge key={f} variant="light" size="sm">
-          {f.replaceAll('_', ' ').replaceAll('.', ' ')}
+          {featureInWords(f)}
         </Badge>
       ))}
       {Object.entries(plan.limits).map(([k, v]) => (
         <Text key={k} size="xs" c="dimmed">
-          {k.replaceAll('_', ' ')}: {v.toLocaleString('en')}
+          up to {limitInWords(k, v)}
         </Text>
       ))}
     </Group>

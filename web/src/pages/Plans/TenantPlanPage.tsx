@@ -15,6 +15,7 @@ import { useView } from '../../session/useView.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { KycBadge, SubscriptionBadge } from './PartnerPlansPage.tsx';
+import { featureInWords, limitInWords } from './planWords.ts';
 
 const MAX_FILE = 1024 * 1024;
 
@@ -137,11 +138,11 @@ function PlanCard({ p, current, admin, busy, onChoose }: { p: AvailablePlanDto; 
       <Text size="xs" c="dimmed" mb="xs">
         a month · {p.plan.description}
       </Text>
-      <Text size="sm">Includes {p.plan.features.map((f) => f.replaceAll('_', ' ').replaceAll('.', ' ')).join(', ')}</Text>
+      <Text size="sm">Includes {p.plan.features.map(featureInWords).join(', ')}</Text>
       <Text size="sm" mb="sm">
         Up to {Object.entries(p.plan.limits)
-          .map(([k, v]) => `${v.toLocaleString('en')} ${k.replaceAll('_', ' ')}`)
-          .join(', ')}
+          .map(([k, v]) => limitInWords(k, v))
+          .join('; ')}
       </Text>
       {mine ? (
         <Text size="sm" c="teal">
