@@ -19,7 +19,8 @@ import { formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, mo
 
 export function EarningStateBadge({ state }: { state: EarningState }) {
   return (
-    <Badge color={STATE_COLORS[state]} variant="light" data-state={state}>
+    // never cut short in a narrow table column ("Pending approval" was shown as "PENDING APP…")
+    <Badge color={STATE_COLORS[state]} variant="light" data-state={state} miw="max-content">
       {STATE_LABELS[state]}
     </Badge>
   );
