@@ -3,7 +3,8 @@
  * identity check (KYC) with a document; the wholesaler sees the waiting badge, reviews and
  * verifies it and sets the customer's type; the customer chooses a plan, reads and signs its
  * terms; the wholesaler starts the service and suspends it with a reason; the customer sees the
- * suspension. Each page fits 1366 px and 390 px without sideways scrolling. Screenshots saved.
+ * suspension; the plan's people limit turns away one more invitation, in words. Each page fits 1366 px and
+ * 390 px without sideways scrolling. Screenshots saved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   wholesaler = await t.world.partner({ capabilities: ['wholesale'] });
   const ctx = t.world.ctx;
   const terms = 'Business plan terms.\n\n1. The monthly price is due within 14 days of each invoice.\n2. Unpaid past 14 days of grace, the service is suspended until paid.';
-  const business = await s.plans.createPlan(ctx, { name: 'Business', description: 'For companies: more users and support.', features: ['voice', 'data', 'support.business_hours'], limits: { users: 25 }, price_minor: 4900, currency: 'EUR', segments: ['company', 'advanced'], grace_days: 14, terms });
+  const business = await s.plans.createPlan(ctx, { name: 'Business', description: 'For companies: more users and support.', features: ['voice', 'data', 'support.business_hours'], limits: { users: 1 }, price_minor: 4900, currency: 'EUR', segments: ['company', 'advanced'], grace_days: 14, terms });
   const enterprise = await s.plans.createPlan(ctx, { name: 'Enterprise', description: 'For advanced customers.', features: ['voice', 'data', 'support.24x7'], limits: { users: 500 }, price_minor: 19900, currency: 'EUR', segments: ['advanced'], grace_days: 30, terms });
   for (const p of [business, enterprise]) {
     await s.plans.allowPlan(ctx, wholesaler.id, { plan_id: p.id, min_price_minor: p.price_minor - 1000, max_price_minor: p.price_minor + 2000 });
@@ -152,6 +153,20 @@ describe('plans and subscriptions in the portal', () => {
     await cust.reload();
     await cust.getByTestId('plan-status-subscription').getByText(/Suspended by your provider: Complaints about unsolicited calls/).waitFor();
     await fits(cust, 'customer-suspended');
+  });
+
+  it("the plan's people limit: inviting one more person is refused, and the admin is told why", { timeout: 120_000 }, async () => {
+    // the Business plan allows 1 person, and the customer has its admin
+    await cust.getByTestId('nav-tenant').getByRole('link', { name: 'Members' }).click();
+    await cust.getByRole('button', { name: 'Invite member' }).click();
+    const dialog = cust.getByRole('dialog');
+    await dialog.getByLabel('Email').fill(`baker-${Date.now()}@example.com`);
+    await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+    await dialog.getByText('Nobody was invited').waitFor();
+    await expect(dialog.getByTestId('error-alert').innerText()).resolves.toMatch(/Your plan \(Business\) allows 1 person, and you have 1\. Remove someone, withdraw an invitation, or choose a larger plan\./);
+    await fits(cust, 'customer-people-limit');
+    const open = await portal.t.services.db.kysely.selectFrom('invitations').select('id').where('scope_id', '=', customer.id).execute();
+    expect(open).toHaveLength(0);
   });
 
   it('the operator sees the plan catalog and which plans the wholesaler may offer', { timeout: 120_000 }, async () => {
