@@ -1,6 +1,6 @@
 /**
  * Issue 15's configuration manager across two instances (`node src/main.ts serve` ×2, one
- * PostgreSQL, one Redis): the operator changes a partner's quota, API policy or session policy
+ * PostgreSQL, one Redis): the operator changes a partner's quota, API policy, allowed roles or session policy
  * through instance 1, and instance 2 enforces it within 1 s — from its decision snapshot, which
  * only the change feed's Redis fan-out can have updated that fast (the outbox poll is 30 s). The
  * quota's counter is shared: requests on both instances count against one quota.
@@ -120,6 +120,24 @@ describe('partner limits across two instances', () => {
     process.stdout.write(`route classes set on instance 1, applied by instance 2 after ${r.ms.toFixed(1)} ms\n`);
     expect([r.last.status, r.last.body.code]).toEqual([403, 'route_class_not_allowed']);
     expect(r.ms).toBeLessThan(1000);
+  }, 60_000);
+
+  it('a delegation role no longer allowed, set through instance 1: instance 2 refuses the MSP_FULL link with 403 role_not_allowed within 1 s', async () => {
+    const w = await msp(); // its link is MSP_FULL
+    await configure(w.partner.id, 'roles', { delegation_roles: ['MSP_SUPPORT'] });
+    const r = await within(
+      () => read(two, { token: w.token }, w.tenant.id),
+      (x) => x.status === 403,
+    );
+    process.stdout.write(`allowed roles set on instance 1, applied by instance 2 after ${r.ms.toFixed(1)} ms\n`);
+    expect([r.last.status, r.last.body.code]).toEqual([403, 'role_not_allowed']);
+    expect(r.ms).toBeLessThan(1000);
+    await configure(w.partner.id, 'roles', { delegation_roles: ['MSP_SUPPORT', 'MSP_FULL'] });
+    const back = await within(
+      () => read(two, { token: w.token }, w.tenant.id),
+      (x) => x.status === 200,
+    );
+    expect(back.last.status).toBe(200);
   }, 60_000);
 
   it('over the concurrent-session limit: a sign-in on instance 1 ends the oldest session, refused by instance 2 within 1 s', async () => {
