@@ -88,3 +88,17 @@ export function startDeafPair(o: Omit<InstancePairOptions, 'twoEnv'>): Promise<I
     twoEnv: { REDIS_KEY_PREFIX: `pgt:${process.pid}-${Date.now()}-${o.name}-deaf:` },
   });
 }
+
+/**
+ * Ask `fn` until `ok` holds or `ms` have passed (polling every `everyMs`): the last answer and the
+ * milliseconds it took — how the two-instance tests time "the other instance follows within 1 s".
+ */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, everyMs = 2): Promise<{ value: T; elapsed: number }> {
+  const t0 = performance.now();
+  for (;;) {
+    const value = await fn();
+    const elapsed = performance.now() - t0;
+    if (ok(value) || elapsed > ms) return { value, elapsed };
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -7,7 +7,7 @@
  * deliver. (The processes: test/helpers/server-process.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startInstancePair, type InstancePair, until } from '../../helpers/instance-pair.ts';
 import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { DEFAULT_FORM } from './helpers.ts';
@@ -38,16 +38,6 @@ afterAll(() => pair?.close());
  * a 429 still means the token was accepted, so polling on past the limit is harmless: a refused
  * token is refused (401/403) before the limiter is asked.
  */
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await fn();
-    const elapsed = performance.now() - t0;
-    if (ok(value) || elapsed > ms) return { value, elapsed };
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function embed(base: string, token: string) {
   const r = await fetch(base + '/embed/v1/form', { headers: { authorization: `Bearer ${token}` } });
   return { status: r.status, body: (await r.json()) as { code?: string } };

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { redisFactory } from '../../../src/platform/redis.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { REDIS_URL } from '../../helpers/app.ts';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startInstancePair, type InstancePair, until } from '../../helpers/instance-pair.ts';
 import { HttpClient, type ServerProcess } from '../../helpers/server-process.ts';
 import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { inDays } from './helpers.ts';
@@ -42,16 +42,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => pair?.close());
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await fn();
-    const elapsed = performance.now() - t0;
-    if (ok(value) || elapsed > ms) return { value, elapsed };
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 describe('two instances on one PostgreSQL and one Redis', () => {
   it('refuses on instance 2 within 1 s a link revoked on instance 1', async () => {

@@ -7,7 +7,7 @@
  * can deliver it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startInstancePair, type InstancePair, until } from '../../helpers/instance-pair.ts';
 import { HttpClient } from '../../helpers/server-process.ts';
 import type { TestPartner, TestUser } from '../../helpers/world.ts';
 
@@ -29,16 +29,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => pair?.close());
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await fn();
-    const elapsed = performance.now() - t0;
-    if (ok(value) || elapsed > ms) return { value, elapsed };
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** the PDF export's status and refusal code (the file itself is not JSON) */
 async function pdfExport(c: HttpClient): Promise<{ status: number; code: string | null }> {

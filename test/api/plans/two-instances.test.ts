@@ -5,7 +5,7 @@
  * Redis fan-out can deliver the change in time. Always runs on PostgreSQL + Redis.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
+import { startInstancePair, type InstancePair, until } from '../../helpers/instance-pair.ts';
 import { HttpClient } from '../../helpers/server-process.ts';
 import type { TestPartner, TestUser } from '../../helpers/world.ts';
 import { PDF, planBody } from './helpers.ts';
@@ -47,16 +47,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => pair?.close());
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
-  const t0 = performance.now();
-  for (;;) {
-    const value = await fn();
-    const elapsed = performance.now() - t0;
-    if (ok(value) || elapsed > ms) return { value, elapsed };
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 it('suspended on instance 1, refused at instance 2 within 1 s; resumed, admitted again within 1 s', async () => {
   const owner1 = await new HttpClient(pair.one.base).login(wholesaler.owner.email, wholesaler.owner.password);
