@@ -19,7 +19,7 @@ import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import type { InvoiceRow, SlaRow, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
-import { pageRows, type CommonListQuery } from './resource-lists.ts';
+import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
 
 export interface MspViewsDeps {
   resources: ResourcesService;
@@ -232,10 +232,29 @@ export class MspViewsService {
 
   async usage(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery & { metric?: string }) {
     const { scopes, decisions } = this.#scopesFor(who, 'reports.usage.read', q.tenant_id);
-    const rows = await this.#d.resources.usageTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to, metric: q.metric });
-    const n = await this.#names(rows.map((r) => r.tenant_id));
+    const f = { periodFrom: q.period_from, periodTo: q.period_to, metric: q.metric };
+    const fields = ['tenant_name', 'period', 'metric', 'quantity', 'amount_cents'] as const;
+    if (q.sort) {
+      // a chosen order: every row, sorted here (the names sort as the other reports' do)
+      const rows = await this.#d.resources.usageTotals(scopes, f);
+      const n = await this.#names(rows.map((r) => r.tenant_id));
+      this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/usage');
+      return pageRows(rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })), q, [...fields]);
+    }
+    // The default order (tenant, month, metric) is the covering index's: the database reads one
+    // page and counts the groups, instead of summing all of them (24,000 at 1,000 tenants) for us
+    // to page here. `q` matches tenant names exactly as pageRows would, by narrowing the tenants.
+    const { limit, offset } = rowPageWindow(q);
+    const needle = q.q?.toLowerCase();
+    const pageOf = (ss: TenantScope[]) => (ss.length === 0 ? { data: [], total: 0 } : this.#d.resources.usageTotalsPage(ss, f, { limit, offset }));
+    let n: Map<string, string>;
+    let page: Awaited<ReturnType<typeof pageOf>>;
+    if (needle) {
+      n = await this.#names(scopes.map((s) => s.tenantId));
+      page = await pageOf(scopes.filter((s) => (n.get(s.tenantId) ?? '').toLowerCase().includes(needle)));
+    } else [n, page] = await Promise.all([this.#names(scopes.map((s) => s.tenantId)), pageOf(scopes)]);
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/usage');
-    return pageRows(rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })), q, ['tenant_name', 'period', 'metric', 'quantity', 'amount_cents']);
+    return { data: page.data.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })), total: page.total, limit, offset, next_cursor: null };
   }
 
   async sla(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
@@ -259,8 +278,8 @@ export class MspViewsService {
   async billingAlerts(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; threshold_cents?: number }) {
     const threshold = q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS;
     const { scopes, decisions } = this.#scopesFor(who, 'alerts.billing.read', q.tenant_id);
-    const overdue = await this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 5000 });
-    const totals = await this.#d.resources.billingTotals(scopes, {});
+    // what is owed comes from the open and overdue invoices alone (threshold_cents ≥ 0)
+    const [overdue, totals] = await Promise.all([this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 5000 }), this.#d.resources.receivables(scopes)]);
     const n = await this.#names([...overdue.data.map((i) => i.tenant_id), ...totals.map((t) => t.tenant_id)]);
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/billing');
     const data = [

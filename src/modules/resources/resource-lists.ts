@@ -12,7 +12,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { checkPaging, parseRange, parseSort, likePattern, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
 import { scopeFilter, type TenantScope } from './resources.repo.ts';
 
-export { ListQueryCommon, PageFields, Period, pageRows, parseRange, parseSort, likePattern, checkPaging, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
+export { ListQueryCommon, PageFields, Period, pageRows, rowPageWindow, parseRange, parseSort, likePattern, checkPaging, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
 
 export type ListKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 

@@ -168,6 +168,24 @@ export async function billingTotals(db: Executor, scopes: readonly TenantScope[]
   }));
 }
 
+/**
+ * What each tenant owes per currency: billingTotals' outstanding and overdue, read from the open
+ * and overdue invoices only (the few a receivables alert is about, through the (tenant, status)
+ * index) — a tenant and currency with nothing open is left out (it owes 0).
+ */
+export async function receivables(db: Executor, scopes: readonly TenantScope[]): Promise<Pick<BillingTotals, 'tenant_id' | 'currency' | 'outstanding_cents' | 'overdue_cents'>[]> {
+  const rows = await db
+    .selectFrom('invoices')
+    .select((eb) => ['tenant_id', 'currency', eb.fn.sum<number>('balance_cents').as('outstanding_cents'), eb.fn.sum<number>(sql`case when status = 'overdue' then balance_cents else 0 end`).as('overdue_cents')])
+    .where(scopeFilter(scopes))
+    .where('status', 'in', ['open', 'overdue'])
+    .groupBy(['tenant_id', 'currency'])
+    .orderBy('tenant_id')
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => ({ tenant_id: r.tenant_id, currency: r.currency, outstanding_cents: Number(r.outstanding_cents ?? 0), overdue_cents: Number(r.overdue_cents ?? 0) }));
+}
+
 // ---- tickets ---------------------------------------------------------------------------------
 
 export function listTickets(db: Executor, scopes: readonly TenantScope[], f: ListFilter & { priority?: string; tenantId?: string }): Promise<TicketRow[]> {
@@ -222,16 +240,42 @@ export interface UsageTotal {
   currency: string;
 }
 
-export async function usageTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string; metric?: string }): Promise<UsageTotal[]> {
-  let q = db
-    .selectFrom('usage_records')
-    .select((eb) => ['tenant_id', 'period', 'metric', 'currency', eb.fn.sum<number>('quantity').as('quantity'), eb.fn.sum<number>('amount_cents').as('amount_cents')])
-    .where(scopeFilter(scopes));
+export interface UsageFilter {
+  periodFrom?: string;
+  periodTo?: string;
+  metric?: string;
+}
+
+function usageRecords(db: Executor, scopes: readonly TenantScope[], f: UsageFilter) {
+  let q = db.selectFrom('usage_records').where(scopeFilter(scopes));
   if (f.metric) q = q.where('metric', '=', f.metric as UsageRow['metric']);
   if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
   if (f.periodTo) q = q.where('period', '<=', f.periodTo);
-  const rows = await q.groupBy(['tenant_id', 'period', 'metric', 'currency']).orderBy('tenant_id').orderBy('period').orderBy('metric').execute();
+  return q;
+}
+
+/**
+ * Usage per tenant, month, metric and currency, in that order; `page` reads only one page of it
+ * (the groups are summed in the covering index's order, so the walk stops at the page's end).
+ */
+export async function usageTotals(db: Executor, scopes: readonly TenantScope[], f: UsageFilter, page?: { limit: number; offset: number }): Promise<UsageTotal[]> {
+  let q = usageRecords(db, scopes, f)
+    .select((eb) => ['tenant_id', 'period', 'metric', 'currency', eb.fn.sum<number>('quantity').as('quantity'), eb.fn.sum<number>('amount_cents').as('amount_cents')])
+    .groupBy(['tenant_id', 'period', 'metric', 'currency'])
+    .orderBy('tenant_id')
+    .orderBy('period')
+    .orderBy('metric')
+    .orderBy('currency');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
   return rows.map((r) => ({ tenant_id: r.tenant_id, period: r.period, metric: r.metric, currency: r.currency, quantity: Math.round(Number(r.quantity ?? 0) * 100) / 100, amount_cents: Number(r.amount_cents ?? 0) }));
+}
+
+/** How many rows usageTotals answers over every page. */
+export async function usageTotalsCount(db: Executor, scopes: readonly TenantScope[], f: UsageFilter): Promise<number> {
+  const groups = usageRecords(db, scopes, f).select(sql<number>`1`.as('one')).groupBy(['tenant_id', 'period', 'metric', 'currency']);
+  const r = await db.selectFrom(groups.as('g')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export function listSla(db: Executor, scopes: readonly TenantScope[], f: PeriodFilter): Promise<SlaRow[]> {

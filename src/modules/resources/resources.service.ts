@@ -10,7 +10,7 @@
  * personas; the wholesaler's for the wholesaler persona (ARCHITECTURE §1, seed 000 AC4).
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutate, readAggregate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -283,20 +283,33 @@ export class ResourcesService {
     return paged(await repo.listSla(this.#d.db.kysely, scopes, f), f.limit, toSlaDto);
   }
 
+  // The aggregates below read every row of every tenant in scope: readAggregate plans them by the covering indexes.
+
   billingTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
-    return repo.billingTotals(this.#d.db.kysely, scopes, f);
+    return readAggregate(this.#d.db, (ex) => repo.billingTotals(ex, scopes, f));
   }
 
-  usageTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string; metric?: string }) {
-    return repo.usageTotals(this.#d.db.kysely, scopes, f);
+  /** Outstanding and overdue per tenant and currency, from the open and overdue invoices only. */
+  receivables(scopes: readonly repo.TenantScope[]) {
+    return repo.receivables(this.#d.db.kysely, scopes);
+  }
+
+  usageTotals(scopes: readonly repo.TenantScope[], f: repo.UsageFilter) {
+    return readAggregate(this.#d.db, (ex) => repo.usageTotals(ex, scopes, f));
+  }
+
+  /** One page of usageTotals and the count over every page, as two concurrent queries. */
+  async usageTotalsPage(scopes: readonly repo.TenantScope[], f: repo.UsageFilter, page: { limit: number; offset: number }) {
+    const [data, total] = await Promise.all([repo.usageTotals(this.#d.db.kysely, scopes, f, page), readAggregate(this.#d.db, (ex) => repo.usageTotalsCount(ex, scopes, f))]);
+    return { data, total };
   }
 
   slaTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
-    return repo.slaTotals(this.#d.db.kysely, scopes, f);
+    return readAggregate(this.#d.db, (ex) => repo.slaTotals(ex, scopes, f));
   }
 
   billingByMonth(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
-    return repo.billingByMonth(this.#d.db.kysely, scopes, f);
+    return readAggregate(this.#d.db, (ex) => repo.billingByMonth(ex, scopes, f));
   }
 
   openTicketCounts(scopes: readonly repo.TenantScope[]) {

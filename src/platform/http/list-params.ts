@@ -109,7 +109,7 @@ export const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g,
  * name, `sort` on the named numeric or text fields, limit/offset with the total.
  */
 export function pageRows<T extends { tenant_name: string }>(rows: T[], a: CommonListQuery, fields: readonly (keyof T & string)[], textOf: (r: T) => string = (r) => r.tenant_name): ListPage<T> {
-  if (a.cursor) throw E.pagination_conflict('This list pages with `offset`; it has no cursor.');
+  const { limit, offset } = rowPageWindow(a);
   const keys = parseSort(a.sort, fields);
   const needle = a.q?.toLowerCase();
   let out = needle ? rows.filter((r) => textOf(r).toLowerCase().includes(needle)) : rows.slice();
@@ -124,7 +124,11 @@ export function pageRows<T extends { tenant_name: string }>(rows: T[], a: Common
       return 0;
     });
   }
-  const limit = a.limit ?? 50;
-  const offset = a.offset ?? 0;
   return { data: out.slice(offset, offset + limit), total: out.length, limit, offset, next_cursor: null };
+}
+
+/** The page a list of aggregate rows answers (pageRows, or the same page read in SQL): offset only, no cursor. */
+export function rowPageWindow(a: CommonListQuery): { limit: number; offset: number } {
+  if (a.cursor) throw E.pagination_conflict('This list pages with `offset`; it has no cursor.');
+  return { limit: a.limit ?? 50, offset: a.offset ?? 0 };
 }
