@@ -341,9 +341,14 @@ export interface MonthTotals {
   paid_cents: number;
 }
 
-/** Invoiced, outstanding and paid per month and currency (revenue and receivables by month). */
+/**
+ * Invoiced, outstanding and paid per month and currency (revenue and receivables by month). The
+ * inner sums follow the covering index (tenant, currency, status, period: migration 0020), so only
+ * their few rows are sorted by month — not every invoice of every tenant (on PostgreSQL a sort
+ * that spilled to disk).
+ */
 export async function billingByMonth(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<MonthTotals[]> {
-  let q = db
+  let inner = db
     .selectFrom('invoices')
     .select((eb) => [
       'period',
@@ -353,9 +358,14 @@ export async function billingByMonth(db: Executor, scopes: readonly TenantScope[
       eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
     ])
     .where(scopeFilter(scopes));
-  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
-  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
-  const rows = await q.groupBy(['period', 'currency']).orderBy('period').execute();
+  if (f.periodFrom) inner = inner.where('period', '>=', f.periodFrom);
+  if (f.periodTo) inner = inner.where('period', '<=', f.periodTo);
+  const rows = await db
+    .selectFrom(inner.groupBy(['tenant_id', 'currency', 'status', 'period']).as('g'))
+    .select((eb) => ['g.period', 'g.currency', eb.fn.sum<number>('g.invoiced_cents').as('invoiced_cents'), eb.fn.sum<number>('g.outstanding_cents').as('outstanding_cents'), eb.fn.sum<number>('g.paid_cents').as('paid_cents')])
+    .groupBy(['g.period', 'g.currency'])
+    .orderBy('g.period')
+    .execute();
   return rows.map((r) => ({ period: r.period, currency: r.currency, invoiced_cents: Number(r.invoiced_cents ?? 0), outstanding_cents: Number(r.outstanding_cents ?? 0), paid_cents: Number(r.paid_cents ?? 0) }));
 }
 

@@ -174,3 +174,23 @@ describe('billing alerts from what is owed', () => {
     expect(await owed(C.id)).toBe(c0 + 50_000);
   });
 });
+
+describe('dashboard revenue by month', () => {
+  it('sums invoiced, outstanding and paid per month and currency over the covered accounts', async () => {
+    const rows = await t.services.db.kysely.selectFrom('invoices').selectAll().where('tenant_id', 'in', [A.id, B.id, C.id]).execute();
+    const want = new Map<string, { period: string; currency: string; invoiced_cents: number; outstanding_cents: number; paid_cents: number }>();
+    for (const r of rows) {
+      if (r.tenant_id === C.id && r.ban_id !== C.bans[0].id) continue;
+      const m = want.get(`${r.period}|${r.currency}`) ?? { period: r.period, currency: r.currency, invoiced_cents: 0, outstanding_cents: 0, paid_cents: 0 };
+      if (r.status !== 'void') m.invoiced_cents += r.total_cents;
+      if (r.status === 'open' || r.status === 'overdue') m.outstanding_cents += r.balance_cents;
+      if (r.status === 'paid') m.paid_cents += r.total_cents;
+      want.set(`${r.period}|${r.currency}`, m);
+    }
+    const d = await staff.get('/api/v1/partner/dashboard?period_from=1990-01');
+    expect(d.status).toBe(200);
+    const key = (m: { period: string; currency: string }) => `${m.period}|${m.currency}`;
+    expect(d.body.revenue_by_month.map(key)).toEqual([...d.body.revenue_by_month.map(key)].sort());
+    expect([...d.body.revenue_by_month].sort((x, y) => (key(x) < key(y) ? -1 : 1))).toEqual([...want.values()].sort((x, y) => (key(x) < key(y) ? -1 : 1)));
+  });
+});
