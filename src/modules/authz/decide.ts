@@ -374,7 +374,8 @@ function partnerUsersAccess(
   if (v === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
   // consent delegations belong to an app (its client), not to the partner's users
   if (typeof v === 'number') {
-    const d = snap.at(v);
+    // one delegation: read into the snapshot's scratch view (nothing allocated; not kept past this decision)
+    const d = snap.peek(v);
     if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
     const js = jitState(snap, d, userId, now, !gate);
     if (js === JIT_GATED) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation', d.id);
@@ -450,7 +451,7 @@ function decideApp(snap: AuthzSnapshot, p: AppPrincipal, action: string | null, 
   const usable = (d: SnapDelegation) => d.origin === O_WHOLESALE || (d.origin === O_CONSENT && (d.clientId === null || d.clientId === p.clientId));
   const candidates: SnapDelegation[] = [];
   if (typeof v === 'number') {
-    const d = snap.at(v);
+    const d = snap.peek(v);
     if (usable(d)) candidates.push(d);
   } else if (v !== undefined) {
     for (const slot of v) {

@@ -11,20 +11,21 @@
  *    their identity when they change (updated in place), so those references never go stale. An
  *    id that is referenced before it is known (or after it is gone) gets an inactive
  *    placeholder, which every check treats as "not active".
- *  - a delegation is not an object but a numbered slot in columns: references (partner, tenant,
- *    policy, BAN list, approver) in one array, start and end in a Float64Array, status, origin
- *    and "approver still stands" in one Int32, the id packed into five Int32s and found through
- *    an open-addressing table — ~96 bytes where an object, its id string and its map entries
- *    took ~300.
+ *  - a delegation is not an object but a numbered slot in two columns: references (partner,
+ *    tenant, policy, BAN list, approver) in one array, and one 48-byte row holding start and end
+ *    (doubles), status, origin and "approver still stands" (one int32), the id packed into five
+ *    int32s (found through an open-addressing table) and the approver list's links — ~96 bytes
+ *    where an object, its id string and its map entries took ~300, and two cache misses a
+ *    decision where three columns took three.
  *  - what many delegations have in common is shared by identity: a policy (role, grant and deny
  *    overrides, consented scopes, client) is compiled once per distinct combination in use, a
  *    one-account BAN list once per account, strings (client and approver ids, statuses) once.
  *  - the approver index (approver → the delegations it approved, re-evaluated when the approver's
- *    account or tenant role changes) is a linked list threaded through the Int32 column, not a
- *    Set per approver.
- *  - decide() gets a delegation as a SnapDelegation: a small plain object read out of the columns
- *    (`at(slot)`), made per decision and dropped with it, so the engine's code and its answers
- *    are what they were with objects.
+ *    account or tenant role changes) is a linked list threaded through the rows, not a Set per
+ *    approver.
+ *  - decide() gets a delegation as a SnapDelegation read out of the columns: into one scratch
+ *    view for the one-delegation case (`peek(slot)`, nothing allocated), or a view of its own
+ *    (`at(slot)`), so the engine's code and its answers are what they were with objects.
  */
 import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
 import { JitIndex } from './jit-index.ts';
@@ -254,16 +255,18 @@ const R_TENANT = 1;
 const R_POLICY = 2;
 const R_BANS = 3;
 const R_APPROVER = 4;
-/** ints column, per slot: previous and next slot in the approver's list (-1 = none) */
-const I = 2;
-const I_PREV = 0;
-const I_NEXT = 1;
 /**
- * times column, per slot: starts and ends (epoch ms), then the flags — one cache line holds all a
- * decision reads of a slot besides its refs (flags fit a double exactly; bit operations read them as int32).
+ * The row column, per slot, 48 bytes read as doubles (times) or as int32 (ints) over one buffer:
+ * starts and ends (epoch ms, doubles 0-1), the flags (int 4), the packed id (ints 5-9), and the
+ * previous and next slot in the approver's list (ints 10-11, -1 = none). Everything a decision
+ * reads of a slot besides its refs — its id included — is one row, not three columns' cache misses.
  */
-const T = 3;
-const T_FLAGS = 2;
+const T = 6;
+const I = 12;
+const I_FLAGS = 4;
+const I_ID = 5;
+const I_PREV = 10;
+const I_NEXT = 11;
 /**
  * flags: status + 1 (bits 0-2), origin + 1 (bits 3-4), approver stands (bit 5), in use (bit 6).
  * Status and origin are stored plus one so an unknown name (indexOf → -1) reads back as -1, as it
@@ -381,6 +384,11 @@ export interface DelegationsById {
   keys(): IterableIterator<string>;
 }
 
+/** What an empty view holds before its first fill (never read by decide()). */
+const UNKNOWN_TENANT: SnapTenant = { id: '', active: false, status: 'unknown' };
+const UNKNOWN_ROLE: SnapRole = { id: '', grants: NO_GRANTS };
+const NO_WORDS = new Int32Array(0);
+
 /**
  * A delegation read out of the snapshot's columns. Its id (unpacked from five words) and its
  * partner's id (one more object to fetch from memory) are read only when asked for: a decision
@@ -388,31 +396,29 @@ export interface DelegationsById {
  * neither. Fields are in the order decide() reads them (one hidden class for every delegation).
  */
 class DelegationView implements SnapDelegation {
-  readonly status: number;
-  readonly startsMs: number;
-  readonly endsMs: number;
-  readonly approverActive: boolean;
-  readonly origin: number;
-  readonly tenant: SnapTenant;
-  readonly role: SnapRole;
-  readonly deny: GrantSet;
-  readonly grant: GrantSet;
-  readonly banIds: readonly string[] | null;
-  readonly scopes: GrantSet | null;
-  readonly clientId: string | null;
-  readonly tenantId: string;
-  readonly approverId: string | null;
-  #id: string | null;
-  readonly #partner: SnapPartner;
-  readonly #words: Int32Array;
-  readonly #o: number;
+  status = 0;
+  startsMs = 0;
+  endsMs = 0;
+  approverActive = false;
+  origin = 0;
+  tenant: SnapTenant = UNKNOWN_TENANT;
+  role: SnapRole = UNKNOWN_ROLE;
+  deny: GrantSet = NO_GRANTS;
+  grant: GrantSet = NO_GRANTS;
+  banIds: readonly string[] | null = null;
+  scopes: GrantSet | null = null;
+  clientId: string | null = null;
+  approverId: string | null = null;
+  #id: string | null = null;
+  #partner: SnapPartner | null = null;
+  #words: Int32Array = NO_WORDS;
+  #o = 0;
 
-  constructor(
-    status: number,
+  /** Read a slot into this view (the fields decide() reads first, first). */
+  fill(
+    flags: number,
     startsMs: number,
     endsMs: number,
-    approverActive: boolean,
-    origin: number,
     tenant: SnapTenant,
     policy: Policy,
     banIds: readonly string[] | null,
@@ -421,12 +427,12 @@ class DelegationView implements SnapDelegation {
     id: string | null,
     words: Int32Array,
     o: number,
-  ) {
-    this.status = status;
+  ): this {
+    this.status = (flags & F_STATUS) - 1;
     this.startsMs = startsMs;
     this.endsMs = endsMs;
-    this.approverActive = approverActive;
-    this.origin = origin;
+    this.approverActive = (flags & F_APPROVER) !== 0;
+    this.origin = ((flags >>> F_ORIGIN_SHIFT) & 3) - 1;
     this.tenant = tenant;
     this.role = policy.role;
     this.deny = policy.deny;
@@ -434,20 +440,24 @@ class DelegationView implements SnapDelegation {
     this.banIds = banIds;
     this.scopes = policy.scopes;
     this.clientId = policy.clientId;
-    this.tenantId = tenant.id;
     this.approverId = approverId;
     this.#id = id;
     this.#partner = partner;
     this.#words = words;
     this.#o = o;
+    return this;
   }
 
   get id(): string {
     return (this.#id ??= unpackId(this.#words, this.#o));
   }
 
+  get tenantId(): string {
+    return this.tenant.id;
+  }
+
   get partnerId(): string {
-    return this.#partner.id;
+    return this.#partner!.id;
   }
 }
 
@@ -514,7 +524,6 @@ export class AuthzSnapshot {
   #count = 0;
   /** slot → id, for the ids that are not packed */
   readonly #oddIds = new Map<number, string>();
-  readonly #ids: Int32Array[] = [];
   readonly #refs: unknown[][] = [];
   readonly #times: Float64Array[] = [];
   readonly #ints: Int32Array[] = [];
@@ -546,19 +555,19 @@ export class AuthzSnapshot {
   }
 
   *#idsInUse(): IterableIterator<string> {
-    for (let slot = 0; slot < this.#nextSlot; slot++) if ((this.#times[slot >>> PAGE_BITS][(slot & SLOT_MASK) * T + T_FLAGS] & F_USED) !== 0) yield this.#idOf(slot);
+    for (let slot = 0; slot < this.#nextSlot; slot++) if ((this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I + I_FLAGS] & F_USED) !== 0) yield this.#idOf(slot);
   }
 
   #idOf(slot: number): string {
     const page = slot >>> PAGE_BITS;
-    if ((this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0) return this.#oddIds.get(slot)!;
-    return unpackId(this.#ids[page], (slot & SLOT_MASK) * W);
+    if ((this.#ints[page][(slot & SLOT_MASK) * I + I_FLAGS] & F_ODD) !== 0) return this.#oddIds.get(slot)!;
+    return unpackId(this.#ints[page], (slot & SLOT_MASK) * I + I_ID);
   }
 
   #hashOf(slot: number): number {
     const page = slot >>> PAGE_BITS;
-    if ((this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0) return hashString(this.#oddIds.get(slot)!);
-    return hashWords(this.#ids[page], (slot & SLOT_MASK) * W);
+    if ((this.#ints[page][(slot & SLOT_MASK) * I + I_FLAGS] & F_ODD) !== 0) return hashString(this.#oddIds.get(slot)!);
+    return hashWords(this.#ints[page], (slot & SLOT_MASK) * I + I_ID);
   }
 
   /** The slot of a delegation id, or -1. */
@@ -575,11 +584,11 @@ export class AuthzSnapshot {
       if (e === 0) return -1;
       const slot = e - 1;
       const page = slot >>> PAGE_BITS;
-      const odd = (this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] & F_ODD) !== 0;
+      const odd = (this.#ints[page][(slot & SLOT_MASK) * I + I_FLAGS] & F_ODD) !== 0;
       if (packed) {
         if (odd) continue;
-        const words = this.#ids[page];
-        const o = (slot & SLOT_MASK) * W;
+        const words = this.#ints[page];
+        const o = (slot & SLOT_MASK) * I + I_ID;
         if (words[o] === PACKED[0] && words[o + 1] === PACKED[1] && words[o + 2] === PACKED[2] && words[o + 3] === PACKED[3] && words[o + 4] === PACKED[4]) return slot;
       } else if (odd && this.#oddIds.get(slot) === id) return slot;
     }
@@ -698,12 +707,12 @@ export class AuthzSnapshot {
   /** A user changed: re-evaluate every delegation it approved (off the decision path). */
   #refreshApprover(userId: string): void {
     for (let slot = this.#byApprover.get(userId) ?? -1; slot !== -1; ) {
-      const times = this.#times[slot >>> PAGE_BITS];
-      const f = (slot & SLOT_MASK) * T + T_FLAGS;
+      const ints = this.#ints[slot >>> PAGE_BITS];
+      const o = (slot & SLOT_MASK) * I;
       const tenant = this.#refs[slot >>> PAGE_BITS][(slot & SLOT_MASK) * R + R_TENANT] as SnapTenant;
-      if (this.#approverActive(userId, tenant.id)) times[f] = times[f] | F_APPROVER;
-      else times[f] = times[f] & ~F_APPROVER;
-      slot = this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I + I_NEXT];
+      if (this.#approverActive(userId, tenant.id)) ints[o + I_FLAGS] |= F_APPROVER;
+      else ints[o + I_FLAGS] &= ~F_APPROVER;
+      slot = ints[o + I_NEXT];
     }
   }
 
@@ -839,25 +848,23 @@ export class AuthzSnapshot {
     times[at * T] = toMs(d.startsAt);
     times[at * T + 1] = toMs(d.endsAt);
     const ints = this.#ints[page];
+    const o = at * I;
     const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
     if (packed) {
-      const words = this.#ids[page];
-      const o = at * W;
-      words[o] = w0;
-      words[o + 1] = w1;
-      words[o + 2] = w2;
-      words[o + 3] = w3;
-      words[o + 4] = w4;
-    }
-    else this.#oddIds.set(slot, d.id);
-    times[at * T + T_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
-    ints[at * I + I_PREV] = -1;
-    ints[at * I + I_NEXT] = -1;
+      ints[o + I_ID] = w0;
+      ints[o + I_ID + 1] = w1;
+      ints[o + I_ID + 2] = w2;
+      ints[o + I_ID + 3] = w3;
+      ints[o + I_ID + 4] = w4;
+    } else this.#oddIds.set(slot, d.id);
+    ints[o + I_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
+    ints[o + I_PREV] = -1;
+    ints[o + I_NEXT] = -1;
     this.#enter(slot);
     if (approverId !== null) {
       const head = this.#byApprover.get(approverId);
       if (head !== undefined) {
-        ints[at * I + I_NEXT] = head;
+        ints[o + I_NEXT] = head;
         this.#ints[head >>> PAGE_BITS][(head & SLOT_MASK) * I + I_PREV] = slot;
       }
       this.#byApprover.set(approverId, slot);
@@ -880,9 +887,9 @@ export class AuthzSnapshot {
     const slot = this.#nextSlot++;
     if ((slot & SLOT_MASK) === 0) {
       this.#refs.push(new Array<unknown>(PAGE_SLOTS * R).fill(null));
-      this.#times.push(new Float64Array(PAGE_SLOTS * T));
-      this.#ids.push(new Int32Array(PAGE_SLOTS * W));
-      this.#ints.push(new Int32Array(PAGE_SLOTS * I));
+      const rows = new ArrayBuffer(PAGE_SLOTS * I * 4);
+      this.#times.push(new Float64Array(rows));
+      this.#ints.push(new Int32Array(rows));
     }
     return slot;
   }
@@ -915,7 +922,7 @@ export class AuthzSnapshot {
       } else this.#ints[prev >>> PAGE_BITS][(prev & SLOT_MASK) * I + I_NEXT] = next;
       if (next !== -1) this.#ints[next >>> PAGE_BITS][(next & SLOT_MASK) * I + I_PREV] = prev;
     }
-    this.#times[page][(slot & SLOT_MASK) * T + T_FLAGS] = 0;
+    ints[o + I_FLAGS] = 0;
     ints[o + I_PREV] = -1;
     ints[o + I_NEXT] = -1;
     // let go of what the slot pointed at
@@ -939,29 +946,39 @@ export class AuthzSnapshot {
     return this.#read(slot, null);
   }
 
-  #read(slot: number, knownId: string | null): SnapDelegation {
+  /**
+   * The delegation in a slot, read into a view that only decide() uses and that the next peek()
+   * overwrites: the single-delegation path (almost every decision) allocates nothing. Never keep it.
+   */
+  peek(slot: number): SnapDelegation {
+    return this.#read(slot, null, this.#scratch);
+  }
+
+  readonly #scratch = new DelegationView();
+
+  #read(slot: number, knownId: string | null, into: DelegationView = new DelegationView()): SnapDelegation {
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
     const refs = this.#refs[page];
     const r = at * R;
     const times = this.#times[page];
-    const flags = times[at * T + T_FLAGS];
-    return new DelegationView(
-      (flags & F_STATUS) - 1,
+    const ints = this.#ints[page];
+    const flags = ints[at * I + I_FLAGS];
+    return into.fill(
+      flags,
       times[at * T],
       times[at * T + 1],
-      (flags & F_APPROVER) !== 0,
-      ((flags >>> F_ORIGIN_SHIFT) & 3) - 1,
       refs[r + R_TENANT] as SnapTenant,
       refs[r + R_POLICY] as Policy,
       refs[r + R_BANS] as readonly string[] | null,
       refs[r + R_APPROVER] as string | null,
       refs[r + R_PARTNER] as SnapPartner,
       knownId ?? ((flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : null),
-      this.#ids[page],
-      at * W,
+      ints,
+      at * I + I_ID,
     );
   }
+
 
 
   /** Tenants the partner holds any delegation for (any status; decide() says which are effective). */
