@@ -17,7 +17,7 @@ import type { AuditEntry } from '../audit/index.ts';
 import type { Allowed, AuthzService } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
-import type { InvoiceRow, SlaRow, TicketRow } from './resources.repo.ts';
+import type { BillingTotals, CurrencyTotals, InvoiceRow, SlaRow, SlaTotal, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
 
@@ -148,10 +148,9 @@ export class MspViewsService {
 
   async billingSummary(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
     const { scopes, decisions } = this.#scopesFor(who, 'billing.summary.read', q.tenant_id);
-    const rows = await this.#d.resources.billingTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
-    const n = await this.#names(rows.map((r) => r.tenant_id));
-    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/billing/summary');
-    const tenants = rows.map((r) => ({
+    const f = { periodFrom: q.period_from, periodTo: q.period_to };
+    const head = { period_from: q.period_from ?? null, period_to: q.period_to ?? null };
+    const tenantRow = (n: Map<string, string>) => (r: BillingTotals) => ({
       tenant_id: r.tenant_id,
       tenant_name: n.get(r.tenant_id) ?? '',
       currency: r.currency,
@@ -161,9 +160,39 @@ export class MspViewsService {
       paid_cents: r.paid_cents,
       open_invoices: r.open_count,
       overdue_invoices: r.overdue_count,
-    }));
-    const page = pageRows(tenants, q, ['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
-    return { period_from: q.period_from ?? null, period_to: q.period_to ?? null, totals: billingTotalsByCurrency(rows), tenants: page.data, total: page.total, limit: page.limit, offset: page.offset };
+    });
+    if (q.sort) {
+      // a chosen order: every row, sorted here
+      const rows = await this.#d.resources.billingTotals(scopes, f);
+      const n = await this.#names(rows.map((r) => r.tenant_id));
+      this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/billing/summary');
+      const page = pageRows(rows.map(tenantRow(n)), q, ['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
+      return { ...head, totals: billingTotalsByCurrency(rows), tenants: page.data, total: page.total, limit: page.limit, offset: page.offset };
+    }
+    // The default order (tenant, currency) is the covering index's: the database sums one page of
+    // tenants, and — concurrently — the per-currency totals over every tenant in scope, whose row
+    // counts add up to the number of rows over every page. `q` narrows the tenants by name (as
+    // pageRows would); the totals stay those of every tenant in scope, as they always were.
+    const { limit, offset } = rowPageWindow(q);
+    const needle = q.q?.toLowerCase();
+    let totals: CurrencyTotals[];
+    let rows: BillingTotals[];
+    let total: number;
+    let n: Map<string, string>;
+    if (needle) {
+      n = await this.#names(scopes.map((s) => s.tenantId));
+      const matching = scopes.filter((s) => (n.get(s.tenantId) ?? '').toLowerCase().includes(needle));
+      let all: BillingTotals[];
+      [totals, all] = await Promise.all([this.#d.resources.currencyTotals(scopes, f), matching.length === 0 ? [] : this.#d.resources.billingTotals(matching, f)]);
+      total = all.length;
+      rows = all.slice(offset, offset + limit);
+    } else {
+      [totals, rows] = await Promise.all([this.#d.resources.currencyTotals(scopes, f), this.#d.resources.billingTotalsPage(scopes, f, { limit, offset })]);
+      total = totals.reduce((a, c) => a + c.tenants, 0);
+      n = await this.#names(rows.map((r) => r.tenant_id));
+    }
+    this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/billing/summary');
+    return { ...head, totals, tenants: rows.map(tenantRow(n)), total, limit, offset };
   }
 
   async invoices(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery & { status?: InvoiceStatus; ban_id?: string }) {
@@ -244,25 +273,27 @@ export class MspViewsService {
     // The default order (tenant, month, metric) is the covering index's: the database reads one
     // page and counts the groups, instead of summing all of them (24,000 at 1,000 tenants) for us
     // to page here. `q` matches tenant names exactly as pageRows would, by narrowing the tenants.
-    const { limit, offset } = rowPageWindow(q);
-    const needle = q.q?.toLowerCase();
-    const pageOf = (ss: TenantScope[]) => (ss.length === 0 ? { data: [], total: 0 } : this.#d.resources.usageTotalsPage(ss, f, { limit, offset }));
-    let n: Map<string, string>;
-    let page: Awaited<ReturnType<typeof pageOf>>;
-    if (needle) {
-      n = await this.#names(scopes.map((s) => s.tenantId));
-      page = await pageOf(scopes.filter((s) => (n.get(s.tenantId) ?? '').toLowerCase().includes(needle)));
-    } else [n, page] = await Promise.all([this.#names(scopes.map((s) => s.tenantId)), pageOf(scopes)]);
+    const { page, n, limit, offset } = await this.#pageInSql(scopes, q, (ss, w) => this.#d.resources.usageTotalsPage(ss, f, w));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/usage');
     return { data: page.data.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '' })), total: page.total, limit, offset, next_cursor: null };
   }
 
   async sla(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
     const { scopes, decisions } = this.#scopesFor(who, 'reports.sla.read', q.tenant_id);
-    const rows = await this.#d.resources.slaTotals(scopes, { periodFrom: q.period_from, periodTo: q.period_to });
-    const n = await this.#names(rows.map((r) => r.tenant_id));
+    const f = { periodFrom: q.period_from, periodTo: q.period_to };
+    const toRow = (n: Map<string, string>) => (r: SlaTotal) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) });
+    if (q.sort) {
+      // a chosen order: every row, sorted here
+      const rows = await this.#d.resources.slaTotals(scopes, f);
+      const n = await this.#names(rows.map((r) => r.tenant_id));
+      this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/sla');
+      return pageRows(rows.map(toRow(n)), q, ['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
+    }
+    // The default order (tenant) is the covering index's: the database sums one page of tenants and
+    // counts the tenants with records, concurrently.
+    const { page, n, limit, offset } = await this.#pageInSql(scopes, q, (ss, w) => this.#d.resources.slaTotalsPage(ss, f, w));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/reports/sla');
-    return pageRows(rows.map((r) => ({ ...r, tenant_name: n.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })), q, ['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
+    return { data: page.data.map(toRow(n)), total: page.total, limit, offset, next_cursor: null };
   }
 
   /** SLA breaches, newest first; by default from the first day of the month three months back. */
@@ -352,6 +383,25 @@ export class MspViewsService {
       else if (only) throw authz.refusalError(dec); // asked for one tenant: say why not
     }
     return { scopes: [...decisions].map(([tenantId, a]) => ({ tenantId, bans: a.bans })), decisions };
+  }
+
+  /**
+   * One page of a per-tenant report that the database pages in its own order (`read`: the page's
+   * rows and the count over every page). `q` narrows the tenants by name first, matching exactly
+   * what pageRows would; the names returned cover the page's tenants.
+   */
+  async #pageInSql<R extends { tenant_id: string }>(scopes: TenantScope[], q: CommonListQuery, read: (ss: TenantScope[], w: { limit: number; offset: number }) => Promise<{ data: R[]; total: number }>) {
+    const { limit, offset } = rowPageWindow(q);
+    const needle = q.q?.toLowerCase();
+    let n: Map<string, string> | null = null;
+    let ss = scopes;
+    if (needle) {
+      n = await this.#names(scopes.map((s) => s.tenantId));
+      const names = n;
+      ss = scopes.filter((s) => (names.get(s.tenantId) ?? '').toLowerCase().includes(needle));
+    }
+    const page = ss.length === 0 ? { data: [] as R[], total: 0 } : await read(ss, { limit, offset });
+    return { page, n: n ?? (await this.#names(page.data.map((r) => r.tenant_id))), limit, offset };
   }
 
   async #names(ids: Iterable<string>): Promise<Map<string, string>> {

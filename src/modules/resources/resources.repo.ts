@@ -138,24 +138,47 @@ export interface BillingTotals {
   paid_cents: number;
 }
 
-/** Receivables per tenant and currency over a period range. */
-export async function billingTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<BillingTotals[]> {
-  let q = db
-    .selectFrom('invoices')
+/** The amounts billingTotals and currencyTotals sum per tenant and currency. */
+function moneySums() {
+  return [
+    sql<number>`sum(case when status <> 'void' then total_cents else 0 end)`.as('invoiced_cents'),
+    sql<number>`sum(case when status in ('open','overdue') then balance_cents else 0 end)`.as('outstanding_cents'),
+    sql<number>`sum(case when status = 'overdue' then balance_cents else 0 end)`.as('overdue_cents'),
+    sql<number>`sum(case when status = 'paid' then total_cents else 0 end)`.as('paid_cents'),
+  ] as const;
+}
+
+function invoicesIn(db: Executor, scopes: readonly TenantScope[], f: BillingFilter) {
+  let q = db.selectFrom('invoices').where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  return q;
+}
+
+export interface BillingFilter {
+  periodFrom?: string;
+  periodTo?: string;
+}
+
+/**
+ * Receivables per tenant and currency over a period range, in (tenant, currency) order — the
+ * covering index's (tenant, currency, status, period: migration 0020), so `page` reads only one
+ * page of tenants: the sums are made as the index is walked and the walk stops at the page's end.
+ */
+export async function billingTotals(db: Executor, scopes: readonly TenantScope[], f: BillingFilter, page?: { limit: number; offset: number }): Promise<BillingTotals[]> {
+  let q = invoicesIn(db, scopes, f)
     .select((eb) => [
       'tenant_id',
       'currency',
-      eb.fn.sum<number>(sql`case when status <> 'void' then total_cents else 0 end`).as('invoiced_cents'),
-      eb.fn.sum<number>(sql`case when status in ('open','overdue') then balance_cents else 0 end`).as('outstanding_cents'),
-      eb.fn.sum<number>(sql`case when status = 'overdue' then balance_cents else 0 end`).as('overdue_cents'),
+      ...moneySums(),
       eb.fn.sum<number>(sql`case when status = 'open' then 1 else 0 end`).as('open_count'),
       eb.fn.sum<number>(sql`case when status = 'overdue' then 1 else 0 end`).as('overdue_count'),
-      eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
     ])
-    .where(scopeFilter(scopes));
-  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
-  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
-  const rows = await q.groupBy(['tenant_id', 'currency']).orderBy('tenant_id').execute();
+    .groupBy(['tenant_id', 'currency'])
+    .orderBy('tenant_id')
+    .orderBy('currency');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
   return rows.map((r) => ({
     tenant_id: r.tenant_id,
     currency: r.currency,
@@ -165,6 +188,50 @@ export async function billingTotals(db: Executor, scopes: readonly TenantScope[]
     open_count: Number(r.open_count ?? 0),
     overdue_count: Number(r.overdue_count ?? 0),
     paid_cents: Number(r.paid_cents ?? 0),
+  }));
+}
+
+export interface CurrencyTotals {
+  currency: string;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  overdue_cents: number;
+  paid_cents: number;
+  /** billingTotals' rows in this currency (one per tenant invoiced in it) */
+  tenants: number;
+}
+
+/**
+ * billingTotals summed per currency, in the order the currencies first appear in billingTotals'
+ * rows (by the first tenant invoiced in each). The per-tenant sums are made in the covering
+ * index's order, as billingTotals makes them, and only those few rows are grouped again here.
+ */
+export async function currencyTotals(db: Executor, scopes: readonly TenantScope[], f: BillingFilter): Promise<CurrencyTotals[]> {
+  const perTenant = invoicesIn(db, scopes, f)
+    .select(['tenant_id', 'currency', ...moneySums()])
+    .groupBy(['tenant_id', 'currency']);
+  const rows = await db
+    .selectFrom(perTenant.as('g'))
+    .select((eb) => [
+      'g.currency',
+      eb.fn.sum<number>('g.invoiced_cents').as('invoiced_cents'),
+      eb.fn.sum<number>('g.outstanding_cents').as('outstanding_cents'),
+      eb.fn.sum<number>('g.overdue_cents').as('overdue_cents'),
+      eb.fn.sum<number>('g.paid_cents').as('paid_cents'),
+      eb.fn.countAll<number>().as('tenants'),
+      eb.fn.min<string>('g.tenant_id').as('first_tenant'),
+    ])
+    .groupBy('g.currency')
+    .orderBy('first_tenant')
+    .orderBy('g.currency')
+    .execute();
+  return rows.map((r) => ({
+    currency: r.currency,
+    invoiced_cents: Number(r.invoiced_cents ?? 0),
+    outstanding_cents: Number(r.outstanding_cents ?? 0),
+    overdue_cents: Number(r.overdue_cents ?? 0),
+    paid_cents: Number(r.paid_cents ?? 0),
+    tenants: Number(r.tenants),
   }));
 }
 
@@ -301,9 +368,19 @@ export interface SlaTotal {
   downtime_minutes: number;
 }
 
-export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<SlaTotal[]> {
-  let q = db
-    .selectFrom('sla_records')
+function slaRecordsIn(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+  let q = db.selectFrom('sla_records').where(scopeFilter(scopes));
+  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
+  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
+  return q;
+}
+
+/**
+ * SLA per tenant over a period range, in tenant order — the covering index's (tenant, period, …:
+ * migration 0020), so `page` reads only one page of tenants (the walk stops at the page's end).
+ */
+export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }, page?: { limit: number; offset: number }): Promise<SlaTotal[]> {
+  let q = slaRecordsIn(db, scopes, f)
     .select((eb) => [
       'tenant_id',
       eb.fn.countAll<number>().as('records'),
@@ -312,10 +389,10 @@ export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f:
       eb.fn.min<number>('achieved_pct').as('min_achieved_pct'),
       eb.fn.sum<number>('downtime_minutes').as('downtime_minutes'),
     ])
-    .where(scopeFilter(scopes));
-  if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
-  if (f.periodTo) q = q.where('period', '<=', f.periodTo);
-  const rows = await q.groupBy('tenant_id').orderBy('tenant_id').execute();
+    .groupBy('tenant_id')
+    .orderBy('tenant_id');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
   return rows.map((r) => ({
     tenant_id: r.tenant_id,
     records: Number(r.records),
@@ -324,6 +401,13 @@ export async function slaTotals(db: Executor, scopes: readonly TenantScope[], f:
     min_achieved_pct: Number(r.min_achieved_pct ?? 0),
     downtime_minutes: Number(r.downtime_minutes ?? 0),
   }));
+}
+
+/** How many rows slaTotals answers over every page (the tenants with a record in the range). */
+export async function slaTotalsCount(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<number> {
+  const tenants = slaRecordsIn(db, scopes, f).select('tenant_id').groupBy('tenant_id');
+  const r = await db.selectFrom(tenants.as('g')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 export async function tenantHasResources(db: Executor, tenantId: string): Promise<boolean> {

@@ -285,8 +285,18 @@ export class ResourcesService {
 
   // The aggregates below read every row of every tenant in scope: readAggregate plans them by the covering indexes.
 
-  billingTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+  billingTotals(scopes: readonly repo.TenantScope[], f: repo.BillingFilter) {
     return readAggregate(this.#d.db, (ex) => repo.billingTotals(ex, scopes, f));
+  }
+
+  /** One page of billingTotals (in its order: tenant, currency); the walk stops at the page's end. */
+  billingTotalsPage(scopes: readonly repo.TenantScope[], f: repo.BillingFilter, page: { limit: number; offset: number }) {
+    return readAggregate(this.#d.db, (ex) => repo.billingTotals(ex, scopes, f, page));
+  }
+
+  /** billingTotals summed per currency, with how many of its rows each currency has. */
+  currencyTotals(scopes: readonly repo.TenantScope[], f: repo.BillingFilter) {
+    return readAggregate(this.#d.db, (ex) => repo.currencyTotals(ex, scopes, f));
   }
 
   /** Outstanding and overdue per tenant and currency, from the open and overdue invoices only. */
@@ -306,6 +316,12 @@ export class ResourcesService {
 
   slaTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
     return readAggregate(this.#d.db, (ex) => repo.slaTotals(ex, scopes, f));
+  }
+
+  /** One page of slaTotals (tenant order) and the count over every page, as two concurrent queries. */
+  async slaTotalsPage(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }, page: { limit: number; offset: number }) {
+    const [data, total] = await Promise.all([readAggregate(this.#d.db, (ex) => repo.slaTotals(ex, scopes, f, page)), readAggregate(this.#d.db, (ex) => repo.slaTotalsCount(ex, scopes, f))]);
+    return { data, total };
   }
 
   billingByMonth(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
