@@ -16,7 +16,7 @@ import type { Clock } from '../platform/clock.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
 import type { RedisFactory } from '../platform/redis.ts';
-import { randomToken } from '../platform/crypto.ts';
+import { requestIdOf, SECURITY_HEADERS } from '../platform/http/request-basics.ts';
 import { asSystem, openRequestDbScope } from '../platform/db/db-context.ts';
 import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
@@ -73,7 +73,6 @@ declare module 'fastify' {
 }
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -96,10 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // bad percent-encoding and overlong path parameters answer in the problem+json envelope too
     frameworkErrors: frameworkErrorHandler,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_RE.test(incoming) ? incoming : `req_${randomToken(12)}`;
-    },
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   // before any route: @fastify/otel wraps each route as it is added
@@ -146,9 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // the gateway's hot path for nothing.
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
+    for (let i = 0; i < SECURITY_HEADERS.length; i += 2) reply.header(SECURITY_HEADERS[i], SECURITY_HEADERS[i + 1]);
     // The request's row-level-security context starts empty; the auth hook fills it in.
     openRequestDbScope(done);
   });

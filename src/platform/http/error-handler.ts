@@ -2,7 +2,8 @@
  * The one error handler: everything leaves as RFC 9457 problem+json with a stable code.
  * Unknown errors are logged with their stack and answered with a fixed internal_error.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../errors/app-error.ts';
 import { isRlsViolation, mapDbError } from '../errors/db-errors.ts';
 import { internalProblem, problemFrom, PROBLEM_CONTENT_TYPE } from '../errors/problem.ts';
@@ -93,17 +94,44 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
   void sendProblem(reply, request, appErr);
 }
 
+/**
+ * The answer to an error a handler threw, logged as it deserves: its AppError, or null for an
+ * unexpected one (answered with internal_error).
+ */
+export function answerFor(err: FastifyError | AppError | Error, log: Pick<FastifyBaseLogger, 'warn' | 'error'>): AppError | null {
+  const appErr = toAppError(err);
+  if (appErr) {
+    // an outage answers every request that needs the database: one line each, not a stack each
+    if (appErr.code === 'database_unavailable') log.warn({ code: appErr.code, cause: (err as { code?: string }).code ?? err.message }, 'database unavailable');
+    else if (appErr.status >= 500) log.error({ err, code: appErr.code }, 'request failed');
+    else if (isRlsViolation(err)) log.warn({ err }, 'row-level security refused a write outside the request\'s database context');
+    return appErr;
+  }
+  log.error({ err }, 'unhandled error');
+  return null;
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const appErr = toAppError(err);
-    if (appErr) {
-      // an outage answers every request that needs the database: one line each, not a stack each
-      if (appErr.code === 'database_unavailable') request.log.warn({ code: appErr.code, cause: (err as { code?: string }).code ?? err.message }, 'database unavailable');
-      else if (appErr.status >= 500) request.log.error({ err, code: appErr.code }, 'request failed');
-      else if (isRlsViolation(err)) request.log.warn({ err }, 'row-level security refused a write outside the request\'s database context');
-      return sendProblem(reply, request, appErr);
-    }
-    request.log.error({ err }, 'unhandled error');
+    const appErr = answerFor(err, request.log);
+    if (appErr) return sendProblem(reply, request, appErr);
     return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(internalProblem(String(request.id)));
   });
+}
+
+const PROBLEM_JSON = PROBLEM_CONTENT_TYPE + '; charset=utf-8';
+
+/**
+ * A problem answer on Node's own response, for a handler that answers without Fastify (the
+ * forward-auth check): the status, headers and body sendProblem writes (every extension of the
+ * problem included, as on a route without a response schema). `head` holds the headers every
+ * answer carries (x-request-id and the security headers, request-basics.ts); err null:
+ * internal_error.
+ */
+export function writeProblem(res: ServerResponse, head: string[], requestId: string, err: AppError | null): void {
+  const body = JSON.stringify(err === null ? internalProblem(requestId) : problemFrom(err, requestId));
+  if (err?.headers) for (const k in err.headers) head.push(k, err.headers[k]);
+  head.push('content-type', PROBLEM_JSON, 'content-length', String(Buffer.byteLength(body)));
+  res.writeHead(err === null ? 500 : err.status, head);
+  res.end(body);
 }
