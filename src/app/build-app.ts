@@ -44,7 +44,7 @@ import { activationRoutes, delegationRoutes } from '../modules/delegations/index
 import { appRoutes } from '../modules/apps/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
-import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
+import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
@@ -195,7 +195,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { access } = services;
   // Agency tokens reach only the routes that take them (the embed API's): checked before any router runs.
   installAgencyTokenGuard(app);
-  await installGateway(app as unknown as FastifyInstance, { config, clock, gateway: services.gateway, resources: services.resources, tenants: services.tenants, vouchers: services.vouchers });
+  await installGateway(app as unknown as FastifyInstance, {
+    config,
+    clock,
+    gateway: services.gateway,
+    resources: services.resources,
+    tenants: services.tenants,
+    vouchers: services.vouchers,
+    // the forward-auth check before Fastify, unless each request is to be traced or logged; a
+    // possible agency token goes to Fastify's guard
+    front: tracing || app.log.level === 'debug' || app.log.level === 'trace' ? null : { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true },
+  });
   const guards = authGuards(services.identity, access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
   const table = routerTable(

@@ -5,6 +5,7 @@
  * the reference service itself, started on a loopback port when the app is ready and stopped
  * with it.
  */
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { REFERENCE_UPSTREAM_NAME, type Config } from '../../config/config.ts';
@@ -21,6 +22,8 @@ import { AppStatusIndex } from './app-index.ts';
 import { GatewayService, type GatewayDeps, type LiveTokenState } from './gateway.service.ts';
 import { SignaturePool } from './signature-pool.ts';
 import { registerGatewayRoutes, type RuleDocs } from './gateway.routes.ts';
+import { forwardAuthFront } from './forward-auth.http.ts';
+import { putInFront } from '../../platform/http/front-handler.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
 
@@ -35,6 +38,11 @@ export interface InstallGatewayDeps {
   resources: ResourcesService;
   tenants: Pick<TenantsService, 'listBillingAccounts'>;
   vouchers: Pick<VouchersService, 'list' | 'lookupByCode' | 'issue'>;
+  /**
+   * Answer the forward-auth check before Fastify (forward-auth.http.ts), but for the requests
+   * `declines` names; null: through Fastify only (tracing's request spans, debug request logs).
+   */
+  front: { declines: (req: IncomingMessage) => boolean } | null;
 }
 
 /**
@@ -126,7 +134,7 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
   const reference: UpstreamTarget = { name: REFERENCE_UPSTREAM_NAME, baseUrl: d.config.resourcesUpstreamUrl, assertionKey: upstreamKeyFor(d.config, REFERENCE_UPSTREAM_NAME) };
   const { table, docs } = buildRouteTable(d.config, reference);
   const pools = new UpstreamPools({ headersTimeoutMs: d.config.gatewayUpstreamTimeoutMs, bodyTimeoutMs: d.config.gatewayUpstreamTimeoutMs });
-  await registerGatewayRoutes(app, {
+  const check = await registerGatewayRoutes(app, {
     gateway: d.gateway,
     table,
     pools,
@@ -138,6 +146,16 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
     trustProxy: d.config.trustProxy,
     docs: (rule) => docs.get(rule) ?? null,
   });
+
+  if (d.front !== null) {
+    const front = forwardAuthFront(check, { trustProxy: d.config.trustProxy, declines: d.front.declines });
+    putInFront(app.server, front.handle);
+    // closing: Fastify answers (503, connection: close)
+    app.addHook('preClose', (done) => {
+      front.stop();
+      done();
+    });
+  }
 
   let upstream: FastifyInstance | null = null;
   app.addHook('onReady', async () => {

@@ -14,9 +14,9 @@ import { AppError } from '../../platform/errors/app-error.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import { sendProblem } from '../../platform/http/error-handler.ts';
 import { problems, Type } from '../../platform/http/schemas.ts';
-import { authzErrors } from '../authz/index.ts';
-import { appendSigned, declaredContentSha256, writeSignedIdentity } from './assertion.ts';
-import { forwardedOrigin, originalRequest, type ForwardAuthEndpoint } from './forward-auth.ts';
+import { appendSigned } from './assertion.ts';
+import type { ForwardAuthEndpoint } from './forward-auth.ts';
+import { FORWARD_AUTH, FORWARD_AUTH_METHODS, forwardAuthCheck, splitUrl, UNSAFE_PATH, type ForwardAuthCheck } from './forward-auth.http.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
 import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
@@ -41,10 +41,6 @@ export interface GatewayRoutesDeps {
   docs: (rule: GatewayRule) => RuleDocs | null;
 }
 
-const FORWARD_AUTH = '/authz/forward-auth';
-// `.` and `..` segments (plain or percent-encoded) and encoded separators: an upstream that
-// normalizes them would serve a path other than the one the rule was matched on.
-const UNSAFE_PATH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|%2f|%5c|\\/i;
 const NO_VALIDATION = () => () => true;
 /** the route class of the metrics (a configured prefix may be anything) */
 const GATEWAY_ROUTE = { routeClass: 'gateway' };
@@ -62,12 +58,7 @@ function gatewayRequest(req: FastifyRequest, path: string, query: string, method
   };
 }
 
-function splitUrl(url: string): [string, string] {
-  const q = url.indexOf('?');
-  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
-}
-
-export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRoutesDeps): Promise<void> {
+export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRoutesDeps): Promise<ForwardAuthCheck> {
   const { gateway, table, pools } = d;
   const upstreamCache = new Map<string, { origin: string; basePath: string }>();
   const upstreamOf = (rule: GatewayRule) => {
@@ -136,55 +127,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
 
-  async function forwardAuth(req: FastifyRequest, reply: FastifyReply, endpoint: ForwardAuthEndpoint): Promise<FastifyReply> {
-    const h = req.headers;
-    const [ownPath, ownQuery] = splitUrl(req.url);
-    // Envoy ext_authz (HTTP): the original path appended to the plain check path, with the original method.
-    const suffix = endpoint === 'any' && ownPath.length > FORWARD_AUTH.length ? ownPath.slice(FORWARD_AUTH.length) + (ownQuery ? '?' + ownQuery : '') : null;
-    const g0 = gatewayRequest(req, ownPath, '');
-    const st = gateway.newState();
-    // Only the pair the calling proxy owns names the request; any other form, a repeated header
-    // or a method/URL override is refused (forward-auth.ts): the decision and the assertion are
-    // about the request the upstream receives.
-    const o = originalRequest(endpoint, req.raw.rawHeaders, req.method, suffix);
-    if (!o.ok) return refuse(req, reply, g0, null, st, E[o.code](o.reason));
-    const { method, uri } = o;
-    const [path, query] = splitUrl(uri);
-    const g = gatewayRequest(req, path, query, method);
-    // The request being checked was made to the proxy in front: its DPoP proof names that URL.
-    const origin = forwardedOrigin(h);
-    if (!origin.ok) return refuse(req, reply, g, null, st, E[origin.code](origin.reason));
-    if (origin.origin !== null) g.origin = origin.origin;
-    const m = UNSAFE_PATH.test(path) ? ({ kind: 'unknown_path' } as const) : table.match(method, path);
-    if (m.kind !== 'rule') {
-      // auth_request understands only 2xx/401/403: an unknown route is a refusal, not a 404.
-      return refuse(req, reply, g, null, st, authzErrors.permission_denied(`No gateway rule allows ${method} ${path}.`));
-    }
-    const t0 = gateway.metrics.admissionStart();
-    const span = startSpan('gateway.admission', { [REQUEST_ID_ATTRIBUTE]: g.requestId });
-    try {
-      const a = await gateway.admit(g, m.rule, st);
-      gateway.metrics.admissionEnd(t0);
-      endSpan(span);
-      const out: Record<string, string> = {};
-      // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
-      writeSignedIdentity(out, m.rule.upstream.assertionKey, a.identity, method, uri, d.clock.nowMs(), declaredContentSha256(h) ?? undefined);
-      reply.headers(out);
-      for (const k in a.rateHeaders) reply.header(k, a.rateHeaders[k]);
-      gateway.audit(g, m.rule, st, 200);
-      const w = gateway.auditBuffer.written();
-      if (w !== undefined) await w;
-      return reply.code(200).send();
-    } catch (e) {
-      gateway.metrics.admissionEnd(t0);
-      endSpan(span, st.refusal ?? (e as { code?: string }).code ?? 'error');
-      if (!(e instanceof AppError)) throw e;
-      // 400/404 answers become 403 for proxies that only pass 401/403 on; the code says which.
-      const err = e.status === 401 || e.status === 403 || e.status === 429 || e.status >= 500 ? e : new AppError(e.code, 403, e.detail, { headers: e.headers, extensions: e.extensions });
-      return refuse(req, reply, g, m.rule, st, err);
-    }
-  }
-
+  const check = forwardAuthCheck({ gateway, table, clock: d.clock, log: app.log });
   await app.register(async (scope) => {
     // Bodies stay raw bytes: the upstream owns their validation.
     scope.removeAllContentTypeParsers();
@@ -229,7 +172,6 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       });
     }
 
-    const METHODS: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
     const faSchema = (summary: string, names: string) => ({
       tags: ['gateway'],
       summary,
@@ -242,8 +184,19 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
       security: SECURITY,
       response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
     });
+    // The check answers on Node's own response (forward-auth.http.ts), here and before Fastify.
     const fa = (url: string, endpoint: ForwardAuthEndpoint, schema: Record<string, unknown>) =>
-      scope.route({ method: METHODS, url, exposeHeadRoute: false, schema, validatorCompiler: NO_VALIDATION, handler: (req, reply) => forwardAuth(req, reply, endpoint) });
+      scope.route({
+        method: FORWARD_AUTH_METHODS,
+        url,
+        exposeHeadRoute: false,
+        schema,
+        validatorCompiler: NO_VALIDATION,
+        handler: (req, reply) => {
+          reply.hijack();
+          check(req.raw, reply.raw, endpoint, { requestId: String(req.id), ip: req.ip ?? null, sessionCookie: req.cookies?.partnergate_session ?? null, metricsRoute: null });
+        },
+      });
     fa(FORWARD_AUTH + '/nginx', 'nginx', faSchema('Forward-auth check for NGINX auth_request', 'The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets.'));
     fa(FORWARD_AUTH + '/traefik', 'traefik', faSchema('Forward-auth check for Traefik ForwardAuth', 'The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets.'));
     fa(
@@ -259,4 +212,5 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     // that is exactly /nginx or /traefik is answered by them, and refused there (fail closed).
     fa(FORWARD_AUTH + '/*', 'any', { hide: true });
   });
+  return check;
 }
