@@ -1,16 +1,24 @@
 /**
- * The two small services of bench:forward-auth, each its own process: `upstream` (the protected
- * service behind NGINX: 200 and a small JSON body for any request) and `noop-auth` (the baseline
- * auth service: 200 with no body for every check, deciding nothing). PORT names the port.
+ * The small services of bench:forward-auth, each its own process: `upstream` (the protected
+ * service behind NGINX: 200 and a small JSON body for any request), `noop-auth` (the baseline
+ * auth service: 200 with no body for every check, deciding nothing) and, with BENCH_CEILING=1,
+ * `identity-auth` (decides nothing either, but answers every check with the headers of one real
+ * Partnergate answer, IDENTITY_HEADERS: what NGINX then copies onto the upstream request costs
+ * what it costs Partnergate). PORT names the port.
  */
 import { createServer } from 'node:http';
 
 const mode = process.argv[2];
 const body = Buffer.from('{"ok":true}');
+const identity = mode === 'identity-auth' ? (JSON.parse(process.env.IDENTITY_HEADERS ?? '[]') as string[]) : [];
 const server = createServer((req, res) => {
   req.resume();
   if (mode === 'noop-auth') {
     res.writeHead(200, { 'content-length': '0' }).end();
+    return;
+  }
+  if (mode === 'identity-auth') {
+    res.writeHead(200, identity).end();
     return;
   }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) }).end(body);

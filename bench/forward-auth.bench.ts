@@ -10,7 +10,10 @@
  *   (p) Partnergate's /authz/forward-auth/nginx (`partnergate serve`, DEFAULT log settings, its
  *       stdout to a file as a service manager would take it): token signature (cache), app live,
  *       delegation decide(), rate limits, signed identity headers, the access event spooled;
- *   (w) the same at LOG_LEVEL=warn, for reference.
+ *   (w) the same at LOG_LEVEL=warn, for reference;
+ *   (h) with BENCH_CEILING=1: an auth service that decides nothing but answers every check with the
+ *       headers of one real Partnergate answer — the ceiling of p/n for any service that answers
+ *       the identity headers NGINX copies onto the upstream request.
  * Behind both: the same small upstream. Both upstream groups keep connections alive (the README
  * says so too). NGINX's access log is off in both. The request: GET /resources/v1/context with a
  * hot partner access token (bench/gateway-world.ts), BENCH_CONNECTIONS keep-alive connections from
@@ -32,6 +35,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NGINX = process.env.NGINX_BIN ?? 'nginx';
+const CEILING = process.env.BENCH_CEILING === '1';
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-fa-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 const children: ChildProcess[] = [];
@@ -72,6 +76,7 @@ async function waitFor(url: string, ok: (status: number) => boolean, headers: Re
   throw new Error(`${url} did not come up`);
 }
 
+type Kind = 'n' | 'p' | 'w' | 'h';
 type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number };
 function load(job: Record<string, unknown>): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -113,7 +118,7 @@ function serverBlock(port: number, auth: string): string {
 
 async function main(): Promise<void> {
   if (spawnSync(NGINX, ['-v']).status !== 0) throw new Error(`NGINX is needed (${NGINX} -v failed): apt-get install nginx`);
-  const [upPort, noopPort, pgPort, pgWarnPort, nPort, pPort, wPort] = await Promise.all(Array.from({ length: 7 }, freePort));
+  const [upPort, noopPort, pgPort, pgWarnPort, nPort, pPort, wPort, idPort, hPort] = await Promise.all(Array.from({ length: 9 }, freePort));
   const gwUrl = `http://127.0.0.1:${pgPort}`;
   const env: Record<string, string> = {
     SECRET_KEY: randomBytes(32).toString('base64url'),
@@ -157,9 +162,11 @@ async function main(): Promise<void> {
       `  upstream noop { server 127.0.0.1:${noopPort}; keepalive 64; }`,
       `  upstream partnergate { server 127.0.0.1:${pgPort}; keepalive 64; }`,
       `  upstream partnergate_warn { server 127.0.0.1:${pgWarnPort}; keepalive 64; }`,
+      `  upstream identity { server 127.0.0.1:${idPort}; keepalive 64; }`,
       serverBlock(nPort, 'noop'),
       serverBlock(pPort, 'partnergate'),
       serverBlock(wPort, 'partnergate_warn'),
+      serverBlock(hPort, 'identity'),
       '}',
     ].join('\n'),
   );
@@ -167,23 +174,34 @@ async function main(): Promise<void> {
   await waitFor(`http://127.0.0.1:${pgPort}/healthz`, (s) => s === 200);
   await waitFor(`http://127.0.0.1:${pgWarnPort}/healthz`, (s) => s === 200);
   const auth = { authorization: `Bearer ${token}` };
-  const urls = { n: `http://127.0.0.1:${nPort}/resources/v1/context`, p: `http://127.0.0.1:${pPort}/resources/v1/context`, w: `http://127.0.0.1:${wPort}/resources/v1/context` };
+  const urls: Partial<Record<Kind, string>> = { n: `http://127.0.0.1:${nPort}/resources/v1/context`, p: `http://127.0.0.1:${pPort}/resources/v1/context`, w: `http://127.0.0.1:${wPort}/resources/v1/context` };
+  if (CEILING) {
+    // one real answer of Partnergate's, as NGINX asks for it: its headers, for the identity-only service
+    const a = await fetch(`${gwUrl}/authz/forward-auth/nginx`, { headers: { ...auth, 'x-original-method': 'GET', 'x-original-uri': '/resources/v1/context', 'x-forwarded-proto': 'http', 'x-forwarded-host': '127.0.0.1' } });
+    await a.arrayBuffer();
+    const identity: string[] = [];
+    a.headers.forEach((v, k) => {
+      if (k !== 'date' && k !== 'connection' && k !== 'keep-alive') identity.push(k, v);
+    });
+    start('identity auth', process.execPath, ['bench/forward-auth-services.ts', 'identity-auth'], { PORT: String(idPort), IDENTITY_HEADERS: JSON.stringify(identity) });
+    urls.h = `http://127.0.0.1:${hPort}/resources/v1/context`;
+  }
   for (const u of Object.values(urls)) await waitFor(u, (s) => s === 200, auth);
   // a refused check is refused through NGINX too (the configuration does what it says)
-  const refused = await fetch(urls.p, { headers: { authorization: 'Bearer not-a-token' } });
+  const refused = await fetch(urls.p!, { headers: { authorization: 'Bearer not-a-token' } });
   await refused.arrayBuffer();
   if (refused.status !== 401) throw new Error(`Partnergate behind NGINX admitted a bad token (${refused.status})`);
   for (const u of Object.values(urls)) await load({ mode: 'throughput', url: u, headers: auth, connections: CONNECTIONS, durationSec: 2 });
 
-  const runs: Record<'n' | 'p' | 'w', Run[]> = { n: [], p: [], w: [] };
+  const runs: Record<Kind, Run[]> = { n: [], p: [], w: [], h: [] };
   const logBefore = statSync(logFile).size;
   for (let round = 1; round <= ROUNDS; round++) {
     log(`round ${round}/${ROUNDS}`);
-    for (const k of ['n', 'p', 'w'] as const) {
-      const r = await load({ mode: 'throughput', url: urls[k], headers: auth, connections: CONNECTIONS, durationSec: DURATION });
+    for (const k of CEILING ? (['n', 'p', 'w', 'h'] as const) : (['n', 'p', 'w'] as const)) {
+      const r = await load({ mode: 'throughput', url: urls[k]!, headers: auth, connections: CONNECTIONS, durationSec: DURATION });
       if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${k}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
       runs[k].push(r);
-      log(`  ${{ n: 'no-op auth      ', p: 'Partnergate     ', w: 'Partnergate warn' }[k]} ${Math.round(r.rps)} req/s`);
+      log(`  ${{ n: 'no-op auth      ', p: 'Partnergate     ', w: 'Partnergate warn', h: 'identity only   ' }[k]} ${Math.round(r.rps)} req/s`);
     }
   }
   const logBytes = statSync(logFile).size - logBefore;
@@ -192,7 +210,7 @@ async function main(): Promise<void> {
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   };
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
-  const ratios = (k: 'p' | 'w') => runs[k].map((r, i) => r3(r.rps / runs.n[i].rps));
+  const ratios = (k: 'p' | 'w' | 'h') => runs[k].map((r, i) => r3(r.rps / runs.n[i].rps));
   const served = runs.p.reduce((s, r) => s + r.rps * DURATION, 0);
   const summary = {
     noop_rps: Math.round(median(runs.n.map((r) => r.rps))),
@@ -202,6 +220,7 @@ async function main(): Promise<void> {
     ratios: ratios('p'),
     ratio_warn: r3(median(ratios('w'))),
     ratios_warn: ratios('w'),
+    ...(CEILING ? { identity_only_rps: Math.round(median(runs.h.map((r) => r.rps))), ratio_ceiling: r3(median(ratios('h'))), ratios_ceiling: ratios('h') } : {}),
     default_log_bytes: logBytes,
     default_log_bytes_per_request: r3(logBytes / Math.max(1, served)),
     p50_ms: { noop: median(runs.n.map((r) => r.p50_ms)), partnergate: median(runs.p.map((r) => r.p50_ms)) },
@@ -217,6 +236,7 @@ async function main(): Promise<void> {
       `  (n) no-op auth service           ${summary.noop_rps} req/s`,
       `  (p) Partnergate, default logging ${summary.partnergate_rps} req/s   p/n ${summary.ratio} (target ≥ 0.9; per round ${summary.ratios.join(', ')})`,
       `  (w) Partnergate, LOG_LEVEL=warn  ${summary.partnergate_warn_rps} req/s   w/n ${summary.ratio_warn} (per round ${summary.ratios_warn.join(', ')})`,
+      ...(CEILING ? [`  (h) identity headers only        ${summary.identity_only_rps} req/s   h/n ${summary.ratio_ceiling} (the ceiling; per round ${summary.ratios_ceiling!.join(', ')})`] : []),
       `  default logging wrote ${logBytes} bytes during the measured runs (${summary.default_log_bytes_per_request} per request)`,
       JSON.stringify(summary),
     ].join('\n') + '\n',
