@@ -47,6 +47,9 @@ export interface MailerOptions {
   timeoutMs?: number;
 }
 
+/** the outbox files this process wrote, for their order within a millisecond */
+let outboxSeq = 0;
+
 export class Mailer {
   readonly via: 'smtp' | 'outbox';
   readonly outboxDir: string;
@@ -67,8 +70,11 @@ export class Mailer {
     const info = (await this.#transport.sendMail({ from: this.#from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) })) as { messageId: string; message?: Buffer };
     if (this.via === 'smtp') return { messageId: info.messageId, via: 'smtp' };
     mkdirSync(this.outboxDir, { recursive: true, mode: 0o700 });
-    // sortable by time, unique within the millisecond
-    const file = path.join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
+    // sortable by time, and within one millisecond by the order this process sent them (two
+    // messages of one request often share it: a random suffix alone listed them either way); the
+    // random part keeps names unique across processes sharing the directory
+    const seq = String(outboxSeq++ % 1_000_000).padStart(6, '0');
+    const file = path.join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${seq}-${randomBytes(4).toString('hex')}.eml`);
     writeFileSync(file, info.message ?? Buffer.alloc(0), { mode: 0o600 });
     return { messageId: info.messageId, via: 'outbox', file };
   }
