@@ -69,6 +69,14 @@ async function within<T>(probe: () => Promise<T>, done: (v: T) => boolean): Prom
   return { ms: performance.now() - t0, last };
 }
 
+/** Instance 2's answers to the MSP's read until one has `status` (the change made through instance 1 arrived). */
+function untilTwoAnswers(w: { token: string; tenant: TestTenant }, status: number) {
+  return within(
+    () => read(two, { token: w.token }, w.tenant.id),
+    (x) => x.status === status,
+  );
+}
+
 describe('partner limits across two instances', () => {
   it('a daily quota set through instance 1 is enforced by instance 2 within 1 s, counted across both: 429 quota_exceeded with Retry-After', async () => {
     const w = await msp();
@@ -95,28 +103,19 @@ describe('partner limits across two instances', () => {
   it('an IP allow-list set through instance 1: instance 2 refuses a token from outside it with 403 ip_not_allowed within 1 s', async () => {
     const w = await msp();
     await configure(w.partner.id, 'api', { ip_allow: ['203.0.113.0/24'] });
-    const r = await within(
-      () => read(two, { token: w.token }, w.tenant.id),
-      (x) => x.status === 403,
-    );
+    const r = await untilTwoAnswers(w, 403);
     process.stdout.write(`allow-list set on instance 1, applied by instance 2 after ${r.ms.toFixed(1)} ms\n`);
     expect([r.last.status, r.last.body.code]).toEqual([403, 'ip_not_allowed']);
     expect(r.ms).toBeLessThan(1000);
     await configure(w.partner.id, 'api', { ip_allow: ['127.0.0.0/8', '::1/128'] });
-    const back = await within(
-      () => read(two, { token: w.token }, w.tenant.id),
-      (x) => x.status === 200,
-    );
+    const back = await untilTwoAnswers(w, 200);
     expect(back.last.status).toBe(200);
   }, 60_000);
 
   it('a route class not allowed, set through instance 1: instance 2 refuses it with 403 route_class_not_allowed within 1 s', async () => {
     const w = await msp();
     await configure(w.partner.id, 'api', { route_classes: ['write'] });
-    const r = await within(
-      () => read(two, { token: w.token }, w.tenant.id),
-      (x) => x.status === 403,
-    );
+    const r = await untilTwoAnswers(w, 403);
     process.stdout.write(`route classes set on instance 1, applied by instance 2 after ${r.ms.toFixed(1)} ms\n`);
     expect([r.last.status, r.last.body.code]).toEqual([403, 'route_class_not_allowed']);
     expect(r.ms).toBeLessThan(1000);
@@ -125,18 +124,12 @@ describe('partner limits across two instances', () => {
   it('a delegation role no longer allowed, set through instance 1: instance 2 refuses the MSP_FULL link with 403 role_not_allowed within 1 s', async () => {
     const w = await msp(); // its link is MSP_FULL
     await configure(w.partner.id, 'roles', { delegation_roles: ['MSP_SUPPORT'] });
-    const r = await within(
-      () => read(two, { token: w.token }, w.tenant.id),
-      (x) => x.status === 403,
-    );
+    const r = await untilTwoAnswers(w, 403);
     process.stdout.write(`allowed roles set on instance 1, applied by instance 2 after ${r.ms.toFixed(1)} ms\n`);
     expect([r.last.status, r.last.body.code]).toEqual([403, 'role_not_allowed']);
     expect(r.ms).toBeLessThan(1000);
     await configure(w.partner.id, 'roles', { delegation_roles: ['MSP_SUPPORT', 'MSP_FULL'] });
-    const back = await within(
-      () => read(two, { token: w.token }, w.tenant.id),
-      (x) => x.status === 200,
-    );
+    const back = await untilTwoAnswers(w, 200);
     expect(back.last.status).toBe(200);
   }, 60_000);
 
