@@ -176,6 +176,9 @@ async function vu(i: number): Promise<void> {
       firstError ??= `${name}: ${detail}`;
     }
   }
+  // leave no link or token open for the next run's users (its first link request would be refused)
+  if (link) await request(base, 'POST', `/api/v1/tenants/${u.tenantId}/delegations/${link}/revoke`, { reason: 'bench' }, admin);
+  if (token) await request(base, 'DELETE', `/api/v1/me/api-tokens/${token}`, undefined, admin);
 }
 
 await Promise.all(Array.from({ length: job.concurrency }, (_, i) => vu(i)));

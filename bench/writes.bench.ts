@@ -13,7 +13,10 @@
  * (change-feed fan-out); the load comes from one more process (bench/writes-load.ts), spread
  * round-robin over the instances. For 1 and 2 instances, at concurrency 16 and 64, it prints
  * writes/s and the transactions waiting on a lock (pg_stat_activity.wait_event_type = 'Lock',
- * sampled every 50 ms: mean and max). Last line: one JSON object.
+ * sampled every 50 ms: mean and max), and where the CPU went over the measured window (Linux
+ * /proc): how busy the whole machine was, and the CPU time per write of the Partnergate processes
+ * and of every PostgreSQL process — when the machine is near 100 % busy, CPU, not a lock, is the
+ * ceiling. Last line: one JSON object.
  *
  * WRITES_BENCH_APP_ROOT=/path/to/another/checkout runs that checkout's server, database set-up and
  * world (for a before/after: the same load against the code with the global lock).
@@ -22,6 +25,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { freePort } from './bench-db.ts';
@@ -30,8 +34,10 @@ import type { WritesUser } from './writes-load.ts';
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2) * 1000;
 const PROXY_DELAY_MS = Number(process.env.PROXY_DELAY_MS ?? 2);
-const LEVELS = [16, 64];
-const INSTANCES = [1, 2];
+/** WRITES_LEVELS / WRITES_INSTANCES (comma-separated) explore other points; the ratios need the defaults. */
+const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const LEVELS = list(process.env.WRITES_LEVELS, [16, 64]);
+const INSTANCES = list(process.env.WRITES_INSTANCES, [1, 2]);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(import.meta.dirname, '..');
 const appRoot = path.resolve(process.env.WRITES_BENCH_APP_ROOT ?? root);
@@ -88,6 +94,7 @@ await setup.close();
 
 interface Instance {
   url: string;
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -128,6 +135,7 @@ async function startInstance(): Promise<Instance> {
   }
   return {
     url,
+    pid: proc.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();
@@ -188,6 +196,56 @@ function sampleLocks(after: number): { stop(): { mean: number; max: number; samp
   };
 }
 
+// ---- where the CPU goes (Linux /proc; zeros elsewhere) ------------------------------------------------
+
+/** Busy and total jiffies of the whole machine (a jiffy is 10 ms: CLK_TCK 100 on Linux). */
+function machineTicks(): { busy: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
+}
+
+/** User + system jiffies of every PostgreSQL process (backends, writer, WAL). */
+function postgresTicks(): number {
+  let sum = 0;
+  for (const d of readdirSafe('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum += Number(f[11]) + Number(f[12]);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return sum;
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** User + system jiffies of one process. */
+function processTicks(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
 // ---- run --------------------------------------------------------------------------------------------
 
 process.stdout.write(
@@ -195,18 +253,32 @@ process.stdout.write(
     `server: ${appRoot === root ? 'this checkout' : appRoot} · ${DURATION_MS / 1000} s per run after ${WARMUP_MS / 1000} s warm-up\n` +
     `mix per virtual user: login, link request, link revoke, API token create, API token revoke, account rename\n\n`,
 );
-const results: Record<string, LoadResult & { lock_waits_mean: number; lock_waits_max: number }> = {};
+const results: Record<string, LoadResult & { lock_waits_mean: number; lock_waits_max: number; machine_busy_pct: number; server_ms_per_write: number; postgres_ms_per_write: number }> = {};
 for (const n of INSTANCES) {
   const instances: Instance[] = [];
   for (let i = 0; i < n; i++) instances.push(await startInstance());
   for (const c of LEVELS) {
     const sampler = sampleLocks(WARMUP_MS);
+    // CPU over the measured window: from the end of the warm-up to the load's last answer
+    const cpu0: { at: { machine: { busy: number; total: number }; servers: number; postgres: number } | null } = { at: null };
+    const mark = setTimeout(() => (cpu0.at = { machine: machineTicks(), servers: instances.reduce((a, x) => a + processTicks(x.pid), 0), postgres: postgresTicks() }), WARMUP_MS);
     const r = await runLoad(instances.map((x) => x.url), c);
+    clearTimeout(mark);
     const locks = sampler.stop();
+    const m1 = machineTicks();
+    const start = cpu0.at;
+    const total = r.writes || 1;
+    const cpu = start
+      ? {
+          machine_busy_pct: Math.round((100 * (m1.busy - start.machine.busy)) / Math.max(1, m1.total - start.machine.total)),
+          server_ms_per_write: Number(((10 * (instances.reduce((a, x) => a + processTicks(x.pid), 0) - start.servers)) / total).toFixed(2)),
+          postgres_ms_per_write: Number(((10 * (postgresTicks() - start.postgres)) / total).toFixed(2)),
+        }
+      : { machine_busy_pct: 0, server_ms_per_write: 0, postgres_ms_per_write: 0 };
     const key = `i${n}_c${c}`;
-    results[key] = { ...r, lock_waits_mean: locks.mean, lock_waits_max: locks.max };
+    results[key] = { ...r, lock_waits_mean: locks.mean, lock_waits_max: locks.max, ...cpu };
     process.stdout.write(
-      `${String(n).padStart(2)} instance${n > 1 ? 's' : ' '}  concurrency ${String(c).padStart(3)}  ${String(r.per_sec).padStart(6)} writes/s   p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms   waiting on locks: mean ${locks.mean.toFixed(2)}, max ${locks.max}   ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`,
+      `${String(n).padStart(2)} instance${n > 1 ? 's' : ' '}  concurrency ${String(c).padStart(3)}  ${String(r.per_sec).padStart(6)} writes/s   p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms   waiting on locks: mean ${locks.mean.toFixed(2)}, max ${locks.max}   CPU: machine ${cpu.machine_busy_pct}% busy, per write ${cpu.server_ms_per_write} ms server + ${cpu.postgres_ms_per_write} ms PostgreSQL   ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`,
     );
   }
   await Promise.all(instances.map((x) => x.stop()));
@@ -218,11 +290,13 @@ const summary = {
   server: appRoot === root ? 'this checkout' : appRoot,
   proxy_delay_ms: PROXY_DELAY_MS,
   writes_per_sec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.per_sec])),
-  c64_vs_c16_1_instance: ratio(results.i1_c64.per_sec, results.i1_c16.per_sec),
-  c64_vs_c16_2_instances: ratio(results.i2_c64.per_sec, results.i2_c16.per_sec),
-  two_vs_one_instance_c64: ratio(results.i2_c64.per_sec, results.i1_c64.per_sec),
+  c64_vs_c16_1_instance: ratio(results.i1_c64?.per_sec ?? 0, results.i1_c16?.per_sec ?? 0),
+  c64_vs_c16_2_instances: ratio(results.i2_c64?.per_sec ?? 0, results.i2_c16?.per_sec ?? 0),
+  two_vs_one_instance_c64: ratio(results.i2_c64?.per_sec ?? 0, results.i1_c64?.per_sec ?? 0),
   lock_waits_mean: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_mean])),
   lock_waits_max: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_max])),
+  machine_busy_pct: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.machine_busy_pct])),
+  cpu_ms_per_write: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { server: v.server_ms_per_write, postgres: v.postgres_ms_per_write }])),
   errors: Object.values(results).reduce((a, v) => a + v.errors, 0),
   load_average_1m: Number(loadavg()[0].toFixed(2)),
   cores: cpus().length,

@@ -120,3 +120,51 @@ describe('loading the snapshot and starting the feed', () => {
     expect(t.services.authz.decide({ type: 'user', userId: partner.staff.id }, 'orders.read', { tenantId: tenant.id }).code).toBe('delegation_expired');
   });
 });
+
+describe('a writer waits for its own change, not for the feed to go idle', () => {
+  it('a kick settles once a pass that began after it has run, while later writers still queue passes', async () => {
+    const feed = new ChangeFeed({ db: t.services.db });
+    const seen: string[] = [];
+    // each pass holds in the handler until the test lets it go, like a slow re-read under load
+    const gates: (() => void)[] = [];
+    const entered: (() => void)[] = [];
+    const enteredPass = (n: number) => new Promise<void>((res) => (entered[n] = res));
+    const passEntered = [enteredPass(0), enteredPass(1), enteredPass(2)];
+    let pass = 0;
+    feed.subscribe(async (events) => {
+      const n = pass++;
+      seen.push(...events.map((e) => e.entityId));
+      entered[n]?.();
+      await new Promise<void>((res) => (gates[n] = res));
+    });
+    const write = (id: string) => mutate(t.services.db, (trx) => feed.record(trx, 'probe', id));
+    await feed.start();
+    try {
+      await write('a');
+      const first = feed.kick();
+      await passEntered[0];
+      await write('b');
+      const second = feed.kick();
+      await write('c');
+      expect(feed.kick()).toBe(second); // not started yet: both writers share the next pass
+      gates[0]();
+      await first;
+      await passEntered[1];
+      expect(seen).toEqual(['a', 'b', 'c']);
+      // a writer that commits during the second pass queues a third one…
+      await write('d');
+      const third = feed.kick();
+      gates[1]();
+      // …and the second pass's writers are answered without waiting for it
+      const settled = await Promise.race([second.then(() => 'second settled'), passEntered[2].then(() => 'third pass ran first')]);
+      expect(settled).toBe('second settled');
+      await passEntered[2];
+      gates[2]();
+      await third;
+      expect(seen).toEqual(['a', 'b', 'c', 'd']);
+    } finally {
+      for (const g of gates) g?.();
+      await feed.stop();
+    }
+  });
+});
