@@ -20,7 +20,8 @@
  * Prints a table per round, then one JSON object on the last line:
  *   { db, cc_ratio_median, cc_ratios, refresh_ratio_median, refresh_ratios, cc_p99_ratio_median, …,
  *     cc_tokens_per_sec, cc_p99_ms, bare_cc_tokens_per_sec, bare_cc_p99_ms, … (medians over the rounds) }
- * BENCH_CPU_PROF=<file> writes a CPU profile (.cpuprofile) of Partnergate's process over the rounds.
+ * BENCH_CPU_PROF=<file> writes a CPU profile (.cpuprofile) of Partnergate's process over the rounds;
+ * BENCH_BARE_CPU_PROF=<dir> one of the bare library's process, into that directory.
  * Targets: throughput ≥ 0.85× the bare library's, p99 ≤ 1.3× (issue 19); ≥ 1,000 client-credentials
  * tokens/s on a 2-core machine.
  */
@@ -191,7 +192,9 @@ async function startBare(): Promise<BareServer> {
     scope: SCOPE,
     ...(bench.ownerUrl ? { databaseUrl: bench.ownerUrl } : { sqliteFile: path.join(dataDir, 'bare-oidc.db') }),
   };
-  const child = spawn(process.execPath, [path.join(root, 'bench/oauth-bare.ts'), JSON.stringify(bareJob)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // BENCH_BARE_CPU_PROF=<dir>: a CPU profile of the bare library's process too, to compare with Partnergate's
+  const profile = process.env.BENCH_BARE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BARE_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, 'bench/oauth-bare.ts'), JSON.stringify(bareJob)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = await new Promise<Omit<BareServer, 'stop'>>((resolve, reject) => {
     let out = '';
     const onData = (c: Buffer) => {

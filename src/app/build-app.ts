@@ -43,7 +43,8 @@ import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
-import { OAUTH_MOUNT, oauthRoutes } from '../modules/oauth/index.ts';
+import { OAUTH_MOUNT, oauthRoutes, oauthTokenFront } from '../modules/oauth/index.ts';
+import { putInFront } from '../platform/http/front-handler.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
@@ -262,6 +263,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { oauth: [oauth.oauth] },
   );
   app.decorate('routers', await registerRouters(app, table, guards));
+  // the token endpoint before Fastify (as the forward-auth check), unless each request is to be traced or logged
+  if (!tracing && app.log.level !== 'debug' && app.log.level !== 'trace') {
+    const tokenFront = oauthTokenFront({
+      oauth: services.oauth,
+      trustProxy: config.trustProxy,
+      log: app.log,
+      response: metrics.enabled ? (route, status) => metrics.response(route, undefined, status) : null,
+    });
+    putInFront(app.server, tokenFront.handle);
+    // closing: Fastify answers (503, connection: close)
+    app.addHook('preClose', (done) => {
+      tokenFront.stop();
+      done();
+    });
+  }
   // the demo's sample partner app (/demo/partner-app): public pages of their own, outside the API routers
   await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
 

@@ -9,7 +9,7 @@
 export { OAuthService, type OAuthDeps, type Liveness } from './oauth.service.ts';
 export { SigningKeys, generateKey, SIGNING_KEY_ENTITY, type PublicKeyInfo, type SigningAlg } from './signing-keys.ts';
 export { AccessTokenVerifier, type AccessTokenClaims, type VerifiedToken } from './token-verifier.ts';
-export { oauthRoutes, providerPath, type OAuthRoutes } from './oauth.routes.ts';
+export { oauthRoutes, oauthTokenFront, providerPath, type OAuthRoutes } from './oauth.routes.ts';
 export { gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
 export { oauthErrors } from './oauth.errors.ts';
 /** The consent pages' look, for pages of the same origin (the demo's sample partner app). */

@@ -17,6 +17,10 @@ import type { OAuthService } from './oauth.service.ts';
 import { OAUTH_MOUNT, INTERACTION_PATH } from './provider.ts';
 import type { Config } from '../../config/config.ts';
 import { registerInteractionRoutes } from './interaction.routes.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FrontHandler } from '../../platform/http/front-handler.ts';
+import { requestIdOf } from '../../platform/http/request-basics.ts';
+import { openRequestDbScope } from '../../platform/db/db-context.ts';
 
 const ROOT_METADATA: Record<string, string> = {
   // ARCHITECTURE: discovery at the root as well as under the issuer.
@@ -59,23 +63,66 @@ export interface OAuthRoutes {
   tenant(app: App): void;
 }
 
-export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): OAuthRoutes {
-  const { oauth, access } = d;
+/** What the provider is handed besides the raw request and response. */
+interface ProviderCall {
+  ip: string;
+  requestId: string;
+  path: string;
+}
 
-  async function serveProvider(req: FastifyRequest, reply: FastifyReply, path: string): Promise<void> {
-    try {
-      await oauth.handle(req.raw, reply.raw, { ip: req.ip, requestId: String(req.id), path });
-    } catch (err) {
-      req.log.error({ err }, 'oauth handler error');
-      if (!reply.raw.headersSent) {
-        reply.raw.statusCode = 500;
-        reply.raw.setHeader('content-type', 'application/json; charset=utf-8');
-        reply.raw.end(JSON.stringify({ error: 'server_error', error_description: 'An unexpected error occurred.' }));
-      } else if (!reply.raw.writableEnded) {
-        reply.raw.end();
-      }
+/** Hand a request to the provider on Node's own response; an unexpected error answers 500 in RFC 6749's shape. */
+async function serveProvider(oauth: OAuthService, req: IncomingMessage, res: ServerResponse, call: ProviderCall, log: { error(o: object, msg: string): void }): Promise<void> {
+  try {
+    await oauth.handle(req, res, call);
+  } catch (err) {
+    log.error({ err }, 'oauth handler error');
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: 'server_error', error_description: 'An unexpected error occurred.' }));
+    } else if (!res.writableEnded) {
+      res.end();
     }
   }
+}
+
+const TOKEN_PATH = `${OAUTH_MOUNT}/token`;
+
+/**
+ * The token endpoint before Fastify (issue 19; platform/http/front-handler.ts): a POST to
+ * /oauth/token goes straight to the provider, as Fastify's route would send it from its
+ * onRequest hook (the provider reads its own body and writes x-request-id and the security
+ * headers itself), without Fastify's routing, hooks and request/reply objects. A request whose
+ * address comes from X-Forwarded-For (TRUST_PROXY) is left to Fastify, which derives it.
+ * Counted in the request metrics as Fastify would count it (`response`, on finish).
+ */
+export function oauthTokenFront(d: {
+  oauth: OAuthService;
+  trustProxy: boolean;
+  log: { error(o: object, msg: string): void };
+  response: ((route: string, status: number) => void) | null;
+}): { handle: FrontHandler; stop(): void } {
+  let stopped = false;
+  const route = `${OAUTH_MOUNT}/*`;
+  const counted = d.response === null ? null : (res: ServerResponse) => d.response!(route, res.statusCode);
+  return {
+    stop() {
+      stopped = true;
+    },
+    handle(req, res) {
+      if (stopped || req.method !== 'POST' || req.url !== TOKEN_PATH) return false;
+      if (d.trustProxy && req.headers['x-forwarded-for'] !== undefined) return false;
+      const call: ProviderCall = { ip: req.socket.remoteAddress ?? '', requestId: requestIdOf(req.headers['x-request-id']), path: '/token' };
+      if (counted !== null) res.once('finish', () => counted(res));
+      // the request's database scope, as Fastify's onRequest hook opens it (build-app.ts)
+      openRequestDbScope(() => void serveProvider(d.oauth, req, res, call, d.log));
+      return true;
+    },
+  };
+}
+
+export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): OAuthRoutes {
+  const { oauth, access } = d;
 
   /**
    * The provider's paths answer from this route's onRequest hook: the reply is hijacked before
@@ -92,7 +139,7 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
       if (path === null) return done();
       // Answered by the provider on the raw response: once hijacked, Fastify runs nothing more.
       reply.hijack();
-      void serveProvider(req, reply, path);
+      void serveProvider(oauth, req.raw, reply.raw, { ip: req.ip, requestId: String(req.id), path }, req.log);
       done();
     },
   };

@@ -20,7 +20,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, type SecretHasher } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import { DATABASE_RETRY_AFTER_SEC, isDatabaseUnavailable } from '../../platform/errors/db-errors.ts';
-import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { ChangeEvent, ChangeFeed } from '../../platform/events/change-feed.ts';
 import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
@@ -41,7 +41,10 @@ import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, i
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
-const CLIENT_RECORD_FRESH_MS = 5_000;
+/** A client record read for the token endpoint is used at most this long (the change feed drops it at once on a change). */
+const CLIENT_RECORD_FRESH_MS = 30_000;
+/** Client records kept at most (the cache starts over past it). */
+const CLIENT_RECORDS_MAX = 10_000;
 const TOUCH_EVERY_MS = 60_000;
 /** Provider paths that authenticate clients: failed client authentication there is throttled. */
 const THROTTLED = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
@@ -84,7 +87,15 @@ export class OAuthService {
   readonly #d: OAuthDeps;
   #provider: Provider | null = null;
   #callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  /**
+   * Client records (the app, its partner, the partner's home BAN) for the token endpoint, kept
+   * between requests as the decision snapshot keeps apps and partners: the change feed drops an
+   * entry in the drain that delivers a change of its app, its partner or a billing account (the
+   * instance that made the change has drained before it answered; the others within the feed's
+   * delivery, ≤ 1 s). `#clientsGen` moves on each drop, so a read that overlapped one is not kept.
+   */
   readonly #clients = new Map<string, { record: ClientRecord; at: number }>();
+  #clientsGen = 0;
   readonly #touched = new Map<string, number>();
   readonly #bans = new repo.BanNumbers();
   readonly #publicUrl: { host: string; proto: string };
@@ -161,6 +172,7 @@ export class OAuthService {
     this.#rebuild();
     this.keys.onChange(() => this.#rebuild());
     this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
+      this.#dropClients(events);
       if (events.some((e) => e.entity === SIGNING_KEY_ENTITY)) await this.keys.reload();
     });
     this.#purgeTimer = setInterval(() => void asSystem(() => this.purge()), PURGE_EVERY_MS);
@@ -326,12 +338,33 @@ export class OAuthService {
 
   // ---- answers to the library ---------------------------------------------------------------------
 
+  /** The client's record as the database has it now, from the cache while no change of it was delivered. */
   async #clientRecord(clientId: string): Promise<ClientRecord | undefined> {
     const hit = this.#clients.get(clientId);
-    if (hit && Date.now() - hit.at < CLIENT_RECORD_FRESH_MS) return hit.record;
+    if (hit && this.#d.clock.nowMs() - hit.at < CLIENT_RECORD_FRESH_MS) return hit.record;
+    const gen = this.#clientsGen;
     const record = await this.#d.apps.findClientRecord(clientId);
-    if (record) this.#clients.set(clientId, { record, at: Date.now() });
+    if (record && gen === this.#clientsGen) {
+      if (this.#clients.size >= CLIENT_RECORDS_MAX) this.#clients.clear();
+      this.#clients.set(clientId, { record, at: this.#d.clock.nowMs() });
+    } else if (!record) this.#clients.delete(clientId);
     return record;
+  }
+
+  /** A change of an app, a partner or a billing account (a home BAN) drops the client records it touches. */
+  #dropClients(events: readonly ChangeEvent[]): void {
+    for (const e of events) {
+      if (e.entity === 'app') {
+        this.#clientsGen++;
+        this.#clients.delete(e.entityId);
+      } else if (e.entity === 'partner') {
+        this.#clientsGen++;
+        for (const [id, c] of this.#clients) if (c.record.partner.id === e.entityId) this.#clients.delete(id);
+      } else if (e.entity === 'billing_account') {
+        this.#clientsGen++;
+        for (const [id, c] of this.#clients) if (c.record.partner.homeTenantId !== null) this.#clients.delete(id);
+      }
+    }
   }
 
   /**
@@ -381,14 +414,9 @@ export class OAuthService {
   /** The Client model: a partner app whose partner is active, with the grants its capabilities allow. */
   async #findClient(clientId: string): Promise<AdapterPayload | undefined> {
     await this.#throttleClient(clientId);
-    // The home BAN only goes into a client-credentials token's claims (#extraTokenClaims, which
-    // finds the record read here); every other request authenticates on the app and its partner.
-    let record: Omit<ClientRecord, 'homeBan'> | undefined;
-    if (currentProviderContext()?.oidc?.params?.grant_type === 'client_credentials') {
-      const full = await this.#d.apps.findClientRecord(clientId);
-      if (full) this.#clients.set(clientId, { record: full, at: Date.now() });
-      record = full;
-    } else record = await this.#d.apps.findClientAuth(clientId);
+    // The app and its partner as the change feed last delivered them (the home BAN it also holds
+    // goes into a client-credentials token's claims: #extraTokenClaims finds the same record).
+    const record = await this.#clientRecord(clientId);
     if (!record) return undefined;
     const { app, partner } = record;
     if (app.status !== 'active' || partner.status !== 'active') return undefined;
