@@ -26,6 +26,7 @@ import { migration as m0021 } from './0021-program-earnings-periods.ts';
 import { migration as m0022 } from './0022-jit-eligible-roles.ts';
 import { migration as m0023 } from './0023-feature-catalog.ts';
 import { migration as m0024 } from './0024-partner-usage.ts';
+import { migration as m0025 } from './0025-oauth-store-partial-indexes.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -52,4 +53,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0022-jit-eligible-roles', m0022],
   ['0023-feature-catalog', m0023],
   ['0024-partner-usage', m0024],
+  ['0025-oauth-store-partial-indexes', m0025],
 ];
