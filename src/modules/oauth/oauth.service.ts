@@ -96,6 +96,15 @@ export class OAuthService {
    */
   readonly #clients = new Map<string, { record: ClientRecord; at: number }>();
   #clientsGen = 0;
+  /**
+   * The consents behind grants (with their delegation, tenant status and consenting user) for the
+   * token endpoint, kept the same way: the change feed drops an entry when its delegation, its
+   * tenant or its user changes — a customer who disconnects the app or ends the link, a tenant
+   * suspended, an admin disabled — in the drain that delivers it (at once on the instance that
+   * made the change, which drains before it answers; within the feed's delivery elsewhere).
+   */
+  readonly #consents = new Map<string, { record: repo.ConsentRecord; at: number }>();
+  #consentsGen = 0;
   readonly #touched = new Map<string, number>();
   readonly #bans = new repo.BanNumbers();
   readonly #publicUrl: { host: string; proto: string };
@@ -172,7 +181,7 @@ export class OAuthService {
     this.#rebuild();
     this.keys.onChange(() => this.#rebuild());
     this.#unsubscribe = this.#d.feed.subscribe(async (events) => {
-      this.#dropClients(events);
+      this.#dropCached(events);
       if (events.some((e) => e.entity === SIGNING_KEY_ENTITY)) await this.keys.reload();
     });
     this.#purgeTimer = setInterval(() => void asSystem(() => this.purge()), PURGE_EVERY_MS);
@@ -351,9 +360,16 @@ export class OAuthService {
     return record;
   }
 
-  /** A change of an app, a partner or a billing account (a home BAN) drops the client records it touches. */
-  #dropClients(events: readonly ChangeEvent[]): void {
+  /** A change drops the client records (app, partner, billing account: a home BAN) and the consents (delegation, tenant, user) it touches. */
+  #dropCached(events: readonly ChangeEvent[]): void {
     for (const e of events) {
+      if (this.#consents.size > 0 && (e.entity === 'delegation' || e.entity === 'tenant' || e.entity === 'user')) {
+        this.#consentsGen++;
+        for (const [grantId, c] of this.#consents) {
+          const r = c.record;
+          if (e.entity === 'delegation' ? r.delegation.id === e.entityId : e.entity === 'tenant' ? r.delegation.tenant_id === e.entityId : r.user_id === e.entityId) this.#consents.delete(grantId);
+        }
+      }
       if (e.entity === 'app') {
         this.#clientsGen++;
         this.#clients.delete(e.entityId);
@@ -583,11 +599,11 @@ export class OAuthService {
   }
 
   /**
-   * The consent behind a grant, read once per provider request: a refresh asks whether the grant
+   * The consent behind a grant, once per provider request: a refresh asks whether the grant
    * stands (Grant.find), for its account (findAccount) and for its token claims — three answers of
-   * one statement, read in the request that issues the token (so a revocation committed before
-   * it is seen, as before). Outside a provider request it is read each time. Revocation handling
-   * (#grantRevoked) always reads afresh.
+   * one record, from #consents while no change of its delegation, tenant or user was delivered,
+   * else read (one statement). Outside a provider request it is read each time. Revocation
+   * handling (#grantRevoked) always reads afresh.
    */
   #consentOf(grantId: string): Promise<repo.ConsentRecord | undefined> {
     const ctx = currentProviderContext();
@@ -597,9 +613,24 @@ export class OAuthService {
     const { reads, found } = seen;
     let c = reads.get(grantId);
     if (!c) {
+      const now = this.#d.clock.nowMs();
+      const hit = this.#consents.get(grantId);
+      if (hit && now - hit.at < CLIENT_RECORD_FRESH_MS) {
+        found.push(hit.record);
+        c = Promise.resolve(hit.record);
+        reads.set(grantId, c);
+        return c;
+      }
+      const gen = this.#consentsGen;
       c = repo.findConsentByGrant(this.#d.db.kysely, grantId).then(
         (r) => {
-          if (r) found.push(r);
+          if (r) {
+            found.push(r);
+            if (gen === this.#consentsGen) {
+              if (this.#consents.size >= CLIENT_RECORDS_MAX) this.#consents.clear();
+              this.#consents.set(grantId, { record: r, at: now });
+            }
+          } else this.#consents.delete(grantId);
           return r;
         },
         (e: unknown) => {
