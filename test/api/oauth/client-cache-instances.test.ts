@@ -56,6 +56,21 @@ async function refusedWithin(i: ServerProcess, id: string, secret: string): Prom
   return { ms: performance.now() - t0, last };
 }
 
+/** A wholesaler's client-credentials app to which both instances have issued a token (so both hold its record). */
+async function appHeldByBoth(name: string) {
+  const partner = await world.partner({ capabilities: ['wholesale'] });
+  const ctx = { ...world.ctx, actor: { ...world.ctx.actor, partnerId: partner.id } };
+  const created = await setup.services.apps.create(ctx, partner.id, { name, grant_types: ['client_credentials'], scopes: ['orders.read'] });
+  const { app } = created;
+  const secret = created.secret!;
+  expect(await token(one, app.id, secret)).toEqual({ status: 200, error: null });
+  // the other instance learns of the new app through the feed
+  const t0 = performance.now();
+  while ((await token(two, app.id, secret)).status !== 200 && performance.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+  expect(await token(two, app.id, secret)).toEqual({ status: 200, error: null });
+  return { partner, app, secret };
+}
+
 beforeAll(async () => {
   pair = await startInstancePair({ name: 'cc' });
   ({ setup, world, one, two } = pair);
@@ -65,14 +80,7 @@ afterAll(() => pair?.close());
 
 describe('the client record kept by the token endpoint follows changes on every instance', () => {
   it('a rotated secret is refused on the instance that rotated it at once and on the other within 1 s; the new one works on both', async () => {
-    const partner = await world.partner({ capabilities: ['wholesale'] });
-    const ctx = { ...world.ctx, actor: { ...world.ctx.actor, partnerId: partner.id } };
-    const { app, secret } = await setup.services.apps.create(ctx, partner.id, { name: 'Cached wholesale client', grant_types: ['client_credentials'], scopes: ['orders.read'] });
-    // both instances issue a token, so both hold the record
-    expect(await token(one, app.id, secret!)).toEqual({ status: 200, error: null });
-    const t0ready = performance.now();
-    while ((await token(two, app.id, secret!)).status !== 200 && performance.now() - t0ready < 10_000) await new Promise((r) => setTimeout(r, 20));
-    expect(await token(two, app.id, secret!)).toEqual({ status: 200, error: null });
+    const { partner, app, secret } = await appHeldByBoth('Cached wholesale client');
 
     const owner = await signIn(one, partner.owner.email, partner.owner.password);
     const rotated = await owner('POST', `/api/v1/partners/${partner.id}/apps/${app.id}/rotate-secret`);
@@ -80,10 +88,10 @@ describe('the client record kept by the token endpoint follows changes on every 
     const fresh = String(rotated.body.client_secret);
 
     // instance 1: the very next request
-    expect(await token(one, app.id, secret!)).toEqual({ status: 401, error: 'invalid_client' });
+    expect(await token(one, app.id, secret)).toEqual({ status: 401, error: 'invalid_client' });
     expect(await token(one, app.id, fresh)).toEqual({ status: 200, error: null });
     // instance 2: within 1 s
-    const { ms, last } = await refusedWithin(two, app.id, secret!);
+    const { ms, last } = await refusedWithin(two, app.id, secret);
     process.stdout.write(`rotated secret on instance 1 refused by instance 2 after ${ms.toFixed(1)} ms\n`);
     expect(last).toEqual({ status: 401, error: 'invalid_client' });
     expect(ms).toBeLessThan(1000);
@@ -91,20 +99,14 @@ describe('the client record kept by the token endpoint follows changes on every 
   }, 60_000);
 
   it("a partner suspended on instance 2 stops its app's token requests there at once and on instance 1 within 1 s", async () => {
-    const partner = await world.partner({ capabilities: ['wholesale'] });
-    const ctx = { ...world.ctx, actor: { ...world.ctx.actor, partnerId: partner.id } };
-    const { app, secret } = await setup.services.apps.create(ctx, partner.id, { name: 'Suspended wholesale client', grant_types: ['client_credentials'], scopes: ['orders.read'] });
-    expect(await token(two, app.id, secret!)).toEqual({ status: 200, error: null });
-    const t0ready = performance.now();
-    while ((await token(one, app.id, secret!)).status !== 200 && performance.now() - t0ready < 10_000) await new Promise((r) => setTimeout(r, 20));
-    expect(await token(one, app.id, secret!)).toEqual({ status: 200, error: null });
+    const { partner, app, secret } = await appHeldByBoth('Suspended wholesale client');
 
     const op = await world.operator();
     const operator = await signIn(two, op.email, op.password);
     expect((await operator('POST', `/api/v1/partners/${partner.id}/suspend`, { reason: 'compliance review' })).status).toBe(200);
 
-    expect(await token(two, app.id, secret!)).toEqual({ status: 401, error: 'invalid_client' });
-    const { ms, last } = await refusedWithin(one, app.id, secret!);
+    expect(await token(two, app.id, secret)).toEqual({ status: 401, error: 'invalid_client' });
+    const { ms, last } = await refusedWithin(one, app.id, secret);
     process.stdout.write(`partner suspended on instance 2 refused by instance 1 after ${ms.toFixed(1)} ms\n`);
     expect(last).toEqual({ status: 401, error: 'invalid_client' });
     expect(ms).toBeLessThan(1000);
