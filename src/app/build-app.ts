@@ -44,7 +44,7 @@ import { activationRoutes, delegationRoutes } from '../modules/delegations/index
 import { appRoutes } from '../modules/apps/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { OAUTH_MOUNT, oauthRoutes, oauthTokenFront } from '../modules/oauth/index.ts';
-import { putInFront } from '../platform/http/front-handler.ts';
+import { installFront } from '../platform/http/front-handler.ts';
 import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
@@ -196,6 +196,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { access } = services;
   // Agency tokens reach only the routes that take them (the embed API's): checked before any router runs.
   installAgencyTokenGuard(app);
+  // The hot endpoints (forward auth, the token endpoint) are answered before Fastify
+  // (platform/http/front-handler.ts), unless each request is to be traced or logged.
+  const fronts = !tracing && app.log.level !== 'debug' && app.log.level !== 'trace';
   await installGateway(app as unknown as FastifyInstance, {
     config,
     clock,
@@ -203,9 +206,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     resources: services.resources,
     tenants: services.tenants,
     vouchers: services.vouchers,
-    // the forward-auth check before Fastify, unless each request is to be traced or logged; a
-    // possible agency token goes to Fastify's guard
-    front: tracing || app.log.level === 'debug' || app.log.level === 'trace' ? null : { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true },
+    // a possible agency token goes to Fastify's guard
+    front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
   const guards = authGuards(services.identity, access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
@@ -263,20 +265,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { oauth: [oauth.oauth] },
   );
   app.decorate('routers', await registerRouters(app, table, guards));
-  // the token endpoint before Fastify (as the forward-auth check), unless each request is to be traced or logged
-  if (!tracing && app.log.level !== 'debug' && app.log.level !== 'trace') {
-    const tokenFront = oauthTokenFront({
-      oauth: services.oauth,
-      trustProxy: config.trustProxy,
-      log: app.log,
-      response: metrics.enabled ? (route, status) => metrics.response(route, undefined, status) : null,
-    });
-    putInFront(app.server, tokenFront.handle);
-    // closing: Fastify answers (503, connection: close)
-    app.addHook('preClose', (done) => {
-      tokenFront.stop();
-      done();
-    });
+  // the token endpoint before Fastify, as the forward-auth check
+  if (fronts) {
+    const response = metrics.enabled ? (route: string, status: number) => metrics.response(route, undefined, status) : null;
+    installFront(app, oauthTokenFront({ oauth: services.oauth, trustProxy: config.trustProxy, log: app.log, response }));
   }
   // the demo's sample partner app (/demo/partner-app): public pages of their own, outside the API routers
   await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });

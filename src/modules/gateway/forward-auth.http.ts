@@ -22,6 +22,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { answerFor, writeProblem } from '../../platform/http/error-handler.ts';
 import { requestIdOf, SECURITY_HEADERS } from '../../platform/http/request-basics.ts';
+import type { FrontHandler } from '../../platform/http/front-handler.ts';
 import { openRequestDbScope } from '../../platform/db/db-context.ts';
 import { endSpan, REQUEST_ID_ATTRIBUTE, startSpan } from '../../platform/observability/tracing.ts';
 import type { FastifyBaseLogger } from 'fastify';
@@ -172,13 +173,6 @@ export function forwardAuthCheck(d: ForwardAuthDeps): ForwardAuthCheck {
   };
 }
 
-export interface ForwardAuthFront {
-  /** true when it took the request (and answers it); false: Fastify's */
-  handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** from now on every request goes to Fastify (which answers 503 while the app closes) */
-  stop(): void;
-}
-
 const METHODS = new Set<string>(FORWARD_AUTH_METHODS);
 const NGINX_PATH = FORWARD_AUTH + '/nginx';
 const TRAEFIK_PATH = FORWARD_AUTH + '/traefik';
@@ -188,15 +182,10 @@ const TRAEFIK_PATH = FORWARD_AUTH + '/traefik';
  * what the app wants Fastify to see (an agency token, for its guard). `trustProxy`: TRUST_PROXY,
  * under which a request with X-Forwarded-For goes to Fastify (its address is Fastify's to work out).
  */
-export function forwardAuthFront(check: ForwardAuthCheck, opts: { trustProxy: boolean; declines: (req: IncomingMessage) => boolean }): ForwardAuthFront {
-  let stopped = false;
-  return {
-    stop() {
-      stopped = true;
-    },
-    handle(req, res) {
+export function forwardAuthFront(check: ForwardAuthCheck, opts: { trustProxy: boolean; declines: (req: IncomingMessage) => boolean }): FrontHandler {
+  return (req, res) => {
       const url = req.url;
-      if (stopped || url === undefined || !url.startsWith(FORWARD_AUTH) || !METHODS.has(req.method ?? '')) return false;
+      if (url === undefined || !url.startsWith(FORWARD_AUTH) || !METHODS.has(req.method ?? '')) return false;
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
       let endpoint: ForwardAuthEndpoint;
@@ -217,7 +206,6 @@ export function forwardAuthFront(check: ForwardAuthCheck, opts: { trustProxy: bo
       // the request's database scope, as Fastify's onRequest hook opens it (build-app.ts)
       openRequestDbScope(() => check(req, res, endpoint, caller));
       return true;
-    },
   };
 }
 

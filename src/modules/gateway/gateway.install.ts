@@ -23,7 +23,7 @@ import { GatewayService, type GatewayDeps, type LiveTokenState } from './gateway
 import { SignaturePool } from './signature-pool.ts';
 import { registerGatewayRoutes, type RuleDocs } from './gateway.routes.ts';
 import { forwardAuthFront } from './forward-auth.http.ts';
-import { putInFront } from '../../platform/http/front-handler.ts';
+import { installFront } from '../../platform/http/front-handler.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
 
@@ -147,15 +147,7 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
     docs: (rule) => docs.get(rule) ?? null,
   });
 
-  if (d.front !== null) {
-    const front = forwardAuthFront(check, { trustProxy: d.config.trustProxy, declines: d.front.declines });
-    putInFront(app.server, front.handle);
-    // closing: Fastify answers (503, connection: close)
-    app.addHook('preClose', (done) => {
-      front.stop();
-      done();
-    });
-  }
+  if (d.front !== null) installFront(app, forwardAuthFront(check, { trustProxy: d.config.trustProxy, declines: d.front.declines }));
 
   let upstream: FastifyInstance | null = null;
   app.addHook('onReady', async () => {

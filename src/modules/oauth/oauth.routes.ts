@@ -101,23 +101,17 @@ export function oauthTokenFront(d: {
   trustProxy: boolean;
   log: { error(o: object, msg: string): void };
   response: ((route: string, status: number) => void) | null;
-}): { handle: FrontHandler; stop(): void } {
-  let stopped = false;
+}): FrontHandler {
   const route = `${OAUTH_MOUNT}/*`;
   const counted = d.response === null ? null : (res: ServerResponse) => d.response!(route, res.statusCode);
-  return {
-    stop() {
-      stopped = true;
-    },
-    handle(req, res) {
-      if (stopped || req.method !== 'POST' || req.url !== TOKEN_PATH) return false;
+  return (req, res) => {
+      if (req.method !== 'POST' || req.url !== TOKEN_PATH) return false;
       if (d.trustProxy && req.headers['x-forwarded-for'] !== undefined) return false;
       const call: ProviderCall = { ip: req.socket.remoteAddress ?? '', requestId: requestIdOf(req.headers['x-request-id']), path: '/token' };
       if (counted !== null) res.once('finish', () => counted(res));
       // the request's database scope, as Fastify's onRequest hook opens it (build-app.ts)
       openRequestDbScope(() => void serveProvider(d.oauth, req, res, call, d.log));
       return true;
-    },
   };
 }
 

@@ -2,10 +2,11 @@
  * A handler in front of Fastify on the same server: the requests it takes (it returns true) are
  * answered on Node's own request and response and never reach Fastify's routing, hooks or reply
  * objects; every other request goes to Fastify as before. For one hot, self-contained endpoint
- * (the forward-auth check, modules/gateway/forward-auth.http.ts), whose cost per request is the
+ * (the forward-auth check, modules/gateway/forward-auth.http.ts; the token endpoint, oauth.routes.ts), whose cost per request is the
  * product: the server itself, its timeouts and its keep-alive settings stay Fastify's.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -17,5 +18,18 @@ export function putInFront(server: Server, front: FrontHandler): void {
   server.removeListener('request', fastify);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!front(req, res)) fastify.call(server, req, res);
+  });
+}
+
+/**
+ * Put `front` before the app's Fastify for as long as the app runs: once it starts closing, every
+ * request goes to Fastify, which answers 503 (connection: close) while it closes.
+ */
+export function installFront(app: Pick<FastifyInstance, 'server' | 'addHook'>, front: FrontHandler): void {
+  let stopped = false;
+  putInFront(app.server, (req, res) => !stopped && front(req, res));
+  app.addHook('preClose', (done) => {
+    stopped = true;
+    done();
   });
 }

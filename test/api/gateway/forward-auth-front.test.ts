@@ -13,7 +13,7 @@ import type { TestTenant } from '../../helpers/world.ts';
 import { upstreamAuthenticator, upstreamKeyFor } from '../../../src/modules/gateway/index.ts';
 import { forwardAuthFront, type CheckCaller } from '../../../src/modules/gateway/forward-auth.http.ts';
 import type { ForwardAuthEndpoint } from '../../../src/modules/gateway/forward-auth.ts';
-import { putInFront } from '../../../src/platform/http/front-handler.ts';
+import { installFront } from '../../../src/platform/http/front-handler.ts';
 import { apiToken, auditedRequests, consentClaims, consentedApp, link, mintToken } from './helpers.ts';
 
 const METRICS_TOKEN = 'metrics-scrape-token-front-0123456';
@@ -131,6 +131,7 @@ describe('which requests the front takes', () => {
   let seen: Taken[] = [];
   let trustProxy = false;
   let front: ReturnType<typeof forwardAuthFront>;
+  let closing = () => {};
 
   beforeAll(async () => {
     // A real server with a stand-in check and a stand-in for Fastify: which of them answered.
@@ -144,7 +145,9 @@ describe('which requests the front takes', () => {
     };
     front = forwardAuthFront(stand, { trustProxy: false, declines: (req) => req.headers['x-decline'] !== undefined });
     const trusting = forwardAuthFront(stand, { trustProxy: true, declines: () => false });
-    putInFront(server, (req, res) => (trustProxy ? trusting : front).handle(req, res));
+    // as the app installs it: taken out of the way when the app starts closing (its preClose hook)
+    const app = { server, addHook: (_name: string, hook: (done: () => void) => void) => (closing = () => hook(() => {})) };
+    installFront(app as unknown as Parameters<typeof installFront>[0], (req, res) => (trustProxy ? trusting : front)(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -190,7 +193,7 @@ describe('which requests the front takes', () => {
       trustProxy = false;
     }
     // stopped (the app is closing): Fastify answers 503
-    front.stop();
+    closing();
     expect(await who('/authz/forward-auth/nginx')).toBe('fastify');
   });
 });
