@@ -40,7 +40,8 @@ async function instance(): Promise<FastifyInstance> {
       done();
     },
   });
-  const app = await buildApp({ config, db: db.db, clock, redis: redisFactory(redis.url), logger: { level: 'warn', stream } });
+  // the test apps' command bound (helpers/app.ts): at load average 8 the default 500 ms refused a sign-in with 503 before any restart
+  const app = await buildApp({ config, db: db.db, clock, redis: redisFactory(redis.url, {}, { commandTimeoutMs: config.redisCommandTimeoutMs }), logger: { level: 'warn', stream } });
   await app.ready();
   instances.push(app);
   return app;
