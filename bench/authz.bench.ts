@@ -118,7 +118,11 @@ for (let p = 0, left = DELEGATIONS; p < PARTNERS && left > 0; p++) {
   linked.push(new Uint32Array(Math.min(PER_PARTNER, left)));
   left -= PER_PARTNER;
 }
-/** What the snapshot holds of an id: its own copy, as a row read from the database gives it (not the generator's string). */
+/**
+ * What the snapshot holds of an id: its own copy, as a row read from the database gives it (not the
+ * generator's string) — every id of every row, so a lookup by a request's id compares characters
+ * as a server's does, and never wins by finding the very string it was built with.
+ */
 const own = (s: string) => Buffer.from(s, 'latin1').toString('latin1');
 
 const heldBefore = heldBytes();
@@ -135,10 +139,10 @@ for (let i = 0; i < PARTNERS; i++) {
 }
 for (let i = 0; i < TENANTS; i++) {
   snap.putTenant({ id: own(tenantIds[i]), status: i % 1000 === 5 ? 'suspended' : 'active' });
-  snap.putBan({ id: own(banIds[i]), tenantId: tenantIds[i], accountNumber: `BAN-${String(4_000_000_000 + i)}`, status: 'active' });
+  snap.putBan({ id: own(banIds[i]), tenantId: own(tenantIds[i]), accountNumber: `BAN-${String(4_000_000_000 + i)}`, status: 'active' });
 }
-for (let i = 0; i < PARTNERS; i++) snap.putUser({ id: own(partnerUser[i]), status: 'active', partner: { partnerId: partnerIds[i], role: 'PARTNER_STAFF', status: 'active' } });
-for (let i = 0; i < tenantUser.length; i++) snap.putUser({ id: own(tenantUser[i]), status: 'active', tenants: [[tenantIds[i], 'TENANT_ADMIN']] });
+for (let i = 0; i < PARTNERS; i++) snap.putUser({ id: own(partnerUser[i]), status: 'active', partner: { partnerId: own(partnerIds[i]), role: 'PARTNER_STAFF', status: 'active' } });
+for (let i = 0; i < tenantUser.length; i++) snap.putUser({ id: own(tenantUser[i]), status: 'active', tenants: [[own(tenantIds[i]), 'TENANT_ADMIN']] });
 
 buildMs += performance.now() - tBuild;
 buildCpuUs += cpuSince(cBuild);
@@ -168,8 +172,8 @@ for (let p = 0; p < PARTNERS && made < DELEGATIONS; p++) {
     const ts = iso(now - 30 * DAY);
     batch.push({
       id: id('dlg'),
-      partner_id: partnerIds[p],
-      tenant_id: tenantIds[t],
+      partner_id: own(partnerIds[p]),
+      tenant_id: own(tenantIds[t]),
       origin,
       role: origin === 'wholesale' ? 'WHOLESALE' : pickOf(LINK_ROLES),
       scopes: origin === 'consent' ? '["billing.*","orders.read"]' : null,
