@@ -174,6 +174,24 @@ describe('delegation storage', () => {
     const d = decide(s, { type: 'user', userId: 'usr_pb' }, 'billing.invoices.read', { tenantId: 'tnt_b' }, BASE + 1);
     expect(d).toMatchObject({ allow: false, code: 'delegation_revoked', delegationId: second });
   });
+
+  it('an answer names the delegation it was about, even once that slot holds another, and says so in JSON', () => {
+    const s = world();
+    const first = newId('dlg');
+    const second = newId('dlg');
+    s.putUser({ id: 'usr_pa', status: 'active', partner: { partnerId: 'ptr_a', role: 'PARTNER_STAFF', status: 'active' } });
+    s.putDelegation({ id: first, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'MSP_FULL', status: 'active', startsAt: BASE, endsAt: BASE + 1e9 });
+    const allowed = decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 1);
+    const expired = decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 2e9);
+    // the slot is given back and taken by another delegation before anyone reads the answers' ids
+    s.removeDelegation(first);
+    s.putDelegation({ id: second, partnerId: 'ptr_a', tenantId: 'tnt_a', origin: 'link', role: 'AUDITOR', status: 'revoked', startsAt: BASE, endsAt: BASE + 1e9 });
+    expect(allowed).toMatchObject({ allow: true, delegationId: first, role: 'MSP_FULL' });
+    expect(expired).toMatchObject({ allow: false, code: 'delegation_expired', delegationId: first });
+    expect(JSON.parse(JSON.stringify(allowed))).toEqual({ allow: true, code: 'allowed', reason: 'The delegation role grants it.', matched: { source: 'delegation_role', grant: 'orders.*', role: 'MSP_FULL' }, via: 'delegation', tenantId: 'tnt_a', delegationId: first, bans: null, role: 'MSP_FULL' });
+    expect(JSON.parse(JSON.stringify(expired))).toEqual({ allow: false, code: 'delegation_expired', reason: 'The delegation has expired.', matched: null, delegationId: first });
+    expect(decide(s, { type: 'user', userId: 'usr_pa' }, 'orders.read', { tenantId: 'tnt_a' }, BASE + 1)).toMatchObject({ code: 'delegation_revoked', delegationId: second });
+  });
 });
 
 describe('times read by the snapshot', () => {
