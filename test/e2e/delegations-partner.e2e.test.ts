@@ -135,8 +135,12 @@ describe('partner: Customers I manage', () => {
 
     // the other customer: its own id on every request, MSP_BILLING shows invoices only
     const toBilling = await recording(owner, async () => {
+      // the invoices are asked for once the table is shown: wait for that request, not only for the table
+      // (on a busy machine the recording ended between the two and saw the context call alone)
+      const invoices = owner.waitForRequest((r) => new URL(r.url()).pathname === '/resources/v1/invoices');
       await switchTo(billing);
       await owner.getByTestId('customer-invoices').waitFor();
+      await invoices;
     });
     const calls = toBilling.filter((r) => r.path === '/api/v1/partner/context' || r.path.startsWith('/resources/'));
     expect(calls.length).toBeGreaterThan(1);
