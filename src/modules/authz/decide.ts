@@ -35,7 +35,7 @@
  * (allowed reasons are constants; `matched`, `role` and `delegationId` carry the specifics).
  */
 import type { AuthzSnapshot, DelegationSlots, SnapBan, SnapDelegation, SnapPartner, SnapUser } from './snapshot.ts';
-import { ID_WORDS, unpackDelegationId, CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
+import { ID_WORDS, idFromWords, CAP_FOR_ORIGIN, CAP_NAME_FOR_ORIGIN, D_ACTIVE, D_EXPIRED, D_REJECTED, D_REQUESTED, D_REVOKED, O_CONSENT, O_LINK, O_WHOLESALE, ORIGINS } from './snapshot.ts';
 import { matchGrant } from './grant-set.ts';
 import { JIT_ACTIVE, JIT_GATED, JIT_NONE, type JitState } from './jit-index.ts';
 
@@ -244,7 +244,7 @@ class Answer {
   /** The delegation the answer is about (null when none). */
   get delegationId(): string | null {
     if (this.#packed) {
-      this.#id = unpackDelegationId(this.#w0, this.#w1, this.#w2, this.#w3, this.#w4);
+      this.#id = idFromWords(this.#w0, this.#w1, this.#w2, this.#w3, this.#w4);
       this.#packed = false;
     }
     return this.#id;
@@ -260,6 +260,10 @@ class Answer {
 /** Every refusal has the same shape (one hidden class on the hot path). */
 function refuse(code: RefusalCode, reason: string, trace: Trace, check: string, delegation: Named = null, matched: Matched | null = null): Refused {
   if (trace !== null) trace.push({ check, passed: false, detail: reason });
+  return refused(code, reason, matched, delegation);
+}
+
+function refused(code: RefusalCode, reason: string, matched: Matched | null, delegation: Named): Refused {
   return new Answer(false, code, reason, matched, delegation) as Refused;
 }
 
@@ -267,7 +271,6 @@ function refuse(code: RefusalCode, reason: string, trace: Trace, check: string, 
 function namedBy(d: Decision): Named {
   return d instanceof Answer ? d : (d.delegationId ?? null);
 }
-
 
 function allowed(reason: string, matched: Matched | null, via: Via, tenantId: string | null, delegation: Named, bans: readonly string[] | null, role: string | null): Allowed {
   return new Answer(true, 'allowed', reason, matched, delegation, via, tenantId, bans, role) as Allowed;
@@ -586,10 +589,10 @@ function stateRefusal(d: SnapDelegation, now: number, trace: Trace): Refused {
       return refuse('delegation_pending', 'The delegation awaits the tenant admin approval.', trace, 'delegation_state', d);
     case 3:
       if (trace !== null) trace.push({ check: 'delegation_state', passed: false, detail: `The delegation starts at ${new Date(d.startsMs).toISOString()}.` });
-      return new Answer(false, 'delegation_not_started', 'The delegation has not started yet.', null, d) as Refused;
+      return refused('delegation_not_started', 'The delegation has not started yet.', null, d);
     case 4:
       if (trace !== null) trace.push({ check: 'delegation_state', passed: false, detail: `The delegation ended at ${new Date(d.endsMs).toISOString()}.` });
-      return new Answer(false, 'delegation_expired', 'The delegation has expired.', null, d) as Refused;
+      return refused('delegation_expired', 'The delegation has expired.', null, d);
     case 5:
       return refuse('delegation_revoked', 'The delegation was revoked.', trace, 'delegation_state', d);
     default:

@@ -328,9 +328,15 @@ function packId(id: string, out: Int32Array): boolean {
 }
 
 function unpackId(words: Int32Array, o: number): string {
-  // one fromCharCode with its 30 arguments written out: about half the time of filling an array
-  // and applying it (every allowed decision names its delegation)
-  const a = words[o], b = words[o + 1], c = words[o + 2], d = words[o + 3], e = words[o + 4];
+  return idFromWords(words[o], words[o + 1], words[o + 2], words[o + 3], words[o + 4]);
+}
+
+/**
+ * A delegation id from its five packed words (decide.ts's answers keep the words and call this when
+ * their id is read). One fromCharCode with its 30 arguments written out: about half the time of
+ * filling an array and applying it.
+ */
+export function idFromWords(a: number, b: number, c: number, d: number, e: number): string {
   const A = ALPHABET;
   return String.fromCharCode(
     100, 108, 103, 95, // dlg_
@@ -495,16 +501,6 @@ class DelegationView implements SnapDelegation {
 
 /** Where a view's idOrWords() leaves the packed words of its id (read them before the next call). */
 export const ID_WORDS = new Int32Array(W);
-
-/** A delegation id from the five words idOrWords() left in ID_WORDS (decide.ts's answers keep them). */
-export function unpackDelegationId(w0: number, w1: number, w2: number, w3: number, w4: number): string {
-  ID_WORDS[0] = w0;
-  ID_WORDS[1] = w1;
-  ID_WORDS[2] = w2;
-  ID_WORDS[3] = w3;
-  ID_WORDS[4] = w4;
-  return unpackId(ID_WORDS, 0);
-}
 
 /**
  * MFA policies (issue 17), kept whole in memory so decide() reads no database: the operator's
