@@ -112,6 +112,19 @@ export interface SnapUser {
   readonly memberRole: SnapRole | null;
 }
 
+/**
+ * An approver of link and consent delegations: its user as the users map holds it (undefined while
+ * unknown or removed), the first slot of the delegations it approved (linked through the ints
+ * column, -1 = none), and whether it counted for the last tenant asked (#stands).
+ */
+interface Approver {
+  readonly id: string;
+  user: SnapUser | undefined;
+  head: number;
+  tenant: SnapTenant | null;
+  stands: boolean;
+}
+
 export interface SnapBan {
   readonly id: string;
   readonly tenantId: string;
@@ -434,7 +447,7 @@ class DelegationView implements SnapDelegation {
   banIds: readonly string[] | null = null;
   scopes: GrantSet | null = null;
   clientId: string | null = null;
-  approverId: string | null = null;
+  #approver: Approver | null = null;
   #id: string | null = null;
   #partner: SnapPartner | null = null;
   #words: Int32Array = NO_WORDS;
@@ -448,7 +461,7 @@ class DelegationView implements SnapDelegation {
     tenant: SnapTenant,
     policy: Policy,
     banIds: readonly string[] | null,
-    approverId: string | null,
+    approver: Approver | null,
     partner: SnapPartner,
     id: string | null,
     words: Int32Array,
@@ -466,7 +479,7 @@ class DelegationView implements SnapDelegation {
     this.banIds = banIds;
     this.scopes = policy.scopes;
     this.clientId = policy.clientId;
-    this.approverId = approverId;
+    this.#approver = approver;
     this.#id = id;
     this.#partner = partner;
     this.#words = words;
@@ -488,6 +501,10 @@ class DelegationView implements SnapDelegation {
     ID_WORDS[3] = w[o + 3];
     ID_WORDS[4] = w[o + 4];
     return null;
+  }
+
+  get approverId(): string | null {
+    return this.#approver === null ? null : this.#approver.id;
   }
 
   get tenantId(): string {
@@ -571,8 +588,8 @@ export class AuthzSnapshot {
   /** slots given back by removed delegations, reused first */
   readonly #free: number[] = [];
   #nextSlot = 0;
-  /** approver user id → the first slot of the delegations it approved (link and consent only), linked through the ints column */
-  readonly #byApprover = new Map<string, number>();
+  /** approver user id → its record: the first slot of the delegations it approved (link and consent only, linked through the ints column) and its user */
+  readonly #approvers = new Map<string, Approver>();
   /** bumped on every change (tests and diagnostics) */
   version = 0;
 
@@ -635,14 +652,14 @@ export class AuthzSnapshot {
     }
   }
 
-  /** Enter a slot (its id already written) into the table, growing it to stay at most half full. */
+  /** Enter a slot (its id and flags already written) into the table, growing it to stay at most half full. */
   #enter(slot: number): void {
     if ((this.#count + 1) * 2 > this.#table.length) {
-      const old = this.#table;
-      this.#table = new Int32Array(old.length * 2);
-      for (let i = 0; i < old.length; i++) if (old[i] !== 0) this.#place(old[i] - 1);
-    }
-    this.#place(slot);
+      // Every slot in use, this one included, placed again in slot order: the rows are read one
+      // after another (the old table's order would read them at random, a cache miss each).
+      this.#table = new Int32Array(this.#table.length * 2);
+      for (let s = 0; s < this.#nextSlot; s++) if ((this.#ints[s >>> PAGE_BITS][(s & SLOT_MASK) * I + I_FLAGS] & F_USED) !== 0) this.#place(s);
+    } else this.#place(slot);
     this.#count++;
   }
 
@@ -717,7 +734,7 @@ export class AuthzSnapshot {
       }
     }
     const partner = u.partner ? this.partner(u.partner.partnerId) : null;
-    this.users.set(u.id, {
+    const user: SnapUser = {
       id: u.id,
       active: u.status === 'active',
       status: this.#intern(u.status),
@@ -728,33 +745,55 @@ export class AuthzSnapshot {
       partnerRole: u.partner ? this.#intern(u.partner.role) : null,
       partnerMemberActive: u.partner ? u.partner.status === 'active' : false,
       memberRole: u.partner?.memberRole ? this.role(u.partner.memberRole) : null,
-    });
-    this.#refreshApprover(u.id);
+    };
+    this.users.set(u.id, user);
+    this.#refreshApprover(u.id, user);
     this.version++;
   }
 
   removeUser(id: string): void {
     this.users.delete(id);
-    this.#refreshApprover(id);
+    this.#refreshApprover(id, undefined);
     this.version++;
   }
 
-  /** An approver counts while its account is active and it is TENANT_ADMIN of the delegation's tenant. */
-  #approverActive(userId: string, tenantId: string): boolean {
-    const u = this.users.get(userId);
-    return u !== undefined && u.active && u.tenants?.get(tenantId) === TENANT_ADMIN;
+  /**
+   * Does the approver still count for a delegation of `tenant`: its account active and
+   * TENANT_ADMIN of that tenant. Remembered for the last tenant asked (an admin approves for its
+   * own tenant), until its user changes.
+   */
+  #stands(a: Approver, tenant: SnapTenant): boolean {
+    if (a.tenant === tenant) return a.stands;
+    const u = a.user;
+    a.tenant = tenant;
+    return (a.stands = u !== undefined && u.active && u.tenants?.get(tenant.id) === TENANT_ADMIN);
   }
 
-  /** A user changed: re-evaluate every delegation it approved (off the decision path). */
-  #refreshApprover(userId: string): void {
-    for (let slot = this.#byApprover.get(userId) ?? -1; slot !== -1; ) {
+  /** A user changed (or went): re-evaluate every delegation it approved (off the decision path). */
+  #refreshApprover(userId: string, user: SnapUser | undefined): void {
+    const a = this.#approvers.get(userId);
+    if (a === undefined) return;
+    a.user = user;
+    a.tenant = null;
+    for (let slot = a.head; slot !== -1; ) {
       const ints = this.#ints[slot >>> PAGE_BITS];
       const o = (slot & SLOT_MASK) * I;
       const tenant = this.#refs[slot >>> PAGE_BITS][(slot & SLOT_MASK) * R + R_TENANT] as SnapTenant;
-      if (this.#approverActive(userId, tenant.id)) ints[o + I_FLAGS] |= F_APPROVER;
+      if (this.#stands(a, tenant)) ints[o + I_FLAGS] |= F_APPROVER;
       else ints[o + I_FLAGS] &= ~F_APPROVER;
       slot = ints[o + I_NEXT];
     }
+  }
+
+  /** The record of a delegation's approver (made on its first delegation; the id as the users map holds it). */
+  #approver(userId: string): Approver {
+    let a = this.#approvers.get(userId);
+    if (a === undefined) {
+      const user = this.users.get(userId);
+      const id = user?.id ?? this.#intern(userId);
+      this.#approvers.set(id, (a = { id, user, head: -1, tenant: null, stands: false }));
+    }
+    return a;
   }
 
   // ---- partners and tenants -----------------------------------------------------------------
@@ -872,9 +911,8 @@ export class AuthzSnapshot {
     const partner = this.partner(d.partnerId);
     const tenant = this.tenant(d.tenantId);
     const origin = ORIGINS.indexOf(d.origin);
-    // the approver's id as the users map holds it (one lookup for both the string and the check)
-    const approver = origin !== O_WHOLESALE && d.approvedBy ? this.users.get(d.approvedBy) : undefined;
-    const approverId = origin !== O_WHOLESALE && d.approvedBy ? (approver?.id ?? this.#intern(d.approvedBy)) : null;
+    // one lookup for the approver's id, its user and its list of delegations
+    const approver = origin !== O_WHOLESALE && d.approvedBy ? this.#approver(d.approvedBy) : null;
     const slot = this.#allocate();
     const page = slot >>> PAGE_BITS;
     const at = slot & SLOT_MASK;
@@ -884,13 +922,13 @@ export class AuthzSnapshot {
     refs[r + R_TENANT] = tenant;
     refs[r + R_POLICY] = this.#policy(d);
     refs[r + R_BANS] = d.banIds ? this.#banList(d.banIds) : null;
-    refs[r + R_APPROVER] = approverId;
+    refs[r + R_APPROVER] = approver;
     const times = this.#times[page];
     times[at * T] = toMs(d.startsAt);
     times[at * T + 1] = toMs(d.endsAt);
     const ints = this.#ints[page];
     const o = at * I;
-    const approverStands = approverId === null || (approver !== undefined && approver.active && approver.tenants?.get(tenant.id) === TENANT_ADMIN);
+    const approverStands = approver === null || this.#stands(approver, tenant);
     if (packed) {
       ints[o + I_ID] = w0;
       ints[o + I_ID + 1] = w1;
@@ -902,13 +940,13 @@ export class AuthzSnapshot {
     ints[o + I_PREV] = -1;
     ints[o + I_NEXT] = -1;
     this.#enter(slot);
-    if (approverId !== null) {
-      const head = this.#byApprover.get(approverId);
-      if (head !== undefined) {
+    if (approver !== null) {
+      const head = approver.head;
+      if (head !== -1) {
         ints[o + I_NEXT] = head;
         this.#ints[head >>> PAGE_BITS][(head & SLOT_MASK) * I + I_PREV] = slot;
       }
-      this.#byApprover.set(approverId, slot);
+      approver.head = slot;
     }
     const prev = partner.byTenant.get(tenant.id);
     if (prev === undefined) partner.byTenant.set(tenant.id, slot);
@@ -949,17 +987,17 @@ export class AuthzSnapshot {
     const r = (slot & SLOT_MASK) * R;
     const partner = refs[r + R_PARTNER] as SnapPartner;
     const tenantId = (refs[r + R_TENANT] as SnapTenant).id;
-    const approverId = refs[r + R_APPROVER] as string | null;
+    const approver = refs[r + R_APPROVER] as Approver | null;
     const policy = refs[r + R_POLICY] as Policy;
     if (--policy.uses === 0) this.#policies.delete(policy.key);
     const ints = this.#ints[page];
     const o = (slot & SLOT_MASK) * I;
-    if (approverId !== null) {
+    if (approver !== null) {
       const prev = ints[o + I_PREV];
       const next = ints[o + I_NEXT];
       if (prev === -1) {
-        if (next === -1) this.#byApprover.delete(approverId);
-        else this.#byApprover.set(approverId, next);
+        approver.head = next;
+        if (next === -1) this.#approvers.delete(approver.id);
       } else this.#ints[prev >>> PAGE_BITS][(prev & SLOT_MASK) * I + I_NEXT] = next;
       if (next !== -1) this.#ints[next >>> PAGE_BITS][(next & SLOT_MASK) * I + I_PREV] = prev;
     }
@@ -1012,7 +1050,7 @@ export class AuthzSnapshot {
       refs[r + R_TENANT] as SnapTenant,
       refs[r + R_POLICY] as Policy,
       refs[r + R_BANS] as readonly string[] | null,
-      refs[r + R_APPROVER] as string | null,
+      refs[r + R_APPROVER] as Approver | null,
       refs[r + R_PARTNER] as SnapPartner,
       knownId ?? ((flags & F_ODD) !== 0 ? this.#oddIds.get(slot)! : null),
       ints,
