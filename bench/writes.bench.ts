@@ -121,7 +121,9 @@ async function startInstance(): Promise<Instance> {
     REDIS_KEY_PREFIX: prefix,
     PUBLIC_URL: url,
   };
-  const proc = spawn(process.execPath, [path.join(appRoot, 'src/main.ts'), 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_CPU_PROF=<dir>: each instance writes a V8 CPU profile there when it stops
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const proc = spawn(process.execPath, [...profile, path.join(appRoot, 'src/main.ts'), 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   processes.add(proc);
   let stderr = '';
   proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

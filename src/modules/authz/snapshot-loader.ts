@@ -13,9 +13,9 @@ import type { Selectable } from 'kysely';
 import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
 import { FEATURE_ENTITY, loadFeatures } from './feature-catalog.ts';
 import { loadJit } from './jit-loader.ts';
+import { chunks, IN_CHUNK } from '../../platform/db/in-chunks.ts';
 
 const PAGE = 20_000;
-const IN_CHUNK = 500;
 
 export const SNAPSHOT_ENTITIES = ['user', 'tenant', 'partner', 'billing_account', 'delegation', 'role', SUBSCRIPTION_ENTITY, FEATURE_ENTITY] as const;
 
@@ -98,12 +98,6 @@ function partnerInput(r: Selectable<PartnersTable>) {
     toggles = {};
   }
   return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id, config: parsePartnerConfig(r.config) };
-}
-
-function chunks<T>(xs: T[], n: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
 }
 
 export class SnapshotLoader {

@@ -23,6 +23,7 @@ import type { Clock } from '../../platform/clock.ts';
 import * as repo from './identity.repo.ts';
 import { BatchedActivity } from '../../platform/db/batched-activity.ts';
 import { MissLookup } from '../../platform/miss-lookup.ts';
+import { chunks } from '../../platform/db/in-chunks.ts';
 
 export interface IndexedApiToken {
   id: string;
@@ -141,10 +142,14 @@ export class ApiTokenIndex {
   async apply(db: Db, events: ChangeEvent[]): Promise<void> {
     const ids = [...new Set(events.filter((e) => e.entity === 'api_token').map((e) => e.entityId))];
     if (ids.length > 0) this.#changes++;
-    for (const id of ids) {
-      const row = await repo.findApiTokenById(db.kysely, id);
-      if (row && isKept(row)) this.#put(row);
-      else this.#drop(id);
+    // one read for the batch (see SessionIndex.apply)
+    for (const chunk of chunks(ids)) {
+      const rows = new Map((await repo.findApiTokensByIds(db.kysely, chunk)).map((r) => [r.id, r]));
+      for (const id of chunk) {
+        const row = rows.get(id);
+        if (row && isKept(row)) this.#put(row);
+        else this.#drop(id);
+      }
     }
   }
 

@@ -105,6 +105,16 @@ export function listSessionsOfUser(db: Executor, userId: string): Promise<Pick<S
   return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('user_id', '=', userId).execute();
 }
 
+/** The sessions among `ids` that exist (the session index re-reads a batch of changes at once). */
+export function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
+  return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('id', 'in', ids).execute();
+}
+
+/** Every session of each of `userIds`. */
+export function listSessionsOfUsers(db: Executor, userIds: readonly string[]): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
+  return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('user_id', 'in', userIds).execute();
+}
+
 /** Last activity of many sessions, never moved backwards. */
 export async function touchSessions(db: Executor, seen: [id: string, at: string][]): Promise<void> {
   for (const [id, at] of seen) {
@@ -122,6 +132,11 @@ export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiToken
 
 export function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
   return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The API tokens among `ids` that exist. */
+export function findApiTokensByIds(db: Executor, ids: readonly string[]): Promise<ApiTokenRow[]> {
+  return db.selectFrom('api_tokens').selectAll().where('id', 'in', ids).execute();
 }
 
 /** Tokens neither revoked nor expired at `nowIso` (the gateway's in-memory index). */

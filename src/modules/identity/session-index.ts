@@ -21,6 +21,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import * as repo from './identity.repo.ts';
 import { BatchedActivity } from '../../platform/db/batched-activity.ts';
+import { chunks } from '../../platform/db/in-chunks.ts';
 
 export interface IndexedSession {
   id: string;
@@ -130,19 +131,32 @@ export class SessionIndex {
   }
 
   /** Re-read the sessions, and the users' sessions, a feed batch names. */
+  /**
+   * A batch of changes: every session named re-read in one statement, every user whose sessions
+   * all changed in another (a change feed pass waits for its slowest consumer: a read per event
+   * made the pass, and every writer waiting for it, grow with the batch). Both reads see the
+   * state after every change of the batch, so the order of the events does not matter.
+   */
   async apply(db: Db, events: ChangeEvent[]): Promise<void> {
+    const sessionIds = new Set<string>();
+    const userIds = new Set<string>();
     for (const e of events) {
-      if (e.entity === 'session' || e.entity === 'user_sessions') this.#changes++;
-      if (e.entity === 'session') {
-        const row = await repo.findSession(db.kysely, e.entityId);
-        if (row) this.#put(row);
-        else this.#drop(e.entityId);
-      } else if (e.entity === 'user_sessions') {
-        const rows = await repo.listSessionsOfUser(db.kysely, e.entityId);
-        const live = new Set(rows.map((r) => r.id));
-        for (const id of [...(this.#byUser.get(e.entityId) ?? [])]) if (!live.has(id)) this.#drop(id);
-        for (const row of rows) this.#put(row);
-      }
+      if (e.entity === 'session') sessionIds.add(e.entityId);
+      else if (e.entity === 'user_sessions') userIds.add(e.entityId);
+      else continue;
+      this.#changes++;
+    }
+    for (const ids of chunks([...sessionIds])) {
+      const rows = await repo.findSessionsByIds(db.kysely, ids);
+      const found = new Set(rows.map((r) => r.id));
+      for (const row of rows) this.#put(row);
+      for (const id of ids) if (!found.has(id)) this.#drop(id);
+    }
+    for (const ids of chunks([...userIds])) {
+      const rows = await repo.listSessionsOfUsers(db.kysely, ids);
+      const live = new Set(rows.map((r) => r.id));
+      for (const userId of ids) for (const id of [...(this.#byUser.get(userId) ?? [])]) if (!live.has(id)) this.#drop(id);
+      for (const row of rows) this.#put(row);
     }
   }
 

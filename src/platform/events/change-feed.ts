@@ -239,7 +239,7 @@ export class ChangeFeed {
         .execute();
       if (rows.length === 0) return;
       const events = rows.map((r) => ({ id: Number(r.id), entity: r.entity, entityId: r.entity_id }));
-      for (const h of this.#handlers) await h(events);
+      await this.#deliver(events);
       this.#lastId = events[events.length - 1].id;
       if (rows.length < PAGE) return;
     }
@@ -265,7 +265,7 @@ export class ChangeFeed {
     for (;;) {
       if (rows.length > 0) {
         const events = rows.map((x) => ({ id: Number(x.id), entity: x.entity, entityId: x.entity_id }));
-        for (const h of this.#handlers) await h(events);
+        await this.#deliver(events);
       }
       if (rows.length < PAGE) break;
       const last = rows[rows.length - 1];
@@ -278,6 +278,20 @@ export class ChangeFeed {
       ).rows;
     }
     this.#snapshot = snap;
+  }
+
+  /**
+   * Hand a batch to every consumer at once: each re-reads what it keeps in its own statements, so
+   * a pass (and every writer waiting for it) takes as long as the slowest consumer, not all of
+   * them one after another. Every consumer has finished, failed or not, before the pass ends (a
+   * consumer never applies two batches at the same time); any failure fails the pass, which does
+   * not move the position, so the batch is delivered again.
+   */
+  async #deliver(events: ChangeEvent[]): Promise<void> {
+    const handlers = [...this.#handlers];
+    if (handlers.length === 1) return handlers[0](events);
+    const settled = await Promise.allSettled(handlers.map(async (h) => h(events)));
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
   }
 
   async #maybePrune(): Promise<void> {

@@ -168,3 +168,70 @@ describe('a writer waits for its own change, not for the feed to go idle', () =>
     }
   });
 });
+
+describe('the consumers of a pass', () => {
+  it('re-read side by side: a slow one does not hold the others, and the pass ends when the last has its batch', async () => {
+    // no poll: only the kicks below run passes
+    const feed = new ChangeFeed({ db: t.services.db, pollIntervalMs: 3_600_000 });
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((res) => (release = res));
+    let quickGot!: () => void;
+    const quick = new Promise<void>((res) => (quickGot = res));
+    feed.subscribe(async (events) => {
+      order.push(`slow got ${events.map((e) => e.entityId).join()}`);
+      await held;
+      order.push('slow done');
+    });
+    feed.subscribe((events) => {
+      order.push(`quick got ${events.map((e) => e.entityId).join()}`);
+      quickGot();
+    });
+    await feed.start();
+    try {
+      await mutate(t.services.db, (trx) => feed.record(trx, 'probe', 'side-by-side'));
+      const kicked = feed.kick();
+      await quick;
+      // the quick consumer has the batch while the slow one is still reading its own
+      expect(order).toEqual(['slow got side-by-side', 'quick got side-by-side']);
+      expect(await Promise.race([kicked.then(() => 'settled'), Promise.resolve('waiting')])).toBe('waiting');
+      release();
+      await kicked;
+      expect(order.at(-1)).toBe('slow done');
+    } finally {
+      release();
+      await feed.stop();
+    }
+  });
+
+  it('a consumer that fails gets the batch again on the next pass, and so does every other', async () => {
+    const errors: unknown[] = [];
+    const feed = new ChangeFeed({ db: t.services.db, pollIntervalMs: 3_600_000, onError: (e) => errors.push(e) });
+    const failing: string[] = [];
+    const other: string[] = [];
+    let fail = true;
+    feed.subscribe(async (events) => {
+      failing.push(...events.map((e) => e.entityId));
+      if (fail) {
+        fail = false;
+        throw new Error('the database went away mid-read');
+      }
+    });
+    feed.subscribe(async (events) => {
+      other.push(...events.map((e) => e.entityId));
+    });
+    await feed.start();
+    try {
+      await mutate(t.services.db, (trx) => feed.record(trx, 'probe', 'again'));
+      await feed.kick();
+      expect(errors).toHaveLength(1);
+      await feed.drain();
+      expect(failing).toEqual(['again', 'again']);
+      expect(other).toEqual(['again', 'again']);
+      await feed.drain();
+      expect(other).toEqual(['again', 'again']);
+    } finally {
+      await feed.stop();
+    }
+  });
+});

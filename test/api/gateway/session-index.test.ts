@@ -9,6 +9,8 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';
 import { gw, link, loginAs, withoutTables } from './helpers.ts';
+import { mutate } from '../../../src/platform/db/database.ts';
+import { sha256 } from '../../../src/platform/crypto.ts';
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -57,6 +59,28 @@ describe('portal sessions at the gateway', () => {
     expect(changed.status).toBe(204);
     expect([(await w.read(other)).status, (await w.read(other)).body.code]).toEqual([401, 'session_expired']);
     expect((await w.read()).status).toBe(200);
+  });
+
+  it('follow a batch of session changes delivered in one pass: each session ends up as the database has it', async () => {
+    const w = await mspStaffSession();
+    const second = await loginAs(t, w.msp.staff);
+    const other = await mspStaffSession();
+    for (const c of [w.me, second]) expect((await w.read(c)).status).toBe(200);
+    expect((await other.read()).status).toBe(200);
+    const idOf = (c: Client) => sha256(c.cookie!.slice(c.cookie!.indexOf('=') + 1));
+    // one transaction, so one pass reads it all: a session ended, a user's sessions all ended, a session that stays
+    await mutate(t.services.db, async (trx) => {
+      await trx.deleteFrom('sessions').where('id', '=', idOf(w.me)).execute();
+      await t.services.feed.record(trx, 'session', idOf(w.me));
+      await trx.deleteFrom('sessions').where('user_id', '=', other.msp.staff.id).execute();
+      await t.services.feed.record(trx, 'user_sessions', other.msp.staff.id);
+      await t.services.feed.record(trx, 'session', idOf(second));
+    });
+    await t.services.feed.drain();
+    // from memory, with the session tables gone: the one that stays is still served
+    expect((await withoutTables(t, ['sessions', 'users', 'partner_members'], () => w.read(second))).status).toBe(200);
+    // the ended ones are refused (were they still held in memory, they would be served without a look at the database)
+    for (const r of [await w.read(w.me), await other.read()]) expect([r.status, r.body.code]).toEqual([401, 'session_expired']);
   });
 
   it('refuse the sessions of a user the operator disabled on the very next request', async () => {
