@@ -101,10 +101,6 @@ export function listLiveSessions(db: Executor, nowIso: string): Promise<Pick<Ses
   return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('expires_at', '>', nowIso).execute();
 }
 
-export function listSessionsOfUser(db: Executor, userId: string): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
-  return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('user_id', '=', userId).execute();
-}
-
 /** The sessions among `ids` that exist (the session index re-reads a batch of changes at once). */
 export function findSessionsByIds(db: Executor, ids: readonly string[]): Promise<Pick<SessionRow, (typeof SESSION_INDEX_FIELDS)[number]>[]> {
   return db.selectFrom('sessions').select(SESSION_INDEX_FIELDS).where('id', 'in', ids).execute();
@@ -128,10 +124,6 @@ export async function deleteExpiredSessions(db: Executor, now: string): Promise<
 
 export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiTokenRow | undefined> {
   return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-}
-
-export function findApiTokenById(db: Executor, id: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The API tokens among `ids` that exist. */

@@ -130,12 +130,11 @@ export class SessionIndex {
     await this.#used.stop();
   }
 
-  /** Re-read the sessions, and the users' sessions, a feed batch names. */
   /**
-   * A batch of changes: every session named re-read in one statement, every user whose sessions
-   * all changed in another (a change feed pass waits for its slowest consumer: a read per event
-   * made the pass, and every writer waiting for it, grow with the batch). Both reads see the
-   * state after every change of the batch, so the order of the events does not matter.
+   * Re-read the sessions, and the users' sessions, a feed batch names: the sessions in one
+   * statement, the users' in another (a change feed pass waits for its slowest consumer: a read
+   * per event made the pass, and every writer waiting for it, grow with the batch). Both reads see
+   * the state after every change of the batch, so the order of the events does not matter.
    */
   async apply(db: Db, events: ChangeEvent[]): Promise<void> {
     const sessionIds = new Set<string>();

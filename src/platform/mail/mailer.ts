@@ -70,14 +70,14 @@ export class Mailer {
   async send(m: MailMessage): Promise<SentMail> {
     const info = (await this.#transport.sendMail({ from: this.#from, to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) })) as { messageId: string; message?: Buffer };
     if (this.via === 'smtp') return { messageId: info.messageId, via: 'smtp' };
-    // written off the event loop: creating a file in a directory of thousands took ~0.5 ms of
-    // blocked loop per message under bench:writes (every request of the process waited)
-    await mkdir(this.outboxDir, { recursive: true, mode: 0o700 });
     // sortable by time, and within one millisecond by the order this process sent them (two
     // messages of one request often share it: a random suffix alone listed them either way); the
     // random part keeps names unique across processes sharing the directory
     const seq = String(outboxSeq++ % 1_000_000).padStart(6, '0');
     const file = path.join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${seq}-${randomBytes(4).toString('hex')}.eml`);
+    // written off the event loop: creating a file in a directory of thousands took ~0.5 ms of
+    // blocked loop per message under bench:writes (every request of the process waited)
+    await mkdir(this.outboxDir, { recursive: true, mode: 0o700 });
     await writeFile(file, info.message ?? Buffer.alloc(0), { mode: 0o600 });
     return { messageId: info.messageId, via: 'outbox', file };
   }
