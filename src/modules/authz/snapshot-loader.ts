@@ -13,7 +13,7 @@ import type { Selectable } from 'kysely';
 import { SUBSCRIPTION_ENTITY, applySuspendedTenants, loadSuspendedTenants } from './subscription-suspensions.ts';
 import { FEATURE_ENTITY, loadFeatures } from './feature-catalog.ts';
 import { loadJit } from './jit-loader.ts';
-import { chunks, IN_CHUNK } from '../../platform/db/in-chunks.ts';
+import { chunks } from '../../platform/db/in-chunks.ts';
 
 const PAGE = 20_000;
 
@@ -170,25 +170,25 @@ export class SnapshotLoader {
     const db = this.#db.kysely;
     const s = this.#snap;
     // Partners and tenants first, so delegations and BANs re-read in the same batch reuse their id strings.
-    for (const ids of chunks([...(byKind.get('partner') ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get('partner') ?? [])])) {
       const rows = await db.selectFrom('partners').selectAll().where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putPartner(partnerInput(r));
       for (const id of ids) if (!found.has(id)) s.removePartner(id);
     }
-    for (const ids of chunks([...(byKind.get('tenant') ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get('tenant') ?? [])])) {
       const rows = await db.selectFrom('tenants').select(['id', 'status']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putTenant(r);
       for (const id of ids) if (!found.has(id)) s.removeTenant(id);
     }
-    for (const ids of chunks([...(byKind.get('billing_account') ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get('billing_account') ?? [])])) {
       const rows = await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'status']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putBan({ id: r.id, tenantId: r.tenant_id, accountNumber: r.account_number, status: r.status });
       for (const id of ids) if (!found.has(id)) s.removeBan(id);
     }
-    for (const ids of chunks([...(byKind.get('user') ?? [])], IN_CHUNK)) await this.#loadUsers(db, ids);
+    for (const ids of chunks([...(byKind.get('user') ?? [])])) await this.#loadUsers(db, ids);
     // 'mfa_policy' entity ids are `<scope_type>:<scope_id>` (issue 17)
     for (const key of byKind.get('mfa_policy') ?? []) {
       const i = key.indexOf(':');
@@ -197,20 +197,20 @@ export class SnapshotLoader {
       const r = await db.selectFrom('mfa_policies').select('require_mfa').where('scope_type', '=', scopeType).where('scope_id', '=', scopeId).executeTakeFirst();
       s.mfa.set(scopeType, scopeId, r?.require_mfa === 'required');
     }
-    for (const ids of chunks([...(byKind.get('delegation') ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get('delegation') ?? [])])) {
       const rows = await db.selectFrom('delegations').selectAll().where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putDelegation(delegationInput(r));
       for (const id of ids) if (!found.has(id)) s.removeDelegation(id);
     }
-    for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])], IN_CHUNK)) await applySuspendedTenants(db, s, ids);
-    for (const keys of chunks([...(byKind.get(FEATURE_ENTITY) ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get(SUBSCRIPTION_ENTITY) ?? [])])) await applySuspendedTenants(db, s, ids);
+    for (const keys of chunks([...(byKind.get(FEATURE_ENTITY) ?? [])])) {
       await loadFeatures(db, s.features, keys);
       s.version++;
     }
     // 'delegation_jit': an eligible link's settings or activations changed (entity id = the delegation's)
-    for (const ids of chunks([...(byKind.get('delegation_jit') ?? [])], IN_CHUNK)) await loadJit(db, s.jit, ids);
-    for (const ids of chunks([...(byKind.get('role') ?? [])], IN_CHUNK)) {
+    for (const ids of chunks([...(byKind.get('delegation_jit') ?? [])])) await loadJit(db, s.jit, ids);
+    for (const ids of chunks([...(byKind.get('role') ?? [])])) {
       const rows = await db.selectFrom('roles').select(['id', 'grants']).where('id', 'in', ids).execute();
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) s.putRole(r.id, parseList(r.grants) ?? []);

@@ -288,9 +288,7 @@ export class ChangeFeed {
    * not move the position, so the batch is delivered again.
    */
   async #deliver(events: ChangeEvent[]): Promise<void> {
-    const handlers = [...this.#handlers];
-    if (handlers.length === 1) return handlers[0](events);
-    const settled = await Promise.allSettled(handlers.map(async (h) => h(events)));
+    const settled = await Promise.allSettled([...this.#handlers].map(async (h) => h(events)));
     for (const r of settled) if (r.status === 'rejected') throw r.reason;
   }
 
