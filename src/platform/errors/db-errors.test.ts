@@ -18,6 +18,7 @@ describe('a database that cannot be reached', () => {
     ['57P03 starting up', err('the database system is starting up', { code: '57P03' })],
     ['08006 connection failure', err('connection failure', { code: '08006' })],
     ['53300 too many connections', err('sorry, too many clients already', { code: '53300' })],
+    ['0A000 a prepared statement outdated by a migration', err('cached plan must not change result type', { code: '0A000' })],
     ['wrapped as a cause', err('while loading', { cause: err('x', { code: 'ECONNREFUSED' }) })],
   ];
   it.each(unavailable)('%s → 503 database_unavailable with Retry-After', (_name, e) => {
@@ -30,6 +31,7 @@ describe('a database that cannot be reached', () => {
     ['unique violation', err('duplicate key', { code: '23505' })],
     ['syntax error', err('syntax error at or near', { code: '42601' })],
     ['undefined table', err('relation "x" does not exist', { code: '42P01' })],
+    ['0A000 another feature not supported', err('FOR UPDATE is not allowed with aggregate functions', { code: '0A000' })],
     ['sqlite constraint', err('UNIQUE constraint failed: tenants.slug')],
     ['a plain bug', new TypeError('x is not a function')],
     ['not an error', 'ECONNREFUSED'],

@@ -40,6 +40,16 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
  */
 const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
 
+/**
+ * 0A000 with this text: a prepared statement (pg-context-dialect.ts) whose result columns another
+ * instance's migration changed. The dialect prepares every statement again at once; only a
+ * transaction that was running that moment fails, and the same request succeeds when sent again.
+ */
+export function isOutdatedPlan(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan must not change result type');
+}
+
 /** What pg says when a connection dies, times out or cannot be had from the pool in time (message prefixes). */
 const UNAVAILABLE_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Connection ended unexpectedly)/;
 
@@ -52,6 +62,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (!e || typeof e !== 'object' || depth > 3) return false;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  if (isOutdatedPlan(e)) return true;
   // a connect to several addresses (localhost: ::1 and 127.0.0.1) fails with every attempt's error
   if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => isDatabaseUnavailable(x, depth + 1))) return true;
   return e.cause !== undefined && isDatabaseUnavailable(e.cause, depth + 1);
