@@ -13,9 +13,13 @@
  *    in the path, no X-Forwarded-For to trust. Everything else goes to Fastify, which decides
  *    the same way (and applies its own rules: the agency-token guard, body limits, 404/503).
  *
- * The answers are the routes' answers: 200 with the signed identity headers and the RateLimit
- * headers (no body), or the refusal's problem+json, each with x-request-id and the security
- * headers every answer carries; the access event is spooled before the answer, as in the proxy.
+ * The answers are the routes' answers: 200 with x-request-id, the signed identity headers and the
+ * RateLimit headers (no body), or the refusal's problem+json with x-request-id and the security
+ * headers every other answer carries; the access event is spooled before the answer, as in the
+ * proxy. The 200 leaves the security headers out: it goes to the proxy alone, which copies the
+ * identity headers onto the upstream request and never shows the answer to a browser, whereas a
+ * refusal may reach the client. Three headers fewer for NGINX to read on every request (bench:forward-auth, p/n
+ * 0.718 and 0.756 before, 0.811 and 0.782 after, interleaved).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../platform/clock.ts';
@@ -99,7 +103,8 @@ export function forwardAuthCheck(d: ForwardAuthDeps): ForwardAuthCheck {
   };
 
   const admitted = (res: ServerResponse, c: CheckCaller, checkMethod: string, g: GatewayRequest, rule: GatewayRule, st: GatewayState, a: Admitted, uri: string) => {
-    const out = head(c.requestId);
+    // no security headers: see the top of this file
+    const out = ['x-request-id', c.requestId];
     // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
     appendSigned(out, rule.upstream.assertionKey, c.requestId, a.parts, g.method, uri, clock.nowMs(), declaredContentSha256(g.headers) ?? undefined);
     const rh = a.rateHeaders;

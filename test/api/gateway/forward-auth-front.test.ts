@@ -54,6 +54,8 @@ describe('the forward-auth check on the HTTP server', () => {
     expect(r.body).toBe('');
     expect(r.headers).toMatchObject({ 'x-partnergate-tenant-id': tenant.id, 'x-partnergate-permission': 'orders.read', 'x-partnergate-content-sha256': 'UNSIGNED-PAYLOAD', 'content-length': '0' });
     expect(r.headers['x-partnergate-request-id']).toBe(r.headers['x-request-id']);
+    // for the proxy alone, never shown to a browser: no security headers (a refusal has them, below)
+    expect([r.headers['x-frame-options'], r.headers['x-content-type-options'], r.headers['referrer-policy']]).toEqual([undefined, undefined, undefined]);
     expect(upstreamAuthenticator(upstreamKeyFor(t.services.config, 'reference-resources'), t.services.clock)(r.headers, 'GET', '/resources/v1/orders?limit=5').ok).toBe(true);
     // the same check through Fastify (app.inject never reaches the server): the same headers
     const viaFastify = await t.app.inject({ method: 'GET', url: '/authz/forward-auth/nginx', headers: { authorization: `Bearer ${token}`, ...ORDERS } });
