@@ -1,6 +1,6 @@
 /**
  * npm run bench:api — a portal API read as a tenant admin: GET /api/v1/tenants/:id/billing-accounts
- * (session cookie → session, user and memberships read from the database; the organization wall;
+ * (session cookie → the session with its user, then the memberships, read from the database; the organization wall;
  * the tenant's billing accounts). On PostgreSQL the app connects as the role production runs as,
  * so every statement carries its row-level-security context (bench/bench-db.ts).
  *

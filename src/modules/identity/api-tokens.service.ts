@@ -89,11 +89,13 @@ export class ApiTokensService {
   async authenticate(token: string): Promise<AuthResult> {
     if (!token.startsWith(API_TOKEN_PREFIX + '_')) return { ok: false, code: 'invalid_token', detail: 'The bearer token is not a Partnergate API token.' };
     const db = this.#d.db.kysely;
-    const row = await repo.findApiTokenByHash(db, this.#d.hasher.hash(token));
+    // the token and its user in one read; the memberships in one more (principalOf)
+    const found = await repo.findApiTokenWithUser(db, this.#d.hasher.hash(token));
     const now = this.#now();
     const unknown = { ok: false, code: 'invalid_token', detail: 'The API token is unknown, revoked or expired.' } as const;
-    if (!row || (row.revoked_at && row.revoked_reason !== 'user_disabled') || (row.expires_at && row.expires_at <= now.toISOString())) return unknown;
-    const user = await repo.findUserById(db, row.user_id);
+    if (!found) return unknown;
+    const { token: row, user } = found;
+    if ((row.revoked_at && row.revoked_reason !== 'user_disabled') || (row.expires_at && row.expires_at <= now.toISOString())) return unknown;
     if (!user) return unknown;
     if (user.status !== 'active') return { ok: false, code: 'user_inactive', detail: 'The user account of this API token is disabled.' };
     // revoked with its user, who is enabled again: the token does not come back

@@ -1,9 +1,10 @@
 /** Users, sessions, API tokens, invitations and the membership view of a user. */
 import type { Executor } from '../../platform/db/database.ts';
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
 import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
@@ -39,37 +40,79 @@ export async function listUsers(
   return q.orderBy('id').limit(f.limit + 1).execute();
 }
 
+type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null };
+
+/** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
+const membershipsOf = prepared(1, (db, userId) =>
+  db
+    .selectFrom('tenant_members as m')
+    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
+    .select([sql<'t' | 'p'>`'t'`.as('kind'), 'm.tenant_id as org_id', 'm.role', 't.status as org_status', 't.slug', 't.name', sql<string | null>`null`.as('member_status'), sql<string | null>`null`.as('capabilities')])
+    .where('m.user_id', '=', userId)
+    .$castTo<MembershipRow>()
+    .unionAll(
+      db
+        .selectFrom('partner_members as m')
+        .innerJoin('partners as p', 'p.id', 'm.partner_id')
+        .select([sql<'t' | 'p'>`'p'`.as('kind'), 'm.partner_id as org_id', 'm.role', 'p.status as org_status', 'p.slug', 'p.name', 'm.status as member_status', 'p.capabilities'])
+        .where('m.user_id', '=', userId)
+        .$castTo<MembershipRow>(),
+    )
+    .orderBy('kind', 'desc')
+    .orderBy('name'),
+);
+
+/**
+ * A user's tenant and partner memberships with the organizations' names, in one statement (one
+ * round trip on every API request the database authenticates): the two reads as a `union all`,
+ * tenants by name first. The memberships tables are walled: read in the user's own context.
+ */
 export async function loadMemberships(
   db: Executor,
   userId: string,
 ): Promise<{ tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[]; partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null }> {
-  const tenants = await db
-    .selectFrom('tenant_members as m')
-    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
-    .select(['m.tenant_id', 'm.role', 't.status', 't.slug', 't.name'])
-    .where('m.user_id', '=', userId)
-    .orderBy('t.name')
-    .execute();
-  const p = await db
-    .selectFrom('partner_members as m')
-    .innerJoin('partners as p', 'p.id', 'm.partner_id')
-    .select(['m.partner_id', 'm.role', 'm.status as member_status', 'p.status as partner_status', 'p.capabilities', 'p.slug', 'p.name'])
-    .where('m.user_id', '=', userId)
-    .executeTakeFirst();
-  return {
-    tenants: tenants.map((t) => ({ tenantId: t.tenant_id, role: t.role, tenantStatus: t.status, tenantSlug: t.slug, tenantName: t.name })),
-    partner: p
-      ? {
-          partnerId: p.partner_id,
-          role: p.role,
-          memberStatus: p.member_status,
-          partnerStatus: p.partner_status,
-          capabilities: JSON.parse(p.capabilities) as string[],
-          partnerSlug: p.slug,
-          partnerName: p.name,
-        }
-      : null,
-  };
+  const { rows } = await membershipsOf(db, userId);
+  const tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[] = [];
+  let partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null = null;
+  for (const r of rows) {
+    if (r.kind === 't') tenants.push({ tenantId: r.org_id, role: r.role as TenantMembership['role'], tenantStatus: r.org_status, tenantSlug: r.slug, tenantName: r.name });
+    else
+      partner ??= {
+        partnerId: r.org_id,
+        role: r.role as PartnerMembership['role'],
+        memberStatus: r.member_status as PartnerMembership['memberStatus'],
+        partnerStatus: r.org_status as PartnerMembership['partnerStatus'],
+        capabilities: JSON.parse(r.capabilities ?? '[]') as string[],
+        partnerSlug: r.slug,
+        partnerName: r.name,
+      };
+  }
+  return { tenants, partner };
+}
+
+/** What a principal is made of: the user's own columns (principals.ts). */
+export type PrincipalUser = Pick<UserRow, 'id' | 'email' | 'name' | 'status' | 'platform_role'>;
+
+/** The user's columns beside a credential's (left join `users as u`): all null when the user is gone. */
+const JOINED_USER = ['u.id as u_id', 'u.email as u_email', 'u.name as u_name', 'u.status as u_status', 'u.platform_role as u_platform_role'] as const;
+type JoinedUser = { u_id: string | null; u_email: string | null; u_name: string | null; u_status: UserRow['status'] | null; u_platform_role: string | null };
+
+const sessionWithUser = prepared(1, (db, id) => db.selectFrom('sessions as s').leftJoin('users as u', 'u.id', 's.user_id').selectAll('s').select(JOINED_USER).where('s.id', '=', id));
+const apiTokenWithUser = prepared(1, (db, hash) => db.selectFrom('api_tokens as a').leftJoin('users as u', 'u.id', 'a.user_id').selectAll('a').select(JOINED_USER).where('a.token_hash', '=', hash));
+
+function joinedUser(r: JoinedUser): PrincipalUser | null {
+  return r.u_id === null ? null : { id: r.u_id, email: r.u_email!, name: r.u_name!, status: r.u_status!, platform_role: r.u_platform_role };
+}
+
+/**
+ * A session and its user in one statement (the user's columns null when the user is gone): the
+ * first read of every API request a session cookie authenticates from the database.
+ */
+export async function findSessionWithUser(db: Executor, id: string): Promise<{ session: SessionRow; user: PrincipalUser | null } | undefined> {
+  const r = (await sessionWithUser(db, id)).rows[0];
+  if (r === undefined) return undefined;
+  const { u_id, u_email, u_name, u_status, u_platform_role, ...session } = r;
+  return { session, user: joinedUser({ u_id, u_email, u_name, u_status, u_platform_role }) };
 }
 
 export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
@@ -124,6 +167,14 @@ export async function deleteExpiredSessions(db: Executor, now: string): Promise<
 
 export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiTokenRow | undefined> {
   return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+/** An API token and its user in one statement (the user's columns null when the user is gone). */
+export async function findApiTokenWithUser(db: Executor, hash: string): Promise<{ token: ApiTokenRow; user: PrincipalUser | null } | undefined> {
+  const r = (await apiTokenWithUser(db, hash)).rows[0];
+  if (r === undefined) return undefined;
+  const { u_id, u_email, u_name, u_status, u_platform_role, ...token } = r;
+  return { token, user: joinedUser({ u_id, u_email, u_name, u_status, u_platform_role }) };
 }
 
 /** The API tokens among `ids` that exist. */

@@ -9,7 +9,7 @@ function memberships(db: Db, userId: string): ReturnType<typeof repo.loadMembers
   return withDbContext({ kind: 'user', userId }, () => repo.loadMemberships(db.kysely, userId));
 }
 
-export async function principalOf(db: Db, user: repo.UserRow, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] }): Promise<Principal> {
+export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] }): Promise<Principal> {
   const m = await memberships(db, user.id);
   return {
     kind,

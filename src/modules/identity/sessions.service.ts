@@ -196,8 +196,10 @@ export class SessionsService {
   async authenticate(token: string): Promise<AuthResult> {
     const db = this.#d.db.kysely;
     const mark = this.index.mark;
-    const session = await repo.findSession(db, sha256(token));
-    if (!session) return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
+    // the session and its user in one read; the memberships in one more (principalOf)
+    const found = await repo.findSessionWithUser(db, sha256(token));
+    if (!found) return { ok: false, code: 'session_expired', detail: 'The session has ended; log in again.' };
+    const { session, user } = found;
     const now = this.#now();
     const idleDeadline = new Date(session.last_seen_at).getTime() + this.#d.sessionIdleTimeoutSec * 1000;
     const policy = this.index.policy?.(session.user_id) ?? null;
@@ -206,7 +208,6 @@ export class SessionsService {
       this.index.forget(session.id);
       return { ok: false, code: 'session_expired', detail: 'The session has expired; log in again.' };
     }
-    const user = await repo.findUserById(db, session.user_id);
     if (!user || user.status !== 'active') {
       await repo.deleteSession(db, session.id);
       this.index.forget(session.id);

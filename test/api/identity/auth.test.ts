@@ -31,6 +31,31 @@ describe('login and sessions', () => {
     expect(me.body.partner).toBeNull();
   });
 
+  it('knows a user who belongs to two tenants and a partner, by session and by API token', async () => {
+    const [first, second] = [await t.world.tenant(), await t.world.tenant()];
+    const partner = await t.world.partner();
+    const u = await t.world.user();
+    await t.world.joinTenant(second.id, u.id, 'TENANT_ADMIN');
+    await t.world.joinTenant(first.id, u.id, 'TENANT_USER');
+    await t.world.joinPartner(partner.id, u.id, 'PARTNER_STAFF');
+    const byName = [first, second].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const session = await u.login();
+    const created = await session.post('/api/v1/me/api-tokens', { name: 'both' });
+    const api = new Client(t.app);
+    api.bearer = created.body.token;
+    for (const c of [session, api]) {
+      const me = (await c.get('/api/v1/me')).body;
+      expect(me.user).toEqual(expect.objectContaining({ id: u.id, email: u.email, status: 'active' }));
+      expect(me.tenants.map((x: { name: string; role: string }) => [x.name, x.role])).toEqual(byName.map((x) => [x.name, x.id === second.id ? 'TENANT_ADMIN' : 'TENANT_USER']));
+      expect(me.partner).toEqual(expect.objectContaining({ partner_id: partner.id, name: partner.name, role: 'PARTNER_STAFF', member_status: 'active', partner_status: 'active' }));
+      // the walls let the user into each organization it belongs to, and no further
+      expect((await c.get(`/api/v1/tenants/${first.id}`)).status).toBe(200);
+      expect((await c.get(`/api/v1/tenants/${second.id}`)).status).toBe(200);
+      expect((await c.get(`/api/v1/partners/${partner.id}`)).status).toBe(200);
+      expect((await c.get(`/api/v1/tenants/${(await t.world.tenant()).id}`)).status).toBe(404);
+    }
+  });
+
   it('refuses a wrong password and an unknown email the same way', async () => {
     const u = await t.world.user();
     const c = new Client(t.app);
