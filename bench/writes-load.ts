@@ -6,7 +6,7 @@
  * write that is audited:
  *   login (a new session) · the partner requests a link · the tenant admin revokes it ·
  *   a personal API token created · that token revoked · a billing account renamed.
- * Prints one JSON line: { writes, errors, per_sec, p50_ms, p99_ms, by_step }.
+ * Prints one JSON line: { writes, errors, per_sec, p50_ms, p99_ms, cpu_ms (this process's, over the measured window), by_step }.
  */
 import http from 'node:http';
 
@@ -89,6 +89,9 @@ let firstError: string | null = null;
 const start = performance.now();
 const measureFrom = start + job.warmupMs;
 const end = measureFrom + job.durationMs;
+// this process's CPU over the measured window (from the end of the warm-up to the last answer)
+let cpuFrom: NodeJS.CpuUsage | null = null;
+setTimeout(() => (cpuFrom = process.cpuUsage()), job.warmupMs);
 const ends = new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 async function vu(i: number): Promise<void> {
@@ -185,5 +188,7 @@ await Promise.all(Array.from({ length: job.concurrency }, (_, i) => vu(i)));
 latencies.sort((a, b) => a - b);
 const q = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0).toFixed(2));
 const seconds = job.durationMs / 1000;
-process.stdout.write(JSON.stringify({ writes, errors, per_sec: Math.round(writes / seconds), p50_ms: q(0.5), p99_ms: q(0.99), by_step: byStep, first_error: firstError }) + '\n');
+const used = cpuFrom === null ? null : process.cpuUsage(cpuFrom);
+const cpuMs = used === null ? 0 : Math.round((used.user + used.system) / 1000);
+process.stdout.write(JSON.stringify({ writes, errors, per_sec: Math.round(writes / seconds), p50_ms: q(0.5), p99_ms: q(0.99), cpu_ms: cpuMs, by_step: byStep, first_error: firstError }) + '\n');
 agent.destroy();

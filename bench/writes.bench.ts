@@ -14,9 +14,10 @@
  * round-robin over the instances. For 1 and 2 instances, at concurrency 16 and 64, it prints
  * writes/s and the transactions waiting on a lock (pg_stat_activity.wait_event_type = 'Lock',
  * sampled every 50 ms: mean and max), and where the CPU went over the measured window (Linux
- * /proc): how busy the whole machine was, and the CPU time per write of the Partnergate processes
- * and of every PostgreSQL process — when the machine is near 100 % busy, CPU, not a lock, is the
- * ceiling. Last line: one JSON object.
+ * /proc): how busy the whole machine was, and the CPU time per write of the Partnergate processes,
+ * of every PostgreSQL process, of this script (the proxy) and of the load generator; their sum, and
+ * the writes/s all cores could do at that cost — when the machine is near 100 % busy, CPU, not a
+ * lock, is the ceiling. Last line: one JSON object.
  *
  * WRITES_BENCH_APP_ROOT=/path/to/another/checkout runs that checkout's server, database set-up and
  * world (for a before/after: the same load against the code with the global lock).
@@ -155,6 +156,8 @@ interface LoadResult {
   per_sec: number;
   p50_ms: number;
   p99_ms: number;
+  /** the load generator's own CPU over the measured window */
+  cpu_ms: number;
   by_step: Record<string, { ok: number; errors: number }>;
   first_error: string | null;
 }
@@ -255,32 +258,44 @@ process.stdout.write(
     `server: ${appRoot === root ? 'this checkout' : appRoot} · ${DURATION_MS / 1000} s per run after ${WARMUP_MS / 1000} s warm-up\n` +
     `mix per virtual user: login, link request, link revoke, API token create, API token revoke, account rename\n\n`,
 );
-const results: Record<string, LoadResult & { lock_waits_mean: number; lock_waits_max: number; machine_busy_pct: number; server_ms_per_write: number; postgres_ms_per_write: number }> = {};
+type Cpu = { machine_busy_pct: number; server_ms_per_write: number; postgres_ms_per_write: number; proxy_ms_per_write: number; load_ms_per_write: number; total_ms_per_write: number; ceiling_per_sec: number };
+const results: Record<string, LoadResult & { lock_waits_mean: number; lock_waits_max: number } & Cpu> = {};
 for (const n of INSTANCES) {
   const instances: Instance[] = [];
   for (let i = 0; i < n; i++) instances.push(await startInstance());
   for (const c of LEVELS) {
     const sampler = sampleLocks(WARMUP_MS);
     // CPU over the measured window: from the end of the warm-up to the load's last answer
-    const cpu0: { at: { machine: { busy: number; total: number }; servers: number; postgres: number } | null } = { at: null };
-    const mark = setTimeout(() => (cpu0.at = { machine: machineTicks(), servers: instances.reduce((a, x) => a + processTicks(x.pid), 0), postgres: postgresTicks() }), WARMUP_MS);
+    const cpu0: { at: { machine: { busy: number; total: number }; servers: number; postgres: number; self: NodeJS.CpuUsage } | null } = { at: null };
+    const mark = setTimeout(() => (cpu0.at = { machine: machineTicks(), servers: instances.reduce((a, x) => a + processTicks(x.pid), 0), postgres: postgresTicks(), self: process.cpuUsage() }), WARMUP_MS);
     const r = await runLoad(instances.map((x) => x.url), c);
     clearTimeout(mark);
     const locks = sampler.stop();
     const m1 = machineTicks();
     const start = cpu0.at;
     const total = r.writes || 1;
-    const cpu = start
-      ? {
-          machine_busy_pct: Math.round((100 * (m1.busy - start.machine.busy)) / Math.max(1, m1.total - start.machine.total)),
-          server_ms_per_write: Number(((10 * (instances.reduce((a, x) => a + processTicks(x.pid), 0) - start.servers)) / total).toFixed(2)),
-          postgres_ms_per_write: Number(((10 * (postgresTicks() - start.postgres)) / total).toFixed(2)),
-        }
-      : { machine_busy_pct: 0, server_ms_per_write: 0, postgres_ms_per_write: 0 };
+    const perWrite = (ms: number) => Number((ms / total).toFixed(2));
+    let cpu: Cpu = { machine_busy_pct: 0, server_ms_per_write: 0, postgres_ms_per_write: 0, proxy_ms_per_write: 0, load_ms_per_write: 0, total_ms_per_write: 0, ceiling_per_sec: 0 };
+    if (start) {
+      const self = process.cpuUsage(start.self);
+      cpu = {
+        machine_busy_pct: Math.round((100 * (m1.busy - start.machine.busy)) / Math.max(1, m1.total - start.machine.total)),
+        server_ms_per_write: perWrite(10 * (instances.reduce((a, x) => a + processTicks(x.pid), 0) - start.servers)),
+        postgres_ms_per_write: perWrite(10 * (postgresTicks() - start.postgres)),
+        // this script: the 2 ms proxy (and the lock sampler's query every 50 ms)
+        proxy_ms_per_write: perWrite((self.user + self.system) / 1000),
+        load_ms_per_write: perWrite(r.cpu_ms ?? 0),
+        total_ms_per_write: 0,
+        ceiling_per_sec: 0,
+      };
+      cpu.total_ms_per_write = Number((cpu.server_ms_per_write + cpu.postgres_ms_per_write + cpu.proxy_ms_per_write + cpu.load_ms_per_write).toFixed(2));
+      // every core busy with nothing but this: the most writes per second this CPU cost allows
+      cpu.ceiling_per_sec = Math.round((cpus().length * 1000) / Math.max(0.01, cpu.total_ms_per_write));
+    }
     const key = `i${n}_c${c}`;
     results[key] = { ...r, lock_waits_mean: locks.mean, lock_waits_max: locks.max, ...cpu };
     process.stdout.write(
-      `${String(n).padStart(2)} instance${n > 1 ? 's' : ' '}  concurrency ${String(c).padStart(3)}  ${String(r.per_sec).padStart(6)} writes/s   p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms   waiting on locks: mean ${locks.mean.toFixed(2)}, max ${locks.max}   CPU: machine ${cpu.machine_busy_pct}% busy, per write ${cpu.server_ms_per_write} ms server + ${cpu.postgres_ms_per_write} ms PostgreSQL   ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`,
+      `${String(n).padStart(2)} instance${n > 1 ? 's' : ' '}  concurrency ${String(c).padStart(3)}  ${String(r.per_sec).padStart(6)} writes/s   p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms   waiting on locks: mean ${locks.mean.toFixed(2)}, max ${locks.max}   CPU: machine ${cpu.machine_busy_pct}% busy, per write ${cpu.server_ms_per_write} ms server + ${cpu.postgres_ms_per_write} ms PostgreSQL + ${cpu.proxy_ms_per_write} proxy + ${cpu.load_ms_per_write} load = ${cpu.total_ms_per_write} ms (all cores at this cost: ${cpu.ceiling_per_sec} writes/s)   ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`,
     );
   }
   await Promise.all(instances.map((x) => x.stop()));
@@ -298,7 +313,8 @@ const summary = {
   lock_waits_mean: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_mean])),
   lock_waits_max: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_max])),
   machine_busy_pct: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.machine_busy_pct])),
-  cpu_ms_per_write: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { server: v.server_ms_per_write, postgres: v.postgres_ms_per_write }])),
+  cpu_ms_per_write: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { server: v.server_ms_per_write, postgres: v.postgres_ms_per_write, proxy: v.proxy_ms_per_write, load: v.load_ms_per_write, total: v.total_ms_per_write }])),
+  ceiling_per_sec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.ceiling_per_sec])),
   errors: Object.values(results).reduce((a, v) => a + v.errors, 0),
   load_average_1m: Number(loadavg()[0].toFixed(2)),
   cores: cpus().length,
