@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL: t.url, viewport: { width: 1366, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
+  const ctx = await browser.newContext({ baseURL: t.url, viewport: { width: 1366, height: 860 }, locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce' });
   ctx.setDefaultTimeout(15_000);
   const page = await ctx.newPage();
   // The partner app's redirect URI: the browser lands there with the code; nothing needs to listen.

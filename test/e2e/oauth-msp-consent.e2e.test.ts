@@ -32,7 +32,7 @@ describe('MSP user consent page', () => {
     const p = await pkce();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid email orders.read orders.create billing.invoices.read', code_challenge: p.challenge, code_challenge_method: 'S256', state: p.state });
 
-    const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+    const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US', reducedMotion: 'reduce' });
     ctx.setDefaultTimeout(15_000);
     const page = await ctx.newPage();
     await page.route(`${new URL(CALLBACK).origin}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'back at the partner app' }));

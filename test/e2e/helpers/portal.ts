@@ -112,6 +112,8 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
         viewport: { width: 1280, height: 860 },
         locale: 'en-US',
         timezoneId: 'UTC',
+        // the portal then shows dialogs at once (no opening animation to click into: web/src/main.tsx)
+        reducedMotion: 'reduce',
       });
       // Added by the network layer (not extraHTTPHeaders), so cross-origin calls to the app see no extra
       // request header and need no CORS preflight for it.
