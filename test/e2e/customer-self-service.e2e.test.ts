@@ -80,8 +80,9 @@ describe('customer self-service', () => {
     await form.getByLabel('An invoice becomes overdue').uncheck();
     await form.getByTestId('save-commitments').click();
     await form.waitFor({ state: 'hidden' });
-    expect(await terms.getByTestId('commitment-times').innerText()).toMatch(/Urgent\s+30 min\s+3 h/);
-    expect(await terms.getByTestId('commitment-alerts').innerText()).not.toContain('An invoice becomes overdue');
+    // the panel shows the saved terms from the save's answer, without a reload (polled: React paints a moment later)
+    await expect.poll(() => terms.getByTestId('commitment-times').innerText(), { timeout: 10_000 }).toMatch(/Urgent\s+30 min\s+3 h/);
+    await expect.poll(() => terms.getByTestId('commitment-alerts').innerText(), { timeout: 10_000 }).not.toContain('An invoice becomes overdue');
     await terms.getByTestId('commitments-history').getByText(/changed the service levels and alert settings/).waitFor();
     expect(await page.locator('main').innerText()).not.toMatch(/dlg_|usr_|resolution_minutes/);
     await shoot(page, 'commitments');

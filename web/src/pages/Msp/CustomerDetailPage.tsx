@@ -179,8 +179,9 @@ function CustomerCommitments({ tenantId }: { tenantId: string }) {
       side="partner"
       history={history.data?.data ?? null}
       save={(body) => mspApi.setCommitments(tenantId, body)}
-      onSaved={() => {
-        r.reload();
+      onSaved={(c) => {
+        // the saved commitments show at once (the answer is the panel's new content); the history is read again
+        r.setData(c);
         history.reload();
       }}
     />

@@ -10,7 +10,7 @@ import { IconCash, IconClockExclamation, IconGauge, IconSearch, IconTicket } fro
 import { ApiError } from '../../api/client.ts';
 import { http } from '../../api/client.ts';
 import { delegationsApi } from '../../api/delegations.ts';
-import { selfApi, type Actor, type Invoice, type ListPage, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
+import { selfApi, type Actor, type Invoice, type LinkCommitments, type ListPage, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -289,8 +289,9 @@ function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; e
 function PartnerCommitments({ tenantId }: { tenantId: string }) {
   const r = useApiQuery(['self', tenantId, 'commitments'], () => selfApi.commitments(tenantId));
   const history = useApiQuery(['self', tenantId, 'commitments-history'], () => api.tenants.audit(tenantId, { action: 'link.commitments_changed', limit: 50 }).catch(() => null));
-  const reload = () => {
-    r.reload();
+  // the saved commitments show at once (the answer is the panel's new content); the history is read again
+  const saved = (c: LinkCommitments) => {
+    if (r.data) r.setData({ ...r.data, data: r.data.data.map((x) => (x.delegation_id === c.delegation_id ? c : x)) });
     history.reload();
   };
   return (
@@ -305,7 +306,7 @@ function PartnerCommitments({ tenantId }: { tenantId: string }) {
           side="tenant"
           history={(history.data?.data ?? []).filter((e) => e.target.id === c.delegation_id)}
           save={(body) => selfApi.setCommitments(tenantId, c.delegation_id, body)}
-          onSaved={reload}
+          onSaved={saved}
         />
       ))}
     </Stack>
