@@ -20,6 +20,7 @@ import { requestIdOf, SECURITY_HEADERS } from '../platform/http/request-basics.t
 import { asSystem, openRequestDbScope } from '../platform/db/db-context.ts';
 import { frameworkErrorHandler, installErrorHandler, sendProblem } from '../platform/http/error-handler.ts';
 import { validatorCompiler } from '../platform/http/validation.ts';
+import { LazySchemas } from '../platform/http/lazy-schemas.ts';
 import { installStrictInputs } from '../platform/http/strict-inputs.ts';
 import { secureLoggerOptions } from '../platform/http/log-redaction.ts';
 import { installJsonBodyParser } from '../platform/http/json-depth.ts';
@@ -70,6 +71,8 @@ declare module 'fastify' {
     services: Services;
     /** every route of the audience routers, with the router that took it (routers.ts) */
     routers: readonly MountedRoute[];
+    /** the route schemas, compiled on first use (platform/http/lazy-schemas.ts) */
+    schemas: LazySchemas;
   }
 }
 
@@ -84,8 +87,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
   const logger = secureLoggerOptions(deps.logger ?? loggerFor(config));
 
+  // validators and serializers compile on a route's first request, not all ~300 at start
+  const schemas = new LazySchemas();
   const app = Fastify({
     logger,
+    schemaController: { compilersFactory: { buildSerializer: schemas.serializers() } },
     // no line per request at info: see platform/observability/logging.ts
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
@@ -101,7 +107,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // before any route: @fastify/otel wraps each route as it is added
   if (tracing) await tracing.instrument(app as unknown as FastifyInstance);
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(schemas.validators(validatorCompiler()));
+  app.decorate('schemas', schemas);
   installErrorHandler(app);
   installRequestLog(app as unknown as FastifyInstance);
   installStrictInputs(app);
