@@ -21,6 +21,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import { login, logout, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll } from './helpers/layout.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import type { Client } from '../helpers/http.ts';
 import { inDays, requestLink } from '../api/delegations/helpers.ts';
@@ -41,14 +42,6 @@ let receiver: Server;
 const received: { headers: IncomingMessage['headers']; body: string }[] = [];
 let smtp: SMTPServer;
 const mails: { to: string[]; subject: string; text: string }[] = [];
-
-async function noOverflow(page: Page, what: string) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => {
-    const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-    return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
-  });
-  expect(scrollWidth, `${what} fits the screen`).toBeLessThanOrEqual(innerWidth);
-}
 
 /** The webhook messages of one type the receiver got, verified with the endpoint's secret. */
 const hooks = (type: string) => received.map((r) => new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> }).filter((m) => m.type === type);
@@ -162,7 +155,7 @@ describe('time-limited access, the whole journey', () => {
     const can = (action: string, at?: number) => portal.t.services.authz.memberAccess(partner.staff.id, partner.id, tenant.id, action, at);
     expect(can('support.tickets.read')).toMatchObject({ allow: true });
     expect(can('billing.invoices.read')).toMatchObject({ allow: false, code: 'activation_required' });
-    await noOverflow(admin, 'the settings page at 1366 px');
+    await expectNoSidewaysScroll(admin, 'the settings page at 1366 px');
   });
 
   it('a partner member signs in with a passkey and turns billing on for two hours; the tenant is told', { timeout: 120_000 }, async () => {
@@ -200,7 +193,7 @@ describe('time-limited access, the whole journey', () => {
     await row.getByTestId('time-left').waitFor();
     expect(await row.getByTestId('time-left').innerText()).toMatch(/^(1 h 5\d|2 h 0) min left$/);
     await screenshot(member, 'jit-partner-active-1366');
-    await noOverflow(member, 'the partner page at 1366 px');
+    await expectNoSidewaysScroll(member, 'the partner page at 1366 px');
 
     await portal.t.services.feed.drain();
     const start = Date.now();
@@ -240,7 +233,7 @@ describe('time-limited access, the whole journey', () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.reload();
       await page.getByTestId(page === admin ? 'link-settings' : 'eligible-access').waitFor();
-      await noOverflow(page, 'the page at 390 px');
+      await expectNoSidewaysScroll(page, 'the page at 390 px');
     }
     await screenshot(admin, 'jit-tenant-390');
     await screenshot(member, 'jit-partner-390');

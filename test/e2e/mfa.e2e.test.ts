@@ -14,6 +14,7 @@ import * as OTPAuth from 'otpauth';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { login, logout, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { until } from '../api/gateway/helpers.ts';
 
 let portal: Portal;
@@ -50,12 +51,9 @@ async function shoot(page: Page, name: string): Promise<void> {
     [390, 844, 'phone'],
   ] as const) {
     await page.setViewportSize({ width: w, height: h });
+    await settled(page);
     await screenshot(page, `mfa-${name}-${tag}`);
-    const overflow = await page.evaluate(() => {
-      const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return w.document.documentElement.scrollWidth - w.innerWidth;
-    });
-    expect(overflow, `${name} at ${w}px scrolls sideways`).toBeLessThanOrEqual(0);
+    await expectNoSidewaysScroll(page, `${name} at ${w} px`);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }

@@ -14,6 +14,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { Webhook } from 'standardwebhooks';
 import { login, oneTimeSecret, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { requestLink } from '../api/delegations/helpers.ts';
 
@@ -67,20 +68,13 @@ afterAll(async () => {
   await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
 });
 
-async function fits(page: Page, what: string) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => {
-    const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-    return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
-  });
-  expect(scrollWidth, `${what} is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
-}
-
 async function atBothWidths(page: Page, name: string, ready: () => Promise<void>) {
   for (const [w, h] of [[1366, 900], [390, 844]] as const) {
     await page.setViewportSize({ width: w, height: h });
     await ready();
+    await settled(page);
     await screenshot(page, `notifications-${name}-${w}`);
-    await fits(page, `${name} at ${w} px`);
+    await expectNoSidewaysScroll(page, `${name} at ${w} px`);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll } from './helpers/layout.ts';
 import type { TestPartner, TestTenant, TestUser } from '../helpers/world.ts';
 import { activeLink, inDays, requestLink } from '../api/delegations/helpers.ts';
 
 /** The few page globals these checks read (this file is typed for Node, not the DOM; the CSP forbids string evaluation). */
 interface Browser {
-  document: { title: string; documentElement: { scrollWidth: number } };
-  innerWidth: number;
+  document: { title: string };
 }
 
 const WIDTHS = [
@@ -64,11 +64,7 @@ async function visit(page: Page, persona: string, path: string): Promise<string>
     expect(t, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);
     if (title) expect(t, `${persona} ${path} keeps its title at every width`).toBe(title);
     title = t;
-    const { scrollWidth, innerWidth } = await page.evaluate(() => {
-      const w = globalThis as unknown as Browser;
-      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
-    });
-    expect(scrollWidth, `${persona} ${path} at ${size.width} px is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
+    await expectNoSidewaysScroll(page, `${persona} ${path} at ${size.width} px`);
     const slug = path.replace(/\/(tnt|ptr|agy)_[A-Za-z0-9]+/g, '/$1').replace(/^\/|\/$/g, '').replace(/\//g, '-') || 'home';
     await screenshot(page, `persona-${persona}-${slug}-${size.width}`);
   }

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import type { TestPartner, TestUser } from '../helpers/world.ts';
 import { PDF } from '../api/plans/helpers.ts';
 
@@ -22,23 +23,9 @@ let partner: Page;
 async function fits(page: Page, what: string): Promise<void> {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.waitForTimeout(300);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => {
-      const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
-      return { scrollWidth: w.document.documentElement.scrollWidth, innerWidth: w.innerWidth };
-    });
+    await settled(page);
     await screenshot(page, `plans-${what}-${width}`);
-    const wide =
-      scrollWidth > innerWidth
-        ? await page.evaluate((w) => {
-            const d = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { right: number }; tagName: string; className: string }> } }).document;
-            return Array.from(d.querySelectorAll('*'))
-              .filter((e) => e.getBoundingClientRect().right > w)
-              .slice(0, 8)
-              .map((e) => `${e.tagName}.${String(e.className).slice(0, 60)}`);
-          }, innerWidth)
-        : [];
-    expect(scrollWidth, `${what} at ${width} px (too wide: ${wide.join(' | ')})`).toBeLessThanOrEqual(innerWidth);
+    await expectNoSidewaysScroll(page, `${what} at ${width} px`);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
 }

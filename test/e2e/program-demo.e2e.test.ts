@@ -6,12 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { seedDemo } from '../../src/demo/demo.seed.ts';
-
-interface BrowserGlobals {
-  document: { documentElement: { scrollWidth: number } };
-  innerWidth: number;
-}
 
 let portal: Portal;
 let world: Awaited<ReturnType<typeof seedDemo>>;
@@ -31,12 +27,9 @@ async function visit(page: Page, path: string, ready: string, name: string): Pro
     await page.goto(path);
     await page.getByTestId(ready).first().waitFor();
     await page.waitForLoadState('networkidle');
+    await settled(page);
     await screenshot(page, `program-demo-${name}-${w}`);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => {
-      const g = globalThis as unknown as BrowserGlobals;
-      return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
-    });
-    expect(scrollWidth, `${name} at ${w} px is no wider than the screen`).toBeLessThanOrEqual(innerWidth);
+    await expectNoSidewaysScroll(page, `${name} at ${w} px`);
   }
 }
 

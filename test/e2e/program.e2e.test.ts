@@ -8,14 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { unique, type TestPartner, type TestUser } from '../helpers/world.ts';
 import { addInvoices } from '../api/program/program-world.ts';
-
-/** The few page globals these checks read (this file is typed for Node, not the DOM). */
-interface BrowserGlobals {
-  document: { documentElement: { scrollWidth: number } };
-  innerWidth: number;
-}
 
 let portal: Portal;
 let partner: TestPartner;
@@ -39,7 +34,6 @@ afterAll(() => portal?.close());
 
 /** Screenshots the page at a phone and a laptop width and checks that nothing scrolls sideways. */
 async function fits(page: Page, name: string): Promise<void> {
-  const widths = [];
   try {
     for (const [w, h] of [
       [390, 844],
@@ -47,16 +41,13 @@ async function fits(page: Page, name: string): Promise<void> {
     ] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.waitForLoadState('networkidle');
+      await settled(page);
       await screenshot(page, `program-${name}-${w}`);
-      widths.push({ w, ...(await page.evaluate(() => {
-        const g = globalThis as unknown as BrowserGlobals;
-        return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
-      })) });
+      await expectNoSidewaysScroll(page, `${name} at ${w} px`);
     }
   } finally {
     await page.setViewportSize({ width: 1366, height: 900 });
   }
-  for (const x of widths) expect(x.scrollWidth, `${name} at ${x.w} px is no wider than the screen`).toBeLessThanOrEqual(x.innerWidth);
 }
 
 async function nav(page: Page, section: 'partner' | 'operator', label: string): Promise<void> {

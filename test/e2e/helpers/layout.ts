@@ -13,15 +13,23 @@ interface Win {
   document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<Box> };
 }
 
-/** Fails with the innermost elements that stick out, so the message says what is too wide. */
-export async function expectNoSidewaysScroll(p: Page, what: string): Promise<void> {
-  // after a resize the layout settles (tables become cards on a phone): wait for it before measuring
+/**
+ * After a resize the layout settles: tables become cards on a phone, and a menu or list that was
+ * open at the old width closes or moves. Waits (up to 3 s) until nothing sticks out, so a screenshot
+ * shows what a person sees; a page that stays too wide is for `expectNoSidewaysScroll` to report.
+ */
+export async function settled(p: Page): Promise<void> {
   await p
     .waitForFunction(() => {
       const d = (globalThis as unknown as Win).document.documentElement;
       return d.scrollWidth <= d.clientWidth + 1;
     }, undefined, { timeout: 3000 })
     .catch(() => undefined);
+}
+
+/** Fails with the innermost elements that stick out, so the message says what is too wide. */
+export async function expectNoSidewaysScroll(p: Page, what: string): Promise<void> {
+  await settled(p);
   const { scroll, client, wide } = await p.evaluate(() => {
     const doc = (globalThis as unknown as Win).document;
     const client = doc.documentElement.clientWidth;
