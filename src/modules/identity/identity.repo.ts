@@ -100,8 +100,10 @@ type JoinedUser = { u_id: string | null; u_email: string | null; u_name: string 
 const sessionWithUser = prepared(1, (db, id) => db.selectFrom('sessions as s').leftJoin('users as u', 'u.id', 's.user_id').selectAll('s').select(JOINED_USER).where('s.id', '=', id));
 const apiTokenWithUser = prepared(1, (db, hash) => db.selectFrom('api_tokens as a').leftJoin('users as u', 'u.id', 'a.user_id').selectAll('a').select(JOINED_USER).where('a.token_hash', '=', hash));
 
-function joinedUser(r: JoinedUser): PrincipalUser | null {
-  return r.u_id === null ? null : { id: r.u_id, email: r.u_email!, name: r.u_name!, status: r.u_status!, platform_role: r.u_platform_role };
+/** A joined row split into the credential's own columns and its user (null when the user is gone). */
+function splitUser<T extends JoinedUser>(r: T): { own: Omit<T, keyof JoinedUser>; user: PrincipalUser | null } {
+  const { u_id, u_email, u_name, u_status, u_platform_role, ...own } = r;
+  return { own, user: u_id === null ? null : { id: u_id, email: u_email!, name: u_name!, status: u_status!, platform_role: u_platform_role } };
 }
 
 /**
@@ -111,8 +113,8 @@ function joinedUser(r: JoinedUser): PrincipalUser | null {
 export async function findSessionWithUser(db: Executor, id: string): Promise<{ session: SessionRow; user: PrincipalUser | null } | undefined> {
   const r = (await sessionWithUser(db, id)).rows[0];
   if (r === undefined) return undefined;
-  const { u_id, u_email, u_name, u_status, u_platform_role, ...session } = r;
-  return { session, user: joinedUser({ u_id, u_email, u_name, u_status, u_platform_role }) };
+  const { own, user } = splitUser(r);
+  return { session: own, user };
 }
 
 export function findSession(db: Executor, id: string): Promise<SessionRow | undefined> {
@@ -173,8 +175,8 @@ export function findApiTokenByHash(db: Executor, hash: string): Promise<ApiToken
 export async function findApiTokenWithUser(db: Executor, hash: string): Promise<{ token: ApiTokenRow; user: PrincipalUser | null } | undefined> {
   const r = (await apiTokenWithUser(db, hash)).rows[0];
   if (r === undefined) return undefined;
-  const { u_id, u_email, u_name, u_status, u_platform_role, ...token } = r;
-  return { token, user: joinedUser({ u_id, u_email, u_name, u_status, u_platform_role }) };
+  const { own, user } = splitUser(r);
+  return { token: own, user };
 }
 
 /** The API tokens among `ids` that exist. */

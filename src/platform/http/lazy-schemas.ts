@@ -26,15 +26,7 @@ export class LazySchemas {
   /** The validator compiler: each route part's validator compiles on its first request. */
   validators(compile: FastifySchemaCompiler<unknown>): FastifySchemaCompiler<unknown> {
     return (route) => {
-      let real: Validate | null = null;
-      const force = () => {
-        if (real === null) {
-          real = compile(route) as Validate;
-          this.pending.delete(force);
-        }
-        return real;
-      };
-      this.pending.add(force);
+      const force = this.once(() => compile(route) as Validate);
       const lazy = function (this: unknown, data: unknown, ctx?: unknown) {
         const v = force();
         const ok = v.call(this, data, ctx);
@@ -55,19 +47,25 @@ export class LazySchemas {
     return (externalSchemas, options) => {
       const compile = build(externalSchemas, options);
       const compiler: ReturnType<SerializerBuilder> = (route) => {
-        let real: ((doc: unknown) => string) | null = null;
-        const force = () => {
-          if (real === null) {
-            real = compile(route);
-            this.pending.delete(force);
-          }
-          return real;
-        };
-        this.pending.add(force);
+        const force = this.once(() => compile(route));
         return (doc: unknown) => force()(doc);
       };
       return compiler;
     };
+  }
+
+  /** `make` at its first call, remembered; pending until then. */
+  private once<T>(make: () => T): () => T {
+    let real: { v: T } | null = null;
+    const force = () => {
+      if (real === null) {
+        real = { v: make() };
+        this.pending.delete(force);
+      }
+      return real.v;
+    };
+    this.pending.add(force);
+    return force;
   }
 
   /** How many validators and serializers have not been compiled yet. */
