@@ -21,7 +21,6 @@ let linkId: string;
 async function shoot(p: Page, name: string) {
   for (const w of [1366, 390]) {
     await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
-    await p.waitForTimeout(150);
     await expectNoSidewaysScroll(p, `${name} at ${w}px`);
     await screenshot(p, `self-${name}-${w}`);
   }

@@ -29,7 +29,6 @@ const WIDTHS = [1366, 390] as const;
 async function shoot(p: Page, name: string) {
   for (const w of WIDTHS) {
     await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
-    await p.waitForTimeout(150);
     await expectNoSidewaysScroll(p, `${name} at ${w}px`);
     await screenshot(p, `msp-${name}-${w}`);
   }

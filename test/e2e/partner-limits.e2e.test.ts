@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
-import { expectNoSidewaysScroll } from './helpers/layout.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import type { TestPartner, TestUser } from '../helpers/world.ts';
 import { apiToken, link } from '../api/gateway/helpers.ts';
 
@@ -19,7 +19,7 @@ let page: Page;
 async function fits(p: Page, what: string): Promise<void> {
   for (const width of [1366, 390]) {
     await p.setViewportSize({ width, height: 900 });
-    await p.waitForTimeout(300);
+    await settled(p);
     await screenshot(p, `partner-limits-${what}-${width}`);
     await expectNoSidewaysScroll(p, `${what} at ${width} px`);
   }
