@@ -23,7 +23,7 @@
  * only the ids the log does not hold yet are appended — a batch that committed just before the
  * crash is not written twice, however many instances replay the same files.
  */
-import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, close as closeFd } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync, close as closeFd } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -216,7 +216,7 @@ export class AccessSpool {
     if (this.#bytes > 0) {
       this.#sealCurrent();
       try {
-        this.#openSegment();
+        this.#openSegment(false);
       } catch (err) {
         this.#fail(err);
       }
@@ -233,10 +233,19 @@ export class AccessSpool {
     this.#chain((done) => fdatasync(fd, () => closeFd(fd, () => done())));
   }
 
-  /** (Re)creates the folder and the lock, then opens the next segment. */
-  #openSegment(): void {
-    mkdirSync(this.dir, { recursive: true });
-    writeFileSync(this.#lockPath(), JSON.stringify({ host: HOST, pid: process.pid } satisfies LockInfo) + '\n');
+  /**
+   * (Re)creates the folder and the lock, then opens the next segment. A rotation (`always`
+   * false) writes the lock only when it is gone: rewriting it costs ~0.4 ms of the event loop on
+   * ext4 (a truncated file is flushed when it closes), four times a second under load, where
+   * looking for it costs ~3 µs; a lock or folder removed under a live instance is still back by
+   * the next rotation.
+   */
+  #openSegment(always = true): void {
+    const lock = this.#lockPath();
+    if (always || !existsSync(lock)) {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(lock, JSON.stringify({ host: HOST, pid: process.pid } satisfies LockInfo) + '\n');
+    }
     this.#segment++;
     this.#fd = openSync(this.#segmentPath(this.#segment), 'a', 0o600);
     this.#bytes = 0;

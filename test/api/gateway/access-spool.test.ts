@@ -8,7 +8,7 @@
  * The crash itself (SIGKILL of a real process, with and without the database) is in
  * access-spool-crash.test.ts.
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,33 @@ describe('the access-event spool', () => {
     await a.close();
     await b.close();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps its lock through rotations, and writes it again when it was removed, so its files are never taken for a dead instance’s', async () => {
+    const tenantId = `tnt_lock_${Date.now()}`;
+    const dir = tempDir();
+    const a = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    await a.start(dir);
+    const lock = () => readdirSync(dir).find((f) => f.endsWith('.lock'))!;
+    const name = lock();
+    // a lock of an earlier time: a rotation that rewrote it would give it the present one
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(path.join(dir, name), old, old);
+    spoolSome(a, tenantId, 4);
+    await a.flush();
+    expect(Math.abs(statSync(path.join(dir, name)).mtimeMs - old.getTime())).toBeLessThan(2000);
+    // removed under the live instance: the next rotation puts it back before another instance looks
+    rmSync(path.join(dir, name));
+    const ids = spoolSome(a, `${tenantId}_2`, 4);
+    await a.flush();
+    expect(lock()).toBe(name);
+    const b = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    await b.start(dir);
+    expect(await b.replayOrphans()).toBe(0);
+    const logged = await loggedRequests(`${tenantId}_2`);
+    expect(ids.filter((id) => logged.get(id) !== 1)).toEqual([]);
+    await a.close();
+    await b.close();
   });
 });
 
