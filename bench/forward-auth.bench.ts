@@ -13,7 +13,10 @@
  *   (w) the same at LOG_LEVEL=warn, for reference;
  *   (h) with BENCH_CEILING=1: an auth service that decides nothing but answers every check with the
  *       headers of one real Partnergate answer — the ceiling of p/n for any service that answers
- *       the identity headers NGINX copies onto the upstream request.
+ *       the identity headers NGINX copies onto the upstream request;
+ *   (f) with BENCH_FASTIFY=1: a no-op auth service written the usual way, Fastify with its default
+ *       logger (two lines per check, stdout to a file); ratios p/f and w/f, for reference. The
+ *       target stays p/n: (n) is the leanest service Node can run, the strictest baseline there is.
  * Behind both: the same small upstream. Both upstream groups keep connections alive (the README
  * says so too). NGINX's access log is off in both. The request: GET /resources/v1/context with a
  * hot partner access token (bench/gateway-world.ts), BENCH_CONNECTIONS keep-alive connections from
@@ -36,6 +39,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const NGINX = process.env.NGINX_BIN ?? 'nginx';
 const CEILING = process.env.BENCH_CEILING === '1';
+const FASTIFY = process.env.BENCH_FASTIFY === '1';
 const dir = mkdtempSync(path.join(tmpdir(), 'pg-bench-fa-'));
 const log = (s: string) => process.stderr.write(s + '\n');
 const children: ChildProcess[] = [];
@@ -76,7 +80,7 @@ async function waitFor(url: string, ok: (status: number) => boolean, headers: Re
   throw new Error(`${url} did not come up`);
 }
 
-type Kind = 'n' | 'p' | 'w' | 'h';
+type Kind = 'n' | 'p' | 'w' | 'h' | 'f';
 type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number };
 function load(job: Record<string, unknown>): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -118,7 +122,7 @@ function serverBlock(port: number, auth: string): string {
 
 async function main(): Promise<void> {
   if (spawnSync(NGINX, ['-v']).status !== 0) throw new Error(`NGINX is needed (${NGINX} -v failed): apt-get install nginx`);
-  const [upPort, noopPort, pgPort, pgWarnPort, nPort, pPort, wPort, idPort, hPort] = await Promise.all(Array.from({ length: 9 }, freePort));
+  const [upPort, noopPort, pgPort, pgWarnPort, nPort, pPort, wPort, idPort, hPort, fNoopPort, fPort] = await Promise.all(Array.from({ length: 11 }, freePort));
   const gwUrl = `http://127.0.0.1:${pgPort}`;
   const env: Record<string, string> = {
     SECRET_KEY: randomBytes(32).toString('base64url'),
@@ -139,6 +143,7 @@ async function main(): Promise<void> {
 
   start('upstream', process.execPath, ['bench/forward-auth-services.ts', 'upstream'], { PORT: String(upPort) });
   start('no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'noop-auth'], { PORT: String(noopPort) });
+  if (FASTIFY) start('fastify no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'fastify-noop-auth'], { PORT: String(fNoopPort) }, openSync(path.join(dir, 'fastify-noop.log'), 'w'));
   // the default settings: LOG_LEVEL unset; stdout to a file, as journald or a container runtime takes it
   const logFile = path.join(dir, 'partnergate.log');
   // BENCH_PROFILE=<dir>: the default-logging Partnergate writes a V8 CPU profile there when it stops
@@ -163,10 +168,12 @@ async function main(): Promise<void> {
       `  upstream partnergate { server 127.0.0.1:${pgPort}; keepalive 64; }`,
       `  upstream partnergate_warn { server 127.0.0.1:${pgWarnPort}; keepalive 64; }`,
       `  upstream identity { server 127.0.0.1:${idPort}; keepalive 64; }`,
+      `  upstream fastify_noop { server 127.0.0.1:${fNoopPort}; keepalive 64; }`,
       serverBlock(nPort, 'noop'),
       serverBlock(pPort, 'partnergate'),
       serverBlock(wPort, 'partnergate_warn'),
       serverBlock(hPort, 'identity'),
+      serverBlock(fPort, 'fastify_noop'),
       '}',
     ].join('\n'),
   );
@@ -186,6 +193,7 @@ async function main(): Promise<void> {
     start('identity auth', process.execPath, ['bench/forward-auth-services.ts', 'identity-auth'], { PORT: String(idPort), IDENTITY_HEADERS: JSON.stringify(identity) });
     urls.h = `http://127.0.0.1:${hPort}/resources/v1/context`;
   }
+  if (FASTIFY) urls.f = `http://127.0.0.1:${fPort}/resources/v1/context`;
   for (const u of Object.values(urls)) await waitFor(u, (s) => s === 200, auth);
   // a refused check is refused through NGINX too (the configuration does what it says)
   const refused = await fetch(urls.p!, { headers: { authorization: 'Bearer not-a-token' } });
@@ -193,15 +201,16 @@ async function main(): Promise<void> {
   if (refused.status !== 401) throw new Error(`Partnergate behind NGINX admitted a bad token (${refused.status})`);
   for (const u of Object.values(urls)) await load({ mode: 'throughput', url: u, headers: auth, connections: CONNECTIONS, durationSec: 2 });
 
-  const runs: Record<Kind, Run[]> = { n: [], p: [], w: [], h: [] };
+  const runs: Record<Kind, Run[]> = { n: [], p: [], w: [], h: [], f: [] };
   const logBefore = statSync(logFile).size;
   for (let round = 1; round <= ROUNDS; round++) {
     log(`round ${round}/${ROUNDS}`);
-    for (const k of CEILING ? (['n', 'p', 'w', 'h'] as const) : (['n', 'p', 'w'] as const)) {
+    const kinds: Kind[] = ['n', 'p', 'w', ...(CEILING ? (['h'] as const) : []), ...(FASTIFY ? (['f'] as const) : [])];
+    for (const k of kinds) {
       const r = await load({ mode: 'throughput', url: urls[k]!, headers: auth, connections: CONNECTIONS, durationSec: DURATION });
       if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${k}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
       runs[k].push(r);
-      log(`  ${{ n: 'no-op auth      ', p: 'Partnergate     ', w: 'Partnergate warn', h: 'identity only   ' }[k]} ${Math.round(r.rps)} req/s`);
+      log(`  ${{ n: 'no-op auth      ', p: 'Partnergate     ', w: 'Partnergate warn', h: 'identity only   ', f: 'Fastify no-op   ' }[k]} ${Math.round(r.rps)} req/s`);
     }
   }
   const logBytes = statSync(logFile).size - logBefore;
@@ -210,7 +219,7 @@ async function main(): Promise<void> {
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   };
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
-  const ratios = (k: 'p' | 'w' | 'h') => runs[k].map((r, i) => r3(r.rps / runs.n[i].rps));
+  const ratios = (k: 'p' | 'w' | 'h', to: Kind = 'n') => runs[k].map((r, i) => r3(r.rps / runs[to][i].rps));
   const served = runs.p.reduce((s, r) => s + r.rps * DURATION, 0);
   const summary = {
     noop_rps: Math.round(median(runs.n.map((r) => r.rps))),
@@ -221,6 +230,9 @@ async function main(): Promise<void> {
     ratio_warn: r3(median(ratios('w'))),
     ratios_warn: ratios('w'),
     ...(CEILING ? { identity_only_rps: Math.round(median(runs.h.map((r) => r.rps))), ratio_ceiling: r3(median(ratios('h'))), ratios_ceiling: ratios('h') } : {}),
+    ...(FASTIFY
+      ? { fastify_noop_rps: Math.round(median(runs.f.map((r) => r.rps))), ratio_to_fastify: r3(median(ratios('p', 'f'))), ratios_to_fastify: ratios('p', 'f'), ratio_warn_to_fastify: r3(median(ratios('w', 'f'))), ratios_warn_to_fastify: ratios('w', 'f') }
+      : {}),
     default_log_bytes: logBytes,
     default_log_bytes_per_request: r3(logBytes / Math.max(1, served)),
     p50_ms: { noop: median(runs.n.map((r) => r.p50_ms)), partnergate: median(runs.p.map((r) => r.p50_ms)) },
@@ -237,6 +249,9 @@ async function main(): Promise<void> {
       `  (p) Partnergate, default logging ${summary.partnergate_rps} req/s   p/n ${summary.ratio} (target ≥ 0.9; per round ${summary.ratios.join(', ')})`,
       `  (w) Partnergate, LOG_LEVEL=warn  ${summary.partnergate_warn_rps} req/s   w/n ${summary.ratio_warn} (per round ${summary.ratios_warn.join(', ')})`,
       ...(CEILING ? [`  (h) identity headers only        ${summary.identity_only_rps} req/s   h/n ${summary.ratio_ceiling} (the ceiling; per round ${summary.ratios_ceiling!.join(', ')})`] : []),
+      ...(FASTIFY
+        ? [`  (f) Fastify no-op, default logger ${summary.fastify_noop_rps} req/s   p/f ${summary.ratio_to_fastify} (per round ${summary.ratios_to_fastify!.join(', ')})   w/f ${summary.ratio_warn_to_fastify} (per round ${summary.ratios_warn_to_fastify!.join(', ')})`]
+        : []),
       `  default logging wrote ${logBytes} bytes during the measured runs (${summary.default_log_bytes_per_request} per request)`,
       JSON.stringify(summary),
     ].join('\n') + '\n',
