@@ -27691,6 +27691,7 @@ export interface components {
             seq: number;
             target: {
                 id: string | null;
+                name: string | null;
                 type: string | null;
             };
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */

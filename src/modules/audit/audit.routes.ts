@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app-types.ts';
 import { Id, Strict, problems } from '../../platform/http/schemas.ts';
-import type { AuditLog, AuditFilter } from './audit.service.ts';
+import type { AuditLog, AuditFilter, AuditView } from './audit.service.ts';
 import { toAuditEventDto } from './audit.service.ts';
 import * as S from './audit.schemas.ts';
 
@@ -43,9 +43,10 @@ function filterFrom(q: Q): AuditFilter {
 }
 
 export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: AuditAccess }): void {
-  const out = async (f: AuditFilter) => {
+  const out = async (f: AuditFilter, view: AuditView) => {
     const r = await d.audit.list(f);
-    return { data: r.data.map(toAuditEventDto), next_cursor: r.nextCursor };
+    const targets = await d.audit.targetNames(r.data, view);
+    return { data: r.data.map((e) => toAuditEventDto(e, targets)), next_cursor: r.nextCursor };
   };
 
   app.get(
@@ -54,7 +55,7 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
       config: { operator: 'platform.audit.read' }, schema: { tags: ['audit'], summary: 'The whole audit log, newest first (operator)', querystring: S.AuditQuery, response: { 200: S.AuditPage, ...problems(400, 401, 403) } } },
     async (req) => {
       d.access.operator(req, 'platform.audit.read');
-      return out({ ...filterFrom(req.query), tenantId: req.query.tenant_id, partnerId: req.query.partner_id });
+      return out({ ...filterFrom(req.query), tenantId: req.query.tenant_id, partnerId: req.query.partner_id }, { kind: 'operator' });
     },
   );
 
@@ -73,12 +74,12 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
     async (req) => {
       d.access.tenant(req, req.params.tenant_id, 'tenant.audit.read');
       const r = await d.audit.list({ ...filterFrom(req.query), tenantId: req.params.tenant_id, partnerScope: req.query.partner_id });
-      const names = await d.audit.names(r.data);
+      const [names, targets] = await Promise.all([d.audit.names(r.data), d.audit.targetNames(r.data, { kind: 'tenant', tenantId: req.params.tenant_id })]);
       return {
         data: r.data.map((e) => {
           const u = e.actor_user_id ? names.users.get(e.actor_user_id) : undefined;
           const pid = e.partner_id ?? e.actor_partner_id;
-          return { ...toAuditEventDto(e), actor_name: u?.name ?? null, actor_email: u?.email ?? null, partner_name: pid ? (names.partners.get(pid) ?? null) : null };
+          return { ...toAuditEventDto(e, targets), actor_name: u?.name ?? null, actor_email: u?.email ?? null, partner_name: pid ? (names.partners.get(pid) ?? null) : null };
         }),
         next_cursor: r.nextCursor,
       };
@@ -98,7 +99,7 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
     },
     async (req) => {
       d.access.partner(req, req.params.partner_id, 'partner.audit.read');
-      return out({ ...filterFrom(req.query), partnerScope: req.params.partner_id });
+      return out({ ...filterFrom(req.query), partnerScope: req.params.partner_id }, { kind: 'partner', partnerId: req.params.partner_id });
     },
   );
 }

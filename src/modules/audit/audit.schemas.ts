@@ -16,7 +16,11 @@ export const AuditEventDto = Type.Object({
   tenant_id: Nullable(Type.String()),
   partner_id: Nullable(Type.String()),
   ban: Nullable(Type.String()),
-  target: Type.Object({ type: Nullable(Type.String()), id: Nullable(Type.String()) }),
+  target: Type.Object({
+    type: Nullable(Type.String()),
+    id: Nullable(Type.String()),
+    name: Nullable(Type.String({ description: 'the target named, when the reader may know the name: a tenant, partner, app or agency by its name, a delegation by its other party (both for the operator)' })),
+  }),
   request_id: Nullable(Type.String()),
   ip: Nullable(Type.String()),
   user_agent: Nullable(Type.String()),

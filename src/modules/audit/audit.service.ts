@@ -21,6 +21,9 @@ import { AccessSpool, discardSpool, HEARTBEAT_MS, orphanSpools, readSpool, type 
 import type { AuditEntry } from './audit-entry.ts';
 export type { AuditEntry } from './audit-entry.ts';
 
+/** Who reads the log: what targetNames() may name. */
+export type AuditView = { kind: 'operator' } | { kind: 'tenant'; tenantId: string } | { kind: 'partner'; partnerId: string };
+
 export interface AuditFilter {
   action?: string;
   actorUserId?: string;
@@ -241,6 +244,74 @@ export class AuditLog {
       p.length ? db.selectFrom('partners').select(['id', 'name']).where('id', 'in', p).execute() : Promise.resolve([]),
     ]);
     return { users: new Map(users.map((x) => [x.id, { name: x.name, email: x.email }])), partners: new Map(partners.map((x) => [x.id, x.name])) };
+  }
+
+  /**
+   * Names for the targets of a page of events, so the log reads "Contoso" or "Bench MSP → Contoso"
+   * instead of an id — and only the names the viewer may know: the operator every one; a tenant its
+   * own name, the partners and apps it has (or had) a relationship with, its agencies, and each of
+   * its delegations by the partner; a partner its own name, its apps, the tenants it has (or had) a
+   * delegation with, and each of its delegations by the tenant. Any other target keeps no name
+   * (people are named by the page, from the members it may list). Ids of other types are left out.
+   */
+  async targetNames(rows: readonly AuditRow[], view: AuditView): Promise<Map<string, string>> {
+    const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
+    const [dlg, tnt, ptr, agy, app] = [ids('delegation'), ids('tenant'), ids('partner'), ids('agency'), ids('app')];
+    const out = new Map<string, string>();
+    if (dlg.length + tnt.length + ptr.length + agy.length + app.length === 0) return out;
+    const db = this.#db.kysely;
+    const none = Promise.resolve([] as { id: string; name: string }[]);
+    // the tenants a partner has (or had) a delegation with, and the partners a tenant has (or had) one with
+    const related = (column: 'tenant_id' | 'partner_id', id: string) => db.selectFrom('delegations').select(column === 'tenant_id' ? 'partner_id' : 'tenant_id').where(column, '=', id);
+    const [delegations, tenants, partners, agencies, apps] = await Promise.all([
+      dlg.length
+        ? db
+            .selectFrom('delegations as d')
+            .innerJoin('partners as p', 'p.id', 'd.partner_id')
+            .innerJoin('tenants as t', 't.id', 'd.tenant_id')
+            .select(['d.id', 'd.partner_id', 'd.tenant_id', 'p.name as partner_name', 't.name as tenant_name'])
+            .where('d.id', 'in', dlg)
+            .execute()
+        : Promise.resolve([]),
+      tnt.length === 0
+        ? none
+        : (() => {
+            let q = db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', tnt);
+            if (view.kind === 'tenant') q = q.where('id', '=', view.tenantId);
+            if (view.kind === 'partner') q = q.where('id', 'in', related('partner_id', view.partnerId));
+            return q.execute();
+          })(),
+      !ptr.length
+        ? none
+        : (() => {
+            let q = db.selectFrom('partners').select(['id', 'name']).where('id', 'in', ptr);
+            if (view.kind === 'tenant') q = q.where('id', 'in', related('tenant_id', view.tenantId));
+            if (view.kind === 'partner') q = q.where('id', '=', view.partnerId);
+            return q.execute();
+          })(),
+      !agy.length || view.kind === 'partner'
+        ? none
+        : (() => {
+            let q = db.selectFrom('partner_agencies').select(['id', 'name']).where('id', 'in', agy);
+            if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
+            return q.execute();
+          })(),
+      !app.length
+        ? none
+        : (() => {
+            let q = db.selectFrom('apps').select(['id', 'name']).where('id', 'in', app);
+            if (view.kind === 'tenant') q = q.where('partner_id', 'in', related('tenant_id', view.tenantId));
+            if (view.kind === 'partner') q = q.where('partner_id', '=', view.partnerId);
+            return q.execute();
+          })(),
+    ]);
+    for (const d of delegations) {
+      if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
+      else if (view.kind === 'tenant' && d.tenant_id === view.tenantId) out.set(d.id, d.partner_name);
+      else if (view.kind === 'partner' && d.partner_id === view.partnerId) out.set(d.id, d.tenant_name);
+    }
+    for (const list of [tenants, partners, agencies, apps]) for (const x of list) out.set(x.id, x.name);
+    return out;
   }
 
   async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
@@ -603,7 +674,8 @@ function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {
   };
 }
 
-export function toAuditEventDto(r: AuditRow) {
+/** An event as the API shows it; `targetNames` (targetNames()) names its target when the viewer may know the name. */
+export function toAuditEventDto(r: AuditRow, targetNames?: ReadonlyMap<string, string>) {
   return {
     id: r.id,
     seq: Number(r.seq),
@@ -620,7 +692,7 @@ export function toAuditEventDto(r: AuditRow) {
     tenant_id: r.tenant_id,
     partner_id: r.partner_id,
     ban: r.ban,
-    target: { type: r.target_type, id: r.target_id },
+    target: { type: r.target_type, id: r.target_id, name: (r.target_id && targetNames?.get(r.target_id)) || null },
     request_id: r.request_id,
     ip: r.ip,
     user_agent: r.user_agent,

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client, Problem, Schemas } from '../../helpers/http.ts';
 import { unique, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
+import { activeLink } from '../delegations/helpers.ts';
 
 /** as the API documents it (packages/client's generated types) */
 type AuditEvent = Schemas['AuditEvent'];
@@ -275,5 +276,57 @@ describe('LIKE patterns match user text literally', () => {
     const ids = r.body.data.map((x: { id: string }) => x.id);
     expect(ids).toContain(msp.id);
     expect(ids).not.toContain(lookalike.id);
+  });
+});
+
+describe("each event names its target for the reader, and only names the reader may know", () => {
+  it('a link by the other party, an agency and a tenant by their names; the operator sees both parties', async () => {
+    const tenant = await t.world.tenant();
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    const admin = await tenant.admin.login();
+    const owner = await partner.owner.login();
+    const link = await activeLink(owner, admin, partner.id, tenant);
+    const agency = await admin.post<'/api/v1/tenants/{tenant_id}/agencies'>(`/api/v1/tenants/${tenant.id}/agencies`, { name: 'Corner Shop Agency' });
+    expect(agency.status).toBe(201);
+
+    const tenantView = await admin.get<'/api/v1/tenants/{tenant_id}/audit-events'>(`/api/v1/tenants/${tenant.id}/audit-events`);
+    const target = (events: AuditEvent[], action: string) => events.find((e) => e.action === action)?.target;
+    expect(target(tenantView.body.data, 'delegation.approved')).toEqual({ type: 'delegation', id: link, name: partner.name });
+    expect(target(tenantView.body.data, 'agency.created')).toEqual({ type: 'agency', id: agency.body.id, name: 'Corner Shop Agency' });
+
+    const partnerView = await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${partner.id}/audit-events`);
+    expect(target(partnerView.body.data, 'delegation.requested')).toEqual({ type: 'delegation', id: link, name: tenant.name });
+
+    const operatorView = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?target_id=${link}`);
+    expect(operatorView.body.data.length).toBeGreaterThan(0);
+    for (const e of operatorView.body.data) expect(e.target.name).toBe(`${partner.name} → ${tenant.name}`);
+  });
+
+  it('names nothing of a tenant, partner, app or agency the reader has no relationship with', async () => {
+    const tenant = await t.world.tenant();
+    const stranger = await t.world.tenant();
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    const otherPartner = await t.world.partner({ capabilities: ['delegated'] });
+    const admin = await tenant.admin.login();
+    const strangerAgency = await (await stranger.admin.login()).post<'/api/v1/tenants/{tenant_id}/agencies'>(`/api/v1/tenants/${stranger.id}/agencies`, { name: 'Not Yours Agency' });
+    const otherApp = await (await otherPartner.owner.login()).post<'/api/v1/partners/{partner_id}/apps'>(`/api/v1/partners/${otherPartner.id}/apps`, {
+      name: 'Not Yours App',
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: ['https://not-yours.example/callback'],
+      scopes: ['orders.read'],
+    });
+    expect([strangerAgency.status, otherApp.status]).toEqual([201, 201]);
+    await activeLink(await partner.owner.login(), admin, partner.id, tenant);
+    // events as the log holds them, pointing at things of every kind
+    const row = (type: string, id: string) => ({ target_type: type, target_id: id }) as Parameters<typeof t.services.audit.targetNames>[0][number];
+    const rows = [row('tenant', tenant.id), row('tenant', stranger.id), row('partner', partner.id), row('partner', otherPartner.id), row('agency', strangerAgency.body.id), row('app', otherApp.body.app.id)];
+
+    const asTenant = await t.services.audit.targetNames(rows, { kind: 'tenant', tenantId: tenant.id });
+    expect(Object.fromEntries(asTenant)).toEqual({ [tenant.id]: tenant.name, [partner.id]: partner.name });
+    const asPartner = await t.services.audit.targetNames(rows, { kind: 'partner', partnerId: partner.id });
+    expect(Object.fromEntries(asPartner)).toEqual({ [tenant.id]: tenant.name, [partner.id]: partner.name });
+    const asOperator = await t.services.audit.targetNames(rows, { kind: 'operator' });
+    expect(asOperator.size).toBe(6);
+    expect(asOperator.get(otherApp.body.app.id)).toBe('Not Yours App');
   });
 });

@@ -47,6 +47,26 @@ function short(id: string | null): string {
   return id.length > 16 ? `${id.slice(0, 12)}…` : id;
 }
 
+/** What kind of thing an event is about, in words. */
+const KIND_LABELS: Record<string, string> = {
+  delegation: 'partner access',
+  billing_account: 'billing account',
+  api_token: 'API token',
+  webhook_endpoint: 'webhook',
+  agency_token: 'agency token',
+  kyc_case: 'KYC case',
+  kyc_document: 'KYC document',
+  oauth_grant: 'connection',
+  signing_key: 'signing key',
+  referral_code: 'referral code',
+  access_token: 'access token',
+  user: 'person',
+};
+function kindLabel(type: string | null): string {
+  if (!type) return '—';
+  return KIND_LABELS[type] ?? type.replaceAll('_', ' ');
+}
+
 export interface AuditLogViewProps {
   /** what this log is of, for the cache key: ['operator'], ['tenant', id], ['partner', id] */
   scope: string[];
@@ -74,6 +94,13 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   const org = names.tenants.get(id) ?? names.partners.get(id);
   if (org) return { main: org, sub: null };
   return null;
+}
+
+/** The target in words: a billing account by its number, else the name the server sent, else a person or organisation the page knows. */
+function targetOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
+  if (e.target.type === 'billing_account' && e.ban) return { main: e.ban, sub: kindLabel(e.target.type) };
+  if (e.target.name) return { main: e.target.name, sub: kindLabel(e.target.type) };
+  return who(e.target.id, names);
 }
 
 /** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
@@ -290,11 +317,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
             key: 'target',
             title: 'Target',
             render: (e) => (
-              <Party
-                label={e.target.type === 'billing_account' && e.ban ? { main: e.ban, sub: 'billing account' } : who(e.target.id, names)}
-                kind={e.target.type ?? '—'}
-                id={e.target.id}
-              />
+              <Party label={targetOf(e, names)} kind={kindLabel(e.target.type)} id={e.target.id} />
             ),
           },
           ...(scopeFilters
@@ -397,7 +420,7 @@ export function AuditEventDrawer({
             <Field label="Tenant" value={name(event.tenant_id)} mono />
             <Field label="Partner" value={name(event.partner_id)} mono />
             <Field label="Billing account" value={event.ban} mono />
-            <Field label="Target" value={event.target.type ? `${event.target.type} · ${name(event.target.id) ?? ''}` : null} mono />
+            <Field label="Target" value={event.target.type ? [kindLabel(event.target.type), event.target.name, name(event.target.id)].filter(Boolean).join(' · ') : null} mono />
             <Field label="Request id" value={event.request_id} mono />
             <Field label="IP address" value={event.ip} mono />
           </SimpleGrid>
