@@ -1,6 +1,7 @@
 /**
  * Every persona's pages at a laptop width (1366 px) and a phone width (390 px): each page has a
- * title of its own, and nothing is wider than the screen (no sideways scrolling of the whole page).
+ * title of its own, nothing is wider than the screen (no sideways scrolling of the whole page), and
+ * no page names a person, organisation or record by its id.
  * The pages walked are the ones the persona's sidebar lists, plus the detail pages it links to;
  * a full-page screenshot of each lands in artifacts/screenshots/persona-*.png.
  */
@@ -15,6 +16,9 @@ import { activeLink, inDays, requestLink } from '../api/delegations/helpers.ts';
 interface Browser {
   document: { title: string };
 }
+
+/** Partnergate's ids as the pages would show them, whole or cut short (usr_06h14wa4…). */
+const RAW_ID = /\b(?:dlg|evt|tnt|whd|usr|tkt|svc|ord|msg|inv|act|whk|vch|usg|sub|sla|ptr|ppl|pln|pky|pcv|pay|pat|ntf|mrc|mail|kyc|kdoc|ivc|exp|ern|ban|app|alr|agy|agt|agr)_[0-9a-z]{4,}/g;
 
 const WIDTHS = [
   { name: 'desktop', width: 1366, height: 900 },
@@ -65,6 +69,10 @@ async function visit(page: Page, persona: string, path: string): Promise<string>
     if (title) expect(t, `${persona} ${path} keeps its title at every width`).toBe(title);
     title = t;
     await expectNoSidewaysScroll(page, `${persona} ${path} at ${size.width} px`);
+    // names, not ids: none on any page, but for the operator's reference to the tenant or partner a detail page is about
+    const own = path.match(/(?:tnt|ptr)_[0-9a-z]+/)?.[0];
+    const ids = ((await page.locator('body').innerText()).match(RAW_ID) ?? []).filter((id) => id !== own);
+    expect(ids, `${persona} ${path} at ${size.width} px names things by id`).toEqual([]);
     const slug = path.replace(/\/(tnt|ptr|agy)_[A-Za-z0-9]+/g, '/$1').replace(/^\/|\/$/g, '').replace(/\//g, '-') || 'home';
     await screenshot(page, `persona-${persona}-${slug}-${size.width}`);
   }

@@ -27672,6 +27672,10 @@ export interface components {
             /** @example ada.lovelace@example.com */
             actor_email?: string | null;
             actor_name?: string | null;
+            actor_org?: {
+                kind: "platform" | "tenant";
+                name: string | null;
+            } | null;
             ban: string | null;
             details: {
                 [key: string]: unknown;
@@ -27696,6 +27700,7 @@ export interface components {
             };
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string | null;
+            tenant_name: string | null;
             user_agent: string | null;
         };
         /** AuthzDecision */

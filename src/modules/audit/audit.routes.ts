@@ -46,7 +46,9 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
   const out = async (f: AuditFilter, view: AuditView) => {
     const r = await d.audit.list(f);
     const targets = await d.audit.targetNames(r.data, view);
-    return { data: r.data.map((e) => toAuditEventDto(e, targets)), next_cursor: r.nextCursor };
+    if (view.kind !== 'partner') return { data: r.data.map((e) => toAuditEventDto(e, targets)), next_cursor: r.nextCursor };
+    const orgs = await d.audit.actorOrgs(r.data, view.partnerId, targets);
+    return { data: r.data.map((e) => ({ ...toAuditEventDto(e, targets), actor_org: orgs.get(e.id) ?? null })), next_cursor: r.nextCursor };
   };
 
   app.get(

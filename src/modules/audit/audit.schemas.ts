@@ -21,6 +21,7 @@ export const AuditEventDto = Type.Object({
     id: Nullable(Type.String()),
     name: Nullable(Type.String({ description: 'the target named, when the reader may know the name: a tenant, partner, app or agency by its name, a delegation by its other party (both for the operator)' })),
   }),
+  tenant_name: Nullable(Type.String({ description: 'the tenant the event is about, named when the reader may know the name' })),
   request_id: Nullable(Type.String()),
   ip: Nullable(Type.String()),
   user_agent: Nullable(Type.String()),
@@ -28,6 +29,14 @@ export const AuditEventDto = Type.Object({
   hash: Nullable(Type.String({ description: 'the event\'s link in the hash chain; null for the moment (well under a second) between its commit and its sealing into the chain' })),
   actor_name: Type.Optional(Nullable(Type.String({ description: 'the acting person, named (tenant view)' }))),
   actor_email: Type.Optional(Nullable(Type.String())),
+  actor_org: Type.Optional(
+    Nullable(
+      Type.Object({
+        kind: Type.Union([Type.Literal('platform'), Type.Literal('tenant')]),
+        name: Nullable(Type.String()),
+      }, { description: "a partner's view: who acted when it was not one of the partner's people — the platform's operators, or a person of the tenant named here" }),
+    ),
+  ),
   partner_name: Type.Optional(Nullable(Type.String({ description: 'the partner the event is about or acted, named (tenant view)' }))),
 }, { title: 'AuditEvent' });
 

@@ -247,6 +247,32 @@ export class AuditLog {
   }
 
   /**
+   * In a partner's view, who acted when it was not one of the partner's people: the platform's
+   * operators as such, a tenant's person as "someone at" the tenant (when the partner may know the
+   * tenant's name, `names` from targetNames()), never the person. Keyed by event id.
+   */
+  async actorOrgs(rows: readonly AuditRow[], partnerId: string, names: ReadonlyMap<string, string>): Promise<Map<string, { kind: 'platform' | 'tenant'; name: string | null }>> {
+    const outside = rows.filter((r) => r.actor_user_id && r.actor_partner_id !== partnerId);
+    const out = new Map<string, { kind: 'platform' | 'tenant'; name: string | null }>();
+    if (outside.length === 0) return out;
+    const users = [...new Set(outside.map((r) => r.actor_user_id as string))];
+    const tenants = [...new Set(outside.map((r) => r.tenant_id).filter((x): x is string => !!x && names.has(x)))];
+    const db = this.#db.kysely;
+    const [operators, members] = await Promise.all([
+      db.selectFrom('users').select('id').where('id', 'in', users).where('platform_role', 'is not', null).execute(),
+      tenants.length ? db.selectFrom('tenant_members').select(['user_id', 'tenant_id']).where('user_id', 'in', users).where('tenant_id', 'in', tenants).execute() : Promise.resolve([]),
+    ]);
+    const isOperator = new Set(operators.map((u) => u.id));
+    const isMember = new Set(members.map((m) => `${m.user_id}|${m.tenant_id}`));
+    for (const r of outside) {
+      const u = r.actor_user_id as string;
+      if (isOperator.has(u)) out.set(r.id, { kind: 'platform', name: null });
+      else if (r.tenant_id && isMember.has(`${u}|${r.tenant_id}`)) out.set(r.id, { kind: 'tenant', name: names.get(r.tenant_id) ?? null });
+    }
+    return out;
+  }
+
+  /**
    * Names for the targets of a page of events, so the log reads "Contoso" or "Bench MSP → Contoso"
    * instead of an id — and only the names the viewer may know: the operator every one; a tenant its
    * own name, the partners and apps it has (or had) a relationship with, its agencies, and each of
@@ -256,7 +282,9 @@ export class AuditLog {
    */
   async targetNames(rows: readonly AuditRow[], view: AuditView): Promise<Map<string, string>> {
     const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
-    const [dlg, tnt, ptr, agy, app] = [ids('delegation'), ids('tenant'), ids('partner'), ids('agency'), ids('app')];
+    // the tenants targeted, and the tenant each event is about (its tenant_name)
+    const tnt = [...new Set([...ids('tenant'), ...rows.map((r) => r.tenant_id).filter((x): x is string => !!x)])];
+    const [dlg, ptr, agy, app] = [ids('delegation'), ids('partner'), ids('agency'), ids('app')];
     const out = new Map<string, string>();
     if (dlg.length + tnt.length + ptr.length + agy.length + app.length === 0) return out;
     const db = this.#db.kysely;
@@ -674,7 +702,7 @@ function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {
   };
 }
 
-/** An event as the API shows it; `targetNames` (targetNames()) names its target when the viewer may know the name. */
+/** An event as the API shows it; `targetNames` (targetNames()) names its target and its tenant when the viewer may know the names. */
 export function toAuditEventDto(r: AuditRow, targetNames?: ReadonlyMap<string, string>) {
   return {
     id: r.id,
@@ -693,6 +721,7 @@ export function toAuditEventDto(r: AuditRow, targetNames?: ReadonlyMap<string, s
     partner_id: r.partner_id,
     ban: r.ban,
     target: { type: r.target_type, id: r.target_id, name: (r.target_id && targetNames?.get(r.target_id)) || null },
+    tenant_name: (r.tenant_id && targetNames?.get(r.tenant_id)) || null,
     request_id: r.request_id,
     ip: r.ip,
     user_agent: r.user_agent,

@@ -296,6 +296,12 @@ describe("each event names its target for the reader, and only names the reader 
 
     const partnerView = await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${partner.id}/audit-events`);
     expect(target(partnerView.body.data, 'delegation.requested')).toEqual({ type: 'delegation', id: link, name: tenant.name });
+    // the tenant admin who approved is "someone at" the tenant for the partner, never named
+    const approved = partnerView.body.data.find((e: AuditEvent) => e.action === 'delegation.approved');
+    expect(approved).toMatchObject({ tenant_name: tenant.name, actor_org: { kind: 'tenant', name: tenant.name } });
+    expect(JSON.stringify(approved)).not.toContain(tenant.admin.email);
+    // the partner's own people are its own to name: no organisation for them
+    expect(partnerView.body.data.find((e: AuditEvent) => e.action === 'delegation.requested')?.actor_org).toBeNull();
 
     const operatorView = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?target_id=${link}`);
     expect(operatorView.body.data.length).toBeGreaterThan(0);
@@ -325,6 +331,12 @@ describe("each event names its target for the reader, and only names the reader 
     expect(Object.fromEntries(asTenant)).toEqual({ [tenant.id]: tenant.name, [partner.id]: partner.name });
     const asPartner = await t.services.audit.targetNames(rows, { kind: 'partner', partnerId: partner.id });
     expect(Object.fromEntries(asPartner)).toEqual({ [tenant.id]: tenant.name, [partner.id]: partner.name });
+    // the partner's view of a person of a tenant it has no relationship with: nothing about them
+    const strangerAdmin = stranger.admin.id;
+    const acted = { ...row('tenant', stranger.id), id: 'evt_x', actor_user_id: strangerAdmin, actor_partner_id: null, tenant_id: stranger.id };
+    const namesForPartner = await t.services.audit.targetNames([acted], { kind: 'partner', partnerId: partner.id });
+    expect(namesForPartner.size).toBe(0);
+    expect((await t.services.audit.actorOrgs([acted], partner.id, namesForPartner)).size).toBe(0);
     const asOperator = await t.services.audit.targetNames(rows, { kind: 'operator' });
     expect(asOperator.size).toBe(6);
     expect(asOperator.get(otherApp.body.app.id)).toBe('Not Yours App');

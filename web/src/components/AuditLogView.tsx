@@ -96,9 +96,24 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   return null;
 }
 
+/** What a partner's read across its customers (seed 001) read, in words. */
+const ENDPOINT_LABELS: Record<string, string> = {
+  'GET /api/v1/partner/alerts/billing': 'Billing alerts',
+  'GET /api/v1/partner/alerts/sla': 'Service level alerts',
+  'GET /api/v1/partner/billing/invoices': 'Invoices',
+  'GET /api/v1/partner/billing/summary': 'Billing summary',
+  'GET /api/v1/partner/dashboard': 'Dashboard figures',
+  'GET /api/v1/partner/reports/sla': 'Service level report',
+  'GET /api/v1/partner/reports/usage': 'Usage report',
+  'GET /api/v1/partner/support/tickets': 'Support tickets',
+  'GET /api/v1/partner/support/tickets/:ticket_id': 'A support ticket',
+  'POST /api/v1/partner/billing/invoices/export': 'Invoice export',
+};
+
 /** The target in words: a billing account by its number, else the name the server sent, else a person or organisation the page knows. */
 function targetOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
   if (e.target.type === 'billing_account' && e.ban) return { main: e.ban, sub: kindLabel(e.target.type) };
+  if (e.target.type === 'endpoint') return { main: ENDPOINT_LABELS[e.target.id ?? ''] ?? 'Data read through the partner API', sub: e.tenant_name ? `of ${e.tenant_name}` : null };
   if (e.target.name) return { main: e.target.name, sub: kindLabel(e.target.type) };
   return who(e.target.id, names);
 }
@@ -110,7 +125,12 @@ function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | 
   if (x.actor_name) return { main: x.actor_name, sub: [x.actor_email, partner].filter(Boolean).join(' · ') || null };
   const known = who(e.actor.user_id, names);
   if (known && partner) return { main: known.main, sub: [known.sub, partner].filter(Boolean).join(' · ') };
-  return known ?? (partner ? { main: `Someone at ${partner}`, sub: null } : null);
+  if (known) return known;
+  if (partner) return { main: `Someone at ${partner}`, sub: null };
+  // a partner's view of what a tenant's person or the platform did (the person is not the partner's to know)
+  if (e.actor_org?.kind === 'platform') return { main: 'Platform operator', sub: 'platform team' };
+  if (e.actor_org?.kind === 'tenant' && e.actor_org.name) return { main: `Someone at ${e.actor_org.name}`, sub: 'tenant member' };
+  return null;
 }
 
 export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
@@ -325,7 +345,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
                 {
                   key: 'scope',
                   title: 'Tenant / partner',
-                  render: (e: AuditEventDto) => <Text size="sm">{who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>,
+                  render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>,
                 },
               ]
             : []),
