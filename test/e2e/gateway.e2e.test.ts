@@ -43,6 +43,10 @@ describe('gateway access in the tenant audit log', () => {
     const allowed = rows.filter({ hasText: /success/i });
     expect(await allowed.count()).toBe(1);
     expect(await allowed.getByTestId('request-count').innerText()).toBe('×3');
+    // what each request needed, in words — not its method and path
+    await allowed.getByText('Read invoices').waitFor();
+    await refused.getByText('Place orders').waitFor();
+    expect(await page.getByTestId('audit-table').innerText()).not.toContain('/resources/v1');
     await screenshot(page, 'gateway-tenant-access-log');
     // the details say which partner, which route and why it was refused
     await refused.click();

@@ -15,6 +15,7 @@ import { formatDateTime } from './format.ts';
 import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 import { actionCode, actionLabel, knownActions } from './auditActions.ts';
+import { usePermissionWords } from '../pages/Msp/shared.tsx';
 
 const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
@@ -111,9 +112,15 @@ const ENDPOINT_LABELS: Record<string, string> = {
 };
 
 /** The target in words: a billing account by its number, else the name the server sent, else a person or organisation the page knows. */
-function targetOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
+function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: string) => string): { main: string; sub: string | null } | null {
   if (e.target.type === 'billing_account' && e.ban) return { main: e.ban, sub: kindLabel(e.target.type) };
-  if (e.target.type === 'endpoint') return { main: ENDPOINT_LABELS[e.target.id ?? ''] ?? 'Data read through the partner API', sub: e.tenant_name ? `of ${e.tenant_name}` : null };
+  if (e.target.type === 'route') {
+    // a request through the gateway: what it needed, in words ("Read orders"), not its method and path
+    const permission = typeof e.details.permission === 'string' ? e.details.permission : null;
+    const what = permission ? permissionWord(permission) : 'A request to a service';
+    return { main: what.charAt(0).toUpperCase() + what.slice(1), sub: e.tenant_name ? `data of ${e.tenant_name}` : 'data request' };
+  }
+  if (e.target.type === 'endpoint') return { main: ENDPOINT_LABELS[e.target.id ?? ''] ?? 'Data read through the partner API', sub: e.tenant_name ? `data of ${e.tenant_name}` : null };
   if (e.target.name) return { main: e.target.name, sub: kindLabel(e.target.type) };
   return who(e.target.id, names);
 }
@@ -154,6 +161,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
   const tenants = useApiQuery(['tenants', 'list', scopeFilters], () => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)));
   const partners = useApiQuery(['partners', 'list', scopeFilters], () => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)));
 
+  const permissionWords = usePermissionWords();
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
   useEffect(() => {
     if (!people) return;
@@ -337,7 +345,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
             key: 'target',
             title: 'Target',
             render: (e) => (
-              <Party label={targetOf(e, names)} kind={kindLabel(e.target.type)} id={e.target.id} />
+              <Party label={targetOf(e, names, permissionWords.word)} kind={kindLabel(e.target.type)} id={e.target.id} />
             ),
           },
           ...(scopeFilters
