@@ -248,26 +248,20 @@ export class AuditLog {
 
   /**
    * In a partner's view, who acted when it was not one of the partner's people: the platform's
-   * operators as such, a tenant's person as "someone at" the tenant (when the partner may know the
-   * tenant's name, `names` from targetNames()), never the person. Keyed by event id.
+   * operators as such, anyone else as "someone at" the tenant the event is about (when the partner
+   * may know the tenant's name, `names` from targetNames()) — never the person. Keyed by event id.
    */
   async actorOrgs(rows: readonly AuditRow[], partnerId: string, names: ReadonlyMap<string, string>): Promise<Map<string, { kind: 'platform' | 'tenant'; name: string | null }>> {
     const outside = rows.filter((r) => r.actor_user_id && r.actor_partner_id !== partnerId);
     const out = new Map<string, { kind: 'platform' | 'tenant'; name: string | null }>();
     if (outside.length === 0) return out;
     const users = [...new Set(outside.map((r) => r.actor_user_id as string))];
-    const tenants = [...new Set(outside.map((r) => r.tenant_id).filter((x): x is string => !!x && names.has(x)))];
-    const db = this.#db.kysely;
-    const [operators, members] = await Promise.all([
-      db.selectFrom('users').select('id').where('id', 'in', users).where('platform_role', 'is not', null).execute(),
-      tenants.length ? db.selectFrom('tenant_members').select(['user_id', 'tenant_id']).where('user_id', 'in', users).where('tenant_id', 'in', tenants).execute() : Promise.resolve([]),
-    ]);
+    const operators = await this.#db.kysely.selectFrom('users').select('id').where('id', 'in', users).where('platform_role', 'is not', null).execute();
     const isOperator = new Set(operators.map((u) => u.id));
-    const isMember = new Set(members.map((m) => `${m.user_id}|${m.tenant_id}`));
     for (const r of outside) {
-      const u = r.actor_user_id as string;
-      if (isOperator.has(u)) out.set(r.id, { kind: 'platform', name: null });
-      else if (r.tenant_id && isMember.has(`${u}|${r.tenant_id}`)) out.set(r.id, { kind: 'tenant', name: names.get(r.tenant_id) ?? null });
+      const tenant = r.tenant_id ? names.get(r.tenant_id) : undefined;
+      if (isOperator.has(r.actor_user_id as string)) out.set(r.id, { kind: 'platform', name: null });
+      else if (tenant !== undefined) out.set(r.id, { kind: 'tenant', name: tenant });
     }
     return out;
   }

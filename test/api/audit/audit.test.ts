@@ -302,6 +302,10 @@ describe("each event names its target for the reader, and only names the reader 
     expect(JSON.stringify(approved)).not.toContain(tenant.admin.email);
     // the partner's own people are its own to name: no organisation for them
     expect(partnerView.body.data.find((e: AuditEvent) => e.action === 'delegation.requested')?.actor_org).toBeNull();
+    // an operator's break-glass revocation is the platform's, for the partner
+    expect((await operator.post('/api/v1/delegations/break-glass', { partner_id: partner.id, reason: 'partner compromised' })).status).toBe(200);
+    const revoked = (await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${partner.id}/audit-events?action=delegation.revoked`)).body.data;
+    expect(revoked.map((e: AuditEvent) => e.actor_org)).toEqual([{ kind: 'platform', name: null }]);
 
     const operatorView = await operator.get<'/api/v1/audit-events'>(`/api/v1/audit-events?target_id=${link}`);
     expect(operatorView.body.data.length).toBeGreaterThan(0);
