@@ -19,7 +19,7 @@ export const AuditEventDto = Type.Object({
   target: Type.Object({
     type: Nullable(Type.String()),
     id: Nullable(Type.String()),
-    name: Nullable(Type.String({ description: 'the target named, when the reader may know the name: a tenant, partner, app or agency by its name, a delegation by its other party (both for the operator)' })),
+    name: Nullable(Type.String({ description: 'the target named, when the reader may know the name: a tenant, partner, app or agency by its name, a delegation by its other party (both for the operator), an invitation by the address it went to' })),
   }),
   tenant_name: Nullable(Type.String({ description: 'the tenant the event is about, named when the reader may know the name' })),
   request_id: Nullable(Type.String()),

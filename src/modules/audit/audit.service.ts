@@ -271,21 +271,22 @@ export class AuditLog {
    * instead of an id — and only the names the viewer may know: the operator every one; a tenant its
    * own name, the partners and apps it has (or had) a relationship with, its agencies, and each of
    * its delegations by the partner; a partner its own name, its apps, the tenants it has (or had) a
-   * delegation with, and each of its delegations by the tenant. Any other target keeps no name
+   * delegation with, and each of its delegations by the tenant; an invitation of one's own by the
+   * address it went to. Any other target keeps no name
    * (people are named by the page, from the members it may list). Ids of other types are left out.
    */
   async targetNames(rows: readonly AuditRow[], view: AuditView): Promise<Map<string, string>> {
     const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
     // the tenants targeted, and the tenant each event is about (its tenant_name)
     const tnt = [...new Set([...ids('tenant'), ...rows.map((r) => r.tenant_id).filter((x): x is string => !!x)])];
-    const [dlg, ptr, agy, app] = [ids('delegation'), ids('partner'), ids('agency'), ids('app')];
+    const [dlg, ptr, agy, app, inv] = [ids('delegation'), ids('partner'), ids('agency'), ids('app'), ids('invitation')];
     const out = new Map<string, string>();
-    if (dlg.length + tnt.length + ptr.length + agy.length + app.length === 0) return out;
+    if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length === 0) return out;
     const db = this.#db.kysely;
     const none = Promise.resolve([] as { id: string; name: string }[]);
     // the tenants a partner has (or had) a delegation with, and the partners a tenant has (or had) one with
     const related = (column: 'tenant_id' | 'partner_id', id: string) => db.selectFrom('delegations').select(column === 'tenant_id' ? 'partner_id' : 'tenant_id').where(column, '=', id);
-    const [delegations, tenants, partners, agencies, apps] = await Promise.all([
+    const [delegations, tenants, partners, agencies, apps, invitations] = await Promise.all([
       dlg.length
         ? db
             .selectFrom('delegations as d')
@@ -326,13 +327,22 @@ export class AuditLog {
             if (view.kind === 'partner') q = q.where('partner_id', '=', view.partnerId);
             return q.execute();
           })(),
+      // an invitation by the address it went to: the tenant's or partner's own, as its members page lists them
+      !inv.length
+        ? none
+        : (() => {
+            let q = db.selectFrom('invitations').select(['id', 'email as name']).where('id', 'in', inv);
+            if (view.kind === 'tenant') q = q.where('scope_type', '=', 'tenant').where('scope_id', '=', view.tenantId);
+            if (view.kind === 'partner') q = q.where('scope_type', '=', 'partner').where('scope_id', '=', view.partnerId);
+            return q.execute();
+          })(),
     ]);
     for (const d of delegations) {
       if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
       else if (view.kind === 'tenant' && d.tenant_id === view.tenantId) out.set(d.id, d.partner_name);
       else if (view.kind === 'partner' && d.partner_id === view.partnerId) out.set(d.id, d.tenant_name);
     }
-    for (const list of [tenants, partners, agencies, apps]) for (const x of list) out.set(x.id, x.name);
+    for (const list of [tenants, partners, agencies, apps, invitations]) for (const x of list) out.set(x.id, x.name);
     return out;
   }
 

@@ -294,6 +294,14 @@ describe("each event names its target for the reader, and only names the reader 
     expect(target(tenantView.body.data, 'delegation.approved')).toEqual({ type: 'delegation', id: link, name: partner.name });
     expect(target(tenantView.body.data, 'agency.created')).toEqual({ type: 'agency', id: agency.body.id, name: 'Corner Shop Agency' });
 
+    // an invitation by the address it went to, in the tenant's own log; the partner cannot read it
+    const invited = await admin.post<'/api/v1/tenants/{tenant_id}/members'>(`/api/v1/tenants/${tenant.id}/members`, { email: 'nina.newcomer@example.test', role: 'TENANT_USER' });
+    expect(invited.status).toBe(201);
+    const withInvite = await admin.get<'/api/v1/tenants/{tenant_id}/audit-events'>(`/api/v1/tenants/${tenant.id}/audit-events?action=tenant.member_invited`);
+    expect(withInvite.body.data[0].target).toEqual({ type: 'invitation', id: invited.body.invitation?.id, name: 'nina.newcomer@example.test' });
+    const invitationRow = { target_type: 'invitation', target_id: invited.body.invitation?.id } as Parameters<typeof t.services.audit.targetNames>[0][number];
+    expect((await t.services.audit.targetNames([invitationRow], { kind: 'partner', partnerId: partner.id })).size).toBe(0);
+
     const partnerView = await owner.get<'/api/v1/partners/{partner_id}/audit-events'>(`/api/v1/partners/${partner.id}/audit-events`);
     expect(target(partnerView.body.data, 'delegation.requested')).toEqual({ type: 'delegation', id: link, name: tenant.name });
     // the tenant admin who approved is "someone at" the tenant for the partner, never named
