@@ -90,7 +90,8 @@ describe('customer self-service', () => {
     await page.goto(`/tenant/${tenant.id}/audit?action=delegation.requested`);
     await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('audit-table').getByText(msp.name, { exact: false }).first().waitFor();
-    await page.getByTestId('audit-table').getByText('partner access').first().waitFor();
+    await page.getByTestId('audit-table').getByText('Partner access requested', { exact: true }).first().waitFor();
+    await page.getByTestId('audit-table').getByText('partner access', { exact: true }).first().waitFor();
     expect(await page.getByTestId('audit-table').innerText()).not.toMatch(/usr_|dlg_/);
     await shoot(page, 'audit');
   });

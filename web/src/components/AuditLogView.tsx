@@ -128,7 +128,8 @@ function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: string)
 /** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
 function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
   const x = e as AuditEventDto & { actor_name?: string | null; actor_email?: string | null; partner_name?: string | null };
-  const partner = x.partner_name ?? (e.actor.partner_id ? (names.partners.get(e.actor.partner_id) ?? names.tenants.get(e.actor.partner_id)) : undefined);
+  // the partner the person acted for: only when they acted as a partner's person (a tenant admin approving a partner's request did not)
+  const partner = e.actor.partner_id ? (x.partner_name ?? names.partners.get(e.actor.partner_id) ?? names.tenants.get(e.actor.partner_id)) : undefined;
   if (x.actor_name) return { main: x.actor_name, sub: [x.actor_email, partner].filter(Boolean).join(' · ') || null };
   const known = who(e.actor.user_id, names);
   if (known && partner) return { main: known.main, sub: [known.sub, partner].filter(Boolean).join(' · ') };
