@@ -27663,6 +27663,7 @@ export interface components {
                 /** @example agy_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 agency_id: string | null;
                 client_id: string | null;
+                name: string | null;
                 /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
                 partner_id: string | null;
                 type: string;

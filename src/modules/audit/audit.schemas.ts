@@ -12,6 +12,7 @@ export const AuditEventDto = Type.Object({
     partner_id: Nullable(Type.String()),
     client_id: Nullable(Type.String()),
     agency_id: Nullable(Type.String()),
+    name: Nullable(Type.String({ description: 'the app or agency that acted, named when the reader may know it' })),
   }),
   tenant_id: Nullable(Type.String()),
   partner_id: Nullable(Type.String()),

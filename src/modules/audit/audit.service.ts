@@ -279,7 +279,13 @@ export class AuditLog {
     const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
     // the tenants targeted, and the tenant each event is about (its tenant_name)
     const tnt = [...new Set([...ids('tenant'), ...rows.map((r) => r.tenant_id).filter((x): x is string => !!x)])];
-    const [dlg, ptr, agy, app, inv] = [ids('delegation'), ids('partner'), ids('agency'), ids('app'), ids('invitation')];
+    // apps and agencies also by who acted: an app's token, an agency's
+    const acting = (column: 'actor_client_id' | 'partner_agency_id') => rows.map((r) => r[column]).filter((x): x is string => !!x);
+    const ptr = ids('partner');
+    const dlg = ids('delegation');
+    const inv = ids('invitation');
+    const agy = [...new Set([...ids('agency'), ...acting('partner_agency_id')])];
+    const app = [...new Set([...ids('app'), ...acting('actor_client_id')])];
     const out = new Map<string, string>();
     if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length === 0) return out;
     const db = this.#db.kysely;
@@ -720,6 +726,8 @@ export function toAuditEventDto(r: AuditRow, targetNames?: ReadonlyMap<string, s
       partner_id: r.actor_partner_id,
       client_id: r.actor_client_id,
       agency_id: r.partner_agency_id,
+      // the app or agency that acted, named when the reader may know it (a person is named by the view)
+      name: (r.actor_type === 'app' && r.actor_client_id && targetNames?.get(r.actor_client_id)) || (r.actor_type === 'agency' && r.partner_agency_id && targetNames?.get(r.partner_agency_id)) || null,
     },
     tenant_id: r.tenant_id,
     partner_id: r.partner_id,

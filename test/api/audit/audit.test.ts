@@ -5,6 +5,7 @@ import type { Client, Problem, Schemas } from '../../helpers/http.ts';
 import { unique, type TestPartner, type TestTenant } from '../../helpers/world.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 import { activeLink } from '../delegations/helpers.ts';
+import { toAuditEventDto } from '../../../src/modules/audit/index.ts';
 
 /** as the API documents it (packages/client's generated types) */
 type AuditEvent = Schemas['AuditEvent'];
@@ -352,5 +353,11 @@ describe("each event names its target for the reader, and only names the reader 
     const asOperator = await t.services.audit.targetNames(rows, { kind: 'operator' });
     expect(asOperator.size).toBe(6);
     expect(asOperator.get(otherApp.body.app.id)).toBe('Not Yours App');
+    // an app that acted (its token): named for its own partner and the operator, not for another partner
+    const byApp = { ...row('tenant', tenant.id), id: 'evt_y', actor_type: 'app', actor_client_id: otherApp.body.app.id, actor_partner_id: otherPartner.id, partner_agency_id: null } as Parameters<typeof toAuditEventDto>[0];
+    const actorFor = async (view: Parameters<typeof t.services.audit.targetNames>[1]) => toAuditEventDto(byApp, await t.services.audit.targetNames([byApp], view)).actor.name;
+    expect(await actorFor({ kind: 'partner', partnerId: otherPartner.id })).toBe('Not Yours App');
+    expect(await actorFor({ kind: 'operator' })).toBe('Not Yours App');
+    expect(await actorFor({ kind: 'partner', partnerId: partner.id })).toBeNull();
   });
 });

@@ -97,6 +97,9 @@ function who(id: string | null, names: Names): { main: string; sub: string | nul
   return null;
 }
 
+/** Who acted, in words, when the page cannot name them. */
+const ACTOR_KINDS: Record<string, string> = { user: 'person', api_token: 'API token', app: 'partner app', agency: 'agency', system: 'Partnergate', anonymous: 'not signed in' };
+
 /** What a partner's read across its customers (seed 001) read, in words. */
 const ENDPOINT_LABELS: Record<string, string> = {
   'GET /api/v1/partner/alerts/billing': 'Billing alerts',
@@ -128,6 +131,12 @@ function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: string)
 /** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
 function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
   const x = e as AuditEventDto & { actor_name?: string | null; actor_email?: string | null; partner_name?: string | null };
+  if (e.actor.type === 'system') return { main: 'Partnergate', sub: 'automatic' };
+  if (e.actor.type === 'anonymous') return { main: 'Someone not signed in', sub: null };
+  if (e.actor.name) {
+    const of = e.actor.partner_id ? (x.partner_name ?? names.partners.get(e.actor.partner_id)) : undefined;
+    return { main: e.actor.name, sub: e.actor.type === 'agency' ? 'agency' : ['partner app', of].filter(Boolean).join(' · ') };
+  }
   // the partner the person acted for: only when they acted as a partner's person (a tenant admin approving a partner's request did not)
   const partner = e.actor.partner_id ? (x.partner_name ?? names.partners.get(e.actor.partner_id) ?? names.tenants.get(e.actor.partner_id)) : undefined;
   if (x.actor_name) return { main: x.actor_name, sub: [x.actor_email, partner].filter(Boolean).join(' · ') || null };
@@ -340,7 +349,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
           {
             key: 'actor',
             title: 'Actor',
-            render: (e) => <Party label={actorOf(e, names)} kind={e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
+            render: (e) => <Party label={actorOf(e, names)} kind={ACTOR_KINDS[e.actor.type] ?? e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
           },
           {
             key: 'target',
@@ -442,7 +451,7 @@ export function AuditEventDrawer({
           <SimpleGrid cols={2} spacing="sm">
             <Field label="When" value={formatDateTime(event.occurred_at)} />
             <Field label="Event id" value={event.id} mono />
-            <Field label="Actor type" value={event.actor.type} />
+            <Field label="Actor type" value={ACTOR_KINDS[event.actor.type] ?? event.actor.type} />
             <Field label="Actor user" value={name(event.actor.user_id)} mono />
             <Field label="Actor partner" value={name(event.actor.partner_id)} mono />
             <Field label="Actor client / agency" value={event.actor.client_id ?? event.actor.agency_id} mono />
