@@ -289,7 +289,8 @@ export class AuditLog {
     const out = new Map<string, string>();
     if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length === 0) return out;
     const db = this.#db.kysely;
-    const none = Promise.resolve([] as { id: string; name: string }[]);
+    // one lookup per kind, only when the page names some
+    const named = (list: readonly string[], run: () => Promise<{ id: string; name: string }[]>) => (list.length ? run() : Promise.resolve([]));
     // the tenants a partner has (or had) a delegation with, and the partners a tenant has (or had) one with
     const related = (column: 'tenant_id' | 'partner_id', id: string) => db.selectFrom('delegations').select(column === 'tenant_id' ? 'partner_id' : 'tenant_id').where(column, '=', id);
     const [delegations, tenants, partners, agencies, apps, invitations] = await Promise.all([
@@ -302,46 +303,36 @@ export class AuditLog {
             .where('d.id', 'in', dlg)
             .execute()
         : Promise.resolve([]),
-      tnt.length === 0
-        ? none
-        : (() => {
-            let q = db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', tnt);
-            if (view.kind === 'tenant') q = q.where('id', '=', view.tenantId);
-            if (view.kind === 'partner') q = q.where('id', 'in', related('partner_id', view.partnerId));
-            return q.execute();
-          })(),
-      !ptr.length
-        ? none
-        : (() => {
-            let q = db.selectFrom('partners').select(['id', 'name']).where('id', 'in', ptr);
-            if (view.kind === 'tenant') q = q.where('id', 'in', related('tenant_id', view.tenantId));
-            if (view.kind === 'partner') q = q.where('id', '=', view.partnerId);
-            return q.execute();
-          })(),
-      !agy.length || view.kind === 'partner'
-        ? none
-        : (() => {
-            let q = db.selectFrom('partner_agencies').select(['id', 'name']).where('id', 'in', agy);
-            if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
-            return q.execute();
-          })(),
-      !app.length
-        ? none
-        : (() => {
-            let q = db.selectFrom('apps').select(['id', 'name']).where('id', 'in', app);
-            if (view.kind === 'tenant') q = q.where('partner_id', 'in', related('tenant_id', view.tenantId));
-            if (view.kind === 'partner') q = q.where('partner_id', '=', view.partnerId);
-            return q.execute();
-          })(),
+      named(tnt, () => {
+        let q = db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', tnt);
+        if (view.kind === 'tenant') q = q.where('id', '=', view.tenantId);
+        if (view.kind === 'partner') q = q.where('id', 'in', related('partner_id', view.partnerId));
+        return q.execute();
+      }),
+      named(ptr, () => {
+        let q = db.selectFrom('partners').select(['id', 'name']).where('id', 'in', ptr);
+        if (view.kind === 'tenant') q = q.where('id', 'in', related('tenant_id', view.tenantId));
+        if (view.kind === 'partner') q = q.where('id', '=', view.partnerId);
+        return q.execute();
+      }),
+      named(view.kind === 'partner' ? [] : agy, () => {
+        let q = db.selectFrom('partner_agencies').select(['id', 'name']).where('id', 'in', agy);
+        if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
+        return q.execute();
+      }),
+      named(app, () => {
+        let q = db.selectFrom('apps').select(['id', 'name']).where('id', 'in', app);
+        if (view.kind === 'tenant') q = q.where('partner_id', 'in', related('tenant_id', view.tenantId));
+        if (view.kind === 'partner') q = q.where('partner_id', '=', view.partnerId);
+        return q.execute();
+      }),
       // an invitation by the address it went to: the tenant's or partner's own, as its members page lists them
-      !inv.length
-        ? none
-        : (() => {
-            let q = db.selectFrom('invitations').select(['id', 'email as name']).where('id', 'in', inv);
-            if (view.kind === 'tenant') q = q.where('scope_type', '=', 'tenant').where('scope_id', '=', view.tenantId);
-            if (view.kind === 'partner') q = q.where('scope_type', '=', 'partner').where('scope_id', '=', view.partnerId);
-            return q.execute();
-          })(),
+      named(inv, () => {
+        let q = db.selectFrom('invitations').select(['id', 'email as name']).where('id', 'in', inv);
+        if (view.kind === 'tenant') q = q.where('scope_type', '=', 'tenant').where('scope_id', '=', view.tenantId);
+        if (view.kind === 'partner') q = q.where('scope_type', '=', 'partner').where('scope_id', '=', view.partnerId);
+        return q.execute();
+      }),
     ]);
     for (const d of delegations) {
       if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
