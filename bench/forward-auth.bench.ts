@@ -22,7 +22,10 @@
  * hot partner access token (bench/gateway-world.ts), BENCH_CONNECTIONS keep-alive connections from
  * the load generator of bench:gateway. BENCH_ROUNDS interleaved rounds (n, p, w) of BENCH_DURATION
  * seconds; ratios are taken per round and reported as medians. Target: p/n ≥ 0.9.
- * Last line: one JSON object.
+ * Where the CPU goes: each round reads the CPU time (/proc, utime + stime) of the auth service,
+ * NGINX's worker and the upstream around the load, and prints CPU per request for each (medians):
+ * what a check costs Partnergate against what it costs the no-op, and what the identity headers
+ * cost NGINX. Last line: one JSON object.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -55,6 +58,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system, ms) a process has used so far; NGINX: its workers (the master's children). */
+function cpuMs(c: ChildProcess, withChildren = false): number {
+  const ticks = (pid: number) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+  };
+  const pids = withChildren ? readFileSync(`/proc/${c.pid}/task/${c.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [c.pid!];
+  return (pids.reduce((s, pid) => s + ticks(pid), 0) * 1000) / CLK_TCK;
+}
+/** clock ticks per second (USER_HZ: 100 on Linux) */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
 function start(name: string, cmd: string, args: string[], env: Record<string, string>, stdout: 'ignore' | number = 'ignore'): ChildProcess {
   const c = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'pipe'] });
   let err = '';
@@ -81,7 +97,7 @@ async function waitFor(url: string, ok: (status: number) => boolean, headers: Re
 }
 
 type Kind = 'n' | 'p' | 'w' | 'h' | 'f';
-type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number };
+type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; cpu_us?: { auth: number; nginx: number; upstream: number } };
 function load(job: Record<string, unknown>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [path.join(ROOT, 'bench/gateway-load.ts'), JSON.stringify(job)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -141,16 +157,15 @@ async function main(): Promise<void> {
   const { mint } = await gatewayWorld({ ...process.env, ...env }, dir, gwUrl);
   const token = mint('hot');
 
-  start('upstream', process.execPath, ['bench/forward-auth-services.ts', 'upstream'], { PORT: String(upPort) });
-  start('no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'noop-auth'], { PORT: String(noopPort) });
-  if (FASTIFY) start('fastify no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'fastify-noop-auth'], { PORT: String(fNoopPort) }, openSync(path.join(dir, 'fastify-noop.log'), 'w'));
+  const upstream = start('upstream', process.execPath, ['bench/forward-auth-services.ts', 'upstream'], { PORT: String(upPort) });
+  const noop = start('no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'noop-auth'], { PORT: String(noopPort) });
+  const fastifyNoop = FASTIFY ? start('fastify no-op auth', process.execPath, ['bench/forward-auth-services.ts', 'fastify-noop-auth'], { PORT: String(fNoopPort) }, openSync(path.join(dir, 'fastify-noop.log'), 'w')) : null;
   // the default settings: LOG_LEVEL unset; stdout to a file, as journald or a container runtime takes it
   const logFile = path.join(dir, 'partnergate.log');
   // BENCH_PROFILE=<dir>: the default-logging Partnergate writes a V8 CPU profile there when it stops
   const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   const pg = start('partnergate', process.execPath, [...profile, 'src/main.ts', 'serve'], { ...env, PORT: String(pgPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` }, openSync(logFile, 'w'));
-  start('partnergate (warn)', process.execPath, ['src/main.ts', 'serve'], { ...env, LOG_LEVEL: 'warn', PORT: String(pgWarnPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` });
-  void pg;
+  const pgWarn = start('partnergate (warn)', process.execPath, ['src/main.ts', 'serve'], { ...env, LOG_LEVEL: 'warn', PORT: String(pgWarnPort), RESOURCES_UPSTREAM_URL: `http://127.0.0.1:${upPort}/v1` });
   const conf = path.join(dir, 'nginx.conf');
   writeFileSync(
     conf,
@@ -177,11 +192,12 @@ async function main(): Promise<void> {
       '}',
     ].join('\n'),
   );
-  start('nginx', NGINX, ['-p', dir, '-c', conf], {});
+  const nginx = start('nginx', NGINX, ['-p', dir, '-c', conf], {});
   await waitFor(`http://127.0.0.1:${pgPort}/healthz`, (s) => s === 200);
   await waitFor(`http://127.0.0.1:${pgWarnPort}/healthz`, (s) => s === 200);
   const auth = { authorization: `Bearer ${token}` };
   const urls: Partial<Record<Kind, string>> = { n: `http://127.0.0.1:${nPort}/resources/v1/context`, p: `http://127.0.0.1:${pPort}/resources/v1/context`, w: `http://127.0.0.1:${wPort}/resources/v1/context` };
+  let identityAuth: ChildProcess | null = null;
   if (CEILING) {
     // one real answer of Partnergate's, as NGINX asks for it: its headers, for the identity-only service
     const a = await fetch(`${gwUrl}/authz/forward-auth/nginx`, { headers: { ...auth, 'x-original-method': 'GET', 'x-original-uri': '/resources/v1/context', 'x-forwarded-proto': 'http', 'x-forwarded-host': '127.0.0.1' } });
@@ -190,7 +206,7 @@ async function main(): Promise<void> {
     a.headers.forEach((v, k) => {
       if (k !== 'date' && k !== 'connection' && k !== 'keep-alive') identity.push(k, v);
     });
-    start('identity auth', process.execPath, ['bench/forward-auth-services.ts', 'identity-auth'], { PORT: String(idPort), IDENTITY_HEADERS: JSON.stringify(identity) });
+    identityAuth = start('identity auth', process.execPath, ['bench/forward-auth-services.ts', 'identity-auth'], { PORT: String(idPort), IDENTITY_HEADERS: JSON.stringify(identity) });
     urls.h = `http://127.0.0.1:${hPort}/resources/v1/context`;
   }
   if (FASTIFY) urls.f = `http://127.0.0.1:${fPort}/resources/v1/context`;
@@ -207,7 +223,11 @@ async function main(): Promise<void> {
     log(`round ${round}/${ROUNDS}`);
     const kinds: Kind[] = ['n', 'p', 'w', ...(CEILING ? (['h'] as const) : []), ...(FASTIFY ? (['f'] as const) : [])];
     for (const k of kinds) {
+      const authProc = { n: noop, p: pg, w: pgWarn, h: identityAuth, f: fastifyNoop }[k]!;
+      const before = [cpuMs(authProc), cpuMs(nginx, true), cpuMs(upstream)];
       const r = await load({ mode: 'throughput', url: urls[k]!, headers: auth, connections: CONNECTIONS, durationSec: DURATION });
+      const used = [cpuMs(authProc), cpuMs(nginx, true), cpuMs(upstream)].map((x, i) => ((x - before[i]) * 1000) / Math.max(1, r.rps * DURATION));
+      r.cpu_us = { auth: used[0], nginx: used[1], upstream: used[2] };
       if (r.non2xx > 0 || (r.errors ?? 0) > 0) log(`  ${k}: ${r.non2xx} non-2xx, ${r.errors ?? 0} errors`);
       runs[k].push(r);
       log(`  ${{ n: 'no-op auth      ', p: 'Partnergate     ', w: 'Partnergate warn', h: 'identity only   ', f: 'Fastify no-op   ' }[k]} ${Math.round(r.rps)} req/s`);
@@ -220,6 +240,12 @@ async function main(): Promise<void> {
   };
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const ratios = (k: 'p' | 'w' | 'h', to: Kind = 'n') => runs[k].map((r, i) => r3(r.rps / runs[to][i].rps));
+  const cpuOf = (k: Kind) => {
+    const m = (f: 'auth' | 'nginx' | 'upstream') => Math.round(median(runs[k].map((r) => r.cpu_us![f])) * 10) / 10;
+    return { auth: m('auth'), nginx: m('nginx'), upstream: m('upstream') };
+  };
+  const cpuKinds: Kind[] = ['n', 'p', 'w', ...(CEILING ? (['h'] as const) : []), ...(FASTIFY ? (['f'] as const) : [])];
+  const cpu = Object.fromEntries(cpuKinds.map((k) => [k, cpuOf(k)])) as Partial<Record<Kind, ReturnType<typeof cpuOf>>>;
   const served = runs.p.reduce((s, r) => s + r.rps * DURATION, 0);
   const summary = {
     noop_rps: Math.round(median(runs.n.map((r) => r.rps))),
@@ -233,6 +259,7 @@ async function main(): Promise<void> {
     ...(FASTIFY
       ? { fastify_noop_rps: Math.round(median(runs.f.map((r) => r.rps))), ratio_to_fastify: r3(median(ratios('p', 'f'))), ratios_to_fastify: ratios('p', 'f'), ratio_warn_to_fastify: r3(median(ratios('w', 'f'))), ratios_warn_to_fastify: ratios('w', 'f') }
       : {}),
+    cpu_us_per_request: cpu,
     default_log_bytes: logBytes,
     default_log_bytes_per_request: r3(logBytes / Math.max(1, served)),
     p50_ms: { noop: median(runs.n.map((r) => r.p50_ms)), partnergate: median(runs.p.map((r) => r.p50_ms)) },
@@ -252,6 +279,8 @@ async function main(): Promise<void> {
       ...(FASTIFY
         ? [`  (f) Fastify no-op, default logger ${summary.fastify_noop_rps} req/s   p/f ${summary.ratio_to_fastify} (per round ${summary.ratios_to_fastify!.join(', ')})   w/f ${summary.ratio_warn_to_fastify} (per round ${summary.ratios_warn_to_fastify!.join(', ')})`]
         : []),
+      `  CPU per request, µs (median of rounds): auth service / NGINX / upstream`,
+      ...cpuKinds.map((k) => `    (${k}) ${cpu[k]!.auth} / ${cpu[k]!.nginx} / ${cpu[k]!.upstream}`),
       `  default logging wrote ${logBytes} bytes during the measured runs (${summary.default_log_bytes_per_request} per request)`,
       JSON.stringify(summary),
     ].join('\n') + '\n',
