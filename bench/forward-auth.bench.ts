@@ -58,8 +58,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/** CPU time (user + system, ms) a process has used so far; NGINX: its workers (the master's children). */
+/** CPU time (user + system, ms) a process has used so far; NGINX: its workers (the master's children). NaN without Linux's /proc. */
 function cpuMs(c: ChildProcess, withChildren = false): number {
+  try {
+    return procCpuMs(c, withChildren);
+  } catch {
+    return Number.NaN;
+  }
+}
+function procCpuMs(c: ChildProcess, withChildren: boolean): number {
   const ticks = (pid: number) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
