@@ -105,6 +105,31 @@ describe('customer self-service', () => {
     await shoot(page, 'user-orders');
   });
 
+  it('a list the server could not send says so, asks again by itself, and offers to try again', { timeout: 90_000 }, async () => {
+    const page = await portal.newPage();
+    await login(page, tenant.admin.email, tenant.admin.password);
+    // the connection drops for every request of the invoices until the person asks again
+    let dropped = 0;
+    let drop = true;
+    await page.route('**/self/invoices**', (route) => {
+      if (!drop) return route.fallback();
+      dropped++;
+      return route.abort('connectionreset');
+    });
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Orders, invoices and tickets' }).click();
+    await page.getByRole('tab', { name: 'Invoices' }).click();
+    const alert = page.getByTestId('error-alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.innerText()).toMatch(/cannot be reached/);
+    // the portal asked four times in all (three more tries) before showing the failure
+    expect(dropped).toBe(4);
+    await shoot(page, 'invoices-unreachable');
+    drop = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('self-invoices').locator('tbody tr').first().waitFor({ timeout: 45_000 });
+    expect(await alert.count()).toBe(0);
+  });
+
   it('reviews a link request before approving: a badge, then narrower accounts and permissions', { timeout: 120_000 }, async () => {
     const other = await portal.t.world.partner({ capabilities: ['managed_services'] });
     const asked = await requestLink(await other.owner.login(), other.id, { tenant_slug: tenant.slug, role: 'MSP_FULL', justification: 'Network operations for the new branch offices' });

@@ -122,6 +122,7 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
       contexts.push(ctx);
       const page = await ctx.newPage();
       page.on('pageerror', (e) => process.stderr.write(`[portal page error] ${e.message}\n`));
+      watchNetwork(page);
       return page;
     },
     async close() {
@@ -130,6 +131,68 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
       await t.close();
     },
   };
+}
+
+/**
+ * What each open page asked the server, for a failed test's report: the last answers (status, time
+ * taken), the requests that failed at the network and those still waiting. A browser test that
+ * times out waiting for rows then says whether the rows' request failed, was refused or never came back.
+ */
+interface PageWatch {
+  page: Page;
+  log: string[];
+  pending: Map<import('playwright-core').Request, number>;
+}
+const watched = new Set<PageWatch>();
+
+function watchNetwork(page: Page): void {
+  const w: PageWatch = { page, log: [], pending: new Map() };
+  watched.add(w);
+  page.on('close', () => watched.delete(w));
+  const started = Date.now();
+  const note = (line: string) => {
+    w.log.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${line}`);
+    if (w.log.length > 60) w.log.shift();
+  };
+  const api = (r: import('playwright-core').Request) => new URL(r.url()).pathname.startsWith('/api/');
+  page.on('request', (r) => {
+    if (api(r)) w.pending.set(r, Date.now());
+  });
+  page.on('requestfinished', async (r) => {
+    const t0 = w.pending.get(r);
+    w.pending.delete(r);
+    if (t0 === undefined) return;
+    const status = (await r.response().catch(() => null))?.status() ?? '?';
+    note(`${status} ${r.method()} ${new URL(r.url()).pathname} ${Date.now() - t0} ms`);
+  });
+  page.on('requestfailed', (r) => {
+    const t0 = w.pending.get(r);
+    w.pending.delete(r);
+    if (t0 !== undefined) note(`FAILED ${r.method()} ${new URL(r.url()).pathname} after ${Date.now() - t0} ms: ${r.failure()?.errorText ?? ''}`);
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') note(`console error: ${m.text().slice(0, 300)}`);
+  });
+}
+
+/**
+ * Called for a failed browser test (test/e2e/helpers/setup.ts): a screenshot of every open page
+ * (artifacts/screenshots/FAILED-…) and, on stderr, its address and what it asked the server.
+ */
+export async function reportFailedTest(testName: string): Promise<void> {
+  const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
+  let i = 0;
+  for (const w of watched) {
+    i++;
+    const lines = [`[failed test] ${testName} — page ${i}: ${w.page.url()}`, ...w.log.map((l) => `  ${l}`)];
+    for (const [r, t0] of w.pending) lines.push(`  still waiting after ${Date.now() - t0} ms: ${r.method()} ${new URL(r.url()).pathname}`);
+    try {
+      lines.push(`  screenshot: ${await screenshot(w.page, `FAILED-${slug}-${i}`)}`);
+    } catch (e) {
+      lines.push(`  no screenshot: ${(e as Error).message.split('\n')[0]}`);
+    }
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
 }
 
 /** Logs in through the login form and waits until the portal shows the user's home page. */

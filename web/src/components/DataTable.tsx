@@ -47,7 +47,7 @@ export interface DataTableProps<T> {
   records: T[] | undefined;
   rowKey: (row: T) => string;
   loading?: boolean;
-  /** shown when there are no rows (after loading) */
+  /** shown when the list came back with no rows (not when `records` is undefined: still loading, or it failed) */
   empty: ReactNode;
   testId?: string;
   onRowClick?: (row: T) => void;
@@ -97,7 +97,8 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const current = Math.min(page, pages);
   const rows = paged ? sorted.slice((current - 1) * pageSize, current * pageSize) : sorted;
   const showLoading = loading && (records?.length ?? 0) === 0;
-  const showEmpty = !loading && sorted.length === 0;
+  // a list that failed to load is not an empty list: the page's error says what happened instead
+  const showEmpty = !loading && records !== undefined && sorted.length === 0;
 
   const toggleSort = (key: string) => setSort((s) => (s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : null));
 

@@ -2,12 +2,25 @@
  * Shows an API problem in words (web/src/query/messages.ts): a sentence for the request, or — for a
  * validation failure — each field that needs attention (a form also shows them next to its inputs).
  */
-import { Alert, List, Text } from '@mantine/core';
+import { Alert, Button, List, Text } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { ApiError } from '../api/client.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
+import { isTransient } from '../query/query.ts';
 
-export function ErrorAlert({ error, title, labels }: { error: unknown; title?: string; /** field key → the input's label */ labels?: Record<string, string> }) {
+export function ErrorAlert({
+  error,
+  title,
+  labels,
+  onRetry,
+}: {
+  error: unknown;
+  title?: string;
+  /** field key → the input's label */
+  labels?: Record<string, string>;
+  /** for a failure that may pass (no connection, a server fault): a "Try again" button */
+  onRetry?: () => void;
+}) {
   if (!error) return null;
   const api = error instanceof ApiError ? error : null;
   const heading = title ?? (api?.status === 403 ? 'Not allowed' : api?.status === 404 ? 'Not found' : 'Something went wrong');
@@ -27,6 +40,11 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
         </>
       ) : (
         <Text size="sm">{errorMessage(error)}</Text>
+      )}
+      {onRetry && isTransient(error) && (
+        <Button size="xs" variant="light" color="red" mt="xs" onClick={onRetry} data-testid="error-retry">
+          Try again
+        </Button>
       )}
     </Alert>
   );

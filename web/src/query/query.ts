@@ -22,12 +22,18 @@ import { notifications } from '@mantine/notifications';
 import { ApiError, errorMessage } from '../api/index.ts';
 import { fieldMessages } from './messages.ts';
 
+/** A failure that asking again may mend: no answer at all, a server fault, or "slow down". */
+export function isTransient(err: unknown): boolean {
+  return !(err instanceof ApiError) || err.status === 0 || err.status === 429 || err.status >= 500;
+}
+
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        // A refusal (4xx) does not change by asking again; a lost connection or a 5xx may.
-        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1,
+        // A refusal (4xx) does not change by asking again; a lost connection, a 5xx or "too many
+        // requests" may: up to three more tries, 1 s, 2 s and 4 s apart (TanStack's default delay).
+        retry: (count, err) => isTransient(err) && count < 3,
         refetchOnWindowFocus: false,
         staleTime: 5_000,
       },

@@ -52,7 +52,7 @@ export function TenantSelfServicePage() {
     { value: 'sla', label: 'SLA', ok: can('reports.sla.read') },
     { value: 'commitments', label: 'Partner commitments', ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
-  const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
+  const [tab, setTabState] = useState<string | null>(tabs[0]?.value ?? null);
   // partner names for "placed by" when the server does not name the person
   const partners = useApiQuery(['self', tenantId, 'partners'], () => delegationsApi.tenantList(tenantId).catch(() => ({ data: [], next_cursor: null })), { enabled: can('tenant.delegations.read') });
   const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
@@ -63,6 +63,12 @@ export function TenantSelfServicePage() {
   const currency = invoices.data?.[0]?.currency ?? 'USD';
   const slaRows = sla.data ?? [];
   const compliance = slaRows.length ? (100 * slaRows.filter((s) => s.status === 'met').length) / slaRows.length : null;
+  // the lists the tiles need load with the page; a tab whose list failed asks again when it is opened
+  const preloaded: Record<string, { error: unknown; reload(): void }> = { invoices, tickets, sla };
+  const setTab = (v: string | null) => {
+    setTabState(v);
+    if (v && preloaded[v]?.error) preloaded[v].reload();
+  };
 
   return (
     <>
@@ -96,10 +102,10 @@ export function TenantSelfServicePage() {
             <Tabs.Panel value={tab ?? ''} pt="md">
               {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
-              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
-              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} partnerName={partnerName} />}
+              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} reload={invoices.reload} />}
+              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} reload={tickets.reload} partnerName={partnerName} />}
               {tab === 'usage' && <Usage tenantId={tenantId} />}
-              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
+              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} reload={sla.reload} />}
               {tab === 'commitments' && <PartnerCommitments tenantId={tenantId} />}
             </Tabs.Panel>
           </Tabs>
@@ -147,7 +153,7 @@ function Orders({ tenantId, partnerName }: { tenantId: string; partnerName: Map<
   return (
     <Stack>
       <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
-      <ErrorAlert error={r.error} />
+      <ErrorAlert error={r.error} onRetry={r.reload} />
       <DataTable
         testId="self-orders"
         records={rows}
@@ -171,7 +177,7 @@ function Services({ tenantId }: { tenantId: string }) {
   const r = useOwn<Service>(tenantId, 'services', true);
   return (
     <>
-      <ErrorAlert error={r.error} />
+      <ErrorAlert error={r.error} onRetry={r.reload} />
       <DataTable
         testId="self-services"
         records={r.data}
@@ -190,10 +196,10 @@ function Services({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean; error: unknown }) {
+function Invoices({ rows, loading, error, reload }: { rows?: Invoice[]; loading: boolean; error: unknown; reload(): void }) {
   return (
     <>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} onRetry={reload} />
       <DataTable
         testId="self-invoices"
         records={rows}
@@ -215,10 +221,10 @@ function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean
   );
 }
 
-function Tickets({ rows, loading, error, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; partnerName: Map<string, string> }) {
+function Tickets({ rows, loading, error, reload, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; reload(): void; partnerName: Map<string, string> }) {
   return (
     <>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} onRetry={reload} />
       <DataTable
         testId="self-tickets"
         records={rows}
@@ -252,7 +258,7 @@ function Usage({ tenantId }: { tenantId: string }) {
   }, [r.data]);
   return (
     <Stack>
-      <ErrorAlert error={r.error} />
+      <ErrorAlert error={r.error} onRetry={r.reload} />
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         {Object.entries(METRIC).map(([k, m]) => (
           <Chart key={k} title={`${m.label} per month`} description={m.unit} kind="bar" loading={r.loading} data={series} dataKey="month" series={[{ name: k, label: m.unit, color: 'blue.6' }]} empty="No usage yet." />
@@ -262,10 +268,10 @@ function Usage({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; error: unknown }) {
+function Sla({ rows, loading, error, reload }: { rows?: SlaRecord[]; loading: boolean; error: unknown; reload(): void }) {
   return (
     <>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} onRetry={reload} />
       <DataTable
         testId="self-sla"
         records={rows}
