@@ -169,6 +169,8 @@ describe('MSP workspace', () => {
     await page.reload();
     const job = page.getByTestId('export-job').first();
     await job.getByRole('button', { name: 'Download' }).waitFor({ timeout: 30_000 });
+    // the list under the card has loaded too, so nothing moves the button while it is clicked
+    await page.getByTestId('invoice-totals').waitFor();
     expect(await job.innerText()).toMatch(/of \d+ invoices/);
     await shoot(page, 'export-job');
     const [file] = await Promise.all([page.waitForEvent('download'), job.getByRole('button', { name: 'Download' }).click()]);

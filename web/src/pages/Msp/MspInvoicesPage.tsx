@@ -75,7 +75,9 @@ export function MspInvoicesPage() {
     <>
       <PageHeader
         title="Invoices"
-        description={`Invoices of every customer you manage. Filter, search and sort them, and export what you see as a spreadsheet (CSV)${pdfOn ? ' or a printable statement (PDF)' : ''}.`}
+        // the same words whatever loads later (the formats are in the Export menu), so nothing below moves under a click
+        description="Invoices of every customer you manage. Filter, search and sort them, and export what you see."
+
         actions={
           <Menu position="bottom-end">
             <Menu.Target>
