@@ -128,6 +128,19 @@ describe('customer self-service', () => {
     await alert.getByRole('button', { name: 'Try again' }).click();
     await page.getByTestId('self-invoices').locator('tbody tr').first().waitFor({ timeout: 45_000 });
     expect(await alert.count()).toBe(0);
+
+    // any page's list offers the same: the members, with nothing special written for them
+    let membersDrop = true;
+    await page.route(
+      (u) => u.pathname === `/api/v1/tenants/${tenant.id}/members`,
+      (route) => (membersDrop ? route.abort('connectionreset') : route.fallback()),
+    );
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Members' }).click();
+    await alert.waitFor({ timeout: 30_000 });
+    membersDrop = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByTestId('tenant-members').locator('tbody tr').first().waitFor({ timeout: 45_000 });
+    expect(await alert.count()).toBe(0);
   });
 
   it('reviews a link request before approving: a badge, then narrower accounts and permissions', { timeout: 120_000 }, async () => {

@@ -1,8 +1,11 @@
 /**
  * Shows an API problem in words (web/src/query/messages.ts): a sentence for the request, or — for a
  * validation failure — each field that needs attention (a form also shows them next to its inputs).
+ * A failure that may pass (no connection, a server fault, "slow down") offers "Try again": what the
+ * caller passes, else asking again for whatever on the page failed with this very error.
  */
 import { Alert, Button, List, Text } from '@mantine/core';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { ApiError } from '../api/client.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
@@ -18,10 +21,12 @@ export function ErrorAlert({
   title?: string;
   /** field key → the input's label */
   labels?: Record<string, string>;
-  /** for a failure that may pass (no connection, a server fault): a "Try again" button */
+  /** what "Try again" does (default: load again the page's data that failed with this error) */
   onRetry?: () => void;
 }) {
+  const client = useQueryClient();
   if (!error) return null;
+  const retry = isTransient(error) ? (onRetry ?? reloadFailed(client, error)) : undefined;
   const api = error instanceof ApiError ? error : null;
   const heading = title ?? (api?.status === 403 ? 'Not allowed' : api?.status === 404 ? 'Not found' : 'Something went wrong');
   const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
@@ -41,11 +46,18 @@ export function ErrorAlert({
       ) : (
         <Text size="sm">{errorMessage(error)}</Text>
       )}
-      {onRetry && isTransient(error) && (
-        <Button size="xs" variant="light" color="red" mt="xs" onClick={onRetry} data-testid="error-retry">
+      {retry && (
+        <Button size="xs" variant="light" color="red" mt="xs" onClick={retry} data-testid="error-retry">
           Try again
         </Button>
       )}
     </Alert>
   );
+}
+
+/** Loads again the data on screen whose last try failed with `error`; undefined when none did (a failed save). */
+function reloadFailed(client: QueryClient, error: unknown): (() => void) | undefined {
+  const failed = (q: { state: { error: unknown } }) => q.state.error === error;
+  if (client.getQueryCache().findAll({ type: 'active', predicate: failed }).length === 0) return undefined;
+  return () => void client.refetchQueries({ type: 'active', predicate: failed });
 }

@@ -102,10 +102,10 @@ export function TenantSelfServicePage() {
             <Tabs.Panel value={tab ?? ''} pt="md">
               {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
-              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} reload={invoices.reload} />}
-              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} reload={tickets.reload} partnerName={partnerName} />}
+              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
+              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} partnerName={partnerName} />}
               {tab === 'usage' && <Usage tenantId={tenantId} />}
-              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} reload={sla.reload} />}
+              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
               {tab === 'commitments' && <PartnerCommitments tenantId={tenantId} />}
             </Tabs.Panel>
           </Tabs>
@@ -153,7 +153,7 @@ function Orders({ tenantId, partnerName }: { tenantId: string; partnerName: Map<
   return (
     <Stack>
       <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
-      <ErrorAlert error={r.error} onRetry={r.reload} />
+      <ErrorAlert error={r.error} />
       <DataTable
         testId="self-orders"
         records={rows}
@@ -177,7 +177,7 @@ function Services({ tenantId }: { tenantId: string }) {
   const r = useOwn<Service>(tenantId, 'services', true);
   return (
     <>
-      <ErrorAlert error={r.error} onRetry={r.reload} />
+      <ErrorAlert error={r.error} />
       <DataTable
         testId="self-services"
         records={r.data}
@@ -196,10 +196,10 @@ function Services({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Invoices({ rows, loading, error, reload }: { rows?: Invoice[]; loading: boolean; error: unknown; reload(): void }) {
+function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean; error: unknown }) {
   return (
     <>
-      <ErrorAlert error={error} onRetry={reload} />
+      <ErrorAlert error={error} />
       <DataTable
         testId="self-invoices"
         records={rows}
@@ -221,10 +221,10 @@ function Invoices({ rows, loading, error, reload }: { rows?: Invoice[]; loading:
   );
 }
 
-function Tickets({ rows, loading, error, reload, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; reload(): void; partnerName: Map<string, string> }) {
+function Tickets({ rows, loading, error, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; partnerName: Map<string, string> }) {
   return (
     <>
-      <ErrorAlert error={error} onRetry={reload} />
+      <ErrorAlert error={error} />
       <DataTable
         testId="self-tickets"
         records={rows}
@@ -258,7 +258,7 @@ function Usage({ tenantId }: { tenantId: string }) {
   }, [r.data]);
   return (
     <Stack>
-      <ErrorAlert error={r.error} onRetry={r.reload} />
+      <ErrorAlert error={r.error} />
       <SimpleGrid cols={{ base: 1, md: 3 }}>
         {Object.entries(METRIC).map(([k, m]) => (
           <Chart key={k} title={`${m.label} per month`} description={m.unit} kind="bar" loading={r.loading} data={series} dataKey="month" series={[{ name: k, label: m.unit, color: 'blue.6' }]} empty="No usage yet." />
@@ -268,10 +268,10 @@ function Usage({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Sla({ rows, loading, error, reload }: { rows?: SlaRecord[]; loading: boolean; error: unknown; reload(): void }) {
+function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; error: unknown }) {
   return (
     <>
-      <ErrorAlert error={error} onRetry={reload} />
+      <ErrorAlert error={error} />
       <DataTable
         testId="self-sla"
         records={rows}
