@@ -1,8 +1,8 @@
 /**
  * Shows an API problem in words (web/src/query/messages.ts): a sentence for the request, or — for a
  * validation failure — each field that needs attention (a form also shows them next to its inputs).
- * A failure that may pass (no connection, a server fault, "slow down") offers "Try again": what the
- * caller passes, else asking again for whatever on the page failed with this very error.
+ * A failure that may pass (no connection, a server fault, "slow down") offers "Try again", which asks
+ * again for whatever on the page failed with this very error.
  */
 import { Alert, Button, List, Text } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -11,22 +11,10 @@ import { ApiError } from '../api/client.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
 import { isTransient } from '../query/query.ts';
 
-export function ErrorAlert({
-  error,
-  title,
-  labels,
-  onRetry,
-}: {
-  error: unknown;
-  title?: string;
-  /** field key → the input's label */
-  labels?: Record<string, string>;
-  /** what "Try again" does (default: load again the page's data that failed with this error) */
-  onRetry?: () => void;
-}) {
+export function ErrorAlert({ error, title, labels }: { error: unknown; title?: string; /** field key → the input's label */ labels?: Record<string, string> }) {
   const client = useQueryClient();
   if (!error) return null;
-  const retry = isTransient(error) ? (onRetry ?? reloadFailed(client, error)) : undefined;
+  const retry = isTransient(error) ? reloadFailed(client, error) : undefined;
   const api = error instanceof ApiError ? error : null;
   const heading = title ?? (api?.status === 403 ? 'Not allowed' : api?.status === 404 ? 'Not found' : 'Something went wrong');
   const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];

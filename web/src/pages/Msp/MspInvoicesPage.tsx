@@ -77,7 +77,6 @@ export function MspInvoicesPage() {
         title="Invoices"
         // the same words whatever loads later (the formats are in the Export menu), so nothing below moves under a click
         description="Invoices of every customer you manage. Filter, search and sort them, and export what you see."
-
         actions={
           <Menu position="bottom-end">
             <Menu.Target>

@@ -52,7 +52,7 @@ export function TenantSelfServicePage() {
     { value: 'sla', label: 'SLA', ok: can('reports.sla.read') },
     { value: 'commitments', label: 'Partner commitments', ok: can('tenant.delegations.read') },
   ].filter((x) => x.ok);
-  const [tab, setTabState] = useState<string | null>(tabs[0]?.value ?? null);
+  const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
   // partner names for "placed by" when the server does not name the person
   const partners = useApiQuery(['self', tenantId, 'partners'], () => delegationsApi.tenantList(tenantId).catch(() => ({ data: [], next_cursor: null })), { enabled: can('tenant.delegations.read') });
   const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
@@ -63,12 +63,6 @@ export function TenantSelfServicePage() {
   const currency = invoices.data?.[0]?.currency ?? 'USD';
   const slaRows = sla.data ?? [];
   const compliance = slaRows.length ? (100 * slaRows.filter((s) => s.status === 'met').length) / slaRows.length : null;
-  // the lists the tiles need load with the page; a tab whose list failed asks again when it is opened
-  const preloaded: Record<string, { error: unknown; reload(): void }> = { invoices, tickets, sla };
-  const setTab = (v: string | null) => {
-    setTabState(v);
-    if (v && preloaded[v]?.error) preloaded[v].reload();
-  };
 
   return (
     <>
