@@ -9977,7 +9977,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a verification document (reviewers only: anyone else gets 404) */
+        /** Download a verification document (reviewers only: the partner owner, the operator; anyone else gets 404) */
         get: {
             parameters: {
                 query?: never;
@@ -10023,6 +10023,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem+json */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem+json */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12494,7 +12503,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a suspended subscription (partner owner) */
+        /** Resume a suspended subscription (partner owner, operator) */
         post: {
             parameters: {
                 query?: never;
@@ -12592,7 +12601,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Suspend a subscription for a policy reason (partner owner): the customer is refused at the gateway from its next request */
+        /** Suspend a subscription for a policy reason (partner owner, operator): the customer is refused at the gateway from its next request */
         post: {
             parameters: {
                 query?: never;

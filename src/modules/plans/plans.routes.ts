@@ -7,6 +7,9 @@
  * Permissions reuse the existing catalog: the operator's platform.partners.manage; a partner's
  * partner.customers.read (owner, staff) to look and partner.delegations.manage (owner) to act;
  * a tenant's tenant.read to look and tenant.update (admin) to act.
+ * The operator is a KYC reviewer and may suspend or resume a customer's subscription for a policy
+ * reason: it does so on the partner plane, through the same routes and service calls as the
+ * partner's owner (same audit events), with its own platform.partners.manage.
  */
 import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
@@ -98,7 +101,7 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
         '/api/v1/partners/:partner_id/plan-customers',
         { schema: { tags: TAGS, summary: "The partner's customers with their segment, verification and subscription", params: S.PartnerParams, response: { 200: Type.Object({ data: Type.Array(S.CustomerDto) }), ...problems(400, 401, 403, 404) } } },
         async (req) => {
-          access.partner(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
+          partnerOrOperator(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
           const rows = await plans.listCustomers(req.params.partner_id);
           return {
             data: rows.map((c) => ({
@@ -135,7 +138,7 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
           },
         },
         async (req) => {
-          access.partner(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
+          partnerOrOperator(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
           return { data: (await plans.listKycCases(req.params.partner_id, req.query.status)).map(toKycCaseDto) };
         },
       );
@@ -150,7 +153,7 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
       );
       app.get(
         '/api/v1/partners/:partner_id/kyc-cases/:case_id/documents/:document_id',
-        { schema: { tags: TAGS, summary: 'Download a verification document (reviewers only: anyone else gets 404)', params: S.PartnerDocumentParams, response: { 200: Type.Unknown({ description: 'the file (PDF, PNG or JPEG)' }), ...problems(400, 401, 404) } } },
+        { schema: { tags: TAGS, summary: 'Download a verification document (reviewers only: the partner owner, the operator; anyone else gets 404)', params: S.PartnerDocumentParams, response: { 200: Type.Unknown({ description: 'the file (PDF, PNG or JPEG)' }), ...problems(400, 401, 403, 404) } } },
         async (req, reply) => {
           reviewer(req, req.params.partner_id, () => E.kyc_document_not_found());
           const f = await plans.downloadDocument(req.ctx(), req.params.partner_id, req.params.case_id, req.params.document_id);
@@ -172,7 +175,7 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
         '/api/v1/partners/:partner_id/subscriptions',
         { schema: { tags: TAGS, summary: "The partner's customers' subscriptions", params: S.PartnerParams, response: { 200: Type.Object({ data: Type.Array(S.SubscriptionDto) }), ...problems(400, 401, 403, 404) } } },
         async (req) => {
-          access.partner(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
+          partnerOrOperator(req, req.params.partner_id, PARTNER_READ, { allowInactivePartner: true });
           const [subs, names, customers] = await Promise.all([plans.listSubscriptions(req.params.partner_id), planNames(), plans.listCustomers(req.params.partner_id)]);
           const tenantNames = new Map(customers.map((c) => [c.tenant.id, c.tenant.name]));
           return { data: subs.map((s) => toSubscriptionDto(s, { plan: names.get(s.plan_id)?.name, tenant: tenantNames.get(s.tenant_id) })) };
@@ -186,8 +189,8 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
               tags: TAGS,
               summary: {
                 activate: 'Start the service of a signed subscription (partner owner)',
-                suspend: 'Suspend a subscription for a policy reason (partner owner): the customer is refused at the gateway from its next request',
-                resume: 'Resume a suspended subscription (partner owner)',
+                suspend: 'Suspend a subscription for a policy reason (partner owner, operator): the customer is refused at the gateway from its next request',
+                resume: 'Resume a suspended subscription (partner owner, operator)',
                 cancel: 'Cancel a subscription (partner owner)',
               }[action],
               params: S.PartnerSubscriptionParams,
@@ -196,7 +199,8 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
             },
           },
           async (req) => {
-            access.partner(req, req.params.partner_id, PARTNER_MANAGE);
+            if (action === 'suspend' || action === 'resume') partnerOrOperator(req, req.params.partner_id, PARTNER_MANAGE);
+            else access.partner(req, req.params.partner_id, PARTNER_MANAGE);
             const body = req.body as { reason?: string };
             return toSubscriptionDto(await plans.transition(req.ctx(), { partnerId: req.params.partner_id }, req.params.subscription_id, action, { reason: body.reason, kind: 'policy' }));
           },
@@ -293,13 +297,31 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
     },
   };
 
-  /** Reviewers of KYC: the partner's owner and the operator. Anyone else is told the case does not exist. */
+  /** The operator with its own permission, or the partner's people with `permission` (the module's other partner routes' check). */
+  function partnerOrOperator(req: FastifyRequest, partnerId: string, permission: string, opts: { allowInactivePartner?: boolean } = {}): void {
+    if (access.isOperator(access.user(req))) access.operator(req, OPERATOR);
+    else access.partner(req, partnerId, permission, opts);
+  }
+
+  /**
+   * Reviewers of KYC: the partner's owner and the operator. Anyone else is told the case does not
+   * exist. An owner whose partner is not active is refused like every other act of that partner
+   * (403 partner_inactive): reviewing a case and reading its identity details or documents act for it.
+   */
   function reviewer(req: FastifyRequest, partnerId: string, notFound: () => Error): void {
+    let principal: ReturnType<typeof access.user>;
     try {
+      principal = access.user(req);
+      if (access.isOperator(principal)) {
+        access.operator(req, OPERATOR);
+        return;
+      }
       access.partner(req, partnerId, PARTNER_MANAGE, { allowInactivePartner: true });
     } catch (e) {
       if ((e as { status?: number }).status === 401) throw e;
       throw notFound();
     }
+    // the caller is this partner's owner: the access check every other partner write makes
+    access.partnerMembership(principal);
   }
 }
