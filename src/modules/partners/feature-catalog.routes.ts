@@ -160,13 +160,15 @@ export function featureCatalogRoutes(d: { catalog: FeatureCatalogService; partne
           if (a.membership === null) throw authzErrors.permission_denied("The operator changes a partner's features in its configuration.");
           const { partner_id: partnerId, key } = req.params;
           const f = await catalog.get(key);
-          if (f.lifecycle === 'retired') throw authzErrors.feature_retired(`${f.name} is retired.`);
+          // a retired feature is not switched on again; switching it off (dropping a stale "on") is allowed
+          if (f.lifecycle === 'retired' && req.body.enabled) throw authzErrors.feature_retired(`${f.name} is retired.`);
           if (Number(f.opt_in) !== 1) throw authzErrors.feature_not_opt_in(`${f.name} is switched by the platform operator, not by your organization.`);
           const cur = await partners.getConfig(partnerId);
           await partners.updateConfigSection(req.ctx(), partnerId, 'features', { ...(cur.config.features ?? {}), [key]: req.body.enabled });
           const view = await partnerView(partnerId, true);
           // the snapshot may not have the change yet on this instance's read: answer with what was written
-          const mine = view.find((v) => v.key === key)!;
+          const mine = view.find((v) => v.key === key);
+          if (!mine) return { key: f.key, name: f.name, description: f.description, lifecycle: f.lifecycle, opt_in: true, enabled: false, source: 'partner' as const, can_switch: false };
           return { ...mine, enabled: req.body.enabled, source: 'partner' as const };
         },
       );

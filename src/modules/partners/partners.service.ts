@@ -250,8 +250,8 @@ export class PartnersService {
       if (!p) throw E.partner_not_found();
       if (expectedVersion !== undefined && expectedVersion !== p.config_version) throw E.config_version_conflict(`This configuration changed since you opened it (now version ${p.config_version}). Reload it and make your change again.`);
       const config = parsePartnerConfig(p.config);
-      await validateSection(trx, section, value);
       const before = config[section] ?? null;
+      await validateSection(trx, section, value, before);
       const next: PartnerConfig = { ...config };
       if (value === null) delete next[section];
       else next[section] = value;
@@ -506,19 +506,26 @@ export function toPartnerDto(p: repo.PartnerRow) {
  * `features` names only catalog features and switches no retired one on; `roles` names only
  * member roles (catalog `partner`) and delegation roles (catalog `delegation`) that exist.
  * Each refusal carries the JSON pointer of the offending entry.
+ *
+ * A retired feature is refused only when this save switches it on. One that was already on when
+ * it was retired is left as saved: the whole section is saved at once (the owner's switch of any
+ * other feature too), so refusing it would block every unrelated change, and it is off for the
+ * partner whatever it says (authz/feature-catalog.ts: retired → off). It is not dropped either: a
+ * save records only the change its author made.
  */
-async function validateSection(trx: Tx, section: ConfigSection, value: unknown): Promise<void> {
+async function validateSection(trx: Tx, section: ConfigSection, value: unknown, before: unknown): Promise<void> {
   if (value === null || value === undefined) return;
   if (section === 'features') {
     const entries = Object.entries(value as Record<string, boolean>);
     if (entries.length === 0) return;
+    const saved = (before ?? {}) as Record<string, boolean>;
     const rows = await trx.selectFrom('feature_catalog').select(['key', 'lifecycle']).where('key', 'in', entries.map(([k]) => k)).execute();
     const byKey = new Map(rows.map((r) => [r.key, r.lifecycle]));
     for (const [k, on] of entries) {
       const pointer = `/body/value/${k}`;
       const lc = byKey.get(k);
       if (lc === undefined) throw authzErrors.unknown_feature(`There is no feature ${k} in the feature catalog.`, { fields: [{ pointer, detail: 'not a feature of the catalog' }] });
-      if (lc === 'retired' && on) throw authzErrors.feature_retired(`${k} is retired and cannot be switched on.`, { fields: [{ pointer, detail: 'retired' }] });
+      if (lc === 'retired' && on && saved[k] !== true) throw authzErrors.feature_retired(`${k} is retired and cannot be switched on.`, { fields: [{ pointer, detail: 'retired' }] });
     }
   }
   if (section === 'roles') {
