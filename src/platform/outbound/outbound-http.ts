@@ -4,18 +4,20 @@
  *
  * Server-side request forgery (OWASP SSRF prevention cheat sheet): a tenant who registers
  * `http://10.0.0.5/admin` or a name that resolves to 127.0.0.1 must not make Partnergate call its
- * own network. Every address a request would connect to is checked against the private,
- * loopback, link-local, shared, documentation, multicast and reserved ranges (IPv4 and IPv6,
- * IPv4-mapped IPv6 included), unless the operator allows private targets
- * (`WEBHOOK_ALLOW_PRIVATE_TARGETS`, for a test bench or an internal integration). The check runs
- * on the literal address of the URL, and on every address DNS gives for a name *inside the
- * connection's own lookup*, so the address checked is the address connected to (no second
- * resolution for a rebinding DNS server to answer differently). Redirects are not followed: a
- * 3xx is an answer like any other.
+ * own network. What may be reached is decided in address-policy.ts, on the parsed address, unless
+ * the operator allows private targets (`WEBHOOK_ALLOW_PRIVATE_TARGETS`, for a test bench or an
+ * internal integration). It is applied twice: to the URL before anything else, and in the
+ * connection itself — to an IP literal before the socket is opened, and to every address DNS
+ * gives for a name *inside the connection's own lookup*, so the address checked is the address
+ * connected to (no second resolution for a rebinding DNS server to answer differently).
+ * Redirects are not followed: a 3xx is an answer like any other.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector } from 'undici';
+import { describeRefusal, judgeAddress, refuseUrl, type OutboundFailure } from './address-policy.ts';
+
+export { isBlockedAddress, judgeAddress, refuseUrl, type OutboundFailure } from './address-policy.ts';
 
 export interface OutboundPolicy {
   /** let requests reach private and loopback addresses (tests, internal integrations) */
@@ -26,83 +28,48 @@ export interface OutboundPolicy {
   maxResponseBytes: number;
 }
 
-export type OutboundFailure =
-  | 'url_not_allowed' // not http(s), credentials in the URL, or no host
-  | 'address_not_allowed' // a private, loopback or reserved address (SSRF)
-  | 'dns_failed'
-  | 'timeout'
-  | 'connection_failed';
-
 export type OutboundResult =
   | { ok: true; status: number; latencyMs: number; body: string; truncated: boolean }
   | { ok: false; failure: OutboundFailure; detail: string; latencyMs: number };
-
-const BLOCKED = new BlockList();
-// IPv4: "this network", private, shared (CGNAT), loopback, link-local, IETF protocol assignments,
-// documentation, benchmarking, multicast, reserved and broadcast (RFC 6890).
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(net, bits, 'ipv4');
-// IPv6: unspecified, loopback, NAT64 (it reaches IPv4 behind it), discard, documentation, 6to4 and
-// Teredo (both embed IPv4), unique local, link-local, site-local and multicast.
-for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32], ['2001:db8::', 32], ['2002::', 16],
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) BLOCKED.addSubnet(net, bits, 'ipv6');
-
-/** true for an address no webhook may reach unless private targets are allowed. */
-export function isBlockedAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return BLOCKED.check(address, 'ipv4');
-  if (family !== 6) return true; // not an address at all: never connect to it
-  const mapped = /^::ffff:(?:0:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return BLOCKED.check(mapped[1], 'ipv4');
-  // ::ffff:7f00:1 — the same mapping written in hex
-  const hex = /^::ffff:(?:0:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (hex) {
-    const hi = parseInt(hex[1], 16);
-    const lo = parseInt(hex[2], 16);
-    return BLOCKED.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-  }
-  return BLOCKED.check(address, 'ipv6');
-}
-
-/** Why a URL may not be called at all (before any connection), or null. */
-export function refuseUrl(raw: string, allowPrivate: boolean): { failure: OutboundFailure; detail: string } | null {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return { failure: 'url_not_allowed', detail: 'not a URL' };
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { failure: 'url_not_allowed', detail: 'only http and https URLs can be called' };
-  if (u.username || u.password) return { failure: 'url_not_allowed', detail: 'a URL with a user name or password in it is not allowed' };
-  if (!u.hostname) return { failure: 'url_not_allowed', detail: 'the URL has no host' };
-  const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  if (!allowPrivate && isIP(host) !== 0 && isBlockedAddress(host)) return { failure: 'address_not_allowed', detail: `${host} is a private or reserved address` };
-  if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) return { failure: 'address_not_allowed', detail: `${host} is this machine` };
-  return null;
-}
 
 class AddressRefused extends Error {
   readonly code = 'PG_ADDRESS_REFUSED';
 }
 
-/** A DNS lookup for net.connect that passes on only public addresses. */
+/** A DNS lookup for net.connect that passes on only the addresses the policy allows. */
 function guardedLookup(): LookupFunction {
   return ((hostname: string, options: { all?: boolean; family?: number }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
     dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (err, addresses) => {
       if (err) return callback(err, []);
-      const allowed = addresses.filter((a) => !isBlockedAddress(a.address));
+      const allowed = addresses.filter((a) => judgeAddress(a.address).allowed);
       if (allowed.length === 0) {
-        return callback(new AddressRefused(`${hostname} resolves to ${addresses.map((a) => a.address).join(', ')}: private or reserved`), []);
+        const why = addresses.map((a) => describeRefusal(a.address, judgeAddress(a.address))).join('; ');
+        return callback(new AddressRefused(`${hostname} resolves only to refused addresses: ${why}`), []);
       }
       if (options.all) return callback(null, allowed);
       return callback(null, allowed[0].address, allowed[0].family);
     });
   }) as LookupFunction;
+}
+
+/**
+ * undici's connector with the address policy inside the connection: an IP literal is judged before
+ * a socket is opened (net.connect does no lookup for one), a name in the connection's own DNS
+ * lookup. This holds whatever URL reaches the dispatcher, checked beforehand or not.
+ */
+export function guardedConnector(timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: timeoutMs, lookup: guardedLookup() });
+  return (opts, callback) => {
+    if (isIP(opts.hostname) !== 0) {
+      const v = judgeAddress(opts.hostname);
+      if (!v.allowed) {
+        const refused = new AddressRefused(describeRefusal(opts.hostname, v));
+        process.nextTick(() => callback(refused, null));
+        return;
+      }
+    }
+    connect(opts, callback);
+  };
 }
 
 /** The dispatcher of one delivery policy: reuse it (it pools connections). */
@@ -113,7 +80,7 @@ export class OutboundClient {
   constructor(policy: OutboundPolicy) {
     this.policy = policy;
     this.#agent = new Agent({
-      connect: { ...(policy.allowPrivate ? {} : { lookup: guardedLookup() }), timeout: policy.timeoutMs },
+      connect: policy.allowPrivate ? { timeout: policy.timeoutMs } : guardedConnector(policy.timeoutMs),
       headersTimeout: policy.timeoutMs,
       bodyTimeout: policy.timeoutMs,
       keepAliveTimeout: 4_000,
