@@ -194,6 +194,7 @@ for (let p = 0; p < PARTNERS && made < DELEGATIONS; p++) {
       revoked_at: null,
       revoke_reason: null,
       renewal_ends_at: null,
+      renewal_requested_by: null,
       last_used_at: null,
       created_at: ts,
       updated_at: ts,

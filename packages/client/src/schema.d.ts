@@ -27889,6 +27889,7 @@ export interface components {
             };
             /** @example 2025-06-02T09:30:00.000Z */
             renewal_ends_at: string | null;
+            renewal_requested_by: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             requested_at: string;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */

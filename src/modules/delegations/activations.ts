@@ -17,6 +17,7 @@ import { DelegationSteps } from './delegation-steps.ts';
 import type * as repo from './delegations.repo.ts';
 import type { DelegationsDeps } from './delegations.types.ts';
 import { activationErrors as E } from './activations.errors.ts';
+import { delegationErrors as DE } from './delegations.errors.ts';
 import type { DelegationJitSettingsTable, DelegationActivationsTable } from '../../platform/db/schema.ts';
 import type { Selectable } from 'kysely';
 import { parseRoleList } from '../authz/index.ts';
@@ -199,7 +200,7 @@ export class ActivationsService {
     });
   }
 
-  /** A tenant admin approves (the window starts now) or rejects a waiting activation. */
+  /** A tenant admin other than the requester approves (the window starts now), or a tenant admin rejects, a waiting activation. */
   async decide(ctx: RequestContext, tenantId: string, activationId: string, approve: boolean, reason: string | null): Promise<ActivationRow> {
     return this.#s.write(async (trx) => {
       const a0 = await trx.selectFrom('delegation_activations').select(['delegation_id', 'tenant_id']).where('id', '=', activationId).executeTakeFirst();
@@ -208,6 +209,10 @@ export class ActivationsService {
       await this.#s.requireTenantAdmin(trx, tenantId, ctx);
       const a = (await trx.selectFrom('delegation_activations').selectAll().where('id', '=', activationId).executeTakeFirst())!;
       if (a.status !== 'pending') throw E.activation_not_pending(`The activation is ${a.status}.`);
+      // Separation of duties: a partner member who is also an admin of the tenant asked for this
+      // access; another admin of the tenant must approve it (it waits until one does). Rejecting
+      // one's own request stays allowed: it grants nothing.
+      if (approve && a.user_id === ctx.actor.userId) throw DE.self_approval_forbidden('You asked for this access, so you cannot approve it: another admin of this tenant must.');
       const now = this.#now();
       const nowIso = now.toISOString();
       if (approve && (d.status !== 'active' || d.ends_at <= nowIso)) throw E.link_not_active(`The link is ${d.status === 'active' ? 'past its end date' : d.status}.`);

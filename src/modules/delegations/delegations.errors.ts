@@ -17,6 +17,7 @@ export const delegationErrors = defineErrors('delegations', {
   tenant_reference_required: { status: 400, title: 'Name the tenant by slug or by invite code' },
   invite_code_not_found: { status: 404, title: 'No tenant has this invite code' },
   tenant_admin_required: { status: 403, title: 'Only a tenant admin of this tenant can approve or confirm a delegation' },
+  self_approval_forbidden: { status: 403, title: 'Whoever asked for an activation or a renewal cannot approve it; another admin of the tenant must' },
 });
 
 registerUniqueConstraint('delegations_partner_id_tenant_id_key', 'delegation_exists', 'This partner already has an open (requested or active) link to this tenant.');

@@ -28,6 +28,7 @@ export const DelegationDto = Type.Object({
   starts_at: Type.String(),
   ends_at: Type.String(),
   renewal_ends_at: Nullable(Type.String()),
+  renewal_requested_by: Nullable(Type.String({ description: 'who asked for the pending renewal: they can never approve it, another tenant admin must' })),
   client_id: Nullable(Type.String()),
   bill_to_ban_id: Nullable(Type.String()),
   requested_by: Nullable(Type.String()),

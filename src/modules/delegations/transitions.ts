@@ -103,7 +103,7 @@ export class DelegationTransitions {
 
   #revoke(trx: Tx, ctx: RequestContext, d: repo.DelegationRow, by: RevokeBy): Promise<repo.DelegationRow> {
     const now = this.#s.now().toISOString();
-    return this.#s.update(trx, ctx, d, { status: 'revoked', revoked_by: ctx.actor.userId, revoked_at: now, revoke_reason: by.reason, renewal_ends_at: null }, 'delegation.revoked', {
+    return this.#s.update(trx, ctx, d, { status: 'revoked', revoked_by: ctx.actor.userId, revoked_at: now, revoke_reason: by.reason, renewal_ends_at: null, renewal_requested_by: null }, 'delegation.revoked', {
       side: by.side,
       reason: by.reason,
       was: d.status,
@@ -149,7 +149,8 @@ export class DelegationTransitions {
       if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be renewed; request a new link.`);
       const { ends } = validateWindow(d.starts_at, endsAt, s.now(), s.maxDays);
       if (ends <= d.ends_at) throw E.delegation_window_invalid('A renewal must end later than the current end date.', { fields: [{ pointer: '/ends_at', detail: 'not later than the current end' }] });
-      return s.update(trx, ctx, d, { renewal_ends_at: ends }, 'delegation.renewal_requested', { ends_at: d.ends_at, requested_ends_at: ends });
+      // The requester is kept with the request: they may never approve it (approveRenewal).
+      return s.update(trx, ctx, d, { renewal_ends_at: ends, renewal_requested_by: ctx.actor.userId ?? null }, 'delegation.renewal_requested', { ends_at: d.ends_at, requested_ends_at: ends });
     });
   }
 
@@ -159,8 +160,13 @@ export class DelegationTransitions {
       const d = await s.load(trx, id, { tenantId });
       if (!d.renewal_ends_at) throw E.renewal_not_requested('The partner has not asked to renew this delegation.');
       if (d.status !== 'active') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be renewed.`);
+      // Separation of duties: someone who is both a partner member and a tenant admin asked for it
+      // on the partner's side; another admin of the tenant must approve it (it waits until one does).
+      if (d.renewal_requested_by !== null && d.renewal_requested_by === ctx.actor.userId) {
+        throw E.self_approval_forbidden('You asked for this renewal, so you cannot approve it: another admin of this tenant must.');
+      }
       const { ends } = validateWindow(d.starts_at, d.renewal_ends_at, s.now(), s.maxDays);
-      return s.update(trx, ctx, d, { ends_at: ends, renewal_ends_at: null }, 'delegation.renewed', { from: d.ends_at, to: ends });
+      return s.update(trx, ctx, d, { ends_at: ends, renewal_ends_at: null, renewal_requested_by: null }, 'delegation.renewed', { from: d.ends_at, to: ends });
     });
   }
 
@@ -169,7 +175,7 @@ export class DelegationTransitions {
     return s.write(async (trx) => {
       const d = await s.load(trx, id, { tenantId });
       if (!d.renewal_ends_at) throw E.renewal_not_requested('The partner has not asked to renew this delegation.');
-      return s.update(trx, ctx, d, { renewal_ends_at: null }, 'delegation.renewal_rejected', { requested_ends_at: d.renewal_ends_at });
+      return s.update(trx, ctx, d, { renewal_ends_at: null, renewal_requested_by: null }, 'delegation.renewal_rejected', { requested_ends_at: d.renewal_ends_at });
     });
   }
 
@@ -215,7 +221,7 @@ export class DelegationTransitions {
     await lockRows(this.#s.db, trx, 'delegations', { id });
     const d = await repo.findDelegationById(trx, id);
     if (!d || d.status !== 'active' || d.ends_at > nowIso) return false;
-    await this.#s.update(trx, ctx, d, { status: 'expired', renewal_ends_at: null }, 'delegation.expired', { ends_at: d.ends_at });
+    await this.#s.update(trx, ctx, d, { status: 'expired', renewal_ends_at: null, renewal_requested_by: null }, 'delegation.expired', { ends_at: d.ends_at });
     return true;
   }
 }

@@ -217,6 +217,8 @@ export interface DelegationsTable {
   revoked_at: string | null;
   revoke_reason: string | null;
   renewal_ends_at: string | null;
+  /** 0026: who asked for the pending renewal (never its approver); null with no renewal pending */
+  renewal_requested_by: string | null;
   last_used_at: string | null;
   created_at: string;
   updated_at: string;

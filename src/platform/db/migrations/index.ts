@@ -27,6 +27,7 @@ import { migration as m0022 } from './0022-jit-eligible-roles.ts';
 import { migration as m0023 } from './0023-feature-catalog.ts';
 import { migration as m0024 } from './0024-partner-usage.ts';
 import { migration as m0025 } from './0025-oauth-store-partial-indexes.ts';
+import { migration as m0026 } from './0026-renewal-requester.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -54,4 +55,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0023-feature-catalog', m0023],
   ['0024-partner-usage', m0024],
   ['0025-oauth-store-partial-indexes', m0025],
+  ['0026-renewal-requester', m0026],
 ];

@@ -14,6 +14,7 @@ import { delegationsApi, parseList, type DelegationDto } from '../../api/delegat
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenantMfaPolicyCard } from '../Security/TenantMfaPolicyCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { OwnRequestNote } from '../../components/OwnRequestNote.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime, originLabel } from '../../components/format.ts';
@@ -26,7 +27,8 @@ import { ApproveRequestModal } from './ApproveRequestModal.tsx';
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
 export function TenantPartnersPage() {
-  const t = useView().tenant!;
+  const view = useView();
+  const t = view.tenant!;
   const tenantId = t.tenant_id;
   const list = useApiQuery(['delegations', 'tenantList', tenantId], () => delegationsApi.tenantList(tenantId));
   const accounts = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
@@ -198,9 +200,13 @@ export function TenantPartnersPage() {
                         <Text size="xs" fw={600} c="yellow.8" style={{ whiteSpace: 'nowrap' }}>
                           renewal to {formatDate(d.renewal_ends_at)}?
                         </Text>
-                        <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
-                          Accept
-                        </Button>
+                        {d.renewal_requested_by === view.me.user.id ? (
+                          <OwnRequestNote tenantName={t.name} />
+                        ) : (
+                          <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
+                            Accept
+                          </Button>
+                        )}
                         <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
                           Decline
                         </Button>

@@ -9,6 +9,7 @@ import { Badge, Button, Group, Modal, MultiSelect, NumberInput, Select, Stack, S
 import { DataTable } from '../../components/DataTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { OwnRequestNote } from '../../components/OwnRequestNote.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useApiForm } from '../../query/form.ts';
@@ -20,7 +21,8 @@ import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
 
 export function TenantTimeLimitedAccessPage() {
-  const t = useView().tenant!;
+  const view = useView();
+  const t = view.tenant!;
   const roles = useDelegationRoles();
   const links = useApiQuery(['delegations', 'tenant', t.tenant_id, 'active-links'], () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
   const acts = useApiQuery(['activations', 'tenant', t.tenant_id], () => activationsApi.tenantList(t.tenant_id));
@@ -69,9 +71,13 @@ export function TenantTimeLimitedAccessPage() {
             align: 'right',
             render: (a) => (
               <Group gap="xs" justify="flex-end" wrap="nowrap">
-                <Button size="xs" onClick={() => void approve.run(a.id)} loading={approve.busy}>
-                  Approve
-                </Button>
+                {a.user.id === view.me.user.id ? (
+                  <OwnRequestNote tenantName={t.name} />
+                ) : (
+                  <Button size="xs" onClick={() => void approve.run(a.id)} loading={approve.busy}>
+                    Approve
+                  </Button>
+                )}
                 <Button size="xs" variant="subtle" color="red" onClick={() => void reject.run(a.id)}>
                   Reject
                 </Button>
