@@ -50,7 +50,7 @@ import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKE
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
-import { installGateway } from '../modules/gateway/index.ts';
+import { installGateway, partnerAdmission } from '../modules/gateway/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -216,7 +216,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // a possible agency token goes to Fastify's guard
     front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
-  const guards = authGuards(services.identity, access, (userId, kind, credential) => services.authz.principalOf(userId, kind, credential), (partnerId) => services.authz.partnerTenantsInReach(partnerId));
+  const guards = authGuards(
+    services.identity,
+    access,
+    (userId, kind, credential) => services.authz.principalOf(userId, kind, credential),
+    (partnerId) => services.authz.partnerTenantsInReach(partnerId),
+    partnerAdmission({ access, authz: services.authz, gateway: services.gateway }),
+  );
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
   const table = routerTable(
     [
@@ -244,9 +250,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       partnerConsolidatedRoutes({
         msp: services.msp,
         exports: services.invoiceExports,
-        access,
-        limiter: services.rateLimiter,
-        config,
         members: (partnerId) => services.partners.listMembers(partnerId),
         isActiveMember: (userId, partnerId) => {
           const u = services.authz.snapshot.users.get(userId);
@@ -256,9 +259,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       }),
       tenantSelfRoutes({ resources: services.resources, access }),
-      alertRoutes({ alerts: services.alerts, authz: services.authz, access, limiter: services.rateLimiter, config }),
+      alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
       authzCheckRoutes({ authz: services.authz, access }),
-      delegationRoutes({ delegations: services.delegations, authz: services.authz, access, limiter: services.rateLimiter, config }),
+      delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
       activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       planRoutes({ plans: services.plans, access }),

@@ -8,7 +8,7 @@
  *   operator      /api/v1                         signed in · — · config.operator on every route · —
  *   tenant        /api/v1/tenants/:tenant_id      signed in · tenant wall (404) · roles in the handlers · —
  *   partner       /api/v1/partners/:partner_id    signed in · partner wall (403 / 404) · roles in the handlers · —
- *   partner-self  /api/v1/partner                 signed in · the caller's own partner · org role · per user and route class
+ *   partner-self  /api/v1/partner                 signed in · the caller's own partner · the partner admission (gateway/partner-admission.ts) · the gateway's counters
  *   embed         /embed                          agency token (/embed/v1) · the token's tenant · — · 20 per token and minute
  *   oauth         /oauth, /.well-known            oidc-provider's own (client authentication, sessions) · — · — · failed client authentications
  *
@@ -25,6 +25,7 @@
  */
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { App, AudienceRoutes } from '../platform/http/app-types.ts';
+import type { AdmissionNeeds } from '../platform/http/admission.ts';
 import { sendProblem } from '../platform/http/error-handler.ts';
 import { platformErrors } from '../platform/errors/platform.errors.ts';
 import type { Audience, AuthGuards } from '../modules/identity/index.ts';
@@ -81,6 +82,8 @@ export interface MountedRoute {
   router: RouterName;
   method: string;
   url: string;
+  /** a partner API route's declared admission (the enforcement matrix reads it) */
+  admission?: AdmissionNeeds;
 }
 
 /**
@@ -121,7 +124,8 @@ async function mount(parent: App, name: RouterName, groups: RouteGroup[], guard:
       scope.addHook('onRoute', (route: RouteOptions) => {
         checkRoute(name, route);
         route.config = { ...(route.config ?? {}), audience: name as Audience | 'embed' | 'oauth' };
-        for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url });
+        const admission = (route.config as { admission?: AdmissionNeeds } | undefined)?.admission;
+        for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url, ...(admission ? { admission } : {}) });
       });
       if (guard) scope.addHook('preValidation', guard);
       const r = fullUrls(scope as unknown as App, full);
@@ -138,6 +142,7 @@ function checkRoute(name: RouterName, route: RouteOptions): void {
   if (name === 'public' && config.public !== true) throw new Error(`${what}: the public router takes only routes with config.public`);
   if (name !== 'public' && config.public === true) throw new Error(`${what}: a public route belongs to the public router`);
   if (name === 'operator' && !config.operator) throw new Error(`${what}: every operator route names its config.operator permission`);
+  if (name === 'partner-self' && !(config as { admission?: unknown }).admission) throw new Error(`${what}: every partner API route declares its config.admission (platform/http/admission.ts)`);
 }
 
 const SHORTHANDS = new Set(['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all']);

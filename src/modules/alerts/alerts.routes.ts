@@ -6,13 +6,11 @@
  *                 PUT /api/v1/tenants/:tenant_id/delegations/:delegation_id/commitments ·
  *                 GET /api/v1/tenants/:tenant_id/alerts
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config/config.ts';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
-import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { admittedPerson } from '../../platform/http/admission.ts';
 import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
 import { ListQueryCommon, PageFields } from '../../platform/http/list-params.ts';
-import { authzErrors, type Access, type AuthzService } from '../authz/index.ts';
+import type { Access, AuthzService } from '../authz/index.ts';
 import { alertErrors as E } from './alerts.errors.ts';
 import { ALERT_SORT, type AlertsService, type Who } from './alerts.service.ts';
 import { CommitmentsBody, CommitmentsDto, PersonT } from './commitments.ts';
@@ -21,8 +19,6 @@ export interface AlertRoutesDeps {
   alerts: AlertsService;
   authz: Pick<AuthzService, 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
   access: Access;
-  limiter: RateLimiter;
-  config: Pick<Config, 'rateLimits'>;
 }
 
 const TAGS = ['alerts and commitments (seed 001)'];
@@ -68,17 +64,9 @@ const TenantLinkParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg')
 export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
   const { alerts, access, authz } = d;
 
-  const admit = async (req: FastifyRequest, reply: FastifyReply, cls: 'read' | 'write'): Promise<Who> => {
-    const p = access.user(req);
-    const m = access.partnerMembership(p);
-    if (!access.can(m.role, 'partner.customers.read')) throw authzErrors.permission_denied(`Your role ${m.role} does not allow partner.customers.read.`);
-    await enforceRateLimit(reply, d.limiter, `pc:u:${p.userId}:${cls}`, { name: cls, limit: classLimit(d.config.rateLimits, m.partnerId, cls), windowMs: 60_000 });
-    return { userId: p.userId, partnerId: m.partnerId };
-  };
-
   /** The link a member reaches a customer through (refusals as decide() words them). */
-  const linkOf = (who: Who, tenantId: string): string => {
-    const a = authz.memberAccess(who.userId, who.partnerId, tenantId);
+  const linkOf = (who: Who & { mfa?: boolean }, tenantId: string): string => {
+    const a = authz.memberAccess(who.userId, who.partnerId, tenantId, null, undefined, who.mfa === true);
     if (!a.allow) throw authz.refusalError(a);
     if (!a.delegationId) throw E.link_not_found();
     return a.delegationId;
@@ -88,9 +76,9 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
     partnerSelf(app: App): void {
       app.get(
         '/api/v1/partner/customers/:tenant_id/commitments',
-        { schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsView, ...problems(400, 401, 403, 404, 429) } } },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
+        { config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'params', field: 'tenant_id' } } }, schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsView, ...problems(400, 401, 403, 404, 429) } } },
+        async (req) => {
+          const who = admittedPerson(req);
           return { ...(await alerts.commitments(linkOf(who, req.params.tenant_id))), can_edit: authz.memberRoleGrants(who.userId, 'links.commitments.manage') };
         },
       );
@@ -98,6 +86,7 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
       app.put(
         '/api/v1/partner/customers/:tenant_id/commitments',
         {
+          config: { admission: { permission: null, memberPermission: 'links.commitments.manage', rateClass: 'write', tenant: { from: 'params', field: 'tenant_id' } } },
           schema: {
             tags: TAGS,
             summary: 'Change the commitments of your link with a customer (member role with links.commitments.manage: full access)',
@@ -107,10 +96,9 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
             response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'write');
+        async (req) => {
+          const who = admittedPerson(req);
           const dlg = linkOf(who, req.params.tenant_id);
-          if (!authz.memberRoleGrants(who.userId, 'links.commitments.manage')) throw authzErrors.permission_denied('Your member role does not allow changing link commitments.');
           return alerts.setCommitments(req.ctx(), dlg, req.body, { userId: who.userId, side: 'partner' });
         },
       );
@@ -118,6 +106,7 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
       app.get(
         '/api/v1/partner/alerts',
         {
+          config: { admission: { permission: null, rateClass: 'read' } },
           schema: {
             tags: TAGS,
             summary: 'The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers',
@@ -126,13 +115,14 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
             response: { 200: AlertPage, ...problems(400, 401, 403, 429) },
           },
         },
-        async (req, reply) => alerts.inbox(await admit(req, reply, 'read'), req.query),
+        async (req) => alerts.inbox(admittedPerson(req), req.query),
       );
 
       for (const verb of ['acknowledge', 'resolve'] as const) {
         app.post(
           `/api/v1/partner/alerts/:alert_id/${verb}`,
           {
+            config: { admission: { permission: null, memberPermission: 'alerts.manage', rateClass: 'write' } },
             schema: {
               tags: TAGS,
               summary: verb === 'acknowledge' ? 'Acknowledge an alert (someone is on it)' : 'Resolve an alert by hand (it also resolves itself when the condition clears)',
@@ -141,7 +131,7 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
               response: { 200: AlertDto, ...problems(400, 401, 403, 404, 409, 429) },
             },
           },
-          async (req, reply) => alerts.act(req.ctx(), await admit(req, reply, 'write'), req.params.alert_id, verb, req.body?.note),
+          async (req) => alerts.act(req.ctx(), admittedPerson(req), req.params.alert_id, verb, req.body?.note),
         );
       }
     },

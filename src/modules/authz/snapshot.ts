@@ -536,6 +536,11 @@ export class MfaPolicies {
     return this.platform || this.partners.has(partnerId) || this.tenants.has(tenantId);
   }
 
+  /** the platform's or this partner's own requirement, which holds before any tenant is named */
+  requiredForPartner(partnerId: string): boolean {
+    return this.#any && (this.platform || this.partners.has(partnerId));
+  }
+
   set(scopeType: 'platform' | 'partner' | 'tenant', scopeId: string, required: boolean): void {
     if (scopeType === 'platform') this.platform = required;
     else {

@@ -6,9 +6,7 @@
  *              /api/v1/tenants/:tenant_id/invite-code
  *  - operator: /api/v1/delegations…                         (all, filterable; revoke any; break-glass)
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config/config.ts';
-import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { admittedPerson } from '../../platform/http/admission.ts';
 import { checkPaging, PageFields, parseRange, parseSort } from '../../platform/http/list-params.ts';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
@@ -25,9 +23,6 @@ export interface DelegationRouteDeps {
   delegations: DelegationsService;
   authz: AuthzService;
   access: Access;
-  /** seed 001: /partner/customers and /partner/context are rate limited like the other consolidated endpoints (per user, read class) */
-  limiter?: RateLimiter;
-  config?: Pick<Config, 'rateLimits'>;
 }
 
 const TAGS = ['delegations'];
@@ -47,19 +42,6 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
   const dto = (v: Parameters<typeof toDelegationDto>[0]) => ({ ...toDelegationDto(v), approver_active: authz.approverActive(v.id) });
 
   // seed 001: the caller's own partner, no partner id in the path
-
-  /** The consolidated endpoints' read class, per user (the same keys as partner.routes.ts). */
-  const limitRead = async (reply: FastifyReply, userId: string, partnerId: string | null) => {
-    if (!d.limiter || !d.config) return;
-    await enforceRateLimit(reply, d.limiter, `pc:u:${userId}:read`, { name: 'read', limit: classLimit(d.config.rateLimits, partnerId, 'read'), windowMs: 60_000 });
-  };
-
-  const partnerOf = (req: FastifyRequest) => {
-    const p = access.user(req);
-    const m = access.partnerMembership(p);
-    if (!access.can(m.role, 'partner.customers.read')) throw authzErrors.permission_denied(`Your role ${m.role} does not allow partner.customers.read.`);
-    return { principal: p, membership: m };
-  };
 
   return {
     partner(app: App): void {
@@ -155,6 +137,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
       app.get(
         '/api/v1/partner/customers',
         {
+          config: { admission: { permission: null, rateClass: 'read' } },
           schema: {
             tags: TAGS,
             summary: 'Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view',
@@ -166,16 +149,15 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
             response: { 200: Type.Object({ data: Type.Array(S.CustomerSummary), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: Type.Union([Type.String(), Type.Null()]) }), ...problems(400, 401, 403, 429) },
           },
         },
-        async (req, reply) => {
-          const { membership, principal } = partnerOf(req);
-          await limitRead(reply, principal.userId, membership.partnerId);
+        async (req) => {
+          const { partnerId } = admittedPerson(req);
           const q = req.query;
           checkPaging(q);
           const sort = parseSort(q.sort, DELEGATION_SORT_FIELDS) as { field: (typeof DELEGATION_SORT_FIELDS)[number]; desc: boolean }[];
           const range = parseRange(q.from, q.to);
           const limit = q.limit ?? 50;
           const offset = q.offset ?? 0;
-          const f = { partnerId: membership.partnerId, status: statuses(q.status) ?? (['requested', 'active'] as DelegationStatus[]), origin: q.origin, q: q.q, sort, createdFrom: range.from, createdTo: range.to, limit, offset };
+          const f = { partnerId, status: statuses(q.status) ?? (['requested', 'active'] as DelegationStatus[]), origin: q.origin, q: q.q, sort, createdFrom: range.from, createdTo: range.to, limit, offset };
           const [rows, total] = await Promise.all([delegations.list({ ...f, cursor: q.cursor }), delegations.count(f)]);
           const page = pageOf(rows, limit, (v) => ({ tenant: customerTenant(v), delegation: dto(v) }), (c) => c.delegation.id);
           return { ...page, next_cursor: sort.length === 0 ? page.next_cursor : null, total, limit, offset };
@@ -185,6 +167,8 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
       app.get(
         '/api/v1/partner/customers/:tenant_id',
         {
+          // the one customer's record: decided for this person (link ∩ member role, MFA), as the gateway would
+          config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'params', field: 'tenant_id' } } },
           schema: {
             tags: TAGS,
             summary: 'One managed customer (seed 001): limited tenant view, the delegation, covered billing accounts and your effective permissions',
@@ -194,9 +178,9 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
           },
         },
         async (req) => {
-          const { membership } = partnerOf(req);
+          const { partnerId } = admittedPerson(req);
           const tenantId = req.params.tenant_id;
-          const decision = authz.partnerAccess(membership.partnerId, tenantId);
+          const decision = authz.partnerAccess(partnerId, tenantId);
           if (!decision.allow) throw authz.refusalError(decision);
           if (!decision.delegationId) throw authzErrors.delegation_not_found('No delegation gives access to this tenant.');
           const v = await delegations.get(decision.delegationId);
@@ -206,7 +190,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
             tenant: customerTenant(v),
             delegation: dto(v),
             billing_accounts: covered.map((a) => ({ id: a.id, account_number: a.account_number, name: a.name, status: a.status })),
-            permissions: authz.partnerPermissions(membership.partnerId, tenantId),
+            permissions: authz.partnerPermissions(partnerId, tenantId),
           };
         },
       );
@@ -214,6 +198,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
       app.get(
         '/api/v1/partner/context',
         {
+          config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'header', field: 'x-active-tenant-id' }, nonPartnersToo: true } },
           schema: {
             tags: TAGS,
             summary: 'Resolve X-Active-Tenant-Id (seed 001 context switch): the effective tenant, how you reach it and your permissions there',
@@ -224,9 +209,8 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
             response: { 200: S.ContextDto, ...problems(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => {
+        async (req) => {
           const p = access.user(req);
-          await limitRead(reply, p.userId, p.partner?.partnerId ?? null);
           const ctx = authz.requireContext(req, p.userId);
           const tenantId = ctx.tenantId!;
           return {

@@ -253,7 +253,7 @@ export class GatewayService {
   }
 
   #admitCaller(req: GatewayRequest, rule: GatewayRule, st: GatewayState, caller: Caller, caughtUp = false): Admitted | Promise<Admitted> {
-    if (caller.partnerId !== null) this.#partnerPolicy(req, rule, caller);
+    if (caller.partnerId !== null) this.#partnerPolicy(req.ip, rule.rateClass, caller);
     let target: AuthzTarget;
     let allowed: Allowed | null;
     let billing: Billing;
@@ -304,7 +304,7 @@ export class GatewayService {
     // a customer whose subscription is suspended (modules/plans) is refused whoever acts for it
     if (allowed !== null && allowed.tenantId !== null && this.#d.authz.snapshot.suspendedTenants.has(allowed.tenantId)) throw E.subscription_suspended('The subscription of this customer is suspended.');
     const kept = caller.admission !== null && caller.admission.target === target ? caller.admission : null;
-    const rate = this.#rateLimit(caller, rule, allowed?.tenantId ?? null);
+    const rate = this.#rateLimit(caller, rule.rateClass, allowed?.tenantId ?? null);
     if (rate instanceof Promise) return rate.then((h) => this.#admitted(req, rule, caller, target, allowed, billing, h, kept));
     return this.#admitted(req, rule, caller, target, allowed, billing, rate, kept);
   }
@@ -331,6 +331,33 @@ export class GatewayService {
     if (kept !== null) parts = kept.parts ??= identityParts(identity);
     else parts = identityParts(identity);
     return { rateHeaders, identity, parts };
+  }
+
+  /**
+   * The steps of this pipeline that hold for a partner person whatever the door (the partner API
+   * under /api/v1/partner, its exports and views): the partner's allowed route classes and IP
+   * allow-list, then the rate limits and quotas — on the very counters a request through the
+   * gateway counts on (the same credential's class window, the partner-wide window, the partner's
+   * daily and monthly quotas, the customer's plan quota). Identity, organization status and the
+   * decision are the caller's (partner-admission.ts), taken before this. Answers the RateLimit
+   * headers, or throws the refusal the gateway would give.
+   */
+  admitPartnerPerson(a: { ip: string | null; credentialKey: string; userId: string; partnerId: string | null; rateClass: string; tenantId: string | null }): Record<string, string> | Promise<Record<string, string>> {
+    const caller: Caller = {
+      kind: 'user',
+      fromAppToken: false,
+      defaultTenant: null,
+      principal: { type: 'user', userId: a.userId },
+      partnerId: a.partnerId,
+      rateKey: a.credentialKey,
+      scopes: null,
+      claimTenant: null,
+      limits: newRateLimits(),
+      admission: null,
+      admitted: 0,
+    };
+    if (a.partnerId !== null) this.#partnerPolicy(a.ip, a.rateClass, caller);
+    return this.#rateLimit(caller, a.rateClass, a.tenantId);
   }
 
   // ---- credential ---------------------------------------------------------------------------
@@ -694,13 +721,13 @@ export class GatewayService {
   }
 
   /** The partner's API access policy: the route classes it may call and the addresses it may call from. */
-  #partnerPolicy(req: GatewayRequest, rule: GatewayRule, caller: Caller): void {
+  #partnerPolicy(ip: string | null, rateClass: string, caller: Caller): void {
     const pl = this.#partnerLimits(caller);
     if (pl === null) return;
-    if (pl.routeClasses !== null && !pl.routeClasses.has(rule.rateClass)) {
-      throw E.route_class_not_allowed(`This partner may not call ${rule.rateClass} routes. The platform operator decides which kinds of routes a partner may call.`);
+    if (pl.routeClasses !== null && !pl.routeClasses.has(rateClass)) {
+      throw E.route_class_not_allowed(`This partner may not call ${rateClass} routes. The platform operator decides which kinds of routes a partner may call.`);
     }
-    if (pl.ipAllow !== null && !ipAllowed(pl.ipAllow, req.ip)) {
+    if (pl.ipAllow !== null && !ipAllowed(pl.ipAllow, ip)) {
       throw E.ip_not_allowed("This partner's tokens and sessions may only be used from the addresses it allowed.");
     }
   }
@@ -717,8 +744,7 @@ export class GatewayService {
    * decision (one Lua script with Redis): admitted only when both limits admit, and a refusal by
    * one uses up nothing of the other. Memory limiters answer without a promise.
    */
-  #rateLimit(caller: Caller, rule: GatewayRule, tenantId: string | null): Record<string, string> | Promise<Record<string, string>> {
-    const cls = rule.rateClass;
+  #rateLimit(caller: Caller, cls: string, tenantId: string | null): Record<string, string> | Promise<Record<string, string>> {
     const l = caller.limits;
     const pl = caller.partnerId === null ? null : this.#partnerLimits(caller);
     let reqs = l.cls === cls ? l.reqs : (l.more?.get(cls) ?? null);

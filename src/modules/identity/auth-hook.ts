@@ -15,12 +15,13 @@
  *     every statement of the request to the organization the wall let it into.
  * Handlers still check roles and permissions; this is the second wall, not the only one.
  */
-import type { FastifyRequest, preValidationHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { AppError } from '../../platform/errors/app-error.ts';
 import { identityErrors as E } from './identity.errors.ts';
 import type { IdentityService } from './identity.service.ts';
 import type { Access } from '../authz/index.ts';
 import type { Principal } from '../../platform/http/principal.ts';
+import type { AdmissionNeeds } from '../../platform/http/admission.ts';
 import { authzErrors } from '../authz/index.ts';
 import { setRequestDbContext } from '../../platform/db/db-context.ts';
 import { partnerDbContext, personDbContext, tenantDbContext, type PartnerTenants } from './request-db-context.ts';
@@ -38,6 +39,8 @@ declare module 'fastify' {
     tenantWall?: boolean;
     /** operator-only route: the platform permission it needs, checked before the body is validated. */
     operator?: string;
+    /** a partner API route (/api/v1/partner/…): what its one gate admits a caller for (platform/http/admission.ts) */
+    admission?: AdmissionNeeds;
     /**
      * true when the route needs no more of its caller than id, status, platform role and
      * memberships: a personal API token or session the in-memory indexes vouch for is resolved
@@ -126,16 +129,19 @@ export function actingPartnerId(req: FastifyRequest, p: Principal): string | nul
  */
 export type Audience = 'public' | 'me' | 'operator' | 'tenant' | 'partner' | 'partner-self';
 
-type Guard = (req: FastifyRequest) => Promise<void>;
+type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 export interface AuthGuards {
   /** the guard of one audience, as a callback-style preValidation hook */
   hook(audience: Audience): preValidationHookHandler;
   /** authenticate only (401 / 403 user_inactive), for answers outside any route: an unknown /api path */
-  authenticated: Guard;
+  authenticated: (req: FastifyRequest) => Promise<void>;
 }
 
-export function authGuards(identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => []): AuthGuards {
+/** The partner audience's gate (modules/gateway/partner-admission.ts): every step of a partner person's admission. */
+export type PartnerGate = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export function authGuards(identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => [], partnerGate: PartnerGate | null = null): AuthGuards {
   /** Rules 1–2 and the operator gate a route may declare (before the body is looked at). */
   const caller = async (req: FastifyRequest): Promise<{ p: Principal; operator: boolean }> => {
     await resolvePrincipal(req, identity, memory);
@@ -186,18 +192,21 @@ export function authGuards(identity: IdentityService, access: Access, memory: Me
       setRequestDbContext(partnerDbContext(partnerId, partnerTenants));
     },
 
-    // /api/v1/partner/…: the caller's own partner, taken from the credentials; the handlers check membership.
-    'partner-self': async (req) => {
+    // /api/v1/partner/…: the caller's own partner, taken from the credentials, then the partner
+    // audience's one gate: every step of the admission the route declares (config.admission).
+    'partner-self': async (req, reply) => {
       const { p, operator } = await caller(req);
       setRequestDbContext(p.partner ? partnerDbContext(p.partner.partnerId, partnerTenants) : personDbContext(p, operator));
+      if (partnerGate === null) throw new Error('the partner audience has no gate');
+      await partnerGate(req, reply);
     },
   };
 
   return {
     hook(audience) {
       const guard = guards[audience];
-      return (req, _reply, done) => {
-        guard(req).then(() => done(), done);
+      return (req, reply, done) => {
+        guard(req, reply).then(() => done(), done);
       };
     },
     authenticated: async (req) => {

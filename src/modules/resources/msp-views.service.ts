@@ -37,6 +37,8 @@ export interface MspCaller {
 }
 
 export interface PeriodQuery {
+  /** the credential proved a second factor (sign-in or step-up): the tenants' MFA policies read it */
+  mfa?: boolean;
   tenant_id?: string;
   period_from?: string;
   period_to?: string;
@@ -236,7 +238,7 @@ export class MspViewsService {
   }
 
   async openTicket(ctx: RequestContext, who: MspCaller, tenantId: string, input: Parameters<ResourcesService['openTicket']>[2]) {
-    const a = this.#d.authz.memberAccess(who.userId, who.partnerId, tenantId, 'support.tickets.create');
+    const a = this.#d.authz.memberAccess(who.userId, who.partnerId, tenantId, 'support.tickets.create', undefined, who.mfa === true);
     if (!a.allow) throw this.#d.authz.refusalError(a);
     const t = await this.#d.resources.openTicket(ctx, caller(who, tenantId, a), input);
     return this.ticket(ctx, who, t.id);
@@ -250,7 +252,7 @@ export class MspViewsService {
       // visible but not changeable (a read-only member role): say so rather than "not found"
       const readable = await this.#d.resources.ticketTenant(this.#scopesFor(who, 'support.tickets.read').scopes, ticketId);
       if (readable) {
-        const d = this.#d.authz.memberAccess(who.userId, who.partnerId, readable, 'support.tickets.update');
+        const d = this.#d.authz.memberAccess(who.userId, who.partnerId, readable, 'support.tickets.update', undefined, who.mfa === true);
         if (!d.allow) throw this.#d.authz.refusalError(d);
       }
       throw E.ticket_not_found();
@@ -326,7 +328,7 @@ export class MspViewsService {
    * see it (link ∩ member role); a part the member may not see anywhere is empty.
    */
   async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
-    const tenantIds = [...(this.#d.authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t).allow);
+    const tenantIds = [...(this.#d.authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
     const bill = this.#scopesFor(who, 'billing.summary.read');
     const tick = this.#scopesFor(who, 'support.tickets.read');
     const sla = this.#scopesFor(who, 'reports.sla.read');
@@ -378,7 +380,7 @@ export class MspViewsService {
     const decisions = new Map<string, Allowed>();
     const tenantIds = only ? [only] : [...(authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])];
     for (const t of tenantIds) {
-      const dec = authz.memberAccess(who.userId, who.partnerId, t, permission);
+      const dec = authz.memberAccess(who.userId, who.partnerId, t, permission, undefined, who.mfa === true);
       if (dec.allow) decisions.set(t, dec);
       else if (only) throw authz.refusalError(dec); // asked for one tenant: say why not
     }
