@@ -13,6 +13,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import { attachmentDisposition } from '../../platform/http/content-disposition.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import { planErrors as E } from './plans.errors.ts';
@@ -157,7 +158,7 @@ export function planRoutes(d: { plans: PlansService; access: Access }): Audience
         async (req, reply) => {
           reviewer(req, req.params.partner_id, () => E.kyc_document_not_found());
           const f = await plans.downloadDocument(req.ctx(), req.params.partner_id, req.params.case_id, req.params.document_id);
-          reply.header('content-disposition', `attachment; filename="${f.filename.replace(/["\r\n]/g, '_')}"`);
+          reply.header('content-disposition', attachmentDisposition(f.filename));
           reply.header('x-content-type-options', 'nosniff');
           return reply.type(f.content_type).send(f.bytes);
         },

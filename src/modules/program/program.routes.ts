@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import { attachmentDisposition } from '../../platform/http/content-disposition.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import { toCsv } from '../../platform/http/csv.ts';
 import { enforceRateLimit, type RateLimiter, type RatePolicy } from '../../platform/ratelimit/index.ts';
@@ -254,7 +255,7 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
           const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
           if (!access.can(roleOf(a), 'partner.earnings.export')) throw E.export_forbidden('Only the partner owner exports earnings.');
           const rows = await program.exportEarnings(req.ctx(), req.params.partner_id);
-          reply.header('content-disposition', `attachment; filename="earnings-${req.params.partner_id}.csv"`);
+          reply.header('content-disposition', attachmentDisposition(`earnings-${req.params.partner_id}.csv`));
           return reply
             .type('text/csv; charset=utf-8')
             .send(
