@@ -5,19 +5,18 @@
  *   /alerts/billing
  * (/partner/customers and /partner/context belong to the delegations module.)
  *
- * A route checks the caller (an active member of an active partner whose role reads its
- * customers), counts the request against its route class (per user), calls one view and writes
- * the answer (the export as CSV). What an answer holds, and the access events it leaves in each
+ * A route declares what it needs (config.admission: the permission, the route class, where it
+ * names a customer); the partner audience's one gate admits the caller for it before the handler
+ * runs (modules/gateway/partner-admission.ts). A handler calls one view and writes the answer
+ * (the export as CSV). What an answer holds, and the access events it leaves in each
  * tenant's log, is the service's.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config/config.ts';
+import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { attachmentDisposition } from '../../platform/http/content-disposition.ts';
-import { classLimit, enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { admittedPerson } from '../../platform/http/admission.ts';
 import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
-import type { Access } from '../authz/index.ts';
 import * as S from './resources.schemas.ts';
 import type { MspCaller, MspViewsService } from './msp-views.service.ts';
 import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
@@ -28,9 +27,6 @@ import type { InvoiceExportService } from './invoice-export.service.ts';
 export interface PartnerRoutesDeps {
   msp: MspViewsService;
   exports: InvoiceExportService;
-  access: Access;
-  limiter: RateLimiter;
-  config: Pick<Config, 'rateLimits'>;
   /** the partner's members, with names (the assignee picker) */
   members: (partnerId: string) => Promise<{ user_id: string; name: string; email: string; member_status: string }[]>;
   /** is the user an active member of the partner now (the decision snapshot) */
@@ -173,19 +169,14 @@ const Alert = Type.Object({
 }, { title: 'Alert' });
 
 export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes {
-  const { msp, access } = d;
+  const { msp } = d;
 
   /**
-   * The caller's partner, its active membership and the org-role gate of the consolidated
-   * views; then the rate limit, per user and route class (the limit is the gateway's lookup).
+   * The partner person the audience's gate admitted (modules/gateway/partner-admission.ts): the
+   * organization, both roles, the named tenant's decision, MFA, the IP allow-list and the limits
+   * were taken there, in that order, from each route's `config.admission`.
    */
-  const admit = async (req: FastifyRequest, reply: FastifyReply, cls: 'read' | 'write' | 'export'): Promise<MspCaller> => {
-    const p = access.user(req);
-    const m = access.partnerMembership(p);
-    if (!access.can(m.role, 'partner.customers.read')) throw authzErrors.permission_denied(`Your role ${m.role} does not allow partner.customers.read.`);
-    await enforceRateLimit(reply, d.limiter, `pc:u:${p.userId}:${cls}`, { name: cls, limit: classLimit(d.config.rateLimits, m.partnerId, cls), windowMs: 60_000 });
-    return { userId: p.userId, partnerId: m.partnerId };
-  };
+  const person = (req: FastifyRequest): MspCaller => admittedPerson(req);
   const P = (...codes: number[]) => problems(...(codes as Parameters<typeof problems>));
 
   return {
@@ -196,6 +187,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/dashboard',
         {
           schema: {
+          config: { admission: { permission: null, rateClass: 'read' } },
             tags: TAGS,
             summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
             description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
@@ -203,7 +195,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: Dashboard, ...P(400, 401, 403, 429) },
           },
         },
-        async (req, reply) => msp.dashboard(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.dashboard(req.ctx(), person(req), req.query),
       );
 
       // ---- billing ------------------------------------------------------------------------------
@@ -212,6 +204,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/billing/summary',
         {
           schema: {
+          config: { admission: { permission: 'billing.summary.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)',
             description: '`tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).',
@@ -219,13 +212,14 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: Type.Object({ ...BillingSummary.properties, total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'BillingSummaryPage' }), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => msp.billingSummary(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.billingSummary(req.ctx(), person(req), req.query),
       );
 
       app.get(
         '/api/v1/partner/billing/invoices',
         {
           schema: {
+          config: { admission: { permission: 'billing.invoices.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
             description: 'q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
@@ -233,13 +227,14 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: ListOf(InvoiceView), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => msp.invoices(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.invoices(req.ctx(), person(req), req.query),
       );
 
       app.post(
         '/api/v1/partner/billing/invoices/export',
         {
           schema: {
+          config: { admission: { permission: 'billing.invoices.export', rateClass: 'export', tenant: { from: 'body', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)',
             description:
@@ -249,7 +244,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           },
         },
         async (req, reply) => {
-          const who = await admit(req, reply, 'export');
+          const who = person(req);
           const { format = 'csv', mode = 'auto', ...filters } = req.body;
           if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
             throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
@@ -264,20 +259,21 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
 
       app.get(
         '/api/v1/partner/exports',
-        { schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
-        async (req, reply) => d.exports.jobs(await admit(req, reply, 'read')),
+        { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
+        async (req) => d.exports.jobs(person(req)),
       );
 
       app.get(
         '/api/v1/partner/exports/:job_id',
-        { schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
-        async (req, reply) => d.exports.job(await admit(req, reply, 'read'), req.params.job_id),
+        { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
+        async (req) => d.exports.job(person(req), req.params.job_id),
       );
 
       app.get(
         '/api/v1/partner/exports/:job_id/download',
         {
           schema: {
+          config: { admission: { permission: 'billing.invoices.export', rateClass: 'export' } },
             tags: TAGS,
             summary: 'Download a finished export (the link of the job; expires)',
             params: ExportParams,
@@ -286,7 +282,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           },
         },
         async (req, reply) => {
-          const who = await admit(req, reply, 'export');
+          const who = person(req);
           const f = await d.exports.download(who, req.params.job_id, req.query.token);
           reply.header('content-disposition', attachmentDisposition(f.filename)).header('content-length', String(f.size));
           return reply.type(f.contentType).send(f.stream as unknown as string);
@@ -299,6 +295,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/support/tickets',
         {
           schema: {
+          config: { admission: { permission: 'support.tickets.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)',
             description: 'q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).',
@@ -306,19 +303,20 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: ListOf(TicketView), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => msp.tickets(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.tickets(req.ctx(), person(req), req.query),
       );
 
       app.get(
         '/api/v1/partner/support/tickets/:ticket_id',
-        { schema: { tags: TAGS, summary: "One managed tenant's ticket, with who opened it and its comments (support.tickets.read)", params: S.TicketParams, response: { 200: TicketView, ...P(400, 401, 403, 404, 429) } } },
-        async (req, reply) => msp.ticket(req.ctx(), await admit(req, reply, 'read'), req.params.ticket_id),
+        { config: { admission: { permission: 'support.tickets.read', rateClass: 'read' } }, schema: { tags: TAGS, summary: "One managed tenant's ticket, with who opened it and its comments (support.tickets.read)", params: S.TicketParams, response: { 200: TicketView, ...P(400, 401, 403, 404, 429) } } },
+        async (req) => msp.ticket(req.ctx(), person(req), req.params.ticket_id),
       );
 
       app.post(
         '/api/v1/partner/support/tickets',
         {
           schema: {
+          config: { admission: { permission: 'support.tickets.create', rateClass: 'write', tenant: { from: 'body', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)',
             description: 'The tenant sees it as opened by your organization and you, by name and e-mail.',
@@ -327,7 +325,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
           },
         },
         async (req, reply) => {
-          const who = await admit(req, reply, 'write');
+          const who = person(req);
           const { tenant_id, ...input } = req.body;
           return reply.code(201).send(await msp.openTicket(req.ctx(), who, tenant_id, input));
         },
@@ -337,6 +335,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/support/tickets/:ticket_id',
         {
           schema: {
+          config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
             tags: TAGS,
             summary: "Update a managed tenant's ticket: status, priority, assignee, comment (support.tickets.update)",
             params: S.TicketParams,
@@ -344,19 +343,20 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
           },
         },
-        async (req, reply) => msp.updateTicket(req.ctx(), await admit(req, reply, 'write'), req.params.ticket_id, req.body),
+        async (req) => msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, req.body),
       );
 
       app.post(
         '/api/v1/partner/support/tickets/:ticket_id/comments',
-        { schema: { tags: TAGS, summary: "Comment on a managed tenant's ticket (support.tickets.update)", params: S.TicketParams, body: CommentBody, response: { 201: TicketView, ...P(400, 401, 403, 404, 409, 429) } } },
-        async (req, reply) => reply.code(201).send(await msp.updateTicket(req.ctx(), await admit(req, reply, 'write'), req.params.ticket_id, { comment: req.body.text })),
+        { config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } }, schema: { tags: TAGS, summary: "Comment on a managed tenant's ticket (support.tickets.update)", params: S.TicketParams, body: CommentBody, response: { 201: TicketView, ...P(400, 401, 403, 404, 409, 429) } } },
+        async (req, reply) => reply.code(201).send(await msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, { comment: req.body.text })),
       );
 
       app.post(
         '/api/v1/partner/support/tickets/:ticket_id/assign',
         {
           schema: {
+          config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
             tags: TAGS,
             summary: "Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update)",
             params: S.TicketParams,
@@ -364,8 +364,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'write');
+        async (req) => {
+          const who = person(req);
           const to = req.body.assignee_user_id;
           if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member('Assign the ticket to an active member of your organization.', { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
           return msp.updateTicket(req.ctx(), who, req.params.ticket_id, { assignee: to });
@@ -376,13 +376,14 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/members/assignable',
         {
           schema: {
+          config: { admission: { permission: 'support.tickets.update', rateClass: 'read' } },
             tags: TAGS,
             summary: 'Members of your organization a ticket can be assigned to (active, with a member role that handles tickets)',
             response: { 200: Type.Object({ data: Type.Array(PersonDto) }), ...P(401, 403, 429) },
           },
         },
-        async (req, reply) => {
-          const who = await admit(req, reply, 'read');
+        async (req) => {
+          const who = person(req);
           const rows = await d.members(who.partnerId);
           return {
             data: rows
@@ -398,6 +399,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/reports/usage',
         {
           schema: {
+          config: { admission: { permission: 'reports.usage.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Usage per tenant, month and metric across managed tenants (reports.usage.read)',
             querystring: UsageQuery,
@@ -407,13 +409,14 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             },
           },
         },
-        async (req, reply) => msp.usage(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.usage(req.ctx(), person(req), req.query),
       );
 
       app.get(
         '/api/v1/partner/reports/sla',
         {
           schema: {
+          config: { admission: { permission: 'reports.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'SLA compliance per managed tenant (reports.sla.read)',
             querystring: SlaQuery,
@@ -436,7 +439,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
             },
           },
         },
-        async (req, reply) => msp.sla(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.sla(req.ctx(), person(req), req.query),
       );
 
       // ---- alerts (computed views; the inbox is /api/v1/partner/alerts) -----------------------------
@@ -445,26 +448,28 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
         '/api/v1/partner/alerts/sla',
         {
           schema: {
+          config: { admission: { permission: 'alerts.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'SLA breaches across managed tenants, newest first (alerts.sla.read); default: the last 3 months',
             querystring: AlertViewQuery,
             response: { 200: Type.Object({ data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => msp.slaAlerts(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.slaAlerts(req.ctx(), person(req), req.query),
       );
 
       app.get(
         '/api/v1/partner/alerts/billing',
         {
           schema: {
+          config: { admission: { permission: 'alerts.billing.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Overdue invoices and receivables above a threshold across managed tenants (alerts.billing.read)',
             querystring: BillingAlertQuery,
             response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
           },
         },
-        async (req, reply) => msp.billingAlerts(req.ctx(), await admit(req, reply, 'read'), req.query),
+        async (req) => msp.billingAlerts(req.ctx(), person(req), req.query),
       );
     },
   };
