@@ -174,7 +174,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     notifications.queueInvitation(trx, { email: inv.email, role: inv.role, url: inv.url, expiresAt: inv.expires_at, scopeType: inv.scopeType, scopeId: inv.scopeId, invitedBy: inv.invitedBy }),
   );
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
-  const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec } });
+  const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec }, mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'partner application mail') });
   const featureCatalog = new FeatureCatalogService({ db, audit, feed, clock });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
   // eligible (just-in-time) access, auto-extend and expiry notices (issue 17): events through the outbox, step-up through MFA
@@ -190,7 +190,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
-  const program = new ProgramService({ db, audit, feed, clock, identity, tenants, partners, onError: (e) => d.onError(e, 'partner program earnings') });
+  const program = new ProgramService({ db, audit, feed, clock, identity, tenants, partners, onError: (e) => d.onError(e, 'partner program earnings'), mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'sign-up mail') });
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 

@@ -76,7 +76,7 @@ describe('partner onboarding', () => {
     await applicant.getByLabel(/^Repeat the password/).fill(ownerPassword);
     await shot(applicant, 'onboarding-1-apply');
     await applicant.getByRole('button', { name: 'Send application' }).click();
-    await applicant.getByText('Your application is under review').waitFor();
+    await applicant.getByText('Check your e-mail').waitFor();
 
     await login(applicant, ownerEmail, ownerPassword);
     await applicant.getByTestId('application-under-review').waitFor();

@@ -52,7 +52,7 @@ describe('operator console', () => {
     await applicant.getByLabel(/^Password/).fill(ownerPassword);
     await applicant.getByLabel(/^Repeat the password/).fill(ownerPassword);
     await applicant.getByRole('button', { name: 'Send application' }).click();
-    await applicant.getByText('Your application is under review').waitFor();
+    await applicant.getByText('Check your e-mail').waitFor();
 
     // The applicant can log in and follow the application.
     await login(applicant, ownerEmail, ownerPassword);

@@ -3846,7 +3846,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply to become a partner (public). Creates the partner in status applied and its owner account. */
+        /**
+         * Apply to become a partner (public). Creates the partner in status applied and its owner account.
+         * @description The answer is the same whether or not the owner's address already has an account (only the ids differ); the address is told by e-mail which it was. For an existing address nothing is created.
+         */
         post: {
             parameters: {
                 query?: never;

@@ -32,6 +32,7 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; li
           schema: {
             tags: ['partners'],
             summary: 'Apply to become a partner (public). Creates the partner in status applied and its owner account.',
+            description: "The answer is the same whether or not the owner's address already has an account (only the ids differ); the address is told by e-mail which it was. For an existing address nothing is created.",
             body: S.ApplicationBody,
             response: { 201: Type.Object({ partner: S.PartnerDto, owner_user_id: Type.String() }), ...problems(400, 409, 429) },
           },
@@ -45,7 +46,7 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; li
             (s) => `Too many applications from this address. Try again in ${s} seconds.`,
             'Applications cannot be counted right now, so none is accepted. Try again shortly.',
           );
-          const r = await partners.apply(req.ctx(), req.body);
+          const r = await partners.submitApplication(req.ctx(), req.body);
           return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
         },
       );

@@ -6,6 +6,9 @@
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { lockRows, mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import { renderMail } from '../../platform/mail/mail-template.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -41,6 +44,10 @@ export interface PartnersDeps {
   identity: IdentityService;
   /** the platform's session timeouts (SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_TIMEOUT): a partner's session policy may only be stricter */
   platformSession?: { idleSec: number; absoluteSec: number };
+  /** e-mail to the address of a public application (none when absent: the message is skipped) */
+  mailer?: Mailer;
+  publicUrl?: string;
+  onMailError?: (err: unknown) => void;
 }
 
 export interface PartnerApplication {
@@ -80,7 +87,8 @@ export class PartnersService {
   }
 
   /**
-   * Public application form: creates the partner (status applied) and its first owner.
+   * Creates the partner (status applied) and its first owner; refuses an address that has an
+   * account (email_taken). The public form goes through submitApplication, which does not tell.
    * `trx`: inside the caller's transaction (the caller kicks the change feed).
    */
   async apply(ctx: RequestContext, input: PartnerApplication, trx?: Tx): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
@@ -88,8 +96,58 @@ export class PartnersService {
     if (await this.#d.identity.findUserByEmail(input.owner.email, trx)) {
       throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
     }
+    const partner = this.#newApplication(input);
+    const work = async (trx: Tx) => {
+      await repo.insertPartner(trx, partner);
+      const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
+      await this.#d.feed.record(trx, 'partner', partner.id);
+      const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId: ownerId, partnerId: partner.id } };
+      await this.#d.audit.record(trx, actx, {
+        action: 'partner.created',
+        partnerId: partner.id,
+        targetType: 'partner',
+        targetId: partner.id,
+        details: { name: partner.name, slug: partner.slug, requested_capabilities: JSON.parse(partner.requested_capabilities) },
+      });
+      await this.addMember(trx, { scopeId: partner.id, userId: ownerId, role: 'PARTNER_OWNER', invitedBy: null, invitationId: null }, actx);
+      return { partner, ownerId };
+    };
+    return trx ? work(trx) : this.#write(work);
+  }
+
+  /**
+   * The public application form. It never says whether the owner's address already has an
+   * account: the answer is the same for a new and an existing address (201, a partner in status
+   * applied; only the ids differ), after the same expensive work (the password hash), and the
+   * address's owner learns what happened by e-mail. For an existing address nothing is written and
+   * the message tells its owner to sign in instead; a new owner is told the application arrived.
+   */
+  async submitApplication(ctx: RequestContext, input: PartnerApplication): Promise<{ partner: repo.PartnerRow; ownerId: string }> {
+    try {
+      const created = await this.apply(ctx, input);
+      this.#sendMail(input.owner.email, applicationReceivedMail(input.owner.email, this.#d.publicUrl));
+      return created;
+    } catch (e) {
+      // also a concurrent application for the same new address (users_email_key): nothing of it was committed
+      if (!(e instanceof AppError && e.code === 'email_taken')) throw e;
+    }
+    const [user] = await Promise.all([this.#d.identity.findUserByEmail(input.owner.email), this.#d.identity.hashPassword(input.owner.password)]);
+    const partner = this.#newApplication(input);
+    // a slug in use is refused as it is for a new address (partners_slug_key)
+    if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken('Another partner already uses this slug.');
+    if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl));
+    return { partner, ownerId: newId('usr') };
+  }
+
+  /** After the answer, as a password-reset link is: a slow mail server keeps nobody waiting, and the answer's timing says nothing. */
+  #sendMail(to: string, mail: ReturnType<typeof renderMail>): void {
+    if (!this.#d.mailer || !to) return;
+    void this.#d.mailer.send(mail).catch((e: unknown) => this.#d.onMailError?.(e));
+  }
+
+  #newApplication(input: PartnerApplication): repo.PartnerRow {
     const now = this.#now();
-    const partner: repo.PartnerRow = {
+    return {
       id: newId('ptr'),
       slug: input.slug ?? slugify(input.name),
       name: input.name,
@@ -110,22 +168,6 @@ export class PartnersService {
       created_at: now,
       updated_at: now,
     };
-    const work = async (trx: Tx) => {
-      await repo.insertPartner(trx, partner);
-      const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
-      await this.#d.feed.record(trx, 'partner', partner.id);
-      const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId: ownerId, partnerId: partner.id } };
-      await this.#d.audit.record(trx, actx, {
-        action: 'partner.created',
-        partnerId: partner.id,
-        targetType: 'partner',
-        targetId: partner.id,
-        details: { name: partner.name, slug: partner.slug, requested_capabilities: JSON.parse(partner.requested_capabilities) },
-      });
-      await this.addMember(trx, { scopeId: partner.id, userId: ownerId, role: 'PARTNER_OWNER', invitedBy: null, invitationId: null }, actx);
-      return { partner, ownerId };
-    };
-    return trx ? work(trx) : this.#write(work);
   }
 
   getPartner(id: string) {
@@ -542,4 +584,37 @@ async function validateSection(trx: Tx, section: ConfigSection, value: unknown, 
       });
     }
   }
+}
+
+const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
+
+/** To a new applicant. Nothing the form's sender typed is repeated (the address may not be theirs). */
+function applicationReceivedMail(email: string, publicUrl: string | undefined) {
+  return renderMail({
+    to: email,
+    subject: 'Your partner application was received',
+    greeting: 'Hello,',
+    paragraphs: [
+      'Thank you for applying to become a partner on Partnergate. A platform operator reviews every application; once it is approved you can invite your team and start working with customers.',
+      'Sign in with this address and the password you chose to follow your application.',
+    ],
+    action: { label: 'Sign in', url: signInUrl(publicUrl) },
+    footer: `You get this message because ${email} was used to apply as a partner on Partnergate. If that was not you, tell the platform operator.`,
+  });
+}
+
+/** To the owner of an address that already has an account, instead of a second account. */
+function existingAccountMail(user: { email: string; name: string }, publicUrl: string | undefined) {
+  return renderMail({
+    to: user.email,
+    subject: 'Someone tried to apply as a partner with your address',
+    greeting: `Hello ${user.name},`,
+    paragraphs: [
+      'Someone used your address to apply as a partner on Partnergate. Your address already has an account, so no new account and no application were created.',
+      'If it was you, sign in with your existing password (or reset it from the sign-in page if you forgot it) and ask the platform operator to make your organization a partner.',
+      'If it was not you, you can ignore this message: nothing changed on your account.',
+    ],
+    action: { label: 'Sign in', url: signInUrl(publicUrl) },
+    footer: `You get this message because ${user.email} was entered on Partnergate's partner application form.`,
+  });
 }

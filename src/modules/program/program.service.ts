@@ -6,13 +6,16 @@
  * README "Partner program".
  */
 import { randomInt } from 'node:crypto';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { lockRows, mutate } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { sha256 } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import { renderMail } from '../../platform/mail/mail-template.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -36,6 +39,10 @@ export interface ProgramDeps {
   tenants: TenantsService;
   partners: PartnersService;
   onError?: (err: unknown) => void;
+  /** e-mail to the address of a public sign-up (none when absent: the message is skipped) */
+  mailer?: Mailer;
+  publicUrl?: string;
+  onMailError?: (err: unknown) => void;
 }
 
 /** Readable codes: no 0/O, 1/I/L, U (easy to read out and type). */
@@ -166,7 +173,7 @@ export class ProgramService {
     return { partner_name: p.name, landing_note: row.landing_note };
   }
 
-  async #resolveCode(trx: Tx, input: string): Promise<{ partnerId: string; code: string }> {
+  async #resolveCode(trx: Executor, input: string): Promise<{ partnerId: string; code: string }> {
     const code = input.trim().toUpperCase();
     const row = code ? await repo.findCode(trx, code) : undefined;
     const partner = row ? await repo.findPartnerBrief(trx, row.partner_id) : undefined;
@@ -190,23 +197,56 @@ export class ProgramService {
    * A new customer organization signs itself up: the tenant, its first admin (who can log in at
    * once) and, with a code, the attribution — one transaction. The request has no organization
    * yet, so it runs as the system (it creates the tenant it then writes for).
+   *
+   * It never says whether the address already has an account: the answer is the same for a new
+   * and an existing address (201, the organization's name and slug; only the id differs), after
+   * the same expensive work (the password hash), and with the same refusals (a bad referral code).
+   * For an existing address nothing is written; its owner gets an e-mail saying someone tried to
+   * sign up with it. A new admin gets an e-mail that the organization was created.
    */
-  async signup(ctx: RequestContext, input: { organization_name: string; admin_name: string; email: string; password: string; referral_code?: string }) {
+  async signup(ctx: RequestContext, input: { organization_name: string; admin_name: string; email: string; password: string; referral_code?: string }): Promise<{ id: string; name: string; slug: string }> {
     this.#d.identity.checkPassword(input.password, input.email, '/body/password');
     const email = input.email.trim().toLowerCase();
-    return asSystem(() =>
-      this.#write(async (trx) => {
-        if (await this.#d.identity.findUserByEmail(email, trx)) throw identityErrors.email_taken('A user with this email already exists; log in instead.');
-        let slug = slugify(input.organization_name);
-        if (slug === 'partner') slug = 'org';
-        if (await repo.tenantSlugTaken(trx, slug)) slug = `${slug.slice(0, 56)}-${randomInt(36 ** 5).toString(36).padStart(5, '0')}`;
-        const { tenant } = await this.#d.tenants.createTenant(ctx, { name: input.organization_name.trim(), slug, referral_code: input.referral_code, referral_source: 'signup' }, trx);
-        const userId = await this.#d.identity.createUser(trx, { email, name: input.admin_name.trim(), password: input.password });
-        const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId } };
-        await this.#d.tenants.addMember(trx, { scopeId: tenant.id, userId, role: 'TENANT_ADMIN', invitedBy: null, invitationId: null }, actx);
-        return tenant;
-      }),
-    );
+    try {
+      const tenant = await asSystem(() =>
+        this.#write(async (trx) => {
+          if (await this.#d.identity.findUserByEmail(email, trx)) throw identityErrors.email_taken('A user with this email already exists.');
+          const slug = await this.#signupSlug(trx, input.organization_name);
+          const { tenant } = await this.#d.tenants.createTenant(ctx, { name: input.organization_name.trim(), slug, referral_code: input.referral_code, referral_source: 'signup' }, trx);
+          const userId = await this.#d.identity.createUser(trx, { email, name: input.admin_name.trim(), password: input.password });
+          const actx = { ...ctx, actor: { ...ctx.actor, type: 'user' as const, userId } };
+          await this.#d.tenants.addMember(trx, { scopeId: tenant.id, userId, role: 'TENANT_ADMIN', invitedBy: null, invitationId: null }, actx);
+          return tenant;
+        }),
+      );
+      this.#sendMail(signupDoneMail(email, this.#d.publicUrl));
+      return tenant;
+    } catch (e) {
+      // also a concurrent sign-up for the same new address (users_email_key): its transaction rolled back whole
+      if (!(e instanceof AppError && e.code === 'email_taken')) throw e;
+    }
+    // The address has an account: answer as for a new one, writing nothing.
+    return asSystem(async () => {
+      const [user] = await Promise.all([this.#d.identity.findUserByEmail(email), this.#d.identity.hashPassword(input.password)]);
+      const db = this.#d.db.kysely;
+      if (input.referral_code !== undefined) await this.#resolveCode(db, input.referral_code);
+      const slug = await this.#signupSlug(db, input.organization_name);
+      if (user && user.status === 'active') this.#sendMail(signupExistingMail(user, this.#d.publicUrl));
+      return { id: newId('tnt'), name: input.organization_name.trim(), slug };
+    });
+  }
+
+  async #signupSlug(db: Executor, organizationName: string): Promise<string> {
+    let slug = slugify(organizationName);
+    if (slug === 'partner') slug = 'org';
+    if (await repo.tenantSlugTaken(db, slug)) slug = `${slug.slice(0, 56)}-${randomInt(36 ** 5).toString(36).padStart(5, '0')}`;
+    return slug;
+  }
+
+  /** After the answer, as a password-reset link is: a slow mail server keeps nobody waiting, and the answer's timing says nothing. */
+  #sendMail(mail: ReturnType<typeof renderMail>): void {
+    if (!this.#d.mailer) return;
+    void this.#d.mailer.send(mail).catch((e: unknown) => this.#d.onMailError?.(e));
   }
 
   // ---- the limited tenant view -------------------------------------------------------------------
@@ -666,4 +706,34 @@ export function byMonth(totals: { period: string; state: repo.EarningState; kind
     months.set(t.period, m);
   }
   return { totals: sum, by_month: [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, m]) => ({ month, ...m })) };
+}
+
+const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
+
+/** To a new organization's admin. Nothing the form's sender typed is repeated (the address may not be theirs). */
+function signupDoneMail(email: string, publicUrl: string | undefined) {
+  return renderMail({
+    to: email,
+    subject: 'Your organization was created on Partnergate',
+    greeting: 'Hello,',
+    paragraphs: ['Your organization was created on Partnergate, and you are its administrator.', 'Sign in with this address and the password you chose.'],
+    action: { label: 'Sign in', url: signInUrl(publicUrl) },
+    footer: `You get this message because ${email} was used to sign an organization up on Partnergate. If that was not you, tell the platform operator.`,
+  });
+}
+
+/** To the owner of an address that already has an account, instead of a second account. */
+function signupExistingMail(user: { email: string; name: string }, publicUrl: string | undefined) {
+  return renderMail({
+    to: user.email,
+    subject: 'Someone tried to sign up with your address',
+    greeting: `Hello ${user.name},`,
+    paragraphs: [
+      'Someone used your address to sign a new organization up on Partnergate. Your address already has an account, so no new account and no organization were created.',
+      'If it was you, sign in with your existing password instead (you can reset it from the sign-in page if you forgot it).',
+      'If it was not you, you can ignore this message: nothing changed on your account.',
+    ],
+    action: { label: 'Sign in', url: signInUrl(publicUrl) },
+    footer: `You get this message because ${user.email} was entered on Partnergate's sign-up form.`,
+  });
 }

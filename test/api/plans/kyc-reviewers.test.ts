@@ -25,7 +25,7 @@ async function submitted(w: PlanWorld): Promise<{ caseId: string; docId: string 
   return { caseId: k.body.case.id, docId: k.body.documents[0].id };
 }
 
-const download = (w: PlanWorld, cookie: string | undefined, caseId: string, docId: string) =>
+const download = (w: PlanWorld, cookie: string | null | undefined, caseId: string, docId: string) =>
   t.app.inject({ method: 'GET', url: `/api/v1/partners/${w.wholesaler.id}/kyc-cases/${caseId}/documents/${docId}`, headers: { cookie: cookie ?? '' } });
 
 describe('a partner that is not active', () => {

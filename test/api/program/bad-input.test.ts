@@ -85,9 +85,9 @@ describe('bad input → problem+json', () => {
     }
   });
 
-  it('an email that already has an account cannot sign up again', async () => {
-    const r = await t.client().post<Problem>('/api/v1/signup', { organization_name: 'Dup', admin_name: 'D', email: w.p.owner.email, password: 'a long enough passphrase 42' });
-    expect([r.status, r.body.code]).toEqual([409, 'email_taken']);
+  it('an email that already has an account cannot sign up again (answered as a new one: it is not told apart)', async () => {
+    const r = await t.client().post('/api/v1/signup', { organization_name: 'Dup', admin_name: 'D', email: w.p.owner.email, password: 'a long enough passphrase 42' });
+    expect(r.status).toBe(201);
     expect(await t.services.db.kysely.selectFrom('tenants').select('id').where('name', '=', 'Dup').execute()).toEqual([]);
   });
 });

@@ -35,8 +35,8 @@ interface ApplyValues {
 
 export function ApplyPage() {
   const [slugTouched, setSlugTouched] = useState(false);
-  const [done, setDone] = useState<PartnerDto | null>(null);
-  const apply = useApiMutation(api.partners.apply, { onDone: (r) => setDone(r.partner) });
+  const [done, setDone] = useState<{ partner: PartnerDto; email: string } | null>(null);
+  const apply = useApiMutation(api.partners.apply);
   const form = useApiForm<ApplyValues>(
     {
       initialValues: { name: '', slug: '', website: '', contact_email: '', description: '', requested_capabilities: [], owner: { name: '', email: '', password: '' }, password2: '' },
@@ -55,8 +55,8 @@ export function ApplyPage() {
     apply,
   );
 
-  const submit = (v: ApplyValues) =>
-    apply.run({
+  const submit = async (v: ApplyValues) => {
+    const r = await apply.run({
       name: v.name.trim(),
       slug: v.slug.trim() || undefined,
       website: v.website.trim() || undefined,
@@ -65,16 +65,19 @@ export function ApplyPage() {
       requested_capabilities: v.requested_capabilities as Capability[],
       owner: { name: v.owner.name.trim(), email: v.owner.email.trim(), password: v.owner.password },
     });
+    if (r) setDone({ partner: r.partner, email: v.owner.email.trim() });
+  };
 
   if (done) {
     return (
-      <PublicLayout title="Application received" width={560}>
+      <PublicLayout title="Application sent" width={560}>
         <Stack>
-          <Alert color="teal" icon={<IconCircleCheck size={20} />} title="Your application is under review">
-            Thank you — <b>{done.name}</b> has applied to become a partner. A platform operator reviews every application; once it is approved you can invite
-            your team and start working with customers.
+          {/* the same answer whether or not the address already has an account: the message says which it was */}
+          <Alert color="teal" icon={<IconCircleCheck size={20} />} title="Check your e-mail">
+            Thank you for applying with <b>{done.partner.name}</b>. We sent a message to <b>{done.email}</b> that says what happens next. A platform operator
+            reviews every application; once it is approved you can invite your team and start working with customers.
           </Alert>
-          <Text size="sm">You can already log in with the email and password you chose to follow your application.</Text>
+          <Text size="sm">If no message arrives within a few minutes, look in your spam folder.</Text>
           <Button component={Link} to="/login">
             Go to log in
           </Button>

@@ -68,11 +68,13 @@ export function SignupPage() {
 
   if (done) {
     return (
-      <PublicLayout title="Your organization is ready" width={560}>
+      <PublicLayout title="Check your e-mail" width={560}>
         <Stack>
-          <Alert color="teal" icon={<IconCircleCheck size={20} />} title={`Welcome, ${done.name}`} data-testid="signup-done">
-            Your organization has been created and you are its administrator. Log in with {done.email} and the password you chose.
+          {/* the same answer whether or not the address already has an account: the message says which it was */}
+          <Alert color="teal" icon={<IconCircleCheck size={20} />} title="Check your e-mail" data-testid="signup-done">
+            We sent a message to <b>{done.email}</b> about signing up <b>{done.name}</b>. It says what happens next and how to log in.
           </Alert>
+          <Text size="sm">If no message arrives within a few minutes, look in your spam folder.</Text>
           <Button component={Link} to="/login">
             Go to log in
           </Button>
