@@ -220,6 +220,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     resources,
     authz,
     tenants,
+    // the alert views compute what the inbox computes (alerts is built below; called per request)
+    alerts: { currentAlerts: (links, w) => alerts.currentAlerts(links, w) },
     clock,
     recordAccess: (ctx, e) => {
       const key = `pc\u0000${e.action}\u0000${ctx.actor.userId ?? ''}\u0000${ctx.actor.partnerId ?? ''}\u0000${e.tenantId ?? ''}\u0000${e.targetId ?? ''}\u0000${ctx.ip ?? ''}\u0000${ctx.userAgent ?? ''}\u0000${JSON.stringify(e.details ?? {})}`;
@@ -233,10 +235,12 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({
       mailer,
       // the alert as a catalog event (alert.raised): webhooks and the notification center tell the partner's people
-      publish: (n) => notifications.publishAlert({ alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, title: n.title, detail: n.body }),
+      publish: (n) => notifications.publishAlert({ alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, kind: n.kind, severity: n.severity, title: n.title, detail: n.body }),
       onError: (e) => d.onError(e, 'alert e-mail'),
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
+  // who on the partner's side hears of an alert, and what each reads: decided per recipient by the alerts module
+  notifications.setAudiencePolicy('alert.raised', (trx, e, members) => alerts.alertAudience(trx, e, members));
 
   return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
 }

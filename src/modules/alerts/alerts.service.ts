@@ -22,19 +22,24 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import { checkPaging, parseRange, parseSort, likePattern, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService } from '../authz/index.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import type { PartnerAlertsTable } from '../../platform/db/schema.ts';
+import type { AudienceDecision, AudienceEvent, PartnerNotice, Recipient } from '../notifications/index.ts';
 import { alertErrors as E } from './alerts.errors.ts';
+import { linkCommitments, linkConditions, slaWindowFrom, type AlertKind, type Condition, type ConditionWindow, type LinkCondition, type WatchedLink } from './alert-conditions.ts';
+import { memberSight, partnerSight, withoutFigures, type Sight } from './alert-notices.ts';
 import { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
 import type { Notifier } from './notify.ts';
 
-export type AlertKind = PartnerAlertsTable['kind'];
+export type { AlertKind } from './alert-conditions.ts';
 type AlertRow = PartnerAlertsTable;
+const ALERT_KINDS: readonly AlertKind[] = ['sla_breach', 'invoice_overdue', 'receivables_threshold'];
 
 export interface AlertsDeps {
   db: Db;
   clock: Clock;
   audit: AuditLog;
-  authz: Pick<AuthzService, 'snapshot' | 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
+  authz: Pick<AuthzService, 'snapshot' | 'memberAccess' | 'partnerAccess' | 'memberRoleGrants' | 'refusalError'>;
   notifier: Notifier;
   onError?: (err: unknown) => void;
 }
@@ -44,23 +49,7 @@ export interface Who {
   partnerId: string;
 }
 
-/** How far back SLA months are looked at. */
-const SLA_WINDOW_MONTHS = 3;
-
 export const ALERT_SORT = { opened_at: 'a.opened_at', severity: 'a.severity', tenant_name: 't.name', kind: 'a.kind', status: 'a.status' } as const;
-
-interface Condition {
-  key: string;
-  kind: AlertKind;
-  severity: 'warning' | 'critical';
-  subject_id: string | null;
-  period: string | null;
-  message: string;
-  amount_cents: number | null;
-  currency: string | null;
-}
-
-const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 export class AlertsService {
   readonly #d: AlertsDeps;
@@ -139,16 +128,17 @@ export class AlertsService {
     const now = this.#d.clock.now();
     const nowIso = now.toISOString();
     const links = await db.selectFrom('delegations').select(['id', 'tenant_id', 'partner_id', 'ban_ids']).where('status', '=', 'active').where('origin', 'in', ['link', 'wholesale']).where('ends_at', '>', nowIso).where('starts_at', '<=', nowIso).execute();
-    const stored = new Map((await db.selectFrom('link_commitments').selectAll().execute()).map((r) => [r.delegation_id, r]));
-    const windowFrom = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - SLA_WINDOW_MONTHS, 1)).toISOString().slice(0, 7);
+    const commitments = await linkCommitments(db, links.map((l) => l.id));
+    const watched: WatchedLink[] = links.map((l) => ({ delegationId: l.id, tenantId: l.tenant_id, bans: l.ban_ids ? (JSON.parse(l.ban_ids) as string[]) : null }));
+    const all = await linkConditions(db, watched, { slaFrom: slaWindowFrom(now) }, commitments);
+    const byLink = new Map<string, LinkCondition[]>();
+    for (const x of all) byLink.set(x.delegation_id, [...(byLink.get(x.delegation_id) ?? []), x]);
     let opened = 0;
     let resolved = 0;
     let notified = 0;
     for (const l of links) {
-      const row = stored.get(l.id);
-      const c: Commitments = row ? { sla: JSON.parse(row.sla), alerts: JSON.parse(row.alerts), billing_threshold: { amount_cents: row.threshold_cents, currency: row.threshold_currency } } : DEFAULT_COMMITMENTS;
-      const bans = l.ban_ids ? (JSON.parse(l.ban_ids) as string[]) : null;
-      const conds = await this.#conditions(l.tenant_id, bans, c, windowFrom);
+      const c = commitments.get(l.id) ?? DEFAULT_COMMITMENTS;
+      const conds = byLink.get(l.id) ?? [];
       const keys = conds.map((x) => `${l.id}:${x.key}`);
       // new conditions: one unresolved alert per key (the partial unique index decides the winner)
       for (const [i, x] of conds.entries()) {
@@ -189,9 +179,11 @@ export class AlertsService {
   async #push(id: string, partnerId: string, tenantId: string, x: Condition, c: Commitments): Promise<boolean> {
     const db = this.#d.db.kysely;
     const t = await db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst();
-    const title = `${x.severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[x.kind]} — ${t?.name ?? 'a customer'}`;
+    const tenantName = t?.name ?? 'a customer';
+    const title = `${x.severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[x.kind]} — ${tenantName}`;
     try {
-      await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, title, body: x.message, channels: c.alerts.channels, recipients: c.alerts.recipients, subjectId: id });
+      const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
+      await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, channels: c.alerts.channels, mails, subjectId: id });
       await db.updateTable('partner_alerts').set({ notified_at: this.#d.clock.now().toISOString() }).where('id', '=', id).execute();
       return true;
     } catch (e) {
@@ -200,65 +192,105 @@ export class AlertsService {
     }
   }
 
-  /** What holds now for one link, against its commitments. */
-  async #conditions(tenantId: string, bans: string[] | null, c: Commitments, windowFrom: string): Promise<Condition[]> {
-    const db = this.#d.db.kysely;
-    const out: Condition[] = [];
-    if (c.alerts.sla_breach) {
-      let q = db.selectFrom('sla_records').selectAll().where('tenant_id', '=', tenantId).where('period', '>=', windowFrom).where('achieved_pct', '<', c.sla.availability_pct);
-      if (bans) q = bans.length ? q.where('ban_id', 'in', bans) : q.where(sql<boolean>`1 = 0`);
-      for (const r of await q.orderBy('period', 'desc').execute()) {
-        out.push({
-          key: `sla_breach:${r.id}`,
-          kind: 'sla_breach',
-          severity: c.sla.availability_pct - r.achieved_pct >= 0.1 ? 'critical' : 'warning',
-          subject_id: r.id,
-          period: r.period,
-          message: `Availability in ${r.period} was ${r.achieved_pct}%, below the ${c.sla.availability_pct}% committed (${r.downtime_minutes} min down, ${r.incidents} incident${r.incidents === 1 ? '' : 's'}).`,
-          amount_cents: null,
-          currency: null,
-        });
-      }
-    }
-    if (c.alerts.invoice_overdue || c.alerts.receivables_threshold) {
-      let q = db.selectFrom('invoices').select(['id', 'number', 'period', 'status', 'balance_cents', 'currency', 'due_at']).where('tenant_id', '=', tenantId).where('status', 'in', ['open', 'overdue']);
-      if (bans) q = bans.length ? q.where('ban_id', 'in', bans) : q.where(sql<boolean>`1 = 0`);
-      const open = await q.execute();
-      if (c.alerts.invoice_overdue) {
-        for (const i of open.filter((x) => x.status === 'overdue')) {
-          out.push({ key: `invoice_overdue:${i.id}`, kind: 'invoice_overdue', severity: 'critical', subject_id: i.id, period: i.period, message: `Invoice ${i.number} (${money(i.balance_cents, i.currency)}) was due ${i.due_at.slice(0, 10)} and is unpaid.`, amount_cents: i.balance_cents, currency: i.currency });
-        }
-      }
-      if (c.alerts.receivables_threshold) {
-        const cur = c.billing_threshold.currency;
-        const owed = open.filter((x) => x.currency === cur).reduce((a, x) => a + x.balance_cents, 0);
-        const overdue = open.filter((x) => x.currency === cur && x.status === 'overdue').length > 0;
-        if (owed > c.billing_threshold.amount_cents) {
-          out.push({ key: `receivables_threshold:${cur}`, kind: 'receivables_threshold', severity: overdue ? 'critical' : 'warning', subject_id: null, period: null, message: `The customer owes ${money(owed, cur)}, above the ${money(c.billing_threshold.amount_cents, cur)} threshold.`, amount_cents: owed, currency: cur });
-        }
-      }
+  /** The e-mail of each address the link lists, as that address may read the alert (as alertAudience decides it). */
+  async #listedMails(partnerId: string, tenantId: string, kind: AlertKind, recipients: readonly string[], title: string, body: string, tenantName: string) {
+    const members = await this.#members(this.#d.db.kysely, partnerId);
+    const byMail = new Map(members.map((m) => [m.email.toLowerCase(), m]));
+    const out: { to: string; subject: string; text: string }[] = [];
+    const seen = new Set<string>();
+    for (const to of recipients) {
+      if (seen.has(to.toLowerCase())) continue;
+      seen.add(to.toLowerCase());
+      const m = byMail.get(to.toLowerCase());
+      const sight = m ? memberSight(this.#d.authz, kind, m.id, partnerId, tenantId) : partnerSight(this.#d.authz, kind, partnerId, tenantId);
+      if (sight === 'none') continue;
+      const text = sight === 'full' ? body : `An alert was raised for ${tenantName}; open Alerts to see it.`;
+      out.push({ to, subject: title, text: `${text}\n\nOpen the alerts inbox in Partnergate to acknowledge or resolve it.\n` });
     }
     return out;
   }
 
+  /** The partner's active members (as the notification center reads them). */
+  #members(db: Tx | Db['kysely'], partnerId: string): Promise<Recipient[]> {
+    return db.selectFrom('partner_members as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['u.id', 'u.email', 'u.name']).where('m.partner_id', '=', partnerId).where('m.status', '=', 'active').where('u.status', '=', 'active').execute();
+  }
+
+  /**
+   * Who on the partner's side hears of a raised alert, and what each reads — asked by the
+   * notification center for every `alert.raised` it dispatches (its AudiencePolicy), so the
+   * decision is the one an API read by that recipient gets at that moment:
+   *  - a member: `memberSight` (the link ∩ their member role). Without the alert's read permission
+   *    they are not told; without the figures' read permission they get the notice without its
+   *    detail ("An alert was raised for <customer>; open Alerts to see it").
+   *  - the link's alert settings: the bell only if its channels name in_app, e-mail only if they
+   *    name email; an address the link lists is e-mailed (a member's address as that member may
+   *    read it, any other address as the partner's own API read would), every address once.
+   *  - the partner's webhook endpoints: `partnerSight` (the partner's link role on the tenant).
+   * An alert the center cannot find here (or of another partner) tells nobody on the partner's side.
+   */
+  async alertAudience(trx: Tx, e: AudienceEvent, members: readonly Recipient[]): Promise<AudienceDecision> {
+    const none: AudienceDecision = { people: new Map(), addresses: [], partnerEndpoint: null };
+    const given = (e.data.alert ?? {}) as { id?: unknown };
+    if (typeof given.id !== 'string') return none;
+    const a = await trx.selectFrom('partner_alerts').select(['id', 'kind', 'tenant_id', 'partner_id', 'delegation_id']).where('id', '=', given.id).where('partner_id', '=', e.partner_id).executeTakeFirst();
+    if (!a || a.tenant_id !== e.tenant_id) return none;
+    const c = (await linkCommitments(trx, [a.delegation_id])).get(a.delegation_id) ?? DEFAULT_COMMITMENTS;
+    const summary = { ...e.data, alert: { ...(e.data.alert as Record<string, unknown>), detail: null } };
+    const dataFor = (s: Sight) => (s === 'full' ? e.data : s === 'summary' ? summary : null);
+    const inApp = c.alerts.channels.includes('in_app');
+    const mail = c.alerts.channels.includes('email');
+    const listed = new Map(c.alerts.recipients.map((x) => [x.toLowerCase(), x]));
+    const people = new Map<string, PartnerNotice>();
+    for (const m of members) {
+      const data = dataFor(memberSight(this.#d.authz, a.kind, m.id, a.partner_id, a.tenant_id));
+      if (data) people.set(m.id, { data, in_app: inApp, email: mail ? (listed.has(m.email.toLowerCase()) ? 'listed' : 'preference') : false });
+    }
+    const org = dataFor(partnerSight(this.#d.authz, a.kind, a.partner_id, a.tenant_id));
+    const memberMail = new Set(members.map((m) => m.email.toLowerCase()));
+    const addresses = mail && org ? [...listed].filter(([k]) => !memberMail.has(k)).map(([, email]) => ({ email, data: org })) : [];
+    return { people, addresses, partnerEndpoint: org };
+  }
+
+  // ---- the computed alert views ------------------------------------------------------------------
+
+  /**
+   * The alerts that hold now on these links, each against its own commitments — the same
+   * computation the inbox's evaluation makes (linkConditions). The views of the MSP workspace call
+   * this with the links the member may read alerts through.
+   */
+  currentAlerts(links: readonly WatchedLink[], w: Omit<ConditionWindow, 'slaFrom'> & { slaFrom?: string }): Promise<LinkCondition[]> {
+    return linkConditions(this.#d.db.kysely, links, { ...w, slaFrom: w.slaFrom ?? slaWindowFrom(this.#d.clock.now()) });
+  }
+
   // ---- inbox -----------------------------------------------------------------------------------
 
-  /** The tenants whose alerts of each family this member sees (link ∩ member role). */
-  #visible(who: Who, only?: string): { sla: string[]; billing: string[] } {
+  /**
+   * The tenants whose alerts of each family this member sees (link ∩ member role), and per kind
+   * the tenants whose alert figures they may read (ALERT_READS: the read of those figures).
+   */
+  #visible(who: Who, only?: string): { sla: string[]; billing: string[]; figures: Record<AlertKind, string[]> } {
     const { authz } = this.#d;
     const tenants = only ? [only] : [...authz.snapshot.partnerTenantIds(who.partnerId)];
     const sla: string[] = [];
     const billing: string[] = [];
+    const figures: Record<AlertKind, string[]> = { sla_breach: [], invoice_overdue: [], receivables_threshold: [] };
     for (const t of tenants) {
       if (authz.memberAccess(who.userId, who.partnerId, t, 'alerts.sla.read').allow) sla.push(t);
       if (authz.memberAccess(who.userId, who.partnerId, t, 'alerts.billing.read').allow) billing.push(t);
+      for (const k of ALERT_KINDS) if (memberSight(authz, k, who.userId, who.partnerId, t) === 'full') figures[k].push(t);
     }
-    return { sla, billing };
+    return { sla, billing, figures };
+  }
+
+  /** Which rows a member reads in full: the others without their figures, and a search never matches their message. */
+  #figuresOf(v: { figures: Record<AlertKind, string[]> }) {
+    const full = sql.join(ALERT_KINDS.map((k) => sql`(a.kind = ${k} and ${inList('a.tenant_id', v.figures[k])})`), sql` or `);
+    return { full: sql`(${full})`, shows: (r: { kind: AlertKind; tenant_id: string }) => v.figures[r.kind].includes(r.tenant_id) };
   }
 
   async inbox(who: Who, q: CommonListQuery & { status?: string; kind?: AlertKind; tenant_id?: string }) {
     const v = this.#visible(who, q.tenant_id);
-    return this.#list(sql`a.partner_id = ${who.partnerId} and ((a.kind = 'sla_breach' and ${inList('a.tenant_id', v.sla)}) or (a.kind <> 'sla_breach' and ${inList('a.tenant_id', v.billing)}))`, q);
+    return this.#list(sql`a.partner_id = ${who.partnerId} and ((a.kind = 'sla_breach' and ${inList('a.tenant_id', v.sla)}) or (a.kind <> 'sla_breach' and ${inList('a.tenant_id', v.billing)}))`, q, this.#figuresOf(v));
   }
 
   /** A tenant's own alerts (every link), read-only. */
@@ -266,7 +298,7 @@ export class AlertsService {
     return this.#list(sql`a.tenant_id = ${tenantId}`, q);
   }
 
-  async #list(scope: ReturnType<typeof sql>, q: CommonListQuery & { status?: string; kind?: AlertKind }): Promise<ListPage<ReturnType<typeof toAlertDto>> & { counts: { open: number; acknowledged: number } }> {
+  async #list(scope: ReturnType<typeof sql>, q: CommonListQuery & { status?: string; kind?: AlertKind }, figures?: { full: ReturnType<typeof sql>; shows: (r: { kind: AlertKind; tenant_id: string }) => boolean }): Promise<ListPage<ReturnType<typeof toAlertDto>> & { counts: { open: number; acknowledged: number } }> {
     checkPaging(q);
     if (q.cursor) checkPaging({ ...q, offset: 1 });
     const keys = parseSort(q.sort, Object.keys(ALERT_SORT));
@@ -276,7 +308,7 @@ export class AlertsService {
     if (q.kind) where.push(sql`a.kind = ${q.kind}`);
     if (range.from) where.push(sql`a.opened_at >= ${range.from}`);
     if (range.to) where.push(sql`a.opened_at <= ${range.to}`);
-    if (q.q) where.push(sql`(lower(t.name) like ${likePattern(q.q)} escape '\\' or lower(a.message) like ${likePattern(q.q)} escape '\\')`);
+    if (q.q) where.push(sql`(lower(t.name) like ${likePattern(q.q)} escape '\\' or (lower(a.message) like ${likePattern(q.q)} escape '\\' and ${figures?.full ?? sql`1 = 1`}))`);
     const cond = sql.join(where, sql` and `);
     const order = sql.join([...keys.map((k) => sql`${sql.raw(ALERT_SORT[k.field as keyof typeof ALERT_SORT])} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`a.opened_at desc`, sql`a.id desc`]);
     const limit = q.limit ?? 50;
@@ -289,7 +321,8 @@ export class AlertsService {
     ]);
     const people = await this.#people(rows.rows.flatMap((r) => [r.acknowledged_by, r.resolved_by]));
     const c = Object.fromEntries(counts.rows.map((r) => [r.status, Number(r.n)]));
-    return { data: rows.rows.map((r) => toAlertDto(r, r.tenant_name, people)), total: Number(total.rows[0]?.n ?? 0), limit, offset, next_cursor: null, counts: { open: c.open ?? 0, acknowledged: c.acknowledged ?? 0 } };
+    const dto = (r: AlertRow & { tenant_name: string }) => toAlertDto(r, r.tenant_name, people);
+    return { data: rows.rows.map((r) => (!figures || figures.shows(r) ? dto(r) : withoutFigures(dto(r)))), total: Number(total.rows[0]?.n ?? 0), limit, offset, next_cursor: null, counts: { open: c.open ?? 0, acknowledged: c.acknowledged ?? 0 } };
   }
 
   async #people(ids: (string | null)[]) {
@@ -318,7 +351,8 @@ export class AlertsService {
       await this.#d.audit.record(trx, ctx, { action: verb === 'acknowledge' ? 'alert.acknowledged' : 'alert.resolved', tenantId: a.tenant_id, partnerId: a.partner_id, targetType: 'alert', targetId: alertId, details: { kind: a.kind, note: note ?? null } });
     });
     const row = await db.selectFrom('partner_alerts as a').innerJoin('tenants as t', 't.id', 'a.tenant_id').selectAll('a').select('t.name as tenant_name').where('a.id', '=', alertId).executeTakeFirstOrThrow();
-    return toAlertDto(row, row.tenant_name, await this.#people([row.acknowledged_by, row.resolved_by]));
+    const dto = toAlertDto(row, row.tenant_name, await this.#people([row.acknowledged_by, row.resolved_by]));
+    return this.#figuresOf(v).shows(row) ? dto : withoutFigures(dto);
   }
 }
 

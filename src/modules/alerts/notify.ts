@@ -1,10 +1,12 @@
 /**
  * The one notification seam (issue 16): everything the MSP workspace pushes goes through
- * `notify()`. Today it has two channels — in-app (the alert inbox itself: the notice is the row
- * the inbox shows) and e-mail (the platform mailer). The notification center of the platform
- * (another issue) extends this seam with webhooks and a user inbox without changing callers.
+ * `notify()`. With the platform's notification center (`publish`), the alert becomes the catalog
+ * event `alert.raised`, and the center tells each person and each listed address once per channel,
+ * every one as the alerts module decides for them (alertAudience). Without it (no center), the
+ * listed addresses are e-mailed here, each with the text already decided for that address.
  */
 import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { AlertKind } from './alert-conditions.ts';
 
 export type Channel = 'in_app' | 'email';
 
@@ -13,13 +15,15 @@ export interface Notice {
   event: string;
   partnerId: string;
   tenantId: string | null;
-  /** one line, plain words */
+  kind: AlertKind;
+  severity: 'warning' | 'critical';
+  /** one line, plain words, no figure */
   title: string;
-  /** a few lines, plain words */
+  /** a few lines, plain words: the alert with its figures */
   body: string;
   channels: readonly Channel[];
-  /** e-mail addresses (the email channel) */
-  recipients: readonly string[];
+  /** the e-mail of each listed address, as that address may read it (only sent without a notification center) */
+  mails: readonly { to: string; subject: string; text: string }[];
   /** the thing the notice is about (an alert id) */
   subjectId: string;
 }
@@ -28,23 +32,26 @@ export interface Notifier {
   notify(n: Notice): Promise<{ delivered: Channel[] }>;
 }
 
-/** In-app is the inbox row (nothing more to write); e-mail goes to each recipient through the mailer. */
 export function createNotifier(deps: {
   mailer: Pick<Mailer, 'send'> | null;
-  /** the platform's notification center (issue 17): the notice as a catalog event — webhooks and the bell */
+  /** the platform's notification center (issue 17): the notice as a catalog event — webhooks, the bell and e-mail, per recipient */
   publish?: (n: Notice) => Promise<void>;
   onError?: (err: unknown) => void;
 }): Notifier {
   return {
     async notify(n) {
+      if (deps.publish) {
+        // the center tells everyone, once each: nothing is sent from here as well
+        await deps.publish(n);
+        return { delivered: [...n.channels] };
+      }
       const delivered: Channel[] = [];
-      if (deps.publish) await deps.publish(n);
       if (n.channels.includes('in_app')) delivered.push('in_app');
-      if (n.channels.includes('email') && deps.mailer && n.recipients.length > 0) {
+      if (n.channels.includes('email') && deps.mailer && n.mails.length > 0) {
         let ok = true;
-        for (const to of n.recipients) {
+        for (const m of n.mails) {
           try {
-            await deps.mailer.send({ to, subject: n.title, text: `${n.body}\n\nOpen the alerts inbox in Partnergate to acknowledge or resolve it.\n` });
+            await deps.mailer.send({ to: m.to, subject: m.subject, text: m.text });
           } catch (e) {
             ok = false;
             deps.onError?.(e);

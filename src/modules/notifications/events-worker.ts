@@ -26,6 +26,7 @@ import type { Mailer, MailMessage } from '../../platform/mail/mailer.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import type { EventOutbox } from './event-outbox.ts';
 import { eventType } from './events.catalog.ts';
 import { noticeFor, noticeMail, type Side } from './notification-text.ts';
@@ -64,6 +65,7 @@ export interface TickResult {
 export class EventsWorker {
   readonly #d: EventsWorkerDeps;
   readonly #secrets = new Map<string, string>();
+  readonly #policies = new Map<string, AudiencePolicy>();
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> | null = null;
 
@@ -122,6 +124,10 @@ export class EventsWorker {
   async #fanOut(trx: Tx, e: repo.DomainEventRow): Promise<void> {
     const now = this.#d.clock.now().toISOString();
     const data = JSON.parse(e.payload) as Record<string, unknown>;
+    // an event whose data another module owns: that module decides, per recipient, the partner's side
+    const policy = this.#policies.get(e.type);
+    const members = policy && e.partner_id ? await repo.partnerMembers(trx, e.partner_id) : [];
+    const decided = policy && e.partner_id ? await policy(trx, { id: e.id, type: e.type, tenant_id: e.tenant_id, partner_id: e.partner_id, data }, members) : null;
     // webhooks: every active endpoint of the tenant, the partner or the platform that subscribed
     const endpoints = (await repo.endpointsFor(trx, e.tenant_id, e.partner_id)).filter((x) => {
       const types = JSON.parse(x.event_types) as string[];
@@ -129,59 +135,89 @@ export class EventsWorker {
     });
     // an endpoint-disabled notice goes to people, never to webhooks (the endpoint itself is off)
     if (e.type !== 'webhook.endpoint_disabled' && endpoints.length) {
-      const body = JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data });
-      await repo.insertDeliveries(
-        trx,
-        endpoints.map((x) => ({
-          id: newId('whd'),
-          endpoint_id: x.id,
-          message_id: e.id,
-          event_type: e.type,
-          payload: body,
-          kind: 'event' as const,
-          status: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: now,
-          locked_until: null,
-          last_status_code: null,
-          last_latency_ms: null,
-          last_error: null,
-          event_at: e.occurred_at,
-          created_at: now,
-          completed_at: null,
-        })),
-      );
+      const bodyOf = (d: Record<string, unknown>) => JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data: d });
+      const full = bodyOf(data);
+      // a partner's endpoint under a policy carries what the partner's own API read would (or nothing)
+      const partnerBody = policy ? (decided?.partnerEndpoint ? bodyOf(decided.partnerEndpoint) : null) : full;
+      const sends = endpoints.flatMap((x) => {
+        const payload = x.owner_type === 'partner' ? partnerBody : full;
+        return payload === null ? [] : [{ x, payload }];
+      });
+      if (sends.length)
+        await repo.insertDeliveries(
+          trx,
+          sends.map(({ x, payload }) => ({
+            id: newId('whd'),
+            endpoint_id: x.id,
+            message_id: e.id,
+            event_type: e.type,
+            payload,
+            kind: 'event' as const,
+            status: 'pending' as const,
+            attempts: 0,
+            next_attempt_at: now,
+            locked_until: null,
+            last_status_code: null,
+            last_latency_ms: null,
+            last_error: null,
+            event_at: e.occurred_at,
+            created_at: now,
+            completed_at: null,
+          })),
+        );
     }
     // people: in-app and e-mail, each as their preferences say
     const t = eventType(e.type);
     if (!t) return;
-    const people = new Map<string, { r: repo.Recipient; side: Side }>();
-    const add = (rs: repo.Recipient[], side: Side) => {
-      for (const r of rs) if (!people.has(r.id)) people.set(r.id, { r, side });
+    const people = new Map<string, { r: repo.Recipient; side: Side; notice: PartnerNotice | null }>();
+    const add = (rs: readonly repo.Recipient[], side: Side) => {
+      for (const r of rs) if (!people.has(r.id)) people.set(r.id, { r, side, notice: null });
     };
     const wantsTenant = t.audience === 'tenant_admins' || t.audience === 'both';
     const wantsPartner = t.audience === 'partner_members' || t.audience === 'both';
     if (wantsTenant && e.tenant_id) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
-    if (wantsPartner && e.partner_id) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
+    if (wantsPartner && e.partner_id) {
+      if (!policy) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
+      else
+        for (const r of members) {
+          const notice = decided?.people.get(r.id);
+          if (notice && !people.has(r.id)) people.set(r.id, { r, side: 'partner', notice });
+        }
+    }
     if (t.audience === 'endpoint_owners') {
       const owner = data.owner as { type: string; id: string } | undefined;
       if (owner?.type === 'tenant') add(await repo.tenantAdmins(trx, owner.id), 'tenant');
       else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
       else add(await repo.operators(trx), 'operator');
     }
-    if (people.size === 0) return;
     const notes: Parameters<typeof repo.insertNotifications>[1] = [];
     const mails: Parameters<typeof repo.insertMail>[1] = [];
-    for (const { r, side } of people.values()) {
+    // each address is e-mailed once per event, however many ways it is named
+    const mailed = new Set<string>();
+    for (const { r, side, notice } of people.values()) {
       const prefs = (await repo.findPreferences(trx, r.id))[e.type];
-      const inApp = prefs?.in_app ?? true;
-      const email = prefs?.email ?? t.emailByDefault;
-      const text = noticeFor(e.type, data, side);
+      const inApp = (prefs?.in_app ?? true) && (notice ? notice.in_app : true);
+      const wantsMail = prefs?.email ?? t.emailByDefault;
+      const email = notice ? notice.email === 'listed' || (notice.email === 'preference' && wantsMail) : wantsMail;
+      const text = noticeFor(e.type, notice?.data ?? data, side);
       if (inApp) notes.push({ id: newId('ntf'), user_id: r.id, event_id: e.id, type: e.type, title: text.title, body: text.body, link: text.link, created_at: now, read_at: null });
-      if (email) mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl), now));
+      if (email && !mailed.has(r.email.toLowerCase())) {
+        mailed.add(r.email.toLowerCase());
+        mails.push(this.mailRow(e.type, noticeMail(r, text, this.#d.publicUrl), now));
+      }
     }
-    await repo.insertNotifications(trx, notes);
-    await repo.insertMail(trx, mails);
+    for (const a of decided?.addresses ?? []) {
+      if (mailed.has(a.email.toLowerCase())) continue;
+      mailed.add(a.email.toLowerCase());
+      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl), now));
+    }
+    if (notes.length) await repo.insertNotifications(trx, notes);
+    if (mails.length) await repo.insertMail(trx, mails);
+  }
+
+  /** Let the module that owns an event's data decide its partner-side audience, per recipient. */
+  setAudiencePolicy(type: string, policy: AudiencePolicy): void {
+    this.#policies.set(type, policy);
   }
 
   /** A queued e-mail (the message encrypted: it may hold a one-time link). */

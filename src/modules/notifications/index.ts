@@ -6,6 +6,8 @@
  */
 export { NotificationsService, type NotificationsDeps, type Owner, type WaitingItem } from './notifications.service.ts';
 export { EventOutbox, type EmitInput } from './event-outbox.ts';
+export type { AudiencePolicy, AudienceDecision, AudienceEvent, PartnerNotice } from './audience-policy.ts';
+export type { Recipient } from './notifications.repo.ts';
 export { EventsWorker, retryDelayMs } from './events-worker.ts';
 export { EVENT_TYPES, EVENT_TYPE_NAMES, eventType, eventsMarkdown, type EventType } from './events.catalog.ts';
 export { notificationRoutes } from './notifications.routes.ts';

@@ -70,7 +70,10 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
     case 'alert.resolved': {
       const a = (d.alert ?? {}) as { title?: string; severity?: string; detail?: string | null };
       const verb = type === 'alert.raised' ? 'Alert' : 'Resolved';
-      return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link: side === 'partner' ? pLink : tLink };
+      const link = side === 'partner' ? '/partner/alerts' : tLink;
+      // without its detail (the reader may see that the alert exists, not its figures): no figure at all
+      if (a.detail === null && type === 'alert.raised') return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
+      return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
     }
     case 'webhook.endpoint_disabled': {
       const e = (d.endpoint ?? {}) as { url?: string; description?: string };

@@ -15,6 +15,7 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import { OutboundClient, refuseUrl } from '../../platform/outbound/outbound-http.ts';
 import { newWebhookSecret } from '../../platform/outbound/webhook-signature.ts';
 import type { AuditLog } from '../audit/index.ts';
+import type { AudiencePolicy } from './audience-policy.ts';
 import { EventOutbox } from './event-outbox.ts';
 import { EVENT_TYPES, eventType, PING_EVENT_TYPE } from './events.catalog.ts';
 import { EventsWorker } from './events-worker.ts';
@@ -62,10 +63,12 @@ export class NotificationsService {
   readonly #waiting: ((userId: string) => Promise<WaitingItem[]>)[] = [];
 
   /**
-   * An alert of the MSP workspace (issue 16), raised outside any other change: written to the
-   * outbox as `alert.raised` in its own transaction, so webhooks and the bell tell the partner.
+   * An alert of the MSP workspace, raised outside any other change: written to the outbox as
+   * `alert.raised` in its own transaction, with its figures. Who hears of it on the partner's side,
+   * and with which of them, is the alerts module's decision per recipient at dispatch time
+   * (setAudiencePolicy); the tenant's admins read their own data.
    */
-  async publishAlert(a: { alertId: string; tenantId: string | null; partnerId: string; title: string; detail: string }): Promise<void> {
+  async publishAlert(a: { alertId: string; tenantId: string | null; partnerId: string; kind: string; severity: 'warning' | 'critical'; title: string; detail: string }): Promise<void> {
     if (a.tenantId === null) return;
     const tenantId = a.tenantId;
     await asSystem(() =>
@@ -73,15 +76,19 @@ export class NotificationsService {
         const t = await trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', tenantId).executeTakeFirst();
         const p = await trx.selectFrom('partners').select(['id', 'name']).where('id', '=', a.partnerId).executeTakeFirst();
         if (!t) return;
-        const critical = a.title.startsWith('Critical');
         await this.outbox.emit(trx, {
           type: 'alert.raised',
           tenantId,
           partnerId: a.partnerId,
-          data: { alert: { id: a.alertId, kind: 'msp_alert', severity: critical ? 'critical' : 'warning', title: a.title, detail: a.detail }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
+          data: { alert: { id: a.alertId, kind: a.kind, severity: a.severity, title: a.title, detail: a.detail }, tenant: { id: t.id, name: t.name }, partner: p ? { id: p.id, name: p.name } : null },
         });
       }),
     );
+  }
+
+  /** The module that owns an event's data decides, per recipient, who on the partner's side hears of it and what they read. */
+  setAudiencePolicy(type: string, policy: AudiencePolicy): void {
+    this.worker.setAudiencePolicy(type, policy);
   }
 
   constructor(d: NotificationsDeps) {

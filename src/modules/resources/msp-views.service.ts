@@ -13,6 +13,7 @@
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
+import { memberSight, withoutFigures, type AlertsService, type LinkCondition, type WatchedLink } from '../alerts/index.ts';
 import type { AuditEntry } from '../audit/index.ts';
 import type { Allowed, AuthzService } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
@@ -25,6 +26,8 @@ export interface MspViewsDeps {
   resources: ResourcesService;
   authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError'>;
   tenants: Pick<TenantsService, 'listTenants'>;
+  /** the alerts module's one computation of a link's alerts (the inbox's too) */
+  alerts: Pick<AlertsService, 'currentAlerts'>;
   clock: Clock;
   /** queue one access event (batched, off the response path) */
   recordAccess: (ctx: RequestContext, entry: AuditEntry) => void;
@@ -225,14 +228,15 @@ export class MspViewsService {
 
   async tickets(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; status?: TicketRow['status']; priority?: TicketRow['priority']; category?: string }) {
     const { scopes, decisions } = this.#scopesFor(who, 'support.tickets.read', q.tenant_id);
-    const page = await this.#d.resources.list('tickets', scopes, { ...q, eq: { status: q.status, priority: q.priority, category: q.category } });
+    // people are named to this partner as its reader: its own and the customer's, no one else's
+    const page = await this.#d.resources.list('tickets', scopes, { ...q, eq: { status: q.status, priority: q.priority, category: q.category } }, { partnerId: who.partnerId });
     this.#audit(ctx, who.partnerId, page.data.map((t) => t.tenant_id), decisions, 'GET /api/v1/partner/support/tickets');
     return page;
   }
 
   async ticket(ctx: RequestContext, who: MspCaller, ticketId: string) {
     const { scopes, decisions } = this.#scopesFor(who, 'support.tickets.read');
-    const t = await this.#d.resources.getTicket(scopes, ticketId);
+    const t = await this.#d.resources.getTicket(scopes, ticketId, { partnerId: who.partnerId });
     this.#audit(ctx, who.partnerId, [t.tenant_id], decisions, 'GET /api/v1/partner/support/tickets/:ticket_id');
     return { ...t, tenant_name: (await this.#names([t.tenant_id])).get(t.tenant_id) ?? '' };
   }
@@ -298,28 +302,38 @@ export class MspViewsService {
     return { data: page.data.map(toRow(n)), total: page.total, limit, offset, next_cursor: null };
   }
 
-  /** SLA breaches, newest first; by default from the first day of the month three months back. */
+  /**
+   * SLA breaches, newest first; by default from the first day of the month three months back. A
+   * breach is a month below the availability the link commits to, where the link's alert settings
+   * turn SLA alerts on — computed by the alerts module, as the inbox's alerts are.
+   */
   async slaAlerts(ctx: RequestContext, who: MspCaller, q: PeriodQuery & CommonListQuery) {
-    const { scopes, decisions } = this.#scopesFor(who, 'alerts.sla.read', q.tenant_id);
-    const page = await this.#d.resources.listSla(scopes, { status: 'breached', periodFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), periodTo: q.period_to, limit: 5000 });
-    const n = await this.#names(page.data.map((r) => r.tenant_id));
+    const { decisions } = this.#scopesFor(who, 'alerts.sla.read', q.tenant_id);
+    const found = await this.#d.alerts.currentAlerts(watchedLinks(decisions), { kinds: ['sla_breach'], slaFrom: q.period_from ?? defaultAlertFrom(this.#d.clock.now()), slaTo: q.period_to });
+    const n = await this.#names(found.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/sla');
-    return pageRows(page.data.map((r) => slaAlert(r, n.get(r.tenant_id) ?? '')), q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`);
+    const data = found.map((a) => this.#shown(who, toViewAlert(a, n))).sort((x, y) => (y.period ?? '').localeCompare(x.period ?? ''));
+    return pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`);
   }
 
-  /** Receivables above the threshold, then overdue invoices. */
+  /**
+   * Receivables above each link's threshold, then overdue invoices, where each link's alert
+   * settings turn them on — computed by the alerts module, as the inbox's alerts are.
+   * `threshold_cents`, when asked, replaces every link's threshold amount (in the link's currency).
+   */
   async billingAlerts(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; threshold_cents?: number }) {
-    const threshold = q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS;
-    const { scopes, decisions } = this.#scopesFor(who, 'alerts.billing.read', q.tenant_id);
-    // what is owed comes from the open and overdue invoices alone (threshold_cents ≥ 0)
-    const [overdue, totals] = await Promise.all([this.#d.resources.listInvoices(scopes, { status: 'overdue', limit: 5000 }), this.#d.resources.receivables(scopes)]);
-    const n = await this.#names([...overdue.data.map((i) => i.tenant_id), ...totals.map((t) => t.tenant_id)]);
+    const { decisions } = this.#scopesFor(who, 'alerts.billing.read', q.tenant_id);
+    const found = await this.#d.alerts.currentAlerts(watchedLinks(decisions), { kinds: ['receivables_threshold', 'invoice_overdue'], thresholdCents: q.threshold_cents });
+    const n = await this.#names(found.map((r) => r.tenant_id));
     this.#audit(ctx, who.partnerId, decisions.keys(), decisions, 'GET /api/v1/partner/alerts/billing');
-    const data = [
-      ...totals.filter((t) => t.outstanding_cents > threshold).map((t) => receivablesAlert(t, threshold, n.get(t.tenant_id) ?? '')),
-      ...overdue.data.map((i) => overdueInvoiceAlert(i, n.get(i.tenant_id) ?? '')),
-    ];
-    return { threshold_cents: threshold, ...pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`) };
+    const data = [...found.filter((a) => a.kind === 'receivables_threshold'), ...found.filter((a) => a.kind === 'invoice_overdue')].map((a) => this.#shown(who, toViewAlert(a, n)));
+    // the threshold asked for, else the default a link starts with (each link's own is in its alert's message)
+    return { threshold_cents: q.threshold_cents ?? DEFAULT_RECEIVABLES_THRESHOLD_CENTS, ...pageRows(data, q, ['tenant_name', 'severity', 'period'], (a) => `${a.tenant_name} ${a.message}`) };
+  }
+
+  /** An alert as this member may read it: without its figures unless they may read those (as the notices decide it). */
+  #shown(who: MspCaller, a: Alert): Alert {
+    return memberSight(this.#d.authz, a.kind, who.userId, who.partnerId, a.tenant_id, who.mfa === true) === 'full' ? a : withoutFigures(a);
   }
 
   /**
@@ -431,6 +445,15 @@ export class MspViewsService {
 /** YYYY-MM of the month `n` months before `now`'s. */
 export function monthsBack(now: Date, n: number): string {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, 1)).toISOString().slice(0, 7);
+}
+
+/** The links a member's decisions reach each tenant through, with the accounts each covers. */
+function watchedLinks(decisions: Map<string, Allowed>): WatchedLink[] {
+  return [...decisions].flatMap(([tenantId, a]) => (a.delegationId ? [{ delegationId: a.delegationId, tenantId, bans: a.bans }] : []));
+}
+
+function toViewAlert(a: LinkCondition, names: Map<string, string>): Alert {
+  return { kind: a.kind, severity: a.severity, tenant_id: a.tenant_id, tenant_name: names.get(a.tenant_id) ?? '', ban_id: a.ban_id, subject_id: a.subject_id, period: a.period, message: a.message, amount_cents: a.amount_cents, currency: a.currency };
 }
 
 function caller(who: MspCaller, tenantId: string, a: Allowed): ResourceCaller {

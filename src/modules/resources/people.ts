@@ -44,3 +44,88 @@ export async function loadPeople(db: Executor, userIds: Iterable<string | null |
     partnerName: (id) => (id ? (pm.get(id) ?? null) : null),
   };
 }
+
+/**
+ * Who reads a ticket: its tenant's own people (partnerId null), or a partner acting on the tenant
+ * (that partner's id). Either can see the ticket already; this says whose people it may see named.
+ */
+export interface Reader {
+  partnerId: string | null;
+}
+
+/** The tenant's own view. */
+export const TENANT_READER: Reader = Object.freeze({ partnerId: null });
+
+/** Names an assignee to a reader only when the assignee belongs to the reader's side of the ticket. */
+export interface Affiliations {
+  /**
+   * May `reader` see `userId` named on a record of `tenantId`? Yes for a member of the tenant (its
+   * people and every partner acting on it read that record); for a member of a partner, only to
+   * that partner and, while the partner acts on the tenant (an active delegation), to the tenant.
+   * Anyone else — another organization's person, the operator — is named to no one.
+   */
+  named(userId: string | null | undefined, tenantId: string, reader: Reader): boolean;
+}
+
+/**
+ * The memberships of the users (of the given tenants, and of any partner) and the active
+ * delegations between their partners and those tenants: one query each for a whole page. Read
+ * by the caller as the system (the memberships of another organization are behind its wall);
+ * only yes/no answers about these users and tenants leave it.
+ */
+export async function loadAffiliations(db: Executor, userIds: Iterable<string | null | undefined>, tenantIds: Iterable<string>): Promise<Affiliations> {
+  const u = [...new Set([...userIds].filter((x): x is string => typeof x === 'string' && isUserId(x)))];
+  const t = [...new Set(tenantIds)];
+  if (u.length === 0 || t.length === 0) return { named: () => false };
+  const [tm, pm] = await Promise.all([
+    db.selectFrom('tenant_members').select(['user_id', 'tenant_id']).where('user_id', 'in', u).where('tenant_id', 'in', t).execute(),
+    db.selectFrom('partner_members').select(['user_id', 'partner_id']).where('user_id', 'in', u).execute(),
+  ]);
+  const partners = [...new Set(pm.map((r) => r.partner_id))];
+  const acting = partners.length
+    ? await db.selectFrom('delegations').select(['partner_id', 'tenant_id']).where('partner_id', 'in', partners).where('tenant_id', 'in', t).where('status', '=', 'active').execute()
+    : [];
+  const inTenant = new Set(tm.map((r) => `${r.user_id} ${r.tenant_id}`));
+  const partnersOf = new Map<string, string[]>();
+  for (const r of pm) partnersOf.set(r.user_id, [...(partnersOf.get(r.user_id) ?? []), r.partner_id]);
+  const actsOn = new Set(acting.map((r) => `${r.partner_id} ${r.tenant_id}`));
+  return {
+    named(userId, tenantId, reader) {
+      if (!userId) return false;
+      if (inTenant.has(`${userId} ${tenantId}`)) return true;
+      return (partnersOf.get(userId) ?? []).some((p) => (reader.partnerId === null ? actsOn.has(`${p} ${tenantId}`) : reader.partnerId === p));
+    },
+  };
+}
+
+/** A value that names a user (`usr_…`) rather than a team label such as 'noc-tier1'. */
+export const isUserId = (v: string): boolean => v.startsWith('usr_');
+
+/**
+ * May the user be named as a ticket's assignee: an active member (with an active account) of the
+ * tenant, or of the partner acting on it — `partnerId` when a partner acts; when the tenant
+ * acts itself, any partner with an active delegation on the tenant. Read as the system by the
+ * caller, like loadAffiliations.
+ */
+export async function isActiveMemberOf(db: Executor, userId: string, of: { tenantId: string; partnerId: string | null }): Promise<boolean> {
+  const inTenant = db
+    .selectFrom('tenant_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.user_id', '=', userId)
+    .where('m.tenant_id', '=', of.tenantId)
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
+  let partner = db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.user_id', '=', userId)
+    .where('m.status', '=', 'active')
+    .where('u.status', '=', 'active');
+  partner = of.partnerId
+    ? partner.where('m.partner_id', '=', of.partnerId)
+    : partner.where('m.partner_id', 'in', db.selectFrom('delegations').select('partner_id').where('tenant_id', '=', of.tenantId).where('status', '=', 'active'));
+  const [tm, pm] = await Promise.all([inTenant, partner.executeTakeFirst()]);
+  return tm !== undefined || pm !== undefined;
+}

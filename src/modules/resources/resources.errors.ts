@@ -11,7 +11,7 @@ export const resourceErrors = defineErrors('resources', {
   ban_required: { status: 400, title: 'Name the billing account (ban_id)' },
   bill_to_missing: { status: 403, title: 'No billing account to charge' },
   idempotency_key_reused: { status: 409, title: 'The Idempotency-Key was used for a different order' },
-  assignee_not_member: { status: 400, title: 'The assignee is not an active member of your organization' },
+  assignee_not_member: { status: 400, title: 'The assignee is not an active member of the customer or of the partner acting on it' },
 });
 
 registerUniqueConstraint('invoices_number_key', 'conflict', 'Another invoice already has this number.');

@@ -21,7 +21,8 @@ import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
 import { listKind, type ListArgs, type ListKind, type ListPage } from './resource-lists.ts';
-import { loadPeople, type Person } from './people.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
+import { isActiveMemberOf, isUserId, loadAffiliations, loadPeople, TENANT_READER, type Person, type Reader } from './people.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
 
@@ -358,19 +359,26 @@ export class ResourcesService {
   /**
    * One page of a kind over the scopes, with its total, `q`, `sort` and ranges
    * (resource-lists.ts); each row as its DTO with the tenant's name, and for orders and tickets
-   * who placed or opened it, named.
+   * who placed or opened it, named. `reader`: who reads it (see withPeople), the tenant's own
+   * view unless a partner's is named.
    */
-  async list<K extends ListKind>(kind: K, scopes: readonly repo.TenantScope[], a: ListArgs): Promise<ListPage<KindDto[K] & { tenant_name: string }>> {
+  async list<K extends ListKind>(kind: K, scopes: readonly repo.TenantScope[], a: ListArgs, reader: Reader = TENANT_READER): Promise<ListPage<KindDto[K] & { tenant_name: string }>> {
     const db = this.#d.db.kysely;
     const page = await listKind<KindRow[K]>(db, kind, scopes, a);
     const dto = DTO_OF[kind] as (r: KindRow[K]) => KindDto[K];
     let data = page.data.map((r) => ({ ...dto(r), tenant_name: r.tenant_name }));
-    if (kind === 'tickets' || kind === 'orders') data = (await this.withPeople(data as never[])) as typeof data;
+    if (kind === 'tickets' || kind === 'orders') data = (await this.withPeople(data as never[], reader)) as typeof data;
     return { ...page, data };
   }
 
-  /** Orders and tickets with their people named: placed_by_person / opened_by_person, assignee_person, comment authors. */
-  async withPeople<T extends WithActors>(rows: T[]): Promise<(T & PeopleFields)[]> {
+  /**
+   * Orders and tickets with their people named: placed_by_person / opened_by_person,
+   * assignee_person, comment authors. An assignee is named only to a reader on their side of the
+   * ticket (a member of its tenant to everyone reading it; a partner's member to that partner and
+   * to the tenant it acts on); any other id (old data, from before assignees were checked) reads
+   * as no person. Team labels ('noc-tier1') never name anyone.
+   */
+  async withPeople<T extends WithActors>(rows: T[], reader: Reader): Promise<(T & PeopleFields)[]> {
     const users: (string | null)[] = [];
     const partners: (string | null)[] = [];
     for (const r of rows) {
@@ -383,6 +391,8 @@ export class ResourcesService {
       }
     }
     const people = await loadPeople(this.#d.db.kysely, users, partners);
+    const tickets = rows.filter((r) => r.opened_by && r.tenant_id && r.assignee);
+    const sides = await asSystem(() => loadAffiliations(this.#d.db.kysely, tickets.map((r) => r.assignee), tickets.map((r) => r.tenant_id!)));
     return rows.map((r) => {
       const a = r.placed_by ?? r.opened_by;
       const who = a ? (people.person(a.user_id, a.partner_id) ?? (a.partner_id ? { user_id: a.user_id ?? '', name: '', email: '', partner_id: a.partner_id, partner_name: people.partnerName(a.partner_id) } : null)) : null;
@@ -390,18 +400,18 @@ export class ResourcesService {
       if (r.placed_by) out.placed_by_person = who;
       if (r.opened_by) {
         out.opened_by_person = who;
-        out.assignee_person = people.person(r.assignee ?? null);
+        out.assignee_person = r.tenant_id && sides.named(r.assignee, r.tenant_id, reader) ? people.person(r.assignee ?? null) : null;
         out.comments = (r.comments ?? []).map((c) => ({ ...c, by_name: people.person(c.by)?.name ?? c.by, by_partner_name: people.partnerName(c.by_partner_id ?? null) }));
       }
       return out;
     });
   }
 
-  /** One ticket within the scopes, its people named. */
-  async getTicket(scopes: readonly repo.TenantScope[], id: string) {
+  /** One ticket within the scopes, its people named to `reader` (see withPeople). */
+  async getTicket(scopes: readonly repo.TenantScope[], id: string, reader: Reader) {
     const t = await repo.findTicket(this.#d.db.kysely, scopes, id);
     if (!t) throw E.ticket_not_found();
-    return (await this.withPeople([toTicketDto(t)]))[0];
+    return (await this.withPeople([toTicketDto(t)], reader))[0];
   }
 
   // ---- tickets --------------------------------------------------------------------------------
@@ -464,6 +474,7 @@ export class ResourcesService {
     by: string,
     byPartnerId: string | null = null,
   ) {
+    if (typeof patch.assignee === 'string' && isUserId(patch.assignee)) await this.#requireAssignable(c, id, patch.assignee);
     return mutate(this.#d.db, async (trx) => {
       const t = await repo.findTicket(trx, ResourcesService.scopeOf(c), id);
       if (!t) throw E.ticket_not_found();
@@ -499,6 +510,26 @@ export class ResourcesService {
     });
   }
 
+  /**
+   * An assignee that names a user must be an active member of the ticket's tenant or of the
+   * partner acting on it (the caller's partner when a partner acts; when the tenant acts, a
+   * partner with an active delegation on it — people.ts isActiveMemberOf): every door that changes a
+   * ticket (the gateway, the partner API, the assign route) comes through here, so no one can
+   * put another organization's person — whose name and e-mail the ticket's views would show — on
+   * a ticket. Team labels that are not user ids stay free text. The memberships are read as the
+   * system: a partner's context does not see the tenant's member list, and only a yes/no leaves.
+   */
+  async #requireAssignable(c: ResourceCaller, ticketId: string, userId: string): Promise<void> {
+    const t = await repo.findTicket(this.#d.db.kysely, ResourcesService.scopeOf(c), ticketId);
+    if (!t) throw E.ticket_not_found();
+    if (t.assignee === userId) return; // unchanged: nothing is assigned
+    if (await asSystem(() => isActiveMemberOf(this.#d.db.kysely, userId, { tenantId: t.tenant_id, partnerId: c.partnerId }))) return;
+    throw E.assignee_not_member(
+      c.partnerId ? 'Assign the ticket to an active member of the customer or of your organization, or to a team label.' : 'Assign the ticket to an active member of your organization or of a partner acting for you, or to a team label.',
+      { fields: [{ pointer: '/body/assignee', detail: 'is not an active member of the customer or of the partner acting on it' }] },
+    );
+  }
+
   async #audit(trx: Tx, ctx: RequestContext, c: ResourceCaller, action: string, ban: string | null, targetType: string, targetId: string, details: Record<string, unknown>): Promise<void> {
     await this.#d.audit.record(trx, ctx, { action, tenantId: c.tenantId, partnerId: c.partnerId, ban, targetType, targetId, details });
   }
@@ -519,6 +550,7 @@ export interface TicketComment {
 type Actor = { user_id: string | null; partner_id: string | null };
 /** What withPeople reads of an order or a ticket. */
 export interface WithActors {
+  tenant_id?: string;
   placed_by?: Actor;
   opened_by?: Actor;
   assignee?: string | null;
