@@ -50,7 +50,7 @@ import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKE
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
-import { installGateway, partnerAdmission } from '../modules/gateway/index.ts';
+import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -222,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (userId, kind, credential) => services.authz.principalOf(userId, kind, credential),
     (partnerId) => services.authz.partnerTenantsInReach(partnerId),
     partnerAdmission({ access, authz: services.authz, gateway: services.gateway }),
+    partnerPlaneAdmission({ gateway: services.gateway }),
   );
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
   const table = routerTable(

@@ -84,6 +84,8 @@ export interface MountedRoute {
   url: string;
   /** a partner API route's declared admission (the enforcement matrix reads it) */
   admission?: AdmissionNeeds;
+  /** the platform permission of an operator-only route */
+  operator?: string;
 }
 
 /**
@@ -124,8 +126,8 @@ async function mount(parent: App, name: RouterName, groups: RouteGroup[], guard:
       scope.addHook('onRoute', (route: RouteOptions) => {
         checkRoute(name, route);
         route.config = { ...(route.config ?? {}), audience: name as Audience | 'embed' | 'oauth' };
-        const admission = (route.config as { admission?: AdmissionNeeds } | undefined)?.admission;
-        for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url, ...(admission ? { admission } : {}) });
+        const { admission, operator } = (route.config ?? {}) as { admission?: AdmissionNeeds; operator?: string };
+        for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url, ...(admission ? { admission } : {}), ...(operator ? { operator } : {}) });
       });
       if (guard) scope.addHook('preValidation', guard);
       const r = fullUrls(scope as unknown as App, full);

@@ -152,10 +152,10 @@ export class AuthzService {
    * What one partner member may do on a customer tenant (issue 16): the partner's delegations ∩
    * the member's own member role, as decide() answers for a token issued through the partner.
    */
-  memberAccess(userId: string, partnerId: string, tenantId: string, action: string | null = null, now: number = this.now(), mfa = false): Decision {
+  memberAccess(userId: string, partnerId: string, tenantId: string, action: string | null = null, now: number = this.now(), mfa = false, ban: string | null = null): Decision {
     // mfa: the caller's credential proved a second factor (at sign-in or by a later step-up), as
     // the gateway passes it: the tenant's MFA policy answers the same at every door
-    return decide(this.snapshot, { type: 'user', userId, partnerId, mfa }, action, { tenantId }, now);
+    return decide(this.snapshot, { type: 'user', userId, partnerId, mfa }, action, ban === null ? { tenantId } : { tenantId, ban }, now);
   }
 
   /** Every catalog permission one partner member holds on a customer tenant (link ∩ member role). */

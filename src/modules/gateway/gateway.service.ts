@@ -360,6 +360,16 @@ export class GatewayService {
     return this.#rateLimit(caller, a.rateClass, a.tenantId);
   }
 
+  /**
+   * The partner's IP allow-list alone, for its people on the partner's own pages (members, apps,
+   * links, resold customers, earnings): the same check, the same refusal as at the gateway.
+   */
+  checkPartnerAddress(partnerId: string, ip: string | null): void {
+    const cfg = this.#d.authz.snapshot.partners.get(partnerId)?.config ?? null;
+    const pl = cfg === null ? null : partnerLimits(cfg);
+    if (pl !== null && pl.ipAllow !== null && !ipAllowed(pl.ipAllow, ip)) throw ipRefusal();
+  }
+
   // ---- credential ---------------------------------------------------------------------------
 
   #credential(req: GatewayRequest): Credential {
@@ -727,9 +737,7 @@ export class GatewayService {
     if (pl.routeClasses !== null && !pl.routeClasses.has(rateClass)) {
       throw E.route_class_not_allowed(`This partner may not call ${rateClass} routes. The platform operator decides which kinds of routes a partner may call.`);
     }
-    if (pl.ipAllow !== null && !ipAllowed(pl.ipAllow, ip)) {
-      throw E.ip_not_allowed("This partner's tokens and sessions may only be used from the addresses it allowed.");
-    }
+    if (pl.ipAllow !== null && !ipAllowed(pl.ipAllow, ip)) throw ipRefusal();
   }
 
   // ---- rate limit ---------------------------------------------------------------------------
@@ -966,6 +974,10 @@ function sameList(a: readonly string[] | null, b: readonly string[] | null): boo
   if (a === null || b === null || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function ipRefusal(): AppError {
+  return E.ip_not_allowed("This partner's tokens and sessions may only be used from the addresses it allowed.");
 }
 
 /** A store failure is the limiter being unavailable — never a 429; anything else is a bug. */

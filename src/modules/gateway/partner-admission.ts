@@ -9,7 +9,8 @@
  *   organization   an active member of an active partner          not_partner_member, partner_membership_inactive, partner_inactive
  *   orgRole        the organization role does customer work       permission_denied
  *   memberRole     the member role grants the route's permissions permission_denied
- *   decision       the named tenant: link ∩ member role, BANs,    delegation_* / permission_denied / activation_required / mfa_required …
+ *   decision       the named tenant (or account): link ∩ member   delegation_* / ban_not_covered / permission_denied / activation_required / mfa_required …
+ *                  role, the billing accounts covered,
  *                  window, JIT activation, the tenant's MFA policy
  *   partnerMfa     the operator's MFA policy for the partner      mfa_required
  *   partnerPolicy  route classes and the IP allow-list            route_class_not_allowed, ip_not_allowed
@@ -30,7 +31,7 @@ import type { GatewayService } from './gateway.service.ts';
 export interface PartnerAdmissionDeps {
   access: Access;
   authz: Pick<AuthzService, 'snapshot' | 'memberAccess' | 'memberRoleGrants' | 'refusalError'>;
-  gateway: Pick<GatewayService, 'admitPartnerPerson'>;
+  gateway: Pick<GatewayService, 'admitPartnerPerson' | 'checkPartnerAddress'>;
 }
 
 /** What the steps share for one request. */
@@ -46,6 +47,8 @@ interface Admission {
 type Step = (a: Admission, d: PartnerAdmissionDeps) => void;
 
 const TENANT_ID = /^tnt_[0-9a-hjkmnp-tv-z]{26}$/;
+/** a well-formed id no tenant has: decided like any tenant without access (404 delegation_not_found) */
+const UNKNOWN_TENANT = 'tnt_00000000000000000000000000';
 const MFA_REQUIRED = 'A policy requires partner people to sign in with a second factor (authenticator app or passkey) to act on customers.';
 
 /** Organization role: the customer work of a partner (owners and staff; a role without it, e.g. a finance-only role, is refused). */
@@ -67,12 +70,15 @@ const memberRole: Step = (a, d) => {
 
 /** The tenant the route names: decided as the gateway decides it, with the caller's second factor. */
 const decision: Step = (a, d) => {
-  const t = a.needs.tenant;
-  if (t === undefined) return;
-  const tenantId = namedTenant(a.req, t);
+  const { tenant, ban: banAt } = a.needs;
+  let tenantId = tenant === undefined ? null : namedTenant(a.req, tenant);
+  const ban = banAt === undefined ? null : named(a.req, banAt);
+  // an account named without its tenant: the account's tenant is decided (an account the snapshot
+  // does not know answers like a tenant without access)
+  if (ban !== null && tenantId === null) tenantId = d.authz.snapshot.ban(ban)?.tenantId ?? UNKNOWN_TENANT;
   // a route that names a tenant and a request that names none (or not a tenant id): the route's own validation answers
   if (tenantId === null) return;
-  const r = d.authz.memberAccess(a.p.userId, a.partnerId, tenantId, a.needs.permission, undefined, a.mfa);
+  const r = d.authz.memberAccess(a.p.userId, a.partnerId, tenantId, a.needs.permission, undefined, a.mfa, ban);
   if (!r.allow) throw d.authz.refusalError(r);
   a.tenantId = tenantId;
 };
@@ -118,11 +124,27 @@ export function partnerAdmission(d: PartnerAdmissionDeps): (req: FastifyRequest,
   };
 }
 
+/** The value a request names where its route says it does. */
+function named(req: FastifyRequest, at: { from: 'params' | 'query' | 'body' | 'header'; field: string }): string | null {
+  let v: unknown;
+  if (at.from === 'header') v = req.headers[at.field];
+  else v = ((req[at.from] ?? {}) as Record<string, unknown>)[at.field];
+  if (Array.isArray(v)) v = v[0];
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
 /** The tenant id a request names where its route says it does (a malformed one is the validator's to refuse). */
 function namedTenant(req: FastifyRequest, t: NonNullable<AdmissionNeeds['tenant']>): string | null {
-  let v: unknown;
-  if (t.from === 'header') v = req.headers[t.field];
-  else v = ((req[t.from] ?? {}) as Record<string, unknown>)[t.field];
-  if (Array.isArray(v)) v = v[0];
-  return typeof v === 'string' && TENANT_ID.test(v) ? v : null;
+  const v = named(req, t);
+  return v !== null && TENANT_ID.test(v) ? v : null;
+}
+
+/**
+ * The gate of the partner's own pages (/api/v1/partners/:partner_id/…) for its people: they list
+ * customers, resold customers' identity documents and earnings, so the partner's IP allow-list
+ * holds there as at every other door. (Status, roles and the organization wall are the partner
+ * router's; the operator is not the partner's person.)
+ */
+export function partnerPlaneAdmission(d: Pick<PartnerAdmissionDeps, 'gateway'>): (req: FastifyRequest, partnerId: string) => void {
+  return (req, partnerId) => d.gateway.checkPartnerAddress(partnerId, req.ip);
 }

@@ -141,7 +141,17 @@ export interface AuthGuards {
 /** The partner audience's gate (modules/gateway/partner-admission.ts): every step of a partner person's admission. */
 export type PartnerGate = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-export function authGuards(identity: IdentityService, access: Access, memory: MemoryPrincipals | null = null, partnerTenants: PartnerTenants = () => [], partnerGate: PartnerGate | null = null): AuthGuards {
+/** The partner plane's check for the partner's own people (modules/gateway/partner-admission.ts): its IP allow-list. */
+export type PartnerPlaneGate = (req: FastifyRequest, partnerId: string) => void;
+
+export function authGuards(
+  identity: IdentityService,
+  access: Access,
+  memory: MemoryPrincipals | null = null,
+  partnerTenants: PartnerTenants = () => [],
+  partnerGate: PartnerGate | null = null,
+  partnerPlaneGate: PartnerPlaneGate | null = null,
+): AuthGuards {
   /** Rules 1–2 and the operator gate a route may declare (before the body is looked at). */
   const caller = async (req: FastifyRequest): Promise<{ p: Principal; operator: boolean }> => {
     await resolvePrincipal(req, identity, memory);
@@ -188,6 +198,7 @@ export function authGuards(identity: IdentityService, access: Access, memory: Me
           access.partnerMembership(p);
           throw access.notFound('partner');
         }
+        partnerPlaneGate?.(req, partnerId);
       }
       setRequestDbContext(partnerDbContext(partnerId, partnerTenants));
     },

@@ -37,11 +37,11 @@ export interface MspViewsDeps {
 export interface MspCaller {
   userId: string;
   partnerId: string;
+  /** the credential proved a second factor (sign-in or step-up): the tenants' MFA policies read it */
+  mfa?: boolean;
 }
 
 export interface PeriodQuery {
-  /** the credential proved a second factor (sign-in or step-up): the tenants' MFA policies read it */
-  mfa?: boolean;
   tenant_id?: string;
   period_from?: string;
   period_to?: string;

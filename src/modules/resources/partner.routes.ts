@@ -186,8 +186,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/dashboard',
         {
-          schema: {
           config: { admission: { permission: null, rateClass: 'read' } },
+          schema: {
             tags: TAGS,
             summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
             description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
@@ -203,8 +203,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/billing/summary',
         {
-          schema: {
           config: { admission: { permission: 'billing.summary.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)',
             description: '`tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).',
@@ -218,8 +218,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/billing/invoices',
         {
+          config: { admission: { permission: 'billing.invoices.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' }, ban: { from: 'query', field: 'ban_id' } } },
           schema: {
-          config: { admission: { permission: 'billing.invoices.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
             description: 'q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
@@ -233,8 +233,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.post(
         '/api/v1/partner/billing/invoices/export',
         {
-          schema: {
           config: { admission: { permission: 'billing.invoices.export', rateClass: 'export', tenant: { from: 'body', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)',
             description:
@@ -272,8 +272,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/exports/:job_id/download',
         {
-          schema: {
           config: { admission: { permission: 'billing.invoices.export', rateClass: 'export' } },
+          schema: {
             tags: TAGS,
             summary: 'Download a finished export (the link of the job; expires)',
             params: ExportParams,
@@ -294,8 +294,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/support/tickets',
         {
-          schema: {
           config: { admission: { permission: 'support.tickets.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)',
             description: 'q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).',
@@ -315,8 +315,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.post(
         '/api/v1/partner/support/tickets',
         {
+          config: { admission: { permission: 'support.tickets.create', rateClass: 'write', tenant: { from: 'body', field: 'tenant_id' }, ban: { from: 'body', field: 'ban_id' } } },
           schema: {
-          config: { admission: { permission: 'support.tickets.create', rateClass: 'write', tenant: { from: 'body', field: 'tenant_id' } } },
             tags: TAGS,
             summary: 'Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)',
             description: 'The tenant sees it as opened by your organization and you, by name and e-mail.',
@@ -334,8 +334,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.patch(
         '/api/v1/partner/support/tickets/:ticket_id',
         {
-          schema: {
           config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
+          schema: {
             tags: TAGS,
             summary: "Update a managed tenant's ticket: status, priority, assignee, comment (support.tickets.update)",
             params: S.TicketParams,
@@ -355,8 +355,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.post(
         '/api/v1/partner/support/tickets/:ticket_id/assign',
         {
-          schema: {
           config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
+          schema: {
             tags: TAGS,
             summary: "Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update)",
             params: S.TicketParams,
@@ -375,8 +375,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/members/assignable',
         {
-          schema: {
           config: { admission: { permission: 'support.tickets.update', rateClass: 'read' } },
+          schema: {
             tags: TAGS,
             summary: 'Members of your organization a ticket can be assigned to (active, with a member role that handles tickets)',
             response: { 200: Type.Object({ data: Type.Array(PersonDto) }), ...P(401, 403, 429) },
@@ -398,8 +398,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/reports/usage',
         {
-          schema: {
           config: { admission: { permission: 'reports.usage.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'Usage per tenant, month and metric across managed tenants (reports.usage.read)',
             querystring: UsageQuery,
@@ -415,8 +415,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/reports/sla',
         {
-          schema: {
           config: { admission: { permission: 'reports.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'SLA compliance per managed tenant (reports.sla.read)',
             querystring: SlaQuery,
@@ -447,8 +447,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/alerts/sla',
         {
-          schema: {
           config: { admission: { permission: 'alerts.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'SLA breaches across managed tenants, newest first (alerts.sla.read); default: the last 3 months',
             querystring: AlertViewQuery,
@@ -461,8 +461,8 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
       app.get(
         '/api/v1/partner/alerts/billing',
         {
-          schema: {
           config: { admission: { permission: 'alerts.billing.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+          schema: {
             tags: TAGS,
             summary: 'Overdue invoices and receivables above a threshold across managed tenants (alerts.billing.read)',
             querystring: BillingAlertQuery,

@@ -15,6 +15,12 @@ export interface AdmissionNeeds {
    */
   permission: string | null;
   /**
+   * Where the route names a billing account (BAN) it narrows to: decided with the tenant — an
+   * account the access does not cover is refused as the gateway refuses it — and, when the request
+   * names no tenant, the account's own tenant is the one decided.
+   */
+  ban?: { from: 'query' | 'body'; field: string };
+  /**
    * A permission of the member role alone, not of customer data (`links.commitments.manage`,
    * `alerts.manage`): the member role must grant it; the link is not asked.
    */

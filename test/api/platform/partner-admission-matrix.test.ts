@@ -44,10 +44,10 @@ interface World {
   person: Client;
 }
 
-async function world(o: { ip?: string; role?: string; linkStatus?: 'active' } = {}): Promise<World> {
+async function world(o: { ip?: string; role?: string; banIds?: string[]; endsAt?: string } = {}): Promise<World> {
   const msp = await t.world.partner({ capabilities: ['managed_services'] });
   const tenant = await t.world.tenant();
-  await link(t, msp, tenant, { role: o.role });
+  await link(t, msp, tenant, { role: o.role, endsAt: o.endsAt, banIds: o.banIds === undefined ? undefined : o.banIds.map((i) => tenant.bans[Number(i)].id) });
   const person = new Client(t.app);
   person.ip = o.ip ?? '10.1.2.3';
   await person.login(msp.staff.email, msp.staff.password);
@@ -68,8 +68,8 @@ async function everyRoute(w: World, only: (r: (typeof routes)[number]) => boolea
 }
 
 /** What the gateway answers the same person on a customer's resource. */
-async function atGateway(w: World) {
-  const r = await w.person.request('GET', '/resources/v1/orders', undefined, { 'x-active-tenant-id': w.tenant.id });
+async function atGateway(w: World, path = '/resources/v1/orders') {
+  const r = await w.person.request('GET', path, undefined, { 'x-active-tenant-id': w.tenant.id });
   return { status: r.status, code: r.body?.code as string | undefined };
 }
 
@@ -103,6 +103,17 @@ describe('the partner API, route by route, against the gateway', () => {
     await configure(w.msp.id, 'api', { ip_allow: ['203.0.113.0/24'] });
     expect(await atGateway(w)).toEqual({ status: 403, code: 'ip_not_allowed' });
     expect(refusedEverywhere(await everyRoute(w), 403, 'ip_not_allowed')).toEqual([]);
+    // and on the partner's own pages (members, links, resold customers, earnings …), every one of
+    // them (the operator's pages about the partner are the operator's, whose address is not the partner's)
+    const failures: string[] = [];
+    const partnerPlane = new Set(t.app.routers.filter((m) => m.router === 'partner' && m.operator === undefined).map((m) => `${m.method} ${m.url.replace(/:(\w+)/g, '{$1}')}`));
+    const plane = (await apiRoutes(t.client())).filter((x) => partnerPlane.has(`${x.method} ${x.path}`));
+    expect(plane.length).toBeGreaterThan(20);
+    for (const r of plane) {
+      const res = await w.person.request(r.method, fill(r.path, { partner_id: w.msp.id, tenant_id: w.tenant.id, ...DUMMY }), ['GET', 'DELETE'].includes(r.method) ? undefined : {});
+      if (res.status !== 403 || res.body?.code !== 'ip_not_allowed') failures.push(`${r.method} ${r.path} → ${res.status} ${res.body?.code}`);
+    }
+    expect(failures).toEqual([]);
     // from an allowed address the same person is let in
     w.person.ip = '203.0.113.7';
     expect((await atGateway(w)).status).toBe(200);
@@ -187,5 +198,52 @@ describe('the partner API, route by route, against the gateway', () => {
     expect([r.status, r.body.code]).toEqual([200, undefined]);
     expect((await w.person.get(`/api/v1/partner/customers/${w.tenant.id}`)).status).toBe(200);
     expect((await w.person.get(`/api/v1/partner/customers/${w.tenant.id}/commitments`)).status).toBe(200);
+  });
+
+  it("a link whose role does not grant the route's permission: refused on every billing route naming the customer, as the gateway refuses its invoices", async () => {
+    const w = await world({ role: 'MSP_SUPPORT' });
+    const g = await atGateway(w, '/resources/v1/invoices');
+    expect(g).toEqual({ status: 403, code: 'permission_denied' });
+    const got = await everyRoute(w, (r) => r.admission.tenant !== undefined && r.admission.permission?.startsWith('billing.') === true);
+    expect(got.length).toBeGreaterThanOrEqual(3);
+    expect(refusedEverywhere(got, g.status, g.code!)).toEqual([]);
+    // the link's own permissions still pass: its tickets
+    expect((await w.person.get(`/api/v1/partner/support/tickets?tenant_id=${w.tenant.id}`)).status).toBe(200);
+  });
+
+  it('a billing account outside the link: refused as the gateway refuses it, with or without the tenant named', async () => {
+    const w = await world({ banIds: ['0'] });
+    const outside = w.tenant.bans[1];
+    const g = await atGateway(w, `/resources/v1/invoices?ban=${outside.id}`);
+    expect(g).toEqual({ status: 403, code: 'ban_not_covered' });
+    for (const url of [`/api/v1/partner/billing/invoices?tenant_id=${w.tenant.id}&ban_id=${outside.id}`, `/api/v1/partner/billing/invoices?ban_id=${outside.id}`]) {
+      const r = await w.person.get(url);
+      expect([url, r.status, r.body.code]).toEqual([url, 403, 'ban_not_covered']);
+    }
+    const opened = await w.person.post('/api/v1/partner/support/tickets', { tenant_id: w.tenant.id, ban_id: outside.id, subject: 'Line down', description: 'Since this morning' });
+    expect([opened.status, opened.body.code]).toEqual([403, 'ban_not_covered']);
+    // the covered account is fine
+    expect((await w.person.get(`/api/v1/partner/billing/invoices?ban_id=${w.tenant.bans[0].id}`)).status).toBe(200);
+  });
+
+  it('an eligible link not activated: every route naming the customer asks for an activation, as the gateway does', async () => {
+    const w = await world();
+    const admin = await w.tenant.admin.login();
+    const d = (await t.services.delegations.list({ partnerId: w.msp.id, limit: 1 }))[0];
+    const put = await admin.put(`/api/v1/tenants/${w.tenant.id}/delegations/${d.id}/access-settings`, { eligible: true, max_activation_minutes: 60, approval_required: false });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await t.services.feed.drain();
+    const g = await atGateway(w);
+    expect(g).toEqual({ status: 403, code: 'activation_required' });
+    expect(refusedEverywhere(await everyRoute(w, (r) => r.admission.tenant !== undefined), g.status, g.code!)).toEqual([]);
+  });
+
+  it('an expired link: every route naming the customer refuses it as the gateway does', async () => {
+    const w = await world({ endsAt: new Date(clock.nowMs() + 10 * 60_000).toISOString() });
+    expect((await atGateway(w)).status).toBe(200);
+    clock.advance(11 * 60_000);
+    const g = await atGateway(w);
+    expect(g).toEqual({ status: 403, code: 'delegation_expired' });
+    expect(refusedEverywhere(await everyRoute(w, (r) => r.admission.tenant !== undefined), g.status, g.code!)).toEqual([]);
   });
 });
