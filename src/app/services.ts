@@ -240,7 +240,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     }), onError: (e) => d.onError(e, 'alerts') });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
   // who on the partner's side hears of an alert, and what each reads: decided per recipient by the alerts module
-  notifications.setAudiencePolicy('alert.raised', (trx, e, members) => alerts.alertAudience(trx, e, members));
+  for (const type of ['alert.raised', 'alert.resolved']) notifications.setAudiencePolicy(type, (trx, e, members) => alerts.alertAudience(trx, e, members));
 
   return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
 }

@@ -217,7 +217,7 @@ export class AlertsService {
 
   /**
    * Who on the partner's side hears of a raised alert, and what each reads — asked by the
-   * notification center for every `alert.raised` it dispatches (its AudiencePolicy), so the
+   * notification center for every alert event it dispatches (its AudiencePolicy), so the
    * decision is the one an API read by that recipient gets at that moment:
    *  - a member: `memberSight` (the link ∩ their member role). Without the alert's read permission
    *    they are not told; without the figures' read permission they get the notice without its

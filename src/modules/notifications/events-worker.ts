@@ -209,7 +209,8 @@ export class EventsWorker {
     for (const a of decided?.addresses ?? []) {
       if (mailed.has(a.email.toLowerCase())) continue;
       mailed.add(a.email.toLowerCase());
-      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl), now));
+      const footer = 'You get this e-mail because this address is listed to be told of alerts in the settings of a partner’s access to a customer in Partnergate; whoever manages those settings can remove it.';
+      mails.push(this.mailRow(e.type, noticeMail({ email: a.email, name: a.email }, noticeFor(e.type, a.data, 'partner'), this.#d.publicUrl, footer), now));
     }
     if (notes.length) await repo.insertNotifications(trx, notes);
     if (mails.length) await repo.insertMail(trx, mails);

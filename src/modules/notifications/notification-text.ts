@@ -89,14 +89,14 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
 }
 
 /** The e-mail version of a notice: one button to the portal page. */
-export function noticeMail(to: { email: string; name: string }, n: NoticeText, publicUrl: string): MailMessage {
+export function noticeMail(to: { email: string; name: string }, n: NoticeText, publicUrl: string, footer?: string): MailMessage {
   return renderMail({
     to: to.email,
     subject: n.title,
     greeting: `Hello ${to.name},`,
     paragraphs: [n.body],
     ...(n.link ? { action: { label: 'Open in Partnergate', url: publicUrl + n.link } } : {}),
-    footer: 'You get this e-mail because of your notification settings in Partnergate (Your account → Notifications), where you can turn it off.',
+    footer: footer ?? 'You get this e-mail because of your notification settings in Partnergate (Your account → Notifications), where you can turn it off.',
   });
 }
 
