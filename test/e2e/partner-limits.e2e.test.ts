@@ -89,8 +89,12 @@ describe('partner limits in the portal', () => {
     await p.setViewportSize({ width: 1366, height: 900 });
     await login(p, msp.owner.email, msp.owner.password);
     await p.getByTestId('nav-partner').getByRole('link', { name: 'Usage' }).click();
-    await p.getByTestId('usage-today').getByText('5 of 10,000').waitFor();
-    await expect(p.getByTestId('usage-month').innerText()).resolves.toContain('5 (no limit)');
+    // the five gateway requests, and the partner API calls the portal made for these people since
+    // (the alerts badge): one budget whichever door a request came through
+    await p.getByTestId('usage-today').getByText(/^\d+ of 10,000$/).waitFor();
+    const today = Number(/^(\d+) of 10,000$/m.exec(await p.getByTestId('usage-today').innerText())![1]);
+    expect(today).toBeGreaterThanOrEqual(6);
+    await expect(p.getByTestId('usage-month').innerText()).resolves.toContain(`${today} (no limit)`);
     await p.getByTestId('chart').locator('svg.recharts-surface').first().waitFor();
     await fits(p, 'partner-usage');
   });
