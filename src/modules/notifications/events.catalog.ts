@@ -84,8 +84,15 @@ export const EVENT_TYPES: readonly EventType[] = [
       actor: Actor,
     }),
   ),
-  ev('alert.raised', 'Alert raised', 'An alert on a customer (SLA, billing threshold, …) started.', 'both', true, AlertEvent),
-  ev('alert.resolved', 'Alert resolved', 'An alert on a customer ended.', 'both', false, AlertEvent),
+  ev(
+    'alert.raised',
+    'Alert raised',
+    "An alert on a customer (SLA, billing threshold, …) started. On the partner's side the link's alert settings (kinds, channels, recipients) decide who is told, each person once; someone whose access does not include the alert's figures is told without them, someone who may not see the alert is not told.",
+    'both',
+    true,
+    AlertEvent,
+  ),
+  ev('alert.resolved', 'Alert resolved', "An alert on a customer ended. Told to the same people as the alert, by the link's alert settings.", 'both', false, AlertEvent),
   ev(
     'webhook.endpoint_disabled',
     'Webhook endpoint turned off',
