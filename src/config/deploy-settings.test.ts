@@ -146,10 +146,10 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('migrates once as the owner before two instances serve as the application role', () => {
-    const env = asMap(services['partnergate-1'].environment);
+    const env = asMap(asMap(services['partnergate-1']).environment);
     expect(String(env.DATABASE_URL)).toMatch(/^postgres:\/\/partnergate_app:/);
     expect(String(env.DATABASE_OWNER_URL)).toMatch(/^postgres:\/\/partnergate_owner:/);
-    expect(JSON.stringify(env)).toBe(JSON.stringify(asMap(services['partnergate-2'].environment)));
+    expect(JSON.stringify(env)).toBe(JSON.stringify(asMap(asMap(services['partnergate-2']).environment)));
     expect(asMap(services.migrate).command).toBe('["migrate"]');
     for (const n of ['partnergate-1', 'partnergate-2']) {
       expect(asMap(asMap(asMap(services[n]).depends_on).migrate).condition).toBe('service_completed_successfully');
