@@ -1,0 +1,209 @@
+/**
+ * The partner's doors to a customer's data other than the gateway — the partner API
+ * (/api/v1/partner/…), the partner's own pages (/api/v1/partners/{partner_id}/…), exports and
+ * their download links — probed as an attacker and as an ordinary member would: figures a member
+ * may not read, another partner's or another tenant's records by id, fields that would change
+ * ownership, app tokens where a person is expected, and refusals that would tell whether another
+ * organization's record exists. Each probe that holds is kept here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { Client } from '../../helpers/http.ts';
+import type { TestPartner, TestTenant } from '../../helpers/world.ts';
+import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
+import { consentClaims, consentedApp, link, loginAs, mintToken } from '../gateway/helpers.ts';
+
+let t: TestApp;
+/** msp: links A (MSP_FULL) and B (MSP_SUPPORT); rival: links C (MSP_FULL) */
+let msp: TestPartner, rival: TestPartner;
+let A: TestTenant, B: TestTenant, C: TestTenant;
+let staff: Client, owner: Client, rivalStaff: Client;
+
+const MISSING = { tkt: 'tkt_00000000000000000000000000', exp: 'exp_00000000000000000000000000', dlg: 'dlg_00000000000000000000000000', tnt: 'tnt_00000000000000000000000000' };
+
+async function seed(x: TestTenant) {
+  await seedResourceData({ db: t.services.db, clock: t.services.clock, audit: t.services.audit, listBillingAccounts: (id) => t.services.tenants.listBillingAccounts(id) }, t.world.ctx, { id: x.id, userIds: [x.user.id] });
+}
+
+async function ticketOf(tenantId: string): Promise<string> {
+  const r = await t.services.db.kysely.selectFrom('support_tickets').select('id').where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  return r.id;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ config: { RATE_LIMITS: JSON.stringify({ read: 1000, write: 1000, export: 1000, partner: 5000 }) } });
+  [msp, rival] = await Promise.all([t.world.partner({ capabilities: ['managed_services'] }), t.world.partner({ capabilities: ['managed_services'] })]);
+  [A, B, C] = await Promise.all([t.world.tenant(), t.world.tenant(), t.world.tenant()]);
+  for (const x of [A, B, C]) await seed(x);
+  await link(t, msp, A, { role: 'MSP_FULL' });
+  await link(t, msp, B, { role: 'MSP_SUPPORT' });
+  await link(t, rival, C, { role: 'MSP_FULL' });
+  staff = await loginAs(t, msp.staff);
+  owner = await loginAs(t, msp.owner);
+  rivalStaff = await loginAs(t, rival.staff);
+});
+afterAll(() => t.close());
+
+const code = (r: { status: number; body: { code?: string } }) => [r.status, r.body?.code];
+
+describe('figures a member may not read', () => {
+  it('the dashboard shows no amount of a customer whose link role grants no billing (MSP_SUPPORT)', async () => {
+    const r = await staff.get('/api/v1/partner/dashboard');
+    expect(r.status).toBe(200);
+    const b = r.body.customers.find((c: { tenant_id: string }) => c.tenant_id === B.id);
+    expect(b).toMatchObject({ currency: null, outstanding_cents: null, overdue_cents: null });
+    expect(typeof b.open_tickets).toBe('number');
+    const a = r.body.customers.find((c: { tenant_id: string }) => c.tenant_id === A.id);
+    expect(typeof a.outstanding_cents).toBe('number');
+  });
+
+  it('a member role without billing sees no amount anywhere on the dashboard, and no billing list or export', async () => {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const x = await t.world.tenant();
+    await seed(x);
+    await link(t, p, x, { role: 'MSP_FULL' });
+    await t.services.partners.setMemberRole(t.world.ctx, p.id, p.staff.id, 'partner_msp_support');
+    await t.services.feed.drain();
+    const c = await loginAs(t, p.staff);
+    const r = await c.get('/api/v1/partner/dashboard');
+    expect(r.status).toBe(200);
+    expect(r.body.tiles.receivables).toEqual([]);
+    expect(r.body.tiles.overdue).toEqual([]);
+    expect(r.body.revenue_by_month).toEqual([]);
+    expect(r.body.customers).toHaveLength(1);
+    expect(r.body.customers[0]).toMatchObject({ tenant_id: x.id, currency: null, outstanding_cents: null, overdue_cents: null });
+    for (const [m, u] of [
+      ['GET', '/api/v1/partner/billing/summary'],
+      ['GET', '/api/v1/partner/billing/invoices'],
+      ['POST', '/api/v1/partner/billing/invoices/export'],
+      ['GET', '/api/v1/partner/exports'],
+    ] as const) {
+      const res = await c.request(m, u, m === 'POST' ? {} : undefined);
+      expect([u, ...code(res)]).toEqual([u, 403, 'permission_denied']);
+    }
+    // the billing alerts view carries no figure for this member
+    const al = await c.get('/api/v1/partner/alerts/billing?threshold_cents=0');
+    if (al.status === 200) for (const a of al.body.data) expect([a.amount_cents, a.currency]).toEqual([null, null]);
+    else expect(code(al)).toEqual([403, 'permission_denied']);
+  });
+});
+
+describe("another partner's or another tenant's records by id", () => {
+  it("another partner's ticket answers exactly as a ticket that does not exist, at every ticket route", async () => {
+    const theirs = await ticketOf(C.id);
+    for (const id of [theirs, MISSING.tkt]) {
+      const got = [
+        await staff.get(`/api/v1/partner/support/tickets/${id}`),
+        await staff.patch(`/api/v1/partner/support/tickets/${id}`, { priority: 'low' }),
+        await staff.post(`/api/v1/partner/support/tickets/${id}/comments`, { text: 'hello' }),
+        await staff.post(`/api/v1/partner/support/tickets/${id}/assign`, { assignee_user_id: null }),
+      ];
+      expect([id, got.map(code)]).toEqual([id, got.map(() => [404, 'ticket_not_found'])]);
+    }
+    // and the rival's ticket is unchanged
+    const row = await t.services.db.kysely.selectFrom('support_tickets').selectAll().where('id', '=', theirs).executeTakeFirstOrThrow();
+    expect(row.priority).not.toBe('low');
+  });
+
+  it("another member's or another partner's export job is not found, with or without its download token", async () => {
+    const r = await staff.post('/api/v1/partner/billing/invoices/export', { mode: 'job', tenant_id: A.id });
+    expect(r.status).toBe(202);
+    await t.services.invoiceExports.settle();
+    const job = await staff.get(`/api/v1/partner/exports/${r.body.job.id}`);
+    expect(job.body.status).toBe('done');
+    const url: string = job.body.download_url;
+    for (const [who, c] of [
+      ['owner of the same partner', owner],
+      ['rival staff', rivalStaff],
+    ] as const) {
+      expect([who, ...code(await c.get(`/api/v1/partner/exports/${r.body.job.id}`))]).toEqual([who, 404, 'export_not_found']);
+      expect([who, ...code(await c.get(url))]).toEqual([who, 404, 'export_not_found']);
+      expect([who, (await c.get('/api/v1/partner/exports')).body.data.map((j: { id: string }) => j.id)]).not.toContainEqual(r.body.job.id);
+    }
+    expect(code(await staff.get(`/api/v1/partner/exports/${MISSING.exp}`))).toEqual([404, 'export_not_found']);
+  });
+
+  it("another partner's customer reads as a tenant that does not exist (customer record, context, commitments)", async () => {
+    for (const id of [C.id, MISSING.tnt]) {
+      const one = await staff.get(`/api/v1/partner/customers/${id}`);
+      const ctx = await staff.request('GET', '/api/v1/partner/context', undefined, { 'x-active-tenant-id': id });
+      const com = await staff.get(`/api/v1/partner/customers/${id}/commitments`);
+      expect([id, code(one), code(ctx), code(com)]).toEqual([id, [404, 'delegation_not_found'], [404, 'delegation_not_found'], [404, 'delegation_not_found']]);
+    }
+    // naming it as the filter of a consolidated view or as the customer of a new ticket
+    for (const id of [C.id, MISSING.tnt]) {
+      const inv = await staff.get(`/api/v1/partner/billing/invoices?tenant_id=${id}`);
+      const tk = await staff.post('/api/v1/partner/support/tickets', { tenant_id: id, subject: 'x', description: 'y' });
+      const ex = await staff.post('/api/v1/partner/billing/invoices/export', { tenant_id: id });
+      expect([id, code(inv), code(tk), code(ex)]).toEqual([id, [404, 'delegation_not_found'], [404, 'delegation_not_found'], [404, 'delegation_not_found']]);
+    }
+  });
+
+  it("another partner's delegation, by id, on the partner's own pages: not found, as a missing one", async () => {
+    const theirs = (await t.services.delegations.list({ partnerId: rival.id, limit: 1 }))[0].id;
+    const probe = async (id: string) => [
+      code(await owner.get(`/api/v1/partners/${msp.id}/delegations/${id}`)),
+      code(await owner.post(`/api/v1/partners/${msp.id}/delegations/${id}/renew`, { ends_at: new Date(Date.now() + 100 * 86_400_000).toISOString() })),
+      code(await owner.post(`/api/v1/partners/${msp.id}/delegations/${id}/relinquish`, { reason: 'mine now' })),
+      // (activation asks for a recent second factor before it looks at the id: the same answer)
+      code(await owner.post(`/api/v1/partners/${msp.id}/delegations/${id}/activate`, { justification: 'on call tonight', minutes: 30 })),
+    ];
+    const got = await probe(theirs);
+    expect(got.slice(0, 3).map((g) => g[0])).toEqual([404, 404, 404]);
+    expect(got).toEqual(await probe(MISSING.dlg));
+    const d = await t.services.delegations.get(theirs);
+    expect(d.status).toBe('active');
+  });
+
+  it("another partner's pages, named by its id, answer 404 to a member of this one", async () => {
+    for (const path of ['', '/delegations', '/activations', '/kyc-cases', '/subscriptions', '/apps', '/resold-tenants', '/members', '/audit-events', '/eligible-access', '/usage']) {
+      const r = await owner.get(`/api/v1/partners/${rival.id}${path}`);
+      expect([path, r.status]).toEqual([path, 404]);
+    }
+  });
+});
+
+describe('fields that would change ownership', () => {
+  it('a ticket update naming a tenant, a partner or an opener is refused, not applied', async () => {
+    const id = await ticketOf(A.id);
+    for (const extra of [{ tenant_id: C.id }, { partner_id: rival.id }, { opened_by: rival.staff.id }, { ban_id: C.bans[0].id }]) {
+      const r = await staff.patch(`/api/v1/partner/support/tickets/${id}`, { priority: 'low', ...extra });
+      expect([Object.keys(extra)[0], r.status]).toEqual([Object.keys(extra)[0], 400]);
+    }
+    const row = await t.services.db.kysely.selectFrom('support_tickets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.tenant_id).toBe(A.id);
+  });
+
+  it("a partner's own profile, member and app edits refuse status, capability, partner and role fields", async () => {
+    const app = await owner.post(`/api/v1/partners/${msp.id}/apps`, { name: 'Probe app', grant_types: ['authorization_code'], redirect_uris: ['https://app.example/cb'], scopes: ['orders.read'] });
+    expect(app.status, JSON.stringify(app.body)).toBe(201);
+    const appId = app.body.app?.id ?? app.body.id;
+    const probes: [string, string, unknown][] = [
+      ['PATCH', `/api/v1/partners/${msp.id}`, { status: 'active', capabilities: ['delegated', 'reseller'] }],
+      ['PATCH', `/api/v1/partners/${msp.id}`, { name: 'Renamed', status: 'active' }],
+      ['PATCH', `/api/v1/partners/${msp.id}/apps/${appId}`, { name: 'x', partner_id: rival.id }],
+      ['PATCH', `/api/v1/partners/${msp.id}/apps/${appId}`, { name: 'x', status: 'active', client_id: 'stolen' }],
+    ];
+    for (const [m, u, body] of probes) {
+      const r = await owner.request(m, u, body);
+      expect([u, body, r.status]).toEqual([u, body, 400]);
+    }
+    const row = await t.services.db.kysely.selectFrom('partners').select(['status', 'capabilities']).where('id', '=', msp.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('active');
+    expect(JSON.parse(row.capabilities)).toEqual(['managed_services']);
+  });
+});
+
+describe("an app's token where a partner person is expected", () => {
+  it("a partner app's access token reaches neither the partner API nor the partner's own pages", async () => {
+    const a = await consentedApp(t, { tenant: A });
+    const token = await mintToken(t, consentClaims(a, A));
+    const c = new Client(t.app);
+    c.bearer = token;
+    for (const u of ['/api/v1/partner/customers', '/api/v1/partner/dashboard', '/api/v1/partner/billing/invoices', `/api/v1/partner/customers/${A.id}`, `/api/v1/partners/${a.partner.id}/delegations`, `/api/v1/partners/${a.partner.id}/audit-events`, `/api/v1/tenants/${A.id}`, '/api/v1/me']) {
+      const r = await c.get(u);
+      expect([u, r.status]).toEqual([u, 401]);
+    }
+  });
+});
+
