@@ -35,8 +35,8 @@ RUN npm run build:web -- --logLevel warn \
 # ---- runtime -----------------------------------------------------------------------------------
 FROM ${BASE_IMAGE} AS runtime
 # A user of its own (no login, no home), who owns only the data folder.
-RUN groupadd --system --gid 10001 partnergate \
- && useradd --system --uid 10001 --gid partnergate --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin partnergate \
+RUN groupadd --gid 10001 partnergate \
+ && useradd --uid 10001 --gid partnergate --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin partnergate \
  && mkdir -p /var/lib/partnergate && chown partnergate:partnergate /var/lib/partnergate && chmod 0700 /var/lib/partnergate
 WORKDIR /app
 COPY --from=build /app/package.json ./
