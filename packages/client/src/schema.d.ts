@@ -7250,8 +7250,10 @@ export interface paths {
                         name: string;
                         redirect_uris?: string[];
                         scopes: string[];
-                        /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+                        /** @description the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods */
                         token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+                        /** @description every method the app accepts. An app with a secret accepts it in the Authorization header (client_secret_basic) and in the form body (client_secret_post) unless restricted to one of them; private_key_jwt goes alone */
+                        token_endpoint_auth_methods?: ("client_secret_basic" | "client_secret_post" | "private_key_jwt")[];
                     };
                 };
             };
@@ -7504,8 +7506,10 @@ export interface paths {
                         name?: string;
                         redirect_uris?: string[];
                         scopes?: string[];
-                        /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+                        /** @description the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods */
                         token_endpoint_auth_method?: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+                        /** @description every method the app accepts. An app with a secret accepts it in the Authorization header (client_secret_basic) and in the form body (client_secret_post) unless restricted to one of them; private_key_jwt goes alone */
+                        token_endpoint_auth_methods?: ("client_secret_basic" | "client_secret_post" | "private_key_jwt")[];
                     };
                 };
             };
@@ -27658,8 +27662,10 @@ export interface components {
             secret_hint: string | null;
             /** @example 2025-06-02T09:30:00.000Z */
             secret_rotated_at: string | null;
-            /** @description how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks */
+            /** @description the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods */
             token_endpoint_auth_method: "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+            /** @description every method the app accepts. An app with a secret accepts it in the Authorization header (client_secret_basic) and in the form body (client_secret_post) unless restricted to one of them; private_key_jwt goes alone */
+            token_endpoint_auth_methods: ("client_secret_basic" | "client_secret_post" | "private_key_jwt")[];
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };

@@ -21,13 +21,33 @@ export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_crede
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 /**
- * How an app proves who it is (RFC 6749 §2.3.1, RFC 7523 §2.2). What the registration stores is
- * the one method the server accepts from the app, at the token, introspection and revocation
- * endpoints alike.
+ * How an app proves who it is (RFC 6749 §2.3.1, RFC 7523 §2.2), at the token, introspection and
+ * revocation endpoints alike. An app with a secret accepts it in the Authorization header
+ * (client_secret_basic) and in the form body (client_secret_post) unless its owner restricts it
+ * to one; an app with keys accepts private_key_jwt only.
  */
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
 export const SECRET_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** Every method an app accepts: its owner's restriction (`auth_methods`), else every method of its kind. */
+export function acceptedAuthMethods(app: { token_endpoint_auth_method: TokenEndpointAuthMethod; auth_methods: string | null }): TokenEndpointAuthMethod[] {
+  if (app.auth_methods) {
+    const listed = (JSON.parse(app.auth_methods) as string[]).filter((m): m is TokenEndpointAuthMethod => (TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(m));
+    if (listed.length > 0) return listed;
+  }
+  return SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method) ? [...SECRET_AUTH_METHODS] : [app.token_endpoint_auth_method];
+}
+
+/** The accepted methods in plain words (the apps page, the demo's description). */
+export function describeAuthMethods(methods: readonly string[]): string {
+  const basic = methods.includes('client_secret_basic');
+  const post = methods.includes('client_secret_post');
+  if (basic && post) return 'Client secret, in the Authorization header or the request body';
+  if (basic) return 'Client secret, in the Authorization header only';
+  if (post) return 'Client secret, in the request body only';
+  return 'A JWT signed with one of the app’s registered keys';
+}
 
 export interface ScopeInfo {
   scope: string;

@@ -21,7 +21,7 @@ import type { AppsService } from './apps.service.ts';
 import type { ResoldTenantsService } from './resold-tenants.service.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { CLIENT_SECRET_PREFIX, type AppInput } from './apps.service.ts';
-import { SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT } from './app-scopes.ts';
+import { SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, describeAuthMethods } from './app-scopes.ts';
 
 export const SAMPLE_APP_PATH = '/sample-partner-app';
 
@@ -70,6 +70,10 @@ export interface DemoAppInfo {
   redirect_uris: string[];
   grant_types: string[];
   scopes: string[];
+  /** every client authentication method the app accepts (openid-client's default, the secret in the body, included) */
+  token_endpoint_auth_methods: string[];
+  /** the same in plain words */
+  authentication: string;
 }
 
 /** The services the demo apps need (the application's services have them all). */
@@ -102,6 +106,8 @@ export const seedDemoApps: DemoStep<AppsDemoDeps> = async (s, world, opCtx) => {
       redirect_uris: JSON.parse(app.redirect_uris) as string[],
       grant_types: JSON.parse(app.grant_types) as string[],
       scopes: JSON.parse(app.scopes) as string[],
+      token_endpoint_auth_methods: acceptedAuthMethods(app),
+      authentication: describeAuthMethods(acceptedAuthMethods(app)),
     });
   }
   world.apps = out;

@@ -6,7 +6,14 @@ const GrantTypeSchema = Type.Union(GRANT_TYPES.map((g) => Type.Literal(g)));
 const ScopeSchema = Type.String({ minLength: 1, maxLength: 128, pattern: '^[a-z*][a-z0-9_.*]*$' });
 
 const AuthMethodSchema = Type.Union([Type.Literal('client_secret_basic'), Type.Literal('client_secret_post'), Type.Literal('private_key_jwt')], {
-  description: 'how the app proves who it is at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks',
+  description:
+    'the method the app is registered with at the token, introspection and revocation endpoints: the secret in an HTTP Basic header, the secret in the form body, or a JWT signed with a key registered in jwks. An app with a secret accepts it both ways unless restricted: see token_endpoint_auth_methods',
+});
+const AuthMethodsSchema = Type.Array(AuthMethodSchema, {
+  minItems: 1,
+  maxItems: 2,
+  description:
+    'every method the app accepts. An app with a secret accepts it in the Authorization header (client_secret_basic) and in the form body (client_secret_post) unless restricted to one of them; private_key_jwt goes alone',
 });
 const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
 const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
@@ -22,6 +29,7 @@ export const AppDto = Type.Object({
   grant_types: Type.Array(Type.String()),
   scopes: Type.Array(Type.String()),
   token_endpoint_auth_method: AuthMethodSchema,
+  token_endpoint_auth_methods: AuthMethodsSchema,
   jwks: Nullable(Type.Unknown()),
   secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
   secret_rotated_at: Nullable(Type.String()),
@@ -45,6 +53,7 @@ export const CreateAppBody = Strict({
   grant_types: Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 }),
   scopes: Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 }),
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
+  token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
 });
 
@@ -56,6 +65,7 @@ export const UpdateAppBody = Strict({
   grant_types: Type.Optional(Type.Array(GrantTypeSchema, { minItems: 1, maxItems: 4 })),
   scopes: Type.Optional(Type.Array(ScopeSchema, { minItems: 1, maxItems: 100 })),
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
+  token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
 });
 

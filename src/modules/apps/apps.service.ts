@@ -22,7 +22,7 @@ import type { DelegationsService } from '../delegations/index.ts';
 import type { PartnersService } from '../partners/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { appErrors as E } from './apps.errors.ts';
-import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
+import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import * as repo from './apps.repo.ts';
 
@@ -50,6 +50,8 @@ export interface AppInput {
   grant_types: GrantType[];
   scopes: string[];
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  /** every method the app accepts; one secret method restricts the app to it (default: both secret methods) */
+  token_endpoint_auth_methods?: TokenEndpointAuthMethod[];
   jwks?: { keys: Record<string, unknown>[] } | null;
 }
 
@@ -234,7 +236,7 @@ export class AppsService {
       const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
       if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
-      const method = input.token_endpoint_auth_method ?? 'client_secret_basic';
+      const { method, restriction } = resolveAuthMethods(input.token_endpoint_auth_method, input.token_endpoint_auth_methods, null);
       const now = this.#now();
       const secret = SECRET_AUTH_METHODS.includes(method) ? (opts.secret ?? newSecret(CLIENT_SECRET_PREFIX)) : null;
       const app: repo.AppRow = {
@@ -247,6 +249,7 @@ export class AppsService {
         grant_types: JSON.stringify(grantTypes),
         scopes: JSON.stringify(this.#validateScopes(input.scopes, grantTypes)),
         token_endpoint_auth_method: method,
+        auth_methods: restriction,
         jwks: this.#validateJwks(method, input.jwks),
         secret_hash: secret ? this.#d.hasher.hash(secret) : null,
         secret_hint: secret ? secretHint(secret) : null,
@@ -266,7 +269,7 @@ export class AppsService {
         partnerId,
         targetType: 'app',
         targetId: app.id,
-        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method },
+        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method, token_endpoint_auth_methods: acceptedAuthMethods(app) },
       });
       return { app, secret };
     });
@@ -288,15 +291,18 @@ export class AppsService {
       if (patch.scopes !== undefined || patch.grant_types !== undefined) {
         next.scopes = JSON.stringify(this.#validateScopes(patch.scopes ?? (JSON.parse(app.scopes) as string[]), grantTypes));
       }
-      if (patch.token_endpoint_auth_method !== undefined && patch.token_endpoint_auth_method !== app.token_endpoint_auth_method) {
+      if (patch.token_endpoint_auth_method !== undefined || patch.token_endpoint_auth_methods !== undefined) {
+        const { method, restriction } = resolveAuthMethods(patch.token_endpoint_auth_method, patch.token_endpoint_auth_methods, app);
         // Between the two secret methods only: the secret stays. A switch to or from keys would
         // leave the app without a credential or with one the owner never saw.
-        if (!SECRET_AUTH_METHODS.includes(patch.token_endpoint_auth_method) || !SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {
+        if (method !== app.token_endpoint_auth_method && (!SECRET_AUTH_METHODS.includes(method) || !SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method))) {
+          const pointer = patch.token_endpoint_auth_methods !== undefined ? '/body/token_endpoint_auth_methods' : '/body/token_endpoint_auth_method';
           throw E.app_auth_method_change_refused(`The app uses ${app.token_endpoint_auth_method}; it can switch between client_secret_basic and client_secret_post only. Register a new app to change to or from private_key_jwt.`, {
-            fields: [{ pointer: '/body/token_endpoint_auth_method', detail: 'only between client_secret_basic and client_secret_post' }],
+            fields: [{ pointer, detail: 'only between client_secret_basic and client_secret_post' }],
           });
         }
-        next.token_endpoint_auth_method = patch.token_endpoint_auth_method;
+        next.token_endpoint_auth_method = method;
+        next.auth_methods = restriction;
       }
       if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
@@ -411,6 +417,36 @@ export function redirectUriProblem(raw: string): string | null {
   return `the ${u.protocol} scheme is not allowed`;
 }
 
+/**
+ * The registered method and the owner's restriction from what a create or update names.
+ * `methods` lists every method the app accepts: one secret method restricts the app to it, both
+ * (or none named) accept the secret in the Authorization header and in the body alike;
+ * private_key_jwt goes with nothing else. `method` alone picks the registered method and keeps
+ * the app as open or as restricted as it was (a restricted app is restricted to the new one).
+ */
+function resolveAuthMethods(
+  method: TokenEndpointAuthMethod | undefined,
+  methods: readonly TokenEndpointAuthMethod[] | undefined,
+  current: { token_endpoint_auth_method: TokenEndpointAuthMethod; auth_methods: string | null } | null,
+): { method: TokenEndpointAuthMethod; restriction: string | null } {
+  const restrictTo = (m: TokenEndpointAuthMethod) => (SECRET_AUTH_METHODS.includes(m) ? JSON.stringify([m]) : null);
+  if (methods === undefined) {
+    const registered = method ?? current?.token_endpoint_auth_method ?? 'client_secret_basic';
+    return { method: registered, restriction: current?.auth_methods ? restrictTo(registered) : null };
+  }
+  const list = [...new Set(methods)];
+  const field = { pointer: '/body/token_endpoint_auth_methods', detail: '' };
+  if (list.length === 0) throw E.app_auth_methods_invalid('Name at least one client authentication method.', { fields: [{ ...field, detail: 'at least one method' }] });
+  if (list.includes('private_key_jwt') && list.length > 1) {
+    throw E.app_auth_methods_invalid('private_key_jwt goes with no other method: an app proves who it is with its keys or with a secret.', { fields: [{ ...field, detail: 'private_key_jwt alone, or client secret methods' }] });
+  }
+  const registered = method ?? (current && list.includes(current.token_endpoint_auth_method) ? current.token_endpoint_auth_method : list[0]);
+  if (!list.includes(registered)) {
+    throw E.app_auth_methods_invalid(`token_endpoint_auth_method ${registered} is not one of token_endpoint_auth_methods.`, { fields: [{ pointer: '/body/token_endpoint_auth_method', detail: 'must be one of token_endpoint_auth_methods' }] });
+  }
+  return { method: registered, restriction: list.length === 1 ? restrictTo(registered) : null };
+}
+
 export function toAppDto(a: repo.AppRow) {
   return {
     id: a.id,
@@ -423,6 +459,7 @@ export function toAppDto(a: repo.AppRow) {
     grant_types: JSON.parse(a.grant_types) as string[],
     scopes: JSON.parse(a.scopes) as string[],
     token_endpoint_auth_method: a.token_endpoint_auth_method,
+    token_endpoint_auth_methods: acceptedAuthMethods(a),
     jwks: a.jwks ? (JSON.parse(a.jwks) as unknown) : null,
     secret_hint: a.secret_hint,
     secret_rotated_at: a.secret_rotated_at,

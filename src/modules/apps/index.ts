@@ -6,5 +6,5 @@ export { AppsService, toAppDto, redirectUriProblem, secretHint, CLIENT_SECRET_PR
 export { ResoldTenantsService, type ResoldTenantView } from './resold-tenants.service.ts';
 export { appRoutes } from './apps.routes.ts';
 export { appErrors } from './apps.errors.ts';
-export { resourceScopeCatalog, isResourceScope, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, GRANT_TYPES, RESOURCE_NAMESPACES, TOKEN_ENDPOINT_AUTH_METHODS, SECRET_AUTH_METHODS, type TokenEndpointAuthMethod, type GrantType, type ScopeInfo } from './app-scopes.ts';
+export { resourceScopeCatalog, isResourceScope, IDENTITY_SCOPES, OFFLINE_ACCESS, TOKEN_EXCHANGE_GRANT, GRANT_TYPES, RESOURCE_NAMESPACES, TOKEN_ENDPOINT_AUTH_METHODS, SECRET_AUTH_METHODS, acceptedAuthMethods, describeAuthMethods, type TokenEndpointAuthMethod, type GrantType, type ScopeInfo } from './app-scopes.ts';
 export type { AppRow, ClientRecord } from './apps.repo.ts';

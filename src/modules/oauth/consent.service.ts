@@ -223,7 +223,9 @@ export class ConsentService {
     // Resource scopes are registered with the provider as scopes too (so a client's registered
     // scope list is enforced at the authorization endpoint), hence granted on both sides.
     if (oidc.length || resource.length) grant.addOIDCScope([...oidc, ...resource].join(' '));
-    if (resource.length) grant.addResourceScope(this.#d.audience, resource.join(' '));
+    // The access token for the gateway carries the identity scopes too (provider.ts), so the
+    // token response lists every granted scope and userinfo answers for it.
+    if (resource.length) grant.addResourceScope(this.#d.audience, [...oidc, ...resource].join(' '));
     // Saved first: until the consent row below commits, the grant is not live (no consent), so a
     // failure here leaves nothing usable behind.
     const grantId = await grant.save();
@@ -288,7 +290,9 @@ export class ConsentService {
     const grant = new provider.Grant({ accountId: input.userId, clientId: input.clientId, expiresIn: lifetimeSec } as ConstructorParameters<typeof provider.Grant>[0]);
     const oidc = [...identity, ...(offline ? [OFFLINE_ACCESS] : [])];
     if (oidc.length || resource.length) grant.addOIDCScope([...oidc, ...resource].join(' '));
-    if (resource.length) grant.addResourceScope(this.#d.audience, resource.join(' '));
+    // The access token for the gateway carries the identity scopes too (provider.ts), so the
+    // token response lists every granted scope and userinfo answers for it.
+    if (resource.length) grant.addResourceScope(this.#d.audience, [...oidc, ...resource].join(' '));
     // Saved first: until the mark below commits, the grant is not live (neither a consent nor a member grant).
     const grantId = await grant.save();
 

@@ -26,10 +26,10 @@ import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
+import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, acceptedAuthMethods, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
 import { OAuthStore, deleteGrantRows } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
-import { buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
+import { ACCEPTED_AUTH_METHODS, SCOPE_CLAIMS, buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
@@ -256,6 +256,7 @@ export class OAuthService {
         await next();
         await this.#afterIntrospection(ctx as KoaContextWithOIDC);
         await this.#afterRevocation(ctx as KoaContextWithOIDC);
+        await this.#afterUserinfo(ctx as KoaContextWithOIDC);
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err;
         answerDatabaseUnavailable(ctx as KoaContextWithOIDC);
@@ -452,6 +453,8 @@ export class OAuthService {
       redirect_uris: code ? (JSON.parse(app.redirect_uris) as string[]) : [],
       scope: scopes.join(' '),
       token_endpoint_auth_method: app.token_endpoint_auth_method,
+      // every method the app accepts (its secret by header and by body unless restricted; oidc-provider-internals, 1)
+      [ACCEPTED_AUTH_METHODS]: acceptedAuthMethods(app),
       id_token_signed_response_alg: this.keys.current.alg as 'ES256',
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
@@ -707,6 +710,48 @@ export class OAuthService {
         if (m) ctx.body = { ...body, ...compact(memberClaims({ grantId, partnerId: m.partner_id, clientId: m.client_id })) };
       }
     }
+  }
+
+  // ---- userinfo (OpenID Connect Core §5.3) -----------------------------------------------------
+
+  /**
+   * The access token of an ordinary sign-in (identity scopes and resource scopes) is our JWT for
+   * the gateway; the library's userinfo takes only its own opaque tokens without an audience and
+   * refuses it. Answer for it here when it carries `openid`: a Bearer JWT we signed, for the
+   * gateway's audience, not expired or revoked, of a person, whose grant still stands (as for
+   * introspection). Its audience stays the gateway's, which goes on refusing it for any other
+   * resource. A DPoP-bound token is left to the library's refusal (its proof is not checked here).
+   */
+  async #afterUserinfo(ctx: KoaContextWithOIDC): Promise<void> {
+    let route: string | undefined;
+    try {
+      route = ctx.oidc?.route;
+    } catch {
+      return;
+    }
+    if (route !== 'userinfo' || ctx.status !== 401) return;
+    const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(ctx.get('authorization'));
+    if (!m) return;
+    const v = await this.verifier.verify(m[1], this.audience);
+    if (!v.ok) return;
+    const c = v.claims;
+    if (c.cnf?.jkt || typeof c.sub !== 'string' || !c.sub.startsWith('usr_')) return;
+    const scopes = new Set((c.scope ?? '').split(' ').filter(Boolean));
+    if (!scopes.has('openid')) {
+      ctx.status = 403;
+      ctx.set('www-authenticate', `Bearer realm="${this.issuer}", error="insufficient_scope", scope="openid"`);
+      ctx.body = { error: 'insufficient_scope', error_description: 'access token missing openid scope', scope: 'openid' };
+      return;
+    }
+    if (!(await this.tokenIsLive(c)).ok) return;
+    const account = await this.#findAccount(c.sub);
+    if (!account) return;
+    const all = (await account.claims('userinfo', [...scopes].join(' '), {}, [])) as Record<string, unknown>;
+    const released = new Set([...scopes].flatMap((s) => SCOPE_CLAIMS[s] ?? []));
+    ctx.status = 200;
+    ctx.remove('www-authenticate');
+    ctx.set('cache-control', 'no-store');
+    ctx.body = Object.fromEntries(Object.entries(all).filter(([k, val]) => released.has(k) && val !== undefined));
   }
 
   // ---- revocation (RFC 7009) --------------------------------------------------------------------

@@ -11,7 +11,9 @@
  *     in provider.ts for that reason).
  *     The library lets a client registered for either secret method send its secret by the other
  *     one (lib/shared/client_auth.js offers both for a `client_secret` parameter or a Basic
- *     header); the comparison refuses that, so the registered method is the only one accepted.
+ *     header). An app accepts both by default; when its owner restricted it to one, the client
+ *     metadata lists only that one (`partnergate_auth_methods`, an extraClientMetadata property
+ *     the library keeps as is on the Client) and the comparison refuses the other.
  *
  *  2. Structured (JWT) access tokens at the introspection endpoint. The library refuses to
  *     introspect JWTs (lib/shared/reject_structured_tokens.js answers `unsupported_token_type`
@@ -65,14 +67,26 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 export function installHashedClientSecrets(provider: Provider, hash: (secret: string) => string): void {
   // Client is a per-provider class; patching its prototype affects only this provider.
   const proto = provider.Client.prototype as unknown as { compareClientSecret: (actual: string) => boolean; clientSecret?: string };
-  proto.compareClientSecret = function compareHashedSecret(this: { clientSecret?: string; clientAuthMethod?: string }, actual: string): boolean {
+  proto.compareClientSecret = function compareHashedSecret(this: AcceptingClient & { clientSecret?: string }, actual: string): boolean {
     const ctx = Provider.ctx;
-    // Only by the registered method (see 1): a Basic header for client_secret_basic, the form body for client_secret_post.
-    if (!ctx || clientAuthMechanism(ctx) !== this.clientAuthMethod) return false;
+    // Only by a method the app accepts (see 1): a Basic header for client_secret_basic, the form body for client_secret_post.
+    if (!ctx || !acceptedMethods(this).includes(clientAuthMechanism(ctx))) return false;
     const stored = this.clientSecret;
     if (typeof stored !== 'string' || typeof actual !== 'string' || actual.length === 0 || actual.length > 512) return false;
     return constantTimeEqual(stored, hash(actual));
   };
+}
+
+interface AcceptingClient {
+  clientAuthMethod?: string;
+  partnergate_auth_methods?: unknown;
+}
+
+/** Every method a client accepts: its `partnergate_auth_methods`, else the one it registered. */
+function acceptedMethods(client: AcceptingClient): string[] {
+  const listed = client.partnergate_auth_methods;
+  if (Array.isArray(listed) && listed.length > 0) return listed.filter((m): m is string => typeof m === 'string');
+  return client.clientAuthMethod ? [client.clientAuthMethod] : [];
 }
 
 /** How the request authenticates its client, named as the registered method it would match. */
@@ -92,17 +106,20 @@ const HOW: Record<string, string> = {
 };
 
 /**
- * A client authentication refused because the request used another method than the registered
- * one: the error_description that says which method the client is registered for (see 4).
- * null when the refusal is something else (unknown client, wrong secret, bad assertion).
+ * A client authentication refused because the request used a method the client does not accept:
+ * the error_description that says which method(s) it accepts (see 4). null when the refusal is
+ * something else (unknown client, wrong secret, bad assertion).
  */
 export function clientAuthRefusal(ctx: KoaContextWithOIDC): string | null {
   const body = ctx.body as { error?: string } | undefined;
-  const registered = (ctx.oidc?.client as { clientAuthMethod?: string } | undefined)?.clientAuthMethod;
-  if (ctx.status !== 401 || body?.error !== 'invalid_client' || !registered) return null;
+  const client = ctx.oidc?.client as AcceptingClient | undefined;
+  if (ctx.status !== 401 || body?.error !== 'invalid_client' || !client) return null;
+  const accepted = acceptedMethods(client);
+  if (accepted.length === 0) return null;
   const used = clientAuthMechanism(ctx);
-  if (used === registered) return null;
-  return `This client is registered for ${registered}: send ${HOW[registered] ?? registered}. The request used ${used === 'none' ? HOW.none : `${used} (${HOW[used]})`}.`;
+  if (accepted.includes(used)) return null;
+  const send = accepted.map((m) => HOW[m] ?? m).join(', or ');
+  return `This client is registered for ${accepted.join(' or ')}: send ${send}. The request used ${used === 'none' ? HOW.none : `${used} (${HOW[used]})`}.`;
 }
 
 /** True when the library just refused to introspect a JWT (after client authentication succeeded). */

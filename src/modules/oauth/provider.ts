@@ -5,9 +5,9 @@
  *    for every client (`plain` is refused by the library);
  *  - exact redirect URI matching and the redirect_uri always sent (no "single registered URI"
  *    shortcut); `iss` in every authorization response (RFC 9207);
- *  - client authentication by client_secret_basic or client_secret_post (secret checked as a
- *    keyed hash) or private_key_jwt — each client by the one method it registered, at every
- *    endpoint that authenticates clients; no HMAC algorithms anywhere;
+ *  - client authentication by a client secret (checked as a keyed hash) in the Authorization
+ *    header or the form body — both, unless the app's owner restricted it to one — or by
+ *    private_key_jwt, at every endpoint that authenticates clients; no HMAC algorithms anywhere;
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
@@ -28,6 +28,20 @@ export const INTERACTION_PATH = `${OAUTH_MOUNT}/interaction`;
 const AUTHORIZATION_CODE_TTL = 60;
 const INTERACTION_TTL = 30 * 60;
 const ASYMMETRIC = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+/** The client metadata property naming every method an app accepts (oidc-provider-internals, 1). */
+export const ACCEPTED_AUTH_METHODS = 'partnergate_auth_methods';
+/** The `acr` values a sign-in gets: a password alone, or with a second factor (claims.ts authnClaims). */
+export const ACR_VALUES = ['urn:partnergate:aal1', 'urn:partnergate:aal2'] as const;
+/** The claims each identity scope releases (ID token and userinfo). */
+export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
+  openid: ['sub'],
+  // seed 001: a partner member's managed tenants come with the profile
+  profile: ['name', 'partner_id', 'managed_tenant_ids', 'active_managed_tenant_id'],
+  email: ['email', 'email_verified'],
+};
+/** The grants whose access token is the signed-in person's: it carries their identity scopes too. */
+const PERSONAL_GRANTS = new Set(['authorization_code', 'refresh_token']);
 
 /** The gateway's resource indicator (RFC 8707) and the default audience of access tokens. */
 export function gatewayAudience(config: Config): string {
@@ -67,6 +81,7 @@ export function buildProvider(d: ProviderDeps): Provider {
   const { config } = d;
   const audience = gatewayAudience(config);
   const resourceScopeSet = new Set(d.resourceScopes);
+  const identityScopeSet = new Set([...d.identityScopes, 'offline_access']);
   const ttl = config.accessTokenTtlSec;
 
   const policy = interactionPolicy.base();
@@ -83,7 +98,17 @@ export function buildProvider(d: ProviderDeps): Provider {
     adapter: d.store.factory,
     jwks: d.keys.providerJwks() as Configuration['jwks'],
     clients: [],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    // Every method an app accepts (an app's secret by header and by body, unless restricted).
+    extraClientMetadata: {
+      properties: [ACCEPTED_AUTH_METHODS],
+      validator: (_ctx, key, value) => {
+        if (key !== ACCEPTED_AUTH_METHODS || value === undefined) return;
+        if (!Array.isArray(value) || value.length === 0 || !value.every((m) => (CLIENT_AUTH_METHODS as readonly unknown[]).includes(m))) {
+          throw new errors.InvalidClientMetadata(`${ACCEPTED_AUTH_METHODS} must list client authentication methods`);
+        }
+      },
+    },
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -94,8 +119,14 @@ export function buildProvider(d: ProviderDeps): Provider {
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
-    // seed 001: a partner member's managed tenants come with the profile
-    claims: { openid: ['sub'], profile: ['name', 'partner_id', 'managed_tenant_ids', 'active_managed_tenant_id'], email: ['email', 'email_verified'] },
+    claims: {
+      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+      // how the person signed in (ID token and access token), listed in claims_supported
+      acr: null,
+      amr: null,
+      auth_time: null,
+    },
+    acrValues: [...ACR_VALUES],
     cookies: {
       names: { session: 'pg_oauth_session', interaction: 'pg_oauth_interaction', resume: 'pg_oauth_resume' },
       keys: [createHmac('sha256', config.secretKey).update('partnergate:oauth-cookies').digest('base64url')],
@@ -138,9 +169,17 @@ export function buildProvider(d: ProviderDeps): Provider {
         // Keep the granted resource at the token endpoint unless only identity scopes were asked
         // for (then the token is the opaque one the userinfo endpoint takes).
         useGrantedResource: async (_ctx, model) => [...model.scopes].some((s) => resourceScopeSet.has(s)),
-        getResourceServerInfo: async (_ctx, indicator, client) => {
+        getResourceServerInfo: async (ctx, indicator, client) => {
           if (indicator !== audience) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${audience}`);
-          return d.resourceServer(client);
+          const rs = d.resourceServer(client);
+          // A person's token (code and refresh grants) also carries the identity scopes granted
+          // with it: the token response lists every granted scope, and the userinfo endpoint
+          // answers for it when it carries openid (OAuthService). The gateway reads only the
+          // resource scopes, and the audience stays the gateway's.
+          const grantType = (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type;
+          if (typeof grantType !== 'string' || !PERSONAL_GRANTS.has(grantType)) return rs;
+          const identity = (client.scope ?? '').split(' ').filter((s) => identityScopeSet.has(s));
+          return identity.length ? { ...rs, scope: [...identity, ...(rs.scope ? rs.scope.split(' ') : [])].join(' ') } : rs;
         },
       },
       dPoP: { enabled: true },
@@ -193,7 +232,14 @@ export function buildProvider(d: ProviderDeps): Provider {
       // Never beyond the grant, i.e. the end of the customer's delegation.
       RefreshToken: (ctx) => withinGrant(ctx, config.refreshTokenTtlSec),
     },
-    discovery: { service_documentation: `${config.publicUrl}/docs` },
+    discovery: {
+      service_documentation: `${config.publicUrl}/docs`,
+      // The introspection and revocation endpoints authenticate clients as the token endpoint does.
+      introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+      introspection_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC],
+      revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+      revocation_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC],
+    },
     clientBasedCORS: () => false,
     conformIdTokenClaims: true,
     acceptQueryParamAccessTokens: false,

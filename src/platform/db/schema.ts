@@ -412,6 +412,8 @@ export interface AppsTable {
   /** JSON array of the scopes the app may ask for */
   scopes: string;
   token_endpoint_auth_method: TokenEndpointAuthMethod;
+  /** JSON array of the methods the owner restricted the app to; null = both secret methods (or its keys) */
+  auth_methods: string | null;
   /** JSON Web Key Set (public keys) of a private_key_jwt app */
   jwks: string | null;
   /** SecretHasher hash of the client secret */
@@ -613,6 +615,26 @@ export interface ExportJobsTable {
   created_at: string;
   finished_at: string | null;
   expires_at: string | null;
+}
+
+/** A finished export's file, in chunks (the resources module; migration 0028). */
+export interface ExportFileChunksTable {
+  job_id: string;
+  seq: number;
+  data: Uint8Array;
+  expires_at: string;
+}
+
+/** Messages written instead of sent when no SMTP server is set (the notifications module; migration 0028). */
+export interface MailOutboxTable {
+  id: string;
+  to_addr: string;
+  subject: string;
+  bytes: number;
+  /** the RFC 5322 message, encrypted with the installation secret */
+  message_enc: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface DomainEventsTable {
@@ -993,6 +1015,8 @@ export interface Database {
   link_commitments: LinkCommitmentsTable;
   partner_alerts: PartnerAlertsTable;
   export_jobs: ExportJobsTable;
+  export_file_chunks: ExportFileChunksTable;
+  mail_outbox: MailOutboxTable;
   domain_events: DomainEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

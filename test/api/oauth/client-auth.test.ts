@@ -1,10 +1,10 @@
 /**
- * Client authentication (issue 18): an app is registered for client_secret_basic,
- * client_secret_post or private_key_jwt, and that registered method is the one the token,
- * introspection and revocation endpoints accept. openid-client's default (client_secret_post,
- * when given just a secret) completes the code flow against an app registered for it; an app
- * registered for another method is refused with an error_description naming the method it is
- * registered for. Both databases.
+ * Client authentication: an app with a secret accepts it in the Authorization header
+ * (client_secret_basic) and in the form body (client_secret_post) unless its owner restricts it to
+ * one; an app with keys accepts private_key_jwt only — at the token, introspection and revocation
+ * endpoints alike. openid-client's default (client_secret_post, when given just a secret)
+ * completes the code flow; a method the app does not accept is refused with an error_description
+ * naming the one(s) it does. Both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
@@ -60,8 +60,8 @@ describe('client_secret_post', () => {
     expect((await oidc.tokenIntrospection(config, refreshed.refresh_token!)).active).toBe(false);
   });
 
-  it('an app registered for client_secret_post refuses HTTP Basic, naming client_secret_post', async () => {
-    const app = await partnerWithApp(t, { token_endpoint_auth_method: 'client_secret_post' });
+  it('an app restricted to client_secret_post refuses HTTP Basic, naming client_secret_post', async () => {
+    const app = await partnerWithApp(t, { token_endpoint_auth_methods: ['client_secret_post'] });
     const r = await tokenRequest(t, { clientId: app.clientId, secret: app.secret }, { grant_type: 'refresh_token', refresh_token: 'x' });
     expect(r.status).toBe(401);
     expect(r.body.error).toBe('invalid_client');
@@ -77,9 +77,9 @@ describe('client_secret_post', () => {
   });
 });
 
-describe('client_secret_basic (the default registration)', () => {
+describe('client_secret_basic only (restricted by the owner)', () => {
   it("refuses openid-client's default (client_secret_post) at the token, introspection and revocation endpoints, naming client_secret_basic", async () => {
-    const app = await partnerWithApp(t);
+    const app = await partnerWithApp(t, { token_endpoint_auth_methods: ['client_secret_basic'] });
     const basic = await oidc.discovery(new URL(t.issuer), app.clientId, undefined, oidc.ClientSecretBasic(app.secret), { execute: [oidc.allowInsecureRequests] });
     const tokens = await codeFlow(basic);
     const post = await defaultClient(app.clientId, app.secret);
@@ -93,12 +93,13 @@ describe('client_secret_basic (the default registration)', () => {
     expect((await oidc.tokenIntrospection(basic, tokens.refresh_token!)).active).toBe(true);
   });
 
-  it('an owner can switch an app between the two secret methods; the secret stays and the new method is what works', async () => {
-    const app = await partnerWithApp(t);
+  it('an owner can switch a restricted app between the two secret methods; the secret stays and the new method is what works', async () => {
+    const app = await partnerWithApp(t, { token_endpoint_auth_methods: ['client_secret_basic'] });
     const owner = await app.partner.owner.login();
     const r = await owner.patch(`/api/v1/partners/${app.partner.id}/apps/${app.clientId}`, { token_endpoint_auth_method: 'client_secret_post' });
     expect(r.status).toBe(200);
     expect(r.body.token_endpoint_auth_method).toBe('client_secret_post');
+    expect(r.body.token_endpoint_auth_methods).toEqual(['client_secret_post']);
     const tokens = await codeFlow(await defaultClient(app.clientId, app.secret));
     expect(tokens.access_token).toBeTruthy();
     const basic = await tokenRequest(t, { clientId: app.clientId, secret: app.secret }, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });

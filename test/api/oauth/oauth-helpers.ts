@@ -95,6 +95,7 @@ export async function partnerWithApp(
     redirect_uris?: string[];
     name?: string;
     token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+    token_endpoint_auth_methods?: ('client_secret_basic' | 'client_secret_post' | 'private_key_jwt')[];
     jwks?: { keys: Record<string, unknown>[] };
   } = {},
 ): Promise<RegisteredApp> {
@@ -107,6 +108,7 @@ export async function partnerWithApp(
     scopes: opts.scopes ?? ['openid', 'profile', 'email', 'orders.read', 'orders.create', 'billing.invoices.read', 'billing.*'],
     ...(grantTypes.includes('authorization_code') ? { redirect_uris: opts.redirect_uris ?? [CALLBACK] } : {}),
     ...(opts.token_endpoint_auth_method ? { token_endpoint_auth_method: opts.token_endpoint_auth_method } : {}),
+    ...(opts.token_endpoint_auth_methods ? { token_endpoint_auth_methods: opts.token_endpoint_auth_methods } : {}),
     ...(opts.jwks ? { jwks: opts.jwks } : {}),
   });
   if (r.status !== 201) throw new Error(`app registration failed: ${r.status} ${JSON.stringify(r.body)}`);

@@ -28,6 +28,8 @@ import { migration as m0023 } from './0023-feature-catalog.ts';
 import { migration as m0024 } from './0024-partner-usage.ts';
 import { migration as m0025 } from './0025-oauth-store-partial-indexes.ts';
 import { migration as m0026 } from './0026-renewal-requester.ts';
+import { migration as m0027 } from './0027-app-auth-methods.ts';
+import { migration as m0028 } from './0028-shared-instance-files.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -56,4 +58,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0024-partner-usage', m0024],
   ['0025-oauth-store-partial-indexes', m0025],
   ['0026-renewal-requester', m0026],
+  ['0027-app-auth-methods', m0027],
+  ['0028-shared-instance-files', m0028],
 ];

@@ -51,6 +51,16 @@ const emptyDraft = (grants: string[]): Draft => ({
 
 const SECRET_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
+/** How the app may prove who it is, in plain words (every method it accepts). */
+function describeAuthMethods(methods: readonly string[]): string {
+  const basic = methods.includes('client_secret_basic');
+  const post = methods.includes('client_secret_post');
+  if (basic && post) return 'Client secret, in the Authorization header or the request body';
+  if (basic) return 'Client secret, in the Authorization header only';
+  if (post) return 'Client secret, in the request body only';
+  return 'A JWT signed with one of the app’s registered keys';
+}
+
 /** The typed JWKS, or null with what is wrong with it. */
 function parseJwks(text: string): { keys: Record<string, unknown>[] } | string {
   try {
@@ -224,8 +234,8 @@ export function PartnerAppsPage() {
             render: (a) => (
               <>
                 <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
-                <Text size="xs" c="dimmed">
-                  {a.token_endpoint_auth_method}
+                <Text size="xs" c="dimmed" data-testid="app-authentication">
+                  {describeAuthMethods(a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
                 </Text>
                 {a.secret_rotated_at && (
                   <Text size="xs" c="dimmed">
