@@ -29,7 +29,7 @@ describe('audience routers', () => {
           r.get('/api/v1/tenants/:tenant_id/things', { config: {} }, async (req) => ({ audience: req.routeOptions.config.audience }));
         },
         me: (r) => r.get('/api/v1/me', ok),
-        partnerSelf: (r) => r.route({ method: 'GET', url: '/api/v1/partner/context', handler: ok }),
+        partnerSelf: (r) => r.route({ method: 'GET', url: '/api/v1/partner/context', config: { admission: { permission: null, rateClass: 'read' } }, handler: ok }),
       },
     ]);
     expect(mounted.filter((m) => m.method === 'GET').map((m) => `${m.router} ${m.url}`).sort()).toEqual([
@@ -53,6 +53,7 @@ describe('audience routers', () => {
     ['a public route outside the public router', { me: (r: App) => void r.get('/api/v1/open', { config: { public: true } }, ok) }, /a public route belongs to the public router/],
     ['a route without config.public in the public router', { public: (r: App) => void r.get('/api/v1/open', ok) }, /the public router takes only routes with config.public/],
     ['an operator route without its permission', { operator: (r: App) => void r.get('/api/v1/users', ok) }, /every operator route names its config.operator permission/],
+    ['a partner API route that declares no admission', { partnerSelf: (r: App) => void r.get('/api/v1/partner/things', ok) }, /every partner API route declares its config.admission/],
   ])('refuse to boot with %s', async (_what, group, message) => {
     await expect(boot([group])).rejects.toThrow(message);
   });
