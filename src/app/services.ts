@@ -20,11 +20,11 @@ import { AgenciesService } from '../modules/agencies/index.ts';
 import { InvoiceExportService, MspViewsService, ResourcesService } from '../modules/resources/index.ts';
 import { AlertScheduler, AlertsService, createNotifier } from '../modules/alerts/index.ts';
 import path from 'node:path';
-import { createGatewayService, type GatewayService } from '../modules/gateway/index.ts';
+import { createGatewayService, RedisDpopReplayCache, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { ProgramService } from '../modules/program/index.ts';
-import { NotificationsService } from '../modules/notifications/index.ts';
+import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import { PlansService } from '../modules/plans/index.ts';
@@ -112,8 +112,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const hasher = new SecretHasher(config.secretKey);
   const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
-  // E-mail out: SMTP when SMTP_URL is set, else the outbox in DATA_DIR (notices, invitations, alerts, password-reset links)
-  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox') });
+  // E-mail out: SMTP when SMTP_URL is set, else the outbox in the database, shared by every instance (notices, invitations, alerts, password-reset links)
+  const mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: path.join(config.dataDir, 'mail-outbox'), outboxStore: new MailOutboxStore({ db, clock, secretKey: config.secretKey }) });
   // registered first: its audit hook writes each reported change's event in the change's transaction
   const notifications = new NotificationsService({
     db,
@@ -210,7 +210,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
   // partners' requests by day (issue 15): counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
-  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics });
+  // seen DPoP proof ids in Redis when there is one (a proof replayed through another instance is refused), else in memory
+  const dpopReplay = rateLimitRedis ? new RedisDpopReplayCache({ redis: rateLimitRedis, prefix: config.redisKeyPrefix, timeoutMs: config.redisCommandTimeoutMs, onError: reportEvery(10_000, (e, n) => d.onError(e, `DPoP replay check (${n} more failures since the last report)`)) }) : null;
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics, dpopReplay });
 
   // Their access events go through the gateway's batched, spooled buffer, grouped like the
   // gateway's: the same person reading the same view of the same tenant within one flush is one
@@ -230,8 +232,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
       gateway.auditBuffer.pushGrouped(key, { at, request_id: ctx.requestId, path: e.targetId ?? '', ip: ctx.ip }, () => ({ ctx, entry: e }));
     },
   });
-  const invoiceExports = new InvoiceExportService({ db, clock, msp, dataDir: config.dataDir, onError: (e) => d.onError(e, 'invoice export') });
-  // e-mail of alerts: the local outbox (DATA_DIR/mail-outbox) until the platform's SMTP settings land
+  const invoiceExports = new InvoiceExportService({ db, clock, msp, secretKey: config.secretKey, onError: (e) => d.onError(e, 'invoice export') });
+  // e-mail of alerts: the local outbox (in the database) until the platform's SMTP settings land
   const alerts = new AlertsService({ db, clock, audit, authz, notifier: createNotifier({
       mailer,
       // the alert as a catalog event (alert.raised): webhooks and the notification center tell the partner's people

@@ -30,7 +30,7 @@ import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
 import { identityParts, type GatewayIdentity, type IdentityParts } from './assertion.ts';
 import type { GatewayRule } from './route-table.ts';
-import { checkDpopProof, DpopReplayCache } from './dpop.ts';
+import { checkDpopProof, DpopReplayCache, type DpopReplayStore } from './dpop.ts';
 import { NO_METRICS, type Metrics } from '../../platform/observability/metrics.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 
@@ -61,6 +61,8 @@ export interface GatewayDeps {
   usage?: { note(partnerId: string, admitted: boolean): void } | null;
   /** the change feed, drained once before a refusal the snapshot may be too old to decide (see #staleRefusal) */
   feed?: Pick<ChangeFeed, 'drain'> | null;
+  /** seen DPoP proof ids shared by every instance (Redis); null: this instance's memory */
+  dpopReplay?: DpopReplayStore | null;
 }
 
 /** The request as the pipeline sees it (a proxied request or a forward-auth check). */
@@ -192,6 +194,7 @@ export class GatewayService {
   readonly auditBuffer: AuditBuffer;
   readonly metrics: Metrics;
   readonly #limits: Record<string, number>;
+  /** seen DPoP proof ids in memory, when no shared store (Redis) is given */
   readonly #dpopReplay = new DpopReplayCache();
   readonly #auditBacklogLimit: number;
   /** the last access event's group key and what it was built from (see #groupKey) */
@@ -517,7 +520,7 @@ export class GatewayService {
     if (!dpop) throw refuse('The token is bound to a key (DPoP): send it as "Authorization: DPoP <token>" with a DPoP proof.');
     const proof = req.headers.dpop;
     if (typeof proof !== 'string') throw refuse('Send one DPoP proof in the DPoP header.');
-    const why = await checkDpopProof(proof, { method: req.method, htu: (req.origin ?? this.#d.config.publicUrl) + req.path, accessToken: token, jkt, now: this.#d.clock.nowMs(), replay: this.#dpopReplay });
+    const why = await checkDpopProof(proof, { method: req.method, htu: (req.origin ?? this.#d.config.publicUrl) + req.path, accessToken: token, jkt, now: this.#d.clock.nowMs(), replay: this.#d.dpopReplay ?? this.#dpopReplay });
     if (why) throw refuse(why);
   }
 

@@ -12,3 +12,4 @@ export { EventsWorker, retryDelayMs } from './events-worker.ts';
 export { EVENT_TYPES, EVENT_TYPE_NAMES, eventType, eventsMarkdown, type EventType } from './events.catalog.ts';
 export { notificationRoutes } from './notifications.routes.ts';
 export { notificationErrors } from './notifications.errors.ts';
+export { MailOutboxStore, MAIL_OUTBOX_RETENTION_MS } from './mail-outbox.ts';

@@ -9,7 +9,7 @@ import { Type, problems, page } from '../../platform/http/schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import type { Access } from '../authz/index.ts';
 import { EVENT_TYPES } from './events.catalog.ts';
-import { readOutboxMessage } from './mail-outbox.ts';
+import { outboxMessage } from './mail-outbox.ts';
 import type { DeliveryRow, EndpointRow, NotificationsService, Owner } from './notifications.service.ts';
 import * as S from './notifications.schemas.ts';
 
@@ -192,7 +192,7 @@ export function notificationRoutes(d: { notifications: NotificationsService; acc
         async (req) => {
           access.operator(req, 'platform.webhooks.manage');
           const m = svc.mailer;
-          return { via: m.via, folder: m.via === 'outbox' ? m.outboxDir : null, data: svc.outboxMessages(200).map((e) => ({ name: e.file.split('/').pop() ?? e.file, to: e.to, subject: e.subject, at: e.at, bytes: e.bytes })) };
+          return { via: m.via, folder: m.via === 'outbox' ? m.outboxWhere : null, data: (await svc.outboxMessages(200)).map((e) => ({ name: e.file.split('/').pop() ?? e.file, to: e.to, subject: e.subject, at: e.at, bytes: e.bytes })) };
         },
       );
 
@@ -204,7 +204,7 @@ export function notificationRoutes(d: { notifications: NotificationsService; acc
         },
         async (req) => {
           access.operator(req, 'platform.webhooks.manage');
-          return readOutboxMessage(svc.mailer.outboxDir, req.params.name);
+          return outboxMessage(req.params.name, await svc.mailer.readOutbox(req.params.name));
         },
       );
     },

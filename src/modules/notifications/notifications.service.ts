@@ -318,7 +318,7 @@ export class NotificationsService {
 
   /** The operator's view of the local outbox (when there is no SMTP server). */
   outboxMessages(limit = 100) {
-    return this.#d.mailer.outbox(limit);
+    return this.#d.mailer.listOutbox(limit);
   }
 
   async close(): Promise<void> {

@@ -6,15 +6,17 @@
  * and a download link that expires.
  *
  * Rows are read customer by customer (customers in name order), invoices by keyset pages of
- * PAGE rows, and written as they are read: a sync export streams to the response, a job to a file
- * under DATA_DIR/exports, so memory holds one page whatever the size of the export.
+ * PAGE rows, and written as they are read: a sync export streams to the response, a job to the
+ * database (export_file_chunks, in chunks of FILE_CHUNK bytes), so memory holds one page and one
+ * chunk whatever the size of the export.
  *
- * A job runs on the instance that accepted it, in the caller's database context; its file lives
- * on that instance's disk (a download answers from there).
+ * A job runs on the instance that accepted it, in the caller's database context; its file lives in
+ * the database, so a download through any instance answers it, read back one chunk at a time. The
+ * download link is derived from the installation secret and the job's id (only its hash is
+ * stored), so every instance shows the same link. Expired files are deleted by sweepExpired(),
+ * run whenever a job starts and whenever an expired download is asked for.
  */
-import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import PDFDocument from 'pdfkit';
 import { sql, type SqlBool, type RawBuilder } from 'kysely';
@@ -23,7 +25,7 @@ import { currentDbContext, withDbContext } from '../../platform/db/db-context.ts
 import type { Clock } from '../../platform/clock.ts';
 import { csvCell } from '../../platform/http/csv.ts';
 import { newId } from '../../platform/ids.ts';
-import { randomToken, sha256 } from '../../platform/crypto.ts';
+import { hmacSha256, sha256 } from '../../platform/crypto.ts';
 import { defineErrors } from '../../platform/errors/app-error.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Allowed } from '../authz/index.ts';
@@ -45,6 +47,10 @@ export const SYNC_EXPORT_MAX = 5_000;
 /** A finished export can be downloaded for this long. */
 export const EXPORT_TTL_MS = 60 * 60_000;
 const PAGE = 1_000;
+/** The size of one stored piece of an export's file (one row of export_file_chunks). */
+export const FILE_CHUNK = 256 * 1024;
+/** How long the pieces of a job still being written are kept if it never finishes (its instance stopped). */
+const UNFINISHED_TTL_MS = 24 * 60 * 60_000;
 const PROGRESS_EVERY = 5_000;
 
 export interface ExportFilters {
@@ -63,7 +69,8 @@ export interface InvoiceExportDeps {
   db: Db;
   clock: Clock;
   msp: Pick<MspViewsService, 'exportScopes' | 'recordExport'>;
-  dataDir: string;
+  /** the installation secret: download links are derived from it (the same on every instance) */
+  secretKey: string;
   onError?: (err: unknown) => void;
 }
 
@@ -92,18 +99,21 @@ export function toJobDto(j: { id: string; status: string; format: string; total_
 
 export class InvoiceExportService {
   readonly #d: InvoiceExportDeps;
-  /** download tokens of jobs finished here, shown once in the job's answer (only the hash is stored) */
-  readonly #links = new Map<string, string>();
   readonly #running = new Set<Promise<void>>();
 
   constructor(d: InvoiceExportDeps) {
     this.#d = d;
   }
 
-  #dir(): string {
-    const dir = path.join(this.#d.dataDir, 'exports');
-    mkdirSync(dir, { recursive: true });
-    return dir;
+  /** A job's download token: derived, so any instance shows the link; only its hash is stored. */
+  #token(id: string): string {
+    return hmacSha256(this.#d.secretKey, `export-link\u0000${id}`);
+  }
+
+  /** Deletes the files of expired exports (and of jobs that never finished). Returns how many pieces went. */
+  async sweepExpired(): Promise<number> {
+    const r = await this.#d.db.kysely.deleteFrom('export_file_chunks').where('expires_at', '<=', this.#d.clock.now().toISOString()).executeTakeFirst();
+    return Number(r.numDeletedRows ?? 0);
   }
 
   /** Start an export: the file itself when small (and not asked as a job), else a job. */
@@ -125,6 +135,7 @@ export class InvoiceExportService {
     const id = newId('exp', this.#d.clock.nowMs());
     const row = { id, partner_id: who.partnerId, user_id: who.userId, format, filters: JSON.stringify(f), status: 'queued' as const, total_rows: total, rows_done: 0, file_path: null, token_hash: null, error: null, created_at: nowIso, finished_at: null, expires_at: null };
     await this.#d.db.kysely.insertInto('export_jobs').values(row).execute();
+    void this.sweepExpired().catch((e: unknown) => this.#d.onError?.(e));
     const dbCtx = currentDbContext();
     const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, decisions));
     this.#running.add(run);
@@ -139,10 +150,9 @@ export class InvoiceExportService {
 
   async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, _d: Map<string, Allowed>): Promise<void> {
     const db = this.#d.db.kysely;
-    const file = path.join(this.#dir(), `${id}.${format}`);
     try {
-      await db.updateTable('export_jobs').set({ status: 'running', file_path: file }).where('id', '=', id).execute();
-      const out = createWriteStream(file);
+      await db.updateTable('export_jobs').set({ status: 'running' }).where('id', '=', id).execute();
+      const out = new ChunkWriter(this.#d.db, id, new Date(this.#d.clock.nowMs() + UNFINISHED_TTL_MS).toISOString());
       let done = 0;
       const counted = async function* (src: AsyncGenerator<ExportRow>, onProgress: (n: number) => Promise<void>) {
         for await (const r of src) {
@@ -156,24 +166,23 @@ export class InvoiceExportService {
       });
       if (format === 'csv') await writeCsv(rows, out);
       else await writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
-      const token = randomToken(24);
       const now = this.#d.clock.now();
+      const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS).toISOString();
+      await db.updateTable('export_file_chunks').set({ expires_at: expiresAt }).where('job_id', '=', id).execute();
       await db
         .updateTable('export_jobs')
-        .set({ status: 'done', rows_done: done, token_hash: sha256(token), finished_at: now.toISOString(), expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString() })
+        .set({ status: 'done', rows_done: done, token_hash: sha256(this.#token(id)), finished_at: now.toISOString(), expires_at: expiresAt })
         .where('id', '=', id)
         .execute();
-      this.#links.set(id, token);
     } catch (e) {
       this.#d.onError?.(e);
       await db.updateTable('export_jobs').set({ status: 'failed', error: 'The export could not be written; start it again.', finished_at: this.#d.clock.now().toISOString() }).where('id', '=', id).execute().catch(() => undefined);
-      rmSync(file, { force: true });
+      await db.deleteFrom('export_file_chunks').where('job_id', '=', id).execute().catch(() => undefined);
     }
   }
 
-  #linkOf(id: string): string | null {
-    const token = this.#links.get(id);
-    return token ? `/api/v1/partner/exports/${id}/download?token=${token}` : null;
+  #linkOf(id: string): string {
+    return `/api/v1/partner/exports/${id}/download?token=${this.#token(id)}`;
   }
 
   /** One of the caller's jobs (another member's, or another partner's, is not found). */
@@ -193,16 +202,21 @@ export class InvoiceExportService {
   async download(who: MspCaller, id: string, token: string): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
     const j = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('id', '=', id).where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).executeTakeFirst();
     if (!j) throw exportErrors.export_not_found();
-    if (j.status !== 'done' || !j.file_path || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
+    if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
     if (sha256(token) !== j.token_hash) throw exportErrors.export_link_invalid();
-    if (j.expires_at !== null && j.expires_at <= this.#d.clock.now().toISOString()) throw exportErrors.export_expired();
-    let size: number;
-    try {
-      size = statSync(j.file_path).size;
-    } catch {
-      throw exportErrors.export_expired('The file is no longer here; export again.');
+    if (j.expires_at !== null && j.expires_at <= this.#d.clock.now().toISOString()) {
+      await this.sweepExpired();
+      throw exportErrors.export_expired();
     }
-    return { filename: `invoices-${j.created_at.slice(0, 10)}.${j.format}`, contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: createReadStream(j.file_path), size };
+    const stored = await this.#d.db.kysely
+      .selectFrom('export_file_chunks')
+      .select((eb) => [eb.fn.count<number | string>('seq').as('n'), eb.fn.sum<number | string | null>(sql`length(data)`).as('size')])
+      .where('job_id', '=', id)
+      .executeTakeFirst();
+    const pieces = Number(stored?.n ?? 0);
+    // a job finished before its file was kept in the database, or a file already swept
+    if (pieces === 0) throw exportErrors.export_expired('The file is no longer kept; export again.');
+    return { filename: `invoices-${j.created_at.slice(0, 10)}.${j.format}`, contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: Number(stored?.size ?? 0) };
   }
 
   #statementTitle(names: Map<string, string>, f: ExportFilters): string {
@@ -278,6 +292,59 @@ export class InvoiceExportService {
         after = page.rows[page.rows.length - 1].id;
       }
     }
+  }
+}
+
+/**
+ * A job's file as it is written: bytes gathered into pieces of FILE_CHUNK, each inserted as one row
+ * of export_file_chunks (the stream waits for the insert: back-pressure down to the database).
+ */
+class ChunkWriter extends Writable {
+  readonly #db: Db;
+  readonly #jobId: string;
+  readonly #expiresAt: string;
+  #parts: Buffer[] = [];
+  #size = 0;
+  #seq = 0;
+
+  constructor(db: Db, jobId: string, expiresAt: string) {
+    super();
+    this.#db = db;
+    this.#jobId = jobId;
+    this.#expiresAt = expiresAt;
+  }
+
+  async #flush(all: boolean): Promise<void> {
+    let buf = Buffer.concat(this.#parts);
+    while (buf.length >= FILE_CHUNK || (all && (buf.length > 0 || this.#seq === 0))) {
+      const piece = buf.subarray(0, FILE_CHUNK);
+      buf = buf.subarray(piece.length);
+      await this.#db.kysely.insertInto('export_file_chunks').values({ job_id: this.#jobId, seq: this.#seq++, data: piece, expires_at: this.#expiresAt }).execute();
+    }
+    this.#parts = buf.length > 0 ? [buf] : [];
+    this.#size = buf.length;
+  }
+
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, done: (e?: Error | null) => void): void {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    this.#parts.push(b);
+    this.#size += b.length;
+    if (this.#size < FILE_CHUNK) return done();
+    this.#flush(false).then(() => done(), done);
+  }
+
+  override _final(done: (e?: Error | null) => void): void {
+    this.#flush(true).then(() => done(), done);
+  }
+}
+
+/** A stored file, one piece at a time (one row in memory whatever the size of the file). */
+async function* readChunks(db: Db, jobId: string, pieces: number): AsyncGenerator<Buffer> {
+  for (let seq = 0; seq < pieces; seq++) {
+    const row = await db.kysely.selectFrom('export_file_chunks').select('data').where('job_id', '=', jobId).where('seq', '=', seq).executeTakeFirst();
+    // swept while being read: end the stream short rather than hang (the length sent no longer holds)
+    if (!row) throw new Error('export file piece missing');
+    yield Buffer.from(row.data);
   }
 }
 

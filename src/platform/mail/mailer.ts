@@ -1,8 +1,10 @@
 /**
  * E-mail out. With SMTP_URL set, messages go to that server through nodemailer (STARTTLS when
  * the server offers it; `smtps://` for implicit TLS); without it they are written to a local
- * outbox, DATA_DIR/mail-outbox, one RFC 5322 `.eml` file per message, which the operator can read
- * (and `npm start` names), so a fresh installation loses no invitation or notice.
+ * outbox, one RFC 5322 message per entry, which the operator can read (and `npm start` names), so a
+ * fresh installation loses no invitation or notice. The application keeps that outbox in the
+ * database (an OutboxStore, see the notifications module), so the operator sees the mail of every
+ * instance; without a store it is a folder of `.eml` files (outboxDir).
  *
  * The message is built by nodemailer either way (the outbox uses its stream transport), so what
  * the outbox holds is exactly what SMTP would have carried. A message's text never goes to the
@@ -37,6 +39,17 @@ export interface OutboxEntry {
   bytes: number;
 }
 
+/** Where the outbox keeps its messages when it is not a folder (the application: the database). */
+export interface OutboxStore {
+  put(m: { name: string; to: string; subject: string; message: Buffer }): Promise<void>;
+  /** newest first */
+  list(limit: number): Promise<OutboxEntry[]>;
+  /** the RFC 5322 message, or null when there is none by that name */
+  read(name: string): Promise<string | null>;
+  /** what the operator is told the messages are kept in */
+  readonly where: string;
+}
+
 export interface MailerOptions {
   /** smtp:// or smtps:// URL (user and password in it, when the server needs them); null = outbox */
   smtpUrl: string | null;
@@ -44,6 +57,8 @@ export interface MailerOptions {
   from: string;
   /** where the outbox lives when there is no SMTP server */
   outboxDir: string;
+  /** keeps the outbox here instead of in outboxDir */
+  outboxStore?: OutboxStore | null;
   /** SMTP connection and greeting timeout */
   timeoutMs?: number;
 }
@@ -54,12 +69,14 @@ let outboxSeq = 0;
 export class Mailer {
   readonly via: 'smtp' | 'outbox';
   readonly outboxDir: string;
+  readonly #store: OutboxStore | null;
   readonly #from: string;
   readonly #transport: Transporter;
 
   constructor(opts: MailerOptions) {
     this.via = opts.smtpUrl ? 'smtp' : 'outbox';
     this.outboxDir = opts.outboxDir;
+    this.#store = opts.outboxStore ?? null;
     this.#from = opts.from;
     const t = opts.timeoutMs ?? 10_000;
     this.#transport = opts.smtpUrl
@@ -74,7 +91,12 @@ export class Mailer {
     // messages of one request often share it: a random suffix alone listed them either way); the
     // random part keeps names unique across processes sharing the directory
     const seq = String(outboxSeq++ % 1_000_000).padStart(6, '0');
-    const file = path.join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${seq}-${randomBytes(4).toString('hex')}.eml`);
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${seq}-${randomBytes(4).toString('hex')}.eml`;
+    if (this.#store) {
+      await this.#store.put({ name, to: m.to, subject: m.subject, message: info.message ?? Buffer.alloc(0) });
+      return { messageId: info.messageId, via: 'outbox', file: name };
+    }
+    const file = path.join(this.outboxDir, name);
     // written off the event loop: creating a file in a directory of thousands took ~0.5 ms of
     // blocked loop per message under bench:writes (every request of the process waited)
     await mkdir(this.outboxDir, { recursive: true, mode: 0o700 });
@@ -97,6 +119,27 @@ export class Mailer {
       const header = (name: string) => decodeHeader(new RegExp(`^${name}: (.*(?:\\n[ \\t].*)*)`, 'im').exec(head)?.[1]?.replace(/\n[ \t]/g, ' ') ?? '');
       return { file, to: header('To'), subject: header('Subject'), at: header('Date'), bytes: statSync(file).size };
     });
+  }
+
+  /** Where the outbox's messages are kept: the store's description, or the folder. */
+  get outboxWhere(): string {
+    return this.#store?.where ?? this.outboxDir;
+  }
+
+  /** The outbox's messages, newest first, wherever they are kept. */
+  async listOutbox(limit = 100): Promise<OutboxEntry[]> {
+    return this.#store ? this.#store.list(limit) : this.outbox(limit);
+  }
+
+  /** One outbox message (a bare `.eml` name), or null. */
+  async readOutbox(name: string): Promise<string | null> {
+    if (path.basename(name) !== name || !name.endsWith('.eml')) return null;
+    if (this.#store) return this.#store.read(name);
+    try {
+      return readFileSync(path.join(this.outboxDir, name), 'utf8');
+    } catch {
+      return null;
+    }
   }
 
   close(): void {
