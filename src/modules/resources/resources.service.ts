@@ -376,9 +376,12 @@ export class ResourcesService {
    * assignee_person, comment authors. An assignee is named only to a reader on their side of the
    * ticket (a member of its tenant to everyone reading it; a partner's member to that partner and
    * to the tenant it acts on); any other id (old data, from before assignees were checked) reads
-   * as no person. Team labels ('noc-tier1') never name anyone.
+   * as no person. Team labels ('noc-tier1') never name anyone. A partner reads who opened a
+   * ticket and who commented on it by the same rule: its own people and the tenant's are named,
+   * anyone else's — another partner's acting on the same customer, the operator — is there with
+   * neither name, e-mail, id nor organization (nor that partner's link in delegation_id).
    */
-  async withPeople<T extends WithActors>(rows: T[], reader: Reader): Promise<(T & PeopleFields)[]> {
+  async withPeople<T extends WithActors & { delegation_id?: string | null }>(rows: T[], reader: Reader): Promise<(T & PeopleFields)[]> {
     const users: (string | null)[] = [];
     const partners: (string | null)[] = [];
     for (const r of rows) {
@@ -391,8 +394,11 @@ export class ResourcesService {
       }
     }
     const people = await loadPeople(this.#d.db.kysely, users, partners);
-    const tickets = rows.filter((r) => r.opened_by && r.tenant_id && r.assignee);
-    const sides = await asSystem(() => loadAffiliations(this.#d.db.kysely, tickets.map((r) => r.assignee), tickets.map((r) => r.tenant_id!)));
+    const tickets = rows.filter((r) => r.opened_by && r.tenant_id && (r.assignee || reader.partnerId !== null));
+    const named = tickets.flatMap((r) => [r.assignee ?? null, ...(reader.partnerId !== null ? [r.opened_by?.user_id ?? null, ...(r.comments ?? []).map((c) => c.by)] : [])]);
+    const sides = await asSystem(() => loadAffiliations(this.#d.db.kysely, named, tickets.map((r) => r.tenant_id!)));
+    // a partner reading a ticket: is this actor on its side (its own partner, the tenant's people)?
+    const ours = (tenantId: string, userId: string | null, partnerId: string | null) => (partnerId ? partnerId === reader.partnerId : userId === null || sides.named(userId, tenantId, reader));
     return rows.map((r) => {
       const a = r.placed_by ?? r.opened_by;
       const who = a ? (people.person(a.user_id, a.partner_id) ?? (a.partner_id ? { user_id: a.user_id ?? '', name: '', email: '', partner_id: a.partner_id, partner_name: people.partnerName(a.partner_id) } : null)) : null;
@@ -402,6 +408,15 @@ export class ResourcesService {
         out.opened_by_person = who;
         out.assignee_person = r.tenant_id && sides.named(r.assignee, r.tenant_id, reader) ? people.person(r.assignee ?? null) : null;
         out.comments = (r.comments ?? []).map((c) => ({ ...c, by_name: people.person(c.by)?.name ?? c.by, by_partner_name: people.partnerName(c.by_partner_id ?? null) }));
+        if (reader.partnerId !== null && r.tenant_id) {
+          const tenantId = r.tenant_id;
+          if (!ours(tenantId, r.opened_by.user_id, r.opened_by.partner_id)) {
+            out.opened_by = { ...r.opened_by, user_id: null, partner_id: null, ...('client_id' in r.opened_by ? { client_id: null } : {}) };
+            out.opened_by_person = null;
+            if (r.opened_by.partner_id) out.delegation_id = null;
+          }
+          out.comments = out.comments.map((c) => (ours(tenantId, c.by, c.by_partner_id ?? null) ? c : { at: c.at, by: '', by_partner_id: null, text: c.text }));
+        }
       }
       return out;
     });

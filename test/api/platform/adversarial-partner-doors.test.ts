@@ -207,3 +207,40 @@ describe("an app's token where a partner person is expected", () => {
   });
 });
 
+
+describe("people of another organization on a customer's ticket", () => {
+  it("a partner sharing a customer with another partner reads none of the other partner's people, its name, id or link on the customer's tickets", async () => {
+    const [p, q] = await Promise.all([t.world.partner(), t.world.partner()]);
+    const x = await t.world.tenant();
+    await link(t, p, x, { role: 'MSP_FULL' });
+    const qLink = await link(t, q, x, { role: 'MSP_FULL' });
+    const [ps, qs] = await Promise.all([loginAs(t, p.staff), loginAs(t, q.staff)]);
+    const opened = await qs.post('/api/v1/partner/support/tickets', { tenant_id: x.id, subject: 'Line down', description: 'since noon' });
+    expect(opened.status).toBe(201);
+    const id: string = opened.body.id;
+    expect((await qs.post(`/api/v1/partner/support/tickets/${id}/comments`, { text: 'looking into it' })).status).toBe(201);
+    expect((await ps.post(`/api/v1/partner/support/tickets/${id}/comments`, { text: 'we see it too' })).status).toBe(201);
+    const qName = q.staff.email.split('@')[0];
+    const outsiders = [q.staff.email, qName, q.staff.id, q.name, q.id, qLink.id];
+    const one = await ps.get(`/api/v1/partner/support/tickets/${id}`);
+    const list = await ps.get(`/api/v1/partner/support/tickets?tenant_id=${x.id}`);
+    expect([one.status, list.status]).toEqual([200, 200]);
+    for (const [what, body] of [
+      ['ticket', one.body],
+      ['list', list.body.data.find((r: { id: string }) => r.id === id)],
+    ] as const) {
+      const text = JSON.stringify(body);
+      expect([what, outsiders.filter((s) => text.includes(s))]).toEqual([what, []]);
+      expect(body.opened_by_person).toBeNull();
+      // the reader's own comment stays named to it, the other partner's is there without its author
+      expect(body.comments.map((c: { text: string; by_name?: string }) => [c.text, c.by_name ?? null])).toEqual([
+        ['looking into it', null],
+        ['we see it too', p.staff.email.split('@')[0]],
+      ]);
+    }
+    // the other partner still reads its own people named
+    const theirs = await qs.get(`/api/v1/partner/support/tickets/${id}`);
+    expect(theirs.body.opened_by_person).toMatchObject({ user_id: q.staff.id, email: q.staff.email, partner_id: q.id });
+    expect(theirs.body.delegation_id).toBe(qLink.id);
+  });
+});
