@@ -7,8 +7,10 @@
  *   audit verify                          check the audit hash chain
  *   db check                              does row-level security hold for the service's role?
  *   help [command]                        the command list, or one command's usage, options and examples
+ *   --version                             the version (package.json)
  * (and the commands modules contribute, extensions.ts)
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -74,21 +76,60 @@ async function printHelp(io: CliIo, command: string | undefined): Promise<number
   return 0;
 }
 
+const OPTIONS = {
+  demo: { type: 'boolean' },
+  json: { type: 'boolean' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  name: { type: 'string' },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** The flags the command line takes, as a user types them. */
+const VALID_FLAGS = Object.entries(OPTIONS)
+  .map(([name, o]) => `--${name}${o.type === 'string' ? ' VALUE' : ''}${'short' in o ? ` (-${o.short})` : ''}`)
+  .join(', ');
+
+/**
+ * A command line the parser refuses, in one line that names the flag and lists the valid ones —
+ * not the parser's message, which quotes the argument (a mistyped `--pasword=…` would echo a
+ * password) and suggests `--` to users who only mistyped. null for any other error.
+ */
+function flagProblem(err: unknown): string | null {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return null;
+  const quoted = /'(-{1,2}[A-Za-z0-9][A-Za-z0-9-]*)/.exec((err as Error).message ?? '')?.[1];
+  const what =
+    code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? `unknown flag ${quoted ?? ''}`.trim()
+      : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+        ? `flag ${quoted ?? ''} has a missing or unexpected value`.replace('  ', ' ')
+        : 'unexpected argument';
+  return `${what}; valid flags: ${VALID_FLAGS} (see partnergate help)`;
+}
+
+/** The version in package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      demo: { type: 'boolean' },
-      json: { type: 'boolean' },
-      email: { type: 'string' },
-      password: { type: 'string' },
-      name: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (e) {
+    const problem = flagProblem(e);
+    if (problem === null) throw e;
+    io.err.write(`partnergate: ${problem}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    io.out.write(`partnergate ${version()}\n`);
+    return 0;
+  }
   const [cmd, sub] = positionals;
   if (!cmd) {
     (values.help ? io.out : io.err).write(await usage());
@@ -118,7 +159,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'serve':
       return serve(config);
     case 'migrate': {
-      const rt = await openRuntime(config, { migrate: false });
+      // A command that only migrates makes up no installation secret (serve and seed do).
+      const rt = await openRuntime(config, { migrate: false, createSecret: false });
       try {
         const r = await migrateAsOwner(rt.config, rt.db);
         io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
@@ -132,7 +174,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.err.write('usage: partnergate db check\n');
         return 2;
       }
-      const rt = await openRuntime(config, { migrate: false });
+      const rt = await openRuntime(config, { migrate: false, createSecret: false });
       try {
         if (rt.db.dialect !== 'postgres') {
           io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
@@ -184,7 +226,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
       // the chain is read from the database alone: no app to build, no background work started
-      const rt = await openRuntime(config);
+      const rt = await openRuntime(config, { createSecret: false });
       try {
         const { AuditLog } = await import('../modules/audit/index.ts');
         // the chain runs through every tenant's events: read as the system

@@ -53,13 +53,19 @@ export interface Runtime {
   redis: RedisFactory | null;
 }
 
-export async function openRuntime(config: Config, opts: { migrate?: boolean } = {}): Promise<Runtime> {
+/**
+ * `createSecret: false` for a command that must not make up the installation secret (migrate,
+ * db check, audit verify): SECRET_KEY or an existing DATA_DIR/secret.key when there is one, else
+ * none — nothing is written. Only the commands that run or fill the service (serve, seed, admin)
+ * create it.
+ */
+export async function openRuntime(config: Config, opts: { migrate?: boolean; createSecret?: boolean } = {}): Promise<Runtime> {
   if (config.databaseOwnerUrl) await checkDatabase(config.databaseOwnerUrl, 'DATABASE_OWNER_URL');
   if (config.databaseUrl) await checkDatabase(config.databaseUrl);
   let cfg: Config;
   let db: Db;
   try {
-    cfg = withSecret(config);
+    cfg = opts.createSecret === false && !config.secretKey && !existsSync(path.join(config.dataDir, 'secret.key')) ? config : withSecret(config);
     db = openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir, poolSize: cfg.databasePoolSize, connectTimeoutMs: cfg.databaseConnectTimeoutMs, queryTimeoutMs: cfg.databaseQueryTimeoutMs });
   } catch (e) {
     throw new StartupError('DATA_DIR', `cannot use DATA_DIR ${config.dataDir} (${errorText(e)})`, { cause: e });

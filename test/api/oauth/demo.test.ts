@@ -49,6 +49,16 @@ describe('seed demo', () => {
     expect(await t.testDb.db.kysely.selectFrom('apps').select('id').execute()).toHaveLength(3);
   });
 
+  it("takes openid-client's default client authentication (the secret in the body) and says so", async () => {
+    for (const a of apps) {
+      expect(a.token_endpoint_auth_methods).toEqual(['client_secret_basic', 'client_secret_post']);
+      expect(a.authentication).toBe('Client secret, in the Authorization header or the request body');
+    }
+    const contoso = apps[1];
+    const r = await tokenRequest(t, null, { grant_type: 'client_credentials', scope: 'orders.read', client_id: contoso.client_id, client_secret: contoso.client_secret });
+    expect(r.status).toBe(200);
+  });
+
   it("lets the wholesaler's demo app act for the customer it resells", async () => {
     const contoso = apps[1];
     const resold = (world.resold_tenants as { tenant_id: string; bill_to_ban: string }[])[0];

@@ -119,8 +119,10 @@ describe('partner persona: authorization code + PKCE with customer consent in a 
       persona: 'partner',
       dlg: d.id,
     });
-    // The resource's scopes only; openid and email are about the person, not the API.
-    expect(String(payload.scope).split(' ').sort()).toEqual(['billing.invoices.read', 'orders.create']);
+    // Every granted scope: the resource's, and openid and email, which make it good at userinfo
+    // too (the gateway reads only the resource scopes; the audience is the gateway's alone).
+    expect(String(payload.scope).split(' ').sort()).toEqual(['billing.invoices.read', 'email', 'openid', 'orders.create']);
+    expect(payload.aud).toBe(t.audience);
     expect((payload.exp as number) - (payload.iat as number)).toBe(600);
     const idToken = tokens.claims();
     expect(idToken?.sub).toBe(tenant.admin.id);

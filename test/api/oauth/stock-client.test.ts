@@ -60,7 +60,7 @@ describe('client authentication by secret', () => {
     expect(viaBasic.access_token).toBeTruthy();
   });
 
-  it('the app says which methods it accepts, in the API and in plain words in the demo', async () => {
+  it('the app says which methods it accepts', async () => {
     const app = await partnerWithApp(t);
     const owner = await app.partner.owner.login();
     const r = await owner.get<'/api/v1/partners/{partner_id}/apps/{app_id}'>(`/api/v1/partners/${app.partner.id}/apps/${app.clientId}`);
