@@ -244,3 +244,45 @@ describe("people of another organization on a customer's ticket", () => {
     expect(theirs.body.delegation_id).toBe(qLink.id);
   });
 });
+
+describe('refusals that would tell whether another organization has the record', () => {
+  it("another customer's billing account answers as an account that does not exist, alone, with the tenant, and on a new ticket", async () => {
+    const answers = async (ban: string) => [
+      code(await staff.get(`/api/v1/partner/billing/invoices?ban_id=${ban}`)),
+      code(await staff.get(`/api/v1/partner/billing/invoices?tenant_id=${A.id}&ban_id=${ban}`)),
+      code(await staff.post('/api/v1/partner/support/tickets', { tenant_id: A.id, ban_id: ban, subject: 'Line down', description: 'since noon' })),
+    ];
+    const missing = await answers('ban_00000000000000000000000000');
+    expect(missing).toEqual([
+      [404, 'delegation_not_found'],
+      [403, 'ban_not_covered'],
+      [403, 'ban_not_covered'],
+    ]);
+    for (const ban of [C.bans[0].id, C.bans[0].account_number]) expect([ban, await answers(ban)]).toEqual([ban, missing]);
+  });
+
+  it("another partner's app and member, named on this partner's pages, answer as missing ones, and staff cannot raise themselves", async () => {
+    const made = await (await loginAs(t, rival.owner)).post(`/api/v1/partners/${rival.id}/apps`, { name: 'Rival app', grant_types: ['authorization_code'], redirect_uris: ['https://rival.example/cb'], scopes: ['orders.read'] });
+    expect(made.status).toBe(201);
+    const theirs: string = made.body.app?.id ?? made.body.id;
+    const appProbe = async (id: string) => [
+      code(await owner.get(`/api/v1/partners/${msp.id}/apps/${id}`)),
+      code(await owner.patch(`/api/v1/partners/${msp.id}/apps/${id}`, { name: 'mine now' })),
+      code(await owner.post(`/api/v1/partners/${msp.id}/apps/${id}/rotate-secret`, {})),
+      code(await owner.delete(`/api/v1/partners/${msp.id}/apps/${id}`)),
+    ];
+    const apps = await appProbe(theirs);
+    expect(apps).toEqual(apps.map(() => [404, 'app_not_found']));
+    expect(await appProbe('app_00000000000000000000000000')).toEqual(apps);
+    const memberProbe = async (userId: string) => [
+      code(await owner.patch(`/api/v1/partners/${msp.id}/members/${userId}`, { role: 'PARTNER_STAFF' })),
+      code(await owner.put(`/api/v1/partners/${msp.id}/members/${userId}/member-role`, { member_role: 'partner_msp_support' })),
+      code(await owner.delete(`/api/v1/partners/${msp.id}/members/${userId}`)),
+    ];
+    const members = await memberProbe(rival.staff.id);
+    expect(members).toEqual(members.map(() => [404, 'partner_member_not_found']));
+    expect(await memberProbe('usr_00000000000000000000000000')).toEqual(members);
+    expect(code(await staff.patch(`/api/v1/partners/${msp.id}/members/${msp.staff.id}`, { role: 'PARTNER_OWNER' }))).toEqual([403, 'permission_denied']);
+    expect(code(await staff.put(`/api/v1/partners/${msp.id}/members/${msp.staff.id}/member-role`, { member_role: 'partner_msp_support' }))).toEqual([403, 'permission_denied']);
+  });
+});
