@@ -286,3 +286,44 @@ describe('refusals that would tell whether another organization has the record',
     expect(code(await staff.put(`/api/v1/partners/${msp.id}/members/${msp.staff.id}/member-role`, { member_role: 'partner_msp_support' }))).toEqual([403, 'permission_denied']);
   });
 });
+
+describe('a customer the member may not reach now, left out of every consolidated view', () => {
+  const views = ['/api/v1/partner/dashboard', '/api/v1/partner/billing/summary', '/api/v1/partner/billing/invoices', '/api/v1/partner/support/tickets', '/api/v1/partner/reports/usage', '/api/v1/partner/reports/sla', '/api/v1/partner/alerts/sla?period_from=2000-01', '/api/v1/partner/alerts/billing?threshold_cents=0', '/api/v1/partner/alerts'];
+
+  async function shared(kind: 'eligible' | 'mfa' | 'revoked' | 'not started') {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const [seen, hidden] = await Promise.all([t.world.tenant(), t.world.tenant()]);
+    for (const x of [seen, hidden]) await seed(x);
+    await link(t, p, seen, { role: 'MSP_FULL' });
+    const soon = new Date(Date.now() + 86_400_000).toISOString();
+    const d = await link(t, p, hidden, { role: 'MSP_FULL', ...(kind === 'not started' ? { startsAt: soon } : {}) });
+    const admin = await loginAs(t, hidden.admin);
+    if (kind === 'eligible') expect((await admin.put(`/api/v1/tenants/${hidden.id}/delegations/${d.id}/access-settings`, { eligible: true, max_activation_minutes: 60, approval_required: false })).status).toBe(200);
+    if (kind === 'mfa') expect((await admin.put(`/api/v1/tenants/${hidden.id}/mfa-policy`, { partner_people_required: true })).status).toBe(200);
+    if (kind === 'revoked') await t.services.delegations.revoke(t.world.ctx, d.id, { side: 'tenant', tenantId: hidden.id, reason: 'ended' });
+    await t.services.feed.drain();
+    return { p, seen, hidden, c: await loginAs(t, p.staff) };
+  }
+
+  for (const kind of ['eligible', 'mfa', 'revoked', 'not started'] as const) {
+    it(`${kind}: no view, no export names the customer`, async () => {
+      const w = await shared(kind);
+      const leaks: string[] = [];
+      for (const u of views) {
+        const r = await w.c.get(u);
+        expect([u, r.status]).toEqual([u, 200]);
+        if (JSON.stringify(r.body).includes(w.hidden.id)) leaks.push(u);
+      }
+      const csv = await w.c.post('/api/v1/partner/billing/invoices/export', { format: 'csv' });
+      expect(csv.status).toBe(200);
+      expect(String(csv.body)).toContain(w.seen.id);
+      if (String(csv.body).includes(w.hidden.id)) leaks.push('export');
+      const job = await w.c.post('/api/v1/partner/billing/invoices/export', { mode: 'job' });
+      await t.services.invoiceExports.settle();
+      const done = await w.c.get(`/api/v1/partner/exports/${job.body.job.id}`);
+      const file = await w.c.get(done.body.download_url);
+      if (String(file.body).includes(w.hidden.id)) leaks.push('export job');
+      expect(leaks).toEqual([]);
+    });
+  }
+});
