@@ -3,7 +3,7 @@
  * Registration order is explicit: request decoration → error handling → parsers →
  * OpenAPI → authentication → module routes → portal.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -76,12 +76,17 @@ declare module 'fastify' {
   }
 }
 
+/** package.json's version: the traces' service.version */
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): every query of the services gets a span.
-  const tracing = config.otelEndpoint ? startTracing(config.otelEndpoint) : null;
+  const tracing = config.otelEndpoint
+    ? startTracing({ endpoint: config.otelEndpoint, instanceId: config.otelInstanceId, version: PACKAGE_VERSION, sampleRatio: config.otelSampleRatio })
+    : null;
   const db = tracing ? { ...deps.db, kysely: deps.db.kysely.withPlugin(new QueryTracingPlugin(deps.db.dialect)) } : deps.db;
   const clock = deps.clock ?? systemClock;
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.

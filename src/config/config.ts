@@ -6,7 +6,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { Static } from 'typebox';
 import Value from 'typebox/value';
 import { DEFAULT_RATE_LIMITS, SETTINGS, SETTING_NAMES, settingSchema, type SettingName, type SettingsSchema } from './settings.ts';
@@ -83,6 +83,10 @@ export interface Config {
   logFormat: 'auto' | 'pretty' | 'json';
   /** OTLP/HTTP collector base URL; null = tracing off. */
   otelEndpoint: string | null;
+  /** share of the traces started here that are recorded (parent-based sampling), 0..1 */
+  otelSampleRatio: number;
+  /** service.instance.id of the traces: the setting, else host name and process id */
+  otelInstanceId: string;
   /** PostgreSQL: how long a query waits for a connection before it fails with 503 database_unavailable (ms). */
   databaseConnectTimeoutMs: number;
   /** PostgreSQL: connections per instance */
@@ -151,6 +155,9 @@ function parseSetting(name: SettingName, v: string): unknown {
   if (schema.type === 'integer') {
     if (!/^-?\d+$/.test(v.trim())) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(v)}`);
     value = Number(v);
+  } else if (schema.type === 'number') {
+    if (!/^\d+(\.\d+)?$/.test(v.trim())) throw new ConfigError(name, `must be a number, got ${JSON.stringify(v)}`);
+    value = Number(v);
   } else if (schema.type === 'boolean') {
     if (/^(1|true|yes|on)$/i.test(v)) value = true;
     else if (/^(0|false|no|off)$/i.test(v)) value = false;
@@ -176,7 +183,7 @@ function parseSetting(name: SettingName, v: string): unknown {
   if (problem) throw new ConfigError(name, problem);
   if (!Value.Check(schema, value)) {
     const got = schema.secret ? '' : `, got ${JSON.stringify(value)}`;
-    if (schema.type === 'integer') throw new ConfigError(name, `must be between ${schema.minimum} and ${schema.maximum}${got}`);
+    if (schema.type === 'integer' || schema.type === 'number') throw new ConfigError(name, `must be between ${schema.minimum} and ${schema.maximum}${got}`);
     if (schema.enum) throw new ConfigError(name, `must be ${or(schema.enum)}${got}`);
     if (schema.problem) throw new ConfigError(name, schema.problem + got);
     const first = Value.Errors(schema, value)[0];
@@ -265,6 +272,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     metricsPartnerLabels: get('METRICS_PARTNER_LABELS'),
     logFormat: get('LOG_FORMAT'),
     otelEndpoint: opt('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    otelSampleRatio: get('OTEL_TRACES_SAMPLER_RATIO'),
+    otelInstanceId: opt('OTEL_SERVICE_INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     databaseConnectTimeoutMs: get('DATABASE_CONNECT_TIMEOUT_MS'),
     databaseQueryTimeoutMs: get('DATABASE_QUERY_TIMEOUT_MS'),
     databasePoolSize: get('DATABASE_POOL_SIZE'),

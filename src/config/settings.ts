@@ -159,6 +159,21 @@ export const SettingsSchema = Type.Object({
     secret: false,
     description: 'OTLP/HTTP collector base URL (e.g. `http://127.0.0.1:4318`): turns OpenTelemetry tracing on, spans exported to `<url>/v1/traces`.',
   }),
+  OTEL_TRACES_SAMPLER_RATIO: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 1,
+    allowed: '0 – 1',
+    description: 'Share of the requests that start a trace (no sampled `traceparent` of their own) that are traced; a request whose caller sent a sampled `traceparent` is always traced, one sent unsampled never (parent-based).',
+  }),
+  OTEL_SERVICE_INSTANCE_ID: text({
+    defaultText: 'host name and process id',
+    minLength: 1,
+    pattern: '^[\\x21-\\x7e]{1,128}$',
+    allowed: '1 – 128 printable characters, no spaces',
+    problem: 'must be 1 to 128 printable characters without spaces',
+    description: 'The `service.instance.id` of this instance\'s traces (the pod name, say), so a trace tells which instance served it.',
+  }),
   DATABASE_CONNECT_TIMEOUT_MS: int(100, 600_000, {
     default: 5000,
     description: 'PostgreSQL: milliseconds a request waits for a database connection (a new one, or a free one of the pool) before it answers 503 `database_unavailable`.',
