@@ -19,9 +19,9 @@ import type { ForwardAuthEndpoint } from './forward-auth.ts';
 import { FORWARD_AUTH, FORWARD_AUTH_METHODS, forwardAuthCheck, splitUrl, UNSAFE_PATH, type ForwardAuthCheck } from './forward-auth.http.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { GatewayRequest, GatewayService, GatewayState } from './gateway.service.ts';
-import { appendForwardedHeaders, relayResponse, type HeaderList, type UpstreamPools } from './proxy.ts';
+import { appendForwardedHeaders, relayResponse, setTraceContext, type HeaderList, type UpstreamPools } from './proxy.ts';
 import type { GatewayRule, RouteTable } from './route-table.ts';
-import { endSpan, REQUEST_ID_ATTRIBUTE, startSpan } from '../../platform/observability/tracing.ts';
+import { endSpan, REQUEST_ID_ATTRIBUTE, startSpan, traceparentOf, tracestateOf } from '../../platform/observability/tracing.ts';
 
 export interface RuleDocs {
   summary: string;
@@ -110,6 +110,7 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
 
     let res;
     const upSpan = startSpan('gateway.upstream', { [REQUEST_ID_ATTRIBUTE]: g.requestId, 'partnergate.upstream': rule.upstream.name, 'http.request.method': req.method });
+    if (upSpan !== null) setTraceContext(headers, traceparentOf(upSpan), tracestateOf(upSpan));
     try {
       res = await pools.request(up.origin, { method: req.method, path: upstreamPath, headers, body });
       if (upSpan !== null) upSpan.setAttribute('http.response.status_code', res.statusCode);

@@ -112,6 +112,19 @@ export function appendForwardedHeaders(
   if (typeof host === 'string') out.push('x-forwarded-host', host);
 }
 
+/**
+ * With tracing on: the upstream call's trace context replaces any the client sent (the upstream's
+ * spans become children of the gateway's). Called only when there is a span: tracing off, the
+ * client's own `traceparent` passes through untouched and this costs nothing.
+ */
+export function setTraceContext(out: HeaderList, traceparent: string, tracestate: string | null): void {
+  for (let i = out.length - 2; i >= 0; i -= 2) {
+    if (out[i] === 'traceparent' || out[i] === 'tracestate') out.splice(i, 2);
+  }
+  out.push('traceparent', traceparent);
+  if (tracestate !== null) out.push('tracestate', tracestate);
+}
+
 /** The client's headers minus what must not reach the upstream, as an object (tests, diagnostics). */
 export function forwardableHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

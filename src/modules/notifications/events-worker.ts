@@ -25,6 +25,7 @@ import { systemContext } from '../../platform/http/request-context.ts';
 import type { Mailer, MailMessage } from '../../platform/mail/mailer.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
+import { endSpan, startSpan, traceparentOf } from '../../platform/observability/tracing.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import type { EventOutbox } from './event-outbox.ts';
@@ -279,7 +280,12 @@ export class EventsWorker {
         const ep = endpoints.get(d.endpoint_id);
         if (!ep) continue;
         const at = this.#d.clock.now();
-        const r = await this.#d.outbound.post(ep.url, webhookHeaders(this.#secret(ep), d.message_id, at, d.payload), d.payload);
+        const headers = webhookHeaders(this.#secret(ep), d.message_id, at, d.payload);
+        // tracing on: a span per attempt, its traceparent sent along (the receiver's spans are its children)
+        const span = startSpan('webhook.delivery', { 'partnergate.webhook_endpoint': ep.id, 'partnergate.delivery_id': d.id });
+        if (span !== null) headers.traceparent = traceparentOf(span);
+        const r = await this.#d.outbound.post(ep.url, headers, d.payload);
+        endSpan(span, r.ok && r.status >= 200 && r.status < 300 ? null : 'webhook_failed');
         if (r.ok) {
           const ok = r.status >= 200 && r.status < 300;
           results.push({ d, ok, status: r.status, latency: Math.round(r.latencyMs), error: ok ? null : `answered ${r.status}`, at: at.toISOString() });
