@@ -34,7 +34,7 @@ import { createServices, type Services } from './services.ts';
 import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
-import { QueryTracingPlugin, startTracing } from '../platform/observability/tracing.ts';
+import { QueryTracingPlugin, startTracing, traceLogFields } from '../platform/observability/tracing.ts';
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
 import { actingPartnerId, authGuards, identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
@@ -90,7 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const db = tracing ? { ...deps.db, kysely: deps.db.kysely.withPlugin(new QueryTracingPlugin(deps.db.dialect)) } : deps.db;
   const clock = deps.clock ?? systemClock;
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
-  const logger = secureLoggerOptions(deps.logger ?? loggerFor(config));
+  // Tracing on: every line written inside a traced request carries its trace_id and span_id.
+  const loggerSetting = deps.logger ?? loggerFor(config);
+  const logger = secureLoggerOptions(tracing && loggerSetting ? { ...(loggerSetting === true ? {} : loggerSetting), mixin: traceLogFields } : loggerSetting);
 
   // validators and serializers compile on a route's first request, not all ~300 at start
   const schemas = new LazySchemas();

@@ -11,6 +11,7 @@
  * (and the commands modules contribute, extensions.ts)
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
@@ -22,6 +23,7 @@ import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
 import { passwordProblem } from '../modules/identity/password-policy.ts';
 import { installProcessGuard } from '../platform/process-guard.ts';
+import { jsonLogs } from '../platform/observability/logging.ts';
 
 /**
  * Where a command reads its settings and writes its output: the process's (src/main.ts), or a
@@ -301,7 +303,25 @@ async function serve(config: Config): Promise<number> {
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : rt.config.port;
-  process.stdout.write(
+  const email = rt.config.smtpUrl ? 'smtp' : path.join(rt.config.dataDir, 'mail-outbox');
+  if (jsonLogs(rt.config)) {
+    // JSON logs (a log collector reads stdout): the banner is one JSON line like the others
+    const line = {
+      level: 30,
+      time: Date.now(),
+      pid: process.pid,
+      hostname: hostname(),
+      msg: 'Partnergate is running',
+      database: rt.db.dialect === 'postgres' ? 'postgresql' : 'sqlite',
+      redis: rt.redis !== null,
+      portal_url: rt.config.publicUrl,
+      docs_url: `${rt.config.publicUrl}/docs`,
+      listening: `${rt.config.host}:${port}`,
+      email,
+      ...(banner ? { demo: banner } : {}),
+    };
+    process.stdout.write(JSON.stringify(line) + '\n');
+  } else process.stdout.write(
     `\nPartnergate is running on ${rt.db.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite (' + rt.config.dataDir + ')'}` +
       `${rt.redis ? ' with Redis' : ''}.\nPortal: ${rt.config.publicUrl}  ·  API docs: ${rt.config.publicUrl}/docs  ·  listening on ${rt.config.host}:${port}\n` +
       (rt.config.smtpUrl

@@ -21,13 +21,18 @@ export function loggerFor(
 ): false | Record<string, unknown> {
   const isTTY = out.isTTY ?? process.stdout.isTTY === true;
   if (config.logLevel === 'silent') return false;
-  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTTY);
+  const pretty = !jsonLogs(config, isTTY);
   if (!pretty) return out.destination ? { level: config.logLevel, stream: out.destination } : { level: config.logLevel };
   return {
     level: config.logLevel,
     // in-process and synchronous: lines are written in order with the banner, none lost on exit
     stream: PinoPretty({ colorize: isTTY, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', ...(out.destination ? { destination: out.destination } : {}) }),
   };
+}
+
+/** Whether the app's log lines are JSON (what loggerFor chooses): then what the CLI prints at start is a JSON line too. */
+export function jsonLogs(config: Pick<Config, 'logFormat'>, isTTY = process.stdout.isTTY === true): boolean {
+  return !(config.logFormat === 'pretty' || (config.logFormat === 'auto' && isTTY));
 }
 
 /**

@@ -46,6 +46,18 @@ export function endSpan(span: Span | null, refusal?: string | null): void {
   span.end();
 }
 
+/**
+ * pino's mixin while tracing is on: `trace_id` and `span_id` of the span active where a line is
+ * written, so every line of a traced request leads to its trace (nothing outside one).
+ */
+export function traceLogFields(): Record<string, string> {
+  if (tracer === null) return {};
+  const span = trace.getSpan(context.active());
+  if (span === undefined) return {};
+  const c = span.spanContext();
+  return { trace_id: c.traceId, span_id: c.spanId };
+}
+
 /** The W3C `traceparent` naming a span as the parent of what it calls (an upstream, a webhook receiver). */
 export function traceparentOf(span: Span): string {
   const c = span.spanContext();
