@@ -48,7 +48,14 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
     const targets = await d.audit.targetNames(r.data, view);
     if (view.kind !== 'partner') return { data: r.data.map((e) => toAuditEventDto(e, targets)), next_cursor: r.nextCursor };
     const orgs = await d.audit.actorOrgs(r.data, view.partnerId, targets);
-    return { data: r.data.map((e) => ({ ...toAuditEventDto(e, targets), actor_org: orgs.get(e.id) ?? null })), next_cursor: r.nextCursor };
+    // a person outside the partner (the customer's, the operator) is their organization to the
+    // partner (actor_org), never the person: no user id, address or browser
+    const outsider = (e: (typeof r.data)[number]) => e.actor_user_id !== null && e.actor_partner_id !== view.partnerId;
+    const seen = (e: (typeof r.data)[number]) => {
+      const dto = toAuditEventDto(e, targets);
+      return outsider(e) ? { ...dto, actor: { ...dto.actor, user_id: null }, ip: null, user_agent: null } : dto;
+    };
+    return { data: r.data.map((e) => ({ ...seen(e), actor_org: orgs.get(e.id) ?? null })), next_cursor: r.nextCursor };
   };
 
   app.get(

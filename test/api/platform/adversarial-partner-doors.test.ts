@@ -327,3 +327,27 @@ describe('a customer the member may not reach now, left out of every consolidate
     });
   }
 });
+
+describe("the partner's audit log", () => {
+  it("tells who acted on the partner's link from the customer's side or the platform's only as that organization: no user id, address or browser", async () => {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const x = await t.world.tenant();
+    const d = await link(t, p, x, { role: 'MSP_FULL' });
+    const [admin, op] = await Promise.all([loginAs(t, x.admin), t.world.operator().then((u) => loginAs(t, u))]);
+    const settings = (minutes: number) => ({ eligible: false, max_activation_minutes: minutes, approval_required: false });
+    expect((await admin.request('PUT', `/api/v1/tenants/${x.id}/delegations/${d.id}/access-settings`, settings(60), { 'user-agent': 'Customer-Admin-Browser/1.0' })).status).toBe(200);
+    expect((await op.request('PUT', `/api/v1/tenants/${x.id}/delegations/${d.id}/access-settings`, settings(90), { 'user-agent': 'Operator-Console/2.0' })).status).toBe(200);
+    const view = await (await loginAs(t, p.owner)).get(`/api/v1/partners/${p.id}/audit-events?action=delegation.access_settings_changed`);
+    expect(view.status).toBe(200);
+    expect(view.body.data.map((e: { actor_org: unknown }) => e.actor_org)).toEqual([
+      { kind: 'platform', name: null },
+      { kind: 'tenant', name: x.name },
+    ]);
+    const text = JSON.stringify(view.body);
+    const theirs = [x.admin.id, x.admin.email, admin.ip, op.ip, 'Customer-Admin-Browser', 'Operator-Console'];
+    expect(theirs.filter((s) => text.includes(s))).toEqual([]);
+    // the customer's own log still says who, from where
+    const own = await admin.get(`/api/v1/tenants/${x.id}/audit-events?action=delegation.access_settings_changed`);
+    expect(own.body.data.map((e: { ip: string }) => e.ip)).toEqual([op.ip, admin.ip]);
+  });
+});
