@@ -97,5 +97,6 @@ export function formatGlobalHelp(commands: CommandHelp[]): string {
     '',
     'Run `partnergate help <command>` (or `partnergate <command> --help`) for its options and examples.',
     'Settings come from the environment (see README); --config FILE reads a JSON config file.',
+    '`partnergate --version` prints the version.',
   ].join('\n') + '\n';
 }

@@ -109,7 +109,8 @@ describe('a member of a managed_services partner authorizes its app for their ow
     const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
     const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: t.issuer, audience: t.audience, typ: 'at+jwt' });
     expect(payload).toMatchObject({ sub: app.partner.staff.id, client_id: app.clientId, partner_id: app.partner.id, persona: 'msp', act: { sub: app.partner.id, client_id: app.clientId } });
-    expect(String(payload.scope).split(' ').sort()).toEqual(['billing.invoices.read', 'orders.read']);
+    // every granted scope: the identity ones make it good at userinfo; the audience is the gateway's
+    expect(String(payload.scope).split(' ').sort()).toEqual(['billing.invoices.read', 'email', 'openid', 'orders.read']);
     for (const claim of ['tenant_id', 'customer_ban', 'dlg', 'bill_to']) expect(payload).not.toHaveProperty(claim);
     expect(tokens.refresh_token).toBeTruthy();
     expect(tokens.claims()?.sub).toBe(app.partner.staff.id);

@@ -154,11 +154,13 @@ describe('token endpoint', () => {
     expect(r.body.error).toBe('invalid_client');
   });
 
-  it('refuses client_secret_post from an app registered for client_secret_basic, naming the registered method', async () => {
+  it('authenticates the secret in the body as well (client_secret_post), then judges the grant', async () => {
     const r = await tokenRequest(t, null, { grant_type: 'refresh_token', refresh_token: 'x', client_id: app.clientId, client_secret: app.secret });
-    expect(r.status).toBe(401);
-    expect(r.body.error).toBe('invalid_client');
-    expect(r.body.error_description).toMatch(/registered for client_secret_basic/);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toBe('invalid_grant');
+    const wrong = await tokenRequest(t, null, { grant_type: 'refresh_token', refresh_token: 'x', client_id: app.clientId, client_secret: app.secret + 'x' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
   });
 
   it('has no password grant (unsupported_grant_type)', async () => {
