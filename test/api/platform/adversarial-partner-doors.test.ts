@@ -351,3 +351,30 @@ describe("the partner's audit log", () => {
     expect(own.body.data.map((e: { ip: string }) => e.ip)).toEqual([op.ip, admin.ip]);
   });
 });
+
+describe('a person who has left the partner', () => {
+  it('reaches nothing through the session or the personal token they kept, their export link included', async () => {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const x = await t.world.tenant();
+    await seed(x);
+    await link(t, p, x, { role: 'MSP_FULL' });
+    const c = await loginAs(t, p.staff);
+    const pat = (await c.post('/api/v1/me/api-tokens', { name: 'kept' })).body.token as string;
+    const job = await c.post('/api/v1/partner/billing/invoices/export', { mode: 'job' });
+    await t.services.invoiceExports.settle();
+    const url: string = (await c.get(`/api/v1/partner/exports/${job.body.job.id}`)).body.download_url;
+    expect((await c.get(url)).status).toBe(200);
+    await t.services.partners.removeMember(t.world.ctx, p.id, p.staff.id);
+    await t.services.feed.drain();
+    const byToken = new Client(t.app);
+    byToken.bearer = pat;
+    const got: string[] = [];
+    for (const who of [c, byToken]) {
+      for (const u of [url, '/api/v1/partner/customers', '/api/v1/partner/dashboard', `/api/v1/partner/customers/${x.id}`, `/api/v1/partners/${p.id}/delegations`]) {
+        const r = await who.get(u);
+        if (r.status < 400 || JSON.stringify(r.body ?? '').includes(x.id)) got.push(`${who === c ? 'session' : 'token'} ${u} → ${r.status}`);
+      }
+    }
+    expect(got).toEqual([]);
+  });
+});
