@@ -121,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installStrictInputs(app);
   installJsonBodyParser(app);
 
-  const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels });
+  const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels, version: PACKAGE_VERSION });
   const onBackgroundError = backgroundErrorLog(app.log);
   const services = await createServices({
     config,
@@ -136,6 +136,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services);
   metrics.gauge('partnergate_audit_backlog', 'Gateway access events waiting to be written', () => services.gateway.auditBuffer.pending);
   metrics.gauge('partnergate_change_feed_lag_events', 'Change-feed rows committed that this instance has not applied yet', () => services.feed.lag());
+  const pool = db.pool;
+  if (pool !== undefined) {
+    metrics.gauge('partnergate_db_pool_connections', 'PostgreSQL connections this instance holds (busy and idle)', () => pool.totalCount);
+    metrics.gauge('partnergate_db_pool_idle_connections', 'PostgreSQL connections of the pool not in use', () => pool.idleCount);
+    metrics.gauge('partnergate_db_pool_waiting_requests', 'Queries waiting for a connection of the pool', () => pool.waitingCount);
+  }
+  if (metrics.enabled) for (const c of services.redisClients) c.on('error', () => metrics.redisError());
   installMetrics(app as unknown as FastifyInstance, metrics, config.metricsToken);
 
   app.decorateRequest('principal', null);

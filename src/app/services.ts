@@ -127,6 +127,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     maxAttempts: config.webhookMaxAttempts,
     disableAfterFailures: config.webhookDisableAfterFailures,
     onError: d.onError,
+    metrics: d.metrics,
   });
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });

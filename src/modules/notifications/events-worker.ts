@@ -26,6 +26,7 @@ import type { Mailer, MailMessage } from '../../platform/mail/mailer.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
 import { endSpan, startSpan, traceparentOf } from '../../platform/observability/tracing.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import type { EventOutbox } from './event-outbox.ts';
@@ -45,6 +46,7 @@ export interface EventsWorkerDeps {
   maxAttempts: number;
   disableAfterFailures: number;
   onError: (err: unknown, what: string) => void;
+  metrics?: Metrics;
 }
 
 /** Backoff before attempt n+1 after n failed attempts: 30 s × 4^(n−1), at most 10 h. */
@@ -285,7 +287,9 @@ export class EventsWorker {
         const span = startSpan('webhook.delivery', { 'partnergate.webhook_endpoint': ep.id, 'partnergate.delivery_id': d.id });
         if (span !== null) headers.traceparent = traceparentOf(span);
         const r = await this.#d.outbound.post(ep.url, headers, d.payload);
-        endSpan(span, r.ok && r.status >= 200 && r.status < 300 ? null : 'webhook_failed');
+        const delivered = r.ok && r.status >= 200 && r.status < 300;
+        endSpan(span, delivered ? null : 'webhook_failed');
+        this.#d.metrics?.webhookDelivery(delivered);
         if (r.ok) {
           const ok = r.status >= 200 && r.status < 300;
           results.push({ d, ok, status: r.status, latency: Math.round(r.latencyMs), error: ok ? null : `answered ${r.status}`, at: at.toISOString() });
@@ -384,6 +388,7 @@ export class EventsWorker {
           // nodemailer's code only: its message may quote the server's answer about the recipient
           error = (e as { code?: string }).code ?? 'send failed';
         }
+        this.#d.metrics?.emailSent(error === null);
         const now = this.#d.clock.now();
         const n = m.attempts + 1;
         await asSystem(() =>

@@ -22,6 +22,7 @@ import { EventsWorker } from './events-worker.ts';
 import { invitationMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
+import type { Metrics } from '../../platform/observability/metrics.ts';
 
 export type { DeliveryRow, EndpointRow } from './notifications.repo.ts';
 
@@ -37,6 +38,8 @@ export interface NotificationsDeps {
   maxAttempts: number;
   disableAfterFailures: number;
   onError: (err: unknown, what: string) => void;
+  /** webhook and e-mail outcomes are counted here when metrics are on */
+  metrics?: Metrics;
 }
 
 export interface Owner {

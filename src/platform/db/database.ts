@@ -23,6 +23,8 @@ export interface Db {
   /** true when a trivial query answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /** PostgreSQL: the connection pool's counts (metrics); SQLite has none */
+  readonly pool?: { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number };
 }
 
 export type Tx = Transaction<Database>;
@@ -69,6 +71,7 @@ export function openDatabase(opts: OpenDatabaseOptions): Db {
     return {
       kysely,
       dialect: 'postgres',
+      pool,
       ping: () => ping(kysely),
       close: () => kysely.destroy(),
     };

@@ -20,7 +20,7 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics, token: st
     // Callback-style: an async hook costs a promise per request on the gateway's hot path.
     app.addHook('onResponse', (req, reply, done) => {
       const o = req.routeOptions;
-      metrics.response(o.url, (o.config as { routeClass?: unknown } | undefined)?.routeClass, reply.statusCode);
+      metrics.response(o.url, (o.config as { routeClass?: unknown } | undefined)?.routeClass, reply.statusCode, reply.elapsedTime);
       done();
     });
   }

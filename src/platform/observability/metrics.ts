@@ -10,6 +10,9 @@
  * cent of the gateway's hot-path throughput. The latency histograms observe one request in
  * SAMPLE_EVERY (a clock read costs more than a counter).
  *
+ * Request durations (by route class) are counted the same way: a plain bucket array per route,
+ * summed by class at scrape time into `partnergate_http_request_duration_seconds`.
+ *
  * Partner labels are bounded: the first METRICS_PARTNER_LABELS partners this process sees get a
  * label of their own, the rest count under `other` (a counter cannot move between label sets, so
  * this is "the first N seen", not a ranking that changes under Prometheus's feet).
@@ -23,6 +26,15 @@ const SAMPLE_MASK = SAMPLE_EVERY - 1;
 
 /** A count kept as a plain number, read into its counter at scrape time. */
 type Count = { n: number };
+
+/** Upper bounds (seconds) of the request-duration buckets. */
+export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One route's request durations: per bucket (not cumulative, the last one +Inf), their sum. */
+interface Durations {
+  buckets: number[];
+  sum: number;
+}
 
 /** The route class of a request, from its route's URL pattern (or its route config). */
 export function routeClassOf(url: string | undefined, configured: unknown): string {
@@ -59,7 +71,10 @@ export class Metrics {
   readonly #admission: Histogram;
   readonly #decide: Histogram;
   /** by route URL pattern: its class and its answers by status */
-  readonly #byRoute = new Map<string, { cls: string; byStatus: Map<number, Count> }>();
+  readonly #byRoute = new Map<string, { cls: string; byStatus: Map<number, Count>; dur: Durations }>();
+  readonly #webhooks = { succeeded: { n: 0 }, failed: { n: 0 } };
+  readonly #emails = { sent: { n: 0 }, failed: { n: 0 } };
+  readonly #redisErrors: Count = { n: 0 };
   readonly #byPartner = new Map<string, PartnerCounts>();
   #other: PartnerCounts | null = null;
   #none: PartnerCounts | null = null;
@@ -67,7 +82,7 @@ export class Metrics {
   #admissions = 0;
   #decides = 0;
 
-  constructor(opts: MetricsOptions) {
+  constructor(opts: MetricsOptions & { version?: string }) {
     this.enabled = opts.enabled;
     this.#partnerLabels = opts.partnerLabels;
     const registers = [(this.registry = new Registry())];
@@ -111,6 +126,45 @@ export class Metrics {
         }
       },
     });
+    this.registry.registerMetric(durationHistogram(byRoute) as unknown as Counter);
+    const webhooks = this.#webhooks;
+    new Counter({
+      name: 'partnergate_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (succeeded: a 2xx answer; failed: another answer, a timeout or no connection)',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'succeeded' }, webhooks.succeeded.n);
+        this.inc({ outcome: 'failed' }, webhooks.failed.n);
+      },
+    });
+    const emails = this.#emails;
+    new Counter({
+      name: 'partnergate_emails_total',
+      help: 'Queued e-mail send attempts, by outcome (sent, or failed: refused by the SMTP server or not reached)',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'sent' }, emails.sent.n);
+        this.inc({ outcome: 'failed' }, emails.failed.n);
+      },
+    });
+    const redisErrors = this.#redisErrors;
+    new Counter({
+      name: 'partnergate_redis_errors_total',
+      help: 'Errors reported by this instance\'s Redis connections (refused, reset, timed out)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(redisErrors.n);
+      },
+    });
+    new Gauge({ name: 'partnergate_build_info', help: 'Always 1: the version of Partnergate and of Node.js this instance runs', labelNames: ['version', 'node'], registers }).set(
+      { version: opts.version ?? 'unknown', node: process.version },
+      1,
+    );
     this.#tokens = new Counter({ name: 'partnergate_oauth_tokens_issued_total', help: 'Successful token endpoint answers, by grant type', labelNames: ['grant_type'], registers });
     const buckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25];
     this.#admission = new Histogram({ name: 'partnergate_gateway_admission_seconds', help: `Gateway admission pipeline time (one request in ${SAMPLE_EVERY} is timed)`, buckets, registers });
@@ -132,19 +186,41 @@ export class Metrics {
 
   // ---- hot path -------------------------------------------------------------------------------
 
-  /** One answered request. `url` is its route's pattern (undefined: no route matched). */
-  response(url: string | undefined, configuredClass: unknown, status: number): void {
+  /** One answered request. `url` is its route's pattern (undefined: no route matched); `ms` its time when known. */
+  response(url: string | undefined, configuredClass: unknown, status: number, ms = -1): void {
     if (!this.enabled) return;
     const key = url ?? '';
     let r = this.#byRoute.get(key);
     if (r === undefined) {
-      r = { cls: routeClassOf(url, configuredClass), byStatus: new Map() };
+      r = { cls: routeClassOf(url, configuredClass), byStatus: new Map(), dur: { buckets: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0 } };
       this.#byRoute.set(key, r);
+    }
+    if (ms >= 0) {
+      const sec = ms / 1000;
+      let i = 0;
+      while (i < DURATION_BUCKETS.length && sec > DURATION_BUCKETS[i]) i++;
+      r.dur.buckets[i]++;
+      r.dur.sum += sec;
     }
     const s = status >= 100 && status < 600 ? status : 0;
     const c = r.byStatus.get(s);
     if (c === undefined) r.byStatus.set(s, { n: 1 });
     else c.n++;
+  }
+
+  /** One webhook delivery attempt. */
+  webhookDelivery(ok: boolean): void {
+    if (this.enabled) (ok ? this.#webhooks.succeeded : this.#webhooks.failed).n++;
+  }
+
+  /** One queued e-mail sent, or failed. */
+  emailSent(ok: boolean): void {
+    if (this.enabled) (ok ? this.#emails.sent : this.#emails.failed).n++;
+  }
+
+  /** One error of a Redis connection. */
+  redisError(): void {
+    if (this.enabled) this.#redisErrors.n++;
   }
 
   /** One gateway outcome: admitted (refusal null) or refused with its code. */
@@ -200,6 +276,38 @@ export class Metrics {
     }
     c.inc();
   }
+}
+
+/** partnergate_http_request_duration_seconds: the routes' bucket arrays summed by class, as a Prometheus histogram. */
+function durationHistogram(byRoute: Map<string, { cls: string; dur: Durations }>) {
+  const name = 'partnergate_http_request_duration_seconds';
+  const help = 'Time to answer HTTP requests answered through the router (first byte in to response sent), by route class';
+  return {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    get() {
+      const byClass = new Map<string, Durations>();
+      for (const r of byRoute.values()) {
+        let c = byClass.get(r.cls);
+        if (c === undefined) byClass.set(r.cls, (c = { buckets: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0 }));
+        for (let i = 0; i < c.buckets.length; i++) c.buckets[i] += r.dur.buckets[i];
+        c.sum += r.dur.sum;
+      }
+      const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+      for (const [cls, c] of byClass) {
+        let cumulative = 0;
+        for (let i = 0; i < c.buckets.length; i++) {
+          cumulative += c.buckets[i];
+          values.push({ metricName: `${name}_bucket`, labels: { le: i < DURATION_BUCKETS.length ? DURATION_BUCKETS[i] : '+Inf', route_class: cls }, value: cumulative });
+        }
+        values.push({ metricName: `${name}_sum`, labels: { route_class: cls }, value: c.sum });
+        values.push({ metricName: `${name}_count`, labels: { route_class: cls }, value: cumulative });
+      }
+      return { name, help, type: 'histogram', aggregator: 'sum', values };
+    },
+  };
 }
 
 function newPartner(label: string): PartnerCounts {
