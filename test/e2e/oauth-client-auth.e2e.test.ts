@@ -44,6 +44,25 @@ async function pickScope(page: Page, dialog: Locator): Promise<void> {
 }
 
 describe('how a partner app proves who it is', () => {
+  it('by default a secret is taken in the Authorization header and in the request body, and the apps page says so', { timeout: 120_000 }, async () => {
+    const partner = await portal.t.world.partner({ capabilities: ['delegated'] });
+    const { page, dialog } = await openRegistration(partner.owner.email, partner.owner.password);
+    await dialog.getByLabel(/^Name/).fill('Tailspin Sync');
+    await dialog.getByLabel(/^Redirect URIs/).fill('https://tailspin-sync.example/callback');
+    await pickScope(page, dialog);
+    expect(await dialog.getByRole('radio', { name: /A secret, in the Authorization header or the request body/ }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: /^Register/ }).click();
+    const secret = await oneTimeSecret(page);
+
+    const apps = await (await partner.owner.login()).get(`/api/v1/partners/${partner.id}/apps`);
+    const app = apps.body.data.find((a: { name: string }) => a.name === 'Tailspin Sync');
+    expect(app.token_endpoint_auth_methods).toEqual(['client_secret_basic', 'client_secret_post']);
+    expect((await introspect(app.client_id, secret, 'post')).status).toBe(200);
+    expect((await introspect(app.client_id, secret, 'basic')).status).toBe(200);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('app-authentication').first().innerText()).toBe('Client secret, in the Authorization header or the request body');
+  });
+
   it('an app registered to send its secret in the request body is admitted that way and refused the other, with a reason', { timeout: 120_000 }, async () => {
     const partner = await portal.t.world.partner({ capabilities: ['delegated'] });
     const { page, dialog } = await openRegistration(partner.owner.email, partner.owner.password);

@@ -33,7 +33,7 @@ interface Draft {
   redirect_uris: string;
   grant_types: string[];
   scopes: string[];
-  auth_method: AuthMethod;
+  auth_method: AuthChoice;
   /** the public JSON Web Key Set, as typed (private_key_jwt only) */
   jwks: string;
 }
@@ -45,11 +45,25 @@ const emptyDraft = (grants: string[]): Draft => ({
   redirect_uris: '',
   grant_types: grants.slice(0, 2),
   scopes: [],
-  auth_method: 'client_secret_basic',
+  auth_method: 'client_secret',
   jwks: '',
 });
 
 const SECRET_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+
+/** The ways an app may prove who it is, as the form offers them: a secret either way (the default), one way only, or keys. */
+type AuthChoice = AuthMethod | 'client_secret';
+const EITHER_WAY = {
+  value: 'client_secret' as const,
+  label: 'A secret, in the Authorization header or the request body',
+  description: 'Either way works (client_secret_basic and client_secret_post), as most OAuth libraries expect on their defaults. Pick one of the next two only to refuse the other.',
+};
+
+/** The choice that describes an app as registered. */
+function authChoiceOf(a: AppDto): AuthChoice {
+  if (a.token_endpoint_auth_method === 'private_key_jwt') return 'private_key_jwt';
+  return (a.token_endpoint_auth_methods ?? []).length === 1 ? a.token_endpoint_auth_method : 'client_secret';
+}
 
 /** How the app may prove who it is, in plain words (every method it accepts). */
 function describeAuthMethods(methods: readonly string[]): string {
@@ -71,7 +85,7 @@ function parseJwks(text: string): { keys: Record<string, unknown>[] } | string {
   }
 }
 
-function toInput(d: Draft): AppInput {
+function toInput(d: Draft): AppInput & { token_endpoint_auth_methods?: AuthMethod[] } {
   const code = d.grant_types.includes('authorization_code');
   const jwks = d.auth_method === 'private_key_jwt' ? parseJwks(d.jwks) : null;
   return {
@@ -88,7 +102,12 @@ function toInput(d: Draft): AppInput {
             .filter(Boolean),
         }
       : {}),
-    token_endpoint_auth_method: d.auth_method,
+    // a secret either way; one secret way only (the other refused); or keys
+    ...(d.auth_method === 'client_secret'
+      ? { token_endpoint_auth_methods: [...SECRET_METHODS] }
+      : d.auth_method === 'private_key_jwt'
+        ? { token_endpoint_auth_method: d.auth_method }
+        : { token_endpoint_auth_method: d.auth_method, token_endpoint_auth_methods: [d.auth_method] }),
     ...(jwks && typeof jwks !== 'string' ? { jwks } : {}),
   };
 }
@@ -109,9 +128,10 @@ export function PartnerAppsPage() {
     async (app: AppDto | null, d: Draft) => {
       if (app) {
         // The method of a key-based app is fixed at registration; only its keys change.
-        const { token_endpoint_auth_method, ...patch } = toInput(d);
+        const { token_endpoint_auth_method, token_endpoint_auth_methods, ...patch } = toInput(d);
+        const auth = { ...(token_endpoint_auth_method ? { token_endpoint_auth_method } : {}), ...(token_endpoint_auth_methods ? { token_endpoint_auth_methods } : {}) };
         return {
-          app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, token_endpoint_auth_method }),
+          app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, ...auth }),
           client_secret: null,
         };
       }
@@ -269,7 +289,7 @@ export function PartnerAppsPage() {
                             redirect_uris: a.redirect_uris.join('\n'),
                             grant_types: a.grant_types,
                             scopes: a.scopes,
-                            auth_method: a.token_endpoint_auth_method,
+                            auth_method: authChoiceOf(a),
                             jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
                           },
                         })
@@ -420,12 +440,12 @@ function AppForm({
         />
         <Radio.Group
           label="How your app proves who it is"
-          description="When your app asks for tokens, it must show it is really your app. Pick the way your OAuth library does it; the server accepts only this way."
+          description="When your app asks for tokens, it must show it is really your app. A secret is accepted in the Authorization header and in the request body unless you pick one way only."
           {...form.getInputProps('auth_method')}
-          error={form.errors.auth_method ?? form.errors.token_endpoint_auth_method}
+          error={form.errors.auth_method ?? form.errors.token_endpoint_auth_method ?? form.errors.token_endpoint_auth_methods}
         >
           <Stack gap={6} mt={6}>
-            {AUTH_METHODS.filter((m) => !app || (app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
+            {[EITHER_WAY, ...AUTH_METHODS].filter((m) => !app || (app.token_endpoint_auth_method === 'private_key_jwt' ? m.value === 'private_key_jwt' : m.value !== 'private_key_jwt')).map((m) => (
               <Radio key={m.value} value={m.value} label={m.label} description={m.description} />
             ))}
           </Stack>
@@ -450,6 +470,7 @@ function AppForm({
             grant_types: 'Grant types',
             logo_uri: 'Logo URL',
             token_endpoint_auth_method: 'How your app proves who it is',
+            token_endpoint_auth_methods: 'How your app proves who it is',
             jwks: 'Public keys',
           }}
         />
