@@ -68,7 +68,7 @@ export type ExportFormat = 'csv' | 'pdf';
 export interface InvoiceExportDeps {
   db: Db;
   clock: Clock;
-  msp: Pick<MspViewsService, 'exportScopes' | 'recordExport'>;
+  msp: Pick<MspViewsService, 'exportScopes' | 'recordExport' | 'checkExportStillAllowed'>;
   /** the installation secret: download links are derived from it (the same on every instance) */
   secretKey: string;
   onError?: (err: unknown) => void;
@@ -133,7 +133,8 @@ export class InvoiceExportService {
     }
     const nowIso = this.#d.clock.now().toISOString();
     const id = newId('exp', this.#d.clock.nowMs());
-    const row = { id, partner_id: who.partnerId, user_id: who.userId, format, filters: JSON.stringify(f), status: 'queued' as const, total_rows: total, rows_done: 0, file_path: null, token_hash: null, error: null, created_at: nowIso, finished_at: null, expires_at: null };
+    const tenantIds = JSON.stringify(scopes.map((s) => s.tenantId));
+    const row = { id, partner_id: who.partnerId, user_id: who.userId, format, filters: JSON.stringify(f), status: 'queued' as const, total_rows: total, rows_done: 0, file_path: null, token_hash: null, error: null, created_at: nowIso, finished_at: null, expires_at: null, tenant_ids: tenantIds };
     await this.#d.db.kysely.insertInto('export_jobs').values(row).execute();
     void this.sweepExpired().catch((e: unknown) => this.#d.onError?.(e));
     const dbCtx = currentDbContext();
@@ -204,6 +205,9 @@ export class InvoiceExportService {
     if (!j) throw exportErrors.export_not_found();
     if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
     if (sha256(token) !== j.token_hash) throw exportErrors.export_link_invalid();
+    // the file holds these customers' invoices: handed over only while the person may still export each
+    if (j.tenant_ids === null) throw exportErrors.export_expired('This export was made before exports were checked again at download; export again.');
+    this.#d.msp.checkExportStillAllowed(who, JSON.parse(j.tenant_ids) as string[]);
     if (j.expires_at !== null && j.expires_at <= this.#d.clock.now().toISOString()) {
       await this.sweepExpired();
       throw exportErrors.export_expired();

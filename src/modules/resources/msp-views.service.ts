@@ -212,6 +212,18 @@ export class MspViewsService {
     return this.#scopesFor(who, 'billing.invoices.export', tenantId);
   }
 
+  /**
+   * Before a finished export is handed over: the person may still export each customer it drew
+   * on, now — else the refusal a new export would get (a revoked link, a narrowed role, an MFA
+   * policy since).
+   */
+  checkExportStillAllowed(who: MspCaller, tenantIds: readonly string[]): void {
+    for (const t of tenantIds) {
+      const d = this.#d.authz.memberAccess(who.userId, who.partnerId, t, 'billing.invoices.export', undefined, who.mfa === true);
+      if (!d.allow) throw this.#d.authz.refusalError(d);
+    }
+  }
+
   /** Record an export in the log of each tenant it drew on. */
   recordExport(ctx: RequestContext, who: MspCaller, decisions: Map<string, Allowed>, details: Record<string, unknown>): void {
     for (const t of decisions.keys()) {

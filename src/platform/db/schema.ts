@@ -615,6 +615,8 @@ export interface ExportJobsTable {
   created_at: string;
   finished_at: string | null;
   expires_at: string | null;
+  /** the customers the export drew on (JSON array of tenant ids; migration 0029), checked again at download */
+  tenant_ids: string | null;
 }
 
 /** A finished export's file, in chunks (the resources module; migration 0028). */

@@ -30,6 +30,7 @@ import { migration as m0025 } from './0025-oauth-store-partial-indexes.ts';
 import { migration as m0026 } from './0026-renewal-requester.ts';
 import { migration as m0027 } from './0027-app-auth-methods.ts';
 import { migration as m0028 } from './0028-shared-instance-files.ts';
+import { migration as m0029 } from './0029-export-tenants.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -60,4 +61,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0026-renewal-requester', m0026],
   ['0027-app-auth-methods', m0027],
   ['0028-shared-instance-files', m0028],
+  ['0029-export-tenants', m0029],
 ];
