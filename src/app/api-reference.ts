@@ -249,7 +249,7 @@ function oauthPaths(issuerPath: string): Json {
     [p('/token')]: {
       post: {
         tags, security: clientAuth, summary: 'Token endpoint: authorization_code, refresh_token, client_credentials, token exchange (RFC 8693)',
-        description: 'The client authenticates with the method it is registered for (see `token_endpoint_auth_methods_supported` in the metadata). ' +
+        description: 'The client authenticates with its secret in the Authorization header or the form body (unless its owner restricted it to one), or with private_key_jwt if registered so (see `token_endpoint_auth_methods_supported` in the metadata). ' +
           'A wholesaler exchanges its own token for one acting for a resold customer with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`.',
         requestBody: form({
           grant_type: str('', { enum: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'] }),
@@ -329,7 +329,7 @@ export function transformDocument(issuerPath: string) {
     const securitySchemes = (components.securitySchemes ??= {}) as Json;
     securitySchemes.oauthClient = {
       type: 'http', scheme: 'basic',
-      description: 'OAuth client authentication: client_id and client_secret (client_secret_basic), or as the app is registered (client_secret_post in the form, private_key_jwt with client_assertion).',
+      description: 'OAuth client authentication: client_id and client_secret in the Authorization header (client_secret_basic) or the form (client_secret_post), or private_key_jwt with client_assertion for apps registered so.',
     };
     hoistTitled(doc);
     for (const schema of Object.values(schemas)) addExamples(schema);

@@ -12,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
@@ -303,7 +302,7 @@ async function serve(config: Config): Promise<number> {
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : rt.config.port;
-  const email = rt.config.smtpUrl ? 'smtp' : path.join(rt.config.dataDir, 'mail-outbox');
+  const email = rt.config.smtpUrl ? 'smtp' : 'outbox';
   if (jsonLogs(rt.config)) {
     // JSON logs (a log collector reads stdout): the banner is one JSON line like the others
     const line = {
@@ -326,7 +325,7 @@ async function serve(config: Config): Promise<number> {
       `${rt.redis ? ' with Redis' : ''}.\nPortal: ${rt.config.publicUrl}  ·  API docs: ${rt.config.publicUrl}/docs  ·  listening on ${rt.config.host}:${port}\n` +
       (rt.config.smtpUrl
         ? 'E-mail: sent through the SMTP server in SMTP_URL\n'
-        : `E-mail: no SMTP_URL, so messages are written to ${path.join(rt.config.dataDir, 'mail-outbox')} (operators read them in the portal: Operator → Mail outbox)\n`) +
+        : `E-mail: no SMTP_URL, so messages are kept in the database's mail outbox (operators read them in the portal: Operator → Mail outbox)\n`) +
       (banner ? '\n' + banner + '\n' : '') +
       '\n',
   );

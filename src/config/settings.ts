@@ -187,7 +187,7 @@ export const SettingsSchema = Type.Object({
     description: 'PostgreSQL: connections each instance keeps to the database. Writers no longer queue on one lock, so concurrent requests are bounded by this pool and by what the database can take: raise it with the concurrency an instance serves.',
   }),
   SMTP_URL: url(['smtp:', 'smtps:'], {
-    defaultText: 'unset (mail goes to the outbox in DATA_DIR/mail-outbox)',
+    defaultText: 'unset (mail goes to the outbox in the database)',
     description: 'SMTP server for e-mail (invitations, link requests waiting, expiry notices, alerts, password-reset links), e.g. `smtp://user:pass@mail.example.com:587`; unset: messages are written to a local outbox the operator reads in the portal.',
   }),
   MAIL_FROM: text({ default: 'Partnergate <no-reply@localhost>', allowed: 'e-mail address, optionally with a name', description: 'The From address of every message Partnergate sends.' }),
