@@ -19,7 +19,7 @@ export const MAIL_OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60_000;
 const SWEEP_EVERY_MS = 60_000;
 
 export class MailOutboxStore implements OutboxStore {
-  readonly where = 'the database (table mail_outbox)';
+  readonly where = 'the database';
   readonly #d: { db: Db; clock: Clock; secretKey: string };
   #sweptAt = Number.NEGATIVE_INFINITY;
 

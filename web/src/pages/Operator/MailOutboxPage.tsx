@@ -25,7 +25,7 @@ export function MailOutboxPage() {
         box.data && (
           <Alert icon={<IconInfoCircle size={18} />} color="yellow" mb="md">
             <Text size="sm">
-              No SMTP server is set, so e-mail is not sent: each message is saved in <Code>{box.data.folder}</Code>. Set SMTP_URL to send them.
+              No SMTP server is set, so e-mail is not sent: each message is kept here for 30 days, whichever server wrote it. Set SMTP_URL to send them.
             </Text>
           </Alert>
         )
