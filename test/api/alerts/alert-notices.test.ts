@@ -10,45 +10,26 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { asSystem } from '../../../src/platform/db/db-context.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { newId } from '../../../src/platform/ids.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { startInbox, type TestInbox } from '../../helpers/smtp.ts';
 import type { Client } from '../../helpers/http.ts';
 import type { TestPartner, TestTenant, TestUser } from '../../helpers/world.ts';
 import { ends, loginAs } from '../gateway/helpers.ts';
 
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-const mails: Mail[] = [];
 const hooks: { path: string; body: string }[] = [];
-let smtp: SMTPServer;
+let mail: TestInbox;
 let receiver: Server;
 let hookBase: string;
 const clock = new ManualClock(Date.now());
 let t: TestApp;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), subject: m.subject ?? '', text: m.text ?? '' });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+  mail = await startInbox();
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -59,13 +40,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  t = await startTestApp({ clock, config: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, MAIL_FROM: 'Partnergate <no-reply@partners.example.com>', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
+  t = await startTestApp({ clock, config: { ...mail.config, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
   // this file evaluates alerts itself
   t.services.alertScheduler.stop();
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await mail?.close();
   receiver.closeAllConnections();
   receiver.close();
 });
@@ -160,7 +141,7 @@ describe('alert notices, per recipient', () => {
         const { user, c } = people[person];
         const { tenant, invoice } = links[link];
         const bell = (await c.get('/api/v1/me/notifications?limit=100')).body.data as { type: string; title: string; body: string; link: string }[];
-        const mailbox = mails.filter((m) => m.to.includes(user.email.toLowerCase()));
+        const mailbox = mail.inbox.filter((m) => m.to.includes(user.email.toLowerCase()));
         for (const k of KINDS) {
           const seesAlert = await c.get(alertRead(k, tenant.id));
           const seesFigure = await c.get(figureRead(k, tenant.id));
@@ -193,7 +174,7 @@ describe('alert notices, per recipient', () => {
   it('an address the link lists that is no member, and the partner’s endpoint, get what the partner’s own read shows (its link role), once', async () => {
     await t.services.notifications.worker.deliverDue();
     const owner = people.owner.c;
-    const outside = mails.filter((m) => m.to.includes(noc));
+    const outside = mail.inbox.filter((m) => m.to.includes(noc));
     const payloads = hooks.filter((h) => h.path === `/${p.id}`).map((h) => JSON.parse(h.body) as { type: string; data: { alert: { title: string; detail: string | null; kind: string } } });
     for (const [name, { tenant, invoice }] of Object.entries(links)) {
       for (const k of KINDS) {
@@ -221,11 +202,11 @@ describe('alert notices, per recipient', () => {
     const dlg = await t.services.delegations.create(t.world.ctx, { partnerId: p.id, tenantId: tenant.id, origin: 'link', role: 'MSP_FULL', banIds: null, endsAt: ends(), status: 'active' });
     await t.services.alerts.setCommitments(t.world.ctx, dlg.id, { alerts: { sla_breach: false, receivables_threshold: true, invoice_overdue: true, recipients: [noc], channels: ['in_app'] } }, { userId: p.owner.id, side: 'partner' });
     await t.services.feed.drain();
-    const before = mails.length;
+    const before = mail.inbox.length;
     await evaluateAndSend();
     // (the customer's own admins hear of alerts on their own data as their preferences say)
     const partnerSide = [noc, ...Object.values(people).map((x) => x.user.email.toLowerCase())];
-    expect(mails.slice(before).filter((m) => m.subject.includes(tenant.name) && m.to.some((a) => partnerSide.includes(a)))).toEqual([]);
+    expect(mail.inbox.slice(before).filter((m) => m.subject.includes(tenant.name) && m.to.some((a) => partnerSide.includes(a)))).toEqual([]);
     const bell = (await people.owner.c.get('/api/v1/me/notifications?limit=100')).body.data as { title: string; body: string }[];
     const mine = bell.filter((n) => n.title.includes(`— ${tenant.name} at`));
     expect(mine.map((n) => KINDS.find((k) => n.title.includes(WORDS[k]))).sort()).toEqual(['invoice_overdue', 'receivables_threshold']);

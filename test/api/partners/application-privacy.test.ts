@@ -5,48 +5,28 @@
  * instead (through a real SMTP server in this test), and a new applicant is told the application
  * arrived.
  */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser } from 'mailparser';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { startInbox, type TestInbox } from '../../helpers/smtp.ts';
 import { Client, type Problem } from '../../helpers/http.ts';
 import { unique } from '../../helpers/world.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { until } from '../gateway/helpers.ts';
 
-interface Delivered {
-  to: string[];
-  subject: string;
-  text: string;
-}
-const inbox: Delivered[] = [];
-let smtp: SMTPServer;
+let mail: TestInbox;
 let t: TestApp;
 const clock = new ManualClock('2026-05-04T10:00:00Z');
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream)
-        .then((m) => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: m.subject ?? '', text: m.text ?? '' });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  t = await startTestApp({ clock, config: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, MAIL_FROM: 'Partnergate <no-reply@partners.example.com>' } });
+  mail = await startInbox();
+  t = await startTestApp({ clock, config: mail.config });
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await mail?.close();
 });
 
-const mailTo = (email: string) => inbox.filter((m) => m.to.includes(email));
+const mailTo = (email: string) => mail.to(email);
 const anon = () => {
   const c = new Client(t.app);
   c.ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
