@@ -25084,7 +25084,7 @@ export interface paths {
         put?: never;
         /**
          * Token endpoint: authorization_code, refresh_token, client_credentials, token exchange (RFC 8693)
-         * @description The client authenticates with the method it is registered for (see `token_endpoint_auth_methods_supported` in the metadata). A wholesaler exchanges its own token for one acting for a resold customer with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`.
+         * @description The client authenticates with its secret in the Authorization header or the form body (unless its owner restricted it to one), or with private_key_jwt if registered so (see `token_endpoint_auth_methods_supported` in the metadata). A wholesaler exchanges its own token for one acting for a resold customer with `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`.
          */
         post: {
             parameters: {
