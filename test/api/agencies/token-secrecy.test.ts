@@ -35,7 +35,7 @@ beforeAll(async () => {
   server = await startServer({
     port: 0, // it picks one and names it in its "listening on" line
     env: { DATA_DIR: db.dataDir, LOG_LEVEL: 'trace', DATABASE_URL: db.databaseUrl, REDIS_URL: process.env.REDIS_URL ? REDIS_URL : null },
-    ready: { log: /listening on 127\.0\.0\.1:(\d+)/ },
+    ready: { log: /listening(?: on |":")127\.0\.0\.1:(\d+)/ },
     timeoutMs: 30_000,
   });
   base = server.base;
