@@ -1,6 +1,6 @@
 /**
  * Per-link commitments (SLA, alert settings, billing threshold) and the alerts inbox of the MSP
- * workspace (issue 16), with the one notification seam, notify(); the one computation of a link's
+ * workspace, with the one notification seam, notify(); the one computation of a link's
  * alerts (linkConditions), and what each recipient of an alert's notice may read of it.
  */
 export { AlertsService, toAlertDto, type AlertKind, type AlertsDeps, type Who } from './alerts.service.ts';

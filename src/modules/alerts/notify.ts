@@ -34,7 +34,7 @@ export interface Notifier {
 
 export function createNotifier(deps: {
   mailer: Pick<Mailer, 'send'> | null;
-  /** the platform's notification center (issue 17): the notice as a catalog event — webhooks, the bell and e-mail, per recipient */
+  /** the platform's notification center: the notice as a catalog event — webhooks, the bell and e-mail, per recipient */
   publish?: (n: Notice) => Promise<void>;
   onError?: (err: unknown) => void;
 }): Notifier {

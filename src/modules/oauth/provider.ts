@@ -36,7 +36,7 @@ export const ACR_VALUES = ['urn:partnergate:aal1', 'urn:partnergate:aal2'] as co
 /** The claims each identity scope releases (ID token and userinfo). */
 export const SCOPE_CLAIMS: Readonly<Record<string, readonly string[]>> = {
   openid: ['sub'],
-  // seed 001: a partner member's managed tenants come with the profile
+  // a partner member's managed tenants (the customers they may act on) come with the profile
   profile: ['name', 'partner_id', 'managed_tenant_ids', 'active_managed_tenant_id'],
   email: ['email', 'email_verified'],
 };
