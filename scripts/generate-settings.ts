@@ -1,5 +1,6 @@
 /**
- * `npm run generate:settings`: writes README.md's settings table from the settings schema
+ * `npm run generate:settings`: writes the settings table of docs/operators/configuration.md (the
+ * operators' configuration reference) from the settings schema
  * (src/config/settings.ts: default, bounds and description of every setting).
  *
  *   npm run generate:settings            # rewrite the table
@@ -9,18 +10,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { withSettingsTable } from '../src/config/settings-table.ts';
 
-const README = path.resolve(import.meta.dirname, '../README.md');
-const current = readFileSync(README, 'utf8');
+const REFERENCE = path.resolve(import.meta.dirname, '../docs/operators/configuration.md');
+const current = readFileSync(REFERENCE, 'utf8');
 const next = withSettingsTable(current);
 if (process.argv.includes('--check')) {
   if (current !== next) {
-    process.stderr.write('README.md\'s settings table is out of date: run npm run generate:settings\n');
+    process.stderr.write('docs/operators/configuration.md\'s settings table is out of date: run npm run generate:settings\n');
     process.exit(1);
   }
-  process.stdout.write('README.md\'s settings table is up to date\n');
+  process.stdout.write('docs/operators/configuration.md\'s settings table is up to date\n');
 } else if (current === next) {
-  process.stdout.write('README.md\'s settings table is up to date\n');
+  process.stdout.write('docs/operators/configuration.md\'s settings table is up to date\n');
 } else {
-  writeFileSync(README, next);
-  process.stdout.write('wrote the settings table in README.md\n');
+  writeFileSync(REFERENCE, next);
+  process.stdout.write('wrote the settings table in docs/operators/configuration.md\n');
 }

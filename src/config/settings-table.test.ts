@@ -6,7 +6,7 @@ import { loadConfig } from './config.ts';
 import { settingsTable, withSettingsTable } from './settings-table.ts';
 import { SETTING_NAMES, settingSchema } from './settings.ts';
 
-const README = path.resolve(import.meta.dirname, '../../README.md');
+const REFERENCE = path.resolve(import.meta.dirname, '../../docs/operators/configuration.md');
 
 describe('the settings schema', () => {
   it.each(SETTING_NAMES)('%s has a description, a default and, for a number, bounds', (name) => {
@@ -35,11 +35,11 @@ describe('the settings schema', () => {
   });
 });
 
-describe("README's settings table", () => {
+describe("the configuration reference's settings table (docs/operators/configuration.md)", () => {
   it('is the one the schema writes (npm run generate:settings)', () => {
-    const readme = readFileSync(README, 'utf8');
-    expect(readme).toContain(settingsTable());
-    expect(withSettingsTable(readme), 'README.md is stale: run npm run generate:settings').toBe(readme);
+    const reference = readFileSync(REFERENCE, 'utf8');
+    expect(reference).toContain(settingsTable());
+    expect(withSettingsTable(reference), 'docs/operators/configuration.md is stale: run npm run generate:settings').toBe(reference);
   });
 
   it('names every setting with its default', () => {
