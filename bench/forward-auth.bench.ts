@@ -3,8 +3,8 @@
  * an auth service that decides nothing. Needs NGINX on the PATH (Debian: apt-get install nginx).
  *
  * One NGINX (1 worker: the machine has 2 cores and they are shared with everything below) serves
- * the README's own configuration (the `location` blocks of its "Forward auth" section, taken from
- * README.md, with the service's and Partnergate's host names pointed here) on two ports that
+ * the documented configuration (the `location` blocks of the "Forward auth" section, taken from
+ * docs/integrators/gateway.md, with the service's and Partnergate's host names pointed here) on two ports that
  * differ only in where `/_partnergate` sends the check:
  *   (n) a no-op auth service: 200 and nothing else for every check (bench/forward-auth-services.ts);
  *   (p) Partnergate's /authz/forward-auth/nginx (`partnergate serve`, DEFAULT log settings, its
@@ -124,12 +124,12 @@ async function stopAll(): Promise<void> {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 }
 
-/** The README's NGINX block for forward auth: its top-level `location` blocks, as written. */
+/** The gateway guide's NGINX block for forward auth (docs/integrators/gateway.md): its top-level `location` blocks, as written. */
 function readmeLocations(): string {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(ROOT, 'docs/integrators/gateway.md'), 'utf8');
   const from = readme.indexOf('**Forward auth**');
   const start = readme.indexOf('```nginx\n', from);
-  if (from < 0 || start < 0) throw new Error('no nginx block in the README\'s forward-auth section');
+  if (from < 0 || start < 0) throw new Error('no nginx block in the forward-auth section of docs/integrators/gateway.md');
   return readme.slice(start + '```nginx\n'.length, readme.indexOf('\n```', start + 1));
 }
 
@@ -139,7 +139,7 @@ function serverBlock(port: number, auth: string): string {
     .replace(/location \/resources\/v1\/[^\s]*\s*\{/, 'location /resources/v1/ {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";')
     .replace(/proxy_pass http:\/\/crm\.internal:\d+;/, 'proxy_pass http://backend;')
     .replace(/proxy_pass http:\/\/partnergate\.internal:\d+\/authz\/forward-auth\/nginx;/, `proxy_pass http://${auth}/authz/forward-auth/nginx;\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";`);
-  if (!locations.includes(`http://${auth}/`) || !locations.includes('http://backend;')) throw new Error('the README\'s nginx block changed shape: update serverBlock()');
+  if (!locations.includes(`http://${auth}/`) || !locations.includes('http://backend;')) throw new Error('the documented nginx block changed shape: update serverBlock()');
   return `server {\n  listen 127.0.0.1:${port};\n${locations}\n}\n`;
 }
 

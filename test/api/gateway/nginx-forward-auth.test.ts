@@ -1,6 +1,6 @@
 /**
- * The README's NGINX configuration, replayed: the test reads the `GATEWAY_ROUTES` example and the
- * `nginx` block of the README's gateway section and does what NGINX does with them — the
+ * The gateway guide's NGINX configuration (docs/integrators/gateway.md), replayed: the test reads the `GATEWAY_ROUTES` example and the
+ * `nginx` block of that guide and does what NGINX does with them — the
  * auth_request subrequest to /authz/forward-auth (the client's headers, plus the ones the
  * `/_partnergate` location sets), then, when admitted, the request to the service with every
  * `proxy_set_header` applied (a header set to an empty value is not sent, and a client's copy of a
@@ -20,13 +20,12 @@ import type { TestTenant } from '../../helpers/world.ts';
 import { ASSERTION_HEADER, CONTENT_SHA256_HEADER, IDENTITY_HEADERS, checkBody, upstreamKeyFor, verifyAssertion, type GatewayIdentity } from '../../../src/modules/gateway/index.ts';
 import { apiToken, link } from './helpers.ts';
 
-const README = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
-const section = README.slice(README.indexOf('## The gateway'), README.indexOf('## Agencies and the embeddable voucher form'));
+const section = readFileSync(path.resolve(import.meta.dirname, '../../../docs/integrators/gateway.md'), 'utf8');
 
 function block(lang: string, after: string): string {
   const from = section.indexOf(after);
   const start = section.indexOf('```' + lang + '\n', from);
-  if (from < 0 || start < 0) throw new Error(`no ${lang} block after "${after}" in the README's gateway section`);
+  if (from < 0 || start < 0) throw new Error(`no ${lang} block after "${after}" in the gateway guide (docs/integrators/gateway.md)`);
   return section.slice(start + lang.length + 4, section.indexOf('\n```', start + 1));
 }
 
@@ -169,7 +168,7 @@ afterAll(async () => {
 const as = () => ({ authorization: `Bearer ${token}`, 'x-active-tenant-id': tenant.id, host: 'api.example.com' });
 const digest = (body: string) => `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
 
-describe('the README’s NGINX configuration', () => {
+describe('the gateway guide’s NGINX configuration', () => {
   it('copies every identity header, the body digest and the assertion from the answer, and clears the client’s copies', () => {
     const sets = new Map(directives(protectedLocation, 'proxy_set_header').map((d) => [d[1].toLowerCase(), d[2]]));
     const vars = new Map(directives(protectedLocation, 'auth_request_set').map((d) => [d[1], d[2]]));

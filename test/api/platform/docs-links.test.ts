@@ -1,8 +1,9 @@
 /**
- * The documents (docs/*.md and README.md) name only things that exist: every relative link and
- * image (Markdown or HTML <img>), every #section they point at, and every repository file they cite
- * by path — above all the test files the threat model offers as proof of a mitigation. And every
- * picture in docs/images/ is used by a document (a screenshot nobody shows is a stale one).
+ * The documents (README.md and every .md file under docs/) name only things that exist: every relative link and
+ * image (Markdown or HTML <img>), every #section they point at (GitHub's anchors), and every repository
+ * file they cite by path — above all the test files the threat model offers as proof of a mitigation.
+ * Every picture in docs/images/ is used by a document (a screenshot nobody shows is a stale one), and
+ * the index by reader (docs/README.md) links every document, so none is left where nobody finds it.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -120,7 +121,7 @@ function markdownFiles(dir: string): string[] {
   });
 }
 
-const DOCUMENTS = ['docs/solution-document.md', 'docs/onboarding-and-consent.md', 'docs/runbook.md'];
+const DOCUMENTS = ['docs/README.md', 'docs/solution-document.md', 'docs/onboarding-and-consent.md', 'docs/runbook.md', 'docs/operators/configuration.md'];
 
 describe('the documents', () => {
   it('exist and are linked from the README', () => {
@@ -130,6 +131,13 @@ describe('the documents', () => {
       expect(existsSync(path.join(ROOT, d)), d).toBe(true);
       expect(linked.has(d), `README links ${d}`).toBe(true);
     }
+  });
+
+  it('are all linked from the index by reader (docs/README.md)', () => {
+    const index = path.join(DOCS, 'README.md');
+    const linked = new Set(linksOf(readFileSync(index, 'utf8')).map((l) => path.resolve(DOCS, decodeURIComponent(l.target.split('#')[0]))));
+    const unlisted = markdownFiles(DOCS).filter((f) => f !== index && !linked.has(f));
+    expect(unlisted.map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 
   it('name only links, images, sections and repository files that exist', () => {
@@ -191,7 +199,7 @@ describe('the link checker itself', () => {
   it('accepts what exists, and ignores external links and code blocks', () => {
     const md = [
       '# Title',
-      '[README](../README.md#running-on-postgresql-and-redis) and [top](#title) and <https://example.com>',
+      '[install](operators/install.md#running-on-postgresql-and-redis) and [README](../README.md#the-demo-world) and [top](#title) and <https://example.com>',
       '[external](https://example.com/x.md) `[not a link](nowhere.md)`',
       '```ts',
       '[inside a fence](nowhere.md)',

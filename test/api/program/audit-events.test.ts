@@ -1,6 +1,7 @@
 /**
- * Seed 003's 15 audit events, each emitted by the action it names (README "Partner program" maps
- * the seed's names to the project's dotted ones), visible to the operator and to the partner.
+ * The partner program's 15 audit events, each emitted by the action it names (the referral program
+ * guide, docs/partners-and-customers/referral-program.md, maps the program's event names to the
+ * project's dotted ones), visible to the operator and to the partner.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,10 +35,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe("seed 003's audit events", () => {
-  it('README maps each seed name to the action recorded', () => {
-    const readme = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
-    for (const [seed, action] of Object.entries(SEED_003_EVENTS)) expect(readme).toContain(`| \`${seed}\` | \`${action}\` |`);
+describe("the partner program's audit events", () => {
+  it('the referral program guide maps each event name to the action recorded', () => {
+    const guide = readFileSync(path.resolve(import.meta.dirname, '../../../docs/partners-and-customers/referral-program.md'), 'utf8');
+    for (const [seed, action] of Object.entries(SEED_003_EVENTS)) expect(guide).toContain(`| \`${seed}\` | \`${action}\` |`);
   });
 
   it('every one of the 15 is recorded by its action, about the partner', async () => {
