@@ -1,5 +1,5 @@
 /**
- * Portal/admin API access checks, in seed 003's order:
+ * Portal/admin API access checks, in the partner API's fixed order:
  *   1. authenticated (401)          2. user active (403 user_inactive)
  *   3. member of an active partner (403 not_partner_member / partner_membership_inactive / partner_inactive)
  *   4. belongs to the requested partner or tenant (404: another organization's record looks absent)
@@ -81,7 +81,7 @@ export class Access {
     return this.tenant(req, tenantId, 'tenant.read');
   }
 
-  /** Partner-plane endpoints (seed 003 rules 1–5). */
+  /** Partner-plane endpoints (rules 1–5 above). */
   partner(req: FastifyRequest, partnerId: string, permission: string, opts: { allowInactivePartner?: boolean } = {}): PartnerAccess {
     const p = this.user(req);
     if (this.#roles.grants(p.platformRole, permission)) return { principal: p, membership: null };

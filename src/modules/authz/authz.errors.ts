@@ -1,5 +1,5 @@
 /**
- * Access refusal codes shared by the portal guards (seed 003 rules 1–4) and the decision engine.
+ * Access refusal codes shared by the portal guards (the partner API's access rules 1–4) and the decision engine.
  * 401 = no or bad credentials; 403 = known but not allowed; 404 = absent or not yours.
  */
 import { defineErrors } from '../../platform/errors/app-error.ts';
@@ -28,7 +28,7 @@ export const authzErrors = defineErrors('authz', {
   scope_insufficient: { status: 403, title: 'The token scopes do not allow this' },
   mfa_required: { status: 403, title: 'Sign in with a second factor (authenticator app or passkey) to do this' },
   activation_required: { status: 403, title: 'This access is eligible only: activate it for a while first' },
-  // issue 15, the partner configuration manager
+  // the partner configuration manager
   role_not_allowed: { status: 403, title: 'This role is not allowed for the partner' },
   unknown_role: { status: 400, title: 'Unknown role' },
   unknown_feature: { status: 400, title: 'Unknown feature' },

@@ -137,7 +137,7 @@ export class AuthzService {
 
   /** The request's effective tenant, or the refusal as an AppError (for route handlers). */
   requireContext(req: FastifyRequest, userId: string): Allowed {
-    // a session that proved a second factor satisfies MFA policies (issue 17)
+    // a session that proved a second factor satisfies MFA policies
     const d = this.resolveContext({ type: 'user', userId, mfa: req.principal?.mfa === true }, req.headers[ACTIVE_TENANT_HEADER]);
     if (!d.allow) throw this.refusalError(d);
     return d;
@@ -149,7 +149,7 @@ export class AuthzService {
   }
 
   /**
-   * What one partner member may do on a customer tenant (issue 16): the partner's delegations ∩
+   * What one partner member may do on a customer tenant: the partner's delegations ∩
    * the member's own member role, as decide() answers for a token issued through the partner.
    */
   memberAccess(userId: string, partnerId: string, tenantId: string, action: string | null = null, now: number = this.now(), mfa = false, ban: string | null = null): Decision {
@@ -165,7 +165,7 @@ export class AuthzService {
     return out;
   }
 
-  /** Seed 001's managed_tenant_ids: the customer tenants a partner member may act on now (links ∩ member role; not the partner's own home tenant). */
+  /** managed_tenant_ids: the customer tenants a partner member may act on now (links ∩ member role; not the partner's own home tenant). */
   managedTenantIds(userId: string, partnerId: string, now: number = this.now()): string[] {
     const out: string[] = [];
     for (const t of this.snapshot.partnerTenantIds(partnerId)) if (this.memberAccess(userId, partnerId, t, null, now).allow) out.push(t);

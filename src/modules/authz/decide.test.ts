@@ -24,7 +24,7 @@ function world(): AuthzSnapshot {
   s.putPartner({ id: 'ptr_nocap', status: 'active', capabilities: ['referral'] });
   s.putPartner({ id: 'ptr_whole', status: 'active', capabilities: ['wholesale'], homeTenantId: 'tnt_home' });
   s.putPartner({ id: 'ptr_toggle', status: 'active', capabilities: ['managed_services'], featureToggles: { orders: false, 'billing.invoices': true } });
-  // issue 15: an MSP limited to support links and to support/auditor member roles
+  // the operator's role limits: an MSP limited to support links and to support/auditor member roles
   s.putPartner({ id: 'ptr_roles', status: 'active', capabilities: ['managed_services'], config: { roles: { delegation_roles: ['MSP_SUPPORT'], member_roles: ['partner_msp_support', 'partner_auditor'] } } });
 
   for (const [id, status] of [['tnt_acme', 'active'], ['tnt_beta', 'active'], ['tnt_susp', 'suspended'], ['tnt_home', 'active'], ['tnt_gamma', 'active']]) s.putTenant({ id, status });
@@ -106,7 +106,7 @@ const CASES: Case[] = [
   ['feature toggle on changes nothing', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_acme' }, 'allowed'],
   ['rejected request', user('usr_toggle'), 'billing.invoices.read', { tenantId: 'tnt_beta' }, 'delegation_rejected'],
   ['context only (no action)', user('usr_msp'), null, { tenantId: 'tnt_acme' }, 'allowed'],
-  // issue 15: the partner's allowed roles, for links and members that already hold a disallowed one
+  // the partner's allowed roles, for links and members that already hold a disallowed one
   ['allowed roles: a link whose delegation role the partner may no longer use', user('usr_roles_support'), 'support.tickets.read', { tenantId: 'tnt_acme' }, 'role_not_allowed'],
   ['allowed roles: a link with an allowed role, a member with an allowed role', user('usr_roles_support'), 'support.tickets.read', { tenantId: 'tnt_beta' }, 'allowed'],
   ['allowed roles: a member whose member role the partner may no longer assign', user('usr_roles_billing'), 'support.tickets.read', { tenantId: 'tnt_beta' }, 'role_not_allowed'],
@@ -231,7 +231,7 @@ describe('compiled grant sets match the catalog grant rules', () => {
   });
 });
 
-describe('eligible roles beside a standing one (issue 17)', () => {
+describe('eligible (just-in-time) roles beside a standing one', () => {
   // dlg_acme: MSP_BILLING standing (+ orders.read override, − billing.invoices.export); AUDITOR and MSP_FULL eligible
   const s = world();
   s.jit.put('dlg_acme', false, [{ userId: 'usr_msp', endsAt: new Date(NOW + H).toISOString() }], ['AUDITOR', 'MSP_FULL']);

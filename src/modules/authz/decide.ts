@@ -1,5 +1,5 @@
 /**
- * The decision engine (ARCHITECTURE §2, §5): `decide(snapshot, principal, action, target, now)`.
+ * The decision engine (permissions, and the enforcement pipeline's decision step): `decide(snapshot, principal, action, target, now)`.
  * Pure — no I/O, no clock; the snapshot and `now` (epoch ms) are arguments — so the same call
  * answers the same everywhere, and `explain()` is the same walk with a trace.
  *
@@ -390,13 +390,13 @@ function decideUser(snap: AuthzSnapshot, p: UserPrincipal, action: string | null
 const FULL_MEMBER_ROLE = 'partner_msp_full';
 
 /**
- * Issue 16: a partner member acts on a customer with the delegation's permissions ∩ their
+ * A partner member acts on a customer with the delegation's permissions ∩ their
  * member role's (partner_msp_full, _billing, _support, partner_auditor). No member role = no cut.
  * Checked last, so the refusals about the link (expired, BAN not covered, …) keep their codes.
  */
 function memberRoleCut(u: SnapUser, d: Decision, action: string | null, trace: Trace): Decision {
   const mr = u.memberRole;
-  // Issue 15: the operator may limit the member roles a partner uses (no member role = full access,
+  // The operator may limit the member roles a partner uses (no member role = full access,
   // i.e. partner_msp_full); a member holding a role since disallowed is refused on the next request.
   const allowedMemberRoles = d.allow ? u.partner?.config.roles?.member_roles : undefined;
   if (allowedMemberRoles !== undefined && !allowedMemberRoles.includes(mr?.id ?? FULL_MEMBER_ROLE)) {
@@ -690,7 +690,7 @@ function throughDelegation(
     return refuse('partner_capability_missing', `A ${ORIGINS[d.origin]} delegation needs the partner capability ${CAP_NAME_FOR_ORIGIN[d.origin]}.`, trace, 'partner_capability', d);
   }
   if (trace !== null) pass(trace, 'partner_capability', `The partner has ${CAP_NAME_FOR_ORIGIN[d.origin]}.`);
-  // Issue 15: the operator may limit the delegation roles a partner uses; a link that already holds
+  // The operator may limit the delegation roles a partner uses; a link that already holds
   // a role since disallowed stops working on the next request (the configuration rides on the partner).
   const allowedRoles = partner.config.roles?.delegation_roles;
   if (allowedRoles !== undefined && !allowedRoles.includes(d.role.id)) {

@@ -1,5 +1,5 @@
 /**
- * The platform's feature catalog in the decision snapshot (issue 15): each feature's default and
+ * The platform's feature catalog in the decision snapshot: each feature's default and
  * lifecycle, so gated code asks `snapshot.featureEnabled(partnerId, key)` — the catalog default
  * overlaid by the partner's configuration `features` section — without a database read. The
  * partners module writes the catalog and records a change-feed entry of kind `feature` keyed by

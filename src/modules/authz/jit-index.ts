@@ -1,5 +1,5 @@
 /**
- * Eligible (just-in-time) access in the decision snapshot (issue 17). A link may have
+ * Eligible (just-in-time) access in the decision snapshot. A link may have
  *  - its own role *standing* (always on while the link is) or *eligible* (the older switch:
  *    the whole link grants nothing until activated), and
  *  - further *eligible roles*: granted on top of the standing role only while the acting partner

@@ -1,5 +1,5 @@
 /**
- * The partner configuration manager (issue 15, seed 002): one JSON document per partner, a section
+ * The partner configuration manager: one JSON document per partner, a section
  * per concern, each section with its own schema. Its schema and types live with the decision engine, which enforces it;
  * the partners module owns writing it. The document rides on the partner row
  * (partners.config), so a change reaches every instance's decision snapshot through the change feed's

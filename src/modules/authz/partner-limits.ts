@@ -1,6 +1,6 @@
 /**
  * The enforcement side of a partner's `session`, `limits` and `api` configuration sections
- * (issue 15, partner-config.ts): each partner's document compiled once per change into what the
+ * (partner-config.ts): each partner's document compiled once per change into what the
  * request path asks — a per-minute limit by route class, the daily and monthly quotas, the route
  * classes it may call, an IP allow-list matcher, its members' session policy. Compiled lazily and
  * kept per document object (the snapshot replaces the object on every change), so a request pays

@@ -189,7 +189,7 @@ export class SnapshotLoader {
       for (const id of ids) if (!found.has(id)) s.removeBan(id);
     }
     for (const ids of chunks([...(byKind.get('user') ?? [])])) await this.#loadUsers(db, ids);
-    // 'mfa_policy' entity ids are `<scope_type>:<scope_id>` (issue 17)
+    // 'mfa_policy' entity ids are `<scope_type>:<scope_id>`
     for (const key of byKind.get('mfa_policy') ?? []) {
       const i = key.indexOf(':');
       const scopeType = key.slice(0, i) as 'platform' | 'partner' | 'tenant';

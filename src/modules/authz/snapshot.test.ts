@@ -1,5 +1,5 @@
 /**
- * The snapshot's delegation storage (issue 19: columns, packed ids, an open-addressing id table,
+ * The snapshot's delegation storage, compact enough for a million delegations (columns, packed ids, an open-addressing id table,
  * an approver list threaded through the slots). decide.property.test.ts checks decisions on
  * worlds with short ids (`dlg_0`), which the snapshot keeps as strings; these cases use the ids
  * the platform makes (`newId('dlg')`, packed) and enough of them that the id table grows,

@@ -5,7 +5,7 @@
  * and keeps it current from the change feed.
  *
  * Shaped for 1M delegations, a few hundred nanoseconds per decision and under 250 bytes per
- * delegation all told (issue 19; `npm run bench:authz` measures it):
+ * delegation all told (`npm run bench:authz` measures it):
  *  - partners, tenants, roles and users are objects that point at each other: a user holds its
  *    partner object, a partner its delegations by tenant. Partner, tenant and role objects keep
  *    their identity when they change (updated in place), so those references never go stale. An
@@ -86,7 +86,7 @@ export interface SnapPartner {
   /** feature toggles set to false: a permission equal to or under one of these is disabled */
   disabled: readonly string[];
   homeTenantId: string | null;
-  /** the partner's configuration (issue 15; partner-config.ts): only the sections set for it */
+  /** the partner's configuration (partner-config.ts): only the sections set for it */
   config: PartnerConfig;
   /** tenant id → the partner's delegation slot(s) on that tenant (read them with AuthzSnapshot.at) */
   readonly byTenant: Map<string, DelegationSlots>;
@@ -106,7 +106,7 @@ export interface SnapUser {
   readonly partnerRole: string | null;
   readonly partnerMemberActive: boolean;
   /**
-   * The member role inside the partner (partner_msp_full, …; issue 16): the user acts on a
+   * The member role inside the partner (partner_msp_full, …): the user acts on a
    * customer with the delegation's permissions ∩ this role's grants. Null = no member role (full).
    */
   readonly memberRole: SnapRole | null;
@@ -520,7 +520,7 @@ class DelegationView implements SnapDelegation {
 export const ID_WORDS = new Int32Array(W);
 
 /**
- * MFA policies (issue 17), kept whole in memory so decide() reads no database: the operator's
+ * MFA policies, kept whole in memory so decide() reads no database: the operator's
  * platform-wide and per-partner requirement, and each tenant's "partner people acting on us must
  * have used MFA". Two set lookups per partner-person decision, none when no policy is set.
  */
@@ -553,11 +553,11 @@ export class MfaPolicies {
 }
 
 export class AuthzSnapshot {
-  /** MFA requirements for partner people (issue 17) */
+  /** MFA requirements for partner people */
   readonly mfa = new MfaPolicies();
-  /** eligible (just-in-time) links and their open activations (issue 17; jit-index.ts) */
+  /** eligible (just-in-time) links and their open activations (jit-index.ts) */
   readonly jit = new JitIndex();
-  /** the platform's feature catalog (issue 15; feature-catalog.ts) */
+  /** the platform's feature catalog (feature-catalog.ts) */
   readonly features = new FeatureCatalogIndex();
   readonly users = new Map<string, SnapUser>();
   /** includes inactive placeholders for ids referenced but unknown */
@@ -849,7 +849,7 @@ export class AuthzSnapshot {
   }
 
   /**
-   * Is the feature on for the partner (issue 15): the catalog default overlaid by the partner's
+   * Is the feature on for the partner: the catalog default overlaid by the partner's
    * configuration `features` section; unknown or retired features are off. Gated code asks this.
    */
   featureEnabled(partnerId: string, key: string): boolean {

@@ -2,7 +2,7 @@
  * The customers' current subscriptions (modules/plans), kept in the decision snapshot so the
  * gateway answers without reading the database: whose subscription is suspended (refused on their
  * next request) and what the current plan allows — the request quota the gateway counts for
- * everyone acting for the customer (issue 15: plan limits apply in real time). Plans records a
+ * everyone acting for the customer (plan limits apply in real time). Plans records a
  * change-feed entry of kind `customer_subscription` keyed by the customer's tenant id whenever a
  * subscription changes state or its plan's limits change; this re-reads that tenant's subscription.
  */
