@@ -8,7 +8,7 @@
  *     the id must name an organization the caller belongs to (or the caller is the operator) —
  *     otherwise the request answers exactly like a missing record (404), before its body is
  *     even looked at. A tenant route meant for non-members opts out with `tenantWall: false`.
- *     On partner routes seed 003's rules run in its order: 1 authenticated (401), 2 user active,
+ *     On partner routes the partner API's access rules run in a fixed order: 1 authenticated (401), 2 user active,
  *     member of a partner, membership active, partner active (403 each with its code), 3 belongs
  *     to the requested partner (404), and — in the handler — 4 the role allows it (403).
  *  5. sets the request's database context (request-db-context.ts): row-level security then holds
@@ -185,7 +185,7 @@ export function authGuards(
       setRequestDbContext(operator || member ? tenantDbContext(tenantId) : personDbContext(p, operator));
     },
 
-    // /api/v1/partners/:partner_id/…: seed 003's order, rule 2 (an active member of an active
+    // /api/v1/partners/:partner_id/…: the partner API's order of checks, rule 2 (an active member of an active
     // partner: 403 with its own code) before rule 3 (another partner's data: 404). Handlers
     // re-check rule 2 for their own partner, where some reads stay open to a suspended partner
     // (allowInactivePartner).

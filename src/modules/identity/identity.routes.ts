@@ -18,7 +18,7 @@ export interface IdentityRouteDeps {
   cookieSecure: boolean;
   sessionAbsoluteTimeoutSec: number;
   /**
-   * Seed 001: the customer tenants a partner member may act on now (the partner's effective
+   * The customer tenants a partner member may act on now (the partner's effective
    * delegations ∩ the member's role), from the decision snapshot; [] when not in a partner.
    */
   managedTenantIds?: (userId: string, partnerId: string) => string[];

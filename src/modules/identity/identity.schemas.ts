@@ -32,7 +32,7 @@ export const MeDto = Type.Object({
       permissions: Permissions('the partner role'),
     }),
   ),
-  managed_tenant_ids: Type.Optional(Type.Array(Type.String(), { description: 'seed 001: the customer tenants you may act on now through your partner (its links ∩ your member role)' })),
+  managed_tenant_ids: Type.Optional(Type.Array(Type.String(), { description: 'The customer tenants you may act on now through your partner (its links ∩ your member role)' })),
   active_managed_tenant_id: Type.Optional(Nullable(Type.String({ description: 'the X-Active-Tenant-Id of this request, when it names one of managed_tenant_ids' }))),
   auth: Type.String({ description: 'session or api_token' }),
   mfa: Type.Boolean({ description: 'this session was signed in (or stepped up) with a second factor' }),

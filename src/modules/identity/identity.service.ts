@@ -48,9 +48,9 @@ export class IdentityService {
   readonly #tokens: ApiTokensService;
   readonly #users: UsersService;
   readonly #invitations: InvitationsService;
-  /** second factors: enrolment, proofs, step-up (issue 17) */
+  /** second factors: enrolment, proofs, step-up */
   readonly mfa: MfaService;
-  /** password reset by e-mail link, and by the operator (issue 17) */
+  /** password reset by e-mail link, and by the operator */
   readonly passwordResets: PasswordResetService;
   /** who must use MFA (operator, tenants); read by the decision snapshot */
   readonly mfaPolicies: MfaPolicyService;
@@ -98,7 +98,7 @@ export class IdentityService {
     return this.#sessions.login(ctx, email, password);
   }
 
-  /** The sign-in second step (issue 17). */
+  /** The sign-in second step. */
   completeLogin(ctx: RequestContext, mfaToken: string, proof: SecondFactorProof): Promise<LoginOutcome> {
     return this.#sessions.completeLogin(ctx, mfaToken, proof);
   }

@@ -1,5 +1,5 @@
 /**
- * MFA policies (issue 17): the operator requires a second factor of partner people platform-wide
+ * MFA policies: the operator requires a second factor of partner people platform-wide
  * or per partner; a tenant requires it of the partner people acting on it. The rows live in
  * mfa_policies; the decision snapshot holds them whole (authz snapshot.mfa, fed by the change
  * feed's `mfa_policy` entity), so the gateway and decide() refuse a credential without "mfa" in

@@ -1,5 +1,5 @@
 /**
- * Demo world (issue 17): one account that already uses two-step verification, so `npm start`
+ * Demo world, strong authentication: one account that already uses two-step verification, so `npm start`
  * shows the sign-in second step. Its authenticator key is derived from the installation secret
  * (printed with the demo logins: add it to any authenticator app, or compute a code with
  * `oathtool --totp -b KEY`); the database holds it encrypted.

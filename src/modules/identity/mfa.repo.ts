@@ -1,4 +1,4 @@
-/** Second factors, challenges, password resets and MFA policies: the rows (issue 17). */
+/** Second factors, challenges, password resets and MFA policies: the rows. */
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { AuthChallengesTable, MfaPasskeysTable, MfaRecoveryCodesTable, MfaPoliciesTable, MfaTotpTable, PasswordResetsTable } from '../../platform/db/schema.ts';

@@ -1,6 +1,6 @@
 /**
  * /api/v1/me/security, /api/v1/me/mfa/…, /api/v1/me/step-up (every user's own second factors),
- * /api/v1/mfa-policies (operator) and /api/v1/tenants/:tenant_id/mfa-policy (tenant admins): issue 17.
+ * /api/v1/mfa-policies (operator) and /api/v1/tenants/:tenant_id/mfa-policy (tenant admins): second factors, step-up and MFA policies.
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';

@@ -1,4 +1,4 @@
-/** Wire shapes of second factors, step-up, password reset and MFA policies (issue 17). */
+/** Wire shapes of second factors, step-up, password reset and MFA policies. */
 import { Type, Strict, Email, Id, Nullable, Timestamp } from '../../platform/http/schemas.ts';
 
 const Code = Type.String({ minLength: 6, maxLength: 12, pattern: '^[0-9 ]+$', description: 'the 6-digit code the authenticator app shows' });

@@ -1,5 +1,5 @@
 /**
- * Second factors (issue 17): an authenticator app (TOTP, RFC 6238, via `otpauth`) with one-time
+ * Second factors: an authenticator app (TOTP, RFC 6238, via `otpauth`) with one-time
  * recovery codes, and passkeys (WebAuthn, via `@simplewebauthn/server`). Every user may enrol
  * them; proving one is what makes a session (and the OAuth tokens issued from it) carry
  * amr ["pwd", "otp"|"hwk", "mfa"] — what MFA policies ask for.

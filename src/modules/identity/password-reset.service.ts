@@ -1,5 +1,5 @@
 /**
- * Password reset (issue 17): by an e-mailed link the user asks for ("Forgot password?") or the
+ * Password reset: by an e-mailed link the user asks for ("Forgot password?") or the
  * operator sends. The link's token is random, works once, for PASSWORD_RESET_TTL, and is stored
  * only as a keyed hash; a new link retires the older ones. Using it sets the new password and
  * ends every session of the user (and any sign-in half done) — the second factor stays: the

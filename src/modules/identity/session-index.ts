@@ -39,7 +39,7 @@ export interface IndexedSession {
 
 type SessionFields = Pick<repo.SessionRow, 'id' | 'user_id' | 'csrf_token' | 'expires_at' | 'last_seen_at'> & { amr?: string; created_at?: string };
 
-/** A stricter session policy for a user (their partner's configuration, issue 15): null when the platform's applies. */
+/** A stricter session policy for a user (their partner's configuration): null when the platform's applies. */
 export type SessionPolicyOf = (userId: string) => { idleMs: number | null; absoluteMs: number | null; maxSessions: number | null } | null;
 
 /** Whether a session has outlived its user's stricter policy at `now`. */

@@ -73,7 +73,7 @@ export class SessionsService {
     }
     // The account's failures are forgotten; the address keeps its own.
     await attempt.succeeded();
-    // A second factor is set up: no session yet, a short-lived second step instead (issue 17).
+    // A second factor is set up: no session yet, a short-lived second step instead.
     if (await this.#mfa.enrolled(user.id)) return this.#beginSecondStep(ctx, user);
     return this.#openSession(ctx, user, AMR_PASSWORD);
   }
@@ -161,7 +161,7 @@ export class SessionsService {
 
   /**
    * The user's partner allows at most `maxSessions` sessions at once (its configuration's session
-   * policy, issue 15): signing in ends the user's oldest sessions over it — as Keycloak does —
+   * policy): signing in ends the user's oldest sessions over it — as Keycloak does —
    * each audited as `user.session_ended` with the reason, and reaching every instance through the
    * change feed. Runs in the sign-in's transaction, after the new session is written.
    */
