@@ -1,5 +1,5 @@
 /**
- * Demo world (seed 001, issue 16): Fabrikam MSP's people with different member roles — Owen
+ * Demo world, the MSP workspace: Fabrikam MSP's people with different member roles — Owen
  * (owner) and Stella full, Bella billing, Sam support, Aude auditor — the commitments of its link
  * with Acme Fiber (99.95 % availability, e-mail to Owen, a 20,000.00 threshold), a ticket Sam
  * opened for Acme and commented on, and the alerts a first evaluation opens. Idempotent.

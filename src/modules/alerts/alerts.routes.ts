@@ -1,5 +1,5 @@
 /**
- * The HTTP edge of link commitments and the alerts inbox (issue 16):
+ * The HTTP edge of link commitments and the alerts inbox:
  *   partner side: GET|PUT /api/v1/partner/customers/:tenant_id/commitments ·
  *                 GET /api/v1/partner/alerts · POST /api/v1/partner/alerts/:alert_id/{acknowledge,resolve}
  *   tenant side:  GET /api/v1/tenants/:tenant_id/commitments ·
@@ -21,7 +21,7 @@ export interface AlertRoutesDeps {
   access: Access;
 }
 
-const TAGS = ['alerts and commitments (seed 001)'];
+const TAGS = ['alerts and commitments'];
 
 const AlertDto = Type.Object(
   {

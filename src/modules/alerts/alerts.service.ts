@@ -1,5 +1,5 @@
 /**
- * Per-link commitments and the alerts inbox of the MSP workspace (issue 16, seed 001).
+ * Per-link commitments and the alerts inbox of the MSP workspace.
  *
  * Commitments: each link (delegation) stores SLA commitments, alert settings and a billing
  * threshold; the MSP and the tenant both read them, either side changes them, every change is

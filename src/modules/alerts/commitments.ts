@@ -1,4 +1,4 @@
-/** Per-link commitments (seed 001's PartnerTenantLink: SLA commitments, alert settings, billing threshold). */
+/** Per-link commitments (what a partner–tenant link commits to: SLA commitments, alert settings, billing threshold). */
 import { Nullable, Strict, Type } from '../../platform/http/schemas.ts';
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;

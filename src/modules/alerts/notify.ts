@@ -1,5 +1,5 @@
 /**
- * The one notification seam (issue 16): everything the MSP workspace pushes goes through
+ * The one notification seam: everything the MSP workspace pushes goes through
  * `notify()`. With the platform's notification center (`publish`), the alert becomes the catalog
  * event `alert.raised`, and the center tells each person and each listed address once per channel,
  * every one as the alerts module decides for them (alertAudience). Without it (no center), the

@@ -1,5 +1,5 @@
 /**
- * The Wholesaler persona (seed 000, ARCHITECTURE §4.4): a wholesaler provisions the end-customer
+ * The Wholesaler persona: a wholesaler provisions the end-customer
  * tenants it resells. Provisioning creates the tenant, its billing account, optionally invites its
  * admin, and creates a `wholesale` delegation billed to the wholesaler's own account — all in one
  * transaction. Token exchange (RFC 8693) then turns the wholesaler's client-credentials token into

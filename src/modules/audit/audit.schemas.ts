@@ -63,7 +63,7 @@ export const AuditQuery = Strict({
 /** Filters inside a tenant's or a partner's own view. */
 export const ScopedAuditQuery = Strict(common);
 
-/** The tenant's view also filters by partner (seed 001: "which partner person did what"). */
+/** The tenant's view also filters by partner ("which partner person did what"). */
 export const TenantAuditQuery = Strict({ ...common, partner_id: Type.Optional(Type.String({ pattern: '^ptr_[0-9a-z]{26}$', description: 'only events of this partner (about it or done by its people)' })) });
 
 export const AuditPage = Type.Object({ data: Type.Array(AuditEventDto), next_cursor: Nullable(Type.String()) });

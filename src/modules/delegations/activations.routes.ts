@@ -1,5 +1,5 @@
 /**
- * Eligible (just-in-time) access routes (issue 17):
+ * Eligible (just-in-time) access routes:
  *  - tenant:  /api/v1/tenants/:tenant_id/delegations/:delegation_id/access-settings (read, set)
  *             /api/v1/tenants/:tenant_id/activations[/:activation_id/approve|reject]
  *  - partner: /api/v1/partners/:partner_id/eligible-access (the caller's eligible links and activations)

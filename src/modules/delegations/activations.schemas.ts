@@ -1,4 +1,4 @@
-/** Wire shapes of eligible (just-in-time) access: link settings, activations, approvals (issue 17). */
+/** Wire shapes of eligible (just-in-time) access: link settings, activations, approvals. */
 import { Type, Strict, Id, Nullable, Timestamp } from '../../platform/http/schemas.ts';
 
 const RoleId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Z][A-Z0-9_]*$' });

@@ -1,5 +1,5 @@
 /**
- * Time-bound access that manages itself (issue 17, GDAP-plus):
+ * Time-bound access that manages itself (GDAP-plus):
  *  - a tenant admin makes a link *eligible* (its role grants nothing until activated), sets the
  *    longest activation and whether an activation needs approval, auto-extend and privileged roles;
  *  - a partner member activates an eligible link for a bounded time with a reason, after a fresh

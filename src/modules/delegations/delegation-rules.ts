@@ -12,7 +12,7 @@ export interface Overrides {
   deny: string[];
 }
 
-/** Which partner capability each origin needs (ARCHITECTURE §1). */
+/** Which partner capability each origin needs. */
 export const ORIGIN_CAPABILITY = { link: 'managed_services', consent: 'delegated', wholesale: 'wholesale' } as const;
 
 /** Top-level permission namespaces a delegation may grant: the customer resource APIs. */

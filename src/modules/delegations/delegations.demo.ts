@@ -1,5 +1,5 @@
 /**
- * Demo world (seed 001): Fabrikam MSP holds an active MSP_FULL link to Acme Fiber and to three
+ * Demo world, MSP links: Fabrikam MSP holds an active MSP_FULL link to Acme Fiber and to three
  * more customers it manages (Woodgrove Clinics, Adventure Works Cycles, Wide World Importers —
  * created here with an admin and their billing accounts, so the MSP dashboard adds up several
  * customers), and waits for Beta Networks to approve its request. Idempotent: a tenant that

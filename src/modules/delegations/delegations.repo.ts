@@ -15,7 +15,7 @@ export interface DelegationFilter {
   origin?: DelegationOrigin;
   cursor?: string;
   limit: number;
-  /** issue 16: rows to skip, free text on the tenant's name and slug, sort keys, created_at range */
+  /** the common list features: rows to skip, free text on the tenant's name and slug, sort keys, created_at range */
   offset?: number;
   q?: string;
   sort?: { field: 'tenant_name' | 'created_at' | 'ends_at' | 'starts_at' | 'status' | 'role'; desc: boolean }[];

@@ -1,7 +1,7 @@
 /**
  * Delegation routes, by side:
  *  - partner:  /api/v1/partners/:partner_id/delegations…  (request a link, renew, relinquish, list)
- *              /api/v1/partner/customers[/:tenant_id], /api/v1/partner/context  (seed 001, the caller's own partner)
+ *              /api/v1/partner/customers[/:tenant_id], /api/v1/partner/context  (MSP views, the caller's own partner)
  *  - tenant:   /api/v1/tenants/:tenant_id/delegations…     (approve, reject, revoke, edit, renewals, confirm, break-glass)
  *              /api/v1/tenants/:tenant_id/invite-code
  *  - operator: /api/v1/delegations…                         (all, filterable; revoke any; break-glass)
@@ -41,7 +41,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
   /** The wire shape, with whether the approver still counts (read from the decision snapshot, not the database). */
   const dto = (v: Parameters<typeof toDelegationDto>[0]) => ({ ...toDelegationDto(v), approver_active: authz.approverActive(v.id) });
 
-  // seed 001: the caller's own partner, no partner id in the path
+  // the caller's own partner, no partner id in the path
 
   return {
     partner(app: App): void {
@@ -140,7 +140,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
           config: { admission: { permission: null, rateClass: 'read' } },
           schema: {
             tags: TAGS,
-            summary: 'Customers I manage (seed 001): tenants the partner holds a delegation for, with the limited tenant view',
+            summary: 'Customers I manage: tenants the partner holds a delegation for, with the limited tenant view',
             description:
               'Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by ' +
               DELEGATION_SORT_FIELDS.join(', ') +
@@ -171,7 +171,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
           config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'params', field: 'tenant_id' } } },
           schema: {
             tags: TAGS,
-            summary: 'One managed customer (seed 001): limited tenant view, the delegation, covered billing accounts and your effective permissions',
+            summary: 'One managed customer: limited tenant view, the delegation, covered billing accounts and your effective permissions',
             description: 'Needs an effective delegation. An unknown tenant and a tenant without a delegation answer the same 404 delegation_not_found.',
             params: S.CustomerParams,
             response: { 200: S.CustomerDetail, ...problems(400, 401, 403, 404) },
@@ -201,7 +201,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
           config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'header', field: 'x-active-tenant-id' }, nonPartnersToo: true } },
           schema: {
             tags: TAGS,
-            summary: 'Resolve X-Active-Tenant-Id (seed 001 context switch): the effective tenant, how you reach it and your permissions there',
+            summary: 'Resolve X-Active-Tenant-Id (the MSP context switch): the effective tenant, how you reach it and your permissions there',
             description:
               'Send `X-Active-Tenant-Id: tnt_…`. No header: 400 tenant_context_required. A tenant you have no delegation for — or one that does not exist — 404 delegation_not_found; ' +
               'a known delegation that is not effective: 403 delegation_pending, delegation_not_started, delegation_expired, delegation_revoked or delegation_rejected.',

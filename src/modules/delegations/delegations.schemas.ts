@@ -94,7 +94,7 @@ export const CustomerParams = Strict({ tenant_id: Type.String({ minLength: 1, ma
 
 export const InviteCodeDto = Type.Object({ invite_code: Nullable(Type.String({ description: 'give it to a partner so it can request a link' })) }, { title: 'InviteCode' });
 
-/** Seed 001's limited tenant view: what a partner may see of a customer. */
+/** The limited tenant view: what a partner may see of a customer. */
 export const CustomerTenant = Type.Object({ id: Type.String(), name: Type.String(), slug: Type.String(), status: Type.String(), tier: Type.String(), created_at: Type.String() });
 
 export const CustomerSummary = Type.Object({

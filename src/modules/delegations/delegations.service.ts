@@ -1,7 +1,7 @@
 /**
- * Delegations: the only thing that lets a partner touch tenant data (ARCHITECTURE §1).
+ * Delegations: the only thing that lets a partner touch tenant data.
  *
- * One table, three origins. `link` (seed 001, MSP / enterprise HQ) is requested by a partner and
+ * One table, three origins. `link` (MSP / enterprise HQ) is requested by a partner and
  * becomes active only when a tenant admin approves it; `consent` (created by the OAuth module when
  * a tenant admin approves an app) and `wholesale` (created by the gateway/wholesale flow when a
  * wholesaler provisions a resold tenant) are born active through `createDelegation(trx, ctx, …)`.
@@ -85,7 +85,7 @@ export class DelegationsService {
     const scopes = validateScopes(input.scopes);
     const { starts, ends } = validateWindow(input.startsAt, input.endsAt, now, st.maxDays);
     const partner = await st.requireActivePartner(trx, input.partnerId, input.origin);
-    // Issue 15: the operator may limit the delegation roles this partner may request or be given.
+    // The operator may limit the delegation roles this partner may request or be given.
     const allowedRoles = parsePartnerConfig(partner.config).roles?.delegation_roles;
     if (allowedRoles !== undefined && !allowedRoles.includes(input.role)) {
       throw A.role_not_allowed(`Your organization may not use the delegation role ${input.role}; it may use: ${allowedRoles.join(', ') || 'none'}.`);
@@ -158,7 +158,7 @@ export class DelegationsService {
     return this.#steps.write((trx) => this.createDelegation(trx, ctx, input));
   }
 
-  /** Seed 001: a partner asks for a link to a tenant it names by slug or by the tenant's invite code. */
+  /** A partner (an MSP or enterprise HQ) asks for a link to a tenant it names by slug or by the tenant's invite code. */
   async requestLink(
     ctx: RequestContext,
     partnerId: string,

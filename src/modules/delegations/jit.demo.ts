@@ -1,5 +1,5 @@
 /**
- * Demo world, time-limited access (issue 17): every state at once, on four small customers of
+ * Demo world, time-limited access: every state at once, on four small customers of
  * Fabrikam MSP that Acme Fiber's admin (alice, already a demo login) also administers — so no new
  * login is printed:
  *  - Cedar Telecom: support always on, billing on request; stella's two-hour activation is on;

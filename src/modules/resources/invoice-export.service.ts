@@ -1,5 +1,5 @@
 /**
- * Invoice exports of the MSP workspace (issue 16): CSV (RFC 4180, formula cells neutralised) and
+ * Invoice exports of the MSP workspace: CSV (RFC 4180, formula cells neutralised) and
  * PDF (a statement per customer with totals per currency), over every invoice the member may
  * export (billing.invoices.export through link ∩ member role). Nothing is capped: small sets
  * answer the file at once, larger ones (or on request) run as a job — 202 + the job, its progress,

@@ -1,5 +1,5 @@
 /**
- * Seed 001's consolidated MSP views, for one partner across the tenants it manages: billing
+ * The consolidated MSP views, for one partner across the tenants it manages: billing
  * summary, invoices (and their export rows), the ticket feed, usage and SLA reports, SLA and
  * billing alerts. The HTTP edge (partner.routes.ts) checks the caller and the rate limit and
  * writes the answer; everything between is here.

@@ -1,5 +1,5 @@
 /**
- * The HTTP edge of seed 001's consolidated MSP API (msp-views.service.ts), for the caller's own partner:
+ * The HTTP edge of the consolidated MSP API (msp-views.service.ts), for the caller's own partner:
  *   /api/v1/partner/billing/summary · /billing/invoices (+ /export) · /support/tickets (list,
  *   create on behalf of a tenant, update) · /reports/usage · /reports/sla · /alerts/sla ·
  *   /alerts/billing
@@ -33,14 +33,14 @@ export interface PartnerRoutesDeps {
   isActiveMember: (userId: string, partnerId: string) => boolean;
   /** does the user's member role grant the permission (no member role: yes) */
   memberRoleGrants: (userId: string, permission: string) => boolean;
-  /** is the feature on for the partner now (issue 15; the decision snapshot's feature catalog and the partner's configuration) */
+  /** is the feature on for the partner now (the decision snapshot's feature catalog and the partner's configuration) */
   featureEnabled: (partnerId: string, key: string) => boolean;
 }
 
-/** PDF invoice export is a beta feature (issue 15): on only for partners the operator switched it on for. */
+/** PDF invoice export is a beta feature: on only for partners the operator switched it on for. */
 export const PDF_EXPORT_FEATURE = 'exports.pdf';
 
-const TAGS = ['partner consolidated (seed 001)'];
+const TAGS = ['partner consolidated'];
 const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
 
 const TenantName = { tenant_id: Type.String(), tenant_name: Type.String() };

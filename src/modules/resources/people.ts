@@ -1,6 +1,6 @@
 /**
  * Who did it, in words a customer reads: the partner's name and the person's name and e-mail
- * for the user and partner ids an order, ticket, comment or alert records (issue 16: "not usr_…").
+ * for the user and partner ids an order, ticket, comment or alert records (people see names, "not usr_…").
  * Read in one query per kind of id for a whole page.
  */
 import type { Executor } from '../../platform/db/database.ts';

@@ -1,5 +1,5 @@
 /**
- * Seed 001's "Common features" for every list of customer data, consolidated (an MSP across its
+ * The common features of every list of customer data, consolidated (an MSP across its
  * tenants) or the tenant's own: offset pagination with a total count (the keyset cursor kept),
  * `q` free text, `sort=field,-field` on named fields, ISO 8601 date or date-time ranges and
  * YYYY-MM periods. One query builder per kind, so each list gets the same parameters, the same

@@ -415,7 +415,7 @@ export async function tenantHasResources(db: Executor, tenantId: string): Promis
   return !!r;
 }
 
-// ---- dashboard (issue 16) ----------------------------------------------------------------------
+// ---- dashboard -------------------------------------------------------------------------------
 
 export interface MonthTotals {
   period: string;

@@ -7,7 +7,7 @@
  * verified it (tenant, covered BANs, partner, acting user or app, delegation, persona, bill-to)
  * and commits with its audit event. An order records who placed it, for whom, through which
  * delegation, and which BAN is billed: the customer's own for the partner, MSP and customer
- * personas; the wholesaler's for the wholesaler persona (ARCHITECTURE §1, seed 000 AC4).
+ * personas; the wholesaler's for the wholesaler persona.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { lockRows, mutate, readAggregate } from '../../platform/db/database.ts';
@@ -354,7 +354,7 @@ export class ResourcesService {
     };
   }
 
-  // ---- lists with the common features (issue 16) ----------------------------------------------
+  // ---- lists with the common features --------------------------------------------------------
 
   /**
    * One page of a kind over the scopes, with its total, `q`, `sort` and ranges

@@ -1,5 +1,5 @@
 /**
- * Customer self-service (issue 16): a tenant's own admins and users read the tenant's orders,
+ * Customer self-service: a tenant's own admins and users read the tenant's orders,
  * services, invoices, tickets, usage and SLA — each per the permission their tenant role grants —
  * with the common list features, and each order and ticket naming who placed or opened it (the
  * partner's name and the person's name and e-mail).
@@ -20,7 +20,7 @@ export interface TenantSelfRoutesDeps {
   access: Access;
 }
 
-const TAGS = ['customer self-service (seed 001)'];
+const TAGS = ['customer self-service'];
 const Params = Strict({ tenant_id: Id('tnt') });
 const sortOf = (kind: ListKind) => Type.Optional(Type.String({ ...ListQueryCommon.sort, description: `comma-separated, \`-\` for descending; fields: ${sortFields(kind).join(', ')}` }));
 const common = (kind: ListKind) => ({ ...ListQueryCommon, sort: sortOf(kind), ban_id: Type.Optional(Id('ban', 'only this billing account')) });
