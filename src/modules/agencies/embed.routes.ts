@@ -7,7 +7,7 @@
  *   2. authenticateAgency     token → tenant + agency from the in-memory index (no DB read);
  *                             401 agency_token_required / agency_token_invalid / agency_token_revoked,
  *                             403 agency_inactive / agency_tenant_inactive
- *   3. limitPerToken          20 requests in any rolling minute per token (fixed by seed 004, not a setting),
+ *   3. limitPerToken          20 requests in any rolling minute per token (fixed by the agency embed requirement, not a setting),
  *                             429 rate_limited + Retry-After; 503 rate_limiter_unavailable
  *   4. refuseContextInPayload a tenant or agency named in the body, query or X-Active-Tenant-Id is
  *                             refused (400 agency_context_in_payload): context comes from the token only
@@ -192,7 +192,7 @@ export interface EmbedDeps {
   clock: Clock;
 }
 
-/** Seed 004 locks it: 20 requests per token in any rolling minute, the same on every installation. */
+/** The agency embed requirement fixes it: 20 requests per token in any rolling minute, the same on every installation. */
 export const AGENCY_REQUESTS_PER_MINUTE = 20;
 
 export function registerEmbedRoutes(app: App, d: EmbedDeps): void {

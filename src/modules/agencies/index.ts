@@ -1,5 +1,5 @@
 /**
- * Agencies (seed 004): tenant-scoped agencies without user accounts, their form-specific embed
+ * Agencies: tenant-scoped agencies without user accounts, their form-specific embed
  * tokens, the embedded API (/embed/v1: issue + look up own vouchers, 20 requests per rolling
  * minute per token) and the embeddable form page. Vouchers themselves live in modules/vouchers.
  */

@@ -1,5 +1,5 @@
 /**
- * Events out (issue 17): the catalog of domain events and their outbox, webhooks (Standard
+ * Events out: the catalog of domain events and their outbox, webhooks (Standard
  * Webhooks, retried, logged), e-mail through the platform mailer, and the in-app notification
  * center. Other modules emit events through `notifications.outbox.emit(trx, …)` in their own
  * transaction, and add "waiting for you" counts with `addWaitingCounter`.

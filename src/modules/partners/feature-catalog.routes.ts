@@ -1,5 +1,5 @@
 /**
- * Issue 15's features over HTTP: the operator's feature catalog (list, create, update, retire —
+ * The configuration manager's features over HTTP: the operator's feature catalog (list, create, update, retire —
  * each audited), and the partner's own view of its features (what is on, and why) with the
  * owner's switch for opt-in ones, which writes through PartnersService.updateConfigSection, so it is
  * versioned and audited like an operator's change. What is on comes from the decision snapshot.

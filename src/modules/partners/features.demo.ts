@@ -1,5 +1,5 @@
 /**
- * Demo world (issue 15): Fabrikam MSP is in the beta of PDF invoice export — the operator switched
+ * Demo world, partner features: Fabrikam MSP is in the beta of PDF invoice export — the operator switched
  * the catalog's `exports.pdf` on in its configuration (a configuration version, audited). Idempotent.
  */
 import type { DemoStep } from '../../platform/demo-step.ts';

@@ -1,5 +1,5 @@
 /**
- * The partner configuration manager's operator API (issue 15): read a partner's configuration,
+ * The partner configuration manager's operator API: read a partner's configuration,
  * replace one section (a new version), and read the version history. The sections' enforcement lives
  * with what they govern (the decision snapshot, the gateway, sessions); this is the document.
  */

@@ -1,5 +1,5 @@
 /**
- * A partner's usage against its quotas (issue 15): requests by UTC day, today's and this month's
+ * A partner's usage against its quotas: requests by UTC day, today's and this month's
  * totals with the quotas from its configuration. One route on the partner plane, read by the
  * operator (any partner) and by the partner's own members (its own only; the partner wall answers
  * 404 for another's).

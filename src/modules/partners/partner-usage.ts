@@ -1,5 +1,5 @@
 /**
- * Partners' usage by day (issue 15): the gateway notes each partner request in memory on the
+ * Partners' usage by day: the gateway notes each partner request in memory on the
  * request path (one Map update, no I/O) and this adds the counts to partner_usage in one
  * transaction every `flushIntervalMs`, from every instance (an upsert that adds, so instances
  * never overwrite each other). A batch whose write fails is kept for the next one; a crash loses

@@ -112,7 +112,7 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; li
           config: { operator: 'platform.partners.manage' },
           schema: {
             tags: ['partners'],
-            summary: 'Turn features on or off for one partner (seed 002 Partner Configuration Manager; operator)',
+            summary: 'Turn features on or off for one partner (partner configuration manager; operator)',
             params: S.PartnerParams,
             body: S.FeatureTogglesBody,
             response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },

@@ -1,5 +1,5 @@
 /**
- * Which plans a customer may subscribe to (seed 002 "Subscription & Service Plan Control"): a pure
+ * Which plans a customer may subscribe to (subscription and service plan control): a pure
  * decision over the customer's segment and KYC state, the plan and the partner's offer of it.
  * The order of the checks is the order a customer would fix things in: the partner must offer
  * the plan, the customer must be verified (a guest completes KYC first), and the plan must be for

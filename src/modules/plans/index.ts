@@ -1,5 +1,5 @@
 /**
- * Plans and subscriptions (seed 002): the operator's plan catalog, partner offers, customer
+ * Plans and subscriptions: the operator's plan catalog, partner offers, customer
  * segments and KYC, and the subscription lifecycle enforced at the gateway.
  */
 export { PlansService, TRANSITIONS, KYC_MAX_DOCUMENT_BYTES, KYC_CONTENT_TYPES, type PlansDeps, type PlanInput, type KycInput, type SubscriptionAction } from './plans.service.ts';

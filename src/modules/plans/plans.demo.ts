@@ -1,5 +1,5 @@
 /**
- * The demo world's plans (seed 002): three plans in the operator's catalog; Contoso Wholesale may
+ * The demo world's plans: three plans in the operator's catalog; Contoso Wholesale may
  * offer all three and offers two at its own price; Contoso's resold customers in each segment,
  * with KYC cases in each state (none yet, waiting, verified, rejected) and subscriptions in each
  * state (signing, signed, active, suspended, cancelled — Atlas has a cancelled one beside its active one). Bluebird Café's admin can sign in as a

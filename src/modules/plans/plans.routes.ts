@@ -1,5 +1,5 @@
 /**
- * Plans and subscriptions (seed 002):
+ * Plans and subscriptions:
  *   operator  /api/v1/plans                                   the plan catalog
  *   partner   /api/v1/partners/:partner_id/allowed-plans/…    which plans the partner may offer (operator)
  *             /api/v1/partners/:partner_id/plans, customers, kyc-cases, subscriptions   the partner's offer and customers

@@ -3,7 +3,7 @@
  * (the tenant's paid invoices, its existing lines, the agreement terms by month): no I/O, no clock.
  * program.service.ts reads a page of tenants, asks this for the changes and writes them.
  *
- * The model (issue 14):
+ * The model:
  *  - commission: one line per (tenant, month of payment) carrying percent_bps of the SUM of that
  *    month's eligible paid invoices, rounded once on the sum (half up, integer minor units). While
  *    the line is pending or approved it follows the invoices (recomputed; reversed when nothing is

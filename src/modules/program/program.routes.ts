@@ -1,6 +1,6 @@
 /**
- * The partner program's API (issue 14): the partner plane (/api/v1/partners/:partner_id/program/…,
- * seed 003's matrix cell by cell), the operator's (/api/v1/program/…) and the public sign-up.
+ * The partner program's API: the partner plane (/api/v1/partners/:partner_id/program/…,
+ * the partner permission matrix cell by cell), the operator's (/api/v1/program/…) and the public sign-up.
  */
 import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
@@ -41,7 +41,7 @@ export function toCodeDto(c: repo.CodeListRow) {
   };
 }
 
-/** Exactly the allow-listed fields of seed 003's limited tenant view. */
+/** Exactly the allow-listed fields of the program's limited tenant view. */
 export function toReferralDto(r: { id: string; name: string; slug: string; status: string; tier: string; attributed_at: string; monthly_revenue_minor: number; currency: string }) {
   return {
     id: r.id,

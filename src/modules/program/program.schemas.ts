@@ -1,4 +1,4 @@
-/** The partner program's wire shapes (issue 14; /work/wt/PROGRAM-API.md is the contract the portal builds on). */
+/** The partner program's wire shapes: the contract the portal builds on. */
 import { Type, Strict, Email, Name, Id, Nullable } from '../../platform/http/schemas.ts';
 
 const Period = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'a month, YYYY-MM' });
@@ -41,7 +41,7 @@ export const CreateCodeBody = Strict({
 export const UpdateCodeBody = Strict({ active: Type.Boolean() });
 
 /**
- * The limited tenant view (seed 003 "What Partners CAN See"): exactly these fields. The response
+ * The limited tenant view (what a program partner may see of a referred tenant): exactly these fields. The response
  * schema is an allow-list — the serializer drops anything else — and the query selects nothing more.
  */
 export const ReferralDto = Type.Object(
