@@ -70,11 +70,11 @@ export interface Services {
   agencies: AgenciesService;
   /** the reference resource service (the gateway's default upstream, the MSP consolidated views) */
   resources: ResourcesService;
-  /** seed 001's consolidated MSP views over the resources */
+  /** the consolidated MSP views over the resources */
   msp: MspViewsService;
   /** invoice exports (CSV, PDF; jobs for large sets) of the MSP workspace */
   invoiceExports: InvoiceExportService;
-  /** per-link commitments and the alerts inbox (issue 16) */
+  /** per-link commitments and the alerts inbox */
   alerts: AlertsService;
   /** evaluates alerts every minute (started when the app is ready) */
   alertScheduler: AlertScheduler;
@@ -84,13 +84,13 @@ export interface Services {
   apps: AppsService;
   /** end-customer tenants a wholesaler resells */
   resold: ResoldTenantsService;
-  /** plan catalog, partner offers, customer segments and KYC, subscriptions (seed 002) */
+  /** plan catalog, partner offers, customer segments and KYC, subscriptions */
   plans: PlansService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
-  /** the partner program (issue 14): referral codes, attributed sign-ups, agreements, earnings, payouts */
+  /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
   program: ProgramService;
-  /** events out: the outbox, webhooks, e-mail queue and the notification center (issue 17) */
+  /** events out: the outbox, webhooks, e-mail queue and the notification center */
   notifications: NotificationsService;
   activations: ActivationsService;
   lifecycle: LifecycleSweep;
@@ -178,12 +178,12 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec }, mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'partner application mail') });
   const featureCatalog = new FeatureCatalogService({ db, audit, feed, clock });
   const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
-  // eligible (just-in-time) access, auto-extend and expiry notices (issue 17): events through the outbox, step-up through MFA
+  // eligible (just-in-time) access, auto-extend and expiry notices: events through the outbox, step-up through MFA
   const jitDeps = { db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, events: notifications.outbox, mfa: identity.mfa, onError: (e: unknown) => d.onError(e, 'delegation lifecycle') };
   const activations = new ActivationsService(jitDeps);
   const lifecycle = new LifecycleSweep(jitDeps);
   const authz = new AuthzService({ db, feed, clock, roles, metrics: d.metrics });
-  // a partner's members' session policy (its configuration, issue 15), read from the snapshot on every session check
+  // a partner's members' session policy (its configuration), read from the snapshot on every session check
   identity.sessions.policy = (userId) => {
     const p = authz.snapshot.users.get(userId)?.partner;
     return p ? partnerLimits(p.config).session : null;
@@ -206,10 +206,10 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
   const resold = new ResoldTenantsService({ db, audit, feed, clock, apps, delegations, identity, tenants });
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
-  // a customer's plan limits who may join it (issue 15): tenants asks plans, without importing it
+  // a customer's plan limits who may join it: tenants asks plans, without importing it
   tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
-  // partners' requests by day (issue 15): counted in memory by the gateway, added to partner_usage in batches
+  // partners' requests by day: counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
   // seen DPoP proof ids in Redis when there is one (a proof replayed through another instance is refused), else in memory
   const dpopReplay = rateLimitRedis ? new RedisDpopReplayCache({ redis: rateLimitRedis, prefix: config.redisKeyPrefix, timeoutMs: config.redisCommandTimeoutMs, onError: reportEvery(10_000, (e, n) => d.onError(e, `DPoP replay check (${n} more failures since the last report)`)) }) : null;

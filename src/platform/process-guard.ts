@@ -2,7 +2,7 @@
  * The serving process's last line of defence. Every database and Redis connection has its own
  * 'error' listener and every background loop catches its own failures; this is for the one that
  * slipped through. A database or Redis that went away must never exit the process — every other
- * instance would exit with it at the same moment (issue 12: 14 of 14 within 1.5 s) — so such an
+ * instance would exit with it at the same moment (a fault-injection run saw 14 of 14 exit within 1.5 s) — so such an
  * error is logged and the process goes on; anything else is a bug whose state nobody knows, and
  * the process exits as Node would have.
  */

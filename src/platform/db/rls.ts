@@ -1,6 +1,6 @@
 /**
  * Row-level security on PostgreSQL, the second wall behind the application's checks
- * (ARCHITECTURE §8): every table with a `tenant_id` has ENABLE and FORCE ROW LEVEL SECURITY and
+ * (on PostgreSQL the application's role owns no table and cannot bypass it): every table with a `tenant_id` has ENABLE and FORCE ROW LEVEL SECURITY and
  * policies keyed on the transaction-local settings db-context.ts sends (app.scope,
  * app.tenant_id, app.partner_id, app.tenant_ids, app.user_id):
  *  - system / operator: every row;

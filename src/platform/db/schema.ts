@@ -337,7 +337,7 @@ export interface SlaRecordsTable {
   recorded_at: string;
 }
 
-/** 0005: agencies (seed 004) — tenant-scoped, no user accounts */
+/** 0005: agencies — tenant-scoped, no user accounts */
 export interface PartnerAgenciesTable {
   id: string;
   tenant_id: string;
@@ -469,7 +469,7 @@ export interface OAuthRevokedTokensTable {
   revoked_at: string;
 }
 
-/** Issue 14: the partner program (migration 0013). */
+/** The partner program (migration 0013). */
 export interface ReferralCodesTable {
   code: string;
   partner_id: string;
@@ -824,7 +824,7 @@ export interface SubscriptionsTable {
   updated_at: string;
 }
 
-/** Issue 17: a user's authenticator app. The seed is encrypted (encryptWithSecret): codes are checked against it. */
+/** A user's authenticator app. The seed is encrypted (encryptWithSecret): codes are checked against it. */
 export interface MfaTotpTable {
   user_id: string;
   secret_enc: string;
@@ -963,7 +963,7 @@ export interface FeatureCatalogTable {
   updated_at: string;
 }
 
-/** A partner's requests through the gateway on one UTC day (issue 15), added to in batches by every instance. */
+/** A partner's requests through the gateway on one UTC day, added to in batches by every instance. */
 export interface PartnerUsageTable {
   partner_id: string;
   /** YYYY-MM-DD (UTC) */

@@ -8,7 +8,7 @@
  * message, a Redis outage or a reconnect loses nothing: the periodic poll and the reconnect
  * drain pick up every row.
  *
- * Order (issue 19): writers take no common lock, so ids (drawn from a sequence before commit) do
+ * Order: writers take no common lock (so writes scale with instances), so ids (drawn from a sequence before commit) do
  * not commit in order: tailing by id would skip a row whose transaction commits after a later
  * id was read. On PostgreSQL every row carries its transaction's id (`xid`, migration 0012) and
  * the feed's position is a PostgreSQL snapshot (`pg_current_snapshot()`: xmin, xmax and the

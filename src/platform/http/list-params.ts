@@ -1,5 +1,5 @@
 /**
- * The list parameters every consolidated list shares (seed 001 "Common features"): limit/offset
+ * The list parameters every consolidated list shares (the common list features): limit/offset
  * with a total (the keyset cursor kept), `q`, `sort=field,-field` on named fields, ISO 8601
  * date or date-time ranges; and their refusals, each with a stable code.
  */

@@ -5,7 +5,7 @@
  * Why hand-written rather than rate-limiter-flexible:
  * rate-limiter-flexible counts in fixed windows (a counter with a TTL that starts at the first
  * hit), so a client can get up to 2N requests through around a window boundary, and its
- * "sliding" variants approximate. The agency contract (seed 004: 20 req/min/token) and the
+ * "sliding" variants approximate. The agency embed contract (20 req/min/token) and the
  * gateway's per-class limits promise an exact bound in any rolling minute, which needs a log of
  * admitted timestamps — a sorted set trimmed and counted in one atomic Lua script.
  *
@@ -19,7 +19,7 @@
  *
  *   gw:<token|user>:<class>, gw:p:<partner>   the gateway, per caller × route class and per partner
  *   pc:u:<user>:<class>                        the consolidated partner views (/api/v1/partner/…)
- *   agency-token:<token>                       the embed API (seed 004: 20 per minute)
+ *   agency-token:<token>                       the embed API (20 per minute)
  *   apply:ip:<ip>                              partner applications (10 per hour)
  *   login:email:<email>, login:ip:<ip>         failed logins (LoginThrottle: peekAll / recordAll)
  *   oauth-fail:ip:<ip>, oauth-fail:client-ip:… failed OAuth client authentications (FailureThrottle)

@@ -23,7 +23,7 @@ const PERMISSIONS: [string, string][] = [
   ['tenant.delegations.read', 'See partner delegations of the tenant'],
   ['tenant.delegations.manage', 'Approve, reject, edit and revoke partner delegations'],
   ['tenant.agencies.manage', 'Manage agencies and their embedded-form tokens'],
-  // partner organization (seed 003 matrix)
+  // partner organization (the partner permission matrix)
   ['partner.profile.read', 'View partner organization details (canViewPartner)'],
   ['partner.profile.update', 'Update name, contact info, branding (canEditPartner)'],
   ['partner.members.read', 'See partner organization members'],
@@ -44,7 +44,7 @@ const PERMISSIONS: [string, string][] = [
   ['partner.apps.manage', 'Register, edit, rotate and delete OAuth apps'],
   ['partner.customers.read', 'See the customers the partner has delegated access to'],
   ['partner.delegations.manage', 'Request, renew and relinquish delegations'],
-  // resource APIs (gateway; seed 001 categories)
+  // resource APIs (gateway; the customer data categories)
   ['billing.accounts.read', 'See billing accounts (BANs)'],
   ['billing.invoices.read', 'Read invoices'],
   ['billing.invoices.export', 'Export invoices'],
@@ -276,7 +276,7 @@ export const migration: PartnergateMigration = {
       .addColumn('invited_by', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('partner_members_pkey', ['partner_id', 'user_id'])
-      // A person belongs to at most one partner organization (seed 003: PartnerUser.userId is unique).
+      // A person belongs to at most one partner organization (a user id appears in one partner membership at most).
       .addUniqueConstraint('partner_members_user_id_key', ['user_id'])
       .execute();
 

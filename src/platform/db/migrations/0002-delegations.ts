@@ -1,6 +1,6 @@
 /**
  * Delegations — the only thing that lets a partner touch tenant data — and the delegation
- * role catalog of seed 001. One table for the three origins: link (MSP / enterprise HQ),
+ * role catalog (MSP_FULL, MSP_BILLING, …). One table for the three origins: link (MSP / enterprise HQ),
  * consent (OAuth consent screen) and wholesale (resold end-customer tenants).
  */
 import { sql } from 'kysely';

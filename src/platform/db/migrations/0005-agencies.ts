@@ -1,5 +1,5 @@
 /**
- * Agencies (seed 004): tenant-scoped partner agencies without user accounts, their
+ * Agencies: tenant-scoped partner agencies without user accounts, their
  * form-specific embed tokens (stored only as a keyed hash), and the vouchers table — issued by
  * tenant users, partners through the gateway, or agencies through the embedded form, which
  * records the issuing agency in `partner_agency_id`.
@@ -66,7 +66,7 @@ export const migration: PartnergateMigration = {
       .addColumn('amount', 'integer')
       .addColumn('currency', 'text')
       .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('issued','redeemed','void')`))
-      // set when an agency issued it through its embedded form (seed 004)
+      // set when an agency issued it through its embedded form
       .addColumn('partner_agency_id', 'text')
       .addColumn('billing_account_id', 'text', (c) => c.references('billing_accounts.id'))
       .addColumn('issued_by_type', 'text', (c) => c.notNull().check(sql`issued_by_type in ('user','api_token','app','agency','system')`))

@@ -1,5 +1,5 @@
 /**
- * OAuth (issue 4 follow-up): single JWT access tokens can be revoked (RFC 7009). A JWT is checked
+ * OAuth: single JWT access tokens can be revoked (RFC 7009). A JWT is checked
  * locally, so revoking one records its `jti` here until the token would have expired anyway; every
  * instance keeps the unexpired ones in memory (loaded at start, then through the change feed), and
  * the purge drops rows past `expires_at`.

@@ -1,5 +1,5 @@
 /**
- * The second wall (issue 11): row-level security on every tenant-scoped table (PostgreSQL only;
+ * The second wall: row-level security on every tenant-scoped table (PostgreSQL only;
  * SQLite is the embedded single-user mode). See platform/db/rls.ts for the policies and
  * db-context.ts for the context they key on. Grants to the application role are not a migration
  * step: `migrate` re-applies them every time it runs (db-roles.ts), so a role configured after
@@ -19,7 +19,7 @@ export const TENANT_TABLES_0008: readonly TenantTableRls[] = [
   { table: 'delegations', partnerColumns: ['partner_id'] },
   managed('invoices'),
   managed('orders'),
-  // agencies and their tokens belong to the tenant alone (seed 004)
+  // agencies and their tokens belong to the tenant alone
   { table: 'partner_agencies' },
   { table: 'partner_tokens' },
   managed('provisioned_services'),

@@ -1,5 +1,5 @@
 /**
- * OAuth (issue 11): the protocol store keeps no bearer value. From this version on a row's id is
+ * OAuth: the protocol store keeps no bearer value. From this version on a row's id is
  * the keyed hash (SecretHasher: HMAC-SHA256 under the installation's SECRET_KEY) of the code,
  * token, session or interaction id the library hands over, and payloads lose their copy of it
  * (src/modules/oauth/oauth-store.ts). The rows written before:

@@ -1,5 +1,5 @@
 /**
- * Client authentication (issue 18): an app may also be registered for `client_secret_post`
+ * Client authentication: an app may also be registered for `client_secret_post`
  * (the secret in the token request's body, openid-client's default), next to `client_secret_basic`
  * and `private_key_jwt`. Existing apps keep the method they were registered with.
  *

@@ -1,5 +1,5 @@
 /**
- * Issue 12, defect 8: why a personal API token was revoked. Disabling a user revokes their API
+ * Why a personal API token was revoked. Disabling a user revokes their API
  * tokens for good (re-enabling the account brings none back, as GitHub and Keycloak do), so a
  * revocation says who ended it: `owner` (the user revoked it) or `user_disabled` (the operator
  * disabled the account). Tokens revoked before this column existed were revoked by their owner.

@@ -1,5 +1,5 @@
 /**
- * Issue 19: no global write lock. Mutations on PostgreSQL no longer queue on one advisory lock,
+ * No global write lock, so writes grow with instances. Mutations on PostgreSQL no longer queue on one advisory lock,
  * so neither the change feed nor the audit chain may rely on rows committing in the order their
  * ids were drawn:
  *  - change_events.xid (PostgreSQL): the id of the transaction that wrote the row. The feed

@@ -1,5 +1,5 @@
 /**
- * Issue 14: the partner program (seed 003). Referral codes, the attribution of a tenant to the
+ * The partner program. Referral codes, the attribution of a tenant to the
  * partner whose code brought it (written once: the database refuses an UPDATE or DELETE of it,
  * and of tenants.referred_by_partner_id, which the tenant's INSERT sets), versioned program agreements, earnings lines
  * (one per source invoice and kind: the unique key makes computation idempotent and safe across
@@ -114,7 +114,7 @@ export const migration: PartnergateMigration = {
     await enableTenantRls(db, dialect, { table: 'referral_attributions', partnerColumns: ['partner_id'] });
     await enableTenantRls(db, dialect, { table: 'program_earnings', partnerColumns: ['partner_id'] });
 
-    // Immutable attribution (seed 003 "Immutable Attribution"): written once, never changed or removed.
+    // Immutable attribution: written once, never changed or removed.
     if (pg) {
       await sql
         .raw(

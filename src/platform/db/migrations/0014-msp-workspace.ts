@@ -1,5 +1,5 @@
 /**
- * Issue 16 (seed 001, the MSP workspace):
+ * The MSP workspace:
  *  - partner_members.member_role: the role an owner gives each member inside the MSP
  *    (partner_msp_full, _billing, _support, partner_auditor); a member acts on a customer with
  *    the link's permissions ∩ this role's. Null = full (what every member had before).

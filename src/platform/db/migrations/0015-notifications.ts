@@ -1,5 +1,5 @@
 /**
- * Events out (issue 17, part 1): the domain-event outbox, webhook endpoints with their deliveries
+ * Events out: the domain-event outbox, webhook endpoints with their deliveries
  * and attempts, in-app notifications with per-user preferences, and the queue of e-mail to send.
  *
  *  - domain_events: written in the transaction of the change it reports (the audit hook,

@@ -1,5 +1,5 @@
 /**
- * Issue 17, strong authentication: second factors (TOTP with recovery codes, passkeys), the
+ * Strong authentication: second factors (TOTP with recovery codes, passkeys), the
  * authentication methods a session was established with (`amr`, and when a second factor was
  * last proven, for step-up), short-lived challenges (the sign-in second step, WebAuthn
  * ceremonies), password-reset links, and the MFA policies the operator and tenants set.

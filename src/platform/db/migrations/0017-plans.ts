@@ -1,5 +1,5 @@
 /**
- * Plans and subscriptions (seed 002, issue 15): the operator's plan catalog, which plans each
+ * Plans and subscriptions: the operator's plan catalog, which plans each
  * partner may offer (and at what price), the partner's end customers with their segment and
  * KYC state, KYC cases with their documents (details and files encrypted at rest), and the
  * customers' subscriptions with their lifecycle.

@@ -1,5 +1,5 @@
 /**
- * Issue 17 part 3, time-bound access that manages itself:
+ * Time-bound access that manages itself:
  *  - delegation_jit_settings: per link, what the tenant set — the link's role is *eligible* (grants
  *    nothing until activated), the longest activation, whether an activation needs the tenant's
  *    approval, auto-extend (by how many days) and the roles the tenant calls privileged (never

@@ -1,5 +1,5 @@
 /**
- * Issue 15, the partner configuration manager's storage:
+ * The partner configuration manager's storage:
  *  - partners.config: the partner's current configuration, one JSON document with a section per
  *    concern (features, roles, session, limits, api). It rides on the partner row, so the change
  *    feed's `partner` entry that already reloads a partner into every instance's decision snapshot

@@ -1,5 +1,5 @@
 /**
- * Issue 16, the consolidated MSP views at 1,000 tenants (npm run bench:msp):
+ * The consolidated MSP views at 1,000 tenants (npm run bench:msp):
  *  - covering indexes for the per-tenant aggregates (billing totals and months, usage, SLA): the
  *    totals are read from the index in (tenant, …) order instead of one table row per invoice;
  *  - (tenant, status) indexes for the alert views (overdue invoices, breached SLA months), which

@@ -1,5 +1,5 @@
 /**
- * Issue 14, earnings per tenant per period: program_earnings becomes one line per (partner,
+ * The partner program's earnings per tenant per period: program_earnings becomes one line per (partner,
  * referred tenant, month of payment) carrying the commission on the sum of that month's paid
  * invoices (rounded once, on the sum), one line per qualified-sign-up bounty, and clawback lines
  * (negative, naming the refunded invoice) for a refund after the line was paid. The invoices each

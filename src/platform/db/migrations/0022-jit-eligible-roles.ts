@@ -1,5 +1,5 @@
 /**
- * Issue 17, eligible ROLES: a link keeps its role as *standing* access (always on while the link
+ * Eligible (just-in-time) ROLES: a link keeps its role as *standing* access (always on while the link
  * is) and may carry further roles that are *eligible* — they grant nothing until a partner member
  * activates them for a while. `eligible_roles` is a JSON array of role ids on the link's access
  * settings; the older `eligible` switch still means "the link's own role is eligible too".

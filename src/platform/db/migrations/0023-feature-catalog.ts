@@ -1,5 +1,5 @@
 /**
- * Issue 15, the configuration manager's feature catalog: the platform's features the operator
+ * The configuration manager's feature catalog: the platform's features the operator
  * maintains — key, name, description, the default (on/off) every partner gets unless its
  * configuration's `features` section says otherwise, the lifecycle (beta → general → retired) and
  * whether the partner's owner may switch it (opt_in). The decision snapshot holds the catalog, so

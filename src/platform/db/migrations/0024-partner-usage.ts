@@ -1,5 +1,5 @@
 /**
- * Issue 15, rate limits and quotas: the partners' usage by day. The gateway counts each partner's
+ * Partner rate limits and quotas: the partners' usage by day. The gateway counts each partner's
  * requests in memory on the request path (admitted, and refused for a quota or a per-minute
  * limit) and adds them here in batches, every few seconds, from every instance — the record the
  * operator's and the partner's usage views read. The quotas themselves are counted in the rate

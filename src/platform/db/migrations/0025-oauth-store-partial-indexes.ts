@@ -1,5 +1,5 @@
 /**
- * Issue 19, token issuance: every refresh writes a new refresh-token row into `oauth_store`, and
+ * Token issuance throughput: every refresh writes a new refresh-token row into `oauth_store`, and
  * each of the table's indexes is written with it. Two of them serve lookups only some models make
  * — by `uid` (sessions and interactions) and by `user_code` (the device flow) — yet held an entry
  * for every row, tokens included, whose value there is null. Both become partial (`where … is not
