@@ -8,7 +8,7 @@
  * admin's call returns. Other instances follow through the feed.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { SecretHasher } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
@@ -65,13 +65,7 @@ export class AgenciesService {
     return this.#d.clock.now().toISOString();
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   // ---- agencies -----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@
  * Every mutation commits with its audit event and an `app` change-feed row.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { newSecret, type SecretHasher } from '../../platform/crypto.ts';
@@ -80,13 +80,7 @@ export class AppsService {
     return this.#d.clock.now().toISOString();
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   /** Resource scopes an app may ask for, with their plain-words descriptions. */
   scopeCatalog(): Map<string, ScopeInfo> {

@@ -5,7 +5,7 @@
  * that read the database (BANs of the tenant, an active partner, an active tenant admin).
  */
 import type { Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A } from '../authz/index.ts';
 import { capabilityProblem } from './delegation-rules.ts';
@@ -44,11 +44,7 @@ export class DelegationSteps {
    * request here already sees it (other instances get it through the feed fan-out).
    */
   async write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
+    return mutateAndKick(this.#d.db, this.#d.feed, fn);
   }
 
   /**

@@ -8,7 +8,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
-import { mutate, type Tx } from '../../platform/db/database.ts';
+import { mutateAndKick, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -116,11 +116,5 @@ export class FeatureCatalogService {
     return this.update(ctx, key, { lifecycle: 'retired' }, 'feature.retired');
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 }

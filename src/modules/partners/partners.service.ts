@@ -4,7 +4,7 @@
  * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
@@ -78,13 +78,7 @@ export class PartnersService {
     return this.#d.clock.now().toISOString();
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   /**
    * Creates the partner (status applied) and its first owner; refuses an address that has an

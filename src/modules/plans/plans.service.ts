@@ -10,7 +10,7 @@
  * audit events carry ids, kinds, sizes and hashes only.
  */
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { includeTenant, lockRows, mutate } from '../../platform/db/database.ts';
+import { includeTenant, lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret, sha256 } from '../../platform/crypto.ts';
@@ -93,11 +93,7 @@ export class PlansService {
   }
 
   async #commit<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
+    return mutateAndKick(this.#d.db, this.#d.feed, fn);
   }
 
   // ---- operator: the catalog -----------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -100,13 +100,7 @@ export class ProgramService {
     return this.#d.clock.now().toISOString();
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   get #k() {
     return this.#d.db.kysely;

@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutate } from '../../platform/db/database.ts';
+import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -57,13 +57,7 @@ export class TenantsService {
     return this.#d.clock.now().toISOString();
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   setReferralHook(hook: ReferralHook): void {
     this.#referrals = hook;

@@ -8,7 +8,7 @@
  * transaction, and never lets a lookup cross a tenant (or an agency, when scoped to one).
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate } from '../../platform/db/database.ts';
+import { mutate, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -53,13 +53,7 @@ export class VouchersService {
     this.#d = d;
   }
 
-  async #write<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    try {
-      return await mutate(this.#d.db, fn);
-    } finally {
-      await this.#d.feed.kick();
-    }
-  }
+  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
   /** Issue one voucher. Pass `trx` to issue inside a caller's transaction. */
   async issue(ctx: RequestContext, input: IssueVoucherInput, trx?: Tx): Promise<repo.VoucherRow> {

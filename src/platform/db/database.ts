@@ -151,6 +151,23 @@ export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T>
 }
 
 /**
+ * `mutate`, then nudge the change feed so the decision snapshot and every other consumer read the
+ * change at once — on failure too, since a half-run caller may have committed in an inner step.
+ * The services' one way to write.
+ */
+export async function mutateAndKick<T>(
+  db: Db,
+  feed: { kick(): Promise<void> },
+  fn: (trx: Tx) => Promise<T>,
+): Promise<T> {
+  try {
+    return await mutate(db, fn);
+  } finally {
+    await feed.kick();
+  }
+}
+
+/**
  * Run a read that aggregates every row of many tenants (the consolidated MSP views: 120,000
  * invoices of 1,000 customers) with its index costed as it is read. PostgreSQL cannot see through
  * the row-level-security policy's terms and estimates under 1 % of a walled table's rows, so at the

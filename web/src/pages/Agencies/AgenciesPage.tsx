@@ -2,7 +2,7 @@
 import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Anchor, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { agenciesApi, type AgencyDto } from '../../api/agencies.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -13,6 +13,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useView } from '../../session/useView.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 export function AgenciesPage() {
   const t = useView().tenant!;
@@ -102,14 +103,7 @@ export function AgenciesPage() {
           <Stack>
             <TextInput label="Agency name" description="How the agency is called in the portal, on its forms and in the audit log." withAsterisk maxLength={200} {...form.getInputProps('name')} data-autofocus />
             <ErrorAlert error={create.error} labels={{ name: 'Agency name' }} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setCreating(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.busy}>
-                Create agency
-              </Button>
-            </Group>
+            <FormActions onCancel={() => setCreating(false)} busy={create.busy} submitLabel="Create agency" />
           </Stack>
         </form>
       </Modal>

@@ -16,6 +16,7 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { email, required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 interface Draft {
   name: string;
@@ -175,14 +176,7 @@ function ProvisionForm({ provision, onCancel }: { provision: { run(d: Draft): Pr
           error={form.errors.admin_email ?? form.errors['admin.email']}
         />
         <ErrorAlert error={provision.error} labels={{ name: 'Customer name', slug: 'Slug' }} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={provision.busy}>
-            Provision
-          </Button>
-        </Group>
+        <FormActions onCancel={onCancel} busy={provision.busy} submitLabel="Provision" />
       </Stack>
     </form>
   );

@@ -22,6 +22,7 @@ import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { formatMoney, formatPct, usePermissionWords, useManagedCustomers, type ManagedCustomer } from '../Msp/shared.tsx';
 import { PermissionPicker } from '../../components/PermissionPicker.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const DAY = 86_400_000;
 
@@ -385,14 +386,7 @@ function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: De
           <Text size="sm">Access currently ends on {formatDate(delegation?.ends_at)}. The new end date applies once the tenant admin accepts it.</Text>
           <NumberInput label="New duration from today (days)" min={1} max={3650} withAsterisk {...form.getInputProps('days')} error={form.errors.days ?? form.errors.ends_at} />
           <ErrorAlert error={renew.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={renew.busy}>
-              Ask for renewal
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={renew.busy} submitLabel="Ask for renewal" />
         </Stack>
       </form>
     </Modal>

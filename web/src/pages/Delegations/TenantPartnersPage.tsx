@@ -23,6 +23,7 @@ import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { ApproveRequestModal } from './ApproveRequestModal.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
@@ -456,14 +457,7 @@ function EditAccessModal({
           <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" {...form.getInputProps('deny')} error={e.deny ?? e['overrides.deny']} />
           <MultiSelect label="Billing accounts" description="None selected = every billing account of the tenant." data={accounts} clearable {...form.getInputProps('ban_ids')} />
           <ErrorAlert error={save.error} labels={{ 'overrides.grant': 'Extra permissions', 'overrides.deny': 'Excluded permissions' }} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.busy}>
-              Save
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={save.busy} />
         </Stack>
       </form>
     </Modal>

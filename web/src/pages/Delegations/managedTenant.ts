@@ -1,5 +1,5 @@
 /**
- * The managed customer a partner user has switched to (seed 001's tenant switcher). Kept per
+ * The managed customer a partner user has switched to (the MSP's tenant switcher). Kept per
  * browser tab (sessionStorage) and per partner, and shared by every component that acts on the
  * customer: each such request carries it as X-Active-Tenant-Id and the server checks it against
  * the partner's delegations.

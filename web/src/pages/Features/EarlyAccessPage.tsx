@@ -1,5 +1,5 @@
 /**
- * Partner: its features (issue 15) — what is on for the organization, and the early-access ones
+ * Partner: its features — what is on for the organization, and the early-access ones
  * the owner may switch on or off; the others are explained (the platform operator switches them).
  */
 import { Alert, Badge, Group, Paper, SimpleGrid, Stack, Switch, Text } from '@mantine/core';

@@ -1,5 +1,5 @@
 /**
- * Operator: the platform's feature catalog (issue 15) — each feature's default for every partner,
+ * Operator: the platform's feature catalog — each feature's default for every partner,
  * its stage (early access, generally available, retired) and whether partners may switch it
  * themselves. Which partner has what is set on each partner's Configuration tab.
  */

@@ -17,6 +17,7 @@ import { useView } from '../../session/useView.ts';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { activationsApi, durationLabel, renewalWords, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
 
@@ -188,14 +189,7 @@ export function TenantTimeLimitedAccessPage() {
               {...form.getInputProps('privileged')}
             />
             <ErrorAlert error={save.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setEditing(null)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={save.busy}>
-                Save
-              </Button>
-            </Group>
+            <FormActions onCancel={() => setEditing(null)} busy={save.busy} />
           </Stack>
         </form>
       </Modal>

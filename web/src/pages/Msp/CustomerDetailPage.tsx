@@ -1,5 +1,5 @@
 /**
- * One managed customer, as the MSP works on it (seed 001's journey: customer → billing/tickets →
+ * One managed customer, as the MSP works on it (its journey: customer → billing/tickets →
  * ticket on behalf → next customer): its figures, what the MSP may do there in plain words, the
  * billing accounts covered, and a tab per kind of data the access allows — invoices, tickets,
  * orders, services, SLA. Every request names this customer, and the server checks it against the

@@ -1,5 +1,5 @@
 /**
- * The MSP's dashboard (seed 001): every managed customer at once — how many, what they owe, what
+ * The MSP's dashboard: every managed customer at once — how many, what they owe, what
  * is overdue, open tickets, SLA compliance and alerts — with revenue and receivables by month and
  * SLA compliance per customer, and the customers that need attention first.
  */

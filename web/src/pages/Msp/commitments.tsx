@@ -1,5 +1,5 @@
 /**
- * What a partner link commits to (seed 001, issue 16), shown the same way to the MSP and to the
+ * What a partner link commits to, shown the same way to the MSP and to the
  * customer: the service levels (availability, first response and resolution per ticket priority),
  * which alerts are sent to whom and how, and the billing threshold — with who changed them last and
  * the history of changes from the audit log. Whoever the server lets change them (can_edit) gets

@@ -11,6 +11,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const options = (m: Record<string, { label: string } | string>) => Object.entries(m).map(([value, x]) => ({ value, label: typeof x === 'string' ? x : x.label }));
 
@@ -73,14 +74,7 @@ export function OpenTicketModal({
             The customer sees the ticket in its own portal, with your name as the person who opened it.
           </Text>
           <ErrorAlert error={open.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={open.busy}>
-              Open ticket
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={open.busy} submitLabel="Open ticket" />
         </Stack>
       </form>
     </Modal>

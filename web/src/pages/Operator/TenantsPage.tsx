@@ -13,6 +13,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, slugify } from '../../components/format.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
 import { email, required, useApiForm } from '../../query/form.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 export function TenantsPage() {
   const [q, setQ] = useState('');
@@ -181,14 +182,7 @@ function CreateTenantModal({
             {...form.getInputProps('referral_code')}
           />
           <ErrorAlert error={create.error} title="The tenant was not created" labels={{ referral_code: 'Referral code' }} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.busy}>
-              Create tenant
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={create.busy} submitLabel="Create tenant" />
         </Stack>
       </form>
     </Modal>

@@ -1,4 +1,4 @@
-/** The partner's team. Seed 003: only owners see and manage the member list; staff get an explanation instead. */
+/** The partner's team. Only owners see and manage the member list; staff get an explanation instead. */
 import { allows } from '../../session/access.ts';
 import { Alert, Text } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';

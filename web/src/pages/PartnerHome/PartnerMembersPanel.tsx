@@ -1,11 +1,11 @@
 /** Members of one partner organization: invite, change role, deactivate/reactivate, remove. Used by the partner home (owner) and the operator console. */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { ActionIcon, Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
-import { IconDots, IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
+import { IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, http, type PartnerMemberDto } from '../../api/index.ts';
 
-/** The roles an owner gives each member of an MSP, for its work on the managed customers (seed 001). */
+/** The roles an owner gives each member of an MSP, for its work on the managed customers. */
 const MEMBER_ROLE_IDS = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'];
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
@@ -15,6 +15,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { RowActionsMenu, actionsColumn } from '../../components/RowActionsMenu.tsx';
 
 export const PARTNER_ROLES = [
   { value: 'PARTNER_OWNER', label: 'Owner', description: 'Full control of the partner organization: profile, team, apps, agreements, earnings and the audit log.' },
@@ -159,36 +160,22 @@ export function PartnerMembersPanel({
           { key: 'since', title: 'Since', sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) },
           ...(canManage
             ? [
-                {
-                  key: 'actions',
-                  title: '',
-                  label: 'Actions',
-                  align: 'right' as const,
-                  mobile: 'footer' as const,
-                  render: (m: (typeof rows)[number]) => (
-                    <Menu position="bottom-end">
-                      <Menu.Target>
-                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
-                          <IconDots size={16} />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        {m.member_status === 'active' ? (
-                          <Menu.Item leftSection={<IconPlayerPause size={14} />} onClick={() => void update.run(m.user_id, { status: 'inactive' })} disabled={m.user_id === selfId}>
-                            Deactivate
-                          </Menu.Item>
-                        ) : (
-                          <Menu.Item leftSection={<IconPlayerPlay size={14} />} onClick={() => void update.run(m.user_id, { status: 'active' })}>
-                            Reactivate
-                          </Menu.Item>
-                        )}
-                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
-                          Remove from {partnerName}
+                actionsColumn((m: (typeof rows)[number]) => (
+                    <RowActionsMenu label={`Actions for ${m.email}`}>
+                      {m.member_status === 'active' ? (
+                        <Menu.Item leftSection={<IconPlayerPause size={14} />} onClick={() => void update.run(m.user_id, { status: 'inactive' })} disabled={m.user_id === selfId}>
+                          Deactivate
                         </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
-                  ),
-                },
+                      ) : (
+                        <Menu.Item leftSection={<IconPlayerPlay size={14} />} onClick={() => void update.run(m.user_id, { status: 'active' })}>
+                          Reactivate
+                        </Menu.Item>
+                      )}
+                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                        Remove from {partnerName}
+                      </Menu.Item>
+                    </RowActionsMenu>
+                  )),
               ]
             : []),
         ]}

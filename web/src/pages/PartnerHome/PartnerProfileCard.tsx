@@ -7,6 +7,7 @@ import { api, type PartnerDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { capabilityLabel, formatDate } from '../../components/format.ts';
 import { useApiMutation } from '../../query/query.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -113,14 +114,7 @@ function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: Part
           <TextInput label="Contact email" type="email" withAsterisk {...form.getInputProps('contact_email')} />
           <Textarea label="Description" autosize minRows={3} {...form.getInputProps('description')} />
           <ErrorAlert error={save.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.busy}>
-              Save
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={save.busy} />
         </Stack>
       </form>
     </Modal>

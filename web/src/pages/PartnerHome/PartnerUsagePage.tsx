@@ -1,5 +1,5 @@
 /**
- * Partner: its own usage against the quotas the platform set for it (issue 15) — today's and this
+ * Partner: its own usage against the quotas the platform set for it — today's and this
  * month's requests in words, and requests per day over the last 30 days.
  */
 import { Alert, Stack, Text } from '@mantine/core';

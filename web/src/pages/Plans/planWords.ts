@@ -1,5 +1,5 @@
 /**
- * A plan's limits in words. Two of them Partnergate enforces as they are written (issue 15): the
+ * A plan's limits in words. Two of them Partnergate enforces as they are written: the
  * people who may join the customer, and the requests a day made for it through the API; any other
  * limit is the partner's own and shown by its name.
  */

@@ -18,6 +18,7 @@ import { AgreementView } from './AgreementView.tsx';
 import { EarningStateBadge } from './ProgramEarningsPage.tsx';
 import { EarningLineDetail } from './EarningLineDetail.tsx';
 import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, toMinor } from './programFormat.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 const WAITING_LABEL = { sign: 'Partner to sign', approve: 'Needs your approval' } as const;
 
@@ -308,14 +309,7 @@ function DraftDialog({ partnerId, partnerName, opened, onClose }: { partnerId: s
             title="The agreement was not drafted"
             labels={{ title: 'Title', terms_markdown: 'Terms', effective_date: 'Takes effect on', 'commission.percent_bps': 'Commission', 'commission.bounty_minor': 'Bounty', 'commission.months': 'Months', 'commission.payout_threshold_minor': 'Payout threshold' }}
           />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={draft.busy}>
-              Draft agreement
-            </Button>
-          </Group>
+          <FormActions onCancel={onClose} busy={draft.busy} submitLabel="Draft agreement" />
         </Stack>
       </form>
     </Modal>

@@ -1,6 +1,6 @@
 /**
  * The program agreement: the one in force, a new version waiting to be signed (owner: typed full name and
- * an acceptance box), and the history of versions (owner only, seed 003: View History).
+ * an acceptance box), and the history of versions (owner only: the View History permission).
  */
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';

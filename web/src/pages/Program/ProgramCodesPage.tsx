@@ -15,6 +15,7 @@ import { useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
+import { FormActions } from '../../components/FormActions.tsx';
 
 function fullLink(c: ReferralCode): string {
   return new URL(c.signup_url, window.location.origin).toString();
@@ -154,14 +155,7 @@ export function ProgramCodesPage() {
               <TextInput label="Label" description="For you: where you will use it, e.g. “Newsletter, spring”." {...form.getInputProps('label')} />
               <Textarea label="Note for visitors" description="Shown on the sign-up page to people who follow the link." autosize minRows={2} {...form.getInputProps('landing_note')} />
               <ErrorAlert error={create.error} title="The code was not created" labels={{ label: 'Label', landing_note: 'Note for visitors' }} />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={close}>
-                  Cancel
-                </Button>
-                <Button type="submit" loading={create.busy}>
-                  Create code
-                </Button>
-              </Group>
+              <FormActions onCancel={close} busy={create.busy} submitLabel="Create code" />
             </Stack>
           </form>
         )}

@@ -1,6 +1,6 @@
 /**
  * Earnings. Everyone with access sees the summary (totals by state and by month); owners also see the
- * line items, filter them and download them as CSV (seed 003: View All Earnings, Export Earnings).
+ * line items, filter them and download them as CSV (the View All Earnings and Export Earnings permissions).
  */
 import { useState } from 'react';
 import { Alert, Badge, Button, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';

@@ -1,5 +1,5 @@
 /**
- * The organizations a partner referred, in seed 003's limited view: name, short name, status, sign-up date,
+ * The organizations a partner referred, in the program's limited tenant view: name, short name, status, sign-up date,
  * plan and monthly revenue — nothing of their people, settings or data.
  */
 import { useState } from 'react';

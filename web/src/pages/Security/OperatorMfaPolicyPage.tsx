@@ -1,4 +1,4 @@
-/** Operator: who must use two-step verification — every partner's people, or one partner's (issue 17). */
+/** Operator: who must use two-step verification — every partner's people, or one partner's. */
 import { useState } from 'react';
 import { Button, Group, Paper, Select, Stack, Switch, Text, Title } from '@mantine/core';
 import { api } from '../../api/index.ts';

@@ -1,4 +1,4 @@
-/** Tenant admins: require partner people acting on this tenant to have signed in with a second factor (issue 17). */
+/** Tenant admins: require partner people acting on this tenant to have signed in with a second factor. */
 import { Group, Paper, Stack, Switch, Text } from '@mantine/core';
 import { IconShieldLock } from '@tabler/icons-react';
 import { security } from '../../api/security.ts';

@@ -1,5 +1,5 @@
 /**
- * Customer self-service (seed 001): a tenant's own admins and users see their orders, services,
+ * Customer self-service: a tenant's own admins and users see their orders, services,
  * invoices, tickets, usage and SLA — each order and ticket with who placed it (the partner's name
  * and the person's name and email when a partner acted for them). A tab shows only what the
  * member's role reads.

@@ -1,8 +1,8 @@
 /** Billing accounts (BANs) of one tenant: open, rename, close and reopen. Used by the tenant home and the operator console. */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useState } from 'react';
-import { ActionIcon, Button, Group, Menu, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { IconDots, IconLock, IconLockOpen, IconPencil, IconPlus } from '@tabler/icons-react';
+import { Button, Group, Menu, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { IconLock, IconLockOpen, IconPencil, IconPlus } from '@tabler/icons-react';
 import { api, type BillingAccountDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -10,6 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
+import { RowActionsMenu, actionsColumn } from '../../components/RowActionsMenu.tsx';
 
 export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
   const bans = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
@@ -55,36 +56,22 @@ export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string
           { key: 'opened', title: 'Opened', sortValue: (b) => b.created_at, render: (b) => formatDate(b.created_at) },
           ...(canManage
             ? [
-                {
-                  key: 'actions',
-                  title: '',
-                  label: 'Actions',
-                  align: 'right' as const,
-                  mobile: 'footer' as const,
-                  render: (b: (typeof rows)[number]) => (
-                    <Menu position="bottom-end">
-                      <Menu.Target>
-                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${b.account_number}`}>
-                          <IconDots size={16} />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setRenaming(b)}>
-                          Rename
+                actionsColumn((b: (typeof rows)[number]) => (
+                    <RowActionsMenu label={`Actions for ${b.account_number}`}>
+                      <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => setRenaming(b)}>
+                        Rename
+                      </Menu.Item>
+                      {b.status === 'active' ? (
+                        <Menu.Item color="red" leftSection={<IconLock size={14} />} onClick={() => (setStatus.reset(), setClosing(b))}>
+                          Close account
                         </Menu.Item>
-                        {b.status === 'active' ? (
-                          <Menu.Item color="red" leftSection={<IconLock size={14} />} onClick={() => (setStatus.reset(), setClosing(b))}>
-                            Close account
-                          </Menu.Item>
-                        ) : (
-                          <Menu.Item leftSection={<IconLockOpen size={14} />} onClick={() => void setStatus.run(b, 'active')}>
-                            Reopen account
-                          </Menu.Item>
-                        )}
-                      </Menu.Dropdown>
-                    </Menu>
-                  ),
-                },
+                      ) : (
+                        <Menu.Item leftSection={<IconLockOpen size={14} />} onClick={() => void setStatus.run(b, 'active')}>
+                          Reopen account
+                        </Menu.Item>
+                      )}
+                    </RowActionsMenu>
+                  )),
               ]
             : []),
         ]}

@@ -1,8 +1,8 @@
 /** Members of one tenant: invite (with the one-time link), change role, remove. Used by the tenant home and the operator console. */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
-import { Button, Group, Menu, Select, Stack, Text, ActionIcon } from '@mantine/core';
-import { IconDots, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { api, type TenantMemberDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { InvitationModal, type PendingInvitation } from '../../components/InvitationModal.tsx';
@@ -12,6 +12,7 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { RowActionsMenu, actionsColumn } from '../../components/RowActionsMenu.tsx';
 
 export const TENANT_ROLES = [
   { value: 'TENANT_ADMIN', label: 'Admin', description: 'Administers the tenant: members, billing accounts, partner access; full use of its resources.' },
@@ -97,27 +98,13 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
           { key: 'since', title: 'Since', sortValue: (m) => m.created_at, render: (m) => formatDate(m.created_at) },
           ...(canManage
             ? [
-                {
-                  key: 'actions',
-                  title: '',
-                  label: 'Actions',
-                  align: 'right' as const,
-                  mobile: 'footer' as const,
-                  render: (m: (typeof rows)[number]) => (
-                    <Menu position="bottom-end">
-                      <Menu.Target>
-                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.email}`}>
-                          <IconDots size={16} />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
-                          Remove from tenant
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
-                  ),
-                },
+                actionsColumn((m: (typeof rows)[number]) => (
+                    <RowActionsMenu label={`Actions for ${m.email}`}>
+                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                        Remove from tenant
+                      </Menu.Item>
+                    </RowActionsMenu>
+                  )),
               ]
             : []),
         ]}

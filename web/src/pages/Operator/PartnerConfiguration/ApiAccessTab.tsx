@@ -1,5 +1,5 @@
 /**
- * Operator: a partner's API access policy (issue 15) — which kinds of routes its apps and people
+ * Operator: a partner's API access policy — which kinds of routes its apps and people
  * may call, and the addresses they may call from. Refused requests are told why.
  */
 import { useState } from 'react';

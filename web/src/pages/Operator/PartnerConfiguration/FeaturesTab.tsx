@@ -1,5 +1,5 @@
 /**
- * Operator: which catalog features a partner has (issue 15). Each feature follows the catalog's
+ * Operator: which catalog features a partner has. Each feature follows the catalog's
  * default unless the operator sets it for this partner: on, off, or back to the default.
  */
 import { Badge, Group, SegmentedControl, Stack, Text } from '@mantine/core';

@@ -1,4 +1,4 @@
-/** Operator: every version of a partner's configuration (issue 15) — who, when, and what changed, in words. */
+/** Operator: every version of a partner's configuration — who, when, and what changed, in words. */
 import { Badge, Button, Group, List, Paper, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { featuresApi, type ConfigVersionDto } from '../../../api/features.ts';

@@ -1,5 +1,5 @@
 /**
- * Operator: a partner's request limits and quotas (issue 15) — requests per minute by kind, the
+ * Operator: a partner's request limits and quotas — requests per minute by kind, the
  * daily and monthly quotas — and its usage against them by day. Empty fields keep the platform's
  * defaults.
  */

@@ -1,5 +1,5 @@
 /**
- * Operator: one partner's configuration (issue 15) — a tab per concern (configTabs.tsx). Every
+ * Operator: one partner's configuration — a tab per concern (configTabs.tsx). Every
  * change is a new version with who and when, applied on every server at the partner's next request.
  */
 import { Tabs, Text } from '@mantine/core';

@@ -1,5 +1,5 @@
 /**
- * Operator: which roles a partner may use (issue 15) — the member roles its owner may give its
+ * Operator: which roles a partner may use — the member roles its owner may give its
  * people, and the delegation roles it may request from customers. "Any" is the platform default;
  * a role taken away stops working at the next request for links and people that already have it.
  */

@@ -1,5 +1,5 @@
 /**
- * Operator: a partner's session policy (issue 15) — how long its people stay signed in without
+ * Operator: a partner's session policy — how long its people stay signed in without
  * activity, at most after signing in, and how many sessions one person may have open. Only
  * stricter than the platform's own; an empty field keeps the platform's.
  */

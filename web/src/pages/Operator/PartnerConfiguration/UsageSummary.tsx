@@ -1,5 +1,5 @@
 /**
- * A partner's usage against its quotas in plain words and a chart by day (issue 15): shared by the
+ * A partner's usage against its quotas in plain words and a chart by day: shared by the
  * operator's limits tab and the partner's own Usage page.
  */
 import { Group, Paper, Progress, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';

@@ -1,5 +1,5 @@
 /**
- * The inner tabs of an operator's partner "Configuration" tab (issue 15), one entry per concern:
+ * The inner tabs of an operator's partner "Configuration" tab, one entry per concern:
  * features, roles, sessions, limits and usage, API access, and the history of every change.
  */
 import type { ReactNode } from 'react';

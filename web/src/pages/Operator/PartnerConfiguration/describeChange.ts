@@ -1,5 +1,5 @@
 /**
- * A configuration change in plain words (issue 15's history): "Idle timeout: 30 → 15 minutes",
+ * A configuration change in plain words, for its history: "Idle timeout: 30 → 15 minutes",
  * "PDF invoice export: platform default → on" — never the document's JSON.
  */
 import { MEMBER_ROLE_LABELS } from '../../../api/features.ts';
