@@ -140,7 +140,7 @@ export interface PortalPage {
   public?: boolean;
 }
 
-/** the MSP workspace (seed 001): a managed-services partner whose member reads its customers */
+/** the MSP workspace: a managed-services partner whose member reads its customers */
 const MSP = can.all(can.capability('managed_services'), can.partner('partner.customers.read'));
 
 export const PAGES: PortalPage[] = [
@@ -228,7 +228,7 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Resold customers', icon: IconBuildingWarehouse, order: 50 },
   },
-  // the referral program (seed 003): pages by the matrix's permissions
+  // the referral program: pages by the partner permission matrix
   {
     path: '/partner/program',
     title: 'Partner program',

@@ -1,4 +1,4 @@
-/** Time-limited (eligible) access: link settings, activations and approvals (issue 17). */
+/** Time-limited (eligible) access: link settings, activations and approvals. */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 

@@ -1,4 +1,4 @@
-/** Delegations (partner ↔ tenant access), seed 001's customer views and the X-Active-Tenant-Id context (wire types and calls). */
+/** Delegations (partner ↔ tenant access), the MSP's customer views and the X-Active-Tenant-Id context (wire types and calls). */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 
@@ -62,7 +62,7 @@ export interface PartnerContext {
   permissions: string[];
 }
 
-/** The header with which a partner user names the managed customer a request acts on (seed 001). */
+/** The header with which a partner user names the managed customer a request acts on. */
 export const ACTIVE_TENANT_HEADER = 'X-Active-Tenant-Id';
 const asTenant = (tenantId: string) => ({ headers: { [ACTIVE_TENANT_HEADER]: tenantId } });
 

@@ -1,4 +1,4 @@
-/** The configuration manager (issue 15): the feature catalog, a partner's configuration and its history, a partner's own features. */
+/** The partner configuration manager: the feature catalog, a partner's configuration and its history, a partner's own features. */
 import { http } from './client.ts';
 
 export type Lifecycle = 'beta' | 'general' | 'retired';

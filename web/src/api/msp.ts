@@ -1,8 +1,8 @@
 /**
- * Seed 001's consolidated views for an MSP (the caller's own partner, /api/v1/partner/…) and a
+ * The consolidated views for an MSP (the caller's own partner, /api/v1/partner/…) and a
  * customer's own data (its orders, services, invoices, tickets, usage and SLA): wire types and calls.
  *
- * Fields marked optional arrive with the MSP API additions of issue 16 (see /work/wt/MSP-API.md); the
+ * Fields marked optional arrive with the MSP workspace's additions to the API; the
  * pages show them when present and fall back to what today's answers hold.
  */
 import { http, requestFile } from './client.ts';
@@ -244,7 +244,7 @@ export interface Dashboard {
   }[];
 }
 
-/** What a link commits to (issue 16): SLA, alert settings and the billing threshold, with who changed it last. */
+/** What a link commits to: SLA, alert settings and the billing threshold, with who changed it last. */
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 export interface Commitments {
   sla: { availability_pct: number; response_minutes: Record<Priority, number>; resolution_minutes: Record<Priority, number> };
@@ -290,7 +290,7 @@ export const mspApi = {
   sla: (q: Query = {}) => http.get<{ data: SlaRow[] }>('/api/v1/partner/reports/sla', q),
   slaAlerts: (q: Query = {}) => http.get<{ data: Alert[] }>('/api/v1/partner/alerts/sla', q),
   billingAlerts: (q: Query = {}) => http.get<{ threshold_cents: number; data: Alert[] }>('/api/v1/partner/alerts/billing', q),
-  /** the alerts inbox (issue 16): open and acknowledged alerts kept by the server */
+  /** the alerts inbox: open and acknowledged alerts kept by the server */
   inbox: (q: Query = {}) => http.get<ListPage<Alert> & { counts?: { open: number; acknowledged: number } }>('/api/v1/partner/alerts', q),
   acknowledge: (id: string) => http.post<Alert>(`/api/v1/partner/alerts/${enc(id)}/acknowledge`),
   resolve: (id: string) => http.post<Alert>(`/api/v1/partner/alerts/${enc(id)}/resolve`),

@@ -1,4 +1,4 @@
-/** A partner's session policy, limits and quotas, API access policy and usage (issue 15). */
+/** A partner's session policy, limits and quotas, API access policy and usage. */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 

@@ -1,4 +1,4 @@
-/** Plans and subscriptions (seed 002): the operator's catalog, the partner's offer, customers, KYC and subscriptions. */
+/** Plans and subscriptions: the operator's catalog, the partner's offer, customers, KYC and subscriptions. */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The partner program (issue 14, seed 003): referral codes, referred customers, agreements, earnings,
+ * The partner program: referral codes, referred customers, agreements, earnings,
  * payouts and the public sign-up — wire types and calls. Shapes follow the shared contract
  * (PROGRAM-API.md): money is integer minor units next to a currency.
  */

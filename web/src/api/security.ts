@@ -1,5 +1,5 @@
 /**
- * Sign-in security (issue 17): second factors (authenticator app, recovery codes, passkeys),
+ * Sign-in security: second factors (authenticator app, recovery codes, passkeys),
  * the sign-in second step, step-up, password reset, and who must use MFA.
  */
 import { http } from './client.ts';
