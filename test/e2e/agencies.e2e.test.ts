@@ -1,5 +1,5 @@
 /**
- * Browser journey (seed 004): a tenant admin creates an agency, customizes its form with a live
+ * Browser journey (agencies): a tenant admin creates an agency, customizes its form with a live
  * preview and generates a token; the embed code, copied with the portal's Copy button and read
  * back from the clipboard, is pasted into a static page of ANOTHER SITE (a tiny node:http server
  * reached as `localhost`, while the portal is `127.0.0.1`: a third-party iframe, no cookies); a

@@ -1,5 +1,5 @@
 /**
- * Browser journeys of seed 001's customer side, at 1366 px and 390 px with no sideways scrolling:
+ * Browser journeys of customer self-service, at 1366 px and 390 px with no sideways scrolling:
  *   - a tenant admin and a tenant user see their own orders, services, invoices, tickets, usage and
  *     SLA, each order showing who placed it (the MSP, not a user id);
  *   - a tenant admin sees a badge when a link request waits, reviews it before approving, and

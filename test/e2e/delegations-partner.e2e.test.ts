@@ -1,5 +1,5 @@
 /**
- * Browser journey of the partner side of seed 001 ("Customers I manage"): request a link by the
+ * Browser journey of the partner side of MSP links ("Customers I manage"): request a link by the
  * tenant's invite code with a role read from the server's catalog; switch between managed
  * customers — the portal then sends X-Active-Tenant-Id on the requests for the chosen customer
  * (never showing it) and shows, in words, what the access allows and the customer's data read

@@ -1,5 +1,5 @@
 /**
- * Browser journey of the tenant side of seed 001 ("Partners with access"): reject a request;
+ * Browser journey of the tenant side of MSP links ("Partners with access"): reject a request;
  * approve one and see its row with role, billing accounts, overrides and end date; edit its
  * overrides and billing accounts; accept a renewal; see a delegation whose approving admin was
  * demoted flagged, and confirm it; break glass on a partner (link and consent at once). Every

@@ -1,5 +1,5 @@
 /**
- * Browser journey of seed 001: an MSP owner requests a link to a tenant; the tenant admin approves
+ * Browser journey of an MSP link: an MSP owner requests a link to a tenant; the tenant admin approves
  * it under "Partners with access"; the MSP switches to the customer and sees what it may do; the
  * tenant admin revokes it, and the partner's next request is refused.
  */

@@ -1,6 +1,6 @@
 /**
  * Browser journey: a partner owner invites a staff member (one-time link), pending until the
- * staff member accepts and joins; as seed 003 says, staff cannot see the member list nor the
+ * staff member accepts and joins; as the partner permission matrix says, staff cannot see the member list nor the
  * audit log; the owner sees the invitation and its acceptance in the partner's audit log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

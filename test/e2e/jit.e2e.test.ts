@@ -1,5 +1,5 @@
 /**
- * Browser journey of time-limited access (issue 17, "Done when"), with a real SMTP server and a
+ * Browser journey of time-limited access, with a real SMTP server and a
  * real webhook receiver in this test:
  *  1. a partner asks for access: the tenant admin is told by the bell, by e-mail and by a signed
  *     webhook (verified with the standardwebhooks library);

@@ -1,5 +1,5 @@
 /**
- * Browser journeys of strong authentication (issue 17), in Chromium at 1366 px and 390 px:
+ * Browser journeys of strong authentication, in Chromium at 1366 px and 390 px:
  *  - a user sets up an authenticator app from Account → Security (QR code and typed key; codes
  *    made with otpauth), saves the recovery codes shown once, and signs in again with a code;
  *  - a user adds a passkey with Chromium's virtual authenticator (CDP WebAuthn) and signs in with it;

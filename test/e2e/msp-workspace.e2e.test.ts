@@ -1,5 +1,5 @@
 /**
- * Browser journeys of seed 001's MSP workspace, at a laptop (1366 px) and a phone (390 px) width,
+ * Browser journeys of the MSP workspace, at a laptop (1366 px) and a phone (390 px) width,
  * with no sideways scrolling:
  *   MSP: log in → dashboard → a customer → its billing and tickets → a ticket on its behalf → the
  *        next customer; the consolidated invoices (filter, export) and the ticket queue (status,
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await activeLink(mspOwner, await acme.admin.login(), msp.id, acme, { role: 'MSP_FULL' });
   await activeLink(mspOwner, await beta.admin.login(), msp.id, beta, { role: 'MSP_FULL' });
   await activeLink(await hq.owner.login(), await sub.admin.login(), hq.id, sub, { role: 'ENTERPRISE_HQ' });
-  // PDF statements are an early-access feature (issue 15): this MSP is in it
+  // PDF statements are an early-access feature: this MSP is in it
   await t.services.partners.updateConfigSection(t.world.ctx, msp.id, 'features', { 'exports.pdf': true });
   await t.services.feed.drain();
   page = await portal.newPage();

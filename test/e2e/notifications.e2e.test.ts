@@ -1,5 +1,5 @@
 /**
- * Browser journey (issue 17, part 1): a partner asks a tenant for access; the tenant admin sees
+ * Browser journey (events out): a partner asks a tenant for access; the tenant admin sees
  * the bell count, opens it and lands on the page where they answer, with a badge on it; they add
  * a webhook endpoint (a real HTTP receiver in this test), copy its secret shown once and send a
  * test message that the receiver verifies with the standardwebhooks library; the delivery log,

@@ -1,5 +1,5 @@
 /**
- * Browser journey of issue 15's configuration manager, at a laptop (1366 px) and a phone (390 px)
+ * Browser journey of the partner configuration manager, at a laptop (1366 px) and a phone (390 px)
  * width, with no sideways scrolling: an MSP's person looks for the PDF statement and is told it is
  * in early access; the operator opens the partner's Configuration tab and turns the beta feature
  * "PDF invoice export" on for this partner (not for another one); the history reads the change in

@@ -1,5 +1,5 @@
 /**
- * Browser journey (issue 15, limits and quotas): the operator opens a partner's configuration,
+ * Browser journey (partner limits and quotas): the operator opens a partner's configuration,
  * sets its daily quota and sees its usage against it ("5 of 10,000"); the session and API access
  * tabs open; the partner's own people see the same usage on their Usage page. Each page fits
  * 1366 px and 390 px without sideways scrolling. Screenshots saved.

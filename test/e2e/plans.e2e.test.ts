@@ -1,5 +1,5 @@
 /**
- * Browser journey (seed 002, plans): a guest customer sees why no plan is available, completes the
+ * Browser journey (plans): a guest customer sees why no plan is available, completes the
  * identity check (KYC) with a document; the wholesaler sees the waiting badge, reviews and
  * verifies it and sets the customer's type; the customer chooses a plan, reads and signs its
  * terms; the wholesaler starts the service and suspends it with a reason; the customer sees the

@@ -1,5 +1,5 @@
 /**
- * Browser journey of the partner program (issue 14, seed 003): a referral partner's owner creates a code,
+ * Browser journey of the partner program: a referral partner's owner creates a code,
  * a customer signs up through its link, the operator drafts an agreement, the owner signs it and the
  * operator approves it; earnings from the customer's paid invoices are approved and paid out by the operator;
  * the owner sees the line items, staff only the summary. Every page is checked at 1366 px and 390 px for

@@ -21,7 +21,7 @@ export const PUBLIC_ROUTES = new Set([
   'POST /api/v1/invitations/accept',
   'POST /api/v1/signup',
   'GET /api/v1/signup/referral/{code}',
-  // issue 17: the sign-in second step and password reset happen before there is a session
+  // the sign-in second step and password reset happen before there is a session
   'POST /api/v1/auth/login/second-factor',
   'POST /api/v1/auth/login/passkey-options',
   'POST /api/v1/auth/password-reset',

@@ -120,7 +120,7 @@ describe('20 requests per minute per token', () => {
   });
 });
 
-describe('the limit is fixed by seed 004, not a setting', () => {
+describe('the limit is fixed by the agency embed requirement, not a setting', () => {
   it('refuses RATE_LIMITS that try to change it, naming the setting; the other classes stay configurable', () => {
     const env = { SECRET_KEY: TEST_SECRET };
     for (const limits of ['{"agency": 1000}', '{"agency": 20}', '{"read": 100, "agency": 5}', '{"ptr_01jd9x0a8q4m7w2k3v5b6c8d9e:agency": 50}']) {

@@ -288,7 +288,7 @@ describe('agency tokens reach nothing but /embed/v1', () => {
       // the OAuth endpoints are documented but answered by oidc-provider, which takes no agency token at all
       for (const [method, op] of Object.entries(ops)) if (['get', 'post', 'put', 'patch', 'delete', 'head'].includes(method) && op['x-served-by'] !== 'oidc-provider') routes.push([method.toUpperCase(), path]);
     }
-    // the walk reaches the places seed 004 keeps agencies out of
+    // the walk reaches the places agencies are kept out of (no user accounts, only their own vouchers)
     const paths = new Set(routes.map(([, p]) => p));
     for (const p of ['/api/v1/partner/billing/invoices/export', '/api/v1/audit-events', '/api/v1/tenants/{tenant_id}/audit-events', '/api/v1/partners/{partner_id}/audit-events', '/api/v1/tenants/{tenant_id}/vouchers', '/resources/v1/vouchers', '/authz/forward-auth']) {
       expect(paths.has(p), p).toBe(true);

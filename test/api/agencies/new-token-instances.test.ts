@@ -1,6 +1,6 @@
 /**
  * An agency form token generated through one instance works on another on its very first request,
- * before the change feed has delivered it there (issue 12, defect 7): the token index looks a
+ * before the change feed has delivered it there: the token index looks a
  * well-formed token it does not hold up once, by its hash, before refusing it.
  *
  * Instance two is deaf to the feed's fan-out — its own REDIS_KEY_PREFIX (so its own pub/sub

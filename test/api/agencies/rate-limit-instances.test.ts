@@ -1,5 +1,5 @@
 /**
- * Issue 6: an agency form token's 20 requests a minute are counted in Redis, so every instance
+ * An agency form token's 20 requests a minute are counted in Redis, so every instance
  * shares them. Two real server processes on one PostgreSQL and one Redis, one agency token: 10
  * requests to instance 1 and 10 to instance 2 are all admitted — each instance's RateLimit header
  * counting down the one shared budget — and the 21st is refused on either instance with 429

@@ -242,7 +242,7 @@ describe("a partner's audit view: events about the partner or done acting as it"
     expect(link.status, JSON.stringify(link.body)).toBe(201);
     const app = await owner.post<'/api/v1/partners/{partner_id}/apps'>(`/api/v1/partners/${p.id}/apps`, { name: 'Ordering', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['https://partner.example/callback'], scopes: ['orders.read'] });
     expect(app.status, JSON.stringify(app.body)).toBe(201);
-    // The partner API (seed 001) reads the tenants it has an active delegation for.
+    // The partner API reads the tenants it has an active delegation for.
     await t.services.delegations.create(t.world.ctx, { partnerId: p.id, tenantId: (await t.world.tenant()).id, origin: 'link', role: 'MSP_FULL', banIds: null, endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(), status: 'active' });
     await t.services.feed.drain();
     expect((await staff.get<'/api/v1/partner/billing/summary'>('/api/v1/partner/billing/summary')).status).toBe(200);

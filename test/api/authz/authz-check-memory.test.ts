@@ -1,7 +1,7 @@
 /**
  * POST /api/v1/authz/check and /explain resolve their caller from memory — the API-token and
  * session indexes and the authz snapshot — as the gateway does, so they keep answering while the
- * database is away (issue 12, defect 2: they answered 500, because authentication read the
+ * database is away (they once answered 500, because authentication read the
  * database). Memory never admits what the database would refuse: a revoked token, a disabled user,
  * a logged-out session and a missing CSRF token are refused as before. Both databases.
  */

@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/roles and GET /api/v1/permissions: the role catalogs are data seeded by migration
- * (seed 001's delegation roles, seed 003's partner matrix, platform and tenant roles), and what
+ * (the MSP delegation roles, the partner permission matrix, platform and tenant roles), and what
  * the API lists is what the decision engine enforces. The expected grants are written out here,
  * from the issue, so a migration that changes a role's meaning fails this test.
  */
@@ -52,7 +52,7 @@ describe('GET /api/v1/permissions', () => {
       expect(p.name).toMatch(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/);
       expect(p.description.length, p.name).toBeGreaterThan(3);
     }
-    // the customer resource APIs of seed 001 and the portal planes are all there
+    // the customer resource APIs and the portal planes are all there
     for (const p of ['billing.invoices.read', 'billing.invoices.export', 'orders.create', 'support.tickets.update', 'reports.sla.read', 'alerts.billing.read', 'vouchers.issue', 'tenant.delegations.manage', 'partner.delegations.manage', 'platform.delegations.manage']) {
       expect(permissions).toContain(p);
     }
@@ -94,7 +94,7 @@ describe('GET /api/v1/roles', () => {
     }
   });
 
-  it('seeds the delegation roles of seed 001 with exactly their grants', () => {
+  it('seeds the MSP delegation roles with exactly their grants', () => {
     expect(role('MSP_FULL').grants).toEqual(RESOURCE_ALL);
     expect(role('MSP_BILLING').grants).toEqual(['billing.*', 'reports.usage.read', 'alerts.billing.read']);
     expect(role('MSP_SUPPORT').grants).toEqual(['support.*', 'services.read', 'reports.sla.read', 'alerts.sla.read']);
@@ -136,7 +136,7 @@ describe('GET /api/v1/roles', () => {
     expect(expand(role('SUPER_ADMIN').grants)).toEqual(expect.arrayContaining(['platform.delegations.manage', 'platform.tenants.manage']));
   });
 
-  it('seeds the partner matrix of seed 003: the owner manages, the staff reads', () => {
+  it('seeds the partner permission matrix: the owner manages, the staff reads', () => {
     const owner = expand(role('PARTNER_OWNER').grants);
     const staff = expand(role('PARTNER_STAFF').grants);
     expect(owner).toEqual(expect.arrayContaining(['partner.delegations.manage', 'partner.members.manage', 'partner.agreements.sign', 'partner.earnings.export', 'partner.customers.read']));

@@ -1,4 +1,4 @@
-/** The demo world of seed 001: Fabrikam MSP manages Acme Fiber, and waits for Beta Networks. */
+/** The demo world's MSP links: Fabrikam MSP manages Acme Fiber, and waits for Beta Networks. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { seedDemo } from '../../../src/demo/demo.seed.ts';

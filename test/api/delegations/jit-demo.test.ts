@@ -1,5 +1,5 @@
 /**
- * The demo world shows every state of time-limited access at once (issue 17): an eligible link
+ * The demo world shows every state of time-limited access at once: an eligible link
  * with an open activation (Cedar Telecom), one waiting for the tenant's approval (Delta
  * Broadband), links 30, 7 and 1 days from their end with their notices sent, and a link
  * auto-extended once (Foxtrot Cable) — all administered by Acme's demo admin, so no new login.

@@ -1,5 +1,5 @@
 /**
- * Eligible (just-in-time) access, auto-extend and expiry notices (issue 17), over HTTP with a
+ * Eligible (just-in-time) access, auto-extend and expiry notices, over HTTP with a
  * manual clock: a tenant admin makes a link eligible; a partner member's activation is refused
  * without a fresh second factor, admitted with one for exactly the window asked, refused after;
  * the approval path; auto-extend skips privileged roles; two sweeps racing (two connection pools

@@ -1,5 +1,5 @@
 /**
- * The link lifecycle of seed 001 over HTTP, from both sides: request (by slug or invite code) →
+ * The MSP link lifecycle over HTTP, from both sides: request (by slug or invite code) →
  * approve / reject → context switching with X-Active-Tenant-Id → overrides → renewal → revoke /
  * relinquish → break-glass, each step audited for both sides and enforced on the next request.
  */
@@ -156,7 +156,7 @@ describe('context switching (X-Active-Tenant-Id)', () => {
     expect(unlinked.status).toBe(unknown.status);
     expect(unlinked.raw.body.length).toBe(unknown.raw.body.length);
 
-    // the same for the seed 001 customer view
+    // the same for the MSP's customer view
     const cu = await staff.get(`/api/v1/partner/customers/tnt_01jd9x0a8q4m7w2k3v5b6c8d9e`);
     const cl = await staff.get(`/api/v1/partner/customers/${other.id}`);
     expect([cu.status, cu.body.code]).toEqual([404, 'delegation_not_found']);

@@ -1,5 +1,5 @@
 /**
- * Access events survive the death of the process that admitted the requests (issue 12, defect 3:
+ * Access events survive the death of the process that admitted the requests (a fault-injection run found that
  * an instance killed 4 s into a database outage had admitted 3,623 requests, and all 3,623 were
  * missing from the audit log). A real `partnergate serve` on a PostgreSQL cluster of the test's
  * own, its DATA_DIR (the spool) kept across its restart:

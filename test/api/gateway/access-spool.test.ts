@@ -1,5 +1,5 @@
 /**
- * The access-event spool (issue 12, defect 3), in process, on both databases: what an instance
+ * The access-event spool, in process, on both databases: what an instance
  * spooled is written to the audit log once — whether it arrives by the live flush, by a replay of
  * the files a dead instance left, or by both, and however many instances replay it; a torn last
  * line is skipped; a live instance's files are never replayed by another one on the same

@@ -1,5 +1,5 @@
 /**
- * Issue 12's fault-injection run, in small: two Partnergate processes on one PostgreSQL (a
+ * The multi-instance fault-injection run, in small: two Partnergate processes on one PostgreSQL (a
  * cluster of the test's own) and the shared Redis, under load — gateway requests and writes on
  * both — while the database is killed (SIGKILL to every server process) and started again, then
  * stopped cleanly (fast shutdown: every session terminated) and started again. It used to exit

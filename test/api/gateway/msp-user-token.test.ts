@@ -1,6 +1,6 @@
 /**
  * An MSP user with a token from the real authorization server, end to end through the gateway
- * (seed 001 context switching): a staff member of a managed_services partner authorizes the
+ * (MSP context switching): a staff member of a managed_services partner authorizes the
  * partner's own app (code + PKCE, openid-client), and with that one token picks the customer per
  * request with X-Active-Tenant-Id — decided through the partner's link delegations, the link role
  * ∩ the token's scopes. Tenant A (MSP_FULL): reads and orders; tenant B (AUDITOR): reads, every

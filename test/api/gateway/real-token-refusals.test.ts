@@ -5,7 +5,7 @@
  * staff member signs in to the partner's own app, and the change that causes the refusal is made
  * through the API the way the tenant admin, the partner or the operator makes it. Each refusal is
  * RFC 9457 problem+json with its code, on the very next request after the API answered the change
- * — on the same instance, with nothing awaited in between (ARCHITECTURE §1: revoking, expiring or
+ * — on the same instance, with nothing awaited in between (the product's promise: revoking, expiring or
  * suspending anything on the chain "takes effect on the very next request"; the spread to other
  * instances is multi-instance.test.ts's). Each case builds its own world; the two that need other
  * settings (a clock moved forward, a per-partner rate limit) start an app of their own.

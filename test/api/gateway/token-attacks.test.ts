@@ -1,5 +1,5 @@
 /**
- * Token attacks against the gateway (issue 5): each refused with 401 invalid_token before any
+ * Token attacks against the gateway: each refused with 401 invalid_token before any
  * decision — or, for a valid token used out of place, with the decision's refusal — and client
  * identity headers never reach the upstream.
  */

@@ -1,5 +1,5 @@
 /**
- * A login in flight when its instance dies leaves nothing behind (issue 12, defect 5): two real
+ * A login in flight when its instance dies leaves nothing behind: two real
  * instances on one database and this suite's own Redis; LOGIN_MAX_ATTEMPTS logins with the right
  * password are sent to instance one and it is killed (SIGKILL) while their passwords are being
  * checked — once Redis has seen each of them look the email up. The right password then signs in

@@ -1,5 +1,5 @@
 /**
- * Strong authentication (issue 17), over HTTP: an authenticator app (codes made with otpauth at
+ * Strong authentication, over HTTP: an authenticator app (codes made with otpauth at
  * the manual clock's time), recovery codes (single use), the sign-in second step, bad codes as
  * problem+json, throttling, step-up, and MFA policies enforced at the gateway and by decide() on
  * the next request — a session or token without "mfa" refused with mfa_required, one with it

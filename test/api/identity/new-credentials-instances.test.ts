@@ -1,6 +1,6 @@
 /**
  * What was just made through one instance is honoured by another on the very next request, even
- * before the change feed has delivered it there (issue 12, defect 7).
+ * before the change feed has delivered it there.
  *
  * Instance two is deaf to the feed's fan-out: its own REDIS_KEY_PREFIX (so its own pub/sub
  * channel) and an outbox poll of an hour. Whatever it admits of what was made after it started, it
@@ -10,7 +10,7 @@
  *  - a link delegation (and its tenant) made through another instance, used with a portal session:
  *    the gateway catches up with the feed once before a refusal its snapshot may be too old to decide.
  * And a user disabled then enabled again through instance one does not get their API tokens back
- * on an instance that follows the feed (the in-process setup app) (defect 8, across instances).
+ * on an instance that follows the feed (the in-process setup app), across instances.
  * Always PostgreSQL + Redis: without DATABASE_URL a fresh database is created on the local server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe('a credential made through one instance, used at once on an instance th
   }, 120_000);
 });
 
-describe('a user disabled and enabled again across instances (defect 8)', () => {
+describe('a user disabled and enabled again across instances does not get their API tokens back', () => {
   it('their personal API token stays revoked: refused by the other instance once disabled, and still after re-enabling', async () => {
     const customer = await pair.world.tenant();
     const user = await new HttpClient(one.base).login(customer.user.email, customer.user.password);

@@ -1,5 +1,5 @@
 /**
- * Disabling a user ends what the account could use, for good (issue 12, defect 8): their personal
+ * Disabling a user ends what the account could use, for good: their personal
  * API tokens are revoked (reason `user_disabled`, audited with the disable), their sessions end,
  * their OAuth member grants (a partner's own app, for their own account) are revoked and the
  * invitations addressed to them are withdrawn. Re-enabling the account lets the user sign in

@@ -1,5 +1,5 @@
 /**
- * Issue 16: the consolidated usage report pages in the database in its default order (tenant,
+ * The consolidated usage report pages in the database in its default order (tenant,
  * month, metric, currency) and counts the groups there; the billing alerts read what is owed from
  * the open and overdue invoices alone. Each answer must be the one the in-memory path gave: the
  * same rows, order, page boundaries, totals, `q` and filters, the same BAN limits — and fresh

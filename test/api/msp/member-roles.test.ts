@@ -1,5 +1,5 @@
 /**
- * Issue 16: a partner member acts on a customer with the link's permissions ∩ their member role's,
+ * A partner member acts on a customer with the link's permissions ∩ their member role's,
  * decided by decide() from the snapshot — as a table of member role × link role × action — and the
  * role is set by an owner (audited), shown in /me and explained by /authz/explain.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 16, the MSP workspace API: the common list features on the consolidated endpoints,
+ * The MSP workspace API: the common list features on the consolidated endpoints,
  * tickets on behalf of a customer as the customer sees them, the customer's own views and
  * audit log, per-link commitments and alerts (one alert per condition, pushed once by e-mail
  * through notify(), resolved when the condition clears), and invoice exports (CSV with a formula
@@ -61,7 +61,7 @@ beforeAll(async () => {
     await seedResourceData({ db: t.services.db, clock: t.services.clock, audit: t.services.audit, listBillingAccounts: (id) => t.services.tenants.listBillingAccounts(id) }, t.world.ctx, { id: x.id, userIds: [x.user.id] });
     await t.services.delegations.create(t.world.ctx, { partnerId: p.id, tenantId: x.id, origin: 'link', role: 'MSP_FULL', banIds: null, endsAt: ends(), status: 'active' });
   }
-  // PDF invoice export is a beta feature (issue 15): this partner is in the beta
+  // PDF invoice export is a beta feature: this partner is in the beta
   await t.services.partners.updateConfigSection(t.world.ctx, p.id, 'features', { 'exports.pdf': true });
   await t.services.feed.drain();
   staff = await loginAs(t, p.staff);

@@ -1,5 +1,5 @@
 /**
- * What the consent side tells people and apps (issue 18):
+ * What the consent side tells people and apps:
  *  - the consent page says, in plain words, when approving will replace the app's existing
  *    connection to the same organisation (approving revokes the earlier consent delegation);
  *  - a signed-in person who administers no customer organisation is turned away, and the app is

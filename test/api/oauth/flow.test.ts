@@ -1,5 +1,5 @@
 /**
- * The Partner persona end to end (seed 000, ARCHITECTURE §4.2), driven by a real OAuth client
+ * The Partner persona end to end (customer consent: authorization code + PKCE), driven by a real OAuth client
  * library (openid-client) against the running server, with the customer's sign-in and consent in
  * a real browser (Debian Chromium through playwright-core):
  * PKCE → sign in at Partnergate → consent (partner's verified name, permissions in plain words,

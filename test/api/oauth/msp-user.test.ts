@@ -1,5 +1,5 @@
 /**
- * An MSP user and the partner's own app (ARCHITECTURE §4.3 with a token from the authorization
+ * An MSP user and the partner's own app (the MSP link flow, with a token from the authorization
  * server): a member (owner or staff) of a managed_services partner signs in to the partner's app
  * and approves it for their own account — no tenant, no billing account, no delegation. The
  * access token says who acts (sub = the user, act = the partner and app, persona msp) and names

@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 2: a database reader must not find a usable OAuth artifact. Every bearer value
+ * A database reader must not find a usable OAuth artifact. Every bearer value
  * the authorization server hands out — authorization codes, refresh tokens, access tokens, PAR
  * request_uris, the provider's session and interaction cookies — is looked for, after real flows
  * over HTTP (code + PKCE, refresh rotation, introspection, revocation, PAR, a consent left open), in every column of every

@@ -1,5 +1,5 @@
 /**
- * The Wholesaler persona (seed 000, ARCHITECTURE §4.4): client credentials for its own resources
+ * The Wholesaler persona: client credentials for its own resources
  * (its home tenant, billed to its own BAN); provisioning of a resold end-customer tenant (a
  * wholesale delegation); RFC 8693 token exchange to act for that customer, still billed to the
  * wholesaler; and every refusal on the way. Both databases, through openid-client.

@@ -1,5 +1,5 @@
 /**
- * Issue 15 across two real server processes on one PostgreSQL and one Redis: the operator switches
+ * Partner features across two real server processes on one PostgreSQL and one Redis: the operator switches
  * the beta feature `exports.pdf` (PDF invoice export) on for one partner — and leaves it off for
  * another — through instance 1; instance 2 serves the first partner's PDF and refuses the other's
  * within 1 s, and refuses the first again within 1 s after the operator switches it off. The

@@ -1,4 +1,4 @@
-/** The partner configuration document (issue 15): sections, versions with who/when/diff, compare-and-set, snapshot. */
+/** The partner configuration document: sections, versions with who/when/diff, compare-and-set, snapshot. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { Client } from '../../helpers/http.ts';

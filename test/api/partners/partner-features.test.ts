@@ -1,5 +1,5 @@
 /**
- * Issue 15's configuration manager, features and roles: the operator's feature catalog (CRUD, bad
+ * The partner configuration manager, features and roles: the operator's feature catalog (CRUD, bad
  * input, audit), the effective feature (catalog default overlaid by the partner's section) in the
  * decision snapshot, PDF invoice export behind `exports.pdf`, opt-in features switched by the
  * partner's owner (not its staff, not a non-opt-in feature), and allowed roles — refused when a

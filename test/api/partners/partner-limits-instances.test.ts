@@ -1,5 +1,5 @@
 /**
- * Issue 15's configuration manager across two instances (`node src/main.ts serve` ×2, one
+ * The partner configuration manager across two instances (`node src/main.ts serve` ×2, one
  * PostgreSQL, one Redis): the operator changes a partner's quota, API policy, allowed roles or session policy
  * through instance 1, and instance 2 enforces it within 1 s — from its decision snapshot, which
  * only the change feed's Redis fan-out can have updated that fast (the outbox poll is 30 s). The

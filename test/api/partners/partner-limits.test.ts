@@ -1,5 +1,5 @@
 /**
- * Issue 15's configuration manager, enforcement of `session`, `limits` and `api` (one instance;
+ * The partner configuration manager, enforcement of `session`, `limits` and `api` (one instance;
  * the two-instance proof is partner-limits-instances.test.ts): each setting changed through the
  * operator's API is enforced on the partner's next request, and each check has a test here that
  * fails without it. Runs on SQLite, or on PostgreSQL + Redis when DATABASE_URL / REDIS_URL say so.

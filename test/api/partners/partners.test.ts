@@ -1,4 +1,4 @@
-/** Partner registry (seed 002) and seed 003's authorization rules 1–5 and permission matrix. */
+/** Partner registry and the partner API's authorization rules 1–5 and permission matrix. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { Client } from '../../helpers/http.ts';
@@ -145,7 +145,7 @@ describe('partner lifecycle', () => {
   });
 });
 
-describe('seed 003 permission matrix', () => {
+describe('partner permission matrix', () => {
   let p: TestPartner;
   let owner: Client;
   let staff: Client;
@@ -203,7 +203,7 @@ describe('seed 003 permission matrix', () => {
   });
 });
 
-describe('seed 003 authorization rules, each with its own refusal', () => {
+describe('partner API authorization rules, each with its own refusal', () => {
   it('rule 1: unauthenticated → 401 authentication_required', async () => {
     const p = await t.world.partner();
     const r = await new Client(t.app).get(`/api/v1/partners/${p.id}`);
@@ -274,7 +274,7 @@ describe('seed 003 authorization rules, each with its own refusal', () => {
     expect(list.body.data.map((x: { id: string }) => x.id)).toEqual([a.id]);
   });
 
-  describe("rules run in seed 003's order: each caller asking for ANOTHER partner gets the first rule it fails", () => {
+  describe("rules run in their fixed order: each caller asking for ANOTHER partner gets the first rule it fails", () => {
     it.each([
       ['rule 1 before 3: no credentials', 'anonymous', 401, 'authentication_required'],
       ['rule 2 before 3: disabled user (API token)', 'disabled', 403, 'user_inactive'],

@@ -1,5 +1,5 @@
 /**
- * Seed 003's partner permission matrix, two ways:
+ * The partner permission matrix, two ways:
  *  - the role catalog the migrations seed grants exactly what the matrix (and the role tables
  *    above it) say, for SUPER_ADMIN, PARTNER_OWNER and PARTNER_STAFF, permission by permission;
  *  - over HTTP, every permission of the matrix that has an API today (partner profile, members,
@@ -27,7 +27,7 @@ const Y = true;
 const N = false;
 
 /**
- * seed 003, "Permission Matrix" and the role tables: [seed name, permission, SUPER_ADMIN, PARTNER_OWNER, PARTNER_STAFF]
+ * The permission matrix and the role tables: [name in the requirement, permission, SUPER_ADMIN, PARTNER_OWNER, PARTNER_STAFF]
  */
 const MATRIX: [string, string, boolean, boolean, boolean][] = [
   ['canViewPartner', 'partner.profile.read', Y, Y, Y],
@@ -47,7 +47,7 @@ const MATRIX: [string, string, boolean, boolean, boolean][] = [
   ['canViewAgreementHistory', 'partner.agreements.history.read', Y, Y, N],
 ];
 
-describe('the seeded role catalog matches seed 003', () => {
+describe('the seeded role catalog matches the partner permission matrix', () => {
   it('declares every permission of the matrix', () => {
     const known = t.services.access.roles.permissions;
     for (const [, permission] of MATRIX) expect(known.has(permission), permission).toBe(true);
@@ -95,7 +95,7 @@ const ROUTES: [string, string, (c: Ctx) => string, ((c: Ctx) => unknown) | undef
   ['audit log (owner only)', 'GET', (c) => `/api/v1/partners/${c.p.id}/audit-events`, undefined, 200, 403, 200],
 ];
 
-describe('seed 003 over HTTP: owner, staff and operator', () => {
+describe('the partner permission matrix over HTTP: owner, staff and operator', () => {
   async function fresh(): Promise<Ctx> {
     const p = await t.world.partner({ capabilities: ['referral'] });
     const u = await t.world.user();

@@ -1,5 +1,5 @@
 /**
- * Issue 15: a customer's plan limits apply in real time. The plan's `api_requests_per_day` is
+ * A customer's plan limits apply in real time. The plan's `api_requests_per_day` is
  * counted at the gateway for everyone acting for the customer (its own people and the partners it
  * let in), in the same limiter decision as the rate limits; its `users` caps the people who may
  * join the customer. A plan change reaches the snapshot through the change feed, so the next

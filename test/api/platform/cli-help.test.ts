@@ -1,5 +1,5 @@
 /**
- * The CLI's help and its refusal to invent an installation (issue 18):
+ * The CLI's help and its refusal to invent an installation:
  *  - `partnergate help`, `help <command>` and `<command> --help` print that command's own usage,
  *    options and examples (not the global list); an unknown command is a usage error;
  *  - commands that read an existing installation (`audit verify`, `keys list`, …) refuse a

@@ -1,5 +1,5 @@
 /**
- * No global write lock (issue 19), PostgreSQL: two instances (two apps, two connection pools,
+ * No global write lock (so writes grow with instances), PostgreSQL: two instances (two apps, two connection pools,
  * two change feeds fanned out through Redis) on one database, writing at once.
  *  - 10,000 mixed mutations (link requests and their revocations, token revocations, account
  *    renames, partner profile changes, audit-only events) from 16 concurrent writers: afterwards

@@ -1,5 +1,5 @@
 /**
- * A PostgreSQL outage, in process (issue 12, defects 1 and 2), on a cluster of the test's own
+ * A PostgreSQL outage, in process, on a cluster of the test's own
  * (test/helpers/own-postgres.ts) that it kills, restarts and freezes — never the shared server:
  *  - a pooled connection that loses its server while checked out raises no unhandled 'error'
  *    (it used to: the process exited);

@@ -47,7 +47,7 @@ describe('seed demo', () => {
     ]);
     expect(await canLogIn(acme.admin)).toBe(true);
     expect(await canLogIn(acme.user)).toBe(true);
-    // issue 15: Fabrikam MSP is in the beta of PDF invoice export, no other demo partner is
+    // Fabrikam MSP is in the beta of PDF invoice export, no other demo partner is
     await t.services.feed.drain();
     const pdf = world.partners.map((p) => [p.slug, t.services.authz.snapshot.featureEnabled(p.id, 'exports.pdf')]);
     expect(pdf.filter(([, on]) => on).map(([slug]) => slug)).toEqual(['fabrikam-msp']);

@@ -1,5 +1,5 @@
 /**
- * Quotas in the rate limiter (issue 15): a fixed-window counter (RateLimitRequest.fixedUntilMs)
+ * Quotas in the rate limiter (partners' daily and monthly quotas): a fixed-window counter (RateLimitRequest.fixedUntilMs)
  * decided in the same call as the rolling windows beside it — the same Lua script with Redis — in
  * memory and in a real Redis (REDIS_URL, default 127.0.0.1:6379), with the same answers: admitted
  * only while under the quota, a refusal by either uses up nothing of the other, Retry-After to the

@@ -1,5 +1,5 @@
 /**
- * Redis outages (issue 12, defect 4). With this suite's own Redis killed, and then frozen
+ * Redis outages. With this suite's own Redis killed, and then frozen
  * (SIGSTOP: TCP up, nothing answered), a login, a token issuance, a token revocation and a gateway
  * request each answer within a bound, with the documented answer: 503 rate_limiter_unavailable
  * under RATE_LIMIT_REDIS_FAILURE=refuse, 200 under local. Nothing waits for a reconnect. A change

@@ -1,5 +1,5 @@
 /**
- * A Redis restarted without persistence forgets every rate-limit window (issue 12, defect 6):
+ * A Redis restarted without persistence forgets every rate-limit window:
  * without more, one agency token got 40 requests against its 20 per minute. The limiter notices
  * the reset (its epoch key is gone) and writes back what each instance admitted before deciding
  * again, so the window keeps its bound across the restart — with one instance, and with two that

@@ -1,5 +1,5 @@
 /**
- * The second wall (issue 11): PostgreSQL row-level security behind the application's checks.
+ * The second wall: PostgreSQL row-level security behind the application's checks.
  * Always PostgreSQL (a fresh database on DATABASE_URL's server, else the local one), whatever the
  * suite runs on: the wall is PostgreSQL's. The app connects as the non-owner role the harness
  * migrates for (test/helpers/db.ts); these tests take the application's checks out of the way —
@@ -85,7 +85,7 @@ async function fillPlans(t: TestTenant, partnerId: string): Promise<void> {
   });
 }
 
-/** Eligible-access rows of one link (settings, an activation, an expiry notice; issue 17). */
+/** Eligible-access rows of one link (settings, an activation, an expiry notice). */
 async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Promise<void> {
   const s = app.services;
   await s.activations.updateSettings(ctx, t.id, delegationId, { eligible: true });
@@ -116,7 +116,7 @@ beforeAll(async () => {
   const linkB = await activeLink(await other.owner.login(), await b.admin.login(), other.id, b);
   await fill(a, partner.id);
   await fill(b, other.id);
-  // the partner program's tenant tables (issue 14): a referral partner's attribution and earnings of each
+  // the partner program's tenant tables: a referral partner's attribution and earnings of each
   const referrer = await world.partner({ capabilities: ['referral'] });
   await programRowsFor(app.services.db, referrer.id, a.id);
   await programRowsFor(app.services.db, referrer.id, b.id);

@@ -1,5 +1,5 @@
 /**
- * No global write lock (issue 19): every invariant the lock protected has its own guarantee, and
+ * No global write lock (so writes grow with instances): every invariant the lock protected has its own guarantee, and
  * each is tested here with a forced interleaving on PostgreSQL. "Another writer" is a transaction
  * of the test's own, on its own connection: it makes the conflicting change and holds it open; the
  * service call starts, and — once PostgreSQL shows a backend waiting on a lock (or after a

@@ -1,5 +1,5 @@
 /**
- * Seed 003's authorization rules 1–5 on the program routes, each with its own refusal; staff
+ * The partner API's authorization rules 1–5 on the program routes, each with its own refusal; staff
  * seeing only their own codes; the limited tenant view's allow-list; the attribution recorded
  * once and immutable — by every route and by SQL UPDATE/DELETE on the database itself.
  */

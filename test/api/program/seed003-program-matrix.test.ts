@@ -1,5 +1,5 @@
 /**
- * Seed 003's permission matrix over HTTP, every cell: each of the 12 permissions (and the role
+ * The partner program's permission matrix over HTTP, every cell: each of the 12 permissions (and the role
  * tables' Manage Codes) × the operator (SUPER_ADMIN), the partner's owner and staff, another
  * partner's owner, a tenant admin and an anonymous caller → the exact answer and code. Removing
  * any check in the routes turns a cell red.
@@ -105,7 +105,7 @@ afterAll(() => t.close());
 
 const CELLS = ROWS.flatMap((row) => CALLERS.map((caller) => [row.seed, caller, row] as const));
 
-describe('seed 003 matrix over HTTP', () => {
+describe('partner permission matrix over HTTP', () => {
   it.each(CELLS)('%s × %s', async (_seed, caller, row) => {
     const i = CALLERS.indexOf(caller);
     const want: Expect = i < 3 ? row.expect[i] : OUTSIDERS[caller as keyof typeof OUTSIDERS];

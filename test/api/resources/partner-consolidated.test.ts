@@ -1,5 +1,5 @@
 /**
- * Seed 001's consolidated MSP API: every answer is limited to the tenants the caller's partner
+ * The consolidated MSP API: every answer is limited to the tenants the caller's partner
  * holds an effective delegation for, to the billing accounts each covers, and to the
  * permissions each grants; every tenant sees the partner's reads in its own audit log.
  */
