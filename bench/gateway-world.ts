@@ -6,9 +6,9 @@
  * with the authorization server's own current key (the JWKS the gateway verifies against).
  * Minting 10⁵ tokens through the consent flow would measure the authorization server instead.
  * A second partner on the same customer, with daily and monthly request quotas in its configuration
- * (issue 15), gives `mintQuota(jti)`: the same path with the quota counted on every request.
+ * (partner quotas), gives `mintQuota(jti)`: the same path with the quota counted on every request.
  * An MSP with a link to the customer, which requires partner people to have used a second factor
- * (issue 17), gives `mintPerson(jti)`: a token of the MSP's owner signed in to the MSP's own app with
+ * (MFA policies), gives `mintPerson(jti)`: a token of the MSP's owner signed in to the MSP's own app with
  * MFA (`amr`), acting on the customer named by X-Active-Tenant-Id — the MFA policy decided on every
  * request (app tokens, the other two, are not people: the policy does not cover them).
  */
@@ -59,7 +59,7 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   const quotaPartner = (await s.partners.apply(ctx, { name: 'Bench Quota Partner', slug: 'bench-quota-partner', contact_email: 'owner@bench-quota.example', owner: { name: 'Owner', email: 'owner@bench-quota.example', password: 'correct horse battery staple' } })).partner;
   const quota = await consented(quotaPartner.id);
   await s.partners.updateConfigSection(ctx, quotaPartner.id, 'limits', { daily_quota: 1_000_000_000, monthly_quota: 30_000_000_000 });
-  // BENCH_MFA_POLICY=1 (issue 17): MFA required platform-wide and by the tenant, and the tokens say
+  // BENCH_MFA_POLICY=1: MFA required platform-wide and by the tenant, and the tokens say
   // the user signed in with a second factor — the policy lives in the decision snapshot, so the
   // hot path pays a field read at most.
   const mfa = env.BENCH_MFA_POLICY === '1';

@@ -31,7 +31,7 @@
  * POSTs), each its own fresh process per round: hot_ratio is metrics off, hot_ratio_metrics_on
  * the same with metrics, tracing_cost what tracing takes off the hot path's throughput.
  *
- * Quotas (issue 15): in every round, (c) hot again on the same gateway process with the token of a
+ * Quotas: in every round, (c) hot again on the same gateway process with the token of a
  * second partner whose configuration sets daily and monthly request quotas (far above what a run
  * sends): hot_ratio_quota_on against the same round's (b), next to hot_ratio (quotas off). The
  * quota is counted in the same limiter decision as the rate limits (no extra round trip).
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
       await run('c_gateway_hot_quota', { url: urls.hot, headers: authQuota });
       await run('c_gateway_hot', { url: urls.hot, headers: auth });
     }
-    // a partner person with a second factor, on a tenant that requires one of partner people (issue 17)
+    // a partner person with a second factor, on a tenant that requires one of partner people
     await run('c_gateway_hot_person_mfa', { url: urls.hot, headers: authPerson });
     await run('c_gateway_hot_metrics', { url: urls.metrics, headers: auth });
     await run('c_gateway_hot_traced', { url: urls.traced, headers: auth });

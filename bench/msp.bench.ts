@@ -1,5 +1,5 @@
 /**
- * npm run bench:msp — seed 001's consolidated MSP API at 1,000 tenants.
+ * npm run bench:msp — the consolidated MSP API at 1,000 tenants.
  *
  * World: one MSP (managed_services) with an active MSP_FULL link to each of 1,000 tenants; each
  * tenant has 5 billing accounts with 24 months of invoices (120,000), 24 months of SLA and usage
@@ -12,7 +12,7 @@
  *    after 3 warm-up requests;
  *  - a 100,000-invoice CSV export run as a job: seconds to finish, and the process's peak RSS
  *    during it over the RSS before it (MB) — the export streams, so memory should stay flat.
- * Targets: p95 ≤ 200 ms per endpoint (seed 001's success metric); flat memory for the export.
+ * Targets: p95 ≤ 200 ms per endpoint (the MSP workspace's success metric); flat memory for the export.
  * The last line is one JSON object.
  */
 import { randomBytes } from 'node:crypto';
@@ -178,7 +178,7 @@ if (process.env.BENCH_KEEP) console.log(`kept: ${bench.ownerUrl ?? bench.dataDir
 else await bench.drop();
 
 const worst = Math.max(...Object.values(results).map((r) => r.p95_ms));
-console.log(`\nseed 001 consolidated API — ${TENANTS} tenants × ${BANS} accounts × ${MONTHS} months (${bench.label}); world built in ${seedSeconds.toFixed(1)} s`);
+console.log(`\nconsolidated MSP API — ${TENANTS} tenants × ${BANS} accounts × ${MONTHS} months (${bench.label}); world built in ${seedSeconds.toFixed(1)} s`);
 console.log('endpoint'.padEnd(22) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + '   total');
 for (const [k, v] of Object.entries(results)) console.log(k.padEnd(22) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9) + '   ' + (v.total ?? ''));
 console.log(`export: ${jobState.rows_done.toLocaleString('en-US')} invoices as CSV (${jobState.status}) in ${exportSeconds.toFixed(2)} s; peak RSS +${((rssPeak - rssBefore) / 1048576).toFixed(1)} MB over ${(rssBefore / 1048576).toFixed(0)} MB`);

@@ -11,7 +11,7 @@
  *  - refresh token grants: partner apps refreshing customer-consented grants, each chain rotating
  *    its refresh token on every call (consent and delegation checked on every refresh).
  *
- * The yardstick (issue 19): a bare oidc-provider of the same version (bench/oauth-bare.ts — its
+ * The yardstick: a bare oidc-provider of the same version (bench/oauth-bare.ts — its
  * header says what it stores: a minimal database adapter on the same engine, plain ids, clients
  * in the same table, ES256 JWT access tokens, rotating refresh tokens) runs as a child process of
  * this one, driven by the same load generator with the same concurrency. The two are measured in
@@ -22,7 +22,7 @@
  *     cc_tokens_per_sec, cc_p99_ms, bare_cc_tokens_per_sec, bare_cc_p99_ms, … (medians over the rounds) }
  * BENCH_CPU_PROF=<file> writes a CPU profile (.cpuprofile) of Partnergate's process over the rounds;
  * BENCH_BARE_CPU_PROF=<dir> one of the bare library's process, into that directory.
- * Targets: throughput ≥ 0.85× the bare library's, p99 ≤ 1.3× (issue 19); ≥ 1,000 client-credentials
+ * Targets: throughput ≥ 0.85× the bare library's, p99 ≤ 1.3×; ≥ 1,000 client-credentials
  * tokens/s on a 2-core machine.
  */
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * npm run bench:program — the partner program's earnings computation (issue 14) on a referral
+ * npm run bench:program — the partner program's earnings computation on a referral
  * partner with 10,000 referred tenants × 24 months of paid invoices (BENCH_TENANTS, BENCH_MONTHS):
  *  - full_s:  a full recomputation from nothing (every month: 240,000 commission lines — one per
  *    customer and month of payment, with its invoices — + 10,000 bounties);

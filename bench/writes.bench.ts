@@ -1,5 +1,5 @@
 /**
- * npm run bench:writes — writes that grow with instances (issue 19). A write-heavy mix through the
+ * npm run bench:writes — writes that grow with instances. A write-heavy mix through the
  * HTTP API (logins, link requests and their revocation, personal API tokens created and revoked,
  * billing accounts renamed: every step one audited write with its change-feed row), against one
  * PostgreSQL reached through a small TCP proxy this script starts, which holds every message

@@ -1,5 +1,5 @@
 /**
- * The portal's first download stays small (issue 13: the initial chunk under 150 KB gzipped). Reads the
+ * The portal's first download stays small (the initial chunk under 150 KB gzipped). Reads the
  * built web/dist/index.html, gzips the entry chunk it loads and fails when it passes the budget; prints the
  * shared chunks the entry preloads too (they load with it), so the whole first download is in view.
  * Run after the web build (`npm test` builds it); CI runs it.
