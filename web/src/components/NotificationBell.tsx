@@ -33,68 +33,71 @@ export function NotificationBell() {
     if (link) navigate(link);
   };
   return (
-    <Popover opened={opened} onChange={(o) => (o ? undefined : close())} position="bottom-end" width={340} shadow="md" withinPortal>
-      <Popover.Target>
-        <Indicator label={total > 99 ? '99+' : total} size={18} disabled={total === 0} color="red" offset={4} data-testid="bell-count">
+    // The count sits outside the popover's target, so the button itself carries the popup's aria-expanded
+    // and aria-controls (on the count's wrapper they were attributes a plain element may not have). The
+    // button's name already says the count, so the drawn number is hidden from screen readers.
+    <Indicator label={<span aria-hidden>{total > 99 ? '99+' : total}</span>} size={18} disabled={total === 0} color="red" offset={4} data-testid="bell-count">
+      <Popover opened={opened} onChange={(o) => (o ? undefined : close())} position="bottom-end" width={340} shadow="md" withinPortal>
+        <Popover.Target>
           <ActionIcon variant="subtle" size="lg" onClick={toggle} aria-label={total ? `Notifications: ${total} new` : 'Notifications'} data-testid="bell">
-            <IconBell size={20} />
+            <IconBell size={20} aria-hidden />
           </ActionIcon>
-        </Indicator>
-      </Popover.Target>
-      <Popover.Dropdown p="sm" data-testid="bell-dropdown">
-        <Stack gap="xs">
-          {waiting.length > 0 && (
-            <>
-              <Text size="xs" fw={700} c="dimmed" tt="uppercase">
-                Waiting for you
+        </Popover.Target>
+        <Popover.Dropdown p="sm" data-testid="bell-dropdown">
+          <Stack gap="xs">
+            {waiting.length > 0 && (
+              <>
+                <Text size="xs" fw={700} c="dimmed" tt="uppercase">
+                  Waiting for you
+                </Text>
+                {waiting.map((w) => (
+                  <UnstyledButton key={`${w.kind}-${w.tenant_id}`} component={Link} to={w.link} onClick={close}>
+                    <Group gap="xs" wrap="nowrap">
+                      <Badge color="orange" variant="filled" size="md" circle style={{ flexShrink: 0 }}>
+                        {w.count}
+                      </Badge>
+                      <Text size="sm">{w.label}</Text>
+                    </Group>
+                  </UnstyledButton>
+                ))}
+                <Divider />
+              </>
+            )}
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase">
+              New notifications
+            </Text>
+            {latest.isPending && opened ? (
+              <Text size="sm" c="dimmed">
+                Loading…
               </Text>
-              {waiting.map((w) => (
-                <UnstyledButton key={`${w.kind}-${w.tenant_id}`} component={Link} to={w.link} onClick={close}>
-                  <Group gap="xs" wrap="nowrap">
-                    <Badge color="orange" variant="filled" size="md" circle style={{ flexShrink: 0 }}>
-                      {w.count}
-                    </Badge>
-                    <Text size="sm">{w.label}</Text>
-                  </Group>
+            ) : (latest.data?.data.length ?? 0) === 0 ? (
+              <Text size="sm" c="dimmed">
+                Nothing new. You are up to date.
+              </Text>
+            ) : (
+              latest.data!.data.map((n) => (
+                <UnstyledButton key={n.id} onClick={() => void open(n.id, n.link)} data-testid="bell-item">
+                  <Text size="sm" fw={500} lineClamp={2}>
+                    {n.title}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {timeAgo(n.created_at)}
+                  </Text>
                 </UnstyledButton>
-              ))}
-              <Divider />
-            </>
-          )}
-          <Text size="xs" fw={700} c="dimmed" tt="uppercase">
-            New notifications
-          </Text>
-          {latest.isPending && opened ? (
-            <Text size="sm" c="dimmed">
-              Loading…
-            </Text>
-          ) : (latest.data?.data.length ?? 0) === 0 ? (
-            <Text size="sm" c="dimmed">
-              Nothing new. You are up to date.
-            </Text>
-          ) : (
-            latest.data!.data.map((n) => (
-              <UnstyledButton key={n.id} onClick={() => void open(n.id, n.link)} data-testid="bell-item">
-                <Text size="sm" fw={500} lineClamp={2}>
-                  {n.title}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {timeAgo(n.created_at)}
-                </Text>
-              </UnstyledButton>
-            ))
-          )}
-          <Divider />
-          <Group justify="space-between">
-            <Anchor component={Link} to="/notifications" size="sm" onClick={close}>
-              See all notifications
-            </Anchor>
-            <Button variant="subtle" size="compact-sm" component={Link} to="/notifications?tab=settings" onClick={close}>
-              Settings
-            </Button>
-          </Group>
-        </Stack>
-      </Popover.Dropdown>
-    </Popover>
+              ))
+            )}
+            <Divider />
+            <Group justify="space-between">
+              <Anchor component={Link} to="/notifications" size="sm" onClick={close}>
+                See all notifications
+              </Anchor>
+              <Button variant="subtle" size="compact-sm" component={Link} to="/notifications?tab=settings" onClick={close}>
+                Settings
+              </Button>
+            </Group>
+          </Stack>
+        </Popover.Dropdown>
+      </Popover>
+    </Indicator>
   );
 }
