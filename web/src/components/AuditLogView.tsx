@@ -3,9 +3,9 @@
  * event's hash. Used by the operator console (all events), the tenant home and the partner home.
  * Filters live in the URL (?action=…&outcome=…) so a filtered view can be linked to.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { Autocomplete, Badge, Button, Code, Drawer, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Anchor, Autocomplete, Badge, Button, Code, Drawer, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconFilter, IconX } from '@tabler/icons-react';
 import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
 import { DataTable } from './DataTable.tsx';
@@ -311,7 +311,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
       <ErrorAlert error={list.error} />
 
       <Text size="sm" c="dimmed">
-        {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Click a row for details.`}
+        {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Choose an event's action, or click its row, for its details.`}
       </Text>
       <DataTable
         testId="audit-table"
@@ -332,9 +332,22 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
             sortValue: (e) => actionLabel(e.action),
             render: (e) => (
               <>
-                <Text size="sm" span title={e.action}>
+                {/* the row opens the details by mouse; this button opens them by keyboard and names the event */}
+                <Anchor
+                  component="button"
+                  type="button"
+                  size="sm"
+                  ta="left"
+                  title={e.action}
+                  aria-haspopup="dialog"
+                  data-testid="audit-row-open"
+                  onClick={(ev: MouseEvent) => {
+                    ev.stopPropagation();
+                    setSelected(e);
+                  }}
+                >
                   {actionLabel(e.action)}
-                </Text>
+                </Anchor>
                 {typeof e.details.count === 'number' && e.details.count > 1 && (
                   <Tooltip label="Identical requests within a quarter second, each listed in the details">
                     <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
