@@ -21,6 +21,8 @@ const cases: [string, string, Record<string, unknown> | null, string][] = [
   ['GET', '/api/v1/partner/customers', null, 'Partner'],
   ['GET', '/resources/v1/orders', null, 'Gateway'],
   ['GET', '/authz/forward-auth', null, 'Gateway'],
+  ['POST', '/access/v1/evaluation', null, 'Gateway'],
+  ['GET', '/.well-known/authzen-configuration', null, 'Gateway'],
   ['GET', '/api/v1/oauth/scopes', null, 'OAuth'],
   ['GET', '/oauth/interaction/:uid', null, 'OAuth'],
   ['POST', '/embed/v1/vouchers', null, 'Embed'],

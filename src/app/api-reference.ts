@@ -42,6 +42,7 @@ export function audienceOf(route: RouteLike): AudienceTag {
   const url = route.url;
   const config = route.config ?? {};
   if (isPublic(route)) return 'Public';
+  if (url.startsWith('/access/') || url === '/.well-known/authzen-configuration') return 'Gateway';
   if (url.startsWith('/oauth') || url.startsWith('/.well-known') || url.startsWith('/api/v1/oauth/')) return 'OAuth';
   if (url.startsWith('/embed/')) return 'Embed';
   if (url.startsWith('/resources/') || url.startsWith('/authz/')) return 'Gateway';

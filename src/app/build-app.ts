@@ -51,6 +51,7 @@ import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
+import { AuthzenService, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -230,6 +231,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // a possible agency token goes to Fastify's guard
     front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
+  // OpenID AuthZEN 1.0: the decision engine for any policy enforcement point, outside the /api routers like the gateway
+  registerAuthzenRoutes(app, {
+    authzen: new AuthzenService({ snapshot: services.authz.snapshot, roles: services.roles, now: () => services.authz.now() }),
+    snapshot: services.authz.snapshot,
+    verify: (token) => services.oauth.verifier.verify(token, services.oauth.audience),
+    publicUrl: config.publicUrl,
+  });
   const guards = authGuards(
     services.identity,
     access,
@@ -305,7 +313,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.setNotFoundHandler((req, reply) => {
     // Partnergate's own paths (and the gateway's) answer problem+json, never the portal's HTML.
-    const isApi = /^\/(api|oauth|resources|embed|authz)\b/.test(req.url) || RESERVED_PATH_PREFIXES.some((p) => p !== '/assets' && (req.url === p || req.url.startsWith(p + '/') || req.url.startsWith(p + '?')));
+    const isApi = /^\/(api|oauth|resources|embed|authz|access)\b/.test(req.url) || RESERVED_PATH_PREFIXES.some((p) => p !== '/assets' && (req.url === p || req.url.startsWith(p + '/') || req.url.startsWith(p + '?')));
     if (!isApi && (req.method === 'GET' || req.method === 'HEAD') && hasWeb) {
       if (req.url.startsWith('/assets/')) return sendProblem(reply, req, platformErrors.not_found('No such file.'));
       reply.header('cache-control', 'no-cache');

@@ -15,6 +15,15 @@ export const IDENTITY_SCOPES: Readonly<Record<string, string>> = {
   email: 'See your email address',
 };
 
+/**
+ * Scopes of Partnergate's own APIs, asked for with client credentials: `authzen.evaluate` lets the
+ * partner's policy enforcement point ask the AuthZEN decision API (modules/authzen) about the
+ * partner and its people. Listed with the resource scopes, so an app registers and is issued them alike.
+ */
+export const PLATFORM_SCOPES: Readonly<Record<string, string>> = {
+  'authzen.evaluate': 'Ask Partnergate whether your organization and its people may act on a customer',
+};
+
 export const OFFLINE_ACCESS = 'offline_access';
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] as const;
@@ -59,7 +68,7 @@ export interface ScopeInfo {
 
 /**
  * Every resource scope: each resource permission, and each wildcard prefix of one
- * (`billing.*`, `billing.invoices.*`). Ordered by name.
+ * (`billing.*`, `billing.invoices.*`), and the platform scopes. Ordered by name.
  */
 export function resourceScopeCatalog(roles: RoleCatalog): Map<string, ScopeInfo> {
   const perms = [...roles.permissions.entries()].filter(([name]) => (RESOURCE_NAMESPACES as readonly string[]).includes(name.split('.')[0]));
@@ -78,6 +87,7 @@ export function resourceScopeCatalog(roles: RoleCatalog): Map<string, ScopeInfo>
       permissions: covered.map(([n]) => n),
     });
   }
+  for (const [scope, description] of Object.entries(PLATFORM_SCOPES)) out.set(scope, { scope, description, permissions: [] });
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
