@@ -2,7 +2,7 @@
  * What the bench scripts share. The database of a run is the test harness's (test/helpers/db.ts):
  * SQLite in a temp dir, or — when DATABASE_URL is set — a new PostgreSQL database that
  * DATABASE_URL's role migrates and the app uses as `partnergate_app`, the role production runs
- * as (README, "The second wall"), so the figures include row-level security. The bench's own
+ * as (docs/operators/install.md, "The second wall"), so the figures include row-level security. The bench's own
  * set-up calls act as the system.
  */
 import { createServer } from 'node:net';

@@ -285,7 +285,7 @@ async function serve(config: Config): Promise<number> {
   // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
   for (const p of await wallReport(rt.db)) {
     app.log.warn(`row-level security does NOT hold: ${p}`);
-    process.stderr.write(`warning: row-level security does NOT hold: ${p} (see README, "The second wall")\n`);
+    process.stderr.write(`warning: row-level security does NOT hold: ${p} (see docs/operators/install.md, "The second wall")\n`);
   }
   let banner = '';
   if (rt.config.demo) {

@@ -96,7 +96,7 @@ export function formatGlobalHelp(commands: CommandHelp[]): string {
     ...commands.map((c) => `  ${first(c).padEnd(width)}  ${c.summary}`),
     '',
     'Run `partnergate help <command>` (or `partnergate <command> --help`) for its options and examples.',
-    'Settings come from the environment (see README); --config FILE reads a JSON config file.',
+    'Settings come from the environment (see docs/operators/configuration.md); --config FILE reads a JSON config file.',
     '`partnergate --version` prints the version.',
   ].join('\n') + '\n';
 }

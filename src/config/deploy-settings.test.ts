@@ -2,7 +2,7 @@
  * The deployment files set only documented settings: every variable that deploy/compose.yaml gives a
  * Partnergate container (the services built from this repository's image), that the Dockerfile sets
  * with ENV, and that scripts/container-smoke.sh passes to its containers is a setting of settings.ts —
- * the list the README's Configuration table is written from. A misspelt or invented variable would
+ * the list the configuration reference's table is written from. A misspelt or invented variable would
  * be ignored by the service without a word, so this fails on it, naming it.
  *
  * The compose file is read with the small YAML reader below (block mappings and sequences, anchors,

@@ -1,6 +1,6 @@
 /**
- * The README's settings table, written from the settings schema (settings.ts) so the two cannot drift:
- * `npm run generate:settings` rewrites the part of README.md between the two markers, and
+ * The settings reference table, written from the settings schema (settings.ts) so the two cannot drift:
+ * `npm run generate:settings` rewrites the part of docs/operators/configuration.md between the two markers, and
  * settings-table.test.ts fails when what is there differs from what the schema says now.
  */
 import { SETTING_NAMES, settingSchema, type SettingSchema } from './settings.ts';
@@ -35,10 +35,10 @@ export function settingsTable(): string {
   return ['| setting | default | allowed | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** README.md's text with the table between the markers replaced by the schema's; throws when the markers are missing. */
+/** The reference document's text with the table between the markers replaced by the schema's; throws when the markers are missing. */
 export function withSettingsTable(readme: string): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the settings table markers (${TABLE_START} … ${TABLE_END})`);
+  if (start < 0 || end < start) throw new Error(`the configuration reference lacks the settings table markers (${TABLE_START} … ${TABLE_END})`);
   return readme.slice(0, start + TABLE_START.length) + '\n\n' + settingsTable() + '\n\n' + readme.slice(end);
 }

@@ -3,7 +3,7 @@
  * set, or `postgres: true` whatever it says (suites of several processes on one database) — a new
  * PostgreSQL database created on that server (else the local one) and dropped afterwards.
  *
- * On PostgreSQL the roles are split as in production (README, "The second wall"): DATABASE_URL's
+ * On PostgreSQL the roles are split as in production (docs/operators/install.md, "The second wall"): DATABASE_URL's
  * role (the owner here) migrates, and the app connects as APP_ROLE — no superuser, NOBYPASSRLS,
  * owning nothing — so row-level security applies to everything the app does. Test code calling
  * services or the database directly, outside any request, acts as the system (like the CLI):
