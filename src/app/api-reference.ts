@@ -14,6 +14,7 @@
  * only declared properties), so nothing here adds to, or removes from, a route's schema at runtime.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { completeOperations } from './openapi-operations.ts';
 
 export const AUDIENCE_TAGS = [
   { name: 'Public', description: 'No credentials: health, sign-in, invitations by link, partner applications.' },
@@ -341,6 +342,8 @@ export function transformDocument(issuerPath: string) {
         for (const r of Object.values(op.responses)) if (isObj(r) && isObj(r.content)) for (const m of Object.values(r.content)) if (isObj(m)) addExamples(m.schema);
       }
     }
+    // an operationId for every operation, and no demanded body where none is needed (openapi-operations.ts)
+    completeOperations(doc);
     return doc;
   };
 }
