@@ -1,5 +1,5 @@
 /**
- * Agencies (seed 004): a tenant admin creates agencies — organisations with no user accounts —
+ * Agencies: a tenant admin creates agencies — organisations with no user accounts —
  * and gives each embedded form a token. Tokens are shown once, stored only as a keyed hash, never
  * expire, and are rotated (new secret, the old one dead at once) or revoked by a tenant admin.
  *

@@ -1,5 +1,5 @@
 /**
- * Partner apps: the OAuth clients a partner registers (ARCHITECTURE §4.1). A partner owner
+ * Partner apps: the OAuth clients a partner registers. A partner owner
  * registers, edits, rotates the secret of and deletes them; staff read them. Only partners with
  * the `delegated` capability (customer consent: authorization code), `managed_services` (the
  * MSP's own users sign in and act as themselves: authorization code) or `wholesale` (client

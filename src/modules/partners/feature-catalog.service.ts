@@ -1,5 +1,5 @@
 /**
- * The platform's feature catalog (issue 15's configuration manager): the operator's list of
+ * The platform's feature catalog (part of the partner configuration manager): the operator's list of
  * features — key, name, description, default on/off, lifecycle beta → general → retired, and
  * whether a partner's owner may switch it (opt-in). Every change is audited and recorded on the
  * change feed (entity `feature`), so every instance's decision snapshot has it on the next request

@@ -1,5 +1,5 @@
 /**
- * The partner registry (seed 002) and partner organization membership (seed 003):
+ * The partner registry and partner organization membership:
  * application, approval with capabilities, suspension, reactivation, termination, profile,
  * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
  */
@@ -262,7 +262,7 @@ export class PartnersService {
     });
   }
 
-  /** The partner's configuration document and its version (issue 15). */
+  /** The partner's configuration document and its version. */
   async getConfig(id: string): Promise<{ version: number; config: PartnerConfig }> {
     const p = await this.requirePartner(id);
     return { version: p.config_version, config: parsePartnerConfig(p.config) };
@@ -307,7 +307,7 @@ export class PartnersService {
   }
 
   /**
-   * What the sections' schemas cannot say (issue 15): a session policy never looser than the
+   * What the sections' schemas cannot say: a session policy never looser than the
    * platform's, IP allow-list entries that are real addresses or networks, a daily quota within the
    * monthly one. Checked before anything is written.
    */
@@ -380,7 +380,7 @@ export class PartnersService {
   }
 
   /**
-   * Invite someone by email (seed 003: the owner adds users): a pending invitation they accept
+   * Invite someone by email (only the owner adds users): a pending invitation they accept
    * (new account through the link, existing account while logged in). The answer is the same
    * whether or not the email has an account or belongs to another partner — that surfaces only
    * to the invitee, when they accept. Only a current member of this partner is refused here.
@@ -398,7 +398,7 @@ export class PartnersService {
   /** The membership an accepted invitation creates, in the acceptance's transaction (the invitation-acceptance contract). */
   async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
     if (!(await repo.findPartnerById(trx, i.scopeId)) || !PARTNER_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
-    // seed 003: a person belongs to at most one partner organization
+    // a person belongs to at most one partner organization
     if (await repo.findMembershipOfUser(trx, i.userId)) throw E.already_partner_member();
     await this.addMember(trx, i, ctx);
   }
@@ -462,14 +462,14 @@ export class PartnersService {
   }
 
   /**
-   * Give a member their role inside the MSP (issue 16): they act on each customer with the
+   * Give a member their role inside the MSP: they act on each customer with the
    * link's permissions ∩ this role's. Audited; enforced on the next request (change feed).
    */
   async setMemberRole(ctx: RequestContext, partnerId: string, userId: string, memberRole: string) {
     return this.#write(async (trx) => {
       const m = await repo.findMember(trx, partnerId, userId);
       if (!m) throw E.partner_member_not_found();
-      // Issue 15: the operator may limit the member roles this partner assigns.
+      // The operator may limit the member roles this partner assigns.
       const allowed = parsePartnerConfig((await repo.findPartnerById(trx, partnerId))?.config).roles?.member_roles;
       if (allowed !== undefined && !allowed.includes(memberRole)) throw authzErrors.role_not_allowed(`Your organization may not assign the member role ${memberRole}; it may assign: ${allowed.join(', ') || 'none'}.`);
       if (m.member_role !== memberRole) {
@@ -538,7 +538,7 @@ export function toPartnerDto(p: repo.PartnerRow) {
 }
 
 /**
- * The checks a section needs beyond its schema (issue 15), against the catalogs as committed:
+ * The checks a section needs beyond its schema, against the catalogs as committed:
  * `features` names only catalog features and switches no retired one on; `roles` names only
  * member roles (catalog `partner`) and delegation roles (catalog `delegation`) that exist.
  * Each refusal carries the JSON pointer of the offending entry.

@@ -1,5 +1,5 @@
 /**
- * Plans and subscriptions (seed 002, issue 15): the operator's plan catalog, the plans each
+ * Plans and subscriptions: the operator's plan catalog, the plans each
  * partner may offer and its price, the partner's end customers (the tenants a wholesaler resells)
  * with their segment and KYC, KYC cases with encrypted details and documents, and the
  * subscription lifecycle `signing → signed → active ⇄ suspended`, `→ cancelled`.

@@ -1,9 +1,9 @@
 /**
- * The partner program (issue 14, seed 003): referral codes, attributed sign-ups, the limited
+ * The partner program: referral codes, attributed sign-ups, the limited
  * tenant view, versioned agreements (drafted by the operator, signed by the partner owner,
  * approved by the operator), earnings computed from referred tenants' paid invoices, payouts.
- * Every mutation commits with its audit event; seed 003's event names map to the dotted ones in
- * README "Partner program".
+ * Every mutation commits with its audit event; the program's event names (PARTNER_REFERRAL_CREATED, …) map to the dotted ones in
+ * the referral program guide (docs/partners-and-customers/referral-program.md).
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
@@ -177,7 +177,7 @@ export class ProgramService {
     return { partnerId: row.partner_id, code };
   }
 
-  /** The attribution (seed 003 PARTNER_REFERRAL_CREATED, then PARTNER_REFERRAL_LOCKED): written once, in the tenant's transaction. */
+  /** The attribution (PARTNER_REFERRAL_CREATED, then PARTNER_REFERRAL_LOCKED): written once, in the tenant's transaction. */
   async #recordAttribution(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator', when?: string): Promise<void> {
     const at = when ?? this.#now();
     await repo.insertAttribution(trx, { tenant_id: tenantId, partner_id: ref.partnerId, code: ref.code, attributed_at: at, source });

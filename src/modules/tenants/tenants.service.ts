@@ -26,7 +26,7 @@ export interface TenantsDeps {
 export type TenantRole = 'TENANT_ADMIN' | 'TENANT_USER';
 
 /**
- * The partner program's part in creating a tenant with a referral code (issue 14): `resolve`
+ * The partner program's part in creating a tenant with a referral code: `resolve`
  * refuses an unknown or inactive code before anything is written, `record` writes the
  * attribution in the tenant's own transaction. Registered by the program module (services.ts),
  * so tenants depends on no program code.
@@ -36,7 +36,7 @@ export interface ReferralHook {
   record(trx: Tx, ctx: RequestContext, tenantId: string, ref: { partnerId: string; code: string }, source: 'signup' | 'operator', at?: string): Promise<void>;
 }
 /**
- * The number of people a customer's plan allows (the plan's `users` limit, issue 15), asked in the
+ * The number of people a customer's plan allows (the plan's `users` limit), asked in the
  * transaction that adds one. Registered by the plans module (services.ts), so tenants depends on no
  * plans code; null: no plan, or one without that limit.
  */

@@ -34,7 +34,7 @@ export interface IssueVoucherInput {
   recipientEmail?: string | null;
   reference?: string | null;
   billingAccountId?: string | null;
-  /** the agency the voucher is attributed to (seed 004); set by the embed API from the token */
+  /** the agency the voucher is attributed to; set by the embed API from the token */
   partnerAgencyId?: string | null;
   /** the agency token (form) it was issued through */
   issuedByTokenId?: string | null;

@@ -136,7 +136,7 @@ async function ping(kysely: Kysely<Database>): Promise<boolean> {
 }
 
 /**
- * Run `fn` in a transaction that writes. No lock is shared by all writers (issue 19): what the
+ * Run `fn` in a transaction that writes. No lock is shared by all writers (so writes grow with instances): what the
  * old global advisory lock bought is kept by narrower means —
  *  - the change feed tails the outbox by transaction id behind PostgreSQL's snapshot horizon, so
  *    a late commit is never skipped (change-feed.ts);
