@@ -1,5 +1,5 @@
 /**
- * Partner side of seed 001: "Customers I manage". Every customer that gave the MSP access, with
+ * Partner side of MSP links: "Customers I manage". Every customer that gave the MSP access, with
  * what it owes, what is overdue, its open tickets, its SLA compliance and when the access ends;
  * search, filter and sort; a customer opens its own page (/partner/customers/:tenantId). Owners
  * request links (by slug or invite code), ask for renewals and relinquish access.

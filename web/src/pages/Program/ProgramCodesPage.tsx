@@ -1,6 +1,6 @@
 /**
  * Referral codes: each has a sign-up link to share. Owner and staff create codes; staff see the codes they
- * created; only the owner turns a code on or off (seed 003: Manage Codes).
+ * created; only the owner turns a code on or off (the Manage Codes permission).
  */
 import { useState } from 'react';
 import { Badge, Button, CopyButton, Group, Modal, Stack, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
