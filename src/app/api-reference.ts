@@ -21,7 +21,7 @@ export const AUDIENCE_TAGS = [
   { name: 'Me', description: 'The signed-in caller: session, profile, personal API tokens, invitations, catalogs, and the decision engine about yourself.' },
   { name: 'Operator', description: 'The platform operator (SUPER_ADMIN): users, partner lifecycle, every delegation, the whole audit log.' },
   { name: 'Tenant', description: "A customer organization's members: billing accounts, delegations, connected partners, agencies, vouchers, audit." },
-  { name: 'Partner', description: "A partner organization's members: apps, links and delegations, customers, the consolidated MSP views (seed 001)." },
+  { name: 'Partner', description: "A partner organization's members: apps, links and delegations, customers, the consolidated MSP views." },
   { name: 'Gateway', description: 'Resource APIs behind the gateway (OAuth access token), and the forward-auth check for NGINX, Traefik and Envoy.' },
   { name: 'OAuth', description: 'The OAuth 2 / OpenID Connect authorization server (RFC 6749, 7636, 7662, 7009, 8414, 8693, 9068, 9126).' },
   { name: 'Embed', description: "An agency's embedded voucher form (agency token pgagt_…; 20 requests per minute per token)." },

@@ -11,7 +11,7 @@ import { unique } from '../../helpers/world.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { addInvoices, approvedAgreement, createCode, programWorld, signup } from './program-world.ts';
 
-const SEED_003_EVENTS: Record<string, string> = {
+const PROGRAM_EVENTS: Record<string, string> = {
   PARTNER_CREATED: 'partner.created',
   PARTNER_UPDATED: 'partner.updated',
   PARTNER_APPROVED: 'partner.approved',
@@ -38,7 +38,7 @@ afterAll(() => t.close());
 describe("the partner program's audit events", () => {
   it('the referral program guide maps each event name to the action recorded', () => {
     const guide = readFileSync(path.resolve(import.meta.dirname, '../../../docs/partners-and-customers/referral-program.md'), 'utf8');
-    for (const [seed, action] of Object.entries(SEED_003_EVENTS)) expect(guide).toContain(`| \`${seed}\` | \`${action}\` |`);
+    for (const [seed, action] of Object.entries(PROGRAM_EVENTS)) expect(guide).toContain(`| \`${seed}\` | \`${action}\` |`);
   });
 
   it('every one of the 15 is recorded by its action, about the partner', async () => {
@@ -59,7 +59,7 @@ describe("the partner program's audit events", () => {
 
     const rows = await t.services.db.kysely.selectFrom('audit_events').select(['action', 'partner_id', 'tenant_id', 'details']).where('partner_id', '=', p).execute();
     const actions = new Set(rows.map((r) => r.action));
-    for (const [seed, action] of Object.entries(SEED_003_EVENTS)) expect(actions.has(action), `${seed} → ${action}`).toBe(true);
+    for (const [seed, action] of Object.entries(PROGRAM_EVENTS)) expect(actions.has(action), `${seed} → ${action}`).toBe(true);
     // the referral events are about the tenant too, and say which code
     const created = rows.find((r) => r.action === 'partner.referral_created');
     expect(created?.tenant_id).toBe(tenant.id);
@@ -71,7 +71,7 @@ describe("the partner program's audit events", () => {
     const op = await w.operator.get(`/api/v1/audit-events?partner_id=${p}&limit=200`);
     expect(op.status).toBe(200);
     const opActions = new Set((op.body.data ?? op.body.items).map((e: { action: string }) => e.action));
-    for (const action of Object.values(SEED_003_EVENTS)) expect(opActions.has(action), action).toBe(true);
+    for (const action of Object.values(PROGRAM_EVENTS)) expect(opActions.has(action), action).toBe(true);
   });
 
   it('the signature records who, when, the address, the user agent and the hash of the exact version', async () => {
