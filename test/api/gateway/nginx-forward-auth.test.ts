@@ -9,16 +9,23 @@
  * The service at the end is this test's own: it verifies the assertion, and the body, with the key
  * of its GATEWAY_ROUTES name and the method and URI it received.
  */
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { exportJWK, SignJWT } from 'jose';
+import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { ASSERTION_HEADER, CONTENT_SHA256_HEADER, IDENTITY_HEADERS, checkBody, upstreamKeyFor, verifyAssertion, type GatewayIdentity } from '../../../src/modules/gateway/index.ts';
-import { apiToken, link } from './helpers.ts';
+import { REFERENCE_UPSTREAM_NAME } from '../../../src/config/config.ts';
+import { freePort } from '../../helpers/server-process.ts';
+import { oidcClient, partnerWithApp, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
+import { apiToken, link, until } from './helpers.ts';
 
 const section = readFileSync(path.resolve(import.meta.dirname, '../../../docs/integrators/gateway.md'), 'utf8');
 
@@ -71,7 +78,9 @@ interface ClientRequest {
 
 /** NGINX variables of the client's request. */
 function nginxVars(c: ClientRequest): Record<string, string> {
-  return { $request_method: c.method, $request_uri: c.uri, $scheme: 'https', $host: 'api.example.com' };
+  // $http_host: the Host the client sent, port included; $host: that name without its port
+  const sent = Object.entries(c.headers).find(([k]) => k.toLowerCase() === 'host')?.[1] ?? '';
+  return { $request_method: c.method, $request_uri: c.uri, $scheme: 'https', $http_host: sent, $host: sent.replace(/:\d+$/, '') || 'api.example.com', $server_port: '443' };
 }
 
 /** Headers after `proxy_set_header`s: a header the location sets replaces the client's copy; an empty value removes it. */
@@ -185,6 +194,8 @@ describe('the gateway guide’s NGINX configuration', () => {
     // would use are cleared, since auth_request passes the client's headers on
     expect(new URL(directives('/_partnergate', 'proxy_pass')[0][1]).pathname).toBe('/authz/forward-auth/nginx');
     expect(directives('/_partnergate', 'proxy_set_header').map((d) => d.slice(1).join(' '))).toEqual(expect.arrayContaining(['X-Forwarded-Method ""', 'X-Forwarded-Uri ""']));
+    // the URL a DPoP proof names: the Host as the client sent it, port included ($host drops the port)
+    expect(directives('/_partnergate', 'proxy_set_header').map((d) => d.slice(1).join(' '))).toEqual(expect.arrayContaining(['X-Forwarded-Proto $scheme', 'X-Forwarded-Host $http_host']));
     // the location covers the GATEWAY_ROUTES example's prefix
     expect(protectedLocation).toBe(crm.prefix + '/');
   });
@@ -243,5 +254,123 @@ describe('the gateway guide’s NGINX configuration', () => {
     expect(JSON.parse(limited.body)).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(service.seen.length).toBe(before + 2);
+  });
+});
+
+/**
+ * The same configuration in a real NGINX (/usr/sbin/nginx, or NGINX_BIN) listening on a port that is
+ * not the scheme's default, in front of a real Partnergate server: a DPoP proof names the URL the
+ * client called, port included, and NGINX must pass that port on for the proof to be checked
+ * against it. The protected location is the guide's, moved to the reference service's prefix so a
+ * wholesale app's client-credentials token (bound to a key by the real token endpoint) is admitted.
+ */
+describe('the gateway guide’s NGINX configuration in a real NGINX on a non-default port, with DPoP', () => {
+  const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
+  let pg: OAuthTestApp;
+  let dir: string;
+  let nginxProc: ChildProcess | null = null;
+  const nginxOut: string[] = [];
+  let port: number;
+  let svc: http.Server;
+  const received: { url: string; headers: http.IncomingHttpHeaders; verdict: string }[] = [];
+  let token: string;
+  let keyPair: oidc.CryptoKeyPair;
+
+  beforeAll(async () => {
+    pg = await startOAuthApp();
+    const key = upstreamKeyFor(pg.services.config, REFERENCE_UPSTREAM_NAME);
+    svc = http.createServer((req, res) => {
+      const v = verifyAssertion(key, req.headers, req.method!, req.url!, Date.now());
+      received.push({ url: req.url!, headers: req.headers, verdict: v.ok ? 'ok' : v.reason });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ok: v.ok }));
+    });
+    await new Promise<void>((r) => svc.listen(0, '127.0.0.1', () => r()));
+    const svcPort = (svc.address() as net.AddressInfo).port;
+    port = await freePort();
+    const documented = block('nginx', '**Forward auth**');
+    const locations = documented
+      .replace(`location ${crm.prefix}/ {`, 'location /resources/v1/ {')
+      .replace(/proxy_pass http:\/\/crm\.internal:\d+;/, `proxy_pass http://127.0.0.1:${svcPort};`)
+      .replace(/proxy_pass http:\/\/partnergate\.internal:\d+\/authz\/forward-auth\/nginx;/, `proxy_pass ${pg.url}/authz/forward-auth/nginx;`);
+    expect(locations).toContain('location /resources/v1/ {');
+    expect(locations).toContain(`proxy_pass http://127.0.0.1:${svcPort};`);
+    expect(locations).toContain(`proxy_pass ${pg.url}/authz/forward-auth/nginx;`);
+    dir = mkdtempSync(path.join(tmpdir(), 'pg-nginx-'));
+    chmodSync(dir, 0o755);
+    const conf = path.join(dir, 'nginx.conf');
+    writeFileSync(
+      conf,
+      [
+        'worker_processes 1;',
+        'daemon off;',
+        `pid ${dir}/nginx.pid;`,
+        `error_log ${dir}/error.log warn;`,
+        'events { worker_connections 64; }',
+        'http {',
+        '  access_log off;',
+        `  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;`,
+        `  server {\n  listen 127.0.0.1:${port};\n${locations}\n  }`,
+        '}',
+      ].join('\n'),
+    );
+    const proc = spawn(NGINX, ['-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginxProc = proc;
+    proc.stdout?.on('data', (b: Buffer) => nginxOut.push(b.toString()));
+    proc.stderr?.on('data', (b: Buffer) => nginxOut.push(b.toString()));
+    // ready once it answers on its port (a location the configuration does not protect: NGINX's own 404)
+    await until('nginx answers', () => (proc.exitCode !== null ? Promise.resolve(true) : fetch(`http://127.0.0.1:${port}/`).then(() => true)), 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; nginx said: ${nginxOut.join('')}`);
+    });
+    if (proc.exitCode !== null) throw new Error(`nginx exited (${proc.exitCode}): ${nginxOut.join('')}`);
+
+    const app = await partnerWithApp(pg, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
+    const config = await oidcClient(pg, app.clientId, app.secret);
+    keyPair = await oidc.randomDPoPKeyPair('ES256');
+    token = (await oidc.clientCredentialsGrant(config, { scope: 'orders.read' }, { DPoP: oidc.getDPoPHandle(config, keyPair) })).access_token;
+  }, 90_000);
+  afterAll(async () => {
+    if (nginxProc !== null && nginxProc.exitCode === null) {
+      const gone = new Promise((r) => nginxProc!.once('exit', r));
+      nginxProc.kill('SIGTERM');
+      await gone;
+    }
+    await new Promise((r) => svc?.close(r));
+    await pg?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const proofFor = async (htu: string) =>
+    new SignJWT({ htm: 'GET', htu, jti: randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(keyPair.publicKey) })
+      .setIssuedAt()
+      .sign(keyPair.privateKey);
+  const call = async (htu: string, extra: Record<string, string> = {}) =>
+    fetch(`http://127.0.0.1:${port}/resources/v1/orders?limit=2`, { headers: { authorization: `DPoP ${token}`, dpop: await proofFor(htu), ...extra } });
+
+  it('admits a DPoP-bound token whose proof names NGINX’s port; the service gets the verified identity', async () => {
+    const before = received.length;
+    const r = await call(`http://127.0.0.1:${port}/resources/v1/orders`);
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(received.slice(before).map((x) => `${x.url} ${x.verdict}`)).toEqual(['/resources/v1/orders?limit=2 ok']);
+    const got = received[before].headers;
+    expect(got.authorization).toBeUndefined();
+    expect(got['x-partnergate-client-id']).toMatch(/\S/);
+    expect(got['x-partnergate-scopes']).toBe('orders.read');
+  });
+
+  it('refuses a proof for another port, for the host without its port, and a client’s X-Forwarded-Host naming the other port', async () => {
+    const before = received.length;
+    const other = port === 65535 ? port - 1 : port + 1;
+    for (const [htu, extra] of [
+      [`http://127.0.0.1:${other}/resources/v1/orders`, {}],
+      ['http://127.0.0.1/resources/v1/orders', {}],
+      [`http://127.0.0.1:${other}/resources/v1/orders`, { 'x-forwarded-host': `127.0.0.1:${other}` }],
+    ] as const) {
+      const r = await call(htu, extra);
+      expect(r.status, htu).toBe(401);
+      expect(r.headers.get('www-authenticate'), htu).toMatch(/^DPoP .*error="invalid_token"/);
+    }
+    expect(received.length).toBe(before);
   });
 });
