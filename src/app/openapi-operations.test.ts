@@ -32,7 +32,7 @@ describe('completeOperations', () => {
       },
     };
     completeOperations(doc);
-    const ids = Object.entries(doc.paths).flatMap(([url, item]) => Object.entries(item).map(([m, o]) => `${m} ${url} ${(o as { operationId: string }).operationId}`));
+    const ids = Object.entries(doc.paths).flatMap(([url, item]) => Object.entries(item).map(([m, o]) => `${m} ${url} ${(o as unknown as { operationId: string }).operationId}`));
     expect(ids).toEqual([
       'get /api/v1/things getApiV1Things',
       'post /api/v1/things makeThing',

@@ -9,11 +9,16 @@
  *   // data: Schemas['Tenant'] | undefined; error: Schemas['Problem'] | undefined (RFC 9457, with a stable `code`)
  */
 import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
-import type { components, paths } from './schema.d.ts';
+import type { components, operations, paths } from './schema.d.ts';
 
 export type { components, operations, paths } from './schema.d.ts';
 /** Every named schema of the API: `Schemas['Tenant']`, `Schemas['Delegation']`, `Schemas['Problem']`, … */
 export type Schemas = components['schemas'];
+/**
+ * Every operation's id, as the API reference names it (`getTenantsByTenantId`, `postTenantsBillingAccounts`, …):
+ * `operations[OperationId]` holds its parameters, request body and responses.
+ */
+export type OperationId = keyof operations;
 export type PartnergateClient = Client<paths>;
 
 export interface PartnergateClientOptions extends Omit<ClientOptions, 'baseUrl'> {
@@ -24,7 +29,7 @@ export interface PartnergateClientOptions extends Omit<ClientOptions, 'baseUrl'>
    * gateway routes (/resources/v1), or an agency token (pgagt_…) for /embed/v1. A function is asked on
    * every request (tokens that refresh).
    */
-  token?: string | (() => string | Promise<string>);
+  token?: string | (() => string | Promise<string>) | undefined;
 }
 
 export function createPartnergateClient(opts: PartnergateClientOptions): PartnergateClient {
