@@ -46,6 +46,8 @@ export interface Config {
   loginWindowSec: number;
   delegationMaxDays: number;
   accessTokenTtlSec: number;
+  /** the algorithm whose key signs access tokens (ACCESS_TOKEN_SIGNING_ALG) */
+  accessTokenSigningAlg: 'ES256' | 'RS256';
   refreshTokenTtlSec: number;
   /** Seed the demo world when the database is empty. */
   demo: boolean;
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     loginWindowSec: get('LOGIN_WINDOW'),
     delegationMaxDays: get('DELEGATION_MAX_DAYS'),
     accessTokenTtlSec: get('ACCESS_TOKEN_TTL'),
+    accessTokenSigningAlg: get('ACCESS_TOKEN_SIGNING_ALG'),
     refreshTokenTtlSec: get('REFRESH_TOKEN_TTL'),
     demo: get('DEMO'),
     gatewayRoutes: get('GATEWAY_ROUTES'),

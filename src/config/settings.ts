@@ -93,6 +93,11 @@ export const SettingsSchema = Type.Object({
   LOGIN_WINDOW: int(1, 86400, { default: 15 * 60, description: 'Seconds over which failed logins are counted.' }),
   DELEGATION_MAX_DAYS: int(1, 3650, { default: 730, description: 'Longest allowed delegation, in days (730 is GDAP’s limit too).' }),
   ACCESS_TOKEN_TTL: int(30, 86400, { default: 600, description: 'OAuth access token lifetime in seconds.' }),
+  ACCESS_TOKEN_SIGNING_ALG: choice(['ES256', 'RS256'], {
+    default: 'ES256',
+    description:
+      'Algorithm of the key that signs OAuth access tokens. An ES256 and an RS256 key are always published in the JWKS; ID tokens are RS256, OpenID Connect\'s default.',
+  }),
   REFRESH_TOKEN_TTL: int(300, 365 * 86400, { default: 30 * 86400, description: 'OAuth refresh token lifetime in seconds.' }),
   DEMO: bool({ default: false, description: 'Seed the demo world on an empty database at start (npm start sets it).' }),
   GATEWAY_ROUTES: Type.Array(GatewayRouteSchema, {

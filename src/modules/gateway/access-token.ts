@@ -2,7 +2,7 @@
  * Local verification of OAuth access tokens (RFC 9068 JWTs) at the gateway: no call to the
  * authorization server per request.
  *
- *  - `alg` allow-listed (ES256, EdDSA): `none`, HS256 "signed with the public key" and every other
+ *  - `alg` allow-listed (ES256, EdDSA, RS256 — each key of the JWKS only with its own `alg`): `none`, HS256 "signed with the public key" and every other
  *    algorithm are refused before any key is looked at;
  *  - the key comes only from our own JWKS by `kid` — `jku`, `x5u`, `jwk` and `x5c` headers are
  *    never followed; `crit` and `b64` (JWS extensions) are refused;
@@ -32,7 +32,10 @@ import type { JWK } from 'jose';
 import { checkJwsSignature } from './jws-signature.ts';
 import type { SignaturePool } from './signature-pool.ts';
 
+/** The algorithms of DPoP proofs (dpop.ts). */
 export const ALLOWED_ALGS = ['ES256', 'EdDSA'] as const;
+/** The algorithms of access tokens: the authorization server signs with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG). */
+export const ACCESS_TOKEN_ALGS = ['ES256', 'EdDSA', 'RS256'] as const;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 export interface JsonWebKeySet {
@@ -98,12 +101,12 @@ export interface AccessTokenVerifierOptions {
 }
 
 interface KeyEntry {
-  alg: (typeof ALLOWED_ALGS)[number];
+  alg: (typeof ACCESS_TOKEN_ALGS)[number];
   key: KeyObject;
 }
 
 function algOf(jwk: JWK): KeyEntry['alg'] | null {
-  if (jwk.alg) return (ALLOWED_ALGS as readonly string[]).includes(jwk.alg) ? (jwk.alg as KeyEntry['alg']) : null;
+  if (jwk.alg) return (ACCESS_TOKEN_ALGS as readonly string[]).includes(jwk.alg) ? (jwk.alg as KeyEntry['alg']) : null;
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return 'EdDSA';
   return null;
@@ -240,7 +243,7 @@ export class AccessTokenVerifier {
     const payload = header === null ? null : decodeJsonSegment(token.slice(dot1 + 1, dot2));
     if (header === null || payload === null) return { ok: false, reason: 'The token is malformed.' };
     // The allow-list is checked before any key is looked at.
-    if (!(ALLOWED_ALGS as readonly string[]).includes(header.alg as string)) return { ok: false, reason: `The token algorithm is not accepted (only ${ALLOWED_ALGS.join(', ')}).` };
+    if (!(ACCESS_TOKEN_ALGS as readonly string[]).includes(header.alg as string)) return { ok: false, reason: `The token algorithm is not accepted (only ${ACCESS_TOKEN_ALGS.join(', ')}).` };
     // Extensions we do not implement must not be ignored (RFC 7515 §4.1.11), nor an unencoded payload (RFC 7797).
     if (header.crit !== undefined || header.b64 !== undefined) return { ok: false, reason: 'The token uses a JWS extension this server does not accept.' };
     if (typeof header.kid !== 'string' || header.kid === '') return { ok: false, reason: 'The token names no signing key (kid).' };

@@ -9,7 +9,7 @@
  */
 import { verify, type KeyObject } from 'node:crypto';
 
-export type JwsAlg = 'ES256' | 'EdDSA';
+export type JwsAlg = 'ES256' | 'EdDSA' | 'RS256';
 
 /** r || s (64 bytes, P-256) → DER `SEQUENCE { INTEGER r, INTEGER s }`, each minimal and positive. */
 export function p1363ToDer(sig: Uint8Array): Buffer {
@@ -45,6 +45,8 @@ export function checkJwsSignature(alg: JwsAlg, key: KeyObject, signingInput: str
   const data = Buffer.from(signingInput, 'latin1');
   try {
     if (alg === 'ES256') return sig.length === 64 && verify('sha256', data, key, p1363ToDer(sig));
+    // RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3), node's default padding for an RSA key
+    if (alg === 'RS256') return key.asymmetricKeyType === 'rsa' && verify('sha256', data, key, sig);
     return sig.length === 64 && verify(null, data, key, sig);
   } catch {
     // a key of another type than the algorithm says: not a valid signature

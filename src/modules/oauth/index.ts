@@ -7,10 +7,10 @@
  * `gatewayAudience(config)` computes it from configuration.
  */
 export { OAuthService, type OAuthDeps, type Liveness } from './oauth.service.ts';
-export { SigningKeys, generateKey, SIGNING_KEY_ENTITY, type PublicKeyInfo, type SigningAlg } from './signing-keys.ts';
+export { SigningKeys, generateKey, MANAGED_ALGS, SIGNING_KEY_ENTITY, type ManagedAlg, type PublicKeyInfo, type SigningAlg } from './signing-keys.ts';
 export { AccessTokenVerifier, type AccessTokenClaims, type VerifiedToken } from './token-verifier.ts';
 export { oauthRoutes, oauthTokenFront, providerPath, type OAuthRoutes } from './oauth.routes.ts';
-export { gatewayAudience, issuerOf, OAUTH_MOUNT } from './provider.ts';
+export { gatewayAudience, issuerOf, OAUTH_MOUNT, protectedResourceMetadataUrl, DPOP_SIGNING_ALGS } from './provider.ts';
 export { oauthErrors } from './oauth.errors.ts';
 /** The consent pages' look, for pages of the same origin (the demo's sample partner app). */
 export { esc, STYLESHEET_PATH } from './interaction-views.ts';

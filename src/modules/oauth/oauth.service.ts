@@ -29,7 +29,7 @@ import type { IdentityService } from '../identity/index.ts';
 import { GRANT_CAPABILITIES, IDENTITY_SCOPES, SECRET_AUTH_METHODS, acceptedAuthMethods, TOKEN_EXCHANGE_GRANT, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
 import { OAuthStore, deleteGrantRows } from './oauth-store.ts';
 import { SigningKeys, SIGNING_KEY_ENTITY } from './signing-keys.ts';
-import { ACCEPTED_AUTH_METHODS, SCOPE_CLAIMS, buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT } from './provider.ts';
+import { ACCEPTED_AUTH_METHODS, ID_TOKEN_DEFAULT_ALG, SCOPE_CLAIMS, buildProvider, gatewayAudience, issuerOf, longestSignedTokenLifetimeSec, OAUTH_MOUNT, protectedResourceMetadata } from './provider.ts';
 import { ConsentService } from './consent.service.ts';
 import { AccessTokenVerifier, type AccessTokenClaims } from './token-verifier.ts';
 import { RevokedAccessTokens } from './revoked-tokens.ts';
@@ -113,6 +113,7 @@ export class OAuthService {
   #purgeTimer: NodeJS.Timeout | null = null;
   #unsubscribe: (() => void) | null = null;
   #resourceScopes: string[] = [];
+  #resourceMetadata = '';
 
   constructor(d: OAuthDeps) {
     this.#d = d;
@@ -129,6 +130,7 @@ export class OAuthService {
       // A retired key signed tokens living at most this long (+ clock tolerance and the time the
       // rotation takes to reach every instance, which signs with the old key until then).
       retainSec: longestSignedTokenLifetimeSec(d.config) + 60,
+      accessTokenAlg: d.config.accessTokenSigningAlg,
     });
     // Codes, tokens, sessions and interactions are kept as keyed hashes, other bearer values sealed.
     const secrets = {
@@ -176,6 +178,7 @@ export class OAuthService {
   /** Load (or create) the signing keys and build the provider. Call before the feed starts. */
   async start(): Promise<void> {
     this.#resourceScopes = [...this.#d.apps.scopeCatalog().keys()];
+    this.#resourceMetadata = JSON.stringify(protectedResourceMetadata(this.#d.config, this.#resourceScopes));
     await this.keys.load(systemContext('oauth-start'));
     await this.revocations.start();
     this.#rebuild();
@@ -212,6 +215,12 @@ export class OAuthService {
     }
   }
 
+  /** The gateway's protected-resource metadata (RFC 9728), as JSON text; written once at start. */
+  get resourceMetadataJson(): string {
+    if (!this.#resourceMetadata) throw new Error('the authorization server has not started');
+    return this.#resourceMetadata;
+  }
+
   get provider(): Provider {
     if (!this.#provider) throw new Error('the authorization server has not started');
     return this.#provider;
@@ -223,7 +232,8 @@ export class OAuthService {
       audience: this.audience,
       accessTokenTTL: this.#d.config.accessTokenTtlSec,
       accessTokenFormat: 'jwt',
-      jwt: { sign: { alg: this.keys.current.alg as 'ES256' } },
+      // ACCESS_TOKEN_SIGNING_ALG; the provider signs with the current key of that algorithm
+      jwt: { sign: { alg: this.#d.config.accessTokenSigningAlg } },
     });
     const provider = buildProvider({
       config: this.#d.config,
@@ -455,7 +465,8 @@ export class OAuthService {
       token_endpoint_auth_method: app.token_endpoint_auth_method,
       // every method the app accepts (its secret by header and by body unless restricted; oidc-provider-internals, 1)
       [ACCEPTED_AUTH_METHODS]: acceptedAuthMethods(app),
-      id_token_signed_response_alg: this.keys.current.alg as 'ES256',
+      // OpenID Connect Core §2 (client metadata): RS256 unless the client registered another
+      id_token_signed_response_alg: ID_TOKEN_DEFAULT_ALG,
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
     if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {

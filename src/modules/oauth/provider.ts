@@ -11,14 +11,15 @@
  *  - refresh tokens always rotated; reuse of a rotated one revokes the whole grant (the library
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
- *    ES256 signed, short lived (ACCESS_TOKEN_TTL); DPoP (RFC 9449) available to clients using it,
+ *    signed with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG), short lived (ACCESS_TOKEN_TTL); ID
+ *    tokens RS256 (OpenID Connect Core §2's default: no app registers another); DPoP (RFC 9449) available to clients using it,
  *    binding the refresh token to the same key as well (oidc-provider-internals, 5);
  *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session.
  */
 import { createHmac } from 'node:crypto';
 import Provider, { errors, interactionPolicy, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { Config } from '../../config/config.ts';
-import type { SigningKeys } from './signing-keys.ts';
+import { MANAGED_ALGS, type SigningKeys } from './signing-keys.ts';
 import type { OAuthStore } from './oauth-store.ts';
 import { installHashedClientSecrets } from './oidc-provider-internals.ts';
 import { errorPage, logoutPage, loggedOutPage } from './interaction-views.ts';
@@ -28,6 +29,10 @@ export const INTERACTION_PATH = `${OAUTH_MOUNT}/interaction`;
 const AUTHORIZATION_CODE_TTL = 60;
 const INTERACTION_TTL = 30 * 60;
 const ASYMMETRIC = ['ES256', 'EdDSA', 'PS256', 'RS256'] as const;
+/** What this server signs with: the algorithms that always have a current key (signing-keys.ts MANAGED_ALGS). */
+const SERVER_SIGNING_ALGS = [...MANAGED_ALGS];
+/** OpenID Connect Core §2: a client that registered no `id_token_signed_response_alg` gets RS256. */
+export const ID_TOKEN_DEFAULT_ALG = 'RS256';
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
 /** The client metadata property naming every method an app accepts (oidc-provider-internals, 1). */
 export const ACCEPTED_AUTH_METHODS = 'partnergate_auth_methods';
@@ -56,6 +61,38 @@ export function gatewayAudience(config: Config): string {
 export function longestSignedTokenLifetimeSec(config: Config): number {
   return config.accessTokenTtlSec;
 }
+
+/**
+ * The gateway's protected-resource metadata (RFC 9728 §3.1): the well-known segment goes between
+ * the host and the resource identifier's path, so the gateway's resource `<PUBLIC_URL>/resources`
+ * is described at `<PUBLIC_URL>/.well-known/oauth-protected-resource/resources` — the URL the
+ * gateway's 401 challenges name in `resource_metadata` (§5.1).
+ */
+export const PROTECTED_RESOURCE_WELL_KNOWN = '/.well-known/oauth-protected-resource';
+export function protectedResourceMetadataUrl(config: Config): string {
+  return `${config.publicUrl}${PROTECTED_RESOURCE_WELL_KNOWN}${new URL(gatewayAudience(config)).pathname}`;
+}
+
+/**
+ * The gateway's protected-resource metadata document (RFC 9728 §2). Bearer tokens only in the
+ * Authorization header (the gateway refuses form and query tokens, RFC 6750 §2.2/2.3); no
+ * `resource_signing_alg_values_supported`: the gateway does not sign its responses (the assertion
+ * to upstreams is for them, not for clients).
+ */
+export function protectedResourceMetadata(config: Config, scopes: readonly string[]): Record<string, unknown> {
+  return {
+    resource: gatewayAudience(config),
+    authorization_servers: [issuerOf(config)],
+    scopes_supported: [...scopes],
+    bearer_methods_supported: ['header'],
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
+    resource_name: 'Partnergate API gateway',
+    resource_documentation: `${config.publicUrl}/docs`,
+  };
+}
+
+/** The DPoP proof algorithms (RFC 9449 §5.1): the ones the gateway checks (gateway dpop.ts; a test keeps them equal). */
+export const DPOP_SIGNING_ALGS = ['ES256', 'EdDSA'] as const;
 
 export function issuerOf(config: Config): string {
   return `${config.publicUrl}${OAUTH_MOUNT}`;
@@ -113,7 +150,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: d.keys.current.alg as 'ES256',
+      id_token_signed_response_alg: ID_TOKEN_DEFAULT_ALG,
     },
     responseTypes: ['code'],
     pkce: { required: () => true },
@@ -121,10 +158,11 @@ export function buildProvider(d: ProviderDeps): Provider {
     scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
     claims: {
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      // how the person signed in (ID token and access token), listed in claims_supported
-      acr: null,
-      amr: null,
-      auth_time: null,
+      // How the person signed in, in every ID token (the access token carries acr and amr too,
+      // OAuthService): the library releases a claim into the ID token only through a scope's
+      // list (or the claims parameter, which is off), so they go with openid. The userinfo
+      // endpoint still answers only SCOPE_CLAIMS.
+      openid: [...SCOPE_CLAIMS.openid, 'acr', 'amr', 'auth_time'],
     },
     acrValues: [...ACR_VALUES],
     cookies: {
@@ -190,11 +228,12 @@ export function buildProvider(d: ProviderDeps): Provider {
     },
     enabledJWA: {
       clientAuthSigningAlgValues: [...ASYMMETRIC],
-      idTokenSigningAlgValues: ['ES256', 'EdDSA'],
-      userinfoSigningAlgValues: ['ES256', 'EdDSA'],
-      introspectionSigningAlgValues: ['ES256', 'EdDSA'],
-      authorizationSigningAlgValues: ['ES256', 'EdDSA'],
+      idTokenSigningAlgValues: [...SERVER_SIGNING_ALGS],
+      userinfoSigningAlgValues: [...SERVER_SIGNING_ALGS],
+      introspectionSigningAlgValues: [...SERVER_SIGNING_ALGS],
+      authorizationSigningAlgValues: [...SERVER_SIGNING_ALGS],
       requestObjectSigningAlgValues: [...ASYMMETRIC],
+      dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS],
     },
     rotateRefreshToken: true,
     // OAuth 2 semantics: an app registered for refresh_token gets one (no OIDC prompt=consent dance).

@@ -1,7 +1,11 @@
 /**
- * The authorization server's signing keys: ES256 (P-256) by default, generated on first start,
- * stored with the private part encrypted under the master secret, rotated by
- * `partnergate keys rotate`. A rotated-out key is still published in the JWKS until every token it
+ * The authorization server's signing keys: one current key per managed algorithm — ES256 (P-256)
+ * and RS256 (RSA 2048, what OpenID Connect expects a relying party to support) — generated on
+ * first start (an algorithm missing from an older installation gets its key at the next start),
+ * stored with the private part encrypted under the master secret, rotated together by
+ * `partnergate keys rotate`. Access tokens are signed with the key of ACCESS_TOKEN_SIGNING_ALG
+ * (`current`), ID tokens with the key of the client's `id_token_signed_response_alg`; every
+ * published key carries `kid`, `alg` and `use: sig`, so a verifier picks the key by kid. A rotated-out key is still published in the JWKS until every token it
  * signed has expired (the longest token lifetime + clock tolerance), so verifiers never see an
  * unknown kid — and not longer: it leaves the published set at that moment, rotation or not.
  *
@@ -14,7 +18,7 @@
  * The gateway verifies tokens locally against this store (publicJwks / getKey); every instance
  * reloads it when a rotation reaches it through the change feed.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, type KeyPairKeyObjectResult } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { lockOperation, mutate } from '../../platform/db/database.ts';
@@ -27,7 +31,11 @@ import { systemContext, type RequestContext } from '../../platform/http/request-
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 
-export type SigningAlg = 'ES256' | 'EdDSA';
+export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256';
+
+/** The algorithms that always have a current key, the access-token default first. */
+export const MANAGED_ALGS = ['ES256', 'RS256'] as const satisfies readonly SigningAlg[];
+export type ManagedAlg = (typeof MANAGED_ALGS)[number];
 
 export interface PublicKeyInfo {
   kid: string;
@@ -52,6 +60,8 @@ export interface SigningKeysDeps {
   secret: string;
   /** how long a retired key stays published at least: the longest lifetime of a token it signed, seconds */
   retainSec: number;
+  /** the algorithm whose key signs access tokens (`current`); ES256 unless configured */
+  accessTokenAlg?: ManagedAlg;
 }
 
 export const SIGNING_KEY_ENTITY = 'signing_key';
@@ -71,20 +81,22 @@ export class SigningKeys {
     this.#d = d;
   }
 
-  /** Read the keys; generate the first one when there is none. */
+  /** Read the keys; generate the current key of each managed algorithm that has none. */
   async load(ctx: RequestContext): Promise<void> {
     await this.#read();
     this.refreshPublished();
-    if (!this.#keys.some((k) => k.status === 'current')) {
+    if (MANAGED_ALGS.some((alg) => !this.#currentOf(alg))) {
       await mutate(this.#d.db, async (trx) => {
-        // Guarantee (one current key): two instances starting together take the signing-key
-        // lock one after the other; the second finds the first's key.
+        // Guarantee (one current key per algorithm): two instances starting together take the
+        // signing-key lock one after the other; the second finds the first's keys.
         await lockOperation(this.#d.db, trx, SIGNING_KEYS_LOCK);
-        const existing = await trx.selectFrom('oauth_signing_keys').select('kid').where('status', '=', 'current').executeTakeFirst();
-        if (existing) return;
-        const key = await generateKey('ES256');
-        await this.#insert(trx, key);
-        await this.#d.audit.record(trx, ctx, { action: 'oauth.signing_key_created', targetType: 'signing_key', targetId: key.kid, details: { alg: key.alg } });
+        const existing = await trx.selectFrom('oauth_signing_keys').select('alg').where('status', '=', 'current').execute();
+        for (const alg of MANAGED_ALGS) {
+          if (existing.some((e) => e.alg === alg)) continue;
+          const key = await generateKey(alg);
+          await this.#insert(trx, key);
+          await this.#d.audit.record(trx, ctx, { action: 'oauth.signing_key_created', targetType: 'signing_key', targetId: key.kid, details: { alg: key.alg } });
+        }
       });
       await this.#read();
       this.refreshPublished();
@@ -147,43 +159,61 @@ export class SigningKeys {
   }
 
   /**
-   * A new current key; the previous one is retired and stays published for `retainSec`. Keys
-   * retired long enough ago are deleted. Recorded in the change feed so every instance reloads.
+   * A new current key for every managed algorithm; the previous ones are retired and stay
+   * published for `retainSec`. Keys retired long enough ago are deleted. Recorded in the change
+   * feed so every instance reloads. `kid` is the new access-token key; `kids` every new key.
    */
-  async rotate(ctx: RequestContext, alg: SigningAlg = 'ES256'): Promise<{ kid: string; retired: string[]; removed: string[] }> {
-    const key = await generateKey(alg);
+  async rotate(ctx: RequestContext): Promise<{ kid: string; kids: Record<ManagedAlg, string>; retired: string[]; removed: string[] }> {
+    const fresh = await Promise.all(MANAGED_ALGS.map((alg) => generateKey(alg)));
     const now = this.#d.clock.now();
     const result = await mutate(this.#d.db, async (trx) => {
-      // Guarantee (one current key): the signing-key lock, so two rotations racing (two
-      // instances) run one after the other and the second retires the first's new key.
+      // Guarantee (one current key per algorithm): the signing-key lock, so two rotations racing
+      // (two instances) run one after the other and the second retires the first's new keys.
       await lockOperation(this.#d.db, trx, SIGNING_KEYS_LOCK);
-      const current = await trx.selectFrom('oauth_signing_keys').select('kid').where('status', '=', 'current').execute();
+      const current = await trx.selectFrom('oauth_signing_keys').select(['kid', 'alg']).where('status', '=', 'current').execute();
       const expiresAt = new Date(now.getTime() + this.#d.retainSec * 1000).toISOString();
-      for (const c of current) {
-        await trx.updateTable('oauth_signing_keys').set({ status: 'retired', retired_at: now.toISOString(), expires_at: expiresAt }).where('kid', '=', c.kid).execute();
+      if (current.length) {
+        await trx.updateTable('oauth_signing_keys').set({ status: 'retired', retired_at: now.toISOString(), expires_at: expiresAt }).where('kid', 'in', current.map((c) => c.kid)).execute();
       }
       const retired = await trx.selectFrom('oauth_signing_keys').selectAll().where('status', '=', 'retired').execute();
       const gone = retired.filter((r) => this.#publishedUntil(r) < now.getTime());
       if (gone.length) await trx.deleteFrom('oauth_signing_keys').where('kid', 'in', gone.map((g) => g.kid)).execute();
-      await this.#insert(trx, key);
-      await this.#d.feed.record(trx, SIGNING_KEY_ENTITY, key.kid);
-      await this.#d.audit.record(trx, ctx, {
-        action: 'oauth.signing_key_rotated',
-        targetType: 'signing_key',
-        targetId: key.kid,
-        details: { alg, retired: current.map((c) => c.kid), retired_published_until: expiresAt, removed: gone.map((g) => g.kid) },
-      });
-      return { kid: key.kid, retired: current.map((c) => c.kid), removed: gone.map((g) => g.kid) };
+      for (const key of fresh) {
+        await this.#insert(trx, key);
+        await this.#d.feed.record(trx, SIGNING_KEY_ENTITY, key.kid);
+        const previous = current.filter((c) => c.alg === key.alg).map((c) => c.kid);
+        await this.#d.audit.record(trx, ctx, {
+          action: 'oauth.signing_key_rotated',
+          targetType: 'signing_key',
+          targetId: key.kid,
+          details: { alg: key.alg, retired: previous, retired_published_until: expiresAt, removed: gone.filter((g) => g.alg === key.alg).map((g) => g.kid) },
+        });
+      }
+      const kids = Object.fromEntries(fresh.map((k) => [k.alg, k.kid])) as Record<ManagedAlg, string>;
+      return { kid: kids[this.#accessTokenAlg], kids, retired: current.map((c) => c.kid), removed: gone.map((g) => g.kid) };
     });
     await this.#d.feed.kick();
     await this.reload();
     return result;
   }
 
-  /** The current key (signs new tokens). */
+  get #accessTokenAlg(): ManagedAlg {
+    return this.#d.accessTokenAlg ?? 'ES256';
+  }
+
+  #currentOf(alg: string): LoadedKey | undefined {
+    return this.#keys.find((k) => k.status === 'current' && k.alg === alg);
+  }
+
+  /** The current key of ACCESS_TOKEN_SIGNING_ALG (signs new access tokens). */
   get current(): PublicKeyInfo {
-    const c = this.#keys.find((k) => k.status === 'current');
-    if (!c) throw new Error('signing keys are not loaded');
+    return this.currentFor(this.#accessTokenAlg);
+  }
+
+  /** The current key of an algorithm (signs new tokens of that algorithm). */
+  currentFor(alg: ManagedAlg): PublicKeyInfo {
+    const c = this.#currentOf(alg);
+    if (!c) throw new Error(`no current ${alg} signing key: the signing keys are not loaded`);
     return strip(c);
   }
 
@@ -212,11 +242,16 @@ export class SigningKeys {
     return { keys };
   }
 
-  /** Published keys, the current one first, then retired ones newest first. */
+  /**
+   * Published keys: the current ones first (the access-token key before the others), then retired
+   * ones newest first; within one time, in MANAGED_ALGS order.
+   */
   #published(): LoadedKey[] {
+    const rank = (k: LoadedKey) => (k.status === 'current' ? (k.alg === this.#accessTokenAlg ? 0 : 1) : 2);
+    const algRank = (k: LoadedKey) => (MANAGED_ALGS as readonly string[]).indexOf(k.alg);
     return this.#keys
       .filter((k) => this.#isPublished(k))
-      .sort((a, b) => (a.status === b.status ? (b.retired_at ?? b.created_at).localeCompare(a.retired_at ?? a.created_at) : a.status === 'current' ? -1 : 1));
+      .sort((a, b) => rank(a) - rank(b) || (b.retired_at ?? b.created_at).localeCompare(a.retired_at ?? a.created_at) || algRank(a) - algRank(b));
   }
 
   /** A retired key is published until the later of its stored time and this server's own retention. */
@@ -290,9 +325,14 @@ function strip(k: LoadedKey): PublicKeyInfo {
   return { kid: k.kid, alg: k.alg, status: k.status, created_at: k.created_at, retired_at: k.retired_at, expires_at: k.expires_at, jwk: k.jwk };
 }
 
-/** A fresh key pair as JWKs; the kid is the RFC 7638 thumbprint. */
+/** A fresh key pair as JWKs; the kid is the RFC 7638 thumbprint. RS256 keys are RSA 2048 (RFC 7518 §3.3's minimum). */
 export async function generateKey(alg: SigningAlg): Promise<{ kid: string; alg: SigningAlg; privateJwk: JWK; publicJwk: JWK }> {
-  const pair = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pair =
+    alg === 'EdDSA'
+      ? generateKeyPairSync('ed25519')
+      : alg === 'RS256'
+        ? await generateRsa()
+        : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const privateJwk = pair.privateKey.export({ format: 'jwk' }) as JWK;
   const publicBase = pair.publicKey.export({ format: 'jwk' }) as JWK;
   const kid = await calculateJwkThumbprint(publicBase);
@@ -302,4 +342,9 @@ export async function generateKey(alg: SigningAlg): Promise<{ kid: string; alg: 
     privateJwk: { ...privateJwk, kid, alg, use: 'sig' },
     publicJwk: { ...publicBase, kid, alg, use: 'sig' },
   };
+}
+
+/** RSA key generation takes tens of milliseconds: off the event loop. */
+function generateRsa(): Promise<KeyPairKeyObjectResult> {
+  return new Promise((resolve, reject) => generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))));
 }

@@ -63,7 +63,7 @@ export class AccessTokenVerifier {
       const { payload } = await jwtVerify(token, key, {
         issuer: this.#issuer,
         typ: 'at+jwt',
-        algorithms: ['ES256', 'EdDSA'],
+        algorithms: ['ES256', 'EdDSA', 'RS256'],
         clockTolerance: 5,
         ...(this.#o.now ? { currentDate: this.#o.now() } : {}),
         ...(audience ? { audience } : {}),

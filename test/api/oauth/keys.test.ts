@@ -1,5 +1,6 @@
 /**
- * Signing keys: generated on first start (ES256), stored encrypted with the master secret, rotated
+ * Signing keys: generated on first start (one ES256 and one RS256 key; these cases follow the
+ * ES256 key, which signs access tokens by default — rs256-keys.test.ts follows the RS256 one), stored encrypted with the master secret, rotated
  * by `partnergate keys rotate` (a real process) while the server runs, the previous key still
  * published until the tokens it signed have expired — by the longest of the rotating process's and
  * the server's token lifetimes — and dropped from /oauth/jwks once that has passed, rotation or
@@ -33,21 +34,23 @@ afterAll(async () => {
 const cli = (args: string[]) =>
   runCli(args, { DATA_DIR: t.testDb.dataDir, PUBLIC_URL: t.url, DATABASE_URL: t.testDb.databaseUrl, REDIS_URL: process.env.REDIS_URL ? REDIS_URL : null });
 
+/** The published ES256 keys' kids, in JWKS order. */
 async function publishedKids(): Promise<string[]> {
   const r = await fetch(`${t.issuer}/jwks`);
-  const body = (await r.json()) as { keys: { kid: string; d?: string }[] };
+  const body = (await r.json()) as { keys: { kid: string; alg: string; d?: string }[] };
   for (const k of body.keys) expect(k.d).toBeUndefined();
-  return body.keys.map((k) => k.kid);
+  return body.keys.filter((k) => k.alg === 'ES256').map((k) => k.kid);
 }
 
 describe('signing keys', () => {
-  it('are generated on first start as ES256 and stored encrypted', async () => {
-    const rows = await t.testDb.db.kysely.selectFrom('oauth_signing_keys').selectAll().execute();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ alg: 'ES256', status: 'current' });
-    expect(rows[0].private_jwk.startsWith('v1.')).toBe(true);
-    expect(rows[0].private_jwk).not.toContain('"d"');
-    expect(JSON.parse(rows[0].public_jwk).d).toBeUndefined();
+  it('are generated on first start, one ES256 and one RS256, and stored encrypted', async () => {
+    const rows = await t.testDb.db.kysely.selectFrom('oauth_signing_keys').selectAll().orderBy('alg').execute();
+    expect(rows.map((r) => [r.alg, r.status])).toEqual([['ES256', 'current'], ['RS256', 'current']]);
+    for (const row of rows) {
+      expect(row.private_jwk.startsWith('v1.')).toBe(true);
+      expect(row.private_jwk).not.toContain('"d"');
+      expect(JSON.parse(row.public_jwk).d).toBeUndefined();
+    }
     expect(await publishedKids()).toEqual([rows[0].kid]);
   });
 
@@ -89,19 +92,21 @@ describe('retired keys', () => {
       await keys.load(ctx);
       const first = keys.current.kid;
       const { kid: second } = await keys.rotate(ctx);
-      expect(keys.list().map((k) => k.kid)).toEqual([second, first]);
-      expect(keys.providerJwks().keys.map((k) => [k.kid, k.key_ops ?? null])).toEqual([[second, null], [first, ['verify']]]);
+      expect(keys.list().filter((k) => k.alg === 'ES256').map((k) => k.kid)).toEqual([second, first]);
+      expect(keys.providerJwks().keys.filter((k) => k.alg === 'ES256').map((k) => [k.kid, k.key_ops ?? null])).toEqual([[second, null], [first, ['verify']]]);
       clock.advance(659_000);
       await keys.reload();
       expect(keys.getKey(first)).toBeTruthy();
       clock.advance(2_000);
       await keys.reload();
       expect(keys.getKey(first)).toBeUndefined();
-      expect(keys.publicJwks().keys.map((k) => k.kid)).toEqual([second]);
+      expect(keys.publicJwks().keys.filter((k) => k.alg === 'ES256').map((k) => k.kid)).toEqual([second]);
       const third = await keys.rotate(ctx);
-      expect(third.removed).toEqual([first]);
+      expect(third.removed).toContain(first);
+      expect(third.removed).toHaveLength(2); // the first ES256 and RS256 keys
       const audit = await db.db.kysely.selectFrom('audit_events').select('action').orderBy('seq').execute();
-      expect(audit.map((a) => a.action)).toEqual(['oauth.signing_key_created', 'oauth.signing_key_rotated', 'oauth.signing_key_rotated']);
+      // one row per key: created (ES256, RS256), then rotated twice (ES256, RS256 each time)
+      expect(audit.map((a) => a.action)).toEqual(['oauth.signing_key_created', 'oauth.signing_key_created', ...Array(4).fill('oauth.signing_key_rotated')]);
     } finally {
       await db.drop();
     }
@@ -130,7 +135,7 @@ describe('the published JWKS, over HTTP, with a manual clock', () => {
       const jwks = async () => {
         const r = await fetch(`${s.issuer}/jwks`);
         expect(r.status).toBe(200);
-        return ((await r.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+        return ((await r.json()) as { keys: { kid: string; alg: string }[] }).keys.filter((k) => k.alg === 'ES256').map((k) => k.kid);
       };
       const w = await partnerWithApp(s, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
       const before = String((await tokenRequest(s, w, { grant_type: 'client_credentials', scope: 'orders.read' })).body.access_token);
