@@ -26,6 +26,7 @@ import { RateLimitStoreError, classLimit, rateLimitHeaders, type RateLimitDecisi
 import { AuditBuffer, type AuditLog } from '../audit/index.ts';
 import { ACTIVE_TENANT_HEADER, REFUSAL_CODES, anyGrantCovers, authzErrors, ipAllowed, partnerLimits, quotaPeriods, type PartnerConfig, type PartnerLimits, type Allowed, type AppPrincipal, type AuthzPrincipal, type AuthzService, type AuthzTarget, type Refused, type UserPrincipal } from '../authz/index.ts';
 import { identityErrors, type IdentityService } from '../identity/index.ts';
+import { protectedResourceMetadataUrl } from '../oauth/index.ts';
 import { gatewayErrors as E } from './gateway.errors.ts';
 import type { AccessTokenVerifier, VerifiedToken } from './access-token.ts';
 import { identityParts, type GatewayIdentity, type IdentityParts } from './assertion.ts';
@@ -182,11 +183,11 @@ const TENANT_ID = /^tnt_[0-9a-hjkmnp-tv-z]{26}$/;
 // Mirrors the snapshot's origin numbering (authz/snapshot.ts: O_LINK, O_CONSENT, O_WHOLESALE).
 const ORIGIN_PERSONA = ['msp', 'partner', 'wholesaler'] as const;
 
-export function bearerChallenge(error: string | null, description?: string): string {
+export function bearerChallenge(error: string | null, description?: string, resourceMetadata = ''): string {
   let h = 'Bearer realm="partnergate"';
   if (error) h += `, error="${error}"`;
   if (description) h += `, error_description="${description.replace(/["\\]/g, '')}"`;
-  return h;
+  return h + resourceMetadata;
 }
 
 export class GatewayService {
@@ -216,8 +217,12 @@ export class GatewayService {
   /** customers' plan quota counters for today (tenant id → counter), see #planQuota */
   readonly #planQuotas = new Map<string, { req: RateLimitRequest; untilMs: number }>();
 
+  /** RFC 9728 §5.1: every 401 challenge names the resource's metadata; written once, appended as is */
+  readonly #resourceMetadataParam: string;
+
   constructor(d: GatewayDeps) {
     this.#d = d;
+    this.#resourceMetadataParam = `, resource_metadata="${protectedResourceMetadataUrl(d.config)}"`;
     this.metrics = d.metrics ?? NO_METRICS;
     this.#limits = d.config.rateLimits;
     this.auditBuffer = new AuditBuffer(d.audit, d.clock, { flushIntervalMs: d.config.gatewayAuditFlushMs, onError: (e) => d.onError?.(e, 'gateway audit') });
@@ -390,7 +395,7 @@ export class GatewayService {
       const scheme = sp > 0 ? h.slice(0, sp).toLowerCase() : '';
       const token = sp > 0 ? h.slice(sp + 1).trim() : '';
       if ((scheme !== 'bearer' && scheme !== 'dpop') || token === '' || token.length > 8192) {
-        throw identityErrors.invalid_token('The Authorization header must be "Bearer <token>".', { headers: { 'www-authenticate': bearerChallenge('invalid_request', 'malformed Authorization header') } });
+        throw identityErrors.invalid_token('The Authorization header must be "Bearer <token>".', { headers: { 'www-authenticate': this.#challenge('invalid_request', 'malformed Authorization header') } });
       }
       if (token.startsWith('pgpat_')) return { kind: 'pat', token };
       return { kind: 'jwt', token, dpop: scheme === 'dpop' };
@@ -398,8 +403,12 @@ export class GatewayService {
     if (req.sessionCookie) return { kind: 'session', token: req.sessionCookie };
     // RFC 6750 §2.2/2.3 form and query tokens are not accepted: a token in a URL ends up in logs.
     throw authzErrors.authentication_required('Send an access token in the Authorization header (Bearer).', {
-      headers: { 'www-authenticate': bearerChallenge('invalid_request', 'no access token in the Authorization header') },
+      headers: { 'www-authenticate': this.#challenge('invalid_request', 'no access token in the Authorization header') },
     });
+  }
+
+  #challenge(error: string, description?: string): string {
+    return bearerChallenge(error, description, this.#resourceMetadataParam);
   }
 
   // ---- authenticate -------------------------------------------------------------------------
@@ -422,9 +431,9 @@ export class GatewayService {
   async #authenticate(req: GatewayRequest, c: Credential, st: GatewayState): Promise<Caller> {
     if (c.kind === 'jwt') {
       const tokens = this.#d.tokens;
-      if (!tokens) throw identityErrors.invalid_token('No authorization server is configured to verify access tokens.', { headers: { 'www-authenticate': bearerChallenge('invalid_token') } });
+      if (!tokens) throw identityErrors.invalid_token('No authorization server is configured to verify access tokens.', { headers: { 'www-authenticate': this.#challenge('invalid_token') } });
       const r = await tokens.verify(c.token);
-      if (!r.ok) throw identityErrors.invalid_token(r.reason, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.reason) } });
+      if (!r.ok) throw identityErrors.invalid_token(r.reason, { headers: { 'www-authenticate': this.#challenge('invalid_token', r.reason) } });
       const t = r.token;
       if (t.claims.cnf?.jkt !== undefined || c.dpop === true) await this.#proofOfPossession(req, c.token, t, c.dpop === true);
       const live = this.#d.live ? this.#d.live.check(t.claims) : null;
@@ -445,7 +454,7 @@ export class GatewayService {
     if (claims.sub.startsWith('usr_') && this.#d.authz.snapshot.users.get(claims.sub)?.active === false) {
       return authzErrors.user_inactive('The user account of this token is disabled.');
     }
-    return identityErrors.invalid_token(reason, { headers: { 'www-authenticate': bearerChallenge('invalid_token', reason) } });
+    return identityErrors.invalid_token(reason, { headers: { 'www-authenticate': this.#challenge('invalid_token', reason) } });
   }
 
   /**
@@ -465,14 +474,14 @@ export class GatewayService {
       ({ userId, id: sessionId, csrfToken, mfa } = s);
     } else {
       const r = await identity.authenticateSession(cookie);
-      if (!r.ok) throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', r.detail) } });
+      if (!r.ok) throw identityErrors.session_expired(r.detail, { headers: { 'www-authenticate': this.#challenge('invalid_token', r.detail) } });
       ({ userId, sessionId, csrfToken } = r.principal as { userId: string; sessionId: string; csrfToken: string | null });
       mfa = r.principal.mfa === true;
     }
     const u = await this.#snapshotUser(userId);
     if (u === undefined || !u.active) {
       const detail = 'The session has ended; log in again.';
-      throw identityErrors.session_expired(detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', detail) } });
+      throw identityErrors.session_expired(detail, { headers: { 'www-authenticate': this.#challenge('invalid_token', detail) } });
     }
     if (!SAFE_METHODS.has(req.method)) {
       const csrf = req.headers['x-csrf-token'];
@@ -499,7 +508,7 @@ export class GatewayService {
     if (!v.ok) {
       // revoked with its user: user_inactive while the account stays disabled (seed 003 rule 2), invalid_token once enabled again
       if (v.disabledUserId !== undefined && !this.#d.authz.snapshot.users.get(v.disabledUserId)?.active) throw authzErrors.user_inactive('The user account of this API token is disabled.');
-      throw identityErrors.invalid_token(v.detail, { headers: { 'www-authenticate': bearerChallenge('invalid_token', v.detail) } });
+      throw identityErrors.invalid_token(v.detail, { headers: { 'www-authenticate': this.#challenge('invalid_token', v.detail) } });
     }
     const u = await this.#snapshotUser(v.token.userId);
     if (u === undefined || !u.active) throw authzErrors.user_inactive('The user account of this API token is disabled.');
@@ -515,7 +524,7 @@ export class GatewayService {
   async #proofOfPossession(req: GatewayRequest, token: string, t: VerifiedToken, dpop: boolean): Promise<void> {
     const jkt = t.claims.cnf?.jkt;
     if (!jkt && !dpop) return;
-    const refuse = (why: string) => identityErrors.invalid_token(why, { headers: { 'www-authenticate': `DPoP realm="partnergate", error="invalid_token", algs="${'ES256 EdDSA'}"` } });
+    const refuse = (why: string) => identityErrors.invalid_token(why, { headers: { 'www-authenticate': `DPoP realm="partnergate", error="invalid_token", algs="${'ES256 EdDSA'}"${this.#resourceMetadataParam}` } });
     if (!jkt) throw refuse('The token is not bound to a key; send it as Bearer.');
     if (!dpop) throw refuse('The token is bound to a key (DPoP): send it as "Authorization: DPoP <token>" with a DPoP proof.');
     const proof = req.headers.dpop;
@@ -545,7 +554,7 @@ export class GatewayService {
     const rateKey = `t:${t.id}`;
     if (!c.partner_id) {
       // A token of no partner: a person using an app on their own tenant (customer persona).
-      if (!userId) throw identityErrors.invalid_token('The token names no partner and no user.', { headers: { 'www-authenticate': bearerChallenge('invalid_token') } });
+      if (!userId) throw identityErrors.invalid_token('The token names no partner and no user.', { headers: { 'www-authenticate': this.#challenge('invalid_token') } });
       const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes };
       return {
         actor: { type: 'app', userId, partnerId: null, clientId: c.client_id, agencyId: null },

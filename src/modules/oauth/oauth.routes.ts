@@ -14,7 +14,7 @@ import type { IdentityService } from '../identity/index.ts';
 import { platformErrors } from '../../platform/errors/platform.errors.ts';
 import type { AppsService } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
-import { OAUTH_MOUNT, INTERACTION_PATH } from './provider.ts';
+import { OAUTH_MOUNT, INTERACTION_PATH, PROTECTED_RESOURCE_WELL_KNOWN, gatewayAudience } from './provider.ts';
 import type { Config } from '../../config/config.ts';
 import { registerInteractionRoutes } from './interaction.routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -145,6 +145,15 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
     async oauth(app) {
       app.all(`${OAUTH_MOUNT}/*`, provider, notFound);
       for (const url of Object.keys(ROOT_METADATA)) app.all(url, provider, notFound);
+      // RFC 9728: the gateway's protected-resource metadata, at the path-suffixed URL of its
+      // resource identifier (§3.1, what the gateway's 401 names) and at the bare well-known URL
+      // for clients that only know the host (the gateway is this host's one protected resource).
+      const resourcePath = new URL(gatewayAudience(d.config)).pathname;
+      for (const url of [`${PROTECTED_RESOURCE_WELL_KNOWN}${resourcePath}`, PROTECTED_RESOURCE_WELL_KNOWN]) {
+        app.get(url, { schema: { hide: true } }, async (_req, reply) =>
+          reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(oauth.resourceMetadataJson),
+        );
+      }
       await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
     },
 

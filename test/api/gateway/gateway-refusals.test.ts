@@ -39,7 +39,10 @@ describe('credentials', () => {
   it('401 authentication_required without a token, with a Bearer challenge', async () => {
     const r = await gw(t, 'GET', '/resources/v1/orders');
     expectProblem(r, 401, 'authentication_required');
-    expect(r.headers['www-authenticate']).toBe('Bearer realm="partnergate", error="invalid_request", error_description="no access token in the Authorization header"');
+    // RFC 9728 §5.1: the challenge names the gateway's protected-resource metadata
+    expect(r.headers['www-authenticate']).toBe(
+      `Bearer realm="partnergate", error="invalid_request", error_description="no access token in the Authorization header", resource_metadata="${new URL(t.services.oauth.audience).origin}/.well-known/oauth-protected-resource/resources"`,
+    );
   });
 
   it('does not take a token from the query string', async () => {
