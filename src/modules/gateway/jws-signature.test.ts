@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { constants, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkJwsSignature, p1363ToDer } from './jws-signature.ts';
 
@@ -32,5 +32,23 @@ describe('JWS signature check', () => {
     expect(checkJwsSignature('EdDSA', ed.publicKey, input, edSig)).toBe(true);
     expect(checkJwsSignature('EdDSA', publicKey, input, edSig)).toBe(false);
     expect(checkJwsSignature('ES256', ed.publicKey, input, edSig)).toBe(false);
+  });
+
+  it('checks RS256 (RSASSA-PKCS1-v1_5, SHA-256) with an RSA key only', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const input = 'header.payload';
+    const sig = sign('sha256', Buffer.from(input), rsa.privateKey);
+    expect(sig.length).toBe(256);
+    expect(checkJwsSignature('RS256', rsa.publicKey, input, sig)).toBe(true);
+    expect(checkJwsSignature('RS256', rsa.publicKey, input + 'x', sig)).toBe(false);
+    expect(checkJwsSignature('RS256', rsa.publicKey, input, randomBytes(256))).toBe(false);
+    expect(checkJwsSignature('RS256', rsa.publicKey, input, sig.subarray(0, 255))).toBe(false);
+    // a PS256 signature by the same key is not an RS256 one
+    const pss = sign('sha256', Buffer.from(input), { key: rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING });
+    expect(checkJwsSignature('RS256', rsa.publicKey, input, pss)).toBe(false);
+    // the algorithm and the key type must agree, either way round
+    expect(checkJwsSignature('RS256', publicKey, input, sig)).toBe(false);
+    expect(checkJwsSignature('ES256', rsa.publicKey, input, sig)).toBe(false);
+    expect(checkJwsSignature('EdDSA', rsa.publicKey, input, sig)).toBe(false);
   });
 });
