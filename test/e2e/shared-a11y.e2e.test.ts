@@ -93,8 +93,9 @@ async function open(page: Page, to: string, ready: string): Promise<void> {
 }
 
 /** The first Tab stop is the skip link, and following it puts focus on the page's main region. */
-async function expectSkipLink(page: Page, what: string): Promise<void> {
+async function expectSkipLink(page: Page, what: string, shot?: string): Promise<void> {
   await page.keyboard.press('Tab');
+  if (shot) await screenshot(page, shot);
   const first = await page.evaluate(() => {
     const a = (globalThis as unknown as Win).document.activeElement;
     return { text: a?.textContent?.trim() ?? '', href: a?.getAttribute('href') ?? '' };
@@ -134,7 +135,7 @@ async function checkPage(page: Page, persona: string, name: string, to: string, 
     // from a fresh load, so the skip link is the first thing Tab reaches
     await page.reload();
     await page.getByTestId(ready).first().waitFor();
-    await expectSkipLink(page, what);
+    await expectSkipLink(page, what, name === 'home' ? `shared-a11y-${persona}-skip-link-${size.width}` : undefined);
   }
 }
 
