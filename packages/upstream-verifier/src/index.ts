@@ -1,4 +1,3 @@
-/// <reference types="node" preserve="true" />
 /**
  * @partnergate/upstream-verifier — the resource service's side of the Partnergate gateway assertion.
  *
