@@ -332,7 +332,7 @@ function redact(v: string): string {
 function isRateLimits(x: unknown): string | null {
   if (!x || typeof x !== 'object' || Array.isArray(x)) return 'must be an object of class → requests per minute';
   for (const [k, v] of Object.entries(x)) {
-    // seed 004 locks agency embed tokens at 20 requests/min/token: not a setting
+    // the agency embed requirement fixes agency embed tokens at 20 requests/min/token: not a setting
     if (k === 'agency' || k.endsWith(':agency')) return 'agency embed tokens are fixed at 20 requests per minute per token and cannot be changed here';
     if (!Number.isInteger(v) || (v as number) < 1) return `class ${k} must be a positive integer, got ${JSON.stringify(v)}`;
   }
