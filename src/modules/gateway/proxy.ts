@@ -3,6 +3,7 @@
  * filtered (hop-by-hop, credentials, and every identity header a client may have sent itself),
  * verified identity headers and the signed gateway assertion added by the caller.
  */
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { Pool, type Dispatcher } from 'undici';
 import { IDENTITY_HEADER_PREFIX } from './assertion.ts';
@@ -143,13 +144,38 @@ export function isSkippedResponseHeader(name: string): boolean {
   return RESPONSE_SKIP.has(name);
 }
 
+const PROBLEM_JSON = /^application\/problem\+json\b/i;
+
+/**
+ * An upstream's RFC 9457 error body, its `request_id` made the gateway's: the client reports the
+ * id the gateway answered with (x-request-id) and logged, which the upstream also received as
+ * X-Request-Id, not an id only the upstream knows. Anything else (not JSON, no `request_id`, the
+ * same id already) is relayed byte for byte.
+ */
+export function withGatewayRequestId(body: Buffer, requestId: string): Buffer {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return body;
+  const o = doc as Record<string, unknown>;
+  if (!('request_id' in o) || o.request_id === requestId) return body;
+  o.request_id = requestId;
+  return Buffer.from(JSON.stringify(o));
+}
+
 /**
  * Relay an upstream's answer to the client: status, headers (minus hop-by-hop ones and the
- * upstream's request id), `extra` headers, then the body — buffered when it is small and its
- * length known, streamed otherwise.
+ * upstream's request id: the answer's x-request-id is the gateway's, set for every request in
+ * build-app.ts), `extra` headers, then the body — buffered when it is small and its length
+ * known, streamed otherwise. A buffered problem+json error carries the gateway's request id too
+ * (withGatewayRequestId); a 2xx answer is never parsed.
  */
 export async function relayResponse(reply: FastifyReply, res: Dispatcher.ResponseData, method: string, extra: Record<string, string> | null): Promise<FastifyReply> {
-  reply.code(res.statusCode);
+  const status = res.statusCode;
+  reply.code(status);
   const rh = res.headers;
   for (const name in rh) {
     const v = rh[name];
@@ -161,8 +187,45 @@ export async function relayResponse(reply: FastifyReply, res: Dispatcher.Respons
     return reply.send();
   }
   const len = Number(rh['content-length']);
-  if (len >= 0 && len <= 256 * 1024) return reply.send(Buffer.from(await res.body.arrayBuffer()));
+  if (status >= 400) {
+    const type = rh['content-type'];
+    if (typeof type === 'string' && PROBLEM_JSON.test(type)) return relayProblem(reply, res.body, rh['content-length'] === undefined ? -1 : len);
+  }
+  if (len >= 0 && len <= RELAY_BUFFER) return reply.send(Buffer.from(await res.body.arrayBuffer()));
   return reply.send(res.body);
+}
+
+const RELAY_BUFFER = 256 * 1024;
+
+/**
+ * An upstream's problem+json error, with the gateway's request id (withGatewayRequestId): read
+ * whole when it is at most RELAY_BUFFER bytes, a declared length or chunked; a larger one is
+ * relayed as it comes, untouched.
+ */
+async function relayProblem(reply: FastifyReply, body: Dispatcher.ResponseData['body'], len: number): Promise<FastifyReply> {
+  if (len > RELAY_BUFFER || Number.isNaN(len)) return reply.send(body);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const it = body[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done) break;
+    const chunk = next.value as Buffer;
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > RELAY_BUFFER) {
+      // too large to rewrite: what was read, then the rest as it comes
+      return reply.send(
+        Readable.from(
+          (async function* () {
+            yield* chunks;
+            for (let n = await it.next(); !n.done; n = await it.next()) yield n.value as Buffer;
+          })(),
+        ),
+      );
+    }
+  }
+  return reply.send(withGatewayRequestId(Buffer.concat(chunks, size), String(reply.request.id)));
 }
 
 export class UpstreamPools {
