@@ -37,7 +37,7 @@ import { DelegationLastUse } from './last-use.ts';
 import { EXCHANGE_CLAIMS, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from './token-exchange.ts';
 import { FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { authnClaims, compact, consentClaims, grantClaim, memberClaims, wholesalerOwnClaims } from './claims.ts';
-import { bindRefreshTokenToDpopKey, clientAuthRefusal, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
+import { bindRefreshTokenToDpopKey, clientAuthRefusal, dpopProofFor, currentProviderContext, isGrantTypeNotAllowed, isStructuredTokenRefusal } from './oidc-provider-internals.ts';
 import * as repo from './oauth.repo.ts';
 
 const PURGE_EVERY_MS = 10 * 60 * 1000;
@@ -731,7 +731,8 @@ export class OAuthService {
    * refuses it. Answer for it here when it carries `openid`: a Bearer JWT we signed, for the
    * gateway's audience, not expired or revoked, of a person, whose grant still stands (as for
    * introspection). Its audience stays the gateway's, which goes on refusing it for any other
-   * resource. A DPoP-bound token is left to the library's refusal (its proof is not checked here).
+   * resource. A DPoP-bound token (RFC 9449 §7) comes with the DPoP scheme and a proof by its key, checked
+   * by the library's rules and spent against replay (oidc-provider-internals, 7).
    */
   async #afterUserinfo(ctx: KoaContextWithOIDC): Promise<void> {
     let route: string | undefined;
@@ -741,22 +742,26 @@ export class OAuthService {
       return;
     }
     if (route !== 'userinfo' || ctx.status !== 401) return;
-    const m = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(ctx.get('authorization'));
+    const m = /^(Bearer|DPoP) ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(ctx.get('authorization'));
     if (!m) return;
-    const v = await this.verifier.verify(m[1], this.audience);
+    const [, scheme, token] = m;
+    const v = await this.verifier.verify(token, this.audience);
     if (!v.ok) return;
     const c = v.claims;
-    if (c.cnf?.jkt || typeof c.sub !== 'string' || !c.sub.startsWith('usr_')) return;
+    if (typeof c.sub !== 'string' || !c.sub.startsWith('usr_')) return;
+    const proof = c.cnf?.jkt ? await dpopProofFor(ctx, token) : null;
+    if (c.cnf?.jkt ? scheme !== 'DPoP' || proof?.thumbprint !== c.cnf.jkt : scheme !== 'Bearer') return;
     const scopes = new Set((c.scope ?? '').split(' ').filter(Boolean));
     if (!scopes.has('openid')) {
       ctx.status = 403;
-      ctx.set('www-authenticate', `Bearer realm="${this.issuer}", error="insufficient_scope", scope="openid"`);
+      ctx.set('www-authenticate', `${scheme} realm="${this.issuer}", error="insufficient_scope", scope="openid"`);
       ctx.body = { error: 'insufficient_scope', error_description: 'access token missing openid scope', scope: 'openid' };
       return;
     }
     if (!(await this.tokenIsLive(c)).ok) return;
     const account = await this.#findAccount(c.sub);
     if (!account) return;
+    if (proof && !(await proof.spend(String(c.client_id)))) return;
     const all = (await account.claims('userinfo', [...scopes].join(' '), {}, [])) as Record<string, unknown>;
     const released = new Set([...scopes].flatMap((s) => SCOPE_CLAIMS[s] ?? []));
     ctx.status = 200;

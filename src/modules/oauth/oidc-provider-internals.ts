@@ -60,6 +60,13 @@
  *     secret: restored for the library on every read, useless to a database reader. A library
  *     upgrade that adds a model or a payload field holding a bearer value must extend these lists
  *     (test/api/oauth/stored-artifacts.test.ts looks for every issued value in the database).
+ *
+ *  7. DPoP proofs at the userinfo endpoint for our JWT access tokens. The library's userinfo
+ *     (lib/shared/access_token.js) checks the request's DPoP proof against the presented token
+ *     (signature, htm, htu, iat, ath: lib/helpers/validate_dpop.js, which keeps the result for the
+ *     request) before it looks the token up, and refuses our JWTs as not found. `dpopProofFor`
+ *     reads that checked proof back, and spends its jti through the library's ReplayDetection as
+ *     the library would, so our userinfo answer for a DPoP-bound JWT holds the same proof rules.
  */
 import { Provider, type AdapterPayload, type KoaContextWithOIDC } from 'oidc-provider';
 import { constantTimeEqual } from '../../platform/crypto.ts';
@@ -146,6 +153,35 @@ export function bindRefreshTokenToDpopKey(payload: AdapterPayload): void {
   if (payload.jkt) return;
   const at = Provider.ctx?.oidc?.entities?.AccessToken as { jkt?: string } | undefined;
   if (typeof at?.jkt === 'string') payload.jkt = at.jkt;
+}
+
+interface DpopHelpers {
+  default(provider: Provider, ctx: KoaContextWithOIDC, accessToken: string): Promise<{ thumbprint: string; jti: string } | undefined>;
+  checkDpopReplay(provider: Provider, ctx: KoaContextWithOIDC, dPoP: { thumbprint: string; jti: string }, clientId: string): Promise<void>;
+}
+// A deep import the package ships no types for; a non-literal specifier keeps it to the shape above.
+const VALIDATE_DPOP = 'oidc-provider/lib/helpers/validate_dpop.js';
+let dpopHelpers: Promise<DpopHelpers> | undefined;
+
+/**
+ * The DPoP proof of this request, checked against `accessToken` (see 7): its key's thumbprint, and
+ * `spend` to record its jti (false when it was seen before: a replay). Null when there is no proof or it
+ * does not hold.
+ */
+export async function dpopProofFor(ctx: KoaContextWithOIDC, accessToken: string): Promise<{ thumbprint: string; spend(clientId: string): Promise<boolean> } | null> {
+  dpopHelpers ??= import(VALIDATE_DPOP) as Promise<DpopHelpers>;
+  const h = await dpopHelpers;
+  const provider = ctx.oidc.provider;
+  const proof = await h.default(provider, ctx, accessToken).catch(() => undefined);
+  if (!proof) return null;
+  return {
+    thumbprint: proof.thumbprint,
+    spend: (clientId) =>
+      h.checkDpopReplay(provider, ctx, proof, clientId).then(
+        () => true,
+        () => false,
+      ),
+  };
 }
 
 /** Models whose id is not a bearer value and is stored as is (see 6). */
