@@ -82,6 +82,33 @@ export class RedisDpopReplayCache implements DpopReplayStore {
   }
 }
 
+/** The path of an absolute URL as written (no query or fragment); '/' when it has none. */
+function pathOf(url: string): string {
+  const at = url.indexOf('/', url.indexOf('//') + 2);
+  return at < 0 ? '/' : url.slice(at);
+}
+
+/**
+ * Does a proof's `htu` name this request's URL (`actual`: scheme://host[:port]/path)? Query and
+ * fragment are ignored (RFC 9449 §4.3). Equal strings are the usual case; otherwise the scheme and
+ * host are compared after RFC 3986 §6.2.2–6.2.3 normalization (case, a default port written out:
+ * `https://API.example.com:443/x` names `https://api.example.com/x`), as §4.3 advises, and the path
+ * as written.
+ */
+export function sameHtu(htu: string, actual: string): boolean {
+  const claimed = htu.split(/[?#]/)[0];
+  if (claimed === actual) return true;
+  let a: URL;
+  let b: URL;
+  try {
+    a = new URL(claimed);
+    b = new URL(actual);
+  } catch {
+    return false;
+  }
+  return a.origin !== 'null' && a.origin === b.origin && pathOf(claimed) === pathOf(actual);
+}
+
 /** null when the proof holds; else why not. */
 export async function checkDpopProof(
   proof: string,
@@ -98,7 +125,7 @@ export async function checkDpopProof(
   }
   if ((await calculateJwkThumbprint(header.jwk!)) !== o.jkt) return 'The DPoP proof is not signed by the key the token is bound to.';
   if (payload.htm !== o.method) return 'The DPoP proof is for another method.';
-  if (typeof payload.htu !== 'string' || payload.htu.split(/[?#]/)[0] !== o.htu) return 'The DPoP proof is for another URL.';
+  if (typeof payload.htu !== 'string' || !sameHtu(payload.htu, o.htu)) return 'The DPoP proof is for another URL.';
   const iat = typeof payload.iat === 'number' ? payload.iat : NaN;
   if (!(Math.abs(o.now / 1000 - iat) <= PROOF_MAX_AGE_SEC)) return 'The DPoP proof is too old or from the future.';
   if (payload.ath !== createHash('sha256').update(o.accessToken).digest('base64url')) return 'The DPoP proof is for another access token.';
