@@ -354,6 +354,41 @@ export function transformDocument(issuerPath: string) {
  * costs ~0.6 s — on every start and every CLI command — so it is loaded on the first visit to /docs, into a
  * small Fastify instance of its own that the app's /docs routes answer from.
  */
+/**
+ * Where the reader's own markup falls short of WCAG and no setting reaches it: the page's language, muted
+ * text and HTTP-method colours under 4.5:1 (raised here through its colour variables), and, applied as it
+ * renders, icon-only copy buttons without a name and its request editor's combobox without the attributes
+ * the role requires.
+ */
+const READER_COLOURS = `.light-mode {
+  --scalar-color-2: #4b5157; --scalar-color-3: #5c6168;
+  --scalar-color-blue: #0065a8; --scalar-color-green: #17703a; --scalar-color-orange: #a44c00;
+  --scalar-color-red: #b4202f; --scalar-color-purple: #6b3fb0; --scalar-color-yellow: #7a5f00;
+}
+.dark-mode { --scalar-color-3: #a9adb3; }`;
+const READER_FIXES = `(() => {
+  const fix = () => {
+    for (const b of document.querySelectorAll('button.scalar-code-copy:not([aria-label])')) b.setAttribute('aria-label', 'Copy');
+    for (const b of document.querySelectorAll('button:not([aria-label]):not([aria-labelledby]):not([title])')) {
+      if (!b.textContent.trim()) b.setAttribute('aria-label', b.getAttribute('aria-expanded') === 'true' ? 'Hide' : 'Show');
+    }
+    for (const e of document.querySelectorAll('.code-input-lite__editor[role="combobox"]:not([aria-expanded])')) {
+      e.setAttribute('aria-expanded', 'false');
+      e.setAttribute('aria-controls', '');
+      if (!e.getAttribute('aria-label')) e.setAttribute('aria-label', e.getAttribute('data-placeholder') || 'Value');
+    }
+    for (const e of document.querySelectorAll('.endpoints:not([tabindex])')) e.setAttribute('tabindex', '0');
+  };
+  new MutationObserver(fix).observe(document.documentElement, { subtree: true, childList: true });
+  fix();
+})();`;
+function accessiblePage(html: string): string {
+  return html.replace(/<html(?![^>]*\blang=)/, '<html lang="en"').replace('</body>', `<script>${READER_FIXES}</script></body>`);
+}
+
+const SYSTEM_FONTS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const MONO_FONTS = 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace';
+
 export function registerApiReference(app: FastifyInstance): void {
   let reader: Promise<FastifyInstance> | null = null;
   const load = async (): Promise<FastifyInstance> => {
@@ -361,7 +396,21 @@ export function registerApiReference(app: FastifyInstance): void {
     const inner = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
     await inner.register(scalar, {
       routePrefix: '/docs',
-      configuration: { url: '/openapi.json', pageTitle: 'Partnergate API reference', searchHotKey: 'k' },
+      configuration: {
+        url: '/openapi.json',
+        pageTitle: 'Partnergate API reference',
+        searchHotKey: 'k',
+        // Fully offline and only about this API: no web fonts from the reader's CDN (the portal's system font
+        // stack instead), none of the reader's hosted-product features (its AI assistant, MCP generator,
+        // developer toolbar with Deploy/Share), no telemetry.
+        withDefaultFonts: false,
+        customCss: `:root { --scalar-font: ${SYSTEM_FONTS}; --scalar-font-code: ${MONO_FONTS}; }\n${READER_COLOURS}`,
+        agent: { disabled: true },
+        mcp: { disabled: true },
+        showDeveloperTools: 'never',
+        showToolbar: 'never',
+        telemetry: false,
+      } as Record<string, unknown>,
     });
     await inner.ready();
     return inner;
@@ -378,6 +427,7 @@ export function registerApiReference(app: FastifyInstance): void {
       if (typeof v === 'string') reply.header(name, v);
     }
     if (req.url.includes('/js/')) reply.header('cache-control', 'public, max-age=3600');
+    if (String(r.headers['content-type']).startsWith('text/html')) return reply.send(Buffer.from(accessiblePage(r.payload)));
     return reply.send(r.rawPayload);
   };
   app.get('/docs', { schema: { hide: true } }, serve as never);
