@@ -62,6 +62,7 @@ describe('GATEWAY_ROUTES prefixes', () => {
     ['/oauth/', "Partnergate's own /oauth paths"],
     ['/embed/crm', "Partnergate's own /embed paths"],
     ['/authz', "Partnergate's own /authz paths"],
+    ['/access/v1/mine', "Partnergate's own /access paths"],
     ['/docs', "Partnergate's own /docs paths"],
     ['/.well-known/crm', "Partnergate's own /.well-known paths"],
     ['/resources/v1', "the reference resource service's /resources/v1"],

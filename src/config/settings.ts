@@ -1,6 +1,6 @@
 /**
  * Every setting Partnergate reads, as one TypeBox schema: its type, bounds, default and description.
- * config.ts validates the environment and the config file against it once, at start; the README's
+ * config.ts validates the environment and the config file against it once, at start; the configuration reference's
  * settings table is written from it (`npm run generate:settings`, src/config/settings-table.ts).
  *
  * Annotations beyond JSON Schema, read by the loader and the table:
@@ -15,7 +15,7 @@ import Type, { type TSchema, type TSchemaOptions } from 'typebox';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const DEFAULT_RATE_LIMITS: Record<string, number> = {
-  // seed 001: 100–500 requests/min depending on the endpoint class
+  // the MSP API: 100–500 requests/min depending on the endpoint class
   read: 500,
   write: 100,
   export: 100,
@@ -50,7 +50,7 @@ export const GatewayRouteSchema = Type.Object({
   tenant_scoped: Type.Optional(Type.Boolean()),
 });
 
-/** Keys are the environment variables' names (and the config file's keys); the order is the README's. */
+/** Keys are the environment variables' names (and the config file's keys); the order is the configuration reference's. */
 export const SettingsSchema = Type.Object({
   PORT: int(0, 65535, { default: 8080, description: 'TCP port to listen on.' }),
   HOST: text({ default: '127.0.0.1', allowed: 'IP address or hostname', description: 'Interface to bind (use 0.0.0.0 in containers).' }),
@@ -130,7 +130,7 @@ export const SettingsSchema = Type.Object({
     description:
       'When Redis is down or does not answer within `REDIS_COMMAND_TIMEOUT_MS`: refuse (503 `rate_limiter_unavailable`) or local (fall back to per-instance counters). Applies to every limit: gateway, agency tokens, logins, OAuth client authentication, partner applications.',
   }),
-  REDIS_COMMAND_TIMEOUT_MS: int(5, 10_000, { default: 100, description: 'Milliseconds a request waits for a Redis answer before `RATE_LIMIT_REDIS_FAILURE` applies; nothing waits for a reconnect. See "Running on PostgreSQL and Redis".' }),
+  REDIS_COMMAND_TIMEOUT_MS: int(5, 10_000, { default: 100, description: 'Milliseconds a request waits for a Redis answer before `RATE_LIMIT_REDIS_FAILURE` applies; nothing waits for a reconnect. See the scale-out guide for operators (docs/operators/scale-out.md).' }),
   SCRYPT_COST: int(10, 20, { default: 17, description: 'log2 of the scrypt N parameter for new password hashes (17 is the OWASP minimum; lower only in tests).' }),
   CHANGE_FEED_POLL_MS: int(10, 3_600_000, {
     default: 1000,
@@ -219,5 +219,5 @@ export function settingSchema(name: SettingName): SettingSchema {
   return SettingsSchema.properties[name] as unknown as SettingSchema;
 }
 
-/** Every setting with its description (the README's table and `partnergate help` read these). */
+/** Every setting with its description (the configuration reference's table and `partnergate help` read these). */
 export const SETTINGS: Record<string, string> = Object.fromEntries(SETTING_NAMES.map((n) => [n, settingSchema(n).description]));
