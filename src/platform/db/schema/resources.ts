@@ -1,0 +1,144 @@
+/**
+ * Row shapes of the reference resource service: orders, provisioned services, invoices, support
+ * tickets, usage and SLA records, and exports (modules/resources). Conventions: schema.ts.
+ */
+
+// ---- reference resource service (0004) ------------------------------------------------------
+
+export interface OrdersTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  bill_to_ban_id: string;
+  product_code: string;
+  product_name: string;
+  quantity: number;
+  unit_price_cents: number;
+  total_cents: number;
+  currency: string;
+  status: 'submitted' | 'in_progress' | 'completed' | 'cancelled';
+  notes: string | null;
+  placed_by_type: 'user' | 'app' | 'system';
+  placed_by_user_id: string | null;
+  placed_by_client_id: string | null;
+  placed_by_partner_id: string | null;
+  delegation_id: string | null;
+  persona: string;
+  idempotency_key: string | null;
+  request_id: string | null;
+  created_at: string;
+  updated_at: string;
+  cancelled_at: string | null;
+}
+
+export interface ProvisionedServicesTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  order_id: string | null;
+  product_code: string;
+  name: string;
+  status: 'pending' | 'active' | 'suspended' | 'terminated';
+  location: string | null;
+  bandwidth_mbps: number | null;
+  monthly_price_cents: number;
+  currency: string;
+  activated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvoicesTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  number: string;
+  period: string;
+  issued_at: string;
+  due_at: string;
+  currency: string;
+  subtotal_cents: number;
+  tax_cents: number;
+  total_cents: number;
+  balance_cents: number;
+  status: 'open' | 'paid' | 'overdue' | 'void';
+  paid_at: string | null;
+  created_at: string;
+}
+
+export interface SupportTicketsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string | null;
+  number: string;
+  subject: string;
+  description: string;
+  category: 'billing' | 'technical' | 'service_request' | 'other';
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  status: 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed';
+  assignee: string | null;
+  /** JSON array of {at, by, text} */
+  comments: string;
+  opened_by_type: 'user' | 'app' | 'system';
+  opened_by_user_id: string | null;
+  opened_by_client_id: string | null;
+  opened_by_partner_id: string | null;
+  delegation_id: string | null;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface UsageRecordsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  service_id: string | null;
+  period: string;
+  metric: 'data_gb' | 'voice_minutes' | 'sms_count';
+  quantity: number;
+  amount_cents: number;
+  currency: string;
+  recorded_at: string;
+}
+
+export interface SlaRecordsTable {
+  id: string;
+  tenant_id: string;
+  ban_id: string;
+  service_id: string | null;
+  period: string;
+  target_pct: number;
+  achieved_pct: number;
+  downtime_minutes: number;
+  incidents: number;
+  status: 'met' | 'breached';
+  recorded_at: string;
+}
+
+export interface ExportJobsTable {
+  id: string;
+  partner_id: string;
+  user_id: string;
+  format: 'csv' | 'pdf';
+  filters: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total_rows: number;
+  rows_done: number;
+  file_path: string | null;
+  token_hash: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  expires_at: string | null;
+  /** the customers the export drew on (JSON array of tenant ids; migration 0029), checked again at download */
+  tenant_ids: string | null;
+}
+
+/** A finished export's file, in chunks (the resources module; migration 0028). */
+export interface ExportFileChunksTable {
+  job_id: string;
+  seq: number;
+  data: Uint8Array;
+  expires_at: string;
+}
