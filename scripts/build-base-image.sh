@@ -9,6 +9,8 @@
 #                                   proxy in scripts/container-smoke.sh  (only with --nginx)
 #
 # Usage: scripts/build-base-image.sh [--nginx]      (as root; needs mmdebstrap and podman)
+# BASE_KEY, when set, is kept as the base image's label partnergate.base-key: scripts/container-test.sh
+# --build makes the base image again only when the key of what goes into it changed.
 # Then:  podman build --isolation chroot --build-arg BASE_IMAGE=localhost/partnergate-base:24 -t partnergate .
 #
 # Podman reads deploy/podman/containers.conf (cgroupfs, runc, no default ulimits) through CONTAINERS_CONF
@@ -78,6 +80,7 @@ mmdebstrap --variant=minbase --include=libstdc++6 --quiet "${slim[@]}" "${ca_hoo
 podman import --quiet \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+  --change "LABEL partnergate.base-key=${BASE_KEY:-none}" \
   --change 'CMD ["node"]' \
   "$work/base.tar" "$BASE_TAG" >/dev/null
 podman run --rm "$BASE_TAG" node -e 'console.log("node", process.version)'
