@@ -4967,6 +4967,8 @@ export interface components {
             grant_types: string[];
             /** @example app_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
+            /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
+            id_token_signed_response_alg: "RS256" | "ES256";
             jwks: unknown | null;
             logo_uri: string | null;
             name: string;
@@ -13453,6 +13455,8 @@ export interface operations {
                 "application/json": {
                     description?: string | null;
                     grant_types: ("authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange")[];
+                    /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
+                    id_token_signed_response_alg?: "RS256" | "ES256";
                     jwks?: {
                         keys: ({
                             kid?: string;
@@ -13689,6 +13693,8 @@ export interface operations {
                 "application/json": {
                     description?: string | null;
                     grant_types?: ("authorization_code" | "refresh_token" | "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange")[];
+                    /** @description how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri */
+                    id_token_signed_response_alg?: "RS256" | "ES256";
                     jwks?: {
                         keys: ({
                             kid?: string;

@@ -2,6 +2,9 @@ import type { CompiledQuery, Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { AppsTable } from '../../platform/db/schema.ts';
 
+/** The algorithms an app's ID tokens may be signed with. */
+export type IdTokenSigningAlg = 'RS256' | 'ES256';
+
 export type AppRow = Selectable<AppsTable>;
 
 /** An app with what the authorization server needs to know about its partner. */

@@ -15,6 +15,10 @@ const AuthMethodsSchema = Type.Array(AuthMethodSchema, {
   description:
     'every method the app accepts. An app with a secret accepts it in the Authorization header (client_secret_basic) and in the form body (client_secret_post) unless restricted to one of them; private_key_jwt goes alone',
 });
+const IdTokenAlgSchema = Type.Union([Type.Literal('RS256'), Type.Literal('ES256')], {
+  description:
+    "how the app's ID tokens are signed (OpenID Connect's id_token_signed_response_alg): RS256, an RSA signature every OpenID client can check (the default), or ES256, an elliptic-curve signature that is smaller. Both keys are published at the server's jwks_uri",
+});
 const JwkSchema = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
 const JwksSchema = Strict({ keys: Type.Array(JwkSchema, { minItems: 1, maxItems: 5 }) });
 
@@ -31,6 +35,7 @@ export const AppDto = Type.Object({
   token_endpoint_auth_method: AuthMethodSchema,
   token_endpoint_auth_methods: AuthMethodsSchema,
   jwks: Nullable(Type.Unknown()),
+  id_token_signed_response_alg: IdTokenAlgSchema,
   secret_hint: Nullable(Type.String({ description: 'the first characters of the current secret' })),
   secret_rotated_at: Nullable(Type.String()),
   created_at: Type.String(),
@@ -55,6 +60,7 @@ export const CreateAppBody = Strict({
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
+  id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
 });
 
 export const UpdateAppBody = Strict({
@@ -67,6 +73,7 @@ export const UpdateAppBody = Strict({
   token_endpoint_auth_method: Type.Optional(AuthMethodSchema),
   token_endpoint_auth_methods: Type.Optional(AuthMethodsSchema),
   jwks: Type.Optional(Nullable(JwksSchema)),
+  id_token_signed_response_alg: Type.Optional(IdTokenAlgSchema),
 });
 
 export const ScopeDto = Type.Object({ scope: Type.String(), description: Type.String(), permissions: Type.Array(Type.String()) }, { title: 'Scope' });

@@ -25,6 +25,7 @@ import { appErrors as E } from './apps.errors.ts';
 import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import * as repo from './apps.repo.ts';
+import type { IdTokenSigningAlg } from './apps.repo.ts';
 
 export const CLIENT_SECRET_PREFIX = 'pgcs';
 const MAX_APPS_PER_PARTNER = 25;
@@ -53,6 +54,8 @@ export interface AppInput {
   /** every method the app accepts; one secret method restricts the app to it (default: both secret methods) */
   token_endpoint_auth_methods?: TokenEndpointAuthMethod[];
   jwks?: { keys: Record<string, unknown>[] } | null;
+  /** what the app's ID tokens are signed with (default RS256, OpenID Connect Core's) */
+  id_token_signed_response_alg?: IdTokenSigningAlg;
 }
 
 export type AppPatch = Partial<AppInput>;
@@ -245,6 +248,7 @@ export class AppsService {
         token_endpoint_auth_method: method,
         auth_methods: restriction,
         jwks: this.#validateJwks(method, input.jwks),
+        id_token_signed_response_alg: input.id_token_signed_response_alg ?? 'RS256',
         secret_hash: secret ? this.#d.hasher.hash(secret) : null,
         secret_hint: secret ? secretHint(secret) : null,
         secret_rotated_at: secret ? now : null,
@@ -263,7 +267,7 @@ export class AppsService {
         partnerId,
         targetType: 'app',
         targetId: app.id,
-        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method, token_endpoint_auth_methods: acceptedAuthMethods(app) },
+        details: { name: app.name, grant_types: grantTypes, scopes: JSON.parse(app.scopes), redirect_uris: JSON.parse(app.redirect_uris), token_endpoint_auth_method: method, token_endpoint_auth_methods: acceptedAuthMethods(app), id_token_signed_response_alg: app.id_token_signed_response_alg },
       });
       return { app, secret };
     });
@@ -299,6 +303,7 @@ export class AppsService {
         next.auth_methods = restriction;
       }
       if (patch.jwks !== undefined) next.jwks = this.#validateJwks(app.token_endpoint_auth_method, patch.jwks);
+      if (patch.id_token_signed_response_alg !== undefined) next.id_token_signed_response_alg = patch.id_token_signed_response_alg;
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
       if (Object.keys(changes).length === 0) return app;
       await repo.updateApp(trx, appId, { ...changes, updated_at: this.#now() });
@@ -455,6 +460,7 @@ export function toAppDto(a: repo.AppRow) {
     token_endpoint_auth_method: a.token_endpoint_auth_method,
     token_endpoint_auth_methods: acceptedAuthMethods(a),
     jwks: a.jwks ? (JSON.parse(a.jwks) as unknown) : null,
+    id_token_signed_response_alg: a.id_token_signed_response_alg,
     secret_hint: a.secret_hint,
     secret_rotated_at: a.secret_rotated_at,
     created_at: a.created_at,

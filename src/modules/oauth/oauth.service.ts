@@ -465,8 +465,8 @@ export class OAuthService {
       token_endpoint_auth_method: app.token_endpoint_auth_method,
       // every method the app accepts (its secret by header and by body unless restricted; oidc-provider-internals, 1)
       [ACCEPTED_AUTH_METHODS]: acceptedAuthMethods(app),
-      // OpenID Connect Core §2 (client metadata): RS256 unless the client registered another
-      id_token_signed_response_alg: ID_TOKEN_DEFAULT_ALG,
+      // OpenID Connect Core §2 (client metadata): what the owner chose, RS256 unless they chose another
+      id_token_signed_response_alg: app.id_token_signed_response_alg ?? ID_TOKEN_DEFAULT_ALG,
     };
     if (app.logo_uri) metadata.logo_uri = app.logo_uri;
     if (SECRET_AUTH_METHODS.includes(app.token_endpoint_auth_method)) {

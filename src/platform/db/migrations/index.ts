@@ -31,6 +31,7 @@ import { migration as m0026 } from './0026-renewal-requester.ts';
 import { migration as m0027 } from './0027-app-auth-methods.ts';
 import { migration as m0028 } from './0028-shared-instance-files.ts';
 import { migration as m0029 } from './0029-export-tenants.ts';
+import { migration as m0030 } from './0030-app-id-token-alg.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -62,4 +63,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0027-app-auth-methods', m0027],
   ['0028-shared-instance-files', m0028],
   ['0029-export-tenants', m0029],
+  ['0030-app-id-token-alg', m0030],
 ];

@@ -2,7 +2,7 @@
  * Row shapes of partner apps and the authorization server's storage: oidc-provider models, consents,
  * signing keys, revoked tokens (modules/apps, modules/oauth). Conventions: schema.ts.
  */
-
+import type { Generated } from 'kysely';
 /** How an app proves who it is at the token, introspection and revocation endpoints. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -23,6 +23,8 @@ export interface AppsTable {
   auth_methods: string | null;
   /** JSON Web Key Set (public keys) of a private_key_jwt app */
   jwks: string | null;
+  /** what the app's ID tokens are signed with (OpenID Connect client metadata); RS256 unless the owner chose ES256 */
+  id_token_signed_response_alg: Generated<'RS256' | 'ES256'>;
   /** SecretHasher hash of the client secret */
   secret_hash: string | null;
   secret_hint: string | null;
