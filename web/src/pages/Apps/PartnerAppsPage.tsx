@@ -8,7 +8,7 @@
 import { DataTable } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto, type AppInput, type AuthMethod } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -36,7 +36,15 @@ interface Draft {
   auth_method: AuthChoice;
   /** the public JSON Web Key Set, as typed (private_key_jwt only) */
   jwks: string;
+  id_token_alg: IdTokenAlg;
 }
+
+type IdTokenAlg = AppDto['id_token_signed_response_alg'];
+/** How sign-in confirmations (ID tokens) are signed, in plain words. */
+const ID_TOKEN_ALGS: { value: IdTokenAlg; label: string }[] = [
+  { value: 'RS256', label: 'RSA (RS256) — works with every OpenID client' },
+  { value: 'ES256', label: 'Elliptic curve (ES256) — smaller' },
+];
 
 const emptyDraft = (grants: string[]): Draft => ({
   name: '',
@@ -47,6 +55,7 @@ const emptyDraft = (grants: string[]): Draft => ({
   scopes: [],
   auth_method: 'client_secret',
   jwks: '',
+  id_token_alg: 'RS256',
 });
 
 const SECRET_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
@@ -85,7 +94,7 @@ function parseJwks(text: string): { keys: Record<string, unknown>[] } | string {
   }
 }
 
-function toInput(d: Draft): AppInput & { token_endpoint_auth_methods?: AuthMethod[] } {
+function toInput(d: Draft): AppInput & { token_endpoint_auth_methods?: AuthMethod[]; id_token_signed_response_alg: IdTokenAlg } {
   const code = d.grant_types.includes('authorization_code');
   const jwks = d.auth_method === 'private_key_jwt' ? parseJwks(d.jwks) : null;
   return {
@@ -109,6 +118,7 @@ function toInput(d: Draft): AppInput & { token_endpoint_auth_methods?: AuthMetho
         ? { token_endpoint_auth_method: d.auth_method }
         : { token_endpoint_auth_method: d.auth_method, token_endpoint_auth_methods: [d.auth_method] }),
     ...(jwks && typeof jwks !== 'string' ? { jwks } : {}),
+    id_token_signed_response_alg: d.id_token_alg,
   };
 }
 
@@ -291,6 +301,7 @@ export function PartnerAppsPage() {
                             scopes: a.scopes,
                             auth_method: authChoiceOf(a),
                             jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
+                            id_token_alg: a.id_token_signed_response_alg,
                           },
                         })
                       )}
@@ -450,6 +461,16 @@ function AppForm({
             ))}
           </Stack>
         </Radio.Group>
+        {d.grant_types.includes('authorization_code') && (
+          <Select
+            label="ID token signature"
+            description="How the sign-in confirmations your app receives are signed."
+            data={ID_TOKEN_ALGS}
+            allowDeselect={false}
+            {...form.getInputProps('id_token_alg')}
+            error={form.errors.id_token_alg ?? form.errors.id_token_signed_response_alg}
+          />
+        )}
         {d.auth_method === 'private_key_jwt' && (
           <Textarea
             label="Your app's public keys (JWKS)"
@@ -472,6 +493,7 @@ function AppForm({
             token_endpoint_auth_method: 'How your app proves who it is',
             token_endpoint_auth_methods: 'How your app proves who it is',
             jwks: 'Public keys',
+            id_token_signed_response_alg: 'ID token signature',
           }}
         />
         <Group justify="flex-end">
