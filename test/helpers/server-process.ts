@@ -107,7 +107,7 @@ export class ServerProcess {
   private async waitReady(): Promise<void> {
     const what = (this.opts.args ?? ['serve']).join(' ');
     const probe = this.opts.ready ?? { path: '/readyz', status: 200 };
-    const deadline = Date.now() + (this.opts.timeoutMs ?? 60_000);
+    const deadline = Date.now() + (this.opts.timeoutMs ?? 120_000);
     for (;;) {
       if (!this.running) throw new Error(`${what} exited ${this.proc.exitCode ?? this.proc.signalCode}: ${this.logs}`);
       if ('log' in probe) {
