@@ -32,6 +32,7 @@ import { migration as m0027 } from './0027-app-auth-methods.ts';
 import { migration as m0028 } from './0028-shared-instance-files.ts';
 import { migration as m0029 } from './0029-export-tenants.ts';
 import { migration as m0030 } from './0030-app-id-token-alg.ts';
+import { migration as m0031 } from './0031-catalog-plain-words.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -64,4 +65,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0028-shared-instance-files', m0028],
   ['0029-export-tenants', m0029],
   ['0030-app-id-token-alg', m0030],
+  ['0031-catalog-plain-words', m0031],
 ];
