@@ -12,7 +12,7 @@
  *    does it for sequential reuse, the store's compare-and-set `consume` for parallel reuse);
  *  - JWT access tokens (RFC 9068, typ at+jwt) for the gateway's resource by default (RFC 8707),
  *    signed with ES256 or RS256 (ACCESS_TOKEN_SIGNING_ALG), short lived (ACCESS_TOKEN_TTL); ID
- *    tokens RS256 (OpenID Connect Core §2's default: no app registers another); DPoP (RFC 9449) available to clients using it,
+ *    tokens as the app chose (id_token_signed_response_alg: RS256, OpenID Connect Core §2's default, or ES256); DPoP (RFC 9449) available to clients using it,
  *    binding the refresh token to the same key as well (oidc-provider-internals, 5);
  *  - PAR (RFC 9126), introspection (RFC 7662), revocation (RFC 7009), userinfo, end-session.
  */
