@@ -11,11 +11,10 @@ import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
-import { sha256 } from '../../platform/crypto.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
-import { renderMail } from '../../platform/mail/mail-template.ts';
+import type { renderMail } from '../../platform/mail/mail-template.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -25,10 +24,14 @@ import type { PartnersService } from '../partners/index.ts';
 import { slugify } from '../partners/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
-import { monthsBetween, periodOf } from './earnings-math.ts';
-import { planTenant, type LineUpdate as PlanUpdate, type PlanTerms } from './earnings-plan.ts';
+import { periodOf } from './earnings-math.ts';
+import { EarningsComputation, byMonth, type ComputeResult } from './program-earnings.ts';
+import { signupDoneMail, signupExistingMail } from './program-mail.ts';
+import { ProgramAgreements, type AgreementInput } from './program-agreements.ts';
 
 export type { AgreementRow, CodeListRow, EarningListRow, PayoutRow } from './program.repo.ts';
+export { byMonth, type ComputeResult } from './program-earnings.ts';
+export { canonicalAgreementText, type AgreementInput } from './program-agreements.ts';
 
 export interface ProgramDeps {
   db: Db;
@@ -47,49 +50,15 @@ export interface ProgramDeps {
 
 /** Readable codes: no 0/O, 1/I/L, U (easy to read out and type). */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
-/** A page of the earnings computation: referred tenants read (and their lines written, in one transaction) at a time. */
-const TENANT_PAGE = 200;
-
-export interface AgreementInput {
-  title: string;
-  terms_markdown: string;
-  commission: { percent_bps?: number | null; bounty_minor?: number | null; months: number; payout_threshold_minor: number; currency: string };
-  effective_date: string;
-}
-
-export interface ComputeResult {
-  periods: string[] | 'all';
-  created: number;
-  /** open lines recomputed (their invoices changed) */
-  updated: number;
-  reversed: number;
-  unchanged: number;
-}
-
-type LineUpdate = PlanUpdate & { tenant_id: string };
-
-/** The exact text an owner signs: every term of the version, in a fixed order (its SHA-256 is recorded). */
-export function canonicalAgreementText(a: repo.AgreementRow): string {
-  return JSON.stringify([
-    ['id', a.id],
-    ['partner_id', a.partner_id],
-    ['version', a.version],
-    ['title', a.title],
-    ['terms_markdown', a.terms_markdown],
-    ['percent_bps', a.percent_bps],
-    ['bounty_minor', a.bounty_minor],
-    ['months', a.months],
-    ['payout_threshold_minor', a.payout_threshold_minor],
-    ['currency', a.currency],
-    ['effective_date', a.effective_date],
-  ]);
-}
-
 export class ProgramService {
   readonly #d: ProgramDeps;
+  readonly #earnings: EarningsComputation;
+  readonly #agreements: ProgramAgreements;
   #timer: NodeJS.Timeout | null = null;
   constructor(d: ProgramDeps) {
     this.#d = d;
+    this.#earnings = new EarningsComputation(d);
+    this.#agreements = new ProgramAgreements({ ...d, requireReferralPartner: (id) => this.requireReferralPartner(id) });
     d.tenants.setReferralHook({
       resolve: (trx, code) => this.#resolveCode(trx, code),
       record: (trx, ctx, tenantId, ref, source, at) => this.#recordAttribution(trx, ctx, tenantId, ref, source, at),
@@ -272,77 +241,16 @@ export class ProgramService {
     return repo.listAgreements(this.#k, partnerId);
   }
 
-  async draftAgreement(ctx: RequestContext, partnerId: string, input: AgreementInput): Promise<repo.AgreementRow> {
-    await this.requireReferralPartner(partnerId);
-    const c = input.commission;
-    if ((c.percent_bps ?? null) === null && (c.bounty_minor ?? null) === null) throw E.agreement_terms_invalid('Give a commission percentage, a bounty per qualified sign-up, or both.');
-    return this.#write(async (trx) => {
-      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
-      const row: repo.AgreementRow = {
-        id: newId('agr'),
-        partner_id: partnerId,
-        version: (await repo.maxAgreementVersion(trx, partnerId)) + 1,
-        title: input.title,
-        terms_markdown: input.terms_markdown,
-        percent_bps: c.percent_bps ?? null,
-        bounty_minor: c.bounty_minor ?? null,
-        months: c.months,
-        payout_threshold_minor: c.payout_threshold_minor,
-        currency: c.currency,
-        effective_date: input.effective_date,
-        status: 'draft',
-        created_by: ctx.actor.userId,
-        created_at: this.#now(),
-        signed_by: null,
-        signed_full_name: null,
-        signed_at: null,
-        signed_ip: null,
-        signed_user_agent: null,
-        signed_sha256: null,
-        approved_by: null,
-        approved_at: null,
-        superseded_at: null,
-      };
-      await repo.insertAgreement(trx, row);
-      await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_created', partnerId, targetType: 'agreement', targetId: row.id, details: { version: row.version, title: row.title } });
-      return row;
-    });
+  draftAgreement(ctx: RequestContext, partnerId: string, input: AgreementInput): Promise<repo.AgreementRow> {
+    return this.#agreements.draft(ctx, partnerId, input);
   }
 
-  async signAgreement(ctx: RequestContext, partnerId: string, agreementId: string, input: { full_name: string; accept: boolean }): Promise<repo.AgreementRow> {
-    if (input.accept !== true) throw E.agreement_acceptance_required('Tick the box to accept the agreement.', { fields: [{ pointer: '/body/accept', detail: 'must be true' }] });
-    const a = await repo.findAgreement(this.#k, agreementId);
-    if (!a || a.partner_id !== partnerId) throw E.agreement_not_found();
-    if (a.status !== 'draft') throw E.agreement_not_signable(`This version is ${a.status}; only a version waiting for a signature can be signed.`);
-    const patch = {
-      status: 'signed' as const,
-      signed_by: ctx.actor.userId,
-      signed_full_name: input.full_name.trim(),
-      signed_at: this.#now(),
-      signed_ip: ctx.ip,
-      signed_user_agent: ctx.userAgent,
-      signed_sha256: sha256(canonicalAgreementText(a)),
-    };
-    return this.#write(async (trx) => {
-      if (!(await repo.updateAgreement(trx, a.id, 'draft', patch))) throw E.agreement_not_signable('This version was signed a moment ago.');
-      await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_signed', partnerId, targetType: 'agreement', targetId: a.id, details: { version: a.version, sha256: patch.signed_sha256, full_name: patch.signed_full_name } });
-      return { ...a, ...patch };
-    });
+  signAgreement(ctx: RequestContext, partnerId: string, agreementId: string, input: { full_name: string; accept: boolean }): Promise<repo.AgreementRow> {
+    return this.#agreements.sign(ctx, partnerId, agreementId, input);
   }
 
-  async approveAgreement(ctx: RequestContext, agreementId: string): Promise<repo.AgreementRow> {
-    const a = await repo.findAgreement(this.#k, agreementId);
-    if (!a) throw E.agreement_not_found();
-    if (a.status !== 'signed') throw E.agreement_not_approvable(`This version is ${a.status}; the partner owner signs it first.`);
-    const now = this.#now();
-    const patch = { status: 'approved' as const, approved_by: ctx.actor.userId, approved_at: now };
-    return this.#write(async (trx) => {
-      await lockRows(this.#d.db, trx, 'partners', { id: a.partner_id });
-      if (!(await repo.updateAgreement(trx, a.id, 'signed', patch))) throw E.agreement_not_approvable('This version was approved a moment ago.');
-      const superseded = await repo.supersedeApproved(trx, a.partner_id, a.id, now);
-      await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_approved', partnerId: a.partner_id, targetType: 'agreement', targetId: a.id, details: { version: a.version, superseded } });
-      return { ...a, ...patch };
-    });
+  approveAgreement(ctx: RequestContext, agreementId: string): Promise<repo.AgreementRow> {
+    return this.#agreements.approve(ctx, agreementId);
   }
 
   // ---- earnings -----------------------------------------------------------------------------------
@@ -372,176 +280,11 @@ export class ProgramService {
     this.#timer = null;
   }
 
-  /**
-   * Earnings from the referred tenants' paid invoices, under the agreement in force for each month
-   * of payment (the latest approved version effective by then; none → nothing accrues), for
-   * invoices within `months` months of the sign-up and in the agreement's currency:
-   *  - commission: one line per (tenant, month of payment), percent_bps of the sum of that month's
-   *    paid subtotals (before tax), rounded once on the sum, half up, to the minor unit;
-   *  - bounty: bounty_minor once per qualified sign-up (the first eligible paid invoice);
-   *  - clawback: a refund of an invoice whose line was already paid (earnings-plan.ts has the rules).
-   * Streamed page by page over the partner's referred tenants (bounded memory). Each page is one
-   * transaction that first locks the partner's row (PostgreSQL), then reads the lines and invoices
-   * and writes the difference with compare-and-set updates and insert-or-nothing on the lines'
-   * unique key — so a re-run changes nothing and two instances computing at once write one set.
-   * A one-month run also sweeps refunds and re-payments of lines of other months.
-   */
-  async computeEarnings(ctx: RequestContext, f: { period?: string; partnerId?: string } = {}): Promise<ComputeResult> {
-    return asSystem(async () => {
-      const agreements = await repo.listInForceAgreements(this.#k, f.partnerId);
-      const byPartner = new Map<string, repo.AgreementRow[]>();
-      for (const a of agreements) byPartner.set(a.partner_id, [...(byPartner.get(a.partner_id) ?? []), a]);
-      const total = { created: 0, updated: 0, reversed: 0, unchanged: 0 };
-      for (const [partnerId, list] of byPartner) {
-        const r = await this.#computePartner(ctx, partnerId, list, f.period);
-        for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += r[k];
-      }
-      return { periods: f.period ? [f.period] : 'all', ...total };
-    });
+  /** Earnings from the referred tenants' paid invoices (program-earnings.ts has the rules). */
+  computeEarnings(ctx: RequestContext, f: { period?: string; partnerId?: string } = {}): Promise<ComputeResult> {
+    return this.#earnings.compute(ctx, f);
   }
 
-  async #computePartner(ctx: RequestContext, partnerId: string, agreements: repo.AgreementRow[], period?: string) {
-    const stats = { created: 0, updated: 0, reversed: 0, unchanged: 0 };
-    for (let after = ''; ; ) {
-      const tenants = await repo.pageReferredTenants(this.#k, { partnerId, after, limit: TENANT_PAGE });
-      if (tenants.length === 0) break;
-      after = tenants[tenants.length - 1].tenant_id;
-      const r = await this.#computePage(ctx, partnerId, agreements, tenants, period ? { month: period } : 'all');
-      for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += r[k];
-    }
-    if (period) {
-      // refunds (and re-payments) of invoices of other months, found from the invoices not paid
-      const months = new Map<string, Set<string>>();
-      for (const c of await repo.refundCandidates(this.#k, partnerId)) {
-        if (c.period === period) continue;
-        months.set(c.tenant_id, (months.get(c.tenant_id) ?? new Set()).add(c.period));
-      }
-      const ids = [...months.keys()].sort();
-      for (let i = 0; i < ids.length; i += TENANT_PAGE) {
-        const tenants = await repo.attributionsAmong(this.#k, partnerId, ids.slice(i, i + TENANT_PAGE));
-        const r = await this.#computePage(ctx, partnerId, agreements, tenants, { sweep: months });
-        for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += r[k];
-      }
-    }
-    return stats;
-  }
-
-  /**
-   * One page of referred tenants, in one transaction: `all` months, one `month` (and the bounties
-   * of the tenants that have none yet), or the refund sweep's months per tenant (and their bounties).
-   */
-  async #computePage(ctx: RequestContext, partnerId: string, agreements: repo.AgreementRow[], tenants: repo.ReferredTenant[], scope: 'all' | { month: string } | { sweep: Map<string, Set<string>> }) {
-    const rate = new Map(agreements.map((a) => [a.id, a.percent_bps]));
-    const inForce = (month: string): repo.AgreementRow | null => {
-      let best: repo.AgreementRow | null = null;
-      for (const a of agreements) if (a.effective_date.slice(0, 7) <= month && (!best || a.effective_date > best.effective_date || (a.effective_date === best.effective_date && a.version > best.version))) best = a;
-      return best;
-    };
-    const ids = tenants.map((t) => t.tenant_id);
-    return this.#write(async (trx) => {
-      // one writer per partner at a time: the lines read below are the ones the writes compare against
-      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
-      const now = this.#now();
-      const month = scope !== 'all' && 'month' in scope ? scope.month : undefined;
-      const sweep = scope !== 'all' && 'sweep' in scope ? scope.sweep : undefined;
-      const lines = await repo.linesOf(trx, ids, month ? [month] : sweep ? [...new Set([...sweep.values()].flatMap((s) => [...s]))] : undefined);
-      const invoices = await repo.paidInvoicesOf(trx, ids, month);
-      const group = <T extends { tenant_id: string }>(rows: T[]) => {
-        const m = new Map<string, T[]>();
-        for (const r of rows) {
-          const l = m.get(r.tenant_id);
-          if (l) l.push(r);
-          else m.set(r.tenant_id, [r]);
-        }
-        return m;
-      };
-      const linesBy = group(lines);
-      const invoicesBy = group(invoices);
-      // a one-month run evaluates the bounty of tenants with none yet; the others' refunds come through the sweep
-      const bountyTenants = month ? ids.filter((id) => !(linesBy.get(id) ?? []).some((l) => l.kind === 'bounty' && l.state !== 'reversed')) : ids;
-      const bountyBy = month ? group(await repo.paidInvoicesOf(trx, bountyTenants)) : invoicesBy;
-      const wantBounty = agreements.some((a) => a.bounty_minor !== null);
-      const bountySet = new Set(bountyTenants);
-
-      const inserts: (repo.EarningRow & { invoices: Omit<repo.LineInvoiceRow, 'earning_id'>[] })[] = [];
-      const updates: LineUpdate[] = [];
-      const reverses: string[] = [];
-      let considered = 0;
-      for (const t of tenants) {
-        const own = linesBy.get(t.tenant_id) ?? [];
-        const signedUp = t.attributed_at.slice(0, 7);
-        const terms = (m: string): PlanTerms | null => {
-          const a = inForce(m);
-          const age = monthsBetween(signedUp, m);
-          return a && age >= 0 && age < a.months ? { agreement_id: a.id, percent_bps: a.percent_bps, bounty_minor: a.bounty_minor, currency: a.currency } : null;
-        };
-        const months: ReadonlySet<string> | 'all' = month ? new Set([month]) : sweep ? (sweep.get(t.tenant_id) ?? new Set()) : 'all';
-        const plan = planTenant({
-          tenantId: t.tenant_id,
-          months,
-          invoices: invoicesBy.get(t.tenant_id) ?? [],
-          lines: own.map((l) => ({ ...l, invoices: l.invoices })),
-          terms,
-          rateOf: (id) => rate.get(id) ?? null,
-          bountyInvoices: wantBounty && bountySet.has(t.tenant_id) ? (bountyBy.get(t.tenant_id) ?? []) : null,
-        });
-        considered += own.filter((l) => l.state !== 'reversed' && (months === 'all' || months.has(l.period))).length;
-        for (const n of plan.insert) {
-          const { invoices: inv, ...rest } = n;
-          const id = newId('ern');
-          inserts.push({
-            ...rest,
-            id,
-            partner_id: partnerId,
-            tenant_id: t.tenant_id,
-            invoice_count: inv.length,
-            state: 'pending',
-            payout_id: null,
-            created_at: now,
-            updated_at: now,
-            approved_at: null,
-            approved_by: null,
-            reversed_at: null,
-            invoices: inv.map((i) => ({ ...i, partner_id: partnerId, tenant_id: t.tenant_id })),
-          });
-        }
-        updates.push(...plan.update.map((u) => ({ ...u, tenant_id: t.tenant_id })));
-        reverses.push(...plan.reverse);
-      }
-
-      const got = await repo.insertLines(trx, inserts);
-      const created = inserts.filter((r) => got.has(r.id));
-      let updated = 0;
-      for (const u of updates) {
-        if (await repo.updateOpenLine(trx, { ...u, now, invoices: u.invoices.map((i) => ({ ...i, partner_id: partnerId, tenant_id: u.tenant_id })) })) updated++;
-      }
-      const reversed = await repo.reverseOpenLines(trx, [...new Set(reverses)], now);
-      if (created.length > 0) {
-        const claws = created.filter((l) => l.kind === 'clawback');
-        await this.#d.audit.record(trx, ctx, {
-          action: 'partner.earning_created',
-          partnerId,
-          targetType: 'partner',
-          targetId: partnerId,
-          details: {
-            lines: created.length,
-            clawbacks: claws.length,
-            refunded_invoices: claws.map((c) => c.refund_invoice_number),
-            amount_minor: created.reduce((s, l) => s + l.amount_minor, 0),
-            currency: created[0].currency,
-            periods: [...new Set(created.map((l) => l.period))].sort(),
-          },
-        });
-      }
-      if (updated > 0) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_recalculated', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: updated, periods: [...new Set(updates.map((u) => u.period))].sort() } });
-      }
-      if (reversed.length > 0) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_reversed', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: reversed.length, amount_minor: reversed.reduce((s, l) => s + l.amount_minor, 0) } });
-      }
-      return { created: created.length, updated, reversed: reversed.length, unchanged: Math.max(0, considered - updated - reversed.length) };
-    });
-  }
 
   async listEarnings(f: repo.EarningFilter & { limit: number; offset: number }) {
     const [items, total] = await Promise.all([repo.listEarnings(this.#k, f), repo.countEarnings(this.#k, f)]);
@@ -681,53 +424,4 @@ export class ProgramService {
     if (!a) throw E.agreement_not_found();
     return a;
   }
-}
-
-/**
- * Totals by state and by month from grouped sums. Clawbacks not paid yet (refunds after an earlier
- * payout, to be taken back from the next one) are their own figure, not a negative pending amount;
- * once netted in a payout they count in paid.
- */
-export function byMonth(totals: { period: string; state: repo.EarningState; kind?: string; minor: number }[]) {
-  const zero = () => ({ pending_minor: 0, approved_minor: 0, paid_minor: 0, reversed_minor: 0, clawback_minor: 0 });
-  const sum = zero();
-  const months = new Map<string, typeof sum>();
-  for (const t of totals) {
-    const key = (t.kind === 'clawback' && (t.state === 'pending' || t.state === 'approved') ? 'clawback_minor' : `${t.state}_minor`) as keyof typeof sum;
-    sum[key] += t.minor;
-    const m = months.get(t.period) ?? zero();
-    m[key] += t.minor;
-    months.set(t.period, m);
-  }
-  return { totals: sum, by_month: [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, m]) => ({ month, ...m })) };
-}
-
-const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
-
-/** To a new organization's admin. Nothing the form's sender typed is repeated (the address may not be theirs). */
-function signupDoneMail(email: string, publicUrl: string | undefined) {
-  return renderMail({
-    to: email,
-    subject: 'Your organization was created on Partnergate',
-    greeting: 'Hello,',
-    paragraphs: ['Your organization was created on Partnergate, and you are its administrator.', 'Sign in with this address and the password you chose.'],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${email} was used to sign an organization up on Partnergate. If that was not you, tell the platform operator.`,
-  });
-}
-
-/** To the owner of an address that already has an account, instead of a second account. */
-function signupExistingMail(user: { email: string; name: string }, publicUrl: string | undefined) {
-  return renderMail({
-    to: user.email,
-    subject: 'Someone tried to sign up with your address',
-    greeting: `Hello ${user.name},`,
-    paragraphs: [
-      'Someone used your address to sign a new organization up on Partnergate. Your address already has an account, so no new account and no organization were created.',
-      'If it was you, sign in with your existing password instead (you can reset it from the sign-in page if you forgot it).',
-      'If it was not you, you can ignore this message: nothing changed on your account.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${user.email} was entered on Partnergate's sign-up form.`,
-  });
 }
