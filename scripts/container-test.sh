@@ -89,7 +89,8 @@ cleanup() {
     if [ $rc -ne 0 ]; then
       for c in "${containers[@]}"; do echo "--- logs of $c"; podman logs --tail 40 "$c" 2>&1; done
     fi
-    podman rm -f -t 5 "${containers[@]}" >/dev/null 2>&1
+    # -v: with the anonymous volumes of the image's VOLUME (each instance's DATA_DIR)
+    podman rm -f -v -t 5 "${containers[@]}" >/dev/null 2>&1
   fi
   if [ -n "$nginx_pid" ]; then
     [ $rc -ne 0 ] && { echo "--- NGINX's log"; tail -20 "$work/nginx.log"; }
@@ -132,7 +133,11 @@ if [ -n "$build" ]; then
     BASE_TAG=$BASE_IMAGE BASE_KEY=$base_key scripts/build-base-image.sh
   fi
   step "image (podman build)"
+  previous=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   podman build --isolation chroot --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$IMAGE" . 2>&1 | grep -v '^time=.*level=warning' || fail "podman build"
+  # The image this build replaced (untagged now) goes; the build's cached layers stay for the next one.
+  current=$(podman image inspect --format '{{.Id}}' "$IMAGE")
+  [ -z "$previous" ] || [ "$previous" = "$current" ] || podman rmi "$previous" >/dev/null 2>&1 || true
 fi
 podman image exists "$IMAGE" || fail "no image $IMAGE: run with --build"
 image_size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
