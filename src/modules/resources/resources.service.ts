@@ -22,26 +22,14 @@ import * as repo from './resources.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
 import { listKind, type ListArgs, type ListKind, type ListPage } from './resource-lists.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
-import { isActiveMemberOf, isUserId, loadAffiliations, loadPeople, TENANT_READER, type Person, type Reader } from './people.ts';
+import { callerScope, idempotencyScope, type ResourceCaller } from './resource-caller.ts';
+import { DTO_OF, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type KindDto, type KindRow, type PeopleFields, type WithActors } from './resource-dtos.ts';
+import { ResourceTickets } from './resource-tickets.ts';
+import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
-
-/** The caller of a resource operation, as verified by the gateway (or by the portal API). */
-export interface ResourceCaller {
-  requestId?: string;
-  tenantId: string;
-  /** billing account ids the access covers; null = all of the tenant's */
-  bans: readonly string[] | null;
-  /** the BAN the request named (e.g. ?ban=), if any */
-  ban?: string | null;
-  partnerId: string | null;
-  userId: string | null;
-  clientId: string | null;
-  delegationId: string | null;
-  persona: string | null;
-  /** the BAN to charge, when the credential says so (wholesaler) */
-  billTo: string | null;
-}
+export { idempotencyScope, type ResourceCaller } from './resource-caller.ts';
+export { toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type TicketComment, type WithActors, type PeopleFields } from './resource-dtos.ts';
 
 /** The product catalog of the reference service: prices are the provider's, never the caller's. */
 export const PRODUCTS = [
@@ -71,28 +59,12 @@ function paged<T extends { id: string }, D>(rows: T[], limit: number, dto: (r: T
   return { data: p.rows.map(dto), next_cursor: p.nextCursor };
 }
 
-const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
-  open: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
-  in_progress: ['open', 'waiting_on_customer', 'resolved', 'closed'],
-  waiting_on_customer: ['open', 'in_progress', 'resolved', 'closed'],
-  resolved: ['open', 'closed'],
-  closed: [],
-};
-
-/**
- * An Idempotency-Key belongs to the party that sent it, not to the whole tenant: two partners (or
- * a partner and the customer's own staff) choosing the same key get their own orders, and one
- * never receives the other's. Stored as `<partner>/<app>/<user> <key>` under the tenant's unique
- * (tenant_id, idempotency_key) index.
- */
-export function idempotencyScope(c: Pick<ResourceCaller, 'partnerId' | 'clientId' | 'userId'>, key: string): string {
-  return `${c.partnerId ?? '-'}/${c.clientId ?? '-'}/${c.userId ?? '-'} ${key}`;
-}
-
 export class ResourcesService {
   readonly #d: ResourcesDeps;
+  readonly #tickets: ResourceTickets;
   constructor(d: ResourcesDeps) {
     this.#d = d;
+    this.#tickets = new ResourceTickets({ db: d.db, clock: d.clock, resolveBan: (c, ref) => this.resolveBan(c, ref), audit: (trx, ctx, c, action, ban, targetType, targetId, details) => this.#audit(trx, ctx, c, action, ban, targetType, targetId, details) });
   }
 
   #now(): Date {
@@ -101,7 +73,7 @@ export class ResourcesService {
 
   /** The one scope of a caller through the gateway. */
   static scopeOf(c: Pick<ResourceCaller, 'tenantId' | 'bans'>): repo.TenantScope[] {
-    return [{ tenantId: c.tenantId, bans: c.bans }];
+    return callerScope(c);
   }
 
   /**
@@ -440,48 +412,15 @@ export class ResourcesService {
     return (await repo.findTicket(this.#d.db.kysely, scopes, id))?.tenant_id ?? null;
   }
 
-  async openTicket(
+  openTicket(
     ctx: RequestContext,
     c: ResourceCaller,
     input: { subject: string; description: string; category?: repo.TicketRow['category']; priority?: repo.TicketRow['priority']; ban_id?: string },
   ) {
-    const ban = input.ban_id ? await this.resolveBan(c, input.ban_id) : null;
-    if (!ban && c.bans !== null) {
-      // Access limited to some accounts: a ticket must name one of them.
-      throw E.ban_required('Your access covers only some billing accounts of this tenant: name one in ban_id.', { fields: [{ pointer: '/body/ban_id', detail: 'is required' }] });
-    }
-    const now = this.#now();
-    const nowIso = now.toISOString();
-    return mutate(this.#d.db, async (trx) => {
-      const id = newId('tkt', now.getTime());
-      const row: repo.TicketRow = {
-        id,
-        tenant_id: c.tenantId,
-        ban_id: ban?.id ?? null,
-        number: repo.ticketNumber(id),
-        subject: input.subject,
-        description: input.description,
-        category: input.category ?? 'technical',
-        priority: input.priority ?? 'normal',
-        status: 'open',
-        assignee: null,
-        comments: '[]',
-        opened_by_type: c.clientId ? 'app' : c.userId ? 'user' : 'system',
-        opened_by_user_id: c.userId,
-        opened_by_client_id: c.clientId,
-        opened_by_partner_id: c.partnerId,
-        delegation_id: c.delegationId,
-        created_at: nowIso,
-        updated_at: nowIso,
-        resolved_at: null,
-      };
-      await repo.insertTicket(trx, row);
-      await this.#audit(trx, ctx, c, 'ticket.opened', ban?.account_number ?? null, 'ticket', row.id, { number: row.number, priority: row.priority, category: row.category, delegation_id: c.delegationId });
-      return toTicketDto(row);
-    });
+    return this.#tickets.open(ctx, c, input);
   }
 
-  async updateTicket(
+  updateTicket(
     ctx: RequestContext,
     c: ResourceCaller,
     id: string,
@@ -489,224 +428,10 @@ export class ResourcesService {
     by: string,
     byPartnerId: string | null = null,
   ) {
-    if (typeof patch.assignee === 'string' && isUserId(patch.assignee)) await this.#requireAssignable(c, id, patch.assignee);
-    return mutate(this.#d.db, async (trx) => {
-      const t = await repo.findTicket(trx, ResourcesService.scopeOf(c), id);
-      if (!t) throw E.ticket_not_found();
-      const now = this.#now().toISOString();
-      const set: Partial<repo.TicketRow> = { updated_at: now };
-      const changes: Record<string, unknown> = {};
-      if (patch.status !== undefined && patch.status !== t.status) {
-        if (!TICKET_TRANSITIONS[t.status].includes(patch.status)) throw E.invalid_ticket_transition(`A ${t.status} ticket cannot become ${patch.status}.`);
-        set.status = patch.status;
-        set.resolved_at = patch.status === 'resolved' || patch.status === 'closed' ? now : null;
-        changes.status = { from: t.status, to: patch.status };
-      } else if (t.status === 'closed' && (patch.priority !== undefined || patch.assignee !== undefined || patch.comment !== undefined)) {
-        throw E.invalid_ticket_transition('A closed ticket cannot be changed.');
-      }
-      if (patch.priority !== undefined && patch.priority !== t.priority) {
-        set.priority = patch.priority;
-        changes.priority = { from: t.priority, to: patch.priority };
-      }
-      if (patch.assignee !== undefined && patch.assignee !== t.assignee) {
-        set.assignee = patch.assignee;
-        changes.assignee = { from: t.assignee, to: patch.assignee };
-      }
-      if (patch.comment !== undefined) {
-        const comments = JSON.parse(t.comments) as TicketComment[];
-        comments.push({ at: now, by, by_partner_id: byPartnerId, text: patch.comment });
-        set.comments = JSON.stringify(comments);
-        changes.comment_added = true;
-      }
-      if (Object.keys(changes).length === 0) return toTicketDto(t);
-      await repo.updateTicket(trx, id, set);
-      await this.#audit(trx, ctx, c, 'ticket.updated', null, 'ticket', id, { number: t.number, ...changes });
-      return toTicketDto({ ...t, ...set });
-    });
-  }
-
-  /**
-   * An assignee that names a user must be an active member of the ticket's tenant or of the
-   * partner acting on it (the caller's partner when a partner acts; when the tenant acts, a
-   * partner with an active delegation on it — people.ts isActiveMemberOf): every door that changes a
-   * ticket (the gateway, the partner API, the assign route) comes through here, so no one can
-   * put another organization's person — whose name and e-mail the ticket's views would show — on
-   * a ticket. Team labels that are not user ids stay free text. The memberships are read as the
-   * system: a partner's context does not see the tenant's member list, and only a yes/no leaves.
-   */
-  async #requireAssignable(c: ResourceCaller, ticketId: string, userId: string): Promise<void> {
-    const t = await repo.findTicket(this.#d.db.kysely, ResourcesService.scopeOf(c), ticketId);
-    if (!t) throw E.ticket_not_found();
-    if (t.assignee === userId) return; // unchanged: nothing is assigned
-    if (await asSystem(() => isActiveMemberOf(this.#d.db.kysely, userId, { tenantId: t.tenant_id, partnerId: c.partnerId }))) return;
-    throw E.assignee_not_member(
-      c.partnerId ? 'Assign the ticket to an active member of the customer or of your organization, or to a team label.' : 'Assign the ticket to an active member of your organization or of a partner acting for you, or to a team label.',
-      { fields: [{ pointer: '/body/assignee', detail: 'is not an active member of the customer or of the partner acting on it' }] },
-    );
+    return this.#tickets.update(ctx, c, id, patch, by, byPartnerId);
   }
 
   async #audit(trx: Tx, ctx: RequestContext, c: ResourceCaller, action: string, ban: string | null, targetType: string, targetId: string, details: Record<string, unknown>): Promise<void> {
     await this.#d.audit.record(trx, ctx, { action, tenantId: c.tenantId, partnerId: c.partnerId, ban, targetType, targetId, details });
   }
-}
-
-// ---- DTOs -----------------------------------------------------------------------------------
-
-/** A ticket comment: who wrote it (a user id, or the partner person's) and, for a partner person, the partner. */
-export interface TicketComment {
-  at: string;
-  by: string;
-  by_partner_id?: string | null;
-  text: string;
-  by_name?: string;
-  by_partner_name?: string | null;
-}
-
-type Actor = { user_id: string | null; partner_id: string | null };
-/** What withPeople reads of an order or a ticket. */
-export interface WithActors {
-  tenant_id?: string;
-  placed_by?: Actor;
-  opened_by?: Actor;
-  assignee?: string | null;
-  comments?: TicketComment[];
-}
-
-export interface PeopleFields {
-  placed_by_person?: Person | null;
-  opened_by_person?: Person | null;
-  assignee_person?: Person | null;
-}
-
-interface AccountFields {
-  ban_account_number: string | null;
-  ban_name: string | null;
-}
-/** An invoice's billing account, by its number (BAN) and name, as the list joined them. */
-const accountOf = (r: Partial<AccountFields>): AccountFields => ({ ban_account_number: r.ban_account_number ?? null, ban_name: r.ban_name ?? null });
-
-interface KindRow {
-  orders: repo.OrderRow;
-  services: repo.ServiceRow;
-  invoices: repo.InvoiceRow & Partial<AccountFields>;
-  tickets: repo.TicketRow;
-  usage: repo.UsageRow;
-  sla: repo.SlaRow;
-}
-interface KindDto {
-  orders: ReturnType<typeof toOrderDto>;
-  services: ReturnType<typeof toServiceDto>;
-  invoices: ReturnType<typeof toInvoiceDto> & AccountFields;
-  tickets: ReturnType<typeof toTicketDto>;
-  usage: ReturnType<typeof toUsageDto>;
-  sla: ReturnType<typeof toSlaDto>;
-}
-const DTO_OF: { [K in ListKind]: (r: KindRow[K]) => KindDto[K] } = {
-  orders: (r) => toOrderDto(r),
-  services: (r) => toServiceDto(r),
-  invoices: (r) => ({ ...toInvoiceDto(r), ...accountOf(r) }),
-  tickets: (r) => toTicketDto(r),
-  usage: (r) => toUsageDto(r),
-  sla: (r) => toSlaDto(r),
-};
-
-export function toOrderDto(o: repo.OrderRow) {
-  return {
-    id: o.id,
-    tenant_id: o.tenant_id,
-    ban_id: o.ban_id,
-    bill_to_ban_id: o.bill_to_ban_id,
-    product_code: o.product_code,
-    product_name: o.product_name,
-    quantity: o.quantity,
-    unit_price_cents: o.unit_price_cents,
-    total_cents: o.total_cents,
-    currency: o.currency,
-    status: o.status,
-    notes: o.notes,
-    placed_by: { type: o.placed_by_type, user_id: o.placed_by_user_id, client_id: o.placed_by_client_id, partner_id: o.placed_by_partner_id },
-    delegation_id: o.delegation_id,
-    persona: o.persona,
-    created_at: o.created_at,
-    updated_at: o.updated_at,
-    cancelled_at: o.cancelled_at,
-  };
-}
-
-export function toServiceDto(s: repo.ServiceRow) {
-  return {
-    id: s.id,
-    tenant_id: s.tenant_id,
-    ban_id: s.ban_id,
-    order_id: s.order_id,
-    product_code: s.product_code,
-    name: s.name,
-    status: s.status,
-    location: s.location,
-    bandwidth_mbps: s.bandwidth_mbps,
-    monthly_price_cents: s.monthly_price_cents,
-    currency: s.currency,
-    activated_at: s.activated_at,
-    created_at: s.created_at,
-  };
-}
-
-export function toInvoiceDto(i: repo.InvoiceRow) {
-  return {
-    id: i.id,
-    tenant_id: i.tenant_id,
-    ban_id: i.ban_id,
-    number: i.number,
-    period: i.period,
-    issued_at: i.issued_at,
-    due_at: i.due_at,
-    currency: i.currency,
-    subtotal_cents: i.subtotal_cents,
-    tax_cents: i.tax_cents,
-    total_cents: i.total_cents,
-    balance_cents: i.balance_cents,
-    status: i.status,
-    paid_at: i.paid_at,
-  };
-}
-
-export function toTicketDto(t: repo.TicketRow) {
-  return {
-    id: t.id,
-    tenant_id: t.tenant_id,
-    ban_id: t.ban_id,
-    number: t.number,
-    subject: t.subject,
-    description: t.description,
-    category: t.category,
-    priority: t.priority,
-    status: t.status,
-    assignee: t.assignee,
-    comments: JSON.parse(t.comments) as TicketComment[],
-    opened_by: { type: t.opened_by_type, user_id: t.opened_by_user_id, client_id: t.opened_by_client_id, partner_id: t.opened_by_partner_id },
-    delegation_id: t.delegation_id,
-    created_at: t.created_at,
-    updated_at: t.updated_at,
-    resolved_at: t.resolved_at,
-  };
-}
-
-export function toUsageDto(u: repo.UsageRow) {
-  return { id: u.id, tenant_id: u.tenant_id, ban_id: u.ban_id, service_id: u.service_id, period: u.period, metric: u.metric, quantity: u.quantity, amount_cents: u.amount_cents, currency: u.currency, recorded_at: u.recorded_at };
-}
-
-export function toSlaDto(s: repo.SlaRow) {
-  return {
-    id: s.id,
-    tenant_id: s.tenant_id,
-    ban_id: s.ban_id,
-    service_id: s.service_id,
-    period: s.period,
-    target_pct: s.target_pct,
-    achieved_pct: s.achieved_pct,
-    downtime_minutes: s.downtime_minutes,
-    incidents: s.incidents,
-    status: s.status,
-    recorded_at: s.recorded_at,
-  };
 }

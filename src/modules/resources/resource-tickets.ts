@@ -1,0 +1,145 @@
+/** Opening and changing support tickets: who may be assigned, which status may follow which, every change audited. */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate } from '../../platform/db/database.ts';
+import { asSystem } from '../../platform/db/db-context.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { BillingAccountRow } from '../tenants/index.ts';
+import { resourceErrors as E } from './resources.errors.ts';
+import * as repo from './resources.repo.ts';
+import { isActiveMemberOf, isUserId } from './people.ts';
+import { callerScope, type ResourceCaller } from './resource-caller.ts';
+import { toTicketDto, type TicketComment } from './resource-dtos.ts';
+
+const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
+  open: ['in_progress', 'waiting_on_customer', 'resolved', 'closed'],
+  in_progress: ['open', 'waiting_on_customer', 'resolved', 'closed'],
+  waiting_on_customer: ['open', 'in_progress', 'resolved', 'closed'],
+  resolved: ['open', 'closed'],
+  closed: [],
+};
+
+export interface ResourceTicketsDeps {
+  db: Db;
+  clock: Clock;
+  /** a BAN reference the caller's access covers (ResourcesService.resolveBan) */
+  resolveBan: (c: ResourceCaller, ref: string) => Promise<BillingAccountRow>;
+  audit: (trx: Tx, ctx: RequestContext, c: ResourceCaller, action: string, ban: string | null, targetType: string, targetId: string, details: Record<string, unknown>) => Promise<void>;
+}
+
+export class ResourceTickets {
+  readonly #d: ResourceTicketsDeps;
+  constructor(d: ResourceTicketsDeps) {
+    this.#d = d;
+  }
+
+  #now(): Date {
+    return this.#d.clock.now();
+  }
+
+  async open(
+    ctx: RequestContext,
+    c: ResourceCaller,
+    input: { subject: string; description: string; category?: repo.TicketRow['category']; priority?: repo.TicketRow['priority']; ban_id?: string },
+  ) {
+    const ban = input.ban_id ? await this.#d.resolveBan(c, input.ban_id) : null;
+    if (!ban && c.bans !== null) {
+      // Access limited to some accounts: a ticket must name one of them.
+      throw E.ban_required('Your access covers only some billing accounts of this tenant: name one in ban_id.', { fields: [{ pointer: '/body/ban_id', detail: 'is required' }] });
+    }
+    const now = this.#now();
+    const nowIso = now.toISOString();
+    return mutate(this.#d.db, async (trx) => {
+      const id = newId('tkt', now.getTime());
+      const row: repo.TicketRow = {
+        id,
+        tenant_id: c.tenantId,
+        ban_id: ban?.id ?? null,
+        number: repo.ticketNumber(id),
+        subject: input.subject,
+        description: input.description,
+        category: input.category ?? 'technical',
+        priority: input.priority ?? 'normal',
+        status: 'open',
+        assignee: null,
+        comments: '[]',
+        opened_by_type: c.clientId ? 'app' : c.userId ? 'user' : 'system',
+        opened_by_user_id: c.userId,
+        opened_by_client_id: c.clientId,
+        opened_by_partner_id: c.partnerId,
+        delegation_id: c.delegationId,
+        created_at: nowIso,
+        updated_at: nowIso,
+        resolved_at: null,
+      };
+      await repo.insertTicket(trx, row);
+      await this.#d.audit(trx, ctx, c, 'ticket.opened', ban?.account_number ?? null, 'ticket', row.id, { number: row.number, priority: row.priority, category: row.category, delegation_id: c.delegationId });
+      return toTicketDto(row);
+    });
+  }
+
+  async update(
+    ctx: RequestContext,
+    c: ResourceCaller,
+    id: string,
+    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string },
+    by: string,
+    byPartnerId: string | null = null,
+  ) {
+    if (typeof patch.assignee === 'string' && isUserId(patch.assignee)) await this.#requireAssignable(c, id, patch.assignee);
+    return mutate(this.#d.db, async (trx) => {
+      const t = await repo.findTicket(trx, callerScope(c), id);
+      if (!t) throw E.ticket_not_found();
+      const now = this.#now().toISOString();
+      const set: Partial<repo.TicketRow> = { updated_at: now };
+      const changes: Record<string, unknown> = {};
+      if (patch.status !== undefined && patch.status !== t.status) {
+        if (!TICKET_TRANSITIONS[t.status].includes(patch.status)) throw E.invalid_ticket_transition(`A ${t.status} ticket cannot become ${patch.status}.`);
+        set.status = patch.status;
+        set.resolved_at = patch.status === 'resolved' || patch.status === 'closed' ? now : null;
+        changes.status = { from: t.status, to: patch.status };
+      } else if (t.status === 'closed' && (patch.priority !== undefined || patch.assignee !== undefined || patch.comment !== undefined)) {
+        throw E.invalid_ticket_transition('A closed ticket cannot be changed.');
+      }
+      if (patch.priority !== undefined && patch.priority !== t.priority) {
+        set.priority = patch.priority;
+        changes.priority = { from: t.priority, to: patch.priority };
+      }
+      if (patch.assignee !== undefined && patch.assignee !== t.assignee) {
+        set.assignee = patch.assignee;
+        changes.assignee = { from: t.assignee, to: patch.assignee };
+      }
+      if (patch.comment !== undefined) {
+        const comments = JSON.parse(t.comments) as TicketComment[];
+        comments.push({ at: now, by, by_partner_id: byPartnerId, text: patch.comment });
+        set.comments = JSON.stringify(comments);
+        changes.comment_added = true;
+      }
+      if (Object.keys(changes).length === 0) return toTicketDto(t);
+      await repo.updateTicket(trx, id, set);
+      await this.#d.audit(trx, ctx, c, 'ticket.updated', null, 'ticket', id, { number: t.number, ...changes });
+      return toTicketDto({ ...t, ...set });
+    });
+  }
+
+  /**
+   * An assignee that names a user must be an active member of the ticket's tenant or of the
+   * partner acting on it (the caller's partner when a partner acts; when the tenant acts, a
+   * partner with an active delegation on it — people.ts isActiveMemberOf): every door that changes a
+   * ticket (the gateway, the partner API, the assign route) comes through here, so no one can
+   * put another organization's person — whose name and e-mail the ticket's views would show — on
+   * a ticket. Team labels that are not user ids stay free text. The memberships are read as the
+   * system: a partner's context does not see the tenant's member list, and only a yes/no leaves.
+   */
+  async #requireAssignable(c: ResourceCaller, ticketId: string, userId: string): Promise<void> {
+    const t = await repo.findTicket(this.#d.db.kysely, callerScope(c), ticketId);
+    if (!t) throw E.ticket_not_found();
+    if (t.assignee === userId) return; // unchanged: nothing is assigned
+    if (await asSystem(() => isActiveMemberOf(this.#d.db.kysely, userId, { tenantId: t.tenant_id, partnerId: c.partnerId }))) return;
+    throw E.assignee_not_member(
+      c.partnerId ? 'Assign the ticket to an active member of the customer or of your organization, or to a team label.' : 'Assign the ticket to an active member of your organization or of a partner acting for you, or to a team label.',
+      { fields: [{ pointer: '/body/assignee', detail: 'is not an active member of the customer or of the partner acting on it' }] },
+    );
+  }
+}
