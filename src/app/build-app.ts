@@ -256,6 +256,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
         managedTenantIds: (userId, partnerId) => services.authz.managedTenantIds(userId, partnerId),
         memberRoleOf: (userId) => services.authz.memberRoleOf(userId),
+        memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
       }),
       mfaRoutes({
         identity: services.identity,

@@ -5784,6 +5784,8 @@ export interface components {
             mfa: boolean;
             partner: {
                 capabilities: string[];
+                /** @description the customer work the partner API admits you to: the permissions your member role grants, when your partner role does customer work ([] when it does not); which customers, each link decides (the portal shows views by these; the server still checks every request) */
+                member_permissions?: string[];
                 member_role?: string | null;
                 member_status: string;
                 name: string;

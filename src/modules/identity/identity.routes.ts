@@ -24,6 +24,11 @@ export interface IdentityRouteDeps {
   managedTenantIds?: (userId: string, partnerId: string) => string[];
   /** the member's role inside the MSP (null = none: full) */
   memberRoleOf?: (userId: string) => string | null;
+  /**
+   * Does the member's own member role grant `permission`? The very check the partner API's
+   * admission takes (its member-role step), so the portal shows what the server will admit.
+   */
+  memberRoleGrants?: (userId: string, permission: string) => boolean;
 }
 
 export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
@@ -37,10 +42,21 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
       ...me,
       permissions: me.platform_roles.flatMap((r) => access.roles.permissionsOf(r)),
       tenants: me.tenants.map((t) => ({ ...t, permissions: access.roles.permissionsOf(t.role) })),
-      partner: me.partner ? { ...me.partner, member_role: d.memberRoleOf?.(me.user.id) ?? null, permissions: access.roles.permissionsOf(me.partner.role) } : null,
+      partner: me.partner
+        ? { ...me.partner, member_role: d.memberRoleOf?.(me.user.id) ?? null, permissions: access.roles.permissionsOf(me.partner.role), member_permissions: memberPermissions(me.user.id, me.partner.role) }
+        : null,
       managed_tenant_ids: managed,
       active_managed_tenant_id: active,
     };
+  };
+  /**
+   * The customer work the partner API admits this member to (the admission's organization-role
+   * and member-role steps; which customers, the links decide per request): [] when the
+   * organization role does no customer work.
+   */
+  const memberPermissions = (userId: string, orgRole: string): string[] => {
+    if (!access.can(orgRole, 'partner.customers.read') || !d.memberRoleGrants) return [];
+    return [...access.roles.permissions.keys()].filter((p) => d.memberRoleGrants!(userId, p)).sort();
   };
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
   const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }) => {

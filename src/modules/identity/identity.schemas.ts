@@ -30,6 +30,12 @@ export const MeDto = Type.Object({
       capabilities: Type.Array(Type.String()),
       member_role: Type.Optional(Nullable(Type.String({ description: 'the role inside the MSP: partner_msp_full, partner_msp_billing, partner_msp_support, partner_auditor; null = full' }))),
       permissions: Permissions('the partner role'),
+      member_permissions: Type.Optional(
+        Type.Array(Type.String(), {
+          description:
+            'the customer work the partner API admits you to: the permissions your member role grants, when your partner role does customer work ([] when it does not); which customers, each link decides (the portal shows views by these; the server still checks every request)',
+        }),
+      ),
     }),
   ),
   managed_tenant_ids: Type.Optional(Type.Array(Type.String(), { description: 'The customer tenants you may act on now through your partner (its links ∩ your member role)' })),
