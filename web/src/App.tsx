@@ -123,7 +123,7 @@ function Guard({ page }: { page: PortalPage }) {
   if ((tenantId && !isMember) || (page.allow && !page.allow(view))) {
     return (
       <Titled title="Not available">
-        <NoAccess />
+        <NoAccess what={page.refusal} />
       </Titled>
     );
   }
@@ -134,10 +134,10 @@ function Guard({ page }: { page: PortalPage }) {
   );
 }
 
-function NoAccess() {
+function NoAccess({ what = 'this page' }: { what?: string }) {
   return (
     <Alert color="gray" icon={<IconLock size={18} />} title="This page is not available to you" maw={640}>
-      Your role does not allow this page. If you think it should, ask an administrator of your organization.{' '}
+      Your role does not include {what}. If you think it should, ask an administrator of your organization.{' '}
       <Anchor component={Link} to="/">
         Go to your home page
       </Anchor>.

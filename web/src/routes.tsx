@@ -58,6 +58,7 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
+import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
@@ -138,6 +139,8 @@ export interface PortalPage {
     badge?: ComponentType;
   };
   public?: boolean;
+  /** what the page is, in "Your role does not include …" for someone who opens it without `allow` */
+  refusal?: string;
 }
 
 /** the MSP workspace: a managed-services partner whose member reads its customers */
@@ -203,10 +206,10 @@ export const PAGES: PortalPage[] = [
   },
   { path: '/partner/customers/:customerId', title: 'Managed customer', element: <CustomerDetailPage />, allow: MSP },
   { path: '/partner/dashboard', title: 'MSP dashboard', element: <MspDashboardPage />, allow: MSP, nav: { section: 'partner', label: 'Dashboard', icon: IconLayoutDashboard, order: 25 } },
-  { path: '/partner/invoices', title: 'Invoices of my customers', element: <MspInvoicesPage />, allow: MSP, nav: { section: 'partner', label: 'Invoices', icon: IconFileInvoice, order: 32 } },
-  { path: '/partner/tickets', title: 'Ticket queue', element: <MspTicketsPage />, allow: MSP, nav: { section: 'partner', label: 'Ticket queue', icon: IconTicket, order: 34 } },
-  { path: '/partner/reports', title: 'Usage and SLA reports', element: <MspReportsPage />, allow: MSP, nav: { section: 'partner', label: 'Reports', icon: IconChartBar, order: 36 } },
-  { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: MSP, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
+  { path: '/partner/invoices', title: 'Invoices of my customers', element: <MspInvoicesPage />, allow: can.all(MSP, mspMayUse('invoices')), refusal: MSP_VIEWS.invoices.label, nav: { section: 'partner', label: 'Invoices', icon: IconFileInvoice, order: 32 } },
+  { path: '/partner/tickets', title: 'Ticket queue', element: <MspTicketsPage />, allow: can.all(MSP, mspMayUse('tickets')), refusal: MSP_VIEWS.tickets.label, nav: { section: 'partner', label: 'Ticket queue', icon: IconTicket, order: 34 } },
+  { path: '/partner/reports', title: 'Usage and SLA reports', element: <MspReportsPage />, allow: can.all(MSP, mspMayUse('reports')), refusal: MSP_VIEWS.reports.label, nav: { section: 'partner', label: 'Reports', icon: IconChartBar, order: 36 } },
+  { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: can.all(MSP, mspMayUse('alerts')), refusal: MSP_VIEWS.alerts.label, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
   {
     path: '/partner/time-limited',
     title: 'Time-limited access',

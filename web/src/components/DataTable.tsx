@@ -21,6 +21,7 @@ import { Fragment, useMemo, useState, type CSSProperties, type ReactNode } from 
 import { Button, Center, Group, Pagination, Paper, Skeleton, Stack, Table, Text, UnstyledButton, type MantineSpacing } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconArrowDown, IconArrowUp, IconArrowsSort } from '@tabler/icons-react';
+import { ErrorAlert } from './ErrorAlert.tsx';
 
 export interface Column<T> {
   /** unique within the table */
@@ -65,6 +66,11 @@ export interface DataTableProps<T> {
   striped?: boolean;
   /** no border around the table (for tables inside a card) */
   borderless?: boolean;
+  /**
+   * The list's load error. A list that failed is not an empty list: the error shows in place of
+   * the empty message — a refusal (403) as "not part of your role", never as "No …".
+   */
+  error?: unknown;
 }
 
 type Sort = { key: string; direction: 'asc' | 'desc' } | null;
@@ -98,7 +104,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
   const rows = paged ? sorted.slice((current - 1) * pageSize, current * pageSize) : sorted;
   const showLoading = loading && (records?.length ?? 0) === 0;
   // a list that failed to load is not an empty list: the page's error says what happened instead
-  const showEmpty = !loading && records !== undefined && sorted.length === 0;
+  const failed = !!props.error;
+  const showEmpty = !loading && !failed && records !== undefined && sorted.length === 0;
+  const failure = failed ? <ErrorAlert error={props.error} /> : null;
 
   const toggleSort = (key: string) => setSort((s) => (s?.key !== key ? { key, direction: 'asc' } : s.direction === 'asc' ? { key, direction: 'desc' } : null));
 
@@ -124,6 +132,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       <div data-testid={testId} data-layout="cards">
         <Stack gap="xs">
           {showLoading && [0, 1, 2].map((i) => <Skeleton key={i} h={72} radius="md" />)}
+          {failure}
           {showEmpty && <EmptyMessage>{empty}</EmptyMessage>}
           {rows.map((row) => (
             <RowCard key={rowKey(row)} row={row} columns={columns} onClick={onRowClick} attrs={rowProps?.(row)} extra={props.subRow?.(row) ?? null} />
@@ -195,6 +204,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
             ))}
           </Stack>
         )}
+        {failure}
         {showEmpty && <EmptyMessage>{empty}</EmptyMessage>}
       </Paper>
       {footer}

@@ -2,11 +2,12 @@
  * Shows an API problem in words (web/src/query/messages.ts): a sentence for the request, or — for a
  * validation failure — each field that needs attention (a form also shows them next to its inputs).
  * A failure that may pass (no connection, a server fault, "slow down") offers "Try again", which asks
- * again for whatever on the page failed with this very error.
+ * again for whatever on the page failed with this very error. A refusal (403) says plainly that it
+ * is not part of the person's role — what they asked for may well exist — in grey, not as a fault.
  */
 import { Alert, Button, List, Text } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { IconAlertCircle } from '@tabler/icons-react';
+import { IconAlertCircle, IconLock } from '@tabler/icons-react';
 import { ApiError } from '../api/client.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
 import { isTransient } from '../query/query.ts';
@@ -16,8 +17,16 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
   if (!error) return null;
   const retry = isTransient(error) ? reloadFailed(client, error) : undefined;
   const api = error instanceof ApiError ? error : null;
-  const heading = title ?? (api?.status === 403 ? 'Not allowed' : api?.status === 404 ? 'Not found' : 'Something went wrong');
+  const byRole = api?.status === 403 && api.code === 'permission_denied';
+  const heading = title ?? (byRole ? 'Not part of your role' : api?.status === 403 ? 'Not available to you' : api?.status === 404 ? 'Not found' : 'Something went wrong');
   const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
+  if (api?.status === 403) {
+    return (
+      <Alert color="gray" variant="light" icon={<IconLock size={18} />} title={heading} role="alert" data-testid="error-alert" data-refusal="">
+        <Text size="sm">{byRole ? 'Your role does not include this. If you need it, ask an administrator of your organization.' : errorMessage(error)}</Text>
+      </Alert>
+    );
+  }
   return (
     <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={heading} role="alert" data-testid="error-alert">
       {fields.length > 0 ? (

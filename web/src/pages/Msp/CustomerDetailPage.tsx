@@ -102,10 +102,11 @@ export function CustomerDetailPage() {
           </Group>
       <Stack data-testid="active-context" data-state={ctx.data ? 'allowed' : 'loading'} data-tenant={tenantId}>
         <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
-          <StatTile label="Receivables" icon={<IconCash size={18} />} color="teal" value={m ? formatMoney(m.outstanding_cents, m.currency) : '—'} />
-          <StatTile label="Overdue" icon={<IconClockExclamation size={18} />} color="red" value={m ? formatMoney(m.overdue_cents, m.currency) : '—'} />
-          <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={m?.open_tickets ?? '—'} />
-          <StatTile label="SLA compliance" icon={<IconGauge size={18} />} color="grape" value={formatPct(m?.sla_compliance_pct)} />
+          {/* only the figures this customer's access includes: a figure you may not see is absent, not $0.00 */}
+          {has('billing.summary.read') && <StatTile label="Receivables" icon={<IconCash size={18} />} color="teal" value={m ? formatMoney(m.outstanding_cents, m.currency) : '—'} />}
+          {has('billing.summary.read') && <StatTile label="Overdue" icon={<IconClockExclamation size={18} />} color="red" value={m ? formatMoney(m.overdue_cents, m.currency) : '—'} />}
+          {has('support.tickets.read') && <StatTile label="Open tickets" icon={<IconTicket size={18} />} color="indigo" value={m?.open_tickets ?? '—'} />}
+          {has('reports.sla.read') && <StatTile label="SLA compliance" icon={<IconGauge size={18} />} color="grape" value={formatPct(m?.sla_compliance_pct)} />}
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Paper withBorder radius="md" p="md">
@@ -220,8 +221,8 @@ function CustomerInvoices({ tenantId }: { tenantId: string }) {
   const r = useResource<Invoice>(tenantId, '/invoices');
   return (
     <>
-      <ErrorAlert error={r.error} />
       <DataTable
+        error={r.error}
         testId="customer-invoices"
         records={r.data?.data}
         loading={r.loading}
@@ -247,8 +248,8 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
   const [selected, setSelected] = useState<Ticket | null>(null);
   return (
     <>
-      <ErrorAlert error={r.error} />
       <DataTable
+        error={r.error}
         testId="customer-tickets"
         records={r.data?.data}
         loading={r.loading}
@@ -278,8 +279,8 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
   const r = useResource<Order>(tenantId, '/orders');
   return (
     <>
-      <ErrorAlert error={r.error} />
       <DataTable
+        error={r.error}
         testId="customer-orders"
         records={r.data?.data}
         loading={r.loading}
@@ -302,8 +303,8 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
   const r = useResource<Service>(tenantId, '/services');
   return (
     <>
-      <ErrorAlert error={r.error} />
       <DataTable
+        error={r.error}
         testId="customer-services"
         records={r.data?.data}
         loading={r.loading}

@@ -8,9 +8,9 @@ import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput 
 import { IconCheck, IconEye, IconSearch } from '@tabler/icons-react';
 import { mspApi, type Alert } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { useAbilities } from '../../api/abilities.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ALERT_KIND, formatPeriod } from './shared.tsx';
 
@@ -49,6 +49,8 @@ export function MspAlertsPage() {
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<string | null>(null);
   const list = useApiQuery(['msp', 'alerts', view], () => loadAlerts(view));
+  // acknowledging and resolving only where the person's role includes it (an auditor reads the inbox)
+  const mayManage = useAbilities().mayUse('manageAlerts');
   const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id!) : mspApi.resolve(a.id!)), {
     success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
     notifyError: true,
@@ -81,8 +83,8 @@ export function MspAlertsPage() {
           <TextInput placeholder="Customer or message" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 240 }} aria-label="Search alerts" />
           <Select placeholder="Every kind" clearable data={Object.entries(ALERT_KIND).map(([value, label]) => ({ value, label }))} value={kind} onChange={setKind} w={{ base: '100%', sm: 220 }} aria-label="Kind of alert" />
         </Group>
-        <ErrorAlert error={list.error} />
         <DataTable
+          error={list.error}
           testId="msp-alerts"
           records={rows}
           loading={list.loading}
@@ -131,7 +133,7 @@ export function MspAlertsPage() {
                       </div>
                     ),
                   },
-                  {
+                  ...(mayManage ? [{
                     key: 'actions',
                     title: '',
                     label: 'Actions',
@@ -150,7 +152,7 @@ export function MspAlertsPage() {
                         )}
                       </Group>
                     ),
-                  },
+                  }] : []),
                 ]
               : []),
           ]}

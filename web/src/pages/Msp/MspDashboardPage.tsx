@@ -12,18 +12,25 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
+import { useAbilities } from '../../api/abilities.ts';
 import { formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
 
 export function MspDashboardPage() {
   const navigate = useNavigate();
   const customers = useManagedCustomers();
   const dash = customers.dashboard;
+  // a figure the person's role does not include is absent, never shown as $0.00 or 0
+  const abilities = useAbilities();
+  const money$ = abilities.mayUse('receivables');
+  const tickets$ = abilities.mayUse('tickets');
+  const sla$ = abilities.mayUse('sla');
+  const alerts$ = abilities.mayUse('alerts');
   const alerts = useApiQuery(['msp', 'alert-count'], async () => {
     const inbox = await mspApi.inbox({ limit: 1 }).catch(() => null);
     if (inbox?.counts) return inbox.counts.open + inbox.counts.acknowledged;
     const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] })), mspApi.billingAlerts().catch(() => ({ data: [] }))]);
     return a.data.length + b.data.length;
-  });
+  }, { enabled: alerts$ });
 
   const tiles = dash.data?.tiles;
   const waiting = customers.rows.filter((r) => r.delegation.status === 'requested').length;
@@ -38,8 +45,9 @@ export function MspDashboardPage() {
   const money = (v: number) => formatMoney(Math.round(v * 100), currency);
   const loading = dash.loading || (!dash.data && !dash.error);
 
+  type Row = (typeof customers.rows)[number];
   const attention = customers.rows
-    .filter((r) => r.delegation.status === 'active' && r.metrics && ((r.metrics.overdue_cents ?? 0) > 0 || (r.metrics.sla_compliance_pct ?? 100) < 95 || (r.metrics.open_tickets ?? 0) > 0))
+    .filter((r) => r.delegation.status === 'active' && r.metrics && ((money$ && (r.metrics.overdue_cents ?? 0) > 0) || (sla$ && (r.metrics.sla_compliance_pct ?? 100) < 95) || (tickets$ && (r.metrics.open_tickets ?? 0) > 0)))
     .sort((a, b) => (b.metrics?.overdue_cents ?? 0) - (a.metrics?.overdue_cents ?? 0));
 
   return (
@@ -57,14 +65,14 @@ export function MspDashboardPage() {
         <ErrorAlert error={customers.error} />
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} data-testid="msp-tiles">
           <StatTile testId="tile-customers" label="Customers" icon={<IconBuildingCommunity size={20} />} value={loading ? '…' : (tiles?.customers ?? 0)} hint={waiting ? `${waiting} waiting for approval` : 'with active access'} />
-          <StatTile testId="tile-receivables" label="Receivables" icon={<IconCash size={20} />} color="teal" value={loading ? '…' : amount(tiles?.receivables)} hint="unpaid invoices" />
-          <StatTile testId="tile-overdue" label="Overdue" icon={<IconClockExclamation size={20} />} color="red" value={loading ? '…' : amount(tiles?.overdue)} hint="past their due date" />
-          <StatTile testId="tile-tickets" label="Open tickets" icon={<IconTicket size={20} />} color="indigo" value={loading ? '…' : (tiles?.open_tickets ?? 0)} hint="open, in progress or waiting" />
-          <StatTile testId="tile-sla" label="SLA compliance" icon={<IconGauge size={20} />} color="grape" value={loading ? '…' : formatPct(tiles?.sla_compliance_pct)} hint="service-months on target" />
-          <StatTile testId="tile-alerts" label="Active alerts" icon={<IconAlertTriangle size={20} />} color="orange" value={alerts.loading ? '…' : (alerts.data ?? 0)} hint={<Anchor component={Link} to="/partner/alerts" size="xs">Open the inbox</Anchor>} />
+          {money$ && <StatTile testId="tile-receivables" label="Receivables" icon={<IconCash size={20} />} color="teal" value={loading ? '…' : amount(tiles?.receivables)} hint="unpaid invoices" />}
+          {money$ && <StatTile testId="tile-overdue" label="Overdue" icon={<IconClockExclamation size={20} />} color="red" value={loading ? '…' : amount(tiles?.overdue)} hint="past their due date" />}
+          {tickets$ && <StatTile testId="tile-tickets" label="Open tickets" icon={<IconTicket size={20} />} color="indigo" value={loading ? '…' : (tiles?.open_tickets ?? 0)} hint="open, in progress or waiting" />}
+          {sla$ && <StatTile testId="tile-sla" label="SLA compliance" icon={<IconGauge size={20} />} color="grape" value={loading ? '…' : formatPct(tiles?.sla_compliance_pct)} hint="service-months on target" />}
+          {alerts$ && <StatTile testId="tile-alerts" label="Active alerts" icon={<IconAlertTriangle size={20} />} color="orange" value={alerts.loading ? '…' : (alerts.data ?? 0)} hint={<Anchor component={Link} to="/partner/alerts" size="xs">Open the inbox</Anchor>} />}
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, md: 2 }}>
-          <Chart
+          {money$ && <Chart
             title="Revenue and receivables by month"
             description={`Invoiced per month and what is still unpaid, in ${currency}, across all customers.`}
             kind="bar"
@@ -77,8 +85,8 @@ export function MspDashboardPage() {
             ]}
             valueFormatter={money}
             empty="No invoices in the last 12 months."
-          />
-          <Chart
+          />}
+          {sla$ && <Chart
             title="SLA compliance by customer"
             description="Share of service-months that met their target, lowest first."
             kind="bar"
@@ -88,7 +96,7 @@ export function MspDashboardPage() {
             series={[{ name: 'compliance', label: 'Compliance %', color: 'grape.6' }]}
             valueFormatter={(v) => `${v} %`}
             empty="No SLA records yet."
-          />
+          />}
         </SimpleGrid>
         <div>
           <Text fw={600} mb="xs">
@@ -101,25 +109,31 @@ export function MspDashboardPage() {
             rowKey={(r) => r.tenant.id}
             rowProps={(r) => ({ 'data-tenant': r.tenant.slug })}
             onRowClick={(r) => navigate(`/partner/customers/${r.tenant.id}`)}
-            empty="Nothing overdue, no open tickets and every SLA on target."
+            empty="Nothing needs your attention now."
             columns={[
               { key: 'name', title: 'Customer', mobile: 'title', render: (r) => <Anchor component={Link} to={`/partner/customers/${r.tenant.id}`} onClick={(e) => e.stopPropagation()}>{r.tenant.name}</Anchor> },
-              { key: 'overdue', title: 'Overdue', align: 'right', render: (r) => formatMoney(r.metrics?.overdue_cents, r.metrics?.currency) },
-              { key: 'tickets', title: 'Open tickets', align: 'right', render: (r) => r.metrics?.open_tickets ?? '—' },
-              { key: 'sla', title: 'SLA', align: 'right', render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
+              ...(money$ ? [{ key: 'overdue', title: 'Overdue', align: 'right' as const, render: (r: Row) => formatMoney(r.metrics?.overdue_cents, r.metrics?.currency) }] : []),
+              ...(tickets$ ? [{ key: 'tickets', title: 'Open tickets', align: 'right' as const, render: (r: Row) => r.metrics?.open_tickets ?? '—' }] : []),
+              ...(sla$ ? [{ key: 'sla', title: 'SLA', align: 'right' as const, render: (r: Row) => formatPct(r.metrics?.sla_compliance_pct) }] : []),
             ]}
           />
         </div>
         <Group justify="flex-end">
-          <Anchor component={Link} to="/partner/invoices" size="sm">
-            All invoices
-          </Anchor>
-          <Anchor component={Link} to="/partner/tickets" size="sm">
-            Ticket queue
-          </Anchor>
-          <Anchor component={Link} to="/partner/reports" size="sm">
-            Usage and SLA reports
-          </Anchor>
+          {abilities.mayUse('invoices') && (
+            <Anchor component={Link} to="/partner/invoices" size="sm">
+              All invoices
+            </Anchor>
+          )}
+          {tickets$ && (
+            <Anchor component={Link} to="/partner/tickets" size="sm">
+              Ticket queue
+            </Anchor>
+          )}
+          {abilities.mayUse('reports') && (
+            <Anchor component={Link} to="/partner/reports" size="sm">
+              Usage and SLA reports
+            </Anchor>
+          )}
         </Group>
       </Stack>
     </>

@@ -9,10 +9,10 @@ import { Button, Group, Menu, Paper, Progress, Select, Stack, Text, TextInput } 
 import { IconDownload, IconFileTypeCsv, IconFileTypePdf, IconSearch } from '@tabler/icons-react';
 import { mspApi, saveFile, type ExportJob, type ExportRequest, type Invoice } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useAbilities } from '../../api/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
 import { useView } from '../../session/useView.ts';
 import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
@@ -32,6 +32,8 @@ const PAGE = 50;
 
 export function MspInvoicesPage() {
   const customers = useManagedCustomers();
+  // Export only where the person's role includes exporting (the auditor reads, and exports nothing)
+  const mayExport = useAbilities().mayUse('exportInvoices');
   const partnerId = useView().partner?.partner_id ?? '';
   // PDF statements are an early-access feature (exports.pdf): offered only where it is on for the organization
   const features = useApiQuery(['partner-features', partnerId], () => featuresApi.mine(partnerId), { enabled: !!partnerId });
@@ -43,7 +45,7 @@ export function MspInvoicesPage() {
   const [to, setTo] = useState<string | null>(null);
   const [job, setJob] = useState<ExportJob | null>(null);
   // exports still running or ready to download (started here or elsewhere, e.g. a large one through the API)
-  const recentJobs = useApiQuery(['msp', 'exports'], () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })));
+  const recentJobs = useApiQuery(['msp', 'exports'], () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport });
   const [hidden, setHidden] = useState<string[]>([]);
   const recent = (recentJobs.data?.data ?? []).filter((j) => j.id !== job?.id && !hidden.includes(j.id) && (j.status === 'queued' || j.status === 'running' || j.status === 'done')).slice(0, 3);
   const [sort, setSort] = useState<string | null>('-issued_at');
@@ -78,6 +80,7 @@ export function MspInvoicesPage() {
         // the same words whatever loads later (the formats are in the Export menu), so nothing below moves under a click
         description="Invoices of every customer you manage. Filter, search and sort them, and export what you see."
         actions={
+          mayExport && (
           <Menu position="bottom-end">
             <Menu.Target>
               <Button leftSection={<IconDownload size={16} />} loading={exporter.busy} data-testid="export-invoices">
@@ -99,6 +102,7 @@ export function MspInvoicesPage() {
               )}
             </Menu.Dropdown>
           </Menu>
+          )
         }
       />
       <Stack>
@@ -123,8 +127,7 @@ export function MspInvoicesPage() {
           <Select label="To month" placeholder="Any" clearable data={MONTHS} value={to} onChange={setTo} w={{ base: '47%', sm: 150 }} />
           <Select label="Sort" data={SORTS} value={sort} onChange={setSort} allowDeselect={false} w={{ base: '100%', sm: 170 }} data-testid="invoice-sort" />
         </Group>
-        <ErrorAlert error={list.error} />
-        {total !== null && !list.loading && (
+        {total !== null && !list.loading && !list.error && (
           <Text size="sm" c="dimmed" data-testid="invoice-totals">
             {total === 0 ? 'No invoice matches.' : `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()} invoices.`} The export includes every matching invoice.
           </Text>
@@ -133,6 +136,7 @@ export function MspInvoicesPage() {
           testId="msp-invoices"
           records={rows}
           loading={list.loading}
+          error={list.error}
           rowKey={(i) => i.id}
           rowProps={(i) => ({ 'data-number': i.number, 'data-tenant': i.tenant_id })}
           more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Show more invoices' }}

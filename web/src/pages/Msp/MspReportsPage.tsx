@@ -13,6 +13,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
+import { useAbilities } from '../../api/abilities.ts';
 import { METRIC, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
 
 const RANGES = [
@@ -26,7 +27,11 @@ export function MspReportsPage() {
   const [params, setParams] = useSearchParams();
   const customers = useManagedCustomers();
   const tenant = params.get('customer');
-  const tab = params.get('tab') === 'sla' ? 'sla' : 'usage';
+  const abilities = useAbilities();
+  const mayUsage = abilities.mayUse('usage');
+  const maySla = abilities.mayUse('sla');
+  // only the reports the person's role includes: a role without usage opens on SLA
+  const tab = (params.get('tab') === 'sla' && maySla) || !mayUsage ? 'sla' : 'usage';
   const range = params.get('range') ?? '11';
   const metric = params.get('metric') ?? 'data_gb';
   const set = (k: string, v: string | null) => {
@@ -78,10 +83,10 @@ export function MspReportsPage() {
         </Group>
         <Tabs value={tab} onChange={(v) => set('tab', v === 'sla' ? 'sla' : null)}>
           <Tabs.List>
-            <Tabs.Tab value="usage">Usage</Tabs.Tab>
-            <Tabs.Tab value="sla">SLA compliance</Tabs.Tab>
+            {mayUsage && <Tabs.Tab value="usage">Usage</Tabs.Tab>}
+            {maySla && <Tabs.Tab value="sla">SLA compliance</Tabs.Tab>}
           </Tabs.List>
-          <Tabs.Panel value="usage" pt="md">
+          {mayUsage && <Tabs.Panel value="usage" pt="md">
             <Stack>
               <ErrorAlert error={usage.error} />
               <Group justify="space-between">
@@ -114,8 +119,8 @@ export function MspReportsPage() {
                 />
               </SimpleGrid>
             </Stack>
-          </Tabs.Panel>
-          <Tabs.Panel value="sla" pt="md">
+          </Tabs.Panel>}
+          {maySla && <Tabs.Panel value="sla" pt="md">
             <Stack>
               <ErrorAlert error={sla.error} />
               <Group justify="flex-end">
@@ -151,6 +156,7 @@ export function MspReportsPage() {
                 testId="sla-report"
                 records={slaRows}
                 loading={sla.loading}
+                error={sla.error}
                 rowKey={(r) => r.tenant_id}
                 rowProps={(r) => ({ 'data-tenant': r.tenant_id })}
                 defaultSort={{ key: 'compliance', direction: 'asc' }}
@@ -165,7 +171,7 @@ export function MspReportsPage() {
                 ]}
               />
             </Stack>
-          </Tabs.Panel>
+          </Tabs.Panel>}
         </Tabs>
       </Stack>
     </>

@@ -7,10 +7,10 @@ import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { mspApi, type Ticket } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
-import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
+import { useAbilities } from '../../api/abilities.ts';
 import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 
@@ -24,6 +24,8 @@ export function MspTicketsPage() {
   const [priority, setPriority] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
   const [selected, setSelected] = useState<Ticket | null>(null);
+  // the ticket form only for someone whose role includes opening tickets (never a read-only member)
+  const mayOpen = useAbilities().mayUse('openTicket');
   const list = useApiQuery(['msp', 'tickets', tenant, status, priority], async () => {
     const base = { tenant_id: tenant ?? undefined, priority: priority ?? undefined };
     if (status === 'active') {
@@ -43,11 +45,17 @@ export function MspTicketsPage() {
     <>
       <PageHeader
         title="Ticket queue"
-        description="Support tickets of every customer you manage, in one queue. Open a ticket on a customer's behalf, change its status, assign it and comment."
+        description={
+          mayOpen
+            ? "Support tickets of every customer you manage, in one queue. Open a ticket on a customer's behalf, change its status, assign it and comment."
+            : 'Support tickets of every customer you manage, in one queue.'
+        }
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setOpening(true)} disabled={active.length === 0}>
-            Open a ticket
-          </Button>
+          mayOpen && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setOpening(true)} disabled={active.length === 0}>
+              Open a ticket
+            </Button>
+          )
         }
       />
       <Stack>
@@ -65,8 +73,8 @@ export function MspTicketsPage() {
           />
           <Select label="Priority" placeholder="Any priority" clearable data={Object.entries(TICKET_PRIORITY).map(([value, x]) => ({ value, label: x.label }))} value={priority} onChange={setPriority} w={{ base: '100%', sm: 160 }} />
         </Group>
-        <ErrorAlert error={list.error} />
         <DataTable
+          error={list.error}
           testId="ticket-queue"
           records={rows}
           loading={list.loading}
@@ -100,7 +108,7 @@ export function MspTicketsPage() {
           ]}
         />
       </Stack>
-      <OpenTicketModal
+      {mayOpen && <OpenTicketModal
         opened={opening}
         customers={active.map((r) => ({ id: r.tenant.id, name: r.tenant.name }))}
         tenantId={tenant ?? undefined}
@@ -110,7 +118,7 @@ export function MspTicketsPage() {
           list.reload();
           setSelected(t);
         }}
-      />
+      />}
       <TicketDrawer
         ticket={selected}
         onClose={() => setSelected(null)}

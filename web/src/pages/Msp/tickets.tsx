@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useAbilities } from '../../api/abilities.ts';
 import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
@@ -102,9 +103,11 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
     },
   );
   useEffect(() => setComment(''), [ticket?.id]);
+  // a read-only member (an auditor) reads the ticket; changing it is not offered
+  const mayUpdate = useAbilities().may('support.tickets.update');
   const t = ticket;
   return (
-    <Drawer opened={!!t} onClose={onClose} position="right" size="lg" title={t ? `Ticket ${t.number}` : ''} data-testid="ticket-drawer">
+    <Drawer opened={!!t} onClose={onClose} position="right" size="lg" closeButtonProps={{ 'aria-label': 'Close the ticket' }} title={t ? `Ticket ${t.number}` : ''} data-testid="ticket-drawer">
       {t && (
         <Stack>
           <div>
@@ -124,7 +127,12 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
             </Text>
             <PersonText person={t.opened_by_person} actor={t.opened_by} />
           </div>
-          <Group grow align="flex-end">
+          {!mayUpdate && (
+            <Text size="sm" data-testid="ticket-readonly">
+              {TICKET_STATUS[t.status]?.label ?? t.status} · {TICKET_PRIORITY[t.priority]?.label ?? t.priority} priority · assigned to {t.assignee_person?.name ?? t.assignee ?? 'nobody yet'}
+            </Text>
+          )}
+          {mayUpdate && <Group grow align="flex-end">
             <Select
               label="Status"
               data={options(TICKET_STATUS)}
@@ -134,8 +142,8 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
               data-testid="ticket-status"
             />
             <Select label="Priority" data={options(TICKET_PRIORITY)} value={t.priority} allowDeselect={false} onChange={(v) => v && v !== t.priority && void update.run(t.id, { priority: v })} />
-          </Group>
-          {people ? (
+          </Group>}
+          {!mayUpdate ? null : people ? (
             <Select
               label="Assigned to"
               placeholder="Nobody yet"
@@ -184,12 +192,12 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
               </Timeline>
             )}
           </div>
-          <Textarea label="Add a comment" autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />
-          <Group justify="flex-end">
+          {mayUpdate && <Textarea label="Add a comment" autosize minRows={2} value={comment} onChange={(e) => setComment(e.currentTarget.value)} />}
+          {mayUpdate && <Group justify="flex-end">
             <Button leftSection={<IconSend size={16} />} disabled={!comment.trim()} loading={update.busy} onClick={() => void update.run(t.id, { comment: comment.trim() })}>
               Add comment
             </Button>
-          </Group>
+          </Group>}
         </Stack>
       )}
     </Drawer>
