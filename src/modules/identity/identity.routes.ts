@@ -56,7 +56,8 @@ export function identityRoutes(d: IdentityRouteDeps): AudienceRoutes {
    */
   const memberPermissions = (userId: string, orgRole: string): string[] => {
     if (!access.can(orgRole, 'partner.customers.read') || !d.memberRoleGrants) return [];
-    return [...access.roles.permissions.keys()].filter((p) => d.memberRoleGrants!(userId, p)).sort();
+    // customer work only: operator permissions are never a partner member's, whatever a member role says
+    return [...access.roles.permissions.keys()].filter((p) => !p.startsWith('platform.') && d.memberRoleGrants!(userId, p)).sort();
   };
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
   const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }) => {
