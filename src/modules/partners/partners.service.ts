@@ -8,7 +8,7 @@ import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
-import { renderMail } from '../../platform/mail/mail-template.ts';
+import type { renderMail } from '../../platform/mail/mail-template.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
@@ -18,13 +18,14 @@ import { identityErrors } from '../identity/index.ts';
 import { authzErrors, isPermissionName } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
+import { PartnerMembers, type PartnerRole } from './partner-members.ts';
+import { applicationReceivedMail, existingAccountMail } from './partner-mail.ts';
+export type { PartnerRole } from './partner-members.ts';
 import { type ConfigChange, type ConfigSection, type PartnerConfig, diffConfig, malformedCidrs, parsePartnerConfig } from '../authz/index.ts';
 
 export const CAPABILITIES = ['delegated', 'wholesale', 'managed_services', 'referral'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 export type PartnerStatus = repo.PartnerRow['status'];
-export type PartnerRole = 'PARTNER_OWNER' | 'PARTNER_STAFF';
-const PARTNER_ROLES: readonly string[] = ['PARTNER_OWNER', 'PARTNER_STAFF'];
 
 /** Lifecycle: applied → active ⇄ suspended → terminated; applied → rejected. */
 const TRANSITIONS: Record<string, { from: PartnerStatus[]; to: PartnerStatus; action: string }> = {
@@ -65,9 +66,11 @@ export class PartnersService {
   /** Called inside the transaction of a partner status change (later modules hook in here). */
   readonly #onStatusChange: ((trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>)[] = [];
 
+  readonly #members: PartnerMembers;
+
   constructor(d: PartnersDeps) {
     this.#d = d;
-    d.identity.onInvitationAccepted('partner', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
+    this.#members = new PartnerMembers(d);
   }
 
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
@@ -373,135 +376,40 @@ export class PartnersService {
     await this.#d.audit.record(trx, ctx, { action: 'partner.home_tenant_set', partnerId: id, tenantId, targetType: 'partner', targetId: id });
   }
 
-  // ---- members -----------------------------------------------------------------------------
+  // ---- members (partner-members.ts) -----------------------------------------------------------
 
   listMembers(partnerId: string) {
-    return repo.listMembers(this.#d.db.kysely, partnerId);
+    return this.#members.listMembers(partnerId);
   }
 
-  /**
-   * Invite someone by email (only the owner adds users): a pending invitation they accept
-   * (new account through the link, existing account while logged in). The answer is the same
-   * whether or not the email has an account or belongs to another partner — that surfaces only
-   * to the invitee, when they accept. Only a current member of this partner is refused here.
-   */
-  async inviteMember(ctx: RequestContext, partnerId: string, input: { email: string; role: PartnerRole }): Promise<InvitationLink> {
-    return this.#write(async (trx) => {
-      const email = input.email.trim().toLowerCase();
-      if (await repo.findMemberByEmail(trx, partnerId, email)) throw E.already_partner_member('This person is already a member of your partner organization.');
-      const link = await this.#d.identity.invite(trx, { email, scopeType: 'partner', scopeId: partnerId, role: input.role, invitedBy: ctx.actor.userId });
-      await this.#d.audit.record(trx, ctx, { action: 'partner.user_invited', partnerId, targetType: 'invitation', targetId: link.id, details: { email, role: input.role } });
-      return link;
-    });
+  inviteMember(ctx: RequestContext, partnerId: string, input: { email: string; role: PartnerRole }): Promise<InvitationLink> {
+    return this.#members.inviteMember(ctx, partnerId, input);
   }
 
-  /** The membership an accepted invitation creates, in the acceptance's transaction (the invitation-acceptance contract). */
-  async #joinFromInvitation(trx: Tx, ctx: RequestContext, i: NewMember): Promise<void> {
-    if (!(await repo.findPartnerById(trx, i.scopeId)) || !PARTNER_ROLES.includes(i.role)) throw identityErrors.invitation_invalid();
-    // a person belongs to at most one partner organization
-    if (await repo.findMembershipOfUser(trx, i.userId)) throw E.already_partner_member();
-    await this.addMember(trx, i, ctx);
-  }
-
-  /**
-   * Add an active member, in the caller's transaction: the row, its change-feed entry (the
-   * snapshots and the user's memberships follow) and, as `audit`'s actor, the `partner.user_added`
-   * event. The one way a partner membership is written — the owner of an application, an accepted
-   * invitation, the demo world and the tests' world (which passes `audit: null`: building a world
-   * is nobody's action). The caller checks the role and the one-partner rule.
-   */
-  async addMember(trx: Tx, m: NewMember, audit: RequestContext | null): Promise<void> {
-    await repo.insertMember(trx, { partner_id: m.scopeId, user_id: m.userId, role: m.role as PartnerRole, status: 'active', invited_by: m.invitedBy, created_at: this.#now() });
-    await this.#d.feed.record(trx, 'user', m.userId);
-    if (!audit) return;
-    await this.#d.audit.record(trx, audit, {
-      action: 'partner.user_added',
-      partnerId: m.scopeId,
-      targetType: 'user',
-      targetId: m.userId,
-      details: { role: m.role, invitation_id: m.invitationId, invited_by: m.invitedBy },
-    });
+  addMember(trx: Tx, m: NewMember, audit: RequestContext | null): Promise<void> {
+    return this.#members.addMember(trx, m, audit);
   }
 
   listInvitations(partnerId: string) {
-    return this.#d.identity.listPendingInvitations('partner', partnerId);
+    return this.#members.listInvitations(partnerId);
   }
 
-  async revokeInvitation(ctx: RequestContext, partnerId: string, invitationId: string): Promise<void> {
-    await this.#write(async (trx) => {
-      const inv = await this.#d.identity.revokeInvitation(trx, 'partner', partnerId, invitationId);
-      await this.#d.audit.record(trx, ctx, { action: 'partner.invitation_revoked', partnerId, targetType: 'invitation', targetId: inv.id, details: { email: inv.email, role: inv.role } });
-    });
+  revokeInvitation(ctx: RequestContext, partnerId: string, invitationId: string): Promise<void> {
+    return this.#members.revokeInvitation(ctx, partnerId, invitationId);
   }
 
-  async updateMember(ctx: RequestContext, partnerId: string, userId: string, patch: { role?: PartnerRole; status?: 'active' | 'inactive' }): Promise<void> {
-    await this.#write(async (trx) => {
-      const m = await repo.findMember(trx, partnerId, userId);
-      if (!m) throw E.partner_member_not_found();
-      const changes: { role?: PartnerRole; status?: 'active' | 'inactive' } = {};
-      if (patch.role !== undefined && patch.role !== m.role) changes.role = patch.role;
-      if (patch.status !== undefined && patch.status !== m.status) changes.status = patch.status;
-      // Nothing to change writes nothing (an empty UPDATE is not valid SQL either).
-      if (Object.keys(changes).length === 0) return;
-      const losesOwner = m.role === 'PARTNER_OWNER' && m.status === 'active' && ((changes.role && changes.role !== 'PARTNER_OWNER') || changes.status === 'inactive');
-      if (losesOwner && (await this.#lockedActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
-      await repo.updateMember(trx, partnerId, userId, changes);
-      await this.#d.feed.record(trx, 'user', userId);
-      if (changes.role) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.user_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.role, to: changes.role } });
-      }
-      if (changes.status) {
-        await this.#d.audit.record(trx, ctx, {
-          action: changes.status === 'inactive' ? 'partner.user_deactivated' : 'partner.user_reactivated',
-          partnerId,
-          targetType: 'user',
-          targetId: userId,
-        });
-      }
-    });
+  updateMember(ctx: RequestContext, partnerId: string, userId: string, patch: { role?: PartnerRole; status?: 'active' | 'inactive' }): Promise<void> {
+    return this.#members.updateMember(ctx, partnerId, userId, patch);
   }
 
-  /**
-   * Give a member their role inside the MSP: they act on each customer with the
-   * link's permissions ∩ this role's. Audited; enforced on the next request (change feed).
-   */
-  async setMemberRole(ctx: RequestContext, partnerId: string, userId: string, memberRole: string) {
-    return this.#write(async (trx) => {
-      const m = await repo.findMember(trx, partnerId, userId);
-      if (!m) throw E.partner_member_not_found();
-      // The operator may limit the member roles this partner assigns.
-      const allowed = parsePartnerConfig((await repo.findPartnerById(trx, partnerId))?.config).roles?.member_roles;
-      if (allowed !== undefined && !allowed.includes(memberRole)) throw authzErrors.role_not_allowed(`Your organization may not assign the member role ${memberRole}; it may assign: ${allowed.join(', ') || 'none'}.`);
-      if (m.member_role !== memberRole) {
-        await repo.updateMember(trx, partnerId, userId, { member_role: memberRole });
-        await this.#d.feed.record(trx, 'user', userId);
-        await this.#d.audit.record(trx, ctx, { action: 'partner.member_role_changed', partnerId, targetType: 'user', targetId: userId, details: { from: m.member_role ?? null, to: memberRole } });
-      }
-      const row = (await repo.listMembers(trx, partnerId)).find((x) => x.user_id === userId);
-      return row!;
-    });
+  setMemberRole(ctx: RequestContext, partnerId: string, userId: string, memberRole: string) {
+    return this.#members.setMemberRole(ctx, partnerId, userId, memberRole);
   }
 
-  /**
-   * Guarantee (a partner keeps an active owner): the partner's active owner rows are locked
-   * before they are counted, so two owners demoted or removed at once are decided one after the
-   * other and the second sees one owner left.
-   */
-  async #lockedActiveOwners(trx: Tx, partnerId: string): Promise<number> {
-    await lockRows(this.#d.db, trx, 'partner_members', { partner_id: partnerId, role: 'PARTNER_OWNER', status: 'active' });
-    return repo.countActiveOwners(trx, partnerId);
+  removeMember(ctx: RequestContext, partnerId: string, userId: string): Promise<void> {
+    return this.#members.removeMember(ctx, partnerId, userId);
   }
 
-  async removeMember(ctx: RequestContext, partnerId: string, userId: string): Promise<void> {
-    await this.#write(async (trx) => {
-      const m = await repo.findMember(trx, partnerId, userId);
-      if (!m) throw E.partner_member_not_found();
-      if (m.role === 'PARTNER_OWNER' && m.status === 'active' && (await this.#lockedActiveOwners(trx, partnerId)) <= 1) throw E.last_partner_owner();
-      await repo.deleteMember(trx, partnerId, userId);
-      await this.#d.feed.record(trx, 'user', userId);
-      await this.#d.audit.record(trx, ctx, { action: 'partner.user_removed', partnerId, targetType: 'user', targetId: userId, details: { role: m.role } });
-    });
-  }
 }
 
 export function slugify(name: string): string {
@@ -578,37 +486,4 @@ async function validateSection(trx: Tx, section: ConfigSection, value: unknown, 
       });
     }
   }
-}
-
-const signInUrl = (publicUrl: string | undefined) => `${publicUrl ?? ''}/login`;
-
-/** To a new applicant. Nothing the form's sender typed is repeated (the address may not be theirs). */
-function applicationReceivedMail(email: string, publicUrl: string | undefined) {
-  return renderMail({
-    to: email,
-    subject: 'Your partner application was received',
-    greeting: 'Hello,',
-    paragraphs: [
-      'Thank you for applying to become a partner on Partnergate. A platform operator reviews every application; once it is approved you can invite your team and start working with customers.',
-      'Sign in with this address and the password you chose to follow your application.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${email} was used to apply as a partner on Partnergate. If that was not you, tell the platform operator.`,
-  });
-}
-
-/** To the owner of an address that already has an account, instead of a second account. */
-function existingAccountMail(user: { email: string; name: string }, publicUrl: string | undefined) {
-  return renderMail({
-    to: user.email,
-    subject: 'Someone tried to apply as a partner with your address',
-    greeting: `Hello ${user.name},`,
-    paragraphs: [
-      'Someone used your address to apply as a partner on Partnergate. Your address already has an account, so no new account and no application were created.',
-      'If it was you, sign in with your existing password (or reset it from the sign-in page if you forgot it) and ask the platform operator to make your organization a partner.',
-      'If it was not you, you can ignore this message: nothing changed on your account.',
-    ],
-    action: { label: 'Sign in', url: signInUrl(publicUrl) },
-    footer: `You get this message because ${user.email} was entered on Partnergate's partner application form.`,
-  });
 }
