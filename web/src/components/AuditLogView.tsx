@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { Anchor, Autocomplete, Badge, Button, Code, Drawer, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Anchor, Autocomplete, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconFilter, IconX } from '@tabler/icons-react';
 import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
 import { DataTable } from './DataTable.tsx';
@@ -16,9 +16,11 @@ import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 import { actionCode, actionLabel, knownActions } from './auditActions.ts';
 import { usePermissionWords } from '../pages/Msp/shared.tsx';
+import { ACTOR_KINDS, FILTER_KEYS, actorOf, kindLabel, short, targetOf, who, type FilterKey, type Names } from './auditLogLabels.ts';
+import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 
-const FILTER_KEYS = ['action', 'outcome', 'actor_user_id', 'target_id', 'tenant_id', 'partner_id', 'since', 'until'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
+export { AuditEventDrawer };
+
 type Filters = Partial<Record<FilterKey, string>>;
 
 
@@ -43,31 +45,6 @@ function toQuery(f: Filters): AuditQuery {
   };
 }
 
-function short(id: string | null): string {
-  if (!id) return '—';
-  return id.length > 16 ? `${id.slice(0, 12)}…` : id;
-}
-
-/** What kind of thing an event is about, in words. */
-const KIND_LABELS: Record<string, string> = {
-  delegation: 'partner access',
-  billing_account: 'billing account',
-  api_token: 'API token',
-  webhook_endpoint: 'webhook',
-  agency_token: 'agency token',
-  kyc_case: 'KYC case',
-  kyc_document: 'KYC document',
-  oauth_grant: 'connection',
-  signing_key: 'signing key',
-  referral_code: 'referral code',
-  access_token: 'access token',
-  user: 'person',
-};
-function kindLabel(type: string | null): string {
-  if (!type) return '—';
-  return KIND_LABELS[type] ?? type.replaceAll('_', ' ');
-}
-
 export interface AuditLogViewProps {
   /** what this log is of, for the cache key: ['operator'], ['tenant', id], ['partner', id] */
   scope: string[];
@@ -80,74 +57,6 @@ export interface AuditLogViewProps {
   knownNames?: Record<string, string>;
   /** a tenant's view: the partners with access to it, to filter by (and name their people's events) */
   partnerFilter?: { value: string; label: string }[];
-}
-
-interface Names {
-  people: Map<string, Person>;
-  tenants: Map<string, string>;
-  partners: Map<string, string>;
-}
-
-function who(id: string | null, names: Names): { main: string; sub: string | null } | null {
-  if (!id) return null;
-  const person = names.people.get(id);
-  if (person) return { main: person.name, sub: person.email };
-  const org = names.tenants.get(id) ?? names.partners.get(id);
-  if (org) return { main: org, sub: null };
-  return null;
-}
-
-/** Who acted, in words, when the page cannot name them. */
-const ACTOR_KINDS: Record<string, string> = { user: 'person', api_token: 'API token', app: 'partner app', agency: 'agency', system: 'Partnergate', anonymous: 'not signed in' };
-
-/** What a partner's read across its customers (seed 001) read, in words. */
-const ENDPOINT_LABELS: Record<string, string> = {
-  'GET /api/v1/partner/alerts/billing': 'Billing alerts',
-  'GET /api/v1/partner/alerts/sla': 'Service level alerts',
-  'GET /api/v1/partner/billing/invoices': 'Invoices',
-  'GET /api/v1/partner/billing/summary': 'Billing summary',
-  'GET /api/v1/partner/dashboard': 'Dashboard figures',
-  'GET /api/v1/partner/reports/sla': 'Service level report',
-  'GET /api/v1/partner/reports/usage': 'Usage report',
-  'GET /api/v1/partner/support/tickets': 'Support tickets',
-  'GET /api/v1/partner/support/tickets/:ticket_id': 'A support ticket',
-  'POST /api/v1/partner/billing/invoices/export': 'Invoice export',
-};
-
-/** The target in words: a billing account by its number, else the name the server sent, else a person or organisation the page knows. */
-function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: string) => string): { main: string; sub: string | null } | null {
-  if (e.target.type === 'billing_account' && e.ban) return { main: e.ban, sub: kindLabel(e.target.type) };
-  if (e.target.type === 'route') {
-    // a request through the gateway: what it needed, in words ("Read orders"), not its method and path
-    const permission = typeof e.details.permission === 'string' ? e.details.permission : null;
-    const what = permission ? permissionWord(permission) : 'A request to a service';
-    return { main: what.charAt(0).toUpperCase() + what.slice(1), sub: e.tenant_name ? `data of ${e.tenant_name}` : 'data request' };
-  }
-  if (e.target.type === 'endpoint') return { main: ENDPOINT_LABELS[e.target.id ?? ''] ?? 'Data read through the partner API', sub: e.tenant_name ? `data of ${e.tenant_name}` : null };
-  if (e.target.name) return { main: e.target.name, sub: kindLabel(e.target.type) };
-  return who(e.target.id, names);
-}
-
-/** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
-function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
-  const x = e as AuditEventDto & { actor_name?: string | null; actor_email?: string | null; partner_name?: string | null };
-  if (e.actor.type === 'system') return { main: 'Partnergate', sub: 'automatic' };
-  if (e.actor.type === 'anonymous') return { main: 'Someone not signed in', sub: null };
-  if (e.actor.name) {
-    const of = e.actor.partner_id ? (x.partner_name ?? names.partners.get(e.actor.partner_id)) : undefined;
-    return { main: e.actor.name, sub: e.actor.type === 'agency' ? 'agency' : ['partner app', of].filter(Boolean).join(' · ') };
-  }
-  // the partner the person acted for: only when they acted as a partner's person (a tenant admin approving a partner's request did not)
-  const partner = e.actor.partner_id ? (x.partner_name ?? names.partners.get(e.actor.partner_id) ?? names.tenants.get(e.actor.partner_id)) : undefined;
-  if (x.actor_name) return { main: x.actor_name, sub: [x.actor_email, partner].filter(Boolean).join(' · ') || null };
-  const known = who(e.actor.user_id, names);
-  if (known && partner) return { main: known.main, sub: [known.sub, partner].filter(Boolean).join(' · ') };
-  if (known) return known;
-  if (partner) return { main: `Someone at ${partner}`, sub: null };
-  // a partner's view of what a tenant's person or the platform did (the person is not the partner's to know)
-  if (e.actor_org?.kind === 'platform') return { main: 'Platform operator', sub: 'platform team' };
-  if (e.actor_org?.kind === 'tenant' && e.actor_org.name) return { main: `Someone at ${e.actor_org.name}`, sub: 'tenant member' };
-  return null;
 }
 
 export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
@@ -418,98 +327,5 @@ function Party({ label, kind, id }: { label: { main: string; sub: string | null 
         </Text>
       </div>
     </Tooltip>
-  );
-}
-
-function Field({ label, value, mono }: { label: string; value: string | number | null | undefined; mono?: boolean }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" ff={mono ? 'monospace' : undefined} style={{ wordBreak: 'break-all' }}>
-        {value === null || value === undefined || value === '' ? '—' : value}
-      </Text>
-    </div>
-  );
-}
-
-export function AuditEventDrawer({
-  event,
-  names,
-  onClose,
-  onFilter,
-}: {
-  event: AuditEventDto | null;
-  names?: Names;
-  onClose(): void;
-  /** show only the events with this value (replaces the current filters) */
-  onFilter?(key: FilterKey, value: string): void;
-}) {
-  const name = (id: string | null) => {
-    const w = names ? who(id, names) : null;
-    if (!id) return null;
-    return w ? `${w.main}${w.sub ? ` <${w.sub}>` : ''} · ${id}` : id;
-  };
-  return (
-    <Drawer opened={!!event} onClose={onClose} position="right" size="lg" title={event ? actionLabel(event.action) : null}>
-      {event && (
-        <Stack gap="sm" data-testid="audit-event-detail">
-          <Group gap="xs">
-            <StatusBadge status={event.outcome} />
-            <Badge variant="outline" color="gray">
-              #{event.seq}
-            </Badge>
-          </Group>
-          <SimpleGrid cols={2} spacing="sm">
-            <Field label="When" value={formatDateTime(event.occurred_at)} />
-            <Field label="Event id" value={event.id} mono />
-            <Field label="Actor type" value={ACTOR_KINDS[event.actor.type] ?? event.actor.type} />
-            <Field label="Actor user" value={name(event.actor.user_id)} mono />
-            <Field label="Actor partner" value={name(event.actor.partner_id)} mono />
-            <Field label="Actor client / agency" value={event.actor.client_id ?? event.actor.agency_id} mono />
-            <Field label="Tenant" value={name(event.tenant_id)} mono />
-            <Field label="Partner" value={name(event.partner_id)} mono />
-            <Field label="Billing account" value={event.ban} mono />
-            <Field label="Target" value={event.target.type ? [kindLabel(event.target.type), event.target.name, name(event.target.id)].filter(Boolean).join(' · ') : null} mono />
-            <Field label="Request id" value={event.request_id} mono />
-            <Field label="IP address" value={event.ip} mono />
-          </SimpleGrid>
-          <Field label="User agent" value={event.user_agent} />
-          {onFilter && (event.actor.user_id || event.target.id) && (
-            <Group gap="xs">
-              {event.actor.user_id && (
-                <Button size="xs" variant="light" onClick={() => onFilter('actor_user_id', event.actor.user_id!)}>
-                  Everything this actor did
-                </Button>
-              )}
-              {event.target.id && (
-                <Button size="xs" variant="light" onClick={() => onFilter('target_id', event.target.id!)}>
-                  Everything about this target
-                </Button>
-              )}
-            </Group>
-          )}
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              Details
-            </Text>
-            <Code block>{JSON.stringify(event.details, null, 2)}</Code>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              Hash
-            </Text>
-            <Code block data-testid="audit-hash" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
-              {event.hash}
-            </Code>
-            <Text size="xs" c="dimmed" mt={4}>
-              Each event's hash covers its content and the previous event's hash, so editing or deleting any past event breaks the chain. <Code>partnergate audit verify</Code>{' '}
-              checks it.
-            </Text>
-          </div>
-        </Stack>
-      )}
-    </Drawer>
   );
 }
