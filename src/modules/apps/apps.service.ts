@@ -79,9 +79,7 @@ export class AppsService {
     this.#d = d;
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
+  readonly #now = (): string => this.#d.clock.now().toISOString();
 
   readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 

@@ -4,7 +4,7 @@
  * feature toggles, and PARTNER_OWNER / PARTNER_STAFF members.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import { lockRows, serviceWrites } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
@@ -77,11 +77,8 @@ export class PartnersService {
     this.#onStatusChange.push(fn);
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
-
-  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
+  /** the time now, and a write that nudges the change feed */
+  readonly #w = serviceWrites(() => this.#d);
 
   /**
    * Creates the partner (status applied) and its first owner; refuses an address that has an
@@ -109,7 +106,7 @@ export class PartnersService {
       await this.addMember(trx, { scopeId: partner.id, userId: ownerId, role: 'PARTNER_OWNER', invitedBy: null, invitationId: null }, actx);
       return { partner, ownerId };
     };
-    return trx ? work(trx) : this.#write(work);
+    return trx ? work(trx) : this.#w.write(work);
   }
 
   /**
@@ -143,7 +140,7 @@ export class PartnersService {
   }
 
   #newApplication(input: PartnerApplication): repo.PartnerRow {
-    const now = this.#now();
+    const now = this.#w.now();
     return {
       id: newId('ptr'),
       slug: input.slug ?? slugify(input.name),
@@ -189,8 +186,8 @@ export class PartnersService {
     const p = await this.requirePartner(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && p[k as keyof repo.PartnerRow] !== v));
     if (Object.keys(changes).length === 0) return p;
-    return this.#write(async (trx) => {
-      await repo.updatePartner(trx, id, { ...changes, updated_at: this.#now() });
+    return this.#w.write(async (trx) => {
+      await repo.updatePartner(trx, id, { ...changes, updated_at: this.#w.now() });
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.updated', partnerId: id, targetType: 'partner', targetId: id, details: { changes } });
       return { ...p, ...changes } as repo.PartnerRow;
@@ -208,7 +205,7 @@ export class PartnersService {
       if (!t.from.includes(p.status)) {
         throw E.invalid_partner_transition(`A ${p.status} partner cannot be ${t.to === 'active' && verb === 'reactivate' ? 'reactivated' : t.to}.`);
       }
-      const now = this.#now();
+      const now = this.#w.now();
       const patch: Partial<repo.PartnerRow> = { status: t.to, status_reason: opts.reason ?? null, updated_at: now };
       if (verb === 'approve') {
         const caps = [...new Set(opts.capabilities ?? [])];
@@ -228,14 +225,14 @@ export class PartnersService {
       });
       return updated;
     };
-    return outer ? work(outer) : this.#write(work);
+    return outer ? work(outer) : this.#w.write(work);
   }
 
   async setCapabilities(ctx: RequestContext, id: string, capabilities: Capability[]) {
     const p = await this.requirePartner(id);
     const caps = [...new Set(capabilities)];
-    return this.#write(async (trx) => {
-      await repo.updatePartner(trx, id, { capabilities: JSON.stringify(caps), updated_at: this.#now() });
+    return this.#w.write(async (trx) => {
+      await repo.updatePartner(trx, id, { capabilities: JSON.stringify(caps), updated_at: this.#w.now() });
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, {
         action: 'partner.capabilities_changed',
@@ -251,14 +248,14 @@ export class PartnersService {
   async setFeatureToggles(ctx: RequestContext, id: string, toggles: Record<string, boolean>) {
     await this.#validateToggleNames(toggles);
     await this.requirePartner(id);
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       // Guarantee: the partner's row lock, then the merge on the row as committed — two toggle
       // changes racing both land (no lost update).
       await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
       const merged = { ...(JSON.parse(p.feature_toggles) as Record<string, boolean>), ...toggles };
-      await repo.updatePartner(trx, id, { feature_toggles: JSON.stringify(merged), updated_at: this.#now() });
+      await repo.updatePartner(trx, id, { feature_toggles: JSON.stringify(merged), updated_at: this.#w.now() });
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.features_changed', partnerId: id, targetType: 'partner', targetId: id, details: { set: toggles } });
       return { ...p, feature_toggles: JSON.stringify(merged) };
@@ -283,7 +280,7 @@ export class PartnersService {
   async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
     await this.requirePartner(id);
     if (value !== null) this.#checkSection(section, value);
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
@@ -297,7 +294,7 @@ export class PartnersService {
       const changes = diffConfig(before, value);
       if (changes.length === 0) return { version: p.config_version, config, changes };
       const version = p.config_version + 1;
-      const now = this.#now();
+      const now = this.#w.now();
       await repo.updatePartner(trx, id, { config: JSON.stringify(next), config_version: version, updated_at: now });
       await trx
         .insertInto('partner_config_versions')
@@ -371,7 +368,7 @@ export class PartnersService {
 
   /** Link the partner's own tenant (e.g. a wholesaler's billing home). */
   async setHomeTenant(trx: Tx, ctx: RequestContext, id: string, tenantId: string): Promise<void> {
-    await repo.updatePartner(trx, id, { home_tenant_id: tenantId, updated_at: this.#now() });
+    await repo.updatePartner(trx, id, { home_tenant_id: tenantId, updated_at: this.#w.now() });
     await this.#d.feed.record(trx, 'partner', id);
     await this.#d.audit.record(trx, ctx, { action: 'partner.home_tenant_set', partnerId: id, tenantId, targetType: 'partner', targetId: id });
   }

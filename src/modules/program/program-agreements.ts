@@ -2,8 +2,8 @@
  * Versioned agreements: drafted by the operator, signed by the partner owner (the SHA-256 of the
  * exact terms recorded), approved by the operator (superseding the version before).
  */
-import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { lockRows, serviceWrites } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { sha256 } from '../../platform/crypto.ts';
@@ -52,21 +52,16 @@ export class ProgramAgreements {
     this.#d = d;
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
+  /** the time now, and a write that nudges the change feed */
+  readonly #w = serviceWrites(() => this.#d);
 
-  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
-
-  get #k() {
-    return this.#d.db.kysely;
-  }
+  get #k() { return this.#d.db.kysely; }
 
   async draft(ctx: RequestContext, partnerId: string, input: AgreementInput): Promise<repo.AgreementRow> {
     await this.#d.requireReferralPartner(partnerId);
     const c = input.commission;
     if ((c.percent_bps ?? null) === null && (c.bounty_minor ?? null) === null) throw E.agreement_terms_invalid('Give a commission percentage, a bounty per qualified sign-up, or both.');
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
       const row: repo.AgreementRow = {
         id: newId('agr'),
@@ -82,7 +77,7 @@ export class ProgramAgreements {
         effective_date: input.effective_date,
         status: 'draft',
         created_by: ctx.actor.userId,
-        created_at: this.#now(),
+        created_at: this.#w.now(),
         signed_by: null,
         signed_full_name: null,
         signed_at: null,
@@ -108,12 +103,12 @@ export class ProgramAgreements {
       status: 'signed' as const,
       signed_by: ctx.actor.userId,
       signed_full_name: input.full_name.trim(),
-      signed_at: this.#now(),
+      signed_at: this.#w.now(),
       signed_ip: ctx.ip,
       signed_user_agent: ctx.userAgent,
       signed_sha256: sha256(canonicalAgreementText(a)),
     };
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       if (!(await repo.updateAgreement(trx, a.id, 'draft', patch))) throw E.agreement_not_signable('This version was signed a moment ago.');
       await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_signed', partnerId, targetType: 'agreement', targetId: a.id, details: { version: a.version, sha256: patch.signed_sha256, full_name: patch.signed_full_name } });
       return { ...a, ...patch };
@@ -124,9 +119,9 @@ export class ProgramAgreements {
     const a = await repo.findAgreement(this.#k, agreementId);
     if (!a) throw E.agreement_not_found();
     if (a.status !== 'signed') throw E.agreement_not_approvable(`This version is ${a.status}; the partner owner signs it first.`);
-    const now = this.#now();
+    const now = this.#w.now();
     const patch = { status: 'approved' as const, approved_by: ctx.actor.userId, approved_at: now };
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       await lockRows(this.#d.db, trx, 'partners', { id: a.partner_id });
       if (!(await repo.updateAgreement(trx, a.id, 'signed', patch))) throw E.agreement_not_approvable('This version was approved a moment ago.');
       const superseded = await repo.supersedeApproved(trx, a.partner_id, a.id, now);

@@ -2,8 +2,8 @@
  * The earnings computation: lines from referred tenants' paid invoices under the agreement in
  * force, page by page over a partner's referred tenants, each page one audited transaction.
  */
-import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { lockRows, serviceWrites } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -41,15 +41,10 @@ export class EarningsComputation {
     this.#d = d;
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
+  /** the time now, and a write that nudges the change feed */
+  readonly #w = serviceWrites(() => this.#d);
 
-  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
-
-  get #k() {
-    return this.#d.db.kysely;
-  }
+  get #k() { return this.#d.db.kysely; }
 
   /**
    * Earnings from the referred tenants' paid invoices, under the agreement in force for each month
@@ -117,10 +112,10 @@ export class EarningsComputation {
       return best;
     };
     const ids = tenants.map((t) => t.tenant_id);
-    return this.#write(async (trx) => {
+    return this.#w.write(async (trx) => {
       // one writer per partner at a time: the lines read below are the ones the writes compare against
       await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
-      const now = this.#now();
+      const now = this.#w.now();
       const month = scope !== 'all' && 'month' in scope ? scope.month : undefined;
       const sweep = scope !== 'all' && 'sweep' in scope ? scope.sweep : undefined;
       const lines = await repo.linesOf(trx, ids, month ? [month] : sweep ? [...new Set([...sweep.values()].flatMap((s) => [...s]))] : undefined);

@@ -65,15 +65,11 @@ export class ProgramService {
     });
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
+  readonly #now = (): string => this.#d.clock.now().toISOString();
 
   readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
 
-  get #k() {
-    return this.#d.db.kysely;
-  }
+  get #k() { return this.#d.db.kysely; }
 
   /** The partner, which must have the referral capability (only a referral partner has a program). */
   async requireReferralPartner(partnerId: string) {

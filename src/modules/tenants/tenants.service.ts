@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import { lockRows, serviceWrites } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
@@ -53,11 +53,8 @@ export class TenantsService {
     d.identity.onInvitationAccepted('tenant', (trx, ctx, i) => this.#joinFromInvitation(trx, ctx, i));
   }
 
-  #now(): string {
-    return this.#d.clock.now().toISOString();
-  }
-
-  readonly #write = <T>(fn: (trx: Tx) => Promise<T>) => mutateAndKick(this.#d.db, this.#d.feed, fn);
+  /** the time now, and a write that nudges the change feed */
+  readonly #w = serviceWrites(() => this.#d);
 
   setReferralHook(hook: ReferralHook): void {
     this.#referrals = hook;
@@ -77,7 +74,7 @@ export class TenantsService {
     const m = await this.#memberLimit(trx, tenantId);
     if (m === null) return;
     await lockRows(this.#d.db, trx, 'tenants', { id: tenantId });
-    const counted = await repo.countMembersAndInvitations(trx, tenantId, this.#now());
+    const counted = await repo.countMembersAndInvitations(trx, tenantId, this.#w.now());
     const members = counted.members;
     const pending = countPending ? counted.pending : 0;
     if (members + pending >= m.limit) {
@@ -95,7 +92,7 @@ export class TenantsService {
     input: { name: string; slug: string; tier?: string; admin?: { email: string }; referral_code?: string; referral_source?: 'signup' | 'operator'; /** the demo world's back-dated sign-ups only */ referral_at?: string },
     trx?: Tx,
   ): Promise<{ tenant: repo.TenantRow; invitation: InvitationLink | null }> {
-    const now = this.#now();
+    const now = this.#w.now();
     const tenant: repo.TenantRow = {
       id: newId('tnt'),
       slug: input.slug,
@@ -123,7 +120,7 @@ export class TenantsService {
       if (input.admin) invitation = await this.#inviteMember(t, ctx, tenant.id, { email: input.admin.email, role: 'TENANT_ADMIN' });
       return { tenant, invitation };
     };
-    return trx ? work(trx) : this.#write(work);
+    return trx ? work(trx) : this.#w.write(work);
   }
 
   getTenant(id: string): Promise<repo.TenantRow | undefined> {
@@ -148,8 +145,8 @@ export class TenantsService {
     const t = await this.requireTenant(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (t as Record<string, unknown>)[k] !== v));
     if (Object.keys(changes).length === 0) return t;
-    const updated = await this.#write(async (trx) => {
-      await repo.updateTenant(trx, id, { ...changes, updated_at: this.#now() });
+    const updated = await this.#w.write(async (trx) => {
+      await repo.updateTenant(trx, id, { ...changes, updated_at: this.#w.now() });
       await this.#d.feed.record(trx, 'tenant', id);
       const action = patch.status && patch.status !== t.status ? `tenant.${patch.status === 'active' ? 'reactivated' : patch.status}` : 'tenant.updated';
       await this.#d.audit.record(trx, ctx, { action, tenantId: id, targetType: 'tenant', targetId: id, details: { changes } });
@@ -172,7 +169,7 @@ export class TenantsService {
    * account; only someone already in the member list — which the inviter sees — is refused.
    */
   async inviteMember(ctx: RequestContext, tenantId: string, input: { email: string; role: TenantRole }): Promise<InvitationLink> {
-    return this.#write((trx) => this.#inviteMember(trx, ctx, tenantId, input));
+    return this.#w.write((trx) => this.#inviteMember(trx, ctx, tenantId, input));
   }
 
   async #inviteMember(trx: Tx, ctx: RequestContext, tenantId: string, input: { email: string; role: TenantRole }): Promise<InvitationLink> {
@@ -199,7 +196,7 @@ export class TenantsService {
    * (which passes `audit: null`: building a world is nobody's action). The caller checks the role.
    */
   async addMember(trx: Tx, m: NewMember, audit: RequestContext | null): Promise<void> {
-    await repo.insertMember(trx, { tenant_id: m.scopeId, user_id: m.userId, role: m.role as TenantRole, invited_by: m.invitedBy, created_at: this.#now() });
+    await repo.insertMember(trx, { tenant_id: m.scopeId, user_id: m.userId, role: m.role as TenantRole, invited_by: m.invitedBy, created_at: this.#w.now() });
     await this.#d.feed.record(trx, 'user', m.userId);
     if (!audit) return;
     await this.#d.audit.record(trx, audit, {
@@ -216,14 +213,14 @@ export class TenantsService {
   }
 
   async revokeInvitation(ctx: RequestContext, tenantId: string, invitationId: string): Promise<void> {
-    await this.#write(async (trx) => {
+    await this.#w.write(async (trx) => {
       const inv = await this.#d.identity.revokeInvitation(trx, 'tenant', tenantId, invitationId);
       await this.#d.audit.record(trx, ctx, { action: 'tenant.invitation_revoked', tenantId, targetType: 'invitation', targetId: inv.id, details: { email: inv.email, role: inv.role } });
     });
   }
 
   async changeMemberRole(ctx: RequestContext, tenantId: string, userId: string, role: TenantRole): Promise<void> {
-    await this.#write(async (trx) => {
+    await this.#w.write(async (trx) => {
       const m = await repo.findMember(trx, tenantId, userId);
       if (!m) throw E.tenant_member_not_found();
       if (m.role === role) return;
@@ -245,7 +242,7 @@ export class TenantsService {
   }
 
   async removeMember(ctx: RequestContext, tenantId: string, userId: string): Promise<void> {
-    await this.#write(async (trx) => {
+    await this.#w.write(async (trx) => {
       const m = await repo.findMember(trx, tenantId, userId);
       if (!m) throw E.tenant_member_not_found();
       if (m.role === 'TENANT_ADMIN' && (await this.#lockedAdmins(trx, tenantId)) <= 1) throw E.last_tenant_admin();
@@ -268,7 +265,7 @@ export class TenantsService {
   }
 
   async createBillingAccount(ctx: RequestContext, tenantId: string, input: { name: string; account_number?: string; currency?: string }, trx?: Tx): Promise<repo.BillingAccountRow> {
-    const now = this.#now();
+    const now = this.#w.now();
     const row: repo.BillingAccountRow = {
       id: newId('ban'),
       tenant_id: tenantId,
@@ -285,15 +282,15 @@ export class TenantsService {
       await this.#d.audit.record(t, ctx, { action: 'billing_account.created', tenantId, ban: row.account_number, targetType: 'billing_account', targetId: row.id, details: { name: row.name } });
       return row;
     };
-    return trx ? work(trx) : this.#write(work);
+    return trx ? work(trx) : this.#w.write(work);
   }
 
   async updateBillingAccount(ctx: RequestContext, tenantId: string, id: string, patch: { name?: string; status?: 'active' | 'closed' }): Promise<repo.BillingAccountRow> {
     const b = await this.requireBillingAccount(tenantId, id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && b[k as keyof repo.BillingAccountRow] !== v));
     if (Object.keys(changes).length === 0) return b;
-    return this.#write(async (trx) => {
-      await repo.updateBillingAccount(trx, id, { ...changes, updated_at: this.#now() });
+    return this.#w.write(async (trx) => {
+      await repo.updateBillingAccount(trx, id, { ...changes, updated_at: this.#w.now() });
       await this.#d.feed.record(trx, 'billing_account', id);
       const action = changes.status === 'closed' ? 'billing_account.closed' : changes.status === 'active' ? 'billing_account.reopened' : 'billing_account.updated';
       await this.#d.audit.record(trx, ctx, { action, tenantId, ban: b.account_number, targetType: 'billing_account', targetId: id, details: { changes } });

@@ -151,6 +151,18 @@ export async function mutate<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T>
 }
 
 /**
+ * What a service's writes share, made once per service: the time now as ISO text (from the
+ * service's clock, so tests can move it) and `mutateAndKick` on its database and change feed.
+ * `deps` is read at each call, so a class may make this before its constructor stores them.
+ */
+export function serviceWrites(deps: () => { db: Db; feed: { kick(): Promise<void> }; clock: { now(): Date } }) {
+  return {
+    now: (): string => deps().clock.now().toISOString(),
+    write: <T>(fn: (trx: Tx) => Promise<T>): Promise<T> => mutateAndKick(deps().db, deps().feed, fn),
+  };
+}
+
+/**
  * `mutate`, then nudge the change feed so the decision snapshot and every other consumer read the
  * change at once — on failure too, since a half-run caller may have committed in an inner step.
  * The services' one way to write.
