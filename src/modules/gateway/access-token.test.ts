@@ -1,4 +1,4 @@
-/** Local access-token verification: the token attacks of issue 5, each refused, and the cache. */
+/** Local access-token verification: the token attacks a verifier must refuse (none or a wrong algorithm, a foreign key, a wrong audience or type, expiry), each refused, and the cache. */
 import { generateKeyPairSync, createHmac, sign as nodeSign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, type JWK } from 'jose';

@@ -42,7 +42,7 @@ export interface JsonWebKeySet {
   keys: JWK[];
 }
 
-/** The claims the gateway reads (RFC 9068 plus Partnergate's, ARCHITECTURE §3). */
+/** The claims the gateway reads (RFC 9068 plus Partnergate's). */
 export interface AccessTokenClaims {
   sub: string;
   client_id: string;
@@ -61,7 +61,7 @@ export interface AccessTokenClaims {
   iat?: number;
   /** RFC 9449: the token is bound to the key with this thumbprint */
   cnf?: { jkt?: string };
-  /** RFC 8176 methods the user signed in with ("mfa" when a second factor was used); issue 17 */
+  /** RFC 8176 methods the user signed in with ("mfa" when a second factor was used) */
   amr?: string[];
   acr?: string;
 }

@@ -1,5 +1,5 @@
 /**
- * The forward-auth check on Node's own request and response (issue 18).
+ * The forward-auth check on Node's own request and response.
  *
  * A proxy asks once per request it forwards, so the check's own cost is what Partnergate adds to
  * every request behind NGINX `auth_request` (bench:forward-auth measures it against an auth

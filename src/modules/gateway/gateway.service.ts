@@ -1,5 +1,5 @@
 /**
- * The gateway's admission (ARCHITECTURE §5): one list of named steps, in the order they are
+ * The gateway's admission: one list of named steps, in the order they are
  * taken, each a plain function in steps/ that answers a refusal (an AppError) or undefined and
  * writes what it learned onto the request's state (GatewayState):
  *

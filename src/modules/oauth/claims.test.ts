@@ -32,7 +32,7 @@ describe('token claims', () => {
     expect(compact(wholesalerOwnClaims({ partnerId: 'p', homeTenantId: null, homeBan: null }))).toEqual({ partner_id: 'p', persona: 'wholesaler', customer_ban: [] });
   });
 
-  it('says how the person signed in: amr as given, acr aal2 only with a second factor (issue 17)', () => {
+  it('says how the person signed in: amr as given, acr aal2 only with a second factor', () => {
     expect(authnClaims(['pwd'])).toEqual({ amr: ['pwd'], acr: 'urn:partnergate:aal1' });
     expect(authnClaims(['pwd', 'hwk', 'mfa'])).toEqual({ amr: ['pwd', 'hwk', 'mfa'], acr: 'urn:partnergate:aal2' });
     expect(authnClaims(undefined)).toEqual({});

@@ -1,5 +1,5 @@
 /**
- * The Partnergate claims of an access token (ARCHITECTURE §3, seed 000 AC5): distinct, verifiable
+ * The Partnergate claims of an access token: distinct, verifiable
  * claims for the authenticated party (partner_id, client_id, act) and for the customer it acts on
  * (tenant_id, customer_ban), who pays (bill_to), which persona, the delegation that authorizes
  * it (dlg, checked live at the gateway) and the grant it was issued from (gid: a revoked grant's
@@ -29,7 +29,7 @@ export interface PartnergateClaims {
 }
 
 /**
- * How the person behind a token signed in (issue 17): RFC 8176 `amr` and an `acr` (NIST
+ * How the person behind a token signed in: RFC 8176 `amr` and an `acr` (NIST
  * SP 800-63B level) — from the sign-in the authorization code or refresh token carries. The
  * gateway and decide() refuse partner people without "mfa" where an MFA policy applies.
  */

@@ -1,5 +1,5 @@
 /**
- * Customer consent (ARCHITECTURE §4.2): what the consent screen shows, and what approving does.
+ * Customer consent: what the consent screen shows, and what approving does.
  *
  * The authorization request carries plain scopes (permission grants such as `orders.create`,
  * `billing.*`, plus `openid`, `profile`, `email`, `offline_access`); the customer selection —

@@ -89,7 +89,7 @@ async function serveProvider(oauth: OAuthService, req: IncomingMessage, res: Ser
 const TOKEN_PATH = `${OAUTH_MOUNT}/token`;
 
 /**
- * The token endpoint before Fastify (issue 19; platform/http/front-handler.ts): a POST to
+ * The token endpoint before Fastify (platform/http/front-handler.ts): a POST to
  * /oauth/token goes straight to the provider, as Fastify's route would send it from its
  * onRequest hook (the provider reads its own body and writes x-request-id and the security
  * headers itself), without Fastify's routing, hooks and request/reply objects. A request whose

@@ -359,7 +359,7 @@ export class OAuthService {
     return {
       accountId: user.id,
       claims: async () => {
-        // seed 001 (UserInfo enrichment): the customer tenants a partner member may act on now
+        // UserInfo enrichment: the customer tenants a partner member may act on now
         const partnerId = this.#d.authz.snapshot.users.get(user.id)?.partner?.id ?? null;
         const managed = partnerId ? this.#d.authz.managedTenantIds(user.id, partnerId) : [];
         return { sub: user.id, name: user.name, email: user.email, email_verified: true, ...(partnerId ? { partner_id: partnerId, managed_tenant_ids: managed, active_managed_tenant_id: managed.length === 1 ? managed[0] : null } : {}) };

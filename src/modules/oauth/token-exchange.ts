@@ -1,5 +1,5 @@
 /**
- * RFC 8693 token exchange for the Wholesaler persona (ARCHITECTURE §4.4): a wholesaler app
+ * RFC 8693 token exchange for the Wholesaler persona: a wholesaler app
  * presents its own client-credentials access token (subject_token) and names the resold end
  * customer with the `tenant_id` parameter (an extension parameter, RFC 8693 §2.1 allows them); it
  * receives an access token acting for that customer — `tenant_id` the customer, `act` the
