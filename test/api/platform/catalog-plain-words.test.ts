@@ -1,6 +1,6 @@
 /**
  * The role and permission catalogs people read when they choose a role speak in plain words: no
- * requirement document's number ("(seed 003)") and no code name of the permission matrix
+ * requirement document's number in parentheses and no code name of the permission matrix
  * ("(canManagePartnerUsers)") in any description, on a database migrated from nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * The role and permission catalogs in plain words: the first catalog's descriptions carried
- * references a reader cannot use — a requirement document's number ("(seed 003)") and the
+ * references a reader cannot use — a requirement document's number in parentheses and the
  * matrix's code names ("(canManagePartnerUsers)") — and the portal shows these descriptions to
  * people choosing roles. Drops exactly those parentheticals; every other word stays.
  */
