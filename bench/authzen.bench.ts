@@ -11,8 +11,9 @@
  * The server is the real app (buildApp, SQLite in a temp dir) listening on a port; the load comes
  * from this same process over HTTP keep-alive connections (undici), so the figures are what one
  * Node process serves while also generating its load — a lower bound on a server alone.
- * Callers are BENCH_CALLERS (200) partner apps, each with its own client-credentials token
- * (authzen.evaluate) signed with the authorization server's key; each asks about its own partner
+ * Callers are BENCH_CALLERS (200) partner apps — real partners and apps in the database, made
+ * before the world — each with its own client-credentials token (authzen.evaluate) signed with the
+ * authorization server's key; each asks about its own partner
  * or one of its people on tenants it is linked to (85%), on any tenant (10%), or on an account (5%).
  *
  * Phases, each BENCH_SECONDS (10) after a warm-up: single POST /access/v1/evaluation at
@@ -32,6 +33,7 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import { newId } from '../src/platform/ids.ts';
 import { freePort } from './bench-db.ts';
+import { systemContext } from '../src/platform/http/request-context.ts';
 
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 10_000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100_000);
@@ -87,7 +89,20 @@ const snap = s.authz.snapshot;
 // ---- the world, into the snapshot ---------------------------------------------------------------
 
 const flat = (prefix: string) => Buffer.from(newId(prefix), 'latin1').toString('latin1');
-const partnerIds = Array.from({ length: PARTNERS }, () => flat('ptr'));
+
+// The asking partners are real: a partner and its client-credentials app in the database, as the
+// decision API checks each token's app is still there (then from memory, as the gateway does).
+const ctx = systemContext('bench');
+const callerApps: { partnerId: string; clientId: string }[] = [];
+for (let p = 0; p < CALLERS; p++) {
+  const slug = `bench-pdp-${p}`;
+  const { partner } = await s.partners.apply(ctx, { name: `Bench PDP ${p}`, slug, contact_email: `${slug}@example.test`, owner: { name: 'Owner', email: `${slug}@example.test`, password: `bench password ${p}` } });
+  await s.partners.transition(ctx, partner.id, 'approve', { capabilities: ['managed_services', 'delegated', 'wholesale'] });
+  const { app: pdp } = await s.apps.create(ctx, partner.id, { name: 'Decision point', grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
+  callerApps.push({ partnerId: partner.id, clientId: pdp.id });
+}
+await s.feed.kick();
+const partnerIds = Array.from({ length: PARTNERS }, (_, i) => (i < CALLERS ? callerApps[i].partnerId : flat('ptr')));
 const tenantIds = Array.from({ length: TENANTS }, () => flat('tnt'));
 const banIds = Array.from({ length: TENANTS }, () => flat('ban'));
 const personIds = partnerIds.map(() => flat('usr'));
@@ -138,7 +153,7 @@ const jwk = keys.providerJwks().keys.find((k) => k.kid === keys.current.kid) as 
 const key = await importJWK(jwk, keys.current.alg);
 const tokens: string[] = [];
 for (let p = 0; p < CALLERS; p++) {
-  const clientId = flat('app');
+  const clientId = callerApps[p].clientId;
   const iat = Math.floor(Date.now() / 1000);
   tokens.push(
     await new SignJWT({ client_id: clientId, partner_id: partnerIds[p], persona: 'wholesaler', scope: 'authzen.evaluate' })

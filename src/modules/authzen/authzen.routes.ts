@@ -5,8 +5,8 @@
  * gateway: a policy enforcement point authenticates with a partner app's client-credentials
  * access token carrying the authzen.evaluate scope (§13.2 leaves the means to the PDP).
  *
- * The request path reads no database: the token is verified against the authorization server's
- * keys held in memory (revocations included), and every answer comes from the decision snapshot.
+ * The request path reads no database: the token is checked as the gateway checks one (its
+ * verification cache, revocations, the app still there), and every answer comes from the decision snapshot.
  * A decision is always 200 (a denial is `decision: false`); 400 / 401 / 403 refuse the request
  * itself, as RFC 9457 problem+json.
  */
@@ -30,7 +30,7 @@ import {
 } from './authzen.schemas.ts';
 import { PDP_SCOPE, type AuthzenService, type Caller } from './authzen.service.ts';
 
-/** What the caller's token says once verified (modules/oauth's AccessTokenVerifier). */
+/** What the caller's token says once verified and found live (the gateway's check: GatewayService.verifyBearer), or why not, in a sentence. */
 export type VerifyToken = (token: string) => Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }>;
 
 export interface AuthzenRouteDeps {
@@ -62,7 +62,7 @@ export function registerAuthzenRoutes(app: App, d: AuthzenRouteDeps): void {
     const m = typeof h === 'string' ? BEARER.exec(h) : null;
     if (!m) throw E.authzen_token_required('Send Authorization: Bearer <access token> (client credentials, scope authzen.evaluate).', { headers: { 'www-authenticate': challenge() } });
     const v = await d.verify(m[1]);
-    if (!v.ok) throw E.authzen_token_invalid(`The access token is not valid: ${v.reason}.`, { headers: { 'www-authenticate': challenge('invalid_token') } });
+    if (!v.ok) throw E.authzen_token_invalid(v.reason, { headers: { 'www-authenticate': challenge('invalid_token') } });
     const c = v.claims;
     // a sender-constrained token proves its key to the gateway; no proof is checked here
     if (typeof c.cnf === 'object' && c.cnf !== null) throw E.authzen_token_invalid('A DPoP-bound access token is not accepted here.', { headers: { 'www-authenticate': challenge('invalid_token') } });

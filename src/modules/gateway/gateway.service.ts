@@ -81,6 +81,20 @@ export class GatewayService {
     return this.#g.d.tokens;
   }
 
+  /**
+   * A bearer access token checked as this gateway checks one — the verification cache, then
+   * revocation (the token, its grant) and its app still there — for the other doors that take the
+   * authorization server's tokens (the AuthZEN decision API). No database read.
+   */
+  async verifyBearer(token: string): Promise<{ ok: true; claims: Record<string, unknown> } | { ok: false; reason: string }> {
+    const { tokens, live } = this.#g.d;
+    if (!tokens) return { ok: false, reason: 'No authorization server is configured to verify access tokens.' };
+    const r = await tokens.verify(token);
+    if (!r.ok) return { ok: false, reason: r.reason };
+    const refused = live ? await live.check(r.token.claims) : null;
+    return refused ? { ok: false, reason: refused } : { ok: true, claims: r.token.claims as unknown as Record<string, unknown> };
+  }
+
   async close(): Promise<void> {
     await this.auditBuffer.close();
     await this.#g.d.signaturePool?.close();

@@ -24,9 +24,23 @@ import type { DelegationInput } from '../../../src/modules/authz/index.ts';
 let t: TestApp;
 let permissions: string[];
 
+/**
+ * The asking partner: a real partner with a real client-credentials app (its token passes the
+ * gateway's live check: the app exists and is this partner's), made the world's partner 0 in
+ * each world. Its own people (owner, staff) are in every world; what the previous world gave it
+ * (delegations, people) is taken away before the next is built.
+ */
+let asking: { partnerId: string; clientId: string; people: string[] };
+let previous: { delegations: string[]; users: string[] } = { delegations: [], users: [] };
+
 beforeAll(async () => {
   t = await startTestApp();
   permissions = [...t.services.roles.permissions.keys()].sort();
+  const p = await t.world.partner({ capabilities: ['managed_services', 'delegated', 'wholesale'] });
+  const owner = await p.owner.login();
+  const r = await owner.post(`/api/v1/partners/${p.id}/apps`, { name: 'Decision point', grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  asking = { partnerId: p.id, clientId: String(r.body.app.client_id), people: [p.owner.id, p.staff.id] };
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -80,7 +94,9 @@ async function build(spec: WorldSpec): Promise<Built> {
   const snap = t.services.authz.snapshot;
   const w = `w${++worldNo}x${Date.now().toString(36)}`;
   const now = t.services.authz.now();
-  const partners = spec.partnerStatus.map((_, i) => `ptr_${w}p${i}`);
+  for (const id of previous.delegations) snap.removeDelegation(id);
+  for (const id of previous.users) snap.removeUser(id);
+  const partners = spec.partnerStatus.map((_, i) => (i === 0 ? asking.partnerId : `ptr_${w}p${i}`));
   const tenants = spec.tenantStatus.map((_, i) => `tnt_${w}t${i}`);
   for (const [i, status] of spec.tenantStatus.entries()) snap.putTenant({ id: tenants[i], status });
   const bans = tenants.flatMap((tenantId, i) => [0, 1].map((j) => ({ id: `ban_${w}t${i}b${j}`, tenantId })));
@@ -104,8 +120,9 @@ async function build(spec: WorldSpec): Promise<Built> {
       clientId: d.origin === 'consent' ? `app_${w}` : null,
     });
   }
-  const token = await mintToken(t, { client_id: `app_${w}`, partner_id: partners[0], sub: `app_${w}`, persona: 'wholesaler', scope: 'authzen.evaluate' });
-  return { partners, tenants, bans, users, token };
+  previous = { delegations: spec.delegations.map((_, i) => `dlg_${w}d${i}`), users };
+  const token = await mintToken(t, { client_id: asking.clientId, partner_id: partners[0], sub: asking.clientId, persona: 'wholesaler', scope: 'authzen.evaluate' });
+  return { partners, tenants, bans, users: [...users, ...asking.people], token };
 }
 
 type Subject = { type: 'partner' | 'user'; id: string; properties?: { mfa: boolean } };

@@ -193,6 +193,17 @@ describe('callers', () => {
     expect((await caller(expired).post<Problem>('/access/v1/evaluation', ask)).body.code).toBe('authzen_token_invalid');
   });
 
+  it('the token of an app deleted a moment ago: refused on the very next request', async () => {
+    const app = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
+    const r0 = await tokenRequest(t, app, { grant_type: 'client_credentials', scope: 'authzen.evaluate' });
+    const own = { ...ask, subject: { type: 'partner', id: app.partner.id } };
+    expect((await caller(String(r0.body.access_token)).post('/access/v1/evaluation', own)).status).toBe(200);
+    const owner = await app.partner.owner.login();
+    expect((await owner.delete(`/api/v1/partners/${app.partner.id}/apps/${app.clientId}`)).status).toBe(204);
+    const r = await caller(String(r0.body.access_token)).post<Problem>('/access/v1/evaluation', own);
+    expect([r.status, r.body.code]).toEqual([401, 'authzen_token_invalid']);
+  });
+
   it('a token without the authzen.evaluate scope: 403 authzen_scope_required', async () => {
     const app = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['orders.read'] });
     const r0 = await tokenRequest(t, app, { grant_type: 'client_credentials', scope: 'orders.read' });
