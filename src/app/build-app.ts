@@ -51,7 +51,7 @@ import { notificationRoutes } from '../modules/notifications/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
-import { AuthzenService, registerAuthzenRoutes } from '../modules/authzen/index.ts';
+import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -232,10 +232,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
   // OpenID AuthZEN 1.0: the decision engine for any policy enforcement point, outside the /api routers like the gateway
+  const authzen = new AuthzenService({ snapshot: services.authz.snapshot, roles: services.roles, now: () => services.authz.now() });
   registerAuthzenRoutes(app, {
-    authzen: new AuthzenService({ snapshot: services.authz.snapshot, roles: services.roles, now: () => services.authz.now() }),
+    authzen,
     snapshot: services.authz.snapshot,
-    verify: (token) => services.oauth.verifier.verify(token, services.oauth.audience),
+    verify: (token) => services.gateway.verifyBearer(token),
     publicUrl: config.publicUrl,
   });
   const guards = authGuards(
@@ -286,6 +287,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
+      reachRoutes({
+        authzen,
+        snapshot: services.authz.snapshot,
+        access,
+        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+        partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
+        people: (partnerId) => services.partners.listMembers(partnerId),
+      }),
       activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
       planRoutes({ plans: services.plans, access }),

@@ -87,6 +87,7 @@ const TenantAuditPage = lazy(() => import('./pages/TenantHome/TenantAuditPage.ts
 const AgenciesPage = lazy(() => import('./pages/Agencies/AgenciesPage.tsx').then((m) => ({ default: m.AgenciesPage })));
 const AgencyDetailPage = lazy(() => import('./pages/Agencies/AgencyDetailPage.tsx').then((m) => ({ default: m.AgencyDetailPage })));
 const PartnerCustomersPage = lazy(() => import('./pages/Delegations/PartnerCustomersPage.tsx').then((m) => ({ default: m.PartnerCustomersPage })));
+const TenantAccessReviewPage = lazy(() => import('./pages/AccessReview/TenantAccessReviewPage.tsx').then((m) => ({ default: m.TenantAccessReviewPage })));
 const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartnersPage.tsx').then((m) => ({ default: m.TenantPartnersPage })));
 const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
 const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
@@ -301,6 +302,13 @@ export const PAGES: PortalPage[] = [
     element: <TenantPartnersPage />,
     allow: can.tenant('tenant.delegations.manage'),
     nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 },
+  },
+  {
+    path: '/tenant/:tenantId/who-has-access',
+    title: 'Who has access',
+    element: <TenantAccessReviewPage />,
+    allow: can.tenant('tenant.delegations.read'),
+    nav: { section: 'tenant', label: 'Who has access', icon: IconShieldCheck, order: 42 },
   },
   {
     path: '/tenant/:tenantId/services',

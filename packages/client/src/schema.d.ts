@@ -164,6 +164,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/access-review/partners/{partner_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which tenants a partner can reach now, with which permissions and on which billing accounts (operator) */
+        get: operations["getAccessReviewPartnersByPartnerId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-review/tenants/{tenant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which partners, and which of their people, can reach a tenant now, with what (operator) */
+        get: operations["getAccessReviewTenantsByTenantId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -2867,6 +2901,23 @@ export interface paths {
         head?: never;
         /** Change a tenant: name and tier (tenant admin), status (operator) */
         patch: operations["patchTenantsByTenantId"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/access-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which partners, and which of their people, can reach this tenant's data now, with what */
+        get: operations["getTenantsAccessReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/access-settings": {
@@ -6182,6 +6233,23 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** PartnerReaching */
+        PartnerReaching: {
+            /** @description the billing accounts covered; null: every account of the tenant */
+            accounts: {
+                account_number: string;
+                id: string;
+            }[] | null;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            /** @description the partner's people who can act on the tenant (as when signed in with a second factor) */
+            people: components["schemas"]["PersonReaching"][];
+            /** @description the permissions held, by name (the catalog at /api/v1/permissions words them) */
+            permissions: string[];
+        };
         /** PartnerTicket */
         PartnerTicket: {
             assignee: string | null;
@@ -6334,6 +6402,20 @@ export interface components {
             partner_name: string | null;
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
+        };
+        /** PersonReaching */
+        PersonReaching: {
+            /** @description the billing accounts covered; null: every account of the tenant */
+            accounts: {
+                account_number: string;
+                id: string;
+            }[] | null;
+            /** @example ada.lovelace@example.com */
+            email: string;
+            id: string;
+            name: string;
+            /** @description the permissions held, by name (the catalog at /api/v1/permissions words them) */
+            permissions: string[];
         };
         /** Plan */
         Plan: {
@@ -6772,6 +6854,21 @@ export interface components {
             unit_price_cents: number;
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
+        };
+        /** TenantReached */
+        TenantReached: {
+            /** @description the billing accounts covered; null: every account of the tenant */
+            accounts: {
+                account_number: string;
+                id: string;
+            }[] | null;
+            /** @description the permissions held, by name (the catalog at /api/v1/permissions words them) */
+            permissions: string[];
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
         };
         /** TenantSelfSummary */
         TenantSelfSummary: {
@@ -7569,6 +7666,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthzenSearchResults"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccessReviewPartnersByPartnerId: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A page of TenantReached */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TenantReached"][];
+                        next_cursor: string | null;
+                        /** @description entries over every page */
+                        total: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccessReviewTenantsByTenantId: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A page of PartnerReaching */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PartnerReaching"][];
+                        next_cursor: string | null;
+                        /** @description entries over every page */
+                        total: number;
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -20281,6 +20500,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAccessReview: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A page of PartnerReaching */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PartnerReaching"][];
+                        next_cursor: string | null;
+                        /** @description entries over every page */
+                        total: number;
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */

@@ -92,6 +92,19 @@ export interface PageResponse {
   total: number;
 }
 
+/** What a partner (or one of its people) can do on one tenant: the permissions, and the accounts (null: every one of the tenant's). */
+export interface Reach {
+  partnerId: string;
+  tenantId: string;
+  permissions: string[];
+  accounts: string[] | null;
+}
+export interface PersonReach {
+  userId: string;
+  permissions: string[];
+  accounts: string[] | null;
+}
+
 /** The asking PEP: a partner app (client credentials) of this partner. */
 export interface Caller {
   partnerId: string;
@@ -212,6 +225,80 @@ export class AuthzenService {
     const names = this.#catalog().filter((name) => this.#decide(subject, name, target, now).allow);
     const p = paged(names, r.page, queryKey('action', r.subject, r.resource));
     return { results: p.ids.map((name) => ({ name })), page: p.page };
+  }
+
+  // ---- reach: the same answers for the portal (operators, tenant admins) --------------------------
+
+  /**
+   * "Which tenants can this partner reach, with what": every tenant the engine lets the partner act
+   * on now, with the permissions it holds there and the billing accounts it covers — the resource
+   * and action searches of §8–10 for a subject named by an operator rather than by the partner's
+   * own app. Sorted by tenant id.
+   */
+  tenantsOfPartner(partnerId: string, now = this.#d.now()): Reach[] {
+    const subject: Subject = { kind: 'partner', partnerId };
+    const tenants = [...this.#d.snapshot.partnerTenantIds(partnerId)].sort();
+    const bans = this.#bansOf(tenants);
+    return tenants.flatMap((tenantId) => {
+      const r = this.#reach(subject, tenantId, bans.get(tenantId) ?? [], now);
+      return r === null ? [] : [{ partnerId, tenantId, ...r }];
+    });
+  }
+
+  /**
+   * "Who can reach this tenant": every partner the engine lets act on it now, with what, and those
+   * of the partner's people who can, with what (as when signed in with a second factor: the most a
+   * person can do). Sorted by partner id.
+   */
+  partnersOfTenant(tenantId: string, now = this.#d.now()): (Reach & { people: PersonReach[] })[] {
+    const snap = this.#d.snapshot;
+    const bans = this.#bansOf([tenantId]).get(tenantId) ?? [];
+    const partners = [...snap.partners.values()].filter((p) => p.byTenant.has(tenantId)).map((p) => p.id).sort();
+    const out: (Reach & { people: PersonReach[] })[] = [];
+    const reaching = new Map<string, Reach & { people: PersonReach[] }>();
+    for (const partnerId of partners) {
+      const r = this.#reach({ kind: 'partner', partnerId }, tenantId, bans, now);
+      if (r === null) continue;
+      const entry = { partnerId, tenantId, ...r, people: [] as PersonReach[] };
+      reaching.set(partnerId, entry);
+      out.push(entry);
+    }
+    if (reaching.size > 0) {
+      for (const u of snap.users.values()) {
+        const entry = u.partner ? reaching.get(u.partner.id) : undefined;
+        if (entry === undefined) continue;
+        const r = this.#reach({ kind: 'user', userId: u.id, partnerId: entry.partnerId, mfa: true }, tenantId, bans, now);
+        if (r !== null) entry.people.push({ userId: u.id, ...r });
+      }
+      for (const e of out) e.people.sort((a, b) => (a.userId < b.userId ? -1 : 1));
+    }
+    return out;
+  }
+
+  /** The subject's reach on one tenant: null when it may do nothing there. */
+  #reach(s: Subject, tenantId: string, bans: readonly string[], now: number): { permissions: string[]; accounts: string[] | null } | null {
+    const onTenant = this.#decide(s, null, { tenantId }, now).allow;
+    const accounts = bans.filter((ban) => this.#decide(s, null, { tenantId, ban }, now).allow);
+    if (!onTenant && accounts.length === 0) return null;
+    const permissions = this.#catalog().filter(
+      (name) => (onTenant && this.#decide(s, name, { tenantId }, now).allow) || accounts.some((ban) => this.#decide(s, name, { tenantId, ban }, now).allow),
+    );
+    return { permissions, accounts: onTenant && accounts.length === bans.length ? null : accounts };
+  }
+
+  /** The billing accounts of these tenants, by tenant, sorted by id (one walk over the accounts). */
+  #bansOf(tenantIds: readonly string[]): Map<string, string[]> {
+    const want = new Set(tenantIds);
+    const out = new Map<string, string[]>();
+    if (want.size === 0) return out;
+    for (const b of this.#d.snapshot.bans.values()) {
+      if (!want.has(b.tenantId)) continue;
+      const list = out.get(b.tenantId);
+      if (list) list.push(b.id);
+      else out.set(b.tenantId, [b.id]);
+    }
+    for (const list of out.values()) list.sort();
+    return out;
   }
 
   // ---- mapping ------------------------------------------------------------------------------------

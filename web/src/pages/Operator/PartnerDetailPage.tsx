@@ -20,7 +20,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconAdjustments, IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconUsersGroup } from '@tabler/icons-react';
+import { IconAdjustments, IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
 import { api, CAPABILITIES, type Capability, type PartnerDto, type AuditQuery } from '../../api/index.ts';
 import { AuditLogView } from '../../components/AuditLogView.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -34,6 +34,7 @@ import { required, useApiForm } from '../../query/form.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
+import { PartnerReachPanel } from '../AccessReview/PartnerReachPanel.tsx';
 
 type Verb = 'reject' | 'suspend' | 'reactivate' | 'terminate';
 
@@ -144,10 +145,16 @@ export function PartnerDetailPage() {
                 <Tabs.Tab value="members" leftSection={<IconUsersGroup size={16} />}>
                   Members
                 </Tabs.Tab>
+                <Tabs.Tab value="reach" leftSection={<IconShieldCheck size={16} />}>
+                  Customers it can reach
+                </Tabs.Tab>
                 <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
                   Audit log
                 </Tabs.Tab>
               </Tabs.List>
+              <Tabs.Panel value="reach">
+                <PartnerReachPanel partnerId={p.id} partnerName={p.name} />
+              </Tabs.Panel>
               <Tabs.Panel value="profile">
                 <PartnerProfileCard partner={p} canEdit={p.status !== 'terminated'} onSaved={partner.setData} />
               </Tabs.Panel>

@@ -2,8 +2,10 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Button, Stack, Tabs, Text } from '@mantine/core';
-import { IconArrowLeft, IconCreditCard, IconHistory, IconUsersGroup } from '@tabler/icons-react';
+import { IconArrowLeft, IconCreditCard, IconHistory, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
 import { api, type AuditQuery } from '../../api/index.ts';
+import { accessReviewApi } from '../../api/accessReview.ts';
+import { TenantReachPanel } from '../AccessReview/TenantReachPanel.tsx';
 import { AuditLogView } from '../../components/AuditLogView.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -87,10 +89,16 @@ export function TenantDetailPage() {
                 <Tabs.Tab value="members" leftSection={<IconUsersGroup size={16} />}>
                   Members
                 </Tabs.Tab>
+                <Tabs.Tab value="access" leftSection={<IconShieldCheck size={16} />}>
+                  Who has access
+                </Tabs.Tab>
                 <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
                   Audit log
                 </Tabs.Tab>
               </Tabs.List>
+              <Tabs.Panel value="access">
+                <TenantReachPanel queryKey={['operator', t.id]} load={(cursor) => accessReviewApi.partnersOfTenant(t.id, cursor)} tenantName={t.name} linkPartners />
+              </Tabs.Panel>
               <Tabs.Panel value="billing">
                 <BillingAccountsPanel tenantId={t.id} canManage />
               </Tabs.Panel>

@@ -1,0 +1,79 @@
+/**
+ * "Who can reach this customer, and with what": the partners the decision engine lets act on the
+ * tenant right now, and which of their people — shown to the operator (partners linked to their
+ * pages) and to the tenant's own admins.
+ */
+import { Link } from 'react-router';
+import { Anchor, Stack, Text } from '@mantine/core';
+import type { PartnerReaching } from '../../api/accessReview.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { useApiList } from '../../query/query.ts';
+import { PermissionWords, accountsWords, samePermissions } from './reachWords.tsx';
+
+type Load = (cursor: string | undefined) => Promise<{ data: PartnerReaching[]; next_cursor: string | null }>;
+
+function People({ r }: { r: PartnerReaching }) {
+  if (r.people.length === 0) return <Text size="sm">No one at {r.partner.name} can sign in and act here yet; only its apps can.</Text>;
+  return (
+    <Stack gap={6}>
+      {r.people.map((p) => (
+        <div key={p.id}>
+          <Text size="sm" fw={500}>
+            {p.name} <Text span size="sm" c="dimmed">{p.email}</Text>
+          </Text>
+          {samePermissions(p.permissions, r.permissions) && (p.accounts === null) === (r.accounts === null) ? (
+            <Text size="sm">Everything {r.partner.name} may do</Text>
+          ) : (
+            <>
+              <PermissionWords names={p.permissions} />
+              {p.accounts !== null && <Text size="sm">{accountsWords(p.accounts)}</Text>}
+            </>
+          )}
+        </div>
+      ))}
+    </Stack>
+  );
+}
+
+/** `intro: false` when the page's own header already says what the list is. */
+export function TenantReachPanel({ queryKey, load, tenantName, linkPartners, intro = true }: { queryKey: string[]; load: Load; tenantName: string; linkPartners: boolean; intro?: boolean }) {
+  const list = useApiList(['access-review', ...queryKey], load);
+  return (
+    <>
+      {intro && (
+        <Text size="sm" c="dimmed" mb="sm">
+          Every partner that can act on {tenantName}'s data right now, what it may do, and which of its people may do it (when signed in with a second factor). Access waiting for approval, expired,
+          revoked or suspended does not appear.
+        </Text>
+      )}
+      <DataTable<PartnerReaching>
+        testId="tenant-reach"
+        records={list.loading ? undefined : list.items}
+        loading={list.loading}
+        error={list.error}
+        rowKey={(r) => r.partner.id}
+        rowProps={(r) => ({ 'data-row': r.partner.name })}
+        empty={`No partner can act on ${tenantName}'s data right now.`}
+        more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
+        columns={[
+          {
+            key: 'partner',
+            title: 'Partner',
+            mobile: 'title',
+            render: (r) =>
+              linkPartners ? (
+                <Anchor component={Link} to={`/operator/partners/${r.partner.id}`}>
+                  {r.partner.name}
+                </Anchor>
+              ) : (
+                r.partner.name
+              ),
+          },
+          { key: 'accounts', title: 'Billing accounts', render: (r) => accountsWords(r.accounts) },
+          { key: 'what', title: 'What it may do', render: (r) => <PermissionWords names={r.permissions} /> },
+          { key: 'people', title: 'Its people', render: (r) => <People r={r} /> },
+        ]}
+      />
+    </>
+  );
+}
