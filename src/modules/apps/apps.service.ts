@@ -22,7 +22,7 @@ import type { DelegationsService } from '../delegations/index.ts';
 import type { PartnersService } from '../partners/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { appErrors as E } from './apps.errors.ts';
-import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
+import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, PLATFORM_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
 import * as repo from './apps.repo.ts';
 import type { IdTokenSigningAlg } from './apps.repo.ts';
@@ -71,6 +71,16 @@ export const GRANT_CAPABILITIES: Record<GrantType, readonly string[]> = {
 
 /** The capabilities that let a partner have apps at all. */
 const APP_CAPABILITIES = ['delegated', 'wholesale', 'managed_services'];
+
+/**
+ * Whether a partner with these capabilities may use the grant type in an app with these scopes:
+ * by GRANT_CAPABILITIES, and for any partner that may have apps, client credentials for a decision
+ * point — an app whose scopes are all Partnergate's own (authzen.evaluate), reaching no resource.
+ */
+export function grantAllowed(g: GrantType, caps: readonly string[], scopes: readonly string[]): boolean {
+  if ((GRANT_CAPABILITIES[g] ?? []).some((c) => caps.includes(c))) return true;
+  return g === 'client_credentials' && APP_CAPABILITIES.some((c) => caps.includes(c)) && scopes.length > 0 && scopes.every((x) => x in PLATFORM_SCOPES);
+}
 
 export class AppsService {
   readonly #d: AppsDeps;
@@ -144,6 +154,8 @@ export class AppsService {
     for (const [i, g] of set.entries()) {
       if (!(GRANT_TYPES as readonly string[]).includes(g)) throw E.app_grant_types_invalid(`${g} is not a supported grant type.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: 'unsupported' }] });
       const need = GRANT_CAPABILITIES[g];
+      // any app-capable partner may run a decision point (client credentials for authzen.evaluate only: #decisionPointOnly)
+      if (g === 'client_credentials' && !caps.includes('wholesale')) continue;
       if (!need.some((c) => caps.includes(c))) {
         const named = need.join(' or ');
         throw E.app_grant_types_invalid(`The ${g} grant type needs the partner capability ${named}.`, { fields: [{ pointer: `/body/grant_types/${i}`, detail: `needs ${named}` }] });
@@ -156,6 +168,20 @@ export class AppsService {
       throw E.app_grant_types_invalid('Token exchange exchanges a client-credentials token: add client_credentials.', { fields: [{ pointer: '/body/grant_types', detail: 'token exchange without client_credentials' }] });
     }
     return set;
+  }
+
+  /**
+   * A partner without the wholesale capability has no resources of its own to reach with client
+   * credentials: its client-credentials app is a decision point, asking the AuthZEN decision API
+   * about the partner and its people, so authzen.evaluate is its one scope.
+   */
+  #decisionPointOnly(grantTypes: GrantType[], scopes: string[], caps: string[]): void {
+    if (!grantTypes.includes('client_credentials') || grantAllowed('client_credentials', caps, scopes)) return;
+    const other = scopes.filter((x) => !(x in PLATFORM_SCOPES));
+    throw E.app_grant_types_invalid(
+      'Without the wholesale capability, a client-credentials app only asks Partnergate for access decisions: give it the authzen.evaluate scope and no other, or use the authorization code grant.',
+      { fields: [{ pointer: '/body/scopes', detail: other.length > 0 ? `not for a decision point: ${other.join(', ')}` : 'authzen.evaluate needed' }] },
+    );
   }
 
   /**
@@ -231,6 +257,8 @@ export class AppsService {
       const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
       if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
+      const scopes = this.#validateScopes(input.scopes, grantTypes);
+      this.#decisionPointOnly(grantTypes, scopes, caps);
       const { method, restriction } = resolveAuthMethods(input.token_endpoint_auth_method, input.token_endpoint_auth_methods, null);
       const now = this.#now();
       const secret = SECRET_AUTH_METHODS.includes(method) ? (opts.secret ?? newSecret(CLIENT_SECRET_PREFIX)) : null;
@@ -242,7 +270,7 @@ export class AppsService {
         logo_uri: this.#validateLogo(input.logo_uri),
         redirect_uris: JSON.stringify(this.#validateRedirectUris(input.redirect_uris, grantTypes)),
         grant_types: JSON.stringify(grantTypes),
-        scopes: JSON.stringify(this.#validateScopes(input.scopes, grantTypes)),
+        scopes: JSON.stringify(scopes),
         token_endpoint_auth_method: method,
         auth_methods: restriction,
         jwks: this.#validateJwks(method, input.jwks),
@@ -257,8 +285,8 @@ export class AppsService {
         deleted_at: null,
       };
       await repo.insertApp(trx, app);
-      // Client credentials act on the wholesaler's own tenant and bill its own account.
-      if (grantTypes.includes('client_credentials')) await this.ensureHomeTenant(trx, ctx, partner);
+      // Client credentials act on the wholesaler's own tenant and bill its own account (a decision point has neither).
+      if (grantTypes.includes('client_credentials') && caps.includes('wholesale')) await this.ensureHomeTenant(trx, ctx, partner);
       await this.#d.feed.record(trx, 'app', app.id);
       await this.#d.audit.record(trx, ctx, {
         action: 'app.created',
@@ -284,9 +312,9 @@ export class AppsService {
       if (patch.redirect_uris !== undefined || patch.grant_types !== undefined) {
         next.redirect_uris = JSON.stringify(this.#validateRedirectUris(patch.redirect_uris ?? (JSON.parse(app.redirect_uris) as string[]), grantTypes));
       }
-      if (patch.scopes !== undefined || patch.grant_types !== undefined) {
-        next.scopes = JSON.stringify(this.#validateScopes(patch.scopes ?? (JSON.parse(app.scopes) as string[]), grantTypes));
-      }
+      const scopes = patch.scopes !== undefined || patch.grant_types !== undefined ? this.#validateScopes(patch.scopes ?? (JSON.parse(app.scopes) as string[]), grantTypes) : (JSON.parse(app.scopes) as string[]);
+      if (patch.scopes !== undefined || patch.grant_types !== undefined) next.scopes = JSON.stringify(scopes);
+      this.#decisionPointOnly(grantTypes, scopes, caps);
       if (patch.token_endpoint_auth_method !== undefined || patch.token_endpoint_auth_methods !== undefined) {
         const { method, restriction } = resolveAuthMethods(patch.token_endpoint_auth_method, patch.token_endpoint_auth_methods, app);
         // Between the two secret methods only: the secret stays. A switch to or from keys would
@@ -305,7 +333,7 @@ export class AppsService {
       const changes = Object.fromEntries(Object.entries(next).filter(([k, v]) => (app as Record<string, unknown>)[k] !== v));
       if (Object.keys(changes).length === 0) return app;
       await repo.updateApp(trx, appId, { ...changes, updated_at: this.#now() });
-      if (grantTypes.includes('client_credentials')) await this.ensureHomeTenant(trx, ctx, partner);
+      if (grantTypes.includes('client_credentials') && caps.includes('wholesale')) await this.ensureHomeTenant(trx, ctx, partner);
       await this.#d.feed.record(trx, 'app', appId);
       const shown = Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, typeof v === 'string' && ['redirect_uris', 'grant_types', 'scopes'].includes(k) ? JSON.parse(v) : k === 'jwks' ? '(keys replaced)' : v]));
       await this.#d.audit.record(trx, ctx, { action: 'app.updated', partnerId, targetType: 'app', targetId: appId, details: { changes: shown } });

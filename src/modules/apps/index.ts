@@ -2,7 +2,7 @@
  * Partner apps (OAuth clients) and the wholesaler's resold tenants. The authorization server
  * (modules/oauth) reads clients through `AppsService.findClientRecord`.
  */
-export { AppsService, toAppDto, redirectUriProblem, secretHint, CLIENT_SECRET_PREFIX, GRANT_CAPABILITIES, type AppInput, type AppPatch, type AppsDeps } from './apps.service.ts';
+export { AppsService, toAppDto, redirectUriProblem, secretHint, CLIENT_SECRET_PREFIX, GRANT_CAPABILITIES, grantAllowed, type AppInput, type AppPatch, type AppsDeps } from './apps.service.ts';
 export { ResoldTenantsService, type ResoldTenantView } from './resold-tenants.service.ts';
 export { appRoutes } from './apps.routes.ts';
 export { appErrors } from './apps.errors.ts';

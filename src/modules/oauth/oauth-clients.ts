@@ -7,7 +7,7 @@ import { errors as oidcErrors, type AdapterPayload, type KoaContextWithOIDC } fr
 import type { Clock } from '../../platform/clock.ts';
 import type { ChangeEvent } from '../../platform/events/change-feed.ts';
 import { RateLimitStoreError } from '../../platform/ratelimit/index.ts';
-import { GRANT_CAPABILITIES, SECRET_AUTH_METHODS, acceptedAuthMethods, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
+import { grantAllowed, SECRET_AUTH_METHODS, acceptedAuthMethods, type AppsService, type ClientRecord, type GrantType } from '../apps/index.ts';
 import { ACCEPTED_AUTH_METHODS, ID_TOKEN_DEFAULT_ALG } from './provider.ts';
 import { type FailureThrottle, THROTTLED_ERROR, assertionClientId, basicClientId } from './throttle.ts';
 import { currentProviderContext } from './oidc-provider-internals.ts';
@@ -130,10 +130,10 @@ export class OAuthClients {
     if (app.status !== 'active' || partner.status !== 'active') return undefined;
     const caps = partner.capabilities;
     // A grant type stays usable only while the partner holds a capability that allows it.
-    const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => (GRANT_CAPABILITIES[g] ?? []).some((c) => caps.includes(c)));
+    const scopes = JSON.parse(app.scopes) as string[];
+    const grantTypes = (JSON.parse(app.grant_types) as GrantType[]).filter((g) => grantAllowed(g, caps, scopes));
     if (grantTypes.length === 0) return undefined;
     const code = grantTypes.includes('authorization_code');
-    const scopes = JSON.parse(app.scopes) as string[];
     if (grantTypes.includes('refresh_token') && !scopes.includes('offline_access')) scopes.push('offline_access');
     const metadata: AdapterPayload = {
       client_id: app.id,

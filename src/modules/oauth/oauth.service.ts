@@ -374,6 +374,8 @@ export class OAuthService {
     if (token.kind === 'ClientCredentials' && token.clientId) {
       const r = await this.#clients.record(token.clientId);
       if (!r) return undefined;
+      // a partner without the wholesale capability: its decision point, acting on no tenant
+      if (!r.partner.capabilities.includes('wholesale')) return { partner_id: r.partner.id, persona: r.partner.capabilities.includes('managed_services') ? 'msp' : 'partner' };
       return compact(wholesalerOwnClaims({ partnerId: r.partner.id, homeTenantId: r.partner.homeTenantId, homeBan: r.homeBan?.account_number ?? null }));
     }
     if (token.kind === 'AccessToken' && token.grantId) {

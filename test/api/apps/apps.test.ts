@@ -74,23 +74,31 @@ describe('registering apps', () => {
     expect(r.body.code).toBe('app_capability_required');
   });
 
-  it('lets a managed_services partner register apps for its own users: authorization code and refresh only', async () => {
+  it('lets a managed_services partner register apps for its own users (authorization code and refresh) and a decision point (client credentials for authzen.evaluate only)', async () => {
     const msp = await t.world.partner({ capabilities: ['managed_services'] });
     const o = await msp.owner.login();
     const r = await o.post(`/api/v1/partners/${msp.id}/apps`, valid());
     expect(r.status).toBe(201);
     expect(r.body.app.grant_types).toEqual(['authorization_code', 'refresh_token']);
-    const cases: [string[], string][] = [
-      [['client_credentials'], '/body/grant_types/0'],
-      [['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'], '/body/grant_types/1'],
+    const cases: [string[], string, string][] = [
+      [['client_credentials'], '/body/scopes', 'not for a decision point'],
+      [['authorization_code', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'], '/body/grant_types/2', 'needs wholesale'],
     ];
-    for (const [grant_types, pointer] of cases) {
+    for (const [grant_types, pointer, detail] of cases) {
       const refused = await o.post(`/api/v1/partners/${msp.id}/apps`, { ...valid(), grant_types, ...(grant_types.includes('authorization_code') ? {} : { redirect_uris: undefined }) });
       expect([refused.status, refused.body.code]).toEqual([400, 'app_grant_types_invalid']);
-      expect(refused.body.errors[0]).toMatchObject({ pointer, detail: 'needs wholesale' });
+      expect(refused.body.errors[0].pointer).toBe(pointer);
+      expect(refused.body.errors[0].detail).toContain(detail);
     }
+    // client credentials with the app's resource scopes: not for a partner without wholesale
     const edit = await o.patch(`/api/v1/partners/${msp.id}/apps/${r.body.app.id}`, { grant_types: ['authorization_code', 'client_credentials'] });
     expect([edit.status, edit.body.code]).toEqual([400, 'app_grant_types_invalid']);
+    // a decision point: asks the AuthZEN decision API, reaches no resource of its own (no home tenant is made)
+    const pdp = await o.post(`/api/v1/partners/${msp.id}/apps`, { name: 'Decision point', grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
+    expect(pdp.status).toBe(201);
+    expect(t.services.authz.snapshot.partners.get(msp.id)?.homeTenantId ?? null).toBeNull();
+    const widen = await o.patch(`/api/v1/partners/${msp.id}/apps/${pdp.body.app.id}`, { scopes: ['authzen.evaluate', 'orders.read'] });
+    expect([widen.status, widen.body.code]).toEqual([400, 'app_grant_types_invalid']);
     // With wholesale as well, client credentials are allowed again.
     const both = await t.world.partner({ capabilities: ['managed_services', 'wholesale'] });
     const bo = await both.owner.login();

@@ -193,6 +193,20 @@ describe('callers', () => {
     expect((await caller(expired).post<Problem>('/access/v1/evaluation', ask)).body.code).toBe('authzen_token_invalid');
   });
 
+  it("a managed-services partner's decision point (no wholesale capability) asks about itself; its token reaches no resource through the gateway", async () => {
+    const msp = await partnerWithApp(t, { capabilities: ['managed_services'], grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
+    const r0 = await tokenRequest(t, msp, { grant_type: 'client_credentials', scope: 'authzen.evaluate' });
+    expect(r0.status, JSON.stringify(r0.body)).toBe(200);
+    const bearer = String(r0.body.access_token);
+    await link(asTestApp(), msp.partner, other, { role: 'MSP_BILLING' });
+    const asks = (name: string) => caller(bearer).post<{ decision: boolean }>('/access/v1/evaluation', { subject: { type: 'partner', id: msp.partner.id }, action: { name }, resource: tenantRes(other) });
+    expect((await asks('billing.invoices.read')).body.decision).toBe(true);
+    expect((await asks('orders.create')).body.decision).toBe(false);
+    const through = await caller(bearer).get<Problem>(`/resources/billing/invoices`);
+    expect(through.status).toBeGreaterThanOrEqual(400);
+    expect(through.status).toBeLessThan(500);
+  });
+
   it('the token of an app deleted a moment ago: refused on the very next request', async () => {
     const app = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials'], scopes: ['authzen.evaluate'] });
     const r0 = await tokenRequest(t, app, { grant_type: 'client_credentials', scope: 'authzen.evaluate' });

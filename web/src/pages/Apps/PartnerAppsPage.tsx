@@ -26,7 +26,12 @@ export function PartnerAppsPage() {
   const view = useView();
   const partner = view.partner!;
   const owner = allows(partner, 'partner.apps.manage');
-  const allowedGrants = useMemo(() => [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))], [partner.capabilities]);
+  // without the wholesale capability, client credentials are for a decision point only (the authzen.evaluate scope)
+  const decisionPoint = !partner.capabilities.includes('wholesale');
+  const allowedGrants = useMemo(() => {
+    const grants = [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))];
+    return decisionPoint && grants.length > 0 ? [...grants, 'client_credentials'] : grants;
+  }, [partner.capabilities, decisionPoint]);
   const list = useApiQuery(['apps', 'list', partner.partner_id], () => appsApi.list(partner.partner_id));
   const scopes = useApiQuery(['apps', 'scopes'], () => appsApi.scopes());
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
@@ -233,6 +238,7 @@ export function PartnerAppsPage() {
             save={save}
             allowedGrants={allowedGrants}
             scopeOptions={scopeOptions}
+            decisionPoint={decisionPoint}
             onCancel={() => setEditing(null)}
           />
         )}
@@ -286,6 +292,7 @@ function AppForm({
   save,
   allowedGrants,
   scopeOptions,
+  decisionPoint,
   onCancel,
 }: {
   app: AppDto | null;
@@ -293,6 +300,8 @@ function AppForm({
   save: { run(app: AppDto | null, d: Draft): Promise<unknown>; busy: boolean; error: unknown; reset(): void };
   allowedGrants: string[];
   scopeOptions: { value: string; label: string }[];
+  /** client credentials make a decision point (no wholesale capability): authzen.evaluate is its one scope */
+  decisionPoint: boolean;
   onCancel(): void;
 }) {
   const form = useApiForm<Draft>(
@@ -316,6 +325,7 @@ function AppForm({
     save,
   );
   const d = form.values;
+  const pdpOnly = decisionPoint && d.grant_types.includes('client_credentials');
   // Explained as it is typed, not only on sending.
   const jwksProblem = d.jwks.trim() && typeof parseJwks(d.jwks) === 'string' ? (parseJwks(d.jwks) as string) : null;
   return (
@@ -327,7 +337,11 @@ function AppForm({
         <Checkbox.Group label="Grant types" withAsterisk {...form.getInputProps('grant_types')}>
           <Stack gap={4} mt={4}>
             {allowedGrants.map((g) => (
-              <Checkbox key={g} value={g} label={grantTypeLabel(g)} />
+              <Checkbox
+                key={g}
+                value={g}
+                label={decisionPoint && g === 'client_credentials' ? 'Client credentials (a decision point: your own systems ask Partnergate whether you and your people may act on a customer)' : grantTypeLabel(g)}
+              />
             ))}
           </Stack>
         </Checkbox.Group>
@@ -343,8 +357,10 @@ function AppForm({
         )}
         <MultiSelect
           label="Scopes the app may ask for"
-          description="Permission grants of the customer APIs; customers see each in plain words."
-          data={scopeOptions}
+          description={
+            pdpOnly ? 'A decision point asks for access decisions only: it reaches no customer data itself.' : 'Permission grants of the customer APIs; customers see each in plain words.'
+          }
+          data={pdpOnly ? scopeOptions.filter((o) => o.value === 'authzen.evaluate') : scopeOptions}
           searchable
           withAsterisk
           {...form.getInputProps('scopes')}
