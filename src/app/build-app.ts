@@ -52,6 +52,7 @@ import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
+import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -239,6 +240,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     verify: (token) => services.gateway.verifyBearer(token),
     publicUrl: config.publicUrl,
   });
+  // SCIM 2.0 provisioning (/scim/v2): an organization's identity provider, with the organization's token, outside the /api routers
+  const scim = createScim({ ...services, partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null });
+  await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl });
   const guards = authGuards(
     services.identity,
     access,
@@ -270,6 +274,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       partnerConfigRoutes({ partners: services.partners, access }),
       featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
       partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
+      scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
       byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
       catalogRoutes({ access }),
       partnerConsolidatedRoutes({

@@ -18,6 +18,7 @@ import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTa
 import type { ReferralCodesTable, ReferralAttributionsTable, ProgramAgreementsTable, ProgramEarningsTable, ProgramEarningInvoicesTable, ProgramPayoutsTable } from './schema/program.ts';
 import type { LinkCommitmentsTable, PartnerAlertsTable } from './schema/alerts.ts';
 import type { MailOutboxTable, DomainEventsTable, WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable, NotificationsTable, NotificationPreferencesTable, MailMessagesTable } from './schema/notifications.ts';
+import type { ScimConnectionsTable, ScimUsersTable, ScimGroupsTable, ScimGroupMembersTable, ScimRequestsTable } from './schema/scim.ts';
 import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTable, KycDocumentsTable, SubscriptionsTable } from './schema/plans.ts';
 
 export type * from './schema/identity.ts';
@@ -33,6 +34,7 @@ export type * from './schema/program.ts';
 export type * from './schema/alerts.ts';
 export type * from './schema/notifications.ts';
 export type * from './schema/plans.ts';
+export type * from './schema/scim.ts';
 
 export interface Database {
   users: UsersTable;
@@ -100,4 +102,9 @@ export interface Database {
   delegation_jit_settings: DelegationJitSettingsTable;
   delegation_activations: DelegationActivationsTable;
   delegation_notices: DelegationNoticesTable;
+  scim_connections: ScimConnectionsTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
+  scim_requests: ScimRequestsTable;
 }

@@ -1,0 +1,220 @@
+/**
+ * SCIM Users of one organization (a partner): create (or link an existing account of that e-mail
+ * that belongs to no other partner) as a PARTNER_STAFF member, replace, patch, deactivate,
+ * reactivate, delete. Deactivating and deleting reuse the platform's one path that ends a
+ * person's access — IdentityService.setUserStatus('disabled'): sessions, API tokens, OAuth grants
+ * and refresh tokens, pending invitations — and the membership's own path (PartnersService), so
+ * the change reaches every instance through the change feed. The account and its audit history stay.
+ */
+import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import { randomToken } from '../../platform/crypto.ts';
+import type { RequestContext } from '../../platform/http/request-context.ts';
+import type { Principal } from '../../platform/http/principal.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+import type { PartnersService } from '../partners/index.ts';
+import { scimProblem } from './scim.errors.ts';
+import * as repo from './scim.repo.ts';
+import { applyPatch, booleanOf, filterOf, listResponse, patchOperations, toScimUser, type UserView } from './scim.resources.ts';
+
+export interface ScimPeopleDeps {
+  db: Db;
+  feed: ChangeFeed;
+  audit: AuditLog;
+  clock: Clock;
+  identity: IdentityService;
+  partners: PartnersService;
+  /** the partner a person belongs to now (the decision snapshot), or null */
+  partnerOf: (userId: string) => string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface UserInput {
+  userName: string;
+  externalId: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  email: string;
+  active: boolean;
+}
+
+/** What a User document asks for, checked (RFC 7643 §4.1); 400 invalidValue / invalidSyntax otherwise. */
+export function userInput(body: unknown): UserInput {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw scimProblem.invalidSyntax('The body must be a SCIM User object.');
+  const b = body as Record<string, unknown>;
+  const str = (v: unknown, name: string): string | null => {
+    if (v === undefined || v === null || v === '') return null;
+    if (typeof v !== 'string' || v.length > 320) throw scimProblem.invalidValue(`${name} must be a string of at most 320 characters.`);
+    return v.trim();
+  };
+  const userName = str(b.userName, 'userName');
+  if (!userName) throw scimProblem.invalidValue('userName is required.');
+  const name = (b.name ?? {}) as Record<string, unknown>;
+  if (typeof name !== 'object' || Array.isArray(name)) throw scimProblem.invalidValue('name must be an object.');
+  let email: string | null = null;
+  if (b.emails !== undefined && b.emails !== null) {
+    if (!Array.isArray(b.emails)) throw scimProblem.invalidValue('emails must be an array.');
+    const list = b.emails as { value?: unknown; primary?: unknown }[];
+    const chosen = list.find((e) => e && (e.primary === true || e.primary === 'True' || e.primary === 'true')) ?? list[0];
+    email = chosen ? str(chosen.value, 'emails.value') : null;
+  }
+  email = (email ?? (userName.includes('@') ? userName : null))?.toLowerCase() ?? null;
+  if (!email || !EMAIL.test(email)) throw scimProblem.invalidValue('A person needs an e-mail address: a primary value in emails, or a userName that is one.');
+  return {
+    userName: userName.toLowerCase(),
+    externalId: str(b.externalId, 'externalId'),
+    givenName: str(name.givenName, 'name.givenName'),
+    familyName: str(name.familyName, 'name.familyName'),
+    displayName: str(b.displayName, 'displayName'),
+    email,
+    active: b.active === undefined || b.active === null ? true : booleanOf(b.active, 'active'),
+  };
+}
+
+export class ScimPeople {
+  readonly #d: ScimPeopleDeps;
+  constructor(d: ScimPeopleDeps) {
+    this.#d = d;
+  }
+
+  #now() {
+    return this.#d.clock.now().toISOString();
+  }
+
+  /** setUserStatus's principal: the SCIM connection, which is never the person it disables. */
+  #principal(ctx: RequestContext): Principal {
+    return { kind: 'api_token', userId: ctx.actor.clientId ?? 'scim', email: '', name: 'SCIM', userStatus: 'active', platformRole: null, tenants: [], partner: null, sessionId: null, csrfToken: null, tokenId: null };
+  }
+
+  async view(org: repo.Org, row: repo.ScimUserRow, ex: Db['kysely'] | Tx = this.#d.db.kysely): Promise<UserView> {
+    const user = await this.#d.identity.findUserById(row.user_id, ex as Tx);
+    const groups = (await repo.listGroups(ex, org)).filter(Boolean);
+    const members = await repo.listGroupMembers(ex, groups.map((g) => g.id));
+    const mine = new Set(members.filter((m) => m.user_id === row.user_id).map((m) => m.group_id));
+    return { row, email: user?.email ?? row.user_name, displayName: user?.name ?? row.user_name, groups: groups.filter((g) => mine.has(g.id)).map((g) => ({ id: g.id, displayName: g.display_name })) };
+  }
+
+  async get(base: string, org: repo.Org, userId: string) {
+    const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
+    if (!row) throw scimProblem.notFound('User');
+    return toScimUser(base, await this.view(org, row));
+  }
+
+  async list(base: string, org: repo.Org, q: Record<string, unknown>, page: { start: number; count: number }) {
+    const match = filterOf(q.filter);
+    const rows = await repo.listScimUsers(this.#d.db.kysely, org);
+    const docs = [];
+    for (const row of rows) docs.push(toScimUser(base, await this.view(org, row)));
+    return listResponse(match ? docs.filter((d) => match(d as unknown as Record<string, unknown>)) : docs, page);
+  }
+
+  async create(ctx: RequestContext, base: string, org: repo.Org, body: unknown) {
+    const input = userInput(body);
+    const db = this.#d.db.kysely;
+    if ((await repo.listScimUsers(db, org)).some((u) => u.user_name === input.userName)) throw scimProblem.uniqueness(`A user with userName ${input.userName} already exists.`);
+    if (input.externalId && (await repo.findScimUserByExternalId(db, org, input.externalId))) throw scimProblem.uniqueness('A user with this externalId already exists.');
+    const existing = await this.#d.identity.findUserByEmail(input.email);
+    if (existing?.platform_role) throw scimProblem.uniqueness('This e-mail address belongs to a platform operator, who cannot be provisioned by an organization.');
+    const memberOf = existing ? this.#d.partnerOf(existing.id) : null;
+    if (memberOf !== null && memberOf !== org.id) throw scimProblem.uniqueness('This e-mail address belongs to a member of another organization.');
+    if (existing && (await repo.findScimUser(db, org, existing.id))) throw scimProblem.uniqueness('This person is already provisioned.');
+    const now = this.#now();
+    const displayName = input.displayName ?? ([input.givenName, input.familyName].filter(Boolean).join(' ') || input.userName);
+    const userId = await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
+      // a new account gets an unguessable password nobody knows: the person signs in by single sign-on or sets one with a reset link
+      const id = existing?.id ?? (await this.#d.identity.createUser(trx, { email: input.email, name: displayName, password: randomToken(24) }));
+      if (memberOf === null) await this.#d.partners.addMember(trx, { scopeId: org.id, userId: id, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, ctx);
+      await repo.insertScimUser(trx, { org_type: org.type, org_id: org.id, user_id: id, external_id: input.externalId, user_name: input.userName, given_name: input.givenName, family_name: input.familyName, active: 1, created_at: now, updated_at: now });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.user_provisioned', partnerId: org.id, targetType: 'user', targetId: id, details: { user_name: input.userName, linked_existing_account: existing !== undefined } });
+      return id;
+    });
+    if (!input.active) await this.#setActive(ctx, org, userId, false);
+    else if (existing && existing.status === 'disabled') await this.#setActive(ctx, org, userId, true, true);
+    return this.get(base, org, userId);
+  }
+
+  async #current(org: repo.Org, userId: string, ifMatch: string | undefined) {
+    const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
+    if (!row) throw scimProblem.notFound('User');
+    if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(`W/"${row.version}"`)) throw scimProblem.preconditionFailed();
+    return row;
+  }
+
+  async replace(ctx: RequestContext, base: string, org: repo.Org, userId: string, body: unknown, ifMatch?: string) {
+    const row = await this.#current(org, userId, ifMatch);
+    await this.#apply(ctx, org, row, userInput(body));
+    return this.get(base, org, userId);
+  }
+
+  async patch(ctx: RequestContext, base: string, org: repo.Org, userId: string, body: unknown, ifMatch?: string) {
+    const row = await this.#current(org, userId, ifMatch);
+    const doc = toScimUser(base, await this.view(org, row));
+    const patched = applyPatch(doc as never, patchOperations(body)) as unknown as Record<string, unknown>;
+    await this.#apply(ctx, org, row, userInput(patched));
+    return this.get(base, org, userId);
+  }
+
+  /** Writes what changed: the SCIM record, the account's name, and the person's access when `active` changes. */
+  async #apply(ctx: RequestContext, org: repo.Org, row: repo.ScimUserRow, input: UserInput) {
+    const db = this.#d.db.kysely;
+    if (input.userName !== row.user_name && (await repo.listScimUsers(db, org)).some((u) => u.user_name === input.userName)) throw scimProblem.uniqueness(`A user with userName ${input.userName} already exists.`);
+    if (input.externalId && input.externalId !== row.external_id && (await repo.findScimUserByExternalId(db, org, input.externalId))) throw scimProblem.uniqueness('A user with this externalId already exists.');
+    const changed: string[] = [];
+    if (input.userName !== row.user_name) changed.push('userName');
+    if (input.externalId !== row.external_id) changed.push('externalId');
+    if (input.givenName !== row.given_name) changed.push('name.givenName');
+    if (input.familyName !== row.family_name) changed.push('name.familyName');
+    const user = await this.#d.identity.findUserById(row.user_id);
+    const displayName = input.displayName ?? ([input.givenName, input.familyName].filter(Boolean).join(' ') || null);
+    if (displayName && user && displayName !== user.name) changed.push('displayName');
+    if (changed.length > 0) {
+      await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
+        await repo.updateScimUser(trx, org, row.user_id, { user_name: input.userName, external_id: input.externalId, given_name: input.givenName, family_name: input.familyName, version: row.version + 1, updated_at: this.#now() });
+        await this.#d.audit.record(trx, ctx, { action: 'scim.user_updated', partnerId: org.id, targetType: 'user', targetId: row.user_id, details: { fields: changed } });
+      });
+      if (changed.includes('displayName')) await this.#d.identity.updateProfile(ctx, { ...this.#principal(ctx), userId: row.user_id }, { name: displayName! });
+    }
+    if (input.active !== (row.active === 1)) await this.#setActive(ctx, org, row.user_id, input.active);
+  }
+
+  /**
+   * Deactivate: the membership goes inactive (a partner keeps its last owner: refused), then the
+   * account is disabled — the path that ends its sessions, API tokens and OAuth grants everywhere.
+   * Reactivate: the account and the membership come back (tokens and grants do not).
+   */
+  async #setActive(ctx: RequestContext, org: repo.Org, userId: string, active: boolean, force = false) {
+    const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
+    if (!row || (!force && (row.active === 1) === active)) return;
+    if (!active) {
+      await this.#d.partners.updateMember(ctx, org.id, userId, { status: 'inactive' });
+      await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
+    } else {
+      const user = await this.#d.identity.findUserById(userId);
+      if (user?.status === 'disabled') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'active');
+      await this.#d.partners.updateMember(ctx, org.id, userId, { status: 'active' });
+    }
+    await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
+      await repo.updateScimUser(trx, org, userId, { active: active ? 1 : 0, version: row.version + 1, updated_at: this.#now() });
+      await this.#d.audit.record(trx, ctx, { action: active ? 'scim.user_reactivated' : 'scim.user_deactivated', partnerId: org.id, targetType: 'user', targetId: userId });
+    });
+  }
+
+  /** Delete: access ends as for a deactivation, the membership goes; the account stays disabled with its history. */
+  async remove(ctx: RequestContext, org: repo.Org, userId: string, ifMatch?: string) {
+    const row = await this.#current(org, userId, ifMatch);
+    if (row.active === 1) await this.#setActive(ctx, org, userId, false);
+    const user = await this.#d.identity.findUserById(userId);
+    if (user?.status === 'active') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
+    if (this.#d.partnerOf(userId) === org.id || (await this.#d.partners.listMembers(org.id)).some((m) => m.user_id === userId)) {
+      await this.#d.partners.removeMember(ctx, org.id, userId);
+    }
+    await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
+      await repo.deleteScimUser(trx, org, userId);
+      await this.#d.audit.record(trx, ctx, { action: 'scim.user_deleted', partnerId: org.id, targetType: 'user', targetId: userId, details: { user_name: row.user_name } });
+    });
+  }
+}
