@@ -60,6 +60,7 @@ import {
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
+import { TenantWaitingNavBadge, TimeLimitedNavBadge } from './pages/TenantHome/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
 const LoginPage = lazy(() => import('./pages/Login/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
@@ -287,7 +288,7 @@ export const PAGES: PortalPage[] = [
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
-  { path: '/tenant/:tenantId', title: 'Overview', element: <TenantHomePage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Overview', icon: IconHome, order: 10, exact: true } },
+  { path: '/tenant/:tenantId', title: 'Overview', element: <TenantHomePage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Overview', icon: IconHome, order: 10, exact: true, badge: TenantWaitingNavBadge } },
   { path: '/tenant/:tenantId/members', title: 'Members', element: <TenantMembersPage />, allow: can.tenant('tenant.members.read'), nav: { section: 'tenant', label: 'Members', icon: IconUsersGroup, order: 20 } },
   {
     path: '/tenant/:tenantId/billing-accounts',
@@ -322,7 +323,7 @@ export const PAGES: PortalPage[] = [
     title: 'Time-limited access',
     element: <TenantTimeLimitedAccessPage />,
     allow: can.tenant('tenant.delegations.manage'),
-    nav: { section: 'tenant', label: 'Time-limited access', icon: IconClock, order: 45 },
+    nav: { section: 'tenant', label: 'Time-limited access', icon: IconClock, order: 45, badge: TimeLimitedNavBadge },
   },
   {
     path: '/tenant/:tenantId/connected',

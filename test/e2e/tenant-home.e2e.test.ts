@@ -1,0 +1,208 @@
+/**
+ * The tenant's overview tells the admin what matters, in the demo world, at a laptop (1366 px) and a
+ * phone (390 px) width:
+ *   Beta Networks' admin   "Waiting for you" holds Fabrikam MSP's access request, the sidebar's Overview
+ *                          entry counts it, and its button opens Partners with access, where it is answered
+ *   Acme Fiber's admin     figures from its invoices and tickets, recent partner activity in words, the
+ *                          spending chart; nothing waits, and the page says so
+ *   Delta Broadband's admin a time-limited access request waits, the sidebar counts it, and its button opens
+ *                          Time-limited access, where it is approved or rejected
+ *   Acme Fiber's user      what the role does not read is absent: no waiting list, no alerts, no partner
+ *                          activity — and never "Nothing waits for you" nor a $0.00 in their place
+ *   a failed load          the figures say they could not be loaded, not $0.00
+ * No id or permission code on screen, no sideways scroll, and axe-core finds no serious or critical
+ * violation. Screenshots: artifacts/screenshots/tenant-home-*.png.
+ */
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
+import { seedDemo, type DemoWorld } from '../../src/demo/demo.seed.ts';
+
+const AXE_SOURCE: string = createRequire(import.meta.url)('axe-core').source;
+interface Axe {
+  run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+}
+
+const WIDTHS = [
+  { width: 1366, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+/** An id (ptr_…, tnt_…, usr_…, ban_…, dlg_…) or a permission code (billing.invoices.read) shown as text. */
+const CODES = /\b(?:ptr|tnt|usr|ban|dlg|act)_[0-9a-z]{10,}\b|\b[a-z]+\.[a-z_]+\.[a-z_]+\b/;
+
+let portal: Portal;
+let world: DemoWorld;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  world = await seedDemo(portal.t.services);
+}, 180_000);
+afterAll(() => portal?.close());
+
+const tenant = (slug: string) => world.tenants.find((x) => x.slug === slug)!;
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run({ exclude: [['[data-axe-skip]']] }, { resultTypes: ['violations'] }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Waits until every figure has loaded, checks accessibility, sideways scroll and codes on screen, saves a screenshot; returns the main area's text. */
+async function check(page: Page, name: string): Promise<string> {
+  await page.getByTestId('overview-figures').waitFor();
+  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document.querySelectorAll('[data-state="loading"]').length === 0);
+  await page.waitForLoadState('networkidle');
+  await settled(page);
+  expect(await seriousViolations(page), `${name}: serious or critical accessibility problems`).toEqual([]);
+  await expectNoSidewaysScroll(page, name);
+  await screenshot(page, `tenant-home-${name}`);
+  const text = await page.locator('main').innerText();
+  expect(text, `${name}: an id or a permission code on screen`).not.toMatch(CODES);
+  return text;
+}
+
+async function openMenu(page: Page, phone: boolean): Promise<void> {
+  if (!phone) return;
+  const burger = page.getByRole('button', { name: 'Toggle navigation' });
+  if ((await burger.locator('[data-opened]').count()) === 0) await burger.click();
+}
+
+async function signedIn(email: string, password: string, size: (typeof WIDTHS)[number]): Promise<Page> {
+  const page = await portal.newPage();
+  await page.setViewportSize(size);
+  await login(page, email, password);
+  return page;
+}
+
+async function closeMenu(page: Page, phone: boolean): Promise<void> {
+  if (!phone) return;
+  const burger = page.getByRole('button', { name: 'Toggle navigation' });
+  if ((await burger.locator('[data-opened]').count()) > 0) await burger.click();
+}
+
+/** Overview in the sidebar (on a phone, the menu closes again: the login may have landed there already). */
+async function openOverview(page: Page, phone: boolean): Promise<void> {
+  await openMenu(page, phone);
+  await page.getByTestId('nav-tenant').getByRole('link', { name: /^Overview/ }).click();
+  await closeMenu(page, phone);
+  await page.getByTestId('overview-figures').waitFor();
+}
+
+describe("the tenant's overview", () => {
+  for (const size of WIDTHS) {
+    const phone = size.width === 390;
+    const w = size.width;
+
+    it(`Beta Networks' admin at ${w}px: the waiting request, counted in the sidebar, one click from where it is answered`, { timeout: 180_000 }, async () => {
+      const beta = tenant('beta-networks');
+      const page = await signedIn(beta.admin.email, beta.admin.password, size);
+      await openOverview(page, phone);
+      const waiting = page.getByTestId('waiting-for-you');
+      await waiting.locator('[data-row]').first().waitFor();
+      const text = await check(page, `beta-admin-${w}`);
+      const rows = waiting.locator('[data-row]');
+      expect(await rows.count()).toBe(1);
+      const row = rows.first();
+      expect(await row.getAttribute('data-kind')).toBe('link_request');
+      expect(await row.innerText()).toContain('Fabrikam MSP asks for access to your data');
+      expect(await row.innerText()).toContain('Proposal: first-line support');
+      expect(text).not.toContain('Nothing waits for you');
+      // the sidebar's Overview entry counts it
+      await openMenu(page, phone);
+      await expect.poll(() => page.getByTestId('nav-badge-tenant-waiting').innerText()).toBe('1');
+      await closeMenu(page, phone);
+
+      await row.getByRole('link', { name: 'Review the request' }).click();
+      await page.waitForURL(`**/tenant/${beta.id}/partners`);
+      const pending = page.getByTestId('pending-requests');
+      await pending.locator('[data-partner="fabrikam-msp"]').waitFor();
+      expect(await pending.innerText()).toContain('Fabrikam MSP');
+      await page.close();
+    });
+
+    it(`Acme Fiber's admin at ${w}px: money, tickets, alerts and partner activity in words`, { timeout: 180_000 }, async () => {
+      const acme = tenant('acme-fiber');
+      const page = await signedIn(acme.admin.email, acme.admin.password, size);
+      await openOverview(page, phone);
+      await page.getByTestId('partner-activity').locator('[data-row], [data-testid="partner-activity-empty"]').first().waitFor();
+      const text = await check(page, `acme-admin-${w}`);
+      // nothing waits for Acme's admin in the demo world, and the page says so
+      expect(await page.getByTestId('waiting-empty').innerText()).toContain('Nothing waits for you');
+      await expect(page.getByTestId('nav-badge-tenant-waiting').count()).resolves.toBe(0);
+      // the figures, from its invoices and tickets
+      for (const id of ['figure-overdue', 'figure-next-due', 'figure-tickets', 'figure-alerts', 'figure-notifications']) await page.getByTestId(id).waitFor();
+      expect(await page.getByTestId('figure-overdue-value').innerText()).toMatch(/\$[\d,]+\.\d\d/);
+      expect(await page.getByTestId('figure-tickets-value').innerText()).toMatch(/^\d+$/);
+      expect(Number(await page.getByTestId('figure-tickets-value').innerText())).toBeGreaterThan(0);
+      // what Fabrikam's people did, in the audit log's words
+      const activity = await page.getByTestId('partner-activity').innerText();
+      expect(activity).toContain('Fabrikam');
+      expect(activity).not.toMatch(/\b[a-z]+\.[a-z_]+\b.*\b(?:approved|created|updated)\b/);
+      // months to compare: the chart
+      expect(await page.getByTestId('chart').innerText()).toContain('Invoiced per month');
+      expect(text).toContain('At a glance');
+
+      // a figure is one click from where it is dealt with
+      await page.getByTestId('figure-tickets').getByRole('link', { name: 'See tickets' }).click();
+      await page.waitForURL(`**/tenant/${acme.id}/services`);
+      await page.close();
+    });
+
+    it(`Delta Broadband's admin at ${w}px: a time-limited access request, counted in the sidebar, answered on its page`, { timeout: 180_000 }, async () => {
+      // Alice administers Fabrikam's small customers too; Owen asked Delta Broadband for time-limited access
+      const acme = tenant('acme-fiber');
+      const delta = (await portal.t.services.tenants.findBySlug('delta-broadband'))!;
+      const page = await signedIn(acme.admin.email, acme.admin.password, size);
+      await page.goto(`/tenant/${delta.id}`);
+      const waiting = page.getByTestId('waiting-for-you');
+      await waiting.locator('[data-row]').first().waitFor();
+      await check(page, `delta-admin-${w}`);
+      const row = waiting.locator('[data-row][data-kind="activation"]');
+      expect(await row.count()).toBe(1);
+      expect(await row.innerText()).toContain('Owen Fabrikam (Fabrikam MSP) asks for time-limited access');
+      expect(await row.innerText()).toContain('for 2 hours');
+      await openMenu(page, phone);
+      await expect.poll(() => page.getByTestId('nav-badge-time-limited').innerText()).toBe('1');
+      await closeMenu(page, phone);
+      await row.getByRole('link', { name: 'Approve or reject' }).click();
+      await page.waitForURL(`**/tenant/${delta.id}/time-limited`);
+      await page.getByTestId('waiting-activations').getByText('Owen Fabrikam (Fabrikam MSP)').first().waitFor();
+      await page.close();
+    });
+
+    it(`Acme Fiber's user at ${w}px: what the role does not read is absent, not zero`, { timeout: 180_000 }, async () => {
+      const acme = tenant('acme-fiber');
+      const page = await signedIn(acme.user.email, acme.user.password, size);
+      await openOverview(page, phone);
+      const text = await check(page, `acme-user-${w}`);
+      // a user answers no partner request and reads neither the alerts nor the audit log
+      for (const id of ['waiting-for-you', 'figure-alerts', 'partner-activity', 'nav-badge-tenant-waiting']) expect(await page.getByTestId(id).count(), id).toBe(0);
+      expect(text).not.toContain('Nothing waits for you');
+      expect(text).not.toContain('Open alerts');
+      expect(text).not.toContain('Recent partner activity');
+      // what the role reads is there
+      expect(await page.getByTestId('figure-overdue-value').innerText()).toMatch(/\$[\d,]+\.\d\d/);
+      await page.getByTestId('figure-tickets').waitFor();
+      expect(text).toContain('Its administrators answer partner requests');
+      await page.close();
+    });
+  }
+
+  it('a figure that fails to load says so, instead of $0.00', { timeout: 180_000 }, async () => {
+    const acme = tenant('acme-fiber');
+    const page = await signedIn(acme.admin.email, acme.admin.password, WIDTHS[0]);
+    // the summary's connection drops (the server itself is fine): the browser sees a network failure
+    await page.route('**/self/summary', (route) => route.abort('connectionreset'));
+    await page.goto(`/tenant/${acme.id}`);
+    const overdue = page.getByTestId('figure-overdue');
+    await page.locator('[data-testid="figure-overdue"][data-state="error"]').waitFor({ timeout: 30_000 });
+    expect(await overdue.innerText()).toContain('Could not be loaded');
+    expect(await overdue.innerText()).not.toMatch(/\$0\.00/);
+    expect(await page.getByTestId('figure-tickets').innerText()).toContain('Could not be loaded');
+    await screenshot(page, 'tenant-home-failed-load');
+    await page.close();
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * What the tenant's overview reads, from endpoints other pages use too: the self-service summary and
+ * lists (/api/v1/tenants/:id/self/…), the alerts partners see about the tenant, and the key factory
+ * the overview and its sidebar badge share with the pages where each waiting item is answered (so an
+ * approval there refreshes the count here).
+ */
+import { http } from './client.ts';
+import type { Schemas } from './schema.ts';
+import type { Alert, Invoice, ListPage, Ticket } from './msp.ts';
+
+const enc = encodeURIComponent;
+type Query = Record<string, string | number | undefined>;
+
+export type TenantSelfSummary = Schemas['TenantSelfSummary'];
+export type TenantAlertPage = ListPage<Alert> & { total: number; counts: { open: number; acknowledged: number } };
+
+/** Query keys: the delegations and activations keys are the ones the Partners and Time-limited access pages use. */
+export const overviewKeys = {
+  delegations: (tenantId: string) => ['delegations', 'tenantList', tenantId],
+  activations: (tenantId: string) => ['activations', 'tenant', tenantId],
+  invitations: (tenantId: string) => ['tenants', 'invitations', tenantId, true],
+  summary: (tenantId: string) => ['overview', tenantId, 'summary'],
+  nextDue: (tenantId: string) => ['overview', tenantId, 'next-due'],
+  overdueCount: (tenantId: string) => ['overview', tenantId, 'overdue-count'],
+  waitingTickets: (tenantId: string) => ['overview', tenantId, 'tickets-waiting-on-customer'],
+  alerts: (tenantId: string) => ['overview', tenantId, 'alerts'],
+  spending: (tenantId: string, from: string) => ['overview', tenantId, 'spending', from],
+  partnerActivity: (tenantId: string, partners: string[]) => ['overview', tenantId, 'partner-activity', partners],
+};
+
+export const overviewApi = {
+  /** open orders and tickets, receivables per currency (null where the role does not show them) */
+  summary: (tenantId: string) => http.get<TenantSelfSummary>(`/api/v1/tenants/${enc(tenantId)}/self/summary`),
+  invoices: (tenantId: string, q: Query) => http.get<ListPage<Invoice> & { total: number }>(`/api/v1/tenants/${enc(tenantId)}/self/invoices`, q),
+  tickets: (tenantId: string, q: Query) => http.get<ListPage<Ticket> & { total: number }>(`/api/v1/tenants/${enc(tenantId)}/self/tickets`, q),
+  /** alerts the tenant's partners see about it (SLA breaches, overdue invoices, a billing threshold) */
+  alerts: (tenantId: string, q: Query = {}) => http.get<TenantAlertPage>(`/api/v1/tenants/${enc(tenantId)}/alerts`, q),
+};
