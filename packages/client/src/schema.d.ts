@@ -442,6 +442,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every organization's sign-in domains, newest first (operator) */
+        get: operations["getDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove any organization's domain claim (operator); a verified domain is then free to verify again */
+        delete: operations["deleteDomainsByDomainId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/event-types": {
         parameters: {
             query?: never;
@@ -987,6 +1021,23 @@ export interface paths {
         };
         /** The scopes a partner app may ask for, with what each allows in plain words */
         get: operations["getOauthScopes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator's overview: platform totals, new partners, tenants and access granted per week for 12 weeks, what waits for the operator, and delivery health */
+        get: operations["getOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1836,6 +1887,58 @@ export interface paths {
         put?: never;
         /** Ask the tenant to extend an active delegation to a new end date */
         post: operations["postPartnersDelegationsRenew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the partner's sign-in domains and the TXT record each must publish */
+        get: operations["getPartnersDomains"];
+        put?: never;
+        /** Claim an e-mail domain for the partner's sign-in; the answer says which TXT record to publish before checking */
+        post: operations["postPartnersDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Give a domain up */
+        delete: operations["deletePartnersDomainsByDomainId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/domains/{domain_id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look the TXT record up now: verified when found, failed with the reason in words when not (409 domain_taken when another organization verified it first) */
+        post: operations["postPartnersDomainsCheck"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3445,6 +3548,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the tenant's sign-in domains and the TXT record each must publish */
+        get: operations["getTenantsDomains"];
+        put?: never;
+        /** Claim an e-mail domain for the tenant's sign-in; the answer says which TXT record to publish before checking */
+        post: operations["postTenantsDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Give a domain up */
+        delete: operations["deleteTenantsDomainsByDomainId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/domains/{domain_id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look the TXT record up now: verified when found, failed with the reason in words when not (409 domain_taken when another organization verified it first) */
+        post: operations["postTenantsDomainsCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/invitations": {
         parameters: {
             query?: never;
@@ -3623,6 +3778,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/self/invoices/{invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your invoices: lines, totals, tax, due date, account, payment (billing.invoices.read) */
+        get: operations["getTenantsSelfInvoicesByInvoiceId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/invoices/{invoice_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your invoices as a PDF, named "Invoice <number>.pdf" (billing.invoices.read) */
+        get: operations["getTenantsSelfInvoicesPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/self/orders": {
         parameters: {
             query?: never;
@@ -3701,7 +3890,42 @@ export interface paths {
         /** Support tickets, each with who opened it and who it is assigned to (your own tenant; support.tickets.read) */
         get: operations["getTenantsSelfTickets"];
         put?: never;
+        /** Open a ticket for your tenant (support.tickets.create); audited */
+        post: operations["postTenantsSelfTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your tickets with its conversation, oldest message first (support.tickets.read) */
+        get: operations["getTenantsSelfTicketsByTicketId"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/self/tickets/{ticket_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply to one of your tickets (support.tickets.update); a ticket waiting on you, or resolved, is open again; audited */
+        post: operations["postTenantsSelfTicketsComments"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5377,6 +5601,24 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /**
+         * DomainOwner
+         * @description the organization that claimed the domain
+         */
+        DomainOwner: {
+            id: string;
+            name: string;
+            type: "partner" | "tenant";
+        };
+        /** DomainTxtRecord */
+        DomainTxtRecord: {
+            /** @description where to publish the record: _partnergate.<domain> */
+            name: string;
+            /** @enum {string} */
+            type: "TXT";
+            /** @description the value to publish: partnergate-verification=<token> */
+            value: string;
+        };
         /** Earning */
         Earning: {
             /** @description integer minor units (cents) */
@@ -6015,6 +6257,30 @@ export interface components {
             /** @description how many tenants require MFA of the partner people acting on them */
             tenants_requiring: number;
         };
+        /** OperatorOrganizationDomain */
+        OperatorOrganizationDomain: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @description lower-case; an internationalized name in its IDNA (xn--) form */
+            domain: string;
+            id: string;
+            last_check_result: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_checked_at: string | null;
+            owner: components["schemas"]["DomainOwner"];
+            record: components["schemas"]["DomainTxtRecord"];
+            /** @description pending: waiting for the DNS record to be published and checked; verified: the record was found; failed: the last check did not find it (see last_check_result) */
+            status: "pending" | "verified" | "failed";
+            /** @description another organization has verified this domain: a check answers domain_taken until it gives the domain up */
+            taken_elsewhere: boolean;
+            /** @example 2025-06-02T09:30:00.000Z */
+            verified_at: string | null;
+        };
+        /** OperatorOrganizationDomainPage */
+        OperatorOrganizationDomainPage: {
+            data: components["schemas"]["OperatorOrganizationDomain"][];
+            next_cursor: string | null;
+        };
         /** Order */
         Order: {
             /**
@@ -6059,6 +6325,28 @@ export interface components {
             unit_price_cents: number;
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
+        };
+        /** OrganizationDomain */
+        OrganizationDomain: {
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @description lower-case; an internationalized name in its IDNA (xn--) form */
+            domain: string;
+            id: string;
+            last_check_result: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_checked_at: string | null;
+            record: components["schemas"]["DomainTxtRecord"];
+            /** @description pending: waiting for the DNS record to be published and checked; verified: the record was found; failed: the last check did not find it (see last_check_result) */
+            status: "pending" | "verified" | "failed";
+            /** @description another organization has verified this domain: a check answers domain_taken until it gives the domain up */
+            taken_elsewhere: boolean;
+            /** @example 2025-06-02T09:30:00.000Z */
+            verified_at: string | null;
+        };
+        /** OrganizationDomainList */
+        OrganizationDomainList: {
+            data: components["schemas"]["OrganizationDomain"][];
         };
         /** OutboxMessage */
         OutboxMessage: {
@@ -6858,6 +7146,48 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** TenantInvoice */
+        TenantInvoice: {
+            /** @description amount in cents of the currency */
+            balance_cents: number;
+            ban_account_number: string | null;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string;
+            ban_name: string | null;
+            /** @example EUR */
+            currency: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            due_at: string;
+            id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            issued_at: string;
+            /** @description they add up to subtotal_cents */
+            lines: {
+                amount_cents: number;
+                description: string;
+                quantity: number | null;
+                unit: string | null;
+            }[];
+            number: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            paid_at: string | null;
+            payments: {
+                amount_cents: number;
+                /** @example 2025-06-02T09:30:00.000Z */
+                paid_at: string;
+            }[];
+            period: string;
+            status: string;
+            /** @description amount in cents of the currency */
+            subtotal_cents: number;
+            /** @description amount in cents of the currency */
+            tax_cents: number;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+            /** @description amount in cents of the currency */
+            total_cents: number;
+        };
         /** TenantMember */
         TenantMember: {
             /** @example 2025-06-02T09:30:00.000Z */
@@ -6957,6 +7287,49 @@ export interface components {
                 overdue_cents: number;
             }[] | null;
             sla_compliance_pct: number | null;
+        };
+        /** TenantTicket */
+        TenantTicket: {
+            assignee: string | null;
+            assignee_person?: components["schemas"]["Person"] | null;
+            /** @example ban_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            ban_id: string | null;
+            category: string;
+            comments: {
+                at: string;
+                by: string;
+                by_name?: string;
+                by_partner_id?: string | null;
+                by_partner_name?: string | null;
+                text: string;
+            }[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            created_at: string;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            description: string;
+            id: string;
+            number: string;
+            opened_by: {
+                client_id: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                type: string;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string | null;
+            };
+            opened_by_person?: components["schemas"]["Person"] | null;
+            priority: string;
+            /** @description who answers messages written by the provider’s own support staff */
+            provider_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            resolved_at: string | null;
+            status: string;
+            subject: string;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string;
         };
         /** Ticket */
         Ticket: {
@@ -8762,6 +9135,123 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDomains: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description only the claims of this domain */
+                domain?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: OperatorOrganizationDomainPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorOrganizationDomainPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDomainsByDomainId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dom_… identifier
+                 * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10846,6 +11336,151 @@ export interface operations {
                     "application/json": {
                         data: components["schemas"]["Scope"][];
                     };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description an access request counts as long-waiting after this many days (default 7) */
+                waiting_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The operator's overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        generated_at: string;
+                        health: {
+                            audit_backlog: {
+                                /** @description gateway access events this instance holds, not yet written */
+                                pending: number;
+                                spool_broken: boolean;
+                            };
+                            change_feed_lag: number | null;
+                            webhooks: {
+                                disabled: number;
+                                failing: number;
+                                /** @description platform, tenant or partner */
+                                owner_type: string;
+                            }[];
+                        };
+                        totals: {
+                            delegations_active: {
+                                by_origin: {
+                                    consent: number;
+                                    link: number;
+                                    wholesale: number;
+                                };
+                                total: number;
+                            };
+                            partners_active: {
+                                by_capability: {
+                                    delegated: number;
+                                    managed_services: number;
+                                    referral: number;
+                                    wholesale: number;
+                                };
+                                total: number;
+                            };
+                            people: {
+                                active: number;
+                                disabled: number;
+                                invited: number;
+                            };
+                            tenants: {
+                                active: number;
+                                closed: number;
+                                suspended: number;
+                                total: number;
+                            };
+                        };
+                        trends: {
+                            /** @description the last 12 weeks, oldest first; the last is the current week so far */
+                            weeks: {
+                                /** @description delegations approved or granted that week (by their decision time), not counting rejections */
+                                access_granted: number;
+                                new_partners: number;
+                                new_tenants: number;
+                                /**
+                                 * Format: date
+                                 * @description Monday (UTC) the week starts on
+                                 */
+                                week_start: string;
+                            }[];
+                        };
+                        waiting: {
+                            access_requests: {
+                                count: number;
+                                /** @description requests asked more than waiting_days ago */
+                                older: number;
+                                waiting_days: number;
+                            };
+                            /** @description referral partners whose signed agreement waits for the operator */
+                            agreements_to_approve: number;
+                            /** @description pending earnings by currency */
+                            earnings_to_approve: {
+                                amount_minor: number;
+                                /** @example EUR */
+                                currency: string;
+                                partners: number;
+                            }[];
+                            /** @description e-mails that failed after every retry */
+                            mail_failed: number;
+                            partner_applications: {
+                                count: number;
+                                oldest: {
+                                    /**
+                                     * Format: date-time
+                                     * @example 2025-06-02T09:30:00.000Z
+                                     */
+                                    applied_at: string;
+                                    id: string;
+                                    name: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -15483,6 +16118,297 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: OrganizationDomainList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomainList"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the e-mail domain to prove, such as example.com (any case; internationalized names allowed) */
+                    domain: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: OrganizationDomain */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomain"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnersDomainsByDomainId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dom_… identifier
+                 * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                domain_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersDomainsCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dom_… identifier
+                 * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                domain_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: OrganizationDomain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomain"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -23611,6 +24537,297 @@ export interface operations {
             };
         };
     };
+    getTenantsDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: OrganizationDomainList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomainList"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the e-mail domain to prove, such as example.com (any case; internationalized names allowed) */
+                    domain: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: OrganizationDomain */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomain"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTenantsDomainsByDomainId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dom_… identifier
+                 * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                domain_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsDomainsCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dom_… identifier
+                 * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                domain_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: OrganizationDomain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationDomain"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTenantsInvitations: {
         parameters: {
             query?: never;
@@ -24739,6 +25956,140 @@ export interface operations {
             };
         };
     };
+    getTenantsSelfInvoicesByInvoiceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ivc_… identifier
+                 * @example ivc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                invoice_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: TenantInvoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantInvoice"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsSelfInvoicesPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ivc_… identifier
+                 * @example ivc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                invoice_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTenantsSelfOrders: {
         parameters: {
             query?: {
@@ -25192,6 +26543,229 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSelfTickets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the billing account it is about (id or account number) */
+                    ban_id?: string;
+                    category?: "billing" | "technical" | "service_request" | "other";
+                    description: string;
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    subject: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: TenantTicket */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantTicket"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsSelfTicketsByTicketId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+                /**
+                 * @description tkt_… identifier
+                 * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: TenantTicket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantTicket"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsSelfTicketsComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+                /**
+                 * @description tkt_… identifier
+                 * @example tkt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description your message; a ticket waiting on you, or resolved, is open again for whoever handles it */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: TenantTicket */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantTicket"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

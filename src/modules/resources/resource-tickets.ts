@@ -20,6 +20,9 @@ const TICKET_TRANSITIONS: Record<string, readonly string[]> = {
   closed: [],
 };
 
+/** The statuses a customer's reply moves back to open. */
+const REOPENED_BY_REPLY: readonly string[] = ['waiting_on_customer', 'resolved'];
+
 export interface ResourceTicketsDeps {
   db: Db;
   clock: Clock;
@@ -83,7 +86,7 @@ export class ResourceTickets {
     ctx: RequestContext,
     c: ResourceCaller,
     id: string,
-    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string },
+    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string; customerReply?: boolean },
     by: string,
     byPartnerId: string | null = null,
   ) {
@@ -92,6 +95,9 @@ export class ResourceTickets {
       const t = await repo.findTicket(trx, callerScope(c), id);
       if (!t) throw E.ticket_not_found();
       const now = this.#now().toISOString();
+      // The customer's reply hands the ticket back, as a help desk does: a ticket waiting on the
+      // customer, or resolved, is open again for the provider or partner handling it.
+      if (patch.customerReply && REOPENED_BY_REPLY.includes(t.status)) patch = { ...patch, status: 'open' };
       const set: Partial<repo.TicketRow> = { updated_at: now };
       const changes: Record<string, unknown> = {};
       if (patch.status !== undefined && patch.status !== t.status) {

@@ -25,6 +25,7 @@ import { asSystem } from '../../platform/db/db-context.ts';
 import { callerScope, idempotencyScope, type ResourceCaller } from './resource-caller.ts';
 import { DTO_OF, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type KindDto, type KindRow, type PeopleFields, type WithActors } from './resource-dtos.ts';
 import { ResourceTickets } from './resource-tickets.ts';
+import { findInvoiceDetail, type InvoiceDetail } from './invoice-document.ts';
 import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
@@ -248,6 +249,13 @@ export class ResourcesService {
     return toInvoiceDto(i);
   }
 
+  /** One invoice within the scopes with its lines, account and payments (invoice-document.ts). */
+  async invoiceDetail(scopes: readonly repo.TenantScope[], id: string): Promise<InvoiceDetail> {
+    const i = await findInvoiceDetail(this.#d.db.kysely, scopes, id);
+    if (!i) throw E.invoice_not_found();
+    return i;
+  }
+
   async listUsage(scopes: readonly repo.TenantScope[], f: repo.PeriodFilter) {
     return paged(await repo.listUsage(this.#d.db.kysely, scopes, f), f.limit, toUsageDto);
   }
@@ -424,7 +432,7 @@ export class ResourcesService {
     ctx: RequestContext,
     c: ResourceCaller,
     id: string,
-    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string },
+    patch: { status?: repo.TicketRow['status']; priority?: repo.TicketRow['priority']; assignee?: string | null; comment?: string; customerReply?: boolean },
     by: string,
     byPartnerId: string | null = null,
   ) {

@@ -4,6 +4,7 @@
  * with the common list features, and each order and ticket naming who placed or opened it (the
  * partner's name and the person's name and e-mail).
  *   GET /api/v1/tenants/:tenant_id/self/{summary,orders,services,invoices,tickets,usage,sla}
+ * and acting on one ticket or invoice (tenant-self-records.routes.ts).
  */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
@@ -14,10 +15,13 @@ import { sortFields, type ListKind } from './resource-lists.ts';
 import { PersonDto } from './people.ts';
 import { TicketView } from './partner.routes.ts';
 import type { ResourcesService } from './resources.service.ts';
+import { registerTenantSelfRecords } from './tenant-self-records.routes.ts';
 
 export interface TenantSelfRoutesDeps {
   resources: ResourcesService;
   access: Access;
+  /** the provider's name on invoices and its support staff's messages (default Partnergate) */
+  providerName?: string;
 }
 
 const TAGS = ['customer self-service'];
@@ -84,6 +88,8 @@ export function tenantSelfRoutes(d: TenantSelfRoutesDeps): AudienceRoutes {
           return resources.tenantSummary(req.params.tenant_id, { orders: can('orders.read'), tickets: can('support.tickets.read'), billing: can('billing.invoices.read'), sla: can('reports.sla.read') });
         },
       );
+
+      registerTenantSelfRecords(app, { resources, access, providerName: d.providerName ?? 'Partnergate' });
     },
   };
 }

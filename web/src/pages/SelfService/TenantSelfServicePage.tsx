@@ -5,8 +5,8 @@
  * member's role reads.
  */
 import { useMemo, useState } from 'react';
-import { SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
-import { IconCash, IconClockExclamation, IconGauge, IconSearch, IconTicket } from '@tabler/icons-react';
+import { Button, Group, SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { IconCash, IconClockExclamation, IconGauge, IconPlus, IconSearch, IconTicket } from '@tabler/icons-react';
 import { ApiError } from '../../api/client.ts';
 import { http } from '../../api/client.ts';
 import { delegationsApi } from '../../api/delegations.ts';
@@ -21,7 +21,8 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
-import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
+import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
+import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 
@@ -40,7 +41,8 @@ function useOwn<T>(tenantId: string, what: What, enabled: boolean) {
 }
 
 export function TenantSelfServicePage() {
-  const t = useView().tenant!;
+  const view = useView();
+  const t = view.tenant!;
   const tenantId = t.tenant_id;
   const can = (p: string) => allows(t, p);
   const tabs = [
@@ -96,8 +98,18 @@ export function TenantSelfServicePage() {
             <Tabs.Panel value={tab ?? ''} pt="md">
               {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
-              {tab === 'invoices' && <Invoices rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
-              {tab === 'tickets' && <Tickets rows={tickets.data} loading={tickets.loading} error={tickets.error} partnerName={partnerName} />}
+              {tab === 'invoices' && <Invoices tenantId={tenantId} rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
+              {tab === 'tickets' && (
+                <Tickets
+                  tenant={{ id: tenantId, name: t.name }}
+                  meId={view.me.user.id}
+                  may={{ create: can('support.tickets.create'), reply: can('support.tickets.update'), accounts: can('tenant.billing_accounts.read') }}
+                  rows={tickets.data}
+                  loading={tickets.loading}
+                  error={tickets.error}
+                  partnerName={partnerName}
+                />
+              )}
               {tab === 'usage' && <Usage tenantId={tenantId} />}
               {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
               {tab === 'commitments' && <PartnerCommitments tenantId={tenantId} />}
@@ -190,16 +202,21 @@ function Services({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean; error: unknown }) {
+function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?: Invoice[]; loading: boolean; error: unknown }) {
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <>
+      <Text size="sm" c="dimmed">
+        Select an invoice to see its lines and download it as a PDF.
+      </Text>
       <ErrorAlert error={error} />
       <DataTable
         testId="self-invoices"
         records={rows}
         loading={loading}
         rowKey={(i) => i.id}
-        rowProps={(i) => ({ 'data-number': i.number })}
+        onRowClick={(i) => setOpen(i.id)}
+        rowProps={(i) => ({ 'data-number': i.number, 'data-row': '' })}
         defaultSort={{ key: 'period', direction: 'desc' }}
         empty="No invoices yet."
         columns={[
@@ -211,31 +228,74 @@ function Invoices({ rows, loading, error }: { rows?: Invoice[]; loading: boolean
           { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
         ]}
       />
+      <OwnInvoiceDrawer tenantId={tenantId} invoiceId={open} onClose={() => setOpen(null)} />
     </>
   );
 }
 
-function Tickets({ rows, loading, error, partnerName }: { rows?: Ticket[]; loading: boolean; error: unknown; partnerName: Map<string, string> }) {
+function Tickets({
+  tenant,
+  meId,
+  may,
+  rows,
+  loading,
+  error,
+  partnerName,
+}: {
+  tenant: { id: string; name: string };
+  meId: string;
+  may: { create: boolean; reply: boolean; accounts: boolean };
+  rows?: Ticket[];
+  loading: boolean;
+  error: unknown;
+  partnerName: Map<string, string>;
+}) {
+  const [open, setOpen] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const accounts = useApiQuery(['self', tenant.id, 'accounts'], () => api.tenants.billingAccounts(tenant.id), { enabled: may.create && may.accounts });
+  const waiting = (rows ?? []).filter((x) => x.status === 'waiting_on_customer').length;
   return (
-    <>
+    <Stack>
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed" style={{ flex: '1 1 240px' }}>
+          {waiting > 0 ? `${waiting} ticket${waiting === 1 ? ' is' : 's are'} waiting on your answer. ` : ''}Select a ticket to read its conversation{may.reply ? ' and reply' : ''}.
+        </Text>
+        {may.create && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid="new-ticket">
+            Open a ticket
+          </Button>
+        )}
+      </Group>
       <ErrorAlert error={error} />
       <DataTable
         testId="self-tickets"
         records={rows}
         loading={loading}
         rowKey={(x) => x.id}
-        rowProps={(x) => ({ 'data-number': x.number })}
+        onRowClick={(x) => setOpen(x.id)}
+        rowProps={(x) => ({ 'data-number': x.number, 'data-row': '' })}
         defaultSort={{ key: 'updated', direction: 'desc' }}
         empty="No tickets yet."
         columns={[
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
           { key: 'priority', title: 'Priority', width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={TICKET_STATUS} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={OWN_TICKET_STATUS} /> },
           { key: 'by', title: 'Opened by', render: (x) => <Who person={x.opened_by_person} actor={x.opened_by} partnerName={partnerName} /> },
           { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}
       />
-    </>
+      <OwnTicketDrawer tenantId={tenant.id} tenantName={tenant.name} ticketId={open} meId={meId} mayReply={may.reply} onClose={() => setOpen(null)} />
+      <NewOwnTicketModal
+        tenantId={tenant.id}
+        opened={creating}
+        accounts={(accounts.data?.data ?? []).filter((a) => a.status === 'active').map((a) => ({ id: a.id, label: `${a.name} (${a.account_number})` }))}
+        onClose={() => setCreating(false)}
+        onDone={(x) => {
+          setCreating(false);
+          setOpen(x.id);
+        }}
+      />
+    </Stack>
   );
 }
 

@@ -1,0 +1,160 @@
+/**
+ * One invoice as a customer reads it: its lines, totals, tax, due date, status, billing account
+ * and payment — and the same as a PDF.
+ *
+ * The reference store keeps an invoice's totals, not its lines; the lines are derived from what
+ * the store does keep for the invoice's billing account and month: the usage records (data,
+ * voice, SMS, each with its quantity and amount) and, for the rest of the subtotal, the monthly
+ * services. The lines always add up to the stored subtotal; when the usage recorded exceeds it
+ * (a provider's data that does not match), the invoice shows one line for the whole subtotal
+ * rather than lines that would not add up.
+ *
+ * The PDF is written with pdfkit (already the invoice export's library, invoice-export.service.ts:
+ * well kept, streams, standard fonts built in, no native code), amounts formatted with
+ * Intl.NumberFormat in the invoice's currency, as the portal formats them.
+ */
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import PDFDocument from 'pdfkit';
+import type { Executor } from '../../platform/db/database.ts';
+import * as repo from './resources.repo.ts';
+import { toInvoiceDto } from './resource-dtos.ts';
+
+export interface InvoiceLine {
+  description: string;
+  quantity: number | null;
+  unit: string | null;
+  amount_cents: number;
+}
+
+export interface InvoiceDetail extends ReturnType<typeof toInvoiceDto> {
+  ban_account_number: string | null;
+  ban_name: string | null;
+  tenant_name: string;
+  lines: InvoiceLine[];
+  payments: { paid_at: string; amount_cents: number }[];
+}
+
+const METRICS: Record<string, [string, string]> = {
+  data_gb: ['Mobile data', 'GB'],
+  voice_minutes: ['Voice calls', 'minutes'],
+  sms_count: ['Text messages (SMS)', 'messages'],
+};
+
+/** One invoice within the scopes with its customer's name and its account, or undefined (absent or not visible). */
+export async function findInvoiceDetail(db: Executor, scopes: readonly repo.TenantScope[], id: string): Promise<InvoiceDetail | undefined> {
+  const inv = await repo.findInvoice(db, scopes, id);
+  if (!inv) return undefined;
+  // the names beside the row, as the invoice list joins them (resource-lists.ts)
+  const names = await db
+    .selectFrom('tenants as t')
+    .leftJoin('billing_accounts as b', (j) => j.on('b.id', '=', inv.ban_id).on('b.tenant_id', '=', inv.tenant_id))
+    .select(['t.name as tenant_name', 'b.account_number as ban_account_number', 'b.name as ban_name'])
+    .where('t.id', '=', inv.tenant_id)
+    .executeTakeFirst();
+  return {
+    ...toInvoiceDto(inv),
+    tenant_name: names?.tenant_name ?? '',
+    ban_account_number: names?.ban_account_number ?? null,
+    ban_name: names?.ban_name ?? null,
+    lines: await invoiceLines(db, inv),
+    payments: invoicePayments(inv),
+  };
+}
+
+/** The invoice's lines: monthly services, then each usage metric of its account and month. */
+export async function invoiceLines(db: Executor, inv: repo.InvoiceRow): Promise<InvoiceLine[]> {
+  const usage = await repo.listUsage(db, [{ tenantId: inv.tenant_id, bans: [inv.ban_id] }], { ban: inv.ban_id, periodFrom: inv.period, periodTo: inv.period, limit: 100 });
+  const own = usage.filter((u) => u.currency === inv.currency && u.service_id === null);
+  const usageCents = own.reduce((n, u) => n + u.amount_cents, 0);
+  if (own.length === 0 || usageCents > inv.subtotal_cents) return [{ description: `Charges for ${inv.period}`, quantity: null, unit: null, amount_cents: inv.subtotal_cents }];
+  const lines: InvoiceLine[] = [];
+  if (inv.subtotal_cents - usageCents > 0) lines.push({ description: 'Monthly services', quantity: null, unit: null, amount_cents: inv.subtotal_cents - usageCents });
+  for (const u of [...own].sort((a, b) => a.metric.localeCompare(b.metric))) {
+    const [label, unit] = METRICS[u.metric] ?? [u.metric, null];
+    lines.push({ description: label, quantity: u.quantity, unit, amount_cents: u.amount_cents });
+  }
+  return lines;
+}
+
+/** The payments the store records: a paid invoice's settlement (the store keeps one date per invoice). */
+export function invoicePayments(inv: repo.InvoiceRow): { paid_at: string; amount_cents: number }[] {
+  return inv.paid_at ? [{ paid_at: inv.paid_at, amount_cents: inv.total_cents - inv.balance_cents }] : [];
+}
+
+/** Money as the portal writes it (web/src/components/format.ts): Intl in the invoice's currency. */
+export function formatMoney(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+const STATUS: Record<string, string> = { open: 'Open — to pay', paid: 'Paid', overdue: 'Overdue', void: 'Void (cancelled)' };
+
+/** The file a customer downloads: named in words. */
+export function invoiceFileName(number: string): string {
+  return `Invoice ${number}.pdf`;
+}
+
+/** The invoice as a one-page A4 PDF: provider, customer, account, dates, lines, totals, payment. */
+export async function invoicePdf(inv: InvoiceDetail, providerName: string): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${inv.number}`, Author: providerName, Producer: 'Partnergate' } });
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  doc.pipe(out);
+  const done = once(out, 'end');
+  const left = 50;
+  const width = doc.page.width - 100;
+  const money = (c: number) => formatMoney(c, inv.currency);
+
+  doc.font('Helvetica-Bold').fontSize(18).text(providerName, left, 50);
+  doc.font('Helvetica').fontSize(10).fillColor('#444').text('Invoice', left, 74).fillColor('#000');
+  doc.font('Helvetica-Bold').fontSize(14).text(`Invoice ${inv.number}`, left, 50, { width, align: 'right' });
+  doc.font('Helvetica').fontSize(10).text(`Status: ${STATUS[inv.status] ?? inv.status}`, left, 70, { width, align: 'right' });
+
+  doc.moveDown(3);
+  const y0 = doc.y;
+  doc.font('Helvetica-Bold').fontSize(10).text('Billed to', left, y0);
+  doc.font('Helvetica').text(inv.tenant_name);
+  if (inv.ban_name) doc.text(inv.ban_name);
+  if (inv.ban_account_number) doc.text(`Billing account ${inv.ban_account_number}`);
+  const col2 = left + width / 2;
+  doc.font('Helvetica-Bold').text('Dates', col2, y0);
+  doc.font('Helvetica').text(`Billing month: ${inv.period}`, col2).text(`Issued: ${day(inv.issued_at)}`, col2).text(`Due: ${day(inv.due_at)}`, col2);
+
+  doc.moveDown(2);
+  const cols: [string, number, 'left' | 'right'][] = [
+    ['Description', width * 0.5, 'left'],
+    ['Quantity', width * 0.25, 'right'],
+    ['Amount', width * 0.25, 'right'],
+  ];
+  const row = (cells: string[], bold = false) => {
+    const y = doc.y;
+    let x = left;
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(10);
+    cells.forEach((c, i) => {
+      doc.text(c, x, y, { width: cols[i][1] - 6, align: cols[i][2], lineBreak: false });
+      x += cols[i][1];
+    });
+    doc.y = y + 18;
+  };
+  row(cols.map((c) => c[0]), true);
+  doc.moveTo(left, doc.y - 4).lineTo(left + width, doc.y - 4).strokeColor('#999').stroke();
+  for (const l of inv.lines) row([l.description, l.quantity === null ? '' : `${new Intl.NumberFormat('en-US').format(l.quantity)} ${l.unit ?? ''}`.trim(), money(l.amount_cents)]);
+  doc.moveTo(left, doc.y - 4).lineTo(left + width, doc.y - 4).strokeColor('#999').stroke();
+  row(['Subtotal', '', money(inv.subtotal_cents)]);
+  row(['Tax', '', money(inv.tax_cents)]);
+  row(['Total', '', money(inv.total_cents)], true);
+  for (const p of inv.payments) row([`Paid on ${day(p.paid_at)}`, '', money(-p.amount_cents)]);
+  row(['Balance due', '', money(inv.balance_cents)], true);
+
+  doc.moveDown(2);
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Amounts in ${inv.currency}. Questions about this invoice? Open a ticket in the portal under "Orders, invoices and tickets".`, left, doc.y, { width });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}
