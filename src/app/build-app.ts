@@ -55,6 +55,7 @@ import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/a
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
+import { OverviewService, overviewRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { byAudience } from './legacy-routes.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
@@ -308,6 +309,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
       programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
       notificationRoutes({ notifications: services.notifications, access }),
+      overviewRoutes({
+        access,
+        overview: new OverviewService({
+          ...services,
+          feedLag: async () => (services.feed.started ? services.feed.lag() : null),
+          auditBacklog: () => ({ pending: services.gateway.auditBuffer.pending, spool_broken: services.gateway.auditBuffer.spoolBroken }),
+        }),
+      }),
       { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
     ],
     { oauth: [oauth.oauth] },

@@ -99,7 +99,7 @@ function RequireLogin({ children }: { children: ReactNode }) {
 
 /** Where "/" takes each kind of user. */
 export function homePath(v: SessionView): string {
-  if (v.isOperator) return '/operator/tenants';
+  if (v.isOperator) return v.me.permissions.includes('platform.audit.read') ? '/operator' : '/operator/tenants';
   if (v.partner && v.partner.member_status === 'active') return '/partner';
   if (v.tenant) return `/tenant/${v.tenant.tenant_id}`;
   return '/account';

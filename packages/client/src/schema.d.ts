@@ -1046,6 +1046,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator's overview: platform totals, new partners, tenants and access granted per week for 12 weeks, what waits for the operator, and delivery health */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner-applications": {
         parameters: {
             query?: never;
@@ -11058,6 +11075,151 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StepUp"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description an access request counts as long-waiting after this many days (default 7) */
+                waiting_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The operator's overview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        generated_at: string;
+                        health: {
+                            audit_backlog: {
+                                /** @description gateway access events this instance holds, not yet written */
+                                pending: number;
+                                spool_broken: boolean;
+                            };
+                            change_feed_lag: number | null;
+                            webhooks: {
+                                disabled: number;
+                                failing: number;
+                                /** @description platform, tenant or partner */
+                                owner_type: string;
+                            }[];
+                        };
+                        totals: {
+                            delegations_active: {
+                                by_origin: {
+                                    consent: number;
+                                    link: number;
+                                    wholesale: number;
+                                };
+                                total: number;
+                            };
+                            partners_active: {
+                                by_capability: {
+                                    delegated: number;
+                                    managed_services: number;
+                                    referral: number;
+                                    wholesale: number;
+                                };
+                                total: number;
+                            };
+                            people: {
+                                active: number;
+                                disabled: number;
+                                invited: number;
+                            };
+                            tenants: {
+                                active: number;
+                                closed: number;
+                                suspended: number;
+                                total: number;
+                            };
+                        };
+                        trends: {
+                            /** @description the last 12 weeks, oldest first; the last is the current week so far */
+                            weeks: {
+                                /** @description delegations approved or granted that week (by their decision time), not counting rejections */
+                                access_granted: number;
+                                new_partners: number;
+                                new_tenants: number;
+                                /**
+                                 * Format: date
+                                 * @description Monday (UTC) the week starts on
+                                 */
+                                week_start: string;
+                            }[];
+                        };
+                        waiting: {
+                            access_requests: {
+                                count: number;
+                                /** @description requests asked more than waiting_days ago */
+                                older: number;
+                                waiting_days: number;
+                            };
+                            /** @description referral partners whose signed agreement waits for the operator */
+                            agreements_to_approve: number;
+                            /** @description pending earnings by currency */
+                            earnings_to_approve: {
+                                amount_minor: number;
+                                /** @example EUR */
+                                currency: string;
+                                partners: number;
+                            }[];
+                            /** @description e-mails that failed after every retry */
+                            mail_failed: number;
+                            partner_applications: {
+                                count: number;
+                                oldest: {
+                                    /**
+                                     * Format: date-time
+                                     * @example 2025-06-02T09:30:00.000Z
+                                     */
+                                    applied_at: string;
+                                    id: string;
+                                    name: string;
+                                }[];
+                            };
+                        };
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */

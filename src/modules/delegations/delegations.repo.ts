@@ -151,3 +151,26 @@ export async function isActiveTenantAdmin(db: Executor, tenantId: string, userId
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The operator's overview: active delegations by origin, requests waiting (all, and those asked
+ * before `waitingBefore`), and when access was granted since `sinceIso` (decided_at of every
+ * delegation that was not rejected: approved requests and direct grants).
+ */
+export async function delegationFigures(db: Executor, sinceIso: string, waitingBefore: string) {
+  const [active, requested, grants] = await Promise.all([
+    db.selectFrom('delegations').select(['origin', (eb) => eb.fn.countAll<number>().as('n')]).where('status', '=', 'active').groupBy('origin').execute(),
+    db
+      .selectFrom('delegations')
+      .select([(eb) => eb.fn.countAll<number>().as('n'), sql<number>`sum(case when requested_at < ${waitingBefore} then 1 else 0 end)`.as('old')])
+      .where('status', '=', 'requested')
+      .executeTakeFirstOrThrow(),
+    db.selectFrom('delegations').select('decided_at').where('decided_at', '>=', sinceIso).where('status', '!=', 'rejected').execute(),
+  ]);
+  return {
+    activeByOrigin: active.map((r) => ({ origin: r.origin, n: Number(r.n) })),
+    requested: Number(requested.n),
+    requestedBefore: Number(requested.old ?? 0),
+    grants: grants.map((r) => r.decided_at).filter((x): x is string => x !== null),
+  };
+}

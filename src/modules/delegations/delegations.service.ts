@@ -259,6 +259,11 @@ export class DelegationsService {
     return repo.countDelegations(this.#steps.db.kysely, f);
   }
 
+  /** The operator's overview figures (see repo.delegationFigures). */
+  figures(sinceIso: string, waitingBefore: string) {
+    return repo.delegationFigures(this.#steps.db.kysely, sinceIso, waitingBefore);
+  }
+
   async get(id: string, scope: { tenantId?: string; partnerId?: string } = {}): Promise<repo.DelegationView> {
     const d = await repo.findDelegationView(this.#steps.db.kysely, id);
     if (!d || (scope.tenantId && d.tenant_id !== scope.tenantId) || (scope.partnerId && d.partner_id !== scope.partnerId)) throw A.delegation_not_found('No such delegation.');

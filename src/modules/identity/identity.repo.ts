@@ -273,3 +273,9 @@ export async function revokeInvitationsFor(db: Executor, scopeType: 'tenant' | '
     .where('revoked_at', 'is', null)
     .execute();
 }
+
+/** The operator's overview: accounts by status. */
+export async function userFigures(db: Executor): Promise<{ status: string; n: number }[]> {
+  const rows = await db.selectFrom('users').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return rows.map((r) => ({ status: r.status as string, n: Number(r.n) }));
+}

@@ -194,6 +194,11 @@ export class IdentityService {
     return this.#users.list(f);
   }
 
+  /** The operator's overview: accounts by status. */
+  userFigures() {
+    return this.#users.figures();
+  }
+
   setUserStatus(ctx: RequestContext, principal: Principal, userId: string, status: 'active' | 'disabled'): Promise<repo.UserRow> {
     return this.#users.setStatus(ctx, principal, userId, status);
   }

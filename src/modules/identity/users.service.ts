@@ -63,6 +63,10 @@ export class UsersService {
     return repo.listUsers(this.#d.db.kysely, f);
   }
 
+  figures() {
+    return repo.userFigures(this.#d.db.kysely);
+  }
+
   /** Register what else disabling a user ends (see UserDisabledHook). */
   onDisabled(fn: UserDisabledHook): void {
     this.#onDisabled.push(fn);

@@ -34,6 +34,7 @@ const FROM_AUDIT: Record<string, string> = {
   'delegation.renewed': 'delegation.extended',
   'oauth.consent_granted': 'consent.granted',
   'oauth.grant_revoked': 'consent.revoked',
+  'partner.created': 'partner.applied',
   'partner.approved': 'partner.approved',
   'partner.suspended': 'partner.suspended',
   'partner.reactivated': 'partner.reactivated',

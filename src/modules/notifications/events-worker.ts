@@ -193,6 +193,8 @@ export class EventsWorker {
       else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
       else add(await repo.operators(trx), 'operator');
     }
+    // an application answered before its notice went out needs no notice (the operator already acted)
+    if (t.audience === 'operators' && (e.type !== 'partner.applied' || (e.partner_id && (await repo.partnerStatus(trx, e.partner_id)) === 'applied'))) add(await repo.operators(trx), 'operator');
     const notes: Parameters<typeof repo.insertNotifications>[1] = [];
     const mails: Parameters<typeof repo.insertMail>[1] = [];
     // each address is e-mailed once per event, however many ways it is named

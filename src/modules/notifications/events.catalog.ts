@@ -39,7 +39,7 @@ const AlertEvent = Type.Object({
 });
 
 /** Who is told about an event in the portal and by e-mail (webhooks go to every endpoint that subscribed). */
-export type EventAudience = 'tenant_admins' | 'partner_members' | 'both' | 'endpoint_owners' | 'none';
+export type EventAudience = 'tenant_admins' | 'partner_members' | 'both' | 'endpoint_owners' | 'operators' | 'none';
 
 export interface EventType {
   type: string;
@@ -68,6 +68,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   ev('delegation.activated', 'Eligible access activated', 'A partner member activated eligible (just-in-time) access for a bounded time.', 'both', false, DelegationEvent({ active_until: Type.String({ format: 'date-time' }) })),
   ev('consent.granted', 'An app was allowed in', "A tenant admin allowed a partner's app to act for the tenant (OAuth consent).", 'tenant_admins', false, ConsentEvent),
   ev('consent.revoked', "An app's permission was withdrawn", "A tenant withdrew a partner app's permission to act for it.", 'both', false, ConsentEvent),
+  ev('partner.applied', 'Partner application', 'An organization applied to become a partner: the operator reviews the application and approves or rejects it.', 'operators', false, PartnerEvent),
   ev('partner.approved', 'Partner approved', 'The operator approved a partner application: the partner can act.', 'partner_members', true, PartnerEvent),
   ev('partner.suspended', 'Partner suspended', 'The operator suspended a partner: none of its access works until it is reactivated.', 'partner_members', true, PartnerEvent),
   ev('partner.reactivated', 'Partner reactivated', 'The operator lifted a partner suspension.', 'partner_members', true, PartnerEvent),
@@ -150,7 +151,7 @@ export function eventsMarkdown(): string {
 }
 
 function audienceWords(e: EventType): string {
-  const who = { tenant_admins: 'tenant admins', partner_members: 'partner members', both: 'tenant admins and partner members', endpoint_owners: "the endpoint's owners", none: 'nobody (webhooks only)' }[e.audience];
+  const who = { tenant_admins: 'tenant admins', partner_members: 'partner members', both: 'tenant admins and partner members', endpoint_owners: "the endpoint's owners", operators: 'the platform operators', none: 'nobody (webhooks only)' }[e.audience];
   return e.audience === 'none' ? who : `${who}: in the portal${e.emailByDefault ? ' and by e-mail' : ''}`;
 }
 

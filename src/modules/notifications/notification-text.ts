@@ -58,6 +58,8 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
       return { title: `${tenant} allowed an app of ${partner}`, body: `An app of ${partner} may now act for ${tenant}${by}.`, link };
     case 'consent.revoked':
       return { title: `An app of ${partner} lost its permission at ${tenant}`, body: `The app can no longer act for ${tenant}${by}.`, link };
+    case 'partner.applied':
+      return { title: `${partner} applied to become a partner`, body: `Review the application, then approve it with the capabilities it may use, or reject it.`, link: d.partner ? `/operator/partners/${d.partner.id}` : '/operator/partners' };
     case 'partner.approved':
       return { title: `${partner} was approved`, body: 'Your partner organization is active: you can now ask customers for access.', link: '/partner' };
     case 'partner.suspended':

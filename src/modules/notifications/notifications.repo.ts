@@ -176,6 +176,11 @@ export function operators(db: Executor): Promise<Recipient[]> {
   return db.selectFrom('users').select(['id', 'email', 'name']).where('platform_role', '=', 'SUPER_ADMIN').where('status', '=', 'active').execute();
 }
 
+/** A partner's status now (an application's notice goes out only while it waits). */
+export async function partnerStatus(db: Executor, partnerId: string): Promise<string | null> {
+  return (await db.selectFrom('partners').select('status').where('id', '=', partnerId).executeTakeFirst())?.status ?? null;
+}
+
 /** Link requests waiting for each tenant the user administers. */
 export function waitingLinkRequests(db: Executor, userId: string) {
   return db
@@ -202,4 +207,17 @@ export async function claimDueMail(db: Db, trx: Tx, nowIso: string, leaseUntil: 
   if (ids.length === 0) return [];
   await trx.updateTable('mail_messages').set({ locked_until: leaseUntil }).where('id', 'in', ids).execute();
   return trx.selectFrom('mail_messages').selectAll().where('id', 'in', ids).execute();
+}
+
+/** The operator's overview: webhook endpoints turned off or failing, by owner, and e-mail that failed for good. */
+export async function deliveryHealth(db: Executor) {
+  const [endpoints, mail] = await Promise.all([
+    db
+      .selectFrom('webhook_endpoints')
+      .select(['owner_type', sql<number>`sum(case when status = 'disabled' then 1 else 0 end)`.as('disabled'), sql<number>`sum(case when status = 'active' and consecutive_failures > 0 then 1 else 0 end)`.as('failing')])
+      .groupBy('owner_type')
+      .execute(),
+    db.selectFrom('mail_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow(),
+  ]);
+  return { endpoints: endpoints.map((r) => ({ owner_type: r.owner_type, disabled: Number(r.disabled ?? 0), failing: Number(r.failing ?? 0) })), mailFailed: Number(mail.n) };
 }

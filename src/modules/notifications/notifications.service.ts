@@ -319,6 +319,11 @@ export class NotificationsService {
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
   }
 
+  /** The operator's overview: webhook endpoints turned off or failing by owner, e-mail that failed for good. */
+  deliveryHealth() {
+    return repo.deliveryHealth(this.#d.db.kysely);
+  }
+
   /** The operator's view of the local outbox (when there is no SMTP server). */
   outboxMessages(limit = 100) {
     return this.#d.mailer.listOutbox(limit);

@@ -90,3 +90,14 @@ export async function updateMember(db: Executor, partnerId: string, userId: stri
 export async function deleteMember(db: Executor, partnerId: string, userId: string): Promise<void> {
   await db.deleteFrom('partner_members').where('partner_id', '=', partnerId).where('user_id', '=', userId).execute();
 }
+
+/** The operator's overview: active partners' capabilities, applications waiting (oldest first), arrivals since `sinceIso`. */
+export async function partnerFigures(db: Executor, sinceIso: string, applicationsShown: number) {
+  const [active, applied, applications, arrivals] = await Promise.all([
+    db.selectFrom('partners').select('capabilities').where('status', '=', 'active').execute(),
+    db.selectFrom('partners').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'applied').executeTakeFirstOrThrow(),
+    db.selectFrom('partners').select(['id', 'name', 'applied_at']).where('status', '=', 'applied').orderBy('applied_at').orderBy('id').limit(applicationsShown).execute(),
+    db.selectFrom('partners').select('created_at').where('created_at', '>=', sinceIso).execute(),
+  ]);
+  return { activeCapabilities: active.map((r) => r.capabilities), applied: Number(applied.n), applications, arrivals: arrivals.map((r) => r.created_at) };
+}

@@ -182,6 +182,11 @@ export class PartnersService {
     return repo.listPartners(this.#d.db.kysely, f);
   }
 
+  /** The operator's overview figures (see repo.partnerFigures). */
+  figures(sinceIso: string, applicationsShown: number) {
+    return repo.partnerFigures(this.#d.db.kysely, sinceIso, applicationsShown);
+  }
+
   async updateProfile(ctx: RequestContext, id: string, patch: { name?: string; website?: string | null; contact_email?: string; description?: string | null }) {
     const p = await this.requirePartner(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && p[k as keyof repo.PartnerRow] !== v));

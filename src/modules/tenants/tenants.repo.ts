@@ -112,3 +112,12 @@ export async function insertBillingAccount(db: Executor, row: Insertable<Billing
 export async function updateBillingAccount(db: Executor, id: string, patch: Partial<Insertable<BillingAccountsTable>>): Promise<void> {
   await db.updateTable('billing_accounts').set(patch).where('id', '=', id).execute();
 }
+
+/** The operator's overview: tenants by status, and when each arrived since `sinceIso`. */
+export async function tenantFigures(db: Executor, sinceIso: string) {
+  const [byStatus, arrivals] = await Promise.all([
+    db.selectFrom('tenants').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+    db.selectFrom('tenants').select('created_at').where('created_at', '>=', sinceIso).execute(),
+  ]);
+  return { byStatus: byStatus.map((r) => ({ status: r.status as string, n: Number(r.n) })), arrivals: arrivals.map((r) => r.created_at) };
+}

@@ -141,6 +141,11 @@ export class TenantsService {
     return repo.listTenants(this.#d.db.kysely, f);
   }
 
+  /** The operator's overview figures (see repo.tenantFigures). */
+  figures(sinceIso: string) {
+    return repo.tenantFigures(this.#d.db.kysely, sinceIso);
+  }
+
   async updateTenant(ctx: RequestContext, id: string, patch: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed' }): Promise<repo.TenantRow> {
     const t = await this.requireTenant(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (t as Record<string, unknown>)[k] !== v));

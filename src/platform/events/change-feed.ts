@@ -118,6 +118,11 @@ export class ChangeFeed {
   }
 
   /** Where this instance has read up to (for tests and diagnostics): an id on SQLite, a snapshot on PostgreSQL. */
+  /** Is this instance tailing the feed (else its lag means nothing)? */
+  get started(): boolean {
+    return this.#started;
+  }
+
   get position(): FeedPosition {
     return this.#db.dialect === 'postgres' ? this.#snapshot : this.#lastId;
   }

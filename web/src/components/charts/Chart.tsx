@@ -27,6 +27,8 @@ export interface ChartProps {
   valueFormatter?: (value: number) => string;
   /** bar and area charts: series on top of each other (parts of one whole) instead of side by side */
   stacked?: boolean;
+  /** counts of things: no 0.25 on the value axis */
+  wholeNumbers?: boolean;
 }
 
 const ChartImpl = lazy(() => import('./ChartImpl.tsx'));

@@ -4,8 +4,8 @@ import { AreaChart, BarChart, DonutChart, LineChart } from '@mantine/charts';
 import type { ChartProps } from './Chart.tsx';
 
 export default function ChartImpl(props: ChartProps) {
-  const { kind, data, dataKey, series, height = 240, valueFormatter, unit, stacked } = props;
-  const common = { h: height, data, dataKey, series, valueFormatter, unit, withLegend: series.length > 1, tickLine: 'y' as const };
+  const { kind, data, dataKey, series, height = 240, valueFormatter, unit, stacked, wholeNumbers } = props;
+  const common = { h: height, data, dataKey, series, valueFormatter, unit, withLegend: series.length > 1, tickLine: 'y' as const, ...(wholeNumbers ? { yAxisProps: { allowDecimals: false } } : {}) };
   switch (kind) {
     case 'line':
       return <LineChart {...common} curveType="monotone" />;

@@ -1,0 +1,20 @@
+/**
+ * The operator's Partners entry: how many partner applications wait for a decision. Shares the overview's
+ * cached query, so approving or rejecting an application (any mutation refreshes active queries) drops it.
+ */
+import { Badge } from '@mantine/core';
+import { operatorOverviewApi, operatorOverviewKey } from '../../api/overview.ts';
+import { useApiQuery } from '../../query/query.ts';
+import { useView } from '../../session/useView.ts';
+
+export function PartnersNavBadge() {
+  const view = useView();
+  const q = useApiQuery([...operatorOverviewKey], () => operatorOverviewApi.get(), { enabled: view.isOperator, staleTime: 30_000 });
+  const n = q.data?.waiting.partner_applications.count ?? 0;
+  if (!n) return null;
+  return (
+    <Badge size="sm" color="red" circle aria-label={`${n} partner application${n === 1 ? '' : 's'} wait${n === 1 ? 's' : ''} for your decision`} data-testid="nav-badge-partners">
+      {n}
+    </Badge>
+  );
+}
