@@ -60,7 +60,6 @@ import {
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
-import { PartnersNavBadge } from './pages/Operator/navBadges.tsx';
 import { TenantWaitingNavBadge, TimeLimitedNavBadge } from './pages/TenantHome/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
@@ -82,6 +81,7 @@ const PartnerHomePage = lazy(() => import('./pages/PartnerHome/PartnerHomePage.t
 const PartnerMembersPage = lazy(() => import('./pages/PartnerHome/PartnerMembersPage.tsx').then((m) => ({ default: m.PartnerMembersPage })));
 const PartnerAuditPage = lazy(() => import('./pages/PartnerHome/PartnerAuditPage.tsx').then((m) => ({ default: m.PartnerAuditPage })));
 const PartnerUsagePage = lazy(() => import('./pages/PartnerHome/PartnerUsagePage.tsx').then((m) => ({ default: m.PartnerUsagePage })));
+const ProvisioningPage = lazy(() => import('./pages/Provisioning/ProvisioningPage.tsx').then((m) => ({ default: m.ProvisioningPage })));
 const TenantHomePage = lazy(() => import('./pages/TenantHome/TenantHomePage.tsx').then((m) => ({ default: m.TenantHomePage })));
 const TenantMembersPage = lazy(() => import('./pages/TenantHome/TenantMembersPage.tsx').then((m) => ({ default: m.TenantMembersPage })));
 const TenantBillingPage = lazy(() => import('./pages/TenantHome/TenantBillingPage.tsx').then((m) => ({ default: m.TenantBillingPage })));
@@ -121,7 +121,6 @@ const EarlyAccessPage = lazy(() => import('./pages/Features/EarlyAccessPage.tsx'
 const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
 const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
-const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -160,10 +159,9 @@ export const PAGES: PortalPage[] = [
   { path: '/reset-password', title: 'Choose a new password', element: <ResetPasswordPage />, public: true },
 
   // ---- operator console -------------------------------------------------------------------
-  { path: '/operator', title: 'Platform overview', element: <OperatorHomePage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Overview', icon: IconHome, order: 5, exact: true } },
   { path: '/operator/tenants', title: 'Tenants', element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Tenants', icon: IconBuilding, order: 10 } },
   { path: '/operator/tenants/:id', title: 'Tenant details', element: <TenantDetailPage />, allow: can.platform('platform.tenants.manage') },
-  { path: '/operator/partners', title: 'Partners', element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Partners', icon: IconBuildingStore, order: 20, badge: PartnersNavBadge } },
+  { path: '/operator/partners', title: 'Partners', element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Partners', icon: IconBuildingStore, order: 20 } },
   { path: '/operator/partners/:id', title: 'Partner details', element: <PartnerDetailPage />, allow: can.platform('platform.partners.manage') },
   {
     path: '/operator/delegations',
@@ -287,6 +285,7 @@ export const PAGES: PortalPage[] = [
     allow: can.all(can.capability('wholesale'), can.partner('partner.customers.read')),
     nav: { section: 'partner', label: 'Plans and customers', icon: IconReceipt2, order: 55 },
   },
+  { path: '/partner/provisioning', title: 'Provisioning', element: <ProvisioningPage />, allow: can.partner('partner.members.manage'), nav: { section: 'partner', label: 'Provisioning', icon: IconUsersGroup, order: 22 } },
   { path: '/partner/usage', title: 'Usage', element: <PartnerUsagePage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Usage', icon: IconGauge, order: 85 } },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 

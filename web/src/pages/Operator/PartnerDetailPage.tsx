@@ -32,6 +32,7 @@ import { CAPABILITY_INFO } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
+import { ProvisioningPanel } from '../Provisioning/ProvisioningPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
 import { PartnerReachPanel } from '../AccessReview/PartnerReachPanel.tsx';
@@ -148,6 +149,9 @@ export function PartnerDetailPage() {
                 <Tabs.Tab value="reach" leftSection={<IconShieldCheck size={16} />}>
                   Customers it can reach
                 </Tabs.Tab>
+                <Tabs.Tab value="provisioning" leftSection={<IconUsersGroup size={16} />}>
+                  Provisioning
+                </Tabs.Tab>
                 <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
                   Audit log
                 </Tabs.Tab>
@@ -169,6 +173,9 @@ export function PartnerDetailPage() {
               </Tabs.Panel>
               <Tabs.Panel value="members">
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
+              </Tabs.Panel>
+              <Tabs.Panel value="provisioning">
+                <ProvisioningPanel partnerId={p.id} orgName={p.name} mode="operator" />
               </Tabs.Panel>
               <Tabs.Panel value="audit">
                 <AuditLogView scope={['partner', p.id]} load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />
