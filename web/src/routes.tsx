@@ -60,6 +60,7 @@ import {
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
+import { PartnersNavBadge } from './pages/Operator/navBadges.tsx';
 import { TenantWaitingNavBadge, TimeLimitedNavBadge } from './pages/TenantHome/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
@@ -121,6 +122,7 @@ const EarlyAccessPage = lazy(() => import('./pages/Features/EarlyAccessPage.tsx'
 const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
 const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
+const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -159,9 +161,10 @@ export const PAGES: PortalPage[] = [
   { path: '/reset-password', title: 'Choose a new password', element: <ResetPasswordPage />, public: true },
 
   // ---- operator console -------------------------------------------------------------------
+  { path: '/operator', title: 'Platform overview', element: <OperatorHomePage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Overview', icon: IconHome, order: 5, exact: true } },
   { path: '/operator/tenants', title: 'Tenants', element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Tenants', icon: IconBuilding, order: 10 } },
   { path: '/operator/tenants/:id', title: 'Tenant details', element: <TenantDetailPage />, allow: can.platform('platform.tenants.manage') },
-  { path: '/operator/partners', title: 'Partners', element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Partners', icon: IconBuildingStore, order: 20 } },
+  { path: '/operator/partners', title: 'Partners', element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Partners', icon: IconBuildingStore, order: 20, badge: PartnersNavBadge } },
   { path: '/operator/partners/:id', title: 'Partner details', element: <PartnerDetailPage />, allow: can.platform('platform.partners.manage') },
   {
     path: '/operator/delegations',
