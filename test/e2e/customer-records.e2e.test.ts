@@ -129,6 +129,7 @@ describe('customers act on their own tickets and invoices', () => {
       await drawer.getByText(`Static IP block not routed (${w}px)`).waitFor();
       const opened = await check(page, 'own-ticket', `ticket-new-${w}`);
       expect(opened).toContain('Opened by you');
+      expect(opened).toMatch(/About billing account .*Head office \(BAN-1000000001\)/);
       await drawer.getByRole('button', { name: 'Close the ticket' }).click();
       await page.getByTestId('self-tickets').getByText(`Static IP block not routed (${w}px)`).first().waitFor();
 

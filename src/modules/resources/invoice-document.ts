@@ -92,6 +92,8 @@ export function formatMoney(cents: number, currency: string): string {
 }
 
 const day = (iso: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+/** "2026-10" → "October 2026" */
+const month = (period: string) => (/^\d{4}-\d{2}$/.test(period) ? new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}-01T00:00:00Z`)) : period);
 const STATUS: Record<string, string> = { open: 'Open — to pay', paid: 'Paid', overdue: 'Overdue', void: 'Void (cancelled)' };
 
 /** The file a customer downloads: named in words. */
@@ -124,7 +126,7 @@ export async function invoicePdf(inv: InvoiceDetail, providerName: string): Prom
   if (inv.ban_account_number) doc.text(`Billing account ${inv.ban_account_number}`);
   const col2 = left + width / 2;
   doc.font('Helvetica-Bold').text('Dates', col2, y0);
-  doc.font('Helvetica').text(`Billing month: ${inv.period}`, col2).text(`Issued: ${day(inv.issued_at)}`, col2).text(`Due: ${day(inv.due_at)}`, col2);
+  doc.font('Helvetica').text(`Billing month: ${month(inv.period)}`, col2).text(`Issued: ${day(inv.issued_at)}`, col2).text(`Due: ${day(inv.due_at)}`, col2);
 
   doc.moveDown(2);
   const cols: [string, number, 'left' | 'right'][] = [

@@ -252,7 +252,8 @@ function Tickets({
 }) {
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const accounts = useApiQuery(['self', tenant.id, 'accounts'], () => api.tenants.billingAccounts(tenant.id), { enabled: may.create && may.accounts });
+  const accounts = useApiQuery(['self', tenant.id, 'accounts'], () => api.tenants.billingAccounts(tenant.id), { enabled: may.accounts });
+  const accountNames = useMemo(() => new Map((accounts.data?.data ?? []).map((a) => [a.id, `${a.name} (${a.account_number})`])), [accounts.data]);
   const waiting = (rows ?? []).filter((x) => x.status === 'waiting_on_customer').length;
   return (
     <Stack>
@@ -284,7 +285,7 @@ function Tickets({
           { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}
       />
-      <OwnTicketDrawer tenantId={tenant.id} tenantName={tenant.name} ticketId={open} meId={meId} mayReply={may.reply} onClose={() => setOpen(null)} />
+      <OwnTicketDrawer tenantId={tenant.id} tenantName={tenant.name} ticketId={open} meId={meId} mayReply={may.reply} accounts={accountNames} onClose={() => setOpen(null)} />
       <NewOwnTicketModal
         tenantId={tenant.id}
         opened={creating}

@@ -43,6 +43,7 @@ export function OwnTicketDrawer({
   ticketId,
   meId,
   mayReply,
+  accounts,
   onClose,
 }: {
   tenantId: string;
@@ -50,6 +51,8 @@ export function OwnTicketDrawer({
   ticketId: string | null;
   meId: string;
   mayReply: boolean;
+  /** billing account id → its name and number, when the person may read them */
+  accounts: Map<string, string>;
   onClose(): void;
 }) {
   const q = useApiQuery(selfKeys.ticket(tenantId, ticketId ?? ''), () => selfRecordsApi.ticket(tenantId, ticketId!), { enabled: !!ticketId });
@@ -76,6 +79,11 @@ export function OwnTicketDrawer({
             <Text size="sm" c="dimmed">
               Opened by {opener} on {formatDateTime(t.created_at)} · {TICKET_CATEGORY[t.category] ?? t.category} · {TICKET_PRIORITY[t.priority]?.label ?? t.priority} priority
             </Text>
+            {t.ban_id && accounts.has(t.ban_id) && (
+              <Text size="sm" c="dimmed" data-testid="ticket-account">
+                About billing account {accounts.get(t.ban_id)}
+              </Text>
+            )}
           </div>
           <Group gap="xs" wrap="nowrap" align="flex-start">
             <LabelBadge value={t.status} map={OWN_TICKET_STATUS} />
