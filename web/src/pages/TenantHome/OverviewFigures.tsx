@@ -130,7 +130,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
       color: 'teal',
       testId: 'figure-next-due',
       value: next ? formatMoney(next.balance_cents, next.currency) : 'No invoice to pay',
-      hint: next ? `Invoice ${next.number}, due ${formatDate(next.due_at)}${(nextDue.data?.total ?? 1) > 1 ? ` (${plural(nextDue.data!.total, 'open invoice', 'open invoices')} in all)` : ''}` : 'No open invoice is waiting for payment',
+      hint: next ? `Due ${formatDate(next.due_at)}${(nextDue.data?.total ?? 1) > 1 ? ` · ${plural(nextDue.data!.total, 'open invoice', 'open invoices')} in all` : ''}` : 'No open invoice is waiting for payment',
       loading: nextDue.loading,
       error: nextDue.error,
     });
@@ -144,7 +144,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
       color: 'indigo',
       testId: 'figure-tickets',
       value: open,
-      hint: waiting > 0 ? `${plural(waiting, 'waits', 'wait')} for your reply` : open > 0 ? 'None waits for your reply' : 'No open support ticket',
+      hint: waiting > 0 ? `${plural(waiting, 'ticket waits', 'tickets wait')} for your reply` : open > 0 ? 'None waits for your reply' : 'No open support ticket',
       loading: summary.loading || waitingTickets.loading,
       error: summary.error ?? waitingTickets.error,
       link: { to: services, label: 'See tickets' },
@@ -180,7 +180,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
       <Title order={3} size="h4" mb="xs" id="figures-title">
         At a glance
       </Title>
-      <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: Math.min(figures.length, 5) }} data-testid="overview-figures">
+      <SimpleGrid cols={{ base: 1, xs: 2, md: figures.length === 4 ? 2 : 3, lg: figures.length === 4 ? 4 : 3, xl: Math.min(figures.length, 5) }} data-testid="overview-figures">
         {figures.map((f) => (
           <FigureTile key={f.testId} f={f} />
         ))}
