@@ -38,7 +38,9 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 /** The scimType of a platform error raised inside a SCIM request (e.g. a partner's last owner). */
 function fromAppError(e: AppError): ScimProblem {
   if (e.code === 'malformed_json' || e.code === 'json_too_deep') return scimProblem.invalidSyntax(e.detail);
-  if (e.status === 409) return new ScimProblem(409, e.detail, e.code === 'last_partner_owner' ? 'mutability' : 'uniqueness');
+  // RFC 7644 §3.12: mutability is a 400 (the partner's last owner cannot be turned off); a clash is 409 uniqueness
+  if (e.code === 'last_partner_owner') return scimProblem.mutability(e.detail);
+  if (e.status === 409) return new ScimProblem(409, e.detail, 'uniqueness');
   if (e.status === 400 || e.status === 403) return new ScimProblem(400, e.detail, 'invalidValue');
   if (e.status === 404) return new ScimProblem(404, e.detail);
   return new ScimProblem(e.status >= 500 ? 500 : e.status, e.status >= 500 ? 'The request could not be completed; try again.' : e.detail);

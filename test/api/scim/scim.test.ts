@@ -205,6 +205,21 @@ describe('the token is the organization', () => {
     expect((await s('GET', '/Users')).status).toBe(401);
   });
 
+  it('never links a member of another organization, and never turns off the last owner', async () => {
+    const p = await t.world.partner({ capabilities: ['managed_services'] });
+    const other = await t.world.partner({ capabilities: ['managed_services'] });
+    const s = scim(await tokenFor(p));
+    expect((await s('POST', '/Users', { schemas: [USER], userName: other.staff.email })).body).toMatchObject({ schemas: [ERROR], status: '409', scimType: 'uniqueness' });
+    expect((await t.services.partners.listMembers(other.id)).find((m) => m.user_id === other.staff.id)?.member_status).toBe('active');
+
+    const owner = await s('POST', '/Users', { schemas: [USER], userName: p.owner.email });
+    expect(owner.status).toBe(201);
+    const off = await s('PATCH', `/Users/${owner.body.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect(off.body).toMatchObject({ schemas: [ERROR], status: '400', scimType: 'mutability' });
+    expect((await t.services.identity.findUserById(p.owner.id))?.status).toBe('active');
+    expect((await s('DELETE', `/Users/${owner.body.id}`)).body).toMatchObject({ status: '400', scimType: 'mutability' });
+  });
+
   it('answers malformed filters and bodies with a SCIM error and its scimType', async () => {
     const p = await t.world.partner({ capabilities: ['managed_services'] });
     const s = scim(await tokenFor(p));
