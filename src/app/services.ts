@@ -28,6 +28,7 @@ import { MailOutboxStore, NotificationsService } from '../modules/notifications/
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import { PlansService } from '../modules/plans/index.ts';
+import { DnsTxtChecker, DomainsService } from '../modules/domains/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
 
@@ -90,6 +91,8 @@ export interface Services {
   oauth: OAuthService;
   /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
   program: ProgramService;
+  /** the e-mail domains partners and tenants prove they own (DNS TXT through DNS_RESOLVER) */
+  domains: DomainsService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center */
   notifications: NotificationsService;
   activations: ActivationsService;
@@ -192,6 +195,7 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
   const program = new ProgramService({ db, audit, feed, clock, identity, tenants, partners, onError: (e) => d.onError(e, 'partner program earnings'), mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'sign-up mail') });
+  const domains = new DomainsService({ db, audit, clock, dns: new DnsTxtChecker(config.dnsResolver) });
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
@@ -245,5 +249,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // who on the partner's side hears of an alert, and what each reads: decided per recipient by the alerts module
   for (const type of ['alert.raised', 'alert.resolved']) notifications.setAudiencePolicy(type, (trx, e, members) => alerts.alertAudience(trx, e, members));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, notifications, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, domains, notifications, activations, lifecycle, redisClients };
 }

@@ -4,6 +4,7 @@
  * every setting) and returns a frozen, typed Config; a bad value throws ConfigError naming the setting.
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { availableParallelism, hostname } from 'node:os';
@@ -106,6 +107,8 @@ export interface Config {
   /** events worker period (ms); 0 = not started */
   notifyWorkerIntervalMs: number;
   lifecycleSweepIntervalMs: number;
+  /** DNS server (ip or ip:port) for domain verification; null = the system resolver */
+  dnsResolver: string | null;
 }
 
 export class ConfigError extends Error {
@@ -288,11 +291,23 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     webhookDisableAfterFailures: get('WEBHOOK_DISABLE_AFTER_FAILURES'),
     notifyWorkerIntervalMs: get('NOTIFY_WORKER_INTERVAL_MS'),
     lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
+    dnsResolver: dnsResolver(opt('DNS_RESOLVER')),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
   }
   return Object.freeze(cfg);
+}
+
+/** DNS_RESOLVER as node's resolver takes it (an IP address with an optional port), checked by the resolver itself. */
+function dnsResolver(v: string | null): string | null {
+  if (v === null) return null;
+  try {
+    new Resolver().setServers([v]);
+  } catch {
+    throw new ConfigError('DNS_RESOLVER', `must be an IP address with an optional port (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53), not ${JSON.stringify(v)}`);
+  }
+  return v;
 }
 
 const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;

@@ -203,6 +203,11 @@ export const SettingsSchema = Type.Object({
   WEBHOOK_TIMEOUT_MS: int(100, 60_000, { default: 10_000, description: 'Milliseconds a webhook endpoint has to answer a delivery (connection, headers and body) before the attempt counts as failed.' }),
   WEBHOOK_MAX_ATTEMPTS: int(1, 20, { default: 8, description: 'Attempts per webhook delivery before it is marked failed; retries back off exponentially (30 s, 2 min, 8 min, 32 min … at most 10 h apart).' }),
   WEBHOOK_DISABLE_AFTER_FAILURES: int(1, 10_000, { default: 20, description: 'Failed attempts in a row after which a webhook endpoint is disabled (its owners are told); one success resets the count.' }),
+  DNS_RESOLVER: text({
+    defaultText: 'unset (the system resolver)',
+    allowed: 'IP address, optionally with :port (IPv6 as [addr]:port)',
+    description: 'DNS server that checks the TXT records organizations publish to prove they own an e-mail domain, e.g. `192.0.2.53:53`; unset: the resolvers of the operating system.',
+  }),
   LIFECYCLE_SWEEP_INTERVAL_MS: int(0, 3_600_000, { default: 60_000, description: 'Milliseconds between runs of the delegation lifecycle sweep (auto-extend, expiry, the 30/7/1-day notices); 0 = not started (tests drive it).' }),
   NOTIFY_WORKER_INTERVAL_MS: int(0, 3_600_000, { default: 1000, description: 'Milliseconds between runs of the events worker (fan-out of new events, due webhook deliveries, e-mail); 0 = not started (tests drive it).' }),
   CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),

@@ -30,6 +30,7 @@ import {
   IconBell,
   IconMail,
   IconWebhook,
+  IconWorldWww,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingStore,
@@ -124,6 +125,9 @@ const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/Tenant
 const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerEligibleAccessPage.tsx').then((m) => ({ default: m.PartnerEligibleAccessPage })));
 const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
+const PartnerDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.PartnerDomainsPage })));
+const TenantDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.TenantDomainsPage })));
+const OperatorDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.OperatorDomainsPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
 
@@ -189,6 +193,7 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'operator', label: 'Feature catalog', icon: IconFlag, order: 23 },
   },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
+  { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
   {
@@ -280,6 +285,7 @@ export const PAGES: PortalPage[] = [
     allow: can.partner('partner.profile.read'),
     nav: { section: 'partner', label: 'Early access', icon: IconFlask, order: 75 },
   },
+  { path: '/partner/domains', title: 'Partner sign-in domains', element: <PartnerDomainsPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
   { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   {
     path: '/partner/plans',
@@ -340,6 +346,7 @@ export const PAGES: PortalPage[] = [
   { path: '/tenant/:tenantId/plan', title: 'Plan and subscription', element: <TenantPlanPage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Plan', icon: IconReceipt2, order: 35 } },
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },
+  { path: '/tenant/:tenantId/domains', title: 'Sign-in domains', element: <TenantDomainsPage />, allow: can.tenant('tenant.update'), nav: { section: 'tenant', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
   { path: '/tenant/:tenantId/webhooks', title: 'Webhooks', element: <TenantWebhooksPage />, allow: can.tenant('tenant.webhooks.manage'), nav: { section: 'tenant', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/tenant/:tenantId/audit', title: 'Tenant audit log', element: <TenantAuditPage />, allow: can.tenant('tenant.audit.read'), nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },
 

@@ -20,6 +20,7 @@ import type { LinkCommitmentsTable, PartnerAlertsTable } from './schema/alerts.t
 import type { MailOutboxTable, DomainEventsTable, WebhookEndpointsTable, WebhookDeliveriesTable, WebhookAttemptsTable, NotificationsTable, NotificationPreferencesTable, MailMessagesTable } from './schema/notifications.ts';
 import type { ScimConnectionsTable, ScimUsersTable, ScimGroupsTable, ScimGroupMembersTable, ScimRequestsTable } from './schema/scim.ts';
 import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTable, KycDocumentsTable, SubscriptionsTable } from './schema/plans.ts';
+import type { OrganizationDomainsTable } from './schema/domains.ts';
 
 export type * from './schema/identity.ts';
 export type * from './schema/tenants.ts';
@@ -34,6 +35,7 @@ export type * from './schema/program.ts';
 export type * from './schema/alerts.ts';
 export type * from './schema/notifications.ts';
 export type * from './schema/plans.ts';
+export type * from './schema/domains.ts';
 export type * from './schema/scim.ts';
 
 export interface Database {
@@ -93,6 +95,7 @@ export interface Database {
   kyc_cases: KycCasesTable;
   kyc_documents: KycDocumentsTable;
   subscriptions: SubscriptionsTable;
+  organization_domains: OrganizationDomainsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_passkeys: MfaPasskeysTable;

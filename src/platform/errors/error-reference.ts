@@ -13,6 +13,7 @@ const AREAS: [module: string, words: string][] = [
   ['identity', 'Sign-in, sessions, people and API tokens'],
   ['tenants', 'Tenants and billing accounts'],
   ['partners', 'Partners, members and partner configuration'],
+  ['domains', 'Sign-in domains: proving an organization owns an e-mail domain'],
   ['authz', 'Decisions: may this caller do this, here'],
   ['delegations', 'Delegations: partner access to a customer'],
   ['activations', 'Time-limited access'],

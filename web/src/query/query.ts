@@ -124,14 +124,14 @@ export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promi
       try {
         const r = await mutateAsync(args);
         const msg = typeof opts.success === 'function' ? opts.success(r) : opts.success;
-        if (msg) notifications.show({ color: 'teal', message: msg });
+        if (msg) notifications.show({ color: 'teal', message: msg, closeButtonProps: { 'aria-label': 'Dismiss this message' } });
         opts.onDone?.(r);
         // cancelRefetch: false — a reload the page already started in onDone is not started twice
         if (opts.invalidates) for (const k of opts.invalidates) void client.invalidateQueries({ queryKey: k }, { cancelRefetch: false });
         else void client.invalidateQueries(undefined, { cancelRefetch: false });
         return r;
       } catch (e) {
-        if (opts.notifyError) notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e) });
+        if (opts.notifyError) notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e), closeButtonProps: { 'aria-label': 'Dismiss this message' } });
         return undefined;
       }
     },

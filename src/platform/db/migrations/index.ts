@@ -33,6 +33,7 @@ import { migration as m0028 } from './0028-shared-instance-files.ts';
 import { migration as m0029 } from './0029-export-tenants.ts';
 import { migration as m0030 } from './0030-app-id-token-alg.ts';
 import { migration as m0031 } from './0031-catalog-plain-words.ts';
+import { migration as m0032 } from './0032-organization-domains.ts';
 import { migration as m0033 } from './0033-scim.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -67,5 +68,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0029-export-tenants', m0029],
   ['0030-app-id-token-alg', m0030],
   ['0031-catalog-plain-words', m0031],
+  ['0032-organization-domains', m0032],
   ['0033-scim', m0033],
 ];
