@@ -55,7 +55,6 @@ import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/a
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
-import { domainRoutes } from '../modules/domains/index.ts';
 import { OverviewService, overviewRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { byAudience } from './legacy-routes.ts';
@@ -243,8 +242,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
   });
   // SCIM 2.0 provisioning (/scim/v2): an organization's identity provider, with the organization's token, outside the /api routers
-  const scim = createScim({ ...services, partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null });
-  await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl });
+  const scim = createScim({
+    ...services,
+    partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
+    endActivations: async (ctx, partnerId, userId) => {
+      for (const status of ['active', 'pending'] as const) {
+        for (const a of await services.activations.list({ partnerId, status }, 1000)) if (a.user_id === userId) await services.activations.end(ctx, { partnerId, userId }, a.id);
+      }
+    },
+  });
+  await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) });
   const guards = authGuards(
     services.identity,
     access,
@@ -310,12 +317,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
       programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
       notificationRoutes({ notifications: services.notifications, access }),
-      domainRoutes({
-        domains: services.domains,
-        access,
-        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
-        partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
-      }),
       overviewRoutes({
         access,
         overview: new OverviewService({

@@ -13,7 +13,7 @@ import type { PartnersService } from '../partners/index.ts';
 import type { RoleCatalog } from '../authz/index.ts';
 import { ScimConnections } from './scim-connections.service.ts';
 import { ScimGroups } from './scim-groups.service.ts';
-import { ScimPeople } from './scim-people.service.ts';
+import { ScimPeople, type ScimPeopleDeps } from './scim-people.service.ts';
 
 export { registerScimRoutes, SCIM_BASE_PATH } from './scim.routes.ts';
 export { scimAdminRoutes } from './scim-admin.routes.ts';
@@ -31,6 +31,7 @@ export interface ScimDeps {
   partners: PartnersService;
   roles: RoleCatalog;
   partnerOf: (userId: string) => string | null;
+  endActivations: ScimPeopleDeps['endActivations'];
 }
 
 /** The module's services, built from the app's. */

@@ -3,7 +3,8 @@
  * that belongs to no other partner) as a PARTNER_STAFF member, replace, patch, deactivate,
  * reactivate, delete. Deactivating and deleting reuse the platform's one path that ends a
  * person's access — IdentityService.setUserStatus('disabled'): sessions, API tokens, OAuth grants
- * and refresh tokens, pending invitations — and the membership's own path (PartnersService), so
+ * and refresh tokens, pending invitations — the membership's own path (PartnersService), and ends
+ * their just-in-time activations (ActivationsService.end), so
  * the change reaches every instance through the change feed. The account and its audit history stay.
  */
 import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
@@ -28,6 +29,8 @@ export interface ScimPeopleDeps {
   partners: PartnersService;
   /** the partner a person belongs to now (the decision snapshot), or null */
   partnerOf: (userId: string) => string | null;
+  /** ends the person's just-in-time activations (active and pending) with this partner (modules/delegations) */
+  endActivations: (ctx: RequestContext, partnerId: string, userId: string) => Promise<void>;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -192,6 +195,8 @@ export class ScimPeople {
     if (!active) {
       await this.#d.partners.updateMember(ctx, org.id, userId, { status: 'inactive' });
       await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
+      // an activation would outlive the account's return within its window
+      await this.#d.endActivations(ctx, org.id, userId);
     } else {
       const user = await this.#d.identity.findUserById(userId);
       if (user?.status === 'disabled') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'active');

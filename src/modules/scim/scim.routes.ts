@@ -25,6 +25,8 @@ export interface ScimRouteDeps {
   people: ScimPeople;
   groups: ScimGroups;
   publicUrl: string;
+  /** the tenants the partner may act on now (the decision snapshot): the request's row-level-security context */
+  partnerTenants: (partnerId: string) => readonly string[];
 }
 
 interface Caller {
@@ -75,7 +77,14 @@ export async function registerScimRoutes(app: FastifyInstance, d: ScimRouteDeps)
       const connection = m ? await d.connections.authenticate(m[1]) : null;
       if (!connection) throw scimProblem.unauthorized(m ? 'The SCIM token is unknown, rotated or switched off.' : undefined);
       const org: Org = { type: connection.org_type, id: connection.org_id };
-      setRequestDbContext({ kind: 'partner', partnerId: org.id, tenantIds: [] });
+      let tenantIds: readonly string[] | undefined;
+      setRequestDbContext({
+        kind: 'partner',
+        partnerId: org.id,
+        get tenantIds() {
+          return (tenantIds ??= d.partnerTenants(org.id));
+        },
+      });
       const ua = req.headers['user-agent'];
       callers.set(req, {
         org,

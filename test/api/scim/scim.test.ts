@@ -11,6 +11,8 @@ import { Client } from '../../helpers/http.ts';
 import { codeFlowTokens, partnerWithApp, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import { gw, loginAs } from '../gateway/helpers.ts';
 import type { TestPartner } from '../../helpers/world.ts';
+import { activeLink } from '../delegations/helpers.ts';
+import { asSystem } from '../../../src/platform/db/db-context.ts';
 
 let t: OAuthTestApp;
 
@@ -267,3 +269,46 @@ describe('deactivation ends access', () => {
     expect([refused.status, refused.body.code]).toEqual([403, 'user_inactive']);
   });
 });
+
+describe('deactivation ends just-in-time access', () => {
+  it('ends the person’s active and pending activations, so the account’s return does not bring them back', async () => {
+    const [tenant, second] = [await t.world.tenant(), await t.world.tenant()];
+    const partner = await t.world.partner({ capabilities: ['managed_services'] });
+    const owner = await loginAs(t, partner.owner);
+    const endsAt = { ends_at: new Date(Date.now() + 30 * 86_400_000).toISOString() };
+    const linkA = await activeLink(owner, await loginAs(t, tenant.admin), partner.id, tenant, endsAt);
+    const linkB = await activeLink(owner, await loginAs(t, second.admin), partner.id, second, endsAt);
+    const now = new Date().toISOString();
+    const later = new Date(Date.now() + 4 * 3_600_000).toISOString();
+    // the world: one activation running for four hours, one waiting for the tenant
+    const row = (id: string, delegation: string, status: 'active' | 'pending') => ({
+      id,
+      delegation_id: delegation,
+      tenant_id: delegation === linkA ? tenant.id : second.id,
+      partner_id: partner.id,
+      user_id: partner.staff.id,
+      status,
+      justification: 'incident on the fibre line',
+      duration_minutes: 240,
+      requested_at: now,
+      mfa_at: now,
+      decided_by: null,
+      decided_at: null,
+      decision_reason: null,
+      starts_at: status === 'active' ? now : null,
+      ends_at: status === 'active' ? later : null,
+    });
+    const ids = [`act_scim${Date.now().toString(36)}a`, `act_scim${Date.now().toString(36)}p`];
+    await asSystem(() => t.services.db.kysely.insertInto('delegation_activations').values([row(ids[0], linkA, 'active'), row(ids[1], linkB, 'pending')]).execute());
+
+    const s = scim(await tokenFor(partner));
+    expect((await s('POST', '/Users', { schemas: [USER], userName: partner.staff.email })).status).toBe(201);
+    expect((await s('PATCH', `/Users/${partner.staff.id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] })).status).toBe(200);
+
+    const after = await asSystem(() => t.services.db.kysely.selectFrom('delegation_activations').select(['id', 'status', 'ends_at']).where('id', 'in', ids).orderBy('id').execute());
+    const byId = Object.fromEntries(after.map((a) => [a.id, a]));
+    expect(byId[ids[0]].ends_at! <= new Date().toISOString()).toBe(true);
+    expect(byId[ids[1]].status).toBe('cancelled');
+  });
+});
+
