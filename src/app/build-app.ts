@@ -55,6 +55,7 @@ import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/a
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
+import { domainRoutes } from '../modules/domains/index.ts';
 import { OverviewService, overviewRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { byAudience } from './legacy-routes.ts';
@@ -317,6 +318,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
       programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
       notificationRoutes({ notifications: services.notifications, access }),
+      domainRoutes({
+        domains: services.domains,
+        access,
+        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+        partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
+      }),
       overviewRoutes({
         access,
         overview: new OverviewService({
