@@ -1,25 +1,10 @@
 /** The embed code in its two variants, each with a copy button. */
-import { ActionIcon, Code, CopyButton, Group, Stack, Tabs, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { Stack, Tabs, Text } from '@mantine/core';
+import { CopyableCode } from '../../components/CopyableCode.tsx';
 import { embedSnippets } from '../../api/agencies.ts';
 
 function Snippet({ code, label, testId }: { code: string; label: string; testId: string }) {
-  return (
-    <Group gap="xs" wrap="nowrap" align="flex-start">
-      <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
-        {code}
-      </Code>
-      <CopyButton value={code} timeout={2000}>
-        {({ copied, copy }) => (
-          <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-            <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={copied ? 'Copied' : `Copy the ${label} embed code`}>
-              {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
-            </ActionIcon>
-          </Tooltip>
-        )}
-      </CopyButton>
-    </Group>
-  );
+  return <CopyableCode value={code} copyLabel={`the ${label} embed code`} testId={testId} align="flex-start" />;
 }
 
 export function EmbedSnippets({ token, placeholder }: { token: string; /** true when `token` stands in for the real one */ placeholder?: boolean }) {

@@ -1,6 +1,6 @@
 /** Pieces of the sign-in domain pages: the status badge, and a DNS value with its copy button. */
-import { ActionIcon, Badge, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { Badge, Stack, Text } from '@mantine/core';
+import { CopyableCode } from '../../components/CopyableCode.tsx';
 import type { OrganizationDomain } from '../../api/domains.ts';
 
 const STATUS: Record<OrganizationDomain['status'], { label: string; color: string }> = {
@@ -25,20 +25,7 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
       <Text size="xs" fw={600} c="dimmed">
         {label}
       </Text>
-      <Group gap="xs" wrap="nowrap" align="center">
-        <Code block style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
-          {value}
-        </Code>
-        <CopyButton value={value} timeout={2000}>
-          {({ copied, copy }) => (
-            <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-              <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={copied ? 'Copied' : `Copy the ${label.toLowerCase()}`}>
-                {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
-              </ActionIcon>
-            </Tooltip>
-          )}
-        </CopyButton>
-      </Group>
+      <CopyableCode value={value} copyLabel={`the ${label.toLowerCase()}`} testId={testId} />
     </Stack>
   );
 }

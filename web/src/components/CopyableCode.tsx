@@ -1,0 +1,22 @@
+/** A value people copy somewhere else (a secret, a DNS record, an embed code): shown whole, with a copy button. */
+import { ActionIcon, Code, CopyButton, Group, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+
+export function CopyableCode({ value, copyLabel, testId, align = 'center' }: { value: string; /** the button's name: "Copy <copyLabel>" */ copyLabel: string; testId: string; align?: 'center' | 'flex-start' }) {
+  return (
+    <Group gap="xs" wrap="nowrap" align={align}>
+      <Code block style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
+        {value}
+      </Code>
+      <CopyButton value={value} timeout={2000}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
+            <ActionIcon variant="light" color={copied ? 'teal' : 'blue'} onClick={copy} size="lg" aria-label={copied ? 'Copied' : `Copy ${copyLabel}`}>
+              {copied ? <IconCheck size={18} /> : <IconCopy size={18} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
