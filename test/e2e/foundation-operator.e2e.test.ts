@@ -62,8 +62,9 @@ describe('operator console', () => {
 
     // The operator finds the application and approves it.
     await login(op, operator.email, operator.password);
-    expect(new URL(op.url()).pathname).toBe('/operator/tenants');
-    await op.getByRole('link', { name: 'Partners' }).click();
+    // an operator lands on the platform overview
+    expect(new URL(op.url()).pathname).toBe('/operator');
+    await op.getByTestId('nav-operator').getByRole('link', { name: /^Partners/ }).click();
     await op.getByRole('button', { name: /1 application to review/ }).click();
     await op.getByRole('link', { name }).click();
     await op.getByRole('button', { name: 'Approve…' }).click();

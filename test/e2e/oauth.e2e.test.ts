@@ -67,7 +67,7 @@ describe('partner OAuth apps', () => {
     expect((await introspectAs(app.client_id, rotated)).status).toBe(200);
   });
 
-  it('an MSP owner registers an app for its own staff: authorization code and refresh only', { timeout: 120_000 }, async () => {
+  it('an MSP owner registers an app for its own staff: authorization code and refresh (client credentials only as a decision point)', { timeout: 120_000 }, async () => {
     const partner = await portal.t.world.partner({ capabilities: ['managed_services'] });
     const page = await portal.newPage();
     await login(page, partner.owner.email, partner.owner.password);
@@ -75,9 +75,10 @@ describe('partner OAuth apps', () => {
     await page.getByRole('button', { name: 'Register an app' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('checkbox').first().waitFor(); // count() does not wait for the dialog to render
-    // Only the grant types a managed_services partner may use are offered.
-    expect(await dialog.getByRole('checkbox').count()).toBe(2);
-    expect(await dialog.getByRole('checkbox', { name: /Client credentials/ }).count()).toBe(0);
+    // Only the grant types a managed_services partner may use are offered: client credentials as a decision point, not for its own resources.
+    expect(await dialog.getByRole('checkbox').count()).toBe(3);
+    expect(await dialog.getByRole('checkbox', { name: /^Client credentials \(a decision point/ }).count()).toBe(1);
+    expect(await dialog.getByRole('checkbox', { name: /Client credentials \(own resources\)/ }).count()).toBe(0);
     await dialog.getByLabel(/^Name/).fill('Fabrikam Console');
     await dialog.getByLabel(/^Redirect URIs/).fill('http://127.0.0.1:8765/callback');
     await dialog.getByLabel(/^Scopes the app may ask for/).click();
