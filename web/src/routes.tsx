@@ -61,8 +61,6 @@ import {
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
-import { PartnersNavBadge } from './pages/Operator/navBadges.tsx';
-import { TenantWaitingNavBadge, TimeLimitedNavBadge } from './pages/TenantHome/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.
 const LoginPage = lazy(() => import('./pages/Login/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
@@ -110,6 +108,10 @@ const MspTicketsPage = lazy(() => import('./pages/Msp/MspTicketsPage.tsx').then(
 const MspReportsPage = lazy(() => import('./pages/Msp/MspReportsPage.tsx').then((m) => ({ default: m.MspReportsPage })));
 const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.MspAlertsPage })));
 const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
+// Badges whose counts need a page's queries load with them, not with the first screen.
+const PartnersNavBadge = lazy(() => import('./pages/Operator/navBadges.tsx').then((m) => ({ default: m.PartnersNavBadge })));
+const TenantWaitingNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TenantWaitingNavBadge })));
+const TimeLimitedNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TimeLimitedNavBadge })));
 const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
 const NotificationsPage = lazy(() => import('./pages/Notifications/NotificationsPage.tsx').then((m) => ({ default: m.NotificationsPage })));
 const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.TenantWebhooksPage })));
