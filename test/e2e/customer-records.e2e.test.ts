@@ -69,10 +69,30 @@ async function check(page: Page, testId: string, name: string): Promise<string> 
   return text;
 }
 
+/**
+ * On a phone the navigation is behind the menu button. The menu closes when the page navigates
+ * (the sign-in's redirect can land after a first click), so open it until the entry is on screen.
+ */
 async function openMenu(page: Page, phone: boolean): Promise<void> {
   if (!phone) return;
   const burger = page.getByRole('button', { name: 'Toggle navigation' });
-  if ((await burger.locator('[data-opened]').count()) === 0) await burger.click();
+  const entry = page.getByTestId('nav-tenant').getByRole('link', { name: 'Orders, invoices and tickets' });
+  const onScreen = () =>
+    entry.evaluate((el) => {
+      const r = (el as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      return r.right > 0 && r.left < (globalThis as unknown as { innerWidth: number }).innerWidth;
+    });
+  await burger.waitFor();
+  await expect
+    .poll(
+      async () => {
+        if ((await entry.count()) > 0 && (await onScreen())) return true;
+        if ((await burger.locator('[data-opened]').count()) === 0) await burger.click();
+        return false;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 }
 
 async function records(email: string, password: string, size: (typeof WIDTHS)[number], tab: 'Tickets' | 'Invoices'): Promise<Page> {
