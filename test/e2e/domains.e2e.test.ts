@@ -58,10 +58,23 @@ async function openMenu(page: Page, phone: boolean, section: 'partner' | 'operat
   if (!phone) return;
   const burger = page.getByRole('button', { name: 'Toggle navigation' });
   const nav = page.getByTestId(`nav-${section}`);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if ((await burger.locator('[data-opened]').count()) === 0) await burger.click();
-    if (await nav.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return;
-  }
+  // on screen, not only visible: a menu closing with a late redirect is still "visible" while it slides away
+  const onScreen = () =>
+    nav.evaluate((el) => {
+      const r = (el as unknown as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      return r.right > 0 && r.left >= 0 && r.left < (globalThis as unknown as { innerWidth: number }).innerWidth;
+    });
+  await burger.waitFor();
+  await expect
+    .poll(
+      async () => {
+        if ((await nav.count()) > 0 && (await nav.isVisible()) && (await onScreen())) return true;
+        if ((await burger.locator('[data-opened]').count()) === 0) await burger.click();
+        return false;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 }
 
 async function signedIn(email: string, password: string, size: (typeof WIDTHS)[number]): Promise<Page> {

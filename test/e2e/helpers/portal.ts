@@ -204,6 +204,9 @@ export async function login(page: Page, email: string, password: string): Promis
   // "/" redirects to the user's home; wait for where they land.
   await page.waitForURL((u) => u.pathname !== '/login' && u.pathname !== '/');
   await page.getByTestId('user-menu').waitFor();
+  // The home page's own queries (and any redirect they lead to) settle before the test acts: a phone
+  // menu opened during a late redirect closes again with it.
+  await page.waitForLoadState('networkidle');
 }
 
 export async function logout(page: Page): Promise<void> {
