@@ -10,18 +10,14 @@
  * No id or permission code on screen, no sideways scroll, and axe-core finds no serious or critical
  * violation. Screenshots: artifacts/screenshots/customer-records-*.png.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { seriousViolations } from './helpers/axe.ts';
 import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { seedDemo, type DemoWorld } from '../../src/demo/demo.seed.ts';
 import { systemContext } from '../../src/platform/http/request-context.ts';
 
-const AXE_SOURCE: string = createRequire(import.meta.url)('axe-core').source;
-interface Axe {
-  run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
-}
 
 const WIDTHS = [
   { width: 1366, height: 900 },
@@ -50,12 +46,6 @@ beforeAll(async () => {
   }
 }, 180_000);
 afterAll(() => portal?.close());
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const r = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run({ exclude: [['[data-axe-skip]']] }, { resultTypes: ['violations'] }));
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Checks accessibility, sideways scroll and codes on screen in `testId`, saves a screenshot; returns its text. */
 async function check(page: Page, testId: string, name: string): Promise<string> {
