@@ -84,7 +84,7 @@ describe('partner onboarding', () => {
 
     const op = await newPage();
     await login(op, operator.email, operator.password);
-    await op.getByRole('link', { name: 'Partners' }).click();
+    await op.getByTestId('nav-operator').getByRole('link', { name: /^Partners/ }).click();
     await op.getByRole('button', { name: /1 application to review/ }).click();
     await op.getByRole('link', { name }).click();
     await op.getByRole('button', { name: 'Approve…' }).click();
