@@ -1859,6 +1859,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/delegations/{delegation_id}/relationship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The link's relationship details: contract reference, contacts, notes */
+        get: operations["getPartnersDelegationsRelationship"];
+        /**
+         * Change the link's relationship details (partner owner); the customer's admin may change them too
+         * @description A contact needs a name and a valid e-mail address or phone number (400 relationship_contact_invalid); an edit of an older version is 409 relationship_changed; an ended link is 409 relationship_link_closed.
+         */
+        put: operations["putPartnersDelegationsRelationship"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/delegations/{delegation_id}/relinquish": {
         parameters: {
             query?: never;
@@ -3474,6 +3495,27 @@ export interface paths {
         put?: never;
         /** Reject a requested link (tenant admin) */
         post: operations["postTenantsDelegationsReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The link's relationship details: contract reference, contacts, notes */
+        get: operations["getTenantsDelegationsRelationship"];
+        /**
+         * Change the link's relationship details (tenant admin); the partner may change them too
+         * @description A contact needs a name and a valid e-mail address or phone number (400 relationship_contact_invalid); an edit of an older version is 409 relationship_changed; an ended link is 409 relationship_link_closed.
+         */
+        put: operations["putTenantsDelegationsRelationship"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -16002,6 +16044,201 @@ export interface operations {
             };
         };
     };
+    getPartnersDelegationsRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The link's relationship details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contacts: {
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            name: string;
+                            phone: string | null;
+                            role: string | null;
+                        }[];
+                        contract_reference: string | null;
+                        /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                        delegation_id: string;
+                        notes: string | null;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                        updated_by_side: ("partner" | "tenant") | null;
+                        /** @description 0 until the first change */
+                        version: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersDelegationsRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Only the fields sent change; the side that edits is the caller’s own, never a field of the body */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the people to call, on either side; each needs a name and an e-mail address or a phone number */
+                    contacts?: {
+                        email?: string | null;
+                        /** @description who to call */
+                        name: string;
+                        phone?: string | null;
+                        role?: string | null;
+                    }[];
+                    contract_reference?: string | null;
+                    /** @description the version you read; a newer one is refused with 409 relationship_changed */
+                    expected_version?: number;
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Change the link's relationship details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contacts: {
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            name: string;
+                            phone: string | null;
+                            role: string | null;
+                        }[];
+                        contract_reference: string | null;
+                        /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                        delegation_id: string;
+                        notes: string | null;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                        updated_by_side: ("partner" | "tenant") | null;
+                        /** @description 0 until the first change */
+                        version: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postPartnersDelegationsRelinquish: {
         parameters: {
             query?: never;
@@ -24169,6 +24406,201 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsDelegationsRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The link's relationship details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contacts: {
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            name: string;
+                            phone: string | null;
+                            role: string | null;
+                        }[];
+                        contract_reference: string | null;
+                        /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                        delegation_id: string;
+                        notes: string | null;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                        updated_by_side: ("partner" | "tenant") | null;
+                        /** @description 0 until the first change */
+                        version: number;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantsDelegationsRelationship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Only the fields sent change; the side that edits is the caller’s own, never a field of the body */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the people to call, on either side; each needs a name and an e-mail address or a phone number */
+                    contacts?: {
+                        email?: string | null;
+                        /** @description who to call */
+                        name: string;
+                        phone?: string | null;
+                        role?: string | null;
+                    }[];
+                    contract_reference?: string | null;
+                    /** @description the version you read; a newer one is refused with 409 relationship_changed */
+                    expected_version?: number;
+                    notes?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Change the link's relationship details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contacts: {
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            name: string;
+                            phone: string | null;
+                            role: string | null;
+                        }[];
+                        contract_reference: string | null;
+                        /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                        delegation_id: string;
+                        notes: string | null;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                        updated_by_side: ("partner" | "tenant") | null;
+                        /** @description 0 until the first change */
+                        version: number;
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */

@@ -18,6 +18,9 @@ export const delegationErrors = defineErrors('delegations', {
   invite_code_not_found: { status: 404, title: 'No tenant has this invite code' },
   tenant_admin_required: { status: 403, title: 'Only a tenant admin of this tenant can approve or confirm a delegation' },
   self_approval_forbidden: { status: 403, title: 'Whoever asked for an activation or a renewal cannot approve it; another admin of the tenant must' },
+  relationship_contact_invalid: { status: 400, title: 'A contact needs a name and a way to reach them (a valid e-mail address or a phone number)' },
+  relationship_changed: { status: 409, title: 'The relationship details were changed by someone else since you opened them' },
+  relationship_link_closed: { status: 409, title: 'The relationship details of an ended link can no longer be changed' },
 });
 
 registerUniqueConstraint('delegations_partner_id_tenant_id_key', 'delegation_exists', 'This partner already has an open (requested or active) link to this tenant.');

@@ -117,3 +117,32 @@ export const ContextDto = Type.Object({
   ban_ids: Nullable(Type.Array(Type.String(), { description: 'null: every billing account of the tenant' })),
   permissions: Type.Array(Type.String()),
 }, { title: 'ActiveTenantContext' });
+
+// ---- the link's relationship details (relationship.ts) --------------------------------------------
+
+const Contact = Strict({
+  name: Type.String({ maxLength: 120, description: 'who to call' }),
+  role: Type.Optional(Nullable(Type.String({ maxLength: 120, description: 'e.g. account manager, billing contact' }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+});
+
+export const RelationshipBody = Strict(
+  {
+    contract_reference: Type.Optional(Nullable(Type.String({ maxLength: 100, description: 'the contract or order form this link works under' }))),
+    contacts: Type.Optional(Type.Array(Contact, { maxItems: 20, description: 'the people to call, on either side; each needs a name and an e-mail address or a phone number' })),
+    notes: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+    expected_version: Type.Optional(Type.Integer({ minimum: 0, description: 'the version you read; a newer one is refused with 409 relationship_changed' })),
+  },
+  { description: 'Only the fields sent change; the side that edits is the caller’s own, never a field of the body' },
+);
+
+export const RelationshipDto = Type.Object({
+  delegation_id: Type.String(),
+  contract_reference: Nullable(Type.String()),
+  contacts: Type.Array(Type.Object({ name: Type.String(), role: Nullable(Type.String()), email: Nullable(Type.String()), phone: Nullable(Type.String()) })),
+  notes: Nullable(Type.String()),
+  version: Type.Integer({ description: '0 until the first change' }),
+  updated_at: Nullable(Type.String()),
+  updated_by_side: Nullable(Type.Union([Type.Literal('partner'), Type.Literal('tenant')], { description: 'which side made the last change' })),
+});

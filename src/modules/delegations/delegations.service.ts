@@ -14,6 +14,7 @@
  *   transitions.ts        approve, reject, reconfirm, change, renew, revoke, break-glass, expire
  *   expiry-sweep.ts       the timer that expires lapsed delegations
  *   invite-codes.ts       a tenant's invite code
+ *   relationship.ts       the link's business details (contract reference, contacts, notes)
  *   delegation-steps.ts   the write steps they share
  */
 import type { Tx } from '../../platform/db/database.ts';
@@ -30,6 +31,7 @@ import * as repo from './delegations.repo.ts';
 import type { CreateDelegationInput, DelegationsDeps, RevokeBy } from './delegations.types.ts';
 import { ExpirySweep } from './expiry-sweep.ts';
 import { InviteCodes } from './invite-codes.ts';
+import { LinkRelationships, type Relationship, type RelationshipInput } from './relationship.ts';
 import { DelegationTransitions } from './transitions.ts';
 
 export type { DelegationRow, DelegationView, DelegationStatus, DelegationOrigin } from './delegations.repo.ts';
@@ -42,11 +44,13 @@ export class DelegationsService {
   readonly #transitions: DelegationTransitions;
   readonly #sweep: ExpirySweep;
   readonly #inviteCodes: InviteCodes;
+  readonly #relationships: LinkRelationships;
   constructor(d: DelegationsDeps) {
     this.#steps = new DelegationSteps(d);
     this.#transitions = new DelegationTransitions(this.#steps);
     this.#sweep = new ExpirySweep(this.#steps, this.#transitions, d.onError);
     this.#inviteCodes = new InviteCodes(this.#steps);
+    this.#relationships = new LinkRelationships(this.#steps);
   }
 
   /** Every minute, mark lapsed delegations expired (every instance may run it: the update is idempotent). */
@@ -277,6 +281,16 @@ export class DelegationsService {
 
   tenant(tenantId: string) {
     return repo.findTenantById(this.#steps.db.kysely, tenantId);
+  }
+
+  // ---- relationship details (relationship.ts) ---------------------------------------------------
+
+  relationship(delegationId: string): Promise<Relationship> {
+    return this.#relationships.get(delegationId);
+  }
+
+  updateRelationship(ctx: RequestContext, delegationId: string, side: { side: 'tenant'; tenantId: string } | { side: 'partner'; partnerId: string }, input: RelationshipInput): Promise<Relationship> {
+    return this.#relationships.update(ctx, delegationId, side, input);
   }
 
   // ---- invite codes (invite-codes.ts) -----------------------------------------------------------

@@ -31,6 +31,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'delegation_activations',
   'delegation_jit_settings',
   'delegation_notices',
+  'delegation_relationships',
   'delegations',
   'domain_events',
   'invoices',

@@ -11,7 +11,7 @@ import type { TenantsTable, TenantMembersTable, BillingAccountsTable } from './s
 import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, FeatureCatalogTable, PartnerUsageTable } from './schema/partners.ts';
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
-import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable } from './schema/delegations.ts';
+import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable } from './schema/delegations.ts';
 import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, SupportTicketsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
 import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
@@ -103,6 +103,7 @@ export interface Database {
   password_resets: PasswordResetsTable;
   mfa_policies: MfaPoliciesTable;
   delegation_jit_settings: DelegationJitSettingsTable;
+  delegation_relationships: DelegationRelationshipsTable;
   delegation_activations: DelegationActivationsTable;
   delegation_notices: DelegationNoticesTable;
   scim_connections: ScimConnectionsTable;

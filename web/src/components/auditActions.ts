@@ -43,6 +43,7 @@ const ACTIONS: Record<string, string> = {
   'delegation.renewal_rejected': 'Renewal of partner access turned down',
   'delegation.renewal_requested': 'Renewal of partner access requested',
   'delegation.renewed': 'Partner access renewed',
+  'delegation.relationship_changed': 'Relationship details changed',
   'delegation.requested': 'Partner access requested',
   'delegation.revoked': 'Partner access revoked',
   'domain.added': 'Sign-in domain added',

@@ -80,3 +80,18 @@ export interface DelegationNoticesTable {
   partner_id: string;
   sent_at: string;
 }
+
+/** The business side of a link, kept by both sides (modules/delegations relationship.ts). */
+export interface DelegationRelationshipsTable {
+  delegation_id: string;
+  tenant_id: string;
+  partner_id: string;
+  contract_reference: string | null;
+  /** JSON array of {name, role, email, phone} */
+  contacts: string;
+  notes: string | null;
+  version: number;
+  updated_at: string;
+  updated_by: string | null;
+  updated_by_side: 'partner' | 'tenant' | null;
+}
