@@ -91,6 +91,7 @@ const AgencyDetailPage = lazy(() => import('./pages/Agencies/AgencyDetailPage.ts
 const PartnerCustomersPage = lazy(() => import('./pages/Delegations/PartnerCustomersPage.tsx').then((m) => ({ default: m.PartnerCustomersPage })));
 const TenantAccessReviewPage = lazy(() => import('./pages/AccessReview/TenantAccessReviewPage.tsx').then((m) => ({ default: m.TenantAccessReviewPage })));
 const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartnersPage.tsx').then((m) => ({ default: m.TenantPartnersPage })));
+const TenantPartnerLinkPage = lazy(() => import('./pages/Delegations/TenantPartnerLinkPage.tsx').then((m) => ({ default: m.TenantPartnerLinkPage })));
 const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
 const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
 const ResoldTenantsPage = lazy(() => import('./pages/Apps/ResoldTenantsPage.tsx').then((m) => ({ default: m.ResoldTenantsPage })));
@@ -317,6 +318,7 @@ export const PAGES: PortalPage[] = [
     allow: can.tenant('tenant.delegations.manage'),
     nav: { section: 'tenant', label: 'Partners with access', icon: IconPlugConnected, order: 40 },
   },
+  { path: '/tenant/:tenantId/partners/:delegationId', title: 'Partner access', element: <TenantPartnerLinkPage />, allow: can.tenant('tenant.delegations.manage') },
   {
     path: '/tenant/:tenantId/who-has-access',
     title: 'Who has access',

@@ -1,5 +1,5 @@
 /** Delegations (partner ↔ tenant access), the MSP's customer views and the X-Active-Tenant-Id context (wire types and calls). */
-import type { Schemas } from './schema.ts';
+import type { paths, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export interface Overrides {
@@ -62,6 +62,10 @@ export interface PartnerContext {
   permissions: string[];
 }
 
+/** A link's relationship details (contract reference, contacts, notes), kept by both sides. */
+export type RelationshipDto = paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship']['get']['responses'][200]['content']['application/json'];
+export type RelationshipBody = NonNullable<paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship']['put']['requestBody']>['content']['application/json'];
+
 /** The header with which a partner user names the managed customer a request acts on. */
 export const ACTIVE_TENANT_HEADER = 'X-Active-Tenant-Id';
 const asTenant = (tenantId: string) => ({ headers: { [ACTIVE_TENANT_HEADER]: tenantId } });
@@ -81,6 +85,9 @@ export const delegationsApi = {
   /** a read of the managed customer's resources through the gateway, with the portal session and the active customer */
   resource: <T>(tenantId: string, path: string, query?: Record<string, string | number>) => http.get<T>(`/resources/v1${path}`, query, asTenant(tenantId)),
 
+  relationship: (partnerId: string, id: string) => http.get<RelationshipDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relationship`),
+  setRelationship: (partnerId: string, id: string, body: RelationshipBody) => http.put<RelationshipDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relationship`, body),
+
   // catalog
   roles: () => http.get<{ data: RoleDto[] }>('/api/v1/roles', { catalog: 'delegation' }),
 
@@ -96,6 +103,9 @@ export const delegationsApi = {
   approveRenewal: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/renewal/approve`),
   rejectRenewal: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/renewal/reject`),
   breakGlass: (tenantId: string, partner_id: string, reason: string) => http.post<{ revoked: string[] }>(`/api/v1/tenants/${enc(tenantId)}/delegations/break-glass`, { partner_id, reason }),
+  tenantGet: (tenantId: string, id: string) => http.get<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}`),
+  tenantRelationship: (tenantId: string, id: string) => http.get<RelationshipDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/relationship`),
+  setTenantRelationship: (tenantId: string, id: string, body: RelationshipBody) => http.put<RelationshipDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/relationship`, body),
   inviteCode: (tenantId: string) => http.get<{ invite_code: string | null }>(`/api/v1/tenants/${enc(tenantId)}/invite-code`),
   rotateInviteCode: (tenantId: string) => http.post<{ invite_code: string | null }>(`/api/v1/tenants/${enc(tenantId)}/invite-code`),
   clearInviteCode: (tenantId: string) => http.delete(`/api/v1/tenants/${enc(tenantId)}/invite-code`),

@@ -18,7 +18,20 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
   const retry = isTransient(error) ? reloadFailed(client, error) : undefined;
   const api = error instanceof ApiError ? error : null;
   const byRole = api?.status === 403 && api.code === 'permission_denied';
-  const heading = title ?? (byRole ? 'Not part of your role' : api?.status === 403 ? 'Not available to you' : api?.status === 404 ? 'Not found' : 'Something went wrong');
+  // "Something went wrong" only when something did (a fault, no connection); a refusal says what it is
+  const heading =
+    title ??
+    (byRole
+      ? 'Not part of your role'
+      : api?.status === 403
+        ? 'Not available to you'
+        : api?.status === 404
+          ? 'Not found'
+          : api?.status === 409
+            ? 'Not saved: something changed first'
+            : api && api.status >= 400 && api.status < 500
+              ? 'Not saved'
+              : 'Something went wrong');
   const fields = api?.isValidation ? Object.entries(fieldMessages(api)) : [];
   if (api?.status === 403) {
     return (
@@ -31,7 +44,7 @@ export function ErrorAlert({ error, title, labels }: { error: unknown; title?: s
     <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} title={heading} role="alert" data-testid="error-alert">
       {fields.length > 0 ? (
         <>
-          <Text size="sm">Please check {fields.length === 1 ? 'this field' : 'these fields'}:</Text>
+          <Text size="sm">Please check {fields.length === 1 ? 'this field' : 'these fields'} (marked on the form):</Text>
           <List size="sm" mt={4}>
             {fields.map(([key, message]) => (
               <List.Item key={key}>

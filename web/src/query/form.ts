@@ -20,8 +20,17 @@ export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { 
   const form = useForm<V>({ mode: 'controlled', validateInputOnBlur: true, ...config });
   const { error } = action;
   // The server named fields: show each next to its input.
+  // The server named fields: show each next to its input, and bring the first one into view (a long
+  // dialog would otherwise show the refusal only at its bottom, far from the field it is about).
   useEffect(() => {
-    if (error instanceof ApiError && error.isValidation) form.setErrors(fieldMessages(error));
+    if (!(error instanceof ApiError) || !error.isValidation) return;
+    const messages = fieldMessages(error);
+    form.setErrors(messages);
+    const first = Object.keys(messages).map((k) => form.getInputNode(k)).find((n): n is HTMLElement => !!n);
+    if (first) {
+      first.scrollIntoView?.({ block: 'center' });
+      first.focus({ preventScroll: true });
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the answer changes
   }, [error]);
   // A dialog opens afresh: no values or errors of the last time.

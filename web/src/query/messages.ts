@@ -56,8 +56,17 @@ export function fieldMessages(err: ApiError): Record<string, string> {
 
 /** A field path as a label when the form gave none: `owner.email` → "Owner › email". */
 export function fieldLabel(key: string, labels?: Record<string, string>): string {
-  const label = labels?.[key] ?? key.replace(/\.(\d+)$/, '').replace(/_/g, ' ').replace(/\./g, ' › ');
-  return sentenceCase(label);
+  if (labels?.[key]) return sentenceCase(labels[key]);
+  // "contacts.0.email" → "Email (contacts, 1st)"; "overrides.grant" → "Grant (overrides)": the field's own
+  // word first, what it belongs to after — never the dotted path
+  const parts = key.split('.');
+  const words = (p: string) => p.replace(/_(id|ids)$/, '').replace(/_/g, ' ');
+  const last = [...parts].reverse().find((p) => !/^\d+$/.test(p)) ?? key;
+  const context = parts
+    .slice(0, parts.lastIndexOf(last))
+    .map((p) => (/^\d+$/.test(p) ? `number ${Number(p) + 1}` : words(p)))
+    .join(', ');
+  return sentenceCase(context ? `${words(last)} (${context})` : words(last));
 }
 
 function sentenceCase(s: string): string {

@@ -7,10 +7,12 @@
  */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { delegationsApi, parseList, type DelegationDto } from '../../api/delegations.ts';
+import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
+import { AccessChangeWords, PermissionChecklist } from './AccessWords.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenantMfaPolicyCard } from '../Security/TenantMfaPolicyCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -174,12 +176,12 @@ export function TenantPartnersPage() {
                 sortValue: (d) => d.partner.name,
                 render: (d) => (
                   <>
-                    <Text fw={500} fz="inherit">
+                    <Anchor component={Link} to={`/tenant/${tenantId}/partners/${d.id}`} fw={500} fz="inherit">
                       {d.partner.name}
-                    </Text>
+                    </Anchor>
                     <Text size="xs" c="dimmed">
                       {originLabel(d.origin)}
-                      {d.client_id ? ` · app ${d.client_id}` : ''}
+                      {d.client_id ? ' · through a connected app' : ''}
                     </Text>
                   </>
                 ),
@@ -335,23 +337,9 @@ export function TenantPartnersPage() {
   );
 }
 
-/** Overrides in full (never truncated): what the partner gets beyond its role, and what it never gets. */
+/** What a link adds to or takes from its role, in sentences (never as permission names). */
 function Overrides({ d }: { d: DelegationDto }) {
-  if (d.overrides.grant.length === 0 && d.overrides.deny.length === 0) return <Text size="sm">—</Text>;
-  return (
-    <Stack gap={2}>
-      {d.overrides.grant.map((g) => (
-        <Text key={'g' + g} size="xs" ff="monospace" c="teal.8" style={{ whiteSpace: 'nowrap' }}>
-          + {g}
-        </Text>
-      ))}
-      {d.overrides.deny.map((g) => (
-        <Text key={'d' + g} size="xs" ff="monospace" c="red.8" style={{ whiteSpace: 'nowrap' }}>
-          − {g}
-        </Text>
-      ))}
-    </Stack>
-  );
+  return <AccessChangeWords overrides={d.overrides} empty="As the role allows" />;
 }
 
 function InviteCodeCard({ tenantId }: { tenantId: string }) {
@@ -408,8 +396,8 @@ function InviteCodeCard({ tenantId }: { tenantId: string }) {
 }
 
 interface AccessValues {
-  grant: string;
-  deny: string;
+  grant: string[];
+  deny: string[];
   ban_ids: string[];
 }
 
@@ -428,13 +416,13 @@ function EditAccessModal({
 }) {
   const roles = useDelegationRoles();
   const save = useApiMutation(
-    (d: DelegationDto, v: AccessValues) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: parseList(v.grant), deny: parseList(v.deny) }, ban_ids: v.ban_ids.length ? v.ban_ids : null }),
+    (d: DelegationDto, v: AccessValues) => delegationsApi.updateAccess(tenantId, d.id, { overrides: { grant: v.grant, deny: v.deny }, ban_ids: v.ban_ids.length ? v.ban_ids : null }),
     { success: 'Access updated; it applies to the partner’s next request.', onDone },
   );
-  const form = useApiForm<AccessValues>({ initialValues: { grant: '', deny: '', ban_ids: [] } }, save, { resetWhen: !!delegation });
+  const form = useApiForm<AccessValues>({ initialValues: { grant: [], deny: [], ban_ids: [] } }, save, { resetWhen: !!delegation });
   // Each opening starts from the delegation's current access.
   useEffect(() => {
-    if (delegation) form.setValues({ grant: delegation.overrides.grant.join(', '), deny: delegation.overrides.deny.join(', '), ban_ids: delegation.ban_ids ?? [] });
+    if (delegation) form.setValues({ grant: [...delegation.overrides.grant], deny: [...delegation.overrides.deny], ban_ids: delegation.ban_ids ?? [] });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- when another delegation is opened
   }, [delegation?.id]);
   const e = form.errors;
@@ -446,17 +434,33 @@ function EditAccessModal({
         onClose();
       }}
       title={`What ${delegation?.partner.name ?? ''} may do`}
-      size="lg"
+      size="xl"
     >
       <form noValidate onSubmit={form.submit((v) => delegation && save.run(delegation, v))}>
         <Stack>
           <Text size="sm">
-            Role <b>{delegation ? roles.name(delegation.role) : ''}</b>. Add permissions beyond the role, or exclude some — an exclusion always wins.
+            Role <b>{delegation ? roles.name(delegation.role) : ''}</b>. Tick what the partner may do beyond its role, and what it may never do — a “never” always wins.
           </Text>
-          <TextInput label="Extra permissions" description="Comma-separated, e.g. orders.read, reports.*" {...form.getInputProps('grant')} error={e.grant ?? e['overrides.grant']} />
-          <TextInput label="Excluded permissions" description="Comma-separated, e.g. billing.invoices.export" {...form.getInputProps('deny')} error={e.deny ?? e['overrides.deny']} />
+          <Text fw={600} size="sm">
+            Also allowed, beyond the role
+          </Text>
+          <PermissionChecklist legend="May" value={form.values.grant} onChange={(v) => form.setFieldValue('grant', v)} testId="grant-checklist" />
+          {(e.grant ?? e['overrides.grant']) && (
+            <Text size="sm" c="red.8" role="alert">
+              {e.grant ?? e['overrides.grant']}
+            </Text>
+          )}
+          <Text fw={600} size="sm">
+            Never allowed, even if the role includes it
+          </Text>
+          <PermissionChecklist legend="Never" value={form.values.deny} onChange={(v) => form.setFieldValue('deny', v)} testId="deny-checklist" />
+          {(e.deny ?? e['overrides.deny']) && (
+            <Text size="sm" c="red.8" role="alert">
+              {e.deny ?? e['overrides.deny']}
+            </Text>
+          )}
           <MultiSelect label="Billing accounts" description="None selected = every billing account of the tenant." data={accounts} clearable {...form.getInputProps('ban_ids')} />
-          <ErrorAlert error={save.error} labels={{ 'overrides.grant': 'Extra permissions', 'overrides.deny': 'Excluded permissions' }} />
+          <ErrorAlert error={save.error} labels={{ 'overrides.grant': 'Also allowed', 'overrides.deny': 'Never allowed', ban_ids: 'Billing accounts' }} />
           <FormActions onCancel={onClose} busy={save.busy} />
         </Stack>
       </form>

@@ -23,6 +23,8 @@ import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 import { CommitmentsPanel } from './commitments.tsx';
 import { api } from '../../api/index.ts';
 import { useView } from '../../session/useView.ts';
+import { can } from '../../session/access.ts';
+import { RelationshipPanel } from '../Delegations/RelationshipPanel.tsx';
 
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
@@ -153,6 +155,7 @@ export function CustomerDetailPage() {
           </Text>
         )}
         {ctx.data && <CustomerCommitments tenantId={tenantId} />}
+        {d && <CustomerRelationship delegationId={d.id} customerName={name} open={d.status === 'active' || d.status === 'requested'} />}
         {tabs.length > 0 && <CustomerTabs tenantId={tenantId} tabs={tabs} canUpdate={has('support.tickets.update')} />}
       </Stack>
       <OpenTicketModal
@@ -163,6 +166,22 @@ export function CustomerDetailPage() {
         onDone={() => setOpening(false)}
       />
     </>
+  );
+}
+
+/** The relationship details kept with this customer (contract reference, contacts, notes); the customer's admin keeps the same. */
+function CustomerRelationship({ delegationId, customerName, open }: { delegationId: string; customerName: string; open: boolean }) {
+  const view = useView();
+  const partnerId = view.partner?.partner_id ?? '';
+  return (
+    <RelationshipPanel
+      queryKey={['delegations', 'relationship', 'partner', partnerId, delegationId]}
+      load={() => delegationsApi.relationship(partnerId, delegationId)}
+      save={(body) => delegationsApi.setRelationship(partnerId, delegationId, body)}
+      side="partner"
+      counterpart={customerName}
+      canEdit={open && can.partner('partner.delegations.manage')(view)}
+    />
   );
 }
 

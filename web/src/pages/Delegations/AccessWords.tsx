@@ -1,0 +1,82 @@
+/**
+ * Permissions as people read and choose them: sentences from the server's permission catalog
+ * ("Open support tickets"), grouped by area, shown as words and chosen with checkboxes — never as
+ * dotted names or a comma-separated list. Used by the tenant's access pages and the operator's
+ * partner configuration.
+ */
+import { Checkbox, SimpleGrid, Stack, Text } from '@mantine/core';
+import { PermissionWords } from '../AccessReview/reachWords.tsx';
+import { PERMISSION_AREAS, usePermissionWords } from '../Msp/shared.tsx';
+
+/** The customer-data areas, in the order a person thinks of them. */
+export const DATA_AREAS = Object.keys(PERMISSION_AREAS);
+
+const areaOf = (name: string) => name.split('.')[0];
+const areaLabel = (area: string) => PERMISSION_AREAS[area] ?? area.charAt(0).toUpperCase() + area.slice(1);
+
+/** What a link adds to its role and what it never allows, in sentences; nothing when it changes nothing. */
+export function AccessChangeWords({ overrides, empty }: { overrides: { grant: readonly string[]; deny: readonly string[] }; empty?: string }) {
+  if (overrides.grant.length === 0 && overrides.deny.length === 0) return empty ? <Text size="sm">{empty}</Text> : null;
+  return (
+    <Stack gap={4} mt={4} data-testid="access-changes">
+      {overrides.grant.length > 0 && (
+        <div>
+          <Text size="xs" c="dimmed">
+            Also allowed, beyond the role
+          </Text>
+          <PermissionWords names={overrides.grant} />
+        </div>
+      )}
+      {overrides.deny.length > 0 && (
+        <div>
+          <Text size="xs" c="dimmed">
+            Never allowed, even if the role includes it
+          </Text>
+          <PermissionWords names={overrides.deny} />
+        </div>
+      )}
+    </Stack>
+  );
+}
+
+export interface PermissionChecklistProps {
+  /** the permission names checked (an area's "everything" is `area.*`) */
+  value: string[];
+  onChange(v: string[]): void;
+  /** the areas offered (default: the customer-data areas) */
+  areas?: readonly string[];
+  /** a group's label: what checking means ("May", "Never") */
+  legend: string;
+  disabled?: boolean;
+  testId?: string;
+}
+
+/** Checkboxes in sentences, one group per area, each with an "everything in this area" box first. */
+export function PermissionChecklist({ value, onChange, areas = DATA_AREAS, legend, disabled, testId }: PermissionChecklistProps) {
+  const words = usePermissionWords();
+  if (words.loading) return <Text size="sm" c="dimmed">Loading the permissions…</Text>;
+  const groups = areas
+    .map((area) => ({ area, items: words.all.filter((p) => areaOf(p.name) === area && !p.name.endsWith('*')) }))
+    .filter((g) => g.items.length > 0);
+  const set = (name: string, on: boolean) => onChange(on ? [...new Set([...value, name])] : value.filter((x) => x !== name));
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" data-testid={testId}>
+      {groups.map((g) => {
+        const all = value.includes(`${g.area}.*`);
+        return (
+          <fieldset key={g.area} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} disabled={disabled}>
+            <Text component="legend" size="sm" fw={600} mb={4}>
+              {legend} — {areaLabel(g.area)}
+            </Text>
+            <Stack gap={6}>
+              <Checkbox label={`Everything in ${areaLabel(g.area).toLowerCase()}`} checked={all} onChange={(e) => set(`${g.area}.*`, e.currentTarget.checked)} />
+              {g.items.map((p) => (
+                <Checkbox key={p.name} label={p.description} checked={all || value.includes(p.name)} disabled={all} onChange={(e) => set(p.name, e.currentTarget.checked)} />
+              ))}
+            </Stack>
+          </fieldset>
+        );
+      })}
+    </SimpleGrid>
+  );
+}
