@@ -89,7 +89,16 @@ export class OutboundClient {
   }
 
   /** POST `body` to `url` with `headers`; never throws for what the other side does. */
-  async post(url: string, headers: Record<string, string>, body: string): Promise<OutboundResult> {
+  post(url: string, headers: Record<string, string>, body: string): Promise<OutboundResult> {
+    return this.#exchange('POST', url, { 'content-type': 'application/json', ...headers }, body);
+  }
+
+  /** GET `url` (an identity provider's metadata) with `headers`; never throws for what the other side does. */
+  get(url: string, headers: Record<string, string>): Promise<OutboundResult> {
+    return this.#exchange('GET', url, headers, undefined);
+  }
+
+  async #exchange(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined): Promise<OutboundResult> {
     const started = performance.now();
     const ms = () => Math.round((performance.now() - started) * 10) / 10;
     const refused = refuseUrl(url, this.policy.allowPrivate);
@@ -100,8 +109,8 @@ export class OutboundClient {
       const res = await this.#agent.request({
         origin: new URL(url).origin,
         path: new URL(url).pathname + new URL(url).search,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Partnergate-Webhooks/1', ...headers },
+        method,
+        headers: { 'user-agent': 'Partnergate-Webhooks/1', ...headers },
         body,
         signal: abort.signal,
       });
