@@ -53,6 +53,7 @@ import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
+import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
@@ -253,6 +254,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) });
+  // the push sync API (/sync/v1): a data source, with its own token, outside the /api routers
+  await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter });
   const guards = authGuards(
     services.identity,
     access,
@@ -299,6 +302,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       }),
       tenantSelfRoutes({ resources: services.resources, access }),
+      dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
       alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),

@@ -24,6 +24,7 @@ import { createGatewayService, RedisDpopReplayCache, type GatewayService } from 
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { ProgramService } from '../modules/program/index.ts';
+import { DataSourcesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
@@ -91,6 +92,8 @@ export interface Services {
   oauth: OAuthService;
   /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
   program: ProgramService;
+  /** the provider's data sources and the sync API's applier (modules/datasources) */
+  dataSources: DataSourcesService;
   /** the e-mail domains partners and tenants prove they own (DNS TXT through DNS_RESOLVER) */
   domains: DomainsService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center */
@@ -245,9 +248,20 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
       publish: (n) => notifications.publishAlert({ alertId: n.subjectId, tenantId: n.tenantId, partnerId: n.partnerId, kind: n.kind, severity: n.severity, title: n.title, detail: n.body }),
       onError: (e) => d.onError(e, 'alert e-mail'),
     }), onError: (e) => d.onError(e, 'alerts') });
+  const dataSources = new DataSourcesService({
+    db,
+    audit,
+    clock,
+    hasher,
+    partnerTenants: (partnerId) => authz.partnerTenantsInReach(partnerId),
+    referrerOf: async (tenantId) => (await tenants.getTenant(tenantId))?.referred_by_partner_id ?? null,
+    computeEarnings: (ctx, partnerId) => program.computeEarnings(ctx, { partnerId }),
+    tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+    partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
+  });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
   // who on the partner's side hears of an alert, and what each reads: decided per recipient by the alerts module
   for (const type of ['alert.raised', 'alert.resolved']) notifications.setAudiencePolicy(type, (trx, e, members) => alerts.alertAudience(trx, e, members));
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, domains, notifications, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, domains, notifications, activations, lifecycle, redisClients };
 }

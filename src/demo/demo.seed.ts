@@ -24,6 +24,7 @@ import { seedDemoMspWorkspace } from '../modules/alerts/alerts.demo.ts';
 import { seedDemoJit } from '../modules/delegations/jit.demo.ts';
 import { seedDemoFeatures } from '../modules/partners/features.demo.ts';
 import { seedDemoPlans } from '../modules/plans/plans.demo.ts';
+import { seedDemoDataSource } from '../modules/datasources/index.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
@@ -34,7 +35,8 @@ export type DemoExtension = DemoStep<Services>;
 // created (and leaves alone the program's referred tenants, which have their own invoices).
 // seedDemoJit creates four small customers of Fabrikam before the resource data fills them.
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures];
+// seedDemoDataSource records the resource data as the built-in "Demo data" source's, so it runs after them.
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures, seedDemoDataSource];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },

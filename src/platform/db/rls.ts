@@ -49,6 +49,8 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'sla_records',
   'subscriptions',
   'support_tickets',
+  'sync_records',
+  'sync_tenant_state',
   'tenant_members',
   'usage_records',
   'vouchers',

@@ -1,0 +1,175 @@
+/**
+ * Queries of the data-source tables (migration 0035): sources, what each external id became,
+ * per-kind and per-tenant sync state, held lines and batches.
+ */
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { DataSourcesTable, SyncBatchesTable, SyncHeldLinesTable, SyncRecordsTable } from '../../platform/db/schema.ts';
+
+export type SourceRow = Selectable<DataSourcesTable>;
+export type SyncRecordRow = Selectable<SyncRecordsTable>;
+export type HeldLineRow = Selectable<SyncHeldLinesTable>;
+export type BatchRow = Selectable<SyncBatchesTable>;
+
+// ---- sources -----------------------------------------------------------------------------------
+
+export function listSources(db: Executor): Promise<SourceRow[]> {
+  return db.selectFrom('data_sources').selectAll().orderBy('built_in', 'desc').orderBy('name').execute();
+}
+
+export function findSource(db: Executor, id: string): Promise<SourceRow | undefined> {
+  return db.selectFrom('data_sources').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findSourceByTokenHash(db: Executor, hash: string): Promise<SourceRow | undefined> {
+  return db.selectFrom('data_sources').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+}
+
+export function findSourceByName(db: Executor, name: string): Promise<SourceRow | undefined> {
+  return db.selectFrom('data_sources').selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function insertSource(db: Executor, row: Insertable<DataSourcesTable>): Promise<void> {
+  await db.insertInto('data_sources').values(row).execute();
+}
+
+export async function updateSource(db: Executor, id: string, patch: Updateable<DataSourcesTable>): Promise<void> {
+  await db.updateTable('data_sources').set(patch).where('id', '=', id).execute();
+}
+
+// ---- records -----------------------------------------------------------------------------------
+
+export function findSyncRecord(db: Executor, sourceId: string, kind: string, externalId: string): Promise<SyncRecordRow | undefined> {
+  return db.selectFrom('sync_records').selectAll().where('source_id', '=', sourceId).where('kind', '=', kind).where('external_id', '=', externalId).executeTakeFirst();
+}
+
+export async function upsertSyncRecord(db: Executor, row: Insertable<SyncRecordsTable>): Promise<void> {
+  await db
+    .insertInto('sync_records')
+    .values(row)
+    .onConflict((oc) => oc.columns(['source_id', 'kind', 'external_id']).doUpdateSet({ record_id: row.record_id, tenant_id: row.tenant_id, version: row.version, content_hash: row.content_hash, deleted: row.deleted, updated_at: row.updated_at }))
+    .execute();
+}
+
+/** Per source and kind: the last version seen, the last sync, and the record count moved by `delta`. */
+export async function touchKindState(db: Executor, sourceId: string, kind: string, version: string | null, at: string, delta: number): Promise<void> {
+  await db
+    .insertInto('sync_kind_state')
+    .values({ source_id: sourceId, kind, last_version: version, last_synced_at: at, records: Math.max(0, delta) })
+    .onConflict((oc) =>
+      oc.columns(['source_id', 'kind']).doUpdateSet({
+        // the highest version seen: what a source resumes from
+        last_version: version === null ? sql`sync_kind_state.last_version` : sql`case when sync_kind_state.last_version is null or sync_kind_state.last_version < ${version} then ${version} else sync_kind_state.last_version end`,
+        last_synced_at: at,
+        records: sql`case when sync_kind_state.records + ${delta} < 0 then 0 else sync_kind_state.records + ${delta} end`,
+      }),
+    )
+    .execute();
+}
+
+export async function setKindState(db: Executor, sourceId: string, kind: string, at: string, records: number): Promise<void> {
+  await db
+    .insertInto('sync_kind_state')
+    .values({ source_id: sourceId, kind, last_version: null, last_synced_at: at, records })
+    .onConflict((oc) => oc.columns(['source_id', 'kind']).doUpdateSet({ last_synced_at: at, records }))
+    .execute();
+}
+
+export async function touchTenantState(db: Executor, sourceId: string, tenantId: string, kind: string, at: string): Promise<void> {
+  await db
+    .insertInto('sync_tenant_state')
+    .values({ source_id: sourceId, tenant_id: tenantId, kind, last_synced_at: at })
+    .onConflict((oc) => oc.columns(['source_id', 'tenant_id', 'kind']).doUpdateSet({ last_synced_at: at }))
+    .execute();
+}
+
+export function kindStates(db: Executor, sourceId?: string) {
+  let q = db.selectFrom('sync_kind_state').selectAll();
+  if (sourceId) q = q.where('source_id', '=', sourceId);
+  return q.orderBy('source_id').orderBy('kind').execute();
+}
+
+/** Per kind, the source and last sync of the records of these tenants (newest sync first). */
+export async function freshnessOf(db: Executor, tenantIds: readonly string[]): Promise<{ kind: string; source_id: string; source_name: string; last_synced_at: string }[]> {
+  if (tenantIds.length === 0) return [];
+  const rows = [];
+  for (let i = 0; i < tenantIds.length; i += 1000) {
+    rows.push(
+      ...(await db
+        .selectFrom('sync_tenant_state as s')
+        .innerJoin('data_sources as d', 'd.id', 's.source_id')
+        .select((eb) => ['s.kind', 's.source_id', 'd.name as source_name', eb.fn.max('s.last_synced_at').as('last_synced_at')])
+        .where('s.tenant_id', 'in', tenantIds.slice(i, i + 1000))
+        .groupBy(['s.kind', 's.source_id', 'd.name'])
+        .execute()),
+    );
+  }
+  return rows.map((r) => ({ kind: r.kind, source_id: r.source_id, source_name: r.source_name, last_synced_at: String(r.last_synced_at) }));
+}
+
+// ---- held lines --------------------------------------------------------------------------------
+
+export function findHeld(db: Executor, sourceId: string, kind: string, externalId: string): Promise<HeldLineRow | undefined> {
+  return db.selectFrom('sync_held_lines').selectAll().where('source_id', '=', sourceId).where('kind', '=', kind).where('external_id', '=', externalId).executeTakeFirst();
+}
+
+export async function upsertHeld(db: Executor, row: Insertable<SyncHeldLinesTable>): Promise<void> {
+  await db
+    .insertInto('sync_held_lines')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['source_id', 'kind', 'external_id']).doUpdateSet({
+        batch_id: row.batch_id,
+        line_no: row.line_no,
+        version: row.version,
+        missing_key: row.missing_key,
+        reason: row.reason,
+        body: row.body,
+        status: 'held',
+        outcome: null,
+        created_at: row.created_at,
+        resolved_at: null,
+      }),
+    )
+    .execute();
+}
+
+export async function resolveHeld(db: Executor, id: string, status: HeldLineRow['status'], outcome: string, at: string): Promise<void> {
+  await db.updateTable('sync_held_lines').set({ status, outcome, resolved_at: at }).where('id', '=', id).execute();
+}
+
+export function listHeld(db: Executor, f: { sourceId?: string; status?: HeldLineRow['status']; missingKeys?: string[]; limit: number }): Promise<HeldLineRow[]> {
+  let q = db.selectFrom('sync_held_lines').selectAll();
+  if (f.sourceId) q = q.where('source_id', '=', f.sourceId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.missingKeys) q = f.missingKeys.length ? q.where('missing_key', 'in', f.missingKeys) : q.where(sql<boolean>`1 = 0`);
+  return q.orderBy('created_at').orderBy('line_no').limit(f.limit).execute();
+}
+
+/** Held lines whose missing billing account exists now (created by any means since). */
+export function heldLinesNowResolvable(db: Executor, sourceId: string, limit: number): Promise<HeldLineRow[]> {
+  return db
+    .selectFrom('sync_held_lines as h')
+    .selectAll('h')
+    .where('h.source_id', '=', sourceId)
+    .where('h.status', '=', 'held')
+    .where((eb) => eb.exists(eb.selectFrom('billing_accounts as b').select('b.id').where(sql<boolean>`h.missing_key = 'ban:' || b.account_number`)))
+    .orderBy('h.created_at')
+    .limit(limit)
+    .execute();
+}
+
+export async function countHeld(db: Executor): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('sync_held_lines').select((eb) => ['source_id', eb.fn.countAll<number>().as('n')]).where('status', '=', 'held').groupBy('source_id').execute();
+  return new Map(rows.map((r) => [r.source_id, Number(r.n)]));
+}
+
+// ---- batches -----------------------------------------------------------------------------------
+
+export async function insertBatch(db: Executor, row: Insertable<SyncBatchesTable>): Promise<void> {
+  await db.insertInto('sync_batches').values(row).execute();
+}
+
+export function listBatches(db: Executor, sourceId: string, limit: number): Promise<BatchRow[]> {
+  return db.selectFrom('sync_batches').selectAll().where('source_id', '=', sourceId).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}

@@ -1,0 +1,428 @@
+/**
+ * Applying sync lines: each line is parsed, checked against the source (kinds it owns, customers
+ * it may write for), resolved by external keys (a BAN number, a tenant's reference) and written in
+ * its own transaction — the record, what its external id became, the per-kind and per-tenant sync
+ * state — so a line never half-applies and one bad line leaves the others alone.
+ *
+ * The records land in the reference resource tables the views, alerts, exports and earnings read
+ * (orders, provisioned_services, invoices, support_tickets, usage_records, sla_records) and in
+ * billing_accounts: the sync applier is their second writer, beside the demo world's, so a line's
+ * record and its bookkeeping commit together. A source scoped to some customers writes under a
+ * row-level-security context naming only them (PostgreSQL), so the database refuses a row for
+ * another customer even if the checks here were skipped.
+ *
+ * Idempotent: a line whose version is not newer than the one applied is `unchanged`; a newer version
+ * with the same content only moves the version. A deletion leaves a tombstone (an older line cannot
+ * bring the record back). A line naming a billing account or customer not known yet is `held`, kept
+ * for review and applied when it appears.
+ */
+import type { Db, Tx } from '../../platform/db/database.ts';
+import { mutate, enterDbContext } from '../../platform/db/database.ts';
+import type { DbContext } from '../../platform/db/db-context.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
+import { mapDbError } from '../../platform/errors/db-errors.ts';
+import { problemFrom, type Problem } from '../../platform/errors/problem.ts';
+import { newId } from '../../platform/ids.ts';
+import { dataSourceErrors as E } from './datasources.errors.ts';
+import * as repo from './datasources.repo.ts';
+import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
+
+export type LineStatus = 'applied' | 'unchanged' | 'held' | 'rejected';
+
+export interface LineResult {
+  line: number;
+  kind: string | null;
+  external_id: string | null;
+  status: LineStatus;
+  /** the record it became (applied, unchanged) */
+  record_id?: string | null;
+  /** in words: why unchanged or held */
+  reason?: string;
+  /** rejected: an RFC 9457 problem with the line number */
+  problem?: Problem;
+}
+
+/** One line to apply: its number in the batch (1-based) and the decoded JSON (or the text that did not decode). */
+export interface SyncLineInput {
+  line: number;
+  value: unknown;
+  /** set when the line was not JSON */
+  parseError?: string;
+}
+
+/** What the applier knows of a source. */
+export interface SyncSource {
+  id: string;
+  kinds: readonly string[];
+  /** null: every customer; otherwise the tenant ids it may write for (its partners' expanded) */
+  tenantIds: ReadonlySet<string> | null;
+}
+
+export interface ApplyOutcome {
+  results: LineResult[];
+  /** customers whose invoices changed (earnings and alerts follow them) */
+  invoiceTenants: Set<string>;
+  /** billing account numbers that appeared (held lines waiting for them can go) */
+  newBans: Set<string>;
+  /** invoices of this source that appeared (held payments waiting for them can go) */
+  newInvoices: Set<string>;
+}
+
+interface Ba {
+  id: string;
+  tenant_id: string;
+}
+
+class Held extends Error {
+  readonly missingKey: string;
+  readonly words: string;
+  constructor(missingKey: string, words: string) {
+    super(words);
+    this.missingKey = missingKey;
+    this.words = words;
+  }
+}
+
+/** The row-level-security context a source writes under: every row, or only its customers'. */
+export function sourceDbContext(s: Pick<SyncSource, 'id' | 'tenantIds'>): DbContext {
+  return s.tenantIds === null ? { kind: 'system' } : { kind: 'partner', partnerId: s.id, tenantIds: [...s.tenantIds] };
+}
+
+const isoOf = (t: unknown): string | null => (typeof t === 'string' ? new Date(Date.parse(t)).toISOString() : null);
+
+export class SyncApplier {
+  readonly #db: Db;
+  readonly #now: () => string;
+  readonly #requestId: string;
+
+  constructor(db: Db, now: () => string, requestId: string) {
+    this.#db = db;
+    this.#now = now;
+    this.#requestId = requestId;
+  }
+
+  async apply(source: SyncSource, lines: readonly SyncLineInput[], batchId: string | null): Promise<ApplyOutcome> {
+    const out: ApplyOutcome = { results: [], invoiceTenants: new Set(), newBans: new Set(), newInvoices: new Set() };
+    for (const input of lines) out.results.push(await this.#one(source, input, batchId, out));
+    return out;
+  }
+
+  #reject(input: SyncLineInput, err: AppError, head: { kind: string | null; external_id: string | null }): LineResult {
+    const problem = problemFrom(err, this.#requestId);
+    problem.line = input.line;
+    return { line: input.line, ...head, status: 'rejected', problem };
+  }
+
+  async #one(source: SyncSource, input: SyncLineInput, batchId: string | null, out: ApplyOutcome): Promise<LineResult> {
+    const raw = input.value as { kind?: unknown; external_id?: unknown } | null;
+    const head = { kind: typeof raw?.kind === 'string' ? raw.kind : null, external_id: typeof raw?.external_id === 'string' ? raw.external_id : null };
+    if (input.parseError) return this.#reject(input, E.line_malformed(`Line ${input.line} is not valid JSON: ${input.parseError}`), head);
+    const parsed = parseLine(input.value);
+    if (!parsed.ok) return this.#reject(input, E.line_malformed(`Line ${input.line}: ${parsed.detail}`, { fields: parsed.errors }), head);
+    const l = parsed.line;
+    if (!source.kinds.includes(LINE_KINDS[l.kind])) return this.#reject(input, E.kind_not_owned(`Line ${input.line}: this source is not set up to send ${LINE_KINDS[l.kind].replace('_', ' ')}.`), head);
+    const existing = await repo.findSyncRecord(this.#db.kysely, source.id, l.kind, l.externalId);
+    if (existing && existing.version >= l.version) {
+      return { line: input.line, ...head, status: 'unchanged', record_id: existing.deleted ? null : existing.record_id, reason: existing.version === l.version ? 'This version was applied before.' : 'A newer version was applied before; this older one is ignored.' };
+    }
+    try {
+      const r = await this.#write(source, l, existing, out);
+      // a line that applies leaves nothing held under its key
+      await this.#clearHeld(source.id, l, r.status === 'applied' ? 'Applied from a later line.' : 'A later line superseded it.');
+      return { line: input.line, ...head, ...r };
+    } catch (e) {
+      if (e instanceof Held) {
+        await repo.upsertHeld(this.#db.kysely, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
+        return { line: input.line, ...head, status: 'held', reason: e.words };
+      }
+      if (e instanceof AppError) return this.#reject(input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
+      const mapped = mapDbError(e);
+      if (mapped && mapped.status < 500) return this.#reject(input, E.record_conflict(`Line ${input.line}: ${mapped.detail}`), head);
+      throw e;
+    }
+  }
+
+  async #clearHeld(sourceId: string, l: ParsedLine, words: string) {
+    const h = await repo.findHeld(this.#db.kysely, sourceId, l.kind, l.externalId);
+    if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#db.kysely, h.id, 'applied', words, this.#now());
+  }
+
+  // ---- resolving external keys ---------------------------------------------------------------
+
+  async #ban(number: string): Promise<Ba> {
+    const b = await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst();
+    if (!b) throw new Held(`ban:${number}`, `No billing account ${number} is known yet; the line waits until it appears.`);
+    return b;
+  }
+
+  async #tenantByRef(ref: string): Promise<string> {
+    const t = await this.#db.kysely.selectFrom('tenants').select('id').where('slug', '=', ref).executeTakeFirst();
+    if (!t) throw new Held(`tenant:${ref}`, `No customer with the reference ${ref} is known yet; the line waits until it appears.`);
+    return t.id;
+  }
+
+  #inScope(source: SyncSource, tenantId: string) {
+    if (source.tenantIds !== null && !source.tenantIds.has(tenantId)) throw E.tenant_out_of_scope('This source may not write records for that customer.');
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  /** One transaction under the source's context: the record and its bookkeeping. */
+  #tx<T>(source: SyncSource, fn: (trx: Tx) => Promise<T>): Promise<T> {
+    return mutate(this.#db, async (trx) => {
+      await enterDbContext(this.#db, trx, sourceDbContext(source));
+      return fn(trx);
+    });
+  }
+
+  async #write(source: SyncSource, l: ParsedLine, existing: repo.SyncRecordRow | undefined, out: ApplyOutcome): Promise<Omit<LineResult, 'line' | 'kind' | 'external_id'>> {
+    const now = this.#now();
+    const book = async (trx: Tx, recordId: string, tenantId: string, deleted: boolean, delta: number) => {
+      await repo.upsertSyncRecord(trx, { source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: deleted ? 1 : 0, updated_at: now });
+      await repo.touchKindState(trx, source.id, l.kind, l.version, now, delta);
+      await repo.touchTenantState(trx, source.id, tenantId, LINE_KINDS[l.kind], now);
+    };
+
+    if (l.deleted) {
+      if (!existing || existing.deleted) return { status: 'unchanged', record_id: null, reason: 'There is no record to delete.' };
+      this.#inScope(source, existing.tenant_id);
+      await this.#tx(source, async (trx) => {
+        await deleteRecord(trx, l.kind, existing.record_id, now);
+        await book(trx, existing.record_id, existing.tenant_id, true, -1);
+      });
+      if (l.kind === 'invoice') out.invoiceTenants.add(existing.tenant_id);
+      return { status: 'applied', record_id: null, reason: 'Deleted.' };
+    }
+
+    if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
+      await this.#tx(source, (trx) => book(trx, existing.record_id, existing.tenant_id, false, 0));
+      return { status: 'unchanged', record_id: existing.record_id, reason: 'The content is the same as before; only the version moved.' };
+    }
+    if (l.kind === 'payment' && existing && !existing.deleted) throw E.payment_immutable('This payment was applied before with other values; send a correction as an update of the invoice.');
+
+    const live = existing && !existing.deleted ? existing : undefined;
+    const d = l.data;
+    // resolve what the line names, before any write
+    let tenantId: string;
+    let ban: Ba | null = null;
+    let billTo: Ba | null = null;
+    let invoice: { id: string; tenant_id: string } | null = null;
+    if (l.kind === 'billing_account') {
+      tenantId = await this.#tenantByRef(String(d.tenant_ref));
+      const other = await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', String(d.account_number)).executeTakeFirst();
+      if (other && other.tenant_id !== tenantId) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} belongs to another customer.`);
+      if (other && live && other.id !== live.record_id) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} is already another account of this customer.`);
+      ban = other ?? null;
+    } else if (l.kind === 'payment') {
+      const inv = await repo.findSyncRecord(this.#db.kysely, source.id, 'invoice', String(d.invoice_external_id));
+      if (!inv || inv.deleted) throw new Held(`invoice:${source.id}:${String(d.invoice_external_id)}`, `No invoice ${String(d.invoice_external_id)} from this source is known yet; the payment waits until it appears.`);
+      invoice = { id: inv.record_id, tenant_id: inv.tenant_id };
+      tenantId = inv.tenant_id;
+    } else if (l.kind === 'ticket' && !d.ban) {
+      tenantId = await this.#tenantByRef(String(d.tenant_ref));
+    } else {
+      ban = await this.#ban(String(d.ban));
+      tenantId = ban.tenant_id;
+      if (l.kind === 'ticket' && d.tenant_ref) {
+        const t = await this.#tenantByRef(String(d.tenant_ref));
+        if (t !== tenantId) throw E.record_conflict(`Billing account ${String(d.ban)} is not an account of customer ${String(d.tenant_ref)}.`);
+      }
+      if (l.kind === 'order' && d.bill_to_ban) billTo = await this.#ban(String(d.bill_to_ban));
+    }
+    this.#inScope(source, tenantId);
+    if (live && live.tenant_id !== tenantId) this.#inScope(source, live.tenant_id);
+
+    const recordId = live?.record_id ?? (l.kind === 'billing_account' ? ban?.id : undefined) ?? newId(ID_PREFIX[l.kind]);
+    let banCreated = false;
+    await this.#tx(source, async (trx) => {
+      // a record that moved customer: the old row goes, the new one is written for the new customer
+      if (live && live.tenant_id !== tenantId && l.kind !== 'billing_account') await deleteRecord(trx, l.kind, live.record_id, now);
+      const w = { trx, id: live && live.tenant_id === tenantId ? live.record_id : recordId, tenantId, update: !!live && live.tenant_id === tenantId, now };
+      switch (l.kind) {
+        case 'billing_account':
+          banCreated = await writeBillingAccount({ ...w, id: ban?.id ?? live?.record_id ?? recordId, update: !!(ban ?? live) }, d);
+          break;
+        case 'invoice':
+          await writeInvoice(w, ban!, d);
+          break;
+        case 'payment':
+          await applyPayment(trx, invoice!.id, d);
+          break;
+        case 'service':
+          await writeService(w, ban!, d);
+          break;
+        case 'order':
+          await writeOrder(w, ban!, billTo, d);
+          break;
+        case 'ticket':
+          await writeTicket(w, ban, d);
+          break;
+        case 'usage':
+          await writeUsage(w, ban!, d);
+          break;
+        case 'sla':
+          await writeSla(w, ban!, d);
+          break;
+      }
+      await book(trx, l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : w.id, tenantId, false, live ? 0 : 1);
+    });
+    if (l.kind === 'billing_account' && banCreated) out.newBans.add(String(d.account_number));
+    if (l.kind === 'invoice' || l.kind === 'payment') out.invoiceTenants.add(tenantId);
+    if (l.kind === 'invoice' && !live) out.newInvoices.add(`invoice:${source.id}:${l.externalId}`);
+    return { status: 'applied', record_id: l.kind === 'payment' ? invoice!.id : l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : live && live.tenant_id === tenantId ? live.record_id : recordId };
+  }
+}
+
+const ID_PREFIX: Record<LineKind, string> = { billing_account: 'ban', invoice: 'ivc', payment: 'pay', service: 'svc', order: 'ord', ticket: 'tkt', usage: 'usg', sla: 'sla' };
+
+interface W {
+  trx: Tx;
+  id: string;
+  tenantId: string;
+  update: boolean;
+  now: string;
+}
+type D = Record<string, unknown>;
+const s = (v: unknown) => (v === undefined || v === null ? null : String(v));
+
+async function writeBillingAccount(w: W, d: D): Promise<boolean> {
+  const row = { name: String(d.name), currency: String(d.currency), status: (d.status ?? 'active') as 'active' | 'closed', account_number: String(d.account_number), updated_at: w.now };
+  if (w.update) {
+    await w.trx.updateTable('billing_accounts').set(row).where('id', '=', w.id).execute();
+    return false;
+  }
+  await w.trx.insertInto('billing_accounts').values({ id: w.id, tenant_id: w.tenantId, created_at: w.now, ...row }).execute();
+  return true;
+}
+
+async function writeInvoice(w: W, ban: Ba, d: D) {
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban.id,
+    number: String(d.number),
+    period: String(d.period),
+    issued_at: isoOf(d.issued_at)!,
+    due_at: isoOf(d.due_at)!,
+    currency: String(d.currency),
+    subtotal_cents: Number(d.subtotal_cents),
+    tax_cents: Number(d.tax_cents),
+    total_cents: Number(d.total_cents),
+    balance_cents: Number(d.balance_cents),
+    status: d.status as 'open' | 'paid' | 'overdue' | 'void',
+    paid_at: isoOf(d.paid_at) ?? (d.status === 'paid' ? w.now : null),
+  };
+  if (w.update) await w.trx.updateTable('invoices').set(row).where('id', '=', w.id).execute();
+  else await w.trx.insertInto('invoices').values({ id: w.id, created_at: w.now, ...row }).execute();
+}
+
+async function applyPayment(trx: Tx, invoiceId: string, d: D) {
+  const inv = await trx.selectFrom('invoices').select(['balance_cents', 'status']).where('id', '=', invoiceId).executeTakeFirst();
+  if (!inv) throw E.record_conflict('The invoice this payment is for is no longer there.');
+  const balance = Math.max(0, inv.balance_cents - Number(d.amount_cents));
+  const paid = balance === 0 && inv.status !== 'void';
+  await trx.updateTable('invoices').set({ balance_cents: balance, ...(paid ? { status: 'paid' as const, paid_at: isoOf(d.paid_at) } : {}) }).where('id', '=', invoiceId).execute();
+}
+
+async function writeService(w: W, ban: Ba, d: D) {
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban.id,
+    product_code: String(d.product_code),
+    name: String(d.name),
+    status: d.status as 'pending' | 'active' | 'suspended' | 'terminated',
+    location: s(d.location),
+    bandwidth_mbps: d.bandwidth_mbps === undefined || d.bandwidth_mbps === null ? null : Number(d.bandwidth_mbps),
+    monthly_price_cents: Number(d.monthly_price_cents),
+    currency: String(d.currency),
+    activated_at: isoOf(d.activated_at),
+    updated_at: w.now,
+  };
+  if (w.update) await w.trx.updateTable('provisioned_services').set(row).where('id', '=', w.id).execute();
+  else await w.trx.insertInto('provisioned_services').values({ id: w.id, order_id: null, created_at: w.now, ...row }).execute();
+}
+
+async function writeOrder(w: W, ban: Ba, billTo: Ba | null, d: D) {
+  const placed = isoOf(d.placed_at)!;
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban.id,
+    bill_to_ban_id: (billTo ?? ban).id,
+    product_code: String(d.product_code),
+    product_name: String(d.product_name),
+    quantity: Number(d.quantity),
+    unit_price_cents: Number(d.unit_price_cents),
+    total_cents: Number(d.total_cents),
+    currency: String(d.currency),
+    status: d.status as 'submitted' | 'in_progress' | 'completed' | 'cancelled',
+    notes: s(d.notes),
+    updated_at: w.now,
+    cancelled_at: d.status === 'cancelled' ? w.now : null,
+  };
+  if (w.update) await w.trx.updateTable('orders').set(row).where('id', '=', w.id).execute();
+  else {
+    await w.trx
+      .insertInto('orders')
+      .values({ id: w.id, ...row, placed_by_type: 'system', placed_by_user_id: null, placed_by_client_id: null, placed_by_partner_id: null, delegation_id: null, persona: 'customer', idempotency_key: null, request_id: null, created_at: placed })
+      .execute();
+  }
+}
+
+async function writeTicket(w: W, ban: Ba | null, d: D) {
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban?.id ?? null,
+    subject: String(d.subject),
+    description: String(d.description),
+    category: d.category as 'billing' | 'technical' | 'service_request' | 'other',
+    priority: d.priority as 'low' | 'normal' | 'high' | 'urgent',
+    status: d.status as 'open' | 'in_progress' | 'waiting_on_customer' | 'resolved' | 'closed',
+    assignee: s(d.assignee),
+    updated_at: w.now,
+    resolved_at: isoOf(d.resolved_at),
+  };
+  if (w.update) {
+    await w.trx.updateTable('support_tickets').set({ ...row, ...(d.number ? { number: String(d.number) } : {}) }).where('id', '=', w.id).execute();
+  } else {
+    const number = d.number ? String(d.number) : `TCK-${w.id.slice(-8).toUpperCase()}`;
+    await w.trx
+      .insertInto('support_tickets')
+      .values({ id: w.id, number, ...row, comments: '[]', opened_by_type: 'system', opened_by_user_id: null, opened_by_client_id: null, opened_by_partner_id: null, delegation_id: null, created_at: isoOf(d.opened_at)! })
+      .execute();
+  }
+}
+
+async function writeUsage(w: W, ban: Ba, d: D) {
+  const row = { tenant_id: w.tenantId, ban_id: ban.id, period: String(d.period), metric: d.metric as 'data_gb' | 'voice_minutes' | 'sms_count', quantity: Number(d.quantity), amount_cents: Number(d.amount_cents), currency: String(d.currency), recorded_at: isoOf(d.recorded_at) ?? w.now };
+  if (w.update) await w.trx.updateTable('usage_records').set(row).where('id', '=', w.id).execute();
+  else await w.trx.insertInto('usage_records').values({ id: w.id, service_id: null, ...row }).execute();
+}
+
+async function writeSla(w: W, ban: Ba, d: D) {
+  const target = Number(d.target_pct);
+  const achieved = Number(d.achieved_pct);
+  const row = {
+    tenant_id: w.tenantId,
+    ban_id: ban.id,
+    period: String(d.period),
+    target_pct: target,
+    achieved_pct: achieved,
+    downtime_minutes: Number(d.downtime_minutes),
+    incidents: Number(d.incidents),
+    status: (d.status ?? (achieved >= target ? 'met' : 'breached')) as 'met' | 'breached',
+    recorded_at: isoOf(d.recorded_at) ?? w.now,
+  };
+  if (w.update) await w.trx.updateTable('sla_records').set(row).where('id', '=', w.id).execute();
+  else await w.trx.insertInto('sla_records').values({ id: w.id, service_id: null, ...row }).execute();
+}
+
+const TABLE_OF = { invoice: 'invoices', service: 'provisioned_services', order: 'orders', ticket: 'support_tickets', usage: 'usage_records', sla: 'sla_records' } as const;
+
+/** A deletion: the record goes (a billing account is closed instead: invoices and orders name it). */
+async function deleteRecord(trx: Tx, kind: LineKind, id: string, now: string) {
+  if (kind === 'payment') throw E.payment_immutable('A payment cannot be deleted; send a correction as an update of the invoice.');
+  if (kind === 'billing_account') {
+    await trx.updateTable('billing_accounts').set({ status: 'closed', updated_at: now }).where('id', '=', id).execute();
+    return;
+  }
+  await trx.deleteFrom(TABLE_OF[kind]).where('id', '=', id).execute();
+}

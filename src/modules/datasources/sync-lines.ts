@@ -1,0 +1,208 @@
+/**
+ * One sync line, as a source sends it, checked without I/O: the envelope (kind, external id,
+ * version or updated_at, data or a deletion) and the kind's fields. A line that fails here is
+ * rejected with the pointers of what is wrong; one that passes is a ParsedLine the applier
+ * resolves against the database (sync-apply.ts). Versions are normalized to sortable text so
+ * "newer" is a string comparison whatever the source sends.
+ */
+import { createHash } from 'node:crypto';
+import Value from 'typebox/value';
+import type { TSchema } from 'typebox';
+import { Type } from '../../platform/http/schemas.ts';
+
+/** The record kinds a source may own, as the operator picks them. */
+export const SOURCE_KINDS = ['billing_accounts', 'invoices', 'services', 'orders', 'tickets', 'usage', 'sla'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** The kinds of line, and the source kind that must be owned to send each. */
+export const LINE_KINDS = {
+  billing_account: 'billing_accounts',
+  invoice: 'invoices',
+  payment: 'invoices',
+  service: 'services',
+  order: 'orders',
+  ticket: 'tickets',
+  usage: 'usage',
+  sla: 'sla',
+} as const satisfies Record<string, SourceKind>;
+export type LineKind = keyof typeof LINE_KINDS;
+
+const Str = (max = 200) => Type.String({ minLength: 1, maxLength: max });
+const Opt = <T extends TSchema>(t: T) => Type.Optional(Type.Union([t, Type.Null()]));
+const Cents = Type.Integer({ minimum: -1_000_000_000_000, maximum: 1_000_000_000_000 });
+const NonNeg = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
+const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
+const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' });
+const Time = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$', maxLength: 40 });
+const Ban = Str(64);
+const Obj = (props: Record<string, TSchema>) => Type.Object(props, { additionalProperties: false });
+const Pct = Type.Number({ minimum: 0, maximum: 100 });
+
+/** Each kind's fields (in `data`). Money in integer minor units; times ISO 8601 with a zone. */
+export const KIND_FIELDS = {
+  billing_account: Obj({ account_number: Ban, tenant_ref: Str(100), name: Str(), currency: Currency, status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('closed')])) }),
+  invoice: Obj({
+    ban: Ban,
+    number: Str(64),
+    period: Month,
+    issued_at: Time,
+    due_at: Time,
+    currency: Currency,
+    subtotal_cents: Cents,
+    tax_cents: Cents,
+    total_cents: Cents,
+    balance_cents: Cents,
+    status: Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s))),
+    paid_at: Opt(Time),
+  }),
+  payment: Obj({ invoice_external_id: Str(), amount_cents: NonNeg, paid_at: Time }),
+  service: Obj({
+    ban: Ban,
+    product_code: Str(64),
+    name: Str(),
+    status: Type.Union(['pending', 'active', 'suspended', 'terminated'].map((s) => Type.Literal(s))),
+    location: Opt(Str()),
+    bandwidth_mbps: Opt(NonNeg),
+    monthly_price_cents: NonNeg,
+    currency: Currency,
+    activated_at: Opt(Time),
+  }),
+  order: Obj({
+    ban: Ban,
+    bill_to_ban: Opt(Ban),
+    product_code: Str(64),
+    product_name: Str(),
+    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    unit_price_cents: NonNeg,
+    total_cents: NonNeg,
+    currency: Currency,
+    status: Type.Union(['submitted', 'in_progress', 'completed', 'cancelled'].map((s) => Type.Literal(s))),
+    notes: Opt(Str(2000)),
+    placed_at: Time,
+  }),
+  ticket: Obj({
+    ban: Opt(Ban),
+    tenant_ref: Opt(Str(100)),
+    number: Opt(Str(64)),
+    subject: Str(300),
+    description: Type.String({ maxLength: 10_000 }),
+    category: Type.Union(['billing', 'technical', 'service_request', 'other'].map((s) => Type.Literal(s))),
+    priority: Type.Union(['low', 'normal', 'high', 'urgent'].map((s) => Type.Literal(s))),
+    status: Type.Union(['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'].map((s) => Type.Literal(s))),
+    assignee: Opt(Str()),
+    opened_at: Time,
+    resolved_at: Opt(Time),
+  }),
+  usage: Obj({
+    ban: Ban,
+    period: Month,
+    metric: Type.Union(['data_gb', 'voice_minutes', 'sms_count'].map((s) => Type.Literal(s))),
+    quantity: Type.Number({ minimum: 0, maximum: 1e12 }),
+    amount_cents: NonNeg,
+    currency: Currency,
+    recorded_at: Opt(Time),
+  }),
+  sla: Obj({
+    ban: Ban,
+    period: Month,
+    target_pct: Pct,
+    achieved_pct: Pct,
+    downtime_minutes: NonNeg,
+    incidents: NonNeg,
+    status: Opt(Type.Union([Type.Literal('met'), Type.Literal('breached')])),
+    recorded_at: Opt(Time),
+  }),
+} satisfies Record<LineKind, TSchema>;
+
+const Envelope = Type.Object(
+  {
+    kind: Type.Union(Object.keys(LINE_KINDS).map((k) => Type.Literal(k))),
+    external_id: Type.String({ minLength: 1, maxLength: 200 }),
+    version: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    updated_at: Type.Optional(Time),
+    deleted: Type.Optional(Type.Boolean()),
+    data: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
+
+export interface FieldProblem {
+  pointer: string;
+  detail: string;
+}
+
+export interface ParsedLine {
+  kind: LineKind;
+  externalId: string;
+  /** sortable: `n` + 16 digits for a version number, `t` + ISO time for updated_at */
+  version: string;
+  deleted: boolean;
+  data: Record<string, unknown>;
+  /** a hash of the data, so a newer version with the same content changes nothing */
+  contentHash: string;
+}
+
+export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; code: 'line_malformed'; detail: string; errors: FieldProblem[] };
+
+function problems(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const e of Value.Errors(schema, value)) {
+    if (e.keyword === 'boolean') continue;
+    const extra = (e.params as { additionalProperties?: string[] }).additionalProperties;
+    out.push({ pointer: prefix + e.instancePath, detail: extra ? `unknown field(s): ${extra.join(', ')}` : e.message });
+    if (out.length >= 10) break;
+  }
+  return out;
+}
+
+/** A version as sortable text: numbers padded, times normalized to UTC milliseconds. */
+export function normalizeVersion(v: { version?: number; updated_at?: string }): string | null {
+  if (typeof v.version === 'number') return 'n' + String(v.version).padStart(16, '0');
+  if (typeof v.updated_at === 'string') {
+    const t = Date.parse(v.updated_at);
+    return Number.isNaN(t) ? null : 't' + new Date(t).toISOString();
+  }
+  return null;
+}
+
+/** The version as the source sent it (for /state): a number or an ISO time. */
+export function displayVersion(v: string | null): number | string | null {
+  if (!v) return null;
+  return v.startsWith('n') ? Number(v.slice(1)) : v.slice(1);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return '[' + v.map(stableJson).join(',') + ']';
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return '{' + Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => JSON.stringify(k) + ':' + stableJson(o[k])).join(',') + '}';
+  }
+  return JSON.stringify(v);
+}
+
+export function contentHash(data: unknown): string {
+  return createHash('sha256').update(stableJson(data)).digest('base64url').slice(0, 32);
+}
+
+/** Check one decoded line. */
+export function parseLine(raw: unknown): ParseResult {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, code: 'line_malformed', detail: 'Each line must be a JSON object.', errors: [] };
+  const env = problems(Envelope, raw, '');
+  if (env.length > 0) return { ok: false, code: 'line_malformed', detail: 'The line does not have the shape of a sync line.', errors: env };
+  const r = raw as { kind: LineKind; external_id: string; version?: number; updated_at?: string; deleted?: boolean; data?: Record<string, unknown> };
+  if ((r.version === undefined) === (r.updated_at === undefined)) {
+    return { ok: false, code: 'line_malformed', detail: 'Send exactly one of version (a whole number) and updated_at (a time).', errors: [{ pointer: '/version', detail: 'exactly one of version and updated_at' }] };
+  }
+  const version = normalizeVersion(r)!;
+  if (r.deleted === true) {
+    if (r.data !== undefined) return { ok: false, code: 'line_malformed', detail: 'A deletion carries no data.', errors: [{ pointer: '/data', detail: 'not allowed with deleted' }] };
+    return { ok: true, line: { kind: r.kind, externalId: r.external_id, version, deleted: true, data: {}, contentHash: 'deleted' } };
+  }
+  if (r.data === undefined) return { ok: false, code: 'line_malformed', detail: `A ${r.kind} line needs its data (or "deleted": true).`, errors: [{ pointer: '/data', detail: 'required' }] };
+  const fields = problems(KIND_FIELDS[r.kind], r.data, '/data');
+  if (fields.length > 0) return { ok: false, code: 'line_malformed', detail: `The ${r.kind} fields are not valid: ${fields.map((f) => `${f.pointer} ${f.detail}`).join('; ')}.`, errors: fields };
+  if (r.kind === 'ticket' && !r.data.ban && !r.data.tenant_ref) {
+    return { ok: false, code: 'line_malformed', detail: 'A ticket names its customer by ban or by tenant_ref.', errors: [{ pointer: '/data/ban', detail: 'ban or tenant_ref is required' }] };
+  }
+  return { ok: true, line: { kind: r.kind, externalId: r.external_id, version, deleted: false, data: r.data, contentHash: contentHash(r.data) } };
+}

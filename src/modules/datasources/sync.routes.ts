@@ -1,0 +1,101 @@
+/**
+ * The push sync API at /sync/v1, outside the /api audience routers like SCIM's: a data source
+ * authenticates with its own token (Authorization: Bearer pgsync_…), which names the source —
+ * never the body. A batch is NDJSON (one sync line per line), bounded in bytes and lines (413),
+ * limited per source (429, the shared rate limiter), and answered with one result per line.
+ *   POST /sync/v1/batches   apply a batch
+ *   GET  /sync/v1/state     the highest version applied and the last sync per kind (to resume)
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { setRequestDbContext, SYSTEM_CONTEXT } from '../../platform/db/db-context.ts';
+import { enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
+import { dataSourceErrors as E } from './datasources.errors.ts';
+import { sourceContext, type DataSourcesService } from './datasources.service.ts';
+import type { SourceRow } from './datasources.repo.ts';
+import type { SyncLineInput } from './sync-apply.ts';
+
+export const SYNC_BASE_PATH = '/sync/v1';
+/** A batch's bounds: bytes and lines (413 beyond either). */
+export const SYNC_MAX_BYTES = 8 * 1024 * 1024;
+export const SYNC_MAX_LINES = 10_000;
+/** Batches a source may send per minute (429 beyond). */
+export const SYNC_BATCHES_PER_MINUTE = 60;
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
+
+export interface SyncRouteDeps {
+  dataSources: DataSourcesService;
+  limiter: RateLimiter;
+  maxBytes?: number;
+  maxLines?: number;
+  batchesPerMinute?: number;
+}
+
+/** Split an NDJSON body into lines (blank lines skipped, numbers kept as in the body). */
+export function splitNdjson(body: string, maxLines: number): SyncLineInput[] {
+  const out: SyncLineInput[] = [];
+  const parts = body.split('\n');
+  for (let i = 0; i < parts.length; i++) {
+    const text = parts[i].trim();
+    if (text === '') continue;
+    if (out.length >= maxLines) throw E.sync_batch_too_large(`A batch holds at most ${maxLines} lines; split it into several batches.`);
+    try {
+      out.push({ line: i + 1, value: JSON.parse(text) as unknown });
+    } catch (e) {
+      out.push({ line: i + 1, value: null, parseError: (e as Error).message.slice(0, 200) });
+    }
+  }
+  return out;
+}
+
+export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps): Promise<void> {
+  const maxBytes = d.maxBytes ?? SYNC_MAX_BYTES;
+  const maxLines = d.maxLines ?? SYNC_MAX_LINES;
+  const policy = { name: 'sync', limit: d.batchesPerMinute ?? SYNC_BATCHES_PER_MINUTE, windowMs: 60_000 };
+  const sources = new WeakMap<FastifyRequest, SourceRow>();
+
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
+
+    scope.addHook('onRequest', async (req, reply) => {
+      // a batch's size is known before it is read (when the client says it)
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > maxBytes) throw E.sync_batch_too_large(`A batch holds at most ${maxBytes} bytes; split it into several batches.`);
+      const m = BEARER.exec(req.headers.authorization ?? '');
+      const source = m ? await d.dataSources.authenticate(m[1]) : null;
+      if (!source) throw E.sync_token_invalid(m ? undefined : 'Send the data source token as Authorization: Bearer pgsync_…');
+      sources.set(req, source);
+      // the source's scope is checked line by line; each line's write runs under the source's own context
+      setRequestDbContext(SYSTEM_CONTEXT);
+      await enforceRateLimit(reply, d.limiter, `sync-source:${source.id}`, policy, (s) => `This source may send ${policy.limit} batches a minute. Try again in ${s} second${s === 1 ? '' : 's'}.`);
+    });
+
+    scope.setErrorHandler((err, req, reply) => {
+      // the one problem+json envelope; a body over the limit says so in the sync API's own words
+      if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw E.sync_batch_too_large(`A batch holds at most ${maxBytes} bytes; split it into several batches.`);
+      if ((err as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw E.sync_content_type('Send the batch as application/x-ndjson: one JSON object per line.');
+      throw err;
+    });
+
+    scope.post(
+      `${SYNC_BASE_PATH}/batches`,
+      { bodyLimit: maxBytes, schema: { hide: true } },
+      async (req, reply) => {
+        if (typeof req.body !== 'string') throw E.sync_content_type('Send the batch as application/x-ndjson: one JSON object per line.');
+        const lines = splitNdjson(req.body, maxLines);
+        if (lines.length === 0) throw E.sync_batch_empty('The batch has no lines.');
+        const source = sources.get(req)!;
+        const ua = req.headers['user-agent'];
+        const ctx = sourceContext(source, String(req.id), req.ip ?? null, typeof ua === 'string' ? ua : null);
+        const summary = await d.dataSources.receiveBatch(ctx, source, lines);
+        return reply.code(200).send(summary);
+      },
+    );
+
+    scope.get(`${SYNC_BASE_PATH}/state`, { schema: { hide: true } }, async (req) => {
+      const source = sources.get(req)!;
+      return { source_id: source.id, source_name: source.name, kinds: await d.dataSources.state(source.id) };
+    });
+  });
+}
