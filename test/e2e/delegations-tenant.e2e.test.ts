@@ -83,13 +83,17 @@ describe('tenant: Partners with access', () => {
     const cells = await row.locator('td').allInnerTexts();
     expect(cells[1]).toBe('MSP — billing');
     expect(cells[2]).toBe(tenant.bans[0].account_number);
-    expect(cells[3]).toContain('+ orders.read');
-    expect(cells[3]).toContain('− billing.invoices.export');
+    // what the link adds to the role and never allows, in the catalog's words
+    expect(cells[3]).toContain('Also allowed, beyond the role');
+    expect(cells[3]).toContain('Read orders');
+    expect(cells[3]).toContain('Never allowed, even if the role includes it');
+    expect(cells[3]).toContain('Export invoices');
+    expect(cells[3]).not.toMatch(/billing\.|orders\./);
     const d = (await (await tenant.admin.login()).get(`/api/v1/tenants/${tenant.id}/delegations/${mspLink}`)).body;
     expect(cells[4]).toContain(formatted(d.ends_at));
     // the renewal row shows its role, all accounts, no overrides and the current end
     const r = await activeRow(renewing).locator('td').allInnerTexts();
-    expect(r.slice(1, 4)).toEqual(['Auditor', 'All', '—']);
+    expect(r.slice(1, 4)).toEqual(['Auditor', 'All', 'As the role allows']);
     await screenshot(admin, 'delegations-tenant-active-rows');
     const staff = await msp.staff.login();
     expect((await context(staff, tenant.id)).body).toMatchObject({ role: 'MSP_BILLING', ban_ids: [tenant.bans[0].id] });
@@ -103,8 +107,10 @@ describe('tenant: Partners with access', () => {
 
     await activeRow(msp).getByRole('button', { name: 'Edit access' }).click();
     const dialog = admin.getByRole('dialog');
-    await dialog.getByLabel('Extra permissions').fill('orders.read, support.tickets.read');
-    await dialog.getByLabel('Excluded permissions').fill('billing.summary.read');
+    // ticked in words, by area: extra permissions, and what it may never do
+    await dialog.getByTestId('grant-checklist').getByRole('checkbox', { name: 'Read support tickets' }).check();
+    await dialog.getByTestId('deny-checklist').getByRole('checkbox', { name: 'Export invoices' }).uncheck();
+    await dialog.getByTestId('deny-checklist').getByRole('checkbox', { name: 'Read receivables and revenue summaries' }).check();
     // with a value chosen, the multi-select's own input is hidden: open it from its box
     await dialog.locator('.mantine-MultiSelect-root').filter({ hasText: 'Billing accounts' }).locator('.mantine-MultiSelect-input').click();
     await admin.getByRole('option', { name: new RegExp(tenant.bans[1].account_number) }).click();
@@ -112,11 +118,11 @@ describe('tenant: Partners with access', () => {
     await screenshot(admin, 'delegations-tenant-edit-access');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await activeRow(msp).getByText('+ support.tickets.read').waitFor();
+    await activeRow(msp).getByText(/Read support tickets/).waitFor();
     const cells = await activeRow(msp).locator('td').allInnerTexts();
     expect(cells[2]).toBe(`${tenant.bans[0].account_number}, ${tenant.bans[1].account_number}`);
-    expect(cells[3]).toContain('− billing.summary.read');
-    expect(cells[3]).not.toContain('billing.invoices.export');
+    expect(cells[3]).toContain('Read receivables and revenue summaries');
+    expect(cells[3]).not.toContain('Export invoices');
 
     expect((await check('support.tickets.read')).body.allow).toBe(true);
     expect((await check('billing.invoices.read', tenant.bans[1].id)).body.allow).toBe(true);

@@ -78,6 +78,7 @@ describe('partner configuration', () => {
 
     await op.goto(`${portal.url}/operator/partners/${msp.id}`);
     await op.getByRole('tab', { name: 'Configuration' }).click();
+    await op.getByRole('tab', { name: 'Features' }).click();
     const row = op.locator('[data-testid="partner-features"] [data-feature="exports.pdf"]').first();
     await row.waitFor();
     expect(await row.innerText()).toContain('Off');

@@ -67,7 +67,7 @@ describe('partner limits in the portal', () => {
     await page.getByText('The month must allow at least as many requests as one day.').waitFor();
     await page.getByLabel('Requests per month').fill('');
 
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await page.getByRole('tab', { name: 'Sign-in security' }).click();
     await page.getByLabel('Sessions one person may have open at once').fill('3');
     await page.getByRole('button', { name: 'Save session policy' }).click();
     await page.getByText('Session policy saved. It applies from the next request.').waitFor();

@@ -45,14 +45,16 @@ export interface PermissionChecklistProps {
   onChange(v: string[]): void;
   /** the areas offered (default: the customer-data areas) */
   areas?: readonly string[];
-  /** a group's label: what checking means ("May", "Never") */
-  legend: string;
+  /** what ticking means, before each area's name ("Never" → "Never — billing"); empty: the area alone */
+  legend?: string;
   disabled?: boolean;
   testId?: string;
+  /** offer an "everything in this area" box (`area.*`) first in each group */
+  withAreaBox?: boolean;
 }
 
 /** Checkboxes in sentences, one group per area, each with an "everything in this area" box first. */
-export function PermissionChecklist({ value, onChange, areas = DATA_AREAS, legend, disabled, testId }: PermissionChecklistProps) {
+export function PermissionChecklist({ value, onChange, areas = DATA_AREAS, legend, disabled, testId, withAreaBox = true }: PermissionChecklistProps) {
   const words = usePermissionWords();
   if (words.loading) return <Text size="sm" c="dimmed">Loading the permissions…</Text>;
   const groups = areas
@@ -62,14 +64,14 @@ export function PermissionChecklist({ value, onChange, areas = DATA_AREAS, legen
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" data-testid={testId}>
       {groups.map((g) => {
-        const all = value.includes(`${g.area}.*`);
+        const all = withAreaBox && value.includes(`${g.area}.*`);
         return (
           <fieldset key={g.area} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }} disabled={disabled}>
             <Text component="legend" size="sm" fw={600} mb={4}>
-              {legend} — {areaLabel(g.area)}
+              {legend ? `${legend} — ${areaLabel(g.area).toLowerCase()}` : areaLabel(g.area)}
             </Text>
             <Stack gap={6}>
-              <Checkbox label={`Everything in ${areaLabel(g.area).toLowerCase()}`} checked={all} onChange={(e) => set(`${g.area}.*`, e.currentTarget.checked)} />
+              {withAreaBox && <Checkbox label={`Everything in ${areaLabel(g.area).toLowerCase()}`} checked={all} onChange={(e) => set(`${g.area}.*`, e.currentTarget.checked)} />}
               {g.items.map((p) => (
                 <Checkbox key={p.name} label={p.description} checked={all || value.includes(p.name)} disabled={all} onChange={(e) => set(p.name, e.currentTarget.checked)} />
               ))}

@@ -444,7 +444,7 @@ function EditAccessModal({
           <Text fw={600} size="sm">
             Also allowed, beyond the role
           </Text>
-          <PermissionChecklist legend="May" value={form.values.grant} onChange={(v) => form.setFieldValue('grant', v)} testId="grant-checklist" />
+          <PermissionChecklist legend="Also allowed" value={form.values.grant} onChange={(v) => form.setFieldValue('grant', v)} testId="grant-checklist" />
           {(e.grant ?? e['overrides.grant']) && (
             <Text size="sm" c="red.8" role="alert">
               {e.grant ?? e['overrides.grant']}

@@ -1,6 +1,6 @@
 /**
  * Operator: one partner — review its application (approve with capabilities, or reject), suspend,
- * reactivate, terminate (with reasons), change capabilities and feature toggles, see members and events.
+ * reactivate, terminate (with reasons), configure everything it may do in one place, see members and events.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -8,20 +8,14 @@ import {
   Alert,
   Anchor,
   Button,
-  Checkbox,
   Group,
   Modal,
-  Paper,
-  SimpleGrid,
   Stack,
-  Switch,
   Tabs,
   Text,
-  TextInput,
-  Title,
 } from '@mantine/core';
-import { IconAdjustments, IconArrowLeft, IconCheck, IconHistory, IconId, IconPlus, IconSettings, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
-import { api, CAPABILITIES, type Capability, type PartnerDto, type AuditQuery } from '../../api/index.ts';
+import { IconAdjustments, IconArrowLeft, IconCheck, IconHistory, IconId, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
+import { api, type Capability, type PartnerDto, type AuditQuery } from '../../api/index.ts';
 import { AuditLogView } from '../../components/AuditLogView.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -35,6 +29,7 @@ import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { ProvisioningPanel } from '../Provisioning/ProvisioningPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
+import { CapabilityChecks } from './PartnerConfiguration/AccessTab.tsx';
 import { PartnerReachPanel } from '../AccessReview/PartnerReachPanel.tsx';
 
 type Verb = 'reject' | 'suspend' | 'reactivate' | 'terminate';
@@ -84,11 +79,7 @@ export function PartnerDetailPage() {
           <PageHeader
             title={p.name}
             badge={<StatusBadge status={p.status} />}
-            description={
-              <>
-                <code>{p.slug}</code> · <code>{p.id}</code>
-              </>
-            }
+            description={p.contact_email ? `Contact: ${p.contact_email}` : undefined}
             actions={
               <>
                 {p.status === 'applied' && (
@@ -137,9 +128,6 @@ export function PartnerDetailPage() {
                 <Tabs.Tab value="profile" leftSection={<IconId size={16} />}>
                   Profile
                 </Tabs.Tab>
-                <Tabs.Tab value="settings" leftSection={<IconSettings size={16} />}>
-                  Capabilities & features
-                </Tabs.Tab>
                 <Tabs.Tab value="configuration" leftSection={<IconAdjustments size={16} />}>
                   Configuration
                 </Tabs.Tab>
@@ -162,14 +150,8 @@ export function PartnerDetailPage() {
               <Tabs.Panel value="profile">
                 <PartnerProfileCard partner={p} canEdit={p.status !== 'terminated'} onSaved={partner.setData} />
               </Tabs.Panel>
-              <Tabs.Panel value="settings">
-                <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-                  <CapabilitiesCard partner={p} onSaved={partner.setData} />
-                  <FeatureTogglesCard partner={p} onSaved={partner.setData} />
-                </SimpleGrid>
-              </Tabs.Panel>
               <Tabs.Panel value="configuration">
-                <PartnerConfigurationPanel partnerId={p.id} />
+                <PartnerConfigurationPanel partner={p} onSaved={partner.setData} />
               </Tabs.Panel>
               <Tabs.Panel value="members">
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
@@ -211,18 +193,6 @@ export function PartnerDetailPage() {
   );
 }
 
-function CapabilityChecks({ value, onChange, error, required: mark }: { value: string[]; onChange(v: string[]): void; error?: string; required?: boolean }) {
-  return (
-    <Checkbox.Group value={value} onChange={onChange} error={error} withAsterisk={mark} label={mark ? "What it may do" : undefined}>
-      <Stack gap="sm">
-        {CAPABILITIES.map((c) => (
-          <Checkbox key={c} value={c} label={CAPABILITY_INFO[c].label} description={CAPABILITY_INFO[c].description} />
-        ))}
-      </Stack>
-    </Checkbox.Group>
-  );
-}
-
 function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDto; opened: boolean; onClose(): void; onDone(p: PartnerDto): void }) {
   const approve = useApiMutation((caps: string[]) => api.partners.approve(partner.id, caps as Capability[]), { success: (p) => `${p.name} approved.`, onDone });
   const form = useApiForm<{ capabilities: string[] }>(
@@ -256,83 +226,5 @@ function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDt
         </Stack>
       </form>
     </Modal>
-  );
-}
-
-function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
-  const [caps, setCaps] = useState<string[]>(partner.capabilities);
-  useEffect(() => setCaps(partner.capabilities), [partner.capabilities]);
-  const save = useApiMutation(() => api.partners.setCapabilities(partner.id, caps as Capability[]), { success: 'Capabilities saved.', onDone: onSaved });
-  const changed = [...caps].sort().join() !== [...partner.capabilities].sort().join();
-  const editable = partner.status === 'active' || partner.status === 'suspended';
-  return (
-    <Paper withBorder p="lg" radius="md">
-      <Stack>
-        <div>
-          <Title order={4}>Capabilities</Title>
-          <Text size="sm" c="dimmed">
-            What kinds of work this partner may do. {editable ? '' : 'Granted when an application is approved.'}
-          </Text>
-        </div>
-        <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0 }}>
-          <CapabilityChecks value={caps} onChange={setCaps} />
-        </fieldset>
-        <ErrorAlert error={save.error} />
-        {editable && (
-          <Group justify="flex-end">
-            <Button onClick={() => void save.run()} loading={save.busy} disabled={!changed}>
-              Save capabilities
-            </Button>
-          </Group>
-        )}
-      </Stack>
-    </Paper>
-  );
-}
-
-function FeatureTogglesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
-  const save = useApiMutation((toggles: Record<string, boolean>) => api.partners.setFeatureToggles(partner.id, toggles), {
-    success: 'Feature toggles saved.',
-    onDone: (p) => {
-      form.reset();
-      onSaved(p);
-    },
-  });
-  const form = useApiForm({ initialValues: { key: '' }, validate: { key: (v) => required(v, 'Name the feature to turn off.') } }, save);
-  const entries = Object.entries(partner.feature_toggles).sort(([a], [b]) => a.localeCompare(b));
-  return (
-    <Paper withBorder p="lg" radius="md">
-      <Stack>
-        <div>
-          <Title order={4}>Feature toggles</Title>
-          <Text size="sm" c="dimmed">
-            Turn individual features on or off for this partner only. A feature turned off is refused even when a role or delegation grants it.
-          </Text>
-        </div>
-        {entries.length === 0 && (
-          <Text size="sm" c="dimmed">
-            No feature toggles set: every feature follows the platform default.
-          </Text>
-        )}
-        {entries.map(([k, v]) => (
-          <Switch key={k} label={<code>{k}</code>} checked={v} disabled={save.busy} onChange={(e) => void save.run({ [k]: e.currentTarget.checked })} />
-        ))}
-        <form noValidate onSubmit={form.submit((v) => save.run({ [v.key.trim().toLowerCase()]: false }))}>
-          <Group align="flex-end" gap="xs">
-            <TextInput
-              label="Add a feature toggle"
-              description="A permission or a prefix of permissions, e.g. orders or billing.invoices.export — added switched off."
-              placeholder="billing.invoices.export"
-              {...form.getInputProps('key')}
-              style={{ flex: 1 }}
-            />
-            <Button type="submit" variant="light" leftSection={<IconPlus size={16} />} loading={save.busy}>
-              Add
-            </Button>
-          </Group>
-        </form>
-        <ErrorAlert error={save.error} />
-      </Stack>
-    </Paper>
   );
 }

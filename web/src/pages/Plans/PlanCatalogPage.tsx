@@ -7,7 +7,7 @@ import { Badge, Button, Card, Group, Modal, MultiSelect, NumberInput, Select, Si
 import { BarChart } from '@mantine/charts';
 import { IconPlus } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { formatMoney, plansApi, SEGMENT_LABELS, type PartnerPlanDto, type PlanDto, type PlanInput, type Segment } from '../../api/plans.ts';
+import { formatMoney, plansApi, SEGMENT_LABELS, type PlanDto, type PlanInput, type Segment } from '../../api/plans.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -15,6 +15,7 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { featureInWords, limitInWords } from './planWords.ts';
+import { PartnerPlanOffers } from './PartnerPlanOffers.tsx';
 
 const SEGMENT_OPTIONS = (Object.keys(SEGMENT_LABELS) as Segment[]).map((s) => ({ value: s, label: SEGMENT_LABELS[s] }));
 
@@ -173,104 +174,25 @@ function PlanForm({ onDone }: { onDone(): void }) {
 function PartnerOffers({ plans }: { plans: PlanDto[] }) {
   const partners = useApiQuery(['partners', 'wholesale'], () => api.partners.list({ capability: 'wholesale', status: 'active', limit: 100 }));
   const [partnerId, setPartnerId] = useState<string | null>(null);
-  const offers = useApiQuery(['plans', 'offers', partnerId], () => plansApi.offers(partnerId!), { enabled: !!partnerId });
-  const [allowing, setAllowing] = useState(false);
-  const revoke = useApiMutation((planId: string) => plansApi.revoke(partnerId!, planId), { success: 'The partner can no longer offer this plan.', notifyError: true });
   const partnerName = partners.data?.data.find((p) => p.id === partnerId)?.name;
   return (
     <Card withBorder mt="md">
       <Title order={4}>Plans partners may offer</Title>
       <Text size="sm" c="dimmed" mb="sm">
-        Choose a partner to see and change which plans it may sell, and the lowest and highest monthly price it may charge.
+        Choose a partner to see and change which plans it may sell, and the lowest and highest monthly price it may charge. The same is on each partner&apos;s configuration page.
       </Text>
-      <Group align="flex-end" mb="sm">
-        <Select
-          label="Partner"
-          placeholder="Choose a partner"
-          data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-          value={partnerId}
-          onChange={setPartnerId}
-          searchable
-          w={280}
-          data-testid="offer-partner"
-        />
-        {partnerId && (
-          <Button variant="light" onClick={() => setAllowing(true)} disabled={plans.length === 0}>
-            Allow a plan
-          </Button>
-        )}
-      </Group>
-      {partnerId && (
-        <DataTable<PartnerPlanDto>
-          testId="partner-offers"
-          records={offers.data?.data}
-          loading={offers.loading}
-          rowKey={(o) => o.plan_id}
-          empty={`${partnerName ?? 'This partner'} may not offer any plan yet.`}
-          borderless
-          columns={[
-            { key: 'plan', title: 'Plan', mobile: 'title', render: (o) => o.plan_name },
-            { key: 'range', title: 'Allowed price', render: (o) => `${formatMoney(o.min_price_minor, o.currency)} – ${formatMoney(o.max_price_minor, o.currency)}` },
-            { key: 'price', title: "Partner's price", render: (o) => formatMoney(o.price_minor, o.currency) },
-            { key: 'status', title: 'Shown to customers', render: (o) => (o.status === 'offered' ? 'Yes' : o.status === 'revoked' ? 'No longer allowed' : 'Not yet') },
-            {
-              key: 'actions',
-              title: '',
-              mobile: 'footer',
-              render: (o) =>
-                o.status !== 'revoked' && (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => void revoke.run(o.plan_id)}>
-                    Stop allowing
-                  </Button>
-                ),
-            },
-          ]}
-        />
-      )}
-      <Modal opened={allowing} onClose={() => setAllowing(false)} title={`Let ${partnerName ?? 'the partner'} offer a plan`}>
-        {partnerId && <AllowForm partnerId={partnerId} plans={plans} onDone={() => (setAllowing(false), offers.reload())} />}
-      </Modal>
+      <Select
+        label="Partner"
+        placeholder="Choose a partner"
+        data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+        value={partnerId}
+        onChange={setPartnerId}
+        searchable
+        w={280}
+        mb="sm"
+        data-testid="offer-partner"
+      />
+      {partnerId && <PartnerPlanOffers partnerId={partnerId} partnerName={partnerName ?? 'This partner'} plans={plans} />}
     </Card>
-  );
-}
-
-function AllowForm({ partnerId, plans, onDone }: { partnerId: string; plans: PlanDto[]; onDone(): void }) {
-  const allow = useApiMutation((v: { plan: string; min: number; max: number }) => plansApi.allow(partnerId, v.plan, { min_price_minor: Math.round(v.min * 100), max_price_minor: Math.round(v.max * 100) }), { success: 'Plan allowed.', onDone });
-  const form = useApiForm<{ plan: string; min: number | string; max: number | string }>(
-    {
-      initialValues: { plan: '', min: '', max: '' },
-      validate: {
-        plan: (v) => required(v, 'Choose a plan.'),
-        min: (v) => (v === '' ? 'Enter the lowest price.' : undefined),
-        max: (v, all) => (v === '' ? 'Enter the highest price.' : Number(v) < Number(all.min) ? 'The highest price must not be below the lowest.' : undefined),
-      },
-    },
-    allow,
-    { resetWhen: true },
-  );
-  const onPlan = (id: string | null) => {
-    const p = plans.find((x) => x.id === id);
-    form.setFieldValue('plan', id ?? '');
-    if (p) {
-      form.setFieldValue('min', (p.price_minor * 0.8) / 100);
-      form.setFieldValue('max', (p.price_minor * 1.5) / 100);
-    }
-  };
-  return (
-    <form noValidate onSubmit={form.submit((v) => allow.run({ plan: v.plan, min: Number(v.min), max: Number(v.max) }))}>
-      <Stack>
-        <Select label="Plan" withAsterisk data={plans.filter((p) => p.status === 'active').map((p) => ({ value: p.id, label: `${p.name} (${formatMoney(p.price_minor, p.currency)})` }))} {...form.getInputProps('plan')} onChange={onPlan} />
-        <SimpleGrid cols={2}>
-          <NumberInput label="Lowest monthly price" min={0} decimalScale={2} fixedDecimalScale withAsterisk {...form.getInputProps('min')} />
-          <NumberInput label="Highest monthly price" min={0} decimalScale={2} fixedDecimalScale withAsterisk {...form.getInputProps('max')} />
-        </SimpleGrid>
-        <ErrorAlert error={allow.error} labels={{ min_price_minor: 'Lowest monthly price', max_price_minor: 'Highest monthly price' }} />
-        <Group justify="flex-end">
-          <Button type="submit" loading={allow.busy}>
-            Allow
-          </Button>
-        </Group>
-      </Stack>
-    </form>
   );
 }

@@ -1,15 +1,17 @@
 /**
- * Operator: one partner's configuration — a tab per concern (configTabs.tsx). Every
- * change is a new version with who and when, applied on every server at the partner's next request.
+ * Operator: one partner's whole configuration in one place — a tab per concern (configTabs.tsx).
+ * Every change applies on every server at the partner's next request; configuration changes are
+ * kept as versions (who, when, what changed) in the History tab.
  */
 import { Tabs, Text } from '@mantine/core';
+import type { PartnerDto } from '../../../api/index.ts';
 import { CONFIG_TABS } from './configTabs.tsx';
 
-export function PartnerConfigurationPanel({ partnerId }: { partnerId: string }) {
+export function PartnerConfigurationPanel({ partner, onSaved }: { partner: PartnerDto; onSaved: (p: PartnerDto) => void }) {
   return (
     <>
       <Text size="sm" c="dimmed" mb="sm">
-        What this partner may use. Each change is kept as a new version (who, when, what changed) and applies to the partner&apos;s very next request.
+        Everything {partner.name} may do and use, in one place. Each change applies to the partner&apos;s very next request.
       </Text>
       <Tabs defaultValue={CONFIG_TABS[0]?.value} keepMounted={false} variant="pills" data-testid="partner-configuration">
         <Tabs.List mb="md" style={{ flexWrap: 'wrap' }}>
@@ -21,7 +23,7 @@ export function PartnerConfigurationPanel({ partnerId }: { partnerId: string }) 
         </Tabs.List>
         {CONFIG_TABS.map((t) => (
           <Tabs.Panel key={t.value} value={t.value}>
-            {t.render(partnerId)}
+            {t.render(partner, onSaved)}
           </Tabs.Panel>
         ))}
       </Tabs>
