@@ -45,6 +45,7 @@ import {
   IconPlugConnected,
   IconTicket,
   IconCreditCard,
+  IconDatabaseImport,
   IconReceipt2,
   IconFlag,
   IconFlask,
@@ -119,6 +120,7 @@ const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx
 const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
 const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
+const DataSourcesPage = lazy(() => import('./pages/DataSources/DataSourcesPage.tsx').then((m) => ({ default: m.DataSourcesPage })));
 const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
 const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
 const FeatureCatalogPage = lazy(() => import('./pages/Features/FeatureCatalogPage.tsx').then((m) => ({ default: m.FeatureCatalogPage })));
@@ -198,6 +200,7 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
+  { path: '/operator/data-sources', title: 'Data sources', element: <DataSourcesPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Data sources', icon: IconDatabaseImport, order: 14 } },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
   {
     path: '/operator/sign-in-security',

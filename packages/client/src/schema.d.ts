@@ -374,6 +374,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/data-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The data sources: what each owns, for whom, its last sync, record counts and held lines */
+        get: operations["getDataSources"];
+        put?: never;
+        /** Register a data source: the record kinds it owns and the customers it may write for; its token is shown once */
+        post: operations["postDataSources"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One data source with its held lines and its last batches (rejected lines with their reasons) */
+        get: operations["getDataSourcesBySourceId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/held/{held_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Set a held line aside: it will not be applied */
+        delete: operations["deleteDataSourcesHeldByHeldId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/held/{held_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply one held line again */
+        post: operations["postApiV1DataSourcesBySourceIdHeldByHeldIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/held/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply every held line of the source again (those whose billing account or customer exists now go through) */
+        post: operations["postApiV1DataSourcesBySourceIdHeldRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the source’s token: the new one is shown once, the previous stops working at once */
+        post: operations["postDataSourcesToken"];
+        /** Revoke the source: its token stops working; its records stay */
+        delete: operations["deleteDataSourcesToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/delegations": {
         parameters: {
             query?: never;
@@ -1315,6 +1419,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/data-freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the records of your managed customers come from and when each source last synced them, per kind */
+        get: operations["getPartnerDataFreshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/exports": {
         parameters: {
             query?: never;
@@ -2037,6 +2158,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's home by kind: a delegated partner's customers connected to its apps with 30 days of their requests per app and per customer; a wholesaler's own invoices (when the member's role reads billing) and its customers' subscriptions and identity checks waiting */
+        get: operations["getPartnersHome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/invitations": {
         parameters: {
             query?: never;
@@ -2427,7 +2565,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The program at a glance: sign-ups, earnings totals by state and month, the agreement (owner, staff; canViewEarnings) */
+        /** The program at a glance: the referral funnel, the next payout, earnings totals by state and month, the agreement (owner, staff; canViewEarnings) */
         get: operations["getPartnersProgramSummary"];
         put?: never;
         post?: never;
@@ -3371,6 +3509,23 @@ export interface paths {
         put?: never;
         /** Disconnect a partner app (tenant admin): its refresh tokens stop working and its access tokens are refused at their next check */
         post: operations["postTenantsConnectedAppsRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/data-freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where your records come from and when each source last synced them, per kind */
+        get: operations["getTenantsDataFreshness"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5588,6 +5743,148 @@ export interface components {
             /** @description the signing secret (whsec_…), shown this once */
             secret: string;
         };
+        /** DataFreshness */
+        DataFreshness: {
+            kinds: {
+                /** @enum {unknown} */
+                kind: "billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla";
+                /** @description newest sync first */
+                sources: {
+                    /**
+                     * Format: date-time
+                     * @example 2025-06-02T09:30:00.000Z
+                     */
+                    last_synced_at: string;
+                    source_id: string;
+                    source_name: string;
+                }[];
+            }[];
+        };
+        /** DataSource */
+        DataSource: {
+            /** @description the demo world’s records (no token) */
+            built_in: boolean;
+            counts: {
+                /** @description the kind of line (billing_account, invoice, payment, service, order, ticket, usage, sla) */
+                kind: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                last_synced_at: string;
+                last_version: (number | string) | null;
+                records: number;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            created_at: string;
+            held_lines: number;
+            id: string;
+            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_batch_at: string | null;
+            name: string;
+            scope: {
+                all: boolean;
+                partners: {
+                    id: string;
+                    name: string;
+                }[];
+                tenants: {
+                    id: string;
+                    name: string;
+                }[];
+            };
+            status: "active" | "revoked";
+            /** @example 2025-06-02T09:30:00.000Z */
+            token_created_at: string | null;
+            token_prefix: string | null;
+        };
+        /** DataSourceDetail */
+        DataSourceDetail: {
+            batches: {
+                applied: number;
+                held: number;
+                id: string;
+                lines: number;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                received_at: string;
+                rejected: number;
+                rejections: {
+                    code: string;
+                    detail: string;
+                    external_id: string | null;
+                    kind: string | null;
+                    line: number;
+                }[];
+                unchanged: number;
+            }[];
+            /** @description the demo world’s records (no token) */
+            built_in: boolean;
+            counts: {
+                /** @description the kind of line (billing_account, invoice, payment, service, order, ticket, usage, sla) */
+                kind: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                last_synced_at: string;
+                last_version: (number | string) | null;
+                records: number;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            created_at: string;
+            held: {
+                external_id: string;
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                held_at: string;
+                id: string;
+                kind: string;
+                /** @description its line number in the batch that sent it */
+                line: number;
+                reason: string;
+                /** @description what it names that is not known yet, e.g. billing account BAN-123 */
+                waiting_for: string;
+            }[];
+            held_lines: number;
+            id: string;
+            kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_batch_at: string | null;
+            name: string;
+            scope: {
+                all: boolean;
+                partners: {
+                    id: string;
+                    name: string;
+                }[];
+                tenants: {
+                    id: string;
+                    name: string;
+                }[];
+            };
+            status: "active" | "revoked";
+            /** @example 2025-06-02T09:30:00.000Z */
+            token_created_at: string | null;
+            token_prefix: string | null;
+        };
+        /** DataSourceTokenIssued */
+        DataSourceTokenIssued: {
+            source: components["schemas"]["DataSource"];
+            /** @description shown once; stored only as a keyed hash */
+            token: string;
+        };
         /** Delegation */
         Delegation: {
             approver_active?: boolean | null;
@@ -5847,6 +6144,12 @@ export interface components {
         Health: {
             /** @enum {string} */
             status: "ok";
+        };
+        /** HeldLinesRetried */
+        HeldLinesRetried: {
+            applied: number;
+            rejected: number;
+            still_held: number;
         };
         /** IntrospectionResponse */
         IntrospectionResponse: {
@@ -6534,6 +6837,112 @@ export interface components {
                 sla_compliance_pct: number | null;
             };
         };
+        /** PartnerHome */
+        PartnerHome: {
+            delegated: {
+                /** @description customers connected to your apps, active ones first */
+                customers: {
+                    /** @description the app the customer connected */
+                    app_name: string;
+                    billing_accounts: string[] | null;
+                    /**
+                     * Format: date-time
+                     * @example 2025-06-02T09:30:00.000Z
+                     */
+                    ends_at: string;
+                    /** @example 2025-06-02T09:30:00.000Z */
+                    last_used_at: string | null;
+                    /** @description active, expired, revoked, rejected or requested */
+                    status: string;
+                    tenant_name: string;
+                }[];
+                /** @description admitted gateway requests of your apps for customers over the last 30 days */
+                usage: {
+                    by_app: {
+                        name: string;
+                        requests: number;
+                    }[];
+                    by_customer: {
+                        name: string;
+                        requests: number;
+                    }[];
+                    /** @description every day of the period, oldest first */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description a UTC day
+                         */
+                        day: string;
+                        requests: number;
+                    }[];
+                    total: number;
+                };
+            } | null;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            generated_at: string;
+            partner: {
+                capabilities: string[];
+                name: string;
+            };
+            wholesale: {
+                billing: {
+                    /** @description the accounts you are billed on */
+                    accounts: {
+                        /** @example EUR */
+                        currency: string;
+                        name: string;
+                        number: string;
+                    }[];
+                    /** @description your latest invoices, newest first */
+                    invoices: {
+                        balance_cents: number;
+                        /** @example EUR */
+                        currency: string;
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        due_at: string;
+                        number: string;
+                        period: string;
+                        status: string;
+                        total_cents: number;
+                    }[];
+                    outstanding: {
+                        /** @example EUR */
+                        currency: string;
+                        outstanding_cents: number;
+                        overdue_cents: number;
+                    }[];
+                } | null;
+                customers: {
+                    /** @description identity checks waiting for your review */
+                    kyc_waiting: {
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        submitted_at: string;
+                        tenant_name: string;
+                    }[];
+                    subscriptions: {
+                        active: number;
+                        none: number;
+                        signed: number;
+                        signing: number;
+                        suspended: number;
+                    };
+                    suspended: {
+                        plan_name: string | null;
+                        tenant_name: string;
+                    }[];
+                    total: number;
+                };
+            } | null;
+        };
         /** PartnerInvoice */
         PartnerInvoice: {
             /** @description amount in cents of the currency */
@@ -6900,6 +7309,22 @@ export interface components {
                 title: string;
                 version: number;
             } | null;
+            /** @description referred sign-ups → customers → paying customers */
+            funnel: {
+                /** @description of them, the ones active now */
+                customers: number;
+                /** @description of them, the ones that have paid at least one invoice */
+                paying: number;
+                /** @description organizations that signed up with a referral code (staff: their own codes) */
+                sign_ups: number;
+            };
+            /** @description what the next payout pays (the operator records payouts) */
+            next_payout: {
+                /** @description approved earnings net of refunds taken back; zero or less: nothing is paid yet */
+                amount_minor: number;
+                /** @description the current agreement's payout threshold (0 without one) */
+                threshold_minor: number;
+            };
             sign_ups: number;
             totals: {
                 /** @description integer minor units (cents) */
@@ -8907,6 +9332,538 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of DataSource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DataSource"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postDataSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    kinds: ("billing_accounts" | "invoices" | "services" | "orders" | "tickets" | "usage" | "sla")[];
+                    name: string;
+                    scope: {
+                        /** @description every customer; otherwise only the listed customers and the customers of the listed partners */
+                        all: boolean;
+                        partner_ids?: string[];
+                        tenant_ids?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created: DataSourceTokenIssued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceTokenIssued"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSourcesBySourceId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: DataSourceDetail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceDetail"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDataSourcesHeldByHeldId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description hld_… identifier
+                 * @example hld_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                held_id: string;
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DataSourcesBySourceIdHeldByHeldIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description hld_… identifier
+                 * @example hld_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                held_id: string;
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: HeldLinesRetried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldLinesRetried"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DataSourcesBySourceIdHeldRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: HeldLinesRetried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeldLinesRetried"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postDataSourcesToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Created: DataSourceTokenIssued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceTokenIssued"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteDataSourcesToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: DataSource */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSource"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12786,6 +13743,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerDataFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: DataFreshness */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataFreshness"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -16977,6 +17981,68 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersHome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PartnerHome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerHome"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -23714,6 +24780,68 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsDataFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: DataFreshness */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataFreshness"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

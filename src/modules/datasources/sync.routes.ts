@@ -71,7 +71,7 @@ export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps)
       await enforceRateLimit(reply, d.limiter, `sync-source:${source.id}`, policy, (s) => `This source may send ${policy.limit} batches a minute. Try again in ${s} second${s === 1 ? '' : 's'}.`);
     });
 
-    scope.setErrorHandler((err, req, reply) => {
+    scope.setErrorHandler((err) => {
       // the one problem+json envelope; a body over the limit says so in the sync API's own words
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw E.sync_batch_too_large(`A batch holds at most ${maxBytes} bytes; split it into several batches.`);
       if ((err as { code?: string }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw E.sync_content_type('Send the batch as application/x-ndjson: one JSON object per line.');

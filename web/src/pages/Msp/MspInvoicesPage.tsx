@@ -11,6 +11,7 @@ import { mspApi, saveFile, type ExportJob, type ExportRequest, type Invoice } fr
 import { DataTable } from '../../components/DataTable.tsx';
 import { formatDate } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../api/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
@@ -106,6 +107,7 @@ export function MspInvoicesPage() {
         }
       />
       <Stack>
+        <DataFreshness kind="invoices" />
         {job && <ExportProgress job={job} onChange={setJob} />}
         {recent.map((j) => (
           <ExportProgress key={j.id} job={j} onChange={(x) => (x ? recentJobs.reload() : setHidden((h) => [...h, j.id]))} />

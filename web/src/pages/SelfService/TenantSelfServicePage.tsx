@@ -16,6 +16,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
@@ -206,6 +207,7 @@ function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?:
   const [open, setOpen] = useState<string | null>(null);
   return (
     <>
+      <DataFreshness kind="invoices" tenantId={tenantId} />
       <Text size="sm" c="dimmed">
         Select an invoice to see its lines and download it as a PDF.
       </Text>
