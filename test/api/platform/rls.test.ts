@@ -23,6 +23,7 @@ import * as vouchersRepo from '../../../src/modules/vouchers/vouchers.repo.ts';
 import * as agenciesRepo from '../../../src/modules/agencies/agencies.repo.ts';
 import * as delegationsRepo from '../../../src/modules/delegations/delegations.repo.ts';
 import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
+import { DEMO_SOURCE_ID } from '../../../src/modules/datasources/index.ts';
 import { createTestDb, APP_ROLE, type TestDb } from '../../helpers/db.ts';
 import { testConfig } from '../../helpers/config.ts';
 import { runCli } from '../../helpers/server-process.ts';
@@ -52,6 +53,10 @@ async function fill(t: TestTenant, partnerId: string): Promise<void> {
   await fillMsp(t, partnerId);
   await seedResourceData({ db: s.db, clock: s.clock, audit: s.audit, listBillingAccounts: (id) => s.tenants.listBillingAccounts(id) }, ctx, { id: t.id, userIds: [t.admin.id] });
   await s.vouchers.issue(ctx, { tenantId: t.id, type: 'credit_10', billingAccountId: t.bans[0].id });
+  // what a data source's external id became, and when it last synced the tenant (migration 0035)
+  const at = new Date().toISOString();
+  await s.db.kysely.insertInto('sync_records').values({ source_id: DEMO_SOURCE_ID, kind: 'invoice', external_id: `rls-${t.id}`, record_id: 'ivc_rls', tenant_id: t.id, version: 'n1', content_hash: 'x', deleted: 0, updated_at: at }).execute();
+  await s.db.kysely.insertInto('sync_tenant_state').values({ source_id: DEMO_SOURCE_ID, tenant_id: t.id, kind: 'invoices', last_synced_at: at }).execute();
   const agency = await s.agencies.createAgency(ctx, t.id, { name: 'Agency' });
   await s.agencies.createToken(ctx, t.id, agency.id, { label: 'Front desk', form_config: { allowed_voucher_types: ['credit_10'] } });
 }
