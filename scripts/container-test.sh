@@ -122,16 +122,9 @@ for port in "$HTTP_PORT" "$PORT_1" "$PORT_2" "$SERVICE_PORT"; do
 done
 
 if [ -n "$build" ]; then
-  # The base image is made again only when what goes into it changed: this script's recipe, Node, npm.
-  node_bin=$root/node_modules/node/bin/node
-  base_key=$(cat scripts/build-base-image.sh "$node_bin" /etc/ssl/certs/ca-certificates.crt <(npm --version) | sha256sum | cut -c1-16)
-  have_key=$(podman image inspect --format '{{index .Labels "partnergate.base-key"}}' "$BASE_IMAGE" 2>/dev/null || true)
-  if [ "$have_key" = "$base_key" ]; then
-    step "base image $BASE_IMAGE is current (key $base_key)"
-  else
-    step "base image (scripts/build-base-image.sh)"
-    BASE_TAG=$BASE_IMAGE BASE_KEY=$base_key scripts/build-base-image.sh
-  fi
+  # The base image is made again only when what goes into it changed: its recipe, Node, npm.
+  step "base image $BASE_IMAGE (scripts/container-images.sh)"
+  BASE_IMAGE=$BASE_IMAGE scripts/container-images.sh
   step "image (podman build)"
   previous=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   podman build --isolation chroot --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$IMAGE" . 2>&1 | grep -v '^time=.*level=warning' || fail "podman build"
