@@ -3,14 +3,15 @@ import { defineConfig } from 'vitest/config';
 /**
  * Three projects, one run: `npm test` runs them all, `npx vitest run --project unit` (npm run test:unit)
  * only the pure tests, which need no database, Redis or browser and take seconds.
- *   unit — src/**\/*.test.ts, next to the code they test
+ *   unit — src/**\/*.test.ts and web/src/**\/*.test.ts, next to the code they test
  *   api  — test/api/** (an app, a database, Redis) and the packages' own tests
  *   e2e  — test/e2e/** (the built portal in Chromium)
  * The pool settings below are the root's and hold for the whole run: two workers in all, not per project.
  */
 export default defineConfig({
   test: {
-    exclude: ['node_modules/**', 'web/**', 'packages/*/node_modules/**'],
+    // web/: only its pure unit tests (web/src/**/*.test.ts) run here; the portal's pages are tested in the browser
+    exclude: ['node_modules/**', 'web/dist/**', 'web/node_modules/**', 'packages/*/node_modules/**'],
     // Generous: a test that spawns the CLI or a second server takes 40–55 s when the machine's load
     // average is 15 on two cores; the limits are for a hang, not for speed.
     testTimeout: 90_000,
@@ -28,7 +29,7 @@ export default defineConfig({
     allowOnly: false,
     passWithNoTests: false,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'] } },
       { extends: true, test: { name: 'api', include: ['test/api/**/*.test.ts', 'packages/*/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], setupFiles: ['test/e2e/helpers/setup.ts'] } },
     ],

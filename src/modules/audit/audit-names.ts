@@ -3,7 +3,7 @@
  * partners, tenants, delegations, apps, agencies, invitations — limited to what the viewer may
  * know, and the event as the API shows it (toAuditEventDto).
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { AuditEventsTable } from '../../platform/db/schema.ts';
 
@@ -70,8 +70,13 @@ export class AuditNames {
     const inv = ids('invitation');
     const agy = [...new Set([...ids('agency'), ...acting('partner_agency_id')])];
     const app = [...new Set([...ids('app'), ...acting('actor_client_id')])];
+    // records of a tenant (tickets, vouchers, orders) and a partner's program agreements: by what people call them
+    const tkt = ids('ticket');
+    const vch = ids('voucher');
+    const ord = ids('order');
+    const agr = view.kind === 'tenant' ? [] : ids('agreement');
     const out = new Map<string, string>();
-    if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length === 0) return out;
+    if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length + tkt.length + vch.length + ord.length + agr.length === 0) return out;
     const db = this.#db.kysely;
     // one lookup per kind, only when the page names some
     const named = (list: readonly string[], run: () => Promise<{ id: string; name: string }[]>) => (list.length ? run() : Promise.resolve([]));
@@ -118,6 +123,33 @@ export class AuditNames {
         return q.execute();
       }),
     ]);
+    // a tenant's records: in a tenant's view its own, in a partner's those of tenants it has (or had) a link with
+    const [tickets, vouchers, orders, agreements] = await Promise.all([
+      named(tkt, () => {
+        let q = db.selectFrom('support_tickets').select(['id', 'tenant_id', sql<string>`'Ticket ' || number || ': ' || subject`.as('name')]).where('id', 'in', tkt);
+        if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
+        if (view.kind === 'partner') q = q.where('tenant_id', 'in', related('partner_id', view.partnerId));
+        return q.execute();
+      }),
+      named(vch, () => {
+        let q = db.selectFrom('vouchers').select(['id', 'tenant_id', sql<string>`'Voucher ' || code`.as('name')]).where('id', 'in', vch);
+        if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
+        if (view.kind === 'partner') q = q.where('tenant_id', 'in', related('partner_id', view.partnerId));
+        return q.execute();
+      }),
+      named(ord, () => {
+        let q = db.selectFrom('orders').select(['id', 'tenant_id', sql<string>`'Order of ' || product_name`.as('name')]).where('id', 'in', ord);
+        if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
+        if (view.kind === 'partner') q = q.where('tenant_id', 'in', related('partner_id', view.partnerId));
+        return q.execute();
+      }),
+      named(agr, () => {
+        let q = db.selectFrom('program_agreements').select(['id', sql<string>`title || ' (version ' || version || ')'`.as('name')]).where('id', 'in', agr);
+        if (view.kind === 'partner') q = q.where('partner_id', '=', view.partnerId);
+        return q.execute();
+      }),
+    ]);
+    for (const list of [tickets, vouchers, orders, agreements]) for (const x of list) out.set(x.id, x.name);
     for (const d of delegations) {
       if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
       else if (view.kind === 'tenant' && d.tenant_id === view.tenantId) out.set(d.id, d.partner_name);

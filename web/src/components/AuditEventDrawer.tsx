@@ -56,7 +56,7 @@ export function AuditEventDrawer({
             <Field label="Tenant" value={name(event.tenant_id)} mono />
             <Field label="Partner" value={name(event.partner_id)} mono />
             <Field label="Billing account" value={event.ban} mono />
-            <Field label="Target" value={event.target.type ? [kindLabel(event.target.type), event.target.name, name(event.target.id)].filter(Boolean).join(' · ') : null} mono />
+            <Field label="Target" value={event.target.type ? [kindLabel(event.target.type), event.target.name ?? name(event.target.id)].filter(Boolean).join(' · ') : null} mono />
             <Field label="Request id" value={event.request_id} mono />
             <Field label="IP address" value={event.ip} mono />
           </SimpleGrid>

@@ -16,7 +16,7 @@ import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 import { actionCode, actionLabel, knownActions } from './auditActions.ts';
 import { usePermissionWords } from '../pages/Msp/shared.tsx';
-import { ACTOR_KINDS, FILTER_KEYS, actorOf, kindLabel, short, targetOf, who, type FilterKey, type Names } from './auditLogLabels.ts';
+import { ACTOR_KINDS, FILTER_KEYS, actorOf, kindLabel, targetOf, unnamedTarget, who, type FilterKey, type Names } from './auditLogLabels.ts';
 import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 
 export { AuditEventDrawer };
@@ -285,7 +285,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
                 {
                   key: 'scope',
                   title: 'Tenant / partner',
-                  render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? short(e.tenant_id ?? e.partner_id)}</Text>,
+                  render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? '—'}</Text>,
                 },
               ]
             : []),
@@ -318,14 +318,7 @@ function Party({ label, kind, id }: { label: { main: string; sub: string | null 
       </Tooltip>
     );
   }
-  return (
-    <Tooltip label={id ?? ''} disabled={!id}>
-      <div>
-        <Text size="sm">{kind}</Text>
-        <Text size="xs" c="dimmed" ff="monospace">
-          {short(id)}
-        </Text>
-      </div>
-    </Tooltip>
-  );
+  // nothing the page may name: the kind of thing in words, never its id (the event's details keep it)
+  const what = unnamedTarget(kind === '—' ? null : kind);
+  return <Text size="sm">{what ? what.main : '—'}</Text>;
 }

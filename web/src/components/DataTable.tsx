@@ -17,6 +17,7 @@
  *     more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
  *   />
  */
+import { compareMissingLast } from './format.ts';
 import { Fragment, useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { Button, Center, Group, Pagination, Paper, Skeleton, Stack, Table, Text, UnstyledButton, type MantineSpacing } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -75,14 +76,6 @@ export interface DataTableProps<T> {
 
 type Sort = { key: string; direction: 'asc' | 'desc' } | null;
 
-function compare(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined || a === '') return 1;
-  if (b === null || b === undefined || b === '') return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
-}
-
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, records, rowKey, loading, empty, testId, onRowClick, rowProps, more, pageSize = 25 } = props;
   const phone = useMediaQuery('(max-width: 48em)');
@@ -94,8 +87,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
     const col = sort && columns.find((c) => c.key === sort.key);
     if (!col?.sortValue) return rows;
     const get = col.sortValue;
-    const dir = sort!.direction === 'asc' ? 1 : -1;
-    return [...rows].sort((a, b) => dir * compare(get(a), get(b)));
+    // missing values last in both directions (format.ts compareMissingLast)
+    const desc = sort!.direction === 'desc';
+    return [...rows].sort((a, b) => compareMissingLast(get(a), get(b), desc));
   }, [records, sort, columns]);
 
   const paged = !more && sorted.length > pageSize;

@@ -24,6 +24,10 @@ export const KIND_LABELS: Record<string, string> = {
   referral_code: 'referral code',
   access_token: 'access token',
   user: 'person',
+  ticket: 'support ticket',
+  voucher: 'voucher',
+  order: 'order',
+  agreement: 'program agreement',
 };
 export function kindLabel(type: string | null): string {
   if (!type) return '—';
@@ -62,6 +66,18 @@ export const ENDPOINT_LABELS: Record<string, string> = {
   'POST /api/v1/partner/billing/invoices/export': 'Invoice export',
 };
 
+/** Events the demo seed wrote (its request ids start with "seed"): history that came with the demo. */
+export function isDemoSeed(e: AuditEventDto): boolean {
+  return typeof e.request_id === 'string' && /^seed[-:]/.test(e.request_id);
+}
+
+/** A record the page could not name, by its kind ("a support ticket") — never its id. */
+export function unnamedTarget(type: string | null): { main: string; sub: string | null } | null {
+  if (!type) return null;
+  const kind = kindLabel(type);
+  return { main: `${/^[aeiou]/i.test(kind) ? 'An' : 'A'} ${kind}`, sub: null };
+}
+
 /** The target in words: a billing account by its number, else the name the server sent, else a person or organisation the page knows. */
 export function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: string) => string): { main: string; sub: string | null } | null {
   if (e.target.type === 'billing_account' && e.ban) return { main: e.ban, sub: kindLabel(e.target.type) };
@@ -79,6 +95,8 @@ export function targetOf(e: AuditEventDto, names: Names, permissionWord: (name: 
 /** The actor as a person: the name the server sends with the event (a partner's person), else one the page resolved. */
 export function actorOf(e: AuditEventDto, names: Names): { main: string; sub: string | null } | null {
   const x = e as AuditEventDto & { actor_name?: string | null; actor_email?: string | null; partner_name?: string | null };
+  // the demo world was set up by the seed command, not by a person (its operator account only lends the seed its rights)
+  if (isDemoSeed(e)) return { main: 'Demo data', sub: 'set up with the demo' };
   if (e.actor.type === 'system') return { main: 'Partnergate', sub: 'automatic' };
   if (e.actor.type === 'anonymous') return { main: 'Someone not signed in', sub: null };
   if (e.actor.name) {

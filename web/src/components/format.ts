@@ -1,3 +1,94 @@
+/**
+ * The portal's one formatter: money, numbers, percentages, dates and periods read the same on
+ * every page, and lists sort the same way (a missing figure goes last, whichever the direction).
+ * Money arrives as integer minor units with its currency; `null` means "not known or not yours to
+ * see" and reads as a dash, never as 0.
+ */
+
+function fractionDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** 123456, 'EUR' → "€1,234.56": always the currency's own decimals (2 for EUR, 0 for JPY). */
+export function formatMoney(minor: number | null | undefined, currency: string | null | undefined, locale?: string): string {
+  if (minor === null || minor === undefined || Number.isNaN(minor)) return '—';
+  const cur = currency || 'USD';
+  const digits = fractionDigits(cur);
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: cur, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+  } catch {
+    return `${(minor / 10 ** digits).toFixed(digits)} ${cur}`;
+  }
+}
+
+/** A major-unit amount (12.5 EUR, as a chart holds it) with the currency's decimals: "€12.50". */
+export function formatMajor(major: number | null | undefined, currency: string | null | undefined, locale?: string): string {
+  if (major === null || major === undefined || Number.isNaN(major)) return '—';
+  const digits = fractionDigits(currency || 'USD');
+  return formatMoney(Math.round(major * 10 ** digits), currency, locale);
+}
+
+/** A short money label for chart axes only ("€1.2K"); tables and totals use formatMoney. */
+export function formatMoneyShort(minor: number, currency: string, locale?: string): string {
+  const digits = fractionDigits(currency);
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(minor / 10 ** digits);
+  } catch {
+    return formatMoney(minor, currency, locale);
+  }
+}
+
+/** 12345 → "12,345"; a missing count reads as a dash. */
+export function formatNumber(n: number | null | undefined, locale?: string): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return n.toLocaleString(locale);
+}
+
+/** 99.456 → "99.5 %" (one decimal, a no-break space before the sign). */
+export function formatPct(p: number | null | undefined): string {
+  return p === null || p === undefined || Number.isNaN(p) ? '—' : `${p.toFixed(1)}\u00a0%`;
+}
+
+/** "2026-10" → "Oct 2026" */
+export function formatPeriod(period: string, locale?: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!m) return period;
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * Compare two values for a sorted list with missing ones (null, undefined, NaN, '') last in both
+ * directions: sorting by "overdue" descending puts the largest first and customers without figures
+ * at the end, not at the top.
+ */
+export function compareMissingLast<T extends string | number | null | undefined>(a: T, b: T, desc = false): number {
+  const missing = (v: T) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
+  const ma = missing(a);
+  const mb = missing(b);
+  if (ma || mb) return ma === mb ? 0 : ma ? 1 : -1;
+  const c = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+  return desc ? -c : c;
+}
+
+/**
+ * Whether an agreement (or anything with a start and an optional end) is in force at `now`: from
+ * its start day on, not before — and until its end, when it has one.
+ */
+export function inForce(startsAt: string | null | undefined, endsAt: string | null | undefined, now: Date = new Date()): boolean {
+  if (!startsAt) return false;
+  const start = new Date(startsAt).getTime();
+  if (Number.isNaN(start) || now.getTime() < start) return false;
+  if (endsAt) {
+    const end = new Date(endsAt).getTime();
+    if (!Number.isNaN(end) && now.getTime() >= end) return false;
+  }
+  return true;
+}
+
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);

@@ -25,6 +25,8 @@ export interface ChartProps {
   height?: number;
   unit?: string;
   valueFormatter?: (value: number) => string;
+  /** the table of the numbers (and the tooltip): exact values, e.g. money with its decimals where the axis says "€1.2K"; default valueFormatter */
+  tableFormatter?: (value: number) => string;
   /** bar and area charts: series on top of each other (parts of one whole) instead of side by side */
   stacked?: boolean;
   /** counts of things: no 0.25 on the value axis */
@@ -35,6 +37,7 @@ const ChartImpl = lazy(() => import('./ChartImpl.tsx'));
 
 export function Chart({ title, description, loading, empty = 'Nothing to show yet.', ...chart }: ChartProps & { title: string; description?: string; loading?: boolean; empty?: string }) {
   const h = chart.height ?? 240;
+  const fmt = chart.tableFormatter ?? chart.valueFormatter;
   return (
     <Paper withBorder radius="md" p="md" data-testid="chart">
       <Stack gap="xs">
@@ -62,7 +65,7 @@ export function Chart({ title, description, loading, empty = 'Nothing to show ye
                 <caption>{title}</caption>
                 <thead>
                   <tr>
-                    <th>{chart.dataKey}</th>
+                    <th>{chart.dataKey.charAt(0).toUpperCase() + chart.dataKey.slice(1).replace(/_/g, ' ')}</th>
                     {chart.series.map((s) => (
                       <th key={s.name}>{s.label ?? s.name}</th>
                     ))}
@@ -73,7 +76,7 @@ export function Chart({ title, description, loading, empty = 'Nothing to show ye
                     <tr key={i}>
                       <td>{d[chart.dataKey]}</td>
                       {chart.series.map((s) => (
-                        <td key={s.name}>{chart.valueFormatter && typeof d[s.name] === 'number' ? chart.valueFormatter(d[s.name] as number) : d[s.name]}</td>
+                        <td key={s.name}>{fmt && typeof d[s.name] === 'number' ? fmt(d[s.name] as number) : d[s.name]}</td>
                       ))}
                     </tr>
                   ))}

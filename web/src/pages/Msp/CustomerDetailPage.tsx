@@ -225,7 +225,7 @@ function CustomerTabs({ tenantId, tabs, canUpdate }: { tenantId: string; tabs: {
         {current === 'tickets' && <CustomerTickets tenantId={tenantId} canUpdate={canUpdate} />}
         {current === 'orders' && <CustomerOrders tenantId={tenantId} />}
         {current === 'services' && <CustomerServices tenantId={tenantId} />}
-        {current === 'sla' && <CustomerSla tenantId={tenantId} />}
+        {current === 'sla' && <CustomerSla tenantId={tenantId} canReadServices={tabs.some((t) => t.value === 'services')} />}
       </Tabs.Panel>
     </Tabs>
   );
@@ -342,8 +342,12 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
   );
 }
 
-function CustomerSla({ tenantId }: { tenantId: string }) {
+function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadServices: boolean }) {
   const r = useResource<SlaRecord>(tenantId, '/sla');
+  // each row names its service (a month has one record per service): from the services the access shows
+  const services = useApiQuery(['msp', 'resource', tenantId, '/services'], () => (canReadServices ? delegationsApi.resource<ListPage<Service>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
+  const serviceName = new Map((services.data?.data ?? []).map((x) => [x.id, x.name]));
+  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? (canReadServices ? 'A service no longer listed' : 'A service (your access does not show services)')) : 'All services');
   const byMonth = new Map<string, { sum: number; n: number; target: number }>();
   for (const s of r.data?.data ?? []) {
     const x = byMonth.get(s.period) ?? { sum: 0, n: 0, target: s.target_pct };
@@ -381,7 +385,8 @@ function CustomerSla({ tenantId }: { tenantId: string }) {
         defaultSort={{ key: 'period', direction: 'desc' }}
         empty="No SLA records yet."
         columns={[
-          { key: 'period', title: 'Month', mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
+          { key: 'service', title: 'Service', mobile: 'title', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
+          { key: 'period', title: 'Month', sortValue: (s) => s.period, render: (s) => <span style={{ whiteSpace: 'nowrap' }}>{formatPeriod(s.period)}</span> },
           { key: 'achieved', title: 'Achieved', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
           { key: 'target', title: 'Target', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
           { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },

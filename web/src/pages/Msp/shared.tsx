@@ -9,25 +9,8 @@ import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../a
 import { http } from '../../api/client.ts';
 import { useApiQuery } from '../../query/query.ts';
 
-export function formatMoney(cents: number | null | undefined, currency: string | null | undefined): string {
-  if (cents === null || cents === undefined) return '—';
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'USD' }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency ?? ''}`.trim();
-  }
-}
-
-export function formatPct(p: number | null | undefined): string {
-  return p === null || p === undefined || Number.isNaN(p) ? '—' : `${p.toFixed(1)}\u00a0%`;
-}
-
-/** "2025-06" → "Jun 2025" */
-export function formatPeriod(period: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(period);
-  if (!m) return period;
-  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' });
-}
+// money, percentages and periods: the portal's one formatter
+export { formatMoney, formatPct, formatPeriod } from '../../components/format.ts';
 
 /** "YYYY-MM" of `months` months before now */
 export function monthsAgo(months: number, now = new Date()): string {

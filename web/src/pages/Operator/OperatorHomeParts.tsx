@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { Badge, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import type { OperatorOverview } from '../../api/overview.ts';
-import { formatDateTime, timeAgo } from '../../components/format.ts';
+import { formatDateTime, formatMoney, timeAgo } from '../../components/format.ts';
 
 interface Item {
   key: string;
@@ -19,7 +19,7 @@ interface Item {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const money = (minor: number, currency: string) => new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 100);
+const money = (minor: number, currency: string) => formatMoney(minor, currency);
 
 function waitingItems(o: OperatorOverview): Item[] {
   const w = o.waiting;

@@ -4,9 +4,12 @@ import { Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import type { Agreement } from '../../api/program.ts';
 import { formatDateTime } from '../../components/format.ts';
 import { AGREEMENT_STATUS, commissionWords, formatDay } from './programFormat.ts';
+import { inForce } from '../../components/format.ts';
 
-export function AgreementStatusBadge({ status }: { status: string }) {
-  const s = AGREEMENT_STATUS[status] ?? { label: status, color: 'gray' };
+/** An approved agreement is in force only from its start day (format.ts inForce): before, it says when it starts. */
+export function AgreementStatusBadge({ status, effectiveDate }: { status: string; effectiveDate?: string }) {
+  const pending = status === 'approved' && effectiveDate !== undefined && !inForce(effectiveDate, null);
+  const s = pending ? { label: `Starts ${formatDay(effectiveDate)}`, color: 'blue' } : (AGREEMENT_STATUS[status] ?? { label: status, color: 'gray' });
   return (
     <Badge color={s.color} variant="light" data-status={status}>
       {s.label}
@@ -75,7 +78,7 @@ export function AgreementView({ a, children }: { a: Agreement; children?: ReactN
               Version {a.version} · takes effect {formatDay(a.effective_date)}
             </Text>
           </div>
-          <AgreementStatusBadge status={a.status} />
+          <AgreementStatusBadge status={a.status} effectiveDate={a.effective_date} />
         </Group>
         <Paper bg="gray.0" p="sm" radius="sm">
           <Text size="sm" fw={600}>

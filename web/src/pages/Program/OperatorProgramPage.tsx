@@ -98,6 +98,7 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
         dataKey="month"
         series={MONTH_SERIES}
         valueFormatter={(v) => formatMoneyShort(v, cur)}
+          tableFormatter={(v) => formatMoney(v, cur)}
         empty="No earnings computed yet."
       />
       <DataTable

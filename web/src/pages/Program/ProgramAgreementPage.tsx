@@ -9,7 +9,7 @@ import { programApi, type Agreement } from '../../api/program.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { formatDateTime } from '../../components/format.ts';
+import { formatDateTime, inForce } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
@@ -67,8 +67,9 @@ export function ProgramAgreementPage() {
         )}
         {d?.current && (
           <div>
-            <Title order={4} mb="xs">
-              In force
+            <Title order={4} mb="xs" data-testid="current-agreement-title">
+              {/* in force from its start day on, not before: an approved agreement starting next week is not yet */}
+              {inForce(d.current.effective_date, null) ? 'In force' : `Approved — in force from ${formatDay(d.current.effective_date)}`}
             </Title>
             <AgreementView a={d.current} />
           </div>
@@ -89,7 +90,7 @@ export function ProgramAgreementPage() {
                 { key: 'version', title: 'Version', sortValue: (a) => a.version, render: (a) => a.version },
                 { key: 'title', title: 'Title', render: (a) => a.title, mobile: 'title' },
                 { key: 'effective', title: 'Takes effect', render: (a) => formatDay(a.effective_date), style: { whiteSpace: 'nowrap' } },
-                { key: 'status', title: 'Status', render: (a) => <AgreementStatusBadge status={a.status} /> },
+                { key: 'status', title: 'Status', render: (a) => <AgreementStatusBadge status={a.status} effectiveDate={a.effective_date} /> },
                 { key: 'signed', title: 'Signed', render: (a) => (a.signed ? `${a.signed.full_name}, ${formatDateTime(a.signed.at)}` : '—') },
               ]}
             />

@@ -77,6 +77,7 @@ export function ProgramEarningsPage() {
           dataKey="month"
           series={MONTH_SERIES}
           valueFormatter={(v) => formatMoneyShort(v, cur)}
+          tableFormatter={(v) => formatMoney(v, cur)}
           empty="No earnings yet."
         />
         {lineItems ? (

@@ -83,6 +83,7 @@ export function ProgramHomePage() {
           dataKey="month"
           series={MONTH_SERIES}
           valueFormatter={(v) => formatMoneyShort(v, cur)}
+          tableFormatter={(v) => formatMoney(v, cur)}
           empty="No earnings yet. They appear here once referred customers pay their invoices."
         />
         {s?.current_agreement && (

@@ -1,32 +1,15 @@
 /** Money, months and states of the partner program in words. Amounts arrive as integer minor units. */
 import type { Commission, EarningState } from '../../api/program.ts';
 
+// money from the portal's one formatter; toMinor below needs the currency's decimals too
+import { formatMoney } from '../../components/format.ts';
+export { formatMoney, formatMoneyShort } from '../../components/format.ts';
+
 function fractionDigits(currency: string): number {
   try {
     return new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return 2;
-  }
-}
-
-/** 123456, 'EUR' → "€1,234.56" (in the browser's language). */
-export function formatMoney(minor: number | null | undefined, currency: string): string {
-  if (minor === null || minor === undefined) return '—';
-  const digits = fractionDigits(currency);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-  }
-}
-
-/** A short money label for chart axes: "€1.2K". */
-export function formatMoneyShort(minor: number, currency: string): string {
-  const digits = fractionDigits(currency);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(minor / 10 ** digits);
-  } catch {
-    return formatMoney(minor, currency);
   }
 }
 
