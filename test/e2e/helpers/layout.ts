@@ -15,7 +15,7 @@ interface Win {
 
 /**
  * After a resize the layout settles: tables become cards on a phone, and a menu or list that was
- * open at the old width closes or moves. Waits (up to 3 s) until nothing sticks out, so a screenshot
+ * open at the old width closes or moves. Waits (up to 15 s: a busy CI machine re-renders slowly) until nothing sticks out, so a screenshot
  * shows what a person sees; a page that stays too wide is for `expectNoSidewaysScroll` to report.
  */
 export async function settled(p: Page): Promise<void> {
@@ -23,7 +23,7 @@ export async function settled(p: Page): Promise<void> {
     .waitForFunction(() => {
       const d = (globalThis as unknown as Win).document.documentElement;
       return d.scrollWidth <= d.clientWidth + 1;
-    }, undefined, { timeout: 3000 })
+    }, undefined, { timeout: 15_000 })
     .catch(() => undefined);
 }
 
