@@ -57,7 +57,7 @@ describe('compareMissingLast', () => {
 
 describe('inForce', () => {
   const now = new Date('2026-11-26T12:00:00Z');
-  it.each([
+  it.each<[string | null, string | null, boolean, string]>([
     ['2026-12-03', null, false, 'starts in a week: not yet'],
     ['2026-11-26', null, true, 'starts today'],
     ['2026-01-01', null, true, 'started earlier'],
