@@ -376,7 +376,7 @@ function HeldTable({ s, onDismiss }: { s: DataSourceDetailDto; onDismiss: (id: s
           mobile: 'footer',
           align: 'right',
           render: (h) => (
-            <Button size="xs" variant="subtle" color="gray" onClick={() => onDismiss(h.id)} aria-label={`Set ${h.external_id} aside`}>
+            <Button size="xs" variant="subtle" color="gray" onClick={() => onDismiss(h.id)} aria-label={`Set aside ${h.external_id}`}>
               Set aside
             </Button>
           ),
