@@ -7,6 +7,7 @@ import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { attachmentDisposition } from '../../platform/http/content-disposition.ts';
 import { Type, problems } from '../../platform/http/schemas.ts';
 import { toCsv } from '../../platform/http/csv.ts';
+import { slugify } from '../partners/index.ts';
 import { enforceRateLimit, type RateLimiter, type RatePolicy } from '../../platform/ratelimit/index.ts';
 import type { Access, PartnerAccess } from '../authz/index.ts';
 import type { ProgramService } from './program.service.ts';
@@ -19,7 +20,10 @@ export const SIGNUP_POLICY: RatePolicy = { name: 'signup', limit: 10, windowMs: 
 
 const TAGS = ['program'];
 
-export const EARNINGS_CSV_COLUMNS = ['period', 'customer', 'kind', 'invoices', 'invoice_numbers', 'base', 'commission', 'currency', 'state', 'refunded_invoice', 'payout_id', 'line_id', 'created_at'] as const;
+/** The earnings CSV's columns, headed in words (no internal ids): what a partner's finance team reads in a spreadsheet. */
+export const EARNINGS_CSV_COLUMNS = ['Month', 'Customer', 'Kind', 'Invoices', 'Invoice numbers', 'Base amount', 'Commission', 'Currency', 'State', 'Refunded invoice', 'Recorded on'] as const;
+const EARNING_KIND_WORDS: Record<string, string> = { commission: 'Commission', bounty: 'Sign-up bounty', clawback: 'Refund after payout' };
+const EARNING_STATE_WORDS: Record<string, string> = { pending: 'Pending', approved: 'Approved', paid: 'Paid', reversed: 'Reversed' };
 
 /** Minor units as a decimal string for a spreadsheet (integer arithmetic; 2-decimal currencies). */
 export function minorToDecimal(minor: number): string {
@@ -254,14 +258,15 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
         async (req, reply) => {
           const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
           if (!access.can(roleOf(a), 'partner.earnings.export')) throw E.export_forbidden('Only the partner owner exports earnings.');
-          const rows = await program.exportEarnings(req.ctx(), req.params.partner_id);
-          reply.header('content-disposition', attachmentDisposition(`earnings-${req.params.partner_id}.csv`));
+          const [rows, partner] = await Promise.all([program.exportEarnings(req.ctx(), req.params.partner_id), program.requireReferralPartner(req.params.partner_id)]);
+          // named after the partner and the day, as a person files it ("tailspin-referrals-earnings-2026-11-26.csv")
+          reply.header('content-disposition', attachmentDisposition(`${slugify(partner.name) || 'partner'}-earnings-${new Date().toISOString().slice(0, 10)}.csv`));
           return reply
             .type('text/csv; charset=utf-8')
             .send(
               toCsv(
                 EARNINGS_CSV_COLUMNS,
-                rows.map((e) => [e.period, e.tenant_name, e.kind, e.invoice_count, e.invoice_numbers.join(' '), minorToDecimal(e.base_minor), minorToDecimal(e.amount_minor), e.currency, e.state, e.refund_invoice_number, e.payout_id, e.id, e.created_at]),
+                rows.map((e) => [e.period, e.tenant_name, EARNING_KIND_WORDS[e.kind] ?? e.kind, e.invoice_count, e.invoice_numbers.join(' '), minorToDecimal(e.base_minor), minorToDecimal(e.amount_minor), e.currency, EARNING_STATE_WORDS[e.state] ?? e.state, e.refund_invoice_number, e.created_at.slice(0, 10)]),
               ),
             );
         },

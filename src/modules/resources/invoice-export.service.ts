@@ -40,8 +40,16 @@ export const exportErrors = defineErrors('exports', {
   export_link_invalid: { status: 403, title: 'The download link is not valid' },
 });
 
-/** The CSV's columns, in order. */
-export const INVOICE_EXPORT_COLUMNS = ['tenant_id', 'tenant_name', 'invoice_id', 'number', 'ban_id', 'ban_account_number', 'ban_name', 'period', 'issued_at', 'due_at', 'status', 'currency', 'subtotal', 'tax', 'total', 'balance', 'subtotal_cents', 'tax_cents', 'total_cents', 'balance_cents', 'paid_at'] as const;
+/**
+ * The CSV's columns, in order, headed in words a person reads in a spreadsheet: the customer, the
+ * invoice and billing account by their numbers, dates as days, money as decimal amounts of the
+ * currency — no internal ids and no cents twice.
+ */
+export const INVOICE_EXPORT_COLUMNS = ['Customer', 'Invoice number', 'Billing account', 'Billing account name', 'Period', 'Issued on', 'Due on', 'Status', 'Currency', 'Subtotal', 'Tax', 'Total', 'Balance', 'Paid on'] as const;
+
+const INVOICE_STATUS_WORDS: Record<string, string> = { open: 'Open', paid: 'Paid', overdue: 'Overdue', void: 'Void', draft: 'Draft' };
+/** An ISO instant or day as the day ("2026-11-26"), empty when there is none. */
+const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);
 /** Up to this many invoices answer at once; more run as a job. */
 export const SYNC_EXPORT_MAX = 5_000;
 /** A finished export can be downloaded for this long. */
@@ -369,7 +377,7 @@ export async function writeCsv(rows: AsyncIterable<ExportRow>, out: Writable): P
   let buf = '';
   let n = 0;
   for await (const i of rows) {
-    buf += [i.tenant_id, i.tenant_name, i.id, i.number, i.ban_id, i.ban_account_number, i.ban_name, i.period, i.issued_at, i.due_at, i.status, i.currency, amount(i.subtotal_cents), amount(i.tax_cents), amount(i.total_cents), amount(i.balance_cents), i.subtotal_cents, i.tax_cents, i.total_cents, i.balance_cents, i.paid_at].map(csvCell).join(',') + '\r\n';
+    buf += [i.tenant_name, i.number, i.ban_account_number, i.ban_name, i.period, day(i.issued_at), day(i.due_at), INVOICE_STATUS_WORDS[i.status] ?? i.status, i.currency, amount(i.subtotal_cents), amount(i.tax_cents), amount(i.total_cents), amount(i.balance_cents), day(i.paid_at)].map(csvCell).join(',') + '\r\n';
     if (++n % 200 === 0) {
       await put(out, buf);
       buf = '';

@@ -319,8 +319,12 @@ describe('approval, payouts, export', () => {
     expect(String(csv.headers['content-type'])).toMatch(/^text\/csv/);
     const rows = csv.raw.body.trimEnd().split('\r\n');
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toBe('period,customer,kind,invoices,invoice_numbers,base,commission,currency,state,refunded_invoice,payout_id,line_id,created_at');
-    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",commission,1,INV-[^,]+,999\.99,125\.00,EUR,pending,,,ern_/);
+    // headed in words, no internal ids; the file is named after the partner and the day
+    expect(rows[0]).toBe('Month,Customer,Kind,Invoices,Invoice numbers,Base amount,Commission,Currency,State,Refunded invoice,Recorded on');
+    expect(rows[1]).toMatch(/^2026-01,"'=HYPERLINK\(""http:\/\/evil""\)",Commission,1,INV-[^,]+,999\.99,125\.00,EUR,Pending,,\d{4}-\d{2}-\d{2}$/);
+    expect(csv.raw.body).not.toMatch(/ern_|pay_|ptr_/);
+    expect(String(csv.headers['content-disposition'])).toMatch(/filename="?[a-z0-9-]+-earnings-\d{4}-\d{2}-\d{2}\.csv/);
+    expect(String(csv.headers['content-disposition'])).not.toContain(w.p.id);
     const lineId = (await lines(w))[0].id;
     for (const [path, code] of [
       [`/api/v1/partners/${w.p.id}/program/earnings`, 'line_items_forbidden'],

@@ -61,7 +61,7 @@ describe('the partner program, end to end', () => {
 
     const csv = await w.owner.get(`/api/v1/partners/${w.p.id}/program/earnings/export`);
     expect(csv.status).toBe(200);
-    expect(csv.raw.body.split('\r\n')[0]).toBe('period,customer,kind,invoices,invoice_numbers,base,commission,currency,state,refunded_invoice,payout_id,line_id,created_at');
-    expect(csv.raw.body).toContain(',12.35,EUR,paid,,pay_');
+    expect(csv.raw.body.split('\r\n')[0]).toBe('Month,Customer,Kind,Invoices,Invoice numbers,Base amount,Commission,Currency,State,Refunded invoice,Recorded on');
+    expect(csv.raw.body).toContain(',12.35,EUR,Paid,,');
   });
 });

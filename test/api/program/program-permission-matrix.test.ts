@@ -75,7 +75,7 @@ const ROWS: Row[] = [
   { seed: 'canViewAllEarnings', method: 'GET', url: () => `${base()}/program/earnings`, sees: (b) => b.items.length > 0, expect: ['ok', 'ok', '403 line_items_forbidden'] },
   // the drill-down from a customer's month to its invoices is line-by-line earnings too
   { seed: 'canViewAllEarnings (invoices of a line)', method: 'GET', url: () => `${base()}/program/earnings/${lineId}`, sees: (b) => b.line.id === lineId && b.invoices.length === 1, expect: ['ok', 'ok', '403 line_items_forbidden'] },
-  { seed: 'canExportEarnings', method: 'GET', url: () => `${base()}/program/earnings/export`, sees: (b) => typeof b === 'string' && b.startsWith('period,'), expect: ['ok', 'ok', '403 export_forbidden'] },
+  { seed: 'canExportEarnings', method: 'GET', url: () => `${base()}/program/earnings/export`, sees: (b) => typeof b === 'string' && b.startsWith('Month,'), expect: ['ok', 'ok', '403 export_forbidden'] },
   { seed: 'canViewAgreement', method: 'GET', url: () => `${base()}/program/agreements`, sees: (b) => b.current?.status === 'approved', expect: ['ok', 'ok', 'ok'] },
   { seed: 'canViewAgreementHistory', method: 'GET', url: () => `${base()}/program/agreements`, sees: (b) => b.history.length > 0, expect: ['ok', 'ok', 'hidden'] },
   { seed: 'Manage Codes (role tables)', method: 'PATCH', url: () => `${base()}/program/codes/${ownerCode}`, body: () => ({ active: true }), sees: (b) => b.active === true, expect: ['ok', 'ok', '403 permission_denied'] },
