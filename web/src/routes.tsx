@@ -60,7 +60,7 @@ import {
   type Icon,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
-import { MSP_VIEWS, mspMayUse } from './api/abilities.ts';
+import { MSP_VIEWS, mspMayUse } from './session/abilities.ts';
 import { AgreementNavBadge, ProgramsNavBadge } from './pages/Program/navBadges.tsx';
 
 // Every page is its own chunk, loaded when first opened: the first download holds only the shell.

@@ -4,44 +4,9 @@
  * reads of them is decided in one place, web/src/query/messages.ts.
  */
 
-export interface FieldError {
-  /** JSON pointer into the request, e.g. `/body/owner/email` */
-  pointer: string;
-  detail: string;
-}
+import { ApiError, type Problem } from './errors.ts';
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  request_id?: string;
-  errors?: FieldError[];
-}
-
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly detail: string;
-  readonly fields: FieldError[];
-  readonly requestId: string | null;
-  constructor(p: Problem) {
-    const detail = p.detail || p.title || `The request failed (${p.status}).`;
-    super(detail);
-    this.name = 'ApiError';
-    this.status = p.status;
-    this.code = p.code ?? 'error';
-    this.detail = detail;
-    this.fields = p.errors ?? [];
-    this.requestId = p.request_id ?? null;
-  }
-
-  /** A validation failure names fields; the form shows them next to the inputs. */
-  get isValidation(): boolean {
-    return this.status === 400 && this.fields.length > 0;
-  }
-}
+export { ApiError, type FieldError, type Problem } from './errors.ts';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 

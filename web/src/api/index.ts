@@ -25,8 +25,7 @@ import type {
 } from './types.ts';
 
 export * from './types.ts';
-export { ApiError, http, onUnauthorized, setCsrfToken } from './client.ts';
-export { errorMessage, fieldKey, fieldMessages, fieldSentence } from '../query/messages.ts';
+export { ApiError, onUnauthorized, setCsrfToken } from './client.ts';
 
 const enc = encodeURIComponent;
 
@@ -106,6 +105,9 @@ export const api = {
     updateMember: (id: string, userId: string, body: { role?: string; status?: 'active' | 'inactive' }) =>
       http.patch<void>(`/api/v1/partners/${enc(id)}/members/${enc(userId)}`, body),
     removeMember: (id: string, userId: string) => http.delete(`/api/v1/partners/${enc(id)}/members/${enc(userId)}`),
+    /** the partner's work roles for its members (MSP billing, support, auditor…) */
+    workRoles: () => http.get<{ data: { id: string; name: string; description: string }[] }>('/api/v1/roles', { catalog: 'partner' }),
+    setWorkRole: (id: string, userId: string, member_role: string) => http.put<PartnerMemberDto>(`/api/v1/partners/${enc(id)}/members/${enc(userId)}/member-role`, { member_role }),
     audit: (id: string, q: AuditQuery) => http.get<Page<AuditEventDto>>(`/api/v1/partners/${enc(id)}/audit-events`, { ...q }),
   },
 

@@ -61,8 +61,6 @@ export const plansApi = {
   cancel: (tenantId: string, id: string) => http.post<SubscriptionDto>(`${t(tenantId)}/subscriptions/${enc(id)}/cancel`, {}),
 };
 
-/** 4900 EUR → "€49.00": money is integer minor units on the wire (the portal's one formatter). */
-export { formatMoney } from '../components/format.ts';
 
 export const SEGMENT_LABELS: Record<Segment, string> = { basic: 'Individual (basic)', company: 'Company', advanced: 'Advanced' };
 export const KYC_LABELS: Record<string, string> = { guest: 'Not verified', pending: 'Waiting for review', verified: 'Verified', rejected: 'Rejected', submitted: 'Waiting for review' };

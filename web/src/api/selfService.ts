@@ -28,6 +28,8 @@ export const selfKeys = {
 };
 
 export const selfRecordsApi = {
+  /** one of the tenant's own lists (orders, services, invoices, tickets, usage, SLA records), first 200 */
+  list: <T>(tenantId: string, what: string) => http.get<{ data: T[] }>(`${base(tenantId)}/${enc(what)}`, { limit: 200 }),
   ticket: (tenantId: string, id: string) => http.get<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}`),
   openTicket: (tenantId: string, body: NewOwnTicket) => http.post<OwnTicket>(`${base(tenantId)}/tickets`, body),
   reply: (tenantId: string, id: string, text: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}/comments`, { text }),

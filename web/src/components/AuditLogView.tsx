@@ -15,7 +15,7 @@ import { formatDateTime } from './format.ts';
 import { useApiList, useApiQuery } from '../query/query.ts';
 import type { Person, PeopleResolver } from './people.ts';
 import { actionCode, actionLabel, knownActions } from './auditActions.ts';
-import { usePermissionWords } from '../pages/Msp/shared.tsx';
+import { usePermissionWords } from './permissionWords.ts';
 import { ACTOR_KINDS, FILTER_KEYS, actorOf, kindLabel, targetOf, unnamedTarget, who, type FilterKey, type Names } from './auditLogLabels.ts';
 import { AuditEventDrawer } from './AuditEventDrawer.tsx';
 

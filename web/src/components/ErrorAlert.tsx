@@ -8,7 +8,7 @@
 import { Alert, Button, List, Text } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { IconAlertCircle, IconLock } from '@tabler/icons-react';
-import { ApiError } from '../api/client.ts';
+import { ApiError } from '../api/errors.ts';
 import { errorMessage, fieldLabel, fieldMessages } from '../query/messages.ts';
 import { isTransient } from '../query/query.ts';
 

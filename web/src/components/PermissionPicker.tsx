@@ -3,7 +3,7 @@
  * values are the permission names the API takes. The words come from the server's catalog.
  */
 import { MultiSelect, type MultiSelectProps } from '@mantine/core';
-import { PERMISSION_AREAS, usePermissionWords } from '../pages/Msp/shared.tsx';
+import { PERMISSION_AREAS, usePermissionWords } from './permissionWords.ts';
 
 export function PermissionPicker({ only, ...props }: Omit<MultiSelectProps, 'data'> & { /** limit the choice to these names */ only?: string[] }) {
   const words = usePermissionWords();

@@ -10,7 +10,7 @@
  */
 import { useEffect } from 'react';
 import { useForm, type UseFormInput } from '@mantine/form';
-import { ApiError } from '../api/client.ts';
+import { ApiError } from '../api/errors.ts';
 import { fieldMessages } from './messages.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- what @mantine/form's useForm takes

@@ -6,7 +6,7 @@
  * reach a person: `fieldSentence` turns each known shape into words, and anything else that still
  * reads like a validator becomes "is not valid". Whole-request problems get a sentence per code.
  */
-import { ApiError } from '../api/client.ts';
+import { ApiError } from '../api/errors.ts';
 
 /** A field's problem in words, to follow the field's label ("Email" + " must be an email address"). */
 export function fieldSentence(detail: string): string {

@@ -19,7 +19,8 @@ import {
   type QueryKey,
 } from '@tanstack/react-query';
 import { notifications } from '@mantine/notifications';
-import { ApiError, errorMessage } from '../api/index.ts';
+import { ApiError } from '../api/index.ts';
+import { errorMessage } from './messages.ts';
 import { fieldMessages } from './messages.ts';
 
 /** A failure that asking again may mend: no answer at all, a server fault, or "slow down". */

@@ -1,7 +1,7 @@
 /** The chart kinds of `@mantine/charts` (recharts underneath), loaded only by pages that draw one (see Chart.tsx). */
 import '@mantine/charts/styles.css';
 import { AreaChart, BarChart, DonutChart, LineChart } from '@mantine/charts';
-import type { ChartProps } from './Chart.tsx';
+import type { ChartProps } from './types.ts';
 
 export default function ChartImpl(props: ChartProps) {
   const { kind, data, dataKey, series, height = 240, valueFormatter, unit, stacked, wholeNumbers } = props;

@@ -17,7 +17,7 @@ import { activationsApi, durationLabel, STATUS_WORDS, timeLeft, type EligibleAcc
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 import { StepUpModal } from '../../components/StepUpModal.tsx';
 import { security } from '../../api/security.ts';
-import { ApiError } from '../../api/client.ts';
+import { ApiError } from '../../api/errors.ts';
 
 type ActivateValues = { minutes: string; justification: string; code: string };
 

@@ -10,7 +10,7 @@ import { mspApi, type Alert } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { useAbilities } from '../../api/abilities.ts';
+import { useAbilities } from '../../session/abilities.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ALERT_KIND, formatPeriod } from './shared.tsx';
 

@@ -12,7 +12,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
-import { useAbilities } from '../../api/abilities.ts';
+import { useAbilities } from '../../session/abilities.ts';
 import { formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
 
 export function MspDashboardPage() {

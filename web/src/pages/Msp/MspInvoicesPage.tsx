@@ -13,7 +13,7 @@ import { formatDate } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
-import { useAbilities } from '../../api/abilities.ts';
+import { useAbilities } from '../../session/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
 import { useView } from '../../session/useView.ts';
 import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';

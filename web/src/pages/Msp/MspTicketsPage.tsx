@@ -10,7 +10,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
-import { useAbilities } from '../../api/abilities.ts';
+import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 

@@ -6,7 +6,6 @@ import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
-import { http } from '../../api/client.ts';
 import { useApiQuery } from '../../query/query.ts';
 
 // money, percentages and periods: the portal's one formatter
@@ -120,32 +119,8 @@ export function StatTile({ label, value, hint, icon, color = 'blue', testId }: {
   );
 }
 
-/** Permission names in words, from the server's catalog (GET /api/v1/permissions). */
-export function usePermissionWords() {
-  const q = useApiQuery(['permissions'], () => mspApi.permissions(), { staleTime: 600_000 });
-  const words = new Map((q.data?.data ?? []).map((p) => [p.name, p.description]));
-  return {
-    loading: q.loading,
-    all: q.data?.data ?? [],
-    word: (name: string) => {
-      const w = words.get(name);
-      if (w) return w;
-      const area = name.endsWith('.*') ? PERMISSION_AREAS[name.split('.')[0]] : undefined;
-      return area ? `everything in ${area.toLowerCase()}` : name.replace(/[._*]+/g, ' ').trim();
-    },
-  };
-}
-
-/** Areas for grouping permissions in a picker, by their first word. */
-export const PERMISSION_AREAS: Record<string, string> = {
-  billing: 'Billing',
-  orders: 'Orders',
-  services: 'Services',
-  support: 'Support tickets',
-  reports: 'Reports',
-  alerts: 'Alerts',
-  vouchers: 'Vouchers',
-};
+// The permission words live with the components that show them; pages import them from here too.
+export { PERMISSION_AREAS, usePermissionWords } from '../../components/permissionWords.ts';
 
 /** A customer's figures; a null figure is one the member's access does not show. */
 export interface CustomerFigures {
@@ -196,7 +171,7 @@ async function allCustomers(status: string) {
   const data = [...first.data];
   const total = (first as { total?: number }).total;
   while (total !== undefined && data.length < total && data.length < 5_000) {
-    const next = await http.get<typeof first>('/api/v1/partner/customers', { status, limit: 200, offset: data.length });
+    const next = await delegationsApi.customers(status, data.length);
     if (next.data.length === 0) break;
     data.push(...next.data);
   }

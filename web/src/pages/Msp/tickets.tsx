@@ -10,7 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { useAbilities } from '../../api/abilities.ts';
+import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 

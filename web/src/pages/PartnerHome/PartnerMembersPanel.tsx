@@ -3,7 +3,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
-import { api, http, type PartnerMemberDto } from '../../api/index.ts';
+import { api, type PartnerMemberDto } from '../../api/index.ts';
 
 /** The roles an owner gives each member of an MSP, for its work on the managed customers. */
 const MEMBER_ROLE_IDS = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'];
@@ -36,12 +36,12 @@ export function PartnerMembersPanel({
   /** an MSP: show and set what each member may do on the managed customers */
   memberRoles?: boolean;
 }) {
-  const workRoles = useApiQuery(['roles', 'partner'], () => http.get<{ data: { id: string; name: string; description: string }[] }>('/api/v1/roles', { catalog: 'partner' }), {
+  const workRoles = useApiQuery(['roles', 'partner'], () => api.partners.workRoles(), {
     enabled: memberRoles,
     staleTime: Infinity,
   });
   const work = (workRoles.data?.data ?? []).filter((r) => MEMBER_ROLE_IDS.includes(r.id));
-  const setWork = useApiMutation((userId: string, member_role: string) => http.put<PartnerMemberDto>(`/api/v1/partners/${encodeURIComponent(partnerId)}/members/${encodeURIComponent(userId)}/member-role`, { member_role }), {
+  const setWork = useApiMutation((userId: string, member_role: string) => api.partners.setWorkRole(partnerId, userId, member_role), {
     success: 'Done: it applies from their next request.',
     notifyError: true,
   });

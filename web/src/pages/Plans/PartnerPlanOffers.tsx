@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import { Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text } from '@mantine/core';
-import { formatMoney, plansApi, type PartnerPlanDto, type PlanDto } from '../../api/plans.ts';
+import { plansApi, type PartnerPlanDto, type PlanDto } from '../../api/plans.ts';
+import { formatMoney } from '../../components/format.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { required, useApiForm } from '../../query/form.ts';

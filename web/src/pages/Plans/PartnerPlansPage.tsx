@@ -4,7 +4,8 @@
  */
 import { useState } from 'react';
 import { Anchor, Badge, Button, Card, Drawer, Group, NumberInput, Select, Stack, Switch, Table, Tabs, Text } from '@mantine/core';
-import { formatMoney, KYC_LABELS, plansApi, SEGMENT_LABELS, SUBSCRIPTION_LABELS, type KycCaseDto, type PartnerPlanDto, type PlanCustomerDto, type Segment } from '../../api/plans.ts';
+import { KYC_LABELS, plansApi, SEGMENT_LABELS, SUBSCRIPTION_LABELS, type KycCaseDto, type PartnerPlanDto, type PlanCustomerDto, type Segment } from '../../api/plans.ts';
+import { formatMoney } from '../../components/format.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';

@@ -7,7 +7,8 @@ import { Badge, Button, Card, Group, Modal, MultiSelect, NumberInput, Select, Si
 import { BarChart } from '@mantine/charts';
 import { IconPlus } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { formatMoney, plansApi, SEGMENT_LABELS, type PlanDto, type PlanInput, type Segment } from '../../api/plans.ts';
+import { plansApi, SEGMENT_LABELS, type PlanDto, type PlanInput, type Segment } from '../../api/plans.ts';
+import { formatMoney } from '../../components/format.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';

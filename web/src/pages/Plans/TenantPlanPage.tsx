@@ -5,8 +5,9 @@
  */
 import { useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Modal, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { ApiError } from '../../api/client.ts';
-import { formatMoney, plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type Segment, type SubscriptionDto } from '../../api/plans.ts';
+import { ApiError } from '../../api/errors.ts';
+import { plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type Segment, type SubscriptionDto } from '../../api/plans.ts';
+import { formatMoney } from '../../components/format.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';

@@ -8,7 +8,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
-import { EarningStateBadge } from './ProgramEarningsPage.tsx';
+import { EarningStateBadge } from './EarningStateBadge.tsx';
 import { formatMoney, formatMonth, lineWords } from './programFormat.ts';
 
 /** `pid`: the partner plane's route (owner); without it the operator's. */

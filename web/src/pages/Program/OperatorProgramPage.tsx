@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { EarningStateBadge } from './ProgramEarningsPage.tsx';
+import { EarningStateBadge } from './EarningStateBadge.tsx';
 import { EarningLineDetail } from './EarningLineDetail.tsx';
 import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows } from './programFormat.ts';
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';

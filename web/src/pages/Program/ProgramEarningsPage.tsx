@@ -3,9 +3,9 @@
  * line items, filter them and download them as CSV (the View All Earnings and Export Earnings permissions).
  */
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconDownload, IconFileInvoice, IconLock } from '@tabler/icons-react';
-import { EARNING_STATES, programApi, type Earning, type EarningState, type ProgramSummary } from '../../api/program.ts';
+import { EARNING_STATES, programApi, type Earning, type ProgramSummary } from '../../api/program.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -15,16 +15,8 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { StatCard } from './ProgramHomePage.tsx';
 import { EarningLineDetail } from './EarningLineDetail.tsx';
-import { formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, STATE_COLORS, STATE_LABELS } from './programFormat.ts';
-
-export function EarningStateBadge({ state }: { state: EarningState }) {
-  return (
-    // never cut short in a narrow table column ("Pending approval" was shown as "PENDING APP…")
-    <Badge color={STATE_COLORS[state]} variant="light" data-state={state} miw="max-content">
-      {STATE_LABELS[state]}
-    </Badge>
-  );
-}
+import { EarningStateBadge } from './EarningStateBadge.tsx';
+import { formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, STATE_LABELS } from './programFormat.ts';
 
 function Totals({ s }: { s: ProgramSummary | undefined }) {
   const cur = s?.currency ?? 'EUR';

@@ -7,10 +7,9 @@
 import { useMemo, useState } from 'react';
 import { Button, Group, SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { IconCash, IconClockExclamation, IconGauge, IconPlus, IconSearch, IconTicket } from '@tabler/icons-react';
-import { ApiError } from '../../api/client.ts';
-import { http } from '../../api/client.ts';
+import { ApiError } from '../../api/errors.ts';
 import { delegationsApi } from '../../api/delegations.ts';
-import { selfApi, type Actor, type Invoice, type LinkCommitments, type ListPage, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
+import { selfApi, type Actor, type Invoice, type LinkCommitments, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -24,13 +23,14 @@ import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
+import { selfRecordsApi } from '../../api/selfService.ts';
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 
 /** The tenant's own list: the self-service endpoint when the server has it, else the resource API as a member. */
 async function readOwn<T>(tenantId: string, what: What): Promise<T[]> {
   try {
-    return (await http.get<ListPage<T>>(`/api/v1/tenants/${encodeURIComponent(tenantId)}/self/${what}`, { limit: 200 })).data;
+    return (await selfRecordsApi.list<T>(tenantId, what)).data;
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
   }

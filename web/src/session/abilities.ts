@@ -4,9 +4,9 @@
  * member-role check the server's admission takes). Pages, buttons and the navigation follow it,
  * so a view that would be refused is not offered; the server still decides every request.
  */
-import type { Me } from './types.ts';
-import type { Rule } from '../session/access.ts';
-import { useSession } from '../session/SessionContext.tsx';
+import type { Me } from '../api/types.ts';
+import type { Rule } from './access.ts';
+import { useSession } from './SessionContext.tsx';
 
 /** The MSP views and what each needs (any one of the permissions listed). */
 export const MSP_VIEWS = {
