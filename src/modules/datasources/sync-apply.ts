@@ -101,8 +101,14 @@ export class SyncApplier {
     this.#requestId = requestId;
   }
 
+  /** billing accounts looked up in this batch, by number (a batch names the same few again and again) */
+  readonly #bans = new Map<string, Ba>();
+  /** whether the source has held lines a line might clear (asked once per batch) */
+  #mayHaveHeld = true;
+
   async apply(source: SyncSource, lines: readonly SyncLineInput[], batchId: string | null): Promise<ApplyOutcome> {
     const out: ApplyOutcome = { results: [], invoiceTenants: new Set(), newBans: new Set(), newInvoices: new Set() };
+    this.#mayHaveHeld = (await repo.listHeld(this.#db.kysely, { sourceId: source.id, status: 'held', limit: 1 })).length > 0;
     for (const input of lines) out.results.push(await this.#one(source, input, batchId, out));
     return out;
   }
@@ -132,6 +138,7 @@ export class SyncApplier {
       return { line: input.line, ...head, ...r };
     } catch (e) {
       if (e instanceof Held) {
+        this.#mayHaveHeld = true;
         await repo.upsertHeld(this.#db.kysely, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
         return { line: input.line, ...head, status: 'held', reason: e.words };
       }
@@ -143,6 +150,7 @@ export class SyncApplier {
   }
 
   async #clearHeld(sourceId: string, l: ParsedLine, words: string) {
+    if (!this.#mayHaveHeld) return;
     const h = await repo.findHeld(this.#db.kysely, sourceId, l.kind, l.externalId);
     if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#db.kysely, h.id, 'applied', words, this.#now());
   }
@@ -150,7 +158,8 @@ export class SyncApplier {
   // ---- resolving external keys ---------------------------------------------------------------
 
   async #ban(number: string): Promise<Ba> {
-    const b = await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst();
+    const b = this.#bans.get(number) ?? (await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst());
+    if (b) this.#bans.set(number, b);
     if (!b) throw new Held(`ban:${number}`, `No billing account ${number} is known yet; the line waits until it appears.`);
     return b;
   }
@@ -266,6 +275,7 @@ export class SyncApplier {
       }
       await book(trx, l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : w.id, tenantId, false, live ? 0 : 1);
     });
+    if (l.kind === 'billing_account') this.#bans.clear();
     if (l.kind === 'billing_account' && banCreated) out.newBans.add(String(d.account_number));
     if (l.kind === 'invoice' || l.kind === 'payment') out.invoiceTenants.add(tenantId);
     if (l.kind === 'invoice' && !live) out.newInvoices.add(`invoice:${source.id}:${l.externalId}`);
