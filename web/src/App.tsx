@@ -172,6 +172,7 @@ function navPath(p: PortalPage, v: SessionView): string | null {
 function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu whenever the page changes
   useEffect(() => close(), [location.pathname, close]);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">

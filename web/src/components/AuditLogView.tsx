@@ -82,6 +82,7 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
 
   const permissionWords = usePermissionWords();
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: resolve the names when the events change, not when the map it fills changes
   useEffect(() => {
     if (!people) return;
     const ids = new Set<string>();
@@ -98,7 +99,6 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- resolve when the events change
   }, [events, people]);
   const names: Names = useMemo(
     () => ({

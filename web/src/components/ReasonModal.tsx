@@ -1,5 +1,5 @@
 /** Confirms a consequential action, asking for a reason when the API needs or accepts one. */
-import { type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { required, useApiForm } from '../query/form.ts';

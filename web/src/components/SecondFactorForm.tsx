@@ -42,7 +42,7 @@ export function SecondFactorForm({
     }
   };
 
-  const usePasskey = () =>
+  const signInWithPasskey = () =>
     attempt(async () => {
       const options = await passkeyOptions();
       const result = await startAuthentication({ optionsJSON: options as unknown as Parameters<typeof startAuthentication>[0]['optionsJSON'] });
@@ -62,7 +62,7 @@ export function SecondFactorForm({
           <SegmentedControl
             fullWidth
             value={method}
-            onChange={(v) => (setMethod(v as Method), setError(null))}
+            onChange={(v) => { setMethod(v as Method); setError(null); }}
             data={choices.map((m) => ({ value: m, label: m === 'totp' ? 'Authenticator app' : 'Passkey' }))}
           />
         )}
@@ -81,7 +81,7 @@ export function SecondFactorForm({
         {method === 'passkey' && (
           <>
             <Text size="sm">Use the passkey on this device or your security key. Your browser will ask you to confirm.</Text>
-            <Button leftSection={<IconFingerprint size={18} />} onClick={() => void usePasskey()} loading={busy} fullWidth>
+            <Button leftSection={<IconFingerprint size={18} />} onClick={() => void signInWithPasskey()} loading={busy} fullWidth>
               Use a passkey
             </Button>
           </>

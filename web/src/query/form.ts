@@ -13,7 +13,7 @@ import { useForm, type UseFormInput } from '@mantine/form';
 import { ApiError } from '../api/errors.ts';
 import { fieldMessages } from './messages.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- what @mantine/form's useForm takes
+// biome-ignore lint/suspicious/noExplicitAny: what @mantine/form's useForm takes
 type Values = Record<string, any>;
 
 export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { error: unknown; reset(): void }, opts: { resetWhen?: boolean } = {}) {
@@ -22,6 +22,7 @@ export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { 
   // The server named fields: show each next to its input.
   // The server named fields: show each next to its input, and bring the first one into view (a long
   // dialog would otherwise show the refusal only at its bottom, far from the field it is about).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the answer changes
   useEffect(() => {
     if (!(error instanceof ApiError) || !error.isValidation) return;
     const messages = fieldMessages(error);
@@ -31,15 +32,14 @@ export function useApiForm<V extends Values>(config: UseFormInput<V>, action: { 
       first.scrollIntoView?.({ block: 'center' });
       first.focus({ preventScroll: true });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the answer changes
   }, [error]);
   // A dialog opens afresh: no values or errors of the last time.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
   useEffect(() => {
     if (opts.resetWhen) {
       form.reset();
       action.reset();
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opts.resetWhen]);
   return Object.assign(form, {
     /** the form's onSubmit: checks the fields first, then sends */

@@ -60,7 +60,7 @@ export function useApiQuery<T>(key: QueryKey, fn: () => Promise<T>, opts: { enab
   const keyHash = JSON.stringify(key);
   const { refetch } = q;
   const reload = useCallback(() => void refetch(), [refetch]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key's content, not its identity
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key's content, not its identity
   const setData = useCallback((d: T) => client.setQueryData(key, d), [client, keyHash]);
   return { data: q.data, error: q.error, loading: q.isPending && q.fetchStatus !== 'idle', reload, setData };
 }
@@ -120,6 +120,7 @@ export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promi
   const client = useQueryClient();
   const m = useMutation<R, unknown, A>({ mutationFn: (args) => fn(...args) });
   const { mutateAsync, reset } = m;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: options are read at call time
   const run = useCallback(
     async (...args: A) => {
       try {
@@ -136,7 +137,6 @@ export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promi
         return undefined;
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- options are read at call time
     [mutateAsync, client, opts.success, opts.onDone, opts.notifyError],
   );
   const error = m.error;

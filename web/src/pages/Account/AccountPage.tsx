@@ -85,10 +85,10 @@ function ProfileCard() {
   const { refresh } = useSession();
   const save = useApiMutation((name: string) => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
   const form = useApiForm({ initialValues: { name: me.user.name }, validate: { name: (v: string) => required(v, 'Enter the name others see for you.') } }, save);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when the saved name changes
   useEffect(() => {
     form.setValues({ name: me.user.name });
     form.resetDirty({ name: me.user.name });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- when the saved name changes
   }, [me.user.name]);
   const name = form.values.name;
   return (
@@ -126,11 +126,11 @@ function PasswordCard() {
     },
     change,
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the server answers
   useEffect(() => {
     // older servers name the field `password`
     const e = form.errors.password;
     if (e) form.setFieldError('new_password', e);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the server answers
   }, [form.errors.password]);
   return (
     <Paper withBorder p="lg" radius="md">
@@ -240,7 +240,7 @@ function ApiTokensCard() {
                       revoked
                     </Badge>
                   ) : (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => (revoke.reset(), setRevoking(t))}>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => { revoke.reset(); setRevoking(t); }}>
                       Revoke
                     </Button>
                   )}

@@ -44,7 +44,7 @@ export function AgenciesPage() {
         title="Agencies"
         description={`Agencies issue and look up ${t.name} vouchers from a form on their own website — no user accounts, one token per form, at most 20 requests a minute per form.`}
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => (create.reset(), setCreating(true))}>
+          <Button leftSection={<IconPlus size={16} />} onClick={() => { create.reset(); setCreating(true); }}>
             New agency
           </Button>
         }
@@ -90,7 +90,7 @@ export function AgenciesPage() {
             align: 'right',
             mobile: 'footer',
             render: (a) => (
-              <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => (toggle.reset(), setToggling(a))}>
+              <Button size="xs" variant="subtle" color={a.status === 'active' ? 'red' : 'teal'} onClick={() => { toggle.reset(); setToggling(a); }}>
                 {a.status === 'active' ? 'Deactivate' : 'Reactivate'}
               </Button>
             ),

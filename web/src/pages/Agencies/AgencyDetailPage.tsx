@@ -96,10 +96,10 @@ export function AgencyDetailPage() {
         actions={
           a && (
             <>
-              <Button variant="default" color={inactive ? 'teal' : 'red'} onClick={() => (act.reset(), setConfirm({ kind: 'status' }))}>
+              <Button variant="default" color={inactive ? 'teal' : 'red'} onClick={() => { act.reset(); setConfirm({ kind: 'status' }); }}>
                 {inactive ? 'Reactivate agency' : 'Deactivate agency'}
               </Button>
-              <Button leftSection={<IconKey size={16} />} disabled={inactive} onClick={() => (generate.reset(), setDraft({ ...NEW_FORM, allowed_voucher_types: catalog.slice(0, 1).map((c) => c.id) }), setGenerating(true))}>
+              <Button leftSection={<IconKey size={16} />} disabled={inactive} onClick={() => { generate.reset(); setDraft({ ...NEW_FORM, allowed_voucher_types: catalog.slice(0, 1).map((c) => c.id) }); setGenerating(true); }}>
                 Generate form token
               </Button>
             </>
@@ -165,13 +165,13 @@ export function AgencyDetailPage() {
               render: (tok) =>
                 tok.status === 'active' && (
                   <Group gap={4} justify="flex-end" wrap="wrap">
-                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => (save.reset(), setEditing(tok))}>
+                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => { save.reset(); setEditing(tok); }}>
                       Customize
                     </Button>
-                    <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'rotate', token: tok }))}>
+                    <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => { act.reset(); setConfirm({ kind: 'rotate', token: tok }); }}>
                       Rotate
                     </Button>
-                    <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => (act.reset(), setConfirm({ kind: 'revoke', token: tok }))}>
+                    <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => { act.reset(); setConfirm({ kind: 'revoke', token: tok }); }}>
                       Revoke
                     </Button>
                   </Group>

@@ -94,7 +94,7 @@ export function PartnerAppsPage() {
         }
         actions={
           owner && allowedGrants.length > 0 ? (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => (save.reset(), setEditing({ app: null, draft: emptyDraft(allowedGrants) }))}>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => { save.reset(); setEditing({ app: null, draft: emptyDraft(allowedGrants) }); }}>
               Register an app
             </Button>
           ) : undefined
@@ -193,9 +193,7 @@ export function PartnerAppsPage() {
                     <Button
                       size="xs"
                       variant="subtle"
-                      onClick={() => (
-                        save.reset(),
-                        setEditing({
+                      onClick={() => { save.reset(); setEditing({
                           app: a,
                           draft: {
                             name: a.name,
@@ -208,17 +206,16 @@ export function PartnerAppsPage() {
                             jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
                             id_token_alg: a.id_token_signed_response_alg,
                           },
-                        })
-                      )}
+                        }); }}
                     >
                       Edit
                     </Button>
                     {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
-                      <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => (rotate.reset(), setRotating(a))}>
+                      <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => { rotate.reset(); setRotating(a); }}>
                         New secret
                       </Button>
                     )}
-                    <Button size="xs" variant="subtle" color="red" onClick={() => (remove.reset(), setDeleting(a))}>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => { remove.reset(); setDeleting(a); }}>
                       Delete
                     </Button>
                   </Group>

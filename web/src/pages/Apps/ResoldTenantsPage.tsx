@@ -66,7 +66,7 @@ export function ResoldTenantsPage() {
         description={`End customers ${partner.name} resells. Your apps act for them by token exchange; what they order is billed to your own billing account.`}
         actions={
           owner ? (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => (provision.reset(), setDraft(EMPTY))}>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => { provision.reset(); setDraft(EMPTY); }}>
               Provision a customer
             </Button>
           ) : undefined

@@ -118,7 +118,7 @@ export function ConnectedPartnersPage() {
             render: (c) => (
               <>
                 {c.status === 'active' && (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => (disconnect.reset(), setDisconnecting(c))}>
+                  <Button size="xs" variant="subtle" color="red" onClick={() => { disconnect.reset(); setDisconnecting(c); }}>
                     Disconnect
                   </Button>
                 )}

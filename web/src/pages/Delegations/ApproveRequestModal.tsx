@@ -44,10 +44,11 @@ export function ApproveRequestModal({
   }, [d, role, words.all]);
   const [allowed, setAllowed] = useState<string[]>([]);
   const [bans, setBans] = useState<string[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when another request is opened or the catalog arrives
   useEffect(() => {
     setAllowed(asked);
     setBans(d?.ban_ids ?? []);
-  }, [d?.id, asked.length]); // eslint-disable-line react-hooks/exhaustive-deps -- when another request is opened or the catalog arrives
+  }, [d?.id, asked.length]);
   const approve = useApiMutation(
     (x: DelegationDto) =>
       delegationsApi.approve(tenantId, x.id, {

@@ -31,8 +31,11 @@ export function OperatorDelegationsPage() {
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();
   const revoke = useApiMutation(
-    async (r: Revoking, reason: string) =>
-      r.kind === 'one' ? (await delegationsApi.operatorRevoke(r.d.id, reason), 1) : (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length,
+    async (r: Revoking, reason: string) => {
+      if (r.kind !== 'one') return (await delegationsApi.operatorBreakGlass(r.partnerId, reason)).revoked.length;
+      await delegationsApi.operatorRevoke(r.d.id, reason);
+      return 1;
+    },
     {
       success: (n) => `${n} delegation${n === 1 ? '' : 's'} revoked.`,
       onDone: () => {

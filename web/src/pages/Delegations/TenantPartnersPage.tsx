@@ -421,9 +421,9 @@ function EditAccessModal({
   );
   const form = useApiForm<AccessValues>({ initialValues: { grant: [], deny: [], ban_ids: [] } }, save, { resetWhen: !!delegation });
   // Each opening starts from the delegation's current access.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when another delegation is opened
   useEffect(() => {
     if (delegation) form.setValues({ grant: [...delegation.overrides.grant], deny: [...delegation.overrides.deny], ban_ids: delegation.ban_ids ?? [] });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- when another delegation is opened
   }, [delegation?.id]);
   const e = form.errors;
   return (

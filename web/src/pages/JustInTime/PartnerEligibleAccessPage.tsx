@@ -115,7 +115,7 @@ export function PartnerEligibleAccessPage() {
             align: 'right',
             render: (e) =>
               e.my_activation ? (
-                <Button size="xs" variant="subtle" color="red" onClick={() => void end.run(e.my_activation!.id).then(() => (eligible.reload(), history.reload()))}>
+                <Button size="xs" variant="subtle" color="red" onClick={() => void end.run(e.my_activation!.id).then(() => { eligible.reload(); history.reload(); })}>
                   {e.my_activation.status === 'waiting' ? 'Withdraw' : 'Turn off now'}
                 </Button>
               ) : (

@@ -31,14 +31,14 @@ export function TenantTimeLimitedAccessPage() {
   const settingsOf = (id: string): AccessSettings | undefined => all.data?.data.find((x) => x.delegation_id === id) ?? all.data?.defaults;
   const [editing, setEditing] = useState<DelegationDto | null>(null);
   const current = useApiQuery(['activations', 'settings', editing?.id ?? ''], () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
-  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => (setEditing(null), all.reload()) });
+  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => { setEditing(null); all.reload(); } });
   const approve = useApiMutation((id: string) => activationsApi.approve(t.tenant_id, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
   const reject = useApiMutation((id: string) => activationsApi.reject(t.tenant_id, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });
   const form = useApiForm({ initialValues: { eligible: false, extra: [] as string[], max: '480', approval: false, autoExtend: true, days: 180, privileged: [] as string[] } }, save);
   const loaded = editing ? current.data : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the link's settings arrive
   useEffect(() => {
     if (loaded) form.setValues({ eligible: loaded.eligible, extra: loaded.eligible_roles, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the link's settings arrive
   }, [loaded]);
   const waiting = acts.data?.waiting ?? 0;
   const rows = (links.data?.data ?? []).filter((d) => d.origin === 'link');

@@ -239,8 +239,7 @@ function useResource<T>(tenantId: string, path: string) {
 function CustomerInvoices({ tenantId }: { tenantId: string }) {
   const r = useResource<Invoice>(tenantId, '/invoices');
   return (
-    <>
-      <DataTable
+    <DataTable
         error={r.error}
         testId="customer-invoices"
         records={r.data?.data}
@@ -258,7 +257,6 @@ function CustomerInvoices({ tenantId }: { tenantId: string }) {
           { key: 'status', title: 'Status', sortValue: (i) => i.status, render: (i) => <LabelBadge value={i.status} map={INVOICE_STATUS} /> },
         ]}
       />
-    </>
   );
 }
 
@@ -297,8 +295,7 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
 function CustomerOrders({ tenantId }: { tenantId: string }) {
   const r = useResource<Order>(tenantId, '/orders');
   return (
-    <>
-      <DataTable
+    <DataTable
         error={r.error}
         testId="customer-orders"
         records={r.data?.data}
@@ -314,15 +311,13 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}
       />
-    </>
   );
 }
 
 function CustomerServices({ tenantId }: { tenantId: string }) {
   const r = useResource<Service>(tenantId, '/services');
   return (
-    <>
-      <DataTable
+    <DataTable
         error={r.error}
         testId="customer-services"
         records={r.data?.data}
@@ -338,7 +333,6 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
           { key: 'status', title: 'Status', render: (s) => <LabelBadge value={s.status} map={{ active: { label: 'Active', color: 'teal' }, pending: { label: 'Pending', color: 'blue' }, suspended: { label: 'Suspended', color: 'orange' }, terminated: { label: 'Ended', color: 'gray' } }} /> },
         ]}
       />
-    </>
   );
 }
 

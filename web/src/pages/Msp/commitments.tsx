@@ -161,7 +161,7 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
           </Stack>
         )}
       </Stack>
-      <EditCommitments c={c} opened={editing} onClose={() => setEditing(false)} save={save} onSaved={(x) => (setEditing(false), onSaved(x))} />
+      <EditCommitments c={c} opened={editing} onClose={() => setEditing(false)} save={save} onSaved={(x) => { setEditing(false); onSaved(x); }} />
     </Paper>
   );
 }
@@ -214,9 +214,9 @@ function EditCommitments({ c, opened, onClose, save, onSaved }: { c: LinkCommitm
     { resetWhen: opened },
   );
   // Each opening starts from the saved commitments.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
   useEffect(() => {
     if (opened) form.setValues(toValues(c));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title="Change the commitments" size="lg">

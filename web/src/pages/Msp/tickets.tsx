@@ -51,9 +51,9 @@ export function OpenTicketModal({
     open,
     { resetWhen: opened },
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: when the dialog opens
   useEffect(() => {
     if (opened && tenantId) form.setFieldValue('tenant_id', tenantId);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- when the dialog opens
   }, [opened, tenantId]);
   return (
     <Modal opened={opened} onClose={onClose} title="Open a ticket for a customer" size="lg">
@@ -102,6 +102,7 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
     invalidates: [['msp']],
     },
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new comment box when another ticket opens
   useEffect(() => setComment(''), [ticket?.id]);
   // a read-only member (an auditor) reads the ticket; changing it is not offered
   const mayUpdate = useAbilities().may('support.tickets.update');

@@ -87,23 +87,23 @@ export function PartnerDetailPage() {
                     <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setApproving(true)}>
                       Approve…
                     </Button>
-                    <Button variant="light" color="red" onClick={() => (transition.reset(), setVerb('reject'))}>
+                    <Button variant="light" color="red" onClick={() => { transition.reset(); setVerb('reject'); }}>
                       Reject…
                     </Button>
                   </>
                 )}
                 {p.status === 'active' && (
-                  <Button variant="light" color="orange" onClick={() => (transition.reset(), setVerb('suspend'))}>
+                  <Button variant="light" color="orange" onClick={() => { transition.reset(); setVerb('suspend'); }}>
                     Suspend…
                   </Button>
                 )}
                 {p.status === 'suspended' && (
-                  <Button color="teal" onClick={() => (transition.reset(), setVerb('reactivate'))}>
+                  <Button color="teal" onClick={() => { transition.reset(); setVerb('reactivate'); }}>
                     Reactivate…
                   </Button>
                 )}
                 {(p.status === 'active' || p.status === 'suspended') && (
-                  <Button variant="subtle" color="red" onClick={() => (transition.reset(), setVerb('terminate'))}>
+                  <Button variant="subtle" color="red" onClick={() => { transition.reset(); setVerb('terminate'); }}>
                     Terminate…
                   </Button>
                 )}
@@ -201,9 +201,9 @@ function ApproveModal({ partner, opened, onClose, onDone }: { partner: PartnerDt
     { resetWhen: opened },
   );
   // What the partner asked for is pre-selected.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
   useEffect(() => {
     if (opened) form.setValues({ capabilities: partner.requested_capabilities });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title={`Approve ${partner.name}`} size="lg">

@@ -59,16 +59,16 @@ export function TenantDetailPage() {
               <>
                 {t.status === 'active' && (
                   <>
-                    <Button variant="light" color="orange" onClick={() => (change.reset(), setTarget('suspended'))}>
+                    <Button variant="light" color="orange" onClick={() => { change.reset(); setTarget('suspended'); }}>
                       Suspend
                     </Button>
-                    <Button variant="subtle" color="red" onClick={() => (change.reset(), setTarget('closed'))}>
+                    <Button variant="subtle" color="red" onClick={() => { change.reset(); setTarget('closed'); }}>
                       Close
                     </Button>
                   </>
                 )}
                 {t.status !== 'active' && (
-                  <Button color="teal" onClick={() => (change.reset(), setTarget('active'))}>
+                  <Button color="teal" onClick={() => { change.reset(); setTarget('active'); }}>
                     Reactivate
                   </Button>
                 )}

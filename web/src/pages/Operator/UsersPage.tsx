@@ -98,7 +98,7 @@ export function UsersPage() {
                     you
                   </Text>
                 ) : u.status === 'disabled' ? (
-                  <Button size="xs" variant="light" color="teal" onClick={() => (act.reset(), setPending({ user: u, verb: 'enable' }))}>
+                  <Button size="xs" variant="light" color="teal" onClick={() => { act.reset(); setPending({ user: u, verb: 'enable' }); }}>
                     Enable
                   </Button>
                 ) : (
@@ -106,7 +106,7 @@ export function UsersPage() {
                     <Button size="xs" variant="subtle" onClick={() => void sendReset.run(u)} loading={sendReset.busy} data-action="send-reset">
                       Send reset link
                     </Button>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => (act.reset(), setPending({ user: u, verb: 'disable' }))}>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => { act.reset(); setPending({ user: u, verb: 'disable' }); }}>
                       Disable
                     </Button>
                   </Group>

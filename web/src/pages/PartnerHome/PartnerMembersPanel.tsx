@@ -171,7 +171,7 @@ export function PartnerMembersPanel({
                           Reactivate
                         </Menu.Item>
                       )}
-                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => { remove.reset(); setRemoving(m); }} disabled={m.user_id === selfId}>
                         Remove from {partnerName}
                       </Menu.Item>
                     </RowActionsMenu>

@@ -71,7 +71,7 @@ export function PartnerProfileCard({ partner, canEdit, onSaved }: { partner: Par
         </SimpleGrid>
         <Item label="Description">{partner.description || '—'}</Item>
       </Stack>
-      <EditProfileModal partner={partner} opened={editing} onClose={() => setEditing(false)} onSaved={(p) => (setEditing(false), onSaved(p))} />
+      <EditProfileModal partner={partner} opened={editing} onClose={() => setEditing(false)} onSaved={(p) => { setEditing(false); onSaved(p); }} />
     </Paper>
   );
 }
@@ -101,9 +101,9 @@ function EditProfileModal({ partner, opened, onClose, onSaved }: { partner: Part
     { resetWhen: opened },
   );
   // Each opening starts from the saved profile.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
   useEffect(() => {
     if (opened) form.setValues({ name: partner.name, website: partner.website ?? '', contact_email: partner.contact_email, description: partner.description ?? '' });
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [opened]);
   return (
     <Modal opened={opened} onClose={onClose} title="Edit profile" size="lg">

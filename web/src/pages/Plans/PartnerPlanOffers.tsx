@@ -52,7 +52,7 @@ export function PartnerPlanOffers({ partnerId, partnerName, plans }: { partnerId
         ]}
       />
       <Modal opened={allowing} onClose={() => setAllowing(false)} title={`Let ${partnerName} offer a plan`}>
-        <AllowForm partnerId={partnerId} plans={plans} onDone={() => (setAllowing(false), offers.reload())} />
+        <AllowForm partnerId={partnerId} plans={plans} onDone={() => { setAllowing(false); offers.reload(); }} />
       </Modal>
     </Stack>
   );

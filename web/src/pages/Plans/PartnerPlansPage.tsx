@@ -230,7 +230,7 @@ function KycQueue({ partnerId, owner, onChange }: { partnerId: string; owner: bo
         ]}
       />
       <Drawer opened={!!open} onClose={() => setOpen(null)} title={`Identity check of ${open?.tenant_name ?? ''}`} position="right" size="md">
-        {open && <KycReview partnerId={partnerId} kyc={open} onDone={() => (setOpen(null), list.reload(), onChange())} />}
+        {open && <KycReview partnerId={partnerId} kyc={open} onDone={() => { setOpen(null); list.reload(); onChange(); }} />}
       </Drawer>
     </>
   );

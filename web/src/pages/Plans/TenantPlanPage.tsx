@@ -102,7 +102,7 @@ export function TenantPlanPage() {
         </SimpleGrid>
       )}
 
-      {needsKyc && admin && <KycForm tenantId={t.tenant_id} onDone={() => (account.reload(), available.reload())} />}
+      {needsKyc && admin && <KycForm tenantId={t.tenant_id} onDone={() => { account.reload(); available.reload(); }} />}
       {needsKyc && !admin && <Alert mb="md">Your organization must pass an identity check before it can choose a plan. Ask an administrator to send your details.</Alert>}
       {a?.customer.kyc_status === 'pending' && (
         <Alert color="yellow" mb="md" data-testid="kyc-pending">
@@ -122,7 +122,7 @@ export function TenantPlanPage() {
       </SimpleGrid>
 
       <Modal opened={!!signing} onClose={() => setSigning(null)} title={`Terms of the ${signing?.subscription.plan_name ?? ''} plan`} size="lg">
-        {signing && <SignTerms tenantId={t.tenant_id} signing={signing} onDone={() => (setSigning(null), account.reload())} />}
+        {signing && <SignTerms tenantId={t.tenant_id} signing={signing} onDone={() => { setSigning(null); account.reload(); }} />}
       </Modal>
     </>
   );

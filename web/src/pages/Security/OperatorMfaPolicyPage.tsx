@@ -19,7 +19,7 @@ export function OperatorMfaPolicyPage() {
   });
   const partner = useApiMutation((id: string, required: boolean) => security.setPartnerPolicy(id, required), {
     success: (r) => `Saved: ${r.partners.length} partner${r.partners.length === 1 ? '' : 's'} with their own requirement. It applies from their people's next request.`,
-    onDone: (r) => (policy.setData(r), setPick(null)),
+    onDone: (r) => { policy.setData(r); setPick(null); },
     notifyError: true,
   });
   const p = policy.data;

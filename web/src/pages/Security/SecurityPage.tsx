@@ -298,7 +298,7 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState<PasskeyDto | null>(null);
-  const remove = useApiMutation(guard((id: string) => security.removePasskey(id)), { notifyError: true, onDone: () => (setRemoving(null), reload()) });
+  const remove = useApiMutation(guard((id: string) => security.removePasskey(id)), { notifyError: true, onDone: () => { setRemoving(null); reload(); } });
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -329,7 +329,7 @@ function PasskeysCard({ status, guard, reload }: { status: Security | undefined;
             <IconFingerprint size={20} />
             <Title order={4}>Passkeys</Title>
           </Group>
-          <Button leftSection={<IconPlus size={16} />} variant="light" onClick={() => (setNaming(true), setError(null))}>
+          <Button leftSection={<IconPlus size={16} />} variant="light" onClick={() => { setNaming(true); setError(null); }}>
             Add a passkey
           </Button>
         </Group>

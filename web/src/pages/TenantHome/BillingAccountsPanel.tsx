@@ -62,7 +62,7 @@ export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string
                         Rename
                       </Menu.Item>
                       {b.status === 'active' ? (
-                        <Menu.Item color="red" leftSection={<IconLock size={14} />} onClick={() => (setStatus.reset(), setClosing(b))}>
+                        <Menu.Item color="red" leftSection={<IconLock size={14} />} onClick={() => { setStatus.reset(); setClosing(b); }}>
                           Close account
                         </Menu.Item>
                       ) : (
@@ -138,9 +138,9 @@ function BillingAccountForm(p: {
     { resetWhen: p.opened },
   );
   // Renaming starts from the account's current name.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
   useEffect(() => {
     if (p.opened && p.initialName) form.setFieldValue('name', p.initialName);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, [p.opened]);
   return (
     <Modal opened={p.opened} onClose={p.onClose} title={p.title}>

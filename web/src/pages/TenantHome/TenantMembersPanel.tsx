@@ -100,7 +100,7 @@ export function TenantMembersPanel({ tenantId, tenantName, canManage, selfId }: 
             ? [
                 actionsColumn((m: (typeof rows)[number]) => (
                     <RowActionsMenu label={`Actions for ${m.email}`}>
-                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => (remove.reset(), setRemoving(m))} disabled={m.user_id === selfId}>
+                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => { remove.reset(); setRemoving(m); }} disabled={m.user_id === selfId}>
                         Remove from tenant
                       </Menu.Item>
                     </RowActionsMenu>
