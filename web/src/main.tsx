@@ -62,6 +62,8 @@ const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   // #5f676f: 5.7:1 on white, 5.4:1 on the page's grey, 4.8:1 on the grey of a selected row or link
   light: {
     '--mantine-color-dimmed': '#5f676f',
+    // a field's error message (red.9, #c92a2a: 5.6:1 on white) — Mantine's red.6 reads at 3.6:1
+    '--mantine-color-error': '#c92a2a',
     ...Object.fromEntries(Object.entries(t.colors).map(([name, c]) => [`--mantine-color-${name}-light-color`, readableOnTint(c)])),
   },
   // #9a9a9a: 4.8:1 on the dark theme's lightest surface (#2e2e2e), more on its body (#242424)

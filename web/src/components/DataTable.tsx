@@ -108,7 +108,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
     <>
       {paged && (
         <Group justify="center" mt="sm">
-          <Pagination total={pages} value={current} onChange={setPage} size="sm" aria-label="Pages" />
+          <Pagination
+            total={pages}
+            value={current}
+            onChange={setPage}
+            size="sm"
+            aria-label="Pages"
+            // every page button named, the arrows too (a button without a name is an axe finding)
+            getItemProps={(page) => ({ 'aria-label': `Page ${page}` })}
+            getControlProps={(control) => ({ 'aria-label': ({ first: 'First page', last: 'Last page', next: 'Next page', previous: 'Previous page' } as Record<string, string>)[control] ?? control })}
+          />
         </Group>
       )}
       {more?.hasMore && (
