@@ -188,7 +188,7 @@ export function TenantPartnersPage() {
               },
               { key: 'role', title: 'Role', sortValue: (d) => roleName(d.role), render: (d) => roleName(d.role) },
               { key: 'bans', title: 'Billing accounts', render: (d) => bansOf(d) },
-              { key: 'overrides', title: 'Overrides', render: (d) => <Overrides d={d} /> },
+              { key: 'overrides', title: 'Beyond the role', render: (d) => <Overrides d={d} /> },
               {
                 key: 'ends',
                 title: 'Ends',

@@ -10,7 +10,8 @@ import { api, CAPABILITIES, type Capability, type PartnerDto } from '../../../ap
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { CAPABILITY_INFO } from '../../../components/format.ts';
 import { useApiMutation } from '../../../query/query.ts';
-import { DATA_AREAS, PermissionChecklist } from '../../Delegations/AccessWords.tsx';
+import { PermissionChecklist } from '../../Delegations/AccessWords.tsx';
+import { allowedBy, inDataAreas, togglesFor } from './permissionToggles.ts';
 import { usePermissionWords } from '../../Msp/shared.tsx';
 
 export function CapabilityChecks({ value, onChange, error, required: mark }: { value: string[]; onChange(v: string[]): void; error?: string; required?: boolean }) {
@@ -65,30 +66,10 @@ function CapabilitiesCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p
   );
 }
 
-const covers = (key: string, name: string) => name === key || name.startsWith(`${key}.`);
-const inDataAreas = (key: string) => DATA_AREAS.includes(key.split('.')[0]);
-
-/**
- * The toggles that say "these are off", from the permissions left ticked: a whole area off is one
- * toggle; any earlier toggle inside the data areas is replaced (switched back on) so that what is
- * ticked is exactly what is allowed. Toggles outside the data areas are left as they are.
- */
-export function togglesFor(allowed: readonly string[], catalog: readonly string[], current: Record<string, boolean>): Record<string, boolean> {
-  const off = catalog.filter((p) => inDataAreas(p) && !allowed.includes(p));
-  const next: Record<string, boolean> = {};
-  for (const k of Object.keys(current)) if (inDataAreas(k)) next[k] = true;
-  for (const area of DATA_AREAS) {
-    const inArea = catalog.filter((p) => p.split('.')[0] === area);
-    if (inArea.length > 0 && inArea.every((p) => off.includes(p))) next[area] = false;
-    else for (const p of inArea) if (off.includes(p)) next[p] = false;
-  }
-  return next;
-}
-
 function PermissionsCard({ partner, onSaved }: { partner: PartnerDto; onSaved(p: PartnerDto): void }) {
   const words = usePermissionWords();
   const catalog = useMemo(() => words.all.map((p) => p.name).filter((n) => inDataAreas(n) && !n.endsWith('*')), [words.all]);
-  const allowedNow = useMemo(() => catalog.filter((p) => !Object.entries(partner.feature_toggles).some(([k, on]) => on === false && covers(k, p))), [catalog, partner.feature_toggles]);
+  const allowedNow = useMemo(() => allowedBy(catalog, partner.feature_toggles), [catalog, partner.feature_toggles]);
   const [allowed, setAllowed] = useState<string[]>(allowedNow);
   useEffect(() => setAllowed(allowedNow), [allowedNow]);
   const save = useApiMutation(() => api.partners.setFeatureToggles(partner.id, togglesFor(allowed, catalog, partner.feature_toggles)), { success: 'Saved. It applies from the partner’s next request.', onDone: onSaved });
