@@ -118,6 +118,18 @@ export class InvoiceExportService {
     return hmacSha256(this.#d.secretKey, `export-link\u0000${id}`);
   }
 
+  /** The file's name as a person files it: the partner's name, what it holds and the day ("fabrikam-msp-invoices-2026-11-26.csv"). */
+  async #fileName(partnerId: string, day: string, format: string): Promise<string> {
+    const p = await this.#d.db.kysely.selectFrom('partners').select('name').where('id', '=', partnerId).executeTakeFirst();
+    const slug = (p?.name ?? '')
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60);
+    return `${slug ? `${slug}-` : ''}invoices-${day}.${format}`;
+  }
+
   /** Deletes the files of expired exports (and of jobs that never finished). Returns how many pieces went. */
   async sweepExpired(): Promise<number> {
     const r = await this.#d.db.kysely.deleteFrom('export_file_chunks').where('expires_at', '<=', this.#d.clock.now().toISOString()).executeTakeFirst();
@@ -137,7 +149,7 @@ export class InvoiceExportService {
       const rows = this.#rows(scopes, f, range, names);
       const pump = format === 'csv' ? writeCsv(rows, out) : writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
       pump.catch((e: unknown) => out.destroy(e as Error));
-      return { kind: 'file', filename: `invoices-${stamp}.${format}`, contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
+      return { kind: 'file', filename: await this.#fileName(who.partnerId, stamp, format), contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: out, rows: total };
     }
     const nowIso = this.#d.clock.now().toISOString();
     const id = newId('exp', this.#d.clock.nowMs());
@@ -228,7 +240,7 @@ export class InvoiceExportService {
     const pieces = Number(stored?.n ?? 0);
     // a job finished before its file was kept in the database, or a file already swept
     if (pieces === 0) throw exportErrors.export_expired('The file is no longer kept; export again.');
-    return { filename: `invoices-${j.created_at.slice(0, 10)}.${j.format}`, contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: Number(stored?.size ?? 0) };
+    return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: Number(stored?.size ?? 0) };
   }
 
   #statementTitle(names: Map<string, string>, f: ExportFilters): string {

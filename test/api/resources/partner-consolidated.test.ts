@@ -101,7 +101,9 @@ describe('billing', () => {
     const r = await staff.post('/api/v1/partner/billing/invoices/export', { format: 'csv' });
     expect(r.status).toBe(200);
     expect(String(r.headers['content-type'])).toMatch(/^text\/csv/);
-    expect(String(r.headers['content-disposition'])).toMatch(/attachment; filename="?invoices-/);
+    // named after the partner and the day, not an id
+    expect(String(r.headers['content-disposition'])).toMatch(/attachment; filename="?[a-z0-9-]+-invoices-\d{4}-\d{2}-\d{2}\.csv/);
+    expect(String(r.headers['content-disposition'])).not.toMatch(/ptr_/);
     const lines = String(r.body).trim().split('\r\n');
     // headed in words a spreadsheet reader knows; no internal ids, no cents next to the amounts
     expect(lines[0]).toBe('Customer,Invoice number,Billing account,Billing account name,Period,Issued on,Due on,Status,Currency,Subtotal,Tax,Total,Balance,Paid on');
