@@ -39,7 +39,7 @@ import { registerApiReference, transformDocument, transformRoute } from './api-r
 import { actingPartnerId, authGuards, identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
 import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes } from '../modules/partners/index.ts';
-import { registerAuditRoutes } from '../modules/audit/index.ts';
+import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
@@ -59,7 +59,6 @@ import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
 import { OverviewService, overviewRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
-import { byAudience } from './legacy-routes.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
 
 export interface AppDeps {
@@ -288,7 +287,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
       partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
       scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
-      byAudience((r) => registerAuditRoutes(r, { audit: services.audit, access })),
+      auditRoutes({ audit: services.audit, access }),
       catalogRoutes({ access }),
       partnerConsolidatedRoutes({
         msp: services.msp,

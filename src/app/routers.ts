@@ -12,7 +12,7 @@
  *   embed         /embed                          agency token (/embed/v1) · the token's tenant · — · 20 per token and minute
  *   oauth         /oauth, /.well-known            oidc-provider's own (client authentication, sessions) · — · — · failed client authentications
  *
- * Each is an encapsulated Fastify plugin registered with its prefix: its guard
+ * Each is an encapsulated Fastify plugin whose routes carry their full URLs: its guard
  * (identity/auth-hook.ts) is its own preValidation hook, so no hook that runs on every request
  * asks a URL which audience it belongs to — and the gateway (/resources, /authz/forward-auth),
  * registered outside them, pays for none of it. Modules hand their routes over grouped by
@@ -23,7 +23,7 @@
  * the public router takes only routes that say `config: { public: true }` and no other router
  * takes one that does, and an /api path no route answers asks for credentials before it says 404.
  */
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { App, AudienceRoutes } from '../platform/http/app-types.ts';
 import type { AdmissionNeeds } from '../platform/http/admission.ts';
 import { sendProblem } from '../platform/http/error-handler.ts';
@@ -95,46 +95,52 @@ export interface MountedRoute {
 export async function registerRouters(app: App, table: RouterTable, guards: AuthGuards): Promise<MountedRoute[]> {
   const mounted: MountedRoute[] = [];
 
-  // Everything under /api: never cached, and an unknown path answers like a route that exists
-  // (credentials first: 401 before 404) in the problem+json envelope.
+  // An /api path no route answers is answered like one that exists (credentials first: 401 before
+  // 404) in the problem+json envelope, and never cached. The /api scope holds only that handler: the
+  // routers themselves are registered beside it, with their routes' full URLs.
   await app.register(
     async (api) => {
-      api.addHook('onRequest', (_req, reply, done) => {
-        reply.header('cache-control', 'no-store');
-        done();
-      });
+      api.addHook('onRequest', noStore);
       api.setNotFoundHandler(async (req, reply) => {
         if (req.url.startsWith(`${API_PREFIX}/`)) await guards.authenticated(req);
         return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`));
       });
-      for (const name of ['public', 'me', 'operator', 'tenant', 'partner', 'partner-self'] as const) {
-        await mount(api as unknown as App, name, table[name], guards.hook(name), mounted);
-      }
     },
     { prefix: API_PREFIX },
   );
+  for (const name of ['public', 'me', 'operator', 'tenant', 'partner', 'partner-self'] as const) {
+    await mount(app, name, table[name], guards.hook(name), mounted);
+  }
   await mount(app, 'embed', table.embed, null, mounted);
   await mount(app, 'oauth', table.oauth, null, mounted);
   return mounted;
 }
 
+/** Everything under /api is never cached: answers depend on who asks. */
+function noStore(_req: FastifyRequest, reply: FastifyReply, done: () => void): void {
+  reply.header('cache-control', 'no-store');
+  done();
+}
+
+/**
+ * A router: an encapsulated scope (no prefix: its routes carry their full URLs, so a route is found
+ * by grepping its URL) whose hooks are the audience's guard, checked at boot to hold only URLs under
+ * the router's prefix.
+ */
 async function mount(parent: App, name: RouterName, groups: RouteGroup[], guard: ReturnType<AuthGuards['hook']> | null, mounted: MountedRoute[]): Promise<void> {
-  const full = ROUTER_PREFIX[name];
-  const parentPrefix = (parent as unknown as FastifyInstance).prefix;
-  await parent.register(
-    async (scope) => {
-      scope.addHook('onRoute', (route: RouteOptions) => {
-        checkRoute(name, route);
-        route.config = { ...(route.config ?? {}), audience: name as Audience | 'embed' | 'oauth' };
-        const { admission, operator } = (route.config ?? {}) as { admission?: AdmissionNeeds; operator?: string };
-        for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url, ...(admission ? { admission } : {}), ...(operator ? { operator } : {}) });
-      });
-      if (guard) scope.addHook('preValidation', guard);
-      const r = fullUrls(scope as unknown as App, full);
-      for (const register of groups) await register(r);
-    },
-    { prefix: full.slice(parentPrefix.length) },
-  );
+  const prefix = ROUTER_PREFIX[name];
+  await parent.register(async (scope) => {
+    scope.addHook('onRoute', (route: RouteOptions) => {
+      if (prefix && route.url !== prefix && !route.url.startsWith(prefix + '/')) throw new Error(`${route.url} does not belong to the router at ${prefix}`);
+      checkRoute(name, route);
+      route.config = { ...(route.config ?? {}), audience: name as Audience | 'embed' | 'oauth' };
+      const { admission, operator } = (route.config ?? {}) as { admission?: AdmissionNeeds; operator?: string };
+      for (const method of [route.method].flat()) mounted.push({ router: name, method, url: route.url, ...(admission ? { admission } : {}), ...(operator ? { operator } : {}) });
+    });
+    if (prefix.startsWith(API_PREFIX + '/')) scope.addHook('onRequest', noStore);
+    if (guard) scope.addHook('preValidation', guard);
+    for (const register of groups) await register(scope as unknown as App);
+  });
 }
 
 /** The router's own rules, checked once per route at boot. */
@@ -145,28 +151,4 @@ function checkRoute(name: RouterName, route: RouteOptions): void {
   if (name !== 'public' && config.public === true) throw new Error(`${what}: a public route belongs to the public router`);
   if (name === 'operator' && !config.operator) throw new Error(`${what}: every operator route names its config.operator permission`);
   if (name === 'partner-self' && !(config as { admission?: unknown }).admission) throw new Error(`${what}: every partner API route declares its config.admission (platform/http/admission.ts)`);
-}
-
-const SHORTHANDS = new Set(['get', 'head', 'post', 'put', 'delete', 'options', 'patch', 'all']);
-
-/**
- * The router as the modules see it: routes are registered with their full URLs, which must lie
- * under the router's prefix (Fastify then adds the prefix back).
- */
-function fullUrls(scope: App, prefix: string): App {
-  const relative = (url: string): string => {
-    if (url !== prefix && !url.startsWith(prefix + '/')) throw new Error(`${url} does not belong to the router at ${prefix || '/'}`);
-    return url.slice(prefix.length) || '/';
-  };
-  return new Proxy(scope, {
-    get(target, prop) {
-      if (typeof prop === 'string' && SHORTHANDS.has(prop)) {
-        const method = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];
-        return (url: string, ...rest: unknown[]) => method.call(target, relative(url), ...rest);
-      }
-      if (prop === 'route') return (opts: RouteOptions) => target.route({ ...opts, url: relative(opts.url) } as never);
-      const v = Reflect.get(target, prop, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }

@@ -3,7 +3,7 @@
  * a partner owner its partner's (events about it or done by its people and apps).
  */
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../platform/http/app-types.ts';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { Id, Strict, problems } from '../../platform/http/schemas.ts';
 import type { AuditLog, AuditFilter, AuditView } from './audit.service.ts';
 import { toAuditEventDto } from './audit.service.ts';
@@ -42,7 +42,8 @@ function filterFrom(q: Q): AuditFilter {
   };
 }
 
-export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: AuditAccess }): void {
+/** The audit log's routes, one group per audience router: the operator's whole log, a tenant's, a partner's. */
+export function auditRoutes(d: { audit: AuditLog; access: AuditAccess }): AudienceRoutes {
   const out = async (f: AuditFilter, view: AuditView) => {
     const r = await d.audit.list(f);
     const targets = await d.audit.targetNames(r.data, view);
@@ -58,57 +59,65 @@ export function registerAuditRoutes(app: App, d: { audit: AuditLog; access: Audi
     return { data: r.data.map((e) => ({ ...seen(e), actor_org: orgs.get(e.id) ?? null })), next_cursor: r.nextCursor };
   };
 
-  app.get(
-    '/api/v1/audit-events',
-    {
-      config: { operator: 'platform.audit.read' }, schema: { tags: ['audit'], summary: 'The whole audit log, newest first (operator)', querystring: S.AuditQuery, response: { 200: S.AuditPage, ...problems(400, 401, 403) } } },
-    async (req) => {
-      d.access.operator(req, 'platform.audit.read');
-      return out({ ...filterFrom(req.query), tenantId: req.query.tenant_id, partnerId: req.query.partner_id }, { kind: 'operator' });
-    },
-  );
-
-  app.get(
-    '/api/v1/tenants/:tenant_id/audit-events',
-    {
-      schema: {
-        tags: ['audit'],
-        summary: "Events about one tenant, including every partner access to its data (tenant admin)",
-        params: Strict({ tenant_id: Id('tnt') }),
-        description: 'Each event names the acting person (actor_name, actor_email) and the partner (partner_name); filter by partner with partner_id.',
-        querystring: S.TenantAuditQuery,
-        response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+  const operator = (app: App): void => {
+    app.get(
+      '/api/v1/audit-events',
+      {
+        config: { operator: 'platform.audit.read' }, schema: { tags: ['audit'], summary: 'The whole audit log, newest first (operator)', querystring: S.AuditQuery, response: { 200: S.AuditPage, ...problems(400, 401, 403) } } },
+      async (req) => {
+        d.access.operator(req, 'platform.audit.read');
+        return out({ ...filterFrom(req.query), tenantId: req.query.tenant_id, partnerId: req.query.partner_id }, { kind: 'operator' });
       },
-    },
-    async (req) => {
-      d.access.tenant(req, req.params.tenant_id, 'tenant.audit.read');
-      const r = await d.audit.list({ ...filterFrom(req.query), tenantId: req.params.tenant_id, partnerScope: req.query.partner_id });
-      const [names, targets] = await Promise.all([d.audit.names(r.data), d.audit.targetNames(r.data, { kind: 'tenant', tenantId: req.params.tenant_id })]);
-      return {
-        data: r.data.map((e) => {
-          const u = e.actor_user_id ? names.users.get(e.actor_user_id) : undefined;
-          const pid = e.partner_id ?? e.actor_partner_id;
-          return { ...toAuditEventDto(e, targets), actor_name: u?.name ?? null, actor_email: u?.email ?? null, partner_name: pid ? (names.partners.get(pid) ?? null) : null };
-        }),
-        next_cursor: r.nextCursor,
-      };
-    },
-  );
+    );
+  };
 
-  app.get(
-    '/api/v1/partners/:partner_id/audit-events',
-    {
-      schema: {
-        tags: ['audit'],
-        summary: "Events about one partner or done by its members and apps (partner owner)",
-        params: Strict({ partner_id: Id('ptr') }),
-        querystring: S.ScopedAuditQuery,
-        response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+  const tenant = (app: App): void => {
+    app.get(
+      '/api/v1/tenants/:tenant_id/audit-events',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: "Events about one tenant, including every partner access to its data (tenant admin)",
+          params: Strict({ tenant_id: Id('tnt') }),
+          description: 'Each event names the acting person (actor_name, actor_email) and the partner (partner_name); filter by partner with partner_id.',
+          querystring: S.TenantAuditQuery,
+          response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+        },
       },
-    },
-    async (req) => {
-      d.access.partner(req, req.params.partner_id, 'partner.audit.read');
-      return out({ ...filterFrom(req.query), partnerScope: req.params.partner_id }, { kind: 'partner', partnerId: req.params.partner_id });
-    },
-  );
+      async (req) => {
+        d.access.tenant(req, req.params.tenant_id, 'tenant.audit.read');
+        const r = await d.audit.list({ ...filterFrom(req.query), tenantId: req.params.tenant_id, partnerScope: req.query.partner_id });
+        const [names, targets] = await Promise.all([d.audit.names(r.data), d.audit.targetNames(r.data, { kind: 'tenant', tenantId: req.params.tenant_id })]);
+        return {
+          data: r.data.map((e) => {
+            const u = e.actor_user_id ? names.users.get(e.actor_user_id) : undefined;
+            const pid = e.partner_id ?? e.actor_partner_id;
+            return { ...toAuditEventDto(e, targets), actor_name: u?.name ?? null, actor_email: u?.email ?? null, partner_name: pid ? (names.partners.get(pid) ?? null) : null };
+          }),
+          next_cursor: r.nextCursor,
+        };
+      },
+    );
+  };
+
+  const partner = (app: App): void => {
+    app.get(
+      '/api/v1/partners/:partner_id/audit-events',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: "Events about one partner or done by its members and apps (partner owner)",
+          params: Strict({ partner_id: Id('ptr') }),
+          querystring: S.ScopedAuditQuery,
+          response: { 200: S.AuditPage, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => {
+        d.access.partner(req, req.params.partner_id, 'partner.audit.read');
+        return out({ ...filterFrom(req.query), partnerScope: req.params.partner_id }, { kind: 'partner', partnerId: req.params.partner_id });
+      },
+    );
+  };
+
+  return { operator, tenant, partner };
 }
