@@ -2,19 +2,23 @@
 # Makes the local images the container tests need, each only when what goes into it changed (its key,
 # kept as a label): Partnergate's base image (scripts/build-base-image.sh: Debian + Node + npm + the CA
 # bundle) and, with --services, the PostgreSQL, Redis and NGINX stand-ins (scripts/build-service-images.sh).
-# Both are mostly downloads and dpkg: .ci/run starts this in the background while the tests run.
+# With --app, then Partnergate's image itself from this checkout (`podman build`, its layer cache makes
+# a rebuild after a source change short). .ci/run starts this in the background while the tests run.
 #
-#   scripts/container-images.sh [--services]     (as root; needs mmdebstrap and podman)
+#   scripts/container-images.sh [--services] [--app]     (as root; needs mmdebstrap and podman)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/deploy/podman/containers.conf}
 BASE_IMAGE=${BASE_IMAGE:-localhost/partnergate-base:24}
+IMAGE=${IMAGE:-localhost/partnergate:test}
 services=""
+app=""
 for a in "$@"; do
   case "$a" in
     --services) services=1 ;;
-    *) echo "usage: $0 [--services]" >&2; exit 2 ;;
+    --app) app=1 ;;
+    *) echo "usage: $0 [--services] [--app]" >&2; exit 2 ;;
   esac
 done
 
@@ -39,4 +43,13 @@ if [ -n "$services" ]; then
   else
     SERVICES_KEY=$services_key scripts/build-service-images.sh
   fi
+fi
+
+if [ -n "$app" ]; then
+  echo "== $IMAGE (podman build)"
+  previous=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  podman build --isolation chroot --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$IMAGE" . 2>&1 | grep -v '^time=.*level=warning'
+  # The image this build replaced (untagged now) goes; the build's cached layers stay for the next one.
+  current=$(podman image inspect --format '{{.Id}}' "$IMAGE")
+  [ -z "$previous" ] || [ "$previous" = "$current" ] || podman rmi "$previous" >/dev/null 2>&1 || true
 fi

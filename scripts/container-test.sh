@@ -122,15 +122,10 @@ for port in "$HTTP_PORT" "$PORT_1" "$PORT_2" "$SERVICE_PORT"; do
 done
 
 if [ -n "$build" ]; then
-  # The base image is made again only when what goes into it changed: its recipe, Node, npm.
-  step "base image $BASE_IMAGE (scripts/container-images.sh)"
-  BASE_IMAGE=$BASE_IMAGE scripts/container-images.sh
-  step "image (podman build)"
-  previous=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
-  podman build --isolation chroot --format docker --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$IMAGE" . 2>&1 | grep -v '^time=.*level=warning' || fail "podman build"
-  # The image this build replaced (untagged now) goes; the build's cached layers stay for the next one.
-  current=$(podman image inspect --format '{{.Id}}' "$IMAGE")
-  [ -z "$previous" ] || [ "$previous" = "$current" ] || podman rmi "$previous" >/dev/null 2>&1 || true
+  # The base image is made again only when what goes into it changed (its recipe, Node, npm); the
+  # image's own layers are cached by podman.
+  step "base image $BASE_IMAGE and image $IMAGE (scripts/container-images.sh --app)"
+  BASE_IMAGE=$BASE_IMAGE IMAGE=$IMAGE scripts/container-images.sh --app || fail "podman build"
 fi
 podman image exists "$IMAGE" || fail "no image $IMAGE: run with --build"
 image_size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
