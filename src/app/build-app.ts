@@ -57,7 +57,7 @@ import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/ind
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
-import { OverviewService, overviewRoutes } from '../modules/overview/index.ts';
+import { OverviewService, overviewRoutes, PartnerHomeService, partnerHomeRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
 
@@ -335,6 +335,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           auditBacklog: () => ({ pending: services.gateway.auditBuffer.pending, spool_broken: services.gateway.auditBuffer.spoolBroken }),
         }),
       }),
+      partnerHomeRoutes({ access, home: new PartnerHomeService(services), memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission) }),
       { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
     ],
     { oauth: [oauth.oauth] },

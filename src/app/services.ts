@@ -23,7 +23,7 @@ import path from 'node:path';
 import { createGatewayService, RedisDpopReplayCache, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
-import { ProgramService } from '../modules/program/index.ts';
+import { ProgramService, signupAudience } from '../modules/program/index.ts';
 import { DataSourcesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
@@ -262,6 +262,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));
   // who on the partner's side hears of an alert, and what each reads: decided per recipient by the alerts module
   for (const type of ['alert.raised', 'alert.resolved']) notifications.setAudiencePolicy(type, (trx, e, members) => alerts.alertAudience(trx, e, members));
+  // a sign-up through a referral code: the partner's owners and the code's own staff member (staff see only their codes' referrals)
+  notifications.setAudiencePolicy('referral.signed_up', signupAudience);
 
   return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, domains, notifications, activations, lifecycle, redisClients };
 }

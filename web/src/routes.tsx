@@ -159,6 +159,8 @@ export interface PortalPage {
 
 /** the MSP workspace: a managed-services partner whose member reads its customers */
 const MSP = can.all(can.capability('managed_services'), can.partner('partner.customers.read'));
+/** alerts on customers: an MSP's on its linked customers, a wholesaler's on the customers it resells */
+const CUSTOMER_ALERTS = can.all(can.any(can.capability('managed_services'), can.capability('wholesale')), can.partner('partner.customers.read'));
 
 export const PAGES: PortalPage[] = [
   // ---- public -----------------------------------------------------------------------------
@@ -212,7 +214,7 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/audit', title: 'Platform audit log', element: <AuditPage />, allow: can.platform('platform.audit.read'), nav: { section: 'operator', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- partner home -----------------------------------------------------------------------
-  { path: '/partner', title: 'Partner profile', element: <PartnerHomePage />, allow: can.partnerMember, nav: { section: 'partner', label: 'Profile', icon: IconHome, order: 10, exact: true } },
+  { path: '/partner', title: 'Partner home', element: <PartnerHomePage />, allow: can.partnerMember, nav: { section: 'partner', label: 'Home', icon: IconHome, order: 10, exact: true } },
   { path: '/partner/members', title: 'Partner team', element: <PartnerMembersPage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Team', icon: IconUsersGroup, order: 20 } },
   {
     path: '/partner/customers',
@@ -226,7 +228,7 @@ export const PAGES: PortalPage[] = [
   { path: '/partner/invoices', title: 'Invoices of my customers', element: <MspInvoicesPage />, allow: can.all(MSP, mspMayUse('invoices')), refusal: MSP_VIEWS.invoices.label, nav: { section: 'partner', label: 'Invoices', icon: IconFileInvoice, order: 32 } },
   { path: '/partner/tickets', title: 'Ticket queue', element: <MspTicketsPage />, allow: can.all(MSP, mspMayUse('tickets')), refusal: MSP_VIEWS.tickets.label, nav: { section: 'partner', label: 'Ticket queue', icon: IconTicket, order: 34 } },
   { path: '/partner/reports', title: 'Usage and SLA reports', element: <MspReportsPage />, allow: can.all(MSP, mspMayUse('reports')), refusal: MSP_VIEWS.reports.label, nav: { section: 'partner', label: 'Reports', icon: IconChartBar, order: 36 } },
-  { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: can.all(MSP, mspMayUse('alerts')), refusal: MSP_VIEWS.alerts.label, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
+  { path: '/partner/alerts', title: 'Alerts', element: <MspAlertsPage />, allow: can.all(CUSTOMER_ALERTS, mspMayUse('alerts')), refusal: MSP_VIEWS.alerts.label, nav: { section: 'partner', label: 'Alerts', icon: IconAlertTriangle, order: 38, badge: AlertsBadge } },
   {
     path: '/partner/time-limited',
     title: 'Time-limited access',

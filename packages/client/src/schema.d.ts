@@ -6521,6 +6521,8 @@ export interface components {
         };
         /** NotificationCounts */
         NotificationCounts: {
+            /** @description what the bell shows: every waiting item once, plus the unread notices about anything else (a waiting request is not counted again by its notice) */
+            bell: number;
             unread: number;
             waiting: {
                 count: number;

@@ -215,6 +215,28 @@ export class AuditLog {
     return { data: page.rows, nextCursor: page.nextCursor };
   }
 
+  /**
+   * A partner's admitted gateway requests since `since`, by app (client id, null for people),
+   * customer and UTC day: the access events the gateway writes (`gateway.request`), a grouped
+   * event counting its `details.count` requests. The partner's home charts them.
+   */
+  async gatewayRequestsByDay(partnerId: string, since: string): Promise<{ client_id: string | null; tenant_id: string | null; day: string; requests: number }[]> {
+    const count = this.#db.dialect === 'postgres' ? sql<number>`coalesce((details::jsonb->>'count')::integer, 1)` : sql<number>`coalesce(json_extract(details, '$.count'), 1)`;
+    const day = sql<string>`substr(occurred_at, 1, 10)`;
+    const rows = await asSystem(() =>
+      this.#db.kysely
+        .selectFrom('audit_events')
+        .select(['actor_client_id as client_id', 'tenant_id', day.as('day'), sql<number | string>`sum(${count})`.as('requests')])
+        .where('partner_id', '=', partnerId)
+        .where('action', '=', 'gateway.request')
+        .where('outcome', '=', 'success')
+        .where('occurred_at', '>=', since)
+        .groupBy(['actor_client_id', 'tenant_id', day])
+        .execute(),
+    );
+    return rows.map((r) => ({ client_id: r.client_id, tenant_id: r.tenant_id, day: String(r.day), requests: Number(r.requests) }));
+  }
+
   async count(): Promise<number> {
     const r = await sql<{ n: number }>`select count(*) as n from audit_events`.execute(this.#db.kysely);
     return Number(r.rows[0]?.n ?? 0);

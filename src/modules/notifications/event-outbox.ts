@@ -41,6 +41,9 @@ const FROM_AUDIT: Record<string, string> = {
   'partner.terminated': 'partner.terminated',
   'tenant.member_invited': 'invitation.sent',
   'partner.user_invited': 'invitation.sent',
+  'partner.referral_created': 'referral.signed_up',
+  'partner.agreement_approved': 'agreement.approved',
+  'partner.earning_paid': 'payout.recorded',
 };
 
 export class EventOutbox {
@@ -103,7 +106,25 @@ export class EventOutbox {
     }
     if (type.startsWith('partner.')) {
       if (!entry.partnerId) return null;
-      return { partner: await this.#partner(trx, entry.partnerId), actor, reason };
+      const caps = await trx.selectFrom('partners').select('capabilities').where('id', '=', entry.partnerId).executeTakeFirst();
+      return { partner: await this.#partner(trx, entry.partnerId), actor, reason, capabilities: caps ? (JSON.parse(caps.capabilities) as string[]) : [] };
+    }
+    if (type === 'referral.signed_up') {
+      if (!entry.partnerId || !entry.tenantId) return null;
+      const code = String(details.code ?? '');
+      const c = await trx.selectFrom('referral_codes').select('label').where('code', '=', code).executeTakeFirst();
+      return { partner: await this.#partner(trx, entry.partnerId), tenant: await this.#tenant(trx, entry.tenantId), code, code_label: c?.label ?? null, source: String(details.source ?? 'signup') };
+    }
+    if (type === 'agreement.approved') {
+      if (!entry.partnerId || !entry.targetId) return null;
+      const a = await trx.selectFrom('program_agreements').select(['id', 'version', 'title']).where('id', '=', entry.targetId).executeTakeFirst();
+      if (!a) return null;
+      return { partner: await this.#partner(trx, entry.partnerId), agreement: { id: a.id, version: Number(a.version), title: a.title }, actor };
+    }
+    if (type === 'payout.recorded') {
+      if (!entry.partnerId || !entry.targetId) return null;
+      const payout = { id: entry.targetId, amount_minor: Number(details.amount_minor ?? 0), currency: String(details.currency ?? ''), reference: String(details.reference ?? ''), paid_date: String(details.paid_date ?? ''), lines: Number(details.lines ?? 0) };
+      return { partner: await this.#partner(trx, entry.partnerId), payout, actor };
     }
     if (type === 'invitation.sent') {
       const org = entry.action.startsWith('tenant.')

@@ -178,7 +178,9 @@ export class EventsWorker {
     };
     const wantsTenant = t.audience === 'tenant_admins' || t.audience === 'both';
     const wantsPartner = t.audience === 'partner_members' || t.audience === 'both';
-    if (wantsTenant && e.tenant_id) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
+    // a request answered before its notice went out asks nobody any more (as an application, below)
+    const answered = e.type === 'delegation.requested' && !(await repo.delegationWaits(trx, String((data.delegation as { id?: unknown } | undefined)?.id ?? '')));
+    if (wantsTenant && e.tenant_id && !answered) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
     if (wantsPartner && e.partner_id) {
       if (!policy) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
       else

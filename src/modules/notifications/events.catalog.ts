@@ -30,7 +30,13 @@ const Actor = Type.Object({ user_id: Nullable(Type.String()), name: Nullable(Typ
 const DelegationEvent = (extra: Record<string, TSchema> = {}) =>
   Type.Object({ delegation: Delegation, tenant: Ref('tenant'), partner: Ref('partner'), actor: Actor, reason: Nullable(Type.String()), ...extra });
 
-const PartnerEvent = Type.Object({ partner: Ref('partner'), actor: Actor, reason: Nullable(Type.String()) });
+const PartnerEvent = Type.Object({
+  partner: Ref('partner'),
+  actor: Actor,
+  reason: Nullable(Type.String()),
+  capabilities: Type.Optional(Type.Array(Type.String(), { description: 'what the partner may do now: delegated, wholesale, managed_services, referral' })),
+});
+const ProgramPartner = Ref('referral partner');
 const ConsentEvent = Type.Object({ tenant: Ref('tenant'), partner: Ref('partner'), actor: Actor, delegation_id: Nullable(Type.String()), grant_id: Nullable(Type.String()) });
 const AlertEvent = Type.Object({
   alert: Type.Object({ id: Type.String(), kind: Type.String(), severity: Type.String({ description: 'info, warning or critical' }), title: Type.String(), detail: Nullable(Type.String()) }),
@@ -95,6 +101,45 @@ export const EVENT_TYPES: readonly EventType[] = [
   ),
   ev('alert.resolved', 'Alert resolved', "An alert on a customer ended. Told to the same people as the alert, by the link's alert settings.", 'both', false, AlertEvent),
   ev(
+    'domain.verification_lost',
+    'Sign-in domain no longer verified',
+    "The periodic re-check no longer found an organization's DNS TXT record for one of its e-mail domains: the domain is no longer verified and its people are no longer sent to the company sign-in until the record is published again and checked.",
+    'endpoint_owners',
+    true,
+    Type.Object({
+      domain: Type.Object({ id: Type.String(), domain: Type.String(), reason: Type.String({ description: 'what the check found, in words' }) }),
+      owner: Type.Object({ type: Type.String({ description: 'tenant or partner' }), id: Type.String() }),
+    }),
+  ),
+  ev(
+    'referral.signed_up',
+    'A customer signed up with your code',
+    "An organization signed up through one of a referral partner's codes (or the operator attributed it); the attribution never changes. Told to the partner's owners and to the staff member whose code it was.",
+    'partner_members',
+    false,
+    Type.Object({ partner: ProgramPartner, tenant: Ref('organization that signed up'), code: Type.String({ description: 'the referral code used' }), code_label: Nullable(Type.String()), source: Type.String({ description: 'signup or operator' }) }),
+  ),
+  ev(
+    'agreement.approved',
+    'Program agreement approved',
+    "The operator approved the agreement version a referral partner's owner signed: it is the partner's current agreement from now on.",
+    'partner_members',
+    true,
+    Type.Object({ partner: ProgramPartner, agreement: Type.Object({ id: Type.String(), version: Type.Integer(), title: Type.String() }), actor: Actor }),
+  ),
+  ev(
+    'payout.recorded',
+    'Payout recorded',
+    "The operator recorded a payout to a referral partner: the approved earnings it pays are marked paid.",
+    'partner_members',
+    true,
+    Type.Object({
+      partner: ProgramPartner,
+      payout: Type.Object({ id: Type.String(), amount_minor: Type.Integer(), currency: Type.String(), reference: Type.String(), paid_date: Type.String({ format: 'date' }), lines: Type.Integer() }),
+      actor: Actor,
+    }),
+  ),
+  ev(
     'webhook.endpoint_disabled',
     'Webhook endpoint turned off',
     'A webhook endpoint failed too many times in a row and was turned off; deliveries wait until someone turns it back on.',
@@ -151,7 +196,7 @@ export function eventsMarkdown(): string {
 }
 
 function audienceWords(e: EventType): string {
-  const who = { tenant_admins: 'tenant admins', partner_members: 'partner members', both: 'tenant admins and partner members', endpoint_owners: "the endpoint's owners", operators: 'the platform operators', none: 'nobody (webhooks only)' }[e.audience];
+  const who = { tenant_admins: 'tenant admins', partner_members: 'partner members', both: 'tenant admins and partner members', endpoint_owners: "the owners it names (the endpoint's or the domain's: tenant admins, partner owners)", operators: 'the platform operators', none: 'nobody (webhooks only)' }[e.audience];
   return e.audience === 'none' ? who : `${who}: in the portal${e.emailByDefault ? ' and by e-mail' : ''}`;
 }
 

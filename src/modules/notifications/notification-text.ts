@@ -10,7 +10,7 @@ interface Named {
   id: string;
   name: string;
 }
-type Data = Record<string, unknown> & { tenant?: Named; partner?: Named | null; delegation?: { role: string; role_name?: string; ends_at: string }; reason?: string | null; actor?: { name: string | null } };
+type Data = Record<string, unknown> & { capabilities?: unknown; tenant?: Named; partner?: Named | null; delegation?: { role: string; role_name?: string; ends_at: string }; reason?: string | null; actor?: { name: string | null } };
 
 export interface NoticeText {
   title: string;
@@ -61,7 +61,26 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
     case 'partner.applied':
       return { title: `${partner} applied to become a partner`, body: `Review the application, then approve it with the capabilities it may use, or reject it.`, link: d.partner ? `/operator/partners/${d.partner.id}` : '/operator/partners' };
     case 'partner.approved':
-      return { title: `${partner} was approved`, body: 'Your partner organization is active: you can now ask customers for access.', link: '/partner' };
+      return { title: `${partner} was approved`, body: `Your partner organization is active. ${whatYouCanDo(d.capabilities)}`, link: '/partner' };
+    case 'referral.signed_up':
+      return {
+        title: `${tenant} signed up with your code ${String(d.code ?? '')}`,
+        body: `${tenant} signed up through your referral code${d.code_label ? ` “${String(d.code_label)}”` : ''}. It earns you commission once it pays its invoices, under your agreement.`,
+        link: '/partner/program/referrals',
+      };
+    case 'agreement.approved': {
+      const a = (d.agreement ?? {}) as { version?: number; title?: string };
+      return { title: `Your program agreement was approved`, body: `The platform approved “${a.title ?? 'the agreement'}” (version ${a.version ?? ''}). It is your current agreement: earnings are computed under its terms from now on.`, link: '/partner/program/agreement' };
+    }
+    case 'payout.recorded': {
+      const p = (d.payout ?? {}) as { amount_minor?: number; currency?: string; reference?: string; paid_date?: string; lines?: number };
+      const amount = money(p.amount_minor ?? 0, p.currency ?? 'EUR');
+      return {
+        title: `A payout of ${amount} was recorded`,
+        body: `The platform paid you ${amount} on ${day(p.paid_date)} (reference ${p.reference ?? ''}), for ${p.lines ?? 0} earnings line${p.lines === 1 ? '' : 's'}.`,
+        link: '/partner/program/earnings',
+      };
+    }
     case 'partner.suspended':
       return { title: `${partner} was suspended`, body: `None of your access works until the platform operator reactivates you.${why}`, link: '/partner' };
     case 'partner.reactivated':
@@ -77,6 +96,15 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
       if (a.detail === null && type === 'alert.raised') return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `An alert was raised for ${tenant}; open Alerts to see it.`, link };
       return { title: `${verb}: ${a.title ?? 'an alert'} at ${tenant}`, body: `${a.detail ?? ''}${a.severity ? ` (severity: ${a.severity})` : ''}`.trim(), link };
     }
+    case 'domain.verification_lost': {
+      const dom = (d.domain ?? {}) as { domain?: string; reason?: string };
+      const owner = (d.owner ?? {}) as { type?: string; id?: string };
+      return {
+        title: `${dom.domain ?? 'A sign-in domain'} is no longer verified`,
+        body: `The regular check no longer found its DNS TXT record (${dom.reason ?? 'no record'}). Its people are not sent to your company sign-in until the record is published again and checked.`,
+        link: owner.type === 'tenant' ? `/tenant/${owner.id}/domains` : '/partner/domains',
+      };
+    }
     case 'webhook.endpoint_disabled': {
       const e = (d.endpoint ?? {}) as { url?: string; description?: string };
       return {
@@ -87,6 +115,26 @@ export function noticeFor(type: string, d: Data, side: Side): NoticeText {
     }
     default:
       return { title: type, body: '', link };
+  }
+}
+
+/** What an approved partner may start doing, by the capabilities the operator granted: only those that ask customers for access are told they can. */
+function whatYouCanDo(capabilities: unknown): string {
+  const caps = Array.isArray(capabilities) ? (capabilities as string[]) : [];
+  const can: string[] = [];
+  if (caps.includes('managed_services')) can.push('ask customers for access to manage them');
+  if (caps.includes('delegated')) can.push('register apps that customers connect');
+  if (caps.includes('wholesale')) can.push('set up the customers you resell');
+  if (caps.includes('referral')) can.push('share referral codes with the organizations you refer');
+  if (can.length === 0) return 'Open your partner home to get started.';
+  return `You can now ${can.length === 1 ? can[0] : `${can.slice(0, -1).join(', ')} and ${can[can.length - 1]}`}.`;
+}
+
+function money(minor: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(minor / 100);
+  } catch {
+    return `${(minor / 100).toFixed(2)} ${currency}`;
   }
 }
 

@@ -118,9 +118,27 @@ export function listNotifications(db: Executor, userId: string, opts: { unread?:
   return q.orderBy('id', 'desc').limit(opts.limit + 1).execute();
 }
 
-export async function countUnread(db: Executor, userId: string): Promise<number> {
-  const r = await db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
+export async function countUnread(db: Executor, userId: string, exceptTypes: readonly string[] = []): Promise<number> {
+  let q = db.selectFrom('notifications').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null);
+  if (exceptTypes.length > 0) q = q.where('type', 'not in', exceptTypes);
+  const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/**
+ * A request was answered (approved, rejected, withdrawn or lapsed): the notices that asked for the
+ * answer stop being new, for every person who got one. The notice names its event; the event's
+ * payload names the delegation (`"id":"dlg_…"` — an id holds no quote or wildcard of its own).
+ */
+export async function settleRequestNotices(db: Executor, delegationId: string, at: string): Promise<number> {
+  const events = db.selectFrom('domain_events').select('id').where('type', '=', 'delegation.requested').where('payload', 'like', `%"id":"${delegationId}"%`);
+  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'delegation.requested').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
+/** Is this delegation still a request waiting for an answer? (a notice about an answered request is not sent) */
+export async function delegationWaits(db: Executor, delegationId: string): Promise<boolean> {
+  return (await db.selectFrom('delegations').select('status').where('id', '=', delegationId).executeTakeFirst())?.status === 'requested';
 }
 
 export async function markRead(db: Executor, userId: string, ids: string[] | 'all', at: string): Promise<number> {

@@ -115,6 +115,7 @@ export const NotificationCountsDto = Type.Object(
         link: Type.String(),
       }),
     ),
+    bell: Type.Integer({ description: 'what the bell shows: every waiting item once, plus the unread notices about anything else (a waiting request is not counted again by its notice)' }),
   },
   { title: 'NotificationCounts' },
 );

@@ -57,6 +57,11 @@ export interface WaitingItem {
   link: string;
 }
 
+/** Audited answers to a link request: its "asks for access" notices stop being new. */
+const ANSWERED = new Set(['delegation.approved', 'delegation.rejected', 'delegation.revoked', 'delegation.expired']);
+/** Notices about what the "waiting for you" items count (while unread, the request still waits). */
+const WAITING_NOTICES = ['delegation.requested'];
+
 export class NotificationsService {
   readonly #d: NotificationsDeps;
   readonly outbox: EventOutbox;
@@ -101,6 +106,10 @@ export class NotificationsService {
     this.worker = new EventsWorker({ ...d, outbox: this.outbox, outbound: this.outbound });
     // every audited change the catalog reports becomes an event in the same transaction
     d.audit.onRecord((trx, ctx, entry) => this.outbox.fromAudit(trx, ctx, entry));
+    // an answered request stops being new for everyone who was asked, in the answer's transaction
+    d.audit.onRecord(async (trx, _ctx, entry) => {
+      if (ANSWERED.has(entry.action) && entry.targetType === 'delegation' && entry.targetId) await repo.settleRequestNotices(trx, entry.targetId, this.#now());
+    });
   }
 
   get mailer(): Mailer {
@@ -254,9 +263,13 @@ export class NotificationsService {
     return repo.listNotifications(this.#d.db.kysely, userId, opts);
   }
 
-  /** Unread notifications and what waits for this person's action. */
-  async counts(userId: string): Promise<{ unread: number; waiting: WaitingItem[] }> {
-    const unread = await repo.countUnread(this.#d.db.kysely, userId);
+  /**
+   * Unread notifications, what waits for this person's action, and the number the bell shows:
+   * each waiting item once — a request that waits is counted as waiting, and its notice (unread
+   * while it waits, read once answered) not a second time — plus the other unread notices.
+   */
+  async counts(userId: string): Promise<{ unread: number; waiting: WaitingItem[]; bell: number }> {
+    const [unread, others] = await Promise.all([repo.countUnread(this.#d.db.kysely, userId), repo.countUnread(this.#d.db.kysely, userId, WAITING_NOTICES)]);
     // as the system: the query is bounded to tenants this user administers (the join on their membership)
     const links = await asSystem(() => repo.waitingLinkRequests(this.#d.db.kysely, userId));
     const waiting: WaitingItem[] = links.map((l) => {
@@ -264,7 +277,7 @@ export class NotificationsService {
       return { kind: 'link_requests', label: `${n} access request${n === 1 ? '' : 's'} from partners wait${n === 1 ? 's' : ''} for your answer at ${l.tenant_name}`, count: n, tenant_id: l.tenant_id, link: `/tenant/${l.tenant_id}/partners` };
     });
     for (const fn of this.#waiting) waiting.push(...(await fn(userId)));
-    return { unread, waiting };
+    return { unread, waiting, bell: others + waiting.reduce((n, w) => n + w.count, 0) };
   }
 
   /** Another module's "waiting for you" counts (agreements to sign, KYC to review …). */

@@ -236,3 +236,12 @@ export function byMonth(totals: { period: string; state: repo.EarningState; kind
   }
   return { totals: sum, by_month: [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([month, m]) => ({ month, ...m })) };
 }
+
+/**
+ * What the next payout pays: the approved earnings net of the refunds taken back after earlier
+ * payouts (clawbacks not yet paid; zero or less: nothing is paid yet). The one computation the program pages, the partner's home and
+ * the operator's overview show.
+ */
+export function nextPayoutMinor(t: { approved_minor: number; clawback_minor: number }): number {
+  return t.approved_minor + t.clawback_minor;
+}

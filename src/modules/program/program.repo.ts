@@ -96,6 +96,18 @@ export async function countActiveReferrals(db: Executor, partnerId: string, code
   );
 }
 
+/** Referred tenants that have paid at least one invoice (the funnel's last step). */
+export async function countPayingReferrals(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<number> {
+  return Number(
+    (
+      await referralQuery(db, { partnerId, codeCreatedBy })
+        .where((eb) => eb.exists(eb.selectFrom('invoices as i').select('i.id').whereRef('i.tenant_id', '=', 'a.tenant_id').where('i.status', '=', 'paid')))
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+}
+
 /**
  * Aggregated monthly revenue of some tenants: the paid subtotal of each one's latest invoiced
  * period (one number per tenant; no invoice leaves this function).

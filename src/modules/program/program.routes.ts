@@ -167,12 +167,12 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
     partner(app: App): void {
       app.get(
         '/api/v1/partners/:partner_id/program/summary',
-        { schema: { tags: TAGS, summary: 'The program at a glance: sign-ups, earnings totals by state and month, the agreement (owner, staff; canViewEarnings)', params: S.PartnerParams, response: { 200: S.SummaryDto, ...problems(400, 401, 403, 404) } } },
+        { schema: { tags: TAGS, summary: 'The program at a glance: the referral funnel, the next payout, earnings totals by state and month, the agreement (owner, staff; canViewEarnings)', params: S.PartnerParams, response: { 200: S.SummaryDto, ...problems(400, 401, 403, 404) } } },
         async (req) => {
           const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
           const s = await program.summary(req.params.partner_id, { codeCreatedBy: ownCodesOnly(a), owner: access.can(roleOf(a), 'partner.agreements.sign') });
           const ref = (x: repo.AgreementRow | null) => (x ? { id: x.id, version: x.version, title: x.title } : null);
-          return { sign_ups: s.sign_ups, active_referred_tenants: s.active_referred_tenants, currency: s.currency, totals: s.totals, by_month: s.by_month, current_agreement: ref(s.current), agreement_to_sign: ref(s.toSign) };
+          return { sign_ups: s.sign_ups, active_referred_tenants: s.active_referred_tenants, funnel: s.funnel, next_payout: s.next_payout, currency: s.currency, totals: s.totals, by_month: s.by_month, current_agreement: ref(s.current), agreement_to_sign: ref(s.toSign) };
         },
       );
 

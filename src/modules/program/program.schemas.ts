@@ -104,6 +104,21 @@ export const SummaryDto = Type.Object(
   {
     sign_ups: Type.Integer(),
     active_referred_tenants: Type.Integer(),
+    funnel: Type.Object(
+      {
+        sign_ups: Type.Integer({ description: 'organizations that signed up with a referral code (staff: their own codes)' }),
+        customers: Type.Integer({ description: 'of them, the ones active now' }),
+        paying: Type.Integer({ description: 'of them, the ones that have paid at least one invoice' }),
+      },
+      { description: 'referred sign-ups → customers → paying customers' },
+    ),
+    next_payout: Type.Object(
+      {
+        amount_minor: Type.Integer({ description: 'approved earnings net of refunds taken back; zero or less: nothing is paid yet' }),
+        threshold_minor: Type.Integer({ description: "the current agreement's payout threshold (0 without one)" }),
+      },
+      { description: 'what the next payout pays (the operator records payouts)' },
+    ),
     currency: Type.String(),
     totals: Type.Object({ pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor, clawback_minor: Clawback }),
     by_month: Type.Array(MonthTotals),

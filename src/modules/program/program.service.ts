@@ -25,12 +25,12 @@ import { slugify } from '../partners/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
 import { periodOf } from './earnings-math.ts';
-import { EarningsComputation, byMonth, type ComputeResult } from './program-earnings.ts';
+import { EarningsComputation, byMonth, nextPayoutMinor, type ComputeResult } from './program-earnings.ts';
 import { signupDoneMail, signupExistingMail } from './program-mail.ts';
 import { ProgramAgreements, type AgreementInput } from './program-agreements.ts';
 
 export type { AgreementRow, CodeListRow, EarningListRow, PayoutRow } from './program.repo.ts';
-export { byMonth, type ComputeResult } from './program-earnings.ts';
+export { byMonth, nextPayoutMinor, type ComputeResult } from './program-earnings.ts';
 export { canonicalAgreementText, type AgreementInput } from './program-agreements.ts';
 
 export interface ProgramDeps {
@@ -372,15 +372,26 @@ export class ProgramService {
   // ---- summaries ------------------------------------------------------------------------------------
 
   async summary(partnerId: string, opts: { codeCreatedBy?: string; owner: boolean }) {
-    const [signUps, active, totals, agreements] = await Promise.all([
+    const [signUps, active, paying, totals, agreements] = await Promise.all([
       repo.countReferrals(this.#k, { partnerId, codeCreatedBy: opts.codeCreatedBy }),
       repo.countActiveReferrals(this.#k, partnerId, opts.codeCreatedBy),
+      repo.countPayingReferrals(this.#k, partnerId, opts.codeCreatedBy),
       repo.earningTotals(this.#k, { partnerId }),
       repo.listAgreements(this.#k, partnerId),
     ]);
     const current = agreements.find((a) => a.status === 'approved') ?? null;
     const toSign = opts.owner ? (agreements.find((a) => a.status === 'draft') ?? null) : null;
-    return { sign_ups: signUps, active_referred_tenants: active, currency: current?.currency ?? totals[0]?.currency ?? 'EUR', ...byMonth(totals), current, toSign };
+    const months = byMonth(totals);
+    return {
+      sign_ups: signUps,
+      active_referred_tenants: active,
+      funnel: { sign_ups: signUps, customers: active, paying },
+      next_payout: { amount_minor: nextPayoutMinor(months.totals), threshold_minor: current?.payout_threshold_minor ?? 0 },
+      currency: current?.currency ?? totals[0]?.currency ?? 'EUR',
+      ...months,
+      current,
+      toSign,
+    };
   }
 
   async operatorOverview() {
@@ -392,8 +403,8 @@ export class ProgramService {
       const current = agreements.find((a) => a.status === 'approved');
       const t = (s: string) => totals.filter((x) => x.partner_id === p.id && x.state === s).reduce((a, x) => a + x.minor, 0);
       const mine = totals.filter((x) => x.partner_id === p.id);
-      const claws = mine.filter((x) => x.kind === 'clawback' && (x.state === 'pending' || x.state === 'approved')).reduce((a, x) => a + x.minor, 0);
-      const approvedEarned = mine.filter((x) => x.kind !== 'clawback' && x.state === 'approved').reduce((a, x) => a + x.minor, 0);
+      const sums = byMonth(mine.map((x) => ({ ...x, period: '' }))).totals;
+      const claws = sums.clawback_minor;
       out.push({
         partner: { id: p.id, name: p.name },
         sign_ups: signups.get(p.id)?.sign_ups ?? 0,
@@ -403,7 +414,7 @@ export class ProgramService {
         approved_minor: t('approved'),
         paid_minor: t('paid'),
         clawback_minor: claws,
-        payout_due_minor: approvedEarned + claws,
+        payout_due_minor: nextPayoutMinor(sums),
         current_agreement_version: current?.version ?? null,
         waiting: agreements.some((a) => a.status === 'signed') ? ('approve' as const) : agreements.some((a) => a.status === 'draft') ? ('sign' as const) : null,
       });

@@ -201,7 +201,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </Table>
         {/* outside the table body, so rows are only ever records */}
         {showLoading && (
-          <Stack gap={8} p="sm" aria-label="Loading">
+          <Stack gap={8} p="sm" role="status" aria-label="Loading">
             {[0, 1, 2].map((i) => (
               <Skeleton key={i} h={18} />
             ))}

@@ -25,7 +25,8 @@ export function NotificationBell() {
   const client = useQueryClient();
   const latest = useQuery({ queryKey: ['notifications', 'latest'], queryFn: () => notificationsApi.list({ unread: true, limit: 5 }), enabled: opened });
   const waiting = counts?.waiting ?? [];
-  const total = (counts?.unread ?? 0) + waiting.reduce((n, w) => n + w.count, 0);
+  // the server's count: each waiting item once (a waiting request's own notice is not counted again)
+  const total = counts?.bell ?? 0;
   const open = async (id: string, link: string | null) => {
     close();
     await notificationsApi.markRead([id]).catch(() => undefined);

@@ -1,7 +1,17 @@
-/** The partner home: the organization's status and profile (editable by owners). */
-import { Alert, Stack, Text } from '@mantine/core';
+/**
+ * The partner home: the organization's status, then what matters for its kind — a delegated
+ * partner's connected customers and their requests, a wholesaler's billing and customers, a
+ * referral partner's funnel and next payout, an MSP's way to its dashboard — and its profile
+ * (editable by owners).
+ */
+import { Link } from 'react-router';
+import { Alert, Anchor, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconHourglass, IconAlertTriangle } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
+import { partnerHomeApi, partnerHomeKeys } from '../../api/partnerHome.ts';
+import { DelegatedHome } from './DelegatedHome.tsx';
+import { WholesaleHome } from './WholesaleHome.tsx';
+import { ReferralHome } from './ReferralHome.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -24,6 +34,14 @@ export function PartnerHomePage() {
   const partner = useApiQuery(['partners', 'get', m.partner_id, readable], () => (readable ? api.partners.get(m.partner_id) : Promise.resolve(null)));
   const p = partner.data;
   const isOwner = allows(m, 'partner.profile.update');
+  // the Alerts page is offered when the member role reads an alert kind (as the navigation decides)
+  const readsAlerts = (m.member_permissions ?? []).some((x) => x === 'alerts.sla.read' || x === 'alerts.billing.read');
+  const caps = m.capabilities ?? [];
+  const active = m.partner_status === 'active';
+  const readsCustomers = allows(m, 'partner.customers.read');
+  const wantsHome = active && readsCustomers && (caps.includes('delegated') || caps.includes('wholesale'));
+  const home = useApiQuery(partnerHomeKeys.home(m.partner_id), () => partnerHomeApi.home(m.partner_id), { enabled: wantsHome });
+  const h = home.data;
   return (
     <>
       <PageHeader
@@ -31,7 +49,7 @@ export function PartnerHomePage() {
         badge={<StatusBadge status={p?.status ?? m.partner_status} />}
         description={`You are ${isOwner ? 'an owner' : 'a staff member'} of this partner organization (${roleLabel(m.role)}).`}
       />
-      <Stack gap="lg" maw={960}>
+      <Stack gap="lg" maw={1100}>
         {m.partner_status === 'applied' && (
           <Alert color="yellow" icon={<IconHourglass size={20} />} title="Your application is under review" data-testid="application-under-review">
             <Text size="sm">
@@ -50,8 +68,31 @@ export function PartnerHomePage() {
             {p.status_reason}
           </Alert>
         )}
+        {wantsHome && home.error ? <ErrorAlert error={home.error} /> : null}
+        {wantsHome && home.loading && <Skeleton h={220} data-state="loading" />}
+        {h?.delegated && <DelegatedHome d={h.delegated} canManageApps={allows(m, 'partner.apps.read')} />}
+        {h?.wholesale && <WholesaleHome w={h.wholesale} canReviewAlerts={readsAlerts} />}
+        {active && caps.includes('referral') && allows(m, 'partner.earnings.read') && (
+          <ReferralHome partnerId={m.partner_id} ownCodesOnly={!allows(m, 'partner.referrals.read_all')} canSign={allows(m, 'partner.agreements.sign')} />
+        )}
+        {active && caps.includes('managed_services') && readsCustomers && (
+          <Text size="sm" data-testid="msp-pointer">
+            The customers you manage, their invoices, tickets and alerts are on your{' '}
+            <Anchor component={Link} to="/partner/dashboard" underline="always">
+              Dashboard
+            </Anchor>
+            .
+          </Text>
+        )}
         <ErrorAlert error={partner.error} />
-        {p && <PartnerProfileCard partner={p} canEdit={isOwner && p.status === 'active'} onSaved={(np) => partner.setData(np)} />}
+        {p && (
+          <>
+            <Title order={3} size="h4" mt="md">
+              About your organization
+            </Title>
+            <PartnerProfileCard partner={p} canEdit={isOwner && p.status === 'active'} onSaved={(np) => partner.setData(np)} />
+          </>
+        )}
       </Stack>
     </>
   );

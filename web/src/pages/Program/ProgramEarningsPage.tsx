@@ -23,7 +23,11 @@ function Totals({ s }: { s: ProgramSummary | undefined }) {
   return (
     <SimpleGrid cols={{ base: 2, md: s && s.totals.clawback_minor !== 0 ? 5 : 4 }} data-testid="earnings-totals">
       <StatCard label="Pending approval" value={s ? formatMoney(s.totals.pending_minor, cur) : undefined} hint="Computed, waiting for the platform" />
-      <StatCard label="Approved" value={s ? formatMoney(s.totals.approved_minor, cur) : undefined} hint="Paid with the next payout" />
+      <StatCard
+        label="Approved"
+        value={s ? formatMoney(s.totals.approved_minor, cur) : undefined}
+        hint={s && s.totals.clawback_minor !== 0 ? `The next payout pays ${formatMoney(Math.max(0, s.next_payout.amount_minor), cur)}, after refunds taken back` : 'Paid with the next payout'}
+      />
       <StatCard label="Paid" value={s ? formatMoney(s.totals.paid_minor, cur) : undefined} hint="Already paid to you" />
       <StatCard label="Reversed" value={s ? formatMoney(s.totals.reversed_minor, cur) : undefined} hint="Cancelled by a refund" />
       {s && s.totals.clawback_minor !== 0 && (
