@@ -1,0 +1,81 @@
+/**
+ * SAML 2.0 in the browser, outside the /api routers like the OIDC callback (sso-browser.routes.ts):
+ *
+ *   POST /sso/saml/:connection_id/acs        the provider's answer (HTTP-POST binding: SAMLResponse and
+ *                                            RelayState = the flow's state) → SsoBrowserFlow.finish, which
+ *                                            takes the flow once, signs the person in and lands in the portal,
+ *                                            or shows the refusal page in words
+ *   GET  /sso/saml/:connection_id/metadata   our service provider metadata for the customer's IT (also at the
+ *                                            entity id itself, GET /sso/saml/:connection_id): public, as
+ *                                            metadata is meant to be fetched by the identity provider
+ *
+ * Sign-in starts at GET /sso/start (routing by the e-mail's verified domain), which calls the adapter's
+ * `start` (createSamlAdapter): the AuthnRequest id goes into the flow as `protocol.saml_request_id`.
+ */
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { attachmentDisposition } from '../../../platform/http/content-disposition.ts';
+import type { SsoBrowserFlow } from '../sso-browser.routes.ts';
+import type { SsoService } from '../sso.service.ts';
+import { SsoProtocolError, type SsoAdapter, type SsoConnectionSettings } from '../sso.types.ts';
+import { finishSamlSignIn, MAX_SAML_RESPONSE_BASE64, spMetadataXml, startSamlSignIn } from './saml-adapter.ts';
+import type { SamlReplayStore } from './saml-replay.ts';
+
+/** The key under which the flow keeps the AuthnRequest id (SsoFlow.protocol). */
+export const SAML_REQUEST_ID = 'saml_request_id';
+
+function samlOf(connection: SsoConnectionSettings) {
+  if (connection.kind !== 'saml' || !connection.saml) throw new SsoProtocolError('sso.connection_unavailable', 'This connection does not use SAML.');
+  return connection.saml;
+}
+
+/** The SAML adapter as the organization-level flow calls it (SsoService.registerAdapter('saml', …)). */
+export function createSamlAdapter(): SsoAdapter {
+  return {
+    async start(connection, state) {
+      const { redirectUrl, requestId } = await startSamlSignIn(samlOf(connection), state);
+      return { redirectUrl, protocol: { [SAML_REQUEST_ID]: requestId } };
+    },
+    metadataXml: (connection) => spMetadataXml(samlOf(connection)),
+  };
+}
+
+export interface SamlRoutesDeps {
+  sso: SsoService;
+  flow: SsoBrowserFlow;
+  replay: SamlReplayStore;
+}
+
+export async function registerSamlRoutes(app: FastifyInstance, d: SamlRoutesDeps): Promise<void> {
+  await app.register(async (scope) => {
+    // the POSTed form is parsed only here; a response carrying many groups is tens of KB
+    await scope.register(formbody, { bodyLimit: MAX_SAML_RESPONSE_BASE64 + 16 * 1024 });
+    const hide = { schema: { hide: true } };
+
+    scope.post('/sso/saml/:connection_id/acs', hide, async (req, reply) => {
+      const connectionId = (req.params as { connection_id: string }).connection_id;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const samlResponse = typeof body.SAMLResponse === 'string' ? body.SAMLResponse : '';
+      const relayState = typeof body.RelayState === 'string' ? body.RelayState : undefined;
+      return d.flow.finish(req, reply, {
+        state: relayState,
+        connectionId,
+        identify: (flow, connection) =>
+          finishSamlSignIn(samlOf(d.sso.settingsOf(connection)), samlResponse, { requestId: flow.protocol[SAML_REQUEST_ID] ?? '' }, { replay: d.replay }),
+      });
+    });
+
+    const metadata = async (req: FastifyRequest, reply: FastifyReply) => {
+      const connectionId = (req.params as { connection_id: string }).connection_id;
+      const connection = await d.sso.findById(connectionId);
+      if (!connection || connection.kind !== 'saml') return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('No SAML connection here.');
+      return reply
+        .header('content-type', 'application/samlmetadata+xml; charset=utf-8')
+        .header('content-disposition', attachmentDisposition('partnergate-sp-metadata.xml'))
+        .header('cache-control', 'no-cache')
+        .send(spMetadataXml(samlOf(d.sso.settingsOf(connection))));
+    };
+    scope.get('/sso/saml/:connection_id/metadata', hide, metadata);
+    scope.get('/sso/saml/:connection_id', hide, metadata);
+  });
+}

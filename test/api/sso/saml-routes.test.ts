@@ -1,0 +1,140 @@
+/**
+ * SAML sign-in through the server's own routes, against the samlify identity provider on loopback and a
+ * real DNS server for the domain proof: a partner owner verifies a domain and connects a SAML provider;
+ * GET /sso/start sends a person of that domain to the provider with an AuthnRequest; the provider's
+ * signed answer POSTed to our ACS signs them in just in time with the role their group maps to, and lands
+ * in the portal. A tampered, replayed or unsolicited answer gets the refusal page in words; our metadata
+ * is public at the entity id and at …/metadata.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
+import { Client } from '../../helpers/http.ts';
+import { CLASS_REF, startSamlIdp, type IdpUser, type ResponseVariant, type SamlIdp } from '../../helpers/saml-idp.ts';
+
+let t: TestApp;
+let dns: TestDnsServer;
+let idp: SamlIdp;
+
+beforeAll(async () => {
+  dns = await startDnsServer();
+  t = await startTestApp({ config: { DNS_RESOLVER: dns.address } });
+  idp = await startSamlIdp({ users: [] });
+});
+afterAll(async () => {
+  await idp?.close();
+  await t?.close();
+  await dns?.close();
+});
+
+/** A partner with a verified domain and a SAML connection to the test provider; its people of that domain. */
+async function connectedPartner() {
+  const partner = await t.world.partner();
+  const owner = await partner.owner.login();
+  const domain = `acme-${randomBytes(4).toString('hex')}.com`;
+  const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
+  expect(added.status).toBe(201);
+  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
+  expect((await owner.post(`/api/v1/partners/${partner.id}/domains/${added.body.id}/check`)).body.status).toBe('verified');
+  const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
+    kind: 'saml',
+    name: 'Acme test provider',
+    enabled: true,
+    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60 },
+    default_role: 'partner_msp_support',
+    role_mappings: [{ group: 'Partner Admins', role: 'partner_msp_full' }],
+    trust_upstream_mfa: true,
+    require_sso: false,
+    break_glass_user_id: null,
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  const connectionId: string = saved.body.connection.id;
+  expect(saved.body.connection.saml).toMatchObject({ sp_entity_id: expect.stringContaining(`/sso/saml/${connectionId}`), sp_metadata_available: true });
+  const metadata = await t.app.inject({ method: 'GET', url: `/sso/saml/${connectionId}/metadata` });
+  expect(metadata.statusCode).toBe(200);
+  expect(metadata.headers['content-type']).toContain('application/samlmetadata+xml');
+  idp.trust(metadata.body);
+  const person = (local: string, groups: string[]): IdpUser => ({ nameId: `${local}@${domain}`, email: `${local}@${domain}`, name: `${local[0].toUpperCase()}${local.slice(1)} Example`, groups, authnContextClassRef: CLASS_REF.mfa });
+  return { partner, owner, domain, connectionId, person };
+}
+
+/** GET /sso/start for `email`, through the provider's login page, to the form it posts to our ACS. */
+async function signInAtProvider(email: string, user: IdpUser, variant: ResponseVariant = 'good'): Promise<{ acs: string; SAMLResponse: string; RelayState: string }> {
+  const start = await t.app.inject({ method: 'GET', url: `/sso/start?email=${encodeURIComponent(email)}` });
+  expect(start.statusCode, start.body).toBe(302);
+  const location = String(start.headers.location);
+  expect(location.startsWith(`${idp.ssoUrl}?`)).toBe(true);
+  const loginPage = await fetch(location);
+  expect(loginPage.status).toBe(200);
+  const seen = idp.requests.at(-1)!;
+  idp.users.splice(0, idp.users.length, user);
+  idp.next = { variant, encrypt: false };
+  const answered = await fetch(`${idp.origin}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: '0', request_id: seen.id, relay_state: seen.relayState }) });
+  const html = await answered.text();
+  const field = (name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&') ?? '';
+  return { acs: html.match(/action="([^"]+)"/)![1], SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState') };
+}
+
+function postAcs(connectionId: string, form: { SAMLResponse: string; RelayState: string }) {
+  return t.app.inject({ method: 'POST', url: `/sso/saml/${connectionId}/acs`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+}
+
+describe('SAML sign-in through the server', () => {
+  it('a new person of the verified domain signs in just in time with the role their group maps to, and lands in the portal', async () => {
+    const c = await connectedPartner();
+    const ada = c.person('ada', ['Partner Admins']);
+    const answer = await signInAtProvider(ada.email!, ada);
+    expect(answer.acs.endsWith(`/sso/saml/${c.connectionId}/acs`)).toBe(true);
+    const landed = await postAcs(c.connectionId, answer);
+    expect(landed.statusCode, landed.body).toBe(302);
+    expect(landed.headers.location).toBe('/');
+    const cookie = String(landed.headers['set-cookie']).match(/partnergate_session=([^;]+)/)?.[1];
+    expect(cookie).toBeTruthy();
+    const me = await new Client(t.app).request('GET', '/api/v1/me', undefined, { cookie: `partnergate_session=${cookie}` });
+    expect(me.status).toBe(200);
+    expect(me.body.user).toMatchObject({ email: ada.email, name: 'Ada Example', status: 'active' });
+    expect(me.body.partner).toMatchObject({ partner_id: c.partner.id, member_role: 'partner_msp_full', member_status: 'active' });
+
+    // the same answer again: refused in words
+    const again = await postAcs(c.connectionId, answer);
+    expect(again.statusCode).toBe(400);
+    expect(again.headers['content-type']).toContain('text/html');
+    expect(again.body).toContain('This sign-in was already used');
+  });
+
+  it('a tampered answer, an expired one and one for another audience get the refusal page in words; nobody is signed in', async () => {
+    const c = await connectedPartner();
+    const cases: [ResponseVariant, string][] = [
+      ['tampered', 'We could not verify your company sign-in'],
+      ['expired', 'Your company sign-in took too long'],
+      ['wrong_audience', 'Your company sign-in answered for another application'],
+      ['declined', 'Your company sign-in did not let you in'],
+    ];
+    for (const [variant, words] of cases) {
+      const bob = c.person('bob', []);
+      const answer = await signInAtProvider(bob.email!, bob, variant);
+      const refused = await postAcs(c.connectionId, answer);
+      expect(refused.headers['content-type'], variant).toContain('text/html');
+      expect(refused.body, variant).toContain(words);
+      expect(String(refused.headers['set-cookie'] ?? '')).not.toContain('partnergate_session=');
+    }
+  });
+
+  it('an answer nobody asked for (no RelayState, or another connection’s) is unsolicited', async () => {
+    const c = await connectedPartner();
+    const eve = c.person('eve', []);
+    const answer = await signInAtProvider(eve.email!, eve);
+    expect((await postAcs(c.connectionId, { ...answer, RelayState: '' })).body).toContain('This sign-in was not started here');
+    const other = await connectedPartner();
+    expect((await postAcs(other.connectionId, answer)).body).toContain('This sign-in was not started here');
+  });
+
+  it('our metadata is public at the entity id; an unknown connection has none', async () => {
+    const c = await connectedPartner();
+    const atEntityId = await t.app.inject({ method: 'GET', url: `/sso/saml/${c.connectionId}` });
+    expect(atEntityId.statusCode).toBe(200);
+    expect(atEntityId.body).toContain(`/sso/saml/${c.connectionId}/acs`);
+    expect((await t.app.inject({ method: 'GET', url: '/sso/saml/ssc_unknown/metadata' })).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Signing in with a company's SAML identity provider, in Chromium at a laptop (1366 px) and a phone
+ * (390 px) width. The provider is the samlify test IdP on loopback (test/helpers/saml-idp.ts); the
+ * partner proved its domain against a real DNS server on loopback and connected the provider with a
+ * group → role mapping (set up through the API: the settings page has its own journey).
+ *   a person of the domain   portal sign-in page → "company account" → the provider's login page →
+ *                            back in the portal as a new person, with the role their group maps to
+ *   a tampered answer        the refusal page, in words
+ * No sideways scroll, and axe-core finds no serious or critical violation on our pages.
+ * Screenshots: artifacts/screenshots/sso-saml-*.png.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from './helpers/axe.ts';
+import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
+import { Client } from '../helpers/http.ts';
+import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../helpers/saml-idp.ts';
+
+const WIDTHS = [
+  { width: 1366, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+let portal: Portal;
+let dns: TestDnsServer;
+let idp: SamlIdp;
+let domain: string;
+let partnerId: string;
+
+beforeAll(async () => {
+  dns = await startDnsServer();
+  // at localhost with PUBLIC_URL saying so: the ACS address in our metadata is where the provider's form posts
+  portal = await startPortal({ DNS_RESOLVER: dns.address }, { localhost: true });
+  idp = await startSamlIdp({ users: [], name: 'Acme sign-in (test)' });
+  const partner = await portal.t.world.partner();
+  partnerId = partner.id;
+  const owner: Client = await partner.owner.login();
+  domain = `acme-${randomBytes(4).toString('hex')}.com`;
+  const added = await owner.post(`/api/v1/partners/${partner.id}/domains`, { domain });
+  dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
+  expect((await owner.post(`/api/v1/partners/${partner.id}/domains/${added.body.id}/check`)).body.status).toBe('verified');
+  const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
+    kind: 'saml',
+    name: 'Acme sign-in',
+    enabled: true,
+    saml: { idp_metadata_xml: idp.metadataXml, clock_skew_seconds: 60 },
+    default_role: 'partner_msp_support',
+    role_mappings: [{ group: 'Partner Admins', role: 'partner_msp_full' }],
+    trust_upstream_mfa: true,
+    require_sso: false,
+    break_glass_user_id: null,
+  });
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  const metadata = await portal.t.app.inject({ method: 'GET', url: `/sso/saml/${saved.body.connection.id}/metadata` });
+  idp.trust(metadata.body);
+}, 180_000);
+afterAll(async () => {
+  await idp?.close();
+  await portal?.close();
+  await dns?.close();
+});
+
+async function check(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await settled(page);
+  expect(await seriousViolations(page), `${name}: serious or critical accessibility problems`).toEqual([]);
+  await expectNoSidewaysScroll(page, name);
+  await screenshot(page, `sso-saml-${name}`);
+}
+
+const person = (local: string, name: string, groups: string[]): IdpUser => ({ nameId: `${local}@${domain}`, email: `${local}@${domain}`, name, groups, authnContextClassRef: CLASS_REF.mfa });
+
+/** From the portal's sign-in page to the provider's login page, by the person's e-mail address. */
+async function toProvider(page: Page, email: string): Promise<void> {
+  await page.goto(`/sso/start?email=${encodeURIComponent(email)}`);
+  await page.getByRole('heading', { name: 'Acme sign-in (test)' }).waitFor();
+}
+
+describe('SAML single sign-on in the browser', () => {
+  for (const size of WIDTHS) {
+    const tag = size.width > 600 ? 'laptop' : 'phone';
+
+    it(`${tag}: a person of the verified domain signs in through the provider and lands in the portal with the mapped role`, async () => {
+      const local = `ada${size.width}`;
+      const who = person(local, `Ada ${tag === 'laptop' ? 'Laptop' : 'Phone'}`, ['Partner Admins']);
+      idp.users.splice(0, idp.users.length, who);
+      idp.next = { variant: 'good', encrypt: false };
+      const page = await portal.newPage();
+      await page.setViewportSize(size);
+      await toProvider(page, who.email!);
+      await screenshot(page, `sso-saml-${tag}-provider`);
+      await page.getByRole('button', { name: `Sign in as ${who.name}` }).click();
+      await page.waitForURL((u) => u.origin === new URL(portal.url).origin && !u.pathname.startsWith('/sso/'));
+      const me = await page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json());
+      expect(me.user).toMatchObject({ email: who.email, name: who.name });
+      expect(me.partner).toMatchObject({ partner_id: partnerId, member_role: 'partner_msp_full' });
+      await check(page, `${tag}-landed`);
+    });
+
+    it(`${tag}: a tampered answer shows the refusal in words`, async () => {
+      const who = person(`mallory-target${size.width}`, 'Grace Target', []);
+      idp.users.splice(0, idp.users.length, who);
+      idp.next = { variant: 'tampered', encrypt: false };
+      const page = await portal.newPage();
+      await page.setViewportSize(size);
+      await toProvider(page, who.email!);
+      await page.getByRole('button', { name: `Sign in as ${who.name}` }).click();
+      await page.getByRole('heading', { name: 'We could not verify your company sign-in' }).waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/sso\/saml\/[^/]+\/acs$/);
+      await check(page, `${tag}-refused`);
+    });
+  }
+});
