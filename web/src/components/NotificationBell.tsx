@@ -1,6 +1,6 @@
 /**
- * The bell in the portal header: how many notifications are unread plus how many things wait for
- * this person (link requests to answer …), the latest unread notices and the waiting items in a
+ * The bell in the portal header: how many things wait for this person (link requests to answer …)
+ * plus the unread notices about anything else, the latest unread notices and the waiting items in a
  * dropdown, and a way to the notifications page. It asks again every 30 seconds.
  */
 import { Link, useNavigate } from 'react-router';
