@@ -3,8 +3,9 @@
  * (390 px) width. The provider is the samlify test IdP on loopback (test/helpers/saml-idp.ts); the
  * partner proved its domain against a real DNS server on loopback and connected the provider with a
  * group → role mapping (set up through the API: the settings page has its own journey).
- *   a person of the domain   portal sign-in page → "company account" → the provider's login page →
- *                            back in the portal as a new person, with the role their group maps to
+ *   a person of the domain   portal sign-in page → their address routes to the company sign-in (the
+ *                            discover answer's start_url) → the provider's login page → back in the
+ *                            portal as a new person, with the role their group maps to
  *   a tampered answer        the refusal page, in words
  * No sideways scroll, and axe-core finds no serious or critical violation on our pages.
  * Screenshots: artifacts/screenshots/sso-saml-*.png.
@@ -16,7 +17,7 @@ import { seriousViolations } from './helpers/axe.ts';
 import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
-import { Client } from '../helpers/http.ts';
+import type { Client } from '../helpers/http.ts';
 import { CLASS_REF, startSamlIdp, type IdpUser, type SamlIdp } from '../helpers/saml-idp.ts';
 
 const WIDTHS = [
@@ -73,9 +74,18 @@ async function check(page: Page, name: string): Promise<void> {
 
 const person = (local: string, name: string, groups: string[]): IdpUser => ({ nameId: `${local}@${domain}`, email: `${local}@${domain}`, name, groups, authnContextClassRef: CLASS_REF.mfa });
 
-/** From the portal's sign-in page to the provider's login page, by the person's e-mail address. */
+/**
+ * From the portal's sign-in page to the provider's login page, by the person's e-mail address: what the
+ * sign-in page does with it (POST /api/v1/auth/sso/discover → the address routes to a company sign-in → start_url).
+ */
 async function toProvider(page: Page, email: string): Promise<void> {
-  await page.goto(`/sso/start?email=${encodeURIComponent(email)}`);
+  await page.goto('/login');
+  const routed = await page.evaluate(async (address) => {
+    const r = await fetch('/api/v1/auth/sso/discover', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: address }) });
+    return (await r.json()) as { routed: boolean; start_url: string | null };
+  }, email);
+  expect(routed).toMatchObject({ routed: true, start_url: expect.stringContaining('/sso/start?email=') });
+  await page.goto(routed.start_url!);
   await page.getByRole('heading', { name: 'Acme sign-in (test)' }).waitFor();
 }
 
