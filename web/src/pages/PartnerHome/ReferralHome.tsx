@@ -60,7 +60,11 @@ export function ReferralHome({ partnerId, ownCodesOnly, canSign }: { partnerId: 
           </Anchor>
         </Group>
       </HomeSection>
-      <HomeSection title="Your earnings" description="The platform approves earnings and pays them out; a refund after a payout is taken back from the next one." testId="referral-payout">
+      <HomeSection
+        title={ownCodesOnly ? "Your organization's earnings" : 'Your earnings'}
+        description={`${ownCodesOnly ? 'From every code of your organization, not only yours. ' : ''}The platform approves earnings and pays them out; a refund after a payout is taken back from the next one.`}
+        testId="referral-payout"
+      >
         <SimpleGrid cols={{ base: 1, xs: 3 }}>
           <Figure
             label="Next payout"
