@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 if [ -z "${PARTNERGATE_COMPOSE_TEST_TIMED:-}" ]; then
   export PARTNERGATE_COMPOSE_TEST_TIMED=1
-  exec timeout --kill-after=20s "${COMPOSE_TEST_TIMEOUT:-6m}" "$0" "$@"
+  exec timeout --kill-after=20s "${COMPOSE_TEST_TIMEOUT:-10m}" "$0" "$@"
 fi
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/deploy/podman/containers.conf}
 PARTNERGATE_IMAGE=${PARTNERGATE_IMAGE:-localhost/partnergate:test}
@@ -102,7 +102,7 @@ tail -2 "$work/admin.log" | sed 's/^/   /'
 base="http://127.0.0.1:$HTTP_PORT"
 echo "== sign-in through NGINX at $base"
 cookie=""
-for _ in $(seq 1 240); do
+for _ in $(seq 1 480); do
   headers=$(curl -s -o "$work/login.json" -D - -H 'content-type: application/json' \
     --data "{\"email\":\"ops@example.com\",\"password\":\"$admin_password\"}" "$base/api/v1/auth/login" || true)
   if grep -q '"csrf_token"' "$work/login.json" 2>/dev/null; then
@@ -111,7 +111,7 @@ for _ in $(seq 1 240); do
   fi
   sleep 0.5
 done
-[ -n "$cookie" ] || fail "no sign-in through NGINX within 2 minutes: $(cat "$work/login.json" 2>/dev/null | head -c 300)"
+[ -n "$cookie" ] || fail "no sign-in through NGINX within 4 minutes: $(cat "$work/login.json" 2>/dev/null | head -c 300)"
 signin_seconds=$(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $up_started}")
 echo "   signed in ${signin_seconds}s after compose up"
 
