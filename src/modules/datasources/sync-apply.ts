@@ -1,8 +1,9 @@
 /**
  * Applying sync lines: each line is parsed, checked against the source (kinds it owns, customers
  * it may write for), resolved by external keys (a BAN number, a tenant's reference) and written in
- * its own transaction — the record, what its external id became, the per-kind and per-tenant sync
- * state — so a line never half-applies and one bad line leaves the others alone.
+ * its own savepoint of the batch's one transaction — the record and what its external id became — so
+ * a line never half-applies and one bad line leaves the others alone; the per-kind and per-tenant sync
+ * state is written once at the batch's end, in key order (two batches at once cannot deadlock on it).
  *
  * The records land in the reference resource tables the views, alerts, exports and earnings read
  * (orders, provisioned_services, invoices, support_tickets, usage_records, sla_records) and in
@@ -16,6 +17,7 @@
  * bring the record back). A line naming a billing account or customer not known yet is `held`, kept
  * for review and applied when it appears.
  */
+import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { mutate, enterDbContext } from '../../platform/db/database.ts';
 import type { DbContext } from '../../platform/db/db-context.ts';
@@ -106,11 +108,62 @@ export class SyncApplier {
   /** whether the source has held lines a line might clear (asked once per batch) */
   #mayHaveHeld = true;
 
+  /** the batch's transaction, under the source's context */
+  #trx: Tx | null = null;
+  /** per kind of line: the highest version applied in the batch and the change in its record count */
+  readonly #kinds = new Map<string, { version: string; delta: number }>();
+  /** (tenant, source kind) pairs the batch wrote */
+  readonly #tenants = new Set<string>();
+
   async apply(source: SyncSource, lines: readonly SyncLineInput[], batchId: string | null): Promise<ApplyOutcome> {
     const out: ApplyOutcome = { results: [], invoiceTenants: new Set(), newBans: new Set(), newInvoices: new Set() };
     this.#mayHaveHeld = (await repo.listHeld(this.#db.kysely, { sourceId: source.id, status: 'held', limit: 1 })).length > 0;
-    for (const input of lines) out.results.push(await this.#one(source, input, batchId, out));
+    await mutate(this.#db, async (trx) => {
+      await enterDbContext(this.#db, trx, sourceDbContext(source));
+      this.#trx = trx;
+      try {
+        for (const input of lines) out.results.push(await this.#one(source, input, batchId, out));
+        const now = this.#now();
+        for (const [kind, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b))) await repo.touchKindState(trx, source.id, kind, k.version, now, k.delta);
+        for (const key of [...this.#tenants].sort()) {
+          const [tenantId, kind] = key.split('|');
+          await repo.touchTenantState(trx, source.id, tenantId, kind, now);
+        }
+      } finally {
+        this.#trx = null;
+        this.#kinds.clear();
+        this.#tenants.clear();
+      }
+    });
     return out;
+  }
+
+  get #t(): Tx {
+    return this.#trx!;
+  }
+
+  /**
+   * Where committed rows are read as the system: another connection on PostgreSQL (the batch's own
+   * runs under the source's context); the batch's transaction on SQLite, whose one connection the
+   * transaction holds (SQLite has no row-level security to step around).
+   */
+  get #committed() {
+    return this.#db.dialect === 'postgres' || !this.#trx ? this.#db.kysely : this.#trx;
+  }
+
+  /** One line's writes in a savepoint: all of them, or none (the batch goes on). */
+  async #sp<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    const trx = this.#t;
+    await sql.raw('savepoint sync_line').execute(trx);
+    try {
+      const r = await fn(trx);
+      await sql.raw('release savepoint sync_line').execute(trx);
+      return r;
+    } catch (e) {
+      await sql.raw('rollback to savepoint sync_line').execute(trx);
+      await sql.raw('release savepoint sync_line').execute(trx);
+      throw e;
+    }
   }
 
   #reject(input: SyncLineInput, err: AppError, head: { kind: string | null; external_id: string | null }): LineResult {
@@ -127,7 +180,7 @@ export class SyncApplier {
     if (!parsed.ok) return this.#reject(input, E.line_malformed(`Line ${input.line}: ${parsed.detail}`, { fields: parsed.errors }), head);
     const l = parsed.line;
     if (!source.kinds.includes(LINE_KINDS[l.kind])) return this.#reject(input, E.kind_not_owned(`Line ${input.line}: this source is not set up to send ${LINE_KINDS[l.kind].replace('_', ' ')}.`), head);
-    const existing = await repo.findSyncRecord(this.#db.kysely, source.id, l.kind, l.externalId);
+    const existing = await repo.findSyncRecord(this.#t, source.id, l.kind, l.externalId);
     if (existing && existing.version >= l.version) {
       return { line: input.line, ...head, status: 'unchanged', record_id: existing.deleted ? null : existing.record_id, reason: existing.version === l.version ? 'This version was applied before.' : 'A newer version was applied before; this older one is ignored.' };
     }
@@ -139,7 +192,7 @@ export class SyncApplier {
     } catch (e) {
       if (e instanceof Held) {
         this.#mayHaveHeld = true;
-        await repo.upsertHeld(this.#db.kysely, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
+        await repo.upsertHeld(this.#t, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
         return { line: input.line, ...head, status: 'held', reason: e.words };
       }
       if (e instanceof AppError) return this.#reject(input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
@@ -151,21 +204,27 @@ export class SyncApplier {
 
   async #clearHeld(sourceId: string, l: ParsedLine, words: string) {
     if (!this.#mayHaveHeld) return;
-    const h = await repo.findHeld(this.#db.kysely, sourceId, l.kind, l.externalId);
-    if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#db.kysely, h.id, 'applied', words, this.#now());
+    const h = await repo.findHeld(this.#t, sourceId, l.kind, l.externalId);
+    if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#t, h.id, 'applied', words, this.#now());
   }
 
   // ---- resolving external keys ---------------------------------------------------------------
 
-  async #ban(number: string): Promise<Ba> {
-    const b = this.#bans.get(number) ?? (await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst());
+  /** A billing account by number: made earlier in this batch, or committed (read as the system, so one outside the source's scope is refused, not held). */
+  async #findBan(number: string): Promise<Ba | undefined> {
+    const b = this.#bans.get(number) ?? (await this.#committed.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst());
     if (b) this.#bans.set(number, b);
+    return b;
+  }
+
+  async #ban(number: string): Promise<Ba> {
+    const b = await this.#findBan(number);
     if (!b) throw new Held(`ban:${number}`, `No billing account ${number} is known yet; the line waits until it appears.`);
     return b;
   }
 
   async #tenantByRef(ref: string): Promise<string> {
-    const t = await this.#db.kysely.selectFrom('tenants').select('id').where('slug', '=', ref).executeTakeFirst();
+    const t = await this.#committed.selectFrom('tenants').select('id').where('slug', '=', ref).executeTakeFirst();
     if (!t) throw new Held(`tenant:${ref}`, `No customer with the reference ${ref} is known yet; the line waits until it appears.`);
     return t.id;
   }
@@ -176,35 +235,38 @@ export class SyncApplier {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  /** One transaction under the source's context: the record and its bookkeeping. */
-  #tx<T>(source: SyncSource, fn: (trx: Tx) => Promise<T>): Promise<T> {
-    return mutate(this.#db, async (trx) => {
-      await enterDbContext(this.#db, trx, sourceDbContext(source));
-      return fn(trx);
-    });
+  /** After a line's savepoint is released: its kind's version and count, and its tenant, for the batch's end. */
+  #booked(kind: LineKind, version: string, tenantId: string, delta: number) {
+    const k = this.#kinds.get(kind);
+    if (!k) this.#kinds.set(kind, { version, delta });
+    else {
+      if (version > k.version) k.version = version;
+      k.delta += delta;
+    }
+    this.#tenants.add(`${tenantId}|${LINE_KINDS[kind]}`);
   }
 
   async #write(source: SyncSource, l: ParsedLine, existing: repo.SyncRecordRow | undefined, out: ApplyOutcome): Promise<Omit<LineResult, 'line' | 'kind' | 'external_id'>> {
     const now = this.#now();
-    const book = async (trx: Tx, recordId: string, tenantId: string, deleted: boolean, delta: number) => {
+    const book = async (trx: Tx, recordId: string, tenantId: string, deleted: boolean) => {
       await repo.upsertSyncRecord(trx, { source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: deleted ? 1 : 0, updated_at: now });
-      await repo.touchKindState(trx, source.id, l.kind, l.version, now, delta);
-      await repo.touchTenantState(trx, source.id, tenantId, LINE_KINDS[l.kind], now);
     };
 
     if (l.deleted) {
       if (!existing || existing.deleted) return { status: 'unchanged', record_id: null, reason: 'There is no record to delete.' };
       this.#inScope(source, existing.tenant_id);
-      await this.#tx(source, async (trx) => {
+      await this.#sp(async (trx) => {
         await deleteRecord(trx, l.kind, existing.record_id, now);
-        await book(trx, existing.record_id, existing.tenant_id, true, -1);
+        await book(trx, existing.record_id, existing.tenant_id, true);
       });
+      this.#booked(l.kind, l.version, existing.tenant_id, -1);
       if (l.kind === 'invoice') out.invoiceTenants.add(existing.tenant_id);
       return { status: 'applied', record_id: null, reason: 'Deleted.' };
     }
 
     if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
-      await this.#tx(source, (trx) => book(trx, existing.record_id, existing.tenant_id, false, 0));
+      await this.#sp((trx) => book(trx, existing.record_id, existing.tenant_id, false));
+      this.#booked(l.kind, l.version, existing.tenant_id, 0);
       return { status: 'unchanged', record_id: existing.record_id, reason: 'The content is the same as before; only the version moved.' };
     }
     if (l.kind === 'payment' && existing && !existing.deleted) throw E.payment_immutable('This payment was applied before with other values; send a correction as an update of the invoice.');
@@ -218,12 +280,12 @@ export class SyncApplier {
     let invoice: { id: string; tenant_id: string } | null = null;
     if (l.kind === 'billing_account') {
       tenantId = await this.#tenantByRef(String(d.tenant_ref));
-      const other = await this.#db.kysely.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', String(d.account_number)).executeTakeFirst();
+      const other = await this.#findBan(String(d.account_number));
       if (other && other.tenant_id !== tenantId) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} belongs to another customer.`);
       if (other && live && other.id !== live.record_id) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} is already another account of this customer.`);
       ban = other ?? null;
     } else if (l.kind === 'payment') {
-      const inv = await repo.findSyncRecord(this.#db.kysely, source.id, 'invoice', String(d.invoice_external_id));
+      const inv = await repo.findSyncRecord(this.#t, source.id, 'invoice', String(d.invoice_external_id));
       if (!inv || inv.deleted) throw new Held(`invoice:${source.id}:${String(d.invoice_external_id)}`, `No invoice ${String(d.invoice_external_id)} from this source is known yet; the payment waits until it appears.`);
       invoice = { id: inv.record_id, tenant_id: inv.tenant_id };
       tenantId = inv.tenant_id;
@@ -243,7 +305,7 @@ export class SyncApplier {
 
     const recordId = live?.record_id ?? (l.kind === 'billing_account' ? ban?.id : undefined) ?? newId(ID_PREFIX[l.kind]);
     let banCreated = false;
-    await this.#tx(source, async (trx) => {
+    await this.#sp(async (trx) => {
       // a record that moved customer: the old row goes, the new one is written for the new customer
       if (live && live.tenant_id !== tenantId && l.kind !== 'billing_account') await deleteRecord(trx, l.kind, live.record_id, now);
       const w = { trx, id: live && live.tenant_id === tenantId ? live.record_id : recordId, tenantId, update: !!live && live.tenant_id === tenantId, now };
@@ -273,9 +335,14 @@ export class SyncApplier {
           await writeSla(w, ban!, d);
           break;
       }
-      await book(trx, l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : w.id, tenantId, false, live ? 0 : 1);
+      await book(trx, l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : w.id, tenantId, false);
     });
-    if (l.kind === 'billing_account') this.#bans.clear();
+    this.#booked(l.kind, l.version, tenantId, live ? 0 : 1);
+    if (l.kind === 'billing_account') {
+      // the batch's later lines find the account as it is now, before the batch commits
+      for (const [n, b] of this.#bans) if (b.id === (ban?.id ?? live?.record_id ?? recordId)) this.#bans.delete(n);
+      this.#bans.set(String(d.account_number), { id: ban?.id ?? live?.record_id ?? recordId, tenant_id: tenantId });
+    }
     if (l.kind === 'billing_account' && banCreated) out.newBans.add(String(d.account_number));
     if (l.kind === 'invoice' || l.kind === 'payment') out.invoiceTenants.add(tenantId);
     if (l.kind === 'invoice' && !live) out.newInvoices.add(`invoice:${source.id}:${l.externalId}`);
