@@ -1,0 +1,188 @@
+/**
+ * npm run bench:ingest [-- --quick] — provider data through the sync API, then the MSP views over it.
+ *
+ * World: one MSP with an active MSP_FULL link to each of BENCH_TENANTS tenants (10,000; --quick 500),
+ * inserted in bulk; one data source (every kind, every customer).
+ * Ingest, through the app's full HTTP stack in-process (Fastify inject: token, rate limit, NDJSON,
+ * per-line transactions — no socket), BENCH_PUSHERS (4) batches in flight at once, 5,000 lines each:
+ *   - one billing account per tenant,
+ *   - 1,000,000 invoices (--quick 20,000) spread over the tenants' accounts,
+ *   - 100,000 tickets (--quick 2,000).
+ * A batch refused with 429 waits its Retry-After and is sent again, as a client would.
+ * Then, as a partner staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
+ * tickets and dashboard views and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
+ * Meant for PostgreSQL (DATABASE_URL); runs on SQLite too. The last line is one JSON object.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import pg from 'pg';
+import { loadConfig } from '../src/config/config.ts';
+import { buildApp } from '../src/app/build-app.ts';
+import { mutate } from '../src/platform/db/database.ts';
+import { asSystem } from '../src/platform/db/db-context.ts';
+import { systemContext } from '../src/platform/http/request-context.ts';
+import { newId } from '../src/platform/ids.ts';
+import { openBenchDatabase } from '../bench/bench-db.ts';
+
+const quick = process.argv.includes('--quick');
+const TENANTS = Number(process.env.BENCH_TENANTS ?? (quick ? 500 : 10_000));
+const INVOICES = Number(process.env.BENCH_INVOICES ?? (quick ? 20_000 : 1_000_000));
+const TICKETS = Number(process.env.BENCH_TICKETS ?? (quick ? 2_000 : 100_000));
+const BATCH = 5_000;
+const PUSHERS = Number(process.env.BENCH_PUSHERS ?? 4);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
+
+const bench = await openBenchDatabase(PUSHERS + 6);
+const config = loadConfig({}, {
+  DATA_DIR: bench.dataDir,
+  SECRET_KEY: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'silent',
+  SCRYPT_COST: '10',
+  PUBLIC_URL: 'http://127.0.0.1:1',
+  RATE_LIMITS: JSON.stringify({ read: 1_000_000, write: 1_000_000, export: 1_000_000, default: 1_000_000 }),
+  ...(bench.databaseUrl ? { DATABASE_URL: bench.databaseUrl } : {}),
+});
+const app = await buildApp({ config, db: bench.db, redis: null, logger: false });
+await app.ready();
+const s = app.services;
+const ctx = systemContext('bench-ingest');
+const iso = (d: Date) => d.toISOString();
+const now = new Date();
+
+// ---- the world: an MSP, its staff member, and its customers (in bulk) ------------------------------
+const email = `staff-${randomBytes(3).toString('hex')}@bench.test`;
+const password = 'bench staff password 1';
+const partnerId = await asSystem(async () => {
+  const { partner } = await s.partners.apply(ctx, { name: 'Bench MSP', slug: `bench-msp-${randomBytes(3).toString('hex')}`, contact_email: `o-${email}`, owner: { name: 'Owner', email: `o-${email}`, password } });
+  await s.partners.transition(ctx, partner.id, 'approve', { capabilities: ['managed_services'] });
+  await mutate(bench.db, async (trx) => {
+    const uid = await s.identity.createUser(trx, { email, name: 'Staff', password });
+    await s.partners.addMember(trx, { scopeId: partner.id, userId: uid, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, null);
+  });
+  return partner.id;
+});
+const slugs: string[] = [];
+await asSystem(async () => {
+  const db = bench.db.kysely;
+  const ends = iso(new Date(now.getTime() + 365 * 86_400_000));
+  for (let t = 0; t < TENANTS; t += 400) {
+    const tenants = [];
+    const dlgs = [];
+    for (let k = t; k < Math.min(TENANTS, t + 400); k++) {
+      const tid = newId('tnt');
+      const slug = `cust-${k}-${tid.slice(-6)}`;
+      slugs.push(slug);
+      tenants.push({ id: tid, slug, name: `Customer ${String(k).padStart(5, '0')}`, status: 'active' as const, tier: 'business', referred_by_partner_id: null, invite_code: null, created_by: null, created_at: iso(now), updated_at: iso(now) });
+      dlgs.push({ id: newId('dlg'), partner_id: partnerId, tenant_id: tid, origin: 'link', role: 'MSP_FULL', scopes: null, ban_ids: null, overrides: '{"grant":[],"deny":[]}', status: 'active', justification: 'bench', starts_at: iso(now), ends_at: ends, client_id: null, bill_to_ban_id: null, requested_by: null, requested_at: iso(now), decided_by: null, decided_at: iso(now), revoked_by: null, revoked_at: null, revoke_reason: null, renewal_ends_at: null, last_used_at: null, created_at: iso(now), updated_at: iso(now) });
+    }
+    await db.insertInto('tenants').values(tenants).execute();
+    await db.insertInto('delegations').values(dlgs as never).execute();
+  }
+  await s.authz.load();
+});
+const { token } = await s.dataSources.create(ctx, { name: 'Bench billing system', kinds: ['billing_accounts', 'invoices', 'tickets'], scope: { all: true, tenant_ids: [], partner_ids: [] } });
+
+// ---- ingest --------------------------------------------------------------------------------------
+const ban = (k: number) => `BAN-${String(k).padStart(6, '0')}`;
+const months = Array.from({ length: 24 }, (_, m) => iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - m, 1))).slice(0, 7));
+function line(kind: 'account' | 'invoice' | 'ticket', i: number): string {
+  if (kind === 'account') return JSON.stringify({ kind: 'billing_account', external_id: `acct-${i}`, version: 1, data: { account_number: ban(i), tenant_ref: slugs[i], name: 'Main account', currency: 'USD' } });
+  if (kind === 'invoice') {
+    const k = i % TENANTS;
+    const period = months[Math.floor(i / TENANTS) % months.length];
+    const total = 10_000 + ((i * 7919) % 500_000);
+    const paid = i % 5 !== 0;
+    return JSON.stringify({ kind: 'invoice', external_id: `inv-${i}`, version: 1, data: { ban: ban(k), number: `INV-${String(i).padStart(8, '0')}`, period, issued_at: `${period}-02T00:00:00Z`, due_at: `${period}-28T00:00:00Z`, currency: 'USD', subtotal_cents: total, tax_cents: 0, total_cents: total, balance_cents: paid ? 0 : total, status: paid ? 'paid' : 'open', ...(paid ? { paid_at: `${period}-20T00:00:00Z` } : {}) } });
+  }
+  return JSON.stringify({ kind: 'ticket', external_id: `tkt-${i}`, version: 1, data: { ban: ban(i % TENANTS), subject: `Issue ${i}`, description: 'bench', category: 'technical', priority: ['low', 'normal', 'high', 'urgent'][i % 4], status: i % 3 === 0 ? 'resolved' : 'open', opened_at: iso(now) } });
+}
+
+const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0, throttled: 0 };
+async function push(body: string): Promise<void> {
+  for (;;) {
+    const r = await app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
+    if (r.statusCode === 429) {
+      counts.throttled++;
+      await new Promise((res) => setTimeout(res, Number(r.headers['retry-after'] ?? 1) * 1000));
+      continue;
+    }
+    if (r.statusCode !== 200) throw new Error(`batch: ${r.statusCode} ${r.body.slice(0, 300)}`);
+    const j = r.json() as typeof counts;
+    for (const k of ['applied', 'unchanged', 'held', 'rejected'] as const) counts[k] += j[k];
+    return;
+  }
+}
+/** send `n` lines of a kind in batches, PUSHERS at a time; returns lines per second */
+async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number): Promise<{ seconds: number; per_second: number }> {
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const from = next;
+      if (from >= n) return;
+      next = Math.min(n, from + BATCH);
+      const lines: string[] = [];
+      for (let i = from; i < next; i++) lines.push(line(kind, i));
+      await push(lines.join('\n'));
+      if (process.stderr.isTTY) process.stderr.write(`\r${kind}: ${next.toLocaleString('en-US')} / ${n.toLocaleString('en-US')}   `);
+    }
+  };
+  await Promise.all(Array.from({ length: PUSHERS }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds: Math.round(seconds * 10) / 10, per_second: Math.round(n / seconds) };
+}
+const accounts = await ingest('account', TENANTS);
+const invoices = await ingest('invoice', INVOICES);
+const tickets = await ingest('ticket', TICKETS);
+// the same invoices again: every line unchanged
+const resendN = Math.min(INVOICES, 20_000);
+const before = counts.unchanged;
+const resend = await ingest('invoice', resendN);
+const resentUnchanged = counts.unchanged - before;
+if (process.stderr.isTTY) process.stderr.write('\n');
+
+if (bench.label === 'postgres' && bench.ownerUrl) {
+  const c = new pg.Client({ connectionString: bench.ownerUrl });
+  await c.connect();
+  await c.query('vacuum analyze');
+  await c.end();
+}
+
+// ---- the MSP views over it -----------------------------------------------------------------------
+const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
+const cookie = login.headers['set-cookie'] as string[] | string | undefined;
+const cookieHeader = (Array.isArray(cookie) ? cookie : [cookie ?? '']).map((c) => c.split(';')[0]).join('; ');
+const ENDPOINTS = ['/api/v1/partner/billing/invoices', '/api/v1/partner/billing/summary', '/api/v1/partner/support/tickets', '/api/v1/partner/dashboard', '/api/v1/partner/data-freshness'];
+const pct = (xs: number[], p: number) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return Math.round(a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] * 10) / 10;
+};
+const views: Record<string, { p50_ms: number; p95_ms: number }> = {};
+for (const url of ENDPOINTS) {
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS + 3; i++) {
+    const a = performance.now();
+    const r = await app.inject({ method: 'GET', url, headers: { cookie: cookieHeader } });
+    if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+    if (i >= 3) times.push(performance.now() - a);
+  }
+  views[url.replace('/api/v1/partner', '')] = { p50_ms: pct(times, 50), p95_ms: pct(times, 95) };
+  await s.gateway.auditBuffer.flush();
+}
+
+await app.close();
+await bench.drop();
+
+const worst = Math.max(...Object.values(views).map((v) => v.p95_ms));
+console.log(`\nsync ingest (${bench.label}) — ${TENANTS.toLocaleString('en-US')} tenants, ${PUSHERS} batches in flight of ${BATCH.toLocaleString('en-US')} lines${quick ? ' (--quick)' : ''}`);
+console.log(`billing accounts: ${TENANTS.toLocaleString('en-US')} in ${accounts.seconds} s (${accounts.per_second} lines/s)`);
+console.log(`invoices:         ${INVOICES.toLocaleString('en-US')} in ${invoices.seconds} s (${invoices.per_second} lines/s)`);
+console.log(`tickets:          ${TICKETS.toLocaleString('en-US')} in ${tickets.seconds} s (${tickets.per_second} lines/s)`);
+console.log(`resent invoices:  ${resendN.toLocaleString('en-US')} in ${resend.seconds} s (${resend.per_second} lines/s), ${resentUnchanged.toLocaleString('en-US')} unchanged`);
+console.log(`lines: ${counts.applied} applied, ${counts.unchanged} unchanged, ${counts.held} held, ${counts.rejected} rejected; ${counts.throttled} batches waited for the rate limit`);
+console.log('MSP view'.padEnd(22) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9));
+for (const [k, v] of Object.entries(views)) console.log(k.padEnd(22) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9));
+console.log(`target p95 ≤ 200 ms: ${worst <= 200 ? 'met' : 'MISSED'} (worst ${worst} ms) · machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
+console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, views, worst_p95_ms: worst, load1: loadavg()[0] }));
+process.exit(0);
