@@ -57,6 +57,7 @@ import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/ind
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
+import { createSso, registerSsoBrowserRoutes, ssoRoutes } from '../modules/sso/index.ts';
 import { OverviewService, overviewRoutes, PartnerHomeService, partnerHomeRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
@@ -255,6 +256,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) });
   // the push sync API (/sync/v1): a data source, with its own token, outside the /api routers
   await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter });
+  // single sign-on per organization: the browser flow (/sso/…) outside the /api routers, like SCIM
+  const sso = createSso({
+    ...services,
+    outbox: services.notifications.outbox,
+    secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
+    redis: deps.redis ?? null,
+    redisKeyPrefix: config.redisKeyPrefix,
+    domainRecheckIntervalMs: config.domainRecheckIntervalMs,
+    partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
+    onError: onBackgroundError,
+  });
+  app.decorate('sso', sso.service);
+  app.decorate('ssoBrowser', registerSsoBrowserRoutes(app as unknown as FastifyInstance, { sso: sso.service, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }));
   const guards = authGuards(
     services.identity,
     access,
@@ -321,6 +336,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       voucherRoutes({ vouchers: services.vouchers, access, clock }),
       programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
       notificationRoutes({ notifications: services.notifications, access }),
+      ssoRoutes({ sso: sso.service, domains: services.domains, access, publicUrl: config.publicUrl }),
       domainRoutes({
         domains: services.domains,
         access,
@@ -386,6 +402,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
+    sso.recheck.start();
   }));
   app.addHook('onClose', () => asSystem(async () => {
     services.delegations.stopExpirySweep();
@@ -396,6 +413,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.notifications.close();
     services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
+    await sso.recheck.stop();
     services.authz.stop();
     await services.oauth.stop();
     await services.agencies.stop();

@@ -109,6 +109,8 @@ export interface Config {
   lifecycleSweepIntervalMs: number;
   /** DNS server (ip or ip:port) for domain verification; null = the system resolver */
   dnsResolver: string | null;
+  /** how often verified sign-in domains are re-checked (ms); 0 = never */
+  domainRecheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -292,6 +294,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     notifyWorkerIntervalMs: get('NOTIFY_WORKER_INTERVAL_MS'),
     lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
     dnsResolver: dnsResolver(opt('DNS_RESOLVER')),
+    domainRecheckIntervalMs: get('DOMAIN_RECHECK_INTERVAL_MS'),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');

@@ -208,6 +208,11 @@ export const SettingsSchema = Type.Object({
     allowed: 'IP address, optionally with :port (IPv6 as [addr]:port)',
     description: 'DNS server that checks the TXT records organizations publish to prove they own an e-mail domain, e.g. `192.0.2.53:53`; unset: the resolvers of the operating system.',
   }),
+  DOMAIN_RECHECK_INTERVAL_MS: int(0, 2_592_000_000, {
+    default: 86_400_000,
+    description:
+      "Milliseconds between re-checks of each verified sign-in domain's DNS TXT record (default a day); a domain whose record is gone loses its verification, stops routing its people to the company sign-in, and its owners are told. 0 = never re-checked.",
+  }),
   LIFECYCLE_SWEEP_INTERVAL_MS: int(0, 3_600_000, { default: 60_000, description: 'Milliseconds between runs of the delegation lifecycle sweep (auto-extend, expiry, the 30/7/1-day notices); 0 = not started (tests drive it).' }),
   NOTIFY_WORKER_INTERVAL_MS: int(0, 3_600_000, { default: 1000, description: 'Milliseconds between runs of the events worker (fan-out of new events, due webhook deliveries, e-mail); 0 = not started (tests drive it).' }),
   CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),

@@ -37,6 +37,19 @@ export function findVerifiedDomains(db: Executor, domains: string[]): Promise<Do
   return db.selectFrom('organization_domains').selectAll().where('domain', 'in', domains).where('status', '=', 'verified').execute();
 }
 
+/** Verified domains last checked before `beforeIso` (or never), the oldest check first: the periodic re-check's work. */
+export function listVerifiedCheckedBefore(db: Executor, beforeIso: string, limit: number): Promise<DomainRow[]> {
+  return db
+    .selectFrom('organization_domains')
+    .selectAll()
+    .where('status', '=', 'verified')
+    .where((eb) => eb.or([eb('last_checked_at', 'is', null), eb('last_checked_at', '<', beforeIso)]))
+    .orderBy('last_checked_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 export async function insertDomain(db: Executor, row: Insertable<OrganizationDomainsTable>): Promise<void> {
   await db.insertInto('organization_domains').values(row).execute();
 }

@@ -50,6 +50,16 @@ export class DomainsService {
     return repo.listAllDomains(this.#d.db.kysely, q);
   }
 
+  /** The one verified claim of a domain (which organization's people it routes), if any. */
+  verifiedClaim(domain: string): Promise<DomainRow | undefined> {
+    return repo.findVerified(this.#d.db.kysely, domain);
+  }
+
+  /** Verified domains whose last check is older than `beforeIso`: what the periodic re-check looks at. */
+  dueForRecheck(beforeIso: string, limit: number): Promise<DomainRow[]> {
+    return repo.listVerifiedCheckedBefore(this.#d.db.kysely, beforeIso, limit);
+  }
+
   /** Another organization's domain looks exactly like a missing one. */
   async require(owner: Owner, id: string): Promise<DomainRow> {
     const row = await repo.findDomainOfOwner(this.#d.db.kysely, owner, id);

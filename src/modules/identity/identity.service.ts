@@ -14,7 +14,7 @@ import { constantTimeEqual } from '../../platform/crypto.ts';
 import { ApiTokensService } from './api-tokens.service.ts';
 import type { ApiTokenIndex } from './api-token-index.ts';
 import type * as repo from './identity.repo.ts';
-import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook } from './identity.types.ts';
+import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate, type InvitationAcceptor, type InvitationLink, type InvitationSentHook, type MemoryCredential, type ScopeType, type UserDisabledHook } from './identity.types.ts';
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
@@ -34,6 +34,7 @@ export {
   type InvitationLink,
   type MemoryCredential,
   type NewMember,
+  type PasswordGate,
   type ScopeType,
   type UserDisabledHook,
 } from './identity.types.ts';
@@ -105,6 +106,19 @@ export class IdentityService {
 
   loginPasskeyOptions(mfaToken: string) {
     return this.#sessions.loginPasskeyOptions(mfaToken);
+  }
+
+  /**
+   * A session for someone the organization's identity provider vouched for (modules/sso): no
+   * password asked; `amr` says how they signed in (["sso"], plus "mfa" when the provider's MFA counts).
+   */
+  openFederatedSession(ctx: RequestContext, userId: string, amr: readonly string[]): Promise<LoginOutcome> {
+    return this.#sessions.openFederated(ctx, userId, amr);
+  }
+
+  /** Who may not use a password (see PasswordGate); one gate, set once by single sign-on. */
+  setPasswordGate(gate: PasswordGate): void {
+    this.#d.passwordGate = gate;
   }
 
   logout(ctx: RequestContext, principal: Principal): Promise<void> {

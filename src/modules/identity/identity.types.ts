@@ -43,7 +43,16 @@ export interface IdentityDeps {
   onLimiterError?: (err: unknown) => void;
   /** a database lookup of the API token index failed (logged by the caller) */
   onIndexError?: (err: unknown) => void;
+  /** may this address use a password here (set with IdentityService.setPasswordGate; single sign-on's "require single sign-on") */
+  passwordGate?: PasswordGate;
 }
+
+/**
+ * Asked before a password sign-in or a password-reset link: null to go on, or the error to answer
+ * with (the organization requires its company sign-in for this address). Called with the account,
+ * when there is one, whatever the password given, so the refusal says nothing about the password.
+ */
+export type PasswordGate = (email: string, userId: string | null, purpose: 'sign_in' | 'password_reset') => Promise<Error | null>;
 
 export type ScopeType = 'tenant' | 'partner';
 

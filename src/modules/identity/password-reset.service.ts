@@ -55,6 +55,9 @@ export class PasswordResetService {
       });
     }
     const user = await repo.findUserByEmail(this.#d.db.kysely, normalized);
+    // The organization requires its company sign-in for this address: no password to reset.
+    const gate = await this.#d.passwordGate?.(normalized, user?.id ?? null, 'password_reset');
+    if (gate) throw gate;
     if (!user || user.status !== 'active') {
       await mutate(this.#d.db, (trx) =>
         this.#d.audit.record(trx, ctx, { action: 'user.password_reset_requested', outcome: 'failure', targetType: 'user', targetId: user?.id ?? null, details: { reason: user ? 'user_' + user.status : 'unknown_email' } }).then(() => undefined),

@@ -56,6 +56,21 @@ export class SessionsService {
       attempt.abandon();
       throw e;
     }
+    // The organization requires its company sign-in for this address: refused whatever the password.
+    const gate = await this.#d.passwordGate?.(normalized, user?.id ?? null, 'sign_in');
+    if (gate) {
+      attempt.abandon();
+      await mutate(this.#d.db, (trx) =>
+        this.#d.audit.record(trx, { ...ctx, actor: { ...ctx.actor, type: 'anonymous', userId: user?.id ?? null } }, {
+          action: 'user.login_failed',
+          outcome: 'failure',
+          targetType: 'user',
+          targetId: user?.id ?? null,
+          details: { email: normalized, reason: 'single_sign_on_required' },
+        }),
+      );
+      throw gate;
+    }
     if (!user || !ok || user.status !== 'active') {
       await attempt.failed();
       await mutate(this.#d.db, (trx) =>
@@ -124,6 +139,13 @@ export class SessionsService {
     }
     // single use: a second request with the same token (a replay, a double click) opens nothing
     if (!(await mfaRepo.takeChallenge(this.#d.db.kysely, row.id))) throw E.mfa_challenge_expired('This sign-in was completed already. Enter your email and password again.');
+    return this.#openSession(ctx, user, amr);
+  }
+
+  /** A session for a person their organization's identity provider signed in (IdentityService.openFederatedSession). */
+  async openFederated(ctx: RequestContext, userId: string, amr: readonly string[]): Promise<LoginOutcome> {
+    const user = await repo.findUserById(this.#d.db.kysely, userId);
+    if (!user || user.status !== 'active') throw authzErrors.user_inactive('This account is disabled. Contact your administrator.');
     return this.#openSession(ctx, user, amr);
   }
 

@@ -21,6 +21,7 @@ import type { MailOutboxTable, DomainEventsTable, WebhookEndpointsTable, Webhook
 import type { ScimConnectionsTable, ScimUsersTable, ScimGroupsTable, ScimGroupMembersTable, ScimRequestsTable } from './schema/scim.ts';
 import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTable, KycDocumentsTable, SubscriptionsTable } from './schema/plans.ts';
 import type { OrganizationDomainsTable } from './schema/domains.ts';
+import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable } from './schema/sso.ts';
 import type { DataSourcesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 
 export type * from './schema/identity.ts';
@@ -38,6 +39,7 @@ export type * from './schema/notifications.ts';
 export type * from './schema/plans.ts';
 export type * from './schema/domains.ts';
 export type * from './schema/scim.ts';
+export type * from './schema/sso.ts';
 export type * from './schema/datasources.ts';
 
 export interface Database {
@@ -113,6 +115,10 @@ export interface Database {
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
   scim_requests: ScimRequestsTable;
+  sso_connections: SsoConnectionsTable;
+  sso_role_mappings: SsoRoleMappingsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_flows: SsoFlowsTable;
   data_sources: DataSourcesTable;
   sync_records: SyncRecordsTable;
   sync_kind_state: SyncKindStateTable;

@@ -35,6 +35,7 @@ import { migration as m0030 } from './0030-app-id-token-alg.ts';
 import { migration as m0031 } from './0031-catalog-plain-words.ts';
 import { migration as m0032 } from './0032-organization-domains.ts';
 import { migration as m0033 } from './0033-scim.ts';
+import { migration as m0034 } from './0034-sso-connections.ts';
 import { migration as m0035 } from './0035-data-sources.ts';
 import { migration as m0037 } from './0037-link-relationship.ts';
 
@@ -72,6 +73,7 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0031-catalog-plain-words', m0031],
   ['0032-organization-domains', m0032],
   ['0033-scim', m0033],
+  ['0034-sso-connections', m0034],
   ['0035-data-sources', m0035],
   ['0037-link-relationship', m0037],
 ];

@@ -1,0 +1,81 @@
+/**
+ * The periodic re-check of verified sign-in domains (DOMAIN_RECHECK_INTERVAL_MS): a verified domain
+ * whose TXT record is gone loses its verification (DomainsService.check writes it, audited as
+ * domain.verification_lost), so single sign-on stops routing its addresses at once, and the
+ * organization's owners are told (the domain.verification_lost event: bell and e-mail). Each round
+ * looks at the domains whose last check is older than the interval, a batch at a time; every
+ * instance may run it — a check is idempotent, and a second instance finds the domain checked.
+ */
+import { mutate, type Db } from '../../platform/db/database.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { systemContext } from '../../platform/http/request-context.ts';
+import type { DomainsService } from '../domains/index.ts';
+import type { EventOutbox } from '../notifications/index.ts';
+
+const BATCH = 50;
+
+export interface DomainRecheckDeps {
+  db: Db;
+  clock: Clock;
+  domains: DomainsService;
+  outbox: EventOutbox;
+  intervalMs: number;
+  onError: (err: unknown) => void;
+}
+
+export class DomainRecheck {
+  readonly #d: DomainRecheckDeps;
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<unknown> | null = null;
+  constructor(d: DomainRecheckDeps) {
+    this.#d = d;
+  }
+
+  /** One round: re-check the verified domains due; returns how many lost their verification. */
+  async runOnce(): Promise<{ checked: number; lost: number }> {
+    const before = new Date(this.#d.clock.nowMs() - this.#d.intervalMs).toISOString();
+    const due = await this.#d.domains.dueForRecheck(before, BATCH);
+    let lost = 0;
+    const ctx = systemContext('domain-recheck');
+    for (const row of due) {
+      const owner = { type: row.owner_type, id: row.owner_id };
+      try {
+        const after = await this.#d.domains.check(ctx, owner, row.id);
+        if (after.status === 'verified') continue;
+        lost++;
+        await mutate(this.#d.db, (trx) =>
+          this.#d.outbox.emit(trx, {
+            type: 'domain.verification_lost',
+            tenantId: owner.type === 'tenant' ? owner.id : null,
+            partnerId: owner.type === 'partner' ? owner.id : null,
+            data: { domain: { id: row.id, domain: row.domain, reason: after.last_check_result ?? 'The TXT record was not found.' }, owner },
+          }),
+        );
+      } catch (e) {
+        this.#d.onError(e);
+      }
+    }
+    return { checked: due.length, lost };
+  }
+
+  start(): void {
+    if (this.#d.intervalMs <= 0 || this.#timer) return;
+    // a tenth of the interval between rounds (at most a minute): a domain is looked at soon after it is due
+    const every = Math.min(60_000, Math.max(1000, Math.floor(this.#d.intervalMs / 10)));
+    this.#timer = setInterval(() => {
+      if (this.#running) return;
+      this.#running = this.runOnce()
+        .catch((e) => this.#d.onError(e))
+        .finally(() => {
+          this.#running = null;
+        });
+    }, every);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+}

@@ -1,0 +1,72 @@
+/** The sso module's tables (migration 0034): connections, group → role mappings, linked identities, flows. */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { SsoConnectionsTable, SsoIdentitiesTable } from '../../platform/db/schema.ts';
+import type { GroupMapping, OrgType } from './sso-mapping.ts';
+
+export type ConnectionRow = Selectable<SsoConnectionsTable>;
+export type IdentityRow = Selectable<SsoIdentitiesTable>;
+export interface Org {
+  type: OrgType;
+  id: string;
+}
+
+export function findConnectionOfOrg(db: Executor, org: Org): Promise<ConnectionRow | undefined> {
+  return db.selectFrom('sso_connections').selectAll().where('org_type', '=', org.type).where('org_id', '=', org.id).executeTakeFirst();
+}
+
+export function findConnection(db: Executor, id: string): Promise<ConnectionRow | undefined> {
+  return db.selectFrom('sso_connections').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listConnectionsOfOrgs(db: Executor, orgs: Org[]): Promise<ConnectionRow[]> {
+  if (orgs.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('sso_connections')
+    .selectAll()
+    .where((eb) => eb.or(orgs.map((o) => eb.and([eb('org_type', '=', o.type), eb('org_id', '=', o.id)]))))
+    .execute();
+}
+
+export async function insertConnection(db: Executor, row: Insertable<SsoConnectionsTable>): Promise<void> {
+  await db.insertInto('sso_connections').values(row).execute();
+}
+
+export async function updateConnection(db: Executor, id: string, patch: Updateable<SsoConnectionsTable>): Promise<void> {
+  await db.updateTable('sso_connections').set(patch).where('id', '=', id).execute();
+}
+
+export async function deleteConnection(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('sso_connections').where('id', '=', id).execute();
+}
+
+export async function listMappings(db: Executor, connectionId: string): Promise<GroupMapping[]> {
+  const rows = await db.selectFrom('sso_role_mappings').select(['group_name', 'role']).where('connection_id', '=', connectionId).orderBy('position').execute();
+  return rows.map((r) => ({ group: r.group_name, role: r.role }));
+}
+
+export async function replaceMappings(db: Executor, connectionId: string, mappings: GroupMapping[]): Promise<void> {
+  await db.deleteFrom('sso_role_mappings').where('connection_id', '=', connectionId).execute();
+  if (mappings.length === 0) return;
+  await db
+    .insertInto('sso_role_mappings')
+    .values(mappings.map((m, i) => ({ connection_id: connectionId, group_name: m.group, role: m.role, position: i })))
+    .execute();
+}
+
+export function findIdentity(db: Executor, connectionId: string, subject: string): Promise<IdentityRow | undefined> {
+  return db.selectFrom('sso_identities').selectAll().where('connection_id', '=', connectionId).where('subject', '=', subject).executeTakeFirst();
+}
+
+export async function insertIdentity(db: Executor, row: Insertable<SsoIdentitiesTable>): Promise<void> {
+  await db.insertInto('sso_identities').values(row).execute();
+}
+
+export async function touchIdentity(db: Executor, connectionId: string, subject: string, patch: { email: string; last_sign_in_at: string }): Promise<void> {
+  await db.updateTable('sso_identities').set(patch).where('connection_id', '=', connectionId).where('subject', '=', subject).execute();
+}
+
+export async function countIdentities(db: Executor, connectionId: string): Promise<number> {
+  const r = await db.selectFrom('sso_identities').select((eb) => eb.fn.countAll<string>().as('n')).where('connection_id', '=', connectionId).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

@@ -1,0 +1,232 @@
+/**
+ * Single sign-on settings (JSON API):
+ *
+ *  - partner:  /api/v1/partners/:partner_id/sso   the partner's owner (partner.profile.update)
+ *  - tenant:   /api/v1/tenants/:tenant_id/sso     the tenant's admins (tenant.update)
+ *    GET (settings, roles in words, verified domains, who may be break-glass), PUT (create or replace),
+ *    DELETE, POST …/sso/test (a "Test sign-in" URL), GET …/sso/saml-metadata (our SAML metadata, when
+ *    the SAML adapter provides it)
+ *  - operator: GET /api/v1/sso/connections?org_type=&org_id=, POST /api/v1/sso/connections/:id/switch-off
+ *  - public:   POST /api/v1/auth/sso/discover     does this address sign in with its company account?
+ *
+ * The organization comes from the URL behind the organization wall, never from the body.
+ */
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import { Type, problems } from '../../platform/http/schemas.ts';
+import type { Access } from '../authz/index.ts';
+import type { DomainsService } from '../domains/index.ts';
+import { SSO_ROLES, roleName } from './sso-mapping.ts';
+import { ssoErrors as E } from './sso.errors.ts';
+import type { ConnectionInput, ConnectionRow, Org, SsoService } from './sso.service.ts';
+import { SsoProtocolError } from './sso.types.ts';
+import * as S from './sso.schemas.ts';
+
+export const PARTNER_SSO_PERMISSION = 'partner.profile.update';
+export const TENANT_SSO_PERMISSION = 'tenant.update';
+export const OPERATOR_SSO_PERMISSION = 'platform.partners.manage';
+
+export interface SsoRouteDeps {
+  sso: SsoService;
+  domains: DomainsService;
+  access: Access;
+  publicUrl: string;
+}
+
+export async function toConnectionDto(sso: SsoService, c: ConnectionRow, publicUrl: string) {
+  const mappings = await sso.mappings(c.id);
+  const saml = sso.adapter('saml');
+  return {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    enabled: c.enabled === 1,
+    oidc:
+      c.kind === 'oidc'
+        ? {
+            issuer: c.oidc_issuer ?? '',
+            client_id: c.oidc_client_id ?? '',
+            auth_method: c.oidc_auth_method ?? 'client_secret_basic',
+            client_secret_set: c.oidc_client_secret_enc !== null,
+            scopes: c.oidc_scopes ?? 'openid email profile',
+            jwks_url: c.oidc_auth_method === 'private_key_jwt' ? `${publicUrl}/sso/oidc/${c.id}/jwks` : null,
+          }
+        : null,
+    saml:
+      c.kind === 'saml'
+        ? {
+            sp_entity_id: c.saml_sp_entity_id ?? '',
+            acs_url: c.saml_acs_url ?? '',
+            idp_metadata_url: c.saml_idp_metadata_url,
+            idp_metadata_set: !!c.saml_idp_metadata_xml,
+            clock_skew_seconds: c.saml_clock_skew_seconds,
+            sp_metadata_available: typeof saml?.metadataXml === 'function',
+          }
+        : null,
+    claims: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
+    default_role: c.default_role,
+    role_mappings: mappings.map((m) => ({ ...m, role_name: roleName(c.org_type, m.role) })),
+    trust_upstream_mfa: c.trust_upstream_mfa === 1,
+    require_sso: c.require_sso === 1,
+    break_glass_user_id: c.break_glass_user_id,
+    switched_off: c.switched_off_at ? { at: c.switched_off_at, reason: c.switched_off_reason } : null,
+    people_signed_in: await sso.signedInCount(c.id),
+    last_sign_in_at: c.last_sign_in_at,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+  };
+}
+
+const tags = ['sso'];
+
+function organizationRoutes(app: App, d: SsoRouteDeps, kind: 'partner' | 'tenant'): void {
+  const base = kind === 'partner' ? '/api/v1/partners/:partner_id/sso' : '/api/v1/tenants/:tenant_id/sso';
+  const who = kind === 'partner' ? "the partner's" : "the customer's";
+  const params = kind === 'partner' ? S.PartnerParams : S.TenantParams;
+  const org = (p: { partner_id?: string; tenant_id?: string }): Org => ({ type: kind, id: (kind === 'partner' ? p.partner_id : p.tenant_id)! });
+  const allow = (req: Parameters<Access['user']>[0], id: string) => (kind === 'partner' ? d.access.partner(req, id, PARTNER_SSO_PERMISSION) : d.access.tenant(req, id, TENANT_SSO_PERMISSION));
+  const view = async (o: Org) => {
+    const c = await d.sso.get(o);
+    return {
+      connection: c ? await toConnectionDto(d.sso, c, d.publicUrl) : null,
+      callback_url: d.sso.callbackUrl,
+      roles: [...SSO_ROLES[o.type]],
+      break_glass_candidates: await d.sso.breakGlassCandidates(o),
+      domains: (await d.domains.list(o)).map((r) => ({ id: r.id, domain: r.domain, status: r.status, last_checked_at: r.last_checked_at })),
+    };
+  };
+
+  app.get(base, { schema: { tags, summary: `${who} single sign-on: the connection, the roles it may give, the verified domains it routes`, params, response: { 200: S.SsoView, ...problems(400, 401, 403, 404) } } }, async (req) => {
+    const o = org(req.params as never);
+    allow(req, o.id);
+    return view(o);
+  });
+
+  app.put(
+    base,
+    {
+      schema: {
+        tags,
+        summary: `Create or replace ${who} single sign-on connection (the client secret is write-only; leave it out to keep it)`,
+        params,
+        body: S.ConnectionBody,
+        response: { 200: S.SsoView, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const o = org(req.params as never);
+      allow(req, o.id);
+      await d.sso.save(req.ctx(), o, req.body as ConnectionInput);
+      return view(o);
+    },
+  );
+
+  app.delete(base, { schema: { tags, summary: `Remove ${who} single sign-on connection (people keep their accounts)`, params, response: { 204: Type.Null(), ...problems(400, 401, 403, 404) } } }, async (req, reply) => {
+    const o = org(req.params as never);
+    allow(req, o.id);
+    await d.sso.remove(req.ctx(), o);
+    return reply.code(204).send(null);
+  });
+
+  app.post(
+    `${base}/test`,
+    {
+      schema: {
+        tags,
+        summary: 'Start a test sign-in: open the URL in a new window; it shows what the provider said and the role it would give, creating nobody',
+        params,
+        response: { 200: S.TestStart, ...problems(400, 401, 403, 404, 502) },
+      },
+    },
+    async (req) => {
+      const o = org(req.params as never);
+      allow(req, o.id);
+      const c = await d.sso.require(o);
+      try {
+        return { url: await d.sso.start(c, 'test', { testedBy: req.principal?.userId ?? null }) };
+      } catch (e) {
+        if (e instanceof SsoProtocolError) throw E.sso_provider_unreachable(e.detail);
+        throw e;
+      }
+    },
+  );
+
+  app.get(
+    `${base}/saml-metadata`,
+    { schema: { tags, summary: 'Our SAML service provider metadata for this connection (XML), to give the identity provider', params, response: { 200: Type.String(), ...problems(400, 401, 403, 404) } } },
+    async (req, reply) => {
+      const o = org(req.params as never);
+      allow(req, o.id);
+      const c = await d.sso.require(o);
+      const saml = d.sso.adapter('saml');
+      if (c.kind !== 'saml' || !saml?.metadataXml) throw E.sso_connection_not_found('This connection has no SAML metadata to download.');
+      const xml = await saml.metadataXml(d.sso.settingsOf(c));
+      return reply.header('content-type', 'application/samlmetadata+xml').header('content-disposition', 'attachment; filename="partnergate-sp-metadata.xml"').send(xml);
+    },
+  );
+}
+
+export function ssoRoutes(d: SsoRouteDeps): AudienceRoutes {
+  return {
+    partner(app: App): void {
+      organizationRoutes(app, d, 'partner');
+    },
+    tenant(app: App): void {
+      organizationRoutes(app, d, 'tenant');
+    },
+    operator(app: App): void {
+      app.get(
+        '/api/v1/sso/connections',
+        {
+          config: { operator: OPERATOR_SSO_PERMISSION },
+          schema: { tags, summary: "An organization's single sign-on connection (operator)", querystring: S.OperatorConnectionQuery, response: { 200: S.OperatorConnectionView, ...problems(400, 401, 403) } },
+        },
+        async (req) => {
+          d.access.operator(req, OPERATOR_SSO_PERMISSION);
+          const q = req.query as { org_type: 'partner' | 'tenant'; org_id: string };
+          const c = await d.sso.get({ type: q.org_type, id: q.org_id });
+          return { connection: c ? await toConnectionDto(d.sso, c, d.publicUrl) : null };
+        },
+      );
+      app.post(
+        '/api/v1/sso/connections/:connection_id/switch-off',
+        {
+          config: { operator: OPERATOR_SSO_PERMISSION },
+          schema: {
+            tags,
+            summary: "Switch an organization's single sign-on off (operator): its people sign in with passwords again; audited",
+            params: S.ConnectionParams,
+            body: S.SwitchOffBody,
+            response: { 200: S.OperatorConnectionView, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          d.access.operator(req, OPERATOR_SSO_PERMISSION);
+          const found = await d.sso.findById((req.params as { connection_id: string }).connection_id);
+          if (!found) throw E.sso_connection_not_found();
+          const c = await d.sso.switchOff(req.ctx(), { type: found.org_type, id: found.org_id }, (req.body as { reason: string }).reason);
+          return { connection: await toConnectionDto(d.sso, c, d.publicUrl) };
+        },
+      );
+    },
+    public(app: App): void {
+      app.post(
+        '/api/v1/auth/sso/discover',
+        {
+          config: { csrf: false, public: true },
+          schema: {
+            tags: ['auth'],
+            summary: 'Does this address sign in with its company account? (its domain verified by an organization whose single sign-on is on)',
+            body: S.DiscoverBody,
+            response: { 200: S.DiscoverAnswer, ...problems(400, 429) },
+          },
+        },
+        async (req) => {
+          const email = (req.body as { email: string }).email.trim().toLowerCase();
+          const r = await d.sso.route(email);
+          if (!r) return { routed: false, start_url: null, password_allowed: true };
+          return { routed: true, start_url: `/sso/start?email=${encodeURIComponent(email)}`, password_allowed: r.connection.require_sso !== 1 };
+        },
+      );
+    },
+  };
+}
