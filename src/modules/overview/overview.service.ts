@@ -118,7 +118,8 @@ export class OverviewService {
   }
 }
 
-function parseList(raw: string): string[] {
+/** A JSON list of strings (a partner's capabilities), [] when it is not one. */
+export function parseList(raw: string): string[] {
   try {
     const v: unknown = JSON.parse(raw);
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];

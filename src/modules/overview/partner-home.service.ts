@@ -16,6 +16,7 @@ import type { PlansService } from '../plans/index.ts';
 import type { ResourcesService } from '../resources/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import type { PartnerHomeDto } from './partner-home.schemas.ts';
+import { parseList } from './overview.service.ts';
 
 export type PartnerHome = Static<typeof PartnerHomeDto>;
 
@@ -139,14 +140,5 @@ export class PartnerHomeService {
       invoices: invoices.data.map((i) => ({ number: i.number, period: i.period, due_at: i.due_at, total_cents: i.total_cents, balance_cents: i.balance_cents, currency: i.currency, status: i.status })),
       outstanding: owed.map((o) => ({ currency: o.currency, outstanding_cents: o.outstanding_cents, overdue_cents: o.overdue_cents })),
     };
-  }
-}
-
-function parseList(raw: string): string[] {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
   }
 }
