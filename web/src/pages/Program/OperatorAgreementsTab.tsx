@@ -8,7 +8,8 @@ import { FormActions } from '../../components/FormActions.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { AgreementView } from './AgreementView.tsx';
-import { toMinor } from './programFormat.ts';
+import { formatDay, toMinor } from './programFormat.ts';
+import { inForce } from '../../components/format.ts';
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';
 
 // ---- agreements ----------------------------------------------------------------------------------
@@ -19,7 +20,8 @@ export function AgreementsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
   const list = useApiQuery(['program', 'op', 'agreements', partnerId], () => programApi.partnerAgreements(partnerId!), { enabled: !!partnerId });
   const [drafting, setDrafting] = useState(false);
   const approve = useApiMutation((a: Agreement) => programApi.approveAgreement(a.id), {
-    success: (a) => `Version ${a.version} approved: it is now in force.`,
+    // in force from its start day, not before (format.ts inForce)
+    success: (a) => (inForce(a.effective_date, null) ? `Version ${a.version} approved: it is now in force.` : `Version ${a.version} approved: it comes into force on ${formatDay(a.effective_date)}.`),
     notifyError: true,
     invalidates: [['program']],
   });
