@@ -8,7 +8,6 @@ export const ssoErrors = defineErrors('sso', {
   sso_role_invalid: { status: 400, title: 'This role does not exist for this kind of organization' },
   sso_break_glass_invalid: { status: 400, title: 'The break-glass person must be an owner or administrator of the organization' },
   sso_required: { status: 403, title: 'Your organization requires you to sign in with your company account' },
-  sso_not_routed: { status: 404, title: 'No company sign-in is set up for this address' },
   sso_provider_unreachable: { status: 502, title: "The organization's identity provider could not be reached" },
 });
 
