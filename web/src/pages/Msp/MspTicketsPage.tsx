@@ -9,6 +9,7 @@ import { mspApi, type Ticket } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
@@ -58,6 +59,7 @@ export function MspTicketsPage() {
           )
         }
       />
+      <DataFreshness kind="tickets" />
       <Stack>
         <Group align="flex-end" wrap="wrap">
           <TextInput label="Search" placeholder="Number, subject, customer or assignee" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} />
