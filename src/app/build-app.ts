@@ -247,6 +247,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const scim = createScim({
     ...services,
     partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
+    tenantsOf: async (userId) => services.authz.snapshot.users.get(userId)?.tenants ?? new Map(),
     endActivations: async (ctx, partnerId, userId) => {
       for (const status of ['active', 'pending'] as const) {
         for (const a of await services.activations.list({ partnerId, status }, 1000)) if (a.user_id === userId) await services.activations.end(ctx, { partnerId, userId }, a.id);

@@ -1,5 +1,5 @@
 /**
- * An organization's SCIM connection: its bearer token (shown once, stored only as a keyed hash
+ * An organization's (a partner's or a tenant's) SCIM connection: its bearer token (shown once, stored only as a keyed hash
  * with SecretHasher, as API tokens are), rotated or switched off by the organization's owner or
  * the operator; the token authenticates a directory and names the organization — never the body.
  * Also the small log of the directory's recent requests, in words, for the portal.
@@ -11,6 +11,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { scimErrors as E } from './scim.errors.ts';
+import { auditOrg } from './scim-members.ts';
 import * as repo from './scim.repo.ts';
 
 export type { Org, ConnectionRow } from './scim.repo.ts';
@@ -49,7 +50,7 @@ export class ScimConnections {
       const id = existing?.id ?? newId('scim');
       if (existing) await repo.updateConnection(trx, id, patch);
       else await repo.insertConnection(trx, { id, org_type: org.type, org_id: org.id, created_at: now, created_by: ctx.actor.userId, last_used_at: null, ...patch });
-      await this.#d.audit.record(trx, ctx, { action: existing?.token_hash ? 'scim.token_rotated' : 'scim.token_created', partnerId: org.id, targetType: 'scim_connection', targetId: id });
+      await this.#d.audit.record(trx, ctx, { action: existing?.token_hash ? 'scim.token_rotated' : 'scim.token_created', ...auditOrg(org), targetType: 'scim_connection', targetId: id });
     });
     return { token, connection: (await this.find(org))! };
   }
@@ -61,7 +62,7 @@ export class ScimConnections {
     if (c.status === 'off') return c;
     await mutate(this.#d.db, async (trx) => {
       await repo.updateConnection(trx, c.id, { token_hash: null, status: 'off', switched_off_at: this.#now(), switched_off_by: ctx.actor.userId });
-      await this.#d.audit.record(trx, ctx, { action: 'scim.token_revoked', partnerId: org.id, targetType: 'scim_connection', targetId: c.id });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.token_revoked', ...auditOrg(org), targetType: 'scim_connection', targetId: c.id });
     });
     return (await this.find(org))!;
   }

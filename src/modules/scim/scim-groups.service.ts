@@ -1,9 +1,11 @@
 /**
- * SCIM Groups of one organization (a partner): the directory's groups and their members. A group
- * named after a member role ("Billing", "partner_msp_billing", "Partnergate Auditors"…) gives its
- * members that role; a person in several takes the broadest, and one who leaves every role group
- * falls back to the read-only auditor role — never to full access. Roles are set through
- * PartnersService.setMemberRole (audited, in the snapshot at the next request).
+ * SCIM Groups of one organization (a partner or a tenant): the directory's groups and their
+ * members. A group named after a role gives its members that role — a partner's member roles
+ * ("Billing", "partner_msp_billing", "Partnergate Auditors"…), a tenant's TENANT_ADMIN ("Admins")
+ * or TENANT_USER ("Users"); a person in several takes the broadest, and one who leaves every role
+ * group falls back to the narrow role (a partner's read-only auditor, a tenant's TENANT_USER) —
+ * never to full access. Roles are set through the membership's own path (scim-members.ts: audited,
+ * in the snapshot at the next request).
  */
 import { mutateAndKick, type Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -11,23 +13,17 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { PartnersService } from '../partners/index.ts';
-import type { RoleCatalog } from '../authz/index.ts';
 import { scimProblem } from './scim.errors.ts';
+import { auditOrg, type Memberships } from './scim-members.ts';
 import * as repo from './scim.repo.ts';
 import { applyPatch, filterOf, listResponse, patchOperations, toScimGroup } from './scim.resources.ts';
-
-/** Member roles from the broadest to the narrowest. */
-export const MEMBER_ROLES_BROADEST_FIRST = ['partner_msp_full', 'partner_msp_billing', 'partner_msp_support', 'partner_auditor'] as const;
-const FALLBACK_ROLE = 'partner_auditor';
 
 export interface ScimGroupsDeps {
   db: Db;
   feed: ChangeFeed;
   audit: AuditLog;
   clock: Clock;
-  partners: PartnersService;
-  roles: RoleCatalog;
+  memberships: Memberships;
 }
 
 const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -58,12 +54,11 @@ export class ScimGroups {
     return this.#d.clock.now().toISOString();
   }
 
-  /** The member role a group's name stands for, or null. */
-  roleFor(displayName: string): string | null {
+  /** The role a group's name stands for in this kind of organization, or null. */
+  roleFor(org: repo.Org, displayName: string): string | null {
     const n = norm(displayName);
-    for (const id of MEMBER_ROLES_BROADEST_FIRST) {
-      const role = this.#d.roles.get(id);
-      const names = [norm(id), role ? norm(role.name) : null].filter((x): x is string => !!x && x.length > 0);
+    for (const { id, names: words } of this.#d.memberships[org.type].groupRoles) {
+      const names = words.map(norm).filter((x) => x.length > 0);
       if (names.some((r) => n === r || n === r + 's' || n.endsWith(r) || n.endsWith(r + 's'))) return id;
     }
     return null;
@@ -103,11 +98,11 @@ export class ScimGroups {
     await this.#checkMembers(org, input.members);
     const now = this.#now();
     const id = newId('sgr');
-    const role = this.roleFor(input.displayName);
+    const role = this.roleFor(org, input.displayName);
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.insertGroup(trx, { id, org_type: org.type, org_id: org.id, display_name: input.displayName, external_id: input.externalId, member_role: role, created_at: now, updated_at: now });
       await repo.setGroupMembers(trx, id, input.members);
-      await this.#d.audit.record(trx, ctx, { action: 'scim.group_created', partnerId: org.id, targetType: 'scim_group', targetId: id, details: { display_name: input.displayName, member_role: role, members: input.members } });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.group_created', ...auditOrg(org), targetType: 'scim_group', targetId: id, details: { display_name: input.displayName, member_role: role, members: input.members } });
     });
     await this.#syncRoles(ctx, org, input.members, role !== null);
     return this.get(base, org, id);
@@ -140,7 +135,7 @@ export class ScimGroups {
     }
     await this.#checkMembers(org, input.members);
     const before = (await repo.listGroupMembers(this.#d.db.kysely, [g.id])).map((m) => m.user_id);
-    const role = input.displayName === g.display_name ? g.member_role : this.roleFor(input.displayName);
+    const role = input.displayName === g.display_name ? g.member_role : this.roleFor(org, input.displayName);
     const added = input.members.filter((m) => !before.includes(m));
     const removed = before.filter((m) => !input.members.includes(m));
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
@@ -148,7 +143,7 @@ export class ScimGroups {
       await repo.setGroupMembers(trx, g.id, input.members);
       await this.#d.audit.record(trx, ctx, {
         action: 'scim.group_updated',
-        partnerId: org.id,
+        ...auditOrg(org),
         targetType: 'scim_group',
         targetId: g.id,
         details: { display_name: input.displayName, ...(input.displayName !== g.display_name ? { renamed_from: g.display_name } : {}), member_role: role, members_added: added, members_removed: removed },
@@ -163,7 +158,7 @@ export class ScimGroups {
     const before = (await repo.listGroupMembers(this.#d.db.kysely, [g.id])).map((m) => m.user_id);
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.deleteGroup(trx, g.id);
-      await this.#d.audit.record(trx, ctx, { action: 'scim.group_deleted', partnerId: org.id, targetType: 'scim_group', targetId: g.id, details: { display_name: g.display_name, members: before } });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.group_deleted', ...auditOrg(org), targetType: 'scim_group', targetId: g.id, details: { display_name: g.display_name, members: before } });
     });
     await this.#syncRoles(ctx, org, before, g.member_role !== null);
   }
@@ -173,9 +168,10 @@ export class ScimGroups {
     if (!roleGroupInvolved) return;
     for (const userId of new Set(userIds)) {
       if (!(await repo.findScimUser(this.#d.db.kysely, org, userId))) continue;
+      const members = this.#d.memberships[org.type];
       const roles = await repo.memberRolesOfUser(this.#d.db.kysely, org, userId);
-      const role = MEMBER_ROLES_BROADEST_FIRST.find((r) => roles.includes(r)) ?? FALLBACK_ROLE;
-      await this.#d.partners.setMemberRole(ctx, org.id, userId, role);
+      const role = members.groupRoles.find((r) => roles.includes(r.id))?.id ?? members.fallbackRole;
+      await members.setRole(ctx, org, userId, role);
     }
   }
 }

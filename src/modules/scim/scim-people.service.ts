@@ -1,11 +1,12 @@
 /**
- * SCIM Users of one organization (a partner): create (or link an existing account of that e-mail
- * that belongs to no other partner) as a PARTNER_STAFF member, replace, patch, deactivate,
- * reactivate, delete. Deactivating and deleting reuse the platform's one path that ends a
- * person's access — IdentityService.setUserStatus('disabled'): sessions, API tokens, OAuth grants
- * and refresh tokens, pending invitations — the membership's own path (PartnersService), and ends
- * their just-in-time activations (ActivationsService.end), so
- * the change reaches every instance through the change feed. The account and its audit history stay.
+ * SCIM Users of one organization (a partner or a tenant): create (or link an existing account of
+ * that e-mail that belongs to no other organization) as a member (PARTNER_STAFF, TENANT_USER),
+ * replace, patch, deactivate, reactivate, delete. Deactivating and deleting reuse the platform's one
+ * path that ends a person's access — IdentityService.setUserStatus('disabled'): sessions, API
+ * tokens, OAuth grants and refresh tokens, pending invitations — and the membership's own path
+ * (scim-members.ts: a partner's membership goes inactive and its just-in-time activations end), so
+ * the change reaches every instance through the change feed. The account and its audit history
+ * stay. A provisioned person is in the directory's reach only while a member of its organization.
  */
 import { mutateAndKick, type Db, type Tx } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -15,8 +16,8 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import type { PartnersService } from '../partners/index.ts';
 import { scimProblem } from './scim.errors.ts';
+import { auditOrg, type Memberships } from './scim-members.ts';
 import * as repo from './scim.repo.ts';
 import { applyPatch, booleanOf, filterOf, listResponse, patchOperations, toScimUser, type UserView } from './scim.resources.ts';
 
@@ -26,11 +27,7 @@ export interface ScimPeopleDeps {
   audit: AuditLog;
   clock: Clock;
   identity: IdentityService;
-  partners: PartnersService;
-  /** the partner a person belongs to now (the decision snapshot), or null */
-  partnerOf: (userId: string) => string | null;
-  /** ends the person's just-in-time activations (active and pending) with this partner (modules/delegations) */
-  endActivations: (ctx: RequestContext, partnerId: string, userId: string) => Promise<void>;
+  memberships: Memberships;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -101,15 +98,23 @@ export class ScimPeople {
     return { row, email: user?.email ?? row.user_name, displayName: user?.name ?? row.user_name, groups: groups.filter((g) => mine.has(g.id)).map((g) => ({ id: g.id, displayName: g.display_name })) };
   }
 
-  async get(base: string, org: repo.Org, userId: string) {
+  /** A person this organization's directory provisioned and who is its member now. */
+  async #find(org: repo.Org, userId: string) {
     const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
+    if (!row || !(await this.#d.memberships[org.type].members(org)).has(userId)) return undefined;
+    return row;
+  }
+
+  async get(base: string, org: repo.Org, userId: string) {
+    const row = await this.#find(org, userId);
     if (!row) throw scimProblem.notFound('User');
     return toScimUser(base, await this.view(org, row));
   }
 
   async list(base: string, org: repo.Org, q: Record<string, unknown>, page: { start: number; count: number }) {
     const match = filterOf(q.filter);
-    const rows = await repo.listScimUsers(this.#d.db.kysely, org);
+    const members = await this.#d.memberships[org.type].members(org);
+    const rows = (await repo.listScimUsers(this.#d.db.kysely, org)).filter((r) => members.has(r.user_id));
     const docs = [];
     for (const row of rows) docs.push(toScimUser(base, await this.view(org, row)));
     return listResponse(match ? docs.filter((d) => match(d as unknown as Record<string, unknown>)) : docs, page);
@@ -122,17 +127,18 @@ export class ScimPeople {
     if (input.externalId && (await repo.findScimUserByExternalId(db, org, input.externalId))) throw scimProblem.uniqueness('A user with this externalId already exists.');
     const existing = await this.#d.identity.findUserByEmail(input.email);
     if (existing?.platform_role) throw scimProblem.uniqueness('This e-mail address belongs to a platform operator, who cannot be provisioned by an organization.');
-    const memberOf = existing ? this.#d.partnerOf(existing.id) : null;
-    if (memberOf !== null && memberOf !== org.id) throw scimProblem.uniqueness('This e-mail address belongs to a member of another organization.');
+    const members = this.#d.memberships[org.type];
+    const placement = existing ? await members.placement(org, existing.id) : 'free';
+    if (placement === 'elsewhere') throw scimProblem.uniqueness('This e-mail address belongs to a member of another organization.');
     if (existing && (await repo.findScimUser(db, org, existing.id))) throw scimProblem.uniqueness('This person is already provisioned.');
     const now = this.#now();
     const displayName = input.displayName ?? ([input.givenName, input.familyName].filter(Boolean).join(' ') || input.userName);
     const userId = await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       // a new account gets an unguessable password nobody knows: the person signs in by single sign-on or sets one with a reset link
       const id = existing?.id ?? (await this.#d.identity.createUser(trx, { email: input.email, name: displayName, password: randomToken(24) }));
-      if (memberOf === null) await this.#d.partners.addMember(trx, { scopeId: org.id, userId: id, role: 'PARTNER_STAFF', invitedBy: null, invitationId: null }, ctx);
+      if (placement === 'free') await members.add(trx, org, id, ctx);
       await repo.insertScimUser(trx, { org_type: org.type, org_id: org.id, user_id: id, external_id: input.externalId, user_name: input.userName, given_name: input.givenName, family_name: input.familyName, active: 1, created_at: now, updated_at: now });
-      await this.#d.audit.record(trx, ctx, { action: 'scim.user_provisioned', partnerId: org.id, targetType: 'user', targetId: id, details: { user_name: input.userName, linked_existing_account: existing !== undefined } });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.user_provisioned', ...auditOrg(org), targetType: 'user', targetId: id, details: { user_name: input.userName, linked_existing_account: existing !== undefined } });
       return id;
     });
     if (!input.active) await this.#setActive(ctx, org, userId, false);
@@ -141,7 +147,7 @@ export class ScimPeople {
   }
 
   async #current(org: repo.Org, userId: string, ifMatch: string | undefined) {
-    const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
+    const row = await this.#find(org, userId);
     if (!row) throw scimProblem.notFound('User');
     if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(`W/"${row.version}"`)) throw scimProblem.preconditionFailed();
     return row;
@@ -177,7 +183,7 @@ export class ScimPeople {
     if (changed.length > 0) {
       await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
         await repo.updateScimUser(trx, org, row.user_id, { user_name: input.userName, external_id: input.externalId, given_name: input.givenName, family_name: input.familyName, version: row.version + 1, updated_at: this.#now() });
-        await this.#d.audit.record(trx, ctx, { action: 'scim.user_updated', partnerId: org.id, targetType: 'user', targetId: row.user_id, details: { fields: changed } });
+        await this.#d.audit.record(trx, ctx, { action: 'scim.user_updated', ...auditOrg(org), targetType: 'user', targetId: row.user_id, details: { fields: changed } });
       });
       if (changed.includes('displayName')) await this.#d.identity.updateProfile(ctx, { ...this.#principal(ctx), userId: row.user_id }, { name: displayName! });
     }
@@ -185,26 +191,27 @@ export class ScimPeople {
   }
 
   /**
-   * Deactivate: the membership goes inactive (a partner keeps its last owner: refused), then the
+   * Deactivate: the membership's side first (a partner's goes inactive; an organization keeps its
+   * last owner or admin: refused), then the
    * account is disabled — the path that ends its sessions, API tokens and OAuth grants everywhere.
    * Reactivate: the account and the membership come back (tokens and grants do not).
    */
   async #setActive(ctx: RequestContext, org: repo.Org, userId: string, active: boolean, force = false) {
     const row = await repo.findScimUser(this.#d.db.kysely, org, userId);
     if (!row || (!force && (row.active === 1) === active)) return;
+    const members = this.#d.memberships[org.type];
     if (!active) {
-      await this.#d.partners.updateMember(ctx, org.id, userId, { status: 'inactive' });
+      await members.deactivate(ctx, org, userId);
       await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
-      // an activation would outlive the account's return within its window
-      await this.#d.endActivations(ctx, org.id, userId);
+      await members.afterDeactivate(ctx, org, userId);
     } else {
       const user = await this.#d.identity.findUserById(userId);
       if (user?.status === 'disabled') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'active');
-      await this.#d.partners.updateMember(ctx, org.id, userId, { status: 'active' });
+      await members.reactivate(ctx, org, userId);
     }
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.updateScimUser(trx, org, userId, { active: active ? 1 : 0, version: row.version + 1, updated_at: this.#now() });
-      await this.#d.audit.record(trx, ctx, { action: active ? 'scim.user_reactivated' : 'scim.user_deactivated', partnerId: org.id, targetType: 'user', targetId: userId });
+      await this.#d.audit.record(trx, ctx, { action: active ? 'scim.user_reactivated' : 'scim.user_deactivated', ...auditOrg(org), targetType: 'user', targetId: userId });
     });
   }
 
@@ -214,12 +221,10 @@ export class ScimPeople {
     if (row.active === 1) await this.#setActive(ctx, org, userId, false);
     const user = await this.#d.identity.findUserById(userId);
     if (user?.status === 'active') await this.#d.identity.setUserStatus(ctx, this.#principal(ctx), userId, 'disabled');
-    if (this.#d.partnerOf(userId) === org.id || (await this.#d.partners.listMembers(org.id)).some((m) => m.user_id === userId)) {
-      await this.#d.partners.removeMember(ctx, org.id, userId);
-    }
+    await this.#d.memberships[org.type].remove(ctx, org, userId);
     await mutateAndKick(this.#d.db, this.#d.feed, async (trx) => {
       await repo.deleteScimUser(trx, org, userId);
-      await this.#d.audit.record(trx, ctx, { action: 'scim.user_deleted', partnerId: org.id, targetType: 'user', targetId: userId, details: { user_name: row.user_name } });
+      await this.#d.audit.record(trx, ctx, { action: 'scim.user_deleted', ...auditOrg(org), targetType: 'user', targetId: userId, details: { user_name: row.user_name } });
     });
   }
 }

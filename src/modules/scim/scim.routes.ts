@@ -1,7 +1,7 @@
 /**
  * The SCIM 2.0 protocol endpoints (RFC 7644) at /scim/v2, outside the /api audience routers like
  * the gateway's and AuthZEN's: an identity provider (Entra ID, Okta) authenticates with its
- * organization's SCIM token (Authorization: Bearer), and the organization is the token's — never
+ * organization's (a partner's or a tenant's) SCIM token (Authorization: Bearer), and the organization is the token's — never
  * the payload's. Answers are application/scim+json; refusals use RFC 7644 §3.12's error schema
  * (schemas, status, scimType, detail) instead of problem+json, and nothing answers 500 with a
  * reason. Each request is written to the organization's request log in words (for the portal).
@@ -41,7 +41,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 function fromAppError(e: AppError): ScimProblem {
   if (e.code === 'malformed_json' || e.code === 'json_too_deep') return scimProblem.invalidSyntax(e.detail);
   // RFC 7644 §3.12: mutability is a 400 (the partner's last owner cannot be turned off); a clash is 409 uniqueness
-  if (e.code === 'last_partner_owner') return scimProblem.mutability(e.detail);
+  if (e.code === 'last_partner_owner' || e.code === 'last_tenant_admin') return scimProblem.mutability(e.detail);
   if (e.status === 409) return new ScimProblem(409, e.detail, 'uniqueness');
   if (e.status === 400 || e.status === 403) return new ScimProblem(400, e.detail, 'invalidValue');
   if (e.status === 404) return new ScimProblem(404, e.detail);
@@ -77,19 +77,24 @@ export async function registerScimRoutes(app: FastifyInstance, d: ScimRouteDeps)
       const connection = m ? await d.connections.authenticate(m[1]) : null;
       if (!connection) throw scimProblem.unauthorized(m ? 'The SCIM token is unknown, rotated or switched off.' : undefined);
       const org: Org = { type: connection.org_type, id: connection.org_id };
+      // the database's wall follows the token's organization: a tenant's rows alone, or a partner's reach
       let tenantIds: readonly string[] | undefined;
-      setRequestDbContext({
-        kind: 'partner',
-        partnerId: org.id,
-        get tenantIds() {
-          return (tenantIds ??= d.partnerTenants(org.id));
-        },
-      });
+      setRequestDbContext(
+        org.type === 'tenant'
+          ? { kind: 'tenant', tenantId: org.id }
+          : {
+              kind: 'partner',
+              partnerId: org.id,
+              get tenantIds() {
+                return (tenantIds ??= d.partnerTenants(org.id));
+              },
+            },
+      );
       const ua = req.headers['user-agent'];
       callers.set(req, {
         org,
         result: null,
-        ctx: { requestId: String(req.id), ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, actor: { type: 'system', userId: null, partnerId: org.id, clientId: connection.id, agencyId: null } },
+        ctx: { requestId: String(req.id), ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null, actor: { type: 'system', userId: null, partnerId: org.type === 'partner' ? org.id : null, clientId: connection.id, agencyId: null } },
       });
     });
 

@@ -13,13 +13,9 @@ import { gw, loginAs } from '../gateway/helpers.ts';
 import type { TestPartner } from '../../helpers/world.ts';
 import { activeLink } from '../delegations/helpers.ts';
 import { asSystem } from '../../../src/platform/db/db-context.ts';
+import { ERROR, GROUP, PATCH, USER, email, scimClient } from './scim-helpers.ts';
 
 let t: OAuthTestApp;
-
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 beforeAll(async () => {
   t = await startOAuthApp();
@@ -34,15 +30,7 @@ async function tokenFor(p: TestPartner): Promise<string> {
   return r.body.token as string;
 }
 
-function scim(token: string) {
-  const c = new Client(t.app);
-  c.bearer = token;
-  const send = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
-    c.request(method, `/scim/v2${url}`, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), { ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...headers });
-  return send;
-}
-
-const email = (label: string) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@contoso.test`;
+const scim = (token: string) => scimClient(t, token);
 
 describe('SCIM Users as Entra ID sends them', () => {
   it('creates, finds by filter, patches, deactivates, reactivates and deletes a person', async () => {
