@@ -57,7 +57,8 @@ import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/ind
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
-import { createSso, registerSsoBrowserRoutes, ssoRoutes } from '../modules/sso/index.ts';
+import { createSso, registerSsoBrowserRoutes, ssoRoutes, type SsoBrowserFlow } from '../modules/sso/index.ts';
+import { installSaml } from '../modules/sso/saml/index.ts';
 import { OverviewService, overviewRoutes, PartnerHomeService, partnerHomeRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
@@ -271,6 +272,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('sso', sso.service);
   app.decorate('ssoBrowser', registerSsoBrowserRoutes(app as unknown as FastifyInstance, { sso: sso.service, cookieSecure: config.cookieSecure, sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec }));
+  // SAML 2.0 connections (modules/sso/saml): the adapter, its assertion consumer service and our metadata
+  await installSaml(app as unknown as FastifyInstance, {
+    sso: sso.service,
+    flow: app.getDecorator<SsoBrowserFlow>('ssoBrowser'),
+    redis: deps.redis ?? null,
+    redisKeyPrefix: config.redisKeyPrefix,
+    redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+    redisClients: services.redisClients,
+    onError: onBackgroundError,
+  });
   const guards = authGuards(
     services.identity,
     access,

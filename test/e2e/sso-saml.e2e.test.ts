@@ -3,9 +3,11 @@
  * (390 px) width. The provider is the samlify test IdP on loopback (test/helpers/saml-idp.ts); the
  * partner proved its domain against a real DNS server on loopback and connected the provider with a
  * group → role mapping (set up through the API: the settings page has its own journey).
+ * The provider accepts only AuthnRequests signed with the connection's key, as its metadata asks.
  *   a person of the domain   portal sign-in page → their address routes to the company sign-in (the
  *                            discover answer's start_url) → the provider's login page → back in the
- *                            portal as a new person, with the role their group maps to
+ *                            portal as a new person, with the role their group maps to (on the
+ *                            phone the assertion comes encrypted)
  *   a tampered answer        the refusal page, in words
  * No sideways scroll, and axe-core finds no serious or critical violation on our pages.
  * Screenshots: artifacts/screenshots/sso-saml-*.png.
@@ -35,7 +37,7 @@ beforeAll(async () => {
   dns = await startDnsServer();
   // at localhost with PUBLIC_URL saying so: the ACS address in our metadata is where the provider's form posts
   portal = await startPortal({ DNS_RESOLVER: dns.address }, { localhost: true });
-  idp = await startSamlIdp({ users: [], name: 'Acme sign-in (test)' });
+  idp = await startSamlIdp({ users: [], name: 'Acme sign-in (test)', wantAuthnRequestsSigned: true });
   const partner = await portal.t.world.partner();
   partnerId = partner.id;
   const owner: Client = await partner.owner.login();
@@ -97,7 +99,8 @@ describe('SAML single sign-on in the browser', () => {
       const local = `ada${size.width}`;
       const who = person(local, `Ada ${tag === 'laptop' ? 'Laptop' : 'Phone'}`, ['Partner Admins']);
       idp.users.splice(0, idp.users.length, who);
-      idp.next = { variant: 'good', encrypt: false };
+      // on the phone the provider also encrypts the assertion to the connection's certificate
+      idp.next = { variant: 'good', encrypt: tag === 'phone' };
       const page = await portal.newPage();
       await page.setViewportSize(size);
       await toProvider(page, who.email!);

@@ -1,7 +1,7 @@
 /**
  * SAML sign-in through the server's own routes, against the samlify identity provider on loopback and a
  * real DNS server for the domain proof: a partner owner verifies a domain and connects a SAML provider;
- * GET /sso/start sends a person of that domain to the provider with an AuthnRequest; the provider's
+ * GET /sso/start sends a person of that domain to the provider with an AuthnRequest signed with the connection's key; the provider's
  * signed answer POSTed to our ACS signs them in just in time with the role their group maps to, and lands
  * in the portal. A tampered, replayed or unsolicited answer gets the refusal page in words; our metadata
  * is public at the entity id and at …/metadata.
@@ -20,7 +20,7 @@ let idp: SamlIdp;
 beforeAll(async () => {
   dns = await startDnsServer();
   t = await startTestApp({ config: { DNS_RESOLVER: dns.address } });
-  idp = await startSamlIdp({ users: [] });
+  idp = await startSamlIdp({ users: [], wantAuthnRequestsSigned: true });
 });
 afterAll(async () => {
   await idp?.close();
@@ -60,7 +60,7 @@ async function connectedPartner() {
 }
 
 /** GET /sso/start for `email`, through the provider's login page, to the form it posts to our ACS. */
-async function signInAtProvider(email: string, user: IdpUser, variant: ResponseVariant = 'good'): Promise<{ acs: string; SAMLResponse: string; RelayState: string }> {
+async function signInAtProvider(email: string, user: IdpUser, variant: ResponseVariant = 'good', encrypt = false): Promise<{ acs: string; SAMLResponse: string; RelayState: string }> {
   const start = await t.app.inject({ method: 'GET', url: `/sso/start?email=${encodeURIComponent(email)}` });
   expect(start.statusCode, start.body).toBe(302);
   const location = String(start.headers.location);
@@ -68,8 +68,9 @@ async function signInAtProvider(email: string, user: IdpUser, variant: ResponseV
   const loginPage = await fetch(location);
   expect(loginPage.status).toBe(200);
   const seen = idp.requests.at(-1)!;
+  expect(seen.signed).toBe(true);
   idp.users.splice(0, idp.users.length, user);
-  idp.next = { variant, encrypt: false };
+  idp.next = { variant, encrypt };
   const answered = await fetch(`${idp.origin}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: '0', request_id: seen.id, relay_state: seen.relayState }) });
   const html = await answered.text();
   const field = (name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1]?.replace(/&quot;/g, '"').replace(/&amp;/g, '&') ?? '';
@@ -101,6 +102,22 @@ describe('SAML sign-in through the server', () => {
     expect(again.statusCode).toBe(400);
     expect(again.headers['content-type']).toContain('text/html');
     expect(again.body).toContain('This sign-in was already used');
+  });
+
+  it('an answer whose assertion is encrypted to the connection’s certificate (from our metadata) signs the person in', async () => {
+    const c = await connectedPartner();
+    const metadata = await t.app.inject({ method: 'GET', url: `/sso/saml/${c.connectionId}/metadata` });
+    expect(metadata.body).toContain('use="encryption"');
+    expect(metadata.body).toContain('AuthnRequestsSigned="true"');
+    const grace = c.person('grace', []);
+    const answer = await signInAtProvider(grace.email!, grace, 'good', true);
+    expect(Buffer.from(answer.SAMLResponse, 'base64').toString()).toContain('EncryptedAssertion');
+    const landed = await postAcs(c.connectionId, answer);
+    expect(landed.statusCode, landed.body).toBe(302);
+    const cookie = String(landed.headers['set-cookie']).match(/partnergate_session=([^;]+)/)?.[1];
+    const me = await new Client(t.app).request('GET', '/api/v1/me', undefined, { cookie: `partnergate_session=${cookie}` });
+    expect(me.body.user).toMatchObject({ email: grace.email });
+    expect(me.body.partner).toMatchObject({ partner_id: c.partner.id, member_role: 'partner_msp_support' });
   });
 
   it('a tampered answer, an expired one and one for another audience get the refusal page in words; nobody is signed in', async () => {
