@@ -22,3 +22,23 @@ export const email = (label: string) => `${label}-${Date.now().toString(36)}${Ma
 
 /** Entra ID's deactivation: a capitalised op and "False" as a string. */
 export const entraDeactivate = { schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] };
+
+/** Reads until `done` or `ms` pass (polling, no fixed sleep); how long it took. */
+export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
+  const t0 = performance.now();
+  let value = await read();
+  while (!done(value) && performance.now() - t0 < ms) {
+    await new Promise((r) => setTimeout(r, 5));
+    value = await read();
+  }
+  return { value, elapsed: performance.now() - t0 };
+}
+
+/** A SCIM request with `fetch` to a running instance (two-instance suites). */
+export function scimAt(token: string) {
+  return (i: { base: string }, method: string, url: string, body?: unknown) =>
+    fetch(`${i.base}/scim/v2${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { id?: string; active?: boolean },
+    }));
+}

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstancePair, type InstancePair } from '../../helpers/instance-pair.ts';
 import { HttpClient } from '../../helpers/server-process.ts';
+import { scimAt, until } from './scim-helpers.ts';
 
 const CHANGE_FEED_POLL_MS = '30000';
 let pair: InstancePair;
@@ -18,16 +19,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => pair?.close());
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms: number): Promise<{ value: T; elapsed: number }> {
-  const t0 = performance.now();
-  let value = await read();
-  while (!done(value) && performance.now() - t0 < ms) {
-    await new Promise((r) => setTimeout(r, 5));
-    value = await read();
-  }
-  return { value, elapsed: performance.now() - t0 };
-}
-
 describe('SCIM deactivation across two instances', () => {
   it('a person deactivated on instance A is refused by instance B within 1 s', async () => {
     const { world, one, two } = pair;
@@ -35,8 +26,7 @@ describe('SCIM deactivation across two instances', () => {
     const owner = await new HttpClient(one.base).login(partner.owner.email, partner.owner.password);
     const issued = await owner.req('POST', `/api/v1/partners/${partner.id}/scim/token`);
     expect(issued.status).toBe(201);
-    const scim = (i: { base: string }, method: string, url: string, body?: unknown) =>
-      fetch(`${i.base}/scim/v2${url}`, { method, headers: { authorization: `Bearer ${issued.body.token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { active?: boolean } }));
+    const scim = scimAt(issued.body.token as string);
 
     const linked = await scim(one, 'POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: partner.staff.email });
     expect(linked.status).toBe(201);
