@@ -83,6 +83,7 @@ const PartnerMembersPage = lazy(() => import('./pages/PartnerHome/PartnerMembers
 const PartnerAuditPage = lazy(() => import('./pages/PartnerHome/PartnerAuditPage.tsx').then((m) => ({ default: m.PartnerAuditPage })));
 const PartnerUsagePage = lazy(() => import('./pages/PartnerHome/PartnerUsagePage.tsx').then((m) => ({ default: m.PartnerUsagePage })));
 const ProvisioningPage = lazy(() => import('./pages/Provisioning/ProvisioningPage.tsx').then((m) => ({ default: m.ProvisioningPage })));
+const TenantProvisioningPage = lazy(() => import('./pages/Provisioning/TenantProvisioningPage.tsx').then((m) => ({ default: m.TenantProvisioningPage })));
 const TenantHomePage = lazy(() => import('./pages/TenantHome/TenantHomePage.tsx').then((m) => ({ default: m.TenantHomePage })));
 const TenantMembersPage = lazy(() => import('./pages/TenantHome/TenantMembersPage.tsx').then((m) => ({ default: m.TenantMembersPage })));
 const TenantBillingPage = lazy(() => import('./pages/TenantHome/TenantBillingPage.tsx').then((m) => ({ default: m.TenantBillingPage })));
@@ -309,6 +310,7 @@ export const PAGES: PortalPage[] = [
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
   { path: '/tenant/:tenantId', title: 'Overview', element: <TenantHomePage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Overview', icon: IconHome, order: 10, exact: true, badge: TenantWaitingNavBadge } },
   { path: '/tenant/:tenantId/members', title: 'Members', element: <TenantMembersPage />, allow: can.tenant('tenant.members.read'), nav: { section: 'tenant', label: 'Members', icon: IconUsersGroup, order: 20 } },
+  { path: '/tenant/:tenantId/provisioning', title: 'Provisioning', element: <TenantProvisioningPage />, allow: can.tenant('tenant.members.manage'), nav: { section: 'tenant', label: 'Provisioning', icon: IconUsersGroup, order: 22 } },
   {
     path: '/tenant/:tenantId/billing-accounts',
     title: 'Billing accounts',

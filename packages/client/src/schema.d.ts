@@ -7483,6 +7483,8 @@ export interface components {
         ProgramSummary: {
             active_referred_tenants: number;
             agreement_to_sign: {
+                /** @description the day it comes into force (YYYY-MM-DD); before it, it is approved but not yet in force */
+                effective_date: string;
                 id: string;
                 title: string;
                 version: number;
@@ -7503,6 +7505,8 @@ export interface components {
             /** @example EUR */
             currency: string;
             current_agreement: {
+                /** @description the day it comes into force (YYYY-MM-DD); before it, it is approved but not yet in force */
+                effective_date: string;
                 id: string;
                 title: string;
                 version: number;

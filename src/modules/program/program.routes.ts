@@ -171,7 +171,7 @@ export function programRoutes(d: { program: ProgramService; access: Access; limi
         async (req) => {
           const a = await admit(req, req.params.partner_id, 'partner.earnings.read');
           const s = await program.summary(req.params.partner_id, { codeCreatedBy: ownCodesOnly(a), owner: access.can(roleOf(a), 'partner.agreements.sign') });
-          const ref = (x: repo.AgreementRow | null) => (x ? { id: x.id, version: x.version, title: x.title } : null);
+          const ref = (x: repo.AgreementRow | null) => (x ? { id: x.id, version: x.version, title: x.title, effective_date: x.effective_date } : null);
           return { sign_ups: s.sign_ups, active_referred_tenants: s.active_referred_tenants, funnel: s.funnel, next_payout: s.next_payout, currency: s.currency, totals: s.totals, by_month: s.by_month, current_agreement: ref(s.current), agreement_to_sign: ref(s.toSign) };
         },
       );

@@ -98,7 +98,7 @@ export const OperatorEarningsQuery = Strict({ partner_id: Type.Optional(Id('ptr'
 
 const Clawback = Type.Integer({ description: 'refunds after an earlier payout, not taken back yet (zero or negative)' });
 const MonthTotals = Type.Object({ month: Type.String(), pending_minor: Minor, approved_minor: Minor, paid_minor: Minor, reversed_minor: Minor, clawback_minor: Clawback });
-const AgreementRef = Nullable(Type.Object({ id: Type.String(), version: Type.Integer(), title: Type.String() }));
+const AgreementRef = Nullable(Type.Object({ id: Type.String(), version: Type.Integer(), title: Type.String(), effective_date: Type.String({ description: 'the day it comes into force (YYYY-MM-DD); before it, it is approved but not yet in force' }) }));
 
 export const SummaryDto = Type.Object(
   {

@@ -157,7 +157,7 @@ export function PartnerDetailPage() {
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
               </Tabs.Panel>
               <Tabs.Panel value="provisioning">
-                <ProvisioningPanel partnerId={p.id} orgName={p.name} mode="operator" />
+                <ProvisioningPanel org={{ type: 'partner', id: p.id }} orgName={p.name} mode="operator" />
               </Tabs.Panel>
               <Tabs.Panel value="audit">
                 <AuditLogView scope={['partner', p.id]} load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />

@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Button, Stack, Tabs, Text } from '@mantine/core';
-import { IconArrowLeft, IconCreditCard, IconHistory, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
+import { IconArrowLeft, IconCreditCard, IconHistory, IconKey, IconShieldCheck, IconUsersGroup } from '@tabler/icons-react';
 import { api, type AuditQuery } from '../../api/index.ts';
 import { accessReviewApi } from '../../api/accessReview.ts';
 import { TenantReachPanel } from '../AccessReview/TenantReachPanel.tsx';
@@ -16,6 +16,7 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { BillingAccountsPanel } from '../TenantHome/BillingAccountsPanel.tsx';
 import { TenantMembersPanel } from '../TenantHome/TenantMembersPanel.tsx';
+import { ProvisioningPanel } from '../Provisioning/ProvisioningPanel.tsx';
 
 type Target = 'active' | 'suspended' | 'closed';
 
@@ -92,6 +93,9 @@ export function TenantDetailPage() {
                 <Tabs.Tab value="access" leftSection={<IconShieldCheck size={16} />}>
                   Who has access
                 </Tabs.Tab>
+                <Tabs.Tab value="provisioning" leftSection={<IconKey size={16} />}>
+                  Provisioning
+                </Tabs.Tab>
                 <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
                   Audit log
                 </Tabs.Tab>
@@ -104,6 +108,9 @@ export function TenantDetailPage() {
               </Tabs.Panel>
               <Tabs.Panel value="members">
                 <TenantMembersPanel tenantId={t.id} tenantName={t.name} canManage />
+              </Tabs.Panel>
+              <Tabs.Panel value="provisioning">
+                <ProvisioningPanel org={{ type: 'tenant', id: t.id }} orgName={t.name} mode="operator" />
               </Tabs.Panel>
               <Tabs.Panel value="audit">
                 <AuditLogView scope={['tenant', t.id]} load={loadAudit} people={operatorPeople} knownNames={{ [t.id]: t.name }} />

@@ -9,7 +9,8 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
-import { formatMoney, formatMoneyShort, MONTH_SERIES, monthRows } from './programFormat.ts';
+import { formatDay, formatMoney, formatMoneyShort, MONTH_SERIES, monthRows } from './programFormat.ts';
+import { inForce } from '../../components/format.ts';
 
 export function StatCard({ label, value, hint, testId }: { label: string; value: string | number | undefined; hint?: string; testId?: string }) {
   return (
@@ -88,7 +89,7 @@ export function ProgramHomePage() {
         />
         {s?.current_agreement && (
           <Text size="sm" c="dimmed">
-            Agreement in force: “{s.current_agreement.title}” (version {s.current_agreement.version}).{' '}
+            {inForce(s.current_agreement.effective_date, null) ? 'Agreement in force' : `Agreement approved, in force from ${formatDay(s.current_agreement.effective_date)}`}: “{s.current_agreement.title}” (version {s.current_agreement.version}).{' '}
             <Anchor component={Link} to="/partner/program/agreement" size="sm">
               Read the terms
             </Anchor>

@@ -8,7 +8,7 @@ export function ProvisioningPage() {
   return (
     <>
       <PageHeader title="Provisioning" description={`Let your company directory (Microsoft Entra ID or Okta) add, change and remove ${m.name}'s people here, by SCIM.`} />
-      <ProvisioningPanel partnerId={m.partner_id} orgName={m.name} mode="owner" />
+      <ProvisioningPanel org={{ type: 'partner', id: m.partner_id }} orgName={m.name} mode="owner" />
     </>
   );
 }

@@ -1,13 +1,14 @@
 /**
- * An organization's SCIM provisioning: whether it is on, the base URL and token to paste into
- * Entra ID or Okta (the token shown once), and the directory's last requests in words. The owner
+ * An organization's SCIM provisioning — a partner's or a customer tenant's: whether it is on, the
+ * base URL and token to paste into Entra ID or Okta (the token shown once), what the directory's
+ * groups mean in words, and its last requests in words. The partner owner or the tenant admin
  * creates, replaces and switches off the token; the operator (operator console) sees it and may
  * switch it off.
  */
 import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Card, CopyButton, Group, Modal, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy, IconInfoCircle, IconKey, IconPlugConnectedX } from '@tabler/icons-react';
-import { scimApi, scimKeys, type ScimConnectionDto } from '../../api/scim.ts';
+import { scimApi, scimKeys, type ScimConnectionDto, type ScimOrg } from '../../api/scim.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
@@ -23,7 +24,7 @@ function what(r: Request): string {
   return `${METHOD_WORDS[r.method] ?? r.method} ${kind}`;
 }
 
-function StatusLine({ c, whose }: { c: ScimConnectionDto; whose: 'your' | 'its' }) {
+function StatusLine({ c, whose, kind }: { c: ScimConnectionDto; whose: 'your' | 'its'; kind: ScimOrg['type'] }) {
   if (c.status === 'on') {
     return (
       <Text size="sm">
@@ -49,31 +50,50 @@ function StatusLine({ c, whose }: { c: ScimConnectionDto; whose: 'your' | 'its' 
       <Badge color="gray" variant="light" mr="xs">
         Not set up
       </Badge>
-      {whose === 'your' ? 'Create a SCIM token, then paste the base URL and the token into your identity provider.' : 'The partner has not created a SCIM token.'}
+      {whose === 'your' ? 'Create a SCIM token, then paste the base URL and the token into your identity provider.' : `The ${kind === 'partner' ? 'partner' : 'customer'} has not created a SCIM token.`}
     </Text>
   );
 }
 
-export function ProvisioningPanel({ partnerId, orgName, mode }: { partnerId: string; orgName: string; mode: 'owner' | 'operator' }) {
-  const conn = useApiQuery(scimKeys.connection(partnerId), () => scimApi.connection(partnerId));
+/** What the directory does here, in words, for each kind of organization. */
+function DirectoryWords({ kind, whose, orgName }: { kind: ScimOrg['type']; whose: 'your' | 'its'; orgName: string }) {
+  if (kind === 'tenant') {
+    return (
+      <Text size="sm">
+        People {whose} identity provider assigns become members of {orgName} who can use the portal. Members of a group named Admins (or Administrators) can also manage {orgName}: its people, partners and
+        settings; someone who leaves every admin group is a plain member again. When it deactivates or removes someone, their sign-ins, personal API tokens and app access end at once, everywhere; their
+        history stays.
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm">
+      People {whose} identity provider assigns become staff members of {orgName}. When it deactivates or removes someone, their sign-ins, personal API tokens and app access end at once, everywhere; their
+      history stays. Groups named Full access, Billing, Support or Auditor give their members that role for {whose === 'your' ? 'your' : 'its'} customers; someone who leaves all of them can only read.
+    </Text>
+  );
+}
+
+export function ProvisioningPanel({ org, orgName, mode }: { org: ScimOrg; orgName: string; mode: 'owner' | 'operator' }) {
+  const conn = useApiQuery(scimKeys.connection(org), () => scimApi.connection(org));
   const [secret, setSecret] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'rotate' | 'off' | null>(null);
-  const issue = useApiMutation(() => scimApi.issueToken(partnerId), {
+  const issue = useApiMutation(() => scimApi.issueToken(org), {
     onDone: (r) => {
       setSecret(r.token);
       setConfirm(null);
       conn.setData(r.connection);
     },
-    invalidates: [scimKeys.connection(partnerId)],
+    invalidates: [scimKeys.connection(org)],
   });
-  const off = useApiMutation(() => scimApi.switchOff(partnerId), {
+  const off = useApiMutation(() => scimApi.switchOff(org), {
     success: 'Provisioning is switched off.',
     onDone: (c) => {
       setSecret(null);
       setConfirm(null);
       conn.setData(c);
     },
-    invalidates: [scimKeys.connection(partnerId)],
+    invalidates: [scimKeys.connection(org)],
   });
   const c = conn.data;
   const whose = mode === 'owner' ? 'your' : 'its';
@@ -85,7 +105,7 @@ export function ProvisioningPanel({ partnerId, orgName, mode }: { partnerId: str
           <Title order={3} size="h4">
             Connection
           </Title>
-          {c ? <StatusLine c={c} whose={whose} /> : <Text size="sm">Loading…</Text>}
+          {c ? <StatusLine c={c} whose={whose} kind={org.type} /> : <Text size="sm">Loading…</Text>}
           {c && (
             <TextInput
               label="SCIM base URL"
@@ -125,10 +145,7 @@ export function ProvisioningPanel({ partnerId, orgName, mode }: { partnerId: str
       </Card>
 
       <Alert variant="light" icon={<IconInfoCircle size={16} />} title={`What ${whose} directory does here`}>
-        <Text size="sm">
-          People {whose} identity provider assigns become staff members of {orgName}. When it deactivates or removes someone, their sign-ins, personal API tokens and app access end at once, everywhere; their
-          history stays. Groups named Full access, Billing, Support or Auditor give their members that role for {whose === 'your' ? 'your' : 'its'} customers; someone who leaves all of them can only read.
-        </Text>
+        <DirectoryWords kind={org.type} whose={whose} orgName={orgName} />
       </Alert>
 
       <Stack gap="xs">
