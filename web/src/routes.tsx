@@ -133,6 +133,8 @@ const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.ts
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 const PartnerDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.PartnerDomainsPage })));
 const TenantDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.TenantDomainsPage })));
+const PartnerSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.PartnerSingleSignOnPage })));
+const TenantSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.TenantSingleSignOnPage })));
 const OperatorDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.OperatorDomainsPage })));
 
 export type NavSection = 'operator' | 'partner' | 'tenant' | 'account';
@@ -295,6 +297,7 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'partner', label: 'Early access', icon: IconFlask, order: 75 },
   },
   { path: '/partner/domains', title: 'Partner sign-in domains', element: <PartnerDomainsPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
+  { path: '/partner/single-sign-on', title: 'Single sign-on', element: <PartnerSingleSignOnPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Single sign-on', icon: IconShieldLock, order: 79 } },
   { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   {
     path: '/partner/plans',
@@ -358,6 +361,7 @@ export const PAGES: PortalPage[] = [
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },
   { path: '/tenant/:tenantId/domains', title: 'Sign-in domains', element: <TenantDomainsPage />, allow: can.tenant('tenant.update'), nav: { section: 'tenant', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
+  { path: '/tenant/:tenantId/single-sign-on', title: 'Single sign-on', element: <TenantSingleSignOnPage />, allow: can.tenant('tenant.update'), nav: { section: 'tenant', label: 'Single sign-on', icon: IconShieldLock, order: 79 } },
   { path: '/tenant/:tenantId/webhooks', title: 'Webhooks', element: <TenantWebhooksPage />, allow: can.tenant('tenant.webhooks.manage'), nav: { section: 'tenant', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/tenant/:tenantId/audit', title: 'Tenant audit log', element: <TenantAuditPage />, allow: can.tenant('tenant.audit.read'), nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },
 

@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { SecondFactorForm } from '../../components/SecondFactorForm.tsx';
 import { security, type LoginSecondStep } from '../../api/security.ts';
+import { CompanySignInButton } from '../../components/CompanySignInButton.tsx';
 
 export function LoginPage() {
   const { me, login, finishLogin, endedReason } = useSession();
@@ -75,7 +76,7 @@ export function LoginPage() {
           )}
           <ErrorAlert error={error} title="Could not log in" />
           <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} data-autofocus />
-          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <PasswordInput label="Password" description="Not needed to sign in with your company." autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
           <Group justify="flex-end" mt={-8}>
             <Anchor component={Link} to="/forgot-password" size="sm">
               Forgot password?
@@ -84,9 +85,10 @@ export function LoginPage() {
           <Button type="submit" loading={busy} fullWidth>
             Log in
           </Button>
+          <CompanySignInButton email={email} returnTo={from} />
           <Text size="sm" c="dimmed" ta="center">
             Want to work with us?{' '}
-            <Anchor component={Link} to="/apply">
+            <Anchor component={Link} to="/apply" underline="always">
               Apply as a partner
             </Anchor>
           </Text>

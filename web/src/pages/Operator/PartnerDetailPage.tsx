@@ -2,6 +2,7 @@
  * Operator: one partner — review its application (approve with capabilities, or reject), suspend,
  * reactivate, terminate (with reasons), configure everything it may do in one place, see members and events.
  */
+import { OperatorSsoPanel } from '../../components/OperatorSsoPanel.tsx';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import {
@@ -157,7 +158,10 @@ export function PartnerDetailPage() {
                 <PartnerMembersPanel partnerId={p.id} partnerName={p.name} canManage={p.status !== 'terminated'} />
               </Tabs.Panel>
               <Tabs.Panel value="provisioning">
-                <ProvisioningPanel org={{ type: 'partner', id: p.id }} orgName={p.name} mode="operator" />
+                <Stack>
+                  <ProvisioningPanel org={{ type: 'partner', id: p.id }} orgName={p.name} mode="operator" />
+                  <OperatorSsoPanel org={{ kind: 'partner', id: p.id }} name={p.name} />
+                </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="audit">
                 <AuditLogView scope={['partner', p.id]} load={loadAudit} people={operatorPeople} knownNames={{ [p.id]: p.name }} />

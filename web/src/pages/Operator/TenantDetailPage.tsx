@@ -1,4 +1,5 @@
 /** Operator: one tenant — its status (suspend / reactivate / close), billing accounts, members and audit events. */
+import { OperatorSsoPanel } from '../../components/OperatorSsoPanel.tsx';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Button, Stack, Tabs, Text } from '@mantine/core';
@@ -107,7 +108,10 @@ export function TenantDetailPage() {
                 <BillingAccountsPanel tenantId={t.id} canManage />
               </Tabs.Panel>
               <Tabs.Panel value="members">
-                <TenantMembersPanel tenantId={t.id} tenantName={t.name} canManage />
+                <Stack>
+                  <TenantMembersPanel tenantId={t.id} tenantName={t.name} canManage />
+                  <OperatorSsoPanel org={{ kind: 'tenant', id: t.id }} name={t.name} />
+                </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="provisioning">
                 <ProvisioningPanel org={{ type: 'tenant', id: t.id }} orgName={t.name} mode="operator" />
