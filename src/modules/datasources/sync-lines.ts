@@ -6,7 +6,7 @@
  * "newer" is a string comparison whatever the source sends.
  */
 import { createHash } from 'node:crypto';
-import Value from 'typebox/value';
+import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { Type } from '../../platform/http/schemas.ts';
 
@@ -144,9 +144,15 @@ export interface ParsedLine {
 
 export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; code: 'line_malformed'; detail: string; errors: FieldProblem[] };
 
+/** Each schema compiled once, on first use: a valid line (the common case) is one generated check. */
+const validators = new Map<TSchema, Validator>();
+
 function problems(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
+  let v = validators.get(schema);
+  if (!v) validators.set(schema, (v = Compile(schema) as unknown as Validator));
+  if (v.Check(value)) return [];
   const out: FieldProblem[] = [];
-  for (const e of Value.Errors(schema, value)) {
+  for (const e of v.Errors(value)) {
     if (e.keyword === 'boolean') continue;
     const extra = (e.params as { additionalProperties?: string[] }).additionalProperties;
     out.push({ pointer: prefix + e.instancePath, detail: extra ? `unknown field(s): ${extra.join(', ')}` : e.message });
