@@ -1,0 +1,78 @@
+/**
+ * The periodic re-check of verified sign-in domains, against a real DNS server on loopback: a domain
+ * whose TXT record is gone loses its verification (audited), stops routing its addresses to the company
+ * sign-in, and its owners are told (the domain.verification_lost event, in the bell); a domain whose
+ * record is still there stays verified. Runs on SQLite and PostgreSQL.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../helpers/app.ts';
+import { startDnsServer, type TestDnsServer } from '../../helpers/dns-server.ts';
+import { DomainRecheck } from '../../../src/modules/sso/index.ts';
+
+let t: TestApp;
+let dns: TestDnsServer;
+beforeAll(async () => {
+  dns = await startDnsServer();
+  t = await startTestApp({ config: { DNS_RESOLVER: dns.address, DOMAIN_RECHECK_INTERVAL_MS: '0' } });
+});
+afterAll(async () => {
+  await t?.close();
+  await dns?.close();
+});
+
+describe('periodic re-check of verified domains', () => {
+  it('a domain whose TXT record is gone loses its verification, stops routing, and its owner is told; one still published stays verified', async () => {
+    const partner = await t.world.partner();
+    const owner = await partner.owner.login();
+    const base = `/api/v1/partners/${partner.id}/domains`;
+    const kept = `kept-${randomBytes(4).toString('hex')}.com`;
+    const gone = `gone-${randomBytes(4).toString('hex')}.com`;
+    const ids: Record<string, string> = {};
+    for (const domain of [kept, gone]) {
+      const added = await owner.post(base, { domain });
+      dns.setTxt(`_partnergate.${domain}`, [added.body.record.value]);
+      expect((await owner.post(`${base}/${added.body.id}/check`)).body.status).toBe('verified');
+      ids[domain] = added.body.id;
+    }
+    const saved = await owner.put(`/api/v1/partners/${partner.id}/sso`, {
+      kind: 'oidc',
+      name: 'Company sign-in',
+      enabled: true,
+      oidc: { issuer: 'https://login.example.com', client_id: 'pg', auth_method: 'client_secret_basic', client_secret: 's3cret' },
+      default_role: 'partner_auditor',
+      role_mappings: [],
+      trust_upstream_mfa: false,
+      require_sso: false,
+      break_glass_user_id: null,
+    });
+    expect(saved.status).toBe(200);
+    expect((await t.client().post('/api/v1/auth/sso/discover', { email: `ann@${gone}` })).body.routed).toBe(true);
+
+    dns.remove(`_partnergate.${gone}`);
+    // a day later, with a daily interval: both domains are due
+    const later = { now: () => new Date(Date.now() + 86_400_000 + 60_000), nowMs: () => Date.now() + 86_400_000 + 60_000 };
+    const failures: unknown[] = [];
+    const recheck = new DomainRecheck({ db: t.services.db, clock: later, domains: t.services.domains, outbox: t.services.notifications.outbox, intervalMs: 86_400_000, onError: (e) => failures.push(e) });
+    const round = await recheck.runOnce();
+    expect(round.lost).toBe(1);
+    expect(round.checked).toBeGreaterThanOrEqual(2);
+    expect(failures).toEqual([]);
+
+    const list = (await owner.get(base)).body.data as { id: string; status: string; last_check_result: string }[];
+    expect(list.find((d) => d.id === ids[kept])?.status).toBe('verified');
+    expect(list.find((d) => d.id === ids[gone])).toMatchObject({ status: 'failed', last_check_result: expect.stringContaining('No TXT record') });
+    expect((await t.client().post('/api/v1/auth/sso/discover', { email: `ann@${gone}` })).body.routed).toBe(false);
+    expect((await t.client().post('/api/v1/auth/sso/discover', { email: `ann@${kept}` })).body.routed).toBe(true);
+
+    const audit = await t.services.db.kysely.selectFrom('audit_events').select(['action', 'actor_type']).where('target_id', '=', ids[gone]).orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['domain.added', 'domain.verified', 'domain.verification_lost']);
+
+    const events = await t.services.db.kysely.selectFrom('domain_events').select(['type', 'payload', 'partner_id']).where('type', '=', 'domain.verification_lost').where('partner_id', '=', partner.id).execute();
+    expect(events).toHaveLength(1);
+    expect(JSON.parse(events[0].payload)).toMatchObject({ domain: { id: ids[gone], domain: gone }, owner: { type: 'partner', id: partner.id } });
+    await t.services.notifications.worker.tick();
+    const bell = await owner.get('/api/v1/me/notifications');
+    expect(JSON.stringify(bell.body)).toContain(`${gone} is no longer verified`);
+  });
+});
