@@ -122,7 +122,7 @@ export class OidcAdapter {
         execute: insecure ? [client.allowInsecureRequests] : [],
         timeout: DISCOVERY_TIMEOUT_MS / 1000,
       });
-    } catch (e) {
+    } catch {
       throw refusal('sso.provider_unreachable', `The provider's configuration could not be read at ${s.issuer}.`);
     }
   }
