@@ -107,7 +107,7 @@ describe('SAML single sign-on in the browser', () => {
       await screenshot(page, `sso-saml-${tag}-provider`);
       await page.getByRole('button', { name: `Sign in as ${who.name}` }).click();
       await page.waitForURL((u) => u.origin === new URL(portal.url).origin && !u.pathname.startsWith('/sso/'));
-      const me = await page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json());
+      const me = (await page.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json())) as { user: unknown; partner: unknown };
       expect(me.user).toMatchObject({ email: who.email, name: who.name });
       expect(me.partner).toMatchObject({ partner_id: partnerId, member_role: 'partner_msp_full' });
       await check(page, `${tag}-landed`);

@@ -15,8 +15,21 @@ import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
-import * as samlify from 'samlify';
+import { createRequire } from 'node:module';
 import { certificateBody, selfSignedCertificate } from '../../src/modules/sso/saml/sp-credentials.ts';
+
+// samlify's type declarations import @xmldom/xmldom's, which reference the browser's DOM library: that
+// would give the whole typecheck the browser's fetch, Headers and BodyInit in place of Node's. So
+// samlify is loaded untyped here, with the little of its API this identity provider uses typed below.
+interface SamlifyEntity {
+  createLoginResponse(...args: any[]): Promise<{ context: string; entityEndpoint: string; id: string }>;
+  [other: string]: any;
+}
+const samlify = createRequire(import.meta.url)('samlify') as {
+  setSchemaValidator(v: { validate(xml: string): Promise<string> }): void;
+  IdentityProvider(settings: Record<string, unknown>): SamlifyEntity;
+  ServiceProvider(settings: Record<string, unknown>): SamlifyEntity;
+};
 
 // samlify will not parse a message until a schema validator is set. A blanket `async () => true` would
 // let a malformed AuthnRequest from our side through unnoticed, so the validator does a real XML parse
