@@ -110,7 +110,8 @@ export function tenantMembers(d: TenantMembersDeps): OrgMembers {
       if ([...tenants.keys()].some((t) => t !== org.id)) return 'elsewhere';
       return tenants.has(org.id) ? 'here' : 'free';
     },
-    add: (trx, org, userId, ctx) => d.tenants.addMember(trx, { scopeId: org.id, userId, role: 'TENANT_USER', invitedBy: null, invitationId: null }, ctx),
+    // within the customer's plan's people limit, like an invitation
+    add: (trx, org, userId, ctx) => d.tenants.addProvisionedMember(trx, { scopeId: org.id, userId, role: 'TENANT_USER', invitedBy: null, invitationId: null }, ctx),
     async deactivate(_ctx, org, userId) {
       if ((await memberRole(org, userId)) !== 'TENANT_ADMIN') return;
       const admins = (await d.tenants.listMembers(org.id)).filter((m) => m.role === 'TENANT_ADMIN' && m.status === 'active' && m.user_id !== userId);

@@ -42,6 +42,8 @@ function fromAppError(e: AppError): ScimProblem {
   if (e.code === 'malformed_json' || e.code === 'json_too_deep') return scimProblem.invalidSyntax(e.detail);
   // RFC 7644 §3.12: mutability is a 400 (the partner's last owner cannot be turned off); a clash is 409 uniqueness
   if (e.code === 'last_partner_owner' || e.code === 'last_tenant_admin') return scimProblem.mutability(e.detail);
+  // RFC 7644 §3.12: 403 Forbidden, the operation is not permitted (the customer's plan allows no more people)
+  if (e.code === 'plan_member_limit_reached') return new ScimProblem(403, e.detail);
   if (e.status === 409) return new ScimProblem(409, e.detail, 'uniqueness');
   if (e.status === 400 || e.status === 403) return new ScimProblem(400, e.detail, 'invalidValue');
   if (e.status === 404) return new ScimProblem(404, e.detail);

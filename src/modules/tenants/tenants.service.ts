@@ -213,6 +213,16 @@ export class TenantsService {
     });
   }
 
+  /**
+   * Add a member whom the tenant's own directory provisions (SCIM), in the caller's transaction:
+   * within the plan's people limit like an accepted invitation, then as addMember.
+   */
+  async addProvisionedMember(trx: Tx, m: NewMember, ctx: RequestContext): Promise<void> {
+    if (!TENANT_ROLES.includes(m.role)) throw identityErrors.invitation_invalid();
+    await this.#withinMemberLimit(trx, m.scopeId, false);
+    await this.addMember(trx, m, ctx);
+  }
+
   listInvitations(tenantId: string) {
     return this.#d.identity.listPendingInvitations('tenant', tenantId);
   }

@@ -11,6 +11,7 @@ import { Client } from '../../helpers/http.ts';
 import type { TestTenant } from '../../helpers/world.ts';
 import { codeFlowTokens, partnerWithApp, startOAuthApp, type OAuthTestApp } from '../oauth/oauth-helpers.ts';
 import { gw, loginAs } from '../gateway/helpers.ts';
+import { activeSubscription, planWorld, verifiedCompany } from '../plans/helpers.ts';
 import { ERROR, GROUP, PATCH, USER, email, entraDeactivate, scimClient } from './scim-helpers.ts';
 
 let t: OAuthTestApp;
@@ -137,6 +138,24 @@ describe('a tenant’s SCIM Groups', () => {
     expect((await s('DELETE', `/Users/${tn.admin.id}`)).body).toMatchObject({ status: '400', scimType: 'mutability' });
     expect((await t.services.identity.findUserById(tn.admin.id))?.status).toBe('active');
     expect(await roleIn(tn, tn.admin.id)).toBe('TENANT_ADMIN');
+  });
+});
+
+describe('the customer’s plan', () => {
+  it('caps the people the directory provisions at the plan’s users limit: refused with 403, nothing written', async () => {
+    const w = await planWorld(t, { limits: { users: 2, api_requests_per_day: 1000 } });
+    await verifiedCompany(w);
+    await activeSubscription(w);
+    const r = await w.customerAdmin.post(`/api/v1/tenants/${w.customer.id}/scim/token`);
+    expect(r.status).toBe(201);
+    const s = scim(r.body.token as string);
+    // the admin and one provisioned person make two
+    expect((await s('POST', '/Users', { schemas: [USER], userName: email('second') })).status).toBe(201);
+    const upn = email('third');
+    const refused = await s('POST', '/Users', { schemas: [USER], userName: upn });
+    expect(refused.body).toMatchObject({ schemas: [ERROR], status: '403', detail: expect.stringContaining('allows 2 people') });
+    expect((await s('GET', '/Users')).body.totalResults).toBe(1);
+    expect(await t.services.identity.findUserByEmail(upn)).toBeUndefined();
   });
 });
 
