@@ -19,7 +19,7 @@ let t: OAuthTestApp;
 beforeAll(async () => {
   t = await startOAuthApp();
 });
-afterAll(() => t.close());
+afterAll(() => t?.close());
 
 async function tenantToken(tn: TestTenant): Promise<string> {
   const admin = await loginAs(t, tn.admin);
