@@ -54,6 +54,7 @@ import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modu
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/index.ts';
+import { dataFeedRoutes, dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
 import { domainRoutes } from '../modules/domains/index.ts';
@@ -258,6 +259,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) });
   // the push sync API (/sync/v1): a data source, with its own token, outside the /api routers
   await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter });
+  // Stripe's webhooks for a Stripe data source (/sync/v1/stripe/…), signed over the raw body
+  await registerStripeWebhook(app as unknown as FastifyInstance, { stripe: dataFeeds(services).stripe });
   // single sign-on per organization: the browser flow (/sso/…) outside the /api routers, like SCIM
   const sso = createSso({
     ...services,
@@ -329,6 +332,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
       tenantSelfRoutes({ resources: services.resources, access }),
       dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
+      dataFeedRoutes({ ...dataFeeds(services), access }),
       alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
       authzCheckRoutes({ authz: services.authz, access }),
       delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),

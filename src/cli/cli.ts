@@ -84,6 +84,7 @@ const OPTIONS = {
   password: { type: 'string' },
   name: { type: 'string' },
   config: { type: 'string' },
+  source: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

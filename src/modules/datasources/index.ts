@@ -22,5 +22,5 @@ export { dataSourceRoutes } from './datasources.routes.ts';
 export { registerSyncRoutes, splitNdjson, SYNC_BASE_PATH, SYNC_MAX_BYTES, SYNC_MAX_LINES, SYNC_BATCHES_PER_MINUTE } from './sync.routes.ts';
 export { dataSourceErrors } from './datasources.errors.ts';
 export { sourceDbContext, type LineResult, type LineStatus, type SyncLineInput, type SyncSource } from './sync-apply.ts';
-export { SOURCE_KINDS, LINE_KINDS, type SourceKind, type LineKind } from './sync-lines.ts';
+export { SOURCE_KINDS, LINE_KINDS, KIND_FIELDS, parseLine, type SourceKind, type LineKind } from './sync-lines.ts';
 export { seedDemoDataSource } from './datasources.demo.ts';

@@ -23,6 +23,7 @@ import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTabl
 import type { OrganizationDomainsTable } from './schema/domains.ts';
 import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable } from './schema/sso.ts';
 import type { DataSourcesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
+import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
 
 export type * from './schema/identity.ts';
 export type * from './schema/tenants.ts';
@@ -41,6 +42,7 @@ export type * from './schema/domains.ts';
 export type * from './schema/scim.ts';
 export type * from './schema/sso.ts';
 export type * from './schema/datasources.ts';
+export type * from './schema/datafeeds.ts';
 
 export interface Database {
   users: UsersTable;
@@ -125,4 +127,8 @@ export interface Database {
   sync_tenant_state: SyncTenantStateTable;
   sync_held_lines: SyncHeldLinesTable;
   sync_batches: SyncBatchesTable;
+  stripe_sources: StripeSourcesTable;
+  stripe_customers: StripeCustomersTable;
+  stripe_objects: StripeObjectsTable;
+  stripe_events: StripeEventsTable;
 }

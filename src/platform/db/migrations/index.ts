@@ -37,6 +37,7 @@ import { migration as m0032 } from './0032-organization-domains.ts';
 import { migration as m0033 } from './0033-scim.ts';
 import { migration as m0034 } from './0034-sso-connections.ts';
 import { migration as m0035 } from './0035-data-sources.ts';
+import { migration as m0036 } from './0036-stripe-and-imports.ts';
 import { migration as m0037 } from './0037-link-relationship.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -75,5 +76,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0033-scim', m0033],
   ['0034-sso-connections', m0034],
   ['0035-data-sources', m0035],
+  ['0036-stripe-and-imports', m0036],
   ['0037-link-relationship', m0037],
 ];

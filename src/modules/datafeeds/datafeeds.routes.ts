@@ -1,0 +1,190 @@
+/**
+ * The routes of the other feeds:
+ *  - POST /sync/v1/stripe/:source_id/webhook — Stripe's webhook deliveries, outside the /api routers
+ *    like the sync API: the raw body is what Stripe signed, checked against the source's signing secret;
+ *  - the operator's (platform.tenants.manage): set a source up for Stripe, map Stripe customers to
+ *    billing accounts, run a backfill; CSV import — templates per kind, a preview with each row's
+ *    errors, and applying only on confirmation.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
+import { setRequestDbContext, SYSTEM_CONTEXT } from '../../platform/db/db-context.ts';
+import { Id, Nullable, Strict, Type, problems } from '../../platform/http/schemas.ts';
+import type { Access } from '../authz/index.ts';
+import { SYNC_BASE_PATH } from '../datasources/index.ts';
+import type { DataImport } from './import.service.ts';
+import { IMPORT_KINDS, requireKind, template } from './csv-import.ts';
+import type { StripeFeed } from './stripe.service.ts';
+
+const PERMISSION = 'platform.tenants.manage';
+const TAGS = ['data sources'];
+/** a webhook delivery's largest body (Stripe's events are well below) */
+const WEBHOOK_MAX_BYTES = 1024 * 1024;
+/** a CSV file's largest size, sent as text in a JSON body */
+export const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
+
+export const stripeWebhookPath = (sourceId: string) => `${SYNC_BASE_PATH}/stripe/${sourceId}/webhook`;
+
+export async function registerStripeWebhook(app: FastifyInstance, d: { stripe: StripeFeed }): Promise<void> {
+  await app.register(async (scope) => {
+    // the signature covers the body as sent: keep it raw
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_MAX_BYTES }, (_req, body, done) => done(null, body));
+    scope.addHook('onRequest', async () => {
+      setRequestDbContext(SYSTEM_CONTEXT);
+    });
+    scope.post<{ Params: { source_id: string } }>(`${SYNC_BASE_PATH}/stripe/:source_id/webhook`, { bodyLimit: WEBHOOK_MAX_BYTES, schema: { hide: true } }, async (req) => {
+      const sig = req.headers['stripe-signature'];
+      const ua = req.headers['user-agent'];
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
+      return d.stripe.receiveWebhook(req.params.source_id, body, typeof sig === 'string' ? sig : undefined, { requestId: String(req.id), ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua : null });
+    });
+  });
+}
+
+const Params = Strict({ source_id: Id('dsrc') });
+const LineResultDto = Type.Object({ line: Type.Integer(), kind: Nullable(Type.String()), external_id: Nullable(Type.String()), status: Type.String(), record_id: Type.Optional(Nullable(Type.String())), reason: Type.Optional(Type.String()), problem: Type.Optional(Type.Any()) });
+const StripeStatus = Type.Object(
+  {
+    configured: Type.Boolean(),
+    has_api_key: Type.Boolean({ description: 'a backfill is possible' }),
+    api_base: Nullable(Type.String({ description: 'the Stripe API’s base URL when not Stripe’s own' })),
+    last_event_at: Nullable(Type.String()),
+    last_backfill_at: Nullable(Type.String()),
+    webhook_path: Type.String({ description: 'where Stripe sends this source’s events (after the public address)' }),
+  },
+  { title: 'StripeSourceStatus' },
+);
+const StripeSetupBody = Strict({
+  webhook_secret: Type.String({ minLength: 8, maxLength: 200, pattern: '^whsec_', description: 'the endpoint’s signing secret (whsec_…); stored sealed, never returned' }),
+  api_key: Type.Optional(Nullable(Type.String({ minLength: 8, maxLength: 300, pattern: '^(sk|rk)_', description: 'a secret or restricted key that reads customers, invoices and subscriptions (for a backfill); stored sealed, never returned' }))),
+  api_base: Type.Optional(Nullable(Type.String({ maxLength: 300, pattern: '^https?://[^\\s/]+/?$', description: 'the API’s base URL when not Stripe’s own' }))),
+});
+const CustomerDto = Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), ban: Nullable(Type.String()), origin: Type.String({ description: 'metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet)' }), waiting: Type.Integer({ description: 'invoices and subscriptions waiting for a billing account' }) });
+const Counts = Type.Object({ pages: Type.Integer(), customers: Type.Integer(), invoices: Type.Integer(), subscriptions: Type.Integer(), lines: Type.Integer(), applied: Type.Integer(), unchanged: Type.Integer(), held: Type.Integer(), rejected: Type.Integer(), waiting: Type.Integer() }, { title: 'StripeBackfill' });
+
+const Kind = Type.Enum([...IMPORT_KINDS]);
+const Field = Type.Object({ name: Type.String(), required: Type.Boolean(), type: Type.String(), choices: Type.Optional(Type.Array(Type.String())), hint: Type.String() });
+const RowError = Type.Object({ row: Type.Integer({ description: 'the row’s number in the file (the header is row 1)' }), field: Nullable(Type.String()), reason: Type.String() });
+const ImportBody = Strict({
+  kind: Kind,
+  csv: Type.String({ minLength: 1, maxLength: IMPORT_MAX_BYTES, description: 'the file’s text: a header row, then one row per record' }),
+  mapping: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 200 }), { description: 'field → column; absent: matched by header names' })),
+});
+const Preview = Type.Object(
+  {
+    kind: Type.String(),
+    columns: Type.Array(Type.String()),
+    fields: Type.Array(Field),
+    mapping: Type.Record(Type.String(), Type.String()),
+    rows: Type.Integer(),
+    valid_rows: Type.Integer(),
+    preview: Type.Array(Type.Object({ row: Type.Integer(), values: Type.Record(Type.String(), Type.String()), ok: Type.Boolean() })),
+    errors: Type.Array(RowError),
+  },
+  { title: 'ImportPreview' },
+);
+const Applied = Type.Object(
+  { ...Preview.properties, applied: Type.Integer(), unchanged: Type.Integer(), held: Type.Integer(), rejected: Type.Integer(), skipped: Type.Integer({ description: 'rows with errors, not sent' }), results: Type.Array(Type.Object({ row: Type.Integer(), status: Type.String(), reason: Type.Optional(Type.String()) })) },
+  { title: 'ImportApplied' },
+);
+
+export function dataFeedRoutes(d: { stripe: StripeFeed; imports: DataImport; access: Access }): AudienceRoutes {
+  const { stripe, imports, access } = d;
+  return {
+    operator(app: App): void {
+      const op = { config: { operator: PERMISSION } };
+      const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
+      const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id) });
+
+      app.get('/api/v1/data-sources/:source_id/stripe', { ...op, schema: { tags: TAGS, summary: 'Whether the source receives Stripe webhooks, can backfill, and when it last did', params: Params, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } }, async (req) => {
+        gate(req);
+        return status(req.params.source_id);
+      });
+      app.put(
+        '/api/v1/data-sources/:source_id/stripe',
+        { ...op, schema: { tags: TAGS, summary: 'Set the source up for Stripe: its webhook signing secret and, for a backfill, an API key (both stored sealed, never returned)', params: Params, body: StripeSetupBody, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          gate(req);
+          await stripe.configure(req.ctx(), req.params.source_id, req.body);
+          return status(req.params.source_id);
+        },
+      );
+      app.get(
+        '/api/v1/data-sources/:source_id/stripe/customers',
+        { ...op, schema: { tags: TAGS, summary: 'The Stripe customers seen and the billing account each maps to', params: Params, response: { 200: Type.Object({ data: Type.Array(CustomerDto) }), ...problems(400, 401, 403, 404, 409) } } },
+        async (req) => {
+          gate(req);
+          return { data: await stripe.customers(req.params.source_id) };
+        },
+      );
+      app.put(
+        '/api/v1/data-sources/:source_id/stripe/customers/:customer_id',
+        {
+          ...op,
+          schema: {
+            tags: TAGS,
+            summary: 'Map a Stripe customer to a billing account (null: back to its metadata); what waited for it is applied',
+            params: Strict({ source_id: Id('dsrc'), customer_id: Type.String({ pattern: '^cus_[A-Za-z0-9]{1,100}$' }) }),
+            body: Strict({ ban: Nullable(Type.String({ minLength: 1, maxLength: 64 })) }),
+            response: { 200: Type.Object({ customer_id: Type.String(), ban: Nullable(Type.String()), results: Type.Array(LineResultDto) }), ...problems(400, 401, 403, 404, 409) },
+          },
+        },
+        async (req) => {
+          gate(req);
+          return stripe.mapCustomer(req.ctx(), req.params.source_id, req.params.customer_id, req.body.ban);
+        },
+      );
+      app.post(
+        '/api/v1/data-sources/:source_id/stripe/backfill',
+        { ...op, schema: { tags: TAGS, summary: 'Load every Stripe customer and invoice (and subscription, when the source sends services) through the source', params: Params, response: { 200: Counts, ...problems(400, 401, 403, 404, 409, 502) } } },
+        async (req) => {
+          gate(req);
+          return stripe.backfill(req.ctx(), req.params.source_id);
+        },
+      );
+
+      app.get(
+        '/api/v1/data-sources/import/templates/:kind',
+        {
+          ...op,
+          schema: { tags: TAGS, summary: 'A CSV template for a kind of record: its columns and one example row', params: Strict({ kind: Kind }), response: { 200: Type.String({ description: 'text/csv' }), ...problems(400, 401, 403, 404) } },
+        },
+        async (req, reply) => {
+          gate(req);
+          const kind = requireKind(req.params.kind);
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="partnergate-${kind.replace('_', '-')}s-template.csv"`)
+            .send(template(kind));
+        },
+      );
+      app.post(
+        '/api/v1/data-sources/:source_id/import/preview',
+        { ...op, bodyLimit: IMPORT_MAX_BYTES + 64 * 1024, schema: { tags: TAGS, summary: 'Check a CSV file: its columns matched to the kind’s fields, the first rows, and each row’s errors — nothing is applied', params: Params, body: ImportBody, response: { 200: Preview, ...problems(400, 401, 403, 404) } } },
+        async (req) => {
+          gate(req);
+          return imports.preview(req.params.source_id, req.body.kind, req.body.csv, req.body.mapping);
+        },
+      );
+      app.post(
+        '/api/v1/data-sources/:source_id/import',
+        {
+          ...op,
+          bodyLimit: IMPORT_MAX_BYTES + 64 * 1024,
+          schema: {
+            tags: TAGS,
+            summary: 'Apply a CSV file through the source (only with confirm: true): rows without errors become records, each row gets its result',
+            params: Params,
+            body: Strict({ ...ImportBody.properties, confirm: Type.Boolean({ description: 'must be true: the operator confirmed after the preview' }) }),
+            response: { 200: Applied, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          gate(req);
+          return imports.apply(req.ctx(), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping, req.body.confirm);
+        },
+      );
+    },
+  };
+}
