@@ -53,9 +53,9 @@ describe("a wholesaler's home", () => {
       }
       expect(text).toContain('Nova Labs');
       // the identity check waiting, with its badge, one click from where it is reviewed
-      const kyc = page.getByTestId('kyc-waiting');
+      const kyc = page.getByTestId('home-kyc-waiting');
       expect(await kyc.innerText()).toContain('Quayside Bakery');
-      expect(await page.getByTestId('kyc-waiting-badge').innerText()).toBe('1');
+      expect(await page.getByTestId('home-kyc-waiting-badge').innerText()).toBe('1');
       await kyc.getByRole('link', { name: 'Review it' }).click();
       await page.waitForURL('**/partner/plans');
       await page.getByText('Quayside Bakery').first().waitFor();

@@ -12,7 +12,7 @@ import { Id, Name, Nullable, Strict, Type, problems } from '../../platform/http/
 import { admittedPerson } from '../../platform/http/admission.ts';
 import type { Access } from '../authz/index.ts';
 import type { DataSourcesService } from './datasources.service.ts';
-import type { HeldLineRow, SourceRow } from './datasources.repo.ts';
+import type { HeldLineRow, SourceRow } from './datasources.service.ts';
 import { SOURCE_KINDS, displayVersion } from './sync-lines.ts';
 
 /** Data sources write customers' records: the permission that manages customers. */

@@ -330,3 +330,4 @@ export class DataSourcesService {
 export function sourceContext(s: { id: string }, requestId: string, ip: string | null = null, userAgent: string | null = null): RequestContext {
   return { requestId, ip, userAgent, actor: { type: 'system', userId: null, partnerId: null, clientId: s.id, agencyId: null } };
 }
+export type { HeldLineRow, SourceRow } from './datasources.repo.ts';

@@ -11,7 +11,7 @@ import { setRequestDbContext, SYSTEM_CONTEXT } from '../../platform/db/db-contex
 import { enforceRateLimit, type RateLimiter } from '../../platform/ratelimit/index.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import { sourceContext, type DataSourcesService } from './datasources.service.ts';
-import type { SourceRow } from './datasources.repo.ts';
+import type { SourceRow } from './datasources.service.ts';
 import type { SyncLineInput } from './sync-apply.ts';
 
 export const SYNC_BASE_PATH = '/sync/v1';

@@ -96,7 +96,7 @@ export function WholesaleHome({ w, canReviewAlerts }: { w: Wholesale; canReviewA
         waiting={waiting}
         waitingLabel={waiting === 1 ? 'identity check waits' : 'identity checks wait'}
         description="A customer can subscribe to a plan only after you have verified who it is."
-        testId="kyc-waiting"
+        testId="home-kyc-waiting"
       >
         {waiting === 0 ? (
           <Text size="sm" c="dimmed" data-testid="kyc-empty">
