@@ -26,6 +26,7 @@ import type { TenantsService, TenantRole } from '../tenants/index.ts';
 import type { DomainsService } from '../domains/index.ts';
 import type { FlowStore } from './sso-flows.ts';
 import { newSpCredentials } from './saml/sp-credentials.ts';
+import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from './saml/idp-metadata.ts';
 import { OidcAdapter, issuerAllowed, newClientKey, type OidcSettings } from './oidc.adapter.ts';
 import { emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
@@ -50,6 +51,8 @@ export interface SsoDeps {
   publicUrl: string;
   /** the partner a person belongs to now (the decision snapshot), or null */
   partnerOf: (userId: string) => string | null;
+  /** a SAML provider's metadata may be fetched from a private or loopback address (default: no, as webhooks) */
+  allowPrivateTargets?: boolean;
 }
 
 export interface ConnectionInput {
@@ -238,6 +241,27 @@ export class SsoService {
       privateEnc = encryptWithSecret(this.#d.secretKey, JSON.stringify(k.privateJwk));
       publicJwk = JSON.stringify(k.publicJwk);
     }
+    // the provider's SAML metadata is read when given, so bad metadata is refused now rather than at the first sign-in
+    let metadataXml = input.kind === 'saml' ? (input.saml?.idp_metadata_xml?.trim() || null) : null;
+    const metadataUrl = input.kind === 'saml' ? (input.saml?.idp_metadata_url?.trim() || null) : null;
+    if (input.kind === 'saml') {
+      const bad = (detail: string, pointer: string) => E.sso_settings_invalid(detail, { fields: [{ pointer, detail }] });
+      if (!metadataXml && metadataUrl && (metadataUrl !== before?.saml_idp_metadata_url || !before?.saml_idp_metadata_xml)) {
+        try {
+          metadataXml = (await fetchIdpMetadata(metadataUrl, { allowPrivate: this.#d.allowPrivateTargets ?? false })).xml;
+        } catch (e) {
+          if (e instanceof SsoProtocolError || e instanceof IdpMetadataError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e instanceof IdpMetadataError ? e.reason : e.detail}`, '/body/saml/idp_metadata_url');
+          throw e;
+        }
+      } else if (metadataXml) {
+        try {
+          await parseIdpMetadata(metadataXml);
+        } catch (e) {
+          if (e instanceof IdpMetadataError) throw bad(e.reason, '/body/saml/idp_metadata_xml');
+          throw e;
+        }
+      }
+    }
     // a SAML connection gets our key pair once (its certificate goes out in our metadata)
     let spKeyEnc = before?.saml_sp_private_key_enc ?? null;
     let spCert = before?.saml_sp_certificate ?? null;
@@ -261,8 +285,8 @@ export class SsoService {
       oidc_scopes: o ? (o.scopes?.trim() || 'openid email profile') : null,
       saml_sp_entity_id: `${this.#d.publicUrl}/sso/saml/${id}`,
       saml_acs_url: `${this.#d.publicUrl}/sso/saml/${id}/acs`,
-      saml_idp_metadata_url: input.kind === 'saml' ? (input.saml?.idp_metadata_url ?? before?.saml_idp_metadata_url ?? null) : null,
-      saml_idp_metadata_xml: input.kind === 'saml' ? (input.saml?.idp_metadata_xml ?? before?.saml_idp_metadata_xml ?? null) : null,
+      saml_idp_metadata_url: input.kind === 'saml' ? (input.saml?.idp_metadata_url !== undefined ? metadataUrl : (before?.saml_idp_metadata_url ?? null)) : null,
+      saml_idp_metadata_xml: input.kind === 'saml' ? (metadataXml ?? before?.saml_idp_metadata_xml ?? null) : null,
       saml_clock_skew_seconds: input.saml?.clock_skew_seconds ?? before?.saml_clock_skew_seconds ?? 60,
       claim_email: input.claims?.email?.trim() || 'email',
       claim_name: input.claims?.name?.trim() || 'name',

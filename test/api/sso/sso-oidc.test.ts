@@ -336,6 +336,21 @@ describe('single sign-on by OpenID Connect', () => {
     expect((await t.client().post('/api/v1/auth/login', { email: p.email, password: 'nope' })).body.code).toBe('invalid_credentials');
   });
 
+  it('SAML settings: metadata that is not a provider\'s is refused when saved, in words; the connection gets our key pair', async () => {
+    const o = await organization('tenant');
+    const base = { kind: 'saml', name: 'Contoso SAML', enabled: true, default_role: 'TENANT_USER', role_mappings: [], trust_upstream_mfa: false, require_sso: false, break_glass_user_id: null };
+    const bad = await o.admin.put(`${o.prefix}/sso`, { ...base, saml: { idp_metadata_xml: '<html>not metadata</html>' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('sso_settings_invalid');
+    expect(bad.body.errors?.[0]?.pointer ?? bad.body.fields?.[0]?.pointer).toBe('/body/saml/idp_metadata_xml');
+    const off = await o.admin.put(`${o.prefix}/sso`, { ...base, enabled: false });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    expect(off.body.connection.saml).toMatchObject({ sp_entity_id: `${off.body.callback_url.replace('/sso/oidc/callback', '')}/sso/saml/${off.body.connection.id}`, idp_metadata_set: false });
+    const row = await t.services.db.kysely.selectFrom('sso_connections').select(['saml_sp_certificate', 'saml_sp_private_key_enc']).where('id', '=', off.body.connection.id).executeTakeFirstOrThrow();
+    expect(row.saml_sp_certificate).toContain('BEGIN CERTIFICATE');
+    expect(row.saml_sp_private_key_enc).not.toContain('PRIVATE KEY');
+  });
+
   it('only the owner or admin reads and changes the settings; another organization sees nothing', async () => {
     const o = await organization('partner');
     await connect(o);
