@@ -113,7 +113,7 @@ export function autoMap(kind: LineKind, columns: string[]): Record<string, strin
   const out: Record<string, string> = {};
   const used = new Set<string>();
   for (const f of importFields(kind)) {
-    const names = [f.name, ...(ALIASES[f.name] ?? [])].map(norm);
+    const names = [f.name, ...(ALIASES[f.name] ?? []), ...(f.name === 'external_id' ? [`${kind}id`, `${kind}number`] : [])].map(norm);
     const col = columns.find((c) => !used.has(c) && names.includes(norm(c))) ?? columns.find((c) => !used.has(c) && norm(c).replace(/cents$/, '') === norm(f.name).replace(/cents$/, ''));
     if (col) {
       out[f.name] = col;

@@ -196,7 +196,7 @@ export class StripeFeed {
     const prev = await repo.findObject(this.#k, sourceId, objectId);
     const version = lines[0].version;
     let ban = await this.#banOf(sourceId, customerId, customer);
-    if (prev && prev.version > version) {
+    if (prev && Number(prev.version) > version) {
       // an older state than the one kept: the applier will say unchanged; nothing to keep
       if (!ban) return { outcome: 'waiting', reason: 'The customer has no billing account yet; a newer state of this record already waits.', results: [] };
     } else {
@@ -357,7 +357,7 @@ export class StripeFeed {
       const take = async (objectId: string, customerId: string, lines: StripeLine[], refs: string[]) => {
         const prev = await repo.findObject(this.#k, sourceId, objectId);
         const ban = (await repo.findCustomer(this.#k, sourceId, customerId))?.ban ?? null;
-        if (!prev || prev.version <= lines[0].version) {
+        if (!prev || Number(prev.version) <= lines[0].version) {
           await repo.upsertObject(this.#k, { source_id: sourceId, object_id: objectId, customer_id: customerId, line: JSON.stringify(lines), version: lines[0].version, payment_refs: JSON.stringify([...new Set([...(prev ? json<string[]>(prev.payment_refs) : []), ...refs])]), refunded_cents: prev?.refunded_cents ?? 0, waiting: ban ? 0 : 1, updated_at: this.#now() });
         }
         if (!ban) {
