@@ -27,6 +27,8 @@ export const PUBLIC_ROUTES = new Set([
   'POST /api/v1/auth/password-reset',
   'POST /api/v1/auth/password-reset/check',
   'POST /api/v1/auth/password-reset/complete',
+  // does this address sign in with its company's identity provider? (asked before there is a session)
+  'POST /api/v1/auth/sso/discover',
 ]);
 
 export async function apiRoutes(anon: Client): Promise<RouteSpec[]> {
