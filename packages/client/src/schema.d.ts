@@ -477,6 +477,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/data-sources/{source_id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a CSV file through the source (only with confirm: true): rows without errors become records, each row gets its result */
+        post: operations["postDataSourcesImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a CSV file: its columns matched to the kind’s fields, the first rows, and each row’s errors — nothing is applied */
+        post: operations["postDataSourcesImportPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the source receives Stripe webhooks, can backfill, and when it last did */
+        get: operations["getDataSourcesStripe"];
+        /** Set the source up for Stripe: its webhook signing secret and, for a backfill, an API key (both stored sealed, never returned) */
+        put: operations["putDataSourcesStripe"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/stripe/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Load every Stripe customer and invoice (and subscription, when the source sends services) through the source */
+        post: operations["postDataSourcesStripeBackfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/stripe/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Stripe customers seen and the billing account each maps to */
+        get: operations["getDataSourcesStripeCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/{source_id}/stripe/customers/{customer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Map a Stripe customer to a billing account (null: back to its metadata); what waited for it is applied */
+        put: operations["putDataSourcesStripeCustomersByCustomerId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/data-sources/{source_id}/token": {
         parameters: {
             query?: never;
@@ -490,6 +593,23 @@ export interface paths {
         post: operations["postDataSourcesToken"];
         /** Revoke the source: its token stops working; its records stay */
         delete: operations["deleteDataSourcesToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/import/templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CSV template for a kind of record: its columns and one example row */
+        get: operations["getDataSourcesImportTemplatesByKind"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6343,6 +6463,77 @@ export interface components {
             rejected: number;
             still_held: number;
         };
+        /** ImportApplied */
+        ImportApplied: {
+            applied: number;
+            columns: string[];
+            errors: {
+                field: string | null;
+                reason: string;
+                /** @description the row’s number in the file (the header is row 1) */
+                row: number;
+            }[];
+            fields: {
+                choices?: string[];
+                hint: string;
+                name: string;
+                required: boolean;
+                type: string;
+            }[];
+            held: number;
+            kind: string;
+            mapping: {
+                [key: string]: string;
+            };
+            preview: {
+                ok: boolean;
+                row: number;
+                values: {
+                    [key: string]: string;
+                };
+            }[];
+            rejected: number;
+            results: {
+                reason?: string;
+                row: number;
+                status: string;
+            }[];
+            rows: number;
+            /** @description rows with errors, not sent */
+            skipped: number;
+            unchanged: number;
+            valid_rows: number;
+        };
+        /** ImportPreview */
+        ImportPreview: {
+            columns: string[];
+            errors: {
+                field: string | null;
+                reason: string;
+                /** @description the row’s number in the file (the header is row 1) */
+                row: number;
+            }[];
+            fields: {
+                choices?: string[];
+                hint: string;
+                name: string;
+                required: boolean;
+                type: string;
+            }[];
+            kind: string;
+            mapping: {
+                [key: string]: string;
+            };
+            preview: {
+                ok: boolean;
+                row: number;
+                values: {
+                    [key: string]: string;
+                };
+            }[];
+            rows: number;
+            valid_rows: number;
+        };
         /** IntrospectionResponse */
         IntrospectionResponse: {
             active: boolean;
@@ -7854,6 +8045,32 @@ export interface components {
              * @example 2025-06-02T09:30:00.000Z
              */
             mfa_at: string;
+        };
+        /** StripeBackfill */
+        StripeBackfill: {
+            applied: number;
+            customers: number;
+            held: number;
+            invoices: number;
+            lines: number;
+            pages: number;
+            rejected: number;
+            subscriptions: number;
+            unchanged: number;
+            waiting: number;
+        };
+        /** StripeSourceStatus */
+        StripeSourceStatus: {
+            api_base: string | null;
+            configured: boolean;
+            /** @description a backfill is possible */
+            has_api_key: boolean;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_backfill_at: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_event_at: string | null;
+            /** @description where Stripe sends this source’s events (after the public address) */
+            webhook_path: string;
         };
         /** Subscription */
         Subscription: {
@@ -10058,6 +10275,549 @@ export interface operations {
             };
         };
     };
+    postDataSourcesImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description must be true: the operator confirmed after the preview */
+                    confirm: boolean;
+                    /** @description the file’s text: a header row, then one row per record */
+                    csv: string;
+                    /** @enum {unknown} */
+                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+                    /** @description field → column; absent: matched by header names */
+                    mapping?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK: ImportApplied */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportApplied"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postDataSourcesImportPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the file’s text: a header row, then one row per record */
+                    csv: string;
+                    /** @enum {unknown} */
+                    kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+                    /** @description field → column; absent: matched by header names */
+                    mapping?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK: ImportPreview */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSourcesStripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: StripeSourceStatus */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeSourceStatus"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDataSourcesStripe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_base?: string | null;
+                    api_key?: string | null;
+                    /** @description the endpoint’s signing secret (whsec_…); stored sealed, never returned */
+                    webhook_secret: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: StripeSourceStatus */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeSourceStatus"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postDataSourcesStripeBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: StripeBackfill */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeBackfill"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSourcesStripeCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The Stripe customers seen and the billing account each maps to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            ban: string | null;
+                            customer_id: string;
+                            /** @example ada.lovelace@example.com */
+                            email: string | null;
+                            name: string | null;
+                            /** @description metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet) */
+                            origin: string;
+                            /** @description invoices and subscriptions waiting for a billing account */
+                            waiting: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDataSourcesStripeCustomersByCustomerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+                /**
+                 * @description dsrc_… identifier
+                 * @example dsrc_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ban: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Map a Stripe customer to a billing account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ban: string | null;
+                        customer_id: string;
+                        results: {
+                            external_id: string | null;
+                            kind: string | null;
+                            line: number;
+                            problem?: unknown;
+                            reason?: string;
+                            record_id?: string | null;
+                            status: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postDataSourcesToken: {
         parameters: {
             query?: never;
@@ -10201,6 +10961,64 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSourcesImportTemplatesByKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "billing_account" | "invoice" | "payment" | "service" | "order" | "ticket" | "usage" | "sla";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
