@@ -114,7 +114,7 @@ describe('CSV import', () => {
     expect(r.out).toContain('6 rows: 2 applied, 0 unchanged, 1 held, 0 refused, 3 with errors (not sent)');
     expect(r.out).toContain('row 4 period: “2026-13” is not a month written YYYY-MM.');
     expect(r.code).toBe(1);
-    const usage = runCli(['import', 'invoice'], { DATA_DIR: t.testDb.dataDir });
+    const usage = runCli(['import', 'invoice'], { DATA_DIR: t.testDb.dataDir, PUBLIC_URL: t.url, DATABASE_URL: t.testDb.databaseUrl, REDIS_URL: process.env.REDIS_URL ? REDIS_URL : null });
     expect(usage.code).toBe(2);
   });
 
