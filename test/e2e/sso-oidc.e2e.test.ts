@@ -115,7 +115,7 @@ describe('OpenID Connect single sign-on in the browser', () => {
       await adaPage.getByLabel('Password').fill(ada.password);
       await adaPage.getByRole('button', { name: 'Sign in to Contoso' }).click();
       await adaPage.waitForURL((u) => u.origin === new URL(portal.url).origin && !u.pathname.startsWith('/sso/') && u.pathname !== '/login', { timeout: 30_000 });
-      const me = await adaPage.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json());
+      const me = (await adaPage.evaluate(async () => (await fetch('/api/v1/me', { credentials: 'same-origin' })).json())) as { user: unknown; partner: unknown };
       expect(me.user).toMatchObject({ email: ada.email, name: ada.name });
       expect(me.partner).toMatchObject({ partner_id: partner.id, member_role: 'partner_msp_billing' });
       await check(adaPage, `${tag}-landed`);
