@@ -122,6 +122,7 @@ const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.ts
 const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
 const DataSourcesPage = lazy(() => import('./pages/DataSources/DataSourcesPage.tsx').then((m) => ({ default: m.DataSourcesPage })));
+const DataImportPage = lazy(() => import('./pages/DataSources/DataImportPage.tsx').then((m) => ({ default: m.DataImportPage })));
 const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
 const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
 const FeatureCatalogPage = lazy(() => import('./pages/Features/FeatureCatalogPage.tsx').then((m) => ({ default: m.FeatureCatalogPage })));
@@ -206,6 +207,7 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/data-sources', title: 'Data sources', element: <DataSourcesPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Data sources', icon: IconDatabaseImport, order: 14 } },
+  { path: '/operator/data-sources/:id/import', title: 'Import a file', element: <DataImportPage />, allow: can.platform('platform.tenants.manage') },
   { path: '/operator/mail', title: 'Mail outbox', element: <MailOutboxPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Mail outbox', icon: IconMail, order: 85 } },
   {
     path: '/operator/sign-in-security',

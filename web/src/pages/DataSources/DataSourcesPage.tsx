@@ -6,6 +6,7 @@
  * lines again or sets them aside.
  */
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Modal, MultiSelect, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconDatabaseImport, IconInfoCircle, IconKey, IconPlus, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
@@ -254,6 +255,11 @@ function SourceDetail({ id }: { id: string }) {
       {secret && <OneTimeSecret value={secret} label="New source token" hint="Shown only once. The previous token has stopped working; give this one to the system that sends the records." />}
       {!s.built_in && (
         <Group gap="sm">
+          {s.status === 'active' && (
+            <Button component={Link} to={`/operator/data-sources/${s.id}/import`} variant="light" leftSection={<IconDatabaseImport size={16} />}>
+              Import a file
+            </Button>
+          )}
           <Button leftSection={<IconKey size={16} />} variant="light" onClick={() => void rotate.run()} loading={rotate.busy}>
             {s.status === 'active' ? 'Replace the token' : 'Create a new token'}
           </Button>
