@@ -24,7 +24,8 @@ const KINDS: { value: ImportKind; label: string; owned: string }[] = [
   { value: 'sla', label: 'SLA records', owned: 'sla' },
 ];
 
-const words = (field: string) => field.replace(/_cents$/, ' (cents)').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+const NAMES: Record<string, string> = { ban: 'Billing account (BAN)', bill_to_ban: 'Billed to (BAN)', tenant_ref: 'Customer reference', external_id: 'Your id for the record', sla: 'SLA' };
+const words = (field: string) => NAMES[field] ?? field.replace(/_cents$/, ' (cents)').replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 export function DataImportPage() {
   const { id = '' } = useParams();
@@ -103,7 +104,7 @@ export function DataImportPage() {
             </Button>
           </Group>
           {check.error ? <ErrorAlert error={check.error} /> : null}
-          {preview && <PreviewView p={preview} mapping={mapping ?? {}} onRemap={remap} />}
+          {preview && !applied && <PreviewView p={preview} mapping={mapping ?? {}} onRemap={remap} />}
           {preview && !applied && (
             <Group>
               <Button color="green" disabled={preview.valid_rows === 0} onClick={() => setConfirming(true)}>
@@ -144,7 +145,7 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
         {p.fields.map((f) => (
-          <Select key={f.name} label={`${words(f.name)}${f.required ? ' (required)' : ''}`} description={f.hint} placeholder="Not in the file" data={p.columns} value={mapping[f.name] ?? null} clearable clearButtonProps={{ 'aria-label': `Clear ${words(f.name)}` }} onChange={(v) => onRemap(f.name, v)} />
+          <Select key={f.name} label={`${words(f.name)}${f.required ? ' (required)' : ''}`} description={f.hint === 'text' ? undefined : f.hint} placeholder="Not in the file" data={p.columns} value={mapping[f.name] ?? null} clearable clearButtonProps={{ 'aria-label': `Clear ${words(f.name)}` }} onChange={(v) => onRemap(f.name, v)} />
         ))}
       </SimpleGrid>
       <Text size="sm">
