@@ -15,7 +15,7 @@ import { authzErrors, type AuthzService } from '../authz/index.ts';
 import type { DelegationsService } from './delegations.service.ts';
 import { toDelegationDto } from './delegations.service.ts';
 import type { DelegationStatus, DelegationView } from './delegations.service.ts';
-import type { Relationship } from './relationship.ts';
+import { relationshipRoutes } from './relationship.routes.ts';
 import * as S from './delegations.schemas.ts';
 import { DELEGATION_SORT_FIELDS } from './delegations.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
@@ -37,11 +37,6 @@ function customerTenant(v: DelegationView) {
   return { id: v.tenant_id, name: v.tenant_name, slug: v.tenant_slug, status: v.tenant_status, tier: v.tenant_tier, created_at: v.tenant_created_at };
 }
 
-/** The wire shape of a link's relationship details (who changed them is told by side only). */
-function relationshipDto(r: Relationship) {
-  return { delegation_id: r.delegation_id, contract_reference: r.contract_reference, contacts: r.contacts, notes: r.notes, version: r.version, updated_at: r.updated_at, updated_by_side: r.updated_by_side };
-}
-
 export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
   const { delegations, authz, access } = d;
   /** The wire shape, with whether the approver still counts (read from the decision snapshot, not the database). */
@@ -49,8 +44,11 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
 
   // the caller's own partner, no partner id in the path
 
+  const relationship = relationshipRoutes(d);
+
   return {
     partner(app: App): void {
+      relationship.partner!(app);
       // ---- partner side -------------------------------------------------------------------------
 
       app.post(
@@ -139,33 +137,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
         },
       );
 
-      app.get(
-        '/api/v1/partners/:partner_id/delegations/:delegation_id/relationship',
-        { schema: { tags: TAGS, summary: "The link's relationship details: contract reference, contacts, notes", params: S.PartnerDelegationParams, response: { 200: S.RelationshipDto, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.customers.read', { allowInactivePartner: true });
-          await delegations.get(req.params.delegation_id, { partnerId: req.params.partner_id });
-          return relationshipDto(await delegations.relationship(req.params.delegation_id));
-        },
-      );
 
-      app.put(
-        '/api/v1/partners/:partner_id/delegations/:delegation_id/relationship',
-        {
-          schema: {
-            tags: TAGS,
-            summary: "Change the link's relationship details (partner owner); the customer's admin may change them too",
-            description: 'A contact needs a name and a valid e-mail address or phone number (400 relationship_contact_invalid); an edit of an older version is 409 relationship_changed; an ended link is 409 relationship_link_closed.',
-            params: S.PartnerDelegationParams,
-            body: S.RelationshipBody,
-            response: { 200: S.RelationshipDto, ...problems(400, 401, 403, 404, 409) },
-          },
-        },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.delegations.manage');
-          return relationshipDto(await delegations.updateRelationship(req.ctx(), req.params.delegation_id, { side: 'partner', partnerId: req.params.partner_id }, req.body));
-        },
-      );
     },
     partnerSelf(app: App): void {
       app.get(
@@ -259,6 +231,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
       );
     },
     tenant(app: App): void {
+      relationship.tenant!(app);
       // ---- tenant side --------------------------------------------------------------------------
 
       app.get(
@@ -355,33 +328,7 @@ export function delegationRoutes(d: DelegationRouteDeps): AudienceRoutes {
         },
       );
 
-      app.get(
-        '/api/v1/tenants/:tenant_id/delegations/:delegation_id/relationship',
-        { schema: { tags: TAGS, summary: "The link's relationship details: contract reference, contacts, notes", params: S.TenantDelegationParams, response: { 200: S.RelationshipDto, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          access.tenant(req, req.params.tenant_id, 'tenant.delegations.read');
-          await delegations.get(req.params.delegation_id, { tenantId: req.params.tenant_id });
-          return relationshipDto(await delegations.relationship(req.params.delegation_id));
-        },
-      );
 
-      app.put(
-        '/api/v1/tenants/:tenant_id/delegations/:delegation_id/relationship',
-        {
-          schema: {
-            tags: TAGS,
-            summary: "Change the link's relationship details (tenant admin); the partner may change them too",
-            description: 'A contact needs a name and a valid e-mail address or phone number (400 relationship_contact_invalid); an edit of an older version is 409 relationship_changed; an ended link is 409 relationship_link_closed.',
-            params: S.TenantDelegationParams,
-            body: S.RelationshipBody,
-            response: { 200: S.RelationshipDto, ...problems(400, 401, 403, 404, 409) },
-          },
-        },
-        async (req) => {
-          access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
-          return relationshipDto(await delegations.updateRelationship(req.ctx(), req.params.delegation_id, { side: 'tenant', tenantId: req.params.tenant_id }, req.body));
-        },
-      );
 
       app.post(
         '/api/v1/tenants/:tenant_id/delegations/:delegation_id/renewal/approve',

@@ -15,7 +15,7 @@ import type { JWK } from 'jose';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { tenantContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { decryptWithSecret, encryptWithSecret, randomToken } from '../../platform/crypto.ts';
+import { randomToken } from '../../platform/crypto.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
@@ -25,9 +25,8 @@ import type { PartnersService } from '../partners/index.ts';
 import type { TenantsService, TenantRole } from '../tenants/index.ts';
 import type { DomainsService } from '../domains/index.ts';
 import type { FlowStore } from './sso-flows.ts';
-import { newSpCredentials } from './saml/sp-credentials.ts';
-import { fetchIdpMetadata, IdpMetadataError, parseIdpMetadata } from './saml/idp-metadata.ts';
-import { OidcAdapter, issuerAllowed, newClientKey, type OidcSettings } from './oidc.adapter.ts';
+import { connectionRow, connectionSettings, oidcSettings, type ConnectionInput } from './sso-connection-row.ts';
+import { OidcAdapter, issuerAllowed, type OidcSettings } from './oidc.adapter.ts';
 import { emailDomain, isSsoRole, roleFromGroups, roleName, sessionAmr, upstreamUsedMfa, type GroupMapping } from './sso-mapping.ts';
 import { ssoErrors as E } from './sso.errors.ts';
 import * as repo from './sso.repo.ts';
@@ -55,19 +54,7 @@ export interface SsoDeps {
   allowPrivateTargets?: boolean;
 }
 
-export interface ConnectionInput {
-  kind: 'oidc' | 'saml';
-  name: string;
-  enabled: boolean;
-  oidc?: { issuer: string; client_id: string; auth_method: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt'; client_secret?: string; scopes?: string };
-  saml?: { idp_metadata_url?: string | null; idp_metadata_xml?: string | null; clock_skew_seconds?: number };
-  claims?: { email?: string; name?: string; groups?: string };
-  default_role: string;
-  role_mappings: GroupMapping[];
-  trust_upstream_mfa: boolean;
-  require_sso: boolean;
-  break_glass_user_id: string | null;
-}
+export type { ConnectionInput } from './sso-connection-row.ts';
 
 /** What the provider's answer means here, without changing anything (the owner's "Test sign-in"). */
 export interface SignInPreview {
@@ -152,40 +139,11 @@ export class SsoService {
 
   /** What the adapters see of a connection. */
   settingsOf(c: ConnectionRow): SsoConnectionSettings {
-    return {
-      id: c.id,
-      kind: c.kind,
-      orgType: c.org_type,
-      orgId: c.org_id,
-      enabled: c.enabled === 1,
-      saml:
-        c.kind === 'saml'
-          ? {
-              spEntityId: c.saml_sp_entity_id ?? '',
-              acsUrl: c.saml_acs_url ?? '',
-              idpMetadataXml: c.saml_idp_metadata_xml ?? '',
-              clockSkewSeconds: c.saml_clock_skew_seconds,
-              attributes: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
-              ...(c.saml_sp_private_key_enc && c.saml_sp_certificate
-                ? { spCredentials: { privateKeyPem: decryptWithSecret(this.#d.secretKey, c.saml_sp_private_key_enc), certificatePem: c.saml_sp_certificate } }
-                : {}),
-            }
-          : null,
-    };
+    return connectionSettings(this.#d.secretKey, c);
   }
 
   #oidcSettings(c: ConnectionRow): OidcSettings {
-    return {
-      connectionId: c.id,
-      issuer: c.oidc_issuer ?? '',
-      clientId: c.oidc_client_id ?? '',
-      authMethod: c.oidc_auth_method ?? 'client_secret_basic',
-      clientSecret: c.oidc_client_secret_enc ? decryptWithSecret(this.#d.secretKey, c.oidc_client_secret_enc) : null,
-      privateJwk: c.oidc_private_jwk_enc ? (JSON.parse(decryptWithSecret(this.#d.secretKey, c.oidc_private_jwk_enc)) as JWK) : null,
-      scopes: c.oidc_scopes ?? 'openid email profile',
-      claims: { email: c.claim_email, name: c.claim_name, groups: c.claim_groups },
-      version: c.updated_at,
-    };
+    return oidcSettings(this.#d.secretKey, c);
   }
 
   /** People who may be the break-glass owner: the partner's active owners, the tenant's administrators. */
@@ -232,73 +190,7 @@ export class SsoService {
     const now = this.#now();
     const id = before?.id ?? newId('sso');
     const o = input.kind === 'oidc' ? input.oidc! : null;
-    let secretEnc = before?.oidc_client_secret_enc ?? null;
-    let privateEnc = before?.oidc_private_jwk_enc ?? null;
-    let publicJwk = before?.oidc_public_jwk ?? null;
-    if (o && o.auth_method !== 'private_key_jwt' && o.client_secret) secretEnc = encryptWithSecret(this.#d.secretKey, o.client_secret);
-    if (o && o.auth_method === 'private_key_jwt' && !privateEnc) {
-      const k = await newClientKey();
-      privateEnc = encryptWithSecret(this.#d.secretKey, JSON.stringify(k.privateJwk));
-      publicJwk = JSON.stringify(k.publicJwk);
-    }
-    // the provider's SAML metadata is read when given, so bad metadata is refused now rather than at the first sign-in
-    let metadataXml = input.kind === 'saml' ? (input.saml?.idp_metadata_xml?.trim() || null) : null;
-    const metadataUrl = input.kind === 'saml' ? (input.saml?.idp_metadata_url?.trim() || null) : null;
-    if (input.kind === 'saml') {
-      const bad = (detail: string, pointer: string) => E.sso_settings_invalid(detail, { fields: [{ pointer, detail }] });
-      if (!metadataXml && metadataUrl && (metadataUrl !== before?.saml_idp_metadata_url || !before?.saml_idp_metadata_xml)) {
-        try {
-          metadataXml = (await fetchIdpMetadata(metadataUrl, { allowPrivate: this.#d.allowPrivateTargets ?? false })).xml;
-        } catch (e) {
-          if (e instanceof SsoProtocolError || e instanceof IdpMetadataError) throw bad(`The metadata could not be read at ${metadataUrl}: ${e instanceof IdpMetadataError ? e.reason : e.detail}`, '/body/saml/idp_metadata_url');
-          throw e;
-        }
-      } else if (metadataXml) {
-        try {
-          await parseIdpMetadata(metadataXml);
-        } catch (e) {
-          if (e instanceof IdpMetadataError) throw bad(e.reason, '/body/saml/idp_metadata_xml');
-          throw e;
-        }
-      }
-    }
-    // a SAML connection gets our key pair once (its certificate goes out in our metadata)
-    let spKeyEnc = before?.saml_sp_private_key_enc ?? null;
-    let spCert = before?.saml_sp_certificate ?? null;
-    if (input.kind === 'saml' && (!spKeyEnc || !spCert)) {
-      const cred = await newSpCredentials(new URL(this.#d.publicUrl).hostname, this.#d.clock.now());
-      spKeyEnc = encryptWithSecret(this.#d.secretKey, cred.privateKeyPem);
-      spCert = cred.certificatePem;
-    }
-    const row = {
-      kind: input.kind,
-      saml_sp_private_key_enc: spKeyEnc,
-      saml_sp_certificate: spCert,
-      name: input.name.trim(),
-      enabled: input.enabled ? 1 : 0,
-      oidc_issuer: o ? o.issuer.trim().replace(/\/+$/, '') : null,
-      oidc_client_id: o ? o.client_id.trim() : null,
-      oidc_auth_method: o ? o.auth_method : null,
-      oidc_client_secret_enc: o && o.auth_method !== 'private_key_jwt' ? secretEnc : null,
-      oidc_private_jwk_enc: o ? privateEnc : null,
-      oidc_public_jwk: o ? publicJwk : null,
-      oidc_scopes: o ? (o.scopes?.trim() || 'openid email profile') : null,
-      saml_sp_entity_id: `${this.#d.publicUrl}/sso/saml/${id}`,
-      saml_acs_url: `${this.#d.publicUrl}/sso/saml/${id}/acs`,
-      saml_idp_metadata_url: input.kind === 'saml' ? (input.saml?.idp_metadata_url !== undefined ? metadataUrl : (before?.saml_idp_metadata_url ?? null)) : null,
-      saml_idp_metadata_xml: input.kind === 'saml' ? (metadataXml ?? before?.saml_idp_metadata_xml ?? null) : null,
-      saml_clock_skew_seconds: input.saml?.clock_skew_seconds ?? before?.saml_clock_skew_seconds ?? 60,
-      claim_email: input.claims?.email?.trim() || 'email',
-      claim_name: input.claims?.name?.trim() || 'name',
-      claim_groups: input.claims?.groups?.trim() || 'groups',
-      default_role: input.default_role,
-      trust_upstream_mfa: input.trust_upstream_mfa ? 1 : 0,
-      require_sso: input.require_sso ? 1 : 0,
-      break_glass_user_id: input.break_glass_user_id,
-      updated_at: now,
-      // switching it on again clears the operator's switch-off
-      ...(input.enabled ? { switched_off_by: null, switched_off_at: null, switched_off_reason: null } : {}),
-    };
+    const row = await connectionRow(this.#d, input, before, id, now);
     const mappings = input.role_mappings.map((m) => ({ group: m.group.trim(), role: m.role }));
     await mutate(this.#d.db, async (trx) => {
       if (before) await repo.updateConnection(trx, id, row);
