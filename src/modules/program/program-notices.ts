@@ -1,7 +1,7 @@
 /**
  * Who on a referral partner's side hears of a sign-up through its code: its owners (they see every
  * referral) and the staff member whose code it was (staff see only the organizations their own
- * codes brought: seed 003's matrix). Registered with the notifications module as the audience
+ * codes brought, as the partner program's permission matrix says). Registered with the notifications module as the audience
  * policy of `referral.signed_up`.
  */
 import type { Tx } from '../../platform/db/database.ts';
