@@ -111,6 +111,8 @@ export interface Config {
   dnsResolver: string | null;
   /** how often verified sign-in domains are re-checked (ms); 0 = never */
   domainRecheckIntervalMs: number;
+  /** Stripe's API base URL (a Stripe data source's backfill and customer look-ups) */
+  stripeApiBase: string;
 }
 
 export class ConfigError extends Error {
@@ -295,6 +297,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
     dnsResolver: dnsResolver(opt('DNS_RESOLVER')),
     domainRecheckIntervalMs: get('DOMAIN_RECHECK_INTERVAL_MS'),
+    stripeApiBase: get('STRIPE_API_BASE').replace(/\/+$/, ''),
   };
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');

@@ -215,6 +215,12 @@ export const SettingsSchema = Type.Object({
   }),
   LIFECYCLE_SWEEP_INTERVAL_MS: int(0, 3_600_000, { default: 60_000, description: 'Milliseconds between runs of the delegation lifecycle sweep (auto-extend, expiry, the 30/7/1-day notices); 0 = not started (tests drive it).' }),
   NOTIFY_WORKER_INTERVAL_MS: int(0, 3_600_000, { default: 1000, description: 'Milliseconds between runs of the events worker (fan-out of new events, due webhook deliveries, e-mail); 0 = not started (tests drive it).' }),
+  STRIPE_API_BASE: url(['http:', 'https:'], {
+    default: 'https://api.stripe.com',
+    defaultText: 'https://api.stripe.com',
+    secret: false,
+    description: "Base URL of Stripe's API, which a Stripe data source's backfill (and customer look-ups) call with the source's key. Stripe's own unless a proxy or a Stripe-shaped test server stands in.",
+  }),
   CONFIG_FILE: text({ defaultText: 'unset', allowed: 'path of a JSON file', description: 'An optional JSON file holding any of these settings under the same names; environment variables win.' }),
 });
 

@@ -8061,7 +8061,6 @@ export interface components {
         };
         /** StripeSourceStatus */
         StripeSourceStatus: {
-            api_base: string | null;
             configured: boolean;
             /** @description a backfill is possible */
             has_api_key: boolean;
@@ -8071,6 +8070,8 @@ export interface components {
             last_event_at: string | null;
             /** @description where Stripe sends this source’s events (after the public address) */
             webhook_path: string;
+            /** @description the endpoint URL to paste in Stripe’s dashboard (the public address and webhook_path) */
+            webhook_url: string;
         };
         /** Subscription */
         Subscription: {

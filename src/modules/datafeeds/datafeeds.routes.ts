@@ -48,17 +48,16 @@ const StripeStatus = Type.Object(
   {
     configured: Type.Boolean(),
     has_api_key: Type.Boolean({ description: 'a backfill is possible' }),
-    api_base: Nullable(Type.String({ description: 'the Stripe API’s base URL when not Stripe’s own' })),
     last_event_at: Nullable(Type.String()),
     last_backfill_at: Nullable(Type.String()),
     webhook_path: Type.String({ description: 'where Stripe sends this source’s events (after the public address)' }),
+    webhook_url: Type.String({ description: 'the endpoint URL to paste in Stripe’s dashboard (the public address and webhook_path)' }),
   },
   { title: 'StripeSourceStatus' },
 );
 const StripeSetupBody = Strict({
   webhook_secret: Type.String({ minLength: 8, maxLength: 200, pattern: '^whsec_', description: 'the endpoint’s signing secret (whsec_…); stored sealed, never returned' }),
   api_key: Type.Optional(Nullable(Type.String({ minLength: 8, maxLength: 300, pattern: '^(sk|rk)_', description: 'a secret or restricted key that reads customers, invoices and subscriptions (for a backfill); stored sealed, never returned' }))),
-  api_base: Type.Optional(Nullable(Type.String({ maxLength: 300, pattern: '^https?://[^\\s/]+/?$', description: 'the API’s base URL when not Stripe’s own' }))),
 });
 const CustomerDto = Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), ban: Nullable(Type.String()), origin: Type.String({ description: 'metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet)' }), waiting: Type.Integer({ description: 'invoices and subscriptions waiting for a billing account' }) });
 const Counts = Type.Object({ pages: Type.Integer(), customers: Type.Integer(), invoices: Type.Integer(), subscriptions: Type.Integer(), lines: Type.Integer(), applied: Type.Integer(), unchanged: Type.Integer(), held: Type.Integer(), rejected: Type.Integer(), waiting: Type.Integer() }, { title: 'StripeBackfill' });
@@ -95,7 +94,7 @@ export function dataFeedRoutes(d: { stripe: StripeFeed; imports: DataImport; acc
     operator(app: App): void {
       const op = { config: { operator: PERMISSION } };
       const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
-      const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id) });
+      const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id), webhook_url: `${stripe.publicUrl}${stripeWebhookPath(id)}` });
 
       app.get('/api/v1/data-sources/:source_id/stripe', { ...op, schema: { tags: TAGS, summary: 'Whether the source receives Stripe webhooks, can backfill, and when it last did', params: Params, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } }, async (req) => {
         gate(req);

@@ -20,10 +20,10 @@ export { IMPORT_KINDS, importFields, template } from './csv-import.ts';
 
 const made = new WeakMap<object, { stripe: StripeFeed; imports: DataImport }>();
 
-export function dataFeeds(s: { db: Db; dataSources: DataSourcesService; audit: AuditLog; clock: Clock; config: { secretKey: string } }): { stripe: StripeFeed; imports: DataImport } {
+export function dataFeeds(s: { db: Db; dataSources: DataSourcesService; audit: AuditLog; clock: Clock; config: { secretKey: string; stripeApiBase: string; publicUrl: string } }): { stripe: StripeFeed; imports: DataImport } {
   let f = made.get(s);
   if (!f) {
-    f = { stripe: new StripeFeed({ db: s.db, dataSources: s.dataSources, audit: s.audit, clock: s.clock, secretKey: s.config.secretKey }), imports: new DataImport({ dataSources: s.dataSources, clock: s.clock }) };
+    f = { stripe: new StripeFeed({ db: s.db, dataSources: s.dataSources, audit: s.audit, clock: s.clock, secretKey: s.config.secretKey, apiBase: s.config.stripeApiBase, publicUrl: s.config.publicUrl }), imports: new DataImport({ dataSources: s.dataSources, clock: s.clock }) };
     made.set(s, f);
   }
   return f;

@@ -9,7 +9,8 @@
  * Customers map to billing accounts by their metadata.ban, or by the operator's mapping (which
  * wins). An invoice or subscription of a customer with no billing account yet waits here and is
  * applied once the customer is mapped. The backfill pages through Stripe's customers, invoices
- * (and subscriptions when the source sends services) with the library, at the source's API base.
+ * (and subscriptions when the source sends services) with the library, at the installation's
+ * Stripe API base (the STRIPE_API_BASE setting: Stripe's own, or a Stripe-shaped test server).
  */
 import Stripe from 'stripe';
 import { mutate, type Db } from '../../platform/db/database.ts';
@@ -29,12 +30,15 @@ export interface StripeFeedDeps {
   audit: AuditLog;
   clock: Clock;
   secretKey: string;
+  /** Stripe's API base URL (the STRIPE_API_BASE setting) */
+  apiBase: string;
+  /** the installation's public address, before a webhook's path */
+  publicUrl: string;
 }
 
 export interface StripeSetup {
   webhook_secret: string;
   api_key?: string | null;
-  api_base?: string | null;
 }
 
 export type EventOutcome = 'applied' | 'waiting' | 'ignored' | 'duplicate';
@@ -66,6 +70,11 @@ export class StripeFeed {
     this.#d = d;
   }
 
+  /** the public address Stripe posts to, without a trailing slash */
+  get publicUrl(): string {
+    return this.#d.publicUrl.replace(/\/+$/, '');
+  }
+
   get #k() {
     return this.#d.db.kysely;
   }
@@ -79,7 +88,7 @@ export class StripeFeed {
     return decryptWithSecret(this.#d.secretKey, v);
   }
 
-  /** Set a source up for Stripe (or change its secret, key or API base). */
+  /** Set a source up for Stripe (or change its signing secret or key). */
   async configure(ctx: RequestContext, sourceId: string, setup: StripeSetup) {
     return asSystem(async () => {
       await this.#d.dataSources.require(sourceId);
@@ -91,13 +100,14 @@ export class StripeFeed {
           source_id: sourceId,
           webhook_secret_sealed: this.#seal(setup.webhook_secret),
           api_key_sealed: apiKey,
-          api_base: setup.api_base === undefined ? (prev?.api_base ?? null) : setup.api_base || null,
+          // the API base is the installation's setting now; the column stays empty
+          api_base: null,
           created_at: prev?.created_at ?? now,
           updated_at: now,
           last_event_at: prev?.last_event_at ?? null,
           last_backfill_at: prev?.last_backfill_at ?? null,
         });
-        await this.#d.audit.record(trx, ctx, { action: prev ? 'data_source.stripe_updated' : 'data_source.stripe_connected', targetType: 'data_source', targetId: sourceId, details: { api_key: apiKey !== null, api_base: setup.api_base ? 'custom' : 'stripe' } });
+        await this.#d.audit.record(trx, ctx, { action: prev ? 'data_source.stripe_updated' : 'data_source.stripe_connected', targetType: 'data_source', targetId: sourceId, details: { api_key: apiKey !== null } });
       });
       return this.status(sourceId);
     });
@@ -106,8 +116,8 @@ export class StripeFeed {
   /** What the portal shows: set up or not, whether it can backfill, the last event and backfill. Never a secret. */
   async status(sourceId: string) {
     const s = await asSystem(() => repo.findStripeSource(this.#k, sourceId));
-    if (!s) return { configured: false, has_api_key: false, api_base: null, last_event_at: null, last_backfill_at: null };
-    return { configured: true, has_api_key: s.api_key_sealed !== null, api_base: s.api_base, last_event_at: s.last_event_at, last_backfill_at: s.last_backfill_at };
+    if (!s) return { configured: false, has_api_key: false, last_event_at: null, last_backfill_at: null };
+    return { configured: true, has_api_key: s.api_key_sealed !== null, last_event_at: s.last_event_at, last_backfill_at: s.last_backfill_at };
   }
 
   async #setup(sourceId: string) {
@@ -119,10 +129,8 @@ export class StripeFeed {
   #client(s: repo.StripeSourceRow): Stripe {
     if (!s.api_key_sealed) throw E.stripe_api_key_missing('Add the source’s Stripe API key (a restricted key that reads customers, invoices and subscriptions).');
     const opts: ConstructorParameters<typeof Stripe>[1] = { maxNetworkRetries: 1, timeout: 30_000 };
-    if (s.api_base) {
-      const u = new URL(s.api_base);
-      Object.assign(opts, { host: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') as 'http' | 'https' });
-    }
+    const u = new URL(this.#d.apiBase);
+    Object.assign(opts, { host: u.hostname, port: Number(u.port || (u.protocol === 'http:' ? 80 : 443)), protocol: u.protocol.replace(':', '') as 'http' | 'https' });
     return new Stripe(this.#open(s.api_key_sealed), opts);
   }
 

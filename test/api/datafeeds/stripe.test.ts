@@ -60,8 +60,30 @@ async function theInvoice(number: string) {
   return t.services.db.kysely.selectFrom('invoices').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
+// the local Stripe-shaped server the backfill pages through: the app's STRIPE_API_BASE points at it
+let server: Server;
+const requests: string[] = [];
+const custPages: Record<string, unknown>[] = [];
+const invs: Record<string, unknown>[] = [];
+const pageOf = (all: Record<string, unknown>[], url: URL) => {
+  const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 3);
+  const after = url.searchParams.get('starting_after');
+  const start = after ? all.findIndex((x) => x.id === after) + 1 : 0;
+  const data = all.slice(start, start + limit);
+  return { object: 'list', url: url.pathname, has_more: start + limit < all.length, data };
+};
+
 beforeAll(async () => {
-  t = await startTestApp();
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const ok = req.headers.authorization === 'Bearer sk_test_backfill_key';
+    const body = !ok ? { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } } : url.pathname === '/v1/customers' ? pageOf(custPages, url) : url.pathname === '/v1/invoices' ? pageOf(invs, url) : url.pathname === '/v1/subscriptions' ? pageOf([], url) : { error: { type: 'invalid_request_error', message: 'No such route' } };
+    res.writeHead(!ok ? 401 : 'error' in body ? 404 : 200, { 'content-type': 'application/json', 'request-id': 'req_local' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t = await startTestApp({ config: { STRIPE_API_BASE: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
   operator = await (await t.world.operator()).login();
   w = await programWorld(t);
   const customer = await signup(t, await createCode(w.owner, w.p.id));
@@ -76,10 +98,13 @@ beforeAll(async () => {
   await t.services.dataSources.applySyncLines(sourceId, [{ kind: 'billing_account', external_id: `acct-${ban}`, version: 1, data: { account_number: ban, tenant_ref: slug, name: 'Referred', currency: 'EUR' } }]);
   const put = await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: SECRET });
   expect(put.status).toBe(200);
-  expect(put.body).toMatchObject({ configured: true, has_api_key: false, webhook_path: `/sync/v1/stripe/${sourceId}/webhook` });
+  expect(put.body).toMatchObject({ configured: true, has_api_key: false, webhook_path: `/sync/v1/stripe/${sourceId}/webhook`, webhook_url: `http://localhost:8080/sync/v1/stripe/${sourceId}/webhook` });
   expect(JSON.stringify(put.body)).not.toContain(SECRET);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await new Promise<void>((r) => server.close(() => r()));
+});
 
 describe('webhooks', () => {
   it('refuses a bad signature with 400 and a problem code', async () => {
@@ -156,42 +181,20 @@ describe('webhooks', () => {
 });
 
 describe('backfill against a Stripe-shaped server', () => {
-  let server: Server;
-  const requests: string[] = [];
   const N = 7;
-  const custPages: Record<string, unknown>[] = [];
-  const invs: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     const bfBan = unique('BAN').toUpperCase();
     await t.services.dataSources.applySyncLines(sourceId, [{ kind: 'billing_account', external_id: `acct-${bfBan}`, version: 1, data: { account_number: bfBan, tenant_ref: slug, name: 'Backfilled', currency: 'EUR' } }]);
     for (let i = 0; i < 3; i++) custPages.push({ id: `cus_bf${i}x${Date.now()}`, object: 'customer', name: `BF ${i}`, metadata: { ban: bfBan } });
     for (let i = 0; i < N; i++) invs.push({ ...invoice(`in_bf${i}x${Date.now()}`, i % 2 ? 'paid' : 'open'), customer: custPages[i % 3].id });
-    const pageOf = (all: Record<string, unknown>[], url: URL) => {
-      const limit = Math.min(Number(url.searchParams.get('limit') ?? 10), 3);
-      const after = url.searchParams.get('starting_after');
-      const start = after ? all.findIndex((x) => x.id === after) + 1 : 0;
-      const data = all.slice(start, start + limit);
-      return { object: 'list', url: url.pathname, has_more: start + limit < all.length, data };
-    };
-    server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      requests.push(`${req.method} ${url.pathname}${url.search}`);
-      const ok = req.headers.authorization === 'Bearer sk_test_backfill_key';
-      const body = !ok ? { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } } : url.pathname === '/v1/customers' ? pageOf(custPages, url) : url.pathname === '/v1/invoices' ? pageOf(invs, url) : url.pathname === '/v1/subscriptions' ? pageOf([], url) : { error: { type: 'invalid_request_error', message: 'No such route' } };
-      res.writeHead(!ok ? 401 : 'error' in body ? 404 : 200, { 'content-type': 'application/json', 'request-id': 'req_local' });
-      res.end(JSON.stringify(body));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('loads every page of customers and invoices; a second run changes nothing', async () => {
-    const port = (server.address() as AddressInfo).port;
     const noKey = await operator.post(`/api/v1/data-sources/${sourceId}/stripe/backfill`);
     expect(noKey.status).toBe(409);
     expect(noKey.body.code).toBe('stripe_api_key_missing');
-    expect((await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: SECRET, api_key: 'sk_test_backfill_key', api_base: `http://127.0.0.1:${port}` })).body.has_api_key).toBe(true);
+    expect((await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: SECRET, api_key: 'sk_test_backfill_key' })).body.has_api_key).toBe(true);
     const r = await operator.post(`/api/v1/data-sources/${sourceId}/stripe/backfill`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ customers: 3, invoices: N, waiting: 0, rejected: 0, held: 0 });
