@@ -112,7 +112,7 @@ export function TenantSelfServicePage() {
                 />
               )}
               {tab === 'usage' && <Usage tenantId={tenantId} />}
-              {tab === 'sla' && <Sla rows={sla.data} loading={sla.loading} error={sla.error} />}
+              {tab === 'sla' && <Sla tenantId={tenantId} canReadServices={can('services.read')} rows={sla.data} loading={sla.loading} error={sla.error} />}
               {tab === 'commitments' && <PartnerCommitments tenantId={tenantId} />}
             </Tabs.Panel>
           </Tabs>
@@ -325,7 +325,11 @@ function Usage({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; error: unknown }) {
+function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: string; canReadServices: boolean; rows?: SlaRecord[]; loading: boolean; error: unknown }) {
+  // a month has one record per service: each row names its service, from the organization's own services
+  const services = useOwn<Service>(tenantId, 'services', canReadServices);
+  const serviceName = new Map((services.data ?? []).map((x) => [x.id, x.name]));
+  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? (canReadServices ? 'A service no longer listed' : 'A service (your role does not show services)')) : 'All services');
   return (
     <>
       <ErrorAlert error={error} />
@@ -338,6 +342,7 @@ function Sla({ rows, loading, error }: { rows?: SlaRecord[]; loading: boolean; e
         empty="No SLA records yet."
         columns={[
           { key: 'period', title: 'Month', mobile: 'title', sortValue: (s) => s.period, render: (s) => formatPeriod(s.period) },
+          { key: 'service', title: 'Service', sortValue: (s) => serviceOf(s), render: (s) => serviceOf(s) },
           { key: 'achieved', title: 'Availability', align: 'right', sortValue: (s) => s.achieved_pct, render: (s) => `${s.achieved_pct.toFixed(2)} %` },
           { key: 'target', title: 'Agreed', align: 'right', render: (s) => `${s.target_pct.toFixed(2)} %` },
           { key: 'down', title: 'Downtime', align: 'right', render: (s) => `${s.downtime_minutes} min` },
