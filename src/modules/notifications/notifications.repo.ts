@@ -136,6 +136,16 @@ export async function settleRequestNotices(db: Executor, delegationId: string, a
   return Number(r.numUpdatedRows ?? 0);
 }
 
+/**
+ * An alert was acknowledged or resolved: someone is on it, so the notices that raised it stop being
+ * new, for every person who got one (the payload names the alert: `"alert":{"id":"alr_…"`).
+ */
+export async function settleAlertNotices(db: Executor, alertId: string, at: string): Promise<number> {
+  const events = db.selectFrom('domain_events').select('id').where('type', '=', 'alert.raised').where('payload', 'like', `%"alert":{"id":"${alertId}"%`);
+  const r = await db.updateTable('notifications').set({ read_at: at }).where('type', '=', 'alert.raised').where('read_at', 'is', null).where('event_id', 'in', events).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
+}
+
 /** Is this delegation still a request waiting for an answer? (a notice about an answered request is not sent) */
 export async function delegationWaits(db: Executor, delegationId: string): Promise<boolean> {
   return (await db.selectFrom('delegations').select('status').where('id', '=', delegationId).executeTakeFirst())?.status === 'requested';
