@@ -10,12 +10,6 @@ export type SourceKind = DataSourceDto['kinds'][number];
 
 const enc = encodeURIComponent;
 
-export const dataSourceKeys = {
-  all: ['data-sources'] as const,
-  one: (id: string) => ['data-sources', id] as const,
-  freshness: (whose: 'partner' | string) => ['data-freshness', whose] as const,
-};
-
 export const dataSourcesApi = {
   list: () => http.get<{ data: DataSourceDto[] }>('/api/v1/data-sources'),
   get: (id: string) => http.get<DataSourceDetailDto>(`/api/v1/data-sources/${enc(id)}`),

@@ -9,13 +9,6 @@ export type DomainOwner = { kind: 'partner' | 'tenant'; id: string };
 const enc = encodeURIComponent;
 const base = (o: DomainOwner) => (o.kind === 'partner' ? `/api/v1/partners/${enc(o.id)}/domains` : `/api/v1/tenants/${enc(o.id)}/domains`);
 
-/** Query keys: one organization's list, and the operator's list. */
-export const domainKeys = {
-  all: ['domains'] as const,
-  of: (o: DomainOwner) => ['domains', o.kind, o.id] as const,
-  operator: () => ['domains', 'operator'] as const,
-};
-
 export const domainsApi = {
   list: (o: DomainOwner) => http.get<Schemas['OrganizationDomainList']>(base(o)),
   add: (o: DomainOwner, domain: string) => http.post<OrganizationDomain>(base(o), { domain }),

@@ -7,8 +7,6 @@ import type { paths } from './schema.ts';
 
 export type OperatorOverview = paths['/api/v1/overview']['get']['responses'][200]['content']['application/json'];
 
-export const operatorOverviewKey = ['overview', 'operator'] as const;
-
 export const operatorOverviewApi = {
   get: (waitingDays?: number) => http.get<OperatorOverview>('/api/v1/overview', waitingDays ? { waiting_days: waitingDays } : {}),
 };

@@ -6,8 +6,6 @@ export type PartnerHome = Schemas['PartnerHome'];
 export type ConnectedCustomer = NonNullable<PartnerHome['delegated']>['customers'][number];
 export type WholesaleInvoice = NonNullable<NonNullable<PartnerHome['wholesale']>['billing']>['invoices'][number];
 
-export const partnerHomeKeys = { home: (partnerId: string) => ['partner-home', partnerId] };
-
 export const partnerHomeApi = {
   home: (partnerId: string) => http.get<PartnerHome>(`/api/v1/partners/${encodeURIComponent(partnerId)}/home`),
 };

@@ -13,10 +13,6 @@ export interface ScimOrg {
 
 const p = (org: ScimOrg) => `/api/v1/${org.type === 'partner' ? 'partners' : 'tenants'}/${encodeURIComponent(org.id)}/scim`;
 
-export const scimKeys = {
-  connection: (org: ScimOrg) => ['scim', 'connection', org.type, org.id] as const,
-};
-
 export const scimApi = {
   connection: (org: ScimOrg) => http.get<ScimConnectionDto>(p(org)),
   issueToken: (org: ScimOrg) => http.post<ScimTokenIssuedDto>(`${p(org)}/token`, {}),

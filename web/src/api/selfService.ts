@@ -21,12 +21,6 @@ export interface NewOwnTicket {
   ban_id?: string;
 }
 
-export const selfKeys = {
-  all: (tenantId: string) => ['self', tenantId] as const,
-  ticket: (tenantId: string, id: string) => ['self', tenantId, 'ticket', id] as const,
-  invoice: (tenantId: string, id: string) => ['self', tenantId, 'invoice', id] as const,
-};
-
 export const selfRecordsApi = {
   /** one of the tenant's own lists (orders, services, invoices, tickets, usage, SLA records), first 200 */
   list: <T>(tenantId: string, what: string) => http.get<{ data: T[] }>(`${base(tenantId)}/${enc(what)}`, { limit: 200 }),

@@ -10,12 +10,6 @@ export type SsoOrg = { kind: 'partner' | 'tenant'; id: string };
 const enc = encodeURIComponent;
 const base = (o: SsoOrg) => (o.kind === 'partner' ? `/api/v1/partners/${enc(o.id)}/sso` : `/api/v1/tenants/${enc(o.id)}/sso`);
 
-export const ssoKeys = {
-  all: ['sso'] as const,
-  of: (o: SsoOrg) => ['sso', o.kind, o.id] as const,
-  operator: (o: SsoOrg) => ['sso', 'operator', o.kind, o.id] as const,
-};
-
 export const ssoApi = {
   get: (o: SsoOrg) => http.get<SsoSettings>(base(o)),
   save: (o: SsoOrg, body: SsoConnectionInput) => http.put<SsoSettings>(base(o), body),

@@ -14,20 +14,6 @@ type Query = Record<string, string | number | undefined>;
 export type TenantSelfSummary = Schemas['TenantSelfSummary'];
 export type TenantAlertPage = ListPage<Alert> & { total: number; counts: { open: number; acknowledged: number } };
 
-/** Query keys: the delegations and activations keys are the ones the Partners and Time-limited access pages use. */
-export const overviewKeys = {
-  delegations: (tenantId: string) => ['delegations', 'tenantList', tenantId],
-  activations: (tenantId: string) => ['activations', 'tenant', tenantId],
-  invitations: (tenantId: string) => ['tenants', 'invitations', tenantId, true],
-  summary: (tenantId: string) => ['overview', tenantId, 'summary'],
-  nextDue: (tenantId: string) => ['overview', tenantId, 'next-due'],
-  overdueCount: (tenantId: string) => ['overview', tenantId, 'overdue-count'],
-  waitingTickets: (tenantId: string) => ['overview', tenantId, 'tickets-waiting-on-customer'],
-  alerts: (tenantId: string) => ['overview', tenantId, 'alerts'],
-  spending: (tenantId: string, from: string) => ['overview', tenantId, 'spending', from],
-  partnerActivity: (tenantId: string, partners: string[]) => ['overview', tenantId, 'partner-activity', partners],
-};
-
 export const overviewApi = {
   /** open orders and tickets, receivables per currency (null where the role does not show them) */
   summary: (tenantId: string) => http.get<TenantSelfSummary>(`/api/v1/tenants/${enc(tenantId)}/self/summary`),

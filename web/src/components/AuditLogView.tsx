@@ -18,6 +18,9 @@ import { actionCode, actionLabel, knownActions } from './auditActions.ts';
 import { usePermissionWords } from './permissionWords.ts';
 import { ACTOR_KINDS, FILTER_KEYS, actorOf, kindLabel, targetOf, unnamedTarget, who, type FilterKey, type Names } from './auditLogLabels.ts';
 import { AuditEventDrawer } from './AuditEventDrawer.tsx';
+import { auditKeys, type AuditScope } from '../api/keys/audit.ts';
+import { partnerKeys } from '../api/keys/partners.ts';
+import { tenantKeys } from '../api/keys/tenants.ts';
 
 export { AuditEventDrawer };
 
@@ -47,7 +50,7 @@ function toQuery(f: Filters): AuditQuery {
 
 export interface AuditLogViewProps {
   /** what this log is of, for the cache key: ['operator'], ['tenant', id], ['partner', id] */
-  scope: string[];
+  scope: AuditScope;
   load(q: AuditQuery): Promise<Page<AuditEventDto>>;
   /** show the tenant and partner filters (operator view) */
   scopeFilters?: boolean;
@@ -74,11 +77,11 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
 
   const [selected, setSelected] = useState<AuditEventDto | null>(null);
 
-  const list = useApiList(['audit', ...scope, applied], (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
+  const list = useApiList(auditKeys.log(scope, applied), (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
   const events = list.items;
 
-  const tenants = useApiQuery(['tenants', 'list', scopeFilters], () => (scopeFilters ? api.tenants.list({ limit: 200 }) : Promise.resolve(null)));
-  const partners = useApiQuery(['partners', 'list', scopeFilters], () => (scopeFilters ? api.partners.list({ limit: 200 }) : Promise.resolve(null)));
+  const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }), { enabled: !!scopeFilters });
+  const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }), { enabled: !!scopeFilters });
 
   const permissionWords = usePermissionWords();
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());

@@ -5,7 +5,8 @@
  */
 import { Group, Text } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
-import { dataSourceKeys, dataSourcesApi, type DataFreshnessDto, type SourceKind } from '../api/dataSources.ts';
+import { dataSourcesApi, type DataFreshnessDto, type SourceKind } from '../api/dataSources.ts';
+import { dataSourceKeys } from '../api/keys/dataSources.ts';
 import { useApiQuery } from '../query/query.ts';
 import { timeAgo } from './format.ts';
 
@@ -28,11 +29,15 @@ export function freshnessWords(f: DataFreshnessDto | undefined, kind: SourceKind
   return `${WHAT[kind]} from ${first.source_name}${others}, updated ${timeAgo(first.last_synced_at)}.`;
 }
 
-/** `tenantId`: a customer's own records; omitted: the signed-in partner's managed customers'. */
-export function DataFreshness({ kind, tenantId }: { kind: SourceKind; tenantId?: string }) {
+/**
+ * `tenantId`: a customer's own records; omitted: the signed-in partner's managed customers'.
+ * Several kinds (a page of figures drawn from more than one): a sentence for each.
+ */
+export function DataFreshness({ kind, tenantId }: { kind: SourceKind | SourceKind[]; tenantId?: string }) {
   const q = useApiQuery(dataSourceKeys.freshness(tenantId ?? 'partner'), () => (tenantId ? dataSourcesApi.tenantFreshness(tenantId) : dataSourcesApi.partnerFreshness()), { staleTime: 30_000 });
-  const words = freshnessWords(q.data, kind);
-  if (!words) return null;
+  const sentences = (Array.isArray(kind) ? kind : [kind]).map((k) => freshnessWords(q.data, k)).filter((w): w is string => !!w);
+  if (sentences.length === 0) return null;
+  const words = sentences.join(' ');
   return (
     <Group gap={6} wrap="nowrap" data-testid="data-freshness" mb="sm">
       <IconRefresh size={14} aria-hidden style={{ flexShrink: 0, color: 'var(--mantine-color-dimmed)' }} />

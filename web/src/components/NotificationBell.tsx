@@ -10,8 +10,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconBell } from '@tabler/icons-react';
 import { notificationsApi, type NotificationCounts } from '../api/notifications.ts';
 import { timeAgo } from './format.ts';
+import { notificationKeys } from '../api/keys/notifications.ts';
 
-export const COUNTS_KEY = ['notifications', 'counts'];
+export const COUNTS_KEY = notificationKeys.counts;
 
 /** The counts every badge reads (one request, shared, refreshed every 30 s). */
 export function useNotificationCounts(): NotificationCounts | undefined {
@@ -23,14 +24,14 @@ export function NotificationBell() {
   const [opened, { close, toggle }] = useDisclosure(false);
   const navigate = useNavigate();
   const client = useQueryClient();
-  const latest = useQuery({ queryKey: ['notifications', 'latest'], queryFn: () => notificationsApi.list({ unread: true, limit: 5 }), enabled: opened });
+  const latest = useQuery({ queryKey: notificationKeys.latest, queryFn: () => notificationsApi.list({ unread: true, limit: 5 }), enabled: opened });
   const waiting = counts?.waiting ?? [];
   // the server's count: each waiting item once (a waiting request's own notice is not counted again)
   const total = counts?.bell ?? 0;
   const open = async (id: string, link: string | null) => {
     close();
     await notificationsApi.markRead([id]).catch(() => undefined);
-    void client.invalidateQueries({ queryKey: ['notifications'] });
+    void client.invalidateQueries({ queryKey: notificationKeys.all });
     if (link) navigate(link);
   };
   return (

@@ -5,7 +5,8 @@
  */
 import { useState } from 'react';
 import { Badge, Button, Card, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
-import { ssoApi, ssoKeys, type SsoOrg } from '../api/sso.ts';
+import { ssoApi, type SsoOrg } from '../api/sso.ts';
+import { ssoKeys } from '../api/keys/sso.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { timeAgo } from './format.ts';
 import { useApiMutation, useApiQuery } from '../query/query.ts';

@@ -1,9 +1,10 @@
 import { mspApi } from '../api/msp.ts';
 import { useApiQuery } from '../query/query.ts';
+import { roleKeys } from '../api/keys/roles.ts';
 
 /** Permission names in words, from the server's catalog (GET /api/v1/permissions). */
 export function usePermissionWords() {
-  const q = useApiQuery(['permissions'], () => mspApi.permissions(), { staleTime: 600_000 });
+  const q = useApiQuery(roleKeys.permissions, () => mspApi.permissions(), { staleTime: 600_000 });
   const words = new Map((q.data?.data ?? []).map((p) => [p.name, p.description]));
   return {
     loading: q.loading,

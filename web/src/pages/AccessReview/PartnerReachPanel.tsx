@@ -5,9 +5,10 @@ import { accessReviewApi, type TenantReached } from '../../api/accessReview.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { useApiList } from '../../query/query.ts';
 import { PermissionWords, accountsWords } from './reachWords.tsx';
+import { accessReviewKeys } from '../../api/keys/accessReview.ts';
 
 export function PartnerReachPanel({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
-  const list = useApiList(['access-review', 'partner', partnerId], (cursor) => accessReviewApi.tenantsOfPartner(partnerId, cursor));
+  const list = useApiList(accessReviewKeys.partner(partnerId), (cursor) => accessReviewApi.tenantsOfPartner(partnerId, cursor));
   return (
     <>
       <Text size="sm" c="dimmed" mb="sm">

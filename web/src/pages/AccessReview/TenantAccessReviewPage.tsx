@@ -2,6 +2,7 @@
 import { Anchor, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { accessReviewApi } from '../../api/accessReview.ts';
+import { accessReviewKeys } from '../../api/keys/accessReview.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
@@ -31,7 +32,7 @@ export function TenantAccessReviewPage() {
           </Text>
         }
       />
-      <TenantReachPanel queryKey={['tenant', t.tenant_id]} load={(cursor) => accessReviewApi.partnersOfOwnTenant(t.tenant_id, cursor)} tenantName={t.name} linkPartners={false} intro={false} />
+      <TenantReachPanel queryKey={accessReviewKeys.tenant('tenant', t.tenant_id)} load={(cursor) => accessReviewApi.partnersOfOwnTenant(t.tenant_id, cursor)} tenantName={t.name} linkPartners={false} intro={false} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { Anchor, Stack, Text } from '@mantine/core';
 import type { PartnerReaching } from '../../api/accessReview.ts';
 import { DataTable } from '../../components/DataTable.tsx';
+import type { QueryKey } from '@tanstack/react-query';
 import { useApiList } from '../../query/query.ts';
 import { PermissionWords, accountsWords, samePermissions } from './reachWords.tsx';
 
@@ -36,8 +37,8 @@ function People({ r }: { r: PartnerReaching }) {
 }
 
 /** `intro: false` when the page's own header already says what the list is. */
-export function TenantReachPanel({ queryKey, load, tenantName, linkPartners, intro = true }: { queryKey: string[]; load: Load; tenantName: string; linkPartners: boolean; intro?: boolean }) {
-  const list = useApiList(['access-review', ...queryKey], load);
+export function TenantReachPanel({ queryKey, load, tenantName, linkPartners, intro = true }: { queryKey: QueryKey; load: Load; tenantName: string; linkPartners: boolean; intro?: boolean }) {
+  const list = useApiList(queryKey, load);
   return (
     <>
       {intro && (

@@ -14,6 +14,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useMe, useSession } from '../../session/SessionContext.tsx';
 import { roleLabel } from '../../session/access.ts';
+import { authKeys } from '../../api/keys/auth.ts';
 
 export function AccountPage() {
   const me = useMe();
@@ -41,7 +42,7 @@ export function AccountPage() {
 function MyInvitationsCard() {
   const { refresh } = useSession();
   const navigate = useNavigate();
-  const invitations = useApiQuery(['auth', 'myInvitations'], () => api.auth.myInvitations());
+  const invitations = useApiQuery(authKeys.myInvitations, () => api.auth.myInvitations());
   const accept = useApiMutation((id: string) => api.auth.acceptMyInvitation(id), {
     success: (r) => `You joined as ${roleLabel(r.role)}.`,
     onDone: async (r) => {
@@ -159,7 +160,7 @@ function PasswordCard() {
 }
 
 function ApiTokensCard() {
-  const tokens = useApiQuery(['auth', 'listTokens'], () => api.auth.listTokens());
+  const tokens = useApiQuery(authKeys.tokens, () => api.auth.listTokens());
   const [createOpen, setCreateOpen] = useState(false);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiTokenDto | null>(null);

@@ -14,10 +14,11 @@ import { required, useApiForm } from '../../query/form.ts';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { useView } from '../../session/useView.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { agencyKeys } from '../../api/keys/agencies.ts';
 
 export function AgenciesPage() {
   const t = useView().tenant!;
-  const list = useApiQuery(['agencies', 'list', t.tenant_id], () => agenciesApi.list(t.tenant_id));
+  const list = useApiQuery(agencyKeys.list(t.tenant_id), () => agenciesApi.list(t.tenant_id));
   const [creating, setCreating] = useState(false);
   const [toggling, setToggling] = useState<AgencyDto | null>(null);
 

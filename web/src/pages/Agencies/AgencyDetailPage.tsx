@@ -21,16 +21,17 @@ import { useView } from '../../session/useView.ts';
 import { EmbedSnippets } from './EmbedSnippets.tsx';
 import { FormConfigEditor, configOf, draftOf, type FormDraft } from './FormConfigEditor.tsx';
 import { FormPreview } from './FormPreview.tsx';
+import { agencyKeys } from '../../api/keys/agencies.ts';
 
 const NEW_FORM: FormDraft = { allowed_voucher_types: [], intro_text: '', rules_text: '' };
 
 export function AgencyDetailPage() {
   const t = useView().tenant!;
   const { agencyId = '' } = useParams();
-  const agency = useApiQuery(['agencies', 'get', t.tenant_id, agencyId], () => agenciesApi.get(t.tenant_id, agencyId));
-  const tokens = useApiQuery(['agencies', 'tokens', t.tenant_id, agencyId], () => agenciesApi.tokens(t.tenant_id, agencyId));
-  const types = useApiQuery(['agencies', 'voucherTypes'], () => agenciesApi.voucherTypes());
-  const vouchers = useApiQuery(['agencies', 'vouchers', t.tenant_id, agencyId], () => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }));
+  const agency = useApiQuery(agencyKeys.one(t.tenant_id, agencyId), () => agenciesApi.get(t.tenant_id, agencyId));
+  const tokens = useApiQuery(agencyKeys.tokens(t.tenant_id, agencyId), () => agenciesApi.tokens(t.tenant_id, agencyId));
+  const types = useApiQuery(agencyKeys.voucherTypes, () => agenciesApi.voucherTypes());
+  const vouchers = useApiQuery(agencyKeys.vouchers(t.tenant_id, agencyId), () => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }));
   const catalog: VoucherTypeDto[] = types.data?.data ?? [];
 
   // generate

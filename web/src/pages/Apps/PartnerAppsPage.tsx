@@ -20,6 +20,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm, webAddress } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { GRANTS_BY_CAPABILITY, type Draft, ID_TOKEN_ALGS, emptyDraft, SECRET_METHODS, EITHER_WAY, authChoiceOf, describeAuthMethods, parseJwks, toInput } from './appDraft.ts';
+import { appKeys } from '../../api/keys/apps.ts';
 
 
 export function PartnerAppsPage() {
@@ -32,8 +33,8 @@ export function PartnerAppsPage() {
     const grants = [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))];
     return decisionPoint && grants.length > 0 ? [...grants, 'client_credentials'] : grants;
   }, [partner.capabilities, decisionPoint]);
-  const list = useApiQuery(['apps', 'list', partner.partner_id], () => appsApi.list(partner.partner_id));
-  const scopes = useApiQuery(['apps', 'scopes'], () => appsApi.scopes());
+  const list = useApiQuery(appKeys.list(partner.partner_id), () => appsApi.list(partner.partner_id));
+  const scopes = useApiQuery(appKeys.scopes, () => appsApi.scopes());
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
   const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
   const [rotating, setRotating] = useState<AppDto | null>(null);

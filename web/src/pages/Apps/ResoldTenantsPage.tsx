@@ -17,6 +17,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { email, required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { appKeys } from '../../api/keys/apps.ts';
 
 interface Draft {
   name: string;
@@ -37,7 +38,7 @@ const slugify = (s: string) =>
 export function ResoldTenantsPage() {
   const partner = useView().partner!;
   const owner = allows(partner, 'partner.delegations.manage');
-  const list = useApiQuery(['apps', 'resold', partner.partner_id], () => appsApi.resold(partner.partner_id));
+  const list = useApiQuery(appKeys.resold(partner.partner_id), () => appsApi.resold(partner.partner_id));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [invitation, setInvitation] = useState<{ name: string; url: string } | null>(null);
   const provision = useApiMutation(

@@ -16,11 +16,12 @@ import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
+import { appKeys } from '../../api/keys/apps.ts';
 
 export function ConnectedPartnersPage() {
   const t = useView().tenant!;
   const [showEnded, setShowEnded] = useState(false);
-  const list = useApiQuery(['apps', 'connected', t.tenant_id, showEnded], () => appsApi.connected(t.tenant_id, showEnded));
+  const list = useApiQuery(appKeys.connected(t.tenant_id, showEnded), () => appsApi.connected(t.tenant_id, showEnded));
   const [disconnecting, setDisconnecting] = useState<ConnectedAppDto | null>(null);
   const disconnect = useApiMutation((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
     success: 'Disconnected. The app can no longer act for you.',

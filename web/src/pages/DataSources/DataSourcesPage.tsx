@@ -10,13 +10,16 @@ import { Link } from 'react-router';
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Modal, MultiSelect, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconDatabaseImport, IconInfoCircle, IconKey, IconPlus, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { dataSourceKeys, dataSourcesApi, type DataSourceDetailDto, type DataSourceDto, type SourceKind } from '../../api/dataSources.ts';
+import { dataSourcesApi, type DataSourceDetailDto, type DataSourceDto, type SourceKind } from '../../api/dataSources.ts';
+import { dataSourceKeys } from '../../api/keys/dataSources.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 const KIND_WORDS: Record<SourceKind, string> = {
   billing_accounts: 'Billing accounts',
@@ -134,8 +137,8 @@ function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCrea
   const [tenantIds, setTenantIds] = useState<string[]>([]);
   const [partnerIds, setPartnerIds] = useState<string[]>([]);
   const [issued, setIssued] = useState<{ token: string; name: string } | null>(null);
-  const tenants = useApiQuery(['data-sources', 'tenant-choices'], () => api.tenants.list({ limit: 200 }), { enabled: all === 'some' });
-  const partners = useApiQuery(['data-sources', 'partner-choices'], () => api.partners.list({ limit: 200 }), { enabled: all === 'some' });
+  const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }), { enabled: all === 'some' });
+  const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }), { enabled: all === 'some' });
   const create = useApiMutation(() => dataSourcesApi.create({ name, kinds: kinds as SourceKind[], scope: all === 'all' ? { all: true } : { all: false, tenant_ids: tenantIds, partner_ids: partnerIds } }), {
     onDone: (r) => {
       setIssued({ token: r.token, name: r.source.name });

@@ -12,6 +12,9 @@ import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, originLabel } from '../../components/format.ts';
 import { useApiMutation, useApiList, useApiQuery } from '../../query/query.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
 const ORIGINS = ['link', 'consent', 'wholesale'];
@@ -24,10 +27,10 @@ export function OperatorDelegationsPage() {
   const [partnerId, setPartnerId] = useState<string | null>(null);
   const [tenantId, setTenantId] = useState<string | null>(null);
   // Picked by name from the lists the operator can load, never typed as ids.
-  const partners = useApiQuery(['partners', 'list', true], () => api.partners.list({ limit: 200 }));
-  const tenants = useApiQuery(['tenants', 'list', true], () => api.tenants.list({ limit: 200 }));
+  const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }));
+  const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }));
   const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId ?? undefined, tenant_id: tenantId ?? undefined };
-  const list = useApiList(['delegations', 'all', status, origin, partnerId, tenantId], (cursor) => delegationsApi.all({ ...filter, cursor }));
+  const list = useApiList(delegationKeys.operatorList({ status, origin, partnerId, tenantId }), (cursor) => delegationsApi.all({ ...filter, cursor }));
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();
   const revoke = useApiMutation(

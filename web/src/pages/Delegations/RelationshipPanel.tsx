@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiForm } from '../../query/form.ts';
+import type { QueryKey } from '@tanstack/react-query';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
 interface Contact {
@@ -29,7 +30,7 @@ interface Values {
 
 export interface RelationshipPanelProps {
   /** the cache key of this link's details */
-  queryKey: unknown[];
+  queryKey: QueryKey;
   load(): Promise<RelationshipDto>;
   save(body: RelationshipBody): Promise<RelationshipDto>;
   /** whose page this is: the words name the other side */

@@ -17,14 +17,16 @@ import { accountsWords } from '../AccessReview/reachWords.tsx';
 import { AccessChangeWords } from './AccessWords.tsx';
 import { RelationshipPanel } from './RelationshipPanel.tsx';
 import { useDelegationRoles } from './useDelegationRoles.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 export function TenantPartnerLinkPage() {
   const { delegationId = '' } = useParams();
   const view = useView();
   const tenantId = view.tenant!.tenant_id;
   const roles = useDelegationRoles();
-  const link = useApiQuery(['delegations', 'tenantGet', tenantId, delegationId], () => delegationsApi.tenantGet(tenantId, delegationId));
-  const accounts = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
+  const link = useApiQuery(delegationKeys.tenantOne(tenantId, delegationId), () => delegationsApi.tenantGet(tenantId, delegationId));
+  const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId));
   const d = link.data;
   const open = d?.status === 'active' || d?.status === 'requested';
   const covered = d?.ban_ids ? (accounts.data?.data ?? []).filter((b) => d.ban_ids!.includes(b.id)) : null;
@@ -58,7 +60,7 @@ export function TenantPartnerLinkPage() {
               </Paper>
             </SimpleGrid>
             <RelationshipPanel
-              queryKey={['delegations', 'relationship', 'tenant', tenantId, delegationId]}
+              queryKey={delegationKeys.relationship('tenant', tenantId, delegationId)}
               load={() => delegationsApi.tenantRelationship(tenantId, delegationId)}
               save={(body) => delegationsApi.setTenantRelationship(tenantId, delegationId, body)}
               side="tenant"

@@ -26,6 +26,8 @@ import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { ApproveRequestModal } from './ApproveRequestModal.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
@@ -33,8 +35,8 @@ export function TenantPartnersPage() {
   const view = useView();
   const t = view.tenant!;
   const tenantId = t.tenant_id;
-  const list = useApiQuery(['delegations', 'tenantList', tenantId], () => delegationsApi.tenantList(tenantId));
-  const accounts = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
+  const list = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId));
+  const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId));
   const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const [editing, setEditing] = useState<DelegationDto | null>(null);
@@ -343,7 +345,7 @@ function Overrides({ d }: { d: DelegationDto }) {
 }
 
 function InviteCodeCard({ tenantId }: { tenantId: string }) {
-  const code = useApiQuery(['delegations', 'inviteCode', tenantId], () => delegationsApi.inviteCode(tenantId));
+  const code = useApiQuery(delegationKeys.inviteCode(tenantId), () => delegationsApi.inviteCode(tenantId));
   const rotate = useApiMutation(() => delegationsApi.rotateInviteCode(tenantId), {
     success: 'New invite code: the previous one no longer works.',
     notifyError: true,

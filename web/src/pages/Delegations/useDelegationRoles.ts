@@ -5,6 +5,7 @@
  */
 import { delegationsApi, type RoleDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { roleKeys } from '../../api/keys/roles.ts';
 
 export interface DelegationRoles {
   roles: RoleDto[];
@@ -17,8 +18,8 @@ export interface DelegationRoles {
 }
 
 export function useDelegationRoles(): DelegationRoles {
-  const l = useApiQuery(['delegations', 'roles'], () => delegationsApi.roles().then((r) => r.data), { staleTime: Infinity });
-  const roles = l.data ?? [];
+  const l = useApiQuery(roleKeys.delegation, () => delegationsApi.roles(), { staleTime: Infinity });
+  const roles = l.data?.data ?? [];
   return {
     roles,
     linkRoles: roles.filter((r) => r.id !== 'WHOLESALE'),

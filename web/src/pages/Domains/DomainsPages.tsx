@@ -1,7 +1,8 @@
 /** The sign-in domain pages of a partner and a tenant (the same view on each one's routes), and the operator's list of all. */
 import { useState } from 'react';
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { domainKeys, domainsApi, type OperatorOrganizationDomain } from '../../api/domains.ts';
+import { domainsApi, type OperatorOrganizationDomain } from '../../api/domains.ts';
+import { domainKeys } from '../../api/keys/domains.ts';
 import { useView } from '../../session/useView.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataTable } from '../../components/DataTable.tsx';

@@ -6,7 +6,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, Modal, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconPlus, IconWorldWww } from '@tabler/icons-react';
-import { domainKeys, domainsApi, type DomainOwner, type OrganizationDomain } from '../../api/domains.ts';
+import { domainsApi, type DomainOwner, type OrganizationDomain } from '../../api/domains.ts';
+import { domainKeys } from '../../api/keys/domains.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';

@@ -10,16 +10,17 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 export function EarlyAccessPage() {
   const view = useView();
   const m = view.partner!;
   const owner = allows(m, 'partner.features.manage');
-  const q = useApiQuery(['partner-features', m.partner_id], () => featuresApi.mine(m.partner_id));
+  const q = useApiQuery(partnerKeys.features(m.partner_id), () => featuresApi.mine(m.partner_id));
   const flip = useApiMutation((key: string, enabled: boolean) => featuresApi.switchMine(m.partner_id, key, enabled), {
     success: (f) => `${f.name} is now ${f.enabled ? 'on' : 'off'} for ${m.name}.`,
     notifyError: true,
-    invalidates: [['partner-features', m.partner_id]],
+    invalidates: [partnerKeys.features(m.partner_id)],
   });
   const rows = q.data?.data ?? [];
   return (

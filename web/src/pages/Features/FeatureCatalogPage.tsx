@@ -12,12 +12,13 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { featureKeys } from '../../api/keys/features.ts';
 
 export function FeatureCatalogPage() {
-  const catalog = useApiQuery(['features', 'catalog'], () => featuresApi.catalog());
+  const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
   const [adding, setAdding] = useState(false);
-  const update = useApiMutation((key: string, patch: Partial<FeatureDto>) => featuresApi.update(key, patch), { success: (f) => `${f.name} saved.`, notifyError: true, invalidates: [['features']] });
-  const retire = useApiMutation((key: string) => featuresApi.retire(key), { success: (f) => `${f.name} is retired: off for every partner.`, notifyError: true, invalidates: [['features']] });
+  const update = useApiMutation((key: string, patch: Partial<FeatureDto>) => featuresApi.update(key, patch), { success: (f) => `${f.name} saved.`, notifyError: true, invalidates: [featureKeys.all] });
+  const retire = useApiMutation((key: string) => featuresApi.retire(key), { success: (f) => `${f.name} is retired: off for every partner.`, notifyError: true, invalidates: [featureKeys.all] });
   return (
     <>
       <PageHeader
@@ -105,7 +106,7 @@ interface Draft {
 }
 
 function FeatureForm({ onDone }: { onDone(): void }) {
-  const create = useApiMutation((body: FeatureInput) => featuresApi.create(body), { success: (f) => `${f.name} added.`, onDone, invalidates: [['features']] });
+  const create = useApiMutation((body: FeatureInput) => featuresApi.create(body), { success: (f) => `${f.name} added.`, onDone, invalidates: [featureKeys.all] });
   const form = useApiForm<Draft>(
     {
       initialValues: { key: '', name: '', description: '', lifecycle: 'beta', default_on: false, opt_in: false },

@@ -15,13 +15,14 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useSession } from '../../session/SessionContext.tsx';
+import { authKeys } from '../../api/keys/auth.ts';
 
 const homeOf = (scopeType: string, scopeId: string) => (scopeType === 'tenant' ? `/tenant/${scopeId}` : '/partner');
 
 export function AcceptInvitationPage() {
   const { token = '' } = useParams();
   const session = useSession();
-  const inv = useApiQuery(['auth', 'invitation', token], () => api.auth.invitation(token));
+  const inv = useApiQuery(authKeys.invitation(token), () => api.auth.invitation(token));
 
   if (inv.loading) {
     return (

@@ -18,20 +18,33 @@ import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 import { StepUpModal } from '../../components/StepUpModal.tsx';
 import { security } from '../../api/security.ts';
 import { ApiError } from '../../api/errors.ts';
+import { activationKeys } from '../../api/keys/activations.ts';
+import { authKeys } from '../../api/keys/auth.ts';
 
 type ActivateValues = { minutes: string; justification: string; code: string };
 
 const DURATIONS = [30, 60, 120, 240, 480, 720, 1440];
 
+/** Whether your access to one customer is on now (and for how long), waiting for approval, or off. */
+function ActivationNow({ activation: a }: { activation: EligibleAccessDto['my_activation'] }) {
+  if (!a) return <Badge color="gray" variant="light">Off</Badge>;
+  return (
+    <Stack gap={2}>
+      <Badge color={a.status === 'active' ? 'teal' : 'yellow'}>{STATUS_WORDS[a.status] ?? a.status}</Badge>
+      {a.status === 'active' && <Text size="xs" data-testid="time-left">{timeLeft(a.ends_at)}</Text>}
+    </Stack>
+  );
+}
+
 export function PartnerEligibleAccessPage() {
   const partnerId = useView().partner!.partner_id;
   const roles = useDelegationRoles();
-  const eligible = useApiQuery(['activations', 'eligible', partnerId], () => activationsApi.eligible(partnerId));
-  const history = useApiQuery(['activations', 'partner', partnerId], () => activationsApi.partnerList(partnerId));
+  const eligible = useApiQuery(activationKeys.eligible(partnerId), () => activationsApi.eligible(partnerId));
+  const history = useApiQuery(activationKeys.partner(partnerId), () => activationsApi.partnerList(partnerId));
   const [target, setTarget] = useState<EligibleAccessDto | null>(null);
   // no code typed and no fresh second factor: confirm with a passkey (or a code) in the dialog, then try again
   const [confirming, setConfirming] = useState<ActivateValues | null>(null);
-  const mfa = useApiQuery(['security'], () => security.status());
+  const mfa = useApiQuery(authKeys.security, () => security.status());
   const activate = useApiMutation(
     async (v: ActivateValues) => {
       if (v.code.trim()) await activationsApi.stepUp(v.code.trim());
@@ -87,25 +100,12 @@ export function PartnerEligibleAccessPage() {
           {
             key: 'rules',
             title: 'Rules',
-            render: (e) => (
-              <Text size="sm">
-                Up to {durationLabel(e.max_activation_minutes)}
-                {e.approval_required ? ', approved by the customer' : ''}
-              </Text>
-            ),
+            render: (e) => <Text size="sm">Up to {durationLabel(e.max_activation_minutes)}{e.approval_required ? ', approved by the customer' : ''}</Text>,
           },
           {
             key: 'now',
             title: 'Now',
-            render: (e) =>
-              e.my_activation ? (
-                <Stack gap={2}>
-                  <Badge color={e.my_activation.status === 'active' ? 'teal' : 'yellow'}>{STATUS_WORDS[e.my_activation.status] ?? e.my_activation.status}</Badge>
-                  {e.my_activation.status === 'active' && <Text size="xs" data-testid="time-left">{timeLeft(e.my_activation.ends_at)}</Text>}
-                </Stack>
-              ) : (
-                <Badge color="gray" variant="light">Off</Badge>
-              ),
+            render: (e) => <ActivationNow activation={e.my_activation} />,
           },
           {
             key: 'actions',

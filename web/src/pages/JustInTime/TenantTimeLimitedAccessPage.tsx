@@ -18,6 +18,8 @@ import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { activationsApi, durationLabel, renewalWords, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { activationKeys } from '../../api/keys/activations.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
 
 const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
 
@@ -25,12 +27,12 @@ export function TenantTimeLimitedAccessPage() {
   const view = useView();
   const t = view.tenant!;
   const roles = useDelegationRoles();
-  const links = useApiQuery(['delegations', 'tenant', t.tenant_id, 'active-links'], () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
-  const acts = useApiQuery(['activations', 'tenant', t.tenant_id], () => activationsApi.tenantList(t.tenant_id));
-  const all = useApiQuery(['activations', 'settings', 'tenant', t.tenant_id], () => activationsApi.allSettings(t.tenant_id));
+  const links = useApiQuery(delegationKeys.tenantList(t.tenant_id, { status: 'active', origin: 'link' }), () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
+  const acts = useApiQuery(activationKeys.tenant(t.tenant_id), () => activationsApi.tenantList(t.tenant_id));
+  const all = useApiQuery(activationKeys.tenantSettings(t.tenant_id), () => activationsApi.allSettings(t.tenant_id));
   const settingsOf = (id: string): AccessSettings | undefined => all.data?.data.find((x) => x.delegation_id === id) ?? all.data?.defaults;
   const [editing, setEditing] = useState<DelegationDto | null>(null);
-  const current = useApiQuery(['activations', 'settings', editing?.id ?? ''], () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
+  const current = useApiQuery(activationKeys.linkSettings(t.tenant_id, editing?.id ?? ''), () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
   const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => { setEditing(null); all.reload(); } });
   const approve = useApiMutation((id: string) => activationsApi.approve(t.tenant_id, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
   const reject = useApiMutation((id: string) => activationsApi.reject(t.tenant_id, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });

@@ -7,11 +7,12 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { security } from '../../api/security.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { authKeys } from '../../api/keys/auth.ts';
 
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
-  const check = useApiQuery(['password-reset', token], () => security.checkReset(token), { enabled: token.length > 0 });
+  const check = useApiQuery(authKeys.passwordReset(token), () => security.checkReset(token), { enabled: token.length > 0 });
   const [password, setPassword] = useState('');
   const [password2, setPassword2] = useState('');
   const [busy, setBusy] = useState(false);

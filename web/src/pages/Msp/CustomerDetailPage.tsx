@@ -25,6 +25,9 @@ import { api } from '../../api/index.ts';
 import { useView } from '../../session/useView.ts';
 import { can } from '../../session/access.ts';
 import { RelationshipPanel } from '../Delegations/RelationshipPanel.tsx';
+import { auditKeys } from '../../api/keys/audit.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
@@ -32,8 +35,8 @@ export function CustomerDetailPage() {
   const roles = useDelegationRoles();
   const words = usePermissionWords();
   const customers = useManagedCustomers();
-  const ctx = useApiQuery(['msp', 'context', tenantId], () => delegationsApi.context(tenantId));
-  const detail = useApiQuery(['msp', 'customer', tenantId], () => delegationsApi.customer(tenantId), { enabled: !!ctx.data });
+  const ctx = useApiQuery(mspKeys.context(tenantId), () => delegationsApi.context(tenantId));
+  const detail = useApiQuery(mspKeys.customer(tenantId), () => delegationsApi.customer(tenantId), { enabled: !!ctx.data });
   const [opening, setOpening] = useState(false);
 
   const active = customers.rows.filter((r) => r.delegation.status === 'active').sort((a, b) => a.tenant.name.localeCompare(b.tenant.name));
@@ -175,7 +178,7 @@ function CustomerRelationship({ delegationId, customerName, open }: { delegation
   const partnerId = view.partner?.partner_id ?? '';
   return (
     <RelationshipPanel
-      queryKey={['delegations', 'relationship', 'partner', partnerId, delegationId]}
+      queryKey={delegationKeys.relationship('partner', partnerId, delegationId)}
       load={() => delegationsApi.relationship(partnerId, delegationId)}
       save={(body) => delegationsApi.setRelationship(partnerId, delegationId, body)}
       side="partner"
@@ -188,9 +191,9 @@ function CustomerRelationship({ delegationId, customerName, open }: { delegation
 /** The link's commitments with this customer, and their history (when the member may read the organization's log). */
 function CustomerCommitments({ tenantId }: { tenantId: string }) {
   const partnerId = useView().partner?.partner_id ?? '';
-  const r = useApiQuery(['msp', 'commitments', tenantId], () => mspApi.commitments(tenantId));
+  const r = useApiQuery(mspKeys.commitments(tenantId), () => mspApi.commitments(tenantId));
   const dlg = r.data?.delegation_id;
-  const history = useApiQuery(['msp', 'commitments-history', tenantId, dlg], () => api.partners.audit(partnerId, { action: 'link.commitments_changed', target_id: dlg, limit: 10 }).catch(() => null), { enabled: !!dlg && !!partnerId });
+  const history = useApiQuery(auditKeys.commitmentsHistory('partner', partnerId, dlg), () => api.partners.audit(partnerId, { action: 'link.commitments_changed', target_id: dlg, limit: 10 }).catch(() => null), { enabled: !!dlg && !!partnerId });
   if (r.error) return <ErrorAlert error={r.error} />;
   if (!r.data) return <Text size="sm" c="dimmed">Loading the commitments…</Text>;
   return (
@@ -233,7 +236,7 @@ function CustomerTabs({ tenantId, tabs, canUpdate }: { tenantId: string; tabs: {
 
 /** the customer's resources, read through the gateway as this customer */
 function useResource<T>(tenantId: string, path: string) {
-  return useApiQuery(['msp', 'resource', tenantId, path], () => delegationsApi.resource<ListPage<T>>(tenantId, path, { limit: 200 }));
+  return useApiQuery(mspKeys.resource(tenantId, path), () => delegationsApi.resource<ListPage<T>>(tenantId, path, { limit: 200 }));
 }
 
 function CustomerInvoices({ tenantId }: { tenantId: string }) {
@@ -261,7 +264,7 @@ function CustomerInvoices({ tenantId }: { tenantId: string }) {
 }
 
 function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate: boolean }) {
-  const r = useApiQuery(['msp', 'tickets', 'customer', tenantId], () => mspApi.tickets({ tenant_id: tenantId }));
+  const r = useApiQuery(mspKeys.customerTickets(tenantId), () => mspApi.tickets({ tenant_id: tenantId }));
   const [selected, setSelected] = useState<Ticket | null>(null);
   return (
     <>
@@ -339,7 +342,7 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
 function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadServices: boolean }) {
   const r = useResource<SlaRecord>(tenantId, '/sla');
   // each row names its service (a month has one record per service): from the services the access shows
-  const services = useApiQuery(['msp', 'resource', tenantId, '/services'], () => (canReadServices ? delegationsApi.resource<ListPage<Service>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
+  const services = useApiQuery(mspKeys.resource(tenantId, '/services'), () => (canReadServices ? delegationsApi.resource<ListPage<Service>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
   const serviceName = new Map((services.data?.data ?? []).map((x) => [x.id, x.name]));
   const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? (canReadServices ? 'A service no longer listed' : 'A service (your access does not show services)')) : 'All services');
   const byMonth = new Map<string, { sum: number; n: number; target: number }>();

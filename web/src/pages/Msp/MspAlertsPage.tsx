@@ -13,6 +13,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useAbilities } from '../../session/abilities.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ALERT_KIND, formatPeriod } from './shared.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 /** The inbox when the server keeps one, else today's computed SLA and billing alerts (read-only). */
 async function loadAlerts(status: string): Promise<{ alerts: Alert[]; inbox: boolean; open: number }> {
@@ -27,7 +28,7 @@ async function loadAlerts(status: string): Promise<{ alerts: Alert[]; inbox: boo
 }
 
 export function useOpenAlertCount(): number {
-  const q = useApiQuery(['msp', 'alerts', 'open,acknowledged'], () => loadAlerts('open,acknowledged'), { staleTime: 60_000 });
+  const q = useApiQuery(mspKeys.alerts('open,acknowledged'), () => loadAlerts('open,acknowledged'), { staleTime: 60_000 });
   return q.data?.open ?? 0;
 }
 
@@ -48,13 +49,13 @@ export function MspAlertsPage() {
   const [view, setView] = useState('open,acknowledged');
   const [q, setQ] = useState('');
   const [kind, setKind] = useState<string | null>(null);
-  const list = useApiQuery(['msp', 'alerts', view], () => loadAlerts(view));
+  const list = useApiQuery(mspKeys.alerts(view), () => loadAlerts(view));
   // acknowledging and resolving only where the person's role includes it (an auditor reads the inbox)
   const mayManage = useAbilities().mayUse('manageAlerts');
   const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id!) : mspApi.resolve(a.id!)), {
     success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
     notifyError: true,
-    invalidates: [['msp', 'alerts']],
+    invalidates: [mspKeys.allAlerts],
   });
   const inbox = list.data?.inbox ?? false;
   const rows = useMemo(() => {

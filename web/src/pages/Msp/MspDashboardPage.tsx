@@ -11,9 +11,21 @@ import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
+
+/** Open and acknowledged alerts: the inbox's counts, or (without the inbox) the SLA and billing alerts counted. */
+function useActiveAlertCount(enabled: boolean) {
+  return useApiQuery(mspKeys.alertCount, async () => {
+    const inbox = await mspApi.inbox({ limit: 1 }).catch(() => null);
+    if (inbox?.counts) return inbox.counts.open + inbox.counts.acknowledged;
+    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] })), mspApi.billingAlerts().catch(() => ({ data: [] }))]);
+    return a.data.length + b.data.length;
+  }, { enabled });
+}
 
 export function MspDashboardPage() {
   const navigate = useNavigate();
@@ -25,12 +37,7 @@ export function MspDashboardPage() {
   const tickets$ = abilities.mayUse('tickets');
   const sla$ = abilities.mayUse('sla');
   const alerts$ = abilities.mayUse('alerts');
-  const alerts = useApiQuery(['msp', 'alert-count'], async () => {
-    const inbox = await mspApi.inbox({ limit: 1 }).catch(() => null);
-    if (inbox?.counts) return inbox.counts.open + inbox.counts.acknowledged;
-    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] })), mspApi.billingAlerts().catch(() => ({ data: [] }))]);
-    return a.data.length + b.data.length;
-  }, { enabled: alerts$ });
+  const alerts = useActiveAlertCount(alerts$);
 
   const tiles = dash.data?.tiles;
   const waiting = customers.rows.filter((r) => r.delegation.status === 'requested').length;
@@ -62,6 +69,7 @@ export function MspDashboardPage() {
         }
       />
       <Stack>
+        <DataFreshness kind={[...(money$ ? (['invoices'] as const) : []), ...(tickets$ ? (['tickets'] as const) : []), ...(sla$ ? (['sla'] as const) : [])]} />
         <ErrorAlert error={customers.error} />
         <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} data-testid="msp-tiles">
           <StatTile testId="tile-customers" label="Customers" icon={<IconBuildingCommunity size={20} />} value={loading ? '…' : (tiles?.customers ?? 0)} hint={waiting ? `${waiting} waiting for approval` : 'with active access'} />

@@ -17,6 +17,8 @@ import { useAbilities } from '../../session/abilities.ts';
 import { featuresApi } from '../../api/features.ts';
 import { useView } from '../../session/useView.ts';
 import { INVOICE_STATUS, LabelBadge, formatMoney, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 /** The last 36 months, newest first, for the month filters. */
 const MONTHS = Array.from({ length: 36 }, (_, i) => monthsAgo(i)).map((p) => ({ value: p, label: formatPeriod(p) }));
@@ -37,7 +39,7 @@ export function MspInvoicesPage() {
   const mayExport = useAbilities().mayUse('exportInvoices');
   const partnerId = useView().partner?.partner_id ?? '';
   // PDF statements are an early-access feature (exports.pdf): offered only where it is on for the organization
-  const features = useApiQuery(['partner-features', partnerId], () => featuresApi.mine(partnerId), { enabled: !!partnerId });
+  const features = useApiQuery(partnerKeys.features(partnerId), () => featuresApi.mine(partnerId), { enabled: !!partnerId });
   const pdfOn = !!features.data?.data.some((f) => f.key === 'exports.pdf' && f.enabled);
   const [q, setQ] = useState('');
   const [tenant, setTenant] = useState<string | null>(null);
@@ -46,7 +48,7 @@ export function MspInvoicesPage() {
   const [to, setTo] = useState<string | null>(null);
   const [job, setJob] = useState<ExportJob | null>(null);
   // exports still running or ready to download (started here or elsewhere, e.g. a large one through the API)
-  const recentJobs = useApiQuery(['msp', 'exports'], () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport });
+  const recentJobs = useApiQuery(mspKeys.exports, () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport });
   const [hidden, setHidden] = useState<string[]>([]);
   const recent = (recentJobs.data?.data ?? []).filter((j) => j.id !== job?.id && !hidden.includes(j.id) && (j.status === 'queued' || j.status === 'running' || j.status === 'done')).slice(0, 3);
   const [sort, setSort] = useState<string | null>('-issued_at');
@@ -54,7 +56,7 @@ export function MspInvoicesPage() {
   const filters = { tenant_id: tenant ?? undefined, status: status ?? undefined, period_from: from ?? undefined, period_to: to ?? undefined };
   // pages of the server's answer, by offset: the server searches, sorts and counts every matching invoice
   const [total, setTotal] = useState<number | null>(null);
-  const list = useApiList<Invoice>(['msp', 'invoices', filters, search, sort], async (cursor) => {
+  const list = useApiList<Invoice>(mspKeys.invoices(filters, search, sort), async (cursor) => {
     const offset = Number(cursor ?? 0);
     const page = await mspApi.invoices({ ...filters, q: search || undefined, sort: sort ?? undefined, offset, limit: PAGE });
     if (page.total !== undefined) setTotal(page.total);
@@ -164,7 +166,7 @@ export function MspInvoicesPage() {
 /** A running export: its progress until done, then the download (before its link expires). */
 function ExportProgress({ job, onChange }: { job: ExportJob; onChange(j: ExportJob | null): void }) {
   const running = job.status === 'queued' || job.status === 'running';
-  const poll = useApiQuery(['msp', 'export', job.id], () => mspApi.exportJob(job.id), { enabled: running, staleTime: 0 });
+  const poll = useApiQuery(mspKeys.exportJob(job.id), () => mspApi.exportJob(job.id), { enabled: running, staleTime: 0 });
   useEffect(() => {
     if (!running) return;
     const t = setInterval(() => poll.reload(), 1000);

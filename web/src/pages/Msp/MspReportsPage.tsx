@@ -12,9 +12,11 @@ import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { METRIC, formatMoney, formatPct, formatPeriod, monthsAgo, useManagedCustomers } from './shared.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 const RANGES = [
   { value: '2', label: '3 months' },
@@ -22,6 +24,46 @@ const RANGES = [
   { value: '11', label: '12 months' },
   { value: '23', label: '24 months' },
 ];
+
+function downloadUsage(rows: UsageRecord[]) {
+  saveFile(
+    toCsvFile(
+      ['customer', 'month', 'metric', 'quantity', 'unit', 'amount', 'currency'],
+      rows.map((u) => [u.tenant_name ?? '', u.period, METRIC[u.metric]?.label ?? u.metric, u.quantity, METRIC[u.metric]?.unit ?? '', (u.amount_cents / 100).toFixed(2), u.currency]),
+    ),
+    `usage-${monthsAgo(0)}.csv`,
+  );
+}
+
+/** One metric's quantity and its billed amount, month by month. */
+function UsageCharts({ byMonth, metric, who, currency, loading }: { byMonth: { period: string; quantity: number; amount: number }[]; metric: string; who: string; currency: string; loading: boolean }) {
+  const unit = METRIC[metric]?.unit ?? '';
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <Chart
+        title={`${METRIC[metric]?.label ?? metric} used per month`}
+        description={`${who}, in ${unit}.`}
+        kind="area"
+        loading={loading}
+        data={byMonth.map((m) => ({ month: formatPeriod(m.period), quantity: Math.round(m.quantity) }))}
+        dataKey="month"
+        series={[{ name: 'quantity', label: unit, color: 'blue.6' }]}
+        empty="No usage recorded in this period."
+      />
+      <Chart
+        title="Usage revenue per month"
+        description={`What the usage was billed, in ${currency}.`}
+        kind="bar"
+        loading={loading}
+        data={byMonth.map((m) => ({ month: formatPeriod(m.period), amount: m.amount / 100 }))}
+        dataKey="month"
+        series={[{ name: 'amount', label: 'Billed', color: 'teal.6' }]}
+        valueFormatter={(v) => formatMoney(Math.round(v * 100), currency)}
+        empty="No usage recorded in this period."
+      />
+    </SimpleGrid>
+  );
+}
 
 export function MspReportsPage() {
   const [params, setParams] = useSearchParams();
@@ -41,8 +83,8 @@ export function MspReportsPage() {
     setParams(p, { replace: true });
   };
   const q = { tenant_id: tenant ?? undefined, period_from: monthsAgo(Number(range)) };
-  const usage = useApiQuery(['msp', 'usage', q], () => mspApi.usage(q), { enabled: tab === 'usage' });
-  const sla = useApiQuery(['msp', 'sla-report', q], () => mspApi.sla(q), { enabled: tab === 'sla' });
+  const usage = useApiQuery(mspKeys.usage(q), () => mspApi.usage(q), { enabled: tab === 'usage' });
+  const sla = useApiQuery(mspKeys.sla(q), () => mspApi.sla(q), { enabled: tab === 'sla' });
   const active = customers.rows.filter((r) => r.delegation.status === 'active');
   const customerName = active.find((r) => r.tenant.id === tenant)?.tenant.name;
 
@@ -58,16 +100,7 @@ export function MspReportsPage() {
     return [...m.values()].sort((a, b) => a.period.localeCompare(b.period));
   }, [usageRows]);
   const currency = usageRows[0]?.currency ?? 'USD';
-  const unit = METRIC[metric]?.unit ?? '';
 
-  const downloadUsage = (rows: UsageRecord[]) =>
-    saveFile(
-      toCsvFile(
-        ['customer', 'month', 'metric', 'quantity', 'unit', 'amount', 'currency'],
-        rows.map((u) => [u.tenant_name ?? '', u.period, METRIC[u.metric]?.label ?? u.metric, u.quantity, METRIC[u.metric]?.unit ?? '', (u.amount_cents / 100).toFixed(2), u.currency]),
-      ),
-      `usage-${monthsAgo(0)}.csv`,
-    );
   const slaRows = sla.data?.data ?? [];
 
   return (
@@ -88,6 +121,7 @@ export function MspReportsPage() {
           </Tabs.List>
           {mayUsage && <Tabs.Panel value="usage" pt="md">
             <Stack>
+              <DataFreshness kind="usage" />
               <ErrorAlert error={usage.error} />
               <Group justify="space-between">
                 <SegmentedControl data={Object.entries(METRIC).map(([value, m]) => ({ value, label: m.label }))} value={metric} onChange={(v) => set('metric', v)} />
@@ -95,33 +129,12 @@ export function MspReportsPage() {
                   Download CSV
                 </Button>
               </Group>
-              <SimpleGrid cols={{ base: 1, md: 2 }}>
-                <Chart
-                  title={`${METRIC[metric]?.label ?? metric} used per month`}
-                  description={`${customerName ?? 'All customers'}, in ${unit}.`}
-                  kind="area"
-                  loading={usage.loading}
-                  data={byMonth.map((m) => ({ month: formatPeriod(m.period), quantity: Math.round(m.quantity) }))}
-                  dataKey="month"
-                  series={[{ name: 'quantity', label: unit, color: 'blue.6' }]}
-                  empty="No usage recorded in this period."
-                />
-                <Chart
-                  title="Usage revenue per month"
-                  description={`What the usage was billed, in ${currency}.`}
-                  kind="bar"
-                  loading={usage.loading}
-                  data={byMonth.map((m) => ({ month: formatPeriod(m.period), amount: m.amount / 100 }))}
-                  dataKey="month"
-                  series={[{ name: 'amount', label: 'Billed', color: 'teal.6' }]}
-                  valueFormatter={(v) => formatMoney(Math.round(v * 100), currency)}
-                  empty="No usage recorded in this period."
-                />
-              </SimpleGrid>
+              <UsageCharts byMonth={byMonth} metric={metric} who={customerName ?? 'All customers'} currency={currency} loading={usage.loading} />
             </Stack>
           </Tabs.Panel>}
           {maySla && <Tabs.Panel value="sla" pt="md">
             <Stack>
+              <DataFreshness kind="sla" />
               <ErrorAlert error={sla.error} />
               <Group justify="flex-end">
                 <Button

@@ -14,6 +14,7 @@ import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
@@ -27,7 +28,7 @@ export function MspTicketsPage() {
   const [selected, setSelected] = useState<Ticket | null>(null);
   // the ticket form only for someone whose role includes opening tickets (never a read-only member)
   const mayOpen = useAbilities().mayUse('openTicket');
-  const list = useApiQuery(['msp', 'tickets', tenant, status, priority], async () => {
+  const list = useApiQuery(mspKeys.tickets(tenant, status, priority), async () => {
     const base = { tenant_id: tenant ?? undefined, priority: priority ?? undefined };
     if (status === 'active') {
       const pages = await Promise.all(OPEN_TICKET_STATUSES.map((s) => mspApi.tickets({ ...base, status: s })));

@@ -7,6 +7,7 @@ import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
 import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 // money, percentages and periods: the portal's one formatter
 export { formatMoney, formatPct, formatPeriod } from '../../components/format.ts';
@@ -144,8 +145,8 @@ export interface ManagedCustomer {
  */
 export function useManagedCustomers(opts: { history?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
-  const list = useApiQuery(['msp', 'customers', status], () => allCustomers(status));
-  const dashboard = useApiQuery(['msp', 'dashboard'], () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
+  const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status));
+  const dashboard = useApiQuery(mspKeys.dashboard, () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
     if (r.delegation.status !== 'active') return { ...r, metrics: null };
     const c = dashboard.data?.customers.find((x) => x.tenant_id === r.tenant.id);

@@ -13,6 +13,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { mspKeys } from '../../api/keys/msp.ts';
 
 const options = (m: Record<string, { label: string } | string>) => Object.entries(m).map(([value, x]) => ({ value, label: typeof x === 'string' ? x : x.label }));
 
@@ -85,7 +86,7 @@ export function OpenTicketModal({
 /** One ticket: its details, history of comments, and the changes the member may make. */
 export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | null; onClose(): void; onChanged(t: Ticket): void }) {
   const [comment, setComment] = useState('');
-  const assignable = useApiQuery(['msp', 'assignable'], () => mspApi.assignable().catch(() => null), { staleTime: 60_000 });
+  const assignable = useApiQuery(mspKeys.assignable, () => mspApi.assignable().catch(() => null), { staleTime: 60_000 });
   const people = assignable.data?.data ?? null;
   const update = useApiMutation(
     (id: string, body: TicketChange & { assignee_user_id?: string | null }) => {
@@ -99,7 +100,7 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
       setComment('');
       onChanged(t);
     },
-    invalidates: [['msp']],
+    invalidates: [mspKeys.all],
     },
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new comment box when another ticket opens

@@ -10,6 +10,7 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useNotificationCounts } from '../../components/NotificationBell.tsx';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
+import { notificationKeys } from '../../api/keys/notifications.ts';
 
 export function NotificationsPage() {
   const [params, setParams] = useSearchParams();
@@ -41,9 +42,9 @@ function NotificationList() {
   const [show, setShow] = useState<'all' | 'unread'>('all');
   const counts = useNotificationCounts();
   const navigate = useNavigate();
-  const list = useApiList(['notifications', 'list', show], (cursor) => notificationsApi.list({ unread: show === 'unread' || undefined, cursor, limit: 30 }));
-  const markOne = useApiMutation((ids: string[]) => notificationsApi.markRead(ids), { invalidates: [['notifications']], notifyError: true });
-  const markAll = useApiMutation(() => notificationsApi.markAllRead(), { invalidates: [['notifications']], notifyError: true, success: (r) => (r.marked ? `${r.marked} marked as read.` : 'Nothing was unread.') });
+  const list = useApiList(notificationKeys.list(show), (cursor) => notificationsApi.list({ unread: show === 'unread' || undefined, cursor, limit: 30 }));
+  const markOne = useApiMutation((ids: string[]) => notificationsApi.markRead(ids), { invalidates: [notificationKeys.all], notifyError: true });
+  const markAll = useApiMutation(() => notificationsApi.markAllRead(), { invalidates: [notificationKeys.all], notifyError: true, success: (r) => (r.marked ? `${r.marked} marked as read.` : 'Nothing was unread.') });
   const open = async (n: NotificationDto) => {
     if (!n.read_at) await markOne.run([n.id]);
     if (n.link) navigate(n.link);
@@ -140,12 +141,12 @@ function NotificationList() {
 }
 
 function Preferences() {
-  const prefs = useApiQuery(['notifications', 'preferences'], notificationsApi.preferences);
+  const prefs = useApiQuery(notificationKeys.preferences, notificationsApi.preferences);
   const [rows, setRows] = useState<{ type: string; label: string; description: string; in_app: boolean; email: boolean }[]>([]);
   useEffect(() => {
     if (prefs.data) setRows(prefs.data.events);
   }, [prefs.data]);
-  const save = useApiMutation(() => notificationsApi.savePreferences(rows.map(({ type, in_app, email }) => ({ type, in_app, email }))), { success: 'Your notification settings are saved.', invalidates: [['notifications', 'preferences']] });
+  const save = useApiMutation(() => notificationsApi.savePreferences(rows.map(({ type, in_app, email }) => ({ type, in_app, email }))), { success: 'Your notification settings are saved.', invalidates: [notificationKeys.preferences] });
   const set = (type: string, key: 'in_app' | 'email', v: boolean) => setRows((r) => r.map((x) => (x.type === type ? { ...x, [key]: v } : x)));
   const changed = JSON.stringify(rows) !== JSON.stringify(prefs.data?.events ?? []);
   return (

@@ -8,11 +8,12 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { timeAgo } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { notificationKeys } from '../../api/keys/notifications.ts';
 
 export function MailOutboxPage() {
-  const box = useApiQuery(['mail-outbox'], notificationsApi.outbox);
+  const box = useApiQuery(notificationKeys.outbox, notificationsApi.outbox);
   const [open, setOpen] = useState<string | null>(null);
-  const msg = useApiQuery(['mail-outbox', open], () => notificationsApi.outboxMessage(open!), { enabled: !!open });
+  const msg = useApiQuery(notificationKeys.outboxMessage(open), () => notificationsApi.outboxMessage(open!), { enabled: !!open });
   return (
     <>
       <PageHeader title="Mail outbox" description="Invitations, access requests waiting, expiry notices and alerts Partnergate e-mails. Without an SMTP server they are kept here instead of sent, so nothing is lost." />

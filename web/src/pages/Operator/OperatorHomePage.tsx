@@ -7,7 +7,8 @@
 import { Link } from 'react-router';
 import { Anchor, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
-import { operatorOverviewApi, operatorOverviewKey, type OperatorOverview } from '../../api/overview.ts';
+import { operatorOverviewApi, type OperatorOverview } from '../../api/overview.ts';
+import { operatorOverviewKey } from '../../api/keys/tenantOverview.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -47,7 +48,7 @@ function byCapability(o: OperatorOverview | undefined): string {
 }
 
 export function OperatorHomePage() {
-  const q = useApiQuery([...operatorOverviewKey], () => operatorOverviewApi.get(), { staleTime: 30_000 });
+  const q = useApiQuery(operatorOverviewKey, () => operatorOverviewApi.get(), { staleTime: 30_000 });
   const o = q.data;
   const t = o?.totals;
   const weeks = (o?.trends.weeks ?? []).map((w) => ({ week: new Date(`${w.week_start}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }), partners: w.new_partners, tenants: w.new_tenants, granted: w.access_granted }));

@@ -32,6 +32,7 @@ import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
 import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
 import { CapabilityChecks } from './PartnerConfiguration/AccessTab.tsx';
 import { PartnerReachPanel } from '../AccessReview/PartnerReachPanel.tsx';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 type Verb = 'reject' | 'suspend' | 'reactivate' | 'terminate';
 
@@ -56,7 +57,7 @@ const VERBS: Record<Verb, { title: string; message: string; label: string; color
 
 export function PartnerDetailPage() {
   const { id = '' } = useParams();
-  const partner = useApiQuery(['partners', 'get', id], () => api.partners.get(id));
+  const partner = useApiQuery(partnerKeys.detail(id), () => api.partners.get(id));
   const [verb, setVerb] = useState<Verb | null>(null);
   const [approving, setApproving] = useState(false);
   const transition = useApiMutation((v: Verb, reason: string | undefined) => api.partners.transition(id, v, reason), {

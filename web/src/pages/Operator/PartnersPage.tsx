@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { capabilityLabel, formatDate } from '../../components/format.ts';
 import { useApiList, useApiQuery } from '../../query/query.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 const STATUS_LABELS: Record<string, string> = { applied: 'Under review (applied)', active: 'Active', suspended: 'Suspended', terminated: 'Terminated', rejected: 'Rejected' };
 
@@ -24,7 +25,7 @@ export function PartnersPage() {
     ['partners', 'list', debouncedQ, status, capability],
     (cursor) => api.partners.list({ q: debouncedQ || undefined, status: status ?? undefined, capability: capability ?? undefined, cursor, limit: 50 }),
   );
-  const pending = useApiQuery(['partners', 'list', 'applied'], () => api.partners.list({ status: 'applied', limit: 200 }));
+  const pending = useApiQuery(partnerKeys.list({ status: 'applied', limit: 200 }), () => api.partners.list({ status: 'applied', limit: 200 }));
   const navigate = useNavigate();
   const setFilter = (k: string, v: string | null) => {
     const next = new URLSearchParams(params);

@@ -18,6 +18,8 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { BillingAccountsPanel } from '../TenantHome/BillingAccountsPanel.tsx';
 import { TenantMembersPanel } from '../TenantHome/TenantMembersPanel.tsx';
 import { ProvisioningPanel } from '../Provisioning/ProvisioningPanel.tsx';
+import { accessReviewKeys } from '../../api/keys/accessReview.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 type Target = 'active' | 'suspended' | 'closed';
 
@@ -29,7 +31,7 @@ const CHANGE: Record<Target, { title: string; message: string; label: string; co
 
 export function TenantDetailPage() {
   const { id = '' } = useParams();
-  const tenant = useApiQuery(['tenants', 'get', id], () => api.tenants.get(id));
+  const tenant = useApiQuery(tenantKeys.detail(id), () => api.tenants.get(id));
   const [target, setTarget] = useState<Target | null>(null);
   const change = useApiMutation((status: Target) => api.tenants.update(id, { status }), {
     success: (t) => `${t.name} is now ${t.status}.`,
@@ -102,7 +104,7 @@ export function TenantDetailPage() {
                 </Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="access">
-                <TenantReachPanel queryKey={['operator', t.id]} load={(cursor) => accessReviewApi.partnersOfTenant(t.id, cursor)} tenantName={t.name} linkPartners />
+                <TenantReachPanel queryKey={accessReviewKeys.tenant('operator', t.id)} load={(cursor) => accessReviewApi.partnersOfTenant(t.id, cursor)} tenantName={t.name} linkPartners />
               </Tabs.Panel>
               <Tabs.Panel value="billing">
                 <BillingAccountsPanel tenantId={t.id} canManage />

@@ -14,12 +14,13 @@ import { formatDate, slugify } from '../../components/format.ts';
 import { useApiMutation, useApiList } from '../../query/query.ts';
 import { email, required, useApiForm } from '../../query/form.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 export function TenantsPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useApiList(['tenants', 'list', debouncedQ, status], (cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
+  const list = useApiList(tenantKeys.list({ q: debouncedQ, status: status ?? undefined, limit: 50 }), (cursor) => api.tenants.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [createOpen, setCreateOpen] = useState(false);
   const [invitation, setInvitation] = useState<PendingInvitation | null>(null);
   const navigate = useNavigate();

@@ -14,13 +14,14 @@ import { useApiMutation, useApiList } from '../../query/query.ts';
 import { roleLabel } from '../../session/access.ts';
 import { useMe } from '../../session/SessionContext.tsx';
 import { security } from '../../api/security.ts';
+import { userKeys } from '../../api/keys/users.ts';
 
 export function UsersPage() {
   const me = useMe();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const [debouncedQ] = useDebouncedValue(q.trim(), 250);
-  const list = useApiList(['users', 'list', debouncedQ, status], (cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
+  const list = useApiList(userKeys.list(debouncedQ, status), (cursor) => api.users.list({ q: debouncedQ || undefined, status: status ?? undefined, cursor, limit: 50 }));
   const [pending, setPending] = useState<{ user: UserDto; verb: 'disable' | 'enable' } | null>(null);
   const act = useApiMutation((u: UserDto, verb: 'disable' | 'enable') => (verb === 'disable' ? api.users.disable(u.id) : api.users.enable(u.id)), {
     success: (u) => `${u.email} is now ${u.status}.`,

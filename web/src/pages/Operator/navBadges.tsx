@@ -3,13 +3,14 @@
  * cached query, so approving or rejecting an application (any mutation refreshes active queries) drops it.
  */
 import { Badge } from '@mantine/core';
-import { operatorOverviewApi, operatorOverviewKey } from '../../api/overview.ts';
+import { operatorOverviewApi } from '../../api/overview.ts';
+import { operatorOverviewKey } from '../../api/keys/tenantOverview.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 
 export function PartnersNavBadge() {
   const view = useView();
-  const q = useApiQuery([...operatorOverviewKey], () => operatorOverviewApi.get(), { enabled: view.isOperator, staleTime: 30_000 });
+  const q = useApiQuery(operatorOverviewKey, () => operatorOverviewApi.get(), { enabled: view.isOperator, staleTime: 30_000 });
   const n = q.data?.waiting.partner_applications.count ?? 0;
   if (!n) return null;
   return (

@@ -8,7 +8,7 @@ import { Link } from 'react-router';
 import { Alert, Anchor, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconHourglass, IconAlertTriangle } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
-import { partnerHomeApi, partnerHomeKeys } from '../../api/partnerHome.ts';
+import { partnerHomeApi } from '../../api/partnerHome.ts';
 import { DelegatedHome } from './DelegatedHome.tsx';
 import { WholesaleHome } from './WholesaleHome.tsx';
 import { ReferralHome } from './ReferralHome.tsx';
@@ -20,6 +20,7 @@ import { useApiQuery } from '../../query/query.ts';
 import { roleLabel, allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { PartnerProfileCard } from './PartnerProfileCard.tsx';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 const INACTIVE_TEXT: Record<string, string> = {
   suspended: 'The platform operator has suspended your partner organization. Its people and apps cannot act for customers until it is reactivated.',
@@ -31,7 +32,7 @@ export function PartnerHomePage() {
   const m = useView().partner!;
   // Members may read their own partner while it is active, or while its application is under review.
   const readable = m.partner_status === 'active' || m.partner_status === 'applied';
-  const partner = useApiQuery(['partners', 'get', m.partner_id, readable], () => (readable ? api.partners.get(m.partner_id) : Promise.resolve(null)));
+  const partner = useApiQuery(partnerKeys.detail(m.partner_id), () => api.partners.get(m.partner_id), { enabled: readable });
   const p = partner.data;
   const isOwner = allows(m, 'partner.profile.update');
   // the Alerts page is offered when the member role reads an alert kind (as the navigation decides)
@@ -40,7 +41,7 @@ export function PartnerHomePage() {
   const active = m.partner_status === 'active';
   const readsCustomers = allows(m, 'partner.customers.read');
   const wantsHome = active && readsCustomers && (caps.includes('delegated') || caps.includes('wholesale'));
-  const home = useApiQuery(partnerHomeKeys.home(m.partner_id), () => partnerHomeApi.home(m.partner_id), { enabled: wantsHome });
+  const home = useApiQuery(partnerKeys.home(m.partner_id), () => partnerHomeApi.home(m.partner_id), { enabled: wantsHome });
   const h = home.data;
   return (
     <>

@@ -10,10 +10,11 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { UsageSummary } from '../Operator/PartnerConfiguration/UsageSummary.tsx';
+import { partnerKeys } from '../../api/keys/partners.ts';
 
 export function PartnerUsagePage() {
   const m = useView().partner!;
-  const usage = useApiQuery(['partners', 'usage', m.partner_id], () => partnerLimitsApi.usage(m.partner_id));
+  const usage = useApiQuery(partnerKeys.usage(m.partner_id), () => partnerLimitsApi.usage(m.partner_id));
   const u = usage.data;
   return (
     <>

@@ -11,10 +11,11 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatMoney, formatNumber } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { Figure, HomeSection } from './HomeParts.tsx';
+import { programKeys } from '../../api/keys/program.ts';
 
 export function ReferralHome({ partnerId, ownCodesOnly, canSign }: { partnerId: string; ownCodesOnly: boolean; canSign: boolean }) {
   // the key the program pages use: one answer for all of them
-  const summary = useApiQuery(['program', partnerId, 'summary'], () => programApi.summary(partnerId));
+  const summary = useApiQuery(programKeys.summary(partnerId), () => programApi.summary(partnerId));
   const s = summary.data;
   const cur = s?.currency ?? 'EUR';
   if (summary.error) return <ErrorAlert error={summary.error} />;

@@ -10,11 +10,12 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { planKeys } from '../../api/keys/plans.ts';
 
 export function PartnerPlanOffers({ partnerId, partnerName, plans }: { partnerId: string; partnerName: string; plans: PlanDto[] }) {
-  const offers = useApiQuery(['plans', 'offers', partnerId], () => plansApi.offers(partnerId));
+  const offers = useApiQuery(planKeys.offers(partnerId), () => plansApi.offers(partnerId));
   const [allowing, setAllowing] = useState(false);
-  const revoke = useApiMutation((planId: string) => plansApi.revoke(partnerId, planId), { success: 'The partner can no longer offer this plan.', notifyError: true, invalidates: [['plans', 'offers', partnerId]] });
+  const revoke = useApiMutation((planId: string) => plansApi.revoke(partnerId, planId), { success: 'The partner can no longer offer this plan.', notifyError: true, invalidates: [planKeys.offers(partnerId)] });
   return (
     <Stack gap="sm">
       <Group justify="space-between" wrap="wrap">

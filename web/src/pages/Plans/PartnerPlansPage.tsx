@@ -14,6 +14,7 @@ import { formatDate, formatDateTime } from '../../components/format.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { planKeys } from '../../api/keys/plans.ts';
 
 const KYC_COLORS: Record<string, string> = { guest: 'gray', pending: 'yellow', submitted: 'yellow', verified: 'teal', rejected: 'red' };
 const SUB_COLORS: Record<string, string> = { signing: 'yellow', signed: 'blue', active: 'teal', suspended: 'orange', cancelled: 'gray' };
@@ -37,7 +38,7 @@ export function SubscriptionBadge({ status }: { status: string }) {
 export function PartnerPlansPage() {
   const partner = useView().partner!;
   const owner = allows(partner, 'partner.delegations.manage');
-  const waiting = useApiQuery(['plans', 'kyc', partner.partner_id, 'submitted'], () => plansApi.kycCases(partner.partner_id, 'submitted'));
+  const waiting = useApiQuery(planKeys.kycCases(partner.partner_id, 'submitted'), () => plansApi.kycCases(partner.partner_id, 'submitted'));
   const count = waiting.data?.data.length ?? 0;
   const [tab, setTab] = useState<string | null>('customers');
   return (
@@ -85,7 +86,7 @@ export function PartnerPlansPage() {
 }
 
 function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) {
-  const list = useApiQuery(['plans', 'customers', partnerId], () => plansApi.customers(partnerId));
+  const list = useApiQuery(planKeys.customers(partnerId), () => plansApi.customers(partnerId));
   const segment = useApiMutation((tenantId: string, s: Segment) => plansApi.setSegment(partnerId, tenantId, s), { success: 'Customer type changed.', notifyError: true });
   const act = useApiMutation((id: string, action: 'activate' | 'suspend' | 'resume' | 'cancel', reason?: string) => plansApi.partnerAction(partnerId, id, action, reason), {
     success: (s) => `Subscription ${SUBSCRIPTION_LABELS[s.status]?.toLowerCase() ?? s.status}.`,
@@ -198,7 +199,7 @@ function Customers({ partnerId, owner }: { partnerId: string; owner: boolean }) 
 }
 
 function KycQueue({ partnerId, owner, onChange }: { partnerId: string; owner: boolean; onChange(): void }) {
-  const list = useApiQuery(['plans', 'kyc', partnerId, 'all'], () => plansApi.kycCases(partnerId));
+  const list = useApiQuery(planKeys.kycCases(partnerId, 'all'), () => plansApi.kycCases(partnerId));
   const [open, setOpen] = useState<KycCaseDto | null>(null);
   return (
     <>
@@ -248,7 +249,7 @@ const DETAIL_LABELS: Record<string, string> = {
 };
 
 function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCaseDto; onDone(): void }) {
-  const detail = useApiQuery(['plans', 'kyc-case', kyc.id], () => plansApi.kycCase(partnerId, kyc.id));
+  const detail = useApiQuery(planKeys.kycCase(partnerId, kyc.id), () => plansApi.kycCase(partnerId, kyc.id));
   const review = useApiMutation((decision: 'verify' | 'reject', reason?: string) => plansApi.review(partnerId, kyc.id, { decision, reason }), {
     success: (k) => (k.status === 'verified' ? 'Customer verified.' : 'Check rejected; the customer sees your reason.'),
     onDone,
@@ -314,7 +315,7 @@ function KycReview({ partnerId, kyc, onDone }: { partnerId: string; kyc: KycCase
 }
 
 function Offer({ partnerId, owner }: { partnerId: string; owner: boolean }) {
-  const list = useApiQuery(['plans', 'offers', partnerId], () => plansApi.offers(partnerId));
+  const list = useApiQuery(planKeys.offers(partnerId), () => plansApi.offers(partnerId));
   const save = useApiMutation((planId: string, body: { price_minor?: number; offered?: boolean }) => plansApi.setOffer(partnerId, planId, body), { success: 'Offer saved.', notifyError: true });
   const [prices, setPrices] = useState<Record<string, number | string>>({});
   return (

@@ -17,11 +17,13 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { featureInWords, limitInWords } from './planWords.ts';
 import { PartnerPlanOffers } from './PartnerPlanOffers.tsx';
+import { partnerKeys } from '../../api/keys/partners.ts';
+import { planKeys } from '../../api/keys/plans.ts';
 
 const SEGMENT_OPTIONS = (Object.keys(SEGMENT_LABELS) as Segment[]).map((s) => ({ value: s, label: SEGMENT_LABELS[s] }));
 
 export function PlanCatalogPage() {
-  const catalog = useApiQuery(['plans', 'catalog'], () => plansApi.catalog());
+  const catalog = useApiQuery(planKeys.catalog, () => plansApi.catalog());
   const [adding, setAdding] = useState(false);
   const plans = catalog.data?.data ?? [];
   return (
@@ -173,7 +175,7 @@ function PlanForm({ onDone }: { onDone(): void }) {
 
 /** Which plans one wholesale partner may offer, and the price range it may charge. */
 function PartnerOffers({ plans }: { plans: PlanDto[] }) {
-  const partners = useApiQuery(['partners', 'wholesale'], () => api.partners.list({ capability: 'wholesale', status: 'active', limit: 100 }));
+  const partners = useApiQuery(partnerKeys.list({ capability: 'wholesale', status: 'active', limit: 100 }), () => api.partners.list({ capability: 'wholesale', status: 'active', limit: 100 }));
   const [partnerId, setPartnerId] = useState<string | null>(null);
   const partnerName = partners.data?.data.find((p) => p.id === partnerId)?.name;
   return (

@@ -17,14 +17,15 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { KycBadge, SubscriptionBadge } from './PartnerPlansPage.tsx';
 import { featureInWords, limitInWords } from './planWords.ts';
+import { planKeys } from '../../api/keys/plans.ts';
 
 const MAX_FILE = 1024 * 1024;
 
 export function TenantPlanPage() {
   const t = useView().tenant!;
   const admin = allows(t, 'tenant.update');
-  const account = useApiQuery(['plans', 'account', t.tenant_id], () => plansApi.account(t.tenant_id));
-  const available = useApiQuery(['plans', 'available', t.tenant_id], () => plansApi.available(t.tenant_id));
+  const account = useApiQuery(planKeys.account(t.tenant_id), () => plansApi.account(t.tenant_id));
+  const available = useApiQuery(planKeys.available(t.tenant_id), () => plansApi.available(t.tenant_id));
   const [signing, setSigning] = useState<{ subscription: SubscriptionDto; terms: string } | null>(null);
   const subscribe = useApiMutation((planId: string) => plansApi.subscribe(t.tenant_id, planId), { onDone: (r) => setSigning(r) });
   const a = account.data;

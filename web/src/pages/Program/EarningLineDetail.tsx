@@ -10,11 +10,12 @@ import { formatDateTime } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { EarningStateBadge } from './EarningStateBadge.tsx';
 import { formatMoney, formatMonth, lineWords } from './programFormat.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 /** `pid`: the partner plane's route (owner); without it the operator's. */
 export function EarningLineDetail({ line, pid, onClose }: { line: Earning | null; pid?: string; onClose: () => void }) {
   const id = line?.id ?? '';
-  const detail = useApiQuery(['program', pid ?? 'op', 'earning', id], () => (pid ? programApi.earning(pid, id) : programApi.earningDetail(id)), { enabled: !!line });
+  const detail = useApiQuery(programKeys.earning(pid, id), () => (pid ? programApi.earning(pid, id) : programApi.earningDetail(id)), { enabled: !!line });
   const invoices = detail.data?.invoices;
   return (
     <Modal opened={!!line} onClose={onClose} title={line ? `${line.tenant.name} — ${formatMonth(line.period)}` : ''} size="lg">

@@ -11,19 +11,20 @@ import { AgreementView } from './AgreementView.tsx';
 import { formatDay, toMinor } from './programFormat.ts';
 import { inForce } from '../../components/format.ts';
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';
+import { programKeys } from '../../api/keys/program.ts';
 
 // ---- agreements ----------------------------------------------------------------------------------
 
 export function AgreementsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
   const { partnerId, rows } = props;
   const waitingApproval = rows.filter((r) => r.waiting === 'approve');
-  const list = useApiQuery(['program', 'op', 'agreements', partnerId], () => programApi.partnerAgreements(partnerId!), { enabled: !!partnerId });
+  const list = useApiQuery(programKeys.op.agreements(partnerId), () => programApi.partnerAgreements(partnerId!), { enabled: !!partnerId });
   const [drafting, setDrafting] = useState(false);
   const approve = useApiMutation((a: Agreement) => programApi.approveAgreement(a.id), {
     // in force from its start day, not before (format.ts inForce)
     success: (a) => (inForce(a.effective_date, null) ? `Version ${a.version} approved: it is now in force.` : `Version ${a.version} approved: it comes into force on ${formatDay(a.effective_date)}.`),
     notifyError: true,
-    invalidates: [['program']],
+    invalidates: [programKeys.all],
   });
   const partnerName = rows.find((r) => r.partner.id === partnerId)?.partner.name ?? '';
   const items = [...(list.data?.items ?? [])].sort((a, b) => b.version - a.version);
@@ -99,7 +100,7 @@ function DraftDialog({ partnerId, partnerName, opened, onClose }: { partnerId: s
   const draft = useApiMutation((b: Parameters<typeof programApi.draftAgreement>[1]) => programApi.draftAgreement(partnerId, b), {
     success: (a) => `Version ${a.version} drafted. ${partnerName}’s owner can now sign it.`,
     onDone: onClose,
-    invalidates: [['program']],
+    invalidates: [programKeys.all],
   });
   const today = new Date().toISOString().slice(0, 10);
   const form = useApiForm<DraftValues>(

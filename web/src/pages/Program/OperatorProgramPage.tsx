@@ -19,6 +19,7 @@ import { EarningLineDetail } from './EarningLineDetail.tsx';
 import { formatDay, formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows } from './programFormat.ts';
 import { PartnerPicker, type TabProps } from './ProgramPartnerPicker.tsx';
 import { AgreementsTab } from './OperatorAgreementsTab.tsx';
+import { programKeys } from '../../api/keys/program.ts';
 
 const WAITING_LABEL = { sign: 'Partner to sign', approve: 'Needs your approval' } as const;
 
@@ -32,8 +33,8 @@ function CountBadge({ n, color = 'red' }: { n: number; color?: string }) {
 }
 
 export function OperatorProgramPage() {
-  const partners = useApiQuery(['program', 'op', 'partners'], () => programApi.partners());
-  const pending = useApiQuery(['program', 'op', 'earnings', 'pending-count'], () => programApi.allEarnings({ state: 'pending', limit: 1 }));
+  const partners = useApiQuery(programKeys.op.partners, () => programApi.partners());
+  const pending = useApiQuery(programKeys.op.pendingCount, () => programApi.allEarnings({ state: 'pending', limit: 1 }));
   const [tab, setTab] = useState<string | null>('overview');
   const [partnerId, setPartnerId] = useState<string | null>(null);
   const rows = partners.data?.items ?? [];
@@ -84,7 +85,7 @@ export function OperatorProgramPage() {
 }
 
 function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; loading: boolean; error: unknown; open: (tab: string, pid: string) => void }) {
-  const totals = useApiQuery(['program', 'op', 'totals'], () => programApi.totals());
+  const totals = useApiQuery(programKeys.op.totals, () => programApi.totals());
   const cur = totals.data?.currency ?? rows[0]?.currency ?? 'EUR';
   return (
     <Stack gap="lg">
@@ -157,12 +158,31 @@ function Overview({ rows, loading, error, open }: { rows: ProgramPartnerRow[]; l
 
 // ---- earnings ------------------------------------------------------------------------------------
 
+function EarningStateSelect({ value, onChange }: { value: string | null; onChange(v: string | null): void }) {
+  return (
+    <Select
+      label="State"
+      placeholder="All states"
+      clearable
+      w={{ base: '100%', sm: 200 }}
+      data={[
+        { value: 'pending', label: 'Pending approval' },
+        { value: 'approved', label: 'Approved, not paid yet' },
+        { value: 'paid', label: 'Paid' },
+        { value: 'reversed', label: 'Reversed (refund)' },
+      ]}
+      value={value}
+      onChange={onChange}
+    />
+  );
+}
+
 function EarningsTab(props: TabProps) {
   const { partnerId } = props;
   const [state, setState] = useState<string | null>('pending');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<Earning | null>(null);
-  const list = useApiQuery(['program', 'op', 'earnings', partnerId, state], () => programApi.allEarnings({ partner_id: partnerId ?? undefined, state: state ?? undefined, limit: 200 }));
+  const list = useApiQuery(programKeys.op.earnings(partnerId, state), () => programApi.allEarnings({ partner_id: partnerId ?? undefined, state: state ?? undefined, limit: 200 }));
   const items = list.data?.items ?? [];
   const approvable = items.filter((e) => e.state === 'pending');
   const picked = approvable.filter((e) => selected.has(e.id));
@@ -171,12 +191,12 @@ function EarningsTab(props: TabProps) {
     success: (r) => `${r.approved} earning${r.approved === 1 ? '' : 's'} approved. They are paid with the partner’s next payout.`,
     onDone: () => setSelected(new Set()),
     notifyError: true,
-    invalidates: [['program']],
+    invalidates: [programKeys.all],
   });
   const compute = useApiMutation(() => programApi.compute(), {
     success: (r) => `Earnings computed: ${r.created} new, ${r.updated} recalculated, ${r.reversed} reversed, ${r.unchanged} unchanged.`,
     notifyError: true,
-    invalidates: [['program']],
+    invalidates: [programKeys.all],
   });
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -194,17 +214,7 @@ function EarningsTab(props: TabProps) {
       <Group align="flex-end" justify="space-between" wrap="wrap">
         <Group align="flex-end" wrap="wrap">
           <PartnerPicker {...props} clearable placeholder="All partners" />
-          <Select
-            label="State"
-            placeholder="All states"
-            clearable
-            w={{ base: '100%', sm: 200 }}
-            data={[
-              { value: 'pending', label: 'Pending approval' },
-              { value: 'approved', label: 'Approved, not paid yet' },
-              { value: 'paid', label: 'Paid' },
-              { value: 'reversed', label: 'Reversed (refund)' },
-            ]}
+          <EarningStateSelect
             value={state}
             onChange={(v) => {
               setState(v);
@@ -299,11 +309,11 @@ function sumByCurrency(items: Earning[]): string {
 
 function PayoutsTab(props: TabProps & { rows: ProgramPartnerRow[] }) {
   const { partnerId, rows } = props;
-  const payouts = useApiQuery(['program', 'op', 'payouts', partnerId], () => programApi.payouts(partnerId ?? undefined));
+  const payouts = useApiQuery(programKeys.op.payouts(partnerId), () => programApi.payouts(partnerId ?? undefined));
   const row = rows.find((r) => r.partner.id === partnerId);
   const record = useApiMutation(programApi.recordPayout, {
     success: (p) => `Payout of ${formatMoney(p.amount_minor, p.currency)} to ${p.partner.name} recorded; ${p.lines} earning${p.lines === 1 ? ' is' : 's are'} now paid.`,
-    invalidates: [['program']],
+    invalidates: [programKeys.all],
   });
   const today = new Date().toISOString().slice(0, 10);
   const form = useApiForm(

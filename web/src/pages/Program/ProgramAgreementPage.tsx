@@ -16,6 +16,7 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { AgreementStatusBadge, AgreementView, TermsText } from './AgreementView.tsx';
 import { commissionWords, formatDay } from './programFormat.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 export function ProgramAgreementPage() {
   const view = useView();
@@ -23,7 +24,7 @@ export function ProgramAgreementPage() {
   const pid = m.partner_id;
   const canSign = allows(m, 'partner.agreements.sign');
   const canHistory = allows(m, 'partner.agreements.history.read');
-  const ag = useApiQuery(['program', pid, 'agreements'], () => programApi.agreements(pid));
+  const ag = useApiQuery(programKeys.agreements(pid), () => programApi.agreements(pid));
   const [signing, setSigning] = useState<Agreement | null>(null);
   const d = ag.data;
   const waiting = d?.to_sign && d.to_sign.status === 'draft' ? d.to_sign : null;
@@ -111,7 +112,7 @@ function SignDialog({ pid, agreement, onClose }: { pid: string; agreement: Agree
   const sign = useApiMutation((v: { full_name: string }) => programApi.sign(pid, agreement!.id, v.full_name.trim()), {
     success: 'Signed. The platform will approve the agreement shortly.',
     onDone: onClose,
-    invalidates: [['program', pid]],
+    invalidates: [programKeys.of(pid)],
   });
   const form = useApiForm(
     {

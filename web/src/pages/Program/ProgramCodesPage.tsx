@@ -16,6 +16,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { FormActions } from '../../components/FormActions.tsx';
+import { programKeys } from '../../api/keys/program.ts';
 
 function fullLink(c: ReferralCode): string {
   return new URL(c.signup_url, window.location.origin).toString();
@@ -38,19 +39,19 @@ export function ProgramCodesPage() {
   const m = view.partner!;
   const pid = m.partner_id;
   const canManage = allows(m, 'partner.referral_codes.manage');
-  const codes = useApiQuery(['program', pid, 'codes'], () => programApi.codes(pid));
+  const codes = useApiQuery(programKeys.codes(pid), () => programApi.codes(pid));
   // a table row keeps its buttons side by side; a phone card lets them wrap
   const phone = useMediaQuery('(max-width: 48em)');
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<ReferralCode | null>(null);
   const create = useApiMutation((v: { label: string; landing_note: string }) => programApi.createCode(pid, { label: v.label.trim() || undefined, landing_note: v.landing_note.trim() || undefined }), {
     onDone: (c) => setCreated(c),
-    invalidates: [['program', pid]],
+    invalidates: [programKeys.of(pid)],
   });
   const toggle = useApiMutation((c: ReferralCode) => programApi.setCodeActive(pid, c.code, !c.active), {
     success: (c) => (c.active ? `${c.code} is active again: its link works.` : `${c.code} is turned off: its link no longer signs anyone up.`),
     notifyError: true,
-    invalidates: [['program', pid]],
+    invalidates: [programKeys.of(pid)],
   });
   const form = useApiForm({ initialValues: { label: '', landing_note: '' } }, create, { resetWhen: open });
   const close = () => {

@@ -17,6 +17,7 @@ import { StatCard } from './ProgramHomePage.tsx';
 import { EarningLineDetail } from './EarningLineDetail.tsx';
 import { EarningStateBadge } from './EarningStateBadge.tsx';
 import { formatMoney, formatMoneyShort, formatMonth, lineWords, MONTH_SERIES, monthRows, STATE_LABELS } from './programFormat.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 function Totals({ s }: { s: ProgramSummary | undefined }) {
   const cur = s?.currency ?? 'EUR';
@@ -46,7 +47,7 @@ export function ProgramEarningsPage() {
   const lineItems = allows(m, 'partner.earnings.read_all');
   const canExport = allows(m, 'partner.earnings.export');
   // always asked afresh when the page opens: the sidebar's badge keeps an older copy of the same summary
-  const summary = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid), { staleTime: 0 });
+  const summary = useApiQuery(programKeys.summary(pid), () => programApi.summary(pid), { staleTime: 0 });
   const s = summary.data;
   const cur = s?.currency ?? 'EUR';
   const months = [...(s?.by_month ?? [])].sort((a, b) => b.month.localeCompare(a.month));
@@ -108,7 +109,7 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
   const [period, setPeriod] = useState<string | null>(null);
   const [state, setState] = useState<string | null>(null);
   const [open, setOpen] = useState<Earning | null>(null);
-  const list = useApiList<Earning>(['program', pid, 'earnings', period, state], async (cursor) => {
+  const list = useApiList<Earning>(programKeys.earnings(pid, period, state), async (cursor) => {
     const offset = Number(cursor ?? 0);
     const r = await programApi.earnings(pid, { period: period ?? undefined, state: state ?? undefined, limit: PAGE, offset });
     const next = offset + r.items.length;

@@ -11,6 +11,7 @@ import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { formatDay, formatMoney, formatMoneyShort, MONTH_SERIES, monthRows } from './programFormat.ts';
 import { inForce } from '../../components/format.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 export function StatCard({ label, value, hint, testId }: { label: string; value: string | number | undefined; hint?: string; testId?: string }) {
   return (
@@ -38,7 +39,7 @@ export function ProgramHomePage() {
   const view = useView();
   const m = view.partner!;
   const pid = m.partner_id;
-  const summary = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid));
+  const summary = useApiQuery(programKeys.summary(pid), () => programApi.summary(pid));
   const s = summary.data;
   const cur = s?.currency ?? 'EUR';
   const canSign = allows(m, 'partner.agreements.sign');

@@ -15,6 +15,7 @@ import { useApiList } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
 import { formatDay, formatMoney } from './programFormat.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 const PAGE = 25;
 
@@ -25,7 +26,7 @@ export function ProgramReferralsPage() {
   const all = allows(m, 'partner.referrals.read_all');
   const [q, setQ] = useState('');
   const [query] = useDebouncedValue(q.trim(), 300);
-  const list = useApiList<Referral>(['program', pid, 'referrals', query], async (cursor) => {
+  const list = useApiList<Referral>(programKeys.referrals(pid, query), async (cursor) => {
     const offset = Number(cursor ?? 0);
     const r = await programApi.referrals(pid, { q: query || undefined, limit: PAGE, offset });
     const next = offset + r.items.length;

@@ -7,6 +7,7 @@ import { programApi } from '../../api/program.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 /** "1" on the partner's Agreement entry while a version waits for the owner's signature. */
 export function AgreementNavBadge() {
@@ -14,7 +15,7 @@ export function AgreementNavBadge() {
   const m = view.partner;
   const pid = m?.partner_id ?? '';
   const canSign = allows(m, 'partner.agreements.sign');
-  const s = useApiQuery(['program', pid, 'summary'], () => programApi.summary(pid), { enabled: !!pid && canSign, staleTime: 30_000 });
+  const s = useApiQuery(programKeys.summary(pid), () => programApi.summary(pid), { enabled: !!pid && canSign, staleTime: 30_000 });
   if (!s.data?.agreement_to_sign) return null;
   return (
     <Badge size="sm" color="orange" circle aria-label="An agreement waits for your signature" data-testid="nav-badge-agreement">
@@ -25,7 +26,7 @@ export function AgreementNavBadge() {
 
 /** The operator's Programs entry: how many partners wait for an approval of their signed agreement. */
 export function ProgramsNavBadge() {
-  const p = useApiQuery(['program', 'op', 'partners'], () => programApi.partners(), { staleTime: 30_000 });
+  const p = useApiQuery(programKeys.op.partners, () => programApi.partners(), { staleTime: 30_000 });
   const n = (p.data?.items ?? []).filter((r) => r.waiting === 'approve').length;
   if (!n) return null;
   return (

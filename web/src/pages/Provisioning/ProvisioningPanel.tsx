@@ -8,7 +8,8 @@
 import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Card, CopyButton, Group, Modal, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy, IconInfoCircle, IconKey, IconPlugConnectedX } from '@tabler/icons-react';
-import { scimApi, scimKeys, type ScimConnectionDto, type ScimOrg } from '../../api/scim.ts';
+import { scimApi, type ScimConnectionDto, type ScimOrg } from '../../api/scim.ts';
+import { scimKeys } from '../../api/keys/scim.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';

@@ -8,10 +8,12 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { partnerKeys } from '../../api/keys/partners.ts';
+import { securityKeys } from '../../api/keys/security.ts';
 
 export function OperatorMfaPolicyPage() {
-  const policy = useApiQuery(['mfa-policy', 'operator'], () => security.operatorPolicy());
-  const partners = useApiQuery(['partners', 'all-active'], () => api.partners.list({ status: 'active', limit: 200 }));
+  const policy = useApiQuery(securityKeys.operatorPolicy, () => security.operatorPolicy());
+  const partners = useApiQuery(partnerKeys.list({ status: 'active', limit: 200 }), () => api.partners.list({ status: 'active', limit: 200 }));
   const [pick, setPick] = useState<string | null>(null);
   const platform = useApiMutation((required: boolean) => security.setPlatformPolicy(required), {
     success: (r) => (r.platform_required ? 'Every partner person now needs two-step verification.' : 'Two-step verification is no longer required platform-wide.'),

@@ -15,6 +15,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { StepUpModal } from '../../components/StepUpModal.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { authKeys } from '../../api/keys/auth.ts';
 
 
 /** Runs a change; when the server asks for a fresh second factor, opens the dialog and runs it again after. */
@@ -34,7 +35,7 @@ function useStepUp() {
 }
 
 export function SecurityPage() {
-  const status = useApiQuery(['security'], () => security.status());
+  const status = useApiQuery(authKeys.security, () => security.status());
   const s = status.data;
   const stepUp = useStepUp();
   const [codes, setCodes] = useState<string[] | null>(null);

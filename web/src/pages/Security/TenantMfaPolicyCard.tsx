@@ -4,13 +4,14 @@ import { IconShieldLock } from '@tabler/icons-react';
 import { security } from '../../api/security.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { securityKeys } from '../../api/keys/security.ts';
 
 export function TenantMfaPolicyCard({ tenantId }: { tenantId: string }) {
-  const policy = useApiQuery(['mfa-policy', 'tenant', tenantId], () => security.tenantPolicy(tenantId));
+  const policy = useApiQuery(securityKeys.tenantPolicy(tenantId), () => security.tenantPolicy(tenantId));
   const set = useApiMutation((required: boolean) => security.setTenantPolicy(tenantId, required), {
     success: (r) => (r.partner_people_required ? 'Partner people now need two-step verification to act on your data.' : 'Two-step verification is no longer required of partner people.'),
     onDone: (r) => policy.setData(r),
-    invalidates: [['mfa-policy', 'tenant', tenantId]],
+    invalidates: [securityKeys.tenantPolicy(tenantId)],
   });
   return (
     <Paper withBorder p="md" radius="md" data-testid="tenant-mfa-policy">

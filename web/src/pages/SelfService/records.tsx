@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import { Alert, Button, Drawer, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Textarea, Timeline } from '@mantine/core';
 import { IconDownload, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
-import { selfKeys, selfRecordsApi, type NewOwnTicket, type OwnTicket, type TicketMessage } from '../../api/selfService.ts';
+import { selfRecordsApi, type NewOwnTicket, type OwnTicket, type TicketMessage } from '../../api/selfService.ts';
+import { selfKeys } from '../../api/keys/selfService.ts';
 import { saveFile } from '../../api/msp.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { FormActions } from '../../components/FormActions.tsx';

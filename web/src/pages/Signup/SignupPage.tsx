@@ -13,6 +13,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PublicLayout } from '../../components/PublicLayout.tsx';
 import { email, required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { programKeys } from '../../api/keys/program.ts';
 
 const LABELS: Record<string, string> = {
   organization_name: 'Organization name',
@@ -51,7 +52,7 @@ export function SignupPage() {
     signup,
   );
   const [code] = useDebouncedValue(form.values.referral_code.trim().toUpperCase(), 300);
-  const ref = useApiQuery(['signup', 'referral', code], () => programApi.referralInfo(code), { enabled: code.length > 0, staleTime: 60_000 });
+  const ref = useApiQuery(programKeys.referral(code), () => programApi.referralInfo(code), { enabled: code.length > 0, staleTime: 60_000 });
   const unknownCode = code.length > 0 && ref.error instanceof ApiError && ref.error.status === 404;
   const refusedCode = signup.error instanceof ApiError && signup.error.code === 'referral_code_invalid';
 

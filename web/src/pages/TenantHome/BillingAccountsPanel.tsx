@@ -11,9 +11,10 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { RowActionsMenu, actionsColumn } from '../../components/RowActionsMenu.tsx';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 export function BillingAccountsPanel({ tenantId, canManage }: { tenantId: string; canManage: boolean }) {
-  const bans = useApiQuery(['tenants', 'billingAccounts', tenantId], () => api.tenants.billingAccounts(tenantId));
+  const bans = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId));
   const [createOpen, setCreateOpen] = useState(false);
   const [renaming, setRenaming] = useState<BillingAccountDto | null>(null);
   const [closing, setClosing] = useState<BillingAccountDto | null>(null);

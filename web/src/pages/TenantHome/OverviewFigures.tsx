@@ -9,7 +9,8 @@ import { Link } from 'react-router';
 import { Anchor, Group, Paper, SimpleGrid, Skeleton, Text, ThemeIcon, Title } from '@mantine/core';
 import { IconAlertTriangle, IconBell, IconCalendarDue, IconClockExclamation, IconTicket } from '@tabler/icons-react';
 import type { TenantMembershipDto } from '../../api/index.ts';
-import { overviewApi, overviewKeys } from '../../api/tenantOverview.ts';
+import { overviewApi } from '../../api/tenantOverview.ts';
+import { overviewKeys } from '../../api/keys/tenantOverview.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { useNotificationCounts } from '../../components/NotificationBell.tsx';
 import { formatDate } from '../../components/format.ts';
@@ -85,6 +86,18 @@ function moneyList(rows: { cents: number; currency: string }[]): string {
   return nonZero.map((r) => formatMoney(r.cents, r.currency)).join(' + ');
 }
 
+/** The open alerts about the tenant, counted by kind (one small page per kind: its total). */
+function useOpenAlerts(tenantId: string, enabled: boolean) {
+  return useApiQuery(
+    overviewKeys.alerts(tenantId),
+    async () => {
+      const pages = await Promise.all(ALERT_KINDS.map((k) => overviewApi.alerts(tenantId, { status: 'open', kind: k.kind, limit: 1 })));
+      return { open: pages[0].counts.open, byKind: ALERT_KINDS.map((k, i) => ({ ...k, n: pages[i].total })).filter((k) => k.n > 0) };
+    },
+    { enabled, staleTime: 30_000 },
+  );
+}
+
 export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
   const tenantId = t.tenant_id;
   const base = `/tenant/${tenantId}`;
@@ -97,14 +110,7 @@ export function OverviewFigures({ t }: { t: TenantMembershipDto }) {
   const nextDue = useApiQuery(overviewKeys.nextDue(tenantId), () => overviewApi.invoices(tenantId, { status: 'open', sort: 'due_at', limit: 1 }), { enabled: billing, staleTime: 30_000 });
   const overdue = useApiQuery(overviewKeys.overdueCount(tenantId), () => overviewApi.invoices(tenantId, { status: 'overdue', limit: 1 }), { enabled: billing, staleTime: 30_000 });
   const waitingTickets = useApiQuery(overviewKeys.waitingTickets(tenantId), () => overviewApi.tickets(tenantId, { status: 'waiting_on_customer', limit: 1 }), { enabled: tickets, staleTime: 30_000 });
-  const openAlerts = useApiQuery(
-    overviewKeys.alerts(tenantId),
-    async () => {
-      const pages = await Promise.all(ALERT_KINDS.map((k) => overviewApi.alerts(tenantId, { status: 'open', kind: k.kind, limit: 1 })));
-      return { open: pages[0].counts.open, byKind: ALERT_KINDS.map((k, i) => ({ ...k, n: pages[i].total })).filter((k) => k.n > 0) };
-    },
-    { enabled: alerts, staleTime: 30_000 },
-  );
+  const openAlerts = useOpenAlerts(tenantId, alerts);
   const counts = useNotificationCounts();
 
   const figures: Figure[] = [];

@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { Anchor, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { api, type AuditEventDto, type TenantMembershipDto } from '../../api/index.ts';
 import { delegationsApi } from '../../api/delegations.ts';
-import { overviewKeys } from '../../api/tenantOverview.ts';
+import { overviewKeys } from '../../api/keys/tenantOverview.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { actionLabel } from '../../components/auditActions.ts';
 import { actorOf, targetOf, type Names } from '../../components/auditLogLabels.ts';

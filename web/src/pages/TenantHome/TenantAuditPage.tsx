@@ -7,13 +7,14 @@ import { useView } from '../../session/useView.ts';
 import { allows } from '../../session/access.ts';
 import { delegationsApi } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
+import { auditKeys } from '../../api/keys/audit.ts';
 
 export function TenantAuditPage() {
   const t = useView().tenant!;
   const load = useCallback((q: AuditQuery) => api.tenants.audit(t.tenant_id, q), [t.tenant_id]);
   const people = useMemo(() => membersPeople(() => api.tenants.members(t.tenant_id)), [t.tenant_id]);
   // the partners that have or had access, to filter by; offered once the server filters the tenant's log by partner
-  const partners = useApiQuery(['audit', 'tenant-partners', t.tenant_id], async () => {
+  const partners = useApiQuery(auditKeys.tenantPartners(t.tenant_id), async () => {
     const list = await delegationsApi.tenantList(t.tenant_id, { limit: 200 }).catch(() => ({ data: [] }));
     const byId = new Map(list.data.map((d) => [d.partner.id, d.partner.name ?? 'A partner']));
     const options = [...byId].map(([value, label]) => ({ value, label }));

@@ -19,12 +19,13 @@ import { OverviewFigures, SpendingChart } from './OverviewFigures.tsx';
 import { PartnerActivity } from './PartnerActivity.tsx';
 import { useTenantWaiting } from './useTenantWaiting.ts';
 import { WaitingForYou } from './WaitingForYou.tsx';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 export function TenantHomePage() {
   const view = useView();
   const m = view.tenant!;
-  const tenant = useApiQuery(['tenants', 'get', m.tenant_id], () => api.tenants.get(m.tenant_id));
-  const bans = useApiQuery(['tenants', 'billingAccounts', m.tenant_id], () => api.tenants.billingAccounts(m.tenant_id), { enabled: allows(m, 'tenant.billing_accounts.read') });
+  const tenant = useApiQuery(tenantKeys.detail(m.tenant_id), () => api.tenants.get(m.tenant_id));
+  const bans = useApiQuery(tenantKeys.billingAccounts(m.tenant_id), () => api.tenants.billingAccounts(m.tenant_id), { enabled: allows(m, 'tenant.billing_accounts.read') });
   const roles = useDelegationRoles();
   const waiting = useTenantWaiting(m, view.me.user.id, roles.name);
   const isAdmin = allows(m, 'tenant.billing_accounts.manage');

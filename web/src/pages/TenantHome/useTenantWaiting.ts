@@ -8,7 +8,7 @@
 import { api, type PendingInvitationDto, type TenantMembershipDto } from '../../api/index.ts';
 import { activationsApi, durationLabel, type ActivationDto } from '../../api/activations.ts';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
-import { overviewKeys } from '../../api/tenantOverview.ts';
+import { overviewKeys } from '../../api/keys/tenantOverview.ts';
 import { formatDate } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';

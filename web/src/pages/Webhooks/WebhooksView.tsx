@@ -14,11 +14,12 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { useApiList, useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm, webAddress } from '../../query/form.ts';
+import { notificationKeys, webhookKeys } from '../../api/keys/notifications.ts';
 
 export function WebhooksView({ owner, who, examples }: { owner: WebhookOwner; who: string; /** what endpoints hear about, in words */ examples: string }) {
-  const key = ['webhooks', owner.kind, 'id' in owner ? owner.id : ''];
+  const key = webhookKeys.of(owner.kind, 'id' in owner ? owner.id : '');
   const list = useApiQuery(key, () => webhooksApi.list(owner));
-  const types = useApiQuery(['event-types'], notificationsApi.eventTypes, { staleTime: 3600_000 });
+  const types = useApiQuery(notificationKeys.eventTypes, notificationsApi.eventTypes, { staleTime: 3600_000 });
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<CreatedWebhookEndpoint | null>(null);
   const labels = new Map((types.data?.data ?? []).map((t) => [t.type, t.label]));
@@ -84,7 +85,7 @@ export function WebhooksView({ owner, who, examples }: { owner: WebhookOwner; wh
 function EndpointCard({ owner, endpoint: e, labels, onChanged }: { owner: WebhookOwner; endpoint: WebhookEndpointDto; labels: Map<string, string>; onChanged: () => void }) {
   const [showLog, setShowLog] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const log = useApiList(['webhooks', 'deliveries', e.id], (cursor) => webhooksApi.deliveries(owner, e.id, cursor));
+  const log = useApiList(webhookKeys.deliveries(e.id), (cursor) => webhooksApi.deliveries(owner, e.id, cursor));
   const ping = useApiMutation(() => webhooksApi.ping(owner, e.id), {
     notifyError: true,
     success: (r) => (r.delivery.status === 'succeeded' ? `Test message delivered (answer ${r.delivery.last_status_code}).` : `Test message not delivered: ${r.delivery.last_error ?? 'no answer'}. It will be tried again.`),

@@ -7,19 +7,20 @@ import { Button, Checkbox, Group, Paper, Radio, Skeleton, Stack, Text, Textarea 
 import { partnerLimitsApi, type ApiSection } from '../../../api/partnerLimits.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+import { partnerKeys } from '../../../api/keys/partners.ts';
 
 /** the route classes every gateway has, in words; classes of the operator's own routes show by name */
 const KNOWN: Record<string, string> = { read: 'Reading data', write: 'Changing data' };
 
 export function ApiAccessTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(['partners', 'configuration', partnerId], () => partnerLimitsApi.config(partnerId));
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
   if (config.error) return <ErrorAlert error={config.error} />;
   if (config.loading || !config.data) return <Skeleton h={260} />;
   return <ApiForm partnerId={partnerId} api={config.data.config.api ?? null} version={config.data.version} />;
 }
 
 function ApiForm({ partnerId, api, version }: { partnerId: string; api: ApiSection | null; version: number }) {
-  const save = useApiMutation((value: ApiSection | null) => partnerLimitsApi.setSection(partnerId, 'api', value, version), { success: 'Access policy saved. It applies from the next request.', invalidates: [['partners', 'configuration', partnerId]] });
+  const save = useApiMutation((value: ApiSection | null) => partnerLimitsApi.setSection(partnerId, 'api', value, version), { success: 'Access policy saved. It applies from the next request.', invalidates: [partnerKeys.configuration(partnerId)] });
   const [scope, setScope] = useState<'all' | 'some'>(api?.route_classes ? 'some' : 'all');
   const classes = [...new Set([...Object.keys(KNOWN), ...(api?.route_classes ?? [])])];
   const [allowed, setAllowed] = useState<string[]>(api?.route_classes ?? Object.keys(KNOWN));

@@ -7,12 +7,14 @@ import { featuresApi, LIFECYCLE_LABELS, type FeatureDto } from '../../../api/fea
 import { DataTable } from '../../../components/DataTable.tsx';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+import { featureKeys } from '../../../api/keys/features.ts';
+import { partnerKeys } from '../../../api/keys/partners.ts';
 
 type Choice = 'default' | 'on' | 'off';
 
 export function FeaturesTab({ partnerId }: { partnerId: string }) {
-  const catalog = useApiQuery(['features', 'catalog'], () => featuresApi.catalog());
-  const config = useApiQuery(['partners', partnerId, 'configuration'], () => featuresApi.config(partnerId));
+  const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId));
   const own = config.data?.config.features ?? {};
   const save = useApiMutation(
     (key: string, choice: Choice) => {
@@ -21,7 +23,7 @@ export function FeaturesTab({ partnerId }: { partnerId: string }) {
       else next[key] = choice === 'on';
       return featuresApi.putSection(partnerId, 'features', Object.keys(next).length ? next : null, config.data?.version);
     },
-    { success: 'Saved. The partner has it from its next request.', notifyError: true, invalidates: [['partners', partnerId]] },
+    { success: 'Saved. The partner has it from its next request.', notifyError: true, invalidates: [partnerKeys.of(partnerId)] },
   );
   const rows = (catalog.data?.data ?? []).filter((f) => f.lifecycle !== 'retired' || own[f.key] !== undefined);
   const choiceOf = (f: FeatureDto): Choice => (own[f.key] === undefined ? 'default' : own[f.key] ? 'on' : 'off');

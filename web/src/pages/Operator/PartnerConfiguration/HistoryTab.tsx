@@ -7,6 +7,9 @@ import { formatDateTime } from '../../../components/format.ts';
 import { useApiQuery } from '../../../query/query.ts';
 import { delegationsApi } from '../../../api/delegations.ts';
 import { describeChange, sectionName, type Names } from './describeChange.ts';
+import { featureKeys } from '../../../api/keys/features.ts';
+import { partnerKeys } from '../../../api/keys/partners.ts';
+import { roleKeys } from '../../../api/keys/roles.ts';
 
 export function HistoryTab({ partnerId }: { partnerId: string }) {
   const [pages, setPages] = useState<(number | undefined)[]>([undefined]);
@@ -20,9 +23,9 @@ export function HistoryTab({ partnerId }: { partnerId: string }) {
 }
 
 function HistoryPage({ partnerId, before, last, onMore }: { partnerId: string; before?: number; last: boolean; onMore: (before: number) => void }) {
-  const q = useApiQuery(['partners', partnerId, 'configuration', 'versions', before ?? 0], () => featuresApi.versions(partnerId, before));
-  const catalog = useApiQuery(['features', 'catalog'], () => featuresApi.catalog());
-  const roles = useApiQuery(['roles', 'delegation'], () => delegationsApi.roles());
+  const q = useApiQuery(partnerKeys.configurationVersions(partnerId, before), () => featuresApi.versions(partnerId, before));
+  const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
+  const roles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const names: Names = { features: new Map((catalog.data?.data ?? []).map((f) => [f.key, f.name])), roles: new Map((roles.data?.data ?? []).map((r) => [r.id, r.name])) };
   if (q.error) return <ErrorAlert error={q.error} />;
   if (q.loading) return <Text c="dimmed">Loading the history…</Text>;

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { useApiForm } from '../../../query/form.ts';
 import { UsageSummary } from './UsageSummary.tsx';
+import { partnerKeys } from '../../../api/keys/partners.ts';
 
 interface Values {
   read: number | string;
@@ -21,8 +22,8 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function LimitsTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(['partners', 'configuration', partnerId], () => partnerLimitsApi.config(partnerId));
-  const usage = useApiQuery(['partners', 'usage', partnerId], () => partnerLimitsApi.usage(partnerId));
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
+  const usage = useApiQuery(partnerKeys.usage(partnerId), () => partnerLimitsApi.usage(partnerId));
   return (
     <Stack gap="lg">
       {config.error ? <ErrorAlert error={config.error} /> : config.loading || !config.data ? <Skeleton h={260} /> : <LimitsForm partnerId={partnerId} limits={config.data.config.limits ?? null} version={config.data.version} />}
@@ -39,7 +40,7 @@ export function LimitsTab({ partnerId }: { partnerId: string }) {
 function LimitsForm({ partnerId, limits, version }: { partnerId: string; limits: LimitsSection | null; version: number }) {
   const save = useApiMutation((value: LimitsSection | null) => partnerLimitsApi.setSection(partnerId, 'limits', value, version), {
     success: 'Limits saved. They apply from the next request.',
-    invalidates: [['partners', 'configuration', partnerId], ['partners', 'usage', partnerId]],
+    invalidates: [partnerKeys.configuration(partnerId), partnerKeys.usage(partnerId)],
   });
   const pm = limits?.per_minute ?? {};
   const form = useApiForm<Values>(

@@ -5,9 +5,10 @@ import { plansApi } from '../../../api/plans.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiQuery } from '../../../query/query.ts';
 import { PartnerPlanOffers } from '../../Plans/PartnerPlanOffers.tsx';
+import { planKeys } from '../../../api/keys/plans.ts';
 
 export function PartnerPlans({ partner }: { partner: PartnerDto }) {
-  const catalog = useApiQuery(['plans', 'catalog'], () => plansApi.catalog());
+  const catalog = useApiQuery(planKeys.catalog, () => plansApi.catalog());
   return (
     <Paper withBorder p="lg" radius="md" data-testid="partner-plans">
       {!partner.capabilities.includes('wholesale') && (

@@ -9,12 +9,14 @@ import { delegationsApi } from '../../../api/delegations.ts';
 import { featuresApi, MEMBER_ROLE_LABELS } from '../../../api/features.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+import { partnerKeys } from '../../../api/keys/partners.ts';
+import { roleKeys } from '../../../api/keys/roles.ts';
 
 type Limit = string[] | null;
 
 export function RolesTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(['partners', partnerId, 'configuration'], () => featuresApi.config(partnerId));
-  const delegationRoles = useApiQuery(['roles', 'delegation'], () => delegationsApi.roles());
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId));
+  const delegationRoles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const [member, setMember] = useState<Limit>(null);
   const [delegation, setDelegation] = useState<Limit>(null);
   const saved = config.data?.config.roles;
@@ -29,7 +31,7 @@ export function RolesTab({ partnerId }: { partnerId: string }) {
       if (delegation) value.delegation_roles = delegation;
       return featuresApi.putSection(partnerId, 'roles', Object.keys(value).length ? value : null, config.data?.version);
     },
-    { success: 'Saved. It applies from the partner’s next request.', invalidates: [['partners', partnerId]] },
+    { success: 'Saved. It applies from the partner’s next request.', invalidates: [partnerKeys.of(partnerId)] },
   );
   const memberOptions = Object.entries(MEMBER_ROLE_LABELS).map(([value, label]) => ({ value, label }));
   const delegationOptions = (delegationRoles.data?.data ?? []).map((r) => ({ value: r.id, label: r.name, description: r.description }));

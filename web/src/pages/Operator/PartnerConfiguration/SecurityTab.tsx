@@ -7,9 +7,10 @@ import { security } from '../../../api/security.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { SessionPolicyTab } from './SessionPolicyTab.tsx';
+import { securityKeys } from '../../../api/keys/security.ts';
 
 export function SecurityTab({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
-  const policy = useApiQuery(['mfa-policy', 'operator'], () => security.operatorPolicy());
+  const policy = useApiQuery(securityKeys.operatorPolicy, () => security.operatorPolicy());
   const save = useApiMutation((required: boolean) => security.setPartnerPolicy(partnerId, required), {
     success: (r) => (r.partners.some((x) => x.partner_id === partnerId) ? `${partnerName}'s people now need two-step verification from their next request.` : `${partnerName}'s own requirement is removed.`),
     onDone: (r) => policy.setData(r),

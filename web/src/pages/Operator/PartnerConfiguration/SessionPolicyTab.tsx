@@ -9,6 +9,7 @@ import { partnerLimitsApi, type SessionSection } from '../../../api/partnerLimit
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { useApiForm } from '../../../query/form.ts';
+import { partnerKeys } from '../../../api/keys/partners.ts';
 
 interface Values {
   idle: number | string;
@@ -19,13 +20,13 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function SessionPolicyTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(['partners', 'configuration', partnerId], () => partnerLimitsApi.config(partnerId));
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
   if (config.loading || !config.data) return config.error ? <ErrorAlert error={config.error} /> : <Skeleton h={240} />;
   return <SessionForm partnerId={partnerId} session={config.data.config.session ?? null} version={config.data.version} />;
 }
 
 function SessionForm({ partnerId, session, version }: { partnerId: string; session: SessionSection | null; version: number }) {
-  const save = useApiMutation((value: SessionSection | null) => partnerLimitsApi.setSection(partnerId, 'session', value, version), { success: 'Session policy saved. It applies from the next request.', invalidates: [['partners', 'configuration', partnerId]] });
+  const save = useApiMutation((value: SessionSection | null) => partnerLimitsApi.setSection(partnerId, 'session', value, version), { success: 'Session policy saved. It applies from the next request.', invalidates: [partnerKeys.configuration(partnerId)] });
   const form = useApiForm<Values>(
     {
       initialValues: {
