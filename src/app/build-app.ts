@@ -52,6 +52,7 @@ import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
+import { registerSsfRoutes, securityEventRoutes } from '../modules/ssf/index.ts';
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/index.ts';
 import { dataFeedRoutes, dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
@@ -245,6 +246,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     verify: (token) => services.gateway.verifyBearer(token),
     publicUrl: config.publicUrl,
   });
+  // OpenID Shared Signals 1.0: a partner app's stream of CAEP events, managed with its own client-credentials token
+  registerSsfRoutes(app, { ssf: services.ssf, snapshot: services.authz.snapshot, verify: (token) => services.gateway.verifyBearer(token), jwksUri: `${services.oauth.issuer}/jwks` });
   // SCIM 2.0 provisioning (/scim/v2): an organization's identity provider, with the organization's token, outside the /api routers
   const scim = createScim({
     ...services,
@@ -346,6 +349,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
       activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
+      securityEventRoutes({
+        ssf: services.ssf,
+        access,
+        requireApp: (partnerId, appId) => services.apps.get(partnerId, appId),
+        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+        userNames: async (ids) => new Map((await Promise.all(ids.map((id) => services.identity.findUserById(id)))).flatMap((u) => (u ? [[u.id, u.name] as [string, string]] : []))),
+      }),
       planRoutes({ plans: services.plans, access }),
       { tenant: oauth.tenant },
       agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
@@ -416,6 +426,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.partnerUsage.start(5_000);
     services.alertScheduler.start();
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
+    services.ssf.start(config.notifyWorkerIntervalMs);
     services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
     sso.recheck.start();
@@ -427,6 +438,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.alertScheduler.stop();
     services.lifecycle.stop();
     await services.notifications.close();
+    await services.ssf.stop();
     services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
     await sso.recheck.stop();

@@ -23,6 +23,7 @@ import path from 'node:path';
 import { createGatewayService, RedisDpopReplayCache, type GatewayService } from '../modules/gateway/index.ts';
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
+import { SsfService } from '../modules/ssf/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
 import { DataSourcesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
@@ -98,6 +99,8 @@ export interface Services {
   domains: DomainsService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center */
   notifications: NotificationsService;
+  /** OpenID Shared Signals: partner apps' event streams and the CAEP events pushed to them */
+  ssf: SsfService;
   activations: ActivationsService;
   lifecycle: LifecycleSweep;
   /** Redis connections the services opened (closed with the app). */
@@ -221,6 +224,25 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // seen DPoP proof ids in Redis when there is one (a proof replayed through another instance is refused), else in memory
   const dpopReplay = rateLimitRedis ? new RedisDpopReplayCache({ redis: rateLimitRedis, prefix: config.redisKeyPrefix, timeoutMs: config.redisCommandTimeoutMs, onError: reportEvery(10_000, (e, n) => d.onError(e, `DPoP replay check (${n} more failures since the last report)`)) }) : null;
   const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics, dpopReplay });
+  // revocations pushed to partner apps (CAEP over RFC 8935): the audited changes become signed SETs in their transaction
+  const ssf = new SsfService({
+    db,
+    clock,
+    audit,
+    feed,
+    keys: () => oauth.keys,
+    issuer: config.publicUrl.replace(/\/+$/, ''),
+    lookups: {
+      oauthIssuer: oauth.issuer,
+      partnerOfUser: (userId) => authz.snapshot.users.get(userId)?.partner?.id ?? null,
+      tenantsOfUser: (userId) => [...(authz.snapshot.users.get(userId)?.tenants?.keys() ?? [])],
+      partnersOfTenant: (tenantId) => [...authz.snapshot.partners.values()].filter((p) => p.byTenant.has(tenantId)).map((p) => p.id),
+    },
+    secretKey: config.secretKey,
+    allowPrivateTargets: config.webhookAllowPrivateTargets,
+    timeoutMs: config.webhookTimeoutMs,
+    onError: d.onError,
+  });
 
   // Their access events go through the gateway's batched, spooled buffer, grouped like the
   // gateway's: the same person reading the same view of the same tenant within one flush is one
@@ -265,5 +287,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // a sign-up through a referral code: the partner's owners and the code's own staff member (staff see only their codes' referrals)
   notifications.setAudiencePolicy('referral.signed_up', signupAudience);
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, domains, notifications, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, domains, notifications, ssf, activations, lifecycle, redisClients };
 }

@@ -95,6 +95,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   stripe_customers: 'datafeeds',
   stripe_objects: 'datafeeds',
   stripe_events: 'datafeeds',
+  ssf_streams: 'ssf',
+  ssf_deliveries: 'ssf',
+  cross_tenant_token_policies: 'tokenpolicy',
 };
 
 /** An owner's repository under another name than *.repo.ts (file → why). */

@@ -83,6 +83,18 @@ export async function touchTenantState(db: Executor, sourceId: string, tenantId:
     .execute();
 }
 
+/** Many (tenant, kind) pairs at once, in the order given (sorted by the caller: two batches take their rows in one order). */
+export async function touchTenantStates(db: Executor, sourceId: string, pairs: readonly (readonly [string, string])[], at: string): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 5000) {
+    const rows = pairs.slice(i, i + 5000).map(([tenantId, kind]) => ({ source_id: sourceId, tenant_id: tenantId, kind, last_synced_at: at }));
+    await db
+      .insertInto('sync_tenant_state')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['source_id', 'tenant_id', 'kind']).doUpdateSet((eb) => ({ last_synced_at: eb.ref('excluded.last_synced_at') })))
+      .execute();
+  }
+}
+
 export function kindStates(db: Executor, sourceId?: string) {
   let q = db.selectFrom('sync_kind_state').selectAll();
   if (sourceId) q = q.where('source_id', '=', sourceId);

@@ -17,6 +17,7 @@ import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './datasources.repo.ts';
 import { SyncApplier, type LineResult, type SyncLineInput, type SyncSource } from './sync-apply.ts';
 import { SOURCE_KINDS, displayVersion, type SourceKind } from './sync-lines.ts';
+import type { EmitRecordEvents } from './sync-events.ts';
 
 export const SYNC_TOKEN_PREFIX = 'pgsync';
 export const DEMO_SOURCE_ID = 'dsrc_00000000000000000000000dem';
@@ -32,8 +33,10 @@ export interface DataSourcesDeps {
   hasher: SecretHasher;
   /** the tenants a partner may act on now (the decision snapshot): a partner in a source's scope means these */
   partnerTenants: (partnerId: string) => readonly string[];
-  /** the partner that referred a customer, if any (the partner program) */
-  referrerOf: (tenantId: string) => Promise<string | null>;
+  /** the partners that referred these customers (the partner program), each once */
+  referrersOf: (tenantIds: readonly string[]) => Promise<string[]>;
+  /** writes the events of the records a batch changed in its transaction (the notifications outbox) */
+  emitEvents: EmitRecordEvents;
   /** recompute a referral partner's earnings from its customers' paid invoices */
   computeEarnings: (ctx: RequestContext, partnerId: string) => Promise<unknown>;
   /** customer and partner names, for the portal */
@@ -177,10 +180,10 @@ export class DataSourcesService {
 
   /** What the applier knows of a source: its kinds and the customers it may write for now. */
   syncSource(s: repo.SourceRow): SyncSource {
-    if (s.scope_all) return { id: s.id, kinds: json<string[]>(s.kinds), tenantIds: null };
+    if (s.scope_all) return { id: s.id, name: s.name, kinds: json<string[]>(s.kinds), tenantIds: null };
     const tenants = new Set(json<string[]>(s.scope_tenant_ids));
     for (const p of json<string[]>(s.scope_partner_ids)) for (const t of this.#d.partnerTenants(p)) tenants.add(t);
-    return { id: s.id, kinds: json<string[]>(s.kinds), tenantIds: tenants };
+    return { id: s.id, name: s.name, kinds: json<string[]>(s.kinds), tenantIds: tenants };
   }
 
   // ---- applying ------------------------------------------------------------------------------
@@ -200,7 +203,7 @@ export class DataSourcesService {
     return asSystem(async () => {
       const source = this.syncSource(s);
       const batchId = newId('syb');
-      const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId);
+      const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents);
       const outcome = await applier.apply(source, inputs, batchId);
       // what this batch made appear lets lines held for it go
       const retried = await this.#retryHeld(ctx, s, { bans: outcome.newBans, invoices: outcome.newInvoices });
@@ -237,7 +240,7 @@ export class DataSourcesService {
     }
     const changed = new Set<string>();
     if (held.size === 0) return changed;
-    const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId);
+    const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents);
     const source = this.syncSource(s);
     const rows = [...held.values()];
     const outcome = await applier.apply(source, rows.map((h) => ({ line: h.line_no, value: JSON.parse(h.body) as unknown })), null);
@@ -281,12 +284,9 @@ export class DataSourcesService {
   }
 
   async #earnings(ctx: RequestContext, tenants: Set<string>) {
-    const partners = new Set<string>();
-    for (const t of tenants) {
-      const p = await this.#d.referrerOf(t);
-      if (p) partners.add(p);
-    }
-    for (const p of partners) await this.#d.computeEarnings(ctx, p);
+    // one read for the batch's customers, then each referring partner once
+    if (tenants.size === 0) return;
+    for (const p of await this.#d.referrersOf([...tenants])) await this.#d.computeEarnings(ctx, p);
   }
 
   // ---- reading back --------------------------------------------------------------------------

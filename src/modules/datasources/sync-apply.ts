@@ -12,6 +12,11 @@
  * row-level-security context naming only them (PostgreSQL), so the database refuses a row for
  * another customer even if the checks here were skipped.
  *
+ * Fast: the batch's sync records, billing accounts and customers are read in bulk first; the lines
+ * that simply write a record are written together (sync-bulk.ts), and a line that needs more (a
+ * deletion, a payment, a held or refused line, a record moving customer) is applied on its own, in
+ * its own savepoint, once the lines before it are written. A group that fails is applied line by line.
+ *
  * Idempotent: a line whose version is not newer than the one applied is `unchanged`; a newer version
  * with the same content only moves the version. A deletion leaves a tombstone (an older line cannot
  * bring the record back). A line naming a billing account or customer not known yet is `held`, kept
@@ -20,85 +25,45 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { mutate, enterDbContext } from '../../platform/db/database.ts';
-import type { DbContext } from '../../platform/db/db-context.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { mapDbError } from '../../platform/errors/db-errors.ts';
-import { problemFrom, type Problem } from '../../platform/errors/problem.ts';
+import { problemFrom } from '../../platform/errors/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './datasources.repo.ts';
 import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
-import { ID_PREFIX, writeBillingAccount, writeInvoice, applyPayment, writeService, writeOrder, writeTicket, writeUsage, writeSla, deleteRecord, type Ba } from './sync-writers.ts';
+import { ID_PREFIX, applyPayment, deleteRecord, recordWrite, writeRecord, type Ba, type RecordKind, type RecordWrite } from './sync-writers.ts';
+import { EVENT_KINDS, PRIOR_COLUMNS, recordEvents, type EmitRecordEvents, type PriorState, type RecordEvent } from './sync-events.ts';
+import { keyOf, prefetchBatch, priorStates, resolveHeldOf, writeGroup, type PendingLine } from './sync-bulk.ts';
 
-export type LineStatus = 'applied' | 'unchanged' | 'held' | 'rejected';
+export type { LineStatus, LineResult, SyncLineInput, SyncSource, ApplyOutcome } from './sync-types.ts';
+export { sourceDbContext } from './sync-types.ts';
+import { Held, sourceDbContext, type ApplyOutcome, type LineResult, type SyncLineInput, type SyncSource } from './sync-types.ts';
 
-export interface LineResult {
-  line: number;
-  kind: string | null;
-  external_id: string | null;
-  status: LineStatus;
-  /** the record it became (applied, unchanged) */
-  record_id?: string | null;
-  /** in words: why unchanged or held */
-  reason?: string;
-  /** rejected: an RFC 9457 problem with the line number */
-  problem?: Problem;
-}
-
-/** One line to apply: its number in the batch (1-based) and the decoded JSON (or the text that did not decode). */
-export interface SyncLineInput {
-  line: number;
-  value: unknown;
-  /** set when the line was not JSON */
-  parseError?: string;
-}
-
-/** What the applier knows of a source. */
-export interface SyncSource {
-  id: string;
-  kinds: readonly string[];
-  /** null: every customer; otherwise the tenant ids it may write for (its partners' expanded) */
-  tenantIds: ReadonlySet<string> | null;
-}
-
-export interface ApplyOutcome {
-  results: LineResult[];
-  /** customers whose invoices changed (earnings and alerts follow them) */
-  invoiceTenants: Set<string>;
-  /** billing account numbers that appeared (held lines waiting for them can go) */
-  newBans: Set<string>;
-  /** invoices of this source that appeared (held payments waiting for them can go) */
-  newInvoices: Set<string>;
-}
-
-class Held extends Error {
-  readonly missingKey: string;
-  readonly words: string;
-  constructor(missingKey: string, words: string) {
-    super(words);
-    this.missingKey = missingKey;
-    this.words = words;
-  }
-}
-
-/** The row-level-security context a source writes under: every row, or only its customers'. */
-export function sourceDbContext(s: Pick<SyncSource, 'id' | 'tenantIds'>): DbContext {
-  return s.tenantIds === null ? { kind: 'system' } : { kind: 'partner', partnerId: s.id, tenantIds: [...s.tenantIds] };
-}
+type Planned = { done: LineResult } | { pending: PendingLine; undo: () => void } | 'alone';
 
 export class SyncApplier {
   readonly #db: Db;
   readonly #now: () => string;
   readonly #requestId: string;
+  readonly #emit: EmitRecordEvents;
 
-  constructor(db: Db, now: () => string, requestId: string) {
+  constructor(db: Db, now: () => string, requestId: string, emit: EmitRecordEvents) {
     this.#db = db;
     this.#now = now;
     this.#requestId = requestId;
+    this.#emit = emit;
   }
 
   /** billing accounts looked up in this batch, by number (a batch names the same few again and again) */
   readonly #bans = new Map<string, Ba>();
+  /** billing account numbers known not to exist when the batch started (and not made since) */
+  readonly #noBans = new Set<string>();
+  /** customers by reference (tenant slug), and customers' names */
+  readonly #tenantRefs = new Map<string, string>();
+  readonly #tenantNames = new Map<string, string>();
+  /** what each external id of the batch became, as read in bulk and moved by the batch (null: nothing yet) */
+  readonly #records = new Map<string, repo.SyncRecordRow | null>();
   /** whether the source has held lines a line might clear (asked once per batch) */
   #mayHaveHeld = true;
 
@@ -116,17 +81,32 @@ export class SyncApplier {
       await enterDbContext(this.#db, trx, sourceDbContext(source));
       this.#trx = trx;
       try {
-        for (const input of lines) out.results.push(await this.#one(source, input, batchId, out));
+        await this.#prefetch(source, lines);
+        let group: { pending: PendingLine; undo: () => void }[] = [];
+        for (const input of lines) {
+          const planned = await this.#plan(source, input, group);
+          if (planned === 'alone') {
+            // the lines before it are written first: it sees them, as it would line by line
+            await this.#flush(source, group, batchId, out, lines);
+            group = [];
+            out.results.push(await this.#one(source, input, batchId, out));
+            const raw = input.value as { kind?: unknown; external_id?: unknown } | null;
+            this.#records.delete(keyOf(String(raw?.kind), String(raw?.external_id)));
+          } else if ('done' in planned) out.results.push(planned.done);
+          else {
+            group.push(planned);
+            out.results.push(planned.pending.write ? { line: input.line, kind: planned.pending.l.kind, external_id: planned.pending.l.externalId, status: 'applied', record_id: planned.pending.sync.record_id } : { line: input.line, kind: planned.pending.l.kind, external_id: planned.pending.l.externalId, status: 'unchanged', record_id: planned.pending.sync.record_id, reason: 'The content is the same as before; only the version moved.' });
+          }
+        }
+        await this.#flush(source, group, batchId, out, lines);
         const now = this.#now();
         for (const [kind, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b))) await repo.touchKindState(trx, source.id, kind, k.version, now, k.delta);
-        for (const key of [...this.#tenants].sort()) {
-          const [tenantId, kind] = key.split('|');
-          await repo.touchTenantState(trx, source.id, tenantId, kind, now);
-        }
+        await repo.touchTenantStates(trx, source.id, [...this.#tenants].sort().map((key) => key.split('|') as [string, string]), now);
       } finally {
         this.#trx = null;
         this.#kinds.clear();
         this.#tenants.clear();
+        this.#records.clear();
       }
     });
     return out;
@@ -145,17 +125,32 @@ export class SyncApplier {
     return this.#db.dialect === 'postgres' || !this.#trx ? this.#db.kysely : this.#trx;
   }
 
+  /** What the batch's lines name, read in bulk: their sync records, billing accounts and customers. */
+  async #prefetch(source: SyncSource, lines: readonly SyncLineInput[]) {
+    const p = await prefetchBatch(this.#t, this.#committed, source.id, lines);
+    for (const [k, v] of p.records) this.#records.set(k, v);
+    for (const [k, v] of p.bans) this.#bans.set(k, v);
+    for (const n of p.noBans) this.#noBans.add(n);
+    for (const [k, v] of p.tenantRefs) this.#tenantRefs.set(k, v);
+  }
+
+  async #existing(sourceId: string, kind: string, externalId: string): Promise<repo.SyncRecordRow | undefined> {
+    const cached = this.#records.get(keyOf(kind, externalId));
+    if (cached !== undefined) return cached ?? undefined;
+    return repo.findSyncRecord(this.#t, sourceId, kind, externalId);
+  }
+
   /** One line's writes in a savepoint: all of them, or none (the batch goes on). */
-  async #sp<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+  async #sp<T>(fn: (trx: Tx) => Promise<T>, name = 'sync_line'): Promise<T> {
     const trx = this.#t;
-    await sql.raw('savepoint sync_line').execute(trx);
+    await sql.raw(`savepoint ${name}`).execute(trx);
     try {
       const r = await fn(trx);
-      await sql.raw('release savepoint sync_line').execute(trx);
+      await sql.raw(`release savepoint ${name}`).execute(trx);
       return r;
     } catch (e) {
-      await sql.raw('rollback to savepoint sync_line').execute(trx);
-      await sql.raw('release savepoint sync_line').execute(trx);
+      await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+      await sql.raw(`release savepoint ${name}`).execute(trx);
       throw e;
     }
   }
@@ -166,18 +161,158 @@ export class SyncApplier {
     return { line: input.line, ...head, status: 'rejected', problem };
   }
 
-  async #one(source: SyncSource, input: SyncLineInput, batchId: string | null, out: ApplyOutcome): Promise<LineResult> {
+  /** The checks every line passes first, without I/O: the line, and a kind the source owns. */
+  #check(source: SyncSource, input: SyncLineInput): { l: ParsedLine; head: { kind: string | null; external_id: string | null } } | { done: LineResult } {
     const raw = input.value as { kind?: unknown; external_id?: unknown } | null;
     const head = { kind: typeof raw?.kind === 'string' ? raw.kind : null, external_id: typeof raw?.external_id === 'string' ? raw.external_id : null };
-    if (input.parseError) return this.#reject(input, E.line_malformed(`Line ${input.line} is not valid JSON: ${input.parseError}`), head);
+    if (input.parseError) return { done: this.#reject(input, E.line_malformed(`Line ${input.line} is not valid JSON: ${input.parseError}`), head) };
     const parsed = parseLine(input.value);
-    if (!parsed.ok) return this.#reject(input, E.line_malformed(`Line ${input.line}: ${parsed.detail}`, { fields: parsed.errors }), head);
+    if (!parsed.ok) return { done: this.#reject(input, E.line_malformed(`Line ${input.line}: ${parsed.detail}`, { fields: parsed.errors }), head) };
     const l = parsed.line;
-    if (!source.kinds.includes(LINE_KINDS[l.kind])) return this.#reject(input, E.kind_not_owned(`Line ${input.line}: this source is not set up to send ${LINE_KINDS[l.kind].replace('_', ' ')}.`), head);
-    const existing = await repo.findSyncRecord(this.#t, source.id, l.kind, l.externalId);
-    if (existing && existing.version >= l.version) {
-      return { line: input.line, ...head, status: 'unchanged', record_id: existing.deleted ? null : existing.record_id, reason: existing.version === l.version ? 'This version was applied before.' : 'A newer version was applied before; this older one is ignored.' };
+    if (!source.kinds.includes(LINE_KINDS[l.kind])) return { done: this.#reject(input, E.kind_not_owned(`Line ${input.line}: this source is not set up to send ${LINE_KINDS[l.kind].replace('_', ' ')}.`), head) };
+    return { l, head };
+  }
+
+  #unchanged(input: SyncLineInput, head: Pick<LineResult, 'kind' | 'external_id'>, existing: repo.SyncRecordRow, version: string): LineResult {
+    return { line: input.line, ...head, status: 'unchanged', record_id: existing.deleted ? null : existing.record_id, reason: existing.version === version ? 'This version was applied before.' : 'A newer version was applied before; this older one is ignored.' };
+  }
+
+  /**
+   * A line planned in memory: its result when it writes nothing, the write it adds to the group,
+   * or 'alone' when it is applied on its own (a deletion, a payment, a line that would be held or
+   * refused, a record moving customer, an external id already in the group).
+   */
+  async #plan(source: SyncSource, input: SyncLineInput, group: readonly { pending: PendingLine }[]): Promise<Planned> {
+    const c = this.#check(source, input);
+    if ('done' in c) return c;
+    const { l, head } = c;
+    const key = keyOf(l.kind, l.externalId);
+    const existing = this.#records.get(key);
+    if (existing === undefined || l.deleted || l.kind === 'payment') return 'alone';
+    if (existing && existing.version >= l.version) return { done: this.#unchanged(input, head, existing, l.version) };
+    if (group.some((g) => g.pending.l.kind === l.kind && g.pending.l.externalId === l.externalId)) return 'alone';
+    const now = this.#now();
+    const sync = (recordId: string, tenantId: string) => ({ source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: 0, updated_at: now });
+    const undoRecord = () => {
+      this.#records.set(key, existing);
+    };
+    const base = { index: -1, l, banNumber: null };
+    if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
+      const row = sync(existing.record_id, existing.tenant_id);
+      this.#records.set(key, { ...row, deleted: 0 } as repo.SyncRecordRow);
+      return { pending: { ...base, write: null, sync: row, tenantId: existing.tenant_id, delta: 0, heldWords: 'A later line superseded it.' }, undo: undoRecord };
     }
+    const live = existing && !existing.deleted ? existing : undefined;
+    const d = l.data;
+    const ban = (n: unknown): Ba | 'alone' | null => (n ? (this.#bans.get(String(n)) ?? 'alone') : null);
+    let tenantId: string | undefined;
+    let b: Ba | null = null;
+    let billTo: Ba | null = null;
+    if (l.kind === 'billing_account') {
+      tenantId = this.#tenantRefs.get(String(d.tenant_ref));
+      const number = String(d.account_number);
+      const other = this.#bans.get(number);
+      if (!other && !this.#noBans.has(number)) return 'alone';
+      if (other && (other.tenant_id !== tenantId || (live && other.id !== live.record_id))) return 'alone';
+      b = other ?? null;
+    } else if (l.kind === 'ticket' && !d.ban) {
+      tenantId = this.#tenantRefs.get(String(d.tenant_ref));
+    } else {
+      const found = ban(d.ban);
+      const to = ban(d.bill_to_ban);
+      if (found === 'alone' || found === null || to === 'alone') return 'alone';
+      b = found;
+      billTo = l.kind === 'order' ? to : null;
+      tenantId = b.tenant_id;
+      if (l.kind === 'ticket' && d.tenant_ref && this.#tenantRefs.get(String(d.tenant_ref)) !== tenantId) return 'alone';
+    }
+    if (!tenantId || (source.tenantIds !== null && !source.tenantIds.has(tenantId)) || (live && live.tenant_id !== tenantId)) return 'alone';
+    const recordId = (l.kind === 'billing_account' ? b?.id : undefined) ?? live?.record_id ?? newId(ID_PREFIX[l.kind]);
+    const update = l.kind === 'billing_account' ? !!(b ?? live) : !!live;
+    const write = recordWrite(l.kind as RecordKind, { id: recordId, tenantId, update, now }, b, billTo, d);
+    const row = sync(recordId, tenantId);
+    this.#records.set(key, { ...row, deleted: 0 } as repo.SyncRecordRow);
+    let undo = undoRecord;
+    if (l.kind === 'billing_account') {
+      // the batch's later lines find the account as it is now, before the batch commits
+      const number = String(d.account_number);
+      const before = [...this.#bans].filter(([, x]) => x.id === recordId);
+      const had = this.#bans.get(number);
+      for (const [n] of before) this.#bans.delete(n);
+      this.#bans.set(number, { id: recordId, tenant_id: tenantId });
+      const wasMissing = this.#noBans.delete(number);
+      undo = () => {
+        undoRecord();
+        this.#bans.delete(number);
+        if (had) this.#bans.set(number, had);
+        for (const [n, x] of before) this.#bans.set(n, x);
+        if (wasMissing) this.#noBans.add(number);
+      };
+    }
+    const banNumber = l.kind === 'billing_account' ? null : d.ban ? String(d.ban) : null;
+    return { pending: { ...base, banNumber, write, sync: row, tenantId, delta: live ? 0 : 1, heldWords: 'Applied from a later line.' }, undo };
+  }
+
+  /** Write the group (see sync-bulk.ts); if it fails, its lines are applied one by one instead. */
+  async #flush(source: SyncSource, group: { pending: PendingLine; undo: () => void }[], batchId: string | null, out: ApplyOutcome, lines: readonly SyncLineInput[]) {
+    if (group.length === 0) return;
+    const first = out.results.length - group.length;
+    const all = group.map((g) => g.pending);
+    try {
+      await this.#sp(async (trx) => {
+        const prior = await priorStates(trx, all);
+        await writeGroup(trx, all);
+        if (this.#mayHaveHeld) await resolveHeldOf(trx, source.id, all, this.#now());
+        await this.#names(all.filter((p) => p.write && EVENT_KINDS.has(p.l.kind)).map((p) => p.tenantId));
+        const events: RecordEvent[] = [];
+        for (const p of all) {
+          if (!p.write || !EVENT_KINDS.has(p.l.kind)) continue;
+          const row = p.write.insert ?? { ...p.write.update, id: p.write.id };
+          events.push(...recordEvents(p.l.kind, prior.get(p.write.id) ?? null, row, this.#parties(source, p.tenantId, p.banNumber, row)));
+        }
+        await this.#emit(trx, events);
+      }, 'sync_group');
+    } catch (e) {
+      // one of them is refused (or moved on meanwhile): each line on its own, from the state before the group
+      for (let i = group.length - 1; i >= 0; i--) group[i].undo();
+      const lineAt = new Map(lines.map((x) => [x.line, x]));
+      for (let i = 0; i < group.length; i++) {
+        const input = lineAt.get(out.results[first + i].line)!;
+        this.#records.delete(keyOf(group[i].pending.l.kind, group[i].pending.l.externalId));
+        out.results[first + i] = await this.#one(source, input, batchId, out);
+        this.#records.delete(keyOf(group[i].pending.l.kind, group[i].pending.l.externalId));
+      }
+      if (!(e instanceof Error)) throw e;
+      return;
+    }
+    for (const p of all) {
+      this.#booked(p.l.kind, p.l.version, p.tenantId, p.delta);
+      if (!p.write) continue;
+      if (p.l.kind === 'billing_account' && p.write.insert) out.newBans.add(String(p.l.data.account_number));
+      if (p.l.kind === 'invoice') {
+        out.invoiceTenants.add(p.tenantId);
+        if (p.delta === 1) out.newInvoices.add(`invoice:${source.id}:${p.l.externalId}`);
+      }
+    }
+  }
+
+  /** Customers' names for events, read in bulk as the system. */
+  async #names(tenantIds: readonly string[]) {
+    const missing = [...new Set(tenantIds)].filter((t) => !this.#tenantNames.has(t));
+    for (let i = 0; i < missing.length; i += 1000) for (const t of await this.#committed.selectFrom('tenants').select(['id', 'name']).where('id', 'in', missing.slice(i, i + 1000)).execute()) this.#tenantNames.set(t.id, t.name);
+  }
+
+  #parties(source: SyncSource, tenantId: string, banNumber: string | null, row: Record<string, unknown>) {
+    const banId = row.ban_id as string | null | undefined;
+    return { tenant: { id: tenantId, name: this.#tenantNames.get(tenantId) ?? tenantId }, billingAccount: banId && banNumber ? { id: banId, account_number: banNumber } : null, source: { id: source.id, name: source.name } };
+  }
+
+  async #one(source: SyncSource, input: SyncLineInput, batchId: string | null, out: ApplyOutcome): Promise<LineResult> {
+    const c = this.#check(source, input);
+    if ('done' in c) return c.done;
+    const { l, head } = c;
+    const existing = await this.#existing(source.id, l.kind, l.externalId);
+    if (existing && existing.version >= l.version) return this.#unchanged(input, head, existing, l.version);
     try {
       const r = await this.#write(source, l, existing, out);
       // a line that applies leaves nothing held under its key
@@ -218,8 +353,11 @@ export class SyncApplier {
   }
 
   async #tenantByRef(ref: string): Promise<string> {
+    const known = this.#tenantRefs.get(ref);
+    if (known) return known;
     const t = await this.#committed.selectFrom('tenants').select('id').where('slug', '=', ref).executeTakeFirst();
     if (!t) throw new Held(`tenant:${ref}`, `No customer with the reference ${ref} is known yet; the line waits until it appears.`);
+    this.#tenantRefs.set(ref, t.id);
     return t.id;
   }
 
@@ -227,7 +365,7 @@ export class SyncApplier {
     if (source.tenantIds !== null && !source.tenantIds.has(tenantId)) throw E.tenant_out_of_scope('This source may not write records for that customer.');
   }
 
-  // ---- writing -------------------------------------------------------------------------------
+  // ---- writing one line on its own -----------------------------------------------------------
 
   /** After a line's savepoint is released: its kind's version and count, and its tenant, for the batch's end. */
   #booked(kind: LineKind, version: string, tenantId: string, delta: number) {
@@ -238,6 +376,24 @@ export class SyncApplier {
       k.delta += delta;
     }
     this.#tenants.add(`${tenantId}|${LINE_KINDS[kind]}`);
+  }
+
+  /** The state before of a record whose update may fire events. */
+  async #prior(trx: Tx, kind: LineKind, id: string): Promise<PriorState | null> {
+    const table = ({ invoice: 'invoices', ticket: 'support_tickets', order: 'orders' } as const)[kind as 'invoice'];
+    if (!table) return null;
+    const r = (await trx.selectFrom(table).select([...PRIOR_COLUMNS[table]] as never[]).where('id', '=', id).executeTakeFirst()) as { status: string; number?: string } | undefined;
+    return r ? { status: r.status, number: r.number ?? null } : null;
+  }
+
+  /** A payment that brought its invoice to paid fires the invoice's event. */
+  async #paymentEvents(trx: Tx, source: SyncSource, invoiceId: string, moved: { before: string; after: string }) {
+    if (moved.before === moved.after) return;
+    const inv = await trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst();
+    if (!inv) return;
+    const ban = await trx.selectFrom('billing_accounts').select('account_number').where('id', '=', inv.ban_id).executeTakeFirst();
+    await this.#names([inv.tenant_id]);
+    await this.#emit(trx, recordEvents('invoice', { status: moved.before }, inv as unknown as Record<string, unknown>, this.#parties(source, inv.tenant_id, ban?.account_number ?? null, inv as unknown as Record<string, unknown>)));
   }
 
   async #write(source: SyncSource, l: ParsedLine, existing: repo.SyncRecordRow | undefined, out: ApplyOutcome): Promise<Omit<LineResult, 'line' | 'kind' | 'external_id'>> {
@@ -279,7 +435,7 @@ export class SyncApplier {
       if (other && live && other.id !== live.record_id) throw E.ban_in_other_tenant(`Billing account ${String(d.account_number)} is already another account of this customer.`);
       ban = other ?? null;
     } else if (l.kind === 'payment') {
-      const inv = await repo.findSyncRecord(this.#t, source.id, 'invoice', String(d.invoice_external_id));
+      const inv = await this.#existing(source.id, 'invoice', String(d.invoice_external_id));
       if (!inv || inv.deleted) throw new Held(`invoice:${source.id}:${String(d.invoice_external_id)}`, `No invoice ${String(d.invoice_external_id)} from this source is known yet; the payment waits until it appears.`);
       invoice = { id: inv.record_id, tenant_id: inv.tenant_id };
       tenantId = inv.tenant_id;
@@ -297,49 +453,39 @@ export class SyncApplier {
     this.#inScope(source, tenantId);
     if (live && live.tenant_id !== tenantId) this.#inScope(source, live.tenant_id);
 
-    const recordId = live?.record_id ?? (l.kind === 'billing_account' ? ban?.id : undefined) ?? newId(ID_PREFIX[l.kind]);
-    let banCreated = false;
+    const sameTenant = !!live && live.tenant_id === tenantId;
+    // a record keeps its id, even when it moves customer (deleted there, written again here)
+    const id = (l.kind === 'billing_account' ? ban?.id : undefined) ?? live?.record_id ?? newId(ID_PREFIX[l.kind]);
+    let rw: RecordWrite | null = null;
     await this.#sp(async (trx) => {
-      // a record that moved customer: the old row goes, the new one is written for the new customer
-      if (live && live.tenant_id !== tenantId && l.kind !== 'billing_account') await deleteRecord(trx, l.kind, live.record_id, now);
-      const w = { trx, id: live && live.tenant_id === tenantId ? live.record_id : recordId, tenantId, update: !!live && live.tenant_id === tenantId, now };
-      switch (l.kind) {
-        case 'billing_account':
-          banCreated = await writeBillingAccount({ ...w, id: ban?.id ?? live?.record_id ?? recordId, update: !!(ban ?? live) }, d);
-          break;
-        case 'invoice':
-          await writeInvoice(w, ban!, d);
-          break;
-        case 'payment':
-          await applyPayment(trx, invoice!.id, d);
-          break;
-        case 'service':
-          await writeService(w, ban!, d);
-          break;
-        case 'order':
-          await writeOrder(w, ban!, billTo, d);
-          break;
-        case 'ticket':
-          await writeTicket(w, ban, d);
-          break;
-        case 'usage':
-          await writeUsage(w, ban!, d);
-          break;
-        case 'sla':
-          await writeSla(w, ban!, d);
-          break;
+      if (l.kind === 'payment') {
+        const moved = await applyPayment(trx, invoice!.id, d);
+        await this.#paymentEvents(trx, source, invoice!.id, moved);
+      } else {
+        // a record that moved customer: the old row goes, the new one is written for the new customer
+        if (live && !sameTenant && l.kind !== 'billing_account') await deleteRecord(trx, l.kind, live.record_id, now);
+        const update = l.kind === 'billing_account' ? !!(ban ?? live) : sameTenant;
+        const prior = update && EVENT_KINDS.has(l.kind) ? await this.#prior(trx, l.kind, id) : null;
+        rw = recordWrite(l.kind, { id, tenantId, update, now }, ban, billTo, d);
+        await writeRecord(trx, rw);
+        if (EVENT_KINDS.has(l.kind)) {
+          const row = rw.insert ?? { ...rw.update, id };
+          await this.#names([tenantId]);
+          await this.#emit(trx, recordEvents(l.kind, prior, row, this.#parties(source, tenantId, d.ban ? String(d.ban) : null, row)));
+        }
       }
-      await book(trx, l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : w.id, tenantId, false);
+      await book(trx, id, tenantId, false);
     });
     this.#booked(l.kind, l.version, tenantId, live ? 0 : 1);
     if (l.kind === 'billing_account') {
       // the batch's later lines find the account as it is now, before the batch commits
-      for (const [n, b] of this.#bans) if (b.id === (ban?.id ?? live?.record_id ?? recordId)) this.#bans.delete(n);
-      this.#bans.set(String(d.account_number), { id: ban?.id ?? live?.record_id ?? recordId, tenant_id: tenantId });
+      for (const [n, b] of this.#bans) if (b.id === id) this.#bans.delete(n);
+      this.#bans.set(String(d.account_number), { id, tenant_id: tenantId });
+      this.#noBans.delete(String(d.account_number));
+      if ((rw as RecordWrite | null)?.insert) out.newBans.add(String(d.account_number));
     }
-    if (l.kind === 'billing_account' && banCreated) out.newBans.add(String(d.account_number));
     if (l.kind === 'invoice' || l.kind === 'payment') out.invoiceTenants.add(tenantId);
     if (l.kind === 'invoice' && !live) out.newInvoices.add(`invoice:${source.id}:${l.externalId}`);
-    return { status: 'applied', record_id: l.kind === 'payment' ? invoice!.id : l.kind === 'billing_account' ? (ban?.id ?? live?.record_id ?? recordId) : live && live.tenant_id === tenantId ? live.record_id : recordId };
+    return { status: 'applied', record_id: l.kind === 'payment' ? invoice!.id : id };
   }
 }

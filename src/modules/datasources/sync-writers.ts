@@ -18,8 +18,7 @@ export interface Ba {
 
 export const ID_PREFIX: Record<LineKind, string> = { billing_account: 'ban', invoice: 'ivc', payment: 'pay', service: 'svc', order: 'ord', ticket: 'tkt', usage: 'usg', sla: 'sla' };
 
-interface W {
-  trx: Tx;
+export interface W {
   id: string;
   tenantId: string;
   update: boolean;
@@ -28,17 +27,32 @@ interface W {
 type D = Record<string, unknown>;
 const s = (v: unknown) => (v === undefined || v === null ? null : String(v));
 
-export async function writeBillingAccount(w: W, d: D): Promise<boolean> {
-  const row = { name: String(d.name), currency: String(d.currency), status: (d.status ?? 'active') as 'active' | 'closed', account_number: String(d.account_number), updated_at: w.now };
-  if (w.update) {
-    await w.trx.updateTable('billing_accounts').set(row).where('id', '=', w.id).execute();
-    return false;
-  }
-  await w.trx.insertInto('billing_accounts').values({ id: w.id, tenant_id: w.tenantId, created_at: w.now, ...row }).execute();
-  return true;
+/** The tables a line's record lands in, by kind (a payment changes its invoice). */
+export const TABLE_OF = { billing_account: 'billing_accounts', invoice: 'invoices', service: 'provisioned_services', order: 'orders', ticket: 'support_tickets', usage: 'usage_records', sla: 'sla_records' } as const;
+export type RecordKind = keyof typeof TABLE_OF;
+export type RecordTable = (typeof TABLE_OF)[RecordKind];
+
+/**
+ * What one line writes, before it is written: the whole row for an insert, or the columns an update
+ * sets. The applier writes it alone (`writeRecord`) or with the batch's other rows (sync-bulk.ts).
+ */
+export interface RecordWrite {
+  table: RecordTable;
+  id: string;
+  /** the row to insert (null: an update) */
+  insert: Record<string, unknown> | null;
+  /** the columns an update sets (null: an insert) */
+  update: Record<string, unknown> | null;
 }
 
-export async function writeInvoice(w: W, ban: Ba, d: D) {
+type Fields = Record<string, unknown>;
+
+function billingAccountRow(w: W, d: D): [Fields, Fields] {
+  const row = { name: String(d.name), currency: String(d.currency), status: (d.status ?? 'active') as 'active' | 'closed', account_number: String(d.account_number), updated_at: w.now };
+  return [row, { id: w.id, tenant_id: w.tenantId, created_at: w.now, ...row }];
+}
+
+function invoiceRow(w: W, ban: Ba, d: D): [Fields, Fields] {
   const row = {
     tenant_id: w.tenantId,
     ban_id: ban.id,
@@ -54,19 +68,10 @@ export async function writeInvoice(w: W, ban: Ba, d: D) {
     status: d.status as 'open' | 'paid' | 'overdue' | 'void',
     paid_at: isoOf(d.paid_at) ?? (d.status === 'paid' ? w.now : null),
   };
-  if (w.update) await w.trx.updateTable('invoices').set(row).where('id', '=', w.id).execute();
-  else await w.trx.insertInto('invoices').values({ id: w.id, created_at: w.now, ...row }).execute();
+  return [row, { id: w.id, created_at: w.now, ...row }];
 }
 
-export async function applyPayment(trx: Tx, invoiceId: string, d: D) {
-  const inv = await trx.selectFrom('invoices').select(['balance_cents', 'status']).where('id', '=', invoiceId).executeTakeFirst();
-  if (!inv) throw E.record_conflict('The invoice this payment is for is no longer there.');
-  const balance = Math.max(0, inv.balance_cents - Number(d.amount_cents));
-  const paid = balance === 0 && inv.status !== 'void';
-  await trx.updateTable('invoices').set({ balance_cents: balance, ...(paid ? { status: 'paid' as const, paid_at: isoOf(d.paid_at) } : {}) }).where('id', '=', invoiceId).execute();
-}
-
-export async function writeService(w: W, ban: Ba, d: D) {
+function serviceRow(w: W, ban: Ba, d: D): [Fields, Fields] {
   const row = {
     tenant_id: w.tenantId,
     ban_id: ban.id,
@@ -80,12 +85,10 @@ export async function writeService(w: W, ban: Ba, d: D) {
     activated_at: isoOf(d.activated_at),
     updated_at: w.now,
   };
-  if (w.update) await w.trx.updateTable('provisioned_services').set(row).where('id', '=', w.id).execute();
-  else await w.trx.insertInto('provisioned_services').values({ id: w.id, order_id: null, created_at: w.now, ...row }).execute();
+  return [row, { id: w.id, order_id: null, created_at: w.now, ...row }];
 }
 
-export async function writeOrder(w: W, ban: Ba, billTo: Ba | null, d: D) {
-  const placed = isoOf(d.placed_at)!;
+function orderRow(w: W, ban: Ba, billTo: Ba | null, d: D): [Fields, Fields] {
   const row = {
     tenant_id: w.tenantId,
     ban_id: ban.id,
@@ -100,17 +103,14 @@ export async function writeOrder(w: W, ban: Ba, billTo: Ba | null, d: D) {
     notes: s(d.notes),
     updated_at: w.now,
     cancelled_at: d.status === 'cancelled' ? w.now : null,
+    // a record sent to the provider is confirmed once its source sends it back (the portal shows it so only if it was sent)
+    write_state: 'confirmed',
   };
-  if (w.update) await w.trx.updateTable('orders').set(row).where('id', '=', w.id).execute();
-  else {
-    await w.trx
-      .insertInto('orders')
-      .values({ id: w.id, ...row, placed_by_type: 'system', placed_by_user_id: null, placed_by_client_id: null, placed_by_partner_id: null, delegation_id: null, persona: 'customer', idempotency_key: null, request_id: null, created_at: placed })
-      .execute();
-  }
+  const insert = { id: w.id, ...row, placed_by_type: 'system', placed_by_user_id: null, placed_by_client_id: null, placed_by_partner_id: null, delegation_id: null, persona: 'customer', idempotency_key: null, request_id: null, created_at: isoOf(d.placed_at)! };
+  return [row, insert];
 }
 
-export async function writeTicket(w: W, ban: Ba | null, d: D) {
+function ticketRow(w: W, ban: Ba | null, d: D): [Fields, Fields] {
   const row = {
     tenant_id: w.tenantId,
     ban_id: ban?.id ?? null,
@@ -122,25 +122,20 @@ export async function writeTicket(w: W, ban: Ba | null, d: D) {
     assignee: s(d.assignee),
     updated_at: w.now,
     resolved_at: isoOf(d.resolved_at),
+    // a record sent to the provider is confirmed once its source sends it back (the portal shows it so only if it was sent)
+    write_state: 'confirmed',
   };
-  if (w.update) {
-    await w.trx.updateTable('support_tickets').set({ ...row, ...(d.number ? { number: String(d.number) } : {}) }).where('id', '=', w.id).execute();
-  } else {
-    const number = d.number ? String(d.number) : `TCK-${w.id.slice(-8).toUpperCase()}`;
-    await w.trx
-      .insertInto('support_tickets')
-      .values({ id: w.id, number, ...row, comments: '[]', opened_by_type: 'system', opened_by_user_id: null, opened_by_client_id: null, opened_by_partner_id: null, delegation_id: null, created_at: isoOf(d.opened_at)! })
-      .execute();
-  }
+  const number = d.number ? String(d.number) : `TCK-${w.id.slice(-8).toUpperCase()}`;
+  const insert = { id: w.id, number, ...row, comments: '[]', opened_by_type: 'system', opened_by_user_id: null, opened_by_client_id: null, opened_by_partner_id: null, delegation_id: null, created_at: isoOf(d.opened_at)! };
+  return [{ ...row, ...(d.number ? { number: String(d.number) } : {}) }, insert];
 }
 
-export async function writeUsage(w: W, ban: Ba, d: D) {
+function usageRow(w: W, ban: Ba, d: D): [Fields, Fields] {
   const row = { tenant_id: w.tenantId, ban_id: ban.id, period: String(d.period), metric: d.metric as 'data_gb' | 'voice_minutes' | 'sms_count', quantity: Number(d.quantity), amount_cents: Number(d.amount_cents), currency: String(d.currency), recorded_at: isoOf(d.recorded_at) ?? w.now };
-  if (w.update) await w.trx.updateTable('usage_records').set(row).where('id', '=', w.id).execute();
-  else await w.trx.insertInto('usage_records').values({ id: w.id, service_id: null, ...row }).execute();
+  return [row, { id: w.id, service_id: null, ...row }];
 }
 
-export async function writeSla(w: W, ban: Ba, d: D) {
+function slaRow(w: W, ban: Ba, d: D): [Fields, Fields] {
   const target = Number(d.target_pct);
   const achieved = Number(d.achieved_pct);
   const row = {
@@ -154,11 +149,37 @@ export async function writeSla(w: W, ban: Ba, d: D) {
     status: (d.status ?? (achieved >= target ? 'met' : 'breached')) as 'met' | 'breached',
     recorded_at: isoOf(d.recorded_at) ?? w.now,
   };
-  if (w.update) await w.trx.updateTable('sla_records').set(row).where('id', '=', w.id).execute();
-  else await w.trx.insertInto('sla_records').values({ id: w.id, service_id: null, ...row }).execute();
+  return [row, { id: w.id, service_id: null, ...row }];
 }
 
-const TABLE_OF = { invoice: 'invoices', service: 'provisioned_services', order: 'orders', ticket: 'support_tickets', usage: 'usage_records', sla: 'sla_records' } as const;
+/** A line's record as a write: its kind's fields, resolved to the billing accounts it names. */
+export function recordWrite(kind: RecordKind, w: W, ban: Ba | null, billTo: Ba | null, d: D): RecordWrite {
+  const [update, insert] =
+    kind === 'billing_account' ? billingAccountRow(w, d)
+    : kind === 'invoice' ? invoiceRow(w, ban!, d)
+    : kind === 'service' ? serviceRow(w, ban!, d)
+    : kind === 'order' ? orderRow(w, ban!, billTo, d)
+    : kind === 'ticket' ? ticketRow(w, ban, d)
+    : kind === 'usage' ? usageRow(w, ban!, d)
+    : slaRow(w, ban!, d);
+  return { table: TABLE_OF[kind], id: w.id, insert: w.update ? null : insert, update: w.update ? update : null };
+}
+
+/** Write one record (a line applied on its own, in its savepoint). */
+export async function writeRecord(trx: Tx, r: RecordWrite): Promise<void> {
+  if (r.update) await trx.updateTable(r.table).set(r.update as never).where('id', '=', r.id).execute();
+  else await trx.insertInto(r.table).values(r.insert as never).execute();
+}
+
+/** A payment: the invoice's balance goes down, and it is paid at zero. Returns the invoice's status before and after. */
+export async function applyPayment(trx: Tx, invoiceId: string, d: D): Promise<{ before: string; after: string }> {
+  const inv = await trx.selectFrom('invoices').select(['balance_cents', 'status']).where('id', '=', invoiceId).executeTakeFirst();
+  if (!inv) throw E.record_conflict('The invoice this payment is for is no longer there.');
+  const balance = Math.max(0, inv.balance_cents - Number(d.amount_cents));
+  const paid = balance === 0 && inv.status !== 'void';
+  await trx.updateTable('invoices').set({ balance_cents: balance, ...(paid ? { status: 'paid' as const, paid_at: isoOf(d.paid_at) } : {}) }).where('id', '=', invoiceId).execute();
+  return { before: inv.status, after: paid ? 'paid' : inv.status };
+}
 
 /** A deletion: the record goes (a billing account is closed instead: invoices and orders name it). */
 export async function deleteRecord(trx: Tx, kind: LineKind, id: string, now: string) {

@@ -44,6 +44,56 @@ const AlertEvent = Type.Object({
   partner: Nullable(Ref('partner')),
 });
 
+// the provider's records (the sync API, Stripe, CSV imports and the demo world fire the same events)
+const RecordParties = {
+  tenant: Ref('customer'),
+  billing_account: Nullable(Type.Object({ id: Type.String(), account_number: Type.String() }, { description: 'the billing account the record is on' })),
+  source: Type.Object({ id: Type.String({ description: 'dsrc_… id' }), name: Type.String() }, { description: 'the data source the record came from' }),
+};
+const InvoiceEvent = Type.Object({
+  invoice: Type.Object({
+    id: Type.String(),
+    number: Type.String(),
+    period: Type.String({ description: 'YYYY-MM' }),
+    status: Type.String({ description: 'open, paid, overdue or void' }),
+    previous_status: Nullable(Type.String({ description: 'null when the invoice is new' })),
+    currency: Type.String(),
+    total_cents: Type.Integer(),
+    balance_cents: Type.Integer(),
+    issued_at: Type.String({ format: 'date-time' }),
+    due_at: Type.String({ format: 'date-time' }),
+    paid_at: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  ...RecordParties,
+});
+const TicketEvent = Type.Object({
+  ticket: Type.Object({
+    id: Type.String(),
+    number: Type.String(),
+    subject: Type.String(),
+    category: Type.String(),
+    priority: Type.String({ description: 'low, normal, high or urgent' }),
+    status: Type.String({ description: 'open, in_progress, waiting_on_customer, resolved or closed' }),
+    previous_status: Nullable(Type.String({ description: 'null when the ticket is new' })),
+    assignee: Nullable(Type.String()),
+    resolved_at: Nullable(Type.String({ format: 'date-time' })),
+  }),
+  ...RecordParties,
+});
+const OrderEvent = Type.Object({
+  order: Type.Object({
+    id: Type.String(),
+    product_code: Type.String(),
+    product_name: Type.String(),
+    quantity: Type.Integer(),
+    total_cents: Type.Integer(),
+    currency: Type.String(),
+    status: Type.String({ description: 'submitted, in_progress, completed or cancelled' }),
+    previous_status: Nullable(Type.String({ description: 'null when the order is new' })),
+  }),
+  ...RecordParties,
+});
+
 /** Who is told about an event in the portal and by e-mail (webhooks go to every endpoint that subscribed). */
 export type EventAudience = 'tenant_admins' | 'partner_members' | 'both' | 'endpoint_owners' | 'operators' | 'none';
 
@@ -139,6 +189,15 @@ export const EVENT_TYPES: readonly EventType[] = [
       actor: Actor,
     }),
   ),
+  ev('invoice.finalized', 'Invoice issued', "An invoice of a customer appeared open (issued) in the provider's billing system.", 'none', false, InvoiceEvent),
+  ev('invoice.paid', 'Invoice paid', 'An invoice of a customer was paid in full (it appeared paid, or a payment brought its balance to zero).', 'none', false, InvoiceEvent),
+  ev('invoice.voided', 'Invoice voided', 'An invoice of a customer was voided (cancelled) by the provider.', 'none', false, InvoiceEvent),
+  ev('invoice.overdue', 'Invoice overdue', 'An invoice of a customer passed its due date unpaid, as the provider reports it.', 'none', false, InvoiceEvent),
+  ev('ticket.opened', 'Support ticket opened', "A support ticket of a customer appeared in the provider's support system.", 'none', false, TicketEvent),
+  ev('ticket.updated', 'Support ticket updated', 'A support ticket of a customer changed (status, priority, assignee or text) without being closed.', 'none', false, TicketEvent),
+  ev('ticket.closed', 'Support ticket closed', 'A support ticket of a customer was resolved or closed.', 'none', false, TicketEvent),
+  ev('order.placed', 'Order placed', "An order of a customer appeared in the provider's ordering system.", 'none', false, OrderEvent),
+  ev('order.changed', 'Order changed', 'An order of a customer changed (its status, quantity or price).', 'none', false, OrderEvent),
   ev(
     'webhook.endpoint_disabled',
     'Webhook endpoint turned off',
