@@ -18,10 +18,11 @@ export const IDENTITY_SCOPES: Readonly<Record<string, string>> = {
 /**
  * Scopes of Partnergate's own APIs, asked for with client credentials: `authzen.evaluate` lets the
  * partner's policy enforcement point ask the AuthZEN decision API (modules/authzen) about the
- * partner and its people. Listed with the resource scopes, so an app registers and is issued them alike.
+ * partner and its people; `ssf.manage` lets an app manage its own Shared Signals stream (modules/ssf). Listed with the resource scopes, so an app registers and is issued them alike.
  */
 export const PLATFORM_SCOPES: Readonly<Record<string, string>> = {
   'authzen.evaluate': 'Ask Partnergate whether your organization and its people may act on a customer',
+  'ssf.manage': 'Set where Partnergate pushes this app’s security events (OpenID Shared Signals)',
 };
 
 export const OFFLINE_ACCESS = 'offline_access';

@@ -24,6 +24,7 @@ import type { OrganizationDomainsTable } from './schema/domains.ts';
 import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable } from './schema/sso.ts';
 import type { DataSourcesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
+import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
 
 export type * from './schema/identity.ts';
 export type * from './schema/tenants.ts';
@@ -43,6 +44,7 @@ export type * from './schema/scim.ts';
 export type * from './schema/sso.ts';
 export type * from './schema/datasources.ts';
 export type * from './schema/datafeeds.ts';
+export type * from './schema/ssf.ts';
 
 export interface Database {
   users: UsersTable;
@@ -131,4 +133,7 @@ export interface Database {
   stripe_customers: StripeCustomersTable;
   stripe_objects: StripeObjectsTable;
   stripe_events: StripeEventsTable;
+  ssf_streams: SsfStreamsTable;
+  ssf_deliveries: SsfDeliveriesTable;
+  cross_tenant_token_policies: CrossTenantTokenPoliciesTable;
 }
