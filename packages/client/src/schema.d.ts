@@ -8059,6 +8059,18 @@ export interface components {
             unchanged: number;
             waiting: number;
         };
+        /** StripeCustomerMapping */
+        StripeCustomerMapping: {
+            ban: string | null;
+            customer_id: string;
+            /** @example ada.lovelace@example.com */
+            email: string | null;
+            name: string | null;
+            /** @description metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet) */
+            origin: string;
+            /** @description invoices and subscriptions waiting for a billing account */
+            waiting: number;
+        };
         /** StripeSourceStatus */
         StripeSourceStatus: {
             configured: boolean;
@@ -10661,24 +10673,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK: The Stripe customers seen and the billing account each maps to */
+            /** @description OK: A list of StripeCustomerMapping */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            ban: string | null;
-                            customer_id: string;
-                            /** @example ada.lovelace@example.com */
-                            email: string | null;
-                            name: string | null;
-                            /** @description metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet) */
-                            origin: string;
-                            /** @description invoices and subscriptions waiting for a billing account */
-                            waiting: number;
-                        }[];
+                        data: components["schemas"]["StripeCustomerMapping"][];
                     };
                 };
             };

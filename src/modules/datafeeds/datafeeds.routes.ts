@@ -59,7 +59,7 @@ const StripeSetupBody = Strict({
   webhook_secret: Type.String({ minLength: 8, maxLength: 200, pattern: '^whsec_', description: 'the endpoint’s signing secret (whsec_…); stored sealed, never returned' }),
   api_key: Type.Optional(Nullable(Type.String({ minLength: 8, maxLength: 300, pattern: '^(sk|rk)_', description: 'a secret or restricted key that reads customers, invoices and subscriptions (for a backfill); stored sealed, never returned' }))),
 });
-const CustomerDto = Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), ban: Nullable(Type.String()), origin: Type.String({ description: 'metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet)' }), waiting: Type.Integer({ description: 'invoices and subscriptions waiting for a billing account' }) });
+const CustomerDto = Type.Object({ customer_id: Type.String(), name: Nullable(Type.String()), email: Nullable(Type.String()), ban: Nullable(Type.String()), origin: Type.String({ description: 'metadata (the customer’s metadata.ban), operator (mapped here), seen (no billing account yet)' }), waiting: Type.Integer({ description: 'invoices and subscriptions waiting for a billing account' }) }, { title: 'StripeCustomerMapping' });
 const Counts = Type.Object({ pages: Type.Integer(), customers: Type.Integer(), invoices: Type.Integer(), subscriptions: Type.Integer(), lines: Type.Integer(), applied: Type.Integer(), unchanged: Type.Integer(), held: Type.Integer(), rejected: Type.Integer(), waiting: Type.Integer() }, { title: 'StripeBackfill' });
 
 const Kind = Type.Enum([...IMPORT_KINDS]);

@@ -121,6 +121,8 @@ export class StripeFeed {
   }
 
   async #setup(sourceId: string) {
+    // an unknown source is 404 data_source_not_found before it is "not set up for Stripe"
+    await this.#d.dataSources.require(sourceId);
     const s = await repo.findStripeSource(this.#k, sourceId);
     if (!s) throw E.stripe_not_configured('Set the source up for Stripe first: its webhook signing secret, and an API key for a backfill.');
     return s;

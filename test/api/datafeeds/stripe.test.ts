@@ -212,3 +212,34 @@ describe('backfill against a Stripe-shaped server', () => {
     expect(refused.body.code).toBe('stripe_api_failed');
   });
 });
+
+describe('the operator’s Stripe routes refuse bad input with problem+json codes', () => {
+  it('a bad secret or key, an API base (a setting now), an unknown or unconfigured source, a bad customer', async () => {
+    const badSecret = await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: 'not-a-whsec-secret' });
+    expect(badSecret.status).toBe(400);
+    expect(badSecret.body.code).toBe('validation_failed');
+    expect(JSON.stringify(badSecret.body)).not.toContain('not-a-whsec-secret');
+    const badKey = await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: SECRET, api_key: 'pk_live_publishable' });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.code).toBe('validation_failed');
+    const base = await operator.put(`/api/v1/data-sources/${sourceId}/stripe`, { webhook_secret: SECRET, api_base: 'http://127.0.0.1:1' });
+    expect(base.status).toBe(400);
+    expect(base.body.code).toBe('validation_failed');
+    const unknown = await operator.get('/api/v1/data-sources/dsrc_00000000000000000000000000/stripe/customers');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toContain('application/problem+json');
+    const plain = await operator.post('/api/v1/data-sources', { name: unique('Plain'), kinds: ['tickets'], scope: { all: true } });
+    const notStripe = await operator.get(`/api/v1/data-sources/${plain.body.source.id}/stripe/customers`);
+    expect(notStripe.status).toBe(409);
+    expect(notStripe.body.code).toBe('stripe_not_configured');
+    expect((await operator.get(`/api/v1/data-sources/${plain.body.source.id}/stripe`)).body).toMatchObject({ configured: false });
+    const badCustomer = await operator.put(`/api/v1/data-sources/${sourceId}/stripe/customers/not-a-customer`, { ban });
+    expect(badCustomer.status).toBe(400);
+    expect(badCustomer.body.code).toBe('invalid_id');
+    const emptyBan = await operator.put(`/api/v1/data-sources/${sourceId}/stripe/customers/${customerId}`, { ban: '' });
+    expect(emptyBan.status).toBe(400);
+    // a partner person is refused the operator's routes
+    const partner = await w.owner.get(`/api/v1/data-sources/${sourceId}/stripe`);
+    expect([403, 404]).toContain(partner.status);
+  });
+});

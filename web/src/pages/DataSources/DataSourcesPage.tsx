@@ -8,7 +8,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Alert, Badge, Button, Checkbox, Drawer, Group, Modal, MultiSelect, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconDatabaseImport, IconInfoCircle, IconKey, IconPlus, IconRefresh } from '@tabler/icons-react';
+import { IconBrandStripe, IconDatabaseImport, IconInfoCircle, IconKey, IconPlus, IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { dataSourcesApi, type DataSourceDetailDto, type DataSourceDto, type SourceKind } from '../../api/dataSources.ts';
 import { dataSourceKeys } from '../../api/keys/dataSources.ts';
@@ -17,6 +17,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
+import { CreateStripeSourceModal, StripePanel } from './StripeSource.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
@@ -72,6 +73,7 @@ function SourceName({ s }: { s: DataSourceDto }) {
 export function DataSourcesPage() {
   const list = useApiQuery(dataSourceKeys.all, dataSourcesApi.list);
   const [creating, setCreating] = useState(false);
+  const [connectingStripe, setConnectingStripe] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   return (
     <>
@@ -79,9 +81,14 @@ export function DataSourcesPage() {
         title="Data sources"
         description="The systems that send your customers’ billing accounts, invoices, services, orders, tickets, usage and SLA records. Partners and customers see what these send."
         actions={
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-            Add a data source
-          </Button>
+          <Group gap="sm">
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
+              Add a data source
+            </Button>
+            <Button variant="light" leftSection={<IconBrandStripe size={16} />} onClick={() => setConnectingStripe(true)}>
+              Connect Stripe
+            </Button>
+          </Group>
         }
       />
       <ErrorAlert error={list.error} />
@@ -123,6 +130,7 @@ export function DataSourcesPage() {
         ]}
       />
       {creating && <CreateSourceModal onClose={() => setCreating(false)} onCreated={(id) => setOpenId(id)} />}
+      {connectingStripe && <CreateStripeSourceModal onClose={() => setConnectingStripe(false)} onCreated={(id) => setOpenId(id)} />}
       <Drawer opened={!!openId} onClose={() => setOpenId(null)} position="right" size="xl" title="Data source">
         {openId && <SourceDetail id={openId} />}
       </Drawer>
@@ -274,6 +282,7 @@ function SourceDetail({ id }: { id: string }) {
         </Group>
       )}
       <ErrorAlert error={rotate.error ?? revoke.error} />
+      {!s.built_in && <StripePanel id={s.id} active={s.status === 'active'} />}
 
       <Stack gap="xs">
         <Title order={4} size="h5">

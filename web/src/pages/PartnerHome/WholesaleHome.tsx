@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { Alert, Anchor, Badge, Button, Group, List, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import type { PartnerHome, WholesaleInvoice } from '../../api/partnerHome.ts';
+import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { formatDate, formatMoney, formatNumber, formatPeriod, timeAgo } from '../../components/format.ts';
 import { Figure, HomeSection } from './HomeParts.tsx';
@@ -28,6 +29,7 @@ function Billing({ b }: { b: NonNullable<Wholesale['billing']> }) {
       description={accounts ? `Your customers' orders are billed to your own account${b.accounts.length === 1 ? '' : 's'} (${accounts}); these are the invoices you receive for them.` : 'You have no billing account of your own yet.'}
       testId="wholesale-billing"
     >
+      <DataFreshness kind="invoices" />
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
         {b.outstanding.length === 0 ? (
           <Figure label="To pay" value="Nothing" hint="Every invoice is paid" testId="figure-outstanding" />

@@ -16,6 +16,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
+import type { SourceKind } from '../../api/dataSources.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
 import { useView } from '../../session/useView.ts';
@@ -28,6 +29,9 @@ import { selfRecordsApi } from '../../api/selfService.ts';
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 
 /** The tenant's own list: the self-service endpoint when the server has it, else the resource API as a member. */
+/** the freshness line above each tab of provider records (the invoices tab has its own) */
+const TAB_KIND: Record<string, SourceKind> = { orders: 'orders', services: 'services', tickets: 'tickets', usage: 'usage', sla: 'sla' };
+
 async function readOwn<T>(tenantId: string, what: What): Promise<T[]> {
   try {
     return (await selfRecordsApi.list<T>(tenantId, what)).data;
@@ -97,6 +101,7 @@ export function TenantSelfServicePage() {
               ))}
             </Tabs.List>
             <Tabs.Panel value={tab ?? ''} pt="md">
+              {tab && TAB_KIND[tab] && <DataFreshness kind={TAB_KIND[tab]} tenantId={tenantId} />}
               {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
               {tab === 'invoices' && <Invoices tenantId={tenantId} rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
