@@ -375,7 +375,9 @@ export class ProgramService {
     const [signUps, active, paying, totals, agreements] = await Promise.all([
       repo.countReferrals(this.#k, { partnerId, codeCreatedBy: opts.codeCreatedBy }),
       repo.countActiveReferrals(this.#k, partnerId, opts.codeCreatedBy),
-      repo.countPayingReferrals(this.#k, partnerId, opts.codeCreatedBy),
+      // the referred customers' invoices are outside the partner's own database context (row-level
+      // security on PostgreSQL): the funnel counts them as the system, and shows only the count
+      asSystem(() => repo.countPayingReferrals(this.#k, partnerId, opts.codeCreatedBy)),
       repo.earningTotals(this.#k, { partnerId }),
       repo.listAgreements(this.#k, partnerId),
     ]);
