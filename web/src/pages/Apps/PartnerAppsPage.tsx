@@ -5,10 +5,10 @@
  * with customer consent; managed_services → authorization code for the partner's own users;
  * wholesale → client credentials and token exchange.
  */
-import { DataTable } from '../../components/DataTable.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
-import { Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Anchor, Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -23,18 +23,127 @@ import { GRANTS_BY_CAPABILITY, type Draft, ID_TOKEN_ALGS, emptyDraft, SECRET_MET
 import { appKeys } from '../../api/keys/apps.ts';
 
 
-export function PartnerAppsPage() {
-  const view = useView();
-  const partner = view.partner!;
-  const owner = allows(partner, 'partner.apps.manage');
-  // without the wholesale capability, client credentials are for a decision point only (the authzen.evaluate scope)
-  const decisionPoint = !partner.capabilities.includes('wholesale');
-  const allowedGrants = useMemo(() => {
-    const grants = [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))];
-    return decisionPoint && grants.length > 0 ? [...grants, 'client_credentials'] : grants;
-  }, [partner.capabilities, decisionPoint]);
-  const list = useApiQuery(appKeys.list(partner.partner_id), () => appsApi.list(partner.partner_id));
-  const scopes = useApiQuery(appKeys.scopes, () => appsApi.scopes());
+/** The form's draft of a registered app (its keys as JSON text, its redirect addresses one a line). */
+function draftOfApp(a: AppDto): Draft {
+  return {
+    name: a.name,
+    description: a.description ?? '',
+    logo_uri: a.logo_uri ?? '',
+    redirect_uris: a.redirect_uris.join('\n'),
+    grant_types: a.grant_types,
+    scopes: a.scopes,
+    auth_method: authChoiceOf(a),
+    jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
+    id_token_alg: a.id_token_signed_response_alg,
+  };
+}
+
+/** The apps' columns; `on` is null for someone who may not manage apps (no actions). */
+function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate' | 'remove', (a: AppDto) => void> | null): Column<AppDto>[] {
+  return [
+    {
+      key: 'app',
+      title: 'App',
+      mobile: 'title',
+      render: (a) => (
+        <>
+          <Text fw={500}>{a.name}</Text>
+          {a.redirect_uris.map((u) => (
+            <Text key={u} size="xs" c="dimmed">
+              {u}
+            </Text>
+          ))}
+        </>
+      ),
+    },
+    {
+      key: 'client_id',
+      title: 'Client ID',
+      render: (a) => (
+        <>
+          <Code data-technical="">{a.client_id}</Code>
+        </>
+      ),
+    },
+    {
+      key: 'grant_types',
+      title: 'Grant types',
+      render: (a) => (
+        <>
+          <Group gap={4}>
+            {a.grant_types.map((g) => (
+              <Badge key={g} variant="light" size="sm">
+                {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
+              </Badge>
+            ))}
+          </Group>
+        </>
+      ),
+    },
+    {
+      key: 'scopes',
+      title: 'Scopes',
+      render: (a) => (
+        <>
+          <Text size="sm">{a.scopes.map((x) => scopeWords.get(x) ?? x).join('; ')}</Text>
+          <Code data-technical="" fz="xs">
+            {a.scopes.join(' ')}
+          </Code>
+        </>
+      ),
+    },
+    {
+      key: 'secret',
+      title: 'Secret',
+      render: (a) => (
+        <>
+          <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
+          <Text size="xs" c="dimmed" data-testid="app-authentication">
+            {describeAuthMethods(a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
+          </Text>
+          {a.secret_rotated_at && (
+            <Text size="xs" c="dimmed">
+              since {formatDate(a.secret_rotated_at)}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'actions',
+      title: '',
+      label: 'Actions',
+      mobile: 'footer',
+      align: 'right',
+      render: (a) => (
+        <>
+          {on && (
+            <Group gap="xs" justify="flex-end" wrap="nowrap">
+              <Button
+                size="xs"
+                variant="subtle"
+                onClick={() => on.edit(a)}
+              >
+                Edit
+              </Button>
+              {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
+                <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => on.rotate(a)}>
+                  New secret
+                </Button>
+              )}
+              <Button size="xs" variant="subtle" color="red" onClick={() => on.remove(a)}>
+                Delete
+              </Button>
+            </Group>
+          )}
+        </>
+      ),
+    },
+  ];
+}
+
+/** Register, edit, rotate the secret of and delete an app: the dialogs' state and the requests. */
+function useAppActions(partnerId: string, reload: () => void) {
   const [editing, setEditing] = useState<{ app: AppDto | null; draft: Draft } | null>(null);
   const [secret, setSecret] = useState<{ app: AppDto; value: string } | null>(null);
   const [rotating, setRotating] = useState<AppDto | null>(null);
@@ -47,37 +156,55 @@ export function PartnerAppsPage() {
         const { token_endpoint_auth_method, token_endpoint_auth_methods, ...patch } = toInput(d);
         const auth = { ...(token_endpoint_auth_method ? { token_endpoint_auth_method } : {}), ...(token_endpoint_auth_methods ? { token_endpoint_auth_methods } : {}) };
         return {
-          app: await appsApi.update(partner.partner_id, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, ...auth }),
+          app: await appsApi.update(partnerId, app.id, app.token_endpoint_auth_method === 'private_key_jwt' ? patch : { ...patch, ...auth }),
           client_secret: null,
         };
       }
-      return appsApi.create(partner.partner_id, toInput(d));
+      return appsApi.create(partnerId, toInput(d));
     },
     {
       success: (r) => (r.client_secret ? `${r.app.name} registered.` : `${r.app.name} saved.`),
       onDone: (r) => {
         setEditing(null);
         if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
-        list.reload();
+        reload();
       },
     },
   );
-  const rotate = useApiMutation((a: AppDto) => appsApi.rotateSecret(partner.partner_id, a.id), {
+  const rotate = useApiMutation((a: AppDto) => appsApi.rotateSecret(partnerId, a.id), {
     success: 'New secret issued; the previous one no longer works.',
     onDone: (r) => {
       setRotating(null);
       if (r.client_secret) setSecret({ app: r.app, value: r.client_secret });
-      list.reload();
+      reload();
     },
   });
-  const remove = useApiMutation((a: AppDto) => appsApi.remove(partner.partner_id, a.id), {
+  const remove = useApiMutation((a: AppDto) => appsApi.remove(partnerId, a.id), {
     success: 'App deleted. It stops working now and the customer connections it held are revoked.',
     onDone: () => {
       setDeleting(null);
-      list.reload();
+      reload();
     },
   });
+  return { editing, setEditing, secret, setSecret, rotating, setRotating, deleting, setDeleting, save, rotate, remove };
+}
 
+export function PartnerAppsPage() {
+  const view = useView();
+  const partner = view.partner!;
+  const owner = allows(partner, 'partner.apps.manage');
+  // without the wholesale capability, client credentials are for a decision point only (the authzen.evaluate scope)
+  const decisionPoint = !partner.capabilities.includes('wholesale');
+  const allowedGrants = useMemo(() => {
+    const grants = [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))];
+    return decisionPoint && grants.length > 0 ? [...grants, 'client_credentials'] : grants;
+  }, [partner.capabilities, decisionPoint]);
+  const list = useApiQuery(appKeys.list(partner.partner_id), () => appsApi.list(partner.partner_id));
+  const scopes = useApiQuery(appKeys.scopes, () => appsApi.scopes());
+  const { editing, setEditing, secret, setSecret, rotating, setRotating, deleting, setDeleting, save, rotate, remove } = useAppActions(partner.partner_id, list.reload);
+
+  // what each scope lets the app do, in words; the scope strings themselves are for the developer's code
+  const scopeWords = useMemo(() => new Map((scopes.data?.data ?? []).map((s) => [s.scope, s.description])), [scopes.data]);
   const scopeOptions = useMemo(() => (scopes.data?.data ?? []).map((s) => ({ value: s.scope, label: `${s.scope} — ${s.description}` })), [scopes.data]);
   const rows = list.data?.data ?? [];
   const issuer = `${window.location.origin}/oauth`;
@@ -90,7 +217,11 @@ export function PartnerAppsPage() {
           <>
             The apps through which {partner.name} acts for customers. Discovery: <Code>{`${issuer}/.well-known/openid-configuration`}</Code>. Each app authenticates the one way it
             is registered for — its secret in an HTTP Basic header (client_secret_basic) or in the request body (client_secret_post), or a signed assertion (private_key_jwt) — and
-            always uses PKCE (S256).
+            always uses PKCE (S256). Every call, scope and answer is described in the{' '}
+            <Anchor href="/docs" target="_blank" underline="always">
+              API reference
+            </Anchor>
+            .
           </>
         }
         actions={
@@ -115,116 +246,11 @@ export function PartnerAppsPage() {
         rowProps={(a) => ({ 'data-app': a.name })}
         empty={'No apps yet.'}
         loading={list.loading}
-        columns={[
-          {
-            key: 'app',
-            title: 'App',
-            mobile: 'title',
-            render: (a) => (
-              <>
-                <Text fw={500}>{a.name}</Text>
-                {a.redirect_uris.map((u) => (
-                  <Text key={u} size="xs" c="dimmed">
-                    {u}
-                  </Text>
-                ))}
-              </>
-            ),
-          },
-          {
-            key: 'client_id',
-            title: 'Client ID',
-            render: (a) => (
-              <>
-                <Code>{a.client_id}</Code>
-              </>
-            ),
-          },
-          {
-            key: 'grant_types',
-            title: 'Grant types',
-            render: (a) => (
-              <>
-                <Group gap={4}>
-                  {a.grant_types.map((g) => (
-                    <Badge key={g} variant="light" size="sm">
-                      {g === TOKEN_EXCHANGE ? 'token exchange' : g.replace('_', ' ')}
-                    </Badge>
-                  ))}
-                </Group>
-              </>
-            ),
-          },
-          {
-            key: 'scopes',
-            title: 'Scopes',
-            render: (a) => (
-              <>
-                <Text size="sm">{a.scopes.join(' ')}</Text>
-              </>
-            ),
-          },
-          {
-            key: 'secret',
-            title: 'Secret',
-            render: (a) => (
-              <>
-                <Text size="sm">{a.secret_hint ?? 'private key (JWKS)'}</Text>
-                <Text size="xs" c="dimmed" data-testid="app-authentication">
-                  {describeAuthMethods(a.token_endpoint_auth_methods ?? [a.token_endpoint_auth_method])}
-                </Text>
-                {a.secret_rotated_at && (
-                  <Text size="xs" c="dimmed">
-                    since {formatDate(a.secret_rotated_at)}
-                  </Text>
-                )}
-              </>
-            ),
-          },
-          {
-            key: 'actions',
-            title: '',
-            label: 'Actions',
-            mobile: 'footer',
-            align: 'right',
-            render: (a) => (
-              <>
-                {owner && (
-                  <Group gap="xs" justify="flex-end" wrap="nowrap">
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      onClick={() => { save.reset(); setEditing({
-                          app: a,
-                          draft: {
-                            name: a.name,
-                            description: a.description ?? '',
-                            logo_uri: a.logo_uri ?? '',
-                            redirect_uris: a.redirect_uris.join('\n'),
-                            grant_types: a.grant_types,
-                            scopes: a.scopes,
-                            auth_method: authChoiceOf(a),
-                            jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
-                            id_token_alg: a.id_token_signed_response_alg,
-                          },
-                        }); }}
-                    >
-                      Edit
-                    </Button>
-                    {SECRET_METHODS.includes(a.token_endpoint_auth_method) && (
-                      <Button size="xs" variant="subtle" leftSection={<IconKey size={14} />} onClick={() => { rotate.reset(); setRotating(a); }}>
-                        New secret
-                      </Button>
-                    )}
-                    <Button size="xs" variant="subtle" color="red" onClick={() => { remove.reset(); setDeleting(a); }}>
-                      Delete
-                    </Button>
-                  </Group>
-                )}
-              </>
-            ),
-          },
-        ]}
+        columns={appColumns(scopeWords, owner ? {
+          edit: (a) => { save.reset(); setEditing({ app: a, draft: draftOfApp(a) }); },
+          rotate: (a) => { rotate.reset(); setRotating(a); },
+          remove: (a) => { remove.reset(); setDeleting(a); },
+        } : null)}
       />
 
       <Modal opened={!!editing} onClose={() => setEditing(null)} title={editing?.app ? `Edit ${editing.app.name}` : 'Register an app'} size="lg">
