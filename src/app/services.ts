@@ -276,7 +276,13 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     clock,
     hasher,
     partnerTenants: (partnerId) => authz.partnerTenantsInReach(partnerId),
-    referrerOf: async (tenantId) => (await tenants.getTenant(tenantId))?.referred_by_partner_id ?? null,
+    referrersOf: async (ids) => {
+      const partners = new Set<string>();
+      for (let i = 0; i < ids.length; i += 1000) for (const t of await tenants.listTenants({ ids: ids.slice(i, i + 1000), limit: 1000 })) if (t.referred_by_partner_id) partners.add(t.referred_by_partner_id);
+      return [...partners];
+    },
+    // the provider's records fire the same events whatever their source (sync API, Stripe, CSV)
+    emitEvents: (trx, events) => notifications.outbox.emitMany(trx, events),
     computeEarnings: (ctx, partnerId) => program.computeEarnings(ctx, { partnerId }),
     tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
     partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
