@@ -8,22 +8,12 @@
  * On every page axe-core finds no serious or critical violation. Screenshots:
  * artifacts/screenshots/msp-roles-*.png.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
-import { settled } from './helpers/layout.ts';
+import { startPortal, type Portal } from './helpers/portal.ts';
+import { signedIn as signIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import { seedDemo } from '../../src/demo/demo.seed.ts';
 
-const AXE_SOURCE: string = createRequire(import.meta.url)('axe-core').source;
-interface Axe {
-  run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
-}
-
-const WIDTHS = [
-  { width: 1366, height: 900 },
-  { width: 390, height: 844 },
-] as const;
 const MSP_VIEWS = ['Dashboard', 'Invoices', 'Ticket queue', 'Reports', 'Alerts'] as const;
 
 let portal: Portal;
@@ -42,21 +32,9 @@ function member(role: string) {
   return m;
 }
 
-/** Serious and critical axe-core violations on the page as it is. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const r = await page.evaluate(() => (globalThis as unknown as { axe: Axe }).axe.run({ exclude: [['[data-axe-skip]']] }, { resultTypes: ['violations'] }));
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** Waits for the page's data, checks it with axe and saves a screenshot. */
+/** The shared per-screen checks (helpers/walk.ts); screenshots under artifacts/screenshots/msp-roles-*.png. */
 async function check(page: Page, name: string): Promise<string> {
-  await page.waitForLoadState('networkidle');
-  await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
-  await settled(page);
-  expect(await seriousViolations(page), `${name}: serious or critical accessibility problems`).toEqual([]);
-  await screenshot(page, `msp-roles-${name}`);
-  return page.locator('main').innerText();
+  return walkPage(page, `msp-roles-${name}`);
 }
 
 /** On a phone the navigation is behind the menu button: open it unless it is open. */
@@ -88,11 +66,8 @@ async function go(page: Page, phone: boolean, view: (typeof MSP_VIEWS)[number]):
 }
 
 async function signedIn(role: string, size: (typeof WIDTHS)[number]): Promise<Page> {
-  const page = await portal.newPage();
-  await page.setViewportSize(size);
   const m = member(role);
-  await login(page, m.email, m.password);
-  return page;
+  return signIn(portal, m.email, m.password, size);
 }
 
 describe('MSP workspace by member role', () => {
@@ -157,9 +132,7 @@ describe('MSP workspace by member role', () => {
       expect(await page.getByRole('button', { name: 'Open a ticket' }).count()).toBe(0);
       await first.click();
       await page.getByTestId('ticket-readonly').waitFor();
-      await settled(page);
-      expect(await seriousViolations(page), 'the ticket, read-only: serious or critical accessibility problems').toEqual([]);
-      await screenshot(page, `msp-roles-auditor-ticket-${w}`);
+      await check(page, `auditor-ticket-${w}`);
       const drawer = page.getByTestId('ticket-drawer');
       expect(await drawer.getByLabel('Add a comment').count()).toBe(0);
       expect(await drawer.getByTestId('ticket-status').count()).toBe(0);
