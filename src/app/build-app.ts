@@ -54,7 +54,7 @@ import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modu
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { registerSsfRoutes, securityEventRoutes } from '../modules/ssf/index.ts';
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
-import { dataSourceRoutes, registerSyncRoutes } from '../modules/datasources/index.ts';
+import { dataSourceRoutes, registerSyncRoutes, writeRouteRoutes } from '../modules/datasources/index.ts';
 import { dataFeedRoutes, dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
 import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
 import { alertRoutes } from '../modules/alerts/index.ts';
@@ -228,7 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The hot endpoints (forward auth, the token endpoint) are answered before Fastify
   // (platform/http/front-handler.ts), unless each request is to be traced or logged.
   const fronts = !tracing && app.log.level !== 'debug' && app.log.level !== 'trace';
-  await installGateway(app as unknown as FastifyInstance, {
+  const gateway = await installGateway(app as unknown as FastifyInstance, {
     config,
     clock,
     gateway: services.gateway,
@@ -238,6 +238,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // a possible agency token goes to Fastify's guard
     front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
+  // writes routed to the provider's system go out through the gateway's table, pools and signing
+  services.writeRoutes.attach(gateway.providerWrites);
   // OpenID AuthZEN 1.0: the decision engine for any policy enforcement point, outside the /api routers like the gateway
   const authzen = new AuthzenService({ snapshot: services.authz.snapshot, roles: services.roles, now: () => services.authz.now() });
   registerAuthzenRoutes(app, {
@@ -335,6 +337,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
       tenantSelfRoutes({ resources: services.resources, access }),
       dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
+      writeRouteRoutes({ writeRoutes: services.writeRoutes, access, sources: () => services.dataSources.list() }),
       dataFeedRoutes({ ...dataFeeds(services), access }),
       alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
       authzCheckRoutes({ authz: services.authz, access }),

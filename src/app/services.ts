@@ -25,7 +25,7 @@ import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { SsfService } from '../modules/ssf/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
-import { DataSourcesService } from '../modules/datasources/index.ts';
+import { DataSourcesService, WriteRoutesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
@@ -95,6 +95,8 @@ export interface Services {
   program: ProgramService;
   /** the provider's data sources and the sync API's applier (modules/datasources) */
   dataSources: DataSourcesService;
+  /** where order and ticket writes go: the reference service, or the provider's system through the gateway */
+  writeRoutes: WriteRoutesService;
   /** the e-mail domains partners and tenants prove they own (DNS TXT through DNS_RESOLVER) */
   domains: DomainsService;
   /** events out: the outbox, webhooks, e-mail queue and the notification center */
@@ -205,12 +207,15 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const vouchers = new VouchersService({ db, audit, feed, clock });
   const agencies = new AgenciesService({ db, audit, feed, clock, hasher, onError: d.onError });
 
+  // the gateway attaches its forwarding to the provider's routes once its route table exists (build-app)
+  const writeRoutes = new WriteRoutesService({ db, audit, clock, routes: config.gatewayRoutes });
   const resources = new ResourcesService({
     db,
     audit,
     clock,
     tenants,
     delegationBillTo: async (id) => (await delegations.get(id).catch(() => null))?.bill_to_ban_id ?? null,
+    writes: writeRoutes,
   });
 
   const apps = new AppsService({ db, audit, feed, clock, hasher, roles, delegations, tenants, partners });
@@ -293,5 +298,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // a sign-up through a referral code: the partner's owners and the code's own staff member (staff see only their codes' referrals)
   notifications.setAudiencePolicy('referral.signed_up', signupAudience);
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, domains, notifications, ssf, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, writeRoutes, domains, notifications, ssf, activations, lifecycle, redisClients };
 }

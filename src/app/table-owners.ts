@@ -91,6 +91,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   sync_tenant_state: 'datasources',
   sync_held_lines: 'datasources',
   sync_batches: 'datasources',
+  record_write_routes: 'datasources',
   stripe_sources: 'datafeeds',
   stripe_customers: 'datafeeds',
   stripe_objects: 'datafeeds',

@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/.well-known/ssf-configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shared Signals transmitter metadata: issuer, keys, delivery methods, stream endpoints
+         * @description OpenID Shared Signals Framework 1.0 §7. No credentials needed.
+         */
+        get: operations["getWellKnownSsfConfiguration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/access/v1/evaluation": {
         parameters: {
             query?: never;
@@ -608,6 +628,40 @@ export interface paths {
         /** A CSV template for a kind of record: its columns and one example row */
         get: operations["getDataSourcesImportTemplatesByKind"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/write-routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where new orders and tickets, and changes to them, are sent: the reference service or the provider’s system */
+        get: operations["getDataSourcesWriteRoutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/data-sources/write-routes/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Send a kind’s writes to the reference service, or to a gateway route of the provider’s system with the data source its records come back through; audited */
+        put: operations["putDataSourcesWriteRoutesByKind"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1903,6 +1957,42 @@ export interface paths {
         put?: never;
         /** Replace the client secret (partner owner). The new secret is in this response only; the old one stops working at once. */
         post: operations["postPartnersAppsRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/apps/{app_id}/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An app's security events: its receiver, the events it gets, the last deliveries */
+        get: operations["getPartnersAppsSecurityEvents"];
+        /** Set where an app's security events go and which (partner owner) */
+        put: operations["putPartnersAppsSecurityEvents"];
+        post?: never;
+        /** Stop sending an app's security events (removes its stream) */
+        delete: operations["deletePartnersAppsSecurityEvents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/apps/{app_id}/security-events/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test event (SSF verification) to the app’s receiver now */
+        post: operations["postPartnersAppsSecurityEventsTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4346,7 +4436,7 @@ export interface paths {
         /** Support tickets, each with who opened it and who it is assigned to (your own tenant; support.tickets.read) */
         get: operations["getTenantsSelfTickets"];
         put?: never;
-        /** Open a ticket for your tenant (support.tickets.create); audited */
+        /** Open a ticket for your tenant (support.tickets.create); audited. When tickets go to the provider’s system it is sent there first and shows as waiting for its confirmation; send Idempotency-Key to make a retry safe */
         post: operations["postTenantsSelfTickets"];
         delete?: never;
         options?: never;
@@ -5518,6 +5608,86 @@ export interface paths {
         get: operations["getResourcesVouchersLookup"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ssf/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling app's stream configuration
+         * @description SSF 1.0 §8.1.1.2. With stream_id: that stream; without: a list (of the one stream).
+         */
+        get: operations["getSsfStreams"];
+        /**
+         * Replace the calling app's stream settings
+         * @description SSF 1.0 §8.1.1.4.
+         */
+        put: operations["putSsfStreams"];
+        /**
+         * Create the calling app's event stream (push delivery to its receiver)
+         * @description SSF 1.0 §8.1.1.1. One stream per app.
+         */
+        post: operations["postSsfStreams"];
+        /**
+         * Delete the calling app's stream (queued events are dropped)
+         * @description SSF 1.0 §8.1.1.5.
+         */
+        delete: operations["deleteSsfStreams"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some of the calling app's stream settings
+         * @description SSF 1.0 §8.1.1.3.
+         */
+        patch: operations["patchSsfStreams"];
+        trace?: never;
+    };
+    "/ssf/streams/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling app's stream status
+         * @description SSF 1.0 §8.1.2.1.
+         */
+        get: operations["getSsfStreamsStatus"];
+        put?: never;
+        /**
+         * Enable, pause or disable the calling app's stream
+         * @description SSF 1.0 §8.1.2.2. Paused: events are kept and sent once enabled again. Disabled: none are kept.
+         */
+        post: operations["postSsfStreamsStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ssf/streams/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a verification event on the stream
+         * @description SSF 1.0 §8.1.4.2. The event carries the given state; it is pushed at once.
+         */
+        post: operations["postSsfStreamsVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7029,6 +7199,8 @@ export interface components {
             bill_to_ban_id: string;
             /** @example 2025-06-02T09:30:00.000Z */
             cancelled_at: string | null;
+            /** @description null: written here directly (the reference service), never sent to the provider */
+            confirmation: components["schemas"]["WriteConfirmation"] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example EUR */
@@ -7428,6 +7600,8 @@ export interface components {
                 by_partner_name?: string | null;
                 text: string;
             }[];
+            /** @description null: written here directly (the reference service), never sent to the provider */
+            confirmation: components["schemas"]["WriteConfirmation"] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -8209,6 +8383,8 @@ export interface components {
             bill_to_ban_id: string;
             /** @example 2025-06-02T09:30:00.000Z */
             cancelled_at: string | null;
+            /** @description null: written here directly (the reference service), never sent to the provider */
+            confirmation: components["schemas"]["WriteConfirmation"] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example EUR */
@@ -8292,6 +8468,8 @@ export interface components {
                 by_partner_name?: string | null;
                 text: string;
             }[];
+            /** @description null: written here directly (the reference service), never sent to the provider */
+            confirmation: components["schemas"]["WriteConfirmation"] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -8331,6 +8509,8 @@ export interface components {
                 by: string;
                 text: string;
             }[];
+            /** @description null: written here directly (the reference service), never sent to the provider */
+            confirmation: components["schemas"]["WriteConfirmation"] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             created_at: string;
             /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -8553,6 +8733,49 @@ export interface components {
             updated_at: string;
             url: string;
         };
+        /** WriteConfirmation */
+        WriteConfirmation: {
+            /** @description when it becomes overdue if not back */
+            confirm_by: string;
+            /** @description the provider’s system it was sent to */
+            provider_name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            sent_at: string;
+            /** @description waiting: sent, not back yet; overdue: not back within the time the operator set (check with the provider); confirmed: the provider sent it back */
+            state: "waiting" | "overdue" | "confirmed";
+        };
+        /** WriteRoutes */
+        WriteRoutes: {
+            kinds: {
+                confirm_within_minutes: number | null;
+                /** @description reference_service: written here at once; provider: sent to the route, provisional until the source sends it back */
+                goes_to: "reference_service" | "provider";
+                kind: "orders" | "tickets";
+                route_name: string | null;
+                source: {
+                    active: boolean;
+                    id: string;
+                    name: string;
+                } | null;
+                /** @example 2025-06-02T09:30:00.000Z */
+                updated_at: string | null;
+            }[];
+            routes: {
+                /** @description per kind, the calls this route has no rule for (empty: it can take that kind) */
+                missing: {
+                    orders: string[];
+                    tickets: string[];
+                };
+                name: string;
+                prefix: string;
+            }[];
+            /** @description active sources that could bring records back */
+            sources: {
+                id: string;
+                kinds: string[];
+                name: string;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -8645,6 +8868,38 @@ export interface operations {
                         userinfo_endpoint?: string;
                     } & {
                         [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getWellKnownSsfConfiguration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: Shared Signals transmitter metadata */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        authorization_schemes: {
+                            spec_urn: string;
+                        }[];
+                        configuration_endpoint: string;
+                        default_subjects: string;
+                        delivery_methods_supported: string[];
+                        issuer: string;
+                        jwks_uri: string;
+                        spec_version: string;
+                        status_endpoint: string;
+                        verification_endpoint: string;
                     };
                 };
             };
@@ -10518,7 +10773,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    api_base?: string | null;
                     api_key?: string | null;
                     /** @description the endpoint’s signing secret (whsec_…); stored sealed, never returned */
                     webhook_secret: string;
@@ -11022,6 +11276,107 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDataSourcesWriteRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: WriteRoutes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteRoutes"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putDataSourcesWriteRoutesByKind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: "orders" | "tickets";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    goes_to: "reference_service";
+                } | {
+                    /** @default 60 */
+                    confirm_within_minutes?: number;
+                    /** @enum {string} */
+                    goes_to: "provider";
+                    route_name: string;
+                    source_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: WriteRoutes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteRoutes"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16921,6 +17276,377 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppWithSecret"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAppsSecurityEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: An app's security events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configuration_url: string;
+                        deliveries: {
+                            attempts: number;
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            completed_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description the event in words */
+                            event: string;
+                            id: string;
+                            /** @description what happened, in words */
+                            outcome: string;
+                            status: "pending" | "delivered" | "failed" | "rejected";
+                            /** @description who or what it is about, in words */
+                            subject: string;
+                        }[];
+                        events_supported: {
+                            label: string;
+                            type: string;
+                        }[];
+                        stream: {
+                            endpoint_url: string;
+                            events: string[];
+                            has_authorization_header: boolean;
+                            status: "enabled" | "paused" | "disabled";
+                            status_reason: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersAppsSecurityEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    authorization_header?: string | null;
+                    enabled?: boolean;
+                    /** @description the receiver: an https URL that accepts RFC 8935 pushes */
+                    endpoint_url: string;
+                    events: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Set where an app's security events go and which */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configuration_url: string;
+                        deliveries: {
+                            attempts: number;
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            completed_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description the event in words */
+                            event: string;
+                            id: string;
+                            /** @description what happened, in words */
+                            outcome: string;
+                            status: "pending" | "delivered" | "failed" | "rejected";
+                            /** @description who or what it is about, in words */
+                            subject: string;
+                        }[];
+                        events_supported: {
+                            label: string;
+                            type: string;
+                        }[];
+                        stream: {
+                            endpoint_url: string;
+                            events: string[];
+                            has_authorization_header: boolean;
+                            status: "enabled" | "paused" | "disabled";
+                            status_reason: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnersAppsSecurityEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAppsSecurityEventsTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: Send a test event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        configuration_url: string;
+                        deliveries: {
+                            attempts: number;
+                            /** @example 2025-06-02T09:30:00.000Z */
+                            completed_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            /** @description the event in words */
+                            event: string;
+                            id: string;
+                            /** @description what happened, in words */
+                            outcome: string;
+                            status: "pending" | "delivered" | "failed" | "rejected";
+                            /** @description who or what it is about, in words */
+                            subject: string;
+                        }[];
+                        events_supported: {
+                            label: string;
+                            type: string;
+                        }[];
+                        stream: {
+                            endpoint_url: string;
+                            events: string[];
+                            has_authorization_header: boolean;
+                            status: "enabled" | "paused" | "disabled";
+                            status_reason: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        } | null;
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -30004,6 +30730,42 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getTenantsSelfTicketsByTicketId: {
@@ -30147,6 +30909,33 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -36514,6 +37303,597 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSsfStreams: {
+        parameters: {
+            query?: {
+                stream_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The calling app's stream configuration */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        aud: string;
+                        delivery: {
+                            endpoint_url: string;
+                            method: string;
+                        };
+                        description?: string;
+                        events_delivered: string[];
+                        events_requested: string[];
+                        events_supported: string[];
+                        iss: string;
+                        min_verification_interval: number;
+                        stream_id: string;
+                    } | {
+                        aud: string;
+                        delivery: {
+                            endpoint_url: string;
+                            method: string;
+                        };
+                        description?: string;
+                        events_delivered: string[];
+                        events_requested: string[];
+                        events_supported: string[];
+                        iss: string;
+                        min_verification_interval: number;
+                        stream_id: string;
+                    }[];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putSsfStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    delivery?: {
+                        /** @description the Authorization header value Partnergate presents to the receiver */
+                        authorization_header?: string;
+                        /** @description the receiver: an https URL that accepts RFC 8935 pushes */
+                        endpoint_url: string;
+                        method: string;
+                    };
+                    description?: string;
+                    events_requested?: string[];
+                    stream_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Replace the calling app's stream settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        aud: string;
+                        delivery: {
+                            endpoint_url: string;
+                            method: string;
+                        };
+                        description?: string;
+                        events_delivered: string[];
+                        events_requested: string[];
+                        events_supported: string[];
+                        iss: string;
+                        min_verification_interval: number;
+                        stream_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSsfStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    delivery: {
+                        /** @description the Authorization header value Partnergate presents to the receiver */
+                        authorization_header?: string;
+                        /** @description the receiver: an https URL that accepts RFC 8935 pushes */
+                        endpoint_url: string;
+                        method: string;
+                    };
+                    description?: string;
+                    events_requested?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Create the calling app's event stream */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        aud: string;
+                        delivery: {
+                            endpoint_url: string;
+                            method: string;
+                        };
+                        description?: string;
+                        events_delivered: string[];
+                        events_requested: string[];
+                        events_supported: string[];
+                        iss: string;
+                        min_verification_interval: number;
+                        stream_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSsfStreams: {
+        parameters: {
+            query?: {
+                stream_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchSsfStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    delivery?: {
+                        /** @description the Authorization header value Partnergate presents to the receiver */
+                        authorization_header?: string;
+                        /** @description the receiver: an https URL that accepts RFC 8935 pushes */
+                        endpoint_url: string;
+                        method: string;
+                    };
+                    description?: string;
+                    events_requested?: string[];
+                    stream_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Change some of the calling app's stream settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        aud: string;
+                        delivery: {
+                            endpoint_url: string;
+                            method: string;
+                        };
+                        description?: string;
+                        events_delivered: string[];
+                        events_requested: string[];
+                        events_supported: string[];
+                        iss: string;
+                        min_verification_interval: number;
+                        stream_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSsfStreamsStatus: {
+        parameters: {
+            query?: {
+                stream_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The calling app's stream status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        status: "enabled" | "paused" | "disabled";
+                        stream_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSsfStreamsStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                    status: "enabled" | "paused" | "disabled";
+                    stream_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Enable, pause or disable the calling app's stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reason?: string;
+                        status: "enabled" | "paused" | "disabled";
+                        stream_id: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postSsfStreamsVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    state?: string;
+                    stream_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,8 @@ export const dataSourceErrors = defineErrors('datasources', {
   sync_batch_empty: { status: 400, title: 'The batch has no lines' },
   sync_content_type: { status: 415, title: 'Send the batch as application/x-ndjson' },
   held_line_not_found: { status: 404, title: 'Held line not found' },
+  write_route_unknown: { status: 400, title: 'No gateway route of that name takes these writes' },
+  write_source_unfit: { status: 400, title: 'The data source cannot bring these records back' },
   // per-line refusals (a line's problem in the batch's results, never the batch's status)
   line_malformed: { status: 400, title: 'The line is not a valid sync line' },
   kind_not_owned: { status: 403, title: 'The source does not own this kind of record' },

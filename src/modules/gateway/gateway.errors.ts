@@ -3,6 +3,7 @@ import { defineErrors } from '../../platform/errors/app-error.ts';
 export const gatewayErrors = defineErrors('gateway', {
   upstream_unavailable: { status: 502, title: 'The upstream service did not answer' },
   upstream_timeout: { status: 504, title: 'The upstream service answered too slowly' },
+  provider_refused: { status: 422, title: "The provider's system refused the change" },
   bill_to_invalid: { status: 403, title: 'The billing account to charge is not allowed' },
   quota_exceeded: { status: 429, title: 'A request quota is used up' },
   route_class_not_allowed: { status: 403, title: 'The partner may not call this kind of route' },

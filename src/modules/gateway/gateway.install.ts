@@ -26,6 +26,7 @@ import { forwardAuthFront } from './forward-auth.http.ts';
 import { installFront } from '../../platform/http/front-handler.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
+import { providerForwarder, type ProviderForwarder } from './provider-writes.ts';
 
 export const RESOURCES_PREFIX = '/resources/v1';
 /** the access-event spool's folder in DATA_DIR (see audit/access-spool.ts) */
@@ -130,7 +131,7 @@ export function buildRouteTable(config: Config, reference: UpstreamTarget): { ta
   return { table, docs };
 }
 
-export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps): Promise<{ table: RouteTable; reference: UpstreamTarget }> {
+export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps): Promise<{ table: RouteTable; reference: UpstreamTarget; providerWrites: ProviderForwarder }> {
   const reference: UpstreamTarget = { name: REFERENCE_UPSTREAM_NAME, baseUrl: d.config.resourcesUpstreamUrl, assertionKey: upstreamKeyFor(d.config, REFERENCE_UPSTREAM_NAME) };
   const { table, docs } = buildRouteTable(d.config, reference);
   const pools = new UpstreamPools({ headersTimeoutMs: d.config.gatewayUpstreamTimeoutMs, bodyTimeoutMs: d.config.gatewayUpstreamTimeoutMs });
@@ -171,5 +172,7 @@ export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps
     if (upstream) await upstream.close();
     await d.gateway.close();
   });
-  return { table, reference };
+  // Writes to the provider's system of record go out through the same table, pools and signing (provider-writes.ts).
+  const providerWrites = providerForwarder({ table, pools, clock: d.clock, prefixes: new Map(d.config.gatewayRoutes.map((r) => [r.name, r.prefix.replace(/\/+$/, '')])) });
+  return { table, reference, providerWrites };
 }

@@ -32,5 +32,6 @@ export { AppStatusIndex } from './app-index.ts';
 export { RouteTable, joinPath, type GatewayRule, type UpstreamTarget, type RouteMatch } from './route-table.ts';
 export { UpstreamPools, forwardableHeaders, appendForwardedHeaders, relayResponse, isHopByHopHeader, type HeaderList } from './proxy.ts';
 export { gatewayErrors } from './gateway.errors.ts';
+export { providerForwarder, type ProviderForwarder, type ProviderWrite, type ProviderAnswer } from './provider-writes.ts';
 export { RedisDpopReplayCache, DpopReplayCache, type DpopReplayStore } from './dpop.ts';
 export { partnerAdmission, partnerPlaneAdmission, type PartnerAdmissionDeps } from './partner-admission.ts';

@@ -54,16 +54,30 @@ export interface KindDto {
   usage: ReturnType<typeof toUsageDto>;
   sla: ReturnType<typeof toSlaDto>;
 }
-export const DTO_OF: { [K in ListKind]: (r: KindRow[K]) => KindDto[K] } = {
-  orders: (r) => toOrderDto(r),
+export const DTO_OF: { [K in ListKind]: (r: KindRow[K], now: string) => KindDto[K] } = {
+  orders: (r, now) => toOrderDto(r, now),
   services: (r) => toServiceDto(r),
   invoices: (r) => ({ ...toInvoiceDto(r), ...accountOf(r) }),
-  tickets: (r) => toTicketDto(r),
+  tickets: (r, now) => toTicketDto(r, now),
   usage: (r) => toUsageDto(r),
   sla: (r) => toSlaDto(r),
 };
 
-export function toOrderDto(o: repo.OrderRow) {
+type Sent = Pick<repo.OrderRow, 'write_state' | 'write_sent_to' | 'write_sent_at' | 'write_confirm_by'>;
+
+/**
+ * Where a record sent to the provider's system stands at `now` (ISO time, the service's clock):
+ * waiting for its source to send it back, overdue past the operator's time limit, or confirmed.
+ * null for a record never sent (the reference service's, or one its source created).
+ */
+export function confirmationOf(r: Sent, now: string) {
+  if (r.write_state === null || r.write_sent_at === null) return null;
+  const confirmBy = r.write_confirm_by ?? r.write_sent_at;
+  const state: 'waiting' | 'overdue' | 'confirmed' = r.write_state === 'confirmed' ? 'confirmed' : now > confirmBy ? 'overdue' : 'waiting';
+  return { state, provider_name: r.write_sent_to ?? 'the provider', sent_at: r.write_sent_at, confirm_by: confirmBy };
+}
+
+export function toOrderDto(o: repo.OrderRow, now: string) {
   return {
     id: o.id,
     tenant_id: o.tenant_id,
@@ -83,6 +97,7 @@ export function toOrderDto(o: repo.OrderRow) {
     created_at: o.created_at,
     updated_at: o.updated_at,
     cancelled_at: o.cancelled_at,
+    confirmation: confirmationOf(o, now),
   };
 }
 
@@ -123,7 +138,7 @@ export function toInvoiceDto(i: repo.InvoiceRow) {
   };
 }
 
-export function toTicketDto(t: repo.TicketRow) {
+export function toTicketDto(t: repo.TicketRow, now: string) {
   return {
     id: t.id,
     tenant_id: t.tenant_id,
@@ -141,6 +156,7 @@ export function toTicketDto(t: repo.TicketRow) {
     created_at: t.created_at,
     updated_at: t.updated_at,
     resolved_at: t.resolved_at,
+    confirmation: confirmationOf(t, now),
   };
 }
 

@@ -23,6 +23,7 @@ import type { DelegationsService } from '../delegations/index.ts';
 import type { VouchersService } from '../vouchers/index.ts';
 import { PRODUCTS } from './resources.service.ts';
 import * as repo from './resources.repo.ts';
+import { NOT_SENT } from './record-writes.ts';
 
 function prng(seed: string): () => number {
   let a = createHash('sha256').update(seed).digest().readUInt32LE(0);
@@ -148,6 +149,7 @@ export async function seedResourceData(
       created_at: placedAt.toISOString(),
       updated_at: new Date(Math.min(updated.getTime(), now.getTime())).toISOString(),
       cancelled_at: finalStatus === 'cancelled' ? updated.toISOString() : null,
+      ...NOT_SENT,
     });
     const svc: repo.ServiceRow = {
       id: newId('svc', placedAt.getTime()),
@@ -294,6 +296,8 @@ export async function seedResourceData(
       created_at: created.toISOString(),
       updated_at: updated.toISOString(),
       resolved_at: status === 'resolved' || status === 'closed' ? updated.toISOString() : null,
+      ...NOT_SENT,
+      write_key: null,
     });
   }
 

@@ -269,6 +269,11 @@ export function findTicket(db: Executor, scopes: readonly TenantScope[], id: str
   return db.selectFrom('support_tickets').selectAll().where('id', '=', id).where(scopeFilter(scopes)).executeTakeFirst();
 }
 
+/** The ticket sent to the provider with this key (a retry of the same write). */
+export function findTicketByWriteKey(db: Executor, tenantId: string, key: string): Promise<TicketRow | undefined> {
+  return db.selectFrom('support_tickets').selectAll().where('tenant_id', '=', tenantId).where('write_key', '=', key).executeTakeFirst();
+}
+
 export async function insertTicket(db: Executor, row: Insertable<SupportTicketsTable>): Promise<void> {
   await db.insertInto('support_tickets').values(row).execute();
 }

@@ -83,6 +83,20 @@ export const TicketParams = Strict({ ticket_id: Id('tkt') });
 
 const Actor = Type.Object({ type: Type.String(), user_id: Nullable(Type.String()), client_id: Nullable(Type.String()), partner_id: Nullable(Type.String()) });
 
+/** A record sent to the provider's system: where it stands until its source sends it back. */
+export const Confirmation = Type.Object(
+  {
+    state: Type.Union([Type.Literal('waiting'), Type.Literal('overdue'), Type.Literal('confirmed')], {
+      description: 'waiting: sent, not back yet; overdue: not back within the time the operator set (check with the provider); confirmed: the provider sent it back',
+    }),
+    provider_name: Type.String({ description: 'the provider’s system it was sent to' }),
+    sent_at: Type.String(),
+    confirm_by: Type.String({ description: 'when it becomes overdue if not back' }),
+  },
+  { title: 'WriteConfirmation' },
+);
+const ConfirmationField = Type.Union([Confirmation, Type.Null()], { description: 'null: written here directly (the reference service), never sent to the provider' });
+
 export const OrderDto = Type.Object({
   id: Type.String(),
   tenant_id: Type.String(),
@@ -102,6 +116,7 @@ export const OrderDto = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   cancelled_at: Nullable(Type.String()),
+  confirmation: ConfirmationField,
 }, { title: 'Order' });
 
 export const ServiceDto = Type.Object({
@@ -160,6 +175,7 @@ export const TicketDto = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   resolved_at: Nullable(Type.String()),
+  confirmation: ConfirmationField,
 }, { title: 'Ticket' });
 
 export const UsageDto = Type.Object({

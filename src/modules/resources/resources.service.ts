@@ -27,6 +27,8 @@ import { DTO_OF, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto
 import { ResourceTickets } from './resource-tickets.ts';
 import { findInvoiceDetail, type InvoiceDetail } from './invoice-document.ts';
 import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
+import { NOT_SENT, sentColumns, type RecordWrites } from './record-writes.ts';
+import { placeSentOrder, sendCancellation } from './sent-orders.ts';
 
 export type { TenantScope, OrderRow, ServiceRow, InvoiceRow, TicketRow, UsageRow, SlaRow } from './resources.repo.ts';
 export { idempotencyScope, type ResourceCaller } from './resource-caller.ts';
@@ -50,6 +52,8 @@ export interface ResourcesDeps {
   tenants: Pick<TenantsService, 'listBillingAccounts'>;
   /** the BAN a wholesale delegation bills (the delegations module) */
   delegationBillTo: (delegationId: string) => Promise<string | null>;
+  /** where order and ticket writes go (data sources' write routes); absent: here at once */
+  writes?: RecordWrites;
 }
 
 export type { Page };
@@ -65,11 +69,15 @@ export class ResourcesService {
   readonly #tickets: ResourceTickets;
   constructor(d: ResourcesDeps) {
     this.#d = d;
-    this.#tickets = new ResourceTickets({ db: d.db, clock: d.clock, resolveBan: (c, ref) => this.resolveBan(c, ref), audit: (trx, ctx, c, action, ban, targetType, targetId, details) => this.#audit(trx, ctx, c, action, ban, targetType, targetId, details) });
+    this.#tickets = new ResourceTickets({ db: d.db, clock: d.clock, writes: d.writes, resolveBan: (c, ref) => this.resolveBan(c, ref), audit: (trx, ctx, c, action, ban, targetType, targetId, details) => this.#audit(trx, ctx, c, action, ban, targetType, targetId, details) });
   }
 
   #now(): Date {
     return this.#d.clock.now();
+  }
+
+  #nowIso(): string {
+    return this.#d.clock.now().toISOString();
   }
 
   /** The one scope of a caller through the gateway. */
@@ -99,13 +107,14 @@ export class ResourcesService {
 
   async listOrders(c: ResourceCaller, f: { ban?: string; status?: string; cursor?: string; limit: number }): Promise<Page<ReturnType<typeof toOrderDto>>> {
     const ban = await this.banFilter(c, f.ban ?? c.ban);
-    return paged(await repo.listOrders(this.#d.db.kysely, ResourcesService.scopeOf(c), { ...f, ban }), f.limit, toOrderDto);
+    const now = this.#nowIso();
+    return paged(await repo.listOrders(this.#d.db.kysely, ResourcesService.scopeOf(c), { ...f, ban }), f.limit, (o) => toOrderDto(o, now));
   }
 
   async getOrder(c: ResourceCaller, id: string) {
     const o = await repo.findOrder(this.#d.db.kysely, ResourcesService.scopeOf(c), id);
     if (!o) throw E.order_not_found();
-    return toOrderDto(o);
+    return toOrderDto(o, this.#nowIso());
   }
 
   /**
@@ -133,7 +142,7 @@ export class ResourcesService {
         if (prior.product_code !== product.code || prior.quantity !== quantity || prior.ban_id !== ban.id) {
           throw E.idempotency_key_reused('This Idempotency-Key was used for a different order.');
         }
-        return { order: toOrderDto(prior), replayed: true };
+        return { order: toOrderDto(prior, this.#nowIso()), replayed: true };
       }
     }
 
@@ -163,7 +172,25 @@ export class ResourcesService {
       created_at: nowIso,
       updated_at: nowIso,
       cancelled_at: null,
+      ...NOT_SENT,
     };
+    const details = {
+      product_code: product.code,
+      quantity,
+      total_cents: order.total_cents,
+      currency: order.currency,
+      ban_id: ban.id,
+      bill_to_ban_id: billTo,
+      persona: order.persona,
+      delegation_id: c.delegationId,
+      placed_by: { type: order.placed_by_type, user_id: c.userId, client_id: c.clientId, partner_id: c.partnerId },
+    };
+    const target = (await this.#d.writes?.targetFor('orders')) ?? null;
+    if (target !== null) {
+      const audit = (trx: Tx, more: Record<string, unknown>) => this.#audit(trx, ctx, c, 'order.placed', ban.account_number, 'order', order.id, { ...details, ...more });
+      const sent = await placeSentOrder({ db: this.#d.db, writes: this.#d.writes!, audit }, ctx, c, target, order, ban, now, idempotencyKey);
+      return { order: toOrderDto(sent, nowIso), replayed: false };
+    }
     await mutate(this.#d.db, async (trx) => {
       await repo.insertOrder(trx, order);
       await repo.insertService(trx, {
@@ -182,19 +209,9 @@ export class ResourcesService {
         created_at: nowIso,
         updated_at: nowIso,
       });
-      await this.#audit(trx, ctx, c, 'order.placed', ban.account_number, 'order', order.id, {
-        product_code: product.code,
-        quantity,
-        total_cents: order.total_cents,
-        currency: order.currency,
-        ban_id: ban.id,
-        bill_to_ban_id: billTo,
-        persona: order.persona,
-        delegation_id: c.delegationId,
-        placed_by: { type: order.placed_by_type, user_id: c.userId, client_id: c.clientId, partner_id: c.partnerId },
-      });
+      await this.#audit(trx, ctx, c, 'order.placed', ban.account_number, 'order', order.id, details);
     });
-    return { order: toOrderDto(order), replayed: false };
+    return { order: toOrderDto(order, nowIso), replayed: false };
   }
 
   async #orderBan(c: ResourceCaller, ref: string | null): Promise<BillingAccountRow> {
@@ -217,6 +234,16 @@ export class ResourcesService {
   }
 
   async cancelOrder(ctx: RequestContext, c: ResourceCaller, id: string) {
+    // An order the provider's source knows is cancelled there first (when it may still be cancelled).
+    const target = (await this.#d.writes?.targetFor('orders')) ?? null;
+    const externalId = target ? await this.#d.writes!.externalIdOf(target, 'order', id) : null;
+    if (target && externalId !== null) {
+      const o = await repo.findOrder(this.#d.db.kysely, ResourcesService.scopeOf(c), id);
+      if (!o) throw E.order_not_found();
+      if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);
+      await sendCancellation({ writes: this.#d.writes! }, ctx, c, target, id, externalId);
+    }
+    const sent = target && externalId !== null ? sentColumns(target, this.#now()) : {};
     return mutate(this.#d.db, async (trx) => {
       // Guarantee: the order's row lock — two cancellations (or a cancellation and a status
       // change) are decided one after the other, on the status the first committed.
@@ -225,10 +252,12 @@ export class ResourcesService {
       if (!o) throw E.order_not_found();
       if (o.status !== 'submitted' && o.status !== 'in_progress') throw E.order_not_cancellable(`A ${o.status} order cannot be cancelled.`);
       const now = this.#now().toISOString();
-      await repo.updateOrder(trx, id, { status: 'cancelled', cancelled_at: now, updated_at: now });
-      await repo.updateServicesOfOrder(trx, id, { status: 'terminated', updated_at: now });
-      await this.#audit(trx, ctx, c, 'order.cancelled', null, 'order', id, { was: o.status, ban_id: o.ban_id });
-      return toOrderDto({ ...o, status: 'cancelled', cancelled_at: now, updated_at: now });
+      await repo.updateOrder(trx, id, { status: 'cancelled', cancelled_at: now, updated_at: now, ...sent });
+      if (target && externalId !== null) await this.#d.writes!.bind(trx, target, 'order', externalId, id, o.tenant_id);
+      // the provider's source says what becomes of the services of an order sent there
+      if (!('write_state' in sent)) await repo.updateServicesOfOrder(trx, id, { status: 'terminated', updated_at: now });
+      await this.#audit(trx, ctx, c, 'order.cancelled', null, 'order', id, { was: o.status, ban_id: o.ban_id, ...(target && externalId !== null ? { sent_to: target.routeName } : {}) });
+      return toOrderDto({ ...o, status: 'cancelled', cancelled_at: now, updated_at: now, ...sent }, now);
     });
   }
 
@@ -345,8 +374,9 @@ export class ResourcesService {
   async list<K extends ListKind>(kind: K, scopes: readonly repo.TenantScope[], a: ListArgs, reader: Reader = TENANT_READER): Promise<ListPage<KindDto[K] & { tenant_name: string }>> {
     const db = this.#d.db.kysely;
     const page = await listKind<KindRow[K]>(db, kind, scopes, a);
-    const dto = DTO_OF[kind] as (r: KindRow[K]) => KindDto[K];
-    let data = page.data.map((r) => ({ ...dto(r), tenant_name: r.tenant_name }));
+    const dto = DTO_OF[kind] as (r: KindRow[K], now: string) => KindDto[K];
+    const now = this.#nowIso();
+    let data = page.data.map((r) => ({ ...dto(r, now), tenant_name: r.tenant_name }));
     if (kind === 'tickets' || kind === 'orders') data = (await this.withPeople(data as never[], reader)) as typeof data;
     return { ...page, data };
   }
@@ -406,13 +436,14 @@ export class ResourcesService {
   async getTicket(scopes: readonly repo.TenantScope[], id: string, reader: Reader) {
     const t = await repo.findTicket(this.#d.db.kysely, scopes, id);
     if (!t) throw E.ticket_not_found();
-    return (await this.withPeople([toTicketDto(t)], reader))[0];
+    return (await this.withPeople([toTicketDto(t, this.#nowIso())], reader))[0];
   }
 
   // ---- tickets --------------------------------------------------------------------------------
 
   async listTickets(scopes: readonly repo.TenantScope[], f: repo.ListFilter & { priority?: string; tenantId?: string }) {
-    return paged(await repo.listTickets(this.#d.db.kysely, scopes, f), f.limit, toTicketDto);
+    const now = this.#nowIso();
+    return paged(await repo.listTickets(this.#d.db.kysely, scopes, f), f.limit, (t) => toTicketDto(t, now));
   }
 
   /** The tenant of a ticket within the scopes, or null (absent, or not visible to the caller). */
@@ -424,8 +455,9 @@ export class ResourcesService {
     ctx: RequestContext,
     c: ResourceCaller,
     input: { subject: string; description: string; category?: repo.TicketRow['category']; priority?: repo.TicketRow['priority']; ban_id?: string },
+    idempotencyKey: string | null = null,
   ) {
-    return this.#tickets.open(ctx, c, input);
+    return this.#tickets.open(ctx, c, input, idempotencyKey);
   }
 
   updateTicket(

@@ -22,6 +22,7 @@ import { TicketView } from './partner.routes.ts';
 import type { ResourceCaller } from './resource-caller.ts';
 import type { ResourcesService } from './resources.service.ts';
 import { invoiceFileName, invoicePdf } from './invoice-document.ts';
+import { idempotencyKeyOf } from './record-writes.ts';
 
 export interface TenantSelfRecordsDeps {
   resources: ResourcesService;
@@ -79,11 +80,19 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
 
   app.post(
     '/api/v1/tenants/:tenant_id/self/tickets',
-    { schema: { tags: TAGS, summary: 'Open a ticket for your tenant (support.tickets.create); audited', params: Strict(Tenant), body: NewTicketBody, response: { 201: OwnTicket, ...problems(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Open a ticket for your tenant (support.tickets.create); audited. When tickets go to the provider’s system it is sent there first and shows as waiting for its confirmation; send Idempotency-Key to make a retry safe',
+        params: Strict(Tenant),
+        body: NewTicketBody,
+        response: { 201: OwnTicket, ...problems(400, 401, 403, 404, 409, 422, 502, 504) },
+      },
+    },
     async (req, reply) => {
       const c = actor(req, req.params.tenant_id, 'support.tickets.create');
       const { subject, description, ...rest } = req.body;
-      const t = await resources.openTicket(req.ctx(), c, { subject: subject.trim(), description: description.trim(), ...rest });
+      const t = await resources.openTicket(req.ctx(), c, { subject: subject.trim(), description: description.trim(), ...rest }, idempotencyKeyOf(req.headers));
       return reply.code(201).send(await ticket(c.tenantId, t.id));
     },
   );
@@ -96,7 +105,7 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
         summary: 'Reply to one of your tickets (support.tickets.update); a ticket waiting on you, or resolved, is open again; audited',
         params: TicketParams,
         body: ReplyBody,
-        response: { 201: OwnTicket, ...problems(400, 401, 403, 404, 409) },
+        response: { 201: OwnTicket, ...problems(400, 401, 403, 404, 409, 422, 502, 504) },
       },
     },
     async (req, reply) => {

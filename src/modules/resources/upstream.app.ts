@@ -21,6 +21,7 @@ import { toVoucherDto, voucherErrors, type VouchersService } from '../vouchers/i
 import { resourceErrors as E } from './resources.errors.ts';
 import { ResourcesService, type ResourceCaller } from './resources.service.ts';
 import { REFERENCE_ROUTES, type ResourceRouteSpec } from './reference-routes.ts';
+import { idempotencyKeyOf } from './record-writes.ts';
 
 /** The identity the gateway verified, as carried by its signed headers. */
 export interface UpstreamIdentity extends Omit<ResourceCaller, 'tenantId' | 'requestId'> {
@@ -133,9 +134,7 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
       return resources.listOrders(c, { ban: str(q.ban), status: str(q.status), cursor: str(q.cursor), limit: num(q.limit, 50) });
     },
     'POST /orders': async (req, reply, c, ctx) => {
-      const key = req.headers['idempotency-key'];
-      const idem = typeof key === 'string' && key.length > 0 ? key.slice(0, 200) : null;
-      const r = await resources.placeOrder(ctx, c, req.body as { product_code: string }, idem);
+      const r = await resources.placeOrder(ctx, c, req.body as { product_code: string }, idempotencyKeyOf(req.headers));
       return reply.code(r.replayed ? 200 : 201).send(r.order);
     },
     'GET /orders/:order_id': async (req, _reply, c) => resources.getOrder(c, (req.params as P).order_id),
@@ -155,7 +154,7 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
       const ban = await resources.banFilter(c, str(q.ban) ?? c.ban);
       return resources.listTickets(scoped(c), { ban, status: str(q.status), priority: str(q.priority), cursor: str(q.cursor), limit: num(q.limit, 50) });
     },
-    'POST /tickets': async (req, reply, c, ctx) => reply.code(201).send(await resources.openTicket(ctx, c, req.body as { subject: string; description: string })),
+    'POST /tickets': async (req, reply, c, ctx) => reply.code(201).send(await resources.openTicket(ctx, c, req.body as { subject: string; description: string }, idempotencyKeyOf(req.headers))),
     'PATCH /tickets/:ticket_id': async (req, _reply, c, ctx) => resources.updateTicket(ctx, c, (req.params as P).ticket_id, req.body as B, c.clientId ?? c.userId ?? 'system'),
     'GET /usage': async (req, _reply, c) => {
       const q = req.query as Q;

@@ -22,7 +22,7 @@ import type { ScimConnectionsTable, ScimUsersTable, ScimGroupsTable, ScimGroupMe
 import type { PlansTable, PartnerPlansTable, CustomerAccountsTable, KycCasesTable, KycDocumentsTable, SubscriptionsTable } from './schema/plans.ts';
 import type { OrganizationDomainsTable } from './schema/domains.ts';
 import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, SsoFlowsTable } from './schema/sso.ts';
-import type { DataSourcesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
+import type { DataSourcesTable, RecordWriteRoutesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
 import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
 
@@ -129,6 +129,7 @@ export interface Database {
   sync_tenant_state: SyncTenantStateTable;
   sync_held_lines: SyncHeldLinesTable;
   sync_batches: SyncBatchesTable;
+  record_write_routes: RecordWriteRoutesTable;
   stripe_sources: StripeSourcesTable;
   stripe_customers: StripeCustomersTable;
   stripe_objects: StripeObjectsTable;

@@ -39,6 +39,7 @@ import { migration as m0034 } from './0034-sso-connections.ts';
 import { migration as m0035 } from './0035-data-sources.ts';
 import { migration as m0036 } from './0036-stripe-and-imports.ts';
 import { migration as m0037 } from './0037-link-relationship.ts';
+import { migration as m0038 } from './0038-writes-to-provider.ts';
 import { migration as m0039 } from './0039-shared-signals.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -79,5 +80,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0035-data-sources', m0035],
   ['0036-stripe-and-imports', m0036],
   ['0037-link-relationship', m0037],
+  ['0038-writes-to-provider', m0038],
   ['0039-shared-signals', m0039],
 ];

@@ -81,3 +81,15 @@ export interface SyncBatchesTable {
   /** JSON array of { line, code, detail } (the first few) */
   rejections: string;
 }
+
+/** Where new orders and tickets go when not to the reference service (migration 0038). */
+export interface RecordWriteRoutesTable {
+  kind: 'orders' | 'tickets';
+  /** a GATEWAY_ROUTES name */
+  route_name: string;
+  /** the data source the records come back through */
+  source_id: string;
+  confirm_within_minutes: number;
+  updated_at: string;
+  updated_by: string | null;
+}

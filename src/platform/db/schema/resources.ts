@@ -29,6 +29,13 @@ export interface OrdersTable {
   created_at: string;
   updated_at: string;
   cancelled_at: string | null;
+  /** a record sent to the provider's system (migration 0038): provisional until its source sends it back, then confirmed; null: never sent */
+  write_state: 'provisional' | 'confirmed' | null;
+  /** the data source's name it was sent to */
+  write_sent_to: string | null;
+  write_sent_at: string | null;
+  /** when the portal starts saying to check with the provider */
+  write_confirm_by: string | null;
 }
 
 export interface ProvisionedServicesTable {
@@ -87,6 +94,15 @@ export interface SupportTicketsTable {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  /** a record sent to the provider's system (migration 0038): provisional until its source sends it back, then confirmed; null: never sent */
+  write_state: 'provisional' | 'confirmed' | null;
+  /** the data source's name it was sent to */
+  write_sent_to: string | null;
+  write_sent_at: string | null;
+  /** when the portal starts saying to check with the provider */
+  write_confirm_by: string | null;
+  /** the Idempotency-Key a new ticket was sent to the provider with (once per tenant) */
+  write_key: string | null;
 }
 
 export interface UsageRecordsTable {
