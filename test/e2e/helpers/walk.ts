@@ -80,14 +80,14 @@ export async function clickSidebar(page: Page, phone: boolean, nav: string, name
 }
 
 /** Checks the screen as it is (see the file's header) and saves it as `name`; returns the main area's text. */
-export async function walkPage(page: Page, name: string): Promise<string> {
+export async function walkPage(page: Page, name: string, opts: { /** a live preview keeps asking the server: the network never goes quiet */ live?: boolean } = {}): Promise<string> {
   watchRefusals(page);
   await page.waitForFunction(
     () => (globalThis as unknown as Doc).document.querySelectorAll('[data-state="loading"], [aria-label="Loading"], [aria-label="Loading the page"], [aria-busy="true"]').length === 0,
     undefined,
     { timeout: 30_000 },
   );
-  await page.waitForLoadState('networkidle');
+  if (!opts.live) await page.waitForLoadState('networkidle');
   await settled(page);
   expect(await seriousViolations(page), `${name}: serious or critical accessibility problems`).toEqual([]);
   await expectNoSidewaysScroll(page, name);

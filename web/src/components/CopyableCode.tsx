@@ -1,11 +1,11 @@
-/** A value people copy somewhere else (a secret, a DNS record, an embed code): shown whole, with a copy button. */
+/** A value people copy somewhere else (a secret, a DNS record, an embed code): shown whole, with a copy button; marked data-technical (code to paste, not words to read). */
 import { ActionIcon, Code, CopyButton, Group, Tooltip } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 
 export function CopyableCode({ value, copyLabel, testId, align = 'center' }: { value: string; /** the button's name: "Copy <copyLabel>" */ copyLabel: string; testId: string; align?: 'center' | 'flex-start' }) {
   return (
     <Group gap="xs" wrap="nowrap" align={align}>
-      <Code block style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId}>
+      <Code block style={{ flex: 1, minWidth: 0, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid={testId} data-technical="">
         {value}
       </Code>
       <CopyButton value={value} timeout={2000}>

@@ -217,7 +217,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
 function EmptyMessage({ children }: { children: ReactNode }) {
   return (
-    <Center py="sm">
+    <Center py="sm" data-empty="">
       <Text c="dimmed" ta="center" size="sm">
         {children}
       </Text>
