@@ -15,19 +15,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { seriousViolations } from './helpers/axe.ts';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
-import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
+import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { signedIn as signIn, walkPage, WIDTHS } from './helpers/walk.ts';
 import { seedDemo, type DemoWorld } from '../../src/demo/demo.seed.ts';
 
-
-const WIDTHS = [
-  { width: 1366, height: 900 },
-  { width: 390, height: 844 },
-] as const;
-
-/** An id (ptr_…, tnt_…, usr_…, ban_…, dlg_…) or a permission code (billing.invoices.read) shown as text. */
-const CODES = /\b(?:ptr|tnt|usr|ban|dlg|act)_[0-9a-z]{10,}\b|\b[a-z]+\.[a-z_]+\.[a-z_]+\b/;
 
 let portal: Portal;
 let world: DemoWorld;
@@ -43,15 +34,7 @@ const tenant = (slug: string) => world.tenants.find((x) => x.slug === slug)!;
 /** Waits until every figure has loaded, checks accessibility, sideways scroll and codes on screen, saves a screenshot; returns the main area's text. */
 async function check(page: Page, name: string): Promise<string> {
   await page.getByTestId('overview-figures').waitFor();
-  await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document.querySelectorAll('[data-state="loading"]').length === 0);
-  await page.waitForLoadState('networkidle');
-  await settled(page);
-  expect(await seriousViolations(page), `${name}: serious or critical accessibility problems`).toEqual([]);
-  await expectNoSidewaysScroll(page, name);
-  await screenshot(page, `tenant-home-${name}`);
-  const text = await page.locator('main').innerText();
-  expect(text, `${name}: an id or a permission code on screen`).not.toMatch(CODES);
-  return text;
+  return walkPage(page, `tenant-home-${name}`);
 }
 
 async function openMenu(page: Page, phone: boolean): Promise<void> {
@@ -61,10 +44,7 @@ async function openMenu(page: Page, phone: boolean): Promise<void> {
 }
 
 async function signedIn(email: string, password: string, size: (typeof WIDTHS)[number]): Promise<Page> {
-  const page = await portal.newPage();
-  await page.setViewportSize(size);
-  await login(page, email, password);
-  return page;
+  return signIn(portal, email, password, size);
 }
 
 async function closeMenu(page: Page, phone: boolean): Promise<void> {
