@@ -8,7 +8,7 @@ import { useSearchParams } from 'react-router';
 import { Anchor, Autocomplete, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconFilter, IconX } from '@tabler/icons-react';
 import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
-import { DataTable } from './DataTable.tsx';
+import { DataTable, type Column } from './DataTable.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 import { formatDateTime } from './format.ts';
@@ -62,7 +62,8 @@ export interface AuditLogViewProps {
   partnerFilter?: { value: string; label: string }[];
 }
 
-export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
+/** The filters in the URL (applied), the form's draft of them, and applying a draft. */
+function useAuditFilters() {
   const [params, setParams] = useSearchParams();
   const applied: Filters = useMemo(() => {
     const f: Filters = {};
@@ -74,16 +75,17 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
   }, [params]);
   const [draft, setDraft] = useState<Filters>(applied);
   useEffect(() => setDraft({ ...applied, action: applied.action ? actionLabel(applied.action) : undefined }), [applied]);
+  const apply = (f: Filters) => {
+    const next = new URLSearchParams();
+    for (const k of FILTER_KEYS) if (f[k]) next.set(k, k === 'action' ? actionCode(f[k]!) : f[k]!);
+    setParams(next);
+  };
+  const set = (k: FilterKey) => (v: string | null) => setDraft((d) => ({ ...d, [k]: v ?? '' }));
+  return { applied, draft, set, apply, activeCount: Object.values(applied).filter(Boolean).length };
+}
 
-  const [selected, setSelected] = useState<AuditEventDto | null>(null);
-
-  const list = useApiList(auditKeys.log(scope, applied), (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
-  const events = list.items;
-
-  const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }), { enabled: !!scopeFilters });
-  const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }), { enabled: !!scopeFilters });
-
-  const permissionWords = usePermissionWords();
+/** Names for the people in the events shown (and everyone the log can name, for the "Done by" filter). */
+function usePeopleNames(events: AuditEventDto[], people: PeopleResolver | undefined) {
   const [peopleMap, setPeopleMap] = useState<Map<string, Person>>(new Map());
   // biome-ignore lint/correctness/useExhaustiveDependencies: resolve the names when the events change, not when the map it fills changes
   useEffect(() => {
@@ -103,17 +105,6 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
       live = false;
     };
   }, [events, people]);
-  const names: Names = useMemo(
-    () => ({
-      people: peopleMap,
-      tenants: new Map([...(tenants.data?.data ?? []).map((t): [string, string] => [t.id, t.name]), ...Object.entries(knownNames ?? {})]),
-      partners: new Map([...(partners.data?.data ?? []).map((p): [string, string] => [p.id, p.name]), ...(partnerFilter ?? []).map((p): [string, string] => [p.value, p.label])]),
-    }),
-    [peopleMap, tenants.data, partners.data, knownNames, partnerFilter],
-  );
-
-  // In words; a label picked or typed maps back to its code when the filters apply.
-  const actionSuggestions = useMemo(() => [...new Set([...knownActions(), ...events.map((e) => e.action)].map(actionLabel))].sort(), [events]);
   // Everyone this log can name: the members (tenant and partner views) or the people of the events shown.
   useEffect(() => {
     if (!people) return;
@@ -125,103 +116,41 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
       live = false;
     };
   }, [people]);
+  return peopleMap;
+}
+
+export function AuditLogView({ scope, load, scopeFilters, people, knownNames, partnerFilter }: AuditLogViewProps) {
+  const filters = useAuditFilters();
+  const { applied } = filters;
+  const [selected, setSelected] = useState<AuditEventDto | null>(null);
+  const list = useApiList(auditKeys.log(scope, applied), (cursor) => load({ ...toQuery(applied), limit: 50, cursor }));
+  const events = list.items;
+  const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }), { enabled: !!scopeFilters });
+  const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }), { enabled: !!scopeFilters });
+  const permissionWords = usePermissionWords();
+  const peopleMap = usePeopleNames(events, people);
+  const names: Names = useMemo(
+    () => ({
+      people: peopleMap,
+      tenants: new Map([...(tenants.data?.data ?? []).map((t): [string, string] => [t.id, t.name]), ...Object.entries(knownNames ?? {})]),
+      partners: new Map([...(partners.data?.data ?? []).map((p): [string, string] => [p.id, p.name]), ...(partnerFilter ?? []).map((p): [string, string] => [p.value, p.label])]),
+    }),
+    [peopleMap, tenants.data, partners.data, knownNames, partnerFilter],
+  );
+  // In words; a label picked or typed maps back to its code when the filters apply.
+  const actionSuggestions = useMemo(() => [...new Set([...knownActions(), ...events.map((e) => e.action)].map(actionLabel))].sort(), [events]);
   const actorOptions = useMemo(() => {
     const opts = [...peopleMap].map(([id, p]) => ({ value: id, label: `${p.name} (${p.email})` }));
     if (applied.actor_user_id && !peopleMap.has(applied.actor_user_id)) opts.push({ value: applied.actor_user_id, label: 'The person picked from an event' });
     return opts.sort((a, b) => a.label.localeCompare(b.label));
   }, [peopleMap, applied.actor_user_id]);
-
-  const apply = (f: Filters) => {
-    const next = new URLSearchParams();
-    for (const k of FILTER_KEYS) if (f[k]) next.set(k, k === 'action' ? actionCode(f[k]!) : f[k]!);
-    setParams(next);
-  };
-  const set = (k: FilterKey) => (v: string | null) => setDraft((d) => ({ ...d, [k]: v ?? '' }));
-  const activeCount = Object.values(applied).filter(Boolean).length;
+  const tenantOptions = scopeFilters ? (tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name })) : null;
+  const partnerOptions = scopeFilters ? (partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name })) : partnerFilter?.length ? partnerFilter : null;
 
   return (
     <Stack>
-      <Paper withBorder p="md" radius="md">
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            apply(draft);
-          }}
-        >
-          <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
-            <Autocomplete
-              label="Action"
-              placeholder="e.g. Partner approved or Every partner event"
-              data={actionSuggestions}
-              value={draft.action ?? ''}
-              onChange={set('action')}
-              name="action"
-            />
-            <Select
-              label="Outcome"
-              placeholder="Any outcome"
-              data={[
-                { value: 'success', label: 'Success' },
-                { value: 'denied', label: 'Denied' },
-                { value: 'failure', label: 'Failure' },
-              ]}
-              value={draft.outcome ?? null}
-              onChange={set('outcome')}
-              clearable
-            />
-            <Select
-              label="Done by"
-              placeholder="Anyone"
-              searchable
-              clearable
-              data={actorOptions}
-              value={draft.actor_user_id ?? null}
-              onChange={set('actor_user_id')}
-              nothingFoundMessage="Nobody by that name"
-            />
-            {scopeFilters && (
-              <Select
-                label="Tenant"
-                placeholder="Any tenant"
-                searchable
-                clearable
-                data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
-                value={draft.tenant_id ?? null}
-                onChange={set('tenant_id')}
-                nothingFoundMessage="No tenant"
-              />
-            )}
-            {(scopeFilters || (partnerFilter && partnerFilter.length > 0)) && (
-              <Select
-                label="Partner"
-                placeholder="Any partner"
-                searchable
-                clearable
-                data-testid="audit-partner-filter"
-                data={scopeFilters ? (partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name })) : (partnerFilter ?? [])}
-                value={draft.partner_id ?? null}
-                onChange={set('partner_id')}
-                nothingFoundMessage="No partner"
-              />
-            )}
-            <TextInput type="date" label="From" value={draft.since ?? ''} onChange={(e) => set('since')(e.currentTarget.value)} />
-            <TextInput type="date" label="To (inclusive)" value={draft.until ?? ''} onChange={(e) => set('until')(e.currentTarget.value)} />
-          </SimpleGrid>
-          <Group mt="md" gap="xs">
-            <Button type="submit" leftSection={<IconFilter size={16} />}>
-              Apply filters
-            </Button>
-            {activeCount > 0 && (
-              <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={() => apply({})}>
-                Clear filters ({activeCount})
-              </Button>
-            )}
-          </Group>
-        </form>
-      </Paper>
-
+      <AuditFilterForm filters={filters} actionSuggestions={actionSuggestions} actorOptions={actorOptions} tenantOptions={tenantOptions} partnerOptions={partnerOptions} />
       <ErrorAlert error={list.error} />
-
       <Text size="sm" c="dimmed">
         {list.loading ? 'Loading…' : `${events.length} event${events.length === 1 ? '' : 's'} shown, newest first. Choose an event's action, or click its row, for its details.`}
       </Text>
@@ -234,78 +163,147 @@ export function AuditLogView({ scope, load, scopeFilters, people, knownNames, pa
         rowKey={(e) => e.id}
         rowProps={(e) => ({ 'data-action': e.action })}
         onRowClick={setSelected}
-        empty={activeCount ? 'No event matches these filters.' : 'No events yet.'}
+        empty={filters.activeCount ? 'No event matches these filters.' : 'No events yet.'}
         more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore, label: 'Load older events' }}
-        columns={[
-          { key: 'time', title: 'Time', mobile: 'title', style: { whiteSpace: 'nowrap' }, sortValue: (e) => e.occurred_at, render: (e) => formatDateTime(e.occurred_at) },
-          {
-            key: 'action',
-            title: 'Action',
-            sortValue: (e) => actionLabel(e.action),
-            render: (e) => (
-              <>
-                {/* the row opens the details by mouse; this button opens them by keyboard and names the event */}
-                <Anchor
-                  component="button"
-                  type="button"
-                  size="sm"
-                  ta="left"
-                  title={e.action}
-                  aria-haspopup="dialog"
-                  data-testid="audit-row-open"
-                  onClick={(ev: MouseEvent) => {
-                    ev.stopPropagation();
-                    setSelected(e);
-                  }}
-                >
-                  {actionLabel(e.action)}
-                </Anchor>
-                {typeof e.details.count === 'number' && e.details.count > 1 && (
-                  <Tooltip label="Identical requests within a quarter second, each listed in the details">
-                    <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
-                      ×{e.details.count}
-                    </Badge>
-                  </Tooltip>
-                )}
-              </>
-            ),
-          },
-          { key: 'outcome', title: 'Outcome', width: 120, sortValue: (e) => e.outcome, render: (e) => <StatusBadge status={e.outcome} /> },
-          {
-            key: 'actor',
-            title: 'Actor',
-            render: (e) => <Party label={actorOf(e, names)} kind={ACTOR_KINDS[e.actor.type] ?? e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
-          },
-          {
-            key: 'target',
-            title: 'Target',
-            render: (e) => (
-              <Party label={targetOf(e, names, permissionWords.word)} kind={kindLabel(e.target.type)} id={e.target.id} />
-            ),
-          },
-          ...(scopeFilters
-            ? [
-                {
-                  key: 'scope',
-                  title: 'Tenant / partner',
-                  render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? '—'}</Text>,
-                },
-              ]
-            : []),
-        ]}
+        columns={auditColumns({ names, permissionWord: permissionWords.word, scopeColumn: !!scopeFilters, open: setSelected })}
       />
-
       <AuditEventDrawer
         event={selected}
         names={names}
         onClose={() => setSelected(null)}
         onFilter={(k, v) => {
           setSelected(null);
-          apply({ [k]: v });
+          filters.apply({ [k]: v });
         }}
       />
     </Stack>
   );
+}
+
+type Option = { value: string; label: string };
+
+function AuditFilterForm({
+  filters: { draft, set, apply, activeCount },
+  actionSuggestions,
+  actorOptions,
+  tenantOptions,
+  partnerOptions,
+}: {
+  filters: ReturnType<typeof useAuditFilters>;
+  actionSuggestions: string[];
+  actorOptions: Option[];
+  /** null: no tenant filter (a tenant's or a partner's own log) */
+  tenantOptions: Option[] | null;
+  partnerOptions: Option[] | null;
+}) {
+  return (
+    <Paper withBorder p="md" radius="md">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply(draft);
+        }}
+      >
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+          <Autocomplete label="Action" placeholder="e.g. Partner approved or Every partner event" data={actionSuggestions} value={draft.action ?? ''} onChange={set('action')} name="action" />
+          <Select
+            label="Outcome"
+            placeholder="Any outcome"
+            data={[
+              { value: 'success', label: 'Success' },
+              { value: 'denied', label: 'Denied' },
+              { value: 'failure', label: 'Failure' },
+            ]}
+            value={draft.outcome ?? null}
+            onChange={set('outcome')}
+            clearable
+          />
+          <Select label="Done by" placeholder="Anyone" searchable clearable data={actorOptions} value={draft.actor_user_id ?? null} onChange={set('actor_user_id')} nothingFoundMessage="Nobody by that name" />
+          {tenantOptions && (
+            <Select label="Tenant" placeholder="Any tenant" searchable clearable data={tenantOptions} value={draft.tenant_id ?? null} onChange={set('tenant_id')} nothingFoundMessage="No tenant" />
+          )}
+          {partnerOptions && (
+            <Select
+              label="Partner"
+              placeholder="Any partner"
+              searchable
+              clearable
+              data-testid="audit-partner-filter"
+              data={partnerOptions}
+              value={draft.partner_id ?? null}
+              onChange={set('partner_id')}
+              nothingFoundMessage="No partner"
+            />
+          )}
+          <TextInput type="date" label="From" value={draft.since ?? ''} onChange={(e) => set('since')(e.currentTarget.value)} />
+          <TextInput type="date" label="To (inclusive)" value={draft.until ?? ''} onChange={(e) => set('until')(e.currentTarget.value)} />
+        </SimpleGrid>
+        <Group mt="md" gap="xs">
+          <Button type="submit" leftSection={<IconFilter size={16} />}>
+            Apply filters
+          </Button>
+          {activeCount > 0 && (
+            <Button variant="subtle" color="gray" leftSection={<IconX size={16} />} onClick={() => apply({})}>
+              Clear filters ({activeCount})
+            </Button>
+          )}
+        </Group>
+      </form>
+    </Paper>
+  );
+}
+
+/** An event's action in words: the row opens the details by mouse, this button by keyboard (and it names the event). */
+function ActionCell({ e, open }: { e: AuditEventDto; open(e: AuditEventDto): void }) {
+  return (
+    <>
+      <Anchor
+        component="button"
+        type="button"
+        size="sm"
+        ta="left"
+        title={e.action}
+        aria-haspopup="dialog"
+        data-testid="audit-row-open"
+        onClick={(ev: MouseEvent) => {
+          ev.stopPropagation();
+          open(e);
+        }}
+      >
+        {actionLabel(e.action)}
+      </Anchor>
+      {typeof e.details.count === 'number' && e.details.count > 1 && (
+        <Tooltip label="Identical requests within a quarter second, each listed in the details">
+          <Badge ml={6} size="sm" variant="light" color="gray" data-testid="request-count">
+            ×{e.details.count}
+          </Badge>
+        </Tooltip>
+      )}
+    </>
+  );
+}
+
+function auditColumns({ names, permissionWord, scopeColumn, open }: { names: Names; permissionWord: Parameters<typeof targetOf>[2]; scopeColumn: boolean; open(e: AuditEventDto): void }): Column<AuditEventDto>[] {
+  return [
+    { key: 'time', title: 'Time', mobile: 'title', style: { whiteSpace: 'nowrap' }, sortValue: (e) => e.occurred_at, render: (e) => formatDateTime(e.occurred_at) },
+    { key: 'action', title: 'Action', sortValue: (e) => actionLabel(e.action), render: (e) => <ActionCell e={e} open={open} /> },
+    { key: 'outcome', title: 'Outcome', width: 120, sortValue: (e) => e.outcome, render: (e) => <StatusBadge status={e.outcome} /> },
+    {
+      key: 'actor',
+      title: 'Actor',
+      render: (e) => <Party label={actorOf(e, names)} kind={ACTOR_KINDS[e.actor.type] ?? e.actor.type} id={e.actor.user_id ?? e.actor.client_id ?? e.actor.agency_id} />,
+    },
+    { key: 'target', title: 'Target', render: (e) => <Party label={targetOf(e, names, permissionWord)} kind={kindLabel(e.target.type)} id={e.target.id} /> },
+    ...(scopeColumn
+      ? [
+          {
+            key: 'scope',
+            title: 'Tenant / partner',
+            render: (e: AuditEventDto) => <Text size="sm">{e.tenant_name ?? who(e.tenant_id, names)?.main ?? who(e.partner_id, names)?.main ?? '—'}</Text>,
+          },
+        ]
+      : []),
+  ];
 }
 
 function Party({ label, kind, id }: { label: { main: string; sub: string | null } | null; kind: string; id: string | null }) {

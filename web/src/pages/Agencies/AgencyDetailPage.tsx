@@ -3,19 +3,19 @@
  * revoke, last use), the form customization with a live preview, the embed code, and the vouchers
  * it issued.
  */
-import { DataTable } from '../../components/DataTable.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Box, Alert, Anchor, Badge, Button, Code, Grid, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconArrowLeft, IconKey, IconRefresh, IconBan, IconPencil } from '@tabler/icons-react';
-import { agenciesApi, type AgencyTokenDto, type AgencyTokenWithSecret, type VoucherTypeDto } from '../../api/agencies.ts';
+import { agenciesApi, type AgencyDto, type AgencyTokenDto, type AgencyTokenWithSecret, type VoucherTypeDto } from '../../api/agencies.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiMutation, useApiQuery, type Action, type Loaded } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { EmbedSnippets } from './EmbedSnippets.tsx';
@@ -25,15 +25,8 @@ import { agencyKeys } from '../../api/keys/agencies.ts';
 
 const NEW_FORM: FormDraft = { allowed_voucher_types: [], intro_text: '', rules_text: '' };
 
-export function AgencyDetailPage() {
-  const t = useView().tenant!;
-  const { agencyId = '' } = useParams();
-  const agency = useApiQuery(agencyKeys.one(t.tenant_id, agencyId), () => agenciesApi.get(t.tenant_id, agencyId));
-  const tokens = useApiQuery(agencyKeys.tokens(t.tenant_id, agencyId), () => agenciesApi.tokens(t.tenant_id, agencyId));
-  const types = useApiQuery(agencyKeys.voucherTypes, () => agenciesApi.voucherTypes());
-  const vouchers = useApiQuery(agencyKeys.vouchers(t.tenant_id, agencyId), () => agenciesApi.vouchers(t.tenant_id, { agency_id: agencyId, limit: 20 }));
-  const catalog: VoucherTypeDto[] = types.data?.data ?? [];
-
+/** Generate, customize, rotate and revoke a form token, and (de)activate the agency: the dialogs' state and the requests. */
+function useTokenActions(tenantId: string, agencyId: string, agency: Loaded<AgencyDto>, tokens: Loaded<unknown>) {
   // generate
   const [generating, setGenerating] = useState(false);
   const [draft, setDraft] = useState<FormDraft>(NEW_FORM);
@@ -48,14 +41,14 @@ export function AgencyDetailPage() {
     tokens.reload();
     agency.reload();
   };
-  const generate = useApiMutation((v: TokenValues) => agenciesApi.createToken(t.tenant_id, agencyId, { label: v.label.trim(), form_config: configOf(v) }), {
+  const generate = useApiMutation((v: TokenValues) => agenciesApi.createToken(tenantId, agencyId, { label: v.label.trim(), form_config: configOf(v) }), {
     onDone: (r) => {
       setGenerating(false);
       setSecret({ token: r, rotated: false });
       reloadAll();
     },
   });
-  const save = useApiMutation((tok: AgencyTokenDto, v: TokenValues) => agenciesApi.updateToken(t.tenant_id, agencyId, tok.id, { label: v.label.trim(), form_config: configOf(v) }), {
+  const save = useApiMutation((tok: AgencyTokenDto, v: TokenValues) => agenciesApi.updateToken(tenantId, agencyId, tok.id, { label: v.label.trim(), form_config: configOf(v) }), {
     success: 'Form saved: the live form shows it on its next request.',
     onDone: () => {
       setEditing(null);
@@ -64,9 +57,9 @@ export function AgencyDetailPage() {
   });
   const act = useApiMutation(
     async (c: { kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto }) => {
-      if (c.kind === 'rotate') return { rotated: await agenciesApi.rotateToken(t.tenant_id, agencyId, c.token!.id) };
-      if (c.kind === 'revoke') return { revoked: await agenciesApi.revokeToken(t.tenant_id, agencyId, c.token!.id) };
-      return { agency: await agenciesApi.update(t.tenant_id, agencyId, { status: agency.data?.status === 'active' ? 'inactive' : 'active' }) };
+      if (c.kind === 'rotate') return { rotated: await agenciesApi.rotateToken(tenantId, agencyId, c.token!.id) };
+      if (c.kind === 'revoke') return { revoked: await agenciesApi.revokeToken(tenantId, agencyId, c.token!.id) };
+      return { agency: await agenciesApi.update(tenantId, agencyId, { status: agency.data?.status === 'active' ? 'inactive' : 'active' }) };
     },
     {
       success: (r) => ('revoked' in r ? 'Token revoked: the form stops working on its next request.' : 'agency' in r ? (r.agency?.status === 'inactive' ? 'Agency deactivated.' : 'Agency reactivated.') : ''),
@@ -77,6 +70,19 @@ export function AgencyDetailPage() {
       },
     },
   );
+
+  return { generating, setGenerating, draft, setDraft, secret, setSecret, editing, setEditing, confirm, setConfirm, generate, save, act };
+}
+
+export function AgencyDetailPage() {
+  const t = useView().tenant!;
+  const { agencyId = '' } = useParams();
+  const agency = useApiQuery(agencyKeys.one(t.tenant_id, agencyId), () => agenciesApi.get(t.tenant_id, agencyId));
+  const tokens = useApiQuery(agencyKeys.tokens(t.tenant_id, agencyId), () => agenciesApi.tokens(t.tenant_id, agencyId));
+  const types = useApiQuery(agencyKeys.voucherTypes, () => agenciesApi.voucherTypes());
+  const catalog: VoucherTypeDto[] = types.data?.data ?? [];
+
+  const { generating, setGenerating, draft, setDraft, secret, setSecret, editing, setEditing, confirm, setConfirm, generate, save, act } = useTokenActions(t.tenant_id, agencyId, agency, tokens);
 
   const a = agency.data;
   const rows = tokens.data?.data ?? [];
@@ -125,60 +131,11 @@ export function AgencyDetailPage() {
           rowKey={(tok) => tok.id}
           rowProps={(tok) => ({ 'data-token-label': tok.label })}
           empty="No form tokens yet. Generate one to get the embed code."
-          columns={[
-            { key: 'label', title: 'Form', mobile: 'title', sortValue: (tok) => tok.label, render: (tok) => <Text fw={500} fz="inherit">{tok.label}</Text> },
-            {
-              key: 'token',
-              title: 'Token',
-              render: (tok) => (
-                <>
-                  <Code>{tok.token_prefix}…</Code>
-                  {tok.rotated_at && (
-                    <Text size="xs" c="dimmed">
-                      rotated {formatDate(tok.rotated_at)}
-                    </Text>
-                  )}
-                </>
-              ),
-            },
-            { key: 'status', title: 'Status', sortValue: (tok) => tok.status, render: (tok) => <StatusBadge status={tok.status} /> },
-            {
-              key: 'types',
-              title: 'Voucher types',
-              render: (tok) => (
-                <Group gap={4}>
-                  {tok.form_config.allowed_voucher_types.map((id) => (
-                    <Badge key={id} variant="outline" size="sm">
-                      {catalog.find((c) => c.id === id)?.name ?? id}
-                    </Badge>
-                  ))}
-                </Group>
-              ),
-            },
-            { key: 'last_used', title: 'Last used', sortValue: (tok) => tok.last_used_at, render: (tok) => <span data-testid="token-last-used">{formatDateTime(tok.last_used_at)}</span> },
-            { key: 'created', title: 'Created', sortValue: (tok) => tok.created_at, render: (tok) => formatDate(tok.created_at) },
-            {
-              key: 'actions',
-              title: '',
-              label: 'Actions',
-              align: 'right',
-              mobile: 'footer',
-              render: (tok) =>
-                tok.status === 'active' && (
-                  <Group gap={4} justify="flex-end" wrap="wrap">
-                    <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => { save.reset(); setEditing(tok); }}>
-                      Customize
-                    </Button>
-                    <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => { act.reset(); setConfirm({ kind: 'rotate', token: tok }); }}>
-                      Rotate
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => { act.reset(); setConfirm({ kind: 'revoke', token: tok }); }}>
-                      Revoke
-                    </Button>
-                  </Group>
-                ),
-            },
-          ]}
+          columns={tokenColumns(catalog, {
+            customize: (tok) => { save.reset(); setEditing(tok); },
+            rotate: (tok) => { act.reset(); setConfirm({ kind: 'rotate', token: tok }); },
+            revoke: (tok) => { act.reset(); setConfirm({ kind: 'revoke', token: tok }); },
+          })}
         />
       </Box>
 
@@ -189,26 +146,7 @@ export function AgencyDetailPage() {
         <EmbedSnippets token="YOUR_FORM_TOKEN" placeholder />
       </Paper>
 
-      <Title order={4} mb="xs">
-        Vouchers issued by this agency
-      </Title>
-      <ErrorAlert error={vouchers.error} />
-      <DataTable
-        testId="agency-vouchers"
-        verticalSpacing="xs"
-        records={vouchers.data?.data}
-        loading={vouchers.loading}
-        rowKey={(v) => v.id}
-        empty="None yet."
-        defaultSort={{ key: 'issued', direction: 'desc' }}
-        columns={[
-          { key: 'code', title: 'Code', mobile: 'title', sortValue: (v) => v.code, render: (v) => <Code>{v.code}</Code> },
-          { key: 'voucher', title: 'Voucher', sortValue: (v) => v.description, render: (v) => v.description },
-          { key: 'recipient', title: 'Recipient', render: (v) => [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—' },
-          { key: 'status', title: 'Status', sortValue: (v) => v.status, render: (v) => <StatusBadge status={v.status} /> },
-          { key: 'issued', title: 'Issued', sortValue: (v) => v.created_at, render: (v) => formatDateTime(v.created_at) },
-        ]}
-      />
+      <AgencyVouchers tenantId={t.tenant_id} agencyId={agencyId} />
 
       {/* generate a token: configure the form, watch the preview */}
       <Modal opened={generating} onClose={() => setGenerating(false)} title="Generate a form token" size="xl">
@@ -244,48 +182,149 @@ export function AgencyDetailPage() {
         )}
       </Modal>
 
-      {/* the secret, once, with the embed code that carries it */}
-      <Modal opened={!!secret} onClose={() => setSecret(null)} title={secret?.rotated ? 'New secret for this form' : 'Form token generated'} size="lg" closeOnClickOutside={false}>
-        {secret && (
-          <Stack>
-            <OneTimeSecret label="Form token" value={secret.token.token} hint="Shown only once. Partnergate stores only a hash of it. Copy the embed code below now; to get a new secret later, rotate the token." />
-            {secret.rotated && (
-              <Alert color="orange" variant="light">
-                The previous secret no longer works. Replace the embed code on the agency’s site.
-              </Alert>
-            )}
-            <Text fw={500} size="sm">
-              Embed code
-            </Text>
-            <EmbedSnippets token={secret.token.token} />
-            <Group justify="flex-end">
-              <Button onClick={() => setSecret(null)}>I have copied it</Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+      <SecretModal secret={secret} onClose={() => setSecret(null)} />
 
-      <ReasonModal
-        opened={!!confirm}
-        title={confirm?.kind === 'rotate' ? 'Rotate this token?' : confirm?.kind === 'revoke' ? 'Revoke this token?' : inactive ? 'Reactivate this agency?' : 'Deactivate this agency?'}
-        message={
-          confirm?.kind === 'rotate'
-            ? `“${confirm.token?.label}” gets a new secret; the current one stops working immediately, so the agency must update its embed code.`
-            : confirm?.kind === 'revoke'
-              ? `“${confirm.token?.label}” stops working on its next request, for good. Vouchers it issued stay valid.`
-              : inactive
-                ? 'Its active forms work again from their next request.'
-                : 'Every form of this agency stops working on its next request. Its vouchers stay valid.'
-        }
-        confirmLabel={confirm?.kind === 'rotate' ? 'Rotate' : confirm?.kind === 'revoke' ? 'Revoke' : inactive ? 'Reactivate' : 'Deactivate'}
-        color={confirm?.kind === 'rotate' ? 'blue' : inactive && confirm?.kind === 'status' ? 'teal' : 'red'}
-        reason="none"
-        busy={act.busy}
-        error={act.error}
-        onClose={() => setConfirm(null)}
-        onConfirm={() => confirm && void act.run(confirm)}
+      <ConfirmModal confirm={confirm} inactive={inactive} act={act} onClose={() => setConfirm(null)} />
+    </>
+  );
+}
+
+/** The form tokens' columns: label, token prefix, status, voucher types, last use, and what can be done with an active one. */
+function tokenColumns(catalog: VoucherTypeDto[], on: Record<'customize' | 'rotate' | 'revoke', (tok: AgencyTokenDto) => void>): Column<AgencyTokenDto>[] {
+  return [
+    { key: 'label', title: 'Form', mobile: 'title', sortValue: (tok) => tok.label, render: (tok) => <Text fw={500} fz="inherit">{tok.label}</Text> },
+    {
+      key: 'token',
+      title: 'Token',
+      render: (tok) => (
+        <>
+          <Code>{tok.token_prefix}…</Code>
+          {tok.rotated_at && (
+            <Text size="xs" c="dimmed">
+              rotated {formatDate(tok.rotated_at)}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    { key: 'status', title: 'Status', sortValue: (tok) => tok.status, render: (tok) => <StatusBadge status={tok.status} /> },
+    {
+      key: 'types',
+      title: 'Voucher types',
+      render: (tok) => (
+        <Group gap={4}>
+          {tok.form_config.allowed_voucher_types.map((id) => (
+            <Badge key={id} variant="outline" size="sm">
+              {catalog.find((c) => c.id === id)?.name ?? id}
+            </Badge>
+          ))}
+        </Group>
+      ),
+    },
+    { key: 'last_used', title: 'Last used', sortValue: (tok) => tok.last_used_at, render: (tok) => <span data-testid="token-last-used">{formatDateTime(tok.last_used_at)}</span> },
+    { key: 'created', title: 'Created', sortValue: (tok) => tok.created_at, render: (tok) => formatDate(tok.created_at) },
+    {
+      key: 'actions',
+      title: '',
+      label: 'Actions',
+      align: 'right',
+      mobile: 'footer',
+      render: (tok) =>
+        tok.status === 'active' && (
+          <Group gap={4} justify="flex-end" wrap="wrap">
+            <Button size="xs" variant="subtle" leftSection={<IconPencil size={14} />} onClick={() => on.customize(tok)}>
+              Customize
+            </Button>
+            <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} />} onClick={() => on.rotate(tok)}>
+              Rotate
+            </Button>
+            <Button size="xs" variant="subtle" color="red" leftSection={<IconBan size={14} />} onClick={() => on.revoke(tok)}>
+              Revoke
+            </Button>
+          </Group>
+        ),
+    },
+  ];
+}
+
+/** The vouchers this agency issued, newest first. */
+function AgencyVouchers({ tenantId, agencyId }: { tenantId: string; agencyId: string }) {
+  const vouchers = useApiQuery(agencyKeys.vouchers(tenantId, agencyId), () => agenciesApi.vouchers(tenantId, { agency_id: agencyId, limit: 20 }));
+  return (
+    <>
+      <Title order={4} mb="xs">
+        Vouchers issued by this agency
+      </Title>
+      <ErrorAlert error={vouchers.error} />
+      <DataTable
+        testId="agency-vouchers"
+        verticalSpacing="xs"
+        records={vouchers.data?.data}
+        loading={vouchers.loading}
+        rowKey={(v) => v.id}
+        empty="None yet."
+        defaultSort={{ key: 'issued', direction: 'desc' }}
+        columns={[
+          { key: 'code', title: 'Code', mobile: 'title', sortValue: (v) => v.code, render: (v) => <Code>{v.code}</Code> },
+          { key: 'voucher', title: 'Voucher', sortValue: (v) => v.description, render: (v) => v.description },
+          { key: 'recipient', title: 'Recipient', render: (v) => [v.recipient_name, v.recipient_email].filter(Boolean).join(' · ') || '—' },
+          { key: 'status', title: 'Status', sortValue: (v) => v.status, render: (v) => <StatusBadge status={v.status} /> },
+          { key: 'issued', title: 'Issued', sortValue: (v) => v.created_at, render: (v) => formatDateTime(v.created_at) },
+        ]}
       />
     </>
+  );
+}
+
+/** The secret, once, with the embed code that carries it. */
+function SecretModal({ secret, onClose }: { secret: { token: AgencyTokenWithSecret; rotated: boolean } | null; onClose(): void }) {
+  return (
+    <Modal opened={!!secret} onClose={onClose} title={secret?.rotated ? 'New secret for this form' : 'Form token generated'} size="lg" closeOnClickOutside={false}>
+      {secret && (
+        <Stack>
+          <OneTimeSecret label="Form token" value={secret.token.token} hint="Shown only once. Partnergate stores only a hash of it. Copy the embed code below now; to get a new secret later, rotate the token." />
+          {secret.rotated && (
+            <Alert color="orange" variant="light">
+              The previous secret no longer works. Replace the embed code on the agency’s site.
+            </Alert>
+          )}
+          <Text fw={500} size="sm">
+            Embed code
+          </Text>
+          <EmbedSnippets token={secret.token.token} />
+          <Group justify="flex-end">
+            <Button onClick={() => onClose()}>I have copied it</Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+type Confirm = { kind: 'rotate' | 'revoke' | 'status'; token?: AgencyTokenDto };
+
+function ConfirmModal({ confirm, inactive, act, onClose }: { confirm: Confirm | null; inactive: boolean; act: Action<[Confirm], unknown>; onClose(): void }) {
+  return (
+    <ReasonModal
+      opened={!!confirm}
+      title={confirm?.kind === 'rotate' ? 'Rotate this token?' : confirm?.kind === 'revoke' ? 'Revoke this token?' : inactive ? 'Reactivate this agency?' : 'Deactivate this agency?'}
+      message={
+        confirm?.kind === 'rotate'
+          ? `“${confirm.token?.label}” gets a new secret; the current one stops working immediately, so the agency must update its embed code.`
+          : confirm?.kind === 'revoke'
+            ? `“${confirm.token?.label}” stops working on its next request, for good. Vouchers it issued stay valid.`
+            : inactive
+              ? 'Its active forms work again from their next request.'
+              : 'Every form of this agency stops working on its next request. Its vouchers stay valid.'
+      }
+      confirmLabel={confirm?.kind === 'rotate' ? 'Rotate' : confirm?.kind === 'revoke' ? 'Revoke' : inactive ? 'Reactivate' : 'Deactivate'}
+      color={confirm?.kind === 'rotate' ? 'blue' : inactive && confirm?.kind === 'status' ? 'teal' : 'red'}
+      reason="none"
+      busy={act.busy}
+      error={act.error}
+      onClose={onClose}
+      onConfirm={() => confirm && void act.run(confirm)}
+    />
   );
 }
 

@@ -21,6 +21,41 @@ const ORIGINS = ['link', 'consent', 'wholesale'];
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'partner'; partnerId: string; name: string };
 
+type Choice = [string | null, (v: string | null) => void];
+
+/** Status, origin, partner and tenant: partners and tenants picked by name, never typed as ids. */
+function DelegationFilters(p: { status: Choice; origin: Choice; partner: Choice; tenant: Choice; partners: { value: string; label: string }[]; tenants: { value: string; label: string }[] }) {
+  const { status, origin, partner, tenant, partners, tenants } = p;
+  return (
+    <Group align="flex-end">
+      <Select label="Status" placeholder="Any" data={STATUSES} value={status[0]} onChange={status[1]} clearable w={160} />
+      <Select label="Origin" placeholder="Any" data={ORIGINS} value={origin[0]} onChange={origin[1]} clearable w={160} />
+      <Select
+        label="Partner"
+        placeholder="Any partner"
+        searchable
+        clearable
+        data={partners}
+        value={partner[0]}
+        onChange={partner[1]}
+        nothingFoundMessage="No partner by that name"
+        w={300}
+      />
+      <Select
+        label="Tenant"
+        placeholder="Any tenant"
+        searchable
+        clearable
+        data={tenants}
+        value={tenant[0]}
+        onChange={tenant[1]}
+        nothingFoundMessage="No tenant by that name"
+        w={300}
+      />
+    </Group>
+  );
+}
+
 export function OperatorDelegationsPage() {
   const [status, setStatus] = useState<string | null>(null);
   const [origin, setOrigin] = useState<string | null>(null);
@@ -52,32 +87,14 @@ export function OperatorDelegationsPage() {
     <>
       <PageHeader title="Delegations" description="Every partner access to tenant data on the platform — links, consents and wholesale — with its status and end date." />
       <Stack>
-        <Group align="flex-end">
-          <Select label="Status" placeholder="Any" data={STATUSES} value={status} onChange={setStatus} clearable w={160} />
-          <Select label="Origin" placeholder="Any" data={ORIGINS} value={origin} onChange={setOrigin} clearable w={160} />
-          <Select
-            label="Partner"
-            placeholder="Any partner"
-            searchable
-            clearable
-            data={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-            value={partnerId}
-            onChange={setPartnerId}
-            nothingFoundMessage="No partner by that name"
-            w={300}
-          />
-          <Select
-            label="Tenant"
-            placeholder="Any tenant"
-            searchable
-            clearable
-            data={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
-            value={tenantId}
-            onChange={setTenantId}
-            nothingFoundMessage="No tenant by that name"
-            w={300}
-          />
-        </Group>
+        <DelegationFilters
+          status={[status, setStatus]}
+          origin={[origin, setOrigin]}
+          partner={[partnerId, setPartnerId]}
+          tenant={[tenantId, setTenantId]}
+          partners={(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          tenants={(tenants.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+        />
         <ErrorAlert error={list.error} />
         <DataTable
           testId="all-delegations"
@@ -89,36 +106,11 @@ export function OperatorDelegationsPage() {
           more={{ hasMore: list.hasMore, onLoad: list.loadMore, loading: list.loadingMore }}
           loading={list.loading}
           columns={[
-            {
-              key: 'partner',
-              title: 'Partner',
-              mobile: 'title',
-              render: (d) => (
-                <Text size="sm" fw={500}>
-                  {d.partner.name}
-                </Text>
-              ),
-            },
-            {
-              key: 'tenant',
-              title: 'Tenant',
-              render: (d) => (
-                <Text size="sm">{d.tenant.name}</Text>
-              ),
-            },
+            { key: 'partner', title: 'Partner', mobile: 'title', render: (d) => <Text size="sm" fw={500}>{d.partner.name}</Text> },
+            { key: 'tenant', title: 'Tenant', render: (d) => <Text size="sm">{d.tenant.name}</Text> },
             { key: 'origin', title: 'Origin', sortValue: (d) => d.origin, render: (d) => originLabel(d.origin) },
             { key: 'role', title: 'Role', render: (d) => roles.name(d.role) },
-            {
-              key: 'status',
-              title: 'Status',
-              render: (d) => (
-                <>
-                  <Box miw={104}>
-                    <StatusBadge status={d.status} />
-                  </Box>
-                </>
-              ),
-            },
+            { key: 'status', title: 'Status', render: (d) => <Box miw={104}><StatusBadge status={d.status} /></Box> },
             { key: 'ends', title: 'Ends', style: { whiteSpace: 'nowrap' }, sortValue: (d) => d.ends_at, render: (d) => formatDate(d.ends_at) },
             {
               key: 'actions',

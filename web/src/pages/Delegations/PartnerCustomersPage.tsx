@@ -4,7 +4,7 @@
  * search, filter and sort; a customer opens its own page (/partner/customers/:tenantId). Owners
  * request links (by slug or invite code), ask for renewals and relinquish access.
  */
-import { DataTable } from '../../components/DataTable.tsx';
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -25,6 +25,121 @@ import { PermissionPicker } from '../../components/PermissionPicker.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const DAY = 86_400_000;
+
+
+const money = (r: ManagedCustomer, k: 'outstanding_cents' | 'overdue_cents') => (r.metrics ? formatMoney(r.metrics[k], r.metrics.currency) : '—');
+
+/** The managed customers' columns: who, the access, what they owe, tickets, SLA; an owner's actions. */
+function customerColumns(roleName: (id: string) => string, on: Record<'renew' | 'relinquish', (d: DelegationDto) => void> | null): Column<ManagedCustomer>[] {
+  return [
+    {
+      key: 'customer',
+      title: 'Customer',
+      mobile: 'title',
+      sortValue: (r) => r.tenant.name,
+      render: ({ tenant, delegation: d }) => (
+        <>
+          {d.status === 'active' ? (
+            <Anchor component={Link} to={`/partner/customers/${tenant.id}`} fw={500} fz="inherit" onClick={(e) => e.stopPropagation()}>
+              {tenant.name}
+            </Anchor>
+          ) : (
+            <Text fw={500} fz="inherit">
+              {tenant.name}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed">
+            {roleName(d.role)}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      title: 'Access',
+      sortValue: (r) => r.delegation.status,
+      render: ({ delegation: d }) => (
+        <>
+          <StatusBadge status={d.status} />
+          {d.renewal_ends_at && (
+            <Badge ml={4} variant="outline" color="yellow">
+              renewal to {formatDate(d.renewal_ends_at)} asked
+            </Badge>
+          )}
+        </>
+      ),
+    },
+    { key: 'ar', title: 'Receivables', align: 'right', sortValue: (r) => r.metrics?.outstanding_cents, render: (r) => money(r, 'outstanding_cents'), style: { whiteSpace: 'nowrap' } },
+    {
+      key: 'overdue',
+      title: 'Overdue',
+      align: 'right',
+      sortValue: (r) => r.metrics?.overdue_cents,
+      render: (r) => (
+        <Text fz="inherit" c={r.metrics?.overdue_cents ? 'red' : undefined}>
+          {money(r, 'overdue_cents')}
+        </Text>
+      ),
+      style: { whiteSpace: 'nowrap' },
+    },
+    { key: 'tickets', title: 'Open tickets', align: 'right', sortValue: (r) => r.metrics?.open_tickets, render: (r) => r.metrics?.open_tickets ?? '—' },
+    { key: 'sla', title: 'SLA', align: 'right', sortValue: (r) => r.metrics?.sla_compliance_pct, render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
+    { key: 'ends', title: 'Access ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
+    ...(on
+      ? [
+          {
+            key: 'actions',
+            title: '',
+            label: 'Actions',
+            mobile: 'footer' as const,
+            render: ({ delegation: d }: ManagedCustomer) => (
+              <Group gap="xs" justify="flex-end" wrap="nowrap" onClick={(e) => e.stopPropagation()}>
+                {d.status === 'active' && (
+                  <Button size="xs" variant="default" onClick={() => on.renew(d)}>
+                    Renew
+                  </Button>
+                )}
+                {(d.status === 'active' || d.status === 'requested') && (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => on.relinquish(d)}>
+                    {d.status === 'requested' ? 'Withdraw' : 'Relinquish'}
+                  </Button>
+                )}
+              </Group>
+            ),
+          },
+        ]
+      : []),
+  ];
+}
+
+type State<T> = [T, (v: T) => void];
+
+/** Search by name, filter by access and role, and show the ended and rejected links too. */
+function CustomerFilters({ q, status, role, history, roleOptions }: { q: State<string>; status: State<string | null>; role: State<string | null>; history: State<boolean>; roleOptions: { value: string; label: string }[] }) {
+  return (
+    <Group align="flex-end" justify="space-between" wrap="wrap">
+      <Group align="flex-end" wrap="wrap">
+        <TextInput label="Search" placeholder="Customer name" leftSection={<IconSearch size={14} />} value={q[0]} onChange={(e) => q[1](e.currentTarget.value)} w={{ base: '100%', sm: 220 }} data-testid="customer-search" />
+        {!history[0] && (
+          <Select
+            label="Access"
+            placeholder="Any"
+            clearable
+            data={[
+              { value: 'active', label: 'Active' },
+              { value: 'requested', label: 'Waiting for approval' },
+            ]}
+            value={status[0]}
+            onChange={status[1]}
+            w={{ base: '100%', sm: 190 }}
+          />
+        )}
+        <Select label="Role" placeholder="Any role" clearable data={roleOptions} value={role[0]} onChange={role[1]} w={{ base: '100%', sm: 190 }} />
+      </Group>
+      <Switch label="Show ended and rejected" checked={history[0]} onChange={(e) => history[1](e.currentTarget.checked)} />
+    </Group>
+  );
+}
 
 export function PartnerCustomersPage() {
   const partner = useView().partner!;
@@ -55,7 +170,6 @@ export function PartnerCustomersPage() {
     );
   }, [list.rows, q, status, role]);
   const roleOptions = [...new Set(list.rows.map((r) => r.delegation.role))].map((r) => ({ value: r, label: roles.name(r) }));
-  const money = (r: ManagedCustomer, k: 'outstanding_cents' | 'overdue_cents') => (r.metrics ? formatMoney(r.metrics[k], r.metrics.currency) : '—');
   return (
     <>
       <PageHeader
@@ -70,27 +184,7 @@ export function PartnerCustomersPage() {
         }
       />
       <Stack>
-        <Group align="flex-end" justify="space-between" wrap="wrap">
-          <Group align="flex-end" wrap="wrap">
-            <TextInput label="Search" placeholder="Customer name" leftSection={<IconSearch size={14} />} value={q} onChange={(e) => setQ(e.currentTarget.value)} w={{ base: '100%', sm: 220 }} data-testid="customer-search" />
-            {!history && (
-              <Select
-                label="Access"
-                placeholder="Any"
-                clearable
-                data={[
-                  { value: 'active', label: 'Active' },
-                  { value: 'requested', label: 'Waiting for approval' },
-                ]}
-                value={status}
-                onChange={setStatus}
-                w={{ base: '100%', sm: 190 }}
-              />
-            )}
-            <Select label="Role" placeholder="Any role" clearable data={roleOptions} value={role} onChange={setRole} w={{ base: '100%', sm: 190 }} />
-          </Group>
-          <Switch label="Show ended and rejected" checked={history} onChange={(e) => setHistory(e.currentTarget.checked)} />
-        </Group>
+        <CustomerFilters q={[q, setQ]} status={[status, setStatus]} role={[role, setRole]} history={[history, setHistory]} roleOptions={roleOptions} />
         <ErrorAlert error={list.error} />
         <DataTable
           testId="partner-delegations"
@@ -107,85 +201,7 @@ export function PartnerCustomersPage() {
                 ? 'Nothing here yet.'
                 : 'No customer has given you access yet. Request a link with the customer’s short name or the invite code its admin gave you.'
           }
-          columns={[
-            {
-              key: 'customer',
-              title: 'Customer',
-              mobile: 'title',
-              sortValue: (r) => r.tenant.name,
-              render: ({ tenant, delegation: d }) => (
-                <>
-                  {d.status === 'active' ? (
-                    <Anchor component={Link} to={`/partner/customers/${tenant.id}`} fw={500} fz="inherit" onClick={(e) => e.stopPropagation()}>
-                      {tenant.name}
-                    </Anchor>
-                  ) : (
-                    <Text fw={500} fz="inherit">
-                      {tenant.name}
-                    </Text>
-                  )}
-                  <Text size="xs" c="dimmed">
-                    {roles.name(d.role)}
-                  </Text>
-                </>
-              ),
-            },
-            {
-              key: 'status',
-              title: 'Access',
-              sortValue: (r) => r.delegation.status,
-              render: ({ delegation: d }) => (
-                <>
-                  <StatusBadge status={d.status} />
-                  {d.renewal_ends_at && (
-                    <Badge ml={4} variant="outline" color="yellow">
-                      renewal to {formatDate(d.renewal_ends_at)} asked
-                    </Badge>
-                  )}
-                </>
-              ),
-            },
-            { key: 'ar', title: 'Receivables', align: 'right', sortValue: (r) => r.metrics?.outstanding_cents, render: (r) => money(r, 'outstanding_cents'), style: { whiteSpace: 'nowrap' } },
-            {
-              key: 'overdue',
-              title: 'Overdue',
-              align: 'right',
-              sortValue: (r) => r.metrics?.overdue_cents,
-              render: (r) => (
-                <Text fz="inherit" c={r.metrics?.overdue_cents ? 'red' : undefined}>
-                  {money(r, 'overdue_cents')}
-                </Text>
-              ),
-              style: { whiteSpace: 'nowrap' },
-            },
-            { key: 'tickets', title: 'Open tickets', align: 'right', sortValue: (r) => r.metrics?.open_tickets, render: (r) => r.metrics?.open_tickets ?? '—' },
-            { key: 'sla', title: 'SLA', align: 'right', sortValue: (r) => r.metrics?.sla_compliance_pct, render: (r) => formatPct(r.metrics?.sla_compliance_pct) },
-            { key: 'ends', title: 'Access ends', sortValue: (r) => r.delegation.ends_at, render: ({ delegation: d }) => formatDate(d.ends_at) },
-            ...(isOwner
-              ? [
-                  {
-                    key: 'actions',
-                    title: '',
-                    label: 'Actions',
-                    mobile: 'footer' as const,
-                    render: ({ delegation: d }: ManagedCustomer) => (
-                      <Group gap="xs" justify="flex-end" wrap="nowrap" onClick={(e) => e.stopPropagation()}>
-                        {d.status === 'active' && (
-                          <Button size="xs" variant="default" onClick={() => setRenewing(d)}>
-                            Renew
-                          </Button>
-                        )}
-                        {(d.status === 'active' || d.status === 'requested') && (
-                          <Button size="xs" variant="subtle" color="red" onClick={() => setRelinquishing(d)}>
-                            {d.status === 'requested' ? 'Withdraw' : 'Relinquish'}
-                          </Button>
-                        )}
-                      </Group>
-                    ),
-                  },
-                ]
-              : []),
-          ]}
+          columns={customerColumns(roles.name, isOwner ? { renew: setRenewing, relinquish: setRelinquishing } : null)}
         />
       </Stack>
 

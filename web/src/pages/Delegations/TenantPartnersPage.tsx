@@ -7,45 +7,29 @@
  */
 import { DataTable } from '../../components/DataTable.tsx';
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Anchor, Box, Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, Title } from '@mantine/core';
-import { Link } from 'react-router';
-import { IconAlertTriangle, IconCheck, IconRefresh } from '@tabler/icons-react';
+import { Button, Card, Code, CopyButton, Group, Modal, MultiSelect, Stack, Text, Title } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
 import { api } from '../../api/index.ts';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
-import { AccessChangeWords, PermissionChecklist } from './AccessWords.tsx';
+import { PermissionChecklist } from './AccessWords.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenantMfaPolicyCard } from '../Security/TenantMfaPolicyCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { OwnRequestNote } from '../../components/OwnRequestNote.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
-import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatDate, formatDateTime, originLabel } from '../../components/format.ts';
+import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { ApproveRequestModal } from './ApproveRequestModal.tsx';
+import { ApproverWarning, EndsCell, HistoryTable, PendingRequests, activeColumns, type Revoking } from './TenantPartnersParts.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 
-type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'all'; partnerId: string; partnerName: string };
 
-export function TenantPartnersPage() {
-  const view = useView();
-  const t = view.tenant!;
-  const tenantId = t.tenant_id;
-  const list = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId));
-  const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId));
-  const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
-  const [revoking, setRevoking] = useState<Revoking | null>(null);
-  const [editing, setEditing] = useState<DelegationDto | null>(null);
-  const [reviewing, setReviewing] = useState<DelegationDto | null>(null);
-  const roles = useDelegationRoles();
-  const roleName = roles.name;
-
-  const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
-  const after = () => list.reload();
+/** Reject a request, revoke one access or all of a partner's (break glass), confirm an access, answer a renewal. */
+function useTenantPartnerActions(tenantId: string, after: () => void, setRejecting: (d: DelegationDto | null) => void, setRevoking: (r: Revoking | null) => void) {
   const reject = useApiMutation((d: DelegationDto, reason?: string) => delegationsApi.reject(tenantId, d.id, reason), {
     success: 'Request rejected.',
     onDone: () => {
@@ -80,6 +64,22 @@ export function TenantPartnersPage() {
     onDone: after,
   });
 
+  return { reject, revoke, confirm, renewal };
+}
+
+export function TenantPartnersPage() {
+  const view = useView();
+  const t = view.tenant!;
+  const tenantId = t.tenant_id;
+  const list = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId));
+  const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId));
+  const [rejecting, setRejecting] = useState<DelegationDto | null>(null);
+  const [revoking, setRevoking] = useState<Revoking | null>(null);
+  const [editing, setEditing] = useState<DelegationDto | null>(null);
+  const [reviewing, setReviewing] = useState<DelegationDto | null>(null);
+  const roleName = useDelegationRoles().name;
+  const banName = useMemo(() => new Map((accounts.data?.data ?? []).map((b) => [b.id, b.account_number])), [accounts.data]);
+  const { reject, revoke, confirm, renewal } = useTenantPartnerActions(tenantId, list.reload, setRejecting, setRevoking);
   const rows = list.data?.data ?? [];
   const pending = rows.filter((d) => d.status === 'requested');
   const active = rows.filter((d) => d.status === 'active');
@@ -97,47 +97,7 @@ export function TenantPartnersPage() {
         <InviteCodeCard tenantId={tenantId} />
         <ErrorAlert error={list.error} />
 
-        <section>
-          <Title order={4} mb="xs">
-            Requests waiting for you ({pending.length})
-          </Title>
-          {pending.length === 0 && (
-            <Text size="sm" c="dimmed">
-              No pending requests.
-            </Text>
-          )}
-          <Stack gap="sm" data-testid="pending-requests">
-            {pending.map((d) => (
-              <Card key={d.id} withBorder radius="md" data-delegation={d.id} data-partner={d.partner.slug}>
-                <Group justify="space-between" align="flex-start">
-                  <Stack gap={2}>
-                    <Text fw={600}>{d.partner.name}</Text>
-                    <Text size="sm">
-                      asks for <b>{roleName(d.role)}</b> on {d.ban_ids ? `billing accounts ${bansOf(d)}` : 'all billing accounts'} until {formatDate(d.ends_at)}
-                    </Text>
-                    {d.justification && (
-                      <Text size="sm" c="dimmed">
-                        “{d.justification}”
-                      </Text>
-                    )}
-                    <Overrides d={d} />
-                    <Text size="xs" c="dimmed">
-                      Requested {formatDateTime(d.requested_at)}
-                    </Text>
-                  </Stack>
-                  <Group gap="xs">
-                    <Button color="teal" leftSection={<IconCheck size={16} />} onClick={() => setReviewing(d)}>
-                      Approve
-                    </Button>
-                    <Button variant="default" onClick={() => setRejecting(d)}>
-                      Reject
-                    </Button>
-                  </Group>
-                </Group>
-              </Card>
-            ))}
-          </Stack>
-        </section>
+        <PendingRequests pending={pending} roleName={roleName} bansOf={bansOf} onApprove={setReviewing} onReject={setRejecting} />
 
         <section>
           <Title order={4} mb="xs">
@@ -150,138 +110,19 @@ export function TenantPartnersPage() {
             rowKey={(d) => d.id}
             rowProps={(d) => ({ 'data-delegation': d.id, 'data-partner': d.partner.slug ?? undefined, 'data-approver-active': d.approver_active === false ? 'false' : 'true' })}
             empty="No partner has access."
-            subRow={(d) =>
-              d.approver_active === false
-                ? {
-                    props: { 'data-testid': 'approver-warning', 'data-delegation': d.id },
-                    content: (
-                      <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} p="xs">
-                        <Group justify="space-between" wrap="wrap">
-                          <Text size="sm" style={{ flex: '1 1 240px' }}>
-                            The admin who approved {d.partner.name}'s access is no longer an active admin of this tenant, so the partner is refused until a current admin confirms
-                            it. Confirm to become its approver, or revoke it.
-                          </Text>
-                          <Button size="xs" color="teal" leftSection={<IconCheck size={14} />} loading={confirm.busy} onClick={() => void confirm.run(d)} style={{ flexShrink: 0 }}>
-                            Confirm
-                          </Button>
-                        </Group>
-                      </Alert>
-                    ),
-                  }
-                : null
-            }
-            columns={[
-              {
-                key: 'partner',
-                title: 'Partner',
-                mobile: 'title',
-                sortValue: (d) => d.partner.name,
-                render: (d) => (
-                  <>
-                    <Anchor component={Link} to={`/tenant/${tenantId}/partners/${d.id}`} fw={500} fz="inherit">
-                      {d.partner.name}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {originLabel(d.origin)}
-                      {d.client_id ? ' · through a connected app' : ''}
-                    </Text>
-                  </>
-                ),
-              },
-              { key: 'role', title: 'Role', sortValue: (d) => roleName(d.role), render: (d) => roleName(d.role) },
-              { key: 'bans', title: 'Billing accounts', render: (d) => bansOf(d) },
-              { key: 'overrides', title: 'Beyond the role', render: (d) => <Overrides d={d} /> },
-              {
-                key: 'ends',
-                title: 'Ends',
-                sortValue: (d) => d.ends_at,
-                render: (d) => (
-                  <>
-                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                      {formatDate(d.ends_at)}
-                    </Text>
-                    {d.renewal_ends_at && (
-                      <Group gap={4} mt={4}>
-                        <Text size="xs" fw={600} c="yellow.8" style={{ whiteSpace: 'nowrap' }}>
-                          renewal to {formatDate(d.renewal_ends_at)}?
-                        </Text>
-                        {d.renewal_requested_by === view.me.user.id ? (
-                          <OwnRequestNote tenantName={t.name} />
-                        ) : (
-                          <Button size="compact-xs" color="teal" onClick={() => void renewal.run(d, true)}>
-                            Accept
-                          </Button>
-                        )}
-                        <Button size="compact-xs" variant="default" onClick={() => void renewal.run(d, false)}>
-                          Decline
-                        </Button>
-                      </Group>
-                    )}
-                  </>
-                ),
-              },
-              {
-                key: 'actions',
-                title: '',
-                label: 'Actions',
-                mobile: 'footer',
-                render: (d) => (
-                  <Group gap="xs" justify="flex-end" wrap="wrap">
-                    <Button size="xs" variant="default" onClick={() => setEditing(d)}>
-                      Edit access
-                    </Button>
-                    <Button size="xs" variant="light" color="red" onClick={() => setRevoking({ kind: 'one', d })}>
-                      Revoke
-                    </Button>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      leftSection={<IconAlertTriangle size={14} />}
-                      onClick={() => setRevoking({ kind: 'all', partnerId: d.partner.id, partnerName: d.partner.name ?? d.partner.id })}
-                    >
-                      Break glass
-                    </Button>
-                  </Group>
-                ),
-              },
-            ]}
+            subRow={(d) => (d.approver_active === false ? { props: { 'data-testid': 'approver-warning', 'data-delegation': d.id }, content: <ApproverWarning d={d} confirm={confirm} /> } : null)}
+            columns={activeColumns({
+              tenantId,
+              roleName,
+              bansOf,
+              ends: (d) => <EndsCell d={d} mine={d.renewal_requested_by === view.me.user.id} tenantName={t.name} renewal={renewal} />,
+              edit: setEditing,
+              revoke: setRevoking,
+            })}
           />
         </section>
 
-        {past.length > 0 && (
-          <section>
-            <Title order={4} mb="xs">
-              History
-            </Title>
-            <DataTable
-              testId="past-delegations"
-              records={past}
-              rowKey={(d) => d.id}
-              verticalSpacing="xs"
-              rowProps={(d) => ({ 'data-delegation': d.id })}
-              empty={'Nothing here yet.'}
-              loading={list.loading}
-              columns={[
-                { key: 'partner', title: 'Partner', mobile: 'title', render: (d) => d.partner.name },
-                { key: 'role', title: 'Role', render: (d) => roleName(d.role) },
-                {
-                  key: 'status',
-                  title: 'Status',
-                  render: (d) => (
-                    <>
-                      <Box miw={104}>
-                        <StatusBadge status={d.status} />
-                      </Box>
-                    </>
-                  ),
-                },
-                { key: 'reason', title: 'Reason', render: (d) => d.revoke_reason ?? '—' },
-                { key: 'when', title: 'When', render: (d) => formatDateTime(d.revoked_at ?? d.decided_at ?? d.ends_at) },
-              ]}
-            />
-          </section>
-        )}
+        {past.length > 0 && <HistoryTable past={past} roleName={roleName} loading={list.loading} />}
       </Stack>
 
       <ReasonModal
@@ -320,29 +161,19 @@ export function TenantPartnersPage() {
         delegation={reviewing}
         accounts={(accounts.data?.data ?? []).map((b) => ({ value: b.id, label: `${b.name} · ${b.account_number}` }))}
         onClose={() => setReviewing(null)}
-        onDone={() => {
-          setReviewing(null);
-          after();
-        }}
+        onDone={() => { setReviewing(null); list.reload(); }}
       />
       <EditAccessModal
         tenantId={tenantId}
         delegation={editing}
         accounts={(accounts.data?.data ?? []).map((b) => ({ value: b.id, label: `${b.account_number} · ${b.name}` }))}
         onClose={() => setEditing(null)}
-        onDone={() => {
-          setEditing(null);
-          after();
-        }}
+        onDone={() => { setEditing(null); list.reload(); }}
       />
     </>
   );
 }
 
-/** What a link adds to or takes from its role, in sentences (never as permission names). */
-function Overrides({ d }: { d: DelegationDto }) {
-  return <AccessChangeWords overrides={d.overrides} empty="As the role allows" />;
-}
 
 function InviteCodeCard({ tenantId }: { tenantId: string }) {
   const code = useApiQuery(delegationKeys.inviteCode(tenantId), () => delegationsApi.inviteCode(tenantId));

@@ -57,11 +57,7 @@ export function PartnerEligibleAccessPage() {
     },
     {
       success: (a) => (a.status === 'waiting' ? 'Requested. The customer has to approve it.' : `Access is on until ${formatDateTime(a.ends_at)}.`),
-      onDone: () => {
-        setTarget(null);
-        eligible.reload();
-        history.reload();
-      },
+      onDone: () => { setTarget(null); eligible.reload(); history.reload(); },
     },
   );
   const end = useApiMutation((id: string) => activationsApi.end(partnerId, id), { success: 'Access turned off.', notifyError: true });

@@ -11,11 +11,11 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OwnRequestNote } from '../../components/OwnRequestNote.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
-import { useApiMutation, useApiQuery } from '../../query/query.ts';
+import { useApiMutation, useApiQuery, type Loaded } from '../../query/query.ts';
 import { useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
-import { activationsApi, durationLabel, renewalWords, STATUS_WORDS, timeLeft, type AccessSettings } from '../../api/activations.ts';
+import { activationsApi, durationLabel, renewalWords, STATUS_WORDS, timeLeft, type AccessSettings, type ActivationList } from '../../api/activations.ts';
 import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
 import { FormActions } from '../../components/FormActions.tsx';
 import { activationKeys } from '../../api/keys/activations.ts';
@@ -23,36 +23,12 @@ import { delegationKeys } from '../../api/keys/delegations.ts';
 
 const MAX_OPTIONS = [60, 120, 240, 480, 720, 1440].map((m) => ({ value: String(m), label: durationLabel(m) }));
 
-export function TenantTimeLimitedAccessPage() {
-  const view = useView();
-  const t = view.tenant!;
-  const roles = useDelegationRoles();
-  const links = useApiQuery(delegationKeys.tenantList(t.tenant_id, { status: 'active', origin: 'link' }), () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
-  const acts = useApiQuery(activationKeys.tenant(t.tenant_id), () => activationsApi.tenantList(t.tenant_id));
-  const all = useApiQuery(activationKeys.tenantSettings(t.tenant_id), () => activationsApi.allSettings(t.tenant_id));
-  const settingsOf = (id: string): AccessSettings | undefined => all.data?.data.find((x) => x.delegation_id === id) ?? all.data?.defaults;
-  const [editing, setEditing] = useState<DelegationDto | null>(null);
-  const current = useApiQuery(activationKeys.linkSettings(t.tenant_id, editing?.id ?? ''), () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
-  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => { setEditing(null); all.reload(); } });
-  const approve = useApiMutation((id: string) => activationsApi.approve(t.tenant_id, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
-  const reject = useApiMutation((id: string) => activationsApi.reject(t.tenant_id, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });
-  const form = useApiForm({ initialValues: { eligible: false, extra: [] as string[], max: '480', approval: false, autoExtend: true, days: 180, privileged: [] as string[] } }, save);
-  const loaded = editing ? current.data : undefined;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the link's settings arrive
-  useEffect(() => {
-    if (loaded) form.setValues({ eligible: loaded.eligible, extra: loaded.eligible_roles, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
-  }, [loaded]);
-  const waiting = acts.data?.waiting ?? 0;
-  const rows = (links.data?.data ?? []).filter((d) => d.origin === 'link');
-
+/** Requests to turn access on that wait for an admin: approve (not your own) or reject. */
+function WaitingActivations({ tenantId, tenantName, meId, acts }: { tenantId: string; tenantName: string; meId: string; acts: Loaded<ActivationList> }) {
+  const approve = useApiMutation((id: string) => activationsApi.approve(tenantId, id), { success: 'Approved. The access is on from now.', notifyError: true, onDone: () => acts.reload() });
+  const reject = useApiMutation((id: string) => activationsApi.reject(tenantId, id), { success: 'Rejected.', notifyError: true, onDone: () => acts.reload() });
   return (
     <>
-      <PageHeader
-        title="Time-limited access"
-        description="Give a partner access only on request: a partner person turns it on for a limited time, with a reason and a second sign-in step, and it turns itself off. Links can also renew themselves."
-        badge={waiting > 0 ? <Badge color="red" data-testid="waiting-badge">{waiting} waiting</Badge> : undefined}
-      />
-      <ErrorAlert error={links.error ?? acts.error} />
       <Text fw={600} mb="xs">
         Waiting for your approval
       </Text>
@@ -74,8 +50,8 @@ export function TenantTimeLimitedAccessPage() {
             align: 'right',
             render: (a) => (
               <Group gap="xs" justify="flex-end" wrap="nowrap">
-                {a.user.id === view.me.user.id ? (
-                  <OwnRequestNote tenantName={t.name} />
+                {a.user.id === meId ? (
+                  <OwnRequestNote tenantName={tenantName} />
                 ) : (
                   <Button size="xs" onClick={() => void approve.run(a.id)} loading={approve.busy}>
                     Approve
@@ -89,6 +65,55 @@ export function TenantTimeLimitedAccessPage() {
           },
         ]}
       />
+    </>
+  );
+}
+
+/** What a partner has always, and what on request (and whether you approve each request). */
+function LinkAccess({ role, s, roleName }: { role: string; s: AccessSettings | undefined; roleName(id: string): string }) {
+  const onRequest = s ? (s.eligible ? [role, ...s.eligible_roles] : s.eligible_roles) : [];
+  return (
+    <Stack gap={0}>
+      <Text size="sm">Always on: {s?.eligible ? 'nothing' : roleName(role)}</Text>
+      {onRequest.length > 0 && (
+        <Text size="sm" data-testid="on-request">
+          On request: {onRequest.map((r) => roleName(r)).join(', ')}
+          {s!.approval_required ? ' (you approve each request)' : ''}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+export function TenantTimeLimitedAccessPage() {
+  const view = useView();
+  const t = view.tenant!;
+  const roles = useDelegationRoles();
+  const links = useApiQuery(delegationKeys.tenantList(t.tenant_id, { status: 'active', origin: 'link' }), () => delegationsApi.tenantList(t.tenant_id, { status: 'active', origin: 'link' }));
+  const acts = useApiQuery(activationKeys.tenant(t.tenant_id), () => activationsApi.tenantList(t.tenant_id));
+  const all = useApiQuery(activationKeys.tenantSettings(t.tenant_id), () => activationsApi.allSettings(t.tenant_id));
+  const settingsOf = (id: string): AccessSettings | undefined => all.data?.data.find((x) => x.delegation_id === id) ?? all.data?.defaults;
+  const [editing, setEditing] = useState<DelegationDto | null>(null);
+  const current = useApiQuery(activationKeys.linkSettings(t.tenant_id, editing?.id ?? ''), () => activationsApi.settings(t.tenant_id, editing!.id), { enabled: !!editing });
+  const save = useApiMutation((v: Partial<AccessSettings>) => activationsApi.saveSettings(t.tenant_id, editing!.id, v), { success: 'Saved.', onDone: () => { setEditing(null); all.reload(); } });
+  const form = useApiForm({ initialValues: { eligible: false, extra: [] as string[], max: '480', approval: false, autoExtend: true, days: 180, privileged: [] as string[] } }, save);
+  const loaded = editing ? current.data : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the link's settings arrive
+  useEffect(() => {
+    if (loaded) form.setValues({ eligible: loaded.eligible, extra: loaded.eligible_roles, max: String(loaded.max_activation_minutes), approval: loaded.approval_required, autoExtend: loaded.auto_extend, days: loaded.auto_extend_days, privileged: loaded.privileged_roles });
+  }, [loaded]);
+  const waiting = acts.data?.waiting ?? 0;
+  const rows = (links.data?.data ?? []).filter((d) => d.origin === 'link');
+
+  return (
+    <>
+      <PageHeader
+        title="Time-limited access"
+        description="Give a partner access only on request: a partner person turns it on for a limited time, with a reason and a second sign-in step, and it turns itself off. Links can also renew themselves."
+        badge={waiting > 0 ? <Badge color="red" data-testid="waiting-badge">{waiting} waiting</Badge> : undefined}
+      />
+      <ErrorAlert error={links.error ?? acts.error} />
+      <WaitingActivations tenantId={t.tenant_id} tenantName={t.name} meId={view.me.user.id} acts={acts} />
 
       <Text fw={600} mt="xl" mb="xs">
         Partners and how their access works
@@ -105,21 +130,7 @@ export function TenantTimeLimitedAccessPage() {
           {
             key: 'role',
             title: 'Access',
-            render: (d) => {
-              const s = settingsOf(d.id);
-              const onRequest = s ? (s.eligible ? [d.role, ...s.eligible_roles] : s.eligible_roles) : [];
-              return (
-                <Stack gap={0}>
-                  <Text size="sm">Always on: {s?.eligible ? 'nothing' : roles.name(d.role)}</Text>
-                  {onRequest.length > 0 && (
-                    <Text size="sm" data-testid="on-request">
-                      On request: {onRequest.map((r) => roles.name(r)).join(', ')}
-                      {s!.approval_required ? ' (you approve each request)' : ''}
-                    </Text>
-                  )}
-                </Stack>
-              );
-            },
+            render: (d) => <LinkAccess role={d.role} s={settingsOf(d.id)} roleName={roles.name} />,
           },
           { key: 'until', title: 'Until', render: (d) => formatDate(d.ends_at) },
           { key: 'renews', title: 'Renewal', render: (d) => { const s = settingsOf(d.id); return <Text size="sm" data-testid="renewal">{s ? renewalWords(d.role, s, roles.name) : ''}</Text>; } },

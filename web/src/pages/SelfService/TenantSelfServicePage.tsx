@@ -25,6 +25,10 @@ import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
 import { selfRecordsApi } from '../../api/selfService.ts';
+import { auditKeys } from '../../api/keys/audit.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { selfKeys } from '../../api/keys/selfService.ts';
+import { tenantKeys } from '../../api/keys/tenants.ts';
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 
@@ -42,7 +46,7 @@ async function readOwn<T>(tenantId: string, what: What): Promise<T[]> {
 }
 
 function useOwn<T>(tenantId: string, what: What, enabled: boolean) {
-  return useApiQuery(['self', tenantId, what], () => readOwn<T>(tenantId, what), { enabled });
+  return useApiQuery(selfKeys.list(tenantId, what), () => readOwn<T>(tenantId, what), { enabled });
 }
 
 export function TenantSelfServicePage() {
@@ -61,7 +65,7 @@ export function TenantSelfServicePage() {
   ].filter((x) => x.ok);
   const [tab, setTab] = useState<string | null>(tabs[0]?.value ?? null);
   // partner names for "placed by" when the server does not name the person
-  const partners = useApiQuery(['self', tenantId, 'partners'], () => delegationsApi.tenantList(tenantId).catch(() => ({ data: [], next_cursor: null })), { enabled: can('tenant.delegations.read') });
+  const partners = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId), { enabled: can('tenant.delegations.read') });
   const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
   const invoices = useOwn<Invoice>(tenantId, 'invoices', can('billing.invoices.read'));
   const tickets = useOwn<Ticket>(tenantId, 'tickets', can('support.tickets.read'));
@@ -259,7 +263,7 @@ function Tickets({
 }) {
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const accounts = useApiQuery(['self', tenant.id, 'accounts'], () => api.tenants.billingAccounts(tenant.id), { enabled: may.accounts });
+  const accounts = useApiQuery(tenantKeys.billingAccounts(tenant.id), () => api.tenants.billingAccounts(tenant.id), { enabled: may.accounts });
   const accountNames = useMemo(() => new Map((accounts.data?.data ?? []).map((a) => [a.id, `${a.name} (${a.account_number})`])), [accounts.data]);
   const waiting = (rows ?? []).filter((x) => x.status === 'waiting_on_customer').length;
   return (
@@ -360,8 +364,8 @@ function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: st
 
 /** What each partner with access committed to: service levels, alerts, billing threshold — and their changes. */
 function PartnerCommitments({ tenantId }: { tenantId: string }) {
-  const r = useApiQuery(['self', tenantId, 'commitments'], () => selfApi.commitments(tenantId));
-  const history = useApiQuery(['self', tenantId, 'commitments-history'], () => api.tenants.audit(tenantId, { action: 'link.commitments_changed', limit: 50 }).catch(() => null));
+  const r = useApiQuery(selfKeys.commitments(tenantId), () => selfApi.commitments(tenantId));
+  const history = useApiQuery(auditKeys.commitmentsHistory('tenant', tenantId), () => api.tenants.audit(tenantId, { action: 'link.commitments_changed', limit: 50 }).catch(() => null));
   // the saved commitments show at once (the answer is the panel's new content); the history is read again
   const saved = (c: LinkCommitments) => {
     if (r.data) r.setData({ ...r.data, data: r.data.data.map((x) => (x.delegation_id === c.delegation_id ? c : x)) });

@@ -6,37 +6,16 @@
  * it said, creating nobody.
  */
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
-import { ActionIcon, Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { ActionIcon, Button, Card, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconExternalLink, IconPlus, IconTrash } from '@tabler/icons-react';
 import { ssoApi, type SsoConnectionInput, type SsoOrg, type SsoSettings } from '../../api/sso.ts';
 import { ssoKeys } from '../../api/keys/sso.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { timeAgo } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { CopyField, DomainStatusBadge } from '../Domains/DomainParts.tsx';
+import { OidcFields, SamlFields, SsoDomainsCard, SsoStatusCard } from './SingleSignOnParts.tsx';
+import type { AuthMethod, Draft } from './ssoDraft.ts';
 
-type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
-interface Draft {
-  kind: 'oidc' | 'saml';
-  name: string;
-  enabled: boolean;
-  issuer: string;
-  clientId: string;
-  authMethod: AuthMethod;
-  clientSecret: string;
-  metadataXml: string;
-  metadataUrl: string;
-  claimEmail: string;
-  claimName: string;
-  claimGroups: string;
-  defaultRole: string;
-  mappings: { group: string; role: string }[];
-  trustMfa: boolean;
-  requireSso: boolean;
-  breakGlass: string | null;
-}
 
 function draftOf(s: SsoSettings): Draft {
   const c = s.connection;
@@ -78,11 +57,6 @@ function inputOf(d: Draft): SsoConnectionInput {
   };
 }
 
-const METHODS = [
-  { value: 'client_secret_basic', label: 'A client secret your provider gave you (recommended)' },
-  { value: 'client_secret_post', label: 'A client secret, sent in the request body (some older providers)' },
-  { value: 'private_key_jwt', label: 'Our own signing key, no shared secret (private_key_jwt)' },
-];
 
 export function SingleSignOnView({ org, who, domainsPath }: { org: SsoOrg; /** the organization's name */ who: string; domainsPath: string }) {
   const q = useApiQuery(ssoKeys.of(org), () => ssoApi.get(org));
@@ -98,7 +72,6 @@ export function SingleSignOnView({ org, who, domainsPath }: { org: SsoOrg; /** t
   const c = s?.connection ?? null;
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => (d ? { ...d, [k]: v } : d));
   const roleOptions = (s?.roles ?? []).map((r) => ({ value: r.id, label: r.name }));
-  const verified = (s?.domains ?? []).filter((d) => d.status === 'verified');
 
   const startTest = async () => {
     const r = await test.run();
@@ -115,62 +88,9 @@ export function SingleSignOnView({ org, who, domainsPath }: { org: SsoOrg; /** t
       {q.loading && <Text c="dimmed">Loading your single sign-on settings…</Text>}
       {s && draft && (
         <Stack gap="md">
-          <Card withBorder radius="md" p="md" data-testid="sso-domains">
-            <Title order={2} size="h4" mb="xs">
-              Which addresses it covers
-            </Title>
-            {s.domains.length === 0 ? (
-              <Text size="sm">
-                No domains yet. People are sent to your company sign-in only when their address is on a domain you have verified. <Anchor component={Link} to={domainsPath} underline="always">Add and verify a domain</Anchor> first.
-              </Text>
-            ) : (
-              <Stack gap={6}>
-                {s.domains.map((d) => (
-                  <Group key={d.id} gap="xs" wrap="wrap">
-                    <Text fw={600} size="sm" style={{ wordBreak: 'break-all' }}>
-                      {d.domain}
-                    </Text>
-                    <DomainStatusBadge status={d.status as 'pending' | 'verified' | 'failed'} />
-                    {d.last_checked_at && (
-                      <Text size="xs" c="dimmed">
-                        checked {timeAgo(d.last_checked_at)}
-                      </Text>
-                    )}
-                  </Group>
-                ))}
-                <Text size="sm" c="dimmed">
-                  {verified.length === 0 ? 'None is verified yet, so nobody is sent to your company sign-in. ' : 'Only verified domains send people to your company sign-in. '}
-                  <Anchor component={Link} to={domainsPath} underline="always">
-                    Manage domains
-                  </Anchor>
-                </Text>
-              </Stack>
-            )}
-          </Card>
+          <SsoDomainsCard domains={s.domains} domainsPath={domainsPath} />
 
-          {c && (
-            <Card withBorder radius="md" p="md" data-testid="sso-status">
-              <Group gap="xs" wrap="wrap">
-                <Text fw={600}>{c.name}</Text>
-                <Badge color={c.enabled ? 'teal' : 'gray'} variant="light" style={{ textTransform: 'none' }}>
-                  {c.enabled ? 'On' : 'Off'}
-                </Badge>
-                {c.require_sso && (
-                  <Badge color="blue" variant="light" style={{ textTransform: 'none' }}>
-                    Company sign-in required
-                  </Badge>
-                )}
-              </Group>
-              <Text size="sm" c="dimmed" mt={4}>
-                {c.people_signed_in === 0 ? 'Nobody has signed in with it yet.' : `${c.people_signed_in} ${c.people_signed_in === 1 ? 'person has' : 'people have'} signed in with it${c.last_sign_in_at ? `, the last ${timeAgo(c.last_sign_in_at)}` : ''}.`}
-              </Text>
-              {c.switched_off && (
-                <Alert color="orange" variant="light" mt="sm" title="The platform operator switched this off">
-                  {c.switched_off.reason ?? 'No reason was given.'} Your people sign in with passwords until you switch it on again and save.
-                </Alert>
-              )}
-            </Card>
-          )}
+          {c && <SsoStatusCard c={c} />}
 
           <Card withBorder radius="md" p="md">
             <form
@@ -202,73 +122,7 @@ export function SingleSignOnView({ org, who, domainsPath }: { org: SsoOrg; /** t
                 </Stack>
                 <TextInput label="Name" description="What your people will recognise, such as “Contoso Entra ID”." value={draft.name} onChange={(e) => set('name', e.currentTarget.value)} data-testid="sso-name" />
 
-                {draft.kind === 'oidc' ? (
-                  <>
-                    <CopyField label="Sign-in return address to give your provider (redirect URI)" value={s.callback_url} testId="sso-callback" />
-                    <TextInput
-                      label="Your provider's address"
-                      description="Its “issuer” URL; we read its settings from this address followed by /.well-known/openid-configuration. For Microsoft Entra ID: https://login.microsoftonline.com/<your tenant id>/v2.0"
-                      placeholder="https://login.example.com"
-                      value={draft.issuer}
-                      onChange={(e) => set('issuer', e.currentTarget.value)}
-                      data-testid="sso-issuer"
-                      required
-                    />
-                    <TextInput
-                      label="Application (client) ID"
-                      description="The ID your provider gave Partnergate when you registered it as an application."
-                      value={draft.clientId}
-                      onChange={(e) => set('clientId', e.currentTarget.value)}
-                      data-testid="sso-client-id"
-                      required
-                    />
-                    <Select label="How Partnergate proves it is us" data={METHODS} value={draft.authMethod} onChange={(v) => v && set('authMethod', v as AuthMethod)} allowDeselect={false} data-testid="sso-auth-method" />
-                    {draft.authMethod === 'private_key_jwt' ? (
-                      c?.oidc?.jwks_url ? (
-                        <CopyField label="Our public key address, to give your provider" value={c.oidc.jwks_url} testId="sso-jwks" />
-                      ) : (
-                        <Text size="sm" c="dimmed">
-                          Save first: we then make a key for this connection and show the address of its public half here.
-                        </Text>
-                      )
-                    ) : (
-                      <PasswordInput
-                        label="Client secret"
-                        description={c?.oidc?.client_secret_set ? 'A secret is saved (kept encrypted, never shown). Leave this empty to keep it, or enter a new one.' : 'Kept encrypted and never shown again after saving.'}
-                        value={draft.clientSecret}
-                        onChange={(e) => set('clientSecret', e.currentTarget.value)}
-                        data-testid="sso-client-secret"
-                        autoComplete="new-password"
-                      />
-                    )}
-                  </>
-                ) : (
-                  <>
-                    {c?.saml && (
-                      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
-                        <CopyField label="Our identifier (entity ID)" value={c.saml.sp_entity_id} testId="sso-sp-entity" />
-                        <CopyField label="Where your provider sends people back (ACS URL)" value={c.saml.acs_url} testId="sso-acs" />
-                      </SimpleGrid>
-                    )}
-                    {c?.saml?.sp_metadata_available && (
-                      <Group>
-                        <Button component="a" href={ssoApi.metadataUrl(org)} variant="light" download>
-                          Download our metadata
-                        </Button>
-                      </Group>
-                    )}
-                    <TextInput label="Your provider's metadata address" description="Where your provider publishes its SAML metadata, if it does." value={draft.metadataUrl} onChange={(e) => set('metadataUrl', e.currentTarget.value)} />
-                    <Textarea
-                      label="Or paste your provider's metadata (XML)"
-                      description={c?.saml?.idp_metadata_set ? 'Metadata is saved. Paste new metadata to replace it.' : 'The XML file your provider lets you download.'}
-                      autosize
-                      minRows={3}
-                      maxRows={8}
-                      value={draft.metadataXml}
-                      onChange={(e) => set('metadataXml', e.currentTarget.value)}
-                    />
-                  </>
-                )}
+                {draft.kind === 'oidc' ? <OidcFields draft={draft} set={set} c={c} callbackUrl={s.callback_url} /> : <SamlFields draft={draft} set={set} c={c} org={org} />}
 
                 <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
                   <TextInput label="E-mail comes in" description="the claim or attribute name" value={draft.claimEmail} onChange={(e) => set('claimEmail', e.currentTarget.value)} />
