@@ -53,6 +53,7 @@ import { programRoutes } from '../modules/program/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
 import { registerSsfRoutes, securityEventRoutes } from '../modules/ssf/index.ts';
+import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
 import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
 import { dataSourceRoutes, registerSyncRoutes, writeRouteRoutes } from '../modules/datasources/index.ts';
 import { dataFeedRoutes, dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
@@ -352,6 +353,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
       activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
       appRoutes({ apps: services.apps, resold: services.resold, access }),
+      tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
       securityEventRoutes({
         ssf: services.ssf,
         access,
@@ -421,6 +423,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.authz.load();
     await services.agencies.load();
     await services.identity.loadIndexes();
+    await services.tokenLifetimes.load();
     await services.oauth.start();
     await services.feed.start(head);
     // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
@@ -447,6 +450,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await sso.recheck.stop();
     services.authz.stop();
     await services.oauth.stop();
+    services.tokenLifetimes.stop();
     await services.agencies.stop();
     await services.identity.stopIndexes();
     await services.feed.stop();

@@ -24,6 +24,7 @@ import { createGatewayService, RedisDpopReplayCache, type GatewayService } from 
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { SsfService } from '../modules/ssf/index.ts';
+import { TokenLifetimes } from '../modules/tokenpolicy/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
 import { DataSourcesService, WriteRoutesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
@@ -103,6 +104,8 @@ export interface Services {
   notifications: NotificationsService;
   /** OpenID Shared Signals: partner apps' event streams and the CAEP events pushed to them */
   ssf: SsfService;
+  /** how long tokens acting across tenants live: per partner (operator) and per customer */
+  tokenLifetimes: TokenLifetimes;
   activations: ActivationsService;
   lifecycle: LifecycleSweep;
   /** Redis connections the services opened (closed with the app). */
@@ -223,7 +226,8 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   // a customer's plan limits who may join it: tenants asks plans, without importing it
   tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
-  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics });
+  const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
+  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics, crossTenantTtl: (kind, parties, fallback) => tokenLifetimes.ttl(kind, parties, fallback) });
   // partners' requests by day: counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
   // seen DPoP proof ids in Redis when there is one (a proof replayed through another instance is refused), else in memory
@@ -298,5 +302,5 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // a sign-up through a referral code: the partner's owners and the code's own staff member (staff see only their codes' referrals)
   notifications.setAudiencePolicy('referral.signed_up', signupAudience);
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, writeRoutes, domains, notifications, ssf, activations, lifecycle, redisClients };
+  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, writeRoutes, domains, notifications, ssf, tokenLifetimes, activations, lifecycle, redisClients };
 }

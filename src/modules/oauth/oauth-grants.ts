@@ -234,6 +234,16 @@ export class OAuthGrants {
     return found?.find((c) => c.user_id === sub && c.user?.id === sub)?.user ?? undefined;
   }
 
+  /**
+   * The partner and customer of a consent grant this provider request has read (the grant is read
+   * before any token of it is made), synchronously: the token lifetimes of a cross-tenant grant.
+   */
+  requestConsentParties(grantId: string): { partnerId: string; tenantId: string } | undefined {
+    const ctx = currentProviderContext();
+    const c = ctx ? this.#requestConsents.get(ctx)?.found.find((x) => x.grant_id === grantId) : undefined;
+    return c ? { partnerId: c.delegation.partner_id, tenantId: c.delegation.tenant_id } : undefined;
+  }
+
   /** Record "last used" on a delegation, at most once a minute per instance. */
   touch(delegationId: string): void {
     const now = this.#d.clock.nowMs();

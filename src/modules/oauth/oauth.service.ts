@@ -62,6 +62,8 @@ export interface OAuthDeps {
   onError: (err: unknown, what: string) => void;
   /** tokens issued by grant type */
   metrics?: Metrics;
+  /** shorter lifetimes of tokens acting across tenants (modules/tokenpolicy): the shortest of `fallback` and the policies */
+  crossTenantTtl?: (kind: 'access' | 'refresh', parties: { partnerId: string; tenantId: string }, fallback: number) => number;
 }
 
 export type { Liveness };
@@ -240,6 +242,10 @@ export class OAuthService {
       findAccount: (sub) => this.#findAccount(sub),
       extraTokenClaims: (ctx, token) => this.#extraTokenClaims(ctx, token),
       tokenPolicy: (caller, owner) => caller === owner,
+      grantTtl: (kind, grantId, fallback) => {
+        const parties = grantId && this.#d.crossTenantTtl ? this.#grants.requestConsentParties(grantId) : undefined;
+        return parties ? this.#d.crossTenantTtl!(kind, parties, fallback) : fallback;
+      },
     });
     provider.registerGrantType(
       TOKEN_EXCHANGE_GRANT,

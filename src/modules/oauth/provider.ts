@@ -112,6 +112,8 @@ export interface ProviderDeps {
   extraTokenClaims: (ctx: KoaContextWithOIDC, token: { kind: string; grantId?: string; clientId?: string; gty?: string }) => Promise<Record<string, unknown> | undefined>;
   /** may the calling client introspect/revoke this token */
   tokenPolicy: (callerClientId: string, tokenClientId: string) => boolean;
+  /** a token's lifetime when its grant acts across tenants (shorter policies), else `fallback` */
+  grantTtl: (kind: 'access' | 'refresh', grantId: string | undefined, fallback: number) => number;
 }
 
 export function buildProvider(d: ProviderDeps): Provider {
@@ -260,7 +262,7 @@ export function buildProvider(d: ProviderDeps): Provider {
     ttl: {
       // Never beyond the grant either (a consent grant lives as long as the customer's delegation):
       // a derived credential does not outlive what it derives from.
-      AccessToken: (ctx, token) => withinGrant(ctx, token.resourceServer?.accessTokenTTL ?? ttl),
+      AccessToken: (ctx, token) => withinGrant(ctx, d.grantTtl('access', token.grantId, token.resourceServer?.accessTokenTTL ?? ttl)),
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
       AuthorizationCode: AUTHORIZATION_CODE_TTL,
       IdToken: ttl,
@@ -269,7 +271,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       // Grants carry their own lifetime (the delegation's); this is only a fallback.
       Grant: 14 * 86400,
       // Never beyond the grant, i.e. the end of the customer's delegation.
-      RefreshToken: (ctx) => withinGrant(ctx, config.refreshTokenTtlSec),
+      RefreshToken: (ctx, token) => withinGrant(ctx, d.grantTtl('refresh', token.grantId, config.refreshTokenTtlSec)),
     },
     discovery: {
       service_documentation: `${config.publicUrl}/docs`,
