@@ -2084,6 +2084,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/configuration/lifetimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long this partner's tokens acting for customers live at most (operator) */
+        get: operations["getPartnersConfigurationLifetimes"];
+        /** Shorten how long this partner's tokens acting for customers live (operator) */
+        put: operations["putPartnersConfigurationLifetimes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/configuration/limits": {
         parameters: {
             query?: never;
@@ -4231,6 +4249,24 @@ export interface paths {
         get: operations["getTenantsMfaPolicy"];
         /** Require (or stop requiring) partner people acting on this tenant to have signed in with a second factor (tenant admin) */
         put: operations["putTenantsMfaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/partner-token-lifetimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long partners' tokens for this customer live at most */
+        get: operations["getTenantsPartnerTokenLifetimes"];
+        /** Shorten how long partners' tokens for this customer live */
+        put: operations["putTenantsPartnerTokenLifetimes"];
         post?: never;
         delete?: never;
         options?: never;
@@ -18164,6 +18200,136 @@ export interface operations {
             };
         };
     };
+    getPartnersConfigurationLifetimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: How long this partner's tokens acting for customers live at most */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_ttl_sec: number | null;
+                        default_access_ttl_sec: number;
+                        default_refresh_ttl_sec: number;
+                        refresh_ttl_sec: number | null;
+                        summary: string;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersConfigurationLifetimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    access_ttl_sec: number | null;
+                    refresh_ttl_sec: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Shorten how long this partner's tokens acting for customers live */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_ttl_sec: number | null;
+                        default_access_ttl_sec: number;
+                        default_refresh_ttl_sec: number;
+                        refresh_ttl_sec: number | null;
+                        summary: string;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putPartnersConfigurationLimits: {
         parameters: {
             query?: never;
@@ -29607,6 +29773,136 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantMfaPolicy"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsPartnerTokenLifetimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: How long partners' tokens for this customer live at most */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_ttl_sec: number | null;
+                        default_access_ttl_sec: number;
+                        default_refresh_ttl_sec: number;
+                        refresh_ttl_sec: number | null;
+                        summary: string;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantsPartnerTokenLifetimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    access_ttl_sec: number | null;
+                    refresh_ttl_sec: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Shorten how long partners' tokens for this customer live */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_ttl_sec: number | null;
+                        default_access_ttl_sec: number;
+                        default_refresh_ttl_sec: number;
+                        refresh_ttl_sec: number | null;
+                        summary: string;
+                        /** @example 2025-06-02T09:30:00.000Z */
+                        updated_at: string | null;
+                    };
                 };
             };
             /** @description RFC 9457 problem+json */
