@@ -179,10 +179,11 @@ describe('CAEP events pushed (RFC 8935)', () => {
     receiver.answer = { status: 400, body: JSON.stringify({ err: 'invalid_audience', description: 'not for us' }) };
     const before = receiver.received.length;
     await caller().post('/ssf/streams/verify', { stream_id: streamId, state: 'refuse-me' });
-    await receiver.waitFor((x) => receiver.received.indexOf(x) >= before, 10_000);
+    const got = await receiver.waitFor((x) => receiver.received.indexOf(x) >= before, 10_000);
+    const jti = payloadOf(got.body).jti;
     let row;
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      row = (await t.services.ssf.listDeliveries(streamId, 5)).find((d) => d.event_type === SSF_VERIFICATION && d.status !== 'pending');
+      row = (await t.services.ssf.listDeliveries(streamId, 20)).find((d) => d.jti === jti && d.status !== 'pending');
       if (row) break;
       await t.services.ssf.worker.tick();
     }
