@@ -6,6 +6,9 @@ import { Link } from 'react-router';
 import { Badge, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import type { OperatorOverview } from '../../api/overview.ts';
+import { dataSourcesApi } from '../../api/dataSources.ts';
+import { dataSourceKeys } from '../../api/keys/dataSources.ts';
+import { useApiQuery } from '../../query/query.ts';
 import { formatDateTime, formatMoney, timeAgo } from '../../components/format.ts';
 
 interface Item {
@@ -164,6 +167,7 @@ export function OperatorHealth({ o, loading }: { o: OperatorOverview | undefined
                 {h.change_feed_lag === 0 ? 'Every change (a revocation, a suspension) is applied to access decisions.' : `${plural(h.change_feed_lag, 'change')} not yet applied to access decisions.`}
               </Text>
             )}
+            <DataSourcesHealth />
             <Text size="sm">
               <Badge color={h.audit_backlog.spool_broken ? 'red' : h.audit_backlog.pending === 0 ? 'green' : 'blue'} variant="light" mr={6}>
                 {h.audit_backlog.spool_broken ? 'Problem' : h.audit_backlog.pending === 0 ? 'Written' : 'Writing'}
@@ -178,5 +182,38 @@ export function OperatorHealth({ o, loading }: { o: OperatorOverview | undefined
         )}
       </Stack>
     </Paper>
+  );
+}
+
+/** The provider systems that send records: lines held back wait for the operator; none means the demo's records. */
+function DataSourcesHealth() {
+  const q = useApiQuery(dataSourceKeys.all, dataSourcesApi.list);
+  if (q.error) {
+    return (
+      <Text size="sm" c="red.8" role="status">
+        The data sources could not be loaded. Reload the page to try again.
+      </Text>
+    );
+  }
+  if (!q.data) return <Skeleton h={20} />;
+  const sources = q.data.data.filter((x) => !x.built_in && x.status === 'active');
+  const held = sources.filter((x) => x.held_lines > 0);
+  const last = sources.map((x) => x.last_batch_at).filter((x): x is string => !!x).sort().pop();
+  return (
+    <Group gap={6} wrap="wrap" data-testid="health-data-sources">
+      <Badge color={sources.length === 0 ? 'gray' : held.length > 0 ? 'orange' : 'green'} variant="light">
+        {sources.length === 0 ? 'Demo data' : held.length > 0 ? 'Lines held' : 'Syncing'}
+      </Badge>
+      <Text size="sm">
+        {sources.length === 0
+          ? 'No provider system sends records yet: the views show the demo world’s records.'
+          : held.length > 0
+            ? `${held.map((x) => x.name).join(', ')}: ${plural(held.reduce((n, x) => n + x.held_lines, 0), 'line')} held back until they can be applied.`
+            : `${plural(sources.length, 'data source')} sending, nothing held back${last ? `; the last batch came ${timeAgo(last)}` : ''}.`}
+      </Text>
+      <Button component={Link} to="/operator/data-sources" size="compact-xs" variant="subtle">
+        Open data sources
+      </Button>
+    </Group>
   );
 }
