@@ -43,7 +43,7 @@ export function AgenciesPage() {
     <>
       <PageHeader
         title="Agencies"
-        description={`Agencies issue and look up ${t.name} vouchers from a form on their own website — no user accounts, one token per form, at most 20 requests a minute per form.`}
+        description={`An agency is a business that sells for you — a travel agent, a shop — and gives its customers your vouchers: it issues and looks up ${t.name}’s vouchers through a form on its own website. It has no user account here: each form has its own token, at most 20 requests a minute.`}
         actions={
           <Button leftSection={<IconPlus size={16} />} onClick={() => { create.reset(); setCreating(true); }}>
             New agency

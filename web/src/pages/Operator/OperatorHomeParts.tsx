@@ -3,7 +3,7 @@
  * answered) and its delivery-health card. Only what the server counted is shown.
  */
 import { Link } from 'react-router';
-import { Badge, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconChevronRight } from '@tabler/icons-react';
 import type { OperatorOverview } from '../../api/overview.ts';
 import { dataSourcesApi } from '../../api/dataSources.ts';
@@ -200,20 +200,18 @@ function DataSourcesHealth() {
   const held = sources.filter((x) => x.held_lines > 0);
   const last = sources.map((x) => x.last_batch_at).filter((x): x is string => !!x).sort().pop();
   return (
-    <Group gap={6} wrap="wrap" data-testid="health-data-sources">
-      <Badge color={sources.length === 0 ? 'gray' : held.length > 0 ? 'orange' : 'green'} variant="light">
+    <Text size="sm" data-testid="health-data-sources">
+      <Badge color={sources.length === 0 ? 'gray' : held.length > 0 ? 'orange' : 'green'} variant="light" mr={6}>
         {sources.length === 0 ? 'Demo data' : held.length > 0 ? 'Lines held' : 'Syncing'}
       </Badge>
-      <Text size="sm">
-        {sources.length === 0
-          ? 'No provider system sends records yet: the views show the demo world’s records.'
-          : held.length > 0
-            ? `${held.map((x) => x.name).join(', ')}: ${plural(held.reduce((n, x) => n + x.held_lines, 0), 'line')} held back until they can be applied.`
-            : `${plural(sources.length, 'data source')} sending, nothing held back${last ? `; the last batch came ${timeAgo(last)}` : ''}.`}
-      </Text>
-      <Button component={Link} to="/operator/data-sources" size="compact-xs" variant="subtle">
+      {sources.length === 0
+        ? 'No provider system sends records yet: the views show the demo world’s records. '
+        : held.length > 0
+          ? `${held.map((x) => x.name).join(', ')}: ${plural(held.reduce((n, x) => n + x.held_lines, 0), 'line')} held back until they can be applied. `
+          : `${plural(sources.length, 'data source')} sending, nothing held back${last ? `; the last batch came ${timeAgo(last)}` : ''}. `}
+      <Anchor component={Link} to="/operator/data-sources" size="sm" underline="always">
         Open data sources
-      </Button>
-    </Group>
+      </Anchor>
+    </Text>
   );
 }
