@@ -140,11 +140,3 @@ export async function findClientAuth(db: Executor, clientId: string): Promise<Om
   return r ? toClientAuth(r) : undefined;
 }
 
-export function findPartner(db: Executor, id: string) {
-  return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Consent delegations bound to an app that are still open. */
-export function listOpenConsentDelegations(db: Executor, clientId: string) {
-  return db.selectFrom('delegations').select(['id', 'tenant_id', 'partner_id']).where('client_id', '=', clientId).where('origin', '=', 'consent').where('status', 'in', ['active', 'requested']).execute();
-}

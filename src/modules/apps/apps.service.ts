@@ -10,7 +10,7 @@
  * Every mutation commits with its audit event and an `app` change-feed row.
  */
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import { mutateAndKick } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { newSecret, type SecretHasher } from '../../platform/crypto.ts';
@@ -18,9 +18,9 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { RoleCatalog } from '../authz/index.ts';
-import type { DelegationsService } from '../delegations/index.ts';
-import type { PartnersService } from '../partners/index.ts';
-import type { TenantsService } from '../tenants/index.ts';
+import { delegationQueries, type DelegationsService } from '../delegations/index.ts';
+import { partnerQueries, type PartnersService } from '../partners/index.ts';
+import { tenantQueries, type TenantsService } from '../tenants/index.ts';
 import { appErrors as E } from './apps.errors.ts';
 import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, PLATFORM_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
@@ -140,7 +140,7 @@ export class AppsService {
   }
 
   async #requireAppPartner(trx: Tx, partnerId: string) {
-    const p = await repo.findPartner(trx, partnerId);
+    const p = await partnerQueries.findPartnerById(trx, partnerId);
     if (!p) throw E.app_not_found();
     const caps = this.#capabilities(p);
     if (!APP_CAPABILITIES.some((c) => caps.includes(c))) {
@@ -253,7 +253,7 @@ export class AppsService {
     return this.#write(async (trx) => {
       // Guarantee (at most MAX_APPS_PER_PARTNER apps): the partner's row lock — registrations of
       // one partner are counted one after the other.
-      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
+      await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const { partner, caps } = await this.#requireAppPartner(trx, partnerId);
       if ((await repo.countApps(trx, partnerId)) >= MAX_APPS_PER_PARTNER) throw E.app_limit_reached(`A partner may have at most ${MAX_APPS_PER_PARTNER} apps.`);
       const grantTypes = this.#validateGrantTypes(input.grant_types, caps);
@@ -369,7 +369,7 @@ export class AppsService {
       const app = await this.#loadForWrite(trx, partnerId, appId);
       const now = this.#now();
       await repo.updateApp(trx, appId, { status: 'deleted', deleted_at: now, updated_at: now, secret_hash: null });
-      const open = await repo.listOpenConsentDelegations(trx, appId);
+      const open = await delegationQueries.listOpenConsentDelegations(trx, appId);
       for (const d of open) await this.#d.delegations.revokeDelegation(trx, ctx, d.id, { side: 'partner', reason: 'the partner deleted the app' });
       await this.#d.feed.record(trx, 'app', appId);
       await this.#d.audit.record(trx, ctx, { action: 'app.deleted', partnerId, targetType: 'app', targetId: appId, details: { name: app.name, revoked_delegations: open.map((d) => d.id) } });
@@ -392,8 +392,8 @@ export class AppsService {
   async ensureHomeTenant(trx: Tx, ctx: RequestContext, partner: { id: string; slug: string; name: string; home_tenant_id: string | null }): Promise<string> {
     const d = { db: this.#d.db, audit: this.#d.audit, feed: this.#d.feed, tenants: this.#d.tenants };
     if (partner.home_tenant_id) {
-      const bans = await trx.selectFrom('billing_accounts').select('id').where('tenant_id', '=', partner.home_tenant_id).where('status', '=', 'active').limit(1).execute();
-      if (bans.length === 0) await openBillingAccount(d, trx, ctx, partner.home_tenant_id, `${partner.name} — own account`);
+      const bans = await tenantQueries.listBillingAccounts(trx, partner.home_tenant_id);
+      if (!bans.some((b) => b.status === 'active')) await openBillingAccount(d, trx, ctx, partner.home_tenant_id, `${partner.name} — own account`);
       return partner.home_tenant_id;
     }
     const slug = await freeSlug(trx, `${partner.slug}-own`.slice(0, 63));
@@ -415,7 +415,7 @@ export class AppsService {
 async function freeSlug(trx: Tx, base: string): Promise<string> {
   for (let i = 1; ; i++) {
     const slug = i === 1 ? base : `${base.slice(0, 60)}-${i}`;
-    const taken = await trx.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst();
+    const taken = await tenantQueries.findTenantBySlug(trx, slug);
     if (!taken) return slug;
   }
 }

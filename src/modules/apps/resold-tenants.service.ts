@@ -14,12 +14,12 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import type { TenantsService } from '../tenants/index.ts';
+import { tenantQueries, type TenantsService } from '../tenants/index.ts';
 import { authzErrors } from '../authz/index.ts';
+import { partnerQueries } from '../partners/index.ts';
 import type { AppsService } from './apps.service.ts';
 import { appErrors as E } from './apps.errors.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
-import * as repo from './apps.repo.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -57,13 +57,13 @@ export class ResoldTenantsService {
   ): Promise<{ resold: ResoldTenantView; invitation: { url: string; expires_at: string } | null }> {
     try {
       return await mutate(this.#d.db, async (trx) => {
-        const partner = await repo.findPartner(trx, partnerId);
+        const partner = await partnerQueries.findPartnerById(trx, partnerId);
         if (!partner) throw authzErrors.partner_inactive('The partner does not exist.');
         if (partner.status !== 'active') throw authzErrors.partner_inactive(`The partner is ${partner.status}.`);
         const caps = JSON.parse(partner.capabilities) as string[];
         if (!caps.includes('wholesale')) throw authzErrors.partner_capability_missing('Only wholesalers provision the tenants they resell (capability wholesale).');
         const homeTenantId = await this.#d.apps.ensureHomeTenant(trx, ctx, partner);
-        const homeBan = await trx.selectFrom('billing_accounts').select(['id', 'account_number']).where('tenant_id', '=', homeTenantId).where('status', '=', 'active').orderBy('created_at').orderBy('id').executeTakeFirst();
+        const homeBan = (await tenantQueries.listBillingAccounts(trx, homeTenantId)).find((b) => b.status === 'active');
         if (!homeBan) throw E.resold_tenant_home_missing();
 
         const now = this.#d.clock.now();
@@ -138,7 +138,7 @@ export class ResoldTenantsService {
       .execute();
     const tenantIds = [...new Set(rows.map((r) => r.tenant_id))];
     const bans = tenantIds.length
-      ? await db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'name']).where('tenant_id', 'in', tenantIds).orderBy('created_at').execute()
+      ? await tenantQueries.listBillingAccountsOfTenants(db, tenantIds)
       : [];
     return rows.map((r) => ({
       tenant: { id: r.tenant_id, slug: r.slug, name: r.name, status: r.tenant_status },

@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { TenantsService, TenantRow, BillingAccountRow } from '../tenants/index.ts';
+import { tenantQueries, type TenantsService, type TenantRow, type BillingAccountRow } from '../tenants/index.ts';
 
 export interface ProvisioningDeps {
   db: Db;
@@ -38,7 +38,7 @@ export async function insertTenant(
     created_at: input.now,
     updated_at: input.now,
   };
-  await trx.insertInto('tenants').values(tenant).execute();
+  await tenantQueries.insertTenant(trx, tenant);
   // the tenant it just created is the caller's to fill (its account, the delegation, the audit event)
   await includeTenant(d.db, trx, tenant.id);
   await d.feed.record(trx, 'tenant', tenant.id);

@@ -8,6 +8,8 @@ import type { Tx } from '../../platform/db/database.ts';
 import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A } from '../authz/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 import { capabilityProblem } from './delegation-rules.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import * as repo from './delegations.repo.ts';
@@ -73,7 +75,7 @@ export class DelegationSteps {
   /** BANs by id or account number → ids of the tenant's accounts; null stays null (all accounts). */
   async resolveBans(trx: Tx, tenantId: string, bans: string[] | null | undefined): Promise<string[] | null> {
     if (bans === null || bans === undefined) return null;
-    const accounts = await repo.listBillingAccountIds(trx, tenantId);
+    const accounts = await tenantQueries.listBillingAccountSummaries(trx, tenantId);
     const out: string[] = [];
     for (const [i, b] of bans.entries()) {
       const a = accounts.find((x) => x.id === b || x.account_number === b);
@@ -88,8 +90,8 @@ export class DelegationSteps {
     // Guarantee: the partner row is share-locked, so it cannot be suspended or terminated until
     // this transaction ends — a termination (which revokes every open delegation of the partner)
     // runs before or after it, never around it, and no delegation outlives it.
-    await lockRows(this.#d.db, trx, 'partners', { id: partnerId }, 'share');
-    const p = await repo.findPartnerById(trx, partnerId);
+    await partnerQueries.lockPartner(this.#d.db, trx, partnerId, 'share');
+    const p = await partnerQueries.findPartnerById(trx, partnerId);
     if (!p) throw A.partner_inactive('The partner does not exist.');
     if (p.status !== 'active') throw A.partner_inactive(`The partner is ${p.status}.`);
     const missing = capabilityProblem(JSON.parse(p.capabilities) as string[], origin);

@@ -1,8 +1,10 @@
-/** Delegation rows and the invite code of a tenant. */
+/** Delegation rows; a tenant's, partner's or person's rows are asked of their owners. */
 import type { Insertable, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { DelegationsTable } from '../../platform/db/schema.ts';
+import { identityQueries } from '../identity/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 
 export type DelegationRow = Selectable<DelegationsTable>;
 export type DelegationStatus = DelegationRow['status'];
@@ -114,42 +116,62 @@ export async function updateDelegation(db: Executor, id: string, patch: Partial<
   await db.updateTable('delegations').set(patch).where('id', '=', id).execute();
 }
 
-export function findTenantByInviteCode(db: Executor, code: string) {
-  return db.selectFrom('tenants').selectAll().where('invite_code', '=', code).executeTakeFirst();
+/** Active wholesale delegations of a partner on a tenant, newest first. */
+export function findWholesaleDelegations(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow[]> {
+  return db
+    .selectFrom('delegations')
+    .selectAll()
+    .where('partner_id', '=', partnerId)
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'wholesale')
+    .orderBy('id', 'desc')
+    .execute();
 }
 
-export function findTenantBySlug(db: Executor, slug: string) {
-  return db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+/** Active consent delegations of one app on one tenant (a new consent supersedes them). */
+export function findOpenConsents(db: Executor, clientId: string, tenantId: string): Promise<DelegationRow[]> {
+  return db
+    .selectFrom('delegations')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'consent')
+    .where('status', 'in', ['active', 'requested'])
+    .execute();
 }
 
-export function findTenantById(db: Executor, id: string) {
-  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+/** The last use of a delegation by a token, written at most once per `olderThanIso` window. */
+export async function touchLastUsed(db: Executor, delegationId: string, nowIso: string, olderThanIso: string): Promise<void> {
+  await db
+    .updateTable('delegations')
+    .set({ last_used_at: nowIso })
+    .where('id', '=', delegationId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', olderThanIso)]))
+    .execute();
 }
 
-export async function setInviteCode(db: Executor, tenantId: string, code: string | null, nowIso: string): Promise<void> {
-  await db.updateTable('tenants').set({ invite_code: code, updated_at: nowIso }).where('id', '=', tenantId).execute();
+/** Many last uses at once (the batched writer of the authorization server), `batch` rows per statement; never moves a last use back. */
+export async function writeLastUses(db: Executor, entries: readonly [id: string, at: string][], batch: number): Promise<void> {
+  for (let i = 0; i < entries.length; i += batch) {
+    const chunk = entries.slice(i, i + batch);
+    const at = sql`case id ${sql.join(
+      chunk.map(([id, iso]) => sql`when ${id} then ${iso}`),
+      sql` `,
+    )} end`;
+    await sql`update delegations set last_used_at = ${at} where id in (${sql.join(chunk.map(([id]) => id))}) and (last_used_at is null or last_used_at < ${at})`.execute(db);
+  }
 }
 
-export function findPartnerById(db: Executor, id: string) {
-  return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function listBillingAccountIds(db: Executor, tenantId: string) {
-  return db.selectFrom('billing_accounts').select(['id', 'account_number', 'name', 'status']).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+/** Consent delegations bound to an app that are still open. */
+export function listOpenConsentDelegations(db: Executor, clientId: string) {
+  return db.selectFrom('delegations').select(['id', 'tenant_id', 'partner_id']).where('client_id', '=', clientId).where('origin', '=', 'consent').where('status', 'in', ['active', 'requested']).execute();
 }
 
 /** Is the user an active TENANT_ADMIN of the tenant (the only one who may approve or confirm a delegation)? */
 export async function isActiveTenantAdmin(db: Executor, tenantId: string, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('tenant_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('m.role')
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.user_id', '=', userId)
-    .where('m.role', '=', 'TENANT_ADMIN')
-    .where('u.status', '=', 'active')
-    .executeTakeFirst();
-  return row !== undefined;
+  const member = await tenantQueries.findMember(db, tenantId, userId);
+  if (member?.role !== 'TENANT_ADMIN') return false;
+  return (await identityQueries.findUserById(db, userId))?.status === 'active';
 }
 
 /**

@@ -19,11 +19,11 @@
  */
 import type { Tx } from '../../platform/db/database.ts';
 import { tenantContext } from '../../platform/db/db-context.ts';
-import { enterDbContext, lockRows } from '../../platform/db/database.ts';
+import { enterDbContext } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { authzErrors as A, parsePartnerConfig } from '../authz/index.ts';
-import { tenantErrors } from '../tenants/index.ts';
+import { tenantErrors, tenantQueries } from '../tenants/index.ts';
 import { parseOverrides, validateOverrides, validateRole, validateScopes, validateWindow, type Overrides } from './delegation-rules.ts';
 import { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
@@ -95,8 +95,8 @@ export class DelegationsService {
       throw A.role_not_allowed(`Your organization may not use the delegation role ${input.role}; it may use: ${allowedRoles.join(', ') || 'none'}.`);
     }
     // Guarantee: the tenant row is share-locked (no suspension or closing in between).
-    await lockRows(st.db, trx, 'tenants', { id: input.tenantId }, 'share');
-    const tenant = await repo.findTenantById(trx, input.tenantId);
+    await tenantQueries.lockTenant(st.db, trx, input.tenantId, 'share');
+    const tenant = await tenantQueries.findTenantById(trx, input.tenantId);
     if (!tenant) throw tenantErrors.tenant_not_found('No such tenant.');
     if (tenant.status !== 'active') throw A.tenant_inactive(`The tenant is ${tenant.status}.`);
     const banIds = await st.resolveBans(trx, input.tenantId, input.banIds);
@@ -170,7 +170,7 @@ export class DelegationsService {
   ): Promise<repo.DelegationRow> {
     if (!input.tenant_slug === !input.invite_code) throw E.tenant_reference_required('Give exactly one of tenant_slug and invite_code.');
     return this.#steps.write(async (trx) => {
-      const tenant = input.invite_code ? await repo.findTenantByInviteCode(trx, input.invite_code) : await repo.findTenantBySlug(trx, input.tenant_slug!);
+      const tenant = input.invite_code ? await tenantQueries.findTenantByInviteCode(trx, input.invite_code) : await tenantQueries.findTenantBySlug(trx, input.tenant_slug!);
       if (!tenant) throw input.invite_code ? E.invite_code_not_found('No tenant has this invite code; ask the tenant admin for a current one.') : tenantErrors.tenant_not_found('No tenant has this slug.');
       // The partner files a request in the queue of the tenant it named: the request (and the
       // check of the accounts it names) is written in that tenant's context. It grants nothing
@@ -276,11 +276,11 @@ export class DelegationsService {
 
   /** The tenant's accounts, for the detail views. */
   billingAccounts(tenantId: string) {
-    return repo.listBillingAccountIds(this.#steps.db.kysely, tenantId);
+    return tenantQueries.listBillingAccountSummaries(this.#steps.db.kysely, tenantId);
   }
 
   tenant(tenantId: string) {
-    return repo.findTenantById(this.#steps.db.kysely, tenantId);
+    return tenantQueries.findTenantById(this.#steps.db.kysely, tenantId);
   }
 
   // ---- relationship details (relationship.ts) ---------------------------------------------------

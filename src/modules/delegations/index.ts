@@ -24,3 +24,5 @@ export { ActivationsService, DEFAULT_JIT_SETTINGS, hasEligible, privilegedOn, ty
 export { LifecycleSweep, NOTICE_THRESHOLDS_DAYS } from './lifecycle-sweep.ts';
 export { activationRoutes, type ActivationRouteDeps } from './activations.routes.ts';
 export { activationErrors } from './activations.errors.ts';
+/** The delegation tables are queried only here: other modules ask through these functions. */
+export * as delegationQueries from './delegations.repo.ts';

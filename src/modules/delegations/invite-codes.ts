@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { DelegationSteps } from './delegation-steps.ts';
-import * as repo from './delegations.repo.ts';
+import { tenantQueries } from '../tenants/index.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -24,15 +24,15 @@ export class InviteCodes {
   }
 
   async get(tenantId: string): Promise<string | null> {
-    return (await repo.findTenantById(this.#s.db.kysely, tenantId))?.invite_code ?? null;
+    return (await tenantQueries.findTenantById(this.#s.db.kysely, tenantId))?.invite_code ?? null;
   }
 
   /** Generate or rotate the code a tenant gives out; the previous code stops working at once. */
   rotate(ctx: RequestContext, tenantId: string): Promise<string> {
     return this.#s.write(async (trx) => {
       const code = generateInviteCode();
-      const before = await repo.findTenantById(trx, tenantId);
-      await repo.setInviteCode(trx, tenantId, code, this.#s.now().toISOString());
+      const before = await tenantQueries.findTenantById(trx, tenantId);
+      await tenantQueries.updateTenant(trx, tenantId, { invite_code: code, updated_at: this.#s.now().toISOString() });
       await this.#s.feed.record(trx, 'tenant', tenantId);
       await this.#s.audit.record(trx, ctx, { action: before?.invite_code ? 'tenant.invite_code_rotated' : 'tenant.invite_code_created', tenantId, targetType: 'tenant', targetId: tenantId });
       return code;
@@ -41,7 +41,7 @@ export class InviteCodes {
 
   clear(ctx: RequestContext, tenantId: string): Promise<void> {
     return this.#s.write(async (trx) => {
-      await repo.setInviteCode(trx, tenantId, null, this.#s.now().toISOString());
+      await tenantQueries.updateTenant(trx, tenantId, { invite_code: null, updated_at: this.#s.now().toISOString() });
       await this.#s.feed.record(trx, 'tenant', tenantId);
       await this.#s.audit.record(trx, ctx, { action: 'tenant.invite_code_cleared', tenantId, targetType: 'tenant', targetId: tenantId });
     });

@@ -6,6 +6,7 @@
  */
 import type { Tx } from '../../platform/db/database.ts';
 import { lockRows } from '../../platform/db/database.ts';
+import { partnerQueries } from '../partners/index.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { DAY_MS, isOpen, validateOverrides, validateWindow, type Overrides } from './delegation-rules.ts';
 import type { DelegationSteps } from './delegation-steps.ts';
@@ -26,7 +27,7 @@ export class DelegationTransitions {
       // Locks in one order everywhere — partner, then delegation — as a termination takes them
       // (the partner's row, then its delegations'): approve share-locks the partner first.
       const peek = await repo.findDelegationById(trx, id);
-      if (peek) await lockRows(s.db, trx, 'partners', { id: peek.partner_id }, 'share');
+      if (peek) await partnerQueries.lockPartner(s.db, trx, peek.partner_id, 'share');
       const d = await s.load(trx, id, { tenantId });
       if (d.status !== 'requested') throw E.invalid_delegation_transition(`A ${d.status} delegation cannot be approved.`);
       const now = s.now();

@@ -19,6 +19,14 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Display names of some users (id → name); unknown ids are absent. */
+export async function findUserNames(db: Executor, ids: readonly (string | null)[]): Promise<Map<string, string>> {
+  const want = [...new Set(ids.filter((x): x is string => !!x))];
+  if (want.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', want).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 export async function insertUser(db: Executor, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values({ ...row, email: row.email.toLowerCase() }).execute();
 }

@@ -14,3 +14,5 @@ export { authGuards, bearerToken, actingPartnerId, SESSION_COOKIE, type MemoryPr
 export { identityRoutes } from './identity.routes.ts';
 export { mfaRoutes } from './mfa.routes.ts';
 export { identityErrors } from './identity.errors.ts';
+/** The identity tables are queried only here: other modules ask through these functions. */
+export * as identityQueries from './identity.repo.ts';

@@ -2,6 +2,8 @@ export { PartnersService, toPartnerDto, slugify, CAPABILITIES, type Capability, 
 export { partnerRoutes } from './partners.routes.ts';
 export { partnerErrors } from './partners.errors.ts';
 export type { PartnerRow } from './partners.repo.ts';
+/** The partners' tables are queried only here: other modules ask through these functions. */
+export * as partnerQueries from './partners.repo.ts';
 export { partnerConfigRoutes } from './partner-config.routes.ts';
 export { FeatureCatalogService, toFeatureDto, type FeatureDto } from './feature-catalog.service.ts';
 export { featureCatalogRoutes } from './feature-catalog.routes.ts';

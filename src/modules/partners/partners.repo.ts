@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { lockRows } from '../../platform/db/database.ts';
 import type { PartnersTable } from '../../platform/db/schema.ts';
 import { anyColumnContains, columnLike, likeLiteral } from '../../platform/db/search.ts';
 
@@ -7,6 +8,11 @@ export type PartnerRow = Selectable<PartnersTable>;
 
 export function findPartnerById(db: Executor, id: string): Promise<PartnerRow | undefined> {
   return db.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Hold the partner's row until the caller's transaction ends (PostgreSQL; lockRows says when to take it). */
+export function lockPartner(db: Db, trx: Tx, id: string, mode: 'update' | 'share' = 'update'): Promise<void> {
+  return lockRows(db, trx, 'partners', { id }, mode);
 }
 
 export function findPartnerBySlug(db: Executor, slug: string): Promise<PartnerRow | undefined> {
@@ -59,6 +65,11 @@ export function findMemberByEmail(db: Executor, partnerId: string, email: string
     .where('m.partner_id', '=', partnerId)
     .where('u.email', '=', email.toLowerCase())
     .executeTakeFirst();
+}
+
+/** The active members' roles of a partner (no personal details). */
+export function listActiveMemberRoles(db: Executor, partnerId: string) {
+  return db.selectFrom('partner_members').select(['user_id', 'role']).where('partner_id', '=', partnerId).where('status', '=', 'active').execute();
 }
 
 export function findMembershipOfUser(db: Executor, userId: string) {

@@ -3,7 +3,8 @@
  * exact terms recorded), approved by the operator (superseding the version before).
  */
 import type { Db } from '../../platform/db/database.ts';
-import { lockRows, serviceWrites } from '../../platform/db/database.ts';
+import { serviceWrites } from '../../platform/db/database.ts';
+import { partnerQueries } from '../partners/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { sha256 } from '../../platform/crypto.ts';
@@ -62,7 +63,7 @@ export class ProgramAgreements {
     const c = input.commission;
     if ((c.percent_bps ?? null) === null && (c.bounty_minor ?? null) === null) throw E.agreement_terms_invalid('Give a commission percentage, a bounty per qualified sign-up, or both.');
     return this.#w.write(async (trx) => {
-      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
+      await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const row: repo.AgreementRow = {
         id: newId('agr'),
         partner_id: partnerId,
@@ -122,7 +123,7 @@ export class ProgramAgreements {
     const now = this.#w.now();
     const patch = { status: 'approved' as const, approved_by: ctx.actor.userId, approved_at: now };
     return this.#w.write(async (trx) => {
-      await lockRows(this.#d.db, trx, 'partners', { id: a.partner_id });
+      await partnerQueries.lockPartner(this.#d.db, trx, a.partner_id);
       if (!(await repo.updateAgreement(trx, a.id, 'signed', patch))) throw E.agreement_not_approvable('This version was approved a moment ago.');
       const superseded = await repo.supersedeApproved(trx, a.partner_id, a.id, now);
       await this.#d.audit.record(trx, ctx, { action: 'partner.agreement_approved', partnerId: a.partner_id, targetType: 'agreement', targetId: a.id, details: { version: a.version, superseded } });

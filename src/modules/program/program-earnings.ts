@@ -3,7 +3,8 @@
  * force, page by page over a partner's referred tenants, each page one audited transaction.
  */
 import type { Db } from '../../platform/db/database.ts';
-import { lockRows, serviceWrites } from '../../platform/db/database.ts';
+import { serviceWrites } from '../../platform/db/database.ts';
+import { partnerQueries } from '../partners/index.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -114,7 +115,7 @@ export class EarningsComputation {
     const ids = tenants.map((t) => t.tenant_id);
     return this.#w.write(async (trx) => {
       // one writer per partner at a time: the lines read below are the ones the writes compare against
-      await lockRows(this.#d.db, trx, 'partners', { id: partnerId });
+      await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const now = this.#w.now();
       const month = scope !== 'all' && 'month' in scope ? scope.month : undefined;
       const sweep = scope !== 'all' && 'sweep' in scope ? scope.sweep : undefined;

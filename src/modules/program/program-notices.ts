@@ -6,12 +6,14 @@
  */
 import type { Tx } from '../../platform/db/database.ts';
 import type { AudienceDecision, AudienceEvent, Recipient } from '../notifications/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { findCodeCreator } from './program.repo.ts';
 
 export async function signupAudience(trx: Tx, e: AudienceEvent, members: readonly Recipient[]): Promise<AudienceDecision> {
   const code = typeof e.data.code === 'string' ? e.data.code : '';
   const [roles, creator] = await Promise.all([
-    trx.selectFrom('partner_members').select(['user_id', 'role']).where('partner_id', '=', e.partner_id).where('status', '=', 'active').execute(),
-    trx.selectFrom('referral_codes').select('created_by').where('code', '=', code).where('partner_id', '=', e.partner_id).executeTakeFirst(),
+    partnerQueries.listActiveMemberRoles(trx, e.partner_id),
+    findCodeCreator(trx, e.partner_id, code),
   ]);
   const owners = new Set(roles.filter((r) => r.role === 'PARTNER_OWNER').map((r) => r.user_id));
   const people = new Map<string, { data: Record<string, unknown>; in_app: boolean; email: 'preference' }>();

@@ -75,6 +75,11 @@ function referralQuery(db: Executor, f: ReferralFilter) {
   return q;
 }
 
+/** The referred tenants' ids: whose invoices a partner's earnings come from (for where that billing data comes from). */
+export async function listReferredTenantIds(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<string[]> {
+  return (await referralQuery(db, { partnerId, codeCreatedBy }).select('a.tenant_id').execute()).map((r) => r.tenant_id);
+}
+
 /** The limited tenant view's raw material: exactly the allow-listed columns, nothing else is selected. */
 export function listReferrals(db: Executor, f: ReferralFilter & { limit: number; offset: number }) {
   return referralQuery(db, f)
@@ -97,6 +102,11 @@ export async function countActiveReferrals(db: Executor, partnerId: string, code
 }
 
 /** Referred tenants that have paid at least one invoice (the funnel's last step). */
+/** Who created a partner's referral code. */
+export function findCodeCreator(db: Executor, partnerId: string, code: string) {
+  return db.selectFrom('referral_codes').select('created_by').where('code', '=', code).where('partner_id', '=', partnerId).executeTakeFirst();
+}
+
 export async function countPayingReferrals(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<number> {
   return Number(
     (
@@ -328,23 +338,6 @@ export async function signupCounts(db: Executor): Promise<Map<string, { sign_ups
     .groupBy('a.partner_id')
     .execute();
   return new Map(rows.map((r) => [r.partner_id, { sign_ups: Number(r.n), active: Number(r.active ?? 0) }]));
-}
-
-/** Display names of users (who created a code, signed or approved an agreement). */
-export async function userNames(db: Executor, ids: (string | null)[]): Promise<Map<string, string>> {
-  const want = [...new Set(ids.filter((x): x is string => !!x))];
-  if (want.length === 0) return new Map();
-  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', want).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
-/** The partner behind a code, read in the caller's transaction (SQLite has one connection: a read outside it would wait for it). */
-export function findPartnerBrief(db: Executor, partnerId: string) {
-  return db.selectFrom('partners').select(['id', 'name', 'status', 'capabilities']).where('id', '=', partnerId).executeTakeFirst();
-}
-
-export async function tenantSlugTaken(db: Executor, slug: string): Promise<boolean> {
-  return !!(await db.selectFrom('tenants').select('id').where('slug', '=', slug).executeTakeFirst());
 }
 
 /** The demo world's referred tenants' invoices (program.demo.ts): the reference resource data's own table. */

@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { lockRows, mutateAndKick } from '../../platform/db/database.ts';
+import { mutateAndKick } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -18,10 +18,10 @@ import type { renderMail } from '../../platform/mail/mail-template.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { identityErrors } from '../identity/index.ts';
-import type { TenantsService } from '../tenants/index.ts';
+import { identityErrors, identityQueries } from '../identity/index.ts';
+import { tenantQueries, type TenantsService } from '../tenants/index.ts';
 import type { PartnersService } from '../partners/index.ts';
-import { slugify } from '../partners/index.ts';
+import { partnerQueries, slugify } from '../partners/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
 import { periodOf } from './earnings-math.ts';
@@ -135,7 +135,7 @@ export class ProgramService {
   async #resolveCode(trx: Executor, input: string): Promise<{ partnerId: string; code: string }> {
     const code = input.trim().toUpperCase();
     const row = code ? await repo.findCode(trx, code) : undefined;
-    const partner = row ? await repo.findPartnerBrief(trx, row.partner_id) : undefined;
+    const partner = row ? await partnerQueries.findPartnerById(trx, row.partner_id) : undefined;
     if (!row || row.status !== 'active' || !partner || partner.status !== 'active' || !(JSON.parse(partner.capabilities) as string[]).includes('referral')) {
       throw E.referral_code_invalid('This referral code is not valid. Check it, or sign up without one.', { fields: [{ pointer: '/body/referral_code', detail: 'unknown or inactive referral code' }] });
     }
@@ -198,7 +198,7 @@ export class ProgramService {
   async #signupSlug(db: Executor, organizationName: string): Promise<string> {
     let slug = slugify(organizationName);
     if (slug === 'partner') slug = 'org';
-    if (await repo.tenantSlugTaken(db, slug)) slug = `${slug.slice(0, 56)}-${randomInt(36 ** 5).toString(36).padStart(5, '0')}`;
+    if (await tenantQueries.findTenantBySlug(db, slug)) slug = `${slug.slice(0, 56)}-${randomInt(36 ** 5).toString(36).padStart(5, '0')}`;
     return slug;
   }
 
@@ -326,7 +326,7 @@ export class ProgramService {
   async recordPayout(ctx: RequestContext, input: { partner_id: string; reference: string; paid_date: string; earning_ids?: string[] }): Promise<repo.PayoutRow> {
     await this.#d.partners.requirePartner(input.partner_id);
     return this.#write(async (trx) => {
-      await lockRows(this.#d.db, trx, 'partners', { id: input.partner_id });
+      await partnerQueries.lockPartner(this.#d.db, trx, input.partner_id);
       const ids = input.earning_ids ? [...new Set(input.earning_ids)] : undefined;
       const found = await repo.listForPayout(trx, input.partner_id, ids);
       if (ids && !ids.every((id) => found.some((l) => l.id === id && l.state === 'approved'))) throw E.payout_lines_invalid('Some of these earnings are not approved earnings of this partner.');
@@ -425,7 +425,13 @@ export class ProgramService {
   }
 
   userNames(ids: (string | null)[]) {
-    return repo.userNames(this.#k, ids);
+    return identityQueries.findUserNames(this.#k, ids);
+  }
+
+  /** The customers whose paid invoices the partner's earnings come from (staff: their own codes'). */
+  async referredTenantIds(partnerId: string, codeCreatedBy?: string): Promise<string[]> {
+    await this.requireReferralPartner(partnerId);
+    return repo.listReferredTenantIds(this.#k, partnerId, codeCreatedBy);
   }
 
   async requireAgreement(id: string) {

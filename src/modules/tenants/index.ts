@@ -2,3 +2,5 @@ export { TenantsService, toTenantDto, toBillingAccountDto, generateAccountNumber
 export { tenantRoutes } from './tenants.routes.ts';
 export { tenantErrors } from './tenants.errors.ts';
 export type { TenantRow, BillingAccountRow } from './tenants.repo.ts';
+/** The tenants' tables are queried only here: other modules ask through these functions. */
+export * as tenantQueries from './tenants.repo.ts';

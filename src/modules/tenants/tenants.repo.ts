@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
-import type { Executor } from '../../platform/db/database.ts';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { lockRows } from '../../platform/db/database.ts';
 import type { BillingAccountsTable, TenantsTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
 
@@ -12,6 +13,21 @@ export function findTenantById(db: Executor, id: string): Promise<TenantRow | un
 
 export function findTenantBySlug(db: Executor, slug: string): Promise<TenantRow | undefined> {
   return db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The names of some tenants (id → name); unknown ids are absent. */
+export async function findTenantNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids).execute()).map((t) => [t.id, t.name]));
+}
+
+export function findTenantByInviteCode(db: Executor, code: string): Promise<TenantRow | undefined> {
+  return db.selectFrom('tenants').selectAll().where('invite_code', '=', code).executeTakeFirst();
+}
+
+/** Hold the tenant's row until the caller's transaction ends (PostgreSQL; lockRows says when to take it). */
+export function lockTenant(db: Db, trx: Tx, id: string, mode: 'update' | 'share' = 'update'): Promise<void> {
+  return lockRows(db, trx, 'tenants', { id }, mode);
 }
 
 export function listTenants(db: Executor, f: { ids?: string[]; q?: string; status?: string; cursor?: string; limit: number }): Promise<TenantRow[]> {
@@ -99,6 +115,16 @@ export async function deleteMember(db: Executor, tenantId: string, userId: strin
 
 export function listBillingAccounts(db: Executor, tenantId: string): Promise<BillingAccountRow[]> {
   return db.selectFrom('billing_accounts').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** The accounts of many tenants at once (oldest first). */
+export function listBillingAccountsOfTenants(db: Executor, tenantIds: readonly string[]): Promise<BillingAccountRow[]> {
+  return db.selectFrom('billing_accounts').selectAll().where('tenant_id', 'in', tenantIds).orderBy('created_at').execute();
+}
+
+/** A tenant's accounts as a delegation's BAN scope names them (oldest first). */
+export function listBillingAccountSummaries(db: Executor, tenantId: string) {
+  return db.selectFrom('billing_accounts').select(['id', 'account_number', 'name', 'status']).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
 }
 
 export function findBillingAccount(db: Executor, tenantId: string, id: string): Promise<BillingAccountRow | undefined> {
