@@ -6,10 +6,7 @@ export type AccessSettings = Schemas['AccessSettings'];
 export type ActivationDto = Schemas['Activation'];
 export type EligibleAccessDto = Schemas['EligibleAccess'];
 export type AccessSettingsList = Schemas['AccessSettingsList'];
-export interface ActivationList {
-  data: ActivationDto[];
-  waiting: number;
-}
+export type ActivationList = Schemas['ActivationList'];
 
 const enc = encodeURIComponent;
 

@@ -1,44 +1,17 @@
 /** Delegations (partner ↔ tenant access), the MSP's customer views and the X-Active-Tenant-Id context (wire types and calls). */
-import type { paths, Schemas } from './schema.ts';
+import type { Answer, Body, paths, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
-export interface Overrides {
-  grant: string[];
-  deny: string[];
-}
+export type Overrides = DelegationDto['overrides'];
 
 export type DelegationDto = Schemas['Delegation'];
 
-export interface DelegationPage {
-  data: DelegationDto[];
-  next_cursor: string | null;
-}
+export type DelegationPage = Answer<'/api/v1/tenants/{tenant_id}/delegations', 'get'>;
 
-export interface CustomerTenant {
-  id: string;
-  name: string;
-  slug: string;
-  status: string;
-  tier: string;
-  created_at: string;
-}
+export type CustomerDetail = Answer<'/api/v1/partner/customers/{tenant_id}', 'get'>;
+export type CustomerTenant = CustomerDetail['tenant'];
 
-export interface CustomerDetail {
-  tenant: CustomerTenant;
-  delegation: DelegationDto;
-  billing_accounts: { id: string; account_number: string; name: string; status: string }[];
-  permissions: string[];
-}
-
-export interface LinkRequest {
-  tenant_slug?: string;
-  invite_code?: string;
-  role: string;
-  ban_ids?: string[] | null;
-  overrides?: Partial<Overrides>;
-  justification: string;
-  ends_at: string;
-}
+export type LinkRequest = Body<'/api/v1/partners/{partner_id}/delegations', 'post'>;
 
 export interface DelegationFilter {
   status?: string;
@@ -53,14 +26,7 @@ export interface DelegationFilter {
 export type RoleDto = Schemas['Role'];
 
 /** GET /api/v1/partner/context: what X-Active-Tenant-Id resolves to for the signed-in user. */
-export interface PartnerContext {
-  tenant_id: string;
-  via: 'membership' | 'delegation' | string;
-  delegation_id: string | null;
-  role: string | null;
-  ban_ids: string[] | null;
-  permissions: string[];
-}
+export type PartnerContext = Answer<'/api/v1/partner/context', 'get'>;
 
 /** A link's relationship details (contract reference, contacts, notes), kept by both sides. */
 export type RelationshipDto = paths['/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/relationship']['get']['responses'][200]['content']['application/json'];

@@ -1,53 +1,15 @@
 /** The partner configuration manager: the feature catalog, a partner's configuration and its history, a partner's own features. */
 import { http } from './client.ts';
+import type { Answer, Body } from './schema.ts';
 
-export type Lifecycle = 'beta' | 'general' | 'retired';
-export interface FeatureDto {
-  key: string;
-  name: string;
-  description: string;
-  default_on: boolean;
-  lifecycle: Lifecycle;
-  opt_in: boolean;
-  created_at: string;
-  updated_at: string;
-}
-export interface FeatureInput {
-  key: string;
-  name: string;
-  description: string;
-  default_on: boolean;
-  lifecycle?: 'beta' | 'general';
-  opt_in: boolean;
-}
-export interface PartnerFeatureDto {
-  key: string;
-  name: string;
-  description: string;
-  lifecycle: Lifecycle;
-  opt_in: boolean;
-  enabled: boolean;
-  source: 'default' | 'partner';
-  can_switch: boolean;
-}
-export interface RolesSection {
-  member_roles?: string[];
-  delegation_roles?: string[];
-}
-export interface PartnerConfigDto {
-  partner_id: string;
-  version: number;
-  config: { features?: Record<string, boolean>; roles?: RolesSection; [section: string]: unknown };
-}
-export interface ConfigVersionDto {
-  version: number;
-  section: string;
-  before: unknown;
-  after: unknown;
-  changes: { path: string; from: unknown; to: unknown }[];
-  changed_by: { id: string; name: string; email: string } | null;
-  changed_at: string;
-}
+export type FeatureDto = Answer<'/api/v1/features', 'get'>['data'][number];
+export type Lifecycle = FeatureDto['lifecycle'];
+export type FeatureInput = Body<'/api/v1/features', 'post'>;
+export type PartnerFeatureDto = Answer<'/api/v1/partners/{partner_id}/features', 'get'>['data'][number];
+/** GET /partners/:id/configuration: only the sections set for the partner (an absent one: the platform's defaults) */
+export type PartnerConfigDto = Answer<'/api/v1/partners/{partner_id}/configuration', 'get'>;
+export type RolesSection = NonNullable<PartnerConfigDto['config']['roles']>;
+export type ConfigVersionDto = Answer<'/api/v1/partners/{partner_id}/configuration/versions', 'get'>['data'][number];
 
 const enc = encodeURIComponent;
 const p = (partnerId: string) => `/api/v1/partners/${enc(partnerId)}`;

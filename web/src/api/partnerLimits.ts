@@ -1,33 +1,20 @@
 /** A partner's session policy, limits and quotas, API access policy and usage. */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
+import { featuresApi, type PartnerConfigDto } from './features.ts';
 
 export type PartnerUsageDto = Schemas['PartnerUsage'];
-export interface SessionSection {
-  idle_minutes?: number;
-  absolute_minutes?: number;
-  max_sessions?: number;
-}
-export interface LimitsSection {
-  per_minute?: Record<string, number>;
-  daily_quota?: number | null;
-  monthly_quota?: number | null;
-}
-export interface ApiSection {
-  route_classes?: string[] | null;
-  ip_allow?: string[];
-}
-export interface PartnerConfigDto {
-  partner_id: string;
-  version: number;
-  config: { session?: SessionSection; limits?: LimitsSection; api?: ApiSection; [section: string]: unknown };
-}
+export type { PartnerConfigDto };
+export type SessionSection = NonNullable<PartnerConfigDto['config']['session']>;
+export type LimitsSection = NonNullable<PartnerConfigDto['config']['limits']>;
+export type ApiSection = NonNullable<PartnerConfigDto['config']['api']>;
 
 const enc = encodeURIComponent;
 const p = (partnerId: string) => `/api/v1/partners/${enc(partnerId)}`;
 
 export const partnerLimitsApi = {
-  config: (partnerId: string) => http.get<PartnerConfigDto>(`${p(partnerId)}/configuration`),
+  /** the same request (and cache entry, partnerKeys.configuration) as the features and roles tabs read */
+  config: featuresApi.config,
   setSection: (partnerId: string, section: 'session' | 'limits' | 'api', value: unknown, expectedVersion?: number) =>
     http.put<PartnerConfigDto>(`${p(partnerId)}/configuration/${section}`, { value, ...(expectedVersion !== undefined ? { expected_version: expectedVersion } : {}) }),
   usage: (partnerId: string, q: { from?: string; to?: string } = {}) => http.get<PartnerUsageDto>(`${p(partnerId)}/usage`, q),
