@@ -189,7 +189,7 @@ function ExportProgress({ job, onChange }: { job: ExportJob; onChange(j: ExportJ
           Hide
         </Button>
       </Group>
-      <Progress value={job.progress_pct} animated={running} />
+      <Progress value={job.progress_pct} animated={running} aria-label={`${job.format.toUpperCase()} export: ${job.progress_pct} % done`} />
       <Text size="xs" c="dimmed" mt={4}>
         {job.rows_done.toLocaleString()} of {job.total_rows.toLocaleString()} invoices
         {job.expires_at && job.status === 'done' ? ` · the download is available until ${formatDate(job.expires_at)}` : ''}
