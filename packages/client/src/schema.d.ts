@@ -2715,6 +2715,23 @@ export interface paths {
         patch: operations["patchPartnersProgramCodesByCode"];
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/program/data-freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the billing data behind your earnings comes from: the sources of your referred customers’ invoices and when each last synced (owner, staff; canViewEarnings) */
+        get: operations["getPartnersProgramDataFreshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/program/earnings": {
         parameters: {
             query?: never;
@@ -6529,6 +6546,18 @@ export interface components {
             reversed: number;
             unchanged: number;
             updated: number;
+        };
+        /** EarningsFreshness */
+        EarningsFreshness: {
+            /** @description newest sync first; empty: no source has sent billing data for these customers yet */
+            sources: {
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                last_synced_at: string;
+                source_name: string;
+            }[];
         };
         /** EligibleAccess */
         EligibleAccess: {
@@ -21506,6 +21535,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralCode"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersProgramDataFreshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: EarningsFreshness */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarningsFreshness"];
                 };
             };
             /** @description RFC 9457 problem+json */

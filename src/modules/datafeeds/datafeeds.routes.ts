@@ -2,6 +2,7 @@
  * The routes of the other feeds:
  *  - POST /sync/v1/stripe/:source_id/webhook — Stripe's webhook deliveries, outside the /api routers
  *    like the sync API: the raw body is what Stripe signed, checked against the source's signing secret;
+ *  - a referral partner's: where the billing data behind its earnings comes from (its freshness line);
  *  - the operator's (platform.tenants.manage): set a source up for Stripe, map Stripe customers to
  *    billing accounts, run a backfill; CSV import — templates per kind, a preview with each row's
  *    errors, and applying only on confirmation.
@@ -88,9 +89,35 @@ const Applied = Type.Object(
   { title: 'ImportApplied' },
 );
 
-export function dataFeedRoutes(d: { stripe: StripeFeed; imports: DataImport; access: Access }): AudienceRoutes {
+const EarningsFreshness = Type.Object(
+  { sources: Type.Array(Type.Object({ source_name: Type.String(), last_synced_at: Type.String({ format: 'date-time' }) }), { description: 'newest sync first; empty: no source has sent billing data for these customers yet' }) },
+  { title: 'EarningsFreshness' },
+);
+
+export function dataFeedRoutes(d: { stripe: StripeFeed; imports: DataImport; access: Access; earningsFreshness: (partnerId: string, codeCreatedBy?: string) => Promise<{ source_name: string; last_synced_at: string }[]> }): AudienceRoutes {
   const { stripe, imports, access } = d;
   return {
+    partner(app: App): void {
+      app.get(
+        '/api/v1/partners/:partner_id/program/data-freshness',
+        {
+          schema: {
+            tags: TAGS,
+            summary: 'Where the billing data behind your earnings comes from: the sources of your referred customers’ invoices and when each last synced (owner, staff; canViewEarnings)',
+            params: Strict({ partner_id: Id('ptr') }),
+            response: { 200: EarningsFreshness, ...problems(400, 401, 403, 404) },
+          },
+        },
+        async (req) => {
+          const a = access.partner(req, req.params.partner_id, 'partner.earnings.read');
+          // staff see the customers their own codes brought, as on the program's other pages
+          const role = a.membership ? a.membership.role : a.principal.platformRole;
+          const own = access.can(role, 'partner.referrals.read_all') ? undefined : (a.principal.userId ?? undefined);
+          return { sources: await d.earningsFreshness(req.params.partner_id, own) };
+        },
+      );
+    },
+
     operator(app: App): void {
       const op = { config: { operator: PERMISSION } };
       const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);

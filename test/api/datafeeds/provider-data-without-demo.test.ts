@@ -111,6 +111,8 @@ describe('with the demo world off, the two sources fill every view', () => {
     expect((await mspStaff.get('/api/v1/partner/data-freshness')).body.kinds).toEqual([]);
     expect((await mspStaff.get('/api/v1/partner/billing/invoices?limit=50')).body.data).toEqual([]);
     expect((await admin.get(`/api/v1/tenants/${customer.id}/self/tickets?limit=50`)).body.data).toEqual([]);
+    const earningsFrom = await referral.owner.get(`/api/v1/partners/${referral.p.id}/program/data-freshness`);
+    expect([earningsFrom.status, earningsFrom.body]).toEqual([200, { sources: [] }]);
   });
 
   it('the NDJSON source sends the billing account, services, orders, tickets, usage and SLA', async () => {
@@ -202,11 +204,32 @@ describe('with the demo world off, the two sources fill every view', () => {
     expect(e.status).toBe(200);
     // 10 % of the paid invoice's 400.00 before tax; the open one earns nothing yet
     expect(e.body.items).toEqual([expect.objectContaining({ kind: 'commission', amount_minor: 4_000 })]);
+    // its earnings page says where that billing data comes from
+    for (const who of [referral.owner, referral.staff]) {
+      const from = await who.get(`/api/v1/partners/${referral.p.id}/program/data-freshness`);
+      expect(from.status).toBe(200);
+      expect(from.body.sources.map((x: { source_name: string }) => x.source_name)).toEqual(who === referral.owner ? [stripe.name] : []);
+    }
     const s = await referral.owner.get(`/api/v1/partners/${referral.p.id}/program/summary`);
     expect(s.status).toBe(200);
     expect(s.body.funnel.paying).toBe(1);
     // referral alone grants nothing: the customer's invoices stay out of its reach
     const refused = await referral.owner.get(`/api/v1/partner/billing/invoices?tenant_id=${customer.id}`);
     expect(refused.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it('the earnings freshness refuses bad input and other partners with problem+json codes', async () => {
+    // a malformed partner id reads as a missing partner
+    const bad = await referral.owner.get('/api/v1/partners/not-a-partner/program/data-freshness');
+    expect([bad.status, bad.body.code]).toEqual([404, 'partner_not_found']);
+    const other = await referral.owner.get(`/api/v1/partners/${msp.id}/program/data-freshness`);
+    expect([403, 404]).toContain(other.status);
+    expect(other.headers['content-type']).toContain('application/problem+json');
+    // an MSP partner has no program
+    const notReferral = await mspStaff.get(`/api/v1/partners/${msp.id}/program/data-freshness`);
+    expect([403, 404]).toContain(notReferral.status);
+    expect(notReferral.body.code).toBeTruthy();
+    const anon = await t.client().get(`/api/v1/partners/${referral.p.id}/program/data-freshness`);
+    expect(anon.status).toBe(401);
   });
 });

@@ -6,6 +6,7 @@ export type DataSourceDto = Schemas['DataSource'];
 export type DataSourceDetailDto = Schemas['DataSourceDetail'];
 export type DataSourceIssuedDto = Schemas['DataSourceTokenIssued'];
 export type DataFreshnessDto = Schemas['DataFreshness'];
+export type EarningsFreshnessDto = Schemas['EarningsFreshness'];
 export type SourceKind = DataSourceDto['kinds'][number];
 
 const enc = encodeURIComponent;
@@ -20,4 +21,6 @@ export const dataSourcesApi = {
   dismissHeld: (id: string, heldId: string) => http.delete(`/api/v1/data-sources/${enc(id)}/held/${enc(heldId)}`),
   tenantFreshness: (tenantId: string) => http.get<DataFreshnessDto>(`/api/v1/tenants/${enc(tenantId)}/data-freshness`),
   partnerFreshness: () => http.get<DataFreshnessDto>('/api/v1/partner/data-freshness'),
+  /** where the billing data behind a referral partner's earnings comes from (its referred customers' invoices) */
+  earningsFreshness: (partnerId: string) => http.get<EarningsFreshnessDto>(`/api/v1/partners/${enc(partnerId)}/program/data-freshness`),
 };

@@ -37,7 +37,10 @@ export function DataFreshness({ kind, tenantId }: { kind: SourceKind | SourceKin
   const q = useApiQuery(dataSourceKeys.freshness(tenantId ?? 'partner'), () => (tenantId ? dataSourcesApi.tenantFreshness(tenantId) : dataSourcesApi.partnerFreshness()), { staleTime: 30_000 });
   const sentences = (Array.isArray(kind) ? kind : [kind]).map((k) => freshnessWords(q.data, k)).filter((w): w is string => !!w);
   if (sentences.length === 0) return null;
-  const words = sentences.join(' ');
+  return <FreshnessLine words={sentences.join(' ')} />;
+}
+
+function FreshnessLine({ words }: { words: string }) {
   return (
     <Group gap={6} wrap="nowrap" data-testid="data-freshness" mb="sm">
       <IconRefresh size={14} aria-hidden style={{ flexShrink: 0, color: 'var(--mantine-color-dimmed)' }} />
@@ -46,4 +49,16 @@ export function DataFreshness({ kind, tenantId }: { kind: SourceKind | SourceKin
       </Text>
     </Group>
   );
+}
+
+/** A referral partner's earnings: computed from its referred customers' paid invoices, from these sources. */
+export function EarningsFreshness({ partnerId }: { partnerId: string }) {
+  const q = useApiQuery(dataSourceKeys.earningsFreshness(partnerId), () => dataSourcesApi.earningsFreshness(partnerId), { staleTime: 30_000 });
+  if (!q.data) return null;
+  const [first, ...rest] = q.data.sources;
+  const others = rest.length === 0 ? '' : ` (and ${rest.length === 1 ? rest[0].source_name : `${rest.length} other sources`})`;
+  const words = first
+    ? `Earnings come from your referred customers’ paid invoices: billing data from ${first.source_name}${others}, updated ${timeAgo(first.last_synced_at)}.`
+    : 'Earnings come from your referred customers’ paid invoices: no source has sent their billing data yet.';
+  return <FreshnessLine words={words} />;
 }

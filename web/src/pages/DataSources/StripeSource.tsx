@@ -22,7 +22,7 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 /** every data-source query starts with this prefix */
 const SOURCES: readonly string[] = ['data-sources'];
 
-const EVENTS = 'invoice.finalized, invoice.paid, invoice.updated, invoice.voided, invoice.marked_uncollectible, customer.created, customer.updated, customer.subscription.created, customer.subscription.updated, customer.subscription.deleted, charge.refunded';
+const EVENTS = 'invoice.finalized, invoice.paid, invoice.updated, invoice.voided, invoice.marked_uncollectible, customer.created, customer.updated, customer.subscription.created, customer.subscription.updated, customer.subscription.deleted, charge.refunded, refund.created, refund.updated';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`;

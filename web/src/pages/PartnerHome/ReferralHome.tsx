@@ -8,6 +8,7 @@ import { Alert, Anchor, Button, Group, SimpleGrid, Stack, Text } from '@mantine/
 import { IconArrowRight, IconSignature } from '@tabler/icons-react';
 import { programApi } from '../../api/program.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { EarningsFreshness } from '../../components/DataFreshness.tsx';
 import { formatMoney, formatNumber } from '../../components/format.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { Figure, HomeSection } from './HomeParts.tsx';
@@ -37,6 +38,7 @@ export function ReferralHome({ partnerId, ownCodesOnly, canSign }: { partnerId: 
           </Group>
         </Alert>
       )}
+      <EarningsFreshness partnerId={partnerId} />
       <HomeSection title="Your referrals" description={`Organizations that signed up through ${codes}, and how many of them became paying customers.`} testId="referral-funnel">
         <SimpleGrid cols={{ base: 1, xs: 3 }} data-testid="funnel">
           <Figure label="Signed up" value={s ? formatNumber(s.funnel.sign_ups) : undefined} hint={`Through ${codes}`} testId="funnel-signups" />

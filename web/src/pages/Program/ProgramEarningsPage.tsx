@@ -9,6 +9,7 @@ import { EARNING_STATES, programApi, type Earning, type ProgramSummary } from '.
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { EarningsFreshness } from '../../components/DataFreshness.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useApiList, useApiQuery } from '../../query/query.ts';
 import { allows } from '../../session/access.ts';
@@ -63,6 +64,7 @@ export function ProgramEarningsPage() {
         }
       />
       <Stack gap="lg">
+        <EarningsFreshness partnerId={pid} />
         <ErrorAlert error={summary.error} />
         <Totals s={s} />
         <Chart
