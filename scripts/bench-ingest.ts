@@ -11,6 +11,9 @@
  * A batch refused with 429 waits its Retry-After and is sent again, as a client would.
  * Then, as a partner staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
  * tickets and dashboard views and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
+ * Every BENCH_SAMPLE_MS (10 s) of the ingest, a sample: the phase, the lines done in that window per
+ * second, and the instance's RSS and heap (each sample is listed; flat memory is the target). The
+ * events the records fire are fanned out by the instance's own events worker meanwhile, as in production.
  * Meant for PostgreSQL (DATABASE_URL); runs on SQLite too. The last line is one JSON object.
  */
 import { randomBytes } from 'node:crypto';
@@ -98,6 +101,24 @@ function line(kind: 'account' | 'invoice' | 'ticket', i: number): string {
 }
 
 const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0, throttled: 0 };
+// every SAMPLE_MS during the ingest: the lines done in that window and the instance's memory (flat is the target)
+const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 10_000);
+const mb = (n: number) => Math.round(n / 1048576);
+interface Sample { phase: string; at_s: number; lines: number; per_second: number; rss_mb: number; heap_mb: number }
+const samples: Sample[] = [];
+let phase = 'set-up';
+let phaseLines = 0;
+const t0All = performance.now();
+let last = { at: t0All, lines: 0, phase };
+const sampler = setInterval(() => {
+  const at = performance.now();
+  const m = process.memoryUsage();
+  const done = last.phase === phase ? phaseLines - last.lines : phaseLines;
+  samples.push({ phase, at_s: Math.round((at - t0All) / 100) / 10, lines: done, per_second: Math.round(done / ((at - last.at) / 1000)), rss_mb: mb(m.rss), heap_mb: mb(m.heapUsed) });
+  if (process.stderr.isTTY) process.stderr.write(`\n${JSON.stringify(samples.at(-1))}\n`);
+  last = { at, lines: phaseLines, phase };
+}, SAMPLE_MS);
+sampler.unref();
 async function push(body: string): Promise<void> {
   for (;;) {
     const r = await app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
@@ -107,14 +128,17 @@ async function push(body: string): Promise<void> {
       continue;
     }
     if (r.statusCode !== 200) throw new Error(`batch: ${r.statusCode} ${r.body.slice(0, 300)}`);
-    const j = r.json() as typeof counts;
+    const j = r.json() as typeof counts & { lines: number };
     for (const k of ['applied', 'unchanged', 'held', 'rejected'] as const) counts[k] += j[k];
+    phaseLines += j.lines;
     return;
   }
 }
 /** send `n` lines of a kind in batches, PUSHERS at a time; returns lines per second */
-async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number): Promise<{ seconds: number; per_second: number }> {
+async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: string = kind): Promise<{ seconds: number; per_second: number }> {
   const t0 = performance.now();
+  phase = label;
+  phaseLines = 0;
   let next = 0;
   const worker = async () => {
     for (;;) {
@@ -131,15 +155,16 @@ async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number): Promis
   const seconds = (performance.now() - t0) / 1000;
   return { seconds: Math.round(seconds * 10) / 10, per_second: Math.round(n / seconds) };
 }
+const resendN = Math.min(INVOICES, 20_000);
 const accounts = await ingest('account', TENANTS);
 const invoices = await ingest('invoice', INVOICES);
 const tickets = await ingest('ticket', TICKETS);
 // the same invoices again: every line unchanged
-const resendN = Math.min(INVOICES, 20_000);
 const before = counts.unchanged;
-const resend = await ingest('invoice', resendN);
+const resend = await ingest('invoice', resendN, 'resend');
 const resentUnchanged = counts.unchanged - before;
 if (process.stderr.isTTY) process.stderr.write('\n');
+phase = 'views';
 
 if (bench.label === 'postgres' && bench.ownerUrl) {
   const c = new pg.Client({ connectionString: bench.ownerUrl });
@@ -174,15 +199,21 @@ for (const url of ENDPOINTS) {
 await app.close();
 await bench.drop();
 
+clearInterval(sampler);
 const worst = Math.max(...Object.values(views).map((v) => v.p95_ms));
+const ingestSamples = samples.filter((x) => x.phase !== 'set-up' && x.phase !== 'views');
+const memory = { rss_mb: { min: Math.min(...ingestSamples.map((x) => x.rss_mb)), max: Math.max(...ingestSamples.map((x) => x.rss_mb)) }, heap_mb: { min: Math.min(...ingestSamples.map((x) => x.heap_mb)), max: Math.max(...ingestSamples.map((x) => x.heap_mb)) } };
 console.log(`\nsync ingest (${bench.label}) — ${TENANTS.toLocaleString('en-US')} tenants, ${PUSHERS} batches in flight of ${BATCH.toLocaleString('en-US')} lines${quick ? ' (--quick)' : ''}`);
 console.log(`billing accounts: ${TENANTS.toLocaleString('en-US')} in ${accounts.seconds} s (${accounts.per_second} lines/s)`);
 console.log(`invoices:         ${INVOICES.toLocaleString('en-US')} in ${invoices.seconds} s (${invoices.per_second} lines/s)`);
 console.log(`tickets:          ${TICKETS.toLocaleString('en-US')} in ${tickets.seconds} s (${tickets.per_second} lines/s)`);
 console.log(`resent invoices:  ${resendN.toLocaleString('en-US')} in ${resend.seconds} s (${resend.per_second} lines/s), ${resentUnchanged.toLocaleString('en-US')} unchanged`);
 console.log(`lines: ${counts.applied} applied, ${counts.unchanged} unchanged, ${counts.held} held, ${counts.rejected} rejected; ${counts.throttled} batches waited for the rate limit`);
+console.log(`every ${SAMPLE_MS / 1000} s of the ingest (phase: lines/s, RSS MB, heap MB):`);
+for (const x of ingestSamples) console.log(`  ${String(x.at_s).padStart(7)} s  ${x.phase.padEnd(8)} ${String(x.per_second).padStart(7)} lines/s  rss ${String(x.rss_mb).padStart(5)}  heap ${String(x.heap_mb).padStart(5)}`);
+console.log(`memory during the ingest: RSS ${memory.rss_mb.min}–${memory.rss_mb.max} MB, heap ${memory.heap_mb.min}–${memory.heap_mb.max} MB`);
 console.log('MSP view'.padEnd(22) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9));
 for (const [k, v] of Object.entries(views)) console.log(k.padEnd(22) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9));
 console.log(`target p95 ≤ 200 ms: ${worst <= 200 ? 'met' : 'MISSED'} (worst ${worst} ms) · machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
-console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, views, worst_p95_ms: worst, load1: loadavg()[0] }));
+console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, views, worst_p95_ms: worst, memory, samples: ingestSamples, load1: loadavg()[0] }));
 process.exit(0);

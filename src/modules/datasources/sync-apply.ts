@@ -66,6 +66,8 @@ export class SyncApplier {
   readonly #records = new Map<string, repo.SyncRecordRow | null>();
   /** whether the source has held lines a line might clear (asked once per batch) */
   #mayHaveHeld = true;
+  /** the external ids of the group being planned (a line naming one again waits for the group) */
+  readonly #groupKeys = new Set<string>();
 
   /** the batch's transaction, under the source's context */
   #trx: Tx | null = null;
@@ -84,7 +86,7 @@ export class SyncApplier {
         await this.#prefetch(source, lines);
         let group: { pending: PendingLine; undo: () => void }[] = [];
         for (const input of lines) {
-          const planned = await this.#plan(source, input, group);
+          const planned = await this.#plan(source, input);
           if (planned === 'alone') {
             // the lines before it are written first: it sees them, as it would line by line
             await this.#flush(source, group, batchId, out, lines);
@@ -95,6 +97,7 @@ export class SyncApplier {
           } else if ('done' in planned) out.results.push(planned.done);
           else {
             group.push(planned);
+            this.#groupKeys.add(keyOf(planned.pending.l.kind, planned.pending.l.externalId));
             out.results.push(planned.pending.write ? { line: input.line, kind: planned.pending.l.kind, external_id: planned.pending.l.externalId, status: 'applied', record_id: planned.pending.sync.record_id } : { line: input.line, kind: planned.pending.l.kind, external_id: planned.pending.l.externalId, status: 'unchanged', record_id: planned.pending.sync.record_id, reason: 'The content is the same as before; only the version moved.' });
           }
         }
@@ -182,7 +185,7 @@ export class SyncApplier {
    * or 'alone' when it is applied on its own (a deletion, a payment, a line that would be held or
    * refused, a record moving customer, an external id already in the group).
    */
-  async #plan(source: SyncSource, input: SyncLineInput, group: readonly { pending: PendingLine }[]): Promise<Planned> {
+  async #plan(source: SyncSource, input: SyncLineInput): Promise<Planned> {
     const c = this.#check(source, input);
     if ('done' in c) return c;
     const { l, head } = c;
@@ -190,7 +193,7 @@ export class SyncApplier {
     const existing = this.#records.get(key);
     if (existing === undefined || l.deleted || l.kind === 'payment') return 'alone';
     if (existing && existing.version >= l.version) return { done: this.#unchanged(input, head, existing, l.version) };
-    if (group.some((g) => g.pending.l.kind === l.kind && g.pending.l.externalId === l.externalId)) return 'alone';
+    if (this.#groupKeys.has(key)) return 'alone';
     const now = this.#now();
     const sync = (recordId: string, tenantId: string) => ({ source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: 0, updated_at: now });
     const undoRecord = () => {
@@ -236,7 +239,8 @@ export class SyncApplier {
     if (l.kind === 'billing_account') {
       // the batch's later lines find the account as it is now, before the batch commits
       const number = String(d.account_number);
-      const before = [...this.#bans].filter(([, x]) => x.id === recordId);
+      // an account renumbered: its old number no longer names it (a new account has no old number)
+      const before = update ? [...this.#bans].filter(([, x]) => x.id === recordId) : [];
       const had = this.#bans.get(number);
       for (const [n] of before) this.#bans.delete(n);
       this.#bans.set(number, { id: recordId, tenant_id: tenantId });
@@ -255,6 +259,7 @@ export class SyncApplier {
 
   /** Write the group (see sync-bulk.ts); if it fails, its lines are applied one by one instead. */
   async #flush(source: SyncSource, group: { pending: PendingLine; undo: () => void }[], batchId: string | null, out: ApplyOutcome, lines: readonly SyncLineInput[]) {
+    this.#groupKeys.clear();
     if (group.length === 0) return;
     const first = out.results.length - group.length;
     const all = group.map((g) => g.pending);
@@ -479,7 +484,7 @@ export class SyncApplier {
     this.#booked(l.kind, l.version, tenantId, live ? 0 : 1);
     if (l.kind === 'billing_account') {
       // the batch's later lines find the account as it is now, before the batch commits
-      for (const [n, b] of this.#bans) if (b.id === id) this.#bans.delete(n);
+      if (ban ?? live) for (const [n, b] of this.#bans) if (b.id === id) this.#bans.delete(n);
       this.#bans.set(String(d.account_number), { id, tenant_id: tenantId });
       this.#noBans.delete(String(d.account_number));
       if ((rw as RecordWrite | null)?.insert) out.newBans.add(String(d.account_number));

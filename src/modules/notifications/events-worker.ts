@@ -114,7 +114,10 @@ export class EventsWorker {
       const n = await asSystem(() =>
         mutate(this.#d.db, async (trx) => {
           const events = await repo.claimPendingEvents(this.#d.db, trx, EVENT_BATCH);
-          for (const e of events) await this.#fanOut(trx, e);
+          // the endpoints of the batch's owners in one read (a sync batch brings thousands of events)
+          const owners = (k: 'tenant_id' | 'partner_id') => [...new Set(events.map((e) => e[k]).filter((x): x is string => !!x))];
+          const endpoints = events.length ? await repo.endpointsOfOwners(trx, owners('tenant_id'), owners('partner_id')) : [];
+          for (const e of events) await this.#fanOut(trx, e, endpoints);
           await repo.markDispatched(trx, events.map((e) => e.id), this.#d.clock.now().toISOString());
           return events.length;
         }),
@@ -124,7 +127,7 @@ export class EventsWorker {
     }
   }
 
-  async #fanOut(trx: Tx, e: repo.DomainEventRow): Promise<void> {
+  async #fanOut(trx: Tx, e: repo.DomainEventRow, active: readonly repo.EndpointRow[]): Promise<void> {
     const now = this.#d.clock.now().toISOString();
     const data = JSON.parse(e.payload) as Record<string, unknown>;
     // an event whose data another module owns: that module decides, per recipient, the partner's side
@@ -132,7 +135,9 @@ export class EventsWorker {
     const members = policy && e.partner_id ? await repo.partnerMembers(trx, e.partner_id) : [];
     const decided = policy && e.partner_id ? await policy(trx, { id: e.id, type: e.type, tenant_id: e.tenant_id, partner_id: e.partner_id, data }, members) : null;
     // webhooks: every active endpoint of the tenant, the partner or the platform that subscribed
-    const endpoints = (await repo.endpointsFor(trx, e.tenant_id, e.partner_id)).filter((x) => {
+    const owns = (x: repo.EndpointRow) => x.owner_type === 'platform' || (x.owner_type === 'tenant' && x.owner_id === e.tenant_id) || (x.owner_type === 'partner' && x.owner_id === e.partner_id);
+    const endpoints = active.filter((x) => {
+      if (!owns(x)) return false;
       const types = JSON.parse(x.event_types) as string[];
       return types.includes(e.type) || types.includes('*');
     });

@@ -51,8 +51,8 @@ export async function deleteEndpoint(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('webhook_endpoints').where('id', '=', id).execute();
 }
 
-/** Active endpoints that may receive an event about this tenant and partner (the platform's get every event). */
-export function endpointsFor(db: Executor, tenantId: string | null, partnerId: string | null): Promise<EndpointRow[]> {
+/** The active endpoints of any of these tenants and partners, and the platform's: one read for a batch of events. */
+export function endpointsOfOwners(db: Executor, tenantIds: readonly string[], partnerIds: readonly string[]): Promise<EndpointRow[]> {
   return db
     .selectFrom('webhook_endpoints')
     .selectAll()
@@ -60,8 +60,8 @@ export function endpointsFor(db: Executor, tenantId: string | null, partnerId: s
     .where((eb) =>
       eb.or([
         eb('owner_type', '=', 'platform'),
-        ...(tenantId ? [eb.and([eb('owner_type', '=', 'tenant'), eb('owner_id', '=', tenantId)])] : []),
-        ...(partnerId ? [eb.and([eb('owner_type', '=', 'partner'), eb('owner_id', '=', partnerId)])] : []),
+        ...(tenantIds.length ? [eb.and([eb('owner_type', '=', 'tenant'), eb('owner_id', 'in', tenantIds)])] : []),
+        ...(partnerIds.length ? [eb.and([eb('owner_type', '=', 'partner'), eb('owner_id', 'in', partnerIds)])] : []),
       ]),
     )
     .execute();
