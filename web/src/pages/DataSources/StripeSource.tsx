@@ -307,7 +307,7 @@ function CustomerMappings({ id }: { id: string }) {
             mobile: 'footer',
             align: 'right',
             render: (c) => (
-              <Button size="xs" variant="light" onClick={() => setMapping(c)} aria-label={`Choose the billing account of ${customerName(c)}`}>
+              <Button size="xs" variant="light" onClick={() => setMapping(c)} aria-label={`${c.ban ? 'Change' : 'Map'} the billing account of ${customerName(c)}`}>
                 {c.ban ? 'Change' : 'Map'}
               </Button>
             ),
