@@ -6,6 +6,7 @@
  * pages show them when present and fall back to what today's answers hold.
  */
 import { http, requestFile } from './client.ts';
+import type { WriteConfirmationDto } from './writeRoutes.ts';
 
 const enc = encodeURIComponent;
 type Query = Record<string, string | number | undefined>;
@@ -80,6 +81,8 @@ export interface Ticket {
   created_at: string;
   updated_at: string;
   resolved_at: string | null;
+  /** sent to the provider's system: waiting, not confirmed, or confirmed; null when written here directly */
+  confirmation?: WriteConfirmationDto | null;
 }
 
 export interface Order {
@@ -95,6 +98,8 @@ export interface Order {
   placed_by: Actor;
   placed_by_person?: Person | null;
   created_at: string;
+  /** sent to the provider's system: waiting, not confirmed, or confirmed; null when placed here directly */
+  confirmation?: WriteConfirmationDto | null;
 }
 
 export interface Service {

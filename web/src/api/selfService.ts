@@ -25,7 +25,8 @@ export const selfRecordsApi = {
   /** one of the tenant's own lists (orders, services, invoices, tickets, usage, SLA records), first 200 */
   list: <T>(tenantId: string, what: string) => http.get<{ data: T[] }>(`${base(tenantId)}/${enc(what)}`, { limit: 200 }),
   ticket: (tenantId: string, id: string) => http.get<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}`),
-  openTicket: (tenantId: string, body: NewOwnTicket) => http.post<OwnTicket>(`${base(tenantId)}/tickets`, body),
+  /** `key`: the same for a retry of the same ticket (sent to the provider once) */
+  openTicket: (tenantId: string, body: NewOwnTicket, key?: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets`, body, key ? { headers: { 'idempotency-key': key } } : {}),
   reply: (tenantId: string, id: string, text: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}/comments`, { text }),
   invoice: (tenantId: string, id: string) => http.get<OwnInvoice>(`${base(tenantId)}/invoices/${enc(id)}`),
   /** the invoice's PDF and its file name ("Invoice INV-….pdf") */

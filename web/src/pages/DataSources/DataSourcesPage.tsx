@@ -18,6 +18,7 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { CreateStripeSourceModal, StripePanel } from './StripeSource.tsx';
+import { WriteRoutesPanel } from './WriteRoutesPanel.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
@@ -70,6 +71,9 @@ function SourceName({ s }: { s: DataSourceDto }) {
   );
 }
 
+/** The built-in demo source only once the demo world has filled it: with the demo off it is no one's source. */
+const shown = (s: DataSourceDto) => !s.built_in || !!s.last_batch_at;
+
 export function DataSourcesPage() {
   const list = useApiQuery(dataSourceKeys.all, dataSourcesApi.list);
   const [creating, setCreating] = useState(false);
@@ -94,7 +98,7 @@ export function DataSourcesPage() {
       <ErrorAlert error={list.error} />
       <DataTable<DataSourceDto>
         testId="data-sources"
-        records={list.data?.data}
+        records={list.data?.data.filter(shown)}
         loading={list.loading}
         rowKey={(s) => s.id}
         empty="No data sources yet."
@@ -129,6 +133,7 @@ export function DataSourcesPage() {
           },
         ]}
       />
+      <WriteRoutesPanel />
       {creating && <CreateSourceModal onClose={() => setCreating(false)} onCreated={(id) => setOpenId(id)} />}
       {connectingStripe && <CreateStripeSourceModal onClose={() => setConnectingStripe(false)} onCreated={(id) => setOpenId(id)} />}
       <Drawer opened={!!openId} onClose={() => setOpenId(null)} position="right" size="xl" title="Data source">

@@ -28,6 +28,7 @@ import { RelationshipPanel } from '../Delegations/RelationshipPanel.tsx';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
+import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
 
 export function CustomerDetailPage() {
   const { customerId: tenantId = '' } = useParams();
@@ -282,7 +283,13 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
         columns={[
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (t) => t.subject, render: (t) => `${t.subject} · ${t.number}` },
           { key: 'priority', title: 'Priority', width: 100, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (t) => (OPEN_TICKET_STATUSES.includes(t.status) ? 0 : 1), render: (t) => (
+              <Group gap={4}>
+                <LabelBadge value={t.status} map={TICKET_STATUS} />
+                <ConfirmationBadge c={t.confirmation} />
+              </Group>
+            ),
+          },
           { key: 'by', title: 'Opened by', render: (t) => <PersonText person={t.opened_by_person} actor={t.opened_by} /> },
           { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
         ]}
@@ -309,7 +316,13 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
         columns={[
           { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
           { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
-          { key: 'status', title: 'Status', render: (o) => <LabelBadge value={o.status} map={ORDER_STATUS} /> },
+          { key: 'status', title: 'Status', render: (o) => (
+              <Group gap={4}>
+                <LabelBadge value={o.status} map={ORDER_STATUS} />
+                <ConfirmationBadge c={o.confirmation} />
+              </Group>
+            ),
+          },
           { key: 'by', title: 'Placed by', render: (o) => <PersonText person={o.placed_by_person} actor={o.placed_by} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}

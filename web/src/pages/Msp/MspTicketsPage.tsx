@@ -15,6 +15,7 @@ import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, OPEN_TICKET_STATUSES, TICKET_PRIORITY, TICKET_STATUS, useManagedCustomers } from './shared.tsx';
 import { OpenTicketModal, TicketDrawer } from './tickets.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
+import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 
@@ -105,7 +106,13 @@ export function MspTicketsPage() {
             },
             { key: 'customer', title: 'Customer', sortValue: (t) => t.tenant_name ?? names.get(t.tenant_id), render: (t) => t.tenant_name ?? names.get(t.tenant_id) ?? '—' },
             { key: 'priority', title: 'Priority', width: 100, sortValue: (t) => PRIORITY_RANK[t.priority] ?? 9, render: (t) => <LabelBadge value={t.priority} map={TICKET_PRIORITY} /> },
-            { key: 'status', title: 'Status', width: 150, sortValue: (t) => t.status, render: (t) => <LabelBadge value={t.status} map={TICKET_STATUS} /> },
+            { key: 'status', title: 'Status', width: 150, sortValue: (t) => t.status, render: (t) => (
+              <Group gap={4}>
+                <LabelBadge value={t.status} map={TICKET_STATUS} />
+                <ConfirmationBadge c={t.confirmation} />
+              </Group>
+            ),
+          },
             { key: 'assignee', title: 'Assigned to', sortValue: (t) => t.assignee_person?.name ?? t.assignee, render: (t) => t.assignee_person?.name ?? t.assignee ?? <Text c="dimmed" fz="inherit">Nobody</Text> },
             { key: 'updated', title: 'Last change', sortValue: (t) => t.updated_at, render: (t) => formatDateTime(t.updated_at) },
           ]}

@@ -12,6 +12,7 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
 import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
+import { WriteConfirmationNote } from '../../components/WriteConfirmationNote.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 
@@ -95,7 +96,7 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
       return mspApi.updateTicket(id, body);
     },
     {
-    success: 'Ticket updated.',
+    success: (t) => (t.confirmation?.state === 'waiting' ? `Sent to ${t.confirmation.provider_name}; it shows as waiting until they confirm it.` : 'Ticket updated.'),
     onDone: (t) => {
       setComment('');
       onChanged(t);
@@ -118,6 +119,7 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
               {t.tenant_name ?? ''} · opened {formatDateTime(t.created_at)}
             </Text>
           </div>
+          <WriteConfirmationNote c={t.confirmation} />
           <Paper withBorder p="sm" radius="md">
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
               {t.description}

@@ -24,6 +24,7 @@ import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
+import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
 import { selfRecordsApi } from '../../api/selfService.ts';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
@@ -180,7 +181,13 @@ function Orders({ tenantId, partnerName }: { tenantId: string; partnerName: Map<
         columns={[
           { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
           { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
-          { key: 'status', title: 'Status', sortValue: (o) => o.status, render: (o) => <LabelBadge value={o.status} map={ORDER_STATUS} /> },
+          { key: 'status', title: 'Status', sortValue: (o) => o.status, render: (o) => (
+              <Group gap={4}>
+                <LabelBadge value={o.status} map={ORDER_STATUS} />
+                <ConfirmationBadge c={o.confirmation} />
+              </Group>
+            ),
+          },
           { key: 'by', title: 'Placed by', render: (o) => <Who person={o.placed_by_person} actor={o.placed_by} partnerName={partnerName} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}
@@ -291,7 +298,13 @@ function Tickets({
         columns={[
           { key: 'subject', title: 'Ticket', mobile: 'title', sortValue: (x) => x.subject, render: (x) => `${x.subject} · ${x.number}` },
           { key: 'priority', title: 'Priority', width: 100, render: (x) => <LabelBadge value={x.priority} map={TICKET_PRIORITY} /> },
-          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => <LabelBadge value={x.status} map={OWN_TICKET_STATUS} /> },
+          { key: 'status', title: 'Status', width: 150, sortValue: (x) => x.status, render: (x) => (
+              <Group gap={4}>
+                <LabelBadge value={x.status} map={OWN_TICKET_STATUS} />
+                <ConfirmationBadge c={x.confirmation} />
+              </Group>
+            ),
+          },
           { key: 'by', title: 'Opened by', render: (x) => <Who person={x.opened_by_person} actor={x.opened_by} partnerName={partnerName} /> },
           { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}

@@ -4,12 +4,13 @@
  * server lists for their role (support.tickets.create / .update); a person who may only read sees
  * the conversation and a sentence saying why there is no form.
  */
-import { useState } from 'react';
+import { useState, useMemo } from 'react';
 import { Alert, Button, Drawer, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Textarea, Timeline } from '@mantine/core';
 import { IconDownload, IconInfoCircle, IconMessage, IconSend } from '@tabler/icons-react';
 import { selfRecordsApi, type NewOwnTicket, type OwnTicket, type TicketMessage } from '../../api/selfService.ts';
 import { selfKeys } from '../../api/keys/selfService.ts';
 import { saveFile } from '../../api/msp.ts';
+import { WriteConfirmationNote } from '../../components/WriteConfirmationNote.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
@@ -59,7 +60,7 @@ export function OwnTicketDrawer({
   const q = useApiQuery(selfKeys.ticket(tenantId, ticketId ?? ''), () => selfRecordsApi.ticket(tenantId, ticketId!), { enabled: !!ticketId });
   const [text, setText] = useState('');
   const reply = useApiMutation((id: string, body: string) => selfRecordsApi.reply(tenantId, id, body), {
-    success: (t) => (t.status === 'open' ? 'Reply sent. The ticket is back with the team handling it.' : 'Reply sent.'),
+    success: (t) => (t.confirmation?.state === 'waiting' ? `Reply sent to ${t.confirmation.provider_name}; it shows as waiting until they confirm it.` : t.status === 'open' ? 'Reply sent. The ticket is back with the team handling it.' : 'Reply sent.'),
     onDone: (t) => {
       setText('');
       q.setData(t);
@@ -92,6 +93,7 @@ export function OwnTicketDrawer({
               {STATUS_SAYS[t.status] ?? ''}
             </Text>
           </Group>
+          <WriteConfirmationNote c={t.confirmation} />
           <Text fw={600} size="sm">
             Conversation
           </Text>
@@ -166,7 +168,14 @@ interface NewTicketValues {
 }
 
 export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone }: { tenantId: string; opened: boolean; accounts: { id: string; label: string }[]; onClose(): void; onDone(t: OwnTicket): void }) {
-  const open = useApiMutation((b: NewOwnTicket) => selfRecordsApi.openTicket(tenantId, b), { success: (t) => `Ticket ${t.number} opened. Answers will appear in its conversation.`, onDone, invalidates: [selfKeys.all(tenantId)] });
+  // one key per ticket being written: a second click or a retry after an error sends the same ticket once
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key each time the form opens
+  const key = useMemo(() => crypto.randomUUID(), [opened]);
+  const open = useApiMutation((b: NewOwnTicket) => selfRecordsApi.openTicket(tenantId, b, key), {
+    success: (t) => (t.confirmation ? `Ticket ${t.number} sent to ${t.confirmation.provider_name}. It shows as waiting until they confirm it.` : `Ticket ${t.number} opened. Answers will appear in its conversation.`),
+    onDone,
+    invalidates: [selfKeys.all(tenantId)],
+  });
   const form = useApiForm<NewTicketValues>(
     {
       initialValues: { subject: '', description: '', category: 'technical', priority: 'normal', ban_id: null },

@@ -1,0 +1,3 @@
+export const writeRouteKeys = {
+  all: ['write-routes'] as const,
+};
