@@ -1,5 +1,5 @@
 /** Plans and subscriptions: the operator's catalog, the partner's offer, customers, KYC and subscriptions. */
-import type { Schemas } from './schema.ts';
+import type { Body, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export type PlanDto = Schemas['Plan'];
@@ -11,23 +11,10 @@ export type SubscriptionDto = Schemas['Subscription'];
 export type PlanAccountDto = Schemas['PlanAccount'];
 export type AvailablePlanDto = Schemas['AvailablePlan'];
 
-export type Segment = 'basic' | 'company' | 'advanced';
-export interface PlanInput {
-  name: string;
-  description: string;
-  features: string[];
-  limits: Record<string, number>;
-  price_minor: number;
-  currency: string;
-  segments: Segment[];
-  grace_days: number;
-  terms: string;
-}
-export interface KycDocumentInput {
-  filename: string;
-  content_type: string;
-  content_base64: string;
-}
+export type PlanInput = Body<'/api/v1/plans', 'post'>;
+export type Segment = PlanInput['segments'][number];
+export type KycSubmission = Body<'/api/v1/tenants/{tenant_id}/kyc', 'post'>;
+export type KycDocumentInput = KycSubmission['documents'][number];
 
 const enc = encodeURIComponent;
 const p = (partnerId: string) => `/api/v1/partners/${enc(partnerId)}`;
@@ -54,7 +41,7 @@ export const plansApi = {
 
   account: (tenantId: string) => http.get<PlanAccountDto>(`${t(tenantId)}/plan-account`),
   available: (tenantId: string) => http.get<{ data: AvailablePlanDto[] }>(`${t(tenantId)}/plans`),
-  submitKyc: (tenantId: string, body: { kind: 'individual' | 'company'; details: Record<string, string>; documents: KycDocumentInput[] }) => http.post<{ case: KycCaseDto }>(`${t(tenantId)}/kyc`, body),
+  submitKyc: (tenantId: string, body: KycSubmission) => http.post<{ case: KycCaseDto }>(`${t(tenantId)}/kyc`, body),
   subscribe: (tenantId: string, planId: string) => http.post<{ subscription: SubscriptionDto; terms: string }>(`${t(tenantId)}/subscriptions`, { plan_id: planId }),
   terms: (tenantId: string, id: string) => http.get<{ terms: string; terms_sha256: string }>(`${t(tenantId)}/subscriptions/${enc(id)}/terms`),
   sign: (tenantId: string, id: string, terms_sha256: string) => http.post<SubscriptionDto>(`${t(tenantId)}/subscriptions/${enc(id)}/sign`, { accept: true, terms_sha256 }),

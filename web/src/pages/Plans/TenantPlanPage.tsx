@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, FileInput, Group, Modal, ScrollArea, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { ApiError } from '../../api/errors.ts';
-import { plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type Segment, type SubscriptionDto } from '../../api/plans.ts';
+import { plansApi, SEGMENT_LABELS, type AvailablePlanDto, type KycDocumentInput, type KycSubmission, type Segment, type SubscriptionDto } from '../../api/plans.ts';
 import { formatMoney } from '../../components/format.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -211,7 +211,7 @@ function KycForm({ tenantId, onDone }: { tenantId: string; onDone(): void }) {
     async (v: KycDraft) => {
       const documents: KycDocumentInput[] = [];
       for (const f of v.files) documents.push({ filename: f.name, content_type: f.type || 'application/octet-stream', content_base64: await readBase64(f) });
-      const details: Record<string, string> =
+      const details: KycSubmission['details'] =
         v.kind === 'company' ? { company_name: v.company_name.trim(), registration_number: v.registration_number.trim(), country: v.country.trim().toUpperCase() } : { full_name: v.full_name.trim(), ...(v.date_of_birth ? { date_of_birth: v.date_of_birth } : {}), country: v.country.trim().toUpperCase() };
       return plansApi.submitKyc(tenantId, { kind: v.kind, details, documents });
     },
