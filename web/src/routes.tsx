@@ -96,6 +96,7 @@ const TenantPartnersPage = lazy(() => import('./pages/Delegations/TenantPartners
 const TenantPartnerLinkPage = lazy(() => import('./pages/Delegations/TenantPartnerLinkPage.tsx').then((m) => ({ default: m.TenantPartnerLinkPage })));
 const OperatorDelegationsPage = lazy(() => import('./pages/Delegations/OperatorDelegationsPage.tsx').then((m) => ({ default: m.OperatorDelegationsPage })));
 const PartnerAppsPage = lazy(() => import('./pages/Apps/PartnerAppsPage.tsx').then((m) => ({ default: m.PartnerAppsPage })));
+const AppSecurityEventsPage = lazy(() => import('./pages/Apps/AppSecurityEventsPage.tsx').then((m) => ({ default: m.AppSecurityEventsPage })));
 const ResoldTenantsPage = lazy(() => import('./pages/Apps/ResoldTenantsPage.tsx').then((m) => ({ default: m.ResoldTenantsPage })));
 const SignupPage = lazy(() => import('./pages/Signup/SignupPage.tsx').then((m) => ({ default: m.SignupPage })));
 const ProgramHomePage = lazy(() => import('./pages/Program/ProgramHomePage.tsx').then((m) => ({ default: m.ProgramHomePage })));
@@ -247,6 +248,12 @@ export const PAGES: PortalPage[] = [
     element: <PartnerAppsPage />,
     allow: can.all(can.any(can.capability('delegated'), can.capability('wholesale'), can.capability('managed_services')), can.partner('partner.apps.read')),
     nav: { section: 'partner', label: 'OAuth apps', icon: IconApps, order: 40 },
+  },
+  {
+    path: '/partner/apps/:appId/security-events',
+    title: 'Security events',
+    element: <AppSecurityEventsPage />,
+    allow: can.all(can.any(can.capability('delegated'), can.capability('wholesale'), can.capability('managed_services')), can.partner('partner.apps.read')),
   },
   {
     path: '/partner/resold',

@@ -9,9 +9,8 @@ import { problems, Type } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import { CAEP_EVENTS, EVENT_WORDS } from './caep.ts';
 import { SSF_PATHS } from './ssf.routes.ts';
-import type { DeliveryRow, StreamRow } from './ssf.repo.ts';
 import * as S from './ssf.schemas.ts';
-import type { SsfService } from './ssf.service.ts';
+import type { DeliveryRow, SsfService, StreamRow } from './ssf.service.ts';
 
 export interface SecurityEventsRouteDeps {
   ssf: SsfService;

@@ -25,6 +25,8 @@ import * as repo from './ssf.repo.ts';
 import { SetSigner } from './ssf-signer.ts';
 import { SsfWorker } from './ssf-worker.ts';
 
+export type { DeliveryRow, StreamRow } from './ssf.repo.ts';
+
 /** The change-feed entity that wakes the delivery worker. */
 export const SSF_DELIVERY_ENTITY = 'ssf_delivery';
 

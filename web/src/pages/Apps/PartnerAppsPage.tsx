@@ -8,6 +8,7 @@
 import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { allows } from '../../session/access.ts';
 import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { Anchor, Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto } from '../../api/apps.ts';
@@ -48,6 +49,9 @@ function appColumns(scopeWords: Map<string, string>, on: Record<'edit' | 'rotate
       render: (a) => (
         <>
           <Text fw={500}>{a.name}</Text>
+          <Anchor component={Link} to={`/partner/apps/${a.id}/security-events`} size="sm">
+            Security events
+          </Anchor>
           {a.redirect_uris.map((u) => (
             <Text key={u} size="xs" c="dimmed">
               {u}

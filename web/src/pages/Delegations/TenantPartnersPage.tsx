@@ -14,6 +14,7 @@ import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { PermissionChecklist } from './AccessWords.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TenantMfaPolicyCard } from '../Security/TenantMfaPolicyCard.tsx';
+import { TenantTokenLifetimesCard } from '../Security/TenantTokenLifetimesCard.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
 import { formatDate } from '../../components/format.ts';
@@ -94,6 +95,7 @@ export function TenantPartnersPage() {
       />
       <Stack gap="lg">
         <TenantMfaPolicyCard tenantId={tenantId} />
+        <TenantTokenLifetimesCard tenantId={tenantId} />
         <InviteCodeCard tenantId={tenantId} />
         <ErrorAlert error={list.error} />
 

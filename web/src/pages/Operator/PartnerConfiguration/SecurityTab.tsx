@@ -8,6 +8,9 @@ import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { SessionPolicyTab } from './SessionPolicyTab.tsx';
 import { securityKeys } from '../../../api/keys/security.ts';
+import { tokenLifetimeKeys } from '../../../api/keys/securityEvents.ts';
+import { tokenLifetimesApi } from '../../../api/securityEvents.ts';
+import { TokenLifetimesCard } from '../../../components/TokenLifetimesCard.tsx';
 
 export function SecurityTab({ partnerId, partnerName }: { partnerId: string; partnerName: string }) {
   const policy = useApiQuery(securityKeys.operatorPolicy, () => security.operatorPolicy());
@@ -39,6 +42,13 @@ export function SecurityTab({ partnerId, partnerName }: { partnerId: string; par
         </Stack>
       </Paper>
       <SessionPolicyTab partnerId={partnerId} />
+      <TokenLifetimesCard
+        queryKey={tokenLifetimeKeys.partner(partnerId)}
+        load={() => tokenLifetimesApi.partner(partnerId)}
+        save={(b) => tokenLifetimesApi.setPartner(partnerId, b)}
+        intro={`How long ${partnerName}'s apps may act for a customer on one token, whatever the customer allows. Tokens of the partner's own (not acting for a customer) are not affected; a customer can set shorter times for itself.`}
+        testId="partner-token-lifetimes"
+      />
     </Stack>
   );
 }
