@@ -19167,6 +19167,7 @@ export interface operations {
                         notes: string | null;
                         /** @example 2025-06-02T09:30:00.000Z */
                         updated_at: string | null;
+                        updated_by_name: string | null;
                         updated_by_side: ("partner" | "tenant") | null;
                         /** @description 0 until the first change */
                         version: number;
@@ -19269,6 +19270,7 @@ export interface operations {
                         notes: string | null;
                         /** @example 2025-06-02T09:30:00.000Z */
                         updated_at: string | null;
+                        updated_by_name: string | null;
                         updated_by_side: ("partner" | "tenant") | null;
                         /** @description 0 until the first change */
                         version: number;
@@ -28258,6 +28260,7 @@ export interface operations {
                         notes: string | null;
                         /** @example 2025-06-02T09:30:00.000Z */
                         updated_at: string | null;
+                        updated_by_name: string | null;
                         updated_by_side: ("partner" | "tenant") | null;
                         /** @description 0 until the first change */
                         version: number;
@@ -28360,6 +28363,7 @@ export interface operations {
                         notes: string | null;
                         /** @example 2025-06-02T09:30:00.000Z */
                         updated_at: string | null;
+                        updated_by_name: string | null;
                         updated_by_side: ("partner" | "tenant") | null;
                         /** @description 0 until the first change */
                         version: number;

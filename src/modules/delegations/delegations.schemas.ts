@@ -144,5 +144,6 @@ export const RelationshipDto = Type.Object({
   notes: Nullable(Type.String()),
   version: Type.Integer({ description: '0 until the first change' }),
   updated_at: Nullable(Type.String()),
+  updated_by_name: Nullable(Type.String({ description: 'the person who made the last change, by name' })),
   updated_by_side: Nullable(Type.Union([Type.Literal('partner'), Type.Literal('tenant')], { description: 'which side made the last change' })),
 });

@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { DelegationRelationshipsTable } from '../../platform/db/schema.ts';
+import { identityQueries } from '../identity/index.ts';
 
 export type RelationshipRow = Selectable<DelegationRelationshipsTable>;
 
@@ -17,4 +18,9 @@ export async function upsertRelationship(db: Executor, row: RelationshipRow, exi
   }
   const { delegation_id, tenant_id: _t, partner_id: _p, ...rest } = row;
   await db.updateTable('delegation_relationships').set(rest).where('delegation_id', '=', delegation_id).execute();
+}
+
+/** The name of the person who made a change, from identity (null once they are gone). */
+export async function personName(db: Executor, userId: string): Promise<string | null> {
+  return (await identityQueries.findUserNames(db, [userId])).get(userId) ?? null;
 }

@@ -13,9 +13,9 @@ import * as S from './delegations.schemas.ts';
 
 const TAGS = ['delegations'];
 
-/** The wire shape of a link's relationship details (who changed them is told by side only). */
+/** The wire shape of a link's relationship details: who last changed them by name and side, never by id. */
 function relationshipDto(r: Relationship) {
-  return { delegation_id: r.delegation_id, contract_reference: r.contract_reference, contacts: r.contacts, notes: r.notes, version: r.version, updated_at: r.updated_at, updated_by_side: r.updated_by_side };
+  return { delegation_id: r.delegation_id, contract_reference: r.contract_reference, contacts: r.contacts, notes: r.notes, version: r.version, updated_at: r.updated_at, updated_by_name: r.updated_by_name, updated_by_side: r.updated_by_side };
 }
 
 export function relationshipRoutes(d: { delegations: DelegationsService; access: Access }): Pick<AudienceRoutes, 'partner' | 'tenant'> {

@@ -34,6 +34,8 @@ export interface Relationship {
   version: number;
   updated_at: string | null;
   updated_by: string | null;
+  /** the name of the person who made the last change (null before the first, or once they are gone) */
+  updated_by_name: string | null;
   updated_by_side: 'partner' | 'tenant' | null;
 }
 
@@ -60,8 +62,8 @@ export function normalizeContacts(input: NonNullable<RelationshipInput['contacts
   });
 }
 
-function toRelationship(delegationId: string, r: repo.RelationshipRow | undefined): Relationship {
-  if (!r) return { delegation_id: delegationId, contract_reference: null, contacts: [], notes: null, version: 0, updated_at: null, updated_by: null, updated_by_side: null };
+function toRelationship(delegationId: string, r: repo.RelationshipRow | undefined, updatedByName: string | null = null): Relationship {
+  if (!r) return { delegation_id: delegationId, contract_reference: null, contacts: [], notes: null, version: 0, updated_at: null, updated_by: null, updated_by_name: null, updated_by_side: null };
   return {
     delegation_id: r.delegation_id,
     contract_reference: r.contract_reference,
@@ -70,6 +72,7 @@ function toRelationship(delegationId: string, r: repo.RelationshipRow | undefine
     version: r.version,
     updated_at: r.updated_at,
     updated_by: r.updated_by,
+    updated_by_name: r.updated_by ? updatedByName : null,
     updated_by_side: r.updated_by_side,
   };
 }
@@ -81,7 +84,13 @@ export class LinkRelationships {
   }
 
   async get(delegationId: string): Promise<Relationship> {
-    return toRelationship(delegationId, await repo.findRelationship(this.#s.db.kysely, delegationId));
+    const row = await repo.findRelationship(this.#s.db.kysely, delegationId);
+    return toRelationship(delegationId, row, await this.#personName(this.#s.db.kysely, row?.updated_by ?? null));
+  }
+
+  /** Who changed the details, by name: both sides read it, so "the partner changed it" says which person. */
+  async #personName(db: Parameters<typeof repo.personName>[0], userId: string | null): Promise<string | null> {
+    return userId ? repo.personName(db, userId) : null;
   }
 
   /** Change the details from one side; `scope` is that side's verified tenant or partner. */
@@ -125,7 +134,7 @@ export class LinkRelationships {
         targetId: d.id,
         details: { side: side.side, changed, version: saved.version, ...(changed.includes('contract_reference') ? { contract_reference: { from: before.contract_reference, to: next.contract_reference } } : {}) },
       });
-      return toRelationship(d.id, saved);
+      return toRelationship(d.id, saved, await this.#personName(trx, saved.updated_by));
     });
   }
 }

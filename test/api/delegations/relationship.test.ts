@@ -32,6 +32,9 @@ async function cast(): Promise<Cast> {
   return { tenant, partner, admin, owner, linkId };
 }
 
+/** a person's name as their account holds it */
+const nameOf = async (u: { id: string }) => (await t.services.identity.findUserById(u.id))!.name;
+
 const partnerPath = (c: Cast) => `/api/v1/partners/${c.partner.id}/delegations/${c.linkId}/relationship`;
 const tenantPath = (c: Cast) => `/api/v1/tenants/${c.tenant.id}/delegations/${c.linkId}/relationship`;
 
@@ -40,7 +43,7 @@ describe('relationship details of a link', () => {
     const c = await cast();
     let r = await c.owner.get(partnerPath(c));
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ delegation_id: c.linkId, contract_reference: null, contacts: [], notes: null, version: 0, updated_by_side: null });
+    expect(r.body).toMatchObject({ delegation_id: c.linkId, contract_reference: null, contacts: [], notes: null, version: 0, updated_by_name: null, updated_by_side: null });
 
     r = await c.owner.put(partnerPath(c), {
       contract_reference: '  MSA-2026-014 ',
@@ -48,17 +51,20 @@ describe('relationship details of a link', () => {
       expected_version: 0,
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ contract_reference: 'MSA-2026-014', contacts: [{ name: 'Dana Reyes', role: 'Account manager', email: 'dana@partner.example', phone: null }], version: 1, updated_by_side: 'partner' });
+    expect(r.body).toMatchObject({ contract_reference: 'MSA-2026-014', contacts: [{ name: 'Dana Reyes', role: 'Account manager', email: 'dana@partner.example', phone: null }], version: 1, updated_by_name: await nameOf(c.partner.owner), updated_by_side: 'partner' });
 
     r = await c.admin.get(tenantPath(c));
     expect(r.body).toMatchObject({ contract_reference: 'MSA-2026-014', version: 1 });
     r = await c.admin.put(tenantPath(c), { notes: 'Renewal talks in March.', contacts: [...r.body.contacts, { name: 'Sam Okafor', phone: '+44 20 7946 0000' }], expected_version: 1 });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    expect(r.body).toMatchObject({ notes: 'Renewal talks in March.', version: 2, updated_by_side: 'tenant' });
+    expect(r.body).toMatchObject({ notes: 'Renewal talks in March.', version: 2, updated_by_name: await nameOf(c.tenant.admin), updated_by_side: 'tenant' });
     expect(r.body.contacts).toHaveLength(2);
 
     r = await c.owner.get(partnerPath(c));
-    expect(r.body).toMatchObject({ notes: 'Renewal talks in March.', contract_reference: 'MSA-2026-014', version: 2, updated_by_side: 'tenant' });
+    // the other side reads who changed them, by name (the person, not only "the customer")
+    expect(r.body).toMatchObject({ notes: 'Renewal talks in March.', contract_reference: 'MSA-2026-014', version: 2, updated_by_name: await nameOf(c.tenant.admin), updated_by_side: 'tenant' });
+    expect(r.body.updated_at).toEqual(expect.any(String));
+    expect(JSON.stringify(r.body)).not.toMatch(/usr_/);
   });
 
   it('every change is audited for both sides, with which fields changed', async () => {

@@ -49,7 +49,9 @@ export function RelationshipPanel({ queryKey, load, save, side, counterpart, can
   const q = useApiQuery(queryKey, load);
   const [editing, setEditing] = useState(false);
   const r = q.data;
-  const changedBy = r?.updated_by_side ? (r.updated_by_side === side ? 'your side' : counterpart) : null;
+  const sideName = r?.updated_by_side ? (r.updated_by_side === side ? 'your side' : counterpart) : null;
+  // the person by name, with the side they act for; the side alone when the person is gone
+  const changedBy = r?.updated_by_name ? `${r.updated_by_name} (${sideName})` : sideName;
   return (
     <Paper withBorder radius="md" p="md" data-testid="relationship-details">
       <Stack gap="sm">
