@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
-import { expectNoSidewaysScroll } from './helpers/layout.ts';
+import { login, startPortal, type Portal } from './helpers/portal.ts';
+import { walkPage, watchRefusals, WIDTHS } from './helpers/walk.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
@@ -23,16 +23,13 @@ let beta: TestTenant;
 let sub: TestTenant;
 let page: Page;
 
-const WIDTHS = [1366, 390] as const;
-
-/** Screenshot at both widths (back to the laptop width afterwards), checking neither scrolls sideways. */
+/** The shared per-screen checks (helpers/walk.ts) at both widths, back to the laptop width afterwards. */
 async function shoot(p: Page, name: string) {
-  for (const w of WIDTHS) {
-    await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
-    await expectNoSidewaysScroll(p, `${name} at ${w}px`);
-    await screenshot(p, `msp-${name}-${w}`);
+  for (const size of WIDTHS) {
+    await p.setViewportSize(size);
+    await walkPage(p, `msp-${name}-${size.width}`);
   }
-  await p.setViewportSize({ width: 1366, height: 900 });
+  await p.setViewportSize(WIDTHS[0]);
 }
 
 beforeAll(async () => {
@@ -53,11 +50,18 @@ beforeAll(async () => {
   await t.services.feed.drain();
   page = await portal.newPage();
   await page.setViewportSize({ width: 1366, height: 900 });
+  watchRefusals(page);
 }, 180_000);
 afterAll(() => portal?.close());
 
+/** The number the bell shows (its accessible name says it: "Notifications: 3 new"). */
+async function bellCount(p: Page): Promise<number> {
+  const label = (await p.getByTestId('bell').getAttribute('aria-label')) ?? '';
+  return Number(label.match(/(\d+) new/)?.[1] ?? 0);
+}
+
 describe('MSP workspace', () => {
-  it('dashboard → customer → billing and tickets → ticket on behalf → next customer', { timeout: 120_000 }, async () => {
+  it('dashboard → customer → billing and tickets → ticket on behalf → next customer', { timeout: 300_000 }, async () => {
     await login(page, msp.owner.email, msp.owner.password);
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Dashboard' }).click();
     // tiles across every managed customer
@@ -131,7 +135,7 @@ describe('MSP workspace', () => {
     await page.getByRole('heading', { name: beta.name }).waitFor();
   });
 
-  it('consolidated invoices: customer and billing account columns, filter, CSV export', { timeout: 90_000 }, async () => {
+  it('consolidated invoices: customer and billing account columns, filter, CSV export', { timeout: 240_000 }, async () => {
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Invoices' }).click();
     const table = page.getByTestId('msp-invoices');
     await table.locator('tbody tr').first().waitFor();
@@ -184,7 +188,7 @@ describe('MSP workspace', () => {
     await page.getByLabel('Search').fill('');
   });
 
-  it('the owner makes a member a support agent: that member sees tickets but no invoices', { timeout: 90_000 }, async () => {
+  it('the owner makes a member a support agent: that member sees tickets but no invoices', { timeout: 240_000 }, async () => {
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Team' }).click();
     const row = page.locator(`[data-testid="partner-members"] tr[data-email="${msp.staff.email}"]`);
     await row.getByTestId('member-work-role').click();
@@ -194,15 +198,17 @@ describe('MSP workspace', () => {
 
     const staff = await portal.newPage();
     await staff.setViewportSize({ width: 1366, height: 900 });
+    watchRefusals(staff);
     await login(staff, msp.staff.email, msp.staff.password);
-    await staff.goto(`/partner/customers/${acme.id}`);
+    await staff.getByTestId('nav-partner').getByRole('link', { name: 'Customers I manage' }).click();
+    await staff.locator(`[data-testid="partner-delegations"] tr[data-tenant="${acme.slug}"]`).getByRole('link', { name: acme.name }).click();
     await staff.locator(`[data-testid="active-context"][data-tenant="${acme.id}"][data-state="allowed"]`).waitFor();
     await staff.getByRole('tab', { name: 'Tickets' }).waitFor();
     expect(await staff.getByRole('tab').allInnerTexts()).not.toContain('Invoices');
     await shoot(staff, 'support-agent-customer');
   });
 
-  it('ticket queue: status, comment and assignee; alerts inbox', { timeout: 90_000 }, async () => {
+  it('ticket queue: status, comment and assignee; alerts inbox', { timeout: 240_000 }, async () => {
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Ticket queue' }).click();
     const row = page.locator('[data-testid="ticket-queue"] tr', { hasText: 'Fibre link flapping at HQ' });
     await row.waitFor();
@@ -222,6 +228,8 @@ describe('MSP workspace', () => {
 
     // the scheduled evaluation opens alerts against each link's commitments; the inbox lists them to act on
     await asSystem(() => portal.t.services.alerts.evaluate(portal.t.world.ctx));
+    // the events worker tells the owner in the bell
+    await portal.t.services.notifications.worker.tick();
     // the evaluation ran on the server a moment after the page last asked: open the portal afresh, as the
     // owner would the next time (the sidebar's badge holds an answer from before the evaluation)
     await page.reload();
@@ -234,18 +242,23 @@ describe('MSP workspace', () => {
     await page.waitForLoadState('networkidle');
     await expect.poll(() => alerts.locator('tbody tr[data-status="open"]').count()).toBeGreaterThan(0);
     const before = await alerts.locator('tbody tr[data-status="open"]').count();
+    const bellBefore = await bellCount(page);
+    expect(bellBefore, 'the owner was told of the alerts in the bell').toBeGreaterThan(0);
     await first.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByText('Alert acknowledged.').first().waitFor();
     await expect.poll(() => alerts.locator('tbody tr[data-status="open"]').count()).toBe(before - 1);
+    // someone is on it: its notice is no longer new, and the bell (asked again every 30 s) drops by it
+    await expect.poll(() => bellCount(page), { timeout: 45_000 }).toBe(bellBefore - 1);
     await alerts.locator('tbody tr[data-status="acknowledged"]').first().getByRole('button', { name: 'Resolve' }).click();
     await page.getByText('Alert resolved.').first().waitFor();
   });
 });
 
 describe('Enterprise HQ', () => {
-  it('consolidated revenue → a subsidiary’s SLA → assign an agent', { timeout: 120_000 }, async () => {
+  it('consolidated revenue → a subsidiary’s SLA → assign an agent', { timeout: 240_000 }, async () => {
     const p = await portal.newPage();
     await p.setViewportSize({ width: 1366, height: 900 });
+    watchRefusals(p);
     await login(p, hq.owner.email, hq.owner.password);
     await p.getByTestId('nav-partner').getByRole('link', { name: 'Dashboard' }).click();
     await p.getByText('Revenue and receivables by month').first().waitFor();
@@ -260,7 +273,8 @@ describe('Enterprise HQ', () => {
     await p.getByRole('option', { name: sub.name }).click();
     await p.waitForURL((u) => u.searchParams.get('customer') === sub.id);
     await shoot(p, 'hq-sla');
-    await p.goto(`/partner/customers/${sub.id}`);
+    await p.getByTestId('nav-partner').getByRole('link', { name: 'Customers I manage' }).click();
+    await p.locator(`[data-testid="partner-delegations"] tr[data-tenant="${sub.slug}"]`).getByRole('link', { name: sub.name }).click();
     await p.getByRole('tab', { name: 'SLA' }).click();
     await p.getByTestId('customer-sla').locator('tbody tr').first().waitFor();
     await shoot(p, 'hq-subsidiary-sla');
