@@ -34,36 +34,22 @@ import { createServices, type Services } from './services.ts';
 import { Metrics } from '../platform/observability/metrics.ts';
 import { installMetrics } from '../platform/observability/metrics.routes.ts';
 import { installRequestLog, loggerFor } from '../platform/observability/logging.ts';
-import { QueryTracingPlugin, startTracing, traceLogFields } from '../platform/observability/tracing.ts';
+import { QueryTracingPlugin, startTracing, traceLogFields, type Tracing } from '../platform/observability/tracing.ts';
 import { registerApiReference, transformDocument, transformRoute } from './api-reference.ts';
-import { actingPartnerId, authGuards, identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
-import { tenantRoutes } from '../modules/tenants/index.ts';
-import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes } from '../modules/partners/index.ts';
-import { auditRoutes } from '../modules/audit/index.ts';
-import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
-import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
-import { appRoutes } from '../modules/apps/index.ts';
-import { planRoutes } from '../modules/plans/index.ts';
+import { actingPartnerId, authGuards } from '../modules/identity/index.ts';
 import { OAUTH_MOUNT, oauthRoutes, oauthTokenFront } from '../modules/oauth/index.ts';
 import { installFront } from '../platform/http/front-handler.ts';
-import { installAgencyTokenGuard, agencyRoutes, registerEmbedRoutes, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
-import { notificationRoutes } from '../modules/notifications/index.ts';
-import { voucherRoutes } from '../modules/vouchers/index.ts';
-import { programRoutes } from '../modules/program/index.ts';
+import { installAgencyTokenGuard, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
-import { AuthzenService, reachRoutes, registerAuthzenRoutes } from '../modules/authzen/index.ts';
-import { registerSsfRoutes, securityEventRoutes } from '../modules/ssf/index.ts';
-import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
-import { createScim, registerScimRoutes, scimAdminRoutes } from '../modules/scim/index.ts';
-import { dataSourceRoutes, registerSyncRoutes, writeRouteRoutes } from '../modules/datasources/index.ts';
-import { dataFeedRoutes, dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
-import { partnerConsolidatedRoutes, tenantSelfRoutes } from '../modules/resources/index.ts';
-import { alertRoutes } from '../modules/alerts/index.ts';
-import { domainRoutes } from '../modules/domains/index.ts';
-import { createSso, registerSsoBrowserRoutes, ssoRoutes, type SsoBrowserFlow } from '../modules/sso/index.ts';
+import { AuthzenService, registerAuthzenRoutes } from '../modules/authzen/index.ts';
+import { registerSsfRoutes } from '../modules/ssf/index.ts';
+import { createScim, registerScimRoutes } from '../modules/scim/index.ts';
+import { registerSyncRoutes } from '../modules/datasources/index.ts';
+import { dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
+import { createSso, registerSsoBrowserRoutes, type SsoBrowserFlow } from '../modules/sso/index.ts';
 import { installSaml } from '../modules/sso/saml/index.ts';
-import { OverviewService, overviewRoutes, PartnerHomeService, partnerHomeRoutes } from '../modules/overview/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
+import { accessAndCommerceRouters, organizationRouters } from './api-routers.ts';
 import { installSamplePartnerApp } from '../demo/sample-partner-app.ts';
 
 export interface AppDeps {
@@ -98,9 +84,62 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     : null;
   const db = tracing ? { ...deps.db, kysely: deps.db.kysely.withPlugin(new QueryTracingPlugin(deps.db.dialect)) } : deps.db;
   const clock = deps.clock ?? systemClock;
+  const { app, schemas } = createFastify(config, deps.logger, tracing);
+
+  // before any route: @fastify/otel wraps each route as it is added
+  if (tracing) await tracing.instrument(app as unknown as FastifyInstance);
+  app.setValidatorCompiler(schemas.validators(validatorCompiler()));
+  app.decorate('schemas', schemas);
+  installErrorHandler(app);
+  installRequestLog(app as unknown as FastifyInstance);
+  installStrictInputs(app);
+  installJsonBodyParser(app);
+
+  const { services, metrics, onBackgroundError } = await createInstrumentedServices(app, { config, db, clock, redis: deps.redis ?? null });
+  decorateRequests(app);
+  await app.register(cookie);
+  await registerOpenApi(app, config);
+  registerHealth(app, db);
+
+  // ---- API ---------------------------------------------------------------------------------
+  const outside = { app, config, clock, services, redis: deps.redis ?? null, onBackgroundError };
+  // Agency tokens reach only the routes that take them (the embed API's): checked before any router runs.
+  installAgencyTokenGuard(app);
+  // The hot endpoints (forward auth, the token endpoint) are answered before Fastify
+  // (platform/http/front-handler.ts), unless each request is to be traced or logged.
+  const fronts = !tracing && app.log.level !== 'debug' && app.log.level !== 'trace';
+  const { authzen, scim } = await installMachineEndpoints(outside, fronts);
+  const sso = await installSingleSignOn(outside);
+  const guards = authGuards(
+    services.identity,
+    services.access,
+    (userId, kind, credential) => services.authz.principalOf(userId, kind, credential),
+    (partnerId) => services.authz.partnerTenantsInReach(partnerId),
+    partnerAdmission({ access: services.access, authz: services.authz, gateway: services.gateway }),
+    partnerPlaneAdmission({ gateway: services.gateway }),
+  );
+  const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access: services.access, config });
+  const routes = { config, clock, services, authzen, scim, sso: sso.service };
+  const table = routerTable([...organizationRouters(routes), ...accessAndCommerceRouters(routes, oauth.tenant)], { oauth: [oauth.oauth] });
+  app.decorate('routers', await registerRouters(app, table, guards));
+  // the token endpoint before Fastify, as the forward-auth check
+  if (fronts) {
+    const response = metrics.enabled ? (route: string, status: number) => metrics.response(route, undefined, status) : null;
+    installFront(app, oauthTokenFront({ oauth: services.oauth, trustProxy: config.trustProxy, log: app.log, response }));
+  }
+  // the demo's sample partner app (/demo/partner-app): public pages of their own, outside the API routers
+  await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
+
+  await installPortal(app);
+  startAndStopWithApp(app, { config, services, sso, tracing, onBackgroundError });
+  return app as unknown as FastifyInstance;
+}
+
+/** The Fastify instance with its logger, lazy schemas and server options. */
+function createFastify(config: Config, loggerOption: AppDeps['logger'], tracing: Tracing | null): { app: App; schemas: LazySchemas } {
   // Whatever logger the caller asks for, it is built with the redaction of log-redaction.ts.
   // Tracing on: every line written inside a traced request carries its trace_id and span_id.
-  const loggerSetting = deps.logger ?? loggerFor(config);
+  const loggerSetting = loggerOption ?? loggerFor(config);
   const logger = secureLoggerOptions(tracing && loggerSetting ? { ...(loggerSetting === true ? {} : loggerSetting), mixin: traceLogFields } : loggerSetting);
 
   // validators and serializers compile on a route's first request, not all ~300 at start
@@ -120,23 +159,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorHandler,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  return { app, schemas };
+}
 
-  // before any route: @fastify/otel wraps each route as it is added
-  if (tracing) await tracing.instrument(app as unknown as FastifyInstance);
-  app.setValidatorCompiler(schemas.validators(validatorCompiler()));
-  app.decorate('schemas', schemas);
-  installErrorHandler(app);
-  installRequestLog(app as unknown as FastifyInstance);
-  installStrictInputs(app);
-  installJsonBodyParser(app);
-
+/** The services, decorated on the app, with the metrics that watch them. */
+async function createInstrumentedServices(app: App, d: { config: Config; db: Db; clock: Clock; redis: RedisFactory | null }) {
+  const { config, db } = d;
   const metrics = new Metrics({ enabled: config.metricsToken !== null, partnerLabels: config.metricsPartnerLabels, version: PACKAGE_VERSION });
   const onBackgroundError = backgroundErrorLog(app.log);
   const services = await createServices({
     config,
     db,
-    clock,
-    redis: deps.redis ?? null,
+    clock: d.clock,
+    redis: d.redis,
     // a database or Redis outage: one line per kind of work and 10 s, not one per failed flush or poll
     onError: onBackgroundError,
     metrics,
@@ -153,7 +188,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   if (metrics.enabled) for (const c of services.redisClients) c.on('error', () => metrics.redisError());
   installMetrics(app as unknown as FastifyInstance, metrics, config.metricsToken);
+  return { services, metrics, onBackgroundError };
+}
 
+/** Each request's principal, request context, request id and security headers. */
+function decorateRequests(app: App): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
   app.decorateRequest('ctx', function (this: FastifyRequest): RequestContext {
@@ -177,10 +216,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The request's row-level-security context starts empty; the auth hook fills it in.
     openRequestDbScope(done);
   });
+}
 
-  await app.register(cookie);
-
-  // ---- OpenAPI -----------------------------------------------------------------------------
+/** The OpenAPI document (/openapi.json) and its reference page. */
+async function registerOpenApi(app: App, config: Config): Promise<void> {
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
     openapi: {
@@ -211,8 +250,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerApiReference(app as unknown as FastifyInstance);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
 
-  // ---- health ------------------------------------------------------------------------------
+/** Liveness (/healthz) and readiness (/readyz). */
+function registerHealth(app: App, db: Db): void {
   const Health = (status: string) => ({ 200: Type.Object({ status: Type.Literal(status) }, { title: status === 'ok' ? 'Health' : 'Readiness' }), 503: { $ref: 'Problem#' } });
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: Health('ok') } }, async () => ({ status: 'ok' }));
   // Liveness stays 200 through a database outage (restarting the process would not bring the
@@ -221,14 +262,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (await db.ping()) return { status: 'ready' };
     return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: the database does not answer.', { headers: { 'retry-after': '5' } }));
   });
+}
 
-  // ---- API ---------------------------------------------------------------------------------
-  const { access } = services;
-  // Agency tokens reach only the routes that take them (the embed API's): checked before any router runs.
-  installAgencyTokenGuard(app);
-  // The hot endpoints (forward auth, the token endpoint) are answered before Fastify
-  // (platform/http/front-handler.ts), unless each request is to be traced or logged.
-  const fronts = !tracing && app.log.level !== 'debug' && app.log.level !== 'trace';
+/** What the endpoints outside the /api routers are built from. */
+interface OutsideDeps {
+  app: App;
+  config: Config;
+  clock: Clock;
+  services: Services;
+  redis: RedisFactory | null;
+  onBackgroundError: ReturnType<typeof backgroundErrorLog>;
+}
+
+/**
+ * The machine-facing endpoints outside the /api routers, each with its own credential: the
+ * gateway, AuthZEN, SCIM, the push sync API and Stripe's webhooks.
+ */
+async function installMachineEndpoints({ app, config, clock, services }: OutsideDeps, fronts: boolean) {
   const gateway = await installGateway(app as unknown as FastifyInstance, {
     config,
     clock,
@@ -267,13 +317,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter });
   // Stripe's webhooks for a Stripe data source (/sync/v1/stripe/…), signed over the raw body
   await registerStripeWebhook(app as unknown as FastifyInstance, { stripe: dataFeeds(services).stripe });
-  // single sign-on per organization: the browser flow (/sso/…) outside the /api routers, like SCIM
+  return { authzen, scim };
+}
+
+/** Single sign-on per organization: the browser flow (/sso/…) and SAML, outside the /api routers like SCIM. */
+async function installSingleSignOn({ app, config, services, redis, onBackgroundError }: OutsideDeps) {
   const sso = createSso({
     ...services,
     outbox: services.notifications.outbox,
     secretKey: config.secretKey,
     publicUrl: config.publicUrl,
-    redis: deps.redis ?? null,
+    redis,
     redisKeyPrefix: config.redisKeyPrefix,
     domainRecheckIntervalMs: config.domainRecheckIntervalMs,
     partnerOf: (userId) => services.authz.snapshot.users.get(userId)?.partner?.id ?? null,
@@ -285,118 +339,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installSaml(app as unknown as FastifyInstance, {
     sso: sso.service,
     flow: app.getDecorator<SsoBrowserFlow>('ssoBrowser'),
-    redis: deps.redis ?? null,
+    redis,
     redisKeyPrefix: config.redisKeyPrefix,
     redisCommandTimeoutMs: config.redisCommandTimeoutMs,
     redisClients: services.redisClients,
     onError: onBackgroundError,
   });
-  const guards = authGuards(
-    services.identity,
-    access,
-    (userId, kind, credential) => services.authz.principalOf(userId, kind, credential),
-    (partnerId) => services.authz.partnerTenantsInReach(partnerId),
-    partnerAdmission({ access, authz: services.authz, gateway: services.gateway }),
-    partnerPlaneAdmission({ gateway: services.gateway }),
-  );
-  const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access, config });
-  const table = routerTable(
-    [
-      identityRoutes({
-        identity: services.identity,
-        access,
-        cookieSecure: config.cookieSecure,
-        sessionAbsoluteTimeoutSec: config.sessionAbsoluteTimeoutSec,
-        managedTenantIds: (userId, partnerId) => services.authz.managedTenantIds(userId, partnerId),
-        memberRoleOf: (userId) => services.authz.memberRoleOf(userId),
-        memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
-      }),
-      mfaRoutes({
-        identity: services.identity,
-        access,
-        partnerRequiresMfa: (partnerId) => ({ platform: services.authz.snapshot.mfa.platform, partner: services.authz.snapshot.mfa.partners.has(partnerId) }),
-        nowMs: () => clock.nowMs(),
-      }),
-      tenantRoutes({ tenants: services.tenants, access }),
-      partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
-      partnerConfigRoutes({ partners: services.partners, access }),
-      featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
-      partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
-      scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
-      auditRoutes({ audit: services.audit, access }),
-      catalogRoutes({ access }),
-      partnerConsolidatedRoutes({
-        msp: services.msp,
-        exports: services.invoiceExports,
-        members: (partnerId) => services.partners.listMembers(partnerId),
-        isActiveMember: (userId, partnerId) => {
-          const u = services.authz.snapshot.users.get(userId);
-          return !!u && u.active && u.partner?.id === partnerId && u.partnerMemberActive;
-        },
-        memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
-        featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
-      }),
-      tenantSelfRoutes({ resources: services.resources, access }),
-      dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
-      writeRouteRoutes({ writeRoutes: services.writeRoutes, access, sources: () => services.dataSources.list() }),
-      dataFeedRoutes({ ...dataFeeds(services), access }),
-      alertRoutes({ alerts: services.alerts, authz: services.authz, access }),
-      authzCheckRoutes({ authz: services.authz, access }),
-      delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
-      reachRoutes({
-        authzen,
-        snapshot: services.authz.snapshot,
-        access,
-        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
-        partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
-        people: (partnerId) => services.partners.listMembers(partnerId),
-      }),
-      activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
-      appRoutes({ apps: services.apps, resold: services.resold, access }),
-      tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
-      securityEventRoutes({
-        ssf: services.ssf,
-        access,
-        requireApp: (partnerId, appId) => services.apps.get(partnerId, appId),
-        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
-        userNames: async (ids) => new Map((await Promise.all(ids.map((id) => services.identity.findUserById(id)))).flatMap((u) => (u ? [[u.id, u.name] as [string, string]] : []))),
-      }),
-      planRoutes({ plans: services.plans, access }),
-      { tenant: oauth.tenant },
-      agencyRoutes({ agencies: services.agencies, tenants: services.tenants, access }),
-      voucherRoutes({ vouchers: services.vouchers, access, clock }),
-      programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
-      notificationRoutes({ notifications: services.notifications, access }),
-      ssoRoutes({ sso: sso.service, domains: services.domains, access, publicUrl: config.publicUrl }),
-      domainRoutes({
-        domains: services.domains,
-        access,
-        tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
-        partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
-      }),
-      overviewRoutes({
-        access,
-        overview: new OverviewService({
-          ...services,
-          feedLag: async () => (services.feed.started ? services.feed.lag() : null),
-          auditBacklog: () => ({ pending: services.gateway.auditBuffer.pending, spool_broken: services.gateway.auditBuffer.spoolBroken }),
-        }),
-      }),
-      partnerHomeRoutes({ access, home: new PartnerHomeService(services), memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission) }),
-      { embed: (r) => registerEmbedRoutes(r, { agencies: services.agencies, vouchers: services.vouchers, limiter: services.rateLimiter, clock }) },
-    ],
-    { oauth: [oauth.oauth] },
-  );
-  app.decorate('routers', await registerRouters(app, table, guards));
-  // the token endpoint before Fastify, as the forward-auth check
-  if (fronts) {
-    const response = metrics.enabled ? (route: string, status: number) => metrics.response(route, undefined, status) : null;
-    installFront(app, oauthTokenFront({ oauth: services.oauth, trustProxy: config.trustProxy, log: app.log, response }));
-  }
-  // the demo's sample partner app (/demo/partner-app): public pages of their own, outside the API routers
-  await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
+  return sso;
+}
 
-  // ---- portal ------------------------------------------------------------------------------
+/** The built portal (web/dist) and the not-found answer: problem+json for Partnergate's own paths. */
+async function installPortal(app: App): Promise<void> {
   const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: false, cacheControl: false });
@@ -415,7 +368,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`));
   });
+}
 
+/** The snapshots, indexes and timers: started when the app is ready, stopped when it closes. */
+function startAndStopWithApp(
+  app: App,
+  { config, services, sso, tracing, onBackgroundError }: { config: Config; services: Services; sso: ReturnType<typeof createSso>; tracing: Tracing | null; onBackgroundError: OutsideDeps['onBackgroundError'] },
+): void {
   // Snapshots, indexes and sweeps are cross-tenant by nature: they (and the timers they start) act as the system.
   app.addHook('onReady', () => asSystem(async () => {
     // Snapshots load between head() and start(head): what commits while they load is replayed.
@@ -457,6 +416,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     for (const c of services.redisClients) c.disconnect();
     await tracing?.shutdown();
   }));
-
-  return app as unknown as FastifyInstance;
 }
