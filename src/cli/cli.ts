@@ -117,10 +117,16 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+function parseCliArgs(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+}
+type CliArgs = ReturnType<typeof parseCliArgs>;
+type CliValues = CliArgs['values'];
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
+  let parsed: CliArgs;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+    parsed = parseCliArgs(argv);
   } catch (e) {
     const problem = flagProblem(e);
     if (problem === null) throw e;
@@ -140,9 +146,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Before the settings are read: help needs none, and works with broken ones.
   if (cmd === 'help') return printHelp(io, sub);
   if (values.help) return printHelp(io, cmd);
-  let config: Config;
+  const config = commandConfig(io, cmd, values);
+  if (config === null) return 2;
+  if ((await commandHelp()).find((c) => c.command === cmd)?.needsInstallation) await requireInstallation(config);
+  return runCommand(io, config, parsed);
+}
+
+/** The settings a command runs with; null (after saying why) when they are broken. */
+function commandConfig(io: CliIo, cmd: string, values: CliValues): Config | null {
   try {
-    config = loadConfig(io.env, {
+    return loadConfig(io.env, {
       ...(values.config ? { CONFIG_FILE: values.config } : {}),
       ...(values.demo ? { DEMO: 'true' } : {}),
       // The CLI prints its own results; keep the service log quiet unless asked.
@@ -151,98 +164,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       io.err.write(`partnergate: ${e.message}\n`);
-      return 2;
+      return null;
     }
     throw e;
   }
-  if ((await commandHelp()).find((c) => c.command === cmd)?.needsInstallation) await requireInstallation(config);
+}
 
+async function runCommand(io: CliIo, config: Config, { values, positionals }: CliArgs): Promise<number> {
+  const [cmd, sub] = positionals;
   switch (cmd) {
     case 'serve':
       return serve(config);
-    case 'migrate': {
-      // A command that only migrates makes up no installation secret (serve and seed do).
-      const rt = await openRuntime(config, { migrate: false, createSecret: false });
-      try {
-        const r = await migrateAsOwner(rt.config, rt.db);
-        io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
-      } finally {
-        await rt.db.close();
-      }
-      return 0;
-    }
-    case 'db': {
-      if (sub !== 'check') {
-        io.err.write('usage: partnergate db check\n');
-        return 2;
-      }
-      const rt = await openRuntime(config, { migrate: false, createSecret: false });
-      try {
-        if (rt.db.dialect !== 'postgres') {
-          io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
-          return 0;
-        }
-        const problems = await wallReport(rt.db);
-        if (problems.length === 0) {
-          io.out.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
-          return 0;
-        }
-        for (const p of problems) io.out.write(`row-level security does NOT hold: ${p}\n`);
-        return 1;
-      } finally {
-        await rt.db.close();
-      }
-    }
-    case 'admin': {
-      if (sub !== 'create' || !values.email || !values.password) {
-        io.err.write('usage: partnergate admin create --email E --password P [--name N]\n');
-        return 2;
-      }
-      // refused before the database is opened and the app built
-      const weak = passwordProblem(values.password, values.email);
-      if (weak) {
-        io.err.write(`partnergate: The password ${weak}.\n`);
-        return 1;
-      }
-      return withApp(config, async (app) => {
-        const r = await app.services.identity.ensureSuperAdmin(systemContext('cli-admin-create'), values.email!, values.name ?? 'Operator', values.password!);
-        io.out.write(`${r.created ? 'created' : 'promoted'} SUPER_ADMIN ${values.email} (${r.userId})\n`);
-        return 0;
-      });
-    }
-    case 'seed': {
-      if (sub !== 'demo') {
-        io.err.write('usage: partnergate seed demo [--json]\n');
-        return 2;
-      }
-      return withApp(config, async (app) => {
-        const { seedDemo, describeWorld } = await import('../demo/demo.seed.ts');
-        const world = await seedDemo(app.services);
-        io.out.write((values.json ? JSON.stringify(world, null, 2) : describeWorld(world)) + '\n');
-        return 0;
-      });
-    }
-    case 'audit': {
-      if (sub !== 'verify') {
-        io.err.write('usage: partnergate audit verify\n');
-        return 2;
-      }
-      // the chain is read from the database alone: no app to build, no background work started
-      const rt = await openRuntime(config, { createSecret: false });
-      try {
-        const { AuditLog } = await import('../modules/audit/index.ts');
-        // the chain runs through every tenant's events: read as the system
-        const v = await asSystem(() => new AuditLog(rt.db, systemClock).verify());
-        if (v.ok) {
-          io.out.write(`audit chain intact: ${v.checked} events verified\n`);
-          return 0;
-        }
-        io.out.write(`audit chain BROKEN at seq ${v.brokenAtSeq}: ${v.reason} (${v.checked} events verified before it)\n`);
-        return 1;
-      } finally {
-        await rt.db.close();
-      }
-    }
+    case 'migrate':
+      return migrate(io, config);
+    case 'db':
+      return dbCheck(io, config, sub);
+    case 'admin':
+      return adminCreate(io, config, sub, values);
+    case 'seed':
+      return seedDemoWorld(io, config, sub, values);
+    case 'audit':
+      return auditVerify(io, config, sub);
     default: {
       const { CLI_EXTENSIONS } = await import('./extensions.ts');
       const ext = CLI_EXTENSIONS.find((e) => e.command === cmd);
@@ -250,6 +192,99 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err.write(`partnergate: unknown command ${cmd}\n\n${await usage()}`);
       return 2;
     }
+  }
+}
+
+/** partnergate migrate */
+async function migrate(io: CliIo, config: Config): Promise<number> {
+  // A command that only migrates makes up no installation secret (serve and seed do).
+  const rt = await openRuntime(config, { migrate: false, createSecret: false });
+  try {
+    const r = await migrateAsOwner(rt.config, rt.db);
+    io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+  } finally {
+    await rt.db.close();
+  }
+  return 0;
+}
+
+/** partnergate db check */
+async function dbCheck(io: CliIo, config: Config, sub: string | undefined): Promise<number> {
+  if (sub !== 'check') {
+    io.err.write('usage: partnergate db check\n');
+    return 2;
+  }
+  const rt = await openRuntime(config, { migrate: false, createSecret: false });
+  try {
+    if (rt.db.dialect !== 'postgres') {
+      io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
+      return 0;
+    }
+    const problems = await wallReport(rt.db);
+    if (problems.length === 0) {
+      io.out.write('row-level security holds: the service role is no superuser, cannot bypass RLS, owns no table, and every tenant table is walled\n');
+      return 0;
+    }
+    for (const p of problems) io.out.write(`row-level security does NOT hold: ${p}\n`);
+    return 1;
+  } finally {
+    await rt.db.close();
+  }
+}
+
+/** partnergate admin create */
+async function adminCreate(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  if (sub !== 'create' || !values.email || !values.password) {
+    io.err.write('usage: partnergate admin create --email E --password P [--name N]\n');
+    return 2;
+  }
+  // refused before the database is opened and the app built
+  const weak = passwordProblem(values.password, values.email);
+  if (weak) {
+    io.err.write(`partnergate: The password ${weak}.\n`);
+    return 1;
+  }
+  return withApp(config, async (app) => {
+    const r = await app.services.identity.ensureSuperAdmin(systemContext('cli-admin-create'), values.email!, values.name ?? 'Operator', values.password!);
+    io.out.write(`${r.created ? 'created' : 'promoted'} SUPER_ADMIN ${values.email} (${r.userId})\n`);
+    return 0;
+  });
+}
+
+/** partnergate seed demo */
+async function seedDemoWorld(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  if (sub !== 'demo') {
+    io.err.write('usage: partnergate seed demo [--json]\n');
+    return 2;
+  }
+  return withApp(config, async (app) => {
+    const { seedDemo, describeWorld } = await import('../demo/demo.seed.ts');
+    const world = await seedDemo(app.services);
+    io.out.write((values.json ? JSON.stringify(world, null, 2) : describeWorld(world)) + '\n');
+    return 0;
+  });
+}
+
+/** partnergate audit verify */
+async function auditVerify(io: CliIo, config: Config, sub: string | undefined): Promise<number> {
+  if (sub !== 'verify') {
+    io.err.write('usage: partnergate audit verify\n');
+    return 2;
+  }
+  // the chain is read from the database alone: no app to build, no background work started
+  const rt = await openRuntime(config, { createSecret: false });
+  try {
+    const { AuditLog } = await import('../modules/audit/index.ts');
+    // the chain runs through every tenant's events: read as the system
+    const v = await asSystem(() => new AuditLog(rt.db, systemClock).verify());
+    if (v.ok) {
+      io.out.write(`audit chain intact: ${v.checked} events verified\n`);
+      return 0;
+    }
+    io.out.write(`audit chain BROKEN at seq ${v.brokenAtSeq}: ${v.reason} (${v.checked} events verified before it)\n`);
+    return 1;
+  } finally {
+    await rt.db.close();
   }
 }
 
