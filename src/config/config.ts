@@ -204,6 +204,15 @@ function parseSetting(name: SettingName, v: string): unknown {
 type Settings = { [N in SettingName]: Static<(typeof SettingsSchema.properties)[N]> };
 
 export function loadConfig(env: Env = process.env, overrides: Partial<Record<string, string>> = {}): Readonly<Config> {
+  const { configFile, given } = readSettings(env, overrides);
+  /** the value given, else the schema's default (a copy: the config is frozen, the schema is shared) */
+  const get = <N extends SettingName>(name: N): Settings[N] => (name in given ? given[name] : structuredClone(settingSchema(name).default)) as Settings[N];
+  const opt = <N extends SettingName>(name: N): Settings[N] | null => (name in given ? (given[name] as Settings[N]) : null);
+  return Object.freeze(buildConfig({ get, opt }, configFile));
+}
+
+/** The settings given, from the overrides, the environment and the settings file (in that order), each validated. */
+function readSettings(env: Env, overrides: Partial<Record<string, string>>): { configFile: string | null; given: Partial<Settings> } {
   const configFile = overrides.CONFIG_FILE ?? env.CONFIG_FILE ?? null;
   const file = configFile ? readConfigFile(configFile) : {};
   const known = new Set<string>(SETTING_NAMES);
@@ -223,14 +232,17 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
     const v = raw(name);
     if (v !== undefined) (given as Record<string, unknown>)[name] = parseSetting(name, v);
   }
-  /** the value given, else the schema's default (a copy: the config is frozen, the schema is shared) */
-  const get = <N extends SettingName>(name: N): Settings[N] => (name in given ? given[name] : structuredClone(settingSchema(name).default)) as Settings[N];
-  const opt = <N extends SettingName>(name: N): Settings[N] | null => (name in given ? (given[name] as Settings[N]) : null);
+  return { configFile, given };
+}
 
-  const port = get('PORT');
-  const publicUrl = (opt('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  const databaseUrl = opt('DATABASE_URL');
-  const databaseOwnerUrl = opt('DATABASE_OWNER_URL');
+/** A setting's value, or its default (get); a setting's value or null (opt). */
+interface SettingReaders {
+  get: <N extends SettingName>(name: N) => Settings[N];
+  opt: <N extends SettingName>(name: N) => Settings[N] | null;
+}
+
+/** DATABASE_OWNER_URL, when set, must be another role than the one the service connects as. */
+function checkDatabaseRoles(databaseUrl: string | null, databaseOwnerUrl: string | null): void {
   if (databaseOwnerUrl !== null) {
     if (databaseUrl === null) throw new ConfigError('DATABASE_OWNER_URL', 'needs DATABASE_URL (the application role the service connects as)');
     const appUser = decodeURIComponent(new URL(databaseUrl).username);
@@ -239,6 +251,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
       throw new ConfigError('DATABASE_OWNER_URL', `must connect as another role than DATABASE_URL (both use ${appUser}): the service must not own the tables`);
     }
   }
+}
+
+/** The typed config from the settings: defaults applied, derived values worked out, cross-setting rules checked. */
+function buildConfig({ get, opt }: SettingReaders, configFile: string | null): Config {
+  const port = get('PORT');
+  const publicUrl = (opt('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const databaseUrl = opt('DATABASE_URL');
+  const databaseOwnerUrl = opt('DATABASE_OWNER_URL');
+  checkDatabaseRoles(databaseUrl, databaseOwnerUrl);
 
   const cfg: Config = {
     port,
@@ -302,7 +323,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Record<str
   if (cfg.sessionIdleTimeoutSec > cfg.sessionAbsoluteTimeoutSec) {
     throw new ConfigError('SESSION_IDLE_TIMEOUT', 'must not exceed SESSION_ABSOLUTE_TIMEOUT');
   }
-  return Object.freeze(cfg);
+  return cfg;
 }
 
 /** DNS_RESOLVER as node's resolver takes it (an IP address with an optional port), checked by the resolver itself. */
