@@ -52,6 +52,13 @@ export async function installSamplePartnerApp(app: FastifyInstance, d: SampleApp
 }
 
 export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps): void {
+  const kit = sampleAppKit(app, d);
+  registerSignInPages(app, d, kit);
+  registerTokenActions(app, kit);
+}
+
+/** What the sample app's pages share: its sessions, its client, its notes and its calls to our OAuth endpoints. */
+function sampleAppKit(app: FastifyInstance, d: SampleAppDeps) {
   const sessions = new Map<string, SampleSession>();
   const redirectUri = `${d.config.publicUrl}${SAMPLE_APP_PATH}/callback`;
 
@@ -104,7 +111,12 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
 
   const html = (reply: FastifyReply, body: string, status = 200) =>
     reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP).send(page(body));
+  return { redirectUri, client, session, note, oauthPost, failed, html };
+}
+type SampleAppKit = ReturnType<typeof sampleAppKit>;
 
+/** The home page, and the authorization code flow with PKCE: start and callback. */
+function registerSignInPages(app: FastifyInstance, d: SampleAppDeps, { redirectUri, client, session, note, oauthPost, failed, html }: SampleAppKit): void {
   app.get(`${SAMPLE_APP_PATH}/`, { schema: { hide: true } }, async (req, reply) => {
     const c = await client();
     if (!c) {
@@ -160,7 +172,10 @@ export function registerSamplePartnerApp(app: FastifyInstance, d: SampleAppDeps)
     } else failed(s, 'The code exchange', r);
     return reply.redirect(`${SAMPLE_APP_PATH}/`);
   });
+}
 
+/** The buttons once connected: refresh, introspect, call the API, disconnect, forget. */
+function registerTokenActions(app: FastifyInstance, { client, session, note, oauthPost, failed }: SampleAppKit): void {
   const action = (name: string, run: (s: SampleSession, c: { id: string; secret: string }) => Promise<void>) =>
     app.post(`${SAMPLE_APP_PATH}/${name}`, { schema: { hide: true } }, async (req, reply) => {
       const c = await client();
