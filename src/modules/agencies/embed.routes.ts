@@ -196,12 +196,21 @@ export interface EmbedDeps {
 export const AGENCY_REQUESTS_PER_MINUTE = 20;
 
 export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
-  const { agencies, vouchers, clock } = d;
   const policy: RatePolicy = { name: 'agency', limit: AGENCY_REQUESTS_PER_MINUTE, windowMs: 60_000 };
   app.decorateRequest('agency', null);
+  const pipeline = embedPipeline(d, policy);
+  registerEmbedApi(app, pipeline, policy);
+  registerEmbedVoucherRoutes(app, d, pipeline);
+  refuseOtherEmbedRoutes(app, pipeline);
+  registerEmbedForm(app);
+}
 
-  // ---- the steps ----------------------------------------------------------------------------
-
+/**
+ * The steps before an embed API handler, in order: CORS, the agency token, its rate limit, and no
+ * tenant or agency in the payload.
+ */
+function embedPipeline(d: EmbedDeps, policy: RatePolicy) {
+  const { agencies, clock } = d;
   const cors = async (_req: FastifyRequest, reply: FastifyReply) => {
     reply.header('access-control-allow-origin', '*');
     reply.header('access-control-expose-headers', 'RateLimit, RateLimit-Policy, Retry-After, X-Request-Id');
@@ -240,15 +249,18 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
 
   // config.agencyToken: the one place an agency token is not refused by installAgencyTokenGuard
   const config = { agencyToken: true };
-  const pipeline = { config, onRequest: [cors], preValidation: [authenticateAgency, limitPerToken, refuseContextInPayload] };
+  return { config, onRequest: [cors], preValidation: [authenticateAgency, limitPerToken, refuseContextInPayload], authenticateAgency, limitPerToken };
+}
+type EmbedPipeline = ReturnType<typeof embedPipeline>;
 
-  const ctxOf = (req: FastifyRequest): RequestContext => {
-    const base = req.ctx();
-    return { ...base, actor: { type: 'agency', userId: null, partnerId: null, clientId: null, agencyId: req.agency!.agencyId } };
-  };
+/** The request context of an agency token's request: the agency is the actor. */
+function ctxOf(req: FastifyRequest): RequestContext {
+  const base = req.ctx();
+  return { ...base, actor: { type: 'agency', userId: null, partnerId: null, clientId: null, agencyId: req.agency!.agencyId } };
+}
 
-  // ---- the API ------------------------------------------------------------------------------
-
+/** The embed API's preflight and the token's form. */
+function registerEmbedApi(app: App, { config, onRequest, preValidation }: EmbedPipeline, policy: RatePolicy): void {
   app.options('/embed/v1/*', { config, schema: { hide: true } }, async (_req, reply) => {
     // A fixed list, never an echo of what the preflight asks for: the form sends the token and a
     // JSON body (Accept is CORS-safelisted), so a browser lets a page send nothing else.
@@ -264,7 +276,9 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
   app.get(
     '/embed/v1/form',
     {
-      ...pipeline,
+      config,
+      onRequest,
+      preValidation,
       schema: { tags: ['embed'], security, summary: "The token's form: intro text, rules and the voucher types it may issue", querystring: NoQuery, response: { 200: FormDto, ...problems(400, 401, 403, 429, 503) } },
     },
     async (req) => {
@@ -282,11 +296,16 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
       };
     },
   );
+}
 
+/** Issue a voucher of the form's allowed types, and look up one this agency issued. */
+function registerEmbedVoucherRoutes(app: App, { vouchers, clock }: EmbedDeps, { config, onRequest, preValidation }: EmbedPipeline): void {
   app.post(
     '/embed/v1/vouchers',
     {
-      ...pipeline,
+      config,
+      onRequest,
+      preValidation,
       schema: {
         tags: ['embed'],
         security,
@@ -317,7 +336,9 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
   app.get(
     '/embed/v1/vouchers/:code',
     {
-      ...pipeline,
+      config,
+      onRequest,
+      preValidation,
       schema: {
         tags: ['embed'],
         security,
@@ -333,22 +354,25 @@ export function registerEmbedRoutes(app: App, d: EmbedDeps): void {
       return toEmbedVoucherDto(v, clock.now().toISOString());
     },
   );
+}
 
-  // Anything else under /embed/v1 — authenticated and counted like the rest, then refused.
+/** Anything else under /embed/v1: authenticated and counted like the rest, then refused. */
+function refuseOtherEmbedRoutes(app: App, { config, onRequest, authenticateAgency, limitPerToken }: EmbedPipeline): void {
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/embed/v1/*',
     config,
     schema: { hide: true },
-    onRequest: pipeline.onRequest,
+    onRequest,
     preValidation: [authenticateAgency, limitPerToken],
     handler: async (req) => {
       throw platformErrors.not_found(`An agency token can only issue vouchers, look up its own vouchers and read its form; there is no ${req.method} ${req.url.split('?')[0]}.`);
     },
   });
+}
 
-  // ---- the embeddable form ------------------------------------------------------------------
-
+/** The embeddable form page and its assets. */
+function registerEmbedForm(app: App): void {
   app.get('/embed/form', { schema: { hide: true } }, async (_req, reply) => {
     reply.removeHeader('x-frame-options');
     return reply

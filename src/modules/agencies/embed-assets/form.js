@@ -215,6 +215,17 @@
   function render(cfg) {
     clear(root);
     buttons = [];
+    renderHeading(cfg);
+    root.appendChild(alertBox);
+    wireIssueForm(cfg, buildIssueForm(cfg));
+    renderLookupForm();
+    root.appendChild(el('p', { className: 'pg-footer', text: 'Secured by Partnergate' }));
+    setBusy(false);
+    postHeight();
+  }
+
+  /** The agency's name, the tenant it issues for, the preview notice, the intro text and the rules. */
+  function renderHeading(cfg) {
     root.appendChild(el('h1', { text: cfg.agencyName ? cfg.agencyName + ' — vouchers' : 'Vouchers' }));
     if (cfg.tenantName) root.appendChild(el('p', { className: 'pg-muted', text: 'Issued on behalf of ' + cfg.tenantName }));
     if (preview) root.appendChild(el('div', { className: 'pg-alert pg-warn', 'data-testid': 'preview-notice' }, [el('strong', { text: 'Preview' }), 'Issuing and lookups are disabled here.']));
@@ -226,9 +237,10 @@
       });
       root.appendChild(el('section', { className: 'pg-rules-box', 'aria-label': 'Rules' }, [el('h2', { text: 'Rules' }), ul]));
     }
-    root.appendChild(alertBox);
+  }
 
-    // issue
+  /** The issue form, appended to the page: its fields, its button and its confirmation box. */
+  function buildIssueForm(cfg) {
     var typeSelect = el('select', { id: 'pg-type', name: 'type', required: 'required' });
     cfg.types.forEach(function (t) {
       typeSelect.appendChild(el('option', { value: t.id, text: t.name }));
@@ -265,6 +277,13 @@
     }
     root.appendChild(issueForm);
     buttons.push(issueBtn, confirmBtn);
+    return { typeSelect: typeSelect, name: name, email: email, ref: ref, issueBtn: issueBtn, confirmText: confirmText, confirmBtn: confirmBtn, cancelBtn: cancelBtn, confirmBox: confirmBox, issued: issued, issueForm: issueForm };
+  }
+
+  /** Issuing: check the fields, say what is about to be issued and for whom, then issue on confirmation. */
+  function wireIssueForm(cfg, f) {
+    var typeSelect = f.typeSelect, name = f.name, email = f.email, ref = f.ref, issueBtn = f.issueBtn, confirmText = f.confirmText;
+    var confirmBtn = f.confirmBtn, cancelBtn = f.cancelBtn, confirmBox = f.confirmBox, issued = f.issued, issueForm = f.issueForm;
 
     function hideConfirm() {
       confirmBox.hidden = true;
@@ -336,8 +355,10 @@
         postHeight();
       });
     });
+  }
 
-    // look up
+  /** The look-up form: a voucher this agency issued, by its code. */
+  function renderLookupForm() {
     var code = el('input', { id: 'pg-code', name: 'code', autocomplete: 'off', spellcheck: 'false', placeholder: 'VCH-XXXX-XXXX-XXXX', maxlength: '64' });
     var lookBtn = el('button', { type: 'submit', text: 'Look up' });
     var found = el('div', { 'data-testid': 'lookup-result' });
@@ -364,10 +385,6 @@
         postHeight();
       });
     });
-
-    root.appendChild(el('p', { className: 'pg-footer', text: 'Secured by Partnergate' }));
-    setBusy(false);
-    postHeight();
   }
 
   function fatal(title, text) {
