@@ -19,97 +19,120 @@ import { decide, decideForPartner, explain } from './decide.ts';
 import { buildSnapshot, partnerRequestsFor, requestsFor, worldArb } from './decide.property-world.ts';
 import { covers, reference, referenceForPartner, violation } from './decide.property-reference.ts';
 
+/** What the run reached: the outcomes by kind of request, and the cases that make agreement mean something. */
+function newTally() {
+  return {
+    cases: 0,
+    allowed: 0,
+    codes: new Map<string, number>(),
+    boundCodes: new Map<string, number>(),
+    partnerCodes: new Map<string, number>(),
+    viaCodes: new Map<string, number>(),
+    boundOnOwnTenant: 0,
+    boundWithPlatformGrant: 0,
+  };
+}
+type Tally = ReturnType<typeof newTally>;
+type World = Parameters<typeof buildSnapshot>[0];
+type Snapshot = ReturnType<typeof buildSnapshot>;
+type UserRequest = Parameters<typeof reference>[1];
+type PartnerRequest = Parameters<typeof referenceForPartner>[1];
+
+const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+
+/** One request of a user or an app: the engine agrees with the reference, stands on rightful access, and explains itself. */
+function checkRequest(snap: Snapshot, w: World, r: UserRequest, tally: Tally): void {
+  tally.cases++;
+  const got = decide(snap, r.principal, r.action, r.target, r.now);
+  const want = reference(w, r);
+  const ctx = JSON.stringify({ r, world: w });
+  expect({ allow: got.allow, code: got.code }, ctx).toEqual({ allow: want.allow, code: want.code });
+  if (got.allow) {
+    tally.allowed++;
+    expect(got.delegationId, ctx).toBe(want.delegationId);
+    expect(violation(w, r, got), ctx).toBeNull();
+    count(tally.viaCodes, got.via);
+  }
+  const e = explain(snap, r.principal, r.action, r.target, r.now);
+  expect(e.decision).toEqual(got);
+  const last = e.checks.at(-1);
+  if (!got.allow && last) expect(last.passed).toBe(false);
+  count(tally.codes, got.code);
+  if (r.principal.type === 'user' && r.principal.partnerId) {
+    count(tally.boundCodes, got.code);
+    const u = w.users.find((x) => x.id === (r.principal as { userId: string }).userId);
+    if (u?.tenants.some((m) => m.tenantId === r.target.tenantId)) tally.boundOnOwnTenant++;
+    if (r.action !== null && u?.platformRole && covers(w.roles[u.platformRole], r.action)) tally.boundWithPlatformGrant++;
+  }
+}
+
+/** One partner-level request (decideForPartner): the engine agrees with the reference and stands on rightful access. */
+function checkPartnerRequest(snap: Snapshot, w: World, r: PartnerRequest, tally: Tally): void {
+  tally.cases++;
+  const got = decideForPartner(snap, r.partnerId, r.action, r.target, r.now);
+  const want = referenceForPartner(w, r);
+  const ctx = JSON.stringify({ forPartner: r, world: w });
+  expect({ allow: got.allow, code: got.code }, ctx).toEqual({ allow: want.allow, code: want.code });
+  if (got.allow) {
+    tally.allowed++;
+    expect(got.delegationId, ctx).toBe(want.delegationId);
+    expect(violation(w, r, got), ctx).toBeNull();
+  }
+  count(tally.codes, got.code);
+  count(tally.partnerCodes, got.code);
+}
+
+/** The generator reaches every outcome, so agreement means something. */
+function expectEveryOutcomeReached({ cases, allowed, codes, boundCodes, partnerCodes, viaCodes, boundOnOwnTenant, boundWithPlatformGrant }: Tally): void {
+  const reached = (m: Map<string, number>, list: string[], what: string) => {
+    for (const code of list) expect(m.get(code) ?? 0, `${what}: outcome ${code} never generated: ${JSON.stringify([...m])}`).toBeGreaterThan(0);
+  };
+  reached(codes, [
+    'allowed',
+    'user_inactive',
+    'partner_membership_inactive',
+    'partner_inactive',
+    'tenant_context_required',
+    'delegation_not_found',
+    'delegation_pending',
+    'delegation_not_started',
+    'delegation_expired',
+    'delegation_revoked',
+    'delegation_rejected',
+    'delegation_approver_inactive',
+    'partner_capability_missing',
+    'tenant_inactive',
+    'ban_not_covered',
+    'feature_disabled',
+    'permission_denied',
+    'scope_insufficient',
+  ], 'all');
+  const throughDelegations = ['allowed', 'partner_inactive', 'tenant_context_required', 'delegation_not_found', 'delegation_pending', 'delegation_expired', 'delegation_revoked', 'partner_capability_missing', 'tenant_inactive', 'ban_not_covered', 'feature_disabled', 'permission_denied'];
+  reached(boundCodes, [...throughDelegations, 'user_inactive', 'scope_insufficient'], 'users bound to a partner');
+  reached(partnerCodes, throughDelegations, 'decideForPartner');
+  reached(viaCodes, ['platform', 'membership', 'home', 'delegation'], 'allowed via');
+  // bound users on tenants they belong to, or with a platform role that would grant the action: neither may count
+  expect(boundOnOwnTenant).toBeGreaterThan(100);
+  expect(boundWithPlatformGrant).toBeGreaterThan(100);
+  expect(allowed).toBeGreaterThan(cases / 50);
+  // allowed through a delegation often enough for the invariant to bite
+  expect(viaCodes.get('delegation') ?? 0).toBeGreaterThan(100);
+  expect(partnerCodes.get('allowed') ?? 0).toBeGreaterThan(50);
+  expect(boundCodes.get('allowed') ?? 0).toBeGreaterThan(20);
+}
+
 describe('decide() against the reference model', () => {
   it('agrees on every random request, ≥ 10,000 per run, and never allows access across tenants without a rightful grant', () => {
-    let cases = 0;
-    let allowed = 0;
-    const codes = new Map<string, number>();
-    const boundCodes = new Map<string, number>();
-    const partnerCodes = new Map<string, number>();
-    const viaCodes = new Map<string, number>();
-    let boundOnOwnTenant = 0;
-    let boundWithPlatformGrant = 0;
-    const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+    const tally = newTally();
     fc.assert(
       fc.property(worldArb.chain((w) => fc.tuple(fc.constant(w), requestsFor(w), partnerRequestsFor(w))), ([w, reqs, preqs]) => {
         const snap = buildSnapshot(w);
-        for (const r of reqs) {
-          cases++;
-          const got = decide(snap, r.principal, r.action, r.target, r.now);
-          const want = reference(w, r);
-          const ctx = JSON.stringify({ r, world: w });
-          expect({ allow: got.allow, code: got.code }, ctx).toEqual({ allow: want.allow, code: want.code });
-          if (got.allow) {
-            allowed++;
-            expect(got.delegationId, ctx).toBe(want.delegationId);
-            expect(violation(w, r, got), ctx).toBeNull();
-            count(viaCodes, got.via);
-          }
-          const e = explain(snap, r.principal, r.action, r.target, r.now);
-          expect(e.decision).toEqual(got);
-          const last = e.checks.at(-1);
-          if (!got.allow && last) expect(last.passed).toBe(false);
-          count(codes, got.code);
-          if (r.principal.type === 'user' && r.principal.partnerId) {
-            count(boundCodes, got.code);
-            const u = w.users.find((x) => x.id === (r.principal as { userId: string }).userId);
-            if (u?.tenants.some((m) => m.tenantId === r.target.tenantId)) boundOnOwnTenant++;
-            if (r.action !== null && u?.platformRole && covers(w.roles[u.platformRole], r.action)) boundWithPlatformGrant++;
-          }
-        }
-        for (const r of preqs) {
-          cases++;
-          const got = decideForPartner(snap, r.partnerId, r.action, r.target, r.now);
-          const want = referenceForPartner(w, r);
-          const ctx = JSON.stringify({ forPartner: r, world: w });
-          expect({ allow: got.allow, code: got.code }, ctx).toEqual({ allow: want.allow, code: want.code });
-          if (got.allow) {
-            allowed++;
-            expect(got.delegationId, ctx).toBe(want.delegationId);
-            expect(violation(w, r, got), ctx).toBeNull();
-          }
-          count(codes, got.code);
-          count(partnerCodes, got.code);
-        }
+        for (const r of reqs) checkRequest(snap, w, r, tally);
+        for (const r of preqs) checkPartnerRequest(snap, w, r, tally);
       }),
       { numRuns: 500 },
     );
-    expect(cases).toBeGreaterThanOrEqual(10_000);
-    // the generator reaches every outcome, so agreement means something
-    const reached = (m: Map<string, number>, list: string[], what: string) => {
-      for (const code of list) expect(m.get(code) ?? 0, `${what}: outcome ${code} never generated: ${JSON.stringify([...m])}`).toBeGreaterThan(0);
-    };
-    reached(codes, [
-      'allowed',
-      'user_inactive',
-      'partner_membership_inactive',
-      'partner_inactive',
-      'tenant_context_required',
-      'delegation_not_found',
-      'delegation_pending',
-      'delegation_not_started',
-      'delegation_expired',
-      'delegation_revoked',
-      'delegation_rejected',
-      'delegation_approver_inactive',
-      'partner_capability_missing',
-      'tenant_inactive',
-      'ban_not_covered',
-      'feature_disabled',
-      'permission_denied',
-      'scope_insufficient',
-    ], 'all');
-    const throughDelegations = ['allowed', 'partner_inactive', 'tenant_context_required', 'delegation_not_found', 'delegation_pending', 'delegation_expired', 'delegation_revoked', 'partner_capability_missing', 'tenant_inactive', 'ban_not_covered', 'feature_disabled', 'permission_denied'];
-    reached(boundCodes, [...throughDelegations, 'user_inactive', 'scope_insufficient'], 'users bound to a partner');
-    reached(partnerCodes, throughDelegations, 'decideForPartner');
-    reached(viaCodes, ['platform', 'membership', 'home', 'delegation'], 'allowed via');
-    // bound users on tenants they belong to, or with a platform role that would grant the action: neither may count
-    expect(boundOnOwnTenant).toBeGreaterThan(100);
-    expect(boundWithPlatformGrant).toBeGreaterThan(100);
-    expect(allowed).toBeGreaterThan(cases / 50);
-    // allowed through a delegation often enough for the invariant to bite
-    expect(viaCodes.get('delegation') ?? 0).toBeGreaterThan(100);
-    expect(partnerCodes.get('allowed') ?? 0).toBeGreaterThan(50);
-    expect(boundCodes.get('allowed') ?? 0).toBeGreaterThan(20);
+    expect(tally.cases).toBeGreaterThanOrEqual(10_000);
+    expectEveryOutcomeReached(tally);
   });
 });

@@ -88,6 +88,52 @@ const delegationArb = (id: string): fc.Arbitrary<DelegationInput> =>
     approvedBy: fc.option(fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c', 'usr_new'), { nil: null }),
   });
 
+type SnapshotOp = { put: DelegationInput } | { remove: string } | { gone: string } | { user: string; adminOf: string[] };
+
+/** Applies random puts and removals to a snapshot and to a plain Map, and expects the snapshot to answer like the Map. */
+function expectLikeAMap(ops: readonly SnapshotOp[], pool: readonly string[]): void {
+  const s = world();
+  const model = new Map<string, DelegationInput>();
+  // user → the tenants it is an active admin of (none for usr_new until it is put)
+  const admins = new Map<string, readonly string[]>([
+    ['usr_tnt_a', ['tnt_a']],
+    ['usr_tnt_b', ['tnt_b']],
+    ['usr_tnt_c', ['tnt_c']],
+  ]);
+  for (const op of ops) {
+    if ('put' in op) {
+      s.putDelegation(op.put);
+      model.set(op.put.id, op.put);
+    } else if ('remove' in op) {
+      s.removeDelegation(op.remove);
+      model.delete(op.remove);
+    } else if ('gone' in op) {
+      s.removeUser(op.gone);
+      admins.delete(op.gone);
+    } else {
+      s.putUser({ id: op.user, status: 'active', tenants: (['tnt_a', 'tnt_b', 'tnt_c'] as const).map((t) => [t, op.adminOf.includes(t) ? 'TENANT_ADMIN' : 'TENANT_USER']) });
+      admins.set(op.user, op.adminOf);
+    }
+  }
+  expect(s.delegations.size).toBe(model.size);
+  expect(new Set(s.delegations.keys())).toEqual(new Set(model.keys()));
+  for (const id of pool) {
+    const d = model.get(id);
+    expect(shown(s, id)).toEqual(d === undefined ? undefined : expected(d));
+    if (d === undefined) continue;
+    // the approver stands while it is an active TENANT_ADMIN of the delegation's tenant
+    const approver = d.origin === 'wholesale' ? null : (d.approvedBy ?? null);
+    const stands = approver === null || admins.get(approver)?.includes(d.tenantId) === true;
+    expect(s.delegations.get(id)?.approverActive).toBe(stands);
+  }
+  // every delegation is reachable through its partner and tenant, and nothing else is
+  for (const p of ['ptr_a', 'ptr_b'])
+    for (const t of ['tnt_a', 'tnt_b', 'tnt_c']) {
+      const want = [...model.values()].filter((d) => d.partnerId === p && d.tenantId === t).map((d) => d.id);
+      expect(new Set(s.pair(p, t).map((d) => d.id))).toEqual(new Set(want));
+    }
+}
+
 describe('delegation storage', () => {
   it('keeps platform ids packed and gives them back unchanged', () => {
     const s = world();
@@ -128,48 +174,7 @@ describe('delegation storage', () => {
       { weight: 1, arbitrary: fc.constantFrom('usr_tnt_a', 'usr_tnt_b', 'usr_tnt_c', 'usr_new').map((gone) => ({ gone })) },
     );
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 300 }), (ops) => {
-        const s = world();
-        const model = new Map<string, DelegationInput>();
-        // user → the tenants it is an active admin of (none for usr_new until it is put)
-        const admins = new Map<string, readonly string[]>([
-          ['usr_tnt_a', ['tnt_a']],
-          ['usr_tnt_b', ['tnt_b']],
-          ['usr_tnt_c', ['tnt_c']],
-        ]);
-        for (const op of ops) {
-          if ('put' in op) {
-            s.putDelegation(op.put);
-            model.set(op.put.id, op.put);
-          } else if ('remove' in op) {
-            s.removeDelegation(op.remove);
-            model.delete(op.remove);
-          } else if ('gone' in op) {
-            s.removeUser(op.gone);
-            admins.delete(op.gone);
-          } else {
-            s.putUser({ id: op.user, status: 'active', tenants: (['tnt_a', 'tnt_b', 'tnt_c'] as const).map((t) => [t, op.adminOf.includes(t) ? 'TENANT_ADMIN' : 'TENANT_USER']) });
-            admins.set(op.user, op.adminOf);
-          }
-        }
-        expect(s.delegations.size).toBe(model.size);
-        expect(new Set(s.delegations.keys())).toEqual(new Set(model.keys()));
-        for (const id of pool) {
-          const d = model.get(id);
-          expect(shown(s, id)).toEqual(d === undefined ? undefined : expected(d));
-          if (d === undefined) continue;
-          // the approver stands while it is an active TENANT_ADMIN of the delegation's tenant
-          const approver = d.origin === 'wholesale' ? null : (d.approvedBy ?? null);
-          const stands = approver === null || admins.get(approver)?.includes(d.tenantId) === true;
-          expect(s.delegations.get(id)?.approverActive).toBe(stands);
-        }
-        // every delegation is reachable through its partner and tenant, and nothing else is
-        for (const p of ['ptr_a', 'ptr_b'])
-          for (const t of ['tnt_a', 'tnt_b', 'tnt_c']) {
-            const want = [...model.values()].filter((d) => d.partnerId === p && d.tenantId === t).map((d) => d.id);
-            expect(new Set(s.pair(p, t).map((d) => d.id))).toEqual(new Set(want));
-          }
-      }),
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 300 }), (ops) => expectLikeAMap(ops, pool)),
       { numRuns: 150 },
     );
   });
