@@ -54,39 +54,50 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 const challenge = (error?: string) => (error ? `Bearer error="${error}", scope="${PDP_SCOPE}"` : `Bearer scope="${PDP_SCOPE}"`);
 
 export function registerAuthzenRoutes(app: App, d: AuthzenRouteDeps): void {
-  const { authzen } = d;
-
-  /** The caller: a partner app's own client-credentials token with the PDP scope, of an active partner. */
-  const caller = async (req: FastifyRequest): Promise<Caller> => {
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? BEARER.exec(h) : null;
-    if (!m) throw E.authzen_token_required('Send Authorization: Bearer <access token> (client credentials, scope authzen.evaluate).', { headers: { 'www-authenticate': challenge() } });
-    const v = await d.verify(m[1]);
-    if (!v.ok) throw E.authzen_token_invalid(v.reason, { headers: { 'www-authenticate': challenge('invalid_token') } });
-    const c = v.claims;
-    // a sender-constrained token proves its key to the gateway; no proof is checked here
-    if (typeof c.cnf === 'object' && c.cnf !== null) throw E.authzen_token_invalid('A DPoP-bound access token is not accepted here.', { headers: { 'www-authenticate': challenge('invalid_token') } });
-    const partnerId = typeof c.partner_id === 'string' ? c.partner_id : null;
-    const clientId = typeof c.client_id === 'string' ? c.client_id : null;
-    const sub = typeof c.sub === 'string' ? c.sub : '';
-    // client credentials: the app acting for its own partner, on no customer's delegation and for no person
-    if (partnerId === null || clientId === null || c.dlg !== undefined || sub.startsWith('usr_')) {
-      throw E.authzen_caller_not_app("Ask with the partner app's own client-credentials token.");
-    }
-    const scopes = typeof c.scope === 'string' ? c.scope.split(' ') : [];
-    if (!scopes.includes(PDP_SCOPE)) throw E.authzen_scope_required(`The access token needs the ${PDP_SCOPE} scope.`, { headers: { 'www-authenticate': challenge('insufficient_scope') } });
-    const partner = d.snapshot.partners.get(partnerId);
-    if (partner === undefined || !partner.active) throw authzErrors.partner_inactive(`The partner is ${partner?.status ?? 'unknown'}.`);
-    return { partnerId, clientId };
-  };
-
   // Deny by default: the caller is authenticated before the body is parsed or validated.
   const callers = new WeakMap<FastifyRequest, Caller>();
   const onRequest = async (req: FastifyRequest) => {
-    callers.set(req, await caller(req));
+    callers.set(req, await authenticateCaller(req, d));
   };
-  const callerOf = (req: FastifyRequest): Caller => callers.get(req)!;
+  const guarded: Guarded = { authzen: d.authzen, onRequest, callerOf: (req) => callers.get(req)! };
+  registerEvaluationRoutes(app, guarded);
+  registerSearchRoutes(app, guarded);
+  registerMetadata(app, d.publicUrl);
+}
 
+/** The caller: a partner app's own client-credentials token with the PDP scope, of an active partner. */
+async function authenticateCaller(req: FastifyRequest, d: AuthzenRouteDeps): Promise<Caller> {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? BEARER.exec(h) : null;
+  if (!m) throw E.authzen_token_required('Send Authorization: Bearer <access token> (client credentials, scope authzen.evaluate).', { headers: { 'www-authenticate': challenge() } });
+  const v = await d.verify(m[1]);
+  if (!v.ok) throw E.authzen_token_invalid(v.reason, { headers: { 'www-authenticate': challenge('invalid_token') } });
+  const c = v.claims;
+  // a sender-constrained token proves its key to the gateway; no proof is checked here
+  if (typeof c.cnf === 'object' && c.cnf !== null) throw E.authzen_token_invalid('A DPoP-bound access token is not accepted here.', { headers: { 'www-authenticate': challenge('invalid_token') } });
+  const partnerId = typeof c.partner_id === 'string' ? c.partner_id : null;
+  const clientId = typeof c.client_id === 'string' ? c.client_id : null;
+  const sub = typeof c.sub === 'string' ? c.sub : '';
+  // client credentials: the app acting for its own partner, on no customer's delegation and for no person
+  if (partnerId === null || clientId === null || c.dlg !== undefined || sub.startsWith('usr_')) {
+    throw E.authzen_caller_not_app("Ask with the partner app's own client-credentials token.");
+  }
+  const scopes = typeof c.scope === 'string' ? c.scope.split(' ') : [];
+  if (!scopes.includes(PDP_SCOPE)) throw E.authzen_scope_required(`The access token needs the ${PDP_SCOPE} scope.`, { headers: { 'www-authenticate': challenge('insufficient_scope') } });
+  const partner = d.snapshot.partners.get(partnerId);
+  if (partner === undefined || !partner.active) throw authzErrors.partner_inactive(`The partner is ${partner?.status ?? 'unknown'}.`);
+  return { partnerId, clientId };
+}
+
+/** What the guarded endpoints share: the service, the authenticating hook and the caller it found. */
+interface Guarded {
+  authzen: AuthzenService;
+  onRequest: (req: FastifyRequest) => Promise<void>;
+  callerOf: (req: FastifyRequest) => Caller;
+}
+
+/** Access evaluation, one decision or many (§6, §7). */
+function registerEvaluationRoutes(app: App, { authzen, onRequest, callerOf }: Guarded): void {
   app.post(
     AUTHZEN_PATHS.evaluation,
     {
@@ -119,7 +130,10 @@ export function registerAuthzenRoutes(app: App, d: AuthzenRouteDeps): void {
     },
     async (req) => authzen.evaluateMany(callerOf(req), req.body as Static<typeof EvaluationsBody>),
   );
+}
 
+/** The searches: resources, subjects and actions (§8–§10). */
+function registerSearchRoutes(app: App, { authzen, onRequest, callerOf }: Guarded): void {
   app.post(
     AUTHZEN_PATHS.searchResource,
     {
@@ -161,8 +175,11 @@ export function registerAuthzenRoutes(app: App, d: AuthzenRouteDeps): void {
     },
     async (req) => authzen.searchAction(callerOf(req), req.body as Static<typeof SearchActionBody>),
   );
+}
 
-  const base = d.publicUrl.replace(/\/+$/, '');
+/** The policy decision point's metadata (§11): where each endpoint is. */
+function registerMetadata(app: App, publicUrl: string): void {
+  const base = publicUrl.replace(/\/+$/, '');
   const metadata = {
     policy_decision_point: base,
     access_evaluation_endpoint: base + AUTHZEN_PATHS.evaluation,
