@@ -62,14 +62,68 @@ function verifier(keys: () => JWK[], opts: { now?: () => number; reloadMinInterv
   return { v, loads: () => loads };
 }
 
-describe.each([
+/** Tokens the verifier must refuse, how each is made, and what the refusal says. */
+const REFUSED = [
+  ['alg none', async (k: Pair) => `${b64({ alg: 'none', typ: 'at+jwt', kid: k.kid })}.${b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: 9e9 })}.`, /not accepted|malformed|not valid/],
+  [
+    'HS256 signed with the public key',
+    async (k: Pair) => {
+      const h = b64({ alg: 'HS256', typ: 'at+jwt', kid: k.kid });
+      const p = b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 });
+      const mac = createHmac('sha256', JSON.stringify(k.jwk)).update(`${h}.${p}`).digest('base64url');
+      return `${h}.${p}.${mac}`;
+    },
+    /not accepted/,
+  ],
+  ['unknown kid', async () => sign(await keyPair('k-other')), /unknown key/],
+  ['expired', async (k: Pair) => sign(k, {}, {}, Date.now() - 3600_000), /expired/],
+  ['wrong audience', async (k: Pair) => sign(k, { aud: 'https://elsewhere.example' }), /audience/],
+  ['wrong issuer', async (k: Pair) => sign(k, { iss: 'https://evil.example/oauth' }), /issued/],
+  ['not an access token (typ JWT)', async (k: Pair) => sign(k, {}, { typ: 'JWT' }), /typ/],
+  [
+    'tampered claims',
+    async (k: Pair) => {
+      const [h, , s] = (await sign(k)).split('.');
+      return `${h}.${b64({ sub: 'app_1', client_id: 'app_1', partner_id: 'ptr_evil', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 })}.${s}`;
+    },
+    /signature/,
+  ],
+  [
+    'an embedded jwk header (its own key)',
+    async () => {
+      const evil = await keyPair('k-ec');
+      return sign(evil, {}, { jwk: evil.jwk, jku: 'https://evil.example/jwks' });
+    },
+    /signature/,
+  ],
+  ['not a JWT', async () => 'hello.world', /malformed|not valid/],
+  ['a not-yet-valid token (nbf in the future)', async (k: Pair) => sign(k, { nbf: Math.floor(Date.now() / 1000) + 600 }), /not valid yet/],
+  ['a critical header extension', async (k: Pair) => rawSign(k, { alg: 'ES256', typ: 'at+jwt', kid: k.kid, crit: ['x-extension'], 'x-extension': 1 }), /extension/],
+  ['an unencoded payload (b64: false)', async (k: Pair) => sign(k, {}, { b64: true }), /extension/],
+  ['four parts', async (k: Pair) => `${await sign(k)}.AAAA`, /malformed/],
+  [
+    'a signature of the wrong length (DER instead of JOSE form)',
+    async (k: Pair) => {
+      const [h, p] = (await sign(k)).split('.');
+      return `${h}.${p}.${Buffer.alloc(72, 1).toString('base64url')}`;
+    },
+    /signature/,
+  ],
+  ['no issuer', async (k: Pair) => sign(k, { iss: '' }), /issued/],
+  ['an audience list without ours', async (k: Pair) => sign(k, { aud: ['https://a.example', 'https://b.example'] }), /audience/],
+  ['a padded segment', async (k: Pair) => (await sign(k)).replace('.', '=.'), /malformed/],
+  ['a header that is not a JSON object', async (k: Pair) => `${Buffer.from('[1]').toString('base64url')}.${(await sign(k)).split('.').slice(1).join('.')}`, /malformed/],
+  ['an alg with a line break', async (k: Pair) => rawSign(k, { alg: 'ES256\r\nX-Evil: 1', typ: 'at+jwt', kid: k.kid }), /not accepted/],
+] as const;
+
+/** Where the signatures are checked: the tests run both ways. */
+const WHERE = [
   ['on this thread', false],
   ['on a worker thread', true],
-])('AccessTokenVerifier, signatures checked %s', (_where, withPool) => {
-  beforeAll(() => {
-    usePool = withPool;
-  });
+] as const;
 
+/** Verification: the tokens accepted, and every way of making one that must be refused. */
+function verificationCases(): void {
   it('accepts a well-formed ES256 and EdDSA token and caches it by hash', async () => {
     const [ec, ed] = [await keyPair('k-ec'), await keyPair('k-ed', 'ed')];
     const { v } = verifier(() => [ec.jwk, ed.jwk]);
@@ -83,58 +137,7 @@ describe.each([
     if (r1.ok) expect(r1.token.claims.partner_id).toBe('ptr_1');
   });
 
-  it.each([
-    ['alg none', async (k: Pair) => `${b64({ alg: 'none', typ: 'at+jwt', kid: k.kid })}.${b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: 9e9 })}.`, /not accepted|malformed|not valid/],
-    [
-      'HS256 signed with the public key',
-      async (k: Pair) => {
-        const h = b64({ alg: 'HS256', typ: 'at+jwt', kid: k.kid });
-        const p = b64({ sub: 'x', client_id: 'x', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 });
-        const mac = createHmac('sha256', JSON.stringify(k.jwk)).update(`${h}.${p}`).digest('base64url');
-        return `${h}.${p}.${mac}`;
-      },
-      /not accepted/,
-    ],
-    ['unknown kid', async () => sign(await keyPair('k-other')), /unknown key/],
-    ['expired', async (k: Pair) => sign(k, {}, {}, Date.now() - 3600_000), /expired/],
-    ['wrong audience', async (k: Pair) => sign(k, { aud: 'https://elsewhere.example' }), /audience/],
-    ['wrong issuer', async (k: Pair) => sign(k, { iss: 'https://evil.example/oauth' }), /issued/],
-    ['not an access token (typ JWT)', async (k: Pair) => sign(k, {}, { typ: 'JWT' }), /typ/],
-    [
-      'tampered claims',
-      async (k: Pair) => {
-        const [h, , s] = (await sign(k)).split('.');
-        return `${h}.${b64({ sub: 'app_1', client_id: 'app_1', partner_id: 'ptr_evil', iss: ISS, aud: AUD, exp: Math.floor(Date.now() / 1000) + 600 })}.${s}`;
-      },
-      /signature/,
-    ],
-    [
-      'an embedded jwk header (its own key)',
-      async () => {
-        const evil = await keyPair('k-ec');
-        return sign(evil, {}, { jwk: evil.jwk, jku: 'https://evil.example/jwks' });
-      },
-      /signature/,
-    ],
-    ['not a JWT', async () => 'hello.world', /malformed|not valid/],
-    ['a not-yet-valid token (nbf in the future)', async (k: Pair) => sign(k, { nbf: Math.floor(Date.now() / 1000) + 600 }), /not valid yet/],
-    ['a critical header extension', async (k: Pair) => rawSign(k, { alg: 'ES256', typ: 'at+jwt', kid: k.kid, crit: ['x-extension'], 'x-extension': 1 }), /extension/],
-    ['an unencoded payload (b64: false)', async (k: Pair) => sign(k, {}, { b64: true }), /extension/],
-    ['four parts', async (k: Pair) => `${await sign(k)}.AAAA`, /malformed/],
-    [
-      'a signature of the wrong length (DER instead of JOSE form)',
-      async (k: Pair) => {
-        const [h, p] = (await sign(k)).split('.');
-        return `${h}.${p}.${Buffer.alloc(72, 1).toString('base64url')}`;
-      },
-      /signature/,
-    ],
-    ['no issuer', async (k: Pair) => sign(k, { iss: '' }), /issued/],
-    ['an audience list without ours', async (k: Pair) => sign(k, { aud: ['https://a.example', 'https://b.example'] }), /audience/],
-    ['a padded segment', async (k: Pair) => (await sign(k)).replace('.', '=.'), /malformed/],
-    ['a header that is not a JSON object', async (k: Pair) => `${Buffer.from('[1]').toString('base64url')}.${(await sign(k)).split('.').slice(1).join('.')}`, /malformed/],
-    ['an alg with a line break', async (k: Pair) => rawSign(k, { alg: 'ES256\r\nX-Evil: 1', typ: 'at+jwt', kid: k.kid }), /not accepted/],
-  ] as const)('refuses %s', async (_name, make, reason) => {
+  it.each(REFUSED)('refuses %s', async (_name, make, reason) => {
     const k = await keyPair('k-ec');
     const { v } = verifier(() => [k.jwk]);
     const r = await v.verify(await make(k));
@@ -148,7 +151,10 @@ describe.each([
     expect((await v.verify(await sign(k, {}, { typ: 'application/AT+JWT' }))).ok).toBe(true);
     expect((await v.verify(await sign(k, { aud: ['https://other.example', AUD] }))).ok).toBe(true);
   });
+}
 
+/** The key set (rotation, reloads) and the cache of verified tokens. */
+function keySetAndCacheCases(withPool: boolean): void {
   it('reloads the key set once for an unknown kid, so a rotation fails no request', async () => {
     const a = await keyPair('k-a');
     const b = await keyPair('k-b');
@@ -228,4 +234,13 @@ describe.each([
     for (let i = 0; i < 5; i++) expect((await v.verify(await sign(a, { jti: `j${i}` }))).ok).toBe(true);
     expect(v.cacheSize).toBe(3);
   });
+}
+
+describe.each(WHERE)('AccessTokenVerifier, signatures checked %s', (_where, withPool) => {
+  beforeAll(() => {
+    usePool = withPool;
+  });
+
+  verificationCases();
+  keySetAndCacheCases(withPool);
 });

@@ -70,56 +70,10 @@ export function splitUrl(url: string): [string, string] {
 
 /** The check: decides, spools the access event, answers on `res`. Never throws. */
 export function forwardAuthCheck(d: ForwardAuthDeps): ForwardAuthCheck {
-  const { gateway, table, clock, log } = d;
+  const { gateway, table } = d;
   const metrics = gateway.metrics;
 
-  /** x-request-id and the security headers, then what the answer adds */
-  const head = (requestId: string): string[] => {
-    const h = ['x-request-id', requestId];
-    for (let i = 0; i < SECURITY_HEADERS.length; i++) h.push(SECURITY_HEADERS[i]);
-    return h;
-  };
-  const counted = (c: CheckCaller, status: number) => {
-    if (c.metricsRoute !== null) metrics.response(c.metricsRoute, undefined, status);
-  };
-
-  const failed = (res: ServerResponse, c: CheckCaller, e: unknown) => {
-    const err = answerFor(e as Error, log);
-    if (!res.headersSent) writeProblem(res, head(c.requestId), c.requestId, err);
-    counted(c, err?.status ?? 500);
-  };
-
-  // Every answer waits for the spool write that holds its access event (end of this turn).
-  const refuse = (res: ServerResponse, c: CheckCaller, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
-    if (st.refusal === null) st.refusal = err.code;
-    gateway.audit(g, rule, st, err.status);
-    const send = () => {
-      writeProblem(res, head(c.requestId), c.requestId, err);
-      counted(c, err.status);
-    };
-    const w = gateway.auditBuffer.written();
-    if (w === undefined) send();
-    else w.then(send, (e: unknown) => failed(res, c, e));
-  };
-
-  const admitted = (res: ServerResponse, c: CheckCaller, checkMethod: string, g: GatewayRequest, rule: GatewayRule, st: GatewayState, a: Admitted, uri: string) => {
-    // no security headers: see the top of this file
-    const out = ['x-request-id', c.requestId];
-    // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
-    appendSigned(out, rule.upstream.assertionKey, c.requestId, a.parts, g.method, uri, clock.nowMs(), declaredContentSha256(g.headers) ?? undefined);
-    const rh = a.rateHeaders;
-    for (const k in rh) out.push(k, rh[k]);
-    if (checkMethod !== 'HEAD') out.push('content-length', '0');
-    gateway.audit(g, rule, st, 200);
-    const send = () => {
-      res.writeHead(200, out);
-      res.end();
-      counted(c, 200);
-    };
-    const w = gateway.auditBuffer.written();
-    if (w === undefined) send();
-    else w.then(send, (e: unknown) => failed(res, c, e));
-  };
+  const { failed, refuse, admitted } = forwardAuthAnswers(d);
 
   return (req, res, endpoint, c) => {
     try {
@@ -176,6 +130,61 @@ export function forwardAuthCheck(d: ForwardAuthDeps): ForwardAuthCheck {
       failed(res, c, e);
     }
   };
+}
+
+/** The check's answers: a refusal, an admission, or an unexpected error, each once its access event is spooled. */
+function forwardAuthAnswers(d: ForwardAuthDeps) {
+  const { gateway, clock, log } = d;
+  const metrics = gateway.metrics;
+
+  /** x-request-id and the security headers, then what the answer adds */
+  const head = (requestId: string): string[] => {
+    const h = ['x-request-id', requestId];
+    for (let i = 0; i < SECURITY_HEADERS.length; i++) h.push(SECURITY_HEADERS[i]);
+    return h;
+  };
+  const counted = (c: CheckCaller, status: number) => {
+    if (c.metricsRoute !== null) metrics.response(c.metricsRoute, undefined, status);
+  };
+
+  const failed = (res: ServerResponse, c: CheckCaller, e: unknown) => {
+    const err = answerFor(e as Error, log);
+    if (!res.headersSent) writeProblem(res, head(c.requestId), c.requestId, err);
+    counted(c, err?.status ?? 500);
+  };
+
+  // Every answer waits for the spool write that holds its access event (end of this turn).
+  const refuse = (res: ServerResponse, c: CheckCaller, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
+    if (st.refusal === null) st.refusal = err.code;
+    gateway.audit(g, rule, st, err.status);
+    const send = () => {
+      writeProblem(res, head(c.requestId), c.requestId, err);
+      counted(c, err.status);
+    };
+    const w = gateway.auditBuffer.written();
+    if (w === undefined) send();
+    else w.then(send, (e: unknown) => failed(res, c, e));
+  };
+
+  const admitted = (res: ServerResponse, c: CheckCaller, checkMethod: string, g: GatewayRequest, rule: GatewayRule, st: GatewayState, a: Admitted, uri: string) => {
+    // no security headers: see the top of this file
+    const out = ['x-request-id', c.requestId];
+    // the proxy keeps the body: bound only to a digest the client declared (else UNSIGNED-PAYLOAD)
+    appendSigned(out, rule.upstream.assertionKey, c.requestId, a.parts, g.method, uri, clock.nowMs(), declaredContentSha256(g.headers) ?? undefined);
+    const rh = a.rateHeaders;
+    for (const k in rh) out.push(k, rh[k]);
+    if (checkMethod !== 'HEAD') out.push('content-length', '0');
+    gateway.audit(g, rule, st, 200);
+    const send = () => {
+      res.writeHead(200, out);
+      res.end();
+      counted(c, 200);
+    };
+    const w = gateway.auditBuffer.written();
+    if (w === undefined) send();
+    else w.then(send, (e: unknown) => failed(res, c, e));
+  };
+  return { failed, refuse, admitted };
 }
 
 const METHODS = new Set<string>(FORWARD_AUTH_METHODS);

@@ -59,9 +59,22 @@ function gatewayRequest(req: FastifyRequest, path: string, query: string, method
 }
 
 export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRoutesDeps): Promise<ForwardAuthCheck> {
-  const { gateway, table, pools } = d;
+  const proxy = gatewayProxy(d);
+  const check = forwardAuthCheck({ gateway: d.gateway, table: d.table, clock: d.clock, log: app.log });
+  await app.register(async (scope) => {
+    // Bodies stay raw bytes: the upstream owns their validation.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.bodyLimit }, (_req, body, done) => done(null, body));
+    registerProxiedRoutes(scope, d, proxy);
+    registerForwardAuthRoutes(scope, check);
+  });
+  return check;
+}
+
+/** Where a rule's upstream is (origin and base path), parsed once per base URL. */
+function upstreamLocator(): (rule: GatewayRule) => { origin: string; basePath: string } | null {
   const upstreamCache = new Map<string, { origin: string; basePath: string }>();
-  const upstreamOf = (rule: GatewayRule) => {
+  return (rule: GatewayRule) => {
     const base = rule.upstream.baseUrl;
     if (base === null) return null;
     let u = upstreamCache.get(base);
@@ -72,14 +85,23 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     }
     return u;
   };
+}
 
-  // Every answer waits for the spool write that holds its access event (end of this turn).
-  const refuse = (req: FastifyRequest, reply: FastifyReply, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
+/** A refusal, sent once the spool write that holds its access event is done (end of this turn). */
+function refusals(gateway: GatewayService) {
+  return (req: FastifyRequest, reply: FastifyReply, g: GatewayRequest, rule: GatewayRule | null, st: GatewayState, err: AppError) => {
     if (st.refusal === null) st.refusal = err.code;
     gateway.audit(g, rule, st, err.status);
     const w = gateway.auditBuffer.written();
     return w === undefined ? sendProblem(reply, req, err) : w.then(() => sendProblem(reply, req, err));
   };
+}
+
+/** The proxy: admits the request through the gateway's pipeline, then forwards it to the rule's upstream. */
+function gatewayProxy(d: GatewayRoutesDeps) {
+  const { gateway, pools } = d;
+  const upstreamOf = upstreamLocator();
+  const refuse = refusals(gateway);
 
   async function proxy(req: FastifyRequest, reply: FastifyReply, rule: GatewayRule): Promise<FastifyReply> {
     const [path, query] = splitUrl(req.url);
@@ -127,91 +149,91 @@ export async function registerGatewayRoutes(app: FastifyInstance, d: GatewayRout
     if (w !== undefined) await w;
     return relayResponse(reply, res, req.method, admitted.rateHeaders);
   }
+  return proxy;
+}
 
-  const check = forwardAuthCheck({ gateway, table, clock: d.clock, log: app.log });
-  await app.register(async (scope) => {
-    // Bodies stay raw bytes: the upstream owns their validation.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: d.bodyLimit }, (_req, body, done) => done(null, body));
-
-    for (const rule of table.rules) {
-      const docs = d.docs(rule);
-      const schema: Record<string, unknown> = {
-        tags: docs?.tags ?? ['gateway'],
-        summary: docs?.summary ?? `${rule.method} ${rule.pattern} (proxied to ${rule.upstream.name})`,
-        description:
-          `Needs ${rule.permission ? `the permission \`${rule.permission}\`` : 'an effective access to the tenant'}; rate class \`${rule.rateClass}\`. ` +
-          'Send a partner access token (`Authorization: Bearer`), or a personal API token or portal session with `X-Active-Tenant-Id`. ' +
-          'Refusals are RFC 9457 problems with the decision `code`.',
-        security: SECURITY,
-        headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ description: 'the tenant to act on (MSP users; must match a token\'s tenant)' })) }),
-        response: { ...(docs?.schema.response ?? {}), ...problems(400, 401, 403, 404, 429, 502, 503, 504) },
-      };
-      if (docs?.schema.querystring) schema.querystring = docs.schema.querystring;
-      if (docs?.schema.params) schema.params = docs.schema.params;
-      if (docs?.schema.body) schema.body = docs.schema.body;
-      scope.route({
-        method: rule.method as 'GET',
-        url: rule.pattern,
-        schema,
-        config: GATEWAY_ROUTE,
-        validatorCompiler: NO_VALIDATION,
-        handler: (req, reply) => proxy(req, reply, rule),
-      });
-    }
-
-    for (const prefix of table.prefixes) {
-      scope.all(prefix + '/*', { schema: { hide: true }, config: GATEWAY_ROUTE, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
-        const [path] = splitUrl(req.url);
-        const m = table.match(req.method, path);
-        if (m.kind === 'rule') return proxy(req, reply, m.rule);
-        if (m.kind === 'method_not_allowed') {
-          reply.header('allow', m.allowed.join(', '));
-          return sendProblem(reply, req, platformErrors.method_not_allowed(`${req.method} is not allowed here; use ${m.allowed.join(' or ')}.`));
-        }
-        return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${path}.`));
-      });
-    }
-
-    const faSchema = (summary: string, names: string) => ({
-      tags: ['gateway'],
-      summary,
+/** One route per gateway rule, documented, and the rest of each prefix answered 404 or 405. */
+function registerProxiedRoutes(scope: FastifyInstance, d: GatewayRoutesDeps, proxy: ReturnType<typeof gatewayProxy>): void {
+  const { table } = d;
+  for (const rule of table.rules) {
+    const docs = d.docs(rule);
+    const schema: Record<string, unknown> = {
+      tags: docs?.tags ?? ['gateway'],
+      summary: docs?.summary ?? `${rule.method} ${rule.pattern} (proxied to ${rule.upstream.name})`,
       description:
-        `The same pipeline as the proxy, without forwarding. ${names} ` +
-        'A check that also carries another way of naming the request (a client\'s copy of another proxy\'s headers), repeats a header the ' +
-        'decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. ' +
-        'Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, ' +
-        'to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.',
+        `Needs ${rule.permission ? `the permission \`${rule.permission}\`` : 'an effective access to the tenant'}; rate class \`${rule.rateClass}\`. ` +
+        'Send a partner access token (`Authorization: Bearer`), or a personal API token or portal session with `X-Active-Tenant-Id`. ' +
+        'Refusals are RFC 9457 problems with the decision `code`.',
       security: SECURITY,
-      response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
+      headers: Type.Object({ 'x-active-tenant-id': Type.Optional(Type.String({ description: 'the tenant to act on (MSP users; must match a token\'s tenant)' })) }),
+      response: { ...(docs?.schema.response ?? {}), ...problems(400, 401, 403, 404, 429, 502, 503, 504) },
+    };
+    if (docs?.schema.querystring) schema.querystring = docs.schema.querystring;
+    if (docs?.schema.params) schema.params = docs.schema.params;
+    if (docs?.schema.body) schema.body = docs.schema.body;
+    scope.route({
+      method: rule.method as 'GET',
+      url: rule.pattern,
+      schema,
+      config: GATEWAY_ROUTE,
+      validatorCompiler: NO_VALIDATION,
+      handler: (req, reply) => proxy(req, reply, rule),
     });
-    // The check answers on Node's own response (forward-auth.http.ts), here and before Fastify.
-    const fa = (url: string, endpoint: ForwardAuthEndpoint, schema: Record<string, unknown>) =>
-      scope.route({
-        method: FORWARD_AUTH_METHODS,
-        url,
-        exposeHeadRoute: false,
-        schema,
-        validatorCompiler: NO_VALIDATION,
-        handler: (req, reply) => {
-          reply.hijack();
-          check(req.raw, reply.raw, endpoint, { requestId: String(req.id), ip: req.ip ?? null, sessionCookie: req.cookies?.partnergate_session ?? null, metricsRoute: null });
-        },
-      });
-    fa(FORWARD_AUTH + '/nginx', 'nginx', faSchema('Forward-auth check for NGINX auth_request', 'The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets.'));
-    fa(FORWARD_AUTH + '/traefik', 'traefik', faSchema('Forward-auth check for Traefik ForwardAuth', 'The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets.'));
-    fa(
-      FORWARD_AUTH,
-      'any',
-      faSchema(
-        'Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended',
-        'Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), ' +
-          'or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy\'s own endpoint (`/nginx`, `/traefik`).',
-      ),
-    );
-    // Envoy's form. The proxy-specific endpoints above take precedence: an Envoy check of a path
-    // that is exactly /nginx or /traefik is answered by them, and refused there (fail closed).
-    fa(FORWARD_AUTH + '/*', 'any', { hide: true });
+  }
+
+  for (const prefix of table.prefixes) {
+    scope.all(prefix + '/*', { schema: { hide: true }, config: GATEWAY_ROUTE, validatorCompiler: NO_VALIDATION }, async (req, reply) => {
+      const [path] = splitUrl(req.url);
+      const m = table.match(req.method, path);
+      if (m.kind === 'rule') return proxy(req, reply, m.rule);
+      if (m.kind === 'method_not_allowed') {
+        reply.header('allow', m.allowed.join(', '));
+        return sendProblem(reply, req, platformErrors.method_not_allowed(`${req.method} is not allowed here; use ${m.allowed.join(' or ')}.`));
+      }
+      return sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${path}.`));
+    });
+  }
+}
+
+/** The forward-auth checks: NGINX's, Traefik's, any proxy's and Envoy's. */
+function registerForwardAuthRoutes(scope: FastifyInstance, check: ForwardAuthCheck): void {
+  const faSchema = (summary: string, names: string) => ({
+    tags: ['gateway'],
+    summary,
+    description:
+      `The same pipeline as the proxy, without forwarding. ${names} ` +
+      'A check that also carries another way of naming the request (a client\'s copy of another proxy\'s headers), repeats a header the ' +
+      'decision reads, or carries a method or URL override (`X-HTTP-Method-Override`, `X-Original-URL`, …) is refused: 403 `forward_auth_request_conflict`. ' +
+      'Admitted: 200 and the verified identity headers (`x-partnergate-*`, signed by `x-partnergate-assertion`) and RateLimit headers, ' +
+      'to copy onto the upstream request. Refused: 401, 403 or 429 with the problem envelope and its `code`.',
+    security: SECURITY,
+    response: { 200: Type.Null({ description: 'admitted; identity in the x-partnergate-* response headers' }), ...problems(400, 401, 403, 429, 503) },
   });
-  return check;
+  // The check answers on Node's own response (forward-auth.http.ts), here and before Fastify.
+  const fa = (url: string, endpoint: ForwardAuthEndpoint, schema: Record<string, unknown>) =>
+    scope.route({
+      method: FORWARD_AUTH_METHODS,
+      url,
+      exposeHeadRoute: false,
+      schema,
+      validatorCompiler: NO_VALIDATION,
+      handler: (req, reply) => {
+        reply.hijack();
+        check(req.raw, reply.raw, endpoint, { requestId: String(req.id), ip: req.ip ?? null, sessionCookie: req.cookies?.partnergate_session ?? null, metricsRoute: null });
+      },
+    });
+  fa(FORWARD_AUTH + '/nginx', 'nginx', faSchema('Forward-auth check for NGINX auth_request', 'The original request is read from `X-Original-Method` + `X-Original-URI` only, which the NGINX configuration sets.'));
+  fa(FORWARD_AUTH + '/traefik', 'traefik', faSchema('Forward-auth check for Traefik ForwardAuth', 'The original request is read from `X-Forwarded-Method` + `X-Forwarded-Uri` only, which Traefik sets.'));
+  fa(
+    FORWARD_AUTH,
+    'any',
+    faSchema(
+      'Forward-auth check for any proxy, and Envoy ext_authz (HTTP) with its path appended',
+      'Name the original request in exactly one way: `X-Original-Method` + `X-Original-URI` (NGINX), `X-Forwarded-Method` + `X-Forwarded-Uri` (Traefik), ' +
+        'or its path appended to this one (Envoy `path_prefix`, with the original method). Prefer the proxy\'s own endpoint (`/nginx`, `/traefik`).',
+    ),
+  );
+  // Envoy's form. The proxy-specific endpoints above take precedence: an Envoy check of a path
+  // that is exactly /nginx or /traefik is answered by them, and refused there (fail closed).
+  fa(FORWARD_AUTH + '/*', 'any', { hide: true });
 }
