@@ -31,256 +31,279 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
   await app.register(async (scope) => {
     // Form posts are parsed only here (the provider parses its own bodies).
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
-
-    const csrfFor = (uid: string) => createHmac('sha256', d.secret).update('partnergate:interaction:' + uid).digest('base64url').slice(0, 32);
-
-    const csp = (redirectUri: unknown): string => {
-      // Chromium applies form-action to the redirects that follow a submission, and approving or
-      // denying ends with a redirect to the app.
-      let origin = '';
-      try {
-        if (typeof redirectUri === 'string') origin = ' ' + new URL(redirectUri).origin;
-      } catch {
-        origin = '';
-      }
-      return PAGE_CSP.replace("form-action 'self'", `form-action 'self'${origin}`);
-    };
-
-    const html = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown) =>
-      reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(redirectUri)).send(body);
-
-    const details = async (req: FastifyRequest, reply: FastifyReply): Promise<Interaction | null> => {
-      try {
-        const i = await d.oauth.provider.interactionDetails(req.raw, reply.raw);
-        const uid = (req.params as { uid: string }).uid;
-        if (i.uid !== uid) return null;
-        return i;
-      } catch {
-        return null;
-      }
-    };
-    const expired = (reply: FastifyReply) => html(reply, 400, errorPage('interaction_expired', 'This sign-in request has expired or was already used. Start again from the app.'));
-
-    const checkCsrf = (uid: string, form: Form): boolean => typeof form.csrf === 'string' && constantTimeEqual(form.csrf, csrfFor(uid));
-
-    const finish = async (req: FastifyRequest, reply: FastifyReply, result: Parameters<OAuthService['provider']['interactionFinished']>[2], merge = true) => {
-      reply.hijack();
-      await d.oauth.provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: merge });
-    };
-
-    const portalUser = async (req: FastifyRequest) => {
-      const cookie = req.cookies?.[SESSION_COOKIE];
-      if (!cookie) return null;
-      const r = await d.identity.authenticateSession(cookie);
-      return r.ok && r.principal.userStatus === 'active' ? r.principal : null;
-    };
-
-    const client = async (i: Interaction) => d.apps.findClientRecord(String(i.params.client_id ?? ''));
-
-    // ---- pages ----------------------------------------------------------------------------------
+    const kit = interactionKit(d);
+    const pages = { renderLogin: loginRenderer(kit), renderConsent: consentRenderer(d, kit) };
 
     scope.get(STYLESHEET_PATH, { schema: { hide: true } }, async (_req, reply) =>
       reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
     );
 
-    const renderLogin = async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, extra: { email?: string; error?: string | null } = {}) => {
-      const record = await client(i);
+    registerSignInRoutes(scope, d, kit, pages);
+    registerConsentDecision(scope, d, kit, pages);
+  });
+}
+
+/** What the interaction pages share: the form's CSRF token, the page headers, the interaction, finishing it. */
+function interactionKit(d: InteractionDeps) {
+  const csrfFor = (uid: string) => createHmac('sha256', d.secret).update('partnergate:interaction:' + uid).digest('base64url').slice(0, 32);
+
+  const csp = (redirectUri: unknown): string => {
+    // Chromium applies form-action to the redirects that follow a submission, and approving or
+    // denying ends with a redirect to the app.
+    let origin = '';
+    try {
+      if (typeof redirectUri === 'string') origin = ' ' + new URL(redirectUri).origin;
+    } catch {
+      origin = '';
+    }
+    return PAGE_CSP.replace("form-action 'self'", `form-action 'self'${origin}`);
+  };
+
+  const html = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown) =>
+    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(redirectUri)).send(body);
+
+  const details = async (req: FastifyRequest, reply: FastifyReply): Promise<Interaction | null> => {
+    try {
+      const i = await d.oauth.provider.interactionDetails(req.raw, reply.raw);
+      const uid = (req.params as { uid: string }).uid;
+      if (i.uid !== uid) return null;
+      return i;
+    } catch {
+      return null;
+    }
+  };
+  const expired = (reply: FastifyReply) => html(reply, 400, errorPage('interaction_expired', 'This sign-in request has expired or was already used. Start again from the app.'));
+
+  const checkCsrf = (uid: string, form: Form): boolean => typeof form.csrf === 'string' && constantTimeEqual(form.csrf, csrfFor(uid));
+
+  const finish = async (req: FastifyRequest, reply: FastifyReply, result: Parameters<OAuthService['provider']['interactionFinished']>[2], merge = true) => {
+    reply.hijack();
+    await d.oauth.provider.interactionFinished(req.raw, reply.raw, result, { mergeWithLastSubmission: merge });
+  };
+
+  const portalUser = async (req: FastifyRequest) => {
+    const cookie = req.cookies?.[SESSION_COOKIE];
+    if (!cookie) return null;
+    const r = await d.identity.authenticateSession(cookie);
+    return r.ok && r.principal.userStatus === 'active' ? r.principal : null;
+  };
+
+  const client = async (i: Interaction) => d.apps.findClientRecord(String(i.params.client_id ?? ''));
+
+  return { csrfFor, html, details, expired, checkCsrf, finish, portalUser, client };
+}
+type InteractionKit = ReturnType<typeof interactionKit>;
+
+/** The sign-in page of an interaction, offering the portal session when there is one. */
+function loginRenderer({ client, portalUser, html, csrfFor }: InteractionKit) {
+  return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, extra: { email?: string; error?: string | null } = {}) => {
+    const record = await client(i);
+    const user = await portalUser(req);
+    return html(
+      reply,
+      status,
+      loginPage({
+        action: `${INTERACTION_PATH}/${i.uid}/login`,
+        csrf: csrfFor(i.uid),
+        clientName: record?.app.name ?? 'the app',
+        partnerName: record?.partner.name ?? 'A partner',
+        sessionEmail: user?.email ?? null,
+        ...extra,
+      }),
+      i.params.redirect_uri,
+    );
+  };
+}
+
+/** The host the app redirects to, as the pages name it. */
+function redirectHostOf(i: Interaction): string {
+  try {
+    return new URL(String(i.params.redirect_uri)).host;
+  } catch {
+    return 'the app';
+  }
+}
+
+/** The consent page of a member of the app's own partner, authorizing it for their own account. */
+function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: InteractionKit) {
+  return async (reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
+    const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
+    const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+    return html(
+      reply,
+      status,
+      memberConsentPage({
+        action: `${INTERACTION_PATH}/${i.uid}/consent`,
+        csrf: csrfFor(i.uid),
+        user: { email: user.email, name: user.name, role },
+        app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description },
+        partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
+        scopes: d.oauth.consent.describe(requested.resource),
+        // openid's customer wording ("who approved the connection") reads oddly for oneself
+        identity: d.oauth.consent.describe(requested.identity).map((l) => (l.scope === 'openid' ? { ...l, description: 'Confirm who you are' } : l)),
+        offline: requested.offline,
+        days: d.oauth.consent.memberGrantDays(),
+        redirectHost: redirectHostOf(i),
+      }),
+      i.params.redirect_uri,
+    );
+  };
+}
+
+/** The consent page: which organisation, which billing accounts, for how long; or why this person cannot consent. */
+function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
+  const { client, expired, html, csrfFor } = kit;
+  const renderMemberConsent = memberConsentRenderer(d, kit);
+  return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; error?: string | null } = {}) => {
+    const accountId = i.session?.accountId;
+    const record = await client(i);
+    if (!accountId || !record) return expired(reply);
+    const user = await d.identity.findUserById(accountId);
+    if (!user) return expired(reply);
+    // A member of the app's own (managed_services) partner authorizes it for their own account.
+    const member = await d.oauth.consent.memberOfAppPartner(accountId, record);
+    if (member) return renderMemberConsent(reply, i, status, record, user, member.role);
+    const tenants = await d.oauth.consent.adminTenants(accountId);
+    if (tenants.length === 0) {
+      return html(reply, 403, notAdminPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
+    }
+    if (!d.oauth.consent.servesCustomers(record)) {
+      return html(
+        reply,
+        403,
+        notForCustomersPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name, partnerName: record.partner.name }),
+        i.params.redirect_uri,
+      );
+    }
+    const wanted = form.tenantId ?? (req.query as { tenant?: string }).tenant;
+    const tenant = tenants.find((t) => t.id === wanted) ?? tenants[0];
+    const bans = await d.oauth.consent.bans(tenant.id);
+    const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
+    const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+    const replaces = await d.oauth.consent.existingConnection(record.app.id, tenant.id);
+    const redirectHost = redirectHostOf(i);
+    return html(
+      reply,
+      status,
+      consentPage({
+        action: `${INTERACTION_PATH}/${i.uid}/consent`,
+        csrf: csrfFor(i.uid),
+        user: { email: user.email, name: user.name },
+        app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description, clientId: record.app.id },
+        partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
+        tenant: { id: tenant.id, name: tenant.name },
+        otherTenants: tenants.filter((t) => t.id !== tenant.id).map((t) => ({ id: t.id, name: t.name, href: `${INTERACTION_PATH}/${i.uid}?tenant=${t.id}` })),
+        scopes: d.oauth.consent.describe(requested.resource),
+        identity: d.oauth.consent.describe(requested.identity),
+        offline: requested.offline,
+        bans: bans.map((b) => ({ id: b.id, accountNumber: b.account_number, name: b.name })),
+        selectedBans: form.banIds ?? null,
+        billTo: form.billTo ?? null,
+        durations: d.oauth.consent.durations(),
+        selectedDays: form.days ?? d.oauth.consent.defaultDays(),
+        error: form.error ?? null,
+        redirectHost,
+        replaces,
+      }),
+      i.params.redirect_uri,
+    );
+  };
+}
+type InteractionPages = { renderLogin: ReturnType<typeof loginRenderer>; renderConsent: ReturnType<typeof consentRenderer> };
+
+/** The interaction's prompt page, the sign-in form's post, and cancelling. */
+function registerSignInRoutes(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, portalUser, finish }: InteractionKit, { renderLogin, renderConsent }: InteractionPages): void {
+  scope.get(`${INTERACTION_PATH}/:uid`, { schema: { hide: true } }, async (req, reply) => {
+    const i = await details(req, reply);
+    if (!i) return expired(reply);
+    if (i.prompt.name === 'login') return renderLogin(req, reply, i, 200);
+    if (i.prompt.name === 'consent') return renderConsent(req, reply, i, 200);
+    return html(reply, 400, errorPage('unsupported_prompt', `Partnergate cannot handle the ${i.prompt.name} step.`));
+  });
+
+  scope.post(`${INTERACTION_PATH}/:uid/login`, { schema: { hide: true } }, async (req, reply) => {
+    const i = await details(req, reply);
+    if (!i || i.prompt.name !== 'login') return expired(reply);
+    const form = (req.body ?? {}) as Form;
+    if (!checkCsrf(i.uid, form)) return renderLogin(req, reply, i, 403, { error: 'The form has expired; try again.' });
+    if (form.use_session === '1') {
       const user = await portalUser(req);
-      return html(
-        reply,
-        status,
-        loginPage({
-          action: `${INTERACTION_PATH}/${i.uid}/login`,
-          csrf: csrfFor(i.uid),
-          clientName: record?.app.name ?? 'the app',
-          partnerName: record?.partner.name ?? 'A partner',
-          sessionEmail: user?.email ?? null,
-          ...extra,
-        }),
-        i.params.redirect_uri,
-      );
-    };
+      if (!user) return renderLogin(req, reply, i, 401, { error: 'Your Partnergate session has ended; sign in.' });
+      // the portal session's sign-in (a second factor proven there counts here too)
+      return finish(req, reply, { login: { accountId: user.userId, amr: [...(user.amr ?? ['pwd'])], acr: user.mfa ? 'urn:partnergate:aal2' : 'urn:partnergate:aal1' } });
+    }
+    const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
+    const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
+    if (!email || !password) return renderLogin(req, reply, i, 400, { email, error: 'Enter your email and password.' });
+    try {
+      // The portal's login: same throttling per email and per IP, same audit events.
+      const r = await d.identity.login(req.ctx(), email, password);
+      if (r.mfaRequired) {
+        return renderLogin(req, reply, i, 401, { email, error: 'This account uses two-step verification. Sign in to the Partnergate portal in this browser (with your code or passkey), then come back and continue with that session.' });
+      }
+      return finish(req, reply, { login: { accountId: r.userId, amr: ['pwd'], acr: 'urn:partnergate:aal1' } });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      if (e.headers?.['retry-after']) reply.header('retry-after', e.headers['retry-after']);
+      return renderLogin(req, reply, i, e.status, { email, error: e.detail });
+    }
+  });
 
-    const redirectHostOf = (i: Interaction): string => {
+  scope.post(`${INTERACTION_PATH}/:uid/abort`, { schema: { hide: true } }, async (req, reply) => {
+    const i = await details(req, reply);
+    if (!i) return expired(reply);
+    if (!checkCsrf(i.uid, (req.body ?? {}) as Form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; start again from the app.'));
+    await d.oauth.consent.deny(req.ctx(), { userId: i.session?.accountId ?? null, clientId: String(i.params.client_id ?? ''), tenantId: null });
+    return finish(req, reply, { error: 'access_denied', error_description: 'The sign-in was cancelled.' }, false);
+  });
+}
+
+/** The consent form's post: approve or deny, as a member of the app's partner or as a customer admin. */
+function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { details, expired, html, checkCsrf, finish, client }: InteractionKit, { renderConsent }: InteractionPages): void {
+  scope.post(`${INTERACTION_PATH}/:uid/consent`, { schema: { hide: true } }, async (req, reply) => {
+    const i = await details(req, reply);
+    if (!i || i.prompt.name !== 'consent' || !i.session?.accountId) return expired(reply);
+    const form = (req.body ?? {}) as Form;
+    if (!checkCsrf(i.uid, form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; reload the page.'));
+    const accountId = i.session.accountId;
+    const clientId = String(i.params.client_id ?? '');
+    const tenantId = typeof form.tenant_id === 'string' && isId(form.tenant_id, 'tnt') ? form.tenant_id : null;
+    // Which decision this is follows from who signed in, never from the form.
+    const memberRecord = await client(i);
+    const member = memberRecord ? await d.oauth.consent.memberOfAppPartner(accountId, memberRecord) : null;
+    if (form.decision !== 'approve') {
+      await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId: member ? null : tenantId });
+      const description = member ? 'The user denied the request.' : await d.oauth.consent.denialDescription(accountId, memberRecord);
+      return finish(req, reply, { error: 'access_denied', error_description: description }, false);
+    }
+    if (member && memberRecord) {
       try {
-        return new URL(String(i.params.redirect_uri)).host;
-      } catch {
-        return 'the app';
-      }
-    };
-
-    const renderMemberConsent = async (reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
-      const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
-      const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
-      return html(
-        reply,
-        status,
-        memberConsentPage({
-          action: `${INTERACTION_PATH}/${i.uid}/consent`,
-          csrf: csrfFor(i.uid),
-          user: { email: user.email, name: user.name, role },
-          app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description },
-          partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
-          scopes: d.oauth.consent.describe(requested.resource),
-          // openid's customer wording ("who approved the connection") reads oddly for oneself
-          identity: d.oauth.consent.describe(requested.identity).map((l) => (l.scope === 'openid' ? { ...l, description: 'Confirm who you are' } : l)),
-          offline: requested.offline,
-          days: d.oauth.consent.memberGrantDays(),
-          redirectHost: redirectHostOf(i),
-        }),
-        i.params.redirect_uri,
-      );
-    };
-
-    const renderConsent = async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; error?: string | null } = {}) => {
-      const accountId = i.session?.accountId;
-      const record = await client(i);
-      if (!accountId || !record) return expired(reply);
-      const user = await d.identity.findUserById(accountId);
-      if (!user) return expired(reply);
-      // A member of the app's own (managed_services) partner authorizes it for their own account.
-      const member = await d.oauth.consent.memberOfAppPartner(accountId, record);
-      if (member) return renderMemberConsent(reply, i, status, record, user, member.role);
-      const tenants = await d.oauth.consent.adminTenants(accountId);
-      if (tenants.length === 0) {
-        return html(reply, 403, notAdminPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name }), i.params.redirect_uri);
-      }
-      if (!d.oauth.consent.servesCustomers(record)) {
-        return html(
-          reply,
-          403,
-          notForCustomersPage({ action: `${INTERACTION_PATH}/${i.uid}/consent`, csrf: csrfFor(i.uid), email: user.email, appName: record.app.name, partnerName: record.partner.name }),
-          i.params.redirect_uri,
-        );
-      }
-      const wanted = form.tenantId ?? (req.query as { tenant?: string }).tenant;
-      const tenant = tenants.find((t) => t.id === wanted) ?? tenants[0];
-      const bans = await d.oauth.consent.bans(tenant.id);
-      const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
-      const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
-      const replaces = await d.oauth.consent.existingConnection(record.app.id, tenant.id);
-      let redirectHost = 'the app';
-      try {
-        redirectHost = new URL(String(i.params.redirect_uri)).host;
-      } catch {
-        // shown as "the app"
-      }
-      return html(
-        reply,
-        status,
-        consentPage({
-          action: `${INTERACTION_PATH}/${i.uid}/consent`,
-          csrf: csrfFor(i.uid),
-          user: { email: user.email, name: user.name },
-          app: { name: record.app.name, logoUri: record.app.logo_uri, description: record.app.description, clientId: record.app.id },
-          partner: { name: record.partner.name, website: record.partner.website, approvedAt: partnerRow?.approved_at ?? null },
-          tenant: { id: tenant.id, name: tenant.name },
-          otherTenants: tenants.filter((t) => t.id !== tenant.id).map((t) => ({ id: t.id, name: t.name, href: `${INTERACTION_PATH}/${i.uid}?tenant=${t.id}` })),
-          scopes: d.oauth.consent.describe(requested.resource),
-          identity: d.oauth.consent.describe(requested.identity),
-          offline: requested.offline,
-          bans: bans.map((b) => ({ id: b.id, accountNumber: b.account_number, name: b.name })),
-          selectedBans: form.banIds ?? null,
-          billTo: form.billTo ?? null,
-          durations: d.oauth.consent.durations(),
-          selectedDays: form.days ?? d.oauth.consent.defaultDays(),
-          error: form.error ?? null,
-          redirectHost,
-          replaces,
-        }),
-        i.params.redirect_uri,
-      );
-    };
-
-    scope.get(`${INTERACTION_PATH}/:uid`, { schema: { hide: true } }, async (req, reply) => {
-      const i = await details(req, reply);
-      if (!i) return expired(reply);
-      if (i.prompt.name === 'login') return renderLogin(req, reply, i, 200);
-      if (i.prompt.name === 'consent') return renderConsent(req, reply, i, 200);
-      return html(reply, 400, errorPage('unsupported_prompt', `Partnergate cannot handle the ${i.prompt.name} step.`));
-    });
-
-    scope.post(`${INTERACTION_PATH}/:uid/login`, { schema: { hide: true } }, async (req, reply) => {
-      const i = await details(req, reply);
-      if (!i || i.prompt.name !== 'login') return expired(reply);
-      const form = (req.body ?? {}) as Form;
-      if (!checkCsrf(i.uid, form)) return renderLogin(req, reply, i, 403, { error: 'The form has expired; try again.' });
-      if (form.use_session === '1') {
-        const user = await portalUser(req);
-        if (!user) return renderLogin(req, reply, i, 401, { error: 'Your Partnergate session has ended; sign in.' });
-        // the portal session's sign-in (a second factor proven there counts here too)
-        return finish(req, reply, { login: { accountId: user.userId, amr: [...(user.amr ?? ['pwd'])], acr: user.mfa ? 'urn:partnergate:aal2' : 'urn:partnergate:aal1' } });
-      }
-      const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
-      const password = typeof form.password === 'string' ? form.password.slice(0, 1024) : '';
-      if (!email || !password) return renderLogin(req, reply, i, 400, { email, error: 'Enter your email and password.' });
-      try {
-        // The portal's login: same throttling per email and per IP, same audit events.
-        const r = await d.identity.login(req.ctx(), email, password);
-        if (r.mfaRequired) {
-          return renderLogin(req, reply, i, 401, { email, error: 'This account uses two-step verification. Sign in to the Partnergate portal in this browser (with your code or passkey), then come back and continue with that session.' });
-        }
-        return finish(req, reply, { login: { accountId: r.userId, amr: ['pwd'], acr: 'urn:partnergate:aal1' } });
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        if (e.headers?.['retry-after']) reply.header('retry-after', e.headers['retry-after']);
-        return renderLogin(req, reply, i, e.status, { email, error: e.detail });
-      }
-    });
-
-    scope.post(`${INTERACTION_PATH}/:uid/abort`, { schema: { hide: true } }, async (req, reply) => {
-      const i = await details(req, reply);
-      if (!i) return expired(reply);
-      if (!checkCsrf(i.uid, (req.body ?? {}) as Form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; start again from the app.'));
-      await d.oauth.consent.deny(req.ctx(), { userId: i.session?.accountId ?? null, clientId: String(i.params.client_id ?? ''), tenantId: null });
-      return finish(req, reply, { error: 'access_denied', error_description: 'The sign-in was cancelled.' }, false);
-    });
-
-    scope.post(`${INTERACTION_PATH}/:uid/consent`, { schema: { hide: true } }, async (req, reply) => {
-      const i = await details(req, reply);
-      if (!i || i.prompt.name !== 'consent' || !i.session?.accountId) return expired(reply);
-      const form = (req.body ?? {}) as Form;
-      if (!checkCsrf(i.uid, form)) return html(reply, 403, errorPage('invalid_request', 'The form has expired; reload the page.'));
-      const accountId = i.session.accountId;
-      const clientId = String(i.params.client_id ?? '');
-      const tenantId = typeof form.tenant_id === 'string' && isId(form.tenant_id, 'tnt') ? form.tenant_id : null;
-      // Which decision this is follows from who signed in, never from the form.
-      const memberRecord = await client(i);
-      const member = memberRecord ? await d.oauth.consent.memberOfAppPartner(accountId, memberRecord) : null;
-      if (form.decision !== 'approve') {
-        await d.oauth.consent.deny(req.ctx(), { userId: accountId, clientId, tenantId: member ? null : tenantId });
-        const description = member ? 'The user denied the request.' : await d.oauth.consent.denialDescription(accountId, memberRecord);
-        return finish(req, reply, { error: 'access_denied', error_description: description }, false);
-      }
-      if (member && memberRecord) {
-        try {
-          const { grantId } = await d.oauth.consent.approveAsMember(req.ctx(), { userId: accountId, clientId, requested: d.oauth.consent.requestedScopes(memberRecord, i.params.scope) });
-          return finish(req, reply, { consent: { grantId } });
-        } catch (e) {
-          if (!(e instanceof AppError)) throw e;
-          return html(reply, e.status, errorPage(e.code, e.detail), i.params.redirect_uri);
-        }
-      }
-      const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));
-      const billTo = typeof form.bill_to === 'string' ? form.bill_to : '';
-      const days = Number(form.duration_days);
-      const record = await client(i);
-      if (!record || !tenantId) return renderConsent(req, reply, i, 400, { error: 'Choose the organisation to connect.' });
-      try {
-        const { grantId } = await d.oauth.consent.approve(req.ctx(), {
-          userId: accountId,
-          clientId,
-          tenantId,
-          banIds,
-          billTo,
-          days,
-          requested: d.oauth.consent.requestedScopes(record, i.params.scope),
-        });
+        const { grantId } = await d.oauth.consent.approveAsMember(req.ctx(), { userId: accountId, clientId, requested: d.oauth.consent.requestedScopes(memberRecord, i.params.scope) });
         return finish(req, reply, { consent: { grantId } });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        return renderConsent(req, reply, i, e.status, { tenantId, banIds, billTo, days, error: e.detail });
+        return html(reply, e.status, errorPage(e.code, e.detail), i.params.redirect_uri);
       }
-    });
+    }
+    const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));
+    const billTo = typeof form.bill_to === 'string' ? form.bill_to : '';
+    const days = Number(form.duration_days);
+    const record = await client(i);
+    if (!record || !tenantId) return renderConsent(req, reply, i, 400, { error: 'Choose the organisation to connect.' });
+    try {
+      const { grantId } = await d.oauth.consent.approve(req.ctx(), {
+        userId: accountId,
+        clientId,
+        tenantId,
+        banIds,
+        billTo,
+        days,
+        requested: d.oauth.consent.requestedScopes(record, i.params.scope),
+      });
+      return finish(req, reply, { consent: { grantId } });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      return renderConsent(req, reply, i, e.status, { tenantId, banIds, billTo, days, error: e.detail });
+    }
   });
 }

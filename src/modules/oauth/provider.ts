@@ -118,116 +118,9 @@ export interface ProviderDeps {
 
 export function buildProvider(d: ProviderDeps): Provider {
   const { config } = d;
-  const audience = gatewayAudience(config);
-  const resourceScopeSet = new Set(d.resourceScopes);
-  const identityScopeSet = new Set([...d.identityScopes, 'offline_access']);
-  const ttl = config.accessTokenTtlSec;
-
-  const policy = interactionPolicy.base();
-  // Every authorization request is a fresh customer decision: the consent screen is where the
-  // customer picks the billing accounts and the duration, so it is never skipped.
-  policy.get('consent')!.checks.add(
-    new interactionPolicy.Check('partnergate_consent', 'the customer must approve this request', (ctx) =>
-      ctx.oidc.result?.consent?.grantId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
-    ),
-  );
-
-
   const configuration: Configuration = {
-    adapter: d.store.factory,
-    jwks: d.keys.providerJwks() as Configuration['jwks'],
-    clients: [],
-    clientAuthMethods: [...CLIENT_AUTH_METHODS],
-    // Every method an app accepts (an app's secret by header and by body, unless restricted).
-    extraClientMetadata: {
-      properties: [ACCEPTED_AUTH_METHODS],
-      validator: (_ctx, key, value) => {
-        if (key !== ACCEPTED_AUTH_METHODS || value === undefined) return;
-        if (!Array.isArray(value) || value.length === 0 || !value.every((m) => (CLIENT_AUTH_METHODS as readonly unknown[]).includes(m))) {
-          throw new errors.InvalidClientMetadata(`${ACCEPTED_AUTH_METHODS} must list client authentication methods`);
-        }
-      },
-    },
-    clientDefaults: {
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: ID_TOKEN_DEFAULT_ALG,
-    },
-    responseTypes: ['code'],
-    pkce: { required: () => true },
-    allowOmittingSingleRegisteredRedirectUri: false,
-    scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
-    claims: {
-      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
-      // How the person signed in, in every ID token (the access token carries acr and amr too,
-      // OAuthService): the library releases a claim into the ID token only through a scope's
-      // list (or the claims parameter, which is off), so they go with openid. The userinfo
-      // endpoint still answers only SCOPE_CLAIMS.
-      openid: [...SCOPE_CLAIMS.openid, 'acr', 'amr', 'auth_time'],
-    },
-    acrValues: [...ACR_VALUES],
-    cookies: {
-      names: { session: 'pg_oauth_session', interaction: 'pg_oauth_interaction', resume: 'pg_oauth_resume' },
-      keys: [createHmac('sha256', config.secretKey).update('partnergate:oauth-cookies').digest('base64url')],
-      long: { httpOnly: true, sameSite: 'lax', signed: true },
-      short: { httpOnly: true, sameSite: 'lax', signed: true },
-    },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      introspection: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) => d.tokenPolicy(client.clientId, token.clientId ?? ''),
-      },
-      revocation: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client, token) => {
-          if (!d.tokenPolicy(client.clientId, token.clientId ?? '')) throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
-          return true;
-        },
-      },
-      userinfo: { enabled: true },
-      rpInitiatedLogout: {
-        enabled: true,
-        logoutSource: async (ctx, form) => {
-          ctx.type = 'html';
-          ctx.set('content-security-policy', PAGE_CSP);
-          ctx.body = logoutPage(form);
-        },
-        postLogoutSuccessSource: async (ctx) => {
-          ctx.type = 'html';
-          ctx.set('content-security-policy', PAGE_CSP);
-          ctx.body = loggedOutPage(ctx.oidc.client?.clientName ?? null);
-        },
-      },
-      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
-      resourceIndicators: {
-        enabled: true,
-        // RFC 8707: a request without `resource` is for the gateway, so every client gets a JWT.
-        defaultResource: async () => audience,
-        // Keep the granted resource at the token endpoint unless only identity scopes were asked
-        // for (then the token is the opaque one the userinfo endpoint takes).
-        useGrantedResource: async (_ctx, model) => [...model.scopes].some((s) => resourceScopeSet.has(s)),
-        getResourceServerInfo: async (ctx, indicator, client) => {
-          if (indicator !== audience) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${audience}`);
-          const rs = d.resourceServer(client);
-          // A person's token (code and refresh grants) also carries the identity scopes granted
-          // with it: the token response lists every granted scope, and the userinfo endpoint
-          // answers for it when it carries openid (OAuthService). The gateway reads only the
-          // resource scopes, and the audience stays the gateway's.
-          const grantType = (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type;
-          if (typeof grantType !== 'string' || !PERSONAL_GRANTS.has(grantType)) return rs;
-          const identity = (client.scope ?? '').split(' ').filter((s) => identityScopeSet.has(s));
-          return identity.length ? { ...rs, scope: [...identity, ...(rs.scope ? rs.scope.split(' ') : [])].join(' ') } : rs;
-        },
-      },
-      dPoP: { enabled: true },
-      registration: { enabled: false },
-      claimsParameter: { enabled: false },
-      requestObjects: { enabled: false },
-      encryption: { enabled: false },
-    },
+    ...clientSettings(d),
+    features: providerFeatures(d),
     enabledJWA: {
       clientAuthSigningAlgValues: [...ASYMMETRIC],
       idTokenSigningAlgValues: [...SERVER_SIGNING_ALGS],
@@ -251,7 +144,7 @@ export function buildProvider(d: ProviderDeps): Provider {
     extraTokenClaims: (ctx, token) => d.extraTokenClaims(ctx, token as unknown as { kind: string; grantId?: string; clientId?: string; gty?: string }),
     findAccount: async (_ctx, sub) => d.findAccount(sub),
     interactions: {
-      policy,
+      policy: consentAlwaysAsked(),
       url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`,
     },
     renderError: async (ctx, out) => {
@@ -259,20 +152,7 @@ export function buildProvider(d: ProviderDeps): Provider {
       ctx.set('content-security-policy', PAGE_CSP);
       ctx.body = errorPage(String(out.error ?? 'error'), typeof out.error_description === 'string' ? out.error_description : null);
     },
-    ttl: {
-      // Never beyond the grant either (a consent grant lives as long as the customer's delegation):
-      // a derived credential does not outlive what it derives from.
-      AccessToken: (ctx, token) => withinGrant(ctx, d.grantTtl('access', token.grantId, token.resourceServer?.accessTokenTTL ?? ttl)),
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
-      AuthorizationCode: AUTHORIZATION_CODE_TTL,
-      IdToken: ttl,
-      Interaction: INTERACTION_TTL,
-      Session: config.sessionAbsoluteTimeoutSec,
-      // Grants carry their own lifetime (the delegation's); this is only a fallback.
-      Grant: 14 * 86400,
-      // Never beyond the grant, i.e. the end of the customer's delegation.
-      RefreshToken: (ctx, token) => withinGrant(ctx, d.grantTtl('refresh', token.grantId, config.refreshTokenTtlSec)),
-    },
+    ttl: tokenLifetimes(config, d.grantTtl),
     discovery: {
       service_documentation: `${config.publicUrl}/docs`,
       // The introspection and revocation endpoints authenticate clients as the token endpoint does.
@@ -292,6 +172,147 @@ export function buildProvider(d: ProviderDeps): Provider {
   provider.proxy = true;
   installHashedClientSecrets(provider, d.hashSecret);
   return provider;
+}
+
+/**
+ * Every authorization request is a fresh customer decision: the consent screen is where the
+ * customer picks the billing accounts and the duration, so it is never skipped.
+ */
+function consentAlwaysAsked() {
+  const policy = interactionPolicy.base();
+  policy.get('consent')!.checks.add(
+    new interactionPolicy.Check('partnergate_consent', 'the customer must approve this request', (ctx) =>
+      ctx.oidc.result?.consent?.grantId ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
+}
+
+/** The clients: how they authenticate, their defaults, the scopes and claims, the cookies. */
+function clientSettings(d: ProviderDeps): Configuration {
+  const { config } = d;
+  return {
+  adapter: d.store.factory,
+  jwks: d.keys.providerJwks() as Configuration['jwks'],
+  clients: [],
+  clientAuthMethods: [...CLIENT_AUTH_METHODS],
+  // Every method an app accepts (an app's secret by header and by body, unless restricted).
+  extraClientMetadata: {
+    properties: [ACCEPTED_AUTH_METHODS],
+    validator: (_ctx, key, value) => {
+      if (key !== ACCEPTED_AUTH_METHODS || value === undefined) return;
+      if (!Array.isArray(value) || value.length === 0 || !value.every((m) => (CLIENT_AUTH_METHODS as readonly unknown[]).includes(m))) {
+        throw new errors.InvalidClientMetadata(`${ACCEPTED_AUTH_METHODS} must list client authentication methods`);
+      }
+    },
+  },
+  clientDefaults: {
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: ID_TOKEN_DEFAULT_ALG,
+  },
+  responseTypes: ['code'],
+  pkce: { required: () => true },
+  allowOmittingSingleRegisteredRedirectUri: false,
+  scopes: ['openid', 'offline_access', ...d.identityScopes.filter((s) => s !== 'openid'), ...d.resourceScopes],
+  claims: {
+    ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    // How the person signed in, in every ID token (the access token carries acr and amr too,
+    // OAuthService): the library releases a claim into the ID token only through a scope's
+    // list (or the claims parameter, which is off), so they go with openid. The userinfo
+    // endpoint still answers only SCOPE_CLAIMS.
+    openid: [...SCOPE_CLAIMS.openid, 'acr', 'amr', 'auth_time'],
+  },
+  acrValues: [...ACR_VALUES],
+  cookies: {
+    names: { session: 'pg_oauth_session', interaction: 'pg_oauth_interaction', resume: 'pg_oauth_resume' },
+    keys: [createHmac('sha256', config.secretKey).update('partnergate:oauth-cookies').digest('base64url')],
+    long: { httpOnly: true, sameSite: 'lax', signed: true },
+    short: { httpOnly: true, sameSite: 'lax', signed: true },
+  },
+  };
+}
+
+/** The provider's features: introspection, revocation, logout, PAR, resource indicators (RFC 8707), DPoP. */
+function providerFeatures(d: ProviderDeps): NonNullable<Configuration['features']> {
+  const audience = gatewayAudience(d.config);
+  const resourceScopeSet = new Set(d.resourceScopes);
+  const identityScopeSet = new Set([...d.identityScopes, 'offline_access']);
+  return {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    introspection: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => d.tokenPolicy(client.clientId, token.clientId ?? ''),
+    },
+    revocation: {
+      enabled: true,
+      allowedPolicy: async (_ctx, client, token) => {
+        if (!d.tokenPolicy(client.clientId, token.clientId ?? '')) throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        return true;
+      },
+    },
+    userinfo: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      logoutSource: async (ctx, form) => {
+        ctx.type = 'html';
+        ctx.set('content-security-policy', PAGE_CSP);
+        ctx.body = logoutPage(form);
+      },
+      postLogoutSuccessSource: async (ctx) => {
+        ctx.type = 'html';
+        ctx.set('content-security-policy', PAGE_CSP);
+        ctx.body = loggedOutPage(ctx.oidc.client?.clientName ?? null);
+      },
+    },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+    resourceIndicators: {
+      enabled: true,
+      // RFC 8707: a request without `resource` is for the gateway, so every client gets a JWT.
+      defaultResource: async () => audience,
+      // Keep the granted resource at the token endpoint unless only identity scopes were asked
+      // for (then the token is the opaque one the userinfo endpoint takes).
+      useGrantedResource: async (_ctx, model) => [...model.scopes].some((s) => resourceScopeSet.has(s)),
+      getResourceServerInfo: async (ctx, indicator, client) => {
+        if (indicator !== audience) throw new errors.InvalidTarget(`unknown resource; this server issues tokens for ${audience}`);
+        const rs = d.resourceServer(client);
+        // A person's token (code and refresh grants) also carries the identity scopes granted
+        // with it: the token response lists every granted scope, and the userinfo endpoint
+        // answers for it when it carries openid (OAuthService). The gateway reads only the
+        // resource scopes, and the audience stays the gateway's.
+        const grantType = (ctx.oidc?.params as { grant_type?: unknown } | undefined)?.grant_type;
+        if (typeof grantType !== 'string' || !PERSONAL_GRANTS.has(grantType)) return rs;
+        const identity = (client.scope ?? '').split(' ').filter((s) => identityScopeSet.has(s));
+        return identity.length ? { ...rs, scope: [...identity, ...(rs.scope ? rs.scope.split(' ') : [])].join(' ') } : rs;
+      },
+    },
+    dPoP: { enabled: true },
+    registration: { enabled: false },
+    claimsParameter: { enabled: false },
+    requestObjects: { enabled: false },
+    encryption: { enabled: false },
+  };
+}
+
+/** The lifetimes of what the provider issues. */
+function tokenLifetimes(config: Config, grantTtl: ProviderDeps['grantTtl']): NonNullable<Configuration['ttl']> {
+  const ttl = config.accessTokenTtlSec;
+  return {
+    // Never beyond the grant either (a consent grant lives as long as the customer's delegation):
+    // a derived credential does not outlive what it derives from.
+    AccessToken: (ctx, token) => withinGrant(ctx, grantTtl('access', token.grantId, token.resourceServer?.accessTokenTTL ?? ttl)),
+    ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? ttl,
+    AuthorizationCode: AUTHORIZATION_CODE_TTL,
+    IdToken: ttl,
+    Interaction: INTERACTION_TTL,
+    Session: config.sessionAbsoluteTimeoutSec,
+    // Grants carry their own lifetime (the delegation's); this is only a fallback.
+    Grant: 14 * 86400,
+    // Never beyond the grant, i.e. the end of the customer's delegation.
+    RefreshToken: (ctx, token) => withinGrant(ctx, grantTtl('refresh', token.grantId, config.refreshTokenTtlSec)),
+  };
 }
 
 /** A lifetime cut to what remains of the request's grant, when it has one (at least 1 s: the library wants a positive TTL). */

@@ -38,28 +38,9 @@ export interface TokenExchangeDeps {
 
 export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
   return async function tokenExchange(ctx: TokenEndpointGrantContext): Promise<void> {
-    const params = ctx.oidc.params as Record<string, string | string[] | undefined>;
     const client = ctx.oidc.client;
-    const one = (name: string): string | undefined => {
-      const v = params[name];
-      if (Array.isArray(v)) throw new errors.InvalidRequest(`${name} must be given once`);
-      return v;
-    };
-
     // 1. parameters
-    const subjectToken = one('subject_token');
-    if (!subjectToken) throw new errors.InvalidRequest('missing required parameter subject_token');
-    if (one('subject_token_type') !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
-    const requested = one('requested_token_type');
-    if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('only access tokens are issued by this exchange');
-    if (one('actor_token') !== undefined) throw new errors.InvalidRequest('actor_token is not supported: the authenticated client is the actor');
-    if (ctx.headers.dpop !== undefined) throw new errors.InvalidRequest('DPoP-bound tokens are not issued by the token exchange');
-    const resource = params.resource ?? params.audience;
-    for (const r of Array.isArray(resource) ? resource : resource ? [resource] : []) {
-      if (r !== d.audience) throw new errors.InvalidTarget(`this server issues tokens for ${d.audience}`);
-    }
-    const tenantId = one('tenant_id');
-    if (!tenantId) throw new errors.InvalidRequest('missing required parameter tenant_id (the resold customer to act for)');
+    const { params, subjectToken, tenantId } = exchangeParameters(ctx, d);
 
     // 2. the subject token: ours, valid, issued to this very client
     const subject = await d.verify(subjectToken);
@@ -123,4 +104,29 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
       scope: token.scope || undefined,
     };
   };
+}
+
+/** Step 1, the parameters (RFC 8693 §2.1): each given once, an access token for ours, the customer to act for. */
+function exchangeParameters(ctx: TokenEndpointGrantContext, d: TokenExchangeDeps) {
+  const params = ctx.oidc.params as Record<string, string | string[] | undefined>;
+  const one = (name: string): string | undefined => {
+    const v = params[name];
+    if (Array.isArray(v)) throw new errors.InvalidRequest(`${name} must be given once`);
+    return v;
+  };
+
+  const subjectToken = one('subject_token');
+  if (!subjectToken) throw new errors.InvalidRequest('missing required parameter subject_token');
+  if (one('subject_token_type') !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+  const requested = one('requested_token_type');
+  if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) throw new errors.InvalidRequest('only access tokens are issued by this exchange');
+  if (one('actor_token') !== undefined) throw new errors.InvalidRequest('actor_token is not supported: the authenticated client is the actor');
+  if (ctx.headers.dpop !== undefined) throw new errors.InvalidRequest('DPoP-bound tokens are not issued by the token exchange');
+  const resource = params.resource ?? params.audience;
+  for (const r of Array.isArray(resource) ? resource : resource ? [resource] : []) {
+    if (r !== d.audience) throw new errors.InvalidTarget(`this server issues tokens for ${d.audience}`);
+  }
+  const tenantId = one('tenant_id');
+  if (!tenantId) throw new errors.InvalidRequest('missing required parameter tenant_id (the resold customer to act for)');
+  return { params, subjectToken, tenantId };
 }
