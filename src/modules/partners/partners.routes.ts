@@ -12,16 +12,23 @@ import { enforceRateLimit, type RateLimiter, type RatePolicy } from '../../platf
 /** Partner applications: 10 per client address in any rolling hour. */
 export const APPLICATION_POLICY: RatePolicy = { name: 'application', limit: 10, windowMs: 3_600_000 };
 
-export function partnerRoutes(d: { partners: PartnersService; access: Access; limiter: RateLimiter }): AudienceRoutes {
-  const { partners, access } = d;
+/** A partner's lifecycle transitions (operator): the verb, its summary, and the body it takes. */
+const LIFECYCLE: [PartnerTransition, string, 'none' | 'required' | 'optional' | 'capabilities'][] = [
+  ['approve', 'Approve an application, granting capabilities (operator)', 'capabilities'],
+  ['reject', 'Reject an application (operator)', 'required'],
+  ['suspend', 'Suspend a partner: its people and apps stop acting at once (operator)', 'required'],
+  ['reactivate', 'Reactivate a suspended partner (operator)', 'optional'],
+  ['terminate', 'Terminate a partner for good (operator)', 'required'],
+];
 
-  const lifecycle: [PartnerTransition, string, 'none' | 'required' | 'optional' | 'capabilities'][] = [
-    ['approve', 'Approve an application, granting capabilities (operator)', 'capabilities'],
-    ['reject', 'Reject an application (operator)', 'required'],
-    ['suspend', 'Suspend a partner: its people and apps stop acting at once (operator)', 'required'],
-    ['reactivate', 'Reactivate a suspended partner (operator)', 'optional'],
-    ['terminate', 'Terminate a partner for good (operator)', 'required'],
-  ];
+interface PartnerRouteDeps {
+  partners: PartnersService;
+  access: Access;
+  limiter: RateLimiter;
+}
+
+export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
+  const { partners, access } = d;
 
   return {
     public(app: App): void {
@@ -69,191 +76,206 @@ export function partnerRoutes(d: { partners: PartnersService; access: Access; li
       );
     },
     partner(app: App): void {
-      app.get(
-        '/api/v1/partners/:partner_id',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: 'One partner (its members, the operator). Members of an applied partner may read it to follow their application.',
-            params: S.PartnerParams,
-            response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          const p = access.user(req);
-          const own = p.partner?.partnerId === req.params.partner_id && p.partner.partnerStatus === 'applied';
-          access.partner(req, req.params.partner_id, 'partner.profile.read', { allowInactivePartner: own });
-          return toPartnerDto(await partners.requirePartner(req.params.partner_id));
-        },
-      );
-
-      app.patch(
-        '/api/v1/partners/:partner_id',
-        { schema: { tags: ['partners'], summary: 'Edit the partner profile (owner, operator)', params: S.PartnerParams, body: S.UpdatePartnerBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.profile.update');
-          return toPartnerDto(await partners.updateProfile(req.ctx(), req.params.partner_id, req.body));
-        },
-      );
-
-      app.put(
-        '/api/v1/partners/:partner_id/capabilities',
-        {
-          config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary: "Replace a partner's capabilities (operator)", params: S.PartnerParams, body: S.CapabilitiesBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          access.operator(req, 'platform.partners.manage');
-          return toPartnerDto(await partners.setCapabilities(req.ctx(), req.params.partner_id, req.body.capabilities));
-        },
-      );
-
-      app.patch(
-        '/api/v1/partners/:partner_id/feature-toggles',
-        {
-          config: { operator: 'platform.partners.manage' },
-          schema: {
-            tags: ['partners'],
-            summary: 'Turn features on or off for one partner (partner configuration manager; operator)',
-            params: S.PartnerParams,
-            body: S.FeatureTogglesBody,
-            response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          access.operator(req, 'platform.partners.manage');
-          return toPartnerDto(await partners.setFeatureToggles(req.ctx(), req.params.partner_id, req.body.feature_toggles));
-        },
-      );
-
-      // ---- members -----------------------------------------------------------------------------
-
-      app.get(
-        '/api/v1/partners/:partner_id/members',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: 'Partner organization members (owner, operator; staff cannot see the member list)',
-            params: S.PartnerParams,
-            response: { 200: Type.Object({ data: Type.Array(S.PartnerMemberDto) }), ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.members.read');
-          return { data: await partners.listMembers(req.params.partner_id) };
-        },
-      );
-
-      app.post(
-        '/api/v1/partners/:partner_id/members',
-        {
-          schema: {
-            tags: ['partners'],
-            summary:
-              'Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
-              'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
-            params: S.PartnerParams,
-            body: S.AddPartnerMemberBody,
-            response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
-          },
-        },
-        async (req, reply) => {
-          access.partner(req, req.params.partner_id, 'partner.members.manage');
-          await partners.requirePartner(req.params.partner_id);
-          return reply.code(201).send({ invitation: await partners.inviteMember(req.ctx(), req.params.partner_id, req.body) });
-        },
-      );
-
-      app.get(
-        '/api/v1/partners/:partner_id/invitations',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: 'Invitations waiting for an answer (owner, operator)',
-            params: S.PartnerParams,
-            response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.members.read');
-          return { data: (await partners.listInvitations(req.params.partner_id)).map(toPendingInvitationDto) };
-        },
-      );
-
-      app.delete(
-        '/api/v1/partners/:partner_id/invitations/:invitation_id',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: 'Withdraw a pending invitation: its link stops working (owner)',
-            params: S.PartnerInvitationParams,
-            response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req, reply) => {
-          access.partner(req, req.params.partner_id, 'partner.members.manage');
-          await partners.revokeInvitation(req.ctx(), req.params.partner_id, req.params.invitation_id);
-          return reply.code(204).send(null);
-        },
-      );
-
-      app.patch(
-        '/api/v1/partners/:partner_id/members/:user_id',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: 'Change a member role (OWNER ⇄ STAFF) or deactivate/reactivate the membership (owner)',
-            params: S.PartnerMemberParams,
-            body: S.UpdatePartnerMemberBody,
-            response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
-          },
-        },
-        async (req, reply) => {
-          access.partner(req, req.params.partner_id, 'partner.members.manage');
-          await partners.updateMember(req.ctx(), req.params.partner_id, req.params.user_id, req.body);
-          return reply.code(204).send(null);
-        },
-      );
-
-      app.put(
-        '/api/v1/partners/:partner_id/members/:user_id/member-role',
-        {
-          schema: {
-            tags: ['partners'],
-            summary: "Set a member's role inside the MSP (owner): full, billing, support or auditor",
-            description: 'The member then acts on each managed customer with the permissions the link gives ∩ this role’s. Audited as partner.member_role_changed; enforced on their next request.',
-            params: S.PartnerMemberParams,
-            body: S.MemberRoleBody,
-            response: { 200: S.PartnerMemberDto, ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          access.partner(req, req.params.partner_id, 'partner.members.manage');
-          return partners.setMemberRole(req.ctx(), req.params.partner_id, req.params.user_id, req.body.member_role);
-        },
-      );
-
-      app.delete(
-        '/api/v1/partners/:partner_id/members/:user_id',
-        { schema: { tags: ['partners'], summary: 'Remove a member (owner)', params: S.PartnerMemberParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) } } },
-        async (req, reply) => {
-          access.partner(req, req.params.partner_id, 'partner.members.manage');
-          await partners.removeMember(req.ctx(), req.params.partner_id, req.params.user_id);
-          return reply.code(204).send(null);
-        },
-      );
-
-      for (const [verb, summary, body] of lifecycle) {
-        const schemaBody = body === 'capabilities' ? S.ApproveBody : body === 'required' ? S.ReasonBody : S.OptionalReasonBody;
-        app.post(
-          `/api/v1/partners/:partner_id/${verb}`,
-          {
-          config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary, params: S.PartnerParams, body: schemaBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404, 409) } } },
-          async (req) => {
-            access.operator(req, 'platform.partners.manage');
-            const b = req.body as { reason?: string; capabilities?: S.CapabilityT[] };
-            return toPartnerDto(await partners.transition(req.ctx(), req.params.partner_id, verb, { reason: b.reason, capabilities: b.capabilities }));
-          },
-        );
-      }
+      registerPartnerProfileRoutes(app, d);
+      registerPartnerMemberRoutes(app, d);
+      registerPartnerMembershipRoutes(app, d);
+      registerPartnerLifecycleRoutes(app, d);
     },
   };
+}
+
+/** A partner's profile, capabilities and feature toggles. */
+function registerPartnerProfileRoutes(app: App, { partners, access }: PartnerRouteDeps): void {
+  app.get(
+    '/api/v1/partners/:partner_id',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'One partner (its members, the operator). Members of an applied partner may read it to follow their application.',
+        params: S.PartnerParams,
+        response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const p = access.user(req);
+      const own = p.partner?.partnerId === req.params.partner_id && p.partner.partnerStatus === 'applied';
+      access.partner(req, req.params.partner_id, 'partner.profile.read', { allowInactivePartner: own });
+      return toPartnerDto(await partners.requirePartner(req.params.partner_id));
+    },
+  );
+
+  app.patch(
+    '/api/v1/partners/:partner_id',
+    { schema: { tags: ['partners'], summary: 'Edit the partner profile (owner, operator)', params: S.PartnerParams, body: S.UpdatePartnerBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.profile.update');
+      return toPartnerDto(await partners.updateProfile(req.ctx(), req.params.partner_id, req.body));
+    },
+  );
+
+  app.put(
+    '/api/v1/partners/:partner_id/capabilities',
+    {
+      config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary: "Replace a partner's capabilities (operator)", params: S.PartnerParams, body: S.CapabilitiesBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) } } },
+    async (req) => {
+      access.operator(req, 'platform.partners.manage');
+      return toPartnerDto(await partners.setCapabilities(req.ctx(), req.params.partner_id, req.body.capabilities));
+    },
+  );
+
+  app.patch(
+    '/api/v1/partners/:partner_id/feature-toggles',
+    {
+      config: { operator: 'platform.partners.manage' },
+      schema: {
+        tags: ['partners'],
+        summary: 'Turn features on or off for one partner (partner configuration manager; operator)',
+        params: S.PartnerParams,
+        body: S.FeatureTogglesBody,
+        response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.operator(req, 'platform.partners.manage');
+      return toPartnerDto(await partners.setFeatureToggles(req.ctx(), req.params.partner_id, req.body.feature_toggles));
+    },
+  );
+}
+
+/** A partner's members and the invitations to join it. */
+function registerPartnerMemberRoutes(app: App, { partners, access }: PartnerRouteDeps): void {
+  app.get(
+    '/api/v1/partners/:partner_id/members',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Partner organization members (owner, operator; staff cannot see the member list)',
+        params: S.PartnerParams,
+        response: { 200: Type.Object({ data: Type.Array(S.PartnerMemberDto) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.members.read');
+      return { data: await partners.listMembers(req.params.partner_id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/partners/:partner_id/members',
+    {
+      schema: {
+        tags: ['partners'],
+        summary:
+          'Invite a member (owner): a pending invitation with a one-time link, returned once. The person joins when they accept it — ' +
+          'with a new account through the link, or logged in to an existing one. The answer is the same whether or not the email has an account.',
+        params: S.PartnerParams,
+        body: S.AddPartnerMemberBody,
+        response: { 201: Type.Object({ invitation: InvitationLinkDto }), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      await partners.requirePartner(req.params.partner_id);
+      return reply.code(201).send({ invitation: await partners.inviteMember(req.ctx(), req.params.partner_id, req.body) });
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partner_id/invitations',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Invitations waiting for an answer (owner, operator)',
+        params: S.PartnerParams,
+        response: { 200: Type.Object({ data: Type.Array(PendingInvitationDto) }), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.members.read');
+      return { data: (await partners.listInvitations(req.params.partner_id)).map(toPendingInvitationDto) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/partners/:partner_id/invitations/:invitation_id',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Withdraw a pending invitation: its link stops working (owner)',
+        params: S.PartnerInvitationParams,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req, reply) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      await partners.revokeInvitation(req.ctx(), req.params.partner_id, req.params.invitation_id);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+/** One member: change their role or membership, set their MSP role, remove them. */
+function registerPartnerMembershipRoutes(app: App, { partners, access }: PartnerRouteDeps): void {
+  app.patch(
+    '/api/v1/partners/:partner_id/members/:user_id',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: 'Change a member role (OWNER ⇄ STAFF) or deactivate/reactivate the membership (owner)',
+        params: S.PartnerMemberParams,
+        body: S.UpdatePartnerMemberBody,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      await partners.updateMember(req.ctx(), req.params.partner_id, req.params.user_id, req.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    '/api/v1/partners/:partner_id/members/:user_id/member-role',
+    {
+      schema: {
+        tags: ['partners'],
+        summary: "Set a member's role inside the MSP (owner): full, billing, support or auditor",
+        description: 'The member then acts on each managed customer with the permissions the link gives ∩ this role’s. Audited as partner.member_role_changed; enforced on their next request.',
+        params: S.PartnerMemberParams,
+        body: S.MemberRoleBody,
+        response: { 200: S.PartnerMemberDto, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      return partners.setMemberRole(req.ctx(), req.params.partner_id, req.params.user_id, req.body.member_role);
+    },
+  );
+
+  app.delete(
+    '/api/v1/partners/:partner_id/members/:user_id',
+    { schema: { tags: ['partners'], summary: 'Remove a member (owner)', params: S.PartnerMemberParams, response: { 204: Type.Null(), ...problems(400, 401, 403, 404, 409) } } },
+    async (req, reply) => {
+      access.partner(req, req.params.partner_id, 'partner.members.manage');
+      await partners.removeMember(req.ctx(), req.params.partner_id, req.params.user_id);
+      return reply.code(204).send(null);
+    },
+  );
+}
+
+/** Approve, reject, suspend, reactivate or terminate a partner (operator). */
+function registerPartnerLifecycleRoutes(app: App, { partners, access }: PartnerRouteDeps): void {
+  for (const [verb, summary, body] of LIFECYCLE) {
+    const schemaBody = body === 'capabilities' ? S.ApproveBody : body === 'required' ? S.ReasonBody : S.OptionalReasonBody;
+    app.post(
+      `/api/v1/partners/:partner_id/${verb}`,
+      {
+      config: { operator: 'platform.partners.manage' }, schema: { tags: ['partners'], summary, params: S.PartnerParams, body: schemaBody, response: { 200: S.PartnerDto, ...problems(400, 401, 403, 404, 409) } } },
+      async (req) => {
+        access.operator(req, 'platform.partners.manage');
+        const b = req.body as { reason?: string; capabilities?: S.CapabilityT[] };
+        return toPartnerDto(await partners.transition(req.ctx(), req.params.partner_id, verb, { reason: b.reason, capabilities: b.capabilities }));
+      },
+    );
+  }
 }
