@@ -119,6 +119,16 @@ const sameInvoices = (a: PlanLineInvoice[], b: PlanLineInvoice[]) =>
   a.every((x, i) => x.invoice_id === b[i].invoice_id && x.base_minor === b[i].base_minor && x.invoice_number === b[i].invoice_number && x.paid_at === b[i].paid_at);
 
 export function planTenant(input: PlanInput): Plan {
+  const s = planningState(input);
+  planCommissions(input, s);
+  if (input.bountyInvoices) planBounty(input, input.bountyInvoices, s);
+  return s.plan;
+}
+
+type PlanningState = ReturnType<typeof planningState>;
+
+/** The plan being built, the lines already reversed by it, and the clawbacks of each paid line. */
+function planningState(input: PlanInput) {
   const plan: Plan = { insert: [], update: [], reverse: [] };
   const paidIds = new Set(input.invoices.map((i) => i.id));
   for (const i of input.bountyInvoices ?? []) paidIds.add(i.id);
@@ -165,7 +175,11 @@ export function planTenant(input: PlanInput): Plan {
     return covered;
   };
 
-  // ---- commission, month by month ---------------------------------------------------------------
+  return { plan, paidIds, clawbacksOf, reversedNow, isLive, inScope, settlePaidLine };
+}
+
+/** Commission, month by month: one open line per month covering the eligible paid invoices not yet covered by a paid line. */
+function planCommissions(input: PlanInput, { plan, inScope, settlePaidLine }: PlanningState): void {
   const months = new Set<string>();
   for (const i of input.invoices) if (inScope(i.month)) months.add(i.month);
   for (const l of input.lines) if (l.kind === 'commission' && inScope(l.period)) months.add(l.period);
@@ -212,80 +226,90 @@ export function planTenant(input: PlanInput): Plan {
       invoices,
     });
   }
+}
 
-  // ---- the bounty ---------------------------------------------------------------------------------
-  if (input.bountyInvoices) {
-    const bounties = input.lines.filter((l) => l.kind === 'bounty');
-    let qualifying: { inv: PlanInvoice; terms: PlanTerms & { bounty_minor: number } } | null = null;
-    for (const inv of [...input.bountyInvoices].sort(firstPaid)) {
-      const t = input.terms(inv.month);
-      if (t && t.bounty_minor !== null && t.currency === inv.currency) {
-        qualifying = { inv, terms: { ...t, bounty_minor: t.bounty_minor } };
-        break;
+/** The bounty: once, on the first paid invoice whose month's terms have one; taken back when no eligible paid invoice is left. */
+function planBounty(input: PlanInput, bountyInvoices: PlanInvoice[], s: PlanningState): void {
+  const { plan, clawbacksOf, reversedNow, isLive, inScope } = s;
+  const bounties = input.lines.filter((l) => l.kind === 'bounty');
+  const qualifying = qualifyingBounty(input, bountyInvoices);
+  const paid = bounties.filter((b) => b.state === 'paid');
+  const open = bounties.filter((b) => OPEN.has(b.state));
+  // a paid bounty stands while the tenant is qualified: its clawbacks not yet paid are reversed
+  const standing = (b: PlanLine) => !(clawbacksOf.get(b.id) ?? []).some((c) => isLive(c) && !OPEN.has(c.state));
+  if (qualifying) {
+    const q = qualifying;
+    let stands = false;
+    for (const b of paid.filter(standing)) {
+      for (const c of clawbacksOf.get(b.id) ?? []) {
+        if (isLive(c) && OPEN.has(c.state)) {
+          plan.reverse.push(c.id);
+          reversedNow.add(c.id);
+        }
       }
+      stands = true;
     }
-    const paid = bounties.filter((b) => b.state === 'paid');
-    const open = bounties.filter((b) => OPEN.has(b.state));
-    // a paid bounty stands while the tenant is qualified: its clawbacks not yet paid are reversed
-    const standing = (b: PlanLine) => !(clawbacksOf.get(b.id) ?? []).some((c) => isLive(c) && !OPEN.has(c.state));
-    if (qualifying) {
-      const q = qualifying;
-      let stands = false;
-      for (const b of paid.filter(standing)) {
-        for (const c of clawbacksOf.get(b.id) ?? []) {
-          if (isLive(c) && OPEN.has(c.state)) {
-            plan.reverse.push(c.id);
-            reversedNow.add(c.id);
-          }
-        }
-        stands = true;
-      }
-      if (stands) {
-        for (const b of open) plan.reverse.push(b.id);
-      } else if (open[0]) {
-        const b = open[0];
-        for (const extra of open.slice(1)) plan.reverse.push(extra.id);
-        const invoices = [toLineInvoice(q.inv)];
-        if (b.period !== q.inv.month || b.amount_minor !== q.terms.bounty_minor || b.agreement_id !== q.terms.agreement_id || !sameInvoices(b.invoices, invoices)) {
-          plan.update.push({ id: b.id, period: q.inv.month, agreement_id: q.terms.agreement_id, base_minor: 0, amount_minor: q.terms.bounty_minor, invoices });
-        }
-      } else if (inScope(q.inv.month)) {
-        plan.insert.push({
-          kind: 'bounty',
-          period: q.inv.month,
-          source_key: `${input.tenantId}:${bounties.length}`,
-          agreement_id: q.terms.agreement_id,
-          base_minor: 0,
-          amount_minor: q.terms.bounty_minor,
-          currency: q.terms.currency,
-          clawback_of: null,
-          refund_invoice_id: null,
-          refund_invoice_number: null,
-          invoices: [toLineInvoice(q.inv)],
-        });
-      }
-    } else {
+    if (stands) {
       for (const b of open) plan.reverse.push(b.id);
-      // no eligible paid invoice is left: a paid bounty is taken back, naming the invoice it was paid on
-      for (const b of paid) {
-        const claws = clawbacksOf.get(b.id) ?? [];
-        if (claws.some(isLive)) continue;
-        const inv = b.invoices[0];
-        plan.insert.push({
-          kind: 'clawback',
-          period: b.period,
-          source_key: `${b.id}:${inv?.invoice_id ?? 'bounty'}:${claws.length}`,
-          agreement_id: b.agreement_id,
-          base_minor: 0,
-          amount_minor: -b.amount_minor,
-          currency: b.currency,
-          clawback_of: b.id,
-          refund_invoice_id: inv?.invoice_id ?? null,
-          refund_invoice_number: inv?.invoice_number ?? null,
-          invoices: inv ? [inv] : [],
-        });
+    } else if (open[0]) {
+      const b = open[0];
+      for (const extra of open.slice(1)) plan.reverse.push(extra.id);
+      const invoices = [toLineInvoice(q.inv)];
+      if (b.period !== q.inv.month || b.amount_minor !== q.terms.bounty_minor || b.agreement_id !== q.terms.agreement_id || !sameInvoices(b.invoices, invoices)) {
+        plan.update.push({ id: b.id, period: q.inv.month, agreement_id: q.terms.agreement_id, base_minor: 0, amount_minor: q.terms.bounty_minor, invoices });
       }
+    } else if (inScope(q.inv.month)) {
+      plan.insert.push({
+        kind: 'bounty',
+        period: q.inv.month,
+        source_key: `${input.tenantId}:${bounties.length}`,
+        agreement_id: q.terms.agreement_id,
+        base_minor: 0,
+        amount_minor: q.terms.bounty_minor,
+        currency: q.terms.currency,
+        clawback_of: null,
+        refund_invoice_id: null,
+        refund_invoice_number: null,
+        invoices: [toLineInvoice(q.inv)],
+      });
+    }
+  } else {
+    for (const b of open) plan.reverse.push(b.id);
+    takeBackPaidBounties(s, paid);
+  }
+}
+
+/** The first paid invoice (in the order payments came in) whose month's terms carry a bounty in its currency. */
+function qualifyingBounty(input: PlanInput, bountyInvoices: PlanInvoice[]): { inv: PlanInvoice; terms: PlanTerms & { bounty_minor: number } } | null {
+  let qualifying: { inv: PlanInvoice; terms: PlanTerms & { bounty_minor: number } } | null = null;
+  for (const inv of [...bountyInvoices].sort(firstPaid)) {
+    const t = input.terms(inv.month);
+    if (t && t.bounty_minor !== null && t.currency === inv.currency) {
+      qualifying = { inv, terms: { ...t, bounty_minor: t.bounty_minor } };
+      break;
     }
   }
-  return plan;
+  return qualifying;
+}
+
+/** No eligible paid invoice is left: each paid bounty is taken back, naming the invoice it was paid on. */
+function takeBackPaidBounties({ plan, clawbacksOf, isLive }: PlanningState, paid: PlanLine[]): void {
+  for (const b of paid) {
+    const claws = clawbacksOf.get(b.id) ?? [];
+    if (claws.some(isLive)) continue;
+    const inv = b.invoices[0];
+    plan.insert.push({
+      kind: 'clawback',
+      period: b.period,
+      source_key: `${b.id}:${inv?.invoice_id ?? 'bounty'}:${claws.length}`,
+      agreement_id: b.agreement_id,
+      base_minor: 0,
+      amount_minor: -b.amount_minor,
+      currency: b.currency,
+      clawback_of: b.id,
+      refund_invoice_id: inv?.invoice_id ?? null,
+      refund_invoice_number: inv?.invoice_number ?? null,
+      invoices: inv ? [inv] : [],
+    });
+  }
 }
