@@ -60,29 +60,26 @@ export class AuditNames {
    * (people are named by the page, from the members it may list). Ids of other types are left out.
    */
   async targetNames(rows: readonly AuditRow[], view: AuditView): Promise<Map<string, string>> {
-    const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
-    // the tenants targeted, and the tenant each event is about (its tenant_name)
-    const tnt = [...new Set([...ids('tenant'), ...rows.map((r) => r.tenant_id).filter((x): x is string => !!x)])];
-    // apps and agencies also by who acted: an app's token, an agency's
-    const acting = (column: 'actor_client_id' | 'partner_agency_id') => rows.map((r) => r[column]).filter((x): x is string => !!x);
-    const ptr = ids('partner');
-    const dlg = ids('delegation');
-    const inv = ids('invitation');
-    const agy = [...new Set([...ids('agency'), ...acting('partner_agency_id')])];
-    const app = [...new Set([...ids('app'), ...acting('actor_client_id')])];
-    // records of a tenant (tickets, vouchers, orders) and a partner's program agreements: by what people call them
-    const tkt = ids('ticket');
-    const vch = ids('voucher');
-    const ord = ids('order');
-    const agr = view.kind === 'tenant' ? [] : ids('agreement');
+    const ids = targetIds(rows, view);
     const out = new Map<string, string>();
-    if (dlg.length + tnt.length + ptr.length + agy.length + app.length + inv.length + tkt.length + vch.length + ord.length + agr.length === 0) return out;
+    if (Object.values(ids).every((list) => list.length === 0)) return out;
+    const [delegations, tenants, partners, agencies, apps, invitations] = await this.#partyNames(ids, view);
+    const [tickets, vouchers, orders, agreements] = await this.#recordNames(ids, view);
+    for (const list of [tickets, vouchers, orders, agreements]) for (const x of list) out.set(x.id, x.name);
+    for (const d of delegations) {
+      if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
+      else if (view.kind === 'tenant' && d.tenant_id === view.tenantId) out.set(d.id, d.partner_name);
+      else if (view.kind === 'partner' && d.partner_id === view.partnerId) out.set(d.id, d.tenant_name);
+    }
+    for (const list of [tenants, partners, agencies, apps, invitations]) for (const x of list) out.set(x.id, x.name);
+    return out;
+  }
+
+  /** Delegations (both sides' names), tenants, partners, agencies, apps and invitations: one lookup per kind, only when the page names some. */
+  #partyNames({ dlg, tnt, ptr, agy, app, inv }: TargetIds, view: AuditView) {
     const db = this.#db.kysely;
-    // one lookup per kind, only when the page names some
-    const named = (list: readonly string[], run: () => Promise<{ id: string; name: string }[]>) => (list.length ? run() : Promise.resolve([]));
-    // the tenants a partner has (or had) a delegation with, and the partners a tenant has (or had) one with
-    const related = (column: 'tenant_id' | 'partner_id', id: string) => db.selectFrom('delegations').select(column === 'tenant_id' ? 'partner_id' : 'tenant_id').where(column, '=', id);
-    const [delegations, tenants, partners, agencies, apps, invitations] = await Promise.all([
+    const related = relatedTo(db);
+    return Promise.all([
       dlg.length
         ? db
             .selectFrom('delegations as d')
@@ -123,8 +120,16 @@ export class AuditNames {
         return q.execute();
       }),
     ]);
-    // a tenant's records: in a tenant's view its own, in a partner's those of tenants it has (or had) a link with
-    const [tickets, vouchers, orders, agreements] = await Promise.all([
+  }
+
+  /**
+   * A tenant's records (tickets, vouchers, orders) and a partner's program agreements, by what people
+   * call them: in a tenant's view its own, in a partner's those of tenants it has (or had) a link with.
+   */
+  #recordNames({ tkt, vch, ord, agr }: TargetIds, view: AuditView) {
+    const db = this.#db.kysely;
+    const related = relatedTo(db);
+    return Promise.all([
       named(tkt, () => {
         let q = db.selectFrom('support_tickets').select(['id', 'tenant_id', sql<string>`'Ticket ' || number || ': ' || subject`.as('name')]).where('id', 'in', tkt);
         if (view.kind === 'tenant') q = q.where('tenant_id', '=', view.tenantId);
@@ -149,15 +154,38 @@ export class AuditNames {
         return q.execute();
       }),
     ]);
-    for (const list of [tickets, vouchers, orders, agreements]) for (const x of list) out.set(x.id, x.name);
-    for (const d of delegations) {
-      if (view.kind === 'operator') out.set(d.id, `${d.partner_name} → ${d.tenant_name}`);
-      else if (view.kind === 'tenant' && d.tenant_id === view.tenantId) out.set(d.id, d.partner_name);
-      else if (view.kind === 'partner' && d.partner_id === view.partnerId) out.set(d.id, d.tenant_name);
-    }
-    for (const list of [tenants, partners, agencies, apps, invitations]) for (const x of list) out.set(x.id, x.name);
-    return out;
   }
+}
+
+/** The ids a page of events targets, by kind. */
+function targetIds(rows: readonly AuditRow[], view: AuditView) {
+  const ids = (type: string) => [...new Set(rows.filter((r) => r.target_type === type && r.target_id).map((r) => r.target_id as string))];
+  // the tenants targeted, and the tenant each event is about (its tenant_name)
+  const tnt = [...new Set([...ids('tenant'), ...rows.map((r) => r.tenant_id).filter((x): x is string => !!x)])];
+  // apps and agencies also by who acted: an app's token, an agency's
+  const acting = (column: 'actor_client_id' | 'partner_agency_id') => rows.map((r) => r[column]).filter((x): x is string => !!x);
+  const ptr = ids('partner');
+  const dlg = ids('delegation');
+  const inv = ids('invitation');
+  const agy = [...new Set([...ids('agency'), ...acting('partner_agency_id')])];
+  const app = [...new Set([...ids('app'), ...acting('actor_client_id')])];
+  // records of a tenant (tickets, vouchers, orders) and a partner's program agreements: by what people call them
+  const tkt = ids('ticket');
+  const vch = ids('voucher');
+  const ord = ids('order');
+  const agr = view.kind === 'tenant' ? [] : ids('agreement');
+  return { tnt, ptr, dlg, inv, agy, app, tkt, vch, ord, agr };
+}
+type TargetIds = ReturnType<typeof targetIds>;
+
+/** One lookup per kind, only when the page names some. */
+function named<T>(list: readonly string[], run: () => Promise<T[]>): Promise<T[]> {
+  return list.length ? run() : Promise.resolve([]);
+}
+
+/** The tenants a partner has (or had) a delegation with, and the partners a tenant has (or had) one with. */
+function relatedTo(db: Db['kysely']) {
+  return (column: 'tenant_id' | 'partner_id', id: string) => db.selectFrom('delegations').select(column === 'tenant_id' ? 'partner_id' : 'tenant_id').where(column, '=', id);
 }
 
 /** An event as the API shows it; `targetNames` (targetNames()) names its target and its tenant when the viewer may know the names. */
