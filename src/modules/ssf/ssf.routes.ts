@@ -39,43 +39,60 @@ const TAGS = ['shared signals'];
 
 export function registerSsfRoutes(app: App, d: SsfRouteDeps): void {
   const { ssf } = d;
-
-  /** The caller: a partner app's own client-credentials token with ssf.manage, of an active partner. */
-  const caller = async (req: FastifyRequest): Promise<AppRef> => {
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? BEARER.exec(h) : null;
-    if (!m) throw E.ssf_token_required('Send Authorization: Bearer <access token> (client credentials, scope ssf.manage).', { headers: { 'www-authenticate': challenge() } });
-    const v = await d.verify(m[1]);
-    if (!v.ok) throw E.ssf_token_invalid(v.reason, { headers: { 'www-authenticate': challenge('invalid_token') } });
-    const c = v.claims;
-    if (typeof c.cnf === 'object' && c.cnf !== null) throw E.ssf_token_invalid('A DPoP-bound access token is not accepted here.', { headers: { 'www-authenticate': challenge('invalid_token') } });
-    const partnerId = typeof c.partner_id === 'string' ? c.partner_id : null;
-    const clientId = typeof c.client_id === 'string' ? c.client_id : null;
-    const sub = typeof c.sub === 'string' ? c.sub : '';
-    if (partnerId === null || clientId === null || c.dlg !== undefined || sub.startsWith('usr_')) throw E.ssf_caller_not_app("Manage the stream with the partner app's own client-credentials token.");
-    const scopes = typeof c.scope === 'string' ? c.scope.split(' ') : [];
-    if (!scopes.includes(SSF_SCOPE)) throw E.ssf_scope_required(`The access token needs the ${SSF_SCOPE} scope.`, { headers: { 'www-authenticate': challenge('insufficient_scope') } });
-    const partner = d.snapshot.partners.get(partnerId);
-    if (partner === undefined || !partner.active) throw authzErrors.partner_inactive(`The partner is ${partner?.status ?? 'unknown'}.`);
-    return { appId: clientId, partnerId };
-  };
+  // Deny by default: the caller is authenticated before the body is parsed or validated.
   const callers = new WeakMap<FastifyRequest, AppRef>();
   const onRequest = async (req: FastifyRequest) => {
-    callers.set(req, await caller(req));
+    callers.set(req, await authenticateApp(req, d));
   };
   const callerOf = (req: FastifyRequest): AppRef => callers.get(req)!;
-
   /** The caller's stream, and the stream id asked for must be it. */
   const streamOf = async (req: FastifyRequest, streamId: string | undefined) => {
     const s = await ssf.getStream(callerOf(req));
     if (streamId !== undefined && streamId !== s.id) throw E.ssf_stream_not_found();
     return s;
   };
-  const pushOnly = (method: string) => {
-    if (method !== PUSH_DELIVERY) throw E.ssf_delivery_method_unsupported(`Delivery method ${method} is not offered; use ${PUSH_DELIVERY}.`, { fields: [{ pointer: '/body/delivery/method', detail: `only ${PUSH_DELIVERY}` }] });
-  };
+  const guarded: Guarded = { ssf, onRequest, callerOf, streamOf };
+  registerMetadata(app, d);
+  registerStreamRoutes(app, guarded);
+  registerStatusRoutes(app, guarded);
+}
 
-  const base = ssf.issuer.replace(/\/+$/, '');
+/** The caller: a partner app's own client-credentials token with ssf.manage, of an active partner. */
+async function authenticateApp(req: FastifyRequest, d: SsfRouteDeps): Promise<AppRef> {
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? BEARER.exec(h) : null;
+  if (!m) throw E.ssf_token_required('Send Authorization: Bearer <access token> (client credentials, scope ssf.manage).', { headers: { 'www-authenticate': challenge() } });
+  const v = await d.verify(m[1]);
+  if (!v.ok) throw E.ssf_token_invalid(v.reason, { headers: { 'www-authenticate': challenge('invalid_token') } });
+  const c = v.claims;
+  if (typeof c.cnf === 'object' && c.cnf !== null) throw E.ssf_token_invalid('A DPoP-bound access token is not accepted here.', { headers: { 'www-authenticate': challenge('invalid_token') } });
+  const partnerId = typeof c.partner_id === 'string' ? c.partner_id : null;
+  const clientId = typeof c.client_id === 'string' ? c.client_id : null;
+  const sub = typeof c.sub === 'string' ? c.sub : '';
+  if (partnerId === null || clientId === null || c.dlg !== undefined || sub.startsWith('usr_')) throw E.ssf_caller_not_app("Manage the stream with the partner app's own client-credentials token.");
+  const scopes = typeof c.scope === 'string' ? c.scope.split(' ') : [];
+  if (!scopes.includes(SSF_SCOPE)) throw E.ssf_scope_required(`The access token needs the ${SSF_SCOPE} scope.`, { headers: { 'www-authenticate': challenge('insufficient_scope') } });
+  const partner = d.snapshot.partners.get(partnerId);
+  if (partner === undefined || !partner.active) throw authzErrors.partner_inactive(`The partner is ${partner?.status ?? 'unknown'}.`);
+  return { appId: clientId, partnerId };
+}
+
+/** What the stream endpoints share: the service, the authenticating hook, the caller it found and the caller's stream. */
+interface Guarded {
+  ssf: SsfRouteDeps['ssf'];
+  onRequest: (req: FastifyRequest) => Promise<void>;
+  callerOf: (req: FastifyRequest) => AppRef;
+  streamOf: (req: FastifyRequest, streamId: string | undefined) => ReturnType<SsfRouteDeps['ssf']['getStream']>;
+}
+
+/** Only push delivery (RFC 8935) is offered. */
+function pushOnly(method: string): void {
+  if (method !== PUSH_DELIVERY) throw E.ssf_delivery_method_unsupported(`Delivery method ${method} is not offered; use ${PUSH_DELIVERY}.`, { fields: [{ pointer: '/body/delivery/method', detail: `only ${PUSH_DELIVERY}` }] });
+}
+
+/** The transmitter's metadata (SSF 1.0 §7): issuer, keys, delivery methods, stream endpoints. */
+function registerMetadata(app: App, d: SsfRouteDeps): void {
+  const base = d.ssf.issuer.replace(/\/+$/, '');
   const metadata = {
     spec_version: '1_0',
     issuer: base,
@@ -95,7 +112,10 @@ export function registerSsfRoutes(app: App, d: SsfRouteDeps): void {
       return metadata;
     },
   );
+}
 
+/** The calling app's stream configuration (SSF 1.0 §8.1.1): create, read, change or replace, delete. */
+function registerStreamRoutes(app: App, { ssf, onRequest, callerOf, streamOf }: Guarded): void {
   app.post(
     SSF_PATHS.streams,
     { onRequest, schema: { tags: TAGS, summary: "Create the calling app's event stream (push delivery to its receiver)", description: 'SSF 1.0 §8.1.1.1. One stream per app.', body: S.CreateStreamBody, response: { 201: S.StreamConfig, ...problems(400, 401, 403, 409) } } },
@@ -150,7 +170,10 @@ export function registerSsfRoutes(app: App, d: SsfRouteDeps): void {
       return reply.code(204).send(null);
     },
   );
+}
 
+/** The stream's status (SSF 1.0 §8.1.2) and verification events (§8.1.4). */
+function registerStatusRoutes(app: App, { ssf, onRequest, callerOf, streamOf }: Guarded): void {
   app.get(
     SSF_PATHS.status,
     { onRequest, schema: { tags: TAGS, summary: "The calling app's stream status", description: 'SSF 1.0 §8.1.2.1.', querystring: S.StreamQuery, response: { 200: S.StreamStatus, ...problems(400, 401, 403, 404) } } },
