@@ -15,14 +15,38 @@ import type { FastifyRequest } from 'fastify';
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
 import { attachmentDisposition } from '../../platform/http/content-disposition.ts';
 import { admittedPerson } from '../../platform/http/admission.ts';
-import { Type, Strict, Id, Nullable, problems } from '../../platform/http/schemas.ts';
+import { Type, Strict, problems } from '../../platform/http/schemas.ts';
 import { authzErrors } from '../authz/index.ts';
 import * as S from './resources.schemas.ts';
 import type { MspCaller, MspViewsService } from './msp-views.service.ts';
-import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
+import { PageFields } from './resource-lists.ts';
 import { PersonDto } from './people.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import type { InvoiceExportService } from './invoice-export.service.ts';
+import {
+  Alert,
+  AlertViewQuery,
+  AssignBody,
+  BillingAlertQuery,
+  BillingSummary,
+  CommentBody,
+  CreateTicketBody,
+  Dashboard,
+  DashboardQuery,
+  ExportBody,
+  ExportJob,
+  ExportParams,
+  InvoiceQuery,
+  InvoiceView,
+  ListOf,
+  ReportPage,
+  SlaQuery,
+  SummaryQuery,
+  TenantName,
+  TicketQuery,
+  TicketView,
+  UsageQuery,
+} from './partner.schemas.ts';
 
 export interface PartnerRoutesDeps {
   msp: MspViewsService;
@@ -40,437 +64,332 @@ export interface PartnerRoutesDeps {
 /** PDF invoice export is a beta feature: on only for partners the operator switched it on for. */
 export const PDF_EXPORT_FEATURE = 'exports.pdf';
 
+// the ticket as the customer's own pages show it too (tenant-self*.routes.ts)
+export { TicketView };
+
 const TAGS = ['partner consolidated'];
-const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
 
-const TenantName = { tenant_id: Type.String(), tenant_name: Type.String() };
-
-const BillingSummary = Type.Object({
-  period_from: Nullable(Type.String()),
-  period_to: Nullable(Type.String()),
-  totals: Type.Array(
-    Type.Object({ currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer({ description: 'accounts receivable' }), overdue_cents: Type.Integer(), paid_cents: Type.Integer(), tenants: Type.Integer() }),
-  ),
-  tenants: Type.Array(
-    Type.Object({
-      ...TenantName,
-      currency: Type.String(),
-      invoiced_cents: Type.Integer(),
-      outstanding_cents: Type.Integer(),
-      overdue_cents: Type.Integer(),
-      paid_cents: Type.Integer(),
-      open_invoices: Type.Integer(),
-      overdue_invoices: Type.Integer(),
-    }),
-  ),
-}, { title: 'BillingSummary' });
-
-const sortDoc = (fields: readonly string[]) => ({ ...ListQueryCommon, sort: Type.Optional(Type.String({ ...ListQueryCommon.sort, description: `comma-separated, \`-\` for descending; fields: ${fields.join(', ')}` })) });
-const InvoiceStatusT = Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s)));
-const InvoiceQuery = Strict({
-  ...sortDoc(sortFields('invoices')),
-  tenant_id: TenantFilter,
-  ban_id: Type.Optional(Id('ban', 'only this billing account')),
-  status: Type.Optional(InvoiceStatusT),
-  period_from: Type.Optional(Period),
-  period_to: Type.Optional(Period),
-});
-const ExportBody = Strict({
-  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { description: 'csv (RFC 4180) or pdf (a statement per customer with totals); default csv' })),
-  mode: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('job')], { description: 'auto: the file at once up to 5,000 invoices, else a job; job: always a job' })),
-  tenant_id: TenantFilter,
-  status: Type.Optional(InvoiceStatusT),
-  period_from: Type.Optional(Period),
-  period_to: Type.Optional(Period),
-  from: ListQueryCommon.from,
-  to: ListQueryCommon.to,
-  q: ListQueryCommon.q,
-});
-const ExportJob = Type.Object(
-  {
-    id: Type.String(),
-    status: Type.String({ description: 'queued | running | done | failed | expired' }),
-    format: Type.String(),
-    total_rows: Type.Integer({ description: 'every matching invoice: nothing is capped' }),
-    rows_done: Type.Integer(),
-    progress_pct: Type.Integer(),
-    created_at: Type.String(),
-    finished_at: Nullable(Type.String()),
-    download_url: Nullable(Type.String({ description: 'while the link is valid (see expires_at)' })),
-    expires_at: Nullable(Type.String()),
-    error: Nullable(Type.String()),
-  },
-  { title: 'ExportJob' },
-);
-const ExportParams = Strict({ job_id: Id('exp') });
-const TicketQuery = Strict({ ...sortDoc(sortFields('tickets')), tenant_id: TenantFilter, status: Type.Optional(S.TicketStatus), priority: Type.Optional(S.TicketPriority), category: Type.Optional(S.TicketCategory) });
-const CreateTicketBody = Strict({
-  tenant_id: Id('tnt', 'the managed tenant the ticket is for'),
-  subject: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.String({ minLength: 1, maxLength: 10_000 }),
-  category: Type.Optional(S.TicketCategory),
-  priority: Type.Optional(S.TicketPriority),
-  ban_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
-});
-const Paging = { limit: ListQueryCommon.limit, offset: ListQueryCommon.offset, q: ListQueryCommon.q };
-const ReportQuery = (fields: string[]) => Strict({ ...Paging, sort: sortDoc(fields).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
-const SummaryQuery = ReportQuery(['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
-const SlaQuery = ReportQuery(['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
-const AlertViewQuery = ReportQuery(['tenant_name', 'severity', 'period']);
-const UsageQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'period', 'metric', 'quantity', 'amount_cents']).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period), metric: Type.Optional(Type.Union(['data_gb', 'voice_minutes', 'sms_count'].map((s) => Type.Literal(s)))) });
-const BillingAlertQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'severity', 'period']).sort, tenant_id: TenantFilter, threshold_cents: Type.Optional(Type.Integer({ minimum: 0, description: 'alert when a tenant owes more than this (default 500000 = 5,000.00)' })) });
-const DashboardQuery = Strict({ period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
-
-const PeopleOnTicket = { opened_by_person: Type.Optional(Nullable(PersonDto)), assignee_person: Type.Optional(Nullable(PersonDto)) };
-const Comment = Type.Object({ at: Type.String(), by: Type.String(), by_name: Type.Optional(Type.String()), by_partner_id: Type.Optional(Nullable(Type.String())), by_partner_name: Type.Optional(Nullable(Type.String())), text: Type.String() });
-const { comments: _comments, ...ticketProps } = S.TicketDto.properties;
-export const TicketView = Type.Object({ ...ticketProps, tenant_name: Type.String(), comments: Type.Array(Comment), ...PeopleOnTicket }, { title: 'PartnerTicket' });
-const InvoiceView = Type.Object({ ...S.InvoiceDto.properties, tenant_name: Type.String(), ...S.InvoiceAccount }, { title: 'PartnerInvoice' });
-const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ data: Type.Array(item), ...PageFields });
-const ReportPage = { total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: PageFields.next_cursor };
-const CommentBody = Strict({ text: Type.String({ minLength: 1, maxLength: 10_000 }) });
-const AssignBody = Strict({ assignee_user_id: Nullable(Id('usr', 'a member of your organization; null to unassign')) });
-const Money = Type.Object({ currency: Type.String(), amount_cents: Type.Integer() });
-const Dashboard = Type.Object(
-  {
-    tiles: Type.Object({
-      customers: Type.Integer(),
-      receivables: Type.Array(Money),
-      overdue: Type.Array(Money),
-      open_tickets: Type.Integer(),
-      sla_compliance_pct: Nullable(Type.Number({ description: 'null when your role shows no SLA' })),
-    }),
-    revenue_by_month: Type.Array(Type.Object({ period: Type.String(), currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer(), paid_cents: Type.Integer() })),
-    sla_by_customer: Type.Array(Type.Object({ ...TenantName, compliance_pct: Type.Number() })),
-    customers: Type.Array(
-      Type.Object({
-        ...TenantName,
-        currency: Nullable(Type.String()),
-        outstanding_cents: Nullable(Type.Integer({ description: 'null: your access shows no billing for this customer' })),
-        overdue_cents: Nullable(Type.Integer()),
-        open_tickets: Nullable(Type.Integer()),
-        sla_compliance_pct: Nullable(Type.Number()),
-      }),
-    ),
-  },
-  { title: 'PartnerDashboard' },
-);
-
-const Alert = Type.Object({
-  kind: Type.String({ description: 'sla_breach | invoice_overdue | receivables_threshold' }),
-  severity: Type.String({ description: 'warning | critical' }),
-  ...TenantName,
-  ban_id: Nullable(Type.String()),
-  subject_id: Nullable(Type.String({ description: 'the SLA record or invoice' })),
-  period: Nullable(Type.String()),
-  message: Type.String(),
-  amount_cents: Nullable(Type.Integer()),
-  currency: Nullable(Type.String()),
-}, { title: 'Alert' });
+/**
+ * The partner person the audience's gate admitted (modules/gateway/partner-admission.ts): the
+ * organization, both roles, the named tenant's decision, MFA, the IP allow-list and the limits
+ * were taken there, in that order, from each route's `config.admission`.
+ */
+const person = (req: FastifyRequest): MspCaller => admittedPerson(req);
+const P = (...codes: number[]) => problems(...(codes as Parameters<typeof problems>));
 
 export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes {
-  const { msp } = d;
-
-  /**
-   * The partner person the audience's gate admitted (modules/gateway/partner-admission.ts): the
-   * organization, both roles, the named tenant's decision, MFA, the IP allow-list and the limits
-   * were taken there, in that order, from each route's `config.admission`.
-   */
-  const person = (req: FastifyRequest): MspCaller => admittedPerson(req);
-  const P = (...codes: number[]) => problems(...(codes as Parameters<typeof problems>));
-
   return {
     partnerSelf(app: App): void {
-      // ---- dashboard ----------------------------------------------------------------------------
-
-      app.get(
-        '/api/v1/partner/dashboard',
-        {
-          config: { admission: { permission: null, rateClass: 'read' } },
-          schema: {
-            tags: TAGS,
-            summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
-            description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
-            querystring: DashboardQuery,
-            response: { 200: Dashboard, ...P(400, 401, 403, 429) },
-          },
-        },
-        async (req) => msp.dashboard(req.ctx(), person(req), req.query),
-      );
-
-      // ---- billing ------------------------------------------------------------------------------
-
-      app.get(
-        '/api/v1/partner/billing/summary',
-        {
-          config: { admission: { permission: 'billing.summary.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)',
-            description: '`tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).',
-            querystring: SummaryQuery,
-            response: { 200: Type.Object({ ...BillingSummary.properties, total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'BillingSummaryPage' }), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => msp.billingSummary(req.ctx(), person(req), req.query),
-      );
-
-      app.get(
-        '/api/v1/partner/billing/invoices',
-        {
-          config: { admission: { permission: 'billing.invoices.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' }, ban: { from: 'query', field: 'ban_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
-            description: 'q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
-            querystring: InvoiceQuery,
-            response: { 200: ListOf(InvoiceView), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => msp.invoices(req.ctx(), person(req), req.query),
-      );
-
-      app.post(
-        '/api/v1/partner/billing/invoices/export',
-        {
-          config: { admission: { permission: 'billing.invoices.export', rateClass: 'export', tenant: { from: 'body', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)',
-            description:
-              'Up to 5,000 invoices (mode auto): 200 and the file itself (text/csv or application/pdf). More, or mode job: 202 with the job; follow its progress at /api/v1/partner/exports/{job_id} and download it from download_url until expires_at. Every matching invoice is exported — nothing is capped. Recorded in each tenant’s audit log.',
-            body: ExportBody,
-            response: { 200: Type.String({ description: 'the file (text/csv or application/pdf)' }), 202: Type.Object({ job: ExportJob }), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req, reply) => {
-          const who = person(req);
-          const { format = 'csv', mode = 'auto', ...filters } = req.body;
-          if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
-            throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
-          }
-          const r = await d.exports.start(req.ctx(), who, format, filters, mode);
-          if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
-          reply.header('content-disposition', attachmentDisposition(r.filename));
-          // a stream is sent as is (no serializer): the schema documents the file
-          return reply.type(r.contentType).send(r.stream as unknown as string);
-        },
-      );
-
-      app.get(
-        '/api/v1/partner/exports',
-        { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
-        async (req) => d.exports.jobs(person(req)),
-      );
-
-      app.get(
-        '/api/v1/partner/exports/:job_id',
-        { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
-        async (req) => d.exports.job(person(req), req.params.job_id),
-      );
-
-      app.get(
-        '/api/v1/partner/exports/:job_id/download',
-        {
-          config: { admission: { permission: 'billing.invoices.export', rateClass: 'export' } },
-          schema: {
-            tags: TAGS,
-            summary: 'Download a finished export (the link of the job; expires)',
-            params: ExportParams,
-            querystring: Strict({ token: Type.String({ minLength: 16, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) }),
-            response: { 200: Type.String({ description: 'the file' }), ...P(400, 401, 403, 404, 409, 410, 429) },
-          },
-        },
-        async (req, reply) => {
-          const who = person(req);
-          const f = await d.exports.download(who, req.params.job_id, req.query.token);
-          reply.header('content-disposition', attachmentDisposition(f.filename)).header('content-length', String(f.size));
-          return reply.type(f.contentType).send(f.stream as unknown as string);
-        },
-      );
-
-      // ---- support --------------------------------------------------------------------------------
-
-      app.get(
-        '/api/v1/partner/support/tickets',
-        {
-          config: { admission: { permission: 'support.tickets.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)',
-            description: 'q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).',
-            querystring: TicketQuery,
-            response: { 200: ListOf(TicketView), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => msp.tickets(req.ctx(), person(req), req.query),
-      );
-
-      app.get(
-        '/api/v1/partner/support/tickets/:ticket_id',
-        { config: { admission: { permission: 'support.tickets.read', rateClass: 'read' } }, schema: { tags: TAGS, summary: "One managed tenant's ticket, with who opened it and its comments (support.tickets.read)", params: S.TicketParams, response: { 200: TicketView, ...P(400, 401, 403, 404, 429) } } },
-        async (req) => msp.ticket(req.ctx(), person(req), req.params.ticket_id),
-      );
-
-      app.post(
-        '/api/v1/partner/support/tickets',
-        {
-          config: { admission: { permission: 'support.tickets.create', rateClass: 'write', tenant: { from: 'body', field: 'tenant_id' }, ban: { from: 'body', field: 'ban_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)',
-            description: 'The tenant sees it as opened by your organization and you, by name and e-mail.',
-            body: CreateTicketBody,
-            response: { 201: TicketView, ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req, reply) => {
-          const who = person(req);
-          const { tenant_id, ...input } = req.body;
-          return reply.code(201).send(await msp.openTicket(req.ctx(), who, tenant_id, input));
-        },
-      );
-
-      app.patch(
-        '/api/v1/partner/support/tickets/:ticket_id',
-        {
-          config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
-          schema: {
-            tags: TAGS,
-            summary: "Update a managed tenant's ticket: status, priority, assignee, comment (support.tickets.update)",
-            params: S.TicketParams,
-            body: S.UpdateTicketBody,
-            response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
-          },
-        },
-        async (req) => msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, req.body),
-      );
-
-      app.post(
-        '/api/v1/partner/support/tickets/:ticket_id/comments',
-        { config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } }, schema: { tags: TAGS, summary: "Comment on a managed tenant's ticket (support.tickets.update)", params: S.TicketParams, body: CommentBody, response: { 201: TicketView, ...P(400, 401, 403, 404, 409, 429) } } },
-        async (req, reply) => reply.code(201).send(await msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, { comment: req.body.text })),
-      );
-
-      app.post(
-        '/api/v1/partner/support/tickets/:ticket_id/assign',
-        {
-          config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
-          schema: {
-            tags: TAGS,
-            summary: "Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update)",
-            params: S.TicketParams,
-            body: AssignBody,
-            response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
-          },
-        },
-        async (req) => {
-          const who = person(req);
-          const to = req.body.assignee_user_id;
-          if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member('Assign the ticket to an active member of your organization.', { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
-          return msp.updateTicket(req.ctx(), who, req.params.ticket_id, { assignee: to });
-        },
-      );
-
-      app.get(
-        '/api/v1/partner/members/assignable',
-        {
-          config: { admission: { permission: 'support.tickets.update', rateClass: 'read' } },
-          schema: {
-            tags: TAGS,
-            summary: 'Members of your organization a ticket can be assigned to (active, with a member role that handles tickets)',
-            response: { 200: Type.Object({ data: Type.Array(PersonDto) }), ...P(401, 403, 429) },
-          },
-        },
-        async (req) => {
-          const who = person(req);
-          const rows = await d.members(who.partnerId);
-          return {
-            data: rows
-              .filter((m) => m.member_status === 'active' && d.isActiveMember(m.user_id, who.partnerId) && d.memberRoleGrants(m.user_id, 'support.tickets.update'))
-              .map((m) => ({ user_id: m.user_id, name: m.name, email: m.email, partner_id: who.partnerId, partner_name: null })),
-          };
-        },
-      );
-
-      // ---- reports --------------------------------------------------------------------------------
-
-      app.get(
-        '/api/v1/partner/reports/usage',
-        {
-          config: { admission: { permission: 'reports.usage.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Usage per tenant, month and metric across managed tenants (reports.usage.read)',
-            querystring: UsageQuery,
-            response: {
-              200: Type.Object({ data: Type.Array(Type.Object({ ...TenantName, period: Type.String(), metric: Type.String(), quantity: Type.Number(), amount_cents: Type.Integer(), currency: Type.String() })), ...ReportPage }),
-              ...P(400, 401, 403, 404, 429),
-            },
-          },
-        },
-        async (req) => msp.usage(req.ctx(), person(req), req.query),
-      );
-
-      app.get(
-        '/api/v1/partner/reports/sla',
-        {
-          config: { admission: { permission: 'reports.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'SLA compliance per managed tenant (reports.sla.read)',
-            querystring: SlaQuery,
-            response: {
-              200: Type.Object({
-                data: Type.Array(
-                  Type.Object({
-                    ...TenantName,
-                    records: Type.Integer(),
-                    breached: Type.Integer(),
-                    compliance_pct: Type.Number({ description: 'share of service-months that met their target' }),
-                    avg_achieved_pct: Type.Number(),
-                    min_achieved_pct: Type.Number(),
-                    downtime_minutes: Type.Integer(),
-                  }),
-                ),
-                ...ReportPage,
-              }),
-              ...P(400, 401, 403, 404, 429),
-            },
-          },
-        },
-        async (req) => msp.sla(req.ctx(), person(req), req.query),
-      );
-
-      // ---- alerts (computed views; the inbox is /api/v1/partner/alerts) -----------------------------
-
-      app.get(
-        '/api/v1/partner/alerts/sla',
-        {
-          config: { admission: { permission: 'alerts.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'SLA breaches across managed tenants, newest first (alerts.sla.read); default: the last 3 months',
-            querystring: AlertViewQuery,
-            response: { 200: Type.Object({ data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => msp.slaAlerts(req.ctx(), person(req), req.query),
-      );
-
-      app.get(
-        '/api/v1/partner/alerts/billing',
-        {
-          config: { admission: { permission: 'alerts.billing.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Overdue invoices and receivables above a threshold across managed tenants (alerts.billing.read)',
-            querystring: BillingAlertQuery,
-            response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => msp.billingAlerts(req.ctx(), person(req), req.query),
-      );
+      registerDashboardRoute(app, d);
+      registerBillingRoutes(app, d);
+      registerInvoiceExportRoutes(app, d);
+      registerSupportRoutes(app, d);
+      registerTicketWorkRoutes(app, d);
+      registerReportRoutes(app, d);
+      registerAlertViewRoutes(app, d);
     },
   };
+}
+
+/** The dashboard across every managed customer. */
+function registerDashboardRoute(app: App, { msp }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/dashboard',
+    {
+      config: { admission: { permission: null, rateClass: 'read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
+        description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
+        querystring: DashboardQuery,
+        response: { 200: Dashboard, ...P(400, 401, 403, 429) },
+      },
+    },
+    async (req) => msp.dashboard(req.ctx(), person(req), req.query),
+  );
+}
+
+/** Billing across the managed customers: the summary and the invoices. */
+function registerBillingRoutes(app: App, { msp }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/billing/summary',
+    {
+      config: { admission: { permission: 'billing.summary.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Consolidated receivables and revenue across managed tenants (billing.summary.read)',
+        description: '`tenants` is paged (limit/offset, total), searched by customer name (q) and sorted (sort).',
+        querystring: SummaryQuery,
+        response: { 200: Type.Object({ ...BillingSummary.properties, total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'BillingSummaryPage' }), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => msp.billingSummary(req.ctx(), person(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/partner/billing/invoices',
+    {
+      config: { admission: { permission: 'billing.invoices.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' }, ban: { from: 'query', field: 'ban_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Invoices of every managed tenant, newest first (billing.invoices.read)',
+        description: 'q: invoice number, customer name, billing account number (BAN) or name. from/to: issue date (ISO 8601). period_from/period_to: billing month (YYYY-MM).',
+        querystring: InvoiceQuery,
+        response: { 200: ListOf(InvoiceView), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => msp.invoices(req.ctx(), person(req), req.query),
+  );
+}
+
+/** Invoice exports: start one, follow it, download it. */
+function registerInvoiceExportRoutes(app: App, d: PartnerRoutesDeps): void {
+  app.post(
+    '/api/v1/partner/billing/invoices/export',
+    {
+      config: { admission: { permission: 'billing.invoices.export', rateClass: 'export', tenant: { from: 'body', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Export the invoices of every managed tenant as CSV or PDF (billing.invoices.export)',
+        description:
+          'Up to 5,000 invoices (mode auto): 200 and the file itself (text/csv or application/pdf). More, or mode job: 202 with the job; follow its progress at /api/v1/partner/exports/{job_id} and download it from download_url until expires_at. Every matching invoice is exported — nothing is capped. Recorded in each tenant’s audit log.',
+        body: ExportBody,
+        response: { 200: Type.String({ description: 'the file (text/csv or application/pdf)' }), 202: Type.Object({ job: ExportJob }), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req, reply) => {
+      const who = person(req);
+      const { format = 'csv', mode = 'auto', ...filters } = req.body;
+      if (format === 'pdf' && !d.featureEnabled(who.partnerId, PDF_EXPORT_FEATURE)) {
+        throw authzErrors.feature_not_enabled('PDF invoice export is an early-access feature that is not enabled for your organization; export as CSV, or ask the platform operator to enable it.');
+      }
+      const r = await d.exports.start(req.ctx(), who, format, filters, mode);
+      if (r.kind === 'job') return reply.code(202).header('location', `/api/v1/partner/exports/${r.job.id}`).send({ job: r.job });
+      reply.header('content-disposition', attachmentDisposition(r.filename));
+      // a stream is sent as is (no serializer): the schema documents the file
+      return reply.type(r.contentType).send(r.stream as unknown as string);
+    },
+  );
+
+  app.get(
+    '/api/v1/partner/exports',
+    { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'Your export jobs, newest first (the last 50)', response: { 200: Type.Object({ data: Type.Array(ExportJob) }), ...P(401, 403, 429) } } },
+    async (req) => d.exports.jobs(person(req)),
+  );
+
+  app.get(
+    '/api/v1/partner/exports/:job_id',
+    { config: { admission: { permission: 'billing.invoices.export', rateClass: 'read' } }, schema: { tags: TAGS, summary: 'One of your export jobs: status, progress, download link', params: ExportParams, response: { 200: ExportJob, ...P(400, 401, 403, 404, 429) } } },
+    async (req) => d.exports.job(person(req), req.params.job_id),
+  );
+
+  app.get(
+    '/api/v1/partner/exports/:job_id/download',
+    {
+      config: { admission: { permission: 'billing.invoices.export', rateClass: 'export' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Download a finished export (the link of the job; expires)',
+        params: ExportParams,
+        querystring: Strict({ token: Type.String({ minLength: 16, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) }),
+        response: { 200: Type.String({ description: 'the file' }), ...P(400, 401, 403, 404, 409, 410, 429) },
+      },
+    },
+    async (req, reply) => {
+      const who = person(req);
+      const f = await d.exports.download(who, req.params.job_id, req.query.token);
+      reply.header('content-disposition', attachmentDisposition(f.filename)).header('content-length', String(f.size));
+      return reply.type(f.contentType).send(f.stream as unknown as string);
+    },
+  );
+}
+
+/** Support tickets across the managed customers: list, read, open one on a customer's behalf, update. */
+function registerSupportRoutes(app: App, { msp }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/support/tickets',
+    {
+      config: { admission: { permission: 'support.tickets.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Consolidated ticket feed of every managed tenant (support.tickets.read)',
+        description: 'q: subject, ticket number, assignee or customer name. from/to: opened (ISO 8601).',
+        querystring: TicketQuery,
+        response: { 200: ListOf(TicketView), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => msp.tickets(req.ctx(), person(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/partner/support/tickets/:ticket_id',
+    { config: { admission: { permission: 'support.tickets.read', rateClass: 'read' } }, schema: { tags: TAGS, summary: "One managed tenant's ticket, with who opened it and its comments (support.tickets.read)", params: S.TicketParams, response: { 200: TicketView, ...P(400, 401, 403, 404, 429) } } },
+    async (req) => msp.ticket(req.ctx(), person(req), req.params.ticket_id),
+  );
+
+  app.post(
+    '/api/v1/partner/support/tickets',
+    {
+      config: { admission: { permission: 'support.tickets.create', rateClass: 'write', tenant: { from: 'body', field: 'tenant_id' }, ban: { from: 'body', field: 'ban_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Open a ticket on behalf of a managed tenant (support.tickets.create on that tenant)',
+        description: 'The tenant sees it as opened by your organization and you, by name and e-mail.',
+        body: CreateTicketBody,
+        response: { 201: TicketView, ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req, reply) => {
+      const who = person(req);
+      const { tenant_id, ...input } = req.body;
+      return reply.code(201).send(await msp.openTicket(req.ctx(), who, tenant_id, input));
+    },
+  );
+
+  app.patch(
+    '/api/v1/partner/support/tickets/:ticket_id',
+    {
+      config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
+      schema: {
+        tags: TAGS,
+        summary: "Update a managed tenant's ticket: status, priority, assignee, comment (support.tickets.update)",
+        params: S.TicketParams,
+        body: S.UpdateTicketBody,
+        response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (req) => msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, req.body),
+  );
+}
+
+/** Working a ticket: comment, assign, and the members it may be assigned to. */
+function registerTicketWorkRoutes(app: App, d: PartnerRoutesDeps): void {
+  const { msp } = d;
+  app.post(
+    '/api/v1/partner/support/tickets/:ticket_id/comments',
+    { config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } }, schema: { tags: TAGS, summary: "Comment on a managed tenant's ticket (support.tickets.update)", params: S.TicketParams, body: CommentBody, response: { 201: TicketView, ...P(400, 401, 403, 404, 409, 429) } } },
+    async (req, reply) => reply.code(201).send(await msp.updateTicket(req.ctx(), person(req), req.params.ticket_id, { comment: req.body.text })),
+  );
+
+  app.post(
+    '/api/v1/partner/support/tickets/:ticket_id/assign',
+    {
+      config: { admission: { permission: 'support.tickets.update', rateClass: 'write' } },
+      schema: {
+        tags: TAGS,
+        summary: "Assign a managed tenant's ticket to a member of your organization, or unassign it (support.tickets.update)",
+        params: S.TicketParams,
+        body: AssignBody,
+        response: { 200: TicketView, ...P(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (req) => {
+      const who = person(req);
+      const to = req.body.assignee_user_id;
+      if (to !== null && !d.isActiveMember(to, who.partnerId)) throw E.assignee_not_member('Assign the ticket to an active member of your organization.', { fields: [{ pointer: '/body/assignee_user_id', detail: 'is not an active member of your organization' }] });
+      return msp.updateTicket(req.ctx(), who, req.params.ticket_id, { assignee: to });
+    },
+  );
+
+  app.get(
+    '/api/v1/partner/members/assignable',
+    {
+      config: { admission: { permission: 'support.tickets.update', rateClass: 'read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Members of your organization a ticket can be assigned to (active, with a member role that handles tickets)',
+        response: { 200: Type.Object({ data: Type.Array(PersonDto) }), ...P(401, 403, 429) },
+      },
+    },
+    async (req) => {
+      const who = person(req);
+      const rows = await d.members(who.partnerId);
+      return {
+        data: rows
+          .filter((m) => m.member_status === 'active' && d.isActiveMember(m.user_id, who.partnerId) && d.memberRoleGrants(m.user_id, 'support.tickets.update'))
+          .map((m) => ({ user_id: m.user_id, name: m.name, email: m.email, partner_id: who.partnerId, partner_name: null })),
+      };
+    },
+  );
+}
+
+/** Usage and SLA reports across the managed customers. */
+function registerReportRoutes(app: App, { msp }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/reports/usage',
+    {
+      config: { admission: { permission: 'reports.usage.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Usage per tenant, month and metric across managed tenants (reports.usage.read)',
+        querystring: UsageQuery,
+        response: {
+          200: Type.Object({ data: Type.Array(Type.Object({ ...TenantName, period: Type.String(), metric: Type.String(), quantity: Type.Number(), amount_cents: Type.Integer(), currency: Type.String() })), ...ReportPage }),
+          ...P(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (req) => msp.usage(req.ctx(), person(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/partner/reports/sla',
+    {
+      config: { admission: { permission: 'reports.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'SLA compliance per managed tenant (reports.sla.read)',
+        querystring: SlaQuery,
+        response: {
+          200: Type.Object({
+            data: Type.Array(
+              Type.Object({
+                ...TenantName,
+                records: Type.Integer(),
+                breached: Type.Integer(),
+                compliance_pct: Type.Number({ description: 'share of service-months that met their target' }),
+                avg_achieved_pct: Type.Number(),
+                min_achieved_pct: Type.Number(),
+                downtime_minutes: Type.Integer(),
+              }),
+            ),
+            ...ReportPage,
+          }),
+          ...P(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (req) => msp.sla(req.ctx(), person(req), req.query),
+  );
+}
+
+/** Alerts computed across the managed customers (the inbox is /api/v1/partner/alerts). */
+function registerAlertViewRoutes(app: App, { msp }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/alerts/sla',
+    {
+      config: { admission: { permission: 'alerts.sla.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'SLA breaches across managed tenants, newest first (alerts.sla.read); default: the last 3 months',
+        querystring: AlertViewQuery,
+        response: { 200: Type.Object({ data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => msp.slaAlerts(req.ctx(), person(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/partner/alerts/billing',
+    {
+      config: { admission: { permission: 'alerts.billing.read', rateClass: 'read', tenant: { from: 'query', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Overdue invoices and receivables above a threshold across managed tenants (alerts.billing.read)',
+        querystring: BillingAlertQuery,
+        response: { 200: Type.Object({ threshold_cents: Type.Integer(), data: Type.Array(Alert), ...ReportPage }), ...P(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => msp.billingAlerts(req.ctx(), person(req), req.query),
+  );
 }

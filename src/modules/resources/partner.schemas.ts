@@ -1,0 +1,132 @@
+/** The consolidated MSP API's request and answer shapes (partner.routes.ts). */
+import { Type, Strict, Id, Nullable } from '../../platform/http/schemas.ts';
+import * as S from './resources.schemas.ts';
+import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
+import { PersonDto } from './people.ts';
+
+const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
+
+export const TenantName = { tenant_id: Type.String(), tenant_name: Type.String() };
+
+export const BillingSummary = Type.Object({
+  period_from: Nullable(Type.String()),
+  period_to: Nullable(Type.String()),
+  totals: Type.Array(
+    Type.Object({ currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer({ description: 'accounts receivable' }), overdue_cents: Type.Integer(), paid_cents: Type.Integer(), tenants: Type.Integer() }),
+  ),
+  tenants: Type.Array(
+    Type.Object({
+      ...TenantName,
+      currency: Type.String(),
+      invoiced_cents: Type.Integer(),
+      outstanding_cents: Type.Integer(),
+      overdue_cents: Type.Integer(),
+      paid_cents: Type.Integer(),
+      open_invoices: Type.Integer(),
+      overdue_invoices: Type.Integer(),
+    }),
+  ),
+}, { title: 'BillingSummary' });
+
+const sortDoc = (fields: readonly string[]) => ({ ...ListQueryCommon, sort: Type.Optional(Type.String({ ...ListQueryCommon.sort, description: `comma-separated, \`-\` for descending; fields: ${fields.join(', ')}` })) });
+const InvoiceStatusT = Type.Union(['open', 'paid', 'overdue', 'void'].map((s) => Type.Literal(s)));
+export const InvoiceQuery = Strict({
+  ...sortDoc(sortFields('invoices')),
+  tenant_id: TenantFilter,
+  ban_id: Type.Optional(Id('ban', 'only this billing account')),
+  status: Type.Optional(InvoiceStatusT),
+  period_from: Type.Optional(Period),
+  period_to: Type.Optional(Period),
+});
+export const ExportBody = Strict({
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('pdf')], { description: 'csv (RFC 4180) or pdf (a statement per customer with totals); default csv' })),
+  mode: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('job')], { description: 'auto: the file at once up to 5,000 invoices, else a job; job: always a job' })),
+  tenant_id: TenantFilter,
+  status: Type.Optional(InvoiceStatusT),
+  period_from: Type.Optional(Period),
+  period_to: Type.Optional(Period),
+  from: ListQueryCommon.from,
+  to: ListQueryCommon.to,
+  q: ListQueryCommon.q,
+});
+export const ExportJob = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.String({ description: 'queued | running | done | failed | expired' }),
+    format: Type.String(),
+    total_rows: Type.Integer({ description: 'every matching invoice: nothing is capped' }),
+    rows_done: Type.Integer(),
+    progress_pct: Type.Integer(),
+    created_at: Type.String(),
+    finished_at: Nullable(Type.String()),
+    download_url: Nullable(Type.String({ description: 'while the link is valid (see expires_at)' })),
+    expires_at: Nullable(Type.String()),
+    error: Nullable(Type.String()),
+  },
+  { title: 'ExportJob' },
+);
+export const ExportParams = Strict({ job_id: Id('exp') });
+export const TicketQuery = Strict({ ...sortDoc(sortFields('tickets')), tenant_id: TenantFilter, status: Type.Optional(S.TicketStatus), priority: Type.Optional(S.TicketPriority), category: Type.Optional(S.TicketCategory) });
+export const CreateTicketBody = Strict({
+  tenant_id: Id('tnt', 'the managed tenant the ticket is for'),
+  subject: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.String({ minLength: 1, maxLength: 10_000 }),
+  category: Type.Optional(S.TicketCategory),
+  priority: Type.Optional(S.TicketPriority),
+  ban_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+});
+const Paging = { limit: ListQueryCommon.limit, offset: ListQueryCommon.offset, q: ListQueryCommon.q };
+const ReportQuery = (fields: string[]) => Strict({ ...Paging, sort: sortDoc(fields).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
+export const SummaryQuery = ReportQuery(['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
+export const SlaQuery = ReportQuery(['tenant_name', 'compliance_pct', 'breached', 'records', 'avg_achieved_pct', 'min_achieved_pct', 'downtime_minutes']);
+export const AlertViewQuery = ReportQuery(['tenant_name', 'severity', 'period']);
+export const UsageQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'period', 'metric', 'quantity', 'amount_cents']).sort, tenant_id: TenantFilter, period_from: Type.Optional(Period), period_to: Type.Optional(Period), metric: Type.Optional(Type.Union(['data_gb', 'voice_minutes', 'sms_count'].map((s) => Type.Literal(s)))) });
+export const BillingAlertQuery = Strict({ ...Paging, sort: sortDoc(['tenant_name', 'severity', 'period']).sort, tenant_id: TenantFilter, threshold_cents: Type.Optional(Type.Integer({ minimum: 0, description: 'alert when a tenant owes more than this (default 500000 = 5,000.00)' })) });
+export const DashboardQuery = Strict({ period_from: Type.Optional(Period), period_to: Type.Optional(Period) });
+
+const PeopleOnTicket = { opened_by_person: Type.Optional(Nullable(PersonDto)), assignee_person: Type.Optional(Nullable(PersonDto)) };
+const Comment = Type.Object({ at: Type.String(), by: Type.String(), by_name: Type.Optional(Type.String()), by_partner_id: Type.Optional(Nullable(Type.String())), by_partner_name: Type.Optional(Nullable(Type.String())), text: Type.String() });
+const { comments: _comments, ...ticketProps } = S.TicketDto.properties;
+export const TicketView = Type.Object({ ...ticketProps, tenant_name: Type.String(), comments: Type.Array(Comment), ...PeopleOnTicket }, { title: 'PartnerTicket' });
+export const InvoiceView = Type.Object({ ...S.InvoiceDto.properties, tenant_name: Type.String(), ...S.InvoiceAccount }, { title: 'PartnerInvoice' });
+export const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ data: Type.Array(item), ...PageFields });
+export const ReportPage = { total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset, next_cursor: PageFields.next_cursor };
+export const CommentBody = Strict({ text: Type.String({ minLength: 1, maxLength: 10_000 }) });
+export const AssignBody = Strict({ assignee_user_id: Nullable(Id('usr', 'a member of your organization; null to unassign')) });
+const Money = Type.Object({ currency: Type.String(), amount_cents: Type.Integer() });
+export const Dashboard = Type.Object(
+  {
+    tiles: Type.Object({
+      customers: Type.Integer(),
+      receivables: Type.Array(Money),
+      overdue: Type.Array(Money),
+      open_tickets: Type.Integer(),
+      sla_compliance_pct: Nullable(Type.Number({ description: 'null when your role shows no SLA' })),
+    }),
+    revenue_by_month: Type.Array(Type.Object({ period: Type.String(), currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer(), paid_cents: Type.Integer() })),
+    sla_by_customer: Type.Array(Type.Object({ ...TenantName, compliance_pct: Type.Number() })),
+    customers: Type.Array(
+      Type.Object({
+        ...TenantName,
+        currency: Nullable(Type.String()),
+        outstanding_cents: Nullable(Type.Integer({ description: 'null: your access shows no billing for this customer' })),
+        overdue_cents: Nullable(Type.Integer()),
+        open_tickets: Nullable(Type.Integer()),
+        sla_compliance_pct: Nullable(Type.Number()),
+      }),
+    ),
+  },
+  { title: 'PartnerDashboard' },
+);
+
+export const Alert = Type.Object({
+  kind: Type.String({ description: 'sla_breach | invoice_overdue | receivables_threshold' }),
+  severity: Type.String({ description: 'warning | critical' }),
+  ...TenantName,
+  ban_id: Nullable(Type.String()),
+  subject_id: Nullable(Type.String({ description: 'the SLA record or invoice' })),
+  period: Nullable(Type.String()),
+  message: Type.String(),
+  amount_cents: Nullable(Type.Integer()),
+  currency: Nullable(Type.String()),
+}, { title: 'Alert' });
