@@ -61,79 +61,21 @@ const NoteBody = Strict({ note: Type.Optional(Type.String({ minLength: 1, maxLen
 const TenantParams = Strict({ tenant_id: Id('tnt') });
 const TenantLinkParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
 
-export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
-  const { alerts, access, authz } = d;
+/** The link a member reaches a customer through (refusals as decide() words them). */
+function linkOf(authz: AlertRoutesDeps['authz'], who: Who & { mfa?: boolean }, tenantId: string): string {
+  const a = authz.memberAccess(who.userId, who.partnerId, tenantId, null, undefined, who.mfa === true);
+  if (!a.allow) throw authz.refusalError(a);
+  if (!a.delegationId) throw E.link_not_found();
+  return a.delegationId;
+}
 
-  /** The link a member reaches a customer through (refusals as decide() words them). */
-  const linkOf = (who: Who & { mfa?: boolean }, tenantId: string): string => {
-    const a = authz.memberAccess(who.userId, who.partnerId, tenantId, null, undefined, who.mfa === true);
-    if (!a.allow) throw authz.refusalError(a);
-    if (!a.delegationId) throw E.link_not_found();
-    return a.delegationId;
-  };
+export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
+  const { alerts, access } = d;
 
   return {
     partnerSelf(app: App): void {
-      app.get(
-        '/api/v1/partner/customers/:tenant_id/commitments',
-        { config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'params', field: 'tenant_id' } } }, schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsView, ...problems(400, 401, 403, 404, 429) } } },
-        async (req) => {
-          const who = admittedPerson(req);
-          return { ...(await alerts.commitments(linkOf(who, req.params.tenant_id))), can_edit: authz.memberRoleGrants(who.userId, 'links.commitments.manage') };
-        },
-      );
-
-      app.put(
-        '/api/v1/partner/customers/:tenant_id/commitments',
-        {
-          config: { admission: { permission: null, memberPermission: 'links.commitments.manage', rateClass: 'write', tenant: { from: 'params', field: 'tenant_id' } } },
-          schema: {
-            tags: TAGS,
-            summary: 'Change the commitments of your link with a customer (member role with links.commitments.manage: full access)',
-            description: 'Each section given (sla, alerts, billing_threshold) replaces that section. Audited as link.commitments_changed; the customer sees it.',
-            params: CustomerParams,
-            body: CommitmentsBody,
-            response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) },
-          },
-        },
-        async (req) => {
-          const who = admittedPerson(req);
-          const dlg = linkOf(who, req.params.tenant_id);
-          return alerts.setCommitments(req.ctx(), dlg, req.body, { userId: who.userId, side: 'partner' });
-        },
-      );
-
-      app.get(
-        '/api/v1/partner/alerts',
-        {
-          config: { admission: { permission: null, rateClass: 'read' } },
-          schema: {
-            tags: TAGS,
-            summary: 'The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers',
-            description: 'Alerts you may see (the link ∩ your member role). Default: open and acknowledged. `counts` are the unresolved totals.',
-            querystring: InboxQuery,
-            response: { 200: AlertPage, ...problems(400, 401, 403, 429) },
-          },
-        },
-        async (req) => alerts.inbox(admittedPerson(req), req.query),
-      );
-
-      for (const verb of ['acknowledge', 'resolve'] as const) {
-        app.post(
-          `/api/v1/partner/alerts/:alert_id/${verb}`,
-          {
-            config: { admission: { permission: null, memberPermission: 'alerts.manage', rateClass: 'write' } },
-            schema: {
-              tags: TAGS,
-              summary: verb === 'acknowledge' ? 'Acknowledge an alert (someone is on it)' : 'Resolve an alert by hand (it also resolves itself when the condition clears)',
-              params: AlertParams,
-              body: NoteBody,
-              response: { 200: AlertDto, ...problems(400, 401, 403, 404, 409, 429) },
-            },
-          },
-          async (req) => alerts.act(req.ctx(), admittedPerson(req), req.params.alert_id, verb, req.body?.note),
-        );
-      }
+      registerPartnerCommitmentRoutes(app, d);
+      registerInboxRoutes(app, d);
     },
 
     tenant(app: App): void {
@@ -177,4 +119,71 @@ export function alertRoutes(d: AlertRoutesDeps): AudienceRoutes {
       );
     },
   };
+}
+
+/** The commitments of a partner's link with a customer: read them, change them. */
+function registerPartnerCommitmentRoutes(app: App, { alerts, authz }: AlertRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/customers/:tenant_id/commitments',
+    { config: { admission: { permission: null, rateClass: 'read', tenant: { from: 'params', field: 'tenant_id' } } }, schema: { tags: TAGS, summary: 'The SLA commitments, alert settings and billing threshold of your link with a customer', params: CustomerParams, response: { 200: CommitmentsView, ...problems(400, 401, 403, 404, 429) } } },
+    async (req) => {
+      const who = admittedPerson(req);
+      return { ...(await alerts.commitments(linkOf(authz, who, req.params.tenant_id))), can_edit: authz.memberRoleGrants(who.userId, 'links.commitments.manage') };
+    },
+  );
+
+  app.put(
+    '/api/v1/partner/customers/:tenant_id/commitments',
+    {
+      config: { admission: { permission: null, memberPermission: 'links.commitments.manage', rateClass: 'write', tenant: { from: 'params', field: 'tenant_id' } } },
+      schema: {
+        tags: TAGS,
+        summary: 'Change the commitments of your link with a customer (member role with links.commitments.manage: full access)',
+        description: 'Each section given (sla, alerts, billing_threshold) replaces that section. Audited as link.commitments_changed; the customer sees it.',
+        params: CustomerParams,
+        body: CommitmentsBody,
+        response: { 200: CommitmentsDto, ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (req) => {
+      const who = admittedPerson(req);
+      const dlg = linkOf(authz, who, req.params.tenant_id);
+      return alerts.setCommitments(req.ctx(), dlg, req.body, { userId: who.userId, side: 'partner' });
+    },
+  );
+}
+
+/** The alerts inbox across the customers, and acknowledging or resolving an alert. */
+function registerInboxRoutes(app: App, { alerts }: AlertRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/alerts',
+    {
+      config: { admission: { permission: null, rateClass: 'read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'The alerts inbox: SLA breaches, receivables over threshold and overdue invoices across your customers',
+        description: 'Alerts you may see (the link ∩ your member role). Default: open and acknowledged. `counts` are the unresolved totals.',
+        querystring: InboxQuery,
+        response: { 200: AlertPage, ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (req) => alerts.inbox(admittedPerson(req), req.query),
+  );
+
+  for (const verb of ['acknowledge', 'resolve'] as const) {
+    app.post(
+      `/api/v1/partner/alerts/:alert_id/${verb}`,
+      {
+        config: { admission: { permission: null, memberPermission: 'alerts.manage', rateClass: 'write' } },
+        schema: {
+          tags: TAGS,
+          summary: verb === 'acknowledge' ? 'Acknowledge an alert (someone is on it)' : 'Resolve an alert by hand (it also resolves itself when the condition clears)',
+          params: AlertParams,
+          body: NoteBody,
+          response: { 200: AlertDto, ...problems(400, 401, 403, 404, 409, 429) },
+        },
+      },
+      async (req) => alerts.act(req.ctx(), admittedPerson(req), req.params.alert_id, verb, req.body?.note),
+    );
+  }
 }
