@@ -5,10 +5,10 @@
  * delegations (BatchedActivity). Flushed every 30 s and when the app closes; a write never moves a
  * value backwards (another instance, or token issuance, may have written a later one).
  */
-import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { BatchedActivity } from '../../platform/db/batched-activity.ts';
 import type { Clock } from '../../platform/clock.ts';
+import { delegationQueries } from '../delegations/index.ts';
 
 export const LAST_USE_FLUSH_MS = 30_000;
 const BATCH = 500;
@@ -55,13 +55,6 @@ export class DelegationLastUse {
   }
 }
 
-async function writeLastUses(db: Executor, entries: [id: string, at: string][]): Promise<void> {
-  for (let i = 0; i < entries.length; i += BATCH) {
-    const chunk = entries.slice(i, i + BATCH);
-    const at = sql`case id ${sql.join(
-      chunk.map(([id, iso]) => sql`when ${id} then ${iso}`),
-      sql` `,
-    )} end`;
-    await sql`update delegations set last_used_at = ${at} where id in (${sql.join(chunk.map(([id]) => id))}) and (last_used_at is null or last_used_at < ${at})`.execute(db);
-  }
+function writeLastUses(db: Executor, entries: [id: string, at: string][]): Promise<void> {
+  return delegationQueries.writeLastUses(db, entries, BATCH);
 }

@@ -2,6 +2,7 @@ import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import type { DelegationsTable, OAuthConsentsTable } from '../../platform/db/schema.ts';
+import { delegationQueries } from '../delegations/index.ts';
 
 export type DelegationRow = Selectable<DelegationsTable>;
 
@@ -122,38 +123,8 @@ export class BanNumbers {
   }
 }
 
-/** Active wholesale delegations of a partner on a tenant, newest first. */
-export function findWholesaleDelegations(db: Executor, partnerId: string, tenantId: string): Promise<DelegationRow[]> {
-  return db
-    .selectFrom('delegations')
-    .selectAll()
-    .where('partner_id', '=', partnerId)
-    .where('tenant_id', '=', tenantId)
-    .where('origin', '=', 'wholesale')
-    .orderBy('id', 'desc')
-    .execute();
-}
-
-/** Active consent delegations of one app on one tenant (a new consent supersedes them). */
-export function findOpenConsents(db: Executor, clientId: string, tenantId: string): Promise<DelegationRow[]> {
-  return db
-    .selectFrom('delegations')
-    .selectAll()
-    .where('client_id', '=', clientId)
-    .where('tenant_id', '=', tenantId)
-    .where('origin', '=', 'consent')
-    .where('status', 'in', ['active', 'requested'])
-    .execute();
-}
-
-export async function touchLastUsed(db: Executor, delegationId: string, nowIso: string, olderThanIso: string): Promise<void> {
-  await db
-    .updateTable('delegations')
-    .set({ last_used_at: nowIso })
-    .where('id', '=', delegationId)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', olderThanIso)]))
-    .execute();
-}
+/** The delegation rows the authorization server reads and touches belong to the delegations module: asked through its index. */
+export const { findWholesaleDelegations, findOpenConsents, touchLastUsed } = delegationQueries;
 
 export interface ConnectedAppRow {
   delegation_id: string;

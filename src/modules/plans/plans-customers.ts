@@ -16,6 +16,8 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 
 export const KYC_MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const KYC_MAX_DOCUMENTS = 3;
@@ -68,7 +70,7 @@ export class PlanCustomers {
 
   /** The customer's record, created on first use for the wholesaler that resells it (guest, basic). */
   async ensureCustomer(trx: Tx, tenantId: string, partnerId: string | null): Promise<CustomerRow> {
-    await lockRows(this.#d.db, trx, 'tenants', { id: tenantId });
+    await tenantQueries.lockTenant(this.#d.db, trx, tenantId);
     const existing = await repo.findCustomer(trx, tenantId);
     if (existing) {
       if (partnerId !== null && existing.partner_id !== partnerId) throw E.customer_not_found();
@@ -88,8 +90,8 @@ export class PlanCustomers {
     const partnerId = row?.partner_id ?? (await repo.findResellerOf(db, tenantId));
     if (partnerId === null) return null;
     const [p, t] = await Promise.all([
-      db.selectFrom('partners').select('name').where('id', '=', partnerId).executeTakeFirst(),
-      db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst(),
+      partnerQueries.findPartnerById(db, partnerId),
+      tenantQueries.findTenantById(db, tenantId),
     ]);
     const now = this.#now();
     return { row: row ?? { tenant_id: tenantId, partner_id: partnerId, segment: 'basic', kyc_status: 'guest', created_at: now, updated_at: now }, partnerName: p?.name ?? '', tenantName: t?.name ?? '' };
@@ -101,7 +103,7 @@ export class PlanCustomers {
       repo.listResoldTenants(db, partnerId),
       repo.listCustomers(db, partnerId),
       repo.listSubscriptionsOfPartner(db, partnerId),
-      db.selectFrom('partners').select(['id', 'name']).where('id', '=', partnerId).executeTakeFirst(),
+      partnerQueries.findPartnerById(db, partnerId),
     ]);
     const plans = new Map((await repo.listPlans(db)).map((p) => [p.id, p.name]));
     const byTenant = new Map(rows.map((r) => [r.tenant_id, r]));
@@ -217,7 +219,7 @@ export class PlanCustomers {
     const db = this.#d.db.kysely;
     const cases = await repo.listKycCasesOfPartner(db, partnerId, status);
     const ids = [...new Set(cases.map((c) => c.tenant_id))];
-    const names = new Map(ids.length ? (await db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids).execute()).map((t) => [t.id, t.name]) : []);
+    const names = await tenantQueries.findTenantNames(db, ids);
     return cases.map((c) => ({ ...c, tenant_name: names.get(c.tenant_id) ?? '' }));
   }
 
@@ -226,7 +228,7 @@ export class PlanCustomers {
     const db = this.#d.db.kysely;
     const kyc = await repo.findKycCase(db, caseId);
     if (!kyc || kyc.partner_id !== partnerId) throw E.kyc_case_not_found();
-    const t = await db.selectFrom('tenants').select('name').where('id', '=', kyc.tenant_id).executeTakeFirst();
+    const t = await tenantQueries.findTenantById(db, kyc.tenant_id);
     const details = JSON.parse(decryptWithSecret(this.#d.secretKey, kyc.details_enc)) as Record<string, string>;
     return { kyc: { ...kyc, tenant_name: t?.name ?? '' }, details, documents: await repo.listDocumentsMeta(db, [kyc.id]) };
   }

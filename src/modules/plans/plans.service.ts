@@ -19,6 +19,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { SUBSCRIPTION_ENTITY } from '../authz/index.ts';
+import { partnerQueries } from '../partners/index.ts';
 import { eligibility, type Eligibility, type Segment } from './eligibility.ts';
 import { planErrors as E } from './plans.errors.ts';
 import * as repo from './plans.repo.ts';
@@ -143,7 +144,7 @@ export class PlansService {
     return this.#commit(async (trx) => {
       const plan = await repo.findPlan(trx, input.plan_id);
       if (!plan) throw E.plan_not_found();
-      const partner = await trx.selectFrom('partners').select('id').where('id', '=', partnerId).executeTakeFirst();
+      const partner = await partnerQueries.findPartnerById(trx, partnerId);
       if (!partner) throw E.plan_not_allowed('The partner does not exist.');
       const now = this.#now();
       const old = await repo.findPartnerPlan(trx, partnerId, input.plan_id);
