@@ -73,17 +73,27 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance> {
   const base = d.basePath ?? '/v1';
-  const { resources } = d;
   const app = Fastify({ logger: secureLoggerOptions(d.logger), bodyLimit: d.bodyLimit ?? 1024 * 1024, onProtoPoisoning: 'error', onConstructorPoisoning: 'error', return503OnClosing: true }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   installErrorHandler(app as unknown as FastifyInstance);
   installJsonBodyParser(app as unknown as FastifyInstance);
   app.decorateRequest('upstreamIdentity', null);
   app.decorateRequest('upstreamContent', null);
-  const refusal = (reason: string) =>
-    E.gateway_assertion_invalid(`Requests must come through the Partnergate gateway (assertion ${reason}).`, { headers: { 'www-authenticate': 'PartnergateAssertion' } });
+  requireGatewayAssertion(app as unknown as FastifyInstance, d);
 
-  // Nothing runs before the gateway assertion is checked — not even body parsing.
+  const handlers: Record<string, Handler> = { ...resourceHandlers(d), ...voucherHandlers(d) };
+  for (const spec of REFERENCE_ROUTES) registerRoute(app as unknown as FastifyInstance, base, spec, handlers);
+
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`)));
+  return app as unknown as FastifyInstance;
+}
+
+/** A request that did not come through the gateway, or whose body is not the one it signed. */
+const refusal = (reason: string) =>
+  E.gateway_assertion_invalid(`Requests must come through the Partnergate gateway (assertion ${reason}).`, { headers: { 'www-authenticate': 'PartnergateAssertion' } });
+
+/** Nothing runs before the gateway assertion is checked, not even body parsing; a signed body must be the one received. */
+function requireGatewayAssertion(app: FastifyInstance, d: UpstreamDeps): void {
   app.addHook('onRequest', async (req, reply) => {
     const r = d.authenticate(req.headers, req.method, req.url);
     if (!r.ok) return sendProblem(reply, req, refusal(r.reason));
@@ -110,9 +120,13 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
       if (why) throw refusal(why);
     });
   }
+}
 
+/** The reference service's handlers by route: the caller's context, accounts, orders, services, invoices, tickets, usage, SLA. */
+function resourceHandlers(d: UpstreamDeps): Record<string, Handler> {
+  const { resources } = d;
   const scoped = (c: ResourceCaller) => ResourcesService.scopeOf(c);
-  const handlers: Record<string, Handler> = {
+  return {
     'GET /context': async (_req, _reply, c, _ctx, id) => ({
       request_id: id.requestId,
       tenant_id: c.tenantId,
@@ -167,14 +181,18 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
       return resources.listSla(scoped(c), { ban, status: str(q.status), periodFrom: str(q.period_from), periodTo: str(q.period_to), cursor: str(q.cursor), limit: num(q.limit, 50) });
     },
   };
+}
 
+/** The voucher handlers: list, look up by code, issue, on the one covered account they are about. */
+function voucherHandlers(d: UpstreamDeps): Record<string, Handler> {
   /** The one covered account a voucher operation is about: named, or the caller's only one; null = tenant-wide (full access only). */
   const voucherBan = async (c: ResourceCaller, ref: string | undefined): Promise<string | null> => {
-    if (ref) return (await resources.resolveBan(c, ref)).id;
+    if (ref) return (await d.resources.resolveBan(c, ref)).id;
     if (c.bans === null) return null;
     if (c.bans.length === 1) return c.bans[0];
     throw E.ban_required('Your access covers several billing accounts: name one in ban.', { fields: [{ pointer: '/querystring/ban', detail: 'is required' }] });
   };
+  const handlers: Record<string, Handler> = {};
   handlers['GET /vouchers'] = async (req, _reply, c) => {
     const q = req.query as Q;
     const ban = await voucherBan(c, str(q.ban) ?? c.ban ?? undefined);
@@ -193,11 +211,7 @@ export async function buildUpstreamApp(d: UpstreamDeps): Promise<FastifyInstance
     const v = await d.vouchers.issue(ctx, { tenantId: c.tenantId, type: b.type, billingAccountId: ban, recipientName: b.recipient_name ?? null, recipientEmail: b.recipient_email ?? null, reference: b.reference ?? null });
     return reply.code(201).send(toVoucherDto(v));
   };
-
-  for (const spec of REFERENCE_ROUTES) registerRoute(app as unknown as FastifyInstance, base, spec, handlers);
-
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, platformErrors.not_found(`No route for ${req.method} ${req.url.split('?')[0]}.`)));
-  return app as unknown as FastifyInstance;
+  return handlers;
 }
 
 function registerRoute(app: FastifyInstance, base: string, spec: ResourceRouteSpec, handlers: Record<string, Handler>): void {
