@@ -3,7 +3,9 @@
  * cached under a key), `useApiList` (a `{ data, next_cursor }` list paged on demand) and changes
  * through `useApiMutation`, which refreshes what is on screen after a change.
  *
- * Keys are arrays that start with the area and name the inputs, e.g. `['tenants', tenantId, 'members']`.
+ * Keys come from the resource's factory in api/keys/<resource>.ts (`tenantKeys.members(tenantId)`), so one
+ * request is cached under one key and an invalidation names the prefix it means; a unit test refuses
+ * a key written as an array literal anywhere else.
  * A mutation invalidates `invalidates` (key prefixes) when it names them, else every active query:
  * a change can show anywhere on the page (a member added also changes the audit log), and a page
  * holds only a few queries, so refreshing them is cheaper than a stale screen.
