@@ -33,8 +33,8 @@ import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './datasources.repo.ts';
 import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
 import { ID_PREFIX, applyPayment, deleteRecord, recordWrite, writeRecord, type Ba, type RecordKind, type RecordWrite } from './sync-writers.ts';
-import { EVENT_KINDS, PRIOR_COLUMNS, recordEvents, type EmitRecordEvents, type PriorState, type RecordEvent } from './sync-events.ts';
-import { keyOf, prefetchBatch, priorStates, resolveHeldOf, writeGroup, type PendingLine } from './sync-bulk.ts';
+import { EVENT_KINDS, recordEvents, type EmitRecordEvents, type RecordEvent } from './sync-events.ts';
+import { keyOf, prefetchBatch, priorState, priorStates, resolveHeldOf, writeGroup, type PendingLine } from './sync-bulk.ts';
 
 export type { LineStatus, LineResult, SyncLineInput, SyncSource, ApplyOutcome } from './sync-types.ts';
 export { sourceDbContext } from './sync-types.ts';
@@ -275,7 +275,7 @@ export class SyncApplier {
           const row = p.write.insert ?? { ...p.write.update, id: p.write.id };
           events.push(...recordEvents(p.l.kind, prior.get(p.write.id) ?? null, row, this.#parties(source, p.tenantId, p.banNumber, row)));
         }
-        await this.#emit(trx, events);
+        await this.#emitAs(trx, source, events);
       }, 'sync_group');
     } catch (e) {
       // one of them is refused (or moved on meanwhile): each line on its own, from the state before the group
@@ -299,6 +299,20 @@ export class SyncApplier {
         if (p.delta === 1) out.newInvoices.add(`invoice:${source.id}:${p.l.externalId}`);
       }
     }
+  }
+
+  /**
+   * Events go to the outbox, whose wall lets a row about a customer in only as the system or that
+   * customer: a scoped source (checked against its customers above) writes them as the system for that
+   * statement and is back under its own context after; if the write fails, the savepoint's rollback
+   * restores the context with it.
+   */
+  async #emitAs(trx: Tx, source: SyncSource, events: readonly RecordEvent[]) {
+    if (events.length === 0) return;
+    if (source.tenantIds === null) return this.#emit(trx, events);
+    await enterDbContext(this.#db, trx, { kind: 'system' });
+    await this.#emit(trx, events);
+    await enterDbContext(this.#db, trx, sourceDbContext(source));
   }
 
   /** Customers' names for events, read in bulk as the system. */
@@ -342,8 +356,6 @@ export class SyncApplier {
     if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#t, h.id, 'applied', words, this.#now());
   }
 
-  // ---- resolving external keys ---------------------------------------------------------------
-
   /** A billing account by number: made earlier in this batch, or committed (read as the system, so one outside the source's scope is refused, not held). */
   async #findBan(number: string): Promise<Ba | undefined> {
     const b = this.#bans.get(number) ?? (await this.#committed.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst());
@@ -370,8 +382,6 @@ export class SyncApplier {
     if (source.tenantIds !== null && !source.tenantIds.has(tenantId)) throw E.tenant_out_of_scope('This source may not write records for that customer.');
   }
 
-  // ---- writing one line on its own -----------------------------------------------------------
-
   /** After a line's savepoint is released: its kind's version and count, and its tenant, for the batch's end. */
   #booked(kind: LineKind, version: string, tenantId: string, delta: number) {
     const k = this.#kinds.get(kind);
@@ -383,14 +393,6 @@ export class SyncApplier {
     this.#tenants.add(`${tenantId}|${LINE_KINDS[kind]}`);
   }
 
-  /** The state before of a record whose update may fire events. */
-  async #prior(trx: Tx, kind: LineKind, id: string): Promise<PriorState | null> {
-    const table = ({ invoice: 'invoices', ticket: 'support_tickets', order: 'orders' } as const)[kind as 'invoice'];
-    if (!table) return null;
-    const r = (await trx.selectFrom(table).select([...PRIOR_COLUMNS[table]] as never[]).where('id', '=', id).executeTakeFirst()) as { status: string; number?: string } | undefined;
-    return r ? { status: r.status, number: r.number ?? null } : null;
-  }
-
   /** A payment that brought its invoice to paid fires the invoice's event. */
   async #paymentEvents(trx: Tx, source: SyncSource, invoiceId: string, moved: { before: string; after: string }) {
     if (moved.before === moved.after) return;
@@ -398,7 +400,7 @@ export class SyncApplier {
     if (!inv) return;
     const ban = await trx.selectFrom('billing_accounts').select('account_number').where('id', '=', inv.ban_id).executeTakeFirst();
     await this.#names([inv.tenant_id]);
-    await this.#emit(trx, recordEvents('invoice', { status: moved.before }, inv as unknown as Record<string, unknown>, this.#parties(source, inv.tenant_id, ban?.account_number ?? null, inv as unknown as Record<string, unknown>)));
+    await this.#emitAs(trx, source, recordEvents('invoice', { status: moved.before }, inv as unknown as Record<string, unknown>, this.#parties(source, inv.tenant_id, ban?.account_number ?? null, inv as unknown as Record<string, unknown>)));
   }
 
   async #write(source: SyncSource, l: ParsedLine, existing: repo.SyncRecordRow | undefined, out: ApplyOutcome): Promise<Omit<LineResult, 'line' | 'kind' | 'external_id'>> {
@@ -470,13 +472,13 @@ export class SyncApplier {
         // a record that moved customer: the old row goes, the new one is written for the new customer
         if (live && !sameTenant && l.kind !== 'billing_account') await deleteRecord(trx, l.kind, live.record_id, now);
         const update = l.kind === 'billing_account' ? !!(ban ?? live) : sameTenant;
-        const prior = update && EVENT_KINDS.has(l.kind) ? await this.#prior(trx, l.kind, id) : null;
+        const prior = update && EVENT_KINDS.has(l.kind) ? await priorState(trx, l.kind, id) : null;
         rw = recordWrite(l.kind, { id, tenantId, update, now }, ban, billTo, d);
         await writeRecord(trx, rw);
         if (EVENT_KINDS.has(l.kind)) {
           const row = rw.insert ?? { ...rw.update, id };
           await this.#names([tenantId]);
-          await this.#emit(trx, recordEvents(l.kind, prior, row, this.#parties(source, tenantId, d.ban ? String(d.ban) : null, row)));
+          await this.#emitAs(trx, source, recordEvents(l.kind, prior, row, this.#parties(source, tenantId, d.ban ? String(d.ban) : null, row)));
         }
       }
       await book(trx, id, tenantId, false);

@@ -106,6 +106,14 @@ export async function priorStates(trx: Tx, group: readonly PendingLine[]): Promi
   return out;
 }
 
+/** The state before of one record whose update may fire events (a line applied on its own). */
+export async function priorState(trx: Tx, kind: string, id: string): Promise<PriorState | null> {
+  const table = ({ invoice: 'invoices', ticket: 'support_tickets', order: 'orders' } as const)[kind as 'invoice'];
+  if (!table) return null;
+  const r = (await trx.selectFrom(table).select([...PRIOR_COLUMNS[table]] as never[]).where('id', '=', id).executeTakeFirst()) as { status: string; number?: string } | undefined;
+  return r ? { status: r.status, number: r.number ?? null } : null;
+}
+
 /** Write a group's records and sync records. Throws when any statement fails or a record moved on meanwhile. */
 export async function writeGroup(trx: Tx, group: readonly PendingLine[]): Promise<void> {
   for (const table of TABLE_ORDER) {
