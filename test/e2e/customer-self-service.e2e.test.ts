@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
-import { expectNoSidewaysScroll } from './helpers/layout.ts';
+import { login, startPortal, type Portal } from './helpers/portal.ts';
+import { walkPage, WIDTHS } from './helpers/walk.ts';
 import type { TestPartner, TestTenant } from '../helpers/world.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink, requestLink } from '../api/delegations/helpers.ts';
@@ -18,13 +18,13 @@ let msp: TestPartner;
 let tenant: TestTenant;
 let linkId: string;
 
+/** The shared per-screen checks (helpers/walk.ts) at both widths, back to the laptop width afterwards. */
 async function shoot(p: Page, name: string) {
-  for (const w of [1366, 390]) {
-    await p.setViewportSize({ width: w, height: w === 390 ? 844 : 900 });
-    await expectNoSidewaysScroll(p, `${name} at ${w}px`);
-    await screenshot(p, `self-${name}-${w}`);
+  for (const size of WIDTHS) {
+    await p.setViewportSize(size);
+    await walkPage(p, `self-${name}-${size.width}`);
   }
-  await p.setViewportSize({ width: 1366, height: 900 });
+  await p.setViewportSize(WIDTHS[0]);
 }
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ beforeAll(async () => {
 afterAll(() => portal?.close());
 
 describe('customer self-service', () => {
-  it('a tenant admin sees their orders with who placed them, and their invoices, tickets, usage and SLA', { timeout: 120_000 }, async () => {
+  it('a tenant admin sees their orders with who placed them, and their invoices, tickets, usage and SLA', { timeout: 300_000 }, async () => {
     const page = await portal.newPage();
     await page.setViewportSize({ width: 1366, height: 900 });
     await login(page, tenant.admin.email, tenant.admin.password);
@@ -64,6 +64,10 @@ describe('customer self-service', () => {
       await page.getByTestId(testId).locator('tbody tr').first().waitFor({ timeout: 45_000 });
       await shoot(page, tab.toLowerCase());
     }
+    // each SLA row names its service (a month has one record per service), never an id
+    const slaRows = await page.getByTestId('self-sla').locator('thead, tbody tr').allInnerTexts();
+    expect(slaRows[0]).toContain('Service');
+    expect(slaRows.slice(1).every((r) => !/svc_/.test(r) && !/A service no longer listed/.test(r))).toBe(true);
     await page.getByRole('tab', { name: 'Usage' }).click();
     await page.getByTestId('chart').first().locator('.recharts-surface').first().waitFor();
     await shoot(page, 'usage');
