@@ -6,7 +6,7 @@
  * the form; everyone else reads.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { Button, Checkbox, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Box, Button, Checkbox, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
 import type { AuditEventDto } from '../../api/index.ts';
 import type { Commitments, LinkCommitments, Priority } from '../../api/msp.ts';
@@ -119,7 +119,8 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
             </Stack>
           </Item>
         </SimpleGrid>
-        <Table.ScrollContainer minWidth={0}>
+        {/* a region that may scroll sideways on a phone: focusable so it can be scrolled by keyboard too */}
+        <Box style={{ overflowX: 'auto' }} tabIndex={0} aria-label="Response and resolution times by ticket priority">
           <Table verticalSpacing={4} fz="sm" data-testid="commitment-times">
             <Table.Thead>
               <Table.Tr>
@@ -138,7 +139,7 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </Box>
         <Text size="xs" c="dimmed" data-testid="commitments-changed">
           {c.updated_at
             ? `Last changed ${formatDateTime(c.updated_at)} by ${c.updated_by ? `${c.updated_by.name}${c.updated_by.partner_name ? ` (${c.updated_by.partner_name})` : ''}` : 'someone no longer here'}.`

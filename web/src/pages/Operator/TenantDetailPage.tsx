@@ -81,7 +81,7 @@ export function TenantDetailPage() {
           />
           <Stack>
             {t.status !== 'active' && (
-              <Text size="sm" c="orange.8">
+              <Text size="sm" c="red.9">
                 This tenant is {t.status}. Reactivate it to return it to normal use.
               </Text>
             )}

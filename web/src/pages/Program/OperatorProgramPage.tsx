@@ -278,7 +278,7 @@ function EarningsTab(props: TabProps) {
             title: 'For',
             render: (e) =>
               e.kind === 'clawback' ? (
-                <Text size="sm" c="orange.8" fw={500}>
+                <Text size="sm" c="red.9" fw={500}>
                   {lineWords(e)}
                 </Text>
               ) : (

@@ -149,7 +149,7 @@ function LineItems({ pid, months, canExport }: { pid: string; months: string[]; 
             title: 'For',
             render: (e) =>
               e.kind === 'clawback' ? (
-                <Text size="sm" c="orange.8" fw={500}>
+                <Text size="sm" c="red.9" fw={500}>
                   {lineWords(e)}
                 </Text>
               ) : (
