@@ -91,7 +91,13 @@ describe('customer self-service', () => {
     await shoot(page, 'commitments');
 
     // the audit log names the partner behind its people's events, and the access they asked for, not ids
-    await page.goto(`/tenant/${tenant.id}/audit?action=delegation.requested`);
+    await page.getByTestId('nav-tenant').getByRole('link', { name: 'Audit log' }).click();
+    const action = page.getByPlaceholder('e.g. Partner approved or Every partner event');
+    await action.fill('Partner access requested');
+    // the suggestions list closes, so it does not lie over the button
+    await action.press('Escape');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/action=delegation\.requested/);
     await page.getByTestId('audit-table').locator('tbody tr').first().waitFor();
     await page.getByTestId('audit-table').getByText(msp.name, { exact: false }).first().waitFor();
     await page.getByTestId('audit-table').getByText('Partner access requested', { exact: true }).first().waitFor();

@@ -261,7 +261,8 @@ describe('one place to configure a partner, and the relationship both sides keep
     await owner.goto(`${portal.url}/partner/customers/${acme.id}`);
     const theirs = owner.getByTestId('relationship-details');
     await theirs.getByText('Dana Reyes').waitFor();
-    expect(await theirs.innerText()).toContain(`by ${acme.name}`);
+    // who changed them, by name, and on which side
+    expect(await theirs.innerText()).toMatch(new RegExp(` by [^\n]+ \\(${acme.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
     await theirs.getByRole('button', { name: 'Change' }).click();
     await theirs.getByRole('button', { name: 'Add a contact' }).click();
     await theirs.getByLabel('Name').nth(1).fill('Sam Okafor');

@@ -126,7 +126,13 @@ describe("the tenant's overview", () => {
       const acme = tenant('acme-fiber');
       const delta = (await portal.t.services.tenants.findBySlug('delta-broadband'))!;
       const page = await signedIn(acme.admin.email, acme.admin.password, size);
-      await page.goto(`/tenant/${delta.id}`);
+      // the sidebar's tenant switcher, then the overview of the tenant switched to
+      await openMenu(page, phone);
+      await page.getByTestId('tenant-switcher').click();
+      await page.getByRole('option', { name: delta.name }).click();
+      // the switcher keeps the page: the overview, now of Delta Broadband
+      await page.waitForURL(`**/tenant/${delta.id}`);
+      await closeMenu(page, phone);
       const waiting = page.getByTestId('waiting-for-you');
       await waiting.locator('[data-row]').first().waitFor();
       await check(page, `delta-admin-${w}`);
