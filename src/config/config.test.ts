@@ -63,6 +63,8 @@ describe('GATEWAY_ROUTES prefixes', () => {
     ['/embed/crm', "Partnergate's own /embed paths"],
     ['/authz', "Partnergate's own /authz paths"],
     ['/access/v1/mine', "Partnergate's own /access paths"],
+    ['/ssf/streams', "Partnergate's own /ssf paths"],
+    ['/scim/v2/crm', "Partnergate's own /scim paths"],
     ['/docs', "Partnergate's own /docs paths"],
     ['/.well-known/crm', "Partnergate's own /.well-known paths"],
     ['/resources/v1', "the reference resource service's /resources/v1"],

@@ -386,7 +386,7 @@ function isRateLimits(x: unknown): string | null {
  * (`/` is the portal root, so it clashes with everything); under /resources it may add its own
  * prefix beside or below the reference service's /resources/v1 (e.g. /resources/v1/crm).
  */
-export const RESERVED_PATH_PREFIXES = ['/api', '/oauth', '/embed', '/authz', '/access', '/docs', '/.well-known', '/assets', '/healthz', '/readyz', '/openapi.json', '/metrics'] as const;
+export const RESERVED_PATH_PREFIXES = ['/api', '/oauth', '/embed', '/authz', '/access', '/ssf', '/scim', '/docs', '/.well-known', '/assets', '/healthz', '/readyz', '/openapi.json', '/metrics'] as const;
 const REFERENCE_PREFIX = '/resources/v1';
 /** The reference resource service's upstream name (its assertion key derives from it). */
 export const REFERENCE_UPSTREAM_NAME = 'reference-resources';

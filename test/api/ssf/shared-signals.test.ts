@@ -118,6 +118,9 @@ describe('stream management (SSF 1.0 §8.1)', () => {
     expect([unknown.status, unknown.body.code]).toEqual([400, 'ssf_event_type_unknown']);
     const extra = await caller().post('/ssf/streams/verify', { stream_id: streamId, surprise: 1 });
     expect(extra.status).toBe(400);
+    // an address under /ssf that does not exist is Partnergate's own: problem+json, not the portal's page
+    const lost = await caller(null).get('/ssf/streams/elsewhere');
+    expect([lost.status, lost.body.code, lost.headers['content-type']]).toEqual([404, 'not_found', expect.stringContaining('application/problem+json')]);
   });
 });
 
