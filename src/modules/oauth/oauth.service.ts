@@ -25,6 +25,7 @@ import { RateLimitStoreError, type RateLimiter } from '../../platform/ratelimit/
 import type { AuditLog } from '../audit/index.ts';
 import type { AuthzService, RoleCatalog } from '../authz/index.ts';
 import type { DelegationsService } from '../delegations/index.ts';
+import type { PurposeChoices } from './consent.service.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { IDENTITY_SCOPES, TOKEN_EXCHANGE_GRANT, type AppsService, } from '../apps/index.ts';
 import { OAuthStore, } from './oauth-store.ts';
@@ -64,6 +65,8 @@ export interface OAuthDeps {
   metrics?: Metrics;
   /** shorter lifetimes of tokens acting across tenants (modules/tokenpolicy): the shortest of `fallback` and the policies */
   crossTenantTtl?: (kind: 'access' | 'refresh', parties: { partnerId: string; tenantId: string }, fallback: number) => number;
+  /** the purpose catalog (modules/purposes): what the consent screen offers and a consent records */
+  purposes?: PurposeChoices | null;
 }
 
 export type { Liveness };
@@ -161,6 +164,7 @@ export class OAuthService {
       roles: d.roles,
       apps: d.apps,
       delegations: d.delegations,
+      purposes: d.purposes ?? null,
       store: this.store,
       provider: () => this.provider,
       audience: this.audience,
@@ -257,6 +261,7 @@ export class OAuthService {
         verify: (t) => this.verifier.verify(t, this.audience),
         resourceServer,
         onUse: (id) => this.#grants.touch(id),
+        crossTenantTtl: this.#d.crossTenantTtl,
       }),
       TOKEN_EXCHANGE_PARAMS,
       ['resource', 'audience'],

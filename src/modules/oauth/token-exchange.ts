@@ -34,6 +34,8 @@ export interface TokenExchangeDeps {
   /** the gateway's resource-server description for this client (the same the provider uses) */
   resourceServer: (client: { scope?: string }) => ResourceServer;
   onUse: (delegationId: string) => void;
+  /** a cross-tenant token's access lifetime under the partner's and the customer's policies (modules/tokenpolicy) */
+  crossTenantTtl?: (kind: 'access', parties: { partnerId: string; tenantId: string }, fallback: number) => number;
 }
 
 export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
@@ -89,8 +91,10 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
       }),
     );
     const rs = d.resourceServer(client);
-    // Never longer than the subject token, nor the delegation (RFC 8693 §2.1: least privilege).
-    const expiresIn = Math.min(rs.accessTokenTTL ?? lifetime, lifetime);
+    // Never longer than the subject token, nor the delegation (RFC 8693 §2.1: least privilege), nor
+    // what the partner's and the customer's policies allow a token acting across tenants.
+    const policyTtl = d.crossTenantTtl?.('access', { partnerId: record.partner.id, tenantId }, rs.accessTokenTTL ?? lifetime) ?? rs.accessTokenTTL ?? lifetime;
+    const expiresIn = Math.min(policyTtl, lifetime);
     const token = new provider.AccessToken({ client, gty: 'token_exchange', scope: asked.join(' ') || undefined, expiresIn } as unknown as ConstructorParameters<typeof provider.AccessToken>[0]);
     token.resourceServer = new provider.ResourceServer(d.audience, rs);
     ctx.oidc.entity('AccessToken', token);

@@ -6,7 +6,8 @@
  * Through the real authorization code flow (openid-client) and the real token endpoint. Both databases.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestTenant, TestUser } from '../../helpers/world.ts';
+import { systemContext } from '../../../src/platform/http/request-context.ts';
+import { unique, type TestTenant, type TestUser } from '../../helpers/world.ts';
 import { codeFlowTokens, customer, decodeJwt, introspect, partnerWithApp, startOAuthApp, tokenRequest, type OAuthTestApp, type RegisteredApp } from '../oauth/oauth-helpers.ts';
 
 let t: OAuthTestApp;
@@ -83,6 +84,24 @@ describe('cross-tenant token lifetimes', () => {
     const r = await tokenRequest(t, own, { grant_type: 'client_credentials', scope: 'authzen.evaluate' });
     expect(r.status).toBe(200);
     expect(lifetime(String(r.body.access_token))).toBe(t.config.accessTokenTtlSec);
+  });
+
+  it("a wholesaler's exchanged token (acting for its resold customer) is cut to the customer's policy too; its own token is not", async () => {
+    const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+    const w = await partnerWithApp(t, { capabilities: ['wholesale'], grant_types: ['client_credentials', TE], scopes: ['orders.read'] });
+    const owner = await w.partner.owner.login();
+    const resold = await owner.post(`/api/v1/partners/${w.partner.id}/resold-tenants`, { name: 'Fabrikam Bakery', slug: unique('resold'), billing_account_name: 'Bakery main' });
+    expect(resold.status).toBe(201);
+    const tenantId = String(resold.body.resold.tenant.id);
+    // the resold customer's admin is still an invitee: its policy is set through the service, as its page would
+    await t.services.tokenLifetimes.set(systemContext('test-resold-policy'), { type: 'tenant', id: tenantId }, { access_ttl_sec: 90, refresh_ttl_sec: null });
+    await t.services.feed.drain();
+    const own = await tokenRequest(t, w, { grant_type: 'client_credentials', scope: 'orders.read' });
+    expect(lifetime(String(own.body.access_token))).toBe(t.config.accessTokenTtlSec);
+    const exchanged = await tokenRequest(t, w, { grant_type: TE, subject_token: String(own.body.access_token), subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', tenant_id: tenantId, scope: 'orders.read' });
+    expect(exchanged.status).toBe(200);
+    expect(lifetime(String(exchanged.body.access_token))).toBe(90);
+    expect(exchanged.body.expires_in).toBeLessThanOrEqual(90);
   });
 
   it('a refresh token is refused once its policy lifetime has passed (the clock moved, no sleep)', async () => {
