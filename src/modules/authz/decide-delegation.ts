@@ -136,18 +136,27 @@ function throughDelegation(
   js: JitState = JIT_NONE,
 ): Decision {
   if (trace !== null) pass(trace, 'delegation_state', `Delegation ${d.id} is active until ${new Date(d.endsMs).toISOString()}.`);
+  // Two-tier partners: a distributor acting through a reseller's link (the snapshot's chain holds
+  // only links with distributor access, of its resellers). The reseller must be active; its
+  // capability, allowed roles and feature toggles apply, and the distributor's toggles on top.
+  const owner = d.owner;
+  if (owner !== partner) {
+    if (owner.parent !== partner || partner.parent !== null || !d.distributorAccess) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'reseller_link', d);
+    if (!owner.active) return refuse('partner_inactive', `The reseller ${owner.id} is ${owner.status}.`, trace, 'reseller_active', d);
+    if (trace !== null) pass(trace, 'reseller_active', `Through reseller ${owner.id}: the customer lets its distributor act through this link.`);
+  }
   // One field read: the snapshot keeps approverActive current when the approver's account or tenant role changes.
   if (!d.approverActive) {
     return refuse('delegation_approver_inactive', APPROVER_INACTIVE, trace, 'delegation_approver', d);
   }
   if (trace !== null) pass(trace, 'delegation_approver', d.approverId === null ? 'No tenant approver to check (wholesale, or created by the platform).' : `Approver ${d.approverId} is still an active tenant admin.`);
-  if ((partner.caps & CAP_FOR_ORIGIN[d.origin]) === 0) {
+  if ((owner.caps & CAP_FOR_ORIGIN[d.origin]) === 0) {
     return refuse('partner_capability_missing', `A ${ORIGINS[d.origin]} delegation needs the partner capability ${CAP_NAME_FOR_ORIGIN[d.origin]}.`, trace, 'partner_capability', d);
   }
   if (trace !== null) pass(trace, 'partner_capability', `The partner has ${CAP_NAME_FOR_ORIGIN[d.origin]}.`);
   // The operator may limit the delegation roles a partner uses; a link that already holds
   // a role since disallowed stops working on the next request (the configuration rides on the partner).
-  const allowedRoles = partner.config.roles?.delegation_roles;
+  const allowedRoles = owner.config.roles?.delegation_roles;
   if (allowedRoles !== undefined && !allowedRoles.includes(d.role.id)) {
     return refuse('role_not_allowed', `The partner may no longer use the delegation role ${d.role.id}.`, trace, 'partner_roles', d);
   }
@@ -169,7 +178,7 @@ function throughDelegation(
   if (action === null) {
     return allowed('The delegation is active.', null, 'delegation', tenantId, d, bans, d.role.id);
   }
-  const f = disabledFeature(partner, action);
+  const f = disabledFeature(owner, action) ?? (owner === partner ? null : disabledFeature(partner, action));
   if (f !== null) return refuse('feature_disabled', `The feature ${f} is disabled for this partner.`, trace, 'feature_toggle', d, { source: 'feature_toggle', grant: f });
   if (trace !== null) pass(trace, 'feature_toggle', 'No disabled feature covers the action.');
   const deny = matchGrant(d.deny, action);

@@ -147,9 +147,11 @@ function partnerUsersAccess(
 ): Decision {
   if (partner === undefined || !partner.active) return refuse('partner_inactive', `The partner is ${partner?.status ?? 'unknown'}.`, trace, 'partner_active');
   if (trace !== null) pass(trace, 'partner_active', 'The partner is active.');
-  if (v === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
+  // a distributor (no parent of its own) also acts through its resellers' links the customer opened to it: one field read when none
+  const c = partner.chain !== null && partner.parent === null ? partner.chain.get(tenantId) : undefined;
+  if (v === undefined && c === undefined) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
   // consent delegations belong to an app (its client), not to the partner's users
-  if (typeof v === 'number') {
+  if (c === undefined && typeof v === 'number') {
     // one delegation: read into the snapshot's scratch view (nothing allocated; not kept past this decision)
     const d = snap.peek(v);
     if (d.origin === O_CONSENT) return refuse('delegation_not_found', 'No delegation gives access to this tenant.', trace, 'delegation_found');
@@ -159,11 +161,14 @@ function partnerUsersAccess(
   }
   const candidates: SnapDelegation[] = [];
   let gated = false;
-  for (const slot of v) {
-    const d = snap.at(slot);
-    if (d.origin === O_CONSENT) continue;
-    if (gate && snap.jit.size !== 0 && snap.jit.gated(d.id, userId, now)) gated = true;
-    else candidates.push(d);
+  for (const slots of [v, c]) {
+    if (slots === undefined) continue;
+    for (const slot of typeof slots === 'number' ? [slots] : slots) {
+      const d = snap.at(slot);
+      if (d.origin === O_CONSENT) continue;
+      if (gate && snap.jit.size !== 0 && snap.jit.gated(d.id, userId, now)) gated = true;
+      else candidates.push(d);
+    }
   }
   if (gated && candidates.length === 0) return refuse('activation_required', ACTIVATION_REQUIRED, trace, 'activation');
   return throughDelegations(snap, partner, candidates, action, banRef, tenantId, null, scopes, now, trace, userId, !gate);

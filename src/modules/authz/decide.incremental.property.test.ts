@@ -100,7 +100,7 @@ function applyToSnapshot(s: AuthzSnapshot, c: Change): void {
       return s.removeUser(c.id);
     case 'putPartner': {
       const p = c.partner;
-      s.putPartner({ id: p.id, status: p.status, capabilities: p.capabilities, featureToggles: p.toggles, homeTenantId: p.homeTenantId });
+      s.putPartner({ id: p.id, status: p.status, capabilities: p.capabilities, featureToggles: p.toggles, homeTenantId: p.homeTenantId, parentId: p.parentId });
       return;
     }
     case 'removePartner':

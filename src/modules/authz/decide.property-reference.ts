@@ -57,9 +57,29 @@ export const STATE_ORDER = ['effective', 'pending', 'not_started', 'expired', 'r
 export const ORIGIN_ORDER = ['link', 'consent', 'wholesale'];
 export const NEEDS = { link: 'managed_services', consent: 'delegated', wholesale: 'wholesale' };
 
+/**
+ * Two-tier partners, the chain rule: a partner with no distributor of its own also acts through the
+ * link and wholesale delegations of its resellers (partners whose parent it is) on which the
+ * customer turned distributor access on — never deeper than that one step.
+ */
+export function throughResellers(w: World, partner: WPartner, tenantId: string): WDelegation[] {
+  if (partner.parentId !== null) return [];
+  return w.delegations.filter((d) => d.tenantId === tenantId && d.origin !== 'consent' && d.distributorAccess && w.partners.find((x) => x.id === d.partnerId)?.parentId === partner.id);
+}
+
+/** A partner's users on a tenant: its own link and wholesale delegations, and those of its resellers open to it. */
+export function usersDelegations(w: World, partner: WPartner, tenantId: string): WDelegation[] {
+  return [...w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent'), ...throughResellers(w, partner, tenantId)];
+}
+
+const toggledOff = (p: WPartner, action: string) => Object.entries(p.toggles).some(([k, on]) => on === false && (action === k || action.startsWith(k + '.')));
+
 export function refOne(w: World, partner: WPartner, d: WDelegation, action: string | null, tenantId: string, banRef: string | null, tokenBans: string[] | null, scopes: readonly string[] | null): RefAnswer {
+  // through a reseller: the reseller must be active, and its capability and toggles apply (the distributor's toggles too)
+  const owner = d.partnerId === partner.id ? partner : w.partners.find((x) => x.id === d.partnerId)!;
+  if (owner.status !== 'active') return no('partner_inactive');
   if (!approverStands(w, d)) return no('delegation_approver_inactive');
-  if (!partner.capabilities.includes(NEEDS[d.origin])) return no('partner_capability_missing');
+  if (!owner.capabilities.includes(NEEDS[d.origin])) return no('partner_capability_missing');
   const tenant = w.tenants.find((t) => t.id === tenantId);
   if (!tenant || tenant.status !== 'active') return no('tenant_inactive');
   if (banRef) {
@@ -69,7 +89,7 @@ export function refOne(w: World, partner: WPartner, d: WDelegation, action: stri
     if (tokenBans && !tokenBans.includes(b.id) && !tokenBans.includes(b.accountNumber)) return no('ban_not_covered');
   }
   if (action === null) return yes(d.id);
-  if (Object.entries(partner.toggles).some(([k, on]) => on === false && (action === k || action.startsWith(k + '.')))) return no('feature_disabled');
+  if (toggledOff(owner, action) || toggledOff(partner, action)) return no('feature_disabled');
   if (covers(d.deny, action)) return no('permission_denied');
   if (!covers(w.roles[d.role], action) && !covers(d.grant, action)) return no('permission_denied');
   if (d.scopes && !covers(d.scopes, action)) return no('scope_insufficient');
@@ -106,8 +126,7 @@ export function reference(w: World, r: Req): RefAnswer {
       if (!partner || partner.status !== 'active') return no('partner_inactive');
       const tenantId = target.tenantId ?? null;
       if (!tenantId) return no('tenant_context_required');
-      const ds = w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent');
-      return refDelegations(w, partner, ds, action, tenantId, banRef, null, scopes, now);
+      return refDelegations(w, partner, usersDelegations(w, partner, tenantId), action, tenantId, banRef, null, scopes, now);
     }
     if (action !== null && u.platformRole && covers(w.roles[u.platformRole], action) && (!scopes || covers(scopes, action))) return yes();
     const tenantId = target.tenantId ?? null;
@@ -129,8 +148,7 @@ export function reference(w: World, r: Req): RefAnswer {
     if (u.partner.status !== 'active') return no('partner_membership_inactive');
     const partner = w.partners.find((x) => x.id === u.partner!.partnerId);
     if (!partner || partner.status !== 'active') return no('partner_inactive');
-    const ds = w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent');
-    return refDelegations(w, partner, ds, action, tenantId, banRef, null, scopes, now);
+    return refDelegations(w, partner, usersDelegations(w, partner, tenantId), action, tenantId, banRef, null, scopes, now);
   }
   if (p.userId) {
     const u = w.users.find((x) => x.id === p.userId);
@@ -172,8 +190,7 @@ export function referenceForPartner(w: World, r: PartnerReq): RefAnswer {
   if (!tenantId) return no('tenant_context_required');
   const partner = w.partners.find((x) => x.id === r.partnerId);
   if (!partner || partner.status !== 'active') return no('partner_inactive');
-  const ds = w.delegations.filter((d) => d.partnerId === partner.id && d.tenantId === tenantId && d.origin !== 'consent');
-  return refDelegations(w, partner, ds, r.action, tenantId, r.target.ban ?? null, null, null, r.now);
+  return refDelegations(w, partner, usersDelegations(w, partner, tenantId), r.action, tenantId, r.target.ban ?? null, null, null, r.now);
 }
 
 /**
@@ -211,8 +228,16 @@ export function violation(w: World, r: Req | PartnerReq, got: Allowed): string |
     if (!d) return 'no such delegation';
     if (!banOfTenant) return "a BAN that does not exist or is not the tenant's";
     const partner = w.partners.find((x) => x.id === partnerId);
+    // through a reseller (two-tier partners): the delegation's partner resells under this one, which resells under nobody
+    const owner = w.partners.find((x) => x.id === d.partnerId);
+    const chained = d.partnerId !== partnerId && !!owner && !!partner && owner.parentId === partnerId && partner.parentId === null;
     const failed = [
-      d.partnerId !== partnerId && "another partner's delegation",
+      d.partnerId !== partnerId && !chained && "another partner's delegation",
+      chained && !d.distributorAccess && 'the customer did not let the distributor act through the link',
+      chained && app !== null && "an app acting through a reseller's link",
+      chained && d.origin === 'consent' && "a reseller's consent",
+      chained && owner.status !== 'active' && 'reseller not active',
+      chained && featureOff(owner) && "feature disabled for the reseller",
       (!partner || partner.status !== 'active') && 'partner not active',
       d.tenantId !== tenantId && "another tenant's delegation",
       !(d.status === 'active' && d.starts <= r.now && r.now < d.ends) && 'delegation not in effect',
@@ -220,7 +245,7 @@ export function violation(w: World, r: Req | PartnerReq, got: Allowed): string |
       app?.dlg && app.dlg !== d.id && 'not the delegation the token names',
       app && !app.dlg && d.origin === 'link' && "a link (the partner's users') used by an app token that does not name it",
       !approverStands(w, d) && 'approver no longer stands',
-      partner && !partner.capabilities.includes(NEEDS[d.origin]) && `partner lacks ${NEEDS[d.origin]}`,
+      owner && !owner.capabilities.includes(NEEDS[d.origin]) && `partner lacks ${NEEDS[d.origin]}`,
       !tenantActive(d.tenantId) && 'tenant not active',
       ban && d.banIds && !d.banIds.includes(ban.id) && 'BAN outside the delegation',
       ban && app?.bans && !app.bans.includes(ban.id) && !app.bans.includes(ban.accountNumber) && 'BAN outside the token',

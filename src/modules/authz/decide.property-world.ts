@@ -17,6 +17,8 @@ export interface WPartner {
   capabilities: string[];
   toggles: Record<string, boolean>;
   homeTenantId: string | null;
+  /** the distributor this partner resells under (two-tier partners) */
+  parentId: string | null;
 }
 export interface WTenant {
   id: string;
@@ -50,6 +52,8 @@ export interface WDelegation {
   clientId: string | null;
   /** decided_by: the tenant admin who approved a link or consented; null = no tenant approver */
   approvedBy: string | null;
+  /** the customer lets the partner's distributor act through this link */
+  distributorAccess: boolean;
 }
 export interface World {
   roles: Record<string, string[]>;
@@ -118,6 +122,8 @@ export const partnerArb = (id: string): fc.Arbitrary<WPartner> =>
     capabilities: fc.oneof({ weight: 3, arbitrary: fc.constant(CAPS) }, { weight: 2, arbitrary: subset(CAPS) }),
     toggles: fc.oneof({ weight: 1, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(pick(TOGGLE_KEYS), fc.boolean(), { minKeys: 1, maxKeys: 2 }) }),
     homeTenantId: maybe(pick(TENANT_IDS)),
+    // two-tier partners: often a reseller of another partner of the world (sometimes of itself, or of one that never exists)
+    parentId: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: pick(PARTNER_IDS) }, { weight: 1, arbitrary: fc.constant('ptr_nobody') }),
   });
 export const tenantArb = (id: string): fc.Arbitrary<WTenant> => fc.record({ id: fc.constant(id), status: fc.oneof({ weight: 8, arbitrary: fc.constant('active') }, { weight: 1, arbitrary: pick(['suspended', 'closed']) }) });
 export const userArb = (id: string): fc.Arbitrary<WUser> =>
@@ -145,6 +151,7 @@ export const delegationArb: fc.Arbitrary<WDelegation> = fc
     clientId: maybe(pick(CLIENTS)),
     // a user of the world (often made its tenant's admin below), one that never exists, or none
     approvedBy: fc.oneof({ weight: 6, arbitrary: pick(USER_IDS) }, { weight: 1, arbitrary: fc.constant('usr_gone') }, { weight: 3, arbitrary: fc.constant(null) }),
+    distributorAccess: fc.boolean(),
   })
   .map(({ length, ...d }) => ({ ...d, ends: d.starts + length * HOUR }));
 export const banOf = (id: string): WBan => ({ id, tenantId: id.slice(4, 9), accountNumber: number(id) });
@@ -159,8 +166,11 @@ export const worldArb: fc.Arbitrary<World> = fc
     delegations: fc.uniqueArray(delegationArb, { minLength: 3, maxLength: 8, selector: (d) => d.id }),
     // most approvers are made admins of the tenant they approved for, so approvals mostly stand
     approverIsAdmin: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    // half the worlds have a two-tier shape for sure: ptr_0 a distributor, ptr_1 its reseller
+    tiers: fc.boolean(),
   })
   .map((r) => {
+    if (r.tiers) r.partners = r.partners.map((p, i) => (i === 0 ? { ...p, parentId: null } : i === 1 ? { ...p, parentId: PARTNER_IDS[0] } : p)) as typeof r.partners;
     const users = r.users.map((u) => ({ ...u, tenants: [...u.tenants] }));
     r.delegations.forEach((d, i) => {
       const u = users.find((x) => x.id === d.approvedBy);
@@ -217,6 +227,20 @@ export function aimAt(w: World): fc.Arbitrary<WDelegation> {
   return active.length === 0 ? pick(w.delegations) : fc.oneof({ weight: 2, arbitrary: pick(active) }, { weight: 1, arbitrary: pick(w.delegations) });
 }
 
+/** A delegation of a reseller (a partner with a parent), distributor access on, active ones twice as often; else any. */
+export function aimAtChain(w: World): fc.Arbitrary<WDelegation> {
+  const chained = w.delegations.filter((d) => d.distributorAccess && w.partners.some((p) => p.id === d.partnerId && p.parentId !== null));
+  if (chained.length === 0) return aimAt(w);
+  const active = chained.filter((d) => d.status === 'active');
+  return active.length === 0 ? pick(chained) : fc.oneof({ weight: 2, arbitrary: pick(active) }, { weight: 1, arbitrary: pick(chained) });
+}
+
+/** A delegation seen from its partner's distributor (when it has one): the request comes from the distributor's side. */
+export function viaDistributor(w: World, d: WDelegation): WDelegation {
+  const parentId = w.partners.find((p) => p.id === d.partnerId)?.parentId ?? null;
+  return parentId === null ? d : { ...d, partnerId: parentId };
+}
+
 /** Half the aimed requests are made inside the delegation's window (an offset from its start), the others at the generated time. */
 export const inWindow = fc.option(fc.integer({ min: 0, max: 6 * HOUR - 1 }), { nil: null, freq: 2 });
 
@@ -226,7 +250,8 @@ export const inWindow = fc.option(fc.integer({ min: 0, max: 6 * HOUR - 1 }), { n
  */
 export function requestsFor(w: World): fc.Arbitrary<Req[]> {
   if (w.delegations.length === 0) return fc.array(reqArb, { minLength: 40, maxLength: 40 });
-  const aimed: fc.Arbitrary<Req> = fc.tuple(aimAt(w), reqArb, fc.boolean(), fc.boolean(), fc.boolean(), fc.nat(), fc.nat({ max: 5 }), inWindow).map(([d, r0, useDlg, keepBan, keepClaim, which, bind, at]) => {
+  const aimed: fc.Arbitrary<Req> = fc.tuple(aimAt(w), reqArb, fc.boolean(), fc.boolean(), fc.boolean(), fc.nat(), fc.nat({ max: 5 }), inWindow, fc.boolean(), aimAtChain(w)).map(([d0, r0, useDlg, keepBan, keepClaim, which, bind, at, up, dc]) => {
+    const d = up ? viaDistributor(w, dc) : d0;
     const r = { ...r0, now: at === null ? r0.now : Math.min(d.starts + at, d.ends - 1) };
     const target = { tenantId: d.tenantId, ban: keepBan ? r.target.ban : null };
     if (r.principal.type === 'user') {
@@ -253,7 +278,7 @@ export const partnerReqArb: fc.Arbitrary<PartnerReq> = fc.record({
 /** decideForPartner requests, most of them aimed at a delegation of the world (its partner, its tenant). */
 export function partnerRequestsFor(w: World): fc.Arbitrary<PartnerReq[]> {
   if (w.delegations.length === 0) return fc.array(partnerReqArb, { minLength: 12, maxLength: 12 });
-  const aimed = fc.tuple(aimAt(w), partnerReqArb, fc.boolean(), inWindow).map(([d, r, keepBan, at]) => ({
+  const aimed = fc.tuple(aimAt(w), partnerReqArb, fc.boolean(), inWindow, fc.boolean(), aimAtChain(w)).map(([d0, r, keepBan, at, up, dc]) => ({ d: up ? viaDistributor(w, dc) : d0, r, keepBan, at })).map(({ d, r, keepBan, at }) => ({
     ...r,
     partnerId: d.partnerId,
     target: { tenantId: d.tenantId, ban: keepBan ? r.target.ban : null },
@@ -265,7 +290,7 @@ export function partnerRequestsFor(w: World): fc.Arbitrary<PartnerReq[]> {
 export function buildSnapshot(w: World): AuthzSnapshot {
   const s = new AuthzSnapshot();
   for (const [id, grants] of Object.entries(w.roles)) s.putRole(id, grants);
-  for (const p of w.partners) s.putPartner({ id: p.id, status: p.status, capabilities: p.capabilities, featureToggles: p.toggles, homeTenantId: p.homeTenantId });
+  for (const p of w.partners) s.putPartner({ id: p.id, status: p.status, capabilities: p.capabilities, featureToggles: p.toggles, homeTenantId: p.homeTenantId, parentId: p.parentId });
   for (const t of w.tenants) s.putTenant(t);
   for (const b of w.bans) s.putBan({ ...b, status: 'active' });
   for (const u of w.users) s.putUser({ id: u.id, status: u.status, platformRole: u.platformRole, tenants: u.tenants.map((m) => [m.tenantId, m.role] as [string, string]), partner: u.partner });

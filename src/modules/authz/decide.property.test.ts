@@ -11,6 +11,11 @@
  * tenant is active, whose partner is active and has the capability its origin needs, whose
  * approver still stands, covering the BAN (a consent only for its own client).
  *
+ * Two-tier partners: worlds have partners reselling under another (a distributor), and links the
+ * customer opened to the distributor; requests come from the distributor's side often. The chain
+ * rule (the reference's throughResellers) allows a distributor's people through a reseller's link
+ * only one step deep, only with distributor access on, only while the reseller is active.
+ *
  * A snapshot kept current by incremental changes is tested in decide.incremental.property.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,6 +35,9 @@ function newTally() {
     viaCodes: new Map<string, number>(),
     boundOnOwnTenant: 0,
     boundWithPlatformGrant: 0,
+    /** two-tier partners: allowed through a reseller's link, and refused because the reseller is not active */
+    throughReseller: 0,
+    resellerInactive: 0,
   };
 }
 type Tally = ReturnType<typeof newTally>;
@@ -52,6 +60,8 @@ function checkRequest(snap: Snapshot, w: World, r: UserRequest, tally: Tally): v
     expect(got.delegationId, ctx).toBe(want.delegationId);
     expect(violation(w, r, got), ctx).toBeNull();
     count(tally.viaCodes, got.via);
+    const acting = r.principal.type === 'app' ? r.principal.partnerId : w.users.find((x) => x.id === (r.principal as { userId: string }).userId)?.partner?.partnerId;
+    if (got.via === 'delegation' && w.delegations.find((d) => d.id === got.delegationId)?.partnerId !== acting) tally.throughReseller++;
   }
   const e = explain(snap, r.principal, r.action, r.target, r.now);
   expect(e.decision).toEqual(got);
@@ -77,13 +87,15 @@ function checkPartnerRequest(snap: Snapshot, w: World, r: PartnerRequest, tally:
     tally.allowed++;
     expect(got.delegationId, ctx).toBe(want.delegationId);
     expect(violation(w, r, got), ctx).toBeNull();
+    if (w.delegations.find((d) => d.id === got.delegationId)?.partnerId !== r.partnerId) tally.throughReseller++;
   }
+  if (got.code === 'partner_inactive' && w.partners.find((p) => p.id === r.partnerId)?.status === 'active') tally.resellerInactive++;
   count(tally.codes, got.code);
   count(tally.partnerCodes, got.code);
 }
 
 /** The generator reaches every outcome, so agreement means something. */
-function expectEveryOutcomeReached({ cases, allowed, codes, boundCodes, partnerCodes, viaCodes, boundOnOwnTenant, boundWithPlatformGrant }: Tally): void {
+function expectEveryOutcomeReached({ cases, allowed, codes, boundCodes, partnerCodes, viaCodes, boundOnOwnTenant, boundWithPlatformGrant, throughReseller, resellerInactive }: Tally): void {
   const reached = (m: Map<string, number>, list: string[], what: string) => {
     for (const code of list) expect(m.get(code) ?? 0, `${what}: outcome ${code} never generated: ${JSON.stringify([...m])}`).toBeGreaterThan(0);
   };
@@ -119,6 +131,9 @@ function expectEveryOutcomeReached({ cases, allowed, codes, boundCodes, partnerC
   expect(viaCodes.get('delegation') ?? 0).toBeGreaterThan(100);
   expect(partnerCodes.get('allowed') ?? 0).toBeGreaterThan(50);
   expect(boundCodes.get('allowed') ?? 0).toBeGreaterThan(20);
+  // distributors act through their resellers' links, and stop when the reseller is suspended
+  expect(throughReseller, 'allowed through a reseller').toBeGreaterThan(10);
+  expect(resellerInactive, 'refused: the reseller is not active').toBeGreaterThan(5);
 }
 
 describe('decide() against the reference model', () => {

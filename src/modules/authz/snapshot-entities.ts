@@ -71,6 +71,9 @@ export class SnapshotEntities {
   /** A user changed (or went): AuthzSnapshot re-evaluates the delegations it approved. */
   protected userChanged(_userId: string, _user: SnapUser | undefined): void {}
 
+  /** A partner's distributor changed: AuthzSnapshot moves its links with distributor access to the new one's chain. */
+  protected parentChanged(_p: SnapPartner, _from: SnapPartner | null, _to: SnapPartner | null): void {}
+
   /** One string object per distinct value (statuses, roles, client and approver ids). */
   protected intern(s: string): string {
     const v = this.#strings.get(s);
@@ -152,7 +155,7 @@ export class SnapshotEntities {
   partner(id: string): SnapPartner {
     let p = this.partners.get(id);
     if (!p) {
-      p = { id, active: false, status: 'unknown', caps: 0, capabilities: EMPTY, disabled: EMPTY, homeTenantId: null, config: EMPTY_CONFIG, byTenant: new Map() };
+      p = { id, active: false, status: 'unknown', caps: 0, capabilities: EMPTY, disabled: EMPTY, homeTenantId: null, config: EMPTY_CONFIG, byTenant: new Map(), parent: null, chain: null };
       this.partners.set(id, p);
     }
     return p;
@@ -172,7 +175,15 @@ export class SnapshotEntities {
     p.disabled = disabled.length > 0 ? disabled : EMPTY;
     p.homeTenantId = input.homeTenantId ? (this.tenants.get(input.homeTenantId)?.id ?? input.homeTenantId) : null;
     p.config = input.config && Object.keys(input.config).length > 0 ? input.config : EMPTY_CONFIG;
+    this.#setParent(p, input.parentId ? this.partner(input.parentId) : null);
     this.version++;
+  }
+
+  #setParent(p: SnapPartner, parent: SnapPartner | null): void {
+    if (p.parent === parent) return;
+    const from = p.parent;
+    p.parent = parent;
+    this.parentChanged(p, from, parent);
   }
 
   /** A partner row that is gone: its object stays (delegations and users point at it), inactive. */
@@ -182,6 +193,8 @@ export class SnapshotEntities {
       p.active = false;
       p.status = 'unknown';
       p.caps = 0;
+      // a partner that is gone resells under nobody: its links leave its distributor's chain
+      this.#setParent(p, null);
     }
     this.version++;
   }

@@ -64,6 +64,16 @@ export interface SnapPartner {
   config: PartnerConfig;
   /** tenant id → the partner's delegation slot(s) on that tenant (read them with AuthzSnapshot.at) */
   readonly byTenant: Map<string, DelegationSlots>;
+  /**
+   * Two-tier partners: the distributor this partner resells under (null: none). A partner acts
+   * through its resellers' links only while it has no parent itself, so a chain is two tiers at most.
+   */
+  parent: SnapPartner | null;
+  /**
+   * A distributor's view of its resellers' links the customer let it act through (distributor
+   * access on), by tenant: the slots of those delegations. Null until the first one.
+   */
+  chain: Map<string, DelegationSlots> | null;
 }
 
 export interface SnapUser {
@@ -135,6 +145,10 @@ export interface SnapDelegation {
    * decide() pays one field read for it. Always true when there is no approver.
    */
   readonly approverActive: boolean;
+  /** the customer lets the partner's distributor act through this link (two-tier partners) */
+  readonly distributorAccess: boolean;
+  /** the partner that holds the delegation (the reseller, when a distributor acts through it) */
+  readonly owner: SnapPartner;
   /**
    * For the engine's answers (decide.ts): the id when it is already a string; otherwise null, with its packed
    * words copied into ID_WORDS (read them before the next call).
@@ -171,6 +185,8 @@ export interface DelegationInput {
   clientId?: string | null;
   /** decided_by: the user who approved a link or consented; ignored for wholesale; null/absent = no tenant approver */
   approvedBy?: string | null;
+  /** the customer lets the partner's distributor act through this link (ignored for consent) */
+  distributorAccess?: boolean;
 }
 
 export interface UserInput {
@@ -195,6 +211,8 @@ export interface PartnerInput {
   featureToggles?: Record<string, boolean>;
   homeTenantId?: string | null;
   config?: PartnerConfig;
+  /** the distributor this partner resells under (two-tier partners); null/absent = none */
+  parentId?: string | null;
 }
 
 /** Shared empties: one frozen object each, never one per entry. */

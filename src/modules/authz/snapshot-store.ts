@@ -5,7 +5,7 @@
  * Also the flat tenant → role map most users get. No state here: the columns live in the snapshot.
  */
 import { NO_GRANTS, type GrantSet } from './grant-set.ts';
-import type { Approver, Policy, SnapDelegation, SnapPartner, SnapRole, SnapTenant } from './snapshot-model.ts';
+import type { Approver, DelegationSlots, Policy, SnapDelegation, SnapPartner, SnapRole, SnapTenant } from './snapshot-model.ts';
 
 // ---- delegation columns ---------------------------------------------------------------------------
 
@@ -33,7 +33,8 @@ export const I_ID = 5;
 export const I_PREV = 10;
 export const I_NEXT = 11;
 /**
- * flags: status + 1 (bits 0-2), origin + 1 (bits 3-4), approver stands (bit 5), in use (bit 6).
+ * flags: status + 1 (bits 0-2), origin + 1 (bits 3-4), approver stands (bit 5), in use (bit 6),
+ * odd id (bit 7), distributor access (bit 8).
  * Status and origin are stored plus one so an unknown name (indexOf → -1) reads back as -1, as it
  * did when it was a field: decide() treats it as it always has.
  */
@@ -43,6 +44,29 @@ export const F_APPROVER = 32;
 export const F_USED = 64;
 /** the id is not `dlg_` + 26 base32 characters: kept as a string (oddIds), not packed */
 export const F_ODD = 128;
+/** the customer lets the partner's distributor act through this link (two-tier partners) */
+export const F_CHAIN = 256;
+
+/** Add a slot to a tenant → slot(s) map (a partner's byTenant, a distributor's chain). */
+export function addSlot(m: Map<string, DelegationSlots>, tenantId: string, slot: number): void {
+  const prev = m.get(tenantId);
+  if (prev === undefined) m.set(tenantId, slot);
+  else if (typeof prev === 'number') m.set(tenantId, [prev, slot]);
+  else prev.push(slot);
+}
+
+/** Take a slot out of a tenant → slot(s) map. */
+export function removeSlot(m: Map<string, DelegationSlots>, tenantId: string, slot: number): void {
+  const prev = m.get(tenantId);
+  if (prev === undefined) return;
+  if (typeof prev === 'number') {
+    if (prev === slot) m.delete(tenantId);
+    return;
+  }
+  const rest = prev.filter((x) => x !== slot);
+  if (rest.length === 0) m.delete(tenantId);
+  else m.set(tenantId, rest.length === 1 ? rest[0] : rest);
+}
 
 /**
  * Delegation ids, packed: `dlg_` then 26 characters of the ids' base32 alphabet (platform/ids.ts),
@@ -172,6 +196,7 @@ export class DelegationView implements SnapDelegation {
   startsMs = 0;
   endsMs = 0;
   approverActive = false;
+  distributorAccess = false;
   origin = 0;
   tenant: SnapTenant = UNKNOWN_TENANT;
   role: SnapRole = UNKNOWN_ROLE;
@@ -204,6 +229,7 @@ export class DelegationView implements SnapDelegation {
     this.startsMs = startsMs;
     this.endsMs = endsMs;
     this.approverActive = (flags & F_APPROVER) !== 0;
+    this.distributorAccess = (flags & F_CHAIN) !== 0;
     this.origin = ((flags >>> F_ORIGIN_SHIFT) & 3) - 1;
     this.tenant = tenant;
     this.role = policy.role;
@@ -246,6 +272,10 @@ export class DelegationView implements SnapDelegation {
 
   get partnerId(): string {
     return this.#partner!.id;
+  }
+
+  get owner(): SnapPartner {
+    return this.#partner!;
   }
 }
 

@@ -31,7 +31,7 @@
 import { compileGrants, NO_GRANTS, type GrantSet } from './grant-set.ts';
 import { DELEGATION_STATUSES, EMPTY, EMPTY_DELEGATIONS, O_WHOLESALE, ORIGINS, TENANT_ADMIN, toMs, type Approver, type DelegationInput, type Policy, type SnapDelegation, type SnapPartner, type SnapTenant, type SnapUser } from './snapshot-model.ts';
 import {
-  DelegationView, F_APPROVER, F_ODD, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
+  addSlot, DelegationView, F_APPROVER, F_CHAIN, F_ODD, removeSlot, F_ORIGIN_SHIFT, F_STATUS, F_USED, hashString, hashWords, I, I_FLAGS, I_ID, I_NEXT, I_PREV,
   PACKED, PAGE_BITS, PAGE_SLOTS, packId, R, R_APPROVER, R_BANS, R_PARTNER, R_POLICY, R_TENANT, SLOT_MASK, T, unpackId, type DelegationsById,
 } from './snapshot-store.ts';
 import { SnapshotEntities } from './snapshot-entities.ts';
@@ -244,7 +244,8 @@ export class AuthzSnapshot extends SnapshotEntities {
       ints[o + I_ID + 3] = w3;
       ints[o + I_ID + 4] = w4;
     } else this.#oddIds.set(slot, d.id);
-    ints[o + I_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD);
+    const chain = d.distributorAccess === true;
+    ints[o + I_FLAGS] = ((DELEGATION_STATUSES.indexOf(d.status) + 1) & F_STATUS) | ((origin + 1) << F_ORIGIN_SHIFT) | (approverStands ? F_APPROVER : 0) | F_USED | (packed ? 0 : F_ODD) | (chain ? F_CHAIN : 0);
     ints[o + I_PREV] = -1;
     ints[o + I_NEXT] = -1;
     this.#enter(slot);
@@ -256,11 +257,20 @@ export class AuthzSnapshot extends SnapshotEntities {
       }
       approver.head = slot;
     }
-    const prev = partner.byTenant.get(tenant.id);
-    if (prev === undefined) partner.byTenant.set(tenant.id, slot);
-    else if (typeof prev === 'number') partner.byTenant.set(tenant.id, [prev, slot]);
-    else prev.push(slot);
+    addSlot(partner.byTenant, tenant.id, slot);
+    if (chain && partner.parent !== null) addSlot((partner.parent.chain ??= new Map()), tenant.id, slot);
     this.version++;
+  }
+
+  /** A reseller moved to another distributor (or to none): its links with distributor access follow it. */
+  protected override parentChanged(p: SnapPartner, from: SnapPartner | null, to: SnapPartner | null): void {
+    for (const [tenantId, v] of p.byTenant) {
+      for (const slot of typeof v === 'number' ? [v] : [...v]) {
+        if ((this.#ints[slot >>> PAGE_BITS][(slot & SLOT_MASK) * I + I_FLAGS] & F_CHAIN) === 0) continue;
+        if (from !== null && from.chain !== null) removeSlot(from.chain, tenantId, slot);
+        if (to !== null) addSlot((to.chain ??= new Map()), tenantId, slot);
+      }
+    }
   }
 
   removeDelegation(id: string): void {
@@ -309,23 +319,14 @@ export class AuthzSnapshot extends SnapshotEntities {
       } else this.#ints[prev >>> PAGE_BITS][(prev & SLOT_MASK) * I + I_NEXT] = next;
       if (next !== -1) this.#ints[next >>> PAGE_BITS][(next & SLOT_MASK) * I + I_PREV] = prev;
     }
+    if ((ints[o + I_FLAGS] & F_CHAIN) !== 0 && partner.parent !== null && partner.parent.chain !== null) removeSlot(partner.parent.chain, tenantId, slot);
     ints[o + I_FLAGS] = 0;
     ints[o + I_PREV] = -1;
     ints[o + I_NEXT] = -1;
     // let go of what the slot pointed at
     for (let k = 0; k < R; k++) refs[r + k] = null;
     this.#free.push(slot);
-
-    const byTenant = partner.byTenant;
-    const prev = byTenant.get(tenantId);
-    if (prev === undefined) return;
-    if (typeof prev === 'number') {
-      if (prev === slot) byTenant.delete(tenantId);
-      return;
-    }
-    const rest = prev.filter((x) => x !== slot);
-    if (rest.length === 0) byTenant.delete(tenantId);
-    else byTenant.set(tenantId, rest.length === 1 ? rest[0] : rest);
+    removeSlot(partner.byTenant, tenantId, slot);
   }
 
   /** The delegation in a slot (from a partner's byTenant), read out of the columns. */
@@ -368,9 +369,22 @@ export class AuthzSnapshot extends SnapshotEntities {
 
 
 
-  /** Tenants the partner holds any delegation for (any status; decide() says which are effective). */
+  /**
+   * Tenants the partner holds any delegation for (any status; decide() says which are effective),
+   * and for a distributor (no parent of its own) the tenants of its resellers' links it may act through.
+   */
   partnerTenantIds(partnerId: string): Iterable<string> {
-    return this.partners.get(partnerId)?.byTenant.keys() ?? EMPTY;
+    const p = this.partners.get(partnerId);
+    if (p === undefined) return EMPTY;
+    if (p.parent !== null || p.chain === null || p.chain.size === 0) return p.byTenant.keys();
+    return new Set([...p.byTenant.keys(), ...p.chain.keys()]);
+  }
+
+  /** The delegations of a distributor's resellers on a tenant it may act through (empty when none, or when it is a reseller itself). */
+  chainPair(partnerId: string, tenantId: string): readonly SnapDelegation[] {
+    const p = this.partners.get(partnerId);
+    const v = p === undefined || p.parent !== null ? undefined : p.chain?.get(tenantId);
+    return v === undefined ? EMPTY_DELEGATIONS : typeof v === 'number' ? [this.at(v)] : v.map((slot) => this.at(slot));
   }
 
   /** @deprecated use partnerTenantIds(partnerId) — kept so `byPair.get(partnerId)?.keys()` keeps working. */
