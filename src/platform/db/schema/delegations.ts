@@ -34,6 +34,8 @@ export interface DelegationsTable {
   last_used_at: string | null;
   created_at: string;
   updated_at: string;
+  /** 0040: 1 when the customer lets the partner's distributor act through this link (two-tier partners) */
+  distributor_access: Generated<number>;
 }
 
 export interface DelegationJitSettingsTable {
