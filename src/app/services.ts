@@ -24,7 +24,9 @@ import { createGatewayService, RedisDpopReplayCache, type GatewayService } from 
 import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { SsfService } from '../modules/ssf/index.ts';
+import { AuditStreamService } from '../modules/auditstream/index.ts';
 import { TokenLifetimes } from '../modules/tokenpolicy/index.ts';
+import { AccessRequestsService } from '../modules/accessrequests/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
 import { DataSourcesService, WriteRoutesService } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
@@ -104,25 +106,40 @@ export interface Services {
   notifications: NotificationsService;
   /** OpenID Shared Signals: partner apps' event streams and the CAEP events pushed to them */
   ssf: SsfService;
+  /** each organization's audit events streamed to its security tools, exported with the chain proof, kept as long as it says */
+  auditStream: AuditStreamService;
   /** how long tokens acting across tenants live: per partner (operator) and per customer */
   tokenLifetimes: TokenLifetimes;
+  /** access templates, partners' access requests and the tenants' approval policies (approval creates the delegation) */
+  accessRequests: AccessRequestsService;
   activations: ActivationsService;
   lifecycle: LifecycleSweep;
   /** Redis connections the services opened (closed with the app). */
   redisClients: Redis[];
 }
 
-export async function createServices(d: ServiceDeps): Promise<Services> {
-  const { config, db, clock } = d;
-  const redisClients: Redis[] = [];
-  const redis = d.redis
-    ? () => {
-        const c = d.redis!();
-        redisClients.push(c);
-        return c;
-      }
-    : null;
+type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'redisClients'>;
+type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'activations' | 'lifecycle' | 'authz'>;
+type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'tokenLifetimes'>;
+type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
+type Views = Pick<Services, 'msp' | 'invoiceExports' | 'alerts' | 'alertScheduler' | 'dataSources'>;
+/** the one limiter and the Redis connection it (and the DPoP replay cache) share */
+interface Limiting { rateLimiter: RateLimiter; rateLimitRedis: Redis | null }
 
+export async function createServices(d: ServiceDeps): Promise<Services> {
+  const core = await createCore(d);
+  const limiting = await createRateLimiting(d, core.redisClients);
+  const people = createPeople(d, { ...core, ...limiting });
+  const records = createRecords(d, { ...core, ...people });
+  const edge = createEdge(d, { ...core, ...limiting, ...people, ...records });
+  const views = createViews(d, { ...core, ...people, ...records, ...edge });
+  const accessRequests = createAccessRequests(d, { ...core, ...people });
+  return { ...core, rateLimiter: limiting.rateLimiter, ...people, ...records, ...edge, ...views, accessRequests };
+}
+
+/** the platform's parts every module uses: secrets, the change feed, the audit log, mail, the event outbox, roles */
+async function createCore(d: ServiceDeps): Promise<Core> {
+  const { config, db, clock } = d;
   const hasher = new SecretHasher(config.secretKey);
   const feed = new ChangeFeed({ db, redis: d.redis, channel: `${config.redisKeyPrefix}changes`, pollIntervalMs: config.changeFeedPollMs, onError: (e) => d.onError(e, 'change feed') });
   const audit = new AuditLog(db, clock);
@@ -145,12 +162,19 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   });
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
+  return { config, db, clock, hasher, feed, audit, mailer, notifications, roles, access, redisClients: [] };
+}
 
-  // One limiter (one Redis connection, one failure policy) for every limit: gateway, agency
-  // tokens, partner applications, and the failure budgets of logins and client authentication.
+/**
+ * One limiter (one Redis connection, one failure policy) for every limit: gateway, agency tokens,
+ * partner applications, and the failure budgets of logins and client authentication.
+ */
+async function createRateLimiting(d: ServiceDeps, redisClients: Redis[]): Promise<Limiting> {
+  const { config, clock } = d;
   let rateLimitRedis: Redis | null = null;
-  if (redis) {
-    rateLimitRedis = redis();
+  if (d.redis) {
+    rateLimitRedis = d.redis();
+    redisClients.push(rateLimitRedis);
     rateLimitRedis.on('error', reportEvery(10_000, (e, n) => d.onError(e, `redis (${n} more errors since the last report)`)));
     // Start-up waits (boundedly) for the connection, so the first requests are not refused for it.
     await whenReady(rateLimitRedis, REDIS_CONNECT_TIMEOUT_MS);
@@ -164,14 +188,19 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     onError: (e, info) => d.onError(e, `rate limiter (policy ${info.policy}, ${info.suppressed} more failures since the last report)`),
     onReset: (info) => (d.onWarning ?? ((m) => d.onError(new Error(m), 'rate limiter')))(`Redis was reset (restarted without persistence, flushed, or keys evicted): this instance wrote back ${info.entries} rate-limit entries under ${info.keys} keys. Give Redis persistence and maxmemory-policy noeviction.`),
   });
+  return { rateLimiter, rateLimitRedis };
+}
 
+/** people, customers, partners, their delegations and the decision engine over them */
+function createPeople(d: ServiceDeps, c: Core & Limiting): People {
+  const { config, db, clock, audit, feed, hasher, mailer, roles, notifications } = c;
   const identity = new IdentityService({
     db,
     audit,
     feed,
     clock,
     hasher,
-    loginLimiter: rateLimiter,
+    loginLimiter: c.rateLimiter,
     loginMaxAttempts: config.loginMaxAttempts,
     loginWindowSec: config.loginWindowSec,
     sessionIdleTimeoutSec: config.sessionIdleTimeoutSec,
@@ -205,6 +234,12 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
+  return { identity, tenants, partners, featureCatalog, delegations, activations, lifecycle, authz };
+}
+
+/** the program, domains, vouchers, agencies, the provider's records, apps and plans */
+function createRecords(d: ServiceDeps, c: Core & People): Records {
+  const { config, db, clock, audit, feed, hasher, mailer, roles, identity, tenants, partners, delegations } = c;
   const program = new ProgramService({ db, audit, feed, clock, identity, tenants, partners, onError: (e) => d.onError(e, 'partner program earnings'), mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'sign-up mail') });
   const domains = new DomainsService({ db, audit, clock, dns: new DnsTxtChecker(config.dnsResolver) });
   const vouchers = new VouchersService({ db, audit, feed, clock });
@@ -227,6 +262,12 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   // a customer's plan limits who may join it: tenants asks plans, without importing it
   tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
   const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
+  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, tokenLifetimes };
+}
+
+/** what faces partner apps: the authorization server, the gateway and the shared signals streams */
+function createEdge(d: ServiceDeps, c: Core & Limiting & People & Records): Edge {
+  const { config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, rateLimitRedis, tokenLifetimes } = c;
   const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics, crossTenantTtl: (kind, parties, fallback) => tokenLifetimes.ttl(kind, parties, fallback) });
   // partners' requests by day: counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
@@ -252,7 +293,14 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     timeoutMs: config.webhookTimeoutMs,
     onError: d.onError,
   });
+  // audit streaming: the same address rules and time limit as webhooks; syslog's HOSTNAME is the public host
+  const auditStream = new AuditStreamService({ db, clock, audit, secretKey: config.secretKey, allowPrivateTargets: config.webhookAllowPrivateTargets, timeoutMs: config.webhookTimeoutMs, hostname: new URL(config.publicUrl).hostname, onError: d.onError });
+  return { oauth, partnerUsage, gateway, ssf, auditStream };
+}
 
+/** the MSP views, invoice exports, alerts and the provider's data sources, over everything above */
+function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
+  const { config, db, clock, audit, hasher, mailer, notifications, resources, authz, tenants, partners, gateway, program } = c;
   // Their access events go through the gateway's batched, spooled buffer, grouped like the
   // gateway's: the same person reading the same view of the same tenant within one flush is one
   // event listing each request (a consolidated read touches every managed tenant — a thousand
@@ -286,9 +334,9 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
     hasher,
     partnerTenants: (partnerId) => authz.partnerTenantsInReach(partnerId),
     referrersOf: async (ids) => {
-      const partners = new Set<string>();
-      for (let i = 0; i < ids.length; i += 1000) for (const t of await tenants.listTenants({ ids: ids.slice(i, i + 1000), limit: 1000 })) if (t.referred_by_partner_id) partners.add(t.referred_by_partner_id);
-      return [...partners];
+      const referrers = new Set<string>();
+      for (let i = 0; i < ids.length; i += 1000) for (const t of await tenants.listTenants({ ids: ids.slice(i, i + 1000), limit: 1000 })) if (t.referred_by_partner_id) referrers.add(t.referred_by_partner_id);
+      return [...referrers];
     },
     // the provider's records fire the same events whatever their source (sync API, Stripe, CSV)
     emitEvents: (trx, events) => notifications.outbox.emitMany(trx, events),
@@ -301,6 +349,23 @@ export async function createServices(d: ServiceDeps): Promise<Services> {
   for (const type of ['alert.raised', 'alert.resolved']) notifications.setAudiencePolicy(type, (trx, e, members) => alerts.alertAudience(trx, e, members));
   // a sign-up through a referral code: the partner's owners and the code's own staff member (staff see only their codes' referrals)
   notifications.setAudiencePolicy('referral.signed_up', signupAudience);
+  return { msp, invoiceExports, alerts, alertScheduler, dataSources };
+}
 
-  return { config, db, clock, hasher, feed, audit, roles, access, identity, mailer, tenants, partners, featureCatalog, partnerUsage, delegations, authz, rateLimiter, vouchers, agencies, resources, msp, invoiceExports, alerts, alertScheduler, gateway, apps, resold, plans, oauth, program, dataSources, writeRoutes, domains, notifications, ssf, tokenLifetimes, activations, lifecycle, redisClients };
+/** Access templates and requests: approval creates the delegation through the delegations service; reminders go out through the e-mail queue; the bell counts the requests each admin may answer. */
+function createAccessRequests(d: ServiceDeps, c: Core & People): AccessRequestsService {
+  const { db, clock, audit, feed, roles, delegations, notifications, authz } = c;
+  const accessRequests = new AccessRequestsService({ db, clock, audit, feed, roles, delegations, mail: notifications, onError: (e) => d.onError(e, 'access request sweep') });
+  notifications.addWaitingCounter(async (userId) => {
+    const tenants = authz.snapshot.users.get(userId)?.tenants;
+    const adminOf = [...(tenants?.entries() ?? [])].filter(([, role]) => role === 'TENANT_ADMIN').map(([id]) => id);
+    return (await accessRequests.waitingFor(userId, adminOf)).map((w) => ({
+      kind: 'access_requests' as const,
+      label: `${w.count} access request${w.count === 1 ? '' : 's'} wait${w.count === 1 ? 's' : ''} for your answer at ${w.tenant_name}`,
+      count: w.count,
+      tenant_id: w.tenant_id,
+      link: `/tenant/${w.tenant_id}/access-requests`,
+    }));
+  });
+  return accessRequests;
 }
