@@ -24,6 +24,8 @@ export default defineConfig({
     // modules: each builds its own app, database and Redis key space, and closes them.
     isolate: false,
     fileParallelism: true,
+    // names the run and drops its PostgreSQL databases at the end (test/helpers/db-template.ts: migrated templates)
+    globalSetup: ['test/helpers/global-setup.ts'],
     reporters: process.env.CI ? ['default'] : ['default'],
     // No test may silently skip: `.only` fails the run too.
     allowOnly: false,

@@ -10,19 +10,21 @@
  * the app's Db has the system as its ambient context; requests and explicit withDbContext scopes
  * are enforced exactly as in production. `owner` is the owner's connection, for tests that play an
  * attacker with DDL rights.
+ *
+ * A migrated database is a copy of a template migrated once (./db-template.ts), not ~45 migrations per file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Db } from '../../src/platform/db/database.ts';
+import { openDatabase, SQLITE_FILE, type Db } from '../../src/platform/db/database.ts';
 import { migrateToLatest } from '../../src/platform/db/migrate.ts';
 import { SYSTEM_CONTEXT } from '../../src/platform/db/db-context.ts';
 import { grantAppRole } from '../../src/platform/db/db-roles.ts';
+import { APP_ROLE, copyMigratedSqlite, createMigratedPostgres, testRunId } from './db-template.ts';
 
-/** The application role the test apps connect as (cluster-wide; created by the first migration that needs it). */
-export const APP_ROLE = 'partnergate_app';
+export { APP_ROLE };
 
 export interface TestDb {
   /** the app's connection: on PostgreSQL as APP_ROLE, under row-level security */
@@ -42,8 +44,8 @@ export const usingPostgres = !!process.env.DATABASE_URL;
 export async function createTestDb(opts: { migrate?: boolean; postgres?: boolean; poolSize?: number } = {}): Promise<TestDb> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'partnergate-test-'));
   if (!usingPostgres && !opts.postgres) {
+    if (opts.migrate !== false) await copyMigratedSqlite(path.join(dataDir, SQLITE_FILE));
     const db = openDatabase({ databaseUrl: null, dataDir });
-    if (opts.migrate !== false) await migrateToLatest(db);
     return {
       db,
       owner: db,
@@ -57,17 +59,22 @@ export async function createTestDb(opts: { migrate?: boolean; postgres?: boolean
     };
   }
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  const name = `pgt_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  // A run's databases carry its name, so that its globalSetup drops what is left of them at the end.
+  const name = `pgt_${testRunId() ?? Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const copied = opts.migrate !== false && (await createMigratedPostgres(base, name));
+  if (!copied) {
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+  }
   const ownerUrl = new URL(base.toString());
   ownerUrl.pathname = '/' + name;
   const owner = openDatabase({ databaseUrl: ownerUrl.toString(), dataDir, poolSize: 2, ambientContext: SYSTEM_CONTEXT });
-  // The role must exist before the app connects, also for a database migrated later (migrate: false).
-  if (opts.migrate !== false) await migrateToLatest(owner, { appRole: APP_ROLE });
-  else await grantAppRole(owner.kysely, APP_ROLE);
+  // The role must exist before the app connects, also for a database migrated later (migrate: false);
+  // a copy of the template has its grants already.
+  if (opts.migrate === false) await grantAppRole(owner.kysely, APP_ROLE);
+  else if (!copied) await migrateToLatest(owner, { appRole: APP_ROLE });
   const appUrl = new URL(ownerUrl.toString());
   appUrl.username = APP_ROLE;
   appUrl.password = '';
