@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeEvent } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { DelegationsService } from '../delegations/index.ts';
+import { parsePurposes, type DelegationsService } from '../delegations/index.ts';
 import { deleteGrantRows } from './oauth-store.ts';
 import type { RevokedAccessTokens } from './revoked-tokens.ts';
 import { compact, consentClaims, grantClaim, memberClaims } from './claims.ts';
@@ -45,6 +45,8 @@ export class OAuthGrants {
   readonly #touched = new Map<string, number>();
   readonly #bans = new repo.BanNumbers();
   /** The consents read by the provider request being handled, by grant id (see #consentOf). */
+  /** the MSP member grant this provider request found standing (isLive), for its tokens' lifetimes */
+  readonly #requestMembers = new WeakMap<object, { grantId: string; partnerId: string }>();
   readonly #requestConsents = new WeakMap<object, { reads: Map<string, Promise<repo.ConsentRecord | undefined>>; found: repo.ConsentRecord[] }>();
 
   constructor(d: OAuthGrantsDeps) {
@@ -73,7 +75,10 @@ export class OAuthGrants {
     const now = this.#d.clock.now().toISOString();
     if (!c) {
       const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, now);
-      return m !== undefined && repo.memberGrantStands(m);
+      const stands = m !== undefined && repo.memberGrantStands(m);
+      const ctx = currentProviderContext();
+      if (stands && ctx) this.#requestMembers.set(ctx, { grantId, partnerId: m.partner_id });
+      return stands;
     }
     const d = c.delegation;
     return d.status === 'active' && d.starts_at <= now && d.ends_at > now && c.tenant_status === 'active';
@@ -179,6 +184,7 @@ export class OAuthGrants {
       tenantId: d.tenant_id,
       banNumbers: bans.banNumbers,
       billTo: bans.billTo,
+      purposes: parsePurposes(d.purposes ?? null),
     };
   }
 
@@ -241,7 +247,10 @@ export class OAuthGrants {
   requestConsentParties(grantId: string): { partnerId: string; tenantId: string } | undefined {
     const ctx = currentProviderContext();
     const c = ctx ? this.#requestConsents.get(ctx)?.found.find((x) => x.grant_id === grantId) : undefined;
-    return c ? { partnerId: c.delegation.partner_id, tenantId: c.delegation.tenant_id } : undefined;
+    if (c) return { partnerId: c.delegation.partner_id, tenantId: c.delegation.tenant_id };
+    // an MSP member's grant acts on whichever customers the partner's links reach: the partner's policy applies
+    const m = ctx ? this.#requestMembers.get(ctx) : undefined;
+    return m?.grantId === grantId ? { partnerId: m.partnerId, tenantId: '' } : undefined;
   }
 
   /** Record "last used" on a delegation, at most once a minute per instance. */

@@ -104,6 +104,17 @@ describe('cross-tenant token lifetimes', () => {
     expect(exchanged.body.expires_in).toBeLessThanOrEqual(90);
   });
 
+  it("an MSP member's token (the partner's own app, acting on the customers its links reach) lives the partner's policy", async () => {
+    const msp = await partnerWithApp(t, { capabilities: ['managed_services'], scopes: ['openid', 'orders.read'] });
+    await (await operator.login()).put(`/api/v1/partners/${msp.partner.id}/configuration/lifetimes`, { access_ttl_sec: 180, refresh_ttl_sec: 900 });
+    await t.services.feed.drain();
+    const tokens = await codeFlowTokens(t, msp.clientId, msp.secret, msp.partner.owner, 'openid offline_access orders.read');
+    expect(decodeJwt(tokens.access_token).payload).toMatchObject({ persona: 'msp' });
+    expect(lifetime(tokens.access_token)).toBe(180);
+    const rt = await introspect(t, msp, String(tokens.refresh_token));
+    expect(Number(rt.body.exp) - Number(rt.body.iat)).toBe(900);
+  });
+
   it('a refresh token is refused once its policy lifetime has passed (the clock moved, no sleep)', async () => {
     const tokens = await codeFlowTokens(t, app.clientId, app.secret, strict.admin, SCOPE);
     // within its lifetime: refreshed, and the new access token is still cut to the policy

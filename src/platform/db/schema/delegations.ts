@@ -2,6 +2,7 @@
  * Row shapes of delegations between partners and tenants, and their just-in-time settings, activations
  * and notices (modules/delegations). Conventions: schema.ts.
  */
+import type { Generated } from 'kysely';
 
 export interface DelegationsTable {
   id: string;
