@@ -87,6 +87,7 @@ export function delegationInput(r: Selectable<DelegationsTable>): DelegationInpu
     endsAt: r.ends_at,
     clientId: r.client_id,
     approvedBy: r.decided_by,
+    distributorAccess: Number(r.distributor_access) === 1,
   };
 }
 
@@ -97,7 +98,7 @@ function partnerInput(r: Selectable<PartnersTable>) {
   } catch {
     toggles = {};
   }
-  return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id, config: parsePartnerConfig(r.config) };
+  return { id: r.id, status: r.status, capabilities: parseList(r.capabilities) ?? [], featureToggles: toggles, homeTenantId: r.home_tenant_id, config: parsePartnerConfig(r.config), parentId: r.parent_partner_id };
 }
 
 export class SnapshotLoader {

@@ -155,6 +155,8 @@ export class PartnersService {
       config: '{}',
       config_version: 0,
       home_tenant_id: null,
+      parent_partner_id: null,
+      suspended_by_parent: 0,
       status_reason: null,
       applied_at: now,
       approved_at: null,

@@ -24,6 +24,10 @@ export interface PartnersTable {
   config_version: Generated<number>;
   /** The partner's own tenant (wholesalers bill their own BAN there). */
   home_tenant_id: string | null;
+  /** 0040: the distributor this partner resells under (two tiers at most); null = none */
+  parent_partner_id: Generated<string | null>;
+  /** 0040: 1 when the suspension was the distributor's (it may lift only those) */
+  suspended_by_parent: Generated<number>;
   status_reason: string | null;
   applied_at: string;
   approved_at: string | null;
