@@ -18,6 +18,7 @@ import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
+import { auditStreamRoutes } from '../modules/auditstream/index.ts';
 import { voucherRoutes } from '../modules/vouchers/index.ts';
 import { programRoutes } from '../modules/program/index.ts';
 import { type AuthzenService, reachRoutes } from '../modules/authzen/index.ts';
@@ -120,6 +121,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     voucherRoutes({ vouchers: services.vouchers, access, clock }),
     programRoutes({ program: services.program, access, limiter: services.rateLimiter }),
     notificationRoutes({ notifications: services.notifications, access }),
+    auditStreamRoutes({ auditStream: services.auditStream, access }),
     ssoRoutes({ sso, domains: services.domains, access, publicUrl: config.publicUrl }),
     domainRoutes({ domains: services.domains, access, ...nameLookups(services) }),
     overviewRoutes({

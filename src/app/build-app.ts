@@ -392,6 +392,7 @@ function startAndStopWithApp(
     services.alertScheduler.start();
     services.notifications.worker.start(config.notifyWorkerIntervalMs);
     services.ssf.start(config.notifyWorkerIntervalMs);
+    services.auditStream.start(config.notifyWorkerIntervalMs);
     services.plans.startNonPaymentSweep(systemContext('plans-sweep'));
     services.audit.startSealer((e) => onBackgroundError(e, 'audit sealer'));
     sso.recheck.start();
@@ -404,6 +405,7 @@ function startAndStopWithApp(
     services.lifecycle.stop();
     await services.notifications.close();
     await services.ssf.stop();
+    await services.auditStream.stop();
     services.plans.stopNonPaymentSweep();
     await services.audit.stopSealer();
     await sso.recheck.stop();

@@ -99,6 +99,9 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   ssf_streams: 'ssf',
   ssf_deliveries: 'ssf',
   cross_tenant_token_policies: 'tokenpolicy',
+  audit_stream_destinations: 'auditstream',
+  audit_retention: 'audit', // the sweep deletes audit events and keeps its checkpoint with them
+  audit_tombstones: 'audit',
 };
 
 /** An owner's repository under another name than *.repo.ts (file → why). */

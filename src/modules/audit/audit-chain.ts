@@ -63,9 +63,21 @@ export function chainHash(prevHash: string, e: ChainedFields): string {
 
 export type ChainVerdict = { ok: true; checked: number } | { ok: false; checked: number; brokenAtSeq: number; reason: string };
 
-/** Verify a sequence of stored events (ordered by seq), continuing from `prevHash`. */
+/** What the retention sweep keeps of a deleted event: its links, no content to hash. */
+export interface Tombstone {
+  tombstone: true;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Verify a sequence of stored events (ordered by seq), continuing from `prevHash`. A tombstone
+ * (an event the retention sweep deleted) keeps its place: its links are checked, its content
+ * is gone.
+ */
 export function verifyChain(
-  events: Iterable<ChainedFields & { seq: number; prev_hash: string; hash: string }>,
+  events: Iterable<(ChainedFields & { seq: number; prev_hash: string; hash: string }) | Tombstone>,
   prevHash: string = GENESIS_HASH,
 ): ChainVerdict & { lastHash: string } {
   let checked = 0;
@@ -73,6 +85,11 @@ export function verifyChain(
   for (const e of events) {
     if (e.prev_hash !== prev) {
       return { ok: false, checked, brokenAtSeq: e.seq, reason: 'prev_hash does not match the previous event (an event was removed or reordered)', lastHash: prev };
+    }
+    if ('tombstone' in e) {
+      prev = e.hash;
+      checked++;
+      continue;
     }
     const expected = chainHash(prev, e);
     if (expected !== e.hash) {

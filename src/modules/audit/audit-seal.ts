@@ -10,6 +10,7 @@ import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { insertRows, type RowSet } from '../../platform/db/insert-rows.ts';
 import { CHAIN_ORDER, chainHash, GENESIS_HASH, verifyChain, type ChainVerdict, type ChainedFields } from './audit-chain.ts';
+import { tombstonesBetween } from './audit-retention.repo.ts';
 
 const EVENT_COLUMNS: readonly string[] = CHAIN_ORDER;
 /** SQLite: events are chained as they are inserted (one writer). */
@@ -161,13 +162,20 @@ export class AuditSealer {
         .orderBy('chain_seq')
         .limit(5000)
         .execute();
-      if (rows.length === 0) break;
-      const verdict = verifyChain(rows.map((r) => ({ ...r, seq: Number(r.seq), prev_hash: r.prev_hash ?? '', hash: r.hash ?? '' })), prev);
+      // the retention sweep's tombstones keep the places of deleted events (audit-retention.repo.ts)
+      const upTo = rows.length === 5000 ? Number(rows[rows.length - 1].chain_seq) : headPos;
+      const tombs = await tombstonesBetween(this.#db.kysely, after, upTo);
+      if (rows.length === 0 && tombs.length === 0) break;
+      const walk = [
+        ...rows.map((r) => ({ ...r, seq: Number(r.seq), pos: Number(r.chain_seq), prev_hash: r.prev_hash ?? '', hash: r.hash ?? '' })),
+        ...tombs.map((t) => ({ tombstone: true as const, seq: Number(t.chain_seq), pos: Number(t.chain_seq), prev_hash: t.prev_hash, hash: t.hash })),
+      ].sort((a, b) => a.pos - b.pos);
+      const verdict = verifyChain(walk, prev);
       if (!verdict.ok) return { ok: false, checked: checked + verdict.checked, brokenAtSeq: verdict.brokenAtSeq, reason: verdict.reason };
       checked += verdict.checked;
       prev = verdict.lastHash;
-      after = Number(rows[rows.length - 1].chain_seq);
-      lastSeq = Number(rows[rows.length - 1].seq);
+      after = walk[walk.length - 1].pos;
+      lastSeq = walk[walk.length - 1].seq;
     }
     if (after !== headPos) {
       return {
