@@ -119,98 +119,109 @@ export function dataFeedRoutes(d: { stripe: StripeFeed; imports: DataImport; acc
     },
 
     operator(app: App): void {
-      const op = { config: { operator: PERMISSION } };
-      const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
-      const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id), webhook_url: `${stripe.publicUrl}${stripeWebhookPath(id)}` });
-
-      app.get('/api/v1/data-sources/:source_id/stripe', { ...op, schema: { tags: TAGS, summary: 'Whether the source receives Stripe webhooks, can backfill, and when it last did', params: Params, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } }, async (req) => {
-        gate(req);
-        return status(req.params.source_id);
-      });
-      app.put(
-        '/api/v1/data-sources/:source_id/stripe',
-        { ...op, schema: { tags: TAGS, summary: 'Set the source up for Stripe: its webhook signing secret and, for a backfill, an API key (both stored sealed, never returned)', params: Params, body: StripeSetupBody, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          gate(req);
-          await stripe.configure(req.ctx(), req.params.source_id, req.body);
-          return status(req.params.source_id);
-        },
-      );
-      app.get(
-        '/api/v1/data-sources/:source_id/stripe/customers',
-        { ...op, schema: { tags: TAGS, summary: 'The Stripe customers seen and the billing account each maps to', params: Params, response: { 200: Type.Object({ data: Type.Array(CustomerDto) }), ...problems(400, 401, 403, 404, 409) } } },
-        async (req) => {
-          gate(req);
-          return { data: await stripe.customers(req.params.source_id) };
-        },
-      );
-      app.put(
-        '/api/v1/data-sources/:source_id/stripe/customers/:customer_id',
-        {
-          ...op,
-          schema: {
-            tags: TAGS,
-            summary: 'Map a Stripe customer to a billing account (null: back to its metadata); what waited for it is applied',
-            params: Strict({ source_id: Id('dsrc'), customer_id: Type.String({ pattern: '^cus_[A-Za-z0-9]{1,100}$' }) }),
-            body: Strict({ ban: Nullable(Type.String({ minLength: 1, maxLength: 64 })) }),
-            response: { 200: Type.Object({ customer_id: Type.String(), ban: Nullable(Type.String()), results: Type.Array(LineResultDto) }), ...problems(400, 401, 403, 404, 409) },
-          },
-        },
-        async (req) => {
-          gate(req);
-          return stripe.mapCustomer(req.ctx(), req.params.source_id, req.params.customer_id, req.body.ban);
-        },
-      );
-      app.post(
-        '/api/v1/data-sources/:source_id/stripe/backfill',
-        { ...op, schema: { tags: TAGS, summary: 'Load every Stripe customer and invoice (and subscription, when the source sends services) through the source', params: Params, response: { 200: Counts, ...problems(400, 401, 403, 404, 409, 502) } } },
-        async (req) => {
-          gate(req);
-          return stripe.backfill(req.ctx(), req.params.source_id);
-        },
-      );
-
-      app.get(
-        '/api/v1/data-sources/import/templates/:kind',
-        {
-          ...op,
-          schema: { tags: TAGS, summary: 'A CSV template for a kind of record: its columns and one example row', params: Strict({ kind: Kind }), response: { 200: Type.String({ description: 'text/csv' }), ...problems(400, 401, 403, 404) } },
-        },
-        async (req, reply) => {
-          gate(req);
-          const kind = requireKind(req.params.kind);
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', `attachment; filename="partnergate-${kind.replace('_', '-')}s-template.csv"`)
-            .send(template(kind));
-        },
-      );
-      app.post(
-        '/api/v1/data-sources/:source_id/import/preview',
-        { ...op, bodyLimit: IMPORT_MAX_BYTES + 64 * 1024, schema: { tags: TAGS, summary: 'Check a CSV file: its columns matched to the kind’s fields, the first rows, and each row’s errors — nothing is applied', params: Params, body: ImportBody, response: { 200: Preview, ...problems(400, 401, 403, 404) } } },
-        async (req) => {
-          gate(req);
-          return imports.preview(req.params.source_id, req.body.kind, req.body.csv, req.body.mapping);
-        },
-      );
-      app.post(
-        '/api/v1/data-sources/:source_id/import',
-        {
-          ...op,
-          bodyLimit: IMPORT_MAX_BYTES + 64 * 1024,
-          schema: {
-            tags: TAGS,
-            summary: 'Apply a CSV file through the source (only with confirm: true): rows without errors become records, each row gets its result',
-            params: Params,
-            body: Strict({ ...ImportBody.properties, confirm: Type.Boolean({ description: 'must be true: the operator confirmed after the preview' }) }),
-            response: { 200: Applied, ...problems(400, 401, 403, 404) },
-          },
-        },
-        async (req) => {
-          gate(req);
-          return imports.apply(req.ctx(), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping, req.body.confirm);
-        },
-      );
+      stripeRoutes(app, stripe, access);
+      importRoutes(app, imports, access);
     },
   };
+}
+
+const OPERATOR = { config: { operator: PERMISSION } };
+
+/** The operator sets a source up for Stripe, maps its customers to accounts and backfills. */
+function stripeRoutes(app: App, stripe: StripeFeed, access: Access): void {
+  const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
+  const status = async (id: string) => ({ ...(await stripe.status(id)), webhook_path: stripeWebhookPath(id), webhook_url: `${stripe.publicUrl}${stripeWebhookPath(id)}` });
+
+  app.get('/api/v1/data-sources/:source_id/stripe', { ...OPERATOR, schema: { tags: TAGS, summary: 'Whether the source receives Stripe webhooks, can backfill, and when it last did', params: Params, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } }, async (req) => {
+    gate(req);
+    return status(req.params.source_id);
+  });
+  app.put(
+    '/api/v1/data-sources/:source_id/stripe',
+    { ...OPERATOR, schema: { tags: TAGS, summary: 'Set the source up for Stripe: its webhook signing secret and, for a backfill, an API key (both stored sealed, never returned)', params: Params, body: StripeSetupBody, response: { 200: StripeStatus, ...problems(400, 401, 403, 404) } } },
+    async (req) => {
+      gate(req);
+      await stripe.configure(req.ctx(), req.params.source_id, req.body);
+      return status(req.params.source_id);
+    },
+  );
+  app.get(
+    '/api/v1/data-sources/:source_id/stripe/customers',
+    { ...OPERATOR, schema: { tags: TAGS, summary: 'The Stripe customers seen and the billing account each maps to', params: Params, response: { 200: Type.Object({ data: Type.Array(CustomerDto) }), ...problems(400, 401, 403, 404, 409) } } },
+    async (req) => {
+      gate(req);
+      return { data: await stripe.customers(req.params.source_id) };
+    },
+  );
+  app.put(
+    '/api/v1/data-sources/:source_id/stripe/customers/:customer_id',
+    {
+      ...OPERATOR,
+      schema: {
+        tags: TAGS,
+        summary: 'Map a Stripe customer to a billing account (null: back to its metadata); what waited for it is applied',
+        params: Strict({ source_id: Id('dsrc'), customer_id: Type.String({ pattern: '^cus_[A-Za-z0-9]{1,100}$' }) }),
+        body: Strict({ ban: Nullable(Type.String({ minLength: 1, maxLength: 64 })) }),
+        response: { 200: Type.Object({ customer_id: Type.String(), ban: Nullable(Type.String()), results: Type.Array(LineResultDto) }), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      gate(req);
+      return stripe.mapCustomer(req.ctx(), req.params.source_id, req.params.customer_id, req.body.ban);
+    },
+  );
+  app.post(
+    '/api/v1/data-sources/:source_id/stripe/backfill',
+    { ...OPERATOR, schema: { tags: TAGS, summary: 'Load every Stripe customer and invoice (and subscription, when the source sends services) through the source', params: Params, response: { 200: Counts, ...problems(400, 401, 403, 404, 409, 502) } } },
+    async (req) => {
+      gate(req);
+      return stripe.backfill(req.ctx(), req.params.source_id);
+    },
+  );
+}
+
+/** The operator's CSV import: a template per kind, a preview with each row's errors, then the apply. */
+function importRoutes(app: App, imports: DataImport, access: Access): void {
+  const gate = (req: FastifyRequest) => access.operator(req, PERMISSION);
+  app.get(
+    '/api/v1/data-sources/import/templates/:kind',
+    {
+      ...OPERATOR,
+      schema: { tags: TAGS, summary: 'A CSV template for a kind of record: its columns and one example row', params: Strict({ kind: Kind }), response: { 200: Type.String({ description: 'text/csv' }), ...problems(400, 401, 403, 404) } },
+    },
+    async (req, reply) => {
+      gate(req);
+      const kind = requireKind(req.params.kind);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="partnergate-${kind.replace('_', '-')}s-template.csv"`)
+        .send(template(kind));
+    },
+  );
+  app.post(
+    '/api/v1/data-sources/:source_id/import/preview',
+    { ...OPERATOR, bodyLimit: IMPORT_MAX_BYTES + 64 * 1024, schema: { tags: TAGS, summary: 'Check a CSV file: its columns matched to the kind’s fields, the first rows, and each row’s errors — nothing is applied', params: Params, body: ImportBody, response: { 200: Preview, ...problems(400, 401, 403, 404) } } },
+    async (req) => {
+      gate(req);
+      return imports.preview(req.params.source_id, req.body.kind, req.body.csv, req.body.mapping);
+    },
+  );
+  app.post(
+    '/api/v1/data-sources/:source_id/import',
+    {
+      ...OPERATOR,
+      bodyLimit: IMPORT_MAX_BYTES + 64 * 1024,
+      schema: {
+        tags: TAGS,
+        summary: 'Apply a CSV file through the source (only with confirm: true): rows without errors become records, each row gets its result',
+        params: Params,
+        body: Strict({ ...ImportBody.properties, confirm: Type.Boolean({ description: 'must be true: the operator confirmed after the preview' }) }),
+        response: { 200: Applied, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      gate(req);
+      return imports.apply(req.ctx(), req.params.source_id, req.body.kind, req.body.csv, req.body.mapping, req.body.confirm);
+    },
+  );
 }
