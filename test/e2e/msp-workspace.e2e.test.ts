@@ -170,7 +170,9 @@ describe('MSP workspace', () => {
     // a large export runs as a job: the page shows its progress and offers the download when ready
     const started = await (await msp.owner.login()).post('/api/v1/partner/billing/invoices/export', { format: 'csv', mode: 'job' });
     expect(started.status).toBe(202);
-    await page.reload();
+    // the person comes back to the invoices page (by the sidebar) and finds the job there
+    await page.getByTestId('nav-partner').getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByTestId('nav-partner').getByRole('link', { name: /^Invoices$/ }).click();
     const job = page.getByTestId('export-job').first();
     await job.getByRole('button', { name: 'Download' }).waitFor({ timeout: 30_000 });
     // the list under the card has loaded too, so nothing moves the button while it is clicked
@@ -230,9 +232,12 @@ describe('MSP workspace', () => {
     await asSystem(() => portal.t.services.alerts.evaluate(portal.t.world.ctx));
     // the events worker tells the owner in the bell
     await portal.t.services.notifications.worker.tick();
-    // the evaluation ran on the server a moment after the page last asked: open the portal afresh, as the
-    // owner would the next time (the sidebar's badge holds an answer from before the evaluation)
-    await page.reload();
+    // the evaluation ran on the server a moment after the page last asked: the owner logs out and back in,
+    // as the next time they come (the sidebar's badge holds an answer from before the evaluation)
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: 'Log out' }).click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    await login(page, msp.owner.email, msp.owner.password);
     await page.getByTestId('nav-partner').getByRole('link', { name: 'Alerts' }).click();
     const alerts = page.getByTestId('msp-alerts');
     const first = alerts.locator('tbody tr[data-status="open"]').first();

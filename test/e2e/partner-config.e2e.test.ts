@@ -3,7 +3,7 @@
  * width, with no sideways scrolling: an MSP's person looks for the PDF statement and is told it is
  * in early access; the operator opens the partner's Configuration tab and turns the beta feature
  * "PDF invoice export" on for this partner (not for another one); the history reads the change in
- * words; the MSP's person reloads and the PDF statement is there; the other partner still does not
+ * words; the MSP's person comes back to the invoices page and the PDF statement is there; the other partner still does not
  * have it. The operator then limits the partner's delegation roles to support access (its full-access
  * link stops working) and the history says so in words. The owner switches an opt-in feature on
  * from the early-access page.
@@ -23,6 +23,7 @@ import { seriousViolations } from './helpers/axe.ts';
 import type { TestPartner, TestTenant, TestUser } from '../helpers/world.ts';
 import { seedResourceData } from '../../src/modules/resources/resources.demo.ts';
 import { activeLink } from '../api/delegations/helpers.ts';
+import { clickSidebar } from './helpers/walk.ts';
 
 let portal: Portal;
 let msp: TestPartner;
@@ -62,8 +63,16 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => portal?.close());
 
+/** The operator reaches the partner from the partners list, by its name. */
+async function openPartner(p: Page) {
+  await clickSidebar(p, false, 'nav-operator', /^Partners$/);
+  await p.getByRole('link', { name: msp.name }).first().click();
+}
+
+/** The person goes to the invoices page by the sidebar (from Home, so the page loads afresh) and opens the export menu. */
 async function openExportMenu(p: Page) {
-  await p.goto(portal.url + '/partner/invoices');
+  await clickSidebar(p, false, 'nav-partner', /^Home$/);
+  await clickSidebar(p, false, 'nav-partner', /^Invoices$/);
   await p.getByTestId('export-invoices').click();
 }
 
@@ -84,7 +93,7 @@ describe('partner configuration', () => {
     expect(await op.locator('main').innerText()).toContain('PDF invoice export');
     await shoot(op, 'feature-catalog');
 
-    await op.goto(`${portal.url}/operator/partners/${msp.id}`);
+    await openPartner(op);
     await op.getByRole('tab', { name: 'Configuration' }).click();
     await op.getByRole('tab', { name: 'Features' }).click();
     const row = op.locator('[data-testid="partner-features"] [data-feature="exports.pdf"]').first();
@@ -105,7 +114,7 @@ describe('partner configuration', () => {
     await op.getByText('PDF invoice export: platform default → on').waitFor();
     await shoot(op, 'history-tab');
 
-    // after: the MSP's person reloads and the PDF statement is offered — and downloads
+    // after: the MSP's person comes back to the invoices page and the PDF statement is offered — and downloads
     await openExportMenu(staff);
     const item = staff.getByRole('menuitem', { name: 'Statement (PDF)', exact: true });
     await item.waitFor();
@@ -178,7 +187,7 @@ describe('one place to configure a partner, and the relationship both sides keep
     await portal.t.services.partners.updateConfigSection(portal.t.world.ctx, msp.id, 'roles', null);
     await portal.t.services.feed.drain();
     if (!op.url().startsWith(portal.url)) await login(op, operator.email, operator.password);
-    await op.goto(`${portal.url}/operator/partners/${msp.id}`);
+    await openPartner(op);
     await op.getByRole('tab', { name: 'Configuration' }).click();
     const perms = op.getByTestId('partner-permissions');
     await perms.getByRole('checkbox', { name: 'Export invoices' }).waitFor();
@@ -228,7 +237,7 @@ describe('one place to configure a partner, and the relationship both sides keep
     const admin = await portal.newPage();
     await admin.setViewportSize({ width: 1366, height: 900 });
     await login(admin, acme.admin.email, acme.admin.password);
-    await admin.goto(`${portal.url}/tenant/${acme.id}/partners`);
+    await clickSidebar(admin, false, 'nav-tenant', /Partners with access/);
     const row = admin.locator(`[data-testid="active-delegations"] [data-delegation="${link.id}"]`).first();
     await row.waitFor();
     await check(admin, 'tenant-partners');
@@ -258,7 +267,8 @@ describe('one place to configure a partner, and the relationship both sides keep
     const owner = await portal.newPage();
     await owner.setViewportSize({ width: 1366, height: 900 });
     await login(owner, msp.owner.email, msp.owner.password);
-    await owner.goto(`${portal.url}/partner/customers/${acme.id}`);
+    await clickSidebar(owner, false, 'nav-partner', /Customers I manage/);
+    await owner.getByRole('link', { name: acme.name }).first().click();
     const theirs = owner.getByTestId('relationship-details');
     await theirs.getByText('Dana Reyes').waitFor();
     // who changed them, by name, and on which side
@@ -273,11 +283,12 @@ describe('one place to configure a partner, and the relationship both sides keep
     await check(owner, 'partner-customer-relationship');
 
     // the tenant admin sees the partner's change; both changes are in the audit log, in words
-    await admin.reload();
+    await clickSidebar(admin, false, 'nav-tenant', /Partners with access/);
+    await admin.locator(`[data-testid="active-delegations"] [data-delegation="${link.id}"]`).first().getByRole('link', { name: msp.name }).click();
     await admin.getByTestId('relationship-details').getByText('Sam Okafor').waitFor();
     const log = await (await acme.admin.login()).get(`/api/v1/tenants/${acme.id}/audit-events?action=delegation.relationship_changed`);
     expect(log.body.data.map((e: { details: { side: string } }) => e.details.side)).toEqual(['partner', 'tenant']);
-    await admin.goto(`${portal.url}/tenant/${acme.id}/audit`);
+    await clickSidebar(admin, false, 'nav-tenant', /^Audit log$/);
     await admin.getByText('Relationship details changed').first().waitFor();
     await check(admin, 'tenant-audit');
   });
