@@ -2,7 +2,7 @@
  * The earnings computation: lines from referred tenants' paid invoices under the agreement in
  * force, page by page over a partner's referred tenants, each page one audited transaction.
  */
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { serviceWrites } from '../../platform/db/database.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
@@ -106,117 +106,150 @@ export class EarningsComputation {
    * of the tenants that have none yet), or the refund sweep's months per tenant (and their bounties).
    */
   async #page(ctx: RequestContext, partnerId: string, agreements: repo.AgreementRow[], tenants: repo.ReferredTenant[], scope: 'all' | { month: string } | { sweep: Map<string, Set<string>> }) {
-    const rate = new Map(agreements.map((a) => [a.id, a.percent_bps]));
-    const inForce = (month: string): repo.AgreementRow | null => {
-      let best: repo.AgreementRow | null = null;
-      for (const a of agreements) if (a.effective_date.slice(0, 7) <= month && (!best || a.effective_date > best.effective_date || (a.effective_date === best.effective_date && a.version > best.version))) best = a;
-      return best;
-    };
-    const ids = tenants.map((t) => t.tenant_id);
     return this.#w.write(async (trx) => {
       // one writer per partner at a time: the lines read below are the ones the writes compare against
       await partnerQueries.lockPartner(this.#d.db, trx, partnerId);
       const now = this.#w.now();
       const month = scope !== 'all' && 'month' in scope ? scope.month : undefined;
       const sweep = scope !== 'all' && 'sweep' in scope ? scope.sweep : undefined;
-      const lines = await repo.linesOf(trx, ids, month ? [month] : sweep ? [...new Set([...sweep.values()].flatMap((s) => [...s]))] : undefined);
-      const invoices = await repo.paidInvoicesOf(trx, ids, month);
-      const group = <T extends { tenant_id: string }>(rows: T[]) => {
-        const m = new Map<string, T[]>();
-        for (const r of rows) {
-          const l = m.get(r.tenant_id);
-          if (l) l.push(r);
-          else m.set(r.tenant_id, [r]);
-        }
-        return m;
-      };
-      const linesBy = group(lines);
-      const invoicesBy = group(invoices);
-      // a one-month run evaluates the bounty of tenants with none yet; the others' refunds come through the sweep
-      const bountyTenants = month ? ids.filter((id) => !(linesBy.get(id) ?? []).some((l) => l.kind === 'bounty' && l.state !== 'reversed')) : ids;
-      const bountyBy = month ? group(await repo.paidInvoicesOf(trx, bountyTenants)) : invoicesBy;
-      const wantBounty = agreements.some((a) => a.bounty_minor !== null);
-      const bountySet = new Set(bountyTenants);
-
-      const inserts: (repo.EarningRow & { invoices: Omit<repo.LineInvoiceRow, 'earning_id'>[] })[] = [];
-      const updates: LineUpdate[] = [];
-      const reverses: string[] = [];
-      let considered = 0;
-      for (const t of tenants) {
-        const own = linesBy.get(t.tenant_id) ?? [];
-        const signedUp = t.attributed_at.slice(0, 7);
-        const terms = (m: string): PlanTerms | null => {
-          const a = inForce(m);
-          const age = monthsBetween(signedUp, m);
-          return a && age >= 0 && age < a.months ? { agreement_id: a.id, percent_bps: a.percent_bps, bounty_minor: a.bounty_minor, currency: a.currency } : null;
-        };
-        const months: ReadonlySet<string> | 'all' = month ? new Set([month]) : sweep ? (sweep.get(t.tenant_id) ?? new Set()) : 'all';
-        const plan = planTenant({
-          tenantId: t.tenant_id,
-          months,
-          invoices: invoicesBy.get(t.tenant_id) ?? [],
-          lines: own.map((l) => ({ ...l, invoices: l.invoices })),
-          terms,
-          rateOf: (id) => rate.get(id) ?? null,
-          bountyInvoices: wantBounty && bountySet.has(t.tenant_id) ? (bountyBy.get(t.tenant_id) ?? []) : null,
-        });
-        considered += own.filter((l) => l.state !== 'reversed' && (months === 'all' || months.has(l.period))).length;
-        for (const n of plan.insert) {
-          const { invoices: inv, ...rest } = n;
-          const id = newId('ern');
-          inserts.push({
-            ...rest,
-            id,
-            partner_id: partnerId,
-            tenant_id: t.tenant_id,
-            invoice_count: inv.length,
-            state: 'pending',
-            payout_id: null,
-            created_at: now,
-            updated_at: now,
-            approved_at: null,
-            approved_by: null,
-            reversed_at: null,
-            invoices: inv.map((i) => ({ ...i, partner_id: partnerId, tenant_id: t.tenant_id })),
-          });
-        }
-        updates.push(...plan.update.map((u) => ({ ...u, tenant_id: t.tenant_id })));
-        reverses.push(...plan.reverse);
-      }
-
-      const got = await repo.insertLines(trx, inserts);
-      const created = inserts.filter((r) => got.has(r.id));
-      let updated = 0;
-      for (const u of updates) {
-        if (await repo.updateOpenLine(trx, { ...u, now, invoices: u.invoices.map((i) => ({ ...i, partner_id: partnerId, tenant_id: u.tenant_id })) })) updated++;
-      }
-      const reversed = await repo.reverseOpenLines(trx, [...new Set(reverses)], now);
-      if (created.length > 0) {
-        const claws = created.filter((l) => l.kind === 'clawback');
-        await this.#d.audit.record(trx, ctx, {
-          action: 'partner.earning_created',
-          partnerId,
-          targetType: 'partner',
-          targetId: partnerId,
-          details: {
-            lines: created.length,
-            clawbacks: claws.length,
-            refunded_invoices: claws.map((c) => c.refund_invoice_number),
-            amount_minor: created.reduce((s, l) => s + l.amount_minor, 0),
-            currency: created[0].currency,
-            periods: [...new Set(created.map((l) => l.period))].sort(),
-          },
-        });
-      }
-      if (updated > 0) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_recalculated', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: updated, periods: [...new Set(updates.map((u) => u.period))].sort() } });
-      }
-      if (reversed.length > 0) {
-        await this.#d.audit.record(trx, ctx, { action: 'partner.earning_reversed', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: reversed.length, amount_minor: reversed.reduce((s, l) => s + l.amount_minor, 0) } });
-      }
-      return { created: created.length, updated, reversed: reversed.length, unchanged: Math.max(0, considered - updated - reversed.length) };
+      const page = await readPage(trx, tenants.map((t) => t.tenant_id), month, sweep);
+      const plan = planPage(partnerId, agreements, tenants, page, { month, sweep, now });
+      return this.#applyPage(trx, ctx, partnerId, plan, now);
     });
   }
+
+  /** Writes a page's plan (new, recalculated and reversed lines), each kind of change audited once. */
+  async #applyPage(trx: Tx, ctx: RequestContext, partnerId: string, plan: PagePlan, now: string) {
+    const { inserts, updates, reverses, considered } = plan;
+    const got = await repo.insertLines(trx, inserts);
+    const created = inserts.filter((r) => got.has(r.id));
+    let updated = 0;
+    for (const u of updates) {
+      if (await repo.updateOpenLine(trx, { ...u, now, invoices: u.invoices.map((i) => ({ ...i, partner_id: partnerId, tenant_id: u.tenant_id })) })) updated++;
+    }
+    const reversed = await repo.reverseOpenLines(trx, [...new Set(reverses)], now);
+    if (created.length > 0) {
+      const claws = created.filter((l) => l.kind === 'clawback');
+      await this.#d.audit.record(trx, ctx, {
+        action: 'partner.earning_created',
+        partnerId,
+        targetType: 'partner',
+        targetId: partnerId,
+        details: {
+          lines: created.length,
+          clawbacks: claws.length,
+          refunded_invoices: claws.map((c) => c.refund_invoice_number),
+          amount_minor: created.reduce((s, l) => s + l.amount_minor, 0),
+          currency: created[0].currency,
+          periods: [...new Set(created.map((l) => l.period))].sort(),
+        },
+      });
+    }
+    if (updated > 0) {
+      await this.#d.audit.record(trx, ctx, { action: 'partner.earning_recalculated', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: updated, periods: [...new Set(updates.map((u) => u.period))].sort() } });
+    }
+    if (reversed.length > 0) {
+      await this.#d.audit.record(trx, ctx, { action: 'partner.earning_reversed', partnerId, targetType: 'partner', targetId: partnerId, details: { lines: reversed.length, amount_minor: reversed.reduce((s, l) => s + l.amount_minor, 0) } });
+    }
+    return { created: created.length, updated, reversed: reversed.length, unchanged: Math.max(0, considered - updated - reversed.length) };
+  }
+}
+
+type LineRows = Awaited<ReturnType<typeof repo.linesOf>>;
+type InvoiceRows = Awaited<ReturnType<typeof repo.paidInvoicesOf>>;
+
+/** What a page's plan compares against: its tenants' lines and paid invoices, by tenant. */
+interface PageRows {
+  linesBy: Map<string, LineRows>;
+  invoicesBy: Map<string, InvoiceRows>;
+  /** the paid invoices whose bounty is evaluated, of `bountyTenants` */
+  bountyBy: Map<string, InvoiceRows>;
+  bountyTenants: Set<string>;
+}
+
+/** A page's changes: lines to insert (with their invoices), open lines to update, lines to reverse. */
+interface PagePlan {
+  inserts: (repo.EarningRow & { invoices: Omit<repo.LineInvoiceRow, 'earning_id'>[] })[];
+  updates: LineUpdate[];
+  reverses: string[];
+  /** the live lines of the months in scope (the ones left unchanged are counted from it) */
+  considered: number;
+}
+
+function groupByTenant<T extends { tenant_id: string }>(rows: T[]): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) {
+    const l = m.get(r.tenant_id);
+    if (l) l.push(r);
+    else m.set(r.tenant_id, [r]);
+  }
+  return m;
+}
+
+async function readPage(trx: Tx, ids: string[], month: string | undefined, sweep: Map<string, Set<string>> | undefined): Promise<PageRows> {
+  const lines = await repo.linesOf(trx, ids, month ? [month] : sweep ? [...new Set([...sweep.values()].flatMap((s) => [...s]))] : undefined);
+  const invoices = await repo.paidInvoicesOf(trx, ids, month);
+  const linesBy = groupByTenant(lines);
+  const invoicesBy = groupByTenant(invoices);
+  // a one-month run evaluates the bounty of tenants with none yet; the others' refunds come through the sweep
+  const bountyTenants = month ? ids.filter((id) => !(linesBy.get(id) ?? []).some((l) => l.kind === 'bounty' && l.state !== 'reversed')) : ids;
+  const bountyBy = month ? groupByTenant(await repo.paidInvoicesOf(trx, bountyTenants)) : invoicesBy;
+  return { linesBy, invoicesBy, bountyBy, bountyTenants: new Set(bountyTenants) };
+}
+
+/** The agreement in force in a month: the latest effective by then (the higher version on the same day). */
+function agreementInForce(agreements: repo.AgreementRow[], month: string): repo.AgreementRow | null {
+  let best: repo.AgreementRow | null = null;
+  for (const a of agreements) if (a.effective_date.slice(0, 7) <= month && (!best || a.effective_date > best.effective_date || (a.effective_date === best.effective_date && a.version > best.version))) best = a;
+  return best;
+}
+
+/** Plans each tenant of the page against its agreements (earnings-plan.ts decides; this gathers). */
+function planPage(partnerId: string, agreements: repo.AgreementRow[], tenants: repo.ReferredTenant[], page: PageRows, o: { month?: string; sweep?: Map<string, Set<string>>; now: string }): PagePlan {
+  const rate = new Map(agreements.map((a) => [a.id, a.percent_bps]));
+  const wantBounty = agreements.some((a) => a.bounty_minor !== null);
+  const out: PagePlan = { inserts: [], updates: [], reverses: [], considered: 0 };
+  for (const t of tenants) {
+    const own = page.linesBy.get(t.tenant_id) ?? [];
+    const signedUp = t.attributed_at.slice(0, 7);
+    const terms = (m: string): PlanTerms | null => {
+      const a = agreementInForce(agreements, m);
+      const age = monthsBetween(signedUp, m);
+      return a && age >= 0 && age < a.months ? { agreement_id: a.id, percent_bps: a.percent_bps, bounty_minor: a.bounty_minor, currency: a.currency } : null;
+    };
+    const months: ReadonlySet<string> | 'all' = o.month ? new Set([o.month]) : o.sweep ? (o.sweep.get(t.tenant_id) ?? new Set()) : 'all';
+    const plan = planTenant({
+      tenantId: t.tenant_id,
+      months,
+      invoices: page.invoicesBy.get(t.tenant_id) ?? [],
+      lines: own.map((l) => ({ ...l, invoices: l.invoices })),
+      terms,
+      rateOf: (id) => rate.get(id) ?? null,
+      bountyInvoices: wantBounty && page.bountyTenants.has(t.tenant_id) ? (page.bountyBy.get(t.tenant_id) ?? []) : null,
+    });
+    out.considered += own.filter((l) => l.state !== 'reversed' && (months === 'all' || months.has(l.period))).length;
+    for (const n of plan.insert) {
+      const { invoices: inv, ...rest } = n;
+      out.inserts.push({
+        ...rest,
+        id: newId('ern'),
+        partner_id: partnerId,
+        tenant_id: t.tenant_id,
+        invoice_count: inv.length,
+        state: 'pending',
+        payout_id: null,
+        created_at: o.now,
+        updated_at: o.now,
+        approved_at: null,
+        approved_by: null,
+        reversed_at: null,
+        invoices: inv.map((i) => ({ ...i, partner_id: partnerId, tenant_id: t.tenant_id })),
+      });
+    }
+    out.updates.push(...plan.update.map((u) => ({ ...u, tenant_id: t.tenant_id })));
+    out.reverses.push(...plan.reverse);
+  }
+  return out;
 }
 
 /**
