@@ -8,7 +8,7 @@ import type { AudienceRoutes } from '../platform/http/app-types.ts';
 import type { Services } from './services.ts';
 import { identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
-import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes } from '../modules/partners/index.ts';
+import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
@@ -73,6 +73,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
+    resellerRoutes({ resellers: services.partners.resellers, access, customersOf: (id) => services.authz.partnerTenantsInReach(id).length }),
     scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
     auditRoutes({ audit: services.audit, access }),
     catalogRoutes({ access }),

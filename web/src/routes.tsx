@@ -52,6 +52,7 @@ import {
   IconHistory,
   IconHome,
   IconListDetails,
+  IconCloudUpload,
   IconUser,
   IconShieldCheck,
   IconShieldLock,
@@ -121,6 +122,9 @@ const NotificationsPage = lazy(() => import('./pages/Notifications/Notifications
 const TenantWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.TenantWebhooksPage })));
 const PartnerWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.PartnerWebhooksPage })));
 const OperatorWebhooksPage = lazy(() => import('./pages/Webhooks/WebhooksPages.tsx').then((m) => ({ default: m.OperatorWebhooksPage })));
+const TenantAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.TenantAuditStreamingPage })));
+const PartnerAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.PartnerAuditStreamingPage })));
+const OperatorAuditStreamingPage = lazy(() => import('./pages/AuditStreaming/AuditStreamingPages.tsx').then((m) => ({ default: m.OperatorAuditStreamingPage })));
 const MailOutboxPage = lazy(() => import('./pages/Operator/MailOutboxPage.tsx').then((m) => ({ default: m.MailOutboxPage })));
 const DataSourcesPage = lazy(() => import('./pages/DataSources/DataSourcesPage.tsx').then((m) => ({ default: m.DataSourcesPage })));
 const DataImportPage = lazy(() => import('./pages/DataSources/DataImportPage.tsx').then((m) => ({ default: m.DataImportPage })));
@@ -206,6 +210,7 @@ export const PAGES: PortalPage[] = [
   },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
+  { path: '/operator/audit-streaming', title: 'Platform audit streaming', element: <OperatorAuditStreamingPage />, allow: can.platform('platform.audit.stream'), nav: { section: 'operator', label: 'Audit streaming', icon: IconCloudUpload, order: 82 } },
   { path: '/operator/webhooks', title: 'Platform webhooks', element: <OperatorWebhooksPage />, allow: can.platform('platform.webhooks.manage'), nav: { section: 'operator', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   { path: '/operator/data-sources', title: 'Data sources', element: <DataSourcesPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Data sources', icon: IconDatabaseImport, order: 14 } },
   { path: '/operator/data-sources/:id/import', title: 'Import a file', element: <DataImportPage />, allow: can.platform('platform.tenants.manage') },
@@ -317,6 +322,7 @@ export const PAGES: PortalPage[] = [
   },
   { path: '/partner/provisioning', title: 'Provisioning', element: <ProvisioningPage />, allow: can.partner('partner.members.manage'), nav: { section: 'partner', label: 'Provisioning', icon: IconUsersGroup, order: 22 } },
   { path: '/partner/usage', title: 'Usage', element: <PartnerUsagePage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Usage', icon: IconGauge, order: 85 } },
+  { path: '/partner/audit-streaming', title: 'Partner audit streaming', element: <PartnerAuditStreamingPage />, allow: can.partner('partner.audit.stream'), nav: { section: 'partner', label: 'Audit streaming', icon: IconCloudUpload, order: 91 } },
   { path: '/partner/audit', title: 'Partner audit log', element: <PartnerAuditPage />, allow: can.partner('partner.audit.read'), nav: { section: 'partner', label: 'Audit log', icon: IconHistory, order: 90 } },
 
   // ---- tenant home (the active tenant comes from the URL) ---------------------------------
@@ -372,6 +378,7 @@ export const PAGES: PortalPage[] = [
   { path: '/tenant/:tenantId/domains', title: 'Sign-in domains', element: <TenantDomainsPage />, allow: can.tenant('tenant.update'), nav: { section: 'tenant', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
   { path: '/tenant/:tenantId/single-sign-on', title: 'Single sign-on', element: <TenantSingleSignOnPage />, allow: can.tenant('tenant.update'), nav: { section: 'tenant', label: 'Single sign-on', icon: IconShieldLock, order: 79 } },
   { path: '/tenant/:tenantId/webhooks', title: 'Webhooks', element: <TenantWebhooksPage />, allow: can.tenant('tenant.webhooks.manage'), nav: { section: 'tenant', label: 'Webhooks', icon: IconWebhook, order: 80 } },
+  { path: '/tenant/:tenantId/audit-streaming', title: 'Audit streaming', element: <TenantAuditStreamingPage />, allow: can.tenant('tenant.audit.stream'), nav: { section: 'tenant', label: 'Audit streaming', icon: IconCloudUpload, order: 91 } },
   { path: '/tenant/:tenantId/audit', title: 'Tenant audit log', element: <TenantAuditPage />, allow: can.tenant('tenant.audit.read'), nav: { section: 'tenant', label: 'Audit log', icon: IconListDetails, order: 90 } },
 
   // ---- everyone ---------------------------------------------------------------------------

@@ -218,6 +218,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/access-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's access templates, offered to every partner (operator) */
+        get: operations["getAccessTemplates"];
+        put?: never;
+        /** Define an access template every partner may ask tenants with (operator) */
+        post: operations["postAccessTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One platform access template (operator) */
+        get: operations["getAccessTemplatesByTemplateId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or archive a platform access template; requests already made keep what they asked for (operator) */
+        patch: operations["patchAccessTemplatesByTemplateId"];
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -229,6 +265,98 @@ export interface paths {
         get: operations["getAuditEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the audit events of the platform in a time range, with the hash-chain proof
+         * @description Events in chain order; each carries its hash, the previous hash of the chain and the hash of the organization’s previous event (org_prev_hash); prev_hash is the first event’s link. Continue with next_cursor.
+         */
+        get: operations["getAuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long the audit events of the platform are kept */
+        get: operations["getAuditRetention"];
+        /** Set how many days the audit events of the platform are kept (null: for ever) */
+        put: operations["putAuditRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the audit events of the platform are streamed, with each destination's status */
+        get: operations["getAuditStreams"];
+        put?: never;
+        /** Stream the audit events of the platform to a webhook, a syslog server (TLS) or an OpenTelemetry collector; a webhook's signing secret is in this answer only */
+        post: operations["postAuditStreams"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-streams/{destination_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit streaming destination and its status */
+        get: operations["getAuditStreamsByDestinationId"];
+        put?: never;
+        post?: never;
+        /** Stop streaming to a destination and remove it */
+        delete: operations["deleteAuditStreamsByDestinationId"];
+        options?: never;
+        head?: never;
+        /** Rename a destination, or pause and resume it (resuming sends what it missed, in order) */
+        patch: operations["patchAuditStreamsByDestinationId"];
+        trace?: never;
+    };
+    "/api/v1/audit-streams/{destination_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one test event now (outside the audit chain); answers whether the receiver took it */
+        post: operations["postAuditStreamsTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -837,6 +965,43 @@ export interface paths {
         put?: never;
         /** Retire a feature: off for every partner from the next request (operator; audited as feature.retired) */
         post: operations["postFeaturesRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway-routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gateway's routes and the purpose each requires (operator) */
+        get: operations["getGatewayRoutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway-routes/purpose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the purpose a gateway route requires (operator; audited as gateway.route_purpose_changed)
+         * @description A partner whose access was not granted for the purpose is refused on the route with purpose_required, on every instance from its next request.
+         */
+        put: operations["putGatewayRoutesPurpose"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1840,6 +2005,79 @@ export interface paths {
         patch: operations["patchPartnersByPartnerId"];
         trace?: never;
     };
+    "/api/v1/partners/{partner_id}/access-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's access requests, newest first */
+        get: operations["getPartnersAccessRequests"];
+        put?: never;
+        /**
+         * Ask a tenant for access with a template (partner owner; needs managed_services)
+         * @description Name the tenant by `tenant_slug` or by the `invite_code` its admin gave you, the billing accounts (or none for all) and the days (at most the template’s max_days). The tenant’s admins answer it as a whole under their approval policy; approval creates the delegation.
+         */
+        post: operations["postPartnersAccessRequests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/access-requests/{request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take back a request that still waits */
+        post: operations["postPartnersAccessRequestsWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/access-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The templates the partner may ask with (the platform's and its own, active), or with ?status its own only */
+        get: operations["getPartnersAccessTemplates"];
+        put?: never;
+        /** Define one of the partner's own access templates (partner owner) */
+        post: operations["postPartnersAccessTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/access-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or archive one of the partner's own templates (partner owner) */
+        patch: operations["patchPartnersAccessTemplatesByTemplateId"];
+        trace?: never;
+    };
     "/api/v1/partners/{partner_id}/activations": {
         parameters: {
             query?: never;
@@ -2010,6 +2248,98 @@ export interface paths {
         get: operations["getPartnersAuditEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/audit-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the audit events of a partner in a time range, with the hash-chain proof
+         * @description Events in chain order; each carries its hash, the previous hash of the chain and the hash of the organization’s previous event (org_prev_hash); prev_hash is the first event’s link. Continue with next_cursor.
+         */
+        get: operations["getPartnersAuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/audit-retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long the audit events of a partner are kept */
+        get: operations["getPartnersAuditRetention"];
+        /** Set how many days the audit events of a partner are kept (null: for ever) */
+        put: operations["putPartnersAuditRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/audit-streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the audit events of a partner are streamed, with each destination's status */
+        get: operations["getPartnersAuditStreams"];
+        put?: never;
+        /** Stream the audit events of a partner to a webhook, a syslog server (TLS) or an OpenTelemetry collector; a webhook's signing secret is in this answer only */
+        post: operations["postPartnersAuditStreams"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/audit-streams/{destination_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit streaming destination and its status */
+        get: operations["getPartnersAuditStreamsByDestinationId"];
+        put?: never;
+        post?: never;
+        /** Stop streaming to a destination and remove it */
+        delete: operations["deletePartnersAuditStreamsByDestinationId"];
+        options?: never;
+        head?: never;
+        /** Rename a destination, or pause and resume it (resuming sends what it missed, in order) */
+        patch: operations["patchPartnersAuditStreamsByDestinationId"];
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/audit-streams/{destination_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one test event now (outside the audit chain); answers whether the receiver took it */
+        post: operations["postPartnersAuditStreamsTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3425,6 +3755,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/purposes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The purpose catalog: what partners may be granted access for */
+        get: operations["getPurposes"];
+        put?: never;
+        /** Add a purpose to the catalog (operator; audited as purpose.created) */
+        post: operations["postPurposes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purposes/{purpose_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a purpose's name or description (operator; audited as purpose.updated) */
+        patch: operations["patchPurposesByPurposeId"];
+        trace?: never;
+    };
+    "/api/v1/purposes/{purpose_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a purpose: offered to no one any more (operator; audited as purpose.retired) */
+        post: operations["postPurposesRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -3547,6 +3929,57 @@ export interface paths {
         head?: never;
         /** Change a tenant: name and tier (tenant admin), status (operator) */
         patch: operations["patchTenantsByTenantId"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/access-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Access requests from partners to this tenant, newest first */
+        get: operations["getTenantsAccessRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/access-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an access request (tenant admin, never the requester); the last approval the policy needs creates the delegation */
+        post: operations["postTenantsAccessRequestsApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/access-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject an access request as a whole (tenant admin) */
+        post: operations["postTenantsAccessRequestsReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/access-review": {
@@ -3757,6 +4190,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant_id}/approval-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who approves partners' access requests, and how long they wait */
+        get: operations["getTenantsApprovalPolicy"];
+        /** Set the approval policy (tenant admin); applies to requests made from now on */
+        put: operations["putTenantsApprovalPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant_id}/audit-events": {
         parameters: {
             query?: never;
@@ -3771,6 +4222,98 @@ export interface paths {
         get: operations["getTenantsAuditEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/audit-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the audit events of a tenant in a time range, with the hash-chain proof
+         * @description Events in chain order; each carries its hash, the previous hash of the chain and the hash of the organization’s previous event (org_prev_hash); prev_hash is the first event’s link. Continue with next_cursor.
+         */
+        get: operations["getTenantsAuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/audit-retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long the audit events of a tenant are kept */
+        get: operations["getTenantsAuditRetention"];
+        /** Set how many days the audit events of a tenant are kept (null: for ever) */
+        put: operations["putTenantsAuditRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/audit-streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the audit events of a tenant are streamed, with each destination's status */
+        get: operations["getTenantsAuditStreams"];
+        put?: never;
+        /** Stream the audit events of a tenant to a webhook, a syslog server (TLS) or an OpenTelemetry collector; a webhook's signing secret is in this answer only */
+        post: operations["postTenantsAuditStreams"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/audit-streams/{destination_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit streaming destination and its status */
+        get: operations["getTenantsAuditStreamsByDestinationId"];
+        put?: never;
+        post?: never;
+        /** Stop streaming to a destination and remove it */
+        delete: operations["deleteTenantsAuditStreamsByDestinationId"];
+        options?: never;
+        head?: never;
+        /** Rename a destination, or pause and resume it (resuming sends what it missed, in order) */
+        patch: operations["patchTenantsAuditStreamsByDestinationId"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/audit-streams/{destination_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one test event now (outside the audit chain); answers whether the receiver took it */
+        post: operations["postTenantsAuditStreamsTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3982,6 +4525,26 @@ export interface paths {
          * @description A link or consent is effective only while the tenant admin who approved it stays an active TENANT_ADMIN of the tenant; when that admin leaves, is demoted or deactivated, the partner is refused with 403 delegation_approver_inactive (`approver_active: false`) until a current admin confirms it here. Audited as delegation.reconfirmed.
          */
         post: operations["postTenantsDelegationsConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/purposes/{purpose_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke one purpose of a partner's access (tenant admin); its other purposes stay
+         * @description Routes that require the purpose refuse the partner (purpose_revoked) on every instance from its next request; tokens issued from now on no longer carry it. Audited as delegation.purpose_revoked.
+         */
+        post: operations["postTenantsDelegationsPurposesRevoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5759,6 +6322,81 @@ export interface components {
             /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             user_id: string;
         };
+        /** AccessRequest */
+        AccessRequest: {
+            /** @description who approved so far (tenant side only; empty for the partner) */
+            approvals: {
+                /**
+                 * Format: date-time
+                 * @example 2025-06-02T09:30:00.000Z
+                 */
+                approved_at: string;
+                name: string | null;
+                /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                user_id: string;
+            }[];
+            /** @description approvers the tenant’s policy asked for when the request was made */
+            approvals_required: number;
+            ban_ids: string[] | null;
+            ban_numbers: string[] | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            decided_at: string | null;
+            decided_by: {
+                id: string;
+                name: string | null;
+            } | null;
+            decision_reason: string | null;
+            /** @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            delegation_id: string | null;
+            duration_days: number;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            expires_at: string;
+            grants: string[];
+            id: string;
+            justification: string;
+            partner: {
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string;
+            };
+            permissions: {
+                name: string;
+                /** @description the permission in words, e.g. "read invoices" */
+                sentence: string;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            requested_at: string;
+            requested_by: {
+                id: string;
+                name: string | null;
+            };
+            role: string;
+            role_name: string;
+            /** @description the request in words: "Acme Support asks to read invoices … on BAN 1002 for 30 days because …" */
+            sentence: string;
+            /** @description pending, approved, rejected, expired or withdrawn */
+            status: string;
+            template: {
+                id: string;
+                name: string;
+            };
+            tenant: {
+                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                id: string;
+                name: string | null;
+            };
+        };
+        /** AccessRequestPage */
+        AccessRequestPage: {
+            data: components["schemas"]["AccessRequest"][];
+            next_cursor: string | null;
+        };
         /** AccessSettings */
         AccessSettings: {
             /** @description an activation waits for a tenant admin to approve it */
@@ -5779,6 +6417,42 @@ export interface components {
         AccessSettingsList: {
             data: components["schemas"]["LinkAccessSettings"][];
             defaults: components["schemas"]["AccessSettings"];
+        };
+        /** AccessTemplate */
+        AccessTemplate: {
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            created_at: string;
+            default_days: number;
+            description: string;
+            grants: string[];
+            id: string;
+            max_days: number;
+            name: string;
+            /** @description platform (the operator’s, offered to every partner) or partner (one partner’s own) */
+            owner: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string | null;
+            /** @description every permission the template gives, in words */
+            permissions: {
+                name: string;
+                /** @description the permission in words, e.g. "read invoices" */
+                sentence: string;
+            }[];
+            role: string;
+            role_name: string;
+            status: string;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** AccessTemplateList */
+        AccessTemplateList: {
+            data: components["schemas"]["AccessTemplate"][];
         };
         /** Account */
         Account: {
@@ -6028,10 +6702,62 @@ export interface components {
             /** @example 2025-06-02T09:30:00.000Z */
             updated_at: string;
         };
+        /** ApprovalPolicy */
+        ApprovalPolicy: {
+            approvals_required: number;
+            /** @description false while the tenant keeps the default policy */
+            customized: boolean;
+            expiry_days: number;
+            high_risk_roles: string[];
+            reminder_days: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+        };
         /** AppWithSecret */
         AppWithSecret: {
             app: components["schemas"]["App"];
             client_secret: string | null;
+        };
+        /** AuditDestination */
+        AuditDestination: {
+            /** @description webhook and otlp: a URL; syslog: host:port */
+            address: string;
+            /** @description events waiting for this destination */
+            backlog: number;
+            /** @description syslog: a CA certificate was given for the receiver */
+            ca_pinned: boolean;
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            created_at: string;
+            delivered_count: number;
+            /** @description failed sends in a row */
+            failures: number;
+            /** @description otlp: an Authorization header is sent (its value is never returned) */
+            has_authorization: boolean;
+            id: string;
+            /** @description webhook: signed HTTPS POST (Standard Webhooks); syslog: RFC 5424 over TLS (RFC 5425); otlp: OpenTelemetry logs over HTTP (JSON) */
+            kind: "webhook" | "syslog" | "otlp";
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_delivered_at: string | null;
+            last_error: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            last_error_at: string | null;
+            name: string;
+            /** @example 2025-06-02T09:30:00.000Z */
+            next_attempt_at: string | null;
+            status: "active" | "paused";
+            /**
+             * Format: date-time
+             * @example 2025-06-02T09:30:00.000Z
+             */
+            updated_at: string;
+        };
+        /** AuditDestinationTestResult */
+        AuditDestinationTestResult: {
+            delivered: boolean;
+            error: string | null;
         };
         /** AuditEvent */
         AuditEvent: {
@@ -6080,6 +6806,34 @@ export interface components {
             tenant_id: string | null;
             tenant_name: string | null;
             user_agent: string | null;
+        };
+        /** AuditExportPage */
+        AuditExportPage: {
+            events: components["schemas"]["ExportedAuditEvent"][];
+            last_hash: string;
+            next_cursor: string | null;
+            organization: {
+                id: string;
+                /** @enum {string} */
+                type: "tenant";
+            } | {
+                id: string;
+                /** @enum {string} */
+                type: "partner";
+            } | {
+                /** @enum {string} */
+                type: "platform";
+            };
+            prev_hash: string;
+        };
+        /** AuditRetention */
+        AuditRetention: {
+            checkpoint_hash: string | null;
+            checkpoint_seq: number | null;
+            days: number | null;
+            deleted_count: number;
+            /** @example 2025-06-02T09:30:00.000Z */
+            swept_at: string | null;
         };
         /** AuthzDecision */
         AuthzDecision: {
@@ -6272,6 +7026,11 @@ export interface components {
             revoked_at: string | null;
             status: string;
         };
+        /** CreatedAuditDestination */
+        CreatedAuditDestination: {
+            destination: components["schemas"]["AuditDestination"];
+            secret: string | null;
+        };
         /** CreatedWebhookEndpoint */
         CreatedWebhookEndpoint: {
             endpoint: components["schemas"]["WebhookEndpoint"];
@@ -6449,6 +7208,7 @@ export interface components {
                 name: string | null;
                 slug: string | null;
             };
+            purposes: string[] | null;
             /** @example 2025-06-02T09:30:00.000Z */
             renewal_ends_at: string | null;
             renewal_requested_by: string | null;
@@ -6646,6 +7406,38 @@ export interface components {
             payload_schema: unknown;
             type: string;
             version: number;
+        };
+        /** ExportedAuditEvent */
+        ExportedAuditEvent: {
+            action: string;
+            actor_client_id: string | null;
+            actor_partner_id: string | null;
+            actor_type: string;
+            /** @example usr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            actor_user_id: string | null;
+            ban: string | null;
+            chain_seq: number;
+            /** @description the JSON text the hash covers, exactly as stored */
+            details: string;
+            hash: string;
+            id: string;
+            ip: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            occurred_at: string;
+            org_prev_hash: string;
+            outcome: string;
+            partner_agency_id: string | null;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string | null;
+            prev_hash: string;
+            redacted: boolean;
+            /** @example req_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            request_id: string | null;
+            target_id: string | null;
+            target_type: string | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string | null;
+            user_agent: string | null;
         };
         /** ExportJob */
         ExportJob: {
@@ -9568,6 +10360,258 @@ export interface operations {
             };
         };
     };
+    getAccessTemplates: {
+        parameters: {
+            query?: {
+                status?: "active" | "archived";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AccessTemplateList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplateList"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAccessTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the request form proposes (default max_days) */
+                    default_days?: number;
+                    description: string;
+                    /** @description permissions granted on top of the role, e.g. billing.invoices.read or support.* */
+                    grants?: string[];
+                    /** @description the longest a partner may ask for with this template, in days */
+                    max_days: number;
+                    name: string;
+                    /** @description a delegation role (GET /api/v1/roles?catalog=delegation), e.g. MSP_SUPPORT */
+                    role: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: AccessTemplate */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplate"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccessTemplatesByTemplateId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description atpl_… identifier
+                 * @example atpl_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AccessTemplate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplate"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchAccessTemplatesByTemplateId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description atpl_… identifier
+                 * @example atpl_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the request form proposes */
+                    default_days?: number;
+                    description?: string;
+                    /** @description permissions granted on top of the role, e.g. billing.invoices.read or support.* */
+                    grants?: string[];
+                    /** @description the longest a partner may ask for, in days */
+                    max_days?: number;
+                    name?: string;
+                    /** @description a delegation role (GET /api/v1/roles?catalog=delegation), e.g. MSP_SUPPORT */
+                    role?: string;
+                    /** @description archived: no new request may use it */
+                    status?: "active" | "archived";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AccessTemplate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplate"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getAuditEvents: {
         parameters: {
             query?: {
@@ -9623,6 +10667,575 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditExport: {
+        parameters: {
+            query: {
+                cursor?: string;
+                limit?: number;
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditExportPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditExportPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditDestination"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    /** @description otlp: the Authorization header value the collector expects (stored encrypted, never returned) */
+                    authorization?: string;
+                    /** @description syslog: the receiver's CA certificate in PEM, when it is not publicly trusted */
+                    ca_pem?: string;
+                    /** @description webhook: signed HTTPS POST (Standard Webhooks); syslog: RFC 5424 over TLS (RFC 5425); otlp: OpenTelemetry logs over HTTP (JSON) */
+                    kind: "webhook" | "syslog" | "otlp";
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: CreatedAuditDestination */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAuditStreamsTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestinationTestResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestinationTestResult"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12196,6 +13809,124 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGatewayRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The gateway's routes and the purpose each requires */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            method: string;
+                            pattern: string;
+                            permission: string | null;
+                            purpose: string | null;
+                            /** @description the upstream the route forwards to */
+                            upstream: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putGatewayRoutesPurpose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    method: string;
+                    pattern: string;
+                    purpose_id: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Set the purpose a gateway route requires */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        method: string;
+                        pattern: string;
+                        permission: string | null;
+                        purpose: string | null;
+                        /** @description the upstream the route forwards to */
+                        upstream: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16559,6 +18290,467 @@ export interface operations {
             };
         };
     };
+    getPartnersAccessRequests: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "approved" | "rejected" | "expired" | "withdrawn";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AccessRequestPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequestPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAccessRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ban_ids?: string[] | null;
+                    /** @description how long the access lasts once approved, at most the template’s max_days */
+                    duration_days: number;
+                    invite_code?: string;
+                    /** @description why: the tenant’s admins read it in the request */
+                    justification: string;
+                    /**
+                     * @description atpl_… identifier
+                     * @example atpl_01jd9x0a8q4m7w2k3v5b6c8d9e
+                     */
+                    template_id: string;
+                    /** @description lowercase letters, digits and dashes */
+                    tenant_slug?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: AccessRequest */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAccessRequestsWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+                /**
+                 * @description areq_… identifier
+                 * @example areq_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: AccessRequest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAccessTemplates: {
+        parameters: {
+            query?: {
+                status?: "active" | "archived";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AccessTemplateList */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplateList"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAccessTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the request form proposes (default max_days) */
+                    default_days?: number;
+                    description: string;
+                    /** @description permissions granted on top of the role, e.g. billing.invoices.read or support.* */
+                    grants?: string[];
+                    /** @description the longest a partner may ask for with this template, in days */
+                    max_days: number;
+                    name: string;
+                    /** @description a delegation role (GET /api/v1/roles?catalog=delegation), e.g. MSP_SUPPORT */
+                    role: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: AccessTemplate */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplate"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPartnersAccessTemplatesByTemplateId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+                /**
+                 * @description atpl_… identifier
+                 * @example atpl_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the request form proposes */
+                    default_days?: number;
+                    description?: string;
+                    /** @description permissions granted on top of the role, e.g. billing.invoices.read or support.* */
+                    grants?: string[];
+                    /** @description the longest a partner may ask for, in days */
+                    max_days?: number;
+                    name?: string;
+                    /** @description a delegation role (GET /api/v1/roles?catalog=delegation), e.g. MSP_SUPPORT */
+                    role?: string;
+                    /** @description archived: no new request may use it */
+                    status?: "active" | "archived";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AccessTemplate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTemplate"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPartnersActivations: {
         parameters: {
             query?: {
@@ -17838,6 +20030,625 @@ export interface operations {
             };
         };
     };
+    getPartnersAuditExport: {
+        parameters: {
+            query: {
+                cursor?: string;
+                limit?: number;
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditExportPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditExportPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditDestination"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    /** @description otlp: the Authorization header value the collector expects (stored encrypted, never returned) */
+                    authorization?: string;
+                    /** @description syslog: the receiver's CA certificate in PEM, when it is not publicly trusted */
+                    ca_pem?: string;
+                    /** @description webhook: signed HTTPS POST (Standard Webhooks); syslog: RFC 5424 over TLS (RFC 5425); otlp: OpenTelemetry logs over HTTP (JSON) */
+                    kind: "webhook" | "syslog" | "otlp";
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: CreatedAuditDestination */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnersAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPartnersAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnersAuditStreamsTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description ptr_… identifier
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestinationTestResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestinationTestResult"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putPartnersCapabilities: {
         parameters: {
             query?: never;
@@ -18909,6 +21720,7 @@ export interface operations {
                         deny?: string[];
                         grant?: string[];
                     };
+                    purposes?: string[] | null;
                     /** @description a delegation role: MSP_FULL, MSP_BILLING, MSP_SUPPORT, MSP_PROVISIONING, ENTERPRISE_HQ, AUDITOR, DELEGATE */
                     role: string;
                     /** Format: date-time */
@@ -25112,6 +27924,311 @@ export interface operations {
             };
         };
     };
+    getPurposes: {
+        parameters: {
+            query?: {
+                include_retired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The purpose catalog */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description seeded with the platform */
+                            built_in: boolean;
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            created_at: string;
+                            description: string;
+                            id: string;
+                            name: string;
+                            status: "active" | "retired";
+                            /**
+                             * Format: date-time
+                             * @example 2025-06-02T09:30:00.000Z
+                             */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPurposes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description: string;
+                    /** @description a catalog id, e.g. billing_management */
+                    id: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: Add a purpose to the catalog */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description seeded with the platform */
+                        built_in: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        created_at: string;
+                        description: string;
+                        id: string;
+                        name: string;
+                        status: "active" | "retired";
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPurposesByPurposeId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a catalog id, e.g. billing_management */
+                purpose_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: Change a purpose's name or description */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description seeded with the platform */
+                        built_in: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        created_at: string;
+                        description: string;
+                        id: string;
+                        name: string;
+                        status: "active" | "retired";
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPurposesRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a catalog id, e.g. billing_management */
+                purpose_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: Retire a purpose */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description seeded with the platform */
+                        built_in: boolean;
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        created_at: string;
+                        description: string;
+                        id: string;
+                        name: string;
+                        status: "active" | "retired";
+                        /**
+                         * Format: date-time
+                         * @example 2025-06-02T09:30:00.000Z
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRoles: {
         parameters: {
             query?: {
@@ -25633,6 +28750,235 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAccessRequests: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "approved" | "rejected" | "expired" | "withdrawn";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AccessRequestPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequestPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsAccessRequestsApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description areq_… identifier
+                 * @example areq_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                request_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: AccessRequest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsAccessRequestsReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description areq_… identifier
+                 * @example areq_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                request_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AccessRequest */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRequest"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -26852,6 +30198,134 @@ export interface operations {
             };
         };
     };
+    getTenantsApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: ApprovalPolicy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantsApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description approvers every request needs */
+                    approvals_required: 1 | 2;
+                    /** @description days a request waits for an answer before it expires */
+                    expiry_days: number;
+                    /** @description roles whose requests need two approvers whatever approvals_required says */
+                    high_risk_roles: string[];
+                    /** @description days before expiry the approvers still to answer are e-mailed (0: no reminder) */
+                    reminder_days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: ApprovalPolicy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getTenantsAuditEvents: {
         parameters: {
             query?: {
@@ -26891,6 +30365,625 @@ export interface operations {
                         data: components["schemas"]["AuditEvent"][];
                         next_cursor: string | null;
                     };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAuditExport: {
+        parameters: {
+            query: {
+                cursor?: string;
+                limit?: number;
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditExportPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditExportPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putTenantsAuditRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    days: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditRetention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRetention"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditDestination"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsAuditStreams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    /** @description otlp: the Authorization header value the collector expects (stored encrypted, never returned) */
+                    authorization?: string;
+                    /** @description syslog: the receiver's CA certificate in PEM, when it is not publicly trusted */
+                    ca_pem?: string;
+                    /** @description webhook: signed HTTPS POST (Standard Webhooks); syslog: RFC 5424 over TLS (RFC 5425); otlp: OpenTelemetry logs over HTTP (JSON) */
+                    kind: "webhook" | "syslog" | "otlp";
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: CreatedAuditDestination */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTenantsAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description Done; no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchTenantsAuditStreamsByDestinationId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    status?: "active" | "paused";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestination"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsAuditStreamsTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description ads_… identifier
+                 * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                destination_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: AuditDestinationTestResult */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDestinationTestResult"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -28067,6 +32160,88 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: Delegation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegation"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postTenantsDelegationsPurposesRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description dlg_… identifier
+                 * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                delegation_id: string;
+                purpose_id: string;
                 /**
                  * @description tnt_… identifier
                  * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e

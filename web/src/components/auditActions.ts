@@ -14,6 +14,15 @@ const ACTIONS: Record<string, string> = {
   'alert.acknowledged': 'Alert acknowledged',
   'alert.opened': 'Alert opened',
   'alert.resolved': 'Alert resolved',
+  'audit.exported': 'Audit log downloaded',
+  'audit.retention_changed': 'Audit log retention changed',
+  'audit.retention_swept': 'Expired audit events deleted',
+  'audit_stream.created': 'Audit streaming destination added',
+  'audit_stream.deleted': 'Audit streaming destination removed',
+  'audit_stream.paused': 'Audit streaming paused',
+  'audit_stream.resumed': 'Audit streaming resumed',
+  'audit_stream.tested': 'Audit streaming test event sent',
+  'audit_stream.updated': 'Audit streaming destination renamed',
   'api_token.created': 'API token created',
   'api_token.revoked': 'API token revoked',
   'app.created': 'App registered',
@@ -197,6 +206,7 @@ const GROUPS: Record<string, string> = {
   user: 'user',
   voucher: 'voucher',
   webhook_endpoint: 'webhook',
+  audit_stream: 'audit streaming',
 };
 
 function words(code: string): string {

@@ -16,6 +16,7 @@ export const KIND_LABELS: Record<string, string> = {
   billing_account: 'billing account',
   api_token: 'API token',
   webhook_endpoint: 'webhook',
+  audit_stream: 'audit streaming destination',
   agency_token: 'agency token',
   kyc_case: 'KYC case',
   kyc_document: 'KYC document',
