@@ -133,6 +133,8 @@ export class DelegationsService {
       last_used_at: null,
       created_at: nowIso,
       updated_at: nowIso,
+      // two-tier partners: the customer opens the link to the partner's distributor itself, later
+      distributor_access: 0,
     };
     await repo.insertDelegation(trx, row);
     await st.feed.record(trx, 'delegation', row.id);

@@ -4,8 +4,11 @@ export { partnerErrors } from './partners.errors.ts';
 export type { PartnerRow } from './partners.repo.ts';
 /** The partners' tables are queried only here: other modules ask through these functions. */
 export * as partnerQueries from './partners.repo.ts';
+export * as partnerLookups from './partner-lookups.repo.ts';
 export { partnerConfigRoutes } from './partner-config.routes.ts';
 export { FeatureCatalogService, toFeatureDto, type FeatureDto } from './feature-catalog.service.ts';
 export { featureCatalogRoutes } from './feature-catalog.routes.ts';
 export { PartnerUsage, type PartnerUsageView, type UsageDay } from './partner-usage.ts';
 export { partnerUsageRoutes } from './partner-usage.routes.ts';
+export { resellerRoutes } from './resellers.routes.ts';
+export type { ResellersService } from './resellers.service.ts';

@@ -16,6 +16,7 @@ export const partnerErrors = defineErrors('partners', {
   quota_inconsistent: { status: 400, title: 'The daily quota is larger than the monthly quota' },
   config_version_conflict: { status: 409, title: 'The configuration changed since it was read' },
   capabilities_required: { status: 400, title: 'Approving a partner needs at least one capability' },
+  reseller_depth_exceeded: { status: 409, title: 'Partners are two tiers at most: a distributor over its resellers' },
 });
 
 registerUniqueConstraint('partners_slug_key', 'partner_slug_taken', 'Another partner already uses this slug.');

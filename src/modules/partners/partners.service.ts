@@ -20,6 +20,7 @@ import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
 import { PartnerMembers, type PartnerRole } from './partner-members.ts';
 import { applicationReceivedMail, existingAccountMail } from './partner-mail.ts';
+import { ResellersService } from './resellers.service.ts';
 export type { PartnerRole } from './partner-members.ts';
 import { type ConfigChange, type ConfigSection, type PartnerConfig, diffConfig, malformedCidrs, parsePartnerConfig } from '../authz/index.ts';
 
@@ -67,10 +68,13 @@ export class PartnersService {
   readonly #onStatusChange: ((trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>)[] = [];
 
   readonly #members: PartnerMembers;
+  /** two-tier partners: a distributor's resellers (resellers.service.ts) */
+  readonly resellers: ResellersService;
 
   constructor(d: PartnersDeps) {
     this.#d = d;
     this.#members = new PartnerMembers(d);
+    this.resellers = new ResellersService(d, this);
   }
 
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
