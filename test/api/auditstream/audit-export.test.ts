@@ -5,6 +5,10 @@
  * them has let expire, keeps the others, leaves a checkpoint the export continues from, and
  * `audit verify` still walks the whole chain. Organization walls and bad input. Both databases.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
@@ -82,6 +86,24 @@ describe('export with the hash-chain proof', () => {
     }
     const all = pages.flatMap((p) => p.events);
     expect(verifyExport({ prev_hash: pages[0].prev_hash, events: all }).ok).toBe(true);
+  });
+
+  it('the verification script in the integrators’ guide verifies an export, and refuses it with an event taken out', async () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../../docs/integrators/audit-streaming.md'), 'utf8');
+    const script = /<!-- verify-export\.mjs -->\n```js\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(script).toBeTruthy();
+    const dir = mkdtempSync(join(tmpdir(), 'audit-export-'));
+    try {
+      writeFileSync(join(dir, 'verify-export.mjs'), script!);
+      const page = (await admin.get(range(new Date(0), new Date(clock.nowMs() + 1000), '&limit=1000'))).body as Page;
+      writeFileSync(join(dir, 'export.json'), JSON.stringify(page));
+      const run = (file: string) => execFileSync(process.execPath, [join(dir, 'verify-export.mjs'), join(dir, file)], { encoding: 'utf8', stdio: 'pipe' });
+      expect(run('export.json')).toMatch(new RegExp(`^verified: ${page.events.length} events`));
+      writeFileSync(join(dir, 'cut.json'), JSON.stringify({ ...page, events: page.events.filter((_, i) => i !== 3) }));
+      expect(() => run('cut.json')).toThrow(/NOT verified: an event is missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a range that ends before it starts, and another tenant’s or a partner’s caller', async () => {
