@@ -28,7 +28,7 @@ import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
 import { endSpan, startSpan, traceparentOf } from '../../platform/observability/tracing.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { AudiencePolicy, PartnerNotice } from './audience-policy.ts';
+import type { AudienceDecision, AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import type { EventOutbox } from './event-outbox.ts';
 import { eventType } from './events.catalog.ts';
 import { noticeFor, noticeMail, type Side } from './notification-text.ts';
@@ -134,74 +134,16 @@ export class EventsWorker {
     const policy = this.#policies.get(e.type);
     const members = policy && e.partner_id ? await repo.partnerMembers(trx, e.partner_id) : [];
     const decided = policy && e.partner_id ? await policy(trx, { id: e.id, type: e.type, tenant_id: e.tenant_id, partner_id: e.partner_id, data }, members) : null;
-    // webhooks: every active endpoint of the tenant, the partner or the platform that subscribed
-    const owns = (x: repo.EndpointRow) => x.owner_type === 'platform' || (x.owner_type === 'tenant' && x.owner_id === e.tenant_id) || (x.owner_type === 'partner' && x.owner_id === e.partner_id);
-    const endpoints = active.filter((x) => {
-      if (!owns(x)) return false;
-      const types = JSON.parse(x.event_types) as string[];
-      return types.includes(e.type) || types.includes('*');
-    });
-    // an endpoint-disabled notice goes to people, never to webhooks (the endpoint itself is off)
-    if (e.type !== 'webhook.endpoint_disabled' && endpoints.length) {
-      const bodyOf = (d: Record<string, unknown>) => JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data: d });
-      const full = bodyOf(data);
-      // a partner's endpoint under a policy carries what the partner's own API read would (or nothing)
-      const partnerBody = policy ? (decided?.partnerEndpoint ? bodyOf(decided.partnerEndpoint) : null) : full;
-      const sends = endpoints.flatMap((x) => {
-        const payload = x.owner_type === 'partner' ? partnerBody : full;
-        return payload === null ? [] : [{ x, payload }];
-      });
-      if (sends.length)
-        await repo.insertDeliveries(
-          trx,
-          sends.map(({ x, payload }) => ({
-            id: newId('whd'),
-            endpoint_id: x.id,
-            message_id: e.id,
-            event_type: e.type,
-            payload,
-            kind: 'event' as const,
-            status: 'pending' as const,
-            attempts: 0,
-            next_attempt_at: now,
-            locked_until: null,
-            last_status_code: null,
-            last_latency_ms: null,
-            last_error: null,
-            event_at: e.occurred_at,
-            created_at: now,
-            completed_at: null,
-          })),
-        );
-    }
+    await queueWebhooks(trx, e, data, active, policy ? (decided?.partnerEndpoint ?? null) : data, now);
     // people: in-app and e-mail, each as their preferences say
     const t = eventType(e.type);
     if (!t) return;
-    const people = new Map<string, { r: repo.Recipient; side: Side; notice: PartnerNotice | null }>();
-    const add = (rs: readonly repo.Recipient[], side: Side) => {
-      for (const r of rs) if (!people.has(r.id)) people.set(r.id, { r, side, notice: null });
-    };
-    const wantsTenant = t.audience === 'tenant_admins' || t.audience === 'both';
-    const wantsPartner = t.audience === 'partner_members' || t.audience === 'both';
-    // a request answered before its notice went out asks nobody any more (as an application, below)
-    const answered = e.type === 'delegation.requested' && !(await repo.delegationWaits(trx, String((data.delegation as { id?: unknown } | undefined)?.id ?? '')));
-    if (wantsTenant && e.tenant_id && !answered) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
-    if (wantsPartner && e.partner_id) {
-      if (!policy) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
-      else
-        for (const r of members) {
-          const notice = decided?.people.get(r.id);
-          if (notice && !people.has(r.id)) people.set(r.id, { r, side: 'partner', notice });
-        }
-    }
-    if (t.audience === 'endpoint_owners') {
-      const owner = data.owner as { type: string; id: string } | undefined;
-      if (owner?.type === 'tenant') add(await repo.tenantAdmins(trx, owner.id), 'tenant');
-      else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
-      else add(await repo.operators(trx), 'operator');
-    }
-    // an application answered before its notice went out needs no notice (the operator already acted)
-    if (t.audience === 'operators' && (e.type !== 'partner.applied' || (e.partner_id && (await repo.partnerStatus(trx, e.partner_id)) === 'applied'))) add(await repo.operators(trx), 'operator');
+    const people = await recipientsOf(trx, e, data, t.audience, policy ? { members, decided } : null);
+    await this.#tellPeople(trx, e, data, t.emailByDefault, people, decided, now);
+  }
+
+  /** Each recipient's notice in the app and e-mail as their preferences say, and the addresses a policy lists. */
+  async #tellPeople(trx: Tx, e: repo.DomainEventRow, data: Record<string, unknown>, emailByDefault: boolean, people: Map<string, Recipient>, decided: AudienceDecision | null, now: string): Promise<void> {
     const notes: Parameters<typeof repo.insertNotifications>[1] = [];
     const mails: Parameters<typeof repo.insertMail>[1] = [];
     // each address is e-mailed once per event, however many ways it is named
@@ -209,7 +151,7 @@ export class EventsWorker {
     for (const { r, side, notice } of people.values()) {
       const prefs = (await repo.findPreferences(trx, r.id))[e.type];
       const inApp = (prefs?.in_app ?? true) && (notice ? notice.in_app : true);
-      const wantsMail = prefs?.email ?? t.emailByDefault;
+      const wantsMail = prefs?.email ?? emailByDefault;
       const email = notice ? notice.email === 'listed' || (notice.email === 'preference' && wantsMail) : wantsMail;
       const text = noticeFor(e.type, notice?.data ?? data, side);
       if (inApp) notes.push({ id: newId('ntf'), user_id: r.id, event_id: e.id, type: e.type, title: text.title, body: text.body, link: text.link, created_at: now, read_at: null });
@@ -415,4 +357,83 @@ export class EventsWorker {
       if (claimed.length < MAIL_BATCH) return total;
     }
   }
+}
+
+/** A person an event's notice goes to, on which side, and (under a policy) what the policy decided for them. */
+interface Recipient { r: repo.Recipient; side: Side; notice: PartnerNotice | null }
+
+/**
+ * Webhooks: every active endpoint of the tenant, the partner or the platform that subscribed. A
+ * partner's endpoint gets `partnerData` (under a policy: what the partner's own API read would
+ * carry, or nothing when null); the others the event's data.
+ */
+async function queueWebhooks(trx: Tx, e: repo.DomainEventRow, data: Record<string, unknown>, active: readonly repo.EndpointRow[], partnerData: Record<string, unknown> | null, now: string): Promise<void> {
+  // an endpoint-disabled notice goes to people, never to webhooks (the endpoint itself is off)
+  if (e.type === 'webhook.endpoint_disabled') return;
+  const owns = (x: repo.EndpointRow) => x.owner_type === 'platform' || (x.owner_type === 'tenant' && x.owner_id === e.tenant_id) || (x.owner_type === 'partner' && x.owner_id === e.partner_id);
+  const endpoints = active.filter((x) => {
+    if (!owns(x)) return false;
+    const types = JSON.parse(x.event_types) as string[];
+    return types.includes(e.type) || types.includes('*');
+  });
+  if (!endpoints.length) return;
+  const bodyOf = (d: Record<string, unknown>) => JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data: d });
+  const full = bodyOf(data);
+  const partnerBody = partnerData === data ? full : partnerData ? bodyOf(partnerData) : null;
+  const sends = endpoints.flatMap((x) => {
+    const payload = x.owner_type === 'partner' ? partnerBody : full;
+    return payload === null ? [] : [{ x, payload }];
+  });
+  if (!sends.length) return;
+  await repo.insertDeliveries(
+    trx,
+    sends.map(({ x, payload }) => ({
+      id: newId('whd'),
+      endpoint_id: x.id,
+      message_id: e.id,
+      event_type: e.type,
+      payload,
+      kind: 'event' as const,
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      locked_until: null,
+      last_status_code: null,
+      last_latency_ms: null,
+      last_error: null,
+      event_at: e.occurred_at,
+      created_at: now,
+      completed_at: null,
+    })),
+  );
+}
+
+/** Who hears of an event, by its catalog audience; under a policy the partner's side is the policy's choice of its members. */
+async function recipientsOf(trx: Tx, e: repo.DomainEventRow, data: Record<string, unknown>, audience: string, policy: { members: readonly repo.Recipient[]; decided: AudienceDecision | null } | null): Promise<Map<string, Recipient>> {
+  const people = new Map<string, Recipient>();
+  const add = (rs: readonly repo.Recipient[], side: Side) => {
+    for (const r of rs) if (!people.has(r.id)) people.set(r.id, { r, side, notice: null });
+  };
+  const wantsTenant = audience === 'tenant_admins' || audience === 'both';
+  const wantsPartner = audience === 'partner_members' || audience === 'both';
+  // a request answered before its notice went out asks nobody any more (as an application, below)
+  const answered = e.type === 'delegation.requested' && !(await repo.delegationWaits(trx, String((data.delegation as { id?: unknown } | undefined)?.id ?? '')));
+  if (wantsTenant && e.tenant_id && !answered) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
+  if (wantsPartner && e.partner_id) {
+    if (!policy) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
+    else
+      for (const r of policy.members) {
+        const notice = policy.decided?.people.get(r.id);
+        if (notice && !people.has(r.id)) people.set(r.id, { r, side: 'partner', notice });
+      }
+  }
+  if (audience === 'endpoint_owners') {
+    const owner = data.owner as { type: string; id: string } | undefined;
+    if (owner?.type === 'tenant') add(await repo.tenantAdmins(trx, owner.id), 'tenant');
+    else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
+    else add(await repo.operators(trx), 'operator');
+  }
+  // an application answered before its notice went out needs no notice (the operator already acted)
+  if (audience === 'operators' && (e.type !== 'partner.applied' || (e.partner_id && (await repo.partnerStatus(trx, e.partner_id)) === 'applied'))) add(await repo.operators(trx), 'operator');
+  return people;
 }
