@@ -11,7 +11,7 @@ import { tenantRoutes } from '../modules/tenants/index.ts';
 import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
-import { activationRoutes, delegationRoutes } from '../modules/delegations/index.ts';
+import { activationRoutes, delegationRoutes, DistributorAccess, distributorAccessRoutes } from '../modules/delegations/index.ts';
 import { appRoutes } from '../modules/apps/index.ts';
 import { securityEventRoutes } from '../modules/ssf/index.ts';
 import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
@@ -107,6 +107,11 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
     reachRoutes({ authzen, snapshot: services.authz.snapshot, access, ...nameLookups(services), people: (partnerId) => services.partners.listMembers(partnerId) }),
     activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
+    // two-tier partners: the customer's switch for a reseller's distributor
+    distributorAccessRoutes({
+      access,
+      distributorAccess: new DistributorAccess({ db: services.db, audit: services.audit, feed: services.feed, clock: services.clock, chainsOf: (ids) => services.partners.resellers.chainsOf(ids) }),
+    }),
     appRoutes({ apps: services.apps, resold: services.resold, access }),
     tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
     securityEventRoutes({

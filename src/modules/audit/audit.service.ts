@@ -5,17 +5,14 @@
  * AuditLog writes and lists events here; sealing them into the hash chain and verifying it is
  * audit-seal.ts's, naming what they refer to for their readers audit-names.ts's.
  */
-import { takePage } from '../../platform/http/pagination.ts';
-import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
-import { insertRows, type RowSet } from '../../platform/db/insert-rows.ts';
+import { countEvents, gatewayRequestsByDay, heldEventIds, insertUnsealed, listEvents, type AuditFilter } from './audit.repo.ts';
 import { CHAIN_ORDER, type ChainVerdict, type ChainedFields } from './audit-chain.ts';
-import { columnLike, likeLiteral } from '../../platform/db/search.ts';
 import { AuditSealer } from './audit-seal.ts';
 import { AuditNames, type AuditRow, type AuditView } from './audit-names.ts';
 
@@ -26,29 +23,9 @@ export { AuditBuffer, MAX_GROUPED_REQUESTS, type AccessRequest } from './audit-b
 export { SEAL_INTERVAL_MS } from './audit-seal.ts';
 export { toAuditEventDto, type AuditRow, type AuditView } from './audit-names.ts';
 
-export interface AuditFilter {
-  action?: string;
-  actorUserId?: string;
-  tenantId?: string;
-  partnerId?: string;
-  /** partner visibility: events about the partner or done by it */
-  partnerScope?: string;
-  /** events done by or about one agency (partner_agency_id) */
-  agencyId?: string;
-  targetId?: string;
-  outcome?: string;
-  since?: string;
-  until?: string;
-  /** seq to continue before (newest first) */
-  cursor?: number;
-  limit: number;
-}
+export type { AuditFilter } from './audit.repo.ts';
 
 const EVENT_COLUMNS: readonly string[] = CHAIN_ORDER;
-/** PostgreSQL: events are appended unsealed; the sealer chains them (see seal()). */
-const UNSEALED_ROWSET: RowSet = { table: 'audit_events', columns: EVENT_COLUMNS, pgTypes: EVENT_COLUMNS.map(() => 'text') };
-/** …and a replayed batch skips the events the log holds already (by their unique id). */
-const UNSEALED_MISSING_ROWSET: RowSet = { ...UNSEALED_ROWSET, skipConflictOn: 'id' };
 
 type NewEvent = { id?: string; ctx: RequestContext; entry: AuditEntry; at: Date };
 
@@ -102,10 +79,9 @@ export class AuditLog {
     if (items.length === 0) return 0;
     // as the system, like recordMany: whichever request or timer started the flush, the ids must
     // be looked up across every tenant's events, and the batch spans tenants
-    if (this.#db.dialect === 'postgres') return asSystem(() => mutate(this.#db, (trx) => insertRows(trx, 'postgres', UNSEALED_MISSING_ROWSET, items.map((i) => eventRow(i)))));
+    if (this.#db.dialect === 'postgres') return asSystem(() => mutate(this.#db, (trx) => insertUnsealed(trx, items.map((i) => eventRow(i)), true)));
     return asSystem(() => mutate(this.#db, async (trx) => {
-      const rows = await trx.selectFrom('audit_events').select('id').where('id', 'in', items.map((i) => i.id)).execute();
-      const held = new Set(rows.map((r) => r.id));
+      const held = await heldEventIds(trx, items.map((i) => i.id));
       const missing = held.size === 0 ? items : items.filter((i) => !held.has(i.id));
       if (missing.length > 0) await this.#append(trx, missing);
       return missing.length;
@@ -121,7 +97,7 @@ export class AuditLog {
   async #append(trx: Tx, items: NewEvent[]): Promise<string[]> {
     const ids = items.map((i) => (i.id ??= newId('evt', i.at.getTime())));
     if (this.#db.dialect === 'postgres') {
-      await insertRows(trx, 'postgres', UNSEALED_ROWSET, items.map((i) => eventRow(i)));
+      await insertUnsealed(trx, items.map((i) => eventRow(i)));
       return ids;
     }
     await this.#sealer.appendSealed(trx, items.map((i) => eventRow(i)));
@@ -194,25 +170,8 @@ export class AuditLog {
 
   // ---- reading ------------------------------------------------------------------------------
 
-  async list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
-    let q = executor.selectFrom('audit_events').selectAll();
-    // `tenant.member_*` is not a prefix: `_` and `%` in the prefix match themselves only.
-    if (f.action) q = f.action.endsWith('.*') ? q.where(columnLike('action', likeLiteral(f.action.slice(0, -1)) + '%')) : q.where('action', '=', f.action);
-    if (f.actorUserId) q = q.where('actor_user_id', '=', f.actorUserId);
-    if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
-    if (f.partnerId) q = q.where('partner_id', '=', f.partnerId);
-    if (f.partnerScope) {
-      const p = f.partnerScope;
-      q = q.where((eb) => eb.or([eb('partner_id', '=', p), eb('actor_partner_id', '=', p)]));
-    }
-    if (f.agencyId) q = q.where('partner_agency_id', '=', f.agencyId);
-    if (f.targetId) q = q.where('target_id', '=', f.targetId);
-    if (f.outcome) q = q.where('outcome', '=', f.outcome as AuditRow['outcome']);
-    if (f.since) q = q.where('occurred_at', '>=', f.since);
-    if (f.until) q = q.where('occurred_at', '<', f.until);
-    if (f.cursor !== undefined) q = q.where('seq', '<', f.cursor);
-    const page = takePage(await q.orderBy('seq', 'desc').limit(f.limit + 1).execute(), f.limit, (row) => String(row.seq));
-    return { data: page.rows, nextCursor: page.nextCursor };
+  list(f: AuditFilter, executor: Executor = this.#db.kysely): Promise<{ data: AuditRow[]; nextCursor: string | null }> {
+    return listEvents(executor, f);
   }
 
   /**
@@ -220,26 +179,12 @@ export class AuditLog {
    * customer and UTC day: the access events the gateway writes (`gateway.request`), a grouped
    * event counting its `details.count` requests. The partner's home charts them.
    */
-  async gatewayRequestsByDay(partnerId: string, since: string): Promise<{ client_id: string | null; tenant_id: string | null; day: string; requests: number }[]> {
-    const count = this.#db.dialect === 'postgres' ? sql<number>`coalesce((details::jsonb->>'count')::integer, 1)` : sql<number>`coalesce(json_extract(details, '$.count'), 1)`;
-    const day = sql<string>`substr(occurred_at, 1, 10)`;
-    const rows = await asSystem(() =>
-      this.#db.kysely
-        .selectFrom('audit_events')
-        .select(['actor_client_id as client_id', 'tenant_id', day.as('day'), sql<number | string>`sum(${count})`.as('requests')])
-        .where('partner_id', '=', partnerId)
-        .where('action', '=', 'gateway.request')
-        .where('outcome', '=', 'success')
-        .where('occurred_at', '>=', since)
-        .groupBy(['actor_client_id', 'tenant_id', day])
-        .execute(),
-    );
-    return rows.map((r) => ({ client_id: r.client_id, tenant_id: r.tenant_id, day: String(r.day), requests: Number(r.requests) }));
+  gatewayRequestsByDay(partnerId: string, since: string): Promise<{ client_id: string | null; tenant_id: string | null; day: string; requests: number }[]> {
+    return asSystem(() => gatewayRequestsByDay(this.#db, partnerId, since));
   }
 
-  async count(): Promise<number> {
-    const r = await sql<{ n: number }>`select count(*) as n from audit_events`.execute(this.#db.kysely);
-    return Number(r.rows[0]?.n ?? 0);
+  count(): Promise<number> {
+    return countEvents(this.#db);
   }
 }
 
