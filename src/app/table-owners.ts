@@ -174,8 +174,6 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'src/modules/apps/resold-tenants.service.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/apps/resold-tenants.service.ts delegations': "reads delegations's table directly: to ask delegations through its index.ts",
   'src/modules/apps/resold-tenants.service.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/authz/role-catalog.ts permissions': "authz's own table queried outside its repository: to move into its repo",
-  'src/modules/authz/role-catalog.ts roles': "authz's own table queried outside its repository: to move into its repo",
   'src/modules/datasources/datasources.repo.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts invoices': "reads resources's table directly: to ask resources through its index.ts",

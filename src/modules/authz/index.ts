@@ -1,5 +1,6 @@
 export { Access, type TenantAccess, type PartnerAccess } from './access.ts';
 export { RoleCatalog, type Role } from './role-catalog.ts';
+export * as roleQueries from './roles.repo.ts';
 export { grantCovers, anyGrantCovers, isGrant, isPermissionName } from './permissions.ts';
 export { authzErrors } from './authz.errors.ts';
 export { catalogRoutes } from './authz.routes.ts';

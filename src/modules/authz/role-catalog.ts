@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../platform/db/database.ts';
 import { anyGrantCovers } from './permissions.ts';
+import { allPermissions, allRoles } from './roles.repo.ts';
 
 export interface Role {
   id: string;
@@ -22,8 +23,8 @@ export class RoleCatalog {
   }
 
   static async load(db: Db): Promise<RoleCatalog> {
-    const roles = await db.kysely.selectFrom('roles').selectAll().orderBy('id').execute();
-    const perms = await db.kysely.selectFrom('permissions').selectAll().orderBy('name').execute();
+    const roles = await allRoles(db);
+    const perms = await allPermissions(db);
     return new RoleCatalog(
       roles.map((r) => ({ ...r, grants: JSON.parse(r.grants) as string[] })),
       new Map(perms.map((p) => [p.name, p.description])),
