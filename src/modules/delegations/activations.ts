@@ -18,9 +18,13 @@ import type * as repo from './delegations.repo.ts';
 import type { DelegationsDeps } from './delegations.types.ts';
 import { activationErrors as E } from './activations.errors.ts';
 import { delegationErrors as DE } from './delegations.errors.ts';
-import type { DelegationJitSettingsTable, DelegationActivationsTable } from '../../platform/db/schema.ts';
-import type { Selectable } from 'kysely';
-import { parseRoleList } from '../authz/index.ts';
+import { parseRoleList, roleQueries } from '../authz/index.ts';
+import { identityQueries } from '../identity/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
+import * as jit from './activations.repo.ts';
+import type { ActivationRow, JitSettingsRow } from './activations.repo.ts';
+import * as views from './delegation-views.ts';
 
 /** The event outbox seam (notifications' EventOutbox.emit). */
 export interface EventSink {
@@ -42,8 +46,7 @@ export const ACTIVATION_STEP_UP_MS = 10 * 60_000;
 export const MIN_ACTIVATION_MINUTES = 15;
 export const MAX_ACTIVATION_MINUTES = 24 * 60;
 
-export type JitSettingsRow = Selectable<DelegationJitSettingsTable>;
-export type ActivationRow = Selectable<DelegationActivationsTable>;
+export type { ActivationRow, JitSettingsRow } from './activations.repo.ts';
 
 export interface JitSettings {
   /** the link's own role is eligible too (nothing standing) */
@@ -96,8 +99,7 @@ export class ActivationsService {
   }
 
   async settings(delegationId: string): Promise<JitSettings> {
-    const r = await this.#d.db.kysely.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', delegationId).executeTakeFirst();
-    return settingsOf(r);
+    return settingsOf(await jit.findSettings(this.#d.db.kysely, delegationId));
   }
 
   /** The tenant sets how a link may be used: eligible or standing, activation limits, auto-extend. */
@@ -111,7 +113,7 @@ export class ActivationsService {
           if (!role || (key === 'eligible_roles' && role.catalog !== 'delegation')) throw E.role_invalid(`Unknown role ${r}.`, { fields: [{ pointer: `/${key}/${i}`, detail: 'unknown role' }] });
         }
       }
-      const cur = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
+      const cur = settingsOf(await jit.findSettings(trx, d.id));
       const next: JitSettings = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) };
       const nowIso = this.#now().toISOString();
       const row = {
@@ -125,11 +127,7 @@ export class ActivationsService {
         updated_at: nowIso,
         updated_by: ctx.actor.userId ?? null,
       };
-      await trx
-        .insertInto('delegation_jit_settings')
-        .values({ delegation_id: d.id, tenant_id: d.tenant_id, partner_id: d.partner_id, ...row })
-        .onConflict((oc) => oc.column('delegation_id').doUpdateSet(row))
-        .execute();
+      await jit.upsertSettings(trx, { delegation_id: d.id, tenant_id: d.tenant_id, partner_id: d.partner_id }, row);
       await this.#d.feed.record(trx, 'delegation_jit', d.id);
       await this.#d.audit.record(trx, ctx, { action: 'delegation.access_settings_changed', tenantId: d.tenant_id, partnerId: d.partner_id, targetType: 'delegation', targetId: d.id, details: { from: cur, to: next } });
       return next;
@@ -151,20 +149,14 @@ export class ActivationsService {
     }
     return this.#s.write(async (trx) => {
       const d = await this.#s.load(trx, delegationId, { partnerId: who.partnerId });
-      const st = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
+      const st = settingsOf(await jit.findSettings(trx, d.id));
       if (d.origin !== 'link' || !hasEligible(st)) throw E.not_eligible('This access is standing access, not eligible access: there is nothing to activate.');
       const nowIso = now.toISOString();
       if (d.status !== 'active' || d.ends_at <= nowIso || d.starts_at > nowIso) throw E.link_not_active(`The link is ${d.status === 'active' ? 'outside its dates' : d.status}.`);
       if (!Number.isInteger(input.minutes) || input.minutes < MIN_ACTIVATION_MINUTES || input.minutes > st.max_activation_minutes) {
         throw E.activation_too_long(`Choose between ${MIN_ACTIVATION_MINUTES} minutes and ${fmtMinutes(st.max_activation_minutes)}.`, { fields: [{ pointer: '/minutes', detail: `at most ${st.max_activation_minutes}` }] });
       }
-      const open = await trx
-        .selectFrom('delegation_activations')
-        .select(['id', 'status', 'ends_at'])
-        .where('delegation_id', '=', d.id)
-        .where('user_id', '=', who.userId)
-        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'active'), eb('ends_at', '>', nowIso)])]))
-        .executeTakeFirst();
+      const open = await jit.findOpenActivation(trx, d.id, who.userId, nowIso);
       if (open) throw E.activation_open(open.status === 'pending' ? 'Your earlier activation is still waiting for the tenant.' : 'Your access is already active.');
       const pending = st.approval_required;
       const endsAt = pending ? null : minIso(new Date(now.getTime() + input.minutes * 60_000).toISOString(), d.ends_at);
@@ -185,7 +177,7 @@ export class ActivationsService {
         starts_at: pending ? null : nowIso,
         ends_at: endsAt,
       };
-      await trx.insertInto('delegation_activations').values(row).execute();
+      await jit.insertActivation(trx, row);
       await this.#d.feed.record(trx, 'delegation_jit', d.id);
       await this.#d.audit.record(trx, ctx, {
         action: pending ? 'delegation.activation_requested' : 'delegation.activated',
@@ -203,11 +195,11 @@ export class ActivationsService {
   /** A tenant admin other than the requester approves (the window starts now), or a tenant admin rejects, a waiting activation. */
   async decide(ctx: RequestContext, tenantId: string, activationId: string, approve: boolean, reason: string | null): Promise<ActivationRow> {
     return this.#s.write(async (trx) => {
-      const a0 = await trx.selectFrom('delegation_activations').select(['delegation_id', 'tenant_id']).where('id', '=', activationId).executeTakeFirst();
+      const a0 = await jit.findActivationLink(trx, activationId);
       if (!a0 || a0.tenant_id !== tenantId) throw E.activation_not_found('No such activation.');
       const d = await this.#s.load(trx, a0.delegation_id, { tenantId });
       await this.#s.requireTenantAdmin(trx, tenantId, ctx);
-      const a = (await trx.selectFrom('delegation_activations').selectAll().where('id', '=', activationId).executeTakeFirst())!;
+      const a = (await jit.findActivation(trx, activationId))!;
       if (a.status !== 'pending') throw E.activation_not_pending(`The activation is ${a.status}.`);
       // Separation of duties: a partner member who is also an admin of the tenant asked for this
       // access; another admin of the tenant must approve it (it waits until one does). Rejecting
@@ -219,12 +211,7 @@ export class ActivationsService {
       const patch = approve
         ? { status: 'active' as const, starts_at: nowIso, ends_at: minIso(new Date(now.getTime() + a.duration_minutes * 60_000).toISOString(), d.ends_at) }
         : { status: 'rejected' as const };
-      await trx
-        .updateTable('delegation_activations')
-        .set({ ...patch, decided_by: ctx.actor.userId ?? null, decided_at: nowIso, decision_reason: reason })
-        .where('id', '=', a.id)
-        .where('status', '=', 'pending')
-        .execute();
+      await jit.updateActivation(trx, a.id, { ...patch, decided_by: ctx.actor.userId ?? null, decided_at: nowIso, decision_reason: reason }, true);
       const updated: ActivationRow = { ...a, ...patch, decided_by: ctx.actor.userId ?? null, decided_at: nowIso, decision_reason: reason };
       await this.#d.feed.record(trx, 'delegation_jit', d.id);
       await this.#d.audit.record(trx, ctx, {
@@ -243,12 +230,12 @@ export class ActivationsService {
   /** The member ends their own activation early. */
   async end(ctx: RequestContext, who: { partnerId: string; userId: string }, activationId: string): Promise<ActivationRow> {
     return this.#s.write(async (trx) => {
-      const a = await trx.selectFrom('delegation_activations').selectAll().where('id', '=', activationId).executeTakeFirst();
+      const a = await jit.findActivation(trx, activationId);
       if (!a || a.partner_id !== who.partnerId || a.user_id !== who.userId) throw E.activation_not_found('No such activation.');
       const nowIso = this.#now().toISOString();
       if (a.status === 'pending' || (a.status === 'active' && a.ends_at !== null && a.ends_at > nowIso)) {
         const patch = a.status === 'pending' ? { status: 'cancelled' as const } : { ends_at: nowIso };
-        await trx.updateTable('delegation_activations').set(patch).where('id', '=', a.id).execute();
+        await jit.updateActivation(trx, a.id, patch);
         await this.#d.feed.record(trx, 'delegation_jit', a.delegation_id);
         await this.#d.audit.record(trx, ctx, { action: 'delegation.activation_ended', tenantId: a.tenant_id, partnerId: a.partner_id, targetType: 'delegation', targetId: a.delegation_id, details: { activation_id: a.id } });
         return { ...a, ...patch };
@@ -258,29 +245,13 @@ export class ActivationsService {
   }
 
   /** Activations, newest first, of a tenant or a partner (optionally one delegation or one status). */
-  async list(scope: { tenantId?: string; partnerId?: string; delegationId?: string; status?: ActivationRow['status'] }, limit = 200): Promise<ActivationView[]> {
-    let q = this.#d.db.kysely
-      .selectFrom('delegation_activations as a')
-      .innerJoin('delegations as d', 'd.id', 'a.delegation_id')
-      .innerJoin('tenants as t', 't.id', 'a.tenant_id')
-      .innerJoin('partners as p', 'p.id', 'a.partner_id')
-      .leftJoin('users as u', 'u.id', 'a.user_id')
-      .leftJoin('users as dec', 'dec.id', 'a.decided_by')
-      .selectAll('a')
-      .select(['u.name as user_name', 'u.email as user_email', 't.name as tenant_name', 'p.name as partner_name', 'd.role as role', 'dec.name as decided_by_name']);
-    if (scope.tenantId) q = q.where('a.tenant_id', '=', scope.tenantId);
-    if (scope.partnerId) q = q.where('a.partner_id', '=', scope.partnerId);
-    if (scope.delegationId) q = q.where('a.delegation_id', '=', scope.delegationId);
-    if (scope.status) q = q.where('a.status', '=', scope.status);
-    return (await q.orderBy('a.requested_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute()) as ActivationView[];
+  list(scope: { tenantId?: string; partnerId?: string; delegationId?: string; status?: ActivationRow['status'] }, limit = 200): Promise<ActivationView[]> {
+    return views.listActivations(this.#d.db.kysely, scope, limit);
   }
 
   /** Eligible settings of a tenant's or partner's links (one query for a list page). */
   async settingsFor(scope: { tenantId?: string; partnerId?: string }): Promise<Map<string, JitSettings>> {
-    let q = this.#d.db.kysely.selectFrom('delegation_jit_settings').selectAll();
-    if (scope.tenantId) q = q.where('tenant_id', '=', scope.tenantId);
-    if (scope.partnerId) q = q.where('partner_id', '=', scope.partnerId);
-    return new Map((await q.execute()).map((r) => [r.delegation_id, settingsOf(r)]));
+    return new Map((await jit.listSettings(this.#d.db.kysely, scope)).map((r) => [r.delegation_id, settingsOf(r)]));
   }
 
   async #emitActivated(trx: Tx, ctx: RequestContext, d: repo.DelegationRow, a: ActivationRow): Promise<void> {
@@ -295,14 +266,14 @@ export class ActivationsService {
 
 /** The common part of a delegation event's payload (notifications' DelegationEvent). */
 export async function eventBase(trx: Tx, d: repo.DelegationRow, actorUserId: string | null) {
-  const [t, p, u, role] = await Promise.all([
-    trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', d.tenant_id).executeTakeFirst(),
-    trx.selectFrom('partners').select(['id', 'name']).where('id', '=', d.partner_id).executeTakeFirst(),
-    actorUserId ? trx.selectFrom('users').select('name').where('id', '=', actorUserId).executeTakeFirst() : Promise.resolve(undefined),
-    trx.selectFrom('roles').select('name').where('id', '=', d.role).executeTakeFirst(),
+  const [t, p, u, roleName] = await Promise.all([
+    tenantQueries.findTenantById(trx, d.tenant_id),
+    partnerQueries.findPartnerById(trx, d.partner_id),
+    actorUserId ? identityQueries.findUserById(trx, actorUserId) : Promise.resolve(undefined),
+    roleQueries.roleName(trx, d.role),
   ]);
   return {
-    delegation: { id: d.id, origin: d.origin, role: d.role, role_name: role?.name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+    delegation: { id: d.id, origin: d.origin, role: d.role, role_name: roleName ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
     tenant: { id: d.tenant_id, name: t?.name ?? d.tenant_id },
     partner: { id: d.partner_id, name: p?.name ?? d.partner_id },
     actor: { user_id: actorUserId, name: u?.name ?? null },

@@ -10,78 +10,10 @@ export type DelegationRow = Selectable<DelegationsTable>;
 export type DelegationStatus = DelegationRow['status'];
 export type DelegationOrigin = DelegationRow['origin'];
 
-export interface DelegationFilter {
-  partnerId?: string;
-  tenantId?: string;
-  status?: DelegationStatus[];
-  origin?: DelegationOrigin;
-  cursor?: string;
-  limit: number;
-  /** the common list features: rows to skip, free text on the tenant's name and slug, sort keys, created_at range */
-  offset?: number;
-  q?: string;
-  sort?: { field: 'tenant_name' | 'created_at' | 'ends_at' | 'starts_at' | 'status' | 'role'; desc: boolean }[];
-  createdFrom?: string;
-  createdTo?: string;
-}
-
-const SORT_COLUMN = { tenant_name: 't.name', created_at: 'd.created_at', ends_at: 'd.ends_at', starts_at: 'd.starts_at', status: 'd.status', role: 'd.role' } as const;
-
-/** A delegation with the display names of both parties (lists and detail views). */
-export type DelegationView = DelegationRow & {
-  partner_name: string;
-  partner_slug: string;
-  tenant_name: string;
-  tenant_slug: string;
-  tenant_status: string;
-  tenant_tier: string;
-  tenant_created_at: string;
-};
-
-function withNames(db: Executor) {
-  return db
-    .selectFrom('delegations as d')
-    .innerJoin('partners as p', 'p.id', 'd.partner_id')
-    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
-    .selectAll('d')
-    .select(['p.name as partner_name', 'p.slug as partner_slug', 't.name as tenant_name', 't.slug as tenant_slug', 't.status as tenant_status', 't.tier as tenant_tier', 't.created_at as tenant_created_at']);
-}
+export type { DelegationFilter, DelegationView } from './delegation-views.ts';
 
 export function findDelegationById(db: Executor, id: string): Promise<DelegationRow | undefined> {
   return db.selectFrom('delegations').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function findDelegationView(db: Executor, id: string): Promise<DelegationView | undefined> {
-  return withNames(db).where('d.id', '=', id).executeTakeFirst();
-}
-
-function filtered<Q extends ReturnType<typeof withNames>>(q0: Q, f: DelegationFilter): Q {
-  let q = q0;
-  if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId) as Q;
-  if (f.tenantId) q = q.where('d.tenant_id', '=', f.tenantId) as Q;
-  if (f.status && f.status.length > 0) q = q.where('d.status', 'in', f.status) as Q;
-  if (f.origin) q = q.where('d.origin', '=', f.origin) as Q;
-  if (f.createdFrom) q = q.where('d.created_at', '>=', f.createdFrom) as Q;
-  if (f.createdTo) q = q.where('d.created_at', '<=', f.createdTo) as Q;
-  if (f.q) {
-    const p = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where(sql<boolean>`(lower(t.name) like ${p} escape '\\' or lower(t.slug) like ${p} escape '\\')`) as Q;
-  }
-  return q;
-}
-
-export function listDelegations(db: Executor, f: DelegationFilter): Promise<DelegationView[]> {
-  let q = filtered(withNames(db), f);
-  // ids are time-sortable: newest first, the cursor is the last id of the previous page
-  if (f.cursor) q = q.where('d.id', '<', f.cursor);
-  for (const k of f.sort ?? []) q = q.orderBy(sql.ref(SORT_COLUMN[k.field]), k.desc ? 'desc' : 'asc');
-  return q.orderBy('d.id', 'desc').limit(f.limit + 1).offset(f.offset ?? 0).execute();
-}
-
-/** How many delegations match the filter (every page). */
-export async function countDelegations(db: Executor, f: DelegationFilter): Promise<number> {
-  const r = await filtered(withNames(db), f).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-  return Number(r?.n ?? 0);
 }
 
 /** The open (requested or active) link of a partner to a tenant, if any. */
@@ -195,4 +127,34 @@ export async function delegationFigures(db: Executor, sinceIso: string, waitingB
     requestedBefore: Number(requested.old ?? 0),
     grants: grants.map((r) => r.decided_at).filter((x): x is string => x !== null),
   };
+}
+
+/** The wholesaler that resells a customer: the partner of its oldest active wholesale delegation. */
+export async function findWholesalerOf(db: Executor, tenantId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('delegations')
+    .select('partner_id')
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '=', 'wholesale')
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  return r?.partner_id ?? null;
+}
+
+/** The ids of a tenant's open (active or requested) links and wholesale delegations. */
+export async function listOpenLinkIdsOfTenant(db: Executor, tenantId: string): Promise<string[]> {
+  const rows = await db.selectFrom('delegations').select('id').where('tenant_id', '=', tenantId).where('origin', 'in', ['link', 'wholesale']).where('status', 'in', ['active', 'requested']).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Links and wholesale delegations in force at `nowIso` (active, started, not ended): what the alerts watch. */
+export function listLinksInForce(db: Executor, nowIso: string) {
+  return db.selectFrom('delegations').select(['id', 'tenant_id', 'partner_id', 'ban_ids']).where('status', '=', 'active').where('origin', 'in', ['link', 'wholesale']).where('ends_at', '>', nowIso).where('starts_at', '<=', nowIso).execute();
+}
+
+/** The active delegations between these partners and these tenants (partner and tenant ids only). */
+export function findActiveBetween(db: Executor, partnerIds: readonly string[], tenantIds: readonly string[]) {
+  return db.selectFrom('delegations').select(['partner_id', 'tenant_id']).where('partner_id', 'in', partnerIds).where('tenant_id', 'in', tenantIds).where('status', '=', 'active').execute();
 }

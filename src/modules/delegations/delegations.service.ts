@@ -28,6 +28,7 @@ import { parseOverrides, validateOverrides, validateRole, validateScopes, valida
 import { DelegationSteps } from './delegation-steps.ts';
 import { delegationErrors as E } from './delegations.errors.ts';
 import * as repo from './delegations.repo.ts';
+import * as views from './delegation-views.ts';
 import type { CreateDelegationInput, DelegationsDeps, RevokeBy } from './delegations.types.ts';
 import { ExpirySweep } from './expiry-sweep.ts';
 import { InviteCodes } from './invite-codes.ts';
@@ -258,11 +259,11 @@ export class DelegationsService {
   // ---- reads -----------------------------------------------------------------------------------
 
   list(f: repo.DelegationFilter): Promise<repo.DelegationView[]> {
-    return repo.listDelegations(this.#steps.db.kysely, f);
+    return views.listDelegations(this.#steps.db.kysely, f);
   }
 
   count(f: repo.DelegationFilter): Promise<number> {
-    return repo.countDelegations(this.#steps.db.kysely, f);
+    return views.countDelegations(this.#steps.db.kysely, f);
   }
 
   /** The operator's overview figures (see repo.delegationFigures). */
@@ -271,7 +272,7 @@ export class DelegationsService {
   }
 
   async get(id: string, scope: { tenantId?: string; partnerId?: string } = {}): Promise<repo.DelegationView> {
-    const d = await repo.findDelegationView(this.#steps.db.kysely, id);
+    const d = await views.findDelegationView(this.#steps.db.kysely, id);
     if (!d || (scope.tenantId && d.tenant_id !== scope.tenantId) || (scope.partnerId && d.partner_id !== scope.partnerId)) throw A.delegation_not_found('No such delegation.');
     return d;
   }

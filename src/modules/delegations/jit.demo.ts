@@ -21,6 +21,7 @@ import type { AuditLog } from '../audit/index.ts';
 import type { ActivationsService, EventSink, SecondFactorCheck } from './activations.ts';
 import type { DelegationsService } from './delegations.service.ts';
 import { LifecycleSweep } from './lifecycle-sweep.ts';
+import { insertActivation } from './activations.repo.ts';
 import type { DelegationsDeps } from './delegations.types.ts';
 
 const DAY = 86_400_000;
@@ -92,26 +93,23 @@ export const seedDemoJit: DemoStep<JitDemoDeps> = async (s, world, opCtx) => {
       const nowIso = new Date(now).toISOString();
       // written as the activation service would after the member's step-up (the demo has no session to step up in)
       await mutate(s.db, async (trx) => {
-        await trx
-          .insertInto('delegation_activations')
-          .values({
-            id: newId('act'),
-            delegation_id: d.id,
-            tenant_id: tenant.id,
-            partner_id: fabrikam.id,
-            user_id: userId,
-            status: a.status,
-            justification: a.why,
-            duration_minutes: a.minutes,
-            requested_at: nowIso,
-            mfa_at: nowIso,
-            decided_by: null,
-            decided_at: null,
-            decision_reason: null,
-            starts_at: a.status === 'active' ? nowIso : null,
-            ends_at: a.status === 'active' ? new Date(now + a.minutes * MIN).toISOString() : null,
-          })
-          .execute();
+        await insertActivation(trx, {
+          id: newId('act'),
+          delegation_id: d.id,
+          tenant_id: tenant.id,
+          partner_id: fabrikam.id,
+          user_id: userId,
+          status: a.status,
+          justification: a.why,
+          duration_minutes: a.minutes,
+          requested_at: nowIso,
+          mfa_at: nowIso,
+          decided_by: null,
+          decided_at: null,
+          decision_reason: null,
+          starts_at: a.status === 'active' ? nowIso : null,
+          ends_at: a.status === 'active' ? new Date(now + a.minutes * MIN).toISOString() : null,
+        });
         await s.feed.record(trx, 'delegation_jit', d.id);
         await s.audit.record(trx, { ...ownerCtx, actor: { ...ownerCtx.actor, userId } }, { action: a.status === 'active' ? 'delegation.activated' : 'delegation.activation_requested', tenantId: tenant.id, partnerId: fabrikam.id, targetType: 'delegation', targetId: d.id, details: { minutes: a.minutes, justification: a.why, demo: true } });
       });

@@ -12,12 +12,13 @@
  *    transaction). A later end date (a renewal, an auto-extend) gets its own notices.
  * Expiry itself stays in expiry-sweep.ts; `runOnce` runs auto-extend before it.
  */
-import { sql } from 'kysely';
 import { asSystem } from '../../platform/db/db-context.ts';
 import { lockRows, mutate } from '../../platform/db/database.ts';
 import { systemContext, type RequestContext } from '../../platform/http/request-context.ts';
 import { eventBase, privilegedOn, settingsOf, type ActivationsDeps } from './activations.ts';
 import * as repo from './delegations.repo.ts';
+import * as jit from './activations.repo.ts';
+import * as lifecycle from './lifecycle.repo.ts';
 
 export const NOTICE_THRESHOLDS_DAYS = [30, 7, 1] as const;
 const DAY_MS = 86_400_000;
@@ -50,29 +51,17 @@ export class LifecycleSweep {
   /** Extend every due auto-extending link once; returns how many this call extended. */
   async autoExtend(ctx: RequestContext, limit = 200): Promise<number> {
     const nowIso = this.#d.clock.now().toISOString();
-    const due = await this.#d.db.kysely
-      .selectFrom('delegations as d')
-      .leftJoin('delegation_jit_settings as s', 's.delegation_id', 'd.id')
-      .select(['d.id', 'd.ends_at'])
-      .where('d.origin', '=', 'link')
-      .where('d.status', '=', 'active')
-      // no settings row: auto-extend is on by default
-      .where((eb) => eb.or([eb('s.auto_extend', '=', 1), eb('s.delegation_id', 'is', null)]))
-      .where('d.ends_at', '<=', nowIso)
-      .orderBy('d.ends_at')
-      .limit(limit)
-      .execute();
+    const due = await lifecycle.listAutoExtendDue(this.#d.db.kysely, nowIso, limit);
     let n = 0;
     for (const c of due) {
       const done = await mutate(this.#d.db, async (trx) => {
         await lockRows(this.#d.db, trx, 'delegations', { id: c.id });
         const d = await repo.findDelegationById(trx, c.id);
         if (!d || d.status !== 'active' || d.ends_at !== c.ends_at || d.ends_at > nowIso) return false;
-        const st = settingsOf(await trx.selectFrom('delegation_jit_settings').selectAll().where('delegation_id', '=', d.id).executeTakeFirst());
+        const st = settingsOf(await jit.findSettings(trx, d.id));
         if (!st.auto_extend || privilegedOn(d.role, st).length > 0) return false;
         const endsAt = new Date(Date.parse(d.ends_at) + st.auto_extend_days * DAY_MS).toISOString();
-        const r = await trx.updateTable('delegations').set({ ends_at: endsAt, updated_at: nowIso }).where('id', '=', d.id).where('ends_at', '=', d.ends_at).where('status', '=', 'active').executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return false;
+        if (!(await lifecycle.extendIfUnchanged(trx, d.id, d.ends_at, endsAt, nowIso))) return false;
         await this.#d.feed.record(trx, 'delegation', d.id);
         await this.#d.audit.record(trx, ctx, { action: 'delegation.auto_extended', tenantId: d.tenant_id, partnerId: d.partner_id, targetType: 'delegation', targetId: d.id, details: { origin: d.origin, from: d.ends_at, to: endsAt, days: st.auto_extend_days } });
         const base = await eventBase(trx, { ...d, ends_at: endsAt }, null);
@@ -90,16 +79,7 @@ export class LifecycleSweep {
     const now = this.#d.clock.now();
     const nowIso = now.toISOString();
     const horizon = new Date(now.getTime() + NOTICE_THRESHOLDS_DAYS[0] * DAY_MS).toISOString();
-    const due = await this.#d.db.kysely
-      .selectFrom('delegations')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where('origin', 'in', ['link', 'wholesale'])
-      .where('ends_at', '>', nowIso)
-      .where('ends_at', '<=', horizon)
-      .orderBy('ends_at')
-      .limit(limit)
-      .execute();
+    const due = await lifecycle.listEndingBy(this.#d.db.kysely, nowIso, horizon, limit);
     let n = 0;
     for (const d of due) {
       const left = Date.parse(d.ends_at) - now.getTime();
@@ -107,12 +87,7 @@ export class LifecycleSweep {
       const threshold = [...NOTICE_THRESHOLDS_DAYS].reverse().find((t) => left <= t * DAY_MS);
       if (threshold === undefined) continue;
       const sent = await mutate(this.#d.db, async (trx) => {
-        const r = await trx
-          .insertInto('delegation_notices')
-          .values({ delegation_id: d.id, ends_at: d.ends_at, threshold_days: threshold, tenant_id: d.tenant_id, partner_id: d.partner_id, sent_at: nowIso })
-          .onConflict((oc) => oc.columns(['delegation_id', 'ends_at', 'threshold_days']).doNothing())
-          .executeTakeFirst();
-        if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) return false;
+        if (!(await lifecycle.insertNoticeOnce(trx, { delegation_id: d.id, ends_at: d.ends_at, threshold_days: threshold, tenant_id: d.tenant_id, partner_id: d.partner_id, sent_at: nowIso }))) return false;
         const base = await eventBase(trx, d, null);
         await this.#d.events.emit(trx, { type: 'delegation.expiring', tenantId: d.tenant_id, partnerId: d.partner_id, data: { ...base, days_left: Math.max(0, Math.ceil(left / DAY_MS)) } });
         await this.#d.audit.record(trx, ctx, { action: 'delegation.expiry_notice_sent', tenantId: d.tenant_id, partnerId: d.partner_id, targetType: 'delegation', targetId: d.id, details: { origin: d.origin, threshold_days: threshold, ends_at: d.ends_at } });
@@ -126,5 +101,5 @@ export class LifecycleSweep {
 
 /** Notices already sent for a delegation (the portal shows them). */
 export async function noticesOf(d: ActivationsDeps, delegationId: string) {
-  return d.db.kysely.selectFrom('delegation_notices').selectAll().where('delegation_id', '=', delegationId).orderBy(sql`sent_at`).execute();
+  return lifecycle.listNotices(d.db.kysely, delegationId);
 }

@@ -21,7 +21,7 @@ import * as tenantsRepo from '../../../src/modules/tenants/tenants.repo.ts';
 import * as resourcesRepo from '../../../src/modules/resources/resources.repo.ts';
 import * as vouchersRepo from '../../../src/modules/vouchers/vouchers.repo.ts';
 import * as agenciesRepo from '../../../src/modules/agencies/agencies.repo.ts';
-import * as delegationsRepo from '../../../src/modules/delegations/delegations.repo.ts';
+import * as delegationViews from '../../../src/modules/delegations/delegation-views.ts';
 import { seedResourceData } from '../../../src/modules/resources/resources.demo.ts';
 import { DEMO_SOURCE_ID } from '../../../src/modules/datasources/index.ts';
 import { createTestDb, APP_ROLE, type TestDb } from '../../helpers/db.ts';
@@ -190,7 +190,7 @@ describe('with the application checks bypassed', () => {
       expect(await resourcesRepo.tenantHasResources(db, b.id)).toBe(false);
       expect(await vouchersRepo.listVouchers(db, { tenantId: b.id, limit: 100 })).toEqual([]);
       expect(await agenciesRepo.listAgencies(db, b.id)).toEqual([]);
-      expect(await delegationsRepo.listDelegations(db, { tenantId: b.id, limit: 100 })).toEqual([]);
+      expect(await delegationViews.listDelegations(db, { tenantId: b.id, limit: 100 })).toEqual([]);
       // the same calls for its own tenant do find rows: the wall, not the query, hid B's
       expect((await tenantsRepo.listBillingAccounts(db, a.id)).length).toBe(2);
       expect((await resourcesRepo.listOrders(db, [{ tenantId: a.id, bans: null }], { limit: 5 })).length).toBeGreaterThan(0);
