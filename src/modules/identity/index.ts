@@ -16,3 +16,4 @@ export { mfaRoutes } from './mfa.routes.ts';
 export { identityErrors } from './identity.errors.ts';
 /** The identity tables are queried only here: other modules ask through these functions. */
 export * as identityQueries from './identity.repo.ts';
+export * as peopleLookups from './people-lookups.repo.ts';

@@ -13,4 +13,6 @@ export { MspViewsService, type MspViewsDeps, type MspCaller, type Alert } from '
 export { InvoiceExportService, exportErrors, INVOICE_EXPORT_COLUMNS, SYNC_EXPORT_MAX, EXPORT_TTL_MS, type ExportFilters, type ExportFormat } from './invoice-export.service.ts';
 export { ListQueryCommon, PageFields, Period, listKind, pageRows, parseRange, parseSort, sortFields, type CommonListQuery, type ListKind, type ListPage } from './resource-lists.ts';
 export { PersonDto, loadPeople, type Person, type People } from './people.ts';
+export * as invoiceQueries from './invoices.repo.ts';
+export * as watchDemoQueries from './watch-demo.repo.ts';
 export { tenantSelfRoutes, type TenantSelfRoutesDeps } from './tenant-self.routes.ts';

@@ -1,0 +1,38 @@
+/**
+ * Tenants and billing accounts looked up by other modules: by what a provider's records name
+ * (the data sync, src/modules/datasources: accounts by number, customers by reference, and the
+ * one write the sync makes to an account it may not delete: closing it), and an invoice's heading.
+ */
+import type { Executor } from '../../platform/db/database.ts';
+
+/** The billing accounts with these numbers (at most a thousand numbers a call). */
+export function findBillingAccountsByNumbers(db: Executor, numbers: readonly string[]) {
+  return db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number']).where('account_number', 'in', numbers).execute();
+}
+
+export function findBillingAccountByNumber(db: Executor, number: string) {
+  return db.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst();
+}
+
+export async function findBillingAccountNumber(db: Executor, id: string): Promise<string | null> {
+  return (await db.selectFrom('billing_accounts').select('account_number').where('id', '=', id).executeTakeFirst())?.account_number ?? null;
+}
+
+/** The tenants with these references (slugs), at most a thousand a call. */
+export function findTenantIdsBySlugs(db: Executor, slugs: readonly string[]) {
+  return db.selectFrom('tenants').select(['id', 'slug']).where('slug', 'in', slugs).execute();
+}
+
+export async function closeBillingAccount(db: Executor, id: string, nowIso: string): Promise<void> {
+  await db.updateTable('billing_accounts').set({ status: 'closed', updated_at: nowIso }).where('id', '=', id).execute();
+}
+
+/** A tenant's name and one of its billing accounts' number and name (an invoice's heading), in one query. */
+export function findTenantAndAccountNames(db: Executor, tenantId: string, banId: string) {
+  return db
+    .selectFrom('tenants as t')
+    .leftJoin('billing_accounts as b', (j) => j.on('b.id', '=', banId).on('b.tenant_id', '=', tenantId))
+    .select(['t.name as tenant_name', 'b.account_number as ban_account_number', 'b.name as ban_name'])
+    .where('t.id', '=', tenantId)
+    .executeTakeFirst();
+}
