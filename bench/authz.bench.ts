@@ -198,6 +198,7 @@ for (let p = 0; p < PARTNERS && made < DELEGATIONS; p++) {
       last_used_at: null,
       created_at: ts,
       updated_at: ts,
+      purposes: null,
     });
     if (batch.length >= BATCH) flush();
   }

@@ -15,6 +15,7 @@ import { activationRoutes, delegationRoutes, DistributorAccess, distributorAcces
 import { appRoutes } from '../modules/apps/index.ts';
 import { securityEventRoutes } from '../modules/ssf/index.ts';
 import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
+import { purposeRoutes } from '../modules/purposes/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
@@ -106,6 +107,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     authzCheckRoutes({ authz: services.authz, access }),
     delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
     reachRoutes({ authzen, snapshot: services.authz.snapshot, access, ...nameLookups(services), people: (partnerId) => services.partners.listMembers(partnerId) }),
+    purposeRoutes({ purposes: services.purposes, access }),
     activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
     // two-tier partners: the customer's switch for a reseller's distributor
     distributorAccessRoutes({

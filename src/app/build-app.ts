@@ -286,6 +286,7 @@ async function installMachineEndpoints({ app, config, clock, services }: Outside
     resources: services.resources,
     tenants: services.tenants,
     vouchers: services.vouchers,
+    purposes: services.purposes,
     // a possible agency token goes to Fastify's guard
     front: fronts ? { declines: (req) => req.headers.authorization?.includes(AGENCY_TOKEN_PREFIX) === true } : null,
   });
@@ -383,6 +384,8 @@ function startAndStopWithApp(
     await services.agencies.load();
     await services.identity.loadIndexes();
     await services.tokenLifetimes.load();
+    await services.purposes.load();
+    await services.delegationPurposes.load();
     await services.oauth.start();
     await services.feed.start(head);
     // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
@@ -412,6 +415,8 @@ function startAndStopWithApp(
     services.authz.stop();
     await services.oauth.stop();
     services.tokenLifetimes.stop();
+    services.purposes.stop();
+    services.delegationPurposes.stop();
     await services.agencies.stop();
     await services.identity.stopIndexes();
     await services.feed.stop();

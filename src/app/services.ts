@@ -14,7 +14,8 @@ import { Access, AuthzService, RoleCatalog, partnerLimits } from '../modules/aut
 import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
 import { FeatureCatalogService, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
-import { DelegationsService } from '../modules/delegations/index.ts';
+import { DelegationPurposeIndex, DelegationsService } from '../modules/delegations/index.ts';
+import { PurposeCatalog } from '../modules/purposes/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
 import { AgenciesService } from '../modules/agencies/index.ts';
 import { InvoiceExportService, MspViewsService, ResourcesService } from '../modules/resources/index.ts';
@@ -66,6 +67,10 @@ export interface Services {
   featureCatalog: FeatureCatalogService;
   partnerUsage: PartnerUsage;
   delegations: DelegationsService;
+  /** the purpose catalog and the purpose each gateway route requires (purpose-bound consent), from memory */
+  purposes: PurposeCatalog;
+  /** each open delegation's current purposes, kept from the change feed (the gateway's purpose step) */
+  delegationPurposes: DelegationPurposeIndex;
   /** the decision engine over its feed-fed snapshot (decide, explain, context resolution) */
   authz: AuthzService;
   /** exact rolling-window limiter for every route class (Redis-shared when REDIS_URL is set); see platform/ratelimit */
@@ -119,7 +124,7 @@ export interface Services {
 }
 
 type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'redisClients'>;
-type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'activations' | 'lifecycle' | 'authz'>;
+type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'purposes' | 'delegationPurposes' | 'activations' | 'lifecycle' | 'authz'>;
 type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'tokenLifetimes'>;
 type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
 type Views = Pick<Services, 'msp' | 'invoiceExports' | 'alerts' | 'alertScheduler' | 'dataSources'>;
@@ -220,7 +225,9 @@ function createPeople(d: ServiceDeps, c: Core & Limiting): People {
   const tenants = new TenantsService({ db, audit, feed, clock, identity });
   const partners = new PartnersService({ db, audit, feed, clock, identity, platformSession: { idleSec: config.sessionIdleTimeoutSec, absoluteSec: config.sessionAbsoluteTimeoutSec }, mailer, publicUrl: config.publicUrl, onMailError: (e) => d.onError(e, 'partner application mail') });
   const featureCatalog = new FeatureCatalogService({ db, audit, feed, clock });
-  const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, onError: (e) => d.onError(e, 'delegation expiry') });
+  const purposes = new PurposeCatalog({ db, clock, audit, feed });
+  const delegationPurposes = new DelegationPurposeIndex(db, feed);
+  const delegations = new DelegationsService({ db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, purposes, onError: (e) => d.onError(e, 'delegation expiry') });
   // eligible (just-in-time) access, auto-extend and expiry notices: events through the outbox, step-up through MFA
   const jitDeps = { db, audit, feed, clock, roles, maxDays: config.delegationMaxDays, events: notifications.outbox, mfa: identity.mfa, onError: (e: unknown) => d.onError(e, 'delegation lifecycle') };
   const activations = new ActivationsService(jitDeps);
@@ -234,7 +241,7 @@ function createPeople(d: ServiceDeps, c: Core & Limiting): People {
   partners.onStatusChange(async (trx, ctx, partner, to) => {
     if (to === 'terminated') await delegations.revokeAllOfPartner(trx, ctx, partner.id, 'partner terminated');
   });
-  return { identity, tenants, partners, featureCatalog, delegations, activations, lifecycle, authz };
+  return { identity, tenants, partners, featureCatalog, delegations, purposes, delegationPurposes, activations, lifecycle, authz };
 }
 
 /** the program, domains, vouchers, agencies, the provider's records, apps and plans */
@@ -267,13 +274,13 @@ function createRecords(d: ServiceDeps, c: Core & People): Records {
 
 /** what faces partner apps: the authorization server, the gateway and the shared signals streams */
 function createEdge(d: ServiceDeps, c: Core & Limiting & People & Records): Edge {
-  const { config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, rateLimitRedis, tokenLifetimes } = c;
-  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics, crossTenantTtl: (kind, parties, fallback) => tokenLifetimes.ttl(kind, parties, fallback) });
+  const { config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, rateLimitRedis, tokenLifetimes, purposes } = c;
+  const oauth = new OAuthService({ config, db, clock, audit, feed, hasher, roles, identity, apps, delegations, authz, rateLimiter, onError: d.onError, metrics: d.metrics, crossTenantTtl: (kind, parties, fallback) => tokenLifetimes.ttl(kind, parties, fallback), purposes });
   // partners' requests by day: counted in memory by the gateway, added to partner_usage in batches
   const partnerUsage = new PartnerUsage({ db, clock, onError: (e) => d.onError(e, 'partner usage') });
   // seen DPoP proof ids in Redis when there is one (a proof replayed through another instance is refused), else in memory
   const dpopReplay = rateLimitRedis ? new RedisDpopReplayCache({ redis: rateLimitRedis, prefix: config.redisKeyPrefix, timeoutMs: config.redisCommandTimeoutMs, onError: reportEvery(10_000, (e, n) => d.onError(e, `DPoP replay check (${n} more failures since the last report)`)) }) : null;
-  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics, dpopReplay });
+  const gateway = createGatewayService({ config, clock, authz, identity, rateLimiter, audit, feed, oauth, apps, usage: partnerUsage, onError: d.onError, metrics: d.metrics, dpopReplay, purposes: { of: (id) => c.delegationPurposes.of(id), nameOf: (id) => purposes.get(id)?.name } });
   // revocations pushed to partner apps (CAEP over RFC 8935): the audited changes become signed SETs in their transaction
   const ssf = new SsfService({
     db,

@@ -20,6 +20,7 @@ export const delegationErrors = defineErrors('delegations', {
   self_approval_forbidden: { status: 403, title: 'Whoever asked for an activation or a renewal cannot approve it; another admin of the tenant must' },
   relationship_contact_invalid: { status: 400, title: 'A contact needs a name and a way to reach them (a valid e-mail address or a phone number)' },
   relationship_changed: { status: 409, title: 'The relationship details were changed by someone else since you opened them' },
+  purpose_not_granted: { status: 409, title: 'The access does not hold this purpose (never granted, or revoked already)' },
   relationship_link_closed: { status: 409, title: 'The relationship details of an ended link can no longer be changed' },
 });
 

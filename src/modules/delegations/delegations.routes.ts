@@ -250,6 +250,24 @@ function registerTenantLinkChangeRoutes(app: App, { delegations, access }: Deleg
       return dto(await delegations.get(req.params.delegation_id));
     },
   );
+
+  app.post(
+    '/api/v1/tenants/:tenant_id/delegations/:delegation_id/purposes/:purpose_id/revoke',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Revoke one purpose of a partner's access (tenant admin); its other purposes stay",
+        description: 'Routes that require the purpose refuse the partner (purpose_revoked) on every instance from its next request; tokens issued from now on no longer carry it. Audited as delegation.purpose_revoked.',
+        params: S.TenantDelegationPurposeParams,
+        response: { 200: S.DelegationDto, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      access.tenant(req, req.params.tenant_id, 'tenant.delegations.manage');
+      await delegations.revokePurpose(req.ctx(), req.params.tenant_id, req.params.delegation_id, req.params.purpose_id);
+      return dto(await delegations.get(req.params.delegation_id));
+    },
+  );
 }
 
 /** Renewals, confirming a link, and break-glass access. */

@@ -21,6 +21,7 @@ export const DelegationDto = Type.Object({
   origin: Type.String(),
   role: Type.String(),
   scopes: Nullable(Type.Array(Type.String())),
+  purposes: Nullable(Type.Array(Type.String(), { description: 'the purposes (catalog ids, GET /api/v1/purposes) the access is granted for and not revoked; null: none recorded' })),
   ban_ids: Nullable(Type.Array(Type.String())),
   overrides: Type.Object({ grant: Type.Array(Type.String()), deny: Type.Array(Type.String()) }),
   status: Type.String(),
@@ -74,6 +75,7 @@ export const RequestLinkBody = Strict({
   justification: Type.String({ minLength: 1, maxLength: 2000 }),
   starts_at: Type.Optional(Timestamp),
   ends_at: Timestamp,
+  purposes: Type.Optional(Nullable(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$' }), { maxItems: 20, description: 'what the link is for: purposes of the catalog (GET /api/v1/purposes)' }))),
 });
 
 export const ApproveBody = Strict({ ban_ids: Type.Optional(BanList), overrides: Type.Optional(OverridesBody) });
@@ -88,6 +90,7 @@ export const BreakGlassResult = Type.Object({ revoked: Type.Array(Type.String())
 export const TenantParams = Strict({ tenant_id: Id('tnt') });
 export const PartnerParams = Strict({ partner_id: Id('ptr') });
 export const TenantDelegationParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg') });
+export const TenantDelegationPurposeParams = Strict({ tenant_id: Id('tnt'), delegation_id: Id('dlg'), purpose_id: Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$' }) });
 export const PartnerDelegationParams = Strict({ partner_id: Id('ptr'), delegation_id: Id('dlg') });
 export const DelegationParams = Strict({ delegation_id: Id('dlg') });
 export const CustomerParams = Strict({ tenant_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });

@@ -34,6 +34,7 @@ import { ExpirySweep } from './expiry-sweep.ts';
 import { InviteCodes } from './invite-codes.ts';
 import { LinkRelationships, type Relationship, type RelationshipInput } from './relationship.ts';
 import { DelegationTransitions } from './transitions.ts';
+import { parsePurposes, revokePurpose } from './delegation-purposes.ts';
 
 export type { DelegationRow, DelegationView, DelegationStatus, DelegationOrigin } from './delegations.repo.ts';
 export type { CreateDelegationInput, DelegationsDeps, RevokeBy, Side } from './delegations.types.ts';
@@ -46,7 +47,9 @@ export class DelegationsService {
   readonly #sweep: ExpirySweep;
   readonly #inviteCodes: InviteCodes;
   readonly #relationships: LinkRelationships;
+  readonly #purposes: DelegationsDeps['purposes'];
   constructor(d: DelegationsDeps) {
+    this.#purposes = d.purposes ?? null;
     this.#steps = new DelegationSteps(d);
     this.#transitions = new DelegationTransitions(this.#steps);
     this.#sweep = new ExpirySweep(this.#steps, this.#transitions, d.onError);
@@ -88,6 +91,7 @@ export class DelegationsService {
     validateRole(st.roles, input.role, input.origin);
     const overrides = validateOverrides(st.roles, input.overrides);
     const scopes = validateScopes(input.scopes);
+    const purposes = input.purposes === null || input.purposes === undefined ? null : (this.#purposes?.validate(input.purposes) ?? [...new Set(input.purposes)]);
     const { starts, ends } = validateWindow(input.startsAt, input.endsAt, now, st.maxDays);
     const partner = await st.requireActivePartner(trx, input.partnerId, input.origin);
     // The operator may limit the delegation roles this partner may request or be given.
@@ -136,6 +140,7 @@ export class DelegationsService {
       updated_at: nowIso,
       // two-tier partners: the customer opens the link to the partner's distributor itself, later
       distributor_access: 0,
+      purposes: purposes === null ? null : JSON.stringify(purposes),
     };
     await repo.insertDelegation(trx, row);
     await st.feed.record(trx, 'delegation', row.id);
@@ -155,6 +160,7 @@ export class DelegationsService {
         ends_at: ends,
         client_id: row.client_id,
         justification: row.justification,
+        ...(purposes === null ? {} : { purposes }),
       },
     });
     return row;
@@ -169,7 +175,7 @@ export class DelegationsService {
   async requestLink(
     ctx: RequestContext,
     partnerId: string,
-    input: { tenant_slug?: string; invite_code?: string; role: string; ban_ids?: string[] | null; overrides?: Partial<Overrides> | null; justification: string; starts_at?: string; ends_at: string },
+    input: { tenant_slug?: string; invite_code?: string; role: string; ban_ids?: string[] | null; overrides?: Partial<Overrides> | null; justification: string; starts_at?: string; ends_at: string; purposes?: string[] | null },
   ): Promise<repo.DelegationRow> {
     if (!input.tenant_slug === !input.invite_code) throw E.tenant_reference_required('Give exactly one of tenant_slug and invite_code.');
     return this.#steps.write(async (trx) => {
@@ -190,6 +196,7 @@ export class DelegationsService {
         startsAt: input.starts_at ?? null,
         endsAt: input.ends_at,
         status: 'requested',
+        purposes: input.purposes ?? null,
       });
     });
   }
@@ -225,6 +232,11 @@ export class DelegationsService {
   /** revokeDelegationIfOpen in a transaction of its own: null when the delegation had ended already. */
   revokeIfOpen(ctx: RequestContext, id: string, by: RevokeBy): Promise<repo.DelegationRow | null> {
     return this.#transitions.revokeIfOpen(ctx, id, by);
+  }
+
+  /** The customer revokes one purpose of an access; the others stay (see delegation-purposes.ts). */
+  revokePurpose(ctx: RequestContext, tenantId: string, id: string, purposeId: string): Promise<repo.DelegationRow> {
+    return revokePurpose(this.#steps, ctx, tenantId, id, purposeId);
   }
 
   updateAccess(ctx: RequestContext, tenantId: string, id: string, input: { overrides?: Partial<Overrides>; ban_ids?: string[] | null }): Promise<repo.DelegationRow> {
@@ -321,6 +333,7 @@ export function toDelegationDto(d: repo.DelegationRow | repo.DelegationView) {
     origin: d.origin,
     role: d.role,
     scopes: d.scopes ? (JSON.parse(d.scopes) as string[]) : null,
+    purposes: d.purposes === null || d.purposes === undefined ? null : [...parsePurposes(d.purposes)],
     ban_ids: d.ban_ids ? (JSON.parse(d.ban_ids) as string[]) : null,
     overrides: parseOverrides(d.overrides),
     status: d.status,

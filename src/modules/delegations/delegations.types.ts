@@ -33,6 +33,8 @@ export interface CreateDelegationInput {
   requestedBy?: string | null;
   /** for delegations born active: who approved (default ctx.actor.userId) */
   decidedBy?: string | null;
+  /** the purposes (catalog ids) the access is granted for; null/absent = none recorded */
+  purposes?: string[] | null;
 }
 
 export interface DelegationsDeps {
@@ -43,6 +45,8 @@ export interface DelegationsDeps {
   roles: RoleCatalog;
   /** config.delegationMaxDays */
   maxDays: number;
+  /** the purpose catalog: the purposes a delegation names must be active ones */
+  purposes?: { validate(ids: readonly string[]): string[] } | null;
   onError?: (err: unknown) => void;
 }
 

@@ -19,6 +19,7 @@ export {
   type DelegationOrigin,
 } from './delegations.service.ts';
 export { delegationErrors } from './delegations.errors.ts';
+export { DelegationPurposeIndex, parsePurposes } from './delegation-purposes.ts';
 export { delegationRoutes, type DelegationRouteDeps } from './delegations.routes.ts';
 export { ActivationsService, DEFAULT_JIT_SETTINGS, hasEligible, privilegedOn, type JitSettings, type ActivationsDeps, type EventSink, type SecondFactorCheck } from './activations.ts';
 export { LifecycleSweep, NOTICE_THRESHOLDS_DAYS } from './lifecycle-sweep.ts';

@@ -63,6 +63,8 @@ export interface AccessTokenClaims {
   cnf?: { jkt?: string };
   /** RFC 8176 methods the user signed in with ("mfa" when a second factor was used) */
   amr?: string[];
+  /** the purposes (catalog ids) the customer granted the access for (purpose-bound consent) */
+  purpose?: string[];
   acr?: string;
 }
 

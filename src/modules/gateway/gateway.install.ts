@@ -27,6 +27,7 @@ import { installFront } from '../../platform/http/front-handler.ts';
 import { UpstreamPools } from './proxy.ts';
 import { joinPath, RouteTable, type GatewayRule, type UpstreamTarget } from './route-table.ts';
 import { providerForwarder, type ProviderForwarder } from './provider-writes.ts';
+import type { PurposeCatalog } from '../purposes/index.ts';
 
 export const RESOURCES_PREFIX = '/resources/v1';
 /** the access-event spool's folder in DATA_DIR (see audit/access-spool.ts) */
@@ -44,6 +45,8 @@ export interface InstallGatewayDeps {
    * `declines` names; null: through Fastify only (tracing's request spans, debug request logs).
    */
   front: { declines: (req: IncomingMessage) => boolean } | null;
+  /** the purpose catalog: the purpose each route requires, copied onto the rules whenever the operator changes one */
+  purposes?: Pick<PurposeCatalog, 'useKnownRoutes' | 'requiredFor' | 'onRoutesChanged'> | null;
 }
 
 /**
@@ -86,6 +89,20 @@ export function createGatewayService(
   return new GatewayService({ ...d, tokens, live, lastUse: oauth.lastUse, signaturePool: pool });
 }
 
+/**
+ * The purpose each route requires lives on the rule itself (the purpose step reads one field):
+ * set from the catalog now and again whenever it reloads (a change on any instance reaches every
+ * one through the change feed).
+ */
+function followRoutePurposes(table: RouteTable, purposes: NonNullable<InstallGatewayDeps['purposes']>): void {
+  purposes.useKnownRoutes(() => table.rules.map((r) => ({ method: r.method, pattern: r.pattern, permission: r.permission, upstream: r.upstream.name })));
+  const apply = () => {
+    for (const r of table.rules) r.purpose = purposes.requiredFor(r.method, r.pattern);
+  };
+  apply();
+  purposes.onRoutesChanged(apply);
+}
+
 /** GATEWAY_ASSERTION_SECRET, or its default derived from SECRET_KEY (which must be resolved by then). */
 export function assertionSecretOf(config: Pick<Config, 'gatewayAssertionSecret' | 'secretKey'>): string {
   if (config.gatewayAssertionSecret) return config.gatewayAssertionSecret;
@@ -122,6 +139,7 @@ export function buildRouteTable(config: Config, reference: UpstreamTarget): { ta
       upstream: reference,
       prefix: RESOURCES_PREFIX,
       tenantScoped: true,
+      purpose: null,
     };
     table.add(rule);
     docs.set(rule, { summary: spec.summary, schema: spec.schema, tags: ['resources'] });
@@ -134,6 +152,7 @@ export function buildRouteTable(config: Config, reference: UpstreamTarget): { ta
 export async function installGateway(app: FastifyInstance, d: InstallGatewayDeps): Promise<{ table: RouteTable; reference: UpstreamTarget; providerWrites: ProviderForwarder }> {
   const reference: UpstreamTarget = { name: REFERENCE_UPSTREAM_NAME, baseUrl: d.config.resourcesUpstreamUrl, assertionKey: upstreamKeyFor(d.config, REFERENCE_UPSTREAM_NAME) };
   const { table, docs } = buildRouteTable(d.config, reference);
+  if (d.purposes) followRoutePurposes(table, d.purposes);
   const pools = new UpstreamPools({ headersTimeoutMs: d.config.gatewayUpstreamTimeoutMs, bodyTimeoutMs: d.config.gatewayUpstreamTimeoutMs });
   const check = await registerGatewayRoutes(app, {
     gateway: d.gateway,

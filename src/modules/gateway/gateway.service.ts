@@ -14,6 +14,9 @@
  *                       snapshot — partner and user status, delegation,       delegation_*, mfa_required, scope_insufficient …
  *                       accounts, window, JIT, the MFA policies
  *   billing             persona and the BAN to charge                       bill_to_invalid
+ *   purpose             the route's purpose (if it requires one) is held:   purpose_required, purpose_revoked
+ *                       the token's `purpose` claim and the delegation's
+ *                       current purposes (revocable one by one)
  *   organizationStatus  the customer's subscription is not suspended        subscription_suspended
  *   limits (+ quota)    per credential × route class, per partner, the      rate_limited, quota_exceeded,
  *                       partner's quotas and the customer's plan quota        rate_limiter_unavailable
@@ -49,6 +52,7 @@ import { target } from './steps/target.ts';
 import { decision, keepAdmission, reuseAdmission, STALE_REFUSALS, staleRefusal } from './steps/decision.ts';
 import { billing } from './steps/billing.ts';
 import { organizationStatus } from './steps/organization-status.ts';
+import { purpose } from './steps/purpose.ts';
 import { limitFor, limits } from './steps/limits.ts';
 import { assertion } from './steps/assertion.ts';
 
@@ -132,7 +136,7 @@ export class GatewayService {
         if (r === undefined) keepAdmission(g, req, rule, st, version);
       }
     }
-    r ??= organizationStatus(g, st);
+    r ??= purpose(g, rule, st) ?? organizationStatus(g, st);
     if (r !== undefined) throw r;
     const l = limits(g, caller, rule.rateClass, st.allowed?.tenantId ?? null, st);
     if (l instanceof Promise) return l.then((r) => this.#admitted(req, rule, st, r));

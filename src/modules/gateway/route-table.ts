@@ -16,6 +16,8 @@ export interface GatewayRule {
   upstream: UpstreamTarget;
   prefix: string;
   tenantScoped: boolean;
+  /** the purpose a partner's access must hold (purpose-bound consent); null: none. Set from the purpose catalog when the operator changes it. */
+  purpose: string | null;
 }
 
 /** Where a prefix is forwarded; the base URL of the built-in upstream is known only once it listens. */
@@ -71,6 +73,7 @@ export class RouteTable {
         upstream,
         prefix: r.prefix.replace(/\/+$/, ''),
         tenantScoped: r.tenant_scoped !== false,
+        purpose: null,
       });
     }
   }

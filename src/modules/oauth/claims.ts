@@ -26,6 +26,8 @@ export interface PartnergateClaims {
   dlg?: string;
   /** the grant (authorization) the token was issued from: absent for client credentials and token exchange */
   gid?: string;
+  /** the purposes (catalog ids) the customer granted the access for and has not revoked (CAMARA purpose-bound consent) */
+  purpose?: string[];
 }
 
 /**
@@ -47,6 +49,8 @@ export interface ConsentFacts {
   tenantId: string;
   banNumbers: string[];
   billTo: string | null;
+  /** the consent delegation's purposes now (a revoked one is no longer carried by the tokens issued after it) */
+  purposes?: readonly string[];
 }
 
 /** Partner persona: an app the customer connected on the consent screen; the customer is billed. */
@@ -60,6 +64,7 @@ export function consentClaims(f: ConsentFacts): PartnergateClaims {
     act: { sub: f.partnerId, client_id: f.clientId },
     dlg: f.delegationId,
     gid: f.grantId,
+    ...(f.purposes && f.purposes.length > 0 ? { purpose: [...f.purposes] } : {}),
   };
 }
 

@@ -53,6 +53,15 @@ export interface ConsentDeps {
   provider: () => Provider;
   audience: string;
   maxDays: number;
+  /** the purpose catalog (modules/purposes), from memory; null: no purposes offered */
+  purposes?: PurposeChoices | null;
+}
+
+/** What the consent screen asks of the purpose catalog. */
+export interface PurposeChoices {
+  list(): { id: string; name: string; description: string }[];
+  activeAmong(ids: Iterable<string>): string[];
+  validate(ids: readonly string[]): string[];
 }
 
 export interface AdminTenant {
@@ -77,6 +86,8 @@ export interface ApproveInput {
   billTo: string;
   days: number;
   requested: RequestedScopes;
+  /** the purposes the customer ticked (catalog ids) */
+  purposes?: string[];
 }
 
 export class ConsentService {
@@ -194,6 +205,17 @@ export class ConsentService {
     return 'The customer denied the request.';
   }
 
+  /** The catalog's purposes, as the consent screen offers them. */
+  purposeCatalog(): { id: string; name: string; description: string }[] {
+    return this.#d.purposes?.list() ?? [];
+  }
+
+  /** The purposes the app asked for (the authorization request's space-separated `purpose`), as active catalog ids. */
+  requestedPurposes(purposeParam: unknown): string[] {
+    const asked = typeof purposeParam === 'string' ? purposeParam.split(' ').filter(Boolean) : [];
+    return this.#d.purposes?.activeAmong(asked) ?? [];
+  }
+
   describe(scopes: string[]) {
     return scopes.map((s) => ({ scope: s, description: this.#d.apps.describeScope(s)?.description ?? s }));
   }
@@ -210,6 +232,7 @@ export class ConsentService {
     if (banIds.some((id) => !accounts.some((a) => a.id === id))) throw E.consent_invalid('A chosen billing account is not one of the organisation’s active accounts.');
     if (!banIds.includes(input.billTo)) throw E.consent_invalid('The account to bill must be one of the shared accounts.');
     if (!Number.isInteger(input.days) || input.days < 1 || input.days > this.#d.maxDays) throw E.consent_invalid(`Choose a duration of at most ${this.#d.maxDays} days.`);
+    const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
 
     const now = this.#d.clock.now();
     const endsAt = new Date(now.getTime() + input.days * DAY_MS - 60_000);
@@ -251,6 +274,7 @@ export class ConsentService {
           requestedBy: input.userId,
           decidedBy: input.userId,
           justification: `Approved on the consent screen for the app ${record.app.name}`,
+          purposes,
         });
         await repo.insertConsent(trx, { grant_id: grantId, delegation_id: d.id, client_id: input.clientId, user_id: input.userId, created_at: now.toISOString() });
         await this.#d.audit.record(trx, actx, {
@@ -260,7 +284,7 @@ export class ConsentService {
           ban: accounts.find((a) => a.id === input.billTo)?.account_number ?? null,
           targetType: 'delegation',
           targetId: d.id,
-          details: { client_id: input.clientId, app: record.app.name, scopes: [...resource, ...oidc], ban_ids: banIds, bill_to: input.billTo, ends_at: d.ends_at },
+          details: { client_id: input.clientId, app: record.app.name, scopes: [...resource, ...oidc], ban_ids: banIds, bill_to: input.billTo, ends_at: d.ends_at, purposes },
         });
         return d.id;
       }));

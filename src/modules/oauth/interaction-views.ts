@@ -92,6 +92,9 @@ export interface ConsentView {
   billTo: string | null;
   durations: { days: number; label: string }[];
   selectedDays: number;
+  /** the purpose catalog, and the ones ticked (what the app asked for, or the customer's last choice) */
+  purposes: { id: string; name: string; description: string }[];
+  selectedPurposes: string[];
   error?: string | null;
   redirectHost: string;
   /** the app's current connection to this organisation, which approving replaces */
@@ -116,6 +119,7 @@ export function consentPage(v: ConsentView): string {
   const billTo = v.billTo ?? v.bans[0]?.id ?? '';
   const billOptions = v.bans.map((b) => `<option value="${esc(b.id)}"${b.id === billTo ? ' selected' : ''}>${esc(b.name)} (${esc(b.accountNumber)})</option>`).join('');
   const durations = v.durations.map((d) => `<option value="${d.days}"${d.days === v.selectedDays ? ' selected' : ''}>${esc(d.label)}</option>`).join('');
+  const purposes = purposeChoices(v.purposes, new Set(v.selectedPurposes));
   const switcher = v.otherTenants.length
     ? `<p class="muted">Acting for <strong>${esc(v.tenant.name)}</strong>. Switch to: ${v.otherTenants.map((t) => `<a href="${esc(t.href)}">${esc(t.name)}</a>`).join(', ')}</p>`
     : `<p class="muted">Acting for <strong>${esc(v.tenant.name)}</strong>.</p>`;
@@ -137,6 +141,7 @@ ${
 <h2>It will be able to</h2>
 <ul class="scopes" data-testid="scopes">${scopeItems || '<li>Only confirm that you approved the connection</li>'}</ul>
 ${v.offline ? '<p class="muted">It keeps this access while you are away, until the connection ends or you revoke it.</p>' : ''}
+${purposes}
 <h2>On these billing accounts</h2>
 <ul class="bans">${bans}</ul>
 <label for="bill_to">Bill what it orders to</label>
@@ -150,6 +155,24 @@ ${v.offline ? '<p class="muted">It keeps this access while you are away, until t
 </div>
 </form>`,
   );
+}
+
+/**
+ * What the access is for (purpose-bound consent): one checkbox per purpose of the catalog, with its
+ * description; the ones the app asked for come ticked. The customer may untick any, and revoke each
+ * later on its own under Partners with access.
+ */
+function purposeChoices(list: ConsentView['purposes'], selected: ReadonlySet<string>): string {
+  if (list.length === 0) return '';
+  const items = list
+    .map(
+      (p) =>
+        `<li><label><input type="checkbox" name="purposes" value="${esc(p.id)}"${selected.has(p.id) ? ' checked' : ''} aria-describedby="purpose-${esc(p.id)}"> ${esc(p.name)}</label><p class="purpose-desc" id="purpose-${esc(p.id)}">${esc(p.description)}</p></li>`,
+    )
+    .join('\n');
+  return `<fieldset class="purposes" data-testid="purposes"><legend>For these purposes only</legend>
+<p class="purpose-desc-intro">The partner may use this access only for what you tick. You can take back each purpose on its own later.</p>
+<ul class="bans">${items}</ul></fieldset>`;
 }
 
 export interface MemberConsentView {
@@ -277,6 +300,10 @@ input[type=email],input[type=password],select{font:inherit;padding:8px 10px;bord
 ul.scopes,ul.bans{margin:0;padding-left:18px}
 ul.bans{list-style:none;padding-left:0}
 ul.bans label{font-weight:400}
+fieldset.purposes{border:none;padding:0;margin:12px 0 0}
+fieldset.purposes legend{font-size:15px;font-weight:700;padding:0;margin:0 0 4px}
+.purpose-desc{margin:0 0 6px 24px;font-size:13px;color:#495057}
+.purpose-desc-intro{margin:0 0 6px;color:#495057}
 code{font-size:12px;color:#868e96}
 .actions{display:flex;gap:10px;justify-content:flex-end;margin-top:14px}
 button{font:inherit;font-weight:600;border-radius:8px;padding:9px 18px;cursor:pointer;border:1px solid transparent}

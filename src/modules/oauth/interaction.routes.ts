@@ -154,7 +154,7 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
 function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
   const { client, expired, html, csrfFor } = kit;
   const renderMemberConsent = memberConsentRenderer(d, kit);
-  return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; error?: string | null } = {}) => {
+  return async (req: FastifyRequest, reply: FastifyReply, i: Interaction, status: number, form: { tenantId?: string; banIds?: string[]; billTo?: string; days?: number; purposes?: string[]; error?: string | null } = {}) => {
     const accountId = i.session?.accountId;
     const record = await client(i);
     if (!accountId || !record) return expired(reply);
@@ -201,6 +201,8 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
         billTo: form.billTo ?? null,
         durations: d.oauth.consent.durations(),
         selectedDays: form.days ?? d.oauth.consent.defaultDays(),
+        purposes: d.oauth.consent.purposeCatalog(),
+        selectedPurposes: form.purposes ?? d.oauth.consent.requestedPurposes(i.params.purpose),
         error: form.error ?? null,
         redirectHost,
         replaces,
@@ -288,6 +290,7 @@ function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { d
     const banIds = (Array.isArray(form.ban_ids) ? form.ban_ids : typeof form.ban_ids === 'string' ? [form.ban_ids] : []).filter((b) => isId(b, 'ban'));
     const billTo = typeof form.bill_to === 'string' ? form.bill_to : '';
     const days = Number(form.duration_days);
+    const purposes = (Array.isArray(form.purposes) ? form.purposes : typeof form.purposes === 'string' ? [form.purposes] : []).slice(0, 50);
     const record = await client(i);
     if (!record || !tenantId) return renderConsent(req, reply, i, 400, { error: 'Choose the organisation to connect.' });
     try {
@@ -299,11 +302,12 @@ function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { d
         billTo,
         days,
         requested: d.oauth.consent.requestedScopes(record, i.params.scope),
+        purposes,
       });
       return finish(req, reply, { consent: { grantId } });
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      return renderConsent(req, reply, i, e.status, { tenantId, banIds, billTo, days, error: e.detail });
+      return renderConsent(req, reply, i, e.status, { tenantId, banIds, billTo, days, purposes, error: e.detail });
     }
   });
 }

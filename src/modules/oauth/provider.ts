@@ -131,6 +131,9 @@ export function buildProvider(d: ProviderDeps): Provider {
       dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS],
     },
     rotateRefreshToken: true,
+    // CAMARA purpose-bound consent: the app names what it asks access for (space-separated catalog
+    // ids); the consent screen ticks those, and the customer decides.
+    extraParams: ['purpose'],
     // OAuth 2 semantics: an app registered for refresh_token gets one (no OIDC prompt=consent dance).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // A partner's access outlives the customer admin's browser session; it ends with the delegation.

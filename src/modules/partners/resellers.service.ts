@@ -68,6 +68,21 @@ export class ResellersService {
     return parent ? { id: parent.id, name: parent.name, status: parent.status } : null;
   }
 
+  /** Names of partners and their distributors, by id (a customer's list of partners with access). */
+  async chainsOf(partnerIds: string[]): Promise<Map<string, { name: string; distributor: { id: string; name: string } | null }>> {
+    const out = new Map<string, { name: string; distributor: { id: string; name: string } | null }>();
+    if (partnerIds.length === 0) return out;
+    const rows = await this.#d.db.kysely.selectFrom('partners').select(['id', 'name', 'parent_partner_id']).where('id', 'in', partnerIds).execute();
+    const parentIds = [...new Set(rows.map((r) => r.parent_partner_id).filter((x): x is string => x !== null))];
+    const parents = parentIds.length === 0 ? [] : await this.#d.db.kysely.selectFrom('partners').select(['id', 'name']).where('id', 'in', parentIds).execute();
+    const names = new Map(parents.map((p) => [p.id, p.name]));
+    for (const r of rows) {
+      const pn = r.parent_partner_id === null ? undefined : names.get(r.parent_partner_id);
+      out.set(r.id, { name: r.name, distributor: pn === undefined ? null : { id: r.parent_partner_id!, name: pn } });
+    }
+    return out;
+  }
+
   /** One reseller of this distributor; another partner's (or no partner) answers as unknown. */
   async #requireReseller(db: Tx, distributorId: string, resellerId: string): Promise<repo.PartnerRow> {
     const r = await repo.findPartnerById(db, resellerId);

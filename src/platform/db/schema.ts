@@ -25,6 +25,7 @@ import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, Sso
 import type { DataSourcesTable, RecordWriteRoutesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
 import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
+import type { PurposesTable, GatewayRoutePurposesTable } from './schema/purposes.ts';
 import type { AuditStreamDestinationsTable, AuditRetentionTable, AuditTombstonesTable } from './schema/auditstream.ts';
 
 export type * from './schema/identity.ts';
@@ -46,6 +47,7 @@ export type * from './schema/sso.ts';
 export type * from './schema/datasources.ts';
 export type * from './schema/datafeeds.ts';
 export type * from './schema/ssf.ts';
+export type * from './schema/purposes.ts';
 export type * from './schema/auditstream.ts';
 
 export interface Database {
@@ -139,6 +141,8 @@ export interface Database {
   ssf_streams: SsfStreamsTable;
   ssf_deliveries: SsfDeliveriesTable;
   cross_tenant_token_policies: CrossTenantTokenPoliciesTable;
+  purposes: PurposesTable;
+  gateway_route_purposes: GatewayRoutePurposesTable;
   audit_stream_destinations: AuditStreamDestinationsTable;
   audit_retention: AuditRetentionTable;
   audit_tombstones: AuditTombstonesTable;

@@ -6,6 +6,7 @@
 import type { GatewayRule } from '../route-table.ts';
 import { gatewayErrors as E } from '../gateway.errors.ts';
 import type { GatewayCore, GatewayRequest, GatewayState, Refusal } from './core.ts';
+import { accessPurposes } from './purpose.ts';
 
 /**
  * Access events wait in memory for their batch (and in the spool on disk); when the database has
@@ -49,7 +50,18 @@ export function audit(g: GatewayCore, req: GatewayRequest, rule: GatewayRule | n
       targetId: route,
       outcome: status >= 500 ? 'failure' : st.refusal !== null || status >= 400 ? 'denied' : 'success',
       // bans (admitted requests): the accounts the access covers ('*': every account of the tenant)
-      details: { method: req.method, path: req.path, status, decision, permission: st.permission, delegation_id: st.delegationId, ...(st.refusal === null ? { bans: st.bans ?? '*' } : {}) },
+      details: {
+        method: req.method,
+        path: req.path,
+        status,
+        decision,
+        permission: st.permission,
+        delegation_id: st.delegationId,
+        // purpose-bound consent: what the route requires, and what the access was granted for
+        purpose: rule?.purpose ?? null,
+        purposes: accessPurposes(g, st),
+        ...(st.refusal === null ? { bans: st.bans ?? '*' } : {}),
+      },
     },
   }));
 }

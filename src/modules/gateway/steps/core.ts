@@ -49,6 +49,8 @@ export interface GatewayDeps {
   feed?: Pick<ChangeFeed, 'drain'> | null;
   /** seen DPoP proof ids shared by every instance (Redis); null: this instance's memory */
   dpopReplay?: DpopReplayStore | null;
+  /** each open delegation's current purposes (kept from the change feed) and the catalog's names, for the purpose step */
+  purposes?: { of(delegationId: string): readonly string[]; nameOf(purposeId: string): string | undefined } | null;
 }
 
 /** The request as the pipeline sees it (a proxied request or a forward-auth check). */

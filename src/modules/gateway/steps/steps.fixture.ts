@@ -95,5 +95,5 @@ export function world(config?: Parameters<AuthzSnapshot['putPartner']>[0]['confi
 }
 
 export function rule(over: Partial<GatewayRule> = {}): GatewayRule {
-  return { method: 'GET', pattern: '/billing/invoices', permission: 'billing.invoices.read', rateClass: 'billing', prefix: '/billing', tenantScoped: true, upstream: {} as GatewayRule['upstream'], ...over };
+  return { method: 'GET', pattern: '/billing/invoices', permission: 'billing.invoices.read', rateClass: 'billing', prefix: '/billing', tenantScoped: true, purpose: null, upstream: {} as GatewayRule['upstream'], ...over };
 }

@@ -41,6 +41,7 @@ import { migration as m0036 } from './0036-stripe-and-imports.ts';
 import { migration as m0037 } from './0037-link-relationship.ts';
 import { migration as m0038 } from './0038-writes-to-provider.ts';
 import { migration as m0039 } from './0039-shared-signals.ts';
+import { migration as m0042 } from './0042-purposes.ts';
 import { migration as m0040 } from './0040-two-tier-partners.ts';
 import { migration as m0043 } from './0043-audit-streaming.ts';
 
@@ -86,4 +87,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0039-shared-signals', m0039],
   ['0040-two-tier-partners', m0040],
   ['0043-audit-streaming', m0043],
+  ['0042-purposes', m0042],
 ];

@@ -37,6 +37,8 @@ export interface DelegationsTable {
   updated_at: string;
   /** 0040: 1 when the customer lets the partner's distributor act through this link (two-tier partners) */
   distributor_access: Generated<number>;
+  /** 0042: JSON array of the purpose catalog ids granted (and not revoked); null = none recorded */
+  purposes: string | null;
 }
 
 export interface DelegationJitSettingsTable {
