@@ -18,6 +18,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
+import { delegationQueries, delegationViews } from '../delegations/index.ts';
 
 export const KYC_MAX_DOCUMENT_BYTES = 1024 * 1024;
 export const KYC_MAX_DOCUMENTS = 3;
@@ -76,18 +77,18 @@ export class PlanCustomers {
       if (partnerId !== null && existing.partner_id !== partnerId) throw E.customer_not_found();
       return existing;
     }
-    const reseller = await repo.findResellerOf(trx, tenantId);
+    const reseller = await delegationQueries.findWholesalerOf(trx, tenantId);
     if (reseller === null || (partnerId !== null && reseller !== partnerId)) throw E.customer_not_found();
     const now = this.#now();
     const row: CustomerRow = { tenant_id: tenantId, partner_id: reseller, segment: 'basic', kyc_status: 'guest', created_at: now, updated_at: now };
-    await trx.insertInto('customer_accounts').values(row).execute();
+    await repo.insertCustomer(trx, row);
     return row;
   }
 
   /** A customer as its partner (or the customer itself) sees it; null when the tenant is nobody's resold customer. */
   async #customerView(db: Executor, tenantId: string): Promise<{ row: CustomerRow; partnerName: string; tenantName: string } | null> {
     const row = await repo.findCustomer(db, tenantId);
-    const partnerId = row?.partner_id ?? (await repo.findResellerOf(db, tenantId));
+    const partnerId = row?.partner_id ?? (await delegationQueries.findWholesalerOf(db, tenantId));
     if (partnerId === null) return null;
     const [p, t] = await Promise.all([
       partnerQueries.findPartnerById(db, partnerId),
@@ -100,7 +101,7 @@ export class PlanCustomers {
   async listCustomers(partnerId: string): Promise<CustomerView[]> {
     const db = this.#d.db.kysely;
     const [resold, rows, subs, partner] = await Promise.all([
-      repo.listResoldTenants(db, partnerId),
+      delegationViews.listResoldTenantNames(db, partnerId),
       repo.listCustomers(db, partnerId),
       repo.listSubscriptionsOfPartner(db, partnerId),
       partnerQueries.findPartnerById(db, partnerId),
@@ -127,7 +128,7 @@ export class PlanCustomers {
     return this.#commit(async (trx) => {
       const c = await this.ensureCustomer(trx, tenantId, partnerId);
       const row = { ...c, segment, updated_at: this.#now() };
-      await trx.updateTable('customer_accounts').set({ segment, updated_at: row.updated_at }).where('tenant_id', '=', tenantId).execute();
+      await repo.updateCustomer(trx, tenantId, { segment, updated_at: row.updated_at });
       await this.#d.audit.record(trx, ctx, { action: 'customer.segment_changed', tenantId, partnerId, targetType: 'tenant', targetId: tenantId, details: { from: c.segment, to: segment } });
       return row;
     });
@@ -194,14 +195,14 @@ export class PlanCustomers {
         reviewed_by: null,
         reviewed_at: null,
       };
-      await trx.insertInto('kyc_cases').values(kyc).execute();
+      await repo.insertKycCase(trx, kyc);
       const docs: Omit<KycDocumentRow, 'content_enc'>[] = [];
       for (const f of files) {
         const meta = { id: newId('kdoc'), case_id: kyc.id, tenant_id: tenantId, partner_id: c.partner_id, filename: f.filename, content_type: f.content_type, size_bytes: f.bytes.length, sha256: sha256(f.bytes), created_at: now };
-        await trx.insertInto('kyc_documents').values({ ...meta, content_enc: encryptWithSecret(this.#d.secretKey, f.bytes.toString('base64')) }).execute();
+        await repo.insertKycDocument(trx, { ...meta, content_enc: encryptWithSecret(this.#d.secretKey, f.bytes.toString('base64')) });
         docs.push(meta);
       }
-      await trx.updateTable('customer_accounts').set({ kyc_status: 'pending', updated_at: now }).where('tenant_id', '=', tenantId).execute();
+      await repo.updateCustomer(trx, tenantId, { kyc_status: 'pending', updated_at: now });
       await this.#d.audit.record(trx, ctx, {
         action: 'kyc.submitted',
         tenantId,
@@ -256,9 +257,9 @@ export class PlanCustomers {
       const now = this.#now();
       const status = input.decision === 'verify' ? 'verified' : 'rejected';
       const row: KycCaseRow = { ...kyc, status, reason, reviewed_by: ctx.actor.userId, reviewed_at: now };
-      await trx.updateTable('kyc_cases').set({ status, reason, reviewed_by: row.reviewed_by, reviewed_at: now }).where('id', '=', caseId).execute();
+      await repo.updateKycCase(trx, caseId, { status, reason, reviewed_by: row.reviewed_by, reviewed_at: now });
       await includeTenant(this.#d.db, trx, kyc.tenant_id);
-      await trx.updateTable('customer_accounts').set({ kyc_status: status, updated_at: now }).where('tenant_id', '=', kyc.tenant_id).execute();
+      await repo.updateCustomer(trx, kyc.tenant_id, { kyc_status: status, updated_at: now });
       await this.#d.audit.record(trx, ctx, { action: status === 'verified' ? 'kyc.verified' : 'kyc.rejected', tenantId: kyc.tenant_id, partnerId, targetType: 'kyc_case', targetId: caseId, details: reason ? { reason } : {} });
       return row;
     });

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { CustomerAccountsTable, KycCasesTable, KycDocumentsTable, PartnerPlansTable, PlansTable, SubscriptionsTable } from '../../platform/db/schema.ts';
 
@@ -37,35 +37,6 @@ export function listPartnerPlans(db: Executor, partnerId: string): Promise<Partn
 
 export function findPartnerPlan(db: Executor, partnerId: string, planId: string): Promise<PartnerPlanRow | undefined> {
   return db.selectFrom('partner_plans').selectAll().where('partner_id', '=', partnerId).where('plan_id', '=', planId).executeTakeFirst();
-}
-
-/** The wholesaler that resells a customer: the partner of its active wholesale delegation. */
-export async function findResellerOf(db: Executor, tenantId: string): Promise<string | null> {
-  const r = await db
-    .selectFrom('delegations')
-    .select('partner_id')
-    .where('tenant_id', '=', tenantId)
-    .where('origin', '=', 'wholesale')
-    .where('status', '=', 'active')
-    .orderBy('created_at')
-    .orderBy('id')
-    .executeTakeFirst();
-  return r?.partner_id ?? null;
-}
-
-/** The customers a wholesaler resells (active wholesale delegations), with their names. */
-export function listResoldTenants(db: Executor, partnerId: string): Promise<{ tenant_id: string; name: string; slug: string }[]> {
-  return db
-    .selectFrom('delegations as d')
-    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
-    .select(['t.id as tenant_id', 't.name', 't.slug'])
-    .where('d.partner_id', '=', partnerId)
-    .where('d.origin', '=', 'wholesale')
-    .where('d.status', '=', 'active')
-    .distinct()
-    .orderBy('t.name')
-    .limit(1000)
-    .execute();
 }
 
 export function findCustomer(db: Executor, tenantId: string): Promise<CustomerRow | undefined> {
@@ -132,18 +103,49 @@ export function listSweepCandidates(db: Executor): Promise<(SubscriptionRow & { 
     .execute();
 }
 
-/** The earliest due date of each tenant's unpaid invoices. */
-export async function oldestUnpaidDue(db: Executor, tenantIds: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (tenantIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('invoices')
-    .select((eb) => ['tenant_id', eb.fn.min('due_at').as('due_at')])
-    .where('tenant_id', 'in', tenantIds)
-    .where('status', 'in', ['open', 'overdue'])
-    .where('balance_cents', '>', 0)
-    .groupBy('tenant_id')
-    .execute();
-  for (const r of rows) out.set(r.tenant_id, r.due_at as string);
-  return out;
+// ---- writes (plans.service.ts, plans-customers.ts) ----------------------------------------------
+
+export async function insertPlan(db: Executor, row: Insertable<PlansTable>): Promise<void> {
+  await db.insertInto('plans').values(row).execute();
+}
+
+export async function updatePlan(db: Executor, id: string, patch: Updateable<PlansTable>): Promise<void> {
+  await db.updateTable('plans').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertPartnerPlan(db: Executor, row: Insertable<PartnerPlansTable>): Promise<void> {
+  await db.insertInto('partner_plans').values(row).execute();
+}
+
+export async function updatePartnerPlan(db: Executor, id: string, patch: Updateable<PartnerPlansTable>): Promise<void> {
+  await db.updateTable('partner_plans').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertSubscription(db: Executor, row: Insertable<SubscriptionsTable>): Promise<void> {
+  await db.insertInto('subscriptions').values(row).execute();
+}
+
+/** Compare-and-set: change the subscription only while it is still in `fromStatus`. */
+export async function updateSubscriptionFrom(db: Executor, id: string, fromStatus: SubscriptionRow['status'], patch: Updateable<SubscriptionsTable>): Promise<void> {
+  await db.updateTable('subscriptions').set(patch).where('id', '=', id).where('status', '=', fromStatus).execute();
+}
+
+export async function insertCustomer(db: Executor, row: Insertable<CustomerAccountsTable>): Promise<void> {
+  await db.insertInto('customer_accounts').values(row).execute();
+}
+
+export async function updateCustomer(db: Executor, tenantId: string, patch: Updateable<CustomerAccountsTable>): Promise<void> {
+  await db.updateTable('customer_accounts').set(patch).where('tenant_id', '=', tenantId).execute();
+}
+
+export async function insertKycCase(db: Executor, row: Insertable<KycCasesTable>): Promise<void> {
+  await db.insertInto('kyc_cases').values(row).execute();
+}
+
+export async function updateKycCase(db: Executor, id: string, patch: Updateable<KycCasesTable>): Promise<void> {
+  await db.updateTable('kyc_cases').set(patch).where('id', '=', id).execute();
+}
+
+export async function insertKycDocument(db: Executor, row: Insertable<KycDocumentsTable>): Promise<void> {
+  await db.insertInto('kyc_documents').values(row).execute();
 }

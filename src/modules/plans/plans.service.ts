@@ -20,6 +20,7 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { SUBSCRIPTION_ENTITY } from '../authz/index.ts';
 import { partnerQueries } from '../partners/index.ts';
+import { invoiceQueries } from '../resources/index.ts';
 import { eligibility, type Eligibility, type Segment } from './eligibility.ts';
 import { planErrors as E } from './plans.errors.ts';
 import * as repo from './plans.repo.ts';
@@ -97,7 +98,7 @@ export class PlansService {
         created_at: now,
         updated_at: now,
       };
-      await trx.insertInto('plans').values(row).execute();
+      await repo.insertPlan(trx, row);
       await this.#d.audit.record(trx, ctx, { action: 'plan.created', targetType: 'plan', targetId: row.id, details: { name: row.name, price_minor: row.price_minor, currency: row.currency, segments: input.segments } });
       return row;
     });
@@ -123,7 +124,7 @@ export class PlansService {
         status: patch.status ?? old.status,
         updated_at: this.#now(),
       };
-      await trx.updateTable('plans').set(row).where('id', '=', id).execute();
+      await repo.updatePlan(trx, id, row);
       // the limits the gateway enforces ride in every instance's snapshot: re-read the customers on this plan
       if (row.limits !== old.limits || row.name !== old.name) {
         for (const tenantId of await repo.listCurrentSubscribersOf(trx, id)) await this.#d.feed.record(trx, SUBSCRIPTION_ENTITY, tenantId);
@@ -152,10 +153,10 @@ export class PlansService {
       let row: PartnerPlanRow;
       if (old) {
         row = { ...old, min_price_minor: input.min_price_minor, max_price_minor: input.max_price_minor, price_minor: price, status: old.status === 'revoked' ? 'allowed' : old.status, updated_at: now };
-        await trx.updateTable('partner_plans').set(row).where('id', '=', old.id).execute();
+        await repo.updatePartnerPlan(trx, old.id, row);
       } else {
         row = { id: newId('ppl'), partner_id: partnerId, plan_id: input.plan_id, min_price_minor: input.min_price_minor, max_price_minor: input.max_price_minor, price_minor: price, status: 'allowed', created_at: now, updated_at: now };
-        await trx.insertInto('partner_plans').values(row).execute();
+        await repo.insertPartnerPlan(trx, row);
       }
       await this.#d.audit.record(trx, ctx, { action: 'partner.plan_allowed', partnerId, targetType: 'plan', targetId: plan.id, details: { min_price_minor: row.min_price_minor, max_price_minor: row.max_price_minor, currency: plan.currency } });
       return row;
@@ -167,7 +168,7 @@ export class PlansService {
       const old = await repo.findPartnerPlan(trx, partnerId, planId);
       if (!old || old.status === 'revoked') throw E.plan_not_found();
       const row = { ...old, status: 'revoked' as const, updated_at: this.#now() };
-      await trx.updateTable('partner_plans').set({ status: row.status, updated_at: row.updated_at }).where('id', '=', old.id).execute();
+      await repo.updatePartnerPlan(trx, old.id, { status: row.status, updated_at: row.updated_at });
       await this.#d.audit.record(trx, ctx, { action: 'partner.plan_revoked', partnerId, targetType: 'plan', targetId: planId, details: {} });
       return row;
     });
@@ -184,7 +185,7 @@ export class PlansService {
       }
       const status = input.offered === undefined ? old.status : input.offered ? 'offered' : 'allowed';
       const row = { ...old, price_minor: price, status, updated_at: this.#now() };
-      await trx.updateTable('partner_plans').set({ price_minor: price, status, updated_at: row.updated_at }).where('id', '=', old.id).execute();
+      await repo.updatePartnerPlan(trx, old.id, { price_minor: price, status, updated_at: row.updated_at });
       await this.#d.audit.record(trx, ctx, { action: 'partner.plan_offer_changed', partnerId, targetType: 'plan', targetId: planId, details: { price_minor: price, offered: status === 'offered' } });
       return row;
     });
@@ -275,7 +276,7 @@ export class PlansService {
         created_at: now,
         updated_at: now,
       };
-      await trx.insertInto('subscriptions').values(sub).execute();
+      await repo.insertSubscription(trx, sub);
       await this.#d.feed.record(trx, SUBSCRIPTION_ENTITY, tenantId);
       await this.#d.audit.record(trx, ctx, { action: 'subscription.created', tenantId, partnerId: c.partner_id, targetType: 'subscription', targetId: sub.id, details: { plan_id: plan.id, price_minor: sub.price_minor, currency: sub.currency, terms_sha256: sub.terms_sha256 } });
       return { subscription: sub, terms: plan.terms };
@@ -340,7 +341,7 @@ export class PlansService {
       if (input.reason) details.reason = input.reason;
     }
     // compare-and-set on the state read (the row lock holds it on PostgreSQL; SQLite has one writer)
-    await trx.updateTable('subscriptions').set(set).where('id', '=', sub.id).where('status', '=', sub.status).execute();
+    await repo.updateSubscriptionFrom(trx, sub.id, sub.status, set);
     await this.#d.feed.record(trx, SUBSCRIPTION_ENTITY, sub.tenant_id);
     await this.#d.audit.record(trx, ctx, { action: `subscription.${t.to === 'active' && action === 'resume' ? 'resumed' : t.to}`, tenantId: sub.tenant_id, partnerId: sub.partner_id, targetType: 'subscription', targetId: sub.id, details });
     return { ...sub, ...set };
@@ -357,7 +358,7 @@ export class PlansService {
     return asSystem(async () => {
       const db = this.#d.db.kysely;
       const candidates = await repo.listSweepCandidates(db);
-      const unpaid = await repo.oldestUnpaidDue(db, [...new Set(candidates.map((c) => c.tenant_id))]);
+      const unpaid = await invoiceQueries.oldestUnpaidDue(db, [...new Set(candidates.map((c) => c.tenant_id))]);
       const nowMs = this.#d.clock.nowMs();
       let suspended = 0;
       let resumed = 0;
