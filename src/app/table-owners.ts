@@ -133,6 +133,11 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
     why: "delegations shown with both parties' names (lists, detail pages, the activations page, a wholesaler's customers): one query per page joins the owners' names, where asking each owner in turn would add a round trip per page",
   },
   {
+    file: 'src/modules/apps/client-records.ts',
+    tables: ['apps', 'billing_accounts', 'partners'],
+    why: "the authorization server's client record (the app, its partner, the partner's own billing account) is one compiled query on every token request; asking the owners in turn would add two round trips to the token path",
+  },
+  {
     file: 'src/modules/authz/feature-catalog.ts',
     tables: ['feature_catalog'],
     why: "the feature catalog's defaults in the decision snapshot; partners depends on authz",
@@ -174,11 +179,6 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'src/modules/alerts/alerts.service.ts partners': "reads partners's table directly: to ask partners through its index.ts",
   'src/modules/alerts/alerts.service.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/alerts/alerts.service.ts users': "reads identity's table directly: to ask identity through its index.ts",
-  'src/modules/apps/apps.repo.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/apps/apps.repo.ts partners': "reads partners's table directly: to ask partners through its index.ts",
-  'src/modules/apps/resold-tenants.service.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/apps/resold-tenants.service.ts delegations': "reads delegations's table directly: to ask delegations through its index.ts",
-  'src/modules/apps/resold-tenants.service.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/datasources.repo.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts invoices': "reads resources's table directly: to ask resources through its index.ts",

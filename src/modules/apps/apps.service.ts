@@ -24,6 +24,7 @@ import { tenantQueries, type TenantsService } from '../tenants/index.ts';
 import { appErrors as E } from './apps.errors.ts';
 import { GRANT_TYPES, IDENTITY_SCOPES, OFFLINE_ACCESS, PLATFORM_SCOPES, SECRET_AUTH_METHODS, TOKEN_EXCHANGE_GRANT, acceptedAuthMethods, resourceScopeCatalog, type GrantType, type ScopeInfo, type TokenEndpointAuthMethod } from './app-scopes.ts';
 import { insertTenant, openBillingAccount } from './tenant-provisioning.ts';
+import { findClientAuth, findClientRecord } from './client-records.ts';
 import * as repo from './apps.repo.ts';
 import type { IdTokenSigningAlg } from './apps.repo.ts';
 
@@ -121,12 +122,12 @@ export class AppsService {
 
   /** The authorization server's view of a client: the app, its partner and the partner's own BAN. */
   findClientRecord(clientId: string): Promise<repo.ClientRecord | undefined> {
-    return repo.findClientRecord(this.#d.db.kysely, clientId);
+    return findClientRecord(this.#d.db.kysely, clientId);
   }
 
   /** findClientRecord without the home BAN: what authenticating a client needs. */
   findClientAuth(clientId: string): Promise<Omit<repo.ClientRecord, 'homeBan'> | undefined> {
-    return repo.findClientAuth(this.#d.db.kysely, clientId);
+    return findClientAuth(this.#d.db.kysely, clientId);
   }
 
   // ---- validation -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
-import type { DelegationsService } from '../delegations/index.ts';
+import { delegationViews, type DelegationsService } from '../delegations/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { tenantQueries, type TenantsService } from '../tenants/index.ts';
 import { authzErrors } from '../authz/index.ts';
@@ -126,16 +126,7 @@ export class ResoldTenantsService {
   /** The tenants a wholesaler resells: its wholesale delegations, newest first. */
   async list(partnerId: string): Promise<ResoldTenantView[]> {
     const db = this.#d.db.kysely;
-    const rows = await db
-      .selectFrom('delegations as d')
-      .innerJoin('tenants as t', 't.id', 'd.tenant_id')
-      .leftJoin('billing_accounts as bb', 'bb.id', 'd.bill_to_ban_id')
-      .select(['d.id', 'd.status', 'd.ends_at', 'd.created_at', 't.id as tenant_id', 't.slug', 't.name', 't.status as tenant_status', 'bb.account_number as bill_to'])
-      .where('d.partner_id', '=', partnerId)
-      .where('d.origin', '=', 'wholesale')
-      .orderBy('d.id', 'desc')
-      .limit(500)
-      .execute();
+    const rows = await delegationViews.listWholesaleOfPartner(db, partnerId, 500);
     const tenantIds = [...new Set(rows.map((r) => r.tenant_id))];
     const bans = tenantIds.length
       ? await tenantQueries.listBillingAccountsOfTenants(db, tenantIds)
