@@ -138,6 +138,11 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
     why: "the authorization server's client record (the app, its partner, the partner's own billing account) is one compiled query on every token request; asking the owners in turn would add two round trips to the token path",
   },
   {
+    file: 'src/modules/alerts/alert-reads.ts',
+    tables: ['invoices', 'partner_alerts', 'partner_members', 'partners', 'sla_records', 'tenants', 'users'],
+    why: "resources depends on alerts (its MSP views show the alerts that hold), so alerts reads the SLA records and open invoices it evaluates; the inbox page joins each alert's tenant name, and the people it names come with their partner, in one query each",
+  },
+  {
     file: 'src/modules/authz/feature-catalog.ts',
     tables: ['feature_catalog'],
     why: "the feature catalog's defaults in the decision snapshot; partners depends on authz",
@@ -165,20 +170,6 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
  */
 export const ALLOWED: Readonly<Record<string, string>> = {
   'src/modules/agencies/agency-token-index.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/alerts/alert-conditions.ts invoices': "reads resources's table directly: to ask resources through its index.ts",
-  'src/modules/alerts/alert-conditions.ts link_commitments': "alerts's own table queried outside its repository: to move into its repo",
-  'src/modules/alerts/alert-conditions.ts sla_records': "reads resources's table directly: to ask resources through its index.ts",
-  'src/modules/alerts/alerts.demo.ts delegations': "reads delegations's table directly: to ask delegations through its index.ts",
-  'src/modules/alerts/alerts.demo.ts invoices': "writes and reads resources's table directly: to ask resources through its index.ts",
-  'src/modules/alerts/alerts.demo.ts sla_records': "writes and reads resources's table directly: to ask resources through its index.ts",
-  'src/modules/alerts/alerts.demo.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/alerts/alerts.service.ts delegations': "reads delegations's table directly: to ask delegations through its index.ts",
-  'src/modules/alerts/alerts.service.ts link_commitments': "alerts's own table queried outside its repository: to move into its repo",
-  'src/modules/alerts/alerts.service.ts partner_alerts': "alerts's own table queried outside its repository: to move into its repo",
-  'src/modules/alerts/alerts.service.ts partner_members': "reads partners's table directly: to ask partners through its index.ts",
-  'src/modules/alerts/alerts.service.ts partners': "reads partners's table directly: to ask partners through its index.ts",
-  'src/modules/alerts/alerts.service.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
-  'src/modules/alerts/alerts.service.ts users': "reads identity's table directly: to ask identity through its index.ts",
   'src/modules/datasources/datasources.repo.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts billing_accounts': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/datasources/sync-apply.ts invoices': "reads resources's table directly: to ask resources through its index.ts",

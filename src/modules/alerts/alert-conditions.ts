@@ -9,6 +9,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, PartnerAlertsTable } from '../../platform/db/schema.ts';
 import { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
+import { openInvoicesOf, slaRecordsOf } from './alert-reads.ts';
+import { listCommitments, type CommitmentsRow } from './alerts.repo.ts';
 
 export type AlertKind = PartnerAlertsTable['kind'];
 
@@ -65,7 +67,6 @@ function chunks<T>(xs: readonly T[]): T[][] {
   return out;
 }
 
-type CommitmentsRow = { delegation_id: string; sla: string; alerts: string; threshold_cents: number; threshold_currency: string };
 
 export function commitmentsOf(row: CommitmentsRow | undefined): Commitments {
   return row ? { sla: JSON.parse(row.sla), alerts: JSON.parse(row.alerts), billing_threshold: { amount_cents: Number(row.threshold_cents), currency: row.threshold_currency } } : structuredClone(DEFAULT_COMMITMENTS);
@@ -75,7 +76,7 @@ export function commitmentsOf(row: CommitmentsRow | undefined): Commitments {
 export async function linkCommitments(db: Kysely<Database>, delegationIds: readonly string[]): Promise<Map<string, Commitments>> {
   const rows = new Map<string, CommitmentsRow>();
   for (const part of chunks([...new Set(delegationIds)])) {
-    for (const r of await db.selectFrom('link_commitments').select(['delegation_id', 'sla', 'alerts', 'threshold_cents', 'threshold_currency']).where('delegation_id', 'in', part).execute()) rows.set(r.delegation_id, r);
+    for (const r of await listCommitments(db, part)) rows.set(r.delegation_id, r);
   }
   return new Map(delegationIds.map((id) => [id, commitmentsOf(rows.get(id))]));
 }
@@ -96,12 +97,10 @@ export async function linkConditions(db: Kysely<Database>, links: readonly Watch
   const sla = new Map<string, Sla[]>();
   const inv = new Map<string, Inv[]>();
   for (const part of chunks(slaTenants)) {
-    let q = db.selectFrom('sla_records').select(['id', 'tenant_id', 'ban_id', 'period', 'achieved_pct', 'downtime_minutes', 'incidents']).where('tenant_id', 'in', part).where('period', '>=', w.slaFrom);
-    if (w.slaTo) q = q.where('period', '<=', w.slaTo);
-    for (const r of await q.orderBy('period', 'desc').orderBy('id').execute()) sla.set(r.tenant_id, [...(sla.get(r.tenant_id) ?? []), { ...r, achieved_pct: Number(r.achieved_pct) }]);
+    for (const r of await slaRecordsOf(db, part, w.slaFrom, w.slaTo)) sla.set(r.tenant_id, [...(sla.get(r.tenant_id) ?? []), { ...r, achieved_pct: Number(r.achieved_pct) }]);
   }
   for (const part of chunks(billTenants)) {
-    const rows = await db.selectFrom('invoices').select(['id', 'tenant_id', 'ban_id', 'number', 'period', 'status', 'balance_cents', 'currency', 'due_at']).where('tenant_id', 'in', part).where('status', 'in', ['open', 'overdue']).orderBy('due_at').orderBy('id').execute();
+    const rows = await openInvoicesOf(db, part);
     for (const r of rows) inv.set(r.tenant_id, [...(inv.get(r.tenant_id) ?? []), { ...r, balance_cents: Number(r.balance_cents) }]);
   }
   const out: LinkCondition[] = [];

@@ -13,7 +13,8 @@ import type { IdentityService } from '../identity/index.ts';
 import type { PartnersService } from '../partners/index.ts';
 import type { AuthzService } from '../authz/index.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
-import type { ResourcesService } from '../resources/index.ts';
+import { watchDemoQueries, type ResourcesService } from '../resources/index.ts';
+import { delegationViews } from '../delegations/index.ts';
 import type { AlertsService } from './alerts.service.ts';
 
 export interface AlertsDemoDeps {
@@ -104,20 +105,10 @@ export const seedDemoMspWorkspace: DemoStep<AlertsDemoDeps> = async (s, world, c
  */
 async function ensureSomethingToWatch(s: AlertsDemoDeps, partnerId: string): Promise<void> {
   const db = s.db.kysely;
-  const links = await db.selectFrom('delegations as d').innerJoin('tenants as t', 't.id', 'd.tenant_id').select(['d.tenant_id']).where('d.partner_id', '=', partnerId).where('d.status', '=', 'active').where('d.origin', '=', 'link').orderBy('t.name').execute();
-  const tenantIds = links.map((l) => l.tenant_id);
+  const tenantIds = await delegationViews.activeLinkTenantsByName(db, partnerId);
   if (tenantIds.length === 0) return;
   const now = s.clock.now();
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1)).toISOString().slice(0, 7);
-  const breached = await db.selectFrom('sla_records').select('id').where('tenant_id', 'in', tenantIds).where('status', '=', 'breached').where('period', '>=', from).limit(1).executeTakeFirst();
-  if (!breached) {
-    const r = await db.selectFrom('sla_records').selectAll().where('tenant_id', '=', tenantIds[0]).orderBy('period', 'desc').limit(1).executeTakeFirst();
-    if (r) await db.updateTable('sla_records').set({ achieved_pct: Math.round((r.target_pct - 0.25) * 1000) / 1000, downtime_minutes: 180, incidents: 2, status: 'breached' }).where('id', '=', r.id).execute();
-  }
-  const overdue = await db.selectFrom('invoices').select('id').where('tenant_id', 'in', tenantIds).where('status', '=', 'overdue').limit(1).executeTakeFirst();
-  if (!overdue) {
-    const period = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1)).toISOString().slice(0, 7);
-    const i = await db.selectFrom('invoices').selectAll().where('tenant_id', '=', tenantIds[0]).where('period', '=', period).limit(1).executeTakeFirst();
-    if (i) await db.updateTable('invoices').set({ status: 'overdue', balance_cents: i.total_cents, paid_at: null }).where('id', '=', i.id).execute();
-  }
+  await watchDemoQueries.ensureBreachedSla(db, tenantIds, from);
+  await watchDemoQueries.ensureOverdueInvoice(db, tenantIds, from);
 }

@@ -30,6 +30,10 @@ import { linkCommitments, linkConditions, slaWindowFrom, type AlertKind, type Co
 import { memberSight, partnerSight, withoutFigures, type Sight } from './alert-notices.ts';
 import { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
 import type { Notifier } from './notify.ts';
+import * as reads from './alert-reads.ts';
+import * as repo from './alerts.repo.ts';
+import { delegationQueries, delegationViews } from '../delegations/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 
 export type { AlertKind } from './alert-conditions.ts';
 type AlertRow = PartnerAlertsTable;
@@ -60,25 +64,19 @@ export class AlertsService {
   // ---- commitments -----------------------------------------------------------------------------
 
   async #commitmentsRow(delegationId: string) {
-    return this.#d.db.kysely.selectFrom('link_commitments').selectAll().where('delegation_id', '=', delegationId).executeTakeFirst();
+    return repo.findCommitments(this.#d.db.kysely, delegationId);
   }
 
   /** The link's commitments (the defaults until someone sets them), with both parties and who changed them last, named. */
   async commitments(delegationId: string) {
     const db = this.#d.db.kysely;
-    const link = await db
-      .selectFrom('delegations as d')
-      .innerJoin('tenants as t', 't.id', 'd.tenant_id')
-      .innerJoin('partners as p', 'p.id', 'd.partner_id')
-      .select(['d.id', 'd.tenant_id', 'd.partner_id', 't.name as tenant_name', 'p.name as partner_name'])
-      .where('d.id', '=', delegationId)
-      .executeTakeFirst();
+    const link = await delegationViews.findLinkNames(db, delegationId);
     if (!link) throw E.link_not_found();
     const row = await this.#commitmentsRow(delegationId);
     const c: Commitments = row ? { sla: JSON.parse(row.sla), alerts: JSON.parse(row.alerts), billing_threshold: { amount_cents: row.threshold_cents, currency: row.threshold_currency } } : structuredClone(DEFAULT_COMMITMENTS);
     let updatedBy = null;
     if (row?.updated_by) {
-      const u = await db.selectFrom('users as u').leftJoin('partner_members as m', 'm.user_id', 'u.id').leftJoin('partners as p', 'p.id', 'm.partner_id').select(['u.id', 'u.name', 'u.email', 'm.partner_id', 'p.name as pname']).where('u.id', '=', row.updated_by).executeTakeFirst();
+      const [u] = await reads.peopleWithPartner(db, [row.updated_by]);
       if (u) updatedBy = { user_id: u.id, name: u.name, email: u.email, partner_id: u.partner_id ?? null, partner_name: u.pname ?? null };
     }
     return { delegation_id: link.id, tenant_id: link.tenant_id, tenant_name: link.tenant_name, partner_id: link.partner_id, partner_name: link.partner_name, ...c, updated_at: row?.updated_at ?? null, updated_by: updatedBy };
@@ -91,11 +89,7 @@ export class AlertsService {
     const now = this.#d.clock.now().toISOString();
     await mutate(this.#d.db, async (trx) => {
       const row = { sla: JSON.stringify(next.sla), alerts: JSON.stringify(next.alerts), threshold_cents: next.billing_threshold.amount_cents, threshold_currency: next.billing_threshold.currency, updated_at: now, updated_by: by.userId };
-      await trx
-        .insertInto('link_commitments')
-        .values({ delegation_id: delegationId, tenant_id: before.tenant_id, partner_id: before.partner_id, ...row })
-        .onConflict((oc) => oc.column('delegation_id').doUpdateSet(row))
-        .execute();
+      await repo.upsertCommitments(trx, { delegation_id: delegationId, tenant_id: before.tenant_id, partner_id: before.partner_id }, row);
       const changed = (['sla', 'alerts', 'billing_threshold'] as const).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(next[k]));
       await this.#d.audit.record(trx, ctx, {
         action: 'link.commitments_changed',
@@ -111,9 +105,9 @@ export class AlertsService {
 
   /** The tenant's links (active or requested) and their commitments. */
   async tenantCommitments(tenantId: string) {
-    const ids = await this.#d.db.kysely.selectFrom('delegations').select('id').where('tenant_id', '=', tenantId).where('origin', 'in', ['link', 'wholesale']).where('status', 'in', ['active', 'requested']).orderBy('id').execute();
+    const ids = await delegationQueries.listOpenLinkIdsOfTenant(this.#d.db.kysely, tenantId);
     const out = [];
-    for (const r of ids) out.push(await this.commitments(r.id));
+    for (const id of ids) out.push(await this.commitments(id));
     return { data: out };
   }
 
@@ -127,7 +121,7 @@ export class AlertsService {
     const db = this.#d.db.kysely;
     const now = this.#d.clock.now();
     const nowIso = now.toISOString();
-    const links = await db.selectFrom('delegations').select(['id', 'tenant_id', 'partner_id', 'ban_ids']).where('status', '=', 'active').where('origin', 'in', ['link', 'wholesale']).where('ends_at', '>', nowIso).where('starts_at', '<=', nowIso).execute();
+    const links = await delegationQueries.listLinksInForce(db, nowIso);
     const commitments = await linkCommitments(db, links.map((l) => l.id));
     const watched: WatchedLink[] = links.map((l) => ({ delegationId: l.id, tenantId: l.tenant_id, bans: l.ban_ids ? (JSON.parse(l.ban_ids) as string[]) : null }));
     const all = await linkConditions(db, watched, { slaFrom: slaWindowFrom(now) }, commitments);
@@ -144,12 +138,7 @@ export class AlertsService {
       for (const [i, x] of conds.entries()) {
         const id = newId('alr', now.getTime());
         const won = await mutate(this.#d.db, async (trx) => {
-          const inserted = await trx
-            .insertInto('partner_alerts')
-            .values({ id, dedup_key: keys[i], partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open', subject_id: x.subject_id, period: x.period, message: x.message, amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null })
-            .onConflict((oc) => oc.column('dedup_key').where('resolved_at', 'is', null).doNothing())
-            .returning('id')
-            .executeTakeFirst();
+          const inserted = await repo.insertAlertOnce(trx, { id, dedup_key: keys[i]!, partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open', subject_id: x.subject_id, period: x.period, message: x.message, amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null });
           if (!inserted) return false;
           await this.#d.audit.record(trx, ctx, { action: 'alert.opened', tenantId: l.tenant_id, partnerId: l.partner_id, targetType: 'alert', targetId: id, details: { kind: x.kind, severity: x.severity, subject_id: x.subject_id, delegation_id: l.id } });
           return true;
@@ -159,18 +148,13 @@ export class AlertsService {
         if (await this.#push(id, l.partner_id, l.tenant_id, x, c)) notified++;
       }
       // conditions that cleared: resolved automatically
-      let clear = db.updateTable('partner_alerts').set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' }).where('delegation_id', '=', l.id).where('resolved_at', 'is', null);
-      if (keys.length > 0) clear = clear.where('dedup_key', 'not in', keys);
-      const r = await clear.executeTakeFirst();
-      resolved += Number(r.numUpdatedRows ?? 0);
+      resolved += await repo.resolveAlertsOfLink(db, l.id, nowIso, keys);
     }
     // links no longer active: their alerts have nothing left to watch
     const active = new Set(links.map((l) => l.id));
-    const orphans = await db.selectFrom('partner_alerts').select('delegation_id').distinct().where('resolved_at', 'is', null).execute();
-    for (const o of orphans) {
-      if (active.has(o.delegation_id)) continue;
-      const r = await db.updateTable('partner_alerts').set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' }).where('delegation_id', '=', o.delegation_id).where('resolved_at', 'is', null).executeTakeFirst();
-      resolved += Number(r.numUpdatedRows ?? 0);
+    for (const delegationId of await repo.linksWithOpenAlerts(db)) {
+      if (active.has(delegationId)) continue;
+      resolved += await repo.resolveAlertsOfLink(db, delegationId, nowIso);
     }
     return { links: links.length, opened, resolved, notified };
   }
@@ -178,13 +162,12 @@ export class AlertsService {
   /** Push a new alert once: the notification seam, then the row remembers it was sent. */
   async #push(id: string, partnerId: string, tenantId: string, x: Condition, c: Commitments): Promise<boolean> {
     const db = this.#d.db.kysely;
-    const t = await db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst();
-    const tenantName = t?.name ?? 'a customer';
+    const tenantName = (await tenantQueries.findTenantNames(db, [tenantId])).get(tenantId) ?? 'a customer';
     const title = `${x.severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[x.kind]} — ${tenantName}`;
     try {
       const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
       await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, channels: c.alerts.channels, mails, subjectId: id });
-      await db.updateTable('partner_alerts').set({ notified_at: this.#d.clock.now().toISOString() }).where('id', '=', id).execute();
+      await repo.markNotified(db, id, this.#d.clock.now().toISOString());
       return true;
     } catch (e) {
       this.#d.onError?.(e);
@@ -212,7 +195,7 @@ export class AlertsService {
 
   /** The partner's active members (as the notification center reads them). */
   #members(db: Tx | Db['kysely'], partnerId: string): Promise<Recipient[]> {
-    return db.selectFrom('partner_members as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['u.id', 'u.email', 'u.name']).where('m.partner_id', '=', partnerId).where('m.status', '=', 'active').where('u.status', '=', 'active').execute();
+    return reads.activeMembers(db, partnerId);
   }
 
   /**
@@ -232,7 +215,7 @@ export class AlertsService {
     const none: AudienceDecision = { people: new Map(), addresses: [], partnerEndpoint: null };
     const given = (e.data.alert ?? {}) as { id?: unknown };
     if (typeof given.id !== 'string') return none;
-    const a = await trx.selectFrom('partner_alerts').select(['id', 'kind', 'tenant_id', 'partner_id', 'delegation_id']).where('id', '=', given.id).where('partner_id', '=', e.partner_id).executeTakeFirst();
+    const a = await repo.findAlertOfPartner(trx, given.id, e.partner_id);
     if (!a || a.tenant_id !== e.tenant_id) return none;
     const c = (await linkCommitments(trx, [a.delegation_id])).get(a.delegation_id) ?? DEFAULT_COMMITMENTS;
     const summary = { ...e.data, alert: { ...(e.data.alert as Record<string, unknown>), detail: null } };
@@ -313,29 +296,24 @@ export class AlertsService {
     const order = sql.join([...keys.map((k) => sql`${sql.raw(ALERT_SORT[k.field as keyof typeof ALERT_SORT])} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`a.opened_at desc`, sql`a.id desc`]);
     const limit = q.limit ?? 50;
     const offset = q.offset ?? 0;
-    const db = this.#d.db.kysely;
-    const [rows, total, counts] = await Promise.all([
-      sql<AlertRow & { tenant_name: string }>`select a.*, t.name as tenant_name from partner_alerts a join tenants t on t.id = a.tenant_id where ${cond} order by ${order} limit ${limit} offset ${offset}`.execute(db),
-      sql<{ n: number | string }>`select count(*) as n from partner_alerts a join tenants t on t.id = a.tenant_id where ${cond}`.execute(db),
-      sql<{ status: string; n: number | string }>`select a.status, count(*) as n from partner_alerts a where ${scope} and a.status in ('open','acknowledged') group by a.status`.execute(db),
-    ]);
-    const people = await this.#people(rows.rows.flatMap((r) => [r.acknowledged_by, r.resolved_by]));
-    const c = Object.fromEntries(counts.rows.map((r) => [r.status, Number(r.n)]));
+    const page = await reads.alertPage(this.#d.db.kysely, scope, cond, order, limit, offset);
+    const people = await this.#people(page.rows.flatMap((r) => [r.acknowledged_by, r.resolved_by]));
+    const c = Object.fromEntries(page.counts.map((r) => [r.status, Number(r.n)]));
     const dto = (r: AlertRow & { tenant_name: string }) => toAlertDto(r, r.tenant_name, people);
-    return { data: rows.rows.map((r) => (!figures || figures.shows(r) ? dto(r) : withoutFigures(dto(r)))), total: Number(total.rows[0]?.n ?? 0), limit, offset, next_cursor: null, counts: { open: c.open ?? 0, acknowledged: c.acknowledged ?? 0 } };
+    return { data: page.rows.map((r) => (!figures || figures.shows(r) ? dto(r) : withoutFigures(dto(r)))), total: page.total, limit, offset, next_cursor: null, counts: { open: c.open ?? 0, acknowledged: c.acknowledged ?? 0 } };
   }
 
   async #people(ids: (string | null)[]) {
     const list = [...new Set(ids.filter((x): x is string => !!x))];
     if (list.length === 0) return new Map<string, PersonOut>();
-    const rows = await this.#d.db.kysely.selectFrom('users as u').leftJoin('partner_members as m', 'm.user_id', 'u.id').leftJoin('partners as p', 'p.id', 'm.partner_id').select(['u.id', 'u.name', 'u.email', 'm.partner_id', 'p.name as pname']).where('u.id', 'in', list).execute();
+    const rows = await reads.peopleWithPartner(this.#d.db.kysely, list);
     return new Map(rows.map((u) => [u.id, { user_id: u.id, name: u.name, email: u.email, partner_id: u.partner_id ?? null, partner_name: u.pname ?? null }]));
   }
 
   /** Acknowledge or resolve one alert the member sees; needs alerts.manage in the member role. Audited. */
   async act(ctx: RequestContext, who: Who, alertId: string, verb: 'acknowledge' | 'resolve', note?: string) {
     const db = this.#d.db.kysely;
-    const a = await db.selectFrom('partner_alerts').selectAll().where('id', '=', alertId).where('partner_id', '=', who.partnerId).executeTakeFirst();
+    const a = await repo.findAlertOfPartner(db, alertId, who.partnerId);
     const v = a ? this.#visible(who, a.tenant_id) : null;
     if (!a || !v || !(a.kind === 'sla_breach' ? v.sla : v.billing).includes(a.tenant_id)) throw E.alert_not_found();
     if (!this.#d.authz.memberRoleGrants(who.userId, 'alerts.manage')) {
@@ -346,11 +324,10 @@ export class AlertsService {
     const now = this.#d.clock.now().toISOString();
     const set = verb === 'acknowledge' ? { status: 'acknowledged' as const, acknowledged_at: a.acknowledged_at ?? now, acknowledged_by: a.acknowledged_by ?? who.userId } : { status: 'resolved' as const, resolved_at: now, resolved_by: who.userId, resolution: 'manual' as const };
     await mutate(this.#d.db, async (trx) => {
-      const r = await trx.updateTable('partner_alerts').set(set).where('id', '=', alertId).where('resolved_at', 'is', null).executeTakeFirst();
-      if (Number(r.numUpdatedRows ?? 0) === 0) throw E.alert_already_resolved();
+      if (!(await repo.updateUnresolvedAlert(trx, alertId, set))) throw E.alert_already_resolved();
       await this.#d.audit.record(trx, ctx, { action: verb === 'acknowledge' ? 'alert.acknowledged' : 'alert.resolved', tenantId: a.tenant_id, partnerId: a.partner_id, targetType: 'alert', targetId: alertId, details: { kind: a.kind, note: note ?? null } });
     });
-    const row = await db.selectFrom('partner_alerts as a').innerJoin('tenants as t', 't.id', 'a.tenant_id').selectAll('a').select('t.name as tenant_name').where('a.id', '=', alertId).executeTakeFirstOrThrow();
+    const row = await reads.alertWithTenant(db, alertId);
     const dto = toAlertDto(row, row.tenant_name, await this.#people([row.acknowledged_by, row.resolved_by]));
     return this.#figuresOf(v).shows(row) ? dto : withoutFigures(dto);
   }
