@@ -158,19 +158,6 @@ export function listHeld(db: Executor, f: { sourceId?: string; status?: HeldLine
   return q.orderBy('created_at').orderBy('line_no').limit(f.limit).execute();
 }
 
-/** Held lines whose missing billing account exists now (created by any means since). */
-export function heldLinesNowResolvable(db: Executor, sourceId: string, limit: number): Promise<HeldLineRow[]> {
-  return db
-    .selectFrom('sync_held_lines as h')
-    .selectAll('h')
-    .where('h.source_id', '=', sourceId)
-    .where('h.status', '=', 'held')
-    .where((eb) => eb.exists(eb.selectFrom('billing_accounts as b').select('b.id').where(sql<boolean>`h.missing_key = 'ban:' || b.account_number`)))
-    .orderBy('h.created_at')
-    .limit(limit)
-    .execute();
-}
-
 export async function countHeld(db: Executor): Promise<Map<string, number>> {
   const rows = await db.selectFrom('sync_held_lines').select((eb) => ['source_id', eb.fn.countAll<number>().as('n')]).where('status', '=', 'held').groupBy('source_id').execute();
   return new Map(rows.map((r) => [r.source_id, Number(r.n)]));

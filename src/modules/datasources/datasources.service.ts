@@ -14,6 +14,7 @@ import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
+import { heldLinesNowResolvable } from './held-line-reads.ts';
 import * as repo from './datasources.repo.ts';
 import { SyncApplier, type LineResult, type SyncLineInput, type SyncSource } from './sync-apply.ts';
 import { SOURCE_KINDS, displayVersion, type SourceKind } from './sync-lines.ts';
@@ -236,7 +237,7 @@ export class DataSourcesService {
       for (const h of await repo.listHeld(this.#k, { sourceId: s.id, status: 'held', limit: 10_000 })) if (f.ids.includes(h.id)) held.set(h.id, h);
     } else {
       if (keys.length) for (const h of await repo.listHeld(this.#k, { sourceId: s.id, status: 'held', missingKeys: keys, limit: RETRY_PAGE })) held.set(h.id, h);
-      for (const h of await repo.heldLinesNowResolvable(this.#k, s.id, RETRY_PAGE)) held.set(h.id, h);
+      for (const h of await heldLinesNowResolvable(this.#k, s.id, RETRY_PAGE)) held.set(h.id, h);
     }
     const changed = new Set<string>();
     if (held.size === 0) return changed;

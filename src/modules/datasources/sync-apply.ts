@@ -31,6 +31,8 @@ import { problemFrom } from '../../platform/errors/problem.ts';
 import { newId } from '../../platform/ids.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './datasources.repo.ts';
+import { invoiceQueries } from '../resources/index.ts';
+import { billingLookups, tenantQueries } from '../tenants/index.ts';
 import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
 import { ID_PREFIX, applyPayment, deleteRecord, recordWrite, writeRecord, type Ba, type RecordKind, type RecordWrite } from './sync-writers.ts';
 import { EVENT_KINDS, recordEvents, type EmitRecordEvents, type RecordEvent } from './sync-events.ts';
@@ -318,7 +320,7 @@ export class SyncApplier {
   /** Customers' names for events, read in bulk as the system. */
   async #names(tenantIds: readonly string[]) {
     const missing = [...new Set(tenantIds)].filter((t) => !this.#tenantNames.has(t));
-    for (let i = 0; i < missing.length; i += 1000) for (const t of await this.#committed.selectFrom('tenants').select(['id', 'name']).where('id', 'in', missing.slice(i, i + 1000)).execute()) this.#tenantNames.set(t.id, t.name);
+    for (let i = 0; i < missing.length; i += 1000) for (const [id, name] of await tenantQueries.findTenantNames(this.#committed, missing.slice(i, i + 1000))) this.#tenantNames.set(id, name);
   }
 
   #parties(source: SyncSource, tenantId: string, banNumber: string | null, row: Record<string, unknown>) {
@@ -358,7 +360,7 @@ export class SyncApplier {
 
   /** A billing account by number: made earlier in this batch, or committed (read as the system, so one outside the source's scope is refused, not held). */
   async #findBan(number: string): Promise<Ba | undefined> {
-    const b = this.#bans.get(number) ?? (await this.#committed.selectFrom('billing_accounts').select(['id', 'tenant_id']).where('account_number', '=', number).executeTakeFirst());
+    const b = this.#bans.get(number) ?? (await billingLookups.findBillingAccountByNumber(this.#committed, number));
     if (b) this.#bans.set(number, b);
     return b;
   }
@@ -372,7 +374,7 @@ export class SyncApplier {
   async #tenantByRef(ref: string): Promise<string> {
     const known = this.#tenantRefs.get(ref);
     if (known) return known;
-    const t = await this.#committed.selectFrom('tenants').select('id').where('slug', '=', ref).executeTakeFirst();
+    const t = await tenantQueries.findTenantBySlug(this.#committed, ref);
     if (!t) throw new Held(`tenant:${ref}`, `No customer with the reference ${ref} is known yet; the line waits until it appears.`);
     this.#tenantRefs.set(ref, t.id);
     return t.id;
@@ -396,11 +398,11 @@ export class SyncApplier {
   /** A payment that brought its invoice to paid fires the invoice's event. */
   async #paymentEvents(trx: Tx, source: SyncSource, invoiceId: string, moved: { before: string; after: string }) {
     if (moved.before === moved.after) return;
-    const inv = await trx.selectFrom('invoices').selectAll().where('id', '=', invoiceId).executeTakeFirst();
+    const inv = await invoiceQueries.findInvoiceById(trx, invoiceId);
     if (!inv) return;
-    const ban = await trx.selectFrom('billing_accounts').select('account_number').where('id', '=', inv.ban_id).executeTakeFirst();
+    const banNumber = await billingLookups.findBillingAccountNumber(trx, inv.ban_id);
     await this.#names([inv.tenant_id]);
-    await this.#emitAs(trx, source, recordEvents('invoice', { status: moved.before }, inv as unknown as Record<string, unknown>, this.#parties(source, inv.tenant_id, ban?.account_number ?? null, inv as unknown as Record<string, unknown>)));
+    await this.#emitAs(trx, source, recordEvents('invoice', { status: moved.before }, inv as unknown as Record<string, unknown>, this.#parties(source, inv.tenant_id, banNumber, inv as unknown as Record<string, unknown>)));
   }
 
   async #write(source: SyncSource, l: ParsedLine, existing: repo.SyncRecordRow | undefined, out: ApplyOutcome): Promise<Omit<LineResult, 'line' | 'kind' | 'external_id'>> {

@@ -7,7 +7,7 @@
  * the savepoint is rolled back and the applier applies the group's lines one by one, each in a
  * savepoint of its own, so one bad line still leaves the others alone and never half-applies.
  */
-import { sql, type Insertable } from 'kysely';
+import { PostgresAdapter, type Insertable } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import type { SyncRecordsTable } from '../../platform/db/schema.ts';
 import type { SyncRecordRow } from './datasources.repo.ts';
@@ -15,6 +15,8 @@ import type { SyncLineInput } from './sync-types.ts';
 import type { ParsedLine } from './sync-lines.ts';
 import { PRIOR_COLUMNS, type PriorState } from './sync-events.ts';
 import type { Ba, RecordTable, RecordWrite } from './sync-writers.ts';
+import * as syncRecords from './sync-records.repo.ts';
+import { billingLookups } from '../tenants/index.ts';
 
 /** One line of a group: what it writes, and what it will have done once the group commits. */
 export interface PendingLine {
@@ -38,6 +40,8 @@ const TABLE_ORDER: readonly RecordTable[] = ['billing_accounts', 'invoices', 'pr
 /** rows per statement: under SQLite's and PostgreSQL's bounds on a statement's parameters */
 const PARAMS_PER_STATEMENT = 30_000;
 const IDS_PER_STATEMENT = 1_000;
+/** a batch's lines at most (sync.routes.ts): one array parameter holds them all */
+const SYNC_MAX_IDS = 10_000;
 
 function chunks<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -77,19 +81,20 @@ export async function prefetchBatch(trx: Tx, committed: Executor, sourceId: stri
   }
   for (const [kind, set] of ids) {
     for (const id of set) out.records.set(keyOf(kind, id), null);
-    for (const part of chunks([...set], IDS_PER_STATEMENT)) {
-      const rows = await trx.selectFrom('sync_records').selectAll().where('source_id', '=', sourceId).where('kind', '=', kind).where('external_id', 'in', part).execute();
+    // PostgreSQL takes a batch's ids of a kind as one array (sync-records.repo.ts); SQLite a thousand at a time
+    for (const part of chunks([...set], trx.getExecutor().adapter instanceof PostgresAdapter ? SYNC_MAX_IDS : IDS_PER_STATEMENT)) {
+      const rows = await syncRecords.findSyncRecordsOf(trx, sourceId, kind, part);
       for (const r of rows) out.records.set(keyOf(kind, r.external_id), r);
     }
   }
   for (const n of bans) out.noBans.add(n);
   for (const part of chunks([...bans], IDS_PER_STATEMENT)) {
-    for (const b of await committed.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number']).where('account_number', 'in', part).execute()) {
+    for (const b of await billingLookups.findBillingAccountsByNumbers(committed, part)) {
       out.bans.set(b.account_number, { id: b.id, tenant_id: b.tenant_id });
       out.noBans.delete(b.account_number);
     }
   }
-  for (const part of chunks([...refs], IDS_PER_STATEMENT)) for (const t of await committed.selectFrom('tenants').select(['id', 'slug']).where('slug', 'in', part).execute()) out.tenantRefs.set(t.slug, t.id);
+  for (const part of chunks([...refs], IDS_PER_STATEMENT)) for (const t of await billingLookups.findTenantIdsBySlugs(committed, part)) out.tenantRefs.set(t.slug, t.id);
   return out;
 }
 
@@ -127,26 +132,8 @@ export async function writeGroup(trx: Tx, group: readonly PendingLine[]): Promis
   const syncs = group.map((p) => p.sync);
   const per = Math.floor(PARAMS_PER_STATEMENT / 9);
   for (const part of chunks(syncs, per)) {
-    const moved = await trx
-      .insertInto('sync_records')
-      .values(part)
-      .onConflict((oc) =>
-        oc
-          .columns(['source_id', 'kind', 'external_id'])
-          .doUpdateSet((eb) => ({
-            record_id: eb.ref('excluded.record_id'),
-            tenant_id: eb.ref('excluded.tenant_id'),
-            version: eb.ref('excluded.version'),
-            content_hash: eb.ref('excluded.content_hash'),
-            deleted: eb.ref('excluded.deleted'),
-            updated_at: eb.ref('excluded.updated_at'),
-          }))
-          // only to a newer version: a batch that applied a newer one meanwhile wins, and this group goes line by line
-          .where(sql<boolean>`sync_records.version < excluded.version`),
-      )
-      .returning('external_id')
-      .execute();
-    if (moved.length !== part.length) throw new Error('a record of the group was applied by another batch meanwhile');
+    const moved = await syncRecords.upsertNewerSyncRecords(trx, part);
+    if (moved !== part.length) throw new Error('a record of the group was applied by another batch meanwhile');
   }
 }
 
@@ -155,7 +142,7 @@ export async function resolveHeldOf(trx: Tx, sourceId: string, group: readonly P
   const byKey = new Map(group.map((p) => [`${p.l.kind}\u0000${p.l.externalId}`, p]));
   const resolve = new Map<string, string[]>();
   for (const part of chunks([...new Set(group.map((p) => p.l.externalId))], IDS_PER_STATEMENT)) {
-    const held = await trx.selectFrom('sync_held_lines').select(['id', 'kind', 'external_id', 'version']).where('source_id', '=', sourceId).where('status', '=', 'held').where('external_id', 'in', part).execute();
+    const held = await syncRecords.findHeldUnder(trx, sourceId, part);
     for (const h of held) {
       const p = byKey.get(`${h.kind}\u0000${h.external_id}`);
       if (!p || h.version > p.l.version) continue;
@@ -164,5 +151,5 @@ export async function resolveHeldOf(trx: Tx, sourceId: string, group: readonly P
       resolve.set(p.heldWords, ids);
     }
   }
-  for (const [words, ids] of resolve) await trx.updateTable('sync_held_lines').set({ status: 'applied', outcome: words, resolved_at: now }).where('id', 'in', ids).execute();
+  for (const [words, ids] of resolve) await syncRecords.markHeldApplied(trx, ids, words, now);
 }

@@ -7,6 +7,8 @@
 import type { Tx } from '../../platform/db/database.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import type { LineKind } from './sync-lines.ts';
+import { invoiceQueries } from '../resources/index.ts';
+import { billingLookups } from '../tenants/index.ts';
 
 /** A billing account a line resolved to. */
 export const isoOf = (t: unknown): string | null => (typeof t === 'string' ? new Date(Date.parse(t)).toISOString() : null);
@@ -173,19 +175,16 @@ export async function writeRecord(trx: Tx, r: RecordWrite): Promise<void> {
 
 /** A payment: the invoice's balance goes down, and it is paid at zero. Returns the invoice's status before and after. */
 export async function applyPayment(trx: Tx, invoiceId: string, d: D): Promise<{ before: string; after: string }> {
-  const inv = await trx.selectFrom('invoices').select(['balance_cents', 'status']).where('id', '=', invoiceId).executeTakeFirst();
-  if (!inv) throw E.record_conflict('The invoice this payment is for is no longer there.');
-  const balance = Math.max(0, inv.balance_cents - Number(d.amount_cents));
-  const paid = balance === 0 && inv.status !== 'void';
-  await trx.updateTable('invoices').set({ balance_cents: balance, ...(paid ? { status: 'paid' as const, paid_at: isoOf(d.paid_at) } : {}) }).where('id', '=', invoiceId).execute();
-  return { before: inv.status, after: paid ? 'paid' : inv.status };
+  const moved = await invoiceQueries.applyInvoicePayment(trx, invoiceId, Number(d.amount_cents), isoOf(d.paid_at));
+  if (!moved) throw E.record_conflict('The invoice this payment is for is no longer there.');
+  return moved;
 }
 
 /** A deletion: the record goes (a billing account is closed instead: invoices and orders name it). */
 export async function deleteRecord(trx: Tx, kind: LineKind, id: string, now: string) {
   if (kind === 'payment') throw E.payment_immutable('A payment cannot be deleted; send a correction as an update of the invoice.');
   if (kind === 'billing_account') {
-    await trx.updateTable('billing_accounts').set({ status: 'closed', updated_at: now }).where('id', '=', id).execute();
+    await billingLookups.closeBillingAccount(trx, id, now);
     return;
   }
   await trx.deleteFrom(TABLE_OF[kind]).where('id', '=', id).execute();
