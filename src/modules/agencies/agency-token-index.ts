@@ -23,6 +23,7 @@ import { MissLookup } from '../../platform/miss-lookup.ts';
 import { isWellFormedAgencyToken } from './agency-token.ts';
 import { parseFormConfig, type FormConfig } from './form-config.ts';
 import * as repo from './agencies.repo.ts';
+import { tenantIndexQueries } from '../tenants/index.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 
 export interface IndexedToken {
@@ -139,7 +140,7 @@ export class AgencyTokenIndex {
     const token = await repo.findTokenByHash(k, hash);
     if (!token) return undefined;
     const [agency] = await repo.findAgenciesByIds(k, [token.partner_agency_id]);
-    const tenant = await k.selectFrom('tenants').select(['id', 'name', 'status']).where('id', '=', token.tenant_id).executeTakeFirst();
+    const [tenant] = await tenantIndexQueries.findTenantStatuses(k, [token.tenant_id]);
     return { token, agency, tenant };
   }
 
@@ -158,7 +159,7 @@ export class AgencyTokenIndex {
     this.#db = db;
     const k = db.kysely;
     const [tenants, agencies, tokens] = await Promise.all([
-      k.selectFrom('tenants').select(['id', 'name', 'status']).execute(),
+      tenantIndexQueries.listTenantStatuses(k),
       k.selectFrom('partner_agencies').selectAll().execute(),
       k.selectFrom('partner_tokens').selectAll().execute(),
     ]);
@@ -181,7 +182,7 @@ export class AgencyTokenIndex {
     if (tenantIds.length + agencyIds.length + tokenIds.length > 0) this.#changes++;
     const k = db.kysely;
     if (tenantIds.length) {
-      const rows = await k.selectFrom('tenants').select(['id', 'name', 'status']).where('id', 'in', tenantIds).execute();
+      const rows = await tenantIndexQueries.findTenantStatuses(k, tenantIds);
       const found = new Set(rows.map((r) => r.id));
       for (const r of rows) this.#tenants.set(r.id, { name: r.name, status: r.status });
       for (const id of tenantIds) if (!found.has(id)) this.#tenants.delete(id);
@@ -205,7 +206,7 @@ export class AgencyTokenIndex {
     // change): read it now, off the request path, rather than refuse its agencies' tokens.
     const unknownTenants = [...seenTenants].filter((id) => !this.#tenants.has(id));
     if (unknownTenants.length) {
-      const rows = await k.selectFrom('tenants').select(['id', 'name', 'status']).where('id', 'in', unknownTenants).execute();
+      const rows = await tenantIndexQueries.findTenantStatuses(k, unknownTenants);
       for (const r of rows) this.#tenants.set(r.id, { name: r.name, status: r.status });
     }
   }
