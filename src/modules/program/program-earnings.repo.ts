@@ -3,9 +3,10 @@
  * by page, their paid invoices, the lines and their invoices, compare-and-set updates.
  * Re-exported by program.repo.ts.
  */
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ProgramEarningInvoicesTable, ProgramEarningsTable } from '../../platform/db/schema.ts';
+import { invoiceQueries } from '../resources/index.ts';
 
 type EarningRow = Selectable<ProgramEarningsTable>;
 
@@ -51,19 +52,13 @@ export interface SourceInvoice {
 }
 
 /**
- * The paid invoices of some tenants (`month`: only those paid that month), by the invoices' tenant
- * index. The month of payment is paid_at's; an invoice marked paid without a payment time counts
+ * The paid invoices of some tenants (`month`: only those paid that month), asked of the resources
+ * module. The month of payment is paid_at's; an invoice marked paid without a payment time counts
  * in its billing period.
  */
 export async function paidInvoicesOf(db: Executor, tenantIds: string[], month?: string): Promise<SourceInvoice[]> {
   if (tenantIds.length === 0) return [];
-  let q = db.selectFrom('invoices').select(['id', 'tenant_id', 'number', 'period', 'paid_at', 'subtotal_cents', 'currency']).where('tenant_id', 'in', tenantIds).where('status', '=', 'paid');
-  if (month) {
-    q = q.where((eb) =>
-      eb.or([eb.and([eb('paid_at', '>=', `${month}-01`), eb('paid_at', '<', `${nextMonth(month)}-01`)]), eb.and([eb('paid_at', 'is', null), eb('period', '=', month)])]),
-    );
-  }
-  const rows = await q.execute();
+  const rows = await invoiceQueries.paidInvoicesOfTenants(db, tenantIds, month);
   return rows.map((r) => ({ id: r.id, tenant_id: r.tenant_id, number: r.number, month: r.paid_at ? r.paid_at.slice(0, 7) : r.period, paid_at: r.paid_at, base: Number(r.subtotal_cents), currency: r.currency }));
 }
 
@@ -140,44 +135,3 @@ export async function reverseOpenLines(db: Executor, ids: string[], now: string)
     .execute();
 }
 
-/**
- * The refund sweep of a one-month run: the (tenant, month) of every line outside the month that
- * needs recomputing — a live line holding an invoice no longer paid (and not yet clawed back), or
- * an open clawback whose invoice is paid again. Starts from the few invoices not paid.
- */
-export async function refundCandidates(db: Executor, partnerId: string): Promise<{ tenant_id: string; period: string }[]> {
-  const refunded = await db
-    .selectFrom('invoices as i')
-    .innerJoin('program_earning_invoices as ei', 'ei.invoice_id', 'i.id')
-    .innerJoin('program_earnings as e', 'e.id', 'ei.earning_id')
-    .select(['e.tenant_id', 'e.period'])
-    .distinct()
-    .where('i.status', '<>', 'paid')
-    .where('ei.partner_id', '=', partnerId)
-    .where('e.kind', 'in', ['commission', 'bounty'])
-    .where('e.state', '<>', 'reversed')
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('program_earnings as c')
-            .select(sql`1`.as('x'))
-            .whereRef('c.clawback_of', '=', 'e.id')
-            .whereRef('c.refund_invoice_id', '=', 'ei.invoice_id')
-            .where('c.state', '<>', 'reversed'),
-        ),
-      ),
-    )
-    .execute();
-  const repaid = await db
-    .selectFrom('program_earnings as c')
-    .innerJoin('invoices as i', 'i.id', 'c.refund_invoice_id')
-    .select(['c.tenant_id', 'c.period'])
-    .distinct()
-    .where('c.partner_id', '=', partnerId)
-    .where('c.kind', '=', 'clawback')
-    .where('c.state', 'in', ['pending', 'approved'])
-    .where('i.status', '=', 'paid')
-    .execute();
-  return [...refunded, ...repaid];
-}

@@ -12,6 +12,7 @@ import type { DemoStep, DemoUserLookup } from '../../platform/demo-step.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { newId } from '../../platform/ids.ts';
 import type { TenantsService } from '../tenants/index.ts';
+import { invoiceQueries } from '../resources/index.ts';
 import { periodOf } from './earnings-math.ts';
 import type { ProgramService } from './program.service.ts';
 import * as repo from './program.repo.ts';
@@ -107,7 +108,7 @@ async function seedCodesAndCustomers({ s, opCtx, as, partnerId, ownerId, staffId
           created_at: issued.toISOString(),
         });
       }
-      await repo.insertDemoInvoices(trx, rows);
+      await invoiceQueries.insertDemoInvoices(trx, rows);
     });
   }
   await s.program.setCodeActive(as(ownerId), partnerId, 'TAILSPIN-X9PD', false);
@@ -154,7 +155,7 @@ async function seedEarnings({ s, opCtx, partnerId, now }: ProgramSeed): Promise<
   const refund = async (slug: string, f: { state: 'paid' } | { period: string }) => {
     const t = await s.tenants.findBySlug(slug);
     const inv = t ? await repo.demoLineInvoice(s.db.kysely, t.id, f) : undefined;
-    if (inv) await repo.setInvoiceStatus(s.db.kysely, inv, 'void');
+    if (inv) await invoiceQueries.setInvoiceStatus(s.db.kysely, inv, 'void');
   };
   await refund('northgate-dental', { period: periodOf(monthStart(now, 2)) });
   await refund('harbor-bakery', { state: 'paid' });

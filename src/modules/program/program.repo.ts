@@ -2,7 +2,6 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ProgramAgreementsTable, ProgramEarningsTable, ProgramPayoutsTable, ReferralAttributionsTable, ReferralCodesTable } from '../../platform/db/schema.ts';
-import { anyColumnContains } from '../../platform/db/search.ts';
 
 export type CodeRow = Selectable<ReferralCodesTable>;
 export type AttributionRow = Selectable<ReferralAttributionsTable>;
@@ -10,6 +9,9 @@ export type AgreementRow = Selectable<ProgramAgreementsTable>;
 export type EarningRow = Selectable<ProgramEarningsTable>;
 export type PayoutRow = Selectable<ProgramPayoutsTable>;
 export type EarningState = EarningRow['state'];
+
+// the pages and sweeps that name other modules' rows (program-reads.ts, a cross-table read model)
+export * from './program-reads.ts';
 
 // ---- codes ------------------------------------------------------------------------------------
 
@@ -21,19 +23,6 @@ export function findCode(db: Executor, code: string): Promise<CodeRow | undefine
   return db.selectFrom('referral_codes').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export type CodeListRow = CodeRow & { created_by_name: string | null; sign_ups: number | string };
-
-export function listCodes(db: Executor, f: { partnerId: string; createdBy?: string; limit: number; offset: number }): Promise<CodeListRow[]> {
-  let q = db
-    .selectFrom('referral_codes as c')
-    .leftJoin('users as u', 'u.id', 'c.created_by')
-    .selectAll('c')
-    .select('u.name as created_by_name')
-    .select((eb) => eb.selectFrom('referral_attributions as a').whereRef('a.code', '=', 'c.code').select(eb.fn.countAll().as('n')).as('sign_ups'))
-    .where('c.partner_id', '=', f.partnerId);
-  if (f.createdBy) q = q.where('c.created_by', '=', f.createdBy);
-  return q.orderBy('c.created_at', 'desc').orderBy('c.code').limit(f.limit).offset(f.offset).execute() as Promise<CodeListRow[]>;
-}
 
 export async function countCodes(db: Executor, f: { partnerId: string; createdBy?: string }): Promise<number> {
   let q = db.selectFrom('referral_codes').select((eb) => eb.fn.countAll().as('n')).where('partner_id', '=', f.partnerId);
@@ -55,90 +44,9 @@ export function findAttribution(db: Executor, tenantId: string): Promise<Attribu
   return db.selectFrom('referral_attributions').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
 }
 
-export interface ReferralFilter {
-  partnerId: string;
-  /** staff: only the tenants their own codes brought */
-  codeCreatedBy?: string;
-  tenantId?: string;
-  q?: string;
-}
-
-function referralQuery(db: Executor, f: ReferralFilter) {
-  let q = db
-    .selectFrom('referral_attributions as a')
-    .innerJoin('tenants as t', 't.id', 'a.tenant_id')
-    .innerJoin('referral_codes as c', 'c.code', 'a.code')
-    .where('a.partner_id', '=', f.partnerId);
-  if (f.codeCreatedBy) q = q.where('c.created_by', '=', f.codeCreatedBy);
-  if (f.tenantId) q = q.where('a.tenant_id', '=', f.tenantId);
-  if (f.q) q = q.where(anyColumnContains(['t.name', 't.slug'], f.q));
-  return q;
-}
-
-/** The referred tenants' ids: whose invoices a partner's earnings come from (for where that billing data comes from). */
-export async function listReferredTenantIds(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<string[]> {
-  return (await referralQuery(db, { partnerId, codeCreatedBy }).select('a.tenant_id').execute()).map((r) => r.tenant_id);
-}
-
-/** The limited tenant view's raw material: exactly the allow-listed columns, nothing else is selected. */
-export function listReferrals(db: Executor, f: ReferralFilter & { limit: number; offset: number }) {
-  return referralQuery(db, f)
-    .select(['t.id', 't.name', 't.slug', 't.status', 't.tier', 'a.attributed_at', 'a.code'])
-    .orderBy('a.attributed_at', 'desc')
-    .orderBy('t.id')
-    .limit(f.limit)
-    .offset(f.offset)
-    .execute();
-}
-
-export async function countReferrals(db: Executor, f: ReferralFilter): Promise<number> {
-  return Number((await referralQuery(db, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-}
-
-export async function countActiveReferrals(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<number> {
-  return Number(
-    (await referralQuery(db, { partnerId, codeCreatedBy }).where('t.status', '=', 'active').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
-  );
-}
-
-/** Referred tenants that have paid at least one invoice (the funnel's last step). */
 /** Who created a partner's referral code. */
 export function findCodeCreator(db: Executor, partnerId: string, code: string) {
   return db.selectFrom('referral_codes').select('created_by').where('code', '=', code).where('partner_id', '=', partnerId).executeTakeFirst();
-}
-
-export async function countPayingReferrals(db: Executor, partnerId: string, codeCreatedBy?: string): Promise<number> {
-  return Number(
-    (
-      await referralQuery(db, { partnerId, codeCreatedBy })
-        .where((eb) => eb.exists(eb.selectFrom('invoices as i').select('i.id').whereRef('i.tenant_id', '=', 'a.tenant_id').where('i.status', '=', 'paid')))
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-}
-
-/**
- * Aggregated monthly revenue of some tenants: the paid subtotal of each one's latest invoiced
- * period (one number per tenant; no invoice leaves this function).
- */
-export async function latestMonthlyRevenue(db: Executor, tenantIds: string[]): Promise<Map<string, { minor: number; currency: string }>> {
-  const out = new Map<string, { minor: number; currency: string }>();
-  if (tenantIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('invoices as i')
-    .select(['i.tenant_id', 'i.currency', 'i.period'])
-    .select((eb) => eb.fn.sum<number | string>('i.subtotal_cents').as('minor'))
-    .where('i.tenant_id', 'in', tenantIds)
-    .where('i.status', '=', 'paid')
-    .where('i.period', '=', (eb) => eb.selectFrom('invoices as j').select((e2) => e2.fn.max('j.period').as('p')).whereRef('j.tenant_id', '=', 'i.tenant_id').where('j.status', '=', 'paid'))
-    .groupBy(['i.tenant_id', 'i.currency', 'i.period'])
-    .execute();
-  for (const r of rows) {
-    const prev = out.get(r.tenant_id);
-    if (!prev || Number(r.minor) > prev.minor) out.set(r.tenant_id, { minor: Number(r.minor), currency: r.currency });
-  }
-  return out;
 }
 
 // ---- agreements -------------------------------------------------------------------------------
@@ -200,52 +108,6 @@ export async function invoiceNumbersOf(db: Executor, partnerId: string): Promise
   const out = new Map<string, string[]>();
   for (const r of rows) out.set(r.earning_id, [...(out.get(r.earning_id) ?? []), r.invoice_number]);
   return out;
-}
-
-export function findEarning(db: Executor, id: string): Promise<EarningListRow | undefined> {
-  return db
-    .selectFrom('program_earnings as e')
-    .innerJoin('tenants as t', 't.id', 'e.tenant_id')
-    .innerJoin('partners as p', 'p.id', 'e.partner_id')
-    .selectAll('e')
-    .select(['t.name as tenant_name', 'p.name as partner_name'])
-    .where('e.id', '=', id)
-    .executeTakeFirst();
-}
-
-export interface EarningFilter {
-  partnerId?: string;
-  state?: EarningState;
-  period?: string;
-}
-
-function earningsQuery(db: Executor, f: EarningFilter) {
-  let q = db.selectFrom('program_earnings as e');
-  if (f.partnerId) q = q.where('e.partner_id', '=', f.partnerId);
-  if (f.state) q = q.where('e.state', '=', f.state);
-  if (f.period) q = q.where('e.period', '=', f.period);
-  return q;
-}
-
-export type EarningListRow = EarningRow & { tenant_name: string; partner_name: string };
-
-export function listEarnings(db: Executor, f: EarningFilter & { limit: number; offset: number }): Promise<EarningListRow[]> {
-  return earningsQuery(db, f)
-    .innerJoin('tenants as t', 't.id', 'e.tenant_id')
-    .innerJoin('partners as p', 'p.id', 'e.partner_id')
-    .selectAll('e')
-    .select(['t.name as tenant_name', 'p.name as partner_name'])
-    .orderBy('e.period', 'desc')
-    .orderBy('t.name')
-    .orderBy('e.created_at')
-    .orderBy('e.id')
-    .limit(f.limit)
-    .offset(f.offset)
-    .execute();
-}
-
-export async function countEarnings(db: Executor, f: EarningFilter): Promise<number> {
-  return Number((await earningsQuery(db, f).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 /** Totals by month and state (the summary: no line leaves this function). */
@@ -319,34 +181,6 @@ export async function markPaid(db: Executor, ids: string[], payoutId: string, by
 
 export async function insertPayout(db: Executor, row: PayoutRow): Promise<void> {
   await db.insertInto('program_payouts').values(row).execute();
-}
-
-export function listPayouts(db: Executor, partnerId?: string) {
-  let q = db.selectFrom('program_payouts as y').innerJoin('partners as p', 'p.id', 'y.partner_id').selectAll('y').select('p.name as partner_name');
-  if (partnerId) q = q.where('y.partner_id', '=', partnerId);
-  return q.orderBy('y.created_at', 'desc').limit(500).execute();
-}
-
-/** Per-partner sign-up counts (the operator's overview). */
-export async function signupCounts(db: Executor): Promise<Map<string, { sign_ups: number; active: number }>> {
-  const rows = await db
-    .selectFrom('referral_attributions as a')
-    .innerJoin('tenants as t', 't.id', 'a.tenant_id')
-    .select('a.partner_id')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .select((eb) => eb.fn.sum<number | string>(eb.case().when('t.status', '=', 'active').then(1).else(0).end()).as('active'))
-    .groupBy('a.partner_id')
-    .execute();
-  return new Map(rows.map((r) => [r.partner_id, { sign_ups: Number(r.n), active: Number(r.active ?? 0) }]));
-}
-
-/** The demo world's referred tenants' invoices (program.demo.ts): the reference resource data's own table. */
-export async function insertDemoInvoices(db: Executor, rows: Insertable<import('../../platform/db/schema.ts').InvoicesTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('invoices').values(rows).execute();
-}
-
-export async function setInvoiceStatus(db: Executor, id: string, status: 'void' | 'paid'): Promise<void> {
-  await db.updateTable('invoices').set({ status }).where('id', '=', id).execute();
 }
 
 /** The demo world's refunds: an invoice of a tenant's commission line (its latest paid one, or one of a month). */

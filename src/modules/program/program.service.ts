@@ -24,6 +24,7 @@ import type { PartnersService } from '../partners/index.ts';
 import { partnerQueries, slugify } from '../partners/index.ts';
 import { programErrors as E } from './program.errors.ts';
 import * as repo from './program.repo.ts';
+import { invoiceQueries } from '../resources/index.ts';
 import { periodOf } from './earnings-math.ts';
 import { EarningsComputation, byMonth, nextPayoutMinor, type ComputeResult } from './program-earnings.ts';
 import { signupDoneMail, signupExistingMail } from './program-mail.ts';
@@ -227,7 +228,7 @@ export class ProgramService {
    * attribution query has just returned — no invoice row leaves this function.
    */
   async #withRevenue(rows: Awaited<ReturnType<typeof repo.listReferrals>>) {
-    const revenue = await asSystem(() => repo.latestMonthlyRevenue(this.#k, rows.map((r) => r.id)));
+    const revenue = await asSystem(() => invoiceQueries.latestMonthlyRevenue(this.#k, rows.map((r) => r.id)));
     return rows.map((r) => ({ ...r, monthly_revenue_minor: revenue.get(r.id)?.minor ?? 0, currency: revenue.get(r.id)?.currency ?? 'EUR' }));
   }
 
