@@ -18,6 +18,7 @@ import { PassThrough } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import type { Executor } from '../../platform/db/database.ts';
 import * as repo from './resources.repo.ts';
+import { billingLookups } from '../tenants/index.ts';
 import { toInvoiceDto } from './resource-dtos.ts';
 
 export interface InvoiceLine {
@@ -46,12 +47,7 @@ export async function findInvoiceDetail(db: Executor, scopes: readonly repo.Tena
   const inv = await repo.findInvoice(db, scopes, id);
   if (!inv) return undefined;
   // the names beside the row, as the invoice list joins them (resource-lists.ts)
-  const names = await db
-    .selectFrom('tenants as t')
-    .leftJoin('billing_accounts as b', (j) => j.on('b.id', '=', inv.ban_id).on('b.tenant_id', '=', inv.tenant_id))
-    .select(['t.name as tenant_name', 'b.account_number as ban_account_number', 'b.name as ban_name'])
-    .where('t.id', '=', inv.tenant_id)
-    .executeTakeFirst();
+  const names = await billingLookups.findTenantAndAccountNames(db, inv.tenant_id, inv.ban_id);
   return {
     ...toInvoiceDto(inv),
     tenant_name: names?.tenant_name ?? '',

@@ -19,7 +19,6 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import PDFDocument from 'pdfkit';
-import { sql, type SqlBool, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { currentDbContext, withDbContext } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -29,8 +28,12 @@ import { hmacSha256, sha256 } from '../../platform/crypto.ts';
 import { defineErrors } from '../../platform/errors/app-error.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Allowed } from '../authz/index.ts';
-import { scopeFilter, type InvoiceRow, type TenantScope } from './resources.repo.ts';
-import { likePattern, parseRange } from './resource-lists.ts';
+import type { InvoiceRow, TenantScope } from './resources.repo.ts';
+import * as jobsRepo from './export-jobs.repo.ts';
+import { accountNames, countExportInvoices, exportInvoicePage, exportWhere } from './invoice-export-reads.ts';
+import { partnerLookups } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
+import { parseRange } from './resource-lists.ts';
 import type { MspCaller, MspViewsService } from './msp-views.service.ts';
 
 export const exportErrors = defineErrors('exports', {
@@ -120,7 +123,7 @@ export class InvoiceExportService {
 
   /** The file's name as a person files it: the partner's name, what it holds and the day ("fabrikam-msp-invoices-2026-11-26.csv"). */
   async #fileName(partnerId: string, day: string, format: string): Promise<string> {
-    const p = await this.#d.db.kysely.selectFrom('partners').select('name').where('id', '=', partnerId).executeTakeFirst();
+    const [p] = await partnerLookups.findPartnerNamesOf(this.#d.db.kysely, [partnerId]);
     const slug = (p?.name ?? '')
       .toLowerCase()
       .normalize('NFKD')
@@ -132,8 +135,7 @@ export class InvoiceExportService {
 
   /** Deletes the files of expired exports (and of jobs that never finished). Returns how many pieces went. */
   async sweepExpired(): Promise<number> {
-    const r = await this.#d.db.kysely.deleteFrom('export_file_chunks').where('expires_at', '<=', this.#d.clock.now().toISOString()).executeTakeFirst();
-    return Number(r.numDeletedRows ?? 0);
+    return jobsRepo.deleteExpiredChunks(this.#d.db.kysely, this.#d.clock.now().toISOString());
   }
 
   /** Start an export: the file itself when small (and not asked as a job), else a job. */
@@ -155,7 +157,7 @@ export class InvoiceExportService {
     const id = newId('exp', this.#d.clock.nowMs());
     const tenantIds = JSON.stringify(scopes.map((s) => s.tenantId));
     const row = { id, partner_id: who.partnerId, user_id: who.userId, format, filters: JSON.stringify(f), status: 'queued' as const, total_rows: total, rows_done: 0, file_path: null, token_hash: null, error: null, created_at: nowIso, finished_at: null, expires_at: null, tenant_ids: tenantIds };
-    await this.#d.db.kysely.insertInto('export_jobs').values(row).execute();
+    await jobsRepo.insertJob(this.#d.db.kysely, row);
     void this.sweepExpired().catch((e: unknown) => this.#d.onError?.(e));
     const dbCtx = currentDbContext();
     const run = withDbContext(dbCtx, () => this.#run(id, format, scopes, f, range, names, decisions));
@@ -172,7 +174,7 @@ export class InvoiceExportService {
   async #run(id: string, format: ExportFormat, scopes: TenantScope[], f: ExportFilters, range: { from?: string; to?: string }, names: Map<string, string>, _d: Map<string, Allowed>): Promise<void> {
     const db = this.#d.db.kysely;
     try {
-      await db.updateTable('export_jobs').set({ status: 'running' }).where('id', '=', id).execute();
+      await jobsRepo.updateJob(db, id, { status: 'running' });
       const out = new ChunkWriter(this.#d.db, id, new Date(this.#d.clock.nowMs() + UNFINISHED_TTL_MS).toISOString());
       let done = 0;
       const counted = async function* (src: AsyncGenerator<ExportRow>, onProgress: (n: number) => Promise<void>) {
@@ -183,22 +185,18 @@ export class InvoiceExportService {
         }
       };
       const rows = counted(this.#rows(scopes, f, range, names), async (n) => {
-        await db.updateTable('export_jobs').set({ rows_done: n }).where('id', '=', id).execute();
+        await jobsRepo.updateJob(db, id, { rows_done: n });
       });
       if (format === 'csv') await writeCsv(rows, out);
       else await writePdf(rows, out, this.#statementTitle(names, f), this.#d.clock.now());
       const now = this.#d.clock.now();
       const expiresAt = new Date(now.getTime() + EXPORT_TTL_MS).toISOString();
-      await db.updateTable('export_file_chunks').set({ expires_at: expiresAt }).where('job_id', '=', id).execute();
-      await db
-        .updateTable('export_jobs')
-        .set({ status: 'done', rows_done: done, token_hash: sha256(this.#token(id)), finished_at: now.toISOString(), expires_at: expiresAt })
-        .where('id', '=', id)
-        .execute();
+      await jobsRepo.setChunksExpiry(db, id, expiresAt);
+      await jobsRepo.updateJob(db, id, { status: 'done', rows_done: done, token_hash: sha256(this.#token(id)), finished_at: now.toISOString(), expires_at: expiresAt });
     } catch (e) {
       this.#d.onError?.(e);
-      await db.updateTable('export_jobs').set({ status: 'failed', error: 'The export could not be written; start it again.', finished_at: this.#d.clock.now().toISOString() }).where('id', '=', id).execute().catch(() => undefined);
-      await db.deleteFrom('export_file_chunks').where('job_id', '=', id).execute().catch(() => undefined);
+      await jobsRepo.updateJob(db, id, { status: 'failed', error: 'The export could not be written; start it again.', finished_at: this.#d.clock.now().toISOString() }).catch(() => undefined);
+      await jobsRepo.deleteChunksOf(db, id).catch(() => undefined);
     }
   }
 
@@ -208,20 +206,20 @@ export class InvoiceExportService {
 
   /** One of the caller's jobs (another member's, or another partner's, is not found). */
   async job(who: MspCaller, id: string) {
-    const j = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('id', '=', id).where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).executeTakeFirst();
+    const j = await jobsRepo.findJobOf(this.#d.db.kysely, id, who);
     if (!j) throw exportErrors.export_not_found();
     return toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, this.#d.clock.now().toISOString());
   }
 
   async jobs(who: MspCaller) {
-    const rows = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).orderBy('created_at', 'desc').limit(50).execute();
+    const rows = await jobsRepo.listJobsOf(this.#d.db.kysely, who, 50);
     const nowIso = this.#d.clock.now().toISOString();
     return { data: rows.map((j) => toJobDto(j, j.status === 'done' ? this.#linkOf(j.id) : null, nowIso)) };
   }
 
   /** The finished file, for its owner holding the link's token, until it expires. */
   async download(who: MspCaller, id: string, token: string): Promise<{ filename: string; contentType: string; stream: Readable; size: number }> {
-    const j = await this.#d.db.kysely.selectFrom('export_jobs').selectAll().where('id', '=', id).where('user_id', '=', who.userId).where('partner_id', '=', who.partnerId).executeTakeFirst();
+    const j = await jobsRepo.findJobOf(this.#d.db.kysely, id, who);
     if (!j) throw exportErrors.export_not_found();
     if (j.status !== 'done' || !j.token_hash) throw exportErrors.export_not_ready(`The export is ${j.status} (${j.rows_done} of ${j.total_rows} invoices).`);
     if (sha256(token) !== j.token_hash) throw exportErrors.export_link_invalid();
@@ -232,15 +230,11 @@ export class InvoiceExportService {
       await this.sweepExpired();
       throw exportErrors.export_expired();
     }
-    const stored = await this.#d.db.kysely
-      .selectFrom('export_file_chunks')
-      .select((eb) => [eb.fn.count<number | string>('seq').as('n'), eb.fn.sum<number | string | null>(sql`length(data)`).as('size')])
-      .where('job_id', '=', id)
-      .executeTakeFirst();
-    const pieces = Number(stored?.n ?? 0);
+    const stored = await jobsRepo.chunkStats(this.#d.db.kysely, id);
+    const pieces = stored.pieces;
     // a job finished before its file was kept in the database, or a file already swept
     if (pieces === 0) throw exportErrors.export_expired('The file is no longer kept; export again.');
-    return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: Number(stored?.size ?? 0) };
+    return { filename: await this.#fileName(who.partnerId, j.created_at.slice(0, 10), j.format), contentType: j.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf', stream: Readable.from(readChunks(this.#d.db, id, pieces)), size: stored.size };
   }
 
   #statementTitle(names: Map<string, string>, f: ExportFilters): string {
@@ -254,22 +248,9 @@ export class InvoiceExportService {
     const ids = scopes.map((s) => s.tenantId);
     const out = new Map<string, string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.#d.db.kysely.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids.slice(i, i + 500)).execute();
-      for (const r of rows) out.set(r.id, r.name);
+      for (const [id, name] of await tenantQueries.findTenantNames(this.#d.db.kysely, ids.slice(i, i + 500))) out.set(id, name);
     }
     return out;
-  }
-
-  #where(scope: TenantScope, f: ExportFilters, range: { from?: string; to?: string }, nameMatches: boolean): RawBuilder<SqlBool> {
-    const w: RawBuilder<SqlBool>[] = [scopeFilter([scope], 'i')];
-    if (f.status) w.push(sql<SqlBool>`i.status = ${f.status}`);
-    if (f.period_from) w.push(sql<SqlBool>`i.period >= ${f.period_from}`);
-    if (f.period_to) w.push(sql<SqlBool>`i.period <= ${f.period_to}`);
-    if (range.from) w.push(sql<SqlBool>`i.issued_at >= ${range.from}`);
-    if (range.to) w.push(sql<SqlBool>`i.issued_at <= ${range.to}`);
-    // q as the list searches it: the invoice number or its billing account's number or name (the customer's name is matched whole, above)
-    if (f.q && !nameMatches) w.push(sql<SqlBool>`(lower(i.number) like ${likePattern(f.q)} escape '\\' or i.ban_id in (select ba.id from billing_accounts ba where ba.tenant_id = ${scope.tenantId} and (lower(ba.account_number) like ${likePattern(f.q)} escape '\\' or lower(ba.name) like ${likePattern(f.q)} escape '\\')))`);
-    return sql.join(w, sql` and `) as RawBuilder<SqlBool>;
   }
 
   #ordered(scopes: TenantScope[], names: Map<string, string>): TenantScope[] {
@@ -289,9 +270,7 @@ export class InvoiceExportService {
     for (const [group, matches] of [[byName, true], [rest, false]] as const) {
       for (let i = 0; i < group.length; i += 200) {
         const part = group.slice(i, i + 200);
-        const conds = part.map((s) => this.#where(s, f, range, matches));
-        const r = await sql<{ n: number | string }>`select count(*) as n from invoices i where ${sql.join(conds.map((c) => sql`(${c})`), sql` or `)}`.execute(this.#d.db.kysely);
-        n += Number(r.rows[0]?.n ?? 0);
+        n += await countExportInvoices(this.#d.db.kysely, part.map((s) => exportWhere(s, f, range, matches)));
       }
     }
     return n;
@@ -302,18 +281,18 @@ export class InvoiceExportService {
     const db = this.#d.db.kysely;
     const accounts = new Map<string, { number: string; name: string }>();
     for (const s of this.#ordered(scopes, names)) {
-      const where = this.#where(s, f, range, this.#nameMatches(names, s.tenantId, f.q));
+      const where = exportWhere(s, f, range, this.#nameMatches(names, s.tenantId, f.q));
       let after: string | null = null;
       for (;;) {
-        const page: { rows: InvoiceRow[] } = await sql<InvoiceRow>`select i.* from invoices i where ${where}${after ? sql` and i.id < ${after}` : sql``} order by i.id desc limit ${PAGE}`.execute(db);
-        if (page.rows.length === 0) break;
-        const missing = [...new Set(page.rows.map((r) => r.ban_id))].filter((b) => !accounts.has(b));
+        const rows = await exportInvoicePage(db, where, after, PAGE);
+        if (rows.length === 0) break;
+        const missing = [...new Set(rows.map((r) => r.ban_id))].filter((b) => !accounts.has(b));
         if (missing.length > 0) {
-          for (const a of await db.selectFrom('billing_accounts').select(['id', 'account_number', 'name']).where('id', 'in', missing).execute()) accounts.set(a.id, { number: a.account_number, name: a.name });
+          for (const a of await accountNames(db, missing)) accounts.set(a.id, { number: a.account_number, name: a.name });
         }
-        for (const r of page.rows) yield { ...r, tenant_name: names.get(r.tenant_id) ?? '', ban_account_number: accounts.get(r.ban_id)?.number ?? null, ban_name: accounts.get(r.ban_id)?.name ?? null };
-        if (page.rows.length < PAGE) break;
-        after = page.rows[page.rows.length - 1].id;
+        for (const r of rows) yield { ...r, tenant_name: names.get(r.tenant_id) ?? '', ban_account_number: accounts.get(r.ban_id)?.number ?? null, ban_name: accounts.get(r.ban_id)?.name ?? null };
+        if (rows.length < PAGE) break;
+        after = rows[rows.length - 1]!.id;
       }
     }
   }
@@ -343,7 +322,7 @@ class ChunkWriter extends Writable {
     while (buf.length >= FILE_CHUNK || (all && (buf.length > 0 || this.#seq === 0))) {
       const piece = buf.subarray(0, FILE_CHUNK);
       buf = buf.subarray(piece.length);
-      await this.#db.kysely.insertInto('export_file_chunks').values({ job_id: this.#jobId, seq: this.#seq++, data: piece, expires_at: this.#expiresAt }).execute();
+      await jobsRepo.insertChunk(this.#db.kysely, { job_id: this.#jobId, seq: this.#seq++, data: piece, expires_at: this.#expiresAt });
     }
     this.#parts = buf.length > 0 ? [buf] : [];
     this.#size = buf.length;
@@ -365,7 +344,7 @@ class ChunkWriter extends Writable {
 /** A stored file, one piece at a time (one row in memory whatever the size of the file). */
 async function* readChunks(db: Db, jobId: string, pieces: number): AsyncGenerator<Buffer> {
   for (let seq = 0; seq < pieces; seq++) {
-    const row = await db.kysely.selectFrom('export_file_chunks').select('data').where('job_id', '=', jobId).where('seq', '=', seq).executeTakeFirst();
+    const row = await jobsRepo.findChunk(db.kysely, jobId, seq);
     // swept while being read: end the stream short rather than hang (the length sent no longer holds)
     if (!row) throw new Error('export file piece missing');
     yield Buffer.from(row.data);

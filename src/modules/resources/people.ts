@@ -5,6 +5,10 @@
  */
 import type { Executor } from '../../platform/db/database.ts';
 import { Nullable, Type } from '../../platform/http/schemas.ts';
+import { delegationQueries } from '../delegations/index.ts';
+import { peopleLookups } from '../identity/index.ts';
+import { partnerLookups } from '../partners/index.ts';
+import { memberLookups } from '../tenants/index.ts';
 
 export interface Person {
   user_id: string;
@@ -29,8 +33,8 @@ export async function loadPeople(db: Executor, userIds: Iterable<string | null |
   const u = [...new Set([...userIds].filter((x): x is string => typeof x === 'string' && x.startsWith('usr_')))];
   const p = [...new Set([...partnerIds].filter((x): x is string => typeof x === 'string' && x.length > 0))];
   const [users, partners] = await Promise.all([
-    u.length ? db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', u).execute() : Promise.resolve([]),
-    p.length ? db.selectFrom('partners').select(['id', 'name']).where('id', 'in', p).execute() : Promise.resolve([]),
+    u.length ? peopleLookups.findUserContacts(db, u) : Promise.resolve([]),
+    p.length ? partnerLookups.findPartnerNamesOf(db, p) : Promise.resolve([]),
   ]);
   const um = new Map(users.map((r) => [r.id, r]));
   const pm = new Map(partners.map((r) => [r.id, r.name]));
@@ -78,12 +82,12 @@ export async function loadAffiliations(db: Executor, userIds: Iterable<string | 
   const t = [...new Set(tenantIds)];
   if (u.length === 0 || t.length === 0) return { named: () => false };
   const [tm, pm] = await Promise.all([
-    db.selectFrom('tenant_members').select(['user_id', 'tenant_id']).where('user_id', 'in', u).where('tenant_id', 'in', t).execute(),
-    db.selectFrom('partner_members').select(['user_id', 'partner_id']).where('user_id', 'in', u).execute(),
+    memberLookups.findMembershipsAmong(db, u, t),
+    partnerLookups.findMembershipsOfUsers(db, u),
   ]);
   const partners = [...new Set(pm.map((r) => r.partner_id))];
   const acting = partners.length
-    ? await db.selectFrom('delegations').select(['partner_id', 'tenant_id']).where('partner_id', 'in', partners).where('tenant_id', 'in', t).where('status', '=', 'active').execute()
+    ? await delegationQueries.findActiveBetween(db, partners, t)
     : [];
   const inTenant = new Set(tm.map((r) => `${r.user_id} ${r.tenant_id}`));
   const partnersOf = new Map<string, string[]>();
@@ -100,32 +104,3 @@ export async function loadAffiliations(db: Executor, userIds: Iterable<string | 
 
 /** A value that names a user (`usr_…`) rather than a team label such as 'noc-tier1'. */
 export const isUserId = (v: string): boolean => v.startsWith('usr_');
-
-/**
- * May the user be named as a ticket's assignee: an active member (with an active account) of the
- * tenant, or of the partner acting on it — `partnerId` when a partner acts; when the tenant
- * acts itself, any partner with an active delegation on the tenant. Read as the system by the
- * caller, like loadAffiliations.
- */
-export async function isActiveMemberOf(db: Executor, userId: string, of: { tenantId: string; partnerId: string | null }): Promise<boolean> {
-  const inTenant = db
-    .selectFrom('tenant_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('m.user_id')
-    .where('m.user_id', '=', userId)
-    .where('m.tenant_id', '=', of.tenantId)
-    .where('u.status', '=', 'active')
-    .executeTakeFirst();
-  let partner = db
-    .selectFrom('partner_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('m.user_id')
-    .where('m.user_id', '=', userId)
-    .where('m.status', '=', 'active')
-    .where('u.status', '=', 'active');
-  partner = of.partnerId
-    ? partner.where('m.partner_id', '=', of.partnerId)
-    : partner.where('m.partner_id', 'in', db.selectFrom('delegations').select('partner_id').where('tenant_id', '=', of.tenantId).where('status', '=', 'active'));
-  const [tm, pm] = await Promise.all([inTenant, partner.executeTakeFirst()]);
-  return tm !== undefined || pm !== undefined;
-}

@@ -5,7 +5,9 @@
  * YYYY-MM periods. One query builder per kind, so each list gets the same parameters, the same
  * refusals and the same answer shape: { data, total, limit, offset, next_cursor }.
  *
- * The rows carry the tenant's name (a join), so lists search and sort by customer name.
+ * The rows carry the tenant's name (a join), so lists search and sort by customer name: this file
+ * is a cross-table read model (READERS in src/app/table-owners.ts) that reads the tenants module's
+ * tenants and billing accounts with the resources' own tables, in the one query a page makes.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
@@ -17,7 +19,8 @@ export { ListQueryCommon, PageFields, Period, pageRows, rowPageWindow, parseRang
 export type ListKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
 
 interface KindSpec {
-  table: string;
+  /** the kind's table */
+  source: string;
   /** the column `from`/`to` bound */
   dateCol: string;
   /** the column period_from/period_to bound (when the kind has periods) */
@@ -33,10 +36,10 @@ interface KindSpec {
 }
 
 const SPECS: Record<ListKind, KindSpec> = {
-  orders: { table: 'orders', dateCol: 'created_at', text: ['r.product_name', 'r.notes', 'r.product_code'], sort: { created_at: 'r.created_at', total_cents: 'r.total_cents', status: 'r.status', product_name: 'r.product_name', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
-  services: { table: 'provisioned_services', dateCol: 'created_at', text: ['r.name', 'r.location', 'r.product_code'], sort: { created_at: 'r.created_at', name: 'r.name', status: 'r.status', monthly_price_cents: 'r.monthly_price_cents', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  orders: { source: 'orders', dateCol: 'created_at', text: ['r.product_name', 'r.notes', 'r.product_code'], sort: { created_at: 'r.created_at', total_cents: 'r.total_cents', status: 'r.status', product_name: 'r.product_name', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  services: { source: 'provisioned_services', dateCol: 'created_at', text: ['r.name', 'r.location', 'r.product_code'], sort: { created_at: 'r.created_at', name: 'r.name', status: 'r.status', monthly_price_cents: 'r.monthly_price_cents', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
   invoices: {
-    table: 'invoices',
+    source: 'invoices',
     dateCol: 'issued_at',
     periodCol: 'period',
     text: ['r.number', 'b.account_number', 'b.name'],
@@ -46,14 +49,14 @@ const SPECS: Record<ListKind, KindSpec> = {
     join: { sql: 'left join billing_accounts b on b.id = r.ban_id', alias: 'b.', select: 'b.account_number as ban_account_number, b.name as ban_name' },
   },
   tickets: {
-    table: 'support_tickets',
+    source: 'support_tickets',
     dateCol: 'created_at',
     text: ['r.subject', 'r.number', 'r.assignee'],
     sort: { created_at: 'r.created_at', updated_at: 'r.updated_at', priority: "case r.priority when 'urgent' then 4 when 'high' then 3 when 'normal' then 2 else 1 end", status: 'r.status', number: 'r.number', tenant_name: 't.name' },
     eq: ['status', 'priority', 'ban_id', 'category'],
   },
-  usage: { table: 'usage_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.metric'], sort: { period: 'r.period', metric: 'r.metric', quantity: 'r.quantity', amount_cents: 'r.amount_cents', tenant_name: 't.name' }, eq: ['metric', 'ban_id'] },
-  sla: { table: 'sla_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.status'], sort: { period: 'r.period', achieved_pct: 'r.achieved_pct', downtime_minutes: 'r.downtime_minutes', status: 'r.status', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
+  usage: { source: 'usage_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.metric'], sort: { period: 'r.period', metric: 'r.metric', quantity: 'r.quantity', amount_cents: 'r.amount_cents', tenant_name: 't.name' }, eq: ['metric', 'ban_id'] },
+  sla: { source: 'sla_records', dateCol: 'recorded_at', periodCol: 'period', text: ['r.status'], sort: { period: 'r.period', achieved_pct: 'r.achieved_pct', downtime_minutes: 'r.downtime_minutes', status: 'r.status', tenant_name: 't.name' }, eq: ['status', 'ban_id'] },
 };
 
 /** The sort fields a kind accepts (for the OpenAPI descriptions and the error detail). */
@@ -100,7 +103,7 @@ export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly
   const joinMore = !!spec.join && (!!a.q || sorts.some((c) => c.startsWith(spec.join!.alias)));
   const tenantJoin = sql` join tenants t on t.id = r.tenant_id`;
   const moreJoin = spec.join ? sql` ${sql.raw(spec.join.sql)}` : sql``;
-  const filtered = sql`${sql.table(spec.table)} r${joinTenant ? tenantJoin : sql``}${joinMore ? moreJoin : sql``}`;
+  const filtered = sql`${sql.table(spec.source)} r${joinTenant ? tenantJoin : sql``}${joinMore ? moreJoin : sql``}`;
   const order = keys.length === 0 ? sql`r.id desc` : sql.join([...keys.map((k) => sql`${sql.raw(spec.sort[k.field])} ${sql.raw(k.desc ? 'desc' : 'asc')}`), sql`r.id desc`]);
   const cursorCond = a.cursor ? sql` and r.id < ${a.cursor}` : sql``;
   const extra = spec.join ? sql`, ${sql.raw(spec.join.select)}` : sql``;

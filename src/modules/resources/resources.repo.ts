@@ -475,15 +475,3 @@ export async function openOrderCount(db: Executor, tenantId: string): Promise<nu
   const r = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('status', 'in', ['submitted', 'in_progress']).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
-
-/** The partners holding an active or requested link or wholesale delegation on the tenant. */
-export function tenantPartners(db: Executor, tenantId: string) {
-  return db
-    .selectFrom('delegations as d')
-    .innerJoin('partners as p', 'p.id', 'd.partner_id')
-    .select(['d.partner_id', 'p.name as partner_name', 'd.role', 'd.status', 'd.ends_at'])
-    .where('d.tenant_id', '=', tenantId)
-    .where('d.status', 'in', ['active', 'requested'])
-    .orderBy('p.name')
-    .execute();
-}

@@ -17,6 +17,7 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { authzErrors } from '../authz/index.ts';
 import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
+import { delegationViews } from '../delegations/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
@@ -351,7 +352,7 @@ export class ResourcesService {
       show.tickets ? repo.openTicketCounts(db, scope) : null,
       show.billing ? repo.billingTotals(db, scope, {}) : null,
       show.sla ? repo.slaTotals(db, scope, {}) : null,
-      repo.tenantPartners(db, tenantId),
+      delegationViews.tenantPartners(db, tenantId),
     ]);
     const s = sla?.[0];
     return {
