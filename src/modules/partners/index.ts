@@ -5,7 +5,6 @@ export type { PartnerRow } from './partners.repo.ts';
 /** The partners' tables are queried only here: other modules ask through these functions. */
 export * as partnerQueries from './partners.repo.ts';
 export * as partnerLookups from './partner-lookups.repo.ts';
-export * as partnerLookups from './partner-lookups.repo.ts';
 export { partnerConfigRoutes } from './partner-config.routes.ts';
 export { FeatureCatalogService, toFeatureDto, type FeatureDto } from './feature-catalog.service.ts';
 export { featureCatalogRoutes } from './feature-catalog.routes.ts';
