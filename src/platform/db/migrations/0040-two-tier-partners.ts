@@ -9,8 +9,13 @@
  *    this link (customer-controlled, off by default). The distributor's access is then the link's
  *    permissions ∩ its own people's roles, and ends with the link.
  *  - permissions partner.resellers.read and partner.resellers.manage (the owner holds both).
+ *  - PostgreSQL's tenant wall: a distributor's requests also see the links of its resellers that
+ *    the customer opened to it, on the tenants its decision put in reach (a second permissive
+ *    policy beside the partner's own rows; the application's decision stays the first wall).
  */
+import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
+import { MANAGED_TERM } from '../rls.ts';
 
 const PERMISSIONS = [
   { name: 'partner.resellers.read', description: "See the partner's resellers, their status and how many customers each serves" },
@@ -18,11 +23,19 @@ const PERMISSIONS = [
 ];
 
 export const migration: PartnergateMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema.alterTable('partners').addColumn('parent_partner_id', 'text', (c) => c.references('partners.id')).execute();
     await db.schema.alterTable('partners').addColumn('suspended_by_parent', 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await db.schema.createIndex('partners_parent_idx').on('partners').column('parent_partner_id').execute();
     await db.schema.alterTable('delegations').addColumn('distributor_access', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    if (dialect === 'postgres') {
+      await sql
+        .raw(
+          `create policy delegations_distributor_read on delegations for select using (distributor_access = 1 and ${MANAGED_TERM} ` +
+            `and partner_id in (select id from partners where parent_partner_id = (select current_setting('app.partner_id', true))))`,
+        )
+        .execute(db);
+    }
     await db.insertInto('permissions').values(PERMISSIONS).execute();
     const owner = await db.selectFrom('roles').select('grants').where('id', '=', 'PARTNER_OWNER').executeTakeFirst();
     if (owner) {
