@@ -14,6 +14,7 @@ import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { AppError } from '../../platform/errors/app-error.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import * as repo from './write-routes.repo.ts';
 
@@ -153,8 +154,40 @@ export class WriteRoutesService {
     });
   }
 
-  /** Send one write through the gateway to the target's route. Throws the gateway's refusals (problem+json). */
-  send(t: WriteTarget, w: { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; caller: WriteIdentity; requestId: string; idempotencyKey: string }) {
+  /**
+   * Send one write through the gateway to the target's route. Throws the gateway's refusals
+   * (problem+json, in words the person can act on); a refusal is audited first, as a failure: who sent
+   * it, what kind of record, which one, and what went wrong in the same words.
+   */
+  async send(t: WriteTarget, w: { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; caller: WriteIdentity; requestId: string; idempotencyKey: string; recordId?: string | null }) {
+    try {
+      return await this.#forward(t, w);
+    } catch (e) {
+      if (e instanceof AppError) await this.#auditFailure(t, w, e);
+      throw e;
+    }
+  }
+
+  async #auditFailure(t: WriteTarget, w: { method: string; path: string; caller: WriteIdentity; requestId: string; recordId?: string | null }, e: AppError) {
+    const c = w.caller;
+    const ctx: RequestContext = { requestId: w.requestId, ip: null, userAgent: null, actor: { type: c.userId ? 'user' : c.clientId ? 'app' : 'system', userId: c.userId, partnerId: c.partnerId, clientId: c.clientId, agencyId: null } };
+    // the record: the one here (when the caller names it), else the provider's id in the path (a reply, a cancellation)
+    const theirs = /^\/(?:orders|tickets)\/([^/]+)/.exec(w.path)?.[1];
+    const record = t.kind === 'orders' ? 'order' : 'ticket';
+    await mutate(this.#d.db, (trx) =>
+      this.#d.audit.record(trx, ctx, {
+        action: 'record_writes.send_failed',
+        outcome: 'failure',
+        tenantId: c.tenantId,
+        partnerId: c.partnerId,
+        targetType: record,
+        targetId: w.recordId ?? null,
+        details: { kind: record, provider: t.sourceName, route_name: t.routeName, method: w.method, path: w.path, external_id: theirs ? decodeURIComponent(theirs) : null, code: e.code, failure: e.detail },
+      }),
+    );
+  }
+
+  #forward(t: WriteTarget, w: { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; caller: WriteIdentity; requestId: string; idempotencyKey: string }) {
     const c = w.caller;
     if (this.#send === null) throw new Error('the gateway has not attached its forwarding');
     return this.#send({

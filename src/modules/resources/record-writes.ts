@@ -19,8 +19,8 @@ export interface WriteTarget {
 
 export interface RecordWrites {
   targetFor(kind: 'orders' | 'tickets'): Promise<WriteTarget | null>;
-  /** throws the gateway's refusal (provider_refused, upstream_unavailable, upstream_timeout) */
-  send(t: WriteTarget, w: { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; caller: ResourceCaller; requestId: string; idempotencyKey: string }): Promise<{ status: number; externalId: string | null }>;
+  /** throws the gateway's refusal (provider_refused, upstream_unavailable, upstream_timeout), audited as a failure naming `recordId` */
+  send(t: WriteTarget, w: { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; caller: ResourceCaller; requestId: string; idempotencyKey: string; recordId?: string | null }): Promise<{ status: number; externalId: string | null }>;
   bind(trx: Tx, t: WriteTarget, kind: 'order' | 'ticket', externalId: string, recordId: string, tenantId: string): Promise<void>;
   /** the target source's id of a record; null: not that source's record */
   externalIdOf(t: WriteTarget, kind: 'order' | 'ticket', recordId: string): Promise<string | null>;

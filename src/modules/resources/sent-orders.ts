@@ -22,7 +22,7 @@ export interface SentOrderDeps {
 export async function placeSentOrder(d: SentOrderDeps, ctx: RequestContext, c: ResourceCaller, t: WriteTarget, order: repo.OrderRow, ban: { account_number: string }, now: Date, key: string | null): Promise<repo.OrderRow> {
   const sendKey = providerKey(c, key);
   const body = { ban: ban.account_number, product_code: order.product_code, quantity: order.quantity, notes: order.notes, persona: order.persona };
-  const ans = await d.writes.send(t, { method: 'POST', path: '/orders', body, caller: c, requestId: ctx.requestId, idempotencyKey: sendKey });
+  const ans = await d.writes.send(t, { method: 'POST', path: '/orders', body, caller: c, requestId: ctx.requestId, idempotencyKey: sendKey, recordId: order.id });
   const row: repo.OrderRow = { ...order, ...sentColumns(t, now) };
   await mutate(d.db, async (trx) => {
     await repo.insertOrder(trx, row);
@@ -34,5 +34,5 @@ export async function placeSentOrder(d: SentOrderDeps, ctx: RequestContext, c: R
 
 /** Send a cancellation of an order the provider's source knows by `externalId`; the caller then writes it here as provisional. */
 export async function sendCancellation(d: Pick<SentOrderDeps, 'writes'>, ctx: RequestContext, c: ResourceCaller, t: WriteTarget, orderId: string, externalId: string): Promise<void> {
-  await d.writes.send(t, { method: 'POST', path: `/orders/${encodeURIComponent(externalId)}/cancel`, body: {}, caller: c, requestId: ctx.requestId, idempotencyKey: providerKey(c, `cancel ${orderId}`) });
+  await d.writes.send(t, { method: 'POST', path: `/orders/${encodeURIComponent(externalId)}/cancel`, body: {}, caller: c, requestId: ctx.requestId, idempotencyKey: providerKey(c, `cancel ${orderId}`), recordId: orderId });
 }

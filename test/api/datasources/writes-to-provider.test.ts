@@ -172,6 +172,11 @@ describe('tickets routed to the provider', () => {
     }
     const list = await customer.get(self('tickets?limit=50'));
     expect(list.body.data.filter((x: { subject: string }) => x.subject === 'Refused one')).toHaveLength(0);
+    // the failure is audited: who, what kind of record, where it went, and what went wrong in the same words
+    const failed = await t.services.db.kysely.selectFrom('audit_events').selectAll().where('action', '=', 'record_writes.send_failed').where('tenant_id', '=', A.id).execute();
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ outcome: 'failure', actor_user_id: A.admin.id, target_type: 'ticket' });
+    expect(JSON.parse(failed[0].details)).toMatchObject({ kind: 'ticket', provider: source.name, route_name: 'acme-desk', method: 'POST', path: '/tickets', code: 'provider_refused', failure: expect.stringContaining('Billing account is on hold in our system.') });
     // the retry once the provider takes it goes through, once
     const ok = await customer.post(self('tickets'), { subject: 'Refused one', description: 'x' }, { 'idempotency-key': 'refused-1' });
     expect(ok.status).toBe(201);
@@ -186,6 +191,9 @@ describe('tickets routed to the provider', () => {
       expect(r.body.code).toBe('upstream_unavailable');
       const list = await customer.get(self('tickets?limit=50'));
       expect(list.body.data.filter((x: { subject: string }) => x.subject === 'Nobody home')).toHaveLength(0);
+      const failed = await t.services.db.kysely.selectFrom('audit_events').select(['details']).where('action', '=', 'record_writes.send_failed').where('tenant_id', '=', A.id).execute();
+      expect(failed.map((f) => JSON.parse(f.details).code)).toContain('upstream_unavailable');
+      expect(failed.map((f) => JSON.parse(f.details).failure)).toContain(`${source.name} could not be reached; nothing was saved. Try again.`);
     } finally {
       await route('tickets', { goes_to: 'provider', route_name: 'acme-desk', source_id: source.id, confirm_within_minutes: 30 });
     }
