@@ -11,7 +11,7 @@ import { tablesMissingRls } from './rls.ts';
 /** Tables the application may read but never change (the migrator's own). */
 const READ_ONLY_TABLES = ['schema_migrations', 'schema_migrations_lock'];
 /** Append-only or forward-only tables: rows are added (or moved forward), never removed. */
-const NO_DELETE_TABLES: Record<string, string> = { audit_events: 'update, delete, truncate', audit_head: 'delete, truncate' };
+const NO_DELETE_TABLES: Record<string, string> = { audit_events: 'update, delete, truncate', audit_head: 'delete, truncate', audit_tombstones: 'update, delete, truncate' };
 /** The columns the application may still update in a NO_DELETE table: the audit sealer's (migration 0012). */
 const SEAL_COLUMNS: Record<string, string> = { audit_events: 'chain_seq, prev_hash, hash' };
 

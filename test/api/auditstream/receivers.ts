@@ -62,6 +62,8 @@ export function splitFrames(buf: Buffer): { frames: string[]; rest: Buffer } {
 
 export class SyslogTlsReceiver {
   readonly messages: SyslogMessage[] = [];
+  /** messages per connection (one connection is one batch) */
+  readonly batches: number[] = [];
   readonly credentials = localhostCertificate();
   port = 0;
   #server: Server | null = null;
@@ -74,11 +76,13 @@ export class SyslogTlsReceiver {
   async start(): Promise<this> {
     const server = createServer({ key: this.credentials.key, cert: this.credentials.cert }, (socket) => {
       this.#sockets.add(socket);
+      const batch = this.batches.push(0) - 1;
       let pending = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         const { frames, rest } = splitFrames(Buffer.concat([pending, chunk]));
         pending = rest;
         for (const f of frames) this.messages.push(parseSyslog(f));
+        this.batches[batch] += frames.length;
       });
       socket.on('error', () => {});
       socket.on('close', () => this.#sockets.delete(socket));
