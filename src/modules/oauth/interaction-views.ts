@@ -283,17 +283,17 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;min-height:100vh;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f1f3f5;color:#212529;display:flex;align-items:flex-start;justify-content:center;padding:40px 16px}
 .card{background:#fff;max-width:560px;width:100%;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.06);padding:28px 32px}
-.brand{margin:0 0 12px;font-weight:700;color:#1c7ed6;letter-spacing:.02em}
+.brand{margin:0 0 12px;font-weight:700;color:#1864ab;letter-spacing:.02em}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:15px;margin:18px 0 6px}
-.muted{color:#868e96}
+.muted{color:#5c636a}
 .center{text-align:center}
 .error{background:#fff5f5;border:1px solid #ffc9c9;color:#c92a2a;padding:8px 12px;border-radius:8px}
 .notice{background:#fff9db;border:1px solid #ffe066;color:#5c4a00;padding:8px 12px;border-radius:8px}
 .badge{display:inline-block;background:#e6fcf5;color:#087f5b;border:1px solid #96f2d7;border-radius:999px;padding:0 8px;font-size:12px;font-weight:600}
 header.app{display:flex;gap:14px;align-items:center;margin-bottom:12px}
 .logo{width:48px;height:48px;border-radius:10px;object-fit:cover;flex:none}
-.logo.placeholder{display:flex;align-items:center;justify-content:center;background:#e7f5ff;color:#1c7ed6;font-weight:700;font-size:22px}
+.logo.placeholder{display:flex;align-items:center;justify-content:center;background:#e7f5ff;color:#1864ab;font-weight:700;font-size:22px}
 .stack{display:flex;flex-direction:column;gap:6px}
 label{font-weight:600;margin-top:6px}
 input[type=email],input[type=password],select{font:inherit;padding:8px 10px;border:1px solid #ced4da;border-radius:8px;width:100%}
@@ -304,16 +304,16 @@ fieldset.purposes{border:none;padding:0;margin:12px 0 0}
 fieldset.purposes legend{font-size:15px;font-weight:700;padding:0;margin:0 0 4px}
 .purpose-desc{margin:0 0 6px 24px;font-size:13px;color:#495057}
 .purpose-desc-intro{margin:0 0 6px;color:#495057}
-code{font-size:12px;color:#868e96}
+code{font-size:12px;color:#5c636a}
 .actions{display:flex;gap:10px;justify-content:flex-end;margin-top:14px}
 button{font:inherit;font-weight:600;border-radius:8px;padding:9px 18px;cursor:pointer;border:1px solid transparent}
-button.primary{background:#1c7ed6;color:#fff}
+button.primary{background:#1864ab;color:#fff}
 button.secondary{background:#fff;color:#495057;border-color:#ced4da}
-button.link{background:none;border:none;color:#868e96;padding:8px 0;font-weight:400;text-decoration:underline}
-a{color:#1c7ed6}
+button.link{background:none;border:none;color:#5c636a;padding:8px 0;font-weight:400;text-decoration:underline}
+a{color:#1864ab}
 .card.wide{max-width:760px}
 a.button{display:inline-block;font-weight:600;border-radius:8px;padding:9px 18px;text-decoration:none}
-a.button.primary{background:#1c7ed6;color:#fff}
+a.button.primary{background:#1864ab;color:#fff}
 .actions.wrap{flex-wrap:wrap;justify-content:flex-start}
 table.claims{border-collapse:collapse;width:100%;margin:8px 0}
 table.claims th{text-align:left;padding:4px 10px 4px 0;vertical-align:top;white-space:nowrap;color:#495057}

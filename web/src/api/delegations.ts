@@ -63,6 +63,8 @@ export const delegationsApi = {
     http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/approve`, body),
   reject: (tenantId: string, id: string, reason?: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/reject`, reason ? { reason } : {}),
   revoke: (tenantId: string, id: string, reason: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/revoke`, { reason }),
+  /** one purpose of an access, the others stay */
+  revokePurpose: (tenantId: string, id: string, purposeId: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/purposes/${enc(purposeId)}/revoke`),
   updateAccess: (tenantId: string, id: string, body: { overrides?: Partial<Overrides>; ban_ids?: string[] | null }) =>
     http.patch<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}`, body),
   confirm: (tenantId: string, id: string) => http.post<DelegationDto>(`/api/v1/tenants/${enc(tenantId)}/delegations/${enc(id)}/confirm`),

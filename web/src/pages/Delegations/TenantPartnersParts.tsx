@@ -129,6 +129,8 @@ export function activeColumns(on: {
   roleName(id: string): string;
   bansOf(d: DelegationDto): string;
   ends(d: DelegationDto): ReactNode;
+  /** what the access is for, each purpose revocable on its own */
+  purposes(d: DelegationDto): ReactNode;
   edit(d: DelegationDto): void;
   revoke(r: Revoking): void;
 }): Column<DelegationDto>[] {
@@ -151,6 +153,7 @@ export function activeColumns(on: {
       ),
     },
     { key: 'role', title: 'Role', sortValue: (d) => on.roleName(d.role), render: (d) => on.roleName(d.role) },
+    { key: 'purposes', title: 'For these purposes', render: on.purposes },
     { key: 'bans', title: 'Billing accounts', render: (d) => on.bansOf(d) },
     { key: 'overrides', title: 'Beyond the role', render: (d) => <Overrides d={d} /> },
     {
