@@ -59,6 +59,7 @@ import {
   IconUsers,
   IconUsersGroup,
   type Icon,
+  IconTarget,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './session/abilities.ts';
@@ -131,6 +132,7 @@ const DataImportPage = lazy(() => import('./pages/DataSources/DataImportPage.tsx
 const PlanCatalogPage = lazy(() => import('./pages/Plans/PlanCatalogPage.tsx').then((m) => ({ default: m.PlanCatalogPage })));
 const PartnerPlansPage = lazy(() => import('./pages/Plans/PartnerPlansPage.tsx').then((m) => ({ default: m.PartnerPlansPage })));
 const FeatureCatalogPage = lazy(() => import('./pages/Features/FeatureCatalogPage.tsx').then((m) => ({ default: m.FeatureCatalogPage })));
+const PurposeCatalogPage = lazy(() => import('./pages/Purposes/PurposeCatalogPage.tsx').then((m) => ({ default: m.PurposeCatalogPage })));
 const EarlyAccessPage = lazy(() => import('./pages/Features/EarlyAccessPage.tsx').then((m) => ({ default: m.EarlyAccessPage })));
 const TenantPlanPage = lazy(() => import('./pages/Plans/TenantPlanPage.tsx').then((m) => ({ default: m.TenantPlanPage })));
 const TenantTimeLimitedAccessPage = lazy(() => import('./pages/JustInTime/TenantTimeLimitedAccessPage.tsx').then((m) => ({ default: m.TenantTimeLimitedAccessPage })));
@@ -208,6 +210,7 @@ export const PAGES: PortalPage[] = [
     allow: can.platform('platform.partners.manage'),
     nav: { section: 'operator', label: 'Feature catalog', icon: IconFlag, order: 23 },
   },
+  { path: '/operator/purposes', title: 'Purposes', element: <PurposeCatalogPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Purposes', icon: IconTarget, order: 24 } },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
   { path: '/operator/audit-streaming', title: 'Platform audit streaming', element: <OperatorAuditStreamingPage />, allow: can.platform('platform.audit.stream'), nav: { section: 'operator', label: 'Audit streaming', icon: IconCloudUpload, order: 82 } },

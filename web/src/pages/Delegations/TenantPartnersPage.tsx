@@ -25,6 +25,7 @@ import { useDelegationRoles } from './useDelegationRoles.ts';
 import { ApproveRequestModal } from './ApproveRequestModal.tsx';
 import { ApproverWarning, EndsCell, HistoryTable, PendingRequests, activeColumns, type Revoking } from './TenantPartnersParts.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { PurposesCell } from './PurposesCell.tsx';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 
@@ -118,6 +119,7 @@ export function TenantPartnersPage() {
               roleName,
               bansOf,
               ends: (d) => <EndsCell d={d} mine={d.renewal_requested_by === view.me.user.id} tenantName={t.name} renewal={renewal} />,
+              purposes: (d) => <PurposesCell tenantId={tenantId} d={d} onDone={list.reload} />,
               edit: setEditing,
               revoke: setRevoking,
             })}
