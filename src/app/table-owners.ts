@@ -99,6 +99,10 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   ssf_streams: 'ssf',
   ssf_deliveries: 'ssf',
   cross_tenant_token_policies: 'tokenpolicy',
+  access_templates: 'accessrequests',
+  access_requests: 'accessrequests',
+  access_request_approvals: 'accessrequests',
+  access_approval_policies: 'accessrequests',
   audit_stream_destinations: 'auditstream',
   audit_retention: 'audit', // the sweep deletes audit events and keeps its checkpoint with them
   audit_tombstones: 'audit',

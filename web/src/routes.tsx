@@ -140,6 +140,7 @@ const PartnerEligibleAccessPage = lazy(() => import('./pages/JustInTime/PartnerE
 const OperatorHomePage = lazy(() => import('./pages/Operator/OperatorHomePage.tsx').then((m) => ({ default: m.OperatorHomePage })));
 const ConnectedPartnersPage = lazy(() => import('./pages/Connected/ConnectedPartnersPage.tsx').then((m) => ({ default: m.ConnectedPartnersPage })));
 const PartnerDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.PartnerDomainsPage })));
+const ResellersPage = lazy(() => import('./pages/Resellers/ResellersPage.tsx').then((m) => ({ default: m.ResellersPage })));
 const TenantDomainsPage = lazy(() => import('./pages/Domains/DomainsPages.tsx').then((m) => ({ default: m.TenantDomainsPage })));
 const PartnerSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.PartnerSingleSignOnPage })));
 const TenantSingleSignOnPage = lazy(() => import('./pages/SingleSignOn/SingleSignOnPages.tsx').then((m) => ({ default: m.TenantSingleSignOnPage })));
@@ -314,6 +315,7 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'partner', label: 'Early access', icon: IconFlask, order: 75 },
   },
   { path: '/partner/domains', title: 'Partner sign-in domains', element: <PartnerDomainsPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
+  { path: '/partner/resellers', title: 'Resellers', element: <ResellersPage />, allow: can.partner('partner.resellers.read'), nav: { section: 'partner', label: 'Resellers', icon: IconBuildingStore, order: 76 } },
   { path: '/partner/single-sign-on', title: 'Single sign-on', element: <PartnerSingleSignOnPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Single sign-on', icon: IconShieldLock, order: 79 } },
   { path: '/partner/webhooks', title: 'Partner webhooks', element: <PartnerWebhooksPage />, allow: can.partner('partner.webhooks.manage'), nav: { section: 'partner', label: 'Webhooks', icon: IconWebhook, order: 80 } },
   {

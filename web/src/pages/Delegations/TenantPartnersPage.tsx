@@ -28,6 +28,7 @@ import { FormActions } from '../../components/FormActions.tsx';
 import { PurposesCell } from './PurposesCell.tsx';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
+import { ResellerLinksSection } from '../Resellers/ResellerLinksSection.tsx';
 
 
 /** Reject a request, revoke one access or all of a partner's (break glass), confirm an access, answer a renewal. */
@@ -125,6 +126,8 @@ export function TenantPartnersPage() {
             })}
           />
         </section>
+
+        <ResellerLinksSection tenantId={tenantId} canManage />
 
         {past.length > 0 && <HistoryTable past={past} roleName={roleName} loading={list.loading} />}
       </Stack>
