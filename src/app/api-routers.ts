@@ -16,6 +16,7 @@ import { appRoutes } from '../modules/apps/index.ts';
 import { securityEventRoutes } from '../modules/ssf/index.ts';
 import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
 import { purposeRoutes } from '../modules/purposes/index.ts';
+import { accessRequestRoutes } from '../modules/accessrequests/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
@@ -116,6 +117,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     }),
     appRoutes({ apps: services.apps, resold: services.resold, access }),
     tokenLifetimeRoutes({ lifetimes: services.tokenLifetimes, access, partnerExists: async (id) => (await services.partners.getPartner(id)) !== undefined }),
+    accessRequestRoutes({ accessRequests: services.accessRequests, access }),
     securityEventRoutes({
       ssf: services.ssf,
       access,

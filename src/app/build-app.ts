@@ -390,6 +390,7 @@ function startAndStopWithApp(
     await services.feed.start(head);
     // auto-extend, then expire what is left lapsed, then the 30/7/1-day notices (each once across instances)
     services.lifecycle.start(config.lifecycleSweepIntervalMs, (ctx) => services.delegations.expireLapsed(ctx));
+    services.accessRequests.sweep.start(config.lifecycleSweepIntervalMs);
     services.program.startSchedule();
     services.partnerUsage.start(5_000);
     services.alertScheduler.start();
@@ -406,6 +407,7 @@ function startAndStopWithApp(
     await services.partnerUsage.stop();
     services.alertScheduler.stop();
     services.lifecycle.stop();
+    services.accessRequests.sweep.stop();
     await services.notifications.close();
     await services.ssf.stop();
     await services.auditStream.stop();

@@ -19,7 +19,7 @@ import type { AudiencePolicy } from './audience-policy.ts';
 import { EventOutbox } from './event-outbox.ts';
 import { EVENT_TYPES, eventType, PING_EVENT_TYPE } from './events.catalog.ts';
 import { EventsWorker } from './events-worker.ts';
-import { invitationMail } from './notification-text.ts';
+import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
@@ -49,7 +49,7 @@ export interface Owner {
 }
 
 export interface WaitingItem {
-  kind: 'link_requests';
+  kind: 'link_requests' | 'access_requests';
   /** plain words: "2 partners ask for access to Acme" */
   label: string;
   count: number;
@@ -334,6 +334,11 @@ export class NotificationsService {
     const inviter = inv.invitedBy ? await trx.selectFrom('users').select('name').where('id', '=', inv.invitedBy).executeTakeFirst() : undefined;
     const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt });
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
+  }
+
+  /** Queue a notice e-mail to one person in the caller's transaction (another module decided who: an access request's reminder). */
+  async queueNotice(trx: Tx, kind: string, to: { email: string; name: string }, text: { title: string; body: string; link: string | null }): Promise<void> {
+    await repo.insertMail(trx, [this.worker.mailRow(kind, noticeMail(to, text, this.#d.publicUrl), this.#now())]);
   }
 
   /** The operator's overview: webhook endpoints turned off or failing by owner, e-mail that failed for good. */

@@ -25,6 +25,9 @@ import type { Dialect } from './dialect.ts';
  * a table adds it here; rls.test.ts fails when this list and the database's differ.
  */
 export const WALLED_TABLES: ReadonlySet<string> = new Set([
+  'access_approval_policies',
+  'access_request_approvals',
+  'access_requests',
   'audit_events',
   'billing_accounts',
   'customer_accounts',

@@ -25,8 +25,9 @@ import type { SsoConnectionsTable, SsoRoleMappingsTable, SsoIdentitiesTable, Sso
 import type { DataSourcesTable, RecordWriteRoutesTable, SyncRecordsTable, SyncKindStateTable, SyncTenantStateTable, SyncHeldLinesTable, SyncBatchesTable } from './schema/datasources.ts';
 import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, StripeEventsTable } from './schema/datafeeds.ts';
 import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
-import type { PurposesTable, GatewayRoutePurposesTable } from './schema/purposes.ts';
 import type { AuditStreamDestinationsTable, AuditRetentionTable, AuditTombstonesTable } from './schema/auditstream.ts';
+import type { PurposesTable, GatewayRoutePurposesTable } from './schema/purposes.ts';
+import type { AccessTemplatesTable, AccessRequestsTable, AccessRequestApprovalsTable, AccessApprovalPoliciesTable } from './schema/accessrequests.ts';
 
 export type * from './schema/identity.ts';
 export type * from './schema/tenants.ts';
@@ -47,8 +48,9 @@ export type * from './schema/sso.ts';
 export type * from './schema/datasources.ts';
 export type * from './schema/datafeeds.ts';
 export type * from './schema/ssf.ts';
-export type * from './schema/purposes.ts';
 export type * from './schema/auditstream.ts';
+export type * from './schema/accessrequests.ts';
+export type * from './schema/purposes.ts';
 
 export interface Database {
   users: UsersTable;
@@ -141,9 +143,13 @@ export interface Database {
   ssf_streams: SsfStreamsTable;
   ssf_deliveries: SsfDeliveriesTable;
   cross_tenant_token_policies: CrossTenantTokenPoliciesTable;
-  purposes: PurposesTable;
-  gateway_route_purposes: GatewayRoutePurposesTable;
   audit_stream_destinations: AuditStreamDestinationsTable;
   audit_retention: AuditRetentionTable;
   audit_tombstones: AuditTombstonesTable;
+  access_templates: AccessTemplatesTable;
+  access_requests: AccessRequestsTable;
+  access_request_approvals: AccessRequestApprovalsTable;
+  access_approval_policies: AccessApprovalPoliciesTable;
+  purposes: PurposesTable;
+  gateway_route_purposes: GatewayRoutePurposesTable;
 }

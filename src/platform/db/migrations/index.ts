@@ -41,8 +41,9 @@ import { migration as m0036 } from './0036-stripe-and-imports.ts';
 import { migration as m0037 } from './0037-link-relationship.ts';
 import { migration as m0038 } from './0038-writes-to-provider.ts';
 import { migration as m0039 } from './0039-shared-signals.ts';
-import { migration as m0042 } from './0042-purposes.ts';
 import { migration as m0040 } from './0040-two-tier-partners.ts';
+import { migration as m0042 } from './0042-purposes.ts';
+import { migration as m0041 } from './0041-access-templates.ts';
 import { migration as m0043 } from './0043-audit-streaming.ts';
 import { migration as m0044 } from './0044-ingest-speed.ts';
 
@@ -87,7 +88,8 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0038-writes-to-provider', m0038],
   ['0039-shared-signals', m0039],
   ['0040-two-tier-partners', m0040],
-  ['0043-audit-streaming', m0043],
+  ['0041-access-templates', m0041],
   ['0042-purposes', m0042],
+  ['0043-audit-streaming', m0043],
   ['0044-ingest-speed', m0044],
 ];
