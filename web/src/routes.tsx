@@ -116,6 +116,11 @@ const MspAlertsPage = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m
 const AlertsBadge = lazy(() => import('./pages/Msp/MspAlertsPage.tsx').then((m) => ({ default: m.AlertsBadge })));
 // Badges whose counts need a page's queries load with them, not with the first screen.
 const PartnersNavBadge = lazy(() => import('./pages/Operator/navBadges.tsx').then((m) => ({ default: m.PartnersNavBadge })));
+const OperatorTemplatesPage = lazy(() => import('./pages/AccessRequests/OperatorTemplatesPage.tsx').then((m) => ({ default: m.OperatorTemplatesPage })));
+const PartnerAccessRequestsPage = lazy(() => import('./pages/AccessRequests/PartnerAccessRequestsPage.tsx').then((m) => ({ default: m.PartnerAccessRequestsPage })));
+const TenantAccessRequestsPage = lazy(() => import('./pages/AccessRequests/TenantAccessRequestsPage.tsx').then((m) => ({ default: m.TenantAccessRequestsPage })));
+const AccessRequestsNavBadge = lazy(() => import('./pages/AccessRequests/TenantAccessRequestsPage.tsx').then((m) => ({ default: m.AccessRequestsNavBadge })));
+const TenantSettingsPage = lazy(() => import('./pages/AccessRequests/TenantSettingsPage.tsx').then((m) => ({ default: m.TenantSettingsPage })));
 const TenantWaitingNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TenantWaitingNavBadge })));
 const TimeLimitedNavBadge = lazy(() => import('./pages/TenantHome/navBadges.tsx').then((m) => ({ default: m.TimeLimitedNavBadge })));
 const TenantSelfServicePage = lazy(() => import('./pages/SelfService/TenantSelfServicePage.tsx').then((m) => ({ default: m.TenantSelfServicePage })));
@@ -212,6 +217,7 @@ export const PAGES: PortalPage[] = [
     nav: { section: 'operator', label: 'Feature catalog', icon: IconFlag, order: 23 },
   },
   { path: '/operator/purposes', title: 'Purposes', element: <PurposeCatalogPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Purposes', icon: IconTarget, order: 24 } },
+  { path: '/operator/access-templates', title: 'Access templates', element: <OperatorTemplatesPage />, allow: can.platform('platform.delegations.manage'), nav: { section: 'operator', label: 'Access templates', icon: IconFileCertificate, order: 26 } },
   { path: '/operator/users', title: 'Users', element: <UsersPage />, allow: can.platform('platform.users.manage'), nav: { section: 'operator', label: 'Users', icon: IconUsers, order: 30 } },
   { path: '/operator/domains', title: 'Sign-in domains', element: <OperatorDomainsPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Sign-in domains', icon: IconWorldWww, order: 36 } },
   { path: '/operator/audit-streaming', title: 'Platform audit streaming', element: <OperatorAuditStreamingPage />, allow: can.platform('platform.audit.stream'), nav: { section: 'operator', label: 'Audit streaming', icon: IconCloudUpload, order: 82 } },
@@ -314,6 +320,7 @@ export const PAGES: PortalPage[] = [
     allow: can.partner('partner.profile.read'),
     nav: { section: 'partner', label: 'Early access', icon: IconFlask, order: 75 },
   },
+  { path: '/partner/access-requests', title: 'Access requests', element: <PartnerAccessRequestsPage />, allow: can.all(can.partner('partner.customers.read'), can.capability('managed_services')), nav: { section: 'partner', label: 'Access requests', icon: IconLink, order: 31 } },
   { path: '/partner/domains', title: 'Partner sign-in domains', element: <PartnerDomainsPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Sign-in domains', icon: IconWorldWww, order: 78 } },
   { path: '/partner/resellers', title: 'Resellers', element: <ResellersPage />, allow: can.partner('partner.resellers.read'), nav: { section: 'partner', label: 'Resellers', icon: IconBuildingStore, order: 76 } },
   { path: '/partner/single-sign-on', title: 'Single sign-on', element: <PartnerSingleSignOnPage />, allow: can.partner('partner.profile.update'), nav: { section: 'partner', label: 'Single sign-on', icon: IconShieldLock, order: 79 } },
@@ -377,6 +384,8 @@ export const PAGES: PortalPage[] = [
     allow: can.tenant('tenant.delegations.read'),
     nav: { section: 'tenant', label: 'Connected partners', icon: IconPlug, order: 50 },
   },
+  { path: '/tenant/:tenantId/access-requests', title: 'Access requests', element: <TenantAccessRequestsPage />, allow: can.tenant('tenant.delegations.read'), nav: { section: 'tenant', label: 'Access requests', icon: IconLink, order: 41, badge: AccessRequestsNavBadge } },
+  { path: '/tenant/:tenantId/settings', title: 'Settings', element: <TenantSettingsPage />, allow: can.tenant('tenant.delegations.read'), nav: { section: 'tenant', label: 'Settings', icon: IconShieldCheck, order: 85 } },
   { path: '/tenant/:tenantId/plan', title: 'Plan and subscription', element: <TenantPlanPage />, allow: can.tenant('tenant.read'), nav: { section: 'tenant', label: 'Plan', icon: IconReceipt2, order: 35 } },
   { path: '/tenant/:tenantId/agencies', title: 'Agencies', element: <AgenciesPage />, allow: can.tenant('tenant.agencies.manage'), nav: { section: 'tenant', label: 'Agencies', icon: IconTicket, order: 60 } },
   { path: '/tenant/:tenantId/agencies/:agencyId', title: 'Agency details', element: <AgencyDetailPage />, allow: can.tenant('tenant.agencies.manage') },

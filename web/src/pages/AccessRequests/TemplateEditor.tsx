@@ -1,0 +1,83 @@
+/**
+ * One access template's form (the operator's and a partner's own): its name and description, the
+ * role it grants with extra permissions, and the longest and proposed durations. The permissions
+ * it gives are listed as sentences below the role, as the server reads them back.
+ */
+import { useEffect, useState } from 'react';
+import { Button, Group, List, Modal, NumberInput, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import type { AccessTemplate, TemplateBody } from '../../api/accessRequests.ts';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PermissionPicker } from '../../components/PermissionPicker.tsx';
+import { useApiMutation } from '../../query/query.ts';
+import { useDelegationRoles } from '../Delegations/useDelegationRoles.ts';
+
+export function TemplateEditor(props: { opened: boolean; template: AccessTemplate | null; onClose: () => void; save: (body: TemplateBody) => Promise<AccessTemplate>; onSaved: () => void }) {
+  const roles = useDelegationRoles();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [role, setRole] = useState<string | null>('MSP_SUPPORT');
+  const [grants, setGrants] = useState<string[]>([]);
+  const [maxDays, setMaxDays] = useState<number>(90);
+  const [defaultDays, setDefaultDays] = useState<number>(30);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reopening the form resets it to the template
+  useEffect(() => {
+    const t = props.template;
+    setName(t?.name ?? '');
+    setDescription(t?.description ?? '');
+    setRole(t?.role ?? 'MSP_SUPPORT');
+    setGrants(t?.grants ?? []);
+    setMaxDays(t?.max_days ?? 90);
+    setDefaultDays(t?.default_days ?? 30);
+  }, [props.template, props.opened]);
+  const save = useApiMutation(() => props.save({ name, description, role: role ?? '', grants, max_days: maxDays, default_days: defaultDays }), {
+    success: (t) => `"${t.name}" saved. Partners can ask with it from now on.`,
+    onDone: () => {
+      props.onSaved();
+      props.onClose();
+    },
+  });
+  const chosen = role ? roles.get(role) : undefined;
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.template ? `Edit "${props.template.name}"` : 'New access template'} size="lg">
+      <Stack gap="sm">
+        <TextInput label="Name" description="What partners and customers read, e.g. “Billing and tickets”" value={name} onChange={(e) => setName(e.currentTarget.value)} required maxLength={80} />
+        <Textarea label="Description" description="What the access is for, in a sentence or two" value={description} onChange={(e) => setDescription(e.currentTarget.value)} required maxLength={500} autosize minRows={2} />
+        <Select label="Role it grants" data={roles.linkRoles.map((r) => ({ value: r.id, label: r.name }))} value={role} onChange={setRole} allowDeselect={false} />
+        {chosen && (
+          <Text size="sm" c="dimmed">
+            {chosen.description}
+          </Text>
+        )}
+        <PermissionPicker label="Extra permissions" description="Granted on top of the role (the Delegate role has none of its own)" value={grants} onChange={setGrants} clearable />
+        <Group grow align="flex-start" wrap="wrap">
+          <NumberInput label="Longest duration (days)" value={maxDays} onChange={(v) => setMaxDays(Number(v) || 1)} min={1} max={730} miw={180} />
+          <NumberInput label="Proposed duration (days)" value={defaultDays} onChange={(v) => setDefaultDays(Number(v) || 1)} min={1} max={maxDays} miw={180} />
+        </Group>
+        <ErrorAlert error={save.error ?? roles.error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={props.onClose}>
+            Cancel
+          </Button>
+          <Button onClick={() => void save.run()} loading={save.busy} disabled={!name.trim() || !description.trim() || !role}>
+            Save template
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** A template's permissions as a short list of sentences. */
+export function PermissionSentences({ template, max = 6 }: { template: Pick<AccessTemplate, 'permissions'>; max?: number }) {
+  const shown = template.permissions.slice(0, max);
+  const more = template.permissions.length - shown.length;
+  if (template.permissions.length === 0) return <Text size="sm">Nothing of its own</Text>;
+  return (
+    <List size="sm" spacing={2}>
+      {shown.map((p) => (
+        <List.Item key={p.name}>{p.sentence.charAt(0).toUpperCase() + p.sentence.slice(1)}</List.Item>
+      ))}
+      {more > 0 && <List.Item>and {more} more</List.Item>}
+    </List>
+  );
+}
