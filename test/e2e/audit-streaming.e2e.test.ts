@@ -37,7 +37,7 @@ async function statusUntil(page: Page, re: RegExp): Promise<void> {
         await s.waitFor({ timeout: 10_000 });
         return s.innerText();
       },
-      { timeout: 30_000, intervals: [300, 500, 1000] },
+      { timeout: 30_000, interval: 500 },
     )
     .toMatch(re);
 }
@@ -82,7 +82,7 @@ describe('audit streaming', () => {
             await page.getByTestId('destination').waitFor();
             return (await page.getByTestId('destination-error').count()) > 0 ? page.getByTestId('destination-error').innerText() : '';
           },
-          { timeout: 30_000, intervals: [300, 500, 1000] },
+          { timeout: 30_000, interval: 500 },
         )
         .toMatch(/connection refused/);
       expect(await page.getByTestId('destination-status').innerText()).toMatch(/\d+ events? waiting/);

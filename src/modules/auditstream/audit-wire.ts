@@ -4,31 +4,13 @@
  * organization's previous event), and the three ways it is framed — a signed webhook's JSON, an
  * RFC 5424 syslog message in RFC 5425 octet-counting framing, and an OTLP logs request (JSON).
  */
-import type { ChainedRow } from '../audit/index.ts';
+import type { ChainedFields, ChainedRow } from '../audit/index.ts';
 
 export type StreamOrg = { type: 'tenant'; id: string } | { type: 'partner'; id: string } | { type: 'platform' };
 
-export interface WireEvent {
+/** The fields the chain hash covers (audit-chain.ts), and where the event stands in the chain. */
+export type WireEvent = ChainedFields & {
   chain_seq: number;
-  id: string;
-  occurred_at: string;
-  actor_type: string;
-  actor_user_id: string | null;
-  actor_partner_id: string | null;
-  actor_client_id: string | null;
-  partner_agency_id: string | null;
-  tenant_id: string | null;
-  partner_id: string | null;
-  ban: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  outcome: string;
-  request_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  /** the JSON text the hash covers, exactly as stored */
-  details: string;
   /** the previous event of the whole chain (what this hash continues from) */
   prev_hash: string;
   hash: string;
@@ -36,7 +18,7 @@ export interface WireEvent {
   org_prev_hash: string;
   /** a person outside the partner acted: who, from where and with what are left out, so the content hash cannot be recomputed (the links still hold) */
   redacted: boolean;
-}
+};
 
 /**
  * The organization's events as it may see them, each linked to the one before it (`link` is the

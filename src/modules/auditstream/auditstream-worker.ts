@@ -12,6 +12,7 @@ import { mutate, type Db } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
+import { WakeableLoop } from '../../platform/wakeable-loop.ts';
 import { orgEventsAfter } from '../audit/index.ts';
 import { toWireEvents, type StreamOrg } from './audit-wire.ts';
 import { sendBatch } from './audit-senders.ts';
@@ -42,52 +43,28 @@ export interface AuditStreamWorkerDeps {
 
 export class AuditStreamWorker {
   readonly #d: AuditStreamWorkerDeps;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
-  #again = false;
+  readonly #loop: WakeableLoop;
 
   constructor(d: AuditStreamWorkerDeps) {
     this.#d = d;
+    this.#loop = new WakeableLoop(() => this.#deliverDue(), (e) => d.onError(e, 'audit streaming'), asSystem);
   }
 
   start(intervalMs: number): void {
-    if (this.#timer || intervalMs <= 0) return;
-    this.#timer = setInterval(() => this.wake(), intervalMs);
-    this.#timer.unref();
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   wake(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.tick().catch((e) => this.#d.onError(e, 'audit streaming'));
+    this.#loop.wake();
   }
 
   /** Send to every due destination until none is due; returns how many batches were sent (acknowledged or not). */
   tick(): Promise<number> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = asSystem(async () => {
-      let total = 0;
-      do {
-        this.#again = false;
-        total += await this.#deliverDue();
-      } while (this.#again);
-      return total;
-    });
-    this.#running = run.finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#loop.run();
   }
 
   async #deliverDue(): Promise<number> {

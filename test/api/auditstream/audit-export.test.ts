@@ -74,7 +74,7 @@ describe('export with the hash-chain proof', () => {
     const pages: Page[] = [];
     let cursor: string | null = null;
     do {
-      const r = await admin.get(range(since, until, `&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      const r: { status: number; body: unknown } = await admin.get(range(since, until, `&limit=2${cursor ? `&cursor=${cursor}` : ''}`));
       expect(r.status).toBe(200);
       pages.push(r.body as Page);
       cursor = (r.body as Page).next_cursor;

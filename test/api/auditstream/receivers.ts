@@ -77,7 +77,7 @@ export class SyslogTlsReceiver {
     const server = createServer({ key: this.credentials.key, cert: this.credentials.cert }, (socket) => {
       this.#sockets.add(socket);
       const batch = this.batches.push(0) - 1;
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         const { frames, rest } = splitFrames(Buffer.concat([pending, chunk]));
         pending = rest;
