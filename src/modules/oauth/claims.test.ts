@@ -39,3 +39,12 @@ describe('token claims', () => {
     expect(authnClaims([])).toEqual({});
   });
 });
+
+describe('purpose-bound consent', () => {
+  const facts = { grantId: 'grt_1', partnerId: 'ptr_1', clientId: 'app_1', delegationId: 'dlg_1', tenantId: 'tnt_1', banNumbers: ['BAN-1'], billTo: 'BAN-1' };
+  it('carries the purposes the delegation holds now, and none when it holds none', () => {
+    expect(consentClaims({ ...facts, purposes: ['billing_management', 'support'] }).purpose).toEqual(['billing_management', 'support']);
+    expect('purpose' in consentClaims({ ...facts, purposes: [] })).toBe(false);
+    expect('purpose' in consentClaims(facts)).toBe(false);
+  });
+});

@@ -94,7 +94,7 @@ describe('the customer revokes one purpose', () => {
 
     // revoking it again: nothing left to revoke
     const again = await admin.post<'/api/v1/tenants/{tenant_id}/delegations/{delegation_id}/purposes/{purpose_id}/revoke'>(`/api/v1/tenants/${tenant.id}/delegations/${c.delegationId}/purposes/ordering_on_behalf/revoke`);
-    expect([again.status, again.body.code]).toEqual([409, 'purpose_not_granted']);
+    expect([again.status, (again.body as unknown as { code: string }).code]).toEqual([409, 'purpose_not_granted']);
 
     // the revocation and each access are in the customer's log, the access events naming the purpose
     await t.services.gateway.auditBuffer.flush();
