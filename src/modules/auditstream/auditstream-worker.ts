@@ -13,7 +13,7 @@ import { asSystem } from '../../platform/db/db-context.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import { WakeableLoop } from '../../platform/wakeable-loop.ts';
-import { orgEventsAfter } from '../audit/index.ts';
+import { chainHeadSeq, orgEventsAfter } from '../audit/index.ts';
 import { toWireEvents, type StreamOrg } from './audit-wire.ts';
 import { sendBatch } from './audit-senders.ts';
 import * as repo from './auditstream.repo.ts';
@@ -72,9 +72,11 @@ export class AuditStreamWorker {
     for (let pass = 0; pass < 1000; pass++) {
       const now = this.#d.clock.now();
       const lease = new Date(now.getTime() + this.#d.outbound.policy.timeoutMs * 2 + 60_000).toISOString();
-      const claimed = await mutate(this.#d.db, (trx) => repo.claimDue(this.#d.db, trx, now.toISOString(), lease, CLAIM));
+      // read before the events: every position up to it was committed when it was (the sealer moves it with them)
+      const head = await chainHeadSeq(this.#d.db.kysely);
+      const claimed = await mutate(this.#d.db, (trx) => repo.claimDue(this.#d.db, trx, now.toISOString(), lease, CLAIM, head));
       if (claimed.length === 0) return total;
-      const sent = await Promise.all(claimed.map((c) => this.#deliver(c)));
+      const sent = await Promise.all(claimed.map((c) => this.#deliver(c, head)));
       total += sent.filter((s) => s !== 'idle').length;
       // another pass only while some destination has more waiting (a full batch went through)
       if (!sent.includes('more')) return total;
@@ -83,12 +85,12 @@ export class AuditStreamWorker {
   }
 
   /** One batch to one destination: 'idle' (nothing new), 'more' (a full batch acknowledged), 'sent' or 'failed'. */
-  async #deliver(d: repo.DestinationRow): Promise<'idle' | 'more' | 'sent' | 'failed'> {
+  async #deliver(d: repo.DestinationRow, head: number): Promise<'idle' | 'more' | 'sent' | 'failed'> {
     const { db, clock } = this.#d;
     const org = orgOfDestination(d);
     const rows = await orgEventsAfter(db.kysely, org, Number(d.cursor_seq), AUDIT_STREAM_BATCH);
     if (rows.length === 0) {
-      await repo.updateDestination(db.kysely, d.id, { locked_until: null });
+      await repo.skipTo(db.kysely, d.id, Number(d.cursor_seq), head);
       return 'idle';
     }
     const events = toWireEvents(rows, org, d.cursor_hash);

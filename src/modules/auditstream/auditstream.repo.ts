@@ -27,13 +27,14 @@ export async function deleteDestination(db: Executor, id: string): Promise<void>
 }
 
 /**
- * Active destinations due now get a lease until `leaseUntil`; two instances take disjoint rows
- * (SKIP LOCKED on PostgreSQL; SQLite has one writer). A lease lapses if its instance dies.
+ * Active destinations due now and behind the chain's head get a lease until `leaseUntil`; two
+ * instances take disjoint rows (SKIP LOCKED on PostgreSQL; SQLite has one writer). A lease lapses
+ * if its instance dies. A destination caught up with the head is not touched (no write per pass).
  */
-export async function claimDue(db: Db, trx: Tx, nowIso: string, leaseUntil: string, limit: number): Promise<DestinationRow[]> {
+export async function claimDue(db: Db, trx: Tx, nowIso: string, leaseUntil: string, limit: number, head: number): Promise<DestinationRow[]> {
   const due = await sql<{ id: string }>`
     select id from audit_stream_destinations
-     where status = 'active' and next_attempt_at <= ${nowIso} and (locked_until is null or locked_until <= ${nowIso})
+     where status = 'active' and cursor_seq < ${head} and next_attempt_at <= ${nowIso} and (locked_until is null or locked_until <= ${nowIso})
      order by next_attempt_at, id limit ${limit}${db.dialect === 'postgres' ? sql` for update skip locked` : sql``}`.execute(trx);
   const ids = due.rows.map((r) => r.id);
   if (ids.length === 0) return [];
@@ -53,4 +54,12 @@ export async function advanceCursor(db: Executor, id: string, from: number, patc
     .where('cursor_seq', '=', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Nothing of the organization's up to chain position `head`: the cursor moves there (its hash, the
+ * organization's last event, stays), so the destination is not claimed again until the chain grows.
+ */
+export async function skipTo(db: Executor, id: string, from: number, head: number): Promise<void> {
+  await db.updateTable('audit_stream_destinations').set({ cursor_seq: head, locked_until: null }).where('id', '=', id).where('cursor_seq', '=', from).execute();
 }
