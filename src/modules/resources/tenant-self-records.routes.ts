@@ -7,6 +7,8 @@
  *   POST /api/v1/tenants/:tenant_id/self/tickets/:ticket_id/comments     support.tickets.update
  *   GET  /api/v1/tenants/:tenant_id/self/invoices/:invoice_id            billing.invoices.read
  *   GET  /api/v1/tenants/:tenant_id/self/invoices/:invoice_id/pdf        billing.invoices.read
+ *   POST /api/v1/tenants/:tenant_id/self/orders                          orders.create
+ *   POST /api/v1/tenants/:tenant_id/self/orders/:order_id/cancel         orders.cancel
  *
  * The tenant comes from the path and is checked against the verified session (access.tenant);
  * a ticket or invoice of another tenant answers 404 like a missing one. Tickets go through the
@@ -35,6 +37,7 @@ const TAGS = ['customer self-service'];
 const Tenant = { tenant_id: Id('tnt') };
 const TicketParams = Strict({ ...Tenant, ticket_id: Id('tkt') });
 const InvoiceParams = Strict({ ...Tenant, invoice_id: Id('ivc') });
+const OrderParams = Strict({ ...Tenant, order_id: Id('ord') });
 /** Text that is more than blanks. */
 const Words = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S', ...(description ? { description } : {}) });
 
@@ -115,6 +118,8 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
     },
   );
 
+  registerOwnOrders(app, resources, actor);
+
   app.get(
     '/api/v1/tenants/:tenant_id/self/invoices/:invoice_id',
     { schema: { tags: TAGS, summary: 'One of your invoices: lines, totals, tax, due date, account, payment (billing.invoices.read)', params: InvoiceParams, response: { 200: OwnInvoice, ...problems(400, 401, 403, 404) } } },
@@ -142,5 +147,39 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
       // a buffer is sent as is (no serializer): the schema documents the file
       return reply.type('application/pdf').send(pdf as unknown as string);
     },
+  );
+}
+
+/** A customer's own orders: placed, and cancelled, as the customer (the same service as the partner's, with its sending to the provider). */
+function registerOwnOrders(app: App, resources: ResourcesService, actor: (req: FastifyRequest, tenantId: string, permission: string) => ResourceCaller): void {
+  app.post(
+    '/api/v1/tenants/:tenant_id/self/orders',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Place an order for your tenant (orders.create); audited. When orders go to the provider’s system it is sent there first and shows as waiting for its confirmation; send Idempotency-Key to make a retry safe',
+        params: Strict(Tenant),
+        body: S.PlaceOrderBody,
+        response: { 201: S.OrderDto, 200: S.OrderDto, ...problems(400, 401, 403, 404, 409, 422, 502, 504) },
+      },
+    },
+    async (req, reply) => {
+      const c = actor(req, req.params.tenant_id, 'orders.create');
+      const r = await resources.placeOrder(req.ctx(), c, req.body, idempotencyKeyOf(req.headers));
+      return reply.code(r.replayed ? 200 : 201).send(r.order);
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant_id/self/orders/:order_id/cancel',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel one of your orders while it is submitted or in progress (orders.cancel); audited. An order the provider’s system knows is cancelled there first and shows as waiting for its confirmation',
+        params: OrderParams,
+        response: { 200: S.OrderDto, ...problems(400, 401, 403, 404, 409, 422, 502, 504) },
+      },
+    },
+    async (req) => resources.cancelOrder(req.ctx(), actor(req, req.params.tenant_id, 'orders.cancel'), req.params.order_id),
   );
 }

@@ -231,6 +231,31 @@ describe('orders routed to the provider', () => {
     expect(provider.calls[before + 1]).toMatchObject({ method: 'POST', url: `/api/orders/${encodeURIComponent(call.externalId!)}/cancel`, verdict: 'ok' });
   });
 
+  it('a customer places an order from its portal: sent to the provider, waiting until the source sends it back; its cancellation goes there too', async () => {
+    const before = provider.calls.length;
+    const r = await customer.post(self('orders'), { product_code: 'SIP-TRUNK-20', ban_id: A.bans[0].id, quantity: 2 }, { 'idempotency-key': 'portal-order-1' });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ status: 'submitted', quantity: 2, persona: 'customer', confirmation: { state: 'waiting', provider_name: source.name } });
+    const call = provider.calls[before];
+    expect(call).toMatchObject({ method: 'POST', url: '/api/orders', verdict: 'ok', body: { ban: A.bans[0].account_number, product_code: 'SIP-TRUNK-20', quantity: 2 } });
+    expect(call.identity).toMatchObject({ tenantId: A.id, userId: A.admin.id, permission: 'orders.create' });
+    // the same key again: the same order, sent once
+    const again = await customer.post(self('orders'), { product_code: 'SIP-TRUNK-20', ban_id: A.bans[0].id, quantity: 2 }, { 'idempotency-key': 'portal-order-1' });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(r.body.id);
+    expect(provider.calls.length).toBe(before + 1);
+
+    await push([{ kind: 'order', external_id: call.externalId, version: 1, data: { ban: A.bans[0].account_number, product_code: 'SIP-TRUNK-20', product_name: 'SIP trunk, 20 channels', quantity: 2, unit_price_cents: 9_900, total_cents: 19_800, currency: 'EUR', status: 'submitted', placed_at: clock.now().toISOString() } }]);
+    const cancel = await customer.post(self(`orders/${r.body.id}/cancel`), {});
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expect(cancel.body).toMatchObject({ id: r.body.id, status: 'cancelled', confirmation: { state: 'waiting', provider_name: source.name } });
+    expect(provider.calls[before + 1]).toMatchObject({ method: 'POST', url: `/api/orders/${encodeURIComponent(call.externalId!)}/cancel`, verdict: 'ok' });
+    // another tenant's order looks missing
+    const B = await t.world.tenant();
+    const other = await (await loginAs(t, B.admin)).post(`/api/v1/tenants/${B.id}/self/orders/${r.body.id}/cancel`, {});
+    expect(other.status).toBe(404);
+  });
+
   it('back at the reference service, an order lands at once as before (no confirmation line)', async () => {
     expect((await route('orders', { goes_to: 'reference_service' })).status).toBe(200);
     const before = provider.calls.length;
