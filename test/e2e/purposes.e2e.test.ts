@@ -4,19 +4,20 @@
  * sees every purpose of the catalog with its description, the two asked for ticked, and approves;
  * the access token the app gets carries the two purposes. Then, under "Partners with access", the
  * admin revokes one purpose (confirming it in plain words) and the other stays. Every screen is
- * checked by walkPage (axe-core serious/critical, no id or permission code shown, no sideways scroll).
+ * checked by walkPage, and so is the operator's purpose catalog with the purpose each route requires (axe-core serious/critical, no id or permission code shown, no sideways scroll).
  * Screenshots: artifacts/screenshots/purposes-*.png.
  */
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPortal, type Portal } from './helpers/portal.ts';
 import { clickSidebar, signedIn, walkPage, WIDTHS } from './helpers/walk.ts';
-import type { TestTenant } from '../helpers/world.ts';
+import type { TestTenant, TestUser } from '../helpers/world.ts';
 import { CALLBACK, decodeJwt, oidcClient, partnerWithApp, pkce, type OAuthTestApp, type RegisteredApp } from '../api/oauth/oauth-helpers.ts';
 
 let portal: Portal;
 let oauth: OAuthTestApp;
 let app: RegisteredApp;
+let operator: TestUser;
 const tenants: TestTenant[] = [];
 
 beforeAll(async () => {
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const url = portal.url;
   oauth = { ...portal.t, url, issuer: `${url}/oauth`, audience: `${url}/resources`, config: portal.t.services.config, restart: async () => undefined };
   app = await partnerWithApp(oauth, { name: 'Northwind billing assistant', scopes: ['openid', 'orders.read'] });
+  operator = await portal.t.world.operator();
   for (const _ of WIDTHS) tenants.push(await portal.t.world.tenant());
 }, 180_000);
 afterAll(async () => {
@@ -85,6 +87,14 @@ describe('purposes the customer grants and takes back one by one', () => {
 
       const list = await (await tenant.admin.login()).get(`/api/v1/tenants/${tenant.id}/delegations?status=active`);
       expect(list.body.data.map((d: { purposes: string[] | null }) => d.purposes)).toEqual([['billing_management']]);
+
+      // the operator's catalog, and the purpose each gateway route requires
+      const op = await signedIn(portal, operator.email, operator.password, size);
+      await clickSidebar(op, phone, 'nav-operator', /^Purposes$/);
+      await op.getByTestId('purpose-catalog').getByText('Fraud prevention').first().waitFor();
+      await op.getByTestId('route-purposes').getByLabel('Purpose required by GET /resources/v1/invoices').first().waitFor();
+      await walkPage(op, `purposes-operator-${w}`);
+      await op.close();
     });
   });
 });

@@ -60,7 +60,7 @@ export function PurposeCatalogPage() {
             render: (p) =>
               p.status === 'retired' ? null : (
                 <Group gap="xs" wrap="nowrap">
-                  <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={`Change the words of ${p.name}`}>
+                  <Button size="xs" variant="default" onClick={() => setEditing(p)} aria-label={`Change words of ${p.name}`}>
                     Change words
                   </Button>
                   <Button size="xs" variant="subtle" color="red" onClick={() => void retire.run(p.id)} aria-label={`Retire ${p.name}`}>
