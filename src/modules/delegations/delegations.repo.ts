@@ -158,3 +158,20 @@ export function listLinksInForce(db: Executor, nowIso: string) {
 export function findActiveBetween(db: Executor, partnerIds: readonly string[], tenantIds: readonly string[]) {
   return db.selectFrom('delegations').select(['partner_id', 'tenant_id']).where('partner_id', 'in', partnerIds).where('tenant_id', 'in', tenantIds).where('status', '=', 'active').execute();
 }
+
+/** A tenant's open (requested or active) links and wholesale delegations, with whether each lets the partner's distributor act through it. */
+export function listOpenNonConsentOfTenant(db: Executor, tenantId: string) {
+  return db
+    .selectFrom('delegations')
+    .select(['id', 'partner_id', 'status', 'origin', 'distributor_access'])
+    .where('tenant_id', '=', tenantId)
+    .where('origin', '!=', 'consent')
+    .where('status', 'in', ['requested', 'active'])
+    .orderBy('id')
+    .execute();
+}
+
+/** Turn a tenant's delegation's distributor access on or off. */
+export async function setDistributorAccess(db: Executor, tenantId: string, delegationId: string, allowed: boolean, nowIso: string): Promise<void> {
+  await db.updateTable('delegations').set({ distributor_access: allowed ? 1 : 0, updated_at: nowIso }).where('id', '=', delegationId).where('tenant_id', '=', tenantId).execute();
+}

@@ -12,6 +12,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { authzErrors } from '../authz/index.ts';
+import * as repo from './delegations.repo.ts';
 
 /** A partner's name and its distributor (modules/partners answers it). */
 export interface PartnerChain {
@@ -49,14 +50,7 @@ export class DistributorAccess {
 
   /** The customer's links held by partners that resell under a distributor (link and wholesale; not ended). */
   async listResellerLinks(tenantId: string): Promise<ResellerLink[]> {
-    const rows = await this.#d.db.kysely
-      .selectFrom('delegations')
-      .select(['id', 'partner_id', 'status', 'origin', 'distributor_access'])
-      .where('tenant_id', '=', tenantId)
-      .where('origin', '!=', 'consent')
-      .where('status', 'in', ['requested', 'active'])
-      .orderBy('id')
-      .execute();
+    const rows = await repo.listOpenNonConsentOfTenant(this.#d.db.kysely, tenantId);
     if (rows.length === 0) return [];
     const chains = await this.#d.chainsOf([...new Set(rows.map((r) => r.partner_id))]);
     const out: ResellerLink[] = [];
@@ -77,7 +71,7 @@ export class DistributorAccess {
     if (!link) throw authzErrors.delegation_not_found('No link of a reseller with this id on your organization.');
     if (link.distributor_access === allowed) return link;
     return this.#w.write(async (trx) => {
-      await trx.updateTable('delegations').set({ distributor_access: allowed ? 1 : 0, updated_at: this.#w.now() }).where('id', '=', delegationId).where('tenant_id', '=', tenantId).execute();
+      await repo.setDistributorAccess(trx, tenantId, delegationId, allowed, this.#w.now());
       await this.#d.feed.record(trx, 'delegation', delegationId);
       const details = { delegation_id: delegationId, reseller_id: link.reseller.id, distributor_id: link.distributor.id, allowed };
       const action = allowed ? 'delegation.distributor_access_granted' : 'delegation.distributor_access_revoked';
