@@ -25,6 +25,7 @@ import { seedDemoJit } from '../modules/delegations/jit.demo.ts';
 import { seedDemoFeatures } from '../modules/partners/features.demo.ts';
 import { seedDemoPlans } from '../modules/plans/plans.demo.ts';
 import { seedDemoDataSource } from '../modules/datasources/index.ts';
+import { seedDemoTwoTier } from '../modules/delegations/index.ts';
 
 export type { Credentials, DemoWorld } from '../platform/demo-step.ts';
 
@@ -36,7 +37,8 @@ export type DemoExtension = DemoStep<Services>;
 // seedDemoJit creates four small customers of Fabrikam before the resource data fills them.
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
 // seedDemoDataSource records the resource data as the built-in "Demo data" source's, so it runs after them.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures, seedDemoDataSource];
+// seedDemoTwoTier (a distributor over two resellers) comes last, so every step before it draws the same random numbers.
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures, seedDemoDataSource, seedDemoTwoTier];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
