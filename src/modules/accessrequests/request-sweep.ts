@@ -24,16 +24,13 @@ export class AccessRequestSweep {
     this.#templates = templates;
   }
 
+  /** Every intervalMs (0: never; tests call runOnce with their own clock). */
   start(intervalMs: number): void {
-    if (this.#timer || intervalMs <= 0) return;
-    this.#timer = setInterval(() => {
-      this.runOnce().catch((e) => this.#d.onError?.(e));
-    }, intervalMs);
-    this.#timer.unref();
+    if (intervalMs > 0) this.#timer ??= setInterval(() => void this.runOnce().catch((e) => this.#d.onError?.(e)), intervalMs).unref();
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
+    clearInterval(this.#timer ?? undefined);
     this.#timer = null;
   }
 
