@@ -10,6 +10,18 @@ const enc = encodeURIComponent;
 const base = (tenantId: string) => `/api/v1/tenants/${enc(tenantId)}/self`;
 
 export type OwnTicket = Schemas['TenantTicket'];
+export type OwnOrder = Schemas['Order'];
+export type NewOwnOrder = { product_code: OwnOrder['product_code']; quantity?: number; ban_id?: string; notes?: string };
+
+/** What the reference catalog sells (the product codes the API takes; the names as the orders show them). */
+export const ORDERABLE_PRODUCTS: readonly { code: string; name: string }[] = [
+  { code: 'FIBER-1G', name: 'Dedicated Internet Access — 1 Gbps fiber' },
+  { code: 'FIBER-10G', name: 'Dedicated Internet Access — 10 Gbps fiber' },
+  { code: 'SDWAN-BRANCH', name: 'SD-WAN branch edge' },
+  { code: 'SIP-TRUNK-20', name: 'SIP trunk, 20 channels' },
+  { code: 'MOBILE-5G-LINE', name: '5G mobile line, unlimited data' },
+  { code: 'STATIC-IP-29', name: 'Static IPv4 block /29' },
+];
 export type OwnInvoice = Schemas['TenantInvoice'];
 export type TicketMessage = OwnTicket['comments'][number];
 
@@ -27,6 +39,9 @@ export const selfRecordsApi = {
   ticket: (tenantId: string, id: string) => http.get<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}`),
   /** `key`: the same for a retry of the same ticket (sent to the provider once) */
   openTicket: (tenantId: string, body: NewOwnTicket, key?: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets`, body, key ? { headers: { 'idempotency-key': key } } : {}),
+  /** `key`: the same for a retry of the same order (sent to the provider once) */
+  placeOrder: (tenantId: string, body: NewOwnOrder, key: string) => http.post<OwnOrder>(`${base(tenantId)}/orders`, body, { headers: { 'idempotency-key': key } }),
+  cancelOrder: (tenantId: string, id: string) => http.post<OwnOrder>(`${base(tenantId)}/orders/${enc(id)}/cancel`, {}),
   reply: (tenantId: string, id: string, text: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}/comments`, { text }),
   invoice: (tenantId: string, id: string) => http.get<OwnInvoice>(`${base(tenantId)}/invoices/${enc(id)}`),
   /** the invoice's PDF and its file name ("Invoice INV-….pdf") */

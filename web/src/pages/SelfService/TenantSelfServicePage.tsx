@@ -24,7 +24,8 @@ import { api } from '../../api/index.ts';
 import { CommitmentsPanel } from '../Msp/commitments.tsx';
 import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIORITY, formatMoney, formatPct, formatPeriod } from '../Msp/shared.tsx';
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
-import { ConfirmationBadge } from '../../components/WriteConfirmationNote.tsx';
+import { CancelOrderButton, PlaceOrderModal, cancellable } from './orders.tsx';
+import { ConfirmationBadge, confirmationWords } from '../../components/WriteConfirmationNote.tsx';
 import { selfRecordsApi } from '../../api/selfService.ts';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
@@ -107,7 +108,7 @@ export function TenantSelfServicePage() {
             </Tabs.List>
             <Tabs.Panel value={tab ?? ''} pt="md">
               {tab && TAB_KIND[tab] && <DataFreshness kind={TAB_KIND[tab]} tenantId={tenantId} />}
-              {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} />}
+              {tab === 'orders' && <Orders tenantId={tenantId} partnerName={partnerName} may={{ create: can('orders.create'), cancel: can('orders.cancel'), accounts: can('tenant.billing_accounts.read') }} />}
               {tab === 'services' && <Services tenantId={tenantId} />}
               {tab === 'invoices' && <Invoices tenantId={tenantId} rows={invoices.data} loading={invoices.loading} error={invoices.error} />}
               {tab === 'tickets' && (
@@ -163,33 +164,48 @@ function SearchBox({ value, onChange, placeholder }: { value: string; onChange(v
   return <TextInput placeholder={placeholder} leftSection={<IconSearch size={14} />} value={value} onChange={(e) => onChange(e.currentTarget.value)} w={{ base: '100%', sm: 280 }} aria-label="Search" />;
 }
 
-function Orders({ tenantId, partnerName }: { tenantId: string; partnerName: Map<string, string> }) {
+function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName: Map<string, string>; may: { create: boolean; cancel: boolean; accounts: boolean } }) {
   const r = useOwn<Order>(tenantId, 'orders', true);
   const [q, setQ] = useState('');
+  const [placing, setPlacing] = useState(false);
+  const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId), { enabled: may.create && may.accounts });
   const rows = (r.data ?? []).filter((o) => !q.trim() || `${o.product_name} ${o.placed_by_person?.name ?? ''} ${o.placed_by_person?.partner_name ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()));
   return (
     <Stack>
-      <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
+      <Group justify="space-between" align="center">
+        <SearchBox value={q} onChange={setQ} placeholder="Product or person" />
+        {may.create && (
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setPlacing(true)} data-testid="new-order">
+            Place an order
+          </Button>
+        )}
+      </Group>
+      <PlaceOrderModal tenantId={tenantId} opened={placing} accounts={(accounts.data?.data ?? []).filter((a) => a.status === 'active').map((a) => ({ id: a.id, label: `${a.name} (${a.account_number})` }))} onClose={() => setPlacing(false)} />
       <ErrorAlert error={r.error} />
       <DataTable
         testId="self-orders"
         records={rows}
         loading={r.loading}
         rowKey={(o) => o.id}
+        rowProps={() => ({ 'data-row': '' })}
         defaultSort={{ key: 'at', direction: 'desc' }}
         empty="No orders yet."
         columns={[
           { key: 'product', title: 'Product', mobile: 'title', sortValue: (o) => o.product_name, render: (o) => `${o.quantity} × ${o.product_name}` },
           { key: 'total', title: 'Total', align: 'right', sortValue: (o) => o.total_cents, render: (o) => formatMoney(o.total_cents, o.currency) },
           { key: 'status', title: 'Status', sortValue: (o) => o.status, render: (o) => (
-              <Group gap={4}>
-                <LabelBadge value={o.status} map={ORDER_STATUS} />
-                <ConfirmationBadge c={o.confirmation} />
-              </Group>
+              <Stack gap={2}>
+                <Group gap={4}>
+                  <LabelBadge value={o.status} map={ORDER_STATUS} />
+                  <ConfirmationBadge c={o.confirmation} />
+                </Group>
+                {o.confirmation && o.confirmation.state !== 'confirmed' && <Text size="xs">{confirmationWords(o.confirmation)}</Text>}
+              </Stack>
             ),
           },
           { key: 'by', title: 'Placed by', render: (o) => <Who person={o.placed_by_person} actor={o.placed_by} partnerName={partnerName} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
+          ...(may.cancel ? [{ key: 'cancel', title: 'Actions', render: (o: Order) => (cancellable(o) ? <CancelOrderButton tenantId={tenantId} order={o} /> : null) }] : []),
         ]}
       />
     </Stack>
