@@ -17,6 +17,14 @@ import { TEST_SECRET } from './config.ts';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(ROOT, 'src/main.ts');
 
+/**
+ * Node's compile cache for the processes started here: each one imports the whole app (~1,000
+ * TypeScript modules, type-stripped and compiled), and with the cache a later process reuses the
+ * first one's work — measured 1.5 s → 0.9 s of CPU per start. Keyed by each file's content, so an
+ * edited file is compiled afresh. A test may set NODE_COMPILE_CACHE: null to leave it out.
+ */
+const COMPILE_CACHE = process.env.NODE_COMPILE_CACHE || path.join(ROOT, 'node_modules/.cache/partnergate-node-compile');
+
 /** An environment: a null or undefined value leaves the variable out (also one set by default). */
 export type Env = Record<string, string | null | undefined>;
 
@@ -77,7 +85,7 @@ export class ServerProcess {
     this.opts = opts;
     this.proc = spawn(process.execPath, [MAIN, ...(opts.args ?? ['serve'])], {
       cwd: ROOT,
-      env: environment({ PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10', REDIS_COMMAND_TIMEOUT_MS: '2000' }, opts.env ?? {}),
+      env: environment({ PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10', REDIS_COMMAND_TIMEOUT_MS: '2000' }, opts.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stdout!.on('data', (b: Buffer) => this.output.push(b.toString()));
@@ -172,7 +180,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
  * `env` only.
  */
 export function runCli(args: string[], env: Env = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: environment({ PATH: process.env.PATH ?? '', SECRET_KEY: TEST_SECRET }, env), timeout: 60_000 });
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: environment({ PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, SECRET_KEY: TEST_SECRET }, env), timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -3,8 +3,11 @@
  * database (SQLite, or PostgreSQL when DATABASE_URL is set), the portal is the built web/dist, and
  * the browser is Debian's Chromium driven by playwright-core (no browser download).
  *
- * One browser per spec file; each actor gets its own browser context (own cookies), and pages are
- * reused across the steps of a journey to keep specs fast.
+ * One browser per worker process, launched by its first spec file and shared by the files after it
+ * (a launch and a close cost 1.5–3 s of two busy cores, once per file before); each actor gets its
+ * own browser context (own cookies, storage and cache), which is what keeps one file from seeing
+ * another's, and a portal closes its contexts when its file ends. Pages are reused across the
+ * steps of a journey to keep specs fast.
  */
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -89,13 +92,7 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
   const clientIp = `10.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
   let browser: Browser;
   try {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // launch() starts Chromium on a fresh, throw-away user-data-dir and deletes it on close.
-      timeout: 30_000,
-    });
+    browser = await workerBrowser();
   } catch (err) {
     await t.close();
     throw err;
@@ -126,11 +123,30 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
       return page;
     },
     async close() {
+      // the browser stays for the worker's next file (workerBrowser)
       for (const c of contexts) await c.close().catch(() => undefined);
-      await browser.close().catch(() => undefined);
       await t.close();
     },
   };
+}
+
+let sharedBrowser: Promise<Browser> | null = null;
+
+/**
+ * This worker's Chromium, launched on first use and again if it went away (crashed, or closed by a
+ * spec). launch() starts it on a fresh, throw-away user-data-dir; Playwright closes it when the
+ * worker process exits.
+ */
+async function workerBrowser(): Promise<Browser> {
+  const current = await sharedBrowser?.catch(() => null);
+  if (current?.isConnected()) return current;
+  sharedBrowser = chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  const launched = sharedBrowser;
+  // a failed launch is not kept: the next file tries again
+  launched.catch(() => {
+    if (sharedBrowser === launched) sharedBrowser = null;
+  });
+  return launched;
 }
 
 /**
