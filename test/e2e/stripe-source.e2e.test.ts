@@ -173,6 +173,13 @@ describe('Stripe as a data source in the portal', () => {
       await panel.getByText(/Last event received (just now|\d+ minutes? ago)/).waitFor();
       const customers = panel.getByTestId('stripe-customers');
       await customers.getByText('Waiting for a billing account').first().waitFor();
+      // a Stripe source has no sync token and no file import: the page says what applies instead
+      const detail = page.getByTestId('data-source-detail');
+      await detail.getByText(/It has no sync token and no file import/).waitFor();
+      for (const name of ['Replace the token', 'Create a new token', 'Import a file']) expect(await detail.getByRole('button', { name }).count(), name).toBe(0);
+      expect(await detail.getByRole('link', { name: 'Import a file' }).count()).toBe(0);
+      await detail.getByRole('button', { name: 'Turn off' }).waitFor();
+      expect(await detail.innerText()).not.toMatch(/pgsync/);
       await check(page, `source-waiting-${w}`, '[role="dialog"]', url);
 
       // map it: the customer by name, the account by number

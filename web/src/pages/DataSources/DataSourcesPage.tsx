@@ -18,6 +18,8 @@ import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { formatDateTime, timeAgo } from '../../components/format.ts';
 import { CreateStripeSourceModal, StripePanel } from './StripeSource.tsx';
+import { stripeSourceApi } from '../../api/stripeSource.ts';
+import { stripeSourceKeys } from '../../api/keys/stripeSource.ts';
 import { WriteRoutesPanel } from './WriteRoutesPanel.tsx';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
@@ -235,10 +237,18 @@ function CreateSourceModal({ onClose, onCreated }: { onClose: () => void; onCrea
 
 function SourceDetail({ id }: { id: string }) {
   const q = useApiQuery(dataSourceKeys.one(id), () => dataSourcesApi.get(id));
+  // a Stripe source sends nothing with a sync token: Stripe signs its webhooks with the signing secret
+  const stripe = useApiQuery(stripeSourceKeys.status(id), () => stripeSourceApi.status(id));
+  const isStripe = !!stripe.data?.configured;
   const [secret, setSecret] = useState<string | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
-  const rotate = useApiMutation(() => dataSourcesApi.rotate(id), { onDone: (r) => setSecret(r.token), invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
-  const revoke = useApiMutation(() => dataSourcesApi.revoke(id), { success: 'The source is revoked: its token no longer works.', onDone: () => setConfirmRevoke(false), invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
+  const rotate = useApiMutation(() => dataSourcesApi.rotate(id), {
+    // turning a Stripe source back on makes a sync token too, which nothing uses: it is not shown
+    onDone: (r) => setSecret(isStripe ? null : r.token),
+    success: isStripe ? 'Stripe’s events are received again.' : undefined,
+    invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)],
+  });
+  const revoke = useApiMutation(() => dataSourcesApi.revoke(id), { success: isStripe ? 'Turned off: Stripe’s events are refused from now on.' : 'The source is revoked: its token no longer works.', onDone: () => setConfirmRevoke(false), invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)] });
   const retry = useApiMutation(() => dataSourcesApi.retryHeld(id), {
     success: (r) => `${r.applied} applied, ${r.still_held} still waiting${r.rejected ? `, ${r.rejected} refused` : ''}.`,
     invalidates: [dataSourceKeys.all, dataSourceKeys.one(id)],
@@ -260,6 +270,12 @@ function SourceDetail({ id }: { id: string }) {
           <Alert variant="light" icon={<IconInfoCircle size={16} />}>
             <Text size="sm">The demo world’s records. It has no token; nothing outside Partnergate sends as it.</Text>
           </Alert>
+        ) : isStripe ? (
+          <Text size="sm">
+            {s.status === 'active'
+              ? 'Stripe sends its events to the webhook address below, signed with the webhook signing secret, and the history is loaded with the restricted API key. It has no sync token and no file import: to change what it may read, replace the Stripe keys.'
+              : 'Turned off: Stripe’s events are refused. Its records stay. Turning it back on receives them again.'}
+          </Text>
         ) : s.status === 'active' ? (
           <Text size="sm">
             Its token begins <b>{s.token_prefix}…</b> and was created {formatDateTime(s.token_created_at)}.
@@ -269,19 +285,21 @@ function SourceDetail({ id }: { id: string }) {
         )}
       </Stack>
       {secret && <OneTimeSecret value={secret} label="New source token" hint="Shown only once. The previous token has stopped working; give this one to the system that sends the records." />}
-      {!s.built_in && (
+      {!s.built_in && !stripe.isLoading && (
         <Group gap="sm">
-          {s.status === 'active' && (
+          {s.status === 'active' && !isStripe && (
             <Button component={Link} to={`/operator/data-sources/${s.id}/import`} variant="light" leftSection={<IconDatabaseImport size={16} />}>
               Import a file
             </Button>
           )}
-          <Button leftSection={<IconKey size={16} />} variant="light" onClick={() => void rotate.run()} loading={rotate.busy}>
-            {s.status === 'active' ? 'Replace the token' : 'Create a new token'}
-          </Button>
+          {(!isStripe || s.status !== 'active') && (
+            <Button leftSection={<IconKey size={16} />} variant="light" onClick={() => void rotate.run()} loading={rotate.busy}>
+              {isStripe ? 'Turn it back on' : s.status === 'active' ? 'Replace the token' : 'Create a new token'}
+            </Button>
+          )}
           {s.status === 'active' && (
             <Button color="red" variant="light" onClick={() => setConfirmRevoke(true)}>
-              Revoke
+              {isStripe ? 'Turn off' : 'Revoke'}
             </Button>
           )}
         </Group>
@@ -365,15 +383,15 @@ function SourceDetail({ id }: { id: string }) {
         />
       </Stack>
 
-      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title={`Revoke ${s.name}?`}>
+      <Modal opened={confirmRevoke} onClose={() => setConfirmRevoke(false)} title={isStripe ? `Turn off ${s.name}?` : `Revoke ${s.name}?`}>
         <Stack>
-          <Text size="sm">Its token stops working at once, so it cannot send anything more. The records it sent stay.</Text>
+          <Text size="sm">{isStripe ? 'Stripe’s events are refused from now on, and the history cannot be loaded. The records it sent stay.' : 'Its token stops working at once, so it cannot send anything more. The records it sent stay.'}</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirmRevoke(false)}>
               Cancel
             </Button>
             <Button color="red" onClick={() => void revoke.run()} loading={revoke.busy}>
-              Revoke
+              {isStripe ? 'Turn off' : 'Revoke'}
             </Button>
           </Group>
         </Stack>
