@@ -8,15 +8,20 @@
  *   - one billing account per tenant,
  *   - 1,000,000 invoices (--quick 20,000) spread over the tenants' accounts,
  *   - 100,000 tickets (--quick 2,000).
- * A batch refused with 429 waits its Retry-After and is sent again, as a client would.
  * Then, as a partner staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
  * tickets and dashboard views and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
  * Every BENCH_SAMPLE_MS (10 s) of the ingest, a sample: the phase, the lines done in that window per
- * second, and the instance's RSS and heap (each sample is listed; flat memory is the target). The
+ * second, and the instance's RSS and heap (each sample is printed as it is taken, so a run stopped
+ * early still reports; flat memory is the target). Each round (a kind of line) prints its lines/s and
+ * the CPU its lines cost per 1,000: this process's, and the PostgreSQL backends' serving the bench's
+ * database (read from /proc) — the figure that holds when the machine is shared. A batch answered 429
+ * waits its Retry-After; 503 is sent again with backoff, as a client would. BENCH_STATEMENTS=1 lists
+ * the statements by their total time as the pool's clients saw it. The
  * events the records fire are fanned out by the instance's own events worker meanwhile, as in production.
  * Meant for PostgreSQL (DATABASE_URL); runs on SQLite too. The last line is one JSON object.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
@@ -35,6 +40,29 @@ const BATCH = 5_000;
 const PUSHERS = Number(process.env.BENCH_PUSHERS ?? 4);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
 
+// BENCH_STATEMENTS=1: each statement's time on the database side (as the pool's clients see it), summed by its text
+const statements = new Map<string, { n: number; ms: number }>();
+if (process.env.BENCH_STATEMENTS === '1') {
+  const query = pg.Client.prototype.query as (...a: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+    const r = query.apply(this, a);
+    const text = typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string } | null)?.text ?? '');
+    if (r && typeof (r as Promise<unknown>).then === 'function') {
+      const t0 = performance.now();
+      const key = text.replace(/\$\d+(, \$\d+)+/g, '$…').replace(/\s+/g, ' ').slice(0, 110);
+      void (r as Promise<unknown>).then(
+        () => {
+          const e = statements.get(key) ?? { n: 0, ms: 0 };
+          e.n++;
+          e.ms += performance.now() - t0;
+          statements.set(key, e);
+        },
+        () => undefined,
+      );
+    }
+    return r;
+  } as typeof pg.Client.prototype.query;
+}
 const bench = await openBenchDatabase(PUSHERS + 6);
 const config = loadConfig({}, {
   DATA_DIR: bench.dataDir,
@@ -100,12 +128,33 @@ function line(kind: 'account' | 'invoice' | 'ticket', i: number): string {
   return JSON.stringify({ kind: 'ticket', external_id: `tkt-${i}`, version: 1, data: { ban: ban(i % TENANTS), subject: `Issue ${i}`, description: 'bench', category: 'technical', priority: ['low', 'normal', 'high', 'urgent'][i % 4], status: i % 3 === 0 ? 'resolved' : 'open', opened_at: iso(now) } });
 }
 
-const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0, throttled: 0 };
+const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0, throttled: 0, retried: 0 };
 // every SAMPLE_MS during the ingest: the lines done in that window and the instance's memory (flat is the target)
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 10_000);
 const mb = (n: number) => Math.round(n / 1048576);
 interface Sample { phase: string; at_s: number; lines: number; per_second: number; rss_mb: number; heap_mb: number }
 const samples: Sample[] = [];
+// CPU time spent per phase: this process, and the PostgreSQL backends serving the bench's database (read from /proc, so
+// the figures hold when other work shares the machine: the load changes the wall time, much less the CPU a line costs)
+const pgCpu = new Map<number, number>();
+const pgOwner = bench.label === 'postgres' && bench.ownerUrl ? new pg.Client({ connectionString: bench.ownerUrl }) : null;
+await pgOwner?.connect();
+const TICK_MS = 10; // /proc/<pid>/stat counts clock ticks of 10 ms on Linux
+async function samplePgCpu(): Promise<void> {
+  if (!pgOwner) return;
+  const r = await pgOwner.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+  for (const { pid } of r.rows) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      pgCpu.set(pid, Math.max(pgCpu.get(pid) ?? 0, (Number(f[11]) + Number(f[12])) * TICK_MS));
+    } catch {
+      // the backend ended between the two reads (its last figure stays)
+    }
+  }
+}
+const pgCpuMs = () => [...pgCpu.values()].reduce((a, b) => a + b, 0);
+const pgCpuTimer = setInterval(() => void samplePgCpu().catch(() => undefined), 1000);
+pgCpuTimer.unref();
 let phase = 'set-up';
 let phaseLines = 0;
 const t0All = performance.now();
@@ -115,16 +164,20 @@ const sampler = setInterval(() => {
   const m = process.memoryUsage();
   const done = last.phase === phase ? phaseLines - last.lines : phaseLines;
   samples.push({ phase, at_s: Math.round((at - t0All) / 100) / 10, lines: done, per_second: Math.round(done / ((at - last.at) / 1000)), rss_mb: mb(m.rss), heap_mb: mb(m.heapUsed) });
-  if (process.stderr.isTTY) process.stderr.write(`\n${JSON.stringify(samples.at(-1))}\n`);
+  const x = samples.at(-1)!;
+  console.log(`  sample ${String(x.at_s).padStart(7)} s  ${x.phase.padEnd(8)} ${String(x.per_second).padStart(7)} lines/s  rss ${x.rss_mb} MB  heap ${x.heap_mb} MB  load ${loadavg()[0].toFixed(1)}`);
   last = { at, lines: phaseLines, phase };
 }, SAMPLE_MS);
 sampler.unref();
 async function push(body: string): Promise<void> {
-  for (;;) {
+  // a client's manners: 429 waits its Retry-After, 503 (the database away or busy) backs off and sends the batch again
+  for (let attempt = 1; ; attempt++) {
     const r = await app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
-    if (r.statusCode === 429) {
-      counts.throttled++;
-      await new Promise((res) => setTimeout(res, Number(r.headers['retry-after'] ?? 1) * 1000));
+    if (r.statusCode === 429 || (r.statusCode === 503 && attempt <= 8)) {
+      if (r.statusCode === 429) counts.throttled++;
+      else counts.retried++;
+      const wait = r.statusCode === 429 ? Number(r.headers['retry-after'] ?? 1) * 1000 : Math.min(30_000, 500 * 2 ** attempt);
+      await new Promise((res) => setTimeout(res, wait));
       continue;
     }
     if (r.statusCode !== 200) throw new Error(`batch: ${r.statusCode} ${r.body.slice(0, 300)}`);
@@ -135,7 +188,7 @@ async function push(body: string): Promise<void> {
   }
 }
 /** send `n` lines of a kind in batches, PUSHERS at a time; returns lines per second */
-async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: string = kind): Promise<{ seconds: number; per_second: number }> {
+async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: string = kind) {
   const t0 = performance.now();
   phase = label;
   phaseLines = 0;
@@ -151,9 +204,17 @@ async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: 
       if (process.stderr.isTTY) process.stderr.write(`\r${kind}: ${next.toLocaleString('en-US')} / ${n.toLocaleString('en-US')}   `);
     }
   };
+  const cpu0 = process.cpuUsage();
+  await samplePgCpu();
+  const pg0 = pgCpuMs();
   await Promise.all(Array.from({ length: PUSHERS }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds: Math.round(seconds * 10) / 10, per_second: Math.round(n / seconds) };
+  await samplePgCpu();
+  const cpu = process.cpuUsage(cpu0);
+  const perK = (ms: number) => Math.round((ms / n) * 1000);
+  const out = { seconds: Math.round(seconds * 10) / 10, per_second: Math.round(n / seconds), node_cpu_ms_per_1000: perK((cpu.user + cpu.system) / 1000), pg_cpu_ms_per_1000: pgOwner ? perK(pgCpuMs() - pg0) : null, load1: Math.round(loadavg()[0] * 10) / 10 };
+  console.log(`  round ${label}: ${n.toLocaleString('en-US')} lines in ${out.seconds} s (${out.per_second} lines/s); CPU per 1,000 lines: instance ${out.node_cpu_ms_per_1000} ms, PostgreSQL ${out.pg_cpu_ms_per_1000 ?? '–'} ms; load ${out.load1}`);
+  return out;
 }
 const resendN = Math.min(INVOICES, 20_000);
 const accounts = await ingest('account', TENANTS);
@@ -196,12 +257,16 @@ for (const url of ENDPOINTS) {
   await s.gateway.auditBuffer.flush();
 }
 
+clearInterval(pgCpuTimer);
+await pgOwner?.end();
 await app.close();
 await bench.drop();
 
 clearInterval(sampler);
 const worst = Math.max(...Object.values(views).map((v) => v.p95_ms));
 const ingestSamples = samples.filter((x) => x.phase !== 'set-up' && x.phase !== 'views');
+// a run shorter than one sampling window still reports its memory
+if (ingestSamples.length === 0) ingestSamples.push({ phase: 'end', at_s: Math.round((performance.now() - t0All) / 100) / 10, lines: 0, per_second: 0, rss_mb: mb(process.memoryUsage().rss), heap_mb: mb(process.memoryUsage().heapUsed) });
 const memory = { rss_mb: { min: Math.min(...ingestSamples.map((x) => x.rss_mb)), max: Math.max(...ingestSamples.map((x) => x.rss_mb)) }, heap_mb: { min: Math.min(...ingestSamples.map((x) => x.heap_mb)), max: Math.max(...ingestSamples.map((x) => x.heap_mb)) } };
 console.log(`\nsync ingest (${bench.label}) — ${TENANTS.toLocaleString('en-US')} tenants, ${PUSHERS} batches in flight of ${BATCH.toLocaleString('en-US')} lines${quick ? ' (--quick)' : ''}`);
 console.log(`billing accounts: ${TENANTS.toLocaleString('en-US')} in ${accounts.seconds} s (${accounts.per_second} lines/s)`);
@@ -215,5 +280,9 @@ console.log(`memory during the ingest: RSS ${memory.rss_mb.min}–${memory.rss_m
 console.log('MSP view'.padEnd(22) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9));
 for (const [k, v] of Object.entries(views)) console.log(k.padEnd(22) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9));
 console.log(`target p95 ≤ 200 ms: ${worst <= 200 ? 'met' : 'MISSED'} (worst ${worst} ms) · machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
+if (statements.size) {
+  console.log('statements by total time (ms, count, ms each):');
+  for (const [k, v] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`  ${String(Math.round(v.ms)).padStart(9)} ${String(v.n).padStart(7)} ${(v.ms / v.n).toFixed(1).padStart(8)}  ${k}`);
+}
 console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, views, worst_p95_ms: worst, memory, samples: ingestSamples, load1: loadavg()[0] }));
 process.exit(0);
