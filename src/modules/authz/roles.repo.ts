@@ -16,3 +16,9 @@ export function allPermissions(db: Db) {
 export async function roleName(executor: Executor, roleId: string): Promise<string | undefined> {
   return (await executor.selectFrom('roles').select('name').where('id', '=', roleId).executeTakeFirst())?.name;
 }
+
+/** Which of these role ids the catalog (partner member roles, or delegation roles) holds. */
+export async function roleIdsInCatalog(executor: Executor, catalog: 'partner' | 'delegation', ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  return new Set((await executor.selectFrom('roles').select('id').where('catalog', '=', catalog).where('id', 'in', [...ids]).execute()).map((r) => r.id));
+}

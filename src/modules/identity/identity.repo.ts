@@ -1,8 +1,7 @@
 /** Users, sessions, API tokens, invitations and the membership view of a user. */
 import type { Executor } from '../../platform/db/database.ts';
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { ApiTokensTable, InvitationsTable, SessionsTable, UsersTable } from '../../platform/db/schema.ts';
-import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 
@@ -46,56 +45,6 @@ export async function listUsers(
   if (f.status) q = q.where('status', '=', f.status as UserRow['status']);
   if (f.cursor) q = q.where('id', '>', f.cursor);
   return q.orderBy('id').limit(f.limit + 1).execute();
-}
-
-type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null };
-
-/** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
-const membershipsOf = prepared(1, (db, userId) =>
-  db
-    .selectFrom('tenant_members as m')
-    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
-    .select([sql<'t' | 'p'>`'t'`.as('kind'), 'm.tenant_id as org_id', 'm.role', 't.status as org_status', 't.slug', 't.name', sql<string | null>`null`.as('member_status'), sql<string | null>`null`.as('capabilities')])
-    .where('m.user_id', '=', userId)
-    .$castTo<MembershipRow>()
-    .unionAll(
-      db
-        .selectFrom('partner_members as m')
-        .innerJoin('partners as p', 'p.id', 'm.partner_id')
-        .select([sql<'t' | 'p'>`'p'`.as('kind'), 'm.partner_id as org_id', 'm.role', 'p.status as org_status', 'p.slug', 'p.name', 'm.status as member_status', 'p.capabilities'])
-        .where('m.user_id', '=', userId)
-        .$castTo<MembershipRow>(),
-    )
-    .orderBy('kind', 'desc')
-    .orderBy('name'),
-);
-
-/**
- * A user's tenant and partner memberships with the organizations' names, in one statement (one
- * round trip on every API request the database authenticates): the two reads as a `union all`,
- * tenants by name first. The memberships tables are walled: read in the user's own context.
- */
-export async function loadMemberships(
-  db: Executor,
-  userId: string,
-): Promise<{ tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[]; partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null }> {
-  const { rows } = await membershipsOf(db, userId);
-  const tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[] = [];
-  let partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null = null;
-  for (const r of rows) {
-    if (r.kind === 't') tenants.push({ tenantId: r.org_id, role: r.role as TenantMembership['role'], tenantStatus: r.org_status, tenantSlug: r.slug, tenantName: r.name });
-    else
-      partner ??= {
-        partnerId: r.org_id,
-        role: r.role as PartnerMembership['role'],
-        memberStatus: r.member_status as PartnerMembership['memberStatus'],
-        partnerStatus: r.org_status as PartnerMembership['partnerStatus'],
-        capabilities: JSON.parse(r.capabilities ?? '[]') as string[],
-        partnerSlug: r.slug,
-        partnerName: r.name,
-      };
-  }
-  return { tenants, partner };
 }
 
 /** What a principal is made of: the user's own columns (principals.ts). */
@@ -262,6 +211,20 @@ export function listPendingInvitationsByEmail(db: Executor, email: string, now: 
     .execute();
 }
 
+/** How many open invitations (not accepted, revoked or expired at `now`) wait to join a tenant or a partner. */
+export async function countPendingInvitations(db: Executor, scopeType: 'tenant' | 'partner', scopeId: string, now: string): Promise<number> {
+  const i = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('scope_type', '=', scopeType)
+    .where('scope_id', '=', scopeId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(i.n);
+}
+
 export async function insertInvitation(db: Executor, row: Insertable<InvitationsTable>): Promise<void> {
   await db.insertInto('invitations').values(row).execute();
 }
@@ -286,4 +249,14 @@ export async function revokeInvitationsFor(db: Executor, scopeType: 'tenant' | '
 export async function userFigures(db: Executor): Promise<{ status: string; n: number }[]> {
   const rows = await db.selectFrom('users').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
   return rows.map((r) => ({ status: r.status as string, n: Number(r.n) }));
+}
+
+/** A session now counts as second-factor authenticated (its amr and when). */
+export async function markSessionMfa(db: Executor, sessionId: string, amr: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ amr, mfa_at: at }).where('id', '=', sessionId).execute();
+}
+
+/** A user's live sessions but one, newest first (the sign-in's session limit ends the oldest over it). */
+export async function liveSessionsOf(db: Executor, userId: string, now: string, exceptId: string): Promise<{ id: string; created_at: string }[]> {
+  return db.selectFrom('sessions').select(['id', 'created_at']).where('user_id', '=', userId).where('expires_at', '>', now).where('id', '!=', exceptId).orderBy('created_at', 'desc').orderBy('id').execute();
 }

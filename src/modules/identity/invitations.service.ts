@@ -20,6 +20,7 @@ import { identityErrors as E } from './identity.errors.ts';
 import * as repo from './identity.repo.ts';
 import type { IdentityDeps, InvitationAcceptor, InvitationLink, InvitationSentHook, ScopeType } from './identity.types.ts';
 import type { Passwords } from './password-policy.ts';
+import { organizationNames } from './organization-names.ts';
 
 const INVITATION_TTL_MS = 7 * 86400 * 1000;
 
@@ -107,12 +108,7 @@ export class InvitationsService {
   }
 
   async #scopeName(inv: InvitationRow): Promise<string> {
-    const db = this.#d.db.kysely;
-    const scope =
-      inv.scope_type === 'tenant'
-        ? await db.selectFrom('tenants').select(['name']).where('id', '=', inv.scope_id).executeTakeFirst()
-        : await db.selectFrom('partners').select(['name']).where('id', '=', inv.scope_id).executeTakeFirst();
-    return scope?.name ?? '';
+    return (await organizationNames(this.#d.db.kysely, inv.scope_type === 'tenant' ? 'tenant' : 'partner', [inv.scope_id])).get(inv.scope_id) ?? '';
   }
 
   /** What a link is for. Says nothing about whether the email has an account. */

@@ -10,6 +10,7 @@ import type { Principal } from '../../platform/http/principal.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { IdentityDeps } from './identity.types.ts';
 import * as mfaRepo from './mfa.repo.ts';
+import { organizationNames } from './organization-names.ts';
 
 export type PolicyScope = 'platform' | 'partner' | 'tenant';
 
@@ -20,7 +21,7 @@ export class MfaPolicyService {
   }
 
   async partnerExists(partnerId: string): Promise<boolean> {
-    return (await this.#d.db.kysely.selectFrom('partners').select('id').where('id', '=', partnerId).executeTakeFirst()) !== undefined;
+    return (await organizationNames(this.#d.db.kysely, 'partner', [partnerId])).has(partnerId);
   }
 
   async required(scopeType: PolicyScope, scopeId: string): Promise<boolean> {
@@ -32,8 +33,7 @@ export class MfaPolicyService {
     const db = this.#d.db.kysely;
     const rows = await mfaRepo.listMfaPolicies(db);
     const partnerIds = rows.filter((r) => r.scope_type === 'partner' && r.require_mfa === 'required').map((r) => r.scope_id);
-    const names = partnerIds.length > 0 ? await db.selectFrom('partners').select(['id', 'name']).where('id', 'in', partnerIds).execute() : [];
-    const nameOf = new Map(names.map((n) => [n.id, n.name]));
+    const nameOf = await organizationNames(db, 'partner', partnerIds);
     return {
       platform_required: rows.some((r) => r.scope_type === 'platform' && r.require_mfa === 'required'),
       partners: rows

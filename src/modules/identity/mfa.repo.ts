@@ -83,6 +83,10 @@ export async function deletePasskey(db: Executor, userId: string, id: string): P
 
 // ---- challenges ----------------------------------------------------------------------------------
 
+export async function deleteChallenge(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('auth_challenges').where('id', '=', id).execute();
+}
+
 export async function insertChallenge(db: Executor, row: Insertable<AuthChallengesTable>): Promise<void> {
   await db.insertInto('auth_challenges').values(row).execute();
 }

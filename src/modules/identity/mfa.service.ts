@@ -410,14 +410,14 @@ export class MfaService {
   /** The session now counts as MFA: the gateway and decide() see it from the next request (feed 'session'). */
   async #markSession(trx: Tx, principal: Principal, amr: Amr): Promise<void> {
     if (!principal.sessionId) return;
-    await trx.updateTable('sessions').set({ amr: JSON.stringify(amr), mfa_at: this.#now().toISOString() }).where('id', '=', principal.sessionId).execute();
+    await repo.markSessionMfa(trx, principal.sessionId, JSON.stringify(amr), this.#now().toISOString());
     await this.#d.feed.record(trx, 'session', principal.sessionId);
   }
 
   async #putChallenge(userId: string, purpose: mfaRepo.ChallengeRow['purpose'], id: string, challenge: string): Promise<void> {
     const now = this.#now();
     await mutate(this.#d.db, async (trx) => {
-      await trx.deleteFrom('auth_challenges').where('id', '=', id).execute();
+      await mfaRepo.deleteChallenge(trx, id);
       await mfaRepo.insertChallenge(trx, { id, user_id: userId, purpose, challenge, created_at: now.toISOString(), expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString() });
     });
   }

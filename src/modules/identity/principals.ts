@@ -1,12 +1,13 @@
 /** Turning an authenticated user into a Principal, and /me — shared by sessions and API tokens. */
+import { loadMemberships } from './membership-reads.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withDbContext } from '../../platform/db/db-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
-import * as repo from './identity.repo.ts';
+import type * as repo from './identity.repo.ts';
 
 /** An authenticated user's memberships, read in that user's database context (its own rows). */
-function memberships(db: Db, userId: string): ReturnType<typeof repo.loadMemberships> {
-  return withDbContext({ kind: 'user', userId }, () => repo.loadMemberships(db.kysely, userId));
+function memberships(db: Db, userId: string): ReturnType<typeof loadMemberships> {
+  return withDbContext({ kind: 'user', userId }, () => loadMemberships(db.kysely, userId));
 }
 
 export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Principal['kind'], extra: { sessionId?: string; csrfToken?: string; tokenId?: string; amr?: readonly string[] }): Promise<Principal> {

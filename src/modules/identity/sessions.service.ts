@@ -191,7 +191,7 @@ export class SessionsService {
     const max = this.index.policy?.(userId)?.maxSessions ?? null;
     if (max === null) return;
     const now = this.#now().toISOString();
-    const live = await trx.selectFrom('sessions').select(['id', 'created_at']).where('user_id', '=', userId).where('expires_at', '>', now).where('id', '!=', keepId).orderBy('created_at', 'desc').orderBy('id').execute();
+    const live = await repo.liveSessionsOf(trx, userId, now, keepId);
     for (const old of live.slice(Math.max(0, max - 1))) {
       await repo.deleteSession(trx, old.id);
       await this.#d.feed.record(trx, 'session', old.id);

@@ -16,6 +16,7 @@ import type { FeatureCatalogTable } from '../../platform/db/schema.ts';
 import type { AuditLog } from '../audit/index.ts';
 import { FEATURE_ENTITY, FEATURE_LIFECYCLES, type FeatureLifecycle } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
+import * as featureRepo from './feature-catalog.repo.ts';
 
 export type FeatureRow = Selectable<FeatureCatalogTable>;
 
@@ -64,21 +65,21 @@ export class FeatureCatalogService {
   }
 
   async list(db: Executor = this.#d.db.kysely): Promise<FeatureRow[]> {
-    return db.selectFrom('feature_catalog').selectAll().orderBy('key').execute();
+    return featureRepo.listFeatures(db);
   }
 
   async get(key: string): Promise<FeatureRow> {
-    const r = await this.#d.db.kysely.selectFrom('feature_catalog').selectAll().where('key', '=', key).executeTakeFirst();
+    const r = await featureRepo.findFeature(this.#d.db.kysely, key);
     if (!r) throw E.feature_not_found(`No feature ${key} in the catalog.`);
     return r;
   }
 
   async create(ctx: RequestContext, input: NewFeature): Promise<FeatureRow> {
     return this.#write(async (trx) => {
-      if (await trx.selectFrom('feature_catalog').select('key').where('key', '=', input.key).executeTakeFirst()) throw E.feature_exists(`The catalog already has ${input.key}.`);
+      if (await featureRepo.findFeature(trx, input.key)) throw E.feature_exists(`The catalog already has ${input.key}.`);
       const now = this.#d.clock.now().toISOString();
       const row: FeatureRow = { key: input.key, name: input.name, description: input.description, default_on: input.default_on ? 1 : 0, lifecycle: input.lifecycle ?? 'beta', opt_in: input.opt_in ? 1 : 0, created_at: now, updated_at: now };
-      await trx.insertInto('feature_catalog').values(row).execute();
+      await featureRepo.insertFeature(trx, row);
       await this.#d.feed.record(trx, FEATURE_ENTITY, row.key);
       await this.#d.audit.record(trx, ctx, { action: 'feature.created', targetType: 'feature', targetId: row.key, details: toFeatureDto(row) as unknown as Record<string, unknown> });
       return row;
@@ -87,7 +88,7 @@ export class FeatureCatalogService {
 
   async update(ctx: RequestContext, key: string, patch: FeaturePatch, action = 'feature.updated'): Promise<FeatureRow> {
     return this.#write(async (trx) => {
-      const cur = await trx.selectFrom('feature_catalog').selectAll().where('key', '=', key).executeTakeFirst();
+      const cur = await featureRepo.findFeature(trx, key);
       if (!cur) throw E.feature_not_found(`No feature ${key} in the catalog.`);
       if (patch.lifecycle !== undefined && !lifecycleMoveAllowed(cur.lifecycle, patch.lifecycle)) {
         throw E.invalid_lifecycle_transition(`${key} is ${cur.lifecycle}; a feature moves only forward (beta → general → retired).`);
@@ -105,7 +106,7 @@ export class FeatureCatalogService {
       const changes = (Object.keys(after) as (keyof FeatureDto)[]).filter((k) => k !== 'updated_at' && before[k] !== after[k]).map((k) => ({ field: k, from: before[k], to: after[k] }));
       if (changes.length === 0) return cur;
       next.updated_at = this.#d.clock.now().toISOString();
-      await trx.updateTable('feature_catalog').set({ name: next.name, description: next.description, default_on: next.default_on, lifecycle: next.lifecycle, opt_in: next.opt_in, updated_at: next.updated_at }).where('key', '=', key).execute();
+      await featureRepo.updateFeature(trx, key, { name: next.name, description: next.description, default_on: next.default_on, lifecycle: next.lifecycle, opt_in: next.opt_in, updated_at: next.updated_at });
       await this.#d.feed.record(trx, FEATURE_ENTITY, key);
       await this.#d.audit.record(trx, ctx, { action, targetType: 'feature', targetId: key, details: { changes } });
       return next;

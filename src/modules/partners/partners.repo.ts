@@ -1,7 +1,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { lockRows } from '../../platform/db/database.ts';
-import type { PartnersTable } from '../../platform/db/schema.ts';
+import type { PartnerConfigVersionsTable, PartnersTable } from '../../platform/db/schema.ts';
 import { anyColumnContains, columnLike, likeLiteral } from '../../platform/db/search.ts';
 
 export type PartnerRow = Selectable<PartnersTable>;
@@ -43,28 +43,10 @@ export async function updatePartner(db: Executor, id: string, patch: Partial<Ins
   await db.updateTable('partners').set(patch).where('id', '=', id).execute();
 }
 
-export function listMembers(db: Executor, partnerId: string) {
-  return db
-    .selectFrom('partner_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'm.role', 'm.member_role', 'm.status as member_status', 'm.created_at', 'u.email', 'u.name', 'u.status'])
-    .where('m.partner_id', '=', partnerId)
-    .orderBy('u.email')
-    .execute();
-}
+export { findMemberByEmail, listMembers } from './people-reads.ts';
 
 export function findMember(db: Executor, partnerId: string, userId: string) {
   return db.selectFrom('partner_members').selectAll().where('partner_id', '=', partnerId).where('user_id', '=', userId).executeTakeFirst();
-}
-
-export function findMemberByEmail(db: Executor, partnerId: string, email: string) {
-  return db
-    .selectFrom('partner_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'm.role'])
-    .where('m.partner_id', '=', partnerId)
-    .where('u.email', '=', email.toLowerCase())
-    .executeTakeFirst();
 }
 
 /** The active members' roles of a partner (no personal details). */
@@ -111,4 +93,31 @@ export async function partnerFigures(db: Executor, sinceIso: string, application
     db.selectFrom('partners').select('created_at').where('created_at', '>=', sinceIso).execute(),
   ]);
   return { activeCapabilities: active.map((r) => r.capabilities), applied: Number(applied.n), applications, arrivals: arrivals.map((r) => r.created_at) };
+}
+
+/** One saved change of a partner's configuration (its history). */
+export async function insertConfigVersion(db: Executor, row: Insertable<PartnerConfigVersionsTable>): Promise<void> {
+  await db.insertInto('partner_config_versions').values(row).execute();
+}
+
+/** A distributor's resellers, by name. */
+export function listResellersOf(db: Executor, distributorId: string) {
+  return db
+    .selectFrom('partners')
+    .select(['id', 'name', 'slug', 'status', 'suspended_by_parent', 'status_reason', 'created_at'])
+    .where('parent_partner_id', '=', distributorId)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+}
+
+/** These partners' names and the distributor each resells under (null: none). */
+export async function partnerParents(db: Executor, ids: readonly string[]): Promise<{ id: string; name: string; parent_partner_id: string | null }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('partners').select(['id', 'name', 'parent_partner_id']).where('id', 'in', [...ids]).execute();
+}
+
+/** Whether a partner has resellers of its own. */
+export async function hasResellers(db: Executor, partnerId: string): Promise<boolean> {
+  return (await db.selectFrom('partners').select('id').where('parent_partner_id', '=', partnerId).limit(1).executeTakeFirst()) !== undefined;
 }

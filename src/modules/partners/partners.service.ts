@@ -15,9 +15,11 @@ import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { IdentityService, InvitationLink, NewMember } from '../identity/index.ts';
 import { identityErrors } from '../identity/index.ts';
-import { authzErrors, isPermissionName } from '../authz/index.ts';
+import { authzErrors, isPermissionName, roleQueries } from '../authz/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
+import * as featureRepo from './feature-catalog.repo.ts';
+import { listConfigVersionsWithEditors } from './people-reads.ts';
 import { PartnerMembers, type PartnerRole } from './partner-members.ts';
 import { applicationReceivedMail, existingAccountMail } from './partner-mail.ts';
 import { ResellersService } from './resellers.service.ts';
@@ -307,10 +309,7 @@ export class PartnersService {
       const version = p.config_version + 1;
       const now = this.#w.now();
       await repo.updatePartner(trx, id, { config: JSON.stringify(next), config_version: version, updated_at: now });
-      await trx
-        .insertInto('partner_config_versions')
-        .values({ id: newId('pcv'), partner_id: id, version, section, before: JSON.stringify(before), after: JSON.stringify(value), diff: JSON.stringify(changes), changed_by: ctx.actor?.userId ?? null, changed_at: now })
-        .execute();
+      await repo.insertConfigVersion(trx, { id: newId('pcv'), partner_id: id, version, section, before: JSON.stringify(before), after: JSON.stringify(value), diff: JSON.stringify(changes), changed_by: ctx.actor?.userId ?? null, changed_at: now });
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.config_changed', partnerId: id, targetType: 'partner', targetId: id, details: { section, version, changes } });
       return { version, config: next, changes };
@@ -348,10 +347,7 @@ export class PartnersService {
   /** The configuration's history, newest first (keyset on the version number). */
   async listConfigVersions(id: string, f: { limit: number; before?: number; section?: ConfigSection }) {
     await this.requirePartner(id);
-    let q = this.#d.db.kysely.selectFrom('partner_config_versions').leftJoin('users', 'users.id', 'partner_config_versions.changed_by').selectAll('partner_config_versions').select(['users.name as changed_by_name', 'users.email as changed_by_email']).where('partner_id', '=', id);
-    if (f.before !== undefined) q = q.where('version', '<', f.before);
-    if (f.section) q = q.where('section', '=', f.section);
-    return q.orderBy('version', 'desc').limit(f.limit + 1).execute();
+    return listConfigVersionsWithEditors(this.#d.db.kysely, id, f);
   }
 
   /**
@@ -363,7 +359,7 @@ export class PartnersService {
   async #validateToggleNames(toggles: Record<string, boolean>): Promise<void> {
     const names = Object.keys(toggles);
     if (names.length === 0) return;
-    const known = (await this.#d.db.kysely.selectFrom('permissions').select('name').execute()).map((r) => r.name);
+    const known = (await roleQueries.allPermissions(this.#d.db)).map((r) => r.name);
     for (const name of names) {
       const pointer = `/body/feature_toggles/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (!isPermissionName(name)) {
@@ -471,7 +467,7 @@ async function validateSection(trx: Tx, section: ConfigSection, value: unknown, 
     const entries = Object.entries(value as Record<string, boolean>);
     if (entries.length === 0) return;
     const saved = (before ?? {}) as Record<string, boolean>;
-    const rows = await trx.selectFrom('feature_catalog').select(['key', 'lifecycle']).where('key', 'in', entries.map(([k]) => k)).execute();
+    const rows = await featureRepo.featureLifecycles(trx, entries.map(([k]) => k));
     const byKey = new Map(rows.map((r) => [r.key, r.lifecycle]));
     for (const [k, on] of entries) {
       const pointer = `/body/value/${k}`;
@@ -488,7 +484,7 @@ async function validateSection(trx: Tx, section: ConfigSection, value: unknown, 
     ] as const) {
       const names = v[field];
       if (!names || names.length === 0) continue;
-      const known = new Set((await trx.selectFrom('roles').select('id').where('catalog', '=', catalog).where('id', 'in', names).execute()).map((r) => r.id));
+      const known = await roleQueries.roleIdsInCatalog(trx, catalog, names);
       names.forEach((n, i) => {
         if (!known.has(n)) throw authzErrors.unknown_role(`${n} is not a ${catalog === 'partner' ? 'member' : 'delegation'} role.`, { fields: [{ pointer: `/body/value/${field}/${i}`, detail: 'unknown role' }] });
       });

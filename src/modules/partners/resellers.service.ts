@@ -51,13 +51,7 @@ export class ResellersService {
 
   /** A distributor's resellers, by name. */
   listResellers(distributorId: string): Promise<ResellerRow[]> {
-    return this.#d.db.kysely
-      .selectFrom('partners')
-      .select(['id', 'name', 'slug', 'status', 'suspended_by_parent', 'status_reason', 'created_at'])
-      .where('parent_partner_id', '=', distributorId)
-      .orderBy('name')
-      .orderBy('id')
-      .execute();
+    return repo.listResellersOf(this.#d.db.kysely, distributorId);
   }
 
   /** The distributor a partner resells under (its name only is shown to the reseller), or null. */
@@ -72,9 +66,9 @@ export class ResellersService {
   async chainsOf(partnerIds: string[]): Promise<Map<string, { name: string; distributor: { id: string; name: string } | null }>> {
     const out = new Map<string, { name: string; distributor: { id: string; name: string } | null }>();
     if (partnerIds.length === 0) return out;
-    const rows = await this.#d.db.kysely.selectFrom('partners').select(['id', 'name', 'parent_partner_id']).where('id', 'in', partnerIds).execute();
+    const rows = await repo.partnerParents(this.#d.db.kysely, partnerIds);
     const parentIds = [...new Set(rows.map((r) => r.parent_partner_id).filter((x): x is string => x !== null))];
-    const parents = parentIds.length === 0 ? [] : await this.#d.db.kysely.selectFrom('partners').select(['id', 'name']).where('id', 'in', parentIds).execute();
+    const parents = await repo.partnerParents(this.#d.db.kysely, parentIds);
     const names = new Map(parents.map((p) => [p.id, p.name]));
     for (const r of rows) {
       const pn = r.parent_partner_id === null ? undefined : names.get(r.parent_partner_id);
@@ -188,7 +182,7 @@ export class ResellersService {
       if (distributorId !== null) {
         if (distributorId === partnerId) throw E.reseller_depth_exceeded('A partner cannot resell under itself.');
         await this.#requireTopTier(trx, distributorId);
-        const own = await trx.selectFrom('partners').select('id').where('parent_partner_id', '=', partnerId).limit(1).executeTakeFirst();
+        const own = await repo.hasResellers(trx, partnerId);
         if (own) throw E.reseller_depth_exceeded('This partner has resellers of its own, so it cannot resell under another: partners are two tiers at most.');
       }
       if (p.parent_partner_id === distributorId) return p;

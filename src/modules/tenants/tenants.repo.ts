@@ -3,6 +3,7 @@ import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { lockRows } from '../../platform/db/database.ts';
 import type { BillingAccountsTable, TenantsTable } from '../../platform/db/schema.ts';
 import { anyColumnContains } from '../../platform/db/search.ts';
+import { identityQueries } from '../identity/index.ts';
 
 export type TenantRow = Selectable<TenantsTable>;
 export type BillingAccountRow = Selectable<BillingAccountsTable>;
@@ -55,40 +56,13 @@ export async function updateTenant(db: Executor, id: string, patch: Partial<Inse
 /** How many people a tenant has, and how many open invitations (not accepted, revoked or expired at `now`) wait to join it. */
 export async function countMembersAndInvitations(db: Executor, tenantId: string, now: string): Promise<{ members: number; pending: number }> {
   const m = await db.selectFrom('tenant_members').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-  const i = await db
-    .selectFrom('invitations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('scope_type', '=', 'tenant')
-    .where('scope_id', '=', tenantId)
-    .where('accepted_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirstOrThrow();
-  return { members: Number(m.n), pending: Number(i.n) };
+  return { members: Number(m.n), pending: await identityQueries.countPendingInvitations(db, 'tenant', tenantId, now) };
 }
 
-export function listMembers(db: Executor, tenantId: string) {
-  return db
-    .selectFrom('tenant_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'm.role', 'm.created_at', 'u.email', 'u.name', 'u.status'])
-    .where('m.tenant_id', '=', tenantId)
-    .orderBy('u.email')
-    .execute();
-}
+export { findMemberByEmail, listMembers } from './member-reads.ts';
 
 export function findMember(db: Executor, tenantId: string, userId: string) {
   return db.selectFrom('tenant_members').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
-}
-
-export function findMemberByEmail(db: Executor, tenantId: string, email: string) {
-  return db
-    .selectFrom('tenant_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['m.user_id', 'm.role'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('u.email', '=', email.toLowerCase())
-    .executeTakeFirst();
 }
 
 export async function countAdmins(db: Executor, tenantId: string): Promise<number> {

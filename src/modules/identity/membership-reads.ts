@@ -1,0 +1,59 @@
+/**
+ * A user's memberships with their organizations' names: a cross-table read model (table-owners.ts
+ * READERS). Tenants and partners own these tables, but they depend on identity, which builds the
+ * principal of every API request the database authenticates from this one compiled statement.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { PartnerMembership, TenantMembership } from '../../platform/http/principal.ts';
+import { prepared } from '../../platform/db/prepared.ts';
+
+type MembershipRow = { kind: 't' | 'p'; org_id: string; role: string; org_status: string; slug: string; name: string; member_status: string | null; capabilities: string | null };
+
+/** Every API request the database authenticates reads it: compiled once (platform/db/prepared.ts). */
+const membershipsOf = prepared(1, (db, userId) =>
+  db
+    .selectFrom('tenant_members as m')
+    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
+    .select([sql<'t' | 'p'>`'t'`.as('kind'), 'm.tenant_id as org_id', 'm.role', 't.status as org_status', 't.slug', 't.name', sql<string | null>`null`.as('member_status'), sql<string | null>`null`.as('capabilities')])
+    .where('m.user_id', '=', userId)
+    .$castTo<MembershipRow>()
+    .unionAll(
+      db
+        .selectFrom('partner_members as m')
+        .innerJoin('partners as p', 'p.id', 'm.partner_id')
+        .select([sql<'t' | 'p'>`'p'`.as('kind'), 'm.partner_id as org_id', 'm.role', 'p.status as org_status', 'p.slug', 'p.name', 'm.status as member_status', 'p.capabilities'])
+        .where('m.user_id', '=', userId)
+        .$castTo<MembershipRow>(),
+    )
+    .orderBy('kind', 'desc')
+    .orderBy('name'),
+);
+
+/**
+ * A user's tenant and partner memberships with the organizations' names, in one statement (one
+ * round trip on every API request the database authenticates): the two reads as a `union all`,
+ * tenants by name first. The memberships tables are walled: read in the user's own context.
+ */
+export async function loadMemberships(
+  db: Executor,
+  userId: string,
+): Promise<{ tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[]; partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null }> {
+  const { rows } = await membershipsOf(db, userId);
+  const tenants: (TenantMembership & { tenantSlug: string; tenantName: string })[] = [];
+  let partner: (PartnerMembership & { partnerSlug: string; partnerName: string }) | null = null;
+  for (const r of rows) {
+    if (r.kind === 't') tenants.push({ tenantId: r.org_id, role: r.role as TenantMembership['role'], tenantStatus: r.org_status, tenantSlug: r.slug, tenantName: r.name });
+    else
+      partner ??= {
+        partnerId: r.org_id,
+        role: r.role as PartnerMembership['role'],
+        memberStatus: r.member_status as PartnerMembership['memberStatus'],
+        partnerStatus: r.org_status as PartnerMembership['partnerStatus'],
+        capabilities: JSON.parse(r.capabilities ?? '[]') as string[],
+        partnerSlug: r.slug,
+        partnerName: r.name,
+      };
+  }
+  return { tenants, partner };
+}
