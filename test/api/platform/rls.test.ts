@@ -102,6 +102,22 @@ async function fillJit(t: TestTenant, delegationId: string, p: TestPartner): Pro
   });
 }
 
+/** An access request with one approval, and the tenant's approval policy (access templates, migration 0041). */
+async function fillAccessRequests(t: TestTenant, partnerId: string): Promise<void> {
+  const s = app.services;
+  const tpl = await s.accessRequests.templates.create(ctx, { type: 'platform' }, { name: `RLS ${t.id}`, description: 'rls test', role: 'AUDITOR', max_days: 10 });
+  const now = new Date().toISOString();
+  const id = newId('areq');
+  await asSystem(async () => {
+    await s.db.kysely
+      .insertInto('access_requests')
+      .values({ id, tenant_id: t.id, partner_id: partnerId, template_id: tpl.id, template_name: tpl.name, role: 'AUDITOR', grants: '[]', ban_ids: null, ban_numbers: null, duration_days: 5, justification: 'rls test', status: 'pending', approvals_required: 2, requested_by: t.user.id, requested_at: now, expires_at: now, remind_at: null, reminded_at: null, decided_by: null, decided_at: null, decision_reason: null, delegation_id: null, updated_at: now })
+      .execute();
+    await s.db.kysely.insertInto('access_request_approvals').values({ request_id: id, tenant_id: t.id, user_id: t.admin.id, approved_at: now }).execute();
+    await s.db.kysely.insertInto('access_approval_policies').values({ tenant_id: t.id, approvals_required: 2, high_risk_roles: '[]', expiry_days: 7, reminder_days: 1, updated_by: null, updated_at: now }).execute();
+  });
+}
+
 /** The tenant ids of a table's rows a context sees (raw SQL: no application filter at all). */
 async function seen(db: Db, table: string, c: DbContext | null): Promise<(string | null)[]> {
   const q = () => sql<{ tenant_id: string | null }>`select tenant_id from ${sql.table(table)}`.execute(db.kysely);
@@ -128,6 +144,8 @@ beforeAll(async () => {
   await programRowsFor(app.services.db, referrer.id, b.id);
   await fillJit(a, linkA, partner);
   await fillJit(b, linkB, other);
+  await fillAccessRequests(a, partner.id);
+  await fillAccessRequests(b, other.id);
 }, 120_000);
 
 afterAll(async () => {
