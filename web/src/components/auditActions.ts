@@ -3,6 +3,17 @@
  * a code not listed here still reads as words (dots and underscores become spaces).
  */
 const ACTIONS: Record<string, string> = {
+  'access_policy.changed': 'Approval policy changed',
+  'access_request.approved': 'Access request approved by an admin',
+  'access_request.created': 'Access requested with a template',
+  'access_request.expired': 'Access request expired unanswered',
+  'access_request.granted': 'Access request granted',
+  'access_request.rejected': 'Access request rejected',
+  'access_request.reminder_sent': 'Approvers reminded of an access request',
+  'access_request.withdrawn': 'Access request withdrawn',
+  'access_template.archived': 'Access template archived',
+  'access_template.created': 'Access template created',
+  'access_template.updated': 'Access template changed',
   'agency.created': 'Agency created',
   'agency.deactivated': 'Agency turned off',
   'agency.reactivated': 'Agency turned back on',
