@@ -2,7 +2,10 @@
  * npm run bench:authz — the decision engine at scale.
  *
  * World: 10,000 partners, 100,000 tenants (one BAN each), 110,000 users, 1,000,000 delegations
- * (every status and origin, some BAN-restricted, some with overrides). Rows are generated in the
+ * (every status and origin, some BAN-restricted, some with overrides), with two-tier partners: the
+ * first 1% of partners are distributors, each over 20 resellers, and 30% of the resellers' links and
+ * wholesale delegations let the distributor act through them (chains present in the snapshot; a
+ * share of the requests come from distributors' people on their resellers' customers). Rows are generated in the
  * database's own shape (ISO times, JSON text columns) and go through the same row → entry path as
  * the database loader (delegationInput → putDelegation), in batches, so the generator's memory is
  * not counted in the snapshot's.
@@ -45,6 +48,10 @@ v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const PARTNERS = Number(process.env.BENCH_PARTNERS ?? 10_000);
+/** two-tier partners: the first 1% are distributors, the next 20% resellers (20 under each distributor) */
+const DISTRIBUTORS = Math.max(1, Math.floor(PARTNERS / 100));
+const isReseller = (p: number) => p >= DISTRIBUTORS && p < DISTRIBUTORS * 21;
+const distributorOf = (p: number) => p % DISTRIBUTORS;
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100_000);
 const DELEGATIONS = Number(process.env.BENCH_DELEGATIONS ?? 1_000_000);
 const PER_PARTNER = Math.ceil(DELEGATIONS / PARTNERS);
@@ -135,7 +142,13 @@ const cBuild = process.cpuUsage();
 const snap = new AuthzSnapshot();
 for (const [id, g] of Object.entries(ROLES)) snap.putRole(id, g);
 for (let i = 0; i < PARTNERS; i++) {
-  snap.putPartner({ id: own(partnerIds[i]), status: i % 500 === 7 ? 'suspended' : 'active', capabilities: ['managed_services', 'delegated', 'wholesale'], featureToggles: i % 50 === 3 ? { vouchers: false } : {} });
+  snap.putPartner({
+    id: own(partnerIds[i]),
+    status: i % 500 === 7 ? 'suspended' : 'active',
+    capabilities: ['managed_services', 'delegated', 'wholesale'],
+    featureToggles: i % 50 === 3 ? { vouchers: false } : {},
+    parentId: isReseller(i) ? own(partnerIds[distributorOf(i)]) : null,
+  });
 }
 for (let i = 0; i < TENANTS; i++) {
   snap.putTenant({ id: own(tenantIds[i]), status: i % 1000 === 5 ? 'suspended' : 'active' });
@@ -199,6 +212,7 @@ for (let p = 0; p < PARTNERS && made < DELEGATIONS; p++) {
       created_at: ts,
       updated_at: ts,
       purposes: null,
+      distributor_access: isReseller(p) && origin !== 'consent' && rnd() < 0.3 ? 1 : 0,
     });
     if (batch.length >= BATCH) flush();
   }
@@ -210,6 +224,9 @@ tBuild = 0;
 const heldAfter = heldBytes();
 const snapshotMb = (heldAfter.heap - heldBefore.heap) / 1048576;
 const bytesPerDelegation = (heldAfter.total - heldBefore.total) / snap.delegations.size;
+/** two-tier partners: the links distributors may act through (every chain slot in the snapshot) */
+let chainDelegations = 0;
+for (const p of snap.partners.values()) if (p.chain !== null) for (const v of p.chain.values()) chainDelegations += typeof v === 'number' ? 1 : v.length;
 
 // ---- requests ---------------------------------------------------------------------------------
 
@@ -231,7 +248,8 @@ for (let i = 0; i < REQS; i++) {
   if (x < 0.85) {
     const p = Math.floor(rnd() * linked.length);
     const t = linked[p][Math.floor(rnd() * linked[p].length)];
-    rWho[i] = partnerUser[p];
+    // a quarter of the requests on a reseller's customers come from its distributor's people (through the chain, or refused)
+    rWho[i] = isReseller(p) && rnd() < 0.25 ? partnerUser[distributorOf(p)] : partnerUser[p];
     rTenant[i] = tenantIds[t];
     if (rnd() < 0.3) rBan[i] = banIds[t];
   } else if (x < 0.9) {
@@ -344,6 +362,8 @@ const result = {
   partners: PARTNERS,
   tenants: TENANTS,
   delegations: snap.delegations.size,
+  chain_delegations: chainDelegations,
+  distributors: DISTRIBUTORS,
   users: snap.users.size,
   decisions: DECISIONS,
   allowed_ratio: Number((allowed / DECISIONS).toFixed(3)),
@@ -369,6 +389,7 @@ const result = {
 const row = (k: string, v: string, target: string) => `  ${k.padEnd(34)}${v.padStart(16)}   ${target}`;
 console.log('');
 console.log(`Partnergate decision engine — ${PARTNERS.toLocaleString('en')} partners, ${TENANTS.toLocaleString('en')} tenants, ${result.delegations.toLocaleString('en')} delegations, ${result.users.toLocaleString('en')} users`);
+console.log(`two-tier: ${DISTRIBUTORS.toLocaleString('en')} distributors over ${(DISTRIBUTORS * 20).toLocaleString('en')} resellers, ${chainDelegations.toLocaleString('en')} links open to a distributor`);
 console.log(`(load average ${load.map((l) => l.toFixed(2)).join(' ')} on ${result.cpus} CPUs; other work shares them)`);
 console.log('');
 console.log(row('measure', 'value', 'target'));
