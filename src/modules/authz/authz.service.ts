@@ -172,6 +172,17 @@ export class AuthzService {
     return out.sort();
   }
 
+  /**
+   * Two-tier partners: the reseller whose link an access of `partnerId` went through (the
+   * delegation belongs to another partner, the acting one's reseller), or null for the partner's
+   * own delegation. Access events name it, so the chain is in the audit.
+   */
+  throughReseller(partnerId: string | null, delegationId: string | null): string | null {
+    if (partnerId === null || delegationId === null) return null;
+    const owner = this.snapshot.delegations.get(delegationId)?.partnerId;
+    return owner !== undefined && owner !== partnerId ? owner : null;
+  }
+
   /** The member role of a partner member (null = none: full). */
   memberRoleOf(userId: string): string | null {
     return this.snapshot.users.get(userId)?.memberRole?.id ?? null;

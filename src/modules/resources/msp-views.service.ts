@@ -24,7 +24,7 @@ import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.
 
 export interface MspViewsDeps {
   resources: ResourcesService;
-  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError'>;
+  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError' | 'throughReseller'>;
   tenants: Pick<TenantsService, 'listTenants'>;
   /** the alerts module's one computation of a link's alerts (the inbox's too) */
   alerts: Pick<AlertsService, 'currentAlerts'>;
@@ -233,7 +233,7 @@ export class MspViewsService {
         partnerId: who.partnerId,
         targetType: 'endpoint',
         targetId: 'POST /api/v1/partner/billing/invoices/export',
-        details: { delegation_id: decisions.get(t)?.delegationId ?? null, ...details },
+        details: { ...this.#accessDetails(who.partnerId, decisions.get(t)?.delegationId ?? null), ...details },
       });
     }
   }
@@ -448,9 +448,15 @@ export class MspViewsService {
         partnerId,
         targetType: 'endpoint',
         targetId: what,
-        details: { delegation_id: decisions.get(t)?.delegationId ?? null },
+        details: this.#accessDetails(partnerId, decisions.get(t)?.delegationId ?? null),
       });
     }
+  }
+
+  /** The delegation an access went through and, through a reseller's link (two-tier partners), the reseller. */
+  #accessDetails(partnerId: string, delegationId: string | null): Record<string, unknown> {
+    const reseller = this.#d.authz.throughReseller(partnerId, delegationId);
+    return reseller === null ? { delegation_id: delegationId } : { delegation_id: delegationId, through_reseller: reseller };
   }
 }
 

@@ -60,10 +60,17 @@ export function audit(g: GatewayCore, req: GatewayRequest, rule: GatewayRule | n
         // purpose-bound consent: what the route requires, and what the access was granted for
         purpose: rule?.purpose ?? null,
         purposes: accessPurposes(g, st),
+        // two-tier partners: a distributor acting through its reseller's link names the reseller
+        ...throughReseller(g, st),
         ...(st.refusal === null ? { bans: st.bans ?? '*' } : {}),
       },
     },
   }));
+}
+
+function throughReseller(g: GatewayCore, st: GatewayState): { through_reseller?: string } {
+  const reseller = g.d.authz.throughReseller(st.partnerId, st.delegationId);
+  return reseller === null ? {} : { through_reseller: reseller };
 }
 
 /**
