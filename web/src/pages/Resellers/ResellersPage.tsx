@@ -192,7 +192,7 @@ function OnboardCard({ partnerId }: { partnerId: string }) {
         </Stack>
       </form>
       {done && (
-        <Alert color="green" variant="light" mt="sm" data-testid="onboarded" onClose={() => setDone(null)} withCloseButton>
+        <Alert color="green" variant="light" mt="sm" data-testid="onboarded" onClose={() => setDone(null)} withCloseButton closeButtonLabel="Hide the invitation link">
           <Stack gap="xs">
             <Text size="sm">
               {done.reseller.name} is active. Send this invitation link to {done.invitation.email}; it is shown only once.
