@@ -17,7 +17,10 @@ import { TemplateEditor } from './TemplateEditor.tsx';
 import { TemplatesTable } from './TemplatesTable.tsx';
 
 export function PartnerAccessRequestsPage() {
-  const partnerId = useView().partner!.partner_id;
+  const membership = useView().partner!;
+  const partnerId = membership.partner_id;
+  // asking and keeping templates is the owners' (the server's permission, not a role name)
+  const mayAsk = membership.permissions.includes('partner.delegations.manage');
   const usable = useApiQuery(accessRequestKeys.partnerTemplates(partnerId, 'usable'), () => accessTemplatesApi.usable(partnerId));
   const own = useApiQuery(accessRequestKeys.partnerTemplates(partnerId, 'own'), () => accessTemplatesApi.own(partnerId, 'active'));
   const requests = useApiQuery(accessRequestKeys.partnerRequests(partnerId), () => accessRequestsApi.partnerList(partnerId));
@@ -31,7 +34,11 @@ export function PartnerAccessRequestsPage() {
   return (
     <Stack gap="lg">
       <PageHeader title="Access requests" description="Ask a customer for access with a template. Its admins approve or reject the request as a whole; once approved, the access appears under Customers I manage." />
-      <RequestAccessForm partnerId={partnerId} templates={usable.data?.data ?? []} onSent={requests.reload} />
+      {mayAsk ? (
+        <RequestAccessForm partnerId={partnerId} templates={usable.data?.data ?? []} onSent={requests.reload} />
+      ) : (
+        <Text>Your organization's owners ask customers for access; you can follow the requests here.</Text>
+      )}
       <div>
         <Title order={3} mb="xs">
           Requests you sent
@@ -71,6 +78,7 @@ export function PartnerAccessRequestsPage() {
         </Text>
         <Button
           mb="sm"
+          display={mayAsk ? undefined : 'none'}
           variant="default"
           onClick={() => {
             setEditing(null);
@@ -85,10 +93,14 @@ export function PartnerAccessRequestsPage() {
           loading={own.loading}
           error={own.error}
           empty="You have no templates of your own; the platform's are listed in the form above."
-          onEdit={(t) => {
-            setEditing(t);
-            setOpen(true);
-          }}
+          onEdit={
+            mayAsk
+              ? (t) => {
+                  setEditing(t);
+                  setOpen(true);
+                }
+              : undefined
+          }
         />
       </div>
       <TemplateEditor opened={open} template={editing} onClose={() => setOpen(false)} onSaved={reloadTemplates} save={(b) => (editing ? accessTemplatesApi.updateOwn(partnerId, editing.id, b) : accessTemplatesApi.createOwn(partnerId, b))} />
