@@ -75,7 +75,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
-    resellerRoutes({ resellers: services.partners.resellers, access, customersOf: (id) => services.authz.partnerTenantsInReach(id).length }),
+    resellerRoutes({ resellers: services.partners.resellers, access, customersOf: (id) => services.authz.customersServed(id) }),
     scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
     auditRoutes({ audit: services.audit, access }),
     catalogRoutes({ access }),

@@ -285,7 +285,7 @@ function SourceDetail({ id }: { id: string }) {
         )}
       </Stack>
       {secret && <OneTimeSecret value={secret} label="New source token" hint="Shown only once. The previous token has stopped working; give this one to the system that sends the records." />}
-      {!s.built_in && !stripe.isLoading && (
+      {!s.built_in && !stripe.loading && (
         <Group gap="sm">
           {s.status === 'active' && !isStripe && (
             <Button component={Link} to={`/operator/data-sources/${s.id}/import`} variant="light" leftSection={<IconDatabaseImport size={16} />}>
