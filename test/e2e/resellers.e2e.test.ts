@@ -61,7 +61,7 @@ describe("a distributor's resellers", () => {
       await row.getByRole('button', { name: `Suspend ${reseller.name}` }).click();
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
-      await expect.poll(async () => dialog.textContent()).toContain('stop acting for all of its 1 customer on their very next request');
+      await expect.poll(async () => dialog.textContent()).toContain('stop acting for its 1 customer on their very next request');
       await dialog.getByLabel('Reason').fill('Unpaid invoices for March.');
       await walkPage(page, `resellers-suspend-confirm-${w}`);
       await dialog.getByRole('button', { name: 'Suspend reseller' }).click();

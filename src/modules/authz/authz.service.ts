@@ -172,6 +172,15 @@ export class AuthzService {
     return out.sort();
   }
 
+  /** Customers a partner serves: tenants it holds an active delegation for, in its window (whatever the partner's own status). */
+  customersServed(partnerId: string, now: number = this.now()): number {
+    let n = 0;
+    for (const t of this.snapshot.partners.get(partnerId)?.byTenant.keys() ?? []) {
+      if (this.snapshot.pair(partnerId, t).some((d) => d.status === D_ACTIVE && d.startsMs <= now && now < d.endsMs)) n++;
+    }
+    return n;
+  }
+
   /**
    * Two-tier partners: the reseller whose link an access of `partnerId` went through (the
    * delegation belongs to another partner, the acting one's reseller), or null for the partner's

@@ -120,7 +120,7 @@ export function ResellersPage() {
         title={suspending ? `Suspend ${suspending.name}?` : ''}
         message={
           suspending
-            ? `${suspending.name}'s people and apps stop acting for all of its ${customersWords(suspending.customers)} on their very next request, and you lose your access through its links too. Its customers keep their links; you can resume ${suspending.name} at any time.`
+            ? `${suspending.name}'s people and apps stop acting for ${suspending.customers === 1 ? 'its 1 customer' : `all of its ${customersWords(suspending.customers)}`} on their very next request, and you lose your access through its links too. Its customers keep their links; you can resume ${suspending.name} at any time.`
             : ''
         }
         confirmLabel="Suspend reseller"
