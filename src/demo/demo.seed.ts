@@ -37,8 +37,9 @@ export type DemoExtension = DemoStep<Services>;
 // seedDemoJit creates four small customers of Fabrikam before the resource data fills them.
 // seedDemoMspWorkspace (member roles, link commitments, a ticket, alerts) needs the resource data.
 // seedDemoDataSource records the resource data as the built-in "Demo data" source's, so it runs after them.
-// seedDemoTwoTier (a distributor over two resellers) comes last, so every step before it draws the same random numbers.
-export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoMspWorkspace, seedDemoFeatures, seedDemoDataSource, seedDemoTwoTier];
+// seedDemoTwoTier (a distributor over two resellers) draws no random numbers and comes after the resource data, so
+// what the steps before it draw stays the same; its links are there before the MSP workspace evaluates every link.
+export const DEMO_EXTENSIONS: DemoExtension[] = [seedDemoDelegations, seedDemoAgencies, seedDemoPlans, seedDemoApps, seedDemoProgram, seedDemoMfa, seedDemoJit, seedDemoResources, seedDemoTwoTier, seedDemoMspWorkspace, seedDemoFeatures, seedDemoDataSource];
 
 const TENANTS = [
   { slug: 'acme-fiber', name: 'Acme Fiber ISP', domain: 'acme-fiber.demo', admin: 'alice', user: 'tom', bans: [['BAN-1000000001', 'Acme Fiber — Head office'], ['BAN-1000000002', 'Acme Fiber — Residential']] },
