@@ -20,6 +20,7 @@ import { useView } from '../../session/useView.ts';
 function Approvals({ r }: { r: AccessRequest }) {
   const names = r.approvals.map((a) => a.name ?? 'an admin');
   if (r.approvals_required < 2 && names.length === 0) return null;
+  if (r.status !== 'pending') return names.length ? <Text size="sm">Approved by {names.join(' and ')}.</Text> : null;
   return (
     <Text size="sm" data-testid="approvals-so-far">
       {names.length === 0 ? `Needs ${r.approvals_required} approvals; none yet.` : `Approved so far by ${names.join(' and ')} (${names.length} of ${r.approvals_required}).`}
