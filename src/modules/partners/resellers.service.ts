@@ -16,10 +16,35 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { InvitationLink } from '../identity/index.ts';
 import { partnerErrors as E } from './partners.errors.ts';
 import * as repo from './partners.repo.ts';
-import { type Capability, type PartnersDeps, type PartnersService, slugify } from './partners.service.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { ChangeFeed } from '../../platform/events/change-feed.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { AuditLog } from '../audit/index.ts';
+import type { IdentityService } from '../identity/index.ts';
+
+type Capability = 'delegated' | 'wholesale' | 'managed_services' | 'referral';
+
+/** What the reseller service uses of the partners module's deps (PartnersDeps has them all). */
+export interface ResellerDeps {
+  db: Db;
+  audit: AuditLog;
+  feed: ChangeFeed;
+  clock: Clock;
+  identity: Pick<IdentityService, 'invite'>;
+}
+
+/** The lifecycle step it shares with the operator's suspension (PartnersService.transition). */
+export interface PartnerTransitions {
+  transition(ctx: RequestContext, id: string, verb: 'suspend' | 'reactivate', opts: { reason?: string }, outer?: Tx): Promise<repo.PartnerRow>;
+}
 
 /** The capabilities a reseller may act with: what its distributor holds, of those that reach customers. */
 const RESELLABLE: readonly Capability[] = ['managed_services', 'delegated', 'wholesale'];
+
+/** A reseller's slug from its name (the random tail keeps two resellers of one name apart). */
+function resellerSlug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'reseller';
+}
 
 export interface ResellerRow {
   id: string;
@@ -39,11 +64,11 @@ export interface NewReseller {
 }
 
 export class ResellersService {
-  readonly #d: PartnersDeps;
-  readonly #partners: PartnersService;
+  readonly #d: ResellerDeps;
+  readonly #partners: PartnerTransitions;
   readonly #w: ReturnType<typeof serviceWrites>;
 
-  constructor(d: PartnersDeps, partners: PartnersService) {
+  constructor(d: ResellerDeps, partners: PartnerTransitions) {
     this.#d = d;
     this.#partners = partners;
     this.#w = serviceWrites(() => d);
@@ -107,7 +132,7 @@ export class ResellersService {
       const now = this.#w.now();
       const reseller: repo.PartnerRow = {
         id: newId('ptr'),
-        slug: `${slugify(input.name)}-${newId('x').slice(-6)}`,
+        slug: `${resellerSlug(input.name)}-${newId('x').slice(-6)}`,
         name: input.name,
         website: null,
         contact_email: input.contact_email.toLowerCase(),
