@@ -11,6 +11,7 @@
 import { decryptWithSecret } from '../../platform/crypto.ts';
 import { mutate, type Db } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
+import { WakeableLoop } from '../../platform/wakeable-loop.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-http.ts';
 import * as repo from './ssf.repo.ts';
@@ -46,53 +47,30 @@ const BATCH = 100;
 
 export class SsfWorker {
   readonly #d: SsfWorkerDeps;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
-  #again = false;
+  /** one pass at a time per instance; a wake while one runs (a SET may have committed meanwhile) asks for one more */
+  readonly #loop: WakeableLoop;
 
   constructor(d: SsfWorkerDeps) {
     this.#d = d;
+    this.#loop = new WakeableLoop(() => this.#deliverDue(), (e) => d.onError(e, 'shared signals delivery'), asSystem);
   }
 
   start(intervalMs: number): void {
-    if (this.#timer || intervalMs <= 0) return;
-    this.#timer = setInterval(() => this.wake(), intervalMs);
-    this.#timer.unref();
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
-    await this.#running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
-  /** Run a pass now, or once more right after the one running (a SET may have committed meanwhile). */
+  /** Run a pass now, or once more right after the one running. */
   wake(): void {
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.tick().catch((e) => this.#d.onError(e, 'shared signals delivery'));
+    this.#loop.wake();
   }
 
   /** Push every due SET; returns how many attempts were made. */
   tick(): Promise<number> {
-    if (this.#running) {
-      this.#again = true;
-      return this.#running;
-    }
-    const run = asSystem(async () => {
-      let total = 0;
-      do {
-        this.#again = false;
-        total += await this.#deliverDue();
-      } while (this.#again);
-      return total;
-    });
-    this.#running = run.finally(() => {
-      this.#running = null;
-    });
-    return this.#running;
+    return this.#loop.run();
   }
 
   async #deliverDue(): Promise<number> {
