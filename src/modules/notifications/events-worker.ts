@@ -15,7 +15,6 @@
  * Everything runs as the system (events span tenants). State lives in the tables only, so a
  * restart loses nothing. Time comes from the clock, so tests drive `tick()` with a manual clock.
  */
-import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import { decryptWithSecret, encryptWithSecret } from '../../platform/crypto.ts';
 import { mutate, type Db, type Tx } from '../../platform/db/database.ts';
@@ -256,53 +255,38 @@ export class EventsWorker {
   async #record(trx: Tx, results: { d: repo.DeliveryRow; ok: boolean; status: number | null; latency: number; error: string | null; at: string }[], endpoints: Map<string, repo.EndpointRow>): Promise<void> {
     const now = this.#d.clock.now();
     const attempts = results.map((x) => ({ delivery_id: x.d.id, attempt: x.d.attempts + 1, at: x.at, outcome: x.ok ? ('succeeded' as const) : ('failed' as const), status_code: x.status, latency_ms: x.latency, error: x.error }));
-    for (let i = 0; i < attempts.length; i += 500) await trx.insertInto('webhook_attempts').values(attempts.slice(i, i + 500)).execute();
+    await repo.insertAttempts(trx, attempts);
     // successes in one statement per 500 (their answer codes and times as CASE lists); failures each with their own next time
     const ok = results.filter((x) => x.ok);
-    for (let i = 0; i < ok.length; i += 500) {
-      const part = ok.slice(i, i + 500);
-      const caseOf = (f: (x: (typeof part)[number]) => number | null) => sql`case id ${sql.join(part.map((x) => sql`when ${x.d.id} then cast(${f(x)} as integer)`), sql` `)} end`;
-      await sql`update webhook_deliveries
-                   set status = 'succeeded', attempts = attempts + 1, last_status_code = ${caseOf((x) => x.status)}, last_latency_ms = ${caseOf((x) => x.latency)},
-                       last_error = null, locked_until = null, completed_at = ${now.toISOString()}
-                 where id in (${sql.join(part.map((x) => x.d.id))})`.execute(trx);
-    }
+    await repo.markDeliveriesSucceeded(trx, ok.map((x) => ({ id: x.d.id, status: x.status, latency: x.latency })), now.toISOString());
     for (const x of results.filter((r) => !r.ok)) {
       const n = x.d.attempts + 1;
       const last = n >= this.#d.maxAttempts;
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          status: last ? 'failed' : 'pending',
-          attempts: n,
-          last_status_code: x.status,
-          last_latency_ms: x.latency,
-          last_error: x.error,
-          locked_until: null,
-          next_attempt_at: last ? x.d.next_attempt_at : new Date(now.getTime() + retryDelayMs(n)).toISOString(),
-          completed_at: last ? now.toISOString() : null,
-        })
-        .where('id', '=', x.d.id)
-        .execute();
+      await repo.updateDelivery(trx, x.d.id, {
+        status: last ? 'failed' : 'pending',
+        attempts: n,
+        last_status_code: x.status,
+        last_latency_ms: x.latency,
+        last_error: x.error,
+        locked_until: null,
+        next_attempt_at: last ? x.d.next_attempt_at : new Date(now.getTime() + retryDelayMs(n)).toISOString(),
+        completed_at: last ? now.toISOString() : null,
+      });
     }
     // endpoint health: failures in a row since the last success
     for (const [id, ep] of endpoints) {
       const mine = results.filter((r) => r.d.endpoint_id === id);
       if (mine.length === 0) continue;
       const lastOk = mine.map((r) => r.ok).lastIndexOf(true);
-      const current = await trx.selectFrom('webhook_endpoints').select(['consecutive_failures', 'status']).where('id', '=', id).executeTakeFirst();
+      const current = await repo.findEndpointHealth(trx, id);
       if (!current) continue;
       const failures = lastOk >= 0 ? mine.length - 1 - lastOk : current.consecutive_failures + mine.length;
       const disable = current.status === 'active' && failures >= this.#d.disableAfterFailures;
       const lastError = mine[mine.length - 1].error;
-      await trx
-        .updateTable('webhook_endpoints')
-        .set({
-          consecutive_failures: failures,
-          ...(disable ? { status: 'disabled' as const, disabled_at: now.toISOString(), disabled_reason: `failed ${failures} times in a row (last: ${lastError ?? 'unknown'})`, updated_at: now.toISOString() } : {}),
-        })
-        .where('id', '=', id)
-        .execute();
+      await repo.updateEndpoint(trx, id, {
+        consecutive_failures: failures,
+        ...(disable ? { status: 'disabled' as const, disabled_at: now.toISOString(), disabled_reason: `failed ${failures} times in a row (last: ${lastError ?? 'unknown'})`, updated_at: now.toISOString() } : {}),
+      });
       if (disable) {
         const ctx = systemContext('webhook-health');
         await this.#d.audit.record(trx, ctx, {
@@ -343,15 +327,13 @@ export class EventsWorker {
         const now = this.#d.clock.now();
         const n = m.attempts + 1;
         await asSystem(() =>
-          this.#d.db.kysely
-            .updateTable('mail_messages')
-            .set(
-              error === null
-                ? { status: 'sent', attempts: n, sent_at: now.toISOString(), locked_until: null, last_error: null }
-                : { status: n >= 8 ? 'failed' : 'pending', attempts: n, locked_until: null, last_error: error, next_attempt_at: new Date(now.getTime() + retryDelayMs(n)).toISOString() },
-            )
-            .where('id', '=', m.id)
-            .execute(),
+          repo.updateMail(
+            this.#d.db.kysely,
+            m.id,
+            error === null
+              ? { status: 'sent', attempts: n, sent_at: now.toISOString(), locked_until: null, last_error: null }
+              : { status: n >= 8 ? 'failed' : 'pending', attempts: n, locked_until: null, last_error: error, next_attempt_at: new Date(now.getTime() + retryDelayMs(n)).toISOString() },
+          ),
         );
       }
       if (claimed.length < MAIL_BATCH) return total;

@@ -1,7 +1,7 @@
 /** Queries of the events-out tables: the outbox, webhook endpoints and deliveries, notifications, mail. */
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import type { DomainEventsTable, MailMessagesTable, NotificationsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../../platform/db/schema.ts';
+import type { DomainEventsTable, MailMessagesTable, NotificationsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../../platform/db/schema.ts';
 
 export type DomainEventRow = Selectable<DomainEventsTable>;
 export type EndpointRow = Selectable<WebhookEndpointsTable>;
@@ -151,6 +151,11 @@ export async function delegationWaits(db: Executor, delegationId: string): Promi
   return (await db.selectFrom('delegations').select('status').where('id', '=', delegationId).executeTakeFirst())?.status === 'requested';
 }
 
+/** Whether this notification is the user's. */
+export async function notificationExists(db: Executor, userId: string, id: string): Promise<boolean> {
+  return (await db.selectFrom('notifications').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
 export async function markRead(db: Executor, userId: string, ids: string[] | 'all', at: string): Promise<number> {
   let q = db.updateTable('notifications').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null);
   if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['']);
@@ -248,4 +253,34 @@ export async function deliveryHealth(db: Executor) {
     db.selectFrom('mail_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'failed').executeTakeFirstOrThrow(),
   ]);
   return { endpoints: endpoints.map((r) => ({ owner_type: r.owner_type, disabled: Number(r.disabled ?? 0), failing: Number(r.failing ?? 0) })), mailFailed: Number(mail.n) };
+}
+
+/** A dispatch pass's attempts, 500 rows a statement. */
+export async function insertAttempts(db: Executor, rows: Insertable<WebhookAttemptsTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('webhook_attempts').values(rows.slice(i, i + 500)).execute();
+}
+
+/** Deliveries that succeeded: one statement per 500, their answer codes and times as CASE lists. */
+export async function markDeliveriesSucceeded(db: Executor, ok: { id: string; status: number | null; latency: number }[], at: string): Promise<void> {
+  for (let i = 0; i < ok.length; i += 500) {
+    const part = ok.slice(i, i + 500);
+    const caseOf = (f: (x: (typeof part)[number]) => number | null) => sql`case id ${sql.join(part.map((x) => sql`when ${x.id} then cast(${f(x)} as integer)`), sql` `)} end`;
+    await sql`update webhook_deliveries
+                 set status = 'succeeded', attempts = attempts + 1, last_status_code = ${caseOf((x) => x.status)}, last_latency_ms = ${caseOf((x) => x.latency)},
+                     last_error = null, locked_until = null, completed_at = ${at}
+               where id in (${sql.join(part.map((x) => x.id))})`.execute(db);
+  }
+}
+
+export async function updateDelivery(db: Executor, id: string, patch: Partial<Insertable<WebhookDeliveriesTable>>): Promise<void> {
+  await db.updateTable('webhook_deliveries').set(patch).where('id', '=', id).execute();
+}
+
+/** An endpoint's failures in a row and its status (the dispatcher's health check). */
+export function findEndpointHealth(db: Executor, id: string): Promise<{ consecutive_failures: number; status: EndpointRow['status'] } | undefined> {
+  return db.selectFrom('webhook_endpoints').select(['consecutive_failures', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateMail(db: Executor, id: string, patch: Partial<Insertable<MailMessagesTable>>): Promise<void> {
+  await db.updateTable('mail_messages').set(patch).where('id', '=', id).execute();
 }

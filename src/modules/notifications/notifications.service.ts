@@ -22,6 +22,9 @@ import { EventsWorker } from './events-worker.ts';
 import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
+import { identityQueries } from '../identity/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 
 export type { DeliveryRow, EndpointRow } from './notifications.repo.ts';
@@ -83,8 +86,8 @@ export class NotificationsService {
     const tenantId = a.tenantId;
     await asSystem(() =>
       mutate(this.#d.db, async (trx) => {
-        const t = await trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', tenantId).executeTakeFirst();
-        const p = await trx.selectFrom('partners').select(['id', 'name']).where('id', '=', a.partnerId).executeTakeFirst();
+        const t = await tenantQueries.findTenantById(trx, tenantId);
+        const p = await partnerQueries.findPartnerById(trx, a.partnerId);
         if (!t) return;
         await this.outbox.emit(trx, {
           type: 'alert.raised',
@@ -293,7 +296,7 @@ export class NotificationsService {
     return mutate(this.#d.db, async (trx) => {
       const n = await repo.markRead(trx, userId, ids, this.#now());
       if (ids !== 'all' && ids.length === 1 && n === 0) {
-        const exists = await trx.selectFrom('notifications').select('id').where('id', '=', ids[0]).where('user_id', '=', userId).executeTakeFirst();
+        const exists = await repo.notificationExists(trx, userId, ids[0]);
         if (!exists) throw E.notification_not_found();
       }
       if (n > 0) await this.#d.audit.record(trx, ctx, { action: 'notification.read', targetType: 'user', targetId: userId, details: { count: n, all: ids === 'all' } });
@@ -327,11 +330,8 @@ export class NotificationsService {
 
   /** Queue an invitation e-mail in the invitation's transaction (the identity module's hook). */
   async queueInvitation(trx: Tx, inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null }): Promise<void> {
-    const org =
-      inv.scopeType === 'tenant'
-        ? await trx.selectFrom('tenants').select('name').where('id', '=', inv.scopeId).executeTakeFirst()
-        : await trx.selectFrom('partners').select('name').where('id', '=', inv.scopeId).executeTakeFirst();
-    const inviter = inv.invitedBy ? await trx.selectFrom('users').select('name').where('id', '=', inv.invitedBy).executeTakeFirst() : undefined;
+    const org = inv.scopeType === 'tenant' ? await tenantQueries.findTenantById(trx, inv.scopeId) : await partnerQueries.findPartnerById(trx, inv.scopeId);
+    const inviter = inv.invitedBy ? await identityQueries.findUserById(trx, inv.invitedBy) : undefined;
     const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt });
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
   }
