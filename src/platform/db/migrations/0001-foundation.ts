@@ -85,7 +85,7 @@ const ROLES: [string, 'platform' | 'partner' | 'tenant', string, string, string[
     'SUPER_ADMIN',
     'platform',
     'Super admin',
-    'Full platform access across all partners and tenants; approves agreements but does not sign them (seed 003).',
+    'Full platform access across all partners and tenants; approves agreements but does not sign them.',
     [
       'platform.*',
       'tenant.*',
@@ -106,7 +106,7 @@ const ROLES: [string, 'platform' | 'partner' | 'tenant', string, string, string[
     'PARTNER_OWNER',
     'partner',
     'Partner owner',
-    'Full control within the partner organization (seed 003).',
+    'Full control within the partner organization.',
     [
       'partner.profile.read',
       'partner.profile.update',
@@ -133,7 +133,7 @@ const ROLES: [string, 'platform' | 'partner' | 'tenant', string, string, string[
     'PARTNER_STAFF',
     'partner',
     'Partner staff',
-    'Limited operational access within the partner organization (seed 003).',
+    'Limited operational access within the partner organization.',
     [
       'partner.profile.read',
       'partner.agreements.read',
