@@ -245,5 +245,4 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   'src/modules/oauth/oauth.repo.ts partners': "reads partners's table directly: to ask partners through its index.ts",
   'src/modules/oauth/oauth.repo.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
   'src/modules/oauth/oauth.repo.ts users': "reads identity's table directly: to ask identity through its index.ts",
-  'src/modules/oauth/token-exchange.ts tenants': "reads tenants's table directly: to ask tenants through its index.ts",
 };

@@ -18,6 +18,7 @@ import { isId } from '../../platform/ids.ts';
 import { compact, wholesalerForCustomerClaims } from './claims.ts';
 import type { VerifiedToken } from './token-verifier.ts';
 import * as repo from './oauth.repo.ts';
+import { tenantQueries } from '../tenants/index.ts';
 
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'requested_token_type', 'actor_token', 'actor_token_type', 'scope', 'resource', 'audience', 'tenant_id'];
@@ -61,7 +62,7 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
       ? (await repo.findWholesaleDelegations(d.db.kysely, record.partner.id, tenantId)).find((x) => x.status === 'active' && x.starts_at <= now && x.ends_at > now)
       : undefined;
     if (!delegation) throw new errors.InvalidGrant('no active wholesale delegation for this tenant');
-    const tenant = await d.db.kysely.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
+    const tenant = await tenantQueries.findTenantById(d.db.kysely, tenantId);
     if (tenant?.status !== 'active') throw new errors.InvalidGrant('the tenant is not active');
 
     // What is left of the subject token and of the delegation: the exchanged token gets no more.
