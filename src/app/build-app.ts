@@ -154,6 +154,9 @@ function createFastify(config: Config, loggerOption: AppDeps['logger'], tracing:
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // onReady loads the snapshots: at a million delegations on a busy machine that takes longer than
+    // Fastify's default 10 s, which would end the start; a start hanging on its database still fails
+    pluginTimeout: 300_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // bad percent-encoding and overlong path parameters answer in the problem+json envelope too
     frameworkErrors: frameworkErrorHandler,
