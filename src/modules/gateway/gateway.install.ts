@@ -46,7 +46,7 @@ export interface InstallGatewayDeps {
    */
   front: { declines: (req: IncomingMessage) => boolean } | null;
   /** the purpose catalog: the purpose each route requires, copied onto the rules whenever the operator changes one */
-  purposes?: Pick<PurposeCatalog, 'useKnownRoutes' | 'requiredFor' | 'onRoutesChanged'> | null;
+  purposes?: Pick<PurposeCatalog, 'listRoutesFrom' | 'requiredFor' | 'onRoutesChanged'> | null;
 }
 
 /**
@@ -95,7 +95,7 @@ export function createGatewayService(
  * one through the change feed).
  */
 function followRoutePurposes(table: RouteTable, purposes: NonNullable<InstallGatewayDeps['purposes']>): void {
-  purposes.useKnownRoutes(() => table.rules.map((r) => ({ method: r.method, pattern: r.pattern, permission: r.permission, upstream: r.upstream.name })));
+  purposes.listRoutesFrom(() => table.rules.map((r) => ({ method: r.method, pattern: r.pattern, permission: r.permission, upstream: r.upstream.name })));
   const apply = () => {
     for (const r of table.rules) r.purpose = purposes.requiredFor(r.method, r.pattern);
   };

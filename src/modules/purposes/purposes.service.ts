@@ -117,7 +117,7 @@ export class PurposeCatalog {
   }
 
   /** Which routes exist (the gateway's route table), for the operator's page and to check a route named. */
-  useKnownRoutes(routes: () => KnownRoute[]): void {
+  listRoutesFrom(routes: () => KnownRoute[]): void {
     this.#knownRoutes = routes;
   }
 
