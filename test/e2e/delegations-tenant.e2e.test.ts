@@ -82,18 +82,20 @@ describe('tenant: Partners with access', () => {
     await row.waitFor();
     const cells = await row.locator('td').allInnerTexts();
     expect(cells[1]).toBe('MSP — billing');
-    expect(cells[2]).toBe(tenant.bans[0].account_number);
+    // the link was asked without purposes: not limited to any
+    expect(cells[2]).toBe('Not limited to purposes');
+    expect(cells[3]).toBe(tenant.bans[0].account_number);
     // what the link adds to the role and never allows, in the catalog's words
-    expect(cells[3]).toContain('Also allowed, beyond the role');
-    expect(cells[3]).toContain('Read orders');
-    expect(cells[3]).toContain('Never allowed, even if the role includes it');
-    expect(cells[3]).toContain('Export invoices');
-    expect(cells[3]).not.toMatch(/billing\.|orders\./);
+    expect(cells[4]).toContain('Also allowed, beyond the role');
+    expect(cells[4]).toContain('Read orders');
+    expect(cells[4]).toContain('Never allowed, even if the role includes it');
+    expect(cells[4]).toContain('Export invoices');
+    expect(cells[4]).not.toMatch(/billing\.|orders\./);
     const d = (await (await tenant.admin.login()).get(`/api/v1/tenants/${tenant.id}/delegations/${mspLink}`)).body;
-    expect(cells[4]).toContain(formatted(d.ends_at));
+    expect(cells[5]).toContain(formatted(d.ends_at));
     // the renewal row shows its role, all accounts, no overrides and the current end
     const r = await activeRow(renewing).locator('td').allInnerTexts();
-    expect(r.slice(1, 4)).toEqual(['Auditor', 'All', 'As the role allows']);
+    expect(r.slice(1, 5)).toEqual(['Auditor', 'Not limited to purposes', 'All', 'As the role allows']);
     await screenshot(admin, 'delegations-tenant-active-rows');
     const staff = await msp.staff.login();
     expect((await context(staff, tenant.id)).body).toMatchObject({ role: 'MSP_BILLING', ban_ids: [tenant.bans[0].id] });
@@ -120,9 +122,9 @@ describe('tenant: Partners with access', () => {
     await dialog.waitFor({ state: 'hidden' });
     await activeRow(msp).getByText(/Read support tickets/).waitFor();
     const cells = await activeRow(msp).locator('td').allInnerTexts();
-    expect(cells[2]).toBe(`${tenant.bans[0].account_number}, ${tenant.bans[1].account_number}`);
-    expect(cells[3]).toContain('Read receivables and revenue summaries');
-    expect(cells[3]).not.toContain('Export invoices');
+    expect(cells[3]).toBe(`${tenant.bans[0].account_number}, ${tenant.bans[1].account_number}`);
+    expect(cells[4]).toContain('Read receivables and revenue summaries');
+    expect(cells[4]).not.toContain('Export invoices');
 
     expect((await check('support.tickets.read')).body.allow).toBe(true);
     expect((await check('billing.invoices.read', tenant.bans[1].id)).body.allow).toBe(true);
@@ -138,7 +140,7 @@ describe('tenant: Partners with access', () => {
     const d = (await (await renewing.owner.login()).get(`/api/v1/partners/${renewing.id}/delegations/${renewingLink}`)).body;
     expect(d.renewal_ends_at).toBeNull();
     expect(Math.abs(Date.parse(d.ends_at) - (Date.now() + 200 * DAY))).toBeLessThan(10 * 60_000);
-    expect(await row.locator('td').nth(4).innerText()).toContain(formatted(d.ends_at));
+    expect(await row.locator('td').nth(5).innerText()).toContain(formatted(d.ends_at));
   });
 
   it('flags access whose approving admin was demoted, and a current admin confirms it', { timeout: 60_000 }, async () => {

@@ -61,10 +61,11 @@ export const seedDemoTwoTier: DemoStep<TwoTierDemoDeps> = async (s, world, opCtx
     await mutate(s.db, (trx) => s.partners.addMember(trx, { scopeId: reseller.id, userId: uid, role: 'PARTNER_OWNER', invitedBy: applied.ownerId, invitationId: null }, ownerCtx));
     const tenant = world.tenants.find((t) => t.slug === r.tenant);
     if (!tenant) continue;
-    const link = await s.delegations.create(opCtx, { partnerId: reseller.id, tenantId: tenant.id, origin: 'link', role: r.role, banIds: null, endsAt: new Date(s.clock.nowMs() + 180 * DAY).toISOString(), status: 'active' });
-    if (!r.open) continue;
+    // the customer's own admin approved the link (one approved by someone who is not its admin waits for a confirmation)
     const admin = await s.identity.findUserByEmail(tenant.admin.email);
     const adminCtx: RequestContext = { ...opCtx, actor: { ...opCtx.actor, type: 'user', userId: admin?.id ?? null, partnerId: null } };
+    const link = await s.delegations.create(adminCtx, { partnerId: reseller.id, tenantId: tenant.id, origin: 'link', role: r.role, banIds: null, endsAt: new Date(s.clock.nowMs() + 180 * DAY).toISOString(), status: 'active' });
+    if (!r.open) continue;
     await access.setDistributorAccess(adminCtx, tenant.id, link.id, true);
   }
   await s.feed.kick();

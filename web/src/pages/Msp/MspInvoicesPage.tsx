@@ -48,7 +48,8 @@ export function MspInvoicesPage() {
   const [to, setTo] = useState<string | null>(null);
   const [job, setJob] = useState<ExportJob | null>(null);
   // exports still running or ready to download (started here or elsewhere, e.g. a large one through the API)
-  const recentJobs = useApiQuery(mspKeys.exports, () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport });
+  // asked afresh each time the page opens: a job started elsewhere (another tab, the API) shows when the person comes back
+  const recentJobs = useApiQuery(mspKeys.exports, () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport, staleTime: 0 });
   const [hidden, setHidden] = useState<string[]>([]);
   const recent = (recentJobs.data?.data ?? []).filter((j) => j.id !== job?.id && !hidden.includes(j.id) && (j.status === 'queued' || j.status === 'running' || j.status === 'done')).slice(0, 3);
   const [sort, setSort] = useState<string | null>('-issued_at');
