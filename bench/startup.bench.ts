@@ -310,17 +310,20 @@ const stats: Record<Phase, { ok: number; failed: number; lat: number[]; firstErr
 let running = true;
 const loops = Array.from({ length: CONCURRENCY }, async () => {
   while (running) {
-    const s = stats[phase];
     const t = performance.now();
+    // counted in the phase it ends in
+    let s = stats[phase];
     try {
       const res = await fetch(first.url + '/api/v1/me', { headers: { cookie: client.cookie } });
       await res.arrayBuffer();
+      s = stats[phase];
       if (res.status === 200) s.ok++;
       else {
         s.failed++;
         s.firstError ??= `HTTP ${res.status}`;
       }
     } catch (e) {
+      s = stats[phase];
       s.failed++;
       s.firstError ??= String(e);
     }
