@@ -69,6 +69,8 @@ export function useApiQuery<T>(key: QueryKey, fn: () => Promise<T>, opts: { enab
 
 export interface CursorList<T> {
   items: T[];
+  /** how many items match in all, when the server counts them (its first page's `total`) */
+  total: number | null;
   loading: boolean;
   error: unknown;
   hasMore: boolean;
@@ -78,19 +80,20 @@ export interface CursorList<T> {
 }
 
 /** A `{ data, next_cursor }` list: the first page for `key`, further pages on demand (an infinite query). */
-export function useApiList<T>(key: QueryKey, load: (cursor: string | undefined) => Promise<{ data: T[]; next_cursor: string | null }>): CursorList<T> {
+export function useApiList<T>(key: QueryKey, load: (cursor: string | undefined) => Promise<{ data: T[]; next_cursor: string | null; total?: number }>): CursorList<T> {
   const q = useInfiniteQuery({
     queryKey: key,
     queryFn: ({ pageParam }) => load(pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const data = q.data as InfiniteData<{ data: T[]; next_cursor: string | null }> | undefined;
+  const data = q.data as InfiniteData<{ data: T[]; next_cursor: string | null; total?: number }> | undefined;
   // the same array until a page arrives: effects that depend on the rows run once per change
   const items = useMemo(() => (data?.pages ?? []).flatMap((p) => p.data), [data]);
   const { refetch, fetchNextPage } = q;
   return {
     items,
+    total: data?.pages[0]?.total ?? null,
     loading: q.isPending,
     error: q.error,
     hasMore: q.hasNextPage,

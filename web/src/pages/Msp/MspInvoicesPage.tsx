@@ -56,14 +56,14 @@ export function MspInvoicesPage() {
   const [search] = useDebouncedValue(q.trim(), 300);
   const filters = { tenant_id: tenant ?? undefined, status: status ?? undefined, period_from: from ?? undefined, period_to: to ?? undefined };
   // pages of the server's answer, by offset: the server searches, sorts and counts every matching invoice
-  const [total, setTotal] = useState<number | null>(null);
+  // the count travels with the cached pages, so a page opened again from the cache still says it
   const list = useApiList<Invoice>(mspKeys.invoices(filters, search, sort), async (cursor) => {
     const offset = Number(cursor ?? 0);
     const page = await mspApi.invoices({ ...filters, q: search || undefined, sort: sort ?? undefined, offset, limit: PAGE });
-    if (page.total !== undefined) setTotal(page.total);
     const next = offset + page.data.length;
-    return { data: page.data, next_cursor: page.total !== undefined ? (next < page.total ? String(next) : null) : page.next_cursor };
+    return { data: page.data, total: page.total, next_cursor: page.total !== undefined ? (next < page.total ? String(next) : null) : page.next_cursor };
   });
+  const total = list.total;
   const names = new Map(customers.rows.map((r) => [r.tenant.id, r.tenant.name]));
   const rows = list.items;
 
