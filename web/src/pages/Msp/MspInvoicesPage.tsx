@@ -47,8 +47,7 @@ export function MspInvoicesPage() {
   const [from, setFrom] = useState<string | null>(monthsAgo(11));
   const [to, setTo] = useState<string | null>(null);
   const [job, setJob] = useState<ExportJob | null>(null);
-  // exports still running or ready to download (started here or elsewhere, e.g. a large one through the API)
-  // asked afresh each time the page opens: a job started elsewhere (another tab, the API) shows when the person comes back
+  // exports still running or ready (started here or elsewhere, e.g. through the API): asked afresh each time the page opens
   const recentJobs = useApiQuery(mspKeys.exports, () => mspApi.exportJobs().catch(() => ({ data: [] as ExportJob[] })), { enabled: mayExport, staleTime: 0 });
   const [hidden, setHidden] = useState<string[]>([]);
   const recent = (recentJobs.data?.data ?? []).filter((j) => j.id !== job?.id && !hidden.includes(j.id) && (j.status === 'queued' || j.status === 'running' || j.status === 'done')).slice(0, 3);
