@@ -99,6 +99,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   ssf_streams: 'ssf',
   ssf_deliveries: 'ssf',
   cross_tenant_token_policies: 'tokenpolicy',
+  purposes: 'purposes', // the purpose catalog the operator keeps; consent, links and the gateway name its ids
+  gateway_route_purposes: 'purposes',
   access_templates: 'accessrequests',
   access_requests: 'accessrequests',
   access_request_approvals: 'accessrequests',

@@ -29,6 +29,11 @@ export function testCore(over: Partial<GatewayDeps> = {}, snapshot = new AuthzSn
   const authz = {
     snapshot,
     decide: (p: AuthzPrincipal, action: string | null, target: AuthzTarget = {}) => decide(snapshot, p, action, target, clock.nowMs()),
+    // two-tier partners: the reseller an access went through, as AuthzService answers it
+    throughReseller: (partnerId: string | null, delegationId: string | null) => {
+      const owner = partnerId === null || delegationId === null ? undefined : snapshot.delegations.get(delegationId)?.partnerId;
+      return owner !== undefined && owner !== partnerId ? owner : null;
+    },
   } as unknown as AuthzService;
   const d = {
     config: { publicUrl: 'https://gw.example', rateLimits: {} } as unknown as Config,

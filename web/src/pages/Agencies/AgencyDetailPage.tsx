@@ -249,7 +249,8 @@ function tokenColumns(catalog: VoucherTypeDto[], on: Record<'customize' | 'rotat
 
 /** The vouchers this agency issued, newest first. */
 function AgencyVouchers({ tenantId, agencyId }: { tenantId: string; agencyId: string }) {
-  const vouchers = useApiQuery(agencyKeys.vouchers(tenantId, agencyId), () => agenciesApi.vouchers(tenantId, { agency_id: agencyId, limit: 20 }));
+  // asked afresh each time the page opens: the agency's visitors issue vouchers on its own site meanwhile
+  const vouchers = useApiQuery(agencyKeys.vouchers(tenantId, agencyId), () => agenciesApi.vouchers(tenantId, { agency_id: agencyId, limit: 20 }), { staleTime: 0 });
   return (
     <>
       <Title order={4} mb="xs">
