@@ -64,7 +64,8 @@ describe('customer self-service', () => {
       await page.getByTestId(testId).locator('tbody tr').first().waitFor({ timeout: 45_000 });
       await shoot(page, tab.toLowerCase());
     }
-    // each SLA row names its service (a month has one record per service), never an id
+    // each SLA row names its service (a month has one record per service), never an id — once the services have loaded
+    await expect.poll(async () => (await page.getByTestId('self-sla').locator('tbody').innerText()).includes('Service…'), { timeout: 45_000 }).toBe(false);
     const slaRows = await page.getByTestId('self-sla').locator('thead, tbody tr').allInnerTexts();
     expect(slaRows[0]).toContain('Service');
     expect(slaRows.slice(1).every((r) => !/svc_/.test(r) && !/A service no longer listed/.test(r))).toBe(true);

@@ -357,7 +357,9 @@ function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadS
   // each row names its service (a month has one record per service): from the services the access shows
   const services = useApiQuery(mspKeys.resource(tenantId, '/services'), () => (canReadServices ? delegationsApi.resource<ListPage<Service>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
   const serviceName = new Map((services.data?.data ?? []).map((x) => [x.id, x.name]));
-  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? (canReadServices ? 'A service no longer listed' : 'A service (your access does not show services)')) : 'All services');
+  // until the services have loaded, a row's service is not yet known: not "no longer listed"
+  const unnamed = !canReadServices ? 'A service (your access does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
+  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
   const byMonth = new Map<string, { sum: number; n: number; target: number }>();
   for (const s of r.data?.data ?? []) {
     const x = byMonth.get(s.period) ?? { sum: 0, n: 0, target: s.target_pct };

@@ -367,7 +367,9 @@ function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: st
   // a month has one record per service: each row names its service, from the organization's own services
   const services = useOwn<Service>(tenantId, 'services', canReadServices);
   const serviceName = new Map((services.data ?? []).map((x) => [x.id, x.name]));
-  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? (canReadServices ? 'A service no longer listed' : 'A service (your role does not show services)')) : 'All services');
+  // until the services have loaded, a row's service is not yet known: not "no longer listed"
+  const unnamed = !canReadServices ? 'A service (your role does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
+  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
   return (
     <>
       <ErrorAlert error={error} />
