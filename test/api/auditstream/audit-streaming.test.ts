@@ -68,6 +68,8 @@ afterAll(async () => {
 describe('syslog over TLS (RFC 5425)', () => {
   let id: string;
   it('adds a syslog destination with the receiver’s CA pasted, and a test event arrives', async () => {
+    // what happened before (the world's set-up) is chained first: a new destination starts at the chain's head
+    await t.services.audit.seal({ wait: true });
     const r = await admin.post(`${base()}/audit-streams`, { kind: 'syslog', name: 'SIEM', address: syslog.address, ca_pem: syslog.credentials.cert });
     expect(r.status).toBe(201);
     expect(r.body.secret).toBeNull();
