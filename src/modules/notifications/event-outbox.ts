@@ -15,7 +15,14 @@ import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditEntry } from '../audit/index.ts';
+import { roleQueries } from '../authz/index.ts';
+import { delegationQueries } from '../delegations/index.ts';
+import { identityQueries } from '../identity/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 import { eventType } from './events.catalog.ts';
+import * as repo from './notifications.repo.ts';
+import { findAgreementTitle, referralCodeLabel } from './program-names.ts';
 
 export interface EmitInput {
   type: string;
@@ -64,10 +71,7 @@ export class EventOutbox {
       throw new Error(`event ${e.type}: payload does not match its schema (${first?.instancePath ?? ''} ${first?.message ?? ''})`);
     }
     const id = newId('msg');
-    await trx
-      .insertInto('domain_events')
-      .values({ id, type: t.type, version: t.version, tenant_id: e.tenantId ?? null, partner_id: e.partnerId ?? null, payload: JSON.stringify(e.data), occurred_at: this.#clock.now().toISOString(), status: 'pending', dispatched_at: null })
-      .execute();
+    await repo.insertEvents(trx, [{ id, type: t.type, version: t.version, tenant_id: e.tenantId ?? null, partner_id: e.partnerId ?? null, payload: JSON.stringify(e.data), occurred_at: this.#clock.now().toISOString(), status: 'pending', dispatched_at: null }]);
     return id;
   }
 
@@ -89,8 +93,7 @@ export class EventOutbox {
       }
       return { id: newId('msg'), type: t.type, version: t.version, tenant_id: e.tenantId ?? null, partner_id: e.partnerId ?? null, payload: JSON.stringify(e.data), occurred_at: at, status: 'pending' as const, dispatched_at: null };
     });
-    // nine columns a row: well under either database's bound on a statement's parameters
-    for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('domain_events').values(rows.slice(i, i + 1000)).execute();
+    await repo.insertEvents(trx, rows);
   }
 
   /** The audit hook: the audited changes the catalog reports become events in their transaction. */
@@ -106,11 +109,11 @@ export class EventOutbox {
     const actor = await this.#actor(trx, ctx);
     const reason = typeof details.reason === 'string' ? details.reason : null;
     if (type.startsWith('delegation.')) {
-      const d = entry.targetId ? await trx.selectFrom('delegations').selectAll().where('id', '=', entry.targetId).executeTakeFirst() : undefined;
+      const d = entry.targetId ? await delegationQueries.findDelegationById(trx, entry.targetId) : undefined;
       if (!d) return null;
-      const role = await trx.selectFrom('roles').select('name').where('id', '=', d.role).executeTakeFirst();
+      const roleName = await roleQueries.roleName(trx, d.role);
       const base = {
-        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: role?.name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: roleName ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
         tenant: await this.#tenant(trx, d.tenant_id),
         partner: await this.#partner(trx, d.partner_id),
         actor,
@@ -131,18 +134,18 @@ export class EventOutbox {
     }
     if (type.startsWith('partner.')) {
       if (!entry.partnerId) return null;
-      const caps = await trx.selectFrom('partners').select('capabilities').where('id', '=', entry.partnerId).executeTakeFirst();
-      return { partner: await this.#partner(trx, entry.partnerId), actor, reason, capabilities: caps ? (JSON.parse(caps.capabilities) as string[]) : [] };
+      const p = await partnerQueries.findPartnerById(trx, entry.partnerId);
+      return { partner: { id: entry.partnerId, name: p?.name ?? entry.partnerId }, actor, reason, capabilities: p ? (JSON.parse(p.capabilities) as string[]) : [] };
     }
     if (type === 'referral.signed_up') {
       if (!entry.partnerId || !entry.tenantId) return null;
       const code = String(details.code ?? '');
-      const c = await trx.selectFrom('referral_codes').select('label').where('code', '=', code).executeTakeFirst();
-      return { partner: await this.#partner(trx, entry.partnerId), tenant: await this.#tenant(trx, entry.tenantId), code, code_label: c?.label ?? null, source: String(details.source ?? 'signup') };
+      const label = await referralCodeLabel(trx, code);
+      return { partner: await this.#partner(trx, entry.partnerId), tenant: await this.#tenant(trx, entry.tenantId), code, code_label: label, source: String(details.source ?? 'signup') };
     }
     if (type === 'agreement.approved') {
       if (!entry.partnerId || !entry.targetId) return null;
-      const a = await trx.selectFrom('program_agreements').select(['id', 'version', 'title']).where('id', '=', entry.targetId).executeTakeFirst();
+      const a = await findAgreementTitle(trx, entry.targetId);
       if (!a) return null;
       return { partner: await this.#partner(trx, entry.partnerId), agreement: { id: a.id, version: Number(a.version), title: a.title }, actor };
     }
@@ -161,19 +164,19 @@ export class EventOutbox {
   }
 
   async #tenant(trx: Tx, id: string) {
-    const t = await trx.selectFrom('tenants').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+    const t = await tenantQueries.findTenantById(trx, id);
     return { id, name: t?.name ?? id };
   }
 
   async #partner(trx: Tx, id: string) {
-    const p = await trx.selectFrom('partners').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+    const p = await partnerQueries.findPartnerById(trx, id);
     return { id, name: p?.name ?? id };
   }
 
   async #actor(trx: Tx, ctx: RequestContext) {
     const userId = ctx.actor.userId;
     if (!userId) return { user_id: null, name: null };
-    const u = await trx.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+    const u = await identityQueries.findUserById(trx, userId);
     return { user_id: userId, name: u?.name ?? null };
   }
 }
