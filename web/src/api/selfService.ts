@@ -4,14 +4,17 @@
  * query keys under ['self', tenantId] so the lists on the page read again after a change.
  */
 import { http, requestFile } from './client.ts';
-import type { Schemas } from './schema.ts';
+import type { Answer, Body, Schemas } from './schema.ts';
 
 const enc = encodeURIComponent;
 const base = (tenantId: string) => `/api/v1/tenants/${enc(tenantId)}/self`;
 
 export type OwnTicket = Schemas['TenantTicket'];
 export type OwnOrder = Schemas['Order'];
-export type NewOwnOrder = { product_code: OwnOrder['product_code']; quantity?: number; ban_id?: string; notes?: string };
+export type NewOwnOrder = Body<'/api/v1/tenants/{tenant_id}/self/orders', 'post'>;
+/** The tenant's own lists, by kind, as the self-service endpoints answer them (people and names given). */
+export type OwnKind = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+export type OwnLists = { [K in OwnKind]: Answer<`/api/v1/tenants/{tenant_id}/self/${K}`, 'get'>['data'] };
 
 /** What the reference catalog sells (the product codes the API takes; the names as the orders show them). */
 export const ORDERABLE_PRODUCTS: readonly { code: string; name: string }[] = [
@@ -25,17 +28,11 @@ export const ORDERABLE_PRODUCTS: readonly { code: string; name: string }[] = [
 export type OwnInvoice = Schemas['TenantInvoice'];
 export type TicketMessage = OwnTicket['comments'][number];
 
-export interface NewOwnTicket {
-  subject: string;
-  description: string;
-  category?: 'billing' | 'technical' | 'service_request' | 'other';
-  priority?: 'low' | 'normal' | 'high' | 'urgent';
-  ban_id?: string;
-}
+export type NewOwnTicket = Body<'/api/v1/tenants/{tenant_id}/self/tickets', 'post'>;
 
 export const selfRecordsApi = {
   /** one of the tenant's own lists (orders, services, invoices, tickets, usage, SLA records), first 200 */
-  list: <T>(tenantId: string, what: string) => http.get<{ data: T[] }>(`${base(tenantId)}/${enc(what)}`, { limit: 200 }),
+  list: <K extends OwnKind>(tenantId: string, what: K) => http.get<{ data: OwnLists[K] }>(`${base(tenantId)}/${enc(what)}`, { limit: 200 }),
   ticket: (tenantId: string, id: string) => http.get<OwnTicket>(`${base(tenantId)}/tickets/${enc(id)}`),
   /** `key`: the same for a retry of the same ticket (sent to the provider once) */
   openTicket: (tenantId: string, body: NewOwnTicket, key?: string) => http.post<OwnTicket>(`${base(tenantId)}/tickets`, body, key ? { headers: { 'idempotency-key': key } } : {}),

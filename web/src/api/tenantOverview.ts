@@ -5,20 +5,19 @@
  * approval there refreshes the count here).
  */
 import { http } from './client.ts';
-import type { Schemas } from './schema.ts';
-import type { Alert, Invoice, ListPage, Ticket } from './msp.ts';
+import type { Answer, Schemas } from './schema.ts';
 
 const enc = encodeURIComponent;
 type Query = Record<string, string | number | undefined>;
 
 export type TenantSelfSummary = Schemas['TenantSelfSummary'];
-export type TenantAlertPage = ListPage<Alert> & { total: number; counts: { open: number; acknowledged: number } };
+export type TenantAlertPage = Answer<'/api/v1/tenants/{tenant_id}/alerts', 'get'>;
 
 export const overviewApi = {
   /** open orders and tickets, receivables per currency (null where the role does not show them) */
   summary: (tenantId: string) => http.get<TenantSelfSummary>(`/api/v1/tenants/${enc(tenantId)}/self/summary`),
-  invoices: (tenantId: string, q: Query) => http.get<ListPage<Invoice> & { total: number }>(`/api/v1/tenants/${enc(tenantId)}/self/invoices`, q),
-  tickets: (tenantId: string, q: Query) => http.get<ListPage<Ticket> & { total: number }>(`/api/v1/tenants/${enc(tenantId)}/self/tickets`, q),
+  invoices: (tenantId: string, q: Query) => http.get<Answer<'/api/v1/tenants/{tenant_id}/self/invoices', 'get'>>(`/api/v1/tenants/${enc(tenantId)}/self/invoices`, q),
+  tickets: (tenantId: string, q: Query) => http.get<Answer<'/api/v1/tenants/{tenant_id}/self/tickets', 'get'>>(`/api/v1/tenants/${enc(tenantId)}/self/tickets`, q),
   /** alerts the tenant's partners see about it (SLA breaches, overdue invoices, a billing threshold) */
   alerts: (tenantId: string, q: Query = {}) => http.get<TenantAlertPage>(`/api/v1/tenants/${enc(tenantId)}/alerts`, q),
 };

@@ -10,7 +10,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { Anchor, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text } from '@mantine/core';
 import { IconArrowRight, IconCash, IconClockExclamation, IconGauge, IconPlus, IconTicket } from '@tabler/icons-react';
 import { delegationsApi } from '../../api/delegations.ts';
-import { mspApi, type Invoice, type ListPage, type Order, type Service, type SlaRecord, type Ticket } from '../../api/msp.ts';
+import { mspApi, type ResourceKind, type ResourcePage, type ResourceRecord, type Ticket } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -236,12 +236,12 @@ function CustomerTabs({ tenantId, tabs, canUpdate }: { tenantId: string; tabs: {
 }
 
 /** the customer's resources, read through the gateway as this customer */
-function useResource<T>(tenantId: string, path: string) {
-  return useApiQuery(mspKeys.resource(tenantId, path), () => delegationsApi.resource<ListPage<T>>(tenantId, path, { limit: 200 }));
+function useResource<K extends ResourceKind>(tenantId: string, kind: K) {
+  return useApiQuery(mspKeys.resource(tenantId, `/${kind}`), () => delegationsApi.resource<ResourcePage<K>>(tenantId, `/${kind}`, { limit: 200 }));
 }
 
 function CustomerInvoices({ tenantId }: { tenantId: string }) {
-  const r = useResource<Invoice>(tenantId, '/invoices');
+  const r = useResource(tenantId, 'invoices');
   return (
     <DataTable
         error={r.error}
@@ -303,7 +303,7 @@ function CustomerTickets({ tenantId, canUpdate }: { tenantId: string; canUpdate:
 }
 
 function CustomerOrders({ tenantId }: { tenantId: string }) {
-  const r = useResource<Order>(tenantId, '/orders');
+  const r = useResource(tenantId, 'orders');
   return (
     <DataTable
         error={r.error}
@@ -323,7 +323,7 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
               </Group>
             ),
           },
-          { key: 'by', title: 'Placed by', render: (o) => <PersonText person={o.placed_by_person} actor={o.placed_by} /> },
+          { key: 'by', title: 'Placed by', render: (o) => <PersonText actor={o.placed_by} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
         ]}
       />
@@ -331,7 +331,7 @@ function CustomerOrders({ tenantId }: { tenantId: string }) {
 }
 
 function CustomerServices({ tenantId }: { tenantId: string }) {
-  const r = useResource<Service>(tenantId, '/services');
+  const r = useResource(tenantId, 'services');
   return (
     <DataTable
         error={r.error}
@@ -353,13 +353,13 @@ function CustomerServices({ tenantId }: { tenantId: string }) {
 }
 
 function CustomerSla({ tenantId, canReadServices }: { tenantId: string; canReadServices: boolean }) {
-  const r = useResource<SlaRecord>(tenantId, '/sla');
+  const r = useResource(tenantId, 'sla');
   // each row names its service (a month has one record per service): from the services the access shows
-  const services = useApiQuery(mspKeys.resource(tenantId, '/services'), () => (canReadServices ? delegationsApi.resource<ListPage<Service>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
+  const services = useApiQuery(mspKeys.resource(tenantId, '/services'), () => (canReadServices ? delegationsApi.resource<ResourcePage<'services'>>(tenantId, '/services', { limit: 200 }) : Promise.resolve(null)));
   const serviceName = new Map((services.data?.data ?? []).map((x) => [x.id, x.name]));
   // until the services have loaded, a row's service is not yet known: not "no longer listed"
   const unnamed = !canReadServices ? 'A service (your access does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
-  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
+  const serviceOf = (s: ResourceRecord<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
   const byMonth = new Map<string, { sum: number; n: number; target: number }>();
   for (const s of r.data?.data ?? []) {
     const x = byMonth.get(s.period) ?? { sum: 0, n: 0, target: s.target_pct };

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconCheck, IconEye, IconSearch } from '@tabler/icons-react';
-import { mspApi, type Alert } from '../../api/msp.ts';
+import { mspApi, type Alert, type ComputedAlert } from '../../api/msp.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -15,13 +15,18 @@ import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ALERT_KIND, formatPeriod } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 
+/** A row: an alert of the inbox, or (when the server keeps none) one computed for today, without id or status. */
+type AlertRow = Alert | ComputedAlert;
+const kept = (a: AlertRow): a is Alert => 'id' in a;
+
 /** The inbox when the server keeps one, else today's computed SLA and billing alerts (read-only). */
-async function loadAlerts(status: string): Promise<{ alerts: Alert[]; inbox: boolean; open: number }> {
+async function loadAlerts(status: string): Promise<{ alerts: AlertRow[]; inbox: boolean; open: number }> {
   try {
     const r = await mspApi.inbox({ status, limit: 200 });
-    return { alerts: r.data, inbox: true, open: r.counts?.open ?? r.data.filter((a) => a.status === 'open').length };
+    return { alerts: r.data, inbox: true, open: r.counts.open };
   } catch {
-    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => ({ data: [] as Alert[] })), mspApi.billingAlerts().catch(() => ({ data: [] as Alert[] }))]);
+    const none = { data: [] as ComputedAlert[] };
+    const [a, b] = await Promise.all([mspApi.slaAlerts().catch(() => none), mspApi.billingAlerts().catch(() => none)]);
     const alerts = [...a.data, ...b.data];
     return { alerts, inbox: false, open: alerts.length };
   }
@@ -52,7 +57,7 @@ export function MspAlertsPage() {
   const list = useApiQuery(mspKeys.alerts(view), () => loadAlerts(view));
   // acknowledging and resolving only where the person's role includes it (an auditor reads the inbox)
   const mayManage = useAbilities().mayUse('manageAlerts');
-  const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id!) : mspApi.resolve(a.id!)), {
+  const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id) : mspApi.resolve(a.id)), {
     success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
     notifyError: true,
     invalidates: [mspKeys.allAlerts],
@@ -89,8 +94,8 @@ export function MspAlertsPage() {
           testId="msp-alerts"
           records={rows}
           loading={list.loading}
-          rowKey={(a) => a.id ?? `${a.kind}-${a.tenant_id}-${a.subject_id}-${a.period}`}
-          rowProps={(a) => ({ 'data-kind': a.kind, 'data-status': a.status })}
+          rowKey={(a) => (kept(a) ? a.id : `${a.kind}-${a.tenant_id}-${a.subject_id}-${a.period}`)}
+          rowProps={(a) => ({ 'data-kind': a.kind, 'data-status': kept(a) ? a.status : undefined })}
           empty={view === 'resolved' ? 'No resolved alerts yet.' : 'No alerts. Every customer is within its service levels and payment terms.'}
           columns={[
             {
@@ -114,17 +119,17 @@ export function MspAlertsPage() {
               ),
             },
             { key: 'customer', title: 'Customer', sortValue: (a) => a.tenant_name, render: (a) => a.tenant_name },
-            { key: 'when', title: 'When', sortValue: (a) => a.opened_at ?? a.period, render: (a) => (a.opened_at ? formatDateTime(a.opened_at) : a.period ? formatPeriod(a.period) : '—') },
+            { key: 'when', title: 'When', sortValue: (a) => (kept(a) ? a.opened_at : a.period), render: (a) => (kept(a) ? formatDateTime(a.opened_at) : a.period ? formatPeriod(a.period) : '—') },
             ...(inbox
               ? [
                   {
                     key: 'status',
                     title: 'Status',
                     width: 140,
-                    render: (a: Alert) => (
+                    render: (a: AlertRow) => kept(a) && (
                       <div>
-                        <Badge variant="light" color={STATUS[a.status ?? 'open']?.color}>
-                          {STATUS[a.status ?? 'open']?.label}
+                        <Badge variant="light" color={STATUS[a.status]?.color}>
+                          {STATUS[a.status]?.label}
                         </Badge>
                         {a.acknowledged_by && a.status === 'acknowledged' && (
                           <Text size="xs" c="dimmed">
@@ -139,7 +144,7 @@ export function MspAlertsPage() {
                     title: '',
                     label: 'Actions',
                     mobile: 'footer' as const,
-                    render: (a: Alert) => (
+                    render: (a: AlertRow) => kept(a) && (
                       <Group gap="xs" justify="flex-end" wrap="wrap">
                         {a.status === 'open' && (
                           <Button size="xs" variant="default" leftSection={<IconEye size={14} />} onClick={() => void act.run(a, 'acknowledge')}>

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { Button, Group, SegmentedControl, Select, SimpleGrid, Stack, Tabs } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
-import { mspApi, saveFile, toCsvFile, type UsageRecord } from '../../api/msp.ts';
+import { mspApi, saveFile, toCsvFile, type UsageRow } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -25,7 +25,7 @@ const RANGES = [
   { value: '23', label: '24 months' },
 ];
 
-function downloadUsage(rows: UsageRecord[]) {
+function downloadUsage(rows: UsageRow[]) {
   saveFile(
     toCsvFile(
       ['customer', 'month', 'metric', 'quantity', 'unit', 'amount', 'currency'],

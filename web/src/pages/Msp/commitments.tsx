@@ -9,7 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Box, Button, Checkbox, Group, Modal, NumberInput, Paper, SimpleGrid, Stack, Table, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { IconPencil } from '@tabler/icons-react';
 import type { AuditEventDto } from '../../api/index.ts';
-import type { Commitments, LinkCommitments, Priority } from '../../api/msp.ts';
+import type { Commitments, CommitmentsChange, LinkCommitments, Priority, SavedCommitments } from '../../api/msp.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
@@ -58,7 +58,8 @@ export interface CommitmentsPanelProps {
   c: LinkCommitments;
   /** whose words: the MSP reads "this customer", the customer reads the partner's name */
   side: 'partner' | 'tenant';
-  save(body: Partial<Commitments>): Promise<LinkCommitments>;
+  save(body: CommitmentsChange): Promise<SavedCommitments>;
+  /** the commitments as saved, with the reader's can_edit kept (the answer to a change does not repeat it) */
   onSaved(c: LinkCommitments): void;
   /** the changes recorded in the audit log (newest first), when the reader may see them */
   history?: AuditEventDto[] | null;
@@ -162,7 +163,7 @@ export function CommitmentsPanel({ c, side, save, onSaved, history }: Commitment
           </Stack>
         )}
       </Stack>
-      <EditCommitments c={c} opened={editing} onClose={() => setEditing(false)} save={save} onSaved={(x) => { setEditing(false); onSaved(x); }} />
+      <EditCommitments c={c} opened={editing} onClose={() => setEditing(false)} save={save} onSaved={(x) => { setEditing(false); onSaved({ ...x, can_edit: c.can_edit }); }} />
     </Paper>
   );
 }
@@ -197,7 +198,7 @@ const toValues = (c: LinkCommitments): Values => ({
 
 const minutesCheck = (v: number | string) => (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 525_600 ? 'Enter whole minutes, from 1 to 525,600 (a year).' : undefined);
 
-function EditCommitments({ c, opened, onClose, save, onSaved }: { c: LinkCommitments; opened: boolean; onClose(): void; save: CommitmentsPanelProps['save']; onSaved(c: LinkCommitments): void }) {
+function EditCommitments({ c, opened, onClose, save, onSaved }: { c: LinkCommitments; opened: boolean; onClose(): void; save: CommitmentsPanelProps['save']; onSaved(c: SavedCommitments): void }) {
   const action = useApiMutation((v: Values) => save(toBody(v)), { success: 'Commitments saved. Both sides see the change.', onDone: onSaved });
   const form = useApiForm<Values>(
     {

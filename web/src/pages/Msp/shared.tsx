@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
-import { mspApi, type Dashboard, type Person, type Ticket } from '../../api/msp.ts';
+import { mspApi, type Dashboard, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
@@ -31,6 +31,14 @@ export const TICKET_PRIORITY: Record<string, { label: string; color: string }> =
   high: { label: 'High', color: 'orange' },
   urgent: { label: 'Urgent', color: 'red' },
 };
+/** The values the ticket endpoints take (checked against the generated request types). */
+export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const satisfies readonly NonNullable<TicketChange['status']>[];
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly NonNullable<TicketChange['priority']>[];
+export const TICKET_CATEGORIES = ['technical', 'billing', 'service_request', 'other'] as const satisfies readonly NonNullable<NewTicket['category']>[];
+/** A Select's answer as one of the values the API takes (a Select answers any string), else undefined. */
+export function chosen<T extends string>(allowed: readonly T[], v: string | null | undefined): T | undefined {
+  return allowed.find((x) => x === v);
+}
 export const TICKET_CATEGORY: Record<string, string> = { technical: 'Technical', billing: 'Billing', service_request: 'Service request', other: 'Other' };
 export const INVOICE_STATUS: Record<string, { label: string; color: string }> = {
   open: { label: 'Open', color: 'blue' },

@@ -11,7 +11,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { LabelBadge, PersonText, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS } from './shared.tsx';
+import { LabelBadge, PersonText, TICKET_CATEGORIES, TICKET_CATEGORY, TICKET_PRIORITIES, TICKET_PRIORITY, TICKET_STATUS, TICKET_STATUSES, chosen } from './shared.tsx';
 import { WriteConfirmationNote } from '../../components/WriteConfirmationNote.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
@@ -62,7 +62,7 @@ export function OpenTicketModal({
       <form
         noValidate
         onSubmit={form.submit((v) =>
-          open.run({ tenant_id: v.tenant_id!, subject: v.subject.trim(), description: v.description.trim(), category: v.category ?? undefined, priority: v.priority ?? undefined }),
+          open.run({ tenant_id: v.tenant_id!, subject: v.subject.trim(), description: v.description.trim(), category: chosen(TICKET_CATEGORIES, v.category), priority: chosen(TICKET_PRIORITIES, v.priority) }),
         )}
       >
         <Stack>
@@ -142,10 +142,16 @@ export function TicketDrawer({ ticket, onClose, onChanged }: { ticket: Ticket | 
               data={options(TICKET_STATUS)}
               value={t.status}
               allowDeselect={false}
-              onChange={(v) => v && v !== t.status && void update.run(t.id, { status: v })}
+              onChange={(v) => {
+                const status = chosen(TICKET_STATUSES, v);
+                if (status && status !== t.status) void update.run(t.id, { status });
+              }}
               data-testid="ticket-status"
             />
-            <Select label="Priority" data={options(TICKET_PRIORITY)} value={t.priority} allowDeselect={false} onChange={(v) => v && v !== t.priority && void update.run(t.id, { priority: v })} />
+            <Select label="Priority" data={options(TICKET_PRIORITY)} value={t.priority} allowDeselect={false} onChange={(v) => {
+              const priority = chosen(TICKET_PRIORITIES, v);
+              if (priority && priority !== t.priority) void update.run(t.id, { priority });
+            }} />
           </Group>}
           {!mayUpdate ? null : people ? (
             <Select

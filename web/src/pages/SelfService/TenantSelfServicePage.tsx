@@ -9,7 +9,7 @@ import { Button, Group, SimpleGrid, Stack, Tabs, Text, TextInput } from '@mantin
 import { IconCash, IconClockExclamation, IconGauge, IconPlus, IconSearch, IconTicket } from '@tabler/icons-react';
 import { ApiError } from '../../api/errors.ts';
 import { delegationsApi } from '../../api/delegations.ts';
-import { selfApi, type Actor, type Invoice, type LinkCommitments, type Order, type Person, type Service, type SlaRecord, type Ticket, type UsageRecord } from '../../api/msp.ts';
+import { selfApi, type Actor, type LinkCommitments, type Person, type ResourceLists } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -26,29 +26,34 @@ import { INVOICE_STATUS, LabelBadge, METRIC, ORDER_STATUS, StatTile, TICKET_PRIO
 import { NewOwnTicketModal, OWN_TICKET_STATUS, OwnInvoiceDrawer, OwnTicketDrawer } from './records.tsx';
 import { CancelOrderButton, PlaceOrderModal, cancellable } from './orders.tsx';
 import { ConfirmationBadge, confirmationWords } from '../../components/WriteConfirmationNote.tsx';
-import { selfRecordsApi } from '../../api/selfService.ts';
+import { selfRecordsApi, type OwnLists } from '../../api/selfService.ts';
 import { auditKeys } from '../../api/keys/audit.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
 import { selfKeys } from '../../api/keys/selfService.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 
 type What = 'orders' | 'services' | 'invoices' | 'tickets' | 'usage' | 'sla';
+/** A row of one of the tenant's lists: from the self-service endpoint (people and names given), else from the resource API. */
+type OwnRow<K extends What> = OwnLists[K][number] | ResourceLists[K][number];
+/** who placed the order or opened the ticket, when the answer names them (the resource API does not) */
+const placedBy = (o: OwnRow<'orders'>): Person | null => ('placed_by_person' in o ? (o.placed_by_person ?? null) : null);
+const openedBy = (t: OwnRow<'tickets'>): Person | null => ('opened_by_person' in t ? (t.opened_by_person ?? null) : null);
 
 /** The tenant's own list: the self-service endpoint when the server has it, else the resource API as a member. */
 /** the freshness line above each tab of provider records (the invoices tab has its own) */
 const TAB_KIND: Record<string, SourceKind> = { orders: 'orders', services: 'services', tickets: 'tickets', usage: 'usage', sla: 'sla' };
 
-async function readOwn<T>(tenantId: string, what: What): Promise<T[]> {
+async function readOwn<K extends What>(tenantId: string, what: K): Promise<OwnRow<K>[]> {
   try {
-    return (await selfRecordsApi.list<T>(tenantId, what)).data;
+    return (await selfRecordsApi.list(tenantId, what)).data;
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 404) throw e;
   }
-  return (await selfApi.read<T>(tenantId, what)).data;
+  return (await selfApi.read(tenantId, what)).data;
 }
 
-function useOwn<T>(tenantId: string, what: What, enabled: boolean) {
-  return useApiQuery(selfKeys.list(tenantId, what), () => readOwn<T>(tenantId, what), { enabled });
+function useOwn<K extends What>(tenantId: string, what: K, enabled: boolean) {
+  return useApiQuery(selfKeys.list(tenantId, what), () => readOwn(tenantId, what), { enabled });
 }
 
 export function TenantSelfServicePage() {
@@ -69,9 +74,9 @@ export function TenantSelfServicePage() {
   // partner names for "placed by" when the server does not name the person
   const partners = useApiQuery(delegationKeys.tenantList(tenantId), () => delegationsApi.tenantList(tenantId), { enabled: can('tenant.delegations.read') });
   const partnerName = useMemo(() => new Map((partners.data?.data ?? []).map((d) => [d.partner.id, d.partner.name ?? 'A partner'])), [partners.data]);
-  const invoices = useOwn<Invoice>(tenantId, 'invoices', can('billing.invoices.read'));
-  const tickets = useOwn<Ticket>(tenantId, 'tickets', can('support.tickets.read'));
-  const sla = useOwn<SlaRecord>(tenantId, 'sla', can('reports.sla.read'));
+  const invoices = useOwn(tenantId, 'invoices', can('billing.invoices.read'));
+  const tickets = useOwn(tenantId, 'tickets', can('support.tickets.read'));
+  const sla = useOwn(tenantId, 'sla', can('reports.sla.read'));
   const owed = (invoices.data ?? []).filter((i) => i.status === 'open' || i.status === 'overdue');
   const currency = invoices.data?.[0]?.currency ?? 'USD';
   const slaRows = sla.data ?? [];
@@ -165,11 +170,11 @@ function SearchBox({ value, onChange, placeholder }: { value: string; onChange(v
 }
 
 function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName: Map<string, string>; may: { create: boolean; cancel: boolean; accounts: boolean } }) {
-  const r = useOwn<Order>(tenantId, 'orders', true);
+  const r = useOwn(tenantId, 'orders', true);
   const [q, setQ] = useState('');
   const [placing, setPlacing] = useState(false);
   const accounts = useApiQuery(tenantKeys.billingAccounts(tenantId), () => api.tenants.billingAccounts(tenantId), { enabled: may.create && may.accounts });
-  const rows = (r.data ?? []).filter((o) => !q.trim() || `${o.product_name} ${o.placed_by_person?.name ?? ''} ${o.placed_by_person?.partner_name ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()));
+  const rows = (r.data ?? []).filter((o) => !q.trim() || `${o.product_name} ${placedBy(o)?.name ?? ''} ${placedBy(o)?.partner_name ?? ''}`.toLowerCase().includes(q.trim().toLowerCase()));
   return (
     <Stack>
       <Group justify="space-between" align="center">
@@ -203,9 +208,9 @@ function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName:
               </Stack>
             ),
           },
-          { key: 'by', title: 'Placed by', render: (o) => <Who person={o.placed_by_person} actor={o.placed_by} partnerName={partnerName} /> },
+          { key: 'by', title: 'Placed by', render: (o) => <Who person={placedBy(o)} actor={o.placed_by} partnerName={partnerName} /> },
           { key: 'at', title: 'Placed', sortValue: (o) => o.created_at, render: (o) => formatDate(o.created_at) },
-          ...(may.cancel ? [{ key: 'cancel', title: 'Actions', render: (o: Order) => (cancellable(o) ? <CancelOrderButton tenantId={tenantId} order={o} /> : null) }] : []),
+          ...(may.cancel ? [{ key: 'cancel', title: 'Actions', render: (o: OwnRow<'orders'>) => (cancellable(o) ? <CancelOrderButton tenantId={tenantId} order={o} /> : null) }] : []),
         ]}
       />
     </Stack>
@@ -213,7 +218,7 @@ function Orders({ tenantId, partnerName, may }: { tenantId: string; partnerName:
 }
 
 function Services({ tenantId }: { tenantId: string }) {
-  const r = useOwn<Service>(tenantId, 'services', true);
+  const r = useOwn(tenantId, 'services', true);
   return (
     <>
       <ErrorAlert error={r.error} />
@@ -235,7 +240,7 @@ function Services({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?: Invoice[]; loading: boolean; error: unknown }) {
+function Invoices({ tenantId, rows, loading, error }: { tenantId: string; rows?: OwnRow<'invoices'>[]; loading: boolean; error: unknown }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
     <>
@@ -279,7 +284,7 @@ function Tickets({
   tenant: { id: string; name: string };
   meId: string;
   may: { create: boolean; reply: boolean; accounts: boolean };
-  rows?: Ticket[];
+  rows?: OwnRow<'tickets'>[];
   loading: boolean;
   error: unknown;
   partnerName: Map<string, string>;
@@ -321,7 +326,7 @@ function Tickets({
               </Group>
             ),
           },
-          { key: 'by', title: 'Opened by', render: (x) => <Who person={x.opened_by_person} actor={x.opened_by} partnerName={partnerName} /> },
+          { key: 'by', title: 'Opened by', render: (x) => <Who person={openedBy(x)} actor={x.opened_by} partnerName={partnerName} /> },
           { key: 'updated', title: 'Last change', sortValue: (x) => x.updated_at, render: (x) => formatDateTime(x.updated_at) },
         ]}
       />
@@ -341,7 +346,7 @@ function Tickets({
 }
 
 function Usage({ tenantId }: { tenantId: string }) {
-  const r = useOwn<UsageRecord>(tenantId, 'usage', true);
+  const r = useOwn(tenantId, 'usage', true);
   const series = useMemo(() => {
     const m = new Map<string, Record<string, string | number>>();
     for (const u of r.data ?? []) {
@@ -363,13 +368,13 @@ function Usage({ tenantId }: { tenantId: string }) {
   );
 }
 
-function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: string; canReadServices: boolean; rows?: SlaRecord[]; loading: boolean; error: unknown }) {
+function Sla({ tenantId, canReadServices, rows, loading, error }: { tenantId: string; canReadServices: boolean; rows?: OwnRow<'sla'>[]; loading: boolean; error: unknown }) {
   // a month has one record per service: each row names its service, from the organization's own services
-  const services = useOwn<Service>(tenantId, 'services', canReadServices);
+  const services = useOwn(tenantId, 'services', canReadServices);
   const serviceName = new Map((services.data ?? []).map((x) => [x.id, x.name]));
   // until the services have loaded, a row's service is not yet known: not "no longer listed"
   const unnamed = !canReadServices ? 'A service (your role does not show services)' : services.data ? 'A service no longer listed' : 'Service…';
-  const serviceOf = (s: SlaRecord) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
+  const serviceOf = (s: OwnRow<'sla'>) => (s.service_id ? (serviceName.get(s.service_id) ?? unnamed) : 'All services');
   return (
     <>
       <ErrorAlert error={error} />

@@ -16,7 +16,7 @@ import { FormActions } from '../../components/FormActions.tsx';
 import { formatDate, formatDateTime } from '../../components/format.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
-import { INVOICE_STATUS, LabelBadge, TICKET_CATEGORY, TICKET_PRIORITY, TICKET_STATUS, formatMoney, formatPeriod } from '../Msp/shared.tsx';
+import { INVOICE_STATUS, LabelBadge, TICKET_CATEGORIES, TICKET_CATEGORY, TICKET_PRIORITIES, TICKET_PRIORITY, TICKET_STATUS, chosen, formatMoney, formatPeriod } from '../Msp/shared.tsx';
 
 /** Ticket statuses as the customer reads them: "waiting on customer" is waiting on you. */
 export const OWN_TICKET_STATUS: Record<string, { label: string; color: string }> = { ...TICKET_STATUS, waiting_on_customer: { label: 'Waiting on you', color: 'orange' } };
@@ -195,8 +195,8 @@ export function NewOwnTicketModal({ tenantId, opened, accounts, onClose, onDone 
           open.run({
             subject: v.subject.trim(),
             description: v.description.trim(),
-            category: (v.category ?? undefined) as NewOwnTicket['category'],
-            priority: (v.priority ?? undefined) as NewOwnTicket['priority'],
+            category: chosen(TICKET_CATEGORIES, v.category),
+            priority: chosen(TICKET_PRIORITIES, v.priority),
             ...(v.ban_id ? { ban_id: v.ban_id } : {}),
           }),
         )}
