@@ -28,6 +28,7 @@ export { activationErrors } from './activations.errors.ts';
 /** The delegation tables are queried only here: other modules ask through these functions. */
 export * as delegationQueries from './delegations.repo.ts';
 export * as delegationViews from './delegation-views.ts';
+export { countWaitingLinkRequests } from './waiting-requests.ts';
 export { seedDemoTwoTier } from './two-tier.demo.ts';
 export { DistributorAccess, type PartnerChain, type ResellerLink } from './distributor-access.ts';
 export { distributorAccessRoutes } from './distributor-access.routes.ts';

@@ -19,6 +19,11 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 }
 
 /** Display names of some users (id → name); unknown ids are absent. */
+/** The platform's operators whose accounts are active, with their names and e-mail addresses (who hears of the platform's events). */
+export function listActiveOperators(db: Executor): Promise<Pick<UserRow, 'id' | 'email' | 'name'>[]> {
+  return db.selectFrom('users').select(['id', 'email', 'name']).where('platform_role', '=', 'SUPER_ADMIN').where('status', '=', 'active').execute();
+}
+
 export async function findUserNames(db: Executor, ids: readonly (string | null)[]): Promise<Map<string, string>> {
   const want = [...new Set(ids.filter((x): x is string => !!x))];
   if (want.length === 0) return new Map();

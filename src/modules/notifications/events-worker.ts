@@ -27,6 +27,10 @@ import { webhookHeaders } from '../../platform/outbound/webhook-signature.ts';
 import { endSpan, startSpan, traceparentOf } from '../../platform/observability/tracing.ts';
 import type { Metrics } from '../../platform/observability/metrics.ts';
 import type { AuditLog } from '../audit/index.ts';
+import { delegationQueries } from '../delegations/index.ts';
+import { identityQueries } from '../identity/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 import type { AudienceDecision, AudiencePolicy, PartnerNotice } from './audience-policy.ts';
 import type { EventOutbox } from './event-outbox.ts';
 import { eventType } from './events.catalog.ts';
@@ -131,7 +135,7 @@ export class EventsWorker {
     const data = JSON.parse(e.payload) as Record<string, unknown>;
     // an event whose data another module owns: that module decides, per recipient, the partner's side
     const policy = this.#policies.get(e.type);
-    const members = policy && e.partner_id ? await repo.partnerMembers(trx, e.partner_id) : [];
+    const members = policy && e.partner_id ? await partnerQueries.listActiveMemberContacts(trx, e.partner_id) : [];
     const decided = policy && e.partner_id ? await policy(trx, { id: e.id, type: e.type, tenant_id: e.tenant_id, partner_id: e.partner_id, data }, members) : null;
     await queueWebhooks(trx, e, data, active, policy ? (decided?.partnerEndpoint ?? null) : data, now);
     // people: in-app and e-mail, each as their preferences say
@@ -399,10 +403,10 @@ async function recipientsOf(trx: Tx, e: repo.DomainEventRow, data: Record<string
   const wantsTenant = audience === 'tenant_admins' || audience === 'both';
   const wantsPartner = audience === 'partner_members' || audience === 'both';
   // a request answered before its notice went out asks nobody any more (as an application, below)
-  const answered = e.type === 'delegation.requested' && !(await repo.delegationWaits(trx, String((data.delegation as { id?: unknown } | undefined)?.id ?? '')));
-  if (wantsTenant && e.tenant_id && !answered) add(await repo.tenantAdmins(trx, e.tenant_id), 'tenant');
+  const answered = e.type === 'delegation.requested' && (await delegationQueries.findDelegationById(trx, String((data.delegation as { id?: unknown } | undefined)?.id ?? '')))?.status !== 'requested';
+  if (wantsTenant && e.tenant_id && !answered) add(await tenantQueries.listActiveAdminContacts(trx, e.tenant_id), 'tenant');
   if (wantsPartner && e.partner_id) {
-    if (!policy) add(await repo.partnerMembers(trx, e.partner_id), 'partner');
+    if (!policy) add(await partnerQueries.listActiveMemberContacts(trx, e.partner_id), 'partner');
     else
       for (const r of policy.members) {
         const notice = policy.decided?.people.get(r.id);
@@ -411,11 +415,11 @@ async function recipientsOf(trx: Tx, e: repo.DomainEventRow, data: Record<string
   }
   if (audience === 'endpoint_owners') {
     const owner = data.owner as { type: string; id: string } | undefined;
-    if (owner?.type === 'tenant') add(await repo.tenantAdmins(trx, owner.id), 'tenant');
-    else if (owner?.type === 'partner') add(await repo.partnerMembers(trx, owner.id, true), 'partner');
-    else add(await repo.operators(trx), 'operator');
+    if (owner?.type === 'tenant') add(await tenantQueries.listActiveAdminContacts(trx, owner.id), 'tenant');
+    else if (owner?.type === 'partner') add(await partnerQueries.listActiveMemberContacts(trx, owner.id, true), 'partner');
+    else add(await identityQueries.listActiveOperators(trx), 'operator');
   }
   // an application answered before its notice went out needs no notice (the operator already acted)
-  if (audience === 'operators' && (e.type !== 'partner.applied' || (e.partner_id && (await repo.partnerStatus(trx, e.partner_id)) === 'applied'))) add(await repo.operators(trx), 'operator');
+  if (audience === 'operators' && (e.type !== 'partner.applied' || (e.partner_id && (await partnerQueries.findPartnerById(trx, e.partner_id))?.status === 'applied'))) add(await identityQueries.listActiveOperators(trx), 'operator');
   return people;
 }

@@ -151,11 +151,6 @@ export async function settleAlertNotices(db: Executor, alertId: string, at: stri
   return Number(r.numUpdatedRows ?? 0);
 }
 
-/** Is this delegation still a request waiting for an answer? (a notice about an answered request is not sent) */
-export async function delegationWaits(db: Executor, delegationId: string): Promise<boolean> {
-  return (await db.selectFrom('delegations').select('status').where('id', '=', delegationId).executeTakeFirst())?.status === 'requested';
-}
-
 /** Whether this notification is the user's. */
 export async function notificationExists(db: Executor, userId: string, id: string): Promise<boolean> {
   return (await db.selectFrom('notifications').select('id').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
@@ -181,54 +176,11 @@ export async function savePreferences(db: Executor, userId: string, settings: Re
 
 // ---- recipients -----------------------------------------------------------------------------
 
+/** A person who hears of an event (their owners answer who: tenants, partners, identity). */
 export interface Recipient {
   id: string;
   email: string;
   name: string;
-}
-
-export function tenantAdmins(db: Executor, tenantId: string): Promise<Recipient[]> {
-  return db
-    .selectFrom('tenant_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name'])
-    .where('m.tenant_id', '=', tenantId)
-    .where('m.role', '=', 'TENANT_ADMIN')
-    .where('u.status', '=', 'active')
-    .execute();
-}
-
-export function partnerMembers(db: Executor, partnerId: string, ownersOnly = false): Promise<Recipient[]> {
-  let q = db
-    .selectFrom('partner_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.email', 'u.name'])
-    .where('m.partner_id', '=', partnerId)
-    .where('m.status', '=', 'active')
-    .where('u.status', '=', 'active');
-  if (ownersOnly) q = q.where('m.role', '=', 'PARTNER_OWNER');
-  return q.execute();
-}
-
-export function operators(db: Executor): Promise<Recipient[]> {
-  return db.selectFrom('users').select(['id', 'email', 'name']).where('platform_role', '=', 'SUPER_ADMIN').where('status', '=', 'active').execute();
-}
-
-/** A partner's status now (an application's notice goes out only while it waits). */
-export async function partnerStatus(db: Executor, partnerId: string): Promise<string | null> {
-  return (await db.selectFrom('partners').select('status').where('id', '=', partnerId).executeTakeFirst())?.status ?? null;
-}
-
-/** Link requests waiting for each tenant the user administers. */
-export function waitingLinkRequests(db: Executor, userId: string) {
-  return db
-    .selectFrom('delegations as d')
-    .innerJoin('tenant_members as m', (j) => j.onRef('m.tenant_id', '=', 'd.tenant_id').on('m.user_id', '=', userId).on('m.role', '=', 'TENANT_ADMIN'))
-    .innerJoin('tenants as t', 't.id', 'd.tenant_id')
-    .select(['t.id as tenant_id', 't.name as tenant_name', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('d.status', '=', 'requested')
-    .groupBy(['t.id', 't.name'])
-    .execute();
 }
 
 // ---- mail -----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import { EventsWorker } from './events-worker.ts';
 import { invitationMail, noticeMail } from './notification-text.ts';
 import { notificationErrors as E } from './notifications.errors.ts';
 import * as repo from './notifications.repo.ts';
+import { countWaitingLinkRequests } from '../delegations/index.ts';
 import { identityQueries } from '../identity/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
@@ -278,7 +279,7 @@ export class NotificationsService {
   async counts(userId: string): Promise<{ unread: number; waiting: WaitingItem[]; bell: number }> {
     const [unread, others] = await Promise.all([repo.countUnread(this.#d.db.kysely, userId), repo.countUnread(this.#d.db.kysely, userId, WAITING_NOTICES)]);
     // as the system: the query is bounded to tenants this user administers (the join on their membership)
-    const links = await asSystem(() => repo.waitingLinkRequests(this.#d.db.kysely, userId));
+    const links = await asSystem(() => countWaitingLinkRequests(this.#d.db.kysely, userId));
     const waiting: WaitingItem[] = links.map((l) => {
       const n = Number(l.n);
       return { kind: 'link_requests', label: `${n} access request${n === 1 ? '' : 's'} from partners wait${n === 1 ? 's' : ''} for your answer at ${l.tenant_name}`, count: n, tenant_id: l.tenant_id, link: `/tenant/${l.tenant_id}/partners` };

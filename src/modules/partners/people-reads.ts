@@ -1,7 +1,8 @@
 /**
  * A partner's people and its configuration's history with who made each change: a cross-table read
  * model (table-owners.ts READERS) over the partner's own tables and identity's users, one query
- * each, sorted and matched by e-mail (or paged by version) in the database.
+ * each, sorted and matched by e-mail (or paged by version) in the database; and its active members,
+ * who hear of the partner's events.
  */
 import type { Executor } from '../../platform/db/database.ts';
 import type { ConfigSection } from '../authz/index.ts';
@@ -24,6 +25,19 @@ export function findMemberByEmail(db: Executor, partnerId: string, email: string
     .where('m.partner_id', '=', partnerId)
     .where('u.email', '=', email.toLowerCase())
     .executeTakeFirst();
+}
+
+/** The partner's active members whose accounts are active (only its owners when asked), with their names and e-mail addresses: who hears of the partner's events. */
+export function listActiveMemberContacts(db: Executor, partnerId: string, ownersOnly = false) {
+  let q = db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.email', 'u.name'])
+    .where('m.partner_id', '=', partnerId)
+    .where('m.status', '=', 'active')
+    .where('u.status', '=', 'active');
+  if (ownersOnly) q = q.where('m.role', '=', 'PARTNER_OWNER');
+  return q.execute();
 }
 
 /** The configuration's history, newest first (keyset on the version number), each change with its author's name and e-mail. */

@@ -59,7 +59,7 @@ export async function countMembersAndInvitations(db: Executor, tenantId: string,
   return { members: Number(m.n), pending: await identityQueries.countPendingInvitations(db, 'tenant', tenantId, now) };
 }
 
-export { findMemberByEmail, listMembers } from './member-reads.ts';
+export { findMemberByEmail, listActiveAdminContacts, listMembers } from './member-reads.ts';
 
 export function findMember(db: Executor, tenantId: string, userId: string) {
   return db.selectFrom('tenant_members').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
