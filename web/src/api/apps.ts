@@ -1,24 +1,24 @@
 /** Partner OAuth apps, the scope catalog, customers' connected apps and the wholesaler's resold tenants (wire types and calls). */
-import type { Schemas } from './schema.ts';
+import type { Body, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
-export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange' as const;
 
 export type AppDto = Schemas['App'];
 
-export interface AppInput {
-  name: string;
-  description?: string | null;
-  logo_uri?: string | null;
-  redirect_uris?: string[];
-  grant_types: string[];
-  scopes: string[];
-  token_endpoint_auth_method?: AuthMethod;
-  jwks?: { keys: Record<string, unknown>[] } | null;
-}
+/** What registering an app takes. */
+export type AppInput = Body<'/api/v1/partners/{partner_id}/apps', 'post'>;
+/** What changing an app takes (any of its fields). */
+export type AppChange = Body<'/api/v1/partners/{partner_id}/apps/{app_id}', 'patch'>;
+/** The public keys of an app that signs its requests (private_key_jwt). */
+export type AppJwks = NonNullable<AppInput['jwks']>;
+export type GrantType = AppInput['grant_types'][number];
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE] as const satisfies readonly GrantType[];
+/** One of the grants an app may be registered with (an app's answer lists them as plain strings). */
+export const isGrantType = (g: string): g is GrantType => GRANT_TYPES.some((x) => x === g);
 
 /** How an app proves who it is at the token endpoint (the one method the server accepts from it). */
-export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+export type AuthMethod = NonNullable<AppInput['token_endpoint_auth_method']>;
 
 export const AUTH_METHODS: { value: AuthMethod; label: string; description: string }[] = [
   { value: 'client_secret_basic', label: 'A secret, sent in the Authorization header', description: 'HTTP Basic (client_secret_basic). Most server-side OAuth libraries can do this.' },
@@ -38,7 +38,7 @@ export const appsApi = {
   scopes: () => http.get<{ data: ScopeDto[] }>('/api/v1/oauth/scopes'),
   list: (partnerId: string) => http.get<{ data: AppDto[] }>(`/api/v1/partners/${enc(partnerId)}/apps`),
   create: (partnerId: string, body: AppInput) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps`, body),
-  update: (partnerId: string, appId: string, body: Partial<AppInput>) => http.patch<AppDto>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`, body),
+  update: (partnerId: string, appId: string, body: AppChange) => http.patch<AppDto>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`, body),
   rotateSecret: (partnerId: string, appId: string) => http.post<{ app: AppDto; client_secret: string | null }>(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}/rotate-secret`),
   remove: (partnerId: string, appId: string) => http.delete(`/api/v1/partners/${enc(partnerId)}/apps/${enc(appId)}`),
 

@@ -11,7 +11,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Anchor, Badge, Button, Checkbox, Code, Group, Modal, MultiSelect, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconKey, IconPlus } from '@tabler/icons-react';
-import { appsApi, AUTH_METHODS, grantTypeLabel, TOKEN_EXCHANGE, type AppDto } from '../../api/apps.ts';
+import { appsApi, AUTH_METHODS, grantTypeLabel, isGrantType, TOKEN_EXCHANGE, type AppDto, type GrantType } from '../../api/apps.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
@@ -31,7 +31,7 @@ function draftOfApp(a: AppDto): Draft {
     description: a.description ?? '',
     logo_uri: a.logo_uri ?? '',
     redirect_uris: a.redirect_uris.join('\n'),
-    grant_types: a.grant_types,
+    grant_types: a.grant_types.filter(isGrantType),
     scopes: a.scopes,
     auth_method: authChoiceOf(a),
     jwks: a.jwks ? JSON.stringify(a.jwks, null, 2) : '',
@@ -199,7 +199,7 @@ export function PartnerAppsPage() {
   const owner = allows(partner, 'partner.apps.manage');
   // without the wholesale capability, client credentials are for a decision point only (the authzen.evaluate scope)
   const decisionPoint = !partner.capabilities.includes('wholesale');
-  const allowedGrants = useMemo(() => {
+  const allowedGrants = useMemo((): GrantType[] => {
     const grants = [...new Set(partner.capabilities.flatMap((c) => GRANTS_BY_CAPABILITY[c] ?? []))];
     return decisionPoint && grants.length > 0 ? [...grants, 'client_credentials'] : grants;
   }, [partner.capabilities, decisionPoint]);

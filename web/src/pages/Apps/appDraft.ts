@@ -2,9 +2,9 @@
  * An OAuth app as its owner edits it: the form's draft, the choices it offers in plain words, and
  * the draft turned into what the apps API takes.
  */
-import { TOKEN_EXCHANGE, type AppDto, type AppInput, type AuthMethod } from '../../api/apps.ts';
+import { TOKEN_EXCHANGE, type AppDto, type AppInput, type AppJwks, type AuthMethod, type GrantType } from '../../api/apps.ts';
 
-export const GRANTS_BY_CAPABILITY: Record<string, string[]> = {
+export const GRANTS_BY_CAPABILITY: Record<string, GrantType[]> = {
   delegated: ['authorization_code', 'refresh_token'],
   managed_services: ['authorization_code', 'refresh_token'],
   wholesale: ['client_credentials', TOKEN_EXCHANGE],
@@ -15,7 +15,7 @@ export interface Draft {
   description: string;
   logo_uri: string;
   redirect_uris: string;
-  grant_types: string[];
+  grant_types: GrantType[];
   scopes: string[];
   auth_method: AuthChoice;
   /** the public JSON Web Key Set, as typed (private_key_jwt only) */
@@ -30,7 +30,7 @@ export const ID_TOKEN_ALGS: { value: IdTokenAlg; label: string }[] = [
   { value: 'ES256', label: 'Elliptic curve (ES256) — smaller' },
 ];
 
-export const emptyDraft = (grants: string[]): Draft => ({
+export const emptyDraft = (grants: GrantType[]): Draft => ({
   name: '',
   description: '',
   logo_uri: '',
@@ -68,17 +68,24 @@ export function describeAuthMethods(methods: readonly string[]): string {
   return 'A JWT signed with one of the app’s registered keys';
 }
 
-/** The typed JWKS, or null with what is wrong with it. */
-export function parseJwks(text: string): { keys: Record<string, unknown>[] } | string {
+type Jwk = AppJwks['keys'][number];
+const isJwk = (k: unknown): k is Jwk => typeof k === 'object' && k !== null && !Array.isArray(k) && 'kty' in k && typeof k.kty === 'string';
+
+/** The typed JWKS, or what is wrong with it. */
+export function parseJwks(text: string): AppJwks | string {
+  let v: unknown;
   try {
-    const v = JSON.parse(text) as { keys?: unknown };
-    return Array.isArray(v?.keys) ? (v as { keys: Record<string, unknown>[] }) : 'A JWKS is an object with a "keys" list.';
+    v = JSON.parse(text);
   } catch {
     return 'Not valid JSON.';
   }
+  if (typeof v !== 'object' || v === null || !('keys' in v) || !Array.isArray(v.keys)) return 'A JWKS is an object with a "keys" list.';
+  const keys: unknown[] = v.keys;
+  if (!keys.every(isJwk)) return 'Each key of the JWKS needs its key type ("kty"), e.g. "RSA" or "EC".';
+  return { keys };
 }
 
-export function toInput(d: Draft): AppInput & { token_endpoint_auth_methods?: AuthMethod[]; id_token_signed_response_alg: IdTokenAlg } {
+export function toInput(d: Draft): AppInput {
   const code = d.grant_types.includes('authorization_code');
   const jwks = d.auth_method === 'private_key_jwt' ? parseJwks(d.jwks) : null;
   return {
