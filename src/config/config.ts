@@ -19,8 +19,12 @@ export interface GatewayRouteConfig {
   prefix: string;
   /** Upstream base URL; the gateway forwards `prefix + rest` to `upstream + rest`. */
   upstream: string;
-  /** method + path pattern → permission. Patterns are relative to prefix, `:param` segments allowed. */
-  rules: { method: string; path: string; permission: string; rate_class?: string }[];
+  /**
+   * method + path pattern → permission. Patterns are relative to prefix, `:param` segments allowed.
+   * `purpose`: the purpose catalog id the rule's calls serve (purpose-bound consent); the operator
+   * may set another one in the purpose catalog, which then wins.
+   */
+  rules: { method: string; path: string; permission: string; rate_class?: string; purpose?: string }[];
   /** true when the route acts on one tenant's data (needs tenant context). */
   tenant_scoped?: boolean;
 }
@@ -403,6 +407,9 @@ function prefixClash(prefix: string): string | null {
   return null;
 }
 
+/** A purpose catalog id (modules/purposes: PurposeId). */
+const PURPOSE_ID = /^[a-z][a-z0-9_]{1,63}$/;
+
 function isGatewayRoutes(x: unknown): string | null {
   if (!Array.isArray(x)) return 'must be a list of routes';
   const names = new Set<string>();
@@ -430,6 +437,9 @@ function isGatewayRoutes(x: unknown): string | null {
     for (const [j, rule] of (route.rules as Record<string, unknown>[]).entries()) {
       if (typeof rule?.method !== 'string' || typeof rule?.path !== 'string' || typeof rule?.permission !== 'string') {
         return `route ${i} (${route.name}) rule ${j}: needs method, path and permission`;
+      }
+      if (rule.purpose !== undefined && (typeof rule.purpose !== 'string' || !PURPOSE_ID.test(rule.purpose))) {
+        return `route ${i} (${route.name}) rule ${j}: purpose must be a purpose catalog id, e.g. billing_management`;
       }
     }
   }

@@ -46,7 +46,10 @@ export const GatewayRouteSchema = Type.Object({
   name: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,62}$' }),
   prefix: Type.String({ pattern: '^/' }),
   upstream: Type.String(),
-  rules: Type.Array(Type.Object({ method: Type.String(), path: Type.String(), permission: Type.String(), rate_class: Type.Optional(Type.String()) }), { minItems: 1 }),
+  rules: Type.Array(
+    Type.Object({ method: Type.String(), path: Type.String(), permission: Type.String(), rate_class: Type.Optional(Type.String()), purpose: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$' })) }),
+    { minItems: 1 },
+  ),
   tenant_scoped: Type.Optional(Type.Boolean()),
 });
 
@@ -104,7 +107,7 @@ export const SettingsSchema = Type.Object({
     default: [],
     allowed: 'JSON list',
     description:
-      "Extra upstream routes for the gateway (config file recommended): each `{name, prefix, upstream, rules, tenant_scoped}`; a prefix may not overlap Partnergate's own paths.",
+      "Extra upstream routes for the gateway (config file recommended): each `{name, prefix, upstream, rules, tenant_scoped}`, each rule `{method, path, permission, rate_class?, purpose?}`; a prefix may not overlap Partnergate's own paths. A rule's `purpose` (a purpose catalog id, e.g. billing_management) is what its calls serve: a partner is admitted only when the customer granted its access for it, and a request naming another purpose (X-Purpose) is refused.",
   }),
   RESOURCES_UPSTREAM_URL: url(['http:', 'https:'], {
     defaultText: 'unset (inside this process)',

@@ -91,13 +91,14 @@ export function createGatewayService(
 
 /**
  * The purpose each route requires lives on the rule itself (the purpose step reads one field):
- * set from the catalog now and again whenever it reloads (a change on any instance reaches every
- * one through the change feed).
+ * the operator's choice in the catalog, else what the route table declares — set from the
+ * catalog now and again whenever it reloads (a change on any instance reaches every one through
+ * the change feed).
  */
 function followRoutePurposes(table: RouteTable, purposes: NonNullable<InstallGatewayDeps['purposes']>): void {
-  purposes.listRoutesFrom(() => table.rules.map((r) => ({ method: r.method, pattern: r.pattern, permission: r.permission, upstream: r.upstream.name })));
+  purposes.listRoutesFrom(() => table.rules.map((r) => ({ method: r.method, pattern: r.pattern, permission: r.permission, upstream: r.upstream.name, declared: r.declaredPurpose })));
   const apply = () => {
-    for (const r of table.rules) r.purpose = purposes.requiredFor(r.method, r.pattern);
+    for (const r of table.rules) r.purpose = purposes.requiredFor(r.method, r.pattern) ?? r.declaredPurpose;
   };
   apply();
   purposes.onRoutesChanged(apply);
@@ -140,6 +141,7 @@ export function buildRouteTable(config: Config, reference: UpstreamTarget): { ta
       prefix: RESOURCES_PREFIX,
       tenantScoped: true,
       purpose: null,
+      declaredPurpose: null,
     };
     table.add(rule);
     docs.set(rule, { summary: spec.summary, schema: spec.schema, tags: ['resources'] });

@@ -64,7 +64,7 @@ export class GatewayService {
   readonly metrics: Metrics;
 
   constructor(d: GatewayDeps) {
-    const lastGroup: LastGroup = { rule: null, actor: null, tenantId: null, partnerId: null, ban: null, bans: null, status: 0, decision: '', delegationId: null, userAgent: null, key: '' };
+    const lastGroup: LastGroup = { rule: null, actor: null, tenantId: null, partnerId: null, ban: null, bans: null, status: 0, decision: '', delegationId: null, purpose: null, userAgent: null, key: '' };
     this.metrics = d.metrics ?? NO_METRICS;
     this.auditBuffer = new AuditBuffer(d.audit, d.clock, { flushIntervalMs: d.config.gatewayAuditFlushMs, onError: (e) => d.onError?.(e, 'gateway audit') });
     this.#g = {
@@ -136,7 +136,7 @@ export class GatewayService {
         if (r === undefined) keepAdmission(g, req, rule, st, version);
       }
     }
-    r ??= purpose(g, rule, st) ?? organizationStatus(g, st);
+    r ??= purpose(g, req, rule, st) ?? organizationStatus(g, st);
     if (r !== undefined) throw r;
     const l = limits(g, caller, rule.rateClass, st.allowed?.tenantId ?? null, st);
     if (l instanceof Promise) return l.then((r) => this.#admitted(req, rule, st, r));

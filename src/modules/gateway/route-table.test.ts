@@ -10,7 +10,7 @@ for (const [method, pattern, permission] of [
   ['GET', '/resources/v1/orders/:order_id', 'orders.read'],
   ['POST', '/resources/v1/orders/:order_id/cancel', 'orders.cancel'],
 ] as const) {
-  t.add({ method, pattern, permission, rateClass: method === 'GET' ? 'read' : 'write', upstream: up, prefix: '/resources/v1', tenantScoped: true, purpose: null });
+  t.add({ method, pattern, permission, rateClass: method === 'GET' ? 'read' : 'write', upstream: up, prefix: '/resources/v1', tenantScoped: true, purpose: null, declaredPurpose: null });
 }
 t.addConfigured({ name: 'crm', prefix: '/crm/', upstream: 'http://crm.internal:9000/api', rules: [{ method: 'get', path: '/contacts', permission: 'support.tickets.read' }] }, Buffer.alloc(32, 2));
 

@@ -1,7 +1,8 @@
 /**
  * The gateway's route table: which upstream serves a path prefix, and for each method + path
  * pattern under it, the permission the request needs and its rate-limit class. Built from the
- * reference service's routes (shipped configured) plus the operator's GATEWAY_ROUTES. A path
+ * reference service's routes (shipped configured) plus the operator's GATEWAY_ROUTES (a rule may
+ * declare the purpose its calls serve). A path
  * under a known prefix that matches no rule is refused (deny by default).
  */
 import type { GatewayRouteConfig } from '../../config/config.ts';
@@ -16,8 +17,14 @@ export interface GatewayRule {
   upstream: UpstreamTarget;
   prefix: string;
   tenantScoped: boolean;
-  /** the purpose a partner's access must hold (purpose-bound consent); null: none. Set from the purpose catalog when the operator changes it. */
+  /**
+   * the purpose the route's calls serve (purpose-bound consent): a partner's access must hold it,
+   * and a request naming another is refused; null: none. The operator's choice in the purpose
+   * catalog, else `declaredPurpose`; set again whenever the catalog changes.
+   */
   purpose: string | null;
+  /** the purpose the route table declares (a GATEWAY_ROUTES rule's `purpose`); null: none */
+  declaredPurpose: string | null;
 }
 
 /** Where a prefix is forwarded; the base URL of the built-in upstream is known only once it listens. */
@@ -73,7 +80,8 @@ export class RouteTable {
         upstream,
         prefix: r.prefix.replace(/\/+$/, ''),
         tenantScoped: r.tenant_scoped !== false,
-        purpose: null,
+        purpose: rule.purpose ?? null,
+        declaredPurpose: rule.purpose ?? null,
       });
     }
   }

@@ -64,7 +64,7 @@ export function consentClaims(f: ConsentFacts): PartnergateClaims {
     act: { sub: f.partnerId, client_id: f.clientId },
     dlg: f.delegationId,
     gid: f.grantId,
-    ...(f.purposes && f.purposes.length > 0 ? { purpose: [...f.purposes] } : {}),
+    ...purposeClaim(f.purposes),
   };
 }
 
@@ -93,6 +93,8 @@ export interface ResoldFacts {
   banNumbers: string[];
   /** the wholesaler's own account number (the wholesale delegation's bill_to) */
   billTo: string | null;
+  /** the wholesale delegation's purposes now */
+  purposes?: readonly string[];
 }
 
 /** Wholesaler acting for a resold end customer (token exchange): still billed to the wholesaler. */
@@ -105,6 +107,7 @@ export function wholesalerForCustomerClaims(f: ResoldFacts): PartnergateClaims {
     bill_to: f.billTo,
     act: { sub: f.partnerId, client_id: f.clientId },
     dlg: f.delegationId,
+    ...purposeClaim(f.purposes),
   };
 }
 
@@ -112,12 +115,16 @@ export interface MemberFacts {
   grantId: string;
   partnerId: string;
   clientId: string;
+  /** the purposes the app asked for when the member signed in (active catalog ids) */
+  purposes?: readonly string[];
 }
 
 /**
  * MSP persona: a member of the partner signed in to the partner's own app and acts as themselves
  * (`sub` = the user). No tenant, account or delegation: the user picks the tenant per request
- * (X-Active-Tenant-Id) and the gateway decides it through the partner's link delegations.
+ * (X-Active-Tenant-Id) and the gateway decides it through the partner's link delegations. The
+ * purposes the app asked for ride along: on a route for a purpose, the gateway wants both the
+ * token's purpose and the link's.
  */
 export function memberClaims(f: MemberFacts): PartnergateClaims {
   return {
@@ -127,7 +134,13 @@ export function memberClaims(f: MemberFacts): PartnergateClaims {
     bill_to: null,
     act: { sub: f.partnerId, client_id: f.clientId },
     gid: f.grantId,
+    ...purposeClaim(f.purposes),
   };
+}
+
+/** The `purpose` claim (CAMARA purpose-bound consent): present when there is a purpose to carry. */
+function purposeClaim(purposes: readonly string[] | undefined): Pick<PartnergateClaims, 'purpose'> {
+  return purposes && purposes.length > 0 ? { purpose: [...purposes] } : {};
 }
 
 /** Any other token issued from a grant still names it (so revoking the grant refuses it too). */

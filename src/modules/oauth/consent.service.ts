@@ -292,6 +292,7 @@ export class ConsentService {
     } catch (e) {
       await this.#d.store.deleteGrant(grantId).catch(() => undefined);
       throw e;
+    const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
     } finally {
       await this.#d.feed.kick();
     }
@@ -299,9 +300,10 @@ export class ConsentService {
 
   /**
    * A member of the app's partner approves it for their own account: a Grant of the approved
-   * scopes (living memberGrantDays), marked as a member grant, audited — no delegation.
+   * scopes (living memberGrantDays), marked as a member grant with the purposes the app asked for
+   * (its tokens carry them), audited — no delegation.
    */
-  async approveAsMember(ctx: RequestContext, input: { userId: string; clientId: string; requested: RequestedScopes }): Promise<{ grantId: string }> {
+  async approveAsMember(ctx: RequestContext, input: { userId: string; clientId: string; requested: RequestedScopes; purposes?: string[] }): Promise<{ grantId: string }> {
     const record = await this.#d.apps.findClientRecord(input.clientId);
     if (!record || record.app.status !== 'active' || record.partner.status !== 'active') throw E.consent_app_unavailable();
     if (!(await this.memberOfAppPartner(input.userId, record))) throw E.consent_not_partner_member();
@@ -323,13 +325,14 @@ export class ConsentService {
     const actx: RequestContext = { ...ctx, actor: { ...ctx.actor, type: 'user', userId: input.userId, partnerId: record.partner.id, clientId: input.clientId } };
     try {
       await mutate(this.#d.db, async (trx) => {
-        await repo.insertMemberGrant(trx, grantId, { user_id: input.userId, client_id: input.clientId, partner_id: record.partner.id }, expiresAt);
+        const mark = { user_id: input.userId, client_id: input.clientId, partner_id: record.partner.id, ...(purposes.length > 0 ? { purposes } : {}) };
+        await repo.insertMemberGrant(trx, grantId, mark, expiresAt);
         await this.#d.audit.record(trx, actx, {
           action: 'oauth.member_authorized',
           partnerId: record.partner.id,
           targetType: 'app',
           targetId: input.clientId,
-          details: { app: record.app.name, user_id: input.userId, scopes: [...resource, ...oidc], expires_at: expiresAt },
+          details: { app: record.app.name, user_id: input.userId, scopes: [...resource, ...oidc], expires_at: expiresAt, ...(purposes.length > 0 ? { purposes } : {}) },
         });
       });
       return { grantId };

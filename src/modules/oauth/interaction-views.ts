@@ -186,6 +186,8 @@ export interface MemberConsentView {
   offline: boolean;
   days: number;
   redirectHost: string;
+  /** the purposes the app asked for (catalog names): its tokens are for these only */
+  purposes?: { id: string; name: string; description: string }[];
 }
 
 /**
@@ -207,6 +209,7 @@ export function memberConsentPage(v: MemberConsentView): string {
 ${v.app.description ? `<p>${esc(v.app.description)}</p>` : ''}
 <p data-testid="member-consent"><strong>${esc(v.app.name)}</strong> by <strong>${esc(v.partner.name)}</strong> wants to act as you, with these permissions:</p>
 <ul class="scopes" data-testid="scopes">${scopeItems || '<li>Only confirm who you are</li>'}</ul>
+${memberPurposes(v.purposes ?? [])}
 <p class="muted">Signed in as <strong>${esc(v.user.email)}</strong> (${esc(role)} at ${esc(v.partner.name)}). The app names the customer organisation on every request, and can do there only what both your partner's access to it and these permissions allow. It never sees your password.</p>
 ${v.offline ? `<p class="muted">It keeps this access while you are away, for up to ${v.days} days; it ends at once if you leave ${esc(v.partner.name)} or your account is deactivated.</p>` : ''}
 <form method="post" action="${esc(v.action)}">
@@ -218,6 +221,13 @@ ${v.offline ? `<p class="muted">It keeps this access while you are away, for up 
 </div>
 </form>`,
   );
+}
+
+/** What a member's tokens will be for (the purposes the app asked for), as sentences. */
+function memberPurposes(list: NonNullable<MemberConsentView['purposes']>): string {
+  if (list.length === 0) return '';
+  const items = list.map((p) => `<li data-purpose="${esc(p.id)}"><strong>${esc(p.name)}:</strong> ${esc(p.description)}</li>`).join('\n');
+  return `<p>It asks to use this access only for:</p>\n<ul class="scopes" data-testid="purposes">${items}</ul>`;
 }
 
 /** A tenant admin signed in to an app whose partner does not act for customers (an MSP's app for its own team). */

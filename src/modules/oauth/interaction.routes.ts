@@ -128,6 +128,7 @@ function redirectHostOf(i: Interaction): string {
 function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: InteractionKit) {
   return async (reply: FastifyReply, i: Interaction, status: number, record: ClientRecord, user: { email: string; name: string }, role: string) => {
     const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
+    const asked = d.oauth.consent.requestedPurposes(i.params.purpose);
     const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
     return html(
       reply,
@@ -142,6 +143,7 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
         // openid's customer wording ("who approved the connection") reads oddly for oneself
         identity: d.oauth.consent.describe(requested.identity).map((l) => (l.scope === 'openid' ? { ...l, description: 'Confirm who you are' } : l)),
         offline: requested.offline,
+        purposes: d.oauth.consent.purposeCatalog().filter((p) => asked.includes(p.id)),
         days: d.oauth.consent.memberGrantDays(),
         redirectHost: redirectHostOf(i),
       }),
@@ -280,7 +282,12 @@ function registerConsentDecision(scope: FastifyInstance, d: InteractionDeps, { d
     }
     if (member && memberRecord) {
       try {
-        const { grantId } = await d.oauth.consent.approveAsMember(req.ctx(), { userId: accountId, clientId, requested: d.oauth.consent.requestedScopes(memberRecord, i.params.scope) });
+        const { grantId } = await d.oauth.consent.approveAsMember(req.ctx(), {
+          userId: accountId,
+          clientId,
+          requested: d.oauth.consent.requestedScopes(memberRecord, i.params.scope),
+          purposes: d.oauth.consent.requestedPurposes(i.params.purpose),
+        });
         return finish(req, reply, { consent: { grantId } });
       } catch (e) {
         if (!(e instanceof AppError)) throw e;

@@ -167,7 +167,7 @@ export class OAuthGrants {
     }
     const m = await repo.findMemberGrant(this.#d.db.kysely, grantId, this.#d.clock.now().toISOString());
     // Neither (no such grant any more): the token still names its grant, so revoking it refuses the token.
-    return m ? compact(memberClaims({ grantId, partnerId: m.partner_id, clientId: m.client_id })) : grantClaim(grantId);
+    return m ? compact(memberClaims({ grantId, partnerId: m.partner_id, clientId: m.client_id, purposes: m.purposes })) : grantClaim(grantId);
   }
 
   async consentFacts(grantId: string) {

@@ -97,6 +97,8 @@ export class BanNumbers {
       for (const r of rows) this.#keep(r);
       const active = rows.filter((r) => r.tenant_id === tenantId && r.status === 'active').map((r) => r.id);
       return { banNumbers: this.#ordered(tenantId, active), billTo: billTo ? (this.#byId.get(billTo)?.number ?? null) : null };
+  /** the purposes the app asked for (active catalog ids); absent on marks made before purposes */
+  purposes?: string[];
     }
     const missing = [...new Set([...ids, ...(billTo ? [billTo] : [])])].filter((id) => !this.#byId.has(id));
     if (missing.length > 0) {

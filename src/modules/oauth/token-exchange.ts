@@ -3,7 +3,8 @@
  * presents its own client-credentials access token (subject_token) and names the resold end
  * customer with the `tenant_id` parameter (an extension parameter, RFC 8693 §2.1 allows them); it
  * receives an access token acting for that customer — `tenant_id` the customer, `act` the
- * wholesaler, `dlg` the wholesale delegation, `bill_to` still the wholesaler's own BAN.
+ * wholesaler, `dlg` the wholesale delegation, `bill_to` still the wholesaler's own BAN, `purpose`
+ * the purposes the wholesale delegation holds now.
  *
  * Steps, each one refusal (RFC 8693 §2.2.2 → RFC 6749 §5.2 errors):
  *   parameters → subject token verifies and belongs to this client → it is an own-resources
@@ -19,6 +20,7 @@ import { compact, wholesalerForCustomerClaims } from './claims.ts';
 import type { VerifiedToken } from './token-verifier.ts';
 import * as repo from './oauth.repo.ts';
 import { tenantQueries } from '../tenants/index.ts';
+import { parsePurposes } from '../delegations/index.ts';
 
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'requested_token_type', 'actor_token', 'actor_token_type', 'scope', 'resource', 'audience', 'tenant_id'];
@@ -89,6 +91,8 @@ export function tokenExchangeHandler(provider: Provider, d: TokenExchangeDeps) {
         tenantId,
         banNumbers: await repo.banNumbers(d.db.kysely, tenantId, banIds),
         billTo: await repo.banNumber(d.db.kysely, delegation.bill_to_ban_id),
+        // what the customer granted the wholesale access for, like a consent's tokens carry
+        purposes: parsePurposes(delegation.purposes ?? null),
       }),
     );
     const rs = d.resourceServer(client);

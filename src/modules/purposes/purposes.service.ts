@@ -39,6 +39,8 @@ export interface KnownRoute {
   pattern: string;
   permission: string | null;
   upstream: string;
+  /** the purpose the route table declares for it (GATEWAY_ROUTES); the operator's choice wins */
+  declared?: string | null;
 }
 
 export function routeKey(method: string, pattern: string): string {
@@ -122,7 +124,13 @@ export class PurposeCatalog {
   }
 
   routes(): (KnownRoute & { purpose: string | null })[] {
-    return this.#knownRoutes().map((r) => ({ ...r, purpose: this.requiredFor(r.method, r.pattern) }));
+    return this.#knownRoutes().map((r) => this.#withPurpose(r));
+  }
+
+  /** A route and the purpose it requires now: the operator's choice, else the route table's. */
+  #withPurpose(r: KnownRoute): KnownRoute & { purpose: string | null } {
+    const { declared = null, ...route } = r;
+    return { ...route, purpose: this.requiredFor(r.method, r.pattern) ?? declared };
   }
 
   // ---- the operator's changes ------------------------------------------------------------------
@@ -164,7 +172,10 @@ export class PurposeCatalog {
     return this.#purposes.get(id)!;
   }
 
-  /** The purpose a gateway route requires (null: none), enforced by every instance from its next request. */
+  /**
+   * The purpose a gateway route requires, enforced by every instance from its next request. Null
+   * drops the operator's choice: the route requires what the route table declares (often none).
+   */
   async setRoutePurpose(ctx: RequestContext, method: string, pattern: string, purposeId: string | null): Promise<KnownRoute & { purpose: string | null }> {
     const route = this.#knownRoutes().find((r) => r.method === method.toUpperCase() && r.pattern === pattern);
     if (!route) throw E.gateway_route_not_found(`The gateway has no route ${routeKey(method, pattern)}.`);
@@ -177,7 +188,7 @@ export class PurposeCatalog {
       await this.#d.feed.record(trx, ROUTE_PURPOSE_ENTITY, key);
       await this.#d.audit.record(trx, ctx, { action: 'gateway.route_purpose_changed', targetType: 'route', targetId: key, details: { before, after: purposeId } });
     });
-    return { ...route, purpose: this.requiredFor(route.method, route.pattern) };
+    return this.#withPurpose(route);
   }
 
   #write(fn: Parameters<typeof mutateAndKick>[2]): Promise<unknown> {

@@ -57,8 +57,8 @@ export function audit(g: GatewayCore, req: GatewayRequest, rule: GatewayRule | n
         decision,
         permission: st.permission,
         delegation_id: st.delegationId,
-        // purpose-bound consent: what the route requires, and what the access was granted for
-        purpose: rule?.purpose ?? null,
+        // purpose-bound consent: what the request was for (its route's, else the one it named), and what the access was granted for
+        purpose: st.purpose ?? rule?.purpose ?? null,
         purposes: accessPurposes(g, st),
         // two-tier partners: a distributor acting through its reseller's link names the reseller
         ...throughReseller(g, st),
@@ -91,13 +91,14 @@ export function groupKey(g: GatewayCore, req: GatewayRequest, rule: GatewayRule 
     k.status === status &&
     k.decision === decision &&
     k.delegationId === st.delegationId &&
+    k.purpose === st.purpose &&
     k.userAgent === userAgent
   ) {
     return k.key;
   }
   const a = st.actor;
   const route = rule ? rule.method + ' ' + rule.pattern : req.method + ' ' + req.path;
-  const key = `${st.tenantId}|${st.partnerId}|${a.type}|${a.userId}|${a.clientId}|${st.ban}|${st.bans === null ? '*' : st.bans.join(',')}|${route}|${status}|${decision}|${st.delegationId}|${userAgent}`;
+  const key = `${st.tenantId}|${st.partnerId}|${a.type}|${a.userId}|${a.clientId}|${st.ban}|${st.bans === null ? '*' : st.bans.join(',')}|${route}|${status}|${decision}|${st.delegationId}|${st.purpose}|${userAgent}`;
   k.rule = rule;
   k.actor = a;
   k.tenantId = st.tenantId;
@@ -107,6 +108,7 @@ export function groupKey(g: GatewayCore, req: GatewayRequest, rule: GatewayRule 
   k.status = status;
   k.decision = decision;
   k.delegationId = st.delegationId;
+  k.purpose = st.purpose;
   k.userAgent = userAgent;
   k.key = key;
   return key;

@@ -81,6 +81,8 @@ export interface GatewayState {
   /** a partner acting on a customer tenant (audited), or a refusal between known parties */
   crossTenant: boolean;
   refusal: string | null;
+  /** the purpose the request was checked for: its route's, else the one it named (X-Purpose); null: none */
+  purpose: string | null;
   // What the steps worked out, in their order (null until the step ran):
   credential: Credential | null;
   caller: Caller | null;
@@ -159,6 +161,8 @@ export type Caller =
       scopes: readonly string[] | null;
       /** the tenant a partnerless app token is for */
       claimTenant: string | null;
+      /** an MSP member's token: the purposes it carries (its `purpose` claim; none when it has none) */
+      purposes?: readonly string[];
       limits: RateLimits;
       admission: KeptAdmission | null;
       /** requests admitted so far (the admission is kept from the second on) */
@@ -176,6 +180,7 @@ export interface LastGroup {
   status: number;
   decision: string;
   delegationId: string | null;
+  purpose: string | null;
   userAgent: string | null;
   key: string;
 }
@@ -225,6 +230,7 @@ export function newState(): GatewayState {
     permission: null,
     crossTenant: false,
     refusal: null,
+    purpose: null,
     credential: null,
     caller: null,
     target: null,

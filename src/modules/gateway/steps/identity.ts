@@ -193,7 +193,8 @@ function deriveAppCaller(g: GatewayCore, t: VerifiedToken): DerivedCaller | AppE
     const p: UserPrincipal = { type: 'user', userId, scopes: t.scopes, partnerId: c.partner_id, mfa: Array.isArray(c.amr) && c.amr.includes('mfa') };
     return {
       actor: { type: 'app', userId, partnerId: c.partner_id, clientId: c.client_id, agencyId: null },
-      caller: { kind: 'user', fromAppToken: true, defaultTenant: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, limits: newRateLimits(), admission: null, admitted: 0 },
+      // its `purpose` claim binds it like a partner app's (steps/purpose.ts)
+      caller: { kind: 'user', fromAppToken: true, defaultTenant: null, principal: p, partnerId: c.partner_id, rateKey, scopes: t.scopes, claimTenant: null, purposes: Array.isArray(c.purpose) ? c.purpose : [], limits: newRateLimits(), admission: null, admitted: 0 },
     };
   }
   // The acting party is the app (RFC 9068 `sub` is the customer who consented, or the app).

@@ -52,7 +52,7 @@ export function testCore(over: Partial<GatewayDeps> = {}, snapshot = new AuthzSn
     rateLimits: {},
     resourceMetadataParam: ', resource_metadata="https://gw.example/.well-known/oauth-protected-resource"',
     dpopReplay: new DpopReplayCache(),
-    lastGroup: { rule: null, actor: null, tenantId: null, partnerId: null, ban: null, bans: null, status: 0, decision: '', delegationId: null, userAgent: null, key: '' },
+    lastGroup: { rule: null, actor: null, tenantId: null, partnerId: null, ban: null, bans: null, status: 0, decision: '', delegationId: null, purpose: null, userAgent: null, key: '' },
     policyFields: new Map(),
     planQuotas: new Map(),
   };
@@ -100,5 +100,5 @@ export function world(config?: Parameters<AuthzSnapshot['putPartner']>[0]['confi
 }
 
 export function rule(over: Partial<GatewayRule> = {}): GatewayRule {
-  return { method: 'GET', pattern: '/billing/invoices', permission: 'billing.invoices.read', rateClass: 'billing', prefix: '/billing', tenantScoped: true, purpose: null, upstream: {} as GatewayRule['upstream'], ...over };
+  return { method: 'GET', pattern: '/billing/invoices', permission: 'billing.invoices.read', rateClass: 'billing', prefix: '/billing', tenantScoped: true, purpose: null, declaredPurpose: null, upstream: {} as GatewayRule['upstream'], ...over };
 }
