@@ -29,6 +29,7 @@ export { activationErrors } from './activations.errors.ts';
 export * as delegationQueries from './delegations.repo.ts';
 export * as delegationViews from './delegation-views.ts';
 export { countWaitingLinkRequests } from './waiting-requests.ts';
+export { listConnectedApps, type ConnectedAppRow } from './connected-apps.ts';
 export { seedDemoTwoTier } from './two-tier.demo.ts';
 export { DistributorAccess, type PartnerChain, type ResellerLink } from './distributor-access.ts';
 export { distributorAccessRoutes } from './distributor-access.routes.ts';

@@ -30,7 +30,9 @@ import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { AuditLog } from '../audit/index.ts';
 import type { RoleCatalog } from '../authz/index.ts';
-import type { DelegationsService } from '../delegations/index.ts';
+import { listConnectedApps, type DelegationsService } from '../delegations/index.ts';
+import { partnerQueries } from '../partners/index.ts';
+import { tenantQueries } from '../tenants/index.ts';
 import type { AppsService, ClientRecord } from '../apps/index.ts';
 import { IDENTITY_SCOPES, OFFLINE_ACCESS } from '../apps/index.ts';
 import type { OAuthStore } from './oauth-store.ts';
@@ -110,33 +112,19 @@ export class ConsentService {
   /** Active tenants the user administers (may approve delegations for). */
   async adminTenants(userId: string): Promise<AdminTenant[]> {
     // the signed-in user's own memberships
-    const rows = await withDbContext({ kind: 'user', userId }, () => this.#d.db.kysely
-      .selectFrom('tenant_members as m')
-      .innerJoin('tenants as t', 't.id', 'm.tenant_id')
-      .select(['t.id', 't.name', 't.slug', 'm.role'])
-      .where('m.user_id', '=', userId)
-      .where('t.status', '=', 'active')
-      .orderBy('t.name')
-      .execute());
+    const rows = await withDbContext({ kind: 'user', userId }, () => tenantQueries.listActiveTenantsOfMember(this.#d.db.kysely, userId));
     return rows.filter((r) => this.#d.roles.grants(r.role, 'tenant.delegations.manage')).map(({ id, name, slug }) => ({ id, name, slug }));
   }
 
   /** When the operator approved the partner (shown as "Verified partner"); null when it never was. */
-  partnerApproval(partnerId: string) {
-    return this.#d.db.kysely.selectFrom('partners').select(['approved_at', 'status']).where('id', '=', partnerId).where('status', '=', 'active').executeTakeFirst();
+  async partnerApproval(partnerId: string): Promise<{ approved_at: string | null; status: 'active' } | undefined> {
+    const p = await partnerQueries.findPartnerById(this.#d.db.kysely, partnerId);
+    return p?.status === 'active' ? { approved_at: p.approved_at, status: p.status } : undefined;
   }
 
   /** The active accounts of a tenant the user administers (callers pass one of adminTenants()). */
   bans(tenantId: string) {
-    return withDbContext(tenantContext(tenantId), () => this.#d.db.kysely
-      .selectFrom('billing_accounts')
-      .select(['id', 'account_number', 'name'])
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'active')
-      .orderBy('created_at')
-      // accounts opened in the same millisecond (a seeded tenant) in their number's order, not the random id's
-      .orderBy('account_number')
-      .execute());
+    return withDbContext(tenantContext(tenantId), () => tenantQueries.listActiveBillingAccounts(this.#d.db.kysely, tenantId));
   }
 
   /** What the app asked for, cut to what it is registered for. */
@@ -159,13 +147,7 @@ export class ConsentService {
    */
   async memberOfAppPartner(userId: string, record: ClientRecord): Promise<{ role: string } | null> {
     if (record.partner.status !== 'active' || !record.partner.capabilities.includes('managed_services')) return null;
-    const m = await this.#d.db.kysely
-      .selectFrom('partner_members as m')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.role', 'm.status', 'u.status as user_status'])
-      .where('m.partner_id', '=', record.partner.id)
-      .where('m.user_id', '=', userId)
-      .executeTakeFirst();
+    const m = await partnerQueries.findMemberWithUserStatus(this.#d.db.kysely, record.partner.id, userId);
     if (!m || m.status !== 'active' || m.user_status !== 'active' || (m.role !== 'PARTNER_OWNER' && m.role !== 'PARTNER_STAFF')) return null;
     return { role: m.role };
   }
@@ -292,7 +274,6 @@ export class ConsentService {
     } catch (e) {
       await this.#d.store.deleteGrant(grantId).catch(() => undefined);
       throw e;
-    const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
     } finally {
       await this.#d.feed.kick();
     }
@@ -311,6 +292,7 @@ export class ConsentService {
     const lifetimeSec = this.memberGrantDays() * 86_400;
     const expiresAt = new Date(now.getTime() + lifetimeSec * 1000).toISOString();
     const { resource, identity, offline } = input.requested;
+    const purposes = this.#d.purposes ? this.#d.purposes.validate(input.purposes ?? []) : [];
 
     const provider = this.#d.provider();
     const grant = new provider.Grant({ accountId: input.userId, clientId: input.clientId, expiresIn: lifetimeSec } as ConstructorParameters<typeof provider.Grant>[0]);
@@ -365,8 +347,8 @@ export class ConsentService {
   // ---- Connected partners (the tenant's side) ----------------------------------------------------
 
   async listConnected(tenantId: string, includeEnded: boolean) {
-    const rows = await repo.listConnectedApps(this.#d.db.kysely, tenantId, { includeEnded });
-    const accounts = await this.#d.db.kysely.selectFrom('billing_accounts').select(['id', 'account_number', 'name']).where('tenant_id', '=', tenantId).execute();
+    const rows = await listConnectedApps(this.#d.db.kysely, tenantId, { includeEnded });
+    const accounts = await tenantQueries.listBillingAccountSummaries(this.#d.db.kysely, tenantId);
     const byId = new Map(accounts.map((a) => [a.id, a]));
     const now = this.#d.clock.now().toISOString();
     return rows.map((r) => {

@@ -40,6 +40,17 @@ export function listActiveMemberContacts(db: Executor, partnerId: string, owners
   return q.execute();
 }
 
+/** A user's membership of the partner with their account's status (whether they may act for the partner now). */
+export function findMemberWithUserStatus(db: Executor, partnerId: string, userId: string) {
+  return db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['m.role', 'm.status', 'u.status as user_status'])
+    .where('m.partner_id', '=', partnerId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
 /** The configuration's history, newest first (keyset on the version number), each change with its author's name and e-mail. */
 export function listConfigVersionsWithEditors(db: Executor, partnerId: string, f: { limit: number; before?: number; section?: ConfigSection }) {
   let q = db

@@ -1,7 +1,8 @@
 /**
  * Tenants and billing accounts looked up by other modules: by what a provider's records name
  * (the data sync, src/modules/datasources: accounts by number, customers by reference, and the
- * one write the sync makes to an account it may not delete: closing it), and an invoice's heading.
+ * one write the sync makes to an account it may not delete: closing it), an invoice's heading, and
+ * the account numbers an access token claims (the authorization server).
  */
 import type { Executor } from '../../platform/db/database.ts';
 
@@ -35,4 +36,27 @@ export function findTenantAndAccountNames(db: Executor, tenantId: string, banId:
     .select(['t.name as tenant_name', 'b.account_number as ban_account_number', 'b.name as ban_name'])
     .where('t.id', '=', tenantId)
     .executeTakeFirst();
+}
+
+/** Account numbers of the given billing accounts of a tenant (all its active ones when ids is null), oldest first. */
+export async function listAccountNumbers(db: Executor, tenantId: string, ids: readonly string[] | null): Promise<string[]> {
+  let q = db.selectFrom('billing_accounts').select('account_number').where('tenant_id', '=', tenantId);
+  if (ids === null) q = q.where('status', '=', 'active');
+  else if (ids.length === 0) return [];
+  else q = q.where('id', 'in', ids);
+  return (await q.orderBy('created_at').orderBy('id').execute()).map((r) => r.account_number);
+}
+
+/** A tenant's active accounts and (when named) one more account by id, in one statement: what a token's BAN claims stand on. */
+export function findActiveAccountsAnd(db: Executor, tenantId: string, alsoId: string | null) {
+  return db
+    .selectFrom('billing_accounts')
+    .select(['id', 'tenant_id', 'account_number', 'created_at', 'status'])
+    .where((eb) => eb.or([eb.and([eb('tenant_id', '=', tenantId), eb('status', '=', 'active')]), ...(alsoId ? [eb('id', '=', alsoId)] : [])]))
+    .execute();
+}
+
+/** These accounts' tenants, numbers and creation times (what never changes of an account). */
+export function findAccountsByIds(db: Executor, ids: readonly string[]) {
+  return db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number', 'created_at']).where('id', 'in', ids).execute();
 }

@@ -61,6 +61,18 @@ export async function countMembersAndInvitations(db: Executor, tenantId: string,
 
 export { findMemberByEmail, listActiveAdminContacts, listMembers } from './member-reads.ts';
 
+/** The active tenants a user is a member of, by name, with the user's role in each. */
+export function listActiveTenantsOfMember(db: Executor, userId: string) {
+  return db
+    .selectFrom('tenant_members as m')
+    .innerJoin('tenants as t', 't.id', 'm.tenant_id')
+    .select(['t.id', 't.name', 't.slug', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .where('t.status', '=', 'active')
+    .orderBy('t.name')
+    .execute();
+}
+
 export function findMember(db: Executor, tenantId: string, userId: string) {
   return db.selectFrom('tenant_members').selectAll().where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
 }
@@ -99,6 +111,18 @@ export function listBillingAccountsOfTenants(db: Executor, tenantIds: readonly s
 /** A tenant's accounts as a delegation's BAN scope names them (oldest first). */
 export function listBillingAccountSummaries(db: Executor, tenantId: string) {
   return db.selectFrom('billing_accounts').select(['id', 'account_number', 'name', 'status']).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+}
+
+/** A tenant's active accounts, oldest first; accounts opened in the same millisecond (a seeded tenant) in their number's order, not the random id's. */
+export function listActiveBillingAccounts(db: Executor, tenantId: string) {
+  return db
+    .selectFrom('billing_accounts')
+    .select(['id', 'account_number', 'name'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .orderBy('account_number')
+    .execute();
 }
 
 export function findBillingAccount(db: Executor, tenantId: string, id: string): Promise<BillingAccountRow | undefined> {
