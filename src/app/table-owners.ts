@@ -234,10 +234,3 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
     why: "suspended subscriptions in the decision snapshot; plans depends on authz",
   },
 ];
-
-/**
- * Queries not yet moved to their owner ('file table' → why it is still here). This list only
- * shrinks: the test fails on an entry that no longer matches a query.
- */
-export const ALLOWED: Readonly<Record<string, string>> = {
-};
