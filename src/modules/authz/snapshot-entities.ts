@@ -245,7 +245,7 @@ export class SnapshotEntities {
   putBan(b: { id: string; tenantId: string; accountNumber: string; status: string }): void {
     const old = this.bans.get(b.id);
     if (old && old.accountNumber !== b.accountNumber) this.bansByNumber.delete(old.accountNumber);
-    const entry: SnapBan = { id: old?.id ?? b.id, tenantId: this.tenant(b.tenantId).id, accountNumber: b.accountNumber, status: this.intern(b.status) };
+    const entry: SnapBan = { id: old?.id ?? b.id, tenantId: this.tenant(b.tenantId).id, accountNumber: b.accountNumber, status: this.intern(b.status), list: old?.list ?? null };
     this.bans.set(entry.id, entry);
     this.bansByNumber.set(b.accountNumber, entry);
     this.version++;

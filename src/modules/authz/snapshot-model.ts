@@ -114,6 +114,11 @@ export interface SnapBan {
   readonly tenantId: string;
   readonly accountNumber: string;
   readonly status: string;
+  /**
+   * `[id]`, the BAN list of every delegation that covers this account alone: made by the first
+   * such delegation and kept with the account (one lookup per delegation instead of two maps).
+   */
+  list: readonly string[] | null;
 }
 
 /**

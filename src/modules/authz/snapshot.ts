@@ -51,7 +51,7 @@ export class AuthzSnapshot extends SnapshotEntities {
   readonly #grantSets = new Map<string, GrantSet>();
   /** policies shared by every delegation with the same role, overrides, scopes and client */
   readonly #policies = new Map<string, Policy>();
-  /** one-account BAN lists, shared by every delegation covering that account */
+  /** one-account BAN lists of accounts the snapshot does not know, shared by every delegation covering that account (a known account keeps its own: SnapBan.list) */
   readonly #banLists = new Map<string, readonly string[]>();
   /**
    * delegation id → slot: open addressing with linear probing over the packed ids (slot + 1;
@@ -429,9 +429,11 @@ export class AuthzSnapshot extends SnapshotEntities {
   #banList(ids: readonly string[]): readonly string[] {
     if (ids.length === 0) return EMPTY;
     if (ids.length === 1) {
-      const id = this.bans.get(ids[0])?.id ?? ids[0];
-      let list = this.#banLists.get(id);
-      if (list === undefined) this.#banLists.set(id, (list = Object.freeze([id])));
+      const b = this.bans.get(ids[0]);
+      if (b !== undefined) return (b.list ??= Object.freeze([b.id]));
+      // an account not known (yet): shared through the map, by its id
+      let list = this.#banLists.get(ids[0]);
+      if (list === undefined) this.#banLists.set(ids[0], (list = Object.freeze([ids[0]])));
       return list;
     }
     const own = ids.map((b) => this.bans.get(b)?.id ?? b);
