@@ -11,7 +11,10 @@
  *       leftovers) with every check: token signature (cache), app live, delegation decide() on the live
  *       snapshot, rate limits (per token × class, per partner), signed identity headers, batched
  *       audit of every cross-tenant request — with one token repeated (hot path) and with a fresh
- *       token on every request (cold path: one ES256 verification per request).
+ *       token on every request (cold path: one ES256 verification per request) — twice: with the
+ *       signatures checked on a worker thread (the default, GATEWAY_VERIFY_THREADS), and on a third
+ *       process with GATEWAY_VERIFY_THREADS=0, each on the gateway's own thread (cold_ratio_inline),
+ *       so one run says what the hand-off to the worker costs or gains on this machine.
  * The load generator (keep-alive connections writing a prepared request each time, the same cost
  * per request in every configuration; a sequential hrtime client for 1-connection latency) runs
  * in its own process (bench/gateway-load.ts). All four configurations run in BENCH_ROUNDS interleaved
@@ -56,8 +59,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const USE_REDIS = process.env.BENCH_REDIS === '1' && !!process.env.REDIS_URL;
-// Enough fresh tokens for every cold run at up to 16,000 requests/s (a run that runs out says so
-// and is left out of the figures: reused tokens are cached ones).
+// Enough fresh tokens for every cold run (a run that runs out says so and is left out of the
+// figures: reused tokens are cached ones). Two cold runs a round (signatures on a worker thread, and on the gateway's own thread), each at
+// up to 8,000 fresh tokens/s; more would not fit the one string the load generator reads them into.
 const COLD_TOKENS = Number(process.env.BENCH_COLD_TOKENS ?? ROUNDS * DURATION * 16_000);
 
 const children: ChildProcess[] = [];
@@ -191,7 +195,7 @@ async function main(): Promise<void> {
   const signed = () => ({ ...identityHeaderValues(identity), [ASSERTION_HEADER]: signAssertion(key, identity, 'GET', '/v1/context', Date.now()) });
 
   type Run = { rps: number; p50_ms: number; p99_ms: number; non2xx: number; errors?: number; tokens_used?: number | null; tokens_wrapped?: boolean | null; round?: number };
-  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_person_mfa: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [] };
+  const runs: Record<string, Run[]> = { a_upstream: [], b0_minimal_proxy: [], b_bare_proxy: [], c_gateway_hot: [], c_gateway_hot_quota: [], c_gateway_hot_person_mfa: [], c_gateway_hot_metrics: [], c_gateway_hot_traced: [], c_gateway_cold: [], c_gateway_cold_inline: [] };
   let coldOffset = 0;
   let wrapped = 0;
   let currentRound = 0;
@@ -225,13 +229,14 @@ async function main(): Promise<void> {
    * ~370 MB over four cold runs), which the hot path would otherwise carry.
    */
   async function roundServers() {
-    const [b0Port, bPort, cPort, cColdPort, mPort, tPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [b0Port, bPort, cPort, cColdPort, cInlinePort, mPort, tPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const procs = [
       start('minimal proxy', ['bench/gateway-bare-proxy.ts'], { PORT: String(b0Port), UPSTREAM_URL: upstreamUrl }),
       start('bare app proxy', [...gwNodeArgs, 'bench/gateway-bare-app.ts'], { ...env, DATA_DIR: path.join(dir, 'bare'), PORT: String(bPort), UPSTREAM_URL: upstreamUrl, RESOURCES_UPSTREAM_URL: upstreamUrl }),
       // same settings, database and PUBLIC_URL as the tokens name; listening on its own port
       start('gateway', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
       start('gateway (cold path)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cColdPort), RESOURCES_UPSTREAM_URL: upstreamUrl }),
+      start('gateway (cold path, signatures on its own thread)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(cInlinePort), RESOURCES_UPSTREAM_URL: upstreamUrl, GATEWAY_VERIFY_THREADS: '0' }),
       start('gateway (metrics on)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(mPort), RESOURCES_UPSTREAM_URL: upstreamUrl, METRICS_TOKEN }),
       start('gateway (traced)', [...gwNodeArgs, 'src/main.ts', 'serve'], { ...env, PORT: String(tPort), RESOURCES_UPSTREAM_URL: upstreamUrl, OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl }),
     ];
@@ -240,6 +245,7 @@ async function main(): Promise<void> {
       bare: `http://127.0.0.1:${bPort}/bare/v1/context`,
       hot: `http://127.0.0.1:${cPort}/resources/v1/context`,
       cold: `http://127.0.0.1:${cColdPort}/resources/v1/context`,
+      coldInline: `http://127.0.0.1:${cInlinePort}/resources/v1/context`,
       metrics: `http://127.0.0.1:${mPort}/resources/v1/context`,
       traced: `http://127.0.0.1:${tPort}/resources/v1/context`,
     };
@@ -247,6 +253,7 @@ async function main(): Promise<void> {
     await waitFor(urls.bare, (st) => st === 401);
     await waitFor(`http://127.0.0.1:${cPort}/healthz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${cColdPort}/healthz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${cInlinePort}/healthz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${mPort}/healthz`, (st) => st === 200);
     await waitFor(`http://127.0.0.1:${tPort}/healthz`, (st) => st === 200);
     const probe = await fetch(urls.hot, { headers: auth });
@@ -259,7 +266,7 @@ async function main(): Promise<void> {
     const noMfaCode = noMfa.status === 403 ? ((await noMfa.json()) as { code?: string }).code : null;
     if (noMfaCode !== 'mfa_required') throw new Error(`the tenant's MFA policy did not refuse a person without a second factor: ${noMfa.status} ${noMfaCode}`);
     // warm every process up (JIT, connection pools)
-    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.hot, authPerson], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth]] as const) {
+    for (const [url, headers] of [[urls.minimal, signed()], [urls.bare, signed()], [urls.hot, auth], [urls.hot, authQuota], [urls.hot, authPerson], [urls.metrics, auth], [urls.traced, auth], [urls.cold, auth], [urls.coldInline, auth]] as const) {
       await load({ mode: 'throughput', url, headers, connections: CONNECTIONS, durationSec: 2 });
     }
     const stop = async () => {
@@ -303,7 +310,11 @@ async function main(): Promise<void> {
       const text = await m.text();
       metricsSeen = m.status === 200 && /partnergate_gateway_decisions_total\{decision="allowed"/.test(text);
     }
-    await run('c_gateway_cold', { url: urls.cold, headers: {}, tokensFile, tokenOffset: coldOffset });
+    // the two cold paths back to back, in alternating order
+    const colds = ['c_gateway_cold', 'c_gateway_cold_inline'] as const;
+    for (const name of round % 2 ? colds : [...colds].reverse()) {
+      await run(name, { url: name === 'c_gateway_cold' ? urls.cold : urls.coldInline, headers: {}, tokensFile, tokenOffset: coldOffset });
+    }
     if (round === ROUNDS) {
       bareLatency = await load({ mode: 'latency', url: urls.bare, headers: signed() });
       gwLatency = await load({ mode: 'latency', url: urls.hot, headers: auth });
@@ -324,7 +335,7 @@ async function main(): Promise<void> {
     p99_ms: median(runs[name].map((r) => r.p99_ms)),
     non2xx: runs[name].reduce((n, r) => n + r.non2xx, 0),
   });
-  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_quota: med('c_gateway_hot_quota'), c_gateway_hot_person_mfa: med('c_gateway_hot_person_mfa'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold') };
+  const results = { a_upstream: med('a_upstream'), b0_minimal_proxy: med('b0_minimal_proxy'), b_bare_proxy: med('b_bare_proxy'), c_gateway_hot: med('c_gateway_hot'), c_gateway_hot_quota: med('c_gateway_hot_quota'), c_gateway_hot_person_mfa: med('c_gateway_hot_person_mfa'), c_gateway_hot_metrics: med('c_gateway_hot_metrics'), c_gateway_hot_traced: med('c_gateway_hot_traced'), c_gateway_cold: med('c_gateway_cold'), c_gateway_cold_inline: med('c_gateway_cold_inline') };
   // per round: (c) against the (b) of the same round
   const ratios = (name: string, base = 'b_bare_proxy') => runs[name].map((r) => r.rps / runs[base].find((x) => x.round === r.round)!.rps);
   const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -356,6 +367,9 @@ async function main(): Promise<void> {
     cold_ratio: r3(median(ratios('c_gateway_cold'))),
     hot_ratios: ratios('c_gateway_hot').map(r3),
     cold_ratios: ratios('c_gateway_cold').map(r3),
+    cold_inline_rps: Math.round(results.c_gateway_cold_inline.rps),
+    cold_ratio_inline: r3(median(ratios('c_gateway_cold_inline'))),
+    cold_ratios_inline: ratios('c_gateway_cold_inline').map(r3),
     minimal_proxy_rps: Math.round(results.b0_minimal_proxy.rps),
     hot_ratio_vs_minimal: r3(median(ratios('c_gateway_hot', 'b0_minimal_proxy'))),
     cold_ratio_vs_minimal: r3(median(ratios('c_gateway_cold', 'b0_minimal_proxy'))),
@@ -384,12 +398,14 @@ async function main(): Promise<void> {
       row('(c) gateway, hot, metrics on', results.c_gateway_hot_metrics),
       row('(c) gateway, hot, traced', results.c_gateway_hot_traced),
       row('(c) gateway, fresh tokens', results.c_gateway_cold),
+      row('(c) fresh tokens, no worker', results.c_gateway_cold_inline),
       `  c/b hot ${summary.hot_ratio} (target ≥ 0.85; per round ${summary.hot_ratios.join(', ')})`,
       `  c/b hot with quotas on ${summary.hot_ratio_quota_on} (target ≥ 0.85; per round ${summary.hot_ratios_quota_on.join(', ')}), quotas off ${summary.hot_ratio_quota_off}; counting them costs ${Math.round(summary.quota_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b hot for a partner person under a tenant's MFA policy ${summary.hot_ratio_person_mfa} (target ≥ 0.85; per round ${summary.hot_ratios_person_mfa.join(', ')})`,
       `  c/b hot with metrics on ${summary.hot_ratio_metrics_on} (per round ${summary.hot_ratios_metrics_on.join(', ')}), metrics off ${summary.hot_ratio_metrics_off}`,
       `  tracing on (OTLP/HTTP, ${summary.otlp_exports} exports received): c/b hot ${summary.hot_ratio_traced}, ${Math.round(summary.tracing_cost * 1000) / 10} % of the hot path's throughput`,
       `  c/b cold ${summary.cold_ratio} (target ≥ 0.45; per round ${summary.cold_ratios.join(', ')})`,
+      `  c/b cold, signatures on the gateway's own thread ${summary.cold_ratio_inline} (per round ${summary.cold_ratios_inline.join(', ')})`,
       `  against the minimal Fastify proxy (b0): hot ${summary.hot_ratio_vs_minimal}, cold ${summary.cold_ratio_vs_minimal}`,
       `  one connection: bare p50 ${summary.bare_p50_1conn_ms} ms, gateway p50 ${summary.gateway_p50_1conn_ms} ms (p99 ${summary.gateway_p99_1conn_ms}) → added ${summary.added_p50_ms} ms (target ≤ 0.4)`,
       JSON.stringify(summary),
