@@ -1,5 +1,5 @@
 /** Delegations (partner ↔ tenant access), the MSP's customer views and the X-Active-Tenant-Id context (wire types and calls). */
-import type { Answer, Body, paths, Schemas } from './schema.ts';
+import type { Answer, Body, Params, paths, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export type Overrides = DelegationDto['overrides'];
@@ -13,14 +13,8 @@ export type CustomerTenant = CustomerDetail['tenant'];
 
 export type LinkRequest = Body<'/api/v1/partners/{partner_id}/delegations', 'post'>;
 
-export interface DelegationFilter {
-  status?: string;
-  origin?: string;
-  partner_id?: string;
-  tenant_id?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** What the delegation lists filter on (the operator's list takes the most; a partner's or tenant's list is already scoped). */
+export type DelegationFilter = Params<'/api/v1/delegations', 'get'>;
 
 /** A role of the catalog (GET /api/v1/roles): the portal shows its name, description and grants as the server seeds them. */
 export type RoleDto = Schemas['Role'];

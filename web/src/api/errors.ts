@@ -1,20 +1,14 @@
 /** An RFC 9457 problem from the server, as the portal's code handles it (web/src/api/client.ts makes them). */
+import type { Schemas } from './schema.ts';
 
-export interface FieldError {
-  /** JSON pointer into the request, e.g. `/body/owner/email` */
-  pointer: string;
-  detail: string;
-}
+/** A field the server refused: `pointer` is a JSON pointer into the request, e.g. `/body/owner/email`. */
+export type FieldError = NonNullable<Schemas['Problem']['errors']>[number];
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  request_id?: string;
-  errors?: FieldError[];
-}
+/**
+ * A problem as the portal handles it: the server's (Schemas['Problem']), or one made here when there is no
+ * usable answer (the network failed, the body was not JSON), so every field but the status may be missing.
+ */
+export type Problem = Partial<Schemas['Problem']> & { status: number };
 
 export class ApiError extends Error {
   readonly status: number;

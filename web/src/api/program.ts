@@ -4,7 +4,7 @@
  * (PROGRAM-API.md): money is integer minor units next to a currency.
  */
 import { http } from './client.ts';
-import type { Schemas } from './schema.ts';
+import type { Body, Schemas } from './schema.ts';
 
 const enc = encodeURIComponent;
 
@@ -33,13 +33,7 @@ export interface List<T> {
   total: number;
 }
 
-export interface SignupBody {
-  organization_name: string;
-  admin_name: string;
-  email: string;
-  password: string;
-  referral_code?: string;
-}
+export type SignupBody = Body<'/api/v1/signup', 'post'>;
 
 const partnerBase = (pid: string) => `/api/v1/partners/${enc(pid)}/program`;
 

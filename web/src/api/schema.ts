@@ -16,3 +16,9 @@ export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
   : never;
 /** The JSON body a path's method takes. */
 export type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+/** The query a path's method takes (its parameters in the URL's query string). */
+export type Params<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+/** A form's string as one of the values an API field takes (a Select answers any string), else undefined. */
+export function chosen<T extends string>(allowed: readonly T[], v: string | null | undefined): T | undefined {
+  return allowed.find((x) => x === v);
+}

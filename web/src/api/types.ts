@@ -1,5 +1,5 @@
 /** Wire types of the Partnergate API, from the generated schema (api/schema.ts); only request shapes are written here. */
-import type { Schemas } from './schema.ts';
+import type { Params, Schemas } from './schema.ts';
 
 export interface Page<T> {
   data: T[];
@@ -49,15 +49,5 @@ export type PartnerMemberDto = Schemas['PartnerMember'];
 
 export type AuditEventDto = Schemas['AuditEvent'];
 
-export interface AuditQuery {
-  action?: string;
-  actor_user_id?: string;
-  target_id?: string;
-  outcome?: string;
-  since?: string;
-  until?: string;
-  tenant_id?: string;
-  partner_id?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** The audit log's filters (the operator's log takes the most; a tenant's or partner's log is already scoped). */
+export type AuditQuery = Params<'/api/v1/audit-events', 'get'>;

@@ -8,6 +8,7 @@ import { useSearchParams } from 'react-router';
 import { Anchor, Autocomplete, Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconFilter, IconX } from '@tabler/icons-react';
 import { api, type AuditEventDto, type AuditQuery, type Page } from '../api/index.ts';
+import { chosen } from '../api/schema.ts';
 import { DataTable, type Column } from './DataTable.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
@@ -25,6 +26,7 @@ import { tenantKeys } from '../api/keys/tenants.ts';
 export { AuditEventDrawer };
 
 type Filters = Partial<Record<FilterKey, string>>;
+const OUTCOMES = ['success', 'denied', 'failure'] as const satisfies readonly NonNullable<AuditQuery['outcome']>[];
 
 
 /** `YYYY-MM-DD` from a date input → the ISO instant of local midnight (until: the midnight after). */
@@ -38,7 +40,7 @@ function dayToIso(day: string, endOfDay: boolean): string | undefined {
 function toQuery(f: Filters): AuditQuery {
   return {
     action: f.action?.trim() || undefined,
-    outcome: f.outcome || undefined,
+    outcome: chosen(OUTCOMES, f.outcome),
     actor_user_id: f.actor_user_id?.trim() || undefined,
     target_id: f.target_id?.trim() || undefined,
     tenant_id: f.tenant_id || undefined,

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { Box, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { api } from '../../api/index.ts';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
+import { delegationsApi, type DelegationDto, type DelegationFilter } from '../../api/delegations.ts';
+import { chosen } from '../../api/schema.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -17,7 +18,7 @@ import { partnerKeys } from '../../api/keys/partners.ts';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 
 const STATUSES = ['requested', 'active', 'expired', 'revoked', 'rejected'];
-const ORIGINS = ['link', 'consent', 'wholesale'];
+const ORIGINS = ['link', 'consent', 'wholesale'] as const satisfies readonly NonNullable<DelegationFilter['origin']>[];
 
 type Revoking = { kind: 'one'; d: DelegationDto } | { kind: 'partner'; partnerId: string; name: string };
 
@@ -64,7 +65,7 @@ export function OperatorDelegationsPage() {
   // Picked by name from the lists the operator can load, never typed as ids.
   const partners = useApiQuery(partnerKeys.list({ limit: 200 }), () => api.partners.list({ limit: 200 }));
   const tenants = useApiQuery(tenantKeys.list({ limit: 200 }), () => api.tenants.list({ limit: 200 }));
-  const filter = { status: status ?? undefined, origin: origin ?? undefined, partner_id: partnerId ?? undefined, tenant_id: tenantId ?? undefined };
+  const filter = { status: status ?? undefined, origin: chosen(ORIGINS, origin), partner_id: partnerId ?? undefined, tenant_id: tenantId ?? undefined };
   const list = useApiList(delegationKeys.operatorList({ status, origin, partnerId, tenantId }), (cursor) => delegationsApi.all({ ...filter, cursor }));
   const [revoking, setRevoking] = useState<Revoking | null>(null);
   const roles = useDelegationRoles();

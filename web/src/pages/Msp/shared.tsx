@@ -35,10 +35,7 @@ export const TICKET_PRIORITY: Record<string, { label: string; color: string }> =
 export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const satisfies readonly NonNullable<TicketChange['status']>[];
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly NonNullable<TicketChange['priority']>[];
 export const TICKET_CATEGORIES = ['technical', 'billing', 'service_request', 'other'] as const satisfies readonly NonNullable<NewTicket['category']>[];
-/** A Select's answer as one of the values the API takes (a Select answers any string), else undefined. */
-export function chosen<T extends string>(allowed: readonly T[], v: string | null | undefined): T | undefined {
-  return allowed.find((x) => x === v);
-}
+export { chosen } from '../../api/schema.ts';
 export const TICKET_CATEGORY: Record<string, string> = { technical: 'Technical', billing: 'Billing', service_request: 'Service request', other: 'Other' };
 export const INVOICE_STATUS: Record<string, { label: string; color: string }> = {
   open: { label: 'Open', color: 'blue' },
@@ -153,7 +150,8 @@ export interface ManagedCustomer {
  */
 export function useManagedCustomers(opts: { history?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
-  const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status));
+  // asked afresh each time a page opens: a customer may have ended the access meanwhile (a link revoked, a distributor's access turned off)
+  const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status), { staleTime: 0 });
   const dashboard = useApiQuery(mspKeys.dashboard, () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
     if (r.delegation.status !== 'active') return { ...r, metrics: null };
