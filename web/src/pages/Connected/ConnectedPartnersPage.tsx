@@ -1,7 +1,8 @@
 /**
  * Tenant side: "Connected partners" — the partner apps a tenant admin approved on the OAuth
  * consent screen: the partner's verified name, the app, what it may do in plain words, the shared
- * billing accounts and the one billed, until when, and when it was last used. Disconnecting
+ * billing accounts and the one billed, what it may use them for (its purposes, each withdrawn on its
+ * own), until when, and when it was last used. Disconnecting
  * revokes the consent delegation: the app's refresh tokens stop working at once and its access
  * tokens are refused at their next check.
  */
@@ -17,11 +18,20 @@ import { formatDate, formatDateTime } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { useView } from '../../session/useView.ts';
 import { appKeys } from '../../api/keys/apps.ts';
+import { delegationsApi } from '../../api/delegations.ts';
+import { delegationKeys } from '../../api/keys/delegations.ts';
+import { PurposesCell } from '../Delegations/PurposesCell.tsx';
+import type { DelegationDto } from '../../api/delegations.ts';
+
+const CONSENTS = { origin: 'consent' } as const;
 
 export function ConnectedPartnersPage() {
   const t = useView().tenant!;
   const [showEnded, setShowEnded] = useState(false);
   const list = useApiQuery(appKeys.connected(t.tenant_id, showEnded), () => appsApi.connected(t.tenant_id, showEnded));
+  // each connection's purposes, as the customer's delegations list tells them (withdrawn ones gone)
+  const consents = useApiQuery(delegationKeys.tenantList(t.tenant_id, CONSENTS), () => delegationsApi.tenantList(t.tenant_id, CONSENTS), { staleTime: 0 });
+  const byId = new Map((consents.data?.data ?? []).map((d) => [d.id, d]));
   const [disconnecting, setDisconnecting] = useState<ConnectedAppDto | null>(null);
   const disconnect = useApiMutation((c: ConnectedAppDto, reason?: string) => appsApi.disconnect(t.tenant_id, c.delegation_id, reason), {
     success: 'Disconnected. The app can no longer act for you.',
@@ -98,6 +108,11 @@ export function ConnectedPartnersPage() {
             ),
           },
           {
+            key: 'purposes',
+            title: 'For these purposes',
+            render: (c) => <ConnectionPurposes tenantId={t.tenant_id} c={c} d={byId.get(c.delegation_id)} loading={consents.loading} onDone={consents.reload} />,
+          },
+          {
             key: 'status',
             title: 'Status',
             render: (c) => (
@@ -143,4 +158,11 @@ export function ConnectedPartnersPage() {
       />
     </>
   );
+}
+
+/** What a connection may be used for, each purpose withdrawn on its own while it is active. */
+function ConnectionPurposes({ tenantId, c, d, loading, onDone }: { tenantId: string; c: ConnectedAppDto; d: DelegationDto | undefined; loading: boolean; onDone(): void }) {
+  if (!d) return <Text size="sm">{loading ? 'Loading…' : '—'}</Text>;
+  if (c.status !== 'active') return <Text size="sm">{(d.purposes ?? []).length ? 'Ended with the connection' : '—'}</Text>;
+  return <PurposesCell tenantId={tenantId} d={d} onDone={onDone} />;
 }

@@ -1,13 +1,15 @@
 /**
  * Review a partner's link request before approving it: what the role lets the partner do, in plain
- * words, each of which the admin can untick (an exclusion); the billing accounts, narrowed to fewer
- * than asked; and the partner's own justification. Approving sends the narrowed access.
+ * words, each of which the admin can untick (an exclusion); what the partner needs it for (its
+ * purposes, as sentences); the billing accounts, narrowed to fewer than asked; and the partner's
+ * own justification. Approving sends the narrowed access.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, MultiSelect, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { PurposeSentences } from '../../components/PurposePicker.tsx';
 import { formatDate } from '../../components/format.ts';
 import { useApiMutation } from '../../query/query.ts';
 import { PERMISSION_AREAS, usePermissionWords } from '../Msp/shared.tsx';
@@ -85,6 +87,12 @@ export function ApproveRequestModal({
               <Text size="sm">“{d.justification}”</Text>
             </Paper>
           )}
+          <div>
+            <Text fw={600} size="sm" mb={4}>
+              What {d.partner.name} needs it for
+            </Text>
+            <PurposeSentences ids={d.purposes} who={d.partner.name ?? 'The partner'} />
+          </div>
           <div>
             <Text fw={600} size="sm">
               What {d.partner.name} may do

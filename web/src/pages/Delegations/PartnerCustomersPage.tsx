@@ -22,6 +22,7 @@ import { useView } from '../../session/useView.ts';
 import { useDelegationRoles } from './useDelegationRoles.ts';
 import { formatMoney, formatPct, usePermissionWords, useManagedCustomers, type ManagedCustomer } from '../Msp/shared.tsx';
 import { PermissionPicker } from '../../components/PermissionPicker.tsx';
+import { PurposePicker } from '../../components/PurposePicker.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 
 const DAY = 86_400_000;
@@ -266,7 +267,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
   });
   const form = useApiForm<LinkValues>(
     {
-      initialValues: { by: 'slug', ref: '', role: 'MSP_FULL', days: 365, bans: '', grant: [], deny: [], justification: '' },
+      initialValues: { by: 'slug', ref: '', role: 'MSP_FULL', days: 365, bans: '', grant: [], deny: [], purposes: [], justification: '' },
       validate: {
         ref: (v, f) => required(v, f.by === 'slug' ? 'Enter the customer’s short name, e.g. acme-fiber.' : 'Enter the invite code the tenant admin gave you.'),
         role: (v) => required(v, 'Pick the role the partner asks for.'),
@@ -299,9 +300,12 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             role: f.role ?? 'MSP_FULL',
             justification: f.justification.trim(),
             ends_at: new Date(Date.now() + Number(f.days) * DAY).toISOString(),
+  purposes: string[];
           };
           if (f.by === 'slug') body.tenant_slug = f.ref.trim();
           else body.invite_code = f.ref.trim().toUpperCase();
+const PURPOSES_HINT = "The customer's admin reads these before deciding, and can take back each one later. Calls for a purpose not ticked here are refused.";
+
           const banList = parseList(f.bans);
           if (banList.length) body.ban_ids = banList;
           const g = f.grant;
@@ -352,6 +356,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
               label="Billing accounts (optional)"
               description="Account numbers, comma-separated; empty = all."
               {...form.getInputProps('bans')}
+          if (f.purposes.length) body.purposes = f.purposes;
               error={e.bans ?? e.ban_ids}
             />
           </Group>
@@ -367,7 +372,7 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             minRows={2}
             {...form.getInputProps('justification')}
           />
-          <ErrorAlert error={send.error} labels={{ ends_at: 'Duration', ban_ids: 'Billing accounts', justification: 'Justification' }} />
+          <ErrorAlert error={send.error} labels={{ ends_at: 'Duration', ban_ids: 'Billing accounts', justification: 'Justification', purposes: 'What you need the access for' }} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -404,6 +409,7 @@ function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: De
           <ErrorAlert error={renew.error} />
           <FormActions onCancel={onClose} busy={renew.busy} submitLabel="Ask for renewal" />
         </Stack>
+          <PurposePicker label="What you need the access for" description={PURPOSES_HINT} {...form.getInputProps('purposes')} />
       </form>
     </Modal>
   );

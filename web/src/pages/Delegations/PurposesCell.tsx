@@ -7,17 +7,9 @@ import { useState } from 'react';
 import { Button, Group, Stack, Text } from '@mantine/core';
 import { delegationsApi, type DelegationDto } from '../../api/delegations.ts';
 import { delegationKeys } from '../../api/keys/delegations.ts';
-import { purposeKeys } from '../../api/keys/purposes.ts';
-import { purposesApi } from '../../api/purposes.ts';
+import { usePurposeNames } from '../../components/PurposePicker.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
-import { useApiMutation, useApiQuery } from '../../query/query.ts';
-
-/** Names of the catalog's purposes (retired ones too: an access may still hold one). */
-export function usePurposeNames(): (id: string) => { name: string; description: string } {
-  const q = useApiQuery(purposeKeys.catalog(true), () => purposesApi.list(true));
-  const byId = new Map((q.data?.data ?? []).map((p) => [p.id, p]));
-  return (id) => byId.get(id) ?? { name: id, description: '' };
-}
+import { useApiMutation } from '../../query/query.ts';
 
 export function PurposesCell({ tenantId, d, onDone }: { tenantId: string; d: DelegationDto; onDone(): void }) {
   const purpose = usePurposeNames();

@@ -1,0 +1,53 @@
+/**
+ * Purpose-bound consent in the portal: choose what an access is for from the purpose catalog the
+ * platform's operator keeps (each purpose in plain words with its description), and show what an
+ * access asks for or holds as sentences a customer reads.
+ */
+import type { ReactNode } from 'react';
+import { Checkbox, Stack, Text } from '@mantine/core';
+import { purposeKeys } from '../api/keys/purposes.ts';
+import { purposesApi } from '../api/purposes.ts';
+import { useApiQuery } from '../query/query.ts';
+
+/** The catalog's purposes by id (retired ones too: an access may still hold one); an unknown id reads as itself. */
+export function usePurposeNames(): (id: string) => { name: string; description: string } {
+  const q = useApiQuery(purposeKeys.catalog(true), () => purposesApi.list(true));
+  const byId = new Map((q.data?.data ?? []).map((p) => [p.id, p]));
+  return (id) => byId.get(id) ?? { name: id, description: '' };
+}
+
+/** Tick the purposes an access is asked for (the active ones of the catalog); the value keeps the catalog's order. */
+export function PurposePicker({ value, onChange, error, label, description }: { value?: string[]; onChange?(v: string[]): void; error?: ReactNode; label: string; description: string }) {
+  const q = useApiQuery(purposeKeys.catalog(false), () => purposesApi.list(false));
+  const list = q.data?.data ?? [];
+  return (
+    <Checkbox.Group label={label} description={description} value={value} onChange={(v) => onChange?.(list.filter((p) => v.includes(p.id)).map((p) => p.id))} error={error} data-testid="purpose-picker">
+      <Stack gap={6} mt={6}>
+        {q.loading && <Text size="sm">Loading the purposes…</Text>}
+        {q.error !== null && q.error !== undefined && <Text size="sm" c="red">The purposes could not be loaded; try again in a moment.</Text>}
+        {list.map((p) => (
+          <Checkbox key={p.id} value={p.id} label={p.name} description={p.description} data-purpose={p.id} />
+        ))}
+      </Stack>
+    </Checkbox.Group>
+  );
+}
+
+/** What an access is for, as sentences: "<name>: <description>" per purpose, or what having none means. */
+export function PurposeSentences({ ids, who }: { ids: readonly string[] | null; who: string }) {
+  const purpose = usePurposeNames();
+  if (ids === null || ids.length === 0) {
+    return <Text size="sm">{who} names no purpose, so this access cannot be used where the platform asks what a call is for.</Text>;
+  }
+  return (
+    <Stack gap={4} data-testid="purpose-sentences">
+      <Text size="sm">{who} may use this access only for:</Text>
+      {ids.map((id) => (
+        <Text key={id} size="sm" pl="sm" data-purpose={id}>
+          <b>{purpose(id).name}</b>
+          {purpose(id).description ? ` — ${purpose(id).description}` : ''}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
