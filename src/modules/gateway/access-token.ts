@@ -236,12 +236,27 @@ export class AccessTokenVerifier {
     this.#cache.set(signatureOf(t.token)!, t);
   }
 
+  /**
+   * The JOSE header of a token: every token one key signs has the same header segment, so the last
+   * one decoded is kept (frozen) and a token with the very same segment skips the base64 and JSON
+   * work. Only the decoding is shared: every check of the header is still made on every token.
+   */
+  #header(segment: string): Record<string, unknown> | null {
+    const last = this.#lastHeader;
+    if (last !== null && last.segment === segment) return last.header;
+    const header = decodeJsonSegment(segment);
+    if (header !== null) this.#lastHeader = { segment, header: Object.freeze(header) };
+    return header;
+  }
+
+  #lastHeader: { segment: string; header: Readonly<Record<string, unknown>> } | null = null;
+
   async #verifySignature(token: string, now: number): Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: string }> {
     // Compact JWS: exactly three parts (RFC 7515 §7.1); a JWE or a detached payload is not a token here.
     const dot1 = token.indexOf('.');
     const dot2 = token.indexOf('.', dot1 + 1);
     if (dot1 <= 0 || dot2 <= dot1 + 1 || dot2 === token.length - 1 || token.indexOf('.', dot2 + 1) !== -1) return { ok: false, reason: 'The token is malformed.' };
-    const header = decodeJsonSegment(token.slice(0, dot1));
+    const header = this.#header(token.slice(0, dot1));
     const payload = header === null ? null : decodeJsonSegment(token.slice(dot1 + 1, dot2));
     if (header === null || payload === null) return { ok: false, reason: 'The token is malformed.' };
     // The allow-list is checked before any key is looked at.
