@@ -109,6 +109,8 @@ describe('MSP workspace', () => {
     await terms.getByTestId('commitment-availability').getByText('99.95 %').waitFor();
     await terms.getByTestId('commitment-threshold').getByText('$12,500.00').waitFor();
     await terms.getByTestId('commitments-changed').getByText(/Last changed .* by /).waitFor();
+    // the answer to a change does not repeat can_edit: the one who saved may still change them
+    await terms.getByTestId('edit-commitments').waitFor();
     const saved = await portal.t.services.alerts.commitments((await portal.t.services.db.kysely.selectFrom('delegations').select('id').where('partner_id', '=', msp.id).where('tenant_id', '=', acme.id).executeTakeFirstOrThrow()).id);
     expect(saved).toMatchObject({ sla: { availability_pct: 99.95 }, billing_threshold: { amount_cents: 1_250_000 }, alerts: { channels: ['in_app', 'email'], recipients: ['noc@msp.example'] } });
     expect(await page.locator('main').innerText()).not.toMatch(/links\.commitments|availability_pct|dlg_/);
