@@ -22,6 +22,17 @@ import { decide, decideForPartner, explain, type Allowed, type AuthzPrincipal, t
 
 export const ACTIVE_TENANT_HEADER = 'x-active-tenant-id';
 
+/** A customer a distributor reaches through one of its resellers' links (AuthzService.resellerReach). */
+export interface ResellerReach {
+  tenantId: string;
+  /** the reseller's link the decision went through */
+  delegationId: string;
+  resellerId: string;
+  /** billing account ids the access covers; null = every account of the tenant */
+  bans: readonly string[] | null;
+  decision: Allowed;
+}
+
 export interface AuthzServiceDeps {
   db: Db;
   feed: ChangeFeed;
@@ -190,6 +201,27 @@ export class AuthzService {
     if (partnerId === null || delegationId === null) return null;
     const owner = this.snapshot.delegations.get(delegationId)?.partnerId;
     return owner !== undefined && owner !== partnerId ? owner : null;
+  }
+
+  /**
+   * Two-tier partners: the customers a distributor reaches now through its resellers' links, each
+   * with the link and the reseller it goes through — as decide() answers for the partner, or, given
+   * a member, for that member and `action` (link ∩ member role, the tenant's MFA policy). Only the
+   * tenants of the distributor's chain are asked (its resellers' links the customer opened to it);
+   * a tenant the decision reaches through the distributor's own link is not here. Empty for a
+   * reseller and for a partner without resellers.
+   */
+  resellerReach(partnerId: string, who: { userId: string; mfa: boolean; action: string } | null = null, now: number = this.now()): ResellerReach[] {
+    const p = this.snapshot.partners.get(partnerId);
+    if (p === undefined || p.parent !== null || p.chain === null) return [];
+    const out: ResellerReach[] = [];
+    for (const tenantId of p.chain.keys()) {
+      const d = who === null ? this.partnerAccess(partnerId, tenantId, null, now) : this.memberAccess(who.userId, partnerId, tenantId, who.action, now, who.mfa);
+      if (!d.allow || d.delegationId === null) continue;
+      const resellerId = this.throughReseller(partnerId, d.delegationId);
+      if (resellerId !== null) out.push({ tenantId, delegationId: d.delegationId, resellerId, bans: d.bans, decision: d });
+    }
+    return out;
   }
 
   /** The member role of a partner member (null = none: full). */

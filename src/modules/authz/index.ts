@@ -4,7 +4,7 @@ export * as roleQueries from './roles.repo.ts';
 export { grantCovers, anyGrantCovers, isGrant, isPermissionName } from './permissions.ts';
 export { authzErrors } from './authz.errors.ts';
 export { catalogRoutes } from './authz.routes.ts';
-export { AuthzService, ACTIVE_TENANT_HEADER } from './authz.service.ts';
+export { AuthzService, ACTIVE_TENANT_HEADER, type ResellerReach } from './authz.service.ts';
 export { AuthzSnapshot, type SnapDelegation, type DelegationInput, type UserInput, type PartnerInput } from './snapshot.ts';
 export { SnapshotLoader } from './snapshot-loader.ts';
 export { SUBSCRIPTION_ENTITY, ENFORCED_PLAN_LIMITS } from './subscription-suspensions.ts';

@@ -16,6 +16,10 @@ type DelegationOrigin = DelegationRow['origin'];
 
 export interface DelegationFilter {
   partnerId?: string;
+  /** with partnerId, these delegations too: a distributor's resellers' links its decision reaches customers through */
+  alsoIds?: readonly string[];
+  /** only these delegations (none when empty) */
+  ids?: readonly string[];
   tenantId?: string;
   status?: DelegationStatus[];
   origin?: DelegationOrigin;
@@ -57,7 +61,11 @@ export function findDelegationView(db: Executor, id: string): Promise<Delegation
 
 function filtered<Q extends ReturnType<typeof withNames>>(q0: Q, f: DelegationFilter): Q {
   let q = q0;
-  if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId) as Q;
+  if (f.partnerId && f.alsoIds && f.alsoIds.length > 0) {
+    const [partnerId, alsoIds] = [f.partnerId, f.alsoIds];
+    q = q.where((eb) => eb.or([eb('d.partner_id', '=', partnerId), eb('d.id', 'in', alsoIds)])) as Q;
+  } else if (f.partnerId) q = q.where('d.partner_id', '=', f.partnerId) as Q;
+  if (f.ids) q = (f.ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('d.id', 'in', f.ids)) as Q;
   if (f.tenantId) q = q.where('d.tenant_id', '=', f.tenantId) as Q;
   if (f.status && f.status.length > 0) q = q.where('d.status', 'in', f.status) as Q;
   if (f.origin) q = q.where('d.origin', '=', f.origin) as Q;

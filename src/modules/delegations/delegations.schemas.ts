@@ -61,7 +61,11 @@ export const ListQuery = Strict({
 
 /** The fields /partner/customers sorts by. */
 export const DELEGATION_SORT_FIELDS = ['tenant_name', 'created_at', 'ends_at', 'starts_at', 'status', 'role'] as const;
-export const CustomerListQuery = Strict({ ...ListQuery.properties, ...ListQueryCommon });
+export const CustomerListQuery = Strict({
+  ...ListQuery.properties,
+  ...ListQueryCommon,
+  reseller_id: Type.Optional(Id('ptr', "a distributor: only the customers it reaches through this reseller's links (none for a partner that is not its reseller)")),
+});
 export const TenantListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')) });
 export const PartnerListQuery = Strict({ ...ListQuery.properties, tenant_id: Type.Optional(Id('tnt')) });
 export const OperatorListQuery = Strict({ ...ListQuery.properties, partner_id: Type.Optional(Id('ptr')), tenant_id: Type.Optional(Id('tnt')) });
@@ -103,6 +107,9 @@ export const CustomerTenant = Type.Object({ id: Type.String(), name: Type.String
 export const CustomerSummary = Type.Object({
   tenant: CustomerTenant,
   delegation: DelegationDto,
+  through_reseller: Nullable(
+    Type.Object({ id: Type.String(), name: Type.String() }, { description: "a distributor's customer reached through one of its resellers' links (the customer's admin let it act through that link); null: your own link" }),
+  ),
 });
 
 export const CustomerDetail = Type.Object({

@@ -43,7 +43,8 @@ export function registerCustomerRoutes(app: App, { delegations, authz }: Partner
         tags: TAGS,
         summary: 'Customers I manage: tenants the partner holds a delegation for, with the limited tenant view',
         description:
-          'Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by ' +
+          'Default: requested and active delegations. A distributor also sees the customers it reaches through its resellers\' links (the customer allowed it), each with `through_reseller`; `reseller_id` narrows to one reseller\'s. ' +
+          'Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by ' +
           DELEGATION_SORT_FIELDS.join(', ') +
           '; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.',
         querystring: S.CustomerListQuery,
@@ -58,9 +59,14 @@ export function registerCustomerRoutes(app: App, { delegations, authz }: Partner
       const range = parseRange(q.from, q.to);
       const limit = q.limit ?? 50;
       const offset = q.offset ?? 0;
-      const f = { partnerId, status: statuses(q.status) ?? (['requested', 'active'] as DelegationStatus[]), origin: q.origin, q: q.q, sort, createdFrom: range.from, createdTo: range.to, limit, offset };
+      // two-tier partners: a distributor's resellers' customers, where decide() reaches them now (the
+      // customer's admin let it act through the reseller's link); reseller_id narrows to those alone
+      const reach = authz.resellerReach(partnerId);
+      const chain = q.reseller_id === undefined ? { partnerId, alsoIds: reach.map((r) => r.delegationId) } : { ids: reach.filter((r) => r.resellerId === q.reseller_id).map((r) => r.delegationId) };
+      const f = { ...chain, status: statuses(q.status) ?? (['requested', 'active'] as DelegationStatus[]), origin: q.origin, q: q.q, sort, createdFrom: range.from, createdTo: range.to, limit, offset };
       const [rows, total] = await Promise.all([delegations.list({ ...f, cursor: q.cursor }), delegations.count(f)]);
-      const page = pageOf(rows, limit, (v) => ({ tenant: customerTenant(v), delegation: dto(v) }), (c) => c.delegation.id);
+      const through = (v: DelegationView) => (v.partner_id === partnerId ? null : { id: v.partner_id, name: v.partner_name });
+      const page = pageOf(rows, limit, (v) => ({ tenant: customerTenant(v), delegation: dto(v), through_reseller: through(v) }), (c) => c.delegation.id);
       return { ...page, next_cursor: sort.length === 0 ? page.next_cursor : null, total, limit, offset };
     },
   );
