@@ -89,6 +89,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       },
       memberRoleGrants: (userId, permission) => services.authz.memberRoleGrants(userId, permission),
       featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
+      resellersOf: (partnerId) => services.partners.resellers.listResellers(partnerId),
     }),
     tenantSelfRoutes({ resources: services.resources, access }),
     dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),

@@ -1703,7 +1703,7 @@ export interface paths {
         };
         /**
          * Customers I manage: tenants the partner holds a delegation for, with the limited tenant view
-         * @description Default: requested and active delegations. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by tenant_name, created_at, ends_at, starts_at, status, role; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.
+         * @description Default: requested and active delegations. A distributor also sees the customers it reaches through its resellers' links (the customer allowed it), each with `through_reseller`; `reseller_id` narrows to one reseller's. Filter with `status` (comma-separated) and `origin`; `q` searches the customer name; `sort` by tenant_name, created_at, ends_at, starts_at, status, role; `from`/`to` (ISO 8601) bound when the link was requested. Pages with limit/offset (total) or the cursor.
          */
         get: operations["getPartnerCustomers"];
         put?: never;
@@ -1886,6 +1886,26 @@ export interface paths {
         };
         /** Usage per tenant, month and metric across managed tenants (reports.usage.read) */
         get: operations["getPartnerReportsUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner/resellers/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A distributor's billing per reseller: what its resellers' customers were billed, paid and owe for a period (billing.summary.read)
+         * @description Only your resellers, and of their customers only those whose admin lets you act through the reseller's link and whose link lets you read billing (∩ your member role), on the billing accounts the link covers. period_from/period_to: billing months (YYYY-MM), inclusive. A partner without resellers gets an empty list. Each customer drawn on records an access event in its own log.
+         */
+        get: operations["getPartnerResellersBilling"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8982,6 +9002,49 @@ export interface components {
             status_reason: string | null;
             /** @description the suspension was yours (you may resume it); false with status suspended: the operator suspended it */
             suspended_by_distributor: boolean;
+        };
+        /** ResellerBilling */
+        ResellerBilling: {
+            /** @description customers whose billing the figures hold, across every reseller */
+            customers: number;
+            period_from: string | null;
+            period_to: string | null;
+            resellers: {
+                currencies: {
+                    /** @example EUR */
+                    currency: string;
+                    /** @description customers billed in this currency */
+                    customers: number;
+                    /** @description billed in the period (cancelled invoices left out) */
+                    invoiced_cents: number;
+                    /** @description still owed */
+                    outstanding_cents: number;
+                    /** @description owed past its due date */
+                    overdue_cents: number;
+                    /** @description paid of what was billed */
+                    paid_cents: number;
+                }[];
+                /** @description customers reached through this reseller's links whose billing you may read */
+                customers: number;
+                id: string;
+                name: string;
+                /** @description active | suspended | terminated */
+                status: string;
+            }[];
+            totals: {
+                /** @example EUR */
+                currency: string;
+                /** @description customers billed in this currency */
+                customers: number;
+                /** @description billed in the period (cancelled invoices left out) */
+                invoiced_cents: number;
+                /** @description still owed */
+                outstanding_cents: number;
+                /** @description owed past its due date */
+                overdue_cents: number;
+                /** @description paid of what was billed */
+                paid_cents: number;
+            }[];
         };
         /** ResellerLink */
         ResellerLink: {
@@ -16853,6 +16916,11 @@ export interface operations {
                 origin?: "link" | "consent" | "wholesale";
                 /** @description free text, case-insensitive */
                 q?: string;
+                /**
+                 * @description a distributor: only the customers it reaches through this reseller's links (none for a partner that is not its reseller)
+                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                reseller_id?: string;
                 /** @description comma-separated fields, `-` for descending, e.g. `-issued_at,tenant_name` */
                 sort?: string;
                 /** @description comma-separated statuses */
@@ -16885,6 +16953,10 @@ export interface operations {
                                 status: string;
                                 tier: string;
                             };
+                            through_reseller: {
+                                id: string;
+                                name: string;
+                            } | null;
                         }[];
                         limit: number;
                         next_cursor: string | null;
@@ -17741,6 +17813,67 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerResellersBilling: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM */
+                period_from?: string;
+                /** @description YYYY-MM */
+                period_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: ResellerBilling */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerBilling"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

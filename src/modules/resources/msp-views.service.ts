@@ -21,10 +21,11 @@ import { resourceErrors as E } from './resources.errors.ts';
 import type { BillingTotals, CurrencyTotals, InvoiceRow, SlaRow, SlaTotal, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
+import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
   resources: ResourcesService;
-  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError' | 'throughReseller'>;
+  authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError' | 'throughReseller' | 'resellerReach'>;
   tenants: Pick<TenantsService, 'listTenants'>;
   /** the alerts module's one computation of a link's alerts (the inbox's too) */
   alerts: Pick<AlertsService, 'currentAlerts'>;
@@ -354,7 +355,7 @@ export class MspViewsService {
    * see it (link ∩ member role); a part the member may not see anywhere is empty.
    */
   async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
-    const tenantIds = [...(this.#d.authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
+    const tenantIds = [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
     const bill = this.#scopesFor(who, 'billing.summary.read');
     const tick = this.#scopesFor(who, 'support.tickets.read');
     const sla = this.#scopesFor(who, 'reports.sla.read');
@@ -400,11 +401,20 @@ export class MspViewsService {
     };
   }
 
+  /** A distributor's billing roll-up per reseller (reseller-billing.ts): decided per customer for this member. */
+  resellerBilling(ctx: RequestContext, who: MspCaller, resellers: readonly ResellerOfDistributor[], q: RollupQuery) {
+    const { authz, resources } = this.#d;
+    const reach = (w: MspCaller) => authz.resellerReach(w.partnerId, { userId: w.userId, mfa: w.mfa === true, action: ROLLUP_PERMISSION });
+    const audit = (ids: Iterable<string>, decisions: Map<string, Allowed>) => this.#audit(ctx, who.partnerId, ids, decisions, 'GET /api/v1/partner/resellers/billing');
+    return resellerBillingRollup({ reach, billingTotals: (s, f) => resources.billingTotals(s, f), audit }, { ...who, mfa: who.mfa === true }, resellers, q);
+  }
+
   /** Tenants (and covered BANs) where this member may do `permission`: the partner's delegations ∩ the member role. */
   #scopesFor(who: MspCaller, permission: string, only?: string): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
     const { authz } = this.#d;
     const decisions = new Map<string, Allowed>();
-    const tenantIds = only ? [only] : [...(authz.snapshot.byPair.get(who.partnerId)?.keys() ?? [])];
+    // a distributor's too: its resellers' customers that let it act through their link (decided per tenant below)
+    const tenantIds = only ? [only] : [...authz.snapshot.partnerTenantIds(who.partnerId)];
     for (const t of tenantIds) {
       const dec = authz.memberAccess(who.userId, who.partnerId, t, permission, undefined, who.mfa === true);
       if (dec.allow) decisions.set(t, dec);

@@ -22,6 +22,8 @@ import type { MspCaller, MspViewsService } from './msp-views.service.ts';
 import { PageFields } from './resource-lists.ts';
 import { PersonDto } from './people.ts';
 import { resourceErrors as E } from './resources.errors.ts';
+import { platformErrors } from '../../platform/errors/platform.errors.ts';
+import type { ResellerOfDistributor } from './reseller-billing.ts';
 import type { InvoiceExportService } from './invoice-export.service.ts';
 import {
   Alert,
@@ -40,6 +42,8 @@ import {
   InvoiceView,
   ListOf,
   ReportPage,
+  ResellerBilling,
+  ResellerBillingQuery,
   SlaQuery,
   SummaryQuery,
   TenantName,
@@ -59,6 +63,8 @@ export interface PartnerRoutesDeps {
   memberRoleGrants: (userId: string, permission: string) => boolean;
   /** is the feature on for the partner now (the decision snapshot's feature catalog and the partner's configuration) */
   featureEnabled: (partnerId: string, key: string) => boolean;
+  /** a distributor's resellers (two-tier partners; none for any other partner) */
+  resellersOf: (partnerId: string) => Promise<ResellerOfDistributor[]>;
 }
 
 /** PDF invoice export is a beta feature: on only for partners the operator switched it on for. */
@@ -82,6 +88,7 @@ export function partnerConsolidatedRoutes(d: PartnerRoutesDeps): AudienceRoutes 
     partnerSelf(app: App): void {
       registerDashboardRoute(app, d);
       registerBillingRoutes(app, d);
+      registerResellerBillingRoute(app, d);
       registerInvoiceExportRoutes(app, d);
       registerSupportRoutes(app, d);
       registerTicketWorkRoutes(app, d);
@@ -139,6 +146,37 @@ function registerBillingRoutes(app: App, { msp }: PartnerRoutesDeps): void {
       },
     },
     async (req) => msp.invoices(req.ctx(), person(req), req.query),
+  );
+}
+
+/**
+ * Two-tier partners: a distributor's billing per reseller. The gate admits an owner-like role
+ * (partner.resellers.read) whose member role reads billing; which customers count is decided per
+ * customer for this person by decide() with the chain (msp-views → reseller-billing.ts).
+ */
+function registerResellerBillingRoute(app: App, { msp, resellersOf }: PartnerRoutesDeps): void {
+  app.get(
+    '/api/v1/partner/resellers/billing',
+    {
+      config: { admission: { permission: 'billing.summary.read', rateClass: 'read', orgPermission: 'partner.resellers.read' } },
+      schema: {
+        tags: TAGS,
+        summary: "A distributor's billing per reseller: what its resellers' customers were billed, paid and owe for a period (billing.summary.read)",
+        description:
+          "Only your resellers, and of their customers only those whose admin lets you act through the reseller's link and whose link lets you read billing (∩ your member role), on the billing accounts the link covers. " +
+          'period_from/period_to: billing months (YYYY-MM), inclusive. A partner without resellers gets an empty list. Each customer drawn on records an access event in its own log.',
+        querystring: ResellerBillingQuery,
+        response: { 200: ResellerBilling, ...P(400, 401, 403, 429) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.period_from !== undefined && q.period_to !== undefined && q.period_from > q.period_to) {
+        throw platformErrors.validation_failed('The period must run forwards.', { fields: [{ pointer: '/querystring/period_from', detail: 'must be on or before period_to' }] });
+      }
+      const who = person(req);
+      return msp.resellerBilling(req.ctx(), who, await resellersOf(who.partnerId), q);
+    },
   );
 }
 

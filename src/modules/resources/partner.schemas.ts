@@ -130,3 +130,35 @@ export const Alert = Type.Object({
   amount_cents: Nullable(Type.Integer()),
   currency: Nullable(Type.String()),
 }, { title: 'Alert' });
+
+/** Two-tier partners: a distributor's billing roll-up per reseller (reseller-billing.ts). */
+export const ResellerBillingQuery = Strict({
+  period_from: Type.Optional(Period),
+  period_to: Type.Optional(Period),
+});
+const RollupMoney = Type.Object({
+  currency: Type.String(),
+  invoiced_cents: Type.Integer({ description: 'billed in the period (cancelled invoices left out)' }),
+  paid_cents: Type.Integer({ description: 'paid of what was billed' }),
+  outstanding_cents: Type.Integer({ description: 'still owed' }),
+  overdue_cents: Type.Integer({ description: 'owed past its due date' }),
+  customers: Type.Integer({ description: 'customers billed in this currency' }),
+});
+export const ResellerBilling = Type.Object(
+  {
+    period_from: Nullable(Type.String()),
+    period_to: Nullable(Type.String()),
+    customers: Type.Integer({ description: 'customers whose billing the figures hold, across every reseller' }),
+    resellers: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        status: Type.String({ description: 'active | suspended | terminated' }),
+        customers: Type.Integer({ description: "customers reached through this reseller's links whose billing you may read" }),
+        currencies: Type.Array(RollupMoney),
+      }),
+    ),
+    totals: Type.Array(RollupMoney),
+  },
+  { title: 'ResellerBilling' },
+);
