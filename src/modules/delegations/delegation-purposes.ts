@@ -8,6 +8,7 @@
  */
 import type { Db } from '../../platform/db/database.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
+import { forEachChunk } from '../../platform/db/read-in-chunks.ts';
 import type { ChangeFeed } from '../../platform/events/change-feed.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import { isOpen } from './delegation-rules.ts';
@@ -45,13 +46,12 @@ export class DelegationPurposeIndex {
 
   async load(): Promise<void> {
     const byId = new Map<string, readonly string[]>();
-    let after = '';
-    for (;;) {
-      const rows = await asSystem(() => prepo.listOpenWithPurposes(this.#db.kysely, after, PAGE));
-      for (const r of rows) byId.set(r.id, this.#list(r.purposes));
-      if (rows.length < PAGE) break;
-      after = rows[rows.length - 1].id;
-    }
+    // one cursor, not keyset pages: under row-level security each page sorted the whole table (read-in-chunks.ts)
+    await asSystem(() =>
+      forEachChunk(this.#db, prepo.listOpenWithPurposes, PAGE, (rows) => {
+        for (const r of rows) byId.set(r.id, this.#list(r.purposes));
+      }),
+    );
     this.#byId = byId;
     this.#unsubscribe ??= this.#feed.subscribe(async (events) => {
       const ids = [...new Set(events.filter((e) => e.entity === 'delegation').map((e) => e.entityId))];
