@@ -10,6 +10,8 @@ export type DelegationPage = Answer<'/api/v1/tenants/{tenant_id}/delegations', '
 
 export type CustomerDetail = Answer<'/api/v1/partner/customers/{tenant_id}', 'get'>;
 export type CustomerTenant = CustomerDetail['tenant'];
+/** A managed customer in the list: a distributor's reached through a reseller's link say which (through_reseller). */
+export type CustomerRow = Answer<'/api/v1/partner/customers', 'get'>['data'][number];
 
 export type LinkRequest = Body<'/api/v1/partners/{partner_id}/delegations', 'post'>;
 
@@ -38,7 +40,7 @@ export const delegationsApi = {
   requestLink: (partnerId: string, body: LinkRequest) => http.post<DelegationDto>(`/api/v1/partners/${enc(partnerId)}/delegations`, body),
   renew: (partnerId: string, id: string, ends_at: string) => http.post<DelegationDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/renew`, { ends_at }),
   relinquish: (partnerId: string, id: string, reason: string) => http.post<DelegationDto>(`/api/v1/partners/${enc(partnerId)}/delegations/${enc(id)}/relinquish`, { reason }),
-  customers: (status?: string, offset?: number) => http.get<{ data: { tenant: CustomerTenant; delegation: DelegationDto }[]; next_cursor: string | null }>('/api/v1/partner/customers', { status, limit: 200, offset }),
+  customers: (status?: string, offset?: number) => http.get<{ data: CustomerRow[]; next_cursor: string | null }>('/api/v1/partner/customers', { status, limit: 200, offset }),
   customer: (tenantId: string) => http.get<CustomerDetail>(`/api/v1/partner/customers/${enc(tenantId)}`),
   /** the effective context the server resolves for the active customer */
   context: (tenantId: string) => http.get<PartnerContext>('/api/v1/partner/context', undefined, asTenant(tenantId)),

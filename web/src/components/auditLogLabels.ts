@@ -62,6 +62,7 @@ export const ENDPOINT_LABELS: Record<string, string> = {
   'GET /api/v1/partner/dashboard': 'Dashboard figures',
   'GET /api/v1/partner/reports/sla': 'Service level report',
   'GET /api/v1/partner/reports/usage': 'Usage report',
+  'GET /api/v1/partner/resellers/billing': 'Billing per reseller',
   'GET /api/v1/partner/support/tickets': 'Support tickets',
   'GET /api/v1/partner/support/tickets/:ticket_id': 'A support ticket',
   'POST /api/v1/partner/billing/invoices/export': 'Invoice export',

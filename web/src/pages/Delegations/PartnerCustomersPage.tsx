@@ -10,7 +10,7 @@ import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Anchor, Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
 import { IconLink, IconPlus, IconSearch } from '@tabler/icons-react';
-import { delegationsApi, parseList, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
+import { delegationsApi, parseList, type CustomerRow, type DelegationDto, type LinkRequest } from '../../api/delegations.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { ReasonModal } from '../../components/ReasonModal.tsx';
@@ -28,6 +28,11 @@ import { FormActions } from '../../components/FormActions.tsx';
 const DAY = 86_400_000;
 
 
+/** The reseller whose link a distributor reaches this customer through (the server says so), or null: its own link. */
+const throughOf = (r: ManagedCustomer): CustomerRow['through_reseller'] => (r as ManagedCustomer & Partial<Pick<CustomerRow, 'through_reseller'>>).through_reseller ?? null;
+/** The reseller filter's value for the customers of the partner's own links. */
+const OWN = 'own';
+
 const money = (r: ManagedCustomer, k: 'outstanding_cents' | 'overdue_cents') => (r.metrics ? formatMoney(r.metrics[k], r.metrics.currency) : '—');
 
 /** The managed customers' columns: who, the access, what they owe, tickets, SLA; an owner's actions. */
@@ -38,22 +43,31 @@ function customerColumns(roleName: (id: string) => string, on: Record<'renew' | 
       title: 'Customer',
       mobile: 'title',
       sortValue: (r) => r.tenant.name,
-      render: ({ tenant, delegation: d }) => (
-        <>
-          {d.status === 'active' ? (
-            <Anchor component={Link} to={`/partner/customers/${tenant.id}`} fw={500} fz="inherit" onClick={(e) => e.stopPropagation()}>
-              {tenant.name}
-            </Anchor>
-          ) : (
-            <Text fw={500} fz="inherit">
-              {tenant.name}
+      render: (r) => {
+        const { tenant, delegation: d } = r;
+        const through = throughOf(r);
+        return (
+          <>
+            {d.status === 'active' ? (
+              <Anchor component={Link} to={`/partner/customers/${tenant.id}`} fw={500} fz="inherit" onClick={(e) => e.stopPropagation()}>
+                {tenant.name}
+              </Anchor>
+            ) : (
+              <Text fw={500} fz="inherit">
+                {tenant.name}
+              </Text>
+            )}
+            <Text size="xs" c="dimmed">
+              {roleName(d.role)}
             </Text>
-          )}
-          <Text size="xs" c="dimmed">
-            {roleName(d.role)}
-          </Text>
-        </>
-      ),
+            {through && (
+              <Badge variant="light" color="grape" mt={2} data-testid="through-reseller" style={{ textTransform: 'none' }}>
+                through {through.name}
+              </Badge>
+            )}
+          </>
+        );
+      },
     },
     {
       key: 'status',
@@ -93,20 +107,24 @@ function customerColumns(roleName: (id: string) => string, on: Record<'renew' | 
             title: '',
             label: 'Actions',
             mobile: 'footer' as const,
-            render: ({ delegation: d }: ManagedCustomer) => (
-              <Group gap="xs" justify="flex-end" wrap="nowrap" onClick={(e) => e.stopPropagation()}>
-                {d.status === 'active' && (
-                  <Button size="xs" variant="default" onClick={() => on.renew(d)}>
-                    Renew
-                  </Button>
-                )}
-                {(d.status === 'active' || d.status === 'requested') && (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => on.relinquish(d)}>
-                    {d.status === 'requested' ? 'Withdraw' : 'Relinquish'}
-                  </Button>
-                )}
-              </Group>
-            ),
+            // a reseller's link is the reseller's and its customer's: the distributor neither renews nor gives it up
+            render: (r: ManagedCustomer) => {
+              const d = r.delegation;
+              return throughOf(r) ? null : (
+                <Group gap="xs" justify="flex-end" wrap="nowrap" onClick={(e) => e.stopPropagation()}>
+                  {d.status === 'active' && (
+                    <Button size="xs" variant="default" onClick={() => on.renew(d)}>
+                      Renew
+                    </Button>
+                  )}
+                  {(d.status === 'active' || d.status === 'requested') && (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => on.relinquish(d)}>
+                      {d.status === 'requested' ? 'Withdraw' : 'Relinquish'}
+                    </Button>
+                  )}
+                </Group>
+              );
+            },
           },
         ]
       : []),
@@ -116,7 +134,7 @@ function customerColumns(roleName: (id: string) => string, on: Record<'renew' | 
 type State<T> = [T, (v: T) => void];
 
 /** Search by name, filter by access and role, and show the ended and rejected links too. */
-function CustomerFilters({ q, status, role, history, roleOptions }: { q: State<string>; status: State<string | null>; role: State<string | null>; history: State<boolean>; roleOptions: { value: string; label: string }[] }) {
+function CustomerFilters({ q, status, role, reseller, history, roleOptions, resellerOptions }: { q: State<string>; status: State<string | null>; role: State<string | null>; reseller: State<string | null>; history: State<boolean>; roleOptions: { value: string; label: string }[]; resellerOptions: { value: string; label: string }[] }) {
   return (
     <Group align="flex-end" justify="space-between" wrap="wrap">
       <Group align="flex-end" wrap="wrap">
@@ -136,22 +154,55 @@ function CustomerFilters({ q, status, role, history, roleOptions }: { q: State<s
           />
         )}
         <Select label="Role" placeholder="Any role" clearable data={roleOptions} value={role[0]} onChange={role[1]} w={{ base: '100%', sm: 190 }} />
+        {resellerOptions.length > 0 && (
+          <Select
+            label="Reseller"
+            placeholder="Any"
+            clearable
+            data={[{ value: OWN, label: 'Your own links' }, ...resellerOptions]}
+            value={reseller[0]}
+            onChange={reseller[1]}
+            w={{ base: '100%', sm: 210 }}
+            data-testid="customer-reseller"
+          />
+        )}
       </Group>
       <Switch label="Show ended and rejected" checked={history[0]} onChange={(e) => history[1](e.currentTarget.checked)} />
     </Group>
   );
 }
 
+/** The filters' state and the rows they leave: name, access, role and — for a distributor — the reseller. */
+function useCustomerFilters(all: ManagedCustomer[], roleName: (id: string) => string, history: State<boolean>) {
+  const q = useState('');
+  const status = useState<string | null>(null);
+  const role = useState<string | null>(null);
+  const reseller = useState<string | null>(null);
+  const rows = useMemo(() => {
+    const needle = q[0].trim().toLowerCase();
+    return all.filter(
+      (r) =>
+        (!needle || `${r.tenant.name} ${r.tenant.slug}`.toLowerCase().includes(needle)) &&
+        (!status[0] || r.delegation.status === status[0]) &&
+        (!role[0] || r.delegation.role === role[0]) &&
+        (!reseller[0] || (throughOf(r)?.id ?? OWN) === reseller[0]),
+    );
+  }, [all, q[0], status[0], role[0], reseller[0]]);
+  // a distributor's resellers it reaches customers through, by name
+  const resellers = new Map(all.map(throughOf).flatMap((t) => (t ? [[t.id, t.name] as const] : [])));
+  const resellerOptions = [...resellers].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
+  const roleOptions = [...new Set(all.map((r) => r.delegation.role))].map((r) => ({ value: r, label: roleName(r) }));
+  return { rows, filters: { q, status, role, reseller, history, roleOptions, resellerOptions } };
+}
+
 export function PartnerCustomersPage() {
   const partner = useView().partner!;
   const navigate = useNavigate();
   const isOwner = allows(partner, 'partner.delegations.manage');
-  const [history, setHistory] = useState(false);
-  const list = useManagedCustomers({ history });
+  const history = useState(false);
+  const list = useManagedCustomers({ history: history[0] });
   const roles = useDelegationRoles();
-  const [q, setQ] = useState('');
-  const [status, setStatus] = useState<string | null>(null);
-  const [role, setRole] = useState<string | null>(null);
+  const { rows, filters } = useCustomerFilters(list.rows, roles.name, history);
   const [requesting, setRequesting] = useState(false);
   const [renewing, setRenewing] = useState<DelegationDto | null>(null);
   const [relinquishing, setRelinquishing] = useState<DelegationDto | null>(null);
@@ -164,18 +215,12 @@ export function PartnerCustomersPage() {
     },
   });
 
-  const rows = useMemo(() => {
-    const needle = q.trim().toLowerCase();
-    return list.rows.filter(
-      (r) => (!needle || `${r.tenant.name} ${r.tenant.slug}`.toLowerCase().includes(needle)) && (!status || r.delegation.status === status) && (!role || r.delegation.role === role),
-    );
-  }, [list.rows, q, status, role]);
-  const roleOptions = [...new Set(list.rows.map((r) => r.delegation.role))].map((r) => ({ value: r, label: roles.name(r) }));
+  const filtered = filters.q[0] || filters.status[0] || filters.role[0] || filters.reseller[0];
   return (
     <>
       <PageHeader
         title="Customers I manage"
-        description="Every customer that gave your organization access, with what it owes, its open tickets and how well its service levels are met. Open a customer to see its invoices, tickets and orders and to act for it."
+        description={`Every customer that gave your organization access, with what it owes, its open tickets and how well its service levels are met. Open a customer to see its invoices, tickets and orders and to act for it.${filters.resellerOptions.length > 0 ? " A customer marked “through” a reseller is one of your resellers' customers whose admin lets you act through the reseller's link; it leaves this list as soon as they turn that off." : ''}`}
         actions={
           isOwner && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setRequesting(true)}>
@@ -185,20 +230,20 @@ export function PartnerCustomersPage() {
         }
       />
       <Stack>
-        <CustomerFilters q={[q, setQ]} status={[status, setStatus]} role={[role, setRole]} history={[history, setHistory]} roleOptions={roleOptions} />
+        <CustomerFilters {...filters} />
         <ErrorAlert error={list.error} />
         <DataTable
           testId="partner-delegations"
           records={rows}
           loading={list.loading}
           rowKey={(r) => r.delegation.id}
-          rowProps={({ tenant, delegation: d }) => ({ 'data-tenant': tenant.slug, 'data-tenant-id': tenant.id, 'data-access': d.status })}
+          rowProps={(r) => ({ 'data-tenant': r.tenant.slug, 'data-tenant-id': r.tenant.id, 'data-access': r.delegation.status, 'data-through': throughOf(r)?.name ?? '' })}
           onRowClick={(r) => r.delegation.status === 'active' && navigate(`/partner/customers/${r.tenant.id}`)}
           defaultSort={{ key: 'customer', direction: 'asc' }}
           empty={
-            q || status || role
+            filtered
               ? 'No customer matches these filters.'
-              : history
+              : history[0]
                 ? 'Nothing here yet.'
                 : 'No customer has given you access yet. Request a link with the customer’s short name or the invite code its admin gave you.'
           }
@@ -255,8 +300,11 @@ interface LinkValues {
   bans: string;
   grant: string[];
   deny: string[];
+  purposes: string[];
   justification: string;
 }
+
+const PURPOSES_HINT = "The customer's admin reads these before deciding, and can take back each one later. Calls for a purpose not ticked here are refused.";
 
 const days = (v: number | string) => (typeof v === 'number' && v >= 1 && v <= 3650 ? undefined : 'Enter a number of days (at least 1).');
 
@@ -300,17 +348,15 @@ function RequestLinkModal({ opened, partnerId, onClose, onDone }: { opened: bool
             role: f.role ?? 'MSP_FULL',
             justification: f.justification.trim(),
             ends_at: new Date(Date.now() + Number(f.days) * DAY).toISOString(),
-  purposes: string[];
           };
           if (f.by === 'slug') body.tenant_slug = f.ref.trim();
           else body.invite_code = f.ref.trim().toUpperCase();
-const PURPOSES_HINT = "The customer's admin reads these before deciding, and can take back each one later. Calls for a purpose not ticked here are refused.";
-
           const banList = parseList(f.bans);
           if (banList.length) body.ban_ids = banList;
           const g = f.grant;
           const dn = f.deny;
           if (g.length || dn.length) body.overrides = { grant: g, deny: dn };
+          if (f.purposes.length) body.purposes = f.purposes;
           return send.run(body);
         })}
       >
@@ -356,7 +402,6 @@ const PURPOSES_HINT = "The customer's admin reads these before deciding, and can
               label="Billing accounts (optional)"
               description="Account numbers, comma-separated; empty = all."
               {...form.getInputProps('bans')}
-          if (f.purposes.length) body.purposes = f.purposes;
               error={e.bans ?? e.ban_ids}
             />
           </Group>
@@ -364,6 +409,7 @@ const PURPOSES_HINT = "The customer's admin reads these before deciding, and can
             <PermissionPicker label="Also ask for (optional)" description="Permissions beyond the role." {...form.getInputProps('grant')} />
             <PermissionPicker label="Leave out (optional)" description="Permissions of the role you do not need." {...form.getInputProps('deny')} />
           </Group>
+          <PurposePicker label="What you need the access for" description={PURPOSES_HINT} {...form.getInputProps('purposes')} />
           <Textarea
             label="Justification"
             description="Shown to the tenant admin who decides, and kept in both audit logs."
@@ -409,7 +455,6 @@ function RenewModal({ delegation, partnerId, onClose, onDone }: { delegation: De
           <ErrorAlert error={renew.error} />
           <FormActions onCancel={onClose} busy={renew.busy} submitLabel="Ask for renewal" />
         </Stack>
-          <PurposePicker label="What you need the access for" description={PURPOSES_HINT} {...form.getInputProps('purposes')} />
       </form>
     </Modal>
   );

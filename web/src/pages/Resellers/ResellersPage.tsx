@@ -18,6 +18,7 @@ import { formatDate } from '../../components/format.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { required, useApiForm } from '../../query/form.ts';
 import { useView } from '../../session/useView.ts';
+import { ResellerBillingSection } from './ResellerBillingSection.tsx';
 
 const customersWords = (n: number) => (n === 1 ? '1 customer' : `${n} customers`);
 
@@ -114,6 +115,7 @@ export function ResellersPage() {
             ]}
           />
         </section>
+        {rows.length > 0 && <ResellerBillingSection partnerId={p.partner_id} />}
       </Stack>
       <ReasonModal
         opened={!!suspending}
