@@ -150,15 +150,15 @@ function registerBillingRoutes(app: App, { msp }: PartnerRoutesDeps): void {
 }
 
 /**
- * Two-tier partners: a distributor's billing per reseller. The gate admits an owner-like role
- * (partner.resellers.read) whose member role reads billing; which customers count is decided per
- * customer for this person by decide() with the chain (msp-views → reseller-billing.ts).
+ * Two-tier partners: a distributor's billing per reseller. The gate admits a person whose member
+ * role reads billing summaries, as for the MSP billing summary; which customers count is decided
+ * per customer for this person by decide() with the chain (msp-views → reseller-billing.ts).
  */
 function registerResellerBillingRoute(app: App, { msp, resellersOf }: PartnerRoutesDeps): void {
   app.get(
     '/api/v1/partner/resellers/billing',
     {
-      config: { admission: { permission: 'billing.summary.read', rateClass: 'read', orgPermission: 'partner.resellers.read' } },
+      config: { admission: { permission: 'billing.summary.read', rateClass: 'read' } },
       schema: {
         tags: TAGS,
         summary: "A distributor's billing per reseller: what its resellers' customers were billed, paid and owe for a period (billing.summary.read)",

@@ -133,13 +133,18 @@ describe("a distributor's billing per reseller", () => {
     expect([own.status, own.body.resellers, own.body.totals, own.body.customers]).toEqual([200, [], [], 0]);
   });
 
-  it('refuses a period that runs backwards and staff whose role does not cover resellers, as problems', async () => {
+  it('refuses a period that runs backwards, and a member whose member role does not read billing, as problems', async () => {
     const back = await distOwner.get('/api/v1/partner/resellers/billing?period_from=2026-06&period_to=2026-01');
     expect([back.status, back.body.code, back.headers['content-type']]).toEqual([400, 'validation_failed', expect.stringContaining('application/problem+json')]);
     const bad = await distOwner.get('/api/v1/partner/resellers/billing?period_from=June');
     expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
-    const staff = await (await loginAs(t, dist.staff)).get('/api/v1/partner/resellers/billing');
-    expect([staff.status, staff.body.code]).toEqual([403, 'permission_denied']);
+    // staff read it as the owner does while their member role reads billing; a support member role does not
+    const staffClient = await loginAs(t, dist.staff);
+    expect((await staffClient.get(`/api/v1/partner/resellers/billing?${PERIOD}`)).body.totals).toEqual([euros(22_000, 10_000, 12_000, 5_000, 2)]);
+    await t.services.partners.setMemberRole(t.world.ctx, dist.id, dist.staff.id, 'partner_msp_support');
+    await t.services.feed.drain();
+    const support = await staffClient.get('/api/v1/partner/resellers/billing');
+    expect([support.status, support.body.code]).toEqual([403, 'permission_denied']);
     const tenantAdmin = await (await loginAs(t, A.admin)).get('/api/v1/partner/resellers/billing');
     expect(tenantAdmin.status).toBe(403);
   });
