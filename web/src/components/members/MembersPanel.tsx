@@ -9,6 +9,7 @@ import type { QueryKey } from '@tanstack/react-query';
 import { Button, Group, Menu, Select, Stack, Text } from '@mantine/core';
 import { IconPlayerPause, IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import type { InvitationLink, PendingInvitationDto } from '../../api/index.ts';
+import type { Schemas } from '../../api/schema.ts';
 import { DataTable, type Column } from '../DataTable.tsx';
 import { ErrorAlert } from '../ErrorAlert.tsx';
 import { InvitationModal, type PendingInvitation } from '../InvitationModal.tsx';
@@ -19,16 +20,8 @@ import { RowActionsMenu, actionsColumn } from '../RowActionsMenu.tsx';
 import { formatDate } from '../format.ts';
 import { useApiMutation, useApiQuery, type Action } from '../../query/query.ts';
 
-/** What every member row has (a partner's also says whether the membership is active). */
-export interface MemberRow {
-  user_id: string;
-  name: string;
-  email: string;
-  role: string;
-  status: string;
-  created_at: string;
-  member_status?: string;
-}
+/** What every member row has: a tenant's member (a partner's also says whether the membership is active). */
+export type MemberRow = Schemas['TenantMember'] & Partial<Pick<Schemas['PartnerMember'], 'member_status'>>;
 
 export interface RoleChoice {
   value: string;

@@ -128,15 +128,8 @@ export function StatTile({ label, value, hint, icon, color = 'blue', testId }: {
 // The permission words live with the components that show them; pages import them from here too.
 export { PERMISSION_AREAS, usePermissionWords } from '../../components/permissionWords.ts';
 
-/** A customer's figures; a null figure is one the member's access does not show. */
-export interface CustomerFigures {
-  outstanding_cents: number | null;
-  overdue_cents: number | null;
-  currency: string;
-  open_tickets: number | null;
-  sla_compliance_pct: number | null;
-  open_alerts: number;
-}
+/** A customer's figures from the dashboard (in USD when it has no invoices yet); a null figure is one the member's access does not show. */
+export type CustomerFigures = Omit<Dashboard['customers'][number], 'tenant_id' | 'tenant_name' | 'currency'> & { currency: string };
 
 export interface ManagedCustomer {
   tenant: CustomerTenant;
@@ -165,7 +158,6 @@ export function useManagedCustomers(opts: { history?: boolean } = {}) {
         currency: c.currency ?? 'USD',
         open_tickets: c.open_tickets,
         sla_compliance_pct: c.sla_compliance_pct,
-        open_alerts: 0,
       },
     };
   });
