@@ -200,8 +200,8 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   const nginx = start('nginx', NGINX, ['-p', dir, '-c', conf], {});
-  await waitFor(`http://127.0.0.1:${pgPort}/healthz`, (s) => s === 200);
-  await waitFor(`http://127.0.0.1:${pgWarnPort}/healthz`, (s) => s === 200);
+  await waitFor(`http://127.0.0.1:${pgPort}/readyz`, (s) => s === 200);
+  await waitFor(`http://127.0.0.1:${pgWarnPort}/readyz`, (s) => s === 200);
   const auth = { authorization: `Bearer ${token}` };
   const urls: Partial<Record<Kind, string>> = { n: `http://127.0.0.1:${nPort}/resources/v1/context`, p: `http://127.0.0.1:${pPort}/resources/v1/context`, w: `http://127.0.0.1:${wPort}/resources/v1/context` };
   let identityAuth: ChildProcess | null = null;

@@ -251,11 +251,11 @@ async function main(): Promise<void> {
     };
     await waitFor(urls.minimal, (st) => st === 401);
     await waitFor(urls.bare, (st) => st === 401);
-    await waitFor(`http://127.0.0.1:${cPort}/healthz`, (st) => st === 200);
-    await waitFor(`http://127.0.0.1:${cColdPort}/healthz`, (st) => st === 200);
-    await waitFor(`http://127.0.0.1:${cInlinePort}/healthz`, (st) => st === 200);
-    await waitFor(`http://127.0.0.1:${mPort}/healthz`, (st) => st === 200);
-    await waitFor(`http://127.0.0.1:${tPort}/healthz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${cPort}/readyz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${cColdPort}/readyz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${cInlinePort}/readyz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${mPort}/readyz`, (st) => st === 200);
+    await waitFor(`http://127.0.0.1:${tPort}/readyz`, (st) => st === 200);
     const probe = await fetch(urls.hot, { headers: auth });
     if (probe.status !== 200) throw new Error(`the gateway refused the bench token: ${probe.status} ${await probe.text()}`);
     const probeQuota = await fetch(urls.hot, { headers: authQuota });

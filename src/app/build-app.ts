@@ -39,6 +39,7 @@ import { registerApiReference, transformDocument, transformRoute } from './api-r
 import { actingPartnerId, authGuards } from '../modules/identity/index.ts';
 import { OAUTH_MOUNT, oauthRoutes, oauthTokenFront } from '../modules/oauth/index.ts';
 import { installFront } from '../platform/http/front-handler.ts';
+import { StartupGate } from './startup-gate.ts';
 import { installAgencyTokenGuard, AGENCY_TOKEN_PREFIX } from '../modules/agencies/index.ts';
 import { installGateway, partnerAdmission, partnerPlaneAdmission } from '../modules/gateway/index.ts';
 import { AuthzenService, registerAuthzenRoutes } from '../modules/authzen/index.ts';
@@ -59,6 +60,11 @@ export interface AppDeps {
   redis?: RedisFactory | null;
   /** pino options or false; defaults from config.logLevel */
   logger?: boolean | Record<string, unknown>;
+  /**
+   * `serve`: ready() (and listen()) do not wait for the snapshots; the caller listens, then calls
+   * app.startup.start(), and the probes answer meanwhile (startup-gate.ts). Default: ready() loads them.
+   */
+  deferStart?: boolean;
 }
 
 declare module 'fastify' {
@@ -68,6 +74,8 @@ declare module 'fastify' {
     routers: readonly MountedRoute[];
     /** the route schemas, compiled on first use (platform/http/lazy-schemas.ts) */
     schemas: LazySchemas;
+    /** loading the snapshots, indexes and timers; ready once done (startup-gate.ts) */
+    startup: StartupGate;
   }
 }
 
@@ -91,6 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(schemas.validators(validatorCompiler()));
   app.decorate('schemas', schemas);
   installErrorHandler(app);
+  const startup = new StartupGate();
+  startup.install(app as unknown as FastifyInstance);
+  app.decorate('startup', startup);
   installRequestLog(app as unknown as FastifyInstance);
   installStrictInputs(app);
   installJsonBodyParser(app);
@@ -99,7 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   decorateRequests(app);
   await app.register(cookie);
   await registerOpenApi(app, config);
-  registerHealth(app, db);
+  registerHealth(app, db, startup);
 
   // ---- API ---------------------------------------------------------------------------------
   const outside = { app, config, clock, services, redis: deps.redis ?? null, onBackgroundError };
@@ -131,7 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installSamplePartnerApp(app as unknown as FastifyInstance, { config, apps: services.apps, issuer: services.oauth.issuer });
 
   await installPortal(app);
-  startAndStopWithApp(app, { config, services, sso, tracing, onBackgroundError });
+  startAndStopWithApp(app, { config, services, sso, tracing, onBackgroundError, startup, deferStart: deps.deferStart === true });
   return app as unknown as FastifyInstance;
 }
 
@@ -256,12 +267,13 @@ async function registerOpenApi(app: App, config: Config): Promise<void> {
 }
 
 /** Liveness (/healthz) and readiness (/readyz). */
-function registerHealth(app: App, db: Db): void {
+function registerHealth(app: App, db: Db, startup: StartupGate): void {
   const Health = (status: string) => ({ 200: Type.Object({ status: Type.Literal(status) }, { title: status === 'ok' ? 'Health' : 'Readiness' }), 503: { $ref: 'Problem#' } });
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: Health('ok') } }, async () => ({ status: 'ok' }));
   // Liveness stays 200 through a database outage (restarting the process would not bring the
   // database back, and the gateway still serves from memory); readiness says not ready.
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers', response: Health('ready') } }, async (req, reply) => {
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The snapshots are loaded and the database answers', response: Health('ready') } }, async (req, reply) => {
+    if (!startup.ready) return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: starting, the authorization data is still loading.', { headers: { 'retry-after': '2' } }));
     if (await db.ping()) return { status: 'ready' };
     return sendProblem(reply, req, platformErrors.service_unavailable('Not ready: the database does not answer.', { headers: { 'retry-after': '5' } }));
   });
@@ -377,10 +389,14 @@ async function installPortal(app: App): Promise<void> {
 /** The snapshots, indexes and timers: started when the app is ready, stopped when it closes. */
 function startAndStopWithApp(
   app: App,
-  { config, services, sso, tracing, onBackgroundError }: { config: Config; services: Services; sso: ReturnType<typeof createSso>; tracing: Tracing | null; onBackgroundError: OutsideDeps['onBackgroundError'] },
+  { config, services, sso, tracing, onBackgroundError, startup, deferStart }: { config: Config; services: Services; sso: ReturnType<typeof createSso>; tracing: Tracing | null; onBackgroundError: OutsideDeps['onBackgroundError']; startup: StartupGate; deferStart: boolean },
 ): void {
+  // ready() loads everything, unless serve starts it after listening (AppDeps.deferStart)
+  app.addHook('onReady', async () => {
+    if (!deferStart) await startup.start();
+  });
   // Snapshots, indexes and sweeps are cross-tenant by nature: they (and the timers they start) act as the system.
-  app.addHook('onReady', () => asSystem(async () => {
+  startup.onStart(() => asSystem(async () => {
     // Snapshots load between head() and start(head): what commits while they load is replayed.
     const head = await services.feed.head();
     await services.authz.load();

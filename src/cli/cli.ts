@@ -316,7 +316,8 @@ async function serve(config: Config): Promise<number> {
     throw e;
   }
   const { buildApp } = await import('../app/build-app.ts');
-  const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis });
+  // listen first, then load: the probes answer while the snapshots load (app/startup-gate.ts)
+  const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis, deferStart: true });
   installProcessGuard(app.log);
   // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
   for (const p of await wallReport(rt.db)) {
@@ -335,6 +336,20 @@ async function serve(config: Config): Promise<number> {
     await rt.db.close();
     // One line naming PORT or HOST (printed by main.ts) rather than a bare EADDRINUSE.
     throw listenProblem(e, rt.config) ?? e;
+  }
+  const stop = async () => {
+    await app.close();
+    await rt.db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await app.startup.start();
+  } catch (e) {
+    await app.close().catch(() => {});
+    await rt.db.close().catch(() => {});
+    throw e;
   }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : rt.config.port;
@@ -365,12 +380,5 @@ async function serve(config: Config): Promise<number> {
       (banner ? '\n' + banner + '\n' : '') +
       '\n',
   );
-  const stop = async () => {
-    await app.close();
-    await rt.db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   return new Promise<number>(() => {});
 }

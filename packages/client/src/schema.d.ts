@@ -6079,7 +6079,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database answers */
+        /** The snapshots are loaded and the database answers */
         get: operations["getReadyz"];
         put?: never;
         post?: never;

@@ -21,13 +21,22 @@ export function putInFront(server: Server, front: FrontHandler): void {
   });
 }
 
+/** Servers whose fronts are held: their requests go to Fastify (an app still starting, app/startup-gate.ts). */
+const held = new WeakSet<Server>();
+
+/** Hold (or release) every front of `server`: while held, Fastify answers all requests. */
+export function holdFronts(server: Server, hold: boolean): void {
+  if (hold) held.add(server);
+  else held.delete(server);
+}
+
 /**
- * Put `front` before the app's Fastify for as long as the app runs: once it starts closing, every
- * request goes to Fastify, which answers 503 (connection: close) while it closes.
+ * Put `front` before the app's Fastify for as long as the app runs: while it starts (holdFronts)
+ * and once it starts closing, every request goes to Fastify, which answers 503 then.
  */
 export function installFront(app: Pick<FastifyInstance, 'server' | 'addHook'>, front: FrontHandler): void {
   let stopped = false;
-  putInFront(app.server, (req, res) => !stopped && front(req, res));
+  putInFront(app.server, (req, res) => !stopped && !held.has(app.server) && front(req, res));
   app.addHook('preClose', (done) => {
     stopped = true;
     done();
