@@ -12,9 +12,10 @@
  *
  * Then, BENCH_ROUNDS (3) times: `node src/main.ts serve` is spawned as the application role
  * (row-level security on, as in production) and the time from spawn to the first 200 of
- * GET /healthz and of GET /readyz is measured (both polled every 50 ms; serve listens only once
- * the authorization snapshot is loaded), then the instance is stopped. For reference, the bench
- * also reads every delegation row itself, in the loader's keyset pages (as the schema owner): the
+ * GET /healthz and of GET /readyz is measured (both polled every 50 ms; serve listens first and
+ * answers /readyz 503 until the snapshots are loaded), then the instance is stopped. For
+ * reference, the bench also reads every delegation row itself as the loader does (one cursor in a
+ * read-only transaction, chunks of 20,000, the loader's columns; as the schema owner): the
  * database's share of a start.
  *
  * Last, a second instance is started while the first serves a steady load: BENCH_LOAD_CONCURRENCY
@@ -210,14 +211,17 @@ console.log(`world written in ${(fillMs / 1000).toFixed(1)} s: ${PARTNERS.toLoca
 
 async function readDelegations(): Promise<number> {
   const t = performance.now();
-  let after = '';
   let read = 0;
+  await owner.query('begin read only');
+  await owner.query(
+    'declare bench_read no scroll cursor for select id, partner_id, tenant_id, origin, role, scopes, ban_ids, overrides, status, starts_at, ends_at, client_id, decided_by, distributor_access from delegations order by id',
+  );
   for (;;) {
-    const { rows } = await owner.query<{ id: string }>('select * from delegations where id > $1 order by id limit 20000', [after]);
+    const { rows } = await owner.query<{ id: string }>('fetch forward 20000 from bench_read');
     read += rows.length;
     if (rows.length < 20_000) break;
-    after = rows[rows.length - 1].id;
   }
+  await owner.query('commit');
   if (read !== made) throw new Error(`read ${read} delegations of ${made}`);
   return performance.now() - t;
 }
