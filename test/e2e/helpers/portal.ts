@@ -203,7 +203,7 @@ export async function reportFailedTest(testName: string): Promise<void> {
     const lines = [`[failed test] ${testName} — page ${i}: ${w.page.url()}`, ...w.log.map((l) => `  ${l}`)];
     for (const [r, t0] of w.pending) lines.push(`  still waiting after ${Date.now() - t0} ms: ${r.method()} ${new URL(r.url()).pathname}`);
     try {
-      lines.push(`  screenshot: ${await screenshot(w.page, `FAILED-${slug}-${i}`)}`);
+      lines.push(`  screenshot: ${await screenshot(w.page, `FAILED-${slug}-${i}`, { always: true })}`);
     } catch (e) {
       lines.push(`  no screenshot: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -231,8 +231,19 @@ export async function logout(page: Page): Promise<void> {
   await page.waitForURL((u) => u.pathname.startsWith('/login'));
 }
 
-/** Full-page PNG under artifacts/screenshots/ (git-ignored); returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Whether the pictures of passing steps are taken: by default on a developer's machine (to look at
+ * what a journey showed) and not in CI (CI=true), where nobody opens them; E2E_SCREENSHOTS=1 or 0
+ * says otherwise. A failed test's pictures (reportFailedTest) are taken always.
+ */
+export const STEP_SCREENSHOTS = process.env.E2E_SCREENSHOTS ? process.env.E2E_SCREENSHOTS !== '0' : process.env.CI !== 'true';
+
+/**
+ * Full-page PNG under artifacts/screenshots/ (git-ignored); returns its path, or null when pictures of
+ * passing steps are not taken (STEP_SCREENSHOTS) and `always` is not set.
+ */
+export async function screenshot(page: Page, name: string, opts: { always?: boolean } = {}): Promise<string | null> {
+  if (!STEP_SCREENSHOTS && !opts.always) return null;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   // Let notifications and transitions settle so the picture shows what a user sees.

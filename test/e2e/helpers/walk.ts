@@ -8,7 +8,7 @@
  *     developer copies into code and the page marks so (data-technical: a client id, scope strings)
  *   - a refusal is not dressed up as nothing: when the server refused one of the page's reads (403),
  *     the page shows no "No …" empty message and no figure of 0 / $0.00 in its place
- * and a full-page screenshot under artifacts/screenshots/<name>.png.
+ * and a full-page screenshot under artifacts/screenshots/<name>.png (not in CI: STEP_SCREENSHOTS in portal.ts).
  */
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
