@@ -1,7 +1,8 @@
 /**
  * Test files that do the same whatever DATABASE_URL and REDIS_URL say: each makes its own PostgreSQL
  * database (createTestDb({ postgres: true }), startInstancePair) or cluster (startOwnPostgres) on the local
- * server, and hands every setting to what it starts; none uses the environment's database. (Their Redis is
+ * server, or needs none (the CLI's flags), and hands every setting to what it starts; none uses the
+ * environment's database. (Their Redis is
  * REDIS_URL's, or the same local server when it is unset: the same one in both of CI's runs.)
  *
  * `npm test` runs them on every database. CI's second run of the API tests, on PostgreSQL + Redis, leaves
@@ -28,6 +29,7 @@ export const SAME_ON_EVERY_DATABASE = [
   'test/api/partners/features-instances.test.ts',
   'test/api/partners/partner-limits-instances.test.ts',
   'test/api/plans/two-instances.test.ts',
+  'test/api/platform/cli-version-flags.test.ts',
   'test/api/platform/concurrent-writes.test.ts',
   'test/api/platform/db-outage.test.ts',
   'test/api/platform/rls.test.ts',
