@@ -23,13 +23,13 @@
  * world (for a before/after: the same load against the code with the global lock).
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { freePort } from './bench-db.ts';
+import { summarize } from './writes-model.ts';
+import { machineTicks, pin, postgresDelta, postgresProcesses, processTicks, startProxy, type WireCounts } from './writes-proc.ts';
 import type { WritesUser } from './writes-load.ts';
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
@@ -39,6 +39,9 @@ const PROXY_DELAY_MS = Number(process.env.PROXY_DELAY_MS ?? 2);
 const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
 const LEVELS = list(process.env.WRITES_LEVELS, [16, 64]);
 const INSTANCES = list(process.env.WRITES_INSTANCES, [1, 2]);
+/** BENCH_ROUNDS: every configuration again, in the same order; WRITES_PIN=1 adds the one-core / two-core check. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const PIN = process.env.WRITES_PIN === '1';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(import.meta.dirname, '..');
 const appRoot = path.resolve(process.env.WRITES_BENCH_APP_ROOT ?? root);
@@ -54,25 +57,9 @@ const { World } = (await import(path.join(appRoot, 'test/helpers/world.ts'))) as
 const database = await createTestDb({ postgres: true, poolSize: 4 });
 const direct = new URL(database.databaseUrl!);
 
-/** Every chunk an instance sends waits PROXY_DELAY_MS before it goes on (in order); answers come back at once. */
-function startProxy(port: number): Promise<net.Server> {
-  const server = net.createServer((client) => {
-    client.setNoDelay(true);
-    const upstream = net.connect({ host: direct.hostname, port: Number(direct.port || 5432) });
-    upstream.setNoDelay(true);
-    client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), PROXY_DELAY_MS));
-    upstream.on('data', (chunk) => client.write(chunk));
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', close).on('close', close);
-    upstream.on('error', close).on('close', close);
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
+const wire: WireCounts = { roundTrips: 0, statements: 0, parses: 0, bytesOut: 0, bytesIn: 0, byText: new Map() };
 const proxyPort = await freePort();
-const proxy = await startProxy(proxyPort);
+const proxy = await startProxy(direct.hostname, Number(direct.port || 5432), proxyPort, PROXY_DELAY_MS, wire);
 const proxied = new URL(direct.toString());
 proxied.hostname = '127.0.0.1';
 proxied.port = String(proxyPort);
@@ -162,12 +149,20 @@ interface LoadResult {
   first_error: string | null;
 }
 
-function runLoad(urls: string[], concurrency: number): Promise<LoadResult> {
+/** Runs the load; `onMeasuring` is called when the load generator's measured window begins (after every sign-in and the warm-up). */
+function runLoad(urls: string[], concurrency: number, cores: string | null, onMeasuring: () => void): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const job = { urls, users, durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency };
     const child = spawn(process.execPath, [path.join(root, 'bench/writes-load.ts'), JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (cores) pin(child.pid, cores);
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('"phase":"measuring"')) {
+        out = out.slice(out.indexOf('\n', out.indexOf('"phase":"measuring"')) + 1);
+        onMeasuring();
+      }
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
   });
@@ -177,14 +172,14 @@ const monitor = new pg.Client({ connectionString: database.ownerUrl! });
 await monitor.connect();
 const dbName = direct.pathname.slice(1);
 
-/** Samples the transactions waiting on a lock every 50 ms from `after` ms on, until stopped. */
-function sampleLocks(after: number): { stop(): { mean: number; max: number; samples: number } } {
+/** Samples the transactions waiting on a lock every 50 ms once begun, until stopped. */
+function sampleLocks(): { begin(): void; stop(): { mean: number; max: number; samples: number } } {
   const counts: number[] = [];
   let running = true;
-  const begin = Date.now() + after;
+  let begun = false;
   const loop = (async () => {
     while (running) {
-      if (Date.now() >= begin) {
+      if (begun) {
         const r = await monitor.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [dbName]);
         counts.push(r.rows[0].n);
       }
@@ -192,6 +187,7 @@ function sampleLocks(after: number): { stop(): { mean: number; max: number; samp
     }
   })();
   return {
+    begin: () => (begun = true),
     stop() {
       running = false;
       void loop;
@@ -201,131 +197,123 @@ function sampleLocks(after: number): { stop(): { mean: number; max: number; samp
   };
 }
 
-// ---- where the CPU goes (Linux /proc; zeros elsewhere) ------------------------------------------------
-
-/** Busy and total jiffies of the whole machine (a jiffy is 10 ms: CLK_TCK 100 on Linux). */
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = f[3] + (f[4] ?? 0);
-    const total = f.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
-/** User + system jiffies of every PostgreSQL process (backends, writer, WAL). */
-function postgresTicks(): number {
-  let sum = 0;
-  for (const d of readdirSafe('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      sum += Number(f[11]) + Number(f[12]);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return sum;
-}
-
-function readdirSafe(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** User + system jiffies of one process. */
-function processTicks(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
-
 // ---- run --------------------------------------------------------------------------------------------
 
 process.stdout.write(
   `Partnergate writes bench · PostgreSQL through a proxy adding ${PROXY_DELAY_MS} ms per round trip · ${cpus().length} cores · node ${process.version}\n` +
-    `server: ${appRoot === root ? 'this checkout' : appRoot} · ${DURATION_MS / 1000} s per run after ${WARMUP_MS / 1000} s warm-up\n` +
-    `mix per virtual user: login, link request, link revoke, API token create, API token revoke, account rename\n\n`,
+    `server: ${appRoot === root ? 'this checkout' : appRoot} · ${DURATION_MS / 1000} s per run after ${WARMUP_MS / 1000} s warm-up · ${ROUNDS} round(s) · load average ${loadavg()[0].toFixed(2)} at start\n` +
+    `mix per virtual user: login, link request, link revoke, API token create, API token revoke, account rename\n` +
+    `CPU per write: server = the instances, PostgreSQL = the backends of this bench's database + the server's shared processes (WAL writer, checkpointer), not other databases' backends\n\n`,
 );
-type Cpu = { machine_busy_pct: number; server_ms_per_write: number; postgres_ms_per_write: number; proxy_ms_per_write: number; load_ms_per_write: number; total_ms_per_write: number; ceiling_per_sec: number };
-const results: Record<string, LoadResult & { lock_waits_mean: number; lock_waits_max: number } & Cpu> = {};
-for (const n of INSTANCES) {
-  const instances: Instance[] = [];
-  for (let i = 0; i < n; i++) instances.push(await startInstance());
-  for (const c of LEVELS) {
-    const sampler = sampleLocks(WARMUP_MS);
-    // CPU over the measured window: from the end of the warm-up to the load's last answer
-    const cpu0: { at: { machine: { busy: number; total: number }; servers: number; postgres: number; self: NodeJS.CpuUsage } | null } = { at: null };
-    const mark = setTimeout(() => (cpu0.at = { machine: machineTicks(), servers: instances.reduce((a, x) => a + processTicks(x.pid), 0), postgres: postgresTicks(), self: process.cpuUsage() }), WARMUP_MS);
-    const r = await runLoad(instances.map((x) => x.url), c);
-    clearTimeout(mark);
-    const locks = sampler.stop();
-    const m1 = machineTicks();
-    const start = cpu0.at;
-    const total = r.writes || 1;
-    const perWrite = (ms: number) => Number((ms / total).toFixed(2));
-    let cpu: Cpu = { machine_busy_pct: 0, server_ms_per_write: 0, postgres_ms_per_write: 0, proxy_ms_per_write: 0, load_ms_per_write: 0, total_ms_per_write: 0, ceiling_per_sec: 0 };
-    if (start) {
-      const self = process.cpuUsage(start.self);
-      cpu = {
-        machine_busy_pct: Math.round((100 * (m1.busy - start.machine.busy)) / Math.max(1, m1.total - start.machine.total)),
-        server_ms_per_write: perWrite(10 * (instances.reduce((a, x) => a + processTicks(x.pid), 0) - start.servers)),
-        postgres_ms_per_write: perWrite(10 * (postgresTicks() - start.postgres)),
-        // this script: the 2 ms proxy (and the lock sampler's query every 50 ms)
-        proxy_ms_per_write: perWrite((self.user + self.system) / 1000),
-        load_ms_per_write: perWrite(r.cpu_ms ?? 0),
-        total_ms_per_write: 0,
-        ceiling_per_sec: 0,
-      };
-      cpu.total_ms_per_write = Number((cpu.server_ms_per_write + cpu.postgres_ms_per_write + cpu.proxy_ms_per_write + cpu.load_ms_per_write).toFixed(2));
-      // every core busy with nothing but this: the most writes per second this CPU cost allows
-      cpu.ceiling_per_sec = Math.round((cpus().length * 1000) / Math.max(0.01, cpu.total_ms_per_write));
+type Cpu = {
+  machine_busy_pct: number;
+  server_ms_per_write: number;
+  /** each instance's own CPU per write of the whole run (the writer's share and its applying every change) */
+  per_instance_ms_per_write: number[];
+  postgres_ms_per_write: number;
+  postgres_shared_ms_per_write: number;
+  proxy_ms_per_write: number;
+  load_ms_per_write: number;
+  total_ms_per_write: number;
+  ceiling_per_sec: number;
+  round_trips_per_write: number;
+  statements_per_write: number;
+  parses_per_write: number;
+  wire_bytes_per_write: number;
+};
+type Run = LoadResult & { lock_waits_mean: number; lock_waits_max: number; load_avg: number; cores: string } & Cpu;
+
+/** One measured run of `c` users against these instances; `cores` pins every process of the run ("0", "0,1"). */
+async function measure(instances: Instance[], c: number, cores: string | null): Promise<Run> {
+  if (cores) for (const x of instances) pin(x.pid, cores);
+  if (cores) pin(process.pid, cores);
+  const sampler = sampleLocks();
+  // CPU over the measured window: from the end of the warm-up to the load's last answer
+  type Mark = { machine: { busy: number; total: number }; servers: number[]; postgres: ReturnType<typeof postgresProcesses>; self: NodeJS.CpuUsage; wire: WireCounts };
+  const cpu0: { at: Mark | null } = { at: null };
+  const mark = () => {
+    sampler.begin();
+    const postgres = postgresProcesses(dbName);
+    // the backends of the pool exist by now: pin them with the rest
+    if (cores) for (const [pid, p] of postgres) if (p.kind === 'ours') pin(pid, cores);
+    cpu0.at = { machine: machineTicks(), servers: instances.map((x) => processTicks(x.pid)), postgres, self: process.cpuUsage(), wire: { ...wire, byText: new Map(wire.byText) } };
+  };
+  const r = await runLoad(
+    instances.map((x) => x.url),
+    c,
+    cores,
+    mark,
+  );
+  const locks = sampler.stop();
+  const m1 = machineTicks();
+  const start = cpu0.at;
+  const total = r.writes || 1;
+  const perWrite = (ms: number) => Number((ms / total).toFixed(3));
+  const cpu: Cpu = { machine_busy_pct: 0, server_ms_per_write: 0, per_instance_ms_per_write: [], postgres_ms_per_write: 0, postgres_shared_ms_per_write: 0, proxy_ms_per_write: 0, load_ms_per_write: 0, total_ms_per_write: 0, ceiling_per_sec: 0, round_trips_per_write: 0, statements_per_write: 0, parses_per_write: 0, wire_bytes_per_write: 0 };
+  if (start) {
+    const self = process.cpuUsage(start.self);
+    const pgd = postgresDelta(start.postgres, postgresProcesses(dbName));
+    cpu.machine_busy_pct = Math.round((100 * (m1.busy - start.machine.busy)) / Math.max(1, m1.total - start.machine.total));
+    cpu.per_instance_ms_per_write = instances.map((x, i) => perWrite(10 * (processTicks(x.pid) - start.servers[i])));
+    cpu.server_ms_per_write = Number(cpu.per_instance_ms_per_write.reduce((a, b) => a + b, 0).toFixed(3));
+    cpu.postgres_ms_per_write = perWrite(10 * (pgd.ours + pgd.shared));
+    cpu.postgres_shared_ms_per_write = perWrite(10 * pgd.shared);
+    // this script: the 2 ms proxy (and the lock sampler's query every 50 ms)
+    cpu.proxy_ms_per_write = perWrite((self.user + self.system) / 1000);
+    cpu.load_ms_per_write = perWrite(r.cpu_ms ?? 0);
+    cpu.total_ms_per_write = Number((cpu.server_ms_per_write + cpu.postgres_ms_per_write + cpu.proxy_ms_per_write + cpu.load_ms_per_write).toFixed(2));
+    // every core busy with nothing but this: the most writes per second this CPU cost allows
+    cpu.ceiling_per_sec = Math.round((cpus().length * 1000) / Math.max(0.01, cpu.total_ms_per_write));
+    // the wire counts include the feed's reads and the lock sampler's nothing (it connects directly)
+    cpu.round_trips_per_write = Number(((wire.roundTrips - start.wire.roundTrips) / total).toFixed(1));
+    cpu.statements_per_write = Number(((wire.statements - start.wire.statements) / total).toFixed(1));
+    cpu.parses_per_write = Number(((wire.parses - start.wire.parses) / total).toFixed(2));
+    cpu.wire_bytes_per_write = Math.round((wire.bytesOut - start.wire.bytesOut + wire.bytesIn - start.wire.bytesIn) / total);
+    // WRITES_STATEMENTS=1: which statements, how many per write (counted on the wire, by their text)
+    if (process.env.WRITES_STATEMENTS === '1') {
+      const delta = [...wire.byText].map(([q, k]) => [q, k - (start.wire.byText.get(q) ?? 0)] as const).filter(([, k]) => k > 0);
+      delta.sort((a, b) => b[1] - a[1]);
+      for (const [q, k] of delta.slice(0, 40)) process.stdout.write(`  ${(k / total).toFixed(3).padStart(7)}/write  ${q}\n`);
     }
-    const key = `i${n}_c${c}`;
-    results[key] = { ...r, lock_waits_mean: locks.mean, lock_waits_max: locks.max, ...cpu };
-    process.stdout.write(
-      `${String(n).padStart(2)} instance${n > 1 ? 's' : ' '}  concurrency ${String(c).padStart(3)}  ${String(r.per_sec).padStart(6)} writes/s   p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms   waiting on locks: mean ${locks.mean.toFixed(2)}, max ${locks.max}   CPU: machine ${cpu.machine_busy_pct}% busy, per write ${cpu.server_ms_per_write} ms server + ${cpu.postgres_ms_per_write} ms PostgreSQL + ${cpu.proxy_ms_per_write} proxy + ${cpu.load_ms_per_write} load = ${cpu.total_ms_per_write} ms (all cores at this cost: ${cpu.ceiling_per_sec} writes/s)   ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`,
-    );
   }
-  await Promise.all(instances.map((x) => x.stop()));
+  if (cores) for (const x of [...instances.map((i) => i.pid), process.pid]) pin(x, Array.from(cpus(), (_, i) => i).join(','));
+  return { ...r, lock_waits_mean: locks.mean, lock_waits_max: locks.max, load_avg: Number(loadavg()[0].toFixed(2)), cores: cores ?? 'all', ...cpu };
 }
 
-const ratio = (a: number, b: number) => Number((a / Math.max(1, b)).toFixed(2));
-const summary = {
-  bench: 'writes',
-  server: appRoot === root ? 'this checkout' : appRoot,
-  proxy_delay_ms: PROXY_DELAY_MS,
-  writes_per_sec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.per_sec])),
-  c64_vs_c16_1_instance: ratio(results.i1_c64?.per_sec ?? 0, results.i1_c16?.per_sec ?? 0),
-  c64_vs_c16_2_instances: ratio(results.i2_c64?.per_sec ?? 0, results.i2_c16?.per_sec ?? 0),
-  two_vs_one_instance_c64: ratio(results.i2_c64?.per_sec ?? 0, results.i1_c64?.per_sec ?? 0),
-  lock_waits_mean: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_mean])),
-  lock_waits_max: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.lock_waits_max])),
-  machine_busy_pct: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.machine_busy_pct])),
-  cpu_ms_per_write: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { server: v.server_ms_per_write, postgres: v.postgres_ms_per_write, proxy: v.proxy_ms_per_write, load: v.load_ms_per_write, total: v.total_ms_per_write }])),
-  ceiling_per_sec: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.ceiling_per_sec])),
-  errors: Object.values(results).reduce((a, v) => a + v.errors, 0),
-  load_average_1m: Number(loadavg()[0].toFixed(2)),
-  cores: cpus().length,
-  seconds: DURATION_MS / 1000,
-};
-process.stdout.write(
-  `\n64 vs 16 in flight: ${summary.c64_vs_c16_1_instance}× (1 instance), ${summary.c64_vs_c16_2_instances}× (2 instances) · 2 vs 1 instance at 64: ${summary.two_vs_one_instance_c64}× · load average ${summary.load_average_1m}\n\n`,
-);
+function line(label: string, r: Run): string {
+  return (
+    `${label}  ${String(r.per_sec).padStart(5)} writes/s  p50 ${r.p50_ms.toFixed(1).padStart(6)} ms  p99 ${r.p99_ms.toFixed(1).padStart(7)} ms  locks ${r.lock_waits_mean.toFixed(2)}/${r.lock_waits_max}  machine ${r.machine_busy_pct}%  ` +
+    `CPU ms/write: server ${r.server_ms_per_write} [${r.per_instance_ms_per_write.join(' + ')}] + PostgreSQL ${r.postgres_ms_per_write} (shared ${r.postgres_shared_ms_per_write}) + proxy ${r.proxy_ms_per_write} + load ${r.load_ms_per_write} = ${r.total_ms_per_write}  ` +
+    `wire/write: ${r.round_trips_per_write} round trips, ${r.statements_per_write} statements, ${r.parses_per_write} parses, ${r.wire_bytes_per_write} B  load avg ${r.load_avg}  ${r.errors} errors${r.first_error ? ` (first: ${r.first_error})` : ''}\n`
+  );
+}
 
+const runs: Record<string, Run[]> = {};
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const n of INSTANCES) {
+    const instances: Instance[] = [];
+    for (let i = 0; i < n; i++) instances.push(await startInstance());
+    for (const c of LEVELS) {
+      const r = await measure(instances, c, null);
+      (runs[`i${n}_c${c}`] ??= []).push(r);
+      process.stdout.write(line(`round ${round}  ${n} instance${n > 1 ? 's' : ' '}  ${String(c).padStart(3)} users`, r));
+    }
+    await Promise.all(instances.map((x) => x.stop()));
+  }
+  // WRITES_PIN=1: one instance at the highest level with every process of the run on core 0, then on cores 0 and 1
+  if (PIN) {
+    const top = Math.max(...LEVELS);
+    for (const cores of ['0', '0,1']) {
+      const instance = await startInstance();
+      const r = await measure([instance], top, cores);
+      (runs[`pin${cores.split(',').length}_c${top}`] ??= []).push(r);
+      process.stdout.write(line(`round ${round}  pinned to core(s) ${cores.padEnd(3)} ${String(top).padStart(3)} users`, r));
+      await instance.stop();
+    }
+  }
+}
 await monitor.end();
 proxy.close();
 await database.drop();
-process.stdout.write(JSON.stringify(summary) + '\n');
+process.stdout.write('\n' + summarize(runs, { server: appRoot === root ? 'this checkout' : appRoot, proxyDelayMs: PROXY_DELAY_MS, seconds: DURATION_MS / 1000 }) + '\n');
 process.exit(0);
