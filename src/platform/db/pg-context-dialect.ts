@@ -19,10 +19,11 @@
  * unnamed one is parsed and planned on every run. Planning was 42 % of PostgreSQL's statement time
  * under bench:writes.
  */
-import { PostgresDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { PostgresDialect, type CompiledQuery, type Kysely, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import type pg from 'pg';
 import { contextSql, effectiveDbContext, sqlLiteral, type DbContext } from './db-context.ts';
 import { WALLED_TABLES } from './rls.ts';
+import type { Database } from './schema.ts';
 import { isOutdatedPlan } from '../errors/db-errors.ts';
 
 export class ContextPostgresDialect extends PostgresDialect {
@@ -51,6 +52,8 @@ class ContextConnection implements DatabaseConnection {
   readonly client: pg.PoolClient;
   readonly #ambient: DbContext | null;
   inTransaction = false;
+  /** Statements (inlined, no parameters) the transaction's COMMIT carries in its one message (`atCommit`). */
+  atCommit: string[] = [];
   constructor(client: pg.PoolClient, ambient: DbContext | null) {
     this.client = client;
     this.#ambient = ambient;
@@ -120,6 +123,7 @@ class ContextDriver implements Driver {
     let c = this.#connections.get(client);
     if (!c) this.#connections.set(client, (c = new ContextConnection(client, this.#ambient)));
     c.inTransaction = false;
+    c.atCommit = [];
     return c;
   }
 
@@ -152,8 +156,17 @@ class ContextDriver implements Driver {
   }
 
   async #end(c: ContextConnection, how: 'commit' | 'rollback'): Promise<void> {
+    const carried = c.atCommit;
+    c.atCommit = [];
     try {
-      await c.raw(how);
+      if (how === 'rollback' || carried.length === 0) return void (await c.raw(how));
+      try {
+        // one simple-protocol message: a failing statement skips the rest, the commit with it
+        await c.raw(`${carried.join(';\n')};\ncommit`);
+      } catch (e) {
+        await c.raw('rollback').catch(() => {});
+        throw e;
+      }
     } finally {
       c.inTransaction = false;
     }
@@ -355,4 +368,20 @@ export function mayReadWalledTable(root: unknown): boolean {
     for (const v of Object.values(n)) if (v !== null && typeof v === 'object') stack.push(v);
   }
   return false;
+}
+
+/**
+ * Run `text` (one statement, its values inlined as literals) in the COMMIT message of the
+ * transaction `trx` runs on: the statement and the commit are one round trip, not two. False when
+ * `trx` is not a transaction on this dialect (SQLite, a plain connection): the caller runs it now.
+ * A failing statement fails the commit and the transaction rolls back. Only for a statement whose
+ * result nobody reads and whose effect nothing in the transaction reads back (an outbox row); it
+ * is kept even when a savepoint it was made in is rolled back.
+ */
+export async function runAtCommit(trx: Kysely<Database>, text: string): Promise<boolean> {
+  return trx.getExecutor().provideConnection(async (c) => {
+    if (!(c instanceof ContextConnection) || !c.inTransaction) return false;
+    c.atCommit.push(text);
+    return true;
+  });
 }

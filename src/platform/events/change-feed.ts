@@ -27,7 +27,8 @@
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
-import { asSystem } from '../db/db-context.ts';
+import { asSystem, sqlLiteral } from '../db/db-context.ts';
+import { runAtCommit } from '../db/pg-context-dialect.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady } from '../redis.ts';
 
 export interface ChangeEvent {
@@ -94,9 +95,18 @@ export class ChangeFeed {
     this.#onRedisError = reportEvery(10_000, (err) => this.#onError(err));
   }
 
-  /** Append a change to the outbox, in the writer's transaction. */
+  /**
+   * Append a change to the outbox, in the writer's transaction. On PostgreSQL the row is written by
+   * the transaction's COMMIT message (one round trip fewer per write; nothing in a transaction reads
+   * its own outbox rows back); elsewhere, and for an id that cannot be an SQL literal, now.
+   */
   async record(trx: Tx, entity: string, entityId: string): Promise<void> {
-    await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: new Date().toISOString() }).execute();
+    const createdAt = new Date().toISOString();
+    if (this.#db.dialect === 'postgres' && !entity.includes('\0') && !entityId.includes('\0')) {
+      const text = `insert into change_events (entity, entity_id, created_at) values (${sqlLiteral(entity)}, ${sqlLiteral(entityId)}, ${sqlLiteral(createdAt)})`;
+      if (await runAtCommit(trx, text)) return;
+    }
+    await trx.insertInto('change_events').values({ entity, entity_id: entityId, created_at: createdAt }).execute();
   }
 
   /**
