@@ -144,6 +144,11 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
     why: "the authorization server's client record (the app, its partner, the partner's own billing account) is one compiled query on every token request; asking the owners in turn would add two round trips to the token path",
   },
   {
+    file: 'src/modules/notifications/event-names.ts',
+    tables: ['delegations', 'partners', 'roles', 'tenants', 'users'],
+    why: "a delegation event's payload (the delegation, its role's name, both parties' names, the actor's name) is one statement inside every delegation write's transaction; asking the five owners in turn made five round trips",
+  },
+  {
     file: 'src/modules/alerts/alert-reads.ts',
     tables: ['invoices', 'partner_alerts', 'partner_members', 'partners', 'sla_records', 'tenants', 'users'],
     why: "resources depends on alerts (its MSP views show the alerts that hold), so alerts reads the SLA records and open invoices it evaluates; the inbox page joins each alert's tenant name, and the people it names come with their partner, in one query each",

@@ -15,11 +15,10 @@ import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditEntry } from '../audit/index.ts';
-import { roleQueries } from '../authz/index.ts';
-import { delegationQueries } from '../delegations/index.ts';
 import { identityQueries } from '../identity/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
+import { delegationEventNames } from './event-names.ts';
 import { eventType } from './events.catalog.ts';
 import * as repo from './notifications.repo.ts';
 import { findAgreementTitle, referralCodeLabel } from './program-names.ts';
@@ -106,22 +105,23 @@ export class EventOutbox {
 
   async #payload(trx: Tx, ctx: RequestContext, type: string, entry: AuditEntry): Promise<Record<string, unknown> | null> {
     const details = entry.details ?? {};
-    const actor = await this.#actor(trx, ctx);
     const reason = typeof details.reason === 'string' ? details.reason : null;
     if (type.startsWith('delegation.')) {
-      const d = entry.targetId ? await delegationQueries.findDelegationById(trx, entry.targetId) : undefined;
+      // the delegation, its role's name, both parties' names and the actor's: one statement
+      const userId = ctx.actor.userId ?? null;
+      const d = entry.targetId ? await delegationEventNames(trx, entry.targetId, userId) : undefined;
       if (!d) return null;
-      const roleName = await roleQueries.roleName(trx, d.role);
       const base = {
-        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: roleName ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
-        tenant: await this.#tenant(trx, d.tenant_id),
-        partner: await this.#partner(trx, d.partner_id),
-        actor,
+        delegation: { id: d.id, origin: d.origin, role: d.role, role_name: d.role_name ?? d.role, status: d.status, starts_at: d.starts_at, ends_at: d.ends_at },
+        tenant: { id: d.tenant_id, name: d.tenant_name ?? d.tenant_id },
+        partner: { id: d.partner_id, name: d.partner_name ?? d.partner_id },
+        actor: { user_id: userId, name: userId ? (d.actor_name ?? null) : null },
         reason: reason ?? (type === 'delegation.requested' ? d.justification : null),
       };
       if (type === 'delegation.extended') return { ...base, previous_ends_at: typeof details.from === 'string' ? details.from : null };
       return base;
     }
+    const actor = await this.#actor(trx, ctx);
     if (type.startsWith('consent.')) {
       if (!entry.tenantId || !entry.partnerId) return null;
       return {
