@@ -39,6 +39,8 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? (quick ? 2_000 : 100_000));
 const BATCH = 5_000;
 const PUSHERS = Number(process.env.BENCH_PUSHERS ?? 4);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20);
+/** how long the views wait for the events worker to empty the outbox (BENCH_DRAIN_S, 600 s) */
+const DRAIN_MAX_MS = Number(process.env.BENCH_DRAIN_S ?? 600) * 1000;
 
 // BENCH_STATEMENTS=1: each statement's time on the database side (as the pool's clients see it), summed by its text
 const statements = new Map<string, { n: number; ms: number }>();
@@ -129,6 +131,8 @@ function line(kind: 'account' | 'invoice' | 'ticket', i: number): string {
 }
 
 const counts = { applied: 0, unchanged: 0, held: 0, rejected: 0, throttled: 0, retried: 0 };
+/** the 503s answered, by problem code */
+const busy: Record<string, number> = {};
 // every SAMPLE_MS during the ingest: the lines done in that window and the instance's memory (flat is the target)
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 10_000);
 const mb = (n: number) => Math.round(n / 1048576);
@@ -173,10 +177,15 @@ async function push(body: string): Promise<void> {
   // a client's manners: 429 waits its Retry-After, 503 (the database away or busy) backs off and sends the batch again
   for (let attempt = 1; ; attempt++) {
     const r = await app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
-    if (r.statusCode === 429 || (r.statusCode === 503 && attempt <= 8)) {
+    if (r.statusCode === 429 || (r.statusCode === 503 && attempt <= 40)) {
       if (r.statusCode === 429) counts.throttled++;
-      else counts.retried++;
-      const wait = r.statusCode === 429 ? Number(r.headers['retry-after'] ?? 1) * 1000 : Math.min(30_000, 500 * 2 ** attempt);
+      else {
+        counts.retried++;
+        const code = String((r.json() as { code?: string }).code);
+        busy[code] = (busy[code] ?? 0) + 1;
+      }
+      // both carry Retry-After (the sync API's busy gate, the database away); without it, back off
+      const wait = Number(r.headers['retry-after'] ?? 0) * 1000 || Math.min(30_000, 500 * 2 ** attempt);
       await new Promise((res) => setTimeout(res, wait));
       continue;
     }
@@ -225,6 +234,20 @@ const before = counts.unchanged;
 const resend = await ingest('invoice', resendN, 'resend');
 const resentUnchanged = counts.unchanged - before;
 if (process.stderr.isTTY) process.stderr.write('\n');
+
+// the records' events are still being fanned out by the instance's events worker: the views are measured once the
+// outbox is empty (the time that takes is reported: the worker's backlog, not the views' cost)
+phase = 'drain';
+const tDrain = performance.now();
+const pendingEvents = async () => Number((await bench.owner.kysely.selectFrom('domain_events').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow()).n);
+let pendingAtEnd = await pendingEvents();
+const eventsPendingAfterIngest = pendingAtEnd;
+while (pendingAtEnd > 0 && performance.now() - tDrain < DRAIN_MAX_MS) {
+  await new Promise((res) => setTimeout(res, 1000));
+  pendingAtEnd = await pendingEvents();
+}
+const drain = { events_pending: eventsPendingAfterIngest, seconds: Math.round((performance.now() - tDrain) / 100) / 10, left: pendingAtEnd };
+console.log(`  events: ${drain.events_pending.toLocaleString('en-US')} pending after the ingest, fanned out in ${drain.seconds} s${drain.left ? ` (${drain.left.toLocaleString('en-US')} still pending: the views are measured with the worker busy)` : ''}`);
 phase = 'views';
 
 if (bench.label === 'postgres' && bench.ownerUrl) {
@@ -260,11 +283,13 @@ for (const url of ENDPOINTS) {
 clearInterval(pgCpuTimer);
 await pgOwner?.end();
 await app.close();
-await bench.drop();
+// BENCH_KEEP=1 leaves the database for EXPLAIN afterwards (drop it by hand)
+if (process.env.BENCH_KEEP === '1') console.log(`kept database: ${bench.ownerUrl ?? bench.dataDir}`);
+else await bench.drop();
 
 clearInterval(sampler);
 const worst = Math.max(...Object.values(views).map((v) => v.p95_ms));
-const ingestSamples = samples.filter((x) => x.phase !== 'set-up' && x.phase !== 'views');
+const ingestSamples = samples.filter((x) => x.phase !== 'set-up' && x.phase !== 'views' && x.phase !== 'drain');
 // a run shorter than one sampling window still reports its memory
 if (ingestSamples.length === 0) ingestSamples.push({ phase: 'end', at_s: Math.round((performance.now() - t0All) / 100) / 10, lines: 0, per_second: 0, rss_mb: mb(process.memoryUsage().rss), heap_mb: mb(process.memoryUsage().heapUsed) });
 const memory = { rss_mb: { min: Math.min(...ingestSamples.map((x) => x.rss_mb)), max: Math.max(...ingestSamples.map((x) => x.rss_mb)) }, heap_mb: { min: Math.min(...ingestSamples.map((x) => x.heap_mb)), max: Math.max(...ingestSamples.map((x) => x.heap_mb)) } };
@@ -273,7 +298,7 @@ console.log(`billing accounts: ${TENANTS.toLocaleString('en-US')} in ${accounts.
 console.log(`invoices:         ${INVOICES.toLocaleString('en-US')} in ${invoices.seconds} s (${invoices.per_second} lines/s)`);
 console.log(`tickets:          ${TICKETS.toLocaleString('en-US')} in ${tickets.seconds} s (${tickets.per_second} lines/s)`);
 console.log(`resent invoices:  ${resendN.toLocaleString('en-US')} in ${resend.seconds} s (${resend.per_second} lines/s), ${resentUnchanged.toLocaleString('en-US')} unchanged`);
-console.log(`lines: ${counts.applied} applied, ${counts.unchanged} unchanged, ${counts.held} held, ${counts.rejected} rejected; ${counts.throttled} batches waited for the rate limit`);
+console.log(`lines: ${counts.applied} applied, ${counts.unchanged} unchanged, ${counts.held} held, ${counts.rejected} rejected; ${counts.throttled} batches waited for the rate limit; ${counts.retried} answered 503 and were sent again ${JSON.stringify(busy)}`);
 console.log(`every ${SAMPLE_MS / 1000} s of the ingest (phase: lines/s, RSS MB, heap MB):`);
 for (const x of ingestSamples) console.log(`  ${String(x.at_s).padStart(7)} s  ${x.phase.padEnd(8)} ${String(x.per_second).padStart(7)} lines/s  rss ${String(x.rss_mb).padStart(5)}  heap ${String(x.heap_mb).padStart(5)}`);
 console.log(`memory during the ingest: RSS ${memory.rss_mb.min}–${memory.rss_mb.max} MB, heap ${memory.heap_mb.min}–${memory.heap_mb.max} MB`);
@@ -284,5 +309,5 @@ if (statements.size) {
   console.log('statements by total time (ms, count, ms each):');
   for (const [k, v] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) console.log(`  ${String(Math.round(v.ms)).padStart(9)} ${String(v.n).padStart(7)} ${(v.ms / v.n).toFixed(1).padStart(8)}  ${k}`);
 }
-console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, views, worst_p95_ms: worst, memory, samples: ingestSamples, load1: loadavg()[0] }));
+console.log(JSON.stringify({ bench: 'ingest', db: bench.label, quick, tenants: TENANTS, batch_lines: BATCH, pushers: PUSHERS, ingest: { accounts, invoices: { n: INVOICES, ...invoices }, tickets: { n: TICKETS, ...tickets }, resend: { n: resendN, unchanged: resentUnchanged, ...resend } }, lines: counts, busy, events_drain: drain, views, worst_p95_ms: worst, memory, samples: ingestSamples, load1: loadavg()[0] }));
 process.exit(0);

@@ -11,6 +11,7 @@ export const dataSourceErrors = defineErrors('datasources', {
   sync_batch_too_large: { status: 413, title: 'The batch is too large' },
   sync_batch_empty: { status: 400, title: 'The batch has no lines' },
   sync_content_type: { status: 415, title: 'Send the batch as application/x-ndjson' },
+  sync_busy: { status: 503, title: 'The instance is applying as many batches as it takes at once' },
   held_line_not_found: { status: 404, title: 'Held line not found' },
   write_route_unknown: { status: 400, title: 'No gateway route of that name takes these writes' },
   write_source_unfit: { status: 400, title: 'The data source cannot bring these records back' },

@@ -105,8 +105,9 @@ export class SyncApplier {
         }
         await this.#flush(source, group, batchId, out, lines);
         const now = this.#now();
-        for (const [kind, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b))) await repo.touchKindState(trx, source.id, kind, k.version, now, k.delta);
+        // the per-kind rows last: every batch of the source updates them, so each holds them only until its commit
         await repo.touchTenantStates(trx, source.id, [...this.#tenants].sort().map((key) => key.split('|') as [string, string]), now);
+        for (const [kind, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b))) await repo.touchKindState(trx, source.id, kind, k.version, now, k.delta);
       } finally {
         this.#trx = null;
         this.#kinds.clear();

@@ -40,8 +40,6 @@ const TABLE_ORDER: readonly RecordTable[] = ['billing_accounts', 'invoices', 'pr
 /** rows per statement: under SQLite's and PostgreSQL's bounds on a statement's parameters */
 const PARAMS_PER_STATEMENT = 30_000;
 const IDS_PER_STATEMENT = 1_000;
-/** a batch's lines at most (sync.routes.ts): one array parameter holds them all */
-const SYNC_MAX_IDS = 10_000;
 
 function chunks<T>(xs: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -81,8 +79,8 @@ export async function prefetchBatch(trx: Tx, committed: Executor, sourceId: stri
   }
   for (const [kind, set] of ids) {
     for (const id of set) out.records.set(keyOf(kind, id), null);
-    // PostgreSQL takes a batch's ids of a kind as one array (sync-records.repo.ts); SQLite a thousand at a time
-    for (const part of chunks([...set], trx.getExecutor().adapter instanceof PostgresAdapter ? SYNC_MAX_IDS : IDS_PER_STATEMENT)) {
+    // PostgreSQL takes the ids of a kind as one array (sync-records.repo.ts); SQLite a thousand at a time
+    for (const part of chunks([...set], trx.getExecutor().adapter instanceof PostgresAdapter ? syncRecords.SYNC_RECORD_IDS_PER_STATEMENT : IDS_PER_STATEMENT)) {
       const rows = await syncRecords.findSyncRecordsOf(trx, sourceId, kind, part);
       for (const r of rows) out.records.set(keyOf(kind, r.external_id), r);
     }
@@ -121,20 +119,35 @@ export async function priorState(trx: Tx, kind: string, id: string): Promise<Pri
 
 /** Write a group's records and sync records. Throws when any statement fails or a record moved on meanwhile. */
 export async function writeGroup(trx: Tx, group: readonly PendingLine[]): Promise<void> {
+  // PostgreSQL: each table's rows from one JSON parameter (sync-records.repo.ts); SQLite: multi-row VALUES under its bound on parameters
+  const pg = trx.getExecutor().adapter instanceof PostgresAdapter;
   for (const table of TABLE_ORDER) {
     const inserts = group.filter((p) => p.write?.table === table && p.write.insert).map((p) => p.write!.insert!);
-    if (inserts.length) {
+    if (inserts.length && pg) await syncRecords.insertRowsAsJson(trx, table, inserts);
+    else if (inserts.length) {
       const per = Math.max(1, Math.floor(PARAMS_PER_STATEMENT / Object.keys(inserts[0]).length));
       for (const part of chunks(inserts, per)) await trx.insertInto(table).values(part as never).execute();
     }
-    for (const p of group) if (p.write?.table === table && p.write.update) await trx.updateTable(table).set(p.write.update as never).where('id', '=', p.write.id).execute();
+    const updates = group.filter((p) => p.write?.table === table && p.write.update).map((p) => ({ id: p.write!.id, ...p.write!.update }));
+    if (pg) for (const same of sameColumns(updates)) await syncRecords.updateRowsAsJson(trx, table, same);
+    else for (const u of updates) await trx.updateTable(table).set(u as never).where('id', '=', u.id).execute();
   }
   const syncs = group.map((p) => p.sync);
   const per = Math.floor(PARAMS_PER_STATEMENT / 9);
-  for (const part of chunks(syncs, per)) {
-    const moved = await syncRecords.upsertNewerSyncRecords(trx, part);
+  for (const part of pg ? [syncs] : chunks(syncs, per)) {
+    const moved = pg ? await syncRecords.upsertNewerSyncRecordsAsJson(trx, part) : await syncRecords.upsertNewerSyncRecords(trx, part);
     if (moved !== part.length) throw new Error('a record of the group was applied by another batch meanwhile');
   }
+}
+
+/** Rows grouped by the columns they name (one update statement each). */
+function sameColumns(rows: readonly Record<string, unknown>[]): Record<string, unknown>[][] {
+  const by = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows) {
+    const key = Object.keys(r).join(',');
+    by.get(key)?.push(r) ?? by.set(key, [r]);
+  }
+  return [...by.values()];
 }
 
 /** Held lines under the group's keys are resolved: a later line applied or superseded them. */

@@ -9,17 +9,22 @@ import type { SyncRecordsTable } from '../../platform/db/schema.ts';
 import type { SyncRecordRow } from './datasources.repo.ts';
 
 /**
- * The sync records of these external ids of one kind. On PostgreSQL the ids are one array parameter
- * compared with `= any(…)`, so all three columns of the primary key are the index condition: one
- * index probe per id, whatever the planner believes of the table's size. An `in (…)` list of a
- * thousand parameters is no constant the planner can hash, and while a bulk load outruns the table's
- * statistics it chose a scan comparing every row with every id — 1.8 s a statement at 60,000
- * records; `unnest(…)` joined to the table did the same once the generic plan put the array on the
- * inner side (minutes a statement at 960,000 records). SQLite keeps the list (at most a thousand).
+ * The sync records of these external ids of one kind. On PostgreSQL the ids are one array parameter,
+ * each looked up on its own (a lateral subquery the planner cannot flatten, `limit 1` on the primary
+ * key), so all three columns of the primary key are the index condition: one index probe per id,
+ * whatever the planner believes of the table's size. The forms before it were planned from statistics
+ * that lag behind a bulk load: an `in (…)` list of a thousand parameters compared every row with every
+ * id (1.8 s a statement at 60,000 records); `unnest(…)` joined to the table became a hash join over the
+ * whole table (minutes at 960,000); `external_id = any(…)` probed only (source, kind) and filtered
+ * every record of the kind (8–16 s a batch at 100,000 invoices). Callers send at most
+ * SYNC_RECORD_IDS_PER_STATEMENT ids: more makes the estimate cross the server's JIT threshold, and
+ * compiling costs more than the probes. SQLite keeps the list (at most a thousand).
  */
+export const SYNC_RECORD_IDS_PER_STATEMENT = 2_000;
 export async function findSyncRecordsOf(db: Executor, sourceId: string, kind: string, externalIds: readonly string[]): Promise<SyncRecordRow[]> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    const r = await sql<SyncRecordRow>`select s.* from sync_records s where s.source_id = ${sourceId} and s.kind = ${kind} and s.external_id = any(${[...externalIds]}::text[])`.execute(db);
+    const r = await sql<SyncRecordRow>`select s.* from unnest(${[...externalIds]}::text[]) as x(id)
+      cross join lateral (select * from sync_records r where r.source_id = ${sourceId} and r.kind = ${kind} and r.external_id = x.id limit 1) as s`.execute(db);
     return r.rows;
   }
   return db.selectFrom('sync_records').selectAll().where('source_id', '=', sourceId).where('kind', '=', kind).where('external_id', 'in', externalIds).execute();
@@ -55,4 +60,34 @@ export function findHeldUnder(db: Executor, sourceId: string, externalIds: reado
 
 export async function markHeldApplied(db: Executor, ids: readonly string[], outcome: string, at: string): Promise<void> {
   await db.updateTable('sync_held_lines').set({ status: 'applied', outcome, resolved_at: at }).where('id', 'in', ids).execute();
+}
+
+/**
+ * PostgreSQL: a group's rows of one table as one statement with one parameter — the rows as a JSON
+ * array, read back into the table's own row type by `json_populate_recordset` — instead of a
+ * multi-row VALUES of tens of thousands of bound values (which the driver serializes one by one and
+ * the server parses and plans as as many expressions). Every row names the same columns.
+ */
+const rowsOf = (table: string, rows: readonly Record<string, unknown>[]) => sql`json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
+const columnsOf = (rows: readonly Record<string, unknown>[]) => [...new Set(rows.flatMap((r) => Object.keys(r)))];
+
+export async function insertRowsAsJson(db: Executor, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const list = sql.join(columnsOf(rows).map((c) => sql.id(c)));
+  await sql`insert into ${sql.table(table)} (${list}) select ${list} from ${rowsOf(table, rows)}`.execute(db);
+}
+
+/** PostgreSQL: rows updated by id from one JSON parameter (each row: its id and the columns it sets, the same for all). */
+export async function updateRowsAsJson(db: Executor, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const sets = sql.join(columnsOf(rows).filter((c) => c !== 'id').map((c) => sql`${sql.id(c)} = j.${sql.id(c)}`));
+  await sql`update ${sql.table(table)} as t set ${sets} from ${rowsOf(table, rows)} as j where t.id = j.id`.execute(db);
+}
+
+/** PostgreSQL: `upsertNewerSyncRecords` from one JSON parameter; returns how many moved. */
+export async function upsertNewerSyncRecordsAsJson(db: Executor, rows: Insertable<SyncRecordsTable>[]): Promise<number> {
+  const list = sql.join(columnsOf(rows as unknown as Record<string, unknown>[]).map((c) => sql.id(c)));
+  const r = await sql`insert into sync_records (${list}) select ${list} from ${rowsOf('sync_records', rows as unknown as Record<string, unknown>[])}
+    on conflict (source_id, kind, external_id) do update set record_id = excluded.record_id, tenant_id = excluded.tenant_id, version = excluded.version,
+      content_hash = excluded.content_hash, deleted = excluded.deleted, updated_at = excluded.updated_at
+    where sync_records.version < excluded.version`.execute(db);
+  return Number(r.numAffectedRows ?? 0n);
 }

@@ -20,6 +20,45 @@ export const SYNC_MAX_BYTES = 8 * 1024 * 1024;
 export const SYNC_MAX_LINES = 10_000;
 /** Batches a source may send per minute (429 beyond). */
 export const SYNC_BATCHES_PER_MINUTE = 60;
+/**
+ * Batches one instance applies at once, whatever their sources; the next ones wait their turn, at most
+ * SYNC_QUEUE_WAIT_MS, then are answered 503 sync_busy with Retry-After. More at once only made them
+ * wait on each other's rows and the pool's connections (each holds one for its whole transaction) until
+ * a statement or a connection timed out halfway through a batch.
+ */
+export const SYNC_CONCURRENT_BATCHES = 2;
+export const SYNC_QUEUE_WAIT_MS = 30_000;
+export const SYNC_BUSY_RETRY_AFTER_SEC = 5;
+
+/** A counting gate: `enter` resolves when a place is free (true) or after `waitMs` without one (false). */
+export function admissionGate(places: number) {
+  let free = places;
+  const queue: (() => void)[] = [];
+  return {
+    async enter(waitMs: number): Promise<boolean> {
+      if (free > 0) {
+        free--;
+        return true;
+      }
+      return new Promise<boolean>((resolve) => {
+        const go = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          queue.splice(queue.indexOf(go), 1);
+          resolve(false);
+        }, waitMs);
+        queue.push(go);
+      });
+    },
+    leave(): void {
+      const next = queue.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'];
@@ -30,6 +69,8 @@ export interface SyncRouteDeps {
   maxBytes?: number;
   maxLines?: number;
   batchesPerMinute?: number;
+  concurrentBatches?: number;
+  queueWaitMs?: number;
 }
 
 /** Split an NDJSON body into lines (blank lines skipped, numbers kept as in the body). */
@@ -54,6 +95,8 @@ export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps)
   const maxLines = d.maxLines ?? SYNC_MAX_LINES;
   const policy = { name: 'sync', limit: d.batchesPerMinute ?? SYNC_BATCHES_PER_MINUTE, windowMs: 60_000 };
   const sources = new WeakMap<FastifyRequest, SourceRow>();
+  const places = d.concurrentBatches ?? SYNC_CONCURRENT_BATCHES;
+  const gate = admissionGate(places);
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
@@ -88,8 +131,15 @@ export async function registerSyncRoutes(app: FastifyInstance, d: SyncRouteDeps)
         const source = sources.get(req)!;
         const ua = req.headers['user-agent'];
         const ctx = sourceContext(source, String(req.id), req.ip ?? null, typeof ua === 'string' ? ua : null);
-        const summary = await d.dataSources.receiveBatch(ctx, source, lines);
-        return reply.code(200).send(summary);
+        if (!(await gate.enter(d.queueWaitMs ?? SYNC_QUEUE_WAIT_MS))) {
+          throw E.sync_busy(`This instance is applying ${places} batches; send this one again in ${SYNC_BUSY_RETRY_AFTER_SEC} seconds.`, { headers: { 'retry-after': String(SYNC_BUSY_RETRY_AFTER_SEC) } });
+        }
+        try {
+          const summary = await d.dataSources.receiveBatch(ctx, source, lines);
+          return reply.code(200).send(summary);
+        } finally {
+          gate.leave();
+        }
       },
     );
 
