@@ -23,8 +23,7 @@
  * for review and applied when it appears.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from '../../platform/db/database.ts';
-import { mutate, enterDbContext } from '../../platform/db/database.ts';
+import { mutate, enterDbContext, type Db, type Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { mapDbError } from '../../platform/errors/db-errors.ts';
 import { problemFrom } from '../../platform/errors/problem.ts';
