@@ -24,7 +24,7 @@ let agencyOrigin: string;
 const sitePages = new Map<string, string>();
 
 beforeAll(async () => {
-  portal = await startPortal();
+  portal = await startPortal({}, { crossOrigin: true });
   tenant = await portal.t.world.tenant();
   admin = await portal.newPage();
   visitor = await portal.newPage();

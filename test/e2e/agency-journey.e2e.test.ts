@@ -25,7 +25,7 @@ let agencyOrigin: string;
 const sitePages = new Map<string, string>();
 
 beforeAll(async () => {
-  portal = await startPortal();
+  portal = await startPortal({}, { crossOrigin: true });
   agencySite = createServer((req, res) => {
     const body = sitePages.get(req.url ?? '/');
     res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { login, networkQuiet, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll } from './helpers/layout.ts';
 import type { TestPartner, TestTenant, TestUser } from '../helpers/world.ts';
 import { activeLink, inDays, requestLink } from '../api/delegations/helpers.ts';
@@ -62,7 +62,7 @@ async function visit(page: Page, persona: string, path: string): Promise<string>
     await page.goto(path);
     // the page's own title replaces index.html's "Partnergate" once the page has mounted
     await page.waitForFunction(() => (globalThis as unknown as Browser).document.title.endsWith(' · Partnergate'));
-    await page.waitForLoadState('networkidle');
+    await networkQuiet(page);
     await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
     const t = await page.title();
     expect(t, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);

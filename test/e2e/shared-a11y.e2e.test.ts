@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, SCREENSHOT_DIR, type Portal } from './helpers/portal.ts';
+import { login, networkQuiet, screenshot, startPortal, SCREENSHOT_DIR, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { seedDemo } from '../../src/demo/demo.seed.ts';
 
@@ -87,7 +87,7 @@ async function axe(page: Page, key: string): Promise<Found[]> {
 async function open(page: Page, to: string, ready: string): Promise<void> {
   await page.goto(to);
   await page.getByTestId(ready).first().waitFor();
-  await page.waitForLoadState('networkidle');
+  await networkQuiet(page);
   await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
   await settled(page);
 }

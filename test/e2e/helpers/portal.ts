@@ -79,9 +79,9 @@ export interface Portal {
 /**
  * `opts.localhost`: serve the portal at http://localhost:PORT, with PUBLIC_URL saying so — what
  * WebAuthn needs (a passkey's relying party is a domain, never an IP address) and what e-mailed
- * links point to.
+ * links point to. `opts.crossOrigin`: pages on another origin call the app (see newPage).
  */
-export async function startPortal(config: Record<string, string> = {}, opts: { localhost?: boolean } = {}): Promise<Portal> {
+export async function startPortal(config: Record<string, string> = {}, opts: { localhost?: boolean; crossOrigin?: boolean } = {}): Promise<Portal> {
   await ensurePortalBuilt();
   // With REDIS_URL set, login and application rate limits are counted in Redis per client IP, and
   // every test app on this machine shares 127.0.0.1 and the same keys. The browser therefore stands
@@ -112,9 +112,12 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
         // the portal then shows dialogs at once (no opening animation to click into: web/src/main.tsx)
         reducedMotion: 'reduce',
       });
-      // Added by the network layer (not extraHTTPHeaders), so cross-origin calls to the app see no extra
-      // request header and need no CORS preflight for it.
-      await ctx.route(`${url}/**`, (route) => route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': clientIp } }));
+      // The address header on every request the context makes. A portal whose pages call the app from
+      // another origin (an agency's site) adds it by interception instead, so those calls need no CORS
+      // preflight for it; interception turns the browser's HTTP cache off, and every page load then
+      // fetches and compiles the portal's scripts again, so it is not the default.
+      if (opts.crossOrigin) await ctx.route(`${url}/**`, (route) => route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': clientIp } }));
+      else await ctx.setExtraHTTPHeaders({ 'x-forwarded-for': clientIp });
       ctx.setDefaultTimeout(15_000);
       contexts.push(ctx);
       const page = await ctx.newPage();
@@ -158,13 +161,27 @@ interface PageWatch {
   page: Page;
   log: string[];
   pending: Map<import('playwright-core').Request, number>;
+  /** every request still open (documents, scripts, API calls), and when one last started or ended */
+  open: Set<import('playwright-core').Request>;
+  lastActivity: number;
 }
-const watched = new Set<PageWatch>();
+const watched = new Map<Page, PageWatch>();
 
 function watchNetwork(page: Page): void {
-  const w: PageWatch = { page, log: [], pending: new Map() };
-  watched.add(w);
-  page.on('close', () => watched.delete(w));
+  const w: PageWatch = { page, log: [], pending: new Map(), open: new Set(), lastActivity: Date.now() };
+  watched.set(page, w);
+  page.on('close', () => watched.delete(page));
+  const opened = (r: import('playwright-core').Request) => {
+    w.open.add(r);
+    w.lastActivity = Date.now();
+  };
+  const ended = (r: import('playwright-core').Request) => {
+    w.open.delete(r);
+    w.lastActivity = Date.now();
+  };
+  page.on('request', opened);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
   const started = Date.now();
   const note = (line: string) => {
     w.log.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${line}`);
@@ -192,13 +209,33 @@ function watchNetwork(page: Page): void {
 }
 
 /**
+ * Waits until the page has had no request open for `quietMs`, counted from this call at the earliest:
+ * Playwright's `networkidle` waits 500 ms of quiet, and only once per document (a page opened by
+ * address). A request open longer than `timeoutMs` fails the wait, naming it.
+ */
+export async function networkQuiet(page: Page, quietMs = 150, timeoutMs = 30_000): Promise<void> {
+  const w = watched.get(page);
+  if (!w) return page.waitForLoadState('networkidle');
+  const since = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      const quiet = Date.now() - Math.max(w.lastActivity, since);
+      if (w.open.size === 0 && quiet >= quietMs) return resolve();
+      if (Date.now() - since > timeoutMs) return reject(new Error(`the page still waits for ${[...w.open].map((r) => r.url()).join(', ')} after ${timeoutMs} ms`));
+      setTimeout(check, w.open.size === 0 ? quietMs - quiet : 25);
+    };
+    check();
+  });
+}
+
+/**
  * Called for a failed browser test (test/e2e/helpers/setup.ts): a screenshot of every open page
  * (artifacts/screenshots/FAILED-…) and, on stderr, its address and what it asked the server.
  */
 export async function reportFailedTest(testName: string): Promise<void> {
   const slug = testName.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
   let i = 0;
-  for (const w of watched) {
+  for (const w of watched.values()) {
     i++;
     const lines = [`[failed test] ${testName} — page ${i}: ${w.page.url()}`, ...w.log.map((l) => `  ${l}`)];
     for (const [r, t0] of w.pending) lines.push(`  still waiting after ${Date.now() - t0} ms: ${r.method()} ${new URL(r.url()).pathname}`);
