@@ -6,7 +6,7 @@
  * said in its words and nothing is kept. Who may do it comes from the role's permissions
  * (orders.create, orders.cancel).
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Button, Group, Modal, NumberInput, Select, Stack, Text, Textarea } from '@mantine/core';
 import { ORDERABLE_PRODUCTS, selfRecordsApi, type NewOwnOrder, type OwnOrder } from '../../api/selfService.ts';
 import { selfKeys } from '../../api/keys/selfService.ts';
@@ -45,6 +45,17 @@ export function PlaceOrderModal({ tenantId, opened, accounts, onClose }: { tenan
     place,
     { resetWhen: opened },
   );
+  // The form is made before the customer's accounts arrive: the first account is chosen when they do,
+  // and again each time the dialog opens (after the reset to the form's first values).
+  const firstAccount = accounts[0]?.id ?? null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the dialog opens
+  useEffect(() => {
+    if (opened && firstAccount) form.setFieldValue('ban_id', firstAccount);
+  }, [opened]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the accounts arrive
+  useEffect(() => {
+    if (firstAccount && !form.getValues().ban_id) form.setFieldValue('ban_id', firstAccount);
+  }, [firstAccount]);
   return (
     <Modal opened={opened} onClose={onClose} title="Place an order" size="lg">
       <form
@@ -61,7 +72,7 @@ export function PlaceOrderModal({ tenantId, opened, accounts, onClose }: { tenan
           <Text size="xs" c="dimmed">
             When your provider takes orders in its own system, the order goes there first and shows as waiting until they confirm it.
           </Text>
-          <ErrorAlert error={place.error} />
+          <ErrorAlert error={place.error} labels={{ ban_id: 'Billing account', product_code: 'Product' }} />
           <FormActions onCancel={onClose} busy={place.busy} submitLabel="Place order" />
         </Stack>
       </form>
