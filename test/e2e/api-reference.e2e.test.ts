@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { networkQuiet, screenshot, startPortal, type Portal } from './helpers/portal.ts';
 
 const AXE_SOURCE: string = createRequire(import.meta.url)('axe-core').source;
 
@@ -40,7 +40,8 @@ describe('the API reference', () => {
       // the reader has rendered the document: its title, and the first operation with its request example
       await page.getByRole('heading', { name: /Partnergate API/ }).first().waitFor({ timeout: 60_000 });
       await page.getByRole('heading', { name: 'The process is up' }).first().waitFor({ timeout: 60_000 });
-      await page.waitForLoadState('networkidle');
+      // no request open for half a second (Playwright's networkidle did not come on the phone-width load)
+      await networkQuiet(page, 500);
 
       expect(elsewhere, 'requests to other hosts').toEqual([]);
       const text = await page.locator('body').innerText();
