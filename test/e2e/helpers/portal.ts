@@ -259,7 +259,7 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByTestId('user-menu').waitFor();
   // The home page's own queries (and any redirect they lead to) settle before the test acts: a phone
   // menu opened during a late redirect closes again with it.
-  await page.waitForLoadState('networkidle');
+  await networkQuiet(page, 300);
 }
 
 export async function logout(page: Page): Promise<void> {
