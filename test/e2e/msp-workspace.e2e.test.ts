@@ -254,7 +254,7 @@ describe('MSP workspace', () => {
     await first.getByRole('button', { name: 'Acknowledge' }).click();
     await page.getByText('Alert acknowledged.').first().waitFor();
     await expect.poll(() => alerts.locator('tbody tr[data-status="open"]').count()).toBe(before - 1);
-    // someone is on it: its notice is no longer new, and the bell (asked again every 30 s) drops by it
+    // someone is on it: its notice is no longer new, and the bell drops by it at once
     await expect.poll(() => bellCount(page), { timeout: 45_000 }).toBe(bellBefore - 1);
     await alerts.locator('tbody tr[data-status="acknowledged"]').first().getByRole('button', { name: 'Resolve' }).click();
     await page.getByText('Alert resolved.').first().waitFor();

@@ -14,6 +14,7 @@ import { useAbilities } from '../../session/abilities.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 import { ALERT_KIND, formatPeriod } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
+import { notificationKeys } from '../../api/keys/notifications.ts';
 
 /** A row: an alert of the inbox, or (when the server keeps none) one computed for today, without id or status. */
 type AlertRow = Alert | ComputedAlert;
@@ -60,7 +61,8 @@ export function MspAlertsPage() {
   const act = useApiMutation((a: Alert, verb: 'acknowledge' | 'resolve') => (verb === 'acknowledge' ? mspApi.acknowledge(a.id) : mspApi.resolve(a.id)), {
     success: (a) => (a.status === 'resolved' ? 'Alert resolved.' : 'Alert acknowledged.'),
     notifyError: true,
-    invalidates: [mspKeys.allAlerts],
+    // the alert's notices are settled with it: the bell asks again now, not at its next 30-second look
+    invalidates: [mspKeys.allAlerts, notificationKeys.all],
   });
   const inbox = list.data?.inbox ?? false;
   const rows = useMemo(() => {
