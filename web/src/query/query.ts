@@ -133,9 +133,11 @@ export function useApiMutation<A extends unknown[], R>(fn: (...args: A) => Promi
         const msg = typeof opts.success === 'function' ? opts.success(r) : opts.success;
         if (msg) notifications.show({ color: 'teal', message: msg, closeButtonProps: { 'aria-label': 'Dismiss this message' } });
         opts.onDone?.(r);
-        // cancelRefetch: false — a reload the page already started in onDone is not started twice
-        if (opts.invalidates) for (const k of opts.invalidates) void client.invalidateQueries({ queryKey: k }, { cancelRefetch: false });
-        else void client.invalidateQueries(undefined, { cancelRefetch: false });
+        // A read still on its way started before this write was answered (the window got focus, another
+        // tab's poll) and may carry what was there before: it is cancelled and asked again, so the page
+        // shows what the server holds after the write (a stale version made the next save a false conflict).
+        if (opts.invalidates) for (const k of opts.invalidates) void client.invalidateQueries({ queryKey: k });
+        else void client.invalidateQueries();
         return r;
       } catch (e) {
         if (opts.notifyError) notifications.show({ color: 'red', title: 'That did not work', message: errorMessage(e), closeButtonProps: { 'aria-label': 'Dismiss this message' } });

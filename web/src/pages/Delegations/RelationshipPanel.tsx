@@ -46,7 +46,8 @@ const toValues = (r: RelationshipDto): Values => ({
 });
 
 export function RelationshipPanel({ queryKey, load, save, side, counterpart, canEdit }: RelationshipPanelProps) {
-  const q = useApiQuery(queryKey, load);
+  // the other side edits these too: asked afresh each time the panel opens, not from a copy a few seconds old
+  const q = useApiQuery(queryKey, load, { staleTime: 0 });
   const [editing, setEditing] = useState(false);
   const r = q.data;
   const sideName = r?.updated_by_side ? (r.updated_by_side === side ? 'your side' : counterpart) : null;

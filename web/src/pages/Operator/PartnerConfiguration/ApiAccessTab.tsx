@@ -13,7 +13,8 @@ import { partnerKeys } from '../../../api/keys/partners.ts';
 const KNOWN: Record<string, string> = { read: 'Reading data', write: 'Changing data' };
 
 export function ApiAccessTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
+  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
   if (config.error) return <ErrorAlert error={config.error} />;
   if (config.loading || !config.data) return <Skeleton h={260} />;
   return <ApiForm partnerId={partnerId} api={config.data.config.api ?? null} version={config.data.version} />;

@@ -14,7 +14,8 @@ type Choice = 'default' | 'on' | 'off';
 
 export function FeaturesTab({ partnerId }: { partnerId: string }) {
   const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId));
+  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId), { staleTime: 0 });
   const own = config.data?.config.features ?? {};
   const save = useApiMutation(
     (key: string, choice: Choice) => {

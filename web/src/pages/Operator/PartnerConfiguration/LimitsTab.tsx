@@ -22,7 +22,8 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function LimitsTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
+  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
   const usage = useApiQuery(partnerKeys.usage(partnerId), () => partnerLimitsApi.usage(partnerId));
   return (
     <Stack gap="lg">

@@ -15,7 +15,8 @@ import { roleKeys } from '../../../api/keys/roles.ts';
 type Limit = string[] | null;
 
 export function RolesTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId));
+  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId), { staleTime: 0 });
   const delegationRoles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const [member, setMember] = useState<Limit>(null);
   const [delegation, setDelegation] = useState<Limit>(null);

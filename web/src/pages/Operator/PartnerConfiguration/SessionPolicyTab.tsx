@@ -20,7 +20,8 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function SessionPolicyTab({ partnerId }: { partnerId: string }) {
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId));
+  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
+  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
   if (config.loading || !config.data) return config.error ? <ErrorAlert error={config.error} /> : <Skeleton h={240} />;
   return <SessionForm partnerId={partnerId} session={config.data.config.session ?? null} version={config.data.version} />;
 }
