@@ -39,8 +39,7 @@ export function MspInvoicesPage() {
   const mayExport = useAbilities().mayUse('exportInvoices');
   const partnerId = useView().partner?.partner_id ?? '';
   // PDF statements are an early-access feature (exports.pdf): offered only where it is on for the organization
-  // the operator switches features on and off: asked afresh each time the page opens
-  const features = useApiQuery(partnerKeys.features(partnerId), () => featuresApi.mine(partnerId), { enabled: !!partnerId, staleTime: 0 });
+  const features = useApiQuery(partnerKeys.features(partnerId), () => featuresApi.mine(partnerId), { enabled: !!partnerId, staleTime: 0 }); // the operator switches them: asked afresh
   const pdfOn = !!features.data?.data.some((f) => f.key === 'exports.pdf' && f.enabled);
   const [q, setQ] = useState('');
   const [tenant, setTenant] = useState<string | null>(null);
