@@ -6,15 +6,15 @@ import { useState } from 'react';
 import { Button, Checkbox, Group, Paper, Radio, Skeleton, Stack, Text, Textarea } from '@mantine/core';
 import { partnerLimitsApi, type ApiSection } from '../../../api/partnerLimits.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+import { useApiMutation } from '../../../query/query.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
+import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 
 /** the route classes every gateway has, in words; classes of the operator's own routes show by name */
 const KNOWN: Record<string, string> = { read: 'Reading data', write: 'Changing data' };
 
 export function ApiAccessTab({ partnerId }: { partnerId: string }) {
-  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
+  const config = usePartnerConfiguration(partnerId);
   if (config.error) return <ErrorAlert error={config.error} />;
   if (config.loading || !config.data) return <Skeleton h={260} />;
   return <ApiForm partnerId={partnerId} api={config.data.config.api ?? null} version={config.data.version} />;

@@ -9,13 +9,13 @@ import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { featureKeys } from '../../../api/keys/features.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
+import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 
 type Choice = 'default' | 'on' | 'off';
 
 export function FeaturesTab({ partnerId }: { partnerId: string }) {
   const catalog = useApiQuery(featureKeys.catalog, () => featuresApi.catalog());
-  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId), { staleTime: 0 });
+  const config = usePartnerConfiguration(partnerId);
   const own = config.data?.config.features ?? {};
   const save = useApiMutation(
     (key: string, choice: Choice) => {

@@ -10,6 +10,7 @@ import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { useApiForm } from '../../../query/form.ts';
 import { UsageSummary } from './UsageSummary.tsx';
 import { partnerKeys } from '../../../api/keys/partners.ts';
+import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 
 interface Values {
   read: number | string;
@@ -22,8 +23,7 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function LimitsTab({ partnerId }: { partnerId: string }) {
-  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
+  const config = usePartnerConfiguration(partnerId);
   const usage = useApiQuery(partnerKeys.usage(partnerId), () => partnerLimitsApi.usage(partnerId));
   return (
     <Stack gap="lg">

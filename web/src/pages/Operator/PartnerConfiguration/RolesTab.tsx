@@ -10,13 +10,13 @@ import { featuresApi, MEMBER_ROLE_LABELS } from '../../../api/features.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
 import { useApiMutation, useApiQuery } from '../../../query/query.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
+import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 import { roleKeys } from '../../../api/keys/roles.ts';
 
 type Limit = string[] | null;
 
 export function RolesTab({ partnerId }: { partnerId: string }) {
-  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => featuresApi.config(partnerId), { staleTime: 0 });
+  const config = usePartnerConfiguration(partnerId);
   const delegationRoles = useApiQuery(roleKeys.delegation, () => delegationsApi.roles());
   const [member, setMember] = useState<Limit>(null);
   const [delegation, setDelegation] = useState<Limit>(null);

@@ -7,9 +7,10 @@ import { Alert, Button, Group, NumberInput, Paper, Skeleton, Stack, Text } from 
 import { IconInfoCircle } from '@tabler/icons-react';
 import { partnerLimitsApi, type SessionSection } from '../../../api/partnerLimits.ts';
 import { ErrorAlert } from '../../../components/ErrorAlert.tsx';
-import { useApiMutation, useApiQuery } from '../../../query/query.ts';
+import { useApiMutation } from '../../../query/query.ts';
 import { useApiForm } from '../../../query/form.ts';
 import { partnerKeys } from '../../../api/keys/partners.ts';
+import { usePartnerConfiguration } from './usePartnerConfiguration.ts';
 
 interface Values {
   idle: number | string;
@@ -20,8 +21,7 @@ interface Values {
 const num = (v: number | string): number | undefined => (v === '' || v === undefined ? undefined : Number(v));
 
 export function SessionPolicyTab({ partnerId }: { partnerId: string }) {
-  // the partner changes parts of it too (early access): each tab asks afresh when it opens, so a save names the current version
-  const config = useApiQuery(partnerKeys.configuration(partnerId), () => partnerLimitsApi.config(partnerId), { staleTime: 0 });
+  const config = usePartnerConfiguration(partnerId);
   if (config.loading || !config.data) return config.error ? <ErrorAlert error={config.error} /> : <Skeleton h={240} />;
   return <SessionForm partnerId={partnerId} session={config.data.config.session ?? null} version={config.data.version} />;
 }
