@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { login, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { login, screenshot, startPortal, toggleSwitch, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { seriousViolations } from './helpers/axe.ts';
 import type { TestPartner, TestTenant, TestUser } from '../helpers/world.ts';
@@ -135,7 +135,7 @@ describe('partner configuration', () => {
     await card.waitFor();
     expect(await card.innerText()).toContain('The platform operator switched this on for your organization.');
     const optIn = owner.locator('[data-testid="early-access"] [data-feature="reports.scheduled"]');
-    await optIn.getByRole('switch', { name: 'Scheduled reports: off' }).click({ force: true });
+    await toggleSwitch(optIn.getByRole('switch', { name: 'Scheduled reports: off' }));
     await owner.getByText(/Scheduled reports is now on for /).waitFor();
     await portal.t.services.feed.drain();
     expect(portal.t.services.authz.snapshot.featureEnabled(msp.id, 'reports.scheduled')).toBe(true);
@@ -145,7 +145,7 @@ describe('partner configuration', () => {
     await op.getByRole('tab', { name: 'Roles' }).click();
     const delegationRoles = op.getByTestId('delegation-roles');
     await delegationRoles.waitFor();
-    await delegationRoles.getByRole('switch', { name: 'Any delegation role' }).setChecked(false, { force: true });
+    await toggleSwitch(delegationRoles.getByRole('switch', { name: 'Any delegation role' }), false);
     await delegationRoles.getByRole('checkbox', { name: 'MSP — full' }).uncheck();
     await op.getByRole('button', { name: 'Save roles' }).click();
     await op.getByText('Saved. It applies from the partner’s next request.').waitFor();
@@ -207,7 +207,7 @@ describe('one place to configure a partner, and the relationship both sides keep
     // two-step verification and the address allow-list, in the same Configuration tab
     await op.getByRole('tab', { name: 'Sign-in security' }).click();
     // the switch follows the server's answer, so it is clicked, then the answer awaited
-    await op.getByRole('switch', { name: /Require two-step verification of/ }).click({ force: true });
+    await toggleSwitch(op.getByRole('switch', { name: /Require two-step verification of/ }));
     await op.getByText(/people now need two-step verification/).waitFor();
     await check(op, 'one-place-security');
     await op.getByRole('tab', { name: 'API access and addresses' }).click();
@@ -224,7 +224,7 @@ describe('one place to configure a partner, and the relationship both sides keep
     expect(await op.getByRole('tab', { name: 'Capabilities & features' }).count()).toBe(0);
     // put the partner back as it was for the relationship journey
     await op.getByRole('tab', { name: 'Sign-in security' }).click();
-    await op.getByRole('switch', { name: /Require two-step verification of/ }).click({ force: true });
+    await toggleSwitch(op.getByRole('switch', { name: /Require two-step verification of/ }));
     await op.getByText(/own requirement is removed/).waitFor();
     await op.getByRole('tab', { name: 'API access and addresses' }).click();
     await op.getByRole('button', { name: 'Allow everything again' }).click();

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -287,6 +287,17 @@ export async function screenshot(page: Page, name: string, opts: { always?: bool
   await page.waitForTimeout(250);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * Clicks (or sets) a switch once it is enabled. Mantine draws its track over the input, so the click
+ * is forced, and a forced click skips Playwright's own wait for an enabled element: a switch still
+ * waiting for its data would take the click and do nothing.
+ */
+export async function toggleSwitch(sw: Locator, checked?: boolean): Promise<void> {
+  await sw.locator('xpath=self::*[not(@disabled)]').waitFor({ state: 'attached' });
+  if (checked === undefined) await sw.click({ force: true });
+  else await sw.setChecked(checked, { force: true });
 }
 
 /** The one-time secret or link shown in the open dialog. */
