@@ -54,20 +54,27 @@ async function navPaths(page: Page): Promise<string[]> {
   return [...new Set(hrefs)];
 }
 
-/** Opens `path`, waits until it has rendered its data, and checks title and width at every size. */
+/**
+ * Opens `path` at the laptop width, waits until it has rendered its data and checks it; then narrows
+ * the same page to the phone width and checks it again (the portal's layout follows the width as it
+ * changes: a fresh load at 390 px is what the persona journeys do).
+ */
 async function visit(page: Page, persona: string, path: string): Promise<string> {
-  let title = '';
+  await page.setViewportSize({ width: WIDTHS[0].width, height: WIDTHS[0].height });
+  await page.goto(path);
+  // the page's own title replaces index.html's "Partnergate" once the page has mounted
+  await page.waitForFunction(() => (globalThis as unknown as Browser).document.title.endsWith(' · Partnergate'));
+  await networkQuiet(page);
+  await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  const title = await page.title();
+  expect(title, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);
   for (const size of WIDTHS) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    await page.goto(path);
-    // the page's own title replaces index.html's "Partnergate" once the page has mounted
-    await page.waitForFunction(() => (globalThis as unknown as Browser).document.title.endsWith(' · Partnergate'));
-    await networkQuiet(page);
-    await page.locator('[aria-label="Loading the page"], [aria-busy="true"]').first().waitFor({ state: 'detached' }).catch(() => undefined);
-    const t = await page.title();
-    expect(t, `${persona} ${path}`).not.toMatch(/Not available|Page not found/);
-    if (title) expect(t, `${persona} ${path} keeps its title at every width`).toBe(title);
-    title = t;
+    if (size !== WIDTHS[0]) {
+      await page.setViewportSize({ width: size.width, height: size.height });
+      // a narrower layout may ask for what it shows differently (cards instead of a table)
+      await networkQuiet(page);
+    }
+    expect(await page.title(), `${persona} ${path} keeps its title at ${size.width} px`).toBe(title);
     await expectNoSidewaysScroll(page, `${persona} ${path} at ${size.width} px`);
     // names, not ids: none on any page, but for the operator's reference to the tenant or partner a detail page is about
     const own = path.match(/(?:tnt|ptr)_[0-9a-z]+/)?.[0];
