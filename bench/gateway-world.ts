@@ -112,7 +112,8 @@ export async function gatewayWorld(env: Record<string, string | undefined>, dir:
   };
   const signed = (c: Record<string, unknown>) => {
     const input = `${header}.${b64(c)}`;
-    const sig = current.alg === 'ES256' ? sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }) : sign(null, Buffer.from(input), privateKey);
+    // ES256: the signature as JOSE writes it (r‖s, not DER); RS256: RSASSA-PKCS1-v1_5 with SHA-256
+    const sig = sign('sha256', Buffer.from(input), current.alg === 'ES256' ? { key: privateKey, dsaEncoding: 'ieee-p1363' } : privateKey);
     return `${input}.${sig.toString('base64url')}`;
   };
   const mint = (jti: string) => signed({ ...claims, jti });
