@@ -1,7 +1,7 @@
 /** A partner's session policy, limits and quotas, API access policy and usage. */
 import type { Schemas } from './schema.ts';
 import { http } from './client.ts';
-import { featuresApi, type PartnerConfigDto } from './features.ts';
+import type { PartnerConfigDto } from './features.ts';
 
 export type PartnerUsageDto = Schemas['PartnerUsage'];
 export type { PartnerConfigDto };
@@ -13,8 +13,6 @@ const enc = encodeURIComponent;
 const p = (partnerId: string) => `/api/v1/partners/${enc(partnerId)}`;
 
 export const partnerLimitsApi = {
-  /** the same request (and cache entry, partnerKeys.configuration) as the features and roles tabs read */
-  config: featuresApi.config,
   setSection: (partnerId: string, section: 'session' | 'limits' | 'api', value: unknown, expectedVersion?: number) =>
     http.put<PartnerConfigDto>(`${p(partnerId)}/configuration/${section}`, { value, ...(expectedVersion !== undefined ? { expected_version: expectedVersion } : {}) }),
   usage: (partnerId: string, q: { from?: string; to?: string } = {}) => http.get<PartnerUsageDto>(`${p(partnerId)}/usage`, q),
