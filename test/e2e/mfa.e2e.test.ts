@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import * as OTPAuth from 'otpauth';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import { login, logout, screenshot, startPortal, type Portal } from './helpers/portal.ts';
+import { login, logout, screenshot, startPortal, toggleSwitch, type Portal } from './helpers/portal.ts';
 import { expectNoSidewaysScroll, settled } from './helpers/layout.ts';
 import { until } from '../api/gateway/helpers.ts';
 
@@ -208,8 +208,7 @@ describe('MFA policies', () => {
     await login(admin, tenant.admin.email, tenant.admin.password);
     await admin.getByTestId('nav-tenant').getByRole('link', { name: 'Partners with access' }).click();
     const sw = admin.getByRole('switch', { name: 'Partner people must use two-step verification' });
-    await admin.locator('[data-testid="tenant-mfa-policy"] input[role="switch"]:not([disabled])').waitFor({ state: 'attached' });
-    await sw.click({ force: true });
+    await toggleSwitch(sw);
     await admin.getByText('Partner people now need two-step verification').waitFor();
     await shoot(admin, 'tenant-policy');
     expect(portal.t.services.authz.snapshot.mfa.tenants.has(tenant.id)).toBe(true);
