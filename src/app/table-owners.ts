@@ -40,6 +40,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   orders: 'resources',
   provisioned_services: 'resources',
   invoices: 'resources',
+  invoice_totals: 'resources',
   support_tickets: 'resources',
   usage_records: 'resources',
   sla_records: 'resources',

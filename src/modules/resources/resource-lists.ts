@@ -12,7 +12,7 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import { checkPaging, parseRange, parseSort, likePattern, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
-import { scopeFilter, type TenantScope } from './resources.repo.ts';
+import { invoiceTotalsIn, scopeFilter, type TenantScope } from './resources.repo.ts';
 
 export { ListQueryCommon, PageFields, Period, pageRows, rowPageWindow, parseRange, parseSort, likePattern, checkPaging, type CommonListQuery, type ListPage } from '../../platform/http/list-params.ts';
 
@@ -69,6 +69,22 @@ export interface ListArgs extends CommonListQuery {
   eq?: Record<string, string | undefined>;
 }
 
+/** The invoice totals' count for each status filter (void: the invoices neither open, overdue nor paid). */
+const COUNT_OF_STATUS: Record<string, string> = { open: 'open_count', overdue: 'overdue_count', paid: 'paid_count', void: 'invoices - open_count - overdue_count - paid_count' };
+
+/**
+ * How many invoices a list without a search or a date range holds, from the invoice totals kept per
+ * customer, month and account (migration 0045) instead of counting every invoice in scope — the same
+ * scope, months, account and status. A million invoices at 10,000 customers: 240,000 rows to add up.
+ */
+function invoiceCount(db: Executor, scopes: readonly TenantScope[], a: ListArgs) {
+  const status = a.eq?.status;
+  const counted = status === undefined ? 'invoices' : (COUNT_OF_STATUS[status] ?? '0');
+  let q = invoiceTotalsIn(db, scopes, { periodFrom: a.period_from, periodTo: a.period_to }).select(sql<number | string>`coalesce(sum(${sql.raw(counted)}), 0)`.as('n'));
+  if (a.eq?.ban_id !== undefined) q = q.where('ban_id', '=', a.eq.ban_id);
+  return q.execute().then((rows) => ({ rows }));
+}
+
 /** One page of a kind over the scopes, with its total. Rows are the table's, plus `tenant_name`. */
 export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly TenantScope[], a: ListArgs): Promise<ListPage<R & { tenant_name: string }>> {
   const spec = SPECS[kind];
@@ -109,7 +125,7 @@ export async function listKind<R>(db: Executor, kind: ListKind, scopes: readonly
   const extra = spec.join ? sql`, ${sql.raw(spec.join.select)}` : sql``;
   const [rows, count] = await Promise.all([
     sql<R & { tenant_name: string }>`select r.*, t.name as tenant_name${extra} from (select r.* from ${filtered} where ${cond}${cursorCond} order by ${order} limit ${limit + 1} offset ${offset}) r${tenantJoin}${moreJoin} order by ${order}`.execute(db),
-    sql<{ n: number | string }>`select count(*) as n from ${filtered} where ${countCond}`.execute(db),
+    kind === 'invoices' && !a.q && !range.from && !range.to ? invoiceCount(db, scopes, a) : sql<{ n: number | string }>`select count(*) as n from ${filtered} where ${countCond}`.execute(db),
   ]);
   const more = rows.rows.length > limit;
   const data = more ? rows.rows.slice(0, limit) : rows.rows;

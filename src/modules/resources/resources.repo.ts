@@ -138,18 +138,29 @@ export interface BillingTotals {
   paid_cents: number;
 }
 
-/** The amounts billingTotals and currencyTotals sum per tenant and currency. */
+/** The amounts billingTotals and currencyTotals sum per tenant and currency, from the kept totals. */
 function moneySums() {
   return [
-    sql<number>`sum(case when status <> 'void' then total_cents else 0 end)`.as('invoiced_cents'),
-    sql<number>`sum(case when status in ('open','overdue') then balance_cents else 0 end)`.as('outstanding_cents'),
-    sql<number>`sum(case when status = 'overdue' then balance_cents else 0 end)`.as('overdue_cents'),
-    sql<number>`sum(case when status = 'paid' then total_cents else 0 end)`.as('paid_cents'),
+    sql<number>`sum(invoiced_cents)`.as('invoiced_cents'),
+    sql<number>`sum(outstanding_cents)`.as('outstanding_cents'),
+    sql<number>`sum(overdue_cents)`.as('overdue_cents'),
+    sql<number>`sum(paid_cents)`.as('paid_cents'),
   ] as const;
 }
 
-function invoicesIn(db: Executor, scopes: readonly TenantScope[], f: BillingFilter) {
-  let q = db.selectFrom('invoices').where(scopeFilter(scopes));
+/** The period of the invoice totals' rows over every month (migration 0045). */
+export const ALL_PERIODS = '*';
+
+/**
+ * The invoice totals (per month, tenant, currency and billing account, kept as invoices are
+ * written: migration 0045) in scope and period — what every sum over invoices reads. Without a
+ * period range, the rows over every month (one per tenant, currency and account); with one, the
+ * months' rows. `byMonth`: the months' rows always.
+ */
+export function invoiceTotalsIn(db: Executor, scopes: readonly TenantScope[], f: BillingFilter, byMonth = false) {
+  let q = db.selectFrom('invoice_totals').where(scopeFilter(scopes)).where('invoices', '>', 0);
+  if (!f.periodFrom && !f.periodTo && !byMonth) return q.where('period', '=', ALL_PERIODS);
+  q = q.where('period', '<>', ALL_PERIODS);
   if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
   if (f.periodTo) q = q.where('period', '<=', f.periodTo);
   return q;
@@ -162,18 +173,12 @@ export interface BillingFilter {
 
 /**
  * Receivables per tenant and currency over a period range, in (tenant, currency) order — the
- * covering index's (tenant, currency, status, period: migration 0020), so `page` reads only one
- * page of tenants: the sums are made as the index is walked and the walk stops at the page's end.
+ * invoice totals' key (tenant, currency, period, account), so `page` reads only one page of
+ * tenants: the sums are made as the key is walked and the walk stops at the page's end.
  */
 export async function billingTotals(db: Executor, scopes: readonly TenantScope[], f: BillingFilter, page?: { limit: number; offset: number }): Promise<BillingTotals[]> {
-  let q = invoicesIn(db, scopes, f)
-    .select((eb) => [
-      'tenant_id',
-      'currency',
-      ...moneySums(),
-      eb.fn.sum<number>(sql`case when status = 'open' then 1 else 0 end`).as('open_count'),
-      eb.fn.sum<number>(sql`case when status = 'overdue' then 1 else 0 end`).as('overdue_count'),
-    ])
+  let q = invoiceTotalsIn(db, scopes, f)
+    .select((eb) => ['tenant_id', 'currency', ...moneySums(), eb.fn.sum<number>('open_count').as('open_count'), eb.fn.sum<number>('overdue_count').as('overdue_count')])
     .groupBy(['tenant_id', 'currency'])
     .orderBy('tenant_id')
     .orderBy('currency');
@@ -203,11 +208,11 @@ export interface CurrencyTotals {
 
 /**
  * billingTotals summed per currency, in the order the currencies first appear in billingTotals'
- * rows (by the first tenant invoiced in each). The per-tenant sums are made in the covering
- * index's order, as billingTotals makes them, and only those few rows are grouped again here.
+ * rows (by the first tenant invoiced in each). The per-tenant sums are made in the totals' key
+ * order, as billingTotals makes them, and only those few rows are grouped again here.
  */
 export async function currencyTotals(db: Executor, scopes: readonly TenantScope[], f: BillingFilter): Promise<CurrencyTotals[]> {
-  const perTenant = invoicesIn(db, scopes, f)
+  const perTenant = invoiceTotalsIn(db, scopes, f)
     .select(['tenant_id', 'currency', ...moneySums()])
     .groupBy(['tenant_id', 'currency']);
   const rows = await db
@@ -430,30 +435,13 @@ export interface MonthTotals {
   paid_cents: number;
 }
 
-/**
- * Invoiced, outstanding and paid per month and currency (revenue and receivables by month). The
- * inner sums follow the covering index (tenant, currency, status, period: migration 0020), so only
- * their few rows are sorted by month — not every invoice of every tenant (on PostgreSQL a sort
- * that spilled to disk).
- */
+/** Invoiced, outstanding and paid per month and currency (revenue and receivables by month), from the kept totals. */
 export async function billingByMonth(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }): Promise<MonthTotals[]> {
-  let inner = db
-    .selectFrom('invoices')
-    .select((eb) => [
-      'period',
-      'currency',
-      eb.fn.sum<number>(sql`case when status <> 'void' then total_cents else 0 end`).as('invoiced_cents'),
-      eb.fn.sum<number>(sql`case when status in ('open','overdue') then balance_cents else 0 end`).as('outstanding_cents'),
-      eb.fn.sum<number>(sql`case when status = 'paid' then total_cents else 0 end`).as('paid_cents'),
-    ])
-    .where(scopeFilter(scopes));
-  if (f.periodFrom) inner = inner.where('period', '>=', f.periodFrom);
-  if (f.periodTo) inner = inner.where('period', '<=', f.periodTo);
-  const rows = await db
-    .selectFrom(inner.groupBy(['tenant_id', 'currency', 'status', 'period']).as('g'))
-    .select((eb) => ['g.period', 'g.currency', eb.fn.sum<number>('g.invoiced_cents').as('invoiced_cents'), eb.fn.sum<number>('g.outstanding_cents').as('outstanding_cents'), eb.fn.sum<number>('g.paid_cents').as('paid_cents')])
-    .groupBy(['g.period', 'g.currency'])
-    .orderBy('g.period')
+  const rows = await invoiceTotalsIn(db, scopes, f, true)
+    .select((eb) => ['period', 'currency', eb.fn.sum<number>('invoiced_cents').as('invoiced_cents'), eb.fn.sum<number>('outstanding_cents').as('outstanding_cents'), eb.fn.sum<number>('paid_cents').as('paid_cents')])
+    .groupBy(['period', 'currency'])
+    .orderBy('period')
+    .orderBy('currency')
     .execute();
   return rows.map((r) => ({ period: r.period, currency: r.currency, invoiced_cents: Number(r.invoiced_cents ?? 0), outstanding_cents: Number(r.outstanding_cents ?? 0), paid_cents: Number(r.paid_cents ?? 0) }));
 }

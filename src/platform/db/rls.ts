@@ -37,6 +37,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'delegation_relationships',
   'delegations',
   'domain_events',
+  'invoice_totals',
   'invoices',
   'link_commitments',
   'kyc_cases',

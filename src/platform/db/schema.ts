@@ -12,7 +12,7 @@ import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, Fe
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
 import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable } from './schema/delegations.ts';
-import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, SupportTicketsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
+import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, InvoiceTotalsTable, SupportTicketsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
 import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
 import type { ReferralCodesTable, ReferralAttributionsTable, ProgramAgreementsTable, ProgramEarningsTable, ProgramEarningInvoicesTable, ProgramPayoutsTable } from './schema/program.ts';
@@ -79,6 +79,7 @@ export interface Database {
   orders: OrdersTable;
   provisioned_services: ProvisionedServicesTable;
   invoices: InvoicesTable;
+  invoice_totals: InvoiceTotalsTable;
   support_tickets: SupportTicketsTable;
   usage_records: UsageRecordsTable;
   sla_records: SlaRecordsTable;

@@ -46,6 +46,7 @@ import { migration as m0042 } from './0042-purposes.ts';
 import { migration as m0041 } from './0041-access-templates.ts';
 import { migration as m0043 } from './0043-audit-streaming.ts';
 import { migration as m0044 } from './0044-ingest-speed.ts';
+import { migration as m0045 } from './0045-invoice-totals.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -92,4 +93,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0042-purposes', m0042],
   ['0043-audit-streaming', m0043],
   ['0044-ingest-speed', m0044],
+  ['0045-invoice-totals', m0045],
 ];

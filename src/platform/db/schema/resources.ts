@@ -73,6 +73,27 @@ export interface InvoicesTable {
   created_at: string;
 }
 
+/**
+ * Invoice sums per customer, currency, month and billing account, kept by triggers as invoices
+ * are written (migration 0045): what the MSP views read instead of summing every invoice.
+ * PostgreSQL returns the bigint amounts as strings; readers convert.
+ */
+export interface InvoiceTotalsTable {
+  tenant_id: string;
+  currency: string;
+  period: string;
+  ban_id: string;
+  /** 0: every invoice of the row went (the row stays; readers skip it) */
+  invoices: number;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  overdue_cents: number;
+  paid_cents: number;
+  open_count: number;
+  paid_count: number;
+  overdue_count: number;
+}
+
 export interface SupportTicketsTable {
   id: string;
   tenant_id: string;
