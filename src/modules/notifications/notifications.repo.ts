@@ -15,9 +15,18 @@ const skipLocked = (db: Db) => (db.dialect === 'postgres' ? sql` for update skip
 
 // ---- outbox ---------------------------------------------------------------------------------
 
-/** Pending events, oldest first, locked for this transaction (another instance takes the next ones). */
+/**
+ * Pending events, oldest first, locked for this transaction (another instance takes the next ones).
+ * PostgreSQL reads them in the pending index's own order (migration 0044), the first `limit` entries:
+ * behind the tenant wall the planner takes the policy's terms to leave about one row, and chose to
+ * fetch every pending event and sort them on disk instead — 3.7 s a claim with a million pending
+ * (a sync of a million invoices), against 17 ms in index order. Sorting is off for this statement.
+ */
 export async function claimPendingEvents(db: Db, trx: Tx, limit: number): Promise<DomainEventRow[]> {
+  const pg = db.dialect === 'postgres';
+  if (pg) await sql`select set_config('enable_sort', 'off', true)`.execute(trx);
   const r = await sql<DomainEventRow>`select * from domain_events where status = 'pending' order by occurred_at, id limit ${limit}${skipLocked(db)}`.execute(trx);
+  if (pg) await sql`select set_config('enable_sort', 'on', true)`.execute(trx);
   return r.rows;
 }
 
