@@ -330,7 +330,7 @@ async function installMachineEndpoints({ app, config, clock, services }: Outside
   });
   await registerScimRoutes(app as unknown as FastifyInstance, { ...scim, publicUrl: config.publicUrl, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) });
   // the push sync API (/sync/v1): a data source, with its own token, outside the /api routers
-  await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter });
+  await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter, batchesPerMinute: config.syncBatchesPerMinute });
   // Stripe's webhooks for a Stripe data source (/sync/v1/stripe/…), signed over the raw body
   await registerStripeWebhook(app as unknown as FastifyInstance, { stripe: dataFeeds(services).stripe });
   return { authzen, scim };

@@ -108,6 +108,8 @@ export interface Config {
   webhookTimeoutMs: number;
   webhookMaxAttempts: number;
   webhookDisableAfterFailures: number;
+  /** batches a data source may send to the sync API per minute */
+  syncBatchesPerMinute: number;
   /** events worker period (ms); 0 = not started */
   notifyWorkerIntervalMs: number;
   lifecycleSweepIntervalMs: number;
@@ -318,6 +320,7 @@ function buildConfig({ get, opt }: SettingReaders, configFile: string | null): C
     webhookTimeoutMs: get('WEBHOOK_TIMEOUT_MS'),
     webhookMaxAttempts: get('WEBHOOK_MAX_ATTEMPTS'),
     webhookDisableAfterFailures: get('WEBHOOK_DISABLE_AFTER_FAILURES'),
+    syncBatchesPerMinute: get('SYNC_BATCHES_PER_MINUTE'),
     notifyWorkerIntervalMs: get('NOTIFY_WORKER_INTERVAL_MS'),
     lifecycleSweepIntervalMs: get('LIFECYCLE_SWEEP_INTERVAL_MS'),
     dnsResolver: dnsResolver(opt('DNS_RESOLVER')),

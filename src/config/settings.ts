@@ -206,6 +206,7 @@ export const SettingsSchema = Type.Object({
   WEBHOOK_TIMEOUT_MS: int(100, 60_000, { default: 10_000, description: 'Milliseconds a webhook endpoint has to answer a delivery (connection, headers and body) before the attempt counts as failed.' }),
   WEBHOOK_MAX_ATTEMPTS: int(1, 20, { default: 8, description: 'Attempts per webhook delivery before it is marked failed; retries back off exponentially (30 s, 2 min, 8 min, 32 min … at most 10 h apart).' }),
   WEBHOOK_DISABLE_AFTER_FAILURES: int(1, 10_000, { default: 20, description: 'Failed attempts in a row after which a webhook endpoint is disabled (its owners are told); one success resets the count.' }),
+  SYNC_BATCHES_PER_MINUTE: int(1, 100_000, { default: 60, description: 'Batches each data source may send to the sync API per minute (429 with Retry-After beyond); a batch holds at most 10,000 lines, so the default lets one source bring 10,000 records a second.' }),
   DNS_RESOLVER: text({
     defaultText: 'unset (the system resolver)',
     allowed: 'IP address, optionally with :port (IPv6 as [addr]:port)',
