@@ -175,7 +175,7 @@ export class MspViewsService {
       const page = pageRows(rows.map(tenantRow(n)), q, ['tenant_name', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents', 'open_invoices', 'overdue_invoices']);
       return { ...head, totals: billingTotalsByCurrency(rows), tenants: page.data, total: page.total, limit: page.limit, offset: page.offset };
     }
-    // The default order (tenant, currency) is the covering index's: the database sums one page of
+    // The default order (tenant, currency) is the invoice totals' key order: the database sums one page of
     // tenants, and — concurrently — the per-currency totals over every tenant in scope, whose row
     // counts add up to the number of rows over every page. `q` narrows the tenants by name (as
     // pageRows would); the totals stay those of every tenant in scope, as they always were.

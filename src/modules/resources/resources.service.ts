@@ -294,7 +294,7 @@ export class ResourcesService {
     return paged(await repo.listSla(this.#d.db.kysely, scopes, f), f.limit, toSlaDto);
   }
 
-  // The aggregates below read every row of every tenant in scope: readAggregate plans them by the covering indexes.
+  // The aggregates below read every row of every tenant in scope (invoices: the totals kept per month and over every month): readAggregate plans them by the covering indexes and keys.
 
   billingTotals(scopes: readonly repo.TenantScope[], f: repo.BillingFilter) {
     return readAggregate(this.#d.db, (ex) => repo.billingTotals(ex, scopes, f));
