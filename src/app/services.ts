@@ -346,7 +346,7 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
       return [...referrers];
     },
     // the provider's records fire the same events whatever their source (sync API, Stripe, CSV)
-    emitEvents: (trx, events) => notifications.outbox.emitMany(trx, events),
+    emitEvents: async (trx, events) => void (await notifications.outbox.emitToListeners(trx, events)),
     computeEarnings: (ctx, partnerId) => program.computeEarnings(ctx, { partnerId }),
     tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
     partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),

@@ -53,6 +53,14 @@ const FROM_AUDIT: Record<string, string> = {
   'partner.earning_paid': 'payout.recorded',
 };
 
+/** Whether an active endpoint receives an event: the platform's, or its tenant's or partner's, subscribed to the type (or to every type). */
+export function endpointWants(x: repo.EndpointRow, type: string, tenantId: string | null, partnerId: string | null): boolean {
+  const owns = x.owner_type === 'platform' || (x.owner_type === 'tenant' && x.owner_id === tenantId) || (x.owner_type === 'partner' && x.owner_id === partnerId);
+  if (!owns) return false;
+  const types = JSON.parse(x.event_types) as string[];
+  return types.includes(type) || types.includes('*');
+}
+
 export class EventOutbox {
   readonly #clock: Clock;
   /** each event type's payload check, compiled on first use */
@@ -93,6 +101,27 @@ export class EventOutbox {
       return { id: newId('msg'), type: t.type, version: t.version, tenant_id: e.tenantId ?? null, partner_id: e.partnerId ?? null, payload: JSON.stringify(e.data), occurred_at: at, status: 'pending' as const, dispatched_at: null };
     });
     await repo.insertEvents(trx, rows);
+  }
+
+  /**
+   * Write the events something will hear of: `emitMany` for the events people are told of, and — of
+   * those only webhooks receive (catalog audience `none`: the provider's records) — the ones an
+   * active endpoint of the event's tenant, its partner or the platform subscribes to now. A sync of
+   * a million invoices with no endpoint listening writes no outbox row, which was half the database's
+   * work per invoice (the event's row, then its second version when the worker marked it dispatched).
+   * An endpoint receives the events that happen while it is active, as before: one created meanwhile
+   * gets those committed after it. Returns how many were written.
+   */
+  async emitToListeners(trx: Tx, events: readonly EmitInput[]): Promise<number> {
+    const quiet = events.filter((e) => eventType(e.type)?.audience === 'none');
+    let keep = events;
+    if (quiet.length > 0) {
+      const owners = (k: 'tenantId' | 'partnerId') => [...new Set(quiet.map((e) => e[k]).filter((x): x is string => !!x))];
+      const endpoints = await repo.endpointsOfOwners(trx, owners('tenantId'), owners('partnerId'));
+      keep = events.filter((e) => eventType(e.type)?.audience !== 'none' || endpoints.some((x) => endpointWants(x, e.type, e.tenantId ?? null, e.partnerId ?? null)));
+    }
+    await this.emitMany(trx, keep);
+    return keep.length;
   }
 
   /** The audit hook: the audited changes the catalog reports become events in their transaction. */

@@ -32,7 +32,7 @@ import { identityQueries } from '../identity/index.ts';
 import { partnerQueries } from '../partners/index.ts';
 import { tenantQueries } from '../tenants/index.ts';
 import type { AudienceDecision, AudiencePolicy, PartnerNotice } from './audience-policy.ts';
-import type { EventOutbox } from './event-outbox.ts';
+import { endpointWants, type EventOutbox } from './event-outbox.ts';
 import { eventType } from './events.catalog.ts';
 import { noticeFor, noticeMail, type Side } from './notification-text.ts';
 import * as repo from './notifications.repo.ts';
@@ -356,12 +356,7 @@ interface Recipient { r: repo.Recipient; side: Side; notice: PartnerNotice | nul
 async function queueWebhooks(trx: Tx, e: repo.DomainEventRow, data: Record<string, unknown>, active: readonly repo.EndpointRow[], partnerData: Record<string, unknown> | null, now: string): Promise<void> {
   // an endpoint-disabled notice goes to people, never to webhooks (the endpoint itself is off)
   if (e.type === 'webhook.endpoint_disabled') return;
-  const owns = (x: repo.EndpointRow) => x.owner_type === 'platform' || (x.owner_type === 'tenant' && x.owner_id === e.tenant_id) || (x.owner_type === 'partner' && x.owner_id === e.partner_id);
-  const endpoints = active.filter((x) => {
-    if (!owns(x)) return false;
-    const types = JSON.parse(x.event_types) as string[];
-    return types.includes(e.type) || types.includes('*');
-  });
+  const endpoints = active.filter((x) => endpointWants(x, e.type, e.tenant_id, e.partner_id));
   if (!endpoints.length) return;
   const bodyOf = (d: Record<string, unknown>) => JSON.stringify({ type: e.type, version: e.version, timestamp: e.occurred_at, data: d });
   const full = bodyOf(data);

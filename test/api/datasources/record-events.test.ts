@@ -160,4 +160,25 @@ describe('events of the provider’s records', () => {
     ]);
     expect(got[0].data).toMatchObject({ tenant: { id: A.id }, billing_account: { account_number: ban } });
   });
+
+  it('a customer no endpoint listens for gets no event rows; once its endpoint subscribes, its next records fire', async () => {
+    const B = await t.world.tenant();
+    const banB = unique('BAN').toUpperCase();
+    const inv = (ext: string) => ({ ...invoice(ext, 1), data: { ...invoice(ext, 1).data, ban: banB, number: ext } });
+    const rowsOfB = async () => Number((await t.services.db.kysely.selectFrom('domain_events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', B.id).executeTakeFirstOrThrow()).n);
+    const aBefore = await eventsOf('invoice.paid');
+    // one batch for both customers: A's endpoint hears of A's invoice, nobody listens for B's
+    expect(await push([{ kind: 'billing_account', external_id: `acct-${banB}`, version: 1, data: { account_number: banB, tenant_ref: B.slug, name: 'Main account', currency: 'EUR' } }, inv(`INV-${banB}-1`), invoice(`INV-${ban}-9`, 1)])).toMatchObject({ applied: 3, rejected: 0 });
+    expect(await rowsOfB()).toBe(0);
+    expect(await eventsOf('invoice.paid')).toBe(aBefore + 1);
+    // an endpoint of B subscribed to another type only: still nothing
+    const adminB = await B.admin.login();
+    expect((await adminB.post(`/api/v1/tenants/${B.id}/webhooks`, { url, description: 'Tickets only', event_types: ['ticket.opened'] })).status).toBe(201);
+    await push([inv(`INV-${banB}-2`)]);
+    expect(await rowsOfB()).toBe(0);
+    // subscribed to invoices: the next paid invoice is an event again
+    expect((await adminB.post(`/api/v1/tenants/${B.id}/webhooks`, { url, description: 'Finance', event_types: ['invoice.paid'] })).status).toBe(201);
+    await push([inv(`INV-${banB}-3`)]);
+    expect(await rowsOfB()).toBe(1);
+  });
 });
