@@ -173,8 +173,9 @@ export interface BillingFilter {
 
 /**
  * Receivables per tenant and currency over a period range, in (tenant, currency) order — the
- * invoice totals' key (tenant, currency, period, account), so `page` reads only one page of
- * tenants: the sums are made as the key is walked and the walk stops at the page's end.
+ * invoice totals' key (period, tenant, currency, account) within the rows over every month, so
+ * without a period range `page` reads only one page of tenants: the sums are made as the key is
+ * walked and the walk stops at the page's end.
  */
 export async function billingTotals(db: Executor, scopes: readonly TenantScope[], f: BillingFilter, page?: { limit: number; offset: number }): Promise<BillingTotals[]> {
   let q = invoiceTotalsIn(db, scopes, f)

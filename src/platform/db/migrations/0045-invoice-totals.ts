@@ -15,9 +15,10 @@
  *  - Triggers keep it: whatever writes an invoice (the sync API, Stripe, a CSV import, the demo
  *    world, a payment) moves the totals in the same transaction, so they never disagree with the
  *    invoices. On PostgreSQL one statement-level trigger per operation sums the statement's changed
- *    rows (its transition tables) and upserts each touched row once, in key order (two
- *    transactions touching the same rows lock them in the same order: they wait, never deadlock);
- *    a sync batch of 5,000 invoices is one upsert. On SQLite a row trigger per operation.
+ *    rows (its transition tables) and upserts each touched row once, in key order (two such
+ *    statements touching the same rows lock them in the same order, so one waits for the other);
+ *    a sync batch of 5,000 invoices is one upsert. Two batches writing invoices of the same
+ *    customer and month wait for each other's commit on that row. On SQLite a row trigger per operation.
  *  - The covering index the sums were read from (migration 0020) goes: nothing reads it any more,
  *    and it was one of the six indexes each written invoice paid for.
  * The table names the tenant and sits behind the tenant wall as the invoices do.
@@ -28,7 +29,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 import { enableTenantRls } from '../rls.ts';
 
 /** The period of the rows that total every month. */
-export const ALL_PERIODS = '*';
+const ALL_PERIODS = '*';
 /** Period first: a view reads one period's rows (or ALL_PERIODS') in (tenant, currency) order. */
 const KEY = ['period', 'tenant_id', 'currency', 'ban_id'] as const;
 /** The key of an invoice row `r`'s totals row; ALL_PERIODS for its every-month row. */
@@ -85,7 +86,7 @@ function sqliteTrigger(op: 'insert' | 'update' | 'delete'): string {
   return `create trigger invoice_totals_on_${op} after ${op} on invoices for each row begin\n  ${body.join('\n  ')}\nend`;
 }
 
-export async function createInvoiceTotalsTriggers(db: Kysely<any>, dialect: Dialect): Promise<void> {
+async function createInvoiceTotalsTriggers(db: Kysely<any>, dialect: Dialect): Promise<void> {
   for (const op of ['insert', 'update', 'delete'] as const) {
     if (dialect === 'postgres') {
       await sql.raw(pgTriggerFunction(op)).execute(db);
