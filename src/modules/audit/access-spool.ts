@@ -111,6 +111,19 @@ export class AccessSpool {
     this.#write(`{"g":${n},"id":${JSON.stringify(id)},"ctx":${JSON.stringify(ctx)},"entry":${JSON.stringify(entry)}}\n${requestLine(n, at, requestId, reqPath, ip)}`);
   }
 
+  /**
+   * A new fan-out group `n` (a read across many tenants): its events, one per tenant, in one
+   * line; its requests follow as `request` lines, each shared by every event of the group.
+   */
+  fanOut(n: number, ctx: RequestContext, eventIds: readonly string[], entries: readonly AuditEntry[]): void {
+    this.#write(`{"f":${n},"ctx":${JSON.stringify(ctx)},"ids":${JSON.stringify(eventIds)},"entries":${JSON.stringify(entries)}}\n`);
+  }
+
+  /** The segment being written (what `rotate` seals next). */
+  get segment(): number {
+    return this.#segment;
+  }
+
   /** One more request of grouped event `n`. */
   request(n: number, at: number, requestId: string, reqPath: string, ip: string | null): void {
     this.#write(requestLine(n, at, requestId, reqPath, ip));
@@ -403,6 +416,12 @@ export function readSpool(files: string[]): SpooledEvent[] {
         g.ids.push(o.q);
         g.paths.push(o.p);
         g.ips.push(typeof o.ip === 'string' ? o.ip : null);
+      } else if (typeof o.f === 'number' && o.ctx && Array.isArray(o.ids) && Array.isArray(o.entries) && o.ids.length === o.entries.length) {
+        // one event per tenant, all sharing the requests that follow (the same arrays)
+        const head = { kind: 'group' as const, id: '', ctx: o.ctx as RequestContext, entry: { action: '' } as AuditEntry, ats: [] as number[], ids: [] as string[], paths: [] as string[], ips: [] as (string | null)[] };
+        groups.set(o.f, head);
+        const ids = o.ids as string[];
+        for (const [i, entry] of (o.entries as AuditEntry[]).entries()) out.push({ ...head, id: ids[i], entry });
       } else if (typeof o.g === 'number' && typeof o.id === 'string' && o.ctx && o.entry) {
         const g = { kind: 'group' as const, id: o.id, ctx: o.ctx as RequestContext, entry: o.entry as AuditEntry, ats: [], ids: [], paths: [], ips: [] };
         groups.set(o.g, g);

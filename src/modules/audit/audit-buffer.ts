@@ -47,6 +47,33 @@ interface AccessGroup {
 export const MAX_GROUPED_REQUESTS = 500;
 
 /**
+ * How long a read across many tenants waits for more of the same before its events are written:
+ * a partner's consolidated view touches every customer it manages, and its person reloads it.
+ */
+export const FAN_OUT_WINDOW_MS = 5_000;
+
+/**
+ * One read that drew on many tenants (a partner's consolidated view): an event per tenant, each
+ * for that tenant's own log, and one list of requests they all share. Spooled as one line with
+ * every event and one line per request, not one per tenant and request.
+ */
+interface FanOutGroup {
+  n: number;
+  ctx: RequestContext;
+  /** the events' ids, from the first request on (a replay skips those already written) */
+  eventIds: string[];
+  entries: AuditEntry[];
+  ats: number[];
+  ids: string[];
+  paths: string[];
+  ips: (string | null)[];
+  /** the spool segment its first line is in: kept until the group is written */
+  segment: number;
+  /** when it began (monotonic ms) */
+  since: number;
+}
+
+/**
  * Collects access events and writes them in batches, off the response path; mutations never go
  * through here. Once started with a spool folder (`start`), every event is also appended to this
  * instance's spool file before the response it records is sent (AccessSpool): a crash of the
@@ -71,6 +98,10 @@ export class AuditBuffer {
   #groups = new Map<string, AccessGroup>();
   /** requests held in #groups */
   #grouped = 0;
+  #fanOuts = new Map<string, FanOutGroup>();
+  /** events held in #fanOuts (one per tenant, whatever the number of requests) */
+  #fanOutEvents = 0;
+  readonly #fanOutWindowMs: number;
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   #fullBatchQueued = false;
@@ -79,12 +110,13 @@ export class AuditBuffer {
   #heartbeat: NodeJS.Timeout | null = null;
   #replaying: Promise<number> | null = null;
 
-  constructor(log: AuditBatchWriter, clock: Clock, opts: { flushIntervalMs?: number; maxBatch?: number; onError?: (err: unknown) => void } = {}) {
+  constructor(log: AuditBatchWriter, clock: Clock, opts: { flushIntervalMs?: number; maxBatch?: number; fanOutWindowMs?: number; onError?: (err: unknown) => void } = {}) {
     this.#log = log;
     this.#clock = clock;
     this.#maxBatch = opts.maxBatch ?? 1000;
+    this.#fanOutWindowMs = opts.fanOutWindowMs ?? FAN_OUT_WINDOW_MS;
     this.#onError = opts.onError ?? (() => {});
-    this.#timer = setInterval(() => void this.flush(), opts.flushIntervalMs ?? 250);
+    this.#timer = setInterval(() => void this.flushDue(), opts.flushIntervalMs ?? 250);
     this.#timer.unref();
   }
 
@@ -171,6 +203,42 @@ export class AuditBuffer {
     return true;
   }
 
+  /**
+   * Queue one request that drew on many tenants: `key` names everything its events share (the
+   * caller, the view and, for each tenant, the event), `create` gives them when no group with
+   * that key waits. The same read again within FAN_OUT_WINDOW_MS (at most MAX_GROUPED_REQUESTS
+   * times) is one more request of the same events.
+   */
+  pushFanOut(key: string, request: AccessRequest, create: () => { ctx: RequestContext; entries: AuditEntry[] }): void {
+    let g = this.#fanOuts.get(key);
+    if (g === undefined) {
+      const c = create();
+      if (c.entries.length === 0) return;
+      g = { n: ++this.#groupNo, ctx: c.ctx, entries: c.entries, eventIds: c.entries.map(() => newId('evt', request.at)), ats: [], ids: [], paths: [], ips: [], segment: this.#spool?.segment ?? -1, since: performance.now() };
+      this.#spool?.fanOut(g.n, g.ctx, g.eventIds, g.entries);
+      this.#fanOuts.set(key, g);
+      this.#fanOutEvents += g.entries.length;
+    }
+    this.#spool?.request(g.n, request.at, request.request_id, request.path, request.ip);
+    const n = g.ats.length;
+    g.ats.push(request.at);
+    g.ids.push(request.request_id);
+    g.paths.push(n > 0 && g.paths[n - 1] === request.path ? g.paths[n - 1] : request.path);
+    g.ips.push(n > 0 && g.ips[n - 1] === request.ip ? g.ips[n - 1] : request.ip);
+    if (n + 1 >= MAX_GROUPED_REQUESTS) {
+      this.#takeFanOut(key, g);
+      this.#maybeFlush();
+    }
+  }
+
+  /** A fan-out group's events into the next batch: one per tenant, one row each. */
+  #takeFanOut(key: string, g: FanOutGroup): void {
+    this.#fanOuts.delete(key);
+    this.#fanOutEvents -= g.entries.length;
+    this.#pendingRequests += g.entries.length;
+    for (const e of fanOutEvents(g)) this.#pending.push({ ...e, requests: 1 });
+  }
+
   #add(key: string, g: AccessGroup, at: number, requestId: string, path: string, ip: string | null): void {
     const n = g.ats.length;
     g.ats.push(at);
@@ -198,7 +266,7 @@ export class AuditBuffer {
 
   /** Requests waiting to be written (grouped requests counted one by one). */
   get pending(): number {
-    return this.#pendingRequests + this.#grouped;
+    return this.#pendingRequests + this.#grouped + this.#fanOutEvents;
   }
 
   #maybeFlush(): void {
@@ -215,10 +283,27 @@ export class AuditBuffer {
    * under load.
    */
   flush(): Promise<void> {
+    return this.#flush(true);
+  }
+
+  /**
+   * What the interval writes: the same, except reads across many tenants younger than the
+   * fan-out window, which stay in memory (the spool keeps the segments they began in).
+   */
+  flushDue(): Promise<void> {
+    return this.#flush(false);
+  }
+
+  #flush(all: boolean): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
       // Everything spooled so far is in memory now and taken below: its segments can go once
       // the database has all of it. What arrives from here on goes to the next segment.
-      const sealed = this.#spool?.rotate() ?? -1;
+      let sealed = this.#spool?.rotate() ?? -1;
+      const now = performance.now();
+      for (const [key, g] of this.#fanOuts) {
+        if (all || now - g.since >= this.#fanOutWindowMs) this.#takeFanOut(key, g);
+        else if (g.segment >= 0) sealed = Math.min(sealed, g.segment - 1);
+      }
       for (const g of this.#groups.values()) this.#pending.push(groupEvent(g));
       this.#pendingRequests += this.#grouped;
       this.#groups.clear();
@@ -271,6 +356,15 @@ interface PendingEvent {
 function spooledEvent(e: SpooledEvent): PendingEvent {
   if (e.kind === 'event') return { id: e.id, ctx: e.ctx, entry: e.entry, at: new Date(e.at), requests: 1 };
   return groupEvent(e);
+}
+
+/** The events of a fan-out group, one per tenant, each listing every request of the group. */
+function fanOutEvents(g: { ctx: RequestContext; eventIds: readonly string[]; entries: readonly AuditEntry[]; ats: number[]; ids: string[]; paths: string[]; ips: (string | null)[] }): PendingEvent[] {
+  if (g.ats.length === 0) return [];
+  // the requests' list once, shared by every tenant's event
+  const one = groupEvent({ id: '', ctx: g.ctx, entry: { action: '' }, ats: g.ats, ids: g.ids, paths: g.paths, ips: g.ips });
+  const shared = one.entry.details ?? {};
+  return g.entries.map((entry, i) => ({ id: g.eventIds[i], ctx: g.ctx, at: one.at, requests: one.requests, entry: { ...entry, details: { ...entry.details, ...shared } } }));
 }
 
 function groupEvent(g: Omit<AccessGroup, 'n'>): PendingEvent {

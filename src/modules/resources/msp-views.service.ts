@@ -32,6 +32,8 @@ export interface MspViewsDeps {
   clock: Clock;
   /** queue one access event (batched, off the response path) */
   recordAccess: (ctx: RequestContext, entry: AuditEntry) => void;
+  /** The same for one read across many tenants: an event per tenant, in its own log (same action and target). */
+  recordAccesses: (ctx: RequestContext, entries: AuditEntry[]) => void;
 }
 
 /** The partner member asking, as the HTTP edge verified them. */
@@ -227,16 +229,23 @@ export class MspViewsService {
 
   /** Record an export in the log of each tenant it drew on. */
   recordExport(ctx: RequestContext, who: MspCaller, decisions: Map<string, Allowed>, details: Record<string, unknown>): void {
-    for (const t of decisions.keys()) {
-      this.#d.recordAccess(ctx, {
+    this.#record(
+      ctx,
+      [...decisions.keys()].map((t) => ({
         action: 'billing.invoices_exported',
         tenantId: t,
         partnerId: who.partnerId,
         targetType: 'endpoint',
         targetId: 'POST /api/v1/partner/billing/invoices/export',
         details: { ...this.#accessDetails(who.partnerId, decisions.get(t)?.delegationId ?? null), ...details },
-      });
-    }
+      })),
+    );
+  }
+
+  /** One tenant's event as any access event; many as one read across them (recordAccesses). */
+  #record(ctx: RequestContext, entries: AuditEntry[]): void {
+    if (entries.length === 1) this.#d.recordAccess(ctx, entries[0]);
+    else if (entries.length > 1) this.#d.recordAccesses(ctx, entries);
   }
 
   async tickets(ctx: RequestContext, who: MspCaller, q: CommonListQuery & { tenant_id?: string; status?: TicketRow['status']; priority?: TicketRow['priority']; category?: string }) {
@@ -451,16 +460,17 @@ export class MspViewsService {
 
   /** One access event per tenant the answer drew on: each tenant sees it in its own log. */
   #audit(ctx: RequestContext, partnerId: string, tenantIds: Iterable<string>, decisions: Map<string, Allowed>, what: string): void {
-    for (const t of new Set(tenantIds)) {
-      this.#d.recordAccess(ctx, {
+    this.#record(
+      ctx,
+      [...new Set(tenantIds)].map((t) => ({
         action: 'partner.consolidated_read',
         tenantId: t,
         partnerId,
         targetType: 'endpoint',
         targetId: what,
         details: this.#accessDetails(partnerId, decisions.get(t)?.delegationId ?? null),
-      });
-    }
+      })),
+    );
   }
 
   /** The delegation an access went through and, through a reseller's link (two-tier partners), the reseller. */

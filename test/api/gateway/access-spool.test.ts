@@ -8,32 +8,23 @@
  * The crash itself (SIGKILL of a real process, with and without the database) is in
  * access-spool-crash.test.ts.
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copySegments, spoolBed } from './spool-bed.ts';
 import { AuditBuffer, AuditLog } from '../../../src/modules/audit/index.ts';
 import { systemClock } from '../../../src/platform/clock.ts';
 import { openDatabase } from '../../../src/platform/db/database.ts';
 import { withDbContext } from '../../../src/platform/db/db-context.ts';
 import { systemContext } from '../../../src/platform/http/request-context.ts';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
-import { createTestDb, type TestDb } from '../../helpers/db.ts';
 import { consentClaims, consentedApp, gw, mintToken } from './helpers.ts';
 
-let testDb: TestDb;
-let log: AuditLog;
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'spool-test-'));
-  dirs.push(d);
-  return d;
-}
+const bed = spoolBed('spool-test-');
 
 /** The request ids of every access event of `tenantId` in the log, with how often each is there. */
 async function loggedRequests(tenantId: string): Promise<Map<string, number>> {
-  const rows = await testDb.db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenantId).execute();
+  const rows = await bed.testDb.db.kysely.selectFrom('audit_events').select('details').where('tenant_id', '=', tenantId).execute();
   const out = new Map<string, number>();
   for (const r of rows) {
     const d = JSON.parse(r.details) as { requests?: { request_id: string }[]; request_id?: string };
@@ -60,29 +51,11 @@ function spoolSome(b: AuditBuffer, tenantId: string, n: number): string[] {
   return ids;
 }
 
-/** The segment files of a spool folder (what a dead instance leaves: no lock). */
-function copySegments(from: string, to: string): string[] {
-  mkdirSync(to, { recursive: true });
-  const files = readdirSync(from).filter((f) => f.endsWith('.spool'));
-  for (const f of files) copyFileSync(path.join(from, f), path.join(to, f.replace(/^[^.]+~/, 'deadhost~')));
-  return readdirSync(to).filter((f) => f.endsWith('.spool'));
-}
-
-beforeAll(async () => {
-  testDb = await createTestDb();
-  log = new AuditLog(testDb.db, systemClock);
-});
-
-afterAll(async () => {
-  await testDb.drop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
 describe('the access-event spool', () => {
   it('writes each event once: the live flush and any number of replays of the same files', async () => {
     const tenantId = `tnt_spool_${Date.now()}`;
-    const live = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
-    const dir = tempDir();
+    const live = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
+    const dir = bed.tempDir();
     await live.start(path.join(dir, 'live'));
     const ids = spoolSome(live, tenantId, 30);
     // what a dead instance would have left: the same lines, without a live lock
@@ -92,33 +65,33 @@ describe('the access-event spool', () => {
     copySegments(orphan, copy);
 
     // another instance starting on that folder replays it...
-    const replayer = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const replayer = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await replayer.start(orphan);
     const afterReplay = await loggedRequests(tenantId);
     expect(ids.every((id) => afterReplay.get(id) === 1)).toBe(true);
     expect(readdirSync(orphan).filter((f) => f.startsWith('deadhost'))).toEqual([]);
     // ...a second one replays the same files again, and the live instance flushes them too
-    const second = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const second = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await second.start(copy);
     await live.close();
     const after = await loggedRequests(tenantId);
     expect(ids.filter((id) => after.get(id) !== 1)).toEqual([]);
     expect(after.size).toBe(ids.length);
-    expect((await log.verify()).ok).toBe(true);
+    expect((await bed.log.verify()).ok).toBe(true);
     await replayer.close();
     await second.close();
   });
 
   it('skips a line torn by a crash of the machine and keeps the rest', async () => {
     const tenantId = `tnt_torn_${Date.now()}`;
-    const dir = tempDir();
-    const src = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const dir = bed.tempDir();
+    const src = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await src.start(path.join(dir, 'src'));
     const ids = spoolSome(src, tenantId, 6);
     const orphan = path.join(dir, 'orphan');
     const [segment] = copySegments(path.join(dir, 'src'), orphan);
     appendFileSync(path.join(orphan, segment), '{"r":1,"at":17000000000');
-    const b = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const b = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await b.start(orphan);
     const logged = await loggedRequests(tenantId);
     expect(ids.filter((id) => logged.get(id) !== 1)).toEqual([]);
@@ -129,7 +102,7 @@ describe('the access-event spool', () => {
   it('writes a batch as the system, whatever context started the flush (the second wall on PostgreSQL)', async () => {
     const tenantId = `tnt_wall_${Date.now()}`;
     // the app role without the tests' ambient system context, as in production
-    const plain = testDb.databaseUrl ? openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir, poolSize: 1 }) : testDb.db;
+    const plain = bed.testDb.databaseUrl ? openDatabase({ databaseUrl: bed.testDb.databaseUrl, dataDir: bed.testDb.dataDir, poolSize: 1 }) : bed.testDb.db;
     try {
       const b = new AuditBuffer(new AuditLog(plain, systemClock), systemClock, { flushIntervalMs: 3_600_000 });
       const ids = spoolSome(b, tenantId, 4);
@@ -138,18 +111,18 @@ describe('the access-event spool', () => {
       expect([...(await loggedRequests(tenantId)).keys()].sort()).toEqual([...ids].sort());
       await b.close();
     } finally {
-      if (plain !== testDb.db) await plain.close();
+      if (plain !== bed.testDb.db) await plain.close();
     }
   });
 
   it("never replays a live instance's files, and deletes the files of what the database has", async () => {
     const tenantId = `tnt_live_${Date.now()}`;
-    const dir = tempDir();
-    const a = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const dir = bed.tempDir();
+    const a = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await a.start(dir);
     const ids = spoolSome(a, tenantId, 10);
     // a second instance on the same DATA_DIR: a's lock is held, its events are a's to write
-    const b = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const b = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await b.start(dir);
     expect(await b.replayOrphans()).toBe(0);
     expect((await loggedRequests(tenantId)).size).toBe(0);
@@ -166,8 +139,8 @@ describe('the access-event spool', () => {
 
   it('keeps its lock through rotations, and writes it again when it was removed, so its files are never taken for a dead instance’s', async () => {
     const tenantId = `tnt_lock_${Date.now()}`;
-    const dir = tempDir();
-    const a = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const dir = bed.tempDir();
+    const a = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await a.start(dir);
     const lock = () => readdirSync(dir).find((f) => f.endsWith('.lock'))!;
     const name = lock();
@@ -182,7 +155,7 @@ describe('the access-event spool', () => {
     const ids = spoolSome(a, `${tenantId}_2`, 4);
     await a.flush();
     expect(lock()).toBe(name);
-    const b = new AuditBuffer(log, systemClock, { flushIntervalMs: 3_600_000 });
+    const b = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000 });
     await b.start(dir);
     expect(await b.replayOrphans()).toBe(0);
     const logged = await loggedRequests(`${tenantId}_2`);
