@@ -5,7 +5,6 @@
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/database.ts';
-import { createHash } from 'node:crypto';
 import { SecretHasher } from '../platform/crypto.ts';
 import { ChangeFeed } from '../platform/events/change-feed.ts';
 import { REDIS_CONNECT_TIMEOUT_MS, reportEvery, whenReady, type RedisFactory } from '../platform/redis.ts';
@@ -328,14 +327,12 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
     },
     // A read across many customers: one event per customer, held as one group for the fan-out
     // window (the same view reloaded is one more request of the same events, not ten thousand
-    // more rows). The key names each customer's event (its tenant and details) through a digest.
+    // more rows).
     recordAccesses: (ctx, entries) => {
       if (entries.length === 0) return;
       const first = entries[0];
-      const digest = createHash('sha256');
-      for (const e of entries) digest.update(`${e.tenantId ?? ''}\u0000${JSON.stringify(e.details ?? {})}\u0001`);
-      const key = `fo\u0000${first.action}\u0000${ctx.actor.userId ?? ''}\u0000${ctx.actor.partnerId ?? ''}\u0000${first.targetId ?? ''}\u0000${ctx.ip ?? ''}\u0000${ctx.userAgent ?? ''}\u0000${digest.digest('base64')}`;
-      gateway.auditBuffer.pushFanOut(key, { at: clock.nowMs(), request_id: ctx.requestId, path: first.targetId ?? '', ip: ctx.ip }, () => ({ ctx, entries }));
+      const key = `fo\u0000${first.action}\u0000${ctx.actor.userId ?? ''}\u0000${ctx.actor.partnerId ?? ''}\u0000${first.targetId ?? ''}\u0000${ctx.ip ?? ''}\u0000${ctx.userAgent ?? ''}`;
+      gateway.auditBuffer.pushFanOut(key, { at: clock.nowMs(), request_id: ctx.requestId, path: first.targetId ?? '', ip: ctx.ip }, ctx, entries);
     },
   });
   const invoiceExports = new InvoiceExportService({ db, clock, msp, secretKey: config.secretKey, onError: (e) => d.onError(e, 'invoice export') });

@@ -204,17 +204,21 @@ export class AuditBuffer {
   }
 
   /**
-   * Queue one request that drew on many tenants: `key` names everything its events share (the
-   * caller, the view and, for each tenant, the event), `create` gives them when no group with
-   * that key waits. The same read again within FAN_OUT_WINDOW_MS (at most MAX_GROUPED_REQUESTS
-   * times) is one more request of the same events.
+   * Queue one request that drew on many tenants: `key` names what its events share (the caller
+   * and the view), `entries` are its events, one per tenant. The same read again within
+   * FAN_OUT_WINDOW_MS (at most MAX_GROUPED_REQUESTS times) — the same key and the same events —
+   * is one more request of them; the same key with other events (a customer gone, a link
+   * narrowed) writes the waiting group and starts another.
    */
-  pushFanOut(key: string, request: AccessRequest, create: () => { ctx: RequestContext; entries: AuditEntry[] }): void {
+  pushFanOut(key: string, request: AccessRequest, ctx: RequestContext, entries: AuditEntry[]): void {
+    if (entries.length === 0) return;
     let g = this.#fanOuts.get(key);
+    if (g !== undefined && !sameEntries(g.entries, entries)) {
+      this.#takeFanOut(key, g);
+      g = undefined;
+    }
     if (g === undefined) {
-      const c = create();
-      if (c.entries.length === 0) return;
-      g = { n: ++this.#groupNo, ctx: c.ctx, entries: c.entries, eventIds: c.entries.map(() => newId('evt', request.at)), ats: [], ids: [], paths: [], ips: [], segment: this.#spool?.segment ?? -1, since: performance.now() };
+      g = { n: ++this.#groupNo, ctx, entries, eventIds: entries.map(() => newId('evt', request.at)), ats: [], ids: [], paths: [], ips: [], segment: this.#spool?.segment ?? -1, since: performance.now() };
       this.#spool?.fanOut(g.n, g.ctx, g.eventIds, g.entries);
       this.#fanOuts.set(key, g);
       this.#fanOutEvents += g.entries.length;
@@ -356,6 +360,25 @@ interface PendingEvent {
 function spooledEvent(e: SpooledEvent): PendingEvent {
   if (e.kind === 'event') return { id: e.id, ctx: e.ctx, entry: e.entry, at: new Date(e.at), requests: 1 };
   return groupEvent(e);
+}
+
+/** The same events: tenant, action, target and details (flat values), in the same order. */
+function sameEntries(a: readonly AuditEntry[], b: readonly AuditEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.tenantId !== y.tenantId || x.action !== y.action || x.targetId !== y.targetId || x.partnerId !== y.partnerId || x.ban !== y.ban) return false;
+    const dx = x.details ?? {};
+    const dy = y.details ?? {};
+    const kx = Object.keys(dx);
+    if (kx.length !== Object.keys(dy).length) return false;
+    for (const k of kx) {
+      const v = dx[k];
+      if (v !== dy[k] && JSON.stringify(v) !== JSON.stringify(dy[k])) return false;
+    }
+  }
+  return true;
 }
 
 /** The events of a fan-out group, one per tenant, each listing every request of the group. */

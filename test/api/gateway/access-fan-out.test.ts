@@ -27,7 +27,7 @@ async function eventsOf(tenantId: string) {
 /** One request of a consolidated read across `tenants` (the same key each time: the same read). */
 function read(b: AuditBuffer, key: string, tenants: string[], requestId: string): void {
   const entries: AuditEntry[] = tenants.map((t) => ({ action: 'partner.consolidated_read', tenantId: t, partnerId: 'ptr_msp', targetType: 'endpoint', targetId: 'GET /api/v1/partner/dashboard', details: { delegation_id: `dlg_${t}` } }));
-  b.pushFanOut(key, { at: Date.now(), request_id: requestId, path: 'GET /api/v1/partner/dashboard', ip: '10.0.0.9' }, () => ({ ctx: systemContext(requestId), entries }));
+  b.pushFanOut(key, { at: Date.now(), request_id: requestId, path: 'GET /api/v1/partner/dashboard', ip: '10.0.0.9' }, systemContext(requestId), entries);
 }
 
 describe('a read across many tenants', () => {
@@ -49,6 +49,21 @@ describe('a read across many tenants', () => {
     expect(b.pending).toBe(0);
     expect((await bed.log.verify()).ok).toBe(true);
     await b.close();
+  });
+
+  it('names only the customers each request drew on: a customer gone starts a new group', async () => {
+    const run = Date.now();
+    const [a, b, c] = [`tnt_fg_${run}`, `tnt_fh_${run}`, `tnt_fi_${run}`];
+    const buf = new AuditBuffer(bed.log, systemClock, { flushIntervalMs: 3_600_000, fanOutWindowMs: 3_600_000 });
+    read(buf, `dash-${run}`, [a, b, c], `req_1_${run}`);
+    read(buf, `dash-${run}`, [a, b, c], `req_2_${run}`);
+    // c ended the partner's access: the next read draws on a and b only
+    read(buf, `dash-${run}`, [a, b], `req_3_${run}`);
+    await buf.flush();
+    expect((await eventsOf(c)).map((e) => e.requests)).toEqual([[`req_1_${run}`, `req_2_${run}`]]);
+    const ofA = (await eventsOf(a)).map((e) => e.requests).sort((x, y) => x.length - y.length);
+    expect(ofA).toEqual([[`req_3_${run}`], [`req_1_${run}`, `req_2_${run}`]]);
+    await buf.close();
   });
 
   it('is written by the interval once it is older than the window', async () => {
