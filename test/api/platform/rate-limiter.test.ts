@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import type { Redis } from 'ioredis';
 import { ManualClock, systemClock } from '../../../src/platform/clock.ts';
-import { redisFactory } from '../../../src/platform/redis.ts';
+import { redisFactory, whenReady } from '../../../src/platform/redis.ts';
 import { installErrorHandler } from '../../../src/platform/http/error-handler.ts';
 import {
   createRateLimiter,
@@ -28,6 +28,16 @@ function redis(url = REDIS_URL): Redis {
   const c = redisFactory(url)();
   c.on('error', () => {});
   clients.push(c);
+  return c;
+}
+/**
+ * A client of the tests' Redis, connected: the limiter gives a first connection only its command
+ * deadline (100 ms), which a machine busy with browser tests can exceed — these tests are about
+ * what the limiter does with a Redis that answers.
+ */
+async function liveRedis(): Promise<Redis> {
+  const c = redis();
+  if (!(await whenReady(c, 30_000))) throw new Error(`the tests' Redis (${REDIS_URL}) did not answer`);
   return c;
 }
 const prefix = () => `test:rl:${randomBytes(6).toString('hex')}:`;
@@ -49,8 +59,8 @@ describe('RedisRateLimiter', () => {
   it('two instances on separate connections admit exactly N of a concurrent burst', async () => {
     const p = prefix();
     const clock = systemClock;
-    const a = new RedisRateLimiter({ redis: redis(), clock, prefix: p, time: 'server' });
-    const b = new RedisRateLimiter({ redis: redis(), clock, prefix: p, time: 'server' });
+    const a = new RedisRateLimiter({ redis: await liveRedis(), clock, prefix: p, time: 'server' });
+    const b = new RedisRateLimiter({ redis: await liveRedis(), clock, prefix: p, time: 'server' });
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).consume('token', 20, W)));
     expect(results.filter((r) => r.allowed)).toHaveLength(20);
     const refused = results.filter((r) => !r.allowed);
@@ -68,7 +78,7 @@ describe('RedisRateLimiter', () => {
   it('follows the caller clock: 21st refused with the exact wait, admitted again when the oldest leaves', async () => {
     const p = prefix();
     const clock = new ManualClock('2026-02-09T12:00:00Z');
-    const lim = new RedisRateLimiter({ redis: redis(), clock, prefix: p });
+    const lim = new RedisRateLimiter({ redis: await liveRedis(), clock, prefix: p });
     for (let i = 0; i < 20; i++) {
       const d = await lim.consume('k', 20, W);
       expect(d).toMatchObject({ allowed: true, remaining: 19 - i });
@@ -87,7 +97,7 @@ describe('RedisRateLimiter', () => {
 
   it('agrees with the in-memory limiter decision for decision', async () => {
     const clock = new ManualClock(1_700_000_000_000);
-    const r = new RedisRateLimiter({ redis: redis(), clock, prefix: prefix() });
+    const r = new RedisRateLimiter({ redis: await liveRedis(), clock, prefix: prefix() });
     const m = new MemoryRateLimiter({ clock });
     const steps = [0, 100, 2_000, 0, 0, 15_000, 30_000, 10_000, 4_899, 1, 0, 61_000, 0, 0, 0];
     for (const s of steps) {
@@ -97,7 +107,7 @@ describe('RedisRateLimiter', () => {
   });
 
   it('expires its keys once the window has passed', async () => {
-    const c = redis();
+    const c = await liveRedis();
     const p = prefix();
     const lim = new RedisRateLimiter({ redis: c, clock: systemClock, prefix: p, time: 'server' });
     await lim.consume('short', 5, 1_000);
@@ -172,7 +182,7 @@ describe('failure policy and the HTTP edge', () => {
 
   it('sets RateLimit / RateLimit-Policy on every answer and Retry-After on 429', async () => {
     const clock = new ManualClock(0);
-    const app = await appWith(new RedisRateLimiter({ redis: redis(), clock, prefix: prefix() }));
+    const app = await appWith(new RedisRateLimiter({ redis: await liveRedis(), clock, prefix: prefix() }));
     const first = await app.inject({ method: 'GET', url: '/limited' });
     expect(first.statusCode).toBe(200);
     expect(first.headers['ratelimit-policy']).toBe('"agency";q=2;w=60');
