@@ -10,7 +10,9 @@
  *   - 100,000 tickets (--quick 2,000).
  * The source's batches-per-minute limit is lifted (SYNC_BATCHES_PER_MINUTE; BENCH_SYNC_LIMIT=default
  * keeps the default 60, which caps one source at 5,000 lines/s in batches of 5,000).
- * Then, as a partner staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
+ * A staff member of the MSP opens the dashboard once after the accounts, so the partner's month totals
+ * (partner-totals.repo.ts) are kept while the invoices land, as they would be in production.
+ * Then, as that staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
  * tickets and dashboard views and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
  * Every BENCH_SAMPLE_MS (10 s) of the ingest, a sample: the phase, the lines done in that window per
  * second, and the instance's RSS and heap (each sample is printed as it is taken, so a run stopped
@@ -235,6 +237,14 @@ async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: 
 }
 const resendN = Math.min(INVOICES, 20_000);
 const accounts = await ingest('account', TENANTS);
+// the staff member opens the dashboard once before the invoices come: the partner's month totals are
+// kept from then on (partner-totals.repo.ts), so the ingest below pays for keeping them, as in production
+const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
+const cookie = login.headers['set-cookie'] as string[] | string | undefined;
+const cookieHeader = (Array.isArray(cookie) ? cookie : [cookie ?? '']).map((c) => c.split(';')[0]).join('; ');
+const firstDashboard = await app.inject({ method: 'GET', url: '/api/v1/partner/dashboard', headers: { cookie: cookieHeader } });
+if (firstDashboard.statusCode !== 200) throw new Error(`dashboard before the ingest: ${firstDashboard.statusCode}`);
 const invoices = await ingest('invoice', INVOICES);
 const tickets = await ingest('ticket', TICKETS);
 // the same invoices again: every line unchanged
@@ -266,10 +276,6 @@ if (bench.label === 'postgres' && bench.ownerUrl) {
 }
 
 // ---- the MSP views over it -----------------------------------------------------------------------
-const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
-if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
-const cookie = login.headers['set-cookie'] as string[] | string | undefined;
-const cookieHeader = (Array.isArray(cookie) ? cookie : [cookie ?? '']).map((c) => c.split(';')[0]).join('; ');
 const ENDPOINTS = ['/api/v1/partner/billing/invoices', '/api/v1/partner/billing/summary', '/api/v1/partner/support/tickets', '/api/v1/partner/dashboard', '/api/v1/partner/data-freshness'];
 const pct = (xs: number[], p: number) => {
   const a = [...xs].sort((x, y) => x - y);

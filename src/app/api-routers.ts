@@ -46,7 +46,7 @@ export interface RouterDeps {
 /** Names of tenants and partners by id, for pages that show names, not ids. */
 function nameLookups(services: Services) {
   return {
-    tenantNames: async (ids: string[]) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+    tenantNames: (ids: string[]) => services.tenants.tenantNames(ids),
     partnerNames: async (ids: string[]) => new Map(ids.length === 0 ? [] : (await services.partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
   };
 }
@@ -123,7 +123,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
       ssf: services.ssf,
       access,
       requireApp: (partnerId, appId) => services.apps.get(partnerId, appId),
-      tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await services.tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+      tenantNames: (ids) => services.tenants.tenantNames(ids),
       userNames: async (ids) => new Map((await Promise.all(ids.map((id) => services.identity.findUserById(id)))).flatMap((u) => (u ? [[u.id, u.name] as [string, string]] : []))),
     }),
     planRoutes({ plans: services.plans, access }),

@@ -357,7 +357,7 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
     // the provider's records fire the same events whatever their source (sync API, Stripe, CSV)
     emitEvents: async (trx, events) => void (await notifications.outbox.emitToListeners(trx, events)),
     computeEarnings: (ctx, partnerId) => program.computeEarnings(ctx, { partnerId }),
-    tenantNames: async (ids) => new Map(ids.length === 0 ? [] : (await tenants.listTenants({ ids, limit: ids.length })).map((t) => [t.id, t.name])),
+    tenantNames: (ids) => tenants.tenantNames(ids),
     partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),
   });
   const alertScheduler = new AlertScheduler(alerts, (e) => d.onError(e, 'alert evaluation'));

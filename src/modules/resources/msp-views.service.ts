@@ -21,12 +21,13 @@ import { resourceErrors as E } from './resources.errors.ts';
 import type { BillingTotals, CurrencyTotals, InvoiceRow, SlaRow, SlaTotal, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
+import { billingTotalsByCurrency, compliancePct } from './msp-figures.ts';
 import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
   resources: ResourcesService;
   authz: Pick<AuthzService, 'snapshot' | 'partnerAccess' | 'memberAccess' | 'refusalError' | 'throughReseller' | 'resellerReach'>;
-  tenants: Pick<TenantsService, 'listTenants'>;
+  tenants: Pick<TenantsService, 'tenantNames'>;
   /** the alerts module's one computation of a link's alerts (the inbox's too) */
   alerts: Pick<AlertsService, 'currentAlerts'>;
   clock: Clock;
@@ -68,6 +69,8 @@ export interface Alert {
 
 /** The default of the billing alert's receivables threshold: 5,000.00. */
 export const DEFAULT_RECEIVABLES_THRESHOLD_CENTS = 500_000;
+
+export { billingTotalsByCurrency, compliancePct };
 
 type InvoiceDto = Awaited<ReturnType<ResourcesService['listInvoices']>>['data'][number];
 type SlaDto = Awaited<ReturnType<ResourcesService['listSla']>>['data'][number];
@@ -125,26 +128,6 @@ export function overdueInvoiceAlert(i: Pick<InvoiceRow, 'id' | 'tenant_id' | 'ba
     amount_cents: i.balance_cents,
     currency: i.currency,
   };
-}
-
-/** Per-currency totals over per-tenant billing rows. */
-export function billingTotalsByCurrency(rows: readonly { currency: string; invoiced_cents: number; outstanding_cents: number; overdue_cents: number; paid_cents: number }[]) {
-  const totals = new Map<string, { currency: string; invoiced_cents: number; outstanding_cents: number; overdue_cents: number; paid_cents: number; tenants: number }>();
-  for (const r of rows) {
-    const t = totals.get(r.currency) ?? { currency: r.currency, invoiced_cents: 0, outstanding_cents: 0, overdue_cents: 0, paid_cents: 0, tenants: 0 };
-    t.invoiced_cents += r.invoiced_cents;
-    t.outstanding_cents += r.outstanding_cents;
-    t.overdue_cents += r.overdue_cents;
-    t.paid_cents += r.paid_cents;
-    t.tenants++;
-    totals.set(r.currency, t);
-  }
-  return [...totals.values()];
-}
-
-/** Share of service-months that met their target, in percent with two decimals (100 with none). */
-export function compliancePct(records: number, breached: number): number {
-  return records === 0 ? 100 : Math.round(((records - breached) / records) * 10_000) / 100;
 }
 
 export class MspViewsService {
@@ -371,7 +354,7 @@ export class MspViewsService {
     const periodFrom = q.period_from ?? monthsBack(this.#d.clock.now(), 11);
     const [totals, months, open, slaRows, names] = await Promise.all([
       this.#d.resources.billingTotals(bill.scopes, {}),
-      this.#d.resources.billingByMonth(bill.scopes, { periodFrom, periodTo: q.period_to }),
+      this.#months(who, bill.scopes, { periodFrom, periodTo: q.period_to }),
       this.#d.resources.openTicketCounts(tick.scopes),
       this.#d.resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
       this.#names(tenantIds),
@@ -408,6 +391,18 @@ export class MspViewsService {
         })
         .sort((a, b) => a.tenant_name.localeCompare(b.tenant_name)),
     };
+  }
+
+  /** Revenue and receivables by month: the partner's kept totals when `scopes` are every customer its links show whole (partner-totals.repo.ts). */
+  async #months(who: MspCaller, scopes: TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
+    const { authz, resources } = this.#d;
+    const whole = [...authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => {
+      const d = authz.partnerAccess(who.partnerId, t, 'billing.summary.read');
+      return d.allow && d.bans === null;
+    });
+    const seen = new Set(scopes.filter((s) => s.bans === null).map((s) => s.tenantId));
+    const same = seen.size === scopes.length && seen.size === whole.length && whole.every((t) => seen.has(t));
+    return (same ? await resources.partnerMonthTotals(who.partnerId, whole, f) : null) ?? resources.billingByMonth(scopes, f);
   }
 
   /** A distributor's billing roll-up per reseller (reseller-billing.ts): decided per customer for this member. */
@@ -452,10 +447,7 @@ export class MspViewsService {
   }
 
   async #names(ids: Iterable<string>): Promise<Map<string, string>> {
-    const list = [...new Set(ids)];
-    if (list.length === 0) return new Map();
-    const rows = await this.#d.tenants.listTenants({ ids: list, limit: list.length });
-    return new Map(rows.map((r) => [r.id, r.name]));
+    return this.#d.tenants.tenantNames([...new Set(ids)]);
   }
 
   /** One access event per tenant the answer drew on: each tenant sees it in its own log. */

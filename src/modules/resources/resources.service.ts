@@ -27,6 +27,7 @@ import { callerScope, idempotencyScope, type ResourceCaller } from './resource-c
 import { DTO_OF, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type KindDto, type KindRow, type PeopleFields, type WithActors } from './resource-dtos.ts';
 import { ResourceTickets } from './resource-tickets.ts';
 import { findInvoiceDetail, type InvoiceDetail } from './invoice-document.ts';
+import { partnerMonthTotals } from './partner-totals.repo.ts';
 import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
 import { NOT_SENT, sentColumns, type RecordWrites } from './record-writes.ts';
 import { placeSentOrder, sendCancellation } from './sent-orders.ts';
@@ -337,6 +338,15 @@ export class ResourcesService {
 
   billingByMonth(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
     return readAggregate(this.#d.db, (ex) => repo.billingByMonth(ex, scopes, f));
+  }
+
+  /**
+   * A partner's month totals over `tenantIds` — the customers its links show it whole, every one of
+   * which the caller has decided this person may read the billing of (partner-totals.repo.ts). Null when
+   * they could not be used; the caller then sums billingByMonth over its scopes.
+   */
+  partnerMonthTotals(partnerId: string, tenantIds: readonly string[], f: { periodFrom?: string; periodTo?: string }) {
+    return partnerMonthTotals(this.#d.db, partnerId, tenantIds, f, this.#d.clock.now().toISOString());
   }
 
   openTicketCounts(scopes: readonly repo.TenantScope[]) {

@@ -141,6 +141,11 @@ export class TenantsService {
     return repo.listTenants(this.#d.db.kysely, f);
   }
 
+  /** Tenants' names by id (the ones that exist): id and name only, for views that show many at once. */
+  tenantNames(ids: readonly string[]): Promise<Map<string, string>> {
+    return repo.findTenantNames(this.#d.db.kysely, ids);
+  }
+
   /** The operator's overview figures (see repo.tenantFigures). */
   figures(sinceIso: string) {
     return repo.tenantFigures(this.#d.db.kysely, sinceIso);

@@ -46,6 +46,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'partner_agencies',
   'partner_alerts',
   'partner_tokens',
+  'partner_total_members',
   'program_earning_invoices',
   'program_earnings',
   'provisioned_services',

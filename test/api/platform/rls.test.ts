@@ -57,6 +57,8 @@ async function fill(t: TestTenant, partnerId: string): Promise<void> {
   const at = new Date().toISOString();
   await s.db.kysely.insertInto('sync_records').values({ source_id: DEMO_SOURCE_ID, kind: 'invoice', external_id: `rls-${t.id}`, record_id: 'ivc_rls', tenant_id: t.id, version: 'n1', content_hash: 'x', deleted: 0, updated_at: at }).execute();
   await s.db.kysely.insertInto('sync_tenant_state').values({ source_id: DEMO_SOURCE_ID, tenant_id: t.id, kind: 'invoices', last_synced_at: at }).execute();
+  // a customer a partner's month totals are kept over (migration 0046)
+  await s.db.kysely.insertInto('partner_total_members').values({ tenant_id: t.id, partner_id: partnerId }).execute();
   const agency = await s.agencies.createAgency(ctx, t.id, { name: 'Agency' });
   await s.agencies.createToken(ctx, t.id, agency.id, { label: 'Front desk', form_config: { allowed_voucher_types: ['credit_10'] } });
 }

@@ -10,13 +10,12 @@ import type { TestPartner, TestTenant } from '../../helpers/world.ts';
 import { loginAs, ends } from '../gateway/helpers.ts';
 import { mutate } from '../../../src/platform/db/database.ts';
 import { asSystem } from '../../../src/platform/db/db-context.ts';
-import { newId } from '../../../src/platform/ids.ts';
+import { invoiceRow } from './invoice-rows.ts';
 
 let t: TestApp;
 let p: TestPartner;
 let A: TestTenant, B: TestTenant;
 
-type Status = 'open' | 'paid' | 'overdue' | 'void';
 const key = (r: { tenant_id: string; currency: string; period: string; ban_id: string }) => `${r.tenant_id}|${r.currency}|${r.period}|${r.ban_id}`;
 
 /** The totals summed here from the invoices, per key (rows with no invoice left out). */
@@ -49,23 +48,7 @@ async function kept() {
   return new Map(rows.map((r) => [key(r), { invoices: Number(r.invoices), invoiced_cents: Number(r.invoiced_cents), outstanding_cents: Number(r.outstanding_cents), overdue_cents: Number(r.overdue_cents), paid_cents: Number(r.paid_cents), open_count: Number(r.open_count), paid_count: Number(r.paid_count), overdue_count: Number(r.overdue_count) }]));
 }
 
-const invoice = (x: TestTenant, ban: number, period: string, status: Status, total: number, currency = 'USD') => ({
-  id: newId('inv'),
-  tenant_id: x.id,
-  ban_id: x.bans[ban].id,
-  number: `T-${newId('n').slice(-10)}`,
-  period,
-  issued_at: `${period}-02T00:00:00Z`,
-  due_at: `${period}-28T00:00:00Z`,
-  currency,
-  subtotal_cents: total,
-  tax_cents: 0,
-  total_cents: total,
-  balance_cents: status === 'paid' || status === 'void' ? 0 : total,
-  status,
-  paid_at: status === 'paid' ? `${period}-20T00:00:00Z` : null,
-  created_at: new Date().toISOString(),
-});
+const invoice = invoiceRow;
 
 const write = <T>(fn: Parameters<typeof mutate<T>>[1]) => asSystem(() => mutate(t.services.db, fn));
 

@@ -94,6 +94,32 @@ export interface InvoiceTotalsTable {
   overdue_count: number;
 }
 
+/** A customer a partner's month totals are kept over (migration 0046). */
+export interface PartnerTotalMembersTable {
+  tenant_id: string;
+  partner_id: string;
+}
+
+/** One stripe of a partner's totals for a month and currency; readers add the stripes. */
+export interface PartnerMonthTotalsTable {
+  partner_id: string;
+  period: string;
+  currency: string;
+  stripe: number;
+  invoices: number;
+  invoiced_cents: number;
+  outstanding_cents: number;
+  paid_cents: number;
+}
+
+/** Which customers a partner's month totals are over: how many, and a digest of their ids. */
+export interface PartnerTotalStateTable {
+  partner_id: string;
+  members: number;
+  digest: string;
+  built_at: string;
+}
+
 export interface SupportTicketsTable {
   id: string;
   tenant_id: string;
