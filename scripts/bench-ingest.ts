@@ -28,7 +28,8 @@
  * Meant for PostgreSQL (DATABASE_URL); runs on SQLite too. The last line is one JSON object.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { loadConfig } from '../src/config/config.ts';
@@ -276,13 +277,30 @@ if (bench.label === 'postgres' && bench.ownerUrl) {
 }
 
 // ---- the MSP views over it -----------------------------------------------------------------------
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`  CPU profile: ${file}`);
+    },
+  };
+}
 const ENDPOINTS = ['/api/v1/partner/billing/invoices', '/api/v1/partner/billing/summary', '/api/v1/partner/support/tickets', '/api/v1/partner/dashboard', '/api/v1/partner/data-freshness'];
 const pct = (xs: number[], p: number) => {
   const a = [...xs].sort((x, y) => x - y);
   return Math.round(a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] * 10) / 10;
 };
 const views: Record<string, { p50_ms: number; p95_ms: number }> = {};
+// BENCH_PROFILE=<endpoint>: a CPU profile of the instance while that view is measured (bench-<view>.cpuprofile, for a profiler's viewer)
+const profiled = process.env.BENCH_PROFILE;
 for (const url of ENDPOINTS) {
+  const profile = profiled && url.endsWith(profiled) ? await startProfile() : null;
   const times: number[] = [];
   for (let i = 0; i < REQUESTS + 3; i++) {
     const a = performance.now();
@@ -291,6 +309,7 @@ for (const url of ENDPOINTS) {
     if (i >= 3) times.push(performance.now() - a);
   }
   views[url.replace('/api/v1/partner', '')] = { p50_ms: pct(times, 50), p95_ms: pct(times, 95) };
+  if (profile) await profile.stop(`bench${url.replace('/api/v1/partner', '').replaceAll('/', '-')}.cpuprofile`);
   await s.gateway.auditBuffer.flush();
 }
 
