@@ -1755,6 +1755,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner/customers/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Each managed customer’s figures: what it owes, what is overdue, open tickets, SLA compliance
+         * @description Every customer you may act on, a page at a time (limit/offset, in the order of the customers’ ids); a figure your access (the link ∩ your member role) does not show for a customer is null. SLA compliance covers the last 12 months.
+         */
+        get: operations["getPartnerCustomersFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/dashboard": {
         parameters: {
             query?: never;
@@ -1763,7 +1783,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer
+         * Tiles, revenue and receivables by month, SLA compliance and the customers that need attention, across every managed customer
          * @description Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.
          */
         get: operations["getPartnerDashboard"];
@@ -7188,6 +7208,26 @@ export interface components {
             /** @description the signing secret (whsec_…), shown this once */
             secret: string;
         };
+        /** CustomerFigures */
+        CustomerFigures: {
+            /** @example EUR */
+            currency: string | null;
+            open_tickets: number | null;
+            outstanding_cents: number | null;
+            overdue_cents: number | null;
+            sla_compliance_pct: number | null;
+            /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            tenant_id: string;
+            tenant_name: string;
+        };
+        /** CustomerFiguresPage */
+        CustomerFiguresPage: {
+            data: components["schemas"]["CustomerFigures"][];
+            limit: number;
+            offset: number;
+            /** @description rows matching the filters, over every page */
+            total: number;
+        };
         /** DataFreshness */
         DataFreshness: {
             kinds: {
@@ -8372,17 +8412,10 @@ export interface components {
         };
         /** PartnerDashboard */
         PartnerDashboard: {
-            customers: {
-                /** @example EUR */
-                currency: string | null;
-                open_tickets: number | null;
-                outstanding_cents: number | null;
-                overdue_cents: number | null;
-                sla_compliance_pct: number | null;
-                /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
-                tenant_id: string;
-                tenant_name: string;
-            }[];
+            /** @description up to 20 customers that need attention — something overdue, SLA compliance under 95 %, or open tickets, as far as your access shows each — most overdue first; every customer's figures: GET /api/v1/partner/customers/figures */
+            attention: components["schemas"]["CustomerFigures"][];
+            /** @description how many customers need attention in all */
+            attention_total: number;
             revenue_by_month: {
                 /** @example EUR */
                 currency: string;
@@ -8391,6 +8424,7 @@ export interface components {
                 paid_cents: number;
                 period: string;
             }[];
+            /** @description the 10 customers lowest in SLA compliance, lowest first */
             sla_by_customer: {
                 compliance_pct: number;
                 /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
@@ -17245,6 +17279,66 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerCustomersFigures: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description rows to skip (with the default or any sort); not with cursor */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: CustomerFiguresPage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerFiguresPage"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

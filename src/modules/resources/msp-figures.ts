@@ -1,4 +1,11 @@
-/** The figures the consolidated MSP views compute over per-customer rows: totals per currency, SLA compliance. */
+/** The figures the consolidated MSP views compute over per-customer rows: totals per currency, SLA compliance, who needs attention. */
+
+/** The dashboard's list of customers that need attention: at most this many (the count says how many in all). */
+export const ATTENTION_CUSTOMERS = 20;
+/** SLA compliance under this (percent) needs attention. */
+export const ATTENTION_SLA_PCT = 95;
+/** The dashboard's SLA chart: this many customers, the lowest in compliance. */
+export const SLA_CHART_CUSTOMERS = 10;
 
 /** Per-currency totals over per-tenant billing rows. */
 export function billingTotalsByCurrency(rows: readonly { currency: string; invoiced_cents: number; outstanding_cents: number; overdue_cents: number; paid_cents: number }[]) {
@@ -18,4 +25,52 @@ export function billingTotalsByCurrency(rows: readonly { currency: string; invoi
 /** Share of service-months that met their target, in percent with two decimals (100 with none). */
 export function compliancePct(records: number, breached: number): number {
   return records === 0 ? 100 : Math.round(((records - breached) / records) * 10_000) / 100;
+}
+
+/** One customer's figures as the dashboard and the figures list show them; null: the member's access shows no such figure for it. */
+export interface CustomerFigure {
+  tenant_id: string;
+  tenant_name: string;
+  currency: string | null;
+  outstanding_cents: number | null;
+  overdue_cents: number | null;
+  open_tickets: number | null;
+  sla_compliance_pct: number | null;
+}
+
+/** What a customer's figures are made of: the per-customer rows read, and where the member may see each part. */
+export interface FigureSources {
+  billing: { visible: ReadonlyMap<string, unknown>; rows: readonly { tenant_id: string; currency: string; outstanding_cents: number; overdue_cents: number }[] };
+  tickets: { visible: ReadonlyMap<string, unknown>; rows: readonly { tenant_id: string; open: number }[] };
+  sla: { visible: ReadonlyMap<string, unknown>; rows: readonly { tenant_id: string; records: number; breached: number }[] };
+}
+
+/** A function giving each customer's figures (its name added later, for the ones shown). */
+export function figuresOf(src: FigureSources): (tenantId: string) => CustomerFigure {
+  const bill = new Map(src.billing.rows.map((r) => [r.tenant_id, r]));
+  const open = new Map(src.tickets.rows.map((r) => [r.tenant_id, r.open]));
+  const sla = new Map(src.sla.rows.map((r) => [r.tenant_id, compliancePct(r.records, r.breached)]));
+  return (t) => {
+    const b = bill.get(t);
+    const billed = src.billing.visible.has(t);
+    return {
+      tenant_id: t,
+      tenant_name: '',
+      currency: billed ? (b?.currency ?? null) : null,
+      outstanding_cents: billed ? (b?.outstanding_cents ?? 0) : null,
+      overdue_cents: billed ? (b?.overdue_cents ?? 0) : null,
+      open_tickets: src.tickets.visible.has(t) ? (open.get(t) ?? 0) : null,
+      sla_compliance_pct: src.sla.visible.has(t) ? (sla.get(t) ?? 100) : null,
+    };
+  };
+}
+
+/** Something overdue, SLA compliance under ATTENTION_SLA_PCT, or open tickets — of what the member may see. */
+export function needsAttention(f: CustomerFigure): boolean {
+  return (f.overdue_cents ?? 0) > 0 || (f.sla_compliance_pct ?? 100) < ATTENTION_SLA_PCT || (f.open_tickets ?? 0) > 0;
+}
+
+/** Most overdue first, then most open tickets, then lowest SLA. */
+export function attentionOrder(a: CustomerFigure, b: CustomerFigure): number {
+  return (b.overdue_cents ?? 0) - (a.overdue_cents ?? 0) || (b.open_tickets ?? 0) - (a.open_tickets ?? 0) || (a.sla_compliance_pct ?? 100) - (b.sla_compliance_pct ?? 100) || (a.tenant_id < b.tenant_id ? -1 : 1);
 }

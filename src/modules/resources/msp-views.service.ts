@@ -18,10 +18,11 @@ import type { AuditEntry } from '../audit/index.ts';
 import type { Allowed, AuthzService } from '../authz/index.ts';
 import type { TenantsService } from '../tenants/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
-import type { BillingTotals, CurrencyTotals, InvoiceRow, SlaRow, SlaTotal, TicketRow } from './resources.repo.ts';
+import type { BillingTotals, CurrencyTotals, SlaTotal, TicketRow } from './resources.repo.ts';
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
-import { billingTotalsByCurrency, compliancePct } from './msp-figures.ts';
+import { DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, type Alert } from './msp-alerts.ts';
+import { ATTENTION_CUSTOMERS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention } from './msp-figures.ts';
 import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
@@ -53,82 +54,8 @@ export interface PeriodQuery {
 
 export type InvoiceStatus = 'open' | 'paid' | 'overdue' | 'void';
 
-/** The alert every alert view answers with. */
-export interface Alert {
-  kind: 'sla_breach' | 'invoice_overdue' | 'receivables_threshold';
-  severity: 'warning' | 'critical';
-  tenant_id: string;
-  tenant_name: string;
-  ban_id: string | null;
-  subject_id: string | null;
-  period: string | null;
-  message: string;
-  amount_cents: number | null;
-  currency: string | null;
-}
-
-/** The default of the billing alert's receivables threshold: 5,000.00. */
-export const DEFAULT_RECEIVABLES_THRESHOLD_CENTS = 500_000;
-
 export { billingTotalsByCurrency, compliancePct };
-
-type InvoiceDto = Awaited<ReturnType<ResourcesService['listInvoices']>>['data'][number];
-type SlaDto = Awaited<ReturnType<ResourcesService['listSla']>>['data'][number];
-
-/** The first month of the default SLA alert window: three months before `now`'s. */
-export function defaultAlertFrom(now: Date): string {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 1));
-  return d.toISOString().slice(0, 7);
-}
-
-const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
-
-/** An SLA breach: critical when availability missed its target by a tenth of a point or more. */
-export function slaAlert(r: Pick<SlaRow, 'id' | 'tenant_id' | 'ban_id' | 'period' | 'target_pct' | 'achieved_pct' | 'downtime_minutes' | 'incidents'> | SlaDto, tenantName: string): Alert {
-  return {
-    kind: 'sla_breach',
-    severity: r.target_pct - r.achieved_pct >= 0.1 ? 'critical' : 'warning',
-    tenant_id: r.tenant_id,
-    tenant_name: tenantName,
-    ban_id: r.ban_id,
-    subject_id: r.id,
-    period: r.period,
-    message: `Availability ${r.achieved_pct}% against a ${r.target_pct}% target (${r.downtime_minutes} min down, ${r.incidents} incident${r.incidents === 1 ? '' : 's'}).`,
-    amount_cents: null,
-    currency: null,
-  };
-}
-
-/** A tenant owing more than the threshold: critical when part of it is overdue. */
-export function receivablesAlert(t: { tenant_id: string; currency: string; outstanding_cents: number; overdue_cents: number }, threshold: number, tenantName: string): Alert {
-  return {
-    kind: 'receivables_threshold',
-    severity: t.overdue_cents > 0 ? 'critical' : 'warning',
-    tenant_id: t.tenant_id,
-    tenant_name: tenantName,
-    ban_id: null,
-    subject_id: null,
-    period: null,
-    message: `Outstanding ${money(t.outstanding_cents, t.currency)} exceeds the ${money(threshold, t.currency)} threshold.`,
-    amount_cents: t.outstanding_cents,
-    currency: t.currency,
-  };
-}
-
-export function overdueInvoiceAlert(i: Pick<InvoiceRow, 'id' | 'tenant_id' | 'ban_id' | 'period' | 'number' | 'balance_cents' | 'currency' | 'due_at'> | InvoiceDto, tenantName: string): Alert {
-  return {
-    kind: 'invoice_overdue',
-    severity: 'critical',
-    tenant_id: i.tenant_id,
-    tenant_name: tenantName,
-    ban_id: i.ban_id,
-    subject_id: i.id,
-    period: i.period,
-    message: `Invoice ${i.number} (${money(i.balance_cents, i.currency)}) was due ${i.due_at.slice(0, 10)}.`,
-    amount_cents: i.balance_cents,
-    currency: i.currency,
-  };
-}
+export { type Alert, DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, overdueInvoiceAlert, receivablesAlert, slaAlert } from './msp-alerts.ts';
 
 export class MspViewsService {
   readonly #d: MspViewsDeps;
@@ -342,31 +269,32 @@ export class MspViewsService {
   }
 
   /**
-   * The dashboard across every managed customer: tiles, revenue and receivables by month, SLA
-   * compliance and per-customer metrics — each part only over the tenants where the member may
-   * see it (link ∩ member role); a part the member may not see anywhere is empty.
+   * The dashboard across every managed customer: tiles, revenue and receivables by month, the
+   * customers lowest in SLA compliance and those that need attention — each part only over the
+   * tenants where the member may see it (link ∩ member role); a part seen nowhere is empty. Every
+   * customer's own figures are a list of their own (customerFigures), a page at a time.
    */
   async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
-    const tenantIds = [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
+    const tenantIds = this.#reachable(who);
     const bill = this.#scopesFor(who, 'billing.summary.read');
     const tick = this.#scopesFor(who, 'support.tickets.read');
     const sla = this.#scopesFor(who, 'reports.sla.read');
     const periodFrom = q.period_from ?? monthsBack(this.#d.clock.now(), 11);
-    const [totals, months, open, slaRows, names] = await Promise.all([
+    const [totals, months, open, slaRows] = await Promise.all([
       this.#d.resources.billingTotals(bill.scopes, {}),
       this.#months(who, bill.scopes, { periodFrom, periodTo: q.period_to }),
       this.#d.resources.openTicketCounts(tick.scopes),
       this.#d.resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
-      this.#names(tenantIds),
     ]);
     const decisions = new Map(bill.decisions);
     for (const d of [tick.decisions, sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
     this.#audit(ctx, who.partnerId, tenantIds, decisions, 'GET /api/v1/partner/dashboard');
-    const byTenant = new Map(totals.map((t) => [t.tenant_id, t]));
-    const openBy = new Map(open.map((o) => [o.tenant_id, o.open]));
-    const slaBy = new Map(slaRows.map((r) => [r.tenant_id, compliancePct(r.records, r.breached)]));
-    const slaRecords = slaRows.reduce((a, r) => a + r.records, 0);
-    const slaBreached = slaRows.reduce((a, r) => a + r.breached, 0);
+    const figures = figuresOf({ billing: { visible: bill.decisions, rows: totals }, tickets: { visible: tick.decisions, rows: open }, sla: { visible: sla.decisions, rows: slaRows } });
+    const attention = tenantIds.map(figures).filter(needsAttention).sort(attentionOrder);
+    const lowest = slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct || (a.tenant_id < b.tenant_id ? -1 : 1)).slice(0, SLA_CHART_CUSTOMERS);
+    const shown = attention.slice(0, ATTENTION_CUSTOMERS);
+    const names = await this.#names([...shown, ...lowest].map((r) => r.tenant_id));
+    for (const r of [...shown, ...lowest]) r.tenant_name = names.get(r.tenant_id) ?? '';
     const byCurrency = billingTotalsByCurrency(totals);
     return {
       tiles: {
@@ -374,25 +302,43 @@ export class MspViewsService {
         receivables: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.outstanding_cents })),
         overdue: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.overdue_cents })),
         open_tickets: open.reduce((a, o) => a + o.open, 0),
-        sla_compliance_pct: sla.decisions.size === 0 ? null : compliancePct(slaRecords, slaBreached),
+        sla_compliance_pct: sla.decisions.size === 0 ? null : compliancePct(slaRows.reduce((a, r) => a + r.records, 0), slaRows.reduce((a, r) => a + r.breached, 0)),
       },
       revenue_by_month: months,
-      sla_by_customer: slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: names.get(r.tenant_id) ?? '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct),
-      customers: tenantIds
-        .map((t) => {
-          const b = byTenant.get(t);
-          return {
-            tenant_id: t,
-            tenant_name: names.get(t) ?? '',
-            currency: b?.currency ?? null,
-            outstanding_cents: bill.decisions.has(t) ? (b?.outstanding_cents ?? 0) : null,
-            overdue_cents: bill.decisions.has(t) ? (b?.overdue_cents ?? 0) : null,
-            open_tickets: tick.decisions.has(t) ? (openBy.get(t) ?? 0) : null,
-            sla_compliance_pct: sla.decisions.has(t) ? (slaBy.get(t) ?? 100) : null,
-          };
-        })
-        .sort((a, b) => byName.compare(a.tenant_name, b.tenant_name)),
+      sla_by_customer: lowest,
+      attention: shown,
+      attention_total: attention.length,
     };
+  }
+
+  /**
+   * Every managed customer's figures (what it owes, is overdue, its open tickets and SLA compliance
+   * over the last 12 months), a page at a time in the order of the customers' ids; a figure the
+   * member's access does not show for a customer is null.
+   */
+  async customerFigures(ctx: RequestContext, who: MspCaller, q: { limit?: number; offset?: number }) {
+    const { limit, offset } = rowPageWindow(q);
+    const all = this.#reachable(who).sort();
+    const page = all.slice(offset, offset + limit);
+    const bill = this.#scopesAmong(who, 'billing.summary.read', page);
+    const tick = this.#scopesAmong(who, 'support.tickets.read', page);
+    const sla = this.#scopesAmong(who, 'reports.sla.read', page);
+    const [totals, open, slaRows, names] = await Promise.all([
+      this.#d.resources.billingTotals(bill.scopes, {}),
+      this.#d.resources.openTicketCounts(tick.scopes),
+      this.#d.resources.slaTotals(sla.scopes, { periodFrom: monthsBack(this.#d.clock.now(), 11) }),
+      this.#names(page),
+    ]);
+    const decisions = new Map(bill.decisions);
+    for (const d of [tick.decisions, sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
+    this.#audit(ctx, who.partnerId, page, decisions, 'GET /api/v1/partner/customers/figures');
+    const figures = figuresOf({ billing: { visible: bill.decisions, rows: totals }, tickets: { visible: tick.decisions, rows: open }, sla: { visible: sla.decisions, rows: slaRows } });
+    return { data: page.map((t) => ({ ...figures(t), tenant_name: names.get(t) ?? '' })), total: all.length, limit, offset };
+  }
+
+  /** The customers this member may act on now (the partner's links ∩ the member role). */
+  #reachable(who: MspCaller): string[] {
+    return [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
   }
 
   /** Revenue and receivables by month: the partner's kept totals when `scopes` are every customer its links show whole (partner-totals.repo.ts). */
@@ -419,14 +365,18 @@ export class MspViewsService {
 
   /** Tenants (and covered BANs) where this member may do `permission`: the partner's delegations ∩ the member role. */
   #scopesFor(who: MspCaller, permission: string, only?: string): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
+    // a distributor's too: its resellers' customers that let it act through their link (decided per tenant below)
+    return this.#scopesAmong(who, permission, only ? [only] : [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)], only !== undefined);
+  }
+
+  /** The same among `tenantIds`; `explain`: a refused one throws why (asked for one tenant). */
+  #scopesAmong(who: MspCaller, permission: string, tenantIds: readonly string[], explain = false): { scopes: TenantScope[]; decisions: Map<string, Allowed> } {
     const { authz } = this.#d;
     const decisions = new Map<string, Allowed>();
-    // a distributor's too: its resellers' customers that let it act through their link (decided per tenant below)
-    const tenantIds = only ? [only] : [...authz.snapshot.partnerTenantIds(who.partnerId)];
     for (const t of tenantIds) {
       const dec = authz.memberAccess(who.userId, who.partnerId, t, permission, undefined, who.mfa === true);
       if (dec.allow) decisions.set(t, dec);
-      else if (only) throw authz.refusalError(dec); // asked for one tenant: say why not
+      else if (explain) throw authz.refusalError(dec);
     }
     return { scopes: [...decisions].map(([tenantId, a]) => ({ tenantId, bans: a.bans })), decisions };
   }
@@ -475,9 +425,6 @@ export class MspViewsService {
     return reseller === null ? { delegation_id: delegationId } : { delegation_id: delegationId, through_reseller: reseller };
   }
 }
-
-/** Customers' names in the order localeCompare gives them, with one collator made once (localeCompare makes one per call: 30 ms for 10,000 names). */
-const byName = new Intl.Collator();
 
 /** YYYY-MM of the month `n` months before `now`'s. */
 export function monthsBack(now: Date, n: number): string {

@@ -33,6 +33,8 @@ import {
   BillingSummary,
   CommentBody,
   CreateTicketBody,
+  CustomerFiguresPage,
+  CustomerFiguresQuery,
   Dashboard,
   DashboardQuery,
   ExportBody,
@@ -106,13 +108,28 @@ function registerDashboardRoute(app: App, { msp }: PartnerRoutesDeps): void {
       config: { admission: { permission: null, rateClass: 'read' } },
       schema: {
         tags: TAGS,
-        summary: 'Tiles, revenue and receivables by month, SLA compliance and per-customer metrics across every managed customer',
+        summary: 'Tiles, revenue and receivables by month, SLA compliance and the customers that need attention, across every managed customer',
         description: 'Each part covers the customers where your access (the link ∩ your member role) shows it; default months: the last 12.',
         querystring: DashboardQuery,
         response: { 200: Dashboard, ...P(400, 401, 403, 429) },
       },
     },
     async (req) => msp.dashboard(req.ctx(), person(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/partner/customers/figures',
+    {
+      config: { admission: { permission: null, rateClass: 'read' } },
+      schema: {
+        tags: TAGS,
+        summary: 'Each managed customer’s figures: what it owes, what is overdue, open tickets, SLA compliance',
+        description: 'Every customer you may act on, a page at a time (limit/offset, in the order of the customers’ ids); a figure your access (the link ∩ your member role) does not show for a customer is null. SLA compliance covers the last 12 months.',
+        querystring: CustomerFiguresQuery,
+        response: { 200: CustomerFiguresPage, ...P(400, 401, 403, 429) },
+      },
+    },
+    async (req) => msp.customerFigures(req.ctx(), person(req), req.query),
   );
 }
 

@@ -2,6 +2,7 @@
 import { Type, Strict, Id, Nullable } from '../../platform/http/schemas.ts';
 import * as S from './resources.schemas.ts';
 import { ListQueryCommon, PageFields, Period, sortFields } from './resource-lists.ts';
+import { ATTENTION_CUSTOMERS, ATTENTION_SLA_PCT, SLA_CHART_CUSTOMERS } from './msp-figures.ts';
 import { PersonDto } from './people.ts';
 
 const TenantFilter = Type.Optional(Id('tnt', 'only this managed tenant'));
@@ -94,6 +95,20 @@ export const ReportPage = { total: PageFields.total, limit: PageFields.limit, of
 export const CommentBody = Strict({ text: Type.String({ minLength: 1, maxLength: 10_000 }) });
 export const AssignBody = Strict({ assignee_user_id: Nullable(Id('usr', 'a member of your organization; null to unassign')) });
 const Money = Type.Object({ currency: Type.String(), amount_cents: Type.Integer() });
+/** One managed customer's figures; a null figure is one the member's access does not show for it. */
+export const CustomerFigures = Type.Object(
+  {
+    ...TenantName,
+    currency: Nullable(Type.String()),
+    outstanding_cents: Nullable(Type.Integer({ description: 'null: your access shows no billing for this customer' })),
+    overdue_cents: Nullable(Type.Integer()),
+    open_tickets: Nullable(Type.Integer()),
+    sla_compliance_pct: Nullable(Type.Number()),
+  },
+  { title: 'CustomerFigures' },
+);
+export const CustomerFiguresQuery = Strict({ limit: Paging.limit, offset: Paging.offset });
+export const CustomerFiguresPage = Type.Object({ data: Type.Array(CustomerFigures), total: PageFields.total, limit: PageFields.limit, offset: PageFields.offset }, { title: 'CustomerFiguresPage' });
 export const Dashboard = Type.Object(
   {
     tiles: Type.Object({
@@ -104,17 +119,9 @@ export const Dashboard = Type.Object(
       sla_compliance_pct: Nullable(Type.Number({ description: 'null when your role shows no SLA' })),
     }),
     revenue_by_month: Type.Array(Type.Object({ period: Type.String(), currency: Type.String(), invoiced_cents: Type.Integer(), outstanding_cents: Type.Integer(), paid_cents: Type.Integer() })),
-    sla_by_customer: Type.Array(Type.Object({ ...TenantName, compliance_pct: Type.Number() })),
-    customers: Type.Array(
-      Type.Object({
-        ...TenantName,
-        currency: Nullable(Type.String()),
-        outstanding_cents: Nullable(Type.Integer({ description: 'null: your access shows no billing for this customer' })),
-        overdue_cents: Nullable(Type.Integer()),
-        open_tickets: Nullable(Type.Integer()),
-        sla_compliance_pct: Nullable(Type.Number()),
-      }),
-    ),
+    sla_by_customer: Type.Array(Type.Object({ ...TenantName, compliance_pct: Type.Number() }), { description: `the ${SLA_CHART_CUSTOMERS} customers lowest in SLA compliance, lowest first` }),
+    attention: Type.Array(CustomerFigures, { description: `up to ${ATTENTION_CUSTOMERS} customers that need attention — something overdue, SLA compliance under ${ATTENTION_SLA_PCT} %, or open tickets, as far as your access shows each — most overdue first; every customer's figures: GET /api/v1/partner/customers/figures` }),
+    attention_total: Type.Integer({ description: 'how many customers need attention in all' }),
   },
   { title: 'PartnerDashboard' },
 );

@@ -147,7 +147,10 @@ describe('common list features', () => {
     const dash = await staff.get('/api/v1/partner/dashboard');
     expect(dash.status).toBe(200);
     expect(dash.body.tiles.customers).toBe(2);
-    expect(dash.body.customers.map((c: { tenant_name: string }) => c.tenant_name)).toEqual([A.name, B.name].sort());
+    const figures = await staff.get('/api/v1/partner/customers/figures');
+    expect(figures.status).toBe(200);
+    expect(figures.body.data.map((c: { tenant_name: string }) => c.tenant_name).sort()).toEqual([A.name, B.name].sort());
+    expect(figures.body.total).toBe(2);
     expect(dash.body.revenue_by_month.length).toBeGreaterThan(0);
   });
 });

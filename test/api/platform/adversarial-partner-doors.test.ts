@@ -47,13 +47,13 @@ afterAll(() => t.close());
 const code = (r: { status: number; body: { code?: string } }) => [r.status, r.body?.code];
 
 describe('figures a member may not read', () => {
-  it('the dashboard shows no amount of a customer whose link role grants no billing (MSP_SUPPORT)', async () => {
-    const r = await staff.get('/api/v1/partner/dashboard');
+  it('the customers’ figures show no amount of a customer whose link role grants no billing (MSP_SUPPORT)', async () => {
+    const r = await staff.get('/api/v1/partner/customers/figures');
     expect(r.status).toBe(200);
-    const b = r.body.customers.find((c: { tenant_id: string }) => c.tenant_id === B.id);
+    const b = r.body.data.find((c: { tenant_id: string }) => c.tenant_id === B.id);
     expect(b).toMatchObject({ currency: null, outstanding_cents: null, overdue_cents: null });
     expect(typeof b.open_tickets).toBe('number');
-    const a = r.body.customers.find((c: { tenant_id: string }) => c.tenant_id === A.id);
+    const a = r.body.data.find((c: { tenant_id: string }) => c.tenant_id === A.id);
     expect(typeof a.outstanding_cents).toBe('number');
   });
 
@@ -70,8 +70,11 @@ describe('figures a member may not read', () => {
     expect(r.body.tiles.receivables).toEqual([]);
     expect(r.body.tiles.overdue).toEqual([]);
     expect(r.body.revenue_by_month).toEqual([]);
-    expect(r.body.customers).toHaveLength(1);
-    expect(r.body.customers[0]).toMatchObject({ tenant_id: x.id, currency: null, outstanding_cents: null, overdue_cents: null });
+    const figures = await c.get('/api/v1/partner/customers/figures');
+    expect(figures.body.data).toHaveLength(1);
+    expect(figures.body.data[0]).toMatchObject({ tenant_id: x.id, currency: null, outstanding_cents: null, overdue_cents: null });
+    // nor in the customers that need attention
+    for (const a of r.body.attention) expect(a).toMatchObject({ outstanding_cents: null, overdue_cents: null });
     for (const [m, u] of [
       ['GET', '/api/v1/partner/billing/summary'],
       ['GET', '/api/v1/partner/billing/invoices'],

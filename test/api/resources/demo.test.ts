@@ -114,13 +114,18 @@ describe('seed demo: the MSP workspace', () => {
     // its access events (one per customer) written now, not during the next test's counts
     await t.services.gateway.auditBuffer.flush();
     expect(d.tiles.customers).toBeGreaterThanOrEqual(4);
-    expect(d.customers.map((c) => c.tenant_name)).toEqual(expect.arrayContaining(['Acme Fiber ISP', 'Woodgrove Clinics', 'Adventure Works Cycles', 'Wide World Importers']));
+    const figures = await t.services.msp.customerFigures(systemContext('demo-test'), { userId: owen.id, partnerId: fabrikam.id }, { limit: 200 });
+    await t.services.gateway.auditBuffer.flush();
+    expect(figures.data.map((c) => c.tenant_name)).toEqual(expect.arrayContaining(['Acme Fiber ISP', 'Woodgrove Clinics', 'Adventure Works Cycles', 'Wide World Importers']));
+    // the customers that need attention are among them, most overdue first
+    expect(d.attention.length).toBeGreaterThan(0);
+    expect(d.attention_total).toBeGreaterThanOrEqual(d.attention.length);
     expect(d.tiles.receivables[0]?.amount_cents ?? 0).toBeGreaterThan(0);
     expect(d.tiles.overdue[0]?.amount_cents ?? 0).toBeGreaterThan(0);
     expect(d.tiles.open_tickets).toBeGreaterThan(0);
     expect(d.tiles.sla_compliance_pct).toBeLessThan(100);
     expect(d.revenue_by_month.length).toBeGreaterThanOrEqual(11); // the last 12 months: every closed one billed
-    const tenantIds = d.customers.map((c) => c.tenant_id);
+    const tenantIds = figures.data.map((c) => c.tenant_id);
     const states = await db().selectFrom('support_tickets').select('status').distinct().where('tenant_id', 'in', tenantIds).execute();
     expect(states.length).toBeGreaterThanOrEqual(3);
     const alerts = await db().selectFrom('partner_alerts').select(['kind']).where('partner_id', '=', fabrikam.id).where('resolved_at', 'is', null).execute();

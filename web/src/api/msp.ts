@@ -24,6 +24,7 @@ export type ComputedAlert = Schemas['Alert'];
 export type ExportJob = Schemas['ExportJob'];
 export type ExportRequest = Body<'/api/v1/partner/billing/invoices/export', 'post'>;
 export type Dashboard = Schemas['PartnerDashboard'];
+export type CustomerFiguresRow = Schemas['CustomerFigures'];
 export type UsageRow = Answer<'/api/v1/partner/reports/usage', 'get'>['data'][number];
 export type NewTicket = Body<'/api/v1/partner/support/tickets', 'post'>;
 export type TicketChange = Body<'/api/v1/partner/support/tickets/{ticket_id}', 'patch'>;
@@ -50,8 +51,10 @@ export const mspApi = {
   /** the commitments of the link with one managed customer */
   commitments: (tenantId: string) => http.get<LinkCommitments>(`/api/v1/partner/customers/${enc(tenantId)}/commitments`),
   setCommitments: (tenantId: string, body: CommitmentsChange) => http.put<SavedCommitments>(`/api/v1/partner/customers/${enc(tenantId)}/commitments`, body),
-  /** every managed customer at once: tiles, revenue by month, SLA by customer, per-customer figures */
+  /** every managed customer at once: tiles, revenue by month, the customers lowest in SLA and those that need attention */
   dashboard: (q: Query = {}) => http.get<Dashboard>('/api/v1/partner/dashboard', q),
+  /** each managed customer's figures, a page (up to 200) at a time */
+  customerFigures: (q: Query = {}) => http.get<Schemas['CustomerFiguresPage']>('/api/v1/partner/customers/figures', q),
   billingSummary: (q: Query = {}) => http.get<Schemas['BillingSummaryPage']>('/api/v1/partner/billing/summary', q),
   invoices: (q: Query = {}) => http.get<Get<'/api/v1/partner/billing/invoices'>>('/api/v1/partner/billing/invoices', { limit: 200, ...q }),
   /** the file itself (small sets), or a job to follow (large ones) */

@@ -60,6 +60,7 @@ export const ENDPOINT_LABELS: Record<string, string> = {
   'GET /api/v1/partner/billing/invoices': 'Invoices',
   'GET /api/v1/partner/billing/summary': 'Billing summary',
   'GET /api/v1/partner/dashboard': 'Dashboard figures',
+  'GET /api/v1/partner/customers/figures': 'Each customer’s figures',
   'GET /api/v1/partner/reports/sla': 'Service level report',
   'GET /api/v1/partner/reports/usage': 'Usage report',
   'GET /api/v1/partner/resellers/billing': 'Billing per reseller',

@@ -5,6 +5,7 @@
 export const mspKeys = {
   all: ['msp'] as const,
   dashboard: ['msp', 'dashboard'] as const,
+  customerFigures: ['msp', 'customer-figures'] as const,
   alertCount: ['msp', 'alert-count'] as const,
   allAlerts: ['msp', 'alerts'] as const,
   alerts: (view: string) => ['msp', 'alerts', view] as const,

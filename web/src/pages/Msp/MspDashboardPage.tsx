@@ -6,7 +6,7 @@
 import { Anchor, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { Link, useNavigate } from 'react-router';
 import { IconAlertTriangle, IconBuildingCommunity, IconCash, IconClockExclamation, IconGauge, IconTicket } from '@tabler/icons-react';
-import { mspApi } from '../../api/msp.ts';
+import { mspApi, type Dashboard } from '../../api/msp.ts';
 import { Chart } from '../../components/charts/Chart.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { DataFreshness } from '../../components/DataFreshness.tsx';
 import { useApiQuery } from '../../query/query.ts';
 import { useAbilities } from '../../session/abilities.ts';
-import { formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
+import { figuresOf, formatMoney, formatPct, formatPeriod, StatTile, useManagedCustomers } from './shared.tsx';
 import { mspKeys } from '../../api/keys/msp.ts';
 
 /** Open and acknowledged alerts: the inbox's counts, or (without the inbox) the SLA and billing alerts counted. */
@@ -30,7 +30,7 @@ function useActiveAlertCount(enabled: boolean) {
 export function MspDashboardPage() {
   const navigate = useNavigate();
   const customers = useManagedCustomers();
-  const dash = customers.dashboard;
+  const dash = useApiQuery(mspKeys.dashboard, () => mspApi.dashboard().catch(() => null as Dashboard | null));
   // a figure the person's role does not include is absent, never shown as $0.00 or 0
   const abilities = useAbilities();
   const money$ = abilities.mayUse('receivables');
@@ -52,10 +52,11 @@ export function MspDashboardPage() {
   const money = (v: number) => formatMoney(Math.round(v * 100), currency);
   const loading = dash.loading || (!dash.data && !dash.error);
 
-  type Row = (typeof customers.rows)[number];
-  const attention = customers.rows
-    .filter((r) => r.delegation.status === 'active' && r.metrics && ((money$ && (r.metrics.overdue_cents ?? 0) > 0) || (sla$ && (r.metrics.sla_compliance_pct ?? 100) < 95) || (tickets$ && (r.metrics.open_tickets ?? 0) > 0)))
-    .sort((a, b) => (b.metrics?.overdue_cents ?? 0) - (a.metrics?.overdue_cents ?? 0));
+  // the server picks them (most overdue first, as far as the person's access shows each); the links give each its slug
+  const slugs = new Map(customers.rows.map((r) => [r.tenant.id, r.tenant.slug]));
+  const attention = (dash.data?.attention ?? []).map((c) => ({ id: c.tenant_id, name: c.tenant_name, slug: slugs.get(c.tenant_id), metrics: figuresOf(c) }));
+  type Row = (typeof attention)[number];
+  const moreAttention = (dash.data?.attention_total ?? 0) - attention.length;
 
   return (
     <>
@@ -96,7 +97,7 @@ export function MspDashboardPage() {
           />}
           {sla$ && <Chart
             title="SLA compliance by customer"
-            description="Share of service-months that met their target, lowest first."
+            description="Share of service-months that met their target: the ten customers lowest first."
             kind="bar"
             loading={loading}
             data={slaChart}
@@ -113,18 +114,23 @@ export function MspDashboardPage() {
           <DataTable
             testId="msp-attention"
             records={attention}
-            loading={customers.loading}
-            rowKey={(r) => r.tenant.id}
-            rowProps={(r) => ({ 'data-tenant': r.tenant.slug })}
-            onRowClick={(r) => navigate(`/partner/customers/${r.tenant.id}`)}
+            loading={loading}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-tenant': r.slug })}
+            onRowClick={(r) => navigate(`/partner/customers/${r.id}`)}
             empty="Nothing needs your attention now."
             columns={[
-              { key: 'name', title: 'Customer', mobile: 'title', render: (r) => <Anchor component={Link} to={`/partner/customers/${r.tenant.id}`} onClick={(e) => e.stopPropagation()}>{r.tenant.name}</Anchor> },
+              { key: 'name', title: 'Customer', mobile: 'title', render: (r) => <Anchor component={Link} to={`/partner/customers/${r.id}`} onClick={(e) => e.stopPropagation()}>{r.name}</Anchor> },
               ...(money$ ? [{ key: 'overdue', title: 'Overdue', align: 'right' as const, render: (r: Row) => formatMoney(r.metrics?.overdue_cents, r.metrics?.currency) }] : []),
               ...(tickets$ ? [{ key: 'tickets', title: 'Open tickets', align: 'right' as const, render: (r: Row) => r.metrics?.open_tickets ?? '—' }] : []),
               ...(sla$ ? [{ key: 'sla', title: 'SLA', align: 'right' as const, render: (r: Row) => formatPct(r.metrics?.sla_compliance_pct) }] : []),
             ]}
           />
+          {moreAttention > 0 && (
+            <Text size="sm" c="dimmed" mt="xs">
+              {moreAttention.toLocaleString()} more {moreAttention === 1 ? 'customer needs' : 'customers need'} attention: <Anchor component={Link} to="/partner/customers">see all customers</Anchor>.
+            </Text>
+          )}
         </div>
         <Group justify="flex-end">
           {abilities.mayUse('invoices') && (

@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import { Badge, Group, Paper, Text, ThemeIcon } from '@mantine/core';
-import { mspApi, type Dashboard, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
+import { mspApi, type CustomerFiguresRow, type NewTicket, type Person, type Ticket, type TicketChange } from '../../api/msp.ts';
 import { delegationsApi, type CustomerTenant, type DelegationDto } from '../../api/delegations.ts';
 import { useApiQuery } from '../../query/query.ts';
 import { mspKeys } from '../../api/keys/msp.ts';
@@ -128,8 +128,8 @@ export function StatTile({ label, value, hint, icon, color = 'blue', testId }: {
 // The permission words live with the components that show them; pages import them from here too.
 export { PERMISSION_AREAS, usePermissionWords } from '../../components/permissionWords.ts';
 
-/** A customer's figures from the dashboard (in USD when it has no invoices yet); a null figure is one the member's access does not show. */
-export type CustomerFigures = Omit<Dashboard['customers'][number], 'tenant_id' | 'tenant_name' | 'currency'> & { currency: string };
+/** A customer's figures (in USD when it has no invoices yet); a null figure is one the member's access does not show. */
+export type CustomerFigures = Omit<CustomerFiguresRow, 'tenant_id' | 'tenant_name' | 'currency'> & { currency: string };
 
 export interface ManagedCustomer {
   tenant: CustomerTenant;
@@ -137,31 +137,38 @@ export interface ManagedCustomer {
   metrics: CustomerFigures | null;
 }
 
+/** A figures row as the pages show it. */
+export function figuresOf(c: CustomerFiguresRow): CustomerFigures {
+  return { outstanding_cents: c.outstanding_cents, overdue_cents: c.overdue_cents, currency: c.currency ?? 'USD', open_tickets: c.open_tickets, sla_compliance_pct: c.sla_compliance_pct };
+}
+
 /**
- * The customers the partner manages with their figures: the server's own per-customer metrics
- * when it sends them, else gathered from the consolidated billing, SLA and ticket views.
+ * The customers the partner manages with their figures: the list of links, and each active
+ * customer's figures from the server (a page of 200 at a time), joined by customer.
  */
 export function useManagedCustomers(opts: { history?: boolean } = {}) {
   const status = opts.history ? 'expired,revoked,rejected' : 'requested,active';
   // asked afresh each time a page opens: a customer may have ended the access meanwhile (a link revoked, a distributor's access turned off)
   const list = useApiQuery(mspKeys.customers(status), () => allCustomers(status), { staleTime: 0 });
-  const dashboard = useApiQuery(mspKeys.dashboard, () => mspApi.dashboard().catch(() => null as Dashboard | null), { enabled: !opts.history });
+  const figures = useApiQuery(mspKeys.customerFigures, () => allFigures().catch(() => null), { enabled: !opts.history });
+  const byTenant = new Map((figures.data ?? []).map((c) => [c.tenant_id, c]));
   const rows: ManagedCustomer[] = (list.data?.data ?? []).map((r) => {
-    if (r.delegation.status !== 'active') return { ...r, metrics: null };
-    const c = dashboard.data?.customers.find((x) => x.tenant_id === r.tenant.id);
-    if (!c) return { ...r, metrics: null };
-    return {
-      ...r,
-      metrics: {
-        outstanding_cents: c.outstanding_cents,
-        overdue_cents: c.overdue_cents,
-        currency: c.currency ?? 'USD',
-        open_tickets: c.open_tickets,
-        sla_compliance_pct: c.sla_compliance_pct,
-      },
-    };
+    const c = r.delegation.status === 'active' ? byTenant.get(r.tenant.id) : undefined;
+    return { ...r, metrics: c ? figuresOf(c) : null };
   });
-  return { rows, loading: list.loading, error: list.error, reload: list.reload, dashboard };
+  return { rows, loading: list.loading, error: list.error, reload: list.reload };
+}
+
+/** Every managed customer's figures: pages of 200 by offset while the server reports more (as allCustomers). */
+async function allFigures(): Promise<CustomerFiguresRow[]> {
+  const first = await mspApi.customerFigures({ limit: 200 });
+  const data = [...first.data];
+  while (data.length < first.total && data.length < 5_000) {
+    const next = await mspApi.customerFigures({ limit: 200, offset: data.length });
+    if (next.data.length === 0) break;
+    data.push(...next.data);
+  }
+  return data;
 }
 
 /** Every customer of the partner: pages of 200 by offset while the server reports more (an MSP may manage a thousand). */
