@@ -13,7 +13,7 @@
  * A staff member of the MSP opens the dashboard once after the accounts, so the partner's month totals
  * (partner-totals.repo.ts) are kept while the invoices land, as they would be in production.
  * Then, as that staff member: p50/p95 (ms) of the consolidated invoices, billing summary,
- * tickets and dashboard views and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
+ * tickets and dashboard views, a page of 200 customers' figures and the freshness line, BENCH_REQUESTS (20) each after 3 warm-ups.
  * Every BENCH_SAMPLE_MS (10 s) of the ingest, a sample: the phase, the lines done in that window per
  * second, and the instance's RSS and heap (each sample is printed as it is taken, so a run stopped
  * early still reports; flat memory is the target). Each round (a kind of line) prints its lines/s and
@@ -207,8 +207,11 @@ async function push(body: string): Promise<void> {
     return;
   }
 }
+// BENCH_PROFILE=<a view's path, or a round: invoice, ticket>: a CPU profile of the instance while it runs (bench-….cpuprofile, for a profiler's viewer)
+const profiled = process.env.BENCH_PROFILE;
 /** send `n` lines of a kind in batches, PUSHERS at a time; returns lines per second */
 async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: string = kind) {
+  const profile = profiled === label ? await startProfile() : null;
   const t0 = performance.now();
   phase = label;
   phaseLines = 0;
@@ -233,6 +236,7 @@ async function ingest(kind: 'account' | 'invoice' | 'ticket', n: number, label: 
   const cpu = process.cpuUsage(cpu0);
   const perK = (ms: number) => Math.round((ms / n) * 1000);
   const out = { seconds: Math.round(seconds * 10) / 10, per_second: Math.round(n / seconds), node_cpu_ms_per_1000: perK((cpu.user + cpu.system) / 1000), pg_cpu_ms_per_1000: pgOwner ? perK(pgCpuMs() - pg0) : null, load1: Math.round(loadavg()[0] * 10) / 10 };
+  if (profile) await profile.stop(`bench-${label}.cpuprofile`);
   console.log(`  round ${label}: ${n.toLocaleString('en-US')} lines in ${out.seconds} s (${out.per_second} lines/s); CPU per 1,000 lines: instance ${out.node_cpu_ms_per_1000} ms, PostgreSQL ${out.pg_cpu_ms_per_1000 ?? '–'} ms; load ${out.load1}`);
   return out;
 }
@@ -291,14 +295,12 @@ async function startProfile() {
     },
   };
 }
-const ENDPOINTS = ['/api/v1/partner/billing/invoices', '/api/v1/partner/billing/summary', '/api/v1/partner/support/tickets', '/api/v1/partner/dashboard', '/api/v1/partner/data-freshness'];
+const ENDPOINTS = ['/api/v1/partner/billing/invoices', '/api/v1/partner/billing/summary', '/api/v1/partner/support/tickets', '/api/v1/partner/dashboard', '/api/v1/partner/customers/figures?limit=200', '/api/v1/partner/data-freshness'];
 const pct = (xs: number[], p: number) => {
   const a = [...xs].sort((x, y) => x - y);
   return Math.round(a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] * 10) / 10;
 };
 const views: Record<string, { p50_ms: number; p95_ms: number }> = {};
-// BENCH_PROFILE=<endpoint>: a CPU profile of the instance while that view is measured (bench-<view>.cpuprofile, for a profiler's viewer)
-const profiled = process.env.BENCH_PROFILE;
 for (const url of ENDPOINTS) {
   const profile = profiled && url.endsWith(profiled) ? await startProfile() : null;
   const times: number[] = [];

@@ -69,7 +69,8 @@ export async function markHeldApplied(db: Executor, ids: readonly string[], outc
  * the server parses and plans as as many expressions). Every row names the same columns.
  */
 const rowsOf = (table: string, rows: readonly Record<string, unknown>[]) => sql`json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)`;
-const columnsOf = (rows: readonly Record<string, unknown>[]) => [...new Set(rows.flatMap((r) => Object.keys(r)))];
+/** The columns the rows name — every row names the same ones (the writers build them so): the first row's. */
+const columnsOf = (rows: readonly Record<string, unknown>[]) => Object.keys(rows[0] ?? {});
 
 export async function insertRowsAsJson(db: Executor, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   const list = sql.join(columnsOf(rows).map((c) => sql.id(c)));

@@ -96,27 +96,27 @@ export function tenantContext(tenantId: string): DbContext {
  * one. Values are quoted literals; ids never hold a quote, but they are escaped anyway.
  */
 export function contextSql(ctx: DbContext): string {
+  if (ctx.kind === 'partner') {
+    const kept = partnerSql.get(ctx.tenantIds);
+    if (kept?.partnerId === ctx.partnerId) return kept.sql;
+  }
   const v: Record<(typeof DB_SETTINGS)[number], string> = { 'app.scope': ctx.kind, 'app.tenant_id': '', 'app.partner_id': '', 'app.tenant_ids': '', 'app.user_id': '' };
   if (ctx.kind === 'tenant') v['app.tenant_id'] = ctx.tenantId;
-  else if (ctx.kind === 'partner') v['app.partner_id'] = ctx.partnerId;
-  else if (ctx.kind === 'user') v['app.user_id'] = ctx.userId;
-  return 'select ' + DB_SETTINGS.map((k) => `set_config('${k}', ${k === 'app.tenant_ids' && ctx.kind === 'partner' ? tenantIdsLiteral(ctx.tenantIds) : sqlLiteral(v[k])}, true)`).join(', ');
+  else if (ctx.kind === 'partner') {
+    v['app.partner_id'] = ctx.partnerId;
+    v['app.tenant_ids'] = ctx.tenantIds.join(',');
+  } else if (ctx.kind === 'user') v['app.user_id'] = ctx.userId;
+  const text = 'select ' + DB_SETTINGS.map((k) => `set_config('${k}', ${sqlLiteral(v[k])}, true)`).join(', ');
+  if (ctx.kind === 'partner') partnerSql.set(ctx.tenantIds, { partnerId: ctx.partnerId, sql: text });
+  return text;
 }
 
 /**
- * A partner's tenant list as a literal, made once per list: a request's context (request-db-context.ts)
- * hands every statement the same array, and an MSP's 10,000 customers are 300 kB to join and escape —
- * each of a dashboard's five statements did it again.
+ * A partner context's statement, made once per tenant list: a request's context (request-db-context.ts)
+ * hands each of its statements the same array, and an MSP's 10,000 customers are 300 kB to join, escape
+ * and copy into the statement — each of a dashboard's statements did it again.
  */
-const idsLiterals = new WeakMap<readonly string[], string>();
-function tenantIdsLiteral(ids: readonly string[]): string {
-  let lit = idsLiterals.get(ids);
-  if (lit === undefined) {
-    lit = sqlLiteral(ids.join(','));
-    idsLiterals.set(ids, lit);
-  }
-  return lit;
-}
+const partnerSql = new WeakMap<readonly string[], { partnerId: string; sql: string }>();
 
 /** A PostgreSQL string literal, whatever standard_conforming_strings says (as pg's escapeLiteral). */
 export function sqlLiteral(v: string): string {
