@@ -3,7 +3,7 @@
  * BANs) pairs the caller may see — one for a request through the gateway, many for the
  * consolidated MSP views — so no query can return another tenant's rows.
  */
-import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { InvoicesTable, OrdersTable, ProvisionedServicesTable, SlaRecordsTable, SupportTicketsTable, UsageRecordsTable } from '../../platform/db/schema.ts';
 
@@ -27,7 +27,7 @@ export interface TenantScope {
  * `(tenant_id = A) or (tenant_id = B and ban_id in (…))`; false when nothing is visible. Rows
  * without a BAN (tenant-level tickets) are visible only to callers who see every account.
  */
-export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { viaOrder?: boolean } = {}): RawBuilder<SqlBool> {
+export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { viaOrder?: boolean; db?: Executor } = {}): RawBuilder<SqlBool> {
   // viaOrder: the caller reads in the primary key's order and stops at a page; across many tenants
   // that walk meets matching rows at once, while an index on tenant_id (which a planner without
   // statistics prefers) would fetch every row of every tenant and sort them. `tenant_id || ''`
@@ -40,6 +40,10 @@ export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { 
   // limit (1,000) for an MSP with a thousand customers.
   const whole = scopes.filter((s) => s.bans === null).map((s) => s.tenantId);
   if (whole.length === 1) parts.push(sql`${t} = ${whole[0]}`);
+  // PostgreSQL (`db` given): a wide list as one array parameter. As an `in` list of 10,000 values
+  // each is a parameter to bind and a constant the planner estimates one by one, and each count of
+  // them is another statement text to prepare; one array is one parameter and one prepared text.
+  else if (whole.length > WIDE_SCOPE && opts.db && isPostgres(opts.db)) parts.push(sql`${t} = any(${whole}::text[])`);
   else if (whole.length > 1) parts.push(sql`${t} in (${sql.join(whole)})`);
   for (const s of scopes) {
     if (s.bans !== null && s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
@@ -47,6 +51,8 @@ export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { 
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
+
+const isPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 export interface ListFilter {
   ban?: string;
@@ -158,7 +164,7 @@ export const ALL_PERIODS = '*';
  * months' rows. `byMonth`: the months' rows always.
  */
 export function invoiceTotalsIn(db: Executor, scopes: readonly TenantScope[], f: BillingFilter, byMonth = false) {
-  let q = db.selectFrom('invoice_totals').where(scopeFilter(scopes)).where('invoices', '>', 0);
+  let q = db.selectFrom('invoice_totals').where(scopeFilter(scopes, '', { db })).where('invoices', '>', 0);
   if (!f.periodFrom && !f.periodTo && !byMonth) return q.where('period', '=', ALL_PERIODS);
   q = q.where('period', '<>', ALL_PERIODS);
   if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
@@ -380,7 +386,7 @@ export interface SlaTotal {
 }
 
 function slaRecordsIn(db: Executor, scopes: readonly TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
-  let q = db.selectFrom('sla_records').where(scopeFilter(scopes));
+  let q = db.selectFrom('sla_records').where(scopeFilter(scopes, '', { db }));
   if (f.periodFrom) q = q.where('period', '>=', f.periodFrom);
   if (f.periodTo) q = q.where('period', '<=', f.periodTo);
   return q;
@@ -452,7 +458,7 @@ export async function openTicketCounts(db: Executor, scopes: readonly TenantScop
   const rows = await db
     .selectFrom('support_tickets')
     .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('open')])
-    .where(scopeFilter(scopes))
+    .where(scopeFilter(scopes, '', { db }))
     .where('status', 'in', ['open', 'in_progress', 'waiting_on_customer'])
     .groupBy('tenant_id')
     .execute();
