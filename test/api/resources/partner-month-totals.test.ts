@@ -111,7 +111,7 @@ describe('a partner’s month totals on the MSP dashboard', () => {
     expect(await state()).toEqual(before);
   });
 
-  it.runIf(process.env.DATABASE_URL)('count an invoice being written while they are rebuilt once (PostgreSQL: the rebuild waits for the writer)', async () => {
+  it('count an invoice being written while they are rebuilt once (on PostgreSQL the rebuild waits for the writer’s commit)', async () => {
     // the restricted link ends and a new customer comes: the partner's whole set is A, B and E
     await t.services.delegations.revoke(t.world.ctx, linkOfD, { side: 'tenant', tenantId: D.id, reason: 'contract ended' });
     const E = await t.world.tenant();
@@ -129,7 +129,8 @@ describe('a partner’s month totals on the MSP dashboard', () => {
     await wrote;
     const dashboard = shown();
     // the rebuild (E is a new customer) is waiting for the writer's transaction before it sums
-    for (;;) {
+    // (SQLite has one writer: the rebuild's transaction simply comes after the writer's)
+    for (; t.services.db.dialect === 'postgres'; ) {
       const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'lock table invoice_totals%'`.execute(t.services.db.kysely);
       if (r.rows[0].n > 0) break;
       await new Promise((r) => setImmediate(r));
