@@ -22,7 +22,7 @@ import type { BillingTotals, CurrencyTotals, SlaTotal, TicketRow } from './resou
 import type { ResourceCaller, ResourcesService, TenantScope } from './resources.service.ts';
 import { pageRows, rowPageWindow, type CommonListQuery } from './resource-lists.ts';
 import { DEFAULT_RECEIVABLES_THRESHOLD_CENTS, defaultAlertFrom, type Alert } from './msp-alerts.ts';
-import { ATTENTION_CUSTOMERS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention } from './msp-figures.ts';
+import { ATTENTION_CUSTOMERS, SLA_CHART_CUSTOMERS, attentionOrder, billingTotalsByCurrency, compliancePct, figuresOf, needsAttention, type FigureSources } from './msp-figures.ts';
 import { ROLLUP_PERMISSION, resellerBillingRollup, type ResellerOfDistributor, type RollupQuery } from './reseller-billing.ts';
 
 export interface MspViewsDeps {
@@ -286,10 +286,7 @@ export class MspViewsService {
       this.#d.resources.openTicketCounts(tick.scopes),
       this.#d.resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
     ]);
-    const decisions = new Map(bill.decisions);
-    for (const d of [tick.decisions, sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
-    this.#audit(ctx, who.partnerId, tenantIds, decisions, 'GET /api/v1/partner/dashboard');
-    const figures = figuresOf({ billing: { visible: bill.decisions, rows: totals }, tickets: { visible: tick.decisions, rows: open }, sla: { visible: sla.decisions, rows: slaRows } });
+    const figures = this.#figuresRead(ctx, who, tenantIds, { bill, tick, sla }, { totals, open, slaRows }, 'GET /api/v1/partner/dashboard');
     const attention = tenantIds.map(figures).filter(needsAttention).sort(attentionOrder);
     const lowest = slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct || (a.tenant_id < b.tenant_id ? -1 : 1)).slice(0, SLA_CHART_CUSTOMERS);
     const shown = attention.slice(0, ATTENTION_CUSTOMERS);
@@ -329,11 +326,19 @@ export class MspViewsService {
       this.#d.resources.slaTotals(sla.scopes, { periodFrom: monthsBack(this.#d.clock.now(), 11) }),
       this.#names(page),
     ]);
-    const decisions = new Map(bill.decisions);
-    for (const d of [tick.decisions, sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
-    this.#audit(ctx, who.partnerId, page, decisions, 'GET /api/v1/partner/customers/figures');
-    const figures = figuresOf({ billing: { visible: bill.decisions, rows: totals }, tickets: { visible: tick.decisions, rows: open }, sla: { visible: sla.decisions, rows: slaRows } });
+    const figures = this.#figuresRead(ctx, who, page, { bill, tick, sla }, { totals, open, slaRows }, 'GET /api/v1/partner/customers/figures');
     return { data: page.map((t) => ({ ...figures(t), tenant_name: names.get(t) ?? '' })), total: all.length, limit, offset };
+  }
+
+  /**
+   * The customers' figures from a read of their billing, ticket and SLA rows, the read recorded in
+   * each customer's log (through the decision of the last view that covers it).
+   */
+  #figuresRead(ctx: RequestContext, who: MspCaller, tenantIds: readonly string[], s: Record<'bill' | 'tick' | 'sla', { decisions: Map<string, Allowed> }>, rows: { totals: FigureSources['billing']['rows']; open: FigureSources['tickets']['rows']; slaRows: FigureSources['sla']['rows'] }, what: string) {
+    const decisions = new Map(s.bill.decisions);
+    for (const d of [s.tick.decisions, s.sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
+    this.#audit(ctx, who.partnerId, tenantIds, decisions, what);
+    return figuresOf({ billing: { visible: s.bill.decisions, rows: rows.totals }, tickets: { visible: s.tick.decisions, rows: rows.open }, sla: { visible: s.sla.decisions, rows: rows.slaRows } });
   }
 
   /** The customers this member may act on now (the partner's links ∩ the member role). */
