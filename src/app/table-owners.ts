@@ -42,6 +42,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   invoices: 'resources',
   invoice_totals: 'resources',
   partner_total_members: 'resources',
+  ticket_totals: 'resources',
   partner_month_totals: 'resources',
   partner_total_state: 'resources',
   support_tickets: 'resources',

@@ -43,13 +43,28 @@ export function scopeFilter(scopes: readonly TenantScope[], alias = '', opts: { 
   // PostgreSQL (`db` given): a wide list as one array parameter. As an `in` list of 10,000 values
   // each is a parameter to bind and a constant the planner estimates one by one, and each count of
   // them is another statement text to prepare; one array is one parameter and one prepared text.
-  else if (whole.length > WIDE_SCOPE && opts.db && isPostgres(opts.db)) parts.push(sql`${t} = any(${whole}::text[])`);
+  // As `= any(array)` the planner still estimated each element (10–60 ms of planning per statement
+  // at 10,000 customers); as a set it estimates the set's size once and hashes it.
+  else if (whole.length > WIDE_SCOPE && opts.db && isPostgres(opts.db)) parts.push(sql`${t} in (select unnest(${textArray(whole)}::text[]))`);
   else if (whole.length > 1) parts.push(sql`${t} in (${sql.join(whole)})`);
   for (const s of scopes) {
     if (s.bans !== null && s.bans.length > 0) parts.push(sql`(${t} = ${s.tenantId} and ${b} in (${sql.join(s.bans)}))`);
   }
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/** Ids made only of these need no quoting inside a PostgreSQL array literal (NULL, unquoted, would be a null). */
+const PLAIN_ID = /^(?!null$)[A-Za-z0-9_.:-]+$/i;
+
+/**
+ * A list of ids as PostgreSQL's array literal (`{a,b,c}`), sent as one text parameter: the driver
+ * quotes and escapes each element of a JS array with two regular expressions (at 10,000 customers,
+ * 4 % of a dashboard's CPU, once per statement). Ids that would need quoting go as the array.
+ */
+function textArray(ids: readonly string[]): string | readonly string[] {
+  for (const id of ids) if (!PLAIN_ID.test(id)) return ids;
+  return `{${ids.join(',')}}`;
 }
 
 const isPostgres = (db: Executor) => db.getExecutor().adapter instanceof PostgresAdapter;
@@ -453,13 +468,17 @@ export async function billingByMonth(db: Executor, scopes: readonly TenantScope[
   return rows.map((r) => ({ period: r.period, currency: r.currency, invoiced_cents: Number(r.invoiced_cents ?? 0), outstanding_cents: Number(r.outstanding_cents ?? 0), paid_cents: Number(r.paid_cents ?? 0) }));
 }
 
-/** Tickets not resolved or closed, per tenant. */
+/**
+ * Tickets not resolved or closed, per tenant, from the kept counts (migration 0047): one row per
+ * customer and account, not one per ticket. A tenant-level ticket counts under the account '', which
+ * a caller seeing only some accounts never names, as scopeFilter leaves such tickets out.
+ */
 export async function openTicketCounts(db: Executor, scopes: readonly TenantScope[]): Promise<{ tenant_id: string; open: number }[]> {
   const rows = await db
-    .selectFrom('support_tickets')
-    .select((eb) => ['tenant_id', eb.fn.countAll<number>().as('open')])
+    .selectFrom('ticket_totals')
+    .select((eb) => ['tenant_id', eb.fn.sum<number>('open').as('open')])
     .where(scopeFilter(scopes, '', { db }))
-    .where('status', 'in', ['open', 'in_progress', 'waiting_on_customer'])
+    .where('open', '>', 0)
     .groupBy('tenant_id')
     .execute();
   return rows.map((r) => ({ tenant_id: r.tenant_id, open: Number(r.open) }));

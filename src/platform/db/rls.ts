@@ -57,6 +57,7 @@ export const WALLED_TABLES: ReadonlySet<string> = new Set([
   'sync_records',
   'sync_tenant_state',
   'tenant_members',
+  'ticket_totals',
   'usage_records',
   'vouchers',
 ]);

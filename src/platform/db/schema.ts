@@ -12,7 +12,7 @@ import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, Fe
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
 import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable } from './schema/delegations.ts';
-import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
+import type { OrdersTable, ProvisionedServicesTable, InvoicesTable, InvoiceTotalsTable, PartnerTotalMembersTable, PartnerMonthTotalsTable, PartnerTotalStateTable, SupportTicketsTable, TicketTotalsTable, UsageRecordsTable, SlaRecordsTable, ExportJobsTable, ExportFileChunksTable } from './schema/resources.ts';
 import type { PartnerAgenciesTable, PartnerTokensTable, VouchersTable } from './schema/agencies.ts';
 import type { AppsTable, OAuthStoreTable, OAuthConsentsTable, OAuthSigningKeysTable, OAuthRevokedTokensTable } from './schema/apps.ts';
 import type { ReferralCodesTable, ReferralAttributionsTable, ProgramAgreementsTable, ProgramEarningsTable, ProgramEarningInvoicesTable, ProgramPayoutsTable } from './schema/program.ts';
@@ -81,6 +81,7 @@ export interface Database {
   invoices: InvoicesTable;
   invoice_totals: InvoiceTotalsTable;
   partner_total_members: PartnerTotalMembersTable;
+  ticket_totals: TicketTotalsTable;
   partner_month_totals: PartnerMonthTotalsTable;
   partner_total_state: PartnerTotalStateTable;
   support_tickets: SupportTicketsTable;

@@ -48,6 +48,7 @@ import { migration as m0043 } from './0043-audit-streaming.ts';
 import { migration as m0044 } from './0044-ingest-speed.ts';
 import { migration as m0045 } from './0045-invoice-totals.ts';
 import { migration as m0046 } from './0046-partner-month-totals.ts';
+import { migration as m0047 } from './0047-ticket-totals.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -96,4 +97,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0044-ingest-speed', m0044],
   ['0045-invoice-totals', m0045],
   ['0046-partner-month-totals', m0046],
+  ['0047-ticket-totals', m0047],
 ];

@@ -100,6 +100,14 @@ export interface PartnerTotalMembersTable {
   partner_id: string;
 }
 
+/** Open tickets per customer and billing account (migration 0047); ban_id '' counts the tickets about no account. */
+export interface TicketTotalsTable {
+  tenant_id: string;
+  ban_id: string;
+  /** tickets open, in progress or waiting on the customer (0: none left; the row stays) */
+  open: number;
+}
+
 /** One stripe of a partner's totals for a month and currency; readers add the stripes. */
 export interface PartnerMonthTotalsTable {
   partner_id: string;
