@@ -24,6 +24,9 @@
  * total time as the pool's clients saw it. The events the records fire are fanned out by the instance's
  * own events worker meanwhile, as in production; after the ingest the bench waits for the outbox to
  * empty (at most BENCH_DRAIN_S, 600 s; the time is reported) before it measures the views.
+ * Each view also reports its CPU per request (this process's and the PostgreSQL backends', warm-ups
+ * included): on a shared machine the latencies drift with the load, the CPU a request costs much less.
+ * BENCH_TIMES=1 prints every request's time.
  * BENCH_KEEP=1 keeps the database for EXPLAIN afterwards.
  * Meant for PostgreSQL (DATABASE_URL); runs on SQLite too. The last line is one JSON object.
  */
@@ -300,9 +303,12 @@ const pct = (xs: number[], p: number) => {
   const a = [...xs].sort((x, y) => x - y);
   return Math.round(a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] * 10) / 10;
 };
-const views: Record<string, { p50_ms: number; p95_ms: number }> = {};
+const views: Record<string, { p50_ms: number; p95_ms: number; node_cpu_ms: number; pg_cpu_ms: number | null }> = {};
 for (const url of ENDPOINTS) {
   const profile = profiled && url.endsWith(profiled) ? await startProfile() : null;
+  await samplePgCpu();
+  const cpu0 = process.cpuUsage();
+  const pg0 = pgCpuMs();
   const times: number[] = [];
   for (let i = 0; i < REQUESTS + 3; i++) {
     const a = performance.now();
@@ -310,7 +316,12 @@ for (const url of ENDPOINTS) {
     if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);
     if (i >= 3) times.push(performance.now() - a);
   }
-  views[url.replace('/api/v1/partner', '')] = { p50_ms: pct(times, 50), p95_ms: pct(times, 95) };
+  await samplePgCpu();
+  const cpu = process.cpuUsage(cpu0);
+  // CPU per request, warm-ups included: what the view costs whatever else shares the machine
+  const perRequest = (ms: number) => Math.round((ms / (REQUESTS + 3)) * 10) / 10;
+  if (process.env.BENCH_TIMES === '1') console.log(`  ${url}: ${times.map((x) => Math.round(x)).join(' ')} ms`);
+  views[url.replace('/api/v1/partner', '')] = { p50_ms: pct(times, 50), p95_ms: pct(times, 95), node_cpu_ms: perRequest((cpu.user + cpu.system) / 1000), pg_cpu_ms: pgOwner ? perRequest(pgCpuMs() - pg0) : null };
   if (profile) await profile.stop(`bench${url.replace('/api/v1/partner', '').replaceAll('/', '-')}.cpuprofile`);
   await s.gateway.auditBuffer.flush();
 }
@@ -337,8 +348,8 @@ console.log(`lines: ${counts.applied} applied, ${counts.unchanged} unchanged, ${
 console.log(`every ${SAMPLE_MS / 1000} s of the ingest (phase: lines/s, RSS MB, heap MB):`);
 for (const x of ingestSamples) console.log(`  ${String(x.at_s).padStart(7)} s  ${x.phase.padEnd(8)} ${String(x.per_second).padStart(7)} lines/s  rss ${String(x.rss_mb).padStart(5)}  heap ${String(x.heap_mb).padStart(5)}`);
 console.log(`memory during the ingest: RSS ${memory.rss_mb.min}–${memory.rss_mb.max} MB, heap ${memory.heap_mb.min}–${memory.heap_mb.max} MB`);
-console.log('MSP view'.padEnd(22) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9));
-for (const [k, v] of Object.entries(views)) console.log(k.padEnd(22) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9));
+console.log('MSP view'.padEnd(30) + 'p50 ms'.padStart(9) + 'p95 ms'.padStart(9) + '  CPU per request: instance, PostgreSQL ms');
+for (const [k, v] of Object.entries(views)) console.log(k.padEnd(30) + String(v.p50_ms).padStart(9) + String(v.p95_ms).padStart(9) + `  ${v.node_cpu_ms}, ${v.pg_cpu_ms ?? '–'}`);
 console.log(`target p95 ≤ 200 ms: ${worst <= 200 ? 'met' : 'MISSED'} (worst ${worst} ms) · machine: ${cpus().length} cores, load ${loadavg()[0].toFixed(2)}`);
 if (statements.size) {
   console.log('statements by total time (ms, count, ms each):');

@@ -275,29 +275,39 @@ export class MspViewsService {
    * customer's own figures are a list of their own (customerFigures), a page at a time.
    */
   async dashboard(ctx: RequestContext, who: MspCaller, q: { period_from?: string; period_to?: string }) {
+    const { resources } = this.#d;
     const tenantIds = this.#reachable(who);
-    const bill = this.#scopesFor(who, 'billing.summary.read');
-    const tick = this.#scopesFor(who, 'support.tickets.read');
-    const sla = this.#scopesFor(who, 'reports.sla.read');
+    const bill = this.#scopesAmong(who, 'billing.summary.read', tenantIds);
+    const tick = this.#scopesAmong(who, 'support.tickets.read', tenantIds);
+    const sla = this.#scopesAmong(who, 'reports.sla.read', tenantIds);
     const periodFrom = q.period_from ?? monthsBack(this.#d.clock.now(), 11);
-    const [totals, months, open, slaRows] = await Promise.all([
-      this.#d.resources.billingTotals(bill.scopes, {}),
+    const [billing, open, slaRows, months] = await Promise.all([
+      resources.dashboardBilling(bill.scopes),
+      resources.openTicketCounts(tick.scopes),
+      resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
       this.#months(who, bill.scopes, { periodFrom, periodTo: q.period_to }),
-      this.#d.resources.openTicketCounts(tick.scopes),
-      this.#d.resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
     ]);
-    const figures = this.#figuresRead(ctx, who, tenantIds, { bill, tick, sla }, { totals, open, slaRows }, 'GET /api/v1/partner/dashboard');
-    const attention = tenantIds.map(figures).filter(needsAttention).sort(attentionOrder);
-    const lowest = slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct || (a.tenant_id < b.tenant_id ? -1 : 1)).slice(0, SLA_CHART_CUSTOMERS);
+    this.#audit(ctx, who.partnerId, tenantIds, mergedDecisions([bill, tick, sla]), 'GET /api/v1/partner/dashboard');
+    // who needs attention, from the customers with something overdue, open tickets or SLA under the line
+    const figures = figuresOf({ billing: { visible: bill.decisions, rows: billing.overdue }, tickets: { visible: tick.decisions, rows: open }, sla: { visible: sla.decisions, rows: slaRows } });
+    const candidates = new Set([...billing.overdue.map((r) => r.tenant_id), ...open.filter((o) => o.open > 0).map((o) => o.tenant_id), ...slaRows.map((r) => r.tenant_id)]);
+    const attention = [...candidates].map(figures).filter(needsAttention).sort(attentionOrder);
     const shown = attention.slice(0, ATTENTION_CUSTOMERS);
-    const names = await this.#names([...shown, ...lowest].map((r) => r.tenant_id));
+    const lowest = slaRows.map((r) => ({ tenant_id: r.tenant_id, tenant_name: '', compliance_pct: compliancePct(r.records, r.breached) })).sort((a, b) => a.compliance_pct - b.compliance_pct || (a.tenant_id < b.tenant_id ? -1 : 1)).slice(0, SLA_CHART_CUSTOMERS);
+    // what the ones shown without anything overdue owe (the rows above are only the overdue ones)
+    const owing = new Set(shown.filter((f) => f.currency === null && bill.decisions.has(f.tenant_id)).map((f) => f.tenant_id));
+    const [owed, names] = await Promise.all([owing.size === 0 ? [] : resources.billingTotals(bill.scopes.filter((s) => owing.has(s.tenantId)), {}), this.#names([...shown, ...lowest].map((r) => r.tenant_id))]);
+    const last = new Map(owed.map((r) => [r.tenant_id, r]));
+    for (const f of shown) {
+      const r = last.get(f.tenant_id);
+      if (r) Object.assign(f, { currency: r.currency, outstanding_cents: r.outstanding_cents, overdue_cents: r.overdue_cents });
+    }
     for (const r of [...shown, ...lowest]) r.tenant_name = names.get(r.tenant_id) ?? '';
-    const byCurrency = billingTotalsByCurrency(totals);
     return {
       tiles: {
         customers: tenantIds.length,
-        receivables: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.outstanding_cents })),
-        overdue: byCurrency.map((t) => ({ currency: t.currency, amount_cents: t.overdue_cents })),
+        receivables: billing.currencies.map((t) => ({ currency: t.currency, amount_cents: t.outstanding_cents })),
+        overdue: billing.currencies.map((t) => ({ currency: t.currency, amount_cents: t.overdue_cents })),
         open_tickets: open.reduce((a, o) => a + o.open, 0),
         sla_compliance_pct: sla.decisions.size === 0 ? null : compliancePct(slaRows.reduce((a, r) => a + r.records, 0), slaRows.reduce((a, r) => a + r.breached, 0)),
       },
@@ -335,9 +345,7 @@ export class MspViewsService {
    * each customer's log (through the decision of the last view that covers it).
    */
   #figuresRead(ctx: RequestContext, who: MspCaller, tenantIds: readonly string[], s: Record<'bill' | 'tick' | 'sla', { decisions: Map<string, Allowed> }>, rows: { totals: FigureSources['billing']['rows']; open: FigureSources['tickets']['rows']; slaRows: FigureSources['sla']['rows'] }, what: string) {
-    const decisions = new Map(s.bill.decisions);
-    for (const d of [s.tick.decisions, s.sla.decisions]) for (const [t, a] of d) decisions.set(t, a);
-    this.#audit(ctx, who.partnerId, tenantIds, decisions, what);
+    this.#audit(ctx, who.partnerId, tenantIds, mergedDecisions([s.bill, s.tick, s.sla]), what);
     return figuresOf({ billing: { visible: s.bill.decisions, rows: rows.totals }, tickets: { visible: s.tick.decisions, rows: rows.open }, sla: { visible: s.sla.decisions, rows: rows.slaRows } });
   }
 
@@ -429,6 +437,13 @@ export class MspViewsService {
     const reseller = this.#d.authz.throughReseller(partnerId, delegationId);
     return reseller === null ? { delegation_id: delegationId } : { delegation_id: delegationId, through_reseller: reseller };
   }
+}
+
+/** The decision each customer was read through: the last of the views that covers it. */
+function mergedDecisions(parts: readonly { decisions: Map<string, Allowed> }[]): Map<string, Allowed> {
+  const out = new Map(parts[0]?.decisions);
+  for (const p of parts.slice(1)) for (const [t, a] of p.decisions) out.set(t, a);
+  return out;
 }
 
 /** YYYY-MM of the month `n` months before `now`'s. */

@@ -20,6 +20,7 @@ import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
 import { delegationViews } from '../delegations/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
+import { dashboardBilling } from './dashboard-billing.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
 import { listKind, type ListArgs, type ListKind, type ListPage } from './resource-lists.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
@@ -324,6 +325,11 @@ export class ResourcesService {
   async usageTotalsPage(scopes: readonly repo.TenantScope[], f: repo.UsageFilter, page: { limit: number; offset: number }) {
     const [data, total] = await Promise.all([repo.usageTotals(this.#d.db.kysely, scopes, f, page), readAggregate(this.#d.db, (ex) => repo.usageTotalsCount(ex, scopes, f))]);
     return { data, total };
+  }
+
+  /** The MSP dashboard's billing tiles and the customers with something overdue (dashboard-billing.repo.ts). */
+  dashboardBilling(scopes: readonly repo.TenantScope[]) {
+    return readAggregate(this.#d.db, (ex) => dashboardBilling(ex, scopes));
   }
 
   slaTotals(scopes: readonly repo.TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
