@@ -60,6 +60,13 @@ export function slaWindowFrom(now: Date): string {
 
 export const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+/** The list under `key`, made empty the first time. */
+function listIn<T>(m: Map<string, T[]>, key: string): T[] {
+  let l = m.get(key);
+  if (!l) m.set(key, (l = []));
+  return l;
+}
+
 const CHUNK = 500;
 function chunks<T>(xs: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -97,11 +104,11 @@ export async function linkConditions(db: Kysely<Database>, links: readonly Watch
   const sla = new Map<string, Sla[]>();
   const inv = new Map<string, Inv[]>();
   for (const part of chunks(slaTenants)) {
-    for (const r of await slaRecordsOf(db, part, w.slaFrom, w.slaTo)) sla.set(r.tenant_id, [...(sla.get(r.tenant_id) ?? []), { ...r, achieved_pct: Number(r.achieved_pct) }]);
+    for (const r of await slaRecordsOf(db, part, w.slaFrom, w.slaTo)) listIn(sla, r.tenant_id).push({ ...r, achieved_pct: Number(r.achieved_pct) });
   }
   for (const part of chunks(billTenants)) {
     const rows = await openInvoicesOf(db, part);
-    for (const r of rows) inv.set(r.tenant_id, [...(inv.get(r.tenant_id) ?? []), { ...r, balance_cents: Number(r.balance_cents) }]);
+    for (const r of rows) listIn(inv, r.tenant_id).push({ ...r, balance_cents: Number(r.balance_cents) });
   }
   const out: LinkCondition[] = [];
   for (const l of links) {

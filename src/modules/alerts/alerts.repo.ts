@@ -38,17 +38,19 @@ export async function insertAlertOnce(db: Executor, row: Insertable<PartnerAlert
   return inserted !== undefined;
 }
 
-/** Resolve (automatically) a link's unresolved alerts, except those whose key is in `keep`; returns how many. */
-export async function resolveAlertsOfLink(db: Executor, delegationId: string, nowIso: string, keep: readonly string[] = []): Promise<number> {
-  let q = db.updateTable('partner_alerts').set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' }).where('delegation_id', '=', delegationId).where('resolved_at', 'is', null);
-  if (keep.length > 0) q = q.where('dedup_key', 'not in', keep);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows ?? 0);
+/** Every unresolved alert's id and key (what one evaluation compares the conditions that hold with). */
+export async function unresolvedAlertKeys(db: Executor): Promise<{ id: string; dedup_key: string }[]> {
+  return db.selectFrom('partner_alerts').select(['id', 'dedup_key']).where('resolved_at', 'is', null).execute();
 }
 
-/** The links that have unresolved alerts. */
-export async function linksWithOpenAlerts(db: Executor): Promise<string[]> {
-  return (await db.selectFrom('partner_alerts').select('delegation_id').distinct().where('resolved_at', 'is', null).execute()).map((r) => r.delegation_id);
+/** Resolve (automatically) these alerts where still unresolved, 500 ids a statement; returns how many. */
+export async function resolveAlerts(db: Executor, ids: readonly string[], nowIso: string): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const r = await db.updateTable('partner_alerts').set({ status: 'resolved', resolved_at: nowIso, resolution: 'auto' }).where('id', 'in', ids.slice(i, i + 500)).where('resolved_at', 'is', null).executeTakeFirst();
+    n += Number(r.numUpdatedRows ?? 0);
+  }
+  return n;
 }
 
 export async function markNotified(db: Executor, id: string, atIso: string): Promise<void> {
