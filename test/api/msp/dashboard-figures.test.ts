@@ -104,8 +104,8 @@ describe('the dashboard’s figures', () => {
     const breached = [...sla.values()].reduce((a, s) => a + s.breached, 0);
     expect(dash.body.tiles.sla_compliance_pct).toBe(pct({ records, breached }));
     const sum = (m: Map<string, number>, c: string) => [...m].filter(([k]) => k.endsWith(`|${c}`)).reduce((a, [, v]) => a + v, 0);
-    // per currency, in the order of the first customer invoiced in each
-    const currencies = [...firstInvoiced].sort((x, y) => (x[1] < y[1] ? -1 : 1)).map(([c]) => c);
+    // per currency, in the order of the first customer invoiced in each (the same customer: by currency)
+    const currencies = [...firstInvoiced].sort((x, y) => (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : x[0] < y[0] ? -1 : 1)).map(([c]) => c);
     expect(currencies).toHaveLength(2);
     expect(dash.body.tiles.receivables).toEqual(currencies.map((c) => ({ currency: c, amount_cents: sum(outstanding, c) })));
     expect(dash.body.tiles.overdue).toEqual(currencies.map((c) => ({ currency: c, amount_cents: sum(overdue, c) })));
