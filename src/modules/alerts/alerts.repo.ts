@@ -27,15 +27,21 @@ export async function upsertCommitments(db: Executor, link: { delegation_id: str
     .execute();
 }
 
-/** Raise an alert unless one with its key is unresolved (the partial unique index decides the winner); true when this call raised it. */
-export async function insertAlertOnce(db: Executor, row: Insertable<PartnerAlertsTable>): Promise<boolean> {
+/** Open these alerts, each unless its key has an unresolved alert already; returns the ids opened. */
+export async function insertAlertsOnce(db: Executor, rows: readonly Insertable<PartnerAlertsTable>[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const inserted = await db
     .insertInto('partner_alerts')
-    .values(row)
+    .values([...rows])
     .onConflict((oc) => oc.column('dedup_key').where('resolved_at', 'is', null).doNothing())
     .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .execute();
+  return new Set(inserted.map((r) => r.id));
+}
+
+/** Mark these alerts pushed. */
+export async function markAllNotified(db: Executor, ids: readonly string[], atIso: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) await db.updateTable('partner_alerts').set({ notified_at: atIso }).where('id', 'in', ids.slice(i, i + 500)).execute();
 }
 
 /** Every unresolved alert's id and key (what one evaluation compares the conditions that hold with). */
@@ -51,10 +57,6 @@ export async function resolveAlerts(db: Executor, ids: readonly string[], nowIso
     n += Number(r.numUpdatedRows ?? 0);
   }
   return n;
-}
-
-export async function markNotified(db: Executor, id: string, atIso: string): Promise<void> {
-  await db.updateTable('partner_alerts').set({ notified_at: atIso }).where('id', '=', id).execute();
 }
 
 export function findAlertOfPartner(db: Executor, id: string, partnerId: string) {

@@ -13,7 +13,7 @@
  * insert that wins pushes it once through notify(). An unresolved alert whose condition no longer
  * holds is resolved automatically. People acknowledge and resolve alerts in the inbox.
  */
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -136,41 +136,47 @@ export class AlertsService {
       if (list) list.push(x);
       else byLink.set(x.delegation_id, [x]);
     }
-    let opened = 0;
-    let notified = 0;
+    // new conditions: one unresolved alert per key (the partial unique index decides the winner)
+    const fresh: { row: Insertable<PartnerAlertsTable>; x: Condition; c: Commitments }[] = [];
     for (const l of links) {
       const c = commitments.get(l.id) ?? DEFAULT_COMMITMENTS;
-      // new conditions: one unresolved alert per key (the partial unique index decides the winner)
       for (const x of byLink.get(l.id) ?? []) {
         const key = `${l.id}:${x.key}`;
         holding.add(key);
         if (openKeys.has(key)) continue;
-        const id = newId('alr', now.getTime());
-        const won = await mutate(this.#d.db, async (trx) => {
-          const inserted = await repo.insertAlertOnce(trx, { id, dedup_key: key, partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open', subject_id: x.subject_id, period: x.period, message: x.message, amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null });
-          if (!inserted) return false;
-          await this.#d.audit.record(trx, ctx, { action: 'alert.opened', tenantId: l.tenant_id, partnerId: l.partner_id, targetType: 'alert', targetId: id, details: { kind: x.kind, severity: x.severity, subject_id: x.subject_id, delegation_id: l.id } });
-          return true;
-        });
-        if (!won) continue;
-        opened++;
-        if (await this.#push(id, l.partner_id, l.tenant_id, x, c)) notified++;
+        const row = { id: newId('alr', now.getTime()), dedup_key: key, partner_id: l.partner_id, tenant_id: l.tenant_id, delegation_id: l.id, kind: x.kind, severity: x.severity, status: 'open' as const, subject_id: x.subject_id, period: x.period, message: x.message, amount_cents: x.amount_cents, currency: x.currency, opened_at: nowIso, last_seen_at: nowIso, acknowledged_at: null, acknowledged_by: null, resolved_at: null, resolved_by: null, resolution: null, notified_at: null };
+        fresh.push({ row, x, c });
       }
+    }
+    // opened 500 at a time, each with its audit event in the same transaction; then each is pushed once
+    let opened = 0;
+    let notified = 0;
+    for (let i = 0; i < fresh.length; i += 500) {
+      const part = fresh.slice(i, i + 500);
+      const won = await mutate(this.#d.db, async (trx) => {
+        const ids = await repo.insertAlertsOnce(trx, part.map((f) => f.row));
+        const mine = part.filter((f) => ids.has(f.row.id));
+        await this.#d.audit.recordAll(trx, ctx, mine.map(({ row: r }) => ({ action: 'alert.opened', tenantId: r.tenant_id, partnerId: r.partner_id, targetType: 'alert', targetId: r.id, details: { kind: r.kind, severity: r.severity, subject_id: r.subject_id, delegation_id: r.delegation_id } })));
+        return mine;
+      });
+      opened += won.length;
+      const names = await tenantQueries.findTenantNames(db, [...new Set(won.map((f) => f.row.tenant_id))]);
+      const pushed: string[] = [];
+      for (const f of won) if (await this.#push(f.row.id, f.row.partner_id, f.row.tenant_id, names.get(f.row.tenant_id) ?? 'a customer', f.x, f.c)) pushed.push(f.row.id);
+      await repo.markAllNotified(db, pushed, this.#d.clock.now().toISOString());
+      notified += pushed.length;
     }
     // what no longer holds — a condition that cleared, or a link no longer active — is resolved automatically
     const resolved = await repo.resolveAlerts(db, open.filter((a) => !holding.has(a.dedup_key)).map((a) => a.id), nowIso);
     return { links: links.length, opened, resolved, notified };
   }
 
-  /** Push a new alert once: the notification seam, then the row remembers it was sent. */
-  async #push(id: string, partnerId: string, tenantId: string, x: Condition, c: Commitments): Promise<boolean> {
-    const db = this.#d.db.kysely;
-    const tenantName = (await tenantQueries.findTenantNames(db, [tenantId])).get(tenantId) ?? 'a customer';
+  /** Push a new alert once through the notification seam; the caller then marks it sent. */
+  async #push(id: string, partnerId: string, tenantId: string, tenantName: string, x: Condition, c: Commitments): Promise<boolean> {
     const title = `${x.severity === 'critical' ? 'Critical' : 'Warning'}: ${KIND_WORDS[x.kind]} — ${tenantName}`;
     try {
       const mails = c.alerts.channels.includes('email') ? await this.#listedMails(partnerId, tenantId, x.kind, c.alerts.recipients, title, x.message, tenantName) : [];
       await this.#d.notifier.notify({ event: 'alert.opened', partnerId, tenantId, kind: x.kind, severity: x.severity, title, body: x.message, channels: c.alerts.channels, mails, subjectId: id });
-      await repo.markNotified(db, id, this.#d.clock.now().toISOString());
       return true;
     } catch (e) {
       this.#d.onError?.(e);

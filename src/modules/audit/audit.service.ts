@@ -53,9 +53,17 @@ export class AuditLog {
 
   /** Append one event inside the caller's write transaction (see mutate()). */
   async record(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<string> {
-    const [id] = await this.#append(trx, [{ ctx, entry, at: this.#clock.now() }]);
-    for (const fn of this.#onRecord) await fn(trx, ctx, entry);
+    const [id] = await this.recordAll(trx, ctx, [entry]);
     return id;
+  }
+
+  /** Append several events inside the caller's write transaction in one write; each goes to the record hooks as record() sends it. */
+  async recordAll(trx: Tx, ctx: RequestContext, entries: readonly AuditEntry[]): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const at = this.#clock.now();
+    const ids = await this.#append(trx, entries.map((entry) => ({ ctx, entry, at })));
+    for (const entry of entries) for (const fn of this.#onRecord) await fn(trx, ctx, entry);
+    return ids;
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * One alert evaluation over every active link: a customer's overdue invoice opens one alert on its
- * link; evaluating again opens nothing and resolves nothing; paying the invoice resolves that alert;
+ * link, recorded in the customer's log and pushed; evaluating again opens nothing and resolves nothing; paying the invoice resolves that alert;
  * ending a link resolves the alerts on it while another link's stay open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ describe('the alert evaluation', () => {
     await evaluate();
     const first = await alertsOf();
     expect([first.A.map((a) => [a.kind, a.status]), first.B.map((a) => [a.kind, a.status])]).toEqual([[['invoice_overdue', 'open']], [['invoice_overdue', 'open']]]);
+    // each opened alert is in its customer's log once, and was pushed
+    const opened = await asSystem(() => t.services.db.kysely.selectFrom('partner_alerts').select(['id', 'tenant_id', 'notified_at']).where('partner_id', '=', p.id).execute());
+    const events = await asSystem(() => t.services.db.kysely.selectFrom('audit_events').select(['target_id', 'tenant_id']).where('action', '=', 'alert.opened').where('target_id', 'in', opened.map((a) => a.id)).execute());
+    expect(events.map((e) => [e.target_id, e.tenant_id]).sort()).toEqual(opened.map((a) => [a.id, a.tenant_id]).sort());
+    expect(opened.every((a) => a.notified_at !== null)).toBe(true);
     const again = await evaluate();
     expect([again.opened, again.resolved]).toEqual([0, 0]);
     expect(await alertsOf()).toEqual(first);
