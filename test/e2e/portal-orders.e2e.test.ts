@@ -86,6 +86,8 @@ describe('an order placed from the portal goes to the provider’s system', () =
       // cancelling it sends the cancellation there; the order waits again
       await confirmed.getByRole('button', { name: 'Cancel the order 2 × SIP trunk, 20 channels' }).click();
       const ask = page.getByRole('dialog', { name: 'Cancel this order?' });
+      // open and named before the page is checked: on a busy machine the check could catch the dialog mid-opening
+      await ask.waitFor();
       await walkPage(page, `orders-cancel-${w}`);
       await ask.getByRole('button', { name: 'Cancel the order' }).click();
       await ask.waitFor({ state: 'detached' });
