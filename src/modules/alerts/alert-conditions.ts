@@ -61,7 +61,7 @@ export function slaWindowFrom(now: Date): string {
 export const money = (cents: number, currency: string) => `${currency} ${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The list under `key`, made empty the first time. */
-function listIn<T>(m: Map<string, T[]>, key: string): T[] {
+export function listIn<T>(m: Map<string, T[]>, key: string): T[] {
   let l = m.get(key);
   if (!l) m.set(key, (l = []));
   return l;

@@ -26,7 +26,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import type { PartnerAlertsTable } from '../../platform/db/schema.ts';
 import type { AudienceDecision, AudienceEvent, PartnerNotice, Recipient } from '../notifications/index.ts';
 import { alertErrors as E } from './alerts.errors.ts';
-import { linkCommitments, linkConditions, slaWindowFrom, type AlertKind, type Condition, type ConditionWindow, type LinkCondition, type WatchedLink } from './alert-conditions.ts';
+import { linkCommitments, linkConditions, listIn, slaWindowFrom, type AlertKind, type Condition, type ConditionWindow, type LinkCondition, type WatchedLink } from './alert-conditions.ts';
 import { memberSight, partnerSight, withoutFigures, type Sight } from './alert-notices.ts';
 import { DEFAULT_COMMITMENTS, type Commitments } from './commitments.ts';
 import type { Notifier } from './notify.ts';
@@ -131,11 +131,7 @@ export class AlertsService {
     const openKeys = new Set(open.map((a) => a.dedup_key));
     const holding = new Set<string>();
     const byLink = new Map<string, LinkCondition[]>();
-    for (const x of all) {
-      const list = byLink.get(x.delegation_id);
-      if (list) list.push(x);
-      else byLink.set(x.delegation_id, [x]);
-    }
+    for (const x of all) listIn(byLink, x.delegation_id).push(x);
     // new conditions: one unresolved alert per key (the partial unique index decides the winner)
     const fresh: { row: Insertable<PartnerAlertsTable>; x: Condition; c: Commitments }[] = [];
     for (const l of links) {

@@ -4,7 +4,9 @@
  * attention list's first criterion) — not each customer's totals. At 10,000 customers the
  * dashboard read 10,000 billing rows per view to find the few with something overdue; parsing them
  * and working out every customer's figures was a fifth of its CPU. A customer's billing figures are
- * those of its last currency, as in the customers' figures list (msp-figures.ts).
+ * those of its last currency, as in the customers' figures list (msp-figures.ts). The per-currency
+ * part is currencyTotals' (resources.repo.ts) in the same scan: one pass over the customers' rows
+ * gives both, where calling it beside this would read them twice.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';

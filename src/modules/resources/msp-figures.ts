@@ -45,42 +45,23 @@ export interface FigureSources {
   sla: { visible: ReadonlyMap<string, unknown>; rows: readonly { tenant_id: string; records: number; breached: number }[] };
 }
 
-/** A customer's figures as the database added them up (its billing ones in its last currency); null: no row of that part. */
-interface RawCustomerFigures {
-  tenant_id: string;
-  currency: string | null;
-  outstanding_cents: number | null;
-  overdue_cents: number | null;
-  open: number | null;
-  records: number | null;
-  breached: number | null;
-}
-
-/** A customer's figures as the member may see them: a part its access does not show is null, a part with no rows is zero (SLA: 100). */
-function shownFigures(r: RawCustomerFigures, visible: { bill: ReadonlyMap<string, unknown>; tick: ReadonlyMap<string, unknown>; sla: ReadonlyMap<string, unknown> }): CustomerFigure {
-  const t = r.tenant_id;
-  const billed = visible.bill.has(t);
-  return {
-    tenant_id: t,
-    tenant_name: '',
-    currency: billed ? r.currency : null,
-    outstanding_cents: billed ? (r.outstanding_cents ?? 0) : null,
-    overdue_cents: billed ? (r.overdue_cents ?? 0) : null,
-    open_tickets: visible.tick.has(t) ? (r.open ?? 0) : null,
-    sla_compliance_pct: visible.sla.has(t) ? (r.records === null ? 100 : compliancePct(r.records, r.breached ?? 0)) : null,
-  };
-}
-
 /** A function giving each customer's figures (its name added later), from per-customer rows: the last row of a customer is its currency's. */
 export function figuresOf(src: FigureSources): (tenantId: string) => CustomerFigure {
   const bill = new Map(src.billing.rows.map((r) => [r.tenant_id, r]));
   const open = new Map(src.tickets.rows.map((r) => [r.tenant_id, r.open]));
-  const sla = new Map(src.sla.rows.map((r) => [r.tenant_id, r]));
-  const visible = { bill: src.billing.visible, tick: src.tickets.visible, sla: src.sla.visible };
+  const sla = new Map(src.sla.rows.map((r) => [r.tenant_id, compliancePct(r.records, r.breached)]));
   return (t) => {
     const b = bill.get(t);
-    const s = sla.get(t);
-    return shownFigures({ tenant_id: t, currency: b?.currency ?? null, outstanding_cents: b?.outstanding_cents ?? null, overdue_cents: b?.overdue_cents ?? null, open: open.get(t) ?? null, records: s?.records ?? null, breached: s?.breached ?? null }, visible);
+    const billed = src.billing.visible.has(t);
+    return {
+      tenant_id: t,
+      tenant_name: '',
+      currency: billed ? (b?.currency ?? null) : null,
+      outstanding_cents: billed ? (b?.outstanding_cents ?? 0) : null,
+      overdue_cents: billed ? (b?.overdue_cents ?? 0) : null,
+      open_tickets: src.tickets.visible.has(t) ? (open.get(t) ?? 0) : null,
+      sla_compliance_pct: src.sla.visible.has(t) ? (sla.get(t) ?? 100) : null,
+    };
   };
 }
 
