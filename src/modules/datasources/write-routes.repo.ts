@@ -1,7 +1,8 @@
 /** record_write_routes (migration 0038), and the sync_records row that binds a record sent to the provider to the id it gave. */
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { RecordWriteRoutesTable } from '../../platform/db/schema.ts';
+import { SENT_KINDS_SQL } from '../../platform/db/migrations/0048-lean-sync-records.ts';
 
 export type WriteRouteRow = RecordWriteRoutesTable;
 
@@ -49,6 +50,7 @@ export async function bindSentRecord(db: Executor, r: { source_id: string; kind:
 
 /** The source's id of a record (null: the source does not know it). */
 export async function externalIdOf(db: Executor, sourceId: string, kind: string, recordId: string): Promise<string | null> {
-  const r = await db.selectFrom('sync_records').select('external_id').where('kind', '=', kind).where('record_id', '=', recordId).where('source_id', '=', sourceId).where('deleted', '=', 0).executeTakeFirst();
+  // the literal kinds name the partial index (migration 0048) for SQLite's planner as well
+  const r = await db.selectFrom('sync_records').select('external_id').where(sql.raw<boolean>(SENT_KINDS_SQL)).where('kind', '=', kind).where('record_id', '=', recordId).where('source_id', '=', sourceId).where('deleted', '=', 0).executeTakeFirst();
   return r?.external_id ?? null;
 }
