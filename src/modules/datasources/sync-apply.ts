@@ -70,8 +70,9 @@ export class SyncApplier {
   /** the external ids of the group being planned (a line naming one again waits for the group) */
   readonly #groupKeys = new Set<string>();
 
-  /** the batch's transaction, under the source's context */
+  /** the batch's transaction, under the source's context, and when it began (its grouped lines are written at that time) */
   #trx: Tx | null = null;
+  #batchNow = '';
   /** per kind of line: the highest version applied in the batch and the change in its record count */
   readonly #kinds = new Map<string, { version: string; delta: number }>();
   /** (tenant, source kind) pairs the batch wrote */
@@ -83,6 +84,7 @@ export class SyncApplier {
     await mutate(this.#db, async (trx) => {
       await enterDbContext(this.#db, trx, sourceDbContext(source));
       this.#trx = trx;
+      this.#batchNow = this.#now();
       try {
         await this.#prefetch(source, lines);
         let group: { pending: PendingLine; undo: () => void }[] = [];
@@ -196,11 +198,9 @@ export class SyncApplier {
     if (existing === undefined || l.deleted || l.kind === 'payment') return 'alone';
     if (existing && existing.version >= l.version) return { done: this.#unchanged(input, head, existing, l.version) };
     if (this.#groupKeys.has(key)) return 'alone';
-    const now = this.#now();
+    const now = this.#batchNow;
     const sync = (recordId: string, tenantId: string) => ({ source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: 0, updated_at: now });
-    const undoRecord = () => {
-      this.#records.set(key, existing);
-    };
+    const undoRecord = () => void this.#records.set(key, existing);
     const base = { index: -1, l, banNumber: null };
     if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
       const row = sync(existing.record_id, existing.tenant_id);

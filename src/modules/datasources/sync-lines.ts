@@ -5,7 +5,7 @@
  * resolves against the database (sync-apply.ts). Versions are normalized to sortable text so
  * "newer" is a string comparison whatever the source sends.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Compile, type Validator } from 'typebox/compile';
 import type { TSchema } from 'typebox';
 import { Type } from '../../platform/http/schemas.ts';
@@ -177,17 +177,26 @@ export function displayVersion(v: string | null): number | string | null {
   return v.startsWith('n') ? Number(v.slice(1)) : v.slice(1);
 }
 
+/** JSON with each object's keys sorted (absent values left out, as JSON.stringify does), built in one string. */
 function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return '[' + v.map(stableJson).join(',') + ']';
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return '{' + Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => JSON.stringify(k) + ':' + stableJson(o[k])).join(',') + '}';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  let s: string;
+  if (Array.isArray(v)) {
+    s = '[';
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (stableJson(v[i]) ?? '');
+    return s + ']';
   }
-  return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  s = '{';
+  for (const k of Object.keys(o).sort()) {
+    if (o[k] === undefined) continue;
+    s += (s.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + stableJson(o[k]);
+  }
+  return s + '}';
 }
 
 export function contentHash(data: unknown): string {
-  return createHash('sha256').update(stableJson(data)).digest('base64url').slice(0, 32);
+  return hash('sha256', stableJson(data), 'base64url').slice(0, 32);
 }
 
 /** Check one decoded line. */

@@ -10,8 +10,24 @@ import type { LineKind } from './sync-lines.ts';
 import { invoiceQueries } from '../resources/index.ts';
 import { billingLookups } from '../tenants/index.ts';
 
+/**
+ * A time as stored: UTC milliseconds. A provider's records share a few times again and again (one
+ * billing run issues thousands of invoices on the same day), so each text is converted once; the
+ * memo is emptied when it grows past a few thousand.
+ */
+const isoMemo = new Map<string, string>();
+export function isoOf(t: unknown): string | null {
+  if (typeof t !== 'string') return null;
+  let iso = isoMemo.get(t);
+  if (iso === undefined) {
+    iso = new Date(Date.parse(t)).toISOString();
+    if (isoMemo.size >= 4096) isoMemo.clear();
+    isoMemo.set(t, iso);
+  }
+  return iso;
+}
+
 /** A billing account a line resolved to. */
-export const isoOf = (t: unknown): string | null => (typeof t === 'string' ? new Date(Date.parse(t)).toISOString() : null);
 
 export interface Ba {
   id: string;
