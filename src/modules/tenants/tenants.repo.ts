@@ -22,6 +22,13 @@ export async function findTenantNames(db: Executor, ids: readonly string[]): Pro
   return new Map((await db.selectFrom('tenants').select(['id', 'name']).where('id', 'in', ids).execute()).map((t) => [t.id, t.name]));
 }
 
+/** The partners that referred any of these customers (at most a thousand ids a call). */
+export async function findReferrersOf(db: Executor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('tenants').select('referred_by_partner_id').distinct().where('id', 'in', ids).where('referred_by_partner_id', 'is not', null).execute();
+  return rows.map((r) => r.referred_by_partner_id!);
+}
+
 export function findTenantByInviteCode(db: Executor, code: string): Promise<TenantRow | undefined> {
   return db.selectFrom('tenants').selectAll().where('invite_code', '=', code).executeTakeFirst();
 }

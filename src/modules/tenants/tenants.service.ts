@@ -146,6 +146,13 @@ export class TenantsService {
     return repo.findTenantNames(this.#d.db.kysely, ids);
   }
 
+  /** The partners that referred any of these customers, each once. */
+  async referrersOf(ids: readonly string[]): Promise<string[]> {
+    const referrers = new Set<string>();
+    for (let i = 0; i < ids.length; i += 1000) for (const p of await repo.findReferrersOf(this.#d.db.kysely, ids.slice(i, i + 1000))) referrers.add(p);
+    return [...referrers];
+  }
+
   /** The operator's overview figures (see repo.tenantFigures). */
   figures(sinceIso: string) {
     return repo.tenantFigures(this.#d.db.kysely, sinceIso);
