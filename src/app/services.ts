@@ -29,7 +29,7 @@ import { AuditStreamService } from '../modules/auditstream/index.ts';
 import { TokenLifetimes } from '../modules/tokenpolicy/index.ts';
 import { AccessRequestsService } from '../modules/accessrequests/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
-import { DataSourcesService, WriteRoutesService } from '../modules/datasources/index.ts';
+import { DataSourcesService, WriteRoutesService, recordEventSink } from '../modules/datasources/index.ts';
 import { MailOutboxStore, NotificationsService } from '../modules/notifications/index.ts';
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
@@ -349,13 +349,13 @@ function createViews(d: ServiceDeps, c: Core & People & Records & Edge): Views {
     clock,
     hasher,
     partnerTenants: (partnerId) => authz.partnerTenantsInReach(partnerId),
-    referrersOf: async (ids) => {
-      const referrers = new Set<string>();
-      for (let i = 0; i < ids.length; i += 1000) for (const t of await tenants.listTenants({ ids: ids.slice(i, i + 1000), limit: 1000 })) if (t.referred_by_partner_id) referrers.add(t.referred_by_partner_id);
-      return [...referrers];
-    },
+    // the referring partners only: a batch names thousands of customers, few of them referred
+    referrersOf: (ids) => tenants.referrersOf(ids),
     // the provider's records fire the same events whatever their source (sync API, Stripe, CSV)
-    emitEvents: async (trx, events) => void (await notifications.outbox.emitToListeners(trx, events)),
+    emitEvents: recordEventSink(
+      async (trx, events) => void (await notifications.outbox.emitToListeners(trx, events)),
+      (trx, types, tenantIds) => notifications.outbox.listeningTenants(trx, types, tenantIds),
+    ),
     computeEarnings: (ctx, partnerId) => program.computeEarnings(ctx, { partnerId }),
     tenantNames: (ids) => tenants.tenantNames(ids),
     partnerNames: async (ids) => new Map(ids.length === 0 ? [] : (await partners.listPartners({ ids, limit: ids.length })).map((p) => [p.id, p.name])),

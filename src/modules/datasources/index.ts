@@ -24,5 +24,6 @@ export { dataSourceErrors } from './datasources.errors.ts';
 export { sourceDbContext, type LineResult, type LineStatus, type SyncLineInput, type SyncSource } from './sync-apply.ts';
 export { SOURCE_KINDS, LINE_KINDS, KIND_FIELDS, parseLine, type SourceKind, type LineKind } from './sync-lines.ts';
 export { seedDemoDataSource } from './datasources.demo.ts';
+export { recordEventSink } from './sync-events.ts';
 export { WriteRoutesService, WRITABLE_KINDS, type WritableKind, type WriteTarget, type ProviderSend, type WriteRoutesDeps } from './write-routes.service.ts';
 export { writeRouteRoutes } from './write-routes.routes.ts';

@@ -34,7 +34,8 @@ import { invoiceQueries } from '../resources/index.ts';
 import { billingLookups, tenantQueries } from '../tenants/index.ts';
 import { LINE_KINDS, parseLine, type LineKind, type ParsedLine } from './sync-lines.ts';
 import { ID_PREFIX, applyPayment, deleteRecord, recordWrite, writeRecord, type Ba, type RecordKind, type RecordWrite } from './sync-writers.ts';
-import { EVENT_KINDS, recordEvents, type EmitRecordEvents, type RecordEvent } from './sync-events.ts';
+import { EVENT_KINDS, RECORD_EVENT_TYPES, recordEvents, type EmitRecordEvents, type RecordEvent } from './sync-events.ts';
+import type { RecentTenantStates } from './sync-state-memo.ts';
 import { keyOf, prefetchBatch, priorState, priorStates, resolveHeldOf, writeGroup, type PendingLine } from './sync-bulk.ts';
 
 export type { LineStatus, LineResult, SyncLineInput, SyncSource, ApplyOutcome } from './sync-types.ts';
@@ -48,8 +49,10 @@ export class SyncApplier {
   readonly #now: () => string;
   readonly #requestId: string;
   readonly #emit: EmitRecordEvents;
+  readonly #recent: RecentTenantStates;
 
-  constructor(db: Db, now: () => string, requestId: string, emit: EmitRecordEvents) {
+  constructor(db: Db, now: () => string, requestId: string, emit: EmitRecordEvents, recent: RecentTenantStates) {
+    this.#recent = recent;
     this.#db = db;
     this.#now = now;
     this.#requestId = requestId;
@@ -80,6 +83,7 @@ export class SyncApplier {
 
   async apply(source: SyncSource, lines: readonly SyncLineInput[], batchId: string | null): Promise<ApplyOutcome> {
     const out: ApplyOutcome = { results: [], invoiceTenants: new Set(), newBans: new Set(), newInvoices: new Set() };
+    let committed = () => {};
     this.#mayHaveHeld = (await repo.listHeld(this.#db.kysely, { sourceId: source.id, status: 'held', limit: 1 })).length > 0;
     await mutate(this.#db, async (trx) => {
       await enterDbContext(this.#db, trx, sourceDbContext(source));
@@ -107,7 +111,7 @@ export class SyncApplier {
         await this.#flush(source, group, batchId, out, lines);
         const now = this.#now();
         // the per-kind rows last: every batch of the source updates them, so each holds them only until its commit
-        await repo.touchTenantStates(trx, source.id, [...this.#tenants].sort().map((key) => key.split('|') as [string, string]), now);
+        committed = await this.#recent.touch(trx, source.id, this.#tenants, now);
         for (const [kind, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b))) await repo.touchKindState(trx, source.id, kind, k.version, now, k.delta);
       } finally {
         this.#trx = null;
@@ -116,17 +120,13 @@ export class SyncApplier {
         this.#records.clear();
       }
     });
+    committed();
     return out;
   }
 
-  get #t(): Tx {
-    return this.#trx!;
-  }
-
   /**
-   * Where committed rows are read as the system: another connection on PostgreSQL (the batch's own
-   * runs under the source's context); the batch's transaction on SQLite, whose one connection the
-   * transaction holds (SQLite has no row-level security to step around).
+   * Where committed rows are read as the system: another connection on PostgreSQL (the batch's own runs under the
+   * source's context); on SQLite the batch's transaction, which holds its one connection (and no row-level security).
    */
   get #committed() {
     return this.#db.dialect === 'postgres' || !this.#trx ? this.#db.kysely : this.#trx;
@@ -134,7 +134,7 @@ export class SyncApplier {
 
   /** What the batch's lines name, read in bulk: their sync records, billing accounts and customers. */
   async #prefetch(source: SyncSource, lines: readonly SyncLineInput[]) {
-    const p = await prefetchBatch(this.#t, this.#committed, source.id, lines);
+    const p = await prefetchBatch(this.#trx!, this.#committed, source.id, lines);
     for (const [k, v] of p.records) this.#records.set(k, v);
     for (const [k, v] of p.bans) this.#bans.set(k, v);
     for (const n of p.noBans) this.#noBans.add(n);
@@ -144,12 +144,12 @@ export class SyncApplier {
   async #existing(sourceId: string, kind: string, externalId: string): Promise<repo.SyncRecordRow | undefined> {
     const cached = this.#records.get(keyOf(kind, externalId));
     if (cached !== undefined) return cached ?? undefined;
-    return repo.findSyncRecord(this.#t, sourceId, kind, externalId);
+    return repo.findSyncRecord(this.#trx!, sourceId, kind, externalId);
   }
 
   /** One line's writes in a savepoint: all of them, or none (the batch goes on). */
   async #sp<T>(fn: (trx: Tx) => Promise<T>, name = 'sync_line'): Promise<T> {
-    const trx = this.#t;
+    const trx = this.#trx!;
     await sql.raw(`savepoint ${name}`).execute(trx);
     try {
       const r = await fn(trx);
@@ -267,15 +267,18 @@ export class SyncApplier {
     const all = group.map((g) => g.pending);
     try {
       await this.#sp(async (trx) => {
-        const prior = await priorStates(trx, all);
+        // events only for the customers someone listens to: no states before, names or events for the others
+        const evented = all.filter((p): p is PendingLine & { write: RecordWrite } => !!p.write && EVENT_KINDS.has(p.l.kind));
+        const heard = evented.length ? await this.#emit.listening(trx, RECORD_EVENT_TYPES, [...new Set(evented.map((p) => p.tenantId))]) : 'all';
+        const told = heard === 'all' ? evented : evented.filter((p) => heard.has(p.tenantId));
+        const prior = await priorStates(trx, told);
         await writeGroup(trx, all);
         if (this.#mayHaveHeld) await resolveHeldOf(trx, source.id, all, this.#now());
-        await this.#names(all.filter((p) => p.write && EVENT_KINDS.has(p.l.kind)).map((p) => p.tenantId));
+        await this.#names(told.map((p) => p.tenantId));
         const events: RecordEvent[] = [];
-        for (const p of all) {
-          if (!p.write || !EVENT_KINDS.has(p.l.kind)) continue;
-          const row = p.write.insert ?? { ...p.write.update, id: p.write.id };
-          events.push(...recordEvents(p.l.kind, prior.get(p.write.id) ?? null, row, this.#parties(source, p.tenantId, p.banNumber, row)));
+        for (const { l, write, tenantId, banNumber } of told) {
+          const row = write.insert ?? { ...write.update, id: write.id };
+          events.push(...recordEvents(l.kind, prior.get(write.id) ?? null, row, this.#parties(source, tenantId, banNumber, row)));
         }
         await this.#emitAs(trx, source, events);
       }, 'sync_group');
@@ -342,7 +345,7 @@ export class SyncApplier {
     } catch (e) {
       if (e instanceof Held) {
         this.#mayHaveHeld = true;
-        await repo.upsertHeld(this.#t, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
+        await repo.upsertHeld(this.#trx!, { id: newId('hld'), source_id: source.id, batch_id: batchId, line_no: input.line, kind: l.kind, external_id: l.externalId, version: l.version, missing_key: e.missingKey, reason: e.words, body: JSON.stringify(input.value), status: 'held', outcome: null, created_at: this.#now(), resolved_at: null });
         return { line: input.line, ...head, status: 'held', reason: e.words };
       }
       if (e instanceof AppError) return this.#reject(input, new AppError(e.code, e.status, `Line ${input.line}: ${e.detail}`, { fields: e.fields }), head);
@@ -354,8 +357,8 @@ export class SyncApplier {
 
   async #clearHeld(sourceId: string, l: ParsedLine, words: string) {
     if (!this.#mayHaveHeld) return;
-    const h = await repo.findHeld(this.#t, sourceId, l.kind, l.externalId);
-    if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#t, h.id, 'applied', words, this.#now());
+    const h = await repo.findHeld(this.#trx!, sourceId, l.kind, l.externalId);
+    if (h && h.status === 'held' && h.version <= l.version) await repo.resolveHeld(this.#trx!, h.id, 'applied', words, this.#now());
   }
 
   /** A billing account by number: made earlier in this batch, or committed (read as the system, so one outside the source's scope is refused, not held). */
@@ -386,12 +389,9 @@ export class SyncApplier {
 
   /** After a line's savepoint is released: its kind's version and count, and its tenant, for the batch's end. */
   #booked(kind: LineKind, version: string, tenantId: string, delta: number) {
-    const k = this.#kinds.get(kind);
-    if (!k) this.#kinds.set(kind, { version, delta });
-    else {
-      if (version > k.version) k.version = version;
-      k.delta += delta;
-    }
+    const k = this.#kinds.get(kind) ?? this.#kinds.set(kind, { version, delta: 0 }).get(kind)!;
+    if (version > k.version) k.version = version;
+    k.delta += delta;
     this.#tenants.add(`${tenantId}|${LINE_KINDS[kind]}`);
   }
 

@@ -16,8 +16,24 @@ export interface RecordEvent {
   data: Record<string, unknown>;
 }
 
-/** Writes events in the caller's transaction (the notifications outbox). */
-export type EmitRecordEvents = (trx: Tx, events: readonly RecordEvent[]) => Promise<void>;
+/** Where the records' events go (the notifications outbox), in the caller's transaction. */
+export interface EmitRecordEvents {
+  /** write the events someone listens to */
+  (trx: Tx, events: readonly RecordEvent[]): Promise<void>;
+  /**
+   * Of these customers, the ones some active endpoint would hear an event of these types about
+   * ('all': every customer). A group of lines asks first, so no event is made for a customer no one hears.
+   */
+  listening(trx: Tx, types: readonly string[], tenantIds: readonly string[]): Promise<ReadonlySet<string> | 'all'>;
+}
+
+/** The events' way out, from its two halves. */
+export function recordEventSink(emit: (trx: Tx, events: readonly RecordEvent[]) => Promise<void>, listening: EmitRecordEvents['listening']): EmitRecordEvents {
+  return Object.assign(emit, { listening });
+}
+
+/** Every type `recordEvents` may fire. */
+export const RECORD_EVENT_TYPES: readonly string[] = ['invoice.finalized', 'invoice.paid', 'invoice.voided', 'invoice.overdue', 'ticket.opened', 'ticket.updated', 'ticket.closed', 'order.placed', 'order.changed'];
 
 /** A record's state before a write that matters to its events (null: the record is new). */
 export interface PriorState {

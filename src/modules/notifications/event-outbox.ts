@@ -124,6 +124,24 @@ export class EventOutbox {
     return keep.length;
   }
 
+  /**
+   * Of these customers, the ones whose events of these types some active endpoint would receive (its
+   * own, or the platform's): 'all' when a platform endpoint wants one of them, or when one of the
+   * types is told to people as well, which `emitToListeners` keeps whoever listens.
+   */
+  async listeningTenants(trx: Tx, types: readonly string[], tenantIds: readonly string[]): Promise<ReadonlySet<string> | 'all'> {
+    if (types.some((t) => eventType(t)?.audience !== 'none')) return 'all';
+    const heard = new Set<string>();
+    for (let i = 0; i < tenantIds.length; i += 1000) {
+      for (const x of await repo.endpointsOfOwners(trx, tenantIds.slice(i, i + 1000), [])) {
+        if (!types.some((t) => endpointWants(x, t, x.owner_type === 'tenant' ? x.owner_id : null, null))) continue;
+        if (x.owner_type === 'platform') return 'all';
+        if (x.owner_type === 'tenant') heard.add(x.owner_id);
+      }
+    }
+    return heard;
+  }
+
   /** The audit hook: the audited changes the catalog reports become events in their transaction. */
   async fromAudit(trx: Tx, ctx: RequestContext, entry: AuditEntry): Promise<void> {
     const type = FROM_AUDIT[entry.action];

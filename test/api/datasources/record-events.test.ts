@@ -181,4 +181,17 @@ describe('events of the provider’s records', () => {
     await push([inv(`INV-${banB}-3`)]);
     expect(await rowsOfB()).toBe(1);
   });
+
+  it('an endpoint of the platform hears every customer’s records, those of customers with no endpoint of their own too', async () => {
+    const C = await t.world.tenant();
+    const banC = unique('BAN').toUpperCase();
+    const rowsOfC = async () => Number((await t.services.db.kysely.selectFrom('domain_events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', C.id).where('type', '=', 'invoice.paid').executeTakeFirstOrThrow()).n);
+    const inv = (ext: string) => ({ ...invoice(ext, 1), data: { ...invoice(ext, 1).data, ban: banC, number: ext } });
+    await push([{ kind: 'billing_account', external_id: `acct-${banC}`, version: 1, data: { account_number: banC, tenant_ref: C.slug, name: 'Main account', currency: 'EUR' } }, inv(`INV-${banC}-1`)]);
+    expect(await rowsOfC()).toBe(0);
+    const r = await operator.post('/api/v1/webhooks', { url, description: 'Provider finance', event_types: ['invoice.paid'] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await push([inv(`INV-${banC}-2`), inv(`INV-${banC}-3`)]);
+    expect(await rowsOfC()).toBe(2);
+  });
 });
