@@ -96,14 +96,14 @@ export const TENANT_STATE_STEP_MS = 60_000;
  * is older than TENANT_STATE_STEP_MS are moved, by one batch of the source at a time — a batch that finds
  * another of the same source moving them leaves them to it — each statement with the pairs as one JSON parameter.
  */
-export async function touchTenantStates(db: Executor, sourceId: string, pairs: readonly (readonly [string, string])[], at: string): Promise<void> {
-  if (pairs.length === 0) return;
+export async function touchTenantStates(db: Executor, sourceId: string, pairs: readonly (readonly [string, string])[], at: string): Promise<boolean> {
+  if (pairs.length === 0) return true;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const rows = sql`json_populate_recordset(null::sync_tenant_state, ${JSON.stringify(pairs.map(([tenant_id, kind]) => ({ source_id: sourceId, tenant_id, kind, last_synced_at: at })))}::json)`;
     await sql`insert into sync_tenant_state (source_id, tenant_id, kind, last_synced_at) select source_id, tenant_id, kind, last_synced_at from ${rows} on conflict do nothing`.execute(db);
     const stale = new Date(Date.parse(at) - TENANT_STATE_STEP_MS).toISOString();
     const mine = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`sync_tenant_state:${sourceId}`})) as ok`.execute(db);
-    if (!mine.rows[0]?.ok) return;
+    if (!mine.rows[0]?.ok) return false;
     // per kind, the customers as one array: the primary key's three columns are the index condition (a join
     // to the JSON rows was planned as a scan per row while the table's statistics lagged: 17 s at 10,000)
     const byKind = new Map<string, string[]>();
@@ -111,7 +111,7 @@ export async function touchTenantStates(db: Executor, sourceId: string, pairs: r
     for (const [kind, tenantIds] of byKind) {
       await sql`update sync_tenant_state set last_synced_at = ${at} where source_id = ${sourceId} and kind = ${kind} and tenant_id = any(${tenantIds}::text[]) and last_synced_at < ${stale}`.execute(db);
     }
-    return;
+    return true;
   }
   for (let i = 0; i < pairs.length; i += 5000) {
     const rows = pairs.slice(i, i + 5000).map(([tenantId, kind]) => ({ source_id: sourceId, tenant_id: tenantId, kind, last_synced_at: at }));
@@ -121,6 +121,7 @@ export async function touchTenantStates(db: Executor, sourceId: string, pairs: r
       .onConflict((oc) => oc.columns(['source_id', 'tenant_id', 'kind']).doUpdateSet((eb) => ({ last_synced_at: eb.ref('excluded.last_synced_at') })))
       .execute();
   }
+  return true;
 }
 
 export function kindStates(db: Executor, sourceId?: string) {

@@ -16,6 +16,7 @@ import type { AuditLog } from '../audit/index.ts';
 import { dataSourceErrors as E } from './datasources.errors.ts';
 import { heldLinesNowResolvable } from './held-line-reads.ts';
 import * as repo from './datasources.repo.ts';
+import { RecentTenantStates } from './sync-state-memo.ts';
 import { SyncApplier, type LineResult, type SyncLineInput, type SyncSource } from './sync-apply.ts';
 import { SOURCE_KINDS, displayVersion, type SourceKind } from './sync-lines.ts';
 import type { EmitRecordEvents } from './sync-events.ts';
@@ -65,6 +66,8 @@ const json = <T>(s: string): T => JSON.parse(s) as T;
 
 export class DataSourcesService {
   readonly #d: DataSourcesDeps;
+  /** customers' last sync times this instance wrote within the last minute (see sync-state-memo.ts) */
+  readonly #recentStates = new RecentTenantStates();
   constructor(d: DataSourcesDeps) {
     this.#d = d;
   }
@@ -204,7 +207,7 @@ export class DataSourcesService {
     return asSystem(async () => {
       const source = this.syncSource(s);
       const batchId = newId('syb');
-      const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents);
+      const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents, this.#recentStates);
       const outcome = await applier.apply(source, inputs, batchId);
       // what this batch made appear lets lines held for it go
       const retried = await this.#retryHeld(ctx, s, { bans: outcome.newBans, invoices: outcome.newInvoices });
@@ -241,7 +244,7 @@ export class DataSourcesService {
     }
     const changed = new Set<string>();
     if (held.size === 0) return changed;
-    const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents);
+    const applier = new SyncApplier(this.#d.db, () => this.#now(), ctx.requestId, this.#d.emitEvents, this.#recentStates);
     const source = this.syncSource(s);
     const rows = [...held.values()];
     const outcome = await applier.apply(source, rows.map((h) => ({ line: h.line_no, value: JSON.parse(h.body) as unknown })), null);

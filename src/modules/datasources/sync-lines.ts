@@ -177,6 +177,24 @@ export function displayVersion(v: string | null): number | string | null {
   return v.startsWith('n') ? Number(v.slice(1)) : v.slice(1);
 }
 
+/**
+ * Objects' keys in sorted order with each key's JSON text, by the keys as they came: a source sends
+ * its records with the same keys in the same order, so each order is sorted once (a few hundred kept).
+ */
+const sortedKeys = new Map<string, { keys: string[]; quoted: string[] }>();
+function keysOf(o: Record<string, unknown>) {
+  const own = Object.keys(o);
+  const shape = own.join('\u0000');
+  let k = sortedKeys.get(shape);
+  if (!k) {
+    const keys = own.sort();
+    k = { keys, quoted: keys.map((x) => JSON.stringify(x) + ':') };
+    if (sortedKeys.size >= 512) sortedKeys.clear();
+    sortedKeys.set(shape, k);
+  }
+  return k;
+}
+
 /** JSON with each object's keys sorted (absent values left out, as JSON.stringify does), built in one string. */
 function stableJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
@@ -187,10 +205,12 @@ function stableJson(v: unknown): string {
     return s + ']';
   }
   const o = v as Record<string, unknown>;
+  const { keys, quoted } = keysOf(o);
   s = '{';
-  for (const k of Object.keys(o).sort()) {
-    if (o[k] === undefined) continue;
-    s += (s.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + stableJson(o[k]);
+  for (let i = 0; i < keys.length; i++) {
+    const x = o[keys[i]];
+    if (x === undefined) continue;
+    s += (s.length > 1 ? ',' : '') + quoted[i] + (typeof x === 'object' && x !== null ? stableJson(x) : JSON.stringify(x));
   }
   return s + '}';
 }
