@@ -77,16 +77,17 @@ export async function prefetchBatch(trx: Tx, committed: Executor, sourceId: stri
     for (const f of ['ban', 'bill_to_ban', 'account_number']) if (typeof v.data?.[f] === 'string') bans.add(v.data[f] as string);
     if (typeof v.data?.tenant_ref === 'string') refs.add(v.data.tenant_ref);
   }
+  // PostgreSQL takes the ids of a kind as arrays (sync-records.repo.ts) and the account numbers as one; SQLite a thousand at a time
+  const pg = trx.getExecutor().adapter instanceof PostgresAdapter;
   for (const [kind, set] of ids) {
     for (const id of set) out.records.set(keyOf(kind, id), null);
-    // PostgreSQL takes the ids of a kind as one array (sync-records.repo.ts); SQLite a thousand at a time
-    for (const part of chunks([...set], trx.getExecutor().adapter instanceof PostgresAdapter ? syncRecords.SYNC_RECORD_IDS_PER_STATEMENT : IDS_PER_STATEMENT)) {
+    for (const part of chunks([...set], pg ? syncRecords.SYNC_RECORD_IDS_PER_STATEMENT : IDS_PER_STATEMENT)) {
       const rows = await syncRecords.findSyncRecordsOf(trx, sourceId, kind, part);
       for (const r of rows) out.records.set(keyOf(kind, r.external_id), r);
     }
   }
   for (const n of bans) out.noBans.add(n);
-  for (const part of chunks([...bans], IDS_PER_STATEMENT)) {
+  for (const part of chunks([...bans], pg ? Math.max(1, bans.size) : IDS_PER_STATEMENT)) {
     for (const b of await billingLookups.findBillingAccountsByNumbers(committed, part)) {
       out.bans.set(b.account_number, { id: b.id, tenant_id: b.tenant_id });
       out.noBans.delete(b.account_number);

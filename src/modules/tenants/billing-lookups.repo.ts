@@ -4,11 +4,14 @@
  * one write the sync makes to an account it may not delete: closing it), an invoice's heading, and
  * the account numbers an access token claims (the authorization server).
  */
+import { PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 
-/** The billing accounts with these numbers (at most a thousand numbers a call). */
+/** The billing accounts with these numbers: PostgreSQL takes any number of them as one array; SQLite at most a thousand a call. */
 export function findBillingAccountsByNumbers(db: Executor, numbers: readonly string[]) {
-  return db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number']).where('account_number', 'in', numbers).execute();
+  const q = db.selectFrom('billing_accounts').select(['id', 'tenant_id', 'account_number']);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return q.where(sql<boolean>`account_number = any(${[...numbers]}::text[])`).execute();
+  return q.where('account_number', 'in', numbers).execute();
 }
 
 export function findBillingAccountByNumber(db: Executor, number: string) {
