@@ -201,7 +201,7 @@ export class SyncApplier {
     const now = this.#batchNow;
     const sync = (recordId: string, tenantId: string) => ({ source_id: source.id, kind: l.kind, external_id: l.externalId, record_id: recordId, tenant_id: tenantId, version: l.version, content_hash: l.contentHash, deleted: 0, updated_at: now });
     const undoRecord = () => void this.#records.set(key, existing);
-    const base = { index: -1, l, banNumber: null };
+    const base = { index: -1, l, banNumber: null, fresh: existing === null };
     if (existing && !existing.deleted && existing.content_hash === l.contentHash) {
       const row = sync(existing.record_id, existing.tenant_id);
       this.#records.set(key, { ...row, deleted: 0 } as repo.SyncRecordRow);

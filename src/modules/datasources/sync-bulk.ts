@@ -26,6 +26,8 @@ export interface PendingLine {
   /** the record's write (null: the content is the same, only the version moves) */
   write: RecordWrite | null;
   sync: Insertable<SyncRecordsTable>;
+  /** no sync record of its external id existed when the batch read them (its sync record is inserted, not upserted) */
+  fresh: boolean;
   tenantId: string;
   /** the change in its kind's record count */
   delta: number;
@@ -133,9 +135,13 @@ export async function writeGroup(trx: Tx, group: readonly PendingLine[]): Promis
     if (pg) for (const same of sameColumns(updates)) await syncRecords.updateRowsAsJson(trx, table, same);
     else for (const u of updates) await trx.updateTable(table).set(u as never).where('id', '=', u.id).execute();
   }
-  const syncs = group.map((p) => p.sync);
+  // PostgreSQL: the new external ids' sync records are inserted (if another batch made one meanwhile, its unique key refuses the group)
+  const fresh = pg ? group.filter((p) => p.fresh).map((p) => p.sync) : [];
+  if (fresh.length) await syncRecords.insertRowsAsJson(trx, 'sync_records', fresh as unknown as Record<string, unknown>[]);
+  const syncs = group.filter((p) => !(pg && p.fresh)).map((p) => p.sync);
   const per = Math.floor(PARAMS_PER_STATEMENT / 9);
   for (const part of pg ? [syncs] : chunks(syncs, per)) {
+    if (part.length === 0) continue;
     const moved = pg ? await syncRecords.upsertNewerSyncRecordsAsJson(trx, part) : await syncRecords.upsertNewerSyncRecords(trx, part);
     if (moved !== part.length) throw new Error('a record of the group was applied by another batch meanwhile');
   }
