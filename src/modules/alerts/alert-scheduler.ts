@@ -24,9 +24,12 @@ export class AlertScheduler {
     this.#timer.unref();
   }
 
-  /** One evaluation (skipped while the previous one still runs on this instance). */
+  /** One evaluation; while one still runs on this instance, no other starts: the call waits for that one instead. */
   async runOnce(): Promise<void> {
-    if (this.#running) return;
+    if (this.#running) {
+      await this.#running;
+      return;
+    }
     this.#running = asSystem(() => this.#alerts.evaluate(systemContext('alert-evaluation'))).catch((e) => this.#onError?.(e));
     try {
       await this.#running;
