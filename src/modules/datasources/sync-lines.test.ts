@@ -44,4 +44,14 @@ describe('versions', () => {
     expect(contentHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(contentHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
     expect(contentHash({ a: 1 })).not.toBe(contentHash({ a: 2 }));
   });
+  it('the content hash tells apart objects whose keys join to the same text, in either order of first sight', () => {
+    contentHash({ 'a\u0000b': 1 });
+    // seen after a key that joins to the same text, these still hash by their own fields
+    expect(contentHash({ a: 1, b: 1 })).not.toBe(contentHash({ a: 2, b: 2 }));
+    contentHash({ b: 1, a: 1 });
+    expect(contentHash({ 'b\u0000a': 1 })).not.toBe(contentHash({ 'b\u0000a': 2 }));
+    expect(contentHash({ 'x\u0000y': 1, z: 2 })).not.toBe(contentHash({ x: 1, 'y\u0000z': 2 }));
+    // the same fields hash the same whether they came in this order or sorted
+    expect(contentHash(JSON.parse('{"b":2,"a":{"d":4,"c":3}}'))).toBe(contentHash({ a: { c: 3, d: 4 }, b: 2 }));
+  });
 });

@@ -180,12 +180,15 @@ export function displayVersion(v: string | null): number | string | null {
 /**
  * Objects' keys in sorted order with each key's JSON text, by the keys as they came: a source sends
  * its records with the same keys in the same order, so each order is sorted once (a few hundred kept).
+ * Two orders could join to the same text (a key holding the separator): the entry found is used only
+ * if it has as many keys as the object and the object has each of them.
  */
 const sortedKeys = new Map<string, { keys: string[]; quoted: string[] }>();
 function keysOf(o: Record<string, unknown>) {
   const own = Object.keys(o);
   const shape = own.join('\u0000');
   let k = sortedKeys.get(shape);
+  if (k && (k.keys.length !== own.length || !k.keys.every((x) => Object.hasOwn(o, x)))) k = undefined;
   if (!k) {
     const keys = own.sort();
     k = { keys, quoted: keys.map((x) => JSON.stringify(x) + ':') };
