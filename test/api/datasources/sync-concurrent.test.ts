@@ -7,26 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { unique, type TestTenant } from '../../helpers/world.ts';
+import { syncSource } from './sync-source.ts';
 
 let t: TestApp;
-let token: string;
 let A: TestTenant;
+let push: Awaited<ReturnType<typeof syncSource>>['push'];
 
 beforeAll(async () => {
   t = await startTestApp();
-  const operator = await (await t.world.operator()).login();
   A = await t.world.tenant({ bans: 1 });
-  const r = await operator.post('/api/v1/data-sources', { name: unique('Billing system'), kinds: ['invoices'], scope: { all: true } });
-  expect(r.status).toBe(201);
-  token = r.body.token;
+  ({ push } = await syncSource(t, 'Billing system', ['invoices']));
 });
 afterAll(() => t.close());
-
-async function push(body: string) {
-  const r = await t.app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
-  expect(r.statusCode, r.body).toBe(200);
-  return r.json() as { applied: number; unchanged: number; rejected: number; results: { external_id: string; status: string }[] };
-}
 
 describe('one batch sent twice at once', () => {
   it('lands each record once; every line is applied by one of them and unchanged in the other', async () => {
@@ -38,8 +30,7 @@ describe('one batch sent twice at once', () => {
       version: 1,
       data: { ban: A.bans[0].account_number, number: `${prefix}-${i}`, period, issued_at: `${period}-01T00:00:00Z`, due_at: `${period}-20T00:00:00Z`, currency: 'EUR', subtotal_cents: 1_000, tax_cents: 0, total_cents: 1_000, balance_cents: 1_000, status: 'open' },
     }));
-    const body = lines.map((l) => JSON.stringify(l)).join('\n');
-    const [a, b] = await Promise.all([push(body), push(body)]);
+    const [a, b] = await Promise.all([push(lines), push(lines)]);
     expect(a.rejected + b.rejected).toBe(0);
     expect(a.applied + b.applied).toBe(300);
     expect(a.unchanged + b.unchanged).toBe(300);

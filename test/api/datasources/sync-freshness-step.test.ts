@@ -11,10 +11,11 @@ import { unique, type TestTenant } from '../../helpers/world.ts';
 import type { Client } from '../../helpers/http.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { loginAs } from '../gateway/helpers.ts';
+import { syncSource } from './sync-source.ts';
 
 const clock = new ManualClock('2026-05-04T09:00:00.000Z');
 let t: TestApp;
-let token: string;
+let send: Awaited<ReturnType<typeof syncSource>>['push'];
 let A: TestTenant;
 let B: TestTenant;
 let adminA: Client;
@@ -28,9 +29,7 @@ function invoiceFor(c: TestTenant) {
 }
 
 async function push(lines: unknown[]) {
-  const r = await t.app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: lines.map((l) => JSON.stringify(l)).join('\n') });
-  expect(r.statusCode, r.body).toBe(200);
-  expect(r.json().applied).toBe(lines.length);
+  expect((await send(lines)).applied).toBe(lines.length);
 }
 
 async function lastSynced(admin: Client, c: TestTenant): Promise<string | undefined> {
@@ -41,11 +40,8 @@ async function lastSynced(admin: Client, c: TestTenant): Promise<string | undefi
 
 beforeAll(async () => {
   t = await startTestApp({ clock });
-  const operator = await (await t.world.operator()).login();
   [A, B] = await Promise.all([t.world.tenant({ bans: 1 }), t.world.tenant({ bans: 1 })]);
-  const r = await operator.post('/api/v1/data-sources', { name: unique('Billing system'), kinds: ['invoices'], scope: { all: true } });
-  expect(r.status).toBe(201);
-  token = r.body.token;
+  ({ push: send } = await syncSource(t, 'Billing system', ['invoices']));
   [adminA, adminB] = await Promise.all([loginAs(t, A.admin), loginAs(t, B.admin)]);
 });
 afterAll(() => t.close());

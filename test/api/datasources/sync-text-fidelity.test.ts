@@ -7,18 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../helpers/app.ts';
 import { unique, type TestTenant } from '../../helpers/world.ts';
+import { syncSource } from './sync-source.ts';
 
 let t: TestApp;
-let token: string;
 let A: TestTenant;
+let push: Awaited<ReturnType<typeof syncSource>>['push'];
 
 beforeAll(async () => {
   t = await startTestApp();
-  const operator = await (await t.world.operator()).login();
   A = await t.world.tenant({ bans: 1 });
-  const r = await operator.post('/api/v1/data-sources', { name: unique('Help desk'), kinds: ['tickets'], scope: { all: true } });
-  expect(r.status).toBe(201);
-  token = r.body.token;
+  ({ push } = await syncSource(t, 'Help desk', ['tickets']));
 });
 afterAll(() => t.close());
 
@@ -33,9 +31,7 @@ describe('text sent by a source', () => {
       version: 1,
       data: { ban: A.bans[0].account_number, subject: `${prefix} ${i}`, description: text, category: 'other', priority: 'low', status: 'open', opened_at: '2026-10-01T00:00:00Z' },
     }));
-    const r = await t.app.inject({ method: 'POST', url: '/sync/v1/batches', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: lines.map((l) => JSON.stringify(l)).join('\n') });
-    expect(r.statusCode, r.body).toBe(200);
-    expect(r.json().applied).toBe(TEXTS.length);
+    expect((await push(lines)).applied).toBe(TEXTS.length);
     const rows = await t.services.db.kysely.selectFrom('support_tickets').select(['subject', 'description']).where('tenant_id', '=', A.id).where('subject', 'like', `${prefix} %`).execute();
     const bySubject = new Map(rows.map((x) => [x.subject, x.description]));
     expect(TEXTS.map((_, i) => bySubject.get(`${prefix} ${i}`))).toEqual(TEXTS);
