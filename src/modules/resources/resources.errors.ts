@@ -14,7 +14,6 @@ export const resourceErrors = defineErrors('resources', {
   assignee_not_member: { status: 400, title: 'The assignee is not an active member of the customer or of the partner acting on it' },
 });
 
-registerUniqueConstraint('invoices_number_key', 'conflict', 'Another invoice already has this number.');
 // Two concurrent first attempts with one key: the loser answers 409 and its retry finds the winner.
 registerUniqueConstraint('orders_tenant_id_idempotency_key_key', 'idempotency_key_reused', 'An order with this Idempotency-Key is being placed; retry to get it.');
 registerUniqueConstraint('support_tickets_write_key_idx', 'idempotency_key_reused', 'A ticket with this Idempotency-Key is being sent; retry to get it.');

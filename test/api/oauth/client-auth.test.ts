@@ -131,15 +131,9 @@ describe('migration 0010', () => {
   it('keeps existing apps on client_secret_basic and lets the apps table store client_secret_post, nothing else', async () => {
     const { createTestDb } = await import('../../helpers/db.ts');
     const { migrateToLatest } = await import('../../../src/platform/db/migrate.ts');
-    const { MIGRATIONS } = await import('../../../src/platform/db/migrations/index.ts');
+    const { migrateBefore } = await import('../../helpers/migrate-before.ts');
     const db = await createTestDb({ migrate: false });
-    const at = MIGRATIONS.findIndex(([name]) => name === '0010-client-auth-method');
-    const later = MIGRATIONS.splice(at);
-    try {
-      await migrateToLatest(db.owner);
-    } finally {
-      MIGRATIONS.push(...later);
-    }
+    await migrateBefore(db.owner, '0010-client-auth-method');
     try {
       const k = db.db.kysely;
       const now = new Date().toISOString();

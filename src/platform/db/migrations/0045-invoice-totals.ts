@@ -15,7 +15,7 @@
  *  - Triggers keep it: whatever writes an invoice (the sync API, Stripe, a CSV import, the demo
  *    world, a payment) moves the totals in the same transaction, so they never disagree with the
  *    invoices. On PostgreSQL one statement-level trigger per operation sums the statement's changed
- *    rows (its transition tables) and upserts each touched row once, in key order (two such
+ *    rows (its transition tables) and upserts each touched row once, in one fixed order (two such
  *    statements touching the same rows lock them in the same order, so one waits for the other);
  *    a sync batch of 5,000 invoices is one upsert. Two batches writing invoices of the same
  *    customer and month wait for each other's commit on that row. On SQLite a row trigger per operation.
@@ -50,7 +50,15 @@ const TOTALS = Object.keys(CONTRIBUTION) as (keyof typeof CONTRIBUTION)[];
 
 const onConflict = `on conflict (${KEY.join(', ')}) do update set ${TOTALS.map((c) => `${c} = invoice_totals.${c} + excluded.${c}`).join(', ')}`;
 
-/** PostgreSQL: sum the statement's new rows (+1) and old rows (−1) per key, each under its month and ALL_PERIODS, and upsert them in key order. */
+/**
+ * The one order every statement upserts its rows in (two statements touching the same rows lock them in
+ * the same order, so one waits for the other, never both): the key, customer first, compared as bytes.
+ * Any fixed order would do; this one sorts the 10,000 rows of a 5,000-invoice batch in 10 ms where the
+ * key's own order (period first — the same for the whole batch — compared by the database's collation) took 26.
+ */
+const LOCK_ORDER = ['tenant_id', 'period', 'currency', 'ban_id'].map((k) => `${k} collate "C"`).join(', ');
+
+/** PostgreSQL: sum the statement's new rows (+1) and old rows (−1) per key, each under its month and ALL_PERIODS, and upsert them in LOCK_ORDER. */
 function pgTriggerFunction(op: 'insert' | 'update' | 'delete'): string {
   const sides: string[] = [];
   const side = (table: string, sign: number, period: string) => `select ${keyOf('r', period)}, ${TOTALS.map((c) => `${sign} * (${CONTRIBUTION[c]('r')}) as ${c}`).join(', ')} from ${table} r`;
@@ -66,7 +74,7 @@ begin
     from (${sides.join(' union all ')}) d
    group by ${KEY.join(', ')}
   having ${sums.map((x) => `${x} <> 0`).join(' or ')}
-   order by ${KEY.join(', ')}
+   order by ${LOCK_ORDER}
   ${onConflict};
   return null;
 end $$`;
@@ -86,10 +94,15 @@ function sqliteTrigger(op: 'insert' | 'update' | 'delete'): string {
   return `create trigger invoice_totals_on_${op} after ${op} on invoices for each row begin\n  ${body.join('\n  ')}\nend`;
 }
 
+/** PostgreSQL: (re)create the trigger functions (a later migration that changes them calls this). */
+export async function createInvoiceTotalsFunctions(db: Kysely<any>): Promise<void> {
+  for (const op of ['insert', 'update', 'delete'] as const) await sql.raw(pgTriggerFunction(op)).execute(db);
+}
+
 async function createInvoiceTotalsTriggers(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await createInvoiceTotalsFunctions(db);
   for (const op of ['insert', 'update', 'delete'] as const) {
     if (dialect === 'postgres') {
-      await sql.raw(pgTriggerFunction(op)).execute(db);
       await sql.raw(`create trigger invoice_totals_on_${op} after ${op} on invoices referencing ${REFERENCING[op]} for each statement execute function invoice_totals_on_${op}()`).execute(db);
     } else {
       await sql.raw(sqliteTrigger(op)).execute(db);
