@@ -47,3 +47,26 @@ export async function dashboardBilling(db: Executor, scopes: readonly TenantScop
   out.currencies.sort((p, q) => (first(p.currency) < first(q.currency) ? -1 : first(p.currency) > first(q.currency) ? 1 : p.currency < q.currency ? -1 : 1));
   return out;
 }
+
+/**
+ * dashboardBilling's `overdue` alone: the customers in scope whose last currency's figures have
+ * something overdue, found among the few rows over every month with something overdue
+ * (invoice_totals_overdue_idx, migration 0050) and not among every customer's — for the dashboard
+ * whose tiles come from the partner's own totals (partner-totals.repo.ts).
+ */
+export async function overdueCustomers(db: Executor, scopes: readonly TenantScope[]): Promise<DashboardBilling['overdue']> {
+  const all = sql.lit(ALL_PERIODS);
+  const r = await sql<{ tenant_id: string; currency: string; o: unknown; od: unknown }>`
+    select tenant_id, currency, sum(outstanding_cents) as o, sum(overdue_cents) as od
+      from invoice_totals
+     where period = ${all} and invoices > 0 and ${scopeFilter(scopes, '', { db })}
+       and tenant_id in (select tenant_id from invoice_totals where period = ${all} and overdue_cents > 0 and ${scopeFilter(scopes, '', { db })})
+     group by tenant_id, currency`.execute(db);
+  // each customer's figures are its last currency's
+  const last = new Map<string, (typeof r.rows)[number]>();
+  for (const x of r.rows) {
+    const seen = last.get(x.tenant_id);
+    if (!seen || x.currency > seen.currency) last.set(x.tenant_id, x);
+  }
+  return [...last.values()].filter((x) => Number(x.od ?? 0) > 0).map((x) => ({ tenant_id: x.tenant_id, currency: x.currency, outstanding_cents: Number(x.o ?? 0), overdue_cents: Number(x.od ?? 0) }));
+}

@@ -281,11 +281,12 @@ export class MspViewsService {
     const tick = this.#scopesAmong(who, 'support.tickets.read', tenantIds);
     const sla = this.#scopesAmong(who, 'reports.sla.read', tenantIds);
     const periodFrom = q.period_from ?? monthsBack(this.#d.clock.now(), 11);
+    const whole = this.#partnerWhole(who, bill.scopes);
     const [billing, open, slaRows, months] = await Promise.all([
-      resources.dashboardBilling(bill.scopes),
+      this.#billing(who, bill.scopes, whole),
       resources.openTicketCounts(tick.scopes),
       resources.slaTotals(sla.scopes, { periodFrom, periodTo: q.period_to }),
-      this.#months(who, bill.scopes, { periodFrom, periodTo: q.period_to }),
+      this.#months(bill.scopes, who.partnerId, whole, { periodFrom, periodTo: q.period_to }),
     ]);
     this.#audit(ctx, who.partnerId, tenantIds, mergedDecisions([bill, tick, sla]), 'GET /api/v1/partner/dashboard');
     // who needs attention, from the customers with something overdue, open tickets or SLA under the line
@@ -355,8 +356,13 @@ export class MspViewsService {
   }
 
   /** Revenue and receivables by month: the partner's kept totals when `scopes` are every customer its links show whole (partner-totals.repo.ts). */
-  async #months(who: MspCaller, scopes: TenantScope[], f: { periodFrom?: string; periodTo?: string }) {
-    const { authz, resources } = this.#d;
+  /**
+   * The customers the partner's own totals are kept over (partner-totals.repo.ts) when this person's
+   * billing scopes are exactly those — every customer the partner's links show whole, each whole —
+   * else null (the person sees less, or the partner sees some only in part).
+   */
+  #partnerWhole(who: MspCaller, scopes: TenantScope[]): string[] | null {
+    const { authz } = this.#d;
     const all = [...authz.snapshot.partnerTenantIds(who.partnerId)];
     const seen = new Set(scopes.filter((s) => s.bans === null).map((s) => s.tenantId));
     // the person sees every customer whole (then so does the partner); else the partner's own whole ones, decided here
@@ -364,8 +370,26 @@ export class MspViewsService {
       const d = authz.partnerAccess(who.partnerId, t, 'billing.summary.read');
       return d.allow && d.bans === null;
     });
-    const same = seen.size === scopes.length && seen.size === whole.length && whole.every((t) => seen.has(t));
-    return (same ? await resources.partnerMonthTotals(who.partnerId, whole, f) : null) ?? resources.billingByMonth(scopes, f);
+    return seen.size === scopes.length && seen.size === whole.length && whole.every((t) => seen.has(t)) ? whole : null;
+  }
+
+  /** Revenue and receivables by month: the partner's own totals over `whole`, else summed over the scopes. */
+  async #months(scopes: TenantScope[], partnerId: string, whole: string[] | null, f: { periodFrom?: string; periodTo?: string }) {
+    const { resources } = this.#d;
+    return (whole ? await resources.partnerMonthTotals(partnerId, whole, f) : null) ?? resources.billingByMonth(scopes, f);
+  }
+
+  /**
+   * The billing tiles and the customers with something overdue. The tiles come from the partner's own
+   * totals over `whole` when its customers are invoiced in one currency; in more, the tiles' order is
+   * that of the first customer (by id) invoiced in each, which only the customers' own rows tell, so
+   * they are added up from those, as when the person sees less than the partner's whole customers.
+   */
+  async #billing(who: MspCaller, scopes: TenantScope[], whole: string[] | null) {
+    const { resources } = this.#d;
+    const tiles = whole ? await resources.partnerTiles(who.partnerId, whole) : null;
+    if (tiles && tiles.length <= 1) return { currencies: tiles, overdue: await resources.overdueCustomers(scopes) };
+    return resources.dashboardBilling(scopes);
   }
 
   /** A distributor's billing roll-up per reseller (reseller-billing.ts): decided per customer for this member. */

@@ -32,15 +32,50 @@ export function membersDigest(tenantIds: readonly string[]): string {
  * order, within the period range; rebuilt first when the kept ones are over another set. Null when
  * they moved to another set meanwhile (the caller then sums the customers' own totals).
  */
-export async function partnerMonthTotals(db: Db, partnerId: string, tenantIds: readonly string[], f: { periodFrom?: string; periodTo?: string }, now: string): Promise<MonthTotals[] | null> {
-  if (tenantIds.length === 0) return [];
+export function partnerMonthTotals(db: Db, partnerId: string, tenantIds: readonly string[], f: { periodFrom?: string; periodTo?: string }, now: string): Promise<MonthTotals[] | null> {
+  return keptOver(db, partnerId, tenantIds, now, [], () => readKept(db, partnerId, f));
+}
+
+/** What the partner's customers owe and have overdue, per currency, over every month (the dashboard's tiles); null as partnerMonthTotals. */
+export function partnerTiles(db: Db, partnerId: string, tenantIds: readonly string[], now: string): Promise<PartnerTile[] | null> {
+  return keptOver(db, partnerId, tenantIds, now, [], () => readKeptTiles(db, partnerId));
+}
+
+export interface PartnerTile {
+  currency: string;
+  outstanding_cents: number;
+  overdue_cents: number;
+}
+
+/** The kept rows when they are over exactly `tenantIds`; rebuilt first when over another set. */
+async function keptOver<T>(db: Db, partnerId: string, tenantIds: readonly string[], now: string, none: T[], read: () => Promise<{ digest: string | null; rows: T[] }>): Promise<T[] | null> {
+  if (tenantIds.length === 0) return none;
   const digest = membersDigest(tenantIds);
-  const kept = await readKept(db, partnerId, f);
+  const kept = await read();
   if (kept.digest === digest) return kept.rows;
   await rebuild(db, partnerId, tenantIds, digest, now);
-  const again = await readKept(db, partnerId, f);
+  const again = await read();
   // a rebuild for another set (the partner's customers changed again) won meanwhile: null, and the caller sums its own
   return again.digest === digest ? again.rows : null;
+}
+
+/** The kept state's digest and the per-currency sums over every month, in one statement (see readKept), in currency order. */
+async function readKeptTiles(db: Db, partnerId: string): Promise<{ digest: string | null; rows: PartnerTile[] }> {
+  const r = await sql<{ digest: string; currency: string | null; outstanding_cents: string | number | null; overdue_cents: string | number | null; invoices: string | number | null }>`
+    select s.digest, m.currency, m.outstanding_cents, m.overdue_cents, m.invoices
+      from partner_total_state s
+      left join (select currency, sum(outstanding_cents) as outstanding_cents, sum(overdue_cents) as overdue_cents, sum(invoices) as invoices
+                   from partner_month_totals
+                  where partner_id = ${partnerId}
+                  group by currency) m on 1 = 1
+     where s.partner_id = ${partnerId}
+     order by m.currency`.execute(db.kysely);
+  if (r.rows.length === 0) return { digest: null, rows: [] };
+  // a currency none of whose invoices is left is left out, as the customers' own totals do
+  const rows = r.rows
+    .filter((x) => x.currency !== null && Number(x.invoices ?? 0) > 0)
+    .map((x) => ({ currency: x.currency!, outstanding_cents: Number(x.outstanding_cents ?? 0), overdue_cents: Number(x.overdue_cents ?? 0) }));
+  return { digest: r.rows[0].digest, rows };
 }
 
 /** The kept state's digest and the months, in one statement (one snapshot: a rebuild commits both or neither). */
@@ -87,8 +122,8 @@ async function rebuild(db: Db, partnerId: string, tenantIds: readonly string[], 
       // and scans the month totals once per member (30 s at 10,000); hashed, it reads the totals once
       if (pg) await sql`set local enable_nestloop = off`.execute(trx);
       await sql`
-        insert into partner_month_totals (partner_id, period, currency, stripe, invoices, invoiced_cents, outstanding_cents, paid_cents)
-        select m.partner_id, t.period, t.currency, 0, sum(t.invoices), sum(t.invoiced_cents), sum(t.outstanding_cents), sum(t.paid_cents)
+        insert into partner_month_totals (partner_id, period, currency, stripe, invoices, invoiced_cents, outstanding_cents, overdue_cents, paid_cents)
+        select m.partner_id, t.period, t.currency, 0, sum(t.invoices), sum(t.invoiced_cents), sum(t.outstanding_cents), sum(t.overdue_cents), sum(t.paid_cents)
           from partner_total_members m
           join invoice_totals t on t.tenant_id = m.tenant_id
          where m.partner_id = ${partnerId} and t.period <> '*'

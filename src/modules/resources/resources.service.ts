@@ -20,7 +20,7 @@ import type { TenantsService, BillingAccountRow } from '../tenants/index.ts';
 import { delegationViews } from '../delegations/index.ts';
 import { resourceErrors as E } from './resources.errors.ts';
 import * as repo from './resources.repo.ts';
-import { dashboardBilling } from './dashboard-billing.repo.ts';
+import { dashboardBilling, overdueCustomers } from './dashboard-billing.repo.ts';
 import { takePage, type Page } from '../../platform/http/pagination.ts';
 import { listKind, type ListArgs, type ListKind, type ListPage } from './resource-lists.ts';
 import { asSystem } from '../../platform/db/db-context.ts';
@@ -28,7 +28,7 @@ import { callerScope, idempotencyScope, type ResourceCaller } from './resource-c
 import { DTO_OF, toOrderDto, toServiceDto, toInvoiceDto, toTicketDto, toUsageDto, toSlaDto, type KindDto, type KindRow, type PeopleFields, type WithActors } from './resource-dtos.ts';
 import { ResourceTickets } from './resource-tickets.ts';
 import { findInvoiceDetail, type InvoiceDetail } from './invoice-document.ts';
-import { partnerMonthTotals } from './partner-totals.repo.ts';
+import { partnerMonthTotals, partnerTiles } from './partner-totals.repo.ts';
 import { loadAffiliations, loadPeople, TENANT_READER, type Reader } from './people.ts';
 import { NOT_SENT, sentColumns, type RecordWrites } from './record-writes.ts';
 import { placeSentOrder, sendCancellation } from './sent-orders.ts';
@@ -346,13 +346,17 @@ export class ResourcesService {
     return readAggregate(this.#d.db, (ex) => repo.billingByMonth(ex, scopes, f));
   }
 
-  /**
-   * A partner's month totals over `tenantIds` — the customers its links show it whole, every one of
-   * which the caller has decided this person may read the billing of (partner-totals.repo.ts). Null when
-   * they could not be used; the caller then sums billingByMonth over its scopes.
-   */
+  /** A partner's month totals over `tenantIds` — the customers its links show it whole, each decided readable by the caller (partner-totals.repo.ts); null when they could not be used (then billingByMonth). */
   partnerMonthTotals(partnerId: string, tenantIds: readonly string[], f: { periodFrom?: string; periodTo?: string }) {
     return partnerMonthTotals(this.#d.db, partnerId, tenantIds, f, this.#d.clock.now().toISOString());
+  }
+
+  /** The partner's billing tiles over `tenantIds` (as partnerMonthTotals), and the customers with something overdue (dashboardBilling's `overdue`). */
+  partnerTiles(partnerId: string, tenantIds: readonly string[]) {
+    return partnerTiles(this.#d.db, partnerId, tenantIds, this.#d.clock.now().toISOString());
+  }
+  overdueCustomers(scopes: readonly repo.TenantScope[]) {
+    return readAggregate(this.#d.db, (ex) => overdueCustomers(ex, scopes));
   }
 
   openTicketCounts(scopes: readonly repo.TenantScope[]) {

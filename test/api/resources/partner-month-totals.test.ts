@@ -41,12 +41,35 @@ async function expected(who: { tenant: TestTenant; ban?: string }[]) {
   return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => ({ period: k.split('|')[0], currency: k.split('|')[1], ...v }));
 }
 
-async function shown() {
+interface Dashboard {
+  revenue_by_month: { period: string; currency: string; invoiced_cents: number; outstanding_cents: number; paid_cents: number }[];
+  tiles: { receivables: { currency: string; amount_cents: number }[]; overdue: { currency: string; amount_cents: number }[] };
+  attention: { tenant_id: string; overdue_cents: number }[];
+}
+
+async function dashboard(): Promise<Dashboard> {
   const staff = await loginAs(t, p.staff);
   const dash = await staff.get('/api/v1/partner/dashboard?period_from=2000-01');
   expect(dash.status).toBe(200);
-  return dash.body.revenue_by_month as { period: string; currency: string; invoiced_cents: number; outstanding_cents: number; paid_cents: number }[];
+  return dash.body as Dashboard;
 }
+const shown = async () => (await dashboard()).revenue_by_month;
+
+/** What the tiles show, per currency (in currency order), summed here from the customers' invoices. */
+async function expectedTiles(who: TestTenant[]) {
+  const by = new Map<string, { receivables: number; overdue: number }>();
+  for (const w of who) {
+    for (const r of await t.services.db.kysely.selectFrom('invoices').selectAll().where('tenant_id', '=', w.id).execute()) {
+      const x = by.get(r.currency) ?? { receivables: 0, overdue: 0 };
+      if (r.status === 'open' || r.status === 'overdue') x.receivables += r.balance_cents;
+      if (r.status === 'overdue') x.overdue += r.balance_cents;
+      by.set(r.currency, x);
+    }
+  }
+  const sorted = [...by].sort(([a], [b]) => a.localeCompare(b));
+  return { receivables: sorted.map(([currency, v]) => ({ currency, amount_cents: v.receivables })), overdue: sorted.map(([currency, v]) => ({ currency, amount_cents: v.overdue })) };
+}
+const tilesOf = (d: Dashboard) => ({ receivables: [...d.tiles.receivables].sort((a, b) => a.currency.localeCompare(b.currency)), overdue: [...d.tiles.overdue].sort((a, b) => a.currency.localeCompare(b.currency)) });
 
 const state = () => t.services.db.kysely.selectFrom('partner_total_state').selectAll().where('partner_id', '=', p.id).executeTakeFirst();
 
@@ -67,7 +90,9 @@ afterAll(() => t.close());
 
 describe('a partner’s month totals on the MSP dashboard', () => {
   it('are kept over the customers the partner sees whole and show what their invoices add up to', async () => {
-    expect(await shown()).toEqual(await expected([{ tenant: A }, { tenant: B }, { tenant: C }]));
+    const d = await dashboard();
+    expect(d.revenue_by_month).toEqual(await expected([{ tenant: A }, { tenant: B }, { tenant: C }]));
+    expect(tilesOf(d)).toEqual(await expectedTiles([A, B, C]));
     const s = await state();
     expect(s?.members).toBe(3);
     const kept = await t.services.db.kysely.selectFrom('partner_month_totals').select('period').where('partner_id', '=', p.id).execute();
@@ -84,6 +109,19 @@ describe('a partner’s month totals on the MSP dashboard', () => {
     });
     expect(await shown()).toEqual(await expected([{ tenant: A }, { tenant: B }, { tenant: C }]));
     expect(await state()).toEqual(before);
+  });
+
+  it('give the tiles when the customers are invoiced in one currency, and the customers with something overdue', async () => {
+    // C's euro invoices went in the test before: one currency left
+    const d = await dashboard();
+    expect(tilesOf(d)).toEqual(await expectedTiles([A, B, C]));
+    expect(d.tiles.overdue).toEqual([{ currency: 'USD', amount_cents: 700 }]);
+    expect(d.attention.filter((x) => x.overdue_cents > 0).map((x) => [x.tenant_id, x.overdue_cents])).toEqual([[B.id, 700]]);
+    // read from the partner's own totals: a cent added there shows
+    const bump = (n: number) => write(async (trx) => void (await sql`update partner_month_totals set overdue_cents = overdue_cents + ${n} where partner_id = ${p.id} and period = '2026-11' and stripe = (select min(stripe) from partner_month_totals where partner_id = ${p.id} and period = '2026-11')`.execute(trx)));
+    await bump(1);
+    expect((await dashboard()).tiles.overdue).toEqual([{ currency: 'USD', amount_cents: 701 }]);
+    await bump(-1);
   });
 
   it('are rebuilt once over the new set when a link ends, and leave the ended customer out', async () => {

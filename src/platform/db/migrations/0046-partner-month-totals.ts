@@ -31,47 +31,54 @@ import { enableTenantRls } from '../rls.ts';
 export const STRIPES = 16;
 const SUMS = ['invoices', 'invoiced_cents', 'outstanding_cents', 'paid_cents'] as const;
 const KEY = ['partner_id', 'period', 'currency', 'stripe'] as const;
-const onConflict = `on conflict (${KEY.join(', ')}) do update set ${SUMS.map((c) => `${c} = partner_month_totals.${c} + excluded.${c}`).join(', ')}`;
+const onConflict = (sums: readonly string[]) => `on conflict (${KEY.join(', ')}) do update set ${sums.map((c) => `${c} = partner_month_totals.${c} + excluded.${c}`).join(', ')}`;
 
-function pgTriggerFunction(op: 'insert' | 'update' | 'delete'): string {
-  const side = (table: string, sign: number) => `select period, tenant_id, currency, ${SUMS.map((c) => `${sign} * ${c} as ${c}`).join(', ')} from ${table} where period <> '*'`;
+/** PostgreSQL: the statement trigger's function for `op`, adding up the sums `kept`. */
+function pgTriggerFunction(op: 'insert' | 'update' | 'delete', kept: readonly string[]): string {
+  const side = (table: string, sign: number) => `select period, tenant_id, currency, ${kept.map((c) => `${sign} * ${c} as ${c}`).join(', ')} from ${table} where period <> '*'`;
   const sides = [...(op !== 'delete' ? [side('new_totals', 1)] : []), ...(op !== 'insert' ? [side('old_totals', -1)] : [])];
-  const sums = SUMS.map((c) => `sum(d.${c})`);
+  const sums = kept.map((c) => `sum(d.${c})`);
   return `create or replace function partner_month_totals_on_${op}() returns trigger language plpgsql as $$
 begin
-  insert into partner_month_totals (${KEY.join(', ')}, ${SUMS.join(', ')})
+  insert into partner_month_totals (${KEY.join(', ')}, ${kept.join(', ')})
   select m.partner_id, d.period, d.currency, pg_backend_pid() % ${STRIPES}, ${sums.join(', ')}
     from (${sides.join(' union all ')}) d
     join partner_total_members m on m.tenant_id = d.tenant_id
    group by m.partner_id, d.period, d.currency
   having ${sums.map((x) => `${x} <> 0`).join(' or ')}
    order by 1, 2, 3
-  ${onConflict};
+  ${onConflict(kept)};
   return null;
 end $$`;
 }
 
 const REFERENCING = { insert: 'new table as new_totals', update: 'old table as old_totals new table as new_totals', delete: 'old table as old_totals' } as const;
 
-function sqliteTrigger(op: 'insert' | 'update' | 'delete'): string {
+function sqliteTrigger(op: 'insert' | 'update' | 'delete', kept: readonly string[]): string {
   const r = op === 'delete' ? 'old' : 'new';
   const amount = (c: string) => (op === 'insert' ? `new.${c}` : op === 'delete' ? `-old.${c}` : `new.${c} - old.${c}`);
   return `create trigger partner_month_totals_on_${op} after ${op} on invoice_totals for each row when ${r}.period <> '*' begin
-  insert into partner_month_totals (${KEY.join(', ')}, ${SUMS.join(', ')})
-  select m.partner_id, ${r}.period, ${r}.currency, 0, ${SUMS.map(amount).join(', ')} from partner_total_members m where m.tenant_id = ${r}.tenant_id
-  ${onConflict};
+  insert into partner_month_totals (${KEY.join(', ')}, ${kept.join(', ')})
+  select m.partner_id, ${r}.period, ${r}.currency, 0, ${kept.map(amount).join(', ')} from partner_total_members m where m.tenant_id = ${r}.tenant_id
+  ${onConflict(kept)};
 end`;
 }
 
-export async function createPartnerTotalsTriggers(db: Kysely<any>, dialect: Dialect): Promise<void> {
+export async function createPartnerTotalsTriggers(db: Kysely<any>, dialect: Dialect, sums: readonly string[] = SUMS): Promise<void> {
   for (const op of ['insert', 'update', 'delete'] as const) {
     if (dialect === 'postgres') {
-      await sql.raw(pgTriggerFunction(op)).execute(db);
+      await sql.raw(pgTriggerFunction(op, sums)).execute(db);
       await sql.raw(`create trigger partner_month_totals_on_${op} after ${op} on invoice_totals referencing ${REFERENCING[op]} for each statement execute function partner_month_totals_on_${op}()`).execute(db);
     } else {
-      await sql.raw(sqliteTrigger(op)).execute(db);
+      await sql.raw(sqliteTrigger(op, sums)).execute(db);
     }
   }
+}
+
+/** Replace the triggers (and PostgreSQL's functions) with ones that keep `sums`. */
+export async function replacePartnerTotalsTriggers(db: Kysely<any>, dialect: Dialect, sums: readonly string[]): Promise<void> {
+  for (const op of ['insert', 'update', 'delete'] as const) await sql.raw(`drop trigger if exists partner_month_totals_on_${op}${dialect === 'postgres' ? ' on invoice_totals' : ''}`).execute(db);
+  await createPartnerTotalsTriggers(db, dialect, sums);
 }
 
 export const migration: PartnergateMigration = {

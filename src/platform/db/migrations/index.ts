@@ -51,6 +51,7 @@ import { migration as m0046 } from './0046-partner-month-totals.ts';
 import { migration as m0047 } from './0047-ticket-totals.ts';
 import { migration as m0048 } from './0048-lean-sync-records.ts';
 import { migration as m0049 } from './0049-invoice-write-path.ts';
+import { migration as m0050 } from './0050-partner-overdue-totals.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -102,4 +103,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0047-ticket-totals', m0047],
   ['0048-lean-sync-records', m0048],
   ['0049-invoice-write-path', m0049],
+  ['0050-partner-overdue-totals', m0050],
 ];

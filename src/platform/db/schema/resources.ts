@@ -117,6 +117,7 @@ export interface PartnerMonthTotalsTable {
   invoices: number;
   invoiced_cents: number;
   outstanding_cents: number;
+  overdue_cents: number;
   paid_cents: number;
 }
 
