@@ -355,7 +355,6 @@ export class MspViewsService {
     return [...this.#d.authz.snapshot.partnerTenantIds(who.partnerId)].filter((t) => this.#d.authz.memberAccess(who.userId, who.partnerId, t, null, undefined, who.mfa === true).allow);
   }
 
-  /** Revenue and receivables by month: the partner's kept totals when `scopes` are every customer its links show whole (partner-totals.repo.ts). */
   /**
    * The customers the partner's own totals are kept over (partner-totals.repo.ts) when this person's
    * billing scopes are exactly those — every customer the partner's links show whole, each whole —

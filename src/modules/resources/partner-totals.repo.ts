@@ -33,12 +33,12 @@ export function membersDigest(tenantIds: readonly string[]): string {
  * they moved to another set meanwhile (the caller then sums the customers' own totals).
  */
 export function partnerMonthTotals(db: Db, partnerId: string, tenantIds: readonly string[], f: { periodFrom?: string; periodTo?: string }, now: string): Promise<MonthTotals[] | null> {
-  return keptOver(db, partnerId, tenantIds, now, [], () => readKept(db, partnerId, f));
+  return keptOver(db, partnerId, tenantIds, now, () => readKept(db, partnerId, f));
 }
 
 /** What the partner's customers owe and have overdue, per currency, over every month (the dashboard's tiles); null as partnerMonthTotals. */
 export function partnerTiles(db: Db, partnerId: string, tenantIds: readonly string[], now: string): Promise<PartnerTile[] | null> {
-  return keptOver(db, partnerId, tenantIds, now, [], () => readKeptTiles(db, partnerId));
+  return keptOver(db, partnerId, tenantIds, now, () => readKeptTiles(db, partnerId));
 }
 
 export interface PartnerTile {
@@ -47,9 +47,9 @@ export interface PartnerTile {
   overdue_cents: number;
 }
 
-/** The kept rows when they are over exactly `tenantIds`; rebuilt first when over another set. */
-async function keptOver<T>(db: Db, partnerId: string, tenantIds: readonly string[], now: string, none: T[], read: () => Promise<{ digest: string | null; rows: T[] }>): Promise<T[] | null> {
-  if (tenantIds.length === 0) return none;
+/** The kept rows when they are over exactly `tenantIds` (none over no customers); rebuilt first when over another set. */
+async function keptOver<T>(db: Db, partnerId: string, tenantIds: readonly string[], now: string, read: () => Promise<{ digest: string | null; rows: T[] }>): Promise<T[] | null> {
+  if (tenantIds.length === 0) return [];
   const digest = membersDigest(tenantIds);
   const kept = await read();
   if (kept.digest === digest) return kept.rows;
