@@ -77,6 +77,8 @@ describe('importing a CSV file', () => {
       const errors = page.getByTestId('import-errors');
       await expect.poll(() => errors.innerText()).toContain('“2026-13” is not a month written YYYY-MM.');
       expect(await errors.innerText()).toContain('“ten” is not a whole number of cents.');
+      // one row wrong in two fields: one row, two problems
+      await page.getByRole('heading', { name: 'Rows with errors: 1 row, 2 problems' }).waitFor();
       await check(page, `preview-${w}`);
       expect(await t.services.db.kysely.selectFrom('invoices').select('id').where('number', 'like', `${tag}-%`).execute()).toHaveLength(0);
 

@@ -187,10 +187,13 @@ function PreviewView({ p, mapping, onRemap }: { p: ImportPreviewDto; mapping: Re
 
 function ErrorsTable({ errors }: { errors: ImportPreviewDto['errors'] }) {
   if (errors.length === 0) return <Text size="sm">No errors found.</Text>;
+  // a row can be wrong in several fields: the heading counts rows, the table lists each problem
+  const rows = new Set(errors.map((e) => e.row)).size;
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   return (
     <Stack gap="xs">
       <Title order={2} size="h4">
-        Rows with errors ({errors.length})
+        Rows with errors: {plural(rows, 'row', 'rows')}, {plural(errors.length, 'problem', 'problems')}
       </Title>
       <Table withTableBorder data-testid="import-errors">
         <Table.Thead>
