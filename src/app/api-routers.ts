@@ -16,6 +16,7 @@ import { appRoutes } from '../modules/apps/index.ts';
 import { securityEventRoutes } from '../modules/ssf/index.ts';
 import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
 import { purposeRoutes } from '../modules/purposes/index.ts';
+import { languageRoutes } from '../modules/languages/index.ts';
 import { accessRequestRoutes } from '../modules/accessrequests/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
@@ -110,6 +111,7 @@ export function accessAndCommerceRouters({ clock, services, authzen, sso, config
     delegationRoutes({ delegations: services.delegations, authz: services.authz, access }),
     reachRoutes({ authzen, snapshot: services.authz.snapshot, access, ...nameLookups(services), people: (partnerId) => services.partners.listMembers(partnerId) }),
     purposeRoutes({ purposes: services.purposes, access }),
+    languageRoutes({ languages: services.languages, access }),
     activationRoutes({ activations: services.activations, delegations: services.delegations, authz: services.authz, access, nowMs: () => services.clock.now().getTime() }),
     // two-tier partners: the customer's switch for a reseller's distributor
     distributorAccessRoutes({

@@ -26,6 +26,7 @@ import { AppsService, ResoldTenantsService } from '../modules/apps/index.ts';
 import { OAuthService } from '../modules/oauth/index.ts';
 import { SsfService } from '../modules/ssf/index.ts';
 import { AuditStreamService } from '../modules/auditstream/index.ts';
+import { LanguagesService } from '../modules/languages/index.ts';
 import { TokenLifetimes } from '../modules/tokenpolicy/index.ts';
 import { AccessRequestsService } from '../modules/accessrequests/index.ts';
 import { ProgramService, signupAudience } from '../modules/program/index.ts';
@@ -60,6 +61,8 @@ export interface Services {
   roles: RoleCatalog;
   access: Access;
   identity: IdentityService;
+  /** the operator's own words per language on the sign-in and consent pages */
+  languages: LanguagesService;
   /** e-mail out (SMTP_URL, or the outbox) */
   mailer: Mailer;
   tenants: TenantsService;
@@ -123,7 +126,7 @@ export interface Services {
   redisClients: Redis[];
 }
 
-type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'redisClients'>;
+type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'languages' | 'redisClients'>;
 type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'purposes' | 'delegationPurposes' | 'activations' | 'lifecycle' | 'authz'>;
 type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'tokenLifetimes'>;
 type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
@@ -167,7 +170,8 @@ async function createCore(d: ServiceDeps): Promise<Core> {
   });
   const roles = await RoleCatalog.load(db);
   const access = new Access(roles, { tenant: () => tenantErrors.tenant_not_found(), partner: () => partnerErrors.partner_not_found() });
-  return { config, db, clock, hasher, feed, audit, mailer, notifications, roles, access, redisClients: [] };
+  const languages = new LanguagesService({ db, clock, audit });
+  return { config, db, clock, hasher, feed, audit, mailer, notifications, roles, access, languages, redisClients: [] };
 }
 
 /**

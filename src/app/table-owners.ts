@@ -24,7 +24,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   partners: 'partners',
   partner_members: 'partners',
   partner_config_versions: 'partners',
-  feature_catalog: 'partners', // the operator edits it in the partner configuration manager; authz reads it for the snapshot
+  feature_catalog: 'partners',
+  platform_texts: 'languages', // the operator's own words per language on the sign-in and consent pages // the operator edits it in the partner configuration manager; authz reads it for the snapshot
   partner_usage: 'partners',
   roles: 'authz',
   permissions: 'authz',
@@ -133,6 +134,11 @@ export const STORE_FILES: Readonly<Record<string, string>> = {
  * because what it builds spans modules and the module that reads it may not depend on their owners.
  */
 export const READERS: readonly { file: string; tables: readonly string[]; why: string }[] = [
+  {
+    file: 'src/modules/identity/locale-reads.ts',
+    tables: ['partner_members', 'partners', 'tenant_members', 'tenants', 'users'],
+    why: "a reader's language is their own choice, else their organization's default: pages, e-mails and notices ask identity, which tenants and partners depend on",
+  },
   {
     file: 'src/modules/audit/audit-names.ts',
     tables: ['apps', 'delegations', 'invitations', 'orders', 'partner_agencies', 'partners', 'program_agreements', 'support_tickets', 'tenants', 'users', 'vouchers'],

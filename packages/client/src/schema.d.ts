@@ -1090,7 +1090,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change your display name */
+        /** Change your display name or your language */
         patch: operations["patchMe"];
         trace?: never;
     };
@@ -3717,6 +3717,40 @@ export interface paths {
         head?: never;
         /** Change or retire a plan (operator) */
         patch: operations["patchPlansByPlanId"];
+        trace?: never;
+    };
+    "/api/v1/platform/texts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The words of the sign-in and consent pages in each language (operator) */
+        get: operations["getPlatformTexts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/texts/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the product name, support address and legal links the sign-in and consent pages show in one language (operator; audited) */
+        put: operations["putPlatformTextsByLocale"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/program/agreements/{agreement_id}/approve": {
@@ -8059,6 +8093,14 @@ export interface components {
             /** @description session or api_token */
             auth: string;
             csrf_token: string | null;
+            locale: {
+                /** @description the languages you may choose */
+                available: string[];
+                chosen: string | null;
+                /** @description the language the portal speaks to you in: your choice, else your organization's, else your browser's (Accept-Language), else English */
+                current: string;
+                organization: string | null;
+            };
             /** @description The customer tenants you may act on now through your partner (its links ∩ your member role) */
             managed_tenant_ids?: string[];
             /** @description this session was signed in (or stepped up) with a second factor */
@@ -8344,6 +8386,7 @@ export interface components {
             home_tenant_id: string | null;
             /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
+            locale: string | null;
             name: string;
             requested_capabilities: string[];
             slug: string;
@@ -8851,6 +8894,20 @@ export interface components {
             subscription: components["schemas"]["Subscription"] | null;
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
+        };
+        /** PlatformTexts */
+        PlatformTexts: {
+            /** @description the language named in itself, e.g. Français */
+            language: string;
+            /** @description the language, as a BCP 47 tag */
+            locale: string;
+            privacy_url: string | null;
+            product_name: string | null;
+            /** @example ada.lovelace@example.com */
+            support_email: string | null;
+            terms_url: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
         };
         /** @description RFC 9457 problem details */
         Problem: {
@@ -9425,6 +9482,7 @@ export interface components {
             created_at: string;
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             id: string;
+            locale: string | null;
             name: string;
             slug: string;
             status: string;
@@ -14441,7 +14499,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    locale?: ("en" | "fr" | "de") | null;
+                    name?: string;
                 };
             };
         };
@@ -18633,6 +18692,7 @@ export interface operations {
                     /** Format: email */
                     contact_email?: string;
                     description?: string | null;
+                    locale?: ("en" | "fr" | "de") | null;
                     name?: string;
                     website?: string | null;
                 };
@@ -28090,6 +28150,105 @@ export interface operations {
             };
         };
     };
+    getPlatformTexts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: A list of PlatformTexts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PlatformTexts"][];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPlatformTextsByLocale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the language these words are for */
+                locale: "en" | "fr" | "de";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    privacy_url: (string | "") | null;
+                    product_name: string | null;
+                    support_email: (string | "") | null;
+                    terms_url: (string | "") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PlatformTexts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformTexts"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postProgramAgreementsApprove: {
         parameters: {
             query?: never;
@@ -29552,6 +29711,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    locale?: ("en" | "fr" | "de") | null;
                     name?: string;
                     /** @description operator only */
                     status?: "active" | "suspended" | "closed";

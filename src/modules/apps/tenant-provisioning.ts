@@ -28,6 +28,7 @@ export async function insertTenant(
 ): Promise<TenantRow> {
   const tenant: TenantRow = {
     id: newId('tnt'),
+      locale: null,
     slug: input.slug,
     name: input.name,
     status: 'active',

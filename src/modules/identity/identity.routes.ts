@@ -133,16 +133,16 @@ function registerSessionRoutes(app: App, { identity, access }: IdentityRouteDeps
   app.get(
     '/api/v1/me',
     { schema: { tags: ['auth'], summary: 'The caller and their platform, tenant and partner memberships', response: { 200: S.MeDto, ...problems(401, 403) } } },
-    async (req) => withPermissions(await identity.describe(access.user(req)), req.headers['x-active-tenant-id']),
+    async (req) => withPermissions(await identity.describe(access.user(req), req.headers['accept-language']), req.headers['x-active-tenant-id']),
   );
 
   app.patch(
     '/api/v1/me',
-    { schema: { tags: ['auth'], summary: 'Change your display name', body: S.UpdateMeBody, response: { 200: S.MeDto, ...problems(400, 401, 403) } } },
+    { schema: { tags: ['auth'], summary: 'Change your display name or your language', body: S.UpdateMeBody, response: { 200: S.MeDto, ...problems(400, 401, 403) } } },
     async (req) => {
       const p = access.user(req);
       await identity.updateProfile(req.ctx(), p, req.body);
-      return withPermissions(await identity.describe({ ...p, name: req.body.name }));
+      return withPermissions(await identity.describe({ ...p, name: req.body.name ?? p.name }, req.headers['accept-language']));
     },
   );
 
@@ -249,7 +249,7 @@ function registerLoginRoutes(app: App, { identity }: IdentityRouteDeps, { signed
     async (req, reply) => {
       const r = await identity.login(req.ctx(), req.body.email, req.body.password);
       if (r.mfaRequired) return reply.code(202).send({ mfa_required: true as const, mfa_token: r.mfaToken, methods: r.methods, expires_at: r.expiresAt });
-      return signedIn(reply, r);
+      return signedIn(reply, r, req.headers['accept-language']);
     },
   );
 
@@ -269,7 +269,7 @@ function registerLoginRoutes(app: App, { identity }: IdentityRouteDeps, { signed
       const { mfa_token, ...proof } = b;
       const r = await identity.completeLogin(req.ctx(), mfa_token, proof as SecondFactorProof);
       if (r.mfaRequired) throw E.session_expired();
-      return signedIn(reply, r);
+      return signedIn(reply, r, req.headers['accept-language']);
     },
   );
 
@@ -388,11 +388,11 @@ function identityRouteKit(d: IdentityRouteDeps) {
     return [...access.roles.permissions.keys()].filter((p) => !p.startsWith('platform.') && d.memberRoleGrants!(userId, p)).sort();
   };
   const cookieOpts = { httpOnly: true, sameSite: 'lax' as const, secure: d.cookieSecure, path: '/' };
-  const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }) => {
+  const signedIn = async (reply: FastifyReply, r: { token: string; csrfToken: string; expiresAt: string }, acceptLanguage?: string) => {
     reply.setCookie(SESSION_COOKIE, r.token, { ...cookieOpts, maxAge: d.sessionAbsoluteTimeoutSec });
     const auth = await identity.authenticateSession(r.token);
     if (!auth.ok) throw E.session_expired();
-    return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal)) };
+    return { csrf_token: r.csrfToken, expires_at: r.expiresAt, me: withPermissions(await identity.describe(auth.principal, acceptLanguage)) };
   };
   return { withPermissions, cookieOpts, signedIn };
 }

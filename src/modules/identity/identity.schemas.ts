@@ -1,4 +1,4 @@
-import { Type, Strict, Email, Name, Id, Nullable, Timestamp } from '../../platform/http/schemas.ts';
+import { Type, Strict, Email, Name, Id, Nullable, Timestamp, Language } from '../../platform/http/schemas.ts';
 
 export const LoginBody = Strict({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) });
 
@@ -43,6 +43,12 @@ export const MeDto = Type.Object({
   auth: Type.String({ description: 'session or api_token' }),
   mfa: Type.Boolean({ description: 'this session was signed in (or stepped up) with a second factor' }),
   csrf_token: Nullable(Type.String()),
+  locale: Type.Object({
+    current: Type.String({ description: 'the language the portal speaks to you in: your choice, else your organization\'s, else your browser\'s (Accept-Language), else English' }),
+    chosen: Nullable(Type.String({ description: 'the language you chose; null = none' })),
+    organization: Nullable(Type.String({ description: 'your organization\'s default language; null = none' })),
+    available: Type.Array(Type.String(), { description: 'the languages you may choose' }),
+  }),
 }, { title: 'Me' });
 
 export const LoginResponse = Type.Object({
@@ -70,7 +76,13 @@ export const CreateApiTokenBody = Strict({
 export const ApiTokenParams = Strict({ token_id: Id('pat') });
 export const UserParams = Strict({ user_id: Id('usr') });
 
-export const UpdateMeBody = Strict({ name: Name });
+export const UpdateMeBody = Strict(
+  {
+    name: Type.Optional(Name),
+    locale: Type.Optional(Nullable(Language("the language you read Partnergate in; null = your organization's, then your browser's"))),
+  },
+  { minProperties: 1 },
+);
 export const ChangePasswordBody = Strict({ current_password: Type.String({ minLength: 1, maxLength: 200 }), new_password: Type.String({ minLength: 1, maxLength: 200 }) });
 
 export const InvitationParams = Strict({ token: Type.String({ minLength: 10, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) });

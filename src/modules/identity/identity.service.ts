@@ -18,6 +18,7 @@ import { API_TOKEN_PREFIX, type AuthResult, type IdentityDeps, type PasswordGate
 import { InvitationsService } from './invitations.service.ts';
 import { Passwords } from './password-policy.ts';
 import { describePrincipal } from './principals.ts';
+import { localePreferencesOf } from './locale-reads.ts';
 import type { SessionIndex } from './session-index.ts';
 import { SessionsService, type LoginOutcome } from './sessions.service.ts';
 import { MfaService, type SecondFactorProof } from './mfa.service.ts';
@@ -153,8 +154,13 @@ export class IdentityService {
   }
 
   /** /me: the user and their memberships with display names. */
-  describe(principal: Principal) {
-    return describePrincipal(this.#d.db, principal);
+  describe(principal: Principal, acceptLanguage?: string | null) {
+    return describePrincipal(this.#d.db, principal, acceptLanguage);
+  }
+
+  /** People's language preferences (their choice, their organization's default), for what is written to them. */
+  localePreferences(userIds: readonly string[]) {
+    return localePreferencesOf(this.#d.db.kysely, userIds);
   }
 
   purgeExpiredSessions(): Promise<void> {
@@ -163,7 +169,7 @@ export class IdentityService {
 
   // ---- profile ---------------------------------------------------------------------------------
 
-  updateProfile(ctx: RequestContext, principal: Principal, patch: { name?: string }): Promise<void> {
+  updateProfile(ctx: RequestContext, principal: Principal, patch: { name?: string; locale?: string | null }): Promise<void> {
     return this.#users.updateProfile(ctx, principal, patch);
   }
 

@@ -1,5 +1,7 @@
 /** Turning an authenticated user into a Principal, and /me — shared by sessions and API tokens. */
 import { loadMemberships } from './membership-reads.ts';
+import { localePreferencesOf } from './locale-reads.ts';
+import { LANGUAGES, negotiateLocale } from '../../platform/i18n/locales.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { withDbContext } from '../../platform/db/db-context.ts';
 import type { Principal } from '../../platform/http/principal.ts';
@@ -31,8 +33,9 @@ export async function principalOf(db: Db, user: repo.PrincipalUser, kind: Princi
 }
 
 /** /me: the user and their memberships with display names. */
-export async function describePrincipal(db: Db, principal: Principal) {
-  const m = await memberships(db, principal.userId);
+export async function describePrincipal(db: Db, principal: Principal, acceptLanguage?: string | null) {
+  const [m, prefs] = await Promise.all([memberships(db, principal.userId), localePreferencesOf(db.kysely, [principal.userId])]);
+  const pref = prefs.get(principal.userId) ?? { person: null, organization: null };
   return {
     user: { id: principal.userId, email: principal.email, name: principal.name, status: principal.userStatus, platform_role: principal.platformRole },
     platform_roles: principal.platformRole ? [principal.platformRole] : [],
@@ -51,5 +54,11 @@ export async function describePrincipal(db: Db, principal: Principal) {
     auth: principal.kind,
     mfa: principal.mfa === true,
     csrf_token: principal.csrfToken,
+    locale: {
+      current: negotiateLocale({ ...pref, acceptLanguage }),
+      chosen: pref.person,
+      organization: pref.organization,
+      available: [...LANGUAGES],
+    },
   };
 }

@@ -129,9 +129,12 @@ export class UsersService {
 
   // ---- the user's own profile ----------------------------------------------------------------
 
-  async updateProfile(ctx: RequestContext, principal: Principal, patch: { name?: string }): Promise<void> {
+  async updateProfile(ctx: RequestContext, principal: Principal, patch: { name?: string; locale?: string | null }): Promise<void> {
     await mutate(this.#d.db, async (trx) => {
-      if (patch.name !== undefined) await repo.updateUser(trx, principal.userId, { name: patch.name, updated_at: this.#now().toISOString() });
+      const change: { name?: string; locale?: string | null } = {};
+      if (patch.name !== undefined) change.name = patch.name;
+      if (patch.locale !== undefined) change.locale = patch.locale;
+      if (Object.keys(change).length > 0) await repo.updateUser(trx, principal.userId, { ...change, updated_at: this.#now().toISOString() });
       await this.#d.audit.record(trx, ctx, { action: 'user.updated', targetType: 'user', targetId: principal.userId, details: { fields: Object.keys(patch) } });
     });
   }

@@ -1,4 +1,4 @@
-import { Type, Strict, Email, Name, Id, Slug, Nullable } from '../../platform/http/schemas.ts';
+import { Type, Strict, Email, Name, Id, Slug, Nullable, Language } from '../../platform/http/schemas.ts';
 import { CAPABILITIES } from './partners.service.ts';
 import { InvitationIdParam } from '../identity/index.ts';
 
@@ -23,6 +23,7 @@ export const PartnerDto = Type.Object({
   approved_at: Nullable(Type.String()),
   created_at: Type.String(),
   updated_at: Type.String(),
+  locale: Nullable(Type.String({ description: "the default language of the organization's people; null = each person's browser's" })),
 }, { title: 'Partner' });
 
 export const PartnerMemberDto = Type.Object({
@@ -68,6 +69,7 @@ export const UpdatePartnerBody = Strict({
   website: Type.Optional(Nullable(Url)),
   contact_email: Type.Optional(Email),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  locale: Type.Optional(Nullable(Language("the default language of the partner's people (each may choose their own); null = their browser's"))),
 });
 
 export const ApproveBody = Strict({ capabilities: Type.Array(Capability, { minItems: 1, maxItems: 4 }) });

@@ -149,6 +149,7 @@ export class PartnersService {
     const now = this.#w.now();
     return {
       id: newId('ptr'),
+      locale: null,
       slug: input.slug ?? slugify(input.name),
       name: input.name,
       website: input.website ?? null,
@@ -195,7 +196,7 @@ export class PartnersService {
     return repo.partnerFigures(this.#d.db.kysely, sinceIso, applicationsShown);
   }
 
-  async updateProfile(ctx: RequestContext, id: string, patch: { name?: string; website?: string | null; contact_email?: string; description?: string | null }) {
+  async updateProfile(ctx: RequestContext, id: string, patch: { name?: string; website?: string | null; contact_email?: string; description?: string | null; locale?: string | null }) {
     const p = await this.requirePartner(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && p[k as keyof repo.PartnerRow] !== v));
     if (Object.keys(changes).length === 0) return p;
@@ -446,6 +447,7 @@ export function toPartnerDto(p: repo.PartnerRow) {
     approved_at: p.approved_at,
     created_at: p.created_at,
     updated_at: p.updated_at,
+    locale: p.locale,
   };
 }
 

@@ -132,6 +132,7 @@ export class ResellersService {
       const now = this.#w.now();
       const reseller: repo.PartnerRow = {
         id: newId('ptr'),
+      locale: null,
         slug: `${resellerSlug(input.name)}-${newId('x').slice(-6)}`,
         name: input.name,
         website: null,

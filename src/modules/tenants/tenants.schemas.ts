@@ -1,4 +1,4 @@
-import { Type, Strict, Email, Name, Id, Slug, Nullable } from '../../platform/http/schemas.ts';
+import { Type, Strict, Email, Name, Id, Slug, Nullable, Language } from '../../platform/http/schemas.ts';
 import { InvitationIdParam, InvitationLinkDto } from '../identity/index.ts';
 
 export const TenantDto = Type.Object({
@@ -9,6 +9,7 @@ export const TenantDto = Type.Object({
   tier: Type.String(),
   created_at: Type.String(),
   updated_at: Type.String(),
+  locale: Nullable(Type.String({ description: "the default language of the organization's people; null = each person's browser's" })),
 }, { title: 'Tenant' });
 
 export const BillingAccountDto = Type.Object({
@@ -51,6 +52,7 @@ export const UpdateTenantBody = Strict({
   name: Type.Optional(Name),
   tier: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')], { description: 'operator only' })),
+  locale: Type.Optional(Nullable(Language("the default language of the tenant's people (each may choose their own); null = their browser's"))),
 });
 
 export const ListTenantsQuery = Strict({

@@ -95,6 +95,7 @@ export class TenantsService {
     const now = this.#w.now();
     const tenant: repo.TenantRow = {
       id: newId('tnt'),
+      locale: null,
       slug: input.slug,
       name: input.name,
       status: 'active',
@@ -158,7 +159,7 @@ export class TenantsService {
     return repo.tenantFigures(this.#d.db.kysely, sinceIso);
   }
 
-  async updateTenant(ctx: RequestContext, id: string, patch: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed' }): Promise<repo.TenantRow> {
+  async updateTenant(ctx: RequestContext, id: string, patch: { name?: string; tier?: string; status?: 'active' | 'suspended' | 'closed'; locale?: string | null }): Promise<repo.TenantRow> {
     const t = await this.requireTenant(id);
     const changes = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (t as Record<string, unknown>)[k] !== v));
     if (Object.keys(changes).length === 0) return t;
@@ -334,7 +335,7 @@ export function generateAccountNumber(): string {
 }
 
 export function toTenantDto(t: repo.TenantRow) {
-  return { id: t.id, slug: t.slug, name: t.name, status: t.status, tier: t.tier, created_at: t.created_at, updated_at: t.updated_at };
+  return { id: t.id, slug: t.slug, name: t.name, status: t.status, tier: t.tier, created_at: t.created_at, updated_at: t.updated_at, locale: t.locale };
 }
 
 export function toBillingAccountDto(b: repo.BillingAccountRow) {

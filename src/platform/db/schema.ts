@@ -27,6 +27,7 @@ import type { StripeSourcesTable, StripeCustomersTable, StripeObjectsTable, Stri
 import type { SsfStreamsTable, SsfDeliveriesTable, CrossTenantTokenPoliciesTable } from './schema/ssf.ts';
 import type { AuditStreamDestinationsTable, AuditRetentionTable, AuditTombstonesTable } from './schema/auditstream.ts';
 import type { PurposesTable, GatewayRoutePurposesTable } from './schema/purposes.ts';
+import type { PlatformTextsTable } from './schema/languages.ts';
 import type { AccessTemplatesTable, AccessRequestsTable, AccessRequestApprovalsTable, AccessApprovalPoliciesTable } from './schema/accessrequests.ts';
 
 export type * from './schema/identity.ts';
@@ -51,8 +52,10 @@ export type * from './schema/ssf.ts';
 export type * from './schema/auditstream.ts';
 export type * from './schema/accessrequests.ts';
 export type * from './schema/purposes.ts';
+export type * from './schema/languages.ts';
 
 export interface Database {
+  platform_texts: PlatformTextsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

@@ -1,11 +1,12 @@
 /** Schema building blocks shared by every route: strict objects, ids, pagination, problems. */
 import Type, { type TProperties, type TSchema } from 'typebox';
 import { idPattern } from '../ids.ts';
+import { LANGUAGES } from '../i18n/locales.ts';
 
 export { Type };
 
 /** An object that refuses unknown fields (400 validation_failed, never silently dropped). */
-export function Strict<T extends TProperties>(props: T, opts: { description?: string; title?: string } = {}) {
+export function Strict<T extends TProperties>(props: T, opts: { description?: string; title?: string; minProperties?: number } = {}) {
   return Type.Object(props, { additionalProperties: false, ...opts });
 }
 
@@ -18,6 +19,8 @@ export const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])
 export const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** A language people can read Partnergate in (platform/i18n/locales.ts), by its BCP 47 tag. */
+export const Language = (description?: string) => Type.Union(LANGUAGES.map((l) => Type.Literal(l)), description ? { description } : {});
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

@@ -15,6 +15,8 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** 0090: the language the person chose (a catalog's tag); null = their organization's, then their browser's */
+  locale: Generated<string | null>;
 }
 
 export interface SessionsTable {

@@ -34,6 +34,8 @@ export interface PartnersTable {
   approved_by: string | null;
   created_at: string;
   updated_at: string;
+  /** 0090: the default language of the partner's people; null = their browser's */
+  locale: Generated<string | null>;
 }
 
 export interface PartnerMembersTable {

@@ -2,6 +2,7 @@
  * Row shapes of customers: tenants, their members and their billing accounts (modules/tenants).
  * Conventions: schema.ts.
  */
+import type { Generated } from 'kysely';
 
 export interface TenantsTable {
   id: string;
@@ -15,6 +16,8 @@ export interface TenantsTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** 0090: the default language of the tenant's people; null = their browser's */
+  locale: Generated<string | null>;
 }
 
 export interface TenantMembersTable {
