@@ -27,6 +27,8 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { FormattedMessage, useIntl, type MessageDescriptor } from 'react-intl';
+import { defineMessages } from './i18n/define.ts';
 import { IconChevronDown, IconLock, IconLogout, IconShieldCheck, IconUser } from '@tabler/icons-react';
 import { PAGES, type NavSection, type PortalPage } from './routes.tsx';
 import { NotificationBell, useNotificationCounts } from './components/NotificationBell.tsx';
@@ -35,8 +37,30 @@ import { useSession } from './session/SessionContext.tsx';
 import { useView } from './session/useView.ts';
 import { roleLabel, viewOf, type SessionView } from './session/access.ts';
 
+const m = defineMessages({
+  loadingPage: { id: 'shell.loading_page', defaultMessage: 'Loading the page' },
+  tabTitle: { id: 'shell.tab_title', defaultMessage: '{page} · {product}' },
+  pageOfTenant: { id: 'shell.page_of_tenant', defaultMessage: '{page} · {tenant}' },
+  notAvailable: { id: 'shell.not_available.title', defaultMessage: 'Not available' },
+  thisPage: { id: 'shell.not_available.this_page', defaultMessage: 'this page' },
+  notFound: { id: 'shell.not_found', defaultMessage: 'Page not found' },
+  toggleNavigation: { id: 'shell.toggle_navigation', defaultMessage: 'Toggle navigation' },
+  switchTenant: { id: 'shell.switch_tenant', defaultMessage: 'Switch tenant' },
+  waiting: { id: 'shell.nav.waiting', defaultMessage: '{count, plural, one {# waiting} other {# waiting}}' },
+  operatorConsole: { id: 'shell.nav.operator', defaultMessage: 'Operator console' },
+  partner: { id: 'shell.nav.partner', defaultMessage: 'Partner' },
+  orgAndRole: { id: 'shell.nav.org_and_role', defaultMessage: '{organization} · {role}' },
+  tenant: { id: 'shell.nav.tenant', defaultMessage: 'Tenant' },
+  tenantAndRole: { id: 'shell.nav.tenant_and_role', defaultMessage: 'Tenant · {role}' },
+  account: { id: 'shell.nav.account', defaultMessage: 'Account' },
+});
+
+/** The product's name, in the tab's title and the header (a brand: not translated). */
+const PRODUCT = 'Partnergate';
+
 export function App() {
   const { me } = useSession();
+  const intl = useIntl();
   if (me === undefined) {
     return (
       <Center h="100vh">
@@ -51,7 +75,7 @@ export function App() {
           key={p.path}
           path={p.path}
           element={
-            <Titled title={p.title}>
+            <Titled title={intl.formatMessage(p.title)}>
               <Suspense fallback={<PageLoader />}>{p.element}</Suspense>
             </Titled>
           }
@@ -77,16 +101,17 @@ export function App() {
 function PageLoader() {
   return (
     <Center py="xl">
-      <Loader aria-label="Loading the page" />
+      <Loader aria-label={useIntl().formatMessage(m.loadingPage)} />
     </Center>
   );
 }
 
 /** Sets the browser tab's title while the page is shown. */
 function Titled({ title, children }: { title: string; children: ReactNode }) {
+  const intl = useIntl();
   useEffect(() => {
-    document.title = `${title} · Partnergate`;
-  }, [title]);
+    document.title = intl.formatMessage(m.tabTitle, { page: title, product: PRODUCT });
+  }, [title, intl]);
   return <>{children}</>;
 }
 
@@ -114,15 +139,17 @@ function Guard({ page }: { page: PortalPage }) {
   const { me, activeTenantId, setActiveTenantId } = useSession();
   const { tenantId } = useParams();
   const view = useView();
+  const intl = useIntl();
   const isMember = !!tenantId && !!me?.tenants.some((t) => t.tenant_id === tenantId);
   useEffect(() => {
     if (tenantId && isMember && tenantId !== activeTenantId) setActiveTenantId(tenantId);
   }, [tenantId, isMember, activeTenantId, setActiveTenantId]);
   // Tenant pages name the tenant too, so two tabs on two tenants can be told apart.
-  const title = tenantId && view.tenant ? `${page.title} · ${view.tenant.name}` : page.title;
+  const pageTitle = intl.formatMessage(page.title);
+  const title = tenantId && view.tenant ? intl.formatMessage(m.pageOfTenant, { page: pageTitle, tenant: view.tenant.name }) : pageTitle;
   if ((tenantId && !isMember) || (page.allow && !page.allow(view))) {
     return (
-      <Titled title="Not available">
+      <Titled title={intl.formatMessage(m.notAvailable)}>
         <NoAccess what={page.refusal} />
       </Titled>
     );
@@ -134,26 +161,42 @@ function Guard({ page }: { page: PortalPage }) {
   );
 }
 
-function NoAccess({ what = 'this page' }: { what?: string }) {
+function NoAccess({ what = m.thisPage }: { what?: MessageDescriptor }) {
+  const intl = useIntl();
   return (
-    <Alert color="gray" icon={<IconLock size={18} />} title="This page is not available to you" maw={640}>
-      Your role does not include {what}. If you think it should, ask an administrator of your organization.{' '}
-      <Anchor component={Link} to="/">
-        Go to your home page
-      </Anchor>.
+    <Alert color="gray" icon={<IconLock size={18} />} title={<FormattedMessage id="shell.not_available.heading" defaultMessage="This page is not available to you" />} maw={640}>
+      <FormattedMessage
+        id="shell.not_available.body"
+        defaultMessage="Your role does not include {what}. If you think it should, ask an administrator of your organization. <home>Go to your home page</home>."
+        values={{
+          what: intl.formatMessage(what),
+          home: (chunks) => (
+            <Anchor component={Link} to="/">
+              {chunks}
+            </Anchor>
+          ),
+        }}
+      />
     </Alert>
   );
 }
 
 function NotFound() {
+  const intl = useIntl();
   return (
-    <Titled title="Page not found">
-      <Alert color="gray" title="Page not found" maw={640}>
-        There is no page at this address.{' '}
-        <Anchor component={Link} to="/">
-          Go to your home page
-        </Anchor>
-        .
+    <Titled title={intl.formatMessage(m.notFound)}>
+      <Alert color="gray" title={intl.formatMessage(m.notFound)} maw={640}>
+        <FormattedMessage
+          id="shell.not_found.body"
+          defaultMessage="There is no page at this address. <home>Go to your home page</home>."
+          values={{
+            home: (chunks) => (
+              <Anchor component={Link} to="/">
+                {chunks}
+              </Anchor>
+            ),
+          }}
+        />
       </Alert>
     </Titled>
   );
@@ -170,6 +213,7 @@ function navPath(p: PortalPage, v: SessionView): string | null {
 }
 
 function Shell() {
+  const intl = useIntl();
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu whenever the page changes
@@ -180,14 +224,14 @@ function Shell() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={intl.formatMessage(m.toggleNavigation)} />
             <UnstyledButton component={Link} to="/">
               <Group gap={8}>
                 <ThemeIcon size="md" radius="md">
                   <IconShieldCheck size={18} />
                 </ThemeIcon>
-                <Text fw={700} size="lg">
-                  Partnergate
+                <Text fw={700} size="lg" translate="no">
+                  {PRODUCT}
                 </Text>
               </Group>
             </UnstyledButton>
@@ -238,14 +282,16 @@ function UserMenu() {
                 {me.user.email}
               </Text>
             </Stack>
-            <VisuallyHidden>Account menu</VisuallyHidden>
+            <VisuallyHidden>
+              <FormattedMessage id="shell.account_menu" defaultMessage="Account menu" />
+            </VisuallyHidden>
             <IconChevronDown size={14} aria-hidden />
           </Group>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Item leftSection={<IconUser size={16} />} component={Link} to="/account">
-          Your account
+          <FormattedMessage id="shell.your_account" defaultMessage="Your account" />
         </Menu.Item>
         <Menu.Divider />
         <Menu.Item
@@ -255,11 +301,45 @@ function UserMenu() {
             await logout().catch(() => undefined);
             navigate('/login', { replace: true });
           }}
+          data-testid="log-out"
         >
-          Log out
+          <FormattedMessage id="shell.log_out" defaultMessage="Log out" />
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
+  );
+}
+
+/**
+ * One sidebar link, with a badge where action waits: the page's own count when it has one, else the count the
+ * server gives for this link (e.g. link requests of this tenant).
+ */
+function NavItem({ page, to, waiting }: { page: PortalPage; to: string; waiting: number }) {
+  const intl = useIntl();
+  const location = useLocation();
+  const nav = page.nav!;
+  const Icon = nav.icon;
+  const active = location.pathname === to || (!nav.exact && location.pathname.startsWith(to + '/'));
+  const PageBadge = nav.badge;
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={intl.formatMessage(nav.label)}
+      leftSection={<Icon size={18} stroke={1.6} />}
+      rightSection={
+        PageBadge ? (
+          <Suspense fallback={null}>
+            <PageBadge />
+          </Suspense>
+        ) : waiting > 0 ? (
+          <Badge size="sm" color="orange" variant="filled" aria-label={intl.formatMessage(m.waiting, { count: waiting })} data-testid="nav-badge">
+            {waiting}
+          </Badge>
+        ) : undefined
+      }
+      active={active}
+    />
   );
 }
 
@@ -269,6 +349,7 @@ function Navigation() {
   const location = useLocation();
   const navigate = useNavigate();
   const counts = useNotificationCounts();
+  const intl = useIntl();
   if (!me) return null;
   // The shell sits above the page route, so it reads the tenant from the path itself.
   const urlTenant = /^\/tenant\/([^/]+)/.exec(location.pathname)?.[1];
@@ -277,15 +358,17 @@ function Navigation() {
   const sectionTitle = (s: NavSection): ReactNode => {
     switch (s) {
       case 'operator':
-        return 'Operator console';
+        return intl.formatMessage(m.operatorConsole);
       case 'partner':
-        return view.partner ? `${view.partner.name} · ${roleLabel(view.partner.role)}` : 'Partner';
+        return view.partner ? intl.formatMessage(m.orgAndRole, { organization: view.partner.name, role: roleLabel(intl, view.partner.role) }) : intl.formatMessage(m.partner);
       case 'tenant':
-        if (!view.tenant) return 'Tenant';
+        if (!view.tenant) return intl.formatMessage(m.tenant);
         // With several tenants the switcher below names the tenant.
-        return view.tenants.length > 1 ? `Tenant · ${roleLabel(view.tenant.role)}` : `${view.tenant.name} · ${roleLabel(view.tenant.role)}`;
+        return view.tenants.length > 1
+          ? intl.formatMessage(m.tenantAndRole, { role: roleLabel(intl, view.tenant.role) })
+          : intl.formatMessage(m.orgAndRole, { organization: view.tenant.name, role: roleLabel(intl, view.tenant.role) });
       case 'account':
-        return 'Account';
+        return intl.formatMessage(m.account);
     }
   };
 
@@ -311,7 +394,7 @@ function Navigation() {
             </Text>
             {section === 'tenant' && view.tenants.length > 1 && (
               <Select
-                aria-label="Switch tenant"
+                aria-label={intl.formatMessage(m.switchTenant)}
                 size="xs"
                 mx="xs"
                 mb={6}
@@ -322,51 +405,25 @@ function Navigation() {
                 data-testid="tenant-switcher"
               />
             )}
-            {items.map(({ p, to }) => {
-              const Icon = p.nav!.icon;
-              const active = location.pathname === to || (!p.nav!.exact && location.pathname.startsWith(to + '/'));
-              // a badge where action waits: the page's own count when it has one, else the count the server
-              // gives for this link (e.g. link requests of this tenant)
-              const PageBadge = p.nav!.badge;
-              const waiting = PageBadge ? 0 : (counts?.waiting ?? []).filter((w) => w.link === to).reduce((n, w) => n + w.count, 0);
-              return (
-                <NavLink
-                  key={p.path}
-                  component={Link}
-                  to={to}
-                  label={p.nav!.label}
-                  leftSection={<Icon size={18} stroke={1.6} />}
-                  rightSection={
-                    PageBadge ? (
-                      <Suspense fallback={null}>
-                        <PageBadge />
-                      </Suspense>
-                    ) : waiting > 0 ? (
-                      <Badge size="sm" color="orange" variant="filled" aria-label={`${waiting} waiting`} data-testid="nav-badge">
-                        {waiting}
-                      </Badge>
-                    ) : undefined
-                  }
-                  active={active}
-                />
-              );
-            })}
+            {items.map(({ p, to }) => (
+              <NavItem key={p.path} page={p} to={to} waiting={(counts?.waiting ?? []).filter((w) => w.link === to).reduce((n, w) => n + w.count, 0)} />
+            ))}
             <Divider mt="sm" />
           </div>
         );
       })}
       {view.partner && view.partner.member_status === 'active' && view.partner.partner_status === 'applied' && (
         <Text size="xs" c="dimmed" px="xs">
-          More partner pages appear once the operator approves your application.
+          <FormattedMessage id="shell.nav.applied" defaultMessage="More partner pages appear once the operator approves your application." />
         </Text>
       )}
       {!view.isOperator && !view.partner && view.tenants.length === 0 && (
         <Stack gap="xs" px="xs">
           <Text size="sm" c="dimmed">
-            You are not a member of any organization yet. Ask an administrator to invite you, or apply as a partner.
+            <FormattedMessage id="shell.nav.no_organization" defaultMessage="You are not a member of any organization yet. Ask an administrator to invite you, or apply as a partner." />
           </Text>
           <Button component={Link} to="/apply" variant="light" size="xs">
-            Apply as a partner
+            <FormattedMessage id="shell.nav.apply" defaultMessage="Apply as a partner" />
           </Button>
         </Stack>
       )}

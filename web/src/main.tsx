@@ -3,12 +3,16 @@ import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { Badge, MantineProvider, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { Badge, DirectionProvider, MantineProvider, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { useIntl } from 'react-intl';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { createQueryClient } from './query/query.ts';
 import { SessionProvider } from './session/SessionContext.tsx';
 import { App } from './App.tsx';
+import { I18nProvider } from './i18n/I18nProvider.tsx';
+import { directionOf, isLocale } from './i18n/locales.ts';
+import { common } from './i18n/common-messages.ts';
 
 /** WCAG 2 contrast ratio of two colours (1 to 21); AA asks 4.5:1 for body text. */
 function contrast(a: string, b: string): number {
@@ -23,7 +27,7 @@ function readableOnTint(c: MantineColorsTuple): string {
   return text;
 }
 
-const theme = createTheme({
+const baseTheme = {
   primaryColor: 'blue',
   // Mantine's default shade 6 of blue gives links and filled buttons 3.6:1 against white; shade 8 reads at AA.
   primaryShade: { light: 8, dark: 8 },
@@ -37,11 +41,6 @@ const theme = createTheme({
   // without sliding or fading (the browser tests ask for it too: they never act mid-animation).
   respectReducedMotion: true,
   components: {
-    // The × of a dialog or a side panel is a button, and a button needs a name for a screen reader
-    // (a panel that says what it closes, "Close the ticket", still names its own).
-    // (plain theme entries, not Modal.extend(): importing the components here would put them in the first download)
-    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
-    Drawer: { defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } },
     // A badge sizes to its words and wraps them when its column is narrow, instead of cutting them
     // off with an ellipsis ("WAITING ON C…").
     Badge: Badge.extend({
@@ -51,7 +50,39 @@ const theme = createTheme({
       },
     }),
   },
-});
+} satisfies Parameters<typeof createTheme>[0];
+
+/**
+ * The theme in the reader's language: the × of a dialog or a side panel is a button, and a button needs a
+ * name for a screen reader (a panel that says what it closes, "Close the ticket", still names its own).
+ * (plain theme entries, not Modal.extend(): importing the components here would put them in the first download)
+ */
+function themeIn(close: string) {
+  return createTheme({
+    ...baseTheme,
+    components: {
+      ...baseTheme.components,
+      Modal: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
+      Drawer: { defaultProps: { closeButtonProps: { 'aria-label': close } } },
+    },
+  });
+}
+
+/** Mantine inside the language: its direction and the words the theme gives components follow the reader's language. */
+function Themed() {
+  const intl = useIntl();
+  const lang = document.documentElement.lang;
+  return (
+    <DirectionProvider initialDirection={isLocale(lang) ? directionOf(lang) : 'ltr'} detectDirection={false}>
+      <MantineProvider theme={themeIn(intl.formatMessage(common.close))} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
+        <Notifications position="bottom-right" />
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </MantineProvider>
+    </DirectionProvider>
+  );
+}
 
 /**
  * The muted ("dimmed") grey and the text of tinted badges and alerts, raised to WCAG AA (4.5:1): Mantine's
@@ -74,15 +105,12 @@ const queryClient = createQueryClient();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light" cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="bottom-right" />
-      <QueryClientProvider client={queryClient}>
-        <SessionProvider>
-          <BrowserRouter>
-            <App />
-          </BrowserRouter>
-        </SessionProvider>
-      </QueryClientProvider>
-    </MantineProvider>
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider>
+        <I18nProvider>
+          <Themed />
+        </I18nProvider>
+      </SessionProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -86,11 +86,14 @@ export interface Portal {
 }
 
 /**
- * `opts.localhost`: serve the portal at http://localhost:PORT, with PUBLIC_URL saying so — what
+ * `opts.locale`: the browsers' language (default en-US). `opts.localhost`: serve the portal at http://localhost:PORT, with PUBLIC_URL saying so — what
  * WebAuthn needs (a passkey's relying party is a domain, never an IP address) and what e-mailed
  * links point to. `opts.crossOrigin`: pages on another origin call the app (see newPage).
  */
-export async function startPortal(config: Record<string, string> = {}, opts: { localhost?: boolean; crossOrigin?: boolean } = {}): Promise<Portal> {
+export async function startPortal(
+  config: Record<string, string> = {},
+  opts: { localhost?: boolean; crossOrigin?: boolean; /** the browser's language (navigator.languages, Accept-Language): a pseudo-locale such as en-XA in the language tests */ locale?: string } = {},
+): Promise<Portal> {
   await ensurePortalBuilt();
   // With REDIS_URL set, login and application rate limits are counted in Redis per client IP, and
   // every test app on this machine shares 127.0.0.1 and the same keys. The browser therefore stands
@@ -116,7 +119,7 @@ export async function startPortal(config: Record<string, string> = {}, opts: { l
       const ctx = await browser.newContext({
         baseURL: url,
         viewport: { width: 1280, height: 860 },
-        locale: 'en-US',
+        locale: opts.locale ?? 'en-US',
         timezoneId: 'UTC',
         // the portal then shows dialogs at once (no opening animation to click into: web/src/main.tsx)
         reducedMotion: 'reduce',
@@ -260,9 +263,10 @@ export async function reportFailedTest(testName: string): Promise<void> {
 /** Logs in through the login form and waits until the portal shows the user's home page. */
 export async function login(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  // by the fields' purpose, not their words: the same in every language the portal speaks
+  await page.locator('input[autocomplete="username"]').fill(email);
+  await page.locator('input[autocomplete="current-password"]').fill(password);
+  await page.locator('form button[type="submit"]').first().click();
   // "/" redirects to the user's home; wait for where they land.
   await page.waitForURL((u) => u.pathname !== '/login' && u.pathname !== '/');
   await page.getByTestId('user-menu').waitFor();
@@ -273,7 +277,7 @@ export async function login(page: Page, email: string, password: string): Promis
 
 export async function logout(page: Page): Promise<void> {
   await page.getByTestId('user-menu').click();
-  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  await page.getByTestId('log-out').click();
   await page.waitForURL((u) => u.pathname.startsWith('/login'));
 }
 

@@ -35,6 +35,7 @@ export const api = {
     logout: () => http.post<void>('/api/v1/auth/logout'),
     me: () => http.get<Me>('/api/v1/me', undefined, { quiet401: true }),
     updateMe: (name: string) => http.patch<Me>('/api/v1/me', { name }),
+    setLanguage: (locale: string | null) => http.patch<Me>('/api/v1/me', { locale }),
     changePassword: (current_password: string, new_password: string) => http.post<void>('/api/v1/me/password', { current_password, new_password }),
     listTokens: () => http.get<{ data: ApiTokenDto[] }>('/api/v1/me/api-tokens'),
     createToken: (name: string, expires_in_days: number | null) =>

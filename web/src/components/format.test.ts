@@ -32,7 +32,9 @@ describe('numbers, percentages and periods', () => {
   it.each([
     [() => formatNumber(12345, 'en-US'), '12,345'],
     [() => formatNumber(null), '—'],
-    [() => formatPct(99.456), '99.5\u00a0%'],
+    [() => formatPct(99.456, 'en'), '99.5%'],
+    [() => formatPct(99.456, 'fr'), '99,5\u00a0%'],
+    [() => formatPct(99.456, 'de'), '99,5\u00a0%'],
     [() => formatPct(null), '—'],
     [() => formatPeriod('2026-10', 'en-US'), 'Oct 2026'],
     [() => formatPeriod('not a period'), 'not a period'],
@@ -65,5 +67,15 @@ describe('inForce', () => {
     [null, null, false, 'no start date'],
   ])('%s → %s: %s', (start, end, want) => {
     expect(inForce(start, end, now)).toBe(want);
+  });
+});
+
+describe('in the reader’s language', () => {
+  it('money, dates and numbers as French and German readers write them', () => {
+    expect(formatMoney(123456, 'EUR', 'fr')).toBe('1\u202f234,56\u00a0€');
+    expect(formatMoney(123456, 'EUR', 'de')).toBe('1.234,56\u00a0€');
+    expect(formatMoney(123456, 'JPY', 'fr')).toBe('123\u202f456\u00a0JPY');
+    expect(formatNumber(1234567, 'de')).toBe('1.234.567');
+    expect(formatPeriod('2026-11', 'fr')).toBe('nov. 2026');
   });
 });

@@ -3,7 +3,18 @@
  * every page, and lists sort the same way (a missing figure goes last, whichever the direction).
  * Money arrives as integer minor units with its currency; `null` means "not known or not yours to
  * see" and reads as a dash, never as 0.
+ *
+ * Everything formats in the reader's language (i18n/I18nProvider.tsx sets it once the catalog is loaded):
+ * "1 234,56 €" and "28/11/2026" for a French reader, "€1,234.56" and "Nov 28, 2026" for an English one, in
+ * the browser's time zone.
  */
+
+let formatLocale: string | undefined;
+
+/** The language every formatter below uses when not given one (the portal's language). */
+export function setFormatLocale(locale: string | undefined): void {
+  formatLocale = locale;
+}
 
 function fractionDigits(currency: string): number {
   try {
@@ -14,7 +25,7 @@ function fractionDigits(currency: string): number {
 }
 
 /** 123456, 'EUR' → "€1,234.56": always the currency's own decimals (2 for EUR, 0 for JPY). */
-export function formatMoney(minor: number | null | undefined, currency: string | null | undefined, locale?: string): string {
+export function formatMoney(minor: number | null | undefined, currency: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (minor === null || minor === undefined || Number.isNaN(minor)) return '—';
   const cur = currency || 'USD';
   const digits = fractionDigits(cur);
@@ -26,14 +37,14 @@ export function formatMoney(minor: number | null | undefined, currency: string |
 }
 
 /** A major-unit amount (12.5 EUR, as a chart holds it) with the currency's decimals: "€12.50". */
-export function formatMajor(major: number | null | undefined, currency: string | null | undefined, locale?: string): string {
+export function formatMajor(major: number | null | undefined, currency: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (major === null || major === undefined || Number.isNaN(major)) return '—';
   const digits = fractionDigits(currency || 'USD');
   return formatMoney(Math.round(major * 10 ** digits), currency, locale);
 }
 
 /** A short money label for chart axes only ("€1.2K"); tables and totals use formatMoney. */
-export function formatMoneyShort(minor: number, currency: string, locale?: string): string {
+export function formatMoneyShort(minor: number, currency: string, locale: string | undefined = formatLocale): string {
   const digits = fractionDigits(currency);
   try {
     return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(minor / 10 ** digits);
@@ -43,18 +54,19 @@ export function formatMoneyShort(minor: number, currency: string, locale?: strin
 }
 
 /** 12345 → "12,345"; a missing count reads as a dash. */
-export function formatNumber(n: number | null | undefined, locale?: string): string {
+export function formatNumber(n: number | null | undefined, locale: string | undefined = formatLocale): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
   return n.toLocaleString(locale);
 }
 
-/** 99.456 → "99.5 %" (one decimal, a no-break space before the sign). */
-export function formatPct(p: number | null | undefined): string {
-  return p === null || p === undefined || Number.isNaN(p) ? '—' : `${p.toFixed(1)}\u00a0%`;
+/** 99.456 → "99.5%" in English, "99,5 %" in French (one decimal; the language's own sign and spacing). */
+export function formatPct(p: number | null | undefined, locale: string | undefined = formatLocale): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return '—';
+  return new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(p / 100);
 }
 
 /** "2026-10" → "Oct 2026" */
-export function formatPeriod(period: string, locale?: string): string {
+export function formatPeriod(period: string, locale: string | undefined = formatLocale): string {
   const m = /^(\d{4})-(\d{2})$/.exec(period);
   if (!m) return period;
   return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -89,16 +101,16 @@ export function inForce(startsAt: string | null | undefined, endsAt: string | nu
   return true;
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+export function formatDateTime(iso: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-export function formatDate(iso: string | null | undefined): string {
+export function formatDate(iso: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(locale, { dateStyle: 'medium' });
 }
 
 export function capabilityLabel(c: string): string {

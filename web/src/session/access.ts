@@ -3,6 +3,8 @@
  * the permissions /me lists for the platform role and for each membership's role — never by a role
  * name, so a role whose grants change needs no portal change. The server still decides every request.
  */
+import type { IntlShape, MessageDescriptor } from 'react-intl';
+import { defineMessages } from '../i18n/define.ts';
 import type { Me, PartnerMembershipDto, TenantMembershipDto } from '../api/index.ts';
 
 export interface SessionView {
@@ -64,14 +66,16 @@ export function allows(m: { permissions: string[] } | null | undefined, permissi
   return !!m?.permissions.includes(permission);
 }
 
-export const ROLE_LABELS: Record<string, string> = {
-  SUPER_ADMIN: 'Platform operator',
-  PARTNER_OWNER: 'Owner',
-  PARTNER_STAFF: 'Staff',
-  TENANT_ADMIN: 'Admin',
-  TENANT_USER: 'User',
-};
+const ROLE_LABELS: Record<string, MessageDescriptor> = defineMessages({
+  SUPER_ADMIN: { id: 'role.super_admin', defaultMessage: 'Platform operator' },
+  PARTNER_OWNER: { id: 'role.partner_owner', defaultMessage: 'Owner' },
+  PARTNER_STAFF: { id: 'role.partner_staff', defaultMessage: 'Staff' },
+  TENANT_ADMIN: { id: 'role.tenant_admin', defaultMessage: 'Admin' },
+  TENANT_USER: { id: 'role.tenant_user', defaultMessage: 'User' },
+});
 
-export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role;
+/** An organization role in the reader's words ("Admin", "Propriétaire"); an unknown role by its name. */
+export function roleLabel(intl: IntlShape, role: string): string {
+  const m = ROLE_LABELS[role];
+  return m ? intl.formatMessage(m) : role;
 }

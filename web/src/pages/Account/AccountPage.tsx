@@ -1,8 +1,9 @@
-/** Your account: invitations waiting for your answer, display name, password, personal API tokens (secret shown once). */
-import { DataTable } from '../../components/DataTable.tsx';
+/** Your account: invitations waiting for your answer, display name, language, password, personal API tokens (secret shown once). */
+import { DataTable, type Column } from '../../components/DataTable.tsx';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, NumberInput, Paper, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { FormattedMessage, useIntl, type IntlShape } from 'react-intl';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { api, type ApiTokenDto } from '../../api/index.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -15,21 +16,47 @@ import { required, useApiForm } from '../../query/form.ts';
 import { useMe, useSession } from '../../session/SessionContext.tsx';
 import { roleLabel } from '../../session/access.ts';
 import { authKeys } from '../../api/keys/auth.ts';
+import { defineMessages } from '../../i18n/define.ts';
+import { LANGUAGE_NAMES, type Language } from '../../i18n/locales.ts';
+
+const m = defineMessages({
+  title: { id: 'account.title', defaultMessage: 'Your account' },
+  roleAt: { id: 'account.role_at', defaultMessage: '{role} at {organization}' },
+  joined: { id: 'account.invitations.joined', defaultMessage: 'You joined as {role}.' },
+  declined: { id: 'account.invitations.declined', defaultMessage: 'Invitation declined.' },
+  nameSaved: { id: 'account.profile.saved', defaultMessage: 'Your name was saved.' },
+  nameRequired: { id: 'account.profile.name_required', defaultMessage: 'Enter the name others see for you.' },
+  passwordChanged: { id: 'account.password.changed', defaultMessage: 'Password changed. Your other sessions have been logged out.' },
+  currentRequired: { id: 'account.password.current_required', defaultMessage: 'Enter your current password.' },
+  newRequired: { id: 'account.password.new_required', defaultMessage: 'Choose a new password.' },
+  tooShort: { id: 'account.password.too_short', defaultMessage: 'Use at least 10 characters.' },
+  repeatRequired: { id: 'account.password.repeat_required', defaultMessage: 'Type the new password again.' },
+  differ: { id: 'account.password.differ', defaultMessage: 'The two passwords differ.' },
+  tokenPurpose: { id: 'account.tokens.name_required', defaultMessage: 'Say what the token is for.' },
+  tokenDays: { id: 'account.tokens.days_invalid', defaultMessage: 'Enter a number of days from 1 to 3650, or leave it empty.' },
+  tokenRevoked: { id: 'account.tokens.revoked', defaultMessage: 'Token revoked. It stops working at once.' },
+  never: { id: 'account.tokens.never', defaultMessage: 'never' },
+  languageSaved: { id: 'account.language.saved', defaultMessage: 'The portal now speaks {language}.' },
+  followOrganization: { id: 'account.language.follow_organization', defaultMessage: 'As my organization chose ({language})' },
+  followBrowser: { id: 'account.language.follow_browser', defaultMessage: 'As my browser asks ({language})' },
+});
 
 export function AccountPage() {
   const me = useMe();
+  const intl = useIntl();
   const memberships = [
-    ...(me.user.platform_role ? [`${roleLabel(me.user.platform_role)}`] : []),
-    ...(me.partner ? [`${roleLabel(me.partner.role)} at ${me.partner.name}`] : []),
-    ...me.tenants.map((t) => `${roleLabel(t.role)} at ${t.name}`),
+    ...(me.user.platform_role ? [roleLabel(intl, me.user.platform_role)] : []),
+    ...(me.partner ? [intl.formatMessage(m.roleAt, { role: roleLabel(intl, me.partner.role), organization: me.partner.name })] : []),
+    ...me.tenants.map((t) => intl.formatMessage(m.roleAt, { role: roleLabel(intl, t.role), organization: t.name })),
   ];
   return (
     <>
-      <PageHeader title="Your account" description={`${me.user.email}${memberships.length ? ' · ' + memberships.join(' · ') : ''}`} />
+      <PageHeader title={intl.formatMessage(m.title)} description={[me.user.email, ...memberships].join(' · ')} />
       <Stack gap="lg" maw={960}>
         <MyInvitationsCard />
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
           <ProfileCard />
+          <LanguageCard />
           <PasswordCard />
         </SimpleGrid>
         <ApiTokensCard />
@@ -42,36 +69,51 @@ export function AccountPage() {
 function MyInvitationsCard() {
   const { refresh } = useSession();
   const navigate = useNavigate();
+  const intl = useIntl();
   const invitations = useApiQuery(authKeys.myInvitations, () => api.auth.myInvitations());
   const accept = useApiMutation((id: string) => api.auth.acceptMyInvitation(id), {
-    success: (r) => `You joined as ${roleLabel(r.role)}.`,
+    success: (r) => intl.formatMessage(m.joined, { role: roleLabel(intl, r.role) }),
     onDone: async (r) => {
       await refresh();
       navigate(r.scope_type === 'tenant' ? `/tenant/${r.scope_id}` : '/partner');
     },
   });
-  const decline = useApiMutation((id: string) => api.auth.declineMyInvitation(id), { success: 'Invitation declined.', onDone: () => invitations.reload() });
+  const decline = useApiMutation((id: string) => api.auth.declineMyInvitation(id), { success: intl.formatMessage(m.declined), onDone: () => invitations.reload() });
   const rows = invitations.data?.data ?? [];
   if (rows.length === 0) return null;
   return (
     <Paper withBorder p="lg" radius="md" data-testid="my-invitations">
       <Stack>
-        <Title order={4}>Invitations</Title>
-        <ErrorAlert error={accept.error ?? decline.error} title="Could not answer the invitation" />
+        <Title order={4}>
+          <FormattedMessage id="account.invitations.title" defaultMessage="Invitations" />
+        </Title>
+        <ErrorAlert error={accept.error ?? decline.error} title={intl.formatMessage({ id: 'account.invitations.failed', defaultMessage: 'Could not answer the invitation' })} />
         {rows.map((i) => (
           <Group key={i.id} justify="space-between" data-invitation={i.id}>
             <Text size="sm">
-              Join the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>{' '}
-              <Text span c="dimmed" size="xs">
-                (until {formatDateTime(i.expires_at)})
-              </Text>
+              <FormattedMessage
+                id="account.invitations.join"
+                defaultMessage="Join the {kind, select, tenant {customer} other {partner}} <b>{organization}</b> as <b>{role}</b> <until>(until {date})</until>"
+                values={{
+                  kind: i.scope_type,
+                  organization: i.scope_name,
+                  role: roleLabel(intl, i.role),
+                  date: formatDateTime(i.expires_at),
+                  b: (chunks) => <b>{chunks}</b>,
+                  until: (chunks) => (
+                    <Text span c="dimmed" size="xs">
+                      {chunks}
+                    </Text>
+                  ),
+                }}
+              />
             </Text>
             <Group gap="xs">
               <Button size="xs" onClick={() => void accept.run(i.id)} loading={accept.busy}>
-                Accept
+                <FormattedMessage id="account.invitations.accept" defaultMessage="Accept" />
               </Button>
               <Button size="xs" variant="default" onClick={() => void decline.run(i.id)} loading={decline.busy}>
-                Decline
+                <FormattedMessage id="account.invitations.decline" defaultMessage="Decline" />
               </Button>
             </Group>
           </Group>
@@ -83,9 +125,10 @@ function MyInvitationsCard() {
 
 function ProfileCard() {
   const me = useMe();
+  const intl = useIntl();
   const { refresh } = useSession();
-  const save = useApiMutation((name: string) => api.auth.updateMe(name.trim()), { success: 'Your name was saved.', onDone: () => void refresh() });
-  const form = useApiForm({ initialValues: { name: me.user.name }, validate: { name: (v: string) => required(v, 'Enter the name others see for you.') } }, save);
+  const save = useApiMutation((name: string) => api.auth.updateMe(name.trim()), { success: intl.formatMessage(m.nameSaved), onDone: () => void refresh() });
+  const form = useApiForm({ initialValues: { name: me.user.name }, validate: { name: (v: string) => required(v, intl.formatMessage(m.nameRequired)) } }, save);
   // biome-ignore lint/correctness/useExhaustiveDependencies: when the saved name changes
   useEffect(() => {
     form.setValues({ name: me.user.name });
@@ -96,13 +139,20 @@ function ProfileCard() {
     <Paper withBorder p="lg" radius="md">
       <form noValidate onSubmit={form.submit((v) => save.run(v.name))}>
         <Stack>
-          <Title order={4}>Profile</Title>
-          <TextInput label="Email" value={me.user.email} readOnly description="Your login; it cannot be changed here." />
-          <TextInput label="Display name" withAsterisk {...form.getInputProps('name')} />
+          <Title order={4}>
+            <FormattedMessage id="account.profile.title" defaultMessage="Profile" />
+          </Title>
+          <TextInput
+            label={intl.formatMessage({ id: 'account.profile.email', defaultMessage: 'Email' })}
+            value={me.user.email}
+            readOnly
+            description={intl.formatMessage({ id: 'account.profile.email_help', defaultMessage: 'Your login; it cannot be changed here.' })}
+          />
+          <TextInput label={intl.formatMessage({ id: 'account.profile.display_name', defaultMessage: 'Display name' })} withAsterisk {...form.getInputProps('name')} />
           <ErrorAlert error={save.error} />
           <Group justify="flex-end">
             <Button type="submit" loading={save.busy} disabled={name.trim() === me.user.name}>
-              Save name
+              <FormattedMessage id="account.profile.save" defaultMessage="Save name" />
             </Button>
           </Group>
         </Stack>
@@ -111,18 +161,61 @@ function ProfileCard() {
   );
 }
 
+/**
+ * The language the portal, the sign-in and consent pages, e-mails and notices use for you: one you choose, or
+ * your organization's (when it set one), else your browser's.
+ */
+function LanguageCard() {
+  const me = useMe();
+  const intl = useIntl();
+  const { refresh } = useSession();
+  const FOLLOW = 'follow';
+  const save = useApiMutation((locale: string | null) => api.auth.setLanguage(locale), {
+    success: (r) => intl.formatMessage(m.languageSaved, { language: LANGUAGE_NAMES[r.locale.current as Language] ?? r.locale.current }),
+    onDone: () => void refresh(),
+  });
+  const org = me.locale.organization as Language | null;
+  const followLabel = org
+    ? intl.formatMessage(m.followOrganization, { language: LANGUAGE_NAMES[org] ?? org })
+    : intl.formatMessage(m.followBrowser, { language: LANGUAGE_NAMES[me.locale.current as Language] ?? me.locale.current });
+  return (
+    <Paper withBorder p="lg" radius="md" data-testid="language-card">
+      <Stack>
+        <Title order={4}>
+          <FormattedMessage id="account.language.title" defaultMessage="Language" />
+        </Title>
+        <Select
+          label={intl.formatMessage({ id: 'account.language.label', defaultMessage: 'Language of the portal and of what is sent to you' })}
+          description={intl.formatMessage({
+            id: 'account.language.help',
+            defaultMessage: 'Pages, e-mails, notices and PDF statements use it, and write amounts and dates as it does.',
+          })}
+          data={[{ value: FOLLOW, label: followLabel }, ...me.locale.available.map((l) => ({ value: l, label: LANGUAGE_NAMES[l as Language] ?? l }))]}
+          value={me.locale.chosen ?? FOLLOW}
+          allowDeselect={false}
+          disabled={save.busy}
+          onChange={(v) => v && void save.run(v === FOLLOW ? null : v)}
+          data-testid="language-select"
+        />
+        <ErrorAlert error={save.error} />
+      </Stack>
+    </Paper>
+  );
+}
+
 function PasswordCard() {
+  const intl = useIntl();
   const change = useApiMutation((current: string, next: string) => api.auth.changePassword(current, next), {
-    success: 'Password changed. Your other sessions have been logged out.',
+    success: intl.formatMessage(m.passwordChanged),
     onDone: () => form.reset(),
   });
   const form = useApiForm(
     {
       initialValues: { current_password: '', new_password: '', repeat: '' },
       validate: {
-        current_password: (v: string) => required(v, 'Enter your current password.'),
-        new_password: (v: string) => required(v, 'Choose a new password.') ?? (v.length < 10 ? 'Use at least 10 characters.' : undefined),
-        repeat: (v: string, all) => required(v, 'Type the new password again.') ?? (v !== all.new_password ? 'The two passwords differ.' : undefined),
+        current_password: (v: string) => required(v, intl.formatMessage(m.currentRequired)),
+        new_password: (v: string) => required(v, intl.formatMessage(m.newRequired)) ?? (v.length < 10 ? intl.formatMessage(m.tooShort) : undefined),
+        repeat: (v: string, all) => required(v, intl.formatMessage(m.repeatRequired)) ?? (v !== all.new_password ? intl.formatMessage(m.differ) : undefined),
       },
     },
     change,
@@ -137,20 +230,32 @@ function PasswordCard() {
     <Paper withBorder p="lg" radius="md">
       <form noValidate onSubmit={form.submit((v) => change.run(v.current_password, v.new_password))}>
         <Stack>
-          <Title order={4}>Password</Title>
-          <PasswordInput label="Current password" autoComplete="current-password" withAsterisk {...form.getInputProps('current_password')} />
+          <Title order={4}>
+            <FormattedMessage id="account.password.title" defaultMessage="Password" />
+          </Title>
           <PasswordInput
-            label="New password"
-            description="At least 10 characters. Changing it logs out your other sessions."
+            label={intl.formatMessage({ id: 'account.password.current', defaultMessage: 'Current password' })}
+            autoComplete="current-password"
+            withAsterisk
+            {...form.getInputProps('current_password')}
+          />
+          <PasswordInput
+            label={intl.formatMessage({ id: 'account.password.new', defaultMessage: 'New password' })}
+            description={intl.formatMessage({ id: 'account.password.new_help', defaultMessage: 'At least 10 characters. Changing it logs out your other sessions.' })}
             autoComplete="new-password"
             withAsterisk
             {...form.getInputProps('new_password')}
           />
-          <PasswordInput label="Repeat the new password" autoComplete="new-password" withAsterisk {...form.getInputProps('repeat')} />
-          <ErrorAlert error={change.error} title="The password was not changed" />
+          <PasswordInput
+            label={intl.formatMessage({ id: 'account.password.repeat', defaultMessage: 'Repeat the new password' })}
+            autoComplete="new-password"
+            withAsterisk
+            {...form.getInputProps('repeat')}
+          />
+          <ErrorAlert error={change.error} title={intl.formatMessage({ id: 'account.password.failed', defaultMessage: 'The password was not changed' })} />
           <Group justify="flex-end">
             <Button type="submit" loading={change.busy}>
-              Change password
+              <FormattedMessage id="account.password.change" defaultMessage="Change password" />
             </Button>
           </Group>
         </Stack>
@@ -160,6 +265,7 @@ function PasswordCard() {
 }
 
 function ApiTokensCard() {
+  const intl = useIntl();
   const tokens = useApiQuery(authKeys.tokens, () => api.auth.listTokens());
   const [createOpen, setCreateOpen] = useState(false);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
@@ -176,15 +282,15 @@ function ApiTokensCard() {
     {
       initialValues: { name: '', expires_in_days: 90 },
       validate: {
-        name: (v) => required(v, 'Say what the token is for.'),
-        expires_in_days: (v) => (v === '' || (typeof v === 'number' && v >= 1 && v <= 3650) ? undefined : 'Enter a number of days from 1 to 3650, or leave it empty.'),
+        name: (v) => required(v, intl.formatMessage(m.tokenPurpose)),
+        expires_in_days: (v) => (v === '' || (typeof v === 'number' && v >= 1 && v <= 3650) ? undefined : intl.formatMessage(m.tokenDays)),
       },
     },
     create,
     { resetWhen: createOpen },
   );
   const revoke = useApiMutation((id: string) => api.auth.revokeToken(id), {
-    success: 'Token revoked. It stops working at once.',
+    success: intl.formatMessage(m.tokenRevoked),
     onDone: () => {
       setRevoking(null);
       tokens.reload();
@@ -197,13 +303,18 @@ function ApiTokensCard() {
       <Stack>
         <Group justify="space-between">
           <div>
-            <Title order={4}>Personal API tokens</Title>
+            <Title order={4}>
+              <FormattedMessage id="account.tokens.title" defaultMessage="Personal API tokens" />
+            </Title>
             <Text size="sm" c="dimmed">
-              For scripts and tools that work on your behalf: paste the token where the tool asks for an API token. It acts as you, with your roles, so keep it as secret as a password.
+              <FormattedMessage
+                id="account.tokens.intro"
+                defaultMessage="For scripts and tools that work on your behalf: paste the token where the tool asks for an API token. It acts as you, with your roles, so keep it as secret as a password."
+              />
             </Text>
           </div>
           <Button leftSection={<IconPlus size={16} />} onClick={() => setCreateOpen(true)}>
-            New token
+            <FormattedMessage id="account.tokens.new" defaultMessage="New token" />
           </Button>
         </Group>
         <ErrorAlert error={tokens.error} />
@@ -212,70 +323,53 @@ function ApiTokensCard() {
           records={rows}
           rowKey={(t) => t.id}
           verticalSpacing="xs"
-          empty="You have no API tokens."
+          empty={intl.formatMessage({ id: 'account.tokens.empty', defaultMessage: 'You have no API tokens.' })}
           loading={tokens.loading}
-          columns={[
-            { key: 'name', title: 'Name', mobile: 'title', render: (t) => t.name },
-            {
-              key: 'prefix',
-              title: 'Prefix',
-              render: (t) => (
-                <>
-                  <code>{t.token_prefix}…</code>
-                </>
-              ),
-            },
-            { key: 'created', title: 'Created', render: (t) => formatDateTime(t.created_at) },
-            { key: 'last_used', title: 'Last used', render: (t) => (t.last_used_at ? formatDateTime(t.last_used_at) : 'never') },
-            { key: 'expires', title: 'Expires', render: (t) => (t.expires_at ? formatDateTime(t.expires_at) : 'never') },
-            {
-              key: 'actions',
-              title: '',
-              label: 'Actions',
-              mobile: 'footer',
-              align: 'right',
-              render: (t) => (
-                <>
-                  {t.revoked_at ? (
-                    <Badge color="gray" variant="light">
-                      revoked
-                    </Badge>
-                  ) : (
-                    <Button size="xs" variant="subtle" color="red" onClick={() => { revoke.reset(); setRevoking(t); }}>
-                      Revoke
-                    </Button>
-                  )}
-                </>
-              ),
-            },
-          ]}
+          columns={tokenColumns(intl, (t) => {
+            revoke.reset();
+            setRevoking(t);
+          })}
         />
       </Stack>
 
-      <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title="New personal API token">
+      <Modal opened={createOpen} onClose={() => setCreateOpen(false)} title={intl.formatMessage({ id: 'account.tokens.new_title', defaultMessage: 'New personal API token' })}>
         <form noValidate onSubmit={form.submit((v) => create.run(v))}>
           <Stack>
-            <TextInput label="Name" description="What the token is for, e.g. “billing export script”." withAsterisk {...form.getInputProps('name')} data-autofocus />
-            <NumberInput label="Expires after (days)" description="Leave empty for a token that never expires." min={1} max={3650} {...form.getInputProps('expires_in_days')} />
+            <TextInput
+              label={intl.formatMessage({ id: 'account.tokens.name', defaultMessage: 'Name' })}
+              description={intl.formatMessage({ id: 'account.tokens.name_help', defaultMessage: 'What the token is for, e.g. “billing export script”.' })}
+              withAsterisk
+              {...form.getInputProps('name')}
+              data-autofocus
+            />
+            <NumberInput
+              label={intl.formatMessage({ id: 'account.tokens.expires_after', defaultMessage: 'Expires after (days)' })}
+              description={intl.formatMessage({ id: 'account.tokens.expires_help', defaultMessage: 'Leave empty for a token that never expires.' })}
+              min={1}
+              max={3650}
+              {...form.getInputProps('expires_in_days')}
+            />
             <ErrorAlert error={create.error} />
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setCreateOpen(false)}>
-                Cancel
+                <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
               </Button>
               <Button type="submit" loading={create.busy} leftSection={<IconKey size={16} />}>
-                Create token
+                <FormattedMessage id="account.tokens.create" defaultMessage="Create token" />
               </Button>
             </Group>
           </Stack>
         </form>
       </Modal>
 
-      <Modal opened={!!secret} onClose={() => setSecret(null)} title="Your new API token" size="lg" closeOnClickOutside={false}>
+      <Modal opened={!!secret} onClose={() => setSecret(null)} title={intl.formatMessage({ id: 'account.tokens.secret_title', defaultMessage: 'Your new API token' })} size="lg" closeOnClickOutside={false}>
         {secret && (
           <Stack>
             <OneTimeSecret label={secret.name} value={secret.token} />
             <Group justify="flex-end">
-              <Button onClick={() => setSecret(null)}>I have copied it</Button>
+              <Button onClick={() => setSecret(null)}>
+                <FormattedMessage id="account.tokens.copied" defaultMessage="I have copied it" />
+              </Button>
             </Group>
           </Stack>
         )}
@@ -283,9 +377,15 @@ function ApiTokensCard() {
 
       <ReasonModal
         opened={!!revoking}
-        title="Revoke this token?"
-        message={<>Anything using “{revoking?.name}” stops working on its next request. This cannot be undone.</>}
-        confirmLabel="Revoke token"
+        title={intl.formatMessage({ id: 'account.tokens.revoke_title', defaultMessage: 'Revoke this token?' })}
+        message={
+          <FormattedMessage
+            id="account.tokens.revoke_message"
+            defaultMessage="Anything using “{name}” stops working on its next request. This cannot be undone."
+            values={{ name: revoking?.name }}
+          />
+        }
+        confirmLabel={intl.formatMessage({ id: 'account.tokens.revoke_confirm', defaultMessage: 'Revoke token' })}
         color="red"
         reason="none"
         busy={revoke.busy}
@@ -295,4 +395,47 @@ function ApiTokensCard() {
       />
     </Paper>
   );
+}
+
+/** The token table's columns; `onRevoke` asks before revoking. */
+function tokenColumns(intl: IntlShape, onRevoke: (t: ApiTokenDto) => void): Column<ApiTokenDto>[] {
+  return [
+            { key: 'name', title: intl.formatMessage({ id: 'account.tokens.name', defaultMessage: 'Name' }), mobile: 'title', render: (t) => t.name },
+            {
+              key: 'prefix',
+              title: intl.formatMessage({ id: 'account.tokens.prefix', defaultMessage: 'Prefix' }),
+              render: (t) => (
+                <>
+                  <code>{t.token_prefix}…</code>
+                </>
+              ),
+            },
+            { key: 'created', title: intl.formatMessage({ id: 'account.tokens.created', defaultMessage: 'Created' }), render: (t) => formatDateTime(t.created_at) },
+            {
+              key: 'last_used',
+              title: intl.formatMessage({ id: 'account.tokens.last_used', defaultMessage: 'Last used' }),
+              render: (t) => (t.last_used_at ? formatDateTime(t.last_used_at) : intl.formatMessage(m.never)),
+            },
+            { key: 'expires', title: intl.formatMessage({ id: 'account.tokens.expires', defaultMessage: 'Expires' }), render: (t) => (t.expires_at ? formatDateTime(t.expires_at) : intl.formatMessage(m.never)) },
+            {
+              key: 'actions',
+              title: '',
+              label: intl.formatMessage({ id: 'account.tokens.actions', defaultMessage: 'Actions' }),
+              mobile: 'footer',
+              align: 'right',
+              render: (t) => (
+                <>
+                  {t.revoked_at ? (
+                    <Badge color="gray" variant="light">
+                      <FormattedMessage id="account.tokens.revoked_badge" defaultMessage="revoked" />
+                    </Badge>
+                  ) : (
+                    <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(t)}>
+                      <FormattedMessage id="account.tokens.revoke" defaultMessage="Revoke" />
+                    </Button>
+                  )}
+                </>
+              ),
+            },
+  ];
 }

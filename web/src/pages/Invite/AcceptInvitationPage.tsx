@@ -5,6 +5,7 @@
  *    password of an existing account;
  *  - logged in as the invited email: accept or decline.
  */
+import { useIntl } from 'react-intl';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Anchor, Button, Divider, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { api, ApiError, type InvitationDto } from '../../api/index.ts';
@@ -20,6 +21,7 @@ import { authKeys } from '../../api/keys/auth.ts';
 const homeOf = (scopeType: string, scopeId: string) => (scopeType === 'tenant' ? `/tenant/${scopeId}` : '/partner');
 
 export function AcceptInvitationPage() {
+  const intl = useIntl();
   const { token = '' } = useParams();
   const session = useSession();
   const inv = useApiQuery(authKeys.invitation(token), () => api.auth.invitation(token));
@@ -51,7 +53,7 @@ export function AcceptInvitationPage() {
       title={`Join ${i.scope_name}`}
       subtitle={
         <>
-          You have been invited to the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(i.role)}</b>.
+          You have been invited to the {i.scope_type} <b>{i.scope_name}</b> as <b>{roleLabel(intl, i.role)}</b>.
         </>
       }
     >

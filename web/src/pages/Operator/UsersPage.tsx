@@ -1,4 +1,5 @@
 /** Operator: every user account — search, disable (ends sessions and API tokens at once) and re-enable. */
+import { useIntl } from 'react-intl';
 import { useState } from 'react';
 import { Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -17,6 +18,7 @@ import { security } from '../../api/security.ts';
 import { userKeys } from '../../api/keys/users.ts';
 
 export function UsersPage() {
+  const intl = useIntl();
   const me = useMe();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | null>(null);
@@ -77,7 +79,7 @@ export function UsersPage() {
                   {u.name}
                   {u.platform_role && (
                     <Badge size="xs" variant="light" color="grape">
-                      {roleLabel(u.platform_role)}
+                      {roleLabel(intl, u.platform_role)}
                     </Badge>
                   )}
                 </Group>

@@ -4,6 +4,7 @@
  * referral partner's funnel and next payout, an MSP's way to its dashboard — and its profile
  * (editable by owners).
  */
+import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { Alert, Anchor, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { IconHourglass, IconAlertTriangle } from '@tabler/icons-react';
@@ -29,6 +30,7 @@ const INACTIVE_TEXT: Record<string, string> = {
 };
 
 export function PartnerHomePage() {
+  const intl = useIntl();
   const m = useView().partner!;
   // Members may read their own partner while it is active, or while its application is under review.
   const readable = m.partner_status === 'active' || m.partner_status === 'applied';
@@ -48,7 +50,7 @@ export function PartnerHomePage() {
       <PageHeader
         title={m.name}
         badge={<StatusBadge status={p?.status ?? m.partner_status} />}
-        description={`You are ${isOwner ? 'an owner' : 'a staff member'} of this partner organization (${roleLabel(m.role)}).`}
+        description={`You are ${isOwner ? 'an owner' : 'a staff member'} of this partner organization (${roleLabel(intl, m.role)}).`}
       />
       <Stack gap="lg" maw={1100}>
         {m.partner_status === 'applied' && (

@@ -4,6 +4,7 @@
  * unread notifications), what partners did lately, invoiced per month — each part only when the
  * person's role reads it — and who the tenant is, with where to go next.
  */
+import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 import { Anchor, Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { api } from '../../api/index.ts';
@@ -22,6 +23,7 @@ import { WaitingForYou } from './WaitingForYou.tsx';
 import { tenantKeys } from '../../api/keys/tenants.ts';
 
 export function TenantHomePage() {
+  const intl = useIntl();
   const view = useView();
   const m = view.tenant!;
   const tenant = useApiQuery(tenantKeys.detail(m.tenant_id), () => api.tenants.get(m.tenant_id));
@@ -60,7 +62,7 @@ export function TenantHomePage() {
                 {m.name}
               </Title>
               <Group gap="xs">
-                <Badge variant="light">Your role: {roleLabel(m.role)}</Badge>
+                <Badge variant="light">Your role: {roleLabel(intl, m.role)}</Badge>
                 {tenant.data && (
                   <Badge variant="outline" color="gray">
                     {tenant.data.tier} tier
