@@ -81,7 +81,7 @@ export async function extractEnglish(s: Surface): Promise<Extracted> {
       onMsgError: (file, err) => problems.push(`${path.relative(ROOT, file)}: ${err.message}`),
     }),
   ) as Record<string, { defaultMessage?: string; file?: string }>;
-  const catalog: Catalog = {};
+  const catalog: Catalog = s.name === 'server' ? await errorTitles() : {};
   for (const [id, d] of Object.entries(raw)) {
     const where = d.file ? path.relative(ROOT, d.file) : '?';
     if (!ID_PATTERN.test(id)) problems.push(`${where}: "${id}" is not an id by meaning (words joined by dots, e.g. "account.language.label")`);
@@ -89,6 +89,18 @@ export async function extractEnglish(s: Surface): Promise<Extracted> {
     else catalog[id] = d.defaultMessage;
   }
   return { catalog, problems };
+}
+
+/**
+ * The title of every error code a module declares, as the message `error.<code>`: a problem's `title` is meant for
+ * people and is written in the reader's language (platform/errors/problem.ts). ICU's special characters are quoted.
+ */
+async function errorTitles(): Promise<Catalog> {
+  await import('../src/app/build-app.ts'); // registers every module's codes
+  const { declaredErrorCodes } = await import('../src/platform/errors/app-error.ts');
+  const out: Catalog = {};
+  for (const [code, spec] of declaredErrorCodes()) out[`error.${code}`] = spec.title.replace(/[{}<>#]/g, (c) => `'${c}'`);
+  return out;
 }
 
 /** The literal characters of a message (what a reader sees of it, placeholders left out). */

@@ -4,6 +4,22 @@
  */
 import type { FieldError } from './app-error.ts';
 import { AppError, titleFor } from './app-error.ts';
+import { intlFor } from '../i18n/intl.ts';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales.ts';
+
+/**
+ * The problem's `title` in the reader's language: the title a module declared for the code is the English
+ * text of the message `error.<code>` (`npm run i18n` puts every declared code's title in the server catalog).
+ */
+export function localizedTitle(code: string, status: number, locale: Locale = DEFAULT_LOCALE): string {
+  const title = titleFor(code, status);
+  if (locale === DEFAULT_LOCALE) return title;
+  const intl = intlFor(locale);
+  const id = `error.${code}`;
+  // built from the code, not written here: the catalog script lists these ids from the declared codes
+  const message = { id, defaultMessage: title };
+  return id in intl.messages ? intl.formatMessage(message) : title;
+}
 
 export interface Problem {
   type: string;
@@ -20,10 +36,10 @@ export interface Problem {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://partnergate.dev/problems/';
 
-export function problemFrom(err: AppError, requestId: string, instance?: string): Problem {
+export function problemFrom(err: AppError, requestId: string, instance?: string, locale?: Locale): Problem {
   const p: Problem = {
     type: TYPE_BASE + err.code.replace(/_/g, '-'),
-    title: titleFor(err.code, err.status),
+    title: localizedTitle(err.code, err.status, locale),
     status: err.status,
     detail: err.detail,
     code: err.code,

@@ -2,6 +2,7 @@
  * The one error handler: everything leaves as RFC 9457 problem+json with a stable code.
  * Unknown errors are logged with their stack and answered with a fixed internal_error.
  */
+import { negotiateLocale } from '../i18n/locales.ts';
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../errors/app-error.ts';
@@ -78,7 +79,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, appErr
   return reply
     .code(appErr.status)
     .type(PROBLEM_CONTENT_TYPE)
-    .send(problemFrom(appErr, String(request.id)));
+    .send(problemFrom(appErr, String(request.id), undefined, negotiateLocale({ acceptLanguage: request.headers['accept-language'] })));
 }
 
 /**

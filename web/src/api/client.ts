@@ -13,6 +13,16 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 let csrfToken: string | null = null;
 const unauthorizedListeners = new Set<(err: ApiError) => void>();
 
+let language: string | null = null;
+
+/**
+ * The portal's language, sent as Accept-Language so what the server writes for a person (a problem's title, a
+ * notice's words) is in the language the portal speaks — the person's choice may differ from their browser's.
+ */
+export function setRequestLanguage(locale: string | null): void {
+  language = locale;
+}
+
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
@@ -48,6 +58,7 @@ export interface RequestOptions {
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { ...opts.headers, accept: 'application/json' };
+  if (language) headers['accept-language'] = language;
   const mutation = method !== 'GET' && method !== 'HEAD';
   if (mutation && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: string | undefined;
@@ -84,6 +95,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 /** A file the server answers (an export): the body as a Blob, with the name from Content-Disposition; JSON answers (a job) as `json`. */
 export async function requestFile(method: string, path: string, body?: unknown): Promise<{ file: Blob; filename: string } | { json: unknown; status: number }> {
   const headers: Record<string, string> = {};
+  if (language) headers['accept-language'] = language;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;

@@ -25,7 +25,7 @@ import type {
 } from './types.ts';
 
 export * from './types.ts';
-export { ApiError, onUnauthorized, setCsrfToken } from './client.ts';
+export { ApiError, onUnauthorized, setCsrfToken, setRequestLanguage } from './client.ts';
 
 const enc = encodeURIComponent;
 

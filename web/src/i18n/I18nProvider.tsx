@@ -8,6 +8,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { IntlProvider } from 'react-intl';
 import { setFormatLocale } from '../components/format.ts';
+import { setRequestLanguage } from '../api/index.ts';
 import { useSession } from '../session/SessionContext.tsx';
 import { browserLocale, directionOf, formattingLocale, isLocale, type Locale } from './locales.ts';
 
@@ -32,6 +33,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       document.documentElement.lang = wanted;
       document.documentElement.dir = directionOf(wanted);
       setFormatLocale(formattingLocale(wanted));
+      setRequestLanguage(wanted);
       setLoaded({ locale: wanted, messages });
     };
     // a catalog that cannot load (an old tab after a release): the English source texts in the code
