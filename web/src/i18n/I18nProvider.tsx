@@ -6,18 +6,25 @@
  * the layout. The formatters of ../components/format.ts format in the same language.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { IntlProvider } from 'react-intl';
+import { IntlProvider, type MessageFormatElement } from 'react-intl';
 import { setFormatLocale } from '../components/format.ts';
 import { setRequestLanguage } from '../api/index.ts';
 import { useSession } from '../session/SessionContext.tsx';
 import { browserLocale, directionOf, formattingLocale, isLocale, type Locale } from './locales.ts';
 
-type Catalog = Record<string, string>;
-const catalogs = import.meta.glob<Catalog>('./messages/*.json', { import: 'default' });
+/** id → the message's syntax tree (the build parses the catalogs: web/vite.config.ts) */
+type Catalog = Record<string, MessageFormatElement[]>;
+/** Each catalog on its own, parsed at build time (web/vite.config.ts: `virtual:messages/<locale>`). */
+const catalogs: Record<Locale, () => Promise<{ default: Catalog }>> = {
+  en: () => import('virtual:messages/en'),
+  fr: () => import('virtual:messages/fr'),
+  de: () => import('virtual:messages/de'),
+  'en-XA': () => import('virtual:messages/en-XA'),
+  'en-XB': () => import('virtual:messages/en-XB'),
+};
 
 async function loadCatalog(locale: Locale): Promise<Catalog> {
-  const load = catalogs[`./messages/${locale}.json`];
-  return load ? load() : {};
+  return (await catalogs[locale]()).default;
 }
 
 export function I18nProvider({ children }: { children: ReactNode }) {
