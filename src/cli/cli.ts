@@ -1,7 +1,7 @@
 /**
  * partnergate <command>
  *   serve [--demo]                        run the service (migrates first)
- *   migrate                               apply the migration set
+ *   migrate [--phase P] | migrate status  apply the migration set (by phase), or say where it stands
  *   admin create --email E --password P   bootstrap a SUPER_ADMIN (idempotent on email)
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
@@ -22,6 +22,8 @@ import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
 import { passwordProblem } from '../modules/identity/password-policy.ts';
 import { installProcessGuard } from '../platform/process-guard.ts';
+import { migrationStatus, newerReleaseProblem, pendingByPhase, PHASES_TO_APPLY, type PhaseToApply } from '../platform/db/migrate.ts';
+import type { Db } from '../platform/db/database.ts';
 import { jsonLogs } from '../platform/observability/logging.ts';
 
 /**
@@ -87,6 +89,7 @@ const OPTIONS = {
   source: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  phase: { type: 'string' },
 } as const;
 
 /** The flags the command line takes, as a user types them. */
@@ -176,7 +179,7 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
     case 'serve':
       return serve(config);
     case 'migrate':
-      return migrate(io, config);
+      return migrate(io, config, sub, values);
     case 'db':
       return dbCheck(io, config, sub);
     case 'admin':
@@ -195,17 +198,39 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
   }
 }
 
-/** partnergate migrate */
-async function migrate(io: CliIo, config: Config): Promise<number> {
+/** partnergate migrate [--phase expand|contract|all] | migrate status */
+async function migrate(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  const phase = (values.phase ?? 'auto') as PhaseToApply;
+  if ((sub !== undefined && sub !== 'status') || !PHASES_TO_APPLY.includes(phase) || (sub === 'status' && values.phase)) {
+    io.err.write('usage: partnergate migrate [--phase expand|contract|all] | partnergate migrate status\n');
+    return 2;
+  }
   // A command that only migrates makes up no installation secret (serve and seed do).
   const rt = await openRuntime(config, { migrate: false, createSecret: false });
   try {
-    const r = await migrateAsOwner(rt.config, rt.db);
-    io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+    if (sub === 'status') return await migrateStatus(io, rt.db);
+    const r = await migrateAsOwner(rt.config, rt.db, phase);
+    io.out.write(`${r.applied.length ? `applied: ${r.applied.join(', ')}` : 'database is up to date'}\n${r.phase === 'all' ? '' : `phase: ${r.phase}\n`}`);
+    if (r.contractPending.length) {
+      io.out.write(`waiting for the contract step: ${r.contractPending.join(', ')} — run \`partnergate migrate --phase contract\` once every instance runs this release\n`);
+    }
   } finally {
     await rt.db.close();
   }
   return 0;
+}
+
+/** partnergate migrate status: this release's migrations against the database's, by phase. */
+async function migrateStatus(io: CliIo, db: Db): Promise<number> {
+  const s = await migrationStatus(db);
+  const pending = pendingByPhase(s);
+  io.out.write(`applied: ${s.applied.length} of this release's ${s.applied.length + s.pending.length} migrations\n`);
+  io.out.write(`pending expand: ${pending.expand.join(', ') || 'none'}\n`);
+  io.out.write(`pending contract: ${pending.contract.join(', ') || 'none'}\n`);
+  if (s.newer.length) io.out.write(`applied by a newer release: ${s.newer.map((m) => `${m.name} (${m.phase ?? 'phase not recorded'})`).join(', ')}\n`);
+  const problem = newerReleaseProblem(s);
+  if (problem) io.out.write(`this release cannot serve it: ${problem}\n`);
+  return problem ? 1 : 0;
 }
 
 /** partnergate db check */

@@ -20,12 +20,13 @@ export const BUILTIN_HELP: CommandHelp[] = [
   },
   {
     command: 'migrate',
-    summary: 'apply database migrations',
-    usage: ['migrate [--config FILE]'],
+    summary: 'apply database migrations (by phase, for rolling upgrades)',
+    usage: ['migrate [--phase expand|contract|all] [--config FILE]', 'migrate status'],
     description:
-      'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs.',
-    options: [CONFIG_OPTION],
-    examples: ['partnergate migrate', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
+      'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs. ' +
+      'Each migration is an expand one (safe while the release before still serves) or a contract one (run once it no longer does): without --phase, PostgreSQL gets the expand ones (every one on a new database), SQLite every one. A rolling upgrade is `migrate --phase expand`, then the new instances, then `migrate --phase contract` (docs/operators/upgrades.md). `migrate status` lists what is applied and pending, by phase.',
+    options: [['--phase P', 'expand, contract (refused while expand migrations are pending) or all (every instance stopped)'], CONFIG_OPTION],
+    examples: ['partnergate migrate', 'partnergate migrate --phase expand', 'partnergate migrate --phase contract', 'partnergate migrate status', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
   },
   {
     command: 'admin',
