@@ -6,6 +6,7 @@
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
  *   db check                              does row-level security hold for the service's role?
+ *   db verify [--json]                    after a restore: schema, row-level security, audit chain, decision snapshot
  *   help [command]                        the command list, or one command's usage, options and examples
  *   --version                             the version (package.json)
  * (and the commands modules contribute, extensions.ts)
@@ -181,7 +182,7 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
     case 'migrate':
       return migrate(io, config, sub, values);
     case 'db':
-      return dbCheck(io, config, sub);
+      return dbCheck(io, config, sub, values);
     case 'admin':
       return adminCreate(io, config, sub, values);
     case 'seed':
@@ -233,14 +234,15 @@ async function migrateStatus(io: CliIo, db: Db): Promise<number> {
   return problem ? 1 : 0;
 }
 
-/** partnergate db check */
-async function dbCheck(io: CliIo, config: Config, sub: string | undefined): Promise<number> {
-  if (sub !== 'check') {
-    io.err.write('usage: partnergate db check\n');
+/** partnergate db check | db verify [--json] */
+async function dbCheck(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  if (sub !== 'check' && sub !== 'verify') {
+    io.err.write('usage: partnergate db check | partnergate db verify [--json]\n');
     return 2;
   }
   const rt = await openRuntime(config, { migrate: false, createSecret: false });
   try {
+    if (sub === 'verify') return await dbVerify(io, rt.db, values.json === true);
     if (rt.db.dialect !== 'postgres') {
       io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
       return 0;
@@ -255,6 +257,16 @@ async function dbCheck(io: CliIo, config: Config, sub: string | undefined): Prom
   } finally {
     await rt.db.close();
   }
+}
+
+/** partnergate db verify: the checks after a restore (db-verify.ts); 0 when all pass. */
+async function dbVerify(io: CliIo, db: Db, json: boolean): Promise<number> {
+  const { verifyDatabase } = await import('./db-verify.ts');
+  const checks = await verifyDatabase(db);
+  const ok = checks.every((c) => c.ok);
+  if (json) io.out.write(JSON.stringify({ ok, checks }) + '\n');
+  else for (const c of checks) io.out.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check.replaceAll('_', ' ')}: ${c.detail}\n`);
+  return ok ? 0 : 1;
 }
 
 /** partnergate admin create */

@@ -55,12 +55,13 @@ export const BUILTIN_HELP: CommandHelp[] = [
   },
   {
     command: 'db',
-    summary: 'check that row-level security holds for DATABASE_URL’s role',
-    usage: ['db check'],
+    summary: 'check row-level security (db check), or a restored database as a whole (db verify)',
+    usage: ['db check', 'db verify [--json]'],
     description:
-      'PostgreSQL: checks that the role the service connects as (DATABASE_URL) is no superuser, has no BYPASSRLS, owns no table (directly or through a role), and that every table with a tenant_id has row-level security enabled and forced. Exit code 0 when the wall holds, 1 naming each reason when it does not.',
-    options: [CONFIG_OPTION],
-    examples: ['partnergate db check', 'DATABASE_URL=postgres://partnergate_app@db/partnergate partnergate db check'],
+      '`db check` (PostgreSQL): checks that the role the service connects as (DATABASE_URL) is no superuser, has no BYPASSRLS, owns no table (directly or through a role), and that every table with a tenant_id has row-level security enabled and forced. Exit code 0 when the wall holds, 1 naming each reason when it does not. ' +
+      '`db verify`, after a restore or an upgrade: the schema (every expand migration of this release applied, nothing a newer release contracted), row-level security (as `db check`), the audit hash chain up to its head (it seals events committed but not yet chained, as a running instance would) and the decision snapshot (loads every delegation). One line per check; exit code 0 when all pass, 1 otherwise.',
+    options: [['--json', 'db verify: print {ok, checks: [{check, ok, detail}]} as one JSON line'], CONFIG_OPTION],
+    examples: ['partnergate db check', 'DATABASE_URL=postgres://partnergate_app@db/partnergate partnergate db check', 'partnergate db verify', 'partnergate db verify --json'],
     needsInstallation: true,
   },
   {
