@@ -33,6 +33,7 @@ export const SAME_ON_EVERY_DATABASE = [
   'test/api/platform/concurrent-writes.test.ts',
   'test/api/platform/db-outage.test.ts',
   'test/api/platform/rls.test.ts',
+  'test/api/platform/rolling-upgrade.test.ts',
   'test/api/platform/shared-instance-state.test.ts',
   'test/api/platform/write-invariants.test.ts',
   'test/api/scim/scim-tenant-two-instances.test.ts',
