@@ -161,7 +161,9 @@ export async function migrateToLatest(db: Db, opts: MigrateOptions = {}): Promis
 async function recordPhases(db: Db, set: readonly [string, PartnergateMigration][]): Promise<void> {
   if (!(await tableExists(db, PHASE_TABLE))) return;
   const applied = new Set((await untyped(db).selectFrom(MIGRATION_TABLE).select('name').execute()).map((r) => String(r.name)));
-  const rows = set.filter(([name]) => applied.has(name)).map(([name, m]) => ({ name, phase: m.phase }));
+  const recorded = new Set((await untyped(db).selectFrom(PHASE_TABLE).select('name').execute()).map((r) => String(r.name)));
+  // only what is missing: the service's role, which may read these tables but not write them, runs this too
+  const rows = set.filter(([name]) => applied.has(name) && !recorded.has(name)).map(([name, m]) => ({ name, phase: m.phase }));
   if (rows.length === 0) return;
   await untyped(db)
     .insertInto(PHASE_TABLE)
