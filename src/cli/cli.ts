@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, wallReport } from './runtime.ts';
+import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, waitForDatabase, wallReport } from './runtime.ts';
 import { asSystem } from '../platform/db/db-context.ts';
 import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
@@ -91,6 +91,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   phase: { type: 'string' },
+  wait: { type: 'string' },
 } as const;
 
 /** The flags the command line takes, as a user types them. */
@@ -202,10 +203,12 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
 /** partnergate migrate [--phase expand|contract|all] | migrate status */
 async function migrate(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
   const phase = (values.phase ?? 'auto') as PhaseToApply;
-  if ((sub !== undefined && sub !== 'status') || !PHASES_TO_APPLY.includes(phase) || (sub === 'status' && values.phase)) {
-    io.err.write('usage: partnergate migrate [--phase expand|contract|all] | partnergate migrate status\n');
+  const wait = values.wait === undefined ? 0 : /^\d{1,4}$/.test(values.wait) ? Number(values.wait) : -1;
+  if ((sub !== undefined && sub !== 'status') || !PHASES_TO_APPLY.includes(phase) || (sub === 'status' && values.phase) || wait < 0) {
+    io.err.write('usage: partnergate migrate [--phase expand|contract|all] [--wait SECONDS] | partnergate migrate status\n');
     return 2;
   }
+  if (wait > 0) await waitForDatabase(config, wait);
   // A command that only migrates makes up no installation secret (serve and seed do).
   const rt = await openRuntime(config, { migrate: false, createSecret: false });
   try {

@@ -21,11 +21,15 @@ export const BUILTIN_HELP: CommandHelp[] = [
   {
     command: 'migrate',
     summary: 'apply database migrations (by phase, for rolling upgrades)',
-    usage: ['migrate [--phase expand|contract|all] [--config FILE]', 'migrate status'],
+    usage: ['migrate [--phase expand|contract|all] [--wait SECONDS] [--config FILE]', 'migrate status'],
     description:
       'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs. ' +
       'Each migration is an expand one (safe while the release before still serves) or a contract one (run once it no longer does): without --phase, PostgreSQL gets the expand ones (every one on a new database), SQLite every one. A rolling upgrade is `migrate --phase expand`, then the new instances, then `migrate --phase contract` (docs/operators/upgrades.md). `migrate status` lists what is applied and pending, by phase.',
-    options: [['--phase P', 'expand, contract (refused while expand migrations are pending) or all (every instance stopped)'], CONFIG_OPTION],
+    options: [
+      ['--phase P', 'expand, contract (refused while expand migrations are pending) or all (every instance stopped)'],
+      ['--wait SECONDS', 'PostgreSQL: wait up to this long for the database to answer (a container still starting)'],
+      CONFIG_OPTION,
+    ],
     examples: ['partnergate migrate', 'partnergate migrate --phase expand', 'partnergate migrate --phase contract', 'partnergate migrate status', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
   },
   {

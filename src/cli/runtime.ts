@@ -117,6 +117,30 @@ export async function wallReport(db: Db): Promise<string[]> {
 const DB_CHECK_TIMEOUT_MS = 10_000;
 
 /**
+ * Waits up to `seconds` for the PostgreSQL servers of DATABASE_OWNER_URL and DATABASE_URL to answer,
+ * trying again every second (a database container still starting: `migrate --wait`), so that
+ * nothing before it has to wait on a health check — podman runs none on a host without systemd.
+ * SQLite: nothing to wait for. The last failure is thrown once the time is up.
+ */
+export async function waitForDatabase(config: Config, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  const urls: [string, string][] = [];
+  if (config.databaseOwnerUrl) urls.push([config.databaseOwnerUrl, 'DATABASE_OWNER_URL']);
+  if (config.databaseUrl) urls.push([config.databaseUrl, 'DATABASE_URL']);
+  for (const [url, setting] of urls) {
+    for (;;) {
+      try {
+        await checkDatabase(url, setting);
+        break;
+      } catch (e) {
+        if (!(e instanceof StartupError) || Date.now() + 1000 > deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+}
+
+/**
  * One connection and a query before anything else, so a database that does not answer is named
  * as such (by `setting`). Returns whether Partnergate's migrations table is there.
  */
