@@ -5,6 +5,8 @@
  * own here (the phase table's real migration, 0073, and small ones that add and drop a table), on a
  * database of this file's dialect.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, migrationStatus, MigrationRefused } from '../../../src/platform/db/migrate.ts';
@@ -42,6 +44,18 @@ describe('migrations by phase', () => {
   it('every migration of this release declares its phase', () => {
     for (const [name, m] of MIGRATIONS) expect(['expand', 'contract'], name).toContain(m.phase);
     expect(MIGRATIONS.find(([n]) => n === '0073-migration-phases')?.[1].phase).toBe('expand');
+  });
+
+  it('docs/operators/upgrades.md names every migration with its phase', () => {
+    const doc = readFileSync(path.resolve(import.meta.dirname, '../../../docs/operators/upgrades.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Which migrations are safe while old instances serve'));
+    const rows = [...section.matchAll(/^\| `(\d{4})(?:-[a-z0-9-]+)?`(?:–`(\d{4})`)? \| (expand|contract) \|/gm)].map((m) => ({ from: m[1], to: m[2] ?? m[1], phase: m[3] }));
+    expect(rows.length).toBeGreaterThan(1);
+    for (const [name, m] of MIGRATIONS) {
+      const n = name.slice(0, 4);
+      const row = rows.find((r) => r.from <= n && n <= r.to);
+      expect(row?.phase, `${name} has no row in docs/operators/upgrades.md`).toBe(m.phase);
+    }
   });
 
   it('expand, then the release before still starts, then contract; after it the release before is refused', async () => {
