@@ -14,7 +14,7 @@ export const BUILTIN_HELP: CommandHelp[] = [
     command: 'serve',
     summary: 'run Partnergate (applies migrations first)',
     usage: ['serve [--demo] [--config FILE]'],
-    description: 'Starts the service on HOST:PORT: API, OAuth server, gateway and portal. Creates the database (SQLite in DATA_DIR, or DATABASE_URL) and applies pending migrations first.',
+    description: 'Starts the service on HOST:PORT: API, OAuth server, gateway and portal. Creates the database (SQLite in DATA_DIR, or DATABASE_URL) and applies pending migrations first (on a PostgreSQL database that has a schema, the expand ones only: see `partnergate help migrate`).',
     options: [['--demo', 'seed the demo world and print its logins (same as DEMO=true)'], CONFIG_OPTION],
     examples: ['partnergate serve', 'PORT=8080 DATABASE_URL=postgres://… REDIS_URL=redis://… partnergate serve', 'partnergate serve --demo'],
   },

@@ -29,9 +29,11 @@ import { FILE_SETTINGS, fileVariable } from './secret-files.ts';
 const DIR = path.resolve(import.meta.dirname, '../../deploy/kubernetes');
 const read = (file: string) => readFileSync(path.join(DIR, file), 'utf8');
 
+// biome-ignore lint/suspicious/noExplicitAny: a manifest as parsed from YAML, walked field by field by the checks below
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
 
 /** apiVersion/kind → the model whose validate() checks it against its schema */
+// biome-ignore lint/suspicious/noExplicitAny: each model takes its own kind's interface; the parsed manifest is checked at run time
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
