@@ -359,6 +359,11 @@ async function serve(config: Config): Promise<number> {
   // listen first, then load: the probes answer while the snapshots load (app/startup-gate.ts)
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis, deferStart: true });
   installProcessGuard(app.log);
+  // Between a rolling upgrade's steps (docs/operators/upgrades.md): say what this instance serves with.
+  const schema = await migrationStatus(rt.db);
+  if (schema.newer.length) app.log.warn(`the database has a newer release's expand migrations (${schema.newer.map((m) => m.name).join(', ')}); this release serves it`);
+  const contract = pendingByPhase(schema).contract;
+  if (contract.length) app.log.info(`contract migrations wait (${contract.join(', ')}): run \`partnergate migrate --phase contract\` once every instance runs this release`);
   // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
   for (const p of await wallReport(rt.db)) {
     app.log.warn(`row-level security does NOT hold: ${p}`);
