@@ -2,7 +2,7 @@
 # Partnergate's container image: `docker build -t partnergate .` (or `podman build --format docker …`).
 #
 #   docker run … partnergate                 serve (the default command)
-#   docker run … partnergate migrate         apply the migrations, then exit (run it before the instances start)
+#   docker run … partnergate migrate         apply the (expand) migrations, then exit (run it before the instances start)
 #   docker run … partnergate admin create --email … --password …
 #
 # Every setting comes from the environment (README "Configuration"; docs/deploy.md). The base image

@@ -1,11 +1,12 @@
 /**
  * partnergate <command>
  *   serve [--demo]                        run the service (migrates first)
- *   migrate                               apply the migration set
+ *   migrate [--phase P] | migrate status  apply the migration set (by phase), or say where it stands
  *   admin create --email E --password P   bootstrap a SUPER_ADMIN (idempotent on email)
  *   seed demo [--json]                    seed (or describe) the demo world
  *   audit verify                          check the audit hash chain
  *   db check                              does row-level security hold for the service's role?
+ *   db verify [--json]                    after a restore: schema, row-level security, audit chain, decision snapshot
  *   help [command]                        the command list, or one command's usage, options and examples
  *   --version                             the version (package.json)
  * (and the commands modules contribute, extensions.ts)
@@ -15,13 +16,15 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, ConfigError, type Config } from '../config/config.ts';
-import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, wallReport } from './runtime.ts';
+import { checkListen, listenProblem, migrateAsOwner, openRuntime, requireInstallation, waitForDatabase, wallReport } from './runtime.ts';
 import { asSystem } from '../platform/db/db-context.ts';
 import { BUILTIN_HELP, formatCommandHelp, formatGlobalHelp, type CommandHelp } from './help.ts';
 import { systemContext } from '../platform/http/request-context.ts';
 import { systemClock } from '../platform/clock.ts';
 import { passwordProblem } from '../modules/identity/password-policy.ts';
 import { installProcessGuard } from '../platform/process-guard.ts';
+import { migrationStatus, newerReleaseProblem, pendingByPhase, PHASES_TO_APPLY, type PhaseToApply } from '../platform/db/migrate.ts';
+import type { Db } from '../platform/db/database.ts';
 import { jsonLogs } from '../platform/observability/logging.ts';
 
 /**
@@ -87,6 +90,8 @@ const OPTIONS = {
   source: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  phase: { type: 'string' },
+  wait: { type: 'string' },
 } as const;
 
 /** The flags the command line takes, as a user types them. */
@@ -176,9 +181,9 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
     case 'serve':
       return serve(config);
     case 'migrate':
-      return migrate(io, config);
+      return migrate(io, config, sub, values);
     case 'db':
-      return dbCheck(io, config, sub);
+      return dbCheck(io, config, sub, values);
     case 'admin':
       return adminCreate(io, config, sub, values);
     case 'seed':
@@ -195,27 +200,52 @@ async function runCommand(io: CliIo, config: Config, { values, positionals }: Cl
   }
 }
 
-/** partnergate migrate */
-async function migrate(io: CliIo, config: Config): Promise<number> {
+/** partnergate migrate [--phase expand|contract|all] | migrate status */
+async function migrate(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  const phase = (values.phase ?? 'auto') as PhaseToApply;
+  const wait = values.wait === undefined ? 0 : /^\d{1,4}$/.test(values.wait) ? Number(values.wait) : -1;
+  if ((sub !== undefined && sub !== 'status') || !PHASES_TO_APPLY.includes(phase) || (sub === 'status' && values.phase) || wait < 0) {
+    io.err.write('usage: partnergate migrate [--phase expand|contract|all] [--wait SECONDS] | partnergate migrate status\n');
+    return 2;
+  }
+  if (wait > 0) await waitForDatabase(config, wait);
   // A command that only migrates makes up no installation secret (serve and seed do).
   const rt = await openRuntime(config, { migrate: false, createSecret: false });
   try {
-    const r = await migrateAsOwner(rt.config, rt.db);
-    io.out.write(r.applied.length ? `applied: ${r.applied.join(', ')}\n` : 'database is up to date\n');
+    if (sub === 'status') return await migrateStatus(io, rt.db);
+    const r = await migrateAsOwner(rt.config, rt.db, phase);
+    io.out.write(`${r.applied.length ? `applied: ${r.applied.join(', ')}` : 'database is up to date'}\n${r.phase === 'all' ? '' : `phase: ${r.phase}\n`}`);
+    if (r.contractPending.length) {
+      io.out.write(`waiting for the contract step: ${r.contractPending.join(', ')} — run \`partnergate migrate --phase contract\` once every instance runs this release\n`);
+    }
   } finally {
     await rt.db.close();
   }
   return 0;
 }
 
-/** partnergate db check */
-async function dbCheck(io: CliIo, config: Config, sub: string | undefined): Promise<number> {
-  if (sub !== 'check') {
-    io.err.write('usage: partnergate db check\n');
+/** partnergate migrate status: this release's migrations against the database's, by phase. */
+async function migrateStatus(io: CliIo, db: Db): Promise<number> {
+  const s = await migrationStatus(db);
+  const pending = pendingByPhase(s);
+  io.out.write(`applied: ${s.applied.length} of this release's ${s.applied.length + s.pending.length} migrations\n`);
+  io.out.write(`pending expand: ${pending.expand.join(', ') || 'none'}\n`);
+  io.out.write(`pending contract: ${pending.contract.join(', ') || 'none'}\n`);
+  if (s.newer.length) io.out.write(`applied by a newer release: ${s.newer.map((m) => `${m.name} (${m.phase ?? 'phase not recorded'})`).join(', ')}\n`);
+  const problem = newerReleaseProblem(s);
+  if (problem) io.out.write(`this release cannot serve it: ${problem}\n`);
+  return problem ? 1 : 0;
+}
+
+/** partnergate db check | db verify [--json] */
+async function dbCheck(io: CliIo, config: Config, sub: string | undefined, values: CliValues): Promise<number> {
+  if (sub !== 'check' && sub !== 'verify') {
+    io.err.write('usage: partnergate db check | partnergate db verify [--json]\n');
     return 2;
   }
   const rt = await openRuntime(config, { migrate: false, createSecret: false });
   try {
+    if (sub === 'verify') return await dbVerify(io, rt.db, values.json === true);
     if (rt.db.dialect !== 'postgres') {
       io.out.write('SQLite: the embedded single-user mode has no row-level security (set DATABASE_URL for PostgreSQL)\n');
       return 0;
@@ -230,6 +260,16 @@ async function dbCheck(io: CliIo, config: Config, sub: string | undefined): Prom
   } finally {
     await rt.db.close();
   }
+}
+
+/** partnergate db verify: the checks after a restore (db-verify.ts); 0 when all pass. */
+async function dbVerify(io: CliIo, db: Db, json: boolean): Promise<number> {
+  const { verifyDatabase } = await import('./db-verify.ts');
+  const checks = await verifyDatabase(db);
+  const ok = checks.every((c) => c.ok);
+  if (json) io.out.write(JSON.stringify({ ok, checks }) + '\n');
+  else for (const c of checks) io.out.write(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check.replaceAll('_', ' ')}: ${c.detail}\n`);
+  return ok ? 0 : 1;
 }
 
 /** partnergate admin create */
@@ -319,6 +359,11 @@ async function serve(config: Config): Promise<number> {
   // listen first, then load: the probes answer while the snapshots load (app/startup-gate.ts)
   const app = await buildApp({ config: rt.config, db: rt.db, redis: rt.redis, deferStart: true });
   installProcessGuard(app.log);
+  // Between a rolling upgrade's steps (docs/operators/upgrades.md): say what this instance serves with.
+  const schema = await migrationStatus(rt.db);
+  if (schema.newer.length) app.log.warn(`the database has a newer release's expand migrations (${schema.newer.map((m) => m.name).join(', ')}); this release serves it`);
+  const contract = pendingByPhase(schema).contract;
+  if (contract.length) app.log.info(`contract migrations wait (${contract.join(', ')}): run \`partnergate migrate --phase contract\` once every instance runs this release`);
   // Loud, not fatal: a single-URL installation keeps working, and `partnergate db check` fails.
   for (const p of await wallReport(rt.db)) {
     app.log.warn(`row-level security does NOT hold: ${p}`);

@@ -14,18 +14,23 @@ export const BUILTIN_HELP: CommandHelp[] = [
     command: 'serve',
     summary: 'run Partnergate (applies migrations first)',
     usage: ['serve [--demo] [--config FILE]'],
-    description: 'Starts the service on HOST:PORT: API, OAuth server, gateway and portal. Creates the database (SQLite in DATA_DIR, or DATABASE_URL) and applies pending migrations first.',
+    description: 'Starts the service on HOST:PORT: API, OAuth server, gateway and portal. Creates the database (SQLite in DATA_DIR, or DATABASE_URL) and applies pending migrations first (on a PostgreSQL database that has a schema, the expand ones only: see `partnergate help migrate`).',
     options: [['--demo', 'seed the demo world and print its logins (same as DEMO=true)'], CONFIG_OPTION],
     examples: ['partnergate serve', 'PORT=8080 DATABASE_URL=postgres://… REDIS_URL=redis://… partnergate serve', 'partnergate serve --demo'],
   },
   {
     command: 'migrate',
-    summary: 'apply database migrations',
-    usage: ['migrate [--config FILE]'],
+    summary: 'apply database migrations (by phase, for rolling upgrades)',
+    usage: ['migrate [--phase expand|contract|all] [--wait SECONDS] [--config FILE]', 'migrate status'],
     description:
-      'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs.',
-    options: [CONFIG_OPTION],
-    examples: ['partnergate migrate', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
+      'Applies the pending migrations to the database in DATA_DIR (SQLite) or DATABASE_URL, creating it if needed, and prints their names. With DATABASE_OWNER_URL it migrates as that role (the schema owner) and grants DATABASE_URL’s role what the service needs. ' +
+      'Each migration is an expand one (safe while the release before still serves) or a contract one (run once it no longer does): without --phase, PostgreSQL gets the expand ones (every one on a new database), SQLite every one. A rolling upgrade is `migrate --phase expand`, then the new instances, then `migrate --phase contract` (docs/operators/upgrades.md). `migrate status` lists what is applied and pending, by phase.',
+    options: [
+      ['--phase P', 'expand, contract (refused while expand migrations are pending) or all (every instance stopped)'],
+      ['--wait SECONDS', 'PostgreSQL: wait up to this long for the database to answer (a container still starting)'],
+      CONFIG_OPTION,
+    ],
+    examples: ['partnergate migrate', 'partnergate migrate --phase expand', 'partnergate migrate --phase contract', 'partnergate migrate status', 'DATABASE_URL=postgres://postgres@db/partnergate partnergate migrate'],
   },
   {
     command: 'admin',
@@ -54,12 +59,13 @@ export const BUILTIN_HELP: CommandHelp[] = [
   },
   {
     command: 'db',
-    summary: 'check that row-level security holds for DATABASE_URL’s role',
-    usage: ['db check'],
+    summary: 'check row-level security (db check), or a restored database as a whole (db verify)',
+    usage: ['db check', 'db verify [--json]'],
     description:
-      'PostgreSQL: checks that the role the service connects as (DATABASE_URL) is no superuser, has no BYPASSRLS, owns no table (directly or through a role), and that every table with a tenant_id has row-level security enabled and forced. Exit code 0 when the wall holds, 1 naming each reason when it does not.',
-    options: [CONFIG_OPTION],
-    examples: ['partnergate db check', 'DATABASE_URL=postgres://partnergate_app@db/partnergate partnergate db check'],
+      '`db check` (PostgreSQL): checks that the role the service connects as (DATABASE_URL) is no superuser, has no BYPASSRLS, owns no table (directly or through a role), and that every table with a tenant_id has row-level security enabled and forced. Exit code 0 when the wall holds, 1 naming each reason when it does not. ' +
+      '`db verify`, after a restore or an upgrade: the schema (every expand migration of this release applied, nothing a newer release contracted), row-level security (as `db check`), the audit hash chain up to its head (it seals events committed but not yet chained, as a running instance would) and the decision snapshot (loads every delegation). One line per check; exit code 0 when all pass, 1 otherwise.',
+    options: [['--json', 'db verify: print {ok, checks: [{check, ok, detail}]} as one JSON line'], CONFIG_OPTION],
+    examples: ['partnergate db check', 'DATABASE_URL=postgres://partnergate_app@db/partnergate partnergate db check', 'partnergate db verify', 'partnergate db verify --json'],
     needsInstallation: true,
   },
   {

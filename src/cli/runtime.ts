@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import type { Config } from '../config/config.ts';
 import { openDatabase, SQLITE_FILE, type Db } from '../platform/db/database.ts';
-import { migrateToLatest } from '../platform/db/migrate.ts';
+import { migrateToLatest, type MigrationOutcome, type PhaseToApply } from '../platform/db/migrate.ts';
 import { inspectRole, roleOfUrl, wallProblems } from '../platform/db/db-roles.ts';
 import { redisFactory, type RedisFactory } from '../platform/redis.ts';
 import { StartupError, listenProblem, withSecret, existingSecret } from '../platform/startup.ts';
@@ -82,16 +82,17 @@ export async function openRuntime(config: Config, opts: { migrate?: boolean; cre
 }
 
 /**
- * Applies the migrations: through DATABASE_OWNER_URL when set (then grants DATABASE_URL's role
+ * Applies the migrations of a phase (default `auto`: expand only on a PostgreSQL database that has
+ * some already, where the release before may still be serving; see platform/db/migrate.ts): through DATABASE_OWNER_URL when set (then grants DATABASE_URL's role
  * what the service needs), else through the database the service uses. On PostgreSQL always on a
  * connection of their own, without DATABASE_QUERY_TIMEOUT_MS: an index built over a large table
  * may take longer than any request should wait. (SQLite has no query timeout.)
  */
-export async function migrateAsOwner(config: Config, serviceDb: Db): Promise<{ applied: string[] }> {
+export async function migrateAsOwner(config: Config, serviceDb: Db, phase: PhaseToApply = 'auto'): Promise<MigrationOutcome> {
   const url = config.databaseOwnerUrl ?? (serviceDb.dialect === 'postgres' ? config.databaseUrl : null);
   const own = url ? openDatabase({ databaseUrl: url, dataDir: config.dataDir, poolSize: 1, connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: 0 }) : null;
   try {
-    return await migrateToLatest(own ?? serviceDb, { secretKey: config.secretKey, appRole: config.databaseOwnerUrl && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
+    return await migrateToLatest(own ?? serviceDb, { phase, secretKey: config.secretKey, appRole: config.databaseOwnerUrl && config.databaseUrl ? roleOfUrl(config.databaseUrl) : null });
   } catch (e) {
     // The application role may read the migration table but not change the schema.
     if ((e as { cause?: { code?: string } }).cause?.code === '42501' && !config.databaseOwnerUrl) {
@@ -114,6 +115,30 @@ export async function wallReport(db: Db): Promise<string[]> {
 
 
 const DB_CHECK_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits up to `seconds` for the PostgreSQL servers of DATABASE_OWNER_URL and DATABASE_URL to answer,
+ * trying again every second (a database container still starting: `migrate --wait`), so that
+ * nothing before it has to wait on a health check — podman runs none on a host without systemd.
+ * SQLite: nothing to wait for. The last failure is thrown once the time is up.
+ */
+export async function waitForDatabase(config: Config, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  const urls: [string, string][] = [];
+  if (config.databaseOwnerUrl) urls.push([config.databaseOwnerUrl, 'DATABASE_OWNER_URL']);
+  if (config.databaseUrl) urls.push([config.databaseUrl, 'DATABASE_URL']);
+  for (const [url, setting] of urls) {
+    for (;;) {
+      try {
+        await checkDatabase(url, setting);
+        break;
+      } catch (e) {
+        if (!(e instanceof StartupError) || Date.now() + 1000 > deadline) throw e;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+}
 
 /**
  * One connection and a query before anything else, so a database that does not answer is named

@@ -80,3 +80,64 @@ describe('GATEWAY_ROUTES prefixes', () => {
     expect(() => load(route('crm', '/crm'), route('crm2', '/crm/'))).toThrow('is used by another route');
   });
 });
+
+describe('secret settings from files (<NAME>_FILE)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pgsecret-'));
+  const secretFile = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const refusal = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return [(e as ConfigError).setting, (e as Error).message];
+    }
+    return expect.unreachable();
+  };
+
+  it('reads every secret setting from its file, without the trailing line break', () => {
+    const key = 'k'.repeat(40);
+    const c = loadConfig({
+      DATABASE_URL_FILE: secretFile('db', 'postgres://partnergate_app:pw@db:5432/partnergate\n'),
+      DATABASE_OWNER_URL_FILE: secretFile('owner', 'postgres://partnergate_owner:pw@db:5432/partnergate\r\n'),
+      REDIS_URL_FILE: secretFile('redis', 'redis://:pw@redis:6379'),
+      SECRET_KEY_FILE: secretFile('key', `${key}\n\n`),
+      GATEWAY_ASSERTION_SECRET_FILE: secretFile('assert', 'a'.repeat(32)),
+      METRICS_TOKEN_FILE: secretFile('metrics', 'm'.repeat(20) + '\n'),
+      SMTP_URL_FILE: secretFile('smtp', 'smtp://u:p@mail:587\n'),
+    });
+    expect(c).toMatchObject({
+      databaseUrl: 'postgres://partnergate_app:pw@db:5432/partnergate',
+      databaseOwnerUrl: 'postgres://partnergate_owner:pw@db:5432/partnergate',
+      redisUrl: 'redis://:pw@redis:6379',
+      secretKey: key,
+      gatewayAssertionSecret: 'a'.repeat(32),
+      metricsToken: 'm'.repeat(20),
+      smtpUrl: 'smtp://u:p@mail:587',
+    });
+  });
+
+  it('checks a value from a file like any other, without quoting it', () => {
+    const [setting, message] = refusal({ SECRET_KEY_FILE: secretFile('short', 'too-short-secret\n') });
+    expect(setting).toBe('SECRET_KEY');
+    expect(message).not.toContain('too-short-secret');
+    expect(refusal({ REDIS_URL_FILE: secretFile('mysql', 'mysql://db/x') })[0]).toBe('REDIS_URL');
+  });
+
+  it('refuses a setting given both ways, a missing or empty file, and a file for a setting that is not secret', () => {
+    const file = secretFile('key2', 'k'.repeat(40));
+    expect(refusal({ SECRET_KEY: 'k'.repeat(40), SECRET_KEY_FILE: file })).toEqual(['SECRET_KEY_FILE', 'Invalid setting SECRET_KEY_FILE: SECRET_KEY is set too: give the value one way, SECRET_KEY or SECRET_KEY_FILE']);
+    const [, missing] = refusal({ DATABASE_URL_FILE: path.join(dir, 'nope') });
+    expect(missing).toBe(`Invalid setting DATABASE_URL_FILE: cannot read ${JSON.stringify(path.join(dir, 'nope'))} (ENOENT)`);
+    expect(refusal({ REDIS_URL_FILE: secretFile('empty', '\n') })[1]).toMatch(/REDIS_URL_FILE: .* is empty$/);
+    expect(refusal({ PORT_FILE: secretFile('port', '8080') })).toEqual(['PORT_FILE', expect.stringMatching(/^Invalid setting PORT_FILE: only secret settings are read from files \(DATABASE_URL_FILE, .*\); set PORT itself$/)]);
+    // a setting from the config file counts as given too
+    const cfg = secretFile('cfg.json', JSON.stringify({ REDIS_URL: 'redis://r:6379' }));
+    expect(refusal({ CONFIG_FILE: cfg, REDIS_URL_FILE: secretFile('r', 'redis://x:6379') })[0]).toBe('REDIS_URL_FILE');
+    // an empty variable is no setting: the file wins
+    expect(loadConfig({ SECRET_KEY: '', SECRET_KEY_FILE: file }).secretKey).toBe('k'.repeat(40));
+  });
+});

@@ -11,6 +11,7 @@ import { availableParallelism, hostname } from 'node:os';
 import type { Static } from 'typebox';
 import Value from 'typebox/value';
 import { DEFAULT_RATE_LIMITS, SETTINGS, SETTING_NAMES, settingSchema, type SettingName, type SettingsSchema } from './settings.ts';
+import { readSecretFiles, SecretFileError } from './secret-files.ts';
 
 export interface GatewayRouteConfig {
   /** The upstream's name: it names the upstream in logs and derives its assertion key (`partnergate gateway upstream-key <name>`). */
@@ -225,13 +226,22 @@ function readSettings(env: Env, overrides: Partial<Record<string, string>>): { c
   for (const k of Object.keys(file)) {
     if (!known.has(k)) throw new ConfigError(k, `unknown setting in ${configFile}`);
   }
-  const raw = (name: string): string | undefined => {
+  const direct = (name: string): string | undefined => {
     if (overrides[name] !== undefined) return overrides[name];
     if (env[name] !== undefined && env[name] !== '') return env[name];
     const v = file[name];
     if (v === undefined || v === null) return undefined;
     return typeof v === 'string' ? v : JSON.stringify(v);
   };
+  // Secret settings may come from files instead (DATABASE_URL_FILE …: secret-files.ts).
+  let fromFiles: Map<SettingName, string>;
+  try {
+    fromFiles = readSecretFiles(env, (name) => direct(name) !== undefined);
+  } catch (e) {
+    if (e instanceof SecretFileError) throw new ConfigError(e.variable, e.message);
+    throw e;
+  }
+  const raw = (name: SettingName): string | undefined => direct(name) ?? fromFiles.get(name);
   // Validated once, in the schema's order: the first bad value stops the process, named.
   const given: Partial<Settings> = {};
   for (const name of SETTING_NAMES) {

@@ -150,10 +150,15 @@ describe('deploy/compose.yaml', () => {
     expect(String(env.DATABASE_URL)).toMatch(/^postgres:\/\/partnergate_app:/);
     expect(String(env.DATABASE_OWNER_URL)).toMatch(/^postgres:\/\/partnergate_owner:/);
     expect(JSON.stringify(env)).toBe(JSON.stringify(asMap(asMap(services['partnergate-2']).environment)));
-    expect(asMap(services.migrate).command).toBe('["migrate"]');
+    expect(asMap(services.migrate).command).toBe('["migrate", "--wait", "120"]');
     for (const n of ['partnergate-1', 'partnergate-2']) {
       expect(asMap(asMap(asMap(services[n]).depends_on).migrate).condition).toBe('service_completed_successfully');
     }
+    // nothing waits on a health check: podman runs none on a host without systemd, and `up` would wait forever
+    expect(compose).not.toMatch(/condition:\s*service_healthy/);
+    // a local image name, never pulled: --build cannot quietly run someone else's image
+    expect(String(asMap(services['partnergate-1']).image)).toMatch(/^\$\{PARTNERGATE_IMAGE:-localhost\//);
+    expect(asMap(services['partnergate-1']).pull_policy).toBe('never');
     // GATEWAY_ROUTES is JSON, and its route is the one NGINX protects with forward auth
     const routes = JSON.parse(String(env.GATEWAY_ROUTES)) as { prefix: string }[];
     expect(read('deploy/nginx/partnergate.conf')).toContain(`location ${routes[0].prefix}/ {`);

@@ -14,7 +14,7 @@
  *   await pg.cleanup();
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -92,7 +92,17 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+export interface OwnPostgresOptions {
+  /** lines added to postgresql.conf before the first start (WAL archiving for the restore drill, …) */
+  conf?: string[];
+  /**
+   * Start from a copy of this base backup (`basebackup()`'s folder) instead of a new cluster, in
+   * recovery (recovery.signal): `conf` then holds the recovery settings (restore_command, a target).
+   */
+  baseBackup?: string;
+}
+
+export async function startOwnPostgres(opts: OwnPostgresOptions = {}): Promise<OwnPostgres & { basebackup(target: string): Promise<void> }> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'own-pg-'));
   const data = path.join(dir, 'data');
@@ -100,8 +110,16 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
   if (process.getuid?.() === 0) chownSync(dir, uid, gid);
-  const init = await asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
+  if (opts.baseBackup) {
+    const copy = await asPostgres('cp', ['-a', opts.baseBackup, data]);
+    if (copy.status !== 0) throw new Error(`copying the base backup failed: ${copy.out}`);
+  } else {
+    const init = await asPostgres(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
+  }
+  if (opts.conf?.length) appendFileSync(path.join(data, 'postgresql.conf'), `\n${opts.conf.join('\n')}\n`);
+  if (opts.baseBackup) writeFileSync(path.join(data, 'recovery.signal'), '');
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', `${uid}:${gid}`, data]);
 
   let port = 0;
   const postmasterPid = (): number | null => {
@@ -120,7 +138,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     pgCtl(['-l', logFile, '-w', '-t', '60', '-o', `-p ${p} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=200`, 'start']);
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
-  const self: OwnPostgres = {
+  const self: OwnPostgres & { basebackup(target: string): Promise<void> } = {
     get port() {
       return port;
     },
@@ -197,6 +215,11 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       }
     },
     log,
+    /** pg_basebackup of the running cluster into `target` (a folder the postgres user may create), WAL streamed with it */
+    async basebackup(target) {
+      const r = await asPostgres(path.join(bin, 'pg_basebackup'), ['-D', target, '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-X', 'stream', '-c', 'fast', '--no-sync']);
+      if (r.status !== 0) throw new Error(`pg_basebackup failed: ${r.out}`);
+    },
     async cleanup() {
       self.thaw();
       if (processes().length > 0) await pgCtl(['-m', 'immediate', '-w', '-t', '30', 'stop']);
@@ -212,3 +235,6 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   }
   return self;
 }
+
+/** The newest PostgreSQL's server programs' folder (pg_dump, pg_restore, pg_basebackup …). */
+export const postgresBin = binDir;

@@ -56,6 +56,8 @@ export async function freePort(): Promise<number> {
 export interface ServerOptions {
   /** the command line after src/main.ts (default: serve) */
   args?: string[];
+  /** another checkout's src/main.ts (an earlier release's, for the upgrade test); default this one's */
+  main?: string;
   /** default: a free port; 0 lets the process pick one (then wait for it with `ready: { log }`) */
   port?: number;
   /**
@@ -83,8 +85,9 @@ export class ServerProcess {
   constructor(port: number, opts: ServerOptions) {
     this.port = port;
     this.opts = opts;
-    this.proc = spawn(process.execPath, [MAIN, ...(opts.args ?? ['serve'])], {
-      cwd: ROOT,
+    const main = opts.main ?? MAIN;
+    this.proc = spawn(process.execPath, [main, ...(opts.args ?? ['serve'])], {
+      cwd: path.resolve(path.dirname(main), '..'),
       env: environment({ PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, HOST: '127.0.0.1', PORT: String(port), SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', SCRYPT_COST: '10', REDIS_COMMAND_TIMEOUT_MS: '2000' }, opts.env ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -182,6 +185,26 @@ export async function startServer(opts: ServerOptions = {}): Promise<ServerProce
 export function runCli(args: string[], env: Env = {}): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', env: environment({ PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, SECRET_KEY: TEST_SECRET }, env), timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/**
+ * runCli without blocking this process's event loop (servers and load it drives keep going while
+ * the command runs), optionally another checkout's src/main.ts.
+ */
+export function runCliAsync(args: string[], env: Env = {}, o: { main?: string; timeoutMs?: number } = {}): Promise<{ code: number | null; out: string; err: string }> {
+  const main = o.main ?? MAIN;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd: path.resolve(path.dirname(main), '..'), env: environment({ PATH: process.env.PATH ?? '', NODE_COMPILE_CACHE: COMPILE_CACHE, SECRET_KEY: TEST_SECRET }, env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
 }
 
 /** A portal-like client of a server process, over real HTTP: session cookie and CSRF token. */

@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import { tablesMissingRls } from './rls.ts';
 
 /** Tables the application may read but never change (the migrator's own). */
-const READ_ONLY_TABLES = ['schema_migrations', 'schema_migrations_lock'];
+const READ_ONLY_TABLES = ['schema_migrations', 'schema_migrations_lock', 'schema_migration_phases'];
 /** Append-only or forward-only tables: rows are added (or moved forward), never removed. */
 const NO_DELETE_TABLES: Record<string, string> = { audit_events: 'update, delete, truncate', audit_head: 'delete, truncate', audit_tombstones: 'update, delete, truncate' };
 /** The columns the application may still update in a NO_DELETE table: the audit sealer's (migration 0012). */

@@ -20,6 +20,22 @@ export interface MigrationContext {
   secretKey?: string;
 }
 
+/**
+ * When a migration may run during a rolling upgrade (docs/operators/upgrades.md), while instances of
+ * the release before it still serve the same database:
+ *  - `expand`: adds what the new release needs and leaves working everything the release before it
+ *    reads and writes (a new table, a nullable column or one with a default, an index built
+ *    concurrently, a wider check). `partnergate migrate --phase expand` runs it before the new
+ *    instances start, and every `serve` on PostgreSQL applies the pending ones.
+ *  - `contract`: removes or tightens what only the release before used (drops a column, a table or
+ *    a trigger the old code relies on, a NOT NULL the old code would break). Run by
+ *    `partnergate migrate --phase contract` once no instance of the release before serves.
+ * A change that is neither (a rename, a rewrite of stored values) is split into an expand migration,
+ * code that works with both shapes, and a contract migration a release later.
+ */
+export type MigrationPhase = 'expand' | 'contract';
+
 export interface PartnergateMigration {
+  phase: MigrationPhase;
   up(ctx: MigrationContext): Promise<void>;
 }

@@ -161,6 +161,7 @@ const ROLES: [string, 'platform' | 'partner' | 'tenant', string, string, string[
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createIdentityTables(ctx);
     await createPartnerAndTenantTables(ctx);

@@ -38,6 +38,7 @@ const DELEGATION_ROLES: [string, string, string, string[]][] = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema
       .createTable('delegations')

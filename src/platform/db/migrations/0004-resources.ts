@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { MigrationContext, PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createOrderTables(ctx);
     await createBillingAndSupportTables(ctx);

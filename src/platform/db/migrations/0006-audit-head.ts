@@ -79,6 +79,7 @@ export async function dropAuditGuards(db: Kysely<any>, dialect: Dialect): Promis
 }
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema
       .createTable('audit_head')

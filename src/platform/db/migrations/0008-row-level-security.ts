@@ -32,6 +32,7 @@ export const TENANT_TABLES_0008: readonly TenantTableRls[] = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     for (const spec of TENANT_TABLES_0008) await enableTenantRls(db, dialect, spec);
   },

@@ -29,6 +29,7 @@ const HASHED_ID = /^[0-9a-f]{64}$/;
 const BATCH = 500;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect, secretKey }) {
     let secureDelete: number | null = null;
     if (dialect === 'sqlite') {

@@ -15,6 +15,7 @@ const OLD_CHECK = "token_endpoint_auth_method in ('client_secret_basic','private
 const NEW_CHECK = "token_endpoint_auth_method in ('client_secret_basic','client_secret_post','private_key_jwt')";
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     if (dialect === 'postgres') {
       await sql`alter table apps drop constraint if exists apps_token_endpoint_auth_method_check`.execute(db);

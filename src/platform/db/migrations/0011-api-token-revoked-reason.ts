@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('api_tokens').addColumn('revoked_reason', 'text').execute();
     await sql`update api_tokens set revoked_reason = 'owner' where revoked_at is not null`.execute(db);

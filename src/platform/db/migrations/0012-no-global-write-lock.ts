@@ -21,6 +21,7 @@ import { TENANT_TABLES_0008 } from './0008-row-level-security.ts';
 import { dropAuditGuards, installAuditGuards } from './0006-audit-head.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const pg = dialect === 'postgres';
     if (pg) {

@@ -12,6 +12,7 @@ import { enableTenantRls } from '../rls.ts';
 export const ATTRIBUTION_IMMUTABLE = 'referral attribution is immutable';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createReferralTables(ctx);
     await createEarningTables(ctx);

@@ -30,6 +30,7 @@ export const TENANT_TABLES_0014: readonly TenantTableRls[] = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const pg = dialect === 'postgres';
     await db.schema.alterTable('partner_members').addColumn('member_role', 'text').execute();

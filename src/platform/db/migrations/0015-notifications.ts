@@ -21,6 +21,7 @@ import { enableTenantRls } from '../rls.ts';
 export const DOMAIN_EVENTS_RLS = { table: 'domain_events', appendOnly: true, partnerColumns: ['partner_id'] } as const;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createWebhookTables(ctx);
     await createNotificationTables(ctx);

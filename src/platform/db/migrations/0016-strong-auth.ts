@@ -14,6 +14,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('sessions').addColumn('amr', 'text', (c) => c.notNull().defaultTo('["pwd"]')).execute();
     await db.schema.alterTable('sessions').addColumn('mfa_at', 'text').execute();

@@ -20,6 +20,7 @@ export const TENANT_TABLES_0017: readonly TenantTableRls[] = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createPlanTables(ctx);
     await createKycTables(ctx);

@@ -16,6 +16,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 import { enableTenantRls } from '../rls.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema
       .createTable('delegation_jit_settings')

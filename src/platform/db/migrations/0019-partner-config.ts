@@ -11,6 +11,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('partners').addColumn('config', 'text', (c) => c.notNull().defaultTo('{}')).execute();
     await db.schema.alterTable('partners').addColumn('config_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();

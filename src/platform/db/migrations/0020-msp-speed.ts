@@ -18,6 +18,7 @@ const OLD_TERM = /\(tenant_id = ANY \(COALESCE\(\( SELECT string_to_array\(curre
 const NEW_TERM = "(tenant_id IN (SELECT unnest(string_to_array(current_setting('app.tenant_ids', true), ','))))";
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.createIndex('invoices_tenant_totals_idx').on('invoices').columns(['tenant_id', 'currency', 'status', 'period', 'total_cents', 'balance_cents']).execute();
     await db.schema.createIndex('invoices_tenant_status_idx').on('invoices').columns(['tenant_id', 'status']).execute();

@@ -17,6 +17,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 import { enableTenantRls } from '../rls.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.dropTable('program_earnings').execute();
     await sql`delete from program_payouts`.execute(db);

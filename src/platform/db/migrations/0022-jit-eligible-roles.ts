@@ -8,6 +8,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('delegation_jit_settings').addColumn('eligible_roles', 'text', (c) => c.notNull().defaultTo('[]')).execute();
   },

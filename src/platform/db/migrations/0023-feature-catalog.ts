@@ -23,6 +23,7 @@ export const FEATURES_0023 = [
 ] as const;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema
       .createTable('feature_catalog')

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.dropIndex('oauth_store_uid_idx').execute();
     await db.schema.dropIndex('oauth_store_user_code_idx').execute();

@@ -9,6 +9,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('delegations').addColumn('renewal_requested_by', 'text').execute();
   },

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const bytes = dialect === 'postgres' ? sql`bytea` : sql`blob`;
     await db.schema

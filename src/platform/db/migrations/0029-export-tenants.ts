@@ -8,6 +8,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('export_jobs').addColumn('tenant_ids', 'text').execute();
   },

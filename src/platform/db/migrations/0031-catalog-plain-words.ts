@@ -9,6 +9,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 const REFERENCE = / \((?:seed \d{3}|can[A-Z][A-Za-z]+)\)/g;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     for (const table of ['roles', 'permissions'] as const) {
       const key = table === 'roles' ? 'id' : 'name';

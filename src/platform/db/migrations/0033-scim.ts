@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { autoIncrementPk, type PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const orgType = (c: any) => c.notNull().check(sql`org_type in ('partner','tenant')`);
     await db.schema

@@ -22,6 +22,7 @@ export const DEMO_SOURCE_ID = 'dsrc_00000000000000000000000dem';
 const ALL_KINDS = '["billing_accounts","invoices","services","orders","tickets","usage","sla"]';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up(ctx) {
     await createSourceTables(ctx);
     await createSyncProgressTables(ctx);

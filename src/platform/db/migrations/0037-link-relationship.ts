@@ -12,6 +12,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 import { enableTenantRls } from '../rls.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema
       .createTable('delegation_relationships')

@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema
       .createTable('record_write_routes')

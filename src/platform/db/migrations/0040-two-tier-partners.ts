@@ -23,6 +23,7 @@ const PERMISSIONS = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.alterTable('partners').addColumn('parent_partner_id', 'text', (c) => c.references('partners.id')).execute();
     await db.schema.alterTable('partners').addColumn('suspended_by_parent', 'integer', (c) => c.notNull().defaultTo(0)).execute();

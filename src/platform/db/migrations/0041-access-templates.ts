@@ -18,6 +18,7 @@ import { enableTenantRls } from '../rls.ts';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema
       .createTable('access_templates')

@@ -21,6 +21,7 @@ const BUILT_IN: { id: string; name: string; description: string }[] = [
 ];
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema
       .createTable('purposes')

@@ -29,6 +29,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 import { AUDIT_APPEND_ONLY } from './0006-audit-head.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const big = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema

@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.dropIndex('domain_events_pending_idx').execute();
     await sql`create index domain_events_pending_idx on domain_events (occurred_at, id) where status = 'pending'`.execute(db);

@@ -111,6 +111,7 @@ async function createInvoiceTotalsTriggers(db: Kysely<any>, dialect: Dialect): P
 }
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const money = dialect === 'postgres' ? 'bigint' : 'integer';
     let t = db.schema.createTable('invoice_totals');

@@ -82,6 +82,7 @@ export async function replacePartnerTotalsTriggers(db: Kysely<any>, dialect: Dia
 }
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     const money = dialect === 'postgres' ? 'bigint' : 'integer';
     await db.schema

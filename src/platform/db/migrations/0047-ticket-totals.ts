@@ -51,6 +51,7 @@ function sqliteTrigger(op: 'insert' | 'update' | 'delete'): string {
 }
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema
       .createTable('ticket_totals')

@@ -23,6 +23,7 @@ import type { PartnergateMigration } from '../migration-helpers.ts';
 export const SENT_KINDS_SQL = `kind in ('order', 'ticket')`;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.dropIndex('sync_records_tenant_idx').execute();
     await db.schema.dropIndex('sync_records_record_idx').execute();

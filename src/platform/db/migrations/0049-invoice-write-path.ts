@@ -20,6 +20,7 @@ import { createInvoiceTotalsFunctions } from './0045-invoice-totals.ts';
 const NUMBER_KEY = /,\s*constraint\s+"?invoices_number_key"?\s+unique\s*\(\s*"?number"?\s*\)/i;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.dropIndex('invoices_tenant_idx').execute();
     if (dialect === 'postgres') {

@@ -18,6 +18,7 @@ import { replacePartnerTotalsTriggers } from './0046-partner-month-totals.ts';
 export const PARTNER_SUMS = ['invoices', 'invoiced_cents', 'outstanding_cents', 'overdue_cents', 'paid_cents'] as const;
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db, dialect }) {
     await db.schema.alterTable('partner_month_totals').addColumn('overdue_cents', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.notNull().defaultTo(0)).execute();
     await replacePartnerTotalsTriggers(db, dialect, PARTNER_SUMS);

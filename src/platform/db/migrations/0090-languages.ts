@@ -12,6 +12,7 @@
 import type { PartnergateMigration } from '../migration-helpers.ts';
 
 export const migration: PartnergateMigration = {
+  phase: 'expand',
   async up({ db }) {
     await db.schema.alterTable('users').addColumn('locale', 'text').execute();
     await db.schema.alterTable('tenants').addColumn('locale', 'text').execute();
