@@ -128,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (partnerId) => services.authz.partnerTenantsInReach(partnerId),
     partnerAdmission({ access: services.access, authz: services.authz, gateway: services.gateway }),
     partnerPlaneAdmission({ gateway: services.gateway }),
+    async (slug) => (await services.partners.findBySlug(slug))?.id ?? null,
   );
   const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access: services.access, config });
   const routes = { config, clock, services, authzen, scim, sso: sso.service };
