@@ -71,7 +71,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       nowMs: () => clock.nowMs(),
     }),
     tenantRoutes({ tenants: services.tenants, access }),
-    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
+    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter, creation: services.partnerCreation }),
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),

@@ -13,7 +13,7 @@ import { AuditLog } from '../modules/audit/index.ts';
 import { Access, AuthzService, RoleCatalog, partnerLimits } from '../modules/authz/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
-import { FeatureCatalogService, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
+import { FeatureCatalogService, PartnerCreation, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationPurposeIndex, DelegationsService } from '../modules/delegations/index.ts';
 import { PurposeCatalog } from '../modules/purposes/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
@@ -97,6 +97,8 @@ export interface Services {
   resold: ResoldTenantsService;
   /** plan catalog, partner offers, customer segments and KYC, subscriptions */
   plans: PlansService;
+  /** partners the operator makes (one, or a file of them), through the approval path */
+  partnerCreation: PartnerCreation;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
   /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
@@ -125,7 +127,7 @@ export interface Services {
 
 type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'redisClients'>;
 type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'purposes' | 'delegationPurposes' | 'activations' | 'lifecycle' | 'authz'>;
-type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'tokenLifetimes'>;
+type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'partnerCreation' | 'tokenLifetimes'>;
 type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
 type Views = Pick<Services, 'msp' | 'invoiceExports' | 'alerts' | 'alertScheduler' | 'dataSources'>;
 /** the one limiter and the Redis connection it (and the DPoP replay cache) share */
@@ -268,8 +270,11 @@ function createRecords(d: ServiceDeps, c: Core & People): Records {
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   // a customer's plan limits who may join it: tenants asks plans, without importing it
   tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
+  // an operator-made partner's initial plans are allowed by plans, in the partner's transaction
+  const partnerCreation = new PartnerCreation(partners.deps, partners);
+  partnerCreation.setInitialPlans((trx, ctx, partnerId, offers, pointer) => plans.allowInitialPlans(trx, ctx, partnerId, offers, pointer));
   const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
-  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, tokenLifetimes };
+  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, partnerCreation, tokenLifetimes };
 }
 
 /** what faces partner apps: the authorization server, the gateway and the shared signals streams */

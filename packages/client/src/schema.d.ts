@@ -2020,7 +2020,11 @@ export interface paths {
         /** Partners: all for the operator, your own for partner members */
         get: operations["getPartners"];
         put?: never;
-        post?: never;
+        /**
+         * Make a partner, active at once (operator): its profile, capabilities, first owner’s invitation, a configuration template and the plans it may offer
+         * @description Made the way an approved application is: recorded as partner.created and approved (partner.approved), with the template’s configuration (partner.config_changed), the owner’s invitation (partner.user_invited; the link is returned once and e-mailed) and the plans (partner.plan_allowed), all in one transaction: a refusal leaves nothing behind.
+         */
+        post: operations["postPartners"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7201,6 +7205,11 @@ export interface components {
         CreatedAuditDestination: {
             destination: components["schemas"]["AuditDestination"];
             secret: string | null;
+        };
+        /** CreatedPartner */
+        CreatedPartner: {
+            invitation: components["schemas"]["InvitationLink"];
+            partner: components["schemas"]["Partner"];
         };
         /** CreatedWebhookEndpoint */
         CreatedWebhookEndpoint: {
@@ -18552,15 +18561,97 @@ export interface operations {
             };
         };
     };
+    postPartners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the partner may do; granted as an approval grants them */
+                    capabilities: ("delegated" | "wholesale" | "managed_services" | "referral")[];
+                    /** @description the id or slug of a partner whose configuration the new partner starts from */
+                    configuration_template?: string;
+                    /** Format: email */
+                    contact_email: string;
+                    description?: string;
+                    name: string;
+                    /** @description its first owner, invited by e-mail (the invitation link is returned once) */
+                    owner: {
+                        /** Format: email */
+                        email: string;
+                    };
+                    /** @description the plans it may offer, each within a price range (the plan’s price when none is given) */
+                    plans?: {
+                        max_price_minor?: number;
+                        min_price_minor?: number;
+                        /** @description a plan of the catalog, by id or name */
+                        plan: string;
+                    }[];
+                    /** @description lowercase letters, digits and dashes */
+                    slug?: string;
+                    /** Format: uri */
+                    website?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: CreatedPartner */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPartner"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPartnersByPartnerId: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18619,10 +18710,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18695,10 +18783,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18757,10 +18842,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18846,10 +18928,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description areq_… identifier
@@ -18929,10 +19008,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18991,10 +19067,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19068,10 +19141,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description atpl_… identifier
@@ -19154,10 +19224,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19221,10 +19288,7 @@ export interface operations {
                  * @example act_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 activation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19288,10 +19352,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -19364,10 +19425,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -19436,10 +19494,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19513,10 +19568,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19577,10 +19629,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19678,10 +19727,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19745,10 +19791,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19815,10 +19858,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19907,10 +19947,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19984,6 +20021,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20079,6 +20117,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20184,6 +20223,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20246,6 +20286,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20366,10 +20407,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20436,10 +20474,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20498,10 +20533,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20560,10 +20592,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20628,10 +20657,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20692,10 +20718,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20772,10 +20795,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20839,10 +20859,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20909,10 +20926,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20983,10 +20997,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21050,10 +21061,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21118,10 +21126,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21206,10 +21211,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21325,10 +21327,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21441,6 +21440,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21498,6 +21498,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21571,10 +21572,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21691,10 +21689,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21810,10 +21805,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21933,10 +21925,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22030,10 +22019,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22095,10 +22081,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22193,10 +22176,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22260,10 +22240,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22345,10 +22322,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22430,10 +22404,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22542,10 +22513,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22624,10 +22592,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22702,10 +22667,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22764,10 +22726,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22841,10 +22800,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22903,10 +22859,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22986,10 +22939,7 @@ export interface operations {
                  * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 domain_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23056,10 +23006,7 @@ export interface operations {
                  * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 domain_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23132,10 +23079,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23185,10 +23129,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23256,10 +23197,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23334,10 +23272,7 @@ export interface operations {
             path: {
                 /** @description a stable key, e.g. exports.pdf */
                 key: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23423,10 +23358,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23485,10 +23417,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23554,10 +23483,7 @@ export interface operations {
                  * @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 invitation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23621,10 +23547,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23690,10 +23613,7 @@ export interface operations {
                  * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 case_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23762,10 +23682,7 @@ export interface operations {
                  * @example kdoc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 document_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23829,10 +23746,7 @@ export interface operations {
                  * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 case_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23907,10 +23821,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23971,10 +23882,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24052,10 +23960,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24131,10 +24036,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24212,10 +24114,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24286,10 +24185,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24350,10 +24246,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description tnt_… identifier
@@ -24427,10 +24320,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24491,10 +24381,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -24575,10 +24462,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24642,10 +24526,7 @@ export interface operations {
                  * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 agreement_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24725,10 +24606,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24790,10 +24668,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24861,10 +24736,7 @@ export interface operations {
             header?: never;
             path: {
                 code: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24929,10 +24801,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24997,10 +24866,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25067,10 +24933,7 @@ export interface operations {
                  * @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 earning_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25129,10 +24992,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25195,10 +25055,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25260,10 +25117,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description tnt_… identifier
@@ -25327,10 +25181,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25389,10 +25240,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25466,10 +25314,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25543,10 +25388,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25607,10 +25449,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25693,15 +25532,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the reseller's id (ptr_…) or its slug */
                 reseller_id: string;
             };
             cookie?: never;
@@ -25774,15 +25607,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the reseller's id (ptr_…) or its slug */
                 reseller_id: string;
             };
             cookie?: never;
@@ -25856,10 +25683,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25920,10 +25744,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26017,10 +25838,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26070,10 +25888,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26128,10 +25943,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26186,10 +25998,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26248,10 +26057,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26363,10 +26169,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26428,10 +26231,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26490,10 +26290,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26566,10 +26363,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26630,10 +26424,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26712,10 +26503,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26794,10 +26582,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26876,10 +26661,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26958,10 +26740,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27035,10 +26814,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27117,10 +26893,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27179,10 +26952,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27243,10 +27013,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27319,10 +27086,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27386,10 +27150,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27456,10 +27217,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27536,10 +27294,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27611,10 +27366,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27683,10 +27435,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27764,10 +27513,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;

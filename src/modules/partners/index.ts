@@ -12,3 +12,4 @@ export { PartnerUsage, type PartnerUsageView, type UsageDay } from './partner-us
 export { partnerUsageRoutes } from './partner-usage.routes.ts';
 export { resellerRoutes } from './resellers.routes.ts';
 export type { ResellersService } from './resellers.service.ts';
+export { PartnerCreation, isRefusal, type NewPartner, type CreatedPartner, type InitialPlans } from './partner-creation.ts';

@@ -4,6 +4,7 @@ import { Type, problems, page } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto } from '../identity/index.ts';
 import type { PartnersService, PartnerTransition } from './partners.service.ts';
+import type { PartnerCreation } from './partner-creation.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
@@ -25,6 +26,7 @@ interface PartnerRouteDeps {
   partners: PartnersService;
   access: Access;
   limiter: RateLimiter;
+  creation: PartnerCreation;
 }
 
 export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
@@ -55,6 +57,28 @@ export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
           );
           const r = await partners.submitApplication(req.ctx(), req.body);
           return reply.code(201).send({ partner: toPartnerDto(r.partner), owner_user_id: r.ownerId });
+        },
+      );
+    },
+    operator(app: App): void {
+      app.post(
+        '/api/v1/partners',
+        {
+          config: { operator: 'platform.partners.manage' },
+          schema: {
+            tags: ['partners'],
+            summary: 'Make a partner, active at once (operator): its profile, capabilities, first owner’s invitation, a configuration template and the plans it may offer',
+            description:
+              'Made the way an approved application is: recorded as partner.created and approved (partner.approved), with the template’s configuration (partner.config_changed), ' +
+              'the owner’s invitation (partner.user_invited; the link is returned once and e-mailed) and the plans (partner.plan_allowed), all in one transaction: a refusal leaves nothing behind.',
+            body: S.CreatePartnerBody,
+            response: { 201: Type.Object({ partner: S.PartnerDto, invitation: InvitationLinkDto }, { title: 'CreatedPartner' }), ...problems(400, 401, 403, 409) },
+          },
+        },
+        async (req, reply) => {
+          access.operator(req, 'platform.partners.manage');
+          const r = await d.creation.create(req.ctx(), req.body);
+          return reply.code(201).send({ partner: toPartnerDto(r.partner), invitation: r.invitation });
         },
       );
     },

@@ -55,6 +55,28 @@ export const ApplicationBody = Strict({
   owner: Strict({ name: Name, email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }),
 });
 
+/** A partner the operator makes, active at once (partner-creation.ts); also one line of an NDJSON import. */
+export const CreatePartnerBody = Strict({
+  name: Name,
+  slug: Type.Optional(Slug),
+  website: Type.Optional(Url),
+  contact_email: Email,
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  capabilities: Type.Array(Capability, { minItems: 1, maxItems: 4, description: 'what the partner may do; granted as an approval grants them' }),
+  owner: Strict({ email: Email }, { description: 'its first owner, invited by e-mail (the invitation link is returned once)' }),
+  configuration_template: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the id or slug of a partner whose configuration the new partner starts from' })),
+  plans: Type.Optional(
+    Type.Array(
+      Strict({
+        plan: Type.String({ minLength: 1, maxLength: 200, description: 'a plan of the catalog, by id or name' }),
+        min_price_minor: Type.Optional(Type.Integer({ minimum: 0 })),
+        max_price_minor: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+      { maxItems: 50, description: 'the plans it may offer, each within a price range (the plan’s price when none is given)' },
+    ),
+  ),
+});
+
 export const ListPartnersQuery = Strict({
   q: Type.Optional(Type.String({ maxLength: 100 })),
   status: Type.Optional(Type.Union(['applied', 'active', 'suspended', 'terminated', 'rejected'].map((s) => Type.Literal(s)))),

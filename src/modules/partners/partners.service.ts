@@ -79,6 +79,11 @@ export class PartnersService {
     this.resellers = new ResellersService(d, this);
   }
 
+  /** what the service was made with (the partner creation shares it) */
+  get deps(): PartnersDeps {
+    return this.#d;
+  }
+
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
     this.#onStatusChange.push(fn);
   }
@@ -146,30 +151,7 @@ export class PartnersService {
   }
 
   #newApplication(input: PartnerApplication): repo.PartnerRow {
-    const now = this.#w.now();
-    return {
-      id: newId('ptr'),
-      slug: input.slug ?? slugify(input.name),
-      name: input.name,
-      website: input.website ?? null,
-      contact_email: input.contact_email.toLowerCase(),
-      description: input.description ?? null,
-      status: 'applied',
-      capabilities: '[]',
-      requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
-      feature_toggles: '{}',
-      config: '{}',
-      config_version: 0,
-      home_tenant_id: null,
-      parent_partner_id: null,
-      suspended_by_parent: 0,
-      status_reason: null,
-      applied_at: now,
-      approved_at: null,
-      approved_by: null,
-      created_at: now,
-      updated_at: now,
-    };
+    return applicationRow(input, this.#w.now());
   }
 
   getPartner(id: string) {
@@ -290,10 +272,10 @@ export class PartnersService {
    * A change that changes nothing writes nothing and returns the current version.
    * Guarantee: the partner row's lock, then the read-modify-write on the row as committed.
    */
-  async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
-    await this.requirePartner(id);
+  async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number, outer?: Tx): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
+    if (!outer) await this.requirePartner(id);
     if (value !== null) this.#checkSection(section, value);
-    return this.#w.write(async (trx) => {
+    const work = async (trx: Tx) => {
       await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
@@ -313,7 +295,8 @@ export class PartnersService {
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.config_changed', partnerId: id, targetType: 'partner', targetId: id, details: { section, version, changes } });
       return { version, config: next, changes };
-    });
+    };
+    return outer ? work(outer) : this.#w.write(work);
   }
 
   /**
@@ -414,6 +397,33 @@ export class PartnersService {
     return this.#members.removeMember(ctx, partnerId, userId);
   }
 
+}
+
+/** A new partner as an application makes it: status applied, the capabilities asked for, no configuration. */
+export function applicationRow(input: Pick<PartnerApplication, 'name' | 'slug' | 'website' | 'contact_email' | 'description' | 'requested_capabilities'>, now: string): repo.PartnerRow {
+  return {
+    id: newId('ptr'),
+    slug: input.slug ?? slugify(input.name),
+    name: input.name,
+    website: input.website ?? null,
+    contact_email: input.contact_email.toLowerCase(),
+    description: input.description ?? null,
+    status: 'applied',
+    capabilities: '[]',
+    requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
+    feature_toggles: '{}',
+    config: '{}',
+    config_version: 0,
+    home_tenant_id: null,
+    parent_partner_id: null,
+    suspended_by_parent: 0,
+    status_reason: null,
+    applied_at: now,
+    approved_at: null,
+    approved_by: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 export function slugify(name: string): string {
