@@ -8,7 +8,7 @@ import type { AudienceRoutes } from '../platform/http/app-types.ts';
 import type { Services } from './services.ts';
 import { identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
-import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
+import { featureCatalogRoutes, PartnerImport, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes, DistributorAccess, distributorAccessRoutes } from '../modules/delegations/index.ts';
@@ -71,7 +71,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       nowMs: () => clock.nowMs(),
     }),
     tenantRoutes({ tenants: services.tenants, access }),
-    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter, creation: services.partnerCreation }),
+    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter, creation: services.partnerCreation, imports: new PartnerImport(services.partnerCreation) }),
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),

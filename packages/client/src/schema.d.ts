@@ -1526,6 +1526,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the partners of a file (only with confirm: true, after its check): each ready row in its own transaction, reported row by row (operator)
+         * @description Each row is made as POST /api/v1/partners makes one, all or nothing; a row that cannot be made is reported with its reasons and leaves nothing behind.
+         */
+        post: operations["postPartnerImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a file of partners, every row, as it would be made — nothing is written (operator)
+         * @description A row is ready only when making it would succeed now: its fields, its short name and owner (also against the file’s other rows), its template and plans.
+         */
+        post: operations["postPartnerImportsPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV template of a file of partners: its columns and one example row (operator) */
+        get: operations["getPartnerImportsTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner/alerts": {
         parameters: {
             query?: never;
@@ -8561,6 +8618,30 @@ export interface components {
                     total: number;
                 };
             } | null;
+        };
+        /** PartnerImportReport */
+        PartnerImportReport: {
+            created: number;
+            format: string;
+            invalid: number;
+            ready: number;
+            results: {
+                errors: {
+                    field: string | null;
+                    reason: string;
+                }[];
+                name: string | null;
+                /** @example ada.lovelace@example.com */
+                owner_email: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                /** @description the row’s number in the file (CSV: the header is row 1; NDJSON: the line) */
+                row: number;
+                slug: string | null;
+                /** @description preview: ready | invalid; apply: created | invalid (not made: nothing of the row was kept) */
+                status: string;
+            }[];
+            rows: number;
         };
         /** PartnerInvoice */
         PartnerInvoice: {
@@ -16148,6 +16229,158 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description must be true: the operator looked at the check */
+                    confirm: boolean;
+                    /** @description the file’s text */
+                    content: string;
+                    /** @description csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line */
+                    format: "csv" | "ndjson";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerImportReport */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerImportReport"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerImportsPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the file’s text */
+                    content: string;
+                    /** @description csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line */
+                    format: "csv" | "ndjson";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerImportReport */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerImportReport"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerImportsTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -45,6 +45,13 @@ export interface CreatedPartner {
   invitation: InvitationLink;
 }
 
+export interface MakeOptions {
+  /** where the input's fields are, for the refusals' pointers ('/body' for a request; '' for a row of a file) */
+  pointer?: string;
+  /** how the operator made it: one request (the portal's form) or a file */
+  via?: 'request' | 'import';
+}
+
 /** Thrown to roll a check back with what it would have made. */
 class CheckOnly extends Error {
   readonly made: CreatedPartner;
@@ -72,15 +79,15 @@ export class PartnerCreation {
   }
 
   /** Make the partner, active, with everything that comes with it; all or nothing. */
-  create(ctx: RequestContext, input: NewPartner, pointer = '/body'): Promise<CreatedPartner> {
-    return this.#w.write((trx) => this.#make(trx, ctx, input, pointer));
+  create(ctx: RequestContext, input: NewPartner, opts: MakeOptions = {}): Promise<CreatedPartner> {
+    return this.#w.write((trx) => this.#make(trx, ctx, input, opts));
   }
 
   /** Every step of create, rolled back: what it would make, or the refusal it would meet. */
-  async check(ctx: RequestContext, input: NewPartner, pointer = '/body'): Promise<CreatedPartner> {
+  async check(ctx: RequestContext, input: NewPartner, opts: MakeOptions = {}): Promise<CreatedPartner> {
     try {
       await mutate(this.#d.db, async (trx) => {
-        throw new CheckOnly(await this.#make(trx, ctx, input, pointer));
+        throw new CheckOnly(await this.#make(trx, ctx, input, opts));
       });
     } catch (e) {
       if (e instanceof CheckOnly) return e.made;
@@ -89,7 +96,7 @@ export class PartnerCreation {
     throw new Error('unreachable');
   }
 
-  async #make(trx: Tx, ctx: RequestContext, input: NewPartner, pointer: string): Promise<CreatedPartner> {
+  async #make(trx: Tx, ctx: RequestContext, input: NewPartner, { pointer = '/body', via = 'request' }: MakeOptions): Promise<CreatedPartner> {
     const capabilities = [...new Set(input.capabilities)];
     if (capabilities.length === 0) throw E.capabilities_required('Choose at least one thing the partner may do.', { fields: [{ pointer: `${pointer}/capabilities`, detail: 'at least one capability' }] });
     const template = input.configuration_template ? await this.#template(trx, input.configuration_template, `${pointer}/configuration_template`) : null;
@@ -109,7 +116,7 @@ export class PartnerCreation {
       partnerId: row.id,
       targetType: 'partner',
       targetId: row.id,
-      details: { name: row.name, slug: row.slug, by: 'operator', requested_capabilities: capabilities, owner_invited: email, configuration_template: template?.id ?? null },
+      details: { name: row.name, slug: row.slug, by: 'operator', via, requested_capabilities: capabilities, owner_invited: email, configuration_template: template?.id ?? null },
     });
     // …approved: the one way a partner becomes active
     const partner = await this.#partners.transition(ctx, row.id, 'approve', { capabilities }, trx);

@@ -111,3 +111,30 @@ export const UpdatePartnerMemberBody = Strict({
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
 });
 export type CapabilityT = (typeof import('./partners.service.ts').CAPABILITIES)[number];
+
+/** The CSV (or NDJSON) of partners the operator imports, sent as text. */
+export const PARTNER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const PartnerImportBody = Strict({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { description: 'csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line' }),
+  content: Type.String({ minLength: 1, maxLength: PARTNER_IMPORT_MAX_BYTES, description: 'the file’s text' }),
+});
+const ImportRowDto = Type.Object({
+  row: Type.Integer({ description: 'the row’s number in the file (CSV: the header is row 1; NDJSON: the line)' }),
+  name: Nullable(Type.String()),
+  slug: Nullable(Type.String({ description: 'the short name the partner gets (made from the name when the row has none)' })),
+  owner_email: Nullable(Type.String()),
+  status: Type.String({ description: 'preview: ready | invalid; apply: created | invalid (not made: nothing of the row was kept)' }),
+  partner_id: Nullable(Type.String()),
+  errors: Type.Array(Type.Object({ field: Nullable(Type.String()), reason: Type.String() })),
+});
+export const PartnerImportReport = Type.Object(
+  {
+    format: Type.String(),
+    rows: Type.Integer(),
+    ready: Type.Integer(),
+    invalid: Type.Integer(),
+    created: Type.Integer(),
+    results: Type.Array(ImportRowDto),
+  },
+  { title: 'PartnerImportReport' },
+);
