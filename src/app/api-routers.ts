@@ -18,6 +18,7 @@ import { tokenLifetimeRoutes } from '../modules/tokenpolicy/index.ts';
 import { purposeRoutes } from '../modules/purposes/index.ts';
 import { accessRequestRoutes } from '../modules/accessrequests/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
+import { brandingRoutes } from '../modules/branding/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { auditStreamRoutes } from '../modules/auditstream/index.ts';
@@ -75,6 +76,7 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
+    brandingRoutes({ branding: services.branding, access }),
     resellerRoutes({ resellers: services.partners.resellers, access, customersOf: (id) => services.authz.customersServed(id) }),
     scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
     auditRoutes({ audit: services.audit, access }),

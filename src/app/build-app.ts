@@ -47,6 +47,7 @@ import { registerSsfRoutes } from '../modules/ssf/index.ts';
 import { createScim, registerScimRoutes } from '../modules/scim/index.ts';
 import { registerSyncRoutes } from '../modules/datasources/index.ts';
 import { dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
+import { registerLogoFiles } from '../modules/branding/index.ts';
 import { createSso, registerSsoBrowserRoutes, type SsoBrowserFlow } from '../modules/sso/index.ts';
 import { installSaml } from '../modules/sso/saml/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -334,6 +335,8 @@ async function installMachineEndpoints({ app, config, clock, services }: Outside
   await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter, batchesPerMinute: config.syncBatchesPerMinute });
   // Stripe's webhooks for a Stripe data source (/sync/v1/stripe/…), signed over the raw body
   await registerStripeWebhook(app as unknown as FastifyInstance, { stripe: dataFeeds(services).stripe });
+  // partners' logos (/brand/logos/<sha256>.<ext>): public and content-addressed, for the portal, the consent page and e-mail
+  await registerLogoFiles(app as unknown as FastifyInstance, { branding: services.branding });
   return { authzen, scim };
 }
 

@@ -34,6 +34,7 @@ import { MailOutboxStore, NotificationsService } from '../modules/notifications/
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import { PlansService } from '../modules/plans/index.ts';
+import { BrandingService } from '../modules/branding/index.ts';
 import { DnsTxtChecker, DomainsService } from '../modules/domains/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
@@ -99,6 +100,8 @@ export interface Services {
   plans: PlansService;
   /** partners the operator makes (one, or a file of them), through the approval path */
   partnerCreation: PartnerCreation;
+  /** partners' brands, shown to their people and (where allowed) their customers */
+  branding: BrandingService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
   /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
@@ -127,7 +130,7 @@ export interface Services {
 
 type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'redisClients'>;
 type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'purposes' | 'delegationPurposes' | 'activations' | 'lifecycle' | 'authz'>;
-type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'partnerCreation' | 'tokenLifetimes'>;
+type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'partnerCreation' | 'branding' | 'tokenLifetimes'>;
 type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
 type Views = Pick<Services, 'msp' | 'invoiceExports' | 'alerts' | 'alertScheduler' | 'dataSources'>;
 /** the one limiter and the Redis connection it (and the DPoP replay cache) share */
@@ -273,8 +276,9 @@ function createRecords(d: ServiceDeps, c: Core & People): Records {
   // an operator-made partner's initial plans are allowed by plans, in the partner's transaction
   const partnerCreation = new PartnerCreation(partners.deps, partners);
   partnerCreation.setInitialPlans((trx, ctx, partnerId, offers, pointer) => plans.allowInitialPlans(trx, ctx, partnerId, offers, pointer));
+  const branding = new BrandingService({ db, audit, clock, providerName: 'Partnergate' });
   const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
-  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, partnerCreation, tokenLifetimes };
+  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, partnerCreation, branding, tokenLifetimes };
 }
 
 /** what faces partner apps: the authorization server, the gateway and the shared signals streams */

@@ -26,6 +26,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   partner_config_versions: 'partners',
   feature_catalog: 'partners', // the operator edits it in the partner configuration manager; authz reads it for the snapshot
   partner_usage: 'partners',
+  partner_brands: 'branding', // a partner's look, shown to its people and (where allowed) its customers
+  brand_logos: 'branding',
   roles: 'authz',
   permissions: 'authz',
   audit_events: 'audit',

@@ -1129,6 +1129,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand of your own partner organization, for its people (null: none set, or you belong to no partner) */
+        get: operations["getMeBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/invitations": {
         parameters: {
             query?: never;
@@ -2442,6 +2459,59 @@ export interface paths {
         /** Send one test event now (outside the audit chain); answers whether the receiver took it */
         post: operations["postPartnersAuditStreamsTest"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner’s brand: display name, colours, logo, and whether its customers see it (members, operator) */
+        get: operations["getPartnersBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the display name or colours (owner, operator); a colour that is not readable on white is refused with its contrast */
+        patch: operations["patchPartnersBranding"];
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Let this partner’s customers see its brand, or switch it off for them (operator); its own people keep seeing it */
+        put: operations["putPartnersBrandingCustomers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the logo (owner, operator): a PNG, JPEG or WebP of at most 256 KiB and 1024×1024 px, recognised from its bytes; SVG is refused */
+        put: operations["putPartnersBrandingLogo"];
+        post?: never;
+        /** Remove the logo (owner, operator) */
+        delete: operations["deletePartnersBrandingLogo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4534,6 +4604,23 @@ export interface paths {
         head?: never;
         /** Rename, close or reopen a billing account */
         patch: operations["patchTenantsBillingAccountsByBanId"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand this customer’s people see: its wholesaler’s, else its one managing partner’s, where the provider allows it (null: the provider’s own look) */
+        get: operations["getTenantsBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/commitments": {
@@ -8476,6 +8563,28 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        /** PartnerBrand */
+        PartnerBrand: {
+            accent_color: string | null;
+            /** @description allowed: the partner’s customers see this brand; off: the operator switched it off for them */
+            customer_branding: string;
+            customer_branding_reason: string | null;
+            display_name: string | null;
+            logo: {
+                content_type: string;
+                height: number;
+                size: number;
+                /** @description a content-addressed path on this server, cached for a year */
+                url: string;
+                width: number;
+            } | null;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            primary_color: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+        };
         /** PartnerDashboard */
         PartnerDashboard: {
             /** @description up to 20 customers that need attention — something overdue, SLA compliance under 95 %, or open tickets, as far as your access shows each — most overdue first; every customer's figures: GET /api/v1/partner/customers/figures */
@@ -9307,6 +9416,17 @@ export interface components {
             status: string;
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
+        };
+        /** ShownBrand */
+        ShownBrand: {
+            accent_color: string | null;
+            logo_url: string | null;
+            name: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            /** @description the provider, named beside the partner’s brand */
+            powered_by: string;
+            primary_color: string | null;
         };
         /** SignupResult */
         SignupResult: {
@@ -14728,6 +14848,37 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMeBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The brand of your own partner organization, for its people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brand: components["schemas"]["ShownBrand"] | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21249,6 +21400,349 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditDestinationTestResult"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnersBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPartnersBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accent_color?: string | null;
+                    display_name?: string | null;
+                    primary_color?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersBrandingCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allowed: boolean;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersBrandingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: byte
+                     * @description the image file, base64
+                     */
+                    content_base64: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnersBrandingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
                 };
             };
             /** @description RFC 9457 problem+json */
@@ -32118,6 +32612,61 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The brand this customer’s people see */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brand: components["schemas"]["ShownBrand"] | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

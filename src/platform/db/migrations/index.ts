@@ -52,6 +52,7 @@ import { migration as m0047 } from './0047-ticket-totals.ts';
 import { migration as m0048 } from './0048-lean-sync-records.ts';
 import { migration as m0049 } from './0049-invoice-write-path.ts';
 import { migration as m0050 } from './0050-partner-overdue-totals.ts';
+import { migration as m0075 } from './0075-partner-branding.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0001-foundation', m0001],
@@ -104,4 +105,5 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0048-lean-sync-records', m0048],
   ['0049-invoice-write-path', m0049],
   ['0050-partner-overdue-totals', m0050],
+  ['0075-partner-branding', m0075],
 ];
