@@ -93,7 +93,17 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       resellersOf: (partnerId) => services.partners.resellers.listResellers(partnerId),
     }),
-    tenantSelfRoutes({ resources: services.resources, access }),
+    tenantSelfRoutes({
+      resources: services.resources,
+      access,
+      // a customer's PDF invoice in its partner's brand, where the operator allows it
+      invoiceBrand: async (tenantId) => {
+        const b = await services.branding.brandForTenant(tenantId);
+        if (!b) return null;
+        const logo = b.logo_sha256 ? await services.branding.logoBytes(b.logo_sha256) : null;
+        return { name: b.name, color: b.primary_color, logo: logo && logo.content_type !== 'image/webp' ? logo.data : null };
+      },
+    }),
     dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
     writeRouteRoutes({ writeRoutes: services.writeRoutes, access, sources: () => services.dataSources.list() }),
     dataFeedRoutes({ ...dataFeeds(services), access }),

@@ -131,7 +131,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     partnerPlaneAdmission({ gateway: services.gateway }),
     async (slug) => (await services.partners.findBySlug(slug))?.id ?? null,
   );
-  const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access: services.access, config });
+  const oauth = oauthRoutes({
+    oauth: services.oauth,
+    identity: services.identity,
+    apps: services.apps,
+    access: services.access,
+    config,
+    // the consent screen in the app's partner's brand: its customers see it where the operator allows it, its own people always
+    brandOf: async (partnerId, forCustomers) => {
+      const b = forCustomers ? await services.branding.customerBrandOfPartner(partnerId) : await services.branding.ownBrand(partnerId);
+      return b && { name: b.name, primaryColor: b.primary_color, accentColor: b.accent_color, logoUrl: b.logo_url, poweredBy: b.powered_by };
+    },
+  });
   const routes = { config, clock, services, authzen, scim, sso: sso.service };
   const table = routerTable([...organizationRouters(routes), ...accessAndCommerceRouters(routes, oauth.tenant)], { oauth: [oauth.oauth] });
   app.decorate('routers', await registerRouters(app, table, guards));

@@ -277,6 +277,11 @@ function createRecords(d: ServiceDeps, c: Core & People): Records {
   const partnerCreation = new PartnerCreation(partners.deps, partners);
   partnerCreation.setInitialPlans((trx, ctx, partnerId, offers, pointer) => plans.allowInitialPlans(trx, ctx, partnerId, offers, pointer));
   const branding = new BrandingService({ db, audit, clock, providerName: 'Partnergate' });
+  // invitations in a partner's brand: its own people's, and its customers' (where the operator allows it)
+  c.notifications.setMailBrand(async (trx, scopeType, scopeId) => {
+    const b = scopeType === 'tenant' ? await branding.brandForTenant(scopeId, trx) : await branding.ownBrand(scopeId, trx);
+    return b && { name: b.name, color: b.primary_color, logoUrl: b.logo_url && config.publicUrl.replace(/\/+$/, '') + b.logo_url, poweredBy: b.powered_by };
+  });
   const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
   return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, partnerCreation, branding, tokenLifetimes };
 }

@@ -21,7 +21,7 @@ import { colord, extend } from 'colord';
 import a11yPlugin from 'colord/plugins/a11y';
 import { imageSize } from 'image-size';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { mutate } from '../../platform/db/database.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -203,23 +203,22 @@ export class BrandingService {
   }
 
   /** The brand the partner's own people see (whatever the operator's switch for customers says), or null when none is set. */
-  async ownBrand(partnerId: string): Promise<ShownBrand | null> {
-    return this.#shown(partnerId, false);
+  async ownBrand(partnerId: string, db: Executor = this.#d.db.kysely): Promise<ShownBrand | null> {
+    return this.#shown(db, partnerId, false);
   }
 
   /** The brand this partner's customers see (consent screen, e-mail), or null: none set, switched off, or the partner not active. */
-  async customerBrandOfPartner(partnerId: string): Promise<ShownBrand | null> {
-    return this.#shown(partnerId, true);
+  async customerBrandOfPartner(partnerId: string, db: Executor = this.#d.db.kysely): Promise<ShownBrand | null> {
+    return this.#shown(db, partnerId, true);
   }
 
   /** The brand a customer's people see: its wholesaler's, else its one managing partner's — or null (the provider's look). */
-  async brandForTenant(tenantId: string): Promise<ShownBrand | null> {
-    const db = this.#d.db.kysely;
+  async brandForTenant(tenantId: string, db: Executor = this.#d.db.kysely): Promise<ShownBrand | null> {
     const wholesaler = await delegationQueries.findWholesalerOf(db, tenantId);
-    if (wholesaler) return this.customerBrandOfPartner(wholesaler);
+    if (wholesaler) return this.customerBrandOfPartner(wholesaler, db);
     const links = (await delegationQueries.listOpenNonConsentOfTenant(db, tenantId)).filter((d) => d.status === 'active' && d.origin === 'link');
     const partners = [...new Set(links.map((d) => d.partner_id))];
-    return partners.length === 1 ? this.customerBrandOfPartner(partners[0]) : null;
+    return partners.length === 1 ? this.customerBrandOfPartner(partners[0], db) : null;
   }
 
   /** A logo's bytes for a document (PDF), by hash. */
@@ -228,8 +227,7 @@ export class BrandingService {
     return l ? { data: Buffer.from(l.data), content_type: l.content_type } : null;
   }
 
-  async #shown(partnerId: string, forCustomers: boolean): Promise<ShownBrand | null> {
-    const db = this.#d.db.kysely;
+  async #shown(db: Executor, partnerId: string, forCustomers: boolean): Promise<ShownBrand | null> {
     const [p, b] = await Promise.all([partnerQueries.findPartnerById(db, partnerId), repo.findBrand(db, partnerId)]);
     if (!p || !b) return null;
     if (forCustomers && (b.customer_branding !== 'allowed' || p.status !== 'active')) return null;
