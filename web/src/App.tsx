@@ -22,15 +22,15 @@ import {
   Select,
   Stack,
   Text,
-  ThemeIcon,
   UnstyledButton,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconLock, IconLogout, IconShieldCheck, IconUser } from '@tabler/icons-react';
+import { IconChevronDown, IconLock, IconLogout, IconUser } from '@tabler/icons-react';
 import { PAGES, type NavSection, type PortalPage } from './routes.tsx';
 import { NotificationBell, useNotificationCounts } from './components/NotificationBell.tsx';
 import { SkipLink, mainRegionProps } from './components/SkipLink.tsx';
+import { BrandMark, useShownBrand } from './components/BrandMark.tsx';
 import { useSession } from './session/SessionContext.tsx';
 import { useView } from './session/useView.ts';
 import { roleLabel, viewOf, type SessionView } from './session/access.ts';
@@ -174,22 +174,16 @@ function Shell() {
   const location = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu whenever the page changes
   useEffect(() => close(), [location.pathname, close]);
+  const brand = useShownBrand();
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <SkipLink />
-      <AppShell.Header>
+      <AppShell.Header style={brand?.primary_color ? { borderBottom: `3px solid ${brand.primary_color}` } : undefined}>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <UnstyledButton component={Link} to="/">
-              <Group gap={8}>
-                <ThemeIcon size="md" radius="md">
-                  <IconShieldCheck size={18} />
-                </ThemeIcon>
-                <Text fw={700} size="lg">
-                  Partnergate
-                </Text>
-              </Group>
+            <UnstyledButton component={Link} to="/" aria-label={brand ? `${brand.name}, powered by ${brand.powered_by}: home` : 'Partnergate: home'}>
+              <BrandMark brand={brand} />
             </UnstyledButton>
           </Group>
           <Group gap="xs" wrap="nowrap">

@@ -60,6 +60,7 @@ import {
   IconUsersGroup,
   type Icon,
   IconTarget,
+  IconPalette,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './session/abilities.ts';
@@ -77,6 +78,9 @@ const AccountPage = lazy(() => import('./pages/Account/AccountPage.tsx').then((m
 const TenantsPage = lazy(() => import('./pages/Operator/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
 const TenantDetailPage = lazy(() => import('./pages/Operator/TenantDetailPage.tsx').then((m) => ({ default: m.TenantDetailPage })));
 const PartnersPage = lazy(() => import('./pages/Operator/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
+const NewPartnerPage = lazy(() => import('./pages/Operator/NewPartnerPage.tsx').then((m) => ({ default: m.NewPartnerPage })));
+const PartnerImportPage = lazy(() => import('./pages/Operator/PartnerImportPage.tsx').then((m) => ({ default: m.PartnerImportPage })));
+const PartnerBrandPage = lazy(() => import('./pages/PartnerHome/PartnerBrandPage.tsx').then((m) => ({ default: m.PartnerBrandPage })));
 const PartnerDetailPage = lazy(() => import('./pages/Operator/PartnerDetailPage.tsx').then((m) => ({ default: m.PartnerDetailPage })));
 const UsersPage = lazy(() => import('./pages/Operator/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/Operator/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
@@ -193,6 +197,8 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/tenants', title: 'Tenants', element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: 'Tenants', icon: IconBuilding, order: 10 } },
   { path: '/operator/tenants/:id', title: 'Tenant details', element: <TenantDetailPage />, allow: can.platform('platform.tenants.manage') },
   { path: '/operator/partners', title: 'Partners', element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: 'Partners', icon: IconBuildingStore, order: 20, badge: PartnersNavBadge } },
+  { path: '/operator/partners/new', title: 'Add a partner', element: <NewPartnerPage />, allow: can.platform('platform.partners.manage') },
+  { path: '/operator/partners/import', title: 'Import partners', element: <PartnerImportPage />, allow: can.platform('platform.partners.manage') },
   { path: '/operator/partners/:id', title: 'Partner details', element: <PartnerDetailPage />, allow: can.platform('platform.partners.manage') },
   {
     path: '/operator/delegations',
@@ -236,6 +242,7 @@ export const PAGES: PortalPage[] = [
 
   // ---- partner home -----------------------------------------------------------------------
   { path: '/partner', title: 'Partner home', element: <PartnerHomePage />, allow: can.partnerMember, nav: { section: 'partner', label: 'Home', icon: IconHome, order: 10, exact: true } },
+  { path: '/partner/brand', title: 'Partner brand', element: <PartnerBrandPage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Brand', icon: IconPalette, order: 22 } },
   { path: '/partner/members', title: 'Partner team', element: <PartnerMembersPage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: 'Team', icon: IconUsersGroup, order: 20 } },
   {
     path: '/partner/customers',
