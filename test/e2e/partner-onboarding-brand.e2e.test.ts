@@ -160,9 +160,9 @@ describe('operator-made partners and partners’ brands', () => {
       }
       await cpage.getByTestId('partner-brand').waitFor();
       expect(await cpage.getByTestId('partner-brand').innerText()).toMatch(/Tailspin Fibre\s*powered by Partnergate/);
-      expect(await cpage.locator('.brand-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(96);
+      expect(await cpage.locator('.brand-logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(96);
       // the brand's colour on the Approve button (its contrast with the white label was checked when saved)
-      expect(await cpage.getByRole('button', { name: 'Approve' }).evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(11, 114, 133)');
+      expect(await cpage.getByRole('button', { name: 'Approve' }).evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor)).toBe('rgb(11, 114, 133)');
       await settled(cpage);
       expect(await seriousViolations(cpage), 'consent screen: serious or critical accessibility problems').toEqual([]);
       await expectNoSidewaysScroll(cpage, `consent-${w}`);

@@ -80,9 +80,7 @@ export class PartnersService {
   }
 
   /** what the service was made with (the partner creation shares it) */
-  get deps(): PartnersDeps {
-    return this.#d;
-  }
+  get deps(): PartnersDeps { return this.#d; }
 
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
     this.#onStatusChange.push(fn);
@@ -101,7 +99,7 @@ export class PartnersService {
     if (await this.#d.identity.findUserByEmail(input.owner.email, trx)) {
       throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
     }
-    const partner = this.#newApplication(input);
+    const partner = applicationRow(input, this.#w.now());
     const work = async (trx: Tx) => {
       await repo.insertPartner(trx, partner);
       const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
@@ -137,7 +135,7 @@ export class PartnersService {
       if (!(e instanceof AppError && e.code === 'email_taken')) throw e;
     }
     const [user] = await Promise.all([this.#d.identity.findUserByEmail(input.owner.email), this.#d.identity.hashPassword(input.owner.password)]);
-    const partner = this.#newApplication(input);
+    const partner = applicationRow(input, this.#w.now());
     // a slug in use is refused as it is for a new address (partners_slug_key)
     if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken('Another partner already uses this slug.');
     if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl));
@@ -148,10 +146,6 @@ export class PartnersService {
   #sendMail(to: string, mail: ReturnType<typeof renderMail>): void {
     if (!this.#d.mailer || !to) return;
     void this.#d.mailer.send(mail).catch((e: unknown) => this.#d.onMailError?.(e));
-  }
-
-  #newApplication(input: PartnerApplication): repo.PartnerRow {
-    return applicationRow(input, this.#w.now());
   }
 
   getPartner(id: string) {

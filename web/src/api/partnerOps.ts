@@ -1,5 +1,5 @@
 /** The operator's partner making (one by the form, many by a file) and partners' brands. */
-import type { Answer, Schemas } from './schema.ts';
+import type { Answer, Body, Schemas } from './schema.ts';
 import { http } from './client.ts';
 
 export type CreatedPartner = Answer<'/api/v1/partners', 'post'>;
@@ -7,17 +7,7 @@ export type PartnerImportReport = Schemas['PartnerImportReport'];
 export type PartnerBrand = Schemas['PartnerBrand'];
 export type ShownBrand = Schemas['ShownBrand'];
 
-export interface NewPartnerBody {
-  name: string;
-  slug?: string;
-  contact_email: string;
-  website?: string;
-  description?: string;
-  capabilities: string[];
-  owner: { email: string };
-  configuration_template?: string;
-  plans?: { plan: string }[];
-}
+export type NewPartnerBody = Body<'/api/v1/partners', 'post'>;
 
 const enc = encodeURIComponent;
 

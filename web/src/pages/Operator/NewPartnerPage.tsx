@@ -12,6 +12,7 @@ import { api } from '../../api/index.ts';
 import { partnerOpsApi, type CreatedPartner, type NewPartnerBody } from '../../api/partnerOps.ts';
 import { plansApi } from '../../api/plans.ts';
 import { partnerKeys } from '../../api/keys/partners.ts';
+import { planKeys } from '../../api/keys/plans.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { OneTimeSecret } from '../../components/OneTimeSecret.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -36,7 +37,7 @@ const blank = (s: string) => (s.trim() ? s.trim() : undefined);
 export function NewPartnerPage() {
   const [made, setMade] = useState<CreatedPartner | null>(null);
   const partners = useApiQuery(partnerKeys.list({ status: 'active', limit: 200 }), () => api.partners.list({ status: 'active', limit: 200 }));
-  const plans = useApiQuery(['plans', 'catalog'], () => plansApi.catalog());
+  const plans = useApiQuery(planKeys.catalog, () => plansApi.catalog());
   const create = useApiMutation((body: NewPartnerBody) => partnerOpsApi.create(body), { success: (r) => `${r.partner.name} is active.`, onDone: setMade });
   const form = useApiForm<Values>(
     {
@@ -58,7 +59,7 @@ export function NewPartnerPage() {
       contact_email: v.contact_email.trim(),
       website: blank(v.website),
       description: blank(v.description),
-      capabilities: v.capabilities,
+      capabilities: v.capabilities as NewPartnerBody['capabilities'],
       owner: { email: v.owner_email.trim() },
       configuration_template: v.template ?? undefined,
       plans: v.plans.length ? v.plans.map((plan) => ({ plan })) : undefined,
