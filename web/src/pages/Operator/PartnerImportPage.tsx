@@ -75,7 +75,7 @@ export function PartnerImportPage() {
             <Group align="flex-end">
               <FileInput
                 label="File of partners"
-                placeholder="Choose a .csv or .ndjson file"
+                description="A .csv or .ndjson file"
                 accept=".csv,.ndjson,.jsonl,text/csv"
                 leftSection={<IconFileSpreadsheet size={16} />}
                 value={file}

@@ -67,8 +67,8 @@ function BrandForm({ brand, canEdit, onSaved }: { brand: PartnerBrand; canEdit: 
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Name shown" description={`Instead of “${brand.partner_name}”`} placeholder={brand.partner_name} disabled={!canEdit} {...form.getInputProps('display_name')} />
-          <ColorInput label="Main colour" description="Buttons and links; needs 4.5:1 contrast with white" format="hex" swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('primary_color')} />
-          <ColorInput label="Accent colour" description="Lines and bars; needs 3:1 contrast with white" format="hex" swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('accent_color')} />
+          <ColorInput label="Main colour" description="Buttons and links; needs 4.5:1 contrast with white" format="hex" withEyeDropper={false} swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('primary_color')} />
+          <ColorInput label="Accent colour" description="Lines and bars; needs 3:1 contrast with white" format="hex" withEyeDropper={false} swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('accent_color')} />
         </SimpleGrid>
         <ErrorAlert error={save.error} title="The brand was not saved" />
         {canEdit && (
@@ -109,7 +109,6 @@ function LogoField({ brand, canEdit, onSaved }: { brand: PartnerBrand; canEdit: 
             <FileInput
               label="Upload a logo"
               description="PNG, JPEG or WebP, at most 256 KB and 1024 × 1024 pixels"
-              placeholder="Choose an image"
               accept="image/png,image/jpeg,image/webp"
               leftSection={<IconPhoto size={16} />}
               value={file}
