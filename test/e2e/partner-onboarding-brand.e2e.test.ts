@@ -122,7 +122,7 @@ describe('operator-made partners and partners’ brands', () => {
       await page.getByLabel('Name shown').fill('Tailspin Fibre');
       await page.getByLabel('Main colour').fill('#ffd43b');
       await page.getByRole('button', { name: 'Save brand' }).click();
-      await page.getByText('#ffd43b has a contrast of 1.42:1 with white').waitFor();
+      await page.getByText('#ffd43b has a contrast of 1.42:1 with white').first().waitFor();
       await check(page, `brand-refused-${w}`);
       await page.getByLabel('Main colour').fill('#0b7285');
       await page.getByRole('button', { name: 'Save brand' }).click();

@@ -141,7 +141,8 @@ export class BrandingService {
       if (ratio < need) {
         const what = field === 'primary_color' ? 'The main colour carries white text and colours links, so it needs' : 'The accent colour marks lines and bars, so it needs';
         throw E.brand_contrast_too_low(`${v} has a contrast of ${ratio}:1 with white. ${what} at least ${need}:1 (WCAG AA). Choose a darker shade.`, {
-          fields: [{ pointer: `/body/${field}`, detail: `contrast ${ratio}:1, at least ${need}:1 needed` }],
+          // said in full next to the field in the portal's form
+          fields: [{ pointer: `/body/${field}`, detail: `${v} has a contrast of ${ratio}:1 with white; at least ${need}:1 is needed (WCAG AA). Choose a darker shade.` }],
         });
       }
     }

@@ -40,7 +40,7 @@ describe('a partner’s brand', () => {
     expect([pale.status, pale.body.code]).toEqual([400, 'brand_contrast_too_low']);
     expect(pale.body.detail).toBe('#FFD43B has a contrast of 1.42:1 with white. The main colour carries white text and colours links, so it needs at least 4.5:1 (WCAG AA). Choose a darker shade.');
     expect(pale.body.errors?.[0]?.pointer).toBe('/body/primary_color');
-    expect(pale.body.errors?.[0]?.detail).toBe('contrast 1.42:1, at least 4.5:1 needed');
+    expect(pale.body.errors?.[0]?.detail).toBe('#FFD43B has a contrast of 1.42:1 with white; at least 4.5:1 is needed (WCAG AA). Choose a darker shade.');
     // 3:1 is enough for the accent (lines and bars), not for the main colour
     expect((await owner.patch<Brand>(`/api/v1/partners/${partner.id}/branding`, { accent_color: '#f08c00' })).status).toBe(400);
     expect((await owner.patch<Brand>(`/api/v1/partners/${partner.id}/branding`, { accent_color: '#e8590c' })).status).toBe(200);

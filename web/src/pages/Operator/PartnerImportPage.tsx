@@ -80,7 +80,6 @@ export function PartnerImportPage() {
                 leftSection={<IconFileSpreadsheet size={16} />}
                 value={file}
                 onChange={(f) => void pick(f)}
-                clearable
                 w={340}
                 maw="100%"
               />
