@@ -13,8 +13,6 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useApiForm } from '../../query/form.ts';
 import { useApiMutation, useApiQuery } from '../../query/query.ts';
 
-const SWATCHES = ['#1864ab', '#0b7285', '#2b8a3e', '#5f3dc4', '#862e9c', '#c92a2a', '#d9480f', '#343a40'];
-
 export function BrandingCard({ partnerId, canEdit, operator = false }: { partnerId: string; canEdit: boolean; operator?: boolean }) {
   const brand = useApiQuery(brandingKeys.partner(partnerId), () => brandingApi.get(partnerId));
   const b = brand.data;
@@ -67,8 +65,8 @@ function BrandForm({ brand, canEdit, onSaved }: { brand: PartnerBrand; canEdit: 
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label="Name shown" description={`Instead of “${brand.partner_name}”`} placeholder={brand.partner_name} disabled={!canEdit} {...form.getInputProps('display_name')} />
-          <ColorInput label="Main colour" description="Buttons and links; needs 4.5:1 contrast with white" format="hex" withEyeDropper={false} swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('primary_color')} />
-          <ColorInput label="Accent colour" description="Lines and bars; needs 3:1 contrast with white" format="hex" withEyeDropper={false} swatches={SWATCHES} disabled={!canEdit} {...form.getInputProps('accent_color')} />
+          <ColorInput label="Main colour" description="Buttons and links; needs 4.5:1 contrast with white" format="hex" withEyeDropper={false} withPicker={false} disabled={!canEdit} {...form.getInputProps('primary_color')} />
+          <ColorInput label="Accent colour" description="Lines and bars; needs 3:1 contrast with white" format="hex" withEyeDropper={false} withPicker={false} disabled={!canEdit} {...form.getInputProps('accent_color')} />
         </SimpleGrid>
         <ErrorAlert error={save.error} title="The brand was not saved" />
         {canEdit && (
