@@ -182,7 +182,7 @@ function Shell() {
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
-            <UnstyledButton component={Link} to="/" aria-label={brand ? `${brand.name}, powered by ${brand.powered_by}: home` : 'Partnergate: home'}>
+            <UnstyledButton component={Link} to="/">
               <BrandMark brand={brand} />
             </UnstyledButton>
           </Group>
