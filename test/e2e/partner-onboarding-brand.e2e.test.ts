@@ -29,7 +29,8 @@ const IDS = /\b(?:ptr|tnt|usr|inv)_[0-9a-z]{10,}\b/;
 let portal: Portal;
 
 beforeAll(async () => {
-  portal = await startPortal();
+  // served at its public address (PUBLIC_URL), so the authorization server's issuer is the address the browser uses
+  portal = await startPortal({}, { localhost: true });
 }, 180_000);
 afterAll(() => portal?.close());
 
