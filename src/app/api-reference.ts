@@ -77,6 +77,7 @@ export function transformRoute({ schema, url, route }: { schema: Json | undefine
   if (s.hide) return { schema: s, url };
   s.tags = [audienceOf(route)];
   if (isPublic(route)) s.security = [];
+  if (url.startsWith('/api/v1/partners/')) s.params = partnerRefParams(s.params);
   if (isObj(s.response)) {
     const response: Json = { ...s.response };
     for (const [status, r] of Object.entries(response)) {
@@ -87,6 +88,25 @@ export function transformRoute({ schema, url, route }: { schema: Json | undefine
     s.response = response;
   }
   return { schema: s, url };
+}
+
+/**
+ * A partner route's partner takes its id or its slug (identity/auth-hook.ts resolves the slug before
+ * the route validates its parameters, so the route's own schema names only the id).
+ */
+function partnerRefParams(params: unknown): unknown {
+  if (!isObj(params) || !isObj(params.properties)) return params;
+  const properties: Json = { ...params.properties };
+  for (const name of ['partner_id', 'reseller_id']) {
+    if (!isObj(properties[name])) continue;
+    properties[name] = {
+      type: 'string',
+      pattern: '^(?:ptr_[0-9a-hjkmnp-tv-z]{26}|[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)$',
+      description: `the ${name === 'partner_id' ? 'partner' : 'reseller'}'s id (ptr_…) or its slug`,
+      examples: ['ptr_01jd9x0a8q4m7w2k3v5b6c8d9e', 'fabrikam-msp'],
+    };
+  }
+  return { ...params, properties };
 }
 
 // ---- examples -----------------------------------------------------------------------------------

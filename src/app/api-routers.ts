@@ -8,7 +8,7 @@ import type { AudienceRoutes } from '../platform/http/app-types.ts';
 import type { Services } from './services.ts';
 import { identityRoutes, mfaRoutes } from '../modules/identity/index.ts';
 import { tenantRoutes } from '../modules/tenants/index.ts';
-import { featureCatalogRoutes, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
+import { featureCatalogRoutes, PartnerImport, partnerConfigRoutes, partnerRoutes, partnerUsageRoutes, resellerRoutes } from '../modules/partners/index.ts';
 import { auditRoutes } from '../modules/audit/index.ts';
 import { authzCheckRoutes, catalogRoutes } from '../modules/authz/index.ts';
 import { activationRoutes, delegationRoutes, DistributorAccess, distributorAccessRoutes } from '../modules/delegations/index.ts';
@@ -19,6 +19,7 @@ import { purposeRoutes } from '../modules/purposes/index.ts';
 import { languageRoutes } from '../modules/languages/index.ts';
 import { accessRequestRoutes } from '../modules/accessrequests/index.ts';
 import { planRoutes } from '../modules/plans/index.ts';
+import { brandingRoutes } from '../modules/branding/index.ts';
 import { agencyRoutes, registerEmbedRoutes } from '../modules/agencies/index.ts';
 import { notificationRoutes } from '../modules/notifications/index.ts';
 import { auditStreamRoutes } from '../modules/auditstream/index.ts';
@@ -72,10 +73,11 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       nowMs: () => clock.nowMs(),
     }),
     tenantRoutes({ tenants: services.tenants, access }),
-    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter }),
+    partnerRoutes({ partners: services.partners, access, limiter: services.rateLimiter, creation: services.partnerCreation, imports: new PartnerImport(services.partnerCreation) }),
     partnerConfigRoutes({ partners: services.partners, access }),
     featureCatalogRoutes({ catalog: services.featureCatalog, partners: services.partners, access, featureEnabled: (p, k) => services.authz.snapshot.featureEnabled(p, k) }),
     partnerUsageRoutes({ partners: services.partners, usage: services.partnerUsage, access }),
+    brandingRoutes({ branding: services.branding, access }),
     resellerRoutes({ resellers: services.partners.resellers, access, customersOf: (id) => services.authz.customersServed(id) }),
     scimAdminRoutes({ connections: scim.connections, access, publicUrl: config.publicUrl }),
     auditRoutes({ audit: services.audit, access }),
@@ -92,7 +94,17 @@ export function organizationRouters({ config, clock, services, scim }: RouterDep
       featureEnabled: (partnerId, key) => services.authz.snapshot.featureEnabled(partnerId, key),
       resellersOf: (partnerId) => services.partners.resellers.listResellers(partnerId),
     }),
-    tenantSelfRoutes({ resources: services.resources, access }),
+    tenantSelfRoutes({
+      resources: services.resources,
+      access,
+      // a customer's PDF invoice in its partner's brand, where the operator allows it
+      invoiceBrand: async (tenantId) => {
+        const b = await services.branding.brandForTenant(tenantId);
+        if (!b) return null;
+        const logo = b.logo_sha256 ? await services.branding.logoBytes(b.logo_sha256) : null;
+        return { name: b.name, color: b.primary_color, logo: logo && logo.content_type !== 'image/webp' ? logo.data : null };
+      },
+    }),
     dataSourceRoutes({ dataSources: services.dataSources, access, partnerTenants: (partnerId) => services.authz.partnerTenantsInReach(partnerId) }),
     writeRouteRoutes({ writeRoutes: services.writeRoutes, access, sources: () => services.dataSources.list() }),
     dataFeedRoutes({ ...dataFeeds(services), access }),

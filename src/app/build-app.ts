@@ -47,6 +47,7 @@ import { registerSsfRoutes } from '../modules/ssf/index.ts';
 import { createScim, registerScimRoutes } from '../modules/scim/index.ts';
 import { registerSyncRoutes } from '../modules/datasources/index.ts';
 import { dataFeeds, registerStripeWebhook } from '../modules/datafeeds/index.ts';
+import { registerLogoFiles } from '../modules/branding/index.ts';
 import { createSso, registerSsoBrowserRoutes, type SsoBrowserFlow } from '../modules/sso/index.ts';
 import { installSaml } from '../modules/sso/saml/index.ts';
 import { registerRouters, routerTable, type MountedRoute } from './routers.ts';
@@ -128,8 +129,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     (partnerId) => services.authz.partnerTenantsInReach(partnerId),
     partnerAdmission({ access: services.access, authz: services.authz, gateway: services.gateway }),
     partnerPlaneAdmission({ gateway: services.gateway }),
+    async (slug) => (await services.partners.findBySlug(slug))?.id ?? null,
   );
-  const oauth = oauthRoutes({ oauth: services.oauth, identity: services.identity, apps: services.apps, access: services.access, config });
+  const oauth = oauthRoutes({
+    oauth: services.oauth,
+    identity: services.identity,
+    apps: services.apps,
+    access: services.access,
+    config,
+    // the consent screen in the app's partner's brand: its customers see it where the operator allows it, its own people always
+    brandOf: async (partnerId, forCustomers) => {
+      const b = forCustomers ? await services.branding.customerBrandOfPartner(partnerId) : await services.branding.ownBrand(partnerId);
+      return b && { name: b.name, primaryColor: b.primary_color, accentColor: b.accent_color, logoUrl: b.logo_url, poweredBy: b.powered_by };
+    },
+  });
   const routes = { config, clock, services, authzen, scim, sso: sso.service };
   const table = routerTable([...organizationRouters(routes), ...accessAndCommerceRouters(routes, oauth.tenant)], { oauth: [oauth.oauth] });
   app.decorate('routers', await registerRouters(app, table, guards));
@@ -333,6 +346,8 @@ async function installMachineEndpoints({ app, config, clock, services }: Outside
   await registerSyncRoutes(app as unknown as FastifyInstance, { dataSources: services.dataSources, limiter: services.rateLimiter, batchesPerMinute: config.syncBatchesPerMinute });
   // Stripe's webhooks for a Stripe data source (/sync/v1/stripe/…), signed over the raw body
   await registerStripeWebhook(app as unknown as FastifyInstance, { stripe: dataFeeds(services).stripe });
+  // partners' logos (/brand/logos/<sha256>.<ext>): public and content-addressed, for the portal, the consent page and e-mail
+  await registerLogoFiles(app as unknown as FastifyInstance, { branding: services.branding });
   return { authzen, scim };
 }
 

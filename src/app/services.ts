@@ -13,7 +13,7 @@ import { AuditLog } from '../modules/audit/index.ts';
 import { Access, AuthzService, RoleCatalog, partnerLimits } from '../modules/authz/index.ts';
 import { IdentityService } from '../modules/identity/index.ts';
 import { TenantsService, tenantErrors } from '../modules/tenants/index.ts';
-import { FeatureCatalogService, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
+import { FeatureCatalogService, PartnerCreation, PartnerUsage, PartnersService, partnerErrors } from '../modules/partners/index.ts';
 import { DelegationPurposeIndex, DelegationsService } from '../modules/delegations/index.ts';
 import { PurposeCatalog } from '../modules/purposes/index.ts';
 import { VouchersService } from '../modules/vouchers/index.ts';
@@ -35,6 +35,7 @@ import { MailOutboxStore, NotificationsService } from '../modules/notifications/
 import { ActivationsService, LifecycleSweep } from '../modules/delegations/index.ts';
 import { Mailer } from '../platform/mail/mailer.ts';
 import { PlansService } from '../modules/plans/index.ts';
+import { BrandingService } from '../modules/branding/index.ts';
 import { DnsTxtChecker, DomainsService } from '../modules/domains/index.ts';
 import type { Redis } from 'ioredis';
 import type { Metrics } from '../platform/observability/metrics.ts';
@@ -100,6 +101,10 @@ export interface Services {
   resold: ResoldTenantsService;
   /** plan catalog, partner offers, customer segments and KYC, subscriptions */
   plans: PlansService;
+  /** partners the operator makes (one, or a file of them), through the approval path */
+  partnerCreation: PartnerCreation;
+  /** partners' brands, shown to their people and (where allowed) their customers */
+  branding: BrandingService;
   /** the authorization server: provider, signing keys (oauth.keys), token verification, consent */
   oauth: OAuthService;
   /** the partner program: referral codes, attributed sign-ups, agreements, earnings, payouts */
@@ -128,7 +133,7 @@ export interface Services {
 
 type Core = Pick<Services, 'config' | 'db' | 'clock' | 'hasher' | 'feed' | 'audit' | 'mailer' | 'notifications' | 'roles' | 'access' | 'languages' | 'redisClients'>;
 type People = Pick<Services, 'identity' | 'tenants' | 'partners' | 'featureCatalog' | 'delegations' | 'purposes' | 'delegationPurposes' | 'activations' | 'lifecycle' | 'authz'>;
-type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'tokenLifetimes'>;
+type Records = Pick<Services, 'program' | 'domains' | 'vouchers' | 'agencies' | 'writeRoutes' | 'resources' | 'apps' | 'resold' | 'plans' | 'partnerCreation' | 'branding' | 'tokenLifetimes'>;
 type Edge = Pick<Services, 'oauth' | 'partnerUsage' | 'gateway' | 'ssf' | 'auditStream'>;
 type Views = Pick<Services, 'msp' | 'invoiceExports' | 'alerts' | 'alertScheduler' | 'dataSources'>;
 /** the one limiter and the Redis connection it (and the DPoP replay cache) share */
@@ -272,8 +277,17 @@ function createRecords(d: ServiceDeps, c: Core & People): Records {
   const plans = new PlansService({ db, audit, feed, clock, secretKey: config.secretKey, onError: d.onError });
   // a customer's plan limits who may join it: tenants asks plans, without importing it
   tenants.setMemberLimit((trx, tenantId) => plans.memberLimit(trx, tenantId));
+  // an operator-made partner's initial plans are allowed by plans, in the partner's transaction
+  const partnerCreation = new PartnerCreation(partners.deps, partners);
+  partnerCreation.setInitialPlans((trx, ctx, partnerId, offers, pointer) => plans.allowInitialPlans(trx, ctx, partnerId, offers, pointer));
+  const branding = new BrandingService({ db, audit, clock, providerName: 'Partnergate' });
+  // invitations in a partner's brand: its own people's, and its customers' (where the operator allows it)
+  c.notifications.setMailBrand(async (trx, scopeType, scopeId) => {
+    const b = scopeType === 'tenant' ? await branding.brandForTenant(scopeId, trx) : await branding.ownBrand(scopeId, trx);
+    return b && { name: b.name, color: b.primary_color, logoUrl: b.logo_url && config.publicUrl.replace(/\/+$/, '') + b.logo_url, poweredBy: b.powered_by };
+  });
   const tokenLifetimes = new TokenLifetimes({ db, clock, audit, feed, defaults: { access: config.accessTokenTtlSec, refresh: config.refreshTokenTtlSec } });
-  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, tokenLifetimes };
+  return { program, domains, vouchers, agencies, writeRoutes, resources, apps, resold, plans, partnerCreation, branding, tokenLifetimes };
 }
 
 /** what faces partner apps: the authorization server, the gateway and the shared signals streams */

@@ -27,6 +27,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   feature_catalog: 'partners',
   platform_texts: 'languages', // the operator's own words per language on the sign-in and consent pages // the operator edits it in the partner configuration manager; authz reads it for the snapshot
   partner_usage: 'partners',
+  partner_brands: 'branding', // a partner's look, shown to its people and (where allowed) its customers
+  brand_logos: 'branding',
   roles: 'authz',
   permissions: 'authz',
   audit_events: 'audit',
@@ -206,8 +208,8 @@ export const READERS: readonly { file: string; tables: readonly string[]; why: s
   },
   {
     file: 'src/modules/partners/people-reads.ts',
-    tables: ['partner_config_versions', 'partner_members', 'users'],
-    why: "a partner's people page lists its members by e-mail with their names and status, an invitation finds a member by e-mail, and the configuration's history names who made each change: one query each, sorted, matched or paged in the database, where asking identity for each page's people would add a round trip and sort in memory",
+    tables: ['partner_config_versions', 'partner_members', 'partners', 'users'],
+    why: "an operator-made partner's owner is refused when the address already belongs to a partner (named), a partner's people page lists its members by e-mail with their names and status, an invitation finds a member by e-mail, and the configuration's history names who made each change: one query each, sorted, matched or paged in the database, where asking identity for each page's people would add a round trip and sort in memory",
   },
   {
     file: 'src/modules/oauth/grant-reads.ts',

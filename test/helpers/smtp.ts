@@ -11,6 +11,8 @@ export interface Delivered {
   to: string[];
   subject: string;
   text: string;
+  /** the HTML part, when the message has one */
+  html: string;
 }
 
 export interface TestInbox {
@@ -30,7 +32,7 @@ export async function startInbox(): Promise<TestInbox> {
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((m) => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), subject: m.subject ?? '', text: m.text ?? '' });
+          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), subject: m.subject ?? '', text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '' });
           callback();
         })
         .catch(callback);

@@ -22,17 +22,17 @@ import {
   Select,
   Stack,
   Text,
-  ThemeIcon,
   UnstyledButton,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { FormattedMessage, useIntl, type MessageDescriptor } from 'react-intl';
 import { defineMessages } from './i18n/define.ts';
-import { IconChevronDown, IconLock, IconLogout, IconShieldCheck, IconUser } from '@tabler/icons-react';
+import { IconChevronDown, IconLock, IconLogout, IconUser } from '@tabler/icons-react';
 import { PAGES, type NavSection, type PortalPage } from './routes.tsx';
 import { NotificationBell, useNotificationCounts } from './components/NotificationBell.tsx';
 import { SkipLink, mainRegionProps } from './components/SkipLink.tsx';
+import { BrandMark, useShownBrand } from './components/BrandMark.tsx';
 import { useSession } from './session/SessionContext.tsx';
 import { useView } from './session/useView.ts';
 import { roleLabel, viewOf, type SessionView } from './session/access.ts';
@@ -218,22 +218,16 @@ function Shell() {
   const location = useLocation();
   // biome-ignore lint/correctness/useExhaustiveDependencies: close the phone menu whenever the page changes
   useEffect(() => close(), [location.pathname, close]);
+  const brand = useShownBrand();
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="lg">
       <SkipLink />
-      <AppShell.Header>
+      <AppShell.Header style={brand?.primary_color ? { borderBottom: `3px solid ${brand.primary_color}` } : undefined}>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="sm">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={intl.formatMessage(m.toggleNavigation)} />
             <UnstyledButton component={Link} to="/">
-              <Group gap={8}>
-                <ThemeIcon size="md" radius="md">
-                  <IconShieldCheck size={18} />
-                </ThemeIcon>
-                <Text fw={700} size="lg" translate="no">
-                  {PRODUCT}
-                </Text>
-              </Group>
+              <BrandMark brand={brand} />
             </UnstyledButton>
           </Group>
           <Group gap="xs" wrap="nowrap">

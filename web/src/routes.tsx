@@ -62,6 +62,7 @@ import {
   IconUsersGroup,
   type Icon,
   IconTarget,
+  IconPalette,
 } from '@tabler/icons-react';
 import { can, type Rule } from './session/access.ts';
 import { MSP_VIEWS, mspMayUse } from './session/abilities.ts';
@@ -79,6 +80,9 @@ const AccountPage = lazy(() => import('./pages/Account/AccountPage.tsx').then((m
 const TenantsPage = lazy(() => import('./pages/Operator/TenantsPage.tsx').then((m) => ({ default: m.TenantsPage })));
 const TenantDetailPage = lazy(() => import('./pages/Operator/TenantDetailPage.tsx').then((m) => ({ default: m.TenantDetailPage })));
 const PartnersPage = lazy(() => import('./pages/Operator/PartnersPage.tsx').then((m) => ({ default: m.PartnersPage })));
+const NewPartnerPage = lazy(() => import('./pages/Operator/NewPartnerPage.tsx').then((m) => ({ default: m.NewPartnerPage })));
+const PartnerImportPage = lazy(() => import('./pages/Operator/PartnerImportPage.tsx').then((m) => ({ default: m.PartnerImportPage })));
+const PartnerBrandPage = lazy(() => import('./pages/PartnerHome/PartnerBrandPage.tsx').then((m) => ({ default: m.PartnerBrandPage })));
 const PartnerDetailPage = lazy(() => import('./pages/Operator/PartnerDetailPage.tsx').then((m) => ({ default: m.PartnerDetailPage })));
 const UsersPage = lazy(() => import('./pages/Operator/UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/Operator/AuditPage.tsx').then((m) => ({ default: m.AuditPage })));
@@ -195,6 +199,8 @@ export const PAGES: PortalPage[] = [
   { path: '/operator/tenants', title: defineMessage({ id: 'page.operator_tenants.title', defaultMessage: 'Tenants' }), element: <TenantsPage />, allow: can.platform('platform.tenants.manage'), nav: { section: 'operator', label: defineMessage({ id: 'page.operator_tenants.nav', defaultMessage: 'Tenants' }), icon: IconBuilding, order: 10 } },
   { path: '/operator/tenants/:id', title: defineMessage({ id: 'page.operator_tenants_id.title', defaultMessage: 'Tenant details' }), element: <TenantDetailPage />, allow: can.platform('platform.tenants.manage') },
   { path: '/operator/partners', title: defineMessage({ id: 'page.operator_partners.title', defaultMessage: 'Partners' }), element: <PartnersPage />, allow: can.platform('platform.partners.manage'), nav: { section: 'operator', label: defineMessage({ id: 'page.operator_partners.nav', defaultMessage: 'Partners' }), icon: IconBuildingStore, order: 20, badge: PartnersNavBadge } },
+  { path: '/operator/partners/new', title: defineMessage({ id: 'page.operator_partners_new.title', defaultMessage: 'Add a partner' }), element: <NewPartnerPage />, allow: can.platform('platform.partners.manage') },
+  { path: '/operator/partners/import', title: defineMessage({ id: 'page.operator_partners_import.title', defaultMessage: 'Import partners' }), element: <PartnerImportPage />, allow: can.platform('platform.partners.manage') },
   { path: '/operator/partners/:id', title: defineMessage({ id: 'page.operator_partners_id.title', defaultMessage: 'Partner details' }), element: <PartnerDetailPage />, allow: can.platform('platform.partners.manage') },
   {
     path: '/operator/delegations',
@@ -238,6 +244,7 @@ export const PAGES: PortalPage[] = [
 
   // ---- partner home -----------------------------------------------------------------------
   { path: '/partner', title: defineMessage({ id: 'page.partner.title', defaultMessage: 'Partner home' }), element: <PartnerHomePage />, allow: can.partnerMember, nav: { section: 'partner', label: defineMessage({ id: 'page.partner.nav', defaultMessage: 'Home' }), icon: IconHome, order: 10, exact: true } },
+  { path: '/partner/brand', title: defineMessage({ id: 'page.partner_brand.title', defaultMessage: 'Partner brand' }), element: <PartnerBrandPage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: defineMessage({ id: 'page.partner_brand.nav', defaultMessage: 'Brand' }), icon: IconPalette, order: 22 } },
   { path: '/partner/members', title: defineMessage({ id: 'page.partner_members.title', defaultMessage: 'Partner team' }), element: <PartnerMembersPage />, allow: can.partner('partner.profile.read'), nav: { section: 'partner', label: defineMessage({ id: 'page.partner_members.nav', defaultMessage: 'Team' }), icon: IconUsersGroup, order: 20 } },
   {
     path: '/partner/customers',

@@ -1129,6 +1129,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand of your own partner organization, for its people (null: none set, or you belong to no partner) */
+        get: operations["getMeBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/invitations": {
         parameters: {
             query?: never;
@@ -1520,6 +1537,63 @@ export interface paths {
          * @description The answer is the same whether or not the owner's address already has an account (only the ids differ); the address is told by e-mail which it was. For an existing address nothing is created.
          */
         post: operations["postPartnerApplications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the partners of a file (only with confirm: true, after its check): each ready row in its own transaction, reported row by row (operator)
+         * @description Each row is made as POST /api/v1/partners makes one, all or nothing; a row that cannot be made is reported with its reasons and leaves nothing behind.
+         */
+        post: operations["postPartnerImports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a file of partners, every row, as it would be made — nothing is written (operator)
+         * @description A row is ready only when making it would succeed now: its fields, its short name and owner (also against the file’s other rows), its template and plans.
+         */
+        post: operations["postPartnerImportsPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partner-imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV template of a file of partners: its columns and one example row (operator) */
+        get: operations["getPartnerImportsTemplate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2020,7 +2094,11 @@ export interface paths {
         /** Partners: all for the operator, your own for partner members */
         get: operations["getPartners"];
         put?: never;
-        post?: never;
+        /**
+         * Make a partner, active at once (operator): its profile, capabilities, first owner’s invitation, a configuration template and the plans it may offer
+         * @description Made the way an approved application is: recorded as partner.created and approved (partner.approved), with the template’s configuration (partner.config_changed), the owner’s invitation (partner.user_invited; the link is returned once and e-mailed) and the plans (partner.plan_allowed), all in one transaction: a refusal leaves nothing behind.
+         */
+        post: operations["postPartners"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2381,6 +2459,59 @@ export interface paths {
         /** Send one test event now (outside the audit chain); answers whether the receiver took it */
         post: operations["postPartnersAuditStreamsTest"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner’s brand: display name, colours, logo, and whether its customers see it (members, operator) */
+        get: operations["getPartnersBranding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the display name or colours (owner, operator); a colour that is not readable on white is refused with its contrast */
+        patch: operations["patchPartnersBranding"];
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Let this partner’s customers see its brand, or switch it off for them (operator); its own people keep seeing it */
+        put: operations["putPartnersBrandingCustomers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{partner_id}/branding/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the logo (owner, operator): a PNG, JPEG or WebP of at most 256 KiB and 1024×1024 px, recognised from its bytes; SVG is refused */
+        put: operations["putPartnersBrandingLogo"];
+        post?: never;
+        /** Remove the logo (owner, operator) */
+        delete: operations["deletePartnersBrandingLogo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4507,6 +4638,23 @@ export interface paths {
         head?: never;
         /** Rename, close or reopen a billing account */
         patch: operations["patchTenantsBillingAccountsByBanId"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/brand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The brand this customer’s people see: its wholesaler’s, else its one managing partner’s, where the provider allows it (null: the provider’s own look) */
+        get: operations["getTenantsBrand"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenants/{tenant_id}/commitments": {
@@ -7236,6 +7384,11 @@ export interface components {
             destination: components["schemas"]["AuditDestination"];
             secret: string | null;
         };
+        /** CreatedPartner */
+        CreatedPartner: {
+            invitation: components["schemas"]["InvitationLink"];
+            partner: components["schemas"]["Partner"];
+        };
         /** CreatedWebhookEndpoint */
         CreatedWebhookEndpoint: {
             endpoint: components["schemas"]["WebhookEndpoint"];
@@ -8453,6 +8606,28 @@ export interface components {
             tenant_id: string;
             tenant_name: string;
         };
+        /** PartnerBrand */
+        PartnerBrand: {
+            accent_color: string | null;
+            /** @description allowed: the partner’s customers see this brand; off: the operator switched it off for them */
+            customer_branding: string;
+            customer_branding_reason: string | null;
+            display_name: string | null;
+            logo: {
+                content_type: string;
+                height: number;
+                size: number;
+                /** @description a content-addressed path on this server, cached for a year */
+                url: string;
+                width: number;
+            } | null;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            partner_name: string;
+            primary_color: string | null;
+            /** @example 2025-06-02T09:30:00.000Z */
+            updated_at: string | null;
+        };
         /** PartnerDashboard */
         PartnerDashboard: {
             /** @description up to 20 customers that need attention — something overdue, SLA compliance under 95 %, or open tickets, as far as your access shows each — most overdue first; every customer's figures: GET /api/v1/partner/customers/figures */
@@ -8595,6 +8770,30 @@ export interface components {
                     total: number;
                 };
             } | null;
+        };
+        /** PartnerImportReport */
+        PartnerImportReport: {
+            created: number;
+            format: string;
+            invalid: number;
+            ready: number;
+            results: {
+                errors: {
+                    field: string | null;
+                    reason: string;
+                }[];
+                name: string | null;
+                /** @example ada.lovelace@example.com */
+                owner_email: string | null;
+                /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+                partner_id: string | null;
+                /** @description the row’s number in the file (CSV: the header is row 1; NDJSON: the line) */
+                row: number;
+                slug: string | null;
+                /** @description preview: ready | invalid; apply: created | invalid (not made: nothing of the row was kept) */
+                status: string;
+            }[];
+            rows: number;
         };
         /** PartnerInvoice */
         PartnerInvoice: {
@@ -9274,6 +9473,17 @@ export interface components {
             status: string;
             /** @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e */
             tenant_id: string;
+        };
+        /** ShownBrand */
+        ShownBrand: {
+            accent_color: string | null;
+            logo_url: string | null;
+            name: string;
+            /** @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e */
+            partner_id: string;
+            /** @description the provider, named beside the partner’s brand */
+            powered_by: string;
+            primary_color: string | null;
         };
         /** SignupResult */
         SignupResult: {
@@ -14706,6 +14916,37 @@ export interface operations {
             };
         };
     };
+    getMeBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The brand of your own partner organization, for its people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brand: components["schemas"]["ShownBrand"] | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMeInvitations: {
         parameters: {
             query?: never;
@@ -16198,6 +16439,158 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description must be true: the operator looked at the check */
+                    confirm: boolean;
+                    /** @description the file’s text */
+                    content: string;
+                    /** @description csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line */
+                    format: "csv" | "ndjson";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerImportReport */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerImportReport"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postPartnerImportsPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the file’s text */
+                    content: string;
+                    /** @description csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line */
+                    format: "csv" | "ndjson";
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerImportReport */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerImportReport"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartnerImportsTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18611,15 +19004,97 @@ export interface operations {
             };
         };
     };
+    postPartners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description what the partner may do; granted as an approval grants them */
+                    capabilities: ("delegated" | "wholesale" | "managed_services" | "referral")[];
+                    /** @description the id or slug of a partner whose configuration the new partner starts from */
+                    configuration_template?: string;
+                    /** Format: email */
+                    contact_email: string;
+                    description?: string;
+                    name: string;
+                    /** @description its first owner, invited by e-mail (the invitation link is returned once) */
+                    owner: {
+                        /** Format: email */
+                        email: string;
+                    };
+                    /** @description the plans it may offer, each within a price range (the plan’s price when none is given) */
+                    plans?: {
+                        max_price_minor?: number;
+                        min_price_minor?: number;
+                        /** @description a plan of the catalog, by id or name */
+                        plan: string;
+                    }[];
+                    /** @description lowercase letters, digits and dashes */
+                    slug?: string;
+                    /** Format: uri */
+                    website?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created: CreatedPartner */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPartner"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getPartnersByPartnerId: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18678,10 +19153,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18755,10 +19227,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18817,10 +19286,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -18906,10 +19372,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description areq_… identifier
@@ -18989,10 +19452,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19051,10 +19511,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19128,10 +19585,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description atpl_… identifier
@@ -19214,10 +19668,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19281,10 +19732,7 @@ export interface operations {
                  * @example act_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 activation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19348,10 +19796,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -19424,10 +19869,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -19496,10 +19938,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19573,10 +20012,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19637,10 +20073,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19738,10 +20171,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19805,10 +20235,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19875,10 +20302,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -19967,10 +20391,7 @@ export interface operations {
                  * @example app_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 app_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20044,6 +20465,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20139,6 +20561,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20244,6 +20667,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20306,6 +20730,7 @@ export interface operations {
             header?: never;
             path: {
                 app_id: string;
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20426,10 +20851,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20496,10 +20918,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20558,10 +20977,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20620,10 +21036,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20688,10 +21101,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20752,10 +21162,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20832,10 +21239,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20899,10 +21303,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -20969,10 +21370,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21043,10 +21441,7 @@ export interface operations {
                  * @example ads_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 destination_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21105,15 +21500,355 @@ export interface operations {
             };
         };
     };
+    getPartnersBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPartnersBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accent_color?: string | null;
+                    display_name?: string | null;
+                    primary_color?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersBrandingCustomers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allowed: boolean;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPartnersBrandingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: byte
+                     * @description the image file, base64
+                     */
+                    content_base64: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePartnersBrandingLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the partner's id (ptr_…) or its slug */
+                partner_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description no body, or an empty JSON object */
+        requestBody?: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK: PartnerBrand */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerBrand"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     putPartnersCapabilities: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21178,10 +21913,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21266,10 +21998,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21385,10 +22114,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21501,6 +22227,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21558,6 +22285,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21631,10 +22359,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21751,10 +22476,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21870,10 +22592,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -21993,10 +22712,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22090,10 +22806,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22155,10 +22868,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22253,10 +22963,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22320,10 +23027,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22405,10 +23109,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22490,10 +23191,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22602,10 +23300,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22684,10 +23379,7 @@ export interface operations {
                  * @example dlg_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 delegation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22762,10 +23454,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22824,10 +23513,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22901,10 +23587,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -22963,10 +23646,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23046,10 +23726,7 @@ export interface operations {
                  * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 domain_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23116,10 +23793,7 @@ export interface operations {
                  * @example dom_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 domain_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23192,10 +23866,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23245,10 +23916,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23316,10 +23984,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23394,10 +24059,7 @@ export interface operations {
             path: {
                 /** @description a stable key, e.g. exports.pdf */
                 key: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23483,10 +24145,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23545,10 +24204,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23614,10 +24270,7 @@ export interface operations {
                  * @example inv_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 invitation_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23681,10 +24334,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23750,10 +24400,7 @@ export interface operations {
                  * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 case_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23822,10 +24469,7 @@ export interface operations {
                  * @example kdoc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 document_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23889,10 +24533,7 @@ export interface operations {
                  * @example kyc_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 case_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -23967,10 +24608,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24031,10 +24669,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24112,10 +24747,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24191,10 +24823,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24272,10 +24901,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description usr_… identifier
@@ -24346,10 +24972,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24410,10 +25033,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description tnt_… identifier
@@ -24487,10 +25107,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24551,10 +25168,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description pln_… identifier
@@ -24635,10 +25249,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24702,10 +25313,7 @@ export interface operations {
                  * @example agr_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 agreement_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24785,10 +25393,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24850,10 +25455,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24921,10 +25523,7 @@ export interface operations {
             header?: never;
             path: {
                 code: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -24989,10 +25588,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25057,10 +25653,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25127,10 +25720,7 @@ export interface operations {
                  * @example ern_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 earning_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25189,10 +25779,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25255,10 +25842,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25320,10 +25904,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description tnt_… identifier
@@ -25387,10 +25968,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25449,10 +26027,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25526,10 +26101,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25603,10 +26175,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25667,10 +26236,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25753,15 +26319,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the reseller's id (ptr_…) or its slug */
                 reseller_id: string;
             };
             cookie?: never;
@@ -25834,15 +26394,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the reseller's id (ptr_…) or its slug */
                 reseller_id: string;
             };
             cookie?: never;
@@ -25916,10 +26470,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -25980,10 +26531,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26077,10 +26625,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26130,10 +26675,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26188,10 +26730,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26246,10 +26785,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26308,10 +26844,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26423,10 +26956,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26488,10 +27018,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26550,10 +27077,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26626,10 +27150,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -26690,10 +27211,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26772,10 +27290,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26854,10 +27369,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -26936,10 +27448,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
                 /**
                  * @description sub_… identifier
@@ -27018,10 +27527,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27095,10 +27601,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27177,10 +27680,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27239,10 +27739,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27303,10 +27800,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27379,10 +27873,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27446,10 +27937,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27516,10 +28004,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27596,10 +28081,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27671,10 +28153,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27743,10 +28222,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -27824,10 +28300,7 @@ export interface operations {
                  * @example whk_01jd9x0a8q4m7w2k3v5b6c8d9e
                  */
                 endpoint_id: string;
-                /**
-                 * @description ptr_… identifier
-                 * @example ptr_01jd9x0a8q4m7w2k3v5b6c8d9e
-                 */
+                /** @description the partner's id (ptr_…) or its slug */
                 partner_id: string;
             };
             cookie?: never;
@@ -32299,6 +32772,61 @@ export interface operations {
             };
             /** @description RFC 9457 problem+json */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTenantsBrand: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description tnt_… identifier
+                 * @example tnt_01jd9x0a8q4m7w2k3v5b6c8d9e
+                 */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK: The brand this customer’s people see */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        brand: components["schemas"]["ShownBrand"] | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description RFC 9457 problem+json */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -144,6 +144,32 @@ export type PartnerGate = (req: FastifyRequest, reply: FastifyReply) => Promise<
 /** The partner plane's check for the partner's own people (modules/gateway/partner-admission.ts): its IP allow-list. */
 export type PartnerPlaneGate = (req: FastifyRequest, partnerId: string) => void;
 
+/** A partner's id from its slug, or null when no partner has it (modules/partners). */
+export type PartnerSlugResolver = (slug: string) => Promise<string | null>;
+
+/** The path parameters of the partner plane that name a partner: each takes its id or its slug. */
+const PARTNER_REF_PARAMS = ['partner_id', 'reseller_id'] as const;
+const PARTNER_ID = /^ptr_[0-9a-hjkmnp-tv-z]{26}$/;
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * The one resolver of partner slugs: on /api/v1/partners/:partner_id/… a slug (`fabrikam-msp`) is
+ * replaced by its partner's id before the wall, so the wall, the handler's checks, the audit and
+ * the answer see exactly what an id would have given. A slug no partner has answers as an unknown
+ * id does (404 partner_not_found); a slug is never an id (ids hold an underscore, slugs cannot).
+ * Returns false when a slug named no partner.
+ */
+async function resolvePartnerRefs(params: Record<string, unknown>, resolve: PartnerSlugResolver | null): Promise<boolean> {
+  for (const name of PARTNER_REF_PARAMS) {
+    const ref = params[name];
+    if (typeof ref !== 'string' || PARTNER_ID.test(ref) || !SLUG.test(ref) || resolve === null) continue;
+    const id = await resolve(ref);
+    if (id === null) return false;
+    params[name] = id;
+  }
+  return true;
+}
+
 export function authGuards(
   identity: IdentityService,
   access: Access,
@@ -151,6 +177,7 @@ export function authGuards(
   partnerTenants: PartnerTenants = () => [],
   partnerGate: PartnerGate | null = null,
   partnerPlaneGate: PartnerPlaneGate | null = null,
+  partnerSlugs: PartnerSlugResolver | null = null,
 ): AuthGuards {
   /** Rules 1–2 and the operator gate a route may declare (before the body is looked at). */
   const caller = async (req: FastifyRequest): Promise<{ p: Principal; operator: boolean }> => {
@@ -191,7 +218,14 @@ export function authGuards(
     // (allowInactivePartner).
     partner: async (req) => {
       const { p, operator } = await caller(req);
+      const known = await resolvePartnerRefs(req.params as Record<string, unknown>, partnerSlugs);
       const partnerId = (req.params as Record<string, unknown>).partner_id as string;
+      // a slug no partner has: the operator is told so; anyone else as for another partner's (below)
+      if (!known && operator) throw access.notFound('partner');
+      if (!known && p.partner) {
+        access.partnerMembership(p);
+        throw access.notFound('partner');
+      }
       if (!operator) {
         if (!p.partner) throw authzErrors.not_partner_member('You are not a member of a partner organization.');
         if (p.partner.partnerId !== partnerId) {

@@ -3,7 +3,7 @@
  * opens, and the e-mail (invitation, link request waiting, access expiring, alert and the rest),
  * in plain words — names, never ids.
  */
-import { renderMail } from '../../platform/mail/mail-template.ts';
+import { renderMail, type MailBrand } from '../../platform/mail/mail-template.ts';
 import type { MailMessage } from '../../platform/mail/mailer.ts';
 
 interface Named {
@@ -151,7 +151,7 @@ export function noticeMail(to: { email: string; name: string }, n: NoticeText, p
 }
 
 /** The invitation: the one-time link goes to the invitee by e-mail (and is never in an event or a log). */
-export function invitationMail(i: { email: string; organization: string; kind: 'tenant' | 'partner'; role: string; inviter: string | null; url: string; expiresAt: string }): MailMessage {
+export function invitationMail(i: { email: string; organization: string; kind: 'tenant' | 'partner'; role: string; inviter: string | null; url: string; expiresAt: string; brand?: MailBrand | null }): MailMessage {
   const roleWords: Record<string, string> = { TENANT_ADMIN: 'an administrator', TENANT_USER: 'a member', PARTNER_OWNER: 'an owner', PARTNER_STAFF: 'a staff member' };
   return renderMail({
     to: i.email,
@@ -163,5 +163,6 @@ export function invitationMail(i: { email: string; organization: string; kind: '
     ],
     action: { label: 'Accept the invitation', url: i.url },
     footer: `You get this e-mail because someone at ${i.organization} entered your address in Partnergate.`,
+    brand: i.brand ?? null,
   });
 }

@@ -12,6 +12,7 @@ import { asSystem } from '../../platform/db/db-context.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/http/request-context.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { MailBrand } from '../../platform/mail/mail-template.ts';
 import { OutboundClient, refuseUrl } from '../../platform/outbound/outbound-http.ts';
 import { newWebhookSecret } from '../../platform/outbound/webhook-signature.ts';
 import type { AuditLog } from '../audit/index.ts';
@@ -329,11 +330,19 @@ export class NotificationsService {
 
   // ---- e-mail -------------------------------------------------------------------------------
 
+  #mailBrand: ((trx: Tx, scopeType: 'tenant' | 'partner', scopeId: string) => Promise<MailBrand | null>) | null = null;
+
+  /** The brand an invitation is sent in: a partner's for its people, its customer's partner's for a customer (modules/branding, wired in services.ts). */
+  setMailBrand(fn: (trx: Tx, scopeType: 'tenant' | 'partner', scopeId: string) => Promise<MailBrand | null>): void {
+    this.#mailBrand = fn;
+  }
+
   /** Queue an invitation e-mail in the invitation's transaction (the identity module's hook). */
   async queueInvitation(trx: Tx, inv: { email: string; role: string; url: string; expiresAt: string; scopeType: 'tenant' | 'partner'; scopeId: string; invitedBy: string | null }): Promise<void> {
     const org = inv.scopeType === 'tenant' ? await tenantQueries.findTenantById(trx, inv.scopeId) : await partnerQueries.findPartnerById(trx, inv.scopeId);
     const inviter = inv.invitedBy ? await identityQueries.findUserById(trx, inv.invitedBy) : undefined;
-    const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt });
+    const brand = (await this.#mailBrand?.(trx, inv.scopeType, inv.scopeId)) ?? null;
+    const m = invitationMail({ email: inv.email, organization: org?.name ?? 'an organization', kind: inv.scopeType, role: inv.role, inviter: inviter?.name ?? null, url: inv.url, expiresAt: inv.expiresAt, brand });
     await repo.insertMail(trx, [this.worker.mailRow('invitation', m, this.#now())]);
   }
 

@@ -10,19 +10,48 @@ export function esc(v: unknown): string {
 
 export const STYLESHEET_PATH = '/oauth/interaction/static/partnergate.css';
 
-function layout(title: string, body: string): string {
+/** A partner's brand on the page (modules/branding: colours already checked for contrast). */
+export interface PageBrand {
+  name: string;
+  primaryColor: string | null;
+  accentColor: string | null;
+  logoUrl: string | null;
+  poweredBy: string;
+}
+
+const HEX = /^#[0-9a-f]{6}$/i;
+
+/**
+ * The brand's colours as CSS variables the stylesheet reads, in one <style> element the page's
+ * CSP admits by its hash (interaction.routes.ts): nothing but two validated #rrggbb values.
+ */
+export function brandStyle(brand: PageBrand | null | undefined): string | null {
+  if (!brand) return null;
+  const vars = [brand.primaryColor && HEX.test(brand.primaryColor) ? `--brand:${brand.primaryColor}` : '', brand.accentColor && HEX.test(brand.accentColor) ? `--accent:${brand.accentColor}` : ''].filter(Boolean);
+  return vars.length ? `:root{${vars.join(';')}}` : null;
+}
+
+function brandHeader(brand: PageBrand | null | undefined): string {
+  if (!brand) return '<p class="brand">Partnergate</p>';
+  const logo = brand.logoUrl ? `<img class="brand-logo" src="${esc(brand.logoUrl)}" alt="" height="32">` : '';
+  return `<div class="brandbar" data-testid="partner-brand">${logo}<p class="brand">${esc(brand.name)}</p><p class="powered">powered by ${esc(brand.poweredBy)}</p></div>`;
+}
+
+function layout(title: string, body: string, brand?: PageBrand | null): string {
+  const style = brandStyle(brand);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${esc(title)} · Partnergate</title>
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
+<title>${esc(title)} · ${esc(brand?.name ?? 'Partnergate')}</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">${style ? `
+<style>${style}</style>` : ''}
 </head>
 <body>
 <main class="card">
-<p class="brand">Partnergate</p>
+${brandHeader(brand)}
 ${body}
 </main>
 </body>
@@ -99,6 +128,8 @@ export interface ConsentView {
   redirectHost: string;
   /** the app's current connection to this organisation, which approving replaces */
   replaces?: { since: string; endsAt: string } | null;
+  /** the partner's brand, where the provider lets its customers see it */
+  brand?: PageBrand | null;
 }
 
 export function consentPage(v: ConsentView): string {
@@ -154,6 +185,7 @@ ${purposes}
 <button type="submit" name="decision" value="approve" class="primary">Approve</button>
 </div>
 </form>`,
+    v.brand,
   );
 }
 
@@ -188,6 +220,8 @@ export interface MemberConsentView {
   redirectHost: string;
   /** the purposes the app asked for (catalog names): its tokens are for these only */
   purposes?: { id: string; name: string; description: string }[];
+  /** the partner's brand (its own people see it) */
+  brand?: PageBrand | null;
 }
 
 /**
@@ -220,6 +254,7 @@ ${v.offline ? `<p class="muted">It keeps this access while you are away, for up 
 <button type="submit" name="decision" value="approve" class="primary">Approve</button>
 </div>
 </form>`,
+    v.brand,
   );
 }
 
@@ -293,7 +328,11 @@ export const STYLESHEET = `
 *{box-sizing:border-box}
 body{margin:0;min-height:100vh;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f1f3f5;color:#212529;display:flex;align-items:flex-start;justify-content:center;padding:40px 16px}
 .card{background:#fff;max-width:560px;width:100%;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.06);padding:28px 32px}
-.brand{margin:0 0 12px;font-weight:700;color:#1864ab;letter-spacing:.02em}
+.brand{margin:0 0 12px;font-weight:700;color:var(--brand,#1864ab);letter-spacing:.02em}
+.brandbar{display:flex;align-items:center;gap:10px;flex-wrap:wrap;border-bottom:3px solid var(--accent,var(--brand,#1864ab));padding-bottom:10px;margin-bottom:14px}
+.brandbar .brand{margin:0;font-size:17px}
+.brandbar .powered{margin:0 0 0 auto;font-size:12px;color:#5c636a}
+.brand-logo{height:32px;width:auto;max-width:160px;object-fit:contain}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:15px;margin:18px 0 6px}
 .muted{color:#5c636a}
@@ -317,13 +356,13 @@ fieldset.purposes legend{font-size:15px;font-weight:700;padding:0;margin:0 0 4px
 code{font-size:12px;color:#5c636a}
 .actions{display:flex;gap:10px;justify-content:flex-end;margin-top:14px}
 button{font:inherit;font-weight:600;border-radius:8px;padding:9px 18px;cursor:pointer;border:1px solid transparent}
-button.primary{background:#1864ab;color:#fff}
+button.primary{background:var(--brand,#1864ab);color:#fff}
 button.secondary{background:#fff;color:#495057;border-color:#ced4da}
 button.link{background:none;border:none;color:#5c636a;padding:8px 0;font-weight:400;text-decoration:underline}
-a{color:#1864ab}
+a{color:var(--brand,#1864ab)}
 .card.wide{max-width:760px}
 a.button{display:inline-block;font-weight:600;border-radius:8px;padding:9px 18px;text-decoration:none}
-a.button.primary{background:#1864ab;color:#fff}
+a.button.primary{background:var(--brand,#1864ab);color:#fff}
 .actions.wrap{flex-wrap:wrap;justify-content:flex-start}
 table.claims{border-collapse:collapse;width:100%;margin:8px 0}
 table.claims th{text-align:left;padding:4px 10px 4px 0;vertical-align:top;white-space:nowrap;color:#495057}

@@ -3,7 +3,7 @@
  * account, never the partner's), then consent. Server-rendered, no script; forms post back here
  * and the result goes to the provider with interactionFinished, which redirects the browser on.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Interaction } from 'oidc-provider';
@@ -14,7 +14,7 @@ import type { IdentityService } from '../identity/index.ts';
 import type { AppsService, ClientRecord } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { INTERACTION_PATH, PAGE_CSP } from './provider.ts';
-import { STYLESHEET, STYLESHEET_PATH, consentPage, errorPage, loginPage, memberConsentPage, notAdminPage, notForCustomersPage } from './interaction-views.ts';
+import { STYLESHEET, STYLESHEET_PATH, brandStyle, consentPage, errorPage, loginPage, memberConsentPage, notAdminPage, notForCustomersPage, type PageBrand } from './interaction-views.ts';
 
 const SESSION_COOKIE = 'partnergate_session';
 
@@ -23,6 +23,8 @@ export interface InteractionDeps {
   identity: IdentityService;
   apps: AppsService;
   secret: string;
+  /** a partner's brand as its customers (forCustomers) or its own people see it, or null (modules/branding, wired in build-app) */
+  brandOf?: (partnerId: string, forCustomers: boolean) => Promise<PageBrand | null>;
 }
 
 type Form = Record<string, string | string[] | undefined>;
@@ -47,7 +49,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, d: Interac
 function interactionKit(d: InteractionDeps) {
   const csrfFor = (uid: string) => createHmac('sha256', d.secret).update('partnergate:interaction:' + uid).digest('base64url').slice(0, 32);
 
-  const csp = (redirectUri: unknown): string => {
+  const csp = (redirectUri: unknown, style: string | null = null): string => {
     // Chromium applies form-action to the redirects that follow a submission, and approving or
     // denying ends with a redirect to the app.
     let origin = '';
@@ -56,11 +58,13 @@ function interactionKit(d: InteractionDeps) {
     } catch {
       origin = '';
     }
-    return PAGE_CSP.replace("form-action 'self'", `form-action 'self'${origin}`);
+    // a partner's colours: the page's one <style>, admitted by its hash (CSP3 hash-source)
+    const styleSrc = style === null ? "style-src 'self'" : `style-src 'self' 'sha256-${createHash('sha256').update(style).digest('base64')}'`;
+    return PAGE_CSP.replace("form-action 'self'", `form-action 'self'${origin}`).replace("style-src 'self'", styleSrc);
   };
 
-  const html = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(redirectUri)).send(body);
+  const html = (reply: FastifyReply, status: number, body: string, redirectUri?: unknown, brand?: PageBrand | null) =>
+    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('content-security-policy', csp(redirectUri, brandStyle(brand))).send(body);
 
   const details = async (req: FastifyRequest, reply: FastifyReply): Promise<Interaction | null> => {
     try {
@@ -130,10 +134,12 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
     const requested = d.oauth.consent.requestedScopes(record, i.params.scope);
     const asked = d.oauth.consent.requestedPurposes(i.params.purpose);
     const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
+    const brand = (await d.brandOf?.(record.partner.id, false)) ?? null;
     return html(
       reply,
       status,
       memberConsentPage({
+        brand,
         action: `${INTERACTION_PATH}/${i.uid}/consent`,
         csrf: csrfFor(i.uid),
         user: { email: user.email, name: user.name, role },
@@ -148,6 +154,7 @@ function memberConsentRenderer(d: InteractionDeps, { html, csrfFor }: Interactio
         redirectHost: redirectHostOf(i),
       }),
       i.params.redirect_uri,
+      brand,
     );
   };
 }
@@ -184,10 +191,12 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
     const partnerRow = await d.oauth.consent.partnerApproval(record.partner.id);
     const replaces = await d.oauth.consent.existingConnection(record.app.id, tenant.id);
     const redirectHost = redirectHostOf(i);
+    const brand = (await d.brandOf?.(record.partner.id, true)) ?? null;
     return html(
       reply,
       status,
       consentPage({
+        brand,
         action: `${INTERACTION_PATH}/${i.uid}/consent`,
         csrf: csrfFor(i.uid),
         user: { email: user.email, name: user.name },
@@ -210,6 +219,7 @@ function consentRenderer(d: InteractionDeps, kit: InteractionKit) {
         replaces,
       }),
       i.params.redirect_uri,
+      brand,
     );
   };
 }

@@ -16,7 +16,7 @@ import type { AppsService } from '../apps/index.ts';
 import type { OAuthService } from './oauth.service.ts';
 import { OAUTH_MOUNT, INTERACTION_PATH, PROTECTED_RESOURCE_WELL_KNOWN, gatewayAudience } from './provider.ts';
 import type { Config } from '../../config/config.ts';
-import { registerInteractionRoutes } from './interaction.routes.ts';
+import { registerInteractionRoutes, type InteractionDeps } from './interaction.routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FrontHandler } from '../../platform/http/front-handler.ts';
 import { requestIdOf } from '../../platform/http/request-basics.ts';
@@ -115,7 +115,7 @@ export function oauthTokenFront(d: {
   };
 }
 
-export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config }): OAuthRoutes {
+export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService; apps: AppsService; access: Access; config: Config; brandOf?: InteractionDeps['brandOf'] }): OAuthRoutes {
   const { oauth, access } = d;
 
   /**
@@ -154,7 +154,7 @@ export function oauthRoutes(d: { oauth: OAuthService; identity: IdentityService;
           reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(oauth.resourceMetadataJson),
         );
       }
-      await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey });
+      await registerInteractionRoutes(app as unknown as FastifyInstance, { oauth, identity: d.identity, apps: d.apps, secret: d.config.secretKey, brandOf: d.brandOf });
     },
 
     tenant(app) {

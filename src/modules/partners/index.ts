@@ -12,3 +12,5 @@ export { PartnerUsage, type PartnerUsageView, type UsageDay } from './partner-us
 export { partnerUsageRoutes } from './partner-usage.routes.ts';
 export { resellerRoutes } from './resellers.routes.ts';
 export type { ResellersService } from './resellers.service.ts';
+export { PartnerCreation, isRefusal, type NewPartner, type CreatedPartner, type InitialPlans } from './partner-creation.ts';
+export { PartnerImport, importTemplate, IMPORT_COLUMNS, type ImportReport } from './partner-import.ts';

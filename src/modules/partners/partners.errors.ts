@@ -16,6 +16,9 @@ export const partnerErrors = defineErrors('partners', {
   quota_inconsistent: { status: 400, title: 'The daily quota is larger than the monthly quota' },
   config_version_conflict: { status: 409, title: 'The configuration changed since it was read' },
   capabilities_required: { status: 400, title: 'Approving a partner needs at least one capability' },
+  template_partner_not_found: { status: 400, title: 'No partner to copy the configuration from' },
+  partner_import_invalid: { status: 400, title: 'The file of partners cannot be read' },
+  partner_import_not_confirmed: { status: 400, title: 'A file of partners is applied only after its check, with confirm: true' },
   reseller_depth_exceeded: { status: 409, title: 'Partners are two tiers at most: a distributor over its resellers' },
 });
 

@@ -43,7 +43,7 @@ export async function updatePartner(db: Executor, id: string, patch: Partial<Ins
   await db.updateTable('partners').set(patch).where('id', '=', id).execute();
 }
 
-export { findMemberByEmail, findMemberWithUserStatus, listActiveMemberContacts, listMembers } from './people-reads.ts';
+export { findMemberByEmail, findMembershipByEmail, findMemberWithUserStatus, listActiveMemberContacts, listMembers } from './people-reads.ts';
 
 export function findMember(db: Executor, partnerId: string, userId: string) {
   return db.selectFrom('partner_members').selectAll().where('partner_id', '=', partnerId).where('user_id', '=', userId).executeTakeFirst();

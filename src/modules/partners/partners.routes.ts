@@ -1,9 +1,11 @@
 /** /api/v1/partner-applications (public) and /api/v1/partners. */
 import type { App, AudienceRoutes } from '../../platform/http/app-types.ts';
-import { Type, problems, page } from '../../platform/http/schemas.ts';
+import { Type, Strict, problems, page } from '../../platform/http/schemas.ts';
 import type { Access } from '../authz/index.ts';
 import { InvitationLinkDto, PendingInvitationDto, toPendingInvitationDto } from '../identity/index.ts';
 import type { PartnersService, PartnerTransition } from './partners.service.ts';
+import type { PartnerCreation } from './partner-creation.ts';
+import { importTemplate, type PartnerImport } from './partner-import.ts';
 import { toPartnerDto } from './partners.service.ts';
 import * as S from './partners.schemas.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
@@ -25,6 +27,8 @@ interface PartnerRouteDeps {
   partners: PartnersService;
   access: Access;
   limiter: RateLimiter;
+  creation: PartnerCreation;
+  imports: PartnerImport;
 }
 
 export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
@@ -58,6 +62,29 @@ export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
         },
       );
     },
+    operator(app: App): void {
+      app.post(
+        '/api/v1/partners',
+        {
+          config: { operator: 'platform.partners.manage' },
+          schema: {
+            tags: ['partners'],
+            summary: 'Make a partner, active at once (operator): its profile, capabilities, first owner’s invitation, a configuration template and the plans it may offer',
+            description:
+              'Made the way an approved application is: recorded as partner.created and approved (partner.approved), with the template’s configuration (partner.config_changed), ' +
+              'the owner’s invitation (partner.user_invited; the link is returned once and e-mailed) and the plans (partner.plan_allowed), all in one transaction: a refusal leaves nothing behind.',
+            body: S.CreatePartnerBody,
+            response: { 201: Type.Object({ partner: S.PartnerDto, invitation: InvitationLinkDto }, { title: 'CreatedPartner' }), ...problems(400, 401, 403, 409) },
+          },
+        },
+        async (req, reply) => {
+          access.operator(req, 'platform.partners.manage');
+          const r = await d.creation.create(req.ctx(), req.body);
+          return reply.code(201).send({ partner: toPartnerDto(r.partner), invitation: r.invitation });
+        },
+      );
+      registerPartnerImportRoutes(app, d);
+    },
     me(app: App): void {
       app.get(
         '/api/v1/partners',
@@ -82,6 +109,55 @@ export function partnerRoutes(d: PartnerRouteDeps): AudienceRoutes {
       registerPartnerLifecycleRoutes(app, d);
     },
   };
+}
+
+/** A file of existing partners: its template, its check (nothing written) and its apply. */
+function registerPartnerImportRoutes(app: App, { access, imports }: PartnerRouteDeps): void {
+  const config = { operator: 'platform.partners.manage' };
+  app.get(
+    '/api/v1/partner-imports/template',
+    { config, schema: { tags: ['partners'], summary: 'The CSV template of a file of partners: its columns and one example row (operator)', response: { 200: Type.String({ description: 'text/csv' }), ...problems(401, 403) } } },
+    async (req, reply) => {
+      access.operator(req, 'platform.partners.manage');
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="partnergate-partners-template.csv"').send(importTemplate());
+    },
+  );
+  app.post(
+    '/api/v1/partner-imports/preview',
+    {
+      config,
+      bodyLimit: S.PARTNER_IMPORT_MAX_BYTES + 64 * 1024,
+      schema: {
+        tags: ['partners'],
+        summary: 'Check a file of partners, every row, as it would be made — nothing is written (operator)',
+        description: 'A row is ready only when making it would succeed now: its fields, its short name and owner (also against the file’s other rows), its template and plans.',
+        body: S.PartnerImportBody,
+        response: { 200: S.PartnerImportReport, ...problems(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      access.operator(req, 'platform.partners.manage');
+      return imports.preview(req.ctx(), req.body.format, req.body.content);
+    },
+  );
+  app.post(
+    '/api/v1/partner-imports',
+    {
+      config,
+      bodyLimit: S.PARTNER_IMPORT_MAX_BYTES + 64 * 1024,
+      schema: {
+        tags: ['partners'],
+        summary: 'Make the partners of a file (only with confirm: true, after its check): each ready row in its own transaction, reported row by row (operator)',
+        description: 'Each row is made as POST /api/v1/partners makes one, all or nothing; a row that cannot be made is reported with its reasons and leaves nothing behind.',
+        body: Strict({ ...S.PartnerImportBody.properties, confirm: Type.Boolean({ description: 'must be true: the operator looked at the check' }) }),
+        response: { 200: S.PartnerImportReport, ...problems(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      access.operator(req, 'platform.partners.manage');
+      return imports.apply(req.ctx(), req.body.format, req.body.content, req.body.confirm);
+    },
+  );
 }
 
 /** A partner's profile, capabilities and feature toggles. */

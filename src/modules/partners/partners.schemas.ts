@@ -56,6 +56,28 @@ export const ApplicationBody = Strict({
   owner: Strict({ name: Name, email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }),
 });
 
+/** A partner the operator makes, active at once (partner-creation.ts); also one line of an NDJSON import. */
+export const CreatePartnerBody = Strict({
+  name: Name,
+  slug: Type.Optional(Slug),
+  website: Type.Optional(Url),
+  contact_email: Email,
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  capabilities: Type.Array(Capability, { minItems: 1, maxItems: 4, description: 'what the partner may do; granted as an approval grants them' }),
+  owner: Strict({ email: Email }, { description: 'its first owner, invited by e-mail (the invitation link is returned once)' }),
+  configuration_template: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the id or slug of a partner whose configuration the new partner starts from' })),
+  plans: Type.Optional(
+    Type.Array(
+      Strict({
+        plan: Type.String({ minLength: 1, maxLength: 200, description: 'a plan of the catalog, by id or name' }),
+        min_price_minor: Type.Optional(Type.Integer({ minimum: 0 })),
+        max_price_minor: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+      { maxItems: 50, description: 'the plans it may offer, each within a price range (the plan’s price when none is given)' },
+    ),
+  ),
+});
+
 export const ListPartnersQuery = Strict({
   q: Type.Optional(Type.String({ maxLength: 100 })),
   status: Type.Optional(Type.Union(['applied', 'active', 'suspended', 'terminated', 'rejected'].map((s) => Type.Literal(s)))),
@@ -91,3 +113,30 @@ export const UpdatePartnerMemberBody = Strict({
   status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('inactive')])),
 });
 export type CapabilityT = (typeof import('./partners.service.ts').CAPABILITIES)[number];
+
+/** The CSV (or NDJSON) of partners the operator imports, sent as text. */
+export const PARTNER_IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const PartnerImportBody = Strict({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('ndjson')], { description: 'csv: a header row, then one partner per row (GET /api/v1/partner-imports/template); ndjson: one POST /api/v1/partners body per line' }),
+  content: Type.String({ minLength: 1, maxLength: PARTNER_IMPORT_MAX_BYTES, description: 'the file’s text' }),
+});
+const ImportRowDto = Type.Object({
+  row: Type.Integer({ description: 'the row’s number in the file (CSV: the header is row 1; NDJSON: the line)' }),
+  name: Nullable(Type.String()),
+  slug: Nullable(Type.String({ description: 'the short name the partner gets (made from the name when the row has none)' })),
+  owner_email: Nullable(Type.String()),
+  status: Type.String({ description: 'preview: ready | invalid; apply: created | invalid (not made: nothing of the row was kept)' }),
+  partner_id: Nullable(Type.String()),
+  errors: Type.Array(Type.Object({ field: Nullable(Type.String()), reason: Type.String() })),
+});
+export const PartnerImportReport = Type.Object(
+  {
+    format: Type.String(),
+    rows: Type.Integer(),
+    ready: Type.Integer(),
+    invalid: Type.Integer(),
+    created: Type.Integer(),
+    results: Type.Array(ImportRowDto),
+  },
+  { title: 'PartnerImportReport' },
+);

@@ -79,6 +79,9 @@ export class PartnersService {
     this.resellers = new ResellersService(d, this);
   }
 
+  /** what the service was made with (the partner creation shares it) */
+  get deps(): PartnersDeps { return this.#d; }
+
   onStatusChange(fn: (trx: Tx, ctx: RequestContext, partner: repo.PartnerRow, to: PartnerStatus) => Promise<void>): void {
     this.#onStatusChange.push(fn);
   }
@@ -96,7 +99,7 @@ export class PartnersService {
     if (await this.#d.identity.findUserByEmail(input.owner.email, trx)) {
       throw identityErrors.email_taken('A user with this email already exists; log in and ask the operator instead.');
     }
-    const partner = this.#newApplication(input);
+    const partner = applicationRow(input, this.#w.now());
     const work = async (trx: Tx) => {
       await repo.insertPartner(trx, partner);
       const ownerId = await this.#d.identity.createUser(trx, { email: input.owner.email, name: input.owner.name, password: input.owner.password });
@@ -132,7 +135,7 @@ export class PartnersService {
       if (!(e instanceof AppError && e.code === 'email_taken')) throw e;
     }
     const [user] = await Promise.all([this.#d.identity.findUserByEmail(input.owner.email), this.#d.identity.hashPassword(input.owner.password)]);
-    const partner = this.#newApplication(input);
+    const partner = applicationRow(input, this.#w.now());
     // a slug in use is refused as it is for a new address (partners_slug_key)
     if (await repo.findPartnerBySlug(this.#d.db.kysely, partner.slug)) throw E.partner_slug_taken('Another partner already uses this slug.');
     if (user && user.status === 'active') this.#sendMail(user.email, existingAccountMail(user, this.#d.publicUrl));
@@ -143,34 +146,6 @@ export class PartnersService {
   #sendMail(to: string, mail: ReturnType<typeof renderMail>): void {
     if (!this.#d.mailer || !to) return;
     void this.#d.mailer.send(mail).catch((e: unknown) => this.#d.onMailError?.(e));
-  }
-
-  #newApplication(input: PartnerApplication): repo.PartnerRow {
-    const now = this.#w.now();
-    return {
-      id: newId('ptr'),
-      locale: null,
-      slug: input.slug ?? slugify(input.name),
-      name: input.name,
-      website: input.website ?? null,
-      contact_email: input.contact_email.toLowerCase(),
-      description: input.description ?? null,
-      status: 'applied',
-      capabilities: '[]',
-      requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
-      feature_toggles: '{}',
-      config: '{}',
-      config_version: 0,
-      home_tenant_id: null,
-      parent_partner_id: null,
-      suspended_by_parent: 0,
-      status_reason: null,
-      applied_at: now,
-      approved_at: null,
-      approved_by: null,
-      created_at: now,
-      updated_at: now,
-    };
   }
 
   getPartner(id: string) {
@@ -291,10 +266,10 @@ export class PartnersService {
    * A change that changes nothing writes nothing and returns the current version.
    * Guarantee: the partner row's lock, then the read-modify-write on the row as committed.
    */
-  async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
-    await this.requirePartner(id);
+  async updateConfigSection<K extends ConfigSection>(ctx: RequestContext, id: string, section: K, value: PartnerConfig[K] | null, expectedVersion?: number, outer?: Tx): Promise<{ version: number; config: PartnerConfig; changes: ConfigChange[] }> {
+    if (!outer) await this.requirePartner(id);
     if (value !== null) this.#checkSection(section, value);
-    return this.#w.write(async (trx) => {
+    const work = async (trx: Tx) => {
       await lockRows(this.#d.db, trx, 'partners', { id });
       const p = await repo.findPartnerById(trx, id);
       if (!p) throw E.partner_not_found();
@@ -314,7 +289,8 @@ export class PartnersService {
       await this.#d.feed.record(trx, 'partner', id);
       await this.#d.audit.record(trx, ctx, { action: 'partner.config_changed', partnerId: id, targetType: 'partner', targetId: id, details: { section, version, changes } });
       return { version, config: next, changes };
-    });
+    };
+    return outer ? work(outer) : this.#w.write(work);
   }
 
   /**
@@ -415,6 +391,34 @@ export class PartnersService {
     return this.#members.removeMember(ctx, partnerId, userId);
   }
 
+}
+
+/** A new partner as an application makes it: status applied, the capabilities asked for, no configuration. */
+export function applicationRow(input: Pick<PartnerApplication, 'name' | 'slug' | 'website' | 'contact_email' | 'description' | 'requested_capabilities'>, now: string): repo.PartnerRow {
+  return {
+    id: newId('ptr'),
+    locale: null,
+    slug: input.slug ?? slugify(input.name),
+    name: input.name,
+    website: input.website ?? null,
+    contact_email: input.contact_email.toLowerCase(),
+    description: input.description ?? null,
+    status: 'applied',
+    capabilities: '[]',
+    requested_capabilities: JSON.stringify([...new Set(input.requested_capabilities ?? [])]),
+    feature_toggles: '{}',
+    config: '{}',
+    config_version: 0,
+    home_tenant_id: null,
+    parent_partner_id: null,
+    suspended_by_parent: 0,
+    status_reason: null,
+    applied_at: now,
+    approved_at: null,
+    approved_by: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 export function slugify(name: string): string {

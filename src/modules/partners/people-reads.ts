@@ -27,6 +27,17 @@ export function findMemberByEmail(db: Executor, partnerId: string, email: string
     .executeTakeFirst();
 }
 
+/** The partner an address's person belongs to, if any (a person belongs to one partner at most). */
+export function findMembershipByEmail(db: Executor, email: string) {
+  return db
+    .selectFrom('partner_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .innerJoin('partners as p', 'p.id', 'm.partner_id')
+    .select(['m.partner_id', 'p.name as partner_name'])
+    .where('u.email', '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
 /** The partner's active members whose accounts are active (only its owners when asked), with their names and e-mail addresses: who hears of the partner's events. */
 export function listActiveMemberContacts(db: Executor, partnerId: string, ownersOnly = false) {
   let q = db

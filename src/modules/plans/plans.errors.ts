@@ -3,6 +3,7 @@ import { registerUniqueConstraint } from '../../platform/errors/db-errors.ts';
 
 export const planErrors = defineErrors('plans', {
   plan_not_found: { status: 404, title: 'Plan not found' },
+  plan_unknown: { status: 400, title: 'The plan catalog has no such plan' },
   plan_name_taken: { status: 409, title: 'Another plan already has this name' },
   plan_invalid: { status: 400, title: 'The plan is not acceptable' },
   plan_not_allowed: { status: 409, title: 'The operator does not allow this partner to offer this plan' },

@@ -141,8 +141,29 @@ export class PlansService {
   }
 
   allowPlan(ctx: RequestContext, partnerId: string, input: { plan_id: string; min_price_minor: number; max_price_minor: number }): Promise<PartnerPlanRow> {
-    if (input.min_price_minor > input.max_price_minor) throw E.offer_price_out_of_range('The lowest price is above the highest.', { fields: [{ pointer: '/min_price_minor', detail: 'must not be above max_price_minor' }] });
-    return this.#commit(async (trx) => {
+    return this.#commit((trx) => this.#allow(trx, ctx, partnerId, input));
+  }
+
+  /**
+   * The plans a new partner may offer, in the transaction that makes the partner (an operator-made
+   * partner): each named by its id or its name, within a price range (the plan's price when none
+   * is given), through the same step and audit as allowing one later. A plan the catalog does not
+   * have, or has retired, is refused with the offending entry's pointer.
+   */
+  async allowInitialPlans(trx: Tx, ctx: RequestContext, partnerId: string, offers: readonly { plan: string; min_price_minor?: number; max_price_minor?: number }[], pointer: string): Promise<void> {
+    const catalog = await repo.listPlans(trx);
+    for (const [i, o] of offers.entries()) {
+      const plan = catalog.find((p) => p.id === o.plan) ?? catalog.find((p) => p.name.toLowerCase() === o.plan.trim().toLowerCase());
+      const at = `${pointer}/${i}`;
+      if (!plan) throw E.plan_unknown(`The plan catalog has no plan “${o.plan}”.`, { fields: [{ pointer: at, detail: 'not a plan of the catalog' }] });
+      if (plan.status !== 'active') throw E.plan_retired(`${plan.name} is retired: a partner cannot be allowed to offer it.`, { fields: [{ pointer: at, detail: 'retired' }] });
+      await this.#allow(trx, ctx, partnerId, { plan_id: plan.id, min_price_minor: o.min_price_minor ?? plan.price_minor, max_price_minor: o.max_price_minor ?? plan.price_minor }, at);
+    }
+  }
+
+  async #allow(trx: Tx, ctx: RequestContext, partnerId: string, input: { plan_id: string; min_price_minor: number; max_price_minor: number }, pointer = ''): Promise<PartnerPlanRow> {
+    if (input.min_price_minor > input.max_price_minor) throw E.offer_price_out_of_range('The lowest price is above the highest.', { fields: [{ pointer: `${pointer}/min_price_minor`, detail: 'must not be above max_price_minor' }] });
+    {
       const plan = await repo.findPlan(trx, input.plan_id);
       if (!plan) throw E.plan_not_found();
       const partner = await partnerQueries.findPartnerById(trx, partnerId);
@@ -160,7 +181,7 @@ export class PlansService {
       }
       await this.#d.audit.record(trx, ctx, { action: 'partner.plan_allowed', partnerId, targetType: 'plan', targetId: plan.id, details: { min_price_minor: row.min_price_minor, max_price_minor: row.max_price_minor, currency: plan.currency } });
       return row;
-    });
+    }
   }
 
   revokePlan(ctx: RequestContext, partnerId: string, planId: string): Promise<PartnerPlanRow> {

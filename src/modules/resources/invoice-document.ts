@@ -97,9 +97,18 @@ export function invoiceFileName(number: string): string {
   return `Invoice ${number}.pdf`;
 }
 
-/** The invoice as a one-page A4 PDF: provider, customer, account, dates, lines, totals, payment. */
-export async function invoicePdf(inv: InvoiceDetail, providerName: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${inv.number}`, Author: providerName, Producer: 'Partnergate' } });
+/** A partner's brand in an invoice's header: its name and logo, "powered by" the provider. */
+export interface InvoiceBrand {
+  name: string;
+  /** #rrggbb (readable on white: checked when the partner saved it) */
+  color: string | null;
+  /** a PNG or JPEG logo (pdfkit draws those two) */
+  logo: Buffer | null;
+}
+
+/** The invoice as a one-page A4 PDF: provider (or its partner's brand), customer, account, dates, lines, totals, payment. */
+export async function invoicePdf(inv: InvoiceDetail, providerName: string, brand: InvoiceBrand | null = null): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${inv.number}`, Author: brand?.name ?? providerName, Producer: 'Partnergate' } });
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -109,8 +118,11 @@ export async function invoicePdf(inv: InvoiceDetail, providerName: string): Prom
   const width = doc.page.width - 100;
   const money = (c: number) => formatMoney(c, inv.currency);
 
-  doc.font('Helvetica-Bold').fontSize(18).text(providerName, left, 50);
-  doc.font('Helvetica').fontSize(10).fillColor('#444').text('Invoice', left, 74).fillColor('#000');
+  if (brand) brandHeader(doc, brand, providerName, left);
+  else {
+    doc.font('Helvetica-Bold').fontSize(18).text(providerName, left, 50);
+    doc.font('Helvetica').fontSize(10).fillColor('#444').text('Invoice', left, 74).fillColor('#000');
+  }
   doc.font('Helvetica-Bold').fontSize(14).text(`Invoice ${inv.number}`, left, 50, { width, align: 'right' });
   doc.font('Helvetica').fontSize(10).text(`Status: ${STATUS[inv.status] ?? inv.status}`, left, 70, { width, align: 'right' });
 
@@ -155,4 +167,20 @@ export async function invoicePdf(inv: InvoiceDetail, providerName: string): Prom
   doc.end();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** The header's left side in a partner's brand: logo (when it has one pdfkit can draw), name in its colour, "Invoice · powered by <provider>". */
+function brandHeader(doc: PDFKit.PDFDocument, brand: InvoiceBrand, providerName: string, left: number): void {
+  let x = left;
+  if (brand.logo) {
+    try {
+      doc.image(brand.logo, left, 46, { fit: [96, 32] });
+      x = left + 104;
+    } catch {
+      x = left; // a logo pdfkit cannot read: the name alone
+    }
+  }
+  const color = brand.color && /^#[0-9a-fA-F]{6}$/.test(brand.color) ? brand.color : '#000000';
+  doc.font('Helvetica-Bold').fontSize(16).fillColor(color).text(brand.name, x, 50, { width: 250, lineBreak: false, ellipsis: true });
+  doc.font('Helvetica').fontSize(9).fillColor('#444').text(`Invoice · powered by ${providerName}`, x, 72, { lineBreak: false }).fillColor('#000');
 }

@@ -23,7 +23,7 @@ import * as S from './resources.schemas.ts';
 import { TicketView } from './partner.routes.ts';
 import type { ResourceCaller } from './resource-caller.ts';
 import type { ResourcesService } from './resources.service.ts';
-import { invoiceFileName, invoicePdf } from './invoice-document.ts';
+import { invoiceFileName, invoicePdf, type InvoiceBrand } from './invoice-document.ts';
 import { idempotencyKeyOf } from './record-writes.ts';
 
 export interface TenantSelfRecordsDeps {
@@ -31,6 +31,8 @@ export interface TenantSelfRecordsDeps {
   access: Access;
   /** the provider's name, on invoices and on its own support staff's messages */
   providerName: string;
+  /** the brand a customer's PDF invoice carries in its header (its partner's, where allowed), or null */
+  invoiceBrand?: (tenantId: string) => Promise<InvoiceBrand | null>;
 }
 
 const TAGS = ['customer self-service'];
@@ -142,7 +144,7 @@ export function registerTenantSelfRecords(app: App, d: TenantSelfRecordsDeps): v
     async (req, reply) => {
       access.tenant(req, req.params.tenant_id, 'billing.invoices.read');
       const inv = await resources.invoiceDetail(scope(req.params.tenant_id), req.params.invoice_id);
-      const pdf = await invoicePdf(inv, providerName);
+      const pdf = await invoicePdf(inv, providerName, (await d.invoiceBrand?.(req.params.tenant_id)) ?? null);
       reply.header('content-disposition', attachmentDisposition(invoiceFileName(inv.number))).header('cache-control', 'private, no-store');
       // a buffer is sent as is (no serializer): the schema documents the file
       return reply.type('application/pdf').send(pdf as unknown as string);

@@ -15,13 +15,15 @@ import { sortFields, type ListKind } from './resource-lists.ts';
 import { PersonDto } from './people.ts';
 import { TicketView } from './partner.routes.ts';
 import type { ResourcesService } from './resources.service.ts';
-import { registerTenantSelfRecords } from './tenant-self-records.routes.ts';
+import { registerTenantSelfRecords, type TenantSelfRecordsDeps } from './tenant-self-records.routes.ts';
 
 export interface TenantSelfRoutesDeps {
   resources: ResourcesService;
   access: Access;
   /** the provider's name on invoices and its support staff's messages (default Partnergate) */
   providerName?: string;
+  /** the brand on a customer's PDF invoices: its partner's, where allowed (modules/branding, wired in api-routers) */
+  invoiceBrand?: TenantSelfRecordsDeps['invoiceBrand'];
 }
 
 const TAGS = ['customer self-service'];
@@ -89,7 +91,7 @@ export function tenantSelfRoutes(d: TenantSelfRoutesDeps): AudienceRoutes {
         },
       );
 
-      registerTenantSelfRecords(app, { resources, access, providerName: d.providerName ?? 'Partnergate' });
+      registerTenantSelfRecords(app, { resources, access, providerName: d.providerName ?? 'Partnergate', invoiceBrand: d.invoiceBrand });
     },
   };
 }

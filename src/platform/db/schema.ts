@@ -8,7 +8,7 @@
  */
 import type { UsersTable, SessionsTable, ApiTokensTable, InvitationsTable, MfaTotpTable, MfaRecoveryCodesTable, MfaPasskeysTable, AuthChallengesTable, PasswordResetsTable, MfaPoliciesTable } from './schema/identity.ts';
 import type { TenantsTable, TenantMembersTable, BillingAccountsTable } from './schema/tenants.ts';
-import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, FeatureCatalogTable, PartnerUsageTable } from './schema/partners.ts';
+import type { PartnersTable, PartnerMembersTable, PartnerConfigVersionsTable, FeatureCatalogTable, PartnerUsageTable, PartnerBrandsTable, BrandLogosTable } from './schema/partners.ts';
 import type { RolesTable, PermissionsTable } from './schema/authz.ts';
 import type { AuditEventsTable, AuditHeadTable, ChangeEventsTable } from './schema/audit.ts';
 import type { DelegationsTable, DelegationJitSettingsTable, DelegationActivationsTable, DelegationNoticesTable, DelegationRelationshipsTable } from './schema/delegations.ts';
@@ -63,6 +63,8 @@ export interface Database {
   tenant_members: TenantMembersTable;
   billing_accounts: BillingAccountsTable;
   partners: PartnersTable;
+  partner_brands: PartnerBrandsTable;
+  brand_logos: BrandLogosTable;
   partner_config_versions: PartnerConfigVersionsTable;
   feature_catalog: FeatureCatalogTable;
   partner_usage: PartnerUsageTable;

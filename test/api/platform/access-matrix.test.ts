@@ -12,12 +12,13 @@ let partnerB: TestPartner;
 
 /** Operator-only routes refuse everyone else with 403 before any organization check. */
 const isOperatorOnly = (r: RouteSpec) =>
-  /^\/api\/v1\/(users|audit-events|audit-streams|audit-export|audit-retention|delegations|access-templates|program|webhooks|mail-outbox|plans|mfa-policies|features|access-review|domains|overview|data-sources|sso|gateway-routes)\b/.test(r.path) ||
+  /^\/api\/v1\/(users|audit-events|audit-streams|audit-export|audit-retention|delegations|access-templates|program|webhooks|mail-outbox|plans|mfa-policies|features|access-review|domains|overview|data-sources|sso|gateway-routes|partner-imports)\b/.test(r.path) ||
   // everyone signed in reads the purpose catalog; only the operator changes it
   (r.method !== 'GET' && r.path.startsWith('/api/v1/purposes')) ||
   (r.method === 'POST' && r.path === '/api/v1/tenants') ||
+  (r.method === 'POST' && r.path === '/api/v1/partners') ||
   (r.method === 'PUT' && r.path === '/api/v1/partners/{partner_id}/distributor') ||
-  /\/partners\/\{partner_id\}\/(approve|reject|suspend|reactivate|terminate|capabilities|feature-toggles|configuration(\/[a-z]+)?)$/.test(r.path);
+  /\/partners\/\{partner_id\}\/(approve|reject|suspend|reactivate|terminate|capabilities|feature-toggles|branding\/customers|configuration(\/[a-z]+)?)$/.test(r.path);
 
 beforeAll(async () => {
   t = await startTestApp();

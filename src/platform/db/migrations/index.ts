@@ -53,6 +53,7 @@ import { migration as m0048 } from './0048-lean-sync-records.ts';
 import { migration as m0049 } from './0049-invoice-write-path.ts';
 import { migration as m0050 } from './0050-partner-overdue-totals.ts';
 import { migration as m0073 } from './0073-migration-phases.ts';
+import { migration as m0075 } from './0075-partner-branding.ts';
 import { migration as m0090 } from './0090-languages.ts';
 
 export const MIGRATIONS: [string, PartnergateMigration][] = [
@@ -107,5 +108,6 @@ export const MIGRATIONS: [string, PartnergateMigration][] = [
   ['0049-invoice-write-path', m0049],
   ['0050-partner-overdue-totals', m0050],
   ['0073-migration-phases', m0073],
+  ['0075-partner-branding', m0075],
   ['0090-languages', m0090],
 ];

@@ -86,3 +86,29 @@ export interface PartnerUsageTable {
   refused: number;
   updated_at: string;
 }
+
+/** 0075: a partner's brand (modules/branding): display name, colours, current logo, the operator's switch for customers. */
+export interface PartnerBrandsTable {
+  partner_id: string;
+  display_name: string | null;
+  /** #rrggbb, at least 4.5:1 against white */
+  primary_color: string | null;
+  /** #rrggbb, at least 3:1 against white */
+  accent_color: string | null;
+  logo_sha256: string | null;
+  customer_branding: Generated<'allowed' | 'off'>;
+  customer_branding_reason: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** 0075: uploaded logos by the SHA-256 of their bytes (modules/branding). */
+export interface BrandLogosTable {
+  sha256: string;
+  content_type: string;
+  width: number;
+  height: number;
+  size: number;
+  data: Uint8Array;
+  created_at: string;
+}

@@ -29,6 +29,7 @@ import { required, useApiForm } from '../../query/form.ts';
 import { PartnerMembersPanel } from '../PartnerHome/PartnerMembersPanel.tsx';
 import { ProvisioningPanel } from '../Provisioning/ProvisioningPanel.tsx';
 import { PartnerProfileCard } from '../PartnerHome/PartnerProfileCard.tsx';
+import { BrandingCard } from '../PartnerHome/BrandingCard.tsx';
 import { PartnerConfigurationPanel } from './PartnerConfiguration/PartnerConfigurationPanel.tsx';
 import { CapabilityChecks } from './PartnerConfiguration/AccessTab.tsx';
 import { PartnerReachPanel } from '../AccessReview/PartnerReachPanel.tsx';
@@ -150,7 +151,10 @@ export function PartnerDetailPage() {
                 <PartnerReachPanel partnerId={p.id} partnerName={p.name} />
               </Tabs.Panel>
               <Tabs.Panel value="profile">
-                <PartnerProfileCard partner={p} canEdit={p.status !== 'terminated'} onSaved={partner.setData} />
+                <Stack>
+                  <PartnerProfileCard partner={p} canEdit={p.status !== 'terminated'} onSaved={partner.setData} />
+                  <BrandingCard partnerId={p.id} canEdit={p.status !== 'terminated'} operator />
+                </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="configuration">
                 <PartnerConfigurationPanel partner={p} onSaved={partner.setData} />

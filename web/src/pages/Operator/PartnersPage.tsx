@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Anchor, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconSearch } from '@tabler/icons-react';
+import { IconFileImport, IconPlus, IconSearch } from '@tabler/icons-react';
 import { api, CAPABILITIES, PARTNER_STATUSES } from '../../api/index.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -41,11 +41,19 @@ export function PartnersPage() {
         title="Partners"
         description="Organizations that work with your customers. Review applications, grant capabilities, and suspend or terminate partners."
         actions={
-          pendingCount > 0 && status !== 'applied' ? (
-            <Button variant="light" color="yellow" onClick={() => setFilter('status', 'applied')}>
-              {pendingCount} application{pendingCount === 1 ? '' : 's'} to review
+          <>
+            {pendingCount > 0 && status !== 'applied' && (
+              <Button variant="light" color="yellow" onClick={() => setFilter('status', 'applied')}>
+                {pendingCount} application{pendingCount === 1 ? '' : 's'} to review
+              </Button>
+            )}
+            <Button variant="default" component={Link} to="/operator/partners/import" leftSection={<IconFileImport size={16} />}>
+              Import from a file
             </Button>
-          ) : undefined
+            <Button component={Link} to="/operator/partners/new" leftSection={<IconPlus size={16} />}>
+              Add a partner
+            </Button>
+          </>
         }
       />
       <Stack>
