@@ -34,6 +34,7 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   audit_events: 'audit',
   audit_head: 'audit',
   change_events: 'platform', // the change feed (src/platform/events) every instance's snapshot follows
+  schema_migration_phases: 'platform', // the phase (expand, contract) each applied migration ran in: src/platform/db/migrate.ts
   delegations: 'delegations',
   delegation_jit_settings: 'delegations',
   delegation_activations: 'delegations',
