@@ -32,6 +32,7 @@ export const SAME_ON_EVERY_DATABASE = [
   'test/api/platform/cli-version-flags.test.ts',
   'test/api/platform/concurrent-writes.test.ts',
   'test/api/platform/db-outage.test.ts',
+  'test/api/platform/failover.test.ts',
   'test/api/platform/rls.test.ts',
   'test/api/platform/shared-instance-state.test.ts',
   'test/api/platform/write-invariants.test.ts',
