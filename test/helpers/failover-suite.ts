@@ -65,6 +65,8 @@ export interface FaultFigures {
   non_503_5xx_examples: string[];
   /** answers per instance in the fault's window */
   by_instance: { one: number; two: number };
+  /** the 503s by kind of request and problem code */
+  codes_503: Record<string, number>;
   /** answers 503 (with Retry-After, else counted in non_503_5xx) */
   answered_503: number;
   /** from the fault until a write started after it, and after the last failed one, succeeded */
@@ -265,7 +267,8 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
       const lastFailed = failed.length ? Math.max(...failed.map((a) => a.start)) : at;
       const ok = writes.filter((a) => a.status === 201 && a.start >= lastFailed).sort((a, b) => a.end - b.end)[0];
       const gws = w.filter((a) => a.kind === 'gateway' && a.start >= at);
-      const lastRefused = Math.max(at, ...gws.filter((a) => a.status !== 200).map((a) => a.start));
+      // a 4xx is a decision (the delegation revoked after the database failover), not a refusal to serve
+      const lastRefused = Math.max(at, ...gws.filter((a) => a.status >= 500).map((a) => a.start));
       const admitted = gws.filter((a) => a.status === 200 && a.start >= lastRefused).sort((a, b) => a.end - b.end)[0];
       const f: FaultFigures = {
         fault,
@@ -279,6 +282,7 @@ export async function runFailoverSuite(o: FailoverOptions = {}): Promise<Failove
         non_503_5xx_examples: w.filter((a) => a.status >= 500 && (a.status !== 503 || !a.retryAfter)).slice(0, 5).map((a) => `${a.kind} on ${a.instance}: ${a.status} ${a.code ?? ''}${a.retryAfter ? '' : ' (no Retry-After)'}`),
         by_instance: { one: w.filter((a) => a.instance === 'one').length, two: w.filter((a) => a.instance === 'two').length },
         answered_503: w.filter((a) => a.status === 503 && a.retryAfter).length,
+        codes_503: Object.fromEntries([...Map.groupBy(w.filter((a) => a.status === 503), (a) => `${a.kind}:${a.code}`)].map(([k, v]) => [k, v.length])),
         seconds_until_writes_succeed: ok ? Math.round((ok.end - at) / 100) / 10 : Number.NaN,
         seconds_until_gateway_admits: admitted ? Math.round((admitted.end - at) / 100) / 10 : Number.NaN,
         seconds_until_new_primary: null,
