@@ -14,7 +14,7 @@
  * figures are measured by the chaos script: docs/operators/high-availability.md).
  *
  * Needs Debian's patroni, etcd-server, haproxy and redis-sentinel: without them it fails, naming the
- * apt line — it never skips. Always its own cluster, whatever DATABASE_URL and REDIS_URL say.
+ * apt line — it never skips. Always its own cluster, whatever the suite's database and Redis are.
  */
 import { describe, expect, it } from 'vitest';
 import { runFailoverSuite } from '../../helpers/failover-suite.ts';
